@@ -1,0 +1,143 @@
+// The demo: the whole stack on this machine and one analysis followed live through the HTTP API.
+// Without HELIUS_API_KEY the providers are the simulator with a bundled world (worlds/demo.json, or
+// --world <file>); with a key, pass --wallets a,b,c. Prints the result as tables (or --json) and
+// keeps everything running until Ctrl-C (or stops at once with --exit).
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../src/config';
+import { isPortOpen } from '../src/temporal/dev-server';
+import { startSimulator, type SimulatorHandle } from '../src/simulator';
+import { ApiClient, ApiError } from '../src/cli/api-client';
+import { startAndFollow } from '../src/cli/follow';
+import { renderAnalysis } from '../src/cli/render';
+import { startDevStack, type DevStack } from './dev';
+
+const ROOT = path.resolve(__dirname, '..');
+const USAGE = `usage: npm run demo -- [--world <file>] [--wallets a,b,c] [--window <days>] [--exit] [--json]
+
+  --world <file>    run the simulator on this world and analyse all of its wallets (default worlds/demo.json)
+  --wallets a,b,c   the wallets to analyse (required with a real HELIUS_API_KEY)
+  --window <days>   analyse only the last <days> days
+  --exit            stop everything after printing the result
+  --json            print the result (GET /v1/analyses/{id}) as JSON on stdout instead of tables`;
+
+function demoDatabaseUrl(url: string): string {
+  const u = new URL(url);
+  u.pathname = `${u.pathname.replace(/^\//, '') || 'wallet_similarity'}_demo`;
+  return u.toString();
+}
+
+class DemoError extends Error {
+  override name = 'DemoError';
+}
+
+interface WorldWallet {
+  address: string;
+  label?: string;
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      world: { type: 'string' },
+      wallets: { type: 'string' },
+      window: { type: 'string' },
+      exit: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.error(USAGE);
+    return 0;
+  }
+  const started = Date.now();
+  const log = (line: string) => console.error(line);
+  // With --json, stdout carries only the result: everything else (child process logs) goes to stderr.
+  const writeResult = process.stdout.write.bind(process.stdout);
+  if (values.json) process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+
+  const config = loadConfig();
+  if (await isPortOpen(config.API_HOST, config.API_PORT)) {
+    throw new DemoError(
+      `port ${config.API_PORT} on ${config.API_HOST} is already in use (another 'npm run demo' or 'npm run dev'?): stop it, or run on another port with API_PORT=3001 npm run demo`,
+    );
+  }
+
+  const simulated = !config.HELIUS_API_KEY;
+  let sim: SimulatorHandle | undefined;
+  let wallets: string[];
+  let labels: Record<string, string> = {};
+  const extraEnv: NodeJS.ProcessEnv = { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+  if (simulated) {
+    const worldPath = path.resolve(values.world ?? path.join(ROOT, 'worlds', 'demo.json'));
+    if (!fs.existsSync(worldPath)) throw new DemoError(`world file not found: ${worldPath}`);
+    sim = await startSimulator({ world: worldPath, port: 0 });
+    const worldWallets = (JSON.parse(fs.readFileSync(worldPath, 'utf8')) as { wallets: WorldWallet[] }).wallets;
+    wallets = values.wallets ? values.wallets.split(',').map((w) => w.trim()) : worldWallets.map((w) => w.address);
+    labels = Object.fromEntries(worldWallets.filter((w) => w.label).map((w) => [w.address, w.label as string]));
+    Object.assign(extraEnv, { HELIUS_BASE_URL: sim.url, SOLANA_RPC_URL: sim.url, DEXSCREENER_BASE_URL: sim.url, HELIUS_API_KEY: 'simulator' });
+    // Simulated wallets stay out of the real data: a database of their own (created and migrated on
+    // start) and a Redis key prefix, unless set explicitly.
+    if (!process.env.DATABASE_URL) extraEnv.DATABASE_URL = demoDatabaseUrl(config.DATABASE_URL);
+    if (!process.env.REDIS_KEY_PREFIX) extraEnv.REDIS_KEY_PREFIX = 'demo:';
+    log(`No HELIUS_API_KEY set: using the simulator at ${sim.url} with ${path.relative(ROOT, worldPath)} (${worldWallets.length} wallets)`);
+  } else {
+    if (!values.wallets) {
+      throw new DemoError('HELIUS_API_KEY is set, so the demo reads the real chain: pass the wallets to compare, e.g. npm run demo -- --wallets <address>,<address>,<address> (unset HELIUS_API_KEY to use the simulator instead)');
+    }
+    wallets = values.wallets.split(',').map((w) => w.trim()).filter(Boolean);
+    log(`Using Helius and DexScreener for real with ${wallets.length} wallets`);
+  }
+  const window = values.window === undefined ? undefined : Number(values.window);
+
+  let stack: DevStack | undefined;
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    log('\nStopping the stack...');
+    await stack?.stop();
+    await sim?.close();
+  };
+  process.once('SIGINT', () => void stop().then(() => process.exit(130)));
+  process.once('SIGTERM', () => void stop().then(() => process.exit(143)));
+
+  try {
+    stack = await startDevStack(extraEnv, log);
+    const api = new ApiClient(stack.apiUrl, config.API_KEYS[0]);
+    const view = await startAndFollow(api, { wallets, ...(window ? { window } : {}) }, { log });
+    if (values.json) writeResult(`${JSON.stringify(view, null, 2)}\n`);
+    else console.log(`\n${renderAnalysis(view, { labels })}`);
+    log(`\nDemo finished in ${((Date.now() - started) / 1000).toFixed(1)} s (stack start, sync, analysis and enrichment).`);
+    if (values.exit) {
+      await stop();
+      return view.status === 'completed' ? 0 : 1;
+    }
+    log(
+      [
+        '',
+        'The stack keeps running; press Ctrl-C to stop it.',
+        `  API docs         ${stack.apiUrl}/docs`,
+        `  This analysis    ${stack.apiUrl}/v1/analyses/${view.analysisId}`,
+        `  Temporal Web UI  ${view.links.temporalUi}`,
+        `  Again, from the CLI: npx wallet-similarity analyze ${wallets.slice(0, 3).join(' ')} --api ${stack.apiUrl}`,
+      ].join('\n'),
+    );
+    await new Promise<never>(() => undefined);
+    return 0;
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof DemoError || err instanceof ApiError || (err instanceof Error && ['ConfigError', 'ServiceUnavailableError'].includes(err.name))) console.error(`error: ${err.message}`);
+    else console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,115 @@
+// The similarity step and the analysis record. Loads stored legs (in the analysis window) and the
+// fresh balances, runs the domain's computeSimilarity, stores the full result in PostgreSQL and
+// returns a small summary (claim-check: the result never travels through workflow history).
+import { Context, log } from '@temporalio/activity';
+import { ENGINE_VERSION, computeSimilarity, formatUnits, isExcludedFromUniverse, type SimilarityWalletInput, type MetricName } from '../domain';
+import { completeAnalysis, endAnalysis, insertAnalysis, setEnrichmentStatus, type EnrichmentStatus } from '../store/analyses';
+import { loadBalances } from '../store/balances';
+import { loadLegs } from '../store/history';
+import type { ActivityDeps } from './deps';
+
+export interface FailedWallet {
+  wallet: string;
+  reason: string;
+}
+
+export interface SimilarityStepInput {
+  analysisId: string;
+  wallets: string[];
+  /** wallets computed with what was stored because the user stopped waiting for their sync */
+  partialWallets: string[];
+  failedWallets: FailedWallet[];
+  weights?: Partial<Record<MetricName, number>>;
+  windowDays: number | null;
+  clusterThreshold?: number;
+  /** the analysis's start time (workflow time), the window's end */
+  nowSec: number;
+}
+
+export interface AnalysisSummary {
+  analysisId: string;
+  status: 'completed';
+  walletCount: number;
+  pairCount: number;
+  clusterCount: number;
+  tokenUniverseSize: number;
+  topPair: { walletA: string; walletB: string; combined: number } | null;
+  failedWallets: FailedWallet[];
+  partialWallets: string[];
+  engineVersion: string;
+}
+
+export function createAnalysisActivities(deps: ActivityDeps) {
+  const { pool } = deps;
+  return {
+    async recordAnalysisStart(input: { analysisId: string; workflowId: string; requestId: string | null; wallets: string[]; params: Record<string, unknown> }): Promise<void> {
+      await insertAnalysis(pool, { id: input.analysisId, workflowId: input.workflowId, requestId: input.requestId, wallets: input.wallets, params: input.params });
+    },
+
+    async recordAnalysisEnd(input: { analysisId: string; status: 'failed' | 'cancelled'; error: string; failedWallets: FailedWallet[] }): Promise<void> {
+      await endAnalysis(pool, input.analysisId, input.status, input.error, input.failedWallets);
+    },
+
+    async recordEnrichmentStatus(input: { analysisId: string; status: EnrichmentStatus; workflowId?: string }): Promise<void> {
+      await setEnrichmentStatus(pool, input.analysisId, input.status, input.workflowId);
+    },
+
+    async computeGroupSimilarity(input: SimilarityStepInput): Promise<AnalysisSummary> {
+      const ctx = Context.current();
+      const sinceTimestamp = input.windowDays === null ? null : input.nowSec - input.windowDays * 86_400;
+      const balances = await loadBalances(pool, input.wallets);
+      const { rows: walletRows } = await pool.query(
+        `SELECT address, history_complete, oldest_timestamp, transaction_count FROM wallets WHERE address = ANY($1::text[])`,
+        [input.wallets],
+      );
+      const walletInfo = new Map(walletRows.map((r) => [r.address as string, r]));
+      const inputs: SimilarityWalletInput[] = [];
+      for (const address of input.wallets) {
+        const legs = await loadLegs(pool, address, sinceTimestamp);
+        const held = balances.get(address);
+        const info = walletInfo.get(address);
+        const reachedWindow = sinceTimestamp !== null && info?.oldest_timestamp !== null && Number(info?.oldest_timestamp) <= sinceTimestamp;
+        inputs.push({
+          address,
+          legs,
+          holdings: Object.fromEntries((held?.tokens ?? []).map((t) => [t.mint, { uiAmount: formatUnits(BigInt(t.rawAmount), t.decimals) }])),
+          coverage: {
+            truncated: input.partialWallets.includes(address) || !(info?.history_complete || reachedWindow),
+            transactionsFetched: info ? Number(info.transaction_count) : 0,
+            windowStartSec: sinceTimestamp,
+            windowEndSec: input.nowSec,
+          },
+        });
+        ctx.heartbeat({ loaded: address });
+      }
+      const result = computeSimilarity({ wallets: inputs, weights: input.weights, clusterThreshold: input.clusterThreshold });
+      const tokenUniverse = [...new Set(inputs.flatMap((w) => w.legs.filter((l) => l.kind === 'swap').map((l) => l.mint)))]
+        .filter((mint) => !isExcludedFromUniverse(mint))
+        .sort();
+      const top = result.globalMetrics.mostSimilarPairs[0] ?? null;
+      const summary: AnalysisSummary = {
+        analysisId: input.analysisId,
+        status: 'completed',
+        walletCount: input.wallets.length,
+        pairCount: result.pairs.length,
+        clusterCount: result.clusters.length,
+        tokenUniverseSize: result.universe.size,
+        topPair: top,
+        failedWallets: input.failedWallets,
+        partialWallets: input.partialWallets,
+        engineVersion: ENGINE_VERSION,
+      };
+      await completeAnalysis(pool, input.analysisId, {
+        summary,
+        result: { ...result, tokenUniverse, partialWallets: input.partialWallets },
+        coverage: result.coverage,
+        failedWallets: input.failedWallets,
+        engineVersion: ENGINE_VERSION,
+      });
+      log.info('similarity stored', { analysisId: input.analysisId, pairs: summary.pairCount, clusters: summary.clusterCount, universe: summary.tokenUniverseSize });
+      return summary;
+    },
+  };
+}
+
+export type AnalysisActivities = ReturnType<typeof createAnalysisActivities>;

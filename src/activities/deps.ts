@@ -1,0 +1,23 @@
+// What activities need, built once per worker process and passed in (tests pass their own).
+import type { Pool } from 'pg';
+import type Redis from 'ioredis';
+import type { BalanceSource, HeliusHistorySource, MarketDataSource } from '../providers';
+
+export interface ActivitySettings {
+  /** Redis TTL of `balance:{wallet}` */
+  balanceCacheTtlSeconds: number;
+  /** a wallet whose last successful sync is older than this is STALE */
+  staleAfterSeconds: number;
+}
+
+export interface ActivityDeps {
+  pool: Pool;
+  /** keys are prefixed by the client's keyPrefix (REDIS_KEY_PREFIX) */
+  redis: Redis;
+  helius: HeliusHistorySource;
+  rpc: BalanceSource;
+  market: MarketDataSource;
+  settings: ActivitySettings;
+}
+
+export const DEFAULT_SETTINGS: ActivitySettings = { balanceCacheTtlSeconds: 30, staleAfterSeconds: 6 * 3600 };

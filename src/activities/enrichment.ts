@@ -1,0 +1,52 @@
+// Token enrichment: the registry is read first; only mints whose data is stale (or never fetched,
+// or unknown with an expired back-off) go to DexScreener, 30 per request, within the budget.
+// Results land in the PostgreSQL registry and a Redis price cache (`token_price:{mint}`, 5 min).
+import { isRetryable, MAX_MINTS_PER_CALL } from '../providers';
+import { analysisMints } from '../store/analyses';
+import { markFailed, mintsNeedingFetch, mostHeldMints, saveMarkets, PRICE_FRESH_SECONDS } from '../store/tokens';
+import type { ActivityDeps } from './deps';
+
+/** At most this many mints are planned per workflow run (the rest wait for the next run). */
+export const MAX_MINTS_PER_ENRICHMENT = 3_000;
+
+export function createEnrichmentActivities(deps: ActivityDeps) {
+  const { pool, redis, market } = deps;
+  return {
+    /** The batches of at most 30 mints that need a DexScreener call now. */
+    async planTokenEnrichment(input: { analysisId?: string; mints?: string[] }): Promise<{ batches: string[][]; requested: number; fresh: number }> {
+      const requested = [...new Set([...(input.mints ?? []), ...(input.analysisId ? await analysisMints(pool, input.analysisId) : [])])];
+      const needed = (await mintsNeedingFetch(pool, requested)).slice(0, MAX_MINTS_PER_ENRICHMENT);
+      const batches: string[][] = [];
+      for (let i = 0; i < needed.length; i += MAX_MINTS_PER_CALL) batches.push(needed.slice(i, i + MAX_MINTS_PER_CALL));
+      return { batches, requested: requested.length, fresh: requested.length - needed.length };
+    },
+
+    async enrichTokenBatch(input: { mints: string[]; finalAttempt?: boolean }): Promise<{ resolved: number; unknown: number }> {
+      try {
+        const markets = [...(await market.getTokens(input.mints)).values()];
+        await saveMarkets(pool, markets);
+        const priced = markets.filter((m) => m.status === 'priced');
+        if (priced.length > 0) {
+          const tx = redis.multi();
+          for (const m of priced) tx.set(`token_price:${m.mint}`, String(m.priceUsd), 'EX', PRICE_FRESH_SECONDS);
+          await tx.exec();
+        }
+        return { resolved: priced.length, unknown: markets.length - priced.length };
+      } catch (err) {
+        // A non-retryable failure is final now; a retryable one is recorded only on the last attempt.
+        if (!isRetryable(err)) await markFailed(pool, input.mints, (err as Error).message);
+        throw err;
+      }
+    },
+
+    async markTokensFailed(input: { mints: string[]; error: string }): Promise<void> {
+      await markFailed(pool, input.mints, input.error);
+    },
+
+    async selectMostHeldTokens(input: { limit: number }): Promise<string[]> {
+      return mostHeldMints(pool, input.limit);
+    },
+  };
+}
+
+export type EnrichmentActivities = ReturnType<typeof createEnrichmentActivities>;

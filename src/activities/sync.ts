@@ -1,0 +1,169 @@
+// Deep sync of one wallet's history: pages fetched newest first, each page stored with its legs in
+// one PostgreSQL transaction, the cursor heartbeated so a retried attempt resumes where the last
+// one stopped. Then PnL and behavior computed and stored. Workflows get small summaries only.
+import { Context, CancelledFailure, log } from '@temporalio/activity';
+import { ENGINE_VERSION, computeBehavior, computePnl, extractMany, formatUnits } from '../domain';
+import { countLegs, loadLegs, storeHistoryPage } from '../store/history';
+import { beginSync, commitWatermark, finishSync, markHistoryComplete, walletStatuses, type WalletStatusRow } from '../store/wallets';
+import { loadBalances } from '../store/balances';
+import { getTokens } from '../store/tokens';
+import type { ActivityDeps } from './deps';
+import { solPriceUsd } from './sol-price';
+
+export interface SyncChunkInput {
+  wallet: string;
+  /** 'newer': from the top down to the stored watermark; 'older': below the oldest stored signature */
+  phase: 'newer' | 'older';
+  /** exclusive cursor to continue from (null: the newest transaction) */
+  cursor: string | null;
+  /** stop at this signature (the stored watermark) in the 'newer' phase */
+  until: string | null;
+  /** do not go below this unix time (the analysis window); null: full history */
+  sinceTimestamp: number | null;
+  maxPages: number;
+}
+
+export interface SyncChunkResult {
+  cursor: string | null;
+  /** this phase is finished */
+  done: boolean;
+  /** the phase ended at the very first transaction of the wallet */
+  reachedEnd: boolean;
+  /** the phase ended at the window start, with older history not fetched */
+  stoppedAtWindow: boolean;
+  pages: number;
+  transactions: number;
+  newTransactions: number;
+  newLegs: number;
+  /** newest transaction seen in this chunk (the 'newer' phase's first page): the next watermark */
+  top: { signature: string; slot: number; timestamp: number } | null;
+}
+
+interface ChunkHeartbeat {
+  cursor: string | null;
+  pages: number;
+  transactions: number;
+  newTransactions: number;
+  newLegs: number;
+  top: SyncChunkResult['top'];
+}
+
+export function createSyncActivities(deps: ActivityDeps) {
+  const { pool, redis, helius, market } = deps;
+  return {
+    async getWalletStatuses(input: { wallets: string[]; staleAfterSeconds?: number }): Promise<WalletStatusRow[]> {
+      return walletStatuses(pool, input.wallets, input.staleAfterSeconds ?? deps.settings.staleAfterSeconds);
+    },
+
+    async beginWalletSync(input: { wallet: string; workflowId: string }) {
+      return beginSync(pool, input.wallet, input.workflowId);
+    },
+
+    async syncHistoryChunk(input: SyncChunkInput): Promise<SyncChunkResult> {
+      const ctx = Context.current();
+      const resumed = ctx.info.heartbeatDetails as ChunkHeartbeat | undefined;
+      const state: ChunkHeartbeat = resumed ?? { cursor: input.cursor, pages: 0, transactions: 0, newTransactions: 0, newLegs: 0, top: null };
+      const solPrice = await solPriceUsd(redis, market);
+      let done = false;
+      let reachedEnd = false;
+      let stoppedAtWindow = false;
+      while (!done && state.pages < input.maxPages) {
+        if (ctx.cancellationSignal.aborted) throw new CancelledFailure('wallet sync cancelled');
+        const page = await helius.fetchHistoryPage(input.wallet, { before: state.cursor ?? undefined, limit: 100 });
+        let txs = page.transactions;
+        // The newest transaction of a sync from the top becomes the next watermark.
+        if (input.phase === 'newer' && input.cursor === null && state.pages === 0 && txs.length > 0) {
+          state.top = { signature: txs[0].signature, slot: txs[0].slot, timestamp: txs[0].timestamp };
+        }
+        if (input.until) {
+          const at = txs.findIndex((tx) => tx.signature === input.until);
+          if (at >= 0) {
+            txs = txs.slice(0, at);
+            done = true;
+          }
+        }
+        if (input.sinceTimestamp !== null) {
+          const inWindow = txs.filter((tx) => tx.timestamp >= (input.sinceTimestamp as number));
+          if (inWindow.length < txs.length) {
+            txs = inWindow;
+            done = true;
+            stoppedAtWindow = true;
+          }
+        }
+        const { legs } = extractMany(txs, input.wallet, { solPriceUsd: solPrice });
+        const stored = await storeHistoryPage(pool, input.wallet, txs, legs);
+        state.pages += 1;
+        state.transactions += txs.length;
+        state.newTransactions += stored.newTransactions;
+        state.newLegs += stored.newLegs;
+        state.cursor = page.nextCursor;
+        if (page.nextCursor === null && !page.continuation) {
+          done = true;
+          reachedEnd = !stoppedAtWindow;
+        }
+        ctx.heartbeat(state);
+      }
+      log.info('history chunk stored', { wallet: input.wallet, phase: input.phase, pages: state.pages, transactions: state.transactions, newLegs: state.newLegs, done });
+      return { ...state, done, reachedEnd, stoppedAtWindow };
+    },
+
+    async commitSyncWatermark(input: { wallet: string; top: { signature: string; slot: number; timestamp: number } | null; historyComplete: boolean }): Promise<void> {
+      if (input.top) await commitWatermark(pool, input.wallet, input.top);
+      if (input.historyComplete) await markHistoryComplete(pool, input.wallet);
+    },
+
+    /** PnL and behavior of the wallet's stored legs, stored in wallet_analytics. */
+    async computeWalletAnalytics(input: { wallet: string }): Promise<{ legs: number; tokens: number; realizedPnlSol: number }> {
+      const legs = await loadLegs(pool, input.wallet);
+      const balances = (await loadBalances(pool, [input.wallet])).get(input.wallet);
+      const holdings = balances
+        ? Object.fromEntries(balances.tokens.map((t) => [t.mint, { uiAmount: formatUnits(BigInt(t.rawAmount), t.decimals) }]))
+        : undefined;
+      const mints = [...new Set(legs.map((l) => l.mint))];
+      const prices = Object.fromEntries((await getTokens(pool, mints)).filter((t) => t.priceUsd !== null).map((t) => [t.mint, t.priceUsd as number]));
+      const solPrice = await solPriceUsd(redis, market).catch(() => undefined);
+      const pnl = computePnl(legs, { holdings, pricesUsd: prices, solPriceUsd: solPrice });
+      const behavior = computeBehavior(legs, { nowSec: Math.floor(Date.now() / 1000) });
+      const coverage = {
+        legs: legs.length,
+        firstLegAt: legs[0]?.timestamp ?? null,
+        lastLegAt: legs[legs.length - 1]?.timestamp ?? null,
+      };
+      await pool.query(
+        `INSERT INTO wallet_analytics (wallet, pnl, behavior, coverage, engine_version, computed_at) VALUES ($1, $2, $3, $4, $5, now())
+         ON CONFLICT (wallet) DO UPDATE SET pnl = $2, behavior = $3, coverage = $4, engine_version = $5, computed_at = now()`,
+        [input.wallet, JSON.stringify(pnl), JSON.stringify(behavior), JSON.stringify(coverage), ENGINE_VERSION],
+      );
+      return { legs: legs.length, tokens: pnl.tokens.length, realizedPnlSol: pnl.totals.realizedPnlSol };
+    },
+
+    async finishWalletSync(input: { wallet: string; error?: string }): Promise<void> {
+      await finishSync(pool, input.wallet, input.error === undefined ? { ok: true } : { ok: false, error: input.error });
+    },
+
+    /**
+     * Sync progress of wallets from PostgreSQL, and whether each `wallet-sync:<address>` workflow is
+     * still running (for syncs this analysis joined rather than started).
+     */
+    async readSyncProgress(input: { wallets: string[]; joined: string[] }): Promise<Array<{ wallet: string; pages: number; transactions: number; legs: number; running: boolean | null; error: string | null }>> {
+      const statuses = await walletStatuses(pool, input.wallets, deps.settings.staleAfterSeconds);
+      const client = Context.current().client;
+      return Promise.all(
+        statuses.map(async (s) => {
+          let running: boolean | null = null;
+          if (input.joined.includes(s.wallet)) {
+            try {
+              const d = await client.workflow.getHandle(`wallet-sync:${s.wallet}`).describe();
+              running = d.status.name === 'RUNNING';
+            } catch {
+              running = false;
+            }
+          }
+          return { wallet: s.wallet, pages: s.pages, transactions: s.transactions, legs: await countLegs(pool, s.wallet), running, error: s.lastSyncError };
+        }),
+      );
+    },
+  };
+}
+
+export type SyncActivities = ReturnType<typeof createSyncActivities>;

@@ -1,0 +1,116 @@
+// Builds the HTTP API (fastify). server.ts listens; tests call app.inject() without a port.
+// One plugin per route group; every route has a JSON schema, which validates the request and
+// documents it (OpenAPI at /openapi.json, docs page at /docs).
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import rateLimit, { type RateLimitOptions } from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Client } from '@temporalio/client';
+import type { Pool } from 'pg';
+import type Redis from 'ioredis';
+import type { Config } from '../config';
+import { installAuth } from './auth';
+import { installMetrics } from './metrics';
+import { installProblemHandlers } from './problem';
+import { analysesRoutes } from './routes/analyses';
+import { eventsRoutes } from './routes/events';
+import { healthRoutes } from './routes/health';
+import { tokensRoutes } from './routes/tokens';
+import { walletsRoutes } from './routes/wallets';
+import { validatorCompiler } from './validation';
+
+export interface AppDeps {
+  config: Config;
+  temporal: Client;
+  pool: Pool;
+  redis: Redis;
+}
+
+export interface AppOptions {
+  logger?: FastifyBaseLogger;
+  /** where rate-limit counters live: Redis (shared by every API process; default) or this process */
+  rateLimitStore?: 'redis' | 'memory';
+  /** how often the event stream polls the workflow and the database (default 500 ms) */
+  eventPollIntervalMs?: number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    deps: AppDeps;
+    /** the per-route rate limit of POST and DELETE routes (`config: { rateLimit }`) */
+    postRateLimit: RateLimitOptions;
+  }
+}
+
+/** 64 KiB: 500 addresses with their JSON fit many times over. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+const requestIdPattern = /^[A-Za-z0-9._:-]{1,100}$/;
+
+export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<FastifyInstance> {
+  const common = {
+    bodyLimit: BODY_LIMIT_BYTES,
+    requestIdHeader: false as const,
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
+    },
+  };
+  const app = opts.logger ? Fastify({ ...common, loggerInstance: opts.logger }) : Fastify({ ...common, logger: false });
+  app.decorate('deps', deps);
+  app.setValidatorCompiler(validatorCompiler);
+  // JSON only: a text body is refused with 415 instead of failing the schema as a string
+  app.removeContentTypeParser('text/plain');
+  installProblemHandlers(app);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  const { config } = deps;
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'wallet-similarity API',
+        version: '1.0.0',
+        description: 'Start, follow and read similarity analyses of Solana wallets. Errors are application/problem+json. See docs/api.md.',
+      },
+      tags: [
+        { name: 'analyses', description: 'similarity analyses (Temporal workflows)' },
+        { name: 'wallets', description: 'wallet history sync and stored analytics' },
+        { name: 'tokens', description: 'token registry (DexScreener)' },
+        { name: 'operations', description: 'health, readiness and metrics' },
+      ],
+      components: config.API_KEYS.length > 0 ? { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } } } : {},
+      security: config.API_KEYS.length > 0 ? [{ apiKey: [] }] : [],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  installAuth(app, config.API_KEYS);
+  await app.register(rateLimit, {
+    global: false,
+    ...(opts.rateLimitStore === 'memory' ? {} : { redis: deps.redis, nameSpace: 'api-rate-limit:', skipOnError: true }),
+  });
+  const windowSeconds = config.API_RATE_LIMIT_WINDOW_SECONDS;
+  app.decorate('postRateLimit', {
+    max: config.API_RATE_LIMIT_MAX,
+    timeWindow: windowSeconds * 1000,
+    // per API key when keys are on, else per client address
+    keyGenerator: (request) => (request.apiKeyId ? `key:${request.apiKeyId}` : `ip:${request.ip}`),
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      message: `more than ${context.max} requests in ${windowSeconds} s to this route: retry after ${context.after}`,
+    }),
+  } satisfies RateLimitOptions);
+
+  installMetrics(app);
+  await app.register(healthRoutes);
+  await app.register(analysesRoutes);
+  await app.register(eventsRoutes, { pollIntervalMs: opts.eventPollIntervalMs });
+  await app.register(walletsRoutes);
+  await app.register(tokensRoutes);
+  return app;
+}

@@ -1,0 +1,143 @@
+// RFC 9457 problem details: every error the API returns is application/problem+json with a type a
+// client can branch on and a detail a user can act on.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** The problem types (docs/api.md lists them). */
+export const PROBLEMS = {
+  validation: { status: 400, title: 'The request does not match the schema' },
+  invalidAddress: { status: 400, title: 'Not a valid Solana address' },
+  duplicateAddresses: { status: 400, title: 'An address is listed more than once' },
+  invalidJson: { status: 400, title: 'The body is not valid JSON' },
+  unauthorized: { status: 401, title: 'Missing or unknown API key' },
+  notFound: { status: 404, title: 'Not found' },
+  notRunning: { status: 409, title: 'The analysis is not running' },
+  bodyTooLarge: { status: 413, title: 'The body is too large' },
+  unsupportedMediaType: { status: 415, title: 'Unsupported content type' },
+  idempotencyKeyReused: { status: 422, title: 'Idempotency-Key reused with a different body' },
+  rateLimited: { status: 429, title: 'Too many requests' },
+  internal: { status: 500, title: 'Internal error' },
+  temporalUnavailable: { status: 503, title: 'Temporal is not reachable' },
+} as const;
+export type ProblemName = keyof typeof PROBLEMS;
+
+const slug = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+export const problemType = (name: ProblemName): string => `urn:wallet-similarity:problem:${slug(name)}`;
+
+export interface FieldError {
+  /** JSON pointer into the request part, e.g. /body/wallets/2 */
+  pointer: string;
+  detail: string;
+}
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  errors?: FieldError[];
+}
+
+/** Thrown by handlers; the error handler turns it into a problem response. */
+export class ProblemError extends Error {
+  override name = 'ProblemError';
+  constructor(
+    readonly problem: ProblemName,
+    detail: string,
+    readonly errors?: FieldError[],
+  ) {
+    super(detail);
+  }
+}
+
+export const problemSchema = {
+  type: 'object',
+  properties: {
+    type: { type: 'string', example: problemType('validation') },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    instance: { type: 'string' },
+    errors: { type: 'array', items: { type: 'object', properties: { pointer: { type: 'string' }, detail: { type: 'string' } } } },
+  },
+  required: ['type', 'title', 'status', 'detail'],
+} as const;
+
+/** Response schemas for the error statuses a route can answer with. */
+export function problemResponses(...statuses: number[]): Record<number, unknown> {
+  return Object.fromEntries(statuses.map((s) => [s, { description: 'Problem details (application/problem+json)', ...problemSchema }]));
+}
+
+export function sendProblem(reply: FastifyReply, request: FastifyRequest, name: ProblemName, detail: string, errors?: FieldError[]): FastifyReply {
+  const { status, title } = PROBLEMS[name];
+  const body: ProblemBody = { type: problemType(name), title, status, detail, instance: request.url.split('?')[0] };
+  if (errors && errors.length > 0) body.errors = errors;
+  // serialize ourselves: the route's response schema for this status may be absent
+  return reply.code(status).type(PROBLEM_CONTENT_TYPE).serializer(JSON.stringify).send(body);
+}
+
+interface AjvError {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+/** One actionable sentence per schema violation. */
+export function describeValidationError(part: string, e: AjvError): FieldError {
+  const path = e.instancePath === '' ? part : `${part}${e.instancePath.replace(/\//g, '.')}`;
+  const pointer = `/${part}${e.instancePath}`;
+  const field = e.instancePath.split('/').pop() ?? '';
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const name = e.params.additionalProperty as string;
+      return { pointer: `${pointer}/${name}`, detail: `unknown field '${name}' in ${path}: remove it (see /docs for the accepted fields)` };
+    }
+    case 'required':
+      return { pointer: `${pointer}/${e.params.missingProperty as string}`, detail: `${path} must have the field '${e.params.missingProperty as string}'` };
+    case 'minItems':
+      if (field === 'wallets' || field === 'mints') return { pointer, detail: `${path} must list at least ${e.params.limit as number} ${field === 'wallets' ? 'wallet addresses' : 'mint addresses'}` };
+      return { pointer, detail: `${path} must have at least ${e.params.limit as number} items` };
+    case 'maxItems':
+      if (field === 'wallets') return { pointer, detail: `${path} lists more than ${e.params.limit as number} wallets, the maximum per request (MAX_WALLETS_PER_ANALYSIS): split the group` };
+      return { pointer, detail: `${path} must have at most ${e.params.limit as number} items` };
+    case 'type':
+      return { pointer, detail: `${path} must be ${e.params.type as string}` };
+    case 'enum':
+      return { pointer, detail: `${path} must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
+    default:
+      return { pointer, detail: `${path} ${e.message ?? 'is invalid'}` };
+  }
+}
+
+/** Maps every error fastify or a handler raises to a problem response. */
+export function installProblemHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError & { validation?: AjvError[]; validationContext?: string }, request, reply) => {
+    if (error instanceof ProblemError) return sendProblem(reply, request, error.problem, error.message, error.errors);
+    if (error.validation) {
+      const part = error.validationContext ?? 'body';
+      const errors = error.validation.map((e) => describeValidationError(part, e));
+      return sendProblem(reply, request, 'validation', errors.map((e) => e.detail).join('; '), errors);
+    }
+    switch (error.code) {
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return sendProblem(reply, request, 'bodyTooLarge', `the body is larger than ${app.initialConfig.bodyLimit} bytes: send fewer wallets per request`);
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return sendProblem(reply, request, 'unsupportedMediaType', `send the body as application/json (got '${request.headers['content-type'] ?? 'none'}')`);
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+        return sendProblem(reply, request, 'invalidJson', 'the body is empty: send a JSON object');
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+        return sendProblem(reply, request, 'invalidJson', `the body is not valid JSON: ${error.message}`);
+    }
+    if (error.statusCode === 429) return sendProblem(reply, request, 'rateLimited', error.message);
+    if (error instanceof SyntaxError && error.statusCode === 400) return sendProblem(reply, request, 'invalidJson', `the body is not valid JSON: ${error.message}`);
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return sendProblem(reply, request, 'validation', error.message);
+    request.log.error({ err: error }, 'request failed');
+    return sendProblem(reply, request, 'internal', 'the server failed to answer; the error is logged with this request id: ' + request.id);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, request, 'notFound', `no route ${request.method} ${request.url.split('?')[0]}: see /docs for the API`),
+  );
+}

@@ -1,0 +1,119 @@
+// GET /v1/analyses/{id}/events: Server-Sent Events. The server polls the workflow's progress query
+// and the analyses row (every 500 ms by default) and sends
+//   progress   (the progress query's answer, whenever it changes)
+//   completed  (the analysis ended: status completed, failed or cancelled, with its summary or error)
+//   enrichment (the token enrichment child finished: status completed or failed)
+//   end        (nothing more will come; the server closes the stream)
+// A completed analysis ends after its enrichment event; a failed or cancelled one after `completed`.
+import type { FastifyInstance } from 'fastify';
+import { getAnalysis } from '../../store/analyses';
+import { queryProgress } from '../analysis-view';
+import { ProblemError, problemResponses } from '../problem';
+import { analysisIdParams } from '../schemas';
+
+/** A comment line every this often keeps proxies from closing an idle stream. */
+const HEARTBEAT_MS = 15_000;
+
+export async function eventsRoutes(app: FastifyInstance, opts: { pollIntervalMs?: number }): Promise<void> {
+  const { pool, temporal } = app.deps;
+  const pollIntervalMs = opts.pollIntervalMs ?? 500;
+  const open = new Set<() => void>();
+  // end open streams first, or app.close() would wait for them
+  app.addHook('preClose', async () => {
+    for (const end of open) end();
+  });
+
+  app.get<{ Params: { id: string } }>(
+    '/v1/analyses/:id/events',
+    {
+      schema: {
+        tags: ['analyses'],
+        summary: 'Follow an analysis live (text/event-stream): events progress, completed, enrichment, end',
+        params: analysisIdParams,
+        produces: ['text/event-stream'],
+        response: { 200: { description: 'an event stream; see docs/api.md', type: 'string' }, ...problemResponses(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const first = await getAnalysis(pool, id);
+      if (!first) throw new ProblemError('notFound', `no analysis with id '${id}'`);
+
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      let closed = false;
+      let seq = 0;
+      const send = (event: string, data: unknown) => {
+        if (!closed) raw.write(`id: ${++seq}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      };
+      let wake: () => void = () => undefined;
+      const end = () => {
+        if (closed) return;
+        closed = true;
+        open.delete(end);
+        wake();
+        raw.end();
+      };
+      open.add(end);
+      raw.on('close', () => {
+        closed = true;
+        open.delete(end);
+        wake();
+      });
+      const sleep = (ms: number) =>
+        new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, ms);
+          wake = () => {
+            clearTimeout(t);
+            resolve();
+          };
+        });
+
+      raw.write(`retry: 2000\n\n`);
+      let lastProgress = '';
+      let completedSent = false;
+      let lastBeat = Date.now();
+      try {
+        while (!closed) {
+          const record = await getAnalysis(pool, id);
+          if (!record) break;
+          if (record.status === 'running') {
+            const progress = await queryProgress(temporal, record.workflowId);
+            const text = progress ? JSON.stringify(progress) : '';
+            if (progress && text !== lastProgress) {
+              lastProgress = text;
+              send('progress', progress);
+            }
+          } else {
+            if (!completedSent) {
+              completedSent = true;
+              send('completed', { analysisId: id, status: record.status, error: record.error, summary: record.summary, failedWallets: record.failedWallets ?? [] });
+            }
+            if (record.status !== 'completed') break;
+            if (record.enrichmentStatus === 'completed' || record.enrichmentStatus === 'failed') {
+              send('enrichment', { analysisId: id, status: record.enrichmentStatus, workflowId: record.enrichmentWorkflowId });
+              break;
+            }
+          }
+          if (Date.now() - lastBeat >= HEARTBEAT_MS) {
+            lastBeat = Date.now();
+            if (!closed) raw.write(': keep-alive\n\n');
+          }
+          await sleep(pollIntervalMs);
+        }
+        send('end', { analysisId: id });
+      } catch (err) {
+        request.log.error({ err, analysisId: id }, 'event stream failed');
+        send('error', { analysisId: id, detail: 'the server could not read the analysis; reconnect to resume' });
+      } finally {
+        end();
+      }
+    },
+  );
+}

@@ -1,0 +1,78 @@
+// /v1/tokens: the token registry (DexScreener metadata and prices) and user-triggered enrichment.
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { tokenEnrichmentWorkflow } from '../../workflows/token-enrichment';
+import { PRIORITY, TASK_QUEUES } from '../../workflows/definitions';
+import { reasonOf } from '../../store/errors';
+import { getTokens } from '../../store/tokens';
+import { temporalUiLink } from '../analysis-view';
+import { ProblemError, problemResponses } from '../problem';
+import { address, token } from '../schemas';
+import { checkAddress, checkAddresses } from '../validation';
+
+/** Mints per enrichment request (10 DexScreener batches of 30). */
+export const MAX_MINTS_PER_ENRICHMENT = 300;
+
+export async function tokensRoutes(app: FastifyInstance): Promise<void> {
+  const { config, pool, temporal } = app.deps;
+  const namespace = temporal.options.namespace;
+
+  app.get<{ Params: { mint: string } }>(
+    '/v1/tokens/:mint',
+    {
+      schema: {
+        tags: ['tokens'],
+        summary: "A token's metadata and price from the registry",
+        params: { type: 'object', additionalProperties: false, required: ['mint'], properties: { mint: address } },
+        response: { 200: { ...token, properties: { ...token.properties, nextAttemptAt: { type: ['string', 'null'] }, lastError: { type: ['string', 'null'] } } }, ...problemResponses(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const { mint } = request.params;
+      checkAddress('the mint', mint);
+      const [record] = await getTokens(pool, [mint]);
+      if (!record) throw new ProblemError('notFound', `token ${mint} is not in the registry: enrich it with POST /v1/tokens/enrich`);
+      return record;
+    },
+  );
+
+  app.post<{ Body: { mints: string[] } }>(
+    '/v1/tokens/enrich',
+    {
+      config: { rateLimit: app.postRateLimit },
+      schema: {
+        tags: ['tokens'],
+        summary: 'Resolve metadata and prices of these mints now (high priority on the enrichment queue)',
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['mints'],
+          properties: { mints: { type: 'array', minItems: 1, maxItems: MAX_MINTS_PER_ENRICHMENT, items: address } },
+        },
+        response: {
+          202: {
+            type: 'object',
+            properties: { workflowId: { type: 'string' }, mints: { type: 'array', items: { type: 'string' } }, links: { type: 'object', properties: { temporalUi: { type: 'string' } } } },
+          },
+          ...problemResponses(400, 401, 413, 415, 429, 503),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { mints } = request.body;
+      checkAddresses('mints', mints);
+      const workflowId = `token-enrichment:user:${randomUUID()}`;
+      try {
+        await temporal.workflow.start<typeof tokenEnrichmentWorkflow>('tokenEnrichmentWorkflow', {
+          taskQueue: TASK_QUEUES.enrichment,
+          workflowId,
+          args: [{ mints: [...mints].sort(), reason: 'user' }],
+          priority: { priorityKey: PRIORITY.userTriggered },
+        });
+      } catch (err) {
+        throw new ProblemError('temporalUnavailable', `token enrichment could not be started (${reasonOf(err)}): retry`);
+      }
+      return reply.code(202).send({ workflowId, mints: [...mints].sort(), links: { temporalUi: temporalUiLink(config.TEMPORAL_UI_URL, namespace, workflowId) } });
+    },
+  );
+}

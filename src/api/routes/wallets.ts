@@ -1,0 +1,159 @@
+// /v1/wallets: status of stored history, starting (or joining) syncs, and a wallet's stored analytics.
+import type { FastifyInstance } from 'fastify';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { walletSyncWorkflow } from '../../workflows/wallet-sync';
+import { TASK_QUEUES, walletSyncWorkflowId } from '../../workflows/definitions';
+import { reasonOf } from '../../store/errors';
+import { walletStatuses } from '../../store/wallets';
+import { temporalUiLink } from '../analysis-view';
+import { ProblemError, problemResponses } from '../problem';
+import { getWalletAnalytics } from '../queries';
+import { address } from '../schemas';
+import { checkAddress, checkAddresses } from '../validation';
+
+const open = { type: 'object', additionalProperties: true } as const;
+
+const walletStatus = {
+  type: 'object',
+  properties: {
+    wallet: { type: 'string' },
+    status: { type: 'string', enum: ['READY', 'STALE', 'MISSING', 'SYNCING'] },
+    lastSyncedAt: { type: ['string', 'null'] },
+    syncWorkflowId: { type: ['string', 'null'] },
+    sync: { type: ['object', 'null'], description: 'progress of the running sync', properties: { pages: { type: 'integer' }, transactions: { type: 'integer' } } },
+    lastSyncError: { type: ['string', 'null'] },
+  },
+} as const;
+
+export async function walletsRoutes(app: FastifyInstance): Promise<void> {
+  const { config, pool, temporal } = app.deps;
+  const namespace = temporal.options.namespace;
+  const max = config.MAX_WALLETS_PER_ANALYSIS;
+  const walletsBody = {
+    type: 'object',
+    additionalProperties: false,
+    required: ['wallets'],
+    properties: { wallets: { type: 'array', minItems: 1, maxItems: max, items: address, description: `1 to ${max} distinct wallet addresses` } },
+  } as const;
+
+  app.post<{ Body: { wallets: string[] } }>(
+    '/v1/wallets/status',
+    {
+      schema: {
+        tags: ['wallets'],
+        summary: 'READY / STALE / MISSING / SYNCING per wallet, with sync progress while syncing',
+        body: walletsBody,
+        response: { 200: { type: 'object', properties: { wallets: { type: 'array', items: walletStatus } } }, ...problemResponses(400, 401, 413, 415) },
+      },
+    },
+    async (request) => {
+      checkAddresses('wallets', request.body.wallets);
+      const rows = await walletStatuses(pool, request.body.wallets, config.WALLET_STALE_AFTER_SECONDS);
+      return {
+        wallets: rows.map((r) => ({
+          wallet: r.wallet,
+          status: r.status,
+          lastSyncedAt: r.lastSyncedAt,
+          syncWorkflowId: r.syncWorkflowId,
+          sync: r.status === 'SYNCING' ? { pages: r.pages, transactions: r.transactions } : null,
+          lastSyncError: r.lastSyncError,
+        })),
+      };
+    },
+  );
+
+  app.post<{ Body: { wallets: string[] } }>(
+    '/v1/wallets/sync',
+    {
+      config: { rateLimit: app.postRateLimit },
+      schema: {
+        tags: ['wallets'],
+        summary: 'Start (or join a running) full-history sync of exactly these wallets',
+        body: walletsBody,
+        response: {
+          202: {
+            type: 'object',
+            properties: {
+              syncs: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    wallet: { type: 'string' },
+                    workflowId: { type: 'string' },
+                    started: { type: 'boolean', description: 'false: a sync of this wallet was already running and is joined' },
+                    links: { type: 'object', properties: { temporalUi: { type: 'string' } } },
+                  },
+                },
+              },
+            },
+          },
+          ...problemResponses(400, 401, 413, 415, 429, 503),
+        },
+      },
+    },
+    async (request, reply) => {
+      const wallets = request.body.wallets;
+      checkAddresses('wallets', wallets);
+      const syncs = await Promise.all(
+        wallets.map(async (wallet) => {
+          const workflowId = walletSyncWorkflowId(wallet);
+          let started = true;
+          try {
+            await temporal.workflow.start<typeof walletSyncWorkflow>('walletSyncWorkflow', {
+              taskQueue: TASK_QUEUES.analysis,
+              workflowId,
+              args: [{ wallet, sinceTimestamp: null }],
+            });
+          } catch (err) {
+            // one sync per wallet at a time: a running one (maybe an analysis's) is joined
+            if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
+              throw new ProblemError('temporalUnavailable', `the sync of ${wallet} could not be started (${reasonOf(err)}): retry`);
+            }
+            started = false;
+          }
+          return { wallet, workflowId, started, links: { temporalUi: temporalUiLink(config.TEMPORAL_UI_URL, namespace, workflowId) } };
+        }),
+      );
+      return reply.code(202).send({ syncs });
+    },
+  );
+
+  app.get<{ Params: { address: string } }>(
+    '/v1/wallets/:address',
+    {
+      schema: {
+        tags: ['wallets'],
+        summary: "A wallet's stored PnL (per token and totals), behavior profile and coverage",
+        params: { type: 'object', additionalProperties: false, required: ['address'], properties: { address } },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              wallet: { type: 'string' },
+              status: walletStatus,
+              pnl: open,
+              behavior: open,
+              coverage: open,
+              engineVersion: { type: 'string' },
+              computedAt: { type: 'string' },
+            },
+          },
+          ...problemResponses(400, 401, 404),
+        },
+      },
+    },
+    async (request) => {
+      const wallet = request.params.address;
+      checkAddress('the wallet', wallet);
+      const analytics = await getWalletAnalytics(pool, wallet);
+      if (!analytics) throw new ProblemError('notFound', `no stored analytics for ${wallet}: sync it first with POST /v1/wallets/sync`);
+      const [s] = await walletStatuses(pool, [wallet], config.WALLET_STALE_AFTER_SECONDS);
+      return {
+        wallet,
+        status: { ...s, sync: s.status === 'SYNCING' ? { pages: s.pages, transactions: s.transactions } : null },
+        ...analytics,
+      };
+    },
+  );
+}

@@ -1,0 +1,33 @@
+// API process entry point: validated config, one Temporal client, one pool, one Redis client.
+import { loadConfig } from '../config';
+import { exitWithOneLine } from '../cli-errors';
+import { createLogger } from '../logger';
+import { checkDatabase, createPool, migrate } from '../store/db';
+import { connectRedis, createRedis } from '../store/redis';
+import { connectClient } from '../temporal/connection';
+import { buildApp } from './app';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL, 'api');
+  await migrate(config.DATABASE_URL);
+  const pool = createPool(config.DATABASE_URL);
+  await checkDatabase(pool, config.DATABASE_URL);
+  const redis = createRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX);
+  await connectRedis(redis, config.REDIS_URL);
+  const temporal = await connectClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
+
+  const app = await buildApp({ config, temporal, pool, redis }, { logger });
+  const close = async () => {
+    await app.close();
+    await temporal.connection.close();
+    await pool.end();
+    redis.disconnect();
+    process.exit(0);
+  };
+  process.once('SIGINT', close);
+  process.once('SIGTERM', close);
+  await app.listen({ host: config.API_HOST, port: config.API_PORT });
+}
+
+main().catch(exitWithOneLine);

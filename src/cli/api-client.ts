@@ -1,0 +1,113 @@
+// A small client of the wallet-similarity HTTP API for the CLI and the demo: JSON calls that turn
+// problem+json answers into errors with the server's detail, and a Server-Sent Events reader.
+import type { AnalysisView } from '../api/analysis-view';
+import { reasonOf } from '../store/errors';
+
+export interface StartAnalysisRequest {
+  wallets: string[];
+  window?: number | null;
+  sync?: 'auto' | 'force' | 'skip';
+  weights?: Record<string, number>;
+  failureThreshold?: number;
+}
+
+export interface StartedAnalysis {
+  analysisId: string;
+  workflowId: string;
+  status: string;
+  links: { self: string; events: string; temporalUi: string };
+}
+
+/** The API answered with an error (problem details) or could not be reached. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    message: string,
+    readonly status: number | null,
+    readonly problemType: string | null = null,
+  ) {
+    super(message);
+  }
+}
+
+export interface SseEvent {
+  event: string;
+  data: unknown;
+}
+
+export class ApiClient {
+  constructor(
+    readonly baseUrl: string,
+    private readonly apiKey?: string,
+  ) {}
+
+  private headers(extra: Record<string, string> = {}): Record<string, string> {
+    return { ...(this.apiKey ? { 'x-api-key': this.apiKey } : {}), ...extra };
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(new URL(path, this.baseUrl), {
+        method,
+        headers: this.headers({ ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...extraHeaders }),
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (err) {
+      const reason = reasonOf((err as { cause?: unknown }).cause ?? err);
+      throw new ApiError(`cannot reach the API at ${this.baseUrl} (${reason}): start it with 'npm run dev' or pass --api <url>`, null);
+    }
+    const text = await res.text();
+    const parsed = text ? (JSON.parse(text) as unknown) : null;
+    if (!res.ok) {
+      const problem = parsed as { detail?: string; title?: string; type?: string } | null;
+      throw new ApiError(`${res.status} ${problem?.title ?? res.statusText}: ${problem?.detail ?? text}`, res.status, problem?.type ?? null);
+    }
+    return parsed as T;
+  }
+
+  startAnalysis(body: StartAnalysisRequest, idempotencyKey?: string): Promise<StartedAnalysis> {
+    return this.request('POST', '/v1/analyses', body, idempotencyKey ? { 'idempotency-key': idempotencyKey } : {});
+  }
+
+  getAnalysis(id: string): Promise<AnalysisView> {
+    return this.request('GET', `/v1/analyses/${encodeURIComponent(id)}`);
+  }
+
+  /** Yields the analysis's events until the server ends the stream (or `signal` aborts). */
+  async *events(id: string, signal?: AbortSignal): AsyncGenerator<SseEvent> {
+    const res = await fetch(new URL(`/v1/analyses/${encodeURIComponent(id)}/events`, this.baseUrl), { headers: this.headers({ accept: 'text/event-stream' }), signal });
+    if (!res.ok || !res.body) throw new ApiError(`${res.status}: the event stream was refused`, res.status);
+    yield* parseEventStream(res.body, signal);
+  }
+}
+
+/** Parses a text/event-stream body into events (comments and retry lines are skipped). */
+export async function* parseEventStream(body: ReadableStream<Uint8Array>, signal?: AbortSignal): AsyncGenerator<SseEvent> {
+  const decoder = new TextDecoder();
+  let buffer = '';
+  const reader = body.getReader();
+  try {
+    while (!signal?.aborted) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true }).replace(/\r\n/g, '\n');
+      let boundary = buffer.indexOf('\n\n');
+      while (boundary >= 0) {
+        const block = buffer.slice(0, boundary);
+        buffer = buffer.slice(boundary + 2);
+        boundary = buffer.indexOf('\n\n');
+        let event = 'message';
+        const data: string[] = [];
+        for (const line of block.split('\n')) {
+          if (line.startsWith('event:')) event = line.slice(6).trim();
+          else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
+        }
+        if (data.length > 0) yield { event, data: JSON.parse(data.join('\n')) as unknown };
+      }
+    }
+  } finally {
+    reader.releaseLock();
+    await body.cancel().catch(() => undefined);
+  }
+}

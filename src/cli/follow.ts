@@ -1,0 +1,88 @@
+// Starts an analysis through the API and follows it to the end: a live progress bar on stderr fed
+// by the event stream (or by polling when the stream breaks), then the final GET body.
+import { SingleBar } from 'cli-progress';
+import type { AnalysisView } from '../api/analysis-view';
+import type { AnalysisProgress } from '../workflows/definitions';
+import type { ApiClient, StartAnalysisRequest } from './api-client';
+
+export interface FollowOptions {
+  /** where the progress goes (stderr, so stdout stays the result) */
+  stream?: NodeJS.WriteStream;
+  /** how long to wait for token enrichment after the analysis completed */
+  enrichmentWaitMs?: number;
+}
+
+interface Reporter {
+  progress(p: AnalysisProgress): void;
+  phase(text: string, percent?: number): void;
+  stop(): void;
+}
+
+function describe(p: AnalysisProgress): string {
+  const wallets = Object.values(p.wallets);
+  const synced = wallets.filter((w) => ['not_needed', 'synced', 'partial', 'failed'].includes(w.sync)).length;
+  const txs = wallets.reduce((n, w) => n + w.transactions, 0);
+  return `${p.phase.padEnd(9)} wallets ${synced}/${wallets.length} synced, ${txs} transactions`;
+}
+
+function reporter(stream: NodeJS.WriteStream): Reporter {
+  if (!stream.isTTY) {
+    // no terminal: one line per phase change
+    let last = '';
+    const line = (text: string) => {
+      if (text !== last) stream.write(`${text}\n`);
+      last = text;
+    };
+    return { progress: (p) => line(`analysis: ${p.phase} (${p.percent} %)`), phase: (t) => line(t), stop: () => undefined };
+  }
+  const bar = new SingleBar({ stream, format: 'Analysis |{bar}| {percentage}% | {status}', barsize: 30, hideCursor: true, clearOnComplete: false, stopOnComplete: false });
+  bar.start(100, 0, { status: 'starting' });
+  return {
+    progress: (p) => bar.update(p.percent, { status: describe(p) }),
+    phase: (text, percent) => (percent === undefined ? bar.update({ status: text }) : bar.update(percent, { status: text })),
+    stop: () => bar.stop(),
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const finished = (v: AnalysisView, enrichmentDeadline: number) =>
+  v.status !== 'running' && (v.status !== 'completed' || v.enrichment.status === 'completed' || v.enrichment.status === 'failed' || Date.now() > enrichmentDeadline);
+
+/** Follows an analysis until it ended and its enrichment finished; returns the final GET body. */
+export async function followAnalysis(api: ApiClient, analysisId: string, opts: FollowOptions = {}): Promise<AnalysisView> {
+  const report = reporter(opts.stream ?? process.stderr);
+  const enrichmentWaitMs = opts.enrichmentWaitMs ?? 120_000;
+  let enrichmentDeadline = Number.POSITIVE_INFINITY;
+  try {
+    try {
+      for await (const e of api.events(analysisId)) {
+        if (e.event === 'progress') report.progress(e.data as AnalysisProgress);
+        else if (e.event === 'completed') {
+          const status = (e.data as { status: string }).status;
+          report.phase(status === 'completed' ? 'completed; enriching tokens' : status, status === 'completed' ? 100 : undefined);
+          enrichmentDeadline = Date.now() + enrichmentWaitMs;
+          if (status === 'completed') continue;
+        } else if (e.event === 'enrichment') report.phase(`completed; token enrichment ${(e.data as { status: string }).status}`, 100);
+        else if (e.event === 'end') break;
+      }
+    } catch {
+      report.phase('event stream interrupted; polling');
+    }
+    // The stream ended (or broke): poll until the analysis and its enrichment are done.
+    for (;;) {
+      const view = await api.getAnalysis(analysisId);
+      if (view.status !== 'running' && enrichmentDeadline === Number.POSITIVE_INFINITY) enrichmentDeadline = Date.now() + enrichmentWaitMs;
+      if (finished(view, enrichmentDeadline)) return view;
+      if (view.progress) report.progress(view.progress);
+      await sleep(1000);
+    }
+  } finally {
+    report.stop();
+  }
+}
+
+export async function startAndFollow(api: ApiClient, request: StartAnalysisRequest, opts: FollowOptions & { log?: (line: string) => void } = {}): Promise<AnalysisView> {
+  const started = await api.startAnalysis(request);
+  opts.log?.(`Started analysis ${started.analysisId} of ${request.wallets.length} wallets\n  Temporal Web UI: ${started.links.temporalUi}`);
+  return followAnalysis(api, started.analysisId, opts);
+}

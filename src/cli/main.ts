@@ -1,0 +1,79 @@
+// wallet-similarity: the command line client of a running API.
+//   wallet-similarity analyze <address> <address> ... [--api URL] [--json] [--window DAYS] [--sync auto|force|skip]
+//   wallet-similarity show <analysis-id> [--api URL] [--json]
+import { parseArgs } from 'node:util';
+import { ApiClient, ApiError } from './api-client';
+import { followAnalysis, startAndFollow } from './follow';
+import { renderAnalysis } from './render';
+
+const USAGE = `usage:
+  wallet-similarity analyze <address> <address> ... [options]   start an analysis, follow it, print the result
+  wallet-similarity show <analysis-id> [options]                follow or print a stored analysis
+
+options:
+  --api <url>         the API (default $WALLET_SIMILARITY_API or http://127.0.0.1:3000)
+  --api-key <key>     when the API has API_KEYS set (default $WALLET_SIMILARITY_API_KEY)
+  --json              print the GET /v1/analyses/{id} body on stdout instead of tables
+  --window <days>     analyse only the last <days> days (default: full history)
+  --sync <mode>       auto (sync wallets that are not READY; default), force, or skip
+  --top <n>           pairs shown in the table (default 10)`;
+
+class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      api: { type: 'string' },
+      'api-key': { type: 'string' },
+      json: { type: 'boolean', default: false },
+      window: { type: 'string' },
+      sync: { type: 'string' },
+      top: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, ...args] = positionals;
+  if (values.help || !command) {
+    console.error(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const api = new ApiClient(values.api ?? process.env.WALLET_SIMILARITY_API ?? 'http://127.0.0.1:3000', values['api-key'] ?? process.env.WALLET_SIMILARITY_API_KEY);
+  const top = values.top === undefined ? undefined : Number(values.top);
+
+  let view;
+  if (command === 'analyze') {
+    if (args.length < 2) throw new UsageError('analyze needs at least two wallet addresses');
+    const window = values.window === undefined ? undefined : Number(values.window);
+    if (window !== undefined && !(Number.isInteger(window) && window > 0)) throw new UsageError(`--window must be a whole number of days, got '${values.window}'`);
+    const sync = values.sync as 'auto' | 'force' | 'skip' | undefined;
+    if (sync !== undefined && !['auto', 'force', 'skip'].includes(sync)) throw new UsageError(`--sync must be auto, force or skip, got '${values.sync}'`);
+    view = await startAndFollow(api, { wallets: args, ...(window ? { window } : {}), ...(sync ? { sync } : {}) }, { log: (l) => console.error(l) });
+  } else if (command === 'show') {
+    if (args.length !== 1) throw new UsageError('show needs one analysis id');
+    view = await followAnalysis(api, args[0]);
+  } else {
+    throw new UsageError(`unknown command '${command}'`);
+  }
+  if (values.json) process.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
+  else console.log(renderAnalysis(view, { topPairs: top }));
+  return view.status === 'completed' ? 0 : 1;
+}
+
+/** Runs the command and exits: 0 completed, 1 failed or unreachable, 2 usage error. */
+export function runCli(argv: string[]): void {
+  main(argv).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      if (err instanceof UsageError) console.error(`error: ${err.message}\n\n${USAGE}`);
+      else if (err instanceof ApiError || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') console.error(`error: ${(err as Error).message}`);
+      else console.error(err);
+      process.exit(err instanceof UsageError ? 2 : 1);
+    },
+  );
+}
+
+if (require.main === module) runCli(process.argv.slice(2));

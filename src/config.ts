@@ -1,0 +1,102 @@
+// The one place that reads process.env. Everything else receives a validated Config.
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const positiveNumber = z.coerce.number().positive();
+
+const urlWithScheme = (schemes: string[]) =>
+  z.string().refine((value) => {
+    try {
+      return schemes.includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL starting with ${schemes.map((s) => `${s}//`).join(' or ')}`);
+
+const hostPort = z
+  .string()
+  .regex(/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7233');
+
+const optionalSecret = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined));
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+
+  DATABASE_URL: urlWithScheme(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/wallet_similarity'),
+  REDIS_URL: urlWithScheme(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  REDIS_KEY_PREFIX: z.string().default(''),
+
+  TEMPORAL_ADDRESS: hostPort.default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_UI_URL: urlWithScheme(['http:', 'https:']).default('http://127.0.0.1:8233'),
+  TEMPORAL_METRICS_BIND: hostPort.optional(),
+
+  API_HOST: z.string().min(1).default('127.0.0.1'),
+  API_PORT: port.default(3000),
+  API_KEYS: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').map((k) => k.trim()).filter(Boolean) : [])),
+  MAX_WALLETS_PER_ANALYSIS: positiveInt.max(500).default(50),
+  /** requests per API key (or client IP without keys) per window, on each POST/DELETE route */
+  API_RATE_LIMIT_MAX: positiveInt.default(60),
+  API_RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(60),
+
+  HELIUS_API_KEY: optionalSecret,
+  HELIUS_BASE_URL: urlWithScheme(['http:', 'https:']).default('https://api-mainnet.helius-rpc.com'),
+  SOLANA_RPC_URL: urlWithScheme(['http:', 'https:']).default('https://mainnet.helius-rpc.com'),
+  DEXSCREENER_BASE_URL: urlWithScheme(['http:', 'https:']).default('https://api.dexscreener.com'),
+  HELIUS_RPS: positiveNumber.default(10),
+  RPC_RPS: positiveNumber.default(50),
+  DEXSCREENER_RPM: positiveNumber.default(300),
+  HTTP_CONNECT_TIMEOUT_MS: positiveInt.default(5_000),
+  HTTP_READ_TIMEOUT_MS: positiveInt.default(30_000),
+
+  BALANCES_CONCURRENCY: positiveInt.default(50),
+  ANALYSIS_CONCURRENCY: positiveInt.default(10),
+  ENRICHMENT_CONCURRENCY: positiveInt.default(20),
+  WALLET_STALE_AFTER_SECONDS: positiveInt.default(6 * 3600),
+  BALANCE_CACHE_TTL_SECONDS: positiveInt.default(30),
+});
+
+export type Config = z.infer<typeof schema>;
+
+/** A configuration error names the variable and says what is wrong with it. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    const variable = issue.path.join('.');
+    const value = env[variable];
+    const shown = value === undefined ? '' : ` (got '${isSecretName(variable) ? '<redacted>' : value}')`;
+    return `${variable} ${issue.message}${shown}`;
+  });
+  throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+}
+
+function isSecretName(variable: string): boolean {
+  return /KEY|SECRET|PASSWORD|TOKEN/.test(variable);
+}
+
+/** The connection string without its password, for messages and logs. */
+export function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '<unparseable url>';
+  }
+}
+
+/** Every environment variable the configuration reads. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);

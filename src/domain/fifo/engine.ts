@@ -1,0 +1,89 @@
+// First-in, first-out lots for one token: each sell consumes the oldest open lots first.
+import { rawRatio } from '../decimal';
+import type { SwapLeg } from '../swaps/types';
+
+export interface FifoLot {
+  leg: SwapLeg;
+  /** base units when the lot was opened */
+  original: bigint;
+  remaining: bigint;
+  /** SOL paid for the whole lot; 0 for transfers in and airdrops */
+  costSol: number;
+  /** entered by transfer or airdrop at zero cost */
+  fromTransfer: boolean;
+}
+
+/** One (part of a) lot consumed by a sell or a transfer out. */
+export interface FifoMatch {
+  lot: FifoLot;
+  closingLeg: SwapLeg;
+  consumed: bigint;
+  /** share of the lot's cost that left with this match */
+  costSol: number;
+  /** share of the closing leg's proceeds (0 for transfers out) */
+  proceedsSol: number;
+  holdSeconds: number;
+  /** the lot was closed by a transfer out, not a sale */
+  byTransfer: boolean;
+}
+
+export interface FifoHandlers {
+  onOpen?(lot: FifoLot): void;
+  onMatch?(match: FifoMatch): void;
+  /** the part of a sell or transfer out larger than every open lot (history before our window) */
+  onExcess?(leg: SwapLeg, excess: bigint, proceedsSol: number): void;
+  /** after each leg, with the total still open */
+  onAfterLeg?(leg: SwapLeg, openAmount: bigint): void;
+}
+
+/** Replays one mint's legs (chronological) through FIFO lots; returns the lots still open. */
+export function runFifo(legs: readonly SwapLeg[], handlers: FifoHandlers = {}): FifoLot[] {
+  const lots: FifoLot[] = [];
+  let head = 0;
+  let open = 0n;
+  for (const leg of legs) {
+    const raw = BigInt(leg.rawAmount);
+    if (leg.direction === 'buy') {
+      const fromTransfer = leg.kind !== 'swap';
+      const lot: FifoLot = { leg, original: raw, remaining: raw, costSol: fromTransfer ? 0 : leg.solValue, fromTransfer };
+      lots.push(lot);
+      open += raw;
+      handlers.onOpen?.(lot);
+    } else {
+      const byTransfer = leg.kind !== 'swap';
+      const proceeds = byTransfer ? 0 : leg.solValue;
+      let left = raw;
+      while (left > 0n && head < lots.length) {
+        const lot = lots[head];
+        const take = lot.remaining < left ? lot.remaining : left;
+        lot.remaining -= take;
+        left -= take;
+        open -= take;
+        handlers.onMatch?.({
+          lot,
+          closingLeg: leg,
+          consumed: take,
+          costSol: lot.costSol * rawRatio(take, lot.original),
+          proceedsSol: proceeds * rawRatio(take, raw),
+          holdSeconds: leg.timestamp - lot.leg.timestamp,
+          byTransfer,
+        });
+        if (lot.remaining === 0n) head++;
+      }
+      if (left > 0n) handlers.onExcess?.(leg, left, proceeds * rawRatio(left, raw));
+    }
+    handlers.onAfterLeg?.(leg, open);
+  }
+  return lots.slice(head);
+}
+
+/** Groups legs by mint, each group in chronological order (input order is kept for ties). */
+export function legsByMint(legs: readonly SwapLeg[]): Map<string, SwapLeg[]> {
+  const byMint = new Map<string, SwapLeg[]>();
+  for (const leg of legs) {
+    const group = byMint.get(leg.mint);
+    if (group) group.push(leg);
+    else byMint.set(leg.mint, [leg]);
+  }
+  return byMint;
+}

@@ -1,0 +1,387 @@
+// Similarity of a group of wallets: all metrics over one token universe, explained per pair.
+import { ENGINE_VERSION } from '../version';
+import { DEFAULT_CLUSTER_THRESHOLD, findClusters } from './clusters';
+import { INSIGHT_THRESHOLDS, pairInsights, strengthOf } from './insights';
+import { behaviorSimilarity, coTradingShare, cosine, jaccard, ochiai } from './metrics';
+import type { PairRow } from './pairs';
+import { ACC, ACC_DOT, ACC_MIN_WEIGHT_SUM, ACC_SHARED_WEIGHT_A, ACC_SHARED_WEIGHT_B, CNT, CNT_CO_TRADED_A, CNT_CO_TRADED_B, CNT_SHARED, CNT_TOP_COUNT } from './kernel';
+import { forEachPairRow } from './pairs';
+import type {
+  MetricName,
+  MetricSummary,
+  PairScores,
+  SharedToken,
+  SimilarityInput,
+  SimilarityPair,
+  SimilarityResult,
+  WalletCoverage,
+} from './types';
+import { METRIC_NAMES } from './types';
+import type { TokenUniverse, WalletVector } from './vectors';
+import { buildUniverse, buildWalletVector, vectorScratch } from './vectors';
+
+/**
+ * Default weights of `combined`: capital and token overlap (the anchor's 0.6 / 0.4) stay the core;
+ * the other signals refine. Renormalized over the metrics that are non-null for the pair.
+ */
+export const DEFAULT_WEIGHTS: Readonly<Record<MetricName, number>> = {
+  capital: 0.35,
+  binary: 0.2,
+  jaccardTraded: 0.1,
+  jaccardHeld: 0.1,
+  behavior: 0.15,
+  timing: 0.1,
+};
+/** Shared tokens listed per pair by default; large groups list fewer to keep the result bounded. */
+export const DEFAULT_MAX_SHARED_TOKENS = 10;
+export const LARGE_GROUP_PAIRS = 20_000;
+export const LARGE_GROUP_MAX_SHARED_TOKENS = 3;
+const NO_REASONS: SimilarityPair['nullReasons'] = Object.freeze({});
+const NO_INSIGHTS: SimilarityPair['insights'] = Object.freeze([]) as unknown as SimilarityPair['insights'];
+export const DEFAULT_HELD_DUST_UI_AMOUNT = '0.001';
+export const DEFAULT_CO_TRADE_WINDOW_SECONDS = 300;
+const MOST_COMMON_TOKENS = 20;
+const MOST_SIMILAR_PAIRS = 5;
+
+export class SimilarityInputError extends Error {
+  override name = 'SimilarityInputError';
+}
+
+/** Computes every pair of the group (input order: i < j) plus clusters, global metrics and coverage. */
+export function computeSimilarity(input: SimilarityInput): SimilarityResult {
+  const weights = resolveWeights(input.weights);
+  const clusterThreshold = input.clusterThreshold ?? DEFAULT_CLUSTER_THRESHOLD;
+  const dust = input.heldDustUiAmount ?? DEFAULT_HELD_DUST_UI_AMOUNT;
+  const window = input.coTradeWindowSeconds ?? DEFAULT_CO_TRADE_WINDOW_SECONDS;
+  const seen = new Set<string>();
+  for (const w of input.wallets) {
+    if (seen.has(w.address)) throw new SimilarityInputError(`wallet listed twice in the group: '${w.address}'`);
+    seen.add(w.address);
+  }
+
+  const universe = buildUniverse(input.wallets);
+  const scratch = vectorScratch(universe);
+  const vectors = input.wallets.map((w, i) => buildWalletVector(w, i, universe, dust, scratch));
+  const n = vectors.length;
+  const pairCount = (n * (n - 1)) / 2;
+  const maxShared =
+    input.maxSharedTokensPerPair ?? (pairCount > LARGE_GROUP_PAIRS ? LARGE_GROUP_MAX_SHARED_TOKENS : DEFAULT_MAX_SHARED_TOKENS);
+  const pairs: SimilarityPair[] = new Array<SimilarityPair>(pairCount);
+  const pairA = new Int32Array(pairCount);
+  const pairB = new Int32Array(pairCount);
+  const columns: Record<MetricName | 'combined', Float64Array> = {
+    capital: new Float64Array(pairCount),
+    binary: new Float64Array(pairCount),
+    jaccardTraded: new Float64Array(pairCount),
+    jaccardHeld: new Float64Array(pairCount),
+    behavior: new Float64Array(pairCount),
+    timing: new Float64Array(pairCount),
+    combined: new Float64Array(pairCount),
+  };
+  let p = 0;
+  forEachPairRow(vectors, universe.mints.length, window, maxShared, (i, row) => {
+    for (let j = i + 1; j < n; j++) {
+      const pair = scorePair(vectors[i], vectors[j], j, row, universe, weights);
+      pairs[p] = pair;
+      pairA[p] = i;
+      pairB[p] = j;
+      const s = pair.scores;
+      columns.capital[p] = s.capital ?? NaN;
+      columns.binary[p] = s.binary ?? NaN;
+      columns.jaccardTraded[p] = s.jaccardTraded ?? NaN;
+      columns.jaccardHeld[p] = s.jaccardHeld ?? NaN;
+      columns.behavior[p] = s.behavior ?? NaN;
+      columns.timing[p] = s.timing ?? NaN;
+      columns.combined[p] = s.combined ?? NaN;
+      p++;
+    }
+  });
+
+  return {
+    engineVersion: ENGINE_VERSION,
+    parameters: { weights, clusterThreshold, maxSharedTokensPerPair: maxShared, heldDustUiAmount: dust, coTradeWindowSeconds: window },
+    universe: { size: universe.mints.length, excludedSeen: universe.excludedSeen },
+    coverage: input.wallets.map((w, i) => coverageOf(w, vectors[i])),
+    pairs,
+    clusters: findClusters(vectors, { pairA, pairB, combined: columns.combined }, clusterThreshold, universe.mints),
+    globalMetrics: {
+      walletCount: n,
+      pairCount,
+      metrics: Object.fromEntries(
+        [...METRIC_NAMES, 'combined' as const].map((m) => [m, summarize(columns[m])]),
+      ) as Record<MetricName | 'combined', MetricSummary>,
+      combinedHistogram: histogram(columns.combined),
+      mostSimilarPairs: mostSimilar(pairs, columns.combined),
+    },
+    mostCommonTokens: mostCommonTokens(vectors, universe),
+  };
+}
+
+export function resolveWeights(overrides: Partial<Record<MetricName, number>> = {}): Record<MetricName, number> {
+  const weights = { ...DEFAULT_WEIGHTS };
+  for (const m of METRIC_NAMES) {
+    const w = overrides[m];
+    if (w === undefined) continue;
+    if (!Number.isFinite(w) || w < 0) throw new SimilarityInputError(`weight of '${m}' must be a finite number ≥ 0, got ${w}`);
+    weights[m] = w;
+  }
+  return weights;
+}
+
+function scorePair(
+  a: WalletVector,
+  b: WalletVector,
+  j: number,
+  row: PairRow,
+  universe: TokenUniverse,
+  weights: Record<MetricName, number>,
+): SimilarityPair {
+  const nA = a.tokens.length;
+  const nB = b.tokens.length;
+  const e = j + row.shift; // this pair's entry in the row's store
+  const x = e * ACC;
+  const c = e * CNT;
+  const { acc, counts } = row;
+  const shared = counts[c + CNT_SHARED];
+  const sharedHeld = row.sharedHeld[e];
+  const coTradedA = counts[c + CNT_CO_TRADED_A];
+  const coTradedB = counts[c + CNT_CO_TRADED_B];
+  const dot = acc[x + ACC_DOT];
+  const capital = cosine(dot, a.norm, b.norm);
+  const binary = ochiai(nA, nB, shared);
+  const jaccardTraded = jaccard(nA, nB, shared);
+  const jaccardHeld = jaccard(a.held.length, b.held.length, sharedHeld);
+  const behavior = behaviorSimilarity(a.behavior, b.behavior);
+  const timing = coTradingShare(coTradedA, coTradedB, a.trades, b.trades);
+  // Σ weight·value over the defined metrics with weight > 0, in metric order
+  let weighted = 0;
+  let weightSum = 0;
+  if (capital !== null && weights.capital > 0) {
+    weighted += weights.capital * capital;
+    weightSum += weights.capital;
+  }
+  if (binary !== null && weights.binary > 0) {
+    weighted += weights.binary * binary;
+    weightSum += weights.binary;
+  }
+  if (jaccardTraded !== null && weights.jaccardTraded > 0) {
+    weighted += weights.jaccardTraded * jaccardTraded;
+    weightSum += weights.jaccardTraded;
+  }
+  if (jaccardHeld !== null && weights.jaccardHeld > 0) {
+    weighted += weights.jaccardHeld * jaccardHeld;
+    weightSum += weights.jaccardHeld;
+  }
+  if (behavior !== null && weights.behavior > 0) {
+    weighted += weights.behavior * behavior;
+    weightSum += weights.behavior;
+  }
+  if (timing !== null && weights.timing > 0) {
+    weighted += weights.timing * timing;
+    weightSum += weights.timing;
+  }
+  const combined = weightSum > 0 ? Math.min(1, weighted / weightSum) : null;
+  const scores: PairScores = { capital, binary, jaccardTraded, jaccardHeld, behavior, timing, combined };
+  const anyNull =
+    capital === null || binary === null || jaccardTraded === null || jaccardHeld === null || behavior === null || timing === null || combined === null;
+  const hasCapital = capital !== null;
+  const normProduct = a.norm * b.norm;
+  const base = e * row.maxTop;
+  const topCount = counts[c + CNT_TOP_COUNT];
+  const topValues = row.topValues;
+  const sharedTokens: SharedToken[] = new Array<SharedToken>(topCount);
+  let listed = 0;
+  for (let t = 0; t < topCount; t++) {
+    const v = (base + t) * 3;
+    const product = topValues[v];
+    listed += product;
+    sharedTokens[t] = {
+      mint: universe.mints[row.topToken[base + t]],
+      weightA: topValues[v + 1],
+      weightB: topValues[v + 2],
+      contribution: hasCapital ? product / normProduct : 0,
+    };
+  }
+  // every insight rule needs binary ≥ 0.4 or timing ≥ 0.1: skip the rule list for the many weak pairs
+  const insights =
+    (binary === null || binary < INSIGHT_THRESHOLDS.asymmetryBinary) && (timing === null || timing < INSIGHT_THRESHOLDS.coTradingShare)
+      ? NO_INSIGHTS
+      : insightsOf({ scores, sharedTokenCount: shared, tradedTokenCountA: nA, tradedTokenCountB: nB, sharedHeldCount: sharedHeld, coTradedA, coTradedB });
+  return {
+    walletA: a.address,
+    walletB: b.address,
+    scores,
+    nullReasons: anyNull ? nullReasonsOf(scores, a, b) : NO_REASONS,
+    strength: strengthOf(combined),
+    sharedTokenCount: shared,
+    tradedTokenCountA: nA,
+    tradedTokenCountB: nB,
+    unionTokenCount: nA + nB - shared,
+    sharedHeldCount: sharedHeld,
+    heldTokenCountA: a.held.length,
+    heldTokenCountB: b.held.length,
+    capitalOverlapPercent: hasCapital ? Math.min(100, acc[x + ACC_MIN_WEIGHT_SUM] * 100) : null,
+    capitalInSharedPercentA: a.norm > 0 ? Math.min(100, acc[x + ACC_SHARED_WEIGHT_A] * 100) : null,
+    capitalInSharedPercentB: b.norm > 0 ? Math.min(100, acc[x + ACC_SHARED_WEIGHT_B] * 100) : null,
+    sharedTokens,
+    sharedTokensOmitted: shared - topCount,
+    omittedContribution: hasCapital ? Math.max(0, dot - listed) / normProduct : 0,
+    coTrading: { coTradedA, coTradedB, tradesA: a.trades, tradesB: b.trades },
+    insights,
+  };
+}
+
+function insightsOf(facts: Parameters<typeof pairInsights>[0]): SimilarityPair['insights'] {
+  const found = pairInsights(facts);
+  return found.length > 0 ? found : NO_INSIGHTS;
+}
+
+/** Why each null score is null, in words a user can act on. */
+function nullReasonsOf(s: PairScores, a: WalletVector, b: WalletVector): SimilarityPair['nullReasons'] {
+  const side = (x: boolean): string => (x ? 'wallet A' : 'wallet B');
+  const r: SimilarityPair['nullReasons'] = {};
+  if (s.capital === null) r.capital = `${side(a.norm === 0)} spent no SOL on universe tokens`;
+  if (s.binary === null) r.binary = `${side(a.tokens.length === 0)} traded no universe token`;
+  if (s.jaccardTraded === null) r.jaccardTraded = 'neither wallet traded a universe token';
+  if (s.jaccardHeld === null) r.jaccardHeld = 'neither wallet holds a universe token above the dust threshold';
+  if (s.behavior === null) {
+    r.behavior = a.behavior === null ? `wallet A: ${a.behaviorReason}` : `wallet B: ${b.behaviorReason}`;
+  }
+  if (s.timing === null) r.timing = `${side(a.trades === 0)} has no trades in universe tokens`;
+  if (s.combined === null) r.combined = 'no weighted metric is defined for this pair';
+  return r;
+}
+
+function coverageOf(w: SimilarityInput['wallets'][number], v: WalletVector): WalletCoverage {
+  let first: number | null = null;
+  let last: number | null = null;
+  let swaps = 0;
+  for (const leg of w.legs) {
+    if (first === null || leg.timestamp < first) first = leg.timestamp;
+    if (last === null || leg.timestamp > last) last = leg.timestamp;
+    if (leg.kind === 'swap') swaps++;
+  }
+  const c = w.coverage ?? {};
+  return {
+    address: w.address,
+    firstTradeAt: first,
+    lastTradeAt: last,
+    legsTotal: w.legs.length,
+    swapLegs: swaps,
+    transferLegs: w.legs.length - swaps,
+    legsUsed: v.trades, // swap legs in universe tokens, counted while building the vector
+    tradedTokenCount: v.tokens.length,
+    heldTokenCount: v.held.length,
+    capitalSolSpent: v.capitalSolSpent,
+    behaviorAvailable: v.behavior !== null,
+    truncated: c.truncated ?? null,
+    signaturesFetched: c.signaturesFetched ?? null,
+    transactionsFetched: c.transactionsFetched ?? null,
+    windowStartSec: c.windowStartSec ?? null,
+    windowEndSec: c.windowEndSec ?? null,
+  };
+}
+
+function summarize(column: Float64Array): MetricSummary {
+  let count = 0;
+  for (let i = 0; i < column.length; i++) if (!Number.isNaN(column[i])) count++;
+  const values = new Float64Array(count);
+  let k = 0;
+  let sum = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < column.length; i++) {
+    const v = column[i];
+    if (Number.isNaN(v)) continue;
+    values[k++] = v;
+    sum += v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const mid = count >> 1;
+  let median: number | null = null;
+  if (count > 0) {
+    // order statistics by selection (no full sort): values[mid] is the mid-th smallest, and every
+    // value before it is at most that, so the largest of them is the (mid − 1)-th
+    const upper = selectKth(values, mid);
+    if (count % 2 === 1) median = upper;
+    else {
+      let lower = values[0];
+      for (let i = 1; i < mid; i++) if (values[i] > lower) lower = values[i];
+      median = (lower + upper) / 2;
+    }
+  }
+  return {
+    count,
+    nullCount: column.length - count,
+    mean: count > 0 ? sum / count : null,
+    median,
+    min: count > 0 ? min : null,
+    max: count > 0 ? max : null,
+  };
+}
+
+/**
+ * Rearranges `a` so that a[k] holds the value a sort would put there, smaller-or-equal values before
+ * it and larger-or-equal after (Hoare selection with median-of-three pivots), and returns a[k].
+ */
+export function selectKth(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (hi > lo) {
+    const m = (lo + hi) >> 1;
+    // median of three as the pivot value
+    const x = a[lo];
+    const y = a[m];
+    const z = a[hi];
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    // now a[lo..j] ≤ pivot ≤ a[i..hi], and lo ≤ j < i ≤ hi (or the values between are all = pivot)
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k];
+  }
+  return a[k];
+}
+
+function histogram(column: Float64Array): number[] {
+  const bins = new Array<number>(10).fill(0);
+  for (const v of column) if (!Number.isNaN(v)) bins[Math.min(9, Math.floor(v * 10))]++;
+  return bins;
+}
+
+function mostSimilar(pairs: SimilarityPair[], combined: Float64Array) {
+  const order: number[] = [];
+  for (let i = 0; i < combined.length; i++) {
+    if (Number.isNaN(combined[i])) continue;
+    if (order.length === MOST_SIMILAR_PAIRS && combined[i] <= combined[order[order.length - 1]]) continue;
+    order.push(i);
+    order.sort((x, y) => combined[y] - combined[x]);
+    if (order.length > MOST_SIMILAR_PAIRS) order.pop();
+  }
+  return order.map((i) => ({ walletA: pairs[i].walletA, walletB: pairs[i].walletB, combined: combined[i] }));
+}
+
+function mostCommonTokens(vectors: WalletVector[], universe: TokenUniverse) {
+  const traded = new Int32Array(universe.mints.length);
+  const held = new Int32Array(universe.mints.length);
+  for (const v of vectors) {
+    for (const t of v.tokens) traded[t]++;
+    for (const t of v.held) held[t]++;
+  }
+  const order = Array.from(traded.keys()).filter((t) => traded[t] > 0);
+  order.sort((x, y) => traded[y] - traded[x] || held[y] - held[x] || x - y);
+  return order.slice(0, MOST_COMMON_TOKENS).map((t) => ({ mint: universe.mints[t], tradedBy: traded[t], heldBy: held[t] }));
+}

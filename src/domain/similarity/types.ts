@@ -1,0 +1,173 @@
+import type { BehaviorProfile } from '../behavior/types';
+import type { SwapLeg } from '../swaps/types';
+
+export type MetricName = 'capital' | 'binary' | 'jaccardTraded' | 'jaccardHeld' | 'behavior' | 'timing';
+export const METRIC_NAMES: readonly MetricName[] = ['capital', 'binary', 'jaccardTraded', 'jaccardHeld', 'behavior', 'timing'];
+
+/** What the caller knows about how a wallet's history was gathered (passed through to coverage). */
+export interface WalletCoverageInput {
+  /** history stopped at a signature cap or window before the wallet's first transaction */
+  truncated?: boolean;
+  signaturesFetched?: number;
+  transactionsFetched?: number;
+  windowStartSec?: number | null;
+  windowEndSec?: number | null;
+}
+
+export interface SimilarityWalletInput {
+  address: string;
+  legs: readonly SwapLeg[];
+  /** current balances per mint (UI units) */
+  holdings: Record<string, { uiAmount: string }>;
+  /** computed from `legs` when absent */
+  behavior?: BehaviorProfile;
+  coverage?: WalletCoverageInput;
+}
+
+export interface SimilarityInput {
+  wallets: readonly SimilarityWalletInput[];
+  /** relative weights of the metrics in `combined`; missing ones take the defaults */
+  weights?: Partial<Record<MetricName, number>>;
+  /** pairs with `combined` at or above this are linked in clusters (default 0.5) */
+  clusterThreshold?: number;
+  /** shared tokens listed per pair, by contribution (default 10); the rest are summed */
+  maxSharedTokensPerPair?: number;
+  /** a universe token is held when its balance is at least this many UI units (default "0.001") */
+  heldDustUiAmount?: string;
+  /** trades of the same mint and direction this close in time are co-trades (default 300 s) */
+  coTradeWindowSeconds?: number;
+}
+
+export interface PairScores {
+  capital: number | null;
+  binary: number | null;
+  jaccardTraded: number | null;
+  jaccardHeld: number | null;
+  behavior: number | null;
+  timing: number | null;
+  combined: number | null;
+}
+
+export interface SharedToken {
+  mint: string;
+  /** share of A's universe buying capital in this token (0–1) */
+  weightA: number;
+  weightB: number;
+  /** this token's part of the capital cosine: weightA·weightB / (‖A‖·‖B‖) */
+  contribution: number;
+}
+
+export type InsightType =
+  | 'Behavioral Mirror'
+  | 'Capital Divergence'
+  | 'Sustained Alignment'
+  | 'Shared Zero Holdings'
+  | 'Significant Asymmetry'
+  | 'Co-trading';
+
+export interface PairInsight {
+  type: InsightType;
+  /** the score the rule ranks by (see docs/analytics.md) */
+  score: number;
+  reason: string;
+}
+
+export type StrengthLabel = 'Very High' | 'High' | 'Moderate' | 'Low' | 'Very Low';
+
+export interface SimilarityPair {
+  walletA: string;
+  walletB: string;
+  scores: PairScores;
+  /** why a score is null, per metric */
+  nullReasons: Partial<Record<MetricName | 'combined', string>>;
+  strength: StrengthLabel | null;
+  sharedTokenCount: number;
+  tradedTokenCountA: number;
+  tradedTokenCountB: number;
+  unionTokenCount: number;
+  sharedHeldCount: number;
+  heldTokenCountA: number;
+  heldTokenCountB: number;
+  /** Σ over shared tokens of min(weightA, weightB) × 100: always within 0–100; null without capital */
+  capitalOverlapPercent: number | null;
+  /** share of A's capital in tokens B also traded × 100 */
+  capitalInSharedPercentA: number | null;
+  capitalInSharedPercentB: number | null;
+  /** top shared tokens by contribution */
+  sharedTokens: SharedToken[];
+  /** shared tokens not listed, and the sum of their contributions (listed + omitted = capital) */
+  sharedTokensOmitted: number;
+  omittedContribution: number;
+  coTrading: { coTradedA: number; coTradedB: number; tradesA: number; tradesB: number };
+  insights: PairInsight[];
+}
+
+export interface WalletCoverage {
+  address: string;
+  firstTradeAt: number | null;
+  lastTradeAt: number | null;
+  legsTotal: number;
+  swapLegs: number;
+  transferLegs: number;
+  /** swap legs in universe tokens: what the metrics compared */
+  legsUsed: number;
+  tradedTokenCount: number;
+  heldTokenCount: number;
+  /** SOL spent buying universe tokens (the capital vector's total) */
+  capitalSolSpent: number;
+  behaviorAvailable: boolean;
+  truncated: boolean | null;
+  signaturesFetched: number | null;
+  transactionsFetched: number | null;
+  windowStartSec: number | null;
+  windowEndSec: number | null;
+}
+
+export interface SimilarityCluster {
+  /** sorted addresses */
+  members: string[];
+  /** pairs inside the cluster at or above the threshold */
+  edgeCount: number;
+  /** mean `combined` over every member pair with a combined score */
+  meanCombined: number | null;
+  /** tokens traded by at least two members, most members first */
+  bindingTokens: Array<{ mint: string; memberCount: number; totalWeight: number }>;
+}
+
+export interface MetricSummary {
+  /** pairs with a non-null score */
+  count: number;
+  nullCount: number;
+  mean: number | null;
+  median: number | null;
+  min: number | null;
+  max: number | null;
+}
+
+export interface SimilarityResult {
+  engineVersion: string;
+  parameters: {
+    weights: Record<MetricName, number>;
+    clusterThreshold: number;
+    maxSharedTokensPerPair: number;
+    heldDustUiAmount: string;
+    coTradeWindowSeconds: number;
+  };
+  universe: {
+    size: number;
+    /** excluded mints that appeared in the group's swap legs */
+    excludedSeen: Array<{ mint: string; reason: string }>;
+  };
+  coverage: WalletCoverage[];
+  pairs: SimilarityPair[];
+  clusters: SimilarityCluster[];
+  globalMetrics: {
+    walletCount: number;
+    pairCount: number;
+    metrics: Record<MetricName | 'combined', MetricSummary>;
+    /** counts of `combined` in ten bins [0,0.1) … [0.9,1] */
+    combinedHistogram: number[];
+    mostSimilarPairs: Array<{ walletA: string; walletB: string; combined: number }>;
+  };
+  mostCommonTokens: Array<{ mint: string; tradedBy: number; heldBy: number }>;
+}

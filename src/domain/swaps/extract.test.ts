@@ -1,0 +1,199 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EnhancedTransaction } from '../enhanced-transaction';
+import { extractLegs, extractMany } from './extract';
+import { legKey } from './types';
+
+const root = join(__dirname, '..', '..', '..', 'test', 'fixtures');
+const load = <T = EnhancedTransaction>(dir: 'real' | 'domain', name: string): T =>
+  JSON.parse(readFileSync(join(root, dir, name), 'utf8')) as T;
+
+const W = '7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU';
+const TWEET = 'TWEETzbGfNk3Vd2rGgqmMBzoLfPp1jHAXTw6v8E6bSx';
+const opts = { solPriceUsd: 150 };
+
+describe('extractLegs on real Helius payloads', () => {
+  it('skips the failed Raydium swap as failed, for its fee payer and for a bystander', () => {
+    const tx = load('real', 'helius-enhanced-swap-failed-raydium.json');
+    expect(extractLegs(tx, '22WLnDCeMvcoboRgVt8a4ztkd4yA1ptSv9JpnE2gx95R', opts)).toEqual({ legs: [], skipped: 'failed' });
+    expect(extractLegs(tx, W, opts)).toEqual({ legs: [], skipped: 'failed' });
+  });
+
+  it('skips the failed SOL transfer although nativeTransfers still lists 50080250 lamports', () => {
+    const tx = load('real', 'helius-enhanced-transfer-failed-insufficient-funds-for-rent.json');
+    expect(extractLegs(tx, '7mHVPmoTJQZUGDHpWHRr2dV2e9UBaGknopjh3AdJpj89', opts)).toEqual({ legs: [], skipped: 'failed' });
+    expect(extractLegs(tx, 'BZkAJnd9QaNWgAXkTjNmKvYiAGXVAzhWZHJpJgo6RsAt', opts)).toEqual({ legs: [], skipped: 'failed' });
+  });
+
+  it('treats the Magic Eden NFT sale webhook as non-fungible for buyer and seller, and SOL-only for the payee', () => {
+    const [tx] = load<EnhancedTransaction[]>('real', 'helius-webhook-enhanced-nft-sale-magic-eden.json');
+    expect(extractLegs(tx, 'CKs1E69a2e9TmH4mKKLrXFF8kD3ZnwKjoEuXa6sz9WqX', opts).skipped).toBe('non-fungible');
+    expect(extractLegs(tx, '1BWutmTvYPwDtmw9abTkS4Ssr8no61spGAvW1X6NDix', opts).skipped).toBe('non-fungible');
+    expect(extractLegs(tx, '5DxD5ViWjvRZEkxQEaJHZw2sBsso6xoXx3wGFNKgXUzE', opts).skipped).toBe('no-token-movement');
+  });
+
+  it('reports a wallet that the transaction never touches as not involved', () => {
+    const [tx] = load<EnhancedTransaction[]>('real', 'helius-webhook-enhanced-nft-sale-magic-eden.json');
+    expect(extractLegs(tx, W, opts)).toEqual({ legs: [], skipped: 'not-involved' });
+  });
+});
+
+describe('extractLegs on synthetic successful swaps (test/fixtures/domain)', () => {
+  it('Jupiter→Raydium SOL→TWEET: one exact SOL-quoted buy, fee on the leg, rent not in the value', () => {
+    const tx = load('domain', 'jupiter-raydium-sol-to-tweet.json');
+    const { legs, skipped } = extractLegs(tx, W, opts);
+    expect(skipped).toBeNull();
+    expect(legs).toEqual([
+      {
+        wallet: W,
+        signature: tx.signature,
+        slot: 250000001,
+        timestamp: 1710000000,
+        mint: TWEET,
+        direction: 'buy',
+        kind: 'swap',
+        amount: '93.54889794',
+        rawAmount: '9354889794',
+        decimals: 8,
+        quote: 'SOL',
+        quoteAmount: '0.1',
+        solValue: 0.1,
+        solValueEstimated: false,
+        valuation: 'exact',
+        feeLamports: 5000,
+        source: 'JUPITER',
+        type: 'SWAP',
+        legIndex: 0,
+        counterMint: null,
+        counterparty: null,
+      },
+    ]);
+  });
+
+  it('gives the same leg from accountData when events.swap is absent', () => {
+    const tx = load('domain', 'jupiter-raydium-sol-to-tweet.json');
+    const withEvent = extractLegs(tx, W, opts).legs;
+    const withoutEvent = extractLegs({ ...tx, events: {} }, W, opts).legs;
+    expect(withoutEvent).toEqual(withEvent);
+  });
+
+  it('PUMP_AMM sell without events.swap: 0.75 SOL received, Jito tip and priority fee excluded', () => {
+    const tx = load('domain', 'pump-amm-sell-without-swap-event.json');
+    const [leg] = extractLegs(tx, W, opts).legs;
+    expect(leg).toMatchObject({
+      mint: 'PumpXr7sKq8LwvA3Hn2oYtdD1ZcE9mGfWjB5uRNpump',
+      direction: 'sell',
+      kind: 'swap',
+      amount: '1500000.123456',
+      rawAmount: '1500000123456',
+      decimals: 6,
+      quote: 'SOL',
+      quoteAmount: '0.75',
+      solValue: 0.75,
+      solValueEstimated: false,
+      feeLamports: 105000,
+      source: 'PUMP_AMM',
+    });
+  });
+
+  it('token→USDC: sell quoted in USDC, SOL value converted at the supplied price and flagged estimated', () => {
+    const tx = load('domain', 'orca-token-to-usdc.json');
+    const [leg] = extractLegs(tx, W, { solPriceUsd: 150 }).legs;
+    expect(leg).toMatchObject({
+      mint: 'BonkXg5n7Qm2YvKfTz8sWc3LhR1dJpA9eUbN4xHqGtu',
+      direction: 'sell',
+      amount: '2500',
+      rawAmount: '250000000',
+      quote: 'USDC',
+      quoteAmount: '12.345678',
+      solValueEstimated: true,
+      valuation: 'converted',
+    });
+    expect(leg.solValue).toBeCloseTo(12.345678 / 150, 12);
+  });
+
+  it('token→token through WSOL: one sell and one buy, each valued at the 2.5 SOL between the hops', () => {
+    const tx = load('domain', 'jupiter-token-to-token-via-wsol.json');
+    const A = 'AtokEn4aQv9YmR2sKx7Lw3Nc5Hd8Jf1Gp6Tb2Zr9uWy';
+    const B = 'BtokEn7hWq2XnP5sKv8Lr3Mc6Jd9Gf1Hp4Tb7Zy2uQe';
+    const legs = extractLegs(tx, W, opts).legs;
+    expect(legs.map((l) => [l.legIndex, l.direction, l.mint, l.amount, l.quote, l.quoteAmount, l.solValue, l.valuation, l.counterMint, l.feeLamports])).toEqual([
+      [0, 'sell', A, '420.5', 'SOL', '2.5', 2.5, 'via-intermediate', B, 5000],
+      [1, 'buy', B, '77777.777777', 'SOL', '2.5', 2.5, 'via-intermediate', A, 0],
+    ]);
+    // and from accountData alone
+    const fallback = extractLegs({ ...tx, events: {} }, W, opts).legs;
+    expect(fallback.map((l) => [l.direction, l.rawAmount, l.solValue])).toEqual([
+      ['sell', '420500000000', 2.5],
+      ['buy', '77777777777', 2.5],
+    ]);
+  });
+
+  it('a wallet seen only through its token accounts (a bot signed and paid) still gets its buy, with no fee', () => {
+    const tx = load('domain', 'raydium-wallet-only-through-token-accounts.json');
+    const [leg] = extractLegs(tx, W, opts).legs;
+    expect(leg).toMatchObject({ mint: TWEET, direction: 'buy', amount: '371.00000001', quote: 'SOL', quoteAmount: '0.4', solValue: 0.4, feeLamports: 0 });
+  });
+
+  it('an airdrop to three wallets is an airdrop leg with no value, never a zero-cost buy', () => {
+    const tx = load('domain', 'airdrop-to-three-wallets.json');
+    const [leg] = extractLegs(tx, W, opts).legs;
+    expect(leg).toMatchObject({
+      kind: 'airdrop',
+      direction: 'buy',
+      amount: '1000',
+      quote: 'other',
+      quoteAmount: '0',
+      solValue: 0,
+      solValueEstimated: false,
+      valuation: 'none',
+      counterparty: 'DisTr1b8Lq5Wx2Yk9Nv6Rm3Jc7Hd4Gf1Tp8Bb5Zu2We',
+    });
+  });
+
+  it('a plain transfer is transfer_out for the sender and transfer_in for the receiver', () => {
+    const tx = load('domain', 'plain-token-transfer.json');
+    const friend = 'FriEnd9Lq2Wx7Yk4Nv3Rm8Jc5Hd1Gf6Tp2Bb9Zu7WeQ';
+    const [out] = extractLegs(tx, W, opts).legs;
+    const [incoming] = extractLegs(tx, friend, opts).legs;
+    expect([out.kind, out.direction, out.amount, out.solValue, out.counterparty, out.feeLamports]).toEqual(['transfer_out', 'sell', '1000', 0, friend, 5000]);
+    expect([incoming.kind, incoming.direction, incoming.amount, incoming.solValue, incoming.counterparty, incoming.feeLamports]).toEqual(['transfer_in', 'buy', '1000', 0, W, 0]);
+  });
+
+  it('skips pool deposits by type and by shape (tokens both ways plus SOL one way)', () => {
+    const tx = load('domain', 'jupiter-token-to-token-via-wsol.json');
+    expect(extractLegs({ ...tx, type: 'ADD_LIQUIDITY' }, W, opts).skipped).toBe('liquidity');
+    const withSol = { ...tx, events: {}, accountData: tx.accountData.map((a) => (a.account === W ? { ...a, nativeBalanceChange: -1_002_044_280 } : a)) };
+    expect(extractLegs(withSol, W, opts).skipped).toBe('liquidity');
+  });
+});
+
+describe('extractMany', () => {
+  it('counts skipped transactions per reason, ignores repeated signatures and returns legs in time order', () => {
+    const failed = load('real', 'helius-enhanced-swap-failed-raydium.json');
+    const buy = load('domain', 'jupiter-raydium-sol-to-tweet.json');
+    const tokenToToken = load('domain', 'jupiter-token-to-token-via-wsol.json');
+    const transfer = load('domain', 'plain-token-transfer.json');
+    const result = extractMany([transfer, tokenToToken, buy, failed, buy], W, opts);
+    expect(result.counters).toEqual({
+      transactions: 4,
+      duplicates: 1,
+      withLegs: 3,
+      legs: 4,
+      swapLegs: 3,
+      transferLegs: 1,
+      skipped: { failed: 1, 'not-involved': 0, 'no-token-movement': 0, 'non-fungible': 0, liquidity: 0 },
+    });
+    expect(result.legs.map((l) => l.timestamp)).toEqual([1710000000, 1710001800, 1710001800, 1710003600]);
+  });
+});
+
+describe('legKey', () => {
+  it('differs for two wallets in the same transaction and leg', () => {
+    const tx = load('domain', 'plain-token-transfer.json');
+    const [out] = extractLegs(tx, W, opts).legs;
+    const [incoming] = extractLegs(tx, 'FriEnd9Lq2Wx7Yk4Nv3Rm8Jc5Hd1Gf6Tp2Bb9Zu7WeQ', opts).legs;
+    expect(legKey(out)).toBe(`${W}:${tx.signature}:0:XtokQ8wRz5Yk3Nv7Lm2Jc9Hd4Gf6Tp1Bb8Zu3WeKsA:sell`);
+    expect(legKey(incoming)).not.toBe(legKey(out));
+  });
+});

@@ -1,0 +1,179 @@
+// What one transaction did to one wallet's balances, in exact integers: tokens per mint, SOL net
+// of fee, rent and tips. Two sources: `events.swap` (when it names the wallet) or `accountData`.
+import type { EnhancedTransaction, SwapEvent, TokenBalanceChange } from '../enhanced-transaction';
+import { USDC_MINT, USDT_MINT, WSOL_MINT } from '../enhanced-transaction';
+
+export interface TokenDelta {
+  mint: string;
+  /** signed base units */
+  raw: bigint;
+  decimals: number;
+}
+
+export interface WalletFlows {
+  /** non-quote tokens with a non-zero net change, in order of first appearance */
+  tokens: TokenDelta[];
+  /** SOL + wrapped SOL, net of network fee, own-token-account rent and Jito tips (signed lamports) */
+  lamports: bigint;
+  usdc: bigint;
+  usdt: bigint;
+}
+
+/** Jito tip accounts: SOL sent there is a fee for inclusion, not part of a swap's value. */
+export const JITO_TIP_ACCOUNTS: ReadonlySet<string> = new Set([
+  '96gYZGLnJYVFmbjzopPSU6QiEV5fGqZNyN9nmNhvrZU5',
+  'HFqU5x63VTqvQss8hp11i4wVV8bD44PvwucfZ2bU7gRe',
+  'Cw8CFyM9FkoMi7K7Crf6HNQqf4uEMzpKw6QNghXLvLkY',
+  'ADaUMid9yfUytqMBgopwjb2DTLSokTSzL1zt6iGPaS49',
+  'DfXygSm4jCyNCybVYYK6DwvWqjKee8pbDmJGcLWNDXjh',
+  'ADuUkR4vqLUMWXxW9gh6D6L8pMSawimctcNZ5pGwDcEt',
+  'DttWaMuVvTiduZRnguLF7jNxTgiMBZ1hyAumKUiL2KRL',
+  '3AVi9Tg9Uo68tJfuvoKvqKNWKkC5wPdSSdeBnizKZ6jT',
+]);
+
+export interface AccountDataView {
+  involved: boolean;
+  flows: WalletFlows;
+}
+
+/**
+ * Net balance changes of `wallet` from `accountData`: its own SOL entry, plus every token account
+ * whose `tokenBalanceChanges[].userAccount` is the wallet (so a wallet that appears only through
+ * its token accounts is still seen). Rent moved into or out of its token accounts, the network fee
+ * (when it paid it) and Jito tips are added back, so `lamports` is the swap's SOL side only.
+ */
+export function flowsFromAccountData(tx: EnhancedTransaction, wallet: string): AccountDataView {
+  let involved = tx.feePayer === wallet;
+  let lamports = 0n;
+  let usdc = 0n;
+  let usdt = 0n;
+  const tokens: TokenDelta[] = [];
+  for (const entry of tx.accountData) {
+    if (entry.account === wallet) {
+      involved = true;
+      lamports += BigInt(entry.nativeBalanceChange);
+    }
+    const changes = entry.tokenBalanceChanges;
+    if (!changes || changes.length === 0) continue;
+    let ownsNonWsolAccount = false;
+    for (const change of changes) {
+      if (change.userAccount !== wallet) continue;
+      involved = true;
+      const raw = BigInt(change.rawTokenAmount.tokenAmount);
+      const mint = change.mint;
+      if (mint === WSOL_MINT) {
+        lamports += raw;
+        continue;
+      }
+      ownsNonWsolAccount = true;
+      if (mint === USDC_MINT) usdc += raw;
+      else if (mint === USDT_MINT) usdt += raw;
+      else addDelta(tokens, mint, raw, change.rawTokenAmount.decimals);
+    }
+    // rent paid into (or refunded from) the wallet's own token account is not swap value
+    if (ownsNonWsolAccount && entry.account !== wallet) lamports += BigInt(entry.nativeBalanceChange);
+  }
+  if (tx.feePayer === wallet) lamports += BigInt(tx.fee);
+  lamports += tipsPaidBy(tx, wallet);
+  if (!involved) involved = mentionedInTransfers(tx, wallet);
+  return { involved, flows: { tokens: tokens.filter((t) => t.raw !== 0n), lamports, usdc, usdt } };
+}
+
+/** True when `events.swap` names the wallet as the swapper. */
+export function swapEventInvolves(event: SwapEvent, wallet: string): boolean {
+  if (event.nativeInput?.account === wallet || event.nativeOutput?.account === wallet) return true;
+  for (const t of event.tokenInputs) if (t.userAccount === wallet) return true;
+  for (const t of event.tokenOutputs) if (t.userAccount === wallet) return true;
+  return false;
+}
+
+/** The wallet's side of `events.swap`: what went in (sold) and came out (bought), exactly. */
+export function flowsFromSwapEvent(event: SwapEvent, wallet: string): WalletFlows {
+  const flows: WalletFlows = { tokens: [], lamports: 0n, usdc: 0n, usdt: 0n };
+  if (event.nativeInput?.account === wallet) flows.lamports -= BigInt(event.nativeInput.amount);
+  if (event.nativeOutput?.account === wallet) flows.lamports += BigInt(event.nativeOutput.amount);
+  applyEventSide(flows, event.tokenInputs, wallet, -1n);
+  applyEventSide(flows, event.tokenOutputs, wallet, 1n);
+  flows.tokens = flows.tokens.filter((t) => t.raw !== 0n);
+  return flows;
+}
+
+function applyEventSide(flows: WalletFlows, side: TokenBalanceChange[], wallet: string, sign: bigint): void {
+  for (const change of side) {
+    if (change.userAccount !== wallet) continue;
+    let raw = BigInt(change.rawTokenAmount.tokenAmount);
+    if (raw < 0n) raw = -raw;
+    raw *= sign;
+    if (change.mint === WSOL_MINT) flows.lamports += raw;
+    else if (change.mint === USDC_MINT) flows.usdc += raw;
+    else if (change.mint === USDT_MINT) flows.usdt += raw;
+    else addDelta(flows.tokens, change.mint, raw, change.rawTokenAmount.decimals);
+  }
+}
+
+export interface IntermediateValue {
+  quote: 'SOL' | 'USDC' | 'USDT';
+  raw: bigint;
+  /** true when read from `innerSwaps` UI floats rather than integer balance changes */
+  estimated: boolean;
+}
+
+/**
+ * For token→token routes: the quote asset that flowed between the hops, read from other accounts'
+ * integer balance changes (pool vaults: one hop pays it out, the next receives it). Falls back to
+ * the largest WSOL amount in `events.swap.innerSwaps` (UI floats; then marked estimated).
+ */
+export function intermediateValue(tx: EnhancedTransaction, wallet: string): IntermediateValue | null {
+  for (const [mint, quote] of [
+    [WSOL_MINT, 'SOL'],
+    [USDC_MINT, 'USDC'],
+    [USDT_MINT, 'USDT'],
+  ] as const) {
+    let paidIn = 0n;
+    let paidOut = 0n;
+    for (const entry of tx.accountData) {
+      for (const change of entry.tokenBalanceChanges ?? []) {
+        if (change.mint !== mint || change.userAccount === wallet) continue;
+        const raw = BigInt(change.rawTokenAmount.tokenAmount);
+        if (raw > 0n) paidIn += raw;
+        else paidOut -= raw;
+      }
+    }
+    const through = paidIn > 0n && paidOut > 0n ? (paidIn < paidOut ? paidIn : paidOut) : paidIn > paidOut ? paidIn : paidOut;
+    if (through > 0n) return { quote, raw: through, estimated: false };
+  }
+  let largest = 0;
+  for (const hop of tx.events.swap?.innerSwaps ?? []) {
+    for (const t of [...hop.tokenInputs, ...hop.tokenOutputs]) {
+      if (t.mint === WSOL_MINT && t.tokenAmount > largest) largest = t.tokenAmount;
+    }
+  }
+  if (largest > 0) return { quote: 'SOL', raw: BigInt(Math.round(largest * 1e9)), estimated: true };
+  return null;
+}
+
+function addDelta(tokens: TokenDelta[], mint: string, raw: bigint, decimals: number): void {
+  for (const t of tokens) {
+    if (t.mint === mint) {
+      t.raw += raw;
+      return;
+    }
+  }
+  tokens.push({ mint, raw, decimals });
+}
+
+function tipsPaidBy(tx: EnhancedTransaction, wallet: string): bigint {
+  let tips = 0n;
+  for (const t of tx.nativeTransfers ?? []) {
+    if (t.fromUserAccount === wallet && t.toUserAccount !== null && JITO_TIP_ACCOUNTS.has(t.toUserAccount)) {
+      tips += BigInt(t.amount);
+    }
+  }
+  return tips;
+}
+
+function mentionedInTransfers(tx: EnhancedTransaction, wallet: string): boolean {
+  for (const t of tx.nativeTransfers ?? []) if (t.fromUserAccount === wallet || t.toUserAccount === wallet) return true;
+  for (const t of tx.tokenTransfers ?? []) if (t.fromUserAccount === wallet || t.toUserAccount === wallet) return true;
+  return false;
+}

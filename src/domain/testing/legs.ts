@@ -1,0 +1,58 @@
+// Builders for hand-written legs in unit tests and benchmarks: decimals 0 unless given, so
+// `amount` equals the raw integer and hand computation stays simple.
+import type { LegKind, SwapLeg } from '../swaps/types';
+import { formatUnits } from '../decimal';
+
+let sequence = 0;
+
+export interface LegSpec {
+  wallet?: string;
+  mint: string;
+  /** unix seconds */
+  t: number;
+  /** raw base units */
+  raw: bigint | number | string;
+  sol?: number;
+  decimals?: number;
+  feeLamports?: number;
+  quote?: SwapLeg['quote'];
+  quoteAmount?: string;
+  estimated?: boolean;
+  signature?: string;
+}
+
+function make(spec: LegSpec, direction: SwapLeg['direction'], kind: LegKind): SwapLeg {
+  const raw = BigInt(spec.raw);
+  const decimals = spec.decimals ?? 0;
+  const sol = kind === 'swap' ? (spec.sol ?? 0) : 0;
+  sequence++;
+  return {
+    wallet: spec.wallet ?? 'W1',
+    signature: spec.signature ?? `sig-${sequence}`,
+    slot: spec.t,
+    timestamp: spec.t,
+    mint: spec.mint,
+    direction,
+    kind,
+    amount: formatUnits(raw, decimals),
+    rawAmount: raw.toString(),
+    decimals,
+    quote: kind === 'swap' ? (spec.quote ?? 'SOL') : 'other',
+    quoteAmount: spec.quoteAmount ?? (kind === 'swap' ? String(sol) : '0'),
+    solValue: sol,
+    solValueEstimated: spec.estimated ?? false,
+    valuation: kind === 'swap' ? 'exact' : 'none',
+    feeLamports: spec.feeLamports ?? 0,
+    source: 'TEST',
+    type: kind === 'swap' ? 'SWAP' : 'TRANSFER',
+    legIndex: 0,
+    counterMint: null,
+    counterparty: null,
+  };
+}
+
+export const buy = (spec: LegSpec): SwapLeg => make(spec, 'buy', 'swap');
+export const sell = (spec: LegSpec): SwapLeg => make(spec, 'sell', 'swap');
+export const transferIn = (spec: LegSpec): SwapLeg => make(spec, 'buy', 'transfer_in');
+export const airdrop = (spec: LegSpec): SwapLeg => make(spec, 'buy', 'airdrop');
+export const transferOut = (spec: LegSpec): SwapLeg => make(spec, 'sell', 'transfer_out');

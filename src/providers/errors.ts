@@ -1,0 +1,114 @@
+// One classification for every provider failure. Temporal retries activities; the clients never
+// retry on their own. A workflow lists NON_RETRYABLE_PROVIDER_ERRORS in `nonRetryableErrorTypes`,
+// which Temporal matches against the thrown error's `name`.
+import { redactSecrets } from './redact';
+
+export type ProviderName = 'helius' | 'solana-rpc' | 'dexscreener';
+
+export interface ProviderErrorDetails {
+  provider: ProviderName;
+  /** e.g. "GET /v0/addresses/{address}/transactions" or "rpc getBalance"; never carries a query string */
+  operation: string;
+  status?: number;
+  /** JSON-RPC error code when the provider answered with one */
+  rpcCode?: number;
+}
+
+export abstract class ProviderError extends Error {
+  abstract readonly retryable: boolean;
+  readonly provider: ProviderName;
+  readonly operation: string;
+  readonly status?: number;
+  readonly rpcCode?: number;
+
+  constructor(message: string, details: ProviderErrorDetails) {
+    super(redactSecrets(`${details.provider} ${details.operation}: ${message}`));
+    this.provider = details.provider;
+    this.operation = details.operation;
+    this.status = details.status;
+    this.rpcCode = details.rpcCode;
+  }
+}
+
+/** 429 "rate limited" (and Helius' burst 401 "please try again later"): retry after a pause. */
+export class ProviderRateLimitedError extends ProviderError {
+  override readonly name = 'ProviderRateLimitedError';
+  readonly retryable = true;
+}
+
+/** 5xx, connection refused/reset, timeouts, a body cut short: the service may answer next time. */
+export class ProviderUnavailableError extends ProviderError {
+  override readonly name = 'ProviderUnavailableError';
+  readonly retryable = true;
+  constructor(
+    message: string,
+    details: ProviderErrorDetails,
+    readonly reason: 'http-5xx' | 'network' | 'timeout' | 'truncated-body' | 'rpc-server-error',
+  ) {
+    super(message, details);
+  }
+}
+
+/** 401/403: the API key is missing, wrong or revoked. Retrying cannot help. */
+export class InvalidApiKeyError extends ProviderError {
+  override readonly name = 'InvalidApiKeyError';
+  readonly retryable = false;
+}
+
+/** 429 "max usage reached": the plan's credits are spent until the next billing period. */
+export class QuotaExhaustedError extends ProviderError {
+  override readonly name = 'QuotaExhaustedError';
+  readonly retryable = false;
+}
+
+/** 400, JSON-RPC -32600/-32601/-32602, or a 404 that is not a pagination continuation. */
+export class InvalidRequestError extends ProviderError {
+  override readonly name: string = 'InvalidRequestError';
+  readonly retryable = false;
+}
+
+/** A wallet or mint address that is not a base58 32-byte public key (checked before sending, or refused by the provider). */
+export class InvalidAddressError extends InvalidRequestError {
+  override readonly name = 'InvalidAddressError';
+  readonly address: string;
+  constructor(address: string, details: ProviderErrorDetails, reason = 'is not a base58-encoded 32-byte public key') {
+    super(`address ${JSON.stringify(address)} ${reason}`, details);
+    this.address = address;
+  }
+}
+
+/** The provider answered 200 but the payload lacks a field we need (names the field and the signature/mint). */
+export class MalformedResponseError extends ProviderError {
+  override readonly name = 'MalformedResponseError';
+  readonly retryable = false;
+  constructor(
+    message: string,
+    details: ProviderErrorDetails,
+    readonly field?: string,
+    readonly subject?: string,
+  ) {
+    super(message, details);
+  }
+}
+
+export const NON_RETRYABLE_PROVIDER_ERRORS: string[] = [
+  'InvalidApiKeyError',
+  'QuotaExhaustedError',
+  'InvalidRequestError',
+  'InvalidAddressError',
+  'MalformedResponseError',
+];
+
+/**
+ * Whether retrying the same call can succeed. Works on our error classes and on errors that crossed
+ * a serialization boundary (Temporal's ApplicationFailure keeps the name as `type`).
+ */
+export function isRetryable(err: unknown): boolean {
+  if (err instanceof ProviderError) return err.retryable;
+  if (err && typeof err === 'object') {
+    const e = err as { name?: unknown; type?: unknown };
+    if (typeof e.type === 'string' && NON_RETRYABLE_PROVIDER_ERRORS.includes(e.type)) return false;
+    if (typeof e.name === 'string' && NON_RETRYABLE_PROVIDER_ERRORS.includes(e.name)) return false;
+  }
+  return true;
+}

@@ -1,0 +1,211 @@
+// Helius Enhanced Transactions: wallet history page by page (newest first, `before-signature`
+// cursor, 404 continuation for filtered scans), incremental sync up to a stored watermark, and
+// parse-by-signature in chunks of 100. Contract: provider-contracts.md §1.
+import type { EnhancedTransaction } from '../domain/enhanced-transaction';
+import { isPublicKey, isSignature } from './address';
+import { InvalidAddressError, InvalidRequestError, MalformedResponseError } from './errors';
+import type { HttpTimeouts } from './http';
+import { ProviderHttp } from './http';
+import type { RateBudget } from './rate-limit';
+import { EnhancedTransactionSchema, parseOrThrow, signatureOf } from './schemas';
+
+export interface HeliusClientOptions {
+  /** e.g. https://api-mainnet.helius-rpc.com (HELIUS_BASE_URL) or the simulator's URL */
+  baseUrl: string;
+  apiKey: string;
+  budget?: RateBudget;
+  timeouts?: HttpTimeouts;
+}
+
+export interface HistoryPageOptions {
+  /** exclusive cursor: only transactions older than this signature */
+  before?: string;
+  /** 1..100, default 100 */
+  limit?: number;
+  /** server-side filters; pages may then be short or answer with a 404 continuation */
+  type?: string;
+  source?: string;
+}
+
+export interface HistoryPage {
+  /** newest first, exactly as the provider sent them */
+  transactions: EnhancedTransaction[];
+  /** pass as `before` for the next page; null = end of history */
+  nextCursor: string | null;
+  /** true when the provider answered with a 404 "continue with ... set to <SIG>" instead of data */
+  continuation: boolean;
+}
+
+export interface HistoryProgress {
+  /** transactions of this page not seen before and newer than the watermark */
+  transactions: EnhancedTransaction[];
+  /** the cursor to resume from (heartbeat it); null once history is complete */
+  nextCursor: string | null;
+  pageNumber: number;
+  continuation: boolean;
+}
+
+export interface FetchHistoryOptions {
+  /** stop when this signature (the newest one already stored) appears; it is not returned */
+  until?: string;
+  /** resume from a heartbeated cursor */
+  startCursor?: string;
+  limit?: number;
+  type?: string;
+  source?: string;
+  /** safety cap on requests, default unlimited */
+  maxPages?: number;
+  /** safety cap on consecutive 404 continuations, default 1000 */
+  maxConsecutiveContinuations?: number;
+  /** called after every page; await it to heartbeat / persist */
+  onPage?: (progress: HistoryProgress) => void | Promise<void>;
+  /** keep every transaction in the result (default true); set false with onPage for huge wallets */
+  collect?: boolean;
+}
+
+export interface HistoryResult {
+  transactions: EnhancedTransaction[];
+  requests: number;
+  continuations: number;
+  /** stopped because the watermark signature appeared */
+  reachedWatermark: boolean;
+  /** stopped at maxPages before the end: resume from this cursor */
+  resumeCursor: string | null;
+}
+
+/** What activities depend on; tests may pass a fake. */
+export interface HeliusHistorySource {
+  fetchHistoryPage(address: string, options?: HistoryPageOptions): Promise<HistoryPage>;
+  fetchHistory(address: string, options?: FetchHistoryOptions): Promise<HistoryResult>;
+  getTransactions(signatures: readonly string[]): Promise<Map<string, EnhancedTransaction>>;
+}
+
+const HISTORY_OP = 'GET /v0/addresses/{address}/transactions';
+const PARSE_OP = 'POST /v0/transactions';
+const CONTINUATION = /parameter set to ([1-9A-HJ-NP-Za-km-z]{32,90})/;
+export const MAX_PAGE_LIMIT = 100;
+export const MAX_SIGNATURES_PER_PARSE = 100;
+
+export class HeliusClient implements HeliusHistorySource {
+  private readonly http: ProviderHttp;
+
+  constructor(options: HeliusClientOptions) {
+    this.http = new ProviderHttp({
+      provider: 'helius',
+      baseUrl: options.baseUrl,
+      apiKey: options.apiKey,
+      budget: options.budget,
+      timeouts: options.timeouts,
+    });
+  }
+
+  async fetchHistoryPage(address: string, options: HistoryPageOptions = {}): Promise<HistoryPage> {
+    const details = this.http.details(HISTORY_OP);
+    if (!isPublicKey(address)) throw new InvalidAddressError(address, details);
+    const limit = options.limit ?? MAX_PAGE_LIMIT;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) {
+      throw new InvalidRequestError(`limit must be an integer 1..${MAX_PAGE_LIMIT}, got ${limit}`, details);
+    }
+    if (options.before !== undefined && !isSignature(options.before)) {
+      throw new InvalidRequestError(`cursor ${JSON.stringify(options.before)} is not a transaction signature`, details);
+    }
+    const res = await this.http.send({
+      method: 'GET',
+      path: `/v0/addresses/${address}/transactions`,
+      query: { limit, 'before-signature': options.before, type: options.type, source: options.source },
+      operation: HISTORY_OP,
+    });
+    if (res.status === 404) {
+      const match = CONTINUATION.exec(res.text);
+      if (match) return { transactions: [], nextCursor: match[1], continuation: true };
+    }
+    if (res.status < 200 || res.status >= 300) throw this.http.httpError(res, HISTORY_OP);
+    const body = this.http.parseJson(res, HISTORY_OP);
+    const transactions = this.parseTransactions(body, HISTORY_OP, `history page of ${address}`);
+    const last = transactions[transactions.length - 1];
+    return { transactions, nextCursor: last ? last.signature : null, continuation: false };
+  }
+
+  async *iterateHistory(address: string, options: Omit<FetchHistoryOptions, 'onPage' | 'collect'> = {}): AsyncGenerator<HistoryProgress & { reachedWatermark: boolean }> {
+    const seen = new Set<string>();
+    let cursor = options.startCursor;
+    let pageNumber = 0;
+    let consecutiveContinuations = 0;
+    const maxContinuations = options.maxConsecutiveContinuations ?? 1000;
+    for (;;) {
+      if (options.maxPages !== undefined && pageNumber >= options.maxPages) return;
+      const page = await this.fetchHistoryPage(address, { before: cursor, limit: options.limit, type: options.type, source: options.source });
+      pageNumber += 1;
+      const fresh: EnhancedTransaction[] = [];
+      let reachedWatermark = false;
+      for (const tx of page.transactions) {
+        if (options.until !== undefined && tx.signature === options.until) {
+          reachedWatermark = true;
+          break;
+        }
+        if (seen.has(tx.signature)) continue;
+        seen.add(tx.signature);
+        fresh.push(tx);
+      }
+      consecutiveContinuations = page.continuation ? consecutiveContinuations + 1 : 0;
+      const done = reachedWatermark || page.nextCursor === null;
+      yield { transactions: fresh, nextCursor: done ? null : page.nextCursor, pageNumber, continuation: page.continuation, reachedWatermark };
+      if (done) return;
+      if (page.nextCursor === cursor) {
+        throw new MalformedResponseError(`pagination did not advance past cursor ${cursor}`, this.http.details(HISTORY_OP), 'before-signature', `history of ${address}`);
+      }
+      if (consecutiveContinuations >= maxContinuations) {
+        throw new MalformedResponseError(`${consecutiveContinuations} consecutive 404 continuations without a match; giving up at ${page.nextCursor}`, this.http.details(HISTORY_OP), 'before-signature', `history of ${address}`);
+      }
+      cursor = page.nextCursor ?? undefined;
+    }
+  }
+
+  async fetchHistory(address: string, options: FetchHistoryOptions = {}): Promise<HistoryResult> {
+    const collect = options.collect ?? true;
+    const result: HistoryResult = { transactions: [], requests: 0, continuations: 0, reachedWatermark: false, resumeCursor: null };
+    let lastCursor: string | null = options.startCursor ?? null;
+    let finished = false;
+    for await (const page of this.iterateHistory(address, options)) {
+      result.requests += 1;
+      if (page.continuation) result.continuations += 1;
+      if (collect) for (const tx of page.transactions) result.transactions.push(tx);
+      if (page.reachedWatermark) result.reachedWatermark = true;
+      lastCursor = page.nextCursor;
+      finished = page.nextCursor === null;
+      if (options.onPage) await options.onPage({ transactions: page.transactions, nextCursor: page.nextCursor, pageNumber: page.pageNumber, continuation: page.continuation });
+    }
+    result.resumeCursor = finished ? null : lastCursor;
+    return result;
+  }
+
+  /** Parses transactions by signature (chunks of 100); unknown signatures are absent from the map. */
+  async getTransactions(signatures: readonly string[]): Promise<Map<string, EnhancedTransaction>> {
+    const details = this.http.details(PARSE_OP);
+    for (const sig of signatures) {
+      if (!isSignature(sig)) throw new InvalidRequestError(`${JSON.stringify(sig)} is not a transaction signature`, details);
+    }
+    const unique = [...new Set(signatures)];
+    const out = new Map<string, EnhancedTransaction>();
+    for (let i = 0; i < unique.length; i += MAX_SIGNATURES_PER_PARSE) {
+      const chunk = unique.slice(i, i + MAX_SIGNATURES_PER_PARSE);
+      const res = await this.http.send({ method: 'POST', path: '/v0/transactions', json: { transactions: chunk }, operation: PARSE_OP });
+      if (res.status < 200 || res.status >= 300) throw this.http.httpError(res, PARSE_OP);
+      const body = this.http.parseJson(res, PARSE_OP);
+      for (const tx of this.parseTransactions(body, PARSE_OP, 'parsed transactions')) out.set(tx.signature, tx);
+    }
+    return out;
+  }
+
+  private parseTransactions(body: unknown, operation: string, what: string): EnhancedTransaction[] {
+    const details = this.http.details(operation, 200);
+    if (!Array.isArray(body)) {
+      throw new MalformedResponseError(`expected a JSON array for ${what}, got ${body === null ? 'null' : typeof body}`, details, '(root)', what);
+    }
+    return body.map((raw, i) => parseOrThrow(EnhancedTransactionSchema, raw, details, signatureOf(raw), `[${i}].`));
+  }
+
+  async close(): Promise<void> {
+    await this.http.close();
+  }
+}

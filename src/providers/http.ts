@@ -1,0 +1,203 @@
+// The one HTTP layer of all provider clients: an undici Agent with keep-alive and connect/headers/
+// body timeouts, the rate budget taken before every request, and one error classification.
+// Nothing here retries: Temporal retries the activity (docs/providers.md, "One retry layer").
+import { Agent } from 'undici';
+import type { ProviderErrorDetails, ProviderName } from './errors';
+import {
+  InvalidApiKeyError,
+  InvalidRequestError,
+  ProviderRateLimitedError,
+  ProviderUnavailableError,
+  QuotaExhaustedError,
+  type ProviderError,
+} from './errors';
+import type { RateBudget } from './rate-limit';
+import { unlimitedBudget } from './rate-limit';
+import { redactKnownSecrets } from './redact';
+
+export interface HttpTimeouts {
+  /** TCP/TLS connect, default 5 s */
+  connectTimeoutMs?: number;
+  /** from request sent to response headers, default 30 s */
+  headersTimeoutMs?: number;
+  /** max idle time between body chunks, default 30 s */
+  bodyTimeoutMs?: number;
+  /** idle keep-alive sockets are closed after this, default 30 s */
+  keepAliveTimeoutMs?: number;
+  /** sockets per origin, default 16 */
+  connections?: number;
+}
+
+export interface ProviderHttpOptions {
+  provider: ProviderName;
+  baseUrl: string;
+  /** sent as the `api-key` query parameter when set */
+  apiKey?: string;
+  budget?: RateBudget;
+  timeouts?: HttpTimeouts;
+}
+
+export interface HttpRequest {
+  method: 'GET' | 'POST';
+  /** path below the base URL, e.g. "/v0/transactions" */
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  json?: unknown;
+  /** how errors name this call, e.g. "GET /v0/addresses/{address}/transactions" */
+  operation: string;
+}
+
+export interface HttpResponse {
+  status: number;
+  text: string;
+}
+
+export class ProviderHttp {
+  readonly provider: ProviderName;
+  private readonly base: URL;
+  private readonly apiKey?: string;
+  private readonly budget: RateBudget;
+  private readonly agent: Agent;
+
+  constructor(options: ProviderHttpOptions) {
+    this.provider = options.provider;
+    this.base = new URL(options.baseUrl);
+    this.apiKey = options.apiKey || this.base.searchParams.get('api-key') || undefined;
+    this.budget = options.budget ?? unlimitedBudget;
+    const t = options.timeouts ?? {};
+    this.agent = new Agent({
+      connections: t.connections ?? 16,
+      keepAliveTimeout: t.keepAliveTimeoutMs ?? 30_000,
+      connect: { timeout: t.connectTimeoutMs ?? 5_000 },
+      headersTimeout: t.headersTimeoutMs ?? 30_000,
+      bodyTimeout: t.bodyTimeoutMs ?? 30_000,
+    });
+  }
+
+  details(operation: string, status?: number, rpcCode?: number): ProviderErrorDetails {
+    return { provider: this.provider, operation, status, rpcCode };
+  }
+
+  /** Sends one request after taking one token from the rate budget. Throws only transport errors. */
+  async send(req: HttpRequest): Promise<HttpResponse> {
+    const url = new URL(this.base.toString());
+    const basePath = url.pathname.replace(/\/+$/, '');
+    url.pathname = `${basePath}${req.path}` || '/';
+    for (const [k, v] of Object.entries(req.query ?? {})) {
+      if (v !== undefined) url.searchParams.set(k, String(v));
+    }
+    if (this.apiKey) url.searchParams.set('api-key', this.apiKey);
+    await this.budget.acquire();
+    try {
+      const res = await this.agent.request({
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
+        method: req.method,
+        headers:
+          req.json === undefined
+            ? { accept: 'application/json' }
+            : { accept: 'application/json', 'content-type': 'application/json' },
+        body: req.json === undefined ? undefined : JSON.stringify(req.json),
+      });
+      const text = await res.body.text();
+      return { status: res.statusCode, text };
+    } catch (err) {
+      throw this.transportError(err, req.operation);
+    }
+  }
+
+  private transportError(err: unknown, operation: string): ProviderError {
+    const e = err as { code?: string; message?: string; name?: string };
+    const code = e?.code ?? e?.name ?? 'unknown';
+    const message = redactKnownSecrets(e?.message ?? String(err), [this.apiKey]);
+    const timeout = /TIMEOUT/i.test(code) || /timeout/i.test(message);
+    return new ProviderUnavailableError(
+      `${timeout ? 'timed out' : 'network error'} (${code}): ${message}`,
+      this.details(operation),
+      timeout ? 'timeout' : 'network',
+    );
+  }
+
+  /** Parses a 2xx body; a body that is not JSON means the response was cut short. */
+  parseJson(res: HttpResponse, operation: string): unknown {
+    try {
+      return JSON.parse(res.text);
+    } catch {
+      throw new ProviderUnavailableError(
+        `response body is not valid JSON (${res.text.length} bytes, probably truncated)`,
+        this.details(operation, res.status),
+        'truncated-body',
+      );
+    }
+  }
+
+  /** Classifies a non-2xx answer (Helius REST, RPC over HTTP, DexScreener). */
+  httpError(res: HttpResponse, operation: string): ProviderError {
+    const { message, code } = errorMessageOf(res.text);
+    const details = this.details(operation, res.status, code);
+    const text = redactKnownSecrets(message ?? `HTTP ${res.status}`, [this.apiKey]);
+    const described = `HTTP ${res.status}${code !== undefined ? ` (${code})` : ''}: ${text}`;
+    if (res.status === 429) {
+      return /max usage reached/i.test(text)
+        ? new QuotaExhaustedError(`API credits exhausted (${described}); do not retry before the quota resets`, details)
+        : new ProviderRateLimitedError(described, details);
+    }
+    if (res.status === 401 || res.status === 403) {
+      // Helius sometimes answers bursts with 401 "Bad request, please try again later."
+      if (/try again later/i.test(text)) return new ProviderRateLimitedError(described, details);
+      return new InvalidApiKeyError(`API key rejected (${described}); check the configured key`, details);
+    }
+    if (res.status >= 500) return new ProviderUnavailableError(described, details, 'http-5xx');
+    return new InvalidRequestError(described, details);
+  }
+
+  /** Classifies a JSON-RPC error object (inside HTTP 200 from validators, or with 401/429 from Helius). */
+  rpcError(code: number, rawMessage: string, operation: string, status?: number): ProviderError {
+    const details = this.details(operation, status, code);
+    const message = redactKnownSecrets(rawMessage, [this.apiKey]);
+    const described = `JSON-RPC ${code}: ${message}`;
+    if (code === -32429 || status === 429) {
+      return /max usage reached/i.test(message)
+        ? new QuotaExhaustedError(`API credits exhausted (${described}); do not retry before the quota resets`, details)
+        : new ProviderRateLimitedError(described, details);
+    }
+    if (code === -32401 || status === 401 || status === 403) {
+      if (/try again later/i.test(message)) return new ProviderRateLimitedError(described, details);
+      return new InvalidApiKeyError(`API key rejected (${described}); check the configured key`, details);
+    }
+    if (code === -32600 || code === -32601 || code === -32602 || code === -32700) {
+      return new InvalidRequestError(described, details);
+    }
+    return new ProviderUnavailableError(described, details, 'rpc-server-error');
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}
+
+/** Message of an error body: `error` string, `error.message`, `message`, else the text itself. */
+export function errorMessageOf(text: string): { message?: string; code?: number } {
+  try {
+    const body = JSON.parse(text) as unknown;
+    if (body && typeof body === 'object') {
+      const b = body as { error?: unknown; message?: unknown; code?: unknown };
+      if (typeof b.error === 'string') return { message: b.error };
+      if (b.error && typeof b.error === 'object') {
+        const inner = b.error as { message?: unknown; code?: unknown };
+        return {
+          message: typeof inner.message === 'string' ? inner.message : undefined,
+          code: typeof inner.code === 'number' ? inner.code : undefined,
+        };
+      }
+      return {
+        message: typeof b.message === 'string' ? b.message : undefined,
+        code: typeof b.code === 'number' ? b.code : undefined,
+      };
+    }
+  } catch {
+    // not JSON: a CDN page or plain text
+  }
+  const trimmed = text.trim().slice(0, 200);
+  return { message: trimmed || undefined };
+}

@@ -1,0 +1,10 @@
+// Provider adapters: Helius Enhanced Transactions, Solana JSON-RPC and DexScreener.
+export * from './errors';
+export { redactSecrets, redactKnownSecrets, redactUrl } from './redact';
+export type { HttpTimeouts } from './http';
+export * from './rate-limit';
+export { isPublicKey, isSignature } from './address';
+export * from './helius';
+export * from './solana-rpc';
+export * from './dexscreener';
+export type { DexPair } from './schemas';

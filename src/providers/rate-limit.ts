@@ -1,0 +1,128 @@
+// Request budgets shared by every worker process: a GCRA "next free slot" reservation kept in Redis.
+// Each caller atomically reserves the next slot (slots are 1/rate apart, Redis TIME is the clock),
+// then sleeps until its slot. Unlike a fixed-window counter, this never lets 2N requests through
+// around a window edge, so "no 1-second window above N" holds for all processes together.
+import type { Redis } from 'ioredis';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface RateBudget {
+  /** Resolves when the caller may send one request. */
+  acquire(): Promise<void>;
+}
+
+export interface RateSpec {
+  /** requests allowed per `perMs` */
+  requests: number;
+  perMs: number;
+  /** requests that may go out back to back after an idle period (default 1: strictly even spacing) */
+  burst?: number;
+  /**
+   * Arrival jitter the budget absorbs (default 0): slots are (perMs + marginMs) / requests apart, so
+   * requests delayed by up to marginMs on their way still land at most `requests` per window.
+   */
+  marginMs?: number;
+}
+
+/** Margin used for the product's provider budgets: network and event-loop jitter on the way out. */
+export const DEFAULT_BUDGET_MARGIN_MS = 100;
+
+export const perSecond = (requests: number, marginMs = DEFAULT_BUDGET_MARGIN_MS): RateSpec => ({ requests, perMs: 1000, marginMs });
+export const perMinute = (requests: number, marginMs = DEFAULT_BUDGET_MARGIN_MS): RateSpec => ({ requests, perMs: 60_000, marginMs });
+
+export const unlimitedBudget: RateBudget = { acquire: () => Promise.resolve() };
+
+export class RateBudgetExceededError extends Error {
+  override readonly name = 'RateBudgetExceededError';
+}
+
+function intervalOf(spec: RateSpec): number {
+  if (!(spec.requests > 0) || !(spec.perMs > 0)) throw new RangeError(`invalid rate ${spec.requests}/${spec.perMs}ms`);
+  return (spec.perMs + (spec.marginMs ?? 0)) / spec.requests;
+}
+
+/** The same reservation in one process: unit tests and single-process tools. */
+export class InMemoryRateBudget implements RateBudget {
+  private tat = 0;
+  private readonly interval: number;
+  private readonly burst: number;
+  constructor(spec: RateSpec, private readonly now: () => number = Date.now) {
+    this.interval = intervalOf(spec);
+    this.burst = Math.max(1, spec.burst ?? 1);
+  }
+  async acquire(): Promise<void> {
+    const now = this.now();
+    const tat = Math.max(this.tat, now);
+    const start = Math.max(now, tat - (this.burst - 1) * this.interval);
+    this.tat = tat + this.interval;
+    if (start > now) await sleep(start - now);
+  }
+}
+
+const RESERVE_SCRIPT = `
+local interval = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tat < now then tat = now end
+local start = tat - (burst - 1) * interval
+if start < now then start = now end
+local newTat = tat + interval
+redis.call('SET', KEYS[1], tostring(newTat), 'PX', math.ceil(newTat - now + interval))
+return tostring(start - now)
+`;
+
+export interface RedisRateBudgetOptions {
+  redis: Redis;
+  /** full Redis key, e.g. "ws:budget:helius" */
+  key: string;
+  spec: RateSpec;
+  /** give up (RateBudgetExceededError) rather than wait longer than this for a slot; default 120 s */
+  maxWaitMs?: number;
+}
+
+export class RedisRateBudget implements RateBudget {
+  private readonly interval: number;
+  private readonly burst: number;
+  constructor(private readonly options: RedisRateBudgetOptions) {
+    this.interval = intervalOf(options.spec);
+    this.burst = Math.max(1, options.spec.burst ?? 1);
+  }
+  async acquire(): Promise<void> {
+    const reply = await this.options.redis.eval(RESERVE_SCRIPT, 1, this.options.key, this.interval, this.burst);
+    const waitMs = Number(reply);
+    const maxWait = this.options.maxWaitMs ?? 120_000;
+    if (waitMs > maxWait) {
+      throw new RateBudgetExceededError(`rate budget ${this.options.key}: next free slot in ${Math.round(waitMs)} ms (> ${maxWait} ms)`);
+    }
+    if (waitMs > 0) await sleep(waitMs);
+  }
+}
+
+export interface ProviderBudgetConfig {
+  /** null: no Redis, budgets hold per process only */
+  redis: Redis | null;
+  keyPrefix: string;
+  heliusRps: number;
+  rpcRps: number;
+  dexscreenerRpm: number;
+}
+
+export interface ProviderBudgets {
+  helius: RateBudget;
+  rpc: RateBudget;
+  dexscreener: RateBudget;
+}
+
+/** The three budgets the config module describes (HELIUS_RPS, RPC_RPS, DEXSCREENER_RPM). */
+export function createProviderBudgets(config: ProviderBudgetConfig): ProviderBudgets {
+  const make = (name: string, spec: RateSpec): RateBudget =>
+    config.redis
+      ? new RedisRateBudget({ redis: config.redis, key: `${config.keyPrefix}budget:${name}`, spec })
+      : new InMemoryRateBudget(spec);
+  return {
+    helius: make('helius', perSecond(config.heliusRps)),
+    rpc: make('rpc', perSecond(config.rpcRps)),
+    dexscreener: make('dexscreener', perMinute(config.dexscreenerRpm)),
+  };
+}

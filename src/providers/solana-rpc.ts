@@ -1,0 +1,202 @@
+// Solana JSON-RPC (through Helius RPC or any node): SOL balances and token balances per mint with
+// exact raw amounts, for both token programs. Contract: provider-contracts.md §2.
+import { SPL_TOKEN_PROGRAM_ID, TOKEN_2022_PROGRAM_ID } from '../domain/enhanced-transaction';
+import { isPublicKey } from './address';
+import { InvalidAddressError, MalformedResponseError } from './errors';
+import type { HttpTimeouts } from './http';
+import { ProviderHttp } from './http';
+import type { RateBudget } from './rate-limit';
+import type { z } from 'zod';
+import {
+  GetBalanceResultSchema,
+  GetMultipleAccountsResultSchema,
+  GetSignaturesForAddressResultSchema,
+  GetTokenAccountsByOwnerResultSchema,
+  RpcEnvelopeSchema,
+  parseOrThrow,
+} from './schemas';
+
+export interface SolanaRpcClientOptions {
+  /** e.g. https://mainnet.helius-rpc.com (SOLANA_RPC_URL) or the simulator's URL */
+  url: string;
+  /** appended as ?api-key= (Helius); omit for nodes without keys */
+  apiKey?: string;
+  budget?: RateBudget;
+  timeouts?: HttpTimeouts;
+  commitment?: 'confirmed' | 'finalized';
+}
+
+export type TokenProgram = 'spl-token' | 'spl-token-2022';
+
+export interface TokenBalance {
+  mint: string;
+  program: TokenProgram;
+  /** exact raw amount (sum over the owner's token accounts of this mint), decimal integer string */
+  rawAmount: string;
+  decimals: number;
+  /** token accounts holding this mint with a non-zero balance */
+  accounts: number;
+}
+
+export interface TokenHoldings {
+  owner: string;
+  /** non-zero balances only, sorted by mint */
+  balances: TokenBalance[];
+  /** all token accounts returned for both programs, zero balances included */
+  tokenAccountCount: number;
+  /** true at LARGE_WALLET_TOKEN_ACCOUNTS or more token accounts (spam-heavy or service wallets) */
+  isLargeWallet: boolean;
+}
+
+export interface SignatureInfo {
+  signature: string;
+  slot: number;
+  err: unknown;
+  blockTime: number | null;
+}
+
+/** What activities depend on; tests may pass a fake. */
+export interface BalanceSource {
+  getSolBalances(addresses: readonly string[]): Promise<Map<string, bigint>>;
+  getTokenBalances(owner: string): Promise<TokenHoldings>;
+}
+
+export const LARGE_WALLET_TOKEN_ACCOUNTS = 10_000;
+export const MAX_ACCOUNTS_PER_CALL = 100;
+const PROGRAMS: readonly [TokenProgram, string][] = [
+  ['spl-token', SPL_TOKEN_PROGRAM_ID],
+  ['spl-token-2022', TOKEN_2022_PROGRAM_ID],
+];
+
+export class SolanaRpcClient implements BalanceSource {
+  private readonly http: ProviderHttp;
+  private readonly commitment: 'confirmed' | 'finalized';
+  private nextId = 1;
+
+  constructor(options: SolanaRpcClientOptions) {
+    this.http = new ProviderHttp({
+      provider: 'solana-rpc',
+      baseUrl: options.url,
+      apiKey: options.apiKey,
+      budget: options.budget,
+      timeouts: options.timeouts,
+    });
+    this.commitment = options.commitment ?? 'confirmed';
+  }
+
+  /** Lamports of one account (0 when it does not exist). */
+  async getBalance(address: string): Promise<bigint> {
+    this.checkAddress(address, 'getBalance');
+    const result = await this.call('getBalance', [address, { commitment: this.commitment }], GetBalanceResultSchema, `balance of ${address}`);
+    return result.value;
+  }
+
+  /** Lamports per address via getMultipleAccounts in batches of 100; missing accounts are 0. */
+  async getSolBalances(addresses: readonly string[]): Promise<Map<string, bigint>> {
+    for (const a of addresses) this.checkAddress(a, 'getMultipleAccounts');
+    const unique = [...new Set(addresses)];
+    const out = new Map<string, bigint>();
+    for (let i = 0; i < unique.length; i += MAX_ACCOUNTS_PER_CALL) {
+      const chunk = unique.slice(i, i + MAX_ACCOUNTS_PER_CALL);
+      const result = await this.call(
+        'getMultipleAccounts',
+        [chunk, { encoding: 'base64', commitment: this.commitment, dataSlice: { offset: 0, length: 0 } }],
+        GetMultipleAccountsResultSchema,
+        `accounts ${chunk[0]}..(${chunk.length})`,
+      );
+      if (result.value.length !== chunk.length) {
+        throw new MalformedResponseError(
+          `getMultipleAccounts answered ${result.value.length} entries for ${chunk.length} addresses`,
+          this.http.details('rpc getMultipleAccounts', 200),
+          'result.value',
+          `accounts starting at ${chunk[0]}`,
+        );
+      }
+      chunk.forEach((address, j) => out.set(address, result.value[j]?.lamports ?? 0n));
+    }
+    return out;
+  }
+
+  /** Token balances per mint over SPL Token and Token-2022 accounts, zero balances dropped. */
+  async getTokenBalances(owner: string): Promise<TokenHoldings> {
+    this.checkAddress(owner, 'getTokenAccountsByOwner');
+    const perMint = new Map<string, TokenBalance & { raw: bigint }>();
+    let tokenAccountCount = 0;
+    for (const [program, programId] of PROGRAMS) {
+      const result = await this.call(
+        'getTokenAccountsByOwner',
+        [owner, { programId }, { encoding: 'jsonParsed', commitment: this.commitment }],
+        GetTokenAccountsByOwnerResultSchema,
+        `token accounts of ${owner} (${program})`,
+      );
+      tokenAccountCount += result.value.length;
+      for (const entry of result.value) {
+        const info = entry.account.data.parsed.info;
+        const raw = BigInt(info.tokenAmount.amount);
+        if (raw === 0n) continue;
+        const current = perMint.get(info.mint);
+        if (current) {
+          current.raw += raw;
+          current.accounts += 1;
+        } else {
+          perMint.set(info.mint, { mint: info.mint, program, rawAmount: '', decimals: info.tokenAmount.decimals, accounts: 1, raw });
+        }
+      }
+    }
+    const balances = [...perMint.values()]
+      .sort((a, b) => (a.mint < b.mint ? -1 : a.mint > b.mint ? 1 : 0))
+      .map(({ raw, ...rest }) => ({ ...rest, rawAmount: raw.toString() }));
+    return { owner, balances, tokenAccountCount, isLargeWallet: tokenAccountCount >= LARGE_WALLET_TOKEN_ACCOUNTS };
+  }
+
+  /** Signatures newest first (1..1000 per call), exclusive `before`/`until`. */
+  async getSignaturesForAddress(address: string, options: { before?: string; until?: string; limit?: number } = {}): Promise<SignatureInfo[]> {
+    this.checkAddress(address, 'getSignaturesForAddress');
+    const result = await this.call(
+      'getSignaturesForAddress',
+      [address, { limit: options.limit ?? 1000, before: options.before, until: options.until, commitment: 'finalized' }],
+      GetSignaturesForAddressResultSchema,
+      `signatures of ${address}`,
+    );
+    return result.map((s) => ({ signature: s.signature, slot: s.slot, err: s.err ?? null, blockTime: s.blockTime ?? null }));
+  }
+
+  private checkAddress(address: string, method: string): void {
+    if (!isPublicKey(address)) throw new InvalidAddressError(address, this.http.details(`rpc ${method}`));
+  }
+
+  private async call<S extends z.ZodType>(method: string, params: unknown[], schema: S, subject: string): Promise<z.output<S>> {
+    const operation = `rpc ${method}`;
+    const id = this.nextId++;
+    const res = await this.http.send({ method: 'POST', path: '', json: { jsonrpc: '2.0', id, method, params }, operation });
+    // Helius sends -32401/-32429 envelopes with HTTP 401/429; validators send errors inside HTTP 200.
+    let envelope: z.output<typeof RpcEnvelopeSchema> | undefined;
+    if (res.status >= 200 && res.status < 300) {
+      const body = this.http.parseJson({ status: res.status, text: protectLargeIntegers(res.text) }, operation);
+      envelope = parseOrThrow(RpcEnvelopeSchema, body, this.http.details(operation, res.status), subject);
+    } else {
+      const parsed = RpcEnvelopeSchema.safeParse(safeJson(res.text));
+      if (!parsed.success || !parsed.data.error) throw this.http.httpError(res, operation);
+      envelope = parsed.data;
+    }
+    if (envelope.error) throw this.http.rpcError(envelope.error.code, envelope.error.message, operation, res.status);
+    return parseOrThrow(schema, envelope.result, this.http.details(operation, res.status), subject, 'result.');
+  }
+
+  async close(): Promise<void> {
+    await this.http.close();
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Quotes integers too large for a double (lamports, rentEpoch = u64::MAX) so they reach BigInt exactly. */
+export function protectLargeIntegers(text: string): string {
+  return text.replace(/("(?:lamports|value|rentEpoch)"\s*:\s*)(\d{16,})(?=\s*[,}\]])/g, '$1"$2"');
+}

@@ -1,0 +1,121 @@
+// Helius Enhanced Transactions endpoints over the world (contract §1.2, §1.3, §1.5).
+import type { EnhancedTransaction } from '../domain/enhanced-transaction';
+import { isPublicKey } from '../providers/address';
+import type { SimWorld } from './model';
+
+export interface Reply {
+  status: number;
+  body: string;
+  contentType?: string;
+}
+
+export const json = (status: number, value: unknown): Reply => ({ status, body: JSON.stringify(value) });
+export const rpcError = (status: number, code: number, message: string, id: unknown = null): Reply =>
+  json(status, { jsonrpc: '2.0', error: { code, message }, id });
+const invalidParams = (message: string): Reply => rpcError(400, -32602, message, '1');
+
+export interface HistoryQuery {
+  limit: string | null;
+  before: string | null;
+  after: string | null;
+  until: string | null;
+  sortOrder: string | null;
+  type: string | null;
+  source: string | null;
+  gtTime: string | null;
+  gteTime: string | null;
+  ltTime: string | null;
+  lteTime: string | null;
+  gtSlot: string | null;
+  gteSlot: string | null;
+  ltSlot: string | null;
+  lteSlot: string | null;
+}
+
+export function historyQuery(params: URLSearchParams): HistoryQuery {
+  return {
+    limit: params.get('limit'),
+    before: params.get('before-signature') ?? params.get('before'),
+    after: params.get('after-signature'),
+    until: params.get('until'),
+    sortOrder: params.get('sort-order'),
+    type: params.get('type'),
+    source: params.get('source'),
+    gtTime: params.get('gt-time'),
+    gteTime: params.get('gte-time'),
+    ltTime: params.get('lt-time'),
+    lteTime: params.get('lte-time'),
+    gtSlot: params.get('gt-slot'),
+    gteSlot: params.get('gte-slot'),
+    ltSlot: params.get('lt-slot'),
+    lteSlot: params.get('lte-slot'),
+  };
+}
+
+/**
+ * GET /v0/addresses/{address}/transactions. Newest first by default; cursors are exclusive. With
+ * `type`/`source`, at most `scanWindow` transactions are scanned per request; no match in the
+ * window (and more history left) answers 404 with the continuation body naming the oldest scanned
+ * signature.
+ */
+export function getHistory(world: SimWorld, address: string, q: HistoryQuery, scanWindow: number): Reply {
+  if (!isPublicKey(address)) return invalidParams(`Invalid params: invalid address ${address}`);
+  const limit = q.limit === null ? 100 : Number(q.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) return invalidParams('Invalid params: limit must be between 1 and 100');
+  const asc = q.sortOrder === 'asc';
+  if (q.sortOrder !== null && q.sortOrder !== 'asc' && q.sortOrder !== 'desc') return invalidParams('Invalid params: sort-order must be asc or desc');
+  const w = world.indexOf(address);
+  if (w === undefined) return json(200, []);
+  const n = world.historyLength(w);
+  const position = (sig: string | null, name: string): number | Reply | null => {
+    if (sig === null) return null;
+    const loc = world.locate(sig);
+    if (!loc || loc.walletIndex !== w) return invalidParams(`Invalid params: ${name} ${sig} is not a transaction of ${address}`);
+    return loc.eventIndex;
+  };
+  const before = position(asc ? null : q.before, 'before-signature');
+  const after = position(asc ? (q.after ?? q.before) : null, 'after-signature');
+  const until = position(q.until, 'until');
+  for (const p of [before, after, until]) if (p !== null && typeof p === 'object') return p;
+  const num = (v: string | null): number | null => (v === null ? null : Number(v));
+  const [gtT, gteT, ltT, lteT, gtS, gteS, ltS, lteS] = [q.gtTime, q.gteTime, q.ltTime, q.lteTime, q.gtSlot, q.gteSlot, q.ltSlot, q.lteSlot].map(num);
+
+  // chronological index range to walk, in serving order
+  let index = asc ? ((after as number | null) ?? -1) + 1 : ((before as number | null) ?? n) - 1;
+  const stop = (i: number): boolean => (asc ? i >= n || (until !== null && i >= (until as number)) : i < 0 || (until !== null && i <= (until as number)));
+  const step = asc ? 1 : -1;
+  const filtered = q.type !== null || q.source !== null;
+  const out: EnhancedTransaction[] = [];
+  let scanned = 0;
+  let lastScanned = -1;
+  while (!stop(index) && out.length < limit && (!filtered || scanned < scanWindow)) {
+    const meta = world.meta(w, index);
+    const inWindow =
+      (gtT === null || meta.ts > gtT) && (gteT === null || meta.ts >= gteT) && (ltT === null || meta.ts < ltT) && (lteT === null || meta.ts <= lteT) &&
+      (gtS === null || meta.slot > gtS) && (gteS === null || meta.slot >= gteS) && (ltS === null || meta.slot < ltS) && (lteS === null || meta.slot <= lteS);
+    if (inWindow && (q.type === null || meta.type === q.type) && (q.source === null || meta.source === q.source)) out.push(world.transaction(w, index));
+    scanned += 1;
+    lastScanned = index;
+    index += step;
+  }
+  if (filtered && out.length === 0 && !stop(index)) {
+    const cursorName = asc ? 'after-signature' : 'before-signature';
+    return json(404, {
+      error: `Failed to find events within the search period. To continue search, query the API again with the \`${cursorName}\` parameter set to ${world.signature(w, lastScanned)}.`,
+    });
+  }
+  return json(200, out);
+}
+
+/** POST /v0/transactions: at most 100 signatures; unknown ones are left out. */
+export function parseTransactions(world: SimWorld, body: unknown): Reply {
+  const sigs = (body as { transactions?: unknown } | null)?.transactions;
+  if (!Array.isArray(sigs) || !sigs.every((s) => typeof s === 'string')) return invalidParams('Invalid params: body must be {"transactions": [signature, ...]}');
+  if (sigs.length > 100) return invalidParams('Invalid params: at most 100 transactions per request');
+  const out: EnhancedTransaction[] = [];
+  for (const sig of sigs as string[]) {
+    const loc = world.locate(sig);
+    if (loc) out.push(world.transaction(loc.walletIndex, loc.eventIndex));
+  }
+  return json(200, out);
+}

@@ -1,0 +1,209 @@
+// The world, indexed for serving: per-wallet event lists in chronological order, token metadata,
+// derived balances and token accounts (computed on first use, cached), DexScreener pairs.
+// Transactions are rendered on demand (render.ts), never stored.
+import type { EnhancedTransaction } from '../domain/enhanced-transaction';
+import { USDC_MINT, WSOL_MINT } from '../domain/enhanced-transaction';
+import { buildPairs, type SimPair } from './dex';
+import { decodeSignature, derivedAddress, encodeSignature, toRaw } from './keys';
+import { renderTransaction, walletNativeDelta, type SimEvent } from './render';
+import type { Token, Wallet, World } from './world';
+
+export interface TokenInfo {
+  mint: string;
+  symbol: string;
+  name: string;
+  decimals: number;
+  program: 'spl-token' | 'spl-token-2022';
+  priceUsd?: number;
+  liquidityUsd?: number;
+  pools?: Token['pools'];
+  spam?: boolean;
+}
+
+export interface EventMeta {
+  type: string;
+  source: string;
+  slot: number;
+  ts: number;
+  failed: boolean;
+}
+
+export interface SimTokenAccount {
+  pubkey: string;
+  mint: string;
+  owner: string;
+  raw: bigint;
+  decimals: number;
+  program: 'spl-token' | 'spl-token-2022';
+}
+
+const SOLANA_GENESIS_TS = 1_584_368_940;
+export const slotOf = (ts: number): number => Math.max(1, Math.floor((ts - SOLANA_GENESIS_TS) * 2.04));
+export const feeOf = (walletIndex: number, eventIndex: number): number => 5000 + ((eventIndex * 7919 + walletIndex * 104729) % 40) * 1000;
+
+export class SimWorld {
+  readonly salt: string;
+  readonly tokens = new Map<string, TokenInfo>();
+  readonly wallets: Wallet[];
+  private readonly walletIndex = new Map<string, number>();
+  private readonly events: SimEvent[][];
+  private readonly accountsCache = new Map<number, SimTokenAccount[]>();
+  private readonly lamportsCache = new Map<number, bigint>();
+  private pairsByMint: Map<string, SimPair[]> | null = null;
+  readonly currentSlot: number;
+
+  constructor(readonly world: World) {
+    this.salt = world.salt ?? world.name ?? 'world';
+    this.tokens.set(WSOL_MINT, { mint: WSOL_MINT, symbol: 'SOL', name: 'Wrapped SOL', decimals: 9, program: 'spl-token', priceUsd: world.solPriceUsd, liquidityUsd: 25_000_000 });
+    this.tokens.set(USDC_MINT, { mint: USDC_MINT, symbol: 'USDC', name: 'USD Coin', decimals: 6, program: 'spl-token', priceUsd: 1, liquidityUsd: 40_000_000 });
+    for (const t of world.tokens) this.tokens.set(t.mint, { ...t });
+    this.wallets = world.wallets;
+    let maxTs = SOLANA_GENESIS_TS;
+    this.events = world.wallets.map((w, i) => {
+      this.walletIndex.set(w.address, i);
+      const list: SimEvent[] = [
+        ...w.trades.map((trade, order): SimEvent => ({ kind: 'trade', trade, ts: trade.ts, order })),
+        ...w.transfers.map((transfer, order): SimEvent => ({ kind: 'transfer', transfer, ts: transfer.ts, order: order + w.trades.length })),
+      ];
+      list.sort((a, b) => a.ts - b.ts || a.order - b.order);
+      const last = list[list.length - 1];
+      if (last && last.ts > maxTs) maxTs = last.ts;
+      return list;
+    });
+    this.currentSlot = slotOf(maxTs) + 1000;
+  }
+
+  indexOf(address: string): number | undefined {
+    return this.walletIndex.get(address);
+  }
+
+  historyLength(walletIndex: number): number {
+    return this.events[walletIndex]?.length ?? 0;
+  }
+
+  event(walletIndex: number, eventIndex: number): SimEvent {
+    const e = this.events[walletIndex]?.[eventIndex];
+    if (!e) throw new RangeError(`no event ${eventIndex} for wallet ${walletIndex}`);
+    return e;
+  }
+
+  meta(walletIndex: number, eventIndex: number): EventMeta {
+    const e = this.event(walletIndex, eventIndex);
+    if (e.kind === 'trade') return { type: 'SWAP', source: e.trade.source, slot: slotOf(e.ts), ts: e.ts, failed: !!e.trade.failed };
+    const t = e.transfer;
+    if (t.kind === 'airdrop') return { type: 'TOKEN_MINT', source: 'SOLANA_PROGRAM_LIBRARY', slot: slotOf(e.ts), ts: e.ts, failed: !!t.failed };
+    return { type: 'TRANSFER', source: t.mint === 'SOL' ? 'SYSTEM_PROGRAM' : 'SOLANA_PROGRAM_LIBRARY', slot: slotOf(e.ts), ts: e.ts, failed: !!t.failed };
+  }
+
+  signature(walletIndex: number, eventIndex: number): string {
+    return encodeSignature(this.salt, this.wallets[walletIndex].address, walletIndex, eventIndex);
+  }
+
+  locate(signature: string): { walletIndex: number; eventIndex: number } | null {
+    const found = decodeSignature(signature, this.salt, (i) => this.wallets[i]?.address);
+    if (!found || found.eventIndex >= this.historyLength(found.walletIndex)) return null;
+    return found;
+  }
+
+  transaction(walletIndex: number, eventIndex: number): EnhancedTransaction {
+    return renderTransaction(this, walletIndex, eventIndex);
+  }
+
+  token(mint: string): TokenInfo {
+    const t = this.tokens.get(mint);
+    if (!t) throw new RangeError(`unknown mint ${mint}`);
+    return t;
+  }
+
+  /** Lamports of a world wallet, null for addresses the world does not know. */
+  lamports(address: string): bigint | null {
+    const i = this.indexOf(address);
+    if (i === undefined) return null;
+    const cached = this.lamportsCache.get(i);
+    if (cached !== undefined) return cached;
+    const w = this.wallets[i];
+    let lamports: bigint;
+    if (w.solBalance !== undefined) {
+      lamports = toRaw(w.solBalance.toFixed(9), 9);
+    } else {
+      let net = 1_000_000_000n;
+      for (let e = 0; e < this.historyLength(i); e++) net += BigInt(walletNativeDelta(this, i, e));
+      lamports = net > 0n ? net : 0n;
+    }
+    this.lamportsCache.set(i, lamports);
+    return lamports;
+  }
+
+  /** Token accounts of a world wallet (both programs, zero balances included). */
+  tokenAccounts(address: string): SimTokenAccount[] {
+    const i = this.indexOf(address);
+    if (i === undefined) return [];
+    const cached = this.accountsCache.get(i);
+    if (cached) return cached;
+    const w = this.wallets[i];
+    const out: SimTokenAccount[] = [];
+    const account = (mint: string, raw: bigint, n = 0): SimTokenAccount => {
+      const t = this.token(mint);
+      return { pubkey: n === 0 ? derivedAddress('ata', w.address, mint) : derivedAddress('aux-account', w.address, mint, String(n)), mint, owner: w.address, raw, decimals: t.decimals, program: t.program };
+    };
+    if (w.holdings) {
+      for (const h of w.holdings) {
+        const total = toRaw(h.amount, this.token(h.mint).decimals);
+        const n = BigInt(h.accounts);
+        for (let k = 0; k < h.accounts; k++) out.push(account(h.mint, total / n + (k === 0 ? total % n : 0n), k));
+      }
+    } else {
+      const balances = new Map<string, bigint>();
+      const add = (mint: string, raw: bigint) => balances.set(mint, (balances.get(mint) ?? 0n) + raw);
+      for (const e of this.events[i]) {
+        if (e.kind === 'trade') {
+          const t = e.trade;
+          const quoteMint = t.quote === 'SOL' ? null : t.quote === 'USDC' ? USDC_MINT : t.quote;
+          add(t.mint, 0n);
+          if (quoteMint) add(quoteMint, 0n);
+          if (t.failed) continue;
+          const tokenRaw = toRaw(t.amount, this.token(t.mint).decimals);
+          add(t.mint, t.side === 'buy' ? tokenRaw : -tokenRaw);
+          if (quoteMint) {
+            const quoteRaw = toRaw(t.quoteAmount, this.token(quoteMint).decimals);
+            add(quoteMint, t.side === 'buy' ? -quoteRaw : quoteRaw);
+          }
+        } else if (e.transfer.mint !== 'SOL') {
+          const t = e.transfer;
+          add(t.mint, 0n);
+          if (t.failed) continue;
+          const raw = toRaw(t.amount, this.token(t.mint).decimals);
+          add(t.mint, t.direction === 'in' ? raw : -raw);
+        }
+      }
+      for (const [mint, raw] of balances) out.push(account(mint, raw > 0n ? raw : 0n));
+    }
+    for (let k = 0; k < (w.extraTokenAccounts ?? 0); k++) {
+      out.push({
+        pubkey: derivedAddress('extra-account', w.address, String(k)),
+        mint: derivedAddress('extra-mint', w.address, String(k)),
+        owner: w.address,
+        raw: k % 4 === 0 ? 0n : BigInt(1 + (k % 7)),
+        decimals: 0,
+        program: k % 10 === 0 ? 'spl-token-2022' : 'spl-token',
+      });
+    }
+    this.accountsCache.set(i, out);
+    return out;
+  }
+
+  /** DexScreener pairs in which the mint is base or quote. */
+  pairsFor(mint: string): SimPair[] {
+    if (!this.pairsByMint) {
+      this.pairsByMint = new Map();
+      for (const pair of buildPairs(this)) {
+        for (const m of [pair.baseToken.address, pair.quoteToken.address]) {
+          const list = this.pairsByMint.get(m) ?? [];
+          list.push(pair);
+          this.pairsByMint.set(m, list);
+        }
+      }
+    }
+    return this.pairsByMint.get(mint) ?? [];
+  }
+}

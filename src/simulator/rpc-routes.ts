@@ -1,0 +1,175 @@
+// Solana JSON-RPC over the world (contract §2): getBalance, getMultipleAccounts,
+// getTokenAccountsByOwner (jsonParsed, both token programs), getSignaturesForAddress, plus
+// getSlot/getHealth. Errors are JSON-RPC envelopes inside HTTP 200, with the agave messages.
+import bs58 from 'bs58';
+import { SPL_TOKEN_PROGRAM_ID, TOKEN_2022_PROGRAM_ID } from '../domain/enhanced-transaction';
+import { fromRaw } from './keys';
+import type { SimTokenAccount, SimWorld } from './model';
+
+/** Printed literally in place of this marker: JSON.stringify cannot write u64::MAX exactly. */
+export const U64_MAX_MARKER = '__U64_MAX__';
+export const U64_MAX_LITERAL = '18446744073709551615';
+
+type RpcResponse = { jsonrpc: '2.0'; id: unknown; result?: unknown; error?: { code: number; message: string } };
+class RpcFailure extends Error {
+  constructor(readonly code: number, message: string) {
+    super(message);
+  }
+}
+
+const invalid = (message: string) => new RpcFailure(-32602, message);
+
+function pubkey(value: unknown): string {
+  if (typeof value !== 'string') throw invalid('Invalid params: expected a base58 string');
+  let bytes: Uint8Array;
+  try {
+    bytes = bs58.decode(value);
+  } catch {
+    throw invalid('Invalid param: Invalid');
+  }
+  if (bytes.length !== 32) throw invalid('Invalid param: WrongSize');
+  return value;
+}
+
+function context(world: SimWorld) {
+  return { apiVersion: '2.0.15', slot: world.currentSlot };
+}
+
+function tokenAccountJson(a: SimTokenAccount) {
+  const is2022 = a.program === 'spl-token-2022';
+  const amount = a.raw.toString();
+  const uiString = fromRaw(a.raw, a.decimals);
+  return {
+    pubkey: a.pubkey,
+    account: {
+      data: {
+        program: a.program,
+        parsed: {
+          info: {
+            ...(is2022 ? { extensions: [{ extension: 'immutableOwner' }, { extension: 'transferHookAccount', state: { transferring: false } }] } : {}),
+            isNative: false,
+            mint: a.mint,
+            owner: a.owner,
+            state: 'initialized',
+            tokenAmount: { amount, decimals: a.decimals, uiAmount: Number(uiString), uiAmountString: uiString },
+          },
+          type: 'account',
+        },
+        space: is2022 ? 182 : 165,
+      },
+      executable: false,
+      lamports: is2022 ? 2157600 : 2039280,
+      owner: is2022 ? TOKEN_2022_PROGRAM_ID : SPL_TOKEN_PROGRAM_ID,
+      rentEpoch: U64_MAX_MARKER,
+      space: is2022 ? 182 : 165,
+    },
+  };
+}
+
+function call(world: SimWorld, method: string, params: unknown[]): unknown {
+  switch (method) {
+    case 'getHealth':
+      return 'ok';
+    case 'getSlot':
+      return world.currentSlot;
+    case 'getBalance': {
+      const address = pubkey(params[0]);
+      return { context: context(world), value: Number(world.lamports(address) ?? 0n) };
+    }
+    case 'getMultipleAccounts': {
+      const keys = params[0];
+      if (!Array.isArray(keys)) throw invalid('Invalid params: expected an array of pubkeys');
+      if (keys.length > 100) throw invalid('Too many inputs provided; max 100');
+      return {
+        context: context(world),
+        value: keys.map((k) => {
+          const lamports = world.lamports(pubkey(k));
+          return lamports === null || lamports === 0n
+            ? null
+            : { data: ['', 'base64'], executable: false, lamports: Number(lamports), owner: '11111111111111111111111111111111', rentEpoch: U64_MAX_MARKER, space: 0 };
+        }),
+      };
+    }
+    case 'getTokenAccountsByOwner': {
+      const owner = pubkey(params[0]);
+      const filter = (params[1] ?? {}) as { programId?: unknown; mint?: unknown };
+      const config = (params[2] ?? {}) as { encoding?: unknown };
+      if (config.encoding !== 'jsonParsed') throw invalid('Invalid params: the simulator serves only encoding "jsonParsed"');
+      let accounts = world.tokenAccounts(owner);
+      if (filter.programId !== undefined) {
+        const programId = pubkey(filter.programId);
+        if (programId !== SPL_TOKEN_PROGRAM_ID && programId !== TOKEN_2022_PROGRAM_ID) throw invalid('Invalid param: unrecognized Token program id');
+        const program = programId === SPL_TOKEN_PROGRAM_ID ? 'spl-token' : 'spl-token-2022';
+        accounts = accounts.filter((a) => a.program === program);
+      } else if (filter.mint !== undefined) {
+        const mint = pubkey(filter.mint);
+        if (!world.tokens.has(mint) && !accounts.some((a) => a.mint === mint)) throw invalid('Invalid param: could not find mint');
+        accounts = accounts.filter((a) => a.mint === mint);
+      } else {
+        throw invalid('Invalid params: expected a filter {"mint": ...} or {"programId": ...}');
+      }
+      return { context: context(world), value: accounts.map(tokenAccountJson) };
+    }
+    case 'getSignaturesForAddress': {
+      const address = pubkey(params[0]);
+      const config = (params[1] ?? {}) as { limit?: unknown; before?: unknown; until?: unknown };
+      const limit = config.limit === undefined ? 1000 : Number(config.limit);
+      if (!Number.isInteger(limit) || limit < 1) throw invalid('Invalid params: limit');
+      if (limit > 1000) throw invalid('Invalid limit; max 1000');
+      const w = world.indexOf(address);
+      if (w === undefined) return [];
+      const at = (sig: unknown): number | null => {
+        if (typeof sig !== 'string') return null;
+        const loc = world.locate(sig);
+        return loc && loc.walletIndex === w ? loc.eventIndex : null;
+      };
+      const until = at(config.until);
+      const out = [];
+      for (let i = (at(config.before) ?? world.historyLength(w)) - 1; i >= 0 && out.length < limit && (until === null || i > until); i--) {
+        const meta = world.meta(w, i);
+        out.push({
+          signature: world.signature(w, i),
+          slot: meta.slot,
+          err: meta.failed ? { InstructionError: [2, { Custom: 6001 }] } : null,
+          memo: null,
+          blockTime: meta.ts,
+          confirmationStatus: 'finalized',
+        });
+      }
+      return out;
+    }
+    default:
+      throw new RpcFailure(-32601, 'Method not found');
+  }
+}
+
+function answer(world: SimWorld, request: unknown): RpcResponse {
+  const r = request as { jsonrpc?: unknown; id?: unknown; method?: unknown; params?: unknown } | null;
+  if (!r || typeof r !== 'object' || r.jsonrpc !== '2.0' || typeof r.method !== 'string') {
+    return { jsonrpc: '2.0', error: { code: -32600, message: 'Invalid request' }, id: r?.id ?? null };
+  }
+  try {
+    const params = r.params === undefined ? [] : r.params;
+    if (!Array.isArray(params)) throw invalid('Invalid params: expected an array');
+    return { jsonrpc: '2.0', result: call(world, r.method, params), id: r.id ?? null };
+  } catch (err) {
+    if (err instanceof RpcFailure) return { jsonrpc: '2.0', error: { code: err.code, message: err.message }, id: r.id ?? null };
+    throw err;
+  }
+}
+
+/** The JSON text answering a JSON-RPC body (single or batch); `methods` receives the method names. */
+export function handleRpc(world: SimWorld, bodyText: string): { text: string; methods: string[]; firstParam?: string } {
+  let body: unknown;
+  try {
+    body = JSON.parse(bodyText);
+  } catch {
+    return { text: JSON.stringify({ jsonrpc: '2.0', error: { code: -32700, message: 'Parse error' }, id: null }), methods: ['(parse error)'] };
+  }
+  const list = Array.isArray(body) ? body : [body];
+  const methods = list.map((r) => String((r as { method?: unknown } | null)?.method ?? '(invalid)'));
+  const first = (list[0] as { params?: unknown[] } | null)?.params?.[0];
+  const responses = list.map((r) => answer(world, r));
+  const text = JSON.stringify(Array.isArray(body) ? responses : responses[0]).split(`"${U64_MAX_MARKER}"`).join(U64_MAX_LITERAL);
+  return { text, methods, firstParam: typeof first === 'string' ? first : undefined };
+}

@@ -1,0 +1,98 @@
+// Similarity analyses: one row per request, with inputs, parameters, result, coverage and version.
+import type { Pool } from 'pg';
+
+export type AnalysisStatus = 'running' | 'completed' | 'failed' | 'cancelled';
+export type EnrichmentStatus = 'not_started' | 'running' | 'completed' | 'failed';
+
+export interface AnalysisRecord {
+  id: string;
+  workflowId: string;
+  requestId: string | null;
+  wallets: string[];
+  params: Record<string, unknown>;
+  status: AnalysisStatus;
+  summary: Record<string, unknown> | null;
+  result: Record<string, unknown> | null;
+  coverage: unknown;
+  failedWallets: unknown;
+  engineVersion: string | null;
+  error: string | null;
+  enrichmentWorkflowId: string | null;
+  enrichmentStatus: EnrichmentStatus;
+  createdAt: string;
+  completedAt: string | null;
+}
+
+export async function insertAnalysis(
+  pool: Pool,
+  a: { id: string; workflowId: string; requestId: string | null; idempotencyKey?: string | null; wallets: string[]; params: Record<string, unknown> },
+): Promise<void> {
+  await pool.query(
+    `INSERT INTO analyses (id, workflow_id, request_id, idempotency_key, wallets, params) VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (id) DO NOTHING`,
+    [a.id, a.workflowId, a.requestId, a.idempotencyKey ?? null, a.wallets, JSON.stringify(a.params)],
+  );
+}
+
+export async function completeAnalysis(
+  pool: Pool,
+  id: string,
+  r: { summary: unknown; result: unknown; coverage: unknown; failedWallets: unknown; engineVersion: string },
+): Promise<void> {
+  await pool.query(
+    `UPDATE analyses SET status = 'completed', summary = $2, result = $3, coverage = $4, failed_wallets = $5, engine_version = $6, error = NULL, completed_at = now()
+      WHERE id = $1`,
+    [id, JSON.stringify(r.summary), JSON.stringify(r.result), JSON.stringify(r.coverage), JSON.stringify(r.failedWallets), r.engineVersion],
+  );
+}
+
+export async function endAnalysis(pool: Pool, id: string, status: 'failed' | 'cancelled', error: string, failedWallets: unknown): Promise<void> {
+  await pool.query(
+    `UPDATE analyses SET status = $2, error = $3, failed_wallets = $4, completed_at = now() WHERE id = $1 AND status = 'running'`,
+    [id, status, error.slice(0, 4000), JSON.stringify(failedWallets)],
+  );
+}
+
+export async function setEnrichmentStatus(pool: Pool, id: string, status: EnrichmentStatus, workflowId?: string): Promise<void> {
+  await pool.query(
+    `UPDATE analyses SET enrichment_status = $2, enrichment_workflow_id = COALESCE($3, enrichment_workflow_id),
+       enrichment_completed_at = CASE WHEN $2 IN ('completed', 'failed') THEN now() ELSE enrichment_completed_at END
+     WHERE id = $1`,
+    [id, status, workflowId ?? null],
+  );
+}
+
+function toRecord(r: Record<string, unknown>): AnalysisRecord {
+  return {
+    id: r.id as string,
+    workflowId: r.workflow_id as string,
+    requestId: r.request_id as string | null,
+    wallets: r.wallets as string[],
+    params: r.params as Record<string, unknown>,
+    status: r.status as AnalysisStatus,
+    summary: r.summary as Record<string, unknown> | null,
+    result: r.result as Record<string, unknown> | null,
+    coverage: r.coverage,
+    failedWallets: r.failed_wallets,
+    engineVersion: r.engine_version as string | null,
+    error: r.error as string | null,
+    enrichmentWorkflowId: r.enrichment_workflow_id as string | null,
+    enrichmentStatus: r.enrichment_status as EnrichmentStatus,
+    createdAt: new Date(r.created_at as string).toISOString(),
+    completedAt: r.completed_at ? new Date(r.completed_at as string).toISOString() : null,
+  };
+}
+
+export async function getAnalysis(pool: Pool, id: string): Promise<AnalysisRecord | null> {
+  const { rows } = await pool.query('SELECT * FROM analyses WHERE id = $1', [id]);
+  return rows[0] ? toRecord(rows[0]) : null;
+}
+
+/** The mints of an analysis's token universe (what its enrichment resolves). */
+export async function analysisMints(pool: Pool, id: string): Promise<string[]> {
+  const { rows } = await pool.query<{ mints: string[] | null }>(
+    `SELECT ARRAY(SELECT jsonb_array_elements_text(result->'tokenUniverse')) AS mints FROM analyses WHERE id = $1`,
+    [id],
+  );
+  return rows[0]?.mints ?? [];
+}

@@ -1,0 +1,39 @@
+// Current balances per wallet (the claim-check the similarity activity reads).
+import type { Pool } from 'pg';
+
+export interface StoredTokenBalance {
+  mint: string;
+  program: string;
+  rawAmount: string;
+  decimals: number;
+}
+
+export interface StoredBalances {
+  wallet: string;
+  solLamports: string;
+  tokens: StoredTokenBalance[];
+  tokenAccountCount: number;
+  fetchedAt: string;
+}
+
+export async function saveBalances(pool: Pool, b: StoredBalances): Promise<void> {
+  await pool.query(
+    `INSERT INTO wallet_balances (wallet, sol_lamports, tokens, token_account_count, fetched_at) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (wallet) DO UPDATE SET sol_lamports = $2, tokens = $3, token_account_count = $4, fetched_at = $5
+       WHERE wallet_balances.fetched_at <= $5`,
+    [b.wallet, b.solLamports, JSON.stringify(b.tokens), b.tokenAccountCount, b.fetchedAt],
+  );
+}
+
+export async function loadBalances(pool: Pool, wallets: string[]): Promise<Map<string, StoredBalances>> {
+  const { rows } = await pool.query(
+    `SELECT wallet, sol_lamports, tokens, token_account_count, fetched_at FROM wallet_balances WHERE wallet = ANY($1::text[])`,
+    [wallets],
+  );
+  return new Map(
+    rows.map((r) => [
+      r.wallet,
+      { wallet: r.wallet, solLamports: r.sol_lamports, tokens: r.tokens, tokenAccountCount: r.token_account_count, fetchedAt: new Date(r.fetched_at).toISOString() },
+    ]),
+  );
+}

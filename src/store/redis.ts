@@ -1,0 +1,39 @@
+// Redis: one ioredis client per process. Keys are namespaced by REDIS_KEY_PREFIX so that test runs
+// and deployments sharing a server never see each other's keys.
+import Redis from 'ioredis';
+import { describeUrl } from '../config';
+import { ServiceUnavailableError, reasonOf } from './errors';
+
+const lastErrors = new WeakMap<Redis, unknown>();
+
+export function createRedis(redisUrl: string, keyPrefix = ''): Redis {
+  let everReady = false;
+  const redis = new Redis(redisUrl, {
+    keyPrefix,
+    lazyConnect: true,
+    maxRetriesPerRequest: 2,
+    connectTimeout: 5_000,
+    // The first connection fails fast (a clear start-up error); once connected, reconnect with backoff.
+    retryStrategy: (times) => (everReady ? Math.min(times * 200, 2_000) : null),
+  });
+  redis.on('ready', () => {
+    everReady = true;
+  });
+  // Errors surface through the failing commands; the listener keeps ioredis from printing them.
+  redis.on('error', (err) => lastErrors.set(redis, err));
+  return redis;
+}
+
+/** Connects and pings; fails with one actionable line when Redis cannot be reached. */
+export async function connectRedis(redis: Redis, redisUrl: string): Promise<void> {
+  try {
+    if (redis.status === 'wait') await redis.connect();
+    await redis.ping();
+  } catch (err) {
+    redis.disconnect();
+    throw new ServiceUnavailableError(
+      'Redis',
+      `cannot reach Redis at ${describeUrl(redisUrl)} (${reasonOf(lastErrors.get(redis) ?? err)}): start Redis or set REDIS_URL to a server you can reach`,
+    );
+  }
+}

@@ -1,0 +1,104 @@
+// The token registry (DexScreener metadata and prices) with freshness rules: metadata is fresh for
+// 1 hour, prices for 5 minutes; a token DexScreener does not know is asked again only after a
+// growing back-off (negative cache), not on every run.
+import type { Pool } from 'pg';
+import type { TokenMarket } from '../providers';
+
+export const METADATA_FRESH_SECONDS = 3600;
+export const PRICE_FRESH_SECONDS = 300;
+export interface TokenRecord {
+  mint: string;
+  status: 'pending' | 'resolved' | 'unknown' | 'failed';
+  symbol: string | null;
+  name: string | null;
+  imageUrl: string | null;
+  priceUsd: number | null;
+  liquidityUsd: number | null;
+  pairAddress: string | null;
+  dexId: string | null;
+  metadataFetchedAt: string | null;
+  priceFetchedAt: string | null;
+  nextAttemptAt: string | null;
+  lastError: string | null;
+}
+
+const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
+
+function toRecord(r: Record<string, unknown>): TokenRecord {
+  return {
+    mint: r.mint as string,
+    status: r.status as TokenRecord['status'],
+    symbol: r.symbol as string | null,
+    name: r.name as string | null,
+    imageUrl: r.image_url as string | null,
+    priceUsd: r.price_usd as number | null,
+    liquidityUsd: r.liquidity_usd as number | null,
+    pairAddress: r.pair_address as string | null,
+    dexId: r.dex_id as string | null,
+    metadataFetchedAt: iso(r.metadata_fetched_at),
+    priceFetchedAt: iso(r.price_fetched_at),
+    nextAttemptAt: iso(r.next_attempt_at),
+    lastError: r.last_error as string | null,
+  };
+}
+
+export async function getTokens(pool: Pool, mints: string[]): Promise<TokenRecord[]> {
+  const { rows } = await pool.query('SELECT * FROM tokens WHERE mint = ANY($1::text[]) ORDER BY mint', [mints]);
+  return rows.map(toRecord);
+}
+
+/**
+ * Registers the mints as pending if new, and returns those that need a DexScreener call now:
+ * never fetched, price older than 5 minutes (resolved), or an unknown/failed token whose back-off ended.
+ */
+export async function mintsNeedingFetch(pool: Pool, mints: string[]): Promise<string[]> {
+  if (mints.length === 0) return [];
+  await pool.query(`INSERT INTO tokens (mint) SELECT unnest($1::text[]) ON CONFLICT (mint) DO NOTHING`, [mints]);
+  const { rows } = await pool.query<{ mint: string }>(
+    `SELECT mint FROM tokens WHERE mint = ANY($1::text[]) AND (
+        status = 'pending'
+        OR (status = 'resolved' AND (price_fetched_at IS NULL OR price_fetched_at < now() - make_interval(secs => $2)))
+        OR (status IN ('unknown', 'failed') AND (next_attempt_at IS NULL OR next_attempt_at <= now())))
+      ORDER BY mint`,
+    [mints, PRICE_FRESH_SECONDS],
+  );
+  return rows.map((r) => r.mint);
+}
+
+export async function saveMarkets(pool: Pool, markets: TokenMarket[]): Promise<void> {
+  for (const m of markets) {
+    if (m.status === 'priced') {
+      await pool.query(
+        `UPDATE tokens SET status = 'resolved', symbol = $2, name = $3, image_url = $4, price_usd = $5, liquidity_usd = $6, pair_address = $7, dex_id = $8,
+           metadata = $9, metadata_fetched_at = now(), price_fetched_at = now(), attempts = 0, next_attempt_at = NULL, last_error = NULL, updated_at = now()
+         WHERE mint = $1`,
+        [m.mint, m.symbol, m.name, m.imageUrl, m.priceUsd, m.liquidityUsd, m.pairAddress, m.dexId, JSON.stringify(m)],
+      );
+    } else {
+      // attempts on the right is the value before this update: 1 h, 2 h, 4 h ... capped at 24 h
+      await pool.query(
+        `UPDATE tokens SET status = 'unknown', attempts = attempts + 1, last_error = NULL, updated_at = now(),
+           next_attempt_at = now() + make_interval(secs => LEAST(3600 * power(2, attempts), 86400)) WHERE mint = $1`,
+        [m.mint],
+      );
+    }
+  }
+}
+
+export async function markFailed(pool: Pool, mints: string[], error: string): Promise<void> {
+  await pool.query(
+    `UPDATE tokens SET status = CASE WHEN status = 'resolved' THEN status ELSE 'failed' END, attempts = attempts + 1, last_error = $2,
+       next_attempt_at = now() + interval '10 minutes', updated_at = now() WHERE mint = ANY($1::text[])`,
+    [mints, error.slice(0, 1000)],
+  );
+}
+
+/** Tokens held by the most wallets in stored balances (for the background refresh). */
+export async function mostHeldMints(pool: Pool, limit: number): Promise<string[]> {
+  const { rows } = await pool.query<{ mint: string }>(
+    `SELECT t->>'mint' AS mint FROM wallet_balances, jsonb_array_elements(tokens) AS t
+      GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT $1`,
+    [limit],
+  );
+  return rows.map((r) => r.mint);
+}

@@ -1,0 +1,93 @@
+// The wallets table: sync state with a lease (a crashed sync cannot stay SYNCING), watermarks and
+// progress counters.
+import type { Pool } from 'pg';
+
+export type WalletStatus = 'READY' | 'STALE' | 'MISSING' | 'SYNCING';
+
+export interface WalletStatusRow {
+  wallet: string;
+  status: WalletStatus;
+  lastSyncedAt: string | null;
+  syncWorkflowId: string | null;
+  pages: number;
+  transactions: number;
+  lastSyncError: string | null;
+}
+
+export interface WalletSyncCursor {
+  newestSignature: string | null;
+  oldestSignature: string | null;
+  historyComplete: boolean;
+}
+
+/** How long a sync holds its lease without renewing it (every stored page renews it). */
+export const SYNC_LEASE_SECONDS = 120;
+
+export async function walletStatuses(pool: Pool, wallets: string[], staleAfterSeconds: number): Promise<WalletStatusRow[]> {
+  const { rows } = await pool.query(
+    `SELECT w.address,
+            w.sync_state, w.sync_lease_until > now() AS lease_live, w.last_synced_at,
+            w.last_synced_at < now() - make_interval(secs => $2) AS stale,
+            w.sync_workflow_id, w.sync_pages, w.sync_transactions, w.last_sync_error
+       FROM unnest($1::text[]) AS q(address) JOIN wallets w USING (address)`,
+    [wallets, staleAfterSeconds],
+  );
+  const byWallet = new Map(rows.map((r) => [r.address as string, r]));
+  return wallets.map((wallet) => {
+    const r = byWallet.get(wallet);
+    if (!r) return { wallet, status: 'MISSING', lastSyncedAt: null, syncWorkflowId: null, pages: 0, transactions: 0, lastSyncError: null };
+    let status: WalletStatus;
+    if (r.sync_state === 'syncing' && r.lease_live) status = 'SYNCING';
+    else if (!r.last_synced_at) status = 'MISSING';
+    else if (r.stale) status = 'STALE';
+    else status = 'READY';
+    return {
+      wallet,
+      status,
+      lastSyncedAt: r.last_synced_at ? new Date(r.last_synced_at).toISOString() : null,
+      syncWorkflowId: r.sync_workflow_id,
+      pages: r.sync_pages,
+      transactions: r.sync_transactions,
+      lastSyncError: r.last_sync_error,
+    };
+  });
+}
+
+export async function beginSync(pool: Pool, wallet: string, workflowId: string): Promise<WalletSyncCursor> {
+  const { rows } = await pool.query(
+    `INSERT INTO wallets (address, sync_state, sync_workflow_id, sync_lease_until, last_sync_started_at, sync_pages, sync_transactions, last_sync_error)
+     VALUES ($1, 'syncing', $2, now() + make_interval(secs => $3), now(), 0, 0, NULL)
+     ON CONFLICT (address) DO UPDATE SET sync_state = 'syncing', sync_workflow_id = $2,
+       sync_lease_until = now() + make_interval(secs => $3), last_sync_started_at = now(),
+       sync_pages = 0, sync_transactions = 0, last_sync_error = NULL, updated_at = now()
+     RETURNING newest_signature, oldest_signature, history_complete`,
+    [wallet, workflowId, SYNC_LEASE_SECONDS],
+  );
+  return { newestSignature: rows[0].newest_signature, oldestSignature: rows[0].oldest_signature, historyComplete: rows[0].history_complete };
+}
+
+export async function finishSync(pool: Pool, wallet: string, outcome: { ok: true } | { ok: false; error: string }): Promise<void> {
+  if (outcome.ok) {
+    await pool.query(
+      `UPDATE wallets SET sync_state = 'synced', sync_lease_until = NULL, last_synced_at = now(), last_sync_error = NULL, updated_at = now() WHERE address = $1`,
+      [wallet],
+    );
+  } else {
+    await pool.query(
+      `UPDATE wallets SET sync_state = 'failed', sync_lease_until = NULL, last_sync_error = $2, updated_at = now() WHERE address = $1`,
+      [wallet, outcome.error.slice(0, 2000)],
+    );
+  }
+}
+
+export async function commitWatermark(pool: Pool, wallet: string, top: { signature: string; slot: number; timestamp: number }): Promise<void> {
+  await pool.query(
+    `UPDATE wallets SET newest_signature = $2, newest_slot = $3, newest_timestamp = $4, updated_at = now()
+      WHERE address = $1 AND (newest_slot IS NULL OR newest_slot <= $3)`,
+    [wallet, top.signature, top.slot, top.timestamp],
+  );
+}
+
+export async function markHistoryComplete(pool: Pool, wallet: string): Promise<void> {
+  await pool.query(`UPDATE wallets SET history_complete = true, updated_at = now() WHERE address = $1`, [wallet]);
+}

@@ -1,0 +1,55 @@
+// The three Workers (balances, analysis, enrichment), one per task queue, sharing one connection
+// and one workflow bundle. One process may run all three; more processes scale each queue out.
+import fs from 'node:fs';
+import path from 'node:path';
+import { Worker, bundleWorkflowCode, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import type { Activities } from '../activities';
+import { TASK_QUEUES, type TaskQueueName } from '../workflows/definitions';
+
+export const PREBUILT_BUNDLE = path.resolve(__dirname, '..', '..', 'dist', 'workflow-bundle.js');
+export const WORKFLOWS_PATH = require.resolve('../workflows');
+
+export interface WorkerSetup {
+  connection: NativeConnection;
+  namespace: string;
+  activities: Activities;
+  concurrency: Record<TaskQueueName, number>;
+  /** a bundle built once (tests, production); otherwise the workflows are bundled at start */
+  workflowBundlePath?: string;
+  /** which queues this process serves; default: all three */
+  queues?: TaskQueueName[];
+}
+
+/** The workflow code for this process: a given or pre-built bundle, else bundled once here. */
+export async function workflowSource(bundlePath?: string): Promise<Pick<WorkerOptions, 'workflowBundle'>> {
+  const codePath = bundlePath ?? (fs.existsSync(PREBUILT_BUNDLE) && process.env.NODE_ENV === 'production' ? PREBUILT_BUNDLE : undefined);
+  if (codePath) return { workflowBundle: { codePath } };
+  const quiet = () => undefined;
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    logger: { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: console.warn, error: console.error },
+  });
+  return { workflowBundle: { code } };
+}
+
+export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
+  const queues = setup.queues ?? (Object.values(TASK_QUEUES) as TaskQueueName[]);
+  const source = await workflowSource(setup.workflowBundlePath);
+  return Promise.all(
+    queues.map((taskQueue) =>
+      Worker.create({
+        connection: setup.connection,
+        namespace: setup.namespace,
+        taskQueue,
+        ...source,
+        activities: setup.activities,
+        maxConcurrentActivityTaskExecutions: setup.concurrency[taskQueue],
+      }),
+    ),
+  );
+}
+
+/** Runs all workers until one fails or shutdown() is called on them. */
+export async function runWorkers(workers: Worker[]): Promise<void> {
+  await Promise.all(workers.map((w) => w.run()));
+}

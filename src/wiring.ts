@@ -1,0 +1,28 @@
+// Builds the provider clients and activity dependencies from the validated configuration: the one
+// place that turns configuration into real adapters.
+import type { Pool } from 'pg';
+import type Redis from 'ioredis';
+import type { Config } from './config';
+import type { ActivityDeps } from './activities/deps';
+import { createProviderBudgets, DexScreenerClient, HeliusClient, SolanaRpcClient } from './providers';
+
+export function buildActivityDeps(config: Config, pool: Pool, redis: Redis): ActivityDeps {
+  // Budgets hold across every worker process sharing this Redis (keys under REDIS_KEY_PREFIX).
+  const budgets = createProviderBudgets({
+    redis,
+    keyPrefix: '',
+    heliusRps: config.HELIUS_RPS,
+    rpcRps: config.RPC_RPS,
+    dexscreenerRpm: config.DEXSCREENER_RPM,
+  });
+  const timeouts = { connectTimeoutMs: config.HTTP_CONNECT_TIMEOUT_MS, headersTimeoutMs: config.HTTP_READ_TIMEOUT_MS, bodyTimeoutMs: config.HTTP_READ_TIMEOUT_MS };
+  const apiKey = config.HELIUS_API_KEY ?? '';
+  return {
+    pool,
+    redis,
+    helius: new HeliusClient({ baseUrl: config.HELIUS_BASE_URL, apiKey, budget: budgets.helius, timeouts }),
+    rpc: new SolanaRpcClient({ url: config.SOLANA_RPC_URL, apiKey: config.HELIUS_API_KEY, budget: budgets.rpc, timeouts }),
+    market: new DexScreenerClient({ baseUrl: config.DEXSCREENER_BASE_URL, budget: budgets.dexscreener, timeouts }),
+    settings: { balanceCacheTtlSeconds: config.BALANCE_CACHE_TTL_SECONDS, staleAfterSeconds: config.WALLET_STALE_AFTER_SECONDS },
+  };
+}

@@ -1,0 +1,50 @@
+// Worker process entry point: validates config, checks PostgreSQL and Redis, applies migrations,
+// then runs one Worker per task queue until SIGINT/SIGTERM.
+import { Runtime } from '@temporalio/worker';
+import { loadConfig } from './config';
+import { createActivities } from './activities';
+import { createLogger, temporalLogger } from './logger';
+import { checkDatabase, createPool, migrate } from './store/db';
+import { connectRedis, createRedis } from './store/redis';
+import { connectClient, connectWorkerConnection } from './temporal/connection';
+import { ensureRefreshSchedule } from './temporal/schedules';
+import { createWorkers, runWorkers } from './temporal/workers';
+import { exitWithOneLine } from './cli-errors';
+import { buildActivityDeps } from './wiring';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL, 'worker');
+  Runtime.install({
+    logger: temporalLogger(logger),
+    telemetryOptions: config.TEMPORAL_METRICS_BIND ? { metrics: { prometheus: { bindAddress: config.TEMPORAL_METRICS_BIND } } } : undefined,
+  });
+
+  await migrate(config.DATABASE_URL);
+  const pool = createPool(config.DATABASE_URL, config.ANALYSIS_CONCURRENCY + 5);
+  await checkDatabase(pool, config.DATABASE_URL);
+  const redis = createRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX);
+  await connectRedis(redis, config.REDIS_URL);
+  const connection = await connectWorkerConnection(config.TEMPORAL_ADDRESS);
+  const client = await connectClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
+  logger.info({ schedule: await ensureRefreshSchedule(client) }, 'background token refresh schedule');
+
+  const workers = await createWorkers({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    activities: createActivities(buildActivityDeps(config, pool, redis)),
+    concurrency: { balances: config.BALANCES_CONCURRENCY, analysis: config.ANALYSIS_CONCURRENCY, enrichment: config.ENRICHMENT_CONCURRENCY },
+  });
+  logger.info({ taskQueues: workers.map((w) => w.options.taskQueue), temporal: config.TEMPORAL_ADDRESS }, 'workers started');
+  try {
+    await runWorkers(workers); // the SDK shuts workers down on SIGINT/SIGTERM
+  } finally {
+    await connection.close();
+    await client.connection.close();
+    await pool.end();
+    redis.disconnect();
+    logger.info('workers stopped');
+  }
+}
+
+main().catch(exitWithOneLine);

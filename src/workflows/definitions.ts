@@ -1,0 +1,124 @@
+// Names shared by workflows, workers and the API: task queues and search attributes.
+// Imported by workflow code, so it may only depend on @temporalio/workflow and @temporalio/common.
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+
+/** One task queue per class of work, each polled by its own Worker. */
+export const TASK_QUEUES = {
+  balances: 'balances',
+  analysis: 'analysis',
+  enrichment: 'enrichment',
+} as const;
+export type TaskQueueName = (typeof TASK_QUEUES)[keyof typeof TASK_QUEUES];
+
+/** Search attributes registered on the dev server (see src/temporal/dev-server.ts). */
+export const SEARCH_ATTRIBUTES = {
+  wallets: defineSearchAttributeKey('Wallets', SearchAttributeType.KEYWORD_LIST),
+  analysisStatus: defineSearchAttributeKey('AnalysisStatus', SearchAttributeType.KEYWORD),
+  walletCount: defineSearchAttributeKey('WalletCount', SearchAttributeType.INT),
+} as const;
+
+/**
+ * Provider failures retrying cannot fix (bad key, spent quota, invalid request or address, a
+ * malformed payload). Mirrors NON_RETRYABLE_PROVIDER_ERRORS in src/providers/errors.ts (a unit test
+ * keeps them equal; workflow code cannot import the provider module).
+ */
+export const NON_RETRYABLE_ERROR_TYPES = [
+  'InvalidApiKeyError',
+  'QuotaExhaustedError',
+  'InvalidRequestError',
+  'InvalidAddressError',
+  'MalformedResponseError',
+];
+
+/** priorityKey values (1 runs first). Only reorders tasks backlogged in the same task queue. */
+export const PRIORITY = {
+  userTriggered: 1,
+  analysis: 2,
+  background: 5,
+} as const;
+
+export const walletSyncWorkflowId = (wallet: string): string => `wallet-sync:${wallet}`;
+export const analysisWorkflowId = (analysisId: string): string => `analysis:${analysisId}`;
+export const enrichmentWorkflowId = (analysisId: string): string => `analysis:${analysisId}/enrich`;
+
+export type SyncMode = 'auto' | 'force' | 'skip';
+export type MetricWeights = Partial<Record<'capital' | 'binary' | 'jaccardTraded' | 'jaccardHeld' | 'behavior' | 'timing', number>>;
+
+export interface AnalysisInput {
+  analysisId: string;
+  /** validated, deduplicated and sorted by the caller */
+  wallets: string[];
+  weights?: MetricWeights;
+  /** analysis window in days; null: full history */
+  windowDays: number | null;
+  syncMode: SyncMode;
+  /** share of wallets that must succeed (default 0.8) */
+  failureThreshold: number;
+  requestId: string | null;
+  clusterThreshold?: number;
+  /** tuning for tests; production leaves these unset */
+  tuning?: { pollIntervalMs?: number; maxPagesPerChunk?: number; chunksBeforeContinueAsNew?: number };
+}
+
+export type AnalysisPhase = 'starting' | 'checking' | 'syncing' | 'computing' | 'completed' | 'failed' | 'cancelled';
+export type WalletSyncState = 'pending' | 'not_needed' | 'syncing' | 'joined' | 'synced' | 'partial' | 'failed';
+
+export interface WalletProgress {
+  status: 'READY' | 'STALE' | 'MISSING' | 'SYNCING' | null;
+  sync: WalletSyncState;
+  pages: number;
+  transactions: number;
+  balances: 'pending' | 'fetched' | 'cached' | 'failed';
+  error: string | null;
+}
+
+export interface AnalysisProgress {
+  analysisId: string;
+  phase: AnalysisPhase;
+  percent: number;
+  wallets: Record<string, WalletProgress>;
+  proceedRequested: boolean;
+  enrichment: { state: 'not_started' | 'started'; workflowId: string | null };
+  error: string | null;
+}
+
+export const progressQuery = defineQuery<AnalysisProgress>('progress');
+export const proceedWithAvailableDataSignal = defineSignal('proceedWithAvailableData');
+
+export interface WalletSyncInput {
+  wallet: string;
+  /** do not fetch below this unix time; null: full history */
+  sinceTimestamp: number | null;
+  maxPagesPerChunk?: number;
+  chunksBeforeContinueAsNew?: number;
+  /** carried across continue-as-new */
+  resume?: WalletSyncResume;
+}
+
+export interface WalletSyncResume {
+  phase: 'newer' | 'older';
+  cursor: string | null;
+  until: string | null;
+  olderFrom: string | null;
+  top: { signature: string; slot: number; timestamp: number } | null;
+  pages: number;
+  transactions: number;
+  newLegs: number;
+  historyComplete: boolean;
+}
+
+export interface WalletSyncResult {
+  wallet: string;
+  pages: number;
+  transactions: number;
+  newLegs: number;
+  historyComplete: boolean;
+  legs: number;
+}
+
+export interface TokenEnrichmentInput {
+  analysisId?: string;
+  mints?: string[];
+  reason: 'analysis' | 'user' | 'background';
+}

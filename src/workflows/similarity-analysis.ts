@@ -1,0 +1,285 @@
+// similarityAnalysisWorkflow: one per analysis request. Checks wallet status, then in parallel
+// deep-syncs the wallets that need it (one child walletSyncWorkflow per wallet, shared between
+// analyses by its id) and fetches balances (balances task queue, Redis-cached), then computes
+// similarity as an activity, stores it, starts token enrichment as an abandoned child and returns a
+// small summary. Progress is a query; `proceedWithAvailableData` stops waiting for slow syncs.
+import {
+  ApplicationFailure,
+  CancellationScope,
+  ParentClosePolicy,
+  ChildWorkflowCancellationType,
+  condition,
+  isCancellation,
+  log,
+  proxyActivities,
+  setHandler,
+  startChild,
+  upsertSearchAttributes,
+  workflowInfo,
+  type ChildWorkflowHandle,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { AnalysisActivities, AnalysisSummary, FailedWallet } from '../activities/analysis';
+import type { BalanceActivities } from '../activities/balances';
+import type { SyncActivities } from '../activities/sync';
+import {
+  PRIORITY,
+  SEARCH_ATTRIBUTES,
+  TASK_QUEUES,
+  enrichmentWorkflowId,
+  progressQuery,
+  proceedWithAvailableDataSignal,
+  walletSyncWorkflowId,
+  type AnalysisInput,
+  type AnalysisPhase,
+  type AnalysisProgress,
+  type WalletProgress,
+} from './definitions';
+import { COMPUTE_RETRY, PROVIDER_RETRY, STORE_RETRY } from './policies';
+import { tokenEnrichmentWorkflow } from './token-enrichment';
+import { walletSyncWorkflow } from './wallet-sync';
+
+const records = proxyActivities<AnalysisActivities & SyncActivities>({
+  taskQueue: TASK_QUEUES.analysis,
+  startToCloseTimeout: '1 minute',
+  retry: STORE_RETRY,
+});
+
+const { fetchBalances } = proxyActivities<BalanceActivities>({
+  taskQueue: TASK_QUEUES.balances,
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '20 seconds',
+  retry: PROVIDER_RETRY,
+});
+
+const { computeGroupSimilarity } = proxyActivities<AnalysisActivities>({
+  taskQueue: TASK_QUEUES.analysis,
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: COMPUTE_RETRY,
+});
+
+function failureReason(err: unknown): string {
+  let e = err as { cause?: unknown; type?: string; message?: string } | undefined;
+  // Child and activity failures wrap the original error: report the innermost one.
+  while (e && e.cause) e = e.cause as typeof e;
+  if (!e) return String(err);
+  return e.type ? `${e.type}: ${e.message}` : (e.message ?? String(err));
+}
+
+export async function similarityAnalysisWorkflow(input: AnalysisInput): Promise<AnalysisSummary> {
+  const { analysisId, wallets } = input;
+  const pollIntervalMs = input.tuning?.pollIntervalMs ?? 1_000;
+  const nowSec = Math.floor(Date.now() / 1000); // workflow time: deterministic on replay
+  const sinceTimestamp = input.windowDays === null ? null : nowSec - input.windowDays * 86_400;
+
+  let phase: AnalysisPhase = 'starting';
+  let proceedRequested = false;
+  let error: string | null = null;
+  let enrichmentId: string | null = null;
+  const progress: Record<string, WalletProgress> = Object.fromEntries(
+    wallets.map((w) => [w, { status: null, sync: 'pending', pages: 0, transactions: 0, balances: 'pending', error: null } satisfies WalletProgress]),
+  );
+
+  const percent = (): number => {
+    if (phase === 'completed') return 100;
+    if (phase === 'starting' || phase === 'checking') return 2;
+    const perWallet = wallets.map((w) => {
+      const p = progress[w];
+      const syncDone = ['not_needed', 'synced', 'partial', 'failed'].includes(p.sync) ? 1 : 0;
+      const balancesDone = p.balances === 'pending' ? 0 : 1;
+      return (syncDone * 3 + balancesDone) / 4;
+    });
+    const walletsDone = perWallet.reduce((a, b) => a + b, 0) / wallets.length;
+    if (phase === 'syncing') return Math.round(5 + 80 * walletsDone);
+    return 90;
+  };
+
+  setHandler(progressQuery, (): AnalysisProgress => ({
+    analysisId,
+    phase,
+    percent: percent(),
+    wallets: progress,
+    proceedRequested,
+    enrichment: { state: enrichmentId ? 'started' : 'not_started', workflowId: enrichmentId },
+    error,
+  }));
+  setHandler(proceedWithAvailableDataSignal, () => {
+    proceedRequested = true;
+  });
+
+  const setStatus = (status: string) => upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.analysisStatus, value: status }]);
+  const failedWallets = (): FailedWallet[] =>
+    wallets.filter((w) => progress[w].sync === 'failed' || progress[w].balances === 'failed').map((w) => ({ wallet: w, reason: progress[w].error ?? 'failed' }));
+
+  try {
+    upsertSearchAttributes([
+      { key: SEARCH_ATTRIBUTES.wallets, value: wallets },
+      { key: SEARCH_ATTRIBUTES.walletCount, value: wallets.length },
+      { key: SEARCH_ATTRIBUTES.analysisStatus, value: 'running' },
+    ]);
+    await records.recordAnalysisStart({
+      analysisId,
+      workflowId: workflowInfo().workflowId,
+      requestId: input.requestId,
+      wallets,
+      params: { weights: input.weights ?? null, windowDays: input.windowDays, syncMode: input.syncMode, failureThreshold: input.failureThreshold, clusterThreshold: input.clusterThreshold ?? null },
+    });
+
+    phase = 'checking';
+    const statuses = await records.getWalletStatuses({ wallets });
+    for (const s of statuses) progress[s.wallet].status = s.status;
+    const needsSync = (status: string) => input.syncMode === 'force' || (input.syncMode === 'auto' && status !== 'READY');
+    const toSync = input.syncMode === 'skip' ? [] : statuses.filter((s) => needsSync(s.status)).map((s) => s.wallet);
+    for (const s of statuses) {
+      if (toSync.includes(s.wallet)) continue;
+      if (s.status === 'MISSING') {
+        progress[s.wallet].sync = 'failed';
+        progress[s.wallet].error = 'no stored history and sync mode is skip';
+      } else {
+        progress[s.wallet].sync = 'not_needed';
+      }
+    }
+
+    phase = 'syncing';
+    log.info('syncing and fetching balances', { analysisId, toSync: toSync.length, wallets: wallets.length });
+    await Promise.all([syncWallets(toSync), fetchAllBalances()]);
+
+    const partialWallets = wallets.filter((w) => progress[w].sync === 'partial');
+    const failed = failedWallets();
+    const succeeded = wallets.length - failed.length;
+    if (succeeded < 2 || succeeded / wallets.length < input.failureThreshold) {
+      const reasons = failed.map((f) => `${f.wallet}: ${f.reason}`).join('; ');
+      throw ApplicationFailure.nonRetryable(
+        `only ${succeeded} of ${wallets.length} wallets succeeded (at least ${Math.ceil(input.failureThreshold * 100)}% and 2 are required): ${reasons}`,
+        'AnalysisFailed',
+      );
+    }
+
+    phase = 'computing';
+    const summary = await computeGroupSimilarity({
+      analysisId,
+      wallets: wallets.filter((w) => !failed.some((f) => f.wallet === w)),
+      partialWallets,
+      failedWallets: failed,
+      weights: input.weights,
+      windowDays: input.windowDays,
+      clusterThreshold: input.clusterThreshold,
+      nowSec,
+    });
+
+    // Enrichment finishes in the background: abandoned on parent close, not cancelled with it.
+    const childId = enrichmentWorkflowId(analysisId);
+    await CancellationScope.nonCancellable(() =>
+      startChild(tokenEnrichmentWorkflow, {
+        workflowId: childId,
+        taskQueue: TASK_QUEUES.enrichment,
+        args: [{ analysisId, reason: 'analysis' }],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        cancellationType: ChildWorkflowCancellationType.ABANDON,
+        priority: { priorityKey: PRIORITY.analysis },
+      }),
+    );
+    enrichmentId = childId;
+
+    phase = 'completed';
+    setStatus('completed');
+    log.info('analysis completed', { analysisId, pairs: summary.pairCount, clusters: summary.clusterCount, enrichmentWorkflowId: childId });
+    return summary;
+  } catch (err) {
+    error = failureReason(err);
+    if (isCancellation(err)) {
+      phase = 'cancelled';
+      setStatus('cancelled');
+      await CancellationScope.nonCancellable(() =>
+        records.recordAnalysisEnd({ analysisId, status: 'cancelled', error: 'cancelled by the user', failedWallets: failedWallets() }),
+      );
+    } else {
+      phase = 'failed';
+      setStatus('failed');
+      await records.recordAnalysisEnd({ analysisId, status: 'failed', error, failedWallets: failedWallets() });
+    }
+    throw err;
+  }
+
+  async function fetchAllBalances(): Promise<void> {
+    await Promise.all(
+      wallets.map(async (wallet) => {
+        try {
+          const b = await fetchBalances({ wallet });
+          progress[wallet].balances = b.fromCache ? 'cached' : 'fetched';
+        } catch (err) {
+          if (isCancellation(err)) throw err;
+          progress[wallet].balances = 'failed';
+          progress[wallet].error = `balances: ${failureReason(err)}`;
+        }
+      }),
+    );
+  }
+
+  async function syncWallets(toSync: string[]): Promise<void> {
+    if (toSync.length === 0) return;
+    const joined = new Set<string>();
+    const pending = new Set<string>(toSync);
+    const children: Array<Promise<void>> = [];
+    for (const wallet of toSync) {
+      let handle: ChildWorkflowHandle<typeof walletSyncWorkflow>;
+      try {
+        // Not cancellable: a start cancelled half-way (ABANDON) would never settle. A cancellation
+        // that arrives meanwhile surfaces at the next activity or timer.
+        handle = await CancellationScope.nonCancellable(() =>
+          startChild(walletSyncWorkflow, {
+            workflowId: walletSyncWorkflowId(wallet),
+            taskQueue: TASK_QUEUES.analysis,
+            args: [{ wallet, sinceTimestamp, maxPagesPerChunk: input.tuning?.maxPagesPerChunk, chunksBeforeContinueAsNew: input.tuning?.chunksBeforeContinueAsNew }],
+            // a sync is shared by every analysis of the wallet: it outlives this one
+            parentClosePolicy: ParentClosePolicy.ABANDON,
+            cancellationType: ChildWorkflowCancellationType.ABANDON,
+          }),
+        );
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        // Another analysis is syncing this wallet right now: wait for that sync instead.
+        joined.add(wallet);
+        progress[wallet].sync = 'joined';
+        continue;
+      }
+      progress[wallet].sync = 'syncing';
+      children.push(
+        handle.result().then(
+          () => {
+            progress[wallet].sync = 'synced';
+            pending.delete(wallet);
+          },
+          (err) => {
+            progress[wallet].sync = 'failed';
+            progress[wallet].error = failureReason(err);
+            pending.delete(wallet);
+          },
+        ),
+      );
+    }
+
+    let interval = pollIntervalMs;
+    while (pending.size > 0 && !proceedRequested) {
+      const rows = await records.readSyncProgress({ wallets: [...pending], joined: [...joined].filter((w) => pending.has(w)) });
+      for (const row of rows) {
+        const p = progress[row.wallet];
+        p.pages = row.pages;
+        p.transactions = row.transactions;
+        if (joined.has(row.wallet) && row.running === false && pending.has(row.wallet)) {
+          pending.delete(row.wallet);
+          p.sync = row.error ? 'failed' : 'synced';
+          p.error = row.error;
+        }
+      }
+      if (pending.size === 0) break;
+      await condition(() => pending.size === 0 || proceedRequested, interval);
+      // Poll less often as a sync goes on, to keep this workflow's history small.
+      interval = Math.min(interval * 1.5, 10 * pollIntervalMs);
+    }
+    if (proceedRequested) {
+      for (const wallet of pending) progress[wallet].sync = 'partial';
+    }
+  }
+}

@@ -1,0 +1,68 @@
+// tokenEnrichmentWorkflow: resolves token metadata and prices from DexScreener into the token
+// registry, in batches of 30 within the DexScreener budget. Started by an analysis (abandoned
+// child, finishes in the background), by a user (high priority) or by the background schedule.
+import { proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
+import type { AnalysisActivities } from '../activities/analysis';
+import type { EnrichmentActivities } from '../activities/enrichment';
+import { PRIORITY, TASK_QUEUES, type TokenEnrichmentInput } from './definitions';
+import { PROVIDER_RETRY, STORE_RETRY } from './policies';
+
+const store = proxyActivities<EnrichmentActivities & AnalysisActivities>({
+  taskQueue: TASK_QUEUES.enrichment,
+  startToCloseTimeout: '1 minute',
+  retry: STORE_RETRY,
+});
+
+const { enrichTokenBatch } = proxyActivities<EnrichmentActivities>({
+  taskQueue: TASK_QUEUES.enrichment,
+  startToCloseTimeout: '2 minutes',
+  retry: { ...PROVIDER_RETRY, maximumAttempts: 5 },
+});
+
+/** Batches in flight at once (DexScreener's budget is enforced by the client's rate limiter). */
+const CONCURRENT_BATCHES = 2;
+
+export interface TokenEnrichmentResult {
+  requested: number;
+  fresh: number;
+  resolved: number;
+  unknown: number;
+  failedBatches: number;
+}
+
+export async function tokenEnrichmentWorkflow(input: TokenEnrichmentInput): Promise<TokenEnrichmentResult> {
+  if (input.analysisId) await store.recordEnrichmentStatus({ analysisId: input.analysisId, status: 'running', workflowId: workflowInfo().workflowId });
+  const plan = await store.planTokenEnrichment({ analysisId: input.analysisId, mints: input.mints });
+  const result: TokenEnrichmentResult = { requested: plan.requested, fresh: plan.fresh, resolved: 0, unknown: 0, failedBatches: 0 };
+  const queue = [...plan.batches];
+  const worker = async () => {
+    for (let batch = queue.shift(); batch; batch = queue.shift()) {
+      try {
+        const r = await enrichTokenBatch({ mints: batch });
+        result.resolved += r.resolved;
+        result.unknown += r.unknown;
+      } catch (err) {
+        // The batch is recorded as failed (with a retry time); the other batches go on.
+        result.failedBatches += 1;
+        await store.markTokensFailed({ mints: batch, error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENT_BATCHES }, worker));
+  if (input.analysisId) {
+    await store.recordEnrichmentStatus({ analysisId: input.analysisId, status: result.failedBatches > 0 && result.resolved === 0 ? 'failed' : 'completed' });
+  }
+  return result;
+}
+
+/** Run by a Temporal Schedule every 10 minutes: re-enriches the most-held tokens at background priority. */
+export async function refreshPopularTokensWorkflow(input: { limit: number }): Promise<TokenEnrichmentResult> {
+  const mints = await store.selectMostHeldTokens({ limit: input.limit });
+  const child = await startChild(tokenEnrichmentWorkflow, {
+    workflowId: `${workflowInfo().workflowId}/enrich`,
+    taskQueue: TASK_QUEUES.enrichment,
+    args: [{ mints, reason: 'background' }],
+    priority: { priorityKey: PRIORITY.background },
+  });
+  return child.result();
+}

@@ -1,0 +1,95 @@
+// walletSyncWorkflow: deep sync of one wallet (id `wallet-sync:<address>`, so concurrent analyses
+// share one sync). Newer transactions first, down to the stored watermark; then, if an earlier
+// sync never reached the wallet's first transaction, older ones below the oldest stored signature.
+// Chunks of pages run as activities that heartbeat their cursor; the workflow continues as new
+// before its history grows large. Then PnL and behavior are computed and stored.
+import { CancellationScope, ContinueAsNew, continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { SyncActivities } from '../activities/sync';
+import { PROVIDER_RETRY } from './policies';
+import { type WalletSyncInput, type WalletSyncResult, type WalletSyncResume } from './definitions';
+
+const { syncHistoryChunk } = proxyActivities<SyncActivities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: PROVIDER_RETRY,
+});
+
+const store = proxyActivities<SyncActivities>({
+  startToCloseTimeout: '5 minutes',
+  // computeWalletAnalytics reads the SOL price (DexScreener) besides PostgreSQL
+  retry: PROVIDER_RETRY,
+});
+
+const DEFAULT_PAGES_PER_CHUNK = 20;
+/** Continue as new well before the 51,200-event limit even if the server does not suggest it. */
+const DEFAULT_CHUNKS_BEFORE_CONTINUE_AS_NEW = 500;
+
+function errorMessage(err: unknown): string {
+  const cause = (err as { cause?: { type?: string; message?: string } }).cause;
+  if (cause?.message) return cause.type ? `${cause.type}: ${cause.message}` : cause.message;
+  return err instanceof Error ? err.message : String(err);
+}
+
+export async function walletSyncWorkflow(input: WalletSyncInput): Promise<WalletSyncResult> {
+  const { wallet } = input;
+  const maxPages = input.maxPagesPerChunk ?? DEFAULT_PAGES_PER_CHUNK;
+  const chunksBeforeContinueAsNew = input.chunksBeforeContinueAsNew ?? DEFAULT_CHUNKS_BEFORE_CONTINUE_AS_NEW;
+  try {
+    let s: WalletSyncResume;
+    if (input.resume) {
+      s = input.resume;
+    } else {
+      const cursor = await store.beginWalletSync({ wallet, workflowId: workflowInfo().workflowId });
+      s = {
+        phase: 'newer',
+        cursor: null,
+        until: cursor.newestSignature,
+        // an interrupted earlier sync left older history unfetched: continue below its oldest signature
+        olderFrom: cursor.newestSignature && !cursor.historyComplete ? cursor.oldestSignature : null,
+        top: null,
+        pages: 0,
+        transactions: 0,
+        newLegs: 0,
+        historyComplete: cursor.historyComplete,
+      };
+    }
+
+    let chunks = 0;
+    for (;;) {
+      const r = await syncHistoryChunk({ wallet, phase: s.phase, cursor: s.cursor, until: s.phase === 'newer' ? s.until : null, sinceTimestamp: input.sinceTimestamp, maxPages });
+      s.pages += r.pages;
+      s.transactions += r.transactions;
+      s.newLegs += r.newLegs;
+      s.cursor = r.cursor;
+      if (r.top && !s.top) s.top = r.top;
+      if (r.done) {
+        if (r.reachedEnd) s.historyComplete = true;
+        if (s.phase === 'newer') {
+          // Only now is everything above the old watermark stored: move the watermark.
+          await store.commitSyncWatermark({ wallet, top: s.top, historyComplete: s.historyComplete });
+          if (s.olderFrom && !r.stoppedAtWindow && !s.historyComplete) {
+            s.phase = 'older';
+            s.cursor = s.olderFrom;
+            continue;
+          }
+        } else {
+          await store.commitSyncWatermark({ wallet, top: null, historyComplete: s.historyComplete });
+        }
+        break;
+      }
+      chunks += 1;
+      if (workflowInfo().continueAsNewSuggested || chunks >= chunksBeforeContinueAsNew) {
+        await continueAsNew<typeof walletSyncWorkflow>({ ...input, resume: s });
+      }
+    }
+
+    const analytics = await store.computeWalletAnalytics({ wallet });
+    await store.finishWalletSync({ wallet });
+    return { wallet, pages: s.pages, transactions: s.transactions, newLegs: s.newLegs, historyComplete: s.historyComplete, legs: analytics.legs };
+  } catch (err) {
+    if (err instanceof ContinueAsNew) throw err;
+    const message = errorMessage(err);
+    await CancellationScope.nonCancellable(() => store.finishWalletSync({ wallet, error: message }));
+    throw err;
+  }
+}

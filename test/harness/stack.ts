@@ -1,0 +1,120 @@
+// Real parts for an integration test file: a Temporal client on a namespace of its own (so its
+// workers never pick up another file's tasks), PostgreSQL pool and Redis client on the harness's
+// services, the project's real activities with provider clients pointed at a simulator, and the
+// project's Workers.
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import type { Pool } from 'pg';
+import type Redis from 'ioredis';
+import { loadConfig, type Config } from '../../src/config';
+import { createActivities, type Activities } from '../../src/activities';
+import { createPool } from '../../src/store/db';
+import { createRedis, connectRedis } from '../../src/store/redis';
+import { createWorkers } from '../../src/temporal/workers';
+import { buildActivityDeps } from '../../src/wiring';
+import { TEST_NAMESPACES, testEnv } from './env';
+import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '../../src/simulator';
+
+let runtimeInstalled = false;
+
+export interface TestStackOptions {
+  /** base URL of a running simulator: all three providers point at it */
+  simulatorUrl?: string;
+  apiKey?: string;
+  /** more environment for the configuration (e.g. HELIUS_RPS) */
+  env?: Record<string, string>;
+}
+
+export interface TestStack {
+  client: Client;
+  pool: Pool;
+  redis: Redis;
+  namespace: string;
+  config: Config;
+  /** environment that makes a separate worker process join this stack */
+  processEnv: Record<string, string>;
+  /** runs the workers while fn runs, then shuts them down */
+  withWorkers<T>(fn: () => Promise<T>, opts?: { activities?: Partial<Activities> }): Promise<T>;
+  close(): Promise<void>;
+}
+
+export async function openTestStack(options: TestStackOptions = {}): Promise<TestStack> {
+  const env = testEnv();
+  if (!runtimeInstalled) {
+    try {
+      Runtime.install({ logger: new DefaultLogger('WARN') });
+    } catch {
+      // already installed in this jest worker
+    }
+    runtimeInstalled = true;
+  }
+  const redis = createRedis(env.redisUrl, env.redisKeyPrefix);
+  await connectRedis(redis, env.redisUrl);
+  const index = await redis.incr('harness:namespace-counter');
+  if (index > TEST_NAMESPACES.length) throw new Error(`more than ${TEST_NAMESPACES.length} test files asked for a namespace: add some in test/harness/env.ts`);
+  const namespace = TEST_NAMESPACES[index - 1];
+
+  const processEnv: Record<string, string> = {
+    DATABASE_URL: env.databaseUrl,
+    REDIS_URL: env.redisUrl,
+    REDIS_KEY_PREFIX: env.redisKeyPrefix,
+    TEMPORAL_ADDRESS: env.temporalAddress,
+    TEMPORAL_NAMESPACE: namespace,
+    LOG_LEVEL: 'warn',
+    ...(options.simulatorUrl
+      ? { HELIUS_BASE_URL: options.simulatorUrl, SOLANA_RPC_URL: options.simulatorUrl, DEXSCREENER_BASE_URL: options.simulatorUrl, HELIUS_API_KEY: options.apiKey ?? 'test-api-key' }
+      : {}),
+    ...options.env,
+  };
+  const config = loadConfig(processEnv);
+  const pool = createPool(env.databaseUrl);
+  const connection = await Connection.connect({ address: env.temporalAddress });
+  const client = new Client({ connection, namespace });
+  const nativeConnection = await NativeConnection.connect({ address: env.temporalAddress });
+  const deps = buildActivityDeps(config, pool, redis);
+
+  const withWorkers = async <T>(fn: () => Promise<T>, opts: { activities?: Partial<Activities> } = {}): Promise<T> => {
+    const activities = { ...createActivities(deps), ...opts.activities } as Activities;
+    const workers: Worker[] = await createWorkers({
+      connection: nativeConnection,
+      namespace,
+      activities,
+      concurrency: { balances: 20, analysis: 10, enrichment: 5 },
+      workflowBundlePath: env.workflowBundlePath,
+    });
+    const [first, ...rest] = workers;
+    const runUntil = rest.reduce<() => Promise<T>>((inner, w) => () => w.runUntil(inner), fn);
+    return first.runUntil(runUntil);
+  };
+
+  return {
+    client,
+    pool,
+    redis,
+    namespace,
+    config,
+    processEnv,
+    withWorkers,
+    async close() {
+      await connection.close();
+      await nativeConnection.close();
+      await pool.end();
+      redis.disconnect();
+    },
+  };
+}
+
+/** Budgets high enough that tests never wait on them (the budget itself is tested on its own). */
+const TEST_BUDGETS = { HELIUS_RPS: '500', RPC_RPS: '500', DEXSCREENER_RPM: '6000' };
+
+/** A simulator on `options` (a world and knobs) and a test stack whose providers point at it. */
+export async function openSimulatedStack(options: SimulatorOptions, env: Record<string, string> = {}): Promise<{ sim: SimulatorHandle; stack: TestStack }> {
+  const sim = await startSimulator(options);
+  const stack = await openTestStack({ simulatorUrl: sim.url, env: { ...TEST_BUDGETS, ...env } });
+  return { sim, stack };
+}
+
+export async function closeSimulatedStack(opened: { sim?: SimulatorHandle; stack?: TestStack }): Promise<void> {
+  await opened.stack?.close();
+  await opened.sim?.close();
+}

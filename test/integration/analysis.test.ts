@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import { generateWorld, type SimulatorHandle } from '../../src/simulator';
+import { similarityAnalysisWorkflow } from '../../src/workflows/similarity-analysis';
+import { TASK_QUEUES, analysisWorkflowId, progressQuery, type AnalysisInput } from '../../src/workflows/definitions';
+import { getAnalysis } from '../../src/store/analyses';
+import { closeSimulatedStack, openSimulatedStack, type TestStack } from '../harness/stack';
+
+const world = generateWorld({ seed: 11, wallets: 10, txPerWallet: 40, largeWallet: false });
+const groundTruth = world.groundTruth!;
+const allWallets = (world.wallets as Array<{ address: string }>).map((w) => w.address).sort();
+
+function analysisInput(wallets: string[], extra: Partial<AnalysisInput> = {}): AnalysisInput {
+  return {
+    analysisId: randomUUID(),
+    wallets: [...wallets].sort(),
+    windowDays: null,
+    syncMode: 'auto',
+    failureThreshold: 0.8,
+    requestId: null,
+    tuning: { pollIntervalMs: 200 },
+    ...extra,
+  };
+}
+
+describe('similarityAnalysisWorkflow on the real dev server, PostgreSQL, Redis and the simulator', () => {
+  let sim: SimulatorHandle;
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    ({ sim, stack } = await openSimulatedStack({ world }));
+  });
+  afterAll(async () => {
+    await closeSimulatedStack({ sim, stack });
+  });
+
+  const start = (input: AnalysisInput) =>
+    stack.client.workflow.start(similarityAnalysisWorkflow, { taskQueue: TASK_QUEUES.analysis, workflowId: analysisWorkflowId(input.analysisId), args: [input] });
+
+  it('analyses 10 generated wallets and finds exactly the ground-truth clusters', async () => {
+    const input = analysisInput(allWallets);
+    const summary = await stack.withWorkers(async () => {
+      const handle = await start(input);
+      const result = await handle.result();
+      const progress = await handle.query(progressQuery);
+      expect(progress.phase).toBe('completed');
+      expect(progress.percent).toBe(100);
+      for (const w of allWallets) expect(progress.wallets[w].sync).toBe('synced');
+      return result;
+    });
+    expect(summary.walletCount).toBe(10);
+    expect(summary.pairCount).toBe(45);
+    expect(summary.failedWallets).toEqual([]);
+
+    const stored = await getAnalysis(stack.pool, input.analysisId);
+    expect(stored?.status).toBe('completed');
+    const clusters = (stored?.result?.clusters as Array<{ members: string[] }>).map((c) => [...c.members].sort());
+    const expected = groundTruth.clusters.map((c) => [...c].sort());
+    expect(clusters.sort()).toEqual(expected.sort());
+  });
+
+  it('two analyses started together that share 5 wallets make one history sync and one balance fetch per shared wallet', async () => {
+    const shared = allWallets.slice(0, 5);
+    // Forget what the first test stored and cached, so every wallet needs a sync and a fetch again.
+    await stack.pool.query('UPDATE wallets SET last_synced_at = NULL WHERE address = ANY($1::text[])', [allWallets]);
+    await stack.redis.del(...allWallets.map((w) => `balance:${w}`));
+    sim.reset();
+    const a = analysisInput([...shared, ...allWallets.slice(5, 7)]);
+    const b = analysisInput([...shared, ...allWallets.slice(7, 9)]);
+    await stack.withWorkers(async () => {
+      const [ha, hb] = await Promise.all([start(a), start(b)]);
+      await Promise.all([ha.result(), hb.result()]);
+    });
+    for (const wallet of shared) {
+      const requests = sim.requestLog.filter((r) => r.wallet === wallet);
+      const firstPages = requests.filter((r) => r.endpoint === 'helius:history' && r.status === 200).length;
+      const historyPagesOfOneSync = Math.floor(sim.world.historyLength(sim.world.indexOf(wallet)!) / 100) + 1;
+      expect({ wallet, historyRequests: firstPages }).toEqual({ wallet, historyRequests: historyPagesOfOneSync });
+      const tokenAccountCalls = requests.filter((r) => r.endpoint === 'rpc:getTokenAccountsByOwner').length;
+      expect({ wallet, tokenAccountCalls }).toEqual({ wallet, tokenAccountCalls: 2 }); // SPL Token + Token-2022, once
+    }
+  });
+
+  it('a second analysis of the same wallets within 30 s makes zero balance RPC calls', async () => {
+    const wallets = allWallets.slice(0, 4);
+    await stack.withWorkers(async () => {
+      await (await start(analysisInput(wallets))).result();
+      sim.reset();
+      await (await start(analysisInput(wallets))).result();
+    });
+    const balanceCalls = sim.requestLog.filter((r) => r.provider === 'solana-rpc');
+    expect(balanceCalls).toEqual([]);
+  });
+});

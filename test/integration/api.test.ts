@@ -1,0 +1,216 @@
+// Every route with app.inject() against the real stack (Temporal namespace of this file, PostgreSQL,
+// Redis, simulator): what each answers, Idempotency-Key under a race, and a table of bad inputs
+// that must start no workflow and store no row.
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../../src/api/app';
+import { getAnalysis } from '../../src/store/analyses';
+import { generateWorld, type SimulatorHandle } from '../../src/simulator';
+import { closeSimulatedStack, openSimulatedStack, type TestStack } from '../harness/stack';
+
+const world = generateWorld({ seed: 83, wallets: 4, txPerWallet: 25, largeWallet: false });
+const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.address).sort();
+const [A, B, C, D] = wallets;
+const mints = (world.tokens as Array<{ mint: string; symbol: string }>).slice(0, 3);
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('API routes on the real stack', () => {
+  let sim: SimulatorHandle;
+  let stack: TestStack;
+  let app: FastifyInstance;
+
+  beforeAll(async () => {
+    ({ sim, stack } = await openSimulatedStack({ world }, { MAX_WALLETS_PER_ANALYSIS: '4' }));
+    app = await buildApp({ config: stack.config, temporal: stack.client, pool: stack.pool, redis: stack.redis }, { eventPollIntervalMs: 200 });
+  });
+  // analyses started while no worker runs would otherwise run (and fail) in a later test's workers
+  const terminateRunning = async () => {
+    for await (const wf of stack.client.workflow.list({ query: 'ExecutionStatus = "Running"' })) {
+      await stack.client.workflow.getHandle(wf.workflowId).terminate('test cleanup').catch(() => undefined);
+    }
+  };
+  afterAll(async () => {
+    await terminateRunning();
+    await app?.close();
+    await closeSimulatedStack({ sim, stack });
+  });
+
+  const post = (url: string, payload: unknown, headers: Record<string, string> = {}) => app.inject({ method: 'POST', url, payload: payload as object, headers });
+  const get = (url: string) => app.inject({ method: 'GET', url });
+  const workflowCount = async () => Number((await stack.client.workflow.count()).count);
+  const rowsOfThisWorld = async () =>
+    Number((await stack.pool.query<{ n: string }>('SELECT count(*) AS n FROM analyses WHERE wallets && $1::text[]', [wallets])).rows[0].n);
+  const problem = (res: LightMyRequestResponse) => ({ status: res.statusCode, type: (res.json() as { type: string }).type.split(':').pop() });
+
+  describe('bad inputs start nothing', () => {
+    const tooMany = [...wallets, '9c3TmBNefBQras5WwU6YMCYs6STjmWfDksnJk448Axv3'];
+    const cases: Array<[name: string, url: string, payload: unknown, status: number, type: string]> = [
+      ['invalid base58', '/v1/analyses', { wallets: [A, 'I0lO-not-base58'] }, 400, 'invalid-address'],
+      ['a duplicate wallet', '/v1/analyses', { wallets: [A, B, A] }, 400, 'duplicate-addresses'],
+      ['fewer than 2 wallets', '/v1/analyses', { wallets: [A] }, 400, 'validation'],
+      ['more than MAX_WALLETS_PER_ANALYSIS (4)', '/v1/analyses', { wallets: tooMany }, 400, 'validation'],
+      ['an unknown field', '/v1/analyses', { wallets: [A, B], priority: 'high' }, 400, 'validation'],
+      ['a wrong type', '/v1/analyses', { wallets: [A, B], window: 'thirty' }, 400, 'validation'],
+      ['a wrong weight type', '/v1/analyses', { wallets: [A, B], weights: { capital: '1' } }, 400, 'validation'],
+      ['an oversized body', '/v1/analyses', { wallets: [A, B], note: 'x'.repeat(70_000) }, 413, 'body-too-large'],
+      ['a sync of an invalid address', '/v1/wallets/sync', { wallets: ['abc'] }, 400, 'invalid-address'],
+      ['a sync with an unknown field', '/v1/wallets/sync', { wallets: [A], force: true }, 400, 'validation'],
+      ['an enrichment of a duplicate mint', '/v1/tokens/enrich', { mints: [mints[0].mint, mints[0].mint] }, 400, 'duplicate-addresses'],
+    ];
+    it.each(cases.map(([name, url, payload, status, type]) => ({ name, url, payload, status, type })))('$name -> $status $type', async ({ url, payload, status, type }) => {
+      const [workflowsBefore, rowsBefore] = [await workflowCount(), await rowsOfThisWorld()];
+      const res = await post(url, payload);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(problem(res)).toEqual({ status, type });
+      expect(await workflowCount()).toBe(workflowsBefore);
+      expect(await rowsOfThisWorld()).toBe(rowsBefore);
+    });
+  });
+
+  it('POST /v1/analyses answers 202 with links, stores the row at once with sorted wallets and starts one workflow', async () => {
+    const res = await post('/v1/analyses', { wallets: [C, A], window: 30, sync: 'skip', weights: { capital: 2 } });
+    expect(res.statusCode).toBe(202);
+    const body = res.json();
+    expect(body).toMatchObject({ status: 'running', workflowId: `analysis:${body.analysisId}`, links: { self: `/v1/analyses/${body.analysisId}`, events: `/v1/analyses/${body.analysisId}/events` } });
+    expect(body.links.temporalUi).toBe(`http://127.0.0.1:8233/namespaces/${stack.namespace}/workflows/${encodeURIComponent(body.workflowId)}`);
+    expect(res.headers.location).toBe(`/v1/analyses/${body.analysisId}`);
+    const row = await getAnalysis(stack.pool, body.analysisId);
+    expect(row?.wallets).toEqual([A, C].sort());
+    expect(row?.params).toEqual({ weights: { capital: 2 }, windowDays: 30, syncMode: 'skip', failureThreshold: 0.8, clusterThreshold: null });
+    const described = await stack.client.workflow.getHandle(body.workflowId).describe();
+    expect(described.type).toBe('similarityAnalysisWorkflow');
+    expect(described.taskQueue).toBe('analysis');
+
+    // no worker runs yet: GET answers from the row at once, without progress
+    const asked = Date.now();
+    const view = await get(`/v1/analyses/${body.analysisId}`);
+    expect(Date.now() - asked).toBeLessThan(5_000);
+    expect(view.statusCode).toBe(200);
+    expect(view.json()).toMatchObject({ analysisId: body.analysisId, status: 'running', progress: null, result: null, tokens: null, enrichment: { status: 'not_started' } });
+  });
+
+  it('the same Idempotency-Key, even from concurrent requests, returns one analysis and starts one workflow', async () => {
+    const key = `key-${Date.now()}`;
+    const before = await workflowCount();
+    const answers = await Promise.all(Array.from({ length: 6 }, () => post('/v1/analyses', { wallets: [B, D], sync: 'skip' }, { 'idempotency-key': key })));
+    expect(answers.map((r) => r.statusCode)).toEqual(Array(6).fill(202));
+    const ids = new Set(answers.map((r) => r.json().analysisId));
+    expect(ids.size).toBe(1);
+    expect(answers.filter((r) => r.json().idempotentReplay === false)).toHaveLength(1);
+    const again = await post('/v1/analyses', { wallets: [D, B], sync: 'skip' }, { 'idempotency-key': key });
+    expect(again.json().analysisId).toBe([...ids][0]);
+    expect(await workflowCount()).toBe(before + 1);
+    expect(Number((await stack.pool.query('SELECT count(*) AS n FROM analyses WHERE idempotency_key = $1', [key])).rows[0].n)).toBe(1);
+
+    const reused = await post('/v1/analyses', { wallets: [B, D], sync: 'force' }, { 'idempotency-key': key });
+    expect(problem(reused)).toEqual({ status: 422, type: 'idempotency-key-reused' });
+    expect(await workflowCount()).toBe(before + 1);
+  });
+
+  it('GET, proceed and DELETE of an unknown analysis answer 404; of a finished one 409', async () => {
+    for (const res of [await get('/v1/analyses/nope'), await post('/v1/analyses/nope/proceed', undefined), await app.inject({ method: 'DELETE', url: '/v1/analyses/nope' }), await get('/v1/analyses/nope/events')]) {
+      expect(problem(res)).toEqual({ status: 404, type: 'not-found' });
+    }
+    const res = await post('/v1/analyses', { wallets: [A, B], sync: 'skip' });
+    const id = res.json().analysisId as string;
+    await stack.pool.query(`UPDATE analyses SET status = 'failed', error = 'test' WHERE id = $1`, [id]);
+    expect(problem(await post(`/v1/analyses/${id}/proceed`, undefined))).toEqual({ status: 409, type: 'not-running' });
+    expect(problem(await app.inject({ method: 'DELETE', url: `/v1/analyses/${id}` }))).toEqual({ status: 409, type: 'not-running' });
+  });
+
+  it('wallets: status MISSING, sync started then joined, SYNCING with progress, READY, then the stored PnL and behavior', async () => {
+    await terminateRunning();
+    sim.configure({ latencyMs: { 'helius:history': 300 } });
+    const before = await post('/v1/wallets/status', { wallets: [A, B] });
+    expect(before.json().wallets.map((w: { status: string }) => w.status)).toEqual(['MISSING', 'MISSING']);
+    expect(problem(await get(`/v1/wallets/${A}`))).toEqual({ status: 404, type: 'not-found' });
+
+    await stack.withWorkers(async () => {
+      const first = await post('/v1/wallets/sync', { wallets: [A, B] });
+      expect(first.statusCode).toBe(202);
+      expect(first.json().syncs).toEqual([
+        { wallet: A, workflowId: `wallet-sync:${A}`, started: true, links: { temporalUi: expect.stringContaining(encodeURIComponent(`wallet-sync:${A}`)) } },
+        { wallet: B, workflowId: `wallet-sync:${B}`, started: true, links: { temporalUi: expect.any(String) } },
+      ]);
+      const joined = await post('/v1/wallets/sync', { wallets: [A] });
+      expect(joined.json().syncs[0]).toMatchObject({ wallet: A, started: false });
+      const syncing = await until('SYNCING', async () => {
+        const w = (await post('/v1/wallets/status', { wallets: [A] })).json().wallets[0];
+        return w.status === 'SYNCING' ? w : undefined;
+      });
+      expect(syncing.sync).toEqual({ pages: expect.any(Number), transactions: expect.any(Number) });
+      await Promise.all([A, B].map((w) => stack.client.workflow.getHandle(`wallet-sync:${w}`).result()));
+    });
+    sim.reset({ knobs: true });
+
+    const after = (await post('/v1/wallets/status', { wallets: [A, B] })).json().wallets;
+    expect(after.map((w: { status: string; sync: unknown }) => [w.status, w.sync])).toEqual([['READY', null], ['READY', null]]);
+    const wallet = await get(`/v1/wallets/${A}`);
+    expect(wallet.statusCode).toBe(200);
+    const body = wallet.json();
+    expect(body).toMatchObject({ wallet: A, status: { status: 'READY' }, engineVersion: expect.any(String) });
+    expect(body.pnl).toHaveProperty('totals');
+    expect(body.pnl).toHaveProperty('tokens');
+    expect(body.behavior).toEqual(expect.any(Object));
+    expect(body.coverage).toEqual(expect.any(Object));
+  });
+
+  it('proceed signals a running analysis, which then completes with partial wallets; the list shows it first', async () => {
+    sim.configure({ latencyMs: { 'helius:history': 1500 } });
+    try {
+      const view = await stack.withWorkers(async () => {
+        const id = (await post('/v1/analyses', { wallets, sync: 'force' })).json().analysisId as string;
+        await until('the syncing phase', async () => ((await get(`/v1/analyses/${id}`)).json().progress?.phase === 'syncing' ? true : undefined));
+        const res = await post(`/v1/analyses/${id}/proceed`, undefined);
+        expect(res.statusCode).toBe(202);
+        expect(res.json()).toMatchObject({ analysisId: id, status: 'proceeding' });
+        return until('completion', async () => {
+          const v = (await get(`/v1/analyses/${id}`)).json();
+          return v.status === 'completed' ? v : undefined;
+        });
+      });
+      expect(view.result.partialWallets.length).toBeGreaterThan(0);
+      const list = (await get(`/v1/analyses?wallet=${A}&limit=2`)).json().analyses;
+      expect(list).toHaveLength(2);
+      expect(list[0]).toMatchObject({ analysisId: view.analysisId, status: 'completed', summary: { pairCount: 6 } });
+      expect(Date.parse(list[0].createdAt)).toBeGreaterThanOrEqual(Date.parse(list[1].createdAt));
+    } finally {
+      sim.reset({ knobs: true });
+    }
+  });
+
+  it('tokens: unknown mint 404, user enrichment at high priority, then the registry record', async () => {
+    const mint = mints[0].mint;
+    await stack.pool.query('DELETE FROM tokens WHERE mint = ANY($1::text[])', [mints.map((m) => m.mint)]);
+    expect(problem(await get(`/v1/tokens/${mint}`))).toEqual({ status: 404, type: 'not-found' });
+    await stack.withWorkers(async () => {
+      const res = await post('/v1/tokens/enrich', { mints: mints.map((m) => m.mint) });
+      expect(res.statusCode).toBe(202);
+      const { workflowId } = res.json();
+      expect(workflowId).toMatch(/^token-enrichment:user:/);
+      const handle = stack.client.workflow.getHandle(workflowId);
+      expect((await handle.describe()).raw.workflowExecutionInfo?.priority?.priorityKey).toBe(1);
+      await handle.result();
+    });
+    const token = await get(`/v1/tokens/${mint}`);
+    expect(token.statusCode).toBe(200);
+    expect(token.json()).toMatchObject({ mint, status: 'resolved', symbol: mints[0].symbol, priceUsd: expect.any(Number) });
+  });
+
+  it('health, readiness and metrics', async () => {
+    expect((await get('/healthz')).json()).toEqual({ status: 'ok' });
+    const ready = await get('/readyz');
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toEqual({ status: 'ready', checks: { temporal: { ok: true }, postgres: { ok: true }, redis: { ok: true } } });
+    const metrics = await get('/metrics');
+    expect(metrics.body).toMatch(/http_requests_total\{method="POST",route="\/v1\/analyses",status_code="202"\} \d+/);
+  });
+});

@@ -1,0 +1,120 @@
+// End to end over real HTTP: the API listening on a port, the real workers, a simulator world.
+// A client POSTs an analysis, follows the Server-Sent Events until the server ends the stream, and
+// reads the result, clusters and enriched token metadata with GET; the CLI's renderer prints it.
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/api/app';
+import type { AnalysisView } from '../../src/api/analysis-view';
+import { ApiClient, type SseEvent } from '../../src/cli/api-client';
+import { renderAnalysis } from '../../src/cli/render';
+import { generateWorld, type SimulatorHandle } from '../../src/simulator';
+import { closeSimulatedStack, openSimulatedStack, type TestStack } from '../harness/stack';
+
+const world = generateWorld({ seed: 71, wallets: 6, txPerWallet: 40, largeWallet: false });
+const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.address);
+const truth = world.groundTruth as { clusters: string[][] };
+
+describe('the API over HTTP with the real stack', () => {
+  let sim: SimulatorHandle;
+  let stack: TestStack;
+  let app: FastifyInstance;
+  let api: ApiClient;
+
+  beforeAll(async () => {
+    ({ sim, stack } = await openSimulatedStack({ world }));
+    app = await buildApp({ config: stack.config, temporal: stack.client, pool: stack.pool, redis: stack.redis }, { eventPollIntervalMs: 200 });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    api = new ApiClient(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}`);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await closeSimulatedStack({ sim, stack });
+  });
+
+  it('starts an analysis, streams progress, completion and enrichment, then serves the result with token metadata', async () => {
+    const started = Date.now();
+    const { view, events } = await stack.withWorkers(async () => {
+      const analysis = await api.startAnalysis({ wallets: [...wallets].reverse(), sync: 'force' });
+      expect(analysis.status).toBe('running');
+      expect(analysis.links.temporalUi).toBe(`${stack.config.TEMPORAL_UI_URL}/namespaces/${stack.namespace}/workflows/${encodeURIComponent(analysis.workflowId)}`);
+      const seen: SseEvent[] = [];
+      for await (const e of api.events(analysis.analysisId)) seen.push(e);
+      return { view: await api.getAnalysis(analysis.analysisId), events: seen };
+    });
+    console.log(`e2e: ${events.length} events, analysis and enrichment done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+    // the stream: progress while running, then completed, enrichment, end — in that order
+    const names = events.map((e) => e.event);
+    expect(names[0]).toBe('progress');
+    expect(names.slice(-3)).toEqual(['completed', 'enrichment', 'end']);
+    expect(names.filter((n) => n !== 'progress')).toEqual(['completed', 'enrichment', 'end']);
+    const percents = events.filter((e) => e.event === 'progress').map((e) => (e.data as { percent: number }).percent);
+    expect(percents).toEqual([...percents].sort((a, b) => a - b));
+    expect(events.find((e) => e.event === 'completed')?.data).toMatchObject({ status: 'completed', summary: { pairCount: 15, walletCount: 6 } });
+    expect(events.find((e) => e.event === 'enrichment')?.data).toMatchObject({ status: 'completed' });
+
+    // the result
+    expect(view.status).toBe('completed');
+    expect(view.wallets).toEqual([...wallets].sort());
+    const result = view.result as unknown as AnalysisView['result'] & {
+      pairs: Array<{ walletA: string; walletB: string; scores: Record<string, number | null>; sharedTokens: unknown[]; insights: unknown[] }>;
+      clusters: Array<{ members: string[] }>;
+      globalMetrics: { pairCount: number };
+      tokenUniverse: string[];
+    };
+    expect(result.pairs).toHaveLength(15);
+    for (const p of result.pairs) {
+      expect(Object.keys(p.scores).sort()).toEqual(['behavior', 'binary', 'capital', 'combined', 'jaccardHeld', 'jaccardTraded', 'timing']);
+      expect(Array.isArray(p.sharedTokens) && Array.isArray(p.insights)).toBe(true);
+    }
+    expect(result.globalMetrics.pairCount).toBe(15);
+    // the world's planted clusters are found
+    const found = result.clusters.map((c) => [...c.members].sort().join(','));
+    for (const cluster of truth.clusters) expect(found).toContain([...cluster].sort().join(','));
+    expect(view.coverage).toHaveLength(6);
+    expect(view.failedWallets).toEqual([]);
+    expect(view.progress).toBeNull();
+
+    // enrichment finished: every universe token has its metadata and price from the registry
+    expect(view.enrichment.status).toBe('completed');
+    expect(Object.keys(view.tokens ?? {}).sort()).toEqual([...result.tokenUniverse].sort());
+    const known = new Map((world.tokens as Array<{ mint: string; symbol: string; priceUsd: number }>).map((t) => [t.mint, t]));
+    for (const [mint, t] of Object.entries(view.tokens ?? {})) {
+      expect(t.status).toBe('resolved');
+      expect(t.symbol).toBe(known.get(mint)?.symbol);
+      expect(t.priceUsd).toBeCloseTo(known.get(mint)?.priceUsd ?? NaN, 6);
+    }
+
+    // the history lists it, and the CLI renders it
+    const history = await fetch(`${api.baseUrl}/v1/analyses?wallet=${wallets[0]}&limit=5`).then((r) => r.json() as Promise<{ analyses: Array<{ analysisId: string }> }>);
+    expect(history.analyses[0].analysisId).toBe(view.analysisId);
+    const text = renderAnalysis(view);
+    expect(text).toContain('Most similar pairs (top 10 of 15');
+    expect(text).toContain(`Temporal Web UI: ${view.links.temporalUi}`);
+    expect(text).toContain(`Clusters (${result.clusters.length})`);
+  });
+
+  it('streams a cancelled analysis to its end without an enrichment event', async () => {
+    sim.configure({ latencyMs: { 'helius:history': 300 } });
+    try {
+      const events = await stack.withWorkers(async () => {
+        const analysis = await api.startAnalysis({ wallets, sync: 'force' });
+        const seen: SseEvent[] = [];
+        for await (const e of api.events(analysis.analysisId)) {
+          seen.push(e);
+          if (e.event === 'progress' && (e.data as { phase: string }).phase === 'syncing' && !seen.some((s) => s.event === 'cancel-sent')) {
+            const res = await fetch(`${api.baseUrl}/v1/analyses/${analysis.analysisId}`, { method: 'DELETE' });
+            expect(res.status).toBe(202);
+            seen.push({ event: 'cancel-sent', data: null });
+          }
+        }
+        return seen;
+      });
+      const tail = events.filter((e) => e.event !== 'progress' && e.event !== 'cancel-sent');
+      expect(tail.map((e) => e.event)).toEqual(['completed', 'end']);
+      expect(tail[0].data).toMatchObject({ status: 'cancelled', error: 'cancelled by the user' });
+    } finally {
+      sim.reset({ knobs: true });
+    }
+  });
+});

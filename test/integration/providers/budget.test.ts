@@ -1,0 +1,54 @@
+// Two worker processes share one Redis budget; the simulator's request log proves that together
+// they never exceeded it in any 1-second window. The control run without the budget shows the
+// same check does fail when nothing holds the processes back.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { peakPerWindow, startSimulator, type SimulatorHandle } from '../../../src/simulator';
+import { testEnv } from '../../harness/env';
+import { addr, swaps, worldWith } from '../../unit/providers/worlds';
+
+const RPS = 8;
+const CALLS_PER_WORKER = 24;
+const WALLET = addr('wallet', 'budget');
+const ROOT = join(__dirname, '../../..');
+
+let sim: SimulatorHandle;
+beforeAll(async () => {
+  sim = await startSimulator({ world: worldWith([{ address: WALLET, trades: swaps(3) }]) });
+});
+afterAll(() => sim.close());
+beforeEach(() => sim.reset());
+
+function runWorker(key: string, mode: 'budget' | 'no-budget'): Promise<void> {
+  const env = testEnv();
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(__dirname, 'budget-worker.ts'), sim.url, env.redisUrl, key, String(RPS), String(CALLS_PER_WORKER), WALLET, mode],
+      { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] },
+    );
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`budget worker exited with ${code}`))));
+  });
+}
+
+const rpcArrivals = () => sim.requestLog.filter((e) => e.provider === 'solana-rpc').map((e) => e.at);
+
+describe('the shared Redis request budget', () => {
+  it(`keeps two worker processes together at or under ${RPS} requests in every 1-second window`, async () => {
+    const key = `${testEnv().redisKeyPrefix}budget:rpc:${Date.now()}`;
+
+    await Promise.all([runWorker(key, 'budget'), runWorker(key, 'budget')]);
+
+    const arrivals = rpcArrivals();
+    expect(arrivals).toHaveLength(2 * CALLS_PER_WORKER);
+    expect(peakPerWindow(arrivals, 1000)).toBeLessThanOrEqual(RPS);
+    expect(sim.requestLog.every((e) => e.status === 200)).toBe(true);
+  });
+
+  it('is what holds them back: without it the same two workers exceed the budget', async () => {
+    await Promise.all([runWorker('unused', 'no-budget'), runWorker('unused', 'no-budget')]);
+
+    expect(peakPerWindow(rpcArrivals(), 1000)).toBeGreaterThan(RPS);
+  });
+});

@@ -1,0 +1,67 @@
+import type { Pool } from 'pg';
+import { createPool } from '../../src/store/db';
+import { beginSync, finishSync, walletStatuses } from '../../src/store/wallets';
+import { storeHistoryPage } from '../../src/store/history';
+import { mintsNeedingFetch, saveMarkets, getTokens } from '../../src/store/tokens';
+import { extractMany } from '../../src/domain';
+import { SimWorld, generateWorld, parseWorld } from '../../src/simulator';
+import { testEnv } from '../harness/env';
+
+const world = new SimWorld(parseWorld(generateWorld({ seed: 61, wallets: 3, txPerWallet: 30, largeWallet: false })));
+const wallet = world.world.wallets[0].address;
+const txs = Array.from({ length: world.historyLength(0) }, (_, e) => world.transaction(0, e));
+
+describe('PostgreSQL store', () => {
+  let pool: Pool;
+  beforeAll(() => {
+    pool = createPool(testEnv().databaseUrl);
+  });
+  afterAll(async () => {
+    await pool.end();
+  });
+
+  it('a SYNCING wallet whose lease expired (its sync died) no longer reads as SYNCING', async () => {
+    const w = 'LeaseTest11111111111111111111111111111111111';
+    await beginSync(pool, w, 'wallet-sync:test');
+    expect((await walletStatuses(pool, [w], 3600))[0].status).toBe('SYNCING');
+    await pool.query(`UPDATE wallets SET sync_lease_until = now() - interval '1 second' WHERE address = $1`, [w]);
+    expect((await walletStatuses(pool, [w], 3600))[0].status).toBe('MISSING'); // never synced successfully
+    await finishSync(pool, w, { ok: true });
+    await beginSync(pool, w, 'wallet-sync:test');
+    await pool.query(`UPDATE wallets SET sync_lease_until = now() - interval '1 second', last_synced_at = now() - interval '2 hours' WHERE address = $1`, [w]);
+    expect((await walletStatuses(pool, [w], 3600))[0].status).toBe('STALE');
+    expect((await walletStatuses(pool, [w], 3 * 3600))[0].status).toBe('READY');
+  });
+
+  it('storing the same page twice stores and counts every transaction and leg once', async () => {
+    await beginSync(pool, wallet, 'wallet-sync:test');
+    const { legs } = extractMany(txs, wallet, { solPriceUsd: 150 });
+    const first = await storeHistoryPage(pool, wallet, txs, legs);
+    const again = await storeHistoryPage(pool, wallet, txs, legs);
+    expect(first).toEqual({ newTransactions: txs.length, newLegs: legs.length });
+    expect(again).toEqual({ newTransactions: 0, newLegs: 0 });
+    const { rows } = await pool.query(
+      `SELECT transaction_count, leg_count, sync_pages, (SELECT count(*)::int FROM swap_legs WHERE wallet = $1) AS legs FROM wallets WHERE address = $1`,
+      [wallet],
+    );
+    expect(rows[0]).toEqual({ transaction_count: txs.length, leg_count: legs.length, sync_pages: 2, legs: legs.length });
+  });
+
+  it('a token DexScreener does not know is not asked for again until its back-off ends, and the back-off grows', async () => {
+    const mint = 'UnknownMint1111111111111111111111111111111';
+    expect(await mintsNeedingFetch(pool, [mint])).toEqual([mint]);
+    await saveMarkets(pool, [{ mint, status: 'unknown' }]);
+    expect(await mintsNeedingFetch(pool, [mint])).toEqual([]);
+    const [first] = await getTokens(pool, [mint]);
+    expect(first.status).toBe('unknown');
+    const firstWait = new Date(first.nextAttemptAt as string).getTime() - Date.now();
+    expect(firstWait).toBeGreaterThan(3590_000);
+    expect(firstWait).toBeLessThanOrEqual(3600_000);
+    await pool.query(`UPDATE tokens SET next_attempt_at = now() - interval '1 second' WHERE mint = $1`, [mint]);
+    expect(await mintsNeedingFetch(pool, [mint])).toEqual([mint]);
+    await saveMarkets(pool, [{ mint, status: 'unknown' }]);
+    const [second] = await getTokens(pool, [mint]);
+    const secondWait = new Date(second.nextAttemptAt as string).getTime() - Date.now();
+    expect(secondWait).toBeGreaterThan(7190_000); // 2 h after the second miss
+  });
+});

@@ -1,0 +1,113 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { generateWorld, type SimulatorHandle } from '../../src/simulator';
+import { similarityAnalysisWorkflow } from '../../src/workflows/similarity-analysis';
+import { TASK_QUEUES, analysisWorkflowId, progressQuery, type AnalysisInput } from '../../src/workflows/definitions';
+import { getAnalysis } from '../../src/store/analyses';
+import { closeSimulatedStack, openSimulatedStack, type TestStack } from '../harness/stack';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const world = generateWorld({ seed: 23, wallets: 4, txPerWallet: 600, largeWallet: false });
+const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.address).sort();
+
+function startWorkerProcess(env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  child.stderr?.on('data', () => undefined);
+  return child;
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Everything of a result that must not depend on how the run went (ids and times left out). */
+function comparable(result: Record<string, unknown>) {
+  const pairs = (result.pairs as Array<{ walletA: string; walletB: string; scores: unknown; sharedTokens: unknown; insights: unknown }>).map((p) => ({
+    walletA: p.walletA,
+    walletB: p.walletB,
+    scores: p.scores,
+    sharedTokens: p.sharedTokens,
+    insights: p.insights,
+  }));
+  return { pairs, clusters: result.clusters, tokenUniverse: result.tokenUniverse };
+}
+
+describe('a worker killed with SIGKILL in the middle of a deep sync', () => {
+  let sim: SimulatorHandle;
+  let stack: TestStack;
+  const workers: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    // Slow history pages so the kill lands in the middle of the sync.
+    ({ sim, stack } = await openSimulatedStack({ world, latencyMs: { 'helius:history': 60 } }));
+  });
+  afterAll(async () => {
+    for (const w of workers) w.kill('SIGKILL');
+    await closeSimulatedStack({ sim, stack });
+  });
+
+  const input = (): AnalysisInput => ({
+    analysisId: randomUUID(),
+    wallets,
+    windowDays: null,
+    syncMode: 'force',
+    failureThreshold: 0.8,
+    requestId: null,
+    tuning: { pollIntervalMs: 200, maxPagesPerChunk: 2 },
+  });
+
+  it('completes on a new worker, equals a clean run, and stores no transaction or leg twice', async () => {
+    const crashed = input();
+    const first = startWorkerProcess(stack.processEnv);
+    workers.push(first);
+    const handle = await stack.client.workflow.start(similarityAnalysisWorkflow, {
+      taskQueue: TASK_QUEUES.analysis,
+      workflowId: analysisWorkflowId(crashed.analysisId),
+      args: [crashed],
+    });
+    await waitFor('the sync to be under way', async () => {
+      const p = await handle.query(progressQuery).catch(() => null);
+      return !!p && Object.values(p.wallets).some((w) => w.pages >= 3);
+    });
+    first.kill('SIGKILL');
+    await new Promise((resolve) => first.once('exit', resolve));
+
+    const second = startWorkerProcess(stack.processEnv);
+    workers.push(second);
+    const summary = await handle.result();
+    second.kill('SIGTERM');
+    expect(summary.failedWallets).toEqual([]);
+
+    // Counters kept by the sync equal the rows actually stored: nothing was counted or stored twice.
+    const { rows } = await stack.pool.query(
+      `SELECT w.address, w.transaction_count, w.leg_count,
+              (SELECT count(*)::int FROM wallet_transactions t WHERE t.wallet = w.address) AS tx_rows,
+              (SELECT count(*)::int FROM swap_legs l WHERE l.wallet = w.address) AS leg_rows
+         FROM wallets w WHERE w.address = ANY($1::text[]) ORDER BY w.address`,
+      [wallets],
+    );
+    for (const r of rows) {
+      expect({ wallet: r.address, transactions: r.transaction_count, legs: r.leg_count }).toEqual({ wallet: r.address, transactions: r.tx_rows, legs: r.leg_rows });
+      expect(r.tx_rows).toBe(sim.world.historyLength(sim.world.indexOf(r.address)!));
+    }
+    const crashedResult = (await getAnalysis(stack.pool, crashed.analysisId))!.result!;
+
+    // A clean run from an empty database gives the same result.
+    // only this file's wallets: other test files share the database
+    await stack.pool.query('DELETE FROM wallets WHERE address = ANY($1::text[])', [wallets]);
+    await stack.pool.query('DELETE FROM wallet_balances WHERE wallet = ANY($1::text[])', [wallets]);
+    await stack.redis.del(...wallets.map((w) => `balance:${w}`));
+    const clean = input();
+    await stack.withWorkers(async () => {
+      await stack.client.workflow.execute(similarityAnalysisWorkflow, { taskQueue: TASK_QUEUES.analysis, workflowId: analysisWorkflowId(clean.analysisId), args: [clean] });
+    });
+    const cleanResult = (await getAnalysis(stack.pool, clean.analysisId))!.result!;
+    expect(comparable(crashedResult)).toEqual(comparable(cleanResult));
+  });
+});

@@ -1,0 +1,38 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { freePort, stopProcess } from '../../src/temporal/dev-server';
+import { openTestStack, type TestStack } from '../harness/stack';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+describe('worker observability', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await openTestStack();
+  });
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  it('a worker started with TEMPORAL_METRICS_BIND serves the SDK runtime metrics for Prometheus', async () => {
+    const port = await freePort();
+    const worker = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, ...stack.processEnv, TEMPORAL_METRICS_BIND: `127.0.0.1:${port}` },
+      stdio: 'ignore',
+    });
+    try {
+      let body = '';
+      const deadline = Date.now() + 60_000;
+      while (Date.now() < deadline) {
+        body = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text(), () => '');
+        if (body.includes('task_queue="analysis"')) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(body).toMatch(/^temporal_\w+/m);
+      expect(body).toContain('task_queue="analysis"');
+    } finally {
+      await stopProcess(worker, 'SIGTERM', 15_000);
+    }
+  });
+});

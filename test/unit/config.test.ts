@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../../src/config';
+import { devServerArgs } from '../../src/temporal/dev-server';
+
+describe('configuration', () => {
+  it('applies the documented defaults when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/wallet_similarity');
+    expect(config.REDIS_URL).toBe('redis://127.0.0.1:6379');
+    expect(config.TEMPORAL_ADDRESS).toBe('127.0.0.1:7233');
+    expect(config.API_HOST).toBe('127.0.0.1');
+    expect(config.API_PORT).toBe(3000);
+    expect(config.API_KEYS).toEqual([]);
+    expect(config.HELIUS_API_KEY).toBeUndefined();
+  });
+
+  it('names each invalid variable and what is wrong with it', () => {
+    expect(() => loadConfig({ API_PORT: 'eighty', REDIS_URL: 'http://x' })).toThrow(ConfigError);
+    try {
+      loadConfig({ API_PORT: 'eighty', REDIS_URL: 'http://x' });
+    } catch (err) {
+      expect((err as Error).message).toMatch(/^invalid configuration: /);
+      expect((err as Error).message).toContain("REDIS_URL must be a URL starting with redis:// or rediss:// (got 'http://x')");
+      expect((err as Error).message).toContain("API_PORT Invalid input: expected number, received NaN (got 'eighty')");
+    }
+  });
+
+  it('never echoes the value of a secret variable in an error', () => {
+    let message = '';
+    try {
+      loadConfig({ HELIUS_API_KEY: 'supersecret-helius-key', API_KEYS: 'client-key-1', HELIUS_RPS: '-1' });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('HELIUS_RPS');
+    expect(message).not.toContain('supersecret-helius-key');
+    expect(message).not.toContain('client-key-1');
+  });
+
+  it('splits API_KEYS on commas', () => {
+    expect(loadConfig({ API_KEYS: ' a , b,,c ' }).API_KEYS).toEqual(['a', 'b', 'c']);
+  });
+});
+
+describe('docker-compose.yml stays consistent with the code', () => {
+  const compose = fs.readFileSync(path.resolve(__dirname, '..', '..', 'docker-compose.yml'), 'utf8');
+
+  it('sets only environment variables the configuration reads', () => {
+    const envBlock = compose.slice(compose.indexOf('environment: &app-env'), compose.indexOf('volumes:', compose.indexOf('environment: &app-env')));
+    const names = [...envBlock.matchAll(/^\s+([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]);
+    expect(names.length).toBeGreaterThan(4);
+    for (const name of names) expect(CONFIG_VARIABLES).toContain(name);
+  });
+
+  it('registers the same search attributes and dynamic config as the dev server and test harness', () => {
+    const args = devServerArgs({ cliPath: 'temporal', ip: '127.0.0.1', port: 7233, headless: true, namespace: 'default' });
+    const expected: string[] = [];
+    for (let i = 0; i < args.length; i++) {
+      if (args[i] === '--search-attribute' || args[i] === '--dynamic-config-value') expected.push(`${args[i]}=${args[i + 1]}`);
+    }
+    const inCompose = [...compose.matchAll(/- (--(?:search-attribute|dynamic-config-value)=\S+)/g)].map((m) => m[1]);
+    expect(inCompose.sort()).toEqual(expected.sort());
+  });
+});

@@ -1,0 +1,151 @@
+import { WSOL_MINT } from '../../../src/domain/enhanced-transaction';
+import { DexScreenerClient, SolanaRpcClient, canonicalMarket, type DexPair } from '../../../src/providers';
+import { startSimulator, type SimulatorHandle } from '../../../src/simulator';
+import { TOKEN_A, TOKEN_B, addr, baseTokens, swaps, worldWith } from './worlds';
+
+const HOLDER = addr('wallet', 'holder');
+const TRADER = addr('wallet', 'trader');
+const SPAMMED = addr('wallet', 'spammed');
+const TOKEN_HUGE = addr('mint', 'huge');
+const TOKEN_UNKNOWN = addr('mint', 'unknown');
+const TOKEN_QUOTE_ONLY = addr('mint', 'quote-only');
+
+let sim: SimulatorHandle;
+let rpc: SolanaRpcClient;
+let dex: DexScreenerClient;
+
+beforeAll(async () => {
+  sim = await startSimulator({
+    world: worldWith(
+      [
+        {
+          address: HOLDER,
+          solBalance: 12.5,
+          holdings: [
+            { mint: TOKEN_A, amount: '1000.5', accounts: 3 },
+            { mint: TOKEN_B, amount: '0' },
+            { mint: TOKEN_HUGE, amount: '123456789012.345678901' },
+          ],
+        },
+        { address: TRADER, trades: [...swaps(3), { ts: 1_727_000_100, side: 'sell', mint: TOKEN_A, amount: '5', quote: 'SOL', quoteAmount: '0.004' }] },
+        { address: SPAMMED, extraTokenAccounts: 10_000 },
+      ],
+      {
+        tokens: [
+          ...baseTokens(),
+          { mint: TOKEN_HUGE, symbol: 'HUGE', name: 'Huge', decimals: 9, priceUsd: 0.0001 },
+          { mint: TOKEN_UNKNOWN, symbol: 'UNK', name: 'No pairs', decimals: 6 },
+          { mint: TOKEN_QUOTE_ONLY, symbol: 'QO', name: 'Quote only', decimals: 6, priceUsd: 2, pools: [{ dexId: 'raydium', quote: 'SOL', side: 'quote', liquidityUsd: 9000 }] },
+        ],
+      },
+    ),
+  });
+  rpc = new SolanaRpcClient({ url: sim.url, apiKey: 'k' });
+  dex = new DexScreenerClient({ baseUrl: sim.url });
+});
+afterAll(async () => {
+  await Promise.all([rpc.close(), dex.close()]);
+  await sim.close();
+});
+beforeEach(() => sim.reset());
+
+describe('SolanaRpcClient', () => {
+  it('returns lamports for 250 addresses in three getMultipleAccounts calls, unknown accounts as 0', async () => {
+    const strangers = Array.from({ length: 248 }, (_, i) => addr('stranger', String(i)));
+    const balances = await rpc.getSolBalances([HOLDER, TRADER, ...strangers]);
+    expect(balances.get(HOLDER)).toBe(12_500_000_000n);
+    expect(balances.get(strangers[0])).toBe(0n);
+    expect(balances.size).toBe(250);
+    expect(sim.requestLog.map((e) => e.endpoint)).toEqual(['rpc:getMultipleAccounts', 'rpc:getMultipleAccounts', 'rpc:getMultipleAccounts']);
+  });
+
+  it('reads one balance with getBalance', async () => {
+    await expect(rpc.getBalance(HOLDER)).resolves.toBe(12_500_000_000n);
+  });
+
+  it('sums a mint over several token accounts, keeps raw amounts beyond 2^53 exact, drops zero balances, and covers Token-2022', async () => {
+    const holdings = await rpc.getTokenBalances(HOLDER);
+    expect(holdings.balances).toEqual(
+      [
+        { mint: TOKEN_A, program: 'spl-token', rawAmount: '1000500000', decimals: 6, accounts: 3 },
+        { mint: TOKEN_HUGE, program: 'spl-token', rawAmount: '123456789012345678901', decimals: 9, accounts: 1 },
+      ].sort((a, b) => (a.mint < b.mint ? -1 : 1)),
+    );
+    expect(holdings.tokenAccountCount).toBe(5);
+    expect(holdings.isLargeWallet).toBe(false);
+    expect(sim.requestLog.map((e) => e.endpoint)).toEqual(['rpc:getTokenAccountsByOwner', 'rpc:getTokenAccountsByOwner']);
+  });
+
+  it('derives balances from trades when the world lists no holdings', async () => {
+    const holdings = await rpc.getTokenBalances(TRADER);
+    expect(holdings.balances).toEqual([{ mint: TOKEN_A, program: 'spl-token', rawAmount: '25000000', decimals: 6, accounts: 1 }]);
+  });
+
+  it('flags a wallet with 10,000 token accounts as large', async () => {
+    const holdings = await rpc.getTokenBalances(SPAMMED);
+    expect(holdings.tokenAccountCount).toBe(10_000);
+    expect(holdings.isLargeWallet).toBe(true);
+  });
+});
+
+describe('DexScreenerClient', () => {
+  it('picks the pool with the token on the base side even when a deeper pool quotes it', async () => {
+    const pairs = await dex.getPairs([TOKEN_A]);
+    const deepest = [...pairs].sort((a, b) => (b.liquidity?.usd ?? 0) - (a.liquidity?.usd ?? 0))[0];
+    expect(deepest.quoteToken.address).toBe(TOKEN_A);
+
+    const market = (await dex.getTokens([TOKEN_A])).get(TOKEN_A)!;
+    expect(market).toMatchObject({ status: 'priced', priceSource: 'base', priceUsd: 0.5, liquidityUsd: 250_000, dexId: 'raydium', quoteMint: WSOL_MINT, symbol: 'AAA' });
+  });
+
+  it('reports a token without pairs as unknown, not as an error', async () => {
+    expect((await dex.getTokens([TOKEN_UNKNOWN])).get(TOKEN_UNKNOWN)).toEqual({ mint: TOKEN_UNKNOWN, status: 'unknown' });
+  });
+
+  it('prices a token that only appears as quote from priceUsd / priceNative', async () => {
+    const market = (await dex.getTokens([TOKEN_QUOTE_ONLY])).get(TOKEN_QUOTE_ONLY)!;
+    expect(market.status).toBe('priced');
+    if (market.status !== 'priced') return;
+    expect(market.priceSource).toBe('quote');
+    expect(market.priceUsd).toBeCloseTo(2, 6);
+  });
+
+  it('asks for at most 30 mints per request', async () => {
+    const mints = [TOKEN_A, ...Array.from({ length: 30 }, (_, i) => addr('absent-mint', String(i)))];
+    const result = await dex.getTokens(mints);
+    expect(result.size).toBe(31);
+    expect(sim.requestLog.map((e) => e.endpoint)).toEqual(['dexscreener:tokens', 'dexscreener:tokens']);
+  });
+
+  it('reads the SOL price from the Wrapped SOL pair', async () => {
+    await expect(dex.getSolPriceUsd()).resolves.toBe(150);
+  });
+});
+
+describe('canonicalMarket', () => {
+  const pair = (over: Partial<DexPair>): DexPair => ({
+    chainId: 'solana',
+    dexId: 'raydium',
+    pairAddress: 'P',
+    baseToken: { address: 'M', name: 'M', symbol: 'M' },
+    quoteToken: { address: WSOL_MINT, name: 'SOL', symbol: 'SOL' },
+    priceNative: '0.001',
+    priceUsd: '0.15',
+    ...over,
+  });
+
+  it('ignores other chains and pairs without a numeric priceUsd, then breaks liquidity ties on 24h volume and then age', () => {
+    const pairs = [
+      pair({ pairAddress: 'other-chain', chainId: 'bsc', liquidity: { usd: 9e9 } }),
+      pair({ pairAddress: 'no-price', priceUsd: null, liquidity: { usd: 9e8 } }),
+      pair({ pairAddress: 'young', liquidity: { usd: 100 }, volume: { h24: 5 }, pairCreatedAt: 2000 }),
+      pair({ pairAddress: 'old', liquidity: { usd: 100 }, volume: { h24: 5 }, pairCreatedAt: 1000 }),
+      pair({ pairAddress: 'less-volume', liquidity: { usd: 100 }, volume: { h24: 4 }, pairCreatedAt: 1 }),
+    ];
+    expect(canonicalMarket('M', pairs)).toMatchObject({ status: 'priced', pairAddress: 'old' });
+  });
+
+  it('treats a missing liquidity object as zero liquidity', () => {
+    expect(canonicalMarket('M', [pair({ pairAddress: 'curve' }), pair({ pairAddress: 'pool', liquidity: { usd: 1 } })])).toMatchObject({ pairAddress: 'pool' });
+  });
+});

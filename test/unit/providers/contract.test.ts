@@ -1,0 +1,178 @@
+// Every real payload in test/fixtures/real that one of our clients reads goes through that client,
+// served over HTTP exactly as stored; the simulator's answers must pass the same schemas.
+import { readFileSync, readdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { HeliusClient, MalformedResponseError, SolanaRpcClient } from '../../../src/providers';
+import { DexPairSchema, EnhancedTransactionSchema } from '../../../src/providers/schemas';
+import { SPL_TOKEN_PROGRAM_ID } from '../../../src/domain/enhanced-transaction';
+import { loadWorldFile, startSimulator, type SimulatorHandle } from '../../../src/simulator';
+
+const DIR = join(__dirname, '../../fixtures/real');
+const fixture = (name: string): string => readFileSync(join(DIR, name), 'utf8');
+
+/** Which client reads each fixture; files no client reads say why. */
+const USED_BY: Record<string, string> = {
+  'helius-enhanced-swap-failed-raydium.json': 'HeliusClient',
+  'helius-enhanced-transfer-failed-insufficient-funds-for-rent.json': 'HeliusClient',
+  'helius-webhook-enhanced-nft-sale-magic-eden.json': 'HeliusClient',
+  'rpc-getBalance-solana-docs.json': 'SolanaRpcClient',
+  'rpc-getTokenAccountsByOwner-spl-token-helius-docs.json': 'SolanaRpcClient',
+  'rpc-getTokenAccountsByOwner-jsonParsed-solana-docs.json': 'SolanaRpcClient',
+  'rpc-getSignaturesForAddress-helius-docs.json': 'SolanaRpcClient',
+  'rpc-getSignaturesForAddress-solana-docs.json': 'SolanaRpcClient',
+  'helius-webhook-raw-nft-sale-magic-eden.json': 'not applicable: raw getTransaction format, no client reads it',
+  'das-assetList-result-with-nativeBalance.json': 'not applicable: DAS API, not used',
+  'das-getAssetsByOwner-item-compressed-nft-helius-docs.json': 'not applicable: DAS API, not used',
+  'das-getAsset-programmable-nft-helius-docs.json': 'not applicable: DAS API, not used',
+};
+
+let server: Server;
+let baseUrl: string;
+let respond: (method: string, path: string, body: string) => { status: number; text: string };
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      const out = respond(req.method ?? 'GET', new URL(req.url ?? '/', 'http://x').pathname, body);
+      res.writeHead(out.status, { 'content-type': 'application/json' });
+      res.end(out.text);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+describe('real fixtures', () => {
+  it('are each either read by a client below or listed as not applicable', () => {
+    const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
+    expect(files).toEqual(Object.keys(USED_BY).sort());
+  });
+});
+
+describe('HeliusClient on real Enhanced Transaction payloads', () => {
+  const wallet = '22WLnDCeMvcoboRgVt8a4ztkd4yA1ptSv9JpnE2gx95R';
+
+  it('parses the failed Raydium swap: transactionError kept as raw JSON, events without swap', async () => {
+    respond = () => ({ status: 200, text: `[${fixture('helius-enhanced-swap-failed-raydium.json')}]` });
+    const client = new HeliusClient({ baseUrl, apiKey: 'k' });
+    const page = await client.fetchHistoryPage(wallet);
+    await client.close();
+    const [tx] = page.transactions;
+    expect(tx.type).toBe('SWAP');
+    expect(tx.source).toBe('RAYDIUM');
+    expect(tx.transactionError).toEqual({ InstructionError: [2, { Custom: 30 }] });
+    expect(tx.events.swap).toBeUndefined();
+    expect(tx.accountData).toHaveLength(20);
+    expect(tx.accountData[0].nativeBalanceChange).toBe(-tx.fee);
+    expect(tx.instructions![2].programId).toBe('675kPX9MHTjS2zt1qfr1NYHuzeLXfQM9H24wFSUt1Mp8');
+    expect(page.nextCursor).toBe(tx.signature);
+  });
+
+  it('parses the failed SOL transfer with a snake_case InsufficientFundsForRent error', async () => {
+    respond = () => ({ status: 200, text: `[${fixture('helius-enhanced-transfer-failed-insufficient-funds-for-rent.json')}]` });
+    const client = new HeliusClient({ baseUrl, apiKey: 'k' });
+    const [tx] = (await client.fetchHistoryPage(wallet)).transactions;
+    await client.close();
+    expect(tx.transactionError).toEqual({ InsufficientFundsForRent: { account_index: 0 } });
+    expect(tx.nativeTransfers![0].amount).toBe(50080250);
+    expect(tx.accountData.map((a) => a.nativeBalanceChange)).toEqual([-5000, 0, 0]);
+  });
+
+  it('parses the NFT sale webhook array through POST /v0/transactions although it has no instructions or transactionError', async () => {
+    const text = fixture('helius-webhook-enhanced-nft-sale-magic-eden.json');
+    const signature = (JSON.parse(text) as { signature: string }[])[0].signature;
+    respond = (method, path) => (method === 'POST' && path === '/v0/transactions' ? { status: 200, text } : { status: 404, text: '{}' });
+    const client = new HeliusClient({ baseUrl, apiKey: 'k' });
+    const result = await client.getTransactions([signature]);
+    await client.close();
+    const tx = result.get(signature)!;
+    expect(tx.type).toBe('NFT_SALE');
+    expect(tx.instructions).toBeUndefined();
+    expect((tx.events as { nft?: { amount?: number } }).nft?.amount).toBe(72000000000);
+    expect(tx.tokenTransfers![0].tokenAmount).toBe(1);
+  });
+
+  it('names the missing field and the signature when a required field is absent', async () => {
+    const raw = JSON.parse(fixture('helius-enhanced-swap-failed-raydium.json')) as Record<string, unknown>;
+    delete raw.slot;
+    respond = () => ({ status: 200, text: JSON.stringify([raw]) });
+    const client = new HeliusClient({ baseUrl, apiKey: 'k' });
+    const err = (await client.fetchHistoryPage(wallet).catch((e: unknown) => e)) as MalformedResponseError;
+    await client.close();
+    expect(err).toBeInstanceOf(MalformedResponseError);
+    expect(err.field).toBe('[0].slot');
+    expect(err.message).toContain(raw.signature as string);
+  });
+});
+
+describe('SolanaRpcClient on real JSON-RPC payloads', () => {
+  const owner = 'A1TMhSGzQxMr1TboBKtgixKz1sS6REASMxPo1qsyTSJd';
+  const byMethod = (files: Record<string, string | ((params: unknown[]) => string)>) => (_m: string, _p: string, body: string) => {
+    const req = JSON.parse(body) as { method: string; params: unknown[] };
+    const f = files[req.method];
+    return { status: 200, text: fixture(typeof f === 'function' ? f(req.params) : f) };
+  };
+
+  it('reads getBalance with a numeric id and no apiVersion', async () => {
+    respond = byMethod({ getBalance: 'rpc-getBalance-solana-docs.json' });
+    const client = new SolanaRpcClient({ url: baseUrl, apiKey: 'k' });
+    await expect(client.getBalance(owner)).resolves.toBe(0n);
+    await client.close();
+  });
+
+  it('aggregates both token-program answers with exact raw amounts, although rentEpoch is u64::MAX and parsed.type may be missing', async () => {
+    respond = byMethod({
+      getTokenAccountsByOwner: (params) =>
+        (params[1] as { programId: string }).programId === SPL_TOKEN_PROGRAM_ID
+          ? 'rpc-getTokenAccountsByOwner-spl-token-helius-docs.json'
+          : 'rpc-getTokenAccountsByOwner-jsonParsed-solana-docs.json',
+    });
+    const client = new SolanaRpcClient({ url: baseUrl, apiKey: 'k' });
+    const holdings = await client.getTokenBalances(owner);
+    await client.close();
+    expect(holdings.tokenAccountCount).toBe(2);
+    expect(holdings.balances.find((b) => b.mint.startsWith('2cHr7QS3'))).toMatchObject({ rawAmount: '420000000000000', decimals: 6, program: 'spl-token', accounts: 1 });
+    expect(holdings.balances.find((b) => b.rawAmount === '1')).toMatchObject({ decimals: 1, program: 'spl-token-2022' });
+  });
+
+  it.each(['rpc-getSignaturesForAddress-helius-docs.json', 'rpc-getSignaturesForAddress-solana-docs.json'])('reads getSignaturesForAddress from %s', async (file) => {
+    respond = byMethod({ getSignaturesForAddress: file });
+    const client = new SolanaRpcClient({ url: baseUrl, apiKey: 'k' });
+    const sigs = await client.getSignaturesForAddress(owner);
+    await client.close();
+    expect(sigs).toHaveLength(1);
+    expect(sigs[0]).toMatchObject({ slot: 114, err: null, blockTime: null });
+  });
+});
+
+describe('simulator answers pass the clients’ schemas', () => {
+  let sim: SimulatorHandle;
+  beforeAll(async () => {
+    sim = await startSimulator({ world: join(__dirname, '../../../worlds/demo.json') });
+  });
+  afterAll(() => sim.close());
+
+  it('renders every transaction of the demo world as a valid Enhanced Transaction', async () => {
+    const res = await Promise.all(
+      sim.world.wallets.map(async (w) => (await (await fetch(`${sim.url}/v0/addresses/${w.address}/transactions?api-key=k&limit=100`)).json()) as unknown[]),
+    );
+    const all = res.flat();
+    expect(all.length).toBeGreaterThan(300);
+    for (const tx of all) expect(EnhancedTransactionSchema.safeParse(tx).error).toBeUndefined();
+  });
+
+  it('serves DexScreener pairs that validate for every token of the demo world', async () => {
+    const mints = loadWorldFile(join(__dirname, '../../../worlds/demo.json')).tokens.map((t) => t.mint);
+    const pairs: unknown[] = [];
+    for (let i = 0; i < mints.length; i += 30) {
+      pairs.push(...((await (await fetch(`${sim.url}/tokens/v1/solana/${mints.slice(i, i + 30).join(',')}`)).json()) as unknown[]));
+    }
+    expect(pairs.length).toBeGreaterThan(mints.length);
+    for (const p of pairs) expect(DexPairSchema.safeParse(p).error).toBeUndefined();
+  });
+});

@@ -1,0 +1,35 @@
+import { NON_RETRYABLE_PROVIDER_ERRORS, InvalidApiKeyError, QuotaExhaustedError, InvalidRequestError, InvalidAddressError, MalformedResponseError, ProviderRateLimitedError, ProviderUnavailableError } from '../../src/providers';
+import { NON_RETRYABLE_ERROR_TYPES } from '../../src/workflows/definitions';
+import { COMPUTE_RETRY, PROVIDER_RETRY, STORE_RETRY } from '../../src/workflows/policies';
+
+const details = { provider: 'helius' as const, operation: 'test' };
+
+describe('retry policies', () => {
+  it('workflows treat exactly the provider errors that retrying cannot fix as non-retryable', () => {
+    expect([...NON_RETRYABLE_ERROR_TYPES].sort()).toEqual([...NON_RETRYABLE_PROVIDER_ERRORS].sort());
+    expect(PROVIDER_RETRY.nonRetryableErrorTypes).toBe(NON_RETRYABLE_ERROR_TYPES);
+  });
+
+  it('the error names Temporal matches are the class names', () => {
+    const nonRetryable = [
+      new InvalidApiKeyError('bad key', details),
+      new QuotaExhaustedError('max usage reached', details),
+      new InvalidRequestError('bad params', details),
+      new InvalidAddressError('xyz', details),
+      new MalformedResponseError('missing field', details),
+    ].map((e) => e.name);
+    expect(nonRetryable.sort()).toEqual([...NON_RETRYABLE_ERROR_TYPES].sort());
+    for (const e of [new ProviderRateLimitedError('rate limited', details), new ProviderUnavailableError('503', details, 'http-5xx')]) {
+      expect(NON_RETRYABLE_ERROR_TYPES).not.toContain(e.name);
+    }
+  });
+
+  it('every policy caps its attempts and backs off exponentially', () => {
+    for (const policy of [PROVIDER_RETRY, STORE_RETRY, COMPUTE_RETRY]) {
+      expect(policy.maximumAttempts).toBeGreaterThan(1);
+      expect(policy.maximumAttempts).toBeLessThanOrEqual(10);
+      expect(policy.backoffCoefficient).toBe(2);
+      expect(policy.maximumInterval).toBeDefined();
+    }
+  });
+});
