@@ -52,8 +52,9 @@ export function createBalanceActivities(deps: ActivityDeps) {
     async fetchBalances(input: { wallet: string }): Promise<BalanceSummary> {
       const { wallet } = input;
       const ctx = Context.current();
-      // Each turn: the cache first, then the lock. A waiter therefore either finds the holder's
-      // result or, once the holder has released (or died and the lock expired), takes the lock.
+      // Each turn: the cache first, then the lock, then the cache again under the lock. A waiter
+      // therefore either finds the holder's result or, once the holder has released without one
+      // (it failed, or died and the lock expired), fetches itself.
       const token = randomUUID();
       const deadline = Date.now() + LOCK_TTL_MS + 5_000;
       for (;;) {
@@ -65,6 +66,10 @@ export function createBalanceActivities(deps: ActivityDeps) {
         ctx.heartbeat({ waitingFor: 'balance-lock' });
       }
       try {
+        // Between this turn's cache miss and taking the lock, the previous holder may have filled
+        // the cache and released: read it once more now that no one else can be fetching.
+        const filled = await readCache(wallet);
+        if (filled) return summarize(filled, true);
         if (ctx.cancellationSignal.aborted) throw new CancelledFailure('balance fetch cancelled');
         const [sol, holdings] = await Promise.all([rpc.getSolBalances([wallet]), rpc.getTokenBalances(wallet)]);
         const balances = {

@@ -4,7 +4,7 @@
 import { Context, CancelledFailure, log } from '@temporalio/activity';
 import { ENGINE_VERSION, computeBehavior, computePnl, extractMany, formatUnits } from '../domain';
 import { countLegs, loadLegs, storeHistoryPage } from '../store/history';
-import { beginSync, commitWatermark, finishSync, markHistoryComplete, walletStatuses, type WalletStatusRow } from '../store/wallets';
+import { beginSync, commitWatermark, finishSync, markHistoryComplete, syncedAfter, walletStatuses, type WalletStatusRow, type WalletSyncCursor } from '../store/wallets';
 import { loadBalances } from '../store/balances';
 import { getTokens } from '../store/tokens';
 import type { ActivityDeps } from './deps';
@@ -55,7 +55,20 @@ export function createSyncActivities(deps: ActivityDeps) {
       return walletStatuses(pool, input.wallets, input.staleAfterSeconds ?? deps.settings.staleAfterSeconds);
     },
 
-    async beginWalletSync(input: { wallet: string; workflowId: string }) {
+    /**
+     * Marks the wallet as syncing and returns where to continue. With `skipIfSyncedAfter`, a sync
+     * that completed after that time (another analysis's, which finished between this analysis's
+     * status check and the start of this sync) makes this one unnecessary: nothing is changed and
+     * `alreadySynced` says so.
+     */
+    async beginWalletSync(input: { wallet: string; workflowId: string; skipIfSyncedAfter?: string | null }): Promise<WalletSyncCursor & { alreadySynced?: { lastSyncedAt: string; legs: number } }> {
+      if (input.skipIfSyncedAfter) {
+        const done = await syncedAfter(pool, input.wallet, input.skipIfSyncedAfter);
+        if (done) {
+          const { lastSyncedAt, legs, ...cursor } = done;
+          return { ...cursor, alreadySynced: { lastSyncedAt, legs } };
+        }
+      }
       return beginSync(pool, input.wallet, input.workflowId);
     },
 

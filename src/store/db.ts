@@ -45,7 +45,8 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
     const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (exists.rowCount === 0) {
       await admin.query(`CREATE DATABASE "${name}"`).catch((err: { code?: string }) => {
-        if (err.code !== '42P04') throw err; // created concurrently by another process
+        // created concurrently by another process: 42P04, or 23505 when both passed the check together
+        if (err.code !== '42P04' && err.code !== '23505') throw err;
       });
     }
   } finally {
@@ -53,17 +54,44 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
   }
 }
 
-/** Applies every pending migration; safe to call from several processes at once (advisory lock). */
+/** Serializes migrations of every process on this database (pg_advisory_lock key). */
+const MIGRATION_LOCK_KEY = 7_301_221_905; // arbitrary, ours
+/** How long a process waits for another one's migrations before giving up. */
+const MIGRATION_LOCK_WAIT = '120s';
+
+/**
+ * Applies every pending migration. Safe when several processes start at once (workers, the API):
+ * they queue on a blocking advisory lock, so the first applies the migrations and the others find
+ * nothing left to do. (node-pg-migrate's own lock fails instead of waiting.)
+ */
 export async function migrate(databaseUrl: string, log: (msg: string) => void = () => undefined): Promise<string[]> {
   await ensureDatabase(databaseUrl);
+  const client = new Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5_000 });
   try {
+    await client.connect();
+  } catch (err) {
+    throw unreachable(databaseUrl, err);
+  }
+  client.on('error', () => undefined); // a dropped connection surfaces as the failed query below
+  try {
+    await client.query(`SET lock_timeout = '${MIGRATION_LOCK_WAIT}'`);
+    try {
+      await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    } catch (err) {
+      if ((err as { code?: string }).code === '55P03') {
+        throw new ServiceUnavailableError('PostgreSQL', `another process has been applying migrations to ${describeUrl(databaseUrl)} for over ${MIGRATION_LOCK_WAIT}: check for a stuck migration (pg_locks) and start again`);
+      }
+      throw err;
+    }
+    await client.query('SET lock_timeout = 0');
     const applied = await runner({
-      databaseUrl,
+      dbClient: client,
       dir: MIGRATIONS_DIR,
       direction: 'up',
       migrationsTable: 'pgmigrations',
       count: Infinity,
       checkOrder: true,
+      noLock: true,
       log,
       logger: { debug: () => undefined, info: log, warn: log, error: log },
     });
@@ -73,6 +101,9 @@ export async function migrate(databaseUrl: string, log: (msg: string) => void = 
     const code = (err as { code?: string }).code;
     if (code && ['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', '28P01', '3D000'].includes(code)) throw unreachable(databaseUrl, err);
     throw err;
+  } finally {
+    // ending the session releases the advisory lock
+    await client.end().catch(() => undefined);
   }
 }
 

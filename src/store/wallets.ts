@@ -12,6 +12,8 @@ export interface WalletStatusRow {
   pages: number;
   transactions: number;
   lastSyncError: string | null;
+  /** the database's clock when this status was read */
+  checkedAt: string;
 }
 
 export interface WalletSyncCursor {
@@ -32,10 +34,11 @@ export async function walletStatuses(pool: Pool, wallets: string[], staleAfterSe
        FROM unnest($1::text[]) AS q(address) JOIN wallets w USING (address)`,
     [wallets, staleAfterSeconds],
   );
+  const checkedAt = new Date((await pool.query('SELECT now() AS now')).rows[0].now).toISOString();
   const byWallet = new Map(rows.map((r) => [r.address as string, r]));
   return wallets.map((wallet) => {
     const r = byWallet.get(wallet);
-    if (!r) return { wallet, status: 'MISSING', lastSyncedAt: null, syncWorkflowId: null, pages: 0, transactions: 0, lastSyncError: null };
+    if (!r) return { wallet, status: 'MISSING', lastSyncedAt: null, syncWorkflowId: null, pages: 0, transactions: 0, lastSyncError: null, checkedAt };
     let status: WalletStatus;
     if (r.sync_state === 'syncing' && r.lease_live) status = 'SYNCING';
     else if (!r.last_synced_at) status = 'MISSING';
@@ -49,8 +52,31 @@ export async function walletStatuses(pool: Pool, wallets: string[], staleAfterSe
       pages: r.sync_pages,
       transactions: r.sync_transactions,
       lastSyncError: r.last_sync_error,
+      checkedAt,
     };
   });
+}
+
+/**
+ * A sync that completed after `after` (a status read that found the wallet needing a sync), or
+ * null. A wallet has one sync workflow at a time, so nothing changes between this read and a
+ * following beginSync.
+ */
+export async function syncedAfter(pool: Pool, wallet: string, after: string): Promise<(WalletSyncCursor & { lastSyncedAt: string; legs: number }) | null> {
+  const { rows } = await pool.query(
+    `SELECT newest_signature, oldest_signature, history_complete, last_synced_at, leg_count FROM wallets
+      WHERE address = $1 AND sync_state = 'synced' AND last_synced_at > $2::timestamptz`,
+    [wallet, after],
+  );
+  if (rows.length === 0) return null;
+  const r = rows[0];
+  return {
+    newestSignature: r.newest_signature,
+    oldestSignature: r.oldest_signature,
+    historyComplete: r.history_complete,
+    lastSyncedAt: new Date(r.last_synced_at).toISOString(),
+    legs: r.leg_count,
+  };
 }
 
 export async function beginSync(pool: Pool, wallet: string, workflowId: string): Promise<WalletSyncCursor> {

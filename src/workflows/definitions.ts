@@ -92,6 +92,11 @@ export interface WalletSyncInput {
   sinceTimestamp: number | null;
   maxPagesPerChunk?: number;
   chunksBeforeContinueAsNew?: number;
+  /**
+   * The database time at which the requesting analysis found the wallet needing a sync: a sync that
+   * completed after it (another analysis's) already satisfies the request, and nothing is fetched.
+   */
+  skipIfSyncedAfter?: string | null;
   /** carried across continue-as-new */
   resume?: WalletSyncResume;
 }
@@ -115,6 +120,8 @@ export interface WalletSyncResult {
   newLegs: number;
   historyComplete: boolean;
   legs: number;
+  /** true when a sync completed after `skipIfSyncedAfter` made this one unnecessary */
+  skipped?: boolean;
 }
 
 export interface TokenEnrichmentInput {

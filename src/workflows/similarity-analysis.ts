@@ -77,6 +77,8 @@ export async function similarityAnalysisWorkflow(input: AnalysisInput): Promise<
   let proceedRequested = false;
   let error: string | null = null;
   let enrichmentId: string | null = null;
+  /** per wallet, the database time at which its status was read (recorded activity result) */
+  const checkedAt = new Map<string, string>();
   const progress: Record<string, WalletProgress> = Object.fromEntries(
     wallets.map((w) => [w, { status: null, sync: 'pending', pages: 0, transactions: 0, balances: 'pending', error: null } satisfies WalletProgress]),
   );
@@ -128,7 +130,11 @@ export async function similarityAnalysisWorkflow(input: AnalysisInput): Promise<
 
     phase = 'checking';
     const statuses = await records.getWalletStatuses({ wallets });
-    for (const s of statuses) progress[s.wallet].status = s.status;
+    for (const s of statuses) {
+      progress[s.wallet].status = s.status;
+      // absent from histories recorded before statuses carried it: such syncs never skip
+      if (s.checkedAt) checkedAt.set(s.wallet, s.checkedAt);
+    }
     const needsSync = (status: string) => input.syncMode === 'force' || (input.syncMode === 'auto' && status !== 'READY');
     const toSync = input.syncMode === 'skip' ? [] : statuses.filter((s) => needsSync(s.status)).map((s) => s.wallet);
     for (const s of statuses) {
@@ -231,7 +237,7 @@ export async function similarityAnalysisWorkflow(input: AnalysisInput): Promise<
           startChild(walletSyncWorkflow, {
             workflowId: walletSyncWorkflowId(wallet),
             taskQueue: TASK_QUEUES.analysis,
-            args: [{ wallet, sinceTimestamp, maxPagesPerChunk: input.tuning?.maxPagesPerChunk, chunksBeforeContinueAsNew: input.tuning?.chunksBeforeContinueAsNew }],
+            args: [{ wallet, sinceTimestamp, skipIfSyncedAfter: checkedAt.get(wallet) ?? null, maxPagesPerChunk: input.tuning?.maxPagesPerChunk, chunksBeforeContinueAsNew: input.tuning?.chunksBeforeContinueAsNew }],
             // a sync is shared by every analysis of the wallet: it outlives this one
             parentClosePolicy: ParentClosePolicy.ABANDON,
             cancellationType: ChildWorkflowCancellationType.ABANDON,

@@ -39,7 +39,11 @@ export async function walletSyncWorkflow(input: WalletSyncInput): Promise<Wallet
     if (input.resume) {
       s = input.resume;
     } else {
-      const cursor = await store.beginWalletSync({ wallet, workflowId: workflowInfo().workflowId });
+      const cursor = await store.beginWalletSync({ wallet, workflowId: workflowInfo().workflowId, skipIfSyncedAfter: input.skipIfSyncedAfter });
+      if (cursor.alreadySynced) {
+        // Another analysis's sync finished after the requester's check: its data is what we need.
+        return { wallet, pages: 0, transactions: 0, newLegs: 0, historyComplete: cursor.historyComplete, legs: cursor.alreadySynced.legs, skipped: true };
+      }
       s = {
         phase: 'newer',
         cursor: null,

@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import type { temporal } from '@temporalio/proto';
+import type { WorkflowHandle } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 
 export const HISTORIES_DIR = path.resolve(__dirname, '..', 'histories');
 
@@ -31,4 +33,35 @@ export function loadHistories(): RecordedHistory[] {
       const body = JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, file), 'utf8'));
       return { name: file.replace(/\.json$/, ''), workflowId: body.workflowId, workflowType: body.workflowType, history: historyFromJSON(body.history) };
     });
+}
+
+export interface ActivityRun<I, R> {
+  workflowId: string;
+  input: I;
+  /** undefined while running or when it failed for good */
+  result?: R;
+  /** the attempt that ended it, its previous failure, and the worker that ran it */
+  attempt?: number | null;
+  lastFailure?: string | null;
+  identity?: string | null;
+}
+
+/** Every run of one activity type in a workflow's history, decoded. */
+export async function activityRuns<I, R>(handle: WorkflowHandle, activityType: string): Promise<Array<ActivityRun<I, R>>> {
+  const history = await handle.fetchHistory();
+  const runs = new Map<string, ActivityRun<I, R>>();
+  const decode = (payloads: temporal.api.common.v1.IPayloads | null | undefined) => defaultPayloadConverter.fromPayload((payloads?.payloads ?? [])[0]);
+  for (const e of history.events ?? []) {
+    const scheduled = e.activityTaskScheduledEventAttributes;
+    if (scheduled && scheduled.activityType?.name === activityType) {
+      runs.set(String(e.eventId), { workflowId: handle.workflowId, input: decode(scheduled.input) as I });
+    }
+    const started = e.activityTaskStartedEventAttributes;
+    const run = started ? runs.get(String(started.scheduledEventId)) : undefined;
+    if (started && run) Object.assign(run, { attempt: started.attempt, lastFailure: started.lastFailure?.message ?? null, identity: started.identity });
+    const completed = e.activityTaskCompletedEventAttributes;
+    const done = completed ? runs.get(String(completed.scheduledEventId)) : undefined;
+    if (completed && done) done.result = decode(completed.result) as R;
+  }
+  return [...runs.values()];
 }

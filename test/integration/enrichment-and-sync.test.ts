@@ -117,4 +117,32 @@ describe('token enrichment, the refresh schedule and long syncs', () => {
     const { rows } = await stack.pool.query('SELECT transaction_count, history_complete, (SELECT count(*)::int FROM wallet_transactions WHERE wallet = $1) AS n FROM wallets WHERE address = $1', [wallet]);
     expect(rows[0]).toEqual({ transaction_count: total, history_complete: true, n: total });
   });
+
+  it('a sync requested before another sync of the wallet completed fetches nothing and reports that sync instead', async () => {
+    const wallet = wallets[1];
+    const workflowId = walletSyncWorkflowId(wallet);
+    const sync = (skipIfSyncedAfter: string | null) =>
+      stack.client.workflow.execute(walletSyncWorkflow, { taskQueue: TASK_QUEUES.analysis, workflowId, args: [{ wallet, sinceTimestamp: null, skipIfSyncedAfter }] });
+    await stack.withWorkers(async () => {
+      // an analysis checks the wallet (it needs a sync) ...
+      const [checked] = await stack.pool.query('SELECT now() AS now').then((r) => r.rows.map((row) => new Date(row.now).toISOString()));
+      // ... another analysis's sync completes meanwhile ...
+      const first = await sync(null);
+      expect(first.skipped).toBeUndefined();
+      const { rows: before } = await stack.pool.query('SELECT last_synced_at, leg_count, transaction_count FROM wallets WHERE address = $1', [wallet]);
+      expect(before[0].transaction_count).toBe(sim.world.historyLength(sim.world.indexOf(wallet)!));
+      sim.reset();
+      // ... so the first analysis's own sync, started later, has nothing to do
+      const second = await sync(checked);
+      expect(second).toEqual({ wallet, pages: 0, transactions: 0, newLegs: 0, historyComplete: true, legs: before[0].leg_count, skipped: true });
+      expect(sim.requestLog.filter((r) => r.provider === 'helius')).toEqual([]);
+      const { rows: after } = await stack.pool.query('SELECT last_synced_at, sync_state FROM wallets WHERE address = $1', [wallet]);
+      expect(after[0]).toEqual({ last_synced_at: before[0].last_synced_at, sync_state: 'synced' });
+      // a request made after that sync completed still syncs (incrementally: one page down to the watermark)
+      const { rows: now } = await stack.pool.query('SELECT now() AS now');
+      const third = await sync(new Date(now[0].now).toISOString());
+      expect(third.skipped).toBeUndefined();
+      expect(sim.requestLog.filter((r) => r.endpoint === 'helius:history').length).toBe(1);
+    });
+  });
 });

@@ -1,5 +1,6 @@
+import fs from 'node:fs';
 import type { Pool } from 'pg';
-import { createPool } from '../../src/store/db';
+import { MIGRATIONS_DIR as MIGRATIONS, createPool, dropDatabase, migrate } from '../../src/store/db';
 import { beginSync, finishSync, walletStatuses } from '../../src/store/wallets';
 import { storeHistoryPage } from '../../src/store/history';
 import { mintsNeedingFetch, saveMarkets, getTokens } from '../../src/store/tokens';
@@ -18,6 +19,19 @@ describe('PostgreSQL store', () => {
   });
   afterAll(async () => {
     await pool.end();
+  });
+
+  it('processes that start together on a new database all migrate it: one applies the migrations, the others wait and find them applied', async () => {
+    const url = new URL(testEnv().databaseUrl);
+    url.pathname = `/${url.pathname.slice(1)}_migrate_${process.pid}`;
+    try {
+      const applied = await Promise.all(Array.from({ length: 4 }, () => migrate(url.toString())));
+      const files = fs.readdirSync(MIGRATIONS).filter((f) => f.endsWith('.sql')).map((f) => f.replace(/\.sql$/, '')).sort();
+      expect(applied.map((names) => names.length).sort()).toEqual([0, 0, 0, files.length]);
+      expect(applied.flat().sort()).toEqual(files);
+    } finally {
+      await dropDatabase(url.toString());
+    }
   });
 
   it('a SYNCING wallet whose lease expired (its sync died) no longer reads as SYNCING', async () => {

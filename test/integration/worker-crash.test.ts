@@ -1,30 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { generateWorld, type SimulatorHandle } from '../../src/simulator';
 import { similarityAnalysisWorkflow } from '../../src/workflows/similarity-analysis';
 import { TASK_QUEUES, analysisWorkflowId, progressQuery, type AnalysisInput } from '../../src/workflows/definitions';
 import { getAnalysis } from '../../src/store/analyses';
 import { closeSimulatedStack, openSimulatedStack, type TestStack } from '../harness/stack';
+import { startWorkerProcess, waitFor } from '../harness/processes';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const world = generateWorld({ seed: 23, wallets: 4, txPerWallet: 600, largeWallet: false });
 const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.address).sort();
-
-function startWorkerProcess(env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  child.stderr?.on('data', () => undefined);
-  return child;
-}
-
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /** Everything of a result that must not depend on how the run went (ids and times left out). */
 function comparable(result: Record<string, unknown>) {

@@ -1,0 +1,39 @@
+// Separate worker processes (`src/worker.ts`) that join a test stack, as a deployment with several
+// worker hosts would: for crash and cross-process tests.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { temporal } from '@temporalio/proto';
+import type { TestStack } from './stack';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/** A worker process; what it printed is kept (`output`) to explain a failed start. */
+export function startWorkerProcess(env: Record<string, string>): ChildProcess & { output: () => string } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (d: Buffer) => {
+    output = (output + d.toString()).slice(-4000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return Object.assign(child, { output: () => output });
+}
+
+export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Identities of the workers polling an activity task queue of the stack's namespace. */
+export async function activityPollers(stack: TestStack, taskQueue: string): Promise<string[]> {
+  const r = await stack.client.workflowService.describeTaskQueue({
+    namespace: stack.namespace,
+    taskQueue: { name: taskQueue },
+    taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+  });
+  return [...new Set((r.pollers ?? []).map((p) => p.identity ?? ''))].sort();
+}

@@ -1,0 +1,73 @@
+// The balance helper's single-flight across worker processes: many analyses of the same wallets,
+// started together, served by two separate worker processes, make one RPC fetch per wallet. The
+// RPC answers slowly, so many fetches wait on the lock while the first holder fills the cache.
+import { randomUUID } from 'node:crypto';
+import { generateWorld, type SimulatorHandle } from '../../src/simulator';
+import { similarityAnalysisWorkflow } from '../../src/workflows/similarity-analysis';
+import { TASK_QUEUES, analysisWorkflowId, type AnalysisInput } from '../../src/workflows/definitions';
+import type { BalanceSummary } from '../../src/activities/balances';
+import { activityRuns } from '../harness/histories';
+import { activityPollers, startWorkerProcess, waitFor } from '../harness/processes';
+import { closeSimulatedStack, openSimulatedStack, type TestStack } from '../harness/stack';
+
+const world = generateWorld({ seed: 59, wallets: 4, txPerWallet: 20, largeWallet: false });
+const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.address).sort();
+const ANALYSES_PER_ROUND = 6;
+const ROUNDS = 3;
+
+const input = (): AnalysisInput => ({
+  analysisId: randomUUID(),
+  wallets,
+  windowDays: null,
+  syncMode: 'auto',
+  failureThreshold: 0.8,
+  requestId: null,
+  tuning: { pollIntervalMs: 200 },
+});
+
+describe('balance fetches across two worker processes', () => {
+  let sim: SimulatorHandle;
+  let stack: TestStack;
+  const workers: Array<ReturnType<typeof startWorkerProcess>> = [];
+
+  beforeAll(async () => {
+    ({ sim, stack } = await openSimulatedStack({ world, latencyMs: { 'solana-rpc': 40 } }));
+    workers.push(startWorkerProcess(stack.processEnv), startWorkerProcess(stack.processEnv));
+    await waitFor('both worker processes to poll the balances queue', async () => (await activityPollers(stack, TASK_QUEUES.balances)).length >= 2).catch((err) => {
+      throw new Error(`${err.message}; the workers printed:\n${workers.map((w) => `[pid ${w.pid}, exit ${w.exitCode}] ${w.output()}`).join('\n')}`);
+    });
+  });
+  afterAll(async () => {
+    for (const w of workers) w.kill('SIGKILL');
+    await closeSimulatedStack({ sim, stack });
+  });
+
+  const run = (i: AnalysisInput) => stack.client.workflow.execute(similarityAnalysisWorkflow, { taskQueue: TASK_QUEUES.analysis, workflowId: analysisWorkflowId(i.analysisId), args: [i] });
+
+  it(`${ANALYSES_PER_ROUND} analyses of the same wallets at once make one balance fetch per wallet, ${ROUNDS} times over`, async () => {
+    await run(input()); // syncs the wallets, so the rounds below only fetch balances
+    const identities = new Set<string>();
+    for (let round = 1; round <= ROUNDS; round += 1) {
+      await stack.redis.del(...wallets.map((w) => `balance:${w}`));
+      sim.reset();
+      const handles = await Promise.all(
+        Array.from({ length: ANALYSES_PER_ROUND }, async () => {
+          const i = input();
+          return stack.client.workflow.start(similarityAnalysisWorkflow, { taskQueue: TASK_QUEUES.analysis, workflowId: analysisWorkflowId(i.analysisId), args: [i] });
+        }),
+      );
+      await Promise.all(handles.map((h) => h.result()));
+      const fetches = (await Promise.all(handles.map((h) => activityRuns<{ wallet: string }, BalanceSummary>(h, 'fetchBalances')))).flat();
+      for (const f of fetches) identities.add(f.identity ?? '');
+      for (const wallet of wallets) {
+        const tokenAccountCalls = sim.requestLog.filter((r) => r.wallet === wallet && r.endpoint === 'rpc:getTokenAccountsByOwner').length;
+        const fetched = fetches.filter((f) => f.input.wallet === wallet && f.result?.fromCache === false).length;
+        const served = fetches.filter((f) => f.input.wallet === wallet && f.result !== undefined).length;
+        // SPL Token + Token-2022 once; every other analysis got the cached result
+        expect({ round, wallet, tokenAccountCalls, fetched, served }).toEqual({ round, wallet, tokenAccountCalls: 2, fetched: 1, served: ANALYSES_PER_ROUND });
+      }
+    }
+    // the fetches were spread over both processes: the lock and the cache are shared through Redis
+    expect(identities.size).toBe(2);
+  });
+});
