@@ -6,6 +6,7 @@ import { generateWorld, type SimulatorHandle } from '../../src/simulator';
 import { similarityAnalysisWorkflow } from '../../src/workflows/similarity-analysis';
 import { refreshPopularTokensWorkflow } from '../../src/workflows/token-enrichment';
 import { smokeWorkflow } from '../../src/workflows/smoke';
+import { walletSyncWorkflow } from '../../src/workflows/wallet-sync';
 import { TASK_QUEUES, analysisWorkflowId, enrichmentWorkflowId, walletSyncWorkflowId, type AnalysisInput } from '../../src/workflows/definitions';
 import { closeSimulatedStack, openSimulatedStack, type TestStack } from '../harness/stack';
 import { testEnv } from '../harness/env';
@@ -16,7 +17,12 @@ const run = promisify(execFile);
 
 // Runs one workflow of every type, then replays each fresh history against the current bundle.
 // With RECORD_HISTORIES=1 it also writes them to test/histories/, which test/unit/replay.test.ts
-// replays on every run (so a change that breaks running workflows fails there).
+// replays on every run (so a change that breaks running workflows fails there); with
+// RECORD_HISTORIES=<name>,<name> only those, keeping older recordings as backward-compatibility checks.
+const record = (name: string): boolean => {
+  const wanted = process.env.RECORD_HISTORIES;
+  return wanted === '1' || (!!wanted && wanted.split(',').includes(name));
+};
 const world = generateWorld({ seed: 53, wallets: 4, txPerWallet: 150, largeWallet: false });
 const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.address).sort();
 
@@ -34,6 +40,7 @@ describe('histories of every workflow type replay without non-determinism', () =
     const analysisId = `replay-${randomUUID()}`;
     const input: AnalysisInput = { analysisId, wallets, windowDays: null, syncMode: 'force', failureThreshold: 0.8, requestId: 'replay', tuning: { pollIntervalMs: 200, maxPagesPerChunk: 1, chunksBeforeContinueAsNew: 1 } };
     const recorded: Array<{ name: string; workflowId: string; runId?: string }> = [];
+    const requestedAt = new Date((await stack.pool.query('SELECT now() AS now')).rows[0].now).toISOString();
     await stack.withWorkers(async () => {
       const smokeId = `smoke-${randomUUID()}`;
       await stack.client.workflow.execute(smokeWorkflow, { taskQueue: TASK_QUEUES.analysis, workflowId: smokeId, args: ['replay'] });
@@ -53,6 +60,16 @@ describe('histories of every workflow type replay without non-determinism', () =
       recorded.push({ name: 'wallet-sync-continued', workflowId: syncId, runId: first[0].runId });
       recorded.push({ name: 'wallet-sync-final', workflowId: syncId, runId: first[first.length - 1].runId });
 
+      // a sync requested before the analysis's sync of that wallet completed: skipped, nothing fetched
+      const skippedId = walletSyncWorkflowId(wallets[1]);
+      const skipped = await stack.client.workflow.execute(walletSyncWorkflow, {
+        taskQueue: TASK_QUEUES.analysis,
+        workflowId: skippedId,
+        args: [{ wallet: wallets[1], sinceTimestamp: null, skipIfSyncedAfter: requestedAt }],
+      });
+      expect(skipped.skipped).toBe(true);
+      recorded.push({ name: 'wallet-sync-skipped', workflowId: skippedId });
+
       const refreshId = `refresh-${randomUUID()}`;
       await stack.client.workflow.execute(refreshPopularTokensWorkflow, { taskQueue: TASK_QUEUES.enrichment, workflowId: refreshId, args: [{ limit: 50 }] });
       recorded.push({ name: 'refresh-popular-tokens', workflowId: refreshId });
@@ -63,7 +80,7 @@ describe('histories of every workflow type replay without non-determinism', () =
       const handle = stack.client.workflow.getHandle(r.workflowId, r.runId);
       const history = await handle.fetchHistory();
       await Worker.runReplayHistory({ workflowBundle: { codePath: testEnv().workflowBundlePath } }, history, r.workflowId);
-      if (process.env.RECORD_HISTORIES === '1') {
+      if (record(r.name)) {
         const { type, runId } = await handle.describe();
         const { stdout } = await run(cli, ['workflow', 'show', '--workflow-id', r.workflowId, '--run-id', runId, '--address', testEnv().temporalAddress, '--namespace', stack.namespace, '--output', 'json'], { maxBuffer: 64 * 1024 * 1024 });
         saveHistory(r.name, r.workflowId, type, stdout);
@@ -75,6 +92,7 @@ describe('histories of every workflow type replay without non-determinism', () =
       'token-enrichment',
       'wallet-sync-continued',
       'wallet-sync-final',
+      'wallet-sync-skipped',
       'refresh-popular-tokens',
     ]);
   });
