@@ -63,7 +63,10 @@ export interface RequestLogEntry {
   at: number;
   provider: SimProvider;
   endpoint: string;
+  /** the wallet the request is about (history, token accounts, a one-address getMultipleAccounts) */
   wallet?: string;
+  /** every address of a multi-address call (getMultipleAccounts) */
+  wallets?: string[];
   status: number;
   /** why the simulator answered with an error on purpose */
   injected?: FaultKind | 'rate-limited' | 'quota' | 'invalid-key';
@@ -172,7 +175,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       const since = Number(url.searchParams.get('since') ?? 0);
       const provider = url.searchParams.get('provider');
       const wallet = url.searchParams.get('wallet');
-      const requests = log.filter((e) => e.seq > since && (!provider || e.provider === provider) && (!wallet || e.wallet === wallet));
+      const requests = log.filter((e) => e.seq > since && (!provider || e.provider === provider) && (!wallet || e.wallet === wallet || !!e.wallets?.includes(wallet)));
       return json(200, { requests, lastSeq: seq });
     }
     if (path === '/__sim/requests' && req.method === 'DELETE') {
@@ -197,7 +200,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     return json(404, { error: `unknown simulator endpoint ${path}` });
   };
 
-  const route = (method: string, url: URL, body: string): { provider: SimProvider; endpoint: string; wallet?: string; answer: () => Reply } | null => {
+  const route = (method: string, url: URL, body: string): { provider: SimProvider; endpoint: string; wallet?: string; wallets?: string[]; answer: () => Reply } | null => {
     const path = url.pathname;
     const m = /^\/v0\/addresses\/([^/]+)\/transactions\/?$/.exec(path);
     if (m && method === 'GET') {
@@ -220,12 +223,17 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     if (path === '/' && method === 'POST') {
       let methods: string[] = [];
       let first: string | undefined;
+      let addresses: string[] | undefined;
       try {
         const parsed = JSON.parse(body) as unknown;
         const list = Array.isArray(parsed) ? parsed : [parsed];
         methods = list.map((r) => String((r as { method?: unknown } | null)?.method ?? '(invalid)'));
         const p = (list[0] as { params?: unknown[] } | null)?.params?.[0];
         first = typeof p === 'string' ? p : undefined;
+        if (Array.isArray(p)) {
+          addresses = p.filter((a): a is string => typeof a === 'string' && isPublicKey(a));
+          if (p.length === 1 && addresses.length === 1) first = addresses[0];
+        }
         if (Array.isArray(parsed)) methods = ['batch'];
       } catch {
         methods = ['(parse error)'];
@@ -234,6 +242,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
         provider: 'solana-rpc',
         endpoint: `rpc:${methods[0] ?? '(empty)'}`,
         wallet: first && isPublicKey(first) ? first : undefined,
+        wallets: addresses,
         answer: () => ({ status: 200, body: handleRpc(world, body).text }),
       };
     }
@@ -254,7 +263,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       const r = route(req.method ?? 'GET', url, body);
       if (!r) return send(res, json(404, { error: 'Not found' }));
       const now = Date.now();
-      const entry: RequestLogEntry = { seq: ++seq, at: now, provider: r.provider, endpoint: r.endpoint, ...(r.wallet ? { wallet: r.wallet } : {}), status: 0 };
+      const entry: RequestLogEntry = { seq: ++seq, at: now, provider: r.provider, endpoint: r.endpoint, ...(r.wallet ? { wallet: r.wallet } : {}), ...(r.wallets ? { wallets: r.wallets } : {}), status: 0 };
       log.push(entry);
       if (log.length > maxLog) log = log.slice(log.length - Math.floor(maxLog * 0.9));
       const finish = (reply: Reply, injected?: RequestLogEntry['injected'], truncate = false) => {

@@ -83,6 +83,8 @@ describe('similarityAnalysisWorkflow on the real dev server, PostgreSQL, Redis a
       // SPL Token + Token-2022, once; on a mismatch the calls and the activity attempts say why
       const detail = tokenAccountCalls === 2 ? undefined : { calls: requests.map(({ at, endpoint, status }) => ({ at, endpoint, status })), fetches: fetches.filter((f) => f.input.wallet === wallet) };
       expect({ wallet, tokenAccountCalls, detail }).toEqual({ wallet, tokenAccountCalls: 2, detail: undefined });
+      const solBalanceCalls = requests.filter((r) => r.endpoint === 'rpc:getMultipleAccounts').length;
+      expect({ wallet, solBalanceCalls }).toEqual({ wallet, solBalanceCalls: 1 });
     }
   });
 

@@ -61,10 +61,11 @@ describe('balance fetches across two worker processes', () => {
       for (const f of fetches) identities.add(f.identity ?? '');
       for (const wallet of wallets) {
         const tokenAccountCalls = sim.requestLog.filter((r) => r.wallet === wallet && r.endpoint === 'rpc:getTokenAccountsByOwner').length;
+        const solBalanceCalls = sim.requestLog.filter((r) => r.wallet === wallet && r.endpoint === 'rpc:getMultipleAccounts').length;
         const fetched = fetches.filter((f) => f.input.wallet === wallet && f.result?.fromCache === false).length;
         const served = fetches.filter((f) => f.input.wallet === wallet && f.result !== undefined).length;
-        // SPL Token + Token-2022 once; every other analysis got the cached result
-        expect({ round, wallet, tokenAccountCalls, fetched, served }).toEqual({ round, wallet, tokenAccountCalls: 2, fetched: 1, served: ANALYSES_PER_ROUND });
+        // SOL balance once, SPL Token + Token-2022 once; every other analysis got the cached result
+        expect({ round, wallet, solBalanceCalls, tokenAccountCalls, fetched, served }).toEqual({ round, wallet, solBalanceCalls: 1, tokenAccountCalls: 2, fetched: 1, served: ANALYSES_PER_ROUND });
       }
     }
     // the fetches were spread over both processes: the lock and the cache are shared through Redis

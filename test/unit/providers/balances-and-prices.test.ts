@@ -57,6 +57,17 @@ describe('SolanaRpcClient', () => {
     expect(balances.get(strangers[0])).toBe(0n);
     expect(balances.size).toBe(250);
     expect(sim.requestLog.map((e) => e.endpoint)).toEqual(['rpc:getMultipleAccounts', 'rpc:getMultipleAccounts', 'rpc:getMultipleAccounts']);
+    // the simulator's log names every address of each call, and no single wallet for a batch
+    expect(sim.requestLog.map((e) => e.wallets?.length)).toEqual([100, 100, 50]);
+    expect(sim.requestLog[0].wallets?.slice(0, 2)).toEqual([HOLDER, TRADER]);
+    expect(sim.requestLog.map((e) => e.wallet)).toEqual([undefined, undefined, undefined]);
+    const body = (await (await fetch(`${sim.url}/__sim/requests?wallet=${TRADER}`)).json()) as { requests: unknown[] };
+    expect(body.requests).toHaveLength(1);
+  });
+
+  it('attributes a one-address getMultipleAccounts call to that wallet in the simulator log', async () => {
+    await rpc.getSolBalances([HOLDER]);
+    expect(sim.requestLog.map(({ endpoint, wallet }) => ({ endpoint, wallet }))).toEqual([{ endpoint: 'rpc:getMultipleAccounts', wallet: HOLDER }]);
   });
 
   it('reads one balance with getBalance', async () => {
