@@ -59,7 +59,7 @@ export function createAnalysisActivities(deps: ActivityDeps) {
       const sinceTimestamp = input.windowDays === null ? null : input.nowSec - input.windowDays * 86_400;
       const balances = await loadBalances(pool, input.wallets);
       const { rows: walletRows } = await pool.query(
-        `SELECT address, history_complete, oldest_timestamp, transaction_count FROM wallets WHERE address = ANY($1::text[])`,
+        `SELECT address, history_complete, oldest_timestamp, covered_since, transaction_count FROM wallets WHERE address = ANY($1::text[])`,
         [input.wallets],
       );
       const walletInfo = new Map(walletRows.map((r) => [r.address as string, r]));
@@ -68,7 +68,8 @@ export function createAnalysisActivities(deps: ActivityDeps) {
         const legs = await loadLegs(pool, address, sinceTimestamp);
         const held = balances.get(address);
         const info = walletInfo.get(address);
-        const reachedWindow = sinceTimestamp !== null && info?.oldest_timestamp !== null && Number(info?.oldest_timestamp) <= sinceTimestamp;
+        const reachesBack = (t: string | null | undefined) => t !== null && t !== undefined && Number(t) <= (sinceTimestamp as number);
+        const reachedWindow = sinceTimestamp !== null && (reachesBack(info?.oldest_timestamp) || reachesBack(info?.covered_since));
         inputs.push({
           address,
           legs,

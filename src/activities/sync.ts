@@ -4,7 +4,7 @@
 import { Context, CancelledFailure, log } from '@temporalio/activity';
 import { ENGINE_VERSION, computeBehavior, computePnl, extractMany, formatUnits } from '../domain';
 import { countLegs, loadLegs, storeHistoryPage } from '../store/history';
-import { beginSync, commitWatermark, finishSync, markHistoryComplete, syncedAfter, walletStatuses, type WalletStatusRow, type WalletSyncCursor } from '../store/wallets';
+import { beginSync, commitWatermark, finishSync, markCoveredSince, markHistoryComplete, syncedAfter, walletStatuses, type WalletStatusRow, type WalletSyncCursor } from '../store/wallets';
 import { loadBalances } from '../store/balances';
 import { getTokens } from '../store/tokens';
 import type { ActivityDeps } from './deps';
@@ -51,19 +51,25 @@ interface ChunkHeartbeat {
 export function createSyncActivities(deps: ActivityDeps) {
   const { pool, redis, helius, market } = deps;
   return {
-    async getWalletStatuses(input: { wallets: string[]; staleAfterSeconds?: number }): Promise<WalletStatusRow[]> {
-      return walletStatuses(pool, input.wallets, input.staleAfterSeconds ?? deps.settings.staleAfterSeconds);
+    /** With `sinceTimestamp` (null: full history), a wallet whose stored history does not reach that far back is STALE. */
+    async getWalletStatuses(input: { wallets: string[]; staleAfterSeconds?: number; sinceTimestamp?: number | null }): Promise<WalletStatusRow[]> {
+      return walletStatuses(pool, input.wallets, input.staleAfterSeconds ?? deps.settings.staleAfterSeconds, input.sinceTimestamp);
     },
 
     /**
      * Marks the wallet as syncing and returns where to continue. With `skipIfSyncedAfter`, a sync
      * that completed after that time (another analysis's, which finished between this analysis's
-     * status check and the start of this sync) makes this one unnecessary: nothing is changed and
-     * `alreadySynced` says so.
+     * status check and the start of this sync) and whose stored history reaches back to
+     * `sinceTimestamp` makes this one unnecessary: nothing is changed and `alreadySynced` says so.
      */
-    async beginWalletSync(input: { wallet: string; workflowId: string; skipIfSyncedAfter?: string | null }): Promise<WalletSyncCursor & { alreadySynced?: { lastSyncedAt: string; legs: number } }> {
+    async beginWalletSync(input: {
+      wallet: string;
+      workflowId: string;
+      skipIfSyncedAfter?: string | null;
+      sinceTimestamp?: number | null;
+    }): Promise<WalletSyncCursor & { alreadySynced?: { lastSyncedAt: string; legs: number } }> {
       if (input.skipIfSyncedAfter) {
-        const done = await syncedAfter(pool, input.wallet, input.skipIfSyncedAfter);
+        const done = await syncedAfter(pool, input.wallet, input.skipIfSyncedAfter, input.sinceTimestamp ?? null);
         if (done) {
           const { lastSyncedAt, legs, ...cursor } = done;
           return { ...cursor, alreadySynced: { lastSyncedAt, legs } };
@@ -84,8 +90,11 @@ export function createSyncActivities(deps: ActivityDeps) {
         if (ctx.cancellationSignal.aborted) throw new CancelledFailure('wallet sync cancelled');
         const page = await helius.fetchHistoryPage(input.wallet, { before: state.cursor ?? undefined, limit: 100 });
         let txs = page.transactions;
-        // The newest transaction of a sync from the top becomes the next watermark.
-        if (input.phase === 'newer' && input.cursor === null && state.pages === 0 && txs.length > 0) {
+        // The newest transaction of a sync from the top becomes the next watermark, if it is stored:
+        // one older than the window is not, and a watermark above unstored history would hide it
+        // from every later sync.
+        const topInWindow = input.sinceTimestamp === null || input.until !== null || (txs.length > 0 && txs[0].timestamp >= input.sinceTimestamp);
+        if (input.phase === 'newer' && input.cursor === null && state.pages === 0 && txs.length > 0 && topInWindow) {
           state.top = { signature: txs[0].signature, slot: txs[0].slot, timestamp: txs[0].timestamp };
         }
         if (input.until) {
@@ -95,7 +104,9 @@ export function createSyncActivities(deps: ActivityDeps) {
             done = true;
           }
         }
-        if (input.sinceTimestamp !== null) {
+        // The window limits how far back a sync goes, never a newer phase bounded by a watermark:
+        // stopping above the watermark would leave a hole no later sync fills.
+        if (input.sinceTimestamp !== null && !(input.phase === 'newer' && input.until)) {
           const inWindow = txs.filter((tx) => tx.timestamp >= (input.sinceTimestamp as number));
           if (inWindow.length < txs.length) {
             txs = inWindow;
@@ -120,9 +131,19 @@ export function createSyncActivities(deps: ActivityDeps) {
       return { ...state, done, reachedEnd, stoppedAtWindow };
     },
 
-    async commitSyncWatermark(input: { wallet: string; top: { signature: string; slot: number; timestamp: number } | null; historyComplete: boolean }): Promise<void> {
+    /**
+     * After a phase: moves the watermark to `top`, and records how far back the history is now
+     * complete: to the first transaction, or to `coveredSince` (the window a phase stopped at).
+     */
+    async commitSyncWatermark(input: {
+      wallet: string;
+      top: { signature: string; slot: number; timestamp: number } | null;
+      historyComplete: boolean;
+      coveredSince?: number | null;
+    }): Promise<void> {
       if (input.top) await commitWatermark(pool, input.wallet, input.top);
       if (input.historyComplete) await markHistoryComplete(pool, input.wallet);
+      else if (input.coveredSince !== undefined && input.coveredSince !== null) await markCoveredSince(pool, input.wallet, input.coveredSince);
     },
 
     /** PnL and behavior of the wallet's stored legs, stored in wallet_analytics. */

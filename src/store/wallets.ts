@@ -25,14 +25,24 @@ export interface WalletSyncCursor {
 /** How long a sync holds its lease without renewing it (every stored page renews it). */
 export const SYNC_LEASE_SECONDS = 120;
 
-export async function walletStatuses(pool: Pool, wallets: string[], staleAfterSeconds: number): Promise<WalletStatusRow[]> {
+/** SQL: the stored history of `w` reaches back to unix time $since (NULL: to the wallet's first transaction). */
+const COVERS = (since: string) =>
+  `(w.history_complete OR COALESCE(w.covered_since <= ${since}::bigint, false) OR COALESCE(w.oldest_timestamp <= ${since}::bigint, false))`;
+
+/**
+ * READY / STALE / MISSING / SYNCING per wallet. STALE: synced longer than `staleAfterSeconds` ago,
+ * or, when `sinceTimestamp` is given (null: full history), stored history that does not reach back
+ * that far (an earlier analysis synced a shorter window).
+ */
+export async function walletStatuses(pool: Pool, wallets: string[], staleAfterSeconds: number, sinceTimestamp?: number | null): Promise<WalletStatusRow[]> {
   const { rows } = await pool.query(
     `SELECT w.address,
             w.sync_state, w.sync_lease_until > now() AS lease_live, w.last_synced_at,
-            w.last_synced_at < now() - make_interval(secs => $2) AS stale,
+            w.last_synced_at < now() - make_interval(secs => $2)
+              OR ($3::boolean AND NOT ${COVERS('$4')}) AS stale,
             w.sync_workflow_id, w.sync_pages, w.sync_transactions, w.last_sync_error
        FROM unnest($1::text[]) AS q(address) JOIN wallets w USING (address)`,
-    [wallets, staleAfterSeconds],
+    [wallets, staleAfterSeconds, sinceTimestamp !== undefined, sinceTimestamp ?? null],
   );
   const checkedAt = new Date((await pool.query('SELECT now() AS now')).rows[0].now).toISOString();
   const byWallet = new Map(rows.map((r) => [r.address as string, r]));
@@ -58,15 +68,20 @@ export async function walletStatuses(pool: Pool, wallets: string[], staleAfterSe
 }
 
 /**
- * A sync that completed after `after` (a status read that found the wallet needing a sync), or
- * null. A wallet has one sync workflow at a time, so nothing changes between this read and a
+ * A sync that completed after `after` (a status read that found the wallet needing a sync) and
+ * left history reaching back to `sinceTimestamp` (null: all of it), or null. A wallet has one sync workflow at a time, so nothing changes between this read and a
  * following beginSync.
  */
-export async function syncedAfter(pool: Pool, wallet: string, after: string): Promise<(WalletSyncCursor & { lastSyncedAt: string; legs: number }) | null> {
+export async function syncedAfter(
+  pool: Pool,
+  wallet: string,
+  after: string,
+  sinceTimestamp: number | null,
+): Promise<(WalletSyncCursor & { lastSyncedAt: string; legs: number }) | null> {
   const { rows } = await pool.query(
-    `SELECT newest_signature, oldest_signature, history_complete, last_synced_at, leg_count FROM wallets
-      WHERE address = $1 AND sync_state = 'synced' AND last_synced_at > $2::timestamptz`,
-    [wallet, after],
+    `SELECT newest_signature, oldest_signature, history_complete, last_synced_at, leg_count FROM wallets w
+      WHERE address = $1 AND sync_state = 'synced' AND last_synced_at > $2::timestamptz AND ${COVERS('$3')}`,
+    [wallet, after, sinceTimestamp],
   );
   if (rows.length === 0) return null;
   const r = rows[0];
@@ -104,6 +119,11 @@ export async function finishSync(pool: Pool, wallet: string, outcome: { ok: true
       [wallet, outcome.error.slice(0, 2000)],
     );
   }
+}
+
+/** A sync stopped at `since` (an analysis's window): everything from the top down to it is stored. */
+export async function markCoveredSince(pool: Pool, wallet: string, since: number): Promise<void> {
+  await pool.query(`UPDATE wallets SET covered_since = LEAST(COALESCE(covered_since, $2), $2), updated_at = now() WHERE address = $1`, [wallet, since]);
 }
 
 export async function commitWatermark(pool: Pool, wallet: string, top: { signature: string; slot: number; timestamp: number }): Promise<void> {

@@ -129,7 +129,7 @@ export async function similarityAnalysisWorkflow(input: AnalysisInput): Promise<
     });
 
     phase = 'checking';
-    const statuses = await records.getWalletStatuses({ wallets });
+    const statuses = await records.getWalletStatuses({ wallets, sinceTimestamp });
     for (const s of statuses) {
       progress[s.wallet].status = s.status;
       // absent from histories recorded before statuses carried it: such syncs never skip

@@ -39,7 +39,7 @@ export async function walletSyncWorkflow(input: WalletSyncInput): Promise<Wallet
     if (input.resume) {
       s = input.resume;
     } else {
-      const cursor = await store.beginWalletSync({ wallet, workflowId: workflowInfo().workflowId, skipIfSyncedAfter: input.skipIfSyncedAfter });
+      const cursor = await store.beginWalletSync({ wallet, workflowId: workflowInfo().workflowId, skipIfSyncedAfter: input.skipIfSyncedAfter, sinceTimestamp: input.sinceTimestamp });
       if (cursor.alreadySynced) {
         // Another analysis's sync finished after the requester's check: its data is what we need.
         return { wallet, pages: 0, transactions: 0, newLegs: 0, historyComplete: cursor.historyComplete, legs: cursor.alreadySynced.legs, skipped: true };
@@ -68,16 +68,17 @@ export async function walletSyncWorkflow(input: WalletSyncInput): Promise<Wallet
       if (r.top && !s.top) s.top = r.top;
       if (r.done) {
         if (r.reachedEnd) s.historyComplete = true;
+        const coveredSince = r.stoppedAtWindow ? input.sinceTimestamp : null;
         if (s.phase === 'newer') {
           // Only now is everything above the old watermark stored: move the watermark.
-          await store.commitSyncWatermark({ wallet, top: s.top, historyComplete: s.historyComplete });
+          await store.commitSyncWatermark({ wallet, top: s.top, historyComplete: s.historyComplete, coveredSince });
           if (s.olderFrom && !r.stoppedAtWindow && !s.historyComplete) {
             s.phase = 'older';
             s.cursor = s.olderFrom;
             continue;
           }
         } else {
-          await store.commitSyncWatermark({ wallet, top: null, historyComplete: s.historyComplete });
+          await store.commitSyncWatermark({ wallet, top: null, historyComplete: s.historyComplete, coveredSince });
         }
         break;
       }
