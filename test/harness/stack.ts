@@ -118,3 +118,30 @@ export async function closeSimulatedStack(opened: { sim?: SimulatorHandle; stack
   await opened.stack?.close();
   await opened.sim?.close();
 }
+
+/**
+ * For a test file: opens a simulator and a stack before its tests (beforeAll) and closes both after
+ * them (afterAll). Read `sim` and `stack` inside tests and hooks.
+ */
+export function useSimulatedStack(options: SimulatorOptions, env: Record<string, string> = {}): { readonly sim: SimulatorHandle; readonly stack: TestStack } {
+  const opened: { sim?: SimulatorHandle; stack?: TestStack } = {};
+  beforeAll(async () => {
+    Object.assign(opened, await openSimulatedStack(options, env));
+  });
+  afterAll(async () => {
+    await closeSimulatedStack(opened);
+  });
+  const open = <K extends 'sim' | 'stack'>(key: K) => {
+    const value = opened[key];
+    if (!value) throw new Error(`the test stack is not open: read ${key} inside a test or hook`);
+    return value as NonNullable<(typeof opened)[K]>;
+  };
+  return {
+    get sim() {
+      return open('sim');
+    },
+    get stack() {
+      return open('stack');
+    },
+  };
+}

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { generateWorld, type SimulatorHandle } from '../../src/simulator';
+import { generateWorld } from '../../src/simulator';
 import { similarityAnalysisWorkflow } from '../../src/workflows/similarity-analysis';
 import { TASK_QUEUES, analysisWorkflowId, progressQuery, type AnalysisInput } from '../../src/workflows/definitions';
 import { getAnalysis } from '../../src/store/analyses';
 import { activityRuns } from '../harness/histories';
 import type { BalanceSummary } from '../../src/activities/balances';
-import { closeSimulatedStack, openSimulatedStack, type TestStack } from '../harness/stack';
+import { useSimulatedStack } from '../harness/stack';
 
 const world = generateWorld({ seed: 11, wallets: 10, txPerWallet: 40, largeWallet: false });
 const groundTruth = world.groundTruth!;
@@ -25,22 +25,14 @@ function analysisInput(wallets: string[], extra: Partial<AnalysisInput> = {}): A
 }
 
 describe('similarityAnalysisWorkflow on the real dev server, PostgreSQL, Redis and the simulator', () => {
-  let sim: SimulatorHandle;
-  let stack: TestStack;
-
-  beforeAll(async () => {
-    ({ sim, stack } = await openSimulatedStack({ world }));
-  });
-  afterAll(async () => {
-    await closeSimulatedStack({ sim, stack });
-  });
+  const opened = useSimulatedStack({ world });
 
   const start = (input: AnalysisInput) =>
-    stack.client.workflow.start(similarityAnalysisWorkflow, { taskQueue: TASK_QUEUES.analysis, workflowId: analysisWorkflowId(input.analysisId), args: [input] });
+    opened.stack.client.workflow.start(similarityAnalysisWorkflow, { taskQueue: TASK_QUEUES.analysis, workflowId: analysisWorkflowId(input.analysisId), args: [input] });
 
   it('analyses 10 generated wallets and finds exactly the ground-truth clusters', async () => {
     const input = analysisInput(allWallets);
-    const summary = await stack.withWorkers(async () => {
+    const summary = await opened.stack.withWorkers(async () => {
       const handle = await start(input);
       const result = await handle.result();
       const progress = await handle.query(progressQuery);
@@ -53,7 +45,7 @@ describe('similarityAnalysisWorkflow on the real dev server, PostgreSQL, Redis a
     expect(summary.pairCount).toBe(45);
     expect(summary.failedWallets).toEqual([]);
 
-    const stored = await getAnalysis(stack.pool, input.analysisId);
+    const stored = await getAnalysis(opened.stack.pool, input.analysisId);
     expect(stored?.status).toBe('completed');
     const clusters = (stored?.result?.clusters as Array<{ members: string[] }>).map((c) => [...c.members].sort());
     const expected = groundTruth.clusters.map((c) => [...c].sort());
@@ -63,21 +55,21 @@ describe('similarityAnalysisWorkflow on the real dev server, PostgreSQL, Redis a
   it('two analyses started together that share 5 wallets make one history sync and one balance fetch per shared wallet', async () => {
     const shared = allWallets.slice(0, 5);
     // Forget what the first test stored and cached, so every wallet needs a sync and a fetch again.
-    await stack.pool.query('UPDATE wallets SET last_synced_at = NULL WHERE address = ANY($1::text[])', [allWallets]);
-    await stack.redis.del(...allWallets.map((w) => `balance:${w}`));
-    sim.reset();
+    await opened.stack.pool.query('UPDATE wallets SET last_synced_at = NULL WHERE address = ANY($1::text[])', [allWallets]);
+    await opened.stack.redis.del(...allWallets.map((w) => `balance:${w}`));
+    opened.sim.reset();
     const a = analysisInput([...shared, ...allWallets.slice(5, 7)]);
     const b = analysisInput([...shared, ...allWallets.slice(7, 9)]);
-    const fetches = await stack.withWorkers(async () => {
+    const fetches = await opened.stack.withWorkers(async () => {
       const [ha, hb] = await Promise.all([start(a), start(b)]);
       await Promise.all([ha.result(), hb.result()]);
       const runs = await Promise.all([ha, hb].map((h) => activityRuns<{ wallet: string }, BalanceSummary>(h, 'fetchBalances')));
       return runs.flat();
     });
     for (const wallet of shared) {
-      const requests = sim.requestLog.filter((r) => r.wallet === wallet);
+      const requests = opened.sim.requestLog.filter((r) => r.wallet === wallet);
       const firstPages = requests.filter((r) => r.endpoint === 'helius:history' && r.status === 200).length;
-      const historyPagesOfOneSync = Math.floor(sim.world.historyLength(sim.world.indexOf(wallet)!) / 100) + 1;
+      const historyPagesOfOneSync = Math.floor(opened.sim.world.historyLength(opened.sim.world.indexOf(wallet)!) / 100) + 1;
       expect({ wallet, historyRequests: firstPages }).toEqual({ wallet, historyRequests: historyPagesOfOneSync });
       const tokenAccountCalls = requests.filter((r) => r.endpoint === 'rpc:getTokenAccountsByOwner').length;
       // SPL Token + Token-2022, once; on a mismatch the calls and the activity attempts say why
@@ -90,12 +82,12 @@ describe('similarityAnalysisWorkflow on the real dev server, PostgreSQL, Redis a
 
   it('a second analysis of the same wallets within 30 s makes zero balance RPC calls', async () => {
     const wallets = allWallets.slice(0, 4);
-    await stack.withWorkers(async () => {
+    await opened.stack.withWorkers(async () => {
       await (await start(analysisInput(wallets))).result();
-      sim.reset();
+      opened.sim.reset();
       await (await start(analysisInput(wallets))).result();
     });
-    const balanceCalls = sim.requestLog.filter((r) => r.provider === 'solana-rpc');
+    const balanceCalls = opened.sim.requestLog.filter((r) => r.provider === 'solana-rpc');
     expect(balanceCalls).toEqual([]);
   });
 });

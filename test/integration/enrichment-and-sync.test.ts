@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { temporal } from '@temporalio/proto';
-import { generateWorld, type SimulatorHandle } from '../../src/simulator';
+import { generateWorld } from '../../src/simulator';
 import { similarityAnalysisWorkflow } from '../../src/workflows/similarity-analysis';
 import { walletSyncWorkflow } from '../../src/workflows/wallet-sync';
 import { tokenEnrichmentWorkflow } from '../../src/workflows/token-enrichment';
@@ -8,30 +8,22 @@ import { TASK_QUEUES, analysisWorkflowId, enrichmentWorkflowId, walletSyncWorkfl
 import { getAnalysis } from '../../src/store/analyses';
 import { getTokens } from '../../src/store/tokens';
 import { REFRESH_SCHEDULE_ID, ensureRefreshSchedule } from '../../src/temporal/schedules';
-import { closeSimulatedStack, openSimulatedStack, type TestStack } from '../harness/stack';
+import { useSimulatedStack } from '../harness/stack';
 
 const EventType = temporal.api.enums.v1.EventType;
 const world = generateWorld({ seed: 41, wallets: 6, txPerWallet: 60, largeWallet: false });
 const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.address).sort();
 
 describe('token enrichment, the refresh schedule and long syncs', () => {
-  let sim: SimulatorHandle;
-  let stack: TestStack;
-
-  beforeAll(async () => {
-    ({ sim, stack } = await openSimulatedStack({ world }));
-  });
-  afterAll(async () => {
-    await closeSimulatedStack({ sim, stack });
-  });
+  const opened = useSimulatedStack({ world });
 
   it('an analysis hands enrichment to a child that finishes in the background and fills the token registry; a rerun asks DexScreener for nothing', async () => {
     const input: AnalysisInput = { analysisId: randomUUID(), wallets, windowDays: null, syncMode: 'auto', failureThreshold: 0.8, requestId: null, tuning: { pollIntervalMs: 200 } };
-    const enrichment = await stack.withWorkers(async () => {
-      await stack.client.workflow.execute(similarityAnalysisWorkflow, { taskQueue: TASK_QUEUES.analysis, workflowId: analysisWorkflowId(input.analysisId), args: [input] });
-      return stack.client.workflow.getHandle<typeof tokenEnrichmentWorkflow>(enrichmentWorkflowId(input.analysisId)).result();
+    const enrichment = await opened.stack.withWorkers(async () => {
+      await opened.stack.client.workflow.execute(similarityAnalysisWorkflow, { taskQueue: TASK_QUEUES.analysis, workflowId: analysisWorkflowId(input.analysisId), args: [input] });
+      return opened.stack.client.workflow.getHandle<typeof tokenEnrichmentWorkflow>(enrichmentWorkflowId(input.analysisId)).result();
     });
-    const stored = await getAnalysis(stack.pool, input.analysisId);
+    const stored = await getAnalysis(opened.stack.pool, input.analysisId);
     expect(stored?.enrichmentStatus).toBe('completed');
     expect(stored?.enrichmentWorkflowId).toBe(enrichmentWorkflowId(input.analysisId));
     const universe = stored?.result?.tokenUniverse as string[];
@@ -39,45 +31,45 @@ describe('token enrichment, the refresh schedule and long syncs', () => {
     expect(enrichment.requested).toBe(universe.length);
     expect(enrichment.resolved + enrichment.unknown).toBe(universe.length);
 
-    const tokens = await getTokens(stack.pool, universe);
+    const tokens = await getTokens(opened.stack.pool, universe);
     for (const t of tokens) {
       const known = world.tokens.find((w: { mint: string }) => w.mint === t.mint) as { symbol: string; pools?: unknown[] } | undefined;
       if (t.status === 'resolved') {
         expect(t.symbol).toBe(known?.symbol);
         expect(t.priceUsd).toBeGreaterThan(0);
-        expect(await stack.redis.get(`token_price:${t.mint}`)).toBe(String(t.priceUsd));
+        expect(await opened.stack.redis.get(`token_price:${t.mint}`)).toBe(String(t.priceUsd));
       } else {
         expect(t.status).toBe('unknown');
         expect(new Date(t.nextAttemptAt as string).getTime()).toBeGreaterThan(Date.now() + 50 * 60_000);
       }
     }
 
-    sim.reset();
-    const again = await stack.withWorkers(() =>
-      stack.client.workflow.execute(tokenEnrichmentWorkflow, { taskQueue: TASK_QUEUES.enrichment, workflowId: `rerun-${randomUUID()}`, args: [{ analysisId: input.analysisId, reason: 'user' }] }),
+    opened.sim.reset();
+    const again = await opened.stack.withWorkers(() =>
+      opened.stack.client.workflow.execute(tokenEnrichmentWorkflow, { taskQueue: TASK_QUEUES.enrichment, workflowId: `rerun-${randomUUID()}`, args: [{ analysisId: input.analysisId, reason: 'user' }] }),
     );
     expect(again).toEqual({ requested: universe.length, fresh: universe.length, resolved: 0, unknown: 0, failedBatches: 0 });
-    expect(sim.requestLog.filter((r) => r.provider === 'dexscreener')).toEqual([]);
+    expect(opened.sim.requestLog.filter((r) => r.provider === 'dexscreener')).toEqual([]);
   });
 
   it('creates the 10-minute refresh schedule once, and a triggered run re-enriches the most-held tokens', async () => {
-    expect(await ensureRefreshSchedule(stack.client)).toBe('created');
-    expect(await ensureRefreshSchedule(stack.client)).toBe('exists');
-    const schedule = stack.client.schedule.getHandle(REFRESH_SCHEDULE_ID);
+    expect(await ensureRefreshSchedule(opened.stack.client)).toBe('created');
+    expect(await ensureRefreshSchedule(opened.stack.client)).toBe('exists');
+    const schedule = opened.stack.client.schedule.getHandle(REFRESH_SCHEDULE_ID);
     const description = await schedule.describe();
     expect(description.spec.intervals?.map((i) => i.every)).toEqual([600_000]);
     expect(description.action.type).toBe('startWorkflow');
 
-    await stack.pool.query(`UPDATE tokens SET price_fetched_at = now() - interval '1 hour'`);
-    sim.reset();
-    await stack.withWorkers(async () => {
+    await opened.stack.pool.query(`UPDATE tokens SET price_fetched_at = now() - interval '1 hour'`);
+    opened.sim.reset();
+    await opened.stack.withWorkers(async () => {
       await schedule.trigger();
       const deadline = Date.now() + 60_000;
       for (;;) {
         const runs = (await schedule.describe()).info.recentActions;
         const run = runs[runs.length - 1]?.action;
         if (run) {
-          const result = await stack.client.workflow.getHandle(run.workflow.workflowId, run.workflow.firstExecutionRunId).result();
+          const result = await opened.stack.client.workflow.getHandle(run.workflow.workflowId, run.workflow.firstExecutionRunId).result();
           expect(result.requested).toBeGreaterThan(0);
           break;
         }
@@ -85,36 +77,36 @@ describe('token enrichment, the refresh schedule and long syncs', () => {
         await new Promise((r) => setTimeout(r, 200));
       }
     });
-    expect(sim.requestLog.filter((r) => r.endpoint === 'dexscreener:tokens').length).toBeGreaterThan(0);
+    expect(opened.sim.requestLog.filter((r) => r.endpoint === 'dexscreener:tokens').length).toBeGreaterThan(0);
     await schedule.delete();
   });
 
   it('a long wallet sync continues as new and still stores the complete history once', async () => {
     const wallet = wallets[0];
-    await stack.pool.query('DELETE FROM wallets WHERE address = $1', [wallet]);
+    await opened.stack.pool.query('DELETE FROM wallets WHERE address = $1', [wallet]);
     const workflowId = walletSyncWorkflowId(wallet);
     const startedAfter = new Date(Date.now() - 1000).toISOString();
-    const result = await stack.withWorkers(() =>
-      stack.client.workflow.execute(walletSyncWorkflow, {
+    const result = await opened.stack.withWorkers(() =>
+      opened.stack.client.workflow.execute(walletSyncWorkflow, {
         taskQueue: TASK_QUEUES.analysis,
         workflowId,
         args: [{ wallet, sinceTimestamp: null, maxPagesPerChunk: 1, chunksBeforeContinueAsNew: 1 }],
       }),
     );
-    const total = sim.world.historyLength(sim.world.indexOf(wallet)!);
+    const total = opened.sim.world.historyLength(opened.sim.world.indexOf(wallet)!);
     expect(result).toMatchObject({ wallet, transactions: total, historyComplete: true });
     // every run of this sync but the last ended by continuing as new
     const runs: string[] = [];
-    for await (const wf of stack.client.workflow.list({ query: `WorkflowId = '${workflowId}' AND StartTime >= '${startedAfter}'` })) runs.push(wf.runId);
+    for await (const wf of opened.stack.client.workflow.list({ query: `WorkflowId = '${workflowId}' AND StartTime >= '${startedAfter}'` })) runs.push(wf.runId);
     expect(runs.length).toBeGreaterThanOrEqual(2);
     let continued = 0;
     for (const runId of runs) {
-      const history = await stack.client.workflow.getHandle(workflowId, runId).fetchHistory();
+      const history = await opened.stack.client.workflow.getHandle(workflowId, runId).fetchHistory();
       const last = history.events?.[history.events.length - 1];
       if (last?.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW) continued += 1;
     }
     expect(continued).toBe(runs.length - 1);
-    const { rows } = await stack.pool.query('SELECT transaction_count, history_complete, (SELECT count(*)::int FROM wallet_transactions WHERE wallet = $1) AS n FROM wallets WHERE address = $1', [wallet]);
+    const { rows } = await opened.stack.pool.query('SELECT transaction_count, history_complete, (SELECT count(*)::int FROM wallet_transactions WHERE wallet = $1) AS n FROM wallets WHERE address = $1', [wallet]);
     expect(rows[0]).toEqual({ transaction_count: total, history_complete: true, n: total });
   });
 
@@ -122,27 +114,27 @@ describe('token enrichment, the refresh schedule and long syncs', () => {
     const wallet = wallets[1];
     const workflowId = walletSyncWorkflowId(wallet);
     const sync = (skipIfSyncedAfter: string | null) =>
-      stack.client.workflow.execute(walletSyncWorkflow, { taskQueue: TASK_QUEUES.analysis, workflowId, args: [{ wallet, sinceTimestamp: null, skipIfSyncedAfter }] });
-    await stack.withWorkers(async () => {
+      opened.stack.client.workflow.execute(walletSyncWorkflow, { taskQueue: TASK_QUEUES.analysis, workflowId, args: [{ wallet, sinceTimestamp: null, skipIfSyncedAfter }] });
+    await opened.stack.withWorkers(async () => {
       // an analysis checks the wallet (it needs a sync) ...
-      const [checked] = await stack.pool.query('SELECT now() AS now').then((r) => r.rows.map((row) => new Date(row.now).toISOString()));
+      const [checked] = await opened.stack.pool.query('SELECT now() AS now').then((r) => r.rows.map((row) => new Date(row.now).toISOString()));
       // ... another analysis's sync completes meanwhile ...
       const first = await sync(null);
       expect(first.skipped).toBeUndefined();
-      const { rows: before } = await stack.pool.query('SELECT last_synced_at, leg_count, transaction_count FROM wallets WHERE address = $1', [wallet]);
-      expect(before[0].transaction_count).toBe(sim.world.historyLength(sim.world.indexOf(wallet)!));
-      sim.reset();
+      const { rows: before } = await opened.stack.pool.query('SELECT last_synced_at, leg_count, transaction_count FROM wallets WHERE address = $1', [wallet]);
+      expect(before[0].transaction_count).toBe(opened.sim.world.historyLength(opened.sim.world.indexOf(wallet)!));
+      opened.sim.reset();
       // ... so the first analysis's own sync, started later, has nothing to do
       const second = await sync(checked);
       expect(second).toEqual({ wallet, pages: 0, transactions: 0, newLegs: 0, historyComplete: true, legs: before[0].leg_count, skipped: true });
-      expect(sim.requestLog.filter((r) => r.provider === 'helius')).toEqual([]);
-      const { rows: after } = await stack.pool.query('SELECT last_synced_at, sync_state FROM wallets WHERE address = $1', [wallet]);
+      expect(opened.sim.requestLog.filter((r) => r.provider === 'helius')).toEqual([]);
+      const { rows: after } = await opened.stack.pool.query('SELECT last_synced_at, sync_state FROM wallets WHERE address = $1', [wallet]);
       expect(after[0]).toEqual({ last_synced_at: before[0].last_synced_at, sync_state: 'synced' });
       // a request made after that sync completed still syncs (incrementally: one page down to the watermark)
-      const { rows: now } = await stack.pool.query('SELECT now() AS now');
+      const { rows: now } = await opened.stack.pool.query('SELECT now() AS now');
       const third = await sync(new Date(now[0].now).toISOString());
       expect(third.skipped).toBeUndefined();
-      expect(sim.requestLog.filter((r) => r.endpoint === 'helius:history').length).toBe(1);
+      expect(opened.sim.requestLog.filter((r) => r.endpoint === 'helius:history').length).toBe(1);
     });
   });
 });

@@ -1,11 +1,11 @@
 // Analyses with different history windows over the same wallets: a shorter window synced earlier
 // must never pass for a longer one, and a window with nothing in it must not hide history.
 import { randomUUID } from 'node:crypto';
-import { generateWorld, type SimulatorHandle } from '../../src/simulator';
+import { generateWorld } from '../../src/simulator';
 import { similarityAnalysisWorkflow } from '../../src/workflows/similarity-analysis';
 import { TASK_QUEUES, analysisWorkflowId, progressQuery, type AnalysisInput } from '../../src/workflows/definitions';
 import { getAnalysis } from '../../src/store/analyses';
-import { closeSimulatedStack, openSimulatedStack, type TestStack } from '../harness/stack';
+import { useSimulatedStack } from '../harness/stack';
 
 const DAY = 86_400;
 const now = Math.floor(Date.now() / 1000);
@@ -14,37 +14,30 @@ const world = generateWorld({ seed: 67, wallets: 3, txPerWallet: 120, largeWalle
 const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.address).sort();
 
 describe('history windows', () => {
-  let sim: SimulatorHandle;
-  let stack: TestStack;
-  beforeAll(async () => {
-    ({ sim, stack } = await openSimulatedStack({ world }));
-  });
-  afterAll(async () => {
-    await closeSimulatedStack({ sim, stack });
-  });
+  const opened = useSimulatedStack({ world });
 
   const analyse = async (windowDays: number | null) => {
     const input: AnalysisInput = { analysisId: randomUUID(), wallets, windowDays, syncMode: 'auto', failureThreshold: 0.8, requestId: null, tuning: { pollIntervalMs: 200 } };
-    sim.reset();
-    const handle = await stack.client.workflow.start(similarityAnalysisWorkflow, { taskQueue: TASK_QUEUES.analysis, workflowId: analysisWorkflowId(input.analysisId), args: [input] });
+    opened.sim.reset();
+    const handle = await opened.stack.client.workflow.start(similarityAnalysisWorkflow, { taskQueue: TASK_QUEUES.analysis, workflowId: analysisWorkflowId(input.analysisId), args: [input] });
     await handle.result();
     const progress = await handle.query(progressQuery);
-    const stored = await getAnalysis(stack.pool, input.analysisId);
+    const stored = await getAnalysis(opened.stack.pool, input.analysisId);
     const coverage = (stored!.result!.coverage as Array<{ address: string; truncated: boolean | null }>).map((c) => [c.address, c.truncated]);
     return {
       statuses: wallets.map((w) => progress.wallets[w].status),
-      historyRequests: sim.requestLog.filter((r) => r.endpoint === 'helius:history').length,
+      historyRequests: opened.sim.requestLog.filter((r) => r.endpoint === 'helius:history').length,
       truncated: Object.fromEntries(coverage),
     };
   };
   const storedTransactions = async () => {
-    const { rows } = await stack.pool.query('SELECT address, transaction_count, history_complete FROM wallets WHERE address = ANY($1::text[]) ORDER BY address', [wallets]);
+    const { rows } = await opened.stack.pool.query('SELECT address, transaction_count, history_complete FROM wallets WHERE address = ANY($1::text[]) ORDER BY address', [wallets]);
     return rows.map((r) => ({ wallet: r.address, transactions: r.transaction_count, complete: r.history_complete }));
   };
-  const fullHistory = () => wallets.map((w) => ({ wallet: w, transactions: sim.world.historyLength(sim.world.indexOf(w)!), complete: true }));
+  const fullHistory = () => wallets.map((w) => ({ wallet: w, transactions: opened.sim.world.historyLength(opened.sim.world.indexOf(w)!), complete: true }));
 
   it('syncs what a longer window needs, and nothing more for a window already covered', async () => {
-    await stack.withWorkers(async () => {
+    await opened.stack.withWorkers(async () => {
       // 1 day: nothing of the history is that recent, so nothing is stored ...
       const none = await analyse(1);
       expect(none.statuses).toEqual(['MISSING', 'MISSING', 'MISSING']);

@@ -2,13 +2,13 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { Worker } from '@temporalio/worker';
-import { generateWorld, type SimulatorHandle } from '../../src/simulator';
+import { generateWorld } from '../../src/simulator';
 import { similarityAnalysisWorkflow } from '../../src/workflows/similarity-analysis';
 import { refreshPopularTokensWorkflow } from '../../src/workflows/token-enrichment';
 import { smokeWorkflow } from '../../src/workflows/smoke';
 import { walletSyncWorkflow } from '../../src/workflows/wallet-sync';
 import { TASK_QUEUES, analysisWorkflowId, enrichmentWorkflowId, walletSyncWorkflowId, type AnalysisInput } from '../../src/workflows/definitions';
-import { closeSimulatedStack, openSimulatedStack, type TestStack } from '../harness/stack';
+import { useSimulatedStack } from '../harness/stack';
 import { testEnv } from '../harness/env';
 import { saveHistory } from '../harness/histories';
 import { resolveTemporalCli } from '../../src/temporal/dev-server';
@@ -27,34 +27,27 @@ const world = generateWorld({ seed: 53, wallets: 4, txPerWallet: 150, largeWalle
 const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.address).sort();
 
 describe('histories of every workflow type replay without non-determinism', () => {
-  let sim: SimulatorHandle;
-  let stack: TestStack;
-  beforeAll(async () => {
-    ({ sim, stack } = await openSimulatedStack({ world }));
-  });
-  afterAll(async () => {
-    await closeSimulatedStack({ sim, stack });
-  });
+  const opened = useSimulatedStack({ world });
 
   it('records and replays smoke, analysis, wallet sync (with continue-as-new), enrichment and refresh workflows', async () => {
     const analysisId = `replay-${randomUUID()}`;
     const input: AnalysisInput = { analysisId, wallets, windowDays: null, syncMode: 'force', failureThreshold: 0.8, requestId: 'replay', tuning: { pollIntervalMs: 200, maxPagesPerChunk: 1, chunksBeforeContinueAsNew: 1 } };
     const recorded: Array<{ name: string; workflowId: string; runId?: string }> = [];
-    const requestedAt = new Date((await stack.pool.query('SELECT now() AS now')).rows[0].now).toISOString();
-    await stack.withWorkers(async () => {
+    const requestedAt = new Date((await opened.stack.pool.query('SELECT now() AS now')).rows[0].now).toISOString();
+    await opened.stack.withWorkers(async () => {
       const smokeId = `smoke-${randomUUID()}`;
-      await stack.client.workflow.execute(smokeWorkflow, { taskQueue: TASK_QUEUES.analysis, workflowId: smokeId, args: ['replay'] });
+      await opened.stack.client.workflow.execute(smokeWorkflow, { taskQueue: TASK_QUEUES.analysis, workflowId: smokeId, args: ['replay'] });
       recorded.push({ name: 'smoke', workflowId: smokeId });
 
-      await stack.client.workflow.execute(similarityAnalysisWorkflow, { taskQueue: TASK_QUEUES.analysis, workflowId: analysisWorkflowId(analysisId), args: [input] });
+      await opened.stack.client.workflow.execute(similarityAnalysisWorkflow, { taskQueue: TASK_QUEUES.analysis, workflowId: analysisWorkflowId(analysisId), args: [input] });
       recorded.push({ name: 'similarity-analysis', workflowId: analysisWorkflowId(analysisId) });
-      await stack.client.workflow.getHandle(enrichmentWorkflowId(analysisId)).result();
+      await opened.stack.client.workflow.getHandle(enrichmentWorkflowId(analysisId)).result();
       recorded.push({ name: 'token-enrichment', workflowId: enrichmentWorkflowId(analysisId) });
 
       const syncId = walletSyncWorkflowId(wallets[0]);
       const syncRuns: string[] = [];
-      for await (const wf of stack.client.workflow.list({ query: `WorkflowId = '${syncId}'` })) syncRuns.push(wf.runId);
-      const first = (await Promise.all(syncRuns.map(async (runId) => ({ runId, d: await stack.client.workflow.getHandle(syncId, runId).describe() })))).sort(
+      for await (const wf of opened.stack.client.workflow.list({ query: `WorkflowId = '${syncId}'` })) syncRuns.push(wf.runId);
+      const first = (await Promise.all(syncRuns.map(async (runId) => ({ runId, d: await opened.stack.client.workflow.getHandle(syncId, runId).describe() })))).sort(
         (a, b) => a.d.startTime.getTime() - b.d.startTime.getTime(),
       );
       recorded.push({ name: 'wallet-sync-continued', workflowId: syncId, runId: first[0].runId });
@@ -62,7 +55,7 @@ describe('histories of every workflow type replay without non-determinism', () =
 
       // a sync requested before the analysis's sync of that wallet completed: skipped, nothing fetched
       const skippedId = walletSyncWorkflowId(wallets[1]);
-      const skipped = await stack.client.workflow.execute(walletSyncWorkflow, {
+      const skipped = await opened.stack.client.workflow.execute(walletSyncWorkflow, {
         taskQueue: TASK_QUEUES.analysis,
         workflowId: skippedId,
         args: [{ wallet: wallets[1], sinceTimestamp: null, skipIfSyncedAfter: requestedAt }],
@@ -71,18 +64,18 @@ describe('histories of every workflow type replay without non-determinism', () =
       recorded.push({ name: 'wallet-sync-skipped', workflowId: skippedId });
 
       const refreshId = `refresh-${randomUUID()}`;
-      await stack.client.workflow.execute(refreshPopularTokensWorkflow, { taskQueue: TASK_QUEUES.enrichment, workflowId: refreshId, args: [{ limit: 50 }] });
+      await opened.stack.client.workflow.execute(refreshPopularTokensWorkflow, { taskQueue: TASK_QUEUES.enrichment, workflowId: refreshId, args: [{ limit: 50 }] });
       recorded.push({ name: 'refresh-popular-tokens', workflowId: refreshId });
     });
 
     const cli = await resolveTemporalCli();
     for (const r of recorded) {
-      const handle = stack.client.workflow.getHandle(r.workflowId, r.runId);
+      const handle = opened.stack.client.workflow.getHandle(r.workflowId, r.runId);
       const history = await handle.fetchHistory();
       await Worker.runReplayHistory({ workflowBundle: { codePath: testEnv().workflowBundlePath } }, history, r.workflowId);
       if (record(r.name)) {
         const { type, runId } = await handle.describe();
-        const { stdout } = await run(cli, ['workflow', 'show', '--workflow-id', r.workflowId, '--run-id', runId, '--address', testEnv().temporalAddress, '--namespace', stack.namespace, '--output', 'json'], { maxBuffer: 64 * 1024 * 1024 });
+        const { stdout } = await run(cli, ['workflow', 'show', '--workflow-id', r.workflowId, '--run-id', runId, '--address', testEnv().temporalAddress, '--namespace', opened.stack.namespace, '--output', 'json'], { maxBuffer: 64 * 1024 * 1024 });
         saveHistory(r.name, r.workflowId, type, stdout);
       }
     }
