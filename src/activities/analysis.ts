@@ -6,6 +6,7 @@ import { ENGINE_VERSION, computeSimilarity, formatUnits, isExcludedFromUniverse,
 import { completeAnalysis, endAnalysis, insertAnalysis, setEnrichmentStatus, type EnrichmentStatus } from '../store/analyses';
 import { loadBalances } from '../store/balances';
 import { loadLegs } from '../store/history';
+import { historyCoverage } from '../store/wallets';
 import type { ActivityDeps } from './deps';
 
 export interface FailedWallet {
@@ -58,25 +59,19 @@ export function createAnalysisActivities(deps: ActivityDeps) {
       const ctx = Context.current();
       const sinceTimestamp = input.windowDays === null ? null : input.nowSec - input.windowDays * 86_400;
       const balances = await loadBalances(pool, input.wallets);
-      const { rows: walletRows } = await pool.query(
-        `SELECT address, history_complete, oldest_timestamp, covered_since, transaction_count FROM wallets WHERE address = ANY($1::text[])`,
-        [input.wallets],
-      );
-      const walletInfo = new Map(walletRows.map((r) => [r.address as string, r]));
+      const coverage = await historyCoverage(pool, input.wallets, sinceTimestamp);
       const inputs: SimilarityWalletInput[] = [];
       for (const address of input.wallets) {
         const legs = await loadLegs(pool, address, sinceTimestamp);
         const held = balances.get(address);
-        const info = walletInfo.get(address);
-        const reachesBack = (t: string | null | undefined) => t !== null && t !== undefined && Number(t) <= (sinceTimestamp as number);
-        const reachedWindow = sinceTimestamp !== null && (reachesBack(info?.oldest_timestamp) || reachesBack(info?.covered_since));
+        const stored = coverage.get(address);
         inputs.push({
           address,
           legs,
           holdings: Object.fromEntries((held?.tokens ?? []).map((t) => [t.mint, { uiAmount: formatUnits(BigInt(t.rawAmount), t.decimals) }])),
           coverage: {
-            truncated: input.partialWallets.includes(address) || !(info?.history_complete || reachedWindow),
-            transactionsFetched: info ? Number(info.transaction_count) : 0,
+            truncated: input.partialWallets.includes(address) || !stored?.covers,
+            transactionsFetched: stored?.transactions ?? 0,
             windowStartSec: sinceTimestamp,
             windowEndSec: input.nowSec,
           },

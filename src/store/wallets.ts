@@ -35,16 +35,17 @@ const COVERS = (since: string) =>
  * that far (an earlier analysis synced a shorter window).
  */
 export async function walletStatuses(pool: Pool, wallets: string[], staleAfterSeconds: number, sinceTimestamp?: number | null): Promise<WalletStatusRow[]> {
-  const { rows } = await pool.query(
-    `SELECT w.address,
+  const { rows: all } = await pool.query(
+    `SELECT q.address, now() AS checked_at, w.address IS NOT NULL AS known,
             w.sync_state, w.sync_lease_until > now() AS lease_live, w.last_synced_at,
             w.last_synced_at < now() - make_interval(secs => $2)
               OR ($3::boolean AND NOT ${COVERS('$4')}) AS stale,
             w.sync_workflow_id, w.sync_pages, w.sync_transactions, w.last_sync_error
-       FROM unnest($1::text[]) AS q(address) JOIN wallets w USING (address)`,
+       FROM unnest($1::text[]) AS q(address) LEFT JOIN wallets w ON w.address = q.address`,
     [wallets, staleAfterSeconds, sinceTimestamp !== undefined, sinceTimestamp ?? null],
   );
-  const checkedAt = new Date((await pool.query('SELECT now() AS now')).rows[0].now).toISOString();
+  const checkedAt = all.length > 0 ? new Date(all[0].checked_at).toISOString() : new Date().toISOString();
+  const rows = all.filter((r) => r.known);
   const byWallet = new Map(rows.map((r) => [r.address as string, r]));
   return wallets.map((wallet) => {
     const r = byWallet.get(wallet);
@@ -69,8 +70,8 @@ export async function walletStatuses(pool: Pool, wallets: string[], staleAfterSe
 
 /**
  * A sync that completed after `after` (a status read that found the wallet needing a sync) and
- * left history reaching back to `sinceTimestamp` (null: all of it), or null. A wallet has one sync workflow at a time, so nothing changes between this read and a
- * following beginSync.
+ * left history reaching back to `sinceTimestamp` (null: all of it), or null. A wallet has one sync
+ * workflow at a time, so nothing changes between this read and a following beginSync.
  */
 export async function syncedAfter(
   pool: Pool,
@@ -119,6 +120,15 @@ export async function finishSync(pool: Pool, wallet: string, outcome: { ok: true
       [wallet, outcome.error.slice(0, 2000)],
     );
   }
+}
+
+/** Per wallet: whether its stored history reaches back to `sinceTimestamp` (null: all of it), and how many transactions are stored. */
+export async function historyCoverage(pool: Pool, wallets: string[], sinceTimestamp: number | null): Promise<Map<string, { covers: boolean; transactions: number }>> {
+  const { rows } = await pool.query(
+    `SELECT w.address, ${COVERS('$2')} AS covers, w.transaction_count FROM wallets w WHERE w.address = ANY($1::text[])`,
+    [wallets, sinceTimestamp],
+  );
+  return new Map(rows.map((r) => [r.address as string, { covers: r.covers as boolean, transactions: Number(r.transaction_count) }]));
 }
 
 /** A sync stopped at `since` (an analysis's window): everything from the top down to it is stored. */
