@@ -106,7 +106,7 @@ async function main(): Promise<number> {
 
   try {
     stack = await startDevStack(extraEnv, log);
-    const api = new ApiClient(stack.apiUrl, config.API_KEYS[0]);
+    const api = new ApiClient(stack.apiUrl, config.API_KEYS[0]?.key);
     const view = await startAndFollow(api, { wallets, ...(window ? { window } : {}) }, { log });
     if (values.json) writeResult(`${JSON.stringify(view, null, 2)}\n`);
     else console.log(`\n${renderAnalysis(view, { labels })}`);

@@ -23,6 +23,42 @@ const optionalSecret = z
   .optional()
   .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined));
 
+export interface ApiKey {
+  key: string;
+  /** an admin key reads, lists and cancels the analyses of every key */
+  admin: boolean;
+}
+
+/** The roles an API_KEYS entry can carry before a ':' (none: an ordinary key). */
+const API_KEY_ROLES = ['admin'] as const;
+
+/**
+ * Parses API_KEYS: comma-separated entries, each `key` or `admin:key`. Messages name entries by
+ * position, never by value: the keys are secrets.
+ */
+export function parseApiKeys(text: string): ApiKey[] {
+  const entries = text.split(',').map((e) => e.trim());
+  const keys: ApiKey[] = [];
+  const seen = new Map<string, number>();
+  entries.forEach((entry, i) => {
+    if (entry === '') return;
+    const n = i + 1;
+    const colon = entry.indexOf(':');
+    const role = colon === -1 ? null : entry.slice(0, colon);
+    if (role !== null && !(API_KEY_ROLES as readonly string[]).includes(role)) {
+      throw new Error(`entry ${n} has an unknown role before ':' (the only role is admin, as in admin:<key>; a key itself cannot contain ':' or ',')`);
+    }
+    const key = colon === -1 ? entry : entry.slice(colon + 1).trim();
+    if (key === '') throw new Error(`entry ${n} is '${role}:' without a key after it`);
+    if (!/^[\x21-\x7e]+$/.test(key)) throw new Error(`entry ${n} has a key with spaces or characters outside printable ASCII: keys travel in an HTTP header`);
+    const first = seen.get(key);
+    if (first !== undefined) throw new Error(`entries ${first} and ${n} are the same key: list each key once`);
+    seen.set(key, n);
+    keys.push({ key, admin: role === 'admin' });
+  });
+  return keys;
+}
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
@@ -38,10 +74,18 @@ const schema = z.object({
 
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: port.default(3000),
+  /** `key1,key2,admin:key3`: the keys that may call the API; an `admin:` key sees every key's analyses */
   API_KEYS: z
     .string()
     .optional()
-    .transform((v) => (v ? v.split(',').map((k) => k.trim()).filter(Boolean) : [])),
+    .transform((v, ctx) => {
+      try {
+        return parseApiKeys(v ?? '');
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
   MAX_WALLETS_PER_ANALYSIS: positiveInt.max(500).default(50),
   /** requests per API key (or client IP without keys) per window, on each POST/DELETE route */
   API_RATE_LIMIT_MAX: positiveInt.default(60),

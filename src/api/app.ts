@@ -12,13 +12,13 @@ import type Redis from 'ioredis';
 import type { Config } from '../config';
 import { installAuth } from './auth';
 import { installMetrics } from './metrics';
-import { installProblemHandlers } from './problem';
+import { MAX_PATH_SEGMENT, clientErrorHandler, frameworkErrorHandler, installProblemHandlers } from './problem';
 import { analysesRoutes } from './routes/analyses';
 import { eventsRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { tokensRoutes } from './routes/tokens';
 import { walletsRoutes } from './routes/wallets';
-import { validatorCompiler } from './validation';
+import { installJsonParser, validatorCompiler } from './validation';
 
 export interface AppDeps {
   config: Config;
@@ -51,6 +51,10 @@ const requestIdPattern = /^[A-Za-z0-9._:-]{1,100}$/;
 export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<FastifyInstance> {
   const common = {
     bodyLimit: BODY_LIMIT_BYTES,
+    // router and HTTP-parser errors answer problem+json too, not fastify's own JSON
+    routerOptions: { maxParamLength: MAX_PATH_SEGMENT },
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
     requestIdHeader: false as const,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const given = req.headers['x-request-id'];
@@ -62,6 +66,7 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<Fa
   app.setValidatorCompiler(validatorCompiler);
   // JSON only: a text body is refused with 415 instead of failing the schema as a string
   app.removeContentTypeParser('text/plain');
+  installJsonParser(app);
   installProblemHandlers(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -1,14 +1,18 @@
 // Optional API-key auth: on when API_KEYS is set. Keys arrive in `x-api-key` or
 // `Authorization: Bearer`; they are compared as SHA-256 digests with timingSafeEqual (equal lengths,
 // constant time, every configured key checked) and never logged: requests carry only a key id.
-import { createHash, timingSafeEqual } from 'node:crypto';
+// Analyses belong to the key that started them (its id is stored, never the key); `admin:` keys see all.
+import { createHash, scryptSync, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ApiKey } from '../config';
 import { ProblemError } from './problem';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** a short, non-secret id of the API key used (a digest prefix), or null */
+    /** the non-secret id of the API key used (see apiKeyId), or null when auth is off */
     apiKeyId: string | null;
+    /** the key is an `admin:` key: it sees every key's analyses */
+    apiKeyAdmin: boolean;
   }
 }
 
@@ -16,6 +20,15 @@ declare module 'fastify' {
 const OPEN_PATHS = [/^\/healthz$/, /^\/readyz$/, /^\/metrics$/, /^\/openapi\.json$/, /^\/docs(\/.*)?$/];
 
 const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
+
+/**
+ * The id stored with an analysis and used for rate limits: scrypt of the key with a fixed salt, so it
+ * is the same in every API process and after restarts, and a stored id does not let a short key be
+ * guessed cheaply. Computed once per configured key at start-up.
+ */
+export function apiKeyId(key: string): string {
+  return scryptSync(key, 'wallet-similarity:api-key-id:v1', 8, { N: 2 ** 14, r: 8, p: 1 }).toString('hex');
+}
 
 export function presentedKey(request: FastifyRequest): string | null {
   const header = request.headers['x-api-key'];
@@ -28,19 +41,30 @@ export function presentedKey(request: FastifyRequest): string | null {
   return null;
 }
 
+export interface KeyMatch {
+  id: string;
+  admin: boolean;
+}
+
 /** Returns a matcher that says which configured key (by id) a presented key is, in constant time. */
-export function keyMatcher(keys: readonly string[]): (presented: string) => string | null {
-  const known = keys.map((k) => ({ hash: digest(k), id: digest(k).toString('hex').slice(0, 12) }));
+export function keyMatcher(keys: readonly ApiKey[]): (presented: string) => KeyMatch | null {
+  const known = keys.map((k) => ({ hash: digest(k.key), match: { id: apiKeyId(k.key), admin: k.admin } }));
   return (presented) => {
     const h = digest(presented);
-    let match: string | null = null;
-    for (const k of known) if (timingSafeEqual(h, k.hash)) match = k.id;
+    let match: KeyMatch | null = null;
+    for (const k of known) if (timingSafeEqual(h, k.hash)) match = k.match;
     return match;
   };
 }
 
-export function installAuth(app: FastifyInstance, keys: readonly string[]): void {
+/** Whose analyses a request may see: a key id, or null for all (auth off, or an admin key). */
+export function visibleOwner(request: FastifyRequest): string | null {
+  return request.apiKeyAdmin ? null : request.apiKeyId;
+}
+
+export function installAuth(app: FastifyInstance, keys: readonly ApiKey[]): void {
   app.decorateRequest('apiKeyId', null);
+  app.decorateRequest('apiKeyAdmin', false);
   if (keys.length === 0) return;
   const match = keyMatcher(keys);
   app.addHook('onRequest', async (request) => {
@@ -48,8 +72,20 @@ export function installAuth(app: FastifyInstance, keys: readonly string[]): void
     if (OPEN_PATHS.some((p) => p.test(path))) return;
     const key = presentedKey(request);
     if (key === null) throw new ProblemError('unauthorized', 'this API needs a key: send it in the x-api-key header or as Authorization: Bearer <key>');
-    const id = match(key);
-    if (id === null) throw new ProblemError('unauthorized', 'the API key is not one of the configured API_KEYS');
-    request.apiKeyId = id;
+    const found = match(key);
+    if (found === null) throw new ProblemError('unauthorized', 'the API key is not one of the configured API_KEYS');
+    request.apiKeyId = found.id;
+    request.apiKeyAdmin = found.admin;
   });
+}
+
+/** The one 404 for an unknown analysis and for another key's: the answer must not reveal that it exists. */
+export function analysisNotFound(id: string): ProblemError {
+  return new ProblemError('notFound', `no analysis with id '${id}' among yours: list them with GET /v1/analyses?wallet=<address>`);
+}
+
+/** Throws the 404 unless the analysis exists and this request's key may see it (its own, or an admin key). */
+export function assertVisible<T extends { ownerKeyId: string | null }>(request: FastifyRequest, id: string, record: T | null): asserts record is T {
+  const owner = visibleOwner(request);
+  if (!record || (owner !== null && record.ownerKeyId !== owner)) throw analysisNotFound(id);
 }

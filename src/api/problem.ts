@@ -1,5 +1,7 @@
 // RFC 9457 problem details: every error the API returns is application/problem+json with a type a
 // client can branch on and a detail a user can act on.
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -10,13 +12,18 @@ export const PROBLEMS = {
   invalidAddress: { status: 400, title: 'Not a valid Solana address' },
   duplicateAddresses: { status: 400, title: 'An address is listed more than once' },
   invalidJson: { status: 400, title: 'The body is not valid JSON' },
+  invalidUrl: { status: 400, title: 'The URL is not valid' },
+  malformedRequest: { status: 400, title: 'The HTTP request is malformed' },
   unauthorized: { status: 401, title: 'Missing or unknown API key' },
   notFound: { status: 404, title: 'Not found' },
+  requestTimeout: { status: 408, title: 'The request took too long to arrive' },
   notRunning: { status: 409, title: 'The analysis is not running' },
   bodyTooLarge: { status: 413, title: 'The body is too large' },
+  uriTooLong: { status: 414, title: 'A part of the URL is too long' },
   unsupportedMediaType: { status: 415, title: 'Unsupported content type' },
   idempotencyKeyReused: { status: 422, title: 'Idempotency-Key reused with a different body' },
   rateLimited: { status: 429, title: 'Too many requests' },
+  headersTooLarge: { status: 431, title: 'The request headers are too large' },
   internal: { status: 500, title: 'Internal error' },
   temporalUnavailable: { status: 503, title: 'Temporal is not reachable' },
 } as const;
@@ -130,6 +137,10 @@ export function installProblemHandlers(app: FastifyInstance): void {
         return sendProblem(reply, request, 'invalidJson', 'the body is empty: send a JSON object');
       case 'FST_ERR_CTP_INVALID_JSON_BODY':
         return sendProblem(reply, request, 'invalidJson', `the body is not valid JSON: ${error.message}`);
+      case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+        return sendProblem(reply, request, 'malformedRequest', 'the body is not as long as its Content-Length header says: send the exact byte count (HTTP clients set it for you)');
+      case 'FST_ERR_ROUTE_MISSING_CONTENT_TYPE':
+        return sendProblem(reply, request, 'unsupportedMediaType', 'the request has a body but no content-type: send it as application/json');
     }
     if (error.statusCode === 429) return sendProblem(reply, request, 'rateLimited', error.message);
     if (error instanceof SyntaxError && error.statusCode === 400) return sendProblem(reply, request, 'invalidJson', `the body is not valid JSON: ${error.message}`);
@@ -140,4 +151,38 @@ export function installProblemHandlers(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, request, 'notFound', `no route ${request.method} ${request.url.split('?')[0]}: see /docs for the API`),
   );
+}
+
+// Errors fastify answers before routing or before HTTP parsing finishes (its own JSON otherwise).
+
+/** The longest path segment fastify matches (its maxParamLength); ids and addresses are far shorter. */
+export const MAX_PATH_SEGMENT = 100;
+
+/** fastify's `frameworkErrors` option: router errors (an overlong or badly encoded path segment). */
+export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  switch (error.code) {
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return sendProblem(reply, request, 'uriTooLong', `a segment of the URL path is longer than ${MAX_PATH_SEGMENT} characters: analysis ids are UUIDs and addresses at most 44 characters, check the URL`);
+    case 'FST_ERR_BAD_URL':
+      return sendProblem(reply, request, 'invalidUrl', 'the URL path is not valid percent-encoding (a lone % or bytes that are not UTF-8): encode ids and addresses with encodeURIComponent');
+    default:
+      return sendProblem(reply, request, 'malformedRequest', `the request could not be routed (${error.message}): see /docs for the API`);
+  }
+}
+
+/** fastify's `clientErrorHandler` option: requests Node's HTTP parser refuses, answered as problem+json. */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [name, detail]: [ProblemName, string] =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? ['requestTimeout', 'the request did not arrive in time: send it again']
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? ['headersTooLarge', 'the request headers are larger than the server accepts (16 KiB): send fewer or shorter headers']
+        : ['malformedRequest', `the server could not parse this HTTP request (${error.code ?? 'parse error'}): send well-formed HTTP/1.1`];
+  const { status, title } = PROBLEMS[name];
+  const body = JSON.stringify({ type: problemType(name), title, status, detail } satisfies ProblemBody);
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(error);
 }

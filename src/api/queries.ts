@@ -15,13 +15,13 @@ export interface AnalysisListItem {
   enrichmentStatus: string;
 }
 
-/** Stored analyses, newest first; with `wallet`, only those that include it. */
-export async function listAnalyses(pool: Pool, opts: { wallet?: string; limit: number }): Promise<AnalysisListItem[]> {
+/** Stored analyses, newest first; with `wallet`, only those that include it; with `owner`, only that key's. */
+export async function listAnalyses(pool: Pool, opts: { wallet?: string; limit: number; owner?: string | null }): Promise<AnalysisListItem[]> {
   const { rows } = await pool.query(
     `SELECT id, workflow_id, status, wallets, created_at, completed_at, summary, error, enrichment_status FROM analyses
-      WHERE ($1::text IS NULL OR wallets @> ARRAY[$1::text])
+      WHERE ($1::text IS NULL OR wallets @> ARRAY[$1::text]) AND ($3::text IS NULL OR owner_key_id = $3::text)
       ORDER BY created_at DESC, id LIMIT $2`,
-    [opts.wallet ?? null, opts.limit],
+    [opts.wallet ?? null, opts.limit, opts.owner ?? null],
   );
   return rows.map((r) => ({
     analysisId: r.id,
@@ -43,8 +43,13 @@ export interface IdempotentAnalysis {
   requestId: string | null;
 }
 
-export async function findByIdempotencyKey(pool: Pool, key: string): Promise<IdempotentAnalysis | null> {
-  const { rows } = await pool.query('SELECT id, wallets, params, request_id FROM analyses WHERE idempotency_key = $1', [key]);
+/** The analysis this API key (its id; null when auth is off) started with this Idempotency-Key. */
+export async function findByIdempotencyKey(pool: Pool, key: string, ownerKeyId: string | null): Promise<IdempotentAnalysis | null> {
+  // the same expression as the unique index analyses_owner_idempotency_key, so it serves this lookup
+  const { rows } = await pool.query(`SELECT id, wallets, params, request_id FROM analyses WHERE COALESCE(owner_key_id, '') = COALESCE($2::text, '') AND idempotency_key = $1`, [
+    key,
+    ownerKeyId,
+  ]);
   return rows[0] ? { id: rows[0].id, wallets: rows[0].wallets, params: rows[0].params, requestId: rows[0].request_id } : null;
 }
 

@@ -3,7 +3,7 @@
 // declared types, as URLs only carry strings). Solana addresses are checked as base58 here too.
 // fastify's own Ajv 8 factory (the top-level `ajv` package is an older major used by eslint)
 import { AjvCompiler } from '@fastify/ajv-compiler';
-import type { FastifySchemaCompiler } from 'fastify';
+import type { FastifyInstance, FastifyRequest, FastifySchemaCompiler } from 'fastify';
 import { isPublicKey } from '../providers/address';
 import { ProblemError, type FieldError } from './problem';
 
@@ -42,4 +42,69 @@ export function checkAddresses(field: string, addresses: readonly string[]): voi
 
 export function checkAddress(what: string, address: string): void {
   if (!isPublicKey(address)) throw new ProblemError('invalidAddress', `${what} is not a valid Solana address (base58 of 32 bytes): '${address}'`);
+}
+
+/** Keys that could change an object's prototype if code ever merged the body into an object. */
+function forbiddenKey(holder: object, key: string): boolean {
+  if (key === '__proto__') return true;
+  const value = (holder as Record<string, unknown>)[key];
+  return key === 'constructor' && value !== null && typeof value === 'object' && Object.prototype.hasOwnProperty.call(value, 'prototype');
+}
+
+/** The JSON pointer of the first forbidden key (walked without recursion: bodies may nest deeply), or null. */
+function findForbiddenKey(root: unknown): { pointer: string; key: string } | null {
+  const stack: Array<[unknown, string]> = [[root, '/body']];
+  while (stack.length > 0) {
+    const [value, pointer] = stack.pop() as [unknown, string];
+    if (value === null || typeof value !== 'object') continue;
+    for (const key of Object.keys(value)) {
+      const at = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      if (forbiddenKey(value, key)) return { pointer: at, key };
+      stack.push([(value as Record<string, unknown>)[key], at]);
+    }
+  }
+  return null;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Parses a JSON body, saying exactly what is wrong with one that is not plain UTF-8 JSON. */
+export function parseJsonBody(request: FastifyRequest, body: Buffer): unknown {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1];
+  if (charset && !/^utf-?8$/i.test(charset)) throw new ProblemError('unsupportedMediaType', `the body must be JSON in UTF-8 (got charset '${charset.slice(0, 40)}'): send content-type: application/json`);
+  const encoding = request.headers['content-encoding'];
+  if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
+    throw new ProblemError('unsupportedMediaType', `compressed bodies are not accepted (content-encoding '${String(encoding).slice(0, 40)}'): send the JSON uncompressed`);
+  }
+  if (body.length === 0) throw new ProblemError('invalidJson', 'the body is empty: send a JSON object');
+  let text: string;
+  try {
+    text = utf8.decode(body);
+  } catch {
+    throw new ProblemError('invalidJson', 'the body is not valid UTF-8: send JSON encoded as UTF-8');
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new ProblemError('invalidJson', `the body is not valid JSON (${(err as Error).message}): send a JSON object such as {"wallets": ["<address>", "<address>"]}`);
+  }
+  const forbidden = findForbiddenKey(parsed);
+  if (forbidden) {
+    const detail = `property '${forbidden.key}' is not allowed (at ${forbidden.pointer}): remove it`;
+    throw new ProblemError('validation', detail, [{ pointer: forbidden.pointer, detail }]);
+  }
+  return parsed;
+}
+
+/** JSON bodies go through parseJsonBody instead of fastify's parser, whose errors say only "not valid JSON". */
+export function installJsonParser(app: FastifyInstance): void {
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    try {
+      done(null, parseJsonBody(request, body as Buffer));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
 }

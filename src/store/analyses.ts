@@ -8,6 +8,8 @@ export interface AnalysisRecord {
   id: string;
   workflowId: string;
   requestId: string | null;
+  /** the non-secret id of the API key that started it (src/api/auth.ts), or null when auth was off */
+  ownerKeyId: string | null;
   wallets: string[];
   params: Record<string, unknown>;
   status: AnalysisStatus;
@@ -25,12 +27,20 @@ export interface AnalysisRecord {
 
 export async function insertAnalysis(
   pool: Pool,
-  a: { id: string; workflowId: string; requestId: string | null; idempotencyKey?: string | null; wallets: string[]; params: Record<string, unknown> },
+  a: {
+    id: string;
+    workflowId: string;
+    requestId: string | null;
+    idempotencyKey?: string | null;
+    ownerKeyId?: string | null;
+    wallets: string[];
+    params: Record<string, unknown>;
+  },
 ): Promise<void> {
   await pool.query(
-    `INSERT INTO analyses (id, workflow_id, request_id, idempotency_key, wallets, params) VALUES ($1, $2, $3, $4, $5, $6)
+    `INSERT INTO analyses (id, workflow_id, request_id, idempotency_key, owner_key_id, wallets, params) VALUES ($1, $2, $3, $4, $5, $6, $7)
      ON CONFLICT (id) DO NOTHING`,
-    [a.id, a.workflowId, a.requestId, a.idempotencyKey ?? null, a.wallets, JSON.stringify(a.params)],
+    [a.id, a.workflowId, a.requestId, a.idempotencyKey ?? null, a.ownerKeyId ?? null, a.wallets, JSON.stringify(a.params)],
   );
 }
 
@@ -67,6 +77,7 @@ function toRecord(r: Record<string, unknown>): AnalysisRecord {
     id: r.id as string,
     workflowId: r.workflow_id as string,
     requestId: r.request_id as string | null,
+    ownerKeyId: (r.owner_key_id as string | null) ?? null,
     wallets: r.wallets as string[],
     params: r.params as Record<string, unknown>,
     status: r.status as AnalysisStatus,
@@ -95,4 +106,10 @@ export async function analysisMints(pool: Pool, id: string): Promise<string[]> {
     [id],
   );
   return rows[0]?.mints ?? [];
+}
+
+/** Who started an analysis (null owner: auth was off), without reading its result; null: no such analysis. */
+export async function getAnalysisOwner(pool: Pool, id: string): Promise<{ ownerKeyId: string | null } | null> {
+  const { rows } = await pool.query<{ owner_key_id: string | null }>('SELECT owner_key_id FROM analyses WHERE id = $1', [id]);
+  return rows[0] ? { ownerKeyId: rows[0].owner_key_id } : null;
 }

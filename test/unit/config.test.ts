@@ -38,8 +38,29 @@ describe('configuration', () => {
     expect(message).not.toContain('client-key-1');
   });
 
-  it('splits API_KEYS on commas', () => {
-    expect(loadConfig({ API_KEYS: ' a , b,,c ' }).API_KEYS).toEqual(['a', 'b', 'c']);
+  it('splits API_KEYS on commas; admin:<key> marks an admin key', () => {
+    expect(loadConfig({ API_KEYS: ' a , b,,admin:c ' }).API_KEYS).toEqual([
+      { key: 'a', admin: false },
+      { key: 'b', admin: false },
+      { key: 'c', admin: true },
+    ]);
+  });
+
+  it.each([
+    ['an unknown role', 'good-key,owner:other-key', /API_KEYS entry 2 has an unknown role before ':' \(the only role is admin/],
+    ['admin: without a key', 'good-key,admin:', /API_KEYS entry 2 is 'admin:' without a key/],
+    ['the same key twice', 'good-key,other-key,admin:good-key', /API_KEYS entries 1 and 3 are the same key/],
+    ['a key with a space', 'good key', /API_KEYS entry 1 has a key with spaces/],
+  ])('refuses API_KEYS with %s at start-up, without echoing any key', (_name, value, message) => {
+    let error: Error | undefined;
+    try {
+      loadConfig({ API_KEYS: value });
+    } catch (err) {
+      error = err as Error;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error?.message).toMatch(message);
+    for (const secret of ['good-key', 'other-key', 'good key']) expect(error?.message).not.toContain(secret);
   });
 });
 

@@ -1,12 +1,13 @@
 // /v1/analyses: start (idempotent with Idempotency-Key), read, list, proceed and cancel.
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import type { similarityAnalysisWorkflow } from '../../workflows/similarity-analysis';
 import { TASK_QUEUES, analysisWorkflowId, proceedWithAvailableDataSignal, type AnalysisInput, type MetricWeights, type SyncMode } from '../../workflows/definitions';
-import { getAnalysis, insertAnalysis } from '../../store/analyses';
+import { getAnalysis, getAnalysisOwner, insertAnalysis } from '../../store/analyses';
 import { reasonOf } from '../../store/errors';
 import { analysisLinks, loadAnalysisView } from '../analysis-view';
+import { analysisNotFound, assertVisible, visibleOwner } from '../auth';
 import { ProblemError, problemResponses } from '../problem';
 import { deleteUnstartedAnalysis, findByIdempotencyKey, listAnalyses } from '../queries';
 import { address, analysisIdParams, analysisView, links } from '../schemas';
@@ -61,6 +62,12 @@ export async function analysesRoutes(app: FastifyInstance): Promise<void> {
   const namespace = temporal.options.namespace;
   const uiUrl = config.TEMPORAL_UI_URL;
   const max = config.MAX_WALLETS_PER_ANALYSIS;
+
+  /** 404 unless this request's key may see the analysis (reads only its owner; nothing when every analysis is visible). */
+  async function ensureVisible(request: FastifyRequest, id: string): Promise<void> {
+    if (visibleOwner(request) === null) return;
+    assertVisible(request, id, await getAnalysisOwner(pool, id));
+  }
 
   /** Starts the workflow of a stored analysis row. Safe to call twice: one workflow per analysis id. */
   async function startWorkflow(id: string, wallets: string[], params: AnalysisParams, requestId: string | null): Promise<void> {
@@ -138,11 +145,12 @@ export async function analysesRoutes(app: FastifyInstance): Promise<void> {
       let requestId: string | null = request.id;
       let replay = false;
       try {
-        await insertAnalysis(pool, { id, workflowId: analysisWorkflowId(id), requestId, idempotencyKey: key, wallets, params: params as unknown as Record<string, unknown> });
+        const ownerKeyId = request.apiKeyId;
+        await insertAnalysis(pool, { id, workflowId: analysisWorkflowId(id), requestId, idempotencyKey: key, ownerKeyId, wallets, params: params as unknown as Record<string, unknown> });
       } catch (err) {
-        if (!key || !isUniqueViolation(err, 'analyses_idempotency_key_key')) throw err;
-        // Another request with this key got there first (maybe at this very moment): answer with its analysis.
-        const existing = await findByIdempotencyKey(pool, key);
+        if (!key || !isUniqueViolation(err, 'analyses_owner_idempotency_key')) throw err;
+        // Another request of this API key with this Idempotency-Key got there first (maybe at this very moment): answer with its analysis.
+        const existing = await findByIdempotencyKey(pool, key, request.apiKeyId);
         if (!existing) throw err;
         if (!sameRequest(existing, { wallets, params })) {
           throw new ProblemError('idempotencyKeyReused', `Idempotency-Key '${key}' was used for analysis ${existing.id} with a different body: use a new key for a different request`);
@@ -208,7 +216,7 @@ export async function analysesRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       const { wallet, limit } = request.query;
       if (wallet !== undefined) checkAddress('wallet', wallet);
-      const rows = await listAnalyses(pool, { wallet, limit });
+      const rows = await listAnalyses(pool, { wallet, limit, owner: visibleOwner(request) });
       return { analyses: rows.map((r) => ({ ...r, links: analysisLinks(uiUrl, namespace, r.analysisId, r.workflowId) })) };
     },
   );
@@ -224,15 +232,16 @@ export async function analysesRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
+      await ensureVisible(request, request.params.id);
       const view = await loadAnalysisView({ pool, temporal, uiUrl }, request.params.id);
-      if (!view) throw new ProblemError('notFound', `no analysis with id '${request.params.id}': list yours with GET /v1/analyses?wallet=<address>`);
+      if (!view) throw analysisNotFound(request.params.id);
       return view;
     },
   );
 
-  async function runningWorkflowId(id: string, action: string): Promise<string> {
+  async function runningWorkflowId(request: FastifyRequest, id: string, action: string): Promise<string> {
     const record = await getAnalysis(pool, id);
-    if (!record) throw new ProblemError('notFound', `no analysis with id '${id}'`);
+    assertVisible(request, id, record);
     if (record.status !== 'running') throw new ProblemError('notRunning', `analysis ${id} is ${record.status}: only a running analysis can ${action}`);
     return record.workflowId;
   }
@@ -255,7 +264,7 @@ export async function analysesRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const { id } = request.params;
-      const workflowId = await runningWorkflowId(id, 'proceed');
+      const workflowId = await runningWorkflowId(request, id, 'proceed');
       try {
         await temporal.workflow.getHandle(workflowId).signal(proceedWithAvailableDataSignal);
       } catch (err) {
@@ -279,7 +288,7 @@ export async function analysesRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const { id } = request.params;
-      const workflowId = await runningWorkflowId(id, 'be cancelled');
+      const workflowId = await runningWorkflowId(request, id, 'be cancelled');
       try {
         await temporal.workflow.getHandle(workflowId).cancel();
       } catch (err) {

@@ -8,7 +8,8 @@
 import type { FastifyInstance } from 'fastify';
 import { getAnalysis } from '../../store/analyses';
 import { queryProgress } from '../analysis-view';
-import { ProblemError, problemResponses } from '../problem';
+import { assertVisible } from '../auth';
+import { problemResponses } from '../problem';
 import { analysisIdParams } from '../schemas';
 
 /** A comment line every this often keeps proxies from closing an idle stream. */
@@ -37,7 +38,7 @@ export async function eventsRoutes(app: FastifyInstance, opts: { pollIntervalMs?
     async (request, reply) => {
       const { id } = request.params;
       const first = await getAnalysis(pool, id);
-      if (!first) throw new ProblemError('notFound', `no analysis with id '${id}'`);
+      assertVisible(request, id, first);
 
       reply.hijack();
       const raw = reply.raw;

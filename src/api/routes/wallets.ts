@@ -39,11 +39,12 @@ export async function walletsRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: { wallets: string[] } }>(
     '/v1/wallets/status',
     {
+      config: { rateLimit: app.postRateLimit },
       schema: {
         tags: ['wallets'],
         summary: 'READY / STALE / MISSING / SYNCING per wallet, with sync progress while syncing',
         body: walletsBody,
-        response: { 200: { type: 'object', properties: { wallets: { type: 'array', items: walletStatus } } }, ...problemResponses(400, 401, 413, 415) },
+        response: { 200: { type: 'object', properties: { wallets: { type: 'array', items: walletStatus } } }, ...problemResponses(400, 401, 413, 415, 429) },
       },
     },
     async (request) => {

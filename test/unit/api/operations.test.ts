@@ -5,7 +5,8 @@ import type Redis from 'ioredis';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../../src/config';
 import { buildApp } from '../../../src/api/app';
-import { keyMatcher } from '../../../src/api/auth';
+import { createHash } from 'node:crypto';
+import { apiKeyId, keyMatcher } from '../../../src/api/auth';
 
 const A = '37RqtwV1Huak8b89qQy9AxxJgbKzeA3AECZxQMgboRsk';
 
@@ -48,12 +49,24 @@ describe('API keys', () => {
     expect(res.statusCode).toBeLessThan(400);
   });
 
-  it('matches keys by digest: the right key id, or null', () => {
-    const match = keyMatcher(['alpha', 'beta']);
-    expect(match('beta')).toMatch(/^[0-9a-f]{12}$/);
-    expect(match('beta')).not.toBe(match('alpha'));
+  it('matches keys by digest: the right key id and admin flag, or null', () => {
+    const match = keyMatcher([
+      { key: 'alpha', admin: false },
+      { key: 'beta', admin: true },
+    ]);
+    expect(match('beta')).toEqual({ id: apiKeyId('beta'), admin: true });
+    expect(match('alpha')).toEqual({ id: apiKeyId('alpha'), admin: false });
     expect(match('bet')).toBeNull();
     expect(match('')).toBeNull();
+  });
+
+  it('derives a stable, non-secret key id: 16 hex characters that contain no part of the key', () => {
+    const id = apiKeyId('first-secret-key');
+    expect(id).toMatch(/^[0-9a-f]{16}$/);
+    expect(apiKeyId('first-secret-key')).toBe(id);
+    expect(apiKeyId('second-secret-key')).not.toBe(id);
+    // not a plain digest either: a stored id must not be checkable against guesses at SHA-256 speed
+    expect(createHash('sha256').update('first-secret-key').digest('hex')).not.toContain(id);
   });
 });
 
