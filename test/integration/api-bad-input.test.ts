@@ -1,0 +1,352 @@
+// The bad-input table: hostile and malformed requests to every route of the real API (app.inject
+// and, for what only a socket can send, a listening server) on real PostgreSQL, Redis and Temporal.
+// Every one must be answered with a 4xx application/problem+json that names the problem, and none
+// may start a workflow or store an analysis row.
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import { buildApp } from '../../src/api/app';
+import { apiKeyId } from '../../src/api/auth';
+import { openTestStack, type TestStack } from '../harness/stack';
+
+const KEY = 'table-secret-key-91c2';
+const ADMIN = 'table-admin-key-3e7d';
+const A = '37RqtwV1Huak8b89qQy9AxxJgbKzeA3AECZxQMgboRsk';
+const B = 'GdLmGp9vyiFYFaPU2AbJfds6bMyqzbuXvUoC98See3Bx';
+const C = 'FhJojH6DezCcXDEiyiFa31BXNDHoTury6uJco3JcbhsE';
+/** MAX_WALLETS_PER_ANALYSIS of this file */
+const MAX = 5;
+
+/** n distinct valid addresses (base58 of 32 bytes) */
+function addresses(n: number): string[] {
+  const alphabet = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
+  return Array.from({ length: n }, (_, i) => `${alphabet[i % 58]}${alphabet[Math.floor(i / 58) % 58]}${A.slice(2)}`);
+}
+
+type Method = 'GET' | 'POST' | 'DELETE' | 'PUT' | 'PATCH' | 'OPTIONS';
+interface Case {
+  name: string;
+  method: Method;
+  url: string;
+  /** an object is sent as JSON; a string or Buffer as is, with `contentType` */
+  body?: unknown;
+  raw?: string | Buffer;
+  contentType?: string;
+  headers?: Record<string, string>;
+  /** false: send no API key */
+  key?: string | false;
+  status: number;
+  type: string;
+  detail?: RegExp;
+}
+
+const cases: Case[] = [];
+const add = (c: Omit<Case, 'method'> & { method?: Method }) => cases.push({ method: 'POST', ...c });
+
+// --- analysis ids, on each of the four routes that take one -------------------------------------
+const badIds: Array<[string, string, number, string, RegExp?]> = [
+  ['101 characters', 'a'.repeat(101), 414, 'uri-too-long', /longer than 100 characters/],
+  ['5000 characters', 'x'.repeat(5000), 414, 'uri-too-long', /longer than 100 characters/],
+  ['a lone %', '%', 400, 'invalid-url', /percent-encoding/],
+  ['a cut-off escape', '%E0%A4%A', 400, 'invalid-url', /percent-encoding/],
+  ['an escape that is not UTF-8', '%FF', 400, 'invalid-url', /percent-encoding/],
+  ['spaces', 'not%20an%20id', 400, 'validation', /params.id must match pattern/],
+  ['a path traversal', '..%2F..%2Fetc%2Fpasswd', 400, 'validation', /params.id/],
+  ['a NUL byte', 'abc%00def', 400, 'validation', /params.id/],
+  ['SQL', "1'%3B%20DROP%20TABLE%20analyses%3B--", 400, 'validation', /params.id/],
+  ['Cyrillic', encodeURIComponent('анализ'), 400, 'validation', /params.id/],
+  ['an emoji', encodeURIComponent('🙂'), 400, 'validation', /params.id/],
+  ['a UUID nobody started', randomUUID(), 404, 'not-found', /no analysis with id/],
+  ['100 characters nobody started', 'b'.repeat(100), 404, 'not-found', /no analysis with id/],
+];
+for (const [what, id, status, type, detail] of badIds) {
+  add({ name: `GET /v1/analyses/{id}: ${what}`, method: 'GET', url: `/v1/analyses/${id}`, status, type, detail });
+  add({ name: `GET /v1/analyses/{id}/events: ${what}`, method: 'GET', url: `/v1/analyses/${id}/events`, status, type, detail });
+  add({ name: `POST /v1/analyses/{id}/proceed: ${what}`, url: `/v1/analyses/${id}/proceed`, status, type, detail });
+  add({ name: `DELETE /v1/analyses/{id}: ${what}`, method: 'DELETE', url: `/v1/analyses/${id}`, status, type, detail });
+}
+
+// --- bodies that are not plain JSON objects, on each POST route with a body ------------------------
+const bodyRoutes: Array<[string, string, unknown]> = [
+  ['/v1/analyses', 'wallets', { wallets: [A, B] }],
+  ['/v1/wallets/status', 'wallets', { wallets: [A] }],
+  ['/v1/wallets/sync', 'wallets', { wallets: [A] }],
+  ['/v1/tokens/enrich', 'mints', { mints: [A] }],
+];
+for (const [url, field, good] of bodyRoutes) {
+  const json = JSON.stringify(good);
+  const on = (c: Omit<Case, 'url' | 'method'>) => add({ ...c, url, name: `POST ${url}: ${c.name}` });
+  on({ name: 'truncated JSON', raw: json.slice(0, -3), contentType: 'application/json', status: 400, type: 'invalid-json', detail: /not valid JSON \(.+\)/ });
+  on({ name: 'a trailing comma', raw: json.replace(/]/, ',]'), contentType: 'application/json', status: 400, type: 'invalid-json', detail: /not valid JSON/ });
+  on({ name: 'single quotes', raw: json.replace(/"/g, "'"), contentType: 'application/json', status: 400, type: 'invalid-json', detail: /not valid JSON/ });
+  on({ name: 'an empty body', raw: '', contentType: 'application/json', status: 400, type: 'invalid-json', detail: /body is empty/ });
+  on({ name: 'bytes that are not UTF-8', raw: Buffer.concat([Buffer.from(`{"${field}": ["`), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"]}')]), contentType: 'application/json', status: 400, type: 'invalid-json', detail: /not valid UTF-8/ });
+  on({ name: 'a Latin-1 charset', raw: json, contentType: 'application/json; charset=iso-8859-1', status: 415, type: 'unsupported-media-type', detail: /UTF-8 \(got charset 'iso-8859-1'\)/ });
+  on({ name: 'a gzip content-encoding', raw: json, contentType: 'application/json', headers: { 'content-encoding': 'gzip' }, status: 415, type: 'unsupported-media-type', detail: /uncompressed/ });
+  on({ name: 'text/plain', raw: json, contentType: 'text/plain', status: 415, type: 'unsupported-media-type', detail: /application\/json \(got 'text\/plain'\)/ });
+  on({ name: 'XML', raw: `<${field}/>`, contentType: 'application/xml', status: 415, type: 'unsupported-media-type' });
+  on({ name: 'a form', raw: `${field}=${A}`, contentType: 'application/x-www-form-urlencoded', status: 415, type: 'unsupported-media-type' });
+  on({ name: 'multipart', raw: '--x\r\n\r\n--x--', contentType: 'multipart/form-data; boundary=x', status: 415, type: 'unsupported-media-type' });
+  on({ name: 'a body over 64 KiB', raw: JSON.stringify({ ...(good as object), pad: 'x'.repeat(70_000) }), contentType: 'application/json', status: 413, type: 'body-too-large', detail: /larger than 65536 bytes/ });
+  on({ name: 'a JSON array', body: [A, B], status: 400, type: 'validation', detail: /body must be object/ });
+  on({ name: 'JSON null', raw: 'null', contentType: 'application/json', status: 400, type: 'validation', detail: /body must be object/ });
+  on({ name: 'a JSON string', raw: '"wallets"', contentType: 'application/json', status: 400, type: 'validation', detail: /body must be object/ });
+  on({ name: 'a JSON number', raw: '42', contentType: 'application/json', status: 400, type: 'validation', detail: /body must be object/ });
+  on({ name: 'a __proto__ key', raw: `{"${field}": ["${A}"], "__proto__": {"admin": true}}`, contentType: 'application/json', status: 400, type: 'validation', detail: /property '__proto__' is not allowed \(at \/body\/__proto__\)/ });
+  on({ name: 'a nested __proto__ key', raw: `{"${field}": [{"__proto__": {"polluted": 1}}]}`, contentType: 'application/json', status: 400, type: 'validation', detail: /property '__proto__' is not allowed \(at \/body\/\w+\/0\/__proto__\)/ });
+  on({ name: 'constructor.prototype', raw: `{"${field}": ["${A}"], "constructor": {"prototype": {"x": 1}}}`, contentType: 'application/json', status: 400, type: 'validation', detail: /property 'constructor' is not allowed/ });
+  on({ name: 'an unknown field', body: { ...(good as object), extra: 1 }, status: 400, type: 'validation', detail: /unknown field 'extra'/ });
+  on({ name: `${field} missing`, body: {}, status: 400, type: 'validation', detail: new RegExp(`must have the field '${field}'`) });
+  on({ name: `${field} as a string`, body: { [field]: A }, status: 400, type: 'validation', detail: new RegExp(`body.${field} must be array`) });
+  on({ name: `${field} as an object`, body: { [field]: { 0: A } }, status: 400, type: 'validation', detail: new RegExp(`body.${field} must be array`) });
+  on({ name: 'an address as a number', body: { [field]: [A, 42] }, status: 400, type: 'validation', detail: new RegExp(`body.${field}.1 must be string`) });
+  on({ name: 'an address as null', body: { [field]: [A, null] }, status: 400, type: 'validation', detail: new RegExp(`body.${field}.1 must be string`) });
+  on({ name: 'an empty address', body: { [field]: [A, ''] }, status: 400, type: 'validation', detail: /fewer than 1 characters/ });
+  on({ name: 'an address of 65 characters', body: { [field]: [A, 'A'.repeat(65)] }, status: 400, type: 'validation', detail: /more than 64 characters/ });
+  on({ name: 'an address that is not base58', body: { [field]: [A, 'I0lO-not-base58'] }, status: 400, type: 'invalid-address', detail: /'I0lO-not-base58'/ });
+  on({ name: 'base58 of the wrong length', body: { [field]: [A, '1111'] }, status: 400, type: 'invalid-address', detail: /'1111'/ });
+  on({ name: 'an address with a zero-width space', body: { [field]: [A, `${B}\u200b`] }, status: 400, type: 'invalid-address' });
+  on({ name: 'an address with a trailing space', body: { [field]: [A, `${B} `] }, status: 400, type: 'invalid-address' });
+  on({ name: 'a Cyrillic look-alike address', body: { [field]: [A, B.replace('G', 'Г')] }, status: 400, type: 'invalid-address' });
+  on({ name: 'an address with a NUL', body: { [field]: [A, `${B.slice(0, 20)}\u0000${B.slice(21)}`] }, status: 400, type: 'invalid-address' });
+  on({ name: 'an emoji address', body: { [field]: [A, '🙂'.repeat(10)] }, status: 400, type: 'invalid-address' });
+  on({ name: 'an unpaired surrogate', raw: `{"${field}": ["${A}", "\\ud800"]}`, contentType: 'application/json', status: 400, type: 'invalid-address' });
+  on({ name: 'a duplicate address', body: { [field]: [A, B, A] }, status: 400, type: 'duplicate-addresses', detail: new RegExp(`'${A}' more than once`) });
+  on({ name: 'deeply nested arrays', raw: `{"${field}": ${'['.repeat(5000)}${']'.repeat(5000)}}`, contentType: 'application/json', status: 400, type: 'validation' });
+}
+
+// --- POST /v1/analyses: its own fields -----------------------------------------------------------
+const analysis = (extra: object) => ({ wallets: [A, B], ...extra });
+const fields: Array<[string, unknown, RegExp]> = [
+  ['one wallet', { wallets: [A] }, /at least 2 wallet addresses/],
+  ['no wallets', { wallets: [] }, /at least 2 wallet addresses/],
+  [`${MAX + 1} wallets (over MAX_WALLETS_PER_ANALYSIS)`, { wallets: addresses(MAX + 1) }, /more than 5 wallets.*MAX_WALLETS_PER_ANALYSIS/],
+  ['500 wallets', { wallets: addresses(500) }, /more than 5 wallets/],
+  ['window as a string', analysis({ window: '30' }), /body.window must be integer,null/],
+  ['window 0', analysis({ window: 0 }), /body.window must be >= 1/],
+  ['window over 10 years', analysis({ window: 3651 }), /body.window must be <= 3650/],
+  ['a fractional window', analysis({ window: 1.5 }), /body.window must be integer/],
+  ['an unknown sync mode', analysis({ sync: 'sometimes' }), /"auto", "force", "skip"/],
+  ['sync as a boolean', analysis({ sync: true }), /body.sync must be string/],
+  ['failureThreshold above 1', analysis({ failureThreshold: 2 }), /failureThreshold must be <= 1/],
+  ['a negative failureThreshold', analysis({ failureThreshold: -0.1 }), /failureThreshold must be >= 0/],
+  ['clusterThreshold as a string', analysis({ clusterThreshold: '0.5' }), /clusterThreshold must be number/],
+  ['an unknown weight', analysis({ weights: { luck: 1 } }), /unknown field 'luck' in body.weights/],
+  ['a negative weight', analysis({ weights: { capital: -1 } }), /body.weights.capital must be >= 0/],
+  ['a weight over 100', analysis({ weights: { timing: 101 } }), /body.weights.timing must be <= 100/],
+  ['a weight as a string', analysis({ weights: { capital: '1' } }), /body.weights.capital must be number/],
+  ['weights as an array', analysis({ weights: [1, 2] }), /body.weights must be object/],
+  ['several problems at once', { wallets: [A, B], extra: 1, window: 0, sync: 'x' }, /^(?=.*unknown field 'extra')(?=.*body\.window must be >= 1)(?=.*body\.sync must be one of)/],
+];
+for (const [what, body, detail] of fields) add({ name: `POST /v1/analyses: ${what}`, url: '/v1/analyses', body, status: 400, type: 'validation', detail });
+add({ name: 'POST /v1/analyses: an empty Idempotency-Key', url: '/v1/analyses', body: analysis({}), headers: { 'idempotency-key': '' }, status: 400, type: 'validation', detail: /headers.idempotency-key must NOT have fewer than 1 characters/ });
+add({ name: 'POST /v1/analyses: an Idempotency-Key of 201 characters', url: '/v1/analyses', body: analysis({}), headers: { 'idempotency-key': 'k'.repeat(201) }, status: 400, type: 'validation', detail: /headers.idempotency-key must NOT have more than 200 characters/ });
+
+// --- the other bodies ----------------------------------------------------------------------------
+add({ name: `POST /v1/wallets/status: ${MAX + 1} wallets`, url: '/v1/wallets/status', body: { wallets: addresses(MAX + 1) }, status: 400, type: 'validation', detail: /more than 5 wallets/ });
+add({ name: 'POST /v1/wallets/status: no wallets', url: '/v1/wallets/status', body: { wallets: [] }, status: 400, type: 'validation', detail: /at least 1 wallet/ });
+add({ name: `POST /v1/wallets/sync: ${MAX + 1} wallets`, url: '/v1/wallets/sync', body: { wallets: addresses(MAX + 1) }, status: 400, type: 'validation', detail: /more than 5 wallets/ });
+add({ name: 'POST /v1/wallets/sync: no wallets', url: '/v1/wallets/sync', body: { wallets: [] }, status: 400, type: 'validation', detail: /at least 1 wallet/ });
+add({ name: 'POST /v1/tokens/enrich: 301 mints', url: '/v1/tokens/enrich', body: { mints: addresses(301) }, status: 400, type: 'validation', detail: /at most 300 items/ });
+add({ name: 'POST /v1/tokens/enrich: no mints', url: '/v1/tokens/enrich', body: { mints: [] }, status: 400, type: 'validation', detail: /at least 1 mint/ });
+
+// --- query strings and path addresses --------------------------------------------------------------
+const queries: Array<[string, string, string, RegExp]> = [
+  ['limit 0', 'limit=0', 'validation', /querystring.limit must be >= 1/],
+  ['limit 101', 'limit=101', 'validation', /querystring.limit must be <= 100/],
+  ['a negative limit', 'limit=-1', 'validation', /querystring.limit must be >= 1/],
+  ['limit as a word', 'limit=ten', 'validation', /querystring.limit must be integer/],
+  ['a fractional limit', 'limit=1.5', 'validation', /querystring.limit must be integer/],
+  ['limit twice', 'limit=1&limit=2', 'validation', /querystring.limit must be integer/],
+  ['an unknown parameter', `wallet=${A}&sort=asc`, 'validation', /unknown field 'sort'/],
+  ['a wallet that is not an address', 'wallet=xyz', 'invalid-address', /'xyz'/],
+  ['an empty wallet', 'wallet=', 'validation', /querystring.wallet must NOT have fewer than 1 characters/],
+  ['a wallet of 65 characters', `wallet=${'A'.repeat(65)}`, 'validation', /querystring.wallet must NOT have more than 64 characters/],
+  ['the wallet twice', `wallet=${A}&wallet=${B}`, 'validation', /querystring.wallet must be string/],
+  ['a Cyrillic wallet', `wallet=${encodeURIComponent('кошелёк')}`, 'invalid-address', /not a valid Solana address/],
+  ['a wallet with SQL', `wallet=${encodeURIComponent("x' OR '1'='1")}`, 'invalid-address', /not a valid Solana address/],
+];
+for (const [what, query, type, detail] of queries) add({ name: `GET /v1/analyses?${what}`, method: 'GET', url: `/v1/analyses?${query}`, status: 400, type, detail });
+for (const [route, what] of [['/v1/wallets', 'the wallet'], ['/v1/tokens', 'the mint']] as const) {
+  add({ name: `GET ${route}/{address}: not base58`, method: 'GET', url: `${route}/0OIl`, status: 400, type: 'invalid-address', detail: new RegExp(`${what} is not a valid Solana address`) });
+  add({ name: `GET ${route}/{address}: 65 characters`, method: 'GET', url: `${route}/${'A'.repeat(65)}`, status: 400, type: 'validation', detail: /more than 64 characters/ });
+  add({ name: `GET ${route}/{address}: 101 characters`, method: 'GET', url: `${route}/${'A'.repeat(101)}`, status: 414, type: 'uri-too-long' });
+  add({ name: `GET ${route}/{address}: a lone %`, method: 'GET', url: `${route}/%`, status: 400, type: 'invalid-url' });
+  add({ name: `GET ${route}/{address}: Cyrillic`, method: 'GET', url: `${route}/${encodeURIComponent('адрес')}`, status: 400, type: 'invalid-address' });
+  add({ name: `GET ${route}/{address}: never seen`, method: 'GET', url: `${route}/${C}`, status: 404, type: 'not-found' });
+}
+
+// --- methods and paths that do not exist ---------------------------------------------------------
+const noRoutes: Array<[Method, string]> = [
+  ['PUT', '/v1/analyses'],
+  ['PATCH', `/v1/analyses/${randomUUID()}`],
+  ['DELETE', '/v1/analyses'],
+  ['PUT', `/v1/analyses/${randomUUID()}/proceed`],
+  ['GET', `/v1/analyses/${randomUUID()}/proceed`],
+  ['DELETE', `/v1/wallets/${A}`],
+  ['POST', `/v1/tokens/${A}`],
+  ['PUT', '/v1/tokens/enrich'],
+  ['OPTIONS', '/v1/analyses'],
+  ['GET', '/v2/analyses'],
+  ['GET', `/v1/analyses/${randomUUID()}/events/more`],
+];
+for (const [method, url] of noRoutes) add({ name: `${method} ${url.replace(/[0-9a-f-]{36}/, '{id}')}: no such route`, method, url, status: 404, type: 'not-found', detail: /no route .* see \/docs/ });
+// GET of a POST-only wallet route reaches GET /v1/wallets/{address}
+for (const word of ['status', 'sync']) {
+  add({ name: `GET /v1/wallets/${word}: a POST route`, method: 'GET', url: `/v1/wallets/${word}`, status: 400, type: 'invalid-address', detail: new RegExp(`the wallet is not a valid Solana address .*'${word}'`) });
+}
+
+// --- API keys ------------------------------------------------------------------------------------
+const keyCases: Array<[string, Record<string, string>]> = [
+  ['no key', {}],
+  ['an unknown key', { 'x-api-key': 'guess' }],
+  ['the key in the wrong case', { 'x-api-key': KEY.toUpperCase() }],
+  ['the key with one character more', { 'x-api-key': `${KEY}x` }],
+  ['Basic auth', { authorization: `Basic ${Buffer.from(`user:${KEY}`).toString('base64')}` }],
+  ['Bearer without a key', { authorization: 'Bearer ' }],
+  ['an unknown Bearer key', { authorization: 'Bearer guess' }],
+];
+for (const [what, headers] of keyCases) {
+  add({ name: `POST /v1/analyses with ${what}`, url: '/v1/analyses', body: analysis({}), key: false, headers, status: 401, type: 'unauthorized' });
+  add({ name: `GET /v1/analyses with ${what}`, method: 'GET', url: '/v1/analyses', key: false, headers, status: 401, type: 'unauthorized' });
+}
+
+describe('bad inputs: every one answered with a 4xx problem+json, none starts anything', () => {
+  let stack: TestStack;
+  let app: FastifyInstance;
+
+  beforeAll(async () => {
+    stack = await openTestStack({ env: { API_KEYS: `${KEY},admin:${ADMIN}`, MAX_WALLETS_PER_ANALYSIS: String(MAX), API_RATE_LIMIT_MAX: '100000' } });
+    app = await buildApp({ config: stack.config, temporal: stack.client, pool: stack.pool, redis: stack.redis });
+  });
+  afterAll(async () => {
+    for await (const wf of stack.client.workflow.list({ query: 'ExecutionStatus = "Running"' })) {
+      await stack.client.workflow.getHandle(wf.workflowId).terminate('test cleanup').catch(() => undefined);
+    }
+    await app?.close();
+    await stack?.close();
+  });
+
+  const rowsOfThisKey = async () =>
+    Number((await stack.pool.query<{ n: string }>('SELECT count(*) AS n FROM analyses WHERE owner_key_id = ANY($1::text[])', [[apiKeyId(KEY), apiKeyId(ADMIN)]])).rows[0].n);
+  const workflows = async () => Number((await stack.client.workflow.count()).count);
+
+  it('holds at least 150 cases, at least 5 on each route of the API', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(150);
+    expect(new Set(cases.map((c) => c.name)).size).toBe(cases.length);
+    const routes: Array<[Method, RegExp]> = [
+      ['POST', /^\/v1\/analyses$/],
+      ['GET', /^\/v1\/analyses$/],
+      ['GET', /^\/v1\/analyses\/[^/]+$/],
+      ['GET', /^\/v1\/analyses\/[^/]+\/events$/],
+      ['POST', /^\/v1\/analyses\/[^/]+\/proceed$/],
+      ['DELETE', /^\/v1\/analyses\/[^/]+$/],
+      ['POST', /^\/v1\/wallets\/status$/],
+      ['POST', /^\/v1\/wallets\/sync$/],
+      ['GET', /^\/v1\/wallets\/[^/]+$/],
+      ['GET', /^\/v1\/tokens\/[^/]+$/],
+      ['POST', /^\/v1\/tokens\/enrich$/],
+    ];
+    for (const [method, path] of routes) {
+      expect([method, path.source, cases.filter((c) => c.method === method && path.test(c.url.split('?')[0])).length >= 5]).toEqual([method, path.source, true]);
+    }
+  });
+
+  it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    const headers: Record<string, string> = { ...(c.key === false ? {} : { 'x-api-key': c.key ?? KEY }), ...c.headers };
+    const options: InjectOptions = { method: c.method, url: c.url, headers };
+    if (c.raw !== undefined) Object.assign(options, { payload: c.raw, headers: { ...headers, 'content-type': c.contentType ?? 'application/json' } });
+    else if (c.body !== undefined) options.payload = c.body as object;
+    const res = await app.inject(options);
+    expect(res.statusCode).toBe(c.status);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const body = res.json();
+    expect(body).toMatchObject({ type: `urn:wallet-similarity:problem:${c.type}`, status: c.status, title: expect.any(String), detail: expect.any(String) });
+    expect(body.detail.length).toBeGreaterThan(10);
+    if (c.detail) expect(body.detail).toMatch(c.detail);
+    expect(res.body).not.toContain(KEY);
+  });
+
+  describe('requests only a socket can send, to a listening server', () => {
+    const rawCases: Array<[string, string, number, string]> = [
+      ['headers over 16 KiB', `GET /v1/analyses HTTP/1.1\r\nHost: x\r\nx-api-key: ${KEY}\r\nx-pad: ${'p'.repeat(20_000)}\r\n\r\n`, 431, 'headers-too-large'],
+      ['a request line that is not HTTP', 'HELLO THERE\r\n\r\n', 400, 'malformed-request'],
+      ['a Content-Length that is not a number', `POST /v1/analyses HTTP/1.1\r\nHost: x\r\nx-api-key: ${KEY}\r\ncontent-type: application/json\r\ncontent-length: ten\r\n\r\n{}`, 400, 'malformed-request'],
+      ['both Content-Length and chunked', `POST /v1/analyses HTTP/1.1\r\nHost: x\r\nx-api-key: ${KEY}\r\ncontent-type: application/json\r\ncontent-length: 2\r\ntransfer-encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n`, 400, 'malformed-request'],
+      ['a broken chunk', `POST /v1/analyses HTTP/1.1\r\nHost: x\r\nx-api-key: ${KEY}\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n`, 400, 'malformed-request'],
+      ['a header name with a space', `GET /v1/analyses HTTP/1.1\r\nHost: x\r\nx api key: ${KEY}\r\n\r\n`, 400, 'malformed-request'],
+    ];
+    let server: FastifyInstance;
+    let port: number;
+    beforeAll(async () => {
+      server = await buildApp({ config: stack.config, temporal: stack.client, pool: stack.pool, redis: stack.redis });
+      await server.listen({ host: '127.0.0.1', port: 0 });
+      port = (server.server.address() as AddressInfo).port;
+    });
+    afterAll(() => server?.close());
+
+    const exchange = (request: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = net.connect(port, '127.0.0.1', () => socket.end(request));
+        let answer = '';
+        socket.setEncoding('latin1');
+        socket.on('data', (d) => (answer += d));
+        socket.on('close', () => resolve(answer));
+        socket.on('error', (err) => (answer ? resolve(answer) : reject(err)));
+      });
+
+    it.each(rawCases)('%s', async (_name, request, status, type) => {
+      const answer = await exchange(request);
+      const [head, body] = answer.split('\r\n\r\n');
+      expect(head).toMatch(new RegExp(`^HTTP/1.1 ${status} `));
+      expect(head).toMatch(/content-type: application\/problem\+json/i);
+      expect(JSON.parse(body)).toMatchObject({ type: `urn:wallet-similarity:problem:${type}`, status, detail: expect.any(String) });
+    });
+  });
+
+  it('none of them started a workflow or stored a row', async () => {
+    expect(await workflows()).toBe(0);
+    expect(await rowsOfThisKey()).toBe(0);
+  });
+
+  it('(the check above can fail: one good request starts one workflow and stores one row)', async () => {
+    const res = await app.inject({ method: 'POST', url: '/v1/analyses', headers: { 'x-api-key': KEY }, payload: { wallets: [A, C], sync: 'skip' } });
+    expect(res.statusCode).toBe(202);
+    expect(await rowsOfThisKey()).toBe(1);
+    const deadline = Date.now() + 10_000;
+    while ((await workflows()) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(await workflows()).toBe(1);
+  });
+});
+
+describe('rate limits: every POST and DELETE route, POST /v1/wallets/status included', () => {
+  let stack: TestStack;
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    stack = await openTestStack({ env: { API_KEYS: 'limit-secret-key-5a1f', API_RATE_LIMIT_MAX: '2', API_RATE_LIMIT_WINDOW_SECONDS: '300' } });
+    app = await buildApp({ config: stack.config, temporal: stack.client, pool: stack.pool, redis: stack.redis });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await stack?.close();
+  });
+
+  it.each([
+    ['POST', '/v1/analyses'],
+    ['POST', '/v1/wallets/status'],
+    ['POST', '/v1/wallets/sync'],
+    ['POST', '/v1/tokens/enrich'],
+    ['POST', '/v1/analyses/no-such-analysis/proceed'],
+    ['DELETE', '/v1/analyses/no-such-analysis'],
+  ] as const)('%s %s answers 429 problem+json with Retry-After past API_RATE_LIMIT_MAX (counted in Redis)', async (method, url) => {
+    const send = () => app.inject({ method, url, headers: { 'x-api-key': 'limit-secret-key-5a1f' }, ...(method === 'POST' && !url.endsWith('proceed') ? { payload: {} } : {}) });
+    expect((await send()).statusCode).toBeLessThan(429);
+    expect((await send()).statusCode).toBeLessThan(429);
+    const limited = await send();
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(limited.headers['retry-after']).toBeDefined();
+    expect(limited.json()).toMatchObject({ type: 'urn:wallet-similarity:problem:rate-limited', detail: expect.stringMatching(/more than 2 requests in 300 s/) });
+  });
+});

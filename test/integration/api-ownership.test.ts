@@ -1,0 +1,140 @@
+// With API_KEYS set, an analysis belongs to the key that started it: another key gets the same 404
+// as for an id that does not exist, on every route; lists and Idempotency-Keys are per key; an
+// `admin:` key sees every key's analyses. Only a non-secret key id is stored. Real API (app.inject),
+// PostgreSQL and Temporal; no worker runs, so started workflows wait and are terminated at the end.
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../../src/api/app';
+import { apiKeyId } from '../../src/api/auth';
+import { getAnalysis, insertAnalysis } from '../../src/store/analyses';
+import { openTestStack, type TestStack } from '../harness/stack';
+
+const ALICE = 'alice-secret-key-7f3a9c';
+const BOB = 'bob-secret-key-52d0e1';
+const ADMIN = 'ops-secret-key-c4b8a2';
+const A = '37RqtwV1Huak8b89qQy9AxxJgbKzeA3AECZxQMgboRsk';
+const B = 'GdLmGp9vyiFYFaPU2AbJfds6bMyqzbuXvUoC98See3Bx';
+const C = 'FhJojH6DezCcXDEiyiFa31BXNDHoTury6uJco3JcbhsE';
+
+describe('analyses belong to the API key that started them', () => {
+  let stack: TestStack;
+  let app: FastifyInstance;
+
+  beforeAll(async () => {
+    stack = await openTestStack({ env: { API_KEYS: `${ALICE},${BOB},admin:${ADMIN}` } });
+    app = await buildApp({ config: stack.config, temporal: stack.client, pool: stack.pool, redis: stack.redis }, { eventPollIntervalMs: 100 });
+  });
+  afterAll(async () => {
+    for await (const wf of stack.client.workflow.list({ query: 'ExecutionStatus = "Running"' })) {
+      await stack.client.workflow.getHandle(wf.workflowId).terminate('test cleanup').catch(() => undefined);
+    }
+    await app?.close();
+    await stack?.close();
+  });
+
+  const as = (key: string, method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object, headers: Record<string, string> = {}) =>
+    app.inject({ method, url, headers: { 'x-api-key': key, ...headers }, ...(payload ? { payload } : {}) });
+  const start = async (key: string, wallets: string[], headers: Record<string, string> = {}) => {
+    const res = await as(key, 'POST', '/v1/analyses', { wallets, sync: 'skip' }, headers);
+    expect(res.statusCode).toBe(202);
+    return res.json() as { analysisId: string; idempotentReplay: boolean };
+  };
+  const problem = (res: LightMyRequestResponse) => ({ status: res.statusCode, contentType: res.headers['content-type'], ...(res.json() as { type: string; detail: string }) });
+  const routes = (id: string): Array<['GET' | 'POST' | 'DELETE', string]> => [
+    ['GET', `/v1/analyses/${id}`],
+    ['GET', `/v1/analyses/${id}/events`],
+    ['POST', `/v1/analyses/${id}/proceed`],
+    ['DELETE', `/v1/analyses/${id}`],
+  ];
+  const listed = async (key: string, wallet: string) =>
+    ((await as(key, 'GET', `/v1/analyses?wallet=${wallet}&limit=100`)).json().analyses as Array<{ analysisId: string }>).map((a) => a.analysisId);
+
+  it("another key gets, on every route, exactly the 404 of an id that does not exist; the owner and an admin key reach it", async () => {
+    const { analysisId: id } = await start(ALICE, [A, B]);
+    const unknown = randomUUID();
+    for (const [method, url] of routes(id)) {
+      const theirs = problem(await as(BOB, method, url));
+      const nobodys = problem(await as(BOB, method, url.replace(id, unknown)));
+      expect(theirs).toEqual({ ...nobodys, detail: nobodys.detail.replace(unknown, id), instance: url });
+      expect(theirs).toMatchObject({ status: 404, contentType: expect.stringMatching(/^application\/problem\+json/), type: 'urn:wallet-similarity:problem:not-found' });
+    }
+    expect((await as(ALICE, 'GET', `/v1/analyses/${id}`)).json()).toMatchObject({ analysisId: id, status: 'running' });
+    expect((await as(ADMIN, 'GET', `/v1/analyses/${id}`)).json()).toMatchObject({ analysisId: id, status: 'running' });
+    expect((await as(ALICE, 'POST', `/v1/analyses/${id}/proceed`)).statusCode).toBe(202);
+    // Bob's DELETE did nothing: the workflow still runs until an admin key cancels it
+    expect((await stack.client.workflow.getHandle(`analysis:${id}`).describe()).status.name).toBe('RUNNING');
+    expect((await as(ADMIN, 'DELETE', `/v1/analyses/${id}`)).statusCode).toBe(202);
+
+    // once ended, the owner's event stream answers and ends; Bob's still answers 404
+    await stack.pool.query(`UPDATE analyses SET status = 'failed', error = 'ended by the test' WHERE id = $1`, [id]);
+    const events = await as(ALICE, 'GET', `/v1/analyses/${id}/events`);
+    expect(events.statusCode).toBe(200);
+    expect(events.body).toMatch(/event: completed\n.*"status":"failed"/);
+    expect(events.body).toContain('event: end');
+    expect((await as(BOB, 'GET', `/v1/analyses/${id}/events`)).statusCode).toBe(404);
+    expect((await as(ADMIN, 'GET', `/v1/analyses/${id}/events`)).statusCode).toBe(200);
+  });
+
+  it("lists a key's own analyses only; an admin key lists every key's", async () => {
+    const alices = (await start(ALICE, [A, C])).analysisId;
+    const bobs = (await start(BOB, [A, C])).analysisId;
+    const [forAlice, forBob, forAdmin] = [await listed(ALICE, C), await listed(BOB, C), await listed(ADMIN, C)];
+    expect(forAlice).toContain(alices);
+    expect(forAlice).not.toContain(bobs);
+    expect(forBob).toEqual([bobs]);
+    expect(forAdmin).toEqual(expect.arrayContaining([alices, bobs]));
+    // without the wallet filter too
+    const all = ((await as(BOB, 'GET', '/v1/analyses?limit=100')).json().analyses as Array<{ analysisId: string }>).map((a) => a.analysisId);
+    expect(all).toEqual([bobs]);
+  });
+
+  it("an Idempotency-Key is scoped to its key: another key's same key starts its own analysis, never answers with someone else's", async () => {
+    const headers = { 'idempotency-key': `shared-${randomUUID()}` };
+    const before = Number((await stack.client.workflow.count()).count);
+    const alices = await start(ALICE, [B, C], headers);
+    const bobs = await start(BOB, [B, C], headers);
+    expect(bobs.analysisId).not.toBe(alices.analysisId);
+    expect([alices.idempotentReplay, bobs.idempotentReplay]).toEqual([false, false]);
+    expect(await start(ALICE, [C, B], headers)).toMatchObject({ analysisId: alices.analysisId, idempotentReplay: true });
+    expect(await start(BOB, [B, C], headers)).toMatchObject({ analysisId: bobs.analysisId, idempotentReplay: true });
+    // a different body under Alice's key is Bob's first use of it, not a 422 about Alice's request
+    const other = { 'idempotency-key': `other-${randomUUID()}` };
+    await start(ALICE, [A, B], other);
+    expect((await start(BOB, [A, C], other)).idempotentReplay).toBe(false);
+    expect(Number((await stack.client.workflow.count()).count)).toBe(before + 4);
+  });
+
+  it('stores a non-secret key id, never the key: not in the row, the workflow history or any answer', async () => {
+    const res = await as(ALICE, 'POST', '/v1/analyses', { wallets: [A, B, C], sync: 'skip' });
+    const { analysisId: id } = res.json();
+    const row = await getAnalysis(stack.pool, id);
+    expect(row?.ownerKeyId).toBe(apiKeyId(ALICE));
+    const { rows } = await stack.pool.query('SELECT to_jsonb(a)::text AS dump FROM analyses a WHERE id = $1', [id]);
+    const history = JSON.stringify(await stack.client.workflow.getHandle(`analysis:${id}`).fetchHistory());
+    const view = await as(ALICE, 'GET', `/v1/analyses/${id}`);
+    for (const text of [rows[0].dump, history, res.body, view.body]) {
+      for (const key of [ALICE, BOB, ADMIN]) expect(text).not.toContain(key);
+    }
+  });
+
+  it('an analysis started while auth was off (no owner) is visible to admin keys only', async () => {
+    const id = randomUUID();
+    await insertAnalysis(stack.pool, { id, workflowId: `analysis:${id}`, requestId: null, wallets: [A, B], params: {} });
+    expect((await as(ALICE, 'GET', `/v1/analyses/${id}`)).statusCode).toBe(404);
+    expect(await listed(ALICE, A)).not.toContain(id);
+    expect((await as(ADMIN, 'GET', `/v1/analyses/${id}`)).statusCode).toBe(200);
+    expect(await listed(ADMIN, A)).toContain(id);
+  });
+
+  it('without API_KEYS every caller sees every analysis, as before', async () => {
+    const open = await buildApp({ config: { ...stack.config, API_KEYS: [] }, temporal: stack.client, pool: stack.pool, redis: stack.redis });
+    try {
+      const { analysisId: id } = await start(BOB, [B, C]);
+      expect((await open.inject({ method: 'GET', url: `/v1/analyses/${id}` })).statusCode).toBe(200);
+      const list = (await open.inject({ method: 'GET', url: `/v1/analyses?wallet=${B}&limit=100` })).json().analyses as Array<{ analysisId: string }>;
+      expect(list.map((a) => a.analysisId)).toContain(id);
+    } finally {
+      await open.close();
+    }
+  });
+});
