@@ -51,6 +51,7 @@ export function parseApiKeys(text: string): ApiKey[] {
     const key = colon === -1 ? entry : entry.slice(colon + 1).trim();
     if (key === '') throw new Error(`entry ${n} is '${role}:' without a key after it`);
     if (!/^[\x21-\x7e]+$/.test(key)) throw new Error(`entry ${n} has a key with spaces or characters outside printable ASCII: keys travel in an HTTP header`);
+    if (key.includes(':')) throw new Error(`entry ${n} has a key containing ':' after its role: a key cannot contain ':' or ','`);
     const first = seen.get(key);
     if (first !== undefined) throw new Error(`entries ${first} and ${n} are the same key: list each key once`);
     seen.set(key, n);

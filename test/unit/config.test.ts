@@ -51,6 +51,7 @@ describe('configuration', () => {
     ['admin: without a key', 'good-key,admin:', /API_KEYS entry 2 is 'admin:' without a key/],
     ['the same key twice', 'good-key,other-key,admin:good-key', /API_KEYS entries 1 and 3 are the same key/],
     ['a key with a space', 'good key', /API_KEYS entry 1 has a key with spaces/],
+    ['a key with a colon after admin:', 'admin:good:key', /API_KEYS entry 1 has a key containing ':'/],
   ])('refuses API_KEYS with %s at start-up, without echoing any key', (_name, value, message) => {
     let error: Error | undefined;
     try {
