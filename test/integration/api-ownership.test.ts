@@ -2,7 +2,10 @@
 // as for an id that does not exist, on every route; lists and Idempotency-Keys are per key; an
 // `admin:` key sees every key's analyses. Only a non-secret key id is stored. Real API (app.inject),
 // PostgreSQL and Temporal; no worker runs, so started workflows wait and are terminated at the end.
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/api/app';
 import { apiKeyId } from '../../src/api/auth';
@@ -136,5 +139,20 @@ describe('analyses belong to the API key that started them', () => {
     } finally {
       await open.close();
     }
+  });
+});
+
+describe('a bad API_KEYS stops the API at start-up with one line that names the entry, not the key', () => {
+  it.each([
+    ['an unknown role', `${ALICE},owner:${BOB}`, "error: invalid configuration: API_KEYS entry 2 has an unknown role before ':' (the only role is admin, as in admin:<key>; a key itself cannot contain ':' or ',') (got '<redacted>')"],
+    ['a key listed twice', `${ALICE},admin:${ALICE}`, "error: invalid configuration: API_KEYS entries 1 and 2 are the same key: list each key once (got '<redacted>')"],
+  ])('%s', async (_name, value, line) => {
+    const root = path.resolve(__dirname, '..', '..');
+    const result = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/api/server.ts'], { cwd: root, env: { ...process.env, API_KEYS: value }, timeout: 60_000 }).then(
+      () => ({ code: 0, stderr: '' }),
+      (err: { code: number; stderr: string }) => err,
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(line);
   });
 });
