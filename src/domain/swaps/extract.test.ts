@@ -191,6 +191,19 @@ describe('extractLegs on wire-shape payloads of the classes real Helius payloads
     });
   });
 
+  it('Jupiter multi-hop SOL → USDC → token: one buy for exactly 1 SOL, the intermediate USDC is not a trade', () => {
+    const tx = load('domain', 'jupiter-multi-hop-sol-usdc-token.json');
+    const expected = { mint: 'HopTokn5Lq8Wx2Yk9Nv6Rm3Jc7Hd4Gf1Tp8Bb5Zu2Abc', direction: 'buy', kind: 'swap', amount: '4200000', quote: 'SOL', quoteAmount: '1', solValue: 1, valuation: 'exact', feeLamports: 25000 };
+    const withEvent = extractLegs(tx, W, opts).legs;
+    expect(withEvent).toHaveLength(1);
+    expect(withEvent[0]).toMatchObject(expected);
+    // the same from accountData alone, and when the event names the last pool's authority instead
+    expect(extractLegs({ ...tx, events: {} }, W, opts).legs).toEqual(withEvent);
+    const swap = tx.events.swap!;
+    const poolNamed = { ...tx, events: { swap: { ...swap, tokenOutputs: swap.tokenOutputs.map((t) => ({ ...t, userAccount: 'HLnpSz9h2S4hiLQ43rnSD9XkcUThA7B8hQMKmDaiTLcC' })) } } };
+    expect(extractLegs(poolNamed, W, opts).legs).toEqual(withEvent);
+  });
+
   it('takes the quote amount from events.swap only when the event moves the same mints as accountData', () => {
     const tx = load('domain', 'jupiter-raydium-sol-to-tweet.json');
     // the event says 0.1 SOL; make accountData say 0.2 SOL: the agreeing event still supplies the price

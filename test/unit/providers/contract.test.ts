@@ -134,6 +134,7 @@ describe('HeliusClient on wire-shape payloads of the misread classes (test/fixtu
   const files = readdirSync(DOMAIN).filter((f) => f.endsWith('.json')).sort();
   const expected: Record<string, { skipped: string | null; kinds: string[] }> = {
     'airdrop-to-three-wallets.json': { skipped: null, kinds: ['airdrop'] },
+    'jupiter-multi-hop-sol-usdc-token.json': { skipped: null, kinds: ['swap'] },
     'jupiter-raydium-sol-to-tweet.json': { skipped: null, kinds: ['swap'] },
     'jupiter-token-to-token-via-wsol.json': { skipped: null, kinds: ['swap', 'swap'] },
     'merkle-distributor-claim-pays-receipt-rent.json': { skipped: null, kinds: ['transfer_in'] },
