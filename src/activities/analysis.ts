@@ -72,6 +72,7 @@ export function createAnalysisActivities(deps: ActivityDeps) {
           coverage: {
             truncated: input.partialWallets.includes(address) || !stored?.covers,
             transactionsFetched: stored?.transactions ?? 0,
+            transactionsRejected: stored?.rejected ?? 0,
             windowStartSec: sinceTimestamp,
             windowEndSec: input.nowSec,
           },

@@ -3,7 +3,7 @@
 // one stopped. Then PnL and behavior computed and stored. Workflows get small summaries only.
 import { Context, CancelledFailure, log } from '@temporalio/activity';
 import { ENGINE_VERSION, computeBehavior, computePnl, extractMany, formatUnits } from '../domain';
-import { countLegs, loadLegs, storeHistoryPage } from '../store/history';
+import { countLegs, loadLegs, loadRejected, storeHistoryPage, type RejectedRow } from '../store/history';
 import { beginSync, commitWatermark, finishSync, markCoveredSince, markHistoryComplete, syncedAfter, walletStatuses, type WalletStatusRow, type WalletSyncCursor } from '../store/wallets';
 import { loadBalances } from '../store/balances';
 import { getTokens } from '../store/tokens';
@@ -35,6 +35,8 @@ export interface SyncChunkResult {
   transactions: number;
   newTransactions: number;
   newLegs: number;
+  /** transactions the provider sent that failed validation: kept out, recorded with the reason */
+  rejectedTransactions?: number;
   /** newest transaction seen in this chunk (the 'newer' phase's first page): the next watermark */
   top: { signature: string; slot: number; timestamp: number } | null;
 }
@@ -45,6 +47,7 @@ interface ChunkHeartbeat {
   transactions: number;
   newTransactions: number;
   newLegs: number;
+  rejectedTransactions?: number;
   top: SyncChunkResult['top'];
 }
 
@@ -114,8 +117,15 @@ export function createSyncActivities(deps: ActivityDeps) {
             stoppedAtWindow = true;
           }
         }
+        // A transaction that failed validation never sinks the page: it is recorded with its reason
+        // (counted in coverage) unless its raw timestamp puts it before the window.
+        const rejected: RejectedRow[] = page.rejected
+          .filter((r) => input.sinceTimestamp === null || r.timestamp === null || r.timestamp >= input.sinceTimestamp)
+          .map((r) => ({ key: r.signature ?? `${state.cursor ?? 'top'}#${r.index}`, signature: r.signature, timestamp: r.timestamp, field: r.field, reason: r.reason }));
+        if (rejected.length > 0) log.warn('transactions rejected', { wallet: input.wallet, count: rejected.length, reasons: rejected.slice(0, 5).map((r) => r.reason) });
         const { legs } = extractMany(txs, input.wallet, { solPriceUsd: solPrice });
-        const stored = await storeHistoryPage(pool, input.wallet, txs, legs);
+        const stored = await storeHistoryPage(pool, input.wallet, txs, legs, rejected);
+        state.rejectedTransactions = (state.rejectedTransactions ?? 0) + rejected.length;
         state.pages += 1;
         state.transactions += txs.length;
         state.newTransactions += stored.newTransactions;
@@ -158,10 +168,13 @@ export function createSyncActivities(deps: ActivityDeps) {
       const solPrice = await solPriceUsd(redis, market).catch(() => undefined);
       const pnl = computePnl(legs, { holdings, pricesUsd: prices, solPriceUsd: solPrice });
       const behavior = computeBehavior(legs, { nowSec: Math.floor(Date.now() / 1000) });
+      const rejected = await loadRejected(pool, input.wallet);
       const coverage = {
         legs: legs.length,
         firstLegAt: legs[0]?.timestamp ?? null,
         lastLegAt: legs[legs.length - 1]?.timestamp ?? null,
+        rejectedTransactions: rejected.count,
+        rejected: rejected.recent,
       };
       await pool.query(
         `INSERT INTO wallet_analytics (wallet, pnl, behavior, coverage, engine_version, computed_at) VALUES ($1, $2, $3, $4, $5, now())

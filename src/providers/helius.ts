@@ -7,7 +7,7 @@ import { InvalidAddressError, InvalidRequestError, MalformedResponseError } from
 import type { HttpTimeouts } from './http';
 import { ProviderHttp } from './http';
 import type { RateBudget } from './rate-limit';
-import { EnhancedTransactionSchema, parseOrThrow, signatureOf } from './schemas';
+import { EnhancedTransactionSchema, issuePath, signatureOf } from './schemas';
 
 export interface HeliusClientOptions {
   /** e.g. https://api-mainnet.helius-rpc.com (HELIUS_BASE_URL) or the simulator's URL */
@@ -27,9 +27,25 @@ export interface HistoryPageOptions {
   source?: string;
 }
 
+/** A transaction of a provider answer that failed validation: kept out, with the reason. */
+export interface RejectedTransaction {
+  /** its signature, when the raw object had a string one */
+  signature: string | null;
+  /** 0-based position in the provider's answer */
+  index: number;
+  /** its raw `timestamp` when that was a number (to place it in a window), else null */
+  timestamp: number | null;
+  /** dotted path of the first invalid field, e.g. "accountData[3].nativeBalanceChange" */
+  field: string;
+  /** one line: which field is missing or invalid and why */
+  reason: string;
+}
+
 export interface HistoryPage {
-  /** newest first, exactly as the provider sent them */
+  /** newest first, exactly as the provider sent them, without the rejected ones */
   transactions: EnhancedTransaction[];
+  /** transactions of this page that failed validation: one bad transaction never sinks a page */
+  rejected: RejectedTransaction[];
   /** pass as `before` for the next page; null = end of history */
   nextCursor: string | null;
   /** true when the provider answered with a 404 "continue with ... set to <SIG>" instead of data */
@@ -39,6 +55,8 @@ export interface HistoryPage {
 export interface HistoryProgress {
   /** transactions of this page not seen before and newer than the watermark */
   transactions: EnhancedTransaction[];
+  /** transactions of this page that failed validation */
+  rejected: RejectedTransaction[];
   /** the cursor to resume from (heartbeat it); null once history is complete */
   nextCursor: string | null;
   pageNumber: number;
@@ -117,13 +135,12 @@ export class HeliusClient implements HeliusHistorySource {
     });
     if (res.status === 404) {
       const match = CONTINUATION.exec(res.text);
-      if (match) return { transactions: [], nextCursor: match[1], continuation: true };
+      if (match) return { transactions: [], rejected: [], nextCursor: match[1], continuation: true };
     }
     if (res.status < 200 || res.status >= 300) throw this.http.httpError(res, HISTORY_OP);
     const body = this.http.parseJson(res, HISTORY_OP);
-    const transactions = this.parseTransactions(body, HISTORY_OP, `history page of ${address}`);
-    const last = transactions[transactions.length - 1];
-    return { transactions, nextCursor: last ? last.signature : null, continuation: false };
+    const { transactions, rejected, lastSignature } = this.parseTransactions(body, HISTORY_OP, `history page of ${address}`);
+    return { transactions, rejected, nextCursor: lastSignature, continuation: false };
   }
 
   async *iterateHistory(address: string, options: Omit<FetchHistoryOptions, 'onPage' | 'collect'> = {}): AsyncGenerator<HistoryProgress & { reachedWatermark: boolean }> {
@@ -149,7 +166,7 @@ export class HeliusClient implements HeliusHistorySource {
       }
       consecutiveContinuations = page.continuation ? consecutiveContinuations + 1 : 0;
       const done = reachedWatermark || page.nextCursor === null;
-      yield { transactions: fresh, nextCursor: done ? null : page.nextCursor, pageNumber, continuation: page.continuation, reachedWatermark };
+      yield { transactions: fresh, rejected: page.rejected, nextCursor: done ? null : page.nextCursor, pageNumber, continuation: page.continuation, reachedWatermark };
       if (done) return;
       if (page.nextCursor === cursor) {
         throw new MalformedResponseError(`pagination did not advance past cursor ${cursor}`, this.http.details(HISTORY_OP), 'before-signature', `history of ${address}`);
@@ -173,13 +190,16 @@ export class HeliusClient implements HeliusHistorySource {
       if (page.reachedWatermark) result.reachedWatermark = true;
       lastCursor = page.nextCursor;
       finished = page.nextCursor === null;
-      if (options.onPage) await options.onPage({ transactions: page.transactions, nextCursor: page.nextCursor, pageNumber: page.pageNumber, continuation: page.continuation });
+      if (options.onPage) await options.onPage({ transactions: page.transactions, rejected: page.rejected, nextCursor: page.nextCursor, pageNumber: page.pageNumber, continuation: page.continuation });
     }
     result.resumeCursor = finished ? null : lastCursor;
     return result;
   }
 
-  /** Parses transactions by signature (chunks of 100); unknown signatures are absent from the map. */
+  /**
+   * Parses transactions by signature (chunks of 100); unknown signatures, and transactions that
+   * fail validation, are absent from the map.
+   */
   async getTransactions(signatures: readonly string[]): Promise<Map<string, EnhancedTransaction>> {
     const details = this.http.details(PARSE_OP);
     for (const sig of signatures) {
@@ -192,17 +212,41 @@ export class HeliusClient implements HeliusHistorySource {
       const res = await this.http.send({ method: 'POST', path: '/v0/transactions', json: { transactions: chunk }, operation: PARSE_OP });
       if (res.status < 200 || res.status >= 300) throw this.http.httpError(res, PARSE_OP);
       const body = this.http.parseJson(res, PARSE_OP);
-      for (const tx of this.parseTransactions(body, PARSE_OP, 'parsed transactions')) out.set(tx.signature, tx);
+      for (const tx of this.parseTransactions(body, PARSE_OP, 'parsed transactions').transactions) out.set(tx.signature, tx);
     }
     return out;
   }
 
-  private parseTransactions(body: unknown, operation: string, what: string): EnhancedTransaction[] {
+  /**
+   * Validates each transaction on its own: the valid ones are returned, each invalid one is kept
+   * out with its reason. Only an answer that is not an array fails as a whole. `lastSignature` is
+   * the signature of the last element that has one (rejected or not), so pagination continues
+   * past a rejected transaction at the end of a page.
+   */
+  private parseTransactions(body: unknown, operation: string, what: string): { transactions: EnhancedTransaction[]; rejected: RejectedTransaction[]; lastSignature: string | null } {
     const details = this.http.details(operation, 200);
     if (!Array.isArray(body)) {
       throw new MalformedResponseError(`expected a JSON array for ${what}, got ${body === null ? 'null' : typeof body}`, details, '(root)', what);
     }
-    return body.map((raw, i) => parseOrThrow(EnhancedTransactionSchema, raw, details, signatureOf(raw), `[${i}].`));
+    const transactions: EnhancedTransaction[] = [];
+    const rejected: RejectedTransaction[] = [];
+    let lastSignature: string | null = null;
+    body.forEach((raw: unknown, index) => {
+      const fields = raw !== null && typeof raw === 'object' ? (raw as { signature?: unknown; timestamp?: unknown }) : {};
+      const result = EnhancedTransactionSchema.safeParse(raw);
+      if (result.success) {
+        transactions.push(result.data);
+        lastSignature = result.data.signature;
+        return;
+      }
+      const signature = typeof fields.signature === 'string' && isSignature(fields.signature) ? fields.signature : null;
+      if (signature !== null) lastSignature = signature;
+      const field = issuePath(result.error);
+      const reason = `missing or invalid field "${field}" in ${signatureOf(raw)} (${result.error.issues[0]?.message ?? 'invalid'})`;
+      const timestamp = typeof fields.timestamp === 'number' && Number.isFinite(fields.timestamp) ? fields.timestamp : null;
+      rejected.push({ signature, index, timestamp, field, reason });
+    });
+    return { transactions, rejected, lastSignature };
   }
 
   async close(): Promise<void> {

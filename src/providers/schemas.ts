@@ -94,7 +94,8 @@ export const EnhancedTransactionSchema = z.looseObject({
   accountData: z.array(AccountDataSchema),
   transactionError: z.union([z.record(z.string(), z.unknown()), z.string(), z.null()]).optional(),
   instructions: z.array(InstructionSchema).optional(),
-  events: z.looseObject({ swap: SwapEventSchema.optional() }).default({}),
+  // Real payloads carry `"events": []` when nothing was parsed: read it (and null) as `{}`.
+  events: z.preprocess((v) => (Array.isArray(v) || v === null ? {} : v), z.looseObject({ swap: SwapEventSchema.optional() }).default({})),
 });
 
 // Compile-time proof that what we validate is what the domain reads.

@@ -52,13 +52,20 @@ export function historyQuery(params: URLSearchParams): HistoryQuery {
   };
 }
 
+/** The transaction as served: without `slot` when its signature is listed as malformed. */
+function served(tx: EnhancedTransaction, malformed: ReadonlySet<string>): unknown {
+  if (!malformed.has(tx.signature)) return tx;
+  const { slot: _slot, ...rest } = tx;
+  return rest;
+}
+
 /**
  * GET /v0/addresses/{address}/transactions. Newest first by default; cursors are exclusive. With
  * `type`/`source`, at most `scanWindow` transactions are scanned per request; no match in the
  * window (and more history left) answers 404 with the continuation body naming the oldest scanned
  * signature.
  */
-export function getHistory(world: SimWorld, address: string, q: HistoryQuery, scanWindow: number): Reply {
+export function getHistory(world: SimWorld, address: string, q: HistoryQuery, scanWindow: number, malformed: ReadonlySet<string> = new Set()): Reply {
   if (!isPublicKey(address)) return invalidParams(`Invalid params: invalid address ${address}`);
   const limit = q.limit === null ? 100 : Number(q.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) return invalidParams('Invalid params: limit must be between 1 and 100');
@@ -85,7 +92,7 @@ export function getHistory(world: SimWorld, address: string, q: HistoryQuery, sc
   const stop = (i: number): boolean => (asc ? i >= n || (until !== null && i >= (until as number)) : i < 0 || (until !== null && i <= (until as number)));
   const step = asc ? 1 : -1;
   const filtered = q.type !== null || q.source !== null;
-  const out: EnhancedTransaction[] = [];
+  const out: unknown[] = [];
   let scanned = 0;
   let lastScanned = -1;
   while (!stop(index) && out.length < limit && (!filtered || scanned < scanWindow)) {
@@ -93,7 +100,7 @@ export function getHistory(world: SimWorld, address: string, q: HistoryQuery, sc
     const inWindow =
       (gtT === null || meta.ts > gtT) && (gteT === null || meta.ts >= gteT) && (ltT === null || meta.ts < ltT) && (lteT === null || meta.ts <= lteT) &&
       (gtS === null || meta.slot > gtS) && (gteS === null || meta.slot >= gteS) && (ltS === null || meta.slot < ltS) && (lteS === null || meta.slot <= lteS);
-    if (inWindow && (q.type === null || meta.type === q.type) && (q.source === null || meta.source === q.source)) out.push(world.transaction(w, index));
+    if (inWindow && (q.type === null || meta.type === q.type) && (q.source === null || meta.source === q.source)) out.push(served(world.transaction(w, index), malformed));
     scanned += 1;
     lastScanned = index;
     index += step;
@@ -108,14 +115,14 @@ export function getHistory(world: SimWorld, address: string, q: HistoryQuery, sc
 }
 
 /** POST /v0/transactions: at most 100 signatures; unknown ones are left out. */
-export function parseTransactions(world: SimWorld, body: unknown): Reply {
+export function parseTransactions(world: SimWorld, body: unknown, malformed: ReadonlySet<string> = new Set()): Reply {
   const sigs = (body as { transactions?: unknown } | null)?.transactions;
   if (!Array.isArray(sigs) || !sigs.every((s) => typeof s === 'string')) return invalidParams('Invalid params: body must be {"transactions": [signature, ...]}');
   if (sigs.length > 100) return invalidParams('Invalid params: at most 100 transactions per request');
-  const out: EnhancedTransaction[] = [];
+  const out: unknown[] = [];
   for (const sig of sigs as string[]) {
     const loc = world.locate(sig);
-    if (loc) out.push(world.transaction(loc.walletIndex, loc.eventIndex));
+    if (loc) out.push(served(world.transaction(loc.walletIndex, loc.eventIndex), malformed));
   }
   return json(200, out);
 }

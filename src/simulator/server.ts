@@ -36,6 +36,8 @@ export interface SimulatorKnobs {
     providers: SimProvider[];
     /** how long a "timeout" request is held before a late 504 */
     timeoutHoldMs: number;
+    /** transactions served without their `slot` field (a malformed transaction in a valid page) */
+    malformedSignatures: string[];
   };
   /** reject every API key with 401 */
   invalidKey: boolean;
@@ -106,7 +108,7 @@ function defaultKnobs(o: SimulatorOptions): SimulatorKnobs {
   return {
     latencyMs: o.latencyMs ?? 0,
     rateLimits: { heliusRps: null, rpcRps: null, dexscreenerRpm: null, quotaExhausted: false, ...o.rateLimits },
-    faults: { seed: 1, errorRate: 0, timeoutRate: 0, truncateRate: 0, providers: ['helius', 'solana-rpc', 'dexscreener'], timeoutHoldMs: 30_000, ...o.faults },
+    faults: { seed: 1, errorRate: 0, timeoutRate: 0, truncateRate: 0, providers: ['helius', 'solana-rpc', 'dexscreener'], timeoutHoldMs: 30_000, malformedSignatures: [], ...o.faults },
     invalidKey: o.invalidKey ?? false,
     scanWindow: o.scanWindow ?? 100,
   };
@@ -205,7 +207,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     const m = /^\/v0\/addresses\/([^/]+)\/transactions\/?$/.exec(path);
     if (m && method === 'GET') {
       const address = decodeURIComponent(m[1]);
-      return { provider: 'helius', endpoint: 'helius:history', wallet: address, answer: () => getHistory(world, address, historyQuery(url.searchParams), knobs.scanWindow) };
+      return { provider: 'helius', endpoint: 'helius:history', wallet: address, answer: () => getHistory(world, address, historyQuery(url.searchParams), knobs.scanWindow, new Set(knobs.faults.malformedSignatures)) };
     }
     if (/^\/v0\/transactions\/?$/.test(path) && method === 'POST') {
       return {
@@ -213,7 +215,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
         endpoint: 'helius:parse',
         answer: () => {
           try {
-            return parseTransactions(world, JSON.parse(body));
+            return parseTransactions(world, JSON.parse(body), new Set(knobs.faults.malformedSignatures));
           } catch {
             return rpcError(400, -32602, 'Invalid params: body is not JSON', '1');
           }

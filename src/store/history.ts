@@ -1,7 +1,7 @@
 // Transactions and legs. A transaction is stored once per signature and linked to every wallet it
 // belongs to; legs are keyed by an idempotency key that includes the wallet, so re-running a page
 // (a retried activity, a worker killed mid-sync) never stores anything twice.
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { EnhancedTransaction } from '../domain/enhanced-transaction';
 import { legKey, type SwapLeg } from '../domain';
 import { SYNC_LEASE_SECONDS } from './wallets';
@@ -11,12 +11,26 @@ export interface StoredPage {
   newLegs: number;
 }
 
+/** A transaction of the page that failed validation (see rejected_transactions). */
+export interface RejectedRow {
+  /** the signature, or "<cursor>#<index>" when it had none */
+  key: string;
+  signature: string | null;
+  timestamp: number | null;
+  field: string;
+  reason: string;
+}
+
 function isFailed(tx: EnhancedTransaction): boolean {
   return tx.transactionError !== null && tx.transactionError !== undefined;
 }
 
-/** Stores one page of a wallet's history and its legs in one transaction, and renews the sync lease. */
-export async function storeHistoryPage(pool: Pool, wallet: string, txs: EnhancedTransaction[], legs: SwapLeg[]): Promise<StoredPage> {
+/**
+ * Stores one page of a wallet's history and its legs in one transaction, and renews the sync lease.
+ * Rejected transactions of the page are recorded with their reason; a stored signature clears an
+ * earlier rejection of it.
+ */
+export async function storeHistoryPage(pool: Pool, wallet: string, txs: EnhancedTransaction[], legs: SwapLeg[], rejected: RejectedRow[] = []): Promise<StoredPage> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -68,6 +82,7 @@ export async function storeHistoryPage(pool: Pool, wallet: string, txs: Enhanced
        ON CONFLICT (leg_key) DO NOTHING RETURNING leg_key`,
       [wallet, JSON.stringify(legRows)],
     );
+    await recordRejected(client, wallet, txs, rejected);
     const failed = txs.filter((tx) => isFailed(tx) && linked.rows.some((r) => r.signature === tx.signature)).length;
     const oldest = txs.length > 0 ? txs.reduce((a, b) => (b.slot < a.slot ? b : a)) : null;
     await client.query(
@@ -88,6 +103,29 @@ export async function storeHistoryPage(pool: Pool, wallet: string, txs: Enhanced
   } finally {
     client.release();
   }
+}
+
+async function recordRejected(client: PoolClient, wallet: string, txs: EnhancedTransaction[], rejected: RejectedRow[]): Promise<void> {
+  if (rejected.length > 0) {
+    await client.query(
+      `INSERT INTO rejected_transactions (wallet, reject_key, signature, timestamp, field, reason)
+       SELECT $1, key, signature, timestamp, field, reason FROM jsonb_to_recordset($2::jsonb) AS x(key text, signature text, timestamp bigint, field text, reason text)
+       ON CONFLICT (wallet, reject_key) DO UPDATE SET field = EXCLUDED.field, reason = EXCLUDED.reason, last_seen_at = now()`,
+      [wallet, JSON.stringify(rejected)],
+    );
+  }
+  if (txs.length > 0) {
+    await client.query('DELETE FROM rejected_transactions WHERE wallet = $1 AND signature = ANY($2::text[])', [wallet, txs.map((tx) => tx.signature)]);
+  }
+}
+
+/** How many of a wallet's transactions were rejected, and the newest few with their reasons. */
+export async function loadRejected(pool: Pool, wallet: string, limit = 20): Promise<{ count: number; recent: Array<{ signature: string | null; field: string; reason: string }> }> {
+  const { rows } = await pool.query(
+    `SELECT signature, field, reason, count(*) OVER () AS n FROM rejected_transactions WHERE wallet = $1 ORDER BY last_seen_at DESC, reject_key LIMIT $2`,
+    [wallet, limit],
+  );
+  return { count: rows.length > 0 ? Number(rows[0].n) : 0, recent: rows.map((r) => ({ signature: r.signature, field: r.field, reason: r.reason })) };
 }
 
 /** A wallet's legs, oldest first, optionally from a unix time on. */

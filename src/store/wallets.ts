@@ -122,13 +122,19 @@ export async function finishSync(pool: Pool, wallet: string, outcome: { ok: true
   }
 }
 
-/** Per wallet: whether its stored history reaches back to `sinceTimestamp` (null: all of it), and how many transactions are stored. */
-export async function historyCoverage(pool: Pool, wallets: string[], sinceTimestamp: number | null): Promise<Map<string, { covers: boolean; transactions: number }>> {
+/**
+ * Per wallet: whether its stored history reaches back to `sinceTimestamp` (null: all of it), how
+ * many transactions are stored, and how many the provider sent that failed validation (in the
+ * window when one is given; those without a readable timestamp always count).
+ */
+export async function historyCoverage(pool: Pool, wallets: string[], sinceTimestamp: number | null): Promise<Map<string, { covers: boolean; transactions: number; rejected: number }>> {
   const { rows } = await pool.query(
-    `SELECT w.address, ${COVERS('$2')} AS covers, w.transaction_count FROM wallets w WHERE w.address = ANY($1::text[])`,
+    `SELECT w.address, ${COVERS('$2')} AS covers, w.transaction_count,
+            (SELECT count(*) FROM rejected_transactions r WHERE r.wallet = w.address AND ($2::bigint IS NULL OR r.timestamp IS NULL OR r.timestamp >= $2::bigint)) AS rejected
+       FROM wallets w WHERE w.address = ANY($1::text[])`,
     [wallets, sinceTimestamp],
   );
-  return new Map(rows.map((r) => [r.address as string, { covers: r.covers as boolean, transactions: Number(r.transaction_count) }]));
+  return new Map(rows.map((r) => [r.address as string, { covers: r.covers as boolean, transactions: Number(r.transaction_count), rejected: Number(r.rejected) }]));
 }
 
 /** A sync stopped at `since` (an analysis's window): everything from the top down to it is stored. */

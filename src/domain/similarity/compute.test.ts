@@ -104,6 +104,7 @@ describe('computeSimilarity on a hand-computed group', () => {
       truncated: true,
       signaturesFetched: 500,
       transactionsFetched: null,
+      transactionsRejected: null,
       windowStartSec: null,
       windowEndSec: null,
     });

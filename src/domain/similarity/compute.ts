@@ -277,6 +277,7 @@ function coverageOf(w: SimilarityInput['wallets'][number], v: WalletVector): Wal
     truncated: c.truncated ?? null,
     signaturesFetched: c.signaturesFetched ?? null,
     transactionsFetched: c.transactionsFetched ?? null,
+    transactionsRejected: c.transactionsRejected ?? null,
     windowStartSec: c.windowStartSec ?? null,
     windowEndSec: c.windowEndSec ?? null,
   };

@@ -10,6 +10,8 @@ export interface WalletCoverageInput {
   truncated?: boolean;
   signaturesFetched?: number;
   transactionsFetched?: number;
+  /** transactions the provider sent that failed validation: kept out of the legs */
+  transactionsRejected?: number;
   windowStartSec?: number | null;
   windowEndSec?: number | null;
 }
@@ -119,6 +121,8 @@ export interface WalletCoverage {
   truncated: boolean | null;
   signaturesFetched: number | null;
   transactionsFetched: number | null;
+  /** transactions the provider sent that failed validation and were kept out (null: not reported) */
+  transactionsRejected: number | null;
   windowStartSec: number | null;
   windowEndSec: number | null;
 }

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EnhancedTransaction } from '../enhanced-transaction';
+import { computePnl } from '../pnl/fifo';
 import { extractLegs, extractMany } from './extract';
+import { rentForCreatedAccounts } from './flows';
 import { legKey } from './types';
 
 const root = join(__dirname, '..', '..', '..', 'test', 'fixtures');
@@ -165,6 +167,105 @@ describe('extractLegs on synthetic successful swaps (test/fixtures/domain)', () 
     expect(extractLegs({ ...tx, type: 'ADD_LIQUIDITY' }, W, opts).skipped).toBe('liquidity');
     const withSol = { ...tx, events: {}, accountData: tx.accountData.map((a) => (a.account === W ? { ...a, nativeBalanceChange: -1_002_044_280 } : a)) };
     expect(extractLegs(withSol, W, opts).skipped).toBe('liquidity');
+  });
+});
+
+describe('extractLegs on wire-shape payloads of the classes real Helius payloads were misread in', () => {
+  it('Raydium v4 buy whose events.swap names the pool authority in tokenOutputs: accountData wins, a 0.5 SOL buy', () => {
+    const tx = load('domain', 'raydium-v4-buy-swap-event-names-pool-authority.json');
+    // the event names the wallet only as the SOL payer; its token side belongs to the pool authority
+    expect(tx.events.swap?.tokenOutputs[0].userAccount).toBe('5Q544fKrFoe6tsEbD7S8EmxGTJYAKtTVhAW5Q5pge4j1');
+    const { legs, skipped } = extractLegs(tx, W, opts);
+    expect(skipped).toBeNull();
+    expect(legs).toHaveLength(1);
+    expect(legs[0]).toMatchObject({
+      mint: 'RugTokn5Lq8Wx2Yk9Nv6Rm3Jc7Hd4Gf1Tp8Bb5Zu2Abc',
+      direction: 'buy',
+      kind: 'swap',
+      amount: '123456789',
+      quote: 'SOL',
+      quoteAmount: '0.5',
+      solValue: 0.5,
+      valuation: 'exact',
+      feeLamports: 5000,
+    });
+  });
+
+  it('Jupiter multi-hop SOL → USDC → token: one buy for exactly 1 SOL, the intermediate USDC is not a trade', () => {
+    const tx = load('domain', 'jupiter-multi-hop-sol-usdc-token.json');
+    const expected = { mint: 'HopTokn5Lq8Wx2Yk9Nv6Rm3Jc7Hd4Gf1Tp8Bb5Zu2Abc', direction: 'buy', kind: 'swap', amount: '4200000', quote: 'SOL', quoteAmount: '1', solValue: 1, valuation: 'exact', feeLamports: 25000 };
+    const withEvent = extractLegs(tx, W, opts).legs;
+    expect(withEvent).toHaveLength(1);
+    expect(withEvent[0]).toMatchObject(expected);
+    // the same from accountData alone, and when the event names the last pool's authority instead
+    expect(extractLegs({ ...tx, events: {} }, W, opts).legs).toEqual(withEvent);
+    const swap = tx.events.swap!;
+    const poolNamed = { ...tx, events: { swap: { ...swap, tokenOutputs: swap.tokenOutputs.map((t) => ({ ...t, userAccount: 'HLnpSz9h2S4hiLQ43rnSD9XkcUThA7B8hQMKmDaiTLcC' })) } } };
+    expect(extractLegs(poolNamed, W, opts).legs).toEqual(withEvent);
+  });
+
+  it('takes the quote amount from events.swap only when the event moves the same mints as accountData', () => {
+    const tx = load('domain', 'jupiter-raydium-sol-to-tweet.json');
+    // the event says 0.1 SOL; make accountData say 0.2 SOL: the agreeing event still supplies the price
+    const moved = { ...tx, accountData: tx.accountData.map((a) => (a.account === W ? { ...a, nativeBalanceChange: a.nativeBalanceChange - 100_000_000 } : a)) };
+    expect(extractLegs(moved, W, opts).legs[0].quoteAmount).toBe('0.1');
+    // an event naming another mint disagrees with accountData: accountData's token and SOL are used
+    const swap = tx.events.swap!;
+    const other = { ...moved, events: { swap: { ...swap, tokenOutputs: swap.tokenOutputs.map((t) => ({ ...t, mint: 'OtherMint1111111111111111111111111111111111' })) } } };
+    expect(extractLegs(other, W, opts).legs.map((l) => [l.mint, l.quoteAmount])).toEqual([[TWEET, '0.2']]);
+  });
+
+  it('a claim that only paid rent (claim-status account, own token account) and the fee is a transfer in at zero cost', () => {
+    const tx = load('domain', 'merkle-distributor-claim-pays-receipt-rent.json');
+    expect(rentForCreatedAccounts(tx, W)).toBe(1_517_280n); // (128 + 90 bytes) × 6,960 lamports
+    const { legs, skipped } = extractLegs(tx, W, opts);
+    expect(skipped).toBeNull();
+    expect(legs).toHaveLength(1);
+    expect(legs[0]).toMatchObject({
+      mint: 'C1aimTkn5Lq8Wx2Yk9Nv6Rm3Jc7Hd4Gf1Tp8Bb5Zu2A',
+      direction: 'buy',
+      kind: 'transfer_in',
+      amount: '2500',
+      solValue: 0,
+      valuation: 'none',
+      counterparty: 'DistPDA1Lq8Wx2Yk9Nv6Rm3Jc7Hd4Gf1Tp8Bb5Zu2Abc',
+    });
+  });
+
+  it('rent for a created account is not counted when the same transaction refunds it (temporary WSOL account)', () => {
+    const tx = load('domain', 'raydium-v4-buy-swap-event-names-pool-authority.json');
+    expect(rentForCreatedAccounts(tx, W)).toBe(0n);
+    expect(rentForCreatedAccounts(tx, 'FriEnd9Lq2Wx7Yk4Nv3Rm8Jc5Hd1Gf6Tp2Bb9Zu7WeQ')).toBe(0n);
+  });
+
+  it('a DBC → DAMM v2 migration typed UNKNOWN that hands the wallet a position NFT is liquidity, not a buy of 1 token', () => {
+    const tx = load('domain', 'meteora-dbc-migration-damm-v2-position-nft.json');
+    expect(extractLegs(tx, W, opts)).toEqual({ legs: [], skipped: 'liquidity' });
+    // the same 0-decimal amount-1 token outside liquidity programs is still a token movement
+    const elsewhere = { ...tx, instructions: [] };
+    expect(extractLegs(elsewhere, W, opts).skipped).toBeNull();
+  });
+
+  it('a rugged token sold for 30,000 lamports (below the dust threshold) is a sale that realizes the loss', () => {
+    const tx = load('domain', 'raydium-v4-dust-sell.json');
+    const { legs, skipped } = extractLegs(tx, W, opts);
+    expect(skipped).toBeNull();
+    expect(legs).toHaveLength(1);
+    const [sale] = legs;
+    expect(sale).toMatchObject({ direction: 'sell', kind: 'swap', amount: '9876543.21', quote: 'SOL', quoteAmount: '0.00003', solValue: 0.00003, valuation: 'exact' });
+    const bought = { ...sale, kind: 'swap' as const, direction: 'buy' as const, signature: 'b', timestamp: sale.timestamp - 60, solValue: 1, quoteAmount: '1' };
+    const pnl = computePnl([bought, sale]);
+    expect(pnl.tokens[0].realizedPnlSol).toBeCloseTo(0.00003 - 1, 9);
+    expect(pnl.tokens[0].transferredOutCostSol).toBe(0);
+  });
+
+  it('a token sent away for nothing is still transfer_out, and a zero-SOL sale typed SWAP is a sale at 0', () => {
+    const transfer = load('domain', 'plain-token-transfer.json');
+    expect(extractLegs(transfer, W, opts).legs[0].kind).toBe('transfer_out');
+    const tx = load('domain', 'raydium-v4-dust-sell.json');
+    const nothingBack = { ...tx, accountData: tx.accountData.map((a) => (a.account === W ? { ...a, nativeBalanceChange: -5000 } : a)) };
+    expect(extractLegs(nothingBack, W, opts).legs[0]).toMatchObject({ kind: 'swap', direction: 'sell', solValue: 0 });
+    expect(extractLegs({ ...nothingBack, type: 'TRANSFER' }, W, opts).legs[0].kind).toBe('transfer_out');
   });
 });
 

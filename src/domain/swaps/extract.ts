@@ -2,7 +2,7 @@
 import type { EnhancedTransaction } from '../enhanced-transaction';
 import { formatUnits } from '../decimal';
 import type { TokenDelta, WalletFlows } from './flows';
-import { flowsFromAccountData, flowsFromSwapEvent, intermediateValue, swapEventInvolves } from './flows';
+import { flowsFromAccountData, intermediateValue, walletFlows } from './flows';
 import type {
   ExtractCounters,
   ExtractManyResult,
@@ -32,6 +32,24 @@ const NON_FUNGIBLE_STANDARDS: ReadonlySet<string> = new Set([
   'ProgrammableNonFungible',
   'ProgrammableNonFungibleEdition',
 ]);
+/**
+ * Programs that mint position / LP NFTs (0 decimals, amount 1) for liquidity: Raydium CLMM, CPMM,
+ * AMM v4 and LaunchLab, Orca Whirlpools, Meteora DAMM v1/v2, DLMM and DBC, PumpSwap.
+ */
+export const LIQUIDITY_PROGRAMS: ReadonlySet<string> = new Set([
+  'CAMMCzo5YL8w4VFF8KVHrK22GGUsp5VTaW7grrKgrWqK',
+  'CPMMoo8L3F4NbTegBCKVNunggL7H1ZpdTHKxQB5qKP1C',
+  '675kPX9MHTjS2zt1qfr1NYHuzeLXfQM9H24wFSUt1Mp8',
+  'LanMV9sAd7wArD4vJFi2qDdfnVhFxYSUg6eADduJ3uj',
+  'whirLbMiicVdio4qvUfM5KAg6Ct8VwpYzGff3uctyCc',
+  'Eo7WjKq67rjJQSZxS6z3YkapzY3eMj6Xy8X5EQVn5UaB',
+  'cpamdpZCGKUy5JxQXB4dcpGPiikHawvSWAd6mEn1sGG',
+  'LBUZKhRxPF3XUpBCjp4YzTKgLccjZhTSDM9t3tFJzvVs',
+  'dbcij3LWUppWqq96dh6gJWwBifmcGfLSB5D4DuSMaqN',
+  'pAMMBay6oceH9fJKBRHGP5D4bD4sWpmSwMn52FMfXEA',
+]);
+/** Types under which a token leaving the wallet is sold, even for (next to) nothing. */
+const SALE_TYPES: ReadonlySet<string> = new Set(['SWAP', 'SWAP_EXACT_OUT', 'SWAP_WITH_PRICE_IMPACT', 'SELL']);
 const AIRDROP_TYPES: ReadonlySet<string> = new Set(['TOKEN_MINT', 'MINT_TO', 'AIRDROP', 'DISTRIBUTE_REWARDS']);
 /** One transaction sending the same mint to at least this many wallets is a distribution. */
 const DISTRIBUTION_RECIPIENTS = 3;
@@ -41,22 +59,27 @@ const DISTRIBUTION_RECIPIENTS = 3;
  *
  * - failed transactions (`transactionError` set) → `skipped: 'failed'`, even though Helius still
  *   lists their transfers;
- * - `events.swap` is used when it names the wallet, else net balance changes from `accountData`;
+ * - the wallet's own balance changes in `accountData` are the ground truth; `events.swap` only
+ *   supplies the exact quote amount when it agrees with them (see `walletFlows`);
+ * - a 0-decimal amount-1 token in a transaction of a liquidity program is a position NFT:
+ *   the transaction is `liquidity`, not a trade;
  * - SOL↔token and USDC/USDT↔token give one leg per token; token→token gives a sell and a buy,
  *   each valued by the SOL (or stablecoin) that flowed between the hops;
  * - tokens arriving or leaving with nothing paid are `transfer_in` / `transfer_out` / `airdrop`
  *   legs with `solValue: 0`, never zero-cost buys or free sells;
- * - network fee, own token-account rent and Jito tips are not part of a swap's value.
+ * - network fee, own token-account rent, rent for newly created accounts and Jito tips are not part
+ *   of a swap's value (a token received while the wallet only paid those is a transfer in);
+ * - a token sold for less than the dust threshold is still a sale, at that price.
  */
 export function extractLegs(tx: EnhancedTransaction, wallet: string, opts: ExtractOptions): ExtractResult {
   if (isFailed(tx)) return { legs: [], skipped: 'failed' };
   const view = flowsFromAccountData(tx, wallet);
   if (!view.involved) return { legs: [], skipped: 'not-involved' };
   if (LIQUIDITY_TYPES.has(tx.type)) return { legs: [], skipped: 'liquidity' };
-  const event = tx.events?.swap;
-  const flows = event && swapEventInvolves(event, wallet) ? flowsFromSwapEvent(event, wallet) : view.flows;
+  const flows = walletFlows(tx, wallet, view);
   if (flows.tokens.length === 0) return { legs: [], skipped: 'no-token-movement' };
   if (movesNonFungible(tx, flows.tokens)) return { legs: [], skipped: 'non-fungible' };
+  if (movesPositionNft(tx, flows.tokens)) return { legs: [], skipped: 'liquidity' };
   return classify(tx, wallet, flows, opts);
 }
 
@@ -120,6 +143,16 @@ function movesNonFungible(tx: EnhancedTransaction, tokens: TokenDelta[]): boolea
   return nftContext && tokens.some((d) => d.decimals === 0 && (d.raw === 1n || d.raw === -1n));
 }
 
+/** A 0-decimal, amount-1 token moved in a transaction that calls a liquidity program. */
+function movesPositionNft(tx: EnhancedTransaction, tokens: TokenDelta[]): boolean {
+  if (!tokens.some((d) => d.decimals === 0 && (d.raw === 1n || d.raw === -1n))) return false;
+  return callsLiquidityProgram(tx.instructions ?? []);
+}
+
+function callsLiquidityProgram(list: NonNullable<EnhancedTransaction['instructions']>): boolean {
+  return list.some((ix) => LIQUIDITY_PROGRAMS.has(ix.programId) || callsLiquidityProgram(ix.innerInstructions ?? []));
+}
+
 interface Consideration {
   quote: QuoteAsset;
   raw: bigint;
@@ -158,7 +191,7 @@ function classify(tx: EnhancedTransaction, wallet: string, flows: WalletFlows, o
 
   const side = sells.length > 0 ? sells : buys;
   const sign = sells.length > 0 ? 1n : -1n; // sells receive (+), buys pay (-)
-  const pay = consideration(flows, sign);
+  const pay = consideration(flows, sign) ?? (sells.length > 0 ? dustSale(tx, flows) : null);
   if (pay === null) {
     const kind: LegKind = sells.length > 0 ? 'transfer_out' : isAirdrop(tx, wallet, side) ? 'airdrop' : 'transfer_in';
     for (const d of side) emit(d, kind, null, null);
@@ -177,6 +210,16 @@ function consideration(flows: WalletFlows, sign: bigint): Consideration | null {
   const usdt = flows.usdt * sign;
   if (usdt > 0n) return { quote: 'USDT', raw: usdt, decimals: 6, valuation: 'converted', estimated: true };
   return null;
+}
+
+/**
+ * Tokens left the wallet and at most dust came back: still a sale (its loss is realized) when some
+ * SOL came back, or when the transaction is typed as a swap or sale; else a transfer out.
+ */
+function dustSale(tx: EnhancedTransaction, flows: WalletFlows): Consideration | null {
+  if (flows.lamports < 0n || flows.usdc < 0n || flows.usdt < 0n) return null;
+  if (flows.lamports === 0n && !SALE_TYPES.has(tx.type)) return null;
+  return { quote: 'SOL', raw: flows.lamports, decimals: 9, valuation: 'exact', estimated: false };
 }
 
 /** Several tokens against one quote amount: equal shares (remainder to the first), estimated. */

@@ -1,7 +1,9 @@
 // What one transaction did to one wallet's balances, in exact integers: tokens per mint, SOL net
-// of fee, rent and tips. Two sources: `events.swap` (when it names the wallet) or `accountData`.
-import type { EnhancedTransaction, SwapEvent, TokenBalanceChange } from '../enhanced-transaction';
-import { USDC_MINT, USDT_MINT, WSOL_MINT } from '../enhanced-transaction';
+// of fee, rent and tips. Ground truth: the wallet's own balance changes in `accountData`;
+// `events.swap` is a hint that may supply the exact quote amount when it agrees with them.
+import bs58 from 'bs58';
+import type { EnhancedTransaction, Instruction, SwapEvent, TokenBalanceChange } from '../enhanced-transaction';
+import { SYSTEM_PROGRAM_ID, USDC_MINT, USDT_MINT, WSOL_MINT } from '../enhanced-transaction';
 
 export interface TokenDelta {
   mint: string;
@@ -39,8 +41,9 @@ export interface AccountDataView {
 /**
  * Net balance changes of `wallet` from `accountData`: its own SOL entry, plus every token account
  * whose `tokenBalanceChanges[].userAccount` is the wallet (so a wallet that appears only through
- * its token accounts is still seen). Rent moved into or out of its token accounts, the network fee
- * (when it paid it) and Jito tips are added back, so `lamports` is the swap's SOL side only.
+ * its token accounts is still seen). Rent moved into or out of its token accounts, rent it paid for
+ * new non-token accounts (see `rentForCreatedAccounts`), the network fee (when it paid it) and Jito
+ * tips are added back, so `lamports` is the swap's SOL side only.
  */
 export function flowsFromAccountData(tx: EnhancedTransaction, wallet: string): AccountDataView {
   let involved = tx.feePayer === wallet;
@@ -75,8 +78,29 @@ export function flowsFromAccountData(tx: EnhancedTransaction, wallet: string): A
   }
   if (tx.feePayer === wallet) lamports += BigInt(tx.fee);
   lamports += tipsPaidBy(tx, wallet);
+  lamports += rentForCreatedAccounts(tx, wallet);
   if (!involved) involved = mentionedInTransfers(tx, wallet);
   return { involved, flows: { tokens: tokens.filter((t) => t.raw !== 0n), lamports, usdc, usdt } };
+}
+
+/**
+ * The wallet's flows for pricing: token amounts always from `accountData` (the ground truth); the
+ * SOL/USDC/USDT side from `events.swap` only when the event names the wallet and moves exactly the
+ * same mints in the same directions, else from `accountData` too. The event alone is used only when
+ * `accountData` shows no token movement for the wallet at all.
+ */
+export function walletFlows(tx: EnhancedTransaction, wallet: string, view: AccountDataView): WalletFlows {
+  const event = tx.events?.swap;
+  if (!event || !swapEventInvolves(event, wallet)) return view.flows;
+  const fromEvent = flowsFromSwapEvent(event, wallet);
+  if (view.flows.tokens.length === 0) return fromEvent;
+  if (!sameMovement(fromEvent.tokens, view.flows.tokens)) return view.flows;
+  return { ...fromEvent, tokens: view.flows.tokens };
+}
+
+function sameMovement(a: TokenDelta[], b: TokenDelta[]): boolean {
+  if (a.length !== b.length) return false;
+  return a.every((x) => b.some((y) => y.mint === x.mint && y.raw > 0n === x.raw > 0n));
 }
 
 /** True when `events.swap` names the wallet as the swapper. */
@@ -160,6 +184,77 @@ function addDelta(tokens: TokenDelta[], mint: string, raw: bigint, decimals: num
     }
   }
   tokens.push({ mint, raw, decimals });
+}
+
+/**
+ * Lamports `wallet` paid as rent into accounts created in this transaction that are not token
+ * accounts (no `tokenBalanceChanges`): a claim receipt, a position or a user-state account. Read
+ * from System Program instructions (top level and inner): `CreateAccount` / `CreateAccountWithSeed`
+ * funded by the wallet, and `Transfer` from the wallet to an account the same transaction
+ * `Allocate`s. Capped by the account's own net balance change, so rent refunded in the same
+ * transaction (a temporary account closed again) is not counted. Rent is not a price.
+ */
+export function rentForCreatedAccounts(tx: EnhancedTransaction, wallet: string): bigint {
+  const funded = new Map<string, bigint>();
+  const transfers = new Map<string, bigint>();
+  const allocated = new Set<string>();
+  const add = (m: Map<string, bigint>, k: string, v: bigint): void => void m.set(k, (m.get(k) ?? 0n) + v);
+  for (const ix of allInstructions(tx.instructions ?? [])) {
+    if (ix.programId !== SYSTEM_PROGRAM_ID) continue;
+    const op = decodeSystemInstruction(ix.data);
+    if (op === null) continue;
+    const [from, to] = ix.accounts;
+    if (op.kind === 'create' && from === wallet && to !== undefined) add(funded, to, op.lamports);
+    else if (op.kind === 'transfer' && from === wallet && to !== undefined) add(transfers, to, op.lamports);
+    else if (op.kind === 'allocate' && from !== undefined) allocated.add(from);
+  }
+  for (const [account, lamports] of transfers) if (allocated.has(account)) add(funded, account, lamports);
+  let rent = 0n;
+  for (const [account, lamports] of funded) {
+    if (account === wallet) continue;
+    const entry = tx.accountData.find((a) => a.account === account);
+    if (entry && (entry.tokenBalanceChanges ?? []).length > 0) continue; // token accounts: see above
+    const kept = entry ? BigInt(entry.nativeBalanceChange) : lamports;
+    if (kept > 0n) rent += kept < lamports ? kept : lamports;
+  }
+  return rent;
+}
+
+function* allInstructions(list: readonly Instruction[]): Generator<Instruction> {
+  for (const ix of list) {
+    yield ix;
+    if (ix.innerInstructions) yield* allInstructions(ix.innerInstructions);
+  }
+}
+
+type SystemOp = { kind: 'create' | 'transfer'; lamports: bigint } | { kind: 'allocate' };
+
+/** The System Program instructions that create accounts (bincode: u32 LE tag, then fields). */
+function decodeSystemInstruction(data: string): SystemOp | null {
+  let bytes: Uint8Array;
+  try {
+    bytes = bs58.decode(data);
+  } catch {
+    return null;
+  }
+  if (bytes.length < 4) return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const tag = view.getUint32(0, true);
+  const u64 = (at: number): bigint | null => (bytes.length >= at + 8 ? view.getBigUint64(at, true) : null);
+  if (tag === 0 || tag === 2) {
+    // CreateAccount { lamports, space, owner } / Transfer { lamports }
+    const lamports = u64(4);
+    return lamports === null ? null : { kind: tag === 0 ? 'create' : 'transfer', lamports };
+  }
+  if (tag === 3) {
+    // CreateAccountWithSeed { base: Pubkey, seed: String (u64 length + bytes), lamports, space, owner }
+    const seedLength = u64(36);
+    if (seedLength === null || seedLength > 64n) return null;
+    const lamports = u64(44 + Number(seedLength));
+    return lamports === null ? null : { kind: 'create', lamports };
+  }
+  if (tag === 8 || tag === 9) return { kind: 'allocate' }; // Allocate / AllocateWithSeed: accounts[0]
+  return null;
 }
 
 function tipsPaidBy(tx: EnhancedTransaction, wallet: string): bigint {

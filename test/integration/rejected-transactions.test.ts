@@ -1,0 +1,61 @@
+// A malformed transaction among good ones (the simulator serves it without `slot`) never sinks a
+// page or a sync: the good transactions are stored, the bad one is kept out with its reason and
+// counted in coverage (wallet_analytics and the analysis result).
+import { randomUUID } from 'node:crypto';
+import { generateWorld } from '../../src/simulator';
+import { similarityAnalysisWorkflow } from '../../src/workflows/similarity-analysis';
+import { TASK_QUEUES, analysisWorkflowId, type AnalysisInput } from '../../src/workflows/definitions';
+import { getAnalysis } from '../../src/store/analyses';
+import { useSimulatedStack } from '../harness/stack';
+
+const world = generateWorld({ seed: 91, wallets: 2, txPerWallet: 150, largeWallet: false });
+const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.address).sort();
+
+describe('malformed transactions in a provider page', () => {
+  const opened = useSimulatedStack({ world });
+
+  it('stores the good transactions of the page, and reports the bad ones in coverage with a reason', async () => {
+    const sim = opened.sim;
+    const target = wallets[0];
+    const w = sim.world.indexOf(target)!;
+    const n = sim.world.historyLength(w);
+    expect(n).toBeGreaterThan(100); // two pages: the second bad one is the last of the first page
+    const bad = [n - 1, n - 100, 5].map((i) => sim.world.signature(w, i));
+    sim.configure({ faults: { malformedSignatures: bad } });
+
+    const input: AnalysisInput = { analysisId: randomUUID(), wallets, windowDays: null, syncMode: 'auto', failureThreshold: 0.8, requestId: null, tuning: { pollIntervalMs: 200 } };
+    await opened.stack.withWorkers(async () => {
+      const handle = await opened.stack.client.workflow.start(similarityAnalysisWorkflow, { taskQueue: TASK_QUEUES.analysis, workflowId: analysisWorkflowId(input.analysisId), args: [input] });
+      await handle.result();
+    });
+    const pool = opened.stack.pool;
+
+    const { rows: walletRows } = await pool.query('SELECT address, transaction_count, history_complete, sync_state FROM wallets WHERE address = ANY($1::text[]) ORDER BY address', [wallets]);
+    expect(walletRows.map((r) => [r.address, r.transaction_count, r.history_complete, r.sync_state])).toEqual([
+      [wallets[0], n - 3, true, 'synced'],
+      [wallets[1], sim.world.historyLength(sim.world.indexOf(wallets[1])!), true, 'synced'],
+    ]);
+    const { rows: storedBad } = await pool.query('SELECT count(*)::int AS n FROM transactions WHERE signature = ANY($1::text[])', [bad]);
+    expect(storedBad[0].n).toBe(0);
+
+    const { rows: rejected } = await pool.query('SELECT wallet, signature, field, reason FROM rejected_transactions ORDER BY signature');
+    expect(rejected).toHaveLength(3);
+    for (const r of rejected) {
+      expect(r.wallet).toBe(target);
+      expect(bad).toContain(r.signature);
+      expect(r.field).toBe('slot');
+      expect(r.reason).toContain(`missing or invalid field "slot" in transaction ${r.signature}`);
+    }
+
+    const stored = await getAnalysis(pool, input.analysisId);
+    expect(stored?.status).toBe('completed');
+    const coverage = stored!.result!.coverage as Array<{ address: string; transactionsRejected: number | null; transactionsFetched: number | null }>;
+    expect(coverage.map((c) => [c.address, c.transactionsRejected, c.transactionsFetched])).toEqual([
+      [wallets[0], 3, n - 3],
+      [wallets[1], 0, sim.world.historyLength(sim.world.indexOf(wallets[1])!)],
+    ]);
+    const { rows: analytics } = await pool.query('SELECT coverage FROM wallet_analytics WHERE wallet = $1', [target]);
+    expect(analytics[0].coverage.rejectedTransactions).toBe(3);
+    expect(analytics[0].coverage.rejected.map((r: { signature: string }) => r.signature).sort()).toEqual([...bad].sort());
+  });
+});
