@@ -35,7 +35,7 @@ import {
   type AnalysisProgress,
   type WalletProgress,
 } from './definitions';
-import { COMPUTE_RETRY, PROVIDER_RETRY, STORE_RETRY } from './policies';
+import { COMPUTE_RETRY, PROVIDER_RETRY, PROVIDER_RETRY_TIMEOUT, STORE_RETRY } from './policies';
 import { tokenEnrichmentWorkflow } from './token-enrichment';
 import { walletSyncWorkflow } from './wallet-sync';
 
@@ -49,6 +49,7 @@ const { fetchBalances } = proxyActivities<BalanceActivities>({
   taskQueue: TASK_QUEUES.balances,
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: '20 seconds',
+  scheduleToCloseTimeout: PROVIDER_RETRY_TIMEOUT,
   retry: PROVIDER_RETRY,
 });
 
