@@ -68,6 +68,13 @@ function failureReason(err: unknown): string {
   return e.type ? `${e.type}: ${e.message}` : (e.message ?? String(err));
 }
 
+/** Each distinct reason once, with the wallets it failed: an invalid key fails them all alike. */
+function failureReasons(failed: FailedWallet[]): string {
+  const byReason = new Map<string, string[]>();
+  for (const f of failed) byReason.set(f.reason, [...(byReason.get(f.reason) ?? []), f.wallet]);
+  return [...byReason].map(([reason, ws]) => `${ws.length > 1 ? `${ws.length} wallets (${ws.join(', ')})` : ws[0]}: ${reason}`).join('; ');
+}
+
 export async function similarityAnalysisWorkflow(input: AnalysisInput): Promise<AnalysisSummary> {
   const { analysisId, wallets } = input;
   const pollIntervalMs = input.tuning?.pollIntervalMs ?? 1_000;
@@ -156,7 +163,7 @@ export async function similarityAnalysisWorkflow(input: AnalysisInput): Promise<
     const failed = failedWallets();
     const succeeded = wallets.length - failed.length;
     if (succeeded < 2 || succeeded / wallets.length < input.failureThreshold) {
-      const reasons = failed.map((f) => `${f.wallet}: ${f.reason}`).join('; ');
+      const reasons = failureReasons(failed);
       throw ApplicationFailure.nonRetryable(
         `only ${succeeded} of ${wallets.length} wallets succeeded (at least ${Math.ceil(input.failureThreshold * 100)}% and 2 are required): ${reasons}`,
         'AnalysisFailed',
