@@ -75,6 +75,26 @@ describe('analyses under provider 5xx and rate limits', () => {
     expect(clusters.sort()).toEqual(groundTruth.clusters.map((c) => [...c].sort()).sort());
   });
 
+  it('a provider that rate-limits every call for more than 8 attempts is waited out: its Retry-After paces the retries, and no attempt budget runs out', async () => {
+    await forget();
+    opened.sim.reset({ knobs: true });
+    opened.sim.configure({ rateLimits: { rpcRps: 0, retryAfter: true } });
+    const wallets = allWallets.slice(0, 3);
+    const balanceCalls = (wallet: string) => opened.sim.requestLog.filter((e) => e.endpoint === 'rpc:getMultipleAccounts' && (e.wallet === wallet || e.wallets?.includes(wallet)));
+    const { summary, limitedCalls } = await opened.stack.withWorkers(async () => {
+      const handle = await start(analysisInput(wallets));
+      // Before the fix each 429 used up one of 8 attempts: the 10th attempt never came.
+      const deadline = Date.now() + 150_000;
+      while (Date.now() < deadline && !wallets.every((w) => balanceCalls(w).length >= 10)) await new Promise((r) => setTimeout(r, 500));
+      const limitedCalls = Math.min(...wallets.map((w) => balanceCalls(w).filter((e) => e.status === 429).length));
+      opened.sim.configure({ rateLimits: { rpcRps: null } });
+      return { summary: await handle.result(), limitedCalls };
+    });
+    expect(limitedCalls).toBeGreaterThanOrEqual(10);
+    expect(summary.failedWallets).toEqual([]);
+    expect(summary.pairCount).toBe(3);
+  });
+
   it('an invalid provider key fails the analysis on the first answers, with the reason once per provider rather than once per wallet', async () => {
     await forget();
     opened.sim.reset({ knobs: true });
