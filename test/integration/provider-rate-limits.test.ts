@@ -41,6 +41,7 @@ describe('analyses under provider 5xx and rate limits', () => {
   };
   const groups = [allWallets, allWallets.slice(0, 4), allWallets.slice(2, 6), [allWallets[0], allWallets[5], allWallets[3]]];
 
+  // The scenario as operators meet it; the next test is the one the old attempt cap fails for certain.
   it('every analysis of a group completes with every wallet, storing what a clean run stores', async () => {
     // the clean run
     await opened.stack.withWorkers(async () => {
