@@ -2,16 +2,31 @@
 // so workflow and activity log lines carry workflowId, runId and activityId as fields.
 import pino, { type Logger } from 'pino';
 import type { LogLevel, LogMetadata, Logger as TemporalLogger } from '@temporalio/common';
+import { redactSecrets } from './providers/redact';
 
 export type { Logger };
 
-export function createLogger(level: string, name = 'wallet-similarity'): Logger {
-  return pino({
+export function createLogger(level: string, name = 'wallet-similarity', destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     name,
     level,
     // Secrets travel in provider URLs as api-key=...; never print them.
     redact: { paths: ['apiKey', '*.apiKey', 'headers.authorization', 'headers["x-api-key"]'], censor: '<redacted>' },
-  });
+    // Temporal logs failures as `error` (pino knows only `err`): an Error has no enumerable fields and would print as {}
+    serializers: { err: serializeError, error: serializeError },
+  };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+/** An Error as log fields: type (a Temporal failure's type, else the class name), message, code, stack and cause, with secrets redacted. */
+export function serializeError(value: unknown, depth = 0): unknown {
+  if (!(value instanceof Error)) return value;
+  const e = value as Error & { type?: unknown; code?: unknown };
+  const out: Record<string, unknown> = { type: typeof e.type === 'string' && e.type ? e.type : e.name, message: redactSecrets(e.message) };
+  if (typeof e.code === 'string' || typeof e.code === 'number') out.code = e.code;
+  if (e.stack) out.stack = redactSecrets(e.stack);
+  if (e.cause !== undefined && depth < 5) out.cause = serializeError(e.cause, depth + 1);
+  return out;
 }
 
 const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {

@@ -5,6 +5,8 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+/** Retry-After of every 503 answer. */
+export const RETRY_AFTER_SECONDS = 5;
 
 /** The problem types (docs/api.md lists them). */
 export const PROBLEMS = {
@@ -81,6 +83,8 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, name: 
   const { status, title } = PROBLEMS[name];
   const body: ProblemBody = { type: problemType(name), title, status, detail, instance: request.url.split('?')[0] };
   if (errors && errors.length > 0) body.errors = errors;
+  // a dependency is away: say when to try again (clients and proxies honour it)
+  if (status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
   // serialize ourselves: the route's response schema for this status may be absent
   return reply.code(status).type(PROBLEM_CONTENT_TYPE).serializer(JSON.stringify).send(body);
 }

@@ -1,5 +1,6 @@
 // One classification for every provider failure. Temporal retries activities; the clients never
-// retry on their own. A workflow lists NON_RETRYABLE_PROVIDER_ERRORS in `nonRetryableErrorTypes`,
+// retry on their own. A 429 is "later", not "broken": it carries the provider's Retry-After, which
+// the worker hands to Temporal as the next retry delay (src/temporal/activity-failures.ts). A workflow lists NON_RETRYABLE_PROVIDER_ERRORS in `nonRetryableErrorTypes`,
 // which Temporal matches against the thrown error's `name`.
 import { redactSecrets } from './redact';
 
@@ -12,6 +13,8 @@ export interface ProviderErrorDetails {
   status?: number;
   /** JSON-RPC error code when the provider answered with one */
   rpcCode?: number;
+  /** how long the provider asked us to wait (its `Retry-After` header), in ms */
+  retryAfterMs?: number;
 }
 
 export abstract class ProviderError extends Error {
@@ -20,6 +23,8 @@ export abstract class ProviderError extends Error {
   readonly operation: string;
   readonly status?: number;
   readonly rpcCode?: number;
+  /** the provider's `Retry-After`, in ms: the activity's next retry waits this long */
+  readonly retryAfterMs?: number;
 
   constructor(message: string, details: ProviderErrorDetails) {
     super(redactSecrets(`${details.provider} ${details.operation}: ${message}`));
@@ -27,6 +32,7 @@ export abstract class ProviderError extends Error {
     this.operation = details.operation;
     this.status = details.status;
     this.rpcCode = details.rpcCode;
+    this.retryAfterMs = details.retryAfterMs;
   }
 }
 

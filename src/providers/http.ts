@@ -1,6 +1,7 @@
 // The one HTTP layer of all provider clients: an undici Agent with keep-alive and connect/headers/
 // body timeouts, the rate budget taken before every request, and one error classification.
-// Nothing here retries: Temporal retries the activity (docs/providers.md, "One retry layer").
+// Nothing here retries: Temporal retries the activity (docs/providers.md, "One retry layer"), after
+// the provider's Retry-After when an error answer carries one.
 import { Agent } from 'undici';
 import type { ProviderErrorDetails, ProviderName } from './errors';
 import {
@@ -14,6 +15,7 @@ import {
 import type { RateBudget } from './rate-limit';
 import { unlimitedBudget } from './rate-limit';
 import { redactKnownSecrets } from './redact';
+import { parseRetryAfter } from './retry-after';
 
 export interface HttpTimeouts {
   /** TCP/TLS connect, default 5 s */
@@ -50,6 +52,8 @@ export interface HttpRequest {
 export interface HttpResponse {
   status: number;
   text: string;
+  /** the `Retry-After` header, in ms (see parseRetryAfter) */
+  retryAfterMs?: number;
 }
 
 export class ProviderHttp {
@@ -74,8 +78,8 @@ export class ProviderHttp {
     });
   }
 
-  details(operation: string, status?: number, rpcCode?: number): ProviderErrorDetails {
-    return { provider: this.provider, operation, status, rpcCode };
+  details(operation: string, status?: number, rpcCode?: number, retryAfterMs?: number): ProviderErrorDetails {
+    return { provider: this.provider, operation, status, rpcCode, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   }
 
   /** Sends one request after taking one token from the rate budget. Throws only transport errors. */
@@ -100,7 +104,8 @@ export class ProviderHttp {
         body: req.json === undefined ? undefined : JSON.stringify(req.json),
       });
       const text = await res.body.text();
-      return { status: res.statusCode, text };
+      const retryAfterMs = res.statusCode >= 400 ? parseRetryAfter(res.headers['retry-after']) : undefined;
+      return retryAfterMs === undefined ? { status: res.statusCode, text } : { status: res.statusCode, text, retryAfterMs };
     } catch (err) {
       throw this.transportError(err, req.operation);
     }
@@ -134,7 +139,7 @@ export class ProviderHttp {
   /** Classifies a non-2xx answer (Helius REST, RPC over HTTP, DexScreener). */
   httpError(res: HttpResponse, operation: string): ProviderError {
     const { message, code } = errorMessageOf(res.text);
-    const details = this.details(operation, res.status, code);
+    const details = this.details(operation, res.status, code, res.retryAfterMs);
     const text = redactKnownSecrets(message ?? `HTTP ${res.status}`, [this.apiKey]);
     const described = `HTTP ${res.status}${code !== undefined ? ` (${code})` : ''}: ${text}`;
     if (res.status === 429) {
@@ -152,8 +157,8 @@ export class ProviderHttp {
   }
 
   /** Classifies a JSON-RPC error object (inside HTTP 200 from validators, or with 401/429 from Helius). */
-  rpcError(code: number, rawMessage: string, operation: string, status?: number): ProviderError {
-    const details = this.details(operation, status, code);
+  rpcError(code: number, rawMessage: string, operation: string, status?: number, retryAfterMs?: number): ProviderError {
+    const details = this.details(operation, status, code, retryAfterMs);
     const message = redactKnownSecrets(rawMessage, [this.apiKey]);
     const described = `JSON-RPC ${code}: ${message}`;
     if (code === -32429 || status === 429) {

@@ -179,7 +179,7 @@ export class SolanaRpcClient implements BalanceSource {
       if (!parsed.success || !parsed.data.error) throw this.http.httpError(res, operation);
       envelope = parsed.data;
     }
-    if (envelope.error) throw this.http.rpcError(envelope.error.code, envelope.error.message, operation, res.status);
+    if (envelope.error) throw this.http.rpcError(envelope.error.code, envelope.error.message, operation, res.status, res.retryAfterMs);
     return parseOrThrow(schema, envelope.result, this.http.details(operation, res.status), subject, 'result.');
   }
 

@@ -25,6 +25,8 @@ export interface SimulatorKnobs {
     dexscreenerRpm: number | null;
     /** answer every Helius/RPC request with 429 "max usage reached" */
     quotaExhausted: boolean;
+    /** send `Retry-After` (whole seconds until the window has room) with rate-limit 429s */
+    retryAfter: boolean;
   };
   faults: {
     seed: number;
@@ -107,15 +109,17 @@ const INVALID_KEY_BODY = { jsonrpc: '2.0', error: { code: -32401, message: 'inva
 function defaultKnobs(o: SimulatorOptions): SimulatorKnobs {
   return {
     latencyMs: o.latencyMs ?? 0,
-    rateLimits: { heliusRps: null, rpcRps: null, dexscreenerRpm: null, quotaExhausted: false, ...o.rateLimits },
+    rateLimits: { heliusRps: null, rpcRps: null, dexscreenerRpm: null, quotaExhausted: false, retryAfter: false, ...o.rateLimits },
     faults: { seed: 1, errorRate: 0, timeoutRate: 0, truncateRate: 0, providers: ['helius', 'solana-rpc', 'dexscreener'], timeoutHoldMs: 30_000, malformedSignatures: [], ...o.faults },
     invalidKey: o.invalidKey ?? false,
     scanWindow: o.scanWindow ?? 100,
   };
 }
 
+/** Applies a config patch: absent (undefined) keeps a value, null sets it (e.g. a rate limit back to none). */
 function merge<T>(base: T, patch: unknown): T {
-  if (!patch || typeof patch !== 'object' || Array.isArray(patch) || !base || typeof base !== 'object' || Array.isArray(base)) return (patch ?? base) as T;
+  if (patch === undefined) return base;
+  if (patch === null || typeof patch !== 'object' || Array.isArray(patch) || !base || typeof base !== 'object' || Array.isArray(base)) return patch as T;
   const out = { ...base } as Record<string, unknown>;
   for (const [k, v] of Object.entries(patch)) out[k] = v !== undefined ? merge(out[k], v) : out[k];
   return out as T;
@@ -154,19 +158,27 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     return l[endpoint] ?? l[provider] ?? l.default ?? 0;
   };
 
-  const overBudget = (provider: SimProvider, now: number): boolean => {
+  /** null: within the limit (the request is counted); else the seconds until the window has room */
+  const overBudget = (provider: SimProvider, now: number): number | null => {
     const r = knobs.rateLimits;
     const [limit, windowMs] = provider === 'helius' ? [r.heliusRps, 1000] : provider === 'solana-rpc' ? [r.rpcRps, 1000] : [r.dexscreenerRpm, 60_000];
     const w = windows[provider];
     while (w.length && now - w[0] >= windowMs) w.shift();
-    if (limit !== null && limit !== undefined && w.length >= limit) return true;
+    if (limit !== null && limit !== undefined && w.length >= limit) {
+      const freeAt = w.length > 0 && limit > 0 ? w[w.length - limit] + windowMs : now + windowMs;
+      return Math.max(1, Math.ceil((freeAt - now) / 1000));
+    }
     w.push(now);
-    return false;
+    return null;
   };
 
-  const send = (res: ServerResponse, reply: Reply, truncate = false) => {
+  const send = (res: ServerResponse, reply: Reply & { retryAfterSeconds?: number }, truncate = false) => {
     const body = truncate ? reply.body.slice(0, Math.max(1, Math.floor(reply.body.length / 2))) : reply.body;
-    res.writeHead(reply.status, { 'content-type': reply.contentType ?? 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+    res.writeHead(reply.status, {
+      'content-type': reply.contentType ?? 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+      ...(reply.retryAfterSeconds !== undefined ? { 'retry-after': String(reply.retryAfterSeconds) } : {}),
+    });
     res.end(body);
   };
 
@@ -188,7 +200,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     if (path === '/__sim/config' && req.method === 'GET') return json(200, knobs);
     if (path === '/__sim/config' && req.method === 'POST') {
       try {
-        return json(200, handle.configure(JSON.parse(body || '{}') as DeepPartial<SimulatorKnobs>));
+        const patch = JSON.parse(body || '{}') as unknown;
+        if (!patch || typeof patch !== 'object' || Array.isArray(patch)) throw new Error('the body must be a JSON object of knobs');
+        return json(200, handle.configure(patch as DeepPartial<SimulatorKnobs>));
       } catch (err) {
         return json(400, { error: `invalid config: ${(err as Error).message}` });
       }
@@ -268,7 +282,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       const entry: RequestLogEntry = { seq: ++seq, at: now, provider: r.provider, endpoint: r.endpoint, ...(r.wallet ? { wallet: r.wallet } : {}), ...(r.wallets ? { wallets: r.wallets } : {}), status: 0 };
       log.push(entry);
       if (log.length > maxLog) log = log.slice(log.length - Math.floor(maxLog * 0.9));
-      const finish = (reply: Reply, injected?: RequestLogEntry['injected'], truncate = false) => {
+      const finish = (reply: Reply & { retryAfterSeconds?: number }, injected?: RequestLogEntry['injected'], truncate = false) => {
         entry.status = reply.status;
         if (injected) entry.injected = injected;
         const delay = latencyFor(r.provider, r.endpoint);
@@ -280,8 +294,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
         if (!key || knobs.invalidKey) return finish(json(401, INVALID_KEY_BODY), 'invalid-key');
         if (knobs.rateLimits.quotaExhausted) return finish(rpcError(429, -32429, 'max usage reached'), 'quota');
       }
-      if (overBudget(r.provider, now)) {
-        return finish(r.provider === 'dexscreener' ? { status: 429, body: 'error code: 1015', contentType: 'text/plain; charset=UTF-8' } : rpcError(429, -32429, 'rate limited'), 'rate-limited');
+      const wait = overBudget(r.provider, now);
+      if (wait !== null) {
+        const reply: Reply = r.provider === 'dexscreener' ? { status: 429, body: 'error code: 1015', contentType: 'text/plain; charset=UTF-8' } : rpcError(429, -32429, 'rate limited');
+        return finish(knobs.rateLimits.retryAfter ? { ...reply, retryAfterSeconds: wait } : reply, 'rate-limited');
       }
       const f = knobs.faults;
       if (f.providers.includes(r.provider) && f.errorRate + f.timeoutRate + f.truncateRate > 0) {

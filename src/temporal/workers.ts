@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Worker, bundleWorkflowCode, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Activities } from '../activities';
 import { TASK_QUEUES, type TaskQueueName } from '../workflows/definitions';
+import { providerFailureInterceptor } from './activity-failures';
 
 export const PREBUILT_BUNDLE = path.resolve(__dirname, '..', '..', 'dist', 'workflow-bundle.js');
 export const WORKFLOWS_PATH = require.resolve('../workflows');
@@ -44,6 +45,8 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
         ...source,
         activities: setup.activities,
         maxConcurrentActivityTaskExecutions: setup.concurrency[taskQueue],
+        // a provider's Retry-After becomes the next retry delay; unfixable provider errors fail at once
+        interceptors: { activity: [providerFailureInterceptor] },
       }),
     ),
   );

@@ -1,16 +1,28 @@
-// Retry policies per activity kind: exponential backoff, capped attempts, and the provider errors
-// that retrying cannot fix. Clients never retry on their own; this is the one retry layer.
+// Retry policies per activity kind: exponential backoff, a bound (attempts, or time for provider
+// calls), and the provider errors that retrying cannot fix. Clients never retry on their own; this
+// is the one retry layer.
 import type { RetryPolicy } from '@temporalio/common';
 import { NON_RETRYABLE_ERROR_TYPES } from './definitions';
 
-/** Calls to Helius / Solana RPC / DexScreener: rate limits and 5xx heal within a minute or two. */
+/**
+ * Calls to Helius / Solana RPC / DexScreener, bounded by time, not by attempts: a 429 is the provider
+ * saying "later" and the next attempt waits its Retry-After (src/temporal/activity-failures.ts), so
+ * rate limits use up no budget of attempts; 5xx and timeouts back off exponentially. The bound is the
+ * schedule-to-close timeout every activity under this policy sets: PROVIDER_RETRY_TIMEOUT (or
+ * HISTORY_CHUNK_RETRY_TIMEOUT). An invalid key or spent quota is not retried at all.
+ */
 export const PROVIDER_RETRY: RetryPolicy = {
   initialInterval: '1 second',
   backoffCoefficient: 2,
   maximumInterval: '30 seconds',
-  maximumAttempts: 8,
+  // no maximumAttempts: unlimited, ended by the activity's scheduleToCloseTimeout
   nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
 };
+
+/** How long a provider call may keep failing (rate limits, 5xx, timeouts) before its activity fails. */
+export const PROVIDER_RETRY_TIMEOUT = '10 minutes';
+/** The same for a chunk of history pages (up to 10 minutes per attempt; retries resume at the heartbeated cursor). */
+export const HISTORY_CHUNK_RETRY_TIMEOUT = '30 minutes';
 
 /** PostgreSQL / Redis only: a restart or failover. */
 export const STORE_RETRY: RetryPolicy = {

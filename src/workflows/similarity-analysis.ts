@@ -35,7 +35,7 @@ import {
   type AnalysisProgress,
   type WalletProgress,
 } from './definitions';
-import { COMPUTE_RETRY, PROVIDER_RETRY, STORE_RETRY } from './policies';
+import { COMPUTE_RETRY, PROVIDER_RETRY, PROVIDER_RETRY_TIMEOUT, STORE_RETRY } from './policies';
 import { tokenEnrichmentWorkflow } from './token-enrichment';
 import { walletSyncWorkflow } from './wallet-sync';
 
@@ -49,6 +49,7 @@ const { fetchBalances } = proxyActivities<BalanceActivities>({
   taskQueue: TASK_QUEUES.balances,
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: '20 seconds',
+  scheduleToCloseTimeout: PROVIDER_RETRY_TIMEOUT,
   retry: PROVIDER_RETRY,
 });
 
@@ -65,6 +66,13 @@ function failureReason(err: unknown): string {
   while (e && e.cause) e = e.cause as typeof e;
   if (!e) return String(err);
   return e.type ? `${e.type}: ${e.message}` : (e.message ?? String(err));
+}
+
+/** Each distinct reason once, with the wallets it failed: an invalid key fails them all alike. */
+function failureReasons(failed: FailedWallet[]): string {
+  const byReason = new Map<string, string[]>();
+  for (const f of failed) byReason.set(f.reason, [...(byReason.get(f.reason) ?? []), f.wallet]);
+  return [...byReason].map(([reason, ws]) => `${ws.length > 1 ? `${ws.length} wallets (${ws.join(', ')})` : ws[0]}: ${reason}`).join('; ');
 }
 
 export async function similarityAnalysisWorkflow(input: AnalysisInput): Promise<AnalysisSummary> {
@@ -155,7 +163,7 @@ export async function similarityAnalysisWorkflow(input: AnalysisInput): Promise<
     const failed = failedWallets();
     const succeeded = wallets.length - failed.length;
     if (succeeded < 2 || succeeded / wallets.length < input.failureThreshold) {
-      const reasons = failed.map((f) => `${f.wallet}: ${f.reason}`).join('; ');
+      const reasons = failureReasons(failed);
       throw ApplicationFailure.nonRetryable(
         `only ${succeeded} of ${wallets.length} wallets succeeded (at least ${Math.ceil(input.failureThreshold * 100)}% and 2 are required): ${reasons}`,
         'AnalysisFailed',

@@ -5,7 +5,7 @@ import { proxyActivities, startChild, workflowInfo } from '@temporalio/workflow'
 import type { AnalysisActivities } from '../activities/analysis';
 import type { EnrichmentActivities } from '../activities/enrichment';
 import { PRIORITY, TASK_QUEUES, type TokenEnrichmentInput } from './definitions';
-import { PROVIDER_RETRY, STORE_RETRY } from './policies';
+import { PROVIDER_RETRY, PROVIDER_RETRY_TIMEOUT, STORE_RETRY } from './policies';
 
 const store = proxyActivities<EnrichmentActivities & AnalysisActivities>({
   taskQueue: TASK_QUEUES.enrichment,
@@ -16,7 +16,8 @@ const store = proxyActivities<EnrichmentActivities & AnalysisActivities>({
 const { enrichTokenBatch } = proxyActivities<EnrichmentActivities>({
   taskQueue: TASK_QUEUES.enrichment,
   startToCloseTimeout: '2 minutes',
-  retry: { ...PROVIDER_RETRY, maximumAttempts: 5 },
+  scheduleToCloseTimeout: PROVIDER_RETRY_TIMEOUT,
+  retry: PROVIDER_RETRY,
 });
 
 /** Batches in flight at once (DexScreener's budget is enforced by the client's rate limiter). */

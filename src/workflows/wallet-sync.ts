@@ -5,18 +5,20 @@
 // before its history grows large. Then PnL and behavior are computed and stored.
 import { CancellationScope, ContinueAsNew, continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { SyncActivities } from '../activities/sync';
-import { PROVIDER_RETRY } from './policies';
+import { HISTORY_CHUNK_RETRY_TIMEOUT, PROVIDER_RETRY, PROVIDER_RETRY_TIMEOUT } from './policies';
 import { type WalletSyncInput, type WalletSyncResult, type WalletSyncResume } from './definitions';
 
 const { syncHistoryChunk } = proxyActivities<SyncActivities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '30 seconds',
+  scheduleToCloseTimeout: HISTORY_CHUNK_RETRY_TIMEOUT,
   retry: PROVIDER_RETRY,
 });
 
 const store = proxyActivities<SyncActivities>({
   startToCloseTimeout: '5 minutes',
   // computeWalletAnalytics reads the SOL price (DexScreener) besides PostgreSQL
+  scheduleToCloseTimeout: PROVIDER_RETRY_TIMEOUT,
   retry: PROVIDER_RETRY,
 });
 

@@ -208,8 +208,8 @@ describe('API routes on the real stack', () => {
   it('health, readiness and metrics', async () => {
     expect((await get('/healthz')).json()).toEqual({ status: 'ok' });
     const ready = await get('/readyz');
-    expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toEqual({ status: 'ready', checks: { temporal: { ok: true }, postgres: { ok: true }, redis: { ok: true } } });
+    // no worker runs here, so `workers` fails (test/integration/readiness.test.ts covers it)
+    expect(ready.json().checks).toMatchObject({ temporal: { ok: true }, postgres: { ok: true }, redis: { ok: true } });
     const metrics = await get('/metrics');
     expect(metrics.body).toMatch(/http_requests_total\{method="POST",route="\/v1\/analyses",status_code="202"\} \d+/);
   });

@@ -1,6 +1,6 @@
 import { NON_RETRYABLE_PROVIDER_ERRORS, InvalidApiKeyError, QuotaExhaustedError, InvalidRequestError, InvalidAddressError, MalformedResponseError, ProviderRateLimitedError, ProviderUnavailableError } from '../../src/providers';
 import { NON_RETRYABLE_ERROR_TYPES } from '../../src/workflows/definitions';
-import { COMPUTE_RETRY, PROVIDER_RETRY, STORE_RETRY } from '../../src/workflows/policies';
+import { COMPUTE_RETRY, HISTORY_CHUNK_RETRY_TIMEOUT, PROVIDER_RETRY, PROVIDER_RETRY_TIMEOUT, STORE_RETRY } from '../../src/workflows/policies';
 
 const details = { provider: 'helius' as const, operation: 'test' };
 
@@ -24,8 +24,16 @@ describe('retry policies', () => {
     }
   });
 
-  it('every policy caps its attempts and backs off exponentially', () => {
-    for (const policy of [PROVIDER_RETRY, STORE_RETRY, COMPUTE_RETRY]) {
+  it('provider calls are bounded by time, not attempts: a 429 must not use up a budget of attempts', () => {
+    expect(PROVIDER_RETRY.maximumAttempts).toBeUndefined();
+    expect(PROVIDER_RETRY.backoffCoefficient).toBe(2);
+    expect(PROVIDER_RETRY.maximumInterval).toBeDefined();
+    expect(PROVIDER_RETRY_TIMEOUT).toBe('10 minutes');
+    expect(HISTORY_CHUNK_RETRY_TIMEOUT).toBe('30 minutes');
+  });
+
+  it('every other policy caps its attempts and backs off exponentially', () => {
+    for (const policy of [STORE_RETRY, COMPUTE_RETRY]) {
       expect(policy.maximumAttempts).toBeGreaterThan(1);
       expect(policy.maximumAttempts).toBeLessThanOrEqual(10);
       expect(policy.backoffCoefficient).toBe(2);

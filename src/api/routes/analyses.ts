@@ -12,6 +12,7 @@ import { ProblemError, problemResponses } from '../problem';
 import { deleteUnstartedAnalysis, findByIdempotencyKey, listAnalyses } from '../queries';
 import { address, analysisIdParams, analysisView, links } from '../schemas';
 import { checkAddress, checkAddresses } from '../validation';
+import { withTemporalDeadline } from '../temporal-calls';
 
 interface StartBody {
   wallets: string[];
@@ -82,14 +83,16 @@ export async function analysesRoutes(app: FastifyInstance): Promise<void> {
       clusterThreshold: params.clusterThreshold ?? undefined,
     };
     try {
-      await temporal.workflow.start<typeof similarityAnalysisWorkflow>('similarityAnalysisWorkflow', {
-        taskQueue: TASK_QUEUES.analysis,
-        workflowId: analysisWorkflowId(id),
-        args: [input],
-        // a concurrent request with the same Idempotency-Key joins; a finished analysis never reruns
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      });
+      await withTemporalDeadline(temporal, () =>
+        temporal.workflow.start<typeof similarityAnalysisWorkflow>('similarityAnalysisWorkflow', {
+          taskQueue: TASK_QUEUES.analysis,
+          workflowId: analysisWorkflowId(id),
+          args: [input],
+          // a concurrent request with the same Idempotency-Key joins; a finished analysis never reruns
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        }),
+      );
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) return;
       throw new ProblemError('temporalUnavailable', `the analysis could not be started because Temporal did not accept the workflow (${reasonOf(err)}); retry, with the same Idempotency-Key if you sent one`);

@@ -1,43 +1,111 @@
-// Liveness (the process answers) and readiness (Temporal, PostgreSQL and Redis answer).
-import type { FastifyInstance } from 'fastify';
+// Liveness (the process answers) and readiness (Temporal, PostgreSQL and Redis answer, and a worker
+// polls every task queue). Each check has a deadline, so a dependency that is away makes /readyz
+// answer 503 at once instead of after the client's own retries. With API_KEYS set, the reasons
+// (which name hosts and ports) go only to callers with a key or on this machine.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Client } from '@temporalio/client';
+import { temporal as proto } from '@temporalio/proto';
 import { reasonOf } from '../../store/errors';
+import { TASK_QUEUES } from '../../workflows/definitions';
+import { keyMatcher, presentedKey } from '../auth';
 
 type Check = { ok: boolean; error?: string };
 
-async function check(fn: () => Promise<unknown>): Promise<Check> {
+/** How long each dependency may take to answer a readiness check. */
+export const CHECK_DEADLINE_MS = 1_000;
+/**
+ * A worker long-polls each task queue for up to a minute, so its last poll is at most about that
+ * old; a queue whose newest poll is older than this has no live worker.
+ */
+export const POLLER_FRESH_MS = 90_000;
+
+/** Settles within `ms`: the dependency's answer, or a rejection saying it did not answer in time. */
+export function withinDeadline<T>(ms: number, what: string, fn: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+  });
+  const call = fn();
+  call.catch(() => undefined); // settles after the deadline: nobody waits for it any more
+  return Promise.race([call, late]).finally(() => clearTimeout(timer));
+}
+
+async function check(what: string, fn: () => Promise<unknown>): Promise<Check> {
   try {
-    await fn();
+    await withinDeadline(CHECK_DEADLINE_MS, what, fn);
     return { ok: true };
   } catch (err) {
     return { ok: false, error: reasonOf(err) };
   }
 }
 
+/** Task queues that no worker has polled within POLLER_FRESH_MS (every Worker polls its queue's workflow tasks). */
+async function queuesWithoutPollers(temporal: Client): Promise<string[]> {
+  const deadline = Date.now() + CHECK_DEADLINE_MS;
+  const queues = Object.values(TASK_QUEUES);
+  const described = await temporal.connection.withDeadline(deadline, () =>
+    Promise.all(
+      queues.map((name) =>
+        temporal.workflowService.describeTaskQueue({
+          namespace: temporal.options.namespace,
+          taskQueue: { name, kind: proto.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+          taskQueueType: proto.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+        }),
+      ),
+    ),
+  );
+  const now = Date.now();
+  return queues.filter((_, i) =>
+    !(described[i].pollers ?? []).some((p) => {
+      const seconds = Number(p.lastAccessTime?.seconds ?? 0);
+      return now - seconds * 1000 < POLLER_FRESH_MS;
+    }),
+  );
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
+
 const checkSchema = { type: 'object', properties: { ok: { type: 'boolean' }, error: { type: 'string' } }, required: ['ok'] };
+const readySchema = {
+  type: 'object',
+  properties: { status: { type: 'string' }, checks: { type: 'object', additionalProperties: checkSchema } },
+};
 
 export async function healthRoutes(app: FastifyInstance): Promise<void> {
+  const keys = app.deps.config.API_KEYS;
+  const match = keyMatcher(keys);
+  /** Reasons name internal hosts and ports: only for the open API, a valid key, or a caller on this machine. */
+  const mayReadDetails = (request: FastifyRequest): boolean => {
+    if (keys.length === 0 || LOOPBACK.test(request.ip)) return true;
+    const key = presentedKey(request);
+    return key !== null && match(key) !== null;
+  };
+
   app.get('/healthz', { schema: { response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } } }, async () => ({ status: 'ok' }));
 
   app.get(
     '/readyz',
     {
       schema: {
-        response: {
-          '2xx': { type: 'object', properties: { status: { type: 'string' }, checks: { type: 'object', additionalProperties: checkSchema } } },
-          '5xx': { type: 'object', properties: { status: { type: 'string' }, checks: { type: 'object', additionalProperties: checkSchema } } },
-        },
+        description: `Each check answers within ${CHECK_DEADLINE_MS} ms. \`workers\` fails when no worker polls one of the task queues. With API_KEYS set, the reasons are shown only with a key or from this machine.`,
+        response: { '2xx': readySchema, '5xx': readySchema },
       },
     },
-    async (_request, reply) => {
+    async (request, reply) => {
       const { temporal, pool, redis } = app.deps;
-      const [temporalCheck, postgres, redisCheck] = await Promise.all([
-        check(() => temporal.connection.workflowService.getSystemInfo({})),
-        check(() => pool.query('SELECT 1')),
-        check(() => redis.ping()),
+      const [temporalCheck, postgres, redisCheck, workers] = await Promise.all([
+        check('Temporal', () => temporal.connection.withDeadline(Date.now() + CHECK_DEADLINE_MS, () => temporal.connection.workflowService.getSystemInfo({}))),
+        check('PostgreSQL', () => pool.query('SELECT 1')),
+        check('Redis', () => redis.ping()),
+        check('Temporal', async () => {
+          const idle = await queuesWithoutPollers(temporal);
+          if (idle.length > 0) throw new Error(`no worker polls the task queue${idle.length > 1 ? 's' : ''} ${idle.join(', ')}: start one with 'npm run worker'`);
+        }),
       ]);
-      const checks = { temporal: temporalCheck, postgres, redis: redisCheck };
+      const checks: Record<string, Check> = { temporal: temporalCheck, postgres, redis: redisCheck, workers };
       const ready = Object.values(checks).every((c) => c.ok);
-      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
+      const shown = mayReadDetails(request) ? checks : Object.fromEntries(Object.entries(checks).map(([name, c]) => [name, { ok: c.ok }]));
+      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks: shown });
     },
   );
 }

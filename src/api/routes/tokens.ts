@@ -9,6 +9,7 @@ import { temporalUiLink } from '../analysis-view';
 import { ProblemError, problemResponses } from '../problem';
 import { address, token } from '../schemas';
 import { checkAddress, checkAddresses } from '../validation';
+import { withTemporalDeadline } from '../temporal-calls';
 
 /** Mints per enrichment request (10 DexScreener batches of 30). */
 export const MAX_MINTS_PER_ENRICHMENT = 300;
@@ -63,12 +64,14 @@ export async function tokensRoutes(app: FastifyInstance): Promise<void> {
       checkAddresses('mints', mints);
       const workflowId = `token-enrichment:user:${randomUUID()}`;
       try {
-        await temporal.workflow.start<typeof tokenEnrichmentWorkflow>('tokenEnrichmentWorkflow', {
-          taskQueue: TASK_QUEUES.enrichment,
-          workflowId,
-          args: [{ mints: [...mints].sort(), reason: 'user' }],
-          priority: { priorityKey: PRIORITY.userTriggered },
-        });
+        await withTemporalDeadline(temporal, () =>
+          temporal.workflow.start<typeof tokenEnrichmentWorkflow>('tokenEnrichmentWorkflow', {
+            taskQueue: TASK_QUEUES.enrichment,
+            workflowId,
+            args: [{ mints: [...mints].sort(), reason: 'user' }],
+            priority: { priorityKey: PRIORITY.userTriggered },
+          }),
+        );
       } catch (err) {
         throw new ProblemError('temporalUnavailable', `token enrichment could not be started (${reasonOf(err)}): retry`);
       }

@@ -10,6 +10,7 @@ import { ProblemError, problemResponses } from '../problem';
 import { getWalletAnalytics } from '../queries';
 import { address } from '../schemas';
 import { checkAddress, checkAddresses } from '../validation';
+import { withTemporalDeadline } from '../temporal-calls';
 
 const open = { type: 'object', additionalProperties: true } as const;
 
@@ -101,11 +102,13 @@ export async function walletsRoutes(app: FastifyInstance): Promise<void> {
           const workflowId = walletSyncWorkflowId(wallet);
           let started = true;
           try {
-            await temporal.workflow.start<typeof walletSyncWorkflow>('walletSyncWorkflow', {
-              taskQueue: TASK_QUEUES.analysis,
-              workflowId,
-              args: [{ wallet, sinceTimestamp: null }],
-            });
+            await withTemporalDeadline(temporal, () =>
+              temporal.workflow.start<typeof walletSyncWorkflow>('walletSyncWorkflow', {
+                taskQueue: TASK_QUEUES.analysis,
+                workflowId,
+                args: [{ wallet, sinceTimestamp: null }],
+              }),
+            );
           } catch (err) {
             // one sync per wallet at a time: a running one (maybe an analysis's) is joined
             if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
