@@ -65,7 +65,9 @@ const walletWidth = (names: string[], min: number, max: number): number => Math.
 
 function pairsTable(view: AnalysisView, pairs: SimilarityPair[], opts: RenderOptions): string {
   // One column stacks both wallets; the shared tokens and insights follow the table (see "Why").
-  const names = pairs.flatMap((p) => [walletName(p.walletA, opts.labels), walletName(p.walletB, opts.labels)]);
+  // (a label goes under its address, so neither is broken mid-way)
+  const stacked = (a: string): string => (opts.labels?.[a] ? `${shortAddress(a)}\n${opts.labels[a]}` : shortAddress(a));
+  const names = pairs.flatMap((p) => [p.walletA, p.walletB]).flatMap((a) => stacked(a).split('\n'));
   const table = new Table({
     head: ['#', 'Wallets', 'Combined', 'Capital', 'Binary', 'Traded J', 'Held J', 'Behavior', 'Timing', 'Shared'],
     style: plain,
@@ -75,7 +77,7 @@ function pairsTable(view: AnalysisView, pairs: SimilarityPair[], opts: RenderOpt
   pairs.forEach((p, i) => {
     table.push([
       String(i + 1),
-      `${walletName(p.walletA, opts.labels)}\n${walletName(p.walletB, opts.labels)}`,
+      `${stacked(p.walletA)}\n${stacked(p.walletB)}`,
       `${score(p.scores.combined)}${p.strength ? `\n${p.strength}` : ''}`,
       score(p.scores.capital),
       score(p.scores.binary),
