@@ -1,14 +1,10 @@
 #!/usr/bin/env bash
-# `npm run demo`: installs what is missing (node modules, the Temporal CLI, PostgreSQL and Redis),
-# then brings up the stack with the simulator and runs an analysis of the demo group (scripts/demo.ts).
+# `npm run demo`: installs what is missing (node modules with `npm ci`, then from scripts/demo.ts
+# the Temporal CLI, PostgreSQL and Redis), brings up the stack with the simulator and runs an
+# analysis of the demo group (scripts/demo.ts). Arguments and the world file are checked before
+# anything but the node modules is installed.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-if [ ! -d node_modules ]; then
-  echo "Installing node modules (npm install)..." >&2
-  npm install >&2
-fi
-TEMPORAL_CLI="$(bash scripts/temporal-cli.sh)"
-export TEMPORAL_CLI
-bash scripts/ensure-services.sh
+bash scripts/install-deps.sh
 exec npx tsx scripts/demo.ts "$@"

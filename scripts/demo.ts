@@ -2,12 +2,12 @@
 // Without HELIUS_API_KEY the providers are the simulator with a bundled world (worlds/demo.json, or
 // --world <file>); with a key, pass --wallets a,b,c. Prints the result as tables (or --json) and
 // keeps everything running until Ctrl-C (or stops at once with --exit).
-import fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config';
 import { isPortOpen } from '../src/temporal/dev-server';
-import { startSimulator, type SimulatorHandle } from '../src/simulator';
+import { loadWorldFile, startSimulator, WorldFileError, type SimulatorHandle } from '../src/simulator';
 import { ApiClient, ApiError } from '../src/cli/api-client';
 import { startAndFollow } from '../src/cli/follow';
 import { renderAnalysis } from '../src/cli/render';
@@ -32,9 +32,17 @@ class DemoError extends Error {
   override name = 'DemoError';
 }
 
-interface WorldWallet {
-  address: string;
-  label?: string;
+/**
+ * Installs what is missing on this machine once the arguments are known to be good: the Temporal CLI
+ * (its path goes to TEMPORAL_CLI) and PostgreSQL and Redis. Their scripts explain a failure on stderr.
+ */
+function installMissing(): void {
+  const cli = spawnSync('bash', [path.join(ROOT, 'scripts', 'temporal-cli.sh')], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  if (cli.status !== 0) throw new DemoError('no Temporal CLI (see above)');
+  process.env.TEMPORAL_CLI = cli.stdout.trim();
+  // its output is progress, so it goes to stderr (stdout carries only the result with --json)
+  const services = spawnSync('bash', [path.join(ROOT, 'scripts', 'ensure-services.sh')], { stdio: ['ignore', 2, 'inherit'] });
+  if (services.status !== 0) throw new DemoError('PostgreSQL or Redis is not available (see above)');
 }
 
 async function main(): Promise<number> {
@@ -59,22 +67,29 @@ async function main(): Promise<number> {
   if (values.json) process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
 
   const config = loadConfig();
+  const simulated = !config.HELIUS_API_KEY;
+  // The world file is the user's input: checked first, so a mistake in it is one line, not a stack
+  // trace after the stack has started.
+  // (a relative --world is relative to where `npm run demo` was typed: npm runs scripts from the root)
+  const worldPath = values.world ? path.resolve(process.env.INIT_CWD ?? process.cwd(), values.world) : path.join(ROOT, 'worlds', 'demo.json');
+  const world = simulated ? loadWorldFile(worldPath) : undefined;
+  if (!simulated && !values.wallets) {
+    throw new DemoError('HELIUS_API_KEY is set, so the demo reads the real chain: pass the wallets to compare, e.g. npm run demo -- --wallets <address>,<address>,<address> (unset HELIUS_API_KEY to use the simulator instead)');
+  }
+  installMissing();
   if (await isPortOpen(config.API_HOST, config.API_PORT)) {
     throw new DemoError(
       `port ${config.API_PORT} on ${config.API_HOST} is already in use (another 'npm run demo' or 'npm run dev'?): stop it, or run on another port with API_PORT=3001 npm run demo`,
     );
   }
 
-  const simulated = !config.HELIUS_API_KEY;
   let sim: SimulatorHandle | undefined;
   let wallets: string[];
   let labels: Record<string, string> = {};
   const extraEnv: NodeJS.ProcessEnv = { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
-  if (simulated) {
-    const worldPath = path.resolve(values.world ?? path.join(ROOT, 'worlds', 'demo.json'));
-    if (!fs.existsSync(worldPath)) throw new DemoError(`world file not found: ${worldPath}`);
-    sim = await startSimulator({ world: worldPath, port: 0 });
-    const worldWallets = (JSON.parse(fs.readFileSync(worldPath, 'utf8')) as { wallets: WorldWallet[] }).wallets;
+  if (world) {
+    sim = await startSimulator({ world, port: 0 });
+    const worldWallets = world.wallets;
     wallets = values.wallets ? values.wallets.split(',').map((w) => w.trim()) : worldWallets.map((w) => w.address);
     labels = Object.fromEntries(worldWallets.filter((w) => w.label).map((w) => [w.address, w.label as string]));
     Object.assign(extraEnv, { HELIUS_BASE_URL: sim.url, SOLANA_RPC_URL: sim.url, DEXSCREENER_BASE_URL: sim.url, HELIUS_API_KEY: 'simulator' });
@@ -84,10 +99,7 @@ async function main(): Promise<number> {
     if (!process.env.REDIS_KEY_PREFIX) extraEnv.REDIS_KEY_PREFIX = 'demo:';
     log(`No HELIUS_API_KEY set: using the simulator at ${sim.url} with ${path.relative(ROOT, worldPath)} (${worldWallets.length} wallets)`);
   } else {
-    if (!values.wallets) {
-      throw new DemoError('HELIUS_API_KEY is set, so the demo reads the real chain: pass the wallets to compare, e.g. npm run demo -- --wallets <address>,<address>,<address> (unset HELIUS_API_KEY to use the simulator instead)');
-    }
-    wallets = values.wallets.split(',').map((w) => w.trim()).filter(Boolean);
+    wallets = (values.wallets ?? '').split(',').map((w) => w.trim()).filter(Boolean);
     log(`Using Helius and DexScreener for real with ${wallets.length} wallets`);
   }
   const window = values.window === undefined ? undefined : Number(values.window);
@@ -136,7 +148,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    if (err instanceof DemoError || err instanceof ApiError || (err instanceof Error && ['ConfigError', 'ServiceUnavailableError'].includes(err.name))) console.error(`error: ${err.message}`);
+    if (err instanceof DemoError || err instanceof ApiError || err instanceof WorldFileError || (err instanceof Error && ['ConfigError', 'ServiceUnavailableError'].includes(err.name))) console.error(`error: ${err.message}`);
     else console.error(err);
     process.exit(1);
   },

@@ -1,6 +1,7 @@
-// Renders an analysis (the GET /v1/analyses/{id} body) as readable tables: top pairs with scores
-// and insights, clusters, coverage, failed wallets, and the Temporal Web UI link. Used by the CLI
-// and the demo.
+// Renders an analysis (the GET /v1/analyses/{id} body) as readable tables that fit 120 columns:
+// top pairs with scores, their shared tokens and insights, clusters, coverage, failed wallets, and
+// the Temporal Web UI link. Addresses are abbreviated; --json has every detail. Used by the CLI and
+// the demo.
 import Table from 'cli-table3';
 import type { AnalysisView } from '../api/analysis-view';
 import type { SimilarityCluster, SimilarityPair, WalletCoverage } from '../domain/similarity/types';
@@ -12,10 +13,42 @@ export interface RenderOptions {
   labels?: Record<string, string>;
 }
 
+/** Every line fits a terminal this wide; --json has the full detail. */
+export const RENDER_WIDTH = 120;
+
 const plain = { head: [], border: [] };
 
 export const shortAddress = (a: string): string => (a.length > 12 ? `${a.slice(0, 4)}…${a.slice(-4)}` : a);
 const score = (v: number | null | undefined): string => (v === null || v === undefined ? '–' : v.toFixed(2));
+
+/** Word-wraps text: the first line to `first` columns, the others to `rest`. Longer words are cut. */
+export function wrapWords(text: string, first: number, rest = first): string[] {
+  const lines: string[] = [];
+  let line = '';
+  const room = () => Math.max(1, lines.length === 0 ? first : rest);
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (!line) line = word;
+    else if (line.length + 1 + word.length <= room()) line += ` ${word}`;
+    else {
+      lines.push(line);
+      line = word;
+    }
+    while (line.length > room()) {
+      lines.push(line.slice(0, room()));
+      line = line.slice(room());
+    }
+  }
+  if (line || lines.length === 0) lines.push(line);
+  return lines;
+}
+
+/** `prefix` then the text wrapped to the render width, continuation lines indented by `hang`. */
+function wrapped(prefix: string, text: string, hang = prefix.length): string[] {
+  return wrapWords(text, RENDER_WIDTH - prefix.length, RENDER_WIDTH - hang).map((l, i) => (i === 0 ? `${prefix}${l}` : `${' '.repeat(hang)}${l}`));
+}
+
+/** A link is never cut: it moves to a line of its own when it does not fit after its label. */
+const link = (label: string, url: string): string[] => (label.length + 1 + url.length <= RENDER_WIDTH ? [`${label} ${url}`] : [label, `  ${url}`]);
 
 function tokenName(view: AnalysisView, mint: string): string {
   const t = view.tokens?.[mint];
@@ -27,20 +60,24 @@ function walletName(a: string, labels?: Record<string, string>): string {
   return label ? `${shortAddress(a)} ${label}` : shortAddress(a);
 }
 
+/** Content width of a wallet column: its longest name, within [min, max]. */
+const walletWidth = (names: string[], min: number, max: number): number => Math.min(max, Math.max(min, ...names.map((n) => n.length)));
+
 function pairsTable(view: AnalysisView, pairs: SimilarityPair[], opts: RenderOptions): string {
+  // One column stacks both wallets; the shared tokens and insights follow the table (see "Why").
+  // (a label goes under its address, so neither is broken mid-way)
+  const stacked = (a: string): string => (opts.labels?.[a] ? `${shortAddress(a)}\n${opts.labels[a]}` : shortAddress(a));
+  const names = pairs.flatMap((p) => [p.walletA, p.walletB]).flatMap((a) => stacked(a).split('\n'));
   const table = new Table({
-    head: ['#', 'Wallet A', 'Wallet B', 'Combined', 'Capital', 'Binary', 'Traded J', 'Held J', 'Behavior', 'Timing', 'Shared tokens', 'Insights'],
+    head: ['#', 'Wallets', 'Combined', 'Capital', 'Binary', 'Traded J', 'Held J', 'Behavior', 'Timing', 'Shared'],
     style: plain,
     wordWrap: true,
-    colWidths: [4, null, null, 11, 9, 8, 10, 8, 10, 8, 22, 26],
+    colWidths: [4, walletWidth(names, 9, 28) + 2, 11, 9, 8, 10, 8, 10, 8, 8],
   });
   pairs.forEach((p, i) => {
-    const shared = p.sharedTokens.slice(0, 3).map((t) => tokenName(view, t.mint));
-    const more = p.sharedTokenCount - shared.length;
     table.push([
       String(i + 1),
-      walletName(p.walletA, opts.labels),
-      walletName(p.walletB, opts.labels),
+      `${stacked(p.walletA)}\n${stacked(p.walletB)}`,
       `${score(p.scores.combined)}${p.strength ? `\n${p.strength}` : ''}`,
       score(p.scores.capital),
       score(p.scores.binary),
@@ -48,21 +85,39 @@ function pairsTable(view: AnalysisView, pairs: SimilarityPair[], opts: RenderOpt
       score(p.scores.jaccardHeld),
       score(p.scores.behavior),
       score(p.scores.timing),
-      `${p.sharedTokenCount}${shared.length ? `: ${shared.join(', ')}${more > 0 ? ` +${more}` : ''}` : ''}`,
-      p.insights.map((x) => x.type).join(', ') || '–',
+      String(p.sharedTokenCount),
     ]);
   });
   return table.toString();
 }
 
+/** Per pair of the table: its shared tokens and insights (with their reasons for the first three). */
+function whyLines(view: AnalysisView, pairs: SimilarityPair[]): string[] {
+  const lines: string[] = [];
+  pairs.forEach((p, i) => {
+    if (p.sharedTokenCount === 0 && p.insights.length === 0) return;
+    const shared = p.sharedTokens.slice(0, 5).map((t) => tokenName(view, t.mint));
+    const more = p.sharedTokenCount - shared.length;
+    const tokens = p.sharedTokenCount > 0 ? `shared ${p.sharedTokenCount}: ${shared.join(', ')}${more > 0 ? ` +${more}` : ''}` : 'no shared tokens';
+    const head = `  ${`#${i + 1}`.padEnd(4)}${shortAddress(p.walletA)} ~ ${shortAddress(p.walletB)}  `;
+    lines.push(...wrapped(head, tokens));
+    if (i < 3) for (const x of p.insights) lines.push(...wrapped(`       ${x.type}: `, x.reason, 9));
+    else if (p.insights.length > 0) lines.push(...wrapped('       ', p.insights.map((x) => x.type).join(', ')));
+  });
+  return lines;
+}
+
 function clustersTable(view: AnalysisView, clusters: SimilarityCluster[], opts: RenderOptions): string {
-  const table = new Table({ head: ['Cluster', 'Members', 'Mean combined', 'Binding tokens'], style: plain, wordWrap: true });
+  const members = walletWidth(clusters.flatMap((c) => c.members.map((m) => walletName(m, opts.labels))), 9, 40);
+  // # (3) + members + mean (8) + binding tokens take the rest of the width, borders included
+  const binding = RENDER_WIDTH - 5 - (3 + 2) - (members + 2) - (8 + 2) - 2;
+  const table = new Table({ head: ['#', 'Members', 'Mean\ncombined', 'Binding tokens (members)'], style: plain, wordWrap: true, colWidths: [5, members + 2, 10, binding + 2] });
   clusters.forEach((c, i) => {
     table.push([
       String(i + 1),
       c.members.map((m) => walletName(m, opts.labels)).join('\n'),
       score(c.meanCombined),
-      c.bindingTokens.slice(0, 5).map((t) => `${tokenName(view, t.mint)} (${t.memberCount})`).join(', ') || '–',
+      c.bindingTokens.slice(0, 8).map((t) => `${tokenName(view, t.mint)} (${t.memberCount})`).join(', ') || '–',
     ]);
   });
   return table.toString();
@@ -71,7 +126,13 @@ function clustersTable(view: AnalysisView, clusters: SimilarityCluster[], opts: 
 const day = (sec: number | null) => (sec === null ? '–' : new Date(sec * 1000).toISOString().slice(0, 10));
 
 function coverageTable(coverage: WalletCoverage[], partial: string[], opts: RenderOptions): string {
-  const table = new Table({ head: ['Wallet', 'Swaps used', 'Traded', 'Held', 'SOL spent', 'First trade', 'Last trade', 'History'], style: plain });
+  const wallet = walletWidth(coverage.map((c) => walletName(c.address, opts.labels)), 9, 29);
+  const table = new Table({
+    head: ['Wallet', 'Swaps used', 'Traded', 'Held', 'SOL spent', 'First trade', 'Last trade', 'History'],
+    style: plain,
+    wordWrap: true,
+    colWidths: [wallet + 2, 15, 8, 7, 11, 12, 12, 12],
+  });
   for (const c of coverage) {
     table.push([
       walletName(c.address, opts.labels),
@@ -93,38 +154,32 @@ export function renderAnalysis(view: AnalysisView, opts: RenderOptions = {}): st
   lines.push(`Analysis ${view.analysisId}: ${view.status}${took} (${view.wallets.length} wallets)`);
   const failed = (view.failedWallets as Array<{ wallet: string; reason: string }> | null) ?? [];
   if (view.status !== 'completed' || !view.result) {
-    if (view.error) lines.push(`Error: ${view.error}`);
-    for (const f of failed) lines.push(`  ${f.wallet}: ${f.reason}`);
-    lines.push('', `Temporal Web UI: ${view.links.temporalUi}`);
+    if (view.error) lines.push(...wrapped('Error: ', view.error, 2));
+    for (const f of failed) lines.push(...wrapped(`  ${f.wallet}: `, f.reason, 4));
+    lines.push('', ...link('Temporal Web UI:', view.links.temporalUi));
     return lines.join('\n');
   }
   const result = view.result as unknown as { pairs: SimilarityPair[]; clusters: SimilarityCluster[]; coverage: WalletCoverage[]; partialWallets?: string[]; tokenUniverse?: string[]; globalMetrics: { pairCount: number } };
   const ranked = [...result.pairs].sort((a, b) => (b.scores.combined ?? -1) - (a.scores.combined ?? -1));
   const top = ranked.slice(0, opts.topPairs ?? 10);
-  lines.push('', `Most similar pairs (top ${top.length} of ${result.pairs.length}; scores 0–1, – = not computable)`);
+  lines.push('', `Most similar pairs (top ${top.length} of ${result.pairs.length}; scores 0–1, – = not computable; J = Jaccard)`);
   lines.push(pairsTable(view, top, opts));
-  const why = top.slice(0, 3).filter((p) => p.insights.length > 0);
-  if (why.length > 0) {
-    lines.push('', 'Why:');
-    for (const p of why) {
-      lines.push(`  ${shortAddress(p.walletA)} ~ ${shortAddress(p.walletB)}`);
-      for (const i of p.insights) lines.push(`    ${i.type}: ${i.reason}`);
-    }
-  }
+  const why = whyLines(view, top);
+  if (why.length > 0) lines.push('', 'Why (shared tokens, insights):', ...why);
   lines.push('', result.clusters.length > 0 ? `Clusters (${result.clusters.length})` : 'Clusters: none (no pair reached the cluster threshold)');
   if (result.clusters.length > 0) lines.push(clustersTable(view, result.clusters, opts));
   lines.push('', 'Coverage');
   lines.push(coverageTable(result.coverage, result.partialWallets ?? [], opts));
   if (failed.length > 0) {
     lines.push('', `Failed wallets (${failed.length}), left out of the comparison:`);
-    for (const f of failed) lines.push(`  ${f.wallet}: ${f.reason}`);
+    for (const f of failed) lines.push(...wrapped(`  ${f.wallet}: `, f.reason, 4));
   }
   const universe = result.tokenUniverse?.length ?? 0;
   const resolved = Object.values(view.tokens ?? {}).filter((t) => t.status === 'resolved').length;
   lines.push(
     '',
     view.tokens ? `Tokens: ${resolved} of ${universe} resolved by enrichment (${view.enrichment.status})` : `Tokens: ${universe} in the universe; enrichment ${view.enrichment.status}`,
-    `Temporal Web UI: ${view.links.temporalUi}`,
+    ...link('Temporal Web UI:', view.links.temporalUi),
   );
   return lines.join('\n');
 }

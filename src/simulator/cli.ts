@@ -2,7 +2,7 @@
 // npm run simulator -- --generate --seed 1 --wallets 200 --tx-per-wallet 100 --out .data/world.json
 // npm run simulator -- --print-schema > worlds/world.schema.json
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateWorld } from './generator';
 import { startSimulator } from './server';
@@ -48,21 +48,24 @@ async function main(): Promise<void> {
     if (!Number.isFinite(n)) throw new Error(`not a number: ${v}`);
     return n;
   };
+  // npm runs scripts from the project root: relative paths are relative to where the command was typed
+  const userPath = (p: string): string => resolve(process.env.INIT_CWD ?? process.cwd(), p);
   if (values.help) return void console.log(USAGE);
   if (values['print-schema']) return void process.stdout.write(`${JSON.stringify(worldJsonSchema(), null, 2)}\n`);
   if (values.generate) {
     if (!values.out) throw new Error(`--generate needs --out <file>\n${USAGE}`);
     const world = generateWorld({ seed: num(values.seed)!, wallets: num(values.wallets)!, txPerWallet: num(values['tx-per-wallet'])!, largeWallet: !values['no-large-wallet'] });
     parseWorld(world);
-    mkdirSync(dirname(values.out), { recursive: true });
-    writeFileSync(values.out, `${JSON.stringify(world)}\n`);
+    const out = userPath(values.out);
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, `${JSON.stringify(world)}\n`);
     const gt = world.groundTruth!;
     console.log(`wrote ${values.out}: ${world.wallets.length} wallets, ${world.tokens.length} tokens, ${gt.clusters.length} clusters`);
     return;
   }
   if (!values.world) throw new Error(`--world <file> is required\n${USAGE}`);
   const sim = await startSimulator({
-    world: values.world,
+    world: userPath(values.world),
     port: num(values.port),
     host: values.host,
     latencyMs: num(values['latency-ms']) ?? 0,
@@ -89,6 +92,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
+  console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 });

@@ -1,7 +1,7 @@
 // DexScreener pairs for the world's tokens: several pools per token (the canonical deepest one
 // with the token as base, shallower ones, a USDC pool) and a deep pool where the token is the quote
-// side, so a client that skips the base-side filter picks the wrong pool. Tokens without a price
-// (or with `pools: []`) have no pairs.
+// side, so a client that skips the base-side filter picks the wrong pool. Tokens without a market
+// (`priceUsd` absent or 0, `spam`, or `pools: []`) have no pairs.
 import { USDC_MINT, WSOL_MINT } from '../domain/enhanced-transaction';
 import { derivedAddress, hashBytes, plainDecimal } from './keys';
 import type { SimWorld, TokenInfo } from './model';
@@ -50,7 +50,7 @@ const tokenRef = (t: { mint: string; name: string; symbol: string }) => ({ addre
 export function buildPairs(world: SimWorld): SimPair[] {
   const pairs: SimPair[] = [];
   for (const token of world.tokens.values()) {
-    if (token.spam || token.priceUsd === undefined) continue;
+    if (token.spam || !token.priceUsd) continue;
     const pools = token.pools ?? defaultPools(token);
     pools.forEach((pool, i) => {
       const h = hashBytes('pair', token.mint, String(i));
@@ -61,7 +61,8 @@ export function buildPairs(world: SimWorld): SimPair[] {
       } else {
         const mint = pool.quote === 'SOL' ? WSOL_MINT : pool.quote === 'USDC' ? USDC_MINT : pool.quote;
         const t = world.tokens.get(mint);
-        other = { mint, name: t?.name ?? 'Unknown', symbol: t?.symbol ?? '???', priceUsd: t?.priceUsd ?? 1 };
+        // a quote token the world gives no price (absent or 0) is priced at 1 USD, never divided by 0
+        other = { mint, name: t?.name ?? 'Unknown', symbol: t?.symbol ?? '???', priceUsd: t?.priceUsd || 1 };
       }
       const baseIsToken = pool.side === 'base';
       const base = baseIsToken ? { ...tokenRef(token), priceUsd: token.priceUsd! } : other;

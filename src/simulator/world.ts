@@ -3,12 +3,20 @@
 // from this schema (npm run simulator -- --print-schema) and a test keeps the two identical.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import type { $ZodIssue } from 'zod/v4/core';
 import { isPublicKey } from '../providers/address';
 
-const PublicKey = z
-  .string()
-  .regex(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/, 'must be a base58 public key')
-  .refine(isPublicKey, { message: 'must be a base58 32-byte public key' });
+const publicKey = (what = 'a base58 public key', size = 'a base58 32-byte public key') =>
+  z
+    .string()
+    .regex(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/, `must be ${what}`)
+    .refine(isPublicKey, { message: `must be ${size}` });
+const PublicKey = publicKey();
+/** "SOL", "USDC" or a mint; the message names all three whichever of them the value resembles */
+const quoteOrMint = (names: ['SOL'] | ['SOL', 'USDC']) => {
+  const what = `${names.map((n) => `"${n}"`).join(', ')} or a token mint (base58 public key)`;
+  return z.union([z.enum(names), publicKey(what, what)], { error: `must be ${what}` });
+};
 const Decimal = z.string().regex(/^\d+(\.\d+)?$/, 'must be a non-negative decimal string in UI units, e.g. "1000.5"');
 const UnixSeconds = z.number().int().min(1_584_368_940).describe('unix seconds (not before Solana genesis)');
 
@@ -17,7 +25,7 @@ export const SWAP_SOURCES = ['JUPITER', 'RAYDIUM', 'ORCA', 'PUMP_AMM', 'PUMP_FUN
 export const PoolSchema = z
   .object({
     dexId: z.string().describe('raydium, orca, meteora, pumpswap, ...'),
-    quote: z.union([z.enum(['SOL', 'USDC']), PublicKey]).default('SOL').describe('the other token of the pool'),
+    quote: quoteOrMint(['SOL', 'USDC']).default('SOL').describe('the other token of the pool'),
     side: z.enum(['base', 'quote']).default('base').describe('"quote": the token is the quote side of this pool'),
     liquidityUsd: z.number().nonnegative().optional().describe('absent = no liquidity object (bonding curves)'),
     volumeH24: z.number().nonnegative().optional(),
@@ -31,7 +39,7 @@ export const TokenSchema = z.object({
   symbol: z.string(),
   name: z.string(),
   decimals: z.number().int().min(0).max(18),
-  priceUsd: z.number().positive().optional().describe('absent: DexScreener knows no pair for this token'),
+  priceUsd: z.number().nonnegative().optional().describe('USD per token; 0 or absent: no market, DexScreener knows no pair for this token'),
   liquidityUsd: z.number().nonnegative().optional(),
   program: z.enum(['spl-token', 'spl-token-2022']).default('spl-token'),
   pools: z.array(PoolSchema).optional().describe('extension: explicit pools; default: several derived pools; [] = no pairs'),
@@ -43,7 +51,7 @@ export const TradeSchema = z.object({
   side: z.enum(['buy', 'sell']).describe('buy: receive `mint`, pay `quote`; sell: the reverse'),
   mint: PublicKey,
   amount: Decimal,
-  quote: z.union([z.enum(['SOL', 'USDC']), PublicKey]).describe('SOL, USDC, or (extension) another mint: a token->token route through WSOL'),
+  quote: quoteOrMint(['SOL', 'USDC']).describe('SOL, USDC, or (extension) another mint: a token->token route through WSOL'),
   quoteAmount: Decimal,
   source: z.enum(SWAP_SOURCES).default('JUPITER'),
   failed: z.boolean().optional().describe('extension: the transaction failed on chain (fee paid, nothing moved)'),
@@ -52,7 +60,7 @@ export const TradeSchema = z.object({
 export const TransferSchema = z.object({
   ts: UnixSeconds,
   direction: z.enum(['in', 'out']),
-  mint: z.union([z.literal('SOL'), PublicKey]).describe('a mint, or (extension) "SOL" for a native transfer'),
+  mint: quoteOrMint(['SOL']).describe('a mint, or (extension) "SOL" for a native transfer'),
   amount: Decimal,
   counterparty: PublicKey.optional().describe('default: a derived address'),
   kind: z.enum(['transfer', 'airdrop']).default('transfer').describe('extension: "airdrop" renders a TOKEN_MINT to the wallet'),
@@ -103,42 +111,119 @@ export type Transfer = z.output<typeof TransferSchema>;
 export type Wallet = z.output<typeof WalletSchema>;
 export type GroundTruth = z.output<typeof GroundTruthSchema>;
 
+/**
+ * A world that cannot be used. The message is one line: where (the file, if any), the field
+ * (`tokens.7.priceUsd`) and what is wrong with it.
+ */
 export class WorldFileError extends Error {
   override readonly name = 'WorldFileError';
+  constructor(
+    /** the offending field, e.g. `tokens.7.priceUsd`; `(root)` for the whole document, '' when unreadable */
+    readonly field: string,
+    /** what is wrong with it */
+    readonly problem: string,
+    readonly file?: string,
+  ) {
+    super(`${file === undefined ? 'invalid world' : `invalid world file ${file}`}${field ? `: ${field}` : ''}: ${problem}`);
+  }
 }
 
-/** Validates a world; unknown mints in trades/transfers and duplicate wallets are errors. */
-export function parseWorld(value: unknown): World {
-  const result = WorldSchema.safeParse(value);
+const preview = (v: unknown): string => {
+  const s = typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? 'an array' : v === null ? 'null' : typeof v === 'object' ? 'an object' : String(v);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+};
+
+const article = (t: string): string => (/^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`);
+
+/** One issue as "what is wrong", in words a world author understands. */
+function describeIssue(issue: $ZodIssue & { input?: unknown }): string {
+  const got = 'input' in issue && issue.input !== undefined ? ` (got ${preview(issue.input)})` : '';
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.input === undefined) return 'is required';
+      return `must be ${article(issue.expected === 'int' ? 'integer' : issue.expected)}${got}`;
+    case 'too_small':
+    case 'too_big': {
+      const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
+      const op = issue.code === 'too_small' ? (issue.inclusive ? '>=' : '>') : issue.inclusive ? '<=' : '<';
+      if (issue.origin === 'number' || issue.origin === 'int' || issue.origin === 'bigint') return `must be ${op} ${String(bound)}${got}`;
+      return `must have ${issue.code === 'too_small' ? 'at least' : 'at most'} ${String(bound)} ${issue.origin === 'string' ? 'characters' : 'items'}`;
+    }
+    case 'invalid_value':
+      return `must be ${issue.values.length === 1 ? JSON.stringify(issue.values[0]) : `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`}${got}`;
+    default:
+      return `${issue.message}${got}`;
+  }
+}
+
+const fieldOf = (path: ReadonlyArray<PropertyKey>): string => (path.length === 0 ? '(root)' : path.map(String).join('.'));
+
+/**
+ * Validates a world; unknown mints in trades, transfers and holdings, duplicate wallets and pools of
+ * a token without a market are errors. Throws a WorldFileError naming the first offending field.
+ */
+export function parseWorld(value: unknown, file?: string): World {
+  const result = WorldSchema.safeParse(value, { reportInput: true });
   if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new WorldFileError(`invalid world at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+    const [first] = result.error.issues;
+    // one line: the first problem, and how many fields have problems besides it
+    const others = new Set(result.error.issues.map((i) => fieldOf(i.path)));
+    others.delete(fieldOf(first.path));
+    const more = others.size > 0 ? ` (and ${others.size} more field${others.size > 1 ? 's' : ''} with problems)` : '';
+    throw new WorldFileError(fieldOf(first.path), `${describeIssue(first)}${more}`, file);
   }
   const world = result.data;
+  const fail = (field: string, problem: string): never => {
+    throw new WorldFileError(field, problem, file);
+  };
   const mints = new Set(world.tokens.map((t) => t.mint));
+  world.tokens.forEach((t, i) => {
+    if (!t.priceUsd && t.pools && t.pools.length > 0) fail(`tokens.${i}.pools`, `${t.symbol} has no market (priceUsd is ${t.priceUsd === undefined ? 'absent' : '0'}), so it can have no pools: drop "pools" or give it a priceUsd > 0`);
+  });
   const seen = new Set<string>();
   world.wallets.forEach((w, i) => {
-    if (seen.has(w.address)) throw new WorldFileError(`invalid world at wallets.${i}.address: duplicate wallet ${w.address}`);
+    if (seen.has(w.address)) fail(`wallets.${i}.address`, `duplicate wallet ${w.address}`);
     seen.add(w.address);
     w.trades.forEach((t, j) => {
-      if (!mints.has(t.mint)) throw new WorldFileError(`invalid world at wallets.${i}.trades.${j}.mint: ${t.mint} is not in tokens`);
-      if (t.quote !== 'SOL' && t.quote !== 'USDC' && !mints.has(t.quote)) throw new WorldFileError(`invalid world at wallets.${i}.trades.${j}.quote: ${t.quote} is not in tokens`);
+      if (!mints.has(t.mint)) fail(`wallets.${i}.trades.${j}.mint`, `${t.mint} is not in tokens`);
+      if (t.quote !== 'SOL' && t.quote !== 'USDC' && !mints.has(t.quote)) fail(`wallets.${i}.trades.${j}.quote`, `${t.quote} is not in tokens`);
     });
     w.transfers.forEach((t, j) => {
-      if (t.mint !== 'SOL' && !mints.has(t.mint)) throw new WorldFileError(`invalid world at wallets.${i}.transfers.${j}.mint: ${t.mint} is not in tokens`);
+      if (t.mint !== 'SOL' && !mints.has(t.mint)) fail(`wallets.${i}.transfers.${j}.mint`, `${t.mint} is not in tokens`);
+    });
+    w.holdings?.forEach((h, j) => {
+      if (!mints.has(h.mint)) fail(`wallets.${i}.holdings.${j}.mint`, `${h.mint} is not in tokens`);
     });
   });
   return world;
 }
 
+/** JSON.parse's message with the line and column of the position it names. */
+function jsonErrorAt(text: string, err: Error): string {
+  const message = err.message.split('\n')[0];
+  const m = / at position (\d+)/.exec(message);
+  if (!m || /line \d+/.test(message)) return message;
+  const before = text.slice(0, Number(m[1]));
+  const line = before.split('\n').length;
+  const column = Number(m[1]) - before.lastIndexOf('\n');
+  return `${message} (line ${line}, column ${column})`;
+}
+
 export function loadWorldFile(path: string): World {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new WorldFileError('', e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a directory' : e.message, path);
+  }
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
+    json = JSON.parse(text);
   } catch (err) {
-    throw new WorldFileError(`cannot read world file ${path}: ${(err as Error).message}`);
+    throw new WorldFileError('', `not valid JSON: ${jsonErrorAt(text, err as Error)}`, path);
   }
-  return parseWorld(json);
+  return parseWorld(json, path);
 }
 
 /** The JSON Schema published at worlds/world.schema.json. */

@@ -28,7 +28,8 @@ describe('world files', () => {
   it('name the offending path when a trade uses a mint missing from tokens', () => {
     const bad = structuredClone(ISSUE_EXAMPLE);
     bad.wallets[0].trades[0].mint = TOKEN_B;
-    expect(() => parseWorld(bad)).toThrow(new WorldFileError(`invalid world at wallets.0.trades.0.mint: ${TOKEN_B} is not in tokens`));
+    expect(() => parseWorld(bad)).toThrow(new WorldFileError('wallets.0.trades.0.mint', `${TOKEN_B} is not in tokens`));
+    expect(() => parseWorld(bad)).toThrow(`invalid world: wallets.0.trades.0.mint: ${TOKEN_B} is not in tokens`);
   });
 
   it('publish worlds/world.schema.json generated from the same schema the simulator validates with', () => {
