@@ -75,6 +75,7 @@ const coverage: WalletCoverage[] = wallets.map((address, i) => ({
   legsTotal: 12_345,
   swapLegs: 10_234 + i,
   transferLegs: 99,
+  transactionsRejected: i === 3 ? 2 : 0,
   legsUsed: 9_876,
   tradedTokenCount: 1_234,
   heldTokenCount: 10_050,
