@@ -1,8 +1,12 @@
 // RFC 9457 problem details: every error the API returns is application/problem+json with a type a
 // client can branch on and a detail a user can act on.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isConnectionError } from '../store/errors';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** Seconds a client is asked to wait (Retry-After) when PostgreSQL or Redis is unreachable. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /** The problem types (docs/api.md lists them). */
 export const PROBLEMS = {
@@ -19,6 +23,7 @@ export const PROBLEMS = {
   rateLimited: { status: 429, title: 'Too many requests' },
   internal: { status: 500, title: 'Internal error' },
   temporalUnavailable: { status: 503, title: 'Temporal is not reachable' },
+  databaseUnavailable: { status: 503, title: 'The database is not reachable' },
 } as const;
 export type ProblemName = keyof typeof PROBLEMS;
 
@@ -134,6 +139,13 @@ export function installProblemHandlers(app: FastifyInstance): void {
     if (error.statusCode === 429) return sendProblem(reply, request, 'rateLimited', error.message);
     if (error instanceof SyntaxError && error.statusCode === 400) return sendProblem(reply, request, 'invalidJson', `the body is not valid JSON: ${error.message}`);
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return sendProblem(reply, request, 'validation', error.message);
+    if (isConnectionError(error)) {
+      // PostgreSQL (or Redis) restarting or away: transient, say so and when to come back.
+      request.log.warn({ err: error }, 'database unreachable');
+      reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+      // (the reason, with host and port, goes to the log only)
+      return sendProblem(reply, request, 'databaseUnavailable', `the database is not reachable right now: retry in ${DATABASE_RETRY_AFTER_SECONDS} seconds`);
+    }
     request.log.error({ err: error }, 'request failed');
     return sendProblem(reply, request, 'internal', 'the server failed to answer; the error is logged with this request id: ' + request.id);
   });

@@ -5,6 +5,7 @@ import type { Pool } from 'pg';
 import type { EnhancedTransaction } from '../domain/enhanced-transaction';
 import { legKey, type SwapLeg } from '../domain';
 import { SYNC_LEASE_SECONDS } from './wallets';
+import { inTransaction } from './db';
 
 export interface StoredPage {
   newTransactions: number;
@@ -17,9 +18,7 @@ function isFailed(tx: EnhancedTransaction): boolean {
 
 /** Stores one page of a wallet's history and its legs in one transaction, and renews the sync lease. */
 export async function storeHistoryPage(pool: Pool, wallet: string, txs: EnhancedTransaction[], legs: SwapLeg[]): Promise<StoredPage> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     const txRows = txs.map((tx) => ({
       signature: tx.signature,
       slot: tx.slot,
@@ -80,14 +79,8 @@ export async function storeHistoryPage(pool: Pool, wallet: string, txs: Enhanced
        WHERE address = $1`,
       [wallet, linked.rowCount ?? 0, failed, inserted.rowCount ?? 0, txs.length, oldest?.signature ?? null, oldest?.timestamp ?? null, SYNC_LEASE_SECONDS],
     );
-    await client.query('COMMIT');
     return { newTransactions: linked.rowCount ?? 0, newLegs: inserted.rowCount ?? 0 };
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** A wallet's legs, oldest first, optionally from a unix time on. */
