@@ -11,7 +11,7 @@ import { getAnalysis } from '../../src/store/analyses';
 import { closeSimulatedStack, openSimulatedStack, type TestStack } from '../harness/stack';
 import { startWorkerProcess, waitFor } from '../harness/processes';
 
-const world = generateWorld({ seed: 31, wallets: 3, txPerWallet: 1000, largeWallet: false });
+const world = generateWorld({ seed: 31, wallets: 3, txPerWallet: 1500, largeWallet: false });
 const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.address).sort();
 /** application_name of the worker process's sessions: only those are terminated (other test files share the database) */
 const APP_NAME = `ws-conn-loss-${process.pid}`;
@@ -23,7 +23,7 @@ describe('PostgreSQL terminating the sessions of a worker that holds checked-out
   let locker: PoolClient | undefined;
 
   beforeAll(async () => {
-    ({ sim, stack } = await openSimulatedStack({ world, latencyMs: { 'helius:history': 300 } }));
+    ({ sim, stack } = await openSimulatedStack({ world, latencyMs: { 'helius:history': 800 } }));
   });
   afterAll(async () => {
     await locker?.query('ROLLBACK').catch(() => undefined);
@@ -58,13 +58,19 @@ describe('PostgreSQL terminating the sessions of a worker that holds checked-out
     locker = await stack.pool.connect();
     await locker.query('BEGIN');
     await locker.query('SELECT address FROM wallets WHERE address = ANY($1::text[]) FOR UPDATE', [wallets]);
-    await waitFor('a page transaction of the worker to wait on the locked rows', async () => {
-      const { rows } = await locker!.query(
+    // (read outside the locking transaction: pg_stat_activity is a snapshot per transaction)
+    const lockWait = waitFor('a page transaction of the worker to wait on the locked rows', async () => {
+      const { rows } = await stack.pool.query(
         `SELECT count(*)::int AS n FROM pg_stat_activity
-          WHERE datname = current_database() AND application_name = $1 AND wait_event_type = 'Lock' AND state = 'active' AND backend_xid IS NOT NULL`,
+          WHERE datname = current_database() AND application_name = $1 AND wait_event_type = 'Lock' AND state = 'active'
+            AND (query LIKE 'INSERT INTO wallet_transactions%' OR query LIKE 'UPDATE wallets SET%transaction_count%')`,
         [APP_NAME],
       );
       return rows[0].n > 0;
+    });
+    await lockWait.catch(async (err: Error) => {
+      const { rows } = await stack.pool.query(`SELECT state, wait_event_type, left(query, 60) AS query FROM pg_stat_activity WHERE application_name = $1`, [APP_NAME]);
+      throw new Error(`${err.message}; the worker's sessions: ${JSON.stringify(rows)}; worker exit ${worker!.exitCode ?? worker!.signalCode}, output: ${worker!.output()}`);
     });
     const { rows: terminated } = await locker.query(
       `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity
@@ -76,7 +82,10 @@ describe('PostgreSQL terminating the sessions of a worker that holds checked-out
     locker.release();
     locker = undefined;
 
-    const summary = await handle.result();
+    const died = new Promise<never>((_resolve, reject) => {
+      worker!.once('exit', (code, signal) => reject(new Error(`the worker process died (${code ?? signal}): ${worker!.output()}`)));
+    });
+    const summary = await Promise.race([handle.result(), died]);
     expect(summary.failedWallets).toEqual([]);
     expect((await getAnalysis(stack.pool, input.analysisId))?.status).toBe('completed');
     // the same process did the work before and after the terminations

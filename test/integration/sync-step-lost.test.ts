@@ -59,7 +59,8 @@ describe('a short step of a wallet sync lost with its worker', () => {
       args: [{ wallet, sinceTimestamp: null }],
     });
     await waitFor('the first step to wait on the locked row', async () => {
-      const { rows } = await locker!.query(
+      // (read outside the locking transaction: pg_stat_activity is a snapshot per transaction)
+      const { rows } = await stack.pool.query(
         `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO wallets%'`,
         [APP_NAME],
       );
@@ -68,7 +69,7 @@ describe('a short step of a wallet sync lost with its worker', () => {
     first.kill('SIGKILL');
     await new Promise((resolve) => first.once('exit', resolve));
     // the dead worker's statement must not complete once the lock goes
-    await locker.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [APP_NAME]);
+    await stack.pool.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [APP_NAME]);
     await locker.query('ROLLBACK');
     locker.release();
     locker = undefined;
