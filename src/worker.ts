@@ -11,10 +11,12 @@ import { ensureRefreshSchedule } from './temporal/schedules';
 import { createWorkers, runWorkers } from './temporal/workers';
 import { exitWithOneLine } from './cli-errors';
 import { buildActivityDeps } from './wiring';
+import { guardProcess } from './process-guard';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, 'worker');
+  guardProcess(logger);
   Runtime.install({
     logger: temporalLogger(logger),
     telemetryOptions: config.TEMPORAL_METRICS_BIND ? { metrics: { prometheus: { bindAddress: config.TEMPORAL_METRICS_BIND } } } : undefined,

@@ -158,7 +158,9 @@ export function createSyncActivities(deps: ActivityDeps) {
 
     /** PnL and behavior of the wallet's stored legs, stored in wallet_analytics. */
     async computeWalletAnalytics(input: { wallet: string }): Promise<{ legs: number; tokens: number; realizedPnlSol: number }> {
+      const ctx = Context.current();
       const legs = await loadLegs(pool, input.wallet);
+      ctx.heartbeat({ loaded: legs.length });
       const balances = (await loadBalances(pool, [input.wallet])).get(input.wallet);
       const holdings = balances
         ? Object.fromEntries(balances.tokens.map((t) => [t.mint, { uiAmount: formatUnits(BigInt(t.rawAmount), t.decimals) }]))
@@ -167,6 +169,7 @@ export function createSyncActivities(deps: ActivityDeps) {
       const prices = Object.fromEntries((await getTokens(pool, mints)).filter((t) => t.priceUsd !== null).map((t) => [t.mint, t.priceUsd as number]));
       const solPrice = await solPriceUsd(redis, market).catch(() => undefined);
       const pnl = computePnl(legs, { holdings, pricesUsd: prices, solPriceUsd: solPrice });
+      ctx.heartbeat({ computed: 'pnl' });
       const behavior = computeBehavior(legs, { nowSec: Math.floor(Date.now() / 1000) });
       const rejected = await loadRejected(pool, input.wallet);
       const coverage = {

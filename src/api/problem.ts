@@ -3,10 +3,12 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isConnectionError } from '../store/errors';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 /** Retry-After of every 503 answer. */
 export const RETRY_AFTER_SECONDS = 5;
+
 
 /** The problem types (docs/api.md lists them). */
 export const PROBLEMS = {
@@ -28,6 +30,7 @@ export const PROBLEMS = {
   headersTooLarge: { status: 431, title: 'The request headers are too large' },
   internal: { status: 500, title: 'Internal error' },
   temporalUnavailable: { status: 503, title: 'Temporal is not reachable' },
+  databaseUnavailable: { status: 503, title: 'The database is not reachable' },
 } as const;
 export type ProblemName = keyof typeof PROBLEMS;
 
@@ -149,6 +152,12 @@ export function installProblemHandlers(app: FastifyInstance): void {
     if (error.statusCode === 429) return sendProblem(reply, request, 'rateLimited', error.message);
     if (error instanceof SyntaxError && error.statusCode === 400) return sendProblem(reply, request, 'invalidJson', `the body is not valid JSON: ${error.message}`);
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return sendProblem(reply, request, 'validation', error.message);
+    if (isConnectionError(error)) {
+      // PostgreSQL (or Redis) restarting or away: transient, say so and when to come back.
+      request.log.warn({ err: error }, 'database unreachable');
+      // (the reason, with host and port, goes to the log only)
+      return sendProblem(reply, request, 'databaseUnavailable', `the database is not reachable right now: retry in ${RETRY_AFTER_SECONDS} seconds`);
+    }
     request.log.error({ err: error }, 'request failed');
     return sendProblem(reply, request, 'internal', 'the server failed to answer; the error is logged with this request id: ' + request.id);
   });

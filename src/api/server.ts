@@ -6,10 +6,12 @@ import { checkDatabase, createPool, migrate } from '../store/db';
 import { connectRedis, createRedis } from '../store/redis';
 import { connectClient } from '../temporal/connection';
 import { buildApp } from './app';
+import { guardProcess } from '../process-guard';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, 'api');
+  guardProcess(logger);
   await migrate(config.DATABASE_URL);
   const pool = createPool(config.DATABASE_URL);
   await checkDatabase(pool, config.DATABASE_URL);

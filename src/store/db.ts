@@ -1,10 +1,10 @@
 // PostgreSQL: one pool per process, the database created if missing, SQL migrations applied by
 // node-pg-migrate from migrations/.
 import path from 'node:path';
-import { Client, Pool } from 'pg';
+import { Client, Pool, type PoolClient } from 'pg';
 import { runner } from 'node-pg-migrate';
 import { describeUrl } from '../config';
-import { ServiceUnavailableError, reasonOf } from './errors';
+import { ServiceUnavailableError, isConnectionError, reasonOf } from './errors';
 
 export const MIGRATIONS_DIR = path.resolve(__dirname, '..', '..', 'migrations');
 
@@ -13,6 +13,52 @@ export function createPool(databaseUrl: string, max = 10): Pool {
   // An idle client erroring (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   return pool;
+}
+
+/**
+ * Runs `fn` with a client checked out of the pool: the one way code in src/store takes a client
+ * for several statements. While a client is out of the pool, the pool's 'error' listener is not
+ * on it: a connection lost between two statements (a PostgreSQL restart, pg_terminate_backend)
+ * would then be an unhandled 'error' event and kill the process. Here the error is caught, the
+ * client is destroyed instead of going back to the pool, and `fn`'s failing statement reports it.
+ */
+export async function withClient<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let lost: Error | undefined;
+  const onError = (err: Error) => {
+    lost = err;
+  };
+  client.on('error', onError);
+  try {
+    return await fn(client);
+  } catch (err) {
+    lost ??= isConnectionError(err) ? (err as Error) : undefined;
+    throw err;
+  } finally {
+    if (lost) {
+      // A lost connection is destroyed, never handed to the next caller; the listener stays on it
+      // for whatever the closing socket still reports.
+      client.release(lost);
+    } else {
+      client.off('error', onError); // back in the pool, the pool's own listener takes over
+      client.release();
+    }
+  }
+}
+
+/** `fn` in one transaction on a checked-out client (see withClient): committed, or rolled back when it throws. */
+export async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  return withClient(pool, async (client) => {
+    await client.query('BEGIN');
+    try {
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  });
 }
 
 function databaseName(databaseUrl: string): string {
@@ -36,6 +82,7 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
   const adminUrl = new URL(databaseUrl);
   adminUrl.pathname = '/postgres';
   const admin = new Client({ connectionString: adminUrl.toString(), connectionTimeoutMillis: 5_000 });
+  admin.on('error', () => undefined); // a dropped connection surfaces as the failed query
   try {
     await admin.connect();
   } catch (err) {

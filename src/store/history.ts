@@ -5,6 +5,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { EnhancedTransaction } from '../domain/enhanced-transaction';
 import { legKey, type SwapLeg } from '../domain';
 import { SYNC_LEASE_SECONDS } from './wallets';
+import { inTransaction } from './db';
 
 export interface StoredPage {
   newTransactions: number;
@@ -31,9 +32,7 @@ function isFailed(tx: EnhancedTransaction): boolean {
  * earlier rejection of it.
  */
 export async function storeHistoryPage(pool: Pool, wallet: string, txs: EnhancedTransaction[], legs: SwapLeg[], rejected: RejectedRow[] = []): Promise<StoredPage> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     const txRows = txs.map((tx) => ({
       signature: tx.signature,
       slot: tx.slot,
@@ -95,14 +94,8 @@ export async function storeHistoryPage(pool: Pool, wallet: string, txs: Enhanced
        WHERE address = $1`,
       [wallet, linked.rowCount ?? 0, failed, inserted.rowCount ?? 0, txs.length, oldest?.signature ?? null, oldest?.timestamp ?? null, SYNC_LEASE_SECONDS],
     );
-    await client.query('COMMIT');
     return { newTransactions: linked.rowCount ?? 0, newLegs: inserted.rowCount ?? 0 };
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 async function recordRejected(client: PoolClient, wallet: string, txs: EnhancedTransaction[], rejected: RejectedRow[]): Promise<void> {

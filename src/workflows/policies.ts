@@ -24,18 +24,41 @@ export const PROVIDER_RETRY_TIMEOUT = '10 minutes';
 /** The same for a chunk of history pages (up to 10 minutes per attempt; retries resume at the heartbeated cursor). */
 export const HISTORY_CHUNK_RETRY_TIMEOUT = '30 minutes';
 
-/** PostgreSQL / Redis only: a restart or failover. */
+/**
+ * How long PostgreSQL or Redis may be unreachable (an outage, a restart, a failover) before a step
+ * that needs it fails, and with it the analysis: every store step retries until this much time has
+ * passed since it was first scheduled. docs/workflows.md ("Outage budget") lists it per dependency.
+ */
+export const STORE_OUTAGE_BUDGET = '5 minutes';
+
+/**
+ * PostgreSQL / Redis only: retried until STORE_OUTAGE_BUDGET is spent (bounded by time, not by a
+ * count of attempts), backing off to one attempt every 10 seconds.
+ */
 export const STORE_RETRY: RetryPolicy = {
   initialInterval: '500 milliseconds',
   backoffCoefficient: 2,
   maximumInterval: '10 seconds',
-  maximumAttempts: 6,
 };
 
-/** The similarity computation: pure CPU over stored data; retried only for store errors or a lost worker. */
+/**
+ * Activity options of a short store step (a few statements, milliseconds of work): a step lost
+ * with its worker is retried elsewhere after `startToCloseTimeout`, seconds rather than minutes
+ * (20 s leaves room for a pool that waits its 5 s connection timeout, twice).
+ */
+export const STORE_STEP = {
+  startToCloseTimeout: '20 seconds',
+  scheduleToCloseTimeout: STORE_OUTAGE_BUDGET,
+  retry: STORE_RETRY,
+} as const;
+
+/**
+ * The similarity computation: pure CPU over stored data; retried only for store errors or a lost
+ * worker, so bounded like a store step by time (its proxy's scheduleToCloseTimeout: the run time
+ * plus STORE_OUTAGE_BUDGET), not by a count of attempts a database outage would use up in seconds.
+ */
 export const COMPUTE_RETRY: RetryPolicy = {
   initialInterval: '1 second',
   backoffCoefficient: 2,
   maximumInterval: '10 seconds',
-  maximumAttempts: 3,
 };

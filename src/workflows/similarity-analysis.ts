@@ -35,14 +35,13 @@ import {
   type AnalysisProgress,
   type WalletProgress,
 } from './definitions';
-import { COMPUTE_RETRY, PROVIDER_RETRY, PROVIDER_RETRY_TIMEOUT, STORE_RETRY } from './policies';
+import { COMPUTE_RETRY, PROVIDER_RETRY, PROVIDER_RETRY_TIMEOUT, STORE_STEP } from './policies';
 import { tokenEnrichmentWorkflow } from './token-enrichment';
 import { walletSyncWorkflow } from './wallet-sync';
 
 const records = proxyActivities<AnalysisActivities & SyncActivities>({
   taskQueue: TASK_QUEUES.analysis,
-  startToCloseTimeout: '1 minute',
-  retry: STORE_RETRY,
+  ...STORE_STEP,
 });
 
 const { fetchBalances } = proxyActivities<BalanceActivities>({
@@ -57,6 +56,7 @@ const { computeGroupSimilarity } = proxyActivities<AnalysisActivities>({
   taskQueue: TASK_QUEUES.analysis,
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '1 minute',
+  scheduleToCloseTimeout: '15 minutes',
   retry: COMPUTE_RETRY,
 });
 

@@ -5,12 +5,11 @@ import { proxyActivities, startChild, workflowInfo } from '@temporalio/workflow'
 import type { AnalysisActivities } from '../activities/analysis';
 import type { EnrichmentActivities } from '../activities/enrichment';
 import { PRIORITY, TASK_QUEUES, type TokenEnrichmentInput } from './definitions';
-import { PROVIDER_RETRY, PROVIDER_RETRY_TIMEOUT, STORE_RETRY } from './policies';
+import { PROVIDER_RETRY, PROVIDER_RETRY_TIMEOUT, STORE_STEP } from './policies';
 
 const store = proxyActivities<EnrichmentActivities & AnalysisActivities>({
   taskQueue: TASK_QUEUES.enrichment,
-  startToCloseTimeout: '1 minute',
-  retry: STORE_RETRY,
+  ...STORE_STEP,
 });
 
 const { enrichTokenBatch } = proxyActivities<EnrichmentActivities>({

@@ -5,7 +5,7 @@
 // before its history grows large. Then PnL and behavior are computed and stored.
 import { CancellationScope, ContinueAsNew, continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { SyncActivities } from '../activities/sync';
-import { HISTORY_CHUNK_RETRY_TIMEOUT, PROVIDER_RETRY, PROVIDER_RETRY_TIMEOUT } from './policies';
+import { HISTORY_CHUNK_RETRY_TIMEOUT, PROVIDER_RETRY, STORE_RETRY, STORE_STEP } from './policies';
 import { type WalletSyncInput, type WalletSyncResult, type WalletSyncResume } from './definitions';
 
 const { syncHistoryChunk } = proxyActivities<SyncActivities>({
@@ -15,11 +15,18 @@ const { syncHistoryChunk } = proxyActivities<SyncActivities>({
   retry: PROVIDER_RETRY,
 });
 
-const store = proxyActivities<SyncActivities>({
-  startToCloseTimeout: '5 minutes',
-  // computeWalletAnalytics reads the SOL price (DexScreener) besides PostgreSQL
-  scheduleToCloseTimeout: PROVIDER_RETRY_TIMEOUT,
-  retry: PROVIDER_RETRY,
+// Short database steps (beginWalletSync, commitSyncWatermark, finishWalletSync): milliseconds of
+// work, so a step lost with its worker is retried elsewhere within seconds; a database outage is
+// waited out for STORE_OUTAGE_BUDGET.
+const store = proxyActivities<SyncActivities>(STORE_STEP);
+
+// PnL and behavior over every stored leg: long for a large wallet, so it heartbeats between its
+// steps. (The SOL price it reads from DexScreener is optional: a failure there does not fail it.)
+const { computeWalletAnalytics } = proxyActivities<SyncActivities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '30 seconds',
+  scheduleToCloseTimeout: '15 minutes',
+  retry: STORE_RETRY,
 });
 
 const DEFAULT_PAGES_PER_CHUNK = 20;
@@ -90,7 +97,7 @@ export async function walletSyncWorkflow(input: WalletSyncInput): Promise<Wallet
       }
     }
 
-    const analytics = await store.computeWalletAnalytics({ wallet });
+    const analytics = await computeWalletAnalytics({ wallet });
     await store.finishWalletSync({ wallet });
     return { wallet, pages: s.pages, transactions: s.transactions, newLegs: s.newLegs, historyComplete: s.historyComplete, legs: analytics.legs };
   } catch (err) {

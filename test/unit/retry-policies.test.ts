@@ -1,6 +1,7 @@
 import { NON_RETRYABLE_PROVIDER_ERRORS, InvalidApiKeyError, QuotaExhaustedError, InvalidRequestError, InvalidAddressError, MalformedResponseError, ProviderRateLimitedError, ProviderUnavailableError } from '../../src/providers';
 import { NON_RETRYABLE_ERROR_TYPES } from '../../src/workflows/definitions';
-import { COMPUTE_RETRY, HISTORY_CHUNK_RETRY_TIMEOUT, PROVIDER_RETRY, PROVIDER_RETRY_TIMEOUT, STORE_RETRY } from '../../src/workflows/policies';
+import { msToNumber } from '@temporalio/common/lib/time';
+import { COMPUTE_RETRY, HISTORY_CHUNK_RETRY_TIMEOUT, PROVIDER_RETRY, PROVIDER_RETRY_TIMEOUT, STORE_OUTAGE_BUDGET, STORE_RETRY, STORE_STEP } from '../../src/workflows/policies';
 
 const details = { provider: 'helius' as const, operation: 'test' };
 
@@ -32,12 +33,24 @@ describe('retry policies', () => {
     expect(HISTORY_CHUNK_RETRY_TIMEOUT).toBe('30 minutes');
   });
 
-  it('every other policy caps its attempts and backs off exponentially', () => {
-    for (const policy of [STORE_RETRY, COMPUTE_RETRY]) {
-      expect(policy.maximumAttempts).toBeGreaterThan(1);
-      expect(policy.maximumAttempts).toBeLessThanOrEqual(10);
+  it('every policy backs off exponentially to a bounded interval', () => {
+    for (const policy of [PROVIDER_RETRY, STORE_RETRY, COMPUTE_RETRY]) {
       expect(policy.backoffCoefficient).toBe(2);
       expect(policy.maximumInterval).toBeDefined();
     }
+  });
+
+  it('store steps retry for an outage budget bounded by time, not by a count a short outage uses up', () => {
+    for (const policy of [STORE_RETRY, COMPUTE_RETRY]) {
+      expect(policy.maximumAttempts).toBeUndefined();
+      expect(policy.backoffCoefficient).toBe(2);
+      expect(msToNumber(policy.maximumInterval!)).toBeLessThanOrEqual(10_000);
+    }
+    expect(STORE_STEP.retry).toBe(STORE_RETRY);
+    expect(msToNumber(STORE_STEP.scheduleToCloseTimeout)).toBe(msToNumber(STORE_OUTAGE_BUDGET));
+    // the bar: an analysis survives a 60 s database outage
+    expect(msToNumber(STORE_OUTAGE_BUDGET)).toBeGreaterThanOrEqual(60_000);
+    // a short step lost with its worker is retried within seconds
+    expect(msToNumber(STORE_STEP.startToCloseTimeout)).toBeLessThanOrEqual(30_000);
   });
 });

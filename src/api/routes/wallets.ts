@@ -4,7 +4,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { walletSyncWorkflow } from '../../workflows/wallet-sync';
 import { TASK_QUEUES, walletSyncWorkflowId } from '../../workflows/definitions';
 import { reasonOf } from '../../store/errors';
-import { walletStatuses } from '../../store/wallets';
+import { walletStatuses, type WalletStatusRow } from '../../store/wallets';
 import { temporalUiLink } from '../analysis-view';
 import { ProblemError, problemResponses } from '../problem';
 import { getWalletAnalytics } from '../queries';
@@ -37,6 +37,26 @@ export async function walletsRoutes(app: FastifyInstance): Promise<void> {
     properties: { wallets: { type: 'array', minItems: 1, maxItems: max, items: address, description: `1 to ${max} distinct wallet addresses` } },
   } as const;
 
+  /**
+   * The sync lease says SYNCING only while a sync keeps storing pages; a sync waiting out a lost
+   * worker or a database outage stops renewing it, yet is still running. Temporal knows: a wallet
+   * whose `wallet-sync:<address>` workflow is running is SYNCING, whatever its lease says. If
+   * Temporal does not answer within a second, the stored status stands.
+   */
+  async function withRunningSyncs(rows: WalletStatusRow[]): Promise<WalletStatusRow[]> {
+    return Promise.all(
+      rows.map(async (r) => {
+        if (r.status === 'SYNCING') return r;
+        const workflowId = walletSyncWorkflowId(r.wallet);
+        const running = await temporal
+          .withDeadline(Date.now() + 1_000, () => temporal.workflow.getHandle(workflowId).describe())
+          .then((d) => d.status.name === 'RUNNING')
+          .catch(() => false);
+        return running ? { ...r, status: 'SYNCING' as const, syncWorkflowId: workflowId } : r;
+      }),
+    );
+  }
+
   app.post<{ Body: { wallets: string[] } }>(
     '/v1/wallets/status',
     {
@@ -50,7 +70,7 @@ export async function walletsRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       checkAddresses('wallets', request.body.wallets);
-      const rows = await walletStatuses(pool, request.body.wallets, config.WALLET_STALE_AFTER_SECONDS);
+      const rows = await withRunningSyncs(await walletStatuses(pool, request.body.wallets, config.WALLET_STALE_AFTER_SECONDS));
       return {
         wallets: rows.map((r) => ({
           wallet: r.wallet,
@@ -152,7 +172,7 @@ export async function walletsRoutes(app: FastifyInstance): Promise<void> {
       checkAddress('the wallet', wallet);
       const analytics = await getWalletAnalytics(pool, wallet);
       if (!analytics) throw new ProblemError('notFound', `no stored analytics for ${wallet}: sync it first with POST /v1/wallets/sync`);
-      const [s] = await walletStatuses(pool, [wallet], config.WALLET_STALE_AFTER_SECONDS);
+      const [s] = await withRunningSyncs(await walletStatuses(pool, [wallet], config.WALLET_STALE_AFTER_SECONDS));
       return {
         wallet,
         status: { ...s, sync: s.status === 'SYNCING' ? { pages: s.pages, transactions: s.transactions } : null },
