@@ -11,7 +11,9 @@ import {
   condition,
   isCancellation,
   log,
+  patched,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   startChild,
   upsertSearchAttributes,
@@ -19,17 +21,21 @@ import {
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { AnalysisActivities, AnalysisSummary, FailedWallet } from '../activities/analysis';
+import type { AnalysisActivities, AnalysisSummary, FailedWallet, SyncProgressRow } from '../activities/analysis';
 import type { BalanceActivities } from '../activities/balances';
 import type { SyncActivities } from '../activities/sync';
 import {
   PRIORITY,
   SEARCH_ATTRIBUTES,
   TASK_QUEUES,
+  USER_METADATA_LIMITS,
+  WALLET_ERROR_MAX_CHARS,
   enrichmentWorkflowId,
   progressQuery,
   proceedWithAvailableDataSignal,
+  truncateBytes,
   walletSyncWorkflowId,
+  walletsSearchAttribute,
   type AnalysisInput,
   type AnalysisPhase,
   type AnalysisProgress,
@@ -59,12 +65,28 @@ const { computeGroupSimilarity } = proxyActivities<AnalysisActivities>({
   retry: COMPUTE_RETRY,
 });
 
+/**
+ * patched() id of the changes that let a group of any allowed size (MAX_WALLETS_PER_ANALYSIS, up to
+ * 500) finish: no wallet list in a search attribute unless it fits, children started all at once,
+ * and sync progress polled by analysis id returning changed rows only. Histories recorded before it
+ * (test/histories/similarity-analysis.json) replay the old command sequence.
+ */
+export const GROUP_SIZE_LIMITS_PATCH = 'group-size-limits';
+
+/** Wallet failures listed by name in the analysis's failure message (the rest are counted). */
+const FAILURES_LISTED = 10;
+
 function failureReason(err: unknown): string {
   let e = err as { cause?: unknown; type?: string; message?: string } | undefined;
   // Child and activity failures wrap the original error: report the innermost one.
   while (e && e.cause) e = e.cause as typeof e;
   if (!e) return String(err);
   return e.type ? `${e.type}: ${e.message}` : (e.message ?? String(err));
+}
+
+/** A per-wallet reason, cut short: a group of 500 carries 500 of them in its progress and failure. */
+function walletReason(reason: string): string {
+  return reason.length > WALLET_ERROR_MAX_CHARS ? `${reason.slice(0, WALLET_ERROR_MAX_CHARS - 1)}…` : reason;
 }
 
 export async function similarityAnalysisWorkflow(input: AnalysisInput): Promise<AnalysisSummary> {
@@ -108,18 +130,48 @@ export async function similarityAnalysisWorkflow(input: AnalysisInput): Promise<
   }));
   setHandler(proceedWithAvailableDataSignal, () => {
     proceedRequested = true;
+    showDetails();
   });
+
+  /** The Web UI's "current details" of this workflow: phase, percent and counts, never per-wallet lists. */
+  function showDetails(): void {
+    const counts: Record<string, number> = {};
+    for (const w of wallets) counts[progress[w].sync] = (counts[progress[w].sync] ?? 0) + 1;
+    const pages = wallets.reduce((n, w) => n + progress[w].pages, 0);
+    const balances = wallets.filter((w) => progress[w].balances !== 'pending').length;
+    const lines = [
+      `**${phase}** · ${percent()} %`,
+      `sync: ${Object.entries(counts).map(([state, n]) => `${n} ${state}`).join(', ')} · ${pages} pages fetched`,
+      `balances: ${balances} of ${wallets.length}`,
+    ];
+    if (proceedRequested) lines.push('proceeding with the data available');
+    if (error) lines.push(`error: ${error}`);
+    setCurrentDetails(truncateBytes(lines.join('\n\n'), USER_METADATA_LIMITS.detailsBytes));
+  }
 
   const setStatus = (status: string) => upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.analysisStatus, value: status }]);
   const failedWallets = (): FailedWallet[] =>
     wallets.filter((w) => progress[w].sync === 'failed' || progress[w].balances === 'failed').map((w) => ({ wallet: w, reason: progress[w].error ?? 'failed' }));
 
+  // false only when replaying a history recorded before the change (see GROUP_SIZE_LIMITS_PATCH)
+  const sized = patched(GROUP_SIZE_LIMITS_PATCH);
   try {
-    upsertSearchAttributes([
-      { key: SEARCH_ATTRIBUTES.wallets, value: wallets },
-      { key: SEARCH_ATTRIBUTES.walletCount, value: wallets.length },
-      { key: SEARCH_ATTRIBUTES.analysisStatus, value: 'running' },
-    ]);
+    if (sized) {
+      // The wallet list only when it fits Temporal's 2,048-byte limit: a rejected upsert terminates the workflow.
+      const listed = walletsSearchAttribute(wallets);
+      upsertSearchAttributes([
+        ...(listed ? [{ key: SEARCH_ATTRIBUTES.wallets, value: listed }] : []),
+        { key: SEARCH_ATTRIBUTES.walletCount, value: wallets.length },
+        { key: SEARCH_ATTRIBUTES.analysisStatus, value: 'running' },
+      ]);
+      showDetails();
+    } else {
+      upsertSearchAttributes([
+        { key: SEARCH_ATTRIBUTES.wallets, value: wallets },
+        { key: SEARCH_ATTRIBUTES.walletCount, value: wallets.length },
+        { key: SEARCH_ATTRIBUTES.analysisStatus, value: 'running' },
+      ]);
+    }
     await records.recordAnalysisStart({
       analysisId,
       workflowId: workflowInfo().workflowId,
@@ -129,6 +181,7 @@ export async function similarityAnalysisWorkflow(input: AnalysisInput): Promise<
     });
 
     phase = 'checking';
+    if (sized) showDetails();
     const statuses = await records.getWalletStatuses({ wallets, sinceTimestamp });
     for (const s of statuses) {
       progress[s.wallet].status = s.status;
@@ -148,6 +201,7 @@ export async function similarityAnalysisWorkflow(input: AnalysisInput): Promise<
     }
 
     phase = 'syncing';
+    if (sized) showDetails();
     log.info('syncing and fetching balances', { analysisId, toSync: toSync.length, wallets: wallets.length });
     await Promise.all([syncWallets(toSync), fetchAllBalances()]);
 
@@ -155,7 +209,9 @@ export async function similarityAnalysisWorkflow(input: AnalysisInput): Promise<
     const failed = failedWallets();
     const succeeded = wallets.length - failed.length;
     if (succeeded < 2 || succeeded / wallets.length < input.failureThreshold) {
-      const reasons = failed.map((f) => `${f.wallet}: ${f.reason}`).join('; ');
+      const listed = failed.slice(0, FAILURES_LISTED).map((f) => `${f.wallet}: ${f.reason}`);
+      if (failed.length > FAILURES_LISTED) listed.push(`and ${failed.length - FAILURES_LISTED} more (see failedWallets)`);
+      const reasons = listed.join('; ');
       throw ApplicationFailure.nonRetryable(
         `only ${succeeded} of ${wallets.length} wallets succeeded (at least ${Math.ceil(input.failureThreshold * 100)}% and 2 are required): ${reasons}`,
         'AnalysisFailed',
@@ -163,9 +219,11 @@ export async function similarityAnalysisWorkflow(input: AnalysisInput): Promise<
     }
 
     phase = 'computing';
+    if (sized) showDetails();
+    const failedSet = new Set(failed.map((f) => f.wallet));
     const summary = await computeGroupSimilarity({
       analysisId,
-      wallets: wallets.filter((w) => !failed.some((f) => f.wallet === w)),
+      wallets: wallets.filter((w) => !failedSet.has(w)),
       partialWallets,
       failedWallets: failed,
       weights: input.weights,
@@ -189,6 +247,7 @@ export async function similarityAnalysisWorkflow(input: AnalysisInput): Promise<
     enrichmentId = childId;
 
     phase = 'completed';
+    if (sized) showDetails();
     setStatus('completed');
     log.info('analysis completed', { analysisId, pairs: summary.pairCount, clusters: summary.clusterCount, enrichmentWorkflowId: childId });
     return summary;
@@ -196,12 +255,14 @@ export async function similarityAnalysisWorkflow(input: AnalysisInput): Promise<
     error = failureReason(err);
     if (isCancellation(err)) {
       phase = 'cancelled';
+      if (sized) showDetails();
       setStatus('cancelled');
       await CancellationScope.nonCancellable(() =>
         records.recordAnalysisEnd({ analysisId, status: 'cancelled', error: 'cancelled by the user', failedWallets: failedWallets() }),
       );
     } else {
       phase = 'failed';
+      if (sized) showDetails();
       setStatus('failed');
       await records.recordAnalysisEnd({ analysisId, status: 'failed', error, failedWallets: failedWallets() });
     }
@@ -217,7 +278,7 @@ export async function similarityAnalysisWorkflow(input: AnalysisInput): Promise<
         } catch (err) {
           if (isCancellation(err)) throw err;
           progress[wallet].balances = 'failed';
-          progress[wallet].error = `balances: ${failureReason(err)}`;
+          progress[wallet].error = walletReason(`balances: ${failureReason(err)}`);
         }
       }),
     );
@@ -228,7 +289,7 @@ export async function similarityAnalysisWorkflow(input: AnalysisInput): Promise<
     const joined = new Set<string>();
     const pending = new Set<string>(toSync);
     const children: Array<Promise<void>> = [];
-    for (const wallet of toSync) {
+    const startSync = async (wallet: string): Promise<void> => {
       let handle: ChildWorkflowHandle<typeof walletSyncWorkflow>;
       try {
         // Not cancellable: a start cancelled half-way (ABANDON) would never settle. A cancellation
@@ -248,7 +309,7 @@ export async function similarityAnalysisWorkflow(input: AnalysisInput): Promise<
         // Another analysis is syncing this wallet right now: wait for that sync instead.
         joined.add(wallet);
         progress[wallet].sync = 'joined';
-        continue;
+        return;
       }
       progress[wallet].sync = 'syncing';
       children.push(
@@ -259,25 +320,33 @@ export async function similarityAnalysisWorkflow(input: AnalysisInput): Promise<
           },
           (err) => {
             progress[wallet].sync = 'failed';
-            progress[wallet].error = failureReason(err);
+            progress[wallet].error = walletReason(failureReason(err));
             pending.delete(wallet);
           },
         ),
       );
+    };
+    if (sized) {
+      // All starts in one workflow task: one at a time would take a round trip (and three history
+      // events) per wallet. At most MAX_WALLETS_PER_ANALYSIS (<= 500) children are pending, well
+      // under Temporal's 2,000.
+      await Promise.all(toSync.map(startSync));
+    } else {
+      for (const wallet of toSync) await startSync(wallet);
     }
 
     let interval = pollIntervalMs;
+    let changedSince: string | null = null;
     while (pending.size > 0 && !proceedRequested) {
-      const rows = await records.readSyncProgress({ wallets: [...pending], joined: [...joined].filter((w) => pending.has(w)) });
-      for (const row of rows) {
-        const p = progress[row.wallet];
-        p.pages = row.pages;
-        p.transactions = row.transactions;
-        if (joined.has(row.wallet) && row.running === false && pending.has(row.wallet)) {
-          pending.delete(row.wallet);
-          p.sync = row.error ? 'failed' : 'synced';
-          p.error = row.error;
-        }
+      if (sized) {
+        // By analysis id, changed rows only: a poll's history events stay small for any group size.
+        const read: { readAt: string; rows: SyncProgressRow[] } = await records.readGroupSyncProgress({ analysisId, joined: [...joined].filter((w) => pending.has(w)), changedSince });
+        changedSince = read.readAt;
+        applySyncRows(read.rows, joined, pending);
+        showDetails();
+      } else {
+        const rows = await records.readSyncProgress({ wallets: [...pending], joined: [...joined].filter((w) => pending.has(w)) });
+        applySyncRows(rows, joined, pending);
       }
       if (pending.size === 0) break;
       await condition(() => pending.size === 0 || proceedRequested, interval);
@@ -286,6 +355,20 @@ export async function similarityAnalysisWorkflow(input: AnalysisInput): Promise<
     }
     if (proceedRequested) {
       for (const wallet of pending) progress[wallet].sync = 'partial';
+    }
+  }
+
+  function applySyncRows(rows: SyncProgressRow[], joined: Set<string>, pending: Set<string>): void {
+    for (const row of rows) {
+      const p = progress[row.wallet];
+      if (!p) continue;
+      p.pages = row.pages;
+      p.transactions = row.transactions;
+      if (joined.has(row.wallet) && row.running === false && pending.has(row.wallet)) {
+        pending.delete(row.wallet);
+        p.sync = row.error ? 'failed' : 'synced';
+        p.error = row.error === null ? null : walletReason(row.error);
+      }
     }
   }
 }
