@@ -39,7 +39,7 @@ describe('an analysis of MAX_WALLETS_PER_ANALYSIS wallets (default)', () => {
     expect(run.oldPolls).toBe(0);
     expect(run.polls.length).toBeGreaterThan(0);
     for (const p of run.polls) expect(p.inputBytes).toBeLessThan(300);
-  });
+  }, 900_000);
 
   it('a group whose wallet list fits the search attribute still gets it (Wallets = "<address>" finds it in the Web UI)', async () => {
     const small = wallets.slice(0, 10);
@@ -49,5 +49,5 @@ describe('an analysis of MAX_WALLETS_PER_ANALYSIS wallets (default)', () => {
     expect(run.searchAttributes.wallets).toEqual(small);
     expect(run.searchAttributes.walletCount).toBe(10);
     expect(run.staticSummary).toBe('10 wallets · full history · auto');
-  });
+  }, 600_000);
 });
