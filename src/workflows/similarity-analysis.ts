@@ -73,6 +73,9 @@ const { computeGroupSimilarity } = proxyActivities<AnalysisActivities>({
  */
 export const GROUP_SIZE_LIMITS_PATCH = 'group-size-limits';
 
+/** Sync children started in one workflow task. */
+const CHILD_START_BATCH = 100;
+
 /** Wallet failures listed by name in the analysis's failure message (the rest are counted). */
 const FAILURES_LISTED = 10;
 
@@ -327,10 +330,11 @@ export async function similarityAnalysisWorkflow(input: AnalysisInput): Promise<
       );
     };
     if (sized) {
-      // All starts in one workflow task: one at a time would take a round trip (and three history
-      // events) per wallet. At most MAX_WALLETS_PER_ANALYSIS (<= 500) children are pending, well
-      // under Temporal's 2,000.
-      await Promise.all(toSync.map(startSync));
+      // Starts in batches, each in one workflow task: one at a time would take a round trip (and
+      // three history events) per wallet; all 500 in one activation can exceed the workflow
+      // sandbox's 5-second limit on a busy worker. At most MAX_WALLETS_PER_ANALYSIS (<= 500)
+      // children are pending, well under Temporal's 2,000.
+      for (let i = 0; i < toSync.length; i += CHILD_START_BATCH) await Promise.all(toSync.slice(i, i + CHILD_START_BATCH).map(startSync));
     } else {
       for (const wallet of toSync) await startSync(wallet);
     }
