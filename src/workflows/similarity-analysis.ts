@@ -75,6 +75,8 @@ export const GROUP_SIZE_LIMITS_PATCH = 'group-size-limits';
 
 /** Sync children started in one workflow task. */
 const CHILD_START_BATCH = 100;
+/** fetchBalances activities scheduled at once. */
+const BALANCE_FETCHES_IN_FLIGHT = 100;
 
 /** Wallet failures listed by name in the analysis's failure message (the rest are counted). */
 const FAILURES_LISTED = 10;
@@ -273,18 +275,28 @@ export async function similarityAnalysisWorkflow(input: AnalysisInput): Promise<
   }
 
   async function fetchAllBalances(): Promise<void> {
-    await Promise.all(
-      wallets.map(async (wallet) => {
-        try {
-          const b = await fetchBalances({ wallet });
-          progress[wallet].balances = b.fromCache ? 'cached' : 'fetched';
-        } catch (err) {
-          if (isCancellation(err)) throw err;
-          progress[wallet].balances = 'failed';
-          progress[wallet].error = walletReason(`balances: ${failureReason(err)}`);
-        }
-      }),
-    );
+    const fetchOne = async (wallet: string) => {
+      try {
+        const b = await fetchBalances({ wallet });
+        progress[wallet].balances = b.fromCache ? 'cached' : 'fetched';
+      } catch (err) {
+        if (isCancellation(err)) throw err;
+        progress[wallet].balances = 'failed';
+        progress[wallet].error = walletReason(`balances: ${failureReason(err)}`);
+      }
+    };
+    if (!sized) {
+      await Promise.all(wallets.map(fetchOne));
+      return;
+    }
+    // At most BALANCE_FETCHES_IN_FLIGHT scheduled at once: a workflow activation that schedules
+    // hundreds of activities (next to the sync children) can exceed the sandbox's 5-second limit on
+    // a busy worker. The balances queue's own concurrency sets the real pace anyway.
+    const queue = [...wallets];
+    const lane = async () => {
+      for (let wallet = queue.shift(); wallet !== undefined; wallet = queue.shift()) await fetchOne(wallet);
+    };
+    await Promise.all(Array.from({ length: Math.min(BALANCE_FETCHES_IN_FLIGHT, wallets.length) }, lane));
   }
 
   async function syncWallets(toSync: string[]): Promise<void> {
