@@ -3,7 +3,7 @@
 // returns a small summary (claim-check: the result never travels through workflow history).
 import { Context, log } from '@temporalio/activity';
 import { ENGINE_VERSION, computeSimilarity, formatUnits, isExcludedFromUniverse, type SimilarityWalletInput, type MetricName } from '../domain';
-import { completeAnalysis, endAnalysis, insertAnalysis, setEnrichmentStatus, type EnrichmentStatus } from '../store/analyses';
+import { completeAnalysis, endAnalysis, groupSyncProgress, insertAnalysis, setEnrichmentStatus, walletSyncRows, type EnrichmentStatus } from '../store/analyses';
 import { loadBalances } from '../store/balances';
 import { loadLegs } from '../store/history';
 import { historyCoverage } from '../store/wallets';
@@ -12,6 +12,15 @@ import type { ActivityDeps } from './deps';
 export interface FailedWallet {
   wallet: string;
   reason: string;
+}
+
+export interface SyncProgressRow {
+  wallet: string;
+  pages: number;
+  transactions: number;
+  /** for a joined sync: whether its workflow still runs; null for this analysis's own children */
+  running: boolean | null;
+  error: string | null;
 }
 
 export interface SimilarityStepInput {
@@ -49,6 +58,31 @@ export function createAnalysisActivities(deps: ActivityDeps) {
 
     async recordAnalysisEnd(input: { analysisId: string; status: 'failed' | 'cancelled'; error: string; failedWallets: FailedWallet[] }): Promise<void> {
       await endAnalysis(pool, input.analysisId, input.status, input.error, input.failedWallets);
+    },
+
+    /**
+     * Sync progress of an analysis's wallets by analysis id (its group is in its row): only rows
+     * that changed after `changedSince`, plus every syncs this analysis `joined`, with whether that
+     * `wallet-sync:<address>` workflow still runs. A poll's input and output stay small whatever
+     * the group size, so the polling loop does not fill the workflow's history.
+     */
+    async readGroupSyncProgress(input: { analysisId: string; joined: string[]; changedSince: string | null }): Promise<{ readAt: string; rows: SyncProgressRow[] }> {
+      const changed = await groupSyncProgress(pool, input.analysisId, input.changedSince);
+      const joined = new Set(input.joined);
+      const rows = new Map<string, SyncProgressRow>(changed.rows.filter((r) => !joined.has(r.wallet)).map((r) => [r.wallet, { wallet: r.wallet, pages: r.pages, transactions: r.transactions, running: null, error: r.lastSyncError }]));
+      const client = Context.current().client;
+      const stored = new Map((await walletSyncRows(pool, input.joined)).map((r) => [r.wallet, r]));
+      for (const wallet of input.joined) {
+        let running: boolean;
+        try {
+          running = (await client.workflow.getHandle(`wallet-sync:${wallet}`).describe()).status.name === 'RUNNING';
+        } catch {
+          running = false;
+        }
+        const r = stored.get(wallet);
+        rows.set(wallet, { wallet, pages: r?.pages ?? 0, transactions: r?.transactions ?? 0, running, error: r?.lastSyncError ?? null });
+      }
+      return { readAt: changed.readAt, rows: [...rows.values()] };
     },
 
     async recordEnrichmentStatus(input: { analysisId: string; status: EnrichmentStatus; workflowId?: string }): Promise<void> {

@@ -2,9 +2,10 @@
 // while it runs, the result once completed, and the token metadata once enrichment has finished.
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { getAnalysis, type AnalysisRecord } from '../store/analyses';
+import { getAnalysis, repairRunningAnalysis, type AnalysisRecord } from '../store/analyses';
+import { workflowOutcome } from '../temporal/workflow-outcome';
 import { getTokens, type TokenRecord } from '../store/tokens';
-import { progressQuery, type AnalysisProgress } from '../workflows/definitions';
+import { USER_METADATA_LIMITS, analysisSummaryLine, progressQuery, truncateBytes, utf8Bytes, type AnalysisInput, type AnalysisProgress } from '../workflows/definitions';
 
 export interface AnalysisLinks {
   self: string;
@@ -39,6 +40,34 @@ export function analysisLinks(uiUrl: string, namespace: string, id: string, work
   return { self: `/v1/analyses/${id}`, events: `/v1/analyses/${id}/events`, temporalUi: temporalUiLink(uiUrl, namespace, workflowId) };
 }
 
+/**
+ * The Web UI's label of an analysis workflow (Temporal user metadata, set at start): a one-line
+ * summary such as "12 wallets · 30 d · auto" and details with the parameters and as many wallets as
+ * fit the details' size limit (the full group is in PostgreSQL and GET /v1/analyses/{id}).
+ */
+export function analysisUserMetadata(input: AnalysisInput): { staticSummary: string; staticDetails: string } {
+  const head = [
+    `**Analysis ${input.analysisId}**`,
+    `window: ${input.windowDays === null ? 'full history' : `${input.windowDays} days`} · sync: ${input.syncMode} · failure threshold: ${Math.round(input.failureThreshold * 100)} %` +
+      (input.clusterThreshold !== undefined ? ` · cluster threshold: ${input.clusterThreshold}` : '') +
+      (input.weights ? ` · weights: ${Object.entries(input.weights).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''),
+    `API: GET /v1/analyses/${input.analysisId} · every analysis of a wallet: GET /v1/analyses?wallet=<address>`,
+    `${input.wallets.length} wallets:`,
+  ].join('\n\n');
+  const budget = USER_METADATA_LIMITS.detailsBytes - utf8Bytes(head) - 100;
+  const listed: string[] = [];
+  let used = 0;
+  for (const w of input.wallets) {
+    const line = `- ${w}\n`;
+    if (used + utf8Bytes(line) > budget) break;
+    listed.push(line);
+    used += utf8Bytes(line);
+  }
+  const rest = input.wallets.length - listed.length;
+  const details = `${head}\n\n${listed.join('')}${rest > 0 ? `- … and ${rest} more\n` : ''}`;
+  return { staticSummary: analysisSummaryLine(input), staticDetails: truncateBytes(details, USER_METADATA_LIMITS.detailsBytes) };
+}
+
 /** A query waits for a worker to answer; without one it would block the request for long. */
 const QUERY_DEADLINE_MS = 2_000;
 
@@ -51,9 +80,42 @@ export async function queryProgress(temporal: Client, workflowId: string): Promi
   }
 }
 
+/** A workflow may be missing for a moment after its row is written (the API starts it right after). */
+const MISSING_GRACE_MS = 60_000;
+
+/**
+ * The analysis as it really is: a row that says `running` is checked against Temporal, and when the
+ * workflow has closed without recording it (terminated, failed, timed out, cancelled behind the
+ * service's back, or missing) the row is repaired with Temporal's status and reason. When Temporal
+ * cannot answer, the row is returned as it is.
+ */
+export async function reconcileAnalysis(deps: { pool: Pool; temporal: Client }, record: AnalysisRecord): Promise<AnalysisRecord> {
+  if (record.status !== 'running') return record;
+  const outcome = await workflowOutcome(deps.temporal, record.workflowId);
+  if (!outcome || outcome.state === 'running') return record;
+  if (outcome.status === 'missing' && Date.now() - Date.parse(record.createdAt) < MISSING_GRACE_MS) return record;
+  // a completed workflow stores its result before it completes: a `running` row left behind is a failure
+  const status = outcome.status === 'missing' || outcome.status === 'completed' ? 'failed' : outcome.status;
+  return (await repairRunningAnalysis(deps.pool, record.id, status, outcome.reason)) ?? record;
+}
+
+/** reconcileAnalysis for a page of listed analyses: only the running ones are checked, in parallel. */
+export async function reconcileListed<T extends { analysisId: string; status: string }>(deps: { pool: Pool; temporal: Client }, items: T[]): Promise<T[]> {
+  return Promise.all(
+    items.map(async (item) => {
+      if (item.status !== 'running') return item;
+      const record = await getAnalysis(deps.pool, item.analysisId);
+      if (!record) return item;
+      const now = await reconcileAnalysis(deps, record);
+      return now.status === 'running' ? item : { ...item, status: now.status, error: now.error, completedAt: now.completedAt };
+    }),
+  );
+}
+
 export async function loadAnalysisView(deps: { pool: Pool; temporal: Client; uiUrl: string }, id: string, opts: { withProgress?: boolean } = {}): Promise<AnalysisView | null> {
-  const record = await getAnalysis(deps.pool, id);
-  if (!record) return null;
+  const stored = await getAnalysis(deps.pool, id);
+  if (!stored) return null;
+  const record = await reconcileAnalysis(deps, stored);
   const progress = record.status === 'running' && opts.withProgress !== false ? await queryProgress(deps.temporal, record.workflowId) : null;
   let tokens: AnalysisView['tokens'] = null;
   const universe = (record.result?.tokenUniverse as string[] | undefined) ?? [];

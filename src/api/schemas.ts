@@ -85,7 +85,7 @@ export const analysisView = {
   properties: {
     analysisId: { type: 'string' },
     workflowId: { type: 'string' },
-    status: { type: 'string', enum: ['running', 'completed', 'failed', 'cancelled'] },
+    status: { type: 'string', enum: ['running', 'completed', 'failed', 'cancelled', 'terminated', 'timed_out'] },
     wallets: { type: 'array', items: { type: 'string' } },
     params: open,
     createdAt: { type: 'string' },

@@ -1,7 +1,7 @@
 // Similarity analyses: one row per request, with inputs, parameters, result, coverage and version.
 import type { Pool } from 'pg';
 
-export type AnalysisStatus = 'running' | 'completed' | 'failed' | 'cancelled';
+export type AnalysisStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'terminated' | 'timed_out';
 export type EnrichmentStatus = 'not_started' | 'running' | 'completed' | 'failed';
 
 export interface AnalysisRecord {
@@ -63,6 +63,19 @@ export async function endAnalysis(pool: Pool, id: string, status: 'failed' | 'ca
   );
 }
 
+/**
+ * Ends a row that still says `running` although its workflow has closed (terminated, failed, timed
+ * out, cancelled behind the service's back, or gone): the status Temporal reports and why. A row the
+ * workflow itself ended meanwhile is left alone. Returns the row as it now is.
+ */
+export async function repairRunningAnalysis(pool: Pool, id: string, status: Exclude<AnalysisStatus, 'running' | 'completed'>, reason: string): Promise<AnalysisRecord | null> {
+  const { rows } = await pool.query(
+    `UPDATE analyses SET status = $2, error = $3, completed_at = now() WHERE id = $1 AND status = 'running' RETURNING *`,
+    [id, status, reason.slice(0, 4000)],
+  );
+  return rows[0] ? toRecord(rows[0]) : getAnalysis(pool, id);
+}
+
 export async function setEnrichmentStatus(pool: Pool, id: string, status: EnrichmentStatus, workflowId?: string): Promise<void> {
   await pool.query(
     `UPDATE analyses SET enrichment_status = $2, enrichment_workflow_id = COALESCE($3, enrichment_workflow_id),
@@ -112,4 +125,38 @@ export async function analysisMints(pool: Pool, id: string): Promise<string[]> {
 export async function getAnalysisOwner(pool: Pool, id: string): Promise<{ ownerKeyId: string | null } | null> {
   const { rows } = await pool.query<{ owner_key_id: string | null }>('SELECT owner_key_id FROM analyses WHERE id = $1', [id]);
   return rows[0] ? { ownerKeyId: rows[0].owner_key_id } : null;
+}
+
+export interface GroupSyncRow {
+  wallet: string;
+  pages: number;
+  transactions: number;
+  lastSyncError: string | null;
+}
+
+/**
+ * Sync counters of an analysis's wallets that changed after `changedSince` (all of them when null),
+ * and the database time of this read (the next call's `changedSince`). Rows written by a page
+ * transaction still open at that time carry an earlier `updated_at`: a 10-second overlap re-reads them.
+ */
+export async function groupSyncProgress(pool: Pool, analysisId: string, changedSince: string | null): Promise<{ readAt: string; rows: GroupSyncRow[] }> {
+  const { rows } = await pool.query(
+    `SELECT now() AS read_at, w.address, w.sync_pages, w.sync_transactions, w.last_sync_error
+       FROM (SELECT now()) AS t
+       LEFT JOIN analyses a ON a.id = $1
+       LEFT JOIN wallets w ON w.address = ANY(a.wallets) AND ($2::timestamptz IS NULL OR w.updated_at > $2::timestamptz - interval '10 seconds')`,
+    [analysisId, changedSince],
+  );
+  const readAt = new Date(rows[0].read_at).toISOString();
+  return {
+    readAt,
+    rows: rows.filter((r) => r.address).map((r) => ({ wallet: r.address, pages: r.sync_pages, transactions: r.sync_transactions, lastSyncError: r.last_sync_error })),
+  };
+}
+
+/** The sync counters and last error of some wallets (syncs an analysis joined). */
+export async function walletSyncRows(pool: Pool, wallets: string[]): Promise<GroupSyncRow[]> {
+  if (wallets.length === 0) return [];
+  const { rows } = await pool.query('SELECT address, sync_pages, sync_transactions, last_sync_error FROM wallets WHERE address = ANY($1::text[])', [wallets]);
+  return rows.map((r) => ({ wallet: r.address, pages: r.sync_pages, transactions: r.sync_transactions, lastSyncError: r.last_sync_error }));
 }

@@ -11,12 +11,62 @@ export const TASK_QUEUES = {
 } as const;
 export type TaskQueueName = (typeof TASK_QUEUES)[keyof typeof TASK_QUEUES];
 
-/** Search attributes registered on the dev server (see src/temporal/dev-server.ts). */
+/**
+ * Search attributes registered on the dev server (see src/temporal/dev-server.ts). Nothing that grows
+ * with the group goes in unguarded: Temporal rejects a value above 2,048 bytes and terminates the
+ * workflow. `Wallets` holds the whole group only when it fits WALLETS_SEARCH_ATTRIBUTE_MAX_BYTES
+ * (about 30 wallets), else it is left unset; `WalletCount` is always set. Every analysis of a wallet,
+ * whatever the group size: `GET /v1/analyses?wallet=<address>` (PostgreSQL).
+ */
 export const SEARCH_ATTRIBUTES = {
   wallets: defineSearchAttributeKey('Wallets', SearchAttributeType.KEYWORD_LIST),
   analysisStatus: defineSearchAttributeKey('AnalysisStatus', SearchAttributeType.KEYWORD),
   walletCount: defineSearchAttributeKey('WalletCount', SearchAttributeType.INT),
 } as const;
+
+/** Bytes of the `Wallets` value (its JSON list) below Temporal's 2,048-byte limit per search attribute. */
+export const WALLETS_SEARCH_ATTRIBUTE_MAX_BYTES = 1_500;
+
+/** UTF-8 length of a string (workflow code: no Buffer). */
+export function utf8Bytes(s: string): number {
+  return new TextEncoder().encode(s).length;
+}
+
+/** The group for the `Wallets` search attribute, or null when it would not fit the byte limit. */
+export function walletsSearchAttribute(wallets: string[]): string[] | null {
+  return utf8Bytes(JSON.stringify(wallets)) <= WALLETS_SEARCH_ATTRIBUTE_MAX_BYTES ? wallets : null;
+}
+
+/** `s` cut to at most `maxBytes` UTF-8 bytes, with an ellipsis when cut (for size-limited fields). */
+export function truncateBytes(s: string, maxBytes: number): string {
+  if (utf8Bytes(s) <= maxBytes) return s;
+  const chars = [...s];
+  let out = '';
+  let used = utf8Bytes('…');
+  for (const c of chars) {
+    const n = utf8Bytes(c);
+    if (used + n > maxBytes) break;
+    out += c;
+    used += n;
+  }
+  return `${out}…`;
+}
+
+/**
+ * Limits of Temporal's user metadata (the Web UI's summary and details of a workflow): the server
+ * rejects a static summary above 400 bytes and static details above 20,000 bytes. Current details
+ * (setCurrentDetails) are kept as small.
+ */
+export const USER_METADATA_LIMITS = { summaryBytes: 380, detailsBytes: 16_000 } as const;
+
+/** A per-wallet error kept in progress, failures and history: long provider bodies are cut. */
+export const WALLET_ERROR_MAX_CHARS = 300;
+
+/** The Web UI's one-line label of an analysis, e.g. "12 wallets · 30 d · auto". */
+export function analysisSummaryLine(input: { wallets: string[]; windowDays: number | null; syncMode: SyncMode }): string {
+  const window = input.windowDays === null ? 'full history' : `${input.windowDays} d`;
+  return truncateBytes(`${input.wallets.length} wallets · ${window} · ${input.syncMode}`, USER_METADATA_LIMITS.summaryBytes);
+}
 
 /**
  * Provider failures retrying cannot fix (bad key, spent quota, invalid request or address, a

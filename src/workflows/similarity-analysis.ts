@@ -11,7 +11,9 @@ import {
   condition,
   isCancellation,
   log,
+  patched,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   startChild,
   upsertSearchAttributes,
@@ -19,17 +21,21 @@ import {
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { AnalysisActivities, AnalysisSummary, FailedWallet } from '../activities/analysis';
+import type { AnalysisActivities, AnalysisSummary, FailedWallet, SyncProgressRow } from '../activities/analysis';
 import type { BalanceActivities } from '../activities/balances';
 import type { SyncActivities } from '../activities/sync';
 import {
   PRIORITY,
   SEARCH_ATTRIBUTES,
   TASK_QUEUES,
+  USER_METADATA_LIMITS,
+  WALLET_ERROR_MAX_CHARS,
   enrichmentWorkflowId,
   progressQuery,
   proceedWithAvailableDataSignal,
+  truncateBytes,
   walletSyncWorkflowId,
+  walletsSearchAttribute,
   type AnalysisInput,
   type AnalysisPhase,
   type AnalysisProgress,
@@ -60,6 +66,22 @@ const { computeGroupSimilarity } = proxyActivities<AnalysisActivities>({
   retry: COMPUTE_RETRY,
 });
 
+/**
+ * patched() id of the changes that let a group of any allowed size (MAX_WALLETS_PER_ANALYSIS, up to
+ * 500) finish: no wallet list in a search attribute unless it fits, children started all at once,
+ * and sync progress polled by analysis id returning changed rows only. Histories recorded before it
+ * (test/histories/similarity-analysis.json) replay the old command sequence.
+ */
+export const GROUP_SIZE_LIMITS_PATCH = 'group-size-limits';
+
+/** Sync children started in one workflow task. */
+const CHILD_START_BATCH = 100;
+/** fetchBalances activities scheduled at once. */
+const BALANCE_FETCHES_IN_FLIGHT = 100;
+
+/** Wallet failures listed by name in the analysis's failure message (the rest are counted). */
+const FAILURES_LISTED = 10;
+
 function failureReason(err: unknown): string {
   let e = err as { cause?: unknown; type?: string; message?: string } | undefined;
   // Child and activity failures wrap the original error: report the innermost one.
@@ -68,11 +90,26 @@ function failureReason(err: unknown): string {
   return e.type ? `${e.type}: ${e.message}` : (e.message ?? String(err));
 }
 
-/** Each distinct reason once, with the wallets it failed: an invalid key fails them all alike. */
+/**
+ * Each distinct reason once, with the wallets it failed (an invalid key fails them all alike); at
+ * most FAILURES_LISTED wallets are named per reason, so a group of 500 keeps a short message.
+ */
 function failureReasons(failed: FailedWallet[]): string {
   const byReason = new Map<string, string[]>();
   for (const f of failed) byReason.set(f.reason, [...(byReason.get(f.reason) ?? []), f.wallet]);
-  return [...byReason].map(([reason, ws]) => `${ws.length > 1 ? `${ws.length} wallets (${ws.join(', ')})` : ws[0]}: ${reason}`).join('; ');
+  return [...byReason]
+    .map(([reason, ws]) => {
+      if (ws.length === 1) return `${ws[0]}: ${reason}`;
+      const named = ws.slice(0, FAILURES_LISTED).join(', ');
+      const more = ws.length > FAILURES_LISTED ? ` and ${ws.length - FAILURES_LISTED} more` : '';
+      return `${ws.length} wallets (${named}${more}): ${reason}`;
+    })
+    .join('; ');
+}
+
+/** A per-wallet reason, cut short: a group of 500 carries 500 of them in its progress and failure. */
+function walletReason(reason: string): string {
+  return reason.length > WALLET_ERROR_MAX_CHARS ? `${reason.slice(0, WALLET_ERROR_MAX_CHARS - 1)}…` : reason;
 }
 
 export async function similarityAnalysisWorkflow(input: AnalysisInput): Promise<AnalysisSummary> {
@@ -116,18 +153,48 @@ export async function similarityAnalysisWorkflow(input: AnalysisInput): Promise<
   }));
   setHandler(proceedWithAvailableDataSignal, () => {
     proceedRequested = true;
+    showDetails();
   });
+
+  /** The Web UI's "current details" of this workflow: phase, percent and counts, never per-wallet lists. */
+  function showDetails(): void {
+    const counts: Record<string, number> = {};
+    for (const w of wallets) counts[progress[w].sync] = (counts[progress[w].sync] ?? 0) + 1;
+    const pages = wallets.reduce((n, w) => n + progress[w].pages, 0);
+    const balances = wallets.filter((w) => progress[w].balances !== 'pending').length;
+    const lines = [
+      `**${phase}** · ${percent()} %`,
+      `sync: ${Object.entries(counts).map(([state, n]) => `${n} ${state}`).join(', ')} · ${pages} pages fetched`,
+      `balances: ${balances} of ${wallets.length}`,
+    ];
+    if (proceedRequested) lines.push('proceeding with the data available');
+    if (error) lines.push(`error: ${error}`);
+    setCurrentDetails(truncateBytes(lines.join('\n\n'), USER_METADATA_LIMITS.detailsBytes));
+  }
 
   const setStatus = (status: string) => upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.analysisStatus, value: status }]);
   const failedWallets = (): FailedWallet[] =>
     wallets.filter((w) => progress[w].sync === 'failed' || progress[w].balances === 'failed').map((w) => ({ wallet: w, reason: progress[w].error ?? 'failed' }));
 
+  // false only when replaying a history recorded before the change (see GROUP_SIZE_LIMITS_PATCH)
+  const sized = patched(GROUP_SIZE_LIMITS_PATCH);
   try {
-    upsertSearchAttributes([
-      { key: SEARCH_ATTRIBUTES.wallets, value: wallets },
-      { key: SEARCH_ATTRIBUTES.walletCount, value: wallets.length },
-      { key: SEARCH_ATTRIBUTES.analysisStatus, value: 'running' },
-    ]);
+    if (sized) {
+      // The wallet list only when it fits Temporal's 2,048-byte limit: a rejected upsert terminates the workflow.
+      const listed = walletsSearchAttribute(wallets);
+      upsertSearchAttributes([
+        ...(listed ? [{ key: SEARCH_ATTRIBUTES.wallets, value: listed }] : []),
+        { key: SEARCH_ATTRIBUTES.walletCount, value: wallets.length },
+        { key: SEARCH_ATTRIBUTES.analysisStatus, value: 'running' },
+      ]);
+      showDetails();
+    } else {
+      upsertSearchAttributes([
+        { key: SEARCH_ATTRIBUTES.wallets, value: wallets },
+        { key: SEARCH_ATTRIBUTES.walletCount, value: wallets.length },
+        { key: SEARCH_ATTRIBUTES.analysisStatus, value: 'running' },
+      ]);
+    }
     await records.recordAnalysisStart({
       analysisId,
       workflowId: workflowInfo().workflowId,
@@ -137,6 +204,7 @@ export async function similarityAnalysisWorkflow(input: AnalysisInput): Promise<
     });
 
     phase = 'checking';
+    if (sized) showDetails();
     const statuses = await records.getWalletStatuses({ wallets, sinceTimestamp });
     for (const s of statuses) {
       progress[s.wallet].status = s.status;
@@ -156,6 +224,7 @@ export async function similarityAnalysisWorkflow(input: AnalysisInput): Promise<
     }
 
     phase = 'syncing';
+    if (sized) showDetails();
     log.info('syncing and fetching balances', { analysisId, toSync: toSync.length, wallets: wallets.length });
     await Promise.all([syncWallets(toSync), fetchAllBalances()]);
 
@@ -171,9 +240,11 @@ export async function similarityAnalysisWorkflow(input: AnalysisInput): Promise<
     }
 
     phase = 'computing';
+    if (sized) showDetails();
+    const failedSet = new Set(failed.map((f) => f.wallet));
     const summary = await computeGroupSimilarity({
       analysisId,
-      wallets: wallets.filter((w) => !failed.some((f) => f.wallet === w)),
+      wallets: wallets.filter((w) => !failedSet.has(w)),
       partialWallets,
       failedWallets: failed,
       weights: input.weights,
@@ -197,6 +268,7 @@ export async function similarityAnalysisWorkflow(input: AnalysisInput): Promise<
     enrichmentId = childId;
 
     phase = 'completed';
+    if (sized) showDetails();
     setStatus('completed');
     log.info('analysis completed', { analysisId, pairs: summary.pairCount, clusters: summary.clusterCount, enrichmentWorkflowId: childId });
     return summary;
@@ -204,12 +276,14 @@ export async function similarityAnalysisWorkflow(input: AnalysisInput): Promise<
     error = failureReason(err);
     if (isCancellation(err)) {
       phase = 'cancelled';
+      if (sized) showDetails();
       setStatus('cancelled');
       await CancellationScope.nonCancellable(() =>
         records.recordAnalysisEnd({ analysisId, status: 'cancelled', error: 'cancelled by the user', failedWallets: failedWallets() }),
       );
     } else {
       phase = 'failed';
+      if (sized) showDetails();
       setStatus('failed');
       await records.recordAnalysisEnd({ analysisId, status: 'failed', error, failedWallets: failedWallets() });
     }
@@ -217,18 +291,28 @@ export async function similarityAnalysisWorkflow(input: AnalysisInput): Promise<
   }
 
   async function fetchAllBalances(): Promise<void> {
-    await Promise.all(
-      wallets.map(async (wallet) => {
-        try {
-          const b = await fetchBalances({ wallet });
-          progress[wallet].balances = b.fromCache ? 'cached' : 'fetched';
-        } catch (err) {
-          if (isCancellation(err)) throw err;
-          progress[wallet].balances = 'failed';
-          progress[wallet].error = `balances: ${failureReason(err)}`;
-        }
-      }),
-    );
+    const fetchOne = async (wallet: string) => {
+      try {
+        const b = await fetchBalances({ wallet });
+        progress[wallet].balances = b.fromCache ? 'cached' : 'fetched';
+      } catch (err) {
+        if (isCancellation(err)) throw err;
+        progress[wallet].balances = 'failed';
+        progress[wallet].error = walletReason(`balances: ${failureReason(err)}`);
+      }
+    };
+    if (!sized) {
+      await Promise.all(wallets.map(fetchOne));
+      return;
+    }
+    // At most BALANCE_FETCHES_IN_FLIGHT scheduled at once: a workflow activation that schedules
+    // hundreds of activities (next to the sync children) can exceed the sandbox's 5-second limit on
+    // a busy worker. The balances queue's own concurrency sets the real pace anyway.
+    const queue = [...wallets];
+    const lane = async () => {
+      for (let wallet = queue.shift(); wallet !== undefined; wallet = queue.shift()) await fetchOne(wallet);
+    };
+    await Promise.all(Array.from({ length: Math.min(BALANCE_FETCHES_IN_FLIGHT, wallets.length) }, lane));
   }
 
   async function syncWallets(toSync: string[]): Promise<void> {
@@ -236,7 +320,7 @@ export async function similarityAnalysisWorkflow(input: AnalysisInput): Promise<
     const joined = new Set<string>();
     const pending = new Set<string>(toSync);
     const children: Array<Promise<void>> = [];
-    for (const wallet of toSync) {
+    const startSync = async (wallet: string): Promise<void> => {
       let handle: ChildWorkflowHandle<typeof walletSyncWorkflow>;
       try {
         // Not cancellable: a start cancelled half-way (ABANDON) would never settle. A cancellation
@@ -256,7 +340,7 @@ export async function similarityAnalysisWorkflow(input: AnalysisInput): Promise<
         // Another analysis is syncing this wallet right now: wait for that sync instead.
         joined.add(wallet);
         progress[wallet].sync = 'joined';
-        continue;
+        return;
       }
       progress[wallet].sync = 'syncing';
       children.push(
@@ -267,25 +351,34 @@ export async function similarityAnalysisWorkflow(input: AnalysisInput): Promise<
           },
           (err) => {
             progress[wallet].sync = 'failed';
-            progress[wallet].error = failureReason(err);
+            progress[wallet].error = walletReason(failureReason(err));
             pending.delete(wallet);
           },
         ),
       );
+    };
+    if (sized) {
+      // Starts in batches, each in one workflow task: one at a time would take a round trip (and
+      // three history events) per wallet; all 500 in one activation can exceed the workflow
+      // sandbox's 5-second limit on a busy worker. At most MAX_WALLETS_PER_ANALYSIS (<= 500)
+      // children are pending, well under Temporal's 2,000.
+      for (let i = 0; i < toSync.length; i += CHILD_START_BATCH) await Promise.all(toSync.slice(i, i + CHILD_START_BATCH).map(startSync));
+    } else {
+      for (const wallet of toSync) await startSync(wallet);
     }
 
     let interval = pollIntervalMs;
+    let changedSince: string | null = null;
     while (pending.size > 0 && !proceedRequested) {
-      const rows = await records.readSyncProgress({ wallets: [...pending], joined: [...joined].filter((w) => pending.has(w)) });
-      for (const row of rows) {
-        const p = progress[row.wallet];
-        p.pages = row.pages;
-        p.transactions = row.transactions;
-        if (joined.has(row.wallet) && row.running === false && pending.has(row.wallet)) {
-          pending.delete(row.wallet);
-          p.sync = row.error ? 'failed' : 'synced';
-          p.error = row.error;
-        }
+      if (sized) {
+        // By analysis id, changed rows only: a poll's history events stay small for any group size.
+        const read: { readAt: string; rows: SyncProgressRow[] } = await records.readGroupSyncProgress({ analysisId, joined: [...joined].filter((w) => pending.has(w)), changedSince });
+        changedSince = read.readAt;
+        applySyncRows(read.rows, joined, pending);
+        showDetails();
+      } else {
+        const rows = await records.readSyncProgress({ wallets: [...pending], joined: [...joined].filter((w) => pending.has(w)) });
+        applySyncRows(rows, joined, pending);
       }
       if (pending.size === 0) break;
       await condition(() => pending.size === 0 || proceedRequested, interval);
@@ -294,6 +387,20 @@ export async function similarityAnalysisWorkflow(input: AnalysisInput): Promise<
     }
     if (proceedRequested) {
       for (const wallet of pending) progress[wallet].sync = 'partial';
+    }
+  }
+
+  function applySyncRows(rows: SyncProgressRow[], joined: Set<string>, pending: Set<string>): void {
+    for (const row of rows) {
+      const p = progress[row.wallet];
+      if (!p) continue;
+      p.pages = row.pages;
+      p.transactions = row.transactions;
+      if (joined.has(row.wallet) && row.running === false && pending.has(row.wallet)) {
+        pending.delete(row.wallet);
+        p.sync = row.error ? 'failed' : 'synced';
+        p.error = row.error === null ? null : walletReason(row.error);
+      }
     }
   }
 }

@@ -6,7 +6,7 @@ import type { similarityAnalysisWorkflow } from '../../workflows/similarity-anal
 import { TASK_QUEUES, analysisWorkflowId, proceedWithAvailableDataSignal, type AnalysisInput, type MetricWeights, type SyncMode } from '../../workflows/definitions';
 import { getAnalysis, getAnalysisOwner, insertAnalysis } from '../../store/analyses';
 import { reasonOf } from '../../store/errors';
-import { analysisLinks, loadAnalysisView } from '../analysis-view';
+import { analysisLinks, analysisUserMetadata, loadAnalysisView, reconcileListed } from '../analysis-view';
 import { analysisNotFound, assertVisible, visibleOwner } from '../auth';
 import { ProblemError, problemResponses } from '../problem';
 import { deleteUnstartedAnalysis, findByIdempotencyKey, listAnalyses } from '../queries';
@@ -91,6 +91,8 @@ export async function analysesRoutes(app: FastifyInstance): Promise<void> {
           // a concurrent request with the same Idempotency-Key joins; a finished analysis never reruns
           workflowIdConflictPolicy: 'USE_EXISTING',
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          // the Web UI's label: "12 wallets · 30 d · auto", parameters and (as many as fit) the wallets
+          ...analysisUserMetadata(input),
         }),
       );
     } catch (err) {
@@ -219,7 +221,8 @@ export async function analysesRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       const { wallet, limit } = request.query;
       if (wallet !== undefined) checkAddress('wallet', wallet);
-      const rows = await listAnalyses(pool, { wallet, limit, owner: visibleOwner(request) });
+      // rows that say running are checked against Temporal: a terminated workflow's row is repaired
+      const rows = await reconcileListed({ pool, temporal }, await listAnalyses(pool, { wallet, limit, owner: visibleOwner(request) }));
       return { analyses: rows.map((r) => ({ ...r, links: analysisLinks(uiUrl, namespace, r.analysisId, r.workflowId) })) };
     },
   );

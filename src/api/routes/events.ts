@@ -1,13 +1,14 @@
 // GET /v1/analyses/{id}/events: Server-Sent Events. The server polls the workflow's progress query
 // and the analyses row (every 500 ms by default) and sends
 //   progress   (the progress query's answer, whenever it changes)
-//   completed  (the analysis ended: status completed, failed or cancelled, with its summary or error)
+//   completed  (the analysis ended: status completed, failed, cancelled, terminated or timed_out,
+//               with its summary or error; a workflow closed behind the API's back is reconciled)
 //   enrichment (the token enrichment child finished: status completed or failed)
 //   end        (nothing more will come; the server closes the stream)
 // A completed analysis ends after its enrichment event; a failed or cancelled one after `completed`.
 import type { FastifyInstance } from 'fastify';
 import { getAnalysis } from '../../store/analyses';
-import { queryProgress } from '../analysis-view';
+import { queryProgress, reconcileAnalysis } from '../analysis-view';
 import { assertVisible } from '../auth';
 import { problemResponses } from '../problem';
 import { analysisIdParams } from '../schemas';
@@ -82,8 +83,10 @@ export async function eventsRoutes(app: FastifyInstance, opts: { pollIntervalMs?
       let lastBeat = Date.now();
       try {
         while (!closed) {
-          const record = await getAnalysis(pool, id);
-          if (!record) break;
+          const stored = await getAnalysis(pool, id);
+          if (!stored) break;
+          // a workflow terminated (or failed, timed out, gone) behind the API's back ends the stream too
+          const record = await reconcileAnalysis({ pool, temporal }, stored);
           if (record.status === 'running') {
             const progress = await queryProgress(temporal, record.workflowId);
             const text = progress ? JSON.stringify(progress) : '';

@@ -1,0 +1,118 @@
+// No analysis stays `running` when its workflow is gone: an analysis workflow terminated behind the
+// API's back (the temporal CLI) is reported `terminated` with the reason by GET, the database row is
+// repaired, the list shows it, and the event stream ends with that status. A row whose workflow
+// Temporal does not know is reported `failed` with a reason.
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/api/app';
+import { ApiClient, type SseEvent } from '../../src/cli/api-client';
+import { generateWorld } from '../../src/simulator';
+import { getAnalysis, insertAnalysis } from '../../src/store/analyses';
+import { resolveTemporalCli } from '../../src/temporal/dev-server';
+import { analysisWorkflowId, walletSyncWorkflowId } from '../../src/workflows/definitions';
+import { testEnv } from '../harness/env';
+import { useSimulatedStack } from '../harness/stack';
+
+const run = promisify(execFile);
+const world = generateWorld({ seed: 97, wallets: 4, txPerWallet: 30, largeWallet: false });
+const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.address).sort();
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('an analysis whose workflow closed behind the API’s back', () => {
+  const opened = useSimulatedStack({ world });
+  let app: FastifyInstance;
+  let api: ApiClient;
+
+  beforeAll(async () => {
+    app = await buildApp({ config: opened.stack.config, temporal: opened.stack.client, pool: opened.stack.pool, redis: opened.stack.redis }, { eventPollIntervalMs: 200 });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    api = new ApiClient(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}`);
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('is reported terminated with the reason by GET, repaired in the database and listed so, and its event stream ends', async () => {
+    const { stack, sim } = opened;
+    sim.configure({ latencyMs: { 'helius:history': 1_500 } }); // syncs that take a while
+    const reason = `test ${randomUUID()}: terminated behind the API's back`;
+    const { analysisId, events } = await stack.withWorkers(async () => {
+      const started = await api.startAnalysis({ wallets, sync: 'force' });
+      const seen: SseEvent[] = [];
+      const stream = (async () => {
+        for await (const e of api.events(started.analysisId)) seen.push(e);
+      })();
+      // the analysis is under way: its syncs are running
+      await until('a running sync', async () => ((await api.getAnalysis(started.analysisId)).progress?.phase === 'syncing' ? true : undefined));
+      const cli = await resolveTemporalCli();
+      await run(cli, ['workflow', 'terminate', '--workflow-id', started.workflowId, '--reason', reason, '--address', testEnv().temporalAddress, '--namespace', stack.namespace]);
+      await stream; // the server ends the stream by itself
+      return { analysisId: started.analysisId, events: seen };
+    });
+    // the abandoned syncs go on without workers; end them so that they leave nothing behind
+    for (const w of wallets) await stack.client.workflow.getHandle(walletSyncWorkflowId(w)).terminate('test cleanup').catch(() => undefined);
+
+    const names = events.map((e) => e.event);
+    expect(names.slice(-2)).toEqual(['completed', 'end']);
+    const completed = events.find((e) => e.event === 'completed')?.data as { status: string; error: string };
+    expect(completed.status).toBe('terminated');
+    expect(completed.error).toContain(reason);
+
+    const view = await api.getAnalysis(analysisId);
+    expect(view.status).toBe('terminated');
+    expect(view.error).toContain(reason);
+    expect(view.error).toContain('terminated in Temporal');
+    expect(view.progress).toBeNull();
+
+    const row = await getAnalysis(stack.pool, analysisId);
+    expect(row?.status).toBe('terminated');
+    expect(row?.error).toContain(reason);
+    expect(row?.completedAt).not.toBeNull();
+
+    const listed = (await (await fetch(`${api.baseUrl}/v1/analyses?wallet=${wallets[0]}`)).json()) as { analyses: Array<{ analysisId: string; status: string; error: string | null }> };
+    expect(listed.analyses.find((a) => a.analysisId === analysisId)).toMatchObject({ status: 'terminated' });
+  });
+
+  it('a row left running by a terminated workflow is repaired by the list route as well', async () => {
+    const { stack } = opened;
+    const id = randomUUID();
+    const workflowId = analysisWorkflowId(id);
+    // a workflow that never runs (no workers): started, then terminated behind the API's back
+    await insertAnalysis(stack.pool, { id, workflowId, requestId: null, wallets, params: {} });
+    await stack.client.workflow.start('similarityAnalysisWorkflow', { taskQueue: 'no-workers-here', workflowId, args: [{}] });
+    await stack.client.workflow.getHandle(workflowId).terminate('stopped by an operator');
+    const res = await fetch(`${api.baseUrl}/v1/analyses?wallet=${wallets[1]}&limit=100`);
+    const listed = (await res.json()) as { analyses: Array<{ analysisId: string; status: string; error: string | null }> };
+    expect(listed.analyses.find((a) => a.analysisId === id)).toMatchObject({ status: 'terminated' });
+    expect(listed.analyses.find((a) => a.analysisId === id)?.error).toContain('stopped by an operator');
+    expect((await getAnalysis(stack.pool, id))?.status).toBe('terminated');
+  });
+
+  it('a running row whose workflow Temporal does not know is reported failed with a reason, but not while it may still be starting', async () => {
+    const { stack } = opened;
+    const fresh = randomUUID();
+    await insertAnalysis(stack.pool, { id: fresh, workflowId: analysisWorkflowId(fresh), requestId: null, wallets, params: {} });
+    // just written: the API starts its workflow right after the insert, so it is not missing yet
+    expect((await api.getAnalysis(fresh)).status).toBe('running');
+
+    const old = randomUUID();
+    await insertAnalysis(stack.pool, { id: old, workflowId: analysisWorkflowId(old), requestId: null, wallets, params: {} });
+    await stack.pool.query(`UPDATE analyses SET created_at = now() - interval '1 hour' WHERE id = $1`, [old]);
+    const view = await api.getAnalysis(old);
+    expect(view.status).toBe('failed');
+    expect(view.error).toContain(`Temporal has no workflow ${analysisWorkflowId(old)}`);
+    expect((await getAnalysis(stack.pool, old))?.status).toBe('failed');
+  });
+});
