@@ -151,7 +151,9 @@ export function check(input: CheckInput): ScenarioRow {
     if (baseline) {
       identical = 0;
       for (const r of completed) {
-        if (comparable(r.result) === baseline.results.get(r.index)) identical++;
+        const clean = baseline.results.get(r.index);
+        if (comparable(r.result) === clean) identical++;
+        else if (clean === undefined || clean === 'null') problems.push(`${label(r)}: the clean run has no result to compare it with`);
         else problems.push(`${label(r)}: the result differs from the clean run's`);
       }
     }

@@ -80,7 +80,7 @@ export const CLEAN: Scenario = {
   title: 'no faults: the reference run',
   plan: overlapping,
   expect: { outcome: 'complete' },
-  graceSeconds: 180,
+  graceSeconds: 120,
 };
 
 export const SCENARIOS: Scenario[] = [

@@ -5,7 +5,7 @@ import { seededRandom } from '../../src/simulator/keys';
 
 export const CHAOS_SEED = Number(process.env.CHAOS_SEED ?? 10);
 
-export const WORLD = generateWorld({ seed: 1010, wallets: 30, txPerWallet: 150, largeWallet: false, name: 'chaos' });
+export const WORLD = generateWorld({ seed: 1010, wallets: 24, txPerWallet: 100, largeWallet: false, name: 'chaos' });
 export const WALLETS = (WORLD.wallets as Array<{ address: string }>).map((w) => w.address);
 
 /** Slow enough history pages that faults land while syncs are under way. */
