@@ -169,11 +169,13 @@ export function check(input: CheckInput): ScenarioRow {
 
   let extraSeconds: number | null = null;
   if (baseline) {
-    const extras = records.filter((r) => !r.startError).map((r) => duration(r) - (baseline.durationsMs.get(r.index) ?? 0));
-    extraSeconds = extras.length ? Math.max(0, seconds(Math.max(...extras))) : 0;
+    // only analyses the clean run finished have a duration to compare with
+    const comparableRecords = records.filter((r) => !r.startError && baseline.durationsMs.has(r.index));
+    const extras = comparableRecords.map((r) => duration(r) - baseline.durationsMs.get(r.index)!);
+    extraSeconds = extras.length ? Math.max(0, seconds(Math.max(...extras))) : null;
     if (expectation.maxExtraSeconds !== undefined) {
-      for (const r of records.filter((x) => !x.startError)) {
-        const extra = seconds(duration(r) - (baseline.durationsMs.get(r.index) ?? 0));
+      for (const r of comparableRecords) {
+        const extra = seconds(duration(r) - baseline.durationsMs.get(r.index)!);
         if (extra > expectation.maxExtraSeconds) problems.push(`${label(r)} took ${extra}s longer than in the clean run (at most ${expectation.maxExtraSeconds}s)`);
       }
     }

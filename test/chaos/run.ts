@@ -95,7 +95,7 @@ async function runScenario(s: Scenario, services: SuiteServices, reference?: Ref
     if (s === CLEAN) {
       baseline = {
         results: new Map(history.records.map((r) => [r.index, comparable(r.result)])),
-        durationsMs: new Map(history.records.map((r) => [r.index, (r.endedAt ?? Date.now()) - r.requestedAt])),
+        durationsMs: new Map(history.records.flatMap((r) => (r.endedAt !== undefined ? [[r.index, r.endedAt - r.requestedAt] as const] : []))),
         legsByWallet: db?.legsByWallet ?? new Map(),
         makespanMs: Math.max(...history.records.map((r) => (r.endedAt ?? Date.now()) - history.startedAt)),
       };

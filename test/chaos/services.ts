@@ -5,7 +5,9 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { freePort, isPortOpen, startDevServer, type DevServerOptions, type RunningDevServer } from '../../src/temporal/dev-server';
+import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
+import { ensureSearchAttributes, freePort, isPortOpen, startDevServer, type DevServerOptions, type RunningDevServer } from '../../src/temporal/dev-server';
 
 const run = promisify(execFile);
 
@@ -200,5 +202,30 @@ export class TemporalServer {
   async restart(): Promise<void> {
     await this.stop();
     await this.start();
+  }
+
+  /**
+   * Registers `namespace` unless it exists, with our search attributes, and waits until the frontend
+   * serves it: after a restart the dev server does not always bring back the namespaces it was
+   * started with.
+   */
+  async ensureNamespace(namespace: string): Promise<void> {
+    const connection = await Connection.connect({ address: this.address, connectTimeout: 5_000 });
+    try {
+      await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') }).catch((err: { code?: number }) => {
+        if (err.code !== 6) throw err; // ALREADY_EXISTS
+      });
+      await waitUntil(`Temporal namespace ${namespace}`, async () => {
+        try {
+          await ensureSearchAttributes(connection, namespace);
+          await connection.workflowService.listWorkflowExecutions({ namespace, pageSize: 1 });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 60_000, 1_000);
+    } finally {
+      await connection.close();
+    }
   }
 }

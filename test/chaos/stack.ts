@@ -125,6 +125,7 @@ export interface ScenarioStack {
 export const CLIENT_BUDGETS = { HELIUS_RPS: '20', RPC_RPS: '40', DEXSCREENER_RPM: '600' };
 
 export async function openScenarioStack(name: string, services: SuiteServices, simOptions: SimulatorOptions, extraEnv: Record<string, string> = {}, workerCount = 1): Promise<ScenarioStack> {
+  await services.temporal.ensureNamespace(`chaos-${name}`);
   const logDir = path.join(services.tmp, name);
   fs.mkdirSync(logDir, { recursive: true });
   const sim = await startSimulator({ port: 0, ...simOptions });
