@@ -170,6 +170,7 @@ process.on('SIGTERM', () => void stop(143));
 main().then(
   (code) => stop(code),
   async (err: Error) => {
+    if (stopping) return; // interrupted: the cleanup is under way
     console.error(`chaos suite: ${err.stack ?? err.message}`);
     console.log('0 passed, 1 failed');
     await stop(1);
