@@ -1,6 +1,7 @@
 // The similarity step and the analysis record. Loads stored legs (in the analysis window) and the
 // fresh balances, runs the domain's computeSimilarity, stores the full result in PostgreSQL and
 // returns a small summary (claim-check: the result never travels through workflow history).
+import { withLivenessHeartbeat } from './heartbeat';
 import { Context, log } from '@temporalio/activity';
 import { ENGINE_VERSION, computeSimilarity, formatUnits, isExcludedFromUniverse, type SimilarityWalletInput, type MetricName } from '../domain';
 import { completeAnalysis, endAnalysis, groupSyncProgress, insertAnalysis, setEnrichmentStatus, walletSyncRows, type EnrichmentStatus } from '../store/analyses';
@@ -51,6 +52,58 @@ export interface AnalysisSummary {
 
 export function createAnalysisActivities(deps: ActivityDeps) {
   const { pool } = deps;
+  async function computeAndStore(input: SimilarityStepInput): Promise<AnalysisSummary> {
+    const ctx = Context.current();
+    const sinceTimestamp = input.windowDays === null ? null : input.nowSec - input.windowDays * 86_400;
+    const balances = await loadBalances(pool, input.wallets);
+    const coverage = await historyCoverage(pool, input.wallets, sinceTimestamp);
+    const inputs: SimilarityWalletInput[] = [];
+    for (const address of input.wallets) {
+      const legs = await loadLegs(pool, address, sinceTimestamp);
+      const held = balances.get(address);
+      const stored = coverage.get(address);
+      inputs.push({
+        address,
+        legs,
+        holdings: Object.fromEntries((held?.tokens ?? []).map((t) => [t.mint, { uiAmount: formatUnits(BigInt(t.rawAmount), t.decimals) }])),
+        coverage: {
+          truncated: input.partialWallets.includes(address) || !stored?.covers,
+          transactionsFetched: stored?.transactions ?? 0,
+          transactionsRejected: stored?.rejected ?? 0,
+          windowStartSec: sinceTimestamp,
+          windowEndSec: input.nowSec,
+        },
+      });
+      ctx.heartbeat({ loaded: address });
+    }
+    const result = computeSimilarity({ wallets: inputs, weights: input.weights, clusterThreshold: input.clusterThreshold });
+    const tokenUniverse = [...new Set(inputs.flatMap((w) => w.legs.filter((l) => l.kind === 'swap').map((l) => l.mint)))]
+      .filter((mint) => !isExcludedFromUniverse(mint))
+      .sort();
+    const top = result.globalMetrics.mostSimilarPairs[0] ?? null;
+    const summary: AnalysisSummary = {
+      analysisId: input.analysisId,
+      status: 'completed',
+      walletCount: input.wallets.length,
+      pairCount: result.pairs.length,
+      clusterCount: result.clusters.length,
+      tokenUniverseSize: result.universe.size,
+      topPair: top,
+      failedWallets: input.failedWallets,
+      partialWallets: input.partialWallets,
+      engineVersion: ENGINE_VERSION,
+    };
+    await completeAnalysis(pool, input.analysisId, {
+      summary,
+      result: { ...result, tokenUniverse, partialWallets: input.partialWallets },
+      coverage: result.coverage,
+      failedWallets: input.failedWallets,
+      engineVersion: ENGINE_VERSION,
+    });
+    log.info('similarity stored', { analysisId: input.analysisId, pairs: summary.pairCount, clusters: summary.clusterCount, universe: summary.tokenUniverseSize });
+    return summary;
+  }
+
   return {
     async recordAnalysisStart(input: { analysisId: string; workflowId: string; requestId: string | null; wallets: string[]; params: Record<string, unknown> }): Promise<void> {
       await insertAnalysis(pool, { id: input.analysisId, workflowId: input.workflowId, requestId: input.requestId, wallets: input.wallets, params: input.params });
@@ -89,56 +142,8 @@ export function createAnalysisActivities(deps: ActivityDeps) {
       await setEnrichmentStatus(pool, input.analysisId, input.status, input.workflowId);
     },
 
-    async computeGroupSimilarity(input: SimilarityStepInput): Promise<AnalysisSummary> {
-      const ctx = Context.current();
-      const sinceTimestamp = input.windowDays === null ? null : input.nowSec - input.windowDays * 86_400;
-      const balances = await loadBalances(pool, input.wallets);
-      const coverage = await historyCoverage(pool, input.wallets, sinceTimestamp);
-      const inputs: SimilarityWalletInput[] = [];
-      for (const address of input.wallets) {
-        const legs = await loadLegs(pool, address, sinceTimestamp);
-        const held = balances.get(address);
-        const stored = coverage.get(address);
-        inputs.push({
-          address,
-          legs,
-          holdings: Object.fromEntries((held?.tokens ?? []).map((t) => [t.mint, { uiAmount: formatUnits(BigInt(t.rawAmount), t.decimals) }])),
-          coverage: {
-            truncated: input.partialWallets.includes(address) || !stored?.covers,
-            transactionsFetched: stored?.transactions ?? 0,
-            transactionsRejected: stored?.rejected ?? 0,
-            windowStartSec: sinceTimestamp,
-            windowEndSec: input.nowSec,
-          },
-        });
-        ctx.heartbeat({ loaded: address });
-      }
-      const result = computeSimilarity({ wallets: inputs, weights: input.weights, clusterThreshold: input.clusterThreshold });
-      const tokenUniverse = [...new Set(inputs.flatMap((w) => w.legs.filter((l) => l.kind === 'swap').map((l) => l.mint)))]
-        .filter((mint) => !isExcludedFromUniverse(mint))
-        .sort();
-      const top = result.globalMetrics.mostSimilarPairs[0] ?? null;
-      const summary: AnalysisSummary = {
-        analysisId: input.analysisId,
-        status: 'completed',
-        walletCount: input.wallets.length,
-        pairCount: result.pairs.length,
-        clusterCount: result.clusters.length,
-        tokenUniverseSize: result.universe.size,
-        topPair: top,
-        failedWallets: input.failedWallets,
-        partialWallets: input.partialWallets,
-        engineVersion: ENGINE_VERSION,
-      };
-      await completeAnalysis(pool, input.analysisId, {
-        summary,
-        result: { ...result, tokenUniverse, partialWallets: input.partialWallets },
-        coverage: result.coverage,
-        failedWallets: input.failedWallets,
-        engineVersion: ENGINE_VERSION,
-      });
-      log.info('similarity stored', { analysisId: input.analysisId, pairs: summary.pairCount, clusters: summary.clusterCount, universe: summary.tokenUniverseSize });
-      return summary;
+    computeGroupSimilarity(input: SimilarityStepInput): Promise<AnalysisSummary> {
+      return withLivenessHeartbeat(() => ({ analysisId: input.analysisId }), () => computeAndStore(input));
     },
   };
 }

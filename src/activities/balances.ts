@@ -1,6 +1,7 @@
 // Current balances of one wallet through Redis `balance:{wallet}` (TTL 30 s). Concurrent requests
 // for the same wallet, from any worker process, cause one RPC fetch: the first takes a Redis lock
 // and fetches; the others wait for the cache to fill (single-flight).
+import { withLivenessHeartbeat } from './heartbeat';
 import { randomUUID } from 'node:crypto';
 import { Context, CancelledFailure, log } from '@temporalio/activity';
 import { saveBalances, type StoredBalances } from '../store/balances';
@@ -50,7 +51,11 @@ export function createBalanceActivities(deps: ActivityDeps) {
 
   return {
     async fetchBalances(input: { wallet: string }): Promise<BalanceSummary> {
-      const { wallet } = input;
+      return withLivenessHeartbeat(() => ({ wallet: input.wallet }), () => fetchWalletBalances(input.wallet));
+    },
+  };
+
+  async function fetchWalletBalances(wallet: string): Promise<BalanceSummary> {
       const ctx = Context.current();
       // Each turn: the cache first, then the lock, then the cache again under the lock. A waiter
       // therefore either finds the holder's result or, once the holder has released without one
@@ -87,8 +92,7 @@ export function createBalanceActivities(deps: ActivityDeps) {
       } finally {
         await redis.eval(RELEASE_SCRIPT, 1, lockKey(wallet), token);
       }
-    },
-  };
+  }
 }
 
 export type BalanceActivities = ReturnType<typeof createBalanceActivities>;

@@ -1,6 +1,7 @@
 // Deep sync of one wallet's history: pages fetched newest first, each page stored with its legs in
 // one PostgreSQL transaction, the cursor heartbeated so a retried attempt resumes where the last
 // one stopped. Then PnL and behavior computed and stored. Workflows get small summaries only.
+import { withLivenessHeartbeat } from './heartbeat';
 import { Context, CancelledFailure, log } from '@temporalio/activity';
 import { ENGINE_VERSION, computeBehavior, computePnl, extractMany, formatUnits } from '../domain';
 import { countLegs, loadLegs, loadRejected, storeHistoryPage, type RejectedRow } from '../store/history';
@@ -85,60 +86,62 @@ export function createSyncActivities(deps: ActivityDeps) {
       const ctx = Context.current();
       const resumed = ctx.info.heartbeatDetails as ChunkHeartbeat | undefined;
       const state: ChunkHeartbeat = resumed ?? { cursor: input.cursor, pages: 0, transactions: 0, newTransactions: 0, newLegs: 0, top: null };
-      const solPrice = await solPriceUsd(redis, market);
-      let done = false;
-      let reachedEnd = false;
-      let stoppedAtWindow = false;
-      while (!done && state.pages < input.maxPages) {
-        if (ctx.cancellationSignal.aborted) throw new CancelledFailure('wallet sync cancelled');
-        const page = await helius.fetchHistoryPage(input.wallet, { before: state.cursor ?? undefined, limit: 100 });
-        let txs = page.transactions;
-        // The newest transaction of a sync from the top becomes the next watermark, if it is stored:
-        // one older than the window is not, and a watermark above unstored history would hide it
-        // from every later sync.
-        const topInWindow = input.sinceTimestamp === null || input.until !== null || (txs.length > 0 && txs[0].timestamp >= input.sinceTimestamp);
-        if (input.phase === 'newer' && input.cursor === null && state.pages === 0 && txs.length > 0 && topInWindow) {
-          state.top = { signature: txs[0].signature, slot: txs[0].slot, timestamp: txs[0].timestamp };
-        }
-        if (input.until) {
-          const at = txs.findIndex((tx) => tx.signature === input.until);
-          if (at >= 0) {
-            txs = txs.slice(0, at);
-            done = true;
+      return withLivenessHeartbeat(() => state, async () => {
+        const solPrice = await solPriceUsd(redis, market);
+        let done = false;
+        let reachedEnd = false;
+        let stoppedAtWindow = false;
+        while (!done && state.pages < input.maxPages) {
+          if (ctx.cancellationSignal.aborted) throw new CancelledFailure('wallet sync cancelled');
+          const page = await helius.fetchHistoryPage(input.wallet, { before: state.cursor ?? undefined, limit: 100 });
+          let txs = page.transactions;
+          // The newest transaction of a sync from the top becomes the next watermark, if it is stored:
+          // one older than the window is not, and a watermark above unstored history would hide it
+          // from every later sync.
+          const topInWindow = input.sinceTimestamp === null || input.until !== null || (txs.length > 0 && txs[0].timestamp >= input.sinceTimestamp);
+          if (input.phase === 'newer' && input.cursor === null && state.pages === 0 && txs.length > 0 && topInWindow) {
+            state.top = { signature: txs[0].signature, slot: txs[0].slot, timestamp: txs[0].timestamp };
           }
-        }
-        // The window limits how far back a sync goes, never a newer phase bounded by a watermark:
-        // stopping above the watermark would leave a hole no later sync fills.
-        if (input.sinceTimestamp !== null && !(input.phase === 'newer' && input.until)) {
-          const inWindow = txs.filter((tx) => tx.timestamp >= (input.sinceTimestamp as number));
-          if (inWindow.length < txs.length) {
-            txs = inWindow;
-            done = true;
-            stoppedAtWindow = true;
+          if (input.until) {
+            const at = txs.findIndex((tx) => tx.signature === input.until);
+            if (at >= 0) {
+              txs = txs.slice(0, at);
+              done = true;
+            }
           }
+          // The window limits how far back a sync goes, never a newer phase bounded by a watermark:
+          // stopping above the watermark would leave a hole no later sync fills.
+          if (input.sinceTimestamp !== null && !(input.phase === 'newer' && input.until)) {
+            const inWindow = txs.filter((tx) => tx.timestamp >= (input.sinceTimestamp as number));
+            if (inWindow.length < txs.length) {
+              txs = inWindow;
+              done = true;
+              stoppedAtWindow = true;
+            }
+          }
+          // A transaction that failed validation never sinks the page: it is recorded with its reason
+          // (counted in coverage) unless its raw timestamp puts it before the window.
+          const rejected: RejectedRow[] = page.rejected
+            .filter((r) => input.sinceTimestamp === null || r.timestamp === null || r.timestamp >= input.sinceTimestamp)
+            .map((r) => ({ key: r.signature ?? `${state.cursor ?? 'top'}#${r.index}`, signature: r.signature, timestamp: r.timestamp, field: r.field, reason: r.reason }));
+          if (rejected.length > 0) log.warn('transactions rejected', { wallet: input.wallet, count: rejected.length, reasons: rejected.slice(0, 5).map((r) => r.reason) });
+          const { legs } = extractMany(txs, input.wallet, { solPriceUsd: solPrice });
+          const stored = await storeHistoryPage(pool, input.wallet, txs, legs, rejected);
+          state.rejectedTransactions = (state.rejectedTransactions ?? 0) + rejected.length;
+          state.pages += 1;
+          state.transactions += txs.length;
+          state.newTransactions += stored.newTransactions;
+          state.newLegs += stored.newLegs;
+          state.cursor = page.nextCursor;
+          if (page.nextCursor === null && !page.continuation) {
+            done = true;
+            reachedEnd = !stoppedAtWindow;
+          }
+          ctx.heartbeat(state);
         }
-        // A transaction that failed validation never sinks the page: it is recorded with its reason
-        // (counted in coverage) unless its raw timestamp puts it before the window.
-        const rejected: RejectedRow[] = page.rejected
-          .filter((r) => input.sinceTimestamp === null || r.timestamp === null || r.timestamp >= input.sinceTimestamp)
-          .map((r) => ({ key: r.signature ?? `${state.cursor ?? 'top'}#${r.index}`, signature: r.signature, timestamp: r.timestamp, field: r.field, reason: r.reason }));
-        if (rejected.length > 0) log.warn('transactions rejected', { wallet: input.wallet, count: rejected.length, reasons: rejected.slice(0, 5).map((r) => r.reason) });
-        const { legs } = extractMany(txs, input.wallet, { solPriceUsd: solPrice });
-        const stored = await storeHistoryPage(pool, input.wallet, txs, legs, rejected);
-        state.rejectedTransactions = (state.rejectedTransactions ?? 0) + rejected.length;
-        state.pages += 1;
-        state.transactions += txs.length;
-        state.newTransactions += stored.newTransactions;
-        state.newLegs += stored.newLegs;
-        state.cursor = page.nextCursor;
-        if (page.nextCursor === null && !page.continuation) {
-          done = true;
-          reachedEnd = !stoppedAtWindow;
-        }
-        ctx.heartbeat(state);
-      }
-      log.info('history chunk stored', { wallet: input.wallet, phase: input.phase, pages: state.pages, transactions: state.transactions, newLegs: state.newLegs, done });
-      return { ...state, done, reachedEnd, stoppedAtWindow };
+        log.info('history chunk stored', { wallet: input.wallet, phase: input.phase, pages: state.pages, transactions: state.transactions, newLegs: state.newLegs, done });
+        return { ...state, done, reachedEnd, stoppedAtWindow };
+      });
     },
 
     /**
@@ -158,33 +161,39 @@ export function createSyncActivities(deps: ActivityDeps) {
 
     /** PnL and behavior of the wallet's stored legs, stored in wallet_analytics. */
     async computeWalletAnalytics(input: { wallet: string }): Promise<{ legs: number; tokens: number; realizedPnlSol: number }> {
-      const ctx = Context.current();
-      const legs = await loadLegs(pool, input.wallet);
-      ctx.heartbeat({ loaded: legs.length });
-      const balances = (await loadBalances(pool, [input.wallet])).get(input.wallet);
-      const holdings = balances
-        ? Object.fromEntries(balances.tokens.map((t) => [t.mint, { uiAmount: formatUnits(BigInt(t.rawAmount), t.decimals) }]))
-        : undefined;
-      const mints = [...new Set(legs.map((l) => l.mint))];
-      const prices = Object.fromEntries((await getTokens(pool, mints)).filter((t) => t.priceUsd !== null).map((t) => [t.mint, t.priceUsd as number]));
-      const solPrice = await solPriceUsd(redis, market).catch(() => undefined);
-      const pnl = computePnl(legs, { holdings, pricesUsd: prices, solPriceUsd: solPrice });
-      ctx.heartbeat({ computed: 'pnl' });
-      const behavior = computeBehavior(legs, { nowSec: Math.floor(Date.now() / 1000) });
-      const rejected = await loadRejected(pool, input.wallet);
-      const coverage = {
-        legs: legs.length,
-        firstLegAt: legs[0]?.timestamp ?? null,
-        lastLegAt: legs[legs.length - 1]?.timestamp ?? null,
-        rejectedTransactions: rejected.count,
-        rejected: rejected.recent,
-      };
-      await pool.query(
-        `INSERT INTO wallet_analytics (wallet, pnl, behavior, coverage, engine_version, computed_at) VALUES ($1, $2, $3, $4, $5, now())
-         ON CONFLICT (wallet) DO UPDATE SET pnl = $2, behavior = $3, coverage = $4, engine_version = $5, computed_at = now()`,
-        [input.wallet, JSON.stringify(pnl), JSON.stringify(behavior), JSON.stringify(coverage), ENGINE_VERSION],
+      let step = 'loading legs';
+      return withLivenessHeartbeat(
+        () => ({ step }),
+        async () => {
+          const legs = await loadLegs(pool, input.wallet);
+          step = 'pnl';
+          const balances = (await loadBalances(pool, [input.wallet])).get(input.wallet);
+          const holdings = balances
+            ? Object.fromEntries(balances.tokens.map((t) => [t.mint, { uiAmount: formatUnits(BigInt(t.rawAmount), t.decimals) }]))
+            : undefined;
+          const mints = [...new Set(legs.map((l) => l.mint))];
+          const prices = Object.fromEntries((await getTokens(pool, mints)).filter((t) => t.priceUsd !== null).map((t) => [t.mint, t.priceUsd as number]));
+          const solPrice = await solPriceUsd(redis, market).catch(() => undefined);
+          const pnl = computePnl(legs, { holdings, pricesUsd: prices, solPriceUsd: solPrice });
+          step = 'behavior';
+          const behavior = computeBehavior(legs, { nowSec: Math.floor(Date.now() / 1000) });
+          step = 'storing';
+          const rejected = await loadRejected(pool, input.wallet);
+          const coverage = {
+            legs: legs.length,
+            firstLegAt: legs[0]?.timestamp ?? null,
+            lastLegAt: legs[legs.length - 1]?.timestamp ?? null,
+            rejectedTransactions: rejected.count,
+            rejected: rejected.recent,
+          };
+          await pool.query(
+            `INSERT INTO wallet_analytics (wallet, pnl, behavior, coverage, engine_version, computed_at) VALUES ($1, $2, $3, $4, $5, now())
+             ON CONFLICT (wallet) DO UPDATE SET pnl = $2, behavior = $3, coverage = $4, engine_version = $5, computed_at = now()`,
+            [input.wallet, JSON.stringify(pnl), JSON.stringify(behavior), JSON.stringify(coverage), ENGINE_VERSION],
+          );
+          return { legs: legs.length, tokens: pnl.tokens.length, realizedPnlSol: pnl.totals.realizedPnlSol };
+        },
       );
-      return { legs: legs.length, tokens: pnl.tokens.length, realizedPnlSol: pnl.totals.realizedPnlSol };
     },
 
     async finishWalletSync(input: { wallet: string; error?: string }): Promise<void> {

@@ -47,7 +47,7 @@ export const STORE_RETRY: RetryPolicy = {
  * (20 s leaves room for a pool that waits its 5 s connection timeout, twice).
  */
 export const STORE_STEP = {
-  startToCloseTimeout: '20 seconds',
+  startToCloseTimeout: '10 seconds',
   scheduleToCloseTimeout: STORE_OUTAGE_BUDGET,
   retry: STORE_RETRY,
 } as const;

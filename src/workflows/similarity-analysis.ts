@@ -25,6 +25,7 @@ import type { AnalysisActivities, AnalysisSummary, FailedWallet, SyncProgressRow
 import type { BalanceActivities } from '../activities/balances';
 import type { SyncActivities } from '../activities/sync';
 import {
+  NON_RETRYABLE_ERROR_TYPES,
   PRIORITY,
   SEARCH_ATTRIBUTES,
   TASK_QUEUES,
@@ -53,7 +54,7 @@ const records = proxyActivities<AnalysisActivities & SyncActivities>({
 const { fetchBalances } = proxyActivities<BalanceActivities>({
   taskQueue: TASK_QUEUES.balances,
   startToCloseTimeout: '2 minutes',
-  heartbeatTimeout: '20 seconds',
+  heartbeatTimeout: '10 seconds',
   scheduleToCloseTimeout: PROVIDER_RETRY_TIMEOUT,
   retry: PROVIDER_RETRY,
 });
@@ -61,7 +62,7 @@ const { fetchBalances } = proxyActivities<BalanceActivities>({
 const { computeGroupSimilarity } = proxyActivities<AnalysisActivities>({
   taskQueue: TASK_QUEUES.analysis,
   startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '1 minute',
+  heartbeatTimeout: '30 seconds',
   scheduleToCloseTimeout: '15 minutes',
   retry: COMPUTE_RETRY,
 });
@@ -91,14 +92,21 @@ function failureReason(err: unknown): string {
 }
 
 /**
- * Each distinct reason once, with the wallets it failed (an invalid key fails them all alike); at
- * most FAILURES_LISTED wallets are named per reason, so a group of 500 keeps a short message.
+ * Each distinct reason once, with the wallets it failed; at most FAILURES_LISTED wallets are named
+ * per reason, so a group of 500 keeps a short message. A reason retrying cannot fix (an invalid key,
+ * a spent quota) is one cause for every wallet it hits, whichever provider or wallet said it: it is
+ * stated once, in the words of the first wallet that met it.
  */
 function failureReasons(failed: FailedWallet[]): string {
-  const byReason = new Map<string, string[]>();
-  for (const f of failed) byReason.set(f.reason, [...(byReason.get(f.reason) ?? []), f.wallet]);
-  return [...byReason]
-    .map(([reason, ws]) => {
+  const byCause = new Map<string, { reason: string; wallets: string[] }>();
+  for (const f of failed) {
+    const cause = NON_RETRYABLE_ERROR_TYPES.find((type) => f.reason.includes(type)) ?? f.reason;
+    const entry = byCause.get(cause) ?? { reason: f.reason, wallets: [] };
+    entry.wallets.push(f.wallet);
+    byCause.set(cause, entry);
+  }
+  return [...byCause.values()]
+    .map(({ reason, wallets: ws }) => {
       if (ws.length === 1) return `${ws[0]}: ${reason}`;
       const named = ws.slice(0, FAILURES_LISTED).join(', ');
       const more = ws.length > FAILURES_LISTED ? ` and ${ws.length - FAILURES_LISTED} more` : '';

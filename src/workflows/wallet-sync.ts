@@ -10,7 +10,7 @@ import { type WalletSyncInput, type WalletSyncResult, type WalletSyncResume } fr
 
 const { syncHistoryChunk } = proxyActivities<SyncActivities>({
   startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '30 seconds',
+  heartbeatTimeout: '10 seconds',
   scheduleToCloseTimeout: HISTORY_CHUNK_RETRY_TIMEOUT,
   retry: PROVIDER_RETRY,
 });
@@ -24,7 +24,7 @@ const store = proxyActivities<SyncActivities>(STORE_STEP);
 // steps. (The SOL price it reads from DexScreener is optional: a failure there does not fail it.)
 const { computeWalletAnalytics } = proxyActivities<SyncActivities>({
   startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '30 seconds',
+  heartbeatTimeout: '10 seconds',
   scheduleToCloseTimeout: '15 minutes',
   retry: STORE_RETRY,
 });

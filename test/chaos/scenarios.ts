@@ -187,7 +187,8 @@ export const SCENARIOS: Scenario[] = [
     plan: () => [{ index: 0, wallets: WALLETS.slice(0, 5).sort(), startAtMs: 0 }],
     pollMs: 250,
     sim: { invalidKey: true },
-    expect: { outcome: 'fail-fast', failWithinSeconds: 5, reason: /api[ _-]?key/i },
+    // the reason is the typed failure: stated once, not once per wallet or per provider
+    expect: { outcome: 'fail-fast', failWithinSeconds: 5, reason: /InvalidApiKeyError/ },
     graceSeconds: 60,
   },
 ];

@@ -1,0 +1,17 @@
+// Liveness heartbeats: while a long activity runs, it heartbeats its latest details on a timer, so a
+// worker lost mid-activity (SIGKILL, host gone) is noticed within the heartbeat timeout however long
+// one page, one rate-limit wait or one query takes; the details stay whatever the activity last made.
+import { Context } from '@temporalio/activity';
+
+/** How often a running activity says it is alive (well under every heartbeat timeout it runs with). */
+export const LIVENESS_HEARTBEAT_MS = 2_000;
+
+export async function withLivenessHeartbeat<T>(details: () => unknown, fn: () => Promise<T>, everyMs = LIVENESS_HEARTBEAT_MS): Promise<T> {
+  const ctx = Context.current();
+  const timer = setInterval(() => ctx.heartbeat(details()), everyMs);
+  try {
+    return await fn();
+  } finally {
+    clearInterval(timer);
+  }
+}
