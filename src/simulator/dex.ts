@@ -4,7 +4,7 @@
 // (`priceUsd` absent or 0, `spam`, or `pools: []`) have no pairs.
 import { USDC_MINT, WSOL_MINT } from '../domain/enhanced-transaction';
 import { derivedAddress, hashBytes, plainDecimal } from './keys';
-import type { SimWorld, TokenInfo } from './model';
+import type { ChainFacts, TokenInfo } from './chain';
 import type { Pool } from './world';
 
 export interface SimPair {
@@ -47,7 +47,7 @@ function defaultPools(t: TokenInfo): Pool[] {
 
 const tokenRef = (t: { mint: string; name: string; symbol: string }) => ({ address: t.mint, name: t.name, symbol: t.symbol });
 
-export function buildPairs(world: SimWorld): SimPair[] {
+export function buildPairs(world: ChainFacts): SimPair[] {
   const pairs: SimPair[] = [];
   for (const token of world.tokens.values()) {
     if (token.spam || !token.priceUsd) continue;

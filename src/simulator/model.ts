@@ -5,20 +5,11 @@ import type { EnhancedTransaction } from '../domain/enhanced-transaction';
 import { USDC_MINT, WSOL_MINT } from '../domain/enhanced-transaction';
 import { buildPairs, type SimPair } from './dex';
 import { decodeSignature, derivedAddress, encodeSignature, toRaw } from './keys';
-import { renderTransaction, walletNativeDelta, type SimEvent } from './render';
-import type { Token, Wallet, World } from './world';
+import { SOLANA_GENESIS_TS, slotOf, type ChainFacts, type SimEvent, type TokenInfo } from './chain';
+import { renderTransaction, walletNativeDelta } from './render';
+import type { Wallet, World } from './world';
 
-export interface TokenInfo {
-  mint: string;
-  symbol: string;
-  name: string;
-  decimals: number;
-  program: 'spl-token' | 'spl-token-2022';
-  priceUsd?: number;
-  liquidityUsd?: number;
-  pools?: Token['pools'];
-  spam?: boolean;
-}
+export type { TokenInfo } from './chain';
 
 export interface EventMeta {
   type: string;
@@ -37,11 +28,7 @@ export interface SimTokenAccount {
   program: 'spl-token' | 'spl-token-2022';
 }
 
-const SOLANA_GENESIS_TS = 1_584_368_940;
-export const slotOf = (ts: number): number => Math.max(1, Math.floor((ts - SOLANA_GENESIS_TS) * 2.04));
-export const feeOf = (walletIndex: number, eventIndex: number): number => 5000 + ((eventIndex * 7919 + walletIndex * 104729) % 40) * 1000;
-
-export class SimWorld {
+export class SimWorld implements ChainFacts {
   readonly salt: string;
   readonly tokens = new Map<string, TokenInfo>();
   readonly wallets: Wallet[];

@@ -12,13 +12,8 @@ import type {
 } from '../domain/enhanced-transaction';
 import { SPL_TOKEN_PROGRAM_ID, TOKEN_2022_PROGRAM_ID, USDC_MINT, WSOL_MINT } from '../domain/enhanced-transaction';
 import { derivedAddress, fromRaw, hashBytes, toRaw } from './keys';
-import type { SimWorld } from './model';
-import { feeOf, slotOf } from './model';
+import { feeOf, slotOf, type ChainFacts } from './chain';
 import type { Trade, Transfer } from './world';
-
-export type SimEvent =
-  | { kind: 'trade'; trade: Trade; ts: number; order: number }
-  | { kind: 'transfer'; transfer: Transfer; ts: number; order: number };
 
 export const PROGRAMS = {
   JUPITER: 'JUP6LkbZbjS1jKKwapdHNy74zcZ3tLUZoi5QNyVTaV4',
@@ -61,27 +56,27 @@ interface Leg {
   outRaw: bigint;
 }
 
-const tokenProgramId = (world: SimWorld, mint: string): string =>
+const tokenProgramId = (world: ChainFacts, mint: string): string =>
   world.token(mint).program === 'spl-token-2022' ? TOKEN_2022_PROGRAM_ID : SPL_TOKEN_PROGRAM_ID;
 const ata = (owner: string, mint: string): string => derivedAddress('ata', owner, mint);
-const ui = (world: SimWorld, mint: string, raw: bigint): number => Number(fromRaw(raw, world.token(mint).decimals));
+const ui = (world: ChainFacts, mint: string, raw: bigint): number => Number(fromRaw(raw, world.token(mint).decimals));
 const ixData = (...parts: string[]): string => bs58.encode(hashBytes('ix', ...parts).subarray(0, 12));
 
-function side(world: SimWorld, asset: string, amount: string): Side {
+function side(world: ChainFacts, asset: string, amount: string): Side {
   if (asset === 'SOL') return { mint: WSOL_MINT, native: true, raw: toRaw(amount, 9), decimals: 9, symbol: 'SOL' };
   const mint = asset === 'USDC' ? USDC_MINT : asset;
   const t = world.token(mint);
   return { mint, native: false, raw: toRaw(amount, t.decimals), decimals: t.decimals, symbol: t.symbol };
 }
 
-function swapSides(world: SimWorld, t: Trade): { pay: Side; recv: Side } {
+function swapSides(world: ChainFacts, t: Trade): { pay: Side; recv: Side } {
   const token = side(world, t.mint, t.amount);
   const quote = side(world, t.quote, t.quoteAmount);
   return t.side === 'buy' ? { pay: quote, recv: token } : { pay: token, recv: quote };
 }
 
 /** The wallet's own nativeBalanceChange for an event (fee included when it pays the fee). */
-export function walletNativeDelta(world: SimWorld, walletIndex: number, eventIndex: number): number {
+export function walletNativeDelta(world: ChainFacts, walletIndex: number, eventIndex: number): number {
   const e = world.event(walletIndex, eventIndex);
   const fee = feeOf(walletIndex, eventIndex);
   if (e.kind === 'trade') {
@@ -98,7 +93,7 @@ export function walletNativeDelta(world: SimWorld, walletIndex: number, eventInd
   return walletPays ? -lamports - fee : lamports;
 }
 
-export function renderTransaction(world: SimWorld, walletIndex: number, eventIndex: number): EnhancedTransaction {
+export function renderTransaction(world: ChainFacts, walletIndex: number, eventIndex: number): EnhancedTransaction {
   const e = world.event(walletIndex, eventIndex);
   const wallet = world.wallets[walletIndex].address;
   const base = {
@@ -115,7 +110,7 @@ export function renderTransaction(world: SimWorld, walletIndex: number, eventInd
 
 type Base = Pick<EnhancedTransaction, 'signature' | 'slot' | 'timestamp' | 'fee'>;
 
-function legsOf(world: SimWorld, t: Trade, pay: Side, recv: Side): Leg[] {
+function legsOf(world: ChainFacts, t: Trade, pay: Side, recv: Side): Leg[] {
   const ammFor = (mint: string): string =>
     t.source === 'JUPITER' ? (hashBytes('amm', mint)[0] % 3 === 0 ? 'ORCA' : 'RAYDIUM') : t.source;
   const leg = (source: string, inMint: string, inRaw: bigint, outMint: string, outRaw: bigint): Leg => {
@@ -133,7 +128,7 @@ function legsOf(world: SimWorld, t: Trade, pay: Side, recv: Side): Leg[] {
   return [leg(ammFor(tokenMint), pay.mint, pay.raw, recv.mint, recv.raw)];
 }
 
-function renderSwap(world: SimWorld, wallet: string, t: Trade, base: Base, delta: number): EnhancedTransaction {
+function renderSwap(world: ChainFacts, wallet: string, t: Trade, base: Base, delta: number): EnhancedTransaction {
   const { pay, recv } = swapSides(world, t);
   const legs = legsOf(world, t, pay, recv);
   const pumpFun = t.source === 'PUMP_FUN';
@@ -232,7 +227,7 @@ function renderSwap(world: SimWorld, wallet: string, t: Trade, base: Base, delta
   };
 }
 
-function renderTransfer(world: SimWorld, wallet: string, t: Transfer, base: Base, delta: number, key: string): EnhancedTransaction {
+function renderTransfer(world: ChainFacts, wallet: string, t: Transfer, base: Base, delta: number, key: string): EnhancedTransaction {
   const counterparty = t.counterparty ?? derivedAddress('counterparty', wallet, key);
   const incoming = t.direction === 'in';
   const from = incoming ? counterparty : wallet;

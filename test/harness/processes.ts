@@ -19,13 +19,25 @@ export function startWorkerProcess(env: Record<string, string>): ChildProcess & 
   return Object.assign(child, { output: () => output });
 }
 
-export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
+/** Polls `probe` every 100 ms until it returns a value; throws "timed out waiting for <what>". */
+async function poll<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (await check()) return;
+    const value = await probe();
+    if (value !== undefined) return value;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Waits until `check` is true; an error from `check` fails the wait at once. */
+export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
+  await poll(what, async () => ((await check()) ? true : undefined), timeoutMs);
+}
+
+/** Waits until `probe` returns a value and returns it; an error from `probe` counts as "not yet". */
+export function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  return poll(what, () => probe().catch(() => undefined), timeoutMs);
 }
 
 /** Identities of the workers polling an activity task queue of the stack's namespace. */

@@ -9,6 +9,7 @@ import { resolveTemporalCli } from '../../src/temporal/dev-server';
 import { getAnalysis } from '../../src/store/analyses';
 import { closeSimulatedStack, openSimulatedStack, type TestStack } from '../harness/stack';
 import { testEnv } from '../harness/env';
+import { until } from '../harness/processes';
 
 const run = promisify(execFile);
 const world = generateWorld({ seed: 31, wallets: 5, txPerWallet: 400, largeWallet: false });
@@ -16,16 +17,6 @@ const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.addre
 
 function input(extra: Partial<AnalysisInput> = {}): AnalysisInput {
   return { analysisId: randomUUID(), wallets, windowDays: null, syncMode: 'force', failureThreshold: 0.8, requestId: null, tuning: { pollIntervalMs: 200, maxPagesPerChunk: 1 }, ...extra };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 describe('following and steering an analysis', () => {

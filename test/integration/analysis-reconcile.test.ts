@@ -15,20 +15,11 @@ import { resolveTemporalCli } from '../../src/temporal/dev-server';
 import { analysisWorkflowId, walletSyncWorkflowId } from '../../src/workflows/definitions';
 import { testEnv } from '../harness/env';
 import { useSimulatedStack } from '../harness/stack';
+import { until } from '../harness/processes';
 
 const run = promisify(execFile);
 const world = generateWorld({ seed: 97, wallets: 4, txPerWallet: 30, largeWallet: false });
 const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.address).sort();
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('an analysis whose workflow closed behind the API’s back', () => {
   const opened = useSimulatedStack({ world });

@@ -6,21 +6,12 @@ import { buildApp } from '../../src/api/app';
 import { getAnalysis } from '../../src/store/analyses';
 import { generateWorld, type SimulatorHandle } from '../../src/simulator';
 import { closeSimulatedStack, openSimulatedStack, type TestStack } from '../harness/stack';
+import { until } from '../harness/processes';
 
 const world = generateWorld({ seed: 83, wallets: 4, txPerWallet: 25, largeWallet: false });
 const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.address).sort();
 const [A, B, C, D] = wallets;
 const mints = (world.tokens as Array<{ mint: string; symbol: string }>).slice(0, 3);
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('API routes on the real stack', () => {
   let sim: SimulatorHandle;
