@@ -33,6 +33,9 @@ export async function workflowSource(bundlePath?: string): Promise<Pick<WorkerOp
   return { workflowBundle: { code } };
 }
 
+/** How long a cached workflow's next task waits for the worker that cached it (see createWorkers). */
+export const STICKY_QUEUE_TIMEOUT = '3 seconds';
+
 export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
   const queues = setup.queues ?? (Object.values(TASK_QUEUES) as TaskQueueName[]);
   const source = await workflowSource(setup.workflowBundlePath);
@@ -45,6 +48,9 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
         ...source,
         activities: setup.activities,
         maxConcurrentActivityTaskExecutions: setup.concurrency[taskQueue],
+        // A workflow cached on a worker that died (SIGKILL, host gone) waits this long on that
+        // worker's sticky queue before any worker takes it (default 10 s): keep it short.
+        stickyQueueScheduleToStartTimeout: STICKY_QUEUE_TIMEOUT,
         // a provider's Retry-After becomes the next retry delay; unfixable provider errors fail at once
         interceptors: { activity: [providerFailureInterceptor] },
       }),

@@ -62,7 +62,7 @@ const { fetchBalances } = proxyActivities<BalanceActivities>({
 const { computeGroupSimilarity } = proxyActivities<AnalysisActivities>({
   taskQueue: TASK_QUEUES.analysis,
   startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '30 seconds',
+  heartbeatTimeout: '15 seconds',
   scheduleToCloseTimeout: '15 minutes',
   retry: COMPUTE_RETRY,
 });
