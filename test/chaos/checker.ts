@@ -1,5 +1,6 @@
 // The one checker every scenario goes through: it compares what the clients saw, and what the
 // database holds, with the clean run. A scenario passes when the list of problems is empty.
+import { canonicalJson } from '../../src/canonical-json';
 import type { Pool } from 'pg';
 import type { SimulatorHandle } from '../../src/simulator';
 import type { ClientRecord, History } from './client';
@@ -15,18 +16,9 @@ export function comparable(result: Record<string, unknown> | null | undefined): 
     sharedTokens: p.sharedTokens,
     insights: p.insights,
   }));
-  return canonical({ pairs, clusters: result.clusters, tokenUniverse: result.tokenUniverse });
+  return canonicalJson({ pairs, clusters: result.clusters, tokenUniverse: result.tokenUniverse });
 }
 
-/** JSON with sorted keys (jsonb does not keep key order). */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    return `{${entries.sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 /** What the clean run established: each analysis's result and duration, each wallet's leg count. */
 export interface Baseline {

@@ -1,4 +1,5 @@
 // /v1/analyses: start (idempotent with Idempotency-Key), read, list, proceed and cancel.
+import { canonicalJson } from '../../canonical-json';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
@@ -45,18 +46,9 @@ function isUniqueViolation(err: unknown, constraint: string): boolean {
   return e.code === '23505' && e.constraint === constraint;
 }
 
-/** JSON with sorted keys: PostgreSQL's jsonb does not keep key order. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    return `{${entries.sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 const sameRequest = (a: { wallets: string[]; params: unknown }, b: { wallets: string[]; params: unknown }) =>
-  canonical(a.wallets) === canonical(b.wallets) && canonical(a.params) === canonical(b.params);
+  canonicalJson(a.wallets) === canonicalJson(b.wallets) && canonicalJson(a.params) === canonicalJson(b.params);
 
 export async function analysesRoutes(app: FastifyInstance): Promise<void> {
   const { config, pool, temporal } = app.deps;

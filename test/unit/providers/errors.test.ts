@@ -13,7 +13,7 @@ import {
 } from '../../../src/providers';
 import { ProviderHttp } from '../../../src/providers/http';
 import { startSimulator, type SimulatorHandle } from '../../../src/simulator';
-import { TOKEN_A, addr, swaps, worldWith } from './worlds';
+import { TOKEN_A, addr, failure, swaps, worldWith } from './worlds';
 
 const WALLET = addr('wallet', 'errors');
 const OTHER = addr('wallet', 'errors-other');
@@ -36,15 +36,6 @@ afterAll(async () => {
   await sim.close();
 });
 beforeEach(() => sim.reset({ knobs: true }));
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('error classification against the simulator', () => {
   it('reports a bad API key as InvalidApiKeyError after exactly one request, non-retryable, without the key in the message', async () => {

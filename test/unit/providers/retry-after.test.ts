@@ -17,19 +17,10 @@ import {
 import { ProviderHttp } from '../../../src/providers/http';
 import { startSimulator, type SimulatorHandle } from '../../../src/simulator';
 import { RETRY_AFTER_JITTER_MS, toActivityFailure } from '../../../src/temporal/activity-failures';
-import { TOKEN_A, addr, swaps, worldWith } from './worlds';
+import { TOKEN_A, addr, failure, swaps, worldWith } from './worlds';
 
 const WALLET = addr('wallet', 'retry-after');
 const details = { provider: 'helius' as const, operation: 'test' };
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('parseRetryAfter', () => {
   const now = Date.parse('2026-11-29T12:00:00Z');

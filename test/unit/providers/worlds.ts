@@ -32,3 +32,13 @@ export function solTransfers(count: number, fromTs: number): TransferIn[] {
 export function worldWith(wallets: WalletIn[], extra: Partial<WorldInput> = {}): WorldInput {
   return { solPriceUsd: 150, tokens: baseTokens(), wallets, ...extra };
 }
+
+/** The error a promise rejects with; fails the test when it resolves. */
+export async function failure(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error('expected the call to fail');
+}
