@@ -19,12 +19,12 @@ function capture() {
 describe('error serialisation in logs', () => {
   it("prints an activity failure's type and message, without the API key", () => {
     const { lines, logger } = capture();
-    const err = new ProviderUnavailableError('HTTP 503: upstream https://x/v0?api-key=sk-live-secret-123 down', { provider: 'helius', operation: 'op', status: 503 }, 'http-5xx');
+    const err = new ProviderUnavailableError('HTTP 503: upstream https://x/v0?api-key=FAKE-KEY-1 down', { provider: 'helius', operation: 'op', status: 503 }, 'http-5xx');
     temporalLogger(logger).warn('Activity failed', { error: err, durationMs: 12 });
     const line = JSON.parse(lines[0]);
     expect(line.msg).toBe('Activity failed');
     expect(line.error).toMatchObject({ type: 'ProviderUnavailableError', message: expect.stringContaining('HTTP 503: upstream') });
-    expect(lines[0]).not.toContain('sk-live-secret-123');
+    expect(lines[0]).not.toContain('FAKE-KEY-1');
     expect(line.error.stack).toContain('ProviderUnavailableError');
   });
 
