@@ -4,10 +4,10 @@
 import { withLivenessHeartbeat } from './heartbeat';
 import { Context, log } from '@temporalio/activity';
 import { ENGINE_VERSION, computeSimilarity, formatUnits, isExcludedFromUniverse, type SimilarityWalletInput, type MetricName } from '../domain';
-import { completeAnalysis, endAnalysis, groupSyncProgress, insertAnalysis, setEnrichmentStatus, walletSyncRows, type EnrichmentStatus } from '../store/analyses';
-import { loadBalances } from '../store/balances';
-import { loadLegs } from '../store/history';
-import { historyCoverage } from '../store/wallets';
+import { completeAnalysis, endAnalysis, insertAnalysis, setEnrichmentStatus, type EnrichmentStatus } from '../store/analyses';
+import { loadBalances } from '../store/wallet-balances';
+import { loadLegs } from '../store/swap-legs';
+import { groupSyncProgress, historyCoverage, walletSyncRows } from '../store/wallets';
 import type { ActivityDeps } from './deps';
 
 export interface FailedWallet {

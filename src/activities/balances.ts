@@ -4,7 +4,7 @@
 import { withLivenessHeartbeat } from './heartbeat';
 import { randomUUID } from 'node:crypto';
 import { Context, CancelledFailure, log } from '@temporalio/activity';
-import { saveBalances, type StoredBalances } from '../store/balances';
+import { saveBalances, type StoredBalances } from '../store/wallet-balances';
 import type { ActivityDeps } from './deps';
 
 export interface BalanceSummary {

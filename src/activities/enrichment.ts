@@ -3,7 +3,8 @@
 // Results land in the PostgreSQL registry and a Redis price cache (`token_price:{mint}`, 5 min).
 import { isRetryable, MAX_MINTS_PER_CALL } from '../providers';
 import { analysisMints } from '../store/analyses';
-import { markFailed, mintsNeedingFetch, mostHeldMints, saveMarkets, PRICE_FRESH_SECONDS } from '../store/tokens';
+import { markFailed, mintsNeedingFetch, saveMarkets, PRICE_FRESH_SECONDS } from '../store/tokens';
+import { mostHeldMints } from '../store/wallet-balances';
 import type { ActivityDeps } from './deps';
 
 /** At most this many mints are planned per workflow run (the rest wait for the next run). */

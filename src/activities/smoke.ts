@@ -1,6 +1,7 @@
 // The smoke activity: one row in PostgreSQL and one key in Redis per run.
 import type { Pool } from 'pg';
 import type Redis from 'ioredis';
+import { insertSmokeRun } from '../store/smoke-runs';
 
 export interface SmokeDeps {
   pool: Pool;
@@ -10,13 +11,10 @@ export interface SmokeDeps {
 export function createSmokeActivities({ pool, redis }: SmokeDeps) {
   return {
     async recordSmokeRun(input: { workflowId: string; message: string }): Promise<{ smokeRunId: string; redisKey: string }> {
-      const { rows } = await pool.query<{ id: string }>(
-        'INSERT INTO smoke_runs (workflow_id, message) VALUES ($1, $2) RETURNING id',
-        [input.workflowId, input.message],
-      );
+      const smokeRunId = await insertSmokeRun(pool, input);
       const redisKey = `smoke:${input.workflowId}`;
       await redis.set(redisKey, input.message, 'EX', 3600);
-      return { smokeRunId: rows[0].id, redisKey };
+      return { smokeRunId, redisKey };
     },
   };
 }

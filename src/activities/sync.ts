@@ -4,9 +4,12 @@
 import { withLivenessHeartbeat } from './heartbeat';
 import { Context, CancelledFailure, log } from '@temporalio/activity';
 import { ENGINE_VERSION, computeBehavior, computePnl, extractMany, formatUnits } from '../domain';
-import { countLegs, loadLegs, loadRejected, storeHistoryPage, type RejectedRow } from '../store/history';
+import { storeHistoryPage } from '../store/transactions';
+import { countLegs, loadLegs } from '../store/swap-legs';
+import { loadRejected, type RejectedRow } from '../store/rejected-transactions';
+import { saveWalletAnalytics } from '../store/wallet-analytics';
 import { beginSync, commitWatermark, finishSync, markCoveredSince, markHistoryComplete, syncedAfter, walletStatuses, type WalletStatusRow, type WalletSyncCursor } from '../store/wallets';
-import { loadBalances } from '../store/balances';
+import { loadBalances } from '../store/wallet-balances';
 import { getTokens } from '../store/tokens';
 import type { ActivityDeps } from './deps';
 import { solPriceUsd } from './sol-price';
@@ -186,11 +189,7 @@ export function createSyncActivities(deps: ActivityDeps) {
             rejectedTransactions: rejected.count,
             rejected: rejected.recent,
           };
-          await pool.query(
-            `INSERT INTO wallet_analytics (wallet, pnl, behavior, coverage, engine_version, computed_at) VALUES ($1, $2, $3, $4, $5, now())
-             ON CONFLICT (wallet) DO UPDATE SET pnl = $2, behavior = $3, coverage = $4, engine_version = $5, computed_at = now()`,
-            [input.wallet, JSON.stringify(pnl), JSON.stringify(behavior), JSON.stringify(coverage), ENGINE_VERSION],
-          );
+          await saveWalletAnalytics(pool, input.wallet, { pnl, behavior, coverage, engineVersion: ENGINE_VERSION });
           return { legs: legs.length, tokens: pnl.tokens.length, realizedPnlSol: pnl.totals.realizedPnlSol };
         },
       );

@@ -1,5 +1,12 @@
 // Similarity analyses: one row per request, with inputs, parameters, result, coverage and version.
+// The only module with SQL on the analyses table.
 import type { Pool } from 'pg';
+
+/**
+ * The unique index (migrations/) on an API key's Idempotency-Key: inserting a second analysis with
+ * the same owner and key violates it (see isUniqueViolation in ./db).
+ */
+export const ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE = 'analyses_owner_idempotency_key_uniq';
 
 export type AnalysisStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'terminated' | 'timed_out';
 export type EnrichmentStatus = 'not_started' | 'running' | 'completed' | 'failed';
@@ -25,6 +32,7 @@ export interface AnalysisRecord {
   completedAt: string | null;
 }
 
+/** Inserts the row of a new analysis (none with this id yet: nothing). Throws a unique violation of ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE when its owner already used its Idempotency-Key. */
 export async function insertAnalysis(
   pool: Pool,
   a: {
@@ -127,36 +135,59 @@ export async function getAnalysisOwner(pool: Pool, id: string): Promise<{ ownerK
   return rows[0] ? { ownerKeyId: rows[0].owner_key_id } : null;
 }
 
-export interface GroupSyncRow {
-  wallet: string;
-  pages: number;
-  transactions: number;
-  lastSyncError: string | null;
+const iso = (v: unknown): string | null => (v ? new Date(v as string).toISOString() : null);
+
+export interface AnalysisListItem {
+  analysisId: string;
+  workflowId: string;
+  status: string;
+  wallets: string[];
+  createdAt: string;
+  completedAt: string | null;
+  summary: Record<string, unknown> | null;
+  error: string | null;
+  enrichmentStatus: string;
 }
 
-/**
- * Sync counters of an analysis's wallets that changed after `changedSince` (all of them when null),
- * and the database time of this read (the next call's `changedSince`). Rows written by a page
- * transaction still open at that time carry an earlier `updated_at`: a 10-second overlap re-reads them.
- */
-export async function groupSyncProgress(pool: Pool, analysisId: string, changedSince: string | null): Promise<{ readAt: string; rows: GroupSyncRow[] }> {
+/** Stored analyses, newest first; with `wallet`, only those that include it; with `owner`, only that key's. */
+export async function listAnalyses(pool: Pool, opts: { wallet?: string; limit: number; owner?: string | null }): Promise<AnalysisListItem[]> {
   const { rows } = await pool.query(
-    `SELECT now() AS read_at, w.address, w.sync_pages, w.sync_transactions, w.last_sync_error
-       FROM (SELECT now()) AS t
-       LEFT JOIN analyses a ON a.id = $1
-       LEFT JOIN wallets w ON w.address = ANY(a.wallets) AND ($2::timestamptz IS NULL OR w.updated_at > $2::timestamptz - interval '10 seconds')`,
-    [analysisId, changedSince],
+    `SELECT id, workflow_id, status, wallets, created_at, completed_at, summary, error, enrichment_status FROM analyses
+      WHERE ($1::text IS NULL OR wallets @> ARRAY[$1::text]) AND ($3::text IS NULL OR owner_key_id = $3::text)
+      ORDER BY created_at DESC, id LIMIT $2`,
+    [opts.wallet ?? null, opts.limit, opts.owner ?? null],
   );
-  const readAt = new Date(rows[0].read_at).toISOString();
-  return {
-    readAt,
-    rows: rows.filter((r) => r.address).map((r) => ({ wallet: r.address, pages: r.sync_pages, transactions: r.sync_transactions, lastSyncError: r.last_sync_error })),
-  };
+  return rows.map((r) => ({
+    analysisId: r.id,
+    workflowId: r.workflow_id,
+    status: r.status,
+    wallets: r.wallets,
+    createdAt: iso(r.created_at) as string,
+    completedAt: iso(r.completed_at),
+    summary: r.summary,
+    error: r.error,
+    enrichmentStatus: r.enrichment_status,
+  }));
 }
 
-/** The sync counters and last error of some wallets (syncs an analysis joined). */
-export async function walletSyncRows(pool: Pool, wallets: string[]): Promise<GroupSyncRow[]> {
-  if (wallets.length === 0) return [];
-  const { rows } = await pool.query('SELECT address, sync_pages, sync_transactions, last_sync_error FROM wallets WHERE address = ANY($1::text[])', [wallets]);
-  return rows.map((r) => ({ wallet: r.address, pages: r.sync_pages, transactions: r.sync_transactions, lastSyncError: r.last_sync_error }));
+export interface IdempotentAnalysis {
+  id: string;
+  wallets: string[];
+  params: Record<string, unknown>;
+  requestId: string | null;
+}
+
+/** The analysis this API key (its id; null when auth is off) started with this Idempotency-Key. */
+export async function findByIdempotencyKey(pool: Pool, key: string, ownerKeyId: string | null): Promise<IdempotentAnalysis | null> {
+  // the same expression as the unique index ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE, so it serves this lookup
+  const { rows } = await pool.query(`SELECT id, wallets, params, request_id FROM analyses WHERE COALESCE(owner_key_id, '') = COALESCE($2::text, '') AND idempotency_key = $1`, [
+    key,
+    ownerKeyId,
+  ]);
+  return rows[0] ? { id: rows[0].id, wallets: rows[0].wallets, params: rows[0].params, requestId: rows[0].request_id } : null;
+}
+
+/** Removes a row whose workflow could not be started, so a retry with the same key starts afresh. */
+export async function deleteUnstartedAnalysis(pool: Pool, id: string): Promise<void> {
+  await pool.query(`DELETE FROM analyses WHERE id = $1 AND status = 'running' AND summary IS NULL`, [id]);
 }

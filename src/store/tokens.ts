@@ -1,6 +1,6 @@
 // The token registry (DexScreener metadata and prices) with freshness rules: metadata is fresh for
 // 1 hour, prices for 5 minutes; a token DexScreener does not know is asked again only after a
-// growing back-off (negative cache), not on every run.
+// growing back-off (negative cache), not on every run. The only module with SQL that writes to tokens.
 import type { Pool } from 'pg';
 import type { TokenMarket } from '../providers';
 
@@ -91,14 +91,4 @@ export async function markFailed(pool: Pool, mints: string[], error: string): Pr
        next_attempt_at = now() + interval '10 minutes', updated_at = now() WHERE mint = ANY($1::text[])`,
     [mints, error.slice(0, 1000)],
   );
-}
-
-/** Tokens held by the most wallets in stored balances (for the background refresh). */
-export async function mostHeldMints(pool: Pool, limit: number): Promise<string[]> {
-  const { rows } = await pool.query<{ mint: string }>(
-    `SELECT t->>'mint' AS mint FROM wallet_balances, jsonb_array_elements(tokens) AS t
-      GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT $1`,
-    [limit],
-  );
-  return rows.map((r) => r.mint);
 }

@@ -1,6 +1,7 @@
 // The wallets table: sync state with a lease (a crashed sync cannot stay SYNCING), watermarks and
-// progress counters.
+// progress counters. The only module with SQL that writes to it.
 import type { Pool } from 'pg';
+import type { Queryable } from './db';
 
 export type WalletStatus = 'READY' | 'STALE' | 'MISSING' | 'SYNCING';
 
@@ -152,4 +153,60 @@ export async function commitWatermark(pool: Pool, wallet: string, top: { signatu
 
 export async function markHistoryComplete(pool: Pool, wallet: string): Promise<void> {
   await pool.query(`UPDATE wallets SET history_complete = true, updated_at = now() WHERE address = $1`, [wallet]);
+}
+
+/**
+ * Counts a stored history page on the wallet (inside the page's transaction): its new transactions,
+ * failed ones and legs, the page and its size in the sync progress, the oldest signature reached,
+ * and renews the sync lease.
+ */
+export async function countStoredPage(
+  db: Queryable,
+  wallet: string,
+  page: { newTransactions: number; failedTransactions: number; newLegs: number; pageTransactions: number; oldest: { signature: string; timestamp: number } | null },
+): Promise<void> {
+  await db.query(
+    `UPDATE wallets SET
+       transaction_count = transaction_count + $2, failed_transaction_count = failed_transaction_count + $3, leg_count = leg_count + $4,
+       sync_pages = sync_pages + 1, sync_transactions = sync_transactions + $5,
+       oldest_signature = CASE WHEN $6::text IS NOT NULL AND (oldest_timestamp IS NULL OR $7::bigint <= oldest_timestamp) THEN $6 ELSE oldest_signature END,
+       oldest_timestamp = CASE WHEN $6::text IS NOT NULL AND (oldest_timestamp IS NULL OR $7::bigint <= oldest_timestamp) THEN $7 ELSE oldest_timestamp END,
+       sync_lease_until = now() + make_interval(secs => $8), updated_at = now()
+     WHERE address = $1`,
+    [wallet, page.newTransactions, page.failedTransactions, page.newLegs, page.pageTransactions, page.oldest?.signature ?? null, page.oldest?.timestamp ?? null, SYNC_LEASE_SECONDS],
+  );
+}
+
+export interface GroupSyncRow {
+  wallet: string;
+  pages: number;
+  transactions: number;
+  lastSyncError: string | null;
+}
+
+/**
+ * Sync counters of an analysis's wallets that changed after `changedSince` (all of them when null),
+ * and the database time of this read (the next call's `changedSince`). Rows written by a page
+ * transaction still open at that time carry an earlier `updated_at`: a 10-second overlap re-reads them.
+ */
+export async function groupSyncProgress(pool: Pool, analysisId: string, changedSince: string | null): Promise<{ readAt: string; rows: GroupSyncRow[] }> {
+  const { rows } = await pool.query(
+    `SELECT now() AS read_at, w.address, w.sync_pages, w.sync_transactions, w.last_sync_error
+       FROM (SELECT now()) AS t
+       LEFT JOIN analyses a ON a.id = $1
+       LEFT JOIN wallets w ON w.address = ANY(a.wallets) AND ($2::timestamptz IS NULL OR w.updated_at > $2::timestamptz - interval '10 seconds')`,
+    [analysisId, changedSince],
+  );
+  const readAt = new Date(rows[0].read_at).toISOString();
+  return {
+    readAt,
+    rows: rows.filter((r) => r.address).map((r) => ({ wallet: r.address, pages: r.sync_pages, transactions: r.sync_transactions, lastSyncError: r.last_sync_error })),
+  };
+}
+
+/** The sync counters and last error of some wallets (syncs an analysis joined). */
+export async function walletSyncRows(pool: Pool, wallets: string[]): Promise<GroupSyncRow[]> {
+  if (wallets.length === 0) return [];
+  const { rows } = await pool.query('SELECT address, sync_pages, sync_transactions, last_sync_error FROM wallets WHERE address = ANY($1::text[])', [wallets]);
+  return rows.map((r) => ({ wallet: r.address, pages: r.sync_pages, transactions: r.sync_transactions, lastSyncError: r.last_sync_error }));
 }

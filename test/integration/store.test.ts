@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import type { Pool } from 'pg';
-import { MIGRATIONS_DIR as MIGRATIONS, createPool, dropDatabase, migrate } from '../../src/store/db';
+import { runner } from 'node-pg-migrate';
+import { MIGRATIONS_DIR as MIGRATIONS, createPool, dropDatabase, ensureDatabase, isUniqueViolation, migrate } from '../../src/store/db';
+import { ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE, insertAnalysis } from '../../src/store/analyses';
 import { beginSync, finishSync, walletStatuses } from '../../src/store/wallets';
-import { storeHistoryPage } from '../../src/store/history';
+import { storeHistoryPage } from '../../src/store/transactions';
 import { mintsNeedingFetch, saveMarkets, getTokens } from '../../src/store/tokens';
 import { extractMany } from '../../src/domain';
 import { SimWorld, generateWorld, parseWorld } from '../../src/simulator';
@@ -32,6 +34,48 @@ describe('PostgreSQL store', () => {
     } finally {
       await dropDatabase(url.toString());
     }
+  });
+
+  it('a database migrated by the previous release takes the newest migration, and ends with the same schema as a new one', async () => {
+    const base = new URL(testEnv().databaseUrl);
+    const older = new URL(base);
+    older.pathname = `/${base.pathname.slice(1)}_upgrade_${process.pid}`;
+    const fresh = new URL(base);
+    fresh.pathname = `/${base.pathname.slice(1)}_fresh_${process.pid}`;
+    const files = fs.readdirSync(MIGRATIONS).filter((f) => f.endsWith('.sql')).map((f) => f.replace(/\.sql$/, '')).sort();
+    const schema = async (url: URL) => {
+      const p = createPool(url.toString(), 1);
+      try {
+        const { rows } = await p.query(
+          `SELECT conname AS name, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+           UNION ALL SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename <> 'pgmigrations' ORDER BY 1, 2`,
+        );
+        return rows;
+      } finally {
+        await p.end();
+      }
+    };
+    try {
+      await ensureDatabase(older.toString());
+      await runner({ databaseUrl: older.toString(), dir: MIGRATIONS, direction: 'up', migrationsTable: 'pgmigrations', count: files.length - 1, log: () => undefined });
+      expect(await migrate(older.toString())).toEqual(files.slice(-1));
+      await migrate(fresh.toString());
+      const upgraded = await schema(older);
+      expect(upgraded.map((r) => r.name)).toContain(ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE);
+      expect(upgraded).toEqual(await schema(fresh));
+    } finally {
+      await dropDatabase(older.toString());
+      await dropDatabase(fresh.toString());
+    }
+  });
+
+  it('a second analysis of one API key with the same Idempotency-Key violates the unique index the store names; another key may use it', async () => {
+    const analysis = (id: string, ownerKeyId: string | null) => ({ id, workflowId: `analysis:${id}`, requestId: null, idempotencyKey: 'store-test-key', ownerKeyId, wallets: [wallet], params: {} });
+    await insertAnalysis(pool, analysis('idem-1', 'owner-a'));
+    const second = await insertAnalysis(pool, analysis('idem-2', 'owner-a')).then(() => undefined, (err: unknown) => err);
+    expect(isUniqueViolation(second, ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE)).toBe(true);
+    await expect(insertAnalysis(pool, analysis('idem-3', 'owner-b'))).resolves.toBeUndefined();
+    expect(isUniqueViolation(new Error('not a database error'), ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE)).toBe(false);
   });
 
   it('a SYNCING wallet whose lease expired (its sync died) no longer reads as SYNCING', async () => {

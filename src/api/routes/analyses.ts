@@ -5,12 +5,12 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import type { similarityAnalysisWorkflow } from '../../workflows/similarity-analysis';
 import { TASK_QUEUES, analysisWorkflowId, proceedWithAvailableDataSignal, type AnalysisInput, type MetricWeights, type SyncMode } from '../../workflows/definitions';
-import { getAnalysis, getAnalysisOwner, insertAnalysis } from '../../store/analyses';
+import { ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE, deleteUnstartedAnalysis, findByIdempotencyKey, getAnalysis, getAnalysisOwner, insertAnalysis, listAnalyses } from '../../store/analyses';
+import { isUniqueViolation } from '../../store/db';
 import { reasonOf } from '../../store/errors';
 import { analysisLinks, analysisUserMetadata, loadAnalysisView, reconcileListed } from '../analysis-view';
 import { analysisNotFound, assertVisible, visibleOwner } from '../auth';
 import { ProblemError, problemResponses } from '../problem';
-import { deleteUnstartedAnalysis, findByIdempotencyKey, listAnalyses } from '../queries';
 import { address, analysisIdParams, analysisView, links } from '../schemas';
 import { checkAddress, checkAddresses } from '../validation';
 import { withTemporalDeadline } from '../temporal-calls';
@@ -40,11 +40,6 @@ const startedResponse = {
   type: 'object',
   properties: { analysisId: { type: 'string' }, workflowId: { type: 'string' }, status: { type: 'string' }, idempotentReplay: { type: 'boolean' }, links },
 } as const;
-
-function isUniqueViolation(err: unknown, constraint: string): boolean {
-  const e = err as { code?: string; constraint?: string };
-  return e.code === '23505' && e.constraint === constraint;
-}
 
 
 const sameRequest = (a: { wallets: string[]; params: unknown }, b: { wallets: string[]; params: unknown }) =>
@@ -145,7 +140,7 @@ export async function analysesRoutes(app: FastifyInstance): Promise<void> {
         const ownerKeyId = request.apiKeyId;
         await insertAnalysis(pool, { id, workflowId: analysisWorkflowId(id), requestId, idempotencyKey: key, ownerKeyId, wallets, params: params as unknown as Record<string, unknown> });
       } catch (err) {
-        if (!key || !isUniqueViolation(err, 'analyses_owner_idempotency_key')) throw err;
+        if (!key || !isUniqueViolation(err, ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE)) throw err;
         // Another request of this API key with this Idempotency-Key got there first (maybe at this very moment): answer with its analysis.
         const existing = await findByIdempotencyKey(pool, key, request.apiKeyId);
         if (!existing) throw err;

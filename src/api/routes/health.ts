@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Client } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
+import { pingDatabase } from '../../store/db';
 import { reasonOf } from '../../store/errors';
 import { TASK_QUEUES } from '../../workflows/definitions';
 import { keyMatcher, presentedKey } from '../auth';
@@ -95,7 +96,7 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
       const { temporal, pool, redis } = app.deps;
       const [temporalCheck, postgres, redisCheck, workers] = await Promise.all([
         check('Temporal', () => temporal.connection.withDeadline(Date.now() + CHECK_DEADLINE_MS, () => temporal.connection.workflowService.getSystemInfo({}))),
-        check('PostgreSQL', () => pool.query('SELECT 1')),
+        check('PostgreSQL', () => pingDatabase(pool)),
         check('Redis', () => redis.ping()),
         check('Temporal', async () => {
           const idle = await queuesWithoutPollers(temporal);

@@ -7,7 +7,7 @@ import { reasonOf } from '../../store/errors';
 import { walletStatuses, type WalletStatusRow } from '../../store/wallets';
 import { temporalUiLink } from '../analysis-view';
 import { ProblemError, problemResponses } from '../problem';
-import { getWalletAnalytics } from '../queries';
+import { getWalletAnalytics } from '../../store/wallet-analytics';
 import { address } from '../schemas';
 import { checkAddress, checkAddresses } from '../validation';
 import { withTemporalDeadline } from '../temporal-calls';

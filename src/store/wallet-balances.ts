@@ -1,4 +1,5 @@
-// Current balances per wallet (the claim-check the similarity activity reads).
+// Current balances per wallet (wallet_balances: the claim-check the similarity activity reads). The
+// only module with SQL on wallet_balances.
 import type { Pool } from 'pg';
 
 export interface StoredTokenBalance {
@@ -36,4 +37,14 @@ export async function loadBalances(pool: Pool, wallets: string[]): Promise<Map<s
       { wallet: r.wallet, solLamports: r.sol_lamports, tokens: r.tokens, tokenAccountCount: r.token_account_count, fetchedAt: new Date(r.fetched_at).toISOString() },
     ]),
   );
+}
+
+/** Tokens held by the most wallets in stored balances (for the background refresh). */
+export async function mostHeldMints(pool: Pool, limit: number): Promise<string[]> {
+  const { rows } = await pool.query<{ mint: string }>(
+    `SELECT t->>'mint' AS mint FROM wallet_balances, jsonb_array_elements(tokens) AS t
+      GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT $1`,
+    [limit],
+  );
+  return rows.map((r) => r.mint);
 }

@@ -1,0 +1,50 @@
+// A wallet's swap and transfer legs (swap_legs), keyed by an idempotency key that includes the
+// wallet. The only module with SQL that writes to swap_legs.
+import type { Pool } from 'pg';
+import { legKey, type SwapLeg } from '../domain';
+import type { Queryable } from './db';
+
+/** Stores the legs not stored yet (by leg key); returns how many were new. */
+export async function insertLegs(db: Queryable, wallet: string, legs: SwapLeg[]): Promise<number> {
+  const legRows = legs.map((leg) => ({
+    leg_key: legKey(leg),
+    signature: leg.signature,
+    slot: leg.slot,
+    timestamp: leg.timestamp,
+    mint: leg.mint,
+    direction: leg.direction,
+    kind: leg.kind,
+    amount: leg.amount,
+    quote: leg.quote,
+    quote_amount: leg.quoteAmount,
+    sol_value: leg.solValue,
+    sol_value_estimated: leg.solValueEstimated,
+    fee_lamports: leg.feeLamports,
+    source: leg.source,
+    type: leg.type,
+    leg,
+  }));
+  const inserted = await db.query(
+    `INSERT INTO swap_legs (leg_key, wallet, signature, slot, timestamp, mint, direction, kind, amount, quote, quote_amount, sol_value, sol_value_estimated, fee_lamports, source, type, leg)
+     SELECT leg_key, $1, signature, slot, timestamp, mint, direction, kind, amount, quote, quote_amount, sol_value, sol_value_estimated, fee_lamports, source, type, leg
+       FROM jsonb_to_recordset($2::jsonb) AS x(leg_key text, signature text, slot bigint, timestamp bigint, mint text, direction text, kind text, amount numeric, quote text,
+            quote_amount numeric, sol_value double precision, sol_value_estimated boolean, fee_lamports bigint, source text, type text, leg jsonb)
+     ON CONFLICT (leg_key) DO NOTHING RETURNING leg_key`,
+    [wallet, JSON.stringify(legRows)],
+  );
+  return inserted.rowCount ?? 0;
+}
+
+/** A wallet's legs, oldest first, optionally from a unix time on. */
+export async function loadLegs(pool: Pool, wallet: string, sinceTimestamp: number | null = null): Promise<SwapLeg[]> {
+  const { rows } = await pool.query<{ leg: SwapLeg }>(
+    `SELECT leg FROM swap_legs WHERE wallet = $1 AND ($2::bigint IS NULL OR timestamp >= $2) ORDER BY timestamp, slot, signature, leg_key`,
+    [wallet, sinceTimestamp],
+  );
+  return rows.map((r) => r.leg);
+}
+
+export async function countLegs(pool: Pool, wallet: string): Promise<number> {
+  const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM swap_legs WHERE wallet = $1', [wallet]);
+  return Number(rows[0].n);
+}
