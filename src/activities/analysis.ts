@@ -8,6 +8,7 @@ import { completeAnalysis, endAnalysis, groupSyncProgress, insertAnalysis, setEn
 import { loadBalances } from '../store/balances';
 import { loadLegs } from '../store/history';
 import { historyCoverage } from '../store/wallets';
+import { walletSyncWorkflowId } from '../workflows/contract';
 import type { ActivityDeps } from './deps';
 
 export interface FailedWallet {
@@ -128,7 +129,7 @@ export function createAnalysisActivities(deps: ActivityDeps) {
       for (const wallet of input.joined) {
         let running: boolean;
         try {
-          running = (await client.workflow.getHandle(`wallet-sync:${wallet}`).describe()).status.name === 'RUNNING';
+          running = (await client.workflow.getHandle(walletSyncWorkflowId(wallet)).describe()).status.name === 'RUNNING';
         } catch {
           running = false;
         }
