@@ -1,10 +1,9 @@
 // Starts an analysis through the API and follows it to the end: a live progress bar on stderr fed
 // by the event stream (or by polling when the stream breaks), then the final GET body.
 import { SingleBar } from 'cli-progress';
-import type { AnalysisView } from '../api/schemas/analyses';
+import type { AnalysisRequestBody, AnalysisView } from '../api/schemas/analyses';
 import type { AnalysisProgress } from '../workflows/contract';
 import type { ApiClient } from './api-client';
-import type { AnalysisRequestBody } from '../api/schemas/analyses';
 
 export interface FollowOptions {
   /** where the progress goes (stderr, so stdout stays the result) */
