@@ -2,7 +2,7 @@
 import { loadConfig } from '../src/config';
 import { exitWithOneLine } from '../src/cli-errors';
 import { connectClient } from '../src/temporal/connection';
-import { TASK_QUEUES } from '../src/workflows/definitions';
+import { TASK_QUEUES } from '../src/workflows/contract';
 import { smokeWorkflow } from '../src/workflows/smoke';
 
 async function main(): Promise<void> {

@@ -8,6 +8,7 @@ import { completeAnalysis, endAnalysis, insertAnalysis, setEnrichmentStatus, typ
 import { loadBalances } from '../store/wallet-balances';
 import { loadLegs } from '../store/swap-legs';
 import { groupSyncProgress, historyCoverage, walletSyncRows } from '../store/wallets';
+import { walletSyncWorkflowId } from '../workflows/contract';
 import type { ActivityDeps } from './deps';
 
 export interface FailedWallet {
@@ -128,7 +129,7 @@ export function createAnalysisActivities(deps: ActivityDeps) {
       for (const wallet of input.joined) {
         let running: boolean;
         try {
-          running = (await client.workflow.getHandle(`wallet-sync:${wallet}`).describe()).status.name === 'RUNNING';
+          running = (await client.workflow.getHandle(walletSyncWorkflowId(wallet)).describe()).status.name === 'RUNNING';
         } catch {
           running = false;
         }

@@ -7,8 +7,12 @@ import { markFailed, mintsNeedingFetch, saveMarkets, PRICE_FRESH_SECONDS } from 
 import { mostHeldMints } from '../store/wallet-balances';
 import type { ActivityDeps } from './deps';
 
-/** At most this many mints are planned per workflow run (the rest wait for the next run). */
-export const MAX_MINTS_PER_ENRICHMENT = 3_000;
+/**
+ * Mints one tokenEnrichmentWorkflow run sends to DexScreener (100 batches of 30); the rest wait for
+ * the next run. An analysis's token universe can be this large; a user's request is smaller
+ * (MAX_MINTS_PER_ENRICH_REQUEST).
+ */
+export const MAX_MINTS_FETCHED_PER_ENRICHMENT_RUN = 3_000;
 
 export function createEnrichmentActivities(deps: ActivityDeps) {
   const { pool, redis, market } = deps;
@@ -16,7 +20,7 @@ export function createEnrichmentActivities(deps: ActivityDeps) {
     /** The batches of at most 30 mints that need a DexScreener call now. */
     async planTokenEnrichment(input: { analysisId?: string; mints?: string[] }): Promise<{ batches: string[][]; requested: number; fresh: number }> {
       const requested = [...new Set([...(input.mints ?? []), ...(input.analysisId ? await analysisMints(pool, input.analysisId) : [])])];
-      const needed = (await mintsNeedingFetch(pool, requested)).slice(0, MAX_MINTS_PER_ENRICHMENT);
+      const needed = (await mintsNeedingFetch(pool, requested)).slice(0, MAX_MINTS_FETCHED_PER_ENRICHMENT_RUN);
       const batches: string[][] = [];
       for (let i = 0; i < needed.length; i += MAX_MINTS_PER_CALL) batches.push(needed.slice(i, i + MAX_MINTS_PER_CALL));
       return { batches, requested: requested.length, fresh: requested.length - needed.length };

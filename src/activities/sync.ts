@@ -11,6 +11,7 @@ import { saveWalletAnalytics } from '../store/wallet-analytics';
 import { beginSync, commitWatermark, finishSync, markCoveredSince, markHistoryComplete, syncedAfter, walletStatuses, type WalletStatusRow, type WalletSyncCursor } from '../store/wallets';
 import { loadBalances } from '../store/wallet-balances';
 import { getTokens } from '../store/tokens';
+import { walletSyncWorkflowId } from '../workflows/contract';
 import type { ActivityDeps } from './deps';
 import { solPriceUsd } from './sol-price';
 
@@ -211,7 +212,7 @@ export function createSyncActivities(deps: ActivityDeps) {
           let running: boolean | null = null;
           if (input.joined.includes(s.wallet)) {
             try {
-              const d = await client.workflow.getHandle(`wallet-sync:${s.wallet}`).describe();
+              const d = await client.workflow.getHandle(walletSyncWorkflowId(s.wallet)).describe();
               running = d.status.name === 'RUNNING';
             } catch {
               running = false;

@@ -4,33 +4,9 @@ import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { getAnalysis, repairRunningAnalysis, type AnalysisRecord } from '../store/analyses';
 import { workflowOutcome } from '../temporal/workflow-outcome';
-import { getTokens, type TokenRecord } from '../store/tokens';
-import { USER_METADATA_LIMITS, analysisSummaryLine, progressQuery, truncateBytes, utf8Bytes, type AnalysisInput, type AnalysisProgress } from '../workflows/definitions';
-
-export interface AnalysisLinks {
-  self: string;
-  events: string;
-  temporalUi: string;
-}
-
-export interface AnalysisView {
-  analysisId: string;
-  workflowId: string;
-  status: AnalysisRecord['status'];
-  wallets: string[];
-  params: Record<string, unknown>;
-  createdAt: string;
-  completedAt: string | null;
-  progress: AnalysisProgress | null;
-  error: string | null;
-  summary: Record<string, unknown> | null;
-  result: Record<string, unknown> | null;
-  coverage: unknown;
-  failedWallets: unknown;
-  enrichment: { status: AnalysisRecord['enrichmentStatus']; workflowId: string | null };
-  tokens: Record<string, Omit<TokenRecord, 'nextAttemptAt' | 'lastError'>> | null;
-  links: AnalysisLinks;
-}
+import { getTokens } from '../store/tokens';
+import { USER_METADATA_LIMITS, analysisParamsOf, analysisSummaryLine, progressQuery, truncateBytes, utf8Bytes, type AnalysisInput, type AnalysisParams, type AnalysisProgress } from '../workflows/contract';
+import type { AnalysisLinks, AnalysisView } from './schemas/analyses';
 
 export function temporalUiLink(uiUrl: string, namespace: string, workflowId: string): string {
   return `${uiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
@@ -45,27 +21,27 @@ export function analysisLinks(uiUrl: string, namespace: string, id: string, work
  * summary such as "12 wallets · 30 d · auto" and details with the parameters and as many wallets as
  * fit the details' size limit (the full group is in PostgreSQL and GET /v1/analyses/{id}).
  */
-export function analysisUserMetadata(input: AnalysisInput): { staticSummary: string; staticDetails: string } {
+export function analysisUserMetadata({ analysisId, request }: Pick<AnalysisInput, 'analysisId' | 'request'>): { staticSummary: string; staticDetails: string } {
   const head = [
-    `**Analysis ${input.analysisId}**`,
-    `window: ${input.windowDays === null ? 'full history' : `${input.windowDays} days`} · sync: ${input.syncMode} · failure threshold: ${Math.round(input.failureThreshold * 100)} %` +
-      (input.clusterThreshold !== undefined ? ` · cluster threshold: ${input.clusterThreshold}` : '') +
-      (input.weights ? ` · weights: ${Object.entries(input.weights).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''),
-    `API: GET /v1/analyses/${input.analysisId} · every analysis of a wallet: GET /v1/analyses?wallet=<address>`,
-    `${input.wallets.length} wallets:`,
+    `**Analysis ${analysisId}**`,
+    `window: ${request.window === null ? 'full history' : `${request.window} days`} · sync: ${request.sync} · failure threshold: ${Math.round(request.failureThreshold * 100)} %` +
+      (request.clusterThreshold !== undefined ? ` · cluster threshold: ${request.clusterThreshold}` : '') +
+      (request.weights ? ` · weights: ${Object.entries(request.weights).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''),
+    `API: GET /v1/analyses/${analysisId} · every analysis of a wallet: GET /v1/analyses?wallet=<address>`,
+    `${request.wallets.length} wallets:`,
   ].join('\n\n');
   const budget = USER_METADATA_LIMITS.detailsBytes - utf8Bytes(head) - 100;
   const listed: string[] = [];
   let used = 0;
-  for (const w of input.wallets) {
+  for (const w of request.wallets) {
     const line = `- ${w}\n`;
     if (used + utf8Bytes(line) > budget) break;
     listed.push(line);
     used += utf8Bytes(line);
   }
-  const rest = input.wallets.length - listed.length;
+  const rest = request.wallets.length - listed.length;
   const details = `${head}\n\n${listed.join('')}${rest > 0 ? `- … and ${rest} more\n` : ''}`;
-  return { staticSummary: analysisSummaryLine(input), staticDetails: truncateBytes(details, USER_METADATA_LIMITS.detailsBytes) };
+  return { staticSummary: analysisSummaryLine(request), staticDetails: truncateBytes(details, USER_METADATA_LIMITS.detailsBytes) };
 }
 
 /** A query waits for a worker to answer; without one it would block the request for long. */
@@ -128,15 +104,17 @@ export async function loadAnalysisView(deps: { pool: Pool; temporal: Client; uiU
     workflowId: record.workflowId,
     status: record.status,
     wallets: record.wallets,
-    params: record.params,
+    // rows written before params stored the validated request answer in today's shape too
+    params: analysisParamsOf(record.params as AnalysisParams),
     createdAt: record.createdAt,
     completedAt: record.completedAt,
     progress,
     error: record.error,
     summary: record.summary,
-    result: record.result,
-    coverage: record.coverage ?? null,
-    failedWallets: record.failedWallets ?? null,
+    // stored JSON written by computeGroupSimilarity and recordAnalysisEnd
+    result: record.result as AnalysisView['result'],
+    coverage: (record.coverage ?? null) as AnalysisView['coverage'],
+    failedWallets: (record.failedWallets ?? null) as AnalysisView['failedWallets'],
     enrichment: { status: record.enrichmentStatus, workflowId: record.enrichmentWorkflowId },
     tokens,
     links: analysisLinks(deps.uiUrl, deps.temporal.options.namespace, record.id, record.workflowId),

@@ -78,7 +78,7 @@ export const problemSchema = {
 } as const;
 
 /** Response schemas for the error statuses a route can answer with. */
-export function problemResponses(...statuses: number[]): Record<number, unknown> {
+export function problemResponses(...statuses: number[]): Record<number, typeof problemSchema & { description: string }> {
   return Object.fromEntries(statuses.map((s) => [s, { description: 'Problem details (application/problem+json)', ...problemSchema }]));
 }
 

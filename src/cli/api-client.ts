@@ -1,22 +1,7 @@
 // A small client of the wallet-similarity HTTP API for the CLI and the demo: JSON calls that turn
 // problem+json answers into errors with the server's detail, and a Server-Sent Events reader.
-import type { AnalysisView } from '../api/analysis-view';
+import type { AnalysisRequestBody, AnalysisView, StartedAnalysis } from '../api/schemas/analyses';
 import { reasonOf } from '../store/errors';
-
-export interface StartAnalysisRequest {
-  wallets: string[];
-  window?: number | null;
-  sync?: 'auto' | 'force' | 'skip';
-  weights?: Record<string, number>;
-  failureThreshold?: number;
-}
-
-export interface StartedAnalysis {
-  analysisId: string;
-  workflowId: string;
-  status: string;
-  links: { self: string; events: string; temporalUi: string };
-}
 
 /** The API answered with an error (problem details) or could not be reached. */
 export class ApiError extends Error {
@@ -66,7 +51,7 @@ export class ApiClient {
     return parsed as T;
   }
 
-  startAnalysis(body: StartAnalysisRequest, idempotencyKey?: string): Promise<StartedAnalysis> {
+  startAnalysis(body: AnalysisRequestBody, idempotencyKey?: string): Promise<StartedAnalysis> {
     return this.request('POST', '/v1/analyses', body, idempotencyKey ? { 'idempotency-key': idempotencyKey } : {});
   }
 

@@ -1,9 +1,9 @@
 // Starts an analysis through the API and follows it to the end: a live progress bar on stderr fed
 // by the event stream (or by polling when the stream breaks), then the final GET body.
 import { SingleBar } from 'cli-progress';
-import type { AnalysisView } from '../api/analysis-view';
-import type { AnalysisProgress } from '../workflows/definitions';
-import type { ApiClient, StartAnalysisRequest } from './api-client';
+import type { AnalysisRequestBody, AnalysisView } from '../api/schemas/analyses';
+import type { AnalysisProgress } from '../workflows/contract';
+import type { ApiClient } from './api-client';
 
 export interface FollowOptions {
   /** where the progress goes (stderr, so stdout stays the result) */
@@ -81,7 +81,7 @@ export async function followAnalysis(api: ApiClient, analysisId: string, opts: F
   }
 }
 
-export async function startAndFollow(api: ApiClient, request: StartAnalysisRequest, opts: FollowOptions & { log?: (line: string) => void } = {}): Promise<AnalysisView> {
+export async function startAndFollow(api: ApiClient, request: AnalysisRequestBody, opts: FollowOptions & { log?: (line: string) => void } = {}): Promise<AnalysisView> {
   const started = await api.startAnalysis(request);
   opts.log?.(`Started analysis ${started.analysisId} of ${request.wallets.length} wallets\n  Temporal Web UI: ${started.links.temporalUi}`);
   return followAnalysis(api, started.analysisId, opts);

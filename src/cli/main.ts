@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { ApiClient, ApiError } from './api-client';
 import { followAnalysis, startAndFollow } from './follow';
 import { renderAnalysis } from './render';
+import { syncMode, type SyncMode } from '../api/schemas/analyses';
 
 const USAGE = `usage:
   wallet-similarity analyze <address> <address> ... [options]   start an analysis, follow it, print the result
@@ -49,8 +50,8 @@ export async function main(argv: string[]): Promise<number> {
     if (args.length < 2) throw new UsageError('analyze needs at least two wallet addresses');
     const window = values.window === undefined ? undefined : Number(values.window);
     if (window !== undefined && !(Number.isInteger(window) && window > 0)) throw new UsageError(`--window must be a whole number of days, got '${values.window}'`);
-    const sync = values.sync as 'auto' | 'force' | 'skip' | undefined;
-    if (sync !== undefined && !['auto', 'force', 'skip'].includes(sync)) throw new UsageError(`--sync must be auto, force or skip, got '${values.sync}'`);
+    const sync = values.sync as SyncMode | undefined;
+    if (sync !== undefined && !syncMode.enum.includes(sync)) throw new UsageError(`--sync must be ${syncMode.enum.join(', ')}, got '${values.sync}'`);
     view = await startAndFollow(api, { wallets: args, ...(window ? { window } : {}), ...(sync ? { sync } : {}) }, { log: (l) => console.error(l) });
   } else if (command === 'show') {
     if (args.length !== 1) throw new UsageError('show needs one analysis id');

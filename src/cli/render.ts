@@ -3,7 +3,7 @@
 // the Temporal Web UI link. Addresses are abbreviated; --json has every detail. Used by the CLI and
 // the demo.
 import Table from 'cli-table3';
-import type { AnalysisView } from '../api/analysis-view';
+import type { AnalysisView } from '../api/schemas/analyses';
 import type { SimilarityCluster, SimilarityPair, WalletCoverage } from '../domain/similarity/types';
 
 export interface RenderOptions {

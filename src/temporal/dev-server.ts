@@ -7,7 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Connection, type ConnectionLike } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { SEARCH_ATTRIBUTES } from '../workflows/definitions';
+import { SEARCH_ATTRIBUTES } from '../workflows/contract';
 import { ServiceUnavailableError, reasonOf } from '../store/errors';
 
 const ROOT = path.resolve(__dirname, '..', '..');

@@ -2,7 +2,7 @@
 // 10 minutes at background priority. Created by every worker at start; creating it again is a no-op.
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
-import { TASK_QUEUES } from '../workflows/definitions';
+import { TASK_QUEUES } from '../workflows/contract';
 import type { refreshPopularTokensWorkflow } from '../workflows/token-enrichment';
 
 export const REFRESH_SCHEDULE_ID = 'refresh-popular-tokens';

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Worker, bundleWorkflowCode, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Activities } from '../activities';
-import { TASK_QUEUES, type TaskQueueName } from '../workflows/definitions';
+import { TASK_QUEUES, type TaskQueueName } from '../workflows/contract';
 import { providerFailureInterceptor } from './activity-failures';
 
 export const PREBUILT_BUNDLE = path.resolve(__dirname, '..', '..', 'dist', 'workflow-bundle.js');

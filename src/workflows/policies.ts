@@ -2,7 +2,7 @@
 // calls), and the provider errors that retrying cannot fix. Clients never retry on their own; this
 // is the one retry layer.
 import type { RetryPolicy } from '@temporalio/common';
-import { NON_RETRYABLE_ERROR_TYPES } from './definitions';
+import { NON_RETRYABLE_ERROR_TYPES } from './contract';
 
 /**
  * Calls to Helius / Solana RPC / DexScreener, bounded by time, not by attempts: a 429 is the provider

@@ -31,6 +31,7 @@ import {
   TASK_QUEUES,
   USER_METADATA_LIMITS,
   WALLET_ERROR_MAX_CHARS,
+  analysisInputOf,
   enrichmentWorkflowId,
   progressQuery,
   proceedWithAvailableDataSignal,
@@ -41,12 +42,15 @@ import {
   type AnalysisPhase,
   type AnalysisProgress,
   type WalletProgress,
-} from './definitions';
+} from './contract';
 import { COMPUTE_RETRY, PROVIDER_RETRY, PROVIDER_RETRY_TIMEOUT, STORE_STEP } from './policies';
 import { tokenEnrichmentWorkflow } from './token-enrichment';
 import { walletSyncWorkflow } from './wallet-sync';
 
-const records = proxyActivities<AnalysisActivities & SyncActivities>({
+// Short PostgreSQL steps (readSyncProgress also asks Temporal whether joined syncs still run).
+const { recordAnalysisStart, recordAnalysisEnd, readGroupSyncProgress, getWalletStatuses, readSyncProgress } = proxyActivities<
+  Pick<AnalysisActivities, 'recordAnalysisStart' | 'recordAnalysisEnd' | 'readGroupSyncProgress'> & Pick<SyncActivities, 'getWalletStatuses' | 'readSyncProgress'>
+>({
   taskQueue: TASK_QUEUES.analysis,
   ...STORE_STEP,
 });
@@ -59,7 +63,7 @@ const { fetchBalances } = proxyActivities<BalanceActivities>({
   retry: PROVIDER_RETRY,
 });
 
-const { computeGroupSimilarity } = proxyActivities<AnalysisActivities>({
+const { computeGroupSimilarity } = proxyActivities<Pick<AnalysisActivities, 'computeGroupSimilarity'>>({
   taskQueue: TASK_QUEUES.analysis,
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '15 seconds',
@@ -74,6 +78,13 @@ const { computeGroupSimilarity } = proxyActivities<AnalysisActivities>({
  * (test/histories/similarity-analysis.json) replay the old command sequence.
  */
 export const GROUP_SIZE_LIMITS_PATCH = 'group-size-limits';
+
+/**
+ * patched() id of the change that leaves the analyses row to whoever starts the analysis (the API,
+ * with the request's params and owner): the workflow no longer inserts it. Histories recorded before
+ * it replay their recordAnalysisStart activity.
+ */
+export const API_OWNS_ANALYSIS_ROW_PATCH = 'api-owns-analysis-row';
 
 /** Sync children started in one workflow task. */
 const CHILD_START_BATCH = 100;
@@ -120,11 +131,13 @@ function walletReason(reason: string): string {
   return reason.length > WALLET_ERROR_MAX_CHARS ? `${reason.slice(0, WALLET_ERROR_MAX_CHARS - 1)}…` : reason;
 }
 
-export async function similarityAnalysisWorkflow(input: AnalysisInput): Promise<AnalysisSummary> {
-  const { analysisId, wallets } = input;
+export async function similarityAnalysisWorkflow(started: AnalysisInput): Promise<AnalysisSummary> {
+  const input = analysisInputOf(started);
+  const { analysisId, request } = input;
+  const { wallets } = request;
   const pollIntervalMs = input.tuning?.pollIntervalMs ?? 1_000;
   const nowSec = Math.floor(Date.now() / 1000); // workflow time: deterministic on replay
-  const sinceTimestamp = input.windowDays === null ? null : nowSec - input.windowDays * 86_400;
+  const sinceTimestamp = request.window === null ? null : nowSec - request.window * 86_400;
 
   let phase: AnalysisPhase = 'starting';
   let proceedRequested = false;
@@ -203,24 +216,22 @@ export async function similarityAnalysisWorkflow(input: AnalysisInput): Promise<
         { key: SEARCH_ATTRIBUTES.analysisStatus, value: 'running' },
       ]);
     }
-    await records.recordAnalysisStart({
-      analysisId,
-      workflowId: workflowInfo().workflowId,
-      requestId: input.requestId,
-      wallets,
-      params: { weights: input.weights ?? null, windowDays: input.windowDays, syncMode: input.syncMode, failureThreshold: input.failureThreshold, clusterThreshold: input.clusterThreshold ?? null },
-    });
+    if (!patched(API_OWNS_ANALYSIS_ROW_PATCH)) {
+      // an analysis started by older code: its row was inserted here too (a no-op after the API's insert)
+      const { wallets: _listed, ...params } = request;
+      await recordAnalysisStart({ analysisId, workflowId: workflowInfo().workflowId, requestId: input.requestId, wallets, params });
+    }
 
     phase = 'checking';
     if (sized) showDetails();
-    const statuses = await records.getWalletStatuses({ wallets, sinceTimestamp });
+    const statuses = await getWalletStatuses({ wallets, sinceTimestamp });
     for (const s of statuses) {
       progress[s.wallet].status = s.status;
       // absent from histories recorded before statuses carried it: such syncs never skip
       if (s.checkedAt) checkedAt.set(s.wallet, s.checkedAt);
     }
-    const needsSync = (status: string) => input.syncMode === 'force' || (input.syncMode === 'auto' && status !== 'READY');
-    const toSync = input.syncMode === 'skip' ? [] : statuses.filter((s) => needsSync(s.status)).map((s) => s.wallet);
+    const needsSync = (status: string) => request.sync === 'force' || (request.sync === 'auto' && status !== 'READY');
+    const toSync = request.sync === 'skip' ? [] : statuses.filter((s) => needsSync(s.status)).map((s) => s.wallet);
     for (const s of statuses) {
       if (toSync.includes(s.wallet)) continue;
       if (s.status === 'MISSING') {
@@ -239,10 +250,10 @@ export async function similarityAnalysisWorkflow(input: AnalysisInput): Promise<
     const partialWallets = wallets.filter((w) => progress[w].sync === 'partial');
     const failed = failedWallets();
     const succeeded = wallets.length - failed.length;
-    if (succeeded < 2 || succeeded / wallets.length < input.failureThreshold) {
+    if (succeeded < 2 || succeeded / wallets.length < request.failureThreshold) {
       const reasons = failureReasons(failed);
       throw ApplicationFailure.nonRetryable(
-        `only ${succeeded} of ${wallets.length} wallets succeeded (at least ${Math.ceil(input.failureThreshold * 100)}% and 2 are required): ${reasons}`,
+        `only ${succeeded} of ${wallets.length} wallets succeeded (at least ${Math.ceil(request.failureThreshold * 100)}% and 2 are required): ${reasons}`,
         'AnalysisFailed',
       );
     }
@@ -255,9 +266,9 @@ export async function similarityAnalysisWorkflow(input: AnalysisInput): Promise<
       wallets: wallets.filter((w) => !failedSet.has(w)),
       partialWallets,
       failedWallets: failed,
-      weights: input.weights,
-      windowDays: input.windowDays,
-      clusterThreshold: input.clusterThreshold,
+      weights: request.weights,
+      windowDays: request.window,
+      clusterThreshold: request.clusterThreshold,
       nowSec,
     });
 
@@ -287,13 +298,13 @@ export async function similarityAnalysisWorkflow(input: AnalysisInput): Promise<
       if (sized) showDetails();
       setStatus('cancelled');
       await CancellationScope.nonCancellable(() =>
-        records.recordAnalysisEnd({ analysisId, status: 'cancelled', error: 'cancelled by the user', failedWallets: failedWallets() }),
+        recordAnalysisEnd({ analysisId, status: 'cancelled', error: 'cancelled by the user', failedWallets: failedWallets() }),
       );
     } else {
       phase = 'failed';
       if (sized) showDetails();
       setStatus('failed');
-      await records.recordAnalysisEnd({ analysisId, status: 'failed', error, failedWallets: failedWallets() });
+      await recordAnalysisEnd({ analysisId, status: 'failed', error, failedWallets: failedWallets() });
     }
     throw err;
   }
@@ -380,12 +391,12 @@ export async function similarityAnalysisWorkflow(input: AnalysisInput): Promise<
     while (pending.size > 0 && !proceedRequested) {
       if (sized) {
         // By analysis id, changed rows only: a poll's history events stay small for any group size.
-        const read: { readAt: string; rows: SyncProgressRow[] } = await records.readGroupSyncProgress({ analysisId, joined: [...joined].filter((w) => pending.has(w)), changedSince });
+        const read: { readAt: string; rows: SyncProgressRow[] } = await readGroupSyncProgress({ analysisId, joined: [...joined].filter((w) => pending.has(w)), changedSince });
         changedSince = read.readAt;
         applySyncRows(read.rows, joined, pending);
         showDetails();
       } else {
-        const rows = await records.readSyncProgress({ wallets: [...pending], joined: [...joined].filter((w) => pending.has(w)) });
+        const rows = await readSyncProgress({ wallets: [...pending], joined: [...joined].filter((w) => pending.has(w)) });
         applySyncRows(rows, joined, pending);
       }
       if (pending.size === 0) break;

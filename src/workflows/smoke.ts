@@ -1,7 +1,7 @@
 // A minimal end-to-end workflow: proves a worker, PostgreSQL and Redis are wired together.
 import { proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { SmokeActivities } from '../activities/smoke';
-import { SEARCH_ATTRIBUTES } from './definitions';
+import { SEARCH_ATTRIBUTES } from './contract';
 
 const { recordSmokeRun } = proxyActivities<SmokeActivities>({
   startToCloseTimeout: '30 seconds',

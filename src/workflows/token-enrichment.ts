@@ -4,15 +4,18 @@
 import { proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
 import type { AnalysisActivities } from '../activities/analysis';
 import type { EnrichmentActivities } from '../activities/enrichment';
-import { PRIORITY, TASK_QUEUES, type TokenEnrichmentInput } from './definitions';
+import { PRIORITY, TASK_QUEUES, type TokenEnrichmentInput } from './contract';
 import { PROVIDER_RETRY, PROVIDER_RETRY_TIMEOUT, STORE_STEP } from './policies';
 
-const store = proxyActivities<EnrichmentActivities & AnalysisActivities>({
+// PostgreSQL steps only: the DexScreener calls are enrichTokenBatch's, below.
+const { recordEnrichmentStatus, planTokenEnrichment, markTokensFailed, selectMostHeldTokens } = proxyActivities<
+  Pick<EnrichmentActivities, 'planTokenEnrichment' | 'markTokensFailed' | 'selectMostHeldTokens'> & Pick<AnalysisActivities, 'recordEnrichmentStatus'>
+>({
   taskQueue: TASK_QUEUES.enrichment,
   ...STORE_STEP,
 });
 
-const { enrichTokenBatch } = proxyActivities<EnrichmentActivities>({
+const { enrichTokenBatch } = proxyActivities<Pick<EnrichmentActivities, 'enrichTokenBatch'>>({
   taskQueue: TASK_QUEUES.enrichment,
   startToCloseTimeout: '2 minutes',
   scheduleToCloseTimeout: PROVIDER_RETRY_TIMEOUT,
@@ -31,8 +34,8 @@ export interface TokenEnrichmentResult {
 }
 
 export async function tokenEnrichmentWorkflow(input: TokenEnrichmentInput): Promise<TokenEnrichmentResult> {
-  if (input.analysisId) await store.recordEnrichmentStatus({ analysisId: input.analysisId, status: 'running', workflowId: workflowInfo().workflowId });
-  const plan = await store.planTokenEnrichment({ analysisId: input.analysisId, mints: input.mints });
+  if (input.analysisId) await recordEnrichmentStatus({ analysisId: input.analysisId, status: 'running', workflowId: workflowInfo().workflowId });
+  const plan = await planTokenEnrichment({ analysisId: input.analysisId, mints: input.mints });
   const result: TokenEnrichmentResult = { requested: plan.requested, fresh: plan.fresh, resolved: 0, unknown: 0, failedBatches: 0 };
   const queue = [...plan.batches];
   const worker = async () => {
@@ -44,20 +47,20 @@ export async function tokenEnrichmentWorkflow(input: TokenEnrichmentInput): Prom
       } catch (err) {
         // The batch is recorded as failed (with a retry time); the other batches go on.
         result.failedBatches += 1;
-        await store.markTokensFailed({ mints: batch, error: err instanceof Error ? err.message : String(err) });
+        await markTokensFailed({ mints: batch, error: err instanceof Error ? err.message : String(err) });
       }
     }
   };
   await Promise.all(Array.from({ length: CONCURRENT_BATCHES }, worker));
   if (input.analysisId) {
-    await store.recordEnrichmentStatus({ analysisId: input.analysisId, status: result.failedBatches > 0 && result.resolved === 0 ? 'failed' : 'completed' });
+    await recordEnrichmentStatus({ analysisId: input.analysisId, status: result.failedBatches > 0 && result.resolved === 0 ? 'failed' : 'completed' });
   }
   return result;
 }
 
 /** Run by a Temporal Schedule every 10 minutes: re-enriches the most-held tokens at background priority. */
 export async function refreshPopularTokensWorkflow(input: { limit: number }): Promise<TokenEnrichmentResult> {
-  const mints = await store.selectMostHeldTokens({ limit: input.limit });
+  const mints = await selectMostHeldTokens({ limit: input.limit });
   const child = await startChild(tokenEnrichmentWorkflow, {
     workflowId: `${workflowInfo().workflowId}/enrich`,
     taskQueue: TASK_QUEUES.enrichment,

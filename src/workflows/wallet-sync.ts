@@ -6,23 +6,22 @@
 import { CancellationScope, ContinueAsNew, continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { SyncActivities } from '../activities/sync';
 import { HISTORY_CHUNK_RETRY_TIMEOUT, PROVIDER_RETRY, STORE_RETRY, STORE_STEP } from './policies';
-import { type WalletSyncInput, type WalletSyncResult, type WalletSyncResume } from './definitions';
+import { type WalletSyncInput, type WalletSyncResult, type WalletSyncResume } from './contract';
 
-const { syncHistoryChunk } = proxyActivities<SyncActivities>({
+const { syncHistoryChunk } = proxyActivities<Pick<SyncActivities, 'syncHistoryChunk'>>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '10 seconds',
   scheduleToCloseTimeout: HISTORY_CHUNK_RETRY_TIMEOUT,
   retry: PROVIDER_RETRY,
 });
 
-// Short database steps (beginWalletSync, commitSyncWatermark, finishWalletSync): milliseconds of
-// work, so a step lost with its worker is retried elsewhere within seconds; a database outage is
-// waited out for STORE_OUTAGE_BUDGET.
-const store = proxyActivities<SyncActivities>(STORE_STEP);
+// Short database steps: milliseconds of work, so a step lost with its worker is retried elsewhere
+// within seconds; a database outage is waited out for STORE_OUTAGE_BUDGET.
+const { beginWalletSync, commitSyncWatermark, finishWalletSync } = proxyActivities<Pick<SyncActivities, 'beginWalletSync' | 'commitSyncWatermark' | 'finishWalletSync'>>(STORE_STEP);
 
 // PnL and behavior over every stored leg: long for a large wallet, so it heartbeats between its
 // steps. (The SOL price it reads from DexScreener is optional: a failure there does not fail it.)
-const { computeWalletAnalytics } = proxyActivities<SyncActivities>({
+const { computeWalletAnalytics } = proxyActivities<Pick<SyncActivities, 'computeWalletAnalytics'>>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '10 seconds',
   scheduleToCloseTimeout: '15 minutes',
@@ -48,7 +47,7 @@ export async function walletSyncWorkflow(input: WalletSyncInput): Promise<Wallet
     if (input.resume) {
       s = input.resume;
     } else {
-      const cursor = await store.beginWalletSync({ wallet, workflowId: workflowInfo().workflowId, skipIfSyncedAfter: input.skipIfSyncedAfter, sinceTimestamp: input.sinceTimestamp });
+      const cursor = await beginWalletSync({ wallet, workflowId: workflowInfo().workflowId, skipIfSyncedAfter: input.skipIfSyncedAfter, sinceTimestamp: input.sinceTimestamp });
       if (cursor.alreadySynced) {
         // Another analysis's sync finished after the requester's check: its data is what we need.
         return { wallet, pages: 0, transactions: 0, newLegs: 0, historyComplete: cursor.historyComplete, legs: cursor.alreadySynced.legs, skipped: true };
@@ -80,14 +79,14 @@ export async function walletSyncWorkflow(input: WalletSyncInput): Promise<Wallet
         const coveredSince = r.stoppedAtWindow ? input.sinceTimestamp : null;
         if (s.phase === 'newer') {
           // Only now is everything above the old watermark stored: move the watermark.
-          await store.commitSyncWatermark({ wallet, top: s.top, historyComplete: s.historyComplete, coveredSince });
+          await commitSyncWatermark({ wallet, top: s.top, historyComplete: s.historyComplete, coveredSince });
           if (s.olderFrom && !r.stoppedAtWindow && !s.historyComplete) {
             s.phase = 'older';
             s.cursor = s.olderFrom;
             continue;
           }
         } else {
-          await store.commitSyncWatermark({ wallet, top: null, historyComplete: s.historyComplete, coveredSince });
+          await commitSyncWatermark({ wallet, top: null, historyComplete: s.historyComplete, coveredSince });
         }
         break;
       }
@@ -98,12 +97,12 @@ export async function walletSyncWorkflow(input: WalletSyncInput): Promise<Wallet
     }
 
     const analytics = await computeWalletAnalytics({ wallet });
-    await store.finishWalletSync({ wallet });
+    await finishWalletSync({ wallet });
     return { wallet, pages: s.pages, transactions: s.transactions, newLegs: s.newLegs, historyComplete: s.historyComplete, legs: analytics.legs };
   } catch (err) {
     if (err instanceof ContinueAsNew) throw err;
     const message = errorMessage(err);
-    await CancellationScope.nonCancellable(() => store.finishWalletSync({ wallet, error: message }));
+    await CancellationScope.nonCancellable(() => finishWalletSync({ wallet, error: message }));
     throw err;
   }
 }

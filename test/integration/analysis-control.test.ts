@@ -1,10 +1,9 @@
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { WorkflowFailedError } from '@temporalio/client';
 import { generateWorld, type SimulatorHandle } from '../../src/simulator';
-import { similarityAnalysisWorkflow } from '../../src/workflows/similarity-analysis';
-import { SEARCH_ATTRIBUTES, TASK_QUEUES, analysisWorkflowId, progressQuery, type AnalysisInput, type AnalysisProgress } from '../../src/workflows/definitions';
+import { SEARCH_ATTRIBUTES, progressQuery, type AnalysisInput, type AnalysisProgress } from '../../src/workflows/contract';
+import { analysisInput, executeAnalysis, startAnalysis } from '../harness/analyses';
 import { resolveTemporalCli } from '../../src/temporal/dev-server';
 import { getAnalysis } from '../../src/store/analyses';
 import { closeSimulatedStack, openSimulatedStack, type TestStack } from '../harness/stack';
@@ -16,7 +15,7 @@ const world = generateWorld({ seed: 31, wallets: 5, txPerWallet: 400, largeWalle
 const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.address).sort();
 
 function input(extra: Partial<AnalysisInput> = {}): AnalysisInput {
-  return { analysisId: randomUUID(), wallets, windowDays: null, syncMode: 'force', failureThreshold: 0.8, requestId: null, tuning: { pollIntervalMs: 200, maxPagesPerChunk: 1 }, ...extra };
+  return analysisInput({ wallets, sync: 'force' }, { tuning: { pollIntervalMs: 200, maxPagesPerChunk: 1 }, ...extra });
 }
 
 describe('following and steering an analysis', () => {
@@ -44,7 +43,7 @@ describe('following and steering an analysis', () => {
     sim.reset({ knobs: true });
   });
 
-  const start = (i: AnalysisInput) => stack.client.workflow.start(similarityAnalysisWorkflow, { taskQueue: TASK_QUEUES.analysis, workflowId: analysisWorkflowId(i.analysisId), args: [i] });
+  const start = (i: AnalysisInput) => startAnalysis(stack, i);
   const temporal = async (...args: string[]) => {
     const { stdout } = await run(cli, [...args, '--address', testEnv().temporalAddress, '--namespace', stack.namespace, '-o', 'json']);
     return stdout;
@@ -104,7 +103,7 @@ describe('following and steering an analysis', () => {
   it('completes with 30 % of provider requests failing with 5xx or 429', async () => {
     sim.configure({ faults: { errorRate: 0.3, seed: 7 } });
     const i = input({ tuning: { pollIntervalMs: 200, maxPagesPerChunk: 5 } });
-    const summary = await stack.withWorkers(() => stack.client.workflow.execute(similarityAnalysisWorkflow, { taskQueue: TASK_QUEUES.analysis, workflowId: analysisWorkflowId(i.analysisId), args: [i] }));
+    const summary = await stack.withWorkers(() => executeAnalysis(stack, i));
     expect(summary.failedWallets).toEqual([]);
     expect(summary.pairCount).toBe(10);
     const injected = sim.requestLog.filter((r) => r.injected).length;
@@ -120,9 +119,7 @@ describe('following and steering an analysis', () => {
     const i = input();
     const started = Date.now();
     const error = await stack.withWorkers(() =>
-      stack.client.workflow
-        .execute(similarityAnalysisWorkflow, { taskQueue: TASK_QUEUES.analysis, workflowId: analysisWorkflowId(i.analysisId), args: [i] })
-        .then(() => null, (err: unknown) => err),
+      executeAnalysis(stack, i).then(() => null, (err: unknown) => err),
     );
     console.log(`invalid API key: the analysis failed after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     expect(error).toBeInstanceOf(WorkflowFailedError);

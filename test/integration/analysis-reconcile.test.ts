@@ -12,7 +12,7 @@ import { ApiClient, type SseEvent } from '../../src/cli/api-client';
 import { generateWorld } from '../../src/simulator';
 import { getAnalysis, insertAnalysis } from '../../src/store/analyses';
 import { resolveTemporalCli } from '../../src/temporal/dev-server';
-import { analysisWorkflowId, walletSyncWorkflowId } from '../../src/workflows/definitions';
+import { analysisWorkflowId, walletSyncWorkflowId } from '../../src/workflows/contract';
 import { testEnv } from '../harness/env';
 import { useSimulatedStack } from '../harness/stack';
 import { until } from '../harness/processes';

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { generateWorld } from '../../src/simulator';
-import { similarityAnalysisWorkflow } from '../../src/workflows/similarity-analysis';
-import { TASK_QUEUES, analysisWorkflowId, progressQuery, type AnalysisInput } from '../../src/workflows/definitions';
+import { progressQuery, type AnalysisInput } from '../../src/workflows/contract';
+import { analysisInput, startAnalysis } from '../harness/analyses';
 import { getAnalysis } from '../../src/store/analyses';
 import { activityRuns } from '../harness/histories';
 import type { BalanceSummary } from '../../src/activities/balances';
@@ -11,27 +10,15 @@ const world = generateWorld({ seed: 11, wallets: 10, txPerWallet: 40, largeWalle
 const groundTruth = world.groundTruth!;
 const allWallets = (world.wallets as Array<{ address: string }>).map((w) => w.address).sort();
 
-function analysisInput(wallets: string[], extra: Partial<AnalysisInput> = {}): AnalysisInput {
-  return {
-    analysisId: randomUUID(),
-    wallets: [...wallets].sort(),
-    windowDays: null,
-    syncMode: 'auto',
-    failureThreshold: 0.8,
-    requestId: null,
-    tuning: { pollIntervalMs: 200 },
-    ...extra,
-  };
-}
+const input = (wallets: string[]): AnalysisInput => analysisInput({ wallets }, { tuning: { pollIntervalMs: 200 } });
 
 describe('similarityAnalysisWorkflow on the real dev server, PostgreSQL, Redis and the simulator', () => {
   const opened = useSimulatedStack({ world });
 
-  const start = (input: AnalysisInput) =>
-    opened.stack.client.workflow.start(similarityAnalysisWorkflow, { taskQueue: TASK_QUEUES.analysis, workflowId: analysisWorkflowId(input.analysisId), args: [input] });
+  const start = (input: AnalysisInput) => startAnalysis(opened.stack, input);
 
   it('analyses 10 generated wallets and finds exactly the ground-truth clusters', async () => {
-    const input = analysisInput(allWallets);
+    const input = analysisInput({ wallets: allWallets }, { tuning: { pollIntervalMs: 200 } });
     const summary = await opened.stack.withWorkers(async () => {
       const handle = await start(input);
       const result = await handle.result();
@@ -58,8 +45,8 @@ describe('similarityAnalysisWorkflow on the real dev server, PostgreSQL, Redis a
     await opened.stack.pool.query('UPDATE wallets SET last_synced_at = NULL WHERE address = ANY($1::text[])', [allWallets]);
     await opened.stack.redis.del(...allWallets.map((w) => `balance:${w}`));
     opened.sim.reset();
-    const a = analysisInput([...shared, ...allWallets.slice(5, 7)]);
-    const b = analysisInput([...shared, ...allWallets.slice(7, 9)]);
+    const a = input([...shared, ...allWallets.slice(5, 7)]);
+    const b = input([...shared, ...allWallets.slice(7, 9)]);
     const fetches = await opened.stack.withWorkers(async () => {
       const [ha, hb] = await Promise.all([start(a), start(b)]);
       await Promise.all([ha.result(), hb.result()]);
@@ -83,9 +70,9 @@ describe('similarityAnalysisWorkflow on the real dev server, PostgreSQL, Redis a
   it('a second analysis of the same wallets within 30 s makes zero balance RPC calls', async () => {
     const wallets = allWallets.slice(0, 4);
     await opened.stack.withWorkers(async () => {
-      await (await start(analysisInput(wallets))).result();
+      await (await start(input(wallets))).result();
       opened.sim.reset();
-      await (await start(analysisInput(wallets))).result();
+      await (await start(input(wallets))).result();
     });
     const balanceCalls = opened.sim.requestLog.filter((r) => r.provider === 'solana-rpc');
     expect(balanceCalls).toEqual([]);

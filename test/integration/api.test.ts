@@ -75,7 +75,7 @@ describe('API routes on the real stack', () => {
     expect(res.headers.location).toBe(`/v1/analyses/${body.analysisId}`);
     const row = await getAnalysis(stack.pool, body.analysisId);
     expect(row?.wallets).toEqual([A, C].sort());
-    expect(row?.params).toEqual({ weights: { capital: 2 }, windowDays: 30, syncMode: 'skip', failureThreshold: 0.8, clusterThreshold: null });
+    expect(row?.params).toEqual({ weights: { capital: 2 }, window: 30, sync: 'skip', failureThreshold: 0.8 });
     const described = await stack.client.workflow.getHandle(body.workflowId).describe();
     expect(described.type).toBe('similarityAnalysisWorkflow');
     expect(described.taskQueue).toBe('analysis');

@@ -1,10 +1,9 @@
 // The balance helper's single-flight across worker processes: many analyses of the same wallets,
 // started together, served by two separate worker processes, make one RPC fetch per wallet. The
 // RPC answers slowly, so many fetches wait on the lock while the first holder fills the cache.
-import { randomUUID } from 'node:crypto';
 import { generateWorld, type SimulatorHandle } from '../../src/simulator';
-import { similarityAnalysisWorkflow } from '../../src/workflows/similarity-analysis';
-import { TASK_QUEUES, analysisWorkflowId, type AnalysisInput } from '../../src/workflows/definitions';
+import { TASK_QUEUES, type AnalysisInput } from '../../src/workflows/contract';
+import { analysisInput, executeAnalysis, startAnalysis } from '../harness/analyses';
 import type { BalanceSummary } from '../../src/activities/balances';
 import { activityRuns } from '../harness/histories';
 import { activityPollers, startWorkerProcess, waitFor } from '../harness/processes';
@@ -15,15 +14,7 @@ const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.addre
 const ANALYSES_PER_ROUND = 6;
 const ROUNDS = 3;
 
-const input = (): AnalysisInput => ({
-  analysisId: randomUUID(),
-  wallets,
-  windowDays: null,
-  syncMode: 'auto',
-  failureThreshold: 0.8,
-  requestId: null,
-  tuning: { pollIntervalMs: 200 },
-});
+const input = (): AnalysisInput => analysisInput({ wallets }, { tuning: { pollIntervalMs: 200 } });
 
 describe('balance fetches across two worker processes', () => {
   let sim: SimulatorHandle;
@@ -42,7 +33,7 @@ describe('balance fetches across two worker processes', () => {
     await closeSimulatedStack({ sim, stack });
   });
 
-  const run = (i: AnalysisInput) => stack.client.workflow.execute(similarityAnalysisWorkflow, { taskQueue: TASK_QUEUES.analysis, workflowId: analysisWorkflowId(i.analysisId), args: [i] });
+  const run = (i: AnalysisInput) => executeAnalysis(stack, i);
 
   it(`${ANALYSES_PER_ROUND} analyses of the same wallets at once make one balance fetch per wallet, ${ROUNDS} times over`, async () => {
     await run(input()); // syncs the wallets, so the rounds below only fetch balances
@@ -52,8 +43,7 @@ describe('balance fetches across two worker processes', () => {
       sim.reset();
       const handles = await Promise.all(
         Array.from({ length: ANALYSES_PER_ROUND }, async () => {
-          const i = input();
-          return stack.client.workflow.start(similarityAnalysisWorkflow, { taskQueue: TASK_QUEUES.analysis, workflowId: analysisWorkflowId(i.analysisId), args: [i] });
+          return startAnalysis(stack, input());
         }),
       );
       await Promise.all(handles.map((h) => h.result()));

@@ -2,11 +2,10 @@
 // holds checked-out clients mid-sync (what a restart does) killed the process with an unhandled
 // 'error' event. The worker must survive, reconnect, and finish the analysis.
 import type { ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { generateWorld, type SimulatorHandle } from '../../src/simulator';
-import { similarityAnalysisWorkflow } from '../../src/workflows/similarity-analysis';
-import { TASK_QUEUES, analysisWorkflowId, progressQuery, type AnalysisInput } from '../../src/workflows/definitions';
+import { progressQuery } from '../../src/workflows/contract';
+import { analysisInput, startAnalysis } from '../harness/analyses';
 import { getAnalysis } from '../../src/store/analyses';
 import { closeSimulatedStack, openSimulatedStack, type TestStack } from '../harness/stack';
 import { startWorkerProcess, waitFor } from '../harness/processes';
@@ -34,20 +33,8 @@ describe('PostgreSQL terminating the sessions of a worker that holds checked-out
 
   it('leaves the worker process running, and the analysis completes', async () => {
     worker = startWorkerProcess({ ...stack.processEnv, PGAPPNAME: APP_NAME });
-    const input: AnalysisInput = {
-      analysisId: randomUUID(),
-      wallets,
-      windowDays: null,
-      syncMode: 'force',
-      failureThreshold: 1,
-      requestId: null,
-      tuning: { pollIntervalMs: 200, maxPagesPerChunk: 1 },
-    };
-    const handle = await stack.client.workflow.start(similarityAnalysisWorkflow, {
-      taskQueue: TASK_QUEUES.analysis,
-      workflowId: analysisWorkflowId(input.analysisId),
-      args: [input],
-    });
+    const input = analysisInput({ wallets, sync: 'force', failureThreshold: 1 }, { tuning: { pollIntervalMs: 200, maxPagesPerChunk: 1 } });
+    const handle = await startAnalysis(stack, input);
     await waitFor('the sync to be under way', async () => {
       const p = await handle.query(progressQuery).catch(() => null);
       return !!p && Object.values(p.wallets).some((w) => w.pages >= 1);

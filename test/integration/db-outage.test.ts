@@ -16,7 +16,7 @@ import { buildApp } from '../../src/api/app';
 import { createPool, migrate } from '../../src/store/db';
 import { loadConfig } from '../../src/config';
 import { problemType } from '../../src/api/problem';
-import { analysisWorkflowId, progressQuery } from '../../src/workflows/definitions';
+import { analysisWorkflowId, progressQuery } from '../../src/workflows/contract';
 import { closeSimulatedStack, openSimulatedStack, type TestStack } from '../harness/stack';
 import { startWorkerProcess, waitFor } from '../harness/processes';
 

@@ -4,7 +4,6 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app';
-import type { AnalysisView } from '../../src/api/analysis-view';
 import { ApiClient, type SseEvent } from '../../src/cli/api-client';
 import { renderAnalysis } from '../../src/cli/render';
 import { generateWorld, type SimulatorHandle } from '../../src/simulator';
@@ -56,7 +55,7 @@ describe('the API over HTTP with the real stack', () => {
     // the result
     expect(view.status).toBe('completed');
     expect(view.wallets).toEqual([...wallets].sort());
-    const result = view.result as unknown as AnalysisView['result'] & {
+    const result = view.result as unknown as {
       pairs: Array<{ walletA: string; walletB: string; scores: Record<string, number | null>; sharedTokens: unknown[]; insights: unknown[] }>;
       clusters: Array<{ members: string[] }>;
       globalMetrics: { pairCount: number };

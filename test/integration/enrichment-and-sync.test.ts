@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { temporal } from '@temporalio/proto';
 import { generateWorld } from '../../src/simulator';
-import { similarityAnalysisWorkflow } from '../../src/workflows/similarity-analysis';
 import { walletSyncWorkflow } from '../../src/workflows/wallet-sync';
 import { tokenEnrichmentWorkflow } from '../../src/workflows/token-enrichment';
-import { TASK_QUEUES, analysisWorkflowId, enrichmentWorkflowId, walletSyncWorkflowId, type AnalysisInput } from '../../src/workflows/definitions';
+import { TASK_QUEUES, enrichmentWorkflowId, walletSyncWorkflowId } from '../../src/workflows/contract';
+import { analysisInput, executeAnalysis } from '../harness/analyses';
 import { getAnalysis } from '../../src/store/analyses';
 import { getTokens } from '../../src/store/tokens';
 import { REFRESH_SCHEDULE_ID, ensureRefreshSchedule } from '../../src/temporal/schedules';
@@ -18,9 +18,9 @@ describe('token enrichment, the refresh schedule and long syncs', () => {
   const opened = useSimulatedStack({ world });
 
   it('an analysis hands enrichment to a child that finishes in the background and fills the token registry; a rerun asks DexScreener for nothing', async () => {
-    const input: AnalysisInput = { analysisId: randomUUID(), wallets, windowDays: null, syncMode: 'auto', failureThreshold: 0.8, requestId: null, tuning: { pollIntervalMs: 200 } };
+    const input = analysisInput({ wallets }, { tuning: { pollIntervalMs: 200 } });
     const enrichment = await opened.stack.withWorkers(async () => {
-      await opened.stack.client.workflow.execute(similarityAnalysisWorkflow, { taskQueue: TASK_QUEUES.analysis, workflowId: analysisWorkflowId(input.analysisId), args: [input] });
+      await executeAnalysis(opened.stack, input);
       return opened.stack.client.workflow.getHandle<typeof tokenEnrichmentWorkflow>(enrichmentWorkflowId(input.analysisId)).result();
     });
     const stored = await getAnalysis(opened.stack.pool, input.analysisId);

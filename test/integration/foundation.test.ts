@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { openTestStack, type TestStack } from '../harness/stack';
 import { smokeWorkflow } from '../../src/workflows/smoke';
-import { TASK_QUEUES, SEARCH_ATTRIBUTES } from '../../src/workflows/definitions';
+import { TASK_QUEUES, SEARCH_ATTRIBUTES } from '../../src/workflows/contract';
 
 describe('foundation: a real workflow on the real dev server, PostgreSQL and Redis', () => {
   let stack: TestStack;

@@ -6,7 +6,7 @@
 import { generateWorld } from '../../src/simulator';
 import { loadConfig } from '../../src/config';
 import { useSimulatedStack } from '../harness/stack';
-import { USER_METADATA_LIMITS } from '../../src/workflows/definitions';
+import { USER_METADATA_LIMITS } from '../../src/workflows/contract';
 import { allPairs, pairKeys, runGroupThroughApi } from './large-group-run';
 
 /** The largest value src/config.ts accepts. */

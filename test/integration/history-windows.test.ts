@@ -1,9 +1,8 @@
 // Analyses with different history windows over the same wallets: a shorter window synced earlier
 // must never pass for a longer one, and a window with nothing in it must not hide history.
-import { randomUUID } from 'node:crypto';
 import { generateWorld } from '../../src/simulator';
-import { similarityAnalysisWorkflow } from '../../src/workflows/similarity-analysis';
-import { TASK_QUEUES, analysisWorkflowId, progressQuery, type AnalysisInput } from '../../src/workflows/definitions';
+import { progressQuery } from '../../src/workflows/contract';
+import { analysisInput, startAnalysis } from '../harness/analyses';
 import { getAnalysis } from '../../src/store/analyses';
 import { useSimulatedStack } from '../harness/stack';
 
@@ -17,9 +16,9 @@ describe('history windows', () => {
   const opened = useSimulatedStack({ world });
 
   const analyse = async (windowDays: number | null) => {
-    const input: AnalysisInput = { analysisId: randomUUID(), wallets, windowDays, syncMode: 'auto', failureThreshold: 0.8, requestId: null, tuning: { pollIntervalMs: 200 } };
+    const input = analysisInput({ wallets, window: windowDays }, { tuning: { pollIntervalMs: 200 } });
     opened.sim.reset();
-    const handle = await opened.stack.client.workflow.start(similarityAnalysisWorkflow, { taskQueue: TASK_QUEUES.analysis, workflowId: analysisWorkflowId(input.analysisId), args: [input] });
+    const handle = await startAnalysis(opened.stack, input);
     await handle.result();
     const progress = await handle.query(progressQuery);
     const stored = await getAnalysis(opened.stack.pool, input.analysisId);

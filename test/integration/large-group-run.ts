@@ -4,9 +4,9 @@
 import type { AddressInfo } from 'node:net';
 import { SearchAttributeType, defineSearchAttributeKey } from '@temporalio/common';
 import { buildApp } from '../../src/api/app';
-import type { AnalysisView } from '../../src/api/analysis-view';
+import type { AnalysisView } from '../../src/api/schemas/analyses';
 import { ApiClient } from '../../src/cli/api-client';
-import { SEARCH_ATTRIBUTES } from '../../src/workflows/definitions';
+import { SEARCH_ATTRIBUTES } from '../../src/workflows/contract';
 import { activityRuns } from '../harness/histories';
 import type { TestStack } from '../harness/stack';
 

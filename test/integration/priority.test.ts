@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { tokenEnrichmentWorkflow } from '../../src/workflows/token-enrichment';
-import { PRIORITY, TASK_QUEUES } from '../../src/workflows/definitions';
+import { PRIORITY, TASK_QUEUES } from '../../src/workflows/contract';
 import { openTestStack, type TestStack } from '../harness/stack';
 import { testEnv } from '../harness/env';
 

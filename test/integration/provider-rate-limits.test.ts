@@ -2,10 +2,9 @@
 // Every analysis of a group completes with every wallet, and stores exactly the history a clean run
 // stores. Before rate limits were bounded by time, each 429 used up one of 8 attempts and wallets
 // failed.
-import { randomUUID } from 'node:crypto';
 import { generateWorld } from '../../src/simulator';
-import { similarityAnalysisWorkflow } from '../../src/workflows/similarity-analysis';
-import { TASK_QUEUES, analysisWorkflowId, type AnalysisInput } from '../../src/workflows/definitions';
+import { type AnalysisInput } from '../../src/workflows/contract';
+import { analysisInput, startAnalysis } from '../harness/analyses';
 import { getAnalysis } from '../../src/store/analyses';
 import { useSimulatedStack } from '../harness/stack';
 
@@ -13,16 +12,13 @@ const world = generateWorld({ seed: 47, wallets: 6, txPerWallet: 30, largeWallet
 const groundTruth = world.groundTruth!;
 const allWallets = (world.wallets as Array<{ address: string }>).map((w) => w.address).sort();
 
-function analysisInput(wallets: string[]): AnalysisInput {
-  return { analysisId: randomUUID(), wallets: [...wallets].sort(), windowDays: null, syncMode: 'force', failureThreshold: 1, requestId: null, tuning: { pollIntervalMs: 200 } };
-}
+const forcedInput = (wallets: string[]): AnalysisInput => analysisInput({ wallets, sync: 'force', failureThreshold: 1 }, { tuning: { pollIntervalMs: 200 } });
 
 // Our budget is well above the providers' limits, so they answer many requests with 429.
 describe('analyses under provider 5xx and rate limits', () => {
   const opened = useSimulatedStack({ world }, { HELIUS_RPS: '40', RPC_RPS: '40' });
 
-  const start = (input: AnalysisInput) =>
-    opened.stack.client.workflow.start(similarityAnalysisWorkflow, { taskQueue: TASK_QUEUES.analysis, workflowId: analysisWorkflowId(input.analysisId), args: [input] });
+  const start = (i: AnalysisInput) => startAnalysis(opened.stack, i);
 
   /** Per wallet: stored transactions and legs. */
   const stored = async () => {
@@ -45,7 +41,7 @@ describe('analyses under provider 5xx and rate limits', () => {
   it('every analysis of a group completes with every wallet, storing what a clean run stores', async () => {
     // the clean run
     await opened.stack.withWorkers(async () => {
-      await (await start(analysisInput(allWallets))).result();
+      await (await start(forcedInput(allWallets))).result();
     });
     const clean = await stored();
     expect(clean).toHaveLength(allWallets.length);
@@ -54,7 +50,7 @@ describe('analyses under provider 5xx and rate limits', () => {
     await forget();
     opened.sim.reset();
     opened.sim.configure({ rateLimits: { heliusRps: 6, rpcRps: 6, retryAfter: true }, faults: { errorRate: 0.3, seed: 7 } });
-    const inputs = groups.map(analysisInput);
+    const inputs = groups.map((g) => forcedInput(g));
     const summaries = await opened.stack.withWorkers(async () => {
       const handles = await Promise.all(inputs.map(start));
       return Promise.all(handles.map((h) => h.result()));
@@ -83,7 +79,7 @@ describe('analyses under provider 5xx and rate limits', () => {
     const wallets = allWallets.slice(0, 3);
     const balanceCalls = (wallet: string) => opened.sim.requestLog.filter((e) => e.endpoint === 'rpc:getMultipleAccounts' && (e.wallet === wallet || e.wallets?.includes(wallet)));
     const { summary, limitedCalls } = await opened.stack.withWorkers(async () => {
-      const handle = await start(analysisInput(wallets));
+      const handle = await start(forcedInput(wallets));
       // Before the fix each 429 used up one of 8 attempts: the 10th attempt never came.
       const deadline = Date.now() + 150_000;
       while (Date.now() < deadline && !wallets.every((w) => balanceCalls(w).length >= 10)) await new Promise((r) => setTimeout(r, 500));
@@ -100,7 +96,7 @@ describe('analyses under provider 5xx and rate limits', () => {
     await forget();
     opened.sim.reset({ knobs: true });
     opened.sim.configure({ invalidKey: true });
-    const input = analysisInput(allWallets);
+    const input = forcedInput(allWallets);
     const failure = await opened.stack.withWorkers(async () => {
       const handle = await start(input);
       return handle.result().then(

@@ -1,10 +1,8 @@
 // A malformed transaction among good ones (the simulator serves it without `slot`) never sinks a
 // page or a sync: the good transactions are stored, the bad one is kept out with its reason and
 // counted in coverage (wallet_analytics and the analysis result).
-import { randomUUID } from 'node:crypto';
 import { generateWorld } from '../../src/simulator';
-import { similarityAnalysisWorkflow } from '../../src/workflows/similarity-analysis';
-import { TASK_QUEUES, analysisWorkflowId, type AnalysisInput } from '../../src/workflows/definitions';
+import { analysisInput, startAnalysis } from '../harness/analyses';
 import { getAnalysis } from '../../src/store/analyses';
 import { useSimulatedStack } from '../harness/stack';
 
@@ -23,9 +21,9 @@ describe('malformed transactions in a provider page', () => {
     const bad = [n - 1, n - 100, 5].map((i) => sim.world.signature(w, i));
     sim.configure({ faults: { malformedSignatures: bad } });
 
-    const input: AnalysisInput = { analysisId: randomUUID(), wallets, windowDays: null, syncMode: 'auto', failureThreshold: 0.8, requestId: null, tuning: { pollIntervalMs: 200 } };
+    const input = analysisInput({ wallets }, { tuning: { pollIntervalMs: 200 } });
     await opened.stack.withWorkers(async () => {
-      const handle = await opened.stack.client.workflow.start(similarityAnalysisWorkflow, { taskQueue: TASK_QUEUES.analysis, workflowId: analysisWorkflowId(input.analysisId), args: [input] });
+      const handle = await startAnalysis(opened.stack, input);
       await handle.result();
     });
     const pool = opened.stack.pool;

@@ -3,11 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { Worker } from '@temporalio/worker';
 import { generateWorld } from '../../src/simulator';
-import { similarityAnalysisWorkflow } from '../../src/workflows/similarity-analysis';
 import { refreshPopularTokensWorkflow } from '../../src/workflows/token-enrichment';
 import { smokeWorkflow } from '../../src/workflows/smoke';
 import { walletSyncWorkflow } from '../../src/workflows/wallet-sync';
-import { TASK_QUEUES, analysisWorkflowId, enrichmentWorkflowId, walletSyncWorkflowId, type AnalysisInput } from '../../src/workflows/definitions';
+import { TASK_QUEUES, analysisWorkflowId, enrichmentWorkflowId, walletSyncWorkflowId } from '../../src/workflows/contract';
+import { analysisInput, executeAnalysis } from '../harness/analyses';
 import { useSimulatedStack } from '../harness/stack';
 import { testEnv } from '../harness/env';
 import { saveHistory } from '../harness/histories';
@@ -31,7 +31,7 @@ describe('histories of every workflow type replay without non-determinism', () =
 
   it('records and replays smoke, analysis, wallet sync (with continue-as-new), enrichment and refresh workflows', async () => {
     const analysisId = `replay-${randomUUID()}`;
-    const input: AnalysisInput = { analysisId, wallets, windowDays: null, syncMode: 'force', failureThreshold: 0.8, requestId: 'replay', tuning: { pollIntervalMs: 200, maxPagesPerChunk: 1, chunksBeforeContinueAsNew: 1 } };
+    const input = analysisInput({ wallets, sync: 'force' }, { analysisId, requestId: 'replay', tuning: { pollIntervalMs: 200, maxPagesPerChunk: 1, chunksBeforeContinueAsNew: 1 } });
     const recorded: Array<{ name: string; workflowId: string; runId?: string }> = [];
     const requestedAt = new Date((await opened.stack.pool.query('SELECT now() AS now')).rows[0].now).toISOString();
     await opened.stack.withWorkers(async () => {
@@ -39,10 +39,11 @@ describe('histories of every workflow type replay without non-determinism', () =
       await opened.stack.client.workflow.execute(smokeWorkflow, { taskQueue: TASK_QUEUES.analysis, workflowId: smokeId, args: ['replay'] });
       recorded.push({ name: 'smoke', workflowId: smokeId });
 
-      await opened.stack.client.workflow.execute(similarityAnalysisWorkflow, { taskQueue: TASK_QUEUES.analysis, workflowId: analysisWorkflowId(analysisId), args: [input] });
-      // 'similarity-analysis' is kept as recorded before patched('group-size-limits'): it checks that
-      // analyses started by older code still replay; this is the patched code's recording
-      recorded.push({ name: 'similarity-analysis-sized', workflowId: analysisWorkflowId(analysisId) });
+      await executeAnalysis(opened.stack, input);
+      // 'similarity-analysis' (before patched('group-size-limits')) and 'similarity-analysis-sized'
+      // (before patched('api-owns-analysis-row'), legacy input shape) are kept as recorded: they check
+      // that analyses started by older code still replay; this is today's code's recording
+      recorded.push({ name: 'similarity-analysis-api-row', workflowId: analysisWorkflowId(analysisId) });
       await opened.stack.client.workflow.getHandle(enrichmentWorkflowId(analysisId)).result();
       recorded.push({ name: 'token-enrichment', workflowId: enrichmentWorkflowId(analysisId) });
 
@@ -83,7 +84,7 @@ describe('histories of every workflow type replay without non-determinism', () =
     }
     expect(recorded.map((r) => r.name)).toEqual([
       'smoke',
-      'similarity-analysis-sized',
+      'similarity-analysis-api-row',
       'token-enrichment',
       'wallet-sync-continued',
       'wallet-sync-final',

@@ -9,7 +9,7 @@ import { temporal } from '@temporalio/proto';
 import { generateWorld, type SimulatorHandle } from '../../src/simulator';
 import { buildApp } from '../../src/api/app';
 import { walletSyncWorkflow } from '../../src/workflows/wallet-sync';
-import { TASK_QUEUES, walletSyncWorkflowId } from '../../src/workflows/definitions';
+import { TASK_QUEUES, walletSyncWorkflowId } from '../../src/workflows/contract';
 import { closeSimulatedStack, openSimulatedStack, type TestStack } from '../harness/stack';
 import { startWorkerProcess, waitFor } from '../harness/processes';
 

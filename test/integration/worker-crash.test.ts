@@ -1,8 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { generateWorld, type SimulatorHandle } from '../../src/simulator';
-import { similarityAnalysisWorkflow } from '../../src/workflows/similarity-analysis';
-import { TASK_QUEUES, analysisWorkflowId, progressQuery, type AnalysisInput } from '../../src/workflows/definitions';
+import { progressQuery, type AnalysisInput } from '../../src/workflows/contract';
+import { analysisInput, executeAnalysis, startAnalysis } from '../harness/analyses';
 import { getAnalysis } from '../../src/store/analyses';
 import { closeSimulatedStack, openSimulatedStack, type TestStack } from '../harness/stack';
 import { startWorkerProcess, waitFor } from '../harness/processes';
@@ -36,25 +35,13 @@ describe('a worker killed with SIGKILL in the middle of a deep sync', () => {
     await closeSimulatedStack({ sim, stack });
   });
 
-  const input = (): AnalysisInput => ({
-    analysisId: randomUUID(),
-    wallets,
-    windowDays: null,
-    syncMode: 'force',
-    failureThreshold: 0.8,
-    requestId: null,
-    tuning: { pollIntervalMs: 200, maxPagesPerChunk: 2 },
-  });
+  const input = (): AnalysisInput => analysisInput({ wallets, sync: 'force' }, { tuning: { pollIntervalMs: 200, maxPagesPerChunk: 2 } });
 
   it('completes on a new worker, equals a clean run, and stores no transaction or leg twice', async () => {
     const crashed = input();
     const first = startWorkerProcess(stack.processEnv);
     workers.push(first);
-    const handle = await stack.client.workflow.start(similarityAnalysisWorkflow, {
-      taskQueue: TASK_QUEUES.analysis,
-      workflowId: analysisWorkflowId(crashed.analysisId),
-      args: [crashed],
-    });
+    const handle = await startAnalysis(stack, crashed);
     await waitFor('the sync to be under way', async () => {
       const p = await handle.query(progressQuery).catch(() => null);
       return !!p && Object.values(p.wallets).some((w) => w.pages >= 3);
@@ -89,7 +76,7 @@ describe('a worker killed with SIGKILL in the middle of a deep sync', () => {
     await stack.redis.del(...wallets.map((w) => `balance:${w}`));
     const clean = input();
     await stack.withWorkers(async () => {
-      await stack.client.workflow.execute(similarityAnalysisWorkflow, { taskQueue: TASK_QUEUES.analysis, workflowId: analysisWorkflowId(clean.analysisId), args: [clean] });
+      await executeAnalysis(stack, clean);
     });
     const cleanResult = (await getAnalysis(stack.pool, clean.analysisId))!.result!;
     expect(comparable(crashedResult)).toEqual(comparable(cleanResult));

@@ -1,5 +1,5 @@
 import { NON_RETRYABLE_PROVIDER_ERRORS, InvalidApiKeyError, QuotaExhaustedError, InvalidRequestError, InvalidAddressError, MalformedResponseError, ProviderRateLimitedError, ProviderUnavailableError } from '../../src/providers';
-import { NON_RETRYABLE_ERROR_TYPES } from '../../src/workflows/definitions';
+import { NON_RETRYABLE_ERROR_TYPES } from '../../src/workflows/contract';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { COMPUTE_RETRY, HISTORY_CHUNK_RETRY_TIMEOUT, PROVIDER_RETRY, PROVIDER_RETRY_TIMEOUT, STORE_OUTAGE_BUDGET, STORE_RETRY, STORE_STEP } from '../../src/workflows/policies';
 

@@ -2,50 +2,29 @@
 import { canonicalJson } from '../../canonical-json';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import type { similarityAnalysisWorkflow } from '../../workflows/similarity-analysis';
-import { TASK_QUEUES, analysisWorkflowId, proceedWithAvailableDataSignal, type AnalysisInput, type MetricWeights, type SyncMode } from '../../workflows/definitions';
+import { TASK_QUEUES, analysisParamsOf, analysisWorkflowId, proceedWithAvailableDataSignal, type AnalysisInput } from '../../workflows/contract';
 import { ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE, deleteUnstartedAnalysis, findByIdempotencyKey, getAnalysis, getAnalysisOwner, insertAnalysis, listAnalyses } from '../../store/analyses';
 import { isUniqueViolation } from '../../store/db';
 import { reasonOf } from '../../store/errors';
 import { analysisLinks, analysisUserMetadata, loadAnalysisView, reconcileListed } from '../analysis-view';
 import { analysisNotFound, assertVisible, visibleOwner } from '../auth';
 import { ProblemError, problemResponses } from '../problem';
-import { address, analysisIdParams, analysisView, links } from '../schemas';
+import { analysisControlResponse, analysisIdParams, analysisList, analysisRequestSchema, analysisView, idempotencyKeyHeaders, listAnalysesQuery, startedAnalysis, type AnalysisParams, type AnalysisRequest } from '../schemas/analyses';
 import { checkAddress, checkAddresses } from '../validation';
 import { withTemporalDeadline } from '../temporal-calls';
 
-interface StartBody {
-  wallets: string[];
-  weights?: MetricWeights;
-  window?: number | null;
-  sync?: SyncMode;
-  failureThreshold?: number;
-  clusterThreshold?: number;
-}
+/** Whether a stored analysis (its params in today's or the legacy shape) was started by this request. */
+const sameRequest = (stored: { wallets: string[]; params: unknown }, request: AnalysisRequest) => {
+  const { wallets, ...params } = request;
+  return canonicalJson(stored.wallets) === canonicalJson(wallets) && canonicalJson(analysisParamsOf(stored.params as AnalysisParams)) === canonicalJson(params);
+};
 
-/** What the analyses row stores as params (the same shape the workflow records). */
-interface AnalysisParams {
-  weights: MetricWeights | null;
-  windowDays: number | null;
-  syncMode: SyncMode;
-  failureThreshold: number;
-  clusterThreshold: number | null;
-}
-
-const weight = { type: 'number', minimum: 0, maximum: 100 } as const;
-const fraction = { type: 'number', minimum: 0, maximum: 1 } as const;
-
-const startedResponse = {
-  type: 'object',
-  properties: { analysisId: { type: 'string' }, workflowId: { type: 'string' }, status: { type: 'string' }, idempotentReplay: { type: 'boolean' }, links },
-} as const;
-
-
-const sameRequest = (a: { wallets: string[]; params: unknown }, b: { wallets: string[]; params: unknown }) =>
-  canonicalJson(a.wallets) === canonicalJson(b.wallets) && canonicalJson(a.params) === canonicalJson(b.params);
-
-export async function analysesRoutes(app: FastifyInstance): Promise<void> {
+export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
+  // request and reply types come from the route schemas (json-schema-to-ts)
+  const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
   const { config, pool, temporal } = app.deps;
   const namespace = temporal.options.namespace;
   const uiUrl = config.TEMPORAL_UI_URL;
@@ -58,17 +37,8 @@ export async function analysesRoutes(app: FastifyInstance): Promise<void> {
   }
 
   /** Starts the workflow of a stored analysis row. Safe to call twice: one workflow per analysis id. */
-  async function startWorkflow(id: string, wallets: string[], params: AnalysisParams, requestId: string | null): Promise<void> {
-    const input: AnalysisInput = {
-      analysisId: id,
-      wallets,
-      weights: params.weights ?? undefined,
-      windowDays: params.windowDays,
-      syncMode: params.syncMode,
-      failureThreshold: params.failureThreshold,
-      requestId,
-      clusterThreshold: params.clusterThreshold ?? undefined,
-    };
+  async function startWorkflow(input: AnalysisInput): Promise<void> {
+    const id = input.analysisId;
     try {
       await withTemporalDeadline(temporal, () =>
         temporal.workflow.start<typeof similarityAnalysisWorkflow>('similarityAnalysisWorkflow', {
@@ -88,7 +58,7 @@ export async function analysesRoutes(app: FastifyInstance): Promise<void> {
     }
   }
 
-  app.post<{ Body: StartBody; Headers: { 'idempotency-key'?: string } }>(
+  app.post(
     '/v1/analyses',
     {
       config: { rateLimit: app.postRateLimit },
@@ -96,55 +66,29 @@ export async function analysesRoutes(app: FastifyInstance): Promise<void> {
         tags: ['analyses'],
         summary: 'Start a similarity analysis of a group of wallets',
         description: `Wallets are sorted (order does not matter). ${2}–${max} distinct addresses. The same Idempotency-Key returns the same analysis and starts no second workflow.`,
-        headers: {
-          type: 'object',
-          properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 200, description: 'repeat a request safely: the same key answers with the same analysis' } },
-        },
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['wallets'],
-          properties: {
-            wallets: { type: 'array', minItems: 2, maxItems: max, items: address, description: `2 to ${max} distinct wallet addresses` },
-            weights: {
-              type: 'object',
-              additionalProperties: false,
-              description: 'relative weights of the metrics in `combined` (missing ones take the defaults)',
-              properties: { capital: weight, binary: weight, jaccardTraded: weight, jaccardHeld: weight, behavior: weight, timing: weight },
-            },
-            window: { type: ['integer', 'null'], minimum: 1, maximum: 3650, description: 'analysis window in days; absent or null: the full history' },
-            sync: { type: 'string', enum: ['auto', 'force', 'skip'], default: 'auto', description: 'auto: sync wallets that are not READY; force: sync all; skip: use stored data only' },
-            failureThreshold: { ...fraction, default: 0.8, description: 'share of wallets that must succeed' },
-            clusterThreshold: { ...fraction, description: 'pairs with combined at or above this are linked into clusters (default 0.5)' },
-          },
-        },
-        response: { 202: startedResponse, ...problemResponses(400, 401, 413, 415, 422, 429, 503) },
+        headers: idempotencyKeyHeaders,
+        body: analysisRequestSchema(max),
+        response: { 202: startedAnalysis, ...problemResponses(400, 401, 413, 415, 422, 429, 503) },
       },
     },
     async (request, reply) => {
-      const body = request.body;
-      checkAddresses('wallets', body.wallets);
-      const wallets = [...body.wallets].sort();
-      const params: AnalysisParams = {
-        weights: body.weights ?? null,
-        windowDays: body.window ?? null,
-        syncMode: body.sync ?? 'auto',
-        failureThreshold: body.failureThreshold ?? 0.8,
-        clusterThreshold: body.clusterThreshold ?? null,
-      };
+      checkAddresses('wallets', request.body.wallets);
+      // the validated body (defaults filled in) is the workflow's input; the group's order does not matter
+      const body: AnalysisRequest = { ...request.body, wallets: [...request.body.wallets].sort() };
+      const { wallets, ...params } = body;
       const key = request.headers['idempotency-key'] ?? null;
       let id: string = randomUUID();
       let requestId: string | null = request.id;
       let replay = false;
       try {
         const ownerKeyId = request.apiKeyId;
-        await insertAnalysis(pool, { id, workflowId: analysisWorkflowId(id), requestId, idempotencyKey: key, ownerKeyId, wallets, params: params as unknown as Record<string, unknown> });
+        await insertAnalysis(pool, { id, workflowId: analysisWorkflowId(id), requestId, idempotencyKey: key, ownerKeyId, wallets, params });
       } catch (err) {
         if (!key || !isUniqueViolation(err, ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE)) throw err;
         // Another request of this API key with this Idempotency-Key got there first (maybe at this very moment): answer with its analysis.
         const existing = await findByIdempotencyKey(pool, key, request.apiKeyId);
         if (!existing) throw err;
-        if (!sameRequest(existing, { wallets, params })) {
+        if (!sameRequest(existing, body)) {
           throw new ProblemError('idempotencyKeyReused', `Idempotency-Key '${key}' was used for analysis ${existing.id} with a different body: use a new key for a different request`);
         }
         ({ id, requestId } = existing);
@@ -152,7 +96,7 @@ export async function analysesRoutes(app: FastifyInstance): Promise<void> {
       }
       try {
         // also on a replay: the first request may have died between its insert and its start
-        await startWorkflow(id, wallets, params, requestId);
+        await startWorkflow({ analysisId: id, request: body, requestId });
       } catch (err) {
         if (!replay) await deleteUnstartedAnalysis(pool, id);
         throw err;
@@ -166,41 +110,15 @@ export async function analysesRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Querystring: { wallet?: string; limit: number } }>(
+  app.get(
     '/v1/analyses',
     {
       schema: {
         tags: ['analyses'],
         summary: 'Stored analyses, newest first (optionally those including a wallet)',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { wallet: address, limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
-        },
+        querystring: listAnalysesQuery,
         response: {
-          200: {
-            type: 'object',
-            properties: {
-              analyses: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    analysisId: { type: 'string' },
-                    workflowId: { type: 'string' },
-                    status: { type: 'string' },
-                    wallets: { type: 'array', items: { type: 'string' } },
-                    createdAt: { type: 'string' },
-                    completedAt: { type: ['string', 'null'] },
-                    summary: { type: ['object', 'null'], additionalProperties: true },
-                    error: { type: ['string', 'null'] },
-                    enrichmentStatus: { type: 'string' },
-                    links,
-                  },
-                },
-              },
-            },
-          },
+          200: analysisList,
           ...problemResponses(400, 401),
         },
       },
@@ -214,7 +132,7 @@ export async function analysesRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/v1/analyses/:id',
     {
       schema: {
@@ -239,12 +157,7 @@ export async function analysesRoutes(app: FastifyInstance): Promise<void> {
     return record.workflowId;
   }
 
-  const controlResponse = {
-    type: 'object',
-    properties: { analysisId: { type: 'string' }, workflowId: { type: 'string' }, status: { type: 'string' }, links },
-  } as const;
-
-  app.post<{ Params: { id: string } }>(
+  app.post(
     '/v1/analyses/:id/proceed',
     {
       config: { rateLimit: app.postRateLimit },
@@ -252,7 +165,7 @@ export async function analysesRoutes(app: FastifyInstance): Promise<void> {
         tags: ['analyses'],
         summary: 'Stop waiting for slow wallet syncs and compute with the data stored so far (signal proceedWithAvailableData)',
         params: analysisIdParams,
-        response: { 202: controlResponse, ...problemResponses(400, 401, 404, 409, 429, 503) },
+        response: { 202: analysisControlResponse, ...problemResponses(400, 401, 404, 409, 429, 503) },
       },
     },
     async (request, reply) => {
@@ -268,7 +181,7 @@ export async function analysesRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.delete<{ Params: { id: string } }>(
+  app.delete(
     '/v1/analyses/:id',
     {
       config: { rateLimit: app.postRateLimit },
@@ -276,7 +189,7 @@ export async function analysesRoutes(app: FastifyInstance): Promise<void> {
         tags: ['analyses'],
         summary: 'Cancel a running analysis (wallet syncs it started go on: other analyses may share them)',
         params: analysisIdParams,
-        response: { 202: controlResponse, ...problemResponses(400, 401, 404, 409, 429, 503) },
+        response: { 202: analysisControlResponse, ...problemResponses(400, 401, 404, 409, 429, 503) },
       },
     },
     async (request, reply) => {

@@ -7,16 +7,18 @@
 //   end        (nothing more will come; the server closes the stream)
 // A completed analysis ends after its enrichment event; a failed or cancelled one after `completed`.
 import type { FastifyInstance } from 'fastify';
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import { getAnalysis } from '../../store/analyses';
 import { queryProgress, reconcileAnalysis } from '../analysis-view';
 import { assertVisible } from '../auth';
 import { problemResponses } from '../problem';
-import { analysisIdParams } from '../schemas';
+import { analysisIdParams } from '../schemas/analyses';
 
 /** A comment line every this often keeps proxies from closing an idle stream. */
 const HEARTBEAT_MS = 15_000;
 
-export async function eventsRoutes(app: FastifyInstance, opts: { pollIntervalMs?: number }): Promise<void> {
+export async function eventsRoutes(fastify: FastifyInstance, opts: { pollIntervalMs?: number }): Promise<void> {
+  const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
   const { pool, temporal } = app.deps;
   const pollIntervalMs = opts.pollIntervalMs ?? 500;
   const open = new Set<() => void>();
@@ -25,7 +27,7 @@ export async function eventsRoutes(app: FastifyInstance, opts: { pollIntervalMs?
     for (const end of open) end();
   });
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/v1/analyses/:id/events',
     {
       schema: {

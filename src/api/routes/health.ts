@@ -7,10 +7,9 @@ import type { Client } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
 import { pingDatabase } from '../../store/db';
 import { reasonOf } from '../../store/errors';
-import { TASK_QUEUES } from '../../workflows/definitions';
+import { TASK_QUEUES } from '../../workflows/contract';
 import { keyMatcher, presentedKey } from '../auth';
-
-type Check = { ok: boolean; error?: string };
+import { liveness, readiness, type Check } from '../schemas/health';
 
 /** How long each dependency may take to answer a readiness check. */
 export const CHECK_DEADLINE_MS = 1_000;
@@ -66,12 +65,6 @@ async function queuesWithoutPollers(temporal: Client): Promise<string[]> {
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
 
-const checkSchema = { type: 'object', properties: { ok: { type: 'boolean' }, error: { type: 'string' } }, required: ['ok'] };
-const readySchema = {
-  type: 'object',
-  properties: { status: { type: 'string' }, checks: { type: 'object', additionalProperties: checkSchema } },
-};
-
 export async function healthRoutes(app: FastifyInstance): Promise<void> {
   const keys = app.deps.config.API_KEYS;
   const match = keyMatcher(keys);
@@ -82,14 +75,14 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
     return key !== null && match(key) !== null;
   };
 
-  app.get('/healthz', { schema: { response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } } }, async () => ({ status: 'ok' }));
+  app.get('/healthz', { schema: { response: { 200: liveness } } }, async () => ({ status: 'ok' }));
 
   app.get(
     '/readyz',
     {
       schema: {
         description: `Each check answers within ${CHECK_DEADLINE_MS} ms. \`workers\` fails when no worker polls one of the task queues. With API_KEYS set, the reasons are shown only with a key or from this machine.`,
-        response: { '2xx': readySchema, '5xx': readySchema },
+        response: { '2xx': readiness, '5xx': readiness },
       },
     },
     async (request, reply) => {

@@ -1,31 +1,30 @@
 // /v1/tokens: the token registry (DexScreener metadata and prices) and user-triggered enrichment.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import type { tokenEnrichmentWorkflow } from '../../workflows/token-enrichment';
-import { PRIORITY, TASK_QUEUES } from '../../workflows/definitions';
+import { PRIORITY, TASK_QUEUES } from '../../workflows/contract';
 import { reasonOf } from '../../store/errors';
 import { getTokens } from '../../store/tokens';
 import { temporalUiLink } from '../analysis-view';
 import { ProblemError, problemResponses } from '../problem';
-import { address, token } from '../schemas';
+import { enrichTokensBody, enrichTokensStarted, mintParams, tokenRecord } from '../schemas/tokens';
 import { checkAddress, checkAddresses } from '../validation';
 import { withTemporalDeadline } from '../temporal-calls';
 
-/** Mints per enrichment request (10 DexScreener batches of 30). */
-export const MAX_MINTS_PER_ENRICHMENT = 300;
-
-export async function tokensRoutes(app: FastifyInstance): Promise<void> {
+export async function tokensRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
   const { config, pool, temporal } = app.deps;
   const namespace = temporal.options.namespace;
 
-  app.get<{ Params: { mint: string } }>(
+  app.get(
     '/v1/tokens/:mint',
     {
       schema: {
         tags: ['tokens'],
         summary: "A token's metadata and price from the registry",
-        params: { type: 'object', additionalProperties: false, required: ['mint'], properties: { mint: address } },
-        response: { 200: { ...token, properties: { ...token.properties, nextAttemptAt: { type: ['string', 'null'] }, lastError: { type: ['string', 'null'] } } }, ...problemResponses(400, 401, 404) },
+        params: mintParams,
+        response: { 200: tokenRecord, ...problemResponses(400, 401, 404) },
       },
     },
     async (request) => {
@@ -37,24 +36,16 @@ export async function tokensRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.post<{ Body: { mints: string[] } }>(
+  app.post(
     '/v1/tokens/enrich',
     {
       config: { rateLimit: app.postRateLimit },
       schema: {
         tags: ['tokens'],
         summary: 'Resolve metadata and prices of these mints now (high priority on the enrichment queue)',
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['mints'],
-          properties: { mints: { type: 'array', minItems: 1, maxItems: MAX_MINTS_PER_ENRICHMENT, items: address } },
-        },
+        body: enrichTokensBody,
         response: {
-          202: {
-            type: 'object',
-            properties: { workflowId: { type: 'string' }, mints: { type: 'array', items: { type: 'string' } }, links: { type: 'object', properties: { temporalUi: { type: 'string' } } } },
-          },
+          202: enrichTokensStarted,
           ...problemResponses(400, 401, 413, 415, 429, 503),
         },
       },

@@ -1,42 +1,23 @@
 // /v1/wallets: status of stored history, starting (or joining) syncs, and a wallet's stored analytics.
 import type { FastifyInstance } from 'fastify';
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { walletSyncWorkflow } from '../../workflows/wallet-sync';
-import { TASK_QUEUES, walletSyncWorkflowId } from '../../workflows/definitions';
+import { TASK_QUEUES, walletSyncWorkflowId } from '../../workflows/contract';
 import { reasonOf } from '../../store/errors';
 import { walletStatuses, type WalletStatusRow } from '../../store/wallets';
 import { temporalUiLink } from '../analysis-view';
 import { ProblemError, problemResponses } from '../problem';
 import { getWalletAnalytics } from '../../store/wallet-analytics';
-import { address } from '../schemas';
+import { syncsStarted, walletAddressParams, walletAnalytics, walletStatuses as walletStatusesResponse, walletsBody } from '../schemas/wallets';
 import { checkAddress, checkAddresses } from '../validation';
 import { withTemporalDeadline } from '../temporal-calls';
 
-const open = { type: 'object', additionalProperties: true } as const;
-
-const walletStatus = {
-  type: 'object',
-  properties: {
-    wallet: { type: 'string' },
-    status: { type: 'string', enum: ['READY', 'STALE', 'MISSING', 'SYNCING'] },
-    lastSyncedAt: { type: ['string', 'null'] },
-    syncWorkflowId: { type: ['string', 'null'] },
-    sync: { type: ['object', 'null'], description: 'progress of the running sync', properties: { pages: { type: 'integer' }, transactions: { type: 'integer' } } },
-    lastSyncError: { type: ['string', 'null'] },
-  },
-} as const;
-
-export async function walletsRoutes(app: FastifyInstance): Promise<void> {
+export async function walletsRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
   const { config, pool, temporal } = app.deps;
   const namespace = temporal.options.namespace;
   const max = config.MAX_WALLETS_PER_ANALYSIS;
-  const walletsBody = {
-    type: 'object',
-    additionalProperties: false,
-    required: ['wallets'],
-    properties: { wallets: { type: 'array', minItems: 1, maxItems: max, items: address, description: `1 to ${max} distinct wallet addresses` } },
-  } as const;
-
   /**
    * The sync lease says SYNCING only while a sync keeps storing pages; a sync waiting out a lost
    * worker or a database outage stops renewing it, yet is still running. Temporal knows: a wallet
@@ -57,15 +38,15 @@ export async function walletsRoutes(app: FastifyInstance): Promise<void> {
     );
   }
 
-  app.post<{ Body: { wallets: string[] } }>(
+  app.post(
     '/v1/wallets/status',
     {
       config: { rateLimit: app.postRateLimit },
       schema: {
         tags: ['wallets'],
         summary: 'READY / STALE / MISSING / SYNCING per wallet, with sync progress while syncing',
-        body: walletsBody,
-        response: { 200: { type: 'object', properties: { wallets: { type: 'array', items: walletStatus } } }, ...problemResponses(400, 401, 413, 415, 429) },
+        body: walletsBody(max),
+        response: { 200: walletStatusesResponse, ...problemResponses(400, 401, 413, 415, 429) },
       },
     },
     async (request) => {
@@ -84,32 +65,16 @@ export async function walletsRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.post<{ Body: { wallets: string[] } }>(
+  app.post(
     '/v1/wallets/sync',
     {
       config: { rateLimit: app.postRateLimit },
       schema: {
         tags: ['wallets'],
         summary: 'Start (or join a running) full-history sync of exactly these wallets',
-        body: walletsBody,
+        body: walletsBody(max),
         response: {
-          202: {
-            type: 'object',
-            properties: {
-              syncs: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    wallet: { type: 'string' },
-                    workflowId: { type: 'string' },
-                    started: { type: 'boolean', description: 'false: a sync of this wallet was already running and is joined' },
-                    links: { type: 'object', properties: { temporalUi: { type: 'string' } } },
-                  },
-                },
-              },
-            },
-          },
+          202: syncsStarted,
           ...problemResponses(400, 401, 413, 415, 429, 503),
         },
       },
@@ -143,26 +108,15 @@ export async function walletsRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Params: { address: string } }>(
+  app.get(
     '/v1/wallets/:address',
     {
       schema: {
         tags: ['wallets'],
         summary: "A wallet's stored PnL (per token and totals), behavior profile and coverage",
-        params: { type: 'object', additionalProperties: false, required: ['address'], properties: { address } },
+        params: walletAddressParams,
         response: {
-          200: {
-            type: 'object',
-            properties: {
-              wallet: { type: 'string' },
-              status: walletStatus,
-              pnl: open,
-              behavior: open,
-              coverage: open,
-              engineVersion: { type: 'string' },
-              computedAt: { type: 'string' },
-            },
-          },
+          200: walletAnalytics,
           ...problemResponses(400, 401, 404),
         },
       },
@@ -177,6 +131,10 @@ export async function walletsRoutes(app: FastifyInstance): Promise<void> {
         wallet,
         status: { ...s, sync: s.status === 'SYNCING' ? { pages: s.pages, transactions: s.transactions } : null },
         ...analytics,
+        // jsonb objects written by computeWalletAnalytics
+        pnl: analytics.pnl as Record<string, unknown>,
+        behavior: analytics.behavior as Record<string, unknown>,
+        coverage: analytics.coverage as Record<string, unknown>,
       };
     },
   );

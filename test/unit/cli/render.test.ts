@@ -4,11 +4,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { analysisLinks, type AnalysisView } from '../../../src/api/analysis-view';
+import { analysisLinks } from '../../../src/api/analysis-view';
+import type { AnalysisView } from '../../../src/api/schemas/analyses';
 import { RENDER_WIDTH, renderAnalysis, shortAddress, wrapWords } from '../../../src/cli/render';
 import type { InsightType, SimilarityCluster, SimilarityPair, WalletCoverage } from '../../../src/domain/similarity/types';
 import { derivedAddress } from '../../../src/simulator/keys';
-import { analysisWorkflowId, enrichmentWorkflowId } from '../../../src/workflows/definitions';
+import { analysisWorkflowId, enrichmentWorkflowId } from '../../../src/workflows/contract';
 
 const demo = JSON.parse(readFileSync(join(__dirname, '../../../worlds/demo.json'), 'utf8')) as { wallets: Array<{ address: string; label?: string }> };
 const wallets = demo.wallets.map((w) => w.address);
@@ -105,13 +106,14 @@ function view(overrides: Partial<AnalysisView> = {}): AnalysisView {
     workflowId: analysisWorkflowId(ANALYSIS_ID),
     status: 'completed',
     wallets: [...wallets, derivedAddress('render', 'failed-1'), derivedAddress('render', 'failed-2')],
-    params: {},
+    params: { window: null, sync: 'auto', failureThreshold: 0.8 },
     createdAt: '2026-11-29T14:00:00.000Z',
     completedAt: '2026-11-29T14:00:21.500Z',
     progress: null,
     error: null,
     summary: null,
-    result: { pairs: pairs(), clusters, coverage, partialWallets: [wallets[4]], tokenUniverse: mints, globalMetrics: { pairCount: 66 } },
+    // the domain's types, as computeGroupSimilarity stores them
+    result: { pairs: pairs(), clusters, coverage, partialWallets: [wallets[4]], tokenUniverse: mints, globalMetrics: { pairCount: 66 } } as unknown as AnalysisView['result'],
     coverage: null,
     failedWallets: [
       { wallet: derivedAddress('render', 'failed-1'), reason: failedReason },

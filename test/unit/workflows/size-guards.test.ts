@@ -1,5 +1,5 @@
 import { analysisUserMetadata } from '../../../src/api/analysis-view';
-import { USER_METADATA_LIMITS, WALLETS_SEARCH_ATTRIBUTE_MAX_BYTES, analysisSummaryLine, truncateBytes, utf8Bytes, walletsSearchAttribute } from '../../../src/workflows/definitions';
+import { USER_METADATA_LIMITS, WALLETS_SEARCH_ATTRIBUTE_MAX_BYTES, analysisSummaryLine, truncateBytes, utf8Bytes, walletsSearchAttribute } from '../../../src/workflows/contract';
 
 // 44-character base58 addresses, like most Solana wallets
 const wallet = (i: number) => `${'W'.repeat(40)}${String(i).padStart(4, '0')}`;
@@ -24,15 +24,15 @@ describe('size guards of what an analysis puts into Temporal', () => {
   });
 
   it('labels an analysis with a one-line summary and details within the user-metadata limits, for any group size', () => {
-    expect(analysisSummaryLine({ wallets: group(12), windowDays: 30, syncMode: 'auto' })).toBe('12 wallets · 30 d · auto');
-    expect(analysisSummaryLine({ wallets: group(3), windowDays: null, syncMode: 'force' })).toBe('3 wallets · full history · force');
-    const small = analysisUserMetadata({ analysisId: 'a1', wallets: group(12), windowDays: 30, syncMode: 'auto', failureThreshold: 0.8, requestId: null, weights: { capital: 2 } });
+    expect(analysisSummaryLine({ wallets: group(12), window: 30, sync: 'auto' })).toBe('12 wallets · 30 d · auto');
+    expect(analysisSummaryLine({ wallets: group(3), window: null, sync: 'force' })).toBe('3 wallets · full history · force');
+    const small = analysisUserMetadata({ analysisId: 'a1', request: { wallets: group(12), window: 30, sync: 'auto', failureThreshold: 0.8, weights: { capital: 2 } } });
     expect(small.staticSummary).toBe('12 wallets · 30 d · auto');
     for (const w of group(12)) expect(small.staticDetails).toContain(w);
     expect(small.staticDetails).toContain('capital 2');
     expect(small.staticDetails).not.toContain('more');
 
-    const big = analysisUserMetadata({ analysisId: 'a2', wallets: group(500), windowDays: null, syncMode: 'auto', failureThreshold: 0.8, requestId: null });
+    const big = analysisUserMetadata({ analysisId: 'a2', request: { wallets: group(500), window: null, sync: 'auto', failureThreshold: 0.8 } });
     expect(utf8Bytes(big.staticSummary)).toBeLessThanOrEqual(USER_METADATA_LIMITS.summaryBytes);
     expect(utf8Bytes(big.staticDetails)).toBeLessThanOrEqual(USER_METADATA_LIMITS.detailsBytes);
     expect(USER_METADATA_LIMITS.detailsBytes).toBeLessThan(20_000);

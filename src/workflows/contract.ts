@@ -1,7 +1,12 @@
-// Names shared by workflows, workers and the API: task queues and search attributes.
-// Imported by workflow code, so it may only depend on @temporalio/workflow and @temporalio/common.
+// What workflows and their callers (the API, workers, activities, tests) agree on: task queues,
+// workflow ids, search attributes, inputs and outputs, queries and signals. Imported by workflow
+// code, so it may only depend on @temporalio/workflow, @temporalio/common and, type-only, on the
+// pure schema modules of the API (the analysis request and progress are defined there once).
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { AnalysisParams, AnalysisProgress, AnalysisRequest, MetricWeights, SyncMode } from '../api/schemas/analyses';
+
+export type { AnalysisParams, AnalysisPhase, AnalysisProgress, AnalysisRequest, MetricWeights, SyncMode, WalletProgress, WalletSyncState } from '../api/schemas/analyses';
 
 /** One task queue per class of work, each polled by its own Worker. */
 export const TASK_QUEUES = {
@@ -63,9 +68,9 @@ export const USER_METADATA_LIMITS = { summaryBytes: 380, detailsBytes: 16_000 } 
 export const WALLET_ERROR_MAX_CHARS = 300;
 
 /** The Web UI's one-line label of an analysis, e.g. "12 wallets · 30 d · auto". */
-export function analysisSummaryLine(input: { wallets: string[]; windowDays: number | null; syncMode: SyncMode }): string {
-  const window = input.windowDays === null ? 'full history' : `${input.windowDays} d`;
-  return truncateBytes(`${input.wallets.length} wallets · ${window} · ${input.syncMode}`, USER_METADATA_LIMITS.summaryBytes);
+export function analysisSummaryLine(request: Pick<AnalysisRequest, 'wallets' | 'window' | 'sync'>): string {
+  const window = request.window === null ? 'full history' : `${request.window} d`;
+  return truncateBytes(`${request.wallets.length} wallets · ${window} · ${request.sync}`, USER_METADATA_LIMITS.summaryBytes);
 }
 
 /**
@@ -92,45 +97,44 @@ export const walletSyncWorkflowId = (wallet: string): string => `wallet-sync:${w
 export const analysisWorkflowId = (analysisId: string): string => `analysis:${analysisId}`;
 export const enrichmentWorkflowId = (analysisId: string): string => `analysis:${analysisId}/enrich`;
 
-export type SyncMode = 'auto' | 'force' | 'skip';
-export type MetricWeights = Partial<Record<'capital' | 'binary' | 'jaccardTraded' | 'jaccardHeld' | 'behavior' | 'timing', number>>;
-
 export interface AnalysisInput {
   analysisId: string;
-  /** validated, deduplicated and sorted by the caller */
-  wallets: string[];
-  weights?: MetricWeights;
-  /** analysis window in days; null: full history */
-  windowDays: number | null;
-  syncMode: SyncMode;
-  /** share of wallets that must succeed (default 0.8) */
-  failureThreshold: number;
+  /** the body of POST /v1/analyses as the API validated it (defaults filled in), wallets sorted */
+  request: AnalysisRequest;
   requestId: string | null;
-  clusterThreshold?: number;
   /** tuning for tests; production leaves these unset */
   tuning?: { pollIntervalMs?: number; maxPagesPerChunk?: number; chunksBeforeContinueAsNew?: number };
 }
 
-export type AnalysisPhase = 'starting' | 'checking' | 'syncing' | 'computing' | 'completed' | 'failed' | 'cancelled';
-export type WalletSyncState = 'pending' | 'not_needed' | 'syncing' | 'joined' | 'synced' | 'partial' | 'failed';
-
-export interface WalletProgress {
-  status: 'READY' | 'STALE' | 'MISSING' | 'SYNCING' | null;
-  sync: WalletSyncState;
-  pages: number;
-  transactions: number;
-  balances: 'pending' | 'fetched' | 'cached' | 'failed';
-  error: string | null;
+/** The analyses row's `params` as written before the row stored the validated request (legacy rows). */
+interface LegacyAnalysisParams {
+  weights?: MetricWeights | null;
+  windowDays: number | null;
+  syncMode: SyncMode;
+  failureThreshold: number;
+  clusterThreshold?: number | null;
 }
 
-export interface AnalysisProgress {
-  analysisId: string;
-  phase: AnalysisPhase;
-  percent: number;
-  wallets: Record<string, WalletProgress>;
-  proceedRequested: boolean;
-  enrichment: { state: 'not_started' | 'started'; workflowId: string | null };
-  error: string | null;
+/** The input of analyses started before AnalysisInput carried the validated request (recorded histories). */
+type LegacyAnalysisInput = LegacyAnalysisParams & Omit<AnalysisInput, 'request'> & { wallets: string[] };
+
+/** An analysis's params in today's shape, whether stored (or recorded) in today's shape or the legacy one. */
+export function analysisParamsOf(stored: AnalysisParams | LegacyAnalysisParams): AnalysisParams {
+  if (!('syncMode' in stored)) return stored;
+  return {
+    ...(stored.weights ? { weights: stored.weights } : {}),
+    window: stored.windowDays,
+    sync: stored.syncMode,
+    failureThreshold: stored.failureThreshold,
+    ...(typeof stored.clusterThreshold === 'number' ? { clusterThreshold: stored.clusterThreshold } : {}),
+  };
+}
+
+/** Today's input from either shape (deterministic: histories recorded with the legacy input replay). */
+export function analysisInputOf(input: AnalysisInput | LegacyAnalysisInput): AnalysisInput {
+  if ('request' in input) return input;
+  const { analysisId, requestId, tuning, wallets } = input;
+  return { analysisId, requestId, tuning, request: { wallets, ...analysisParamsOf(input) } };
 }
 
 export const progressQuery = defineQuery<AnalysisProgress>('progress');

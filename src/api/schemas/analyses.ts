@@ -1,0 +1,232 @@
+// /v1/analyses: the analysis request, its progress and its view. Pure data (see common.ts): the
+// workflow contract (src/workflows/contract.ts) takes its input and progress types from here with
+// `import type`, so one definition serves the route, the OpenAPI document, the workflow and the CLI.
+import type { FromSchema } from 'json-schema-to-ts';
+import { address, nullableNumber, nullableString, open } from './common';
+import { token } from './tokens';
+
+export const syncMode = { type: 'string', enum: ['auto', 'force', 'skip'] } as const;
+export type SyncMode = FromSchema<typeof syncMode>;
+
+const weight = { type: 'number', minimum: 0, maximum: 100 } as const;
+const fraction = { type: 'number', minimum: 0, maximum: 1 } as const;
+
+export const metricWeights = {
+  type: 'object',
+  additionalProperties: false,
+  description: 'relative weights of the metrics in `combined` (missing ones take the defaults)',
+  properties: { capital: weight, binary: weight, jaccardTraded: weight, jaccardHeld: weight, behavior: weight, timing: weight },
+} as const;
+export type MetricWeights = FromSchema<typeof metricWeights>;
+
+/** The parameters of an analysis besides its wallets; the analyses row stores them as `params`. */
+const analysisParamsProperties = {
+  weights: metricWeights,
+  window: { type: ['integer', 'null'], minimum: 1, maximum: 3650, default: null, description: 'analysis window in days; absent or null: the full history' },
+  sync: { ...syncMode, default: 'auto', description: 'auto: sync wallets that are not READY; force: sync all; skip: use stored data only' },
+  failureThreshold: { ...fraction, default: 0.8, description: 'share of wallets that must succeed' },
+  clusterThreshold: { ...fraction, description: 'pairs with combined at or above this are linked into clusters (default 0.5)' },
+} as const;
+
+/** The body of POST /v1/analyses; the group's size limit is configuration (MAX_WALLETS_PER_ANALYSIS). */
+export const analysisRequestSchema = (maxWallets: number) =>
+  ({
+    type: 'object',
+    additionalProperties: false,
+    required: ['wallets'],
+    properties: {
+      wallets: { type: 'array', minItems: 2, maxItems: maxWallets, items: address, description: `2 to ${maxWallets} distinct wallet addresses` },
+      ...analysisParamsProperties,
+    },
+  }) as const;
+
+type AnalysisRequestSchema = ReturnType<typeof analysisRequestSchema>;
+/** The request as the API validated it: every default filled in (fastify's Ajv runs with useDefaults). */
+export type AnalysisRequest = FromSchema<AnalysisRequestSchema>;
+/** What a client may send: properties with a default may be left out. */
+export type AnalysisRequestBody = FromSchema<AnalysisRequestSchema, { keepDefaultedPropertiesOptional: true }>;
+/** The analyses row's `params`: the validated request without its wallets (they have their own column). */
+export type AnalysisParams = Omit<AnalysisRequest, 'wallets'>;
+
+export const idempotencyKeyHeaders = {
+  type: 'object',
+  properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 200, description: 'repeat a request safely: the same key answers with the same analysis' } },
+} as const;
+
+export const analysisIdParams = {
+  type: 'object',
+  properties: { id: { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$', description: 'analysis id (a UUID)' } },
+  required: ['id'],
+  additionalProperties: false,
+} as const;
+
+export const analysisLinks = {
+  type: 'object',
+  properties: {
+    self: { type: 'string' },
+    events: { type: 'string' },
+    temporalUi: { type: 'string', description: 'the workflow in the Temporal Web UI' },
+  },
+  required: ['self', 'events', 'temporalUi'],
+} as const;
+export type AnalysisLinks = FromSchema<typeof analysisLinks>;
+
+export const startedAnalysis = {
+  type: 'object',
+  properties: { analysisId: { type: 'string' }, workflowId: { type: 'string' }, status: { type: 'string' }, idempotentReplay: { type: 'boolean' }, links: analysisLinks },
+  required: ['analysisId', 'workflowId', 'status', 'idempotentReplay', 'links'],
+} as const;
+/** The 202 answer of POST /v1/analyses. */
+export type StartedAnalysis = FromSchema<typeof startedAnalysis>;
+
+/** The 202 answer of proceed and cancel. */
+export const analysisControlResponse = {
+  type: 'object',
+  properties: { analysisId: { type: 'string' }, workflowId: { type: 'string' }, status: { type: 'string' }, links: analysisLinks },
+  required: ['analysisId', 'workflowId', 'status', 'links'],
+} as const;
+
+export const listAnalysesQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { wallet: address, limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
+} as const;
+
+export const analysisStatus = { type: 'string', enum: ['running', 'completed', 'failed', 'cancelled', 'terminated', 'timed_out'] } as const;
+export const enrichmentStatus = { type: 'string', enum: ['not_started', 'running', 'completed', 'failed'] } as const;
+
+export const analysisList = {
+  type: 'object',
+  properties: {
+    analyses: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          analysisId: { type: 'string' },
+          workflowId: { type: 'string' },
+          status: { type: 'string' },
+          wallets: { type: 'array', items: { type: 'string' } },
+          createdAt: { type: 'string' },
+          completedAt: nullableString,
+          summary: { type: ['object', 'null'], additionalProperties: true },
+          error: nullableString,
+          enrichmentStatus: { type: 'string' },
+          links: analysisLinks,
+        },
+      },
+    },
+  },
+} as const;
+
+/** READY / STALE / MISSING / SYNCING: how a wallet's stored history stands. */
+export const walletHistoryStatus = { type: 'string', enum: ['READY', 'STALE', 'MISSING', 'SYNCING'] } as const;
+export type WalletHistoryStatus = FromSchema<typeof walletHistoryStatus>;
+
+export const analysisPhase = { type: 'string', enum: ['starting', 'checking', 'syncing', 'computing', 'completed', 'failed', 'cancelled'] } as const;
+export type AnalysisPhase = FromSchema<typeof analysisPhase>;
+export const walletSyncState = { type: 'string', enum: ['pending', 'not_needed', 'syncing', 'joined', 'synced', 'partial', 'failed'] } as const;
+export type WalletSyncState = FromSchema<typeof walletSyncState>;
+export const balanceState = { type: 'string', enum: ['pending', 'fetched', 'cached', 'failed'] } as const;
+
+export const walletProgress = {
+  type: 'object',
+  properties: {
+    status: { type: ['string', 'null'], enum: [...walletHistoryStatus.enum, null] },
+    sync: walletSyncState,
+    pages: { type: 'integer' },
+    transactions: { type: 'integer' },
+    balances: balanceState,
+    error: nullableString,
+  },
+  required: ['status', 'sync', 'pages', 'transactions', 'balances', 'error'],
+} as const;
+export type WalletProgress = FromSchema<typeof walletProgress>;
+
+const progressProperties = {
+  analysisId: { type: 'string' },
+  phase: analysisPhase,
+  percent: { type: 'number' },
+  wallets: { type: 'object', additionalProperties: walletProgress },
+  proceedRequested: { type: 'boolean' },
+  enrichment: {
+    type: 'object',
+    properties: { state: { type: 'string', enum: ['not_started', 'started'] }, workflowId: nullableString },
+    required: ['state', 'workflowId'],
+  },
+  error: nullableString,
+} as const;
+const progressRequired = ['analysisId', 'phase', 'percent', 'wallets', 'proceedRequested', 'enrichment', 'error'] as const;
+
+/** The answer of the analysis workflow's `progress` query. */
+export const analysisProgress = { type: 'object', properties: progressProperties, required: progressRequired } as const;
+export type AnalysisProgress = FromSchema<typeof analysisProgress>;
+
+const pair = {
+  type: 'object',
+  additionalProperties: true,
+  properties: {
+    walletA: { type: 'string' },
+    walletB: { type: 'string' },
+    scores: {
+      type: 'object',
+      properties: { capital: nullableNumber, binary: nullableNumber, jaccardTraded: nullableNumber, jaccardHeld: nullableNumber, behavior: nullableNumber, timing: nullableNumber, combined: nullableNumber },
+    },
+    strength: nullableString,
+    sharedTokens: { type: 'array', items: { type: 'object', properties: { mint: { type: 'string' }, weightA: { type: 'number' }, weightB: { type: 'number' }, contribution: { type: 'number' } } } },
+    insights: { type: 'array', items: { type: 'object', properties: { type: { type: 'string' }, score: { type: 'number' }, reason: { type: 'string' } } } },
+  },
+} as const;
+
+export const analysisView = {
+  type: 'object',
+  properties: {
+    analysisId: { type: 'string' },
+    workflowId: { type: 'string' },
+    status: analysisStatus,
+    wallets: { type: 'array', items: { type: 'string' } },
+    params: { type: 'object', description: 'the parameters of the request, defaults filled in', properties: analysisParamsProperties },
+    createdAt: { type: 'string' },
+    completedAt: nullableString,
+    progress: {
+      type: ['object', 'null'],
+      description: 'live progress from the workflow query (while running; the last known state afterwards)',
+      properties: progressProperties,
+      required: progressRequired,
+    },
+    error: nullableString,
+    summary: { ...open, type: ['object', 'null'] },
+    result: {
+      type: ['object', 'null'],
+      description: 'the similarity result once completed',
+      additionalProperties: true,
+      properties: {
+        engineVersion: { type: 'string' },
+        parameters: open,
+        pairs: { type: 'array', items: pair },
+        clusters: { type: 'array', items: open },
+        globalMetrics: open,
+        coverage: { type: 'array', items: open },
+        universe: open,
+        mostCommonTokens: { type: 'array', items: open },
+        tokenUniverse: { type: 'array', items: { type: 'string' } },
+        partialWallets: { type: 'array', items: { type: 'string' } },
+      },
+    },
+    coverage: { type: ['array', 'null'], items: open },
+    failedWallets: {
+      type: ['array', 'null'],
+      items: { type: 'object', properties: { wallet: { type: 'string' }, reason: { type: 'string' } }, required: ['wallet', 'reason'] },
+    },
+    enrichment: {
+      type: 'object',
+      properties: { status: enrichmentStatus, workflowId: nullableString },
+      required: ['status', 'workflowId'],
+    },
+    tokens: { type: ['object', 'null'], description: 'metadata and prices of the token universe, once enrichment finished', additionalProperties: token },
+    links: analysisLinks,
+  },
+  required: ['analysisId', 'workflowId', 'status', 'wallets', 'params', 'createdAt', 'completedAt', 'progress', 'error', 'summary', 'result', 'coverage', 'failedWallets', 'enrichment', 'tokens', 'links'],
+} as const;
+/** The body of GET /v1/analyses/{id}. */
+export type AnalysisView = FromSchema<typeof analysisView>;

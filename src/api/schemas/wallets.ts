@@ -1,0 +1,61 @@
+// /v1/wallets: stored history status, syncs and stored analytics. Pure data (see common.ts).
+import { address, nullableString, open, temporalUiLinks } from './common';
+import { walletHistoryStatus } from './analyses';
+
+/** The body of POST /v1/wallets/status and /v1/wallets/sync; the size limit is configuration. */
+export const walletsBody = (maxWallets: number) =>
+  ({
+    type: 'object',
+    additionalProperties: false,
+    required: ['wallets'],
+    properties: { wallets: { type: 'array', minItems: 1, maxItems: maxWallets, items: address, description: `1 to ${maxWallets} distinct wallet addresses` } },
+  }) as const;
+
+export const walletStatus = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    wallet: { type: 'string' },
+    status: walletHistoryStatus,
+    lastSyncedAt: nullableString,
+    syncWorkflowId: nullableString,
+    sync: { type: ['object', 'null'], description: 'progress of the running sync', properties: { pages: { type: 'integer' }, transactions: { type: 'integer' } } },
+    lastSyncError: nullableString,
+  },
+} as const;
+
+export const walletStatuses = { type: 'object', properties: { wallets: { type: 'array', items: walletStatus } } } as const;
+
+export const syncsStarted = {
+  type: 'object',
+  properties: {
+    syncs: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          wallet: { type: 'string' },
+          workflowId: { type: 'string' },
+          started: { type: 'boolean', description: 'false: a sync of this wallet was already running and is joined' },
+          links: temporalUiLinks,
+        },
+      },
+    },
+  },
+} as const;
+
+export const walletAddressParams = { type: 'object', additionalProperties: false, required: ['address'], properties: { address } } as const;
+
+export const walletAnalytics = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    wallet: { type: 'string' },
+    status: walletStatus,
+    pnl: open,
+    behavior: open,
+    coverage: open,
+    engineVersion: { type: 'string' },
+    computedAt: { type: 'string' },
+  },
+} as const;

@@ -1,0 +1,43 @@
+// Analyses started without HTTP, the way the API starts them: the body validated by the API's own
+// validator (so the schema's defaults fill in), the analyses row inserted (the API owns it), then
+// the workflow.
+import { randomUUID } from 'node:crypto';
+import type { Client, WorkflowStartOptions } from '@temporalio/client';
+import type { Pool } from 'pg';
+import { analysisRequestSchema, type AnalysisRequest, type AnalysisRequestBody } from '../../src/api/schemas/analyses';
+import { validatorCompiler } from '../../src/api/validation';
+import { insertAnalysis } from '../../src/store/analyses';
+import { similarityAnalysisWorkflow } from '../../src/workflows/similarity-analysis';
+import { TASK_QUEUES, analysisWorkflowId, type AnalysisInput } from '../../src/workflows/contract';
+
+/** The request as POST /v1/analyses would pass it on: validated, defaults filled in, wallets sorted. */
+export function analysisRequest(body: AnalysisRequestBody): AnalysisRequest {
+  const validate = validatorCompiler({ schema: analysisRequestSchema(Math.max(2, body.wallets.length)), method: 'POST', url: '/v1/analyses', httpPart: 'body' }) as ((data: unknown) => boolean) & { errors?: unknown };
+  const request = structuredClone({ ...body, wallets: [...body.wallets].sort() });
+  if (!validate(request)) throw new Error(`not a valid analysis request: ${JSON.stringify(validate.errors)}`);
+  return request as AnalysisRequest;
+}
+
+/** A workflow input for `body` with a fresh analysis id. */
+export function analysisInput(body: AnalysisRequestBody, extra: Partial<Omit<AnalysisInput, 'request'>> = {}): AnalysisInput {
+  return { analysisId: randomUUID(), requestId: null, request: analysisRequest(body), ...extra };
+}
+
+/** Inserts the analysis's row as the API does before it starts the workflow. */
+export async function insertAnalysisRow(pool: Pool, input: AnalysisInput): Promise<void> {
+  const { wallets, ...params } = input.request;
+  await insertAnalysis(pool, { id: input.analysisId, workflowId: analysisWorkflowId(input.analysisId), requestId: input.requestId, wallets, params });
+}
+
+type StartOptions = Partial<Omit<WorkflowStartOptions<typeof similarityAnalysisWorkflow>, 'args'>>;
+
+/** The row, then the workflow (id `analysis:<id>` on the analysis queue unless `options` say otherwise). */
+export async function startAnalysis(stack: { pool: Pool; client: Client }, input: AnalysisInput, options: StartOptions = {}) {
+  await insertAnalysisRow(stack.pool, input);
+  return stack.client.workflow.start(similarityAnalysisWorkflow, { taskQueue: TASK_QUEUES.analysis, workflowId: analysisWorkflowId(input.analysisId), ...options, args: [input] });
+}
+
+/** startAnalysis, then its result. */
+export async function executeAnalysis(stack: { pool: Pool; client: Client }, input: AnalysisInput, options: StartOptions = {}) {
+  return (await startAnalysis(stack, input, options)).result();
+}
