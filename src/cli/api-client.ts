@@ -1,7 +1,7 @@
 // A small client of the wallet-similarity HTTP API for the CLI and the demo: JSON calls that turn
 // problem+json answers into errors with the server's detail, and a Server-Sent Events reader.
 import type { AnalysisView } from '../api/analysis-view';
-import { reasonOf } from '../store/errors';
+import { ActionableError, describeFailure } from '../errors';
 
 export interface StartAnalysisRequest {
   wallets: string[];
@@ -19,7 +19,7 @@ export interface StartedAnalysis {
 }
 
 /** The API answered with an error (problem details) or could not be reached. */
-export class ApiError extends Error {
+export class ApiError extends ActionableError {
   override name = 'ApiError';
   constructor(
     message: string,
@@ -54,7 +54,7 @@ export class ApiClient {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (err) {
-      const reason = reasonOf((err as { cause?: unknown }).cause ?? err);
+      const reason = describeFailure(err);
       throw new ApiError(`cannot reach the API at ${this.baseUrl} (${reason}): start it with 'npm run dev' or pass --api <url>`, null);
     }
     const text = await res.text();

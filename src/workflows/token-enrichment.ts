@@ -6,6 +6,7 @@ import type { AnalysisActivities } from '../activities/analysis';
 import type { EnrichmentActivities } from '../activities/enrichment';
 import { PRIORITY, TASK_QUEUES, type TokenEnrichmentInput } from './definitions';
 import { PROVIDER_RETRY, PROVIDER_RETRY_TIMEOUT, STORE_STEP } from './policies';
+import { describeFailure } from '../errors';
 
 const store = proxyActivities<EnrichmentActivities & AnalysisActivities>({
   taskQueue: TASK_QUEUES.enrichment,
@@ -44,7 +45,7 @@ export async function tokenEnrichmentWorkflow(input: TokenEnrichmentInput): Prom
       } catch (err) {
         // The batch is recorded as failed (with a retry time); the other batches go on.
         result.failedBatches += 1;
-        await store.markTokensFailed({ mints: batch, error: err instanceof Error ? err.message : String(err) });
+        await store.markTokensFailed({ mints: batch, error: describeFailure(err) });
       }
     }
   };

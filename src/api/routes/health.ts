@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Client } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
-import { reasonOf } from '../../store/errors';
+import { describeFailure } from '../../errors';
 import { TASK_QUEUES } from '../../workflows/definitions';
 import { keyMatcher, presentedKey } from '../auth';
 
@@ -35,7 +35,7 @@ async function check(what: string, fn: () => Promise<unknown>): Promise<Check> {
     await withinDeadline(CHECK_DEADLINE_MS, what, fn);
     return { ok: true };
   } catch (err) {
-    return { ok: false, error: reasonOf(err) };
+    return { ok: false, error: describeFailure(err) };
   }
 }
 

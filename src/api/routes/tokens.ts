@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { tokenEnrichmentWorkflow } from '../../workflows/token-enrichment';
 import { PRIORITY, TASK_QUEUES } from '../../workflows/definitions';
-import { reasonOf } from '../../store/errors';
+import { describeFailure } from '../../errors';
 import { getTokens } from '../../store/tokens';
 import { temporalUiLink } from '../analysis-view';
 import { ProblemError, problemResponses } from '../problem';
@@ -73,7 +73,7 @@ export async function tokensRoutes(app: FastifyInstance): Promise<void> {
           }),
         );
       } catch (err) {
-        throw new ProblemError('temporalUnavailable', `token enrichment could not be started (${reasonOf(err)}): retry`);
+        throw new ProblemError('temporalUnavailable', `token enrichment could not be started (${describeFailure(err)}): retry`);
       }
       return reply.code(202).send({ workflowId, mints: [...mints].sort(), links: { temporalUi: temporalUiLink(config.TEMPORAL_UI_URL, namespace, workflowId) } });
     },
