@@ -2,7 +2,7 @@
 // workflow bundle imports describeFailure too.
 import { redactSecrets } from './redact';
 
-/** An error whose message tells the user what to do: entry points print it as one line, without a stack trace. */
+/** An error whose message tells the user what to do: entry points print the message alone, without a stack trace. */
 export class ActionableError extends Error {}
 
 /** A configuration error names the variable and says what is wrong with it. */
@@ -36,7 +36,8 @@ function describe(err: unknown, depth: number): string {
     // A Node or PostgreSQL error code, unless the message says it already.
     const code = typeof e.code === 'string' && e.code !== '' ? e.code : undefined;
     if (code && message && !message.includes(code)) return `${code}: ${message}`;
-    if (message ?? code) return (message ?? code) as string;
+    const text = message ?? code;
+    if (text) return text;
   }
   return String(err);
 }
@@ -44,7 +45,7 @@ function describe(err: unknown, depth: number): string {
 /**
  * Any thrown value as one line a user can read, with API keys removed: the innermost cause of a
  * wrapped failure, the first of an AggregateError (one connection attempt per address), prefixed by
- * its failure type or error code, e.g. "ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:5432" or
+ * its failure type or error code, e.g. "28P01: password authentication failed for user \"app\"" or
  * "InvalidApiKeyError: helius getTransactions: the API key was rejected".
  */
 export function describeFailure(err: unknown): string {

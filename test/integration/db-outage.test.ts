@@ -6,7 +6,6 @@
 import { execFileSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -17,6 +16,7 @@ import { createPool, migrate } from '../../src/store/db';
 import { loadConfig } from '../../src/config';
 import { problemType } from '../../src/api/problem';
 import { analysisWorkflowId, progressQuery } from '../../src/workflows/definitions';
+import { freePort } from '../../src/temporal/dev-server';
 import { useSimulatedStack } from '../harness/stack';
 import { startWorkerProcess, waitFor } from '../harness/processes';
 
@@ -25,14 +25,6 @@ const PG_BIN = process.env.PG_BIN ?? '/usr/local/bin';
 
 const world = generateWorld({ seed: 41, wallets: 3, txPerWallet: 1000, largeWallet: false });
 const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.address).sort();
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A PostgreSQL cluster in a temporary directory, run as the `postgres` user when we are root (initdb refuses root). */
 class ThrowawayPostgres {
