@@ -1,10 +1,57 @@
-// Flat config: typescript-eslint with type information, and the Temporal sandbox rules for
-// workflow code (as temporalio/samples-typescript configures them).
+// Flat config: typescript-eslint with type information, the Temporal sandbox rules for workflow
+// code (as temporalio/samples-typescript configures them), and the import directions between the
+// rooms of the code that docs/code-map.md states.
 const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 const { builtinModules } = require('node:module');
+const { createNodeResolver, importX } = require('eslint-plugin-import-x');
 
 const nodeBuiltins = builtinModules.flatMap((m) => [m, `node:${m}`]);
+
+// docs/code-map.md: each room of src/ and the rooms it may import (shared = the modules directly in src/).
+const ROOMS = ['domain', 'providers', 'store', 'activities', 'workflows', 'temporal', 'api', 'cli', 'simulator'];
+const MAY_IMPORT = {
+  domain: [],
+  providers: ['domain', 'shared'],
+  store: ['domain', 'providers', 'shared'],
+  activities: ['domain', 'providers', 'store', 'shared'],
+  // type-only for activities, domain, providers and store: the no-restricted-imports rule below
+  workflows: ['activities', 'domain', 'providers', 'store', 'pure shared'],
+  temporal: ['workflows', 'activities', 'providers', 'shared'],
+  api: ['store', 'temporal', 'workflows', 'providers', 'domain', 'shared'],
+  // type-only for api, workflows and domain: the no-restricted-imports rule below
+  cli: ['api', 'workflows', 'domain', 'shared'],
+  simulator: ['domain', 'providers', 'shared'],
+};
+/**
+ * The contract between rooms, open to every room but the domain: what workflows and their callers
+ * agree on (src/workflows/contract.ts) and the API's schemas with their derived types (src/api/schemas).
+ * Both are pure data; workflows import the schemas as types only (the no-restricted-imports rule below).
+ */
+const CONTRACT = { workflows: ['./contract.ts'], api: ['./schemas'] };
+/** Shared modules with no I/O at import, fit for the workflow sandbox. */
+const PURE_SHARED = '**/src/@(errors|redact|canonical-json).ts';
+/** Test code that lives beside the code it tests: it may import what test/ may. */
+const TEST_CODE = ['src/**/*.test.ts', 'src/domain/testing/**'];
+const NOT_FROM_SRC = { from: ['./test', './scripts', './bench'], message: 'src/ never imports tests, scripts or benchmarks (docs/code-map.md).' };
+
+function roomZones(room) {
+  const allowed = MAY_IMPORT[room];
+  const zones = [NOT_FROM_SRC];
+  const forbidden = ROOMS.filter((r) => r !== room && !allowed.includes(r));
+  const message = `src/${room} may import ${allowed.join(', ') || 'nothing outside itself'}${room === 'domain' ? '' : ', and the contract (workflows/contract.ts, api/schemas)'} (docs/code-map.md).`;
+  for (const r of forbidden) zones.push({ from: `./src/${r}`, ...(room !== 'domain' && CONTRACT[r] ? { except: CONTRACT[r] } : {}), message });
+  if (!allowed.includes('shared')) {
+    zones.push({ from: 'src/*.ts', except: allowed.includes('pure shared') ? [PURE_SHARED] : [], message: `src/${room} may import ${allowed.includes('pure shared') ? 'only the pure shared modules (errors, redact, canonical-json)' : 'no shared module'} (docs/code-map.md).` });
+  }
+  return zones.map((z) => ({ target: `./src/${room}`, ...z }));
+}
+
+const roomRules = ROOMS.map((room) => ({
+  files: [`src/${room}/**/*.ts`],
+  ignores: TEST_CODE,
+  rules: { 'import-x/no-restricted-paths': ['error', { basePath: __dirname, zones: roomZones(room) }] },
+}));
 
 module.exports = tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.tools/**', '.data/**', 'coverage/**', '**/*.js'] },
@@ -21,6 +68,39 @@ module.exports = tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': ['error', { disallowTypeAnnotations: false }],
       'no-console': 'off',
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.json'] })] },
+  },
+  {
+    // shared modules and the composition roots (worker.ts, wiring.ts)
+    files: ['src/*.ts'],
+    rules: {
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          basePath: __dirname,
+          zones: [
+            { target: './src', ...NOT_FROM_SRC },
+            { target: './src', from: ['./src/api', './src/cli', './src/simulator'], message: 'shared modules and the worker import neither the API, the CLI nor the simulator (docs/code-map.md).' },
+          ],
+        },
+      ],
+    },
+  },
+  ...roomRules,
+  {
+    files: ['src/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/workflows/**', '**/domain/**', '**/domain'], allowTypeImports: true, message: 'The CLI talks to the API over HTTP: it imports the workflows and domain as types only (import type).' },
+          // the API's schemas are pure data the CLI may use (its enums); the rest of the API as types only
+          { regex: '(^|/)api(/(?!schemas/)|$)', allowTypeImports: true, message: 'The CLI talks to the API over HTTP: it imports the API (but its schemas) as types only (import type).' }] },
+      ],
     },
   },
   {
@@ -41,7 +121,7 @@ module.exports = tseslint.config(
             'fastify',
           ],
           patterns: [
-            { group: ['**/activities/**', '**/providers/**', '**/store/**'], allowTypeImports: true, message: 'Workflows import activities and I/O code as types only (import type).' },
+            { group: ['**/activities/**', '**/activities', '**/providers/**', '**/providers', '**/store/**', '**/domain/**', '**/domain', '**/api/**'], allowTypeImports: true, message: 'Workflows import activities, I/O code, the domain and the API schemas as types only (import type).' },
           ],
         },
       ],

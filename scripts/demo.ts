@@ -7,8 +7,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config';
 import { isPortOpen } from '../src/temporal/dev-server';
-import { loadWorldFile, startSimulator, WorldFileError, type SimulatorHandle } from '../src/simulator';
-import { ApiClient, ApiError } from '../src/cli/api-client';
+import { loadWorldFile, startSimulator, type SimulatorHandle } from '../src/simulator';
+import { ApiClient } from '../src/cli/api-client';
+import { ActionableError, exitWithOneLine } from '../src/errors';
 import { startAndFollow } from '../src/cli/follow';
 import { renderAnalysis } from '../src/cli/render';
 import { startDevStack, type DevStack } from './dev';
@@ -28,7 +29,7 @@ function demoDatabaseUrl(url: string): string {
   return u.toString();
 }
 
-class DemoError extends Error {
+class DemoError extends ActionableError {
   override name = 'DemoError';
 }
 
@@ -147,9 +148,5 @@ async function main(): Promise<number> {
 
 main().then(
   (code) => process.exit(code),
-  (err: unknown) => {
-    if (err instanceof DemoError || err instanceof ApiError || err instanceof WorldFileError || (err instanceof Error && ['ConfigError', 'ServiceUnavailableError'].includes(err.name))) console.error(`error: ${err.message}`);
-    else console.error(err);
-    process.exit(1);
-  },
+  (err: unknown) => exitWithOneLine(err),
 );

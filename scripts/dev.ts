@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../src/config';
-import { exitWithOneLine } from '../src/cli-errors';
+import { exitWithOneLine } from '../src/errors';
 import { migrate } from '../src/store/db';
 import { connectRedis, createRedis } from '../src/store/redis';
 import { connectClient } from '../src/temporal/connection';

@@ -1,8 +1,7 @@
 // `npm run migrate`: applies every pending migration to DATABASE_URL (creating the database if needed).
-import { ConfigError, loadConfig } from '../src/config';
-import { exitWithOneLine } from '../src/cli-errors';
+import { loadConfig } from '../src/config';
+import { ActionableError, describeFailure, exitWithOneLine } from '../src/errors';
 import { migrate } from '../src/store/db';
-import { ServiceUnavailableError } from '../src/store/errors';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -11,8 +10,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof ServiceUnavailableError) exitWithOneLine(err);
+  if (err instanceof ActionableError) exitWithOneLine(err);
   // A failed migration: one line with what PostgreSQL said, no stack trace.
-  console.error(`error: migration failed: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`);
+  console.error(`error: migration failed: ${describeFailure(err)}`);
   process.exit(1);
 });

@@ -1,6 +1,6 @@
 // `npm run smoke`: starts smokeWorkflow on the running stack (`npm run dev`) and waits for it.
 import { loadConfig } from '../src/config';
-import { exitWithOneLine } from '../src/cli-errors';
+import { exitWithOneLine } from '../src/errors';
 import { connectClient } from '../src/temporal/connection';
 import { TASK_QUEUES } from '../src/workflows/contract';
 import { smokeWorkflow } from '../src/workflows/smoke';

@@ -1,5 +1,6 @@
 // The one place that reads process.env. Everything else receives a validated Config.
 import { z } from 'zod';
+import { ConfigError } from './errors';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -111,10 +112,6 @@ const schema = z.object({
 
 export type Config = z.infer<typeof schema>;
 
-/** A configuration error names the variable and says what is wrong with it. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);

@@ -2,7 +2,7 @@
 // so workflow and activity log lines carry workflowId, runId and activityId as fields.
 import pino, { type Logger } from 'pino';
 import type { LogLevel, LogMetadata, Logger as TemporalLogger } from '@temporalio/common';
-import { redactSecrets } from './providers/redact';
+import { redactSecrets } from './redact';
 
 export type { Logger };
 

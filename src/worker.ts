@@ -9,7 +9,7 @@ import { connectRedis, createRedis } from './store/redis';
 import { connectClient, connectWorkerConnection } from './temporal/connection';
 import { ensureRefreshSchedule } from './temporal/schedules';
 import { createWorkers, runWorkers } from './temporal/workers';
-import { exitWithOneLine } from './cli-errors';
+import { exitWithOneLine } from './errors';
 import { buildActivityDeps } from './wiring';
 import { guardProcess } from './process-guard';
 

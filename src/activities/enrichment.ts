@@ -1,6 +1,7 @@
 // Token enrichment: the registry is read first; only mints whose data is stale (or never fetched,
 // or unknown with an expired back-off) go to DexScreener, 30 per request, within the budget.
 // Results land in the PostgreSQL registry and a Redis price cache (`token_price:{mint}`, 5 min).
+import { describeFailure } from '../errors';
 import { isRetryable, MAX_MINTS_PER_CALL } from '../providers';
 import { analysisMints } from '../store/analyses';
 import { markFailed, mintsNeedingFetch, saveMarkets, PRICE_FRESH_SECONDS } from '../store/tokens';
@@ -39,7 +40,7 @@ export function createEnrichmentActivities(deps: ActivityDeps) {
         return { resolved: priced.length, unknown: markets.length - priced.length };
       } catch (err) {
         // A non-retryable failure is final now; a retryable one is recorded only on the last attempt.
-        if (!isRetryable(err)) await markFailed(pool, input.mints, (err as Error).message);
+        if (!isRetryable(err)) await markFailed(pool, input.mints, describeFailure(err));
         throw err;
       }
     },

@@ -1,6 +1,6 @@
 // API process entry point: validated config, one Temporal client, one pool, one Redis client.
 import { loadConfig } from '../config';
-import { exitWithOneLine } from '../cli-errors';
+import { exitWithOneLine } from '../errors';
 import { createLogger } from '../logger';
 import { checkDatabase, createPool, migrate } from '../store/db';
 import { connectRedis, createRedis } from '../store/redis';

@@ -1,10 +1,10 @@
 // A small client of the wallet-similarity HTTP API for the CLI and the demo: JSON calls that turn
 // problem+json answers into errors with the server's detail, and a Server-Sent Events reader.
 import type { AnalysisRequestBody, AnalysisView, StartedAnalysis } from '../api/schemas/analyses';
-import { reasonOf } from '../store/errors';
+import { ActionableError, describeFailure } from '../errors';
 
 /** The API answered with an error (problem details) or could not be reached. */
-export class ApiError extends Error {
+export class ApiError extends ActionableError {
   override name = 'ApiError';
   constructor(
     message: string,
@@ -39,7 +39,7 @@ export class ApiClient {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (err) {
-      const reason = reasonOf((err as { cause?: unknown }).cause ?? err);
+      const reason = describeFailure(err);
       throw new ApiError(`cannot reach the API at ${this.baseUrl} (${reason}): start it with 'npm run dev' or pass --api <url>`, null);
     }
     const text = await res.text();

@@ -2,7 +2,8 @@
 //   wallet-similarity analyze <address> <address> ... [--api URL] [--json] [--window DAYS] [--sync auto|force|skip]
 //   wallet-similarity show <analysis-id> [--api URL] [--json]
 import { parseArgs } from 'node:util';
-import { ApiClient, ApiError } from './api-client';
+import { ActionableError, exitWithOneLine } from '../errors';
+import { ApiClient } from './api-client';
 import { followAnalysis, startAndFollow } from './follow';
 import { renderAnalysis } from './render';
 import { syncMode, type SyncMode } from '../api/schemas/analyses';
@@ -19,7 +20,7 @@ options:
   --sync <mode>       auto (sync wallets that are not READY; default), force, or skip
   --top <n>           pairs shown in the table (default 10)`;
 
-class UsageError extends Error {
+class UsageError extends ActionableError {
   override name = 'UsageError';
 }
 
@@ -69,10 +70,9 @@ export function runCli(argv: string[]): void {
   main(argv).then(
     (code) => process.exit(code),
     (err: unknown) => {
-      if (err instanceof UsageError) console.error(`error: ${err.message}\n\n${USAGE}`);
-      else if (err instanceof ApiError || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') console.error(`error: ${(err as Error).message}`);
-      else console.error(err);
-      process.exit(err instanceof UsageError ? 2 : 1);
+      if (!(err instanceof UsageError)) exitWithOneLine(err);
+      console.error(`error: ${err.message}\n\n${USAGE}`);
+      process.exit(2);
     },
   );
 }

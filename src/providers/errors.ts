@@ -2,7 +2,7 @@
 // retry on their own. A 429 is "later", not "broken": it carries the provider's Retry-After, which
 // the worker hands to Temporal as the next retry delay (src/temporal/activity-failures.ts). A workflow lists NON_RETRYABLE_PROVIDER_ERRORS in `nonRetryableErrorTypes`,
 // which Temporal matches against the thrown error's `name`.
-import { redactSecrets } from './redact';
+import { redactSecrets } from '../redact';
 
 export type ProviderName = 'helius' | 'solana-rpc' | 'dexscreener';
 

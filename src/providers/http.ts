@@ -14,7 +14,7 @@ import {
 } from './errors';
 import type { RateBudget } from './rate-limit';
 import { unlimitedBudget } from './rate-limit';
-import { redactKnownSecrets } from './redact';
+import { redactKnownSecrets } from '../redact';
 import { parseRetryAfter } from './retry-after';
 
 export interface HttpTimeouts {

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { generateWorld } from './generator';
 import { startSimulator } from './server';
 import { parseWorld, worldJsonSchema } from './world';
+import { ActionableError, exitWithOneLine } from '../errors';
 
 const USAGE = `usage:
   simulator --world <file> [--port 8899] [--host 127.0.0.1] [--latency-ms N] [--helius-rps N] [--rpc-rps N]
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
   const num = (v: string | undefined): number | undefined => {
     if (v === undefined) return undefined;
     const n = Number(v);
-    if (!Number.isFinite(n)) throw new Error(`not a number: ${v}`);
+    if (!Number.isFinite(n)) throw new ActionableError(`not a number: ${v}`);
     return n;
   };
   // npm runs scripts from the project root: relative paths are relative to where the command was typed
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
   if (values.help) return void console.log(USAGE);
   if (values['print-schema']) return void process.stdout.write(`${JSON.stringify(worldJsonSchema(), null, 2)}\n`);
   if (values.generate) {
-    if (!values.out) throw new Error(`--generate needs --out <file>\n${USAGE}`);
+    if (!values.out) throw new ActionableError(`--generate needs --out <file>\n${USAGE}`);
     const world = generateWorld({ seed: num(values.seed)!, wallets: num(values.wallets)!, txPerWallet: num(values['tx-per-wallet'])!, largeWallet: !values['no-large-wallet'] });
     parseWorld(world);
     const out = userPath(values.out);
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
     console.log(`wrote ${values.out}: ${world.wallets.length} wallets, ${world.tokens.length} tokens, ${gt.clusters.length} clusters`);
     return;
   }
-  if (!values.world) throw new Error(`--world <file> is required\n${USAGE}`);
+  if (!values.world) throw new ActionableError(`--world <file> is required\n${USAGE}`);
   const sim = await startSimulator({
     world: userPath(values.world),
     port: num(values.port),
@@ -91,7 +92,4 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
 }
 
-main().catch((err: unknown) => {
-  console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+main().catch((err: unknown) => exitWithOneLine(err));

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { $ZodIssue } from 'zod/v4/core';
 import { isPublicKey } from '../providers/address';
+import { ActionableError } from '../errors';
 
 const publicKey = (what = 'a base58 public key', size = 'a base58 32-byte public key') =>
   z
@@ -115,7 +116,7 @@ export type GroundTruth = z.output<typeof GroundTruthSchema>;
  * A world that cannot be used. The message is one line: where (the file, if any), the field
  * (`tokens.7.priceUsd`) and what is wrong with it.
  */
-export class WorldFileError extends Error {
+export class WorldFileError extends ActionableError {
   override readonly name = 'WorldFileError';
   constructor(
     /** the offending field, e.g. `tokens.7.priceUsd`; `(root)` for the whole document, '' when unreadable */

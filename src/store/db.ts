@@ -4,7 +4,8 @@ import path from 'node:path';
 import { Client, Pool, type PoolClient } from 'pg';
 import { runner } from 'node-pg-migrate';
 import { describeUrl } from '../config';
-import { ServiceUnavailableError, isConnectionError, reasonOf } from './errors';
+import { ServiceUnavailableError, describeFailure } from '../errors';
+import { isConnectionError } from './errors';
 
 export const MIGRATIONS_DIR = path.resolve(__dirname, '..', '..', 'migrations');
 
@@ -85,7 +86,7 @@ function databaseName(databaseUrl: string): string {
 function unreachable(databaseUrl: string, err: unknown): ServiceUnavailableError {
   return new ServiceUnavailableError(
     'PostgreSQL',
-    `cannot reach PostgreSQL at ${describeUrl(databaseUrl)} (${reasonOf(err)}): start PostgreSQL or set DATABASE_URL to a server you can reach`,
+    `cannot reach PostgreSQL at ${describeUrl(databaseUrl)} (${describeFailure(err)}): start PostgreSQL or set DATABASE_URL to a server you can reach`,
   );
 }
 

@@ -2,7 +2,7 @@
 // and deployments sharing a server never see each other's keys.
 import Redis from 'ioredis';
 import { describeUrl } from '../config';
-import { ServiceUnavailableError, reasonOf } from './errors';
+import { ServiceUnavailableError, describeFailure } from '../errors';
 
 const lastErrors = new WeakMap<Redis, unknown>();
 
@@ -33,7 +33,7 @@ export async function connectRedis(redis: Redis, redisUrl: string): Promise<void
     redis.disconnect();
     throw new ServiceUnavailableError(
       'Redis',
-      `cannot reach Redis at ${describeUrl(redisUrl)} (${reasonOf(lastErrors.get(redis) ?? err)}): start Redis or set REDIS_URL to a server you can reach`,
+      `cannot reach Redis at ${describeUrl(redisUrl)} (${describeFailure(lastErrors.get(redis) ?? err)}): start Redis or set REDIS_URL to a server you can reach`,
     );
   }
 }

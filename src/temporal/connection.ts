@@ -1,12 +1,12 @@
 // One Temporal connection per process, with a message a user can act on when it is not there.
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { ServiceUnavailableError, reasonOf } from '../store/errors';
+import { ServiceUnavailableError, describeFailure } from '../errors';
 
 function unreachable(address: string, err: unknown): ServiceUnavailableError {
   return new ServiceUnavailableError(
     'Temporal',
-    `cannot reach Temporal at ${address} (${reasonOf(err)}): run 'npm run dev' to start the dev server, or set TEMPORAL_ADDRESS to a running server`,
+    `cannot reach Temporal at ${address} (${describeFailure(err)}): run 'npm run dev' to start the dev server, or set TEMPORAL_ADDRESS to a running server`,
   );
 }
 

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { Connection, type ConnectionLike } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { SEARCH_ATTRIBUTES } from '../workflows/contract';
-import { ServiceUnavailableError, reasonOf } from '../store/errors';
+import { ServiceUnavailableError, describeFailure } from '../errors';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const IndexedValueType = temporal.api.enums.v1.IndexedValueType;
@@ -79,7 +79,7 @@ export async function resolveTemporalCli(): Promise<string> {
     return stdout.trim().split('\n').pop() as string;
   } catch (err) {
     const stderr = String((err as { stderr?: string }).stderr ?? '').trim();
-    throw new ServiceUnavailableError('Temporal', stderr || reasonOf(err));
+    throw new ServiceUnavailableError('Temporal', stderr || describeFailure(err));
   }
 }
 
@@ -131,7 +131,7 @@ export async function waitForTemporal(address: string, timeoutMs = 60_000, exite
       await new Promise((r) => setTimeout(r, 200));
     }
   }
-  throw new ServiceUnavailableError('Temporal', `the Temporal server at ${address} did not answer within ${timeoutMs / 1000}s (${reasonOf(lastError)})`);
+  throw new ServiceUnavailableError('Temporal', `the Temporal server at ${address} did not answer within ${timeoutMs / 1000}s (${describeFailure(lastError)})`);
 }
 
 /** Registers our search attributes on a server that was started without them (a reused server). */
@@ -156,7 +156,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<RunningDev
     exitReason = `exit code ${code ?? signal}${stderrTail ? `: ${stderrTail.trim()}` : ''}`;
   });
   child.once('error', (err) => {
-    exitReason = reasonOf(err);
+    exitReason = describeFailure(err);
   });
   try {
     await waitForTemporal(address, 90_000, () => exitReason);

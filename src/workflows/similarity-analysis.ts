@@ -46,6 +46,7 @@ import {
 import { COMPUTE_RETRY, PROVIDER_RETRY, PROVIDER_RETRY_TIMEOUT, STORE_STEP } from './policies';
 import { tokenEnrichmentWorkflow } from './token-enrichment';
 import { walletSyncWorkflow } from './wallet-sync';
+import { describeFailure } from '../errors';
 
 // Short PostgreSQL steps (readSyncProgress also asks Temporal whether joined syncs still run).
 const { recordAnalysisStart, recordAnalysisEnd, readGroupSyncProgress, getWalletStatuses, readSyncProgress } = proxyActivities<
@@ -93,14 +94,6 @@ const BALANCE_FETCHES_IN_FLIGHT = 100;
 
 /** Wallet failures listed by name in the analysis's failure message (the rest are counted). */
 const FAILURES_LISTED = 10;
-
-function failureReason(err: unknown): string {
-  let e = err as { cause?: unknown; type?: string; message?: string } | undefined;
-  // Child and activity failures wrap the original error: report the innermost one.
-  while (e && e.cause) e = e.cause as typeof e;
-  if (!e) return String(err);
-  return e.type ? `${e.type}: ${e.message}` : (e.message ?? String(err));
-}
 
 /**
  * Each distinct reason once, with the wallets it failed; at most FAILURES_LISTED wallets are named
@@ -292,7 +285,7 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
     log.info('analysis completed', { analysisId, pairs: summary.pairCount, clusters: summary.clusterCount, enrichmentWorkflowId: childId });
     return summary;
   } catch (err) {
-    error = failureReason(err);
+    error = describeFailure(err);
     if (isCancellation(err)) {
       phase = 'cancelled';
       if (sized) showDetails();
@@ -317,7 +310,7 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
       } catch (err) {
         if (isCancellation(err)) throw err;
         progress[wallet].balances = 'failed';
-        progress[wallet].error = walletReason(`balances: ${failureReason(err)}`);
+        progress[wallet].error = walletReason(`balances: ${describeFailure(err)}`);
       }
     };
     if (!sized) {
@@ -370,7 +363,7 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
           },
           (err) => {
             progress[wallet].sync = 'failed';
-            progress[wallet].error = walletReason(failureReason(err));
+            progress[wallet].error = walletReason(describeFailure(err));
             pending.delete(wallet);
           },
         ),

@@ -6,6 +6,7 @@ import type { AnalysisActivities } from '../activities/analysis';
 import type { EnrichmentActivities } from '../activities/enrichment';
 import { PRIORITY, TASK_QUEUES, type TokenEnrichmentInput } from './contract';
 import { PROVIDER_RETRY, PROVIDER_RETRY_TIMEOUT, STORE_STEP } from './policies';
+import { describeFailure } from '../errors';
 
 // PostgreSQL steps only: the DexScreener calls are enrichTokenBatch's, below.
 const { recordEnrichmentStatus, planTokenEnrichment, markTokensFailed, selectMostHeldTokens } = proxyActivities<
@@ -47,7 +48,7 @@ export async function tokenEnrichmentWorkflow(input: TokenEnrichmentInput): Prom
       } catch (err) {
         // The batch is recorded as failed (with a retry time); the other batches go on.
         result.failedBatches += 1;
-        await markTokensFailed({ mints: batch, error: err instanceof Error ? err.message : String(err) });
+        await markTokensFailed({ mints: batch, error: describeFailure(err) });
       }
     }
   };

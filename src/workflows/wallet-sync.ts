@@ -7,6 +7,7 @@ import { CancellationScope, ContinueAsNew, continueAsNew, proxyActivities, workf
 import type { SyncActivities } from '../activities/sync';
 import { HISTORY_CHUNK_RETRY_TIMEOUT, PROVIDER_RETRY, STORE_RETRY, STORE_STEP } from './policies';
 import { type WalletSyncInput, type WalletSyncResult, type WalletSyncResume } from './contract';
+import { describeFailure } from '../errors';
 
 const { syncHistoryChunk } = proxyActivities<Pick<SyncActivities, 'syncHistoryChunk'>>({
   startToCloseTimeout: '10 minutes',
@@ -31,12 +32,6 @@ const { computeWalletAnalytics } = proxyActivities<Pick<SyncActivities, 'compute
 const DEFAULT_PAGES_PER_CHUNK = 20;
 /** Continue as new well before the 51,200-event limit even if the server does not suggest it. */
 const DEFAULT_CHUNKS_BEFORE_CONTINUE_AS_NEW = 500;
-
-function errorMessage(err: unknown): string {
-  const cause = (err as { cause?: { type?: string; message?: string } }).cause;
-  if (cause?.message) return cause.type ? `${cause.type}: ${cause.message}` : cause.message;
-  return err instanceof Error ? err.message : String(err);
-}
 
 export async function walletSyncWorkflow(input: WalletSyncInput): Promise<WalletSyncResult> {
   const { wallet } = input;
@@ -101,7 +96,7 @@ export async function walletSyncWorkflow(input: WalletSyncInput): Promise<Wallet
     return { wallet, pages: s.pages, transactions: s.transactions, newLegs: s.newLegs, historyComplete: s.historyComplete, legs: analytics.legs };
   } catch (err) {
     if (err instanceof ContinueAsNew) throw err;
-    const message = errorMessage(err);
+    const message = describeFailure(err);
     await CancellationScope.nonCancellable(() => finishWalletSync({ wallet, error: message }));
     throw err;
   }

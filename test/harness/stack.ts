@@ -108,28 +108,53 @@ export async function openTestStack(options: TestStackOptions = {}): Promise<Tes
 const TEST_BUDGETS = { HELIUS_RPS: '500', RPC_RPS: '500', DEXSCREENER_RPM: '6000' };
 
 /** A simulator on `options` (a world and knobs) and a test stack whose providers point at it. */
-export async function openSimulatedStack(options: SimulatorOptions, env: Record<string, string> = {}): Promise<{ sim: SimulatorHandle; stack: TestStack }> {
+async function openSimulatedStack(options: SimulatorOptions, env: Record<string, string>): Promise<{ sim: SimulatorHandle; stack: TestStack }> {
   const sim = await startSimulator(options);
-  const stack = await openTestStack({ simulatorUrl: sim.url, env: { ...TEST_BUDGETS, ...env } });
-  return { sim, stack };
+  try {
+    return { sim, stack: await openTestStack({ simulatorUrl: sim.url, env: { ...TEST_BUDGETS, ...env } }) };
+  } catch (err) {
+    await sim.close();
+    throw err;
+  }
 }
 
-export async function closeSimulatedStack(opened: { sim?: SimulatorHandle; stack?: TestStack }): Promise<void> {
-  await opened.stack?.close();
-  await opened.sim?.close();
+export interface SimulatedStackHooks {
+  /** runs before the stack opens (e.g. starts a database the stack's environment names) */
+  beforeOpen?: () => Promise<void>;
+  /** runs once the stack is open (e.g. builds an app on it, starts worker processes) */
+  afterOpen?: () => Promise<void>;
+  /** runs while the stack is still open, before it closes (e.g. closes the app, kills workers) */
+  beforeClose?: () => Promise<void>;
+  /** runs after the stack has closed (e.g. removes a database the stack used) */
+  afterClose?: () => void | Promise<void>;
+  /** time the opening may take, hooks included (jest's beforeAll timeout) */
+  openTimeoutMs?: number;
 }
 
 /**
  * For a test file: opens a simulator and a stack before its tests (beforeAll) and closes both after
- * them (afterAll). Read `sim` and `stack` inside tests and hooks.
+ * them (afterAll), with the file's own set-up and tear-down around them in `hooks`. Read `sim` and
+ * `stack` inside tests and hooks. `env` may be a function when it depends on `beforeOpen`.
  */
-export function useSimulatedStack(options: SimulatorOptions, env: Record<string, string> = {}): { readonly sim: SimulatorHandle; readonly stack: TestStack } {
+export function useSimulatedStack(
+  options: SimulatorOptions,
+  env: Record<string, string> | (() => Record<string, string>) = {},
+  hooks: SimulatedStackHooks = {},
+): { readonly sim: SimulatorHandle; readonly stack: TestStack } {
   const opened: { sim?: SimulatorHandle; stack?: TestStack } = {};
   beforeAll(async () => {
-    Object.assign(opened, await openSimulatedStack(options, env));
-  });
+    await hooks.beforeOpen?.();
+    Object.assign(opened, await openSimulatedStack(options, typeof env === 'function' ? env() : env));
+    await hooks.afterOpen?.();
+  }, hooks.openTimeoutMs);
   afterAll(async () => {
-    await closeSimulatedStack(opened);
+    try {
+      await hooks.beforeClose?.();
+    } finally {
+      await opened.stack?.close();
+      await opened.sim?.close();
+      await hooks.afterClose?.();
+    }
   });
   const open = <K extends 'sim' | 'stack'>(key: K) => {
     const value = opened[key];

@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { WorkflowFailedError } from '@temporalio/client';
-import { generateWorld, type SimulatorHandle } from '../../src/simulator';
+import { generateWorld } from '../../src/simulator';
 import { SEARCH_ATTRIBUTES, progressQuery, type AnalysisInput, type AnalysisProgress } from '../../src/workflows/contract';
 import { analysisInput, executeAnalysis, startAnalysis } from '../harness/analyses';
 import { resolveTemporalCli } from '../../src/temporal/dev-server';
 import { getAnalysis } from '../../src/store/analyses';
-import { closeSimulatedStack, openSimulatedStack, type TestStack } from '../harness/stack';
+import { useSimulatedStack } from '../harness/stack';
 import { testEnv } from '../harness/env';
 import { until } from '../harness/processes';
 
@@ -19,40 +19,40 @@ function input(extra: Partial<AnalysisInput> = {}): AnalysisInput {
 }
 
 describe('following and steering an analysis', () => {
-  let sim: SimulatorHandle;
-  let stack: TestStack;
   let cli: string;
 
-  beforeAll(async () => {
-    ({ sim, stack } = await openSimulatedStack({ world }));
-    cli = await resolveTemporalCli();
-  });
-  afterAll(async () => {
-    await closeSimulatedStack({ sim, stack });
-  });
+  const opened = useSimulatedStack(
+    { world },
+    {},
+    {
+      afterOpen: async () => {
+        cli = await resolveTemporalCli();
+      },
+    },
+  );
   beforeEach(async () => {
     // Each test starts from nothing: no running syncs (abandoned by an earlier test), no cached
     // balances, no stored history.
-    for await (const wf of stack.client.workflow.list({ query: 'ExecutionStatus = "Running"' })) {
-      await stack.client.workflow.getHandle(wf.workflowId).terminate('test cleanup').catch(() => undefined);
+    for await (const wf of opened.stack.client.workflow.list({ query: 'ExecutionStatus = "Running"' })) {
+      await opened.stack.client.workflow.getHandle(wf.workflowId).terminate('test cleanup').catch(() => undefined);
     }
-    await stack.redis.del(...wallets.map((w) => `balance:${w}`));
+    await opened.stack.redis.del(...wallets.map((w) => `balance:${w}`));
     // only this file's wallets: other test files share the database
-    await stack.pool.query('DELETE FROM wallets WHERE address = ANY($1::text[])', [wallets]);
-    await stack.pool.query('DELETE FROM wallet_balances WHERE wallet = ANY($1::text[])', [wallets]);
-    sim.reset({ knobs: true });
+    await opened.stack.pool.query('DELETE FROM wallets WHERE address = ANY($1::text[])', [wallets]);
+    await opened.stack.pool.query('DELETE FROM wallet_balances WHERE wallet = ANY($1::text[])', [wallets]);
+    opened.sim.reset({ knobs: true });
   });
 
-  const start = (i: AnalysisInput) => startAnalysis(stack, i);
+  const start = (i: AnalysisInput) => startAnalysis(opened.stack, i);
   const temporal = async (...args: string[]) => {
-    const { stdout } = await run(cli, [...args, '--address', testEnv().temporalAddress, '--namespace', stack.namespace, '-o', 'json']);
+    const { stdout } = await run(cli, [...args, '--address', testEnv().temporalAddress, '--namespace', opened.stack.namespace, '-o', 'json']);
     return stdout;
   };
 
   it('answers the progress query and takes the proceedWithAvailableData signal through the temporal CLI, then computes with what is stored', async () => {
-    sim.configure({ latencyMs: { 'helius:history': 400 } }); // syncs that would take a while
+    opened.sim.configure({ latencyMs: { 'helius:history': 400 } }); // syncs that would take a while
     const i = input();
-    const summary = await stack.withWorkers(async () => {
+    const summary = await opened.stack.withWorkers(async () => {
       const handle = await start(i);
       const fromCli = await until('pages in the progress query (CLI)', async () => {
         const out = JSON.parse(await temporal('workflow', 'query', '--workflow-id', handle.workflowId, '--name', 'progress'));
@@ -73,7 +73,7 @@ describe('following and steering an analysis', () => {
     });
     expect(summary.partialWallets.length).toBeGreaterThan(0);
     expect(summary.pairCount).toBe(10);
-    const stored = await getAnalysis(stack.pool, i.analysisId);
+    const stored = await getAnalysis(opened.stack.pool, i.analysisId);
     expect(stored?.status).toBe('completed');
     expect((stored?.result?.partialWallets as string[]).sort()).toEqual([...summary.partialWallets].sort());
     const truncated = (stored?.result?.coverage as Array<{ address: string; truncated: boolean }>).filter((c) => c.truncated).map((c) => c.address);
@@ -81,9 +81,9 @@ describe('following and steering an analysis', () => {
   });
 
   it('cancellation stops the analysis and leaves a visible cancelled status in PostgreSQL and the search attributes', async () => {
-    sim.configure({ latencyMs: { 'helius:history': 400 } });
+    opened.sim.configure({ latencyMs: { 'helius:history': 400 } });
     const i = input();
-    await stack.withWorkers(async () => {
+    await opened.stack.withWorkers(async () => {
       const handle = await start(i);
       await until('the sync to start', async () => ((await handle.query(progressQuery)).phase === 'syncing' ? true : undefined));
       await handle.cancel();
@@ -95,19 +95,19 @@ describe('following and steering an analysis', () => {
       expect(description.typedSearchAttributes.get(SEARCH_ATTRIBUTES.analysisStatus)).toBe('cancelled');
       expect((await handle.query(progressQuery)).phase).toBe('cancelled');
     });
-    const stored = await getAnalysis(stack.pool, i.analysisId);
+    const stored = await getAnalysis(opened.stack.pool, i.analysisId);
     expect(stored?.status).toBe('cancelled');
     expect(stored?.error).toBe('cancelled by the user');
   });
 
   it('completes with 30 % of provider requests failing with 5xx or 429', async () => {
-    sim.configure({ faults: { errorRate: 0.3, seed: 7 } });
+    opened.sim.configure({ faults: { errorRate: 0.3, seed: 7 } });
     const i = input({ tuning: { pollIntervalMs: 200, maxPagesPerChunk: 5 } });
-    const summary = await stack.withWorkers(() => executeAnalysis(stack, i));
+    const summary = await opened.stack.withWorkers(() => executeAnalysis(opened.stack, i));
     expect(summary.failedWallets).toEqual([]);
     expect(summary.pairCount).toBe(10);
-    const injected = sim.requestLog.filter((r) => r.injected).length;
-    const total = sim.requestLog.length;
+    const injected = opened.sim.requestLog.filter((r) => r.injected).length;
+    const total = opened.sim.requestLog.length;
     // every wallet's history and balances were really fetched, through real faults
     expect(total).toBeGreaterThan(wallets.length * 6);
     expect(injected / total).toBeGreaterThan(0.2);
@@ -115,19 +115,19 @@ describe('following and steering an analysis', () => {
   });
 
   it('with an invalid API key the analysis fails fast, says so, and retries nothing', async () => {
-    sim.configure({ invalidKey: true } as never);
+    opened.sim.configure({ invalidKey: true } as never);
     const i = input();
     const started = Date.now();
-    const error = await stack.withWorkers(() =>
-      executeAnalysis(stack, i).then(() => null, (err: unknown) => err),
+    const error = await opened.stack.withWorkers(() =>
+      executeAnalysis(opened.stack, i).then(() => null, (err: unknown) => err),
     );
     console.log(`invalid API key: the analysis failed after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     expect(error).toBeInstanceOf(WorkflowFailedError);
-    const stored = await getAnalysis(stack.pool, i.analysisId);
+    const stored = await getAnalysis(opened.stack.pool, i.analysisId);
     expect(stored?.status).toBe('failed');
     expect(stored?.error).toMatch(/InvalidApiKeyError/);
     expect(stored?.error).not.toContain('test-api-key');
     // each wallet's history was asked for once: a bad key is not retried
-    for (const w of wallets) expect(sim.requestLog.filter((r) => r.wallet === w && r.endpoint === 'helius:history').length).toBe(1);
+    for (const w of wallets) expect(opened.sim.requestLog.filter((r) => r.wallet === w && r.endpoint === 'helius:history').length).toBe(1);
   });
 });

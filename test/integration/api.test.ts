@@ -4,8 +4,8 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/api/app';
 import { getAnalysis } from '../../src/store/analyses';
-import { generateWorld, type SimulatorHandle } from '../../src/simulator';
-import { closeSimulatedStack, openSimulatedStack, type TestStack } from '../harness/stack';
+import { generateWorld } from '../../src/simulator';
+import { useSimulatedStack } from '../harness/stack';
 import { until } from '../harness/processes';
 
 const world = generateWorld({ seed: 83, wallets: 4, txPerWallet: 25, largeWallet: false });
@@ -14,31 +14,32 @@ const [A, B, C, D] = wallets;
 const mints = (world.tokens as Array<{ mint: string; symbol: string }>).slice(0, 3);
 
 describe('API routes on the real stack', () => {
-  let sim: SimulatorHandle;
-  let stack: TestStack;
   let app: FastifyInstance;
-
-  beforeAll(async () => {
-    ({ sim, stack } = await openSimulatedStack({ world }, { MAX_WALLETS_PER_ANALYSIS: '4' }));
-    app = await buildApp({ config: stack.config, temporal: stack.client, pool: stack.pool, redis: stack.redis }, { eventPollIntervalMs: 200 });
-  });
   // analyses started while no worker runs would otherwise run (and fail) in a later test's workers
   const terminateRunning = async () => {
-    for await (const wf of stack.client.workflow.list({ query: 'ExecutionStatus = "Running"' })) {
-      await stack.client.workflow.getHandle(wf.workflowId).terminate('test cleanup').catch(() => undefined);
+    for await (const wf of opened.stack.client.workflow.list({ query: 'ExecutionStatus = "Running"' })) {
+      await opened.stack.client.workflow.getHandle(wf.workflowId).terminate('test cleanup').catch(() => undefined);
     }
   };
-  afterAll(async () => {
-    await terminateRunning();
-    await app?.close();
-    await closeSimulatedStack({ sim, stack });
-  });
+  const opened = useSimulatedStack(
+    { world },
+    { MAX_WALLETS_PER_ANALYSIS: '4' },
+    {
+      afterOpen: async () => {
+        app = await buildApp({ config: opened.stack.config, temporal: opened.stack.client, pool: opened.stack.pool, redis: opened.stack.redis }, { eventPollIntervalMs: 200 });
+      },
+      beforeClose: async () => {
+        await terminateRunning();
+        await app?.close();
+      },
+    },
+  );
 
   const post = (url: string, payload: unknown, headers: Record<string, string> = {}) => app.inject({ method: 'POST', url, payload: payload as object, headers });
   const get = (url: string) => app.inject({ method: 'GET', url });
-  const workflowCount = async () => Number((await stack.client.workflow.count()).count);
+  const workflowCount = async () => Number((await opened.stack.client.workflow.count()).count);
   const rowsOfThisWorld = async () =>
-    Number((await stack.pool.query<{ n: string }>('SELECT count(*) AS n FROM analyses WHERE wallets && $1::text[]', [wallets])).rows[0].n);
+    Number((await opened.stack.pool.query<{ n: string }>('SELECT count(*) AS n FROM analyses WHERE wallets && $1::text[]', [wallets])).rows[0].n);
   const problem = (res: LightMyRequestResponse) => ({ status: res.statusCode, type: (res.json() as { type: string }).type.split(':').pop() });
 
   describe('bad inputs start nothing', () => {
@@ -71,12 +72,12 @@ describe('API routes on the real stack', () => {
     expect(res.statusCode).toBe(202);
     const body = res.json();
     expect(body).toMatchObject({ status: 'running', workflowId: `analysis:${body.analysisId}`, links: { self: `/v1/analyses/${body.analysisId}`, events: `/v1/analyses/${body.analysisId}/events` } });
-    expect(body.links.temporalUi).toBe(`http://127.0.0.1:8233/namespaces/${stack.namespace}/workflows/${encodeURIComponent(body.workflowId)}`);
+    expect(body.links.temporalUi).toBe(`http://127.0.0.1:8233/namespaces/${opened.stack.namespace}/workflows/${encodeURIComponent(body.workflowId)}`);
     expect(res.headers.location).toBe(`/v1/analyses/${body.analysisId}`);
-    const row = await getAnalysis(stack.pool, body.analysisId);
+    const row = await getAnalysis(opened.stack.pool, body.analysisId);
     expect(row?.wallets).toEqual([A, C].sort());
     expect(row?.params).toEqual({ weights: { capital: 2 }, window: 30, sync: 'skip', failureThreshold: 0.8 });
-    const described = await stack.client.workflow.getHandle(body.workflowId).describe();
+    const described = await opened.stack.client.workflow.getHandle(body.workflowId).describe();
     expect(described.type).toBe('similarityAnalysisWorkflow');
     expect(described.taskQueue).toBe('analysis');
 
@@ -99,7 +100,7 @@ describe('API routes on the real stack', () => {
     const again = await post('/v1/analyses', { wallets: [D, B], sync: 'skip' }, { 'idempotency-key': key });
     expect(again.json().analysisId).toBe([...ids][0]);
     expect(await workflowCount()).toBe(before + 1);
-    expect(Number((await stack.pool.query('SELECT count(*) AS n FROM analyses WHERE idempotency_key = $1', [key])).rows[0].n)).toBe(1);
+    expect(Number((await opened.stack.pool.query('SELECT count(*) AS n FROM analyses WHERE idempotency_key = $1', [key])).rows[0].n)).toBe(1);
 
     const reused = await post('/v1/analyses', { wallets: [B, D], sync: 'force' }, { 'idempotency-key': key });
     expect(problem(reused)).toEqual({ status: 422, type: 'idempotency-key-reused' });
@@ -112,19 +113,19 @@ describe('API routes on the real stack', () => {
     }
     const res = await post('/v1/analyses', { wallets: [A, B], sync: 'skip' });
     const id = res.json().analysisId as string;
-    await stack.pool.query(`UPDATE analyses SET status = 'failed', error = 'test' WHERE id = $1`, [id]);
+    await opened.stack.pool.query(`UPDATE analyses SET status = 'failed', error = 'test' WHERE id = $1`, [id]);
     expect(problem(await post(`/v1/analyses/${id}/proceed`, undefined))).toEqual({ status: 409, type: 'not-running' });
     expect(problem(await app.inject({ method: 'DELETE', url: `/v1/analyses/${id}` }))).toEqual({ status: 409, type: 'not-running' });
   });
 
   it('wallets: status MISSING, sync started then joined, SYNCING with progress, READY, then the stored PnL and behavior', async () => {
     await terminateRunning();
-    sim.configure({ latencyMs: { 'helius:history': 300 } });
+    opened.sim.configure({ latencyMs: { 'helius:history': 300 } });
     const before = await post('/v1/wallets/status', { wallets: [A, B] });
     expect(before.json().wallets.map((w: { status: string }) => w.status)).toEqual(['MISSING', 'MISSING']);
     expect(problem(await get(`/v1/wallets/${A}`))).toEqual({ status: 404, type: 'not-found' });
 
-    await stack.withWorkers(async () => {
+    await opened.stack.withWorkers(async () => {
       const first = await post('/v1/wallets/sync', { wallets: [A, B] });
       expect(first.statusCode).toBe(202);
       expect(first.json().syncs).toEqual([
@@ -138,9 +139,9 @@ describe('API routes on the real stack', () => {
         return w.status === 'SYNCING' ? w : undefined;
       });
       expect(syncing.sync).toEqual({ pages: expect.any(Number), transactions: expect.any(Number) });
-      await Promise.all([A, B].map((w) => stack.client.workflow.getHandle(`wallet-sync:${w}`).result()));
+      await Promise.all([A, B].map((w) => opened.stack.client.workflow.getHandle(`wallet-sync:${w}`).result()));
     });
-    sim.reset({ knobs: true });
+    opened.sim.reset({ knobs: true });
 
     const after = (await post('/v1/wallets/status', { wallets: [A, B] })).json().wallets;
     expect(after.map((w: { status: string; sync: unknown }) => [w.status, w.sync])).toEqual([['READY', null], ['READY', null]]);
@@ -155,9 +156,9 @@ describe('API routes on the real stack', () => {
   });
 
   it('proceed signals a running analysis, which then completes with partial wallets; the list shows it first', async () => {
-    sim.configure({ latencyMs: { 'helius:history': 1500 } });
+    opened.sim.configure({ latencyMs: { 'helius:history': 1500 } });
     try {
-      const view = await stack.withWorkers(async () => {
+      const view = await opened.stack.withWorkers(async () => {
         const id = (await post('/v1/analyses', { wallets, sync: 'force' })).json().analysisId as string;
         await until('the syncing phase', async () => ((await get(`/v1/analyses/${id}`)).json().progress?.phase === 'syncing' ? true : undefined));
         const res = await post(`/v1/analyses/${id}/proceed`, undefined);
@@ -174,20 +175,20 @@ describe('API routes on the real stack', () => {
       expect(list[0]).toMatchObject({ analysisId: view.analysisId, status: 'completed', summary: { pairCount: 6 } });
       expect(Date.parse(list[0].createdAt)).toBeGreaterThanOrEqual(Date.parse(list[1].createdAt));
     } finally {
-      sim.reset({ knobs: true });
+      opened.sim.reset({ knobs: true });
     }
   });
 
   it('tokens: unknown mint 404, user enrichment at high priority, then the registry record', async () => {
     const mint = mints[0].mint;
-    await stack.pool.query('DELETE FROM tokens WHERE mint = ANY($1::text[])', [mints.map((m) => m.mint)]);
+    await opened.stack.pool.query('DELETE FROM tokens WHERE mint = ANY($1::text[])', [mints.map((m) => m.mint)]);
     expect(problem(await get(`/v1/tokens/${mint}`))).toEqual({ status: 404, type: 'not-found' });
-    await stack.withWorkers(async () => {
+    await opened.stack.withWorkers(async () => {
       const res = await post('/v1/tokens/enrich', { mints: mints.map((m) => m.mint) });
       expect(res.statusCode).toBe(202);
       const { workflowId } = res.json();
       expect(workflowId).toMatch(/^token-enrichment:user:/);
-      const handle = stack.client.workflow.getHandle(workflowId);
+      const handle = opened.stack.client.workflow.getHandle(workflowId);
       expect((await handle.describe()).raw.workflowExecutionInfo?.priority?.priorityKey).toBe(1);
       await handle.result();
     });

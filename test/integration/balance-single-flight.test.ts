@@ -1,13 +1,13 @@
 // The balance helper's single-flight across worker processes: many analyses of the same wallets,
 // started together, served by two separate worker processes, make one RPC fetch per wallet. The
 // RPC answers slowly, so many fetches wait on the lock while the first holder fills the cache.
-import { generateWorld, type SimulatorHandle } from '../../src/simulator';
+import { generateWorld } from '../../src/simulator';
 import { TASK_QUEUES, type AnalysisInput } from '../../src/workflows/contract';
 import { analysisInput, executeAnalysis, startAnalysis } from '../harness/analyses';
 import type { BalanceSummary } from '../../src/activities/balances';
 import { activityRuns } from '../harness/histories';
 import { activityPollers, startWorkerProcess, waitFor } from '../harness/processes';
-import { closeSimulatedStack, openSimulatedStack, type TestStack } from '../harness/stack';
+import { useSimulatedStack } from '../harness/stack';
 
 const world = generateWorld({ seed: 59, wallets: 4, txPerWallet: 20, largeWallet: false });
 const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.address).sort();
@@ -17,41 +17,43 @@ const ROUNDS = 3;
 const input = (): AnalysisInput => analysisInput({ wallets }, { tuning: { pollIntervalMs: 200 } });
 
 describe('balance fetches across two worker processes', () => {
-  let sim: SimulatorHandle;
-  let stack: TestStack;
   const workers: Array<ReturnType<typeof startWorkerProcess>> = [];
 
-  beforeAll(async () => {
-    ({ sim, stack } = await openSimulatedStack({ world, latencyMs: { 'solana-rpc': 40 } }));
-    workers.push(startWorkerProcess(stack.processEnv), startWorkerProcess(stack.processEnv));
-    await waitFor('both worker processes to poll the balances queue', async () => (await activityPollers(stack, TASK_QUEUES.balances)).length >= 2).catch((err) => {
-      throw new Error(`${err.message}; the workers printed:\n${workers.map((w) => `[pid ${w.pid}, exit ${w.exitCode}] ${w.output()}`).join('\n')}`);
-    });
-  });
-  afterAll(async () => {
-    for (const w of workers) w.kill('SIGKILL');
-    await closeSimulatedStack({ sim, stack });
-  });
+  const opened = useSimulatedStack(
+    { world, latencyMs: { 'solana-rpc': 40 } },
+    {},
+    {
+      afterOpen: async () => {
+        workers.push(startWorkerProcess(opened.stack.processEnv), startWorkerProcess(opened.stack.processEnv));
+        await waitFor('both worker processes to poll the balances queue', async () => (await activityPollers(opened.stack, TASK_QUEUES.balances)).length >= 2).catch((err) => {
+          throw new Error(`${err.message}; the workers printed:\n${workers.map((w) => `[pid ${w.pid}, exit ${w.exitCode}] ${w.output()}`).join('\n')}`);
+        });
+      },
+      beforeClose: async () => {
+        for (const w of workers) w.kill('SIGKILL');
+      },
+    },
+  );
 
-  const run = (i: AnalysisInput) => executeAnalysis(stack, i);
+  const run = (i: AnalysisInput) => executeAnalysis(opened.stack, i);
 
   it(`${ANALYSES_PER_ROUND} analyses of the same wallets at once make one balance fetch per wallet, ${ROUNDS} times over`, async () => {
     await run(input()); // syncs the wallets, so the rounds below only fetch balances
     const identities = new Set<string>();
     for (let round = 1; round <= ROUNDS; round += 1) {
-      await stack.redis.del(...wallets.map((w) => `balance:${w}`));
-      sim.reset();
+      await opened.stack.redis.del(...wallets.map((w) => `balance:${w}`));
+      opened.sim.reset();
       const handles = await Promise.all(
         Array.from({ length: ANALYSES_PER_ROUND }, async () => {
-          return startAnalysis(stack, input());
+          return startAnalysis(opened.stack, input());
         }),
       );
       await Promise.all(handles.map((h) => h.result()));
       const fetches = (await Promise.all(handles.map((h) => activityRuns<{ wallet: string }, BalanceSummary>(h, 'fetchBalances')))).flat();
       for (const f of fetches) identities.add(f.identity ?? '');
       for (const wallet of wallets) {
-        const tokenAccountCalls = sim.requestLog.filter((r) => r.wallet === wallet && r.endpoint === 'rpc:getTokenAccountsByOwner').length;
-        const solBalanceCalls = sim.requestLog.filter((r) => r.wallet === wallet && r.endpoint === 'rpc:getMultipleAccounts').length;
+        const tokenAccountCalls = opened.sim.requestLog.filter((r) => r.wallet === wallet && r.endpoint === 'rpc:getTokenAccountsByOwner').length;
+        const solBalanceCalls = opened.sim.requestLog.filter((r) => r.wallet === wallet && r.endpoint === 'rpc:getMultipleAccounts').length;
         const fetched = fetches.filter((f) => f.input.wallet === wallet && f.result?.fromCache === false).length;
         const served = fetches.filter((f) => f.input.wallet === wallet && f.result !== undefined).length;
         // SOL balance once, SPL Token + Token-2022 once; every other analysis got the cached result

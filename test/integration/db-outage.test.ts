@@ -6,18 +6,18 @@
 import { execFileSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
-import { generateWorld, type SimulatorHandle } from '../../src/simulator';
+import { generateWorld } from '../../src/simulator';
 import { buildApp } from '../../src/api/app';
 import { createPool, migrate } from '../../src/store/db';
 import { loadConfig } from '../../src/config';
 import { problemType } from '../../src/api/problem';
 import { analysisWorkflowId, progressQuery } from '../../src/workflows/contract';
-import { closeSimulatedStack, openSimulatedStack, type TestStack } from '../harness/stack';
+import { useSimulatedStack } from '../harness/stack';
+import { freePort } from '../../src/temporal/dev-server';
 import { startWorkerProcess, waitFor } from '../harness/processes';
 
 const OUTAGE_MS = 60_000;
@@ -25,14 +25,6 @@ const PG_BIN = process.env.PG_BIN ?? '/usr/local/bin';
 
 const world = generateWorld({ seed: 41, wallets: 3, txPerWallet: 1000, largeWallet: false });
 const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.address).sort();
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A PostgreSQL cluster in a temporary directory, run as the `postgres` user when we are root (initdb refuses root). */
 class ThrowawayPostgres {
@@ -75,37 +67,42 @@ class ThrowawayPostgres {
 }
 
 describe('PostgreSQL stopped for 60 s in the middle of an analysis', () => {
-  let sim: SimulatorHandle;
-  let stack: TestStack;
   let pg: ThrowawayPostgres;
   let pool: Pool;
   let app: FastifyInstance;
   let worker: (ChildProcess & { output: () => string }) | undefined;
 
-  beforeAll(async () => {
-    pg = new ThrowawayPostgres(await freePort());
-    pg.init();
-    pg.start();
-    await migrate(pg.url);
-    pool = createPool(pg.url);
-    // slow history pages: the syncs are still under way when the database goes
-    ({ sim, stack } = await openSimulatedStack({ world, latencyMs: { 'helius:history': 400 } }, { DATABASE_URL: pg.url }));
-    app = await buildApp({ config: loadConfig(stack.processEnv), temporal: stack.client, pool, redis: stack.redis }, { rateLimitStore: 'memory' });
-  }, 120_000);
-  afterAll(async () => {
-    worker?.kill('SIGKILL');
-    await app?.close();
-    await pool?.end();
-    await closeSimulatedStack({ sim, stack });
-    pg?.destroy();
-  });
+  // slow history pages: the syncs are still under way when the database goes
+  const opened = useSimulatedStack(
+    { world, latencyMs: { 'helius:history': 400 } },
+    () => ({ DATABASE_URL: pg.url }),
+    {
+      beforeOpen: async () => {
+        pg = new ThrowawayPostgres(await freePort());
+        pg.init();
+        pg.start();
+        await migrate(pg.url);
+        pool = createPool(pg.url);
+      },
+      afterOpen: async () => {
+        app = await buildApp({ config: loadConfig(opened.stack.processEnv), temporal: opened.stack.client, pool, redis: opened.stack.redis }, { rateLimitStore: 'memory' });
+      },
+      openTimeoutMs: 120_000,
+      beforeClose: async () => {
+        worker?.kill('SIGKILL');
+        await app?.close();
+        await pool?.end();
+      },
+      afterClose: () => pg?.destroy(),
+    },
+  );
 
   it('answers 503 while the database is away, keeps the worker up, and completes the analysis', async () => {
-    worker = startWorkerProcess(stack.processEnv);
+    worker = startWorkerProcess(opened.stack.processEnv);
     const started = await app.inject({ method: 'POST', url: '/v1/analyses', payload: { wallets, sync: 'force' } });
     expect(started.statusCode).toBe(202);
     const { analysisId } = started.json();
-    const handle = stack.client.workflow.getHandle(analysisWorkflowId(analysisId));
+    const handle = opened.stack.client.workflow.getHandle(analysisWorkflowId(analysisId));
     await waitFor('the syncs to be under way', async () => {
       const p = await handle.query(progressQuery).catch(() => null);
       return !!p && p.phase === 'syncing' && Object.values(p.wallets).some((w) => w.pages >= 1);
@@ -146,7 +143,7 @@ describe('PostgreSQL stopped for 60 s in the middle of an analysis', () => {
       `SELECT w.address, w.transaction_count, (SELECT count(*)::int FROM wallet_transactions t WHERE t.wallet = w.address) AS tx_rows FROM wallets w ORDER BY w.address`,
     );
     expect(rows.map((r) => [r.address, r.transaction_count, r.tx_rows])).toEqual(
-      wallets.map((w) => [w, sim.world.historyLength(sim.world.indexOf(w)!), sim.world.historyLength(sim.world.indexOf(w)!)]),
+      wallets.map((w) => [w, opened.sim.world.historyLength(opened.sim.world.indexOf(w)!), opened.sim.world.historyLength(opened.sim.world.indexOf(w)!)]),
     );
   }, 360_000);
 });

@@ -6,36 +6,38 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app';
 import { ApiClient, type SseEvent } from '../../src/cli/api-client';
 import { renderAnalysis } from '../../src/cli/render';
-import { generateWorld, type SimulatorHandle } from '../../src/simulator';
-import { closeSimulatedStack, openSimulatedStack, type TestStack } from '../harness/stack';
+import { generateWorld } from '../../src/simulator';
+import { useSimulatedStack } from '../harness/stack';
 
 const world = generateWorld({ seed: 71, wallets: 6, txPerWallet: 40, largeWallet: false });
 const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.address);
 const truth = world.groundTruth as { clusters: string[][] };
 
 describe('the API over HTTP with the real stack', () => {
-  let sim: SimulatorHandle;
-  let stack: TestStack;
   let app: FastifyInstance;
   let api: ApiClient;
 
-  beforeAll(async () => {
-    ({ sim, stack } = await openSimulatedStack({ world }));
-    app = await buildApp({ config: stack.config, temporal: stack.client, pool: stack.pool, redis: stack.redis }, { eventPollIntervalMs: 200 });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    api = new ApiClient(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}`);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await closeSimulatedStack({ sim, stack });
-  });
+  const opened = useSimulatedStack(
+    { world },
+    {},
+    {
+      afterOpen: async () => {
+        app = await buildApp({ config: opened.stack.config, temporal: opened.stack.client, pool: opened.stack.pool, redis: opened.stack.redis }, { eventPollIntervalMs: 200 });
+        await app.listen({ host: '127.0.0.1', port: 0 });
+        api = new ApiClient(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}`);
+      },
+      beforeClose: async () => {
+        await app?.close();
+      },
+    },
+  );
 
   it('starts an analysis, streams progress, completion and enrichment, then serves the result with token metadata', async () => {
     const started = Date.now();
-    const { view, events } = await stack.withWorkers(async () => {
+    const { view, events } = await opened.stack.withWorkers(async () => {
       const analysis = await api.startAnalysis({ wallets: [...wallets].reverse(), sync: 'force' });
       expect(analysis.status).toBe('running');
-      expect(analysis.links.temporalUi).toBe(`${stack.config.TEMPORAL_UI_URL}/namespaces/${stack.namespace}/workflows/${encodeURIComponent(analysis.workflowId)}`);
+      expect(analysis.links.temporalUi).toBe(`${opened.stack.config.TEMPORAL_UI_URL}/namespaces/${opened.stack.namespace}/workflows/${encodeURIComponent(analysis.workflowId)}`);
       const seen: SseEvent[] = [];
       for await (const e of api.events(analysis.analysisId)) seen.push(e);
       return { view: await api.getAnalysis(analysis.analysisId), events: seen };
@@ -94,9 +96,9 @@ describe('the API over HTTP with the real stack', () => {
   });
 
   it('streams a cancelled analysis to its end without an enrichment event', async () => {
-    sim.configure({ latencyMs: { 'helius:history': 300 } });
+    opened.sim.configure({ latencyMs: { 'helius:history': 300 } });
     try {
-      const events = await stack.withWorkers(async () => {
+      const events = await opened.stack.withWorkers(async () => {
         const analysis = await api.startAnalysis({ wallets, sync: 'force' });
         const seen: SseEvent[] = [];
         for await (const e of api.events(analysis.analysisId)) {
@@ -113,7 +115,7 @@ describe('the API over HTTP with the real stack', () => {
       expect(tail.map((e) => e.event)).toEqual(['completed', 'end']);
       expect(tail[0].data).toMatchObject({ status: 'cancelled', error: 'cancelled by the user' });
     } finally {
-      sim.reset({ knobs: true });
+      opened.sim.reset({ knobs: true });
     }
   });
 });

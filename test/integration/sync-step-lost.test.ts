@@ -6,11 +6,11 @@ import type { ChildProcess } from 'node:child_process';
 import type { FastifyInstance } from 'fastify';
 import type { PoolClient } from 'pg';
 import { temporal } from '@temporalio/proto';
-import { generateWorld, type SimulatorHandle } from '../../src/simulator';
+import { generateWorld } from '../../src/simulator';
 import { buildApp } from '../../src/api/app';
 import { walletSyncWorkflow } from '../../src/workflows/wallet-sync';
 import { TASK_QUEUES, walletSyncWorkflowId } from '../../src/workflows/contract';
-import { closeSimulatedStack, openSimulatedStack, type TestStack } from '../harness/stack';
+import { useSimulatedStack } from '../harness/stack';
 import { startWorkerProcess, waitFor } from '../harness/processes';
 
 const world = generateWorld({ seed: 37, wallets: 2, txPerWallet: 150, largeWallet: false });
@@ -20,23 +20,25 @@ const APP_NAME = `ws-step-lost-${process.pid}`;
 const RESUME_DEADLINE_MS = 150_000;
 
 describe('a short step of a wallet sync lost with its worker', () => {
-  let sim: SimulatorHandle;
-  let stack: TestStack;
   let app: FastifyInstance;
   const workers: ChildProcess[] = [];
   let locker: PoolClient | undefined;
 
-  beforeAll(async () => {
-    ({ sim, stack } = await openSimulatedStack({ world }));
-    app = await buildApp({ config: stack.config, temporal: stack.client, pool: stack.pool, redis: stack.redis }, { rateLimitStore: 'memory' });
-  });
-  afterAll(async () => {
-    await locker?.query('ROLLBACK').catch(() => undefined);
-    locker?.release();
-    for (const w of workers) w.kill('SIGKILL');
-    await app?.close();
-    await closeSimulatedStack({ sim, stack });
-  });
+  const opened = useSimulatedStack(
+    { world },
+    {},
+    {
+      afterOpen: async () => {
+        app = await buildApp({ config: opened.stack.config, temporal: opened.stack.client, pool: opened.stack.pool, redis: opened.stack.redis }, { rateLimitStore: 'memory' });
+      },
+      beforeClose: async () => {
+        await locker?.query('ROLLBACK').catch(() => undefined);
+        locker?.release();
+        for (const w of workers) w.kill('SIGKILL');
+        await app?.close();
+      },
+    },
+  );
 
   const status = async (): Promise<string> => {
     const res = await app.inject({ method: 'POST', url: '/v1/wallets/status', payload: { wallets: [wallet] } });
@@ -46,21 +48,21 @@ describe('a short step of a wallet sync lost with its worker', () => {
 
   it('is retried by another worker within seconds, and the wallet reads SYNCING meanwhile', async () => {
     // The wallet's row, locked: the sync's first step (beginWalletSync) blocks on it.
-    await stack.pool.query('INSERT INTO wallets (address) VALUES ($1) ON CONFLICT DO NOTHING', [wallet]);
-    locker = await stack.pool.connect();
+    await opened.stack.pool.query('INSERT INTO wallets (address) VALUES ($1) ON CONFLICT DO NOTHING', [wallet]);
+    locker = await opened.stack.pool.connect();
     await locker.query('BEGIN');
     await locker.query('SELECT address FROM wallets WHERE address = $1 FOR UPDATE', [wallet]);
 
-    const first = startWorkerProcess({ ...stack.processEnv, PGAPPNAME: APP_NAME });
+    const first = startWorkerProcess({ ...opened.stack.processEnv, PGAPPNAME: APP_NAME });
     workers.push(first);
-    const handle = await stack.client.workflow.start(walletSyncWorkflow, {
+    const handle = await opened.stack.client.workflow.start(walletSyncWorkflow, {
       taskQueue: TASK_QUEUES.analysis,
       workflowId: walletSyncWorkflowId(wallet),
       args: [{ wallet, sinceTimestamp: null }],
     });
     await waitFor('the first step to wait on the locked row', async () => {
       // (read outside the locking transaction: pg_stat_activity is a snapshot per transaction)
-      const { rows } = await stack.pool.query(
+      const { rows } = await opened.stack.pool.query(
         `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO wallets%'`,
         [APP_NAME],
       );
@@ -69,17 +71,17 @@ describe('a short step of a wallet sync lost with its worker', () => {
     first.kill('SIGKILL');
     await new Promise((resolve) => first.once('exit', resolve));
     // the dead worker's statement must not complete once the lock goes
-    await stack.pool.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [APP_NAME]);
+    await opened.stack.pool.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [APP_NAME]);
     await locker.query('ROLLBACK');
     locker.release();
     locker = undefined;
 
     // Nothing in the database says syncing (the step never ran), but the sync workflow runs.
-    const { rows: stored } = await stack.pool.query('SELECT sync_state FROM wallets WHERE address = $1', [wallet]);
+    const { rows: stored } = await opened.stack.pool.query('SELECT sync_state FROM wallets WHERE address = $1', [wallet]);
     expect(stored[0].sync_state).toBe('never');
     expect(await status()).toBe('SYNCING');
 
-    const second = startWorkerProcess(stack.processEnv);
+    const second = startWorkerProcess(opened.stack.processEnv);
     workers.push(second);
     let timer: NodeJS.Timeout | undefined;
     const result = await Promise.race([
@@ -88,7 +90,7 @@ describe('a short step of a wallet sync lost with its worker', () => {
         timer = setTimeout(() => reject(new Error(`the sync did not finish within ${RESUME_DEADLINE_MS / 1000} s of the kill: the lost step waited out its start-to-close timeout`)), RESUME_DEADLINE_MS);
       }),
     ]).finally(() => clearTimeout(timer));
-    expect(result.transactions).toBe(sim.world.historyLength(sim.world.indexOf(wallet)!));
+    expect(result.transactions).toBe(opened.sim.world.historyLength(opened.sim.world.indexOf(wallet)!));
 
     // The lost attempt ended by its start-to-close timeout and a retry completed it.
     const history = await handle.fetchHistory();

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../../src/config';
+import { CONFIG_VARIABLES, loadConfig } from '../../src/config';
+import { ConfigError } from '../../src/errors';
 import { devServerArgs } from '../../src/temporal/dev-server';
 
 describe('configuration', () => {

@@ -1,6 +1,10 @@
-// Every `npm run` script names files that exist (a renamed or deleted entry point fails here, not in a user's shell).
+// Every `npm run` script names files that exist (a renamed or deleted entry point fails here, not in a
+// user's shell), and each one runs: cheaply (--help, a configuration it refuses, a tiny input), or,
+// where that cannot be cheap, with the reason written down below.
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const scripts = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
@@ -29,4 +33,91 @@ describe('npm run scripts', () => {
   it('npm run migrate names scripts/migrate.ts', () => {
     expect(filesOf(scripts.migrate)).toEqual(['scripts/migrate.ts']);
   });
+});
+
+/** A cheap run of a script: `npm run <name> -- <args>` with `env`, and what it must answer. */
+interface Exercise {
+  args?: string[];
+  env?: Record<string, string>;
+  code: number;
+  /** matched against stdout + stderr */
+  output: RegExp;
+}
+
+/** Every entry point reads its configuration first: a bad one proves the script starts, loads all its modules and refuses it in one line. */
+const BAD_CONFIG: Pick<Exercise, 'env' | 'code' | 'output'> = { env: { API_PORT: 'eighty' }, code: 1, output: /^error: invalid configuration: API_PORT .*\(got 'eighty'\)$/m };
+
+const EXERCISES: Record<string, Exercise | { notRunHere: string }> = {
+  test: { notRunHere: 'it is the whole suite (lint, typecheck, jest) that runs this file' },
+  lint: { notRunHere: '`npm test` runs it first, on every run of the suite' },
+  typecheck: { notRunHere: '`npm test` runs it second, on every run of the suite' },
+  'test:unit': { args: ['--listTests'], code: 0, output: /test\/unit\/npm-scripts\.test\.ts/ },
+  'test:integration': { args: ['--listTests'], code: 0, output: /test\/integration\/api\.test\.ts/ },
+  'test:chaos': { notRunHere: 'its first step installs PostgreSQL and Redis server packages when they are missing; its runner is exercised below with an unknown scenario' },
+  dev: BAD_CONFIG,
+  worker: BAD_CONFIG,
+  api: BAD_CONFIG,
+  migrate: BAD_CONFIG,
+  smoke: BAD_CONFIG,
+  'temporal:cli': { env: { TEMPORAL_CLI: '/nonexistent/temporal' }, code: 1, output: /TEMPORAL_CLI is set to '\/nonexistent\/temporal', but that is not a working temporal binary/ },
+  simulator: { args: ['--help'], code: 0, output: /usage/i },
+  'bench:similarity': { env: { BENCH_WALLETS: '6', BENCH_TOKENS: '1000', BENCH_DENSE_SAMPLE: '4' }, code: 0, output: /"bench":"similarity","wallets":6,"tokens":\d+,"pairs":15,/ },
+  'bench:extract': { env: { BENCH_TX: '2000' }, code: 0, output: /extract benchmark: 2,000 distinct transactions[^]*"bench":"extract"/ },
+  'build:bundle': { notRunHere: 'it takes seconds and overwrites dist/workflow-bundle.js; test/unit/replay.test.ts bundles the same workflows (WORKFLOWS_PATH) on every run' },
+  demo: { args: ['--help'], code: 0, output: /usage/i },
+  cli: { args: ['--help'], code: 0, output: /usage:\s+wallet-similarity analyze/ },
+};
+
+const run = promisify(execFile);
+
+/** Scripts run two at a time: each starts a Node process, and the machine may be busy. */
+const SLOTS = 2;
+let queue: Array<() => void> = [];
+let running = 0;
+async function inSlot<T>(fn: () => Promise<T>): Promise<T> {
+  if (running >= SLOTS) await new Promise<void>((resolve) => queue.push(resolve));
+  running += 1;
+  try {
+    return await fn();
+  } finally {
+    running -= 1;
+    const next = queue[0];
+    queue = queue.slice(1);
+    next?.();
+  }
+}
+
+/** Runs a script's command line (or `only` one step of it) as `npm run <name> -- <args>` does (sh -c, node_modules/.bin first on PATH), without npm's own start-up. */
+async function npmRun(name: string, args: string[], env: Record<string, string> = {}, only = scripts[name]): Promise<{ code: number; output: string }> {
+  // NODE_ENV=test and jest's variables stay out: the script runs as from a shell
+  const { NODE_ENV: _nodeEnv, JEST_WORKER_ID: _worker, ...inherited } = process.env;
+  const PATH = `${path.join(ROOT, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH ?? ''}`;
+  const command = [only, ...args.map((a) => `'${a}'`)].join(' ');
+  try {
+    const { stdout, stderr } = await run('sh', ['-c', command], { cwd: ROOT, env: { ...inherited, PATH, ...env }, timeout: 150_000 });
+    return { code: 0, output: stdout + stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : -1, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
+  }
+}
+
+describe('npm run scripts, each run once', () => {
+  it('every script is either exercised below or says why it is not', () => {
+    expect(Object.keys(EXERCISES).sort()).toEqual(Object.keys(scripts).sort());
+  });
+
+  const exercised = Object.entries(EXERCISES).filter((e): e is [string, Exercise] => !('notRunHere' in e[1]));
+  it.concurrent.each(exercised)('npm run %s answers as expected', async (name, exercise) => {
+    const { code, output } = await inSlot(() => npmRun(name, exercise.args ?? [], exercise.env));
+    expect({ code, output }).toEqual({ code: exercise.code, output: expect.stringMatching(exercise.output) });
+  }, 300_000);
+
+  it('the chaos runner behind npm run test:chaos refuses an unknown scenario before starting anything', async () => {
+    const step = scripts['test:chaos'].split('&&').map((s) => s.trim()).find((s) => s.startsWith('tsx '));
+    expect(step).toBe('tsx test/chaos/run.ts');
+    const { code, output } = await inSlot(() => npmRun('test:chaos', ['no-such-scenario'], {}, step));
+    expect(code).toBe(2);
+    expect(output).toMatch(/^unknown scenario no-such-scenario; the scenarios are: /m);
+  }, 300_000);
 });

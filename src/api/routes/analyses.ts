@@ -8,7 +8,7 @@ import type { similarityAnalysisWorkflow } from '../../workflows/similarity-anal
 import { TASK_QUEUES, analysisParamsOf, analysisWorkflowId, proceedWithAvailableDataSignal, type AnalysisInput } from '../../workflows/contract';
 import { ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE, deleteUnstartedAnalysis, findByIdempotencyKey, getAnalysis, getAnalysisOwner, insertAnalysis, listAnalyses } from '../../store/analyses';
 import { isUniqueViolation } from '../../store/db';
-import { reasonOf } from '../../store/errors';
+import { describeFailure } from '../../errors';
 import { analysisLinks, analysisUserMetadata, loadAnalysisView, reconcileListed } from '../analysis-view';
 import { analysisNotFound, assertVisible, visibleOwner } from '../auth';
 import { ProblemError, problemResponses } from '../problem';
@@ -54,7 +54,7 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
       );
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) return;
-      throw new ProblemError('temporalUnavailable', `the analysis could not be started because Temporal did not accept the workflow (${reasonOf(err)}); retry, with the same Idempotency-Key if you sent one`);
+      throw new ProblemError('temporalUnavailable', `the analysis could not be started because Temporal did not accept the workflow (${describeFailure(err)}); retry, with the same Idempotency-Key if you sent one`);
     }
   }
 
@@ -175,7 +175,7 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
         await temporal.workflow.getHandle(workflowId).signal(proceedWithAvailableDataSignal);
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) throw new ProblemError('notRunning', `analysis ${id} has no running workflow: it has just finished`);
-        throw new ProblemError('temporalUnavailable', `the signal could not be sent (${reasonOf(err)}): retry`);
+        throw new ProblemError('temporalUnavailable', `the signal could not be sent (${describeFailure(err)}): retry`);
       }
       return reply.code(202).send({ analysisId: id, workflowId, status: 'proceeding', links: analysisLinks(uiUrl, namespace, id, workflowId) });
     },
@@ -199,7 +199,7 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
         await temporal.workflow.getHandle(workflowId).cancel();
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) throw new ProblemError('notRunning', `analysis ${id} has no running workflow: it has just finished`);
-        throw new ProblemError('temporalUnavailable', `the cancellation could not be sent (${reasonOf(err)}): retry`);
+        throw new ProblemError('temporalUnavailable', `the cancellation could not be sent (${describeFailure(err)}): retry`);
       }
       return reply.code(202).send({ analysisId: id, workflowId, status: 'cancelling', links: analysisLinks(uiUrl, namespace, id, workflowId) });
     },

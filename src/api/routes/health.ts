@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Client } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
 import { pingDatabase } from '../../store/db';
-import { reasonOf } from '../../store/errors';
+import { describeFailure } from '../../errors';
 import { TASK_QUEUES } from '../../workflows/contract';
 import { keyMatcher, presentedKey } from '../auth';
 import { liveness, readiness, type Check } from '../schemas/health';
@@ -35,7 +35,7 @@ async function check(what: string, fn: () => Promise<unknown>): Promise<Check> {
     await withinDeadline(CHECK_DEADLINE_MS, what, fn);
     return { ok: true };
   } catch (err) {
-    return { ok: false, error: reasonOf(err) };
+    return { ok: false, error: describeFailure(err) };
   }
 }
 

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import type { tokenEnrichmentWorkflow } from '../../workflows/token-enrichment';
 import { PRIORITY, TASK_QUEUES } from '../../workflows/contract';
-import { reasonOf } from '../../store/errors';
+import { describeFailure } from '../../errors';
 import { getTokens } from '../../store/tokens';
 import { temporalUiLink } from '../analysis-view';
 import { ProblemError, problemResponses } from '../problem';
@@ -64,7 +64,7 @@ export async function tokensRoutes(fastify: FastifyInstance): Promise<void> {
           }),
         );
       } catch (err) {
-        throw new ProblemError('temporalUnavailable', `token enrichment could not be started (${reasonOf(err)}): retry`);
+        throw new ProblemError('temporalUnavailable', `token enrichment could not be started (${describeFailure(err)}): retry`);
       }
       return reply.code(202).send({ workflowId, mints: [...mints].sort(), links: { temporalUi: temporalUiLink(config.TEMPORAL_UI_URL, namespace, workflowId) } });
     },

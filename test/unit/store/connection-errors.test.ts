@@ -7,14 +7,7 @@ import { Pool } from 'pg';
 import { isConnectionError } from '../../../src/store/errors';
 import { RETRY_AFTER_SECONDS, PROBLEM_CONTENT_TYPE, installProblemHandlers, problemType } from '../../../src/api/problem';
 import { createPool } from '../../../src/store/db';
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { freePort as closedPort } from '../../../src/temporal/dev-server';
 
 /** A TCP server that accepts connections and never says a word (a hung or overloaded PostgreSQL). */
 async function silentServer(): Promise<{ port: number; close: () => Promise<void> }> {

@@ -1,0 +1,65 @@
+// Process-level errors and how they become text. Pure (no Node modules, no I/O at import): the
+// workflow bundle imports describeFailure too.
+import { redactSecrets } from './redact';
+
+/** An error whose message tells the user what to do: entry points print the message alone, without a stack trace. */
+export class ActionableError extends Error {}
+
+/** A configuration error names the variable and says what is wrong with it. */
+export class ConfigError extends ActionableError {
+  override name = 'ConfigError';
+}
+
+/** A backing service is missing, unreachable or misconfigured. */
+export class ServiceUnavailableError extends ActionableError {
+  override name = 'ServiceUnavailableError';
+  constructor(
+    readonly service: 'PostgreSQL' | 'Redis' | 'Temporal',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** How deep describeFailure follows causes and AggregateErrors (a cycle stops here too). */
+const MAX_DEPTH = 10;
+
+function describe(err: unknown, depth: number): string {
+  if (depth < MAX_DEPTH && err instanceof AggregateError && err.errors.length > 0) return describe(err.errors[0], depth + 1);
+  if (err && typeof err === 'object') {
+    const e = err as { cause?: unknown; type?: unknown; code?: unknown; message?: unknown };
+    // Temporal wraps an activity's or a child's error, fetch wraps the socket's: the innermost one says what happened.
+    if (depth < MAX_DEPTH && e.cause !== undefined && e.cause !== null && e.cause !== err) return describe(e.cause, depth + 1);
+    const message = typeof e.message === 'string' && e.message !== '' ? e.message : undefined;
+    // A Temporal failure's type (e.g. InvalidApiKeyError) always: the workflows group failures by it.
+    if (typeof e.type === 'string' && e.type !== '') return message ? `${e.type}: ${message}` : e.type;
+    // A Node or PostgreSQL error code, unless the message says it already.
+    const code = typeof e.code === 'string' && e.code !== '' ? e.code : undefined;
+    if (code && message && !message.includes(code)) return `${code}: ${message}`;
+    const text = message ?? code;
+    if (text) return text;
+  }
+  return String(err);
+}
+
+/**
+ * Any thrown value as one line a user can read, with API keys removed: the innermost cause of a
+ * wrapped failure, the first of an AggregateError (one connection attempt per address), prefixed by
+ * its failure type or error code, e.g. "28P01: password authentication failed for user \"app\"" or
+ * "InvalidApiKeyError: helius getTransactions: the API key was rejected".
+ */
+export function describeFailure(err: unknown): string {
+  return redactSecrets(describe(err, 0))
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
+}
+
+/** Node's parseArgs errors (an unknown option, a missing value) are usage mistakes, not bugs. */
+const isArgumentError = (err: unknown): boolean => typeof (err as { code?: unknown } | null)?.code === 'string' && (err as { code: string }).code.startsWith('ERR_PARSE_ARGS_');
+
+/** For an entry point's last catch: an error the user can act on as its message alone, anything else with its stack; then exit. */
+export function exitWithOneLine(err: unknown, exitCode = 1): never {
+  if (err instanceof ActionableError || isArgumentError(err)) console.error(`error: ${redactSecrets((err as Error).message)}`);
+  else console.error(err);
+  process.exit(exitCode);
+}
