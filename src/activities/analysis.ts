@@ -76,7 +76,7 @@ export function createAnalysisActivities(deps: ActivityDeps) {
       });
       ctx.heartbeat({ loaded: address });
     }
-    const result = computeSimilarity({ wallets: inputs, weights: input.weights, clusterThreshold: input.clusterThreshold });
+    const result = computeSimilarity({ wallets: inputs, weights: input.weights, clusterThreshold: input.clusterThreshold }, deps.settings.similarityThreads);
     const tokenUniverse = [...new Set(inputs.flatMap((w) => w.legs.filter((l) => l.kind === 'swap').map((l) => l.mint)))]
       .filter((mint) => !isExcludedFromUniverse(mint))
       .sort();
