@@ -1,9 +1,7 @@
 // npm run bench:similarity — full all-pairs similarity of 1,000 wallets over a 50,000-token
 // universe, against a naive dense implementation in the same process.
 import { computeBehavior, computeSimilarity } from '../src/domain';
-import type { SimilarityWalletInput } from '../src/domain';
-import type { PairThreads } from '../src/domain/similarity/pairs';
-import { lastPairRowStats, setPairThreads } from '../src/domain/similarity/pairs';
+import type { PairRowStats, SimilarityRunOptions, SimilarityWalletInput } from '../src/domain';
 import { densePair, denseUniverse, denseWallet } from './lib/dense-similarity';
 import { syntheticGroup } from './lib/synthetic-wallets';
 
@@ -11,8 +9,15 @@ const WALLETS = Number(process.env.BENCH_WALLETS ?? 1000);
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 50_000);
 const TOKENS_PER_WALLET = 300;
 const DENSE_SAMPLE_WALLETS = Number(process.env.BENCH_DENSE_SAMPLE ?? 40);
-/** 'auto' (default: a helper thread for large groups), or 'never' to time one thread alone */
-const THREADS = (process.env.BENCH_THREADS ?? 'auto') as PairThreads;
+/** 'auto' (default: a helper thread for large groups), or a number of threads (1: this thread alone) */
+const THREADS = parseThreads(process.env.BENCH_THREADS ?? 'auto');
+
+function parseThreads(text: string): SimilarityRunOptions['threads'] {
+  if (text === 'auto') return 'auto';
+  const threads = Number(text);
+  if (!Number.isInteger(threads) || threads < 1) throw new Error(`BENCH_THREADS must be 'auto' or a whole number ≥ 1, got '${text}'`);
+  return threads;
+}
 
 function seconds(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e9;
@@ -25,9 +30,8 @@ function main(): void {
   const legCount = group.reduce((s, w) => s + w.legs.length, 0);
   console.log(`  generated ${legCount.toLocaleString('en-US')} legs in ${seconds(t).toFixed(2)} s (not timed below)`);
 
-  setPairThreads(THREADS);
   // warm the JIT on a small group so the timed run measures steady-state code
-  computeSimilarity({ wallets: syntheticGroup({ wallets: 30, tokens: 2000, tokensPerWallet: 100, seed: 7 }) });
+  computeSimilarity({ wallets: syntheticGroup({ wallets: 30, tokens: 2000, tokensPerWallet: 100, seed: 7 }) }, { threads: THREADS });
 
   // behavior profiles are per-wallet results (computed once per wallet and stored), so they are
   // an input of the group comparison; their time is printed apart
@@ -37,15 +41,15 @@ function main(): void {
   console.log(`  behavior profiles of ${WALLETS} wallets: ${behaviorSeconds.toFixed(3)} s (input to the comparison, not in the figure below)`);
 
   t = process.hrtime.bigint();
-  const result = computeSimilarity({ wallets });
+  let rowStats: PairRowStats = { rows: 0, helpers: 0, helperRows: 0, fallbackRows: 0 };
+  const result = computeSimilarity({ wallets }, { threads: THREADS, onRowStats: (s) => (rowStats = s) });
   const sparseSeconds = seconds(t);
-  const rowStats = { ...lastPairRowStats };
   const m = result.globalMetrics.metrics;
   console.log(`  sparse engine: ${result.pairs.length.toLocaleString('en-US')} pairs, universe ${result.universe.size.toLocaleString('en-US')} tokens, in ${sparseSeconds.toFixed(3)} s`);
   console.log(`    (universe, sparse vectors, inverted index, all six metrics, explanations, insights, clusters, global metrics, coverage)`);
   console.log(
-    rowStats.helperStarted
-      ? `    rows: ${rowStats.helperRows} computed by the helper thread, ${rowStats.rows - rowStats.helperRows - rowStats.fallbackRows} by the main thread${rowStats.fallbackRows > 0 ? `, ${rowStats.fallbackRows} taken back after a helper failure` : ''}`
+    rowStats.helpers > 0
+      ? `    rows: ${rowStats.helperRows} computed by ${rowStats.helpers} helper thread${rowStats.helpers > 1 ? 's' : ''}, ${rowStats.rows - rowStats.helperRows} by the main thread${rowStats.fallbackRows > 0 ? ` (${rowStats.fallbackRows} taken back after a helper failure)` : ''}`
       : `    rows: all ${rowStats.rows} on the main thread (threads: ${THREADS})`,
   );
   console.log(`    capital mean ${m.capital.mean?.toFixed(4)} / median ${m.capital.median?.toFixed(4)}; combined mean ${m.combined.mean?.toFixed(4)} / median ${m.combined.median?.toFixed(4)}; clusters ${result.clusters.length}`);

@@ -107,6 +107,14 @@ const schema = z.object({
   ANALYSIS_CONCURRENCY: positiveInt.default(10),
   ENRICHMENT_CONCURRENCY: positiveInt.default(20),
   WALLET_STALE_AFTER_SECONDS: positiveInt.default(6 * 3600),
+  /** threads computing a group's pairs in the similarity step: 'auto' or a whole number ≥ 1 (1: no helper thread) */
+  SIMILARITY_THREADS: z
+    .string()
+    .regex(/^(auto|[1-9][0-9]*)$/, "must be 'auto' or a whole number ≥ 1")
+    .transform((v): number | 'auto' => (v === 'auto' ? 'auto' : Number(v)))
+    .default('auto'),
+  /** group size in pairs from which SIMILARITY_THREADS=auto adds a helper thread */
+  SIMILARITY_MIN_PAIRS_FOR_THREADS: positiveInt.default(50_000),
   BALANCE_CACHE_TTL_SECONDS: positiveInt.default(30),
 });
 

@@ -23,6 +23,10 @@ export function buildActivityDeps(config: Config, pool: Pool, redis: Redis): Act
     helius: new HeliusClient({ baseUrl: config.HELIUS_BASE_URL, apiKey, budget: budgets.helius, timeouts }),
     rpc: new SolanaRpcClient({ url: config.SOLANA_RPC_URL, apiKey: config.HELIUS_API_KEY, budget: budgets.rpc, timeouts }),
     market: new DexScreenerClient({ baseUrl: config.DEXSCREENER_BASE_URL, budget: budgets.dexscreener, timeouts }),
-    settings: { balanceCacheTtlSeconds: config.BALANCE_CACHE_TTL_SECONDS, staleAfterSeconds: config.WALLET_STALE_AFTER_SECONDS },
+    settings: {
+      balanceCacheTtlSeconds: config.BALANCE_CACHE_TTL_SECONDS,
+      staleAfterSeconds: config.WALLET_STALE_AFTER_SECONDS,
+      similarityThreads: { threads: config.SIMILARITY_THREADS, minPairsForThreads: config.SIMILARITY_MIN_PAIRS_FOR_THREADS },
+    },
   };
 }

@@ -77,7 +77,16 @@ export function createAnalysisActivities(deps: ActivityDeps) {
       });
       ctx.heartbeat({ loaded: address });
     }
-    const result = computeSimilarity({ wallets: inputs, weights: input.weights, clusterThreshold: input.clusterThreshold });
+    const result = computeSimilarity(
+      { wallets: inputs, weights: input.weights, clusterThreshold: input.clusterThreshold },
+      {
+        ...deps.settings.similarityThreads,
+        // a helper thread that computed no rows of a large group points at a worker that cannot load
+        onRowStats: (rows) => {
+          if (rows.helpers > 0) log.info('similarity rows by thread', { ...rows });
+        },
+      },
+    );
     const tokenUniverse = [...new Set(inputs.flatMap((w) => w.legs.filter((l) => l.kind === 'swap').map((l) => l.mint)))]
       .filter((mint) => !isExcludedFromUniverse(mint))
       .sort();

@@ -8,6 +8,8 @@ export interface ActivitySettings {
   balanceCacheTtlSeconds: number;
   /** a wallet whose last successful sync is older than this is STALE */
   staleAfterSeconds: number;
+  /** threads of the similarity step (SIMILARITY_THREADS, SIMILARITY_MIN_PAIRS_FOR_THREADS) */
+  similarityThreads: { threads: number | 'auto'; minPairsForThreads: number };
 }
 
 export interface ActivityDeps {
@@ -20,4 +22,8 @@ export interface ActivityDeps {
   settings: ActivitySettings;
 }
 
-export const DEFAULT_SETTINGS: ActivitySettings = { balanceCacheTtlSeconds: 30, staleAfterSeconds: 6 * 3600 };
+export const DEFAULT_SETTINGS: ActivitySettings = {
+  balanceCacheTtlSeconds: 30,
+  staleAfterSeconds: 6 * 3600,
+  similarityThreads: { threads: 'auto', minPairsForThreads: 50_000 },
+};

@@ -39,6 +39,17 @@ describe('configuration', () => {
     expect(message).not.toContain('client-key-1');
   });
 
+  it("reads the similarity step's thread policy: 'auto' by default, or a whole number of threads", () => {
+    expect(loadConfig({})).toMatchObject({ SIMILARITY_THREADS: 'auto', SIMILARITY_MIN_PAIRS_FOR_THREADS: 50_000 });
+    expect(loadConfig({ SIMILARITY_THREADS: '1', SIMILARITY_MIN_PAIRS_FOR_THREADS: '1000' })).toMatchObject({
+      SIMILARITY_THREADS: 1,
+      SIMILARITY_MIN_PAIRS_FOR_THREADS: 1000,
+    });
+    for (const bad of ['0', '2.5', 'all']) {
+      expect(() => loadConfig({ SIMILARITY_THREADS: bad })).toThrow(`SIMILARITY_THREADS must be 'auto' or a whole number ≥ 1 (got '${bad}')`);
+    }
+  });
+
   it('splits API_KEYS on commas; admin:<key> marks an admin key', () => {
     expect(loadConfig({ API_KEYS: ' a , b,,admin:c ' }).API_KEYS).toEqual([
       { key: 'a', admin: false },

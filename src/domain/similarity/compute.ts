@@ -5,7 +5,7 @@ import { INSIGHT_THRESHOLDS, pairInsights, strengthOf } from './insights';
 import { behaviorSimilarity, coTradingShare, cosine, jaccard, ochiai } from './metrics';
 import type { PairRow } from './pairs';
 import { ACC, ACC_DOT, ACC_MIN_WEIGHT_SUM, ACC_SHARED_WEIGHT_A, ACC_SHARED_WEIGHT_B, CNT, CNT_CO_TRADED_A, CNT_CO_TRADED_B, CNT_SHARED, CNT_TOP_COUNT } from './kernel';
-import { forEachPairRow } from './pairs';
+import { forEachPairRow, helperThreadCount, startPairHelpers, stopPairHelpers } from './pairs';
 import type {
   MetricName,
   MetricSummary,
@@ -14,6 +14,7 @@ import type {
   SimilarityInput,
   SimilarityPair,
   SimilarityResult,
+  SimilarityRunOptions,
   WalletCoverage,
 } from './types';
 import { METRIC_NAMES } from './types';
@@ -47,8 +48,12 @@ export class SimilarityInputError extends Error {
   override name = 'SimilarityInputError';
 }
 
-/** Computes every pair of the group (input order: i < j) plus clusters, global metrics and coverage. */
-export function computeSimilarity(input: SimilarityInput): SimilarityResult {
+/**
+ * Computes every pair of the group (input order: i < j) plus clusters, global metrics and coverage.
+ * `options` only decide how the work is spread over threads; the result is the same.
+ */
+export function computeSimilarity(input: SimilarityInput, options: SimilarityRunOptions = {}): SimilarityResult {
+  checkRunOptions(options);
   const weights = resolveWeights(input.weights);
   const clusterThreshold = input.clusterThreshold ?? DEFAULT_CLUSTER_THRESHOLD;
   const dust = input.heldDustUiAmount ?? DEFAULT_HELD_DUST_UI_AMOUNT;
@@ -59,9 +64,18 @@ export function computeSimilarity(input: SimilarityInput): SimilarityResult {
     seen.add(w.address);
   }
 
-  const universe = buildUniverse(input.wallets);
-  const scratch = vectorScratch(universe);
-  const vectors = input.wallets.map((w, i) => buildWalletVector(w, i, universe, dust, scratch));
+  // helper threads load their module while the vectors are built; forEachPairRow stops them
+  const helpers = startPairHelpers(helperThreadCount(input.wallets.length, options), options.helpersOnly);
+  let universe: TokenUniverse;
+  let vectors: WalletVector[];
+  try {
+    universe = buildUniverse(input.wallets);
+    const scratch = vectorScratch(universe);
+    vectors = input.wallets.map((w, i) => buildWalletVector(w, i, universe, dust, scratch));
+  } catch (error) {
+    stopPairHelpers(helpers);
+    throw error;
+  }
   const n = vectors.length;
   const pairCount = (n * (n - 1)) / 2;
   const maxShared =
@@ -79,7 +93,7 @@ export function computeSimilarity(input: SimilarityInput): SimilarityResult {
     combined: new Float64Array(pairCount),
   };
   let p = 0;
-  forEachPairRow(vectors, universe.mints.length, window, maxShared, (i, row) => {
+  const rowStats = forEachPairRow(vectors, universe.mints.length, window, maxShared, helpers, (i, row) => {
     for (let j = i + 1; j < n; j++) {
       const pair = scorePair(vectors[i], vectors[j], j, row, universe, weights);
       pairs[p] = pair;
@@ -96,6 +110,7 @@ export function computeSimilarity(input: SimilarityInput): SimilarityResult {
       p++;
     }
   });
+  options.onRowStats?.(rowStats);
 
   return {
     engineVersion: ENGINE_VERSION,
@@ -115,6 +130,15 @@ export function computeSimilarity(input: SimilarityInput): SimilarityResult {
     },
     mostCommonTokens: mostCommonTokens(vectors, universe),
   };
+}
+
+function checkRunOptions({ threads, minPairsForThreads }: SimilarityRunOptions): void {
+  if (threads !== undefined && threads !== 'auto' && !(Number.isInteger(threads) && threads >= 1)) {
+    throw new SimilarityInputError(`threads must be 'auto' or a whole number ≥ 1, got ${String(threads)}`);
+  }
+  if (minPairsForThreads !== undefined && !(Number.isInteger(minPairsForThreads) && minPairsForThreads >= 0)) {
+    throw new SimilarityInputError(`minPairsForThreads must be a whole number ≥ 0, got ${String(minPairsForThreads)}`);
+  }
 }
 
 export function resolveWeights(overrides: Partial<Record<MetricName, number>> = {}): Record<MetricName, number> {

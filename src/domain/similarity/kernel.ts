@@ -1,9 +1,6 @@
 // The inner loop of all-pairs similarity: one row (wallet i against every later wallet j) at a time.
-//
-// `rowKernel` is self-contained on purpose: no imports and no reference to anything outside its
-// body, because pairs.ts also runs its source text in a helper thread (worker_threads) to compute
-// rows in parallel. Both threads run this same code, so a row's figures do not depend on which
-// thread computed it.
+// The main thread and the helper threads (pair-worker.ts) run this same module, so a row's figures
+// do not depend on which thread computed it.
 
 /** Everything a row reads; flat typed arrays (SharedArrayBuffer-backed when a helper thread runs). */
 export interface RowInputs {
@@ -46,183 +43,167 @@ export interface RowStore {
   topValues: Float64Array;
 }
 
-export function rowKernel() {
-  // entry layouts (see RowStore)
-  const ACC = 5;
-  const ACC_DOT = 0;
-  const ACC_MIN_WEIGHT_SUM = 1;
-  const ACC_SHARED_WEIGHT_A = 2;
-  const ACC_SHARED_WEIGHT_B = 3;
-  const ACC_TOP_FLOOR = 4;
-  const CNT = 4;
-  const CNT_SHARED = 0;
-  const CNT_CO_TRADED_A = 1;
-  const CNT_CO_TRADED_B = 2;
-  const CNT_TOP_COUNT = 3;
-  // posting record layout: one cache line of everything the inner loop reads about a posting
-  const REC = 8;
-  const REC_WALLET = 0;
-  const REC_WEIGHT = 1;
-  const REC_BUY_FIRST = 2; // earliest and latest buy (sale) time, NaN with none
-  const REC_BUY_LAST = 3;
-  const REC_SELL_FIRST = 4;
-  const REC_SELL_LAST = 5;
-  const REC_BUY_MODE = 6; // NONE / ONE / MANY trades of that direction
-  const REC_SELL_MODE = 7;
-  const NONE = 0;
-  const ONE = 1;
-  const MANY = 2;
-
-  /** How many of xs[x0..x1) have some ys[y0..y1) within `window` seconds (both ascending). */
-  function countNear(xs: Float64Array, x0: number, x1: number, ys: Float64Array, y0: number, y1: number, window: number): number {
-    if (x0 === x1 || y0 === y1) return 0;
-    let count = 0;
-    let j = y0;
-    for (let i = x0; i < x1; i++) {
-      const t = xs[i];
-      while (j < y1 && ys[j] < t - window) j++;
-      if (j < y1 && ys[j] <= t + window) count++;
-    }
-    return count;
-  }
-
-  /** Co-traded counts of a posting pair for one direction, or 0 when their time ranges are too far apart. */
-  function coTraded(ts: Float64Array, a0: number, a1: number, b0: number, b1: number, window: number): number {
-    if (a0 === a1 || b0 === b1) return 0;
-    if (ts[a0] - window > ts[b1 - 1] || ts[b0] - window > ts[a1 - 1]) return 0;
-    return countNear(ts, a0, a1, ts, b0, b1, window);
-  }
-
-  function coTradeMany(counts: Int32Array, c: number, start: Int32Array, ts: Float64Array, own: number, p: number, window: number): void {
-    const a0 = start[own];
-    const a1 = start[own + 1];
-    const b0 = start[p];
-    const b1 = start[p + 1];
-    counts[c + CNT_CO_TRADED_A] += coTraded(ts, a0, a1, b0, b1, window);
-    counts[c + CNT_CO_TRADED_B] += coTraded(ts, b0, b1, a0, a1, window);
-  }
-
-  /**
-   * Inserts a shared token into entry e's top list if it belongs there: while the list has room,
-   * always; once full, only with a product above the last one. Stable: an equal product stays
-   * behind the tokens inserted before it (tokens arrive in ascending order).
-   */
-  function insertTop(store: RowStore, max: number, e: number, token: number, product: number, weightA: number, weightB: number): void {
-    if (max === 0) return;
-    const counts = store.counts;
-    const topToken = store.topToken;
-    const values = store.topValues;
-    const base = e * max;
-    const count = counts[e * CNT + CNT_TOP_COUNT];
-    if (!(count < max || product > values[(base + count - 1) * 3])) return;
-    let pos = count < max ? count : max - 1;
-    if (count < max) counts[e * CNT + CNT_TOP_COUNT] = count + 1;
-    while (pos > 0 && values[(base + pos - 1) * 3] < product) {
-      const to = (base + pos) * 3;
-      const from = to - 3;
-      topToken[base + pos] = topToken[base + pos - 1];
-      values[to] = values[from];
-      values[to + 1] = values[from + 1];
-      values[to + 2] = values[from + 2];
-      pos--;
-    }
-    topToken[base + pos] = token;
-    const at = (base + pos) * 3;
-    values[at] = product;
-    values[at + 1] = weightA;
-    values[at + 2] = weightB;
-    if (counts[e * CNT + CNT_TOP_COUNT] === max) store.acc[e * ACC + ACC_TOP_FLOOR] = values[(base + max - 1) * 3];
-  }
-
-  /** Adds token `token` (wallet i's posting `own`) to the entry of every later wallet holding it. */
-  function accumulateToken(inp: RowInputs, store: RowStore, shift: number, token: number, own: number): void {
-    const acc = store.acc;
-    const counts = store.counts;
-    const rec = inp.rec;
-    const window = inp.window;
-    const maxTop = inp.maxTop;
-    const to = inp.tradedStart[token + 1];
-    const o = own * REC;
-    const wA = rec[o + REC_WEIGHT];
-    const aBuyMode = rec[o + REC_BUY_MODE];
-    const aBuy = rec[o + REC_BUY_FIRST];
-    const aBuyLast = rec[o + REC_BUY_LAST];
-    const aSellMode = rec[o + REC_SELL_MODE];
-    const aSell = rec[o + REC_SELL_FIRST];
-    const aSellLast = rec[o + REC_SELL_LAST];
-    for (let p = own + 1; p < to; p++) {
-      const r = p * REC;
-      const e = rec[r + REC_WALLET] + shift;
-      const wB = rec[r + REC_WEIGHT];
-      const product = wA * wB;
-      const x = e * ACC;
-      const c = e * CNT;
-      counts[c + CNT_SHARED]++;
-      acc[x + ACC_DOT] += product;
-      acc[x + ACC_MIN_WEIGHT_SUM] += wA < wB ? wA : wB;
-      acc[x + ACC_SHARED_WEIGHT_A] += wA;
-      acc[x + ACC_SHARED_WEIGHT_B] += wB;
-      // common case: one buy (sale) on each side, compared directly (a NaN time means the other
-      // side has none; |d| ≤ window exactly when d ≤ window && d ≥ −window, and NaN is neither);
-      // several trades on a side go through countNear unless the time ranges are a window apart
-      const bBuyMode = rec[r + REC_BUY_MODE];
-      if (aBuyMode === ONE && bBuyMode !== MANY) {
-        const near = Math.abs(aBuy - rec[r + REC_BUY_FIRST]) <= window ? 1 : 0;
-        counts[c + CNT_CO_TRADED_A] += near;
-        counts[c + CNT_CO_TRADED_B] += near;
-      } else if (aBuyMode !== NONE && bBuyMode !== NONE) {
-        if (!(aBuy - window > rec[r + REC_BUY_LAST] || rec[r + REC_BUY_FIRST] - window > aBuyLast)) {
-          coTradeMany(counts, c, inp.buyStart, inp.buyTs, own, p, window);
-        }
-      }
-      const bSellMode = rec[r + REC_SELL_MODE];
-      if (aSellMode === ONE && bSellMode !== MANY) {
-        const near = Math.abs(aSell - rec[r + REC_SELL_FIRST]) <= window ? 1 : 0;
-        counts[c + CNT_CO_TRADED_A] += near;
-        counts[c + CNT_CO_TRADED_B] += near;
-      } else if (aSellMode !== NONE && bSellMode !== NONE) {
-        if (!(aSell - window > rec[r + REC_SELL_LAST] || rec[r + REC_SELL_FIRST] - window > aSellLast)) {
-          coTradeMany(counts, c, inp.sellStart, inp.sellTs, own, p, window);
-        }
-      }
-      // !(x <= floor) rather than x > floor so that insertTop decides NaN as a plain comparison would
-      if (!(product <= acc[x + ACC_TOP_FLOOR])) insertTop(store, maxTop, e, token, product, wA, wB);
-    }
-  }
-
-  /**
-   * Computes row i (pairs (i, j) for every j > i) into entries j + shift of `store`, which it
-   * resets first. Per pair, sums run over shared tokens in ascending universe order.
-   */
-  function computeRow(inp: RowInputs, store: RowStore, i: number, shift: number): void {
-    const n = inp.n;
-    const first = i + 1 + shift;
-    const end = n + shift;
-    const floor = inp.maxTop > 0 ? -Infinity : Infinity;
-    store.acc.fill(0, first * ACC, end * ACC);
-    for (let e = first; e < end; e++) store.acc[e * ACC + ACC_TOP_FLOOR] = floor;
-    store.counts.fill(0, first * CNT, end * CNT);
-    store.sharedHeld.fill(0, first, end);
-    for (let k = inp.tokStart[i]; k < inp.tokStart[i + 1]; k++) accumulateToken(inp, store, shift, inp.tokens[k], inp.ownTraded[k]);
-    const sharedHeld = store.sharedHeld;
-    const heldWallet = inp.heldWallet;
-    for (let k = inp.heldStart[i]; k < inp.heldStart[i + 1]; k++) {
-      const to = inp.heldPostStart[inp.held[k] + 1];
-      for (let p = inp.ownHeld[k] + 1; p < to; p++) sharedHeld[heldWallet[p] + shift]++;
-    }
-  }
-
-  return { computeRow, countNear, REC, REC_WALLET, REC_WEIGHT, REC_BUY_FIRST, REC_BUY_LAST, REC_SELL_FIRST, REC_SELL_LAST, REC_BUY_MODE, REC_SELL_MODE, NONE, ONE, MANY };
-}
-
-/** Entry layouts of RowStore, for readers of the figures. */
+// entry layouts (see RowStore); the slots compute.ts reads are exported
 export const ACC = 5;
 export const ACC_DOT = 0;
 export const ACC_MIN_WEIGHT_SUM = 1;
 export const ACC_SHARED_WEIGHT_A = 2;
 export const ACC_SHARED_WEIGHT_B = 3;
+const ACC_TOP_FLOOR = 4;
 export const CNT = 4;
 export const CNT_SHARED = 0;
 export const CNT_CO_TRADED_A = 1;
 export const CNT_CO_TRADED_B = 2;
 export const CNT_TOP_COUNT = 3;
+// posting record layout: one cache line of everything the inner loop reads about a posting
+export const REC = 8;
+export const REC_WALLET = 0;
+export const REC_WEIGHT = 1;
+export const REC_BUY_FIRST = 2; // earliest and latest buy (sale) time, NaN with none
+export const REC_BUY_LAST = 3;
+export const REC_SELL_FIRST = 4;
+export const REC_SELL_LAST = 5;
+export const REC_BUY_MODE = 6; // TRADES_NONE / TRADES_ONE / TRADES_MANY of that direction
+export const REC_SELL_MODE = 7;
+export const TRADES_NONE = 0;
+export const TRADES_ONE = 1;
+export const TRADES_MANY = 2;
+
+/** How many of xs[x0..x1) have some ys[y0..y1) within `window` seconds (both ascending). */
+export function countNear(xs: Float64Array, x0: number, x1: number, ys: Float64Array, y0: number, y1: number, window: number): number {
+  if (x0 === x1 || y0 === y1) return 0;
+  let count = 0;
+  let j = y0;
+  for (let i = x0; i < x1; i++) {
+    const t = xs[i];
+    while (j < y1 && ys[j] < t - window) j++;
+    if (j < y1 && ys[j] <= t + window) count++;
+  }
+  return count;
+}
+
+/** Co-traded counts of a posting pair for one direction, or 0 when their time ranges are too far apart. */
+function coTraded(ts: Float64Array, a0: number, a1: number, b0: number, b1: number, window: number): number {
+  if (a0 === a1 || b0 === b1) return 0;
+  if (ts[a0] - window > ts[b1 - 1] || ts[b0] - window > ts[a1 - 1]) return 0;
+  return countNear(ts, a0, a1, ts, b0, b1, window);
+}
+
+function coTradeMany(counts: Int32Array, c: number, start: Int32Array, ts: Float64Array, own: number, p: number, window: number): void {
+  const a0 = start[own];
+  const a1 = start[own + 1];
+  const b0 = start[p];
+  const b1 = start[p + 1];
+  counts[c + CNT_CO_TRADED_A] += coTraded(ts, a0, a1, b0, b1, window);
+  counts[c + CNT_CO_TRADED_B] += coTraded(ts, b0, b1, a0, a1, window);
+}
+
+/**
+ * Inserts a shared token into entry e's top list if it belongs there: while the list has room,
+ * always; once full, only with a product above the last one. Stable: an equal product stays
+ * behind the tokens inserted before it (tokens arrive in ascending order).
+ */
+function insertTop(store: RowStore, max: number, e: number, token: number, product: number, weightA: number, weightB: number): void {
+  if (max === 0) return;
+  const counts = store.counts;
+  const topToken = store.topToken;
+  const values = store.topValues;
+  const base = e * max;
+  const count = counts[e * CNT + CNT_TOP_COUNT];
+  if (!(count < max || product > values[(base + count - 1) * 3])) return;
+  let pos = count < max ? count : max - 1;
+  if (count < max) counts[e * CNT + CNT_TOP_COUNT] = count + 1;
+  while (pos > 0 && values[(base + pos - 1) * 3] < product) {
+    const to = (base + pos) * 3;
+    const from = to - 3;
+    topToken[base + pos] = topToken[base + pos - 1];
+    values[to] = values[from];
+    values[to + 1] = values[from + 1];
+    values[to + 2] = values[from + 2];
+    pos--;
+  }
+  topToken[base + pos] = token;
+  const at = (base + pos) * 3;
+  values[at] = product;
+  values[at + 1] = weightA;
+  values[at + 2] = weightB;
+  if (counts[e * CNT + CNT_TOP_COUNT] === max) store.acc[e * ACC + ACC_TOP_FLOOR] = values[(base + max - 1) * 3];
+}
+
+/** Adds token `token` (wallet i's posting `own`) to the entry of every later wallet holding it. */
+function accumulateToken(inp: RowInputs, store: RowStore, shift: number, token: number, own: number): void {
+  const acc = store.acc;
+  const counts = store.counts;
+  const rec = inp.rec;
+  const window = inp.window;
+  const maxTop = inp.maxTop;
+  const to = inp.tradedStart[token + 1];
+  const o = own * REC;
+  const wA = rec[o + REC_WEIGHT];
+  const aBuyMode = rec[o + REC_BUY_MODE];
+  const aBuy = rec[o + REC_BUY_FIRST];
+  const aBuyLast = rec[o + REC_BUY_LAST];
+  const aSellMode = rec[o + REC_SELL_MODE];
+  const aSell = rec[o + REC_SELL_FIRST];
+  const aSellLast = rec[o + REC_SELL_LAST];
+  for (let p = own + 1; p < to; p++) {
+    const r = p * REC;
+    const e = rec[r + REC_WALLET] + shift;
+    const wB = rec[r + REC_WEIGHT];
+    const product = wA * wB;
+    const x = e * ACC;
+    const c = e * CNT;
+    counts[c + CNT_SHARED]++;
+    acc[x + ACC_DOT] += product;
+    acc[x + ACC_MIN_WEIGHT_SUM] += wA < wB ? wA : wB;
+    acc[x + ACC_SHARED_WEIGHT_A] += wA;
+    acc[x + ACC_SHARED_WEIGHT_B] += wB;
+    // common case: one buy (sale) on each side, compared directly (a NaN time means the other
+    // side has none; |d| ≤ window exactly when d ≤ window && d ≥ −window, and NaN is neither);
+    // several trades on a side go through countNear unless the time ranges are a window apart
+    const bBuyMode = rec[r + REC_BUY_MODE];
+    if (aBuyMode === TRADES_ONE && bBuyMode !== TRADES_MANY) {
+      const near = Math.abs(aBuy - rec[r + REC_BUY_FIRST]) <= window ? 1 : 0;
+      counts[c + CNT_CO_TRADED_A] += near;
+      counts[c + CNT_CO_TRADED_B] += near;
+    } else if (aBuyMode !== TRADES_NONE && bBuyMode !== TRADES_NONE) {
+      if (!(aBuy - window > rec[r + REC_BUY_LAST] || rec[r + REC_BUY_FIRST] - window > aBuyLast)) {
+        coTradeMany(counts, c, inp.buyStart, inp.buyTs, own, p, window);
+      }
+    }
+    const bSellMode = rec[r + REC_SELL_MODE];
+    if (aSellMode === TRADES_ONE && bSellMode !== TRADES_MANY) {
+      const near = Math.abs(aSell - rec[r + REC_SELL_FIRST]) <= window ? 1 : 0;
+      counts[c + CNT_CO_TRADED_A] += near;
+      counts[c + CNT_CO_TRADED_B] += near;
+    } else if (aSellMode !== TRADES_NONE && bSellMode !== TRADES_NONE) {
+      if (!(aSell - window > rec[r + REC_SELL_LAST] || rec[r + REC_SELL_FIRST] - window > aSellLast)) {
+        coTradeMany(counts, c, inp.sellStart, inp.sellTs, own, p, window);
+      }
+    }
+    // !(x <= floor) rather than x > floor so that insertTop decides NaN as a plain comparison would
+    if (!(product <= acc[x + ACC_TOP_FLOOR])) insertTop(store, maxTop, e, token, product, wA, wB);
+  }
+}
+
+/**
+ * Computes row i (pairs (i, j) for every j > i) into entries j + shift of `store`, which it
+ * resets first. Per pair, sums run over shared tokens in ascending universe order.
+ */
+export function computeRow(inp: RowInputs, store: RowStore, i: number, shift: number): void {
+  const n = inp.n;
+  const first = i + 1 + shift;
+  const end = n + shift;
+  const floor = inp.maxTop > 0 ? -Infinity : Infinity;
+  store.acc.fill(0, first * ACC, end * ACC);
+  for (let e = first; e < end; e++) store.acc[e * ACC + ACC_TOP_FLOOR] = floor;
+  store.counts.fill(0, first * CNT, end * CNT);
+  store.sharedHeld.fill(0, first, end);
+  for (let k = inp.tokStart[i]; k < inp.tokStart[i + 1]; k++) accumulateToken(inp, store, shift, inp.tokens[k], inp.ownTraded[k]);
+  const sharedHeld = store.sharedHeld;
+  const heldWallet = inp.heldWallet;
+  for (let k = inp.heldStart[i]; k < inp.heldStart[i + 1]; k++) {
+    const to = inp.heldPostStart[inp.held[k] + 1];
+    for (let p = inp.ownHeld[k] + 1; p < to; p++) sharedHeld[heldWallet[p] + shift]++;
+  }
+}

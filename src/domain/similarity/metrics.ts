@@ -1,6 +1,5 @@
 // The metric formulas. Each returns null where the metric is undefined for the pair; the caller
 // attaches the reason (see compute.ts).
-import { rowKernel } from './kernel';
 
 /** Cosine of two non-negative vectors from their dot product and norms; null if either is all zeros. */
 export function cosine(dot: number, normA: number, normB: number): number | null {
@@ -39,9 +38,5 @@ export function clampScore(x: number): number {
   return x < 0 ? 0 : x > 1 ? 1 : x;
 }
 
-/**
- * How many of xs[x0..x1) have some ys[y0..y1) within `window` seconds (both ascending). One
- * implementation, the row kernel's, which all-pairs similarity runs.
- */
-export const countNear: (xs: Float64Array, x0: number, x1: number, ys: Float64Array, y0: number, y1: number, window: number) => number =
-  rowKernel().countNear;
+/** One implementation of co-trade counting, the row kernel's, which all-pairs similarity runs. */
+export { countNear } from './kernel';

@@ -3,14 +3,32 @@
 // row kernel, kernel.ts). Work is proportional to the number of (pair, shared token)
 // combinations, never to the universe.
 //
-// Large groups compute rows on two threads: a helper thread (worker_threads, running the kernel's
-// own source) takes rows ahead while this thread turns finished rows into pair objects. Each row
+// Large groups compute rows on several threads: helper threads (worker_threads running
+// pair-worker.ts) take rows ahead while this thread turns finished rows into pair objects. Each row
 // is computed entirely by one thread with the same code and summation order, so the result is
 // identical whichever thread computed which row, or whether a helper ran at all.
 import { availableParallelism } from 'node:os';
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { RowInputs, RowStore } from './kernel';
-import { rowKernel } from './kernel';
+import {
+  computeRow,
+  REC,
+  REC_BUY_FIRST,
+  REC_BUY_LAST,
+  REC_BUY_MODE,
+  REC_SELL_FIRST,
+  REC_SELL_LAST,
+  REC_SELL_MODE,
+  REC_WALLET,
+  REC_WEIGHT,
+  TRADES_MANY,
+  TRADES_NONE,
+  TRADES_ONE,
+} from './kernel';
+import type { PairJob } from './row-states';
+import { FAILED, FREE, HELPER_DONE, markHelpersFailed, OWN, rowStart, STATE_LENGTH_AFTER_ROWS } from './row-states';
+import type { PairRowStats, SimilarityRunOptions } from './types';
 import type { WalletVector } from './vectors';
 
 /** Figures of row i: pair (i, j) is entry j + shift of the store (see RowStore in kernel.ts). */
@@ -19,38 +37,65 @@ export interface PairRow extends RowStore {
   maxTop: number;
 }
 
+/** Group size in pairs from which threads: 'auto' starts a helper thread. */
+export const DEFAULT_MIN_PAIRS_FOR_THREADS = 50_000;
+
+/** Waiting longer than this for one helper row, this thread computes it and every later row itself. */
+const HELPER_ROW_PATIENCE_MS = 2_000;
+/** Before any helper has begun (loading its module), only a helpers-only run waits, this long. */
+const HELPER_START_PATIENCE_MS = 30_000;
+
 /**
- * When to use a helper thread: 'auto' for groups of at least HELPER_MIN_PAIRS pairs on 2+ cores;
- * 'always' for any group of 3+ wallets; 'helper-only' (tests) leaves every row to the helper unless
- * it fails; 'never'.
+ * The helper's entry module beside this one: pair-worker.ts when running from TypeScript sources
+ * (tsx, jest), whose thread then registers tsx's CommonJS hook first; pair-worker.js if compiled.
  */
-export type PairThreads = 'auto' | 'never' | 'always' | 'helper-only';
-export const HELPER_MIN_PAIRS = 50_000;
-let threadsPolicy: PairThreads = 'auto';
+const FROM_SOURCE = path.extname(__filename) === '.ts';
+const HELPER_ENTRY = path.join(__dirname, FROM_SOURCE ? 'pair-worker.ts' : 'pair-worker.js');
 
-/** For tests and benchmarks: force or forbid the helper thread (the result is the same either way). */
-export function setPairThreads(policy: PairThreads): void {
-  threadsPolicy = policy;
+/** Helper threads of one run, started before the inputs are built so that they load meanwhile. */
+export interface PairHelpers {
+  workers: Worker[];
+  helpersOnly: boolean;
 }
 
-/** Who computed the rows of the last forEachPairRow call (tests and benchmarks report it). */
-export interface PairRowStats {
-  rows: number;
-  helperStarted: boolean;
-  helperRows: number;
-  /** rows the helper failed on or stalled on, computed here after all */
-  fallbackRows: number;
+/** How many helper threads a group of `walletCount` wallets gets under these options. */
+export function helperThreadCount(walletCount: number, options: SimilarityRunOptions): number {
+  if (walletCount < 3) return 0;
+  const threads = options.threads ?? 'auto';
+  if (threads !== 'auto') return threads - 1;
+  const pairCount = (walletCount * (walletCount - 1)) / 2;
+  const minPairs = options.minPairsForThreads ?? DEFAULT_MIN_PAIRS_FOR_THREADS;
+  return pairCount >= minPairs && availableParallelism() > 1 ? 1 : 0;
 }
-export let lastPairRowStats: PairRowStats = { rows: 0, helperStarted: false, helperRows: 0, fallbackRows: 0 };
 
-const kernel = rowKernel();
+/** Starts `count` helper threads (fewer if some cannot start); stop them with stopPairHelpers. */
+export function startPairHelpers(count: number, helpersOnly = false): PairHelpers {
+  const workers: Worker[] = [];
+  for (let k = 0; k < count; k++) {
+    try {
+      const worker = new Worker(HELPER_ENTRY, FROM_SOURCE ? { execArgv: ['--require', require.resolve('tsx/cjs')] } : {});
+      worker.unref();
+      // a helper that fails to load never begins; this keeps its error event from going unhandled
+      worker.on('error', () => undefined);
+      workers.push(worker);
+    } catch {
+      // this thread computes the rows the helper would have
+    }
+  }
+  return { workers, helpersOnly };
+}
+
+export function stopPairHelpers(helpers: PairHelpers): void {
+  for (const worker of helpers.workers) void worker.terminate();
+  helpers.workers = [];
+}
 
 type Alloc = <T extends Int32Array | Float64Array>(type: { new (buffer: ArrayBufferLike): T; BYTES_PER_ELEMENT: number }, length: number) => T;
 const privateAlloc: Alloc = (type, length) => new type(new ArrayBuffer(length * type.BYTES_PER_ELEMENT));
 const sharedAlloc: Alloc = (type, length) => new type(new SharedArrayBuffer(length * type.BYTES_PER_ELEMENT));
 
 function modeOf(count: number): number {
-  return count === 0 ? kernel.NONE : count === 1 ? kernel.ONE : kernel.MANY;
+  return count === 0 ? TRADES_NONE : count === 1 ? TRADES_ONE : TRADES_MANY;
 }
 
 /** Flat per-wallet token lists and the posting lists over tokens, as the kernel reads them. */
@@ -85,7 +130,6 @@ function buildInputs(vectors: readonly WalletVector[], universeSize: number, win
       slot[pos] = f - tokStart[w];
     }
   }
-  const { REC } = kernel;
   const rec = alloc(Float64Array, size * REC);
   const buyStart = alloc(Int32Array, size + 1);
   const sellStart = alloc(Int32Array, size + 1);
@@ -97,14 +141,14 @@ function buildInputs(vectors: readonly WalletVector[], universeSize: number, win
     const s0 = v.sellStart[k];
     const sells = v.sellStart[k + 1] - s0;
     const r = p * REC;
-    rec[r + kernel.REC_WALLET] = owner[p];
-    rec[r + kernel.REC_WEIGHT] = v.weights[k];
-    rec[r + kernel.REC_BUY_FIRST] = buys > 0 ? v.buyTs[b0] : NaN;
-    rec[r + kernel.REC_BUY_LAST] = buys > 0 ? v.buyTs[b0 + buys - 1] : NaN;
-    rec[r + kernel.REC_SELL_FIRST] = sells > 0 ? v.sellTs[s0] : NaN;
-    rec[r + kernel.REC_SELL_LAST] = sells > 0 ? v.sellTs[s0 + sells - 1] : NaN;
-    rec[r + kernel.REC_BUY_MODE] = modeOf(buys);
-    rec[r + kernel.REC_SELL_MODE] = modeOf(sells);
+    rec[r + REC_WALLET] = owner[p];
+    rec[r + REC_WEIGHT] = v.weights[k];
+    rec[r + REC_BUY_FIRST] = buys > 0 ? v.buyTs[b0] : NaN;
+    rec[r + REC_BUY_LAST] = buys > 0 ? v.buyTs[b0 + buys - 1] : NaN;
+    rec[r + REC_SELL_FIRST] = sells > 0 ? v.sellTs[s0] : NaN;
+    rec[r + REC_SELL_LAST] = sells > 0 ? v.sellTs[s0 + sells - 1] : NaN;
+    rec[r + REC_BUY_MODE] = modeOf(buys);
+    rec[r + REC_SELL_MODE] = modeOf(sells);
     buyStart[p + 1] = buyStart[p] + buys;
     sellStart[p + 1] = sellStart[p] + sells;
   }
@@ -150,87 +194,69 @@ function allocStore(entries: number, maxTop: number, alloc: Alloc): RowStore {
   };
 }
 
-/** Index of pair (i, i + 1) among all pairs in row order; pair (i, j) is rowStart(i) + j − i − 1. */
-function rowStart(i: number, n: number): number {
-  return i * n - (i * (i + 1)) / 2;
-}
-
-// row states shared with the helper: free, taken by the helper, done by the helper, taken here
-const FREE = 0;
-const HELPER_BUSY = 1;
-const HELPER_DONE = 2;
-const OWN = 3;
-/** At state[n]: set when the helper failed or must stop (it then takes no further rows). */
-const FAILED = -1;
-/** Waiting longer than this for one helper row, this thread computes it and every later row itself. */
-const HELPER_ROW_PATIENCE_MS = 2_000;
-
 /**
- * Calls `onRow(i, row)` for every wallet i in order, once all pairs (i, j > i) are computed.
+ * Calls `onRow(i, row)` for every wallet i in order, once all pairs (i, j > i) are computed, by this
+ * thread and the given helpers (which it stops at the end).
  */
 export function forEachPairRow(
   vectors: readonly WalletVector[],
   universeSize: number,
   window: number,
   maxTop: number,
+  helpers: PairHelpers,
   onRow: (i: number, row: PairRow) => void,
-): void {
+): PairRowStats {
   const n = vectors.length;
   const pairCount = (n * (n - 1)) / 2;
-  const useHelper =
-    n > 2 &&
-    (threadsPolicy === 'always' ||
-      threadsPolicy === 'helper-only' ||
-      (threadsPolicy === 'auto' && pairCount >= HELPER_MIN_PAIRS && availableParallelism() > 1));
-  const stats: PairRowStats = { rows: n, helperStarted: false, helperRows: 0, fallbackRows: 0 };
-  lastPairRowStats = stats;
-  if (!useHelper) {
+  const stats: PairRowStats = { rows: n, helpers: helpers.workers.length, helperRows: 0, fallbackRows: 0 };
+  if (n < 3 || helpers.workers.length === 0) {
+    stopPairHelpers(helpers);
     // one row store reused from row to row (entry j for pair (i, j))
     const inputs = buildInputs(vectors, universeSize, window, maxTop, privateAlloc);
     const row: PairRow = { ...allocStore(n, maxTop, privateAlloc), shift: 0, maxTop };
     for (let i = 0; i < n; i++) {
-      kernel.computeRow(inputs, row, i, 0);
+      computeRow(inputs, row, i, 0);
       onRow(i, row);
     }
-    return;
+    return stats;
   }
 
   // every pair has its own entry in shared memory; each row is computed by whichever thread takes it
   const inputs = buildInputs(vectors, universeSize, window, maxTop, sharedAlloc);
   const store = allocStore(pairCount, maxTop, sharedAlloc);
-  const state = sharedAlloc(Int32Array, n + 1);
-  const helper = startHelper(inputs, store, state);
-  stats.helperStarted = helper !== null;
-  const claimRows = threadsPolicy !== 'helper-only';
+  const state = sharedAlloc(Int32Array, n + STATE_LENGTH_AFTER_ROWS);
+  const job: PairJob = { inputs, store, state };
+  const claimRows = !helpers.helpersOnly;
   const row: PairRow = { ...store, shift: 0, maxTop };
   let fallback: PairRow | null = null;
-  // while the helper is busy with the next row, this thread computes free rows from the end (the
+  // while a helper is busy with the next row, this thread computes free rows from the end (the
   // short ones) into their shared entries, instead of idling
   let back = n - 1;
   const steal = (after: number): boolean => {
     while (back > after) {
       const k = back--;
       if (Atomics.compareExchange(state, k, FREE, OWN) === FREE) {
-        kernel.computeRow(inputs, store, k, rowStart(k, n) - k - 1);
+        computeRow(inputs, store, k, rowStart(k, n) - k - 1);
         return true;
       }
     }
     return false;
   };
   try {
+    for (const worker of helpers.workers) worker.postMessage(job);
     for (let i = 0; i < n; i++) {
       const shift = rowStart(i, n) - i - 1;
       if (claimRows && Atomics.compareExchange(state, i, FREE, OWN) === FREE) {
-        kernel.computeRow(inputs, store, i, shift);
+        computeRow(inputs, store, i, shift);
       } else if (Atomics.load(state, i) === OWN) {
-        // computed here earlier, while waiting for the helper
+        // computed here earlier, while waiting for a helper
       } else if (awaitHelperRow(state, i, n, claimRows ? () => steal(i) : () => false)) {
         stats.helperRows++;
       } else {
-        // the helper failed or stalled on this row: compute it here, apart from its entries
+        // the helpers failed or stalled on this row: compute it here, apart from their entries
         stats.fallbackRows++;
         fallback ??= { ...allocStore(n, maxTop, privateAlloc), shift: 0, maxTop };
-        kernel.computeRow(inputs, fallback, i, 0);
+        computeRow(inputs, fallback, i, 0);
         onRow(i, fallback);
         continue;
       }
@@ -238,13 +264,14 @@ export function forEachPairRow(
       onRow(i, row);
     }
   } finally {
-    Atomics.store(state, n, FAILED); // the helper takes no further rows
-    if (helper !== null) void helper.terminate();
+    Atomics.store(state, n, FAILED); // the helpers take no further rows
+    stopPairHelpers(helpers);
   }
+  return stats;
 }
 
 /**
- * Waits until the helper finished row i: true, or false if it failed or took too long. While
+ * Waits until a helper finished row i: true, or false if they failed or took too long. While
  * waiting, `work()` may do something useful (false when there is nothing left to do).
  */
 function awaitHelperRow(state: Int32Array, i: number, n: number, work: () => boolean): boolean {
@@ -257,47 +284,11 @@ function awaitHelperRow(state: Int32Array, i: number, n: number, work: () => boo
       started = Date.now(); // patience counts idle waiting only
       continue;
     }
-    if (Date.now() - started > HELPER_ROW_PATIENCE_MS) {
-      Atomics.store(state, n, FAILED); // stalled: it takes no further rows, this thread does the rest
+    const patience = Atomics.load(state, n + 1) === 0 ? HELPER_START_PATIENCE_MS : HELPER_ROW_PATIENCE_MS;
+    if (Date.now() - started > patience) {
+      markHelpersFailed(state, n); // stalled: they take no further rows, this thread does the rest
       return false;
     }
     Atomics.wait(state, i, s, 20);
-  }
-}
-
-/**
- * Starts the helper thread on the kernel's source; null if it cannot start. The helper takes free
- * rows in order, computes each into the shared store and marks it done; on any error it marks
- * itself failed and this thread computes the rest.
- */
-function startHelper(inputs: RowInputs, store: RowStore, state: Int32Array): Worker | null {
-  const source = `
-    'use strict';
-    const { workerData } = require('node:worker_threads');
-    // helpers a TypeScript transpiler may have referenced inside the kernel's text
-    const __name = (target) => target;
-    const { inputs, store, state } = workerData;
-    const n = inputs.n;
-    try {
-      const kernel = (${rowKernel.toString()})();
-      for (let i = 0; i < n && Atomics.load(state, n) !== ${FAILED}; i++) {
-        if (Atomics.compareExchange(state, i, ${FREE}, ${HELPER_BUSY}) !== ${FREE}) continue;
-        kernel.computeRow(inputs, store, i, i * n - (i * (i + 1)) / 2 - i - 1);
-        Atomics.store(state, i, ${HELPER_DONE});
-        Atomics.notify(state, i);
-      }
-    } catch (error) {
-      Atomics.store(state, n, ${FAILED});
-      for (let i = 0; i < n; i++) Atomics.notify(state, i);
-    }
-  `;
-  try {
-    const worker = new Worker(source, { eval: true, workerData: { inputs, store, state } });
-    worker.unref();
-    // errors inside the kernel are caught in the helper; this keeps anything else from going unhandled
-    worker.on('error', () => Atomics.store(state, inputs.n, FAILED));
-    return worker;
-  } catch {
-    return null;
   }
 }

@@ -1,12 +1,12 @@
-// The optimized all-pairs path (row kernel, packed postings, helper thread, selection-based
+// The optimized all-pairs path (row kernel, packed postings, helper threads, selection-based
 // medians) against a slow, obvious reference computed pair by pair from each wallet's own legs.
 // Same operations in the same order, so figures must be exactly equal, not merely close.
 import type { SwapLeg } from '../swaps/types';
 import { buy, sell, transferIn } from '../testing/legs';
 import { computeSimilarity } from './compute';
 import { cosine } from './metrics';
-import { lastPairRowStats, setPairThreads } from './pairs';
-import type { MetricName, MetricSummary, SimilarityPair, SimilarityResult, SimilarityWalletInput } from './types';
+import { availableParallelism } from 'node:os';
+import type { MetricName, MetricSummary, PairRowStats, SimilarityPair, SimilarityResult, SimilarityWalletInput } from './types';
 import { METRIC_NAMES } from './types';
 import { seededRandom as prng } from '../../simulator/keys';
 
@@ -187,8 +187,6 @@ function expectSummariesFromPairs(result: SimilarityResult): void {
 }
 
 describe('optimized all-pairs path against a slow reference', () => {
-  afterEach(() => setPairThreads('auto'));
-
   it.each([
     [1, 23, 12, 300, 10],
     [2, 37, 40, 300, 3],
@@ -197,25 +195,53 @@ describe('optimized all-pairs path against a slow reference', () => {
     [6, 60, 25, 300, 2],
   ])('group %i (%i wallets, %i tokens, window %i s, %i listed): every pair figure is exactly the reference', (seed, wallets, tokens, window, maxShared) => {
     const group = generatedGroup(seed, wallets, tokens);
-    setPairThreads('never');
-    const result = computeSimilarity({ wallets: group, coTradeWindowSeconds: window, maxSharedTokensPerPair: maxShared });
+    const result = computeSimilarity({ wallets: group, coTradeWindowSeconds: window, maxSharedTokensPerPair: maxShared }, { threads: 1 });
     expectMatchesReference(group, result, window, maxShared);
     expectSummariesFromPairs(result);
   });
+});
 
-  it('a helper thread computing the rows gives exactly the same result as one thread', () => {
-    const group = generatedGroup(5, 40, 30);
-    setPairThreads('never');
-    const single = computeSimilarity({ wallets: group });
-    expect(lastPairRowStats.helperRows).toBe(0);
+describe('pair rows on helper threads (pair-worker.ts)', () => {
+  const group = generatedGroup(5, 40, 30); // 780 pairs
+  let stats: PairRowStats[] = [];
+  const onRowStats = (s: PairRowStats) => stats.push(s);
+  beforeEach(() => {
+    stats = [];
+  });
 
-    setPairThreads('helper-only'); // every row from the helper thread
-    const helped = computeSimilarity({ wallets: group });
-    expect(lastPairRowStats).toEqual({ rows: 40, helperStarted: true, helperRows: 40, fallbackRows: 0 });
+  it('helper threads computing the rows give exactly the same result as one thread', () => {
+    const single = computeSimilarity({ wallets: group }, { threads: 1, onRowStats });
+    expect(stats[0]).toEqual({ rows: 40, helpers: 0, helperRows: 0, fallbackRows: 0 });
+
+    const helped = computeSimilarity({ wallets: group }, { threads: 2, helpersOnly: true, onRowStats }); // every row from the helper
+    expect(stats[1]).toEqual({ rows: 40, helpers: 1, helperRows: 40, fallbackRows: 0 });
     expect(JSON.stringify(helped)).toBe(JSON.stringify(single));
     expectMatchesReference(group, helped, 300, 10);
 
-    setPairThreads('always'); // rows shared between the threads, whichever takes them
-    expect(JSON.stringify(computeSimilarity({ wallets: group }))).toBe(JSON.stringify(single));
+    const three = computeSimilarity({ wallets: group }, { threads: 4, helpersOnly: true, onRowStats }); // three helpers share the rows
+    expect(stats[2]).toEqual({ rows: 40, helpers: 3, helperRows: 40, fallbackRows: 0 });
+    expect(JSON.stringify(three)).toBe(JSON.stringify(single));
+
+    const shared = computeSimilarity({ wallets: group }, { threads: 2, onRowStats }); // rows go to whichever thread takes them
+    expect(stats[3]).toMatchObject({ rows: 40, helpers: 1, fallbackRows: 0 });
+    expect(JSON.stringify(shared)).toBe(JSON.stringify(single));
+  });
+
+  it("'auto' starts a helper thread from minPairsForThreads pairs on, on a machine with 2+ cores", () => {
+    computeSimilarity({ wallets: group }, { onRowStats }); // default: from 50,000 pairs
+    computeSimilarity({ wallets: group }, { threads: 'auto', minPairsForThreads: 781, onRowStats });
+    computeSimilarity({ wallets: group }, { threads: 'auto', minPairsForThreads: 780, onRowStats });
+    expect(stats.map((s) => s.helpers)).toEqual([0, 0, availableParallelism() > 1 ? 1 : 0]);
+  });
+
+  it('groups of fewer than three wallets use this thread alone, whatever the options', () => {
+    computeSimilarity({ wallets: group.slice(0, 2) }, { threads: 3, helpersOnly: true, onRowStats });
+    expect(stats).toEqual([{ rows: 2, helpers: 0, helperRows: 0, fallbackRows: 0 }]);
+  });
+
+  it('rejects thread options it cannot follow, naming the option', () => {
+    expect(() => computeSimilarity({ wallets: group }, { threads: 0 })).toThrow("threads must be 'auto' or a whole number ≥ 1, got 0");
+    expect(() => computeSimilarity({ wallets: group }, { threads: 1.5 })).toThrow("threads must be 'auto' or a whole number ≥ 1, got 1.5");
+    expect(() => computeSimilarity({ wallets: group }, { minPairsForThreads: -1 })).toThrow('minPairsForThreads must be a whole number ≥ 0, got -1');
   });
 });

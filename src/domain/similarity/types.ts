@@ -40,6 +40,36 @@ export interface SimilarityInput {
   coTradeWindowSeconds?: number;
 }
 
+/**
+ * How computeSimilarity spreads its work over threads (read from the configuration by the caller).
+ * The result is identical whatever these say; only the time differs.
+ */
+export interface SimilarityRunOptions {
+  /**
+   * Threads computing pair rows, the calling one included. 'auto' (default): 2 for groups of at
+   * least `minPairsForThreads` pairs on a machine with 2+ cores, else 1. A whole number n ≥ 1: n for
+   * any group of 3+ wallets (n − 1 helper threads).
+   */
+  threads?: number | 'auto';
+  /** group size in pairs from which 'auto' starts a helper thread (default 50,000) */
+  minPairsForThreads?: number;
+  /** for tests: the helper threads compute every row, this thread only waits (unless they fail) */
+  helpersOnly?: boolean;
+  /** called once per run with which thread computed the rows (tests and benchmarks report it) */
+  onRowStats?: (stats: PairRowStats) => void;
+}
+
+/** Who computed the pair rows of one run. */
+export interface PairRowStats {
+  rows: number;
+  /** helper threads started */
+  helpers: number;
+  /** rows computed by a helper thread; the rest by the calling thread */
+  helperRows: number;
+  /** rows a helper failed or stalled on, computed by the calling thread after all */
+  fallbackRows: number;
+}
+
 export interface PairScores {
   capital: number | null;
   binary: number | null;
