@@ -1,0 +1,202 @@
+// The detection benchmark's pipeline, end to end through the pure engine with no stack:
+// generated world → the simulator's own rendered Enhanced Transactions (in process, no HTTP) →
+// the provider's validation and the sync's extraction → computeSimilarity → clusters, scored
+// against the world's ground truth.
+import { ENGINE_VERSION, computeSimilarity, extractMany, formatUnits } from '../../src/domain';
+import type { EnhancedTransaction, SimilarityResult, SimilarityWalletInput } from '../../src/domain';
+import { clusterAgreement, evaluateScore, pairKey, pairsWithin, type ClusterAgreement, type ScoreEvaluation } from '../../src/domain/evaluation';
+import { EnhancedTransactionSchema } from '../../src/providers/schemas';
+import { generateWorld, type GenerateOptions } from '../../src/simulator/generator';
+import { SimWorld } from '../../src/simulator/model';
+import { parseWorld, type GroundTruth } from '../../src/simulator/world';
+
+export interface DetectionBenchOptions {
+  seeds: number[];
+  wallets: number;
+  txPerWallet: number;
+  scenario: NonNullable<GenerateOptions['scenario']>;
+}
+
+export const DEFAULT_DETECTION_BENCH: DetectionBenchOptions = { seeds: [1, 2, 3, 4, 5], wallets: 40, txPerWallet: 40, scenario: 'hard' };
+
+/**
+ * Everything the engine gets about one wallet, built the way the stack builds it: the wallet's
+ * history as the Helius route serves it, validated like HeliusClient does (a transaction failing the
+ * schema is kept out), legs extracted like the sync activity, holdings like the RPC balance read
+ * (non-zero accounts summed per mint) and the analysis activity. New per-wallet inputs go here.
+ */
+export function walletEngineInput(sim: SimWorld, walletIndex: number): { input: SimilarityWalletInput; transactions: number; rejected: number } {
+  const address = sim.wallets[walletIndex].address;
+  const transactions: EnhancedTransaction[] = [];
+  let rejected = 0;
+  for (let e = sim.historyLength(walletIndex) - 1; e >= 0; e--) {
+    const wire: unknown = JSON.parse(JSON.stringify(sim.transaction(walletIndex, e)));
+    const parsed = EnhancedTransactionSchema.safeParse(wire);
+    if (parsed.success) transactions.push(parsed.data as EnhancedTransaction);
+    else rejected += 1;
+  }
+  const { legs } = extractMany(transactions, address, { solPriceUsd: sim.world.solPriceUsd });
+  const held = new Map<string, { raw: bigint; decimals: number }>();
+  for (const account of sim.tokenAccounts(address)) {
+    if (account.raw === 0n) continue;
+    const h = held.get(account.mint) ?? { raw: 0n, decimals: account.decimals };
+    h.raw += account.raw;
+    held.set(account.mint, h);
+  }
+  const holdings = Object.fromEntries([...held].map(([mint, h]) => [mint, { uiAmount: formatUnits(h.raw, h.decimals) }]));
+  return {
+    input: { address, legs, holdings, coverage: { truncated: false, transactionsFetched: transactions.length, transactionsRejected: rejected } },
+    transactions: transactions.length,
+    rejected,
+  };
+}
+
+export interface DecoyEvaluation {
+  kind: string;
+  /** unrelated pairs inside decoy sets of this kind */
+  pairs: number;
+  /** of those, put in one cluster */
+  clustered: number;
+  /** of those, with `combined` above the median related pair */
+  aboveMedianCombined: number;
+}
+
+export interface SeedReport {
+  seed: number;
+  wallets: number;
+  transactions: number;
+  rejectedTransactions: number;
+  /** ground-truth groups by kind, e.g. { 'copy-traders': 3, 'launch-bundle': 2 } */
+  groups: Record<string, number>;
+  pairs: number;
+  relatedPairs: number;
+  clusterCount: number;
+  clusters: ClusterAgreement;
+  /** per score the result carries (capital, …, combined), in the result's order */
+  scores: Record<string, ScoreEvaluation>;
+  decoys: DecoyEvaluation[];
+}
+
+/** Every score name the result's pairs carry, in their order: new signals show up by themselves. */
+export function scoreNames(result: SimilarityResult): string[] {
+  const names: string[] = [];
+  for (const pair of result.pairs) for (const name of Object.keys(pair.scores)) if (!names.includes(name)) names.push(name);
+  return names;
+}
+
+/** Scores the result against the ground truth; pairs the result does not list have null scores. */
+export function evaluateResult(result: SimilarityResult, addresses: readonly string[], truth: GroundTruth): Omit<SeedReport, 'seed' | 'transactions' | 'rejectedTransactions'> {
+  const related = pairsWithin(truth.clusters);
+  const byKey = new Map(result.pairs.map((p) => [pairKey(p.walletA, p.walletB), p.scores as unknown as Record<string, number | null>]));
+  const keys: string[] = [];
+  for (let i = 0; i < addresses.length; i++) for (let j = i + 1; j < addresses.length; j++) keys.push(pairKey(addresses[i], addresses[j]));
+  const labelled = (name: string) => keys.map((k) => ({ score: byKey.get(k)?.[name] ?? null, related: related.has(k) }));
+  const scores = Object.fromEntries(scoreNames(result).map((name) => [name, evaluateScore(labelled(name))]));
+
+  const clustered = pairsWithin(result.clusters.map((c) => c.members));
+  const median = scores.combined?.aboveMedian.medianRelated ?? null;
+  const decoys = new Map<string, DecoyEvaluation>();
+  for (const decoy of truth.decoys ?? []) {
+    const d = decoys.get(decoy.kind) ?? { kind: decoy.kind, pairs: 0, clustered: 0, aboveMedianCombined: 0 };
+    for (const key of pairsWithin([decoy.members])) {
+      if (related.has(key)) continue;
+      d.pairs += 1;
+      if (clustered.has(key)) d.clustered += 1;
+      const combined = byKey.get(key)?.combined ?? null;
+      if (combined !== null && (median === null || combined > median)) d.aboveMedianCombined += 1;
+    }
+    decoys.set(decoy.kind, d);
+  }
+  const groups: Record<string, number> = {};
+  truth.clusters.forEach((_, i) => {
+    const kind = truth.clusterKinds?.[i] ?? 'group';
+    groups[kind] = (groups[kind] ?? 0) + 1;
+  });
+  return {
+    wallets: addresses.length,
+    groups,
+    pairs: keys.length,
+    relatedPairs: related.size,
+    clusterCount: result.clusters.length,
+    clusters: clusterAgreement(result.clusters.map((c) => c.members), truth.clusters),
+    scores,
+    decoys: [...decoys.values()],
+  };
+}
+
+/** One seed end to end. */
+export function runSeed(seed: number, options: Omit<DetectionBenchOptions, 'seeds'>): SeedReport {
+  const world = parseWorld(generateWorld({ seed, wallets: options.wallets, txPerWallet: options.txPerWallet, scenario: options.scenario, largeWallet: false }));
+  const sim = new SimWorld(world);
+  const built = world.wallets.map((_, i) => walletEngineInput(sim, i));
+  const result = computeSimilarity({ wallets: built.map((b) => b.input) });
+  return {
+    seed,
+    transactions: built.reduce((s, b) => s + b.transactions, 0),
+    rejectedTransactions: built.reduce((s, b) => s + b.rejected, 0),
+    ...evaluateResult(result, world.wallets.map((w) => w.address), world.groundTruth ?? { clusters: [] }),
+  };
+}
+
+export interface OverallReport {
+  seeds: number;
+  /** means over the seeds where the figure is defined */
+  precision: number | null;
+  recall: number | null;
+  f1: number | null;
+  scores: Record<string, { rocAuc: number | null; averagePrecision: number | null; aboveMedian: number; unrelated: number }>;
+  decoys: DecoyEvaluation[];
+}
+
+const meanOf = (values: readonly (number | null)[]): number | null => {
+  const v = values.filter((x): x is number => x !== null);
+  return v.length === 0 ? null : v.reduce((s, x) => s + x, 0) / v.length;
+};
+
+export function overall(reports: readonly SeedReport[]): OverallReport {
+  const names: string[] = [];
+  for (const r of reports) for (const n of Object.keys(r.scores)) if (!names.includes(n)) names.push(n);
+  const decoys = new Map<string, DecoyEvaluation>();
+  for (const r of reports) {
+    for (const d of r.decoys) {
+      const sum = decoys.get(d.kind) ?? { kind: d.kind, pairs: 0, clustered: 0, aboveMedianCombined: 0 };
+      sum.pairs += d.pairs;
+      sum.clustered += d.clustered;
+      sum.aboveMedianCombined += d.aboveMedianCombined;
+      decoys.set(d.kind, sum);
+    }
+  }
+  return {
+    seeds: reports.length,
+    precision: meanOf(reports.map((r) => r.clusters.precision)),
+    recall: meanOf(reports.map((r) => r.clusters.recall)),
+    f1: meanOf(reports.map((r) => r.clusters.f1)),
+    scores: Object.fromEntries(
+      names.map((n) => {
+        const per = reports.map((r) => r.scores[n]).filter((s): s is ScoreEvaluation => s !== undefined);
+        return [
+          n,
+          {
+            rocAuc: meanOf(per.map((s) => s.rocAuc)),
+            averagePrecision: meanOf(per.map((s) => s.averagePrecision)),
+            aboveMedian: per.reduce((s, x) => s + x.aboveMedian.count, 0),
+            unrelated: per.reduce((s, x) => s + x.aboveMedian.unrelated, 0),
+          },
+        ];
+      }),
+    ),
+    decoys: [...decoys.values()],
+  };
+}
+
+export interface DetectionBenchReport {
+  engineVersion: string;
+  options: DetectionBenchOptions;
+  seeds: SeedReport[];
+  overall: OverallReport;
+}
+
+export function runDetectionBench(options: DetectionBenchOptions): DetectionBenchReport {
+  const seeds = options.seeds.map((seed) => runSeed(seed, options));
+  return { engineVersion: ENGINE_VERSION, options, seeds, overall: overall(seeds) };
+}
