@@ -3,8 +3,8 @@
 // - copy-traders: a leader and followers 3 s to 20 min behind it, at 0.1x to 10x its size, skipping
 //   about a fifth of its plays and adding plays of their own;
 // - launch bundles: wallets funded by one address (in a burst, topped up before the launch) that buy
-//   a fresh token within seconds of each other (often the same slot), after a few warm-up trades,
-//   and mostly sweep SOL back to the funder.
+//   a fresh token within seconds of each other (the first two in the same slot), after a few
+//   warm-up trades, and mostly sweep SOL back to the funder.
 // Unrelated decoys (ground-truth `decoys`): popular-token crowds (the same five tokens, own timing
 // and sizes), behavior twins (the same style on disjoint tokens), wallets funded by the same exchange
 // hot wallet, and hype waves (unrelated wallets piling into one token within ten minutes).
@@ -47,11 +47,13 @@ export function generateHardWallets(kit: GeneratorKit, options: GenerateOptions)
     if (rng() >= H.exchangeFundedShare) return undefined;
     return { counterparty: pick(exchanges), ts: start - Math.floor(logUniform(3600, 20 * DAY)) };
   };
-  const addWallet = (label: string, trades: Trade[], funding: Funding | undefined, extra: { transfers?: Transfer[]; wallet?: Partial<Wallet> } = {}) => {
+  const addWallet = (label: string, trades: Trade[], funding: Funding | undefined, extra: { transfers?: Transfer[]; wallet?: Partial<Wallet>; ownTokensOnly?: boolean } = {}) => {
     const address = addr('wallet', String(wallets.length));
     const n = noise(address, noiseCount, funding);
     if (funding) fundedBy.set(funding.counterparty, [...(fundedBy.get(funding.counterparty) ?? []), address]);
-    wallets.push({ address, label, solBalance: Number(logUniform(0.5, 80).toFixed(4)), trades: [...trades, ...n.trades], transfers: [...n.transfers, ...(extra.transfers ?? [])], ...extra.wallet });
+    // background token->token swaps would give a wallet tokens outside its own shelf
+    const noiseTrades = extra.ownTokensOnly ? [] : n.trades;
+    wallets.push({ address, label, solBalance: Number(logUniform(0.5, 80).toFixed(4)), trades: [...trades, ...noiseTrades], transfers: [...n.transfers, ...(extra.transfers ?? [])], ...extra.wallet });
     remaining -= 1;
     return address;
   };
@@ -123,7 +125,7 @@ export function generateHardWallets(kit: GeneratorKit, options: GenerateOptions)
       const warmup = makePlays(H.bundleWarmupPlays, [...popular, ...priced.slice(5, 40)]).map((p) => ({ ...p, ts: launchTs - Math.floor(logUniform(3600, 3 * DAY)), holdSeconds: Math.floor(logUniform(600, DAY)) }));
       const own = makePlays(Math.max(0, P - H.bundleWarmupPlays - 1), priced);
       const usd = logUniform(150, 1500);
-      const launch = roundTrip(token.mint, launchTs + (m === 0 ? 0 : pick([0, 0, 1, 1, 2, H.bundleSpreadSeconds])), usd, Math.floor(logUniform(300, 6 * 3600)), 'PUMP_FUN');
+      const launch = roundTrip(token.mint, launchTs + (m <= 1 ? 0 : pick([0, 1, 1, 2, H.bundleSpreadSeconds])), usd, Math.floor(logUniform(300, 6 * 3600)), 'PUMP_FUN');
       const transfers: Transfer[] = [{ ts: topUpTs + m * uniformInt(2, 20), direction: 'in', mint: 'SOL', amount: ui(usd / kit.solPriceUsd + logUniform(0.05, 0.5), 9), counterparty: funder }];
       if (rng() < H.bundleSweepShare) transfers.push({ ts: launch[1].ts + Math.floor(logUniform(600, DAY)), direction: 'out', mint: 'SOL', amount: ui(logUniform(0.5, 10), 9), counterparty: funder });
       const trades = [...tradesFor(warmup, () => 0, 1), ...launch, ...tradesFor(own, () => 0, logUniform(0.2, 3))];
@@ -145,6 +147,7 @@ export function generateHardWallets(kit: GeneratorKit, options: GenerateOptions)
   truth.distractors!.push(...crowd);
   if (crowd.length >= 2) truth.decoys!.push({ kind: 'popular-crowd', members: crowd });
 
+  const twins: string[] = [];
   const twinPairs = Math.max(1, Math.floor(W / 40));
   for (let k = 0; k < twinPairs && remaining >= 2; k++) {
     const hold = logUniform(180, 1800);
@@ -162,14 +165,15 @@ export function generateHardWallets(kit: GeneratorKit, options: GenerateOptions)
         return roundTrip(pick(tokens).mint, ts, usd * (0.9 + 0.2 * rng()), Math.floor(hold * (0.8 + 0.4 * rng())), source);
       }).flat();
     };
-    const members = [0, 1].map((side) => addWallet(`behavior twin ${k + 1}`, twin(side), ordinaryFunding()));
+    const members = [0, 1].map((side) => addWallet(`behavior twin ${k + 1}`, twin(side), ordinaryFunding(), { ownTokensOnly: true }));
+    twins.push(...members);
     truth.independent!.push(...members);
     truth.decoys!.push({ kind: 'behavior-twins', members });
   }
   while (remaining > 0) truth.independent!.push(addWallet('independent', tradesFor(makePlays(P, priced), () => 0, logUniform(0.2, 5)), ordinaryFunding()));
 
-  // unrelated wallets that buy a launch token hours later, and hype waves
-  const outsiders = [...truth.independent!, ...crowd];
+  // unrelated wallets (never twins: their shelves stay disjoint) that buy a launch token hours later, and hype waves
+  const outsiders = [...truth.independent!, ...crowd].filter((a) => !twins.includes(a));
   for (const launch of launches) {
     if (outsiders.length === 0) break;
     const late = uniformInt(1, 2);

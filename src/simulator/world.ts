@@ -90,7 +90,7 @@ export const DecoySchema = z
     mint: PublicKey.optional().describe('the token they pile into (hype-wave)'),
     funder: PublicKey.optional().describe('the address that funded them all (exchange-funded)'),
   })
-  .describe('extension: wallets that look alike in one way but are NOT related (no pair of them is in one cluster)');
+  .describe('extension: wallets that look alike in one way but are NOT related (a pair of them in one cluster is related for another reason)');
 
 export const FundingSourceSchema = z
   .object({
