@@ -51,9 +51,12 @@ export function walletEngineInput(sim: SimWorld, walletIndex: number): { input: 
   };
 }
 
-export interface DecoyEvaluation {
+/** The pairs of one kind of ground-truth set: a related group kind, or a decoy kind. */
+export interface KindEvaluation {
   kind: string;
-  /** unrelated pairs inside decoy sets of this kind */
+  /** true for group kinds (copy-traders, launch-bundle, ...), false for decoys */
+  related: boolean;
+  /** pairs inside sets of this kind (for decoys: only pairs that are not related for another reason) */
   pairs: number;
   /** of those, put in one cluster */
   clustered: number;
@@ -74,7 +77,8 @@ export interface SeedReport {
   clusters: ClusterAgreement;
   /** per score the result carries (capital, …, combined), in the result's order */
   scores: Record<string, ScoreEvaluation>;
-  decoys: DecoyEvaluation[];
+  /** per group kind, then per decoy kind */
+  kinds: KindEvaluation[];
 }
 
 /** Every score name the result's pairs carry, in their order: new signals show up by themselves. */
@@ -95,18 +99,21 @@ export function evaluateResult(result: SimilarityResult, addresses: readonly str
 
   const clustered = pairsWithin(result.clusters.map((c) => c.members));
   const median = scores.combined?.aboveMedian.medianRelated ?? null;
-  const decoys = new Map<string, DecoyEvaluation>();
-  for (const decoy of truth.decoys ?? []) {
-    const d = decoys.get(decoy.kind) ?? { kind: decoy.kind, pairs: 0, clustered: 0, aboveMedianCombined: 0 };
-    for (const key of pairsWithin([decoy.members])) {
-      if (related.has(key)) continue;
-      d.pairs += 1;
-      if (clustered.has(key)) d.clustered += 1;
+  const kinds = new Map<string, KindEvaluation>();
+  const count = (kind: string, isRelated: boolean, members: readonly string[]) => {
+    const id = `${isRelated}:${kind}`;
+    const k = kinds.get(id) ?? { kind, related: isRelated, pairs: 0, clustered: 0, aboveMedianCombined: 0 };
+    for (const key of pairsWithin([members])) {
+      if (!isRelated && related.has(key)) continue;
+      k.pairs += 1;
+      if (clustered.has(key)) k.clustered += 1;
       const combined = byKey.get(key)?.combined ?? null;
-      if (combined !== null && (median === null || combined > median)) d.aboveMedianCombined += 1;
+      if (combined !== null && (median === null || combined > median)) k.aboveMedianCombined += 1;
     }
-    decoys.set(decoy.kind, d);
-  }
+    kinds.set(id, k);
+  };
+  truth.clusters.forEach((members, i) => count(truth.clusterKinds?.[i] ?? 'group', true, members));
+  for (const decoy of truth.decoys ?? []) count(decoy.kind, false, decoy.members);
   const groups: Record<string, number> = {};
   truth.clusters.forEach((_, i) => {
     const kind = truth.clusterKinds?.[i] ?? 'group';
@@ -120,7 +127,7 @@ export function evaluateResult(result: SimilarityResult, addresses: readonly str
     clusterCount: result.clusters.length,
     clusters: clusterAgreement(result.clusters.map((c) => c.members), truth.clusters),
     scores,
-    decoys: [...decoys.values()],
+    kinds: [...kinds.values()],
   };
 }
 
@@ -145,7 +152,8 @@ export interface OverallReport {
   recall: number | null;
   f1: number | null;
   scores: Record<string, { rocAuc: number | null; averagePrecision: number | null; aboveMedian: number; unrelated: number }>;
-  decoys: DecoyEvaluation[];
+  /** summed over seeds */
+  kinds: KindEvaluation[];
 }
 
 const meanOf = (values: readonly (number | null)[]): number | null => {
@@ -156,14 +164,15 @@ const meanOf = (values: readonly (number | null)[]): number | null => {
 export function overall(reports: readonly SeedReport[]): OverallReport {
   const names: string[] = [];
   for (const r of reports) for (const n of Object.keys(r.scores)) if (!names.includes(n)) names.push(n);
-  const decoys = new Map<string, DecoyEvaluation>();
+  const kinds = new Map<string, KindEvaluation>();
   for (const r of reports) {
-    for (const d of r.decoys) {
-      const sum = decoys.get(d.kind) ?? { kind: d.kind, pairs: 0, clustered: 0, aboveMedianCombined: 0 };
-      sum.pairs += d.pairs;
-      sum.clustered += d.clustered;
-      sum.aboveMedianCombined += d.aboveMedianCombined;
-      decoys.set(d.kind, sum);
+    for (const k of r.kinds) {
+      const id = `${k.related}:${k.kind}`;
+      const sum = kinds.get(id) ?? { ...k, pairs: 0, clustered: 0, aboveMedianCombined: 0 };
+      sum.pairs += k.pairs;
+      sum.clustered += k.clustered;
+      sum.aboveMedianCombined += k.aboveMedianCombined;
+      kinds.set(id, sum);
     }
   }
   return {
@@ -185,7 +194,7 @@ export function overall(reports: readonly SeedReport[]): OverallReport {
         ];
       }),
     ),
-    decoys: [...decoys.values()],
+    kinds: [...kinds.values()],
   };
 }
 

@@ -1,7 +1,7 @@
 // The detection benchmark's plain-text report. The layout is stable (other tools and docs quote
 // it): a header, one block per seed, then the overall block; numbers with three decimals, "-" for
 // a figure that is not defined (no related pair, no pair clustered).
-import type { DetectionBenchReport, DecoyEvaluation, SeedReport } from './detection-pipeline';
+import type { DetectionBenchReport, KindEvaluation, SeedReport } from './detection-pipeline';
 import type { ScoreEvaluation } from '../../src/domain/evaluation';
 
 const f3 = (x: number | null): string => (x === null ? '-' : x.toFixed(3));
@@ -10,16 +10,16 @@ const row = (cells: readonly string[], widths: readonly number[]): string =>
 
 const SCORE_WIDTHS = [14, 7, 7, 13, 11];
 const SCORE_HEADER = row(['score', 'ROC-AUC', 'AP', 'above-median', 'null r/u'], SCORE_WIDTHS);
-const DECOY_WIDTHS = [16, 6, 10, 13];
-const DECOY_HEADER = row(['decoy', 'pairs', 'clustered', 'above-median'], DECOY_WIDTHS);
+const KIND_WIDTHS = [16, 9, 6, 10, 13];
+const KIND_HEADER = row(['kind', 'truth', 'pairs', 'clustered', 'above-median'], KIND_WIDTHS);
 
 function scoreRow(name: string, s: ScoreEvaluation): string {
   return row([name, f3(s.rocAuc), f3(s.averagePrecision), `${s.aboveMedian.count}/${s.aboveMedian.unrelated}`, `${s.nullRelated}/${s.nullUnrelated}`], SCORE_WIDTHS);
 }
 
-function decoyRows(decoys: readonly DecoyEvaluation[]): string[] {
-  if (decoys.length === 0) return [];
-  return ['  ' + DECOY_HEADER, ...decoys.map((d) => '  ' + row([d.kind, String(d.pairs), String(d.clustered), String(d.aboveMedianCombined)], DECOY_WIDTHS))];
+function kindRows(kinds: readonly KindEvaluation[]): string[] {
+  if (kinds.length === 0) return [];
+  return ['  ' + KIND_HEADER, ...kinds.map((k) => '  ' + row([k.kind, k.related ? 'related' : 'decoy', String(k.pairs), String(k.clustered), String(k.aboveMedianCombined)], KIND_WIDTHS))];
 }
 
 function seedBlock(r: SeedReport): string[] {
@@ -30,7 +30,7 @@ function seedBlock(r: SeedReport): string[] {
     `  clusters ${r.clusterCount}: precision ${f3(c.precision)}  recall ${f3(c.recall)}  F1 ${f3(c.f1)}  (pairs clustered ${c.predictedPairs}, of them related ${c.truePositives})`,
     '  ' + SCORE_HEADER,
     ...Object.entries(r.scores).map(([name, s]) => '  ' + scoreRow(name, s)),
-    ...decoyRows(r.decoys),
+    ...kindRows(r.kinds),
   ];
 }
 
@@ -42,7 +42,8 @@ export function formatDetectionReport(report: DetectionBenchReport): string {
     'clusters: pairwise precision / recall / F1 against ground-truth groups.',
     'scores: ROC-AUC and average precision of related vs unrelated pairs (null ranks below every number);',
     '  above-median = unrelated pairs scoring above the median related pair / unrelated pairs; null r/u = null scores among related / unrelated pairs.',
-    'decoys: unrelated pairs inside a decoy set, how many are clustered together, how many have combined above the median related pair.',
+    'kinds: pairs inside the ground-truth groups (related) and decoy sets (unrelated look-alikes) of each kind: how many are clustered',
+    '  together, how many have combined above the median related pair.',
     '',
   ];
   for (const r of report.seeds) lines.push(...seedBlock(r), '');
@@ -51,7 +52,7 @@ export function formatDetectionReport(report: DetectionBenchReport): string {
     `  clusters: precision ${f3(all.precision)}  recall ${f3(all.recall)}  F1 ${f3(all.f1)}`,
     '  ' + row(['score', 'ROC-AUC', 'AP', 'above-median'], SCORE_WIDTHS),
     ...Object.entries(all.scores).map(([name, s]) => '  ' + row([name, f3(s.rocAuc), f3(s.averagePrecision), `${s.aboveMedian}/${s.unrelated}`], SCORE_WIDTHS)),
-    ...decoyRows(all.decoys),
+    ...kindRows(all.kinds),
   );
   return lines.join('\n');
 }

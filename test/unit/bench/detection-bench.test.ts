@@ -33,7 +33,9 @@ describe('bench:detection pipeline', () => {
     expect(seed.pairs).toBe((20 * 19) / 2);
     expect(seed.transactions).toBeGreaterThan(20 * 10);
     expect(seed.rejectedTransactions).toBe(0); // the simulator's rendering passes the provider's validation
-    expect(seed.decoys.map((d) => d.kind)).toEqual(expect.arrayContaining(['popular-crowd', 'behavior-twins', 'hype-wave']));
+    expect(seed.kinds.filter((k) => !k.related).map((k) => k.kind)).toEqual(expect.arrayContaining(['popular-crowd', 'behavior-twins', 'hype-wave']));
+    expect(seed.kinds.filter((k) => k.related).map((k) => k.kind)).toEqual(['copy-traders', 'launch-bundle']);
+    expect(seed.kinds.filter((k) => k.related).reduce((s, k) => s + k.pairs, 0)).toBe(seed.relatedPairs);
   });
 
   it('evaluates every score the engine returns, combined included', () => {
@@ -59,7 +61,8 @@ describe('bench:detection pipeline', () => {
       expect(s.aboveMedian.unrelated).toBe(seed.pairs - seed.relatedPairs);
       expect(s.aboveMedian.count).toBeLessThanOrEqual(s.aboveMedian.unrelated);
     }
-    for (const d of seed.decoys) expect(d.clustered).toBeLessThanOrEqual(d.pairs);
+    for (const k of seed.kinds) expect(k.clustered).toBeLessThanOrEqual(k.pairs);
+    expect(seed.kinds.filter((k) => k.related).reduce((s, k) => s + k.clustered, 0)).toBe(seed.clusters.truePositives);
   });
 
   it('reads --seeds as lists and ranges, and refuses anything else', () => {
