@@ -24,6 +24,7 @@ export const HARD_CASES = {
   bundleSweepShare: 0.7,
   crowdPopularShare: 0.9,
   hypeWindowSeconds: 600,
+  hypeWaveMaxWallets: 8,
   exchangeFundedShare: 0.6,
   exchangeHotWallets: 2,
 } as const;
@@ -185,7 +186,7 @@ export function generateHardWallets(kit: GeneratorKit, options: GenerateOptions)
     const waveTs = start + Math.floor(span * (0.1 + 0.8 * rng()));
     const pool = [...outsiders];
     const members: string[] = [];
-    const size = Math.min(pool.length, Math.max(3, Math.round(W / 8)));
+    const size = Math.min(pool.length, H.hypeWaveMaxWallets, Math.max(3, Math.round(W / 8)));
     while (members.length < size) members.push(...pool.splice(Math.floor(rng() * pool.length), 1));
     for (const m of members) {
       const buyTs = waveTs + Math.floor(rng() * H.hypeWindowSeconds);
