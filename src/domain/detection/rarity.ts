@@ -1,0 +1,118 @@
+// How much a shared token or a shared counterparty says about a pair: the rarer across the whole
+// database, the stronger (docs/analytics.md, "Detection v2 signals", rarity).
+import { isExcludedFromUniverse } from '../tokens';
+import type { SignalResult, SwapLeg, TokenStats } from './types';
+
+/** Degree at which a counterparty weighs one half (see `counterpartyWeight`). */
+export const DEFAULT_HALF_WEIGHT_DEGREE = 8;
+
+/**
+ * Weight of a token traded by `walletsTrading` of `totalWallets` wallets in the database: a
+ * normalized inverse document frequency, ln(N / n) / ln(N / 2), clamped to [0, 1]. A token only the
+ * two wallets of a pair ever traded weighs 1; one every wallet trades weighs 0. Relative to the
+ * database size because a token's popularity is relative to what the database holds. With fewer
+ * than 3 wallets there is nothing to compare with, and every token weighs 1.
+ */
+export function tokenRarityWeight(walletsTrading: number, totalWallets: number): number {
+  const n = Math.max(1, walletsTrading);
+  const total = Math.max(totalWallets, n);
+  if (total < 3 || n <= 2) return 1;
+  return clamp01(Math.log(total / n) / Math.log(total / 2));
+}
+
+/**
+ * Weight of a counterparty that transferred with `walletsTouched` distinct wallets of the database:
+ * h / (h + n − 2) with h = `halfWeightDegree` (default 8), so 2 wallets weigh 1, 10 weigh 0.5, 100
+ * about 0.075 and 1,000 under 0.01. Absolute, not relative to the database size: a counterparty
+ * that funds hundreds of wallets is a service (exchange, bridge, airdrop sender) in any database.
+ */
+export function counterpartyWeight(walletsTouched: number, halfWeightDegree = DEFAULT_HALF_WEIGHT_DEGREE): number {
+  const n = Math.max(2, walletsTouched);
+  return halfWeightDegree / (halfWeightDegree + n - 2);
+}
+
+/** A wallet's traded tokens (swap legs, universe mints) with their rarity weights. */
+export interface RarityProfile {
+  wallet: string;
+  /** mint → rarity weight */
+  tokens: Map<string, number>;
+  /** Σ weights of `tokens` */
+  totalWeight: number;
+}
+
+/**
+ * The tokens a wallet traded (`swap` legs of mints in the similarity universe, so SOL, stablecoins
+ * and liquid-staking tokens never count) with their weights from database-wide counts. A mint
+ * missing from `walletsPerMint` counts as traded by this wallet alone (weight 1).
+ */
+export function rarityProfile(wallet: string, legs: readonly SwapLeg[], stats: TokenStats): RarityProfile {
+  const tokens = new Map<string, number>();
+  let totalWeight = 0;
+  for (const leg of legs) {
+    if (leg.kind !== 'swap' || tokens.has(leg.mint) || isExcludedFromUniverse(leg.mint)) continue;
+    const w = tokenRarityWeight(stats.walletsPerMint.get(leg.mint) ?? 1, stats.totalWallets);
+    tokens.set(leg.mint, w);
+    totalWeight += w;
+  }
+  return { wallet, tokens, totalWeight };
+}
+
+export interface CarrierToken {
+  mint: string;
+  /** rarity weight of the token */
+  weight: number;
+  /** wallets in the database that traded it */
+  walletsTrading: number;
+}
+
+export interface RarityOverlap extends SignalResult<CarrierToken> {
+  /** weighted Jaccard: Σ shared weights / Σ union weights (the score) */
+  weightedJaccard: number;
+  /** weighted Ochiai: Σ shared / √(ΣA · ΣB) */
+  weightedOchiai: number;
+  sharedTokens: number;
+  /** Σ weights of shared tokens */
+  sharedWeight: number;
+}
+
+export const DEFAULT_MAX_CARRIERS = 5;
+
+/**
+ * Rarity-weighted overlap of two wallets' traded tokens; the score is the weighted Jaccard. The
+ * evidence lists the tokens that carried the pair, heaviest first (ties by mint), at most
+ * `maxEvidence`. Cost: O(min(|A|, |B|)) per pair. Null when either wallet traded nothing.
+ */
+export function rarityOverlap(
+  a: RarityProfile,
+  b: RarityProfile,
+  stats: TokenStats,
+  maxEvidence = DEFAULT_MAX_CARRIERS,
+): RarityOverlap | null {
+  if (a.tokens.size === 0 || b.tokens.size === 0) return null;
+  const [small, large] = a.tokens.size <= b.tokens.size ? [a, b] : [b, a];
+  const shared: CarrierToken[] = [];
+  let sharedWeight = 0;
+  for (const [mint, weight] of small.tokens) {
+    if (!large.tokens.has(mint)) continue;
+    sharedWeight += weight;
+    shared.push({ mint, weight, walletsTrading: stats.walletsPerMint.get(mint) ?? 1 });
+  }
+  const union = a.totalWeight + b.totalWeight - sharedWeight;
+  const weightedJaccard = union > 0 ? clamp01(sharedWeight / union) : 0;
+  const norm = Math.sqrt(a.totalWeight * b.totalWeight);
+  const weightedOchiai = norm > 0 ? clamp01(sharedWeight / norm) : 0;
+  shared.sort((x, y) => y.weight - x.weight || (x.mint < y.mint ? -1 : x.mint > y.mint ? 1 : 0));
+  return {
+    score: weightedJaccard,
+    weightedJaccard,
+    weightedOchiai,
+    sharedTokens: shared.length,
+    sharedWeight,
+    evidence: shared.slice(0, maxEvidence),
+    evidenceOmitted: Math.max(0, shared.length - maxEvidence),
+  };
+}
+
+export function clamp01(x: number): number {
+  return x < 0 ? 0 : x > 1 ? 1 : x;
+}
