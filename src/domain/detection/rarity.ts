@@ -66,7 +66,7 @@ export interface CarrierToken {
 }
 
 export interface RarityOverlap extends SignalResult<CarrierToken> {
-  /** weighted Jaccard: Σ shared weights / Σ union weights (the score) */
+  /** weighted Jaccard: Σ shared weights / Σ union weights */
   weightedJaccard: number;
   /** weighted Ochiai: Σ shared / √(ΣA · ΣB) */
   weightedOchiai: number;
@@ -76,9 +76,14 @@ export interface RarityOverlap extends SignalResult<CarrierToken> {
 }
 
 export const DEFAULT_MAX_CARRIERS = 5;
+/** Shared rarity weight at which the overlap keeps 1 − 1/e ≈ 63 % of its weighted Jaccard. */
+export const SHARED_WEIGHT_SCALE = 0.5;
 
 /**
- * Rarity-weighted overlap of two wallets' traded tokens; the score is the weighted Jaccard. The
+ * Rarity-weighted overlap of two wallets' traded tokens. Score = weighted Jaccard × (1 −
+ * exp(−Σ shared weights / 0.5)): a ratio alone would give 1 to two wallets that traded the same
+ * three popular tokens and nothing else; the second factor asks that rare tokens carry the overlap
+ * (one token only the pair traded: 0.86; three tokens 90 % of the database traded: about 0.1). The
  * evidence lists the tokens that carried the pair, heaviest first (ties by mint), at most
  * `maxEvidence`. Cost: O(min(|A|, |B|)) per pair. Null when either wallet traded nothing.
  */
@@ -103,7 +108,7 @@ export function rarityOverlap(
   const weightedOchiai = norm > 0 ? clamp01(sharedWeight / norm) : 0;
   shared.sort((x, y) => y.weight - x.weight || (x.mint < y.mint ? -1 : x.mint > y.mint ? 1 : 0));
   return {
-    score: weightedJaccard,
+    score: weightedJaccard * (1 - Math.exp(-sharedWeight / SHARED_WEIGHT_SCALE)),
     weightedJaccard,
     weightedOchiai,
     sharedTokens: shared.length,
