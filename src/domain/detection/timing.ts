@@ -22,7 +22,7 @@ export const TIMING_DEFAULTS = {
 } as const;
 
 export type TimingOptions = Partial<
-  Pick<typeof TIMING_DEFAULTS, 'windowSeconds' | 'lagHalfLifeSeconds' | 'minMatches' | 'minSpanSeconds' | 'maxEvidence'>
+  Record<'windowSeconds' | 'lagHalfLifeSeconds' | 'minMatches' | 'minSpanSeconds' | 'maxEvidence', number>
 >;
 
 /** A wallet's trades (swap legs of universe mints) grouped by mint and direction, time-sorted. */
@@ -173,7 +173,7 @@ export function timingLinks(indexes: readonly TradeIndex[], opts: TimingOptions 
   return out;
 }
 
-type Resolved = typeof TIMING_DEFAULTS;
+type Resolved = Record<keyof typeof TIMING_DEFAULTS, number>;
 
 function direction(leader: TradeIndex, follower: TradeIndex, o: Resolved): { result: DirectionalTiming; matches: LagMatch[] } {
   const span = Math.max(o.minSpanSeconds, follower.lastTime - follower.firstTime);
