@@ -1,21 +1,10 @@
 import type { SwapLeg } from '../swaps/types';
 import { buy, sell } from '../testing/legs';
+import { seededRandom as rng } from './cluster';
 import { timingForPair, timingLinks, tradeIndex } from './timing';
 
 const T0 = 1_710_000_000;
 const DAY = 86_400;
-
-/** Deterministic uniform [0, 1) numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A leader's round trips: 11 tokens, each bought then sold 2 h later, one every 6 h → 22 trades. */
 function leaderTrades(wallet: string): SwapLeg[] {
