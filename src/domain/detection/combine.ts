@@ -46,50 +46,49 @@ export interface Relatedness {
  * = weighted mean of rarity and behavior over those present. Contributions split the score in
  * proportion to each term's −ln(1 − term), so they sum exactly to the score.
  */
-export function relatedness(signals: PairSignals, weights: Partial<typeof RELATEDNESS_WEIGHTS> = {}): Relatedness {
-  const w = { ...RELATEDNESS_WEIGHTS, ...weights };
-  // each term: the signals it stands for with their shares of it, and its value in [0, 1)
-  const terms: Array<{ parts: Array<[SignalName, number]>; value: number }> = [];
-  for (const name of ['funding', 'bundle', 'timing'] as const) {
-    const s = signals[name];
-    if (s !== null && s !== undefined) terms.push({ parts: [[name, 1]], value: clampUnit(s) * w[name] });
-  }
-  let supportSum = 0;
-  let supportWeight = 0;
-  const support: Array<[SignalName, number]> = [];
-  for (const name of ['rarity', 'behavior'] as const) {
-    const s = signals[name];
-    if (s === null || s === undefined) continue;
-    supportSum += clampUnit(s) * w[name];
-    supportWeight += w[name];
-    support.push([name, clampUnit(s) * w[name]]);
-  }
-  if (supportWeight > 0 && supportSum > 0) {
-    terms.push({ parts: support.map(([n, v]) => [n, v / supportSum]), value: (w.supportCap * supportSum) / supportWeight });
-  }
-
-  let miss = 1;
-  let totalLog = 0;
-  const logs = terms.map(({ value }) => {
-    const t = Math.min(value, 1 - 1e-12);
-    miss *= 1 - t;
-    const l = -Math.log(1 - t);
-    totalLog += l;
-    return l;
-  });
-  const score = 1 - miss;
-  const contributions: Record<SignalName, number> = { funding: 0, bundle: 0, timing: 0, rarity: 0, behavior: 0 };
-  if (totalLog > 0) {
-    terms.forEach(({ parts }, i) => {
-      const share = (score * logs[i]) / totalLog;
-      for (const [n, part] of parts) contributions[n] += share * part;
-    });
-  }
+export function relatedness(signals: PairSignals, weights: Partial<typeof RELATEDNESS_WEIGHTS> = NO_OVERRIDES): Relatedness {
+  // scalar code on purpose: this runs once per pair (500,000 pairs for 1,000 wallets)
+  const w = weights === NO_OVERRIDES ? RELATEDNESS_WEIGHTS : { ...RELATEDNESS_WEIGHTS, ...weights };
+  const funding = term(signals.funding, w.funding);
+  const bundle = term(signals.bundle, w.bundle);
+  const timing = term(signals.timing, w.timing);
+  const rarity = signals.rarity === null || signals.rarity === undefined ? -1 : clampUnit(signals.rarity) * w.rarity;
+  const behavior = signals.behavior === null || signals.behavior === undefined ? -1 : clampUnit(signals.behavior) * w.behavior;
+  const supportWeight = (rarity >= 0 ? w.rarity : 0) + (behavior >= 0 ? w.behavior : 0);
+  const supportSum = Math.max(0, rarity) + Math.max(0, behavior);
+  const support = supportWeight > 0 ? Math.min((w.supportCap * supportSum) / supportWeight, MAX_TERM) : 0;
+  const lf = -Math.log1p(-funding);
+  const lb = -Math.log1p(-bundle);
+  const lt = -Math.log1p(-timing);
+  const ls = -Math.log1p(-support);
+  const total = lf + lb + lt + ls;
+  const score = -Math.expm1(-total);
+  const k = total > 0 ? score / total : 0;
+  const supportShare = supportSum > 0 ? (k * ls) / supportSum : 0;
+  const contributions: Record<SignalName, number> = {
+    funding: k * lf,
+    bundle: k * lb,
+    timing: k * lt,
+    rarity: supportShare * Math.max(0, rarity),
+    behavior: supportShare * Math.max(0, behavior),
+  };
   let strongest: SignalName | null = null;
-  for (const n of Object.keys(contributions) as SignalName[]) {
-    if (contributions[n] > 0 && (strongest === null || contributions[n] > contributions[strongest])) strongest = n;
+  let top = 0;
+  for (const n of SIGNAL_ORDER) {
+    if (contributions[n] > top) {
+      top = contributions[n];
+      strongest = n;
+    }
   }
   return { score, contributions, strongest };
+}
+
+const NO_OVERRIDES = {};
+const MAX_TERM = 1 - 1e-12;
+const SIGNAL_ORDER: readonly SignalName[] = ['funding', 'bundle', 'timing', 'rarity', 'behavior'];
+
+function term(score: number | null | undefined, weight: number): number {
+  return score === null || score === undefined ? 0 : Math.min(clampUnit(score) * weight, MAX_TERM);
 }
 
 function clampUnit(x: number): number {

@@ -1,5 +1,5 @@
 import { buy, sell } from '../testing/legs';
-import { counterpartyWeight, rarityOverlap, rarityProfile, tokenRarityWeight } from './rarity';
+import { counterpartyWeight, rarityOverlap, rarityOverlapScores, rarityProfile, tokenRarityWeight } from './rarity';
 import type { TokenStats } from './types';
 
 describe('tokenRarityWeight (normalized idf over the database)', () => {
@@ -79,5 +79,21 @@ describe('rarityOverlap', () => {
     expect(a.tokens.size).toBe(0);
     const b = rarityProfile('B', [buy({ wallet: 'B', mint: 'RARE', t: 1, raw: 1 })], stats);
     expect(rarityOverlap(a, b, stats)).toBeNull();
+  });
+});
+
+describe('rarityOverlapScores over a group', () => {
+  it('gives every sharing pair the same score as rarityOverlap, and skips pairs sharing nothing', () => {
+    const stats: TokenStats = { totalWallets: 50, walletsPerMint: new Map([['R', 2], ['P', 40], ['Q', 10], ['S', 3]]) };
+    const spec: Record<string, string[]> = { W1: ['R', 'P'], W2: ['R', 'P', 'Q'], W3: ['P', 'S'], W4: ['S', 'Q'], W5: ['Z'] };
+    const profiles = Object.entries(spec).map(([w, ms]) => rarityProfile(w, ms.map((m) => buy({ wallet: w, mint: m, t: 1, raw: 1 })), stats));
+    const got = rarityOverlapScores([...profiles].reverse());
+    const byName = new Map(profiles.map((p) => [p.wallet, p]));
+    expect(got.map((g) => `${g.a}-${g.b}`)).toEqual(['W1-W2', 'W1-W3', 'W2-W3', 'W2-W4', 'W3-W4']);
+    for (const g of got) {
+      const one = rarityOverlap(byName.get(g.a)!, byName.get(g.b)!, stats)!;
+      expect(g.score).toBeCloseTo(one.score, 12);
+      expect(g.sharedTokens).toBe(one.sharedTokens);
+    }
   });
 });

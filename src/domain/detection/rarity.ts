@@ -1,7 +1,7 @@
 // How much a shared token or a shared counterparty says about a pair: the rarer across the whole
 // database, the stronger (docs/analytics.md, "Detection v2 signals", rarity).
 import { isExcludedFromUniverse } from '../tokens';
-import type { SignalResult, SwapLeg, TokenStats } from './types';
+import type { SignalResult, SwapLeg, TokenStats, WalletPair } from './types';
 
 /** Degree at which a counterparty weighs one half (see `counterpartyWeight`). */
 export const DEFAULT_HALF_WEIGHT_DEGREE = 8;
@@ -116,6 +116,64 @@ export function rarityOverlap(
     evidence: shared.slice(0, maxEvidence),
     evidenceOmitted: Math.max(0, shared.length - maxEvidence),
   };
+}
+
+export interface RarityOverlapScore extends WalletPair {
+  score: number;
+  weightedJaccard: number;
+  sharedWeight: number;
+  sharedTokens: number;
+}
+
+/**
+ * `rarityOverlap` scores of every pair of a group sharing a token, without the evidence (ask
+ * `rarityOverlap` for the pairs you show). Accumulated through an index token → wallets into a
+ * triangular array, so the cost is Σ over tokens of (holders choose 2), not pairs × tokens.
+ */
+export function rarityOverlapScores(profiles: readonly RarityProfile[]): RarityOverlapScore[] {
+  const sorted = [...profiles].sort((x, y) => (x.wallet < y.wallet ? -1 : x.wallet > y.wallet ? 1 : 0));
+  const n = sorted.length;
+  const holders = new Map<string, number[]>();
+  sorted.forEach((p, i) => {
+    for (const mint of p.tokens.keys()) {
+      const list = holders.get(mint);
+      if (list) list.push(i);
+      else holders.set(mint, [i]);
+    }
+  });
+  const row = (i: number): number => (i * (2 * n - i - 1)) / 2; // offset of pair (i, i + 1)
+  const shared = new Float64Array((n * (n - 1)) / 2);
+  const counts = new Uint32Array(shared.length);
+  for (const [mint, list] of holders) {
+    if (list.length < 2) continue;
+    const weight = sorted[list[0]].tokens.get(mint)!;
+    for (let x = 0; x < list.length; x++) {
+      const base = row(list[x]) - list[x] - 1;
+      for (let y = x + 1; y < list.length; y++) {
+        shared[base + list[y]] += weight;
+        counts[base + list[y]]++;
+      }
+    }
+  }
+  const out: RarityOverlapScore[] = [];
+  for (let i = 0; i < n; i++) {
+    const base = row(i) - i - 1;
+    for (let j = i + 1; j < n; j++) {
+      const s = shared[base + j];
+      if (counts[base + j] === 0) continue;
+      const union = sorted[i].totalWeight + sorted[j].totalWeight - s;
+      const weightedJaccard = union > 0 ? clamp01(s / union) : 0;
+      out.push({
+        a: sorted[i].wallet,
+        b: sorted[j].wallet,
+        score: weightedJaccard * (1 - Math.exp(-s / SHARED_WEIGHT_SCALE)),
+        weightedJaccard,
+        sharedWeight: s,
+        sharedTokens: counts[base + j],
+      });
+    }
+  }
+  return out;
 }
 
 export function clamp01(x: number): number {

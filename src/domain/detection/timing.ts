@@ -139,36 +139,41 @@ export function timingForPair(a: TradeIndex, b: TradeIndex, opts: TimingOptions 
 }
 
 /**
- * Timing of every pair of a group that shares at least one (mint, direction) with a match. Pairs
- * are found through an index (mint, direction) → wallets, so pairs with nothing in common cost
- * nothing; each candidate pair costs O(its trades in shared keys).
+ * Timing of every pair of a group with at least one match. A pair without any trade of the same
+ * mint and direction within the window scores 0 (no match, no excess over chance), so candidates
+ * come from one sweep per (mint, direction) over the group's time-sorted trades, looking ahead only
+ * `windowSeconds`: O(trades × trades within a window) for the whole group, never all pairs. Each
+ * candidate pair is then scored exactly by `timingForPair`.
  */
 export function timingLinks(indexes: readonly TradeIndex[], opts: TimingOptions = {}): Array<WalletPair & TimingResult> {
+  const window = opts.windowSeconds ?? TIMING_DEFAULTS.windowSeconds;
   const sorted = [...indexes].sort((x, y) => (x.wallet < y.wallet ? -1 : x.wallet > y.wallet ? 1 : 0));
-  const holders = new Map<string, number[]>();
-  sorted.forEach((ix, i) => {
-    for (const key of ix.byKey.keys()) {
-      const list = holders.get(key);
-      if (list) list.push(i);
-      else holders.set(key, [i]);
+  const perKey = new Map<string, Array<[number, number]>>(); // key → [timestamp, wallet position]
+  sorted.forEach((ix, w) => {
+    for (const [key, legs] of ix.byKey) {
+      let list = perKey.get(key);
+      if (!list) perKey.set(key, (list = []));
+      for (const leg of legs) list.push([leg.timestamp, w]);
     }
   });
-  const seen = new Int32Array(sorted.length).fill(-1);
-  const out: Array<WalletPair & TimingResult> = [];
-  for (let i = 0; i < sorted.length; i++) {
-    const partners: number[] = [];
-    for (const key of sorted[i].byKey.keys()) {
-      for (const j of holders.get(key)!) {
-        if (j <= i || seen[j] === i) continue;
-        seen[j] = i;
-        partners.push(j);
+  const n = sorted.length;
+  const candidates = new Set<number>();
+  for (const list of perKey.values()) {
+    list.sort((x, y) => x[0] - y[0]);
+    for (let i = 0; i < list.length; i++) {
+      const [t, w] = list[i];
+      for (let j = i + 1; j < list.length && list[j][0] - t <= window; j++) {
+        const v = list[j][1];
+        if (v !== w) candidates.add(w < v ? w * n + v : v * n + w);
       }
     }
-    partners.sort((x, y) => x - y);
-    for (const j of partners) {
-      const r = timingForPair(sorted[i], sorted[j], opts);
-      if (r !== null && (r.forward.matched > 0 || r.backward.matched > 0)) out.push({ a: sorted[i].wallet, b: sorted[j].wallet, ...r });
-    }
+  }
+  const out: Array<WalletPair & TimingResult> = [];
+  for (const c of [...candidates].sort((x, y) => x - y)) {
+    const i = Math.floor(c / n);
+    const j = c % n;
+    const r = timingForPair(sorted[i], sorted[j], opts);
+    if (r !== null) out.push({ a: sorted[i].wallet, b: sorted[j].wallet, ...r });
   }
   return out;
 }
