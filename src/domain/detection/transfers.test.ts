@@ -116,6 +116,12 @@ describe('extractTransfers: dust and self transfers', () => {
     expect(extractTransfers(tx, W)).toMatchObject([{ amount: '1000.5', rawAmount: '1000500000000', amountExact: false }]);
   });
 
+  it('takes the caller\'s word that the wallet traded in the transaction', () => {
+    const tx = load('domain', 'plain-token-transfer.json');
+    expect(extractTransfers(tx, W, { traded: true })).toEqual([]);
+    expect(extractTransfers(tx, W, { traded: false })).toHaveLength(1);
+  });
+
   it('dedupes by signature and orders by time', () => {
     const a = load('domain', 'plain-token-transfer.json');
     const b = load('detection', 'plain-sol-transfer.json');

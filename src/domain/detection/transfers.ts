@@ -11,6 +11,11 @@ import { SOL_ASSET } from './types';
 export interface TransferOptions {
   /** SOL transfers (summed per counterparty and direction in one transaction) below this are dust */
   dustLamports?: bigint;
+  /**
+   * Whether the wallet traded in this transaction, when the caller already extracted its legs (a
+   * `swap` leg, or skipped as `liquidity` / `non-fungible`); computed with `extractLegs` otherwise.
+   */
+  traded?: boolean;
 }
 
 /**
@@ -36,7 +41,7 @@ export function extractTransfers(tx: EnhancedTransaction, wallet: string, opts: 
   const error = tx.transactionError;
   if (error !== undefined && error !== null && error !== '') return [];
   const dust = opts.dustLamports ?? SOL_DUST_LAMPORTS;
-  const traded = tradedIn(tx, wallet);
+  const traded = opts.traded ?? tradedIn(tx, wallet);
   const notWallets = nonWalletAccounts(tx);
   const out: WalletTransfer[] = [];
 
@@ -86,7 +91,7 @@ export function extractTransfers(tx: EnhancedTransaction, wallet: string, opts: 
 export function extractTransfersMany(
   txs: readonly EnhancedTransaction[],
   wallet: string,
-  opts: TransferOptions = {},
+  opts: Omit<TransferOptions, 'traded'> = {},
 ): WalletTransfer[] {
   const seen = new Set<string>();
   const out: WalletTransfer[] = [];
