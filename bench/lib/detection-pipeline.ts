@@ -9,6 +9,7 @@ import { EnhancedTransactionSchema } from '../../src/providers/schemas';
 import { generateWorld, type GenerateOptions } from '../../src/simulator/generator';
 import { SimWorld } from '../../src/simulator/model';
 import { parseWorld, type GroundTruth } from '../../src/simulator/world';
+import { V2_SCORE_NAMES, detectV2, type V2Result } from './detection-v2';
 
 export interface DetectionBenchOptions {
   seeds: number[];
@@ -25,7 +26,7 @@ export const DEFAULT_DETECTION_BENCH: DetectionBenchOptions = { seeds: [1, 2, 3,
  * schema is kept out), legs extracted like the sync activity, holdings like the RPC balance read
  * (non-zero accounts summed per mint) and the analysis activity. New per-wallet inputs go here.
  */
-export function walletEngineInput(sim: SimWorld, walletIndex: number): { input: SimilarityWalletInput; transactions: number; rejected: number } {
+export function walletEngineInput(sim: SimWorld, walletIndex: number): { input: SimilarityWalletInput; history: EnhancedTransaction[]; transactions: number; rejected: number } {
   const address = sim.wallets[walletIndex].address;
   const transactions: EnhancedTransaction[] = [];
   let rejected = 0;
@@ -47,6 +48,7 @@ export function walletEngineInput(sim: SimWorld, walletIndex: number): { input: 
   return {
     // a new per-wallet input is one more field here, e.g. `transfers: extractTransfers(transactions, address)`
     input: { address, legs, holdings, coverage: { truncated: false, transactionsFetched: transactions.length, transactionsRejected: rejected } },
+    history: transactions,
     transactions: transactions.length,
     rejected,
   };
@@ -63,6 +65,8 @@ export interface KindEvaluation {
   clustered: number;
   /** of those, with `combined` above the median related pair */
   aboveMedianCombined: number;
+  /** of those, put in one detection v2 cluster (0 when v2 did not run) */
+  clusteredV2: number;
 }
 
 export interface SeedReport {
@@ -76,6 +80,9 @@ export interface SeedReport {
   relatedPairs: number;
   clusterCount: number;
   clusters: ClusterAgreement;
+  /** detection v2 (relatedness → Louvain), next to the engine's clusters */
+  clusterCountV2: number;
+  clustersV2: ClusterAgreement;
   /** per score the result carries (capital, …, combined), in the result's order */
   scores: Record<string, ScoreEvaluation>;
   /** per group kind, then per decoy kind */
@@ -89,25 +96,43 @@ export function scoreNames(result: SimilarityResult): string[] {
   return names;
 }
 
-/** Scores the result against the ground truth; pairs the result does not list have null scores. */
-export function evaluateResult(result: SimilarityResult, addresses: readonly string[], truth: GroundTruth): Omit<SeedReport, 'seed' | 'transactions' | 'rejectedTransactions'> {
+/**
+ * Scores the result (and detection v2's scores, after the engine's, when given) against the ground
+ * truth; pairs the result does not list have null scores.
+ */
+export function evaluateResult(
+  result: SimilarityResult,
+  addresses: readonly string[],
+  truth: GroundTruth,
+  v2?: V2Result,
+): Omit<SeedReport, 'seed' | 'transactions' | 'rejectedTransactions'> {
   const related = pairsWithin(truth.clusters);
-  const byKey = new Map(result.pairs.map((p) => [pairKey(p.walletA, p.walletB), p.scores as unknown as Record<string, number | null>]));
+  const byKey = new Map(result.pairs.map((p) => [pairKey(p.walletA, p.walletB), { ...(p.scores as unknown as Record<string, number | null>) }]));
+  if (v2) {
+    for (const [key, s] of v2.scores) {
+      const row = byKey.get(key);
+      if (row) Object.assign(row, s);
+      else byKey.set(key, { ...s });
+    }
+  }
+  const names = [...scoreNames(result), ...(v2 ? V2_SCORE_NAMES : [])];
   const keys: string[] = [];
   for (let i = 0; i < addresses.length; i++) for (let j = i + 1; j < addresses.length; j++) keys.push(pairKey(addresses[i], addresses[j]));
   const labelled = (name: string) => keys.map((k) => ({ score: byKey.get(k)?.[name] ?? null, related: related.has(k) }));
-  const scores = Object.fromEntries(scoreNames(result).map((name) => [name, evaluateScore(labelled(name))]));
+  const scores = Object.fromEntries(names.map((name) => [name, evaluateScore(labelled(name))]));
 
   const clustered = pairsWithin(result.clusters.map((c) => c.members));
+  const clusteredV2 = pairsWithin(v2?.clusters ?? []);
   const median = scores.combined?.aboveMedian.medianRelated ?? null;
   const kinds = new Map<string, KindEvaluation>();
   const count = (kind: string, isRelated: boolean, members: readonly string[]) => {
     const id = `${isRelated}:${kind}`;
-    const k = kinds.get(id) ?? { kind, related: isRelated, pairs: 0, clustered: 0, aboveMedianCombined: 0 };
+    const k = kinds.get(id) ?? { kind, related: isRelated, pairs: 0, clustered: 0, aboveMedianCombined: 0, clusteredV2: 0 };
     for (const key of pairsWithin([members])) {
       if (!isRelated && related.has(key)) continue;
       k.pairs += 1;
       if (clustered.has(key)) k.clustered += 1;
+      if (clusteredV2.has(key)) k.clusteredV2 += 1;
       const combined = byKey.get(key)?.combined ?? null;
       if (combined !== null && (median === null || combined > median)) k.aboveMedianCombined += 1;
     }
@@ -127,6 +152,8 @@ export function evaluateResult(result: SimilarityResult, addresses: readonly str
     relatedPairs: related.size,
     clusterCount: result.clusters.length,
     clusters: clusterAgreement(result.clusters.map((c) => c.members), truth.clusters),
+    clusterCountV2: v2?.clusters.length ?? 0,
+    clustersV2: clusterAgreement(v2?.clusters ?? [], truth.clusters),
     scores,
     kinds: [...kinds.values()],
   };
@@ -143,11 +170,12 @@ export function runSeed(seed: number, options: Omit<DetectionBenchOptions, 'seed
   const sim = new SimWorld(world);
   const built = world.wallets.map((_, i) => walletEngineInput(sim, i));
   const result = detect(built.map((b) => b.input));
+  const v2 = detectV2(built.map((b) => ({ address: b.input.address, legs: b.input.legs, transactions: b.history })), result);
   return {
     seed,
     transactions: built.reduce((s, b) => s + b.transactions, 0),
     rejectedTransactions: built.reduce((s, b) => s + b.rejected, 0),
-    ...evaluateResult(result, world.wallets.map((w) => w.address), world.groundTruth ?? { clusters: [] }),
+    ...evaluateResult(result, world.wallets.map((w) => w.address), world.groundTruth ?? { clusters: [] }, v2),
   };
 }
 
@@ -157,6 +185,10 @@ export interface OverallReport {
   precision: number | null;
   recall: number | null;
   f1: number | null;
+  /** the same for detection v2's clusters */
+  precisionV2: number | null;
+  recallV2: number | null;
+  f1V2: number | null;
   scores: Record<string, { rocAuc: number | null; averagePrecision: number | null; aboveMedian: number; unrelated: number }>;
   /** summed over seeds */
   kinds: KindEvaluation[];
@@ -174,10 +206,11 @@ export function overall(reports: readonly SeedReport[]): OverallReport {
   for (const r of reports) {
     for (const k of r.kinds) {
       const id = `${k.related}:${k.kind}`;
-      const sum = kinds.get(id) ?? { ...k, pairs: 0, clustered: 0, aboveMedianCombined: 0 };
+      const sum = kinds.get(id) ?? { ...k, pairs: 0, clustered: 0, aboveMedianCombined: 0, clusteredV2: 0 };
       sum.pairs += k.pairs;
       sum.clustered += k.clustered;
       sum.aboveMedianCombined += k.aboveMedianCombined;
+      sum.clusteredV2 += k.clusteredV2;
       kinds.set(id, sum);
     }
   }
@@ -186,6 +219,9 @@ export function overall(reports: readonly SeedReport[]): OverallReport {
     precision: meanOf(reports.map((r) => r.clusters.precision)),
     recall: meanOf(reports.map((r) => r.clusters.recall)),
     f1: meanOf(reports.map((r) => r.clusters.f1)),
+    precisionV2: meanOf(reports.map((r) => r.clustersV2.precision)),
+    recallV2: meanOf(reports.map((r) => r.clustersV2.recall)),
+    f1V2: meanOf(reports.map((r) => r.clustersV2.f1)),
     scores: Object.fromEntries(
       names.map((n) => {
         const per = reports.map((r) => r.scores[n]).filter((s): s is ScoreEvaluation => s !== undefined);
