@@ -58,7 +58,7 @@ export function worldStats(wallets: readonly V2WalletInput[], transfers: Readonl
     }
   }
   return {
-    counterparties: { walletsPerCounterparty: new Map([...counterparty].map(([c, s]) => [c, s.size])) },
+    counterparties: { walletsPerCounterparty: new Map([...counterparty].map(([c, s]) => [c, s.size])), totalWallets: wallets.length },
     tokens: { walletsPerMint: new Map([...holders].map(([m, s]) => [m, s.size])), totalWallets: wallets.length, firstBuyTime: firstBuy },
   };
 }

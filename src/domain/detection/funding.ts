@@ -1,7 +1,7 @@
 // Funding and transfer links between two wallets: direct transfers, a common first funder, common
 // top-up sources and sweep destinations (docs/analytics.md, "Detection v2 signals", funding).
 import knownAddressesFile from './known-addresses.json';
-import { DEFAULT_HALF_WEIGHT_DEGREE, counterpartyWeight } from './rarity';
+import { DEFAULT_HALF_WEIGHT_DEGREE, counterpartyWeight, tokenRarityWeight } from './rarity';
 import { compareTransfers } from './transfers';
 import type { CounterpartyStats, SignalResult, WalletPair, WalletTransfer } from './types';
 import { SOL_ASSET } from './types';
@@ -39,6 +39,12 @@ export const FUNDING_DEFAULTS = {
   firstFunderStrength: 1,
   /** strength of a common top-up source or sweep destination, before its weight and timing */
   commonCounterpartyStrength: 0.6,
+  /**
+   * share of a common first funder's or common counterparty's strength kept however far apart the
+   * two transfers are: an operator funds its wallets together, an exchange funds strangers at
+   * random times (tuned with bench:detection: 0.6 / 0.5 linked exchange-funded strangers)
+   */
+  timingFloor: 0.25,
   /** first fundings this many seconds apart keep half of the timing bonus */
   firstFundingHalfLifeSeconds: 6 * 3600,
   /** other common transfers this many seconds apart keep half of the timing bonus */
@@ -122,7 +128,8 @@ export function fundingForPair(
   const minWeight = opts.minCounterpartyWeight ?? FUNDING_DEFAULTS.minCounterpartyWeight;
   const maxEvidence = opts.maxEvidence ?? FUNDING_DEFAULTS.maxEvidence;
   const degree = (address: string): number => stats.walletsPerCounterparty.get(address) ?? 2;
-  const weight = (address: string): number => (known.has(address) ? 0 : counterpartyWeight(degree(address), half));
+  const floor = FUNDING_DEFAULTS.timingFloor;
+  const weight = (address: string): number => (known.has(address) ? 0 : counterpartyWeight(degree(address), half) * shareWeight(degree(address), stats));
   const evidence: FundingEvidence[] = [];
 
   const direct = FUNDING_DEFAULTS.directStrength * Math.sqrt(Math.min(weight(a.wallet), weight(b.wallet)));
@@ -142,7 +149,7 @@ export function fundingForPair(
     if (w >= minWeight) {
       firstFunder = c;
       const apart = Math.abs(fa.timestamp - fb.timestamp);
-      const timing = 0.6 + 0.4 * 2 ** (-apart / FUNDING_DEFAULTS.firstFundingHalfLifeSeconds);
+      const timing = floor + (1 - floor) * 2 ** (-apart / FUNDING_DEFAULTS.firstFundingHalfLifeSeconds);
       evidence.push(common('common-first-funder', c, degree(c), w, fa, fb, FUNDING_DEFAULTS.firstFunderStrength * w * timing));
     }
   }
@@ -160,7 +167,7 @@ export function fundingForPair(
       if (closest === null) continue;
       const [ta, tb] = closest;
       const apart = Math.abs(ta.timestamp - tb.timestamp);
-      const timing = 0.5 + 0.5 * 2 ** (-apart / FUNDING_DEFAULTS.commonTransferHalfLifeSeconds);
+      const timing = floor + (1 - floor) * 2 ** (-apart / FUNDING_DEFAULTS.commonTransferHalfLifeSeconds);
       const kind = direction === 'in' ? 'common-source' : 'common-destination';
       evidence.push(common(kind, c, degree(c), w, ta, tb, FUNDING_DEFAULTS.commonCounterpartyStrength * w * timing));
     }
@@ -200,7 +207,7 @@ export function fundingLinks(
   }
   const degrees = new Map(stats.walletsPerCounterparty);
   for (const [c, list] of members) degrees.set(c, Math.max(degrees.get(c) ?? 0, list.length));
-  const merged: CounterpartyStats = { walletsPerCounterparty: degrees };
+  const merged: CounterpartyStats = { walletsPerCounterparty: degrees, totalWallets: stats.totalWallets };
 
   const candidates = new Set<string>();
   const key = (x: string, y: string): string => (x < y ? `${x}\u0000${y}` : `${y}\u0000${x}`);
@@ -272,4 +279,9 @@ function byStrength(x: FundingEvidence, y: FundingEvidence): number {
   const tx = x.kind === 'direct' ? x.transfer.timestamp : Math.min(x.a.timestamp, x.b.timestamp);
   const ty = y.kind === 'direct' ? y.transfer.timestamp : Math.min(y.a.timestamp, y.b.timestamp);
   return y.strength - x.strength || tx - ty;
+}
+
+/** 1, or the counterparty's rarity relative to the database when its size is known. */
+function shareWeight(degree: number, stats: CounterpartyStats): number {
+  return stats.totalWallets === undefined ? 1 : tokenRarityWeight(degree, stats.totalWallets);
 }

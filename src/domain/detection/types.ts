@@ -39,6 +39,11 @@ export interface SignalResult<E> {
 export interface CounterpartyStats {
   /** counterparty → number of distinct wallets (in the whole database) it has transferred with */
   walletsPerCounterparty: ReadonlyMap<string, number>;
+  /**
+   * wallets in the whole database; when given, a counterparty also weighs by its share of it
+   * (`tokenRarityWeight`), so one that funds a third of a small database counts little
+   */
+  totalWallets?: number;
 }
 
 export interface TokenStats {
