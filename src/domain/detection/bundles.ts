@@ -36,6 +36,8 @@ export interface BundleEvidence {
   tokenWeight: number;
   /** buys of the token by the group within ± `crowdWindowSeconds` */
   crowd: number;
+  /** of those, within ± `windowSeconds` of the first buy of the two: a bundle lands together */
+  tight: number;
   strength: number;
 }
 
@@ -59,7 +61,10 @@ export interface WalletLegs {
  *   (`tokens.firstBuyTime`, else the group's first buy of it), else `lateFactor` (0.5);
  * - rarity: 0.4 + 0.6 × `tokenRarityWeight` of the token;
  * - crowd: 1 / (1 + max(0, crowd − 6) / 6), crowd = the group's buys of the token within ±5 min:
- *   a hype wave where dozens pile in makes near-simultaneous buys likely by chance.
+ *   a hype wave where dozens pile in makes near-simultaneous buys likely by chance;
+ * - tightness: tight / crowd, tight = the group's buys of the token within ± `windowSeconds` of the
+ *   earlier buy: a bundle's buys land together, a wave's spread over minutes (two of eight wave
+ *   buyers 3 s apart keep a quarter). Tuned with bench:detection (hype-wave pairs were clustered).
  * Per pair and token the strongest co-buy counts; the score is the noisy-OR over tokens.
  */
 export function bundleLinks(wallets: readonly WalletLegs[], tokens: TokenStats, opts: BundleOptions = {}): BundleLink[] {
@@ -80,11 +85,15 @@ export function bundleLinks(wallets: readonly WalletLegs[], tokens: TokenStats, 
     const weight = tokenRarityWeight(tokens.walletsPerMint.get(mint) ?? 1, tokens.totalWallets);
     let lo = 0;
     let hi = 0;
+    let tlo = 0;
+    let thi = 0;
     for (let i = 0; i < buys.length; i++) {
       const x = buys[i];
       while (buys[lo].timestamp < x.timestamp - o.crowdWindowSeconds) lo++;
       while (hi < buys.length && buys[hi].timestamp <= x.timestamp + o.crowdWindowSeconds) hi++;
-      const crowd = hi - lo;
+      while (buys[tlo].timestamp < x.timestamp - o.windowSeconds) tlo++;
+      while (thi < buys.length && buys[thi].timestamp <= x.timestamp + o.windowSeconds) thi++;
+      const crowd = { all: hi - lo, tight: thi - tlo };
       for (let j = i + 1; j < buys.length && buys[j].timestamp - x.timestamp <= o.windowSeconds; j++) {
         const y = buys[j];
         if (y.wallet === x.wallet) continue;
@@ -130,15 +139,17 @@ function coBuy(
   y: SwapLeg,
   first: number,
   weight: number,
-  crowd: number,
+  crowd: { all: number; tight: number },
   o: Record<keyof typeof BUNDLE_DEFAULTS, number>,
 ): BundleEvidence {
   const apart = y.timestamp - x.timestamp;
   const sameSlot = x.slot === y.slot;
   const proximity = sameSlot ? 1 : 0.9 - 0.4 * (apart / Math.max(1, o.windowSeconds));
   const early = x.timestamp <= first + o.earlyWindowSeconds && y.timestamp <= first + o.earlyWindowSeconds;
-  const crowdFactor = 1 / (1 + Math.max(0, crowd - o.crowdFreeSize) / o.crowdFreeSize);
-  const strength = clamp01(proximity * (early ? 1 : o.lateFactor) * (0.4 + 0.6 * weight) * crowdFactor);
+  const crowdFactor = 1 / (1 + Math.max(0, crowd.all - o.crowdFreeSize) / o.crowdFreeSize);
+  // buyers spread over minutes (a hype wave) land within seconds of each other by chance
+  const tightFactor = Math.min(1, crowd.tight / Math.max(1, crowd.all));
+  const strength = clamp01(proximity * (early ? 1 : o.lateFactor) * (0.4 + 0.6 * weight) * crowdFactor * tightFactor);
   return {
     mint,
     signatureA: x.signature,
@@ -151,7 +162,8 @@ function coBuy(
     sameSlot,
     early,
     tokenWeight: weight,
-    crowd,
+    crowd: crowd.all,
+    tight: crowd.tight,
     strength,
   };
 }
