@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { parseSeeds } from '../../../bench/detection';
 import { runDetectionBench, type DetectionBenchReport } from '../../../bench/lib/detection-pipeline';
 import { formatDetectionReport } from '../../../bench/lib/detection-report';
+import { V2_SCORE_NAMES } from '../../../bench/lib/detection-v2';
 import { METRIC_NAMES } from '../../../src/domain';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -15,10 +16,10 @@ const text = formatDetectionReport(report);
 /** every figure of the report that is a fraction (not a count), per seed and overall */
 function fractions(r: DetectionBenchReport): number[] {
   const defined = (xs: Array<number | null>) => xs.filter((x): x is number => x !== null);
-  const out = defined([r.overall.precision, r.overall.recall, r.overall.f1]);
+  const out = defined([r.overall.precision, r.overall.recall, r.overall.f1, r.overall.precisionV2, r.overall.recallV2, r.overall.f1V2]);
   for (const s of Object.values(r.overall.scores)) out.push(...defined([s.rocAuc, s.averagePrecision]));
   for (const x of r.seeds) {
-    out.push(...defined([x.clusters.precision, x.clusters.recall, x.clusters.f1]));
+    out.push(...defined([x.clusters.precision, x.clusters.recall, x.clusters.f1, x.clustersV2.precision, x.clustersV2.recall, x.clustersV2.f1]));
     for (const s of Object.values(x.scores)) out.push(...defined([s.rocAuc, s.averagePrecision, s.aboveMedian.medianRelated]));
   }
   return out;
@@ -41,6 +42,16 @@ describe('bench:detection pipeline', () => {
   it('evaluates every score the engine returns, combined included', () => {
     expect(Object.keys(seed.scores)).toEqual(expect.arrayContaining([...METRIC_NAMES, 'combined']));
     expect(Object.keys(report.overall.scores)).toEqual(Object.keys(seed.scores));
+  });
+
+  it('adds the detection v2 scores after the engine\'s, and v2 clusters next to v1', () => {
+    expect(Object.keys(seed.scores).slice(-V2_SCORE_NAMES.length)).toEqual([...V2_SCORE_NAMES]);
+    expect(seed.clustersV2.relatedPairs).toBe(seed.relatedPairs);
+    expect(seed.clusterCountV2).toBeGreaterThan(0);
+    expect(text).toMatch(/^ {2}clusters v2 \d+: precision (-|[01]\.\d{3}) {2}recall [01]\.\d{3} {2}F1 [01]\.\d{3}/m);
+    expect(text).toMatch(/^ {2}clusters v2: precision (-|[01]\.\d{3}) {2}recall [01]\.\d{3} {2}F1 [01]\.\d{3}$/m);
+    for (const k of seed.kinds) expect(k.clusteredV2).toBeLessThanOrEqual(k.pairs);
+    expect(seed.kinds.filter((k) => k.related).reduce((s, k) => s + k.clusteredV2, 0)).toBe(seed.clustersV2.truePositives);
   });
 
   it('prints every score for the seed and overall, and the cluster figures', () => {
