@@ -83,3 +83,14 @@ describe('bundleLinks', () => {
     expect(r.score).toBeCloseTo(1 - (1 - one) ** 4, 12);
   });
 });
+
+describe('bundleLinks tightness', () => {
+  it('discounts two buyers seconds apart inside a wave spread over minutes, not a bundle landing together', () => {
+    const wave = ['W1', 'W2', 'W3', 'W4', 'W5', 'W6'].map((w, i) => ({ wallet: w, legs: [buy({ wallet: w, mint: 'FRESH', t: T0 + [0, 2, 90, 160, 230, 290][i], raw: 100, sol: 1 })] }));
+    const pair = bundleLinks(wave, stats).find((l) => l.a === 'W1' && l.b === 'W2')!;
+    expect(pair.evidence[0]).toMatchObject({ crowd: 6, tight: 2 });
+    const together = bundleLinks(wave.slice(0, 2), stats)[0];
+    expect(together.evidence[0]).toMatchObject({ crowd: 2, tight: 2 });
+    expect(pair.score).toBeCloseTo(together.score / 3, 12);
+  });
+});

@@ -97,3 +97,22 @@ describe('fundingLinks over a group', () => {
     for (const l of links) expect(l.score).toBeLessThan(0.25);
   });
 });
+
+describe('fundingForPair with the database size', () => {
+  it('counts a funder of a third of a small database for less than an operator funding a handful', () => {
+    const pair = (funder: string) => [profile('A', [solTransfer('A', funder, 'in', '1', T0)]), profile('B', [solTransfer('B', funder, 'in', '1', T0 + 60)])] as const;
+    const sized: CounterpartyStats = { walletsPerCounterparty: new Map([['OPERATOR', 4], ['HOT', 13]]), totalWallets: 40 };
+    const operator = fundingForPair(...pair('OPERATOR'), sized).score;
+    const hot = fundingForPair(...pair('HOT'), sized).score;
+    expect(operator).toBeGreaterThan(0.55);
+    expect(hot).toBeLessThan(0.2);
+    // without the size, only the absolute degree counts
+    expect(fundingForPair(...pair('HOT'), stats([['HOT', 13]])).score).toBeGreaterThan(hot);
+  });
+
+  it('keeps a quarter of a common first funder\'s strength when the fundings are weeks apart', () => {
+    const a = profile('A', [solTransfer('A', 'FUNDER', 'in', '1', T0)]);
+    const b = profile('B', [solTransfer('B', 'FUNDER', 'in', '1', T0 + 30 * 86_400)]);
+    expect(fundingForPair(a, b, stats([['FUNDER', 2]])).score).toBeCloseTo(0.25, 3);
+  });
+});
