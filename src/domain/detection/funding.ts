@@ -110,11 +110,12 @@ export function fundingProfile(wallet: string, transfers: readonly WalletTransfe
  * their noisy-OR, 1 − Π(1 − strength), so independent links add up without passing 1:
  * - direct transfer between the two (either direction, any asset): 0.9 × √min(wA, wB) each, where
  *   wX is the weight of wallet X as a counterparty (a known exchange in the group weighs 0);
- * - common first funder c: w(c) × (0.6 + 0.4 × 2^(−Δt / 6 h)), Δt between the two first fundings
+ * - common first funder c: w(c) × (0.25 + 0.75 × 2^(−Δt / 6 h)), Δt between the two first fundings
  *   (an operator funds its wallets together; an exchange funds strangers at random times);
  * - common top-up source or sweep destination c (same direction for both, not already the first
- *   funder): 0.6 × w(c) × (0.5 + 0.5 × 2^(−Δt / 24 h)), Δt between their closest transfers with c.
- * w(c) = `counterpartyWeight` of c's database-wide degree (0 for known exchanges); counterparties
+ *   funder): 0.6 × w(c) × (0.25 + 0.75 × 2^(−Δt / 24 h)), Δt between their closest transfers with c.
+ * w(c) = `counterpartyWeight` of c's database-wide degree, times `tokenRarityWeight(degree,
+ * stats.totalWallets)` when the size is given (0 for known exchanges); counterparties
  * under `minCounterpartyWeight` are ignored. Degrees missing from `stats` count as 2.
  */
 export function fundingForPair(
