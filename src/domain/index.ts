@@ -41,3 +41,6 @@ export {
 export { DEFAULT_CLUSTER_THRESHOLD } from './similarity/clusters';
 export { INSIGHT_THRESHOLDS } from './similarity/insights';
 export { BEHAVIOR_FEATURES, MIN_BEHAVIOR_TRADES } from './similarity/vectors';
+
+/** Detection v2 signals (funding, bundles, rarity, timing, relatedness, clusters), not yet wired. */
+export * as detection from './detection';

@@ -1,5 +1,6 @@
 // npm run simulator -- --world worlds/demo.json --port 8899
 // npm run simulator -- --generate --seed 1 --wallets 200 --tx-per-wallet 100 --out .data/world.json
+// npm run simulator -- --generate --scenario hard --seed 1 --wallets 40 --tx-per-wallet 40 --out .data/hard.json
 // npm run simulator -- --print-schema > worlds/world.schema.json
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -13,7 +14,7 @@ const USAGE = `usage:
   simulator --world <file> [--port 8899] [--host 127.0.0.1] [--latency-ms N] [--helius-rps N] [--rpc-rps N]
             [--dexscreener-rpm N] [--quota-exhausted] [--error-rate 0..1] [--timeout-rate 0..1]
             [--truncate-rate 0..1] [--fault-seed N] [--invalid-key] [--scan-window N]
-  simulator --generate --seed N --wallets W --tx-per-wallet T --out <file> [--no-large-wallet]
+  simulator --generate --seed N --wallets W --tx-per-wallet T --out <file> [--no-large-wallet] [--scenario classic|hard]
   simulator --print-schema`;
 
 async function main(): Promise<void> {
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
       'tx-per-wallet': { type: 'string', default: '100' },
       out: { type: 'string' },
       'no-large-wallet': { type: 'boolean', default: false },
+      scenario: { type: 'string', default: 'classic' },
       'print-schema': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -55,13 +57,16 @@ async function main(): Promise<void> {
   if (values['print-schema']) return void process.stdout.write(`${JSON.stringify(worldJsonSchema(), null, 2)}\n`);
   if (values.generate) {
     if (!values.out) throw new ActionableError(`--generate needs --out <file>\n${USAGE}`);
-    const world = generateWorld({ seed: num(values.seed)!, wallets: num(values.wallets)!, txPerWallet: num(values['tx-per-wallet'])!, largeWallet: !values['no-large-wallet'] });
+    const scenario = values.scenario;
+    if (scenario !== 'classic' && scenario !== 'hard') throw new ActionableError(`--scenario must be classic or hard (got ${JSON.stringify(scenario)})\n${USAGE}`);
+    const world = generateWorld({ seed: num(values.seed)!, wallets: num(values.wallets)!, txPerWallet: num(values['tx-per-wallet'])!, largeWallet: !values['no-large-wallet'], scenario });
     parseWorld(world);
     const out = userPath(values.out);
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, `${JSON.stringify(world)}\n`);
     const gt = world.groundTruth!;
-    console.log(`wrote ${values.out}: ${world.wallets.length} wallets, ${world.tokens.length} tokens, ${gt.clusters.length} clusters`);
+    const decoys = gt.decoys?.length ? `, ${gt.decoys.length} decoy sets` : '';
+    console.log(`wrote ${values.out}: ${world.wallets.length} wallets, ${world.tokens.length} tokens, ${gt.clusters.length} clusters${decoys}`);
     return;
   }
   if (!values.world) throw new ActionableError(`--world <file> is required\n${USAGE}`);

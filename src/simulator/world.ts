@@ -84,12 +84,31 @@ export const WalletSchema = z.object({
   extraTokenAccounts: z.number().int().min(0).optional().describe('extension: this many extra spam token accounts (dust or empty)'),
 });
 
+export const DecoySchema = z
+  .object({
+    kind: z.string().describe('popular-crowd | behavior-twins | hype-wave | exchange-funded'),
+    members: z.array(PublicKey),
+    mint: PublicKey.optional().describe('the token they pile into (hype-wave)'),
+    funder: PublicKey.optional().describe('the address that funded them all (exchange-funded)'),
+  })
+  .describe('extension: wallets that look alike in one way but are NOT related (a pair of them in one cluster is related for another reason)');
+
+export const FundingSourceSchema = z
+  .object({
+    address: PublicKey,
+    kind: z.string().describe('bundle-funder | exchange-hot-wallet'),
+    funded: z.array(PublicKey).describe('world wallets whose first SOL came from this address'),
+  })
+  .describe('extension: an address outside the world that sends SOL to world wallets');
+
 export const GroundTruthSchema = z.object({
   clusters: z.array(z.array(PublicKey)).describe('wallets that belong together'),
-  clusterKinds: z.array(z.string()).optional().describe('one per cluster: copy-traders | scaled-capital'),
+  clusterKinds: z.array(z.string()).optional().describe('one per cluster: copy-traders | scaled-capital | launch-bundle'),
   independent: z.array(PublicKey).optional(),
   distractors: z.array(PublicKey).optional().describe('independent wallets that hold the same popular tokens'),
   largeWallets: z.array(PublicKey).optional().describe('wallets with >= 10,000 token accounts'),
+  decoys: z.array(DecoySchema).optional(),
+  fundingSources: z.array(FundingSourceSchema).optional(),
 });
 
 export const WorldSchema = z.object({

@@ -220,6 +220,23 @@ export function rentForCreatedAccounts(tx: EnhancedTransaction, wallet: string):
   return rent;
 }
 
+/**
+ * Accounts this transaction creates or allocates through the System Program (top level and inner):
+ * the targets of `CreateAccount` / `CreateAccountWithSeed` and the accounts of `Allocate`. SOL
+ * sent to them is rent, not a payment to another wallet.
+ */
+export function accountsCreatedIn(tx: EnhancedTransaction): Set<string> {
+  const created = new Set<string>();
+  for (const ix of allInstructions(tx.instructions ?? [])) {
+    if (ix.programId !== SYSTEM_PROGRAM_ID) continue;
+    const op = decodeSystemInstruction(ix.data);
+    if (op === null) continue;
+    if (op.kind === 'create' && ix.accounts[1] !== undefined) created.add(ix.accounts[1]);
+    else if (op.kind === 'allocate' && ix.accounts[0] !== undefined) created.add(ix.accounts[0]);
+  }
+  return created;
+}
+
 function* allInstructions(list: readonly Instruction[]): Generator<Instruction> {
   for (const ix of list) {
     yield ix;

@@ -1,0 +1,253 @@
+// The detection benchmark's pipeline, end to end through the pure engine with no stack:
+// generated world → the simulator's own rendered Enhanced Transactions (in process, no HTTP) →
+// the provider's validation and the sync's extraction → computeSimilarity → clusters, scored
+// against the world's ground truth.
+import { ENGINE_VERSION, computeSimilarity, extractMany, formatUnits } from '../../src/domain';
+import type { EnhancedTransaction, SimilarityResult, SimilarityWalletInput } from '../../src/domain';
+import { clusterAgreement, evaluateScore, pairKey, pairsWithin, type ClusterAgreement, type ScoreEvaluation } from '../../src/domain/evaluation';
+import { EnhancedTransactionSchema } from '../../src/providers/schemas';
+import { generateWorld, type GenerateOptions } from '../../src/simulator/generator';
+import { SimWorld } from '../../src/simulator/model';
+import { parseWorld, type GroundTruth } from '../../src/simulator/world';
+import { V2_SCORE_NAMES, detectV2, type V2Result } from './detection-v2';
+
+export interface DetectionBenchOptions {
+  seeds: number[];
+  wallets: number;
+  txPerWallet: number;
+  scenario: NonNullable<GenerateOptions['scenario']>;
+}
+
+export const DEFAULT_DETECTION_BENCH: DetectionBenchOptions = { seeds: [1, 2, 3, 4, 5], wallets: 40, txPerWallet: 40, scenario: 'hard' };
+
+/**
+ * Everything the engine gets about one wallet, built the way the stack builds it: the wallet's
+ * history as the Helius route serves it, validated like HeliusClient does (a transaction failing the
+ * schema is kept out), legs extracted like the sync activity, holdings like the RPC balance read
+ * (non-zero accounts summed per mint) and the analysis activity. New per-wallet inputs go here.
+ */
+export function walletEngineInput(sim: SimWorld, walletIndex: number): { input: SimilarityWalletInput; history: EnhancedTransaction[]; transactions: number; rejected: number } {
+  const address = sim.wallets[walletIndex].address;
+  const transactions: EnhancedTransaction[] = [];
+  let rejected = 0;
+  for (let e = sim.historyLength(walletIndex) - 1; e >= 0; e--) {
+    const wire: unknown = JSON.parse(JSON.stringify(sim.transaction(walletIndex, e)));
+    const parsed = EnhancedTransactionSchema.safeParse(wire);
+    if (parsed.success) transactions.push(parsed.data as EnhancedTransaction);
+    else rejected += 1;
+  }
+  const { legs } = extractMany(transactions, address, { solPriceUsd: sim.world.solPriceUsd });
+  const held = new Map<string, { raw: bigint; decimals: number }>();
+  for (const account of sim.tokenAccounts(address)) {
+    if (account.raw === 0n) continue;
+    const h = held.get(account.mint) ?? { raw: 0n, decimals: account.decimals };
+    h.raw += account.raw;
+    held.set(account.mint, h);
+  }
+  const holdings = Object.fromEntries([...held].map(([mint, h]) => [mint, { uiAmount: formatUnits(h.raw, h.decimals) }]));
+  return {
+    // a new per-wallet input is one more field here, e.g. `transfers: extractTransfers(transactions, address)`
+    input: { address, legs, holdings, coverage: { truncated: false, transactionsFetched: transactions.length, transactionsRejected: rejected } },
+    history: transactions,
+    transactions: transactions.length,
+    rejected,
+  };
+}
+
+/** The pairs of one kind of ground-truth set: a related group kind, or a decoy kind. */
+export interface KindEvaluation {
+  kind: string;
+  /** true for group kinds (copy-traders, launch-bundle, ...), false for decoys */
+  related: boolean;
+  /** pairs inside sets of this kind (for decoys: only pairs that are not related for another reason) */
+  pairs: number;
+  /** of those, put in one cluster */
+  clustered: number;
+  /** of those, with `combined` above the median related pair */
+  aboveMedianCombined: number;
+  /** of those, put in one detection v2 cluster (0 when v2 did not run) */
+  clusteredV2: number;
+}
+
+export interface SeedReport {
+  seed: number;
+  wallets: number;
+  transactions: number;
+  rejectedTransactions: number;
+  /** ground-truth groups by kind, e.g. { 'copy-traders': 3, 'launch-bundle': 2 } */
+  groups: Record<string, number>;
+  pairs: number;
+  relatedPairs: number;
+  clusterCount: number;
+  clusters: ClusterAgreement;
+  /** detection v2 (relatedness → Louvain), next to the engine's clusters */
+  clusterCountV2: number;
+  clustersV2: ClusterAgreement;
+  /** per score the result carries (capital, …, combined), in the result's order */
+  scores: Record<string, ScoreEvaluation>;
+  /** per group kind, then per decoy kind */
+  kinds: KindEvaluation[];
+}
+
+/** Every score name the result's pairs carry, in their order: new signals show up by themselves. */
+export function scoreNames(result: SimilarityResult): string[] {
+  const names: string[] = [];
+  for (const pair of result.pairs) for (const name of Object.keys(pair.scores)) if (!names.includes(name)) names.push(name);
+  return names;
+}
+
+/**
+ * Scores the result (and detection v2's scores, after the engine's, when given) against the ground
+ * truth; pairs the result does not list have null scores.
+ */
+export function evaluateResult(
+  result: SimilarityResult,
+  addresses: readonly string[],
+  truth: GroundTruth,
+  v2?: V2Result,
+): Omit<SeedReport, 'seed' | 'transactions' | 'rejectedTransactions'> {
+  const related = pairsWithin(truth.clusters);
+  const byKey = new Map(result.pairs.map((p) => [pairKey(p.walletA, p.walletB), { ...(p.scores as unknown as Record<string, number | null>) }]));
+  if (v2) {
+    for (const [key, s] of v2.scores) {
+      const row = byKey.get(key);
+      if (row) Object.assign(row, s);
+      else byKey.set(key, { ...s });
+    }
+  }
+  const names = [...scoreNames(result), ...(v2 ? V2_SCORE_NAMES : [])];
+  const keys: string[] = [];
+  for (let i = 0; i < addresses.length; i++) for (let j = i + 1; j < addresses.length; j++) keys.push(pairKey(addresses[i], addresses[j]));
+  const labelled = (name: string) => keys.map((k) => ({ score: byKey.get(k)?.[name] ?? null, related: related.has(k) }));
+  const scores = Object.fromEntries(names.map((name) => [name, evaluateScore(labelled(name))]));
+
+  const clustered = pairsWithin(result.clusters.map((c) => c.members));
+  const clusteredV2 = pairsWithin(v2?.clusters ?? []);
+  const median = scores.combined?.aboveMedian.medianRelated ?? null;
+  const kinds = new Map<string, KindEvaluation>();
+  const count = (kind: string, isRelated: boolean, members: readonly string[]) => {
+    const id = `${isRelated}:${kind}`;
+    const k = kinds.get(id) ?? { kind, related: isRelated, pairs: 0, clustered: 0, aboveMedianCombined: 0, clusteredV2: 0 };
+    for (const key of pairsWithin([members])) {
+      if (!isRelated && related.has(key)) continue;
+      k.pairs += 1;
+      if (clustered.has(key)) k.clustered += 1;
+      if (clusteredV2.has(key)) k.clusteredV2 += 1;
+      const combined = byKey.get(key)?.combined ?? null;
+      if (combined !== null && (median === null || combined > median)) k.aboveMedianCombined += 1;
+    }
+    kinds.set(id, k);
+  };
+  truth.clusters.forEach((members, i) => count(truth.clusterKinds?.[i] ?? 'group', true, members));
+  for (const decoy of truth.decoys ?? []) count(decoy.kind, false, decoy.members);
+  const groups: Record<string, number> = {};
+  truth.clusters.forEach((_, i) => {
+    const kind = truth.clusterKinds?.[i] ?? 'group';
+    groups[kind] = (groups[kind] ?? 0) + 1;
+  });
+  return {
+    wallets: addresses.length,
+    groups,
+    pairs: keys.length,
+    relatedPairs: related.size,
+    clusterCount: result.clusters.length,
+    clusters: clusterAgreement(result.clusters.map((c) => c.members), truth.clusters),
+    clusterCountV2: v2?.clusters.length ?? 0,
+    clustersV2: clusterAgreement(v2?.clusters ?? [], truth.clusters),
+    scores,
+    kinds: [...kinds.values()],
+  };
+}
+
+/** The engine as the analysis activity calls it (its defaults): the one place to pass new options. */
+export function detect(wallets: SimilarityWalletInput[]): SimilarityResult {
+  return computeSimilarity({ wallets });
+}
+
+/** One seed end to end. */
+export function runSeed(seed: number, options: Omit<DetectionBenchOptions, 'seeds'>): SeedReport {
+  const world = parseWorld(generateWorld({ seed, wallets: options.wallets, txPerWallet: options.txPerWallet, scenario: options.scenario, largeWallet: false }));
+  const sim = new SimWorld(world);
+  const built = world.wallets.map((_, i) => walletEngineInput(sim, i));
+  const result = detect(built.map((b) => b.input));
+  const v2 = detectV2(built.map((b) => ({ address: b.input.address, legs: b.input.legs, transactions: b.history })), result);
+  return {
+    seed,
+    transactions: built.reduce((s, b) => s + b.transactions, 0),
+    rejectedTransactions: built.reduce((s, b) => s + b.rejected, 0),
+    ...evaluateResult(result, world.wallets.map((w) => w.address), world.groundTruth ?? { clusters: [] }, v2),
+  };
+}
+
+export interface OverallReport {
+  seeds: number;
+  /** means over the seeds where the figure is defined */
+  precision: number | null;
+  recall: number | null;
+  f1: number | null;
+  /** the same for detection v2's clusters */
+  precisionV2: number | null;
+  recallV2: number | null;
+  f1V2: number | null;
+  scores: Record<string, { rocAuc: number | null; averagePrecision: number | null; aboveMedian: number; unrelated: number }>;
+  /** summed over seeds */
+  kinds: KindEvaluation[];
+}
+
+const meanOf = (values: readonly (number | null)[]): number | null => {
+  const v = values.filter((x): x is number => x !== null);
+  return v.length === 0 ? null : v.reduce((s, x) => s + x, 0) / v.length;
+};
+
+export function overall(reports: readonly SeedReport[]): OverallReport {
+  const names: string[] = [];
+  for (const r of reports) for (const n of Object.keys(r.scores)) if (!names.includes(n)) names.push(n);
+  const kinds = new Map<string, KindEvaluation>();
+  for (const r of reports) {
+    for (const k of r.kinds) {
+      const id = `${k.related}:${k.kind}`;
+      const sum = kinds.get(id) ?? { ...k, pairs: 0, clustered: 0, aboveMedianCombined: 0, clusteredV2: 0 };
+      sum.pairs += k.pairs;
+      sum.clustered += k.clustered;
+      sum.aboveMedianCombined += k.aboveMedianCombined;
+      sum.clusteredV2 += k.clusteredV2;
+      kinds.set(id, sum);
+    }
+  }
+  return {
+    seeds: reports.length,
+    precision: meanOf(reports.map((r) => r.clusters.precision)),
+    recall: meanOf(reports.map((r) => r.clusters.recall)),
+    f1: meanOf(reports.map((r) => r.clusters.f1)),
+    precisionV2: meanOf(reports.map((r) => r.clustersV2.precision)),
+    recallV2: meanOf(reports.map((r) => r.clustersV2.recall)),
+    f1V2: meanOf(reports.map((r) => r.clustersV2.f1)),
+    scores: Object.fromEntries(
+      names.map((n) => {
+        const per = reports.map((r) => r.scores[n]).filter((s): s is ScoreEvaluation => s !== undefined);
+        return [
+          n,
+          {
+            rocAuc: meanOf(per.map((s) => s.rocAuc)),
+            averagePrecision: meanOf(per.map((s) => s.averagePrecision)),
+            aboveMedian: per.reduce((s, x) => s + x.aboveMedian.count, 0),
+            unrelated: per.reduce((s, x) => s + x.aboveMedian.unrelated, 0),
+          },
+        ];
+      }),
+    ),
+    kinds: [...kinds.values()],
+  };
+}
+
+export interface DetectionBenchReport {
+  engineVersion: string;
+  options: DetectionBenchOptions;
+  seeds: SeedReport[];
+  overall: OverallReport;
+}
+
+export function runDetectionBench(options: DetectionBenchOptions): DetectionBenchReport {
+  const seeds = options.seeds.map((seed) => runSeed(seed, options));
+  return { engineVersion: ENGINE_VERSION, options, seeds, overall: overall(seeds) };
+}

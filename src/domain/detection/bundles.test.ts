@@ -1,0 +1,96 @@
+import type { SwapLeg } from '../swaps/types';
+import { buy, sell } from '../testing/legs';
+import { bundleForPair, bundleLinks } from './bundles';
+import type { TokenStats } from './types';
+
+const T0 = 1_710_000_000;
+const at = (leg: SwapLeg, slot: number): SwapLeg => ({ ...leg, slot });
+const stats: TokenStats = {
+  totalWallets: 1000,
+  walletsPerMint: new Map([
+    ['FRESH', 4],
+    ['POPULAR', 900],
+    ['HYPE', 30],
+  ]),
+  firstBuyTime: new Map([
+    ['FRESH', T0],
+    ['POPULAR', T0 - 90 * 86_400],
+    ['HYPE', T0],
+  ]),
+};
+
+describe('bundleLinks', () => {
+  it('finds a launch bundle: four wallets buying a fresh token in the same slot', () => {
+    const wallets = ['B1', 'B2', 'B3', 'B4'].map((w, i) => ({
+      wallet: w,
+      legs: [at(buy({ wallet: w, mint: 'FRESH', t: T0 + (i === 3 ? 1 : 0), raw: 100 + i, sol: 1 + i }), 250_000_000), sell({ wallet: w, mint: 'FRESH', t: T0 + 3600, raw: 100, sol: 3 })],
+    }));
+    const links = bundleLinks(wallets, stats);
+    expect(links.map((l) => [l.a, l.b])).toEqual([
+      ['B1', 'B2'],
+      ['B1', 'B3'],
+      ['B1', 'B4'],
+      ['B2', 'B3'],
+      ['B2', 'B4'],
+      ['B3', 'B4'],
+    ]);
+    const weight = Math.log(1000 / 4) / Math.log(1000 / 2); // 4 of 1,000 wallets ever traded it
+    for (const l of links) {
+      expect(l.score).toBeCloseTo(0.4 + 0.6 * weight, 12);
+      expect(l.score).toBeGreaterThan(0.9);
+      expect(l.coBoughtTokens).toBe(1);
+      expect(l.evidence[0]).toMatchObject({ mint: 'FRESH', sameSlot: true, early: true, crowd: 4, slotA: 250_000_000 });
+      expect(l.evidence[0].tokenWeight).toBeCloseTo(weight, 12);
+    }
+    const e = links[2].evidence[0];
+    expect([e.signatureA, e.signatureB]).toEqual([wallets[0].legs[0].signature, wallets[3].legs[0].signature]);
+    expect(e.secondsApart).toBe(1);
+  });
+
+  it('scores two late buys of a popular token in the same second low', () => {
+    const a = { wallet: 'A', legs: [buy({ wallet: 'A', mint: 'POPULAR', t: T0, raw: 1, sol: 1 })] };
+    const b = { wallet: 'B', legs: [buy({ wallet: 'B', mint: 'POPULAR', t: T0, raw: 50, sol: 9 })] };
+    const r = bundleForPair(b, a, stats);
+    expect([r.a, r.b]).toEqual(['A', 'B']);
+    expect(r.evidence[0]).toMatchObject({ early: false, sameSlot: true });
+    expect(r.score).toBeLessThan(0.25);
+  });
+
+  it('discounts near-simultaneous buys inside a hype wave of thirty wallets', () => {
+    const wallets = Array.from({ length: 30 }, (_, i) => ({ wallet: `H${String(i).padStart(2, '0')}`, legs: [buy({ wallet: `H${String(i).padStart(2, '0')}`, mint: 'HYPE', t: T0 + i * 9, raw: 1, sol: 1 })] }));
+    wallets[1].legs = [buy({ wallet: 'H01', mint: 'HYPE', t: T0 + 3, raw: 1, sol: 1 })];
+    const links = bundleLinks(wallets, stats);
+    expect(links.length).toBeGreaterThan(0);
+    for (const l of links) expect(l.score).toBeLessThan(0.3);
+  });
+
+  it('ignores sells, buys more than 5 s apart, and one wallet with itself', () => {
+    const a = { wallet: 'A', legs: [buy({ wallet: 'A', mint: 'FRESH', t: T0, raw: 1, sol: 1 }), buy({ wallet: 'A', mint: 'FRESH', t: T0 + 1, raw: 1, sol: 1 }), sell({ wallet: 'A', mint: 'HYPE', t: T0, raw: 1, sol: 1 })] };
+    const b = { wallet: 'B', legs: [buy({ wallet: 'B', mint: 'FRESH', t: T0 + 7, raw: 1, sol: 1 }), sell({ wallet: 'B', mint: 'HYPE', t: T0, raw: 1, sol: 1 })] };
+    expect(bundleForPair(a, b, stats)).toEqual({ a: 'A', b: 'B', score: 0, coBoughtTokens: 0, evidence: [], evidenceOmitted: 0 });
+  });
+
+  it('adds up several co-bought tokens (noisy-OR) and caps the evidence', () => {
+    const mints = ['M1', 'M2', 'M3', 'M4'];
+    const a = { wallet: 'A', legs: mints.map((m, i) => buy({ wallet: 'A', mint: m, t: T0 + i * 1000, raw: 1, sol: 1 })) };
+    const b = { wallet: 'B', legs: mints.map((m, i) => buy({ wallet: 'B', mint: m, t: T0 + i * 1000 + 4, raw: 1, sol: 1 })) };
+    const small: TokenStats = { totalWallets: 100, walletsPerMint: new Map(mints.map((m) => [m, 50])) };
+    const r = bundleForPair(a, b, small, { maxEvidence: 2 });
+    const one = r.evidence[0].strength;
+    expect(r.coBoughtTokens).toBe(4);
+    expect(r.evidence).toHaveLength(2);
+    expect(r.evidenceOmitted).toBe(2);
+    expect(r.score).toBeCloseTo(1 - (1 - one) ** 4, 12);
+  });
+});
+
+describe('bundleLinks tightness', () => {
+  it('discounts two buyers seconds apart inside a wave spread over minutes, not a bundle landing together', () => {
+    const wave = ['W1', 'W2', 'W3', 'W4', 'W5', 'W6'].map((w, i) => ({ wallet: w, legs: [buy({ wallet: w, mint: 'FRESH', t: T0 + [0, 2, 90, 160, 230, 290][i], raw: 100, sol: 1 })] }));
+    const pair = bundleLinks(wave, stats).find((l) => l.a === 'W1' && l.b === 'W2')!;
+    expect(pair.evidence[0]).toMatchObject({ crowd: 6, tight: 2 });
+    const together = bundleLinks(wave.slice(0, 2), stats)[0];
+    expect(together.evidence[0]).toMatchObject({ crowd: 2, tight: 2 });
+    expect(pair.score).toBeCloseTo(together.score / 3, 12);
+  });
+});

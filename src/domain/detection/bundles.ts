@@ -1,0 +1,182 @@
+// Same-block buying: two wallets buying the same token in the same slot or within seconds, most
+// telling at a token's launch and on rare tokens (docs/analytics.md, "Detection v2 signals", bundles).
+import { isExcludedFromUniverse } from '../tokens';
+import { clamp01, tokenRarityWeight } from './rarity';
+import type { SignalResult, SwapLeg, TokenStats, WalletPair } from './types';
+
+export const BUNDLE_DEFAULTS = {
+  /** two buys at most this many seconds apart are a co-buy */
+  windowSeconds: 5,
+  /** a buy within this long of the token's first buy is among its first buyers */
+  earlyWindowSeconds: 600,
+  /** a co-buy where either buy is not early keeps this share of its strength */
+  lateFactor: 0.5,
+  /** buys of the token by the group within ± this many seconds make its crowd */
+  crowdWindowSeconds: 300,
+  /** crowds up to this size are not discounted (a launch bundle is a handful of wallets) */
+  crowdFreeSize: 6,
+  maxEvidence: 5,
+} as const;
+
+export type BundleOptions = Partial<Record<keyof typeof BUNDLE_DEFAULTS, number>>;
+
+export interface BundleEvidence {
+  mint: string;
+  signatureA: string;
+  signatureB: string;
+  slotA: number;
+  slotB: number;
+  timestampA: number;
+  timestampB: number;
+  secondsApart: number;
+  sameSlot: boolean;
+  /** both buys within `earlyWindowSeconds` of the token's first buy */
+  early: boolean;
+  /** rarity weight of the token (`tokenRarityWeight`) */
+  tokenWeight: number;
+  /** buys of the token by the group within ± `crowdWindowSeconds` */
+  crowd: number;
+  /** of those, within ± `windowSeconds` of the first buy of the two: a bundle lands together */
+  tight: number;
+  strength: number;
+}
+
+export interface BundleLink extends WalletPair, SignalResult<BundleEvidence> {
+  /** tokens the two co-bought */
+  coBoughtTokens: number;
+}
+
+export interface WalletLegs {
+  wallet: string;
+  legs: readonly SwapLeg[];
+}
+
+/**
+ * Co-buys of every pair of a group, only for pairs with at least one (sparse). Per token, the
+ * group's buys are time-sorted and swept with a window of `windowSeconds`, so the cost is
+ * O(buys × buys within the window), never all pairs. A co-buy's strength is
+ * proximity × launch × rarity × crowd:
+ * - proximity: 1 in the same slot, else 0.9 − 0.4 × (seconds apart / window) (0.9 … 0.5);
+ * - launch: 1 when both buys are within `earlyWindowSeconds` of the token's first buy
+ *   (`tokens.firstBuyTime`, else the group's first buy of it), else `lateFactor` (0.5);
+ * - rarity: 0.4 + 0.6 × `tokenRarityWeight` of the token;
+ * - crowd: 1 / (1 + max(0, crowd − 6) / 6), crowd = the group's buys of the token within ±5 min:
+ *   a hype wave where dozens pile in makes near-simultaneous buys likely by chance;
+ * - tightness: tight / crowd, tight = the group's buys of the token within ± `windowSeconds` of the
+ *   earlier buy: a bundle's buys land together, a wave's spread over minutes (two of eight wave
+ *   buyers 3 s apart keep a quarter). Tuned with bench:detection (hype-wave pairs were clustered).
+ * Per pair and token the strongest co-buy counts; the score is the noisy-OR over tokens.
+ */
+export function bundleLinks(wallets: readonly WalletLegs[], tokens: TokenStats, opts: BundleOptions = {}): BundleLink[] {
+  const o = { ...BUNDLE_DEFAULTS, ...opts };
+  const perMint = new Map<string, SwapLeg[]>();
+  for (const w of wallets) {
+    for (const leg of w.legs) {
+      if (leg.kind !== 'swap' || leg.direction !== 'buy' || leg.wallet !== w.wallet || isExcludedFromUniverse(leg.mint)) continue;
+      const list = perMint.get(leg.mint);
+      if (list) list.push(leg);
+      else perMint.set(leg.mint, [leg]);
+    }
+  }
+  const best = new Map<string, Map<string, BundleEvidence>>(); // pair key → mint → strongest co-buy
+  for (const [mint, buys] of perMint) {
+    buys.sort((x, y) => x.timestamp - y.timestamp || x.slot - y.slot || (x.wallet < y.wallet ? -1 : x.wallet > y.wallet ? 1 : 0));
+    const first = tokens.firstBuyTime?.get(mint) ?? buys[0].timestamp;
+    const weight = tokenRarityWeight(tokens.walletsPerMint.get(mint) ?? 1, tokens.totalWallets);
+    let lo = 0;
+    let hi = 0;
+    let tlo = 0;
+    let thi = 0;
+    for (let i = 0; i < buys.length; i++) {
+      const x = buys[i];
+      while (buys[lo].timestamp < x.timestamp - o.crowdWindowSeconds) lo++;
+      while (hi < buys.length && buys[hi].timestamp <= x.timestamp + o.crowdWindowSeconds) hi++;
+      while (buys[tlo].timestamp < x.timestamp - o.windowSeconds) tlo++;
+      while (thi < buys.length && buys[thi].timestamp <= x.timestamp + o.windowSeconds) thi++;
+      const crowd = { all: hi - lo, tight: thi - tlo };
+      for (let j = i + 1; j < buys.length && buys[j].timestamp - x.timestamp <= o.windowSeconds; j++) {
+        const y = buys[j];
+        if (y.wallet === x.wallet) continue;
+        const e = coBuy(mint, x, y, first, weight, crowd, o);
+        const [a, b] = x.wallet < y.wallet ? [x.wallet, y.wallet] : [y.wallet, x.wallet];
+        const key = `${a}\u0000${b}`;
+        let mints = best.get(key);
+        if (!mints) best.set(key, (mints = new Map()));
+        const prev = mints.get(mint);
+        if (!prev || e.strength > prev.strength) mints.set(mint, x.wallet === a ? e : swap(e));
+      }
+    }
+  }
+  const out: BundleLink[] = [];
+  for (const key of [...best.keys()].sort()) {
+    const [a, b] = key.split('\u0000');
+    const evidence = [...best.get(key)!.values()].sort(
+      (x, y) => y.strength - x.strength || x.timestampA - y.timestampA || (x.mint < y.mint ? -1 : 1),
+    );
+    let miss = 1;
+    for (const e of evidence) miss *= 1 - e.strength;
+    out.push({
+      a,
+      b,
+      score: clamp01(1 - miss),
+      coBoughtTokens: evidence.length,
+      evidence: evidence.slice(0, o.maxEvidence),
+      evidenceOmitted: Math.max(0, evidence.length - o.maxEvidence),
+    });
+  }
+  return out;
+}
+
+/** The bundle signal of one pair (the group is just the two; their crowd is only themselves). */
+export function bundleForPair(a: WalletLegs, b: WalletLegs, tokens: TokenStats, opts: BundleOptions = {}): BundleLink {
+  const [x, y] = a.wallet < b.wallet ? [a, b] : [b, a];
+  return bundleLinks([x, y], tokens, opts)[0] ?? { a: x.wallet, b: y.wallet, score: 0, coBoughtTokens: 0, evidence: [], evidenceOmitted: 0 };
+}
+
+function coBuy(
+  mint: string,
+  x: SwapLeg,
+  y: SwapLeg,
+  first: number,
+  weight: number,
+  crowd: { all: number; tight: number },
+  o: Record<keyof typeof BUNDLE_DEFAULTS, number>,
+): BundleEvidence {
+  const apart = y.timestamp - x.timestamp;
+  const sameSlot = x.slot === y.slot;
+  const proximity = sameSlot ? 1 : 0.9 - 0.4 * (apart / Math.max(1, o.windowSeconds));
+  const early = x.timestamp <= first + o.earlyWindowSeconds && y.timestamp <= first + o.earlyWindowSeconds;
+  const crowdFactor = 1 / (1 + Math.max(0, crowd.all - o.crowdFreeSize) / o.crowdFreeSize);
+  // buyers spread over minutes (a hype wave) land within seconds of each other by chance
+  const tightFactor = Math.min(1, crowd.tight / Math.max(1, crowd.all));
+  const strength = clamp01(proximity * (early ? 1 : o.lateFactor) * (0.4 + 0.6 * weight) * crowdFactor * tightFactor);
+  return {
+    mint,
+    signatureA: x.signature,
+    signatureB: y.signature,
+    slotA: x.slot,
+    slotB: y.slot,
+    timestampA: x.timestamp,
+    timestampB: y.timestamp,
+    secondsApart: apart,
+    sameSlot,
+    early,
+    tokenWeight: weight,
+    crowd: crowd.all,
+    tight: crowd.tight,
+    strength,
+  };
+}
+
+/** The same co-buy seen from the other wallet. */
+function swap(e: BundleEvidence): BundleEvidence {
+  return {
+    ...e,
+    signatureA: e.signatureB,
+    signatureB: e.signatureA,
+    slotA: e.slotB,
+    slotB: e.slotA,
+    timestampA: e.timestampB,
+    timestampB: e.timestampA,
+  };
+}

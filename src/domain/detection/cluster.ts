@@ -1,0 +1,164 @@
+// Clusters that do not chain: Louvain communities on the weighted pair graph, then members that
+// are not linked to most of their community are let go (docs/analytics.md, "Detection v2 signals").
+import Graph from 'graphology';
+import louvain from 'graphology-communities-louvain';
+
+export interface WeightedPair {
+  a: string;
+  b: string;
+  /** relatedness in [0, 1] */
+  score: number;
+}
+
+export const CLUSTER_DEFAULTS = {
+  /** pairs below this relatedness are not edges of the graph */
+  minEdge: 0.3,
+  /**
+   * a member whose mean relatedness to the rest of its cluster (missing pairs 0) is lower leaves;
+   * tuned with bench:detection: at 0.15 a stranger linked to one member of four by a shared
+   * exchange-like funder stayed; real members' means are 0.34 and up
+   */
+  minMemberMeanLink: 0.25,
+  /** Louvain resolution: above 1 favours smaller communities */
+  resolution: 1,
+  /** seed of Louvain's random order, so the same input always gives the same clusters */
+  seed: 1,
+  /** strongest internal pairs listed as the cluster's evidence */
+  maxBindingPairs: 5,
+} as const;
+
+export type ClusterOptions = Partial<Record<keyof typeof CLUSTER_DEFAULTS, number>>;
+
+export interface DetectedCluster<P extends WeightedPair> {
+  /** sorted */
+  members: string[];
+  /** mean relatedness over all member pairs, missing pairs counting 0 (average linkage) */
+  confidence: number;
+  /** share of member pairs that are edges (relatedness ≥ minEdge) */
+  density: number;
+  /** the weakest member's mean relatedness to the others */
+  weakestMemberLink: number;
+  /** strongest internal pairs, strongest first: the evidence that binds the cluster */
+  binding: P[];
+}
+
+/**
+ * Clusters of `wallets` from scored pairs. Steps: edges = pairs with score ≥ `minEdge`; Louvain
+ * (graphology-communities-louvain, weighted by score, seeded) splits the graph into communities,
+ * so one strong pair can not chain two groups the way connected components over a threshold do;
+ * then, per community, the member with the lowest mean relatedness to the others leaves while that
+ * mean is under `minMemberMeanLink`. Communities left with one member are not clusters. Sorted by
+ * confidence, then first member.
+ */
+export function clusterPairs<P extends WeightedPair>(
+  wallets: readonly string[],
+  pairs: readonly P[],
+  opts: ClusterOptions = {},
+): Array<DetectedCluster<P>> {
+  const o = { ...CLUSTER_DEFAULTS, ...opts };
+  const graph = new Graph({ type: 'undirected', multi: false, allowSelfLoops: false });
+  for (const w of [...new Set(wallets)].sort()) graph.addNode(w);
+  const score = new Map<string, P>();
+  const key = (x: string, y: string): string => (x < y ? `${x}\u0000${y}` : `${y}\u0000${x}`);
+  const sortedPairs = [...pairs].sort((x, y) => cmp(key(x.a, x.b), key(y.a, y.b)));
+  for (const p of sortedPairs) {
+    if (p.a === p.b || !graph.hasNode(p.a) || !graph.hasNode(p.b)) continue;
+    const k = key(p.a, p.b);
+    const prev = score.get(k);
+    if (!prev || p.score > prev.score) score.set(k, p);
+  }
+  for (const [k, p] of score) {
+    if (p.score < o.minEdge) continue;
+    const [x, y] = k.split('\u0000');
+    graph.addEdge(x, y, { weight: p.score });
+  }
+  if (graph.size === 0) return [];
+  const communities = louvain(graph, { getEdgeWeight: 'weight', resolution: o.resolution, rng: seededRandom(o.seed) });
+  const groups = new Map<number, string[]>();
+  graph.forEachNode((node) => {
+    if (graph.degree(node) === 0) return;
+    const c = communities[node];
+    const list = groups.get(c);
+    if (list) list.push(node);
+    else groups.set(c, [node]);
+  });
+  const link = (x: string, y: string): number => score.get(key(x, y))?.score ?? 0;
+  const out: Array<DetectedCluster<P>> = [];
+  for (const members of groups.values()) {
+    const kept = prune(members.sort(), link, o.minMemberMeanLink);
+    if (kept.length < 2) continue;
+    out.push(describe(kept, link, (x, y) => score.get(key(x, y)), o));
+  }
+  return out.sort((x, y) => y.confidence - x.confidence || cmp(x.members[0], y.members[0]));
+}
+
+/** Lets the least-linked member go while its mean link to the others is under `min`. */
+function prune(members: string[], link: (x: string, y: string) => number, min: number): string[] {
+  const kept = [...members];
+  while (kept.length >= 2) {
+    let worst = -1;
+    let worstMean = Infinity;
+    kept.forEach((m, i) => {
+      const mean = meanLink(m, kept, link);
+      if (mean < worstMean) {
+        worstMean = mean;
+        worst = i;
+      }
+    });
+    if (worstMean >= min) break;
+    kept.splice(worst, 1);
+  }
+  return kept;
+}
+
+function meanLink(member: string, members: readonly string[], link: (x: string, y: string) => number): number {
+  let sum = 0;
+  for (const other of members) if (other !== member) sum += link(member, other);
+  return members.length > 1 ? sum / (members.length - 1) : 0;
+}
+
+function describe<P extends WeightedPair>(
+  members: string[],
+  link: (x: string, y: string) => number,
+  pairOf: (x: string, y: string) => P | undefined,
+  o: Record<keyof typeof CLUSTER_DEFAULTS, number>,
+): DetectedCluster<P> {
+  let sum = 0;
+  let edges = 0;
+  let count = 0;
+  const internal: P[] = [];
+  for (let i = 0; i < members.length; i++) {
+    for (let j = i + 1; j < members.length; j++) {
+      const s = link(members[i], members[j]);
+      sum += s;
+      count++;
+      if (s >= o.minEdge) edges++;
+      const p = pairOf(members[i], members[j]);
+      if (p) internal.push(p);
+    }
+  }
+  internal.sort((x, y) => y.score - x.score || cmp(x.a + x.b, y.a + y.b));
+  return {
+    members,
+    confidence: sum / count,
+    density: edges / count,
+    weakestMemberLink: Math.min(...members.map((m) => meanLink(m, members, link))),
+    binding: internal.slice(0, o.maxBindingPairs),
+  };
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Deterministic uniform [0, 1) numbers (mulberry32, as the simulator uses) for Louvain's order. */
+export function seededRandom(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,118 @@
+import { solPayment, solTransfer } from '../testing/transfers';
+import { KNOWN_ADDRESSES, fundingForPair, fundingLinks, fundingProfile } from './funding';
+import type { CounterpartyStats, WalletTransfer } from './types';
+
+const BINANCE = '5tzFkiKscXHK5ZXCGbXZxdw7gTjjD1mBwuoFbhUvuAi9';
+const T0 = 1_710_000_000;
+const stats = (entries: Array<[string, number]>): CounterpartyStats => ({ walletsPerCounterparty: new Map(entries) });
+const profile = (wallet: string, ts: WalletTransfer[]) => fundingProfile(wallet, ts);
+
+describe('fundingForPair', () => {
+  it('links two wallets first funded by the same rare address minutes apart, citing both transfers', () => {
+    const fa = solTransfer('A', 'FUNDER', 'in', '2', T0);
+    const fb = solTransfer('B', 'FUNDER', 'in', '2.5', T0 + 120);
+    const r = fundingForPair(profile('A', [fa]), profile('B', [fb]), stats([['FUNDER', 4]]));
+    expect(r.score).toBeGreaterThan(0.75);
+    expect(r.evidence).toEqual([
+      {
+        kind: 'common-first-funder',
+        counterparty: 'FUNDER',
+        counterpartyWallets: 4,
+        counterpartyWeight: 0.8,
+        a: { asset: 'SOL', amount: '2', signature: fa.signature, slot: T0, timestamp: T0 },
+        b: { asset: 'SOL', amount: '2.5', signature: fb.signature, slot: T0 + 120, timestamp: T0 + 120 },
+        secondsApart: 120,
+        strength: r.score,
+      },
+    ]);
+  });
+
+  it('does not link wallets funded by a known exchange hot wallet, even minutes apart', () => {
+    expect(KNOWN_ADDRESSES.get(BINANCE)?.kind).toBe('exchange');
+    const a = profile('A', [solTransfer('A', BINANCE, 'in', '3', T0)]);
+    const b = profile('B', [solTransfer('B', BINANCE, 'in', '3', T0 + 60)]);
+    expect(fundingForPair(a, b, stats([]))).toEqual({ score: 0, evidence: [], evidenceOmitted: 0 });
+  });
+
+  it('barely links wallets funded by an unlisted address that funds thousands of wallets', () => {
+    const a = profile('A', [solTransfer('A', 'HOTWALLET', 'in', '1', T0)]);
+    const b = profile('B', [solTransfer('B', 'HOTWALLET', 'in', '1', T0 + 86_400 * 3)]);
+    const rare = profile('C', [solTransfer('C', 'HOTWALLET', 'in', '1', T0 + 86_400 * 3)]);
+    expect(fundingForPair(a, b, stats([['HOTWALLET', 5000]])).score).toBe(0);
+    expect(fundingForPair(a, rare, stats([['HOTWALLET', 300]])).score).toBeLessThan(0.03);
+  });
+
+  it('links a direct transfer between the two, in either direction', () => {
+    const [out, inn] = solPayment('A', 'B', '5', T0);
+    const r = fundingForPair(profile('A', [out]), profile('B', [inn]), stats([]));
+    expect(r.score).toBeCloseTo(0.9, 12);
+    expect(r.evidence).toEqual([{ kind: 'direct', from: 'A', to: 'B', transfer: { asset: 'SOL', amount: '5', signature: out.signature, slot: T0, timestamp: T0 }, strength: 0.9 }]);
+    const back = fundingForPair(profile('B', [inn]), profile('A', [out]), stats([]));
+    expect(back.evidence[0]).toMatchObject({ kind: 'direct', from: 'A', to: 'B' });
+  });
+
+  it('links a common sweep destination and a common top-up source, weaker than a first funder', () => {
+    const a = profile('A', [solTransfer('A', 'BANK', 'in', '1', T0), solTransfer('A', 'TOPUP', 'in', '1', T0 + 500), solTransfer('A', 'SWEEP', 'out', '9', T0 + 9000)]);
+    const b = profile('B', [solTransfer('B', 'OTHERBANK', 'in', '1', T0), solTransfer('B', 'TOPUP', 'in', '1', T0 + 600), solTransfer('B', 'SWEEP', 'out', '7', T0 + 9100)]);
+    const r = fundingForPair(a, b, stats([['TOPUP', 3], ['SWEEP', 3]]));
+    expect(r.evidence.map((e) => [e.kind, 'counterparty' in e ? e.counterparty : null])).toEqual([
+      ['common-source', 'TOPUP'],
+      ['common-destination', 'SWEEP'],
+    ]);
+    for (const e of r.evidence) expect(e.strength).toBeLessThan(0.6);
+    expect(r.score).toBeCloseTo(1 - (1 - r.evidence[0].strength) * (1 - r.evidence[1].strength), 12);
+  });
+
+  it('caps the evidence and counts what it left out', () => {
+    const ts: Array<[WalletTransfer, WalletTransfer]> = [];
+    for (let i = 0; i < 12; i++) ts.push(solPayment('A', 'B', '1', T0 + i * 60));
+    const r = fundingForPair(profile('A', ts.map((p) => p[0])), profile('B', ts.map((p) => p[1])), stats([]), { maxEvidence: 3 });
+    expect(r.evidence).toHaveLength(3);
+    expect(r.evidenceOmitted).toBe(9);
+    expect(r.score).toBeGreaterThan(0.99);
+  });
+});
+
+describe('fundingLinks over a group', () => {
+  it('returns only the pairs with evidence: a rare common funder, not the exchange-funded crowd', () => {
+    const transfers: WalletTransfer[] = [
+      solTransfer('B1', 'OPERATOR', 'in', '1', T0),
+      solTransfer('B2', 'OPERATOR', 'in', '1', T0 + 30),
+      solTransfer('B3', 'OPERATOR', 'in', '1', T0 + 45),
+      ...['X1', 'X2', 'X3', 'X4'].map((w, i) => solTransfer(w, BINANCE, 'in', '2', T0 + i * 3600)),
+    ];
+    const wallets = ['B1', 'B2', 'B3', 'X1', 'X2', 'X3', 'X4'];
+    const links = fundingLinks(wallets.map((w) => fundingProfile(w, transfers)), stats([['OPERATOR', 3]]));
+    expect(links.map((l) => [l.a, l.b])).toEqual([
+      ['B1', 'B2'],
+      ['B1', 'B3'],
+      ['B2', 'B3'],
+    ]);
+    for (const l of links) expect(l.score).toBeGreaterThan(0.8);
+  });
+
+  it('counts a counterparty at least as often as the group shows it, whatever stats say', () => {
+    const transfers = Array.from({ length: 40 }, (_, i) => solTransfer(`W${i}`, 'AIRDROPPER', 'in', '0.01', T0 + i));
+    const links = fundingLinks(Array.from({ length: 40 }, (_, i) => fundingProfile(`W${i}`, transfers)), stats([]));
+    for (const l of links) expect(l.score).toBeLessThan(0.25);
+  });
+});
+
+describe('fundingForPair with the database size', () => {
+  it('counts a funder of a third of a small database for less than an operator funding a handful', () => {
+    const pair = (funder: string) => [profile('A', [solTransfer('A', funder, 'in', '1', T0)]), profile('B', [solTransfer('B', funder, 'in', '1', T0 + 60)])] as const;
+    const sized: CounterpartyStats = { walletsPerCounterparty: new Map([['OPERATOR', 4], ['HOT', 13]]), totalWallets: 40 };
+    const operator = fundingForPair(...pair('OPERATOR'), sized).score;
+    const hot = fundingForPair(...pair('HOT'), sized).score;
+    expect(operator).toBeGreaterThan(0.55);
+    expect(hot).toBeLessThan(0.2);
+    // without the size, only the absolute degree counts
+    expect(fundingForPair(...pair('HOT'), stats([['HOT', 13]])).score).toBeGreaterThan(hot);
+  });
+
+  it('keeps a quarter of a common first funder\'s strength when the fundings are weeks apart', () => {
+    const a = profile('A', [solTransfer('A', 'FUNDER', 'in', '1', T0)]);
+    const b = profile('B', [solTransfer('B', 'FUNDER', 'in', '1', T0 + 30 * 86_400)]);
+    expect(fundingForPair(a, b, stats([['FUNDER', 2]])).score).toBeCloseTo(0.25, 3);
+  });
+});

@@ -1,0 +1,288 @@
+// Funding and transfer links between two wallets: direct transfers, a common first funder, common
+// top-up sources and sweep destinations (docs/analytics.md, "Detection v2 signals", funding).
+import knownAddressesFile from './known-addresses.json';
+import { DEFAULT_HALF_WEIGHT_DEGREE, counterpartyWeight, tokenRarityWeight } from './rarity';
+import { compareTransfers } from './transfers';
+import type { CounterpartyStats, SignalResult, WalletPair, WalletTransfer } from './types';
+import { SOL_ASSET } from './types';
+
+export interface KnownAddress {
+  address: string;
+  kind: 'exchange' | 'bridge';
+  label: string;
+  source: string;
+}
+
+/** Exchange hot wallets (and bridges) from `known-addresses.json`: they weigh 0 as counterparties. */
+export const KNOWN_ADDRESSES: ReadonlyMap<string, KnownAddress> = new Map(
+  (knownAddressesFile.entries as KnownAddress[]).map((e) => [e.address, e]),
+);
+
+export interface FundingOptions {
+  /** addresses that weigh 0 (default `KNOWN_ADDRESSES`) */
+  knownAddresses?: ReadonlyMap<string, unknown>;
+  /** counterparty degree at which its weight is one half (default 8, see `counterpartyWeight`) */
+  halfWeightDegree?: number;
+  /** counterparties weighing less are ignored (default 0.02, about 400 wallets) */
+  minCounterpartyWeight?: number;
+  /** evidence items kept per pair (default 8) */
+  maxEvidence?: number;
+}
+
+export const FUNDING_DEFAULTS = {
+  halfWeightDegree: DEFAULT_HALF_WEIGHT_DEGREE,
+  minCounterpartyWeight: 0.02,
+  maxEvidence: 8,
+  /** strength of one direct transfer between the two wallets, before the wallets' own weights */
+  directStrength: 0.9,
+  /** strength of a common first funder, before its weight and the timing factor */
+  firstFunderStrength: 1,
+  /** strength of a common top-up source or sweep destination, before its weight and timing */
+  commonCounterpartyStrength: 0.6,
+  /**
+   * share of a common first funder's or common counterparty's strength kept however far apart the
+   * two transfers are: an operator funds its wallets together, an exchange funds strangers at
+   * random times (tuned with bench:detection: 0.6 / 0.5 linked exchange-funded strangers)
+   */
+  timingFloor: 0.25,
+  /** first fundings this many seconds apart keep half of the timing bonus */
+  firstFundingHalfLifeSeconds: 6 * 3600,
+  /** other common transfers this many seconds apart keep half of the timing bonus */
+  commonTransferHalfLifeSeconds: 24 * 3600,
+} as const;
+
+/** One transfer as cited in evidence. */
+export interface TransferRef {
+  asset: string;
+  amount: string;
+  signature: string;
+  slot: number;
+  timestamp: number;
+}
+
+export type FundingEvidence =
+  | {
+      kind: 'direct';
+      from: string;
+      to: string;
+      transfer: TransferRef;
+      strength: number;
+    }
+  | {
+      /** both wallets' first inbound SOL came from `counterparty` (`common-first-funder`), or both
+       * received from it later (`common-source`, a top-up), or both sent to it (`common-destination`,
+       * a sweep) */
+      kind: 'common-first-funder' | 'common-source' | 'common-destination';
+      counterparty: string;
+      /** distinct wallets of the database it transferred with */
+      counterpartyWallets: number;
+      counterpartyWeight: number;
+      a: TransferRef;
+      b: TransferRef;
+      secondsApart: number;
+      strength: number;
+    };
+
+/** A wallet's transfers indexed for pair comparisons. Build once per wallet with `fundingProfile`. */
+export interface FundingProfile {
+  wallet: string;
+  /** the earliest inbound SOL transfer: the wallet's first funder */
+  firstFunding: WalletTransfer | null;
+  /** counterparty → the wallet's transfers with it, in time order */
+  byCounterparty: Map<string, WalletTransfer[]>;
+}
+
+export function fundingProfile(wallet: string, transfers: readonly WalletTransfer[]): FundingProfile {
+  const sorted = transfers.filter((t) => t.wallet === wallet).sort(compareTransfers);
+  const byCounterparty = new Map<string, WalletTransfer[]>();
+  let firstFunding: WalletTransfer | null = null;
+  for (const t of sorted) {
+    if (firstFunding === null && t.direction === 'in' && t.asset === SOL_ASSET) firstFunding = t;
+    const list = byCounterparty.get(t.counterparty);
+    if (list) list.push(t);
+    else byCounterparty.set(t.counterparty, [t]);
+  }
+  return { wallet, firstFunding, byCounterparty };
+}
+
+/**
+ * The funding signal of one pair. Each piece of evidence has a strength in [0, 1]; the score is
+ * their noisy-OR, 1 − Π(1 − strength), so independent links add up without passing 1:
+ * - direct transfer between the two (either direction, any asset): 0.9 × √min(wA, wB) each, where
+ *   wX is the weight of wallet X as a counterparty (a known exchange in the group weighs 0);
+ * - common first funder c: w(c) × (0.25 + 0.75 × 2^(−Δt / 6 h)), Δt between the two first fundings
+ *   (an operator funds its wallets together; an exchange funds strangers at random times);
+ * - common top-up source or sweep destination c (same direction for both, not already the first
+ *   funder): 0.6 × w(c) × (0.25 + 0.75 × 2^(−Δt / 24 h)), Δt between their closest transfers with c.
+ * w(c) = `counterpartyWeight` of c's database-wide degree, times `tokenRarityWeight(degree,
+ * stats.totalWallets)` when the size is given (0 for known exchanges); counterparties
+ * under `minCounterpartyWeight` are ignored. Degrees missing from `stats` count as 2.
+ */
+export function fundingForPair(
+  a: FundingProfile,
+  b: FundingProfile,
+  stats: CounterpartyStats,
+  opts: FundingOptions = {},
+): SignalResult<FundingEvidence> {
+  const known = opts.knownAddresses ?? KNOWN_ADDRESSES;
+  const half = opts.halfWeightDegree ?? FUNDING_DEFAULTS.halfWeightDegree;
+  const minWeight = opts.minCounterpartyWeight ?? FUNDING_DEFAULTS.minCounterpartyWeight;
+  const maxEvidence = opts.maxEvidence ?? FUNDING_DEFAULTS.maxEvidence;
+  const degree = (address: string): number => stats.walletsPerCounterparty.get(address) ?? 2;
+  const floor = FUNDING_DEFAULTS.timingFloor;
+  const weight = (address: string): number => (known.has(address) ? 0 : counterpartyWeight(degree(address), half) * shareWeight(degree(address), stats));
+  const evidence: FundingEvidence[] = [];
+
+  const direct = FUNDING_DEFAULTS.directStrength * Math.sqrt(Math.min(weight(a.wallet), weight(b.wallet)));
+  if (direct > 0) {
+    for (const t of a.byCounterparty.get(b.wallet) ?? []) {
+      const [from, to] = t.direction === 'out' ? [a.wallet, b.wallet] : [b.wallet, a.wallet];
+      evidence.push({ kind: 'direct', from, to, transfer: ref(t), strength: direct });
+    }
+  }
+
+  let firstFunder: string | null = null;
+  const fa = a.firstFunding;
+  const fb = b.firstFunding;
+  if (fa && fb && fa.counterparty === fb.counterparty && fa.counterparty !== a.wallet && fa.counterparty !== b.wallet) {
+    const c = fa.counterparty;
+    const w = weight(c);
+    if (w >= minWeight) {
+      firstFunder = c;
+      const apart = Math.abs(fa.timestamp - fb.timestamp);
+      const timing = floor + (1 - floor) * 2 ** (-apart / FUNDING_DEFAULTS.firstFundingHalfLifeSeconds);
+      evidence.push(common('common-first-funder', c, degree(c), w, fa, fb, FUNDING_DEFAULTS.firstFunderStrength * w * timing));
+    }
+  }
+
+  const [small, large] = a.byCounterparty.size <= b.byCounterparty.size ? [a, b] : [b, a];
+  for (const [c, smallList] of small.byCounterparty) {
+    if (c === a.wallet || c === b.wallet || c === firstFunder) continue;
+    const largeList = large.byCounterparty.get(c);
+    if (!largeList) continue;
+    const w = weight(c);
+    if (w < minWeight) continue;
+    const [listA, listB] = small === a ? [smallList, largeList] : [largeList, smallList];
+    for (const direction of ['in', 'out'] as const) {
+      const closest = closestPair(listA, listB, direction);
+      if (closest === null) continue;
+      const [ta, tb] = closest;
+      const apart = Math.abs(ta.timestamp - tb.timestamp);
+      const timing = floor + (1 - floor) * 2 ** (-apart / FUNDING_DEFAULTS.commonTransferHalfLifeSeconds);
+      const kind = direction === 'in' ? 'common-source' : 'common-destination';
+      evidence.push(common(kind, c, degree(c), w, ta, tb, FUNDING_DEFAULTS.commonCounterpartyStrength * w * timing));
+    }
+  }
+
+  let miss = 1;
+  for (const e of evidence) miss *= 1 - e.strength;
+  evidence.sort(byStrength);
+  return {
+    score: evidence.length === 0 ? 0 : 1 - miss,
+    evidence: evidence.slice(0, maxEvidence),
+    evidenceOmitted: Math.max(0, evidence.length - maxEvidence),
+  };
+}
+
+/**
+ * Funding links of a whole group, only for pairs with some evidence (sparse): candidates come from
+ * an index counterparty → group wallets, so the cost grows with shared counterparties, not with the
+ * number of pairs. A counterparty's degree is the larger of `stats` and its count in the group.
+ */
+export function fundingLinks(
+  profiles: readonly FundingProfile[],
+  stats: CounterpartyStats,
+  opts: FundingOptions = {},
+): Array<WalletPair & SignalResult<FundingEvidence>> {
+  const known = opts.knownAddresses ?? KNOWN_ADDRESSES;
+  const half = opts.halfWeightDegree ?? FUNDING_DEFAULTS.halfWeightDegree;
+  const minWeight = opts.minCounterpartyWeight ?? FUNDING_DEFAULTS.minCounterpartyWeight;
+  const byWallet = new Map(profiles.map((p) => [p.wallet, p]));
+  const members = new Map<string, string[]>();
+  for (const p of profiles) {
+    for (const c of p.byCounterparty.keys()) {
+      const list = members.get(c);
+      if (list) list.push(p.wallet);
+      else members.set(c, [p.wallet]);
+    }
+  }
+  const degrees = new Map(stats.walletsPerCounterparty);
+  for (const [c, list] of members) degrees.set(c, Math.max(degrees.get(c) ?? 0, list.length));
+  const merged: CounterpartyStats = { walletsPerCounterparty: degrees, totalWallets: stats.totalWallets };
+
+  const candidates = new Set<string>();
+  const key = (x: string, y: string): string => (x < y ? `${x}\u0000${y}` : `${y}\u0000${x}`);
+  for (const [c, list] of members) {
+    if (byWallet.has(c)) for (const w of list) if (w !== c) candidates.add(key(w, c));
+    if (known.has(c) || counterpartyWeight(degrees.get(c) ?? 2, half) < minWeight) continue;
+    for (let i = 0; i < list.length; i++) for (let j = i + 1; j < list.length; j++) candidates.add(key(list[i], list[j]));
+  }
+  const out: Array<WalletPair & SignalResult<FundingEvidence>> = [];
+  for (const k of [...candidates].sort()) {
+    const [x, y] = k.split('\u0000');
+    const result = fundingForPair(byWallet.get(x)!, byWallet.get(y)!, merged, opts);
+    if (result.score > 0) out.push({ a: x, b: y, ...result });
+  }
+  return out;
+}
+
+function ref(t: WalletTransfer): TransferRef {
+  return { asset: t.asset, amount: t.amount, signature: t.signature, slot: t.slot, timestamp: t.timestamp };
+}
+
+function common(
+  kind: 'common-first-funder' | 'common-source' | 'common-destination',
+  counterparty: string,
+  wallets: number,
+  weight: number,
+  ta: WalletTransfer,
+  tb: WalletTransfer,
+  strength: number,
+): FundingEvidence {
+  return {
+    kind,
+    counterparty,
+    counterpartyWallets: wallets,
+    counterpartyWeight: weight,
+    a: ref(ta),
+    b: ref(tb),
+    secondsApart: Math.abs(ta.timestamp - tb.timestamp),
+    strength: Math.min(1, strength),
+  };
+}
+
+/** The two transfers of one direction closest in time (both lists are time-ordered). */
+function closestPair(
+  listA: readonly WalletTransfer[],
+  listB: readonly WalletTransfer[],
+  direction: 'in' | 'out',
+): [WalletTransfer, WalletTransfer] | null {
+  const xs = listA.filter((t) => t.direction === direction);
+  const ys = listB.filter((t) => t.direction === direction);
+  let best: [WalletTransfer, WalletTransfer] | null = null;
+  let bestGap = Infinity;
+  let j = 0;
+  for (const x of xs) {
+    while (j + 1 < ys.length && ys[j + 1].timestamp <= x.timestamp) j++;
+    for (const y of [ys[j], ys[j + 1]]) {
+      if (y === undefined) continue;
+      const gap = Math.abs(x.timestamp - y.timestamp);
+      if (gap < bestGap) {
+        bestGap = gap;
+        best = [x, y];
+      }
+    }
+  }
+  return best;
+}
+
+function byStrength(x: FundingEvidence, y: FundingEvidence): number {
+  const tx = x.kind === 'direct' ? x.transfer.timestamp : Math.min(x.a.timestamp, x.b.timestamp);
+  const ty = y.kind === 'direct' ? y.transfer.timestamp : Math.min(y.a.timestamp, y.b.timestamp);
+  return y.strength - x.strength || tx - ty;
+}
+
+/** 1, or the counterparty's rarity relative to the database when its size is known. */
+function shareWeight(degree: number, stats: CounterpartyStats): number {
+  return stats.totalWallets === undefined ? 1 : tokenRarityWeight(degree, stats.totalWallets);
+}

@@ -1,0 +1,26 @@
+// Detection v2 signals (not yet wired into computeSimilarity): docs/analytics.md, "Detection v2 signals".
+export type * from './types';
+export { SOL_ASSET } from './types';
+export { extractTransfers, extractTransfersMany, compareTransfers } from './transfers';
+export type { TransferOptions } from './transfers';
+export {
+  tokenRarityWeight,
+  counterpartyWeight,
+  rarityProfile,
+  rarityOverlap,
+  rarityOverlapScores,
+  DEFAULT_HALF_WEIGHT_DEGREE,
+  DEFAULT_MAX_CARRIERS,
+  SHARED_WEIGHT_SCALE,
+} from './rarity';
+export type { RarityProfile, RarityOverlap, RarityOverlapScore, CarrierToken } from './rarity';
+export { fundingProfile, fundingForPair, fundingLinks, KNOWN_ADDRESSES, FUNDING_DEFAULTS } from './funding';
+export type { FundingProfile, FundingEvidence, FundingOptions, KnownAddress, TransferRef } from './funding';
+export { bundleLinks, bundleForPair, BUNDLE_DEFAULTS } from './bundles';
+export type { BundleEvidence, BundleLink, BundleOptions, WalletLegs } from './bundles';
+export { tradeIndex, timingForPair, timingLinks, formatLag, TIMING_DEFAULTS } from './timing';
+export type { TradeIndex, LagMatch, DirectionalTiming, TimingResult, TimingOptions } from './timing';
+export { relatedness, RELATEDNESS_WEIGHTS } from './combine';
+export type { PairSignals, SignalName, Relatedness } from './combine';
+export { clusterPairs, seededRandom, CLUSTER_DEFAULTS } from './cluster';
+export type { WeightedPair, DetectedCluster, ClusterOptions } from './cluster';

@@ -1,0 +1,112 @@
+import type { SwapLeg } from '../swaps/types';
+import { buy, sell } from '../testing/legs';
+import { seededRandom as rng } from './cluster';
+import { timingForPair, timingLinks, tradeIndex } from './timing';
+
+const T0 = 1_710_000_000;
+const DAY = 86_400;
+
+/** A leader's round trips: 11 tokens, each bought then sold 2 h later, one every 6 h → 22 trades. */
+function leaderTrades(wallet: string): SwapLeg[] {
+  const legs: SwapLeg[] = [];
+  for (let k = 0; k < 11; k++) {
+    const t = T0 + k * 6 * 3600;
+    legs.push(buy({ wallet, mint: `TOK${k}`, t, raw: 1000, sol: 1 }), sell({ wallet, mint: `TOK${k}`, t: t + 7200, raw: 1000, sol: 1.2 }));
+  }
+  return legs;
+}
+
+describe('timingForPair', () => {
+  it('finds a copy-trader 10 min behind at 10× the size, skipping some trades and adding its own', () => {
+    const random = rng(7);
+    const leader = leaderTrades('A');
+    const follower: SwapLeg[] = [];
+    leader.forEach((l, i) => {
+      if (i % 4 === 3 && i < 20) return; // skips 5 of 22
+      const lag = 540 + Math.floor(random() * 120); // 9–11 min
+      const make = l.direction === 'buy' ? buy : sell;
+      follower.push(make({ wallet: 'B', mint: l.mint, t: l.timestamp + lag, raw: 10_000, sol: l.solValue * 10 }));
+    });
+    for (let k = 0; k < 8; k++) follower.push(buy({ wallet: 'B', mint: `OWN${k}`, t: T0 + k * 5 * 3600 + 999, raw: 5, sol: 3 }));
+    const r = timingForPair(tradeIndex('A', leader), tradeIndex('B', follower))!;
+    expect(r.leader).toBe('A');
+    expect(r.follower).toBe('B');
+    expect(r.forward.matched).toBe(17);
+    expect(r.forward.leaderTrades).toBe(22);
+    expect(r.forward.followerTrades).toBe(25);
+    expect(r.forward.medianLagSeconds).toBeGreaterThanOrEqual(540);
+    expect(r.forward.medianLagSeconds).toBeLessThanOrEqual(660);
+    expect(r.summary).toBe('B follows A by about 10 min on 17 of 22 trades');
+    expect(r.score).toBeGreaterThan(0.6);
+    expect(r.backward.matched).toBe(0);
+    expect(r.evidence).toHaveLength(5);
+    expect(r.evidenceOmitted).toBe(12);
+    for (const e of r.evidence) expect(e.lagSeconds).toBeGreaterThanOrEqual(540);
+  });
+
+  it('does not link unrelated traders of the same popular tokens at random times', () => {
+    const popular = ['BONK', 'WIF', 'POPCAT', 'MEW', 'JUP2'];
+    const randomTrades = (wallet: string, seed: number, count = 60, days = 30): SwapLeg[] => {
+      const random = rng(seed);
+      const legs: SwapLeg[] = [];
+      for (let k = 0; k < count; k++) {
+        const mint = popular[Math.floor(random() * popular.length)];
+        const t = T0 + Math.floor(random() * days * DAY);
+        legs.push((random() < 0.5 ? buy : sell)({ wallet, mint, t, raw: 1, sol: 1 }));
+      }
+      return legs;
+    };
+    for (const [x, y] of [
+      [1, 2],
+      [3, 4],
+      [5, 6],
+      [7, 8],
+    ]) {
+      const r = timingForPair(tradeIndex('A', randomTrades('A', x)), tradeIndex('B', randomTrades('B', y)))!;
+      expect(r.score).toBeLessThan(0.1);
+    }
+    // dense traders: 200 trades each in 2 days, so dozens of trades fall within 30 min by chance
+    for (const [x, y] of [
+      [11, 12],
+      [13, 14],
+      [15, 16],
+    ]) {
+      const r = timingForPair(tradeIndex('A', randomTrades('A', x, 200, 2)), tradeIndex('B', randomTrades('B', y, 200, 2)))!;
+      expect(r.forward.matched + r.backward.matched).toBeGreaterThan(30);
+      expect(r.score).toBeLessThan(0.15);
+    }
+  });
+
+  it('reports wallets buying in the same second as trading together, with no leader', () => {
+    const a = [buy({ wallet: 'A', mint: 'NEW', t: T0, raw: 1, sol: 1 }), buy({ wallet: 'A', mint: 'NEW2', t: T0 + 9000, raw: 1, sol: 1 }), buy({ wallet: 'A', mint: 'NEW3', t: T0 + 20000, raw: 1, sol: 1 })];
+    const b = a.map((l) => buy({ wallet: 'B', mint: l.mint, t: l.timestamp, raw: 7, sol: 2 }));
+    const r = timingForPair(tradeIndex('A', a), tradeIndex('B', b))!;
+    expect(r.simultaneous).toBe(true);
+    expect(r.leader).toBeNull();
+    expect(r.score).toBeGreaterThan(0.9);
+    expect(r.summary).toBe('trade together (within 0 s) on 3 of 3 trades');
+  });
+
+  it('does not count a trade after the window (30 min) or one in the other direction', () => {
+    const a = [buy({ wallet: 'A', mint: 'X', t: T0, raw: 1, sol: 1 })];
+    const late = [buy({ wallet: 'B', mint: 'X', t: T0 + 1801, raw: 1, sol: 1 }), sell({ wallet: 'B', mint: 'X', t: T0 + 60, raw: 1, sol: 1 })];
+    const r = timingForPair(tradeIndex('A', a), tradeIndex('B', late))!;
+    expect(r.forward.matched).toBe(0);
+    expect(r.score).toBe(0);
+  });
+
+  it('is null when a wallet has no trades', () => {
+    expect(timingForPair(tradeIndex('A', []), tradeIndex('B', leaderTrades('B')))).toBeNull();
+  });
+});
+
+describe('timingLinks over a group', () => {
+  it('visits only pairs that share a token and returns the copy pair first by score', () => {
+    const leader = leaderTrades('L');
+    const copier = leader.map((l) => (l.direction === 'buy' ? buy : sell)({ wallet: 'C', mint: l.mint, t: l.timestamp + 30, raw: 1, sol: 1 }));
+    const loner = [buy({ wallet: 'Z', mint: 'ELSEWHERE', t: T0, raw: 1, sol: 1 })];
+    const links = timingLinks([tradeIndex('Z', loner), tradeIndex('L', leader), tradeIndex('C', copier)]);
+    expect(links.map((l) => [l.a, l.b, l.leader])).toEqual([['C', 'L', 'L']]);
+    expect(links[0].summary).toBe('C follows L by about 30 s on 22 of 22 trades');
+  });
+});

@@ -1,0 +1,266 @@
+// Co-trading timing in both directions: who leads, by how much, on how many trades, beyond what
+// chance explains (docs/analytics.md, "Detection v2 signals", timing).
+import { isExcludedFromUniverse } from '../tokens';
+import { median } from '../stats';
+import { clamp01 } from './rarity';
+import type { SignalResult, SwapLeg, WalletPair } from './types';
+
+export const TIMING_DEFAULTS = {
+  /** a follower trade up to this long after the leader's counts as a copy (slow copiers: minutes) */
+  windowSeconds: 1800,
+  /** a match's lag weight falls from 1 toward 0.5 with this half-life */
+  lagHalfLifeSeconds: 600,
+  /** under this many matched trades the score is scaled down proportionally */
+  minMatches: 3,
+  /** the follower's activity span used for its chance rate is at least this long */
+  minSpanSeconds: 86_400,
+  /** a lag within max(this, half the median lag) of the median lag is consistent */
+  lagToleranceSeconds: 30,
+  /** below this median lag the two trade together: no leader is named */
+  simultaneousSeconds: 2,
+  maxEvidence: 5,
+} as const;
+
+export type TimingOptions = Partial<
+  Record<'windowSeconds' | 'lagHalfLifeSeconds' | 'minMatches' | 'minSpanSeconds' | 'maxEvidence', number>
+>;
+
+/** A wallet's trades (swap legs of universe mints) grouped by mint and direction, time-sorted. */
+export interface TradeIndex {
+  wallet: string;
+  trades: number;
+  firstTime: number;
+  lastTime: number;
+  /** `${mint}:${direction}` → that key's legs in time order */
+  byKey: Map<string, SwapLeg[]>;
+}
+
+export function tradeIndex(wallet: string, legs: readonly SwapLeg[]): TradeIndex {
+  const byKey = new Map<string, SwapLeg[]>();
+  let trades = 0;
+  let firstTime = Infinity;
+  let lastTime = -Infinity;
+  for (const leg of legs) {
+    if (leg.kind !== 'swap' || leg.wallet !== wallet || isExcludedFromUniverse(leg.mint)) continue;
+    const key = `${leg.mint}:${leg.direction}`;
+    const list = byKey.get(key);
+    if (list) list.push(leg);
+    else byKey.set(key, [leg]);
+    trades++;
+    if (leg.timestamp < firstTime) firstTime = leg.timestamp;
+    if (leg.timestamp > lastTime) lastTime = leg.timestamp;
+  }
+  for (const list of byKey.values()) list.sort((x, y) => x.timestamp - y.timestamp || x.slot - y.slot);
+  return { wallet, trades, firstTime, lastTime, byKey };
+}
+
+/** One copied trade: the leader's leg and the follower's, same mint and direction. */
+export interface LagMatch {
+  mint: string;
+  direction: 'buy' | 'sell';
+  leaderSignature: string;
+  followerSignature: string;
+  leaderTime: number;
+  followerTime: number;
+  lagSeconds: number;
+}
+
+/** One direction: does `follower` copy `leader`? */
+export interface DirectionalTiming {
+  leader: string;
+  follower: string;
+  leaderTrades: number;
+  followerTrades: number;
+  /** leader trades copied by a distinct follower trade within the window */
+  matched: number;
+  /** matches expected if the follower traded the same tokens at random times */
+  expectedByChance: number;
+  /** matched / leaderTrades */
+  leaderCoverage: number;
+  /** matched / followerTrades */
+  followerShare: number;
+  medianLagSeconds: number | null;
+  /** share of matches whose lag is close to the median lag */
+  lagConsistency: number;
+  /** mean of 0.5 + 0.5 × 2^(−lag / half-life) over matches */
+  lagWeight: number;
+  score: number;
+}
+
+export interface TimingResult extends SignalResult<LagMatch> {
+  /** the wallet the other follows; null when neither direction scores, or they trade together */
+  leader: string | null;
+  follower: string | null;
+  /** median lag under 2 s: they trade together (a bundle or one operator), no one leads */
+  simultaneous: boolean;
+  /** e.g. "B follows A by about 40 s on 17 of 22 trades" */
+  summary: string;
+  /** a leads b */
+  forward: DirectionalTiming;
+  /** b leads a */
+  backward: DirectionalTiming;
+}
+
+/**
+ * Timing of one pair, both directions. For leader L and follower F, per mint and direction, each
+ * L trade is matched to the earliest unmatched F trade at or after it within `windowSeconds`
+ * (one-to-one, a linear merge of two time-sorted lists, so the cost is O(trades) per pair). Amounts
+ * are ignored (a 10× copier matches like a 1× one).
+ *
+ * Score of a direction = excess × (0.8 + 0.2·lagWeight) × (0.8 + 0.2·consistency) ×
+ * (0.8 + 0.2·followerShare) × min(1, matched / 3), where excess = (matched − E) / (L trades − E),
+ * clamped to [0, 1], and E = Σ over L trades of 1 − exp(−rate × window), rate = F's trades of that
+ * mint and direction per second over F's active span (≥ 1 day): the matches a follower trading the
+ * same tokens at random times would get. So popular tokens traded often by both do not make a
+ * copier, a slow copier with a steady lag does, and the follower's own extra trades only lower
+ * the smallest factor. The pair's score is the larger direction.
+ */
+export function timingForPair(a: TradeIndex, b: TradeIndex, opts: TimingOptions = {}): TimingResult | null {
+  if (a.trades === 0 || b.trades === 0) return null;
+  const o = { ...TIMING_DEFAULTS, ...opts };
+  const fwd = direction(a, b, o);
+  const bwd = direction(b, a, o);
+  const best = fwd.result.score >= bwd.result.score ? fwd : bwd;
+  const r = best.result;
+  const simultaneous = r.matched > 0 && r.medianLagSeconds !== null && r.medianLagSeconds < o.simultaneousSeconds;
+  const named = r.score > 0 && !simultaneous;
+  const evidence = representative(best.matches, r.medianLagSeconds ?? 0, o.maxEvidence);
+  return {
+    score: r.score,
+    evidence,
+    evidenceOmitted: best.matches.length - evidence.length,
+    leader: named ? r.leader : null,
+    follower: named ? r.follower : null,
+    simultaneous,
+    summary: summarize(r, simultaneous),
+    forward: fwd.result,
+    backward: bwd.result,
+  };
+}
+
+/**
+ * Timing of every pair of a group with at least one match. A pair without any trade of the same
+ * mint and direction within the window scores 0 (no match, no excess over chance), so candidates
+ * come from one sweep per (mint, direction) over the group's time-sorted trades, looking ahead only
+ * `windowSeconds`: O(trades × trades within a window) for the whole group, never all pairs. Each
+ * candidate pair is then scored exactly by `timingForPair`.
+ */
+export function timingLinks(indexes: readonly TradeIndex[], opts: TimingOptions = {}): Array<WalletPair & TimingResult> {
+  const window = opts.windowSeconds ?? TIMING_DEFAULTS.windowSeconds;
+  const sorted = [...indexes].sort((x, y) => (x.wallet < y.wallet ? -1 : x.wallet > y.wallet ? 1 : 0));
+  const perKey = new Map<string, Array<[number, number]>>(); // key → [timestamp, wallet position]
+  sorted.forEach((ix, w) => {
+    for (const [key, legs] of ix.byKey) {
+      let list = perKey.get(key);
+      if (!list) perKey.set(key, (list = []));
+      for (const leg of legs) list.push([leg.timestamp, w]);
+    }
+  });
+  const n = sorted.length;
+  const candidates = new Set<number>();
+  for (const list of perKey.values()) {
+    list.sort((x, y) => x[0] - y[0]);
+    for (let i = 0; i < list.length; i++) {
+      const [t, w] = list[i];
+      for (let j = i + 1; j < list.length && list[j][0] - t <= window; j++) {
+        const v = list[j][1];
+        if (v !== w) candidates.add(w < v ? w * n + v : v * n + w);
+      }
+    }
+  }
+  const out: Array<WalletPair & TimingResult> = [];
+  for (const c of [...candidates].sort((x, y) => x - y)) {
+    const i = Math.floor(c / n);
+    const j = c % n;
+    const r = timingForPair(sorted[i], sorted[j], opts);
+    if (r !== null) out.push({ a: sorted[i].wallet, b: sorted[j].wallet, ...r });
+  }
+  return out;
+}
+
+type Resolved = Record<keyof typeof TIMING_DEFAULTS, number>;
+
+function direction(leader: TradeIndex, follower: TradeIndex, o: Resolved): { result: DirectionalTiming; matches: LagMatch[] } {
+  const span = Math.max(o.minSpanSeconds, follower.lastTime - follower.firstTime);
+  const matches: LagMatch[] = [];
+  let expected = 0;
+  const small = leader.byKey.size <= follower.byKey.size ? leader : follower;
+  for (const key of small.byKey.keys()) {
+    const f = follower.byKey.get(key);
+    const l = leader.byKey.get(key);
+    if (!f || !l) continue;
+    expected += l.length * (1 - Math.exp(-(f.length / span) * o.windowSeconds));
+    let j = 0;
+    for (const lt of l) {
+      while (j < f.length && f[j].timestamp < lt.timestamp) j++;
+      if (j >= f.length) break;
+      const lag = f[j].timestamp - lt.timestamp;
+      if (lag > o.windowSeconds) continue;
+      matches.push({
+        mint: lt.mint,
+        direction: lt.direction,
+        leaderSignature: lt.signature,
+        followerSignature: f[j].signature,
+        leaderTime: lt.timestamp,
+        followerTime: f[j].timestamp,
+        lagSeconds: lag,
+      });
+      j++;
+    }
+  }
+  const m = matches.length;
+  const lags = matches.map((x) => x.lagSeconds);
+  const med = m > 0 ? median(lags) : null;
+  let consistent = 0;
+  let lagWeight = 0;
+  for (const lag of lags) {
+    if (med !== null && Math.abs(lag - med) <= Math.max(o.lagToleranceSeconds, med / 2)) consistent++;
+    lagWeight += 0.5 + 0.5 * 2 ** (-lag / o.lagHalfLifeSeconds);
+  }
+  const consistency = m > 0 ? consistent / m : 0;
+  lagWeight = m > 0 ? lagWeight / m : 0;
+  const excess = leader.trades > expected ? clamp01((m - expected) / (leader.trades - expected)) : 0;
+  const followerShare = m / follower.trades;
+  const score =
+    excess * (0.8 + 0.2 * lagWeight) * (0.8 + 0.2 * consistency) * (0.8 + 0.2 * followerShare) * Math.min(1, m / o.minMatches);
+  matches.sort((x, y) => x.leaderTime - y.leaderTime || (x.mint < y.mint ? -1 : x.mint > y.mint ? 1 : 0));
+  return {
+    result: {
+      leader: leader.wallet,
+      follower: follower.wallet,
+      leaderTrades: leader.trades,
+      followerTrades: follower.trades,
+      matched: m,
+      expectedByChance: expected,
+      leaderCoverage: m / leader.trades,
+      followerShare,
+      medianLagSeconds: med,
+      lagConsistency: consistency,
+      lagWeight,
+      score: clamp01(score),
+    },
+    matches,
+  };
+}
+
+/** The matches closest to the median lag (the most typical copies), in time order. */
+function representative(matches: LagMatch[], medianLag: number, max: number): LagMatch[] {
+  return matches
+    .map((m, i) => ({ m, i, d: Math.abs(m.lagSeconds - medianLag) }))
+    .sort((x, y) => x.d - y.d || x.i - y.i)
+    .slice(0, max)
+    .sort((x, y) => x.i - y.i)
+    .map((x) => x.m);
+}
+
+function summarize(r: DirectionalTiming, simultaneous: boolean): string {
+  if (r.matched === 0 || r.medianLagSeconds === null) return 'no trades of the same token within the window';
+  if (simultaneous) return `trade together (within ${r.medianLagSeconds} s) on ${r.matched} of ${r.leaderTrades} trades`;
+  return `${r.follower} follows ${r.leader} by about ${formatLag(r.medianLagSeconds)} on ${r.matched} of ${r.leaderTrades} trades`;
+}
+
+export function formatLag(seconds: number): string {
+  if (seconds < 90) return `${Math.round(seconds)} s`;
+  if (seconds < 90 * 60) return `${Math.round(seconds / 60)} min`;
+  return `${Math.round(seconds / 3600)} h`;
+}

@@ -1,0 +1,131 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EnhancedTransaction } from '../enhanced-transaction';
+import { extractLegs } from '../swaps/extract';
+import { extractTransfers, extractTransfersMany } from './transfers';
+
+const root = join(__dirname, '..', '..', '..', 'test', 'fixtures');
+const load = (dir: 'real' | 'domain' | 'detection', name: string): EnhancedTransaction =>
+  JSON.parse(readFileSync(join(root, dir, name), 'utf8')) as EnhancedTransaction;
+
+const W = '7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU';
+const FUNDER = 'FunDer7Lq2Wx7Yk4Nv3Rm8Jc5Hd1Gf6Tp2Bb9Zu7WeQa';
+const FRIEND = 'FriEnd9Lq2Wx7Yk4Nv3Rm8Jc5Hd1Gf6Tp2Bb9Zu7WeQ';
+const BUNDLER = 'BundLer1q2Wx7Yk4Nv3Rm8Jc5Hd1Gf6Tp2Bb9Zu7WeQ';
+
+describe('extractTransfers: plain transfers that extraction drops as no-token-movement', () => {
+  it('keeps a plain SOL transfer for both sides, amount exact from lamports', () => {
+    const tx = load('detection', 'plain-sol-transfer.json');
+    expect(extractLegs(tx, W, { solPriceUsd: 150 }).skipped).toBe('no-token-movement');
+    expect(extractTransfers(tx, W)).toEqual([
+      {
+        wallet: W,
+        counterparty: FUNDER,
+        direction: 'in',
+        asset: 'SOL',
+        amount: '1.5',
+        rawAmount: '1500000000',
+        decimals: 9,
+        amountExact: true,
+        signature: tx.signature,
+        slot: 249999000,
+        timestamp: 1709990000,
+      },
+    ]);
+    expect(extractTransfers(tx, FUNDER).map((t) => [t.direction, t.counterparty, t.amount])).toEqual([['out', W, '1.5']]);
+  });
+
+  it('keeps a plain token transfer with its exact amount from the integer balance change', () => {
+    const tx = load('domain', 'plain-token-transfer.json');
+    const [out] = extractTransfers(tx, W);
+    expect(out).toMatchObject({ counterparty: FRIEND, direction: 'out', asset: 'XtokQ8wRz5Yk3Nv7Lm2Jc9Hd4Gf6Tp1Bb8Zu3WeKsA', amount: '1000', rawAmount: '1000000000000', decimals: 9, amountExact: true });
+    expect(extractTransfers(tx, FRIEND)).toMatchObject([{ counterparty: W, direction: 'in', amount: '1000' }]);
+  });
+
+  it('keeps the distributor of an airdrop as the sender, and drops the rent it paid into token accounts', () => {
+    const tx = load('domain', 'airdrop-to-three-wallets.json');
+    const got = extractTransfers(tx, W);
+    expect(got).toHaveLength(1);
+    expect(got[0]).toMatchObject({ direction: 'in', amount: '1000', amountExact: true });
+    expect(got[0].counterparty.startsWith('DisTr1')).toBe(true);
+  });
+
+  it('drops the rent for a created claim-status account but keeps the claimed tokens from the distributor', () => {
+    const tx = load('domain', 'merkle-distributor-claim-pays-receipt-rent.json');
+    const got = extractTransfers(tx, W);
+    expect(got.map((t) => [t.direction, t.counterparty.slice(0, 8), t.amount])).toEqual([['in', 'DistPDA1', '2500']]);
+  });
+
+  it('a failed transaction moves nothing, although Helius lists its SOL transfer', () => {
+    const tx = load('real', 'helius-enhanced-transfer-failed-insufficient-funds-for-rent.json');
+    expect(extractTransfers(tx, '7mHVPmoTJQZUGDHpWHRr2dV2e9UBaGknopjh3AdJpj89')).toEqual([]);
+  });
+});
+
+describe('extractTransfers: legs of a swap are not transfers', () => {
+  it.each([
+    'jupiter-raydium-sol-to-tweet.json',
+    'jupiter-multi-hop-sol-usdc-token.json',
+    'jupiter-token-to-token-via-wsol.json',
+    'raydium-v4-buy-swap-event-names-pool-authority.json',
+    'raydium-v4-dust-sell.json',
+    'pump-amm-sell-without-swap-event.json',
+    'orca-token-to-usdc.json',
+    'raydium-wallet-only-through-token-accounts.json',
+    'meteora-dbc-migration-damm-v2-position-nft.json',
+  ])('%s gives the trader no transfers (pool payments, ATA rent, temporary WSOL, Jito tips)', (name) => {
+    expect(extractTransfers(load('domain', name), W)).toEqual([]);
+  });
+
+  it('keeps SOL from a bundler that pays the fee and funds the wallet in the buying transaction', () => {
+    const tx = load('domain', 'jupiter-raydium-sol-to-tweet.json');
+    tx.feePayer = BUNDLER;
+    tx.nativeTransfers = [{ fromUserAccount: BUNDLER, toUserAccount: W, amount: 200_000_000 }, ...(tx.nativeTransfers ?? [])];
+    tx.accountData = tx.accountData.map((a) => (a.account === W ? { ...a, nativeBalanceChange: a.nativeBalanceChange + 200_005_000 } : a));
+    tx.accountData.push({ account: BUNDLER, nativeBalanceChange: -200_005_000, tokenBalanceChanges: [] });
+    expect(extractLegs(tx, W, { solPriceUsd: 150 }).legs.map((l) => [l.kind, l.direction])).toEqual([['swap', 'buy']]);
+    expect(extractTransfers(tx, W).map((t) => [t.direction, t.counterparty, t.amount])).toEqual([['in', BUNDLER, '0.2']]);
+  });
+});
+
+describe('extractTransfers: dust and self transfers', () => {
+  const base = (): EnhancedTransaction => load('detection', 'plain-sol-transfer.json');
+
+  it('drops SOL under the dust threshold (100,000 lamports), summed per counterparty in the transaction', () => {
+    const tx = base();
+    tx.nativeTransfers = [
+      { fromUserAccount: FUNDER, toUserAccount: W, amount: 60_000 },
+      { fromUserAccount: FUNDER, toUserAccount: W, amount: 30_000 },
+    ];
+    expect(extractTransfers(tx, W)).toEqual([]);
+    tx.nativeTransfers.push({ fromUserAccount: FUNDER, toUserAccount: W, amount: 10_000 });
+    expect(extractTransfers(tx, W).map((t) => t.rawAmount)).toEqual(['100000']);
+    expect(extractTransfers(tx, W, { dustLamports: 200_000n })).toEqual([]);
+  });
+
+  it('drops a transfer to itself', () => {
+    const tx = base();
+    tx.nativeTransfers = [{ fromUserAccount: W, toUserAccount: W, amount: 5_000_000_000 }];
+    expect(extractTransfers(tx, W)).toEqual([]);
+  });
+
+  it('reads several transfers of one mint from their UI floats and says the amount is not exact', () => {
+    const tx = load('domain', 'plain-token-transfer.json');
+    const first = tx.tokenTransfers![0];
+    tx.tokenTransfers = [{ ...first, tokenAmount: 400 }, { ...first, tokenAmount: 600.5 }];
+    expect(extractTransfers(tx, W)).toMatchObject([{ amount: '1000.5', rawAmount: '1000500000000', amountExact: false }]);
+  });
+
+  it('takes the caller\'s word that the wallet traded in the transaction', () => {
+    const tx = load('domain', 'plain-token-transfer.json');
+    expect(extractTransfers(tx, W, { traded: true })).toEqual([]);
+    expect(extractTransfers(tx, W, { traded: false })).toHaveLength(1);
+  });
+
+  it('dedupes by signature and orders by time', () => {
+    const a = load('domain', 'plain-token-transfer.json');
+    const b = load('detection', 'plain-sol-transfer.json');
+    const got = extractTransfersMany([a, b, a], W);
+    expect(got.map((t) => t.signature)).toEqual([b.signature, a.signature]);
+  });
+});

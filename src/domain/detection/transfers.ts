@@ -1,0 +1,220 @@
+// A wallet's plain transfers (not trades) from Helius Enhanced Transactions: evidence of funding
+// and common control (docs/analytics.md, "Detection v2 signals", transfers).
+import type { EnhancedTransaction } from '../enhanced-transaction';
+import { WSOL_MINT } from '../enhanced-transaction';
+import { formatUnits, parseUnits } from '../decimal';
+import { SOL_DUST_LAMPORTS, extractLegs } from '../swaps/extract';
+import { JITO_TIP_ACCOUNTS, accountsCreatedIn } from '../swaps/flows';
+import type { WalletTransfer } from './types';
+import { SOL_ASSET } from './types';
+
+export interface TransferOptions {
+  /** SOL transfers (summed per counterparty and direction in one transaction) below this are dust */
+  dustLamports?: bigint;
+  /**
+   * Whether the wallet traded in this transaction, when the caller already extracted its legs (a
+   * `swap` leg, or skipped as `liquidity` / `non-fungible`); computed with `extractLegs` otherwise.
+   */
+  traded?: boolean;
+}
+
+/**
+ * The wallet's transfers in one transaction that are not part of a swap.
+ *
+ * Rules, in order:
+ * - a failed transaction moves nothing (Helius still lists its transfers);
+ * - when the wallet traded in the transaction (extraction gives it a `swap` leg, or skips it as
+ *   `liquidity` / `non-fungible`), its transfers are legs of that trade and are dropped, except SOL
+ *   exchanged with the transaction's fee payer when that is another wallet (a bundler funding the
+ *   wallet in the buying transaction);
+ * - no counterparty (mint, burn) or the wallet itself (wrap, unwrap, own accounts) → dropped;
+ * - SOL to or from a token account (ATA rent, wrapping), a Jito tip account, or an account the
+ *   transaction creates or allocates (rent) → dropped: these are not other wallets;
+ * - SOL is summed per counterparty and direction within the transaction; totals under
+ *   `dustLamports` (default 100,000 lamports, `SOL_DUST_LAMPORTS`) are dust and dropped;
+ * - wrapped SOL moved between two wallets counts as SOL (asset `'SOL'`); tokens keep their mint.
+ * Amounts: SOL exactly from lamports; a token exactly from the wallet's own integer balance change
+ * when it is the wallet's only transfer of that mint in the transaction, else from the UI float
+ * (`amountExact: false`).
+ */
+export function extractTransfers(tx: EnhancedTransaction, wallet: string, opts: TransferOptions = {}): WalletTransfer[] {
+  const error = tx.transactionError;
+  if (error !== undefined && error !== null && error !== '') return [];
+  const dust = opts.dustLamports ?? SOL_DUST_LAMPORTS;
+  const traded = opts.traded ?? tradedIn(tx, wallet);
+  const notWallets = nonWalletAccounts(tx);
+  const out: WalletTransfer[] = [];
+
+  const sol = new Map<string, bigint>(); // `${direction}:${counterparty}` → lamports
+  for (const t of tx.nativeTransfers ?? []) {
+    const side = sideOf(t.fromUserAccount, t.toUserAccount, wallet);
+    if (side === null || notWallets.has(side.counterparty)) continue;
+    if (traded && (side.counterparty !== tx.feePayer || tx.feePayer === wallet)) continue;
+    const key = `${side.direction}:${side.counterparty}`;
+    sol.set(key, (sol.get(key) ?? 0n) + BigInt(t.amount));
+  }
+
+  const tokens = new Map<string, { raw: bigint; decimals: number; exact: boolean }>();
+  if (!traded) {
+    const perMint = countPerMint(tx, wallet);
+    for (const t of tx.tokenTransfers ?? []) {
+      const side = sideOf(t.fromUserAccount, t.toUserAccount, wallet);
+      if (side === null) continue;
+      const decimals = decimalsOf(tx, t.mint) ?? decimalPlaces(t.tokenAmount);
+      const exactRaw = perMint.get(t.mint) === 1 ? ownDelta(tx, wallet, t.mint, side.direction) : null;
+      const asset = t.mint === WSOL_MINT ? SOL_ASSET : t.mint;
+      const key = `${side.direction}:${side.counterparty}:${asset}`;
+      const prev = tokens.get(key);
+      const raw = exactRaw ?? floatToRaw(t.tokenAmount, decimals);
+      tokens.set(key, {
+        raw: (prev?.raw ?? 0n) + raw,
+        decimals,
+        exact: (prev?.exact ?? true) && exactRaw !== null,
+      });
+    }
+  }
+
+  for (const [key, lamports] of sol) {
+    if (lamports < dust) continue;
+    const [direction, counterparty] = key.split(':') as ['in' | 'out', string];
+    out.push(make(tx, wallet, counterparty, direction, SOL_ASSET, lamports, 9, true));
+  }
+  for (const [key, v] of tokens) {
+    if (v.raw <= 0n) continue;
+    const [direction, counterparty, asset] = key.split(':') as ['in' | 'out', string, string];
+    out.push(make(tx, wallet, counterparty, direction, asset, v.raw, v.decimals, v.exact));
+  }
+  return out.sort(compareTransfers);
+}
+
+/** Every transaction of one wallet: transfers deduplicated by signature, in time order. */
+export function extractTransfersMany(
+  txs: readonly EnhancedTransaction[],
+  wallet: string,
+  opts: Omit<TransferOptions, 'traded'> = {},
+): WalletTransfer[] {
+  const seen = new Set<string>();
+  const out: WalletTransfer[] = [];
+  for (const tx of txs) {
+    if (seen.has(tx.signature)) continue;
+    seen.add(tx.signature);
+    for (const t of extractTransfers(tx, wallet, opts)) out.push(t);
+  }
+  return out.sort(compareTransfers);
+}
+
+/** Time order: timestamp, slot, signature, then counterparty, asset and direction (stable keys). */
+export function compareTransfers(a: WalletTransfer, b: WalletTransfer): number {
+  return (
+    a.timestamp - b.timestamp ||
+    a.slot - b.slot ||
+    cmp(a.signature, b.signature) ||
+    cmp(a.counterparty, b.counterparty) ||
+    cmp(a.asset, b.asset) ||
+    cmp(a.direction, b.direction)
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function tradedIn(tx: EnhancedTransaction, wallet: string): boolean {
+  const result = extractLegs(tx, wallet, { solPriceUsd: 0 });
+  if (result.skipped === 'liquidity' || result.skipped === 'non-fungible') return true;
+  return result.legs.some((l) => l.kind === 'swap');
+}
+
+/** Accounts that are not another wallet: token accounts, Jito tip accounts, accounts created here. */
+function nonWalletAccounts(tx: EnhancedTransaction): Set<string> {
+  const set = accountsCreatedIn(tx);
+  for (const tip of JITO_TIP_ACCOUNTS) set.add(tip);
+  for (const entry of tx.accountData) {
+    for (const c of entry.tokenBalanceChanges ?? []) set.add(c.tokenAccount);
+  }
+  for (const t of tx.tokenTransfers ?? []) {
+    if (t.fromTokenAccount) set.add(t.fromTokenAccount);
+    if (t.toTokenAccount) set.add(t.toTokenAccount);
+  }
+  return set;
+}
+
+function sideOf(
+  from: string | null,
+  to: string | null,
+  wallet: string,
+): { direction: 'in' | 'out'; counterparty: string } | null {
+  if (from === wallet && to && to !== wallet) return { direction: 'out', counterparty: to };
+  if (to === wallet && from && from !== wallet) return { direction: 'in', counterparty: from };
+  return null;
+}
+
+function countPerMint(tx: EnhancedTransaction, wallet: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const t of tx.tokenTransfers ?? []) {
+    if (t.fromUserAccount === wallet || t.toUserAccount === wallet) counts.set(t.mint, (counts.get(t.mint) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** The wallet's net integer change of `mint`, when it has the sign of `direction`. */
+function ownDelta(tx: EnhancedTransaction, wallet: string, mint: string, direction: 'in' | 'out'): bigint | null {
+  let raw = 0n;
+  let seen = false;
+  for (const entry of tx.accountData) {
+    for (const c of entry.tokenBalanceChanges ?? []) {
+      if (c.userAccount !== wallet || c.mint !== mint) continue;
+      raw += BigInt(c.rawTokenAmount.tokenAmount);
+      seen = true;
+    }
+  }
+  if (!seen) return null;
+  if (direction === 'in' && raw > 0n) return raw;
+  if (direction === 'out' && raw < 0n) return -raw;
+  return null;
+}
+
+function decimalsOf(tx: EnhancedTransaction, mint: string): number | null {
+  for (const entry of tx.accountData) {
+    for (const c of entry.tokenBalanceChanges ?? []) if (c.mint === mint) return c.rawTokenAmount.decimals;
+  }
+  return null;
+}
+
+function decimalPlaces(ui: number): number {
+  const text = ui.toFixed(12).replace(/0+$/, '');
+  const dot = text.indexOf('.');
+  return dot < 0 ? 0 : text.length - dot - 1;
+}
+
+/** A UI float to base units at `decimals` places, through its shortest decimal text (no binary noise). */
+function floatToRaw(ui: number, decimals: number): bigint {
+  if (!Number.isFinite(ui) || ui <= 0) return 0n;
+  const text = ui.toFixed(Math.min(decimals, 20));
+  return parseUnits(text, decimals);
+}
+
+function make(
+  tx: EnhancedTransaction,
+  wallet: string,
+  counterparty: string,
+  direction: 'in' | 'out',
+  asset: string,
+  raw: bigint,
+  decimals: number,
+  exact: boolean,
+): WalletTransfer {
+  return {
+    wallet,
+    counterparty,
+    direction,
+    asset,
+    amount: formatUnits(raw, decimals),
+    rawAmount: raw.toString(),
+    decimals,
+    amountExact: exact,
+    signature: tx.signature,
+    slot: tx.slot,
+    timestamp: tx.timestamp,
+  };
+}

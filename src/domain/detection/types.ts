@@ -1,0 +1,62 @@
+// Plain data the detection v2 signals read and return (docs/analytics.md, "Detection v2 signals").
+// Trades are the `SwapLeg`s of extraction; transfers are `WalletTransfer`s (transfers.ts).
+import type { SwapLeg } from '../swaps/types';
+
+export type { SwapLeg };
+
+/** Native SOL in `WalletTransfer.asset`; any other value is a token mint. */
+export const SOL_ASSET = 'SOL';
+
+/** One wallet's side of a plain transfer (not part of a swap), as evidence of a link. */
+export interface WalletTransfer {
+  wallet: string;
+  /** the other wallet (owner of the token account for tokens) */
+  counterparty: string;
+  direction: 'in' | 'out';
+  /** `'SOL'` for native SOL, else the token mint */
+  asset: string;
+  /** exact UI amount as a decimal string, e.g. "1.5" */
+  amount: string;
+  /** integer base units (lamports for SOL) as a decimal string */
+  rawAmount: string;
+  decimals: number;
+  /** false when a token amount could only be read from the UI float (several transfers of one mint) */
+  amountExact: boolean;
+  signature: string;
+  slot: number;
+  /** unix seconds */
+  timestamp: number;
+}
+
+/** A score in [0, 1] and the evidence behind it, capped in size (`evidenceOmitted` counts the rest). */
+export interface SignalResult<E> {
+  score: number;
+  evidence: E[];
+  evidenceOmitted: number;
+}
+
+/** Database-wide counts the caller computes from the store. */
+export interface CounterpartyStats {
+  /** counterparty → number of distinct wallets (in the whole database) it has transferred with */
+  walletsPerCounterparty: ReadonlyMap<string, number>;
+  /**
+   * wallets in the whole database; when given, a counterparty also weighs by its share of it
+   * (`tokenRarityWeight`), so one that funds a third of a small database counts little
+   */
+  totalWallets?: number;
+}
+
+export interface TokenStats {
+  /** mint → number of distinct wallets in the whole database that ever traded it */
+  walletsPerMint: ReadonlyMap<string, number>;
+  /** wallets in the whole database (≥ every value above) */
+  totalWallets: number;
+  /** mint → unix seconds of its first buy seen in the database (or the group); for "first buyers" */
+  firstBuyTime?: ReadonlyMap<string, number>;
+}
+
+/** A pair of wallets, `a < b` by string order, so results do not depend on input order. */
+export interface WalletPair {
+  a: string;
+  b: string;
+}
