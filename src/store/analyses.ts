@@ -8,8 +8,9 @@ import type { Pool } from 'pg';
  */
 export const ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE = 'analyses_owner_idempotency_key_uniq';
 
-export type AnalysisStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'terminated' | 'timed_out';
-export type EnrichmentStatus = 'not_started' | 'running' | 'completed' | 'failed';
+// the statuses are the API's enums (src/api/schemas): the column holds what the API shows
+import type { AnalysisStatus, EnrichmentStatus } from '../api/schemas/analyses';
+export type { AnalysisStatus, EnrichmentStatus };
 
 export interface AnalysisRecord {
   id: string;

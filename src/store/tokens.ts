@@ -3,12 +3,13 @@
 // growing back-off (negative cache), not on every run. The only module with SQL that writes to tokens.
 import type { Pool } from 'pg';
 import type { TokenMarket } from '../providers';
+import type { TokenStatus } from '../api/schemas/tokens';
 
 export const METADATA_FRESH_SECONDS = 3600;
 export const PRICE_FRESH_SECONDS = 300;
 export interface TokenRecord {
   mint: string;
-  status: 'pending' | 'resolved' | 'unknown' | 'failed';
+  status: TokenStatus;
   symbol: string | null;
   name: string | null;
   imageUrl: string | null;

@@ -3,7 +3,8 @@
 import type { Pool } from 'pg';
 import type { Queryable } from './db';
 
-export type WalletStatus = 'READY' | 'STALE' | 'MISSING' | 'SYNCING';
+import type { WalletHistoryStatus as WalletStatus } from '../api/schemas/analyses';
+export type { WalletStatus };
 
 export interface WalletStatusRow {
   wallet: string;

@@ -94,6 +94,8 @@ export const listAnalysesQuery = {
 
 export const analysisStatus = { type: 'string', enum: ['running', 'completed', 'failed', 'cancelled', 'terminated', 'timed_out'] } as const;
 export const enrichmentStatus = { type: 'string', enum: ['not_started', 'running', 'completed', 'failed'] } as const;
+export type AnalysisStatus = FromSchema<typeof analysisStatus>;
+export type EnrichmentStatus = FromSchema<typeof enrichmentStatus>;
 
 export const analysisList = {
   type: 'object',

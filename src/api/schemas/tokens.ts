@@ -1,7 +1,11 @@
 // /v1/tokens: the token registry and user-triggered enrichment. Pure data (see common.ts).
+import type { FromSchema } from 'json-schema-to-ts';
 import { address, nullableNumber, nullableString, temporalUiLinks } from './common';
 
 /** Mints one POST /v1/tokens/enrich may name (10 DexScreener batches of 30). */
+export const tokenStatus = { type: 'string', enum: ['pending', 'resolved', 'unknown', 'failed'] } as const;
+export type TokenStatus = FromSchema<typeof tokenStatus>;
+
 export const MAX_MINTS_PER_ENRICH_REQUEST = 300;
 
 export const token = {
@@ -9,7 +13,7 @@ export const token = {
   additionalProperties: false,
   properties: {
     mint: { type: 'string' },
-    status: { type: 'string', enum: ['pending', 'resolved', 'unknown', 'failed'] },
+    status: tokenStatus,
     symbol: nullableString,
     name: nullableString,
     imageUrl: nullableString,
