@@ -38,7 +38,7 @@ export interface TestStack {
   close(): Promise<void>;
 }
 
-export async function openTestStack(options: TestStackOptions = {}): Promise<TestStack> {
+async function openTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const env = testEnv();
   if (!runtimeInstalled) {
     try {
@@ -118,7 +118,7 @@ async function openSimulatedStack(options: SimulatorOptions, env: Record<string,
   }
 }
 
-export interface SimulatedStackHooks {
+export interface StackHooks {
   /** runs before the stack opens (e.g. starts a database the stack's environment names) */
   beforeOpen?: () => Promise<void>;
   /** runs once the stack is open (e.g. builds an app on it, starts worker processes) */
@@ -131,6 +131,48 @@ export interface SimulatedStackHooks {
   openTimeoutMs?: number;
 }
 
+type Parts = Record<string, { close(): Promise<void> }>;
+
+/**
+ * The lifecycle both `use…Stack` share: `open` before the file's tests (beforeAll) with `hooks`
+ * around it, and after them (afterAll) `beforeClose`, then each opened part closed in the reverse
+ * of its order in `open`'s answer, then `afterClose`. Answers a reader of the opened parts.
+ */
+function useParts<T extends Parts>(open: () => Promise<T>, hooks: StackHooks): <K extends keyof T & string>(key: K) => T[K] {
+  let opened: T | undefined;
+  beforeAll(async () => {
+    await hooks.beforeOpen?.();
+    opened = await open();
+    await hooks.afterOpen?.();
+  }, hooks.openTimeoutMs);
+  afterAll(async () => {
+    try {
+      await hooks.beforeClose?.();
+    } finally {
+      for (const part of Object.values(opened ?? {}).reverse()) await part.close();
+      await hooks.afterClose?.();
+    }
+  });
+  return (key) => {
+    if (!opened) throw new Error(`the test stack is not open: read ${key} inside a test or hook`);
+    return opened[key];
+  };
+}
+
+/**
+ * For a test file that needs no simulator: opens a stack before its tests (beforeAll) and closes it
+ * after them (afterAll), with the file's own set-up and tear-down around it in `hooks`. Read `stack`
+ * inside tests and hooks.
+ */
+export function useTestStack(options: TestStackOptions = {}, hooks: StackHooks = {}): { readonly stack: TestStack } {
+  const read = useParts(async () => ({ stack: await openTestStack(options) }), hooks);
+  return {
+    get stack() {
+      return read('stack');
+    },
+  };
+}
+
 /**
  * For a test file: opens a simulator and a stack before its tests (beforeAll) and closes both after
  * them (afterAll), with the file's own set-up and tear-down around them in `hooks`. Read `sim` and
@@ -139,34 +181,15 @@ export interface SimulatedStackHooks {
 export function useSimulatedStack(
   options: SimulatorOptions,
   env: Record<string, string> | (() => Record<string, string>) = {},
-  hooks: SimulatedStackHooks = {},
+  hooks: StackHooks = {},
 ): { readonly sim: SimulatorHandle; readonly stack: TestStack } {
-  const opened: { sim?: SimulatorHandle; stack?: TestStack } = {};
-  beforeAll(async () => {
-    await hooks.beforeOpen?.();
-    Object.assign(opened, await openSimulatedStack(options, typeof env === 'function' ? env() : env));
-    await hooks.afterOpen?.();
-  }, hooks.openTimeoutMs);
-  afterAll(async () => {
-    try {
-      await hooks.beforeClose?.();
-    } finally {
-      await opened.stack?.close();
-      await opened.sim?.close();
-      await hooks.afterClose?.();
-    }
-  });
-  const open = <K extends 'sim' | 'stack'>(key: K) => {
-    const value = opened[key];
-    if (!value) throw new Error(`the test stack is not open: read ${key} inside a test or hook`);
-    return value as NonNullable<(typeof opened)[K]>;
-  };
+  const read = useParts(() => openSimulatedStack(options, typeof env === 'function' ? env() : env), hooks);
   return {
     get sim() {
-      return open('sim');
+      return read('sim');
     },
     get stack() {
-      return open('stack');
+      return read('stack');
     },
   };
 }

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { buildApp } from '../../src/api/app';
 import { apiKeyId } from '../../src/api/auth';
-import { openTestStack, type TestStack } from '../harness/stack';
+import { useTestStack } from '../harness/stack';
 
 const KEY = 'table-secret-key-91c2';
 const ADMIN = 'table-admin-key-3e7d';
@@ -213,24 +213,25 @@ for (const [what, headers] of keyCases) {
 }
 
 describe('bad inputs: every one answered with a 4xx problem+json, none starts anything', () => {
-  let stack: TestStack;
   let app: FastifyInstance;
-
-  beforeAll(async () => {
-    stack = await openTestStack({ env: { API_KEYS: `${KEY},admin:${ADMIN}`, MAX_WALLETS_PER_ANALYSIS: String(MAX), API_RATE_LIMIT_MAX: '100000' } });
-    app = await buildApp({ config: stack.config, temporal: stack.client, pool: stack.pool, redis: stack.redis });
-  });
-  afterAll(async () => {
-    for await (const wf of stack.client.workflow.list({ query: 'ExecutionStatus = "Running"' })) {
-      await stack.client.workflow.getHandle(wf.workflowId).terminate('test cleanup').catch(() => undefined);
-    }
-    await app?.close();
-    await stack?.close();
-  });
+  const opened = useTestStack(
+    { env: { API_KEYS: `${KEY},admin:${ADMIN}`, MAX_WALLETS_PER_ANALYSIS: String(MAX), API_RATE_LIMIT_MAX: '100000' } },
+    {
+      afterOpen: async () => {
+        app = await buildApp({ config: opened.stack.config, temporal: opened.stack.client, pool: opened.stack.pool, redis: opened.stack.redis });
+      },
+      beforeClose: async () => {
+        for await (const wf of opened.stack.client.workflow.list({ query: 'ExecutionStatus = "Running"' })) {
+          await opened.stack.client.workflow.getHandle(wf.workflowId).terminate('test cleanup').catch(() => undefined);
+        }
+        await app?.close();
+      },
+    },
+  );
 
   const rowsOfThisKey = async () =>
-    Number((await stack.pool.query<{ n: string }>('SELECT count(*) AS n FROM analyses WHERE owner_key_id = ANY($1::text[])', [[apiKeyId(KEY), apiKeyId(ADMIN)]])).rows[0].n);
-  const workflows = async () => Number((await stack.client.workflow.count()).count);
+    Number((await opened.stack.pool.query<{ n: string }>('SELECT count(*) AS n FROM analyses WHERE owner_key_id = ANY($1::text[])', [[apiKeyId(KEY), apiKeyId(ADMIN)]])).rows[0].n);
+  const workflows = async () => Number((await opened.stack.client.workflow.count()).count);
 
   it('holds at least 150 cases, at least 5 on each route of the API', () => {
     expect(cases.length).toBeGreaterThanOrEqual(150);
@@ -280,7 +281,7 @@ describe('bad inputs: every one answered with a 4xx problem+json, none starts an
     let server: FastifyInstance;
     let port: number;
     beforeAll(async () => {
-      server = await buildApp({ config: stack.config, temporal: stack.client, pool: stack.pool, redis: stack.redis });
+      server = await buildApp({ config: opened.stack.config, temporal: opened.stack.client, pool: opened.stack.pool, redis: opened.stack.redis });
       await server.listen({ host: '127.0.0.1', port: 0 });
       port = (server.server.address() as AddressInfo).port;
     });
@@ -321,16 +322,18 @@ describe('bad inputs: every one answered with a 4xx problem+json, none starts an
 });
 
 describe('rate limits: every POST and DELETE route, POST /v1/wallets/status included', () => {
-  let stack: TestStack;
   let app: FastifyInstance;
-  beforeAll(async () => {
-    stack = await openTestStack({ env: { API_KEYS: 'limit-secret-key-5a1f', API_RATE_LIMIT_MAX: '2', API_RATE_LIMIT_WINDOW_SECONDS: '300' } });
-    app = await buildApp({ config: stack.config, temporal: stack.client, pool: stack.pool, redis: stack.redis });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await stack?.close();
-  });
+  const opened = useTestStack(
+    { env: { API_KEYS: 'limit-secret-key-5a1f', API_RATE_LIMIT_MAX: '2', API_RATE_LIMIT_WINDOW_SECONDS: '300' } },
+    {
+      afterOpen: async () => {
+        app = await buildApp({ config: opened.stack.config, temporal: opened.stack.client, pool: opened.stack.pool, redis: opened.stack.redis });
+      },
+      beforeClose: async () => {
+        await app?.close();
+      },
+    },
+  );
 
   it.each([
     ['POST', '/v1/analyses'],

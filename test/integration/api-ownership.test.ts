@@ -10,7 +10,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/api/app';
 import { apiKeyId } from '../../src/api/auth';
 import { getAnalysis, insertAnalysis } from '../../src/store/analyses';
-import { openTestStack, type TestStack } from '../harness/stack';
+import { useTestStack } from '../harness/stack';
 
 const ALICE = 'alice-secret-key-7f3a9c';
 const BOB = 'bob-secret-key-52d0e1';
@@ -20,20 +20,21 @@ const B = 'GdLmGp9vyiFYFaPU2AbJfds6bMyqzbuXvUoC98See3Bx';
 const C = 'FhJojH6DezCcXDEiyiFa31BXNDHoTury6uJco3JcbhsE';
 
 describe('analyses belong to the API key that started them', () => {
-  let stack: TestStack;
   let app: FastifyInstance;
-
-  beforeAll(async () => {
-    stack = await openTestStack({ env: { API_KEYS: `${ALICE},${BOB},admin:${ADMIN}` } });
-    app = await buildApp({ config: stack.config, temporal: stack.client, pool: stack.pool, redis: stack.redis }, { eventPollIntervalMs: 100 });
-  });
-  afterAll(async () => {
-    for await (const wf of stack.client.workflow.list({ query: 'ExecutionStatus = "Running"' })) {
-      await stack.client.workflow.getHandle(wf.workflowId).terminate('test cleanup').catch(() => undefined);
-    }
-    await app?.close();
-    await stack?.close();
-  });
+  const opened = useTestStack(
+    { env: { API_KEYS: `${ALICE},${BOB},admin:${ADMIN}` } },
+    {
+      afterOpen: async () => {
+        app = await buildApp({ config: opened.stack.config, temporal: opened.stack.client, pool: opened.stack.pool, redis: opened.stack.redis }, { eventPollIntervalMs: 100 });
+      },
+      beforeClose: async () => {
+        for await (const wf of opened.stack.client.workflow.list({ query: 'ExecutionStatus = "Running"' })) {
+          await opened.stack.client.workflow.getHandle(wf.workflowId).terminate('test cleanup').catch(() => undefined);
+        }
+        await app?.close();
+      },
+    },
+  );
 
   const as = (key: string, method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object, headers: Record<string, string> = {}) =>
     app.inject({ method, url, headers: { 'x-api-key': key, ...headers }, ...(payload ? { payload } : {}) });
@@ -65,11 +66,11 @@ describe('analyses belong to the API key that started them', () => {
     expect((await as(ADMIN, 'GET', `/v1/analyses/${id}`)).json()).toMatchObject({ analysisId: id, status: 'running' });
     expect((await as(ALICE, 'POST', `/v1/analyses/${id}/proceed`)).statusCode).toBe(202);
     // Bob's DELETE did nothing: the workflow still runs until an admin key cancels it
-    expect((await stack.client.workflow.getHandle(`analysis:${id}`).describe()).status.name).toBe('RUNNING');
+    expect((await opened.stack.client.workflow.getHandle(`analysis:${id}`).describe()).status.name).toBe('RUNNING');
     expect((await as(ADMIN, 'DELETE', `/v1/analyses/${id}`)).statusCode).toBe(202);
 
     // once ended, the owner's event stream answers and ends; Bob's still answers 404
-    await stack.pool.query(`UPDATE analyses SET status = 'failed', error = 'ended by the test' WHERE id = $1`, [id]);
+    await opened.stack.pool.query(`UPDATE analyses SET status = 'failed', error = 'ended by the test' WHERE id = $1`, [id]);
     const events = await as(ALICE, 'GET', `/v1/analyses/${id}/events`);
     expect(events.statusCode).toBe(200);
     expect(events.body).toMatch(/event: completed\n.*"status":"failed"/);
@@ -93,7 +94,7 @@ describe('analyses belong to the API key that started them', () => {
 
   it("an Idempotency-Key is scoped to its key: another key's same key starts its own analysis, never answers with someone else's", async () => {
     const headers = { 'idempotency-key': `shared-${randomUUID()}` };
-    const before = Number((await stack.client.workflow.count()).count);
+    const before = Number((await opened.stack.client.workflow.count()).count);
     const alices = await start(ALICE, [B, C], headers);
     const bobs = await start(BOB, [B, C], headers);
     expect(bobs.analysisId).not.toBe(alices.analysisId);
@@ -104,16 +105,16 @@ describe('analyses belong to the API key that started them', () => {
     const other = { 'idempotency-key': `other-${randomUUID()}` };
     await start(ALICE, [A, B], other);
     expect((await start(BOB, [A, C], other)).idempotentReplay).toBe(false);
-    expect(Number((await stack.client.workflow.count()).count)).toBe(before + 4);
+    expect(Number((await opened.stack.client.workflow.count()).count)).toBe(before + 4);
   });
 
   it('stores a non-secret key id, never the key: not in the row, the workflow history or any answer', async () => {
     const res = await as(ALICE, 'POST', '/v1/analyses', { wallets: [A, B, C], sync: 'skip' });
     const { analysisId: id } = res.json();
-    const row = await getAnalysis(stack.pool, id);
+    const row = await getAnalysis(opened.stack.pool, id);
     expect(row?.ownerKeyId).toBe(apiKeyId(ALICE));
-    const { rows } = await stack.pool.query('SELECT to_jsonb(a)::text AS dump FROM analyses a WHERE id = $1', [id]);
-    const history = JSON.stringify(await stack.client.workflow.getHandle(`analysis:${id}`).fetchHistory());
+    const { rows } = await opened.stack.pool.query('SELECT to_jsonb(a)::text AS dump FROM analyses a WHERE id = $1', [id]);
+    const history = JSON.stringify(await opened.stack.client.workflow.getHandle(`analysis:${id}`).fetchHistory());
     const view = await as(ALICE, 'GET', `/v1/analyses/${id}`);
     for (const text of [rows[0].dump, history, res.body, view.body]) {
       for (const key of [ALICE, BOB, ADMIN]) expect(text).not.toContain(key);
@@ -122,7 +123,7 @@ describe('analyses belong to the API key that started them', () => {
 
   it('an analysis started while auth was off (no owner) is visible to admin keys only', async () => {
     const id = randomUUID();
-    await insertAnalysis(stack.pool, { id, workflowId: `analysis:${id}`, requestId: null, wallets: [A, B], params: {} });
+    await insertAnalysis(opened.stack.pool, { id, workflowId: `analysis:${id}`, requestId: null, wallets: [A, B], params: {} });
     expect((await as(ALICE, 'GET', `/v1/analyses/${id}`)).statusCode).toBe(404);
     expect(await listed(ALICE, A)).not.toContain(id);
     expect((await as(ADMIN, 'GET', `/v1/analyses/${id}`)).statusCode).toBe(200);
@@ -130,7 +131,7 @@ describe('analyses belong to the API key that started them', () => {
   });
 
   it('without API_KEYS every caller sees every analysis, as before', async () => {
-    const open = await buildApp({ config: { ...stack.config, API_KEYS: [] }, temporal: stack.client, pool: stack.pool, redis: stack.redis });
+    const open = await buildApp({ config: { ...opened.stack.config, API_KEYS: [] }, temporal: opened.stack.client, pool: opened.stack.pool, redis: opened.stack.redis });
     try {
       const { analysisId: id } = await start(BOB, [B, C]);
       expect((await open.inject({ method: 'GET', url: `/v1/analyses/${id}` })).statusCode).toBe(200);

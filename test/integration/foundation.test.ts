@@ -1,31 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { openTestStack, type TestStack } from '../harness/stack';
+import { useTestStack } from '../harness/stack';
 import { smokeWorkflow } from '../../src/workflows/smoke';
 import { TASK_QUEUES, SEARCH_ATTRIBUTES } from '../../src/workflows/contract';
 
 describe('foundation: a real workflow on the real dev server, PostgreSQL and Redis', () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await openTestStack();
-  });
-  afterAll(async () => {
-    await stack.close();
-  });
+  const opened = useTestStack();
 
   it('runs smokeWorkflow, whose activity writes a PostgreSQL row and a Redis key, and the server records the completed execution', async () => {
     const workflowId = `smoke-${randomUUID()}`;
     const message = 'hello from the integration test';
 
-    const result = await stack.withWorkers(() =>
-      stack.client.workflow.execute(smokeWorkflow, { taskQueue: TASK_QUEUES.analysis, workflowId, args: [message] }),
+    const result = await opened.stack.withWorkers(() =>
+      opened.stack.client.workflow.execute(smokeWorkflow, { taskQueue: TASK_QUEUES.analysis, workflowId, args: [message] }),
     );
 
-    const { rows } = await stack.pool.query('SELECT workflow_id, message FROM smoke_runs WHERE id = $1', [result.smokeRunId]);
+    const { rows } = await opened.stack.pool.query('SELECT workflow_id, message FROM smoke_runs WHERE id = $1', [result.smokeRunId]);
     expect(rows).toEqual([{ workflow_id: workflowId, message }]);
     expect(result.redisKey).toBe(`smoke:${workflowId}`);
-    expect(await stack.redis.get(result.redisKey)).toBe(message);
+    expect(await opened.stack.redis.get(result.redisKey)).toBe(message);
 
-    const handle = stack.client.workflow.getHandle(workflowId);
+    const handle = opened.stack.client.workflow.getHandle(workflowId);
     const description = await handle.describe();
     expect(description.status.name).toBe('COMPLETED');
     expect(description.type).toBe('smokeWorkflow');
@@ -41,14 +35,14 @@ describe('foundation: a real workflow on the real dev server, PostgreSQL and Red
 
   it('finds the workflow by its search attribute through the visibility API', async () => {
     const workflowId = `smoke-${randomUUID()}`;
-    await stack.withWorkers(() =>
-      stack.client.workflow.execute(smokeWorkflow, { taskQueue: TASK_QUEUES.analysis, workflowId, args: ['visible'] }),
+    await opened.stack.withWorkers(() =>
+      opened.stack.client.workflow.execute(smokeWorkflow, { taskQueue: TASK_QUEUES.analysis, workflowId, args: ['visible'] }),
     );
     const deadline = Date.now() + 10_000;
     let found: string[] = [];
     while (Date.now() < deadline) {
       found = [];
-      for await (const wf of stack.client.workflow.list({ query: `WorkflowId = '${workflowId}' AND AnalysisStatus = 'completed'` })) found.push(wf.workflowId);
+      for await (const wf of opened.stack.client.workflow.list({ query: `WorkflowId = '${workflowId}' AND AnalysisStatus = 'completed'` })) found.push(wf.workflowId);
       if (found.length > 0) break;
       await new Promise((r) => setTimeout(r, 200));
     }

@@ -3,23 +3,17 @@ import { Context } from '@temporalio/activity';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { tokenEnrichmentWorkflow } from '../../src/workflows/token-enrichment';
 import { PRIORITY, TASK_QUEUES } from '../../src/workflows/contract';
-import { openTestStack, type TestStack } from '../harness/stack';
+import { useTestStack } from '../harness/stack';
 import { testEnv } from '../harness/env';
 
 describe('task-queue priority on the enrichment queue', () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await openTestStack();
-  });
-  afterAll(async () => {
-    await stack.close();
-  });
+  const opened = useTestStack();
 
   it('user-triggered enrichment (priorityKey 1) runs before a backlog of background refreshes (priorityKey 5)', async () => {
     // A backlog: five background runs, then one user request, all waiting before any worker polls.
     const background = await Promise.all(
       Array.from({ length: 5 }, (_, i) =>
-        stack.client.workflow.start(tokenEnrichmentWorkflow, {
+        opened.stack.client.workflow.start(tokenEnrichmentWorkflow, {
           taskQueue: TASK_QUEUES.enrichment,
           workflowId: `background-${i}-${randomUUID()}`,
           args: [{ mints: [], reason: 'background' }],
@@ -27,7 +21,7 @@ describe('task-queue priority on the enrichment queue', () => {
         }),
       ),
     );
-    const user = await stack.client.workflow.start(tokenEnrichmentWorkflow, {
+    const user = await opened.stack.client.workflow.start(tokenEnrichmentWorkflow, {
       taskQueue: TASK_QUEUES.enrichment,
       workflowId: `user-${randomUUID()}`,
       args: [{ mints: [], reason: 'user' }],
@@ -39,7 +33,7 @@ describe('task-queue priority on the enrichment queue', () => {
     const connection = await NativeConnection.connect({ address: testEnv().temporalAddress });
     const worker = await Worker.create({
       connection,
-      namespace: stack.namespace,
+      namespace: opened.stack.namespace,
       taskQueue: TASK_QUEUES.enrichment,
       workflowBundle: { codePath: testEnv().workflowBundlePath },
       maxConcurrentWorkflowTaskExecutions: 1,

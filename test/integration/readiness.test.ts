@@ -5,7 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import { buildApp } from '../../src/api/app';
 import { freePort } from '../../src/temporal/dev-server';
 import { generateWorld } from '../../src/simulator';
-import { openTestStack, type TestStack } from '../harness/stack';
+import { useTestStack } from '../harness/stack';
 
 const KEY = 'readiness-test-key-0123456789';
 const world = generateWorld({ seed: 29, wallets: 2, txPerWallet: 5, largeWallet: false });
@@ -14,17 +14,18 @@ const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.addre
 type Ready = { status: string; checks: Record<string, { ok: boolean; error?: string }> };
 
 describe('readiness', () => {
-  let stack: TestStack;
   let app: FastifyInstance;
-
-  beforeAll(async () => {
-    stack = await openTestStack({ env: { API_KEYS: KEY } });
-    app = await buildApp({ config: stack.config, temporal: stack.client, pool: stack.pool, redis: stack.redis }, { rateLimitStore: 'memory' });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await stack?.close();
-  });
+  const opened = useTestStack(
+    { env: { API_KEYS: KEY } },
+    {
+      afterOpen: async () => {
+        app = await buildApp({ config: opened.stack.config, temporal: opened.stack.client, pool: opened.stack.pool, redis: opened.stack.redis }, { rateLimitStore: 'memory' });
+      },
+      beforeClose: async () => {
+        await app?.close();
+      },
+    },
+  );
 
   const readyz = (headers: Record<string, string> = {}, remoteAddress = '127.0.0.1') => app.inject({ method: 'GET', url: '/readyz', headers, remoteAddress });
 
@@ -56,7 +57,7 @@ describe('readiness', () => {
 
   // after this test the stopped workers' last polls count as recent for a while: keep it last of the three
   it('answers 200 while workers poll every task queue', async () => {
-    const res = await stack.withWorkers(async () => {
+    const res = await opened.stack.withWorkers(async () => {
       // a worker's first poll reaches the server a moment after it starts
       for (let i = 0; i < 50; i++) {
         const r = await readyz();
@@ -76,8 +77,8 @@ describe('readiness', () => {
     beforeAll(async () => {
       const port = await freePort();
       connection = Connection.lazy({ address: `127.0.0.1:${port}` });
-      const temporal = new Client({ connection, namespace: stack.namespace });
-      down = await buildApp({ config: stack.config, temporal, pool: stack.pool, redis: stack.redis }, { rateLimitStore: 'memory' });
+      const temporal = new Client({ connection, namespace: opened.stack.namespace });
+      down = await buildApp({ config: opened.stack.config, temporal, pool: opened.stack.pool, redis: opened.stack.redis }, { rateLimitStore: 'memory' });
       const address = await down.listen({ host: '127.0.0.1', port: 0 });
       url = address;
     });
@@ -101,7 +102,7 @@ describe('readiness', () => {
     });
 
     it('POST /v1/analyses answers 503 problem+json with Retry-After, and keeps no row', async () => {
-      const before = await stack.pool.query('SELECT count(*)::int AS n FROM analyses');
+      const before = await opened.stack.pool.query('SELECT count(*)::int AS n FROM analyses');
       const res = await fetch(`${url}/v1/analyses`, {
         ...within5s(),
         method: 'POST',
@@ -114,7 +115,7 @@ describe('readiness', () => {
       const problem = (await res.json()) as { type: string; detail: string };
       expect(problem.type).toBe('urn:wallet-similarity:problem:temporal-unavailable');
       expect(problem.detail).toMatch(/could not be started/);
-      expect((await stack.pool.query('SELECT count(*)::int AS n FROM analyses')).rows[0].n).toBe(before.rows[0].n);
+      expect((await opened.stack.pool.query('SELECT count(*)::int AS n FROM analyses')).rows[0].n).toBe(before.rows[0].n);
     });
   });
 });

@@ -1,24 +1,18 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { freePort, stopProcess } from '../../src/temporal/dev-server';
-import { openTestStack, type TestStack } from '../harness/stack';
+import { useTestStack } from '../harness/stack';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
 describe('worker observability', () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await openTestStack();
-  });
-  afterAll(async () => {
-    await stack.close();
-  });
+  const opened = useTestStack();
 
   it('a worker started with TEMPORAL_METRICS_BIND serves the SDK runtime metrics for Prometheus', async () => {
     const port = await freePort();
     const worker = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
       cwd: ROOT,
-      env: { ...process.env, ...stack.processEnv, TEMPORAL_METRICS_BIND: `127.0.0.1:${port}` },
+      env: { ...process.env, ...opened.stack.processEnv, TEMPORAL_METRICS_BIND: `127.0.0.1:${port}` },
       stdio: 'ignore',
     });
     try {
