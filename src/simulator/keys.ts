@@ -3,6 +3,10 @@
 // POST /v0/transactions signature maps back to its event without any index in memory.
 import bs58 from 'bs58';
 import { createHash } from 'node:crypto';
+import { seededRandom } from '../domain/random';
+
+/** the simulator's generator and faults use the domain's seeded RNG */
+export { seededRandom };
 
 /** A stable public key for any label, e.g. derivedAddress('ata', wallet, mint). */
 export function derivedAddress(...parts: string[]): string {
@@ -77,14 +81,3 @@ export function plainDecimal(n: number): string {
   return s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s;
 }
 
-/** mulberry32: a small seeded RNG for faults and the generator. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -2,6 +2,7 @@
 // are not linked to most of their community are let go (docs/analytics.md, "Detection v2 signals").
 import Graph from 'graphology';
 import louvain from 'graphology-communities-louvain';
+import { seededRandom } from '../random';
 
 export interface WeightedPair {
   a: string;
@@ -151,14 +152,3 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Deterministic uniform [0, 1) numbers (mulberry32, as the simulator uses) for Louvain's order. */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -22,5 +22,6 @@ export { tradeIndex, timingForPair, timingLinks, formatLag, TIMING_DEFAULTS } fr
 export type { TradeIndex, LagMatch, DirectionalTiming, TimingResult, TimingOptions } from './timing';
 export { relatedness, RELATEDNESS_WEIGHTS } from './combine';
 export type { PairSignals, SignalName, Relatedness } from './combine';
-export { clusterPairs, seededRandom, CLUSTER_DEFAULTS } from './cluster';
+export { clusterPairs, CLUSTER_DEFAULTS } from './cluster';
+export { seededRandom } from '../random';
 export type { WeightedPair, DetectedCluster, ClusterOptions } from './cluster';

@@ -1,6 +1,6 @@
 import type { SwapLeg } from '../swaps/types';
 import { buy, sell } from '../testing/legs';
-import { seededRandom as rng } from './cluster';
+import { seededRandom as rng } from '../random';
 import { timingForPair, timingLinks, tradeIndex } from './timing';
 
 const T0 = 1_710_000_000;

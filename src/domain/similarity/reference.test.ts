@@ -8,7 +8,7 @@ import { cosine } from './metrics';
 import { availableParallelism } from 'node:os';
 import type { MetricName, MetricSummary, PairRowStats, SimilarityPair, SimilarityResult, SimilarityWalletInput } from './types';
 import { METRIC_NAMES } from './types';
-import { seededRandom as prng } from '../../simulator/keys';
+import { seededRandom as prng } from '../random';
 
 const MSOL = 'mSoLzYCxHdYgdzU16g5QSh3i5K3z3KZK7ytfqcJm7So';
 const T0 = 1_700_000_000;
