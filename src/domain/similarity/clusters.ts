@@ -59,6 +59,11 @@ export function findClusters(
       edgeCount: s.edgeCount,
       meanCombined: s.scored > 0 ? s.sum / s.scored : null,
       bindingTokens: bindingTokens(members.map((i) => vectors[i]), universeMints),
+      // placeholders until detection v2's clusterPairs replaces connected components
+      confidence: s.scored > 0 ? s.sum / ((members.length * (members.length - 1)) / 2) : 0,
+      density: s.edgeCount / ((members.length * (members.length - 1)) / 2),
+      weakestMemberLink: 0,
+      evidence: { bindingPairs: [], commonCounterparties: [], signalPairs: { funding: 0, bundle: 0, timing: 0, rarity: 0, behavior: 0 } },
     });
   }
   return clusters.sort((x, y) => y.members.length - x.members.length || (x.members[0] < y.members[0] ? -1 : 1));

@@ -205,7 +205,8 @@ function scorePair(
     weightSum += weights.timing;
   }
   const combined = weightSum > 0 ? Math.min(1, weighted / weightSum) : null;
-  const scores: PairScores = { capital, binary, jaccardTraded, jaccardHeld, behavior, timing, combined };
+  // detection v2 (funding, bundle, rarity, relatedness) is being wired in: until then combined = similarity
+  const scores: PairScores = { capital, binary, jaccardTraded, jaccardHeld, behavior, timing, funding: null, bundle: null, rarity: null, similarity: combined, combined };
   const anyNull =
     capital === null || binary === null || jaccardTraded === null || jaccardHeld === null || behavior === null || timing === null || combined === null;
   const hasCapital = capital !== null;
@@ -248,6 +249,7 @@ function scorePair(
     capitalInSharedPercentA: a.norm > 0 ? Math.min(100, acc[x + ACC_SHARED_WEIGHT_A] * 100) : null,
     capitalInSharedPercentB: b.norm > 0 ? Math.min(100, acc[x + ACC_SHARED_WEIGHT_B] * 100) : null,
     sharedTokens,
+    evidence: null,
     sharedTokensOmitted: shared - topCount,
     omittedContribution: hasCapital ? Math.max(0, dot - listed) / normProduct : 0,
     coTrading: { coTradedA, coTradedB, tradesA: a.trades, tradesB: b.trades },

@@ -56,6 +56,10 @@ const scores = (s: Partial<PairScores>): PairScores => ({
   jaccardHeld: null,
   behavior: null,
   timing: null,
+  funding: null,
+  bundle: null,
+  rarity: null,
+  similarity: null,
   combined: null,
   ...s,
 });

@@ -1,5 +1,11 @@
 import type { BehaviorProfile } from '../behavior/types';
 import type { SwapLeg } from '../swaps/types';
+import type { BundleEvidence } from '../detection/bundles';
+import type { SignalName } from '../detection/combine';
+import type { FundingEvidence } from '../detection/funding';
+import type { CarrierToken } from '../detection/rarity';
+import type { LagMatch } from '../detection/timing';
+import type { CounterpartyStats, TokenStats, WalletTransfer } from '../detection/types';
 
 export type MetricName = 'capital' | 'binary' | 'jaccardTraded' | 'jaccardHeld' | 'behavior' | 'timing';
 export const METRIC_NAMES: readonly MetricName[] = ['capital', 'binary', 'jaccardTraded', 'jaccardHeld', 'behavior', 'timing'];
@@ -24,6 +30,21 @@ export interface SimilarityWalletInput {
   /** computed from `legs` when absent */
   behavior?: BehaviorProfile;
   coverage?: WalletCoverageInput;
+  /**
+   * The wallet's plain SOL and token transfers (not swaps), as `extractTransfers` reads them from
+   * its stored history: evidence of funding links. Absent: unknown, so its pairs' `funding` is null.
+   */
+  transfers?: readonly WalletTransfer[];
+}
+
+/**
+ * Database-wide counts that weigh evidence by rarity: how many wallets of the whole database
+ * transferred with each counterparty and traded each mint. Absent (or a part absent): counted
+ * within the group, which overrates what is common outside it.
+ */
+export interface SimilarityDatabaseStats {
+  counterparties?: CounterpartyStats;
+  tokens?: TokenStats;
 }
 
 export interface SimilarityInput {
@@ -38,6 +59,8 @@ export interface SimilarityInput {
   heldDustUiAmount?: string;
   /** trades of the same mint and direction this close in time are co-trades (default 300 s) */
   coTradeWindowSeconds?: number;
+  /** database-wide rarity of counterparties and tokens (see `SimilarityDatabaseStats`) */
+  database?: SimilarityDatabaseStats;
 }
 
 /**
@@ -76,8 +99,56 @@ export interface PairScores {
   jaccardTraded: number | null;
   jaccardHeld: number | null;
   behavior: number | null;
+  /** co-trading timing, both directions (detection/timing): the stronger direction's score */
   timing: number | null;
+  /** funding and transfer links (detection/funding); null when a wallet's transfers are unknown */
+  funding: number | null;
+  /** same-block / same-seconds buying of the same tokens (detection/bundles) */
+  bundle: number | null;
+  /** rarity-weighted token overlap (detection/rarity) */
+  rarity: number | null;
+  /** the weighted blend of the similarity metrics (`weights`): how alike the two wallets look */
+  similarity: number | null;
+  /**
+   * Relatedness (detection/combine): evidence of coordination (funding, bundles, timing) dominates,
+   * similarity only supports. What ranking, strength labels and clusters use.
+   */
   combined: number | null;
+}
+
+/** The co-trading timing of a pair as evidence: who follows whom, by how much, on how many trades. */
+export interface PairTimingEvidence {
+  /** null when neither direction scores or they trade together */
+  leader: string | null;
+  follower: string | null;
+  /** median lag under 2 s: they trade together, no one leads */
+  simultaneous: boolean;
+  /** e.g. "B follows A by about 40 s on 17 of 22 trades" */
+  summary: string;
+  medianLagSeconds: number | null;
+  /** leader trades copied by the follower */
+  matched: number;
+  leaderTrades: number;
+  followerTrades: number;
+  /** representative copied trades (capped) */
+  matches: LagMatch[];
+  matchesOmitted: number;
+}
+
+/** Why a pair is linked: each signal's share of `combined` and its strongest evidence, capped. */
+export interface PairEvidence {
+  /** per signal, its share of `combined` (they sum to it) */
+  contributions: Record<SignalName, number>;
+  /** the signal with the largest contribution; null when `combined` is 0 */
+  strongest: SignalName | null;
+  funding: FundingEvidence[];
+  fundingOmitted: number;
+  bundles: BundleEvidence[];
+  bundlesOmitted: number;
+  timing: PairTimingEvidence | null;
+  /** the rare tokens that carried the rarity overlap, rarest first */
+  rareTokens: CarrierToken[];
+  rareTokensOmitted: number;
 }
 
 export interface SharedToken {
@@ -95,7 +166,12 @@ export type InsightType =
   | 'Sustained Alignment'
   | 'Shared Zero Holdings'
   | 'Significant Asymmetry'
-  | 'Co-trading';
+  | 'Co-trading'
+  | 'Common Funder'
+  | 'Direct Transfer'
+  | 'Same-Block Buying'
+  | 'Copy Trading'
+  | 'Rare Tokens';
 
 export interface PairInsight {
   type: InsightType;
@@ -132,6 +208,11 @@ export interface SimilarityPair {
   omittedContribution: number;
   coTrading: { coTradedA: number; coTradedB: number; tradesA: number; tradesB: number };
   insights: PairInsight[];
+  /**
+   * The evidence behind `combined`; null for pairs without any coordination evidence or rare
+   * token in common (most pairs of a large group), so the result stays bounded.
+   */
+  evidence: PairEvidence | null;
 }
 
 export interface WalletCoverage {
@@ -166,6 +247,23 @@ export interface SimilarityCluster {
   meanCombined: number | null;
   /** tokens traded by at least two members, most members first */
   bindingTokens: Array<{ mint: string; memberCount: number; totalWeight: number }>;
+  /** mean `combined` over all member pairs, missing pairs counting 0 (average linkage) */
+  confidence: number;
+  /** share of member pairs that are links */
+  density: number;
+  /** the weakest member's mean `combined` to the others */
+  weakestMemberLink: number;
+  evidence: ClusterEvidence;
+}
+
+/** What binds a cluster, capped in size. */
+export interface ClusterEvidence {
+  /** the strongest member pairs, strongest first */
+  bindingPairs: Array<{ walletA: string; walletB: string; combined: number; strongest: SignalName | null; summary: string }>;
+  /** counterparties that funded, topped up or received from two or more members */
+  commonCounterparties: Array<{ counterparty: string; kind: 'first-funder' | 'source' | 'destination'; memberCount: number }>;
+  /** member pairs each signal links (its contribution is the pair's strongest or at least 0.1) */
+  signalPairs: Record<SignalName, number>;
 }
 
 export interface MetricSummary {

@@ -39,7 +39,7 @@ function pairs(): SimilarityPair[] {
       out.push({
         walletA: wallets[a],
         walletB: wallets[b],
-        scores: { capital: maybe(rnd()), binary: maybe(rnd()), jaccardTraded: maybe(rnd()), jaccardHeld: maybe(rnd()), behavior: maybe(rnd()), timing: maybe(rnd()), combined: maybe(rnd()) },
+        scores: { capital: maybe(rnd()), binary: maybe(rnd()), jaccardTraded: maybe(rnd()), jaccardHeld: maybe(rnd()), behavior: maybe(rnd()), timing: maybe(rnd()), funding: null, bundle: null, rarity: null, similarity: null, combined: maybe(rnd()) },
         nullReasons: {},
         strength: (['Very High', 'High', 'Moderate', 'Low', 'Very Low'] as const)[Math.floor(rnd() * 5)],
         sharedTokenCount: shared,
@@ -57,16 +57,23 @@ function pairs(): SimilarityPair[] {
         omittedContribution: 0.02,
         coTrading: { coTradedA: 10, coTradedB: 9, tradesA: 40, tradesB: 38 },
         insights: INSIGHTS.filter(() => rnd() < 0.5).map((type, i) => ({ type, score: rnd(), reason: longReason(i) })),
+        evidence: null,
       });
     }
   }
   return out;
 }
 
+const clusterExtras = {
+  confidence: 0.7,
+  density: 1,
+  weakestMemberLink: 0.6,
+  evidence: { bindingPairs: [], commonCounterparties: [], signalPairs: { funding: 0, bundle: 0, timing: 0, rarity: 0, behavior: 0 } },
+};
 const clusters: SimilarityCluster[] = [
-  { members: wallets.slice(0, 5), edgeCount: 10, meanCombined: 0.81, bindingTokens: mints.slice(0, 12).map((mint, i) => ({ mint, memberCount: 5 - (i % 3), totalWeight: 1 })) },
-  { members: wallets.slice(5, 8), edgeCount: 3, meanCombined: 0.74, bindingTokens: mints.slice(10, 14).map((mint) => ({ mint, memberCount: 3, totalWeight: 1 })) },
-  { members: wallets.slice(8, 10), edgeCount: 1, meanCombined: null, bindingTokens: [] },
+  { members: wallets.slice(0, 5), edgeCount: 10, meanCombined: 0.81, bindingTokens: mints.slice(0, 12).map((mint, i) => ({ mint, memberCount: 5 - (i % 3), totalWeight: 1 })), ...clusterExtras },
+  { members: wallets.slice(5, 8), edgeCount: 3, meanCombined: 0.74, bindingTokens: mints.slice(10, 14).map((mint) => ({ mint, memberCount: 3, totalWeight: 1 })), ...clusterExtras },
+  { members: wallets.slice(8, 10), edgeCount: 1, meanCombined: null, bindingTokens: [], ...clusterExtras },
 ];
 
 const coverage: WalletCoverage[] = wallets.map((address, i) => ({
