@@ -10,7 +10,7 @@ import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type Redis from 'ioredis';
 import type { Config } from '../config';
-import { installAuth } from './auth';
+import { clientKeyOf, installAuth } from './auth';
 import { installMetrics } from './metrics';
 import { MAX_PATH_SEGMENT, clientErrorHandler, frameworkErrorHandler, installProblemHandlers } from './problem';
 import { analysesRoutes } from './routes/analyses';
@@ -104,7 +104,7 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<Fa
     max: config.API_RATE_LIMIT_MAX,
     timeWindow: windowSeconds * 1000,
     // per API key when keys are on, else per client address
-    keyGenerator: (request) => (request.apiKeyId ? `key:${request.apiKeyId}` : `ip:${request.ip}`),
+    keyGenerator: clientKeyOf,
     errorResponseBuilder: (_request, context) => ({
       statusCode: 429,
       message: `more than ${context.max} requests in ${windowSeconds} s to this route: retry after ${context.after}`,

@@ -30,6 +30,18 @@ export function apiKeyId(key: string): string {
   return scryptSync(key, 'wallet-similarity:api-key-id:v1', 8, { N: 2 ** 14, r: 8, p: 1 }).toString('hex');
 }
 
+/**
+ * Who is asking, for sharing: the API key's id (never the key), or the client's address when the API
+ * runs without keys. It keys the rate limits, and it is Temporal's fairness key for the work a
+ * request starts: every task queue an analysis touches dispatches backlogged tasks fairly between
+ * these keys (children and activities inherit the workflow's priority), so one user's 1,000-wallet
+ * analysis does not starve another's 5-wallet one.
+ */
+export function clientKeyOf(request: FastifyRequest): string {
+  // Temporal accepts at most 64 characters
+  return request.apiKeyId ? `key:${request.apiKeyId}` : `ip:${request.ip}`.slice(0, 64);
+}
+
 export function presentedKey(request: FastifyRequest): string | null {
   const header = request.headers['x-api-key'];
   if (typeof header === 'string' && header !== '') return header;

@@ -17,6 +17,9 @@ const IndexedValueType = temporal.api.enums.v1.IndexedValueType;
 export const DEV_SERVER_DYNAMIC_CONFIG: Record<string, string> = {
   // Task-queue priority (priorityKey) is off by default on server 1.29.
   'matching.useNewMatcher': 'true',
+  // Fairness between clients (fairnessKey per API key, set by the API on every start): a queue's
+  // backlog is dispatched round-robin across keys instead of first-in first-out (implies the new matcher).
+  'matching.enableFairness': 'true',
   // One partition per task queue: priority then orders the whole backlog of a queue, not each of
   // four partitions separately (plenty for one dev server; a cluster keeps its own setting).
   'matching.numTaskqueueReadPartitions': '1',

@@ -10,7 +10,7 @@ import { ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE, deleteUnstartedAnalysis, findByI
 import { isUniqueViolation } from '../../store/db';
 import { describeFailure } from '../../errors';
 import { analysisLinks, analysisUserMetadata, loadAnalysisView, reconcileListed } from '../analysis-view';
-import { analysisNotFound, assertVisible, visibleOwner } from '../auth';
+import { analysisNotFound, assertVisible, clientKeyOf, visibleOwner } from '../auth';
 import { ProblemError, problemResponses } from '../problem';
 import { analysisControlResponse, analysisIdParams, analysisList, analysisRequestSchema, analysisView, idempotencyKeyHeaders, listAnalysesQuery, startedAnalysis, type AnalysisParams, type AnalysisRequest } from '../schemas/analyses';
 import { checkAddress, checkAddresses } from '../validation';
@@ -37,7 +37,7 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
   }
 
   /** Starts the workflow of a stored analysis row. Safe to call twice: one workflow per analysis id. */
-  async function startWorkflow(input: AnalysisInput): Promise<void> {
+  async function startWorkflow(input: AnalysisInput, fairnessKey: string): Promise<void> {
     const id = input.analysisId;
     try {
       await withTemporalDeadline(temporal, () =>
@@ -48,6 +48,8 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
           // a concurrent request with the same Idempotency-Key joins; a finished analysis never reruns
           workflowIdConflictPolicy: 'USE_EXISTING',
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          // its children and activities inherit it: each queue shares its backlog fairly between clients
+          priority: { fairnessKey },
           // the Web UI's label: "12 wallets · 30 d · auto", parameters and (as many as fit) the wallets
           ...analysisUserMetadata(input),
         }),
@@ -96,7 +98,7 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
       }
       try {
         // also on a replay: the first request may have died between its insert and its start
-        await startWorkflow({ analysisId: id, request: body, requestId });
+        await startWorkflow({ analysisId: id, request: body, requestId }, clientKeyOf(request));
       } catch (err) {
         if (!replay) await deleteUnstartedAnalysis(pool, id);
         throw err;

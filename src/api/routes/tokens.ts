@@ -11,6 +11,7 @@ import { ProblemError, problemResponses } from '../problem';
 import { enrichTokensBody, enrichTokensStarted, mintParams, tokenRecord } from '../schemas/tokens';
 import { checkAddress, checkAddresses } from '../validation';
 import { withTemporalDeadline } from '../temporal-calls';
+import { clientKeyOf } from '../auth';
 
 export async function tokensRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
@@ -60,7 +61,7 @@ export async function tokensRoutes(fastify: FastifyInstance): Promise<void> {
             taskQueue: TASK_QUEUES.enrichment,
             workflowId,
             args: [{ mints: [...mints].sort(), reason: 'user' }],
-            priority: { priorityKey: PRIORITY.userTriggered },
+            priority: { priorityKey: PRIORITY.userTriggered, fairnessKey: clientKeyOf(request) },
           }),
         );
       } catch (err) {

@@ -12,6 +12,7 @@ import { getWalletAnalytics } from '../../store/wallet-analytics';
 import { syncsStarted, walletAddressParams, walletAnalytics, walletStatuses as walletStatusesResponse, walletsBody } from '../schemas/wallets';
 import { checkAddress, checkAddresses } from '../validation';
 import { withTemporalDeadline } from '../temporal-calls';
+import { clientKeyOf } from '../auth';
 
 export async function walletsRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
@@ -92,6 +93,7 @@ export async function walletsRoutes(fastify: FastifyInstance): Promise<void> {
                 taskQueue: TASK_QUEUES.analysis,
                 workflowId,
                 args: [{ wallet, sinceTimestamp: null }],
+                priority: { fairnessKey: clientKeyOf(request) },
               }),
             );
           } catch (err) {
