@@ -3,8 +3,8 @@
 // code, so it may only depend on @temporalio/workflow, @temporalio/common and, type-only, on the
 // pure schema modules of the API (the analysis request and progress are defined there once).
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { AnalysisParams, AnalysisProgress, AnalysisRequest, MetricWeights, SyncMode } from '../api/schemas/analyses';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { AnalysisParams, AnalysisPhase, AnalysisProgress, AnalysisRequest, MetricWeights, SyncMode } from '../api/schemas/analyses';
 
 export type { AnalysisParams, AnalysisPhase, AnalysisProgress, AnalysisRequest, MetricWeights, SyncMode, WalletProgress, WalletSyncState } from '../api/schemas/analyses';
 
@@ -139,6 +139,15 @@ export function analysisInputOf(input: AnalysisInput | LegacyAnalysisInput): Ana
 
 export const progressQuery = defineQuery<AnalysisProgress>('progress');
 export const proceedWithAvailableDataSignal = defineSignal('proceedWithAvailableData');
+
+/** The longest a caller may wait for an analysis to finish (`POST /v1/analyses?wait=`), in seconds. */
+export const MAX_WAIT_SECONDS = 60;
+/**
+ * Waits until the analysis has finished (completed, failed or cancelled) or `seconds` have passed,
+ * and answers the phase it is in. Sent with Update-with-Start by `POST /v1/analyses?wait=`, so the
+ * start and the wait are one call and a finished analysis answers at once.
+ */
+export const waitForAnalysisUpdate = defineUpdate<{ phase: AnalysisPhase }, [{ seconds: number }]>('waitForAnalysis');
 
 export interface WalletSyncInput {
   wallet: string;

@@ -8,6 +8,7 @@ import {
   CancellationScope,
   ParentClosePolicy,
   ChildWorkflowCancellationType,
+  allHandlersFinished,
   condition,
   isCancellation,
   log,
@@ -35,6 +36,8 @@ import {
   enrichmentWorkflowId,
   progressQuery,
   proceedWithAvailableDataSignal,
+  MAX_WAIT_SECONDS,
+  waitForAnalysisUpdate,
   truncateBytes,
   walletSyncWorkflowId,
   walletsSearchAttribute,
@@ -169,6 +172,22 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
     proceedRequested = true;
     showDetails();
   });
+  /** true once the analysis has finished and its row says so (what a waiting caller then reads) */
+  let settled = false;
+  const finished = (): boolean => settled;
+  setHandler(
+    waitForAnalysisUpdate,
+    async ({ seconds }) => {
+      // not cancelled with the analysis: a cancellation ends in phase 'cancelled', which is the answer
+      if (!finished() && seconds > 0) await CancellationScope.nonCancellable(() => condition(finished, seconds * 1000));
+      return { phase };
+    },
+    {
+      validator: ({ seconds }) => {
+        if (!Number.isInteger(seconds) || seconds < 0 || seconds > MAX_WAIT_SECONDS) throw new Error(`wait must be a whole number of seconds from 0 to ${MAX_WAIT_SECONDS}`);
+      },
+    },
+  );
 
   /** The Web UI's "current details" of this workflow: phase, percent and counts, never per-wallet lists. */
   function showDetails(): void {
@@ -283,6 +302,9 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
     if (sized) showDetails();
     setStatus('completed');
     log.info('analysis completed', { analysisId, pairs: summary.pairCount, clusters: summary.clusterCount, enrichmentWorkflowId: childId });
+    // a caller waiting for the result (waitForAnalysisUpdate) gets its answer before the workflow closes
+    settled = true;
+    await condition(allHandlersFinished);
     return summary;
   } catch (err) {
     error = describeFailure(err);
@@ -299,6 +321,8 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
       setStatus('failed');
       await recordAnalysisEnd({ analysisId, status: 'failed', error, failedWallets: failedWallets() });
     }
+    settled = true;
+    await CancellationScope.nonCancellable(() => condition(allHandlersFinished));
     throw err;
   }
 

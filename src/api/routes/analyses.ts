@@ -5,16 +5,17 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import type { similarityAnalysisWorkflow } from '../../workflows/similarity-analysis';
-import { TASK_QUEUES, analysisParamsOf, analysisWorkflowId, proceedWithAvailableDataSignal, type AnalysisInput } from '../../workflows/contract';
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { MAX_WAIT_SECONDS, TASK_QUEUES, analysisParamsOf, analysisWorkflowId, proceedWithAvailableDataSignal, waitForAnalysisUpdate, type AnalysisInput, type AnalysisPhase } from '../../workflows/contract';
 import { ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE, deleteUnstartedAnalysis, findByIdempotencyKey, getAnalysis, getAnalysisOwner, insertAnalysis, listAnalyses } from '../../store/analyses';
 import { isUniqueViolation } from '../../store/db';
 import { describeFailure } from '../../errors';
 import { analysisLinks, analysisUserMetadata, loadAnalysisView, reconcileListed } from '../analysis-view';
 import { analysisNotFound, assertVisible, clientKeyOf, visibleOwner } from '../auth';
 import { ProblemError, problemResponses } from '../problem';
-import { analysisControlResponse, analysisIdParams, analysisList, analysisRequestSchema, analysisView, idempotencyKeyHeaders, listAnalysesQuery, startedAnalysis, type AnalysisParams, type AnalysisRequest } from '../schemas/analyses';
+import { analysisControlResponse, analysisIdParams, analysisList, analysisRequestSchema, analysisView, idempotencyKeyHeaders, listAnalysesQuery, startAnalysisQuery, startedAnalysis, type AnalysisParams, type AnalysisRequest } from '../schemas/analyses';
 import { checkAddress, checkAddresses } from '../validation';
-import { withTemporalDeadline } from '../temporal-calls';
+import { TEMPORAL_CALL_DEADLINE_MS, withTemporalDeadline } from '../temporal-calls';
 
 /** Whether a stored analysis (its params in today's or the legacy shape) was started by this request. */
 const sameRequest = (stored: { wallets: string[]; params: unknown }, request: AnalysisRequest) => {
@@ -37,26 +38,53 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
   }
 
   /** Starts the workflow of a stored analysis row. Safe to call twice: one workflow per analysis id. */
-  async function startWorkflow(input: AnalysisInput, fairnessKey: string): Promise<void> {
+  /**
+   * Starts the workflow of a stored analysis row. Safe to call twice: one workflow per analysis id.
+   * With `waitSeconds` > 0 the start carries an update that waits (in the workflow) up to that long
+   * for the analysis to finish — Update-with-Start, one call — and answers its phase once finished;
+   * null when it did not finish in time (or had finished before: the row says how).
+   */
+  async function startWorkflow(input: AnalysisInput, fairnessKey: string, waitSeconds = 0): Promise<AnalysisPhase | null> {
     const id = input.analysisId;
+    const options = {
+      taskQueue: TASK_QUEUES.analysis,
+      workflowId: analysisWorkflowId(id),
+      args: [input] as [AnalysisInput],
+      // a concurrent request with the same Idempotency-Key joins; a finished analysis never reruns
+      workflowIdConflictPolicy: 'USE_EXISTING' as const,
+      workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
+      // its children and activities inherit it: each queue shares its backlog fairly between clients
+      priority: { fairnessKey },
+      // the Web UI's label: "12 wallets · 30 d · auto", parameters and (as many as fit) the wallets
+      ...analysisUserMetadata(input),
+    };
     try {
-      await withTemporalDeadline(temporal, () =>
-        temporal.workflow.start<typeof similarityAnalysisWorkflow>('similarityAnalysisWorkflow', {
-          taskQueue: TASK_QUEUES.analysis,
-          workflowId: analysisWorkflowId(id),
-          args: [input],
-          // a concurrent request with the same Idempotency-Key joins; a finished analysis never reruns
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          // its children and activities inherit it: each queue shares its backlog fairly between clients
-          priority: { fairnessKey },
-          // the Web UI's label: "12 wallets · 30 d · auto", parameters and (as many as fit) the wallets
-          ...analysisUserMetadata(input),
-        }),
+      if (waitSeconds === 0) {
+        await withTemporalDeadline(temporal, () => temporal.workflow.start<typeof similarityAnalysisWorkflow>('similarityAnalysisWorkflow', options));
+        return null;
+      }
+      const startWorkflowOperation = new WithStartWorkflowOperation<typeof similarityAnalysisWorkflow>('similarityAnalysisWorkflow', options);
+      const answer = await withTemporalDeadline(
+        temporal,
+        () => temporal.workflow.executeUpdateWithStart(waitForAnalysisUpdate, { args: [{ seconds: waitSeconds }], startWorkflowOperation }),
+        waitSeconds * 1000 + TEMPORAL_CALL_DEADLINE_MS,
       );
+      return answer.phase;
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return;
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return null;
+      // the wait failed but the start may have happened (a slow answer, an update the workflow
+      // rejected): then the analysis runs and the caller gets 202 as without a wait
+      if (waitSeconds > 0 && (await workflowExists(analysisWorkflowId(id)))) return null;
       throw new ProblemError('temporalUnavailable', `the analysis could not be started because Temporal did not accept the workflow (${describeFailure(err)}); retry, with the same Idempotency-Key if you sent one`);
+    }
+  }
+
+  async function workflowExists(workflowId: string): Promise<boolean> {
+    try {
+      await withTemporalDeadline(temporal, () => temporal.workflow.getHandle(workflowId).describe());
+      return true;
+    } catch {
+      return false;
     }
   }
 
@@ -69,8 +97,9 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
         summary: 'Start a similarity analysis of a group of wallets',
         description: `Wallets are sorted (order does not matter). ${2}–${max} distinct addresses. The same Idempotency-Key returns the same analysis and starts no second workflow.`,
         headers: idempotencyKeyHeaders,
+        querystring: startAnalysisQuery(MAX_WAIT_SECONDS),
         body: analysisRequestSchema(max),
-        response: { 202: startedAnalysis, ...problemResponses(400, 401, 413, 415, 422, 429, 503) },
+        response: { 200: analysisView, 202: startedAnalysis, ...problemResponses(400, 401, 413, 415, 422, 429, 503) },
       },
     },
     async (request, reply) => {
@@ -98,7 +127,16 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
       }
       try {
         // also on a replay: the first request may have died between its insert and its start
-        await startWorkflow({ analysisId: id, request: body, requestId }, clientKeyOf(request));
+        const waitSeconds = request.query.wait;
+        const phase = await startWorkflow({ analysisId: id, request: body, requestId }, clientKeyOf(request), waitSeconds);
+        if (waitSeconds > 0 && (phase !== null || replay)) {
+          // finished within the wait (or a replay of an analysis that finished before): the result at once
+          const view = await loadAnalysisView({ pool, temporal, uiUrl }, id);
+          if (view && view.status !== 'running') {
+            request.log.info({ analysisId: id, wallets: wallets.length, replay, status: view.status }, 'analysis answered within the wait');
+            return reply.code(200).header('location', `/v1/analyses/${id}`).send(view);
+          }
+        }
       } catch (err) {
         if (!replay) await deleteUnstartedAnalysis(pool, id);
         throw err;

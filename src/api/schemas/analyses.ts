@@ -86,6 +86,22 @@ export const analysisControlResponse = {
   required: ['analysisId', 'workflowId', 'status', 'links'],
 } as const;
 
+/** `POST /v1/analyses?wait=`: seconds to wait for the result before answering 202 (0: answer at once). */
+export const startAnalysisQuery = (maxWaitSeconds: number) =>
+  ({
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    wait: {
+      type: 'integer',
+      minimum: 0,
+      maximum: maxWaitSeconds,
+      default: 0,
+      description: `Seconds (0–${maxWaitSeconds}) to wait for the analysis to finish: 200 with the finished analysis when it does within that time (e.g. every wallet READY and its balances cached), else 202 as without it.`,
+    },
+  },
+  }) as const;
+
 export const listAnalysesQuery = {
   type: 'object',
   additionalProperties: false,
