@@ -1,13 +1,15 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
+import { WithStartWorkflowOperation } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { generateWorld } from '../../src/simulator';
 import { refreshPopularTokensWorkflow } from '../../src/workflows/token-enrichment';
 import { smokeWorkflow } from '../../src/workflows/smoke';
 import { walletSyncWorkflow } from '../../src/workflows/wallet-sync';
-import { TASK_QUEUES, analysisWorkflowId, enrichmentWorkflowId, walletSyncWorkflowId } from '../../src/workflows/contract';
-import { analysisInput, executeAnalysis } from '../harness/analyses';
+import { TASK_QUEUES, analysisWorkflowId, enrichmentWorkflowId, waitForAnalysisUpdate, walletSyncWorkflowId } from '../../src/workflows/contract';
+import { similarityAnalysisWorkflow } from '../../src/workflows/similarity-analysis';
+import { analysisInput, executeAnalysis, insertAnalysisRow } from '../harness/analyses';
 import { useSimulatedStack } from '../harness/stack';
 import { testEnv } from '../harness/env';
 import { saveHistory } from '../harness/histories';
@@ -46,6 +48,19 @@ describe('histories of every workflow type replay without non-determinism', () =
       recorded.push({ name: 'similarity-analysis-api-row', workflowId: analysisWorkflowId(analysisId) });
       await opened.stack.client.workflow.getHandle(enrichmentWorkflowId(analysisId)).result();
       recorded.push({ name: 'token-enrichment', workflowId: enrichmentWorkflowId(analysisId) });
+
+      // started as POST /v1/analyses?wait= starts it: Update-with-Start, the update waiting for the end
+      const waited = analysisInput({ wallets, sync: 'auto' }, { requestId: 'replay-wait', tuning: { pollIntervalMs: 200 } });
+      await insertAnalysisRow(opened.stack.pool, waited);
+      const startWorkflowOperation = new WithStartWorkflowOperation(similarityAnalysisWorkflow, {
+        taskQueue: TASK_QUEUES.analysis,
+        workflowId: analysisWorkflowId(waited.analysisId),
+        args: [waited],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      });
+      const answer = await opened.stack.client.workflow.executeUpdateWithStart(waitForAnalysisUpdate, { args: [{ seconds: 60 }], startWorkflowOperation });
+      expect(answer).toEqual({ phase: 'completed' });
+      recorded.push({ name: 'similarity-analysis-wait', workflowId: analysisWorkflowId(waited.analysisId) });
 
       const syncId = walletSyncWorkflowId(wallets[0]);
       const syncRuns: string[] = [];
@@ -86,6 +101,7 @@ describe('histories of every workflow type replay without non-determinism', () =
       'smoke',
       'similarity-analysis-api-row',
       'token-enrichment',
+      'similarity-analysis-wait',
       'wallet-sync-continued',
       'wallet-sync-final',
       'wallet-sync-skipped',
