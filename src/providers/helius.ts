@@ -331,7 +331,10 @@ export class HeliusDasClient implements TokenHolderSource {
     return result.token_accounts;
   }
 
-  /** Pages through the mint's accounts until a short page, or until maxPages. */
+  /**
+   * Pages through the mint's accounts until an empty page (as the DAS pagination docs do: a short
+   * page is not documented to be the last), or until maxPages.
+   */
   async getTokenAccounts(mint: string, options: TokenAccountsOptions): Promise<TokenAccountsResult> {
     const limit = options.limit ?? MAX_TOKEN_ACCOUNTS_PER_PAGE;
     const accounts: DasTokenAccount[] = [];
@@ -339,7 +342,7 @@ export class HeliusDasClient implements TokenHolderSource {
       const batch = await this.getTokenAccountsPage(mint, page, limit);
       for (const a of batch) accounts.push(a);
       if (options.onPage) await options.onPage(page, batch.length);
-      if (batch.length < limit) return { accounts, pages: page, complete: true };
+      if (batch.length === 0) return { accounts, pages: page, complete: true };
     }
     return { accounts, pages: options.maxPages, complete: false };
   }

@@ -85,7 +85,7 @@ describe('an analysis of a token’s holders through the HTTP API', () => {
       resolved: true,
       selected: 50,
       complete: true,
-      pages: 3,
+      pages: 4,
       excludedCounts: { burn: 1, amm: 1, exchange: 1, 'off-curve': 3 },
     });
     expect(view.holders!.ownersSeen).toBeGreaterThanOrEqual(2_000);
@@ -103,13 +103,17 @@ describe('an analysis of a token’s holders through the HTTP API', () => {
 
   it('analyses a small token and records its history; a token with one eligible holder fails saying why', async () => {
     const { small, lonely } = await opened.stack.withWorkers(async () => {
-      const a = await api.startAnalysis({ token: SMALL, top: 3 });
+      const a = await api.startAnalysis({ token: SMALL, top: 3 }, 'small-token');
       const b = await api.startAnalysis({ token: LONELY });
       return { small: await finished(a.analysisId), lonely: await finished(b.analysisId) };
     });
     expect(small.status).toBe('completed');
     expect(small.wallets).toEqual(holderWallets.slice(0, 3).sort());
     expect(small.holders).toMatchObject({ selected: 3, excludedCounts: { 'off-curve': 1 } });
+    // the same Idempotency-Key and body answer with the same analysis although its row now lists the holders
+    const again = await api.startAnalysis({ token: SMALL, top: 3 }, 'small-token');
+    expect(again).toMatchObject({ analysisId: small.analysisId, idempotentReplay: true, status: 'completed' });
+    await expect(api.startAnalysis({ token: SMALL, top: 2 }, 'small-token')).rejects.toMatchObject({ status: 422 });
 
     expect(lonely.status).toBe('failed');
     expect(lonely.holders).toMatchObject({ token: LONELY, top: 60, resolved: true, selected: 1, eligible: 1 });

@@ -38,28 +38,28 @@ const page = (accounts: string[], extra = '') => ({ status: 200, text: `{"jsonrp
 
 describe('HeliusDasClient.getTokenAccounts', () => {
   it('reads the recorded example payload: one account with its owner and raw amount', async () => {
-    respond = () => ({ status: 200, text: FIXTURE });
+    respond = (body) => (body.params.page === 1 ? { status: 200, text: FIXTURE } : page([]));
     const client = new HeliusDasClient({ url, apiKey: 'secret' });
     const result = await client.getTokenAccounts(MINT, { maxPages: 5 });
     await client.close();
     expect(result).toEqual({
       accounts: [{ address: 'FDxksmT4hRCpS2Wr5NF2i3uuYGeTz6pSyychb44gDzL', mint: MINT, owner: 'GdNh12yVy5Lsew9WXVCV5ErgK5SpmsBJkcti5jVtPB7o', amount: 1n, delegated_amount: 0n, frozen: true }],
-      pages: 1,
+      pages: 2,
       complete: true,
     });
     expect(requests[0].path).toBe('/?api-key=secret');
     expect(requests[0].body).toEqual({ jsonrpc: '2.0', id: '1', method: 'getTokenAccounts', params: { mint: MINT, page: 1, limit: 1000 } });
   });
 
-  it('pages until a short page, keeping amounts above 2^53 exact', async () => {
+  it('pages until an empty page, keeping amounts above 2^53 exact', async () => {
     const pages = [[account(1, '18446744073709551615'), account(2, '5')], [account(3, '7')]];
     respond = (body) => page(pages[body.params.page - 1] ?? [], ',"cursor":null,"last_indexed_slot":365750752');
     const client = new HeliusDasClient({ url });
     const result = await client.getTokenAccounts(MINT, { maxPages: 10, limit: 2 });
     await client.close();
     expect(result.accounts.map((a) => a.amount)).toEqual([18446744073709551615n, 5n, 7n]);
-    expect(result).toMatchObject({ pages: 2, complete: true });
-    expect(requests.map((r) => r.body.params.page)).toEqual([1, 2]);
+    expect(result).toMatchObject({ pages: 3, complete: true });
+    expect(requests.map((r) => r.body.params.page)).toEqual([1, 2, 3]);
   });
 
   it('stops at maxPages and says the scan is incomplete', async () => {

@@ -37,7 +37,7 @@ describe('simulator getTokenAccounts', () => {
     const client = new HeliusDasClient({ url: sim.url, apiKey: 'k' });
     const byPage = await client.getTokenAccounts(mint, { maxPages: 10 });
     await client.close();
-    expect(byPage).toMatchObject({ pages: 3, complete: true });
+    expect(byPage).toMatchObject({ pages: 4, complete: true });
     const addresses = byPage.accounts.map((a) => a.address);
     expect(new Set(addresses).size).toBe(addresses.length);
     expect(addresses).toEqual(sim.world.mintAccounts(mint).map((a) => a.pubkey));
