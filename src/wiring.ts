@@ -4,7 +4,7 @@ import type { Pool } from 'pg';
 import type Redis from 'ioredis';
 import type { Config } from './config';
 import type { ActivityDeps } from './activities/deps';
-import { createProviderBudgets, DexScreenerClient, HeliusClient, SolanaRpcClient } from './providers';
+import { createProviderBudgets, DexScreenerClient, HeliusClient, HeliusDasClient, SolanaRpcClient } from './providers';
 
 export function buildActivityDeps(config: Config, pool: Pool, redis: Redis): ActivityDeps {
   // Budgets hold across every worker process sharing this Redis (keys under REDIS_KEY_PREFIX).
@@ -23,6 +23,8 @@ export function buildActivityDeps(config: Config, pool: Pool, redis: Redis): Act
     helius: new HeliusClient({ baseUrl: config.HELIUS_BASE_URL, apiKey, budget: budgets.helius, timeouts }),
     rpc: new SolanaRpcClient({ url: config.SOLANA_RPC_URL, apiKey: config.HELIUS_API_KEY, budget: budgets.rpc, timeouts }),
     market: new DexScreenerClient({ baseUrl: config.DEXSCREENER_BASE_URL, budget: budgets.dexscreener, timeouts }),
+    // DAS is served on the Helius RPC URL and counts against Helius' "DAS & Enhanced" limit
+    holders: new HeliusDasClient({ url: config.SOLANA_RPC_URL, apiKey: config.HELIUS_API_KEY, budget: budgets.helius, timeouts }),
     settings: {
       balanceCacheTtlSeconds: config.BALANCE_CACHE_TTL_SECONDS,
       staleAfterSeconds: config.WALLET_STALE_AFTER_SECONDS,

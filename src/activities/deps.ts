@@ -1,7 +1,7 @@
 // What activities need, built once per worker process and passed in (tests pass their own).
 import type { Pool } from 'pg';
 import type Redis from 'ioredis';
-import type { BalanceSource, HeliusHistorySource, MarketDataSource } from '../providers';
+import type { BalanceSource, HeliusHistorySource, MarketDataSource, TokenHolderSource } from '../providers';
 
 export interface ActivitySettings {
   /** Redis TTL of `balance:{wallet}` */
@@ -10,6 +10,8 @@ export interface ActivitySettings {
   staleAfterSeconds: number;
   /** threads of the similarity step (SIMILARITY_THREADS, SIMILARITY_MIN_PAIRS_FOR_THREADS) */
   similarityThreads: { threads: number | 'auto'; minPairsForThreads: number };
+  /** pages of token accounts a token request reads at most (default MAX_HOLDER_PAGES, src/activities/holders.ts) */
+  maxHolderPages?: number;
 }
 
 export interface ActivityDeps {
@@ -19,6 +21,8 @@ export interface ActivityDeps {
   helius: HeliusHistorySource;
   rpc: BalanceSource;
   market: MarketDataSource;
+  /** Helius DAS: the token accounts of a mint (token requests) */
+  holders: TokenHolderSource;
   settings: ActivitySettings;
 }
 

@@ -3,6 +3,7 @@ import { createAnalysisActivities } from './analysis';
 import { createBalanceActivities } from './balances';
 import type { ActivityDeps } from './deps';
 import { createEnrichmentActivities } from './enrichment';
+import { createHolderActivities } from './holders';
 import { createSmokeActivities } from './smoke';
 import { createSyncActivities } from './sync';
 
@@ -15,6 +16,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createBalanceActivities(deps),
     ...createAnalysisActivities(deps),
     ...createEnrichmentActivities(deps),
+    ...createHolderActivities(deps),
   };
 }
 

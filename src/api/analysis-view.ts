@@ -6,7 +6,7 @@ import { getAnalysis, repairRunningAnalysis, type AnalysisRecord } from '../stor
 import { workflowOutcome } from '../temporal/workflow-outcome';
 import { getTokens } from '../store/tokens';
 import { USER_METADATA_LIMITS, analysisParamsOf, analysisSummaryLine, progressQuery, truncateBytes, utf8Bytes, type AnalysisInput, type AnalysisParams, type AnalysisProgress } from '../workflows/contract';
-import type { AnalysisLinks, AnalysisView } from './schemas/analyses';
+import type { AnalysisLinks, AnalysisView, TokenHolders } from './schemas/analyses';
 
 export function temporalUiLink(uiUrl: string, namespace: string, workflowId: string): string {
   return `${uiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
@@ -28,18 +28,19 @@ export function analysisUserMetadata({ analysisId, request }: Pick<AnalysisInput
       (request.clusterThreshold !== undefined ? ` · cluster threshold: ${request.clusterThreshold}` : '') +
       (request.weights ? ` · weights: ${Object.entries(request.weights).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''),
     `API: GET /v1/analyses/${analysisId} · every analysis of a wallet: GET /v1/analyses?wallet=<address>`,
-    `${request.wallets.length} wallets:`,
+    'wallets' in request ? `${request.wallets.length} wallets:` : `the top ${request.top} holders of token ${request.token} (resolved by the workflow; GET /v1/analyses/${analysisId} lists them)`,
   ].join('\n\n');
+  const wallets = 'wallets' in request ? request.wallets : [];
   const budget = USER_METADATA_LIMITS.detailsBytes - utf8Bytes(head) - 100;
   const listed: string[] = [];
   let used = 0;
-  for (const w of request.wallets) {
+  for (const w of wallets) {
     const line = `- ${w}\n`;
     if (used + utf8Bytes(line) > budget) break;
     listed.push(line);
     used += utf8Bytes(line);
   }
-  const rest = request.wallets.length - listed.length;
+  const rest = wallets.length - listed.length;
   const details = `${head}\n\n${listed.join('')}${rest > 0 ? `- … and ${rest} more\n` : ''}`;
   return { staticSummary: analysisSummaryLine(request), staticDetails: truncateBytes(details, USER_METADATA_LIMITS.detailsBytes) };
 }
@@ -106,6 +107,7 @@ export async function loadAnalysisView(deps: { pool: Pool; temporal: Client; uiU
     wallets: record.wallets,
     // rows written before params stored the validated request answer in today's shape too
     params: analysisParamsOf(record.params as AnalysisParams),
+    holders: tokenHoldersView(record),
     createdAt: record.createdAt,
     completedAt: record.completedAt,
     progress,
@@ -119,4 +121,11 @@ export async function loadAnalysisView(deps: { pool: Pool; temporal: Client; uiU
     tokens,
     links: analysisLinks(deps.uiUrl, deps.temporal.options.namespace, record.id, record.workflowId),
   };
+}
+
+/** A token request's holders as stored on its row (null for a wallets request). */
+function tokenHoldersView(record: AnalysisRecord): TokenHolders | null {
+  const { token, top } = record.params as { token?: unknown; top?: unknown };
+  if (typeof token !== 'string' || typeof top !== 'number') return null;
+  return { token, top, ...(record.holders ?? {}), resolved: record.holders !== null };
 }

@@ -1,6 +1,6 @@
 // A small client of the wallet-similarity HTTP API for the CLI and the demo: JSON calls that turn
 // problem+json answers into errors with the server's detail, and a Server-Sent Events reader.
-import type { AnalysisRequestBody, AnalysisView, StartedAnalysis } from '../api/schemas/analyses';
+import type { AnalysisStartBody, AnalysisView, StartedAnalysis } from '../api/schemas/analyses';
 import { ActionableError, describeFailure } from '../errors';
 
 /** The API answered with an error (problem details) or could not be reached. */
@@ -51,7 +51,7 @@ export class ApiClient {
     return parsed as T;
   }
 
-  startAnalysis(body: AnalysisRequestBody, idempotencyKey?: string): Promise<StartedAnalysis> {
+  startAnalysis(body: AnalysisStartBody, idempotencyKey?: string): Promise<StartedAnalysis> {
     return this.request('POST', '/v1/analyses', body, idempotencyKey ? { 'idempotency-key': idempotencyKey } : {});
   }
 

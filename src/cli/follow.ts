@@ -1,7 +1,7 @@
 // Starts an analysis through the API and follows it to the end: a live progress bar on stderr fed
 // by the event stream (or by polling when the stream breaks), then the final GET body.
 import { SingleBar } from 'cli-progress';
-import type { AnalysisRequestBody, AnalysisView } from '../api/schemas/analyses';
+import type { AnalysisStartBody, AnalysisView } from '../api/schemas/analyses';
 import type { AnalysisProgress } from '../workflows/contract';
 import type { ApiClient } from './api-client';
 
@@ -81,8 +81,9 @@ export async function followAnalysis(api: ApiClient, analysisId: string, opts: F
   }
 }
 
-export async function startAndFollow(api: ApiClient, request: AnalysisRequestBody, opts: FollowOptions & { log?: (line: string) => void } = {}): Promise<AnalysisView> {
+export async function startAndFollow(api: ApiClient, request: AnalysisStartBody, opts: FollowOptions & { log?: (line: string) => void } = {}): Promise<AnalysisView> {
   const started = await api.startAnalysis(request);
-  opts.log?.(`Started analysis ${started.analysisId} of ${request.wallets.length} wallets\n  Temporal Web UI: ${started.links.temporalUi}`);
+  const group = request.token !== undefined ? `the top ${request.top ?? 'default number of'} holders of token ${request.token}` : `${request.wallets?.length ?? 0} wallets`;
+  opts.log?.(`Started analysis ${started.analysisId} of ${group}\n  Temporal Web UI: ${started.links.temporalUi}`);
   return followAnalysis(api, started.analysisId, opts);
 }

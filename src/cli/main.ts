@@ -1,5 +1,6 @@
 // wallet-similarity: the command line client of a running API.
 //   wallet-similarity analyze <address> <address> ... [--api URL] [--json] [--window DAYS] [--sync auto|force|skip]
+//   wallet-similarity analyze --token <mint> [--top N] [...]   (the token's N largest holders)
 //   wallet-similarity show <analysis-id> [--api URL] [--json]
 import { parseArgs } from 'node:util';
 import { ActionableError, exitWithOneLine } from '../errors';
@@ -10,6 +11,7 @@ import { syncMode, type SyncMode } from '../api/schemas/analyses';
 
 const USAGE = `usage:
   wallet-similarity analyze <address> <address> ... [options]   start an analysis, follow it, print the result
+  wallet-similarity analyze --token <mint> [--top N] [options]  the same for a token's N largest holders
   wallet-similarity show <analysis-id> [options]                follow or print a stored analysis
 
 options:
@@ -18,7 +20,10 @@ options:
   --json              print the GET /v1/analyses/{id} body on stdout instead of tables
   --window <days>     analyse only the last <days> days (default: full history)
   --sync <mode>       auto (sync wallets that are not READY; default), force, or skip
-  --top <n>           pairs shown in the table (default 10)`;
+  --token <mint>      analyse the token's largest holders (burn, program-owned and exchange accounts left out)
+  --top <n>           with --token: how many holders (default 100, at most the API's MAX_WALLETS_PER_ANALYSIS);
+                      otherwise: pairs shown in the table (default 10)
+  --pairs <n>         pairs shown in the table (default 10)`;
 
 class UsageError extends ActionableError {
   override name = 'UsageError';
@@ -35,6 +40,8 @@ export async function main(argv: string[]): Promise<number> {
       window: { type: 'string' },
       sync: { type: 'string' },
       top: { type: 'string' },
+      token: { type: 'string' },
+      pairs: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -44,16 +51,26 @@ export async function main(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   const api = new ApiClient(values.api ?? process.env.WALLET_SIMILARITY_API ?? 'http://127.0.0.1:3000', values['api-key'] ?? process.env.WALLET_SIMILARITY_API_KEY);
-  const top = values.top === undefined ? undefined : Number(values.top);
+  const count = (flag: string, value: string | undefined, min: number): number | undefined => {
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new UsageError(`--${flag} must be a whole number of at least ${min}, got '${value}'`);
+    return n;
+  };
+  const token = values.token;
+  const holders = token === undefined ? undefined : count('top', values.top, 2);
+  const top = count('pairs', values.pairs, 1) ?? (token === undefined ? count('top', values.top, 1) : undefined);
 
   let view;
   if (command === 'analyze') {
-    if (args.length < 2) throw new UsageError('analyze needs at least two wallet addresses');
+    if (token !== undefined && args.length > 0) throw new UsageError('analyze takes wallet addresses or --token <mint>, not both');
+    if (token === undefined && args.length < 2) throw new UsageError('analyze needs at least two wallet addresses, or --token <mint>');
     const window = values.window === undefined ? undefined : Number(values.window);
     if (window !== undefined && !(Number.isInteger(window) && window > 0)) throw new UsageError(`--window must be a whole number of days, got '${values.window}'`);
     const sync = values.sync as SyncMode | undefined;
     if (sync !== undefined && !syncMode.enum.includes(sync)) throw new UsageError(`--sync must be ${syncMode.enum.join(', ')}, got '${values.sync}'`);
-    view = await startAndFollow(api, { wallets: args, ...(window ? { window } : {}), ...(sync ? { sync } : {}) }, { log: (l) => console.error(l) });
+    const group = token === undefined ? { wallets: args } : { token, ...(holders ? { top: holders } : {}) };
+    view = await startAndFollow(api, { ...group, ...(window ? { window } : {}), ...(sync ? { sync } : {}) }, { log: (l) => console.error(l) });
   } else if (command === 'show') {
     if (args.length !== 1) throw new UsageError('show needs one analysis id');
     view = await followAnalysis(api, args[0]);

@@ -152,6 +152,7 @@ export function renderAnalysis(view: AnalysisView, opts: RenderOptions = {}): st
   const lines: string[] = [];
   const took = view.completedAt ? ` in ${((Date.parse(view.completedAt) - Date.parse(view.createdAt)) / 1000).toFixed(1)} s` : '';
   lines.push(`Analysis ${view.analysisId}: ${view.status}${took} (${view.wallets.length} wallets)`);
+  if (view.holders) lines.push(...holderLines(view.holders));
   const failed = (view.failedWallets as Array<{ wallet: string; reason: string }> | null) ?? [];
   if (view.status !== 'completed' || !view.result) {
     if (view.error) lines.push(...wrapped('Error: ', view.error, 2));
@@ -182,4 +183,19 @@ export function renderAnalysis(view: AnalysisView, opts: RenderOptions = {}): st
     ...link('Temporal Web UI:', view.links.temporalUi),
   );
   return lines.join('\n');
+}
+
+/** Excluded holders named under a token analysis's heading (the rest are counted). */
+const EXCLUDED_SHOWN = 5;
+
+/** A token analysis: which holders became the group and which were left out, and why. */
+export function holderLines(h: NonNullable<AnalysisView['holders']>): string[] {
+  if (!h.resolved) return [`Token ${h.token}: resolving its top ${h.top} holders`];
+  const counts = Object.entries(h.excludedCounts ?? {}).filter(([, n]) => typeof n === 'number' && n > 0).map(([reason, n]) => `${String(n)} ${reason}`);
+  const lines = [
+    `Token ${h.token}: the top ${h.selected} of ${h.eligible} eligible holders (${h.ownersSeen} owners, ${h.accountsSeen} token accounts${h.complete ? '' : `, first ${h.pages} pages only`})`,
+    `  left out: ${counts.length > 0 ? counts.join(', ') : 'none'}`,
+  ];
+  for (const e of (h.excluded ?? []).slice(0, EXCLUDED_SHOWN)) lines.push(`    ${e.owner}  ${e.reason}${e.label ? ` (${e.label})` : ''}`);
+  return lines;
 }

@@ -7,7 +7,7 @@ import { InvalidAddressError, InvalidRequestError, MalformedResponseError } from
 import type { HttpTimeouts } from './http';
 import { ProviderHttp } from './http';
 import type { RateBudget } from './rate-limit';
-import { EnhancedTransactionSchema, issuePath, signatureOf } from './schemas';
+import { EnhancedTransactionSchema, GetTokenAccountsResultSchema, RpcEnvelopeSchema, issuePath, parseOrThrow, signatureOf, type DasTokenAccount } from './schemas';
 
 export interface HeliusClientOptions {
   /** e.g. https://api-mainnet.helius-rpc.com (HELIUS_BASE_URL) or the simulator's URL */
@@ -252,4 +252,107 @@ export class HeliusClient implements HeliusHistorySource {
   async close(): Promise<void> {
     await this.http.close();
   }
+}
+
+// ---------- Helius DAS getTokenAccounts: every token account of a mint ----------
+// JSON-RPC POST on the Helius RPC URL (SOLANA_RPC_URL), named params {mint, page, limit <= 1000};
+// DAS answers 1,000 accounts at most per call, ordered by account address (not by amount), so the
+// largest holders are only known after the last page. Contract and provenance: docs/providers.md.
+
+export interface HeliusDasClientOptions {
+  /** the Helius RPC URL, e.g. https://mainnet.helius-rpc.com (SOLANA_RPC_URL) or the simulator's URL */
+  url: string;
+  apiKey?: string;
+  /** DAS shares Helius' "DAS & Enhanced" rate limit: pass the Helius budget */
+  budget?: RateBudget;
+  timeouts?: HttpTimeouts;
+}
+
+export interface TokenAccountsOptions {
+  /** accounts per page, 1..1000 (default 1000) */
+  limit?: number;
+  /** stop after this many pages even when more remain (the result then says complete: false) */
+  maxPages: number;
+  /** called after every page (heartbeat) */
+  onPage?: (page: number, accounts: number) => void | Promise<void>;
+}
+
+export interface TokenAccountsResult {
+  accounts: DasTokenAccount[];
+  pages: number;
+  /** false when maxPages stopped the scan before the last page */
+  complete: boolean;
+}
+
+/** What the holder activity depends on; tests may pass a fake. */
+export interface TokenHolderSource {
+  getTokenAccounts(mint: string, options: TokenAccountsOptions): Promise<TokenAccountsResult>;
+}
+
+export const MAX_TOKEN_ACCOUNTS_PER_PAGE = 1000;
+const TOKEN_ACCOUNTS_OP = 'rpc getTokenAccounts';
+
+export class HeliusDasClient implements TokenHolderSource {
+  private readonly http: ProviderHttp;
+  private nextId = 1;
+
+  constructor(options: HeliusDasClientOptions) {
+    this.http = new ProviderHttp({ provider: 'helius', baseUrl: options.url, apiKey: options.apiKey, budget: options.budget, timeouts: options.timeouts });
+  }
+
+  /** One page (1-based) of the mint's token accounts with a non-zero balance. */
+  async getTokenAccountsPage(mint: string, page: number, limit = MAX_TOKEN_ACCOUNTS_PER_PAGE): Promise<DasTokenAccount[]> {
+    const details = this.http.details(TOKEN_ACCOUNTS_OP);
+    if (!isPublicKey(mint)) throw new InvalidAddressError(mint, details);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_TOKEN_ACCOUNTS_PER_PAGE) {
+      throw new InvalidRequestError(`limit must be an integer 1..${MAX_TOKEN_ACCOUNTS_PER_PAGE}, got ${limit}`, details);
+    }
+    if (!Number.isInteger(page) || page < 1) throw new InvalidRequestError(`page must be an integer >= 1, got ${page}`, details);
+    const id = String(this.nextId++);
+    const res = await this.http.send({ method: 'POST', path: '', json: { jsonrpc: '2.0', id, method: 'getTokenAccounts', params: { mint, page, limit } }, operation: TOKEN_ACCOUNTS_OP });
+    const subject = `token accounts of mint ${mint} (page ${page})`;
+    let envelope;
+    if (res.status >= 200 && res.status < 300) {
+      const body = this.http.parseJson({ status: res.status, text: protectAmounts(res.text) }, TOKEN_ACCOUNTS_OP);
+      envelope = parseOrThrow(RpcEnvelopeSchema, body, this.http.details(TOKEN_ACCOUNTS_OP, res.status), subject);
+    } else {
+      let body: unknown;
+      try {
+        body = JSON.parse(res.text);
+      } catch {
+        body = undefined;
+      }
+      const parsed = RpcEnvelopeSchema.safeParse(body);
+      if (!parsed.success || !parsed.data.error) throw this.http.httpError(res, TOKEN_ACCOUNTS_OP);
+      envelope = parsed.data;
+    }
+    if (envelope.error) throw this.http.rpcError(envelope.error.code, envelope.error.message, TOKEN_ACCOUNTS_OP, res.status, res.retryAfterMs);
+    const result = parseOrThrow(GetTokenAccountsResultSchema, envelope.result, this.http.details(TOKEN_ACCOUNTS_OP, res.status), subject, 'result.');
+    return result.token_accounts;
+  }
+
+  /**
+   * Pages through the mint's accounts until an empty page (as the DAS pagination docs do: a short
+   * page is not documented to be the last), or until maxPages.
+   */
+  async getTokenAccounts(mint: string, options: TokenAccountsOptions): Promise<TokenAccountsResult> {
+    const limit = options.limit ?? MAX_TOKEN_ACCOUNTS_PER_PAGE;
+    const accounts: DasTokenAccount[] = [];
+    for (let page = 1; page <= options.maxPages; page++) {
+      const batch = await this.getTokenAccountsPage(mint, page, limit);
+      for (const a of batch) accounts.push(a);
+      if (options.onPage) await options.onPage(page, batch.length);
+      if (batch.length === 0) return { accounts, pages: page, complete: true };
+    }
+    return { accounts, pages: options.maxPages, complete: false };
+  }
+
+  async close(): Promise<void> {
+    await this.http.close();
+  }
+}
+
+/** Quotes token amounts too large for a double (u64 raw units) so they reach BigInt exactly. */
+function protectAmounts(text: string): string {
+  return text.replace(/("(?:amount|delegated_amount)"\s*:\s*)(\d{16,})(?=\s*[,}\]])/g, '$1"$2"');
 }

@@ -246,3 +246,25 @@ export function signatureOf(raw: unknown): string {
   const sig = raw && typeof raw === 'object' ? (raw as { signature?: unknown }).signature : undefined;
   return typeof sig === 'string' ? `transaction ${sig}` : 'transaction (no signature)';
 }
+
+// ---------- Helius DAS getTokenAccounts (docs/providers.md, "getTokenAccounts") ----------
+
+/** One token account of a mint as DAS lists it; `delegate` and `token_extensions` appear only when set. */
+export const DasTokenAccountSchema = z.looseObject({
+  address: z.string(),
+  mint: z.string(),
+  owner: z.string(),
+  amount: U64,
+  delegated_amount: U64.optional(),
+  frozen: z.boolean().optional(),
+});
+
+/** `result` of getTokenAccounts: one page; `total` counts this page's accounts, `cursor` comes with cursor paging. */
+export const GetTokenAccountsResultSchema = z.looseObject({
+  total: z.number().int().optional(),
+  limit: z.number().int().optional(),
+  page: z.number().int().optional(),
+  cursor: z.string().nullable().optional(),
+  token_accounts: z.array(DasTokenAccountSchema),
+});
+export type DasTokenAccount = z.output<typeof DasTokenAccountSchema>;

@@ -15,6 +15,7 @@ const USAGE = `usage:
             [--dexscreener-rpm N] [--quota-exhausted] [--error-rate 0..1] [--timeout-rate 0..1]
             [--truncate-rate 0..1] [--fault-seed N] [--invalid-key] [--scan-window N]
   simulator --generate --seed N --wallets W --tx-per-wallet T --out <file> [--no-large-wallet] [--scenario classic|hard]
+            [--holder-token HOLDERS]  (adds a token held by that many owners: POST /v1/analyses {token})
   simulator --print-schema`;
 
 async function main(): Promise<void> {
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
       out: { type: 'string' },
       'no-large-wallet': { type: 'boolean', default: false },
       scenario: { type: 'string', default: 'classic' },
+      'holder-token': { type: 'string' },
       'print-schema': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -59,14 +61,15 @@ async function main(): Promise<void> {
     if (!values.out) throw new ActionableError(`--generate needs --out <file>\n${USAGE}`);
     const scenario = values.scenario;
     if (scenario !== 'classic' && scenario !== 'hard') throw new ActionableError(`--scenario must be classic or hard (got ${JSON.stringify(scenario)})\n${USAGE}`);
-    const world = generateWorld({ seed: num(values.seed)!, wallets: num(values.wallets)!, txPerWallet: num(values['tx-per-wallet'])!, largeWallet: !values['no-large-wallet'], scenario });
+    const world = generateWorld({ seed: num(values.seed)!, wallets: num(values.wallets)!, txPerWallet: num(values['tx-per-wallet'])!, largeWallet: !values['no-large-wallet'], scenario, ...(values['holder-token'] ? { holderToken: { holders: num(values['holder-token'])! } } : {}) });
     parseWorld(world);
     const out = userPath(values.out);
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, `${JSON.stringify(world)}\n`);
     const gt = world.groundTruth!;
     const decoys = gt.decoys?.length ? `, ${gt.decoys.length} decoy sets` : '';
-    console.log(`wrote ${values.out}: ${world.wallets.length} wallets, ${world.tokens.length} tokens, ${gt.clusters.length} clusters${decoys}`);
+    const holderToken = gt.holderToken ? `; holder token ${gt.holderToken.mint}` : '';
+    console.log(`wrote ${values.out}: ${world.wallets.length} wallets, ${world.tokens.length} tokens, ${gt.clusters.length} clusters${decoys}${holderToken}`);
     return;
   }
   if (!values.world) throw new ActionableError(`--world <file> is required\n${USAGE}`);

@@ -26,6 +26,14 @@ export interface GenerateOptions {
    * decoys (popular-token crowds, behavior twins, exchange-funded wallets, hype waves).
    */
   scenario?: 'classic' | 'hard';
+  /**
+   * extension: add a token held by about `holders` owners (served by DAS getTokenAccounts): `wallets`
+   * world wallets with histories (default 60, one copy-trader group among them) as its largest
+   * ordinary holders, pool vaults (PDAs), an AMM authority, a burn account and an exchange above
+   * them, and a tail of small holders without histories. Drawn after the scenario: the rest of the
+   * world is the same with or without it.
+   */
+  holderToken?: { holders: number; wallets?: number };
 }
 
 export type Play = { ts: number; mint: string; usd: number; holdSeconds: number; quote: 'SOL' | 'USDC'; source: (typeof SWAP_SOURCES)[number] };

@@ -5,6 +5,7 @@
 // The hard scenario (generator-hard.ts): groups that hide among decoys, for the detection benchmark.
 import { generatorKit, type GenerateOptions, type Trade, type Wallet } from './generator-kit';
 import { generateHardWallets } from './generator-hard';
+import { addHolderToken } from './generator-holders';
 import type { GroundTruth, WorldInput } from './world';
 
 export type { GenerateOptions } from './generator-kit';
@@ -13,6 +14,7 @@ export function generateWorld(options: GenerateOptions): WorldInput {
   const kit = generatorKit(options);
   const scenario = options.scenario ?? 'classic';
   const { wallets, truth } = scenario === 'hard' ? generateHardWallets(kit, options) : classicWallets(kit, options);
+  if (options.holderToken) addHolderToken(kit, options.holderToken, options.seed, wallets, truth);
   return {
     $schema: './world.schema.json',
     name: options.name ?? (scenario === 'hard' ? `generated-hard-seed-${options.seed}` : `generated-seed-${options.seed}`),

@@ -1,8 +1,10 @@
 // Deterministic chain identifiers. Addresses are base58 of a 32-byte hash of a label; transaction
 // signatures are 64 bytes that embed (wallet index, event index) under a hash mask, so a cursor or a
 // POST /v0/transactions signature maps back to its event without any index in memory.
+import { ed25519 } from '@noble/curves/ed25519';
 import bs58 from 'bs58';
 import { createHash } from 'node:crypto';
+import { isOnCurve } from '../domain/holders/on-curve';
 import { seededRandom } from '../domain/random';
 
 /** the simulator's generator and faults use the domain's seeded RNG */
@@ -81,3 +83,16 @@ export function plainDecimal(n: number): string {
   return s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s;
 }
 
+
+/** A stable address that is an ed25519 public key (an ordinary wallet): the key of a seed derived from the label. */
+export function walletAddress(...parts: string[]): string {
+  return bs58.encode(ed25519.getPublicKey(createHash('sha256').update(['wallet-key', ...parts].join('|')).digest()));
+}
+
+/** A stable address off the ed25519 curve (as program-derived addresses are): the first such hash of the label. */
+export function programDerivedAddress(...parts: string[]): string {
+  for (let bump = 255; ; bump--) {
+    const candidate = derivedAddress('pda', ...parts, String(bump));
+    if (!isOnCurve(candidate)) return candidate;
+  }
+}

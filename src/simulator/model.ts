@@ -1,6 +1,7 @@
 // The world, indexed for serving: per-wallet event lists in chronological order, token metadata,
 // derived balances and token accounts (computed on first use, cached), DexScreener pairs.
 // Transactions are rendered on demand (render.ts), never stored.
+import bs58 from 'bs58';
 import type { EnhancedTransaction } from '../domain/enhanced-transaction';
 import { USDC_MINT, WSOL_MINT } from '../domain/enhanced-transaction';
 import { buildPairs, type SimPair } from './dex';
@@ -37,6 +38,9 @@ export class SimWorld implements ChainFacts {
   private readonly accountsCache = new Map<number, SimTokenAccount[]>();
   private readonly lamportsCache = new Map<number, bigint>();
   private pairsByMint: Map<string, SimPair[]> | null = null;
+  /** token accounts of the tokens' declared `holders`, by owner */
+  private readonly declaredByOwner = new Map<string, SimTokenAccount[]>();
+  private readonly mintAccountsCache = new Map<string, SimTokenAccount[]>();
   readonly currentSlot: number;
 
   constructor(readonly world: World) {
@@ -58,6 +62,37 @@ export class SimWorld implements ChainFacts {
       return list;
     });
     this.currentSlot = slotOf(maxTs) + 1000;
+    for (const t of world.tokens) {
+      for (const h of t.holders ?? []) {
+        const total = toRaw(h.amount, t.decimals);
+        const n = BigInt(h.accounts);
+        const list = this.declaredByOwner.get(h.owner) ?? [];
+        for (let k = 0; k < h.accounts; k++) {
+          list.push({ pubkey: derivedAddress('holder-account', t.mint, h.owner, String(k)), mint: t.mint, owner: h.owner, raw: total / n + (k === 0 ? total % n : 0n), decimals: t.decimals, program: t.program });
+        }
+        this.declaredByOwner.set(h.owner, list);
+      }
+    }
+  }
+
+  /**
+   * Every token account of a mint with a non-zero balance, ordered by account address (bytes), as
+   * DAS getTokenAccounts lists them: world wallets' accounts and the token's declared holders.
+   */
+  mintAccounts(mint: string): SimTokenAccount[] {
+    const cached = this.mintAccountsCache.get(mint);
+    if (cached) return cached;
+    const out: SimTokenAccount[] = [];
+    for (const w of this.wallets) for (const a of this.tokenAccounts(w.address)) if (a.mint === mint && a.raw > 0n) out.push(a);
+    for (const [owner, list] of this.declaredByOwner) {
+      if (this.walletIndex.has(owner)) continue; // already in that wallet's token accounts
+      for (const a of list) if (a.mint === mint && a.raw > 0n) out.push(a);
+    }
+    const keyed = out.map((a) => ({ a, key: Buffer.from(bs58.decode(a.pubkey)) }));
+    keyed.sort((x, y) => Buffer.compare(x.key, y.key));
+    const sorted = keyed.map((k) => k.a);
+    this.mintAccountsCache.set(mint, sorted);
+    return sorted;
   }
 
   indexOf(address: string): number | undefined {
@@ -165,6 +200,7 @@ export class SimWorld implements ChainFacts {
       }
       for (const [mint, raw] of balances) out.push(account(mint, raw > 0n ? raw : 0n));
     }
+    for (const a of this.declaredByOwner.get(w.address) ?? []) out.push(a);
     for (let k = 0; k < (w.extraTokenAccounts ?? 0); k++) {
       out.push({
         pubkey: derivedAddress('extra-account', w.address, String(k)),

@@ -53,7 +53,8 @@ export function routeProviderRequest(world: SimWorld, knobs: SimulatorKnobs, met
       methods = ['(parse error)'];
     }
     return {
-      provider: 'solana-rpc',
+      // DAS shares Helius' "DAS & Enhanced" rate limit, not the RPC one
+      provider: methods[0] === 'getTokenAccounts' ? 'helius' : 'solana-rpc',
       endpoint: `rpc:${methods[0] ?? '(empty)'}`,
       wallet: first && isPublicKey(first) ? first : undefined,
       wallets: addresses,

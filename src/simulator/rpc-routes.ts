@@ -66,6 +66,58 @@ function tokenAccountJson(a: SimTokenAccount) {
   };
 }
 
+/** Printed as a bare integer in place of this marker: token amounts may exceed 2^53. */
+const U64_PREFIX = '__U64:';
+
+/**
+ * Helius DAS getTokenAccounts (named params): the mint's (or owner's) token accounts with a non-zero
+ * balance, ordered by account address, 1..1000 per page, by `page` (1-based) or `cursor` (the last
+ * address of the previous page; without `page`, an answer carries the cursor of its last account).
+ * docs/providers.md, "getTokenAccounts".
+ */
+function getTokenAccounts(world: SimWorld, params: Record<string, unknown>): unknown {
+  const limit = params.limit === undefined ? 100 : Number(params.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw invalid('Invalid params: limit must be between 1 and 1000');
+  if (params.page !== undefined && params.cursor !== undefined) throw invalid('Invalid params: page and cursor cannot be used together');
+  let accounts: SimTokenAccount[];
+  if (params.mint !== undefined) {
+    const mint = pubkey(params.mint);
+    accounts = world.mintAccounts(mint);
+    if (params.owner !== undefined) {
+      const owner = pubkey(params.owner);
+      accounts = accounts.filter((a) => a.owner === owner);
+    }
+  } else if (params.owner !== undefined) {
+    accounts = world.tokenAccounts(pubkey(params.owner)).filter((a) => a.raw > 0n);
+  } else {
+    throw invalid('Invalid params: mint or owner is required');
+  }
+  let slice: SimTokenAccount[];
+  let paging: Record<string, unknown>;
+  if (params.page === undefined) {
+    // without a page, DAS pages by cursor: it answers one, to pass back for the next page
+    let from = 0;
+    if (params.cursor !== undefined) {
+      const key = Buffer.from(bs58.decode(pubkey(params.cursor)));
+      from = accounts.findIndex((a) => Buffer.compare(Buffer.from(bs58.decode(a.pubkey)), key) > 0);
+    }
+    slice = from === -1 ? [] : accounts.slice(from, from + limit);
+    paging = slice.length > 0 ? { cursor: slice[slice.length - 1].pubkey } : {};
+  } else {
+    const page = Number(params.page);
+    if (!Number.isInteger(page) || page < 1) throw invalid('Invalid params: page must be 1 or more');
+    slice = accounts.slice((page - 1) * limit, page * limit);
+    paging = { page };
+  }
+  return {
+    last_indexed_slot: world.currentSlot,
+    total: slice.length,
+    limit,
+    ...paging,
+    token_accounts: slice.map((a) => ({ address: a.pubkey, mint: a.mint, owner: a.owner, amount: `${U64_PREFIX}${a.raw}`, delegated_amount: 0, frozen: false })),
+  };
+}
+
 function call(world: SimWorld, method: string, params: unknown[]): unknown {
   switch (method) {
     case 'getHealth':
@@ -149,6 +201,10 @@ function answer(world: SimWorld, request: unknown): RpcResponse {
     return { jsonrpc: '2.0', error: { code: -32600, message: 'Invalid request' }, id: r?.id ?? null };
   }
   try {
+    if (r.method === 'getTokenAccounts') {
+      if (!r.params || typeof r.params !== 'object' || Array.isArray(r.params)) throw invalid('Invalid params: expected an object');
+      return { jsonrpc: '2.0', result: getTokenAccounts(world, r.params as Record<string, unknown>), id: r.id ?? null };
+    }
     const params = r.params === undefined ? [] : r.params;
     if (!Array.isArray(params)) throw invalid('Invalid params: expected an array');
     return { jsonrpc: '2.0', result: call(world, r.method, params), id: r.id ?? null };
@@ -170,6 +226,9 @@ export function handleRpc(world: SimWorld, bodyText: string): { text: string; me
   const methods = list.map((r) => String((r as { method?: unknown } | null)?.method ?? '(invalid)'));
   const first = (list[0] as { params?: unknown[] } | null)?.params?.[0];
   const responses = list.map((r) => answer(world, r));
-  const text = JSON.stringify(Array.isArray(body) ? responses : responses[0]).split(`"${U64_MAX_MARKER}"`).join(U64_MAX_LITERAL);
+  const text = JSON.stringify(Array.isArray(body) ? responses : responses[0])
+    .split(`"${U64_MAX_MARKER}"`)
+    .join(U64_MAX_LITERAL)
+    .replace(/"__U64:(\d+)"/g, '$1');
   return { text, methods, firstParam: typeof first === 'string' ? first : undefined };
 }

@@ -35,6 +35,15 @@ export const PoolSchema = z
   })
   .describe('extension: one DexScreener pool of the token');
 
+export const TokenHolderSchema = z
+  .object({
+    owner: PublicKey.describe('the wallet or program that owns the token account(s)'),
+    amount: Decimal.describe('UI units, split over `accounts`'),
+    accounts: z.number().int().min(1).default(1).describe('token accounts the amount is split over'),
+    label: z.string().optional().describe('free text, e.g. "pool vault (PDA)"'),
+  })
+  .describe('extension: a holder of the token, served by DAS getTokenAccounts (and getTokenAccountsByOwner when the owner is a world wallet)');
+
 export const TokenSchema = z.object({
   mint: PublicKey,
   symbol: z.string(),
@@ -45,6 +54,7 @@ export const TokenSchema = z.object({
   program: z.enum(['spl-token', 'spl-token-2022']).default('spl-token'),
   pools: z.array(PoolSchema).optional().describe('extension: explicit pools; default: several derived pools; [] = no pairs'),
   spam: z.boolean().optional().describe('extension: airdropped spam token (never priced)'),
+  holders: z.array(TokenHolderSchema).optional().describe('extension: explicit holders besides what world wallets hold through their trades and transfers'),
 });
 
 export const TradeSchema = z.object({
@@ -109,6 +119,13 @@ export const GroundTruthSchema = z.object({
   largeWallets: z.array(PublicKey).optional().describe('wallets with >= 10,000 token accounts'),
   decoys: z.array(DecoySchema).optional(),
   fundingSources: z.array(FundingSourceSchema).optional(),
+  holderToken: z
+    .object({
+      mint: PublicKey,
+      excludedOwners: z.array(PublicKey).describe('holders that are not ordinary wallets: burn, pool vaults (PDAs), AMM authorities, exchanges'),
+    })
+    .optional()
+    .describe('extension: the token whose holders the generator made (generate option holderToken)'),
 });
 
 export const WorldSchema = z.object({
@@ -125,6 +142,7 @@ export const WorldSchema = z.object({
 export type WorldInput = z.input<typeof WorldSchema>;
 export type World = z.output<typeof WorldSchema>;
 export type Token = z.output<typeof TokenSchema>;
+export type TokenHolder = z.output<typeof TokenHolderSchema>;
 export type Pool = z.output<typeof PoolSchema>;
 export type Trade = z.output<typeof TradeSchema>;
 export type Transfer = z.output<typeof TransferSchema>;

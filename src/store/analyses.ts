@@ -31,6 +31,8 @@ export interface AnalysisRecord {
   enrichmentStatus: EnrichmentStatus;
   createdAt: string;
   completedAt: string | null;
+  /** a token request's holder resolution (recordTokenHolders), null until then and for wallets requests */
+  holders: Record<string, unknown> | null;
 }
 
 /** Inserts the row of a new analysis (none with this id yet: nothing). Throws a unique violation of ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE when its owner already used its Idempotency-Key. */
@@ -113,6 +115,7 @@ function toRecord(r: Record<string, unknown>): AnalysisRecord {
     enrichmentStatus: r.enrichment_status as EnrichmentStatus,
     createdAt: new Date(r.created_at as string).toISOString(),
     completedAt: r.completed_at ? new Date(r.completed_at as string).toISOString() : null,
+    holders: (r.holders as Record<string, unknown> | null | undefined) ?? null,
   };
 }
 
@@ -191,4 +194,12 @@ export async function findByIdempotencyKey(pool: Pool, key: string, ownerKeyId: 
 /** Removes a row whose workflow could not be started, so a retry with the same key starts afresh. */
 export async function deleteUnstartedAnalysis(pool: Pool, id: string): Promise<void> {
   await pool.query(`DELETE FROM analyses WHERE id = $1 AND status = 'running' AND summary IS NULL`, [id]);
+}
+
+/**
+ * A token request's group, once its holders are known: the wallets (sorted) and how they were chosen
+ * (counts, the largest excluded owners). Only a running row changes; the same call twice is harmless.
+ */
+export async function recordTokenHolders(pool: Pool, id: string, wallets: string[], holders: Record<string, unknown>): Promise<void> {
+  await pool.query(`UPDATE analyses SET wallets = $2, holders = $3 WHERE id = $1 AND status = 'running'`, [id, wallets, JSON.stringify(holders)]);
 }

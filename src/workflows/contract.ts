@@ -4,9 +4,9 @@
 // pure schema modules of the API (the analysis request and progress are defined there once).
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { AnalysisParams, AnalysisPhase, AnalysisProgress, AnalysisRequest, MetricWeights, SyncMode } from '../api/schemas/analyses';
+import type { AnalysisParams, AnalysisPhase, AnalysisProgress, AnalysisRequest, MetricWeights, SyncMode, TokenAnalysisRequest } from '../api/schemas/analyses';
 
-export type { AnalysisParams, AnalysisPhase, AnalysisProgress, AnalysisRequest, MetricWeights, SyncMode, WalletProgress, WalletSyncState } from '../api/schemas/analyses';
+export type { AnalysisParams, AnalysisPhase, AnalysisProgress, AnalysisRequest, MetricWeights, SyncMode, TokenAnalysisRequest, WalletProgress, WalletSyncState } from '../api/schemas/analyses';
 
 /** One task queue per class of work, each polled by its own Worker. */
 export const TASK_QUEUES = {
@@ -67,10 +67,16 @@ export const USER_METADATA_LIMITS = { summaryBytes: 380, detailsBytes: 16_000 } 
 /** A per-wallet error kept in progress, failures and history: long provider bodies are cut. */
 export const WALLET_ERROR_MAX_CHARS = 300;
 
-/** The Web UI's one-line label of an analysis, e.g. "12 wallets · 30 d · auto". */
-export function analysisSummaryLine(request: Pick<AnalysisRequest, 'wallets' | 'window' | 'sync'>): string {
+/** The Web UI's one-line label of an analysis, e.g. "12 wallets · 30 d · auto" or "top 100 holders of <mint> · …". */
+export function analysisSummaryLine(request: Pick<AnalysisRequest, 'window' | 'sync'> & ({ wallets: string[] } | Pick<TokenAnalysisRequest, 'token' | 'top'>)): string {
   const window = request.window === null ? 'full history' : `${request.window} d`;
-  return truncateBytes(`${request.wallets.length} wallets · ${window} · ${request.sync}`, USER_METADATA_LIMITS.summaryBytes);
+  const group = 'wallets' in request ? `${request.wallets.length} wallets` : `top ${request.top} holders of ${request.token}`;
+  return truncateBytes(`${group} · ${window} · ${request.sync}`, USER_METADATA_LIMITS.summaryBytes);
+}
+
+/** Whether a request names a token (its largest holders are the group) rather than the wallets. */
+export function isTokenRequest(request: AnalysisRequest | TokenAnalysisRequest): request is TokenAnalysisRequest {
+  return 'token' in request;
 }
 
 /**
@@ -99,8 +105,8 @@ export const enrichmentWorkflowId = (analysisId: string): string => `analysis:${
 
 export interface AnalysisInput {
   analysisId: string;
-  /** the body of POST /v1/analyses as the API validated it (defaults filled in), wallets sorted */
-  request: AnalysisRequest;
+  /** the body of POST /v1/analyses as the API validated it (defaults filled in), wallets sorted; or a token request, whose wallets the workflow resolves first */
+  request: AnalysisRequest | TokenAnalysisRequest;
   requestId: string | null;
   /** tuning for tests; production leaves these unset */
   tuning?: { pollIntervalMs?: number; maxPagesPerChunk?: number; chunksBeforeContinueAsNew?: number };

@@ -24,6 +24,7 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { AnalysisActivities, AnalysisSummary, FailedWallet, SyncProgressRow } from '../activities/analysis';
 import type { BalanceActivities } from '../activities/balances';
+import type { HolderActivities } from '../activities/holders';
 import type { SyncActivities } from '../activities/sync';
 import {
   NON_RETRYABLE_ERROR_TYPES,
@@ -34,6 +35,7 @@ import {
   WALLET_ERROR_MAX_CHARS,
   analysisInputOf,
   enrichmentWorkflowId,
+  isTokenRequest,
   progressQuery,
   proceedWithAvailableDataSignal,
   MAX_WAIT_SECONDS,
@@ -44,6 +46,8 @@ import {
   type AnalysisInput,
   type AnalysisPhase,
   type AnalysisProgress,
+  type AnalysisRequest,
+  type TokenAnalysisRequest,
   type WalletProgress,
 } from './contract';
 import { COMPUTE_RETRY, PROVIDER_RETRY, PROVIDER_RETRY_TIMEOUT, STORE_STEP } from './policies';
@@ -62,6 +66,15 @@ const { recordAnalysisStart, recordAnalysisEnd, readGroupSyncProgress, getWallet
 const { fetchBalances } = proxyActivities<BalanceActivities>({
   taskQueue: TASK_QUEUES.balances,
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '10 seconds',
+  scheduleToCloseTimeout: PROVIDER_RETRY_TIMEOUT,
+  retry: PROVIDER_RETRY,
+});
+
+// A token request's holders: provider calls (Helius DAS) on the queue of provider calls, retried like them.
+const { resolveTokenHolders } = proxyActivities<HolderActivities>({
+  taskQueue: TASK_QUEUES.balances,
+  startToCloseTimeout: '5 minutes',
   heartbeatTimeout: '10 seconds',
   scheduleToCloseTimeout: PROVIDER_RETRY_TIMEOUT,
   retry: PROVIDER_RETRY,
@@ -89,6 +102,13 @@ export const GROUP_SIZE_LIMITS_PATCH = 'group-size-limits';
  * it replay their recordAnalysisStart activity.
  */
 export const API_OWNS_ANALYSIS_ROW_PATCH = 'api-owns-analysis-row';
+
+/**
+ * patched() id of token requests (POST /v1/analyses {token, top}): the workflow first resolves the
+ * token's holders (resolveTokenHolders), then analyses them. Only token requests reach it, and only
+ * code that knows it starts them; histories of wallets requests, old and new, never call it.
+ */
+export const TOKEN_HOLDERS_PATCH = 'token-holders';
 
 /** Sync children started in one workflow task. */
 const CHILD_START_BATCH = 100;
@@ -127,10 +147,18 @@ function walletReason(reason: string): string {
   return reason.length > WALLET_ERROR_MAX_CHARS ? `${reason.slice(0, WALLET_ERROR_MAX_CHARS - 1)}…` : reason;
 }
 
+/** A token request's parameters with an empty group, filled in once the holders are known. */
+function groupRequestOf({ token: _token, top: _top, ...params }: TokenAnalysisRequest): AnalysisRequest {
+  return { ...params, wallets: [] };
+}
+
 export async function similarityAnalysisWorkflow(started: AnalysisInput): Promise<AnalysisSummary> {
   const input = analysisInputOf(started);
-  const { analysisId, request } = input;
-  const { wallets } = request;
+  const { analysisId } = input;
+  const asked = input.request;
+  /** the group's request: as asked, or for a token request with the holders once resolved */
+  let request: AnalysisRequest = isTokenRequest(asked) ? groupRequestOf(asked) : asked;
+  let wallets = request.wallets;
   const pollIntervalMs = input.tuning?.pollIntervalMs ?? 1_000;
   const nowSec = Math.floor(Date.now() / 1000); // workflow time: deterministic on replay
   const sinceTimestamp = request.window === null ? null : nowSec - request.window * 86_400;
@@ -141,9 +169,11 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
   let enrichmentId: string | null = null;
   /** per wallet, the database time at which its status was read (recorded activity result) */
   const checkedAt = new Map<string, string>();
-  const progress: Record<string, WalletProgress> = Object.fromEntries(
-    wallets.map((w) => [w, { status: null, sync: 'pending', pages: 0, transactions: 0, balances: 'pending', error: null } satisfies WalletProgress]),
-  );
+  const progress: Record<string, WalletProgress> = {};
+  const trackWallets = (ws: string[]) => {
+    for (const w of ws) progress[w] = { status: null, sync: 'pending', pages: 0, transactions: 0, balances: 'pending', error: null } satisfies WalletProgress;
+  };
+  trackWallets(wallets);
 
   const percent = (): number => {
     if (phase === 'completed') return 100;
@@ -212,6 +242,20 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
   // false only when replaying a history recorded before the change (see GROUP_SIZE_LIMITS_PATCH)
   const sized = patched(GROUP_SIZE_LIMITS_PATCH);
   try {
+    if (isTokenRequest(asked) && patched(TOKEN_HOLDERS_PATCH)) {
+      const resolved = await resolveTokenHolders({ analysisId, token: asked.token, top: asked.top });
+      const excluded = Object.entries(resolved.excludedCounts).filter(([, n]) => n > 0).map(([reason, n]) => `${n} ${reason}`).join(', ') || 'none';
+      if (resolved.wallets.length < 2) {
+        throw ApplicationFailure.nonRetryable(
+          `token ${asked.token} has ${resolved.wallets.length} eligible holder${resolved.wallets.length === 1 ? '' : 's'} (of ${resolved.ownersSeen} owners; left out: ${excluded}${resolved.complete ? '' : `; only the first ${resolved.pages} pages of accounts were read`}): an analysis needs at least 2 wallets`,
+          'AnalysisFailed',
+        );
+      }
+      wallets = resolved.wallets;
+      request = { ...request, wallets };
+      trackWallets(wallets);
+      log.info('token holders resolved', { analysisId, token: asked.token, wallets: wallets.length, excluded });
+    }
     if (sized) {
       // The wallet list only when it fits Temporal's 2,048-byte limit: a rejected upsert terminates the workflow.
       const listed = walletsSearchAttribute(wallets);

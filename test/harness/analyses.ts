@@ -25,7 +25,8 @@ export function analysisInput(body: AnalysisRequestBody, extra: Partial<Omit<Ana
 
 /** Inserts the analysis's row as the API does before it starts the workflow. */
 export async function insertAnalysisRow(pool: Pool, input: AnalysisInput): Promise<void> {
-  const { wallets, ...params } = input.request;
+  // a token request's row starts without wallets: the workflow records them once it knows the holders
+  const { wallets, ...params } = 'wallets' in input.request ? input.request : { ...input.request, wallets: [] };
   await insertAnalysis(pool, { id: input.analysisId, workflowId: analysisWorkflowId(input.analysisId), requestId: input.requestId, wallets, params });
 }
 

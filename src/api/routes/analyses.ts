@@ -13,15 +13,54 @@ import { describeFailure } from '../../errors';
 import { analysisLinks, analysisUserMetadata, loadAnalysisView, reconcileListed } from '../analysis-view';
 import { analysisNotFound, assertVisible, clientKeyOf, visibleOwner } from '../auth';
 import { ProblemError, problemResponses } from '../problem';
-import { analysisControlResponse, analysisIdParams, analysisList, analysisRequestSchema, analysisView, idempotencyKeyHeaders, listAnalysesQuery, startAnalysisQuery, startedAnalysis, type AnalysisParams, type AnalysisRequest } from '../schemas/analyses';
+import {
+  DEFAULT_TOP_HOLDERS,
+  analysisControlResponse,
+  analysisIdParams,
+  analysisList,
+  analysisStartSchema,
+  analysisView,
+  idempotencyKeyHeaders,
+  listAnalysesQuery,
+  startAnalysisQuery,
+  startedAnalysis,
+  type AnalysisParams,
+  type AnalysisRequest,
+  type AnalysisStartBody,
+  type TokenAnalysisRequest,
+} from '../schemas/analyses';
 import { checkAddress, checkAddresses } from '../validation';
 import { TEMPORAL_CALL_DEADLINE_MS, withTemporalDeadline } from '../temporal-calls';
 
-/** Whether a stored analysis (its params in today's or the legacy shape) was started by this request. */
-const sameRequest = (stored: { wallets: string[]; params: unknown }, request: AnalysisRequest) => {
-  const { wallets, ...params } = request;
-  return canonicalJson(stored.wallets) === canonicalJson(wallets) && canonicalJson(analysisParamsOf(stored.params as AnalysisParams)) === canonicalJson(params);
+/**
+ * Whether a stored analysis (its params in today's or the legacy shape) was started by this request.
+ * A token request's params hold its token and top; its row's wallets are the holders found later.
+ */
+const sameRequest = (stored: { wallets: string[]; params: unknown }, request: AnalysisRequest | TokenAnalysisRequest) => {
+  const { wallets, ...params } = 'wallets' in request ? request : { ...request, wallets: null };
+  const sameGroup = wallets === null || canonicalJson(stored.wallets) === canonicalJson(wallets);
+  return sameGroup && canonicalJson(analysisParamsOf(stored.params as AnalysisParams)) === canonicalJson(params);
 };
+
+/** The validated body as one of the two requests; names a body with both `wallets` and `token`, neither, or `top` without `token`. */
+function startRequestOf(body: AnalysisStartBody & { top?: number }): AnalysisRequest | TokenAnalysisRequest {
+  const { wallets, token, top, ...params } = body;
+  if (wallets !== undefined && token !== undefined) {
+    throw new ProblemError('validation', 'give either wallets (the group) or token (a mint whose largest holders are the group), not both', [{ pointer: '/body/token', detail: 'not allowed together with wallets' }]);
+  }
+  if (token !== undefined) {
+    checkAddress('token', token);
+    // `top` is always set here: the schema's default fills it in for token requests
+    return { ...params, token, top: top as number } as TokenAnalysisRequest;
+  }
+  if (top !== undefined) throw new ProblemError('validation', 'top applies to a token request only: send {"token": "<mint>", "top": N}, or leave top out', [{ pointer: '/body/top', detail: 'only with token' }]);
+  if (wallets === undefined) {
+    throw new ProblemError('validation', "the body must have the field 'wallets' (2 or more addresses) or the field 'token' (a mint whose largest holders become the group)", [{ pointer: '/body', detail: 'must have wallets or token' }]);
+  }
+  checkAddresses('wallets', wallets);
+  // the group's order does not matter
+  return { ...params, wallets: [...wallets].sort() } as AnalysisRequest;
+}
 
 export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
   // request and reply types come from the route schemas (json-schema-to-ts)
@@ -94,19 +133,19 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
       config: { rateLimit: app.postRateLimit },
       schema: {
         tags: ['analyses'],
-        summary: 'Start a similarity analysis of a group of wallets',
-        description: `Wallets are sorted (order does not matter). ${2}–${max} distinct addresses. The same Idempotency-Key returns the same analysis and starts no second workflow.`,
+        summary: 'Start a similarity analysis of a group of wallets, or of a token\'s largest holders',
+        description: `Either \`wallets\`: ${2}–${max} distinct addresses, sorted (order does not matter); or \`token\`: a mint, whose \`top\` largest holders (2–${max}, default ${Math.min(DEFAULT_TOP_HOLDERS, max)}) become the group, leaving out burn addresses, program-owned accounts (pool vaults, AMM authorities) and known exchanges. The same Idempotency-Key returns the same analysis and starts no second workflow.`,
         headers: idempotencyKeyHeaders,
         querystring: startAnalysisQuery(MAX_WAIT_SECONDS),
-        body: analysisRequestSchema(max),
+        body: analysisStartSchema(max),
         response: { 200: analysisView, 202: startedAnalysis, ...problemResponses(400, 401, 413, 415, 422, 429, 503) },
       },
     },
     async (request, reply) => {
-      checkAddresses('wallets', request.body.wallets);
-      // the validated body (defaults filled in) is the workflow's input; the group's order does not matter
-      const body: AnalysisRequest = { ...request.body, wallets: [...request.body.wallets].sort() };
-      const { wallets, ...params } = body;
+      // the validated body (defaults filled in) is the workflow's input
+      const body = startRequestOf(request.body);
+      // a token request's row starts without wallets: the workflow records the holders it finds
+      const { wallets, ...params } = 'wallets' in body ? body : { ...body, wallets: [] };
       const key = request.headers['idempotency-key'] ?? null;
       let id: string = randomUUID();
       let requestId: string | null = request.id;
@@ -142,7 +181,7 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
         throw err;
       }
       const status = replay ? ((await getAnalysis(pool, id))?.status ?? 'running') : 'running';
-      request.log.info({ analysisId: id, wallets: wallets.length, replay }, 'analysis started');
+      request.log.info({ analysisId: id, wallets: wallets.length, ...('token' in body ? { token: body.token, top: body.top } : {}), replay }, 'analysis started');
       return reply
         .code(202)
         .header('location', `/v1/analyses/${id}`)

@@ -40,6 +40,49 @@ export const analysisRequestSchema = (maxWallets: number) =>
     },
   }) as const;
 
+/** How many holders a token request analyses when `top` is left out (at most the group limit). */
+export const DEFAULT_TOP_HOLDERS = 100;
+
+const tokenProperty = { ...address, description: 'a token mint: its largest holders (ordinary wallets only) are the group' } as const;
+const topProperty = (maxWallets: number) =>
+  ({ type: 'integer', minimum: 2, maximum: maxWallets, description: `how many of the largest eligible holders to analyse, 2 to ${maxWallets} (default ${Math.min(DEFAULT_TOP_HOLDERS, maxWallets)})` }) as const;
+
+/** A token request as the API validated it: the group is the mint's `top` largest eligible holders. */
+export const tokenAnalysisRequestSchema = (maxWallets: number) =>
+  ({
+    type: 'object',
+    additionalProperties: false,
+    required: ['token'],
+    properties: {
+      token: tokenProperty,
+      top: { ...topProperty(maxWallets), default: Math.min(DEFAULT_TOP_HOLDERS, maxWallets) },
+      ...analysisParamsProperties,
+    },
+  }) as const;
+export type TokenAnalysisRequest = FromSchema<ReturnType<typeof tokenAnalysisRequestSchema>>;
+
+/**
+ * The body of POST /v1/analyses: exactly one of `wallets` (the group) and `token` (a mint whose
+ * largest holders are the group); `top` only with `token`. The route names a body with both or
+ * neither; `top`'s default applies to token requests only.
+ */
+export const analysisStartSchema = (maxWallets: number) =>
+  ({
+    type: 'object',
+    additionalProperties: false,
+    description: 'Either `wallets` (the group) or `token` with an optional `top` (the group is the token\'s largest holders), not both.',
+    properties: {
+      wallets: analysisRequestSchema(maxWallets).properties.wallets,
+      token: tokenProperty,
+      top: topProperty(maxWallets),
+      ...analysisParamsProperties,
+    },
+    if: { required: ['token'] },
+    then: { properties: { top: { default: Math.min(DEFAULT_TOP_HOLDERS, maxWallets) } } },
+  }) as const;
+/** What a client may send to POST /v1/analyses (either request). */
+export type AnalysisStartBody = FromSchema<ReturnType<typeof analysisStartSchema>, { keepDefaultedPropertiesOptional: true }>;
+
 type AnalysisRequestSchema = ReturnType<typeof analysisRequestSchema>;
 /** The request as the API validated it: every default filled in (fastify's Ajv runs with useDefaults). */
 export type AnalysisRequest = FromSchema<AnalysisRequestSchema>;
@@ -196,6 +239,31 @@ const pair = {
   },
 } as const;
 
+/** A token request's holders: which were analysed, which were left out and why (docs/analytics.md). */
+export const tokenHolders = {
+  type: ['object', 'null'],
+  description: 'token requests only: the mint, and once its holders are resolved, how the group was chosen and who was left out',
+  properties: {
+    token: { type: 'string' },
+    top: { type: 'integer' },
+    resolved: { type: 'boolean', description: 'false until the holders are known (the group is then empty)' },
+    accountsSeen: { type: 'integer', description: 'token accounts read' },
+    ownersSeen: { type: 'integer', description: 'distinct owners with a non-zero balance' },
+    eligible: { type: 'integer', description: 'owners that are ordinary wallets' },
+    selected: { type: 'integer', description: 'wallets in the group (at most top)' },
+    pages: { type: 'integer' },
+    complete: { type: 'boolean', description: 'false when the scan stopped at its page cap: the ranking then covers the accounts read only' },
+    excludedCounts: { type: 'object', properties: { burn: { type: 'integer' }, amm: { type: 'integer' }, exchange: { type: 'integer' }, 'off-curve': { type: 'integer' } } },
+    excluded: {
+      type: 'array',
+      description: 'the largest owners left out (at most 20)',
+      items: { type: 'object', properties: { owner: { type: 'string' }, amount: { type: 'string' }, accounts: { type: 'integer' }, reason: { type: 'string', enum: ['burn', 'amm', 'exchange', 'off-curve'] }, label: { type: 'string' } }, required: ['owner', 'amount', 'accounts', 'reason'] },
+    },
+  },
+  required: ['token', 'top', 'resolved'],
+} as const;
+export type TokenHolders = FromSchema<typeof tokenHolders>;
+
 export const analysisView = {
   type: 'object',
   properties: {
@@ -204,6 +272,7 @@ export const analysisView = {
     status: analysisStatus,
     wallets: { type: 'array', items: { type: 'string' } },
     params: { type: 'object', description: 'the parameters of the request, defaults filled in', properties: analysisParamsProperties },
+    holders: tokenHolders,
     createdAt: { type: 'string' },
     completedAt: nullableString,
     progress: {

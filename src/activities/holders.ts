@@ -1,0 +1,70 @@
+// A token request's group: page through the mint's token accounts (Helius DAS getTokenAccounts),
+// rank owners and leave out the ones that are not ordinary wallets (src/domain/holders/rank.ts), keep
+// the top N, and record them on the analyses row. docs/analytics.md, "Analysing a token's holders".
+import { log } from '@temporalio/activity';
+import { selectTopHolders, type ExcludedHolder, type ExclusionReason } from '../domain/holders/rank';
+import { recordTokenHolders } from '../store/analyses';
+import type { ActivityDeps } from './deps';
+import { withLivenessHeartbeat } from './heartbeat';
+
+/**
+ * Pages of 1,000 accounts read at most (100,000 accounts; 100 DAS requests, 10 s at 10 requests per
+ * second). DAS lists accounts by address, not by amount, so for a token with more accounts the
+ * ranking covers the accounts read only: the result says `complete: false`.
+ */
+export const MAX_HOLDER_PAGES = 100;
+
+export interface TokenHoldersResult {
+  /** the group: the top eligible owners, sorted by address (the analysis's wallet order) */
+  wallets: string[];
+  token: string;
+  top: number;
+  pages: number;
+  complete: boolean;
+  accountsSeen: number;
+  ownersSeen: number;
+  eligible: number;
+  selected: number;
+  excludedCounts: Record<ExclusionReason, number>;
+  excluded: ExcludedHolder[];
+}
+
+export function createHolderActivities(deps: ActivityDeps) {
+  const { pool, holders, settings } = deps;
+  return {
+    /** The token's top eligible holders, recorded on the analysis's row. */
+    async resolveTokenHolders(input: { analysisId: string; token: string; top: number }): Promise<TokenHoldersResult> {
+      let pagesRead = 0;
+      return withLivenessHeartbeat(
+        () => ({ pages: pagesRead }),
+        async () => {
+          const maxPages = settings.maxHolderPages ?? MAX_HOLDER_PAGES;
+          const scan = await holders.getTokenAccounts(input.token, { maxPages, onPage: (page) => void (pagesRead = page) });
+          const selection = selectTopHolders(
+            scan.accounts.map((a) => ({ address: a.address, owner: a.owner, amount: a.amount })),
+            { top: input.top },
+          );
+          const result: TokenHoldersResult = {
+            wallets: selection.holders.map((h) => h.owner).sort(),
+            token: input.token,
+            top: input.top,
+            pages: scan.pages,
+            complete: scan.complete,
+            accountsSeen: selection.accountsSeen,
+            ownersSeen: selection.ownersSeen,
+            eligible: selection.eligible,
+            selected: selection.holders.length,
+            excludedCounts: selection.excludedCounts,
+            excluded: selection.excluded,
+          };
+          const { wallets, ...summary } = result;
+          await recordTokenHolders(pool, input.analysisId, wallets, summary);
+          log.info('token holders resolved', { analysisId: input.analysisId, token: input.token, pages: scan.pages, complete: scan.complete, owners: selection.ownersSeen, selected: wallets.length });
+          return result;
+        },
+      );
+    },
+  };
+}
+
+export type HolderActivities = ReturnType<typeof createHolderActivities>;

@@ -1,0 +1,22 @@
+// Whether an address is an ed25519 point: ordinary wallets (keypairs) are, program-derived
+// addresses (PDAs: pool vaults, AMM and bonding-curve authorities, escrows) are not by construction.
+// The same test as @solana/web3.js PublicKey.isOnCurve, on @noble/curves.
+import { ed25519 } from '@noble/curves/ed25519';
+import bs58 from 'bs58';
+
+/** True when the base58 address decodes to 32 bytes that are a point of the ed25519 curve. */
+export function isOnCurve(address: string): boolean {
+  let bytes: Uint8Array;
+  try {
+    bytes = bs58.decode(address);
+  } catch {
+    return false;
+  }
+  if (bytes.length !== 32) return false;
+  try {
+    ed25519.ExtendedPoint.fromHex(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}

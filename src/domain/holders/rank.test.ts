@@ -1,0 +1,70 @@
+import { exclusionOf, selectTopHolders, type HolderAccount } from './rank';
+import { isOnCurve } from './on-curve';
+
+// Real mainnet addresses: ordinary wallets (on the curve) and program-derived ones (off it).
+const WALLET_A = 'GdNh12yVy5Lsew9WXVCV5ErgK5SpmsBJkcti5jVtPB7o';
+const WALLET_B = '86xCnPeV69n6t3DnyGvkKobf9FdN2H9oiVDdaMpo2MMY';
+const RAYDIUM_AUTHORITY = '5Q544fKrFoe6tsEbD7S8EmxGTJYAKtTVhAW5Q5pge4j1';
+const CPMM_AUTHORITY = 'GpMZbSM2GgvTKHJirzeGfMFoaZ8UR2X7F4v8vHTvxFbL';
+const INCINERATOR = '1nc1nerator11111111111111111111111111111111';
+const BINANCE = '5tzFkiKscXHK5ZXCGbXZxdw7gTjjD1mBwuoFbhUvuAi9';
+
+const acct = (owner: string, amount: bigint, n = 0): HolderAccount => ({ address: `${owner}-${n}`, owner, amount });
+
+describe('isOnCurve', () => {
+  it('is true for keypair wallets and false for PDAs and non-keys', () => {
+    expect([WALLET_A, WALLET_B, BINANCE].map(isOnCurve)).toEqual([true, true, true]);
+    expect([RAYDIUM_AUTHORITY, CPMM_AUTHORITY, INCINERATOR].map(isOnCurve)).toEqual([false, false, false]);
+    expect(isOnCurve('not base58 0OIl')).toBe(false);
+    expect(isOnCurve('1111')).toBe(false);
+  });
+});
+
+describe('exclusionOf', () => {
+  it('names the list entry first, then the curve test', () => {
+    expect(exclusionOf(INCINERATOR)).toEqual({ reason: 'burn', label: 'Solana incinerator (sdk incinerator::id)' });
+    expect(exclusionOf(RAYDIUM_AUTHORITY)).toEqual({ reason: 'amm', label: 'Raydium AMM v4 authority' });
+    expect(exclusionOf(BINANCE)).toEqual({ reason: 'exchange', label: 'Binance hot wallet 2' });
+    expect(exclusionOf('11111111111111111111111111111111')).toMatchObject({ reason: 'burn' });
+    expect(exclusionOf(CPMM_AUTHORITY, new Map())).toEqual({ reason: 'off-curve' });
+    expect(exclusionOf(WALLET_A)).toBeNull();
+  });
+});
+
+describe('selectTopHolders', () => {
+  const isWallet = (o: string) => !o.startsWith('pda');
+
+  it('sums accounts per owner, ranks by amount (ties by address) and keeps the top N eligible owners', () => {
+    const result = selectTopHolders(
+      [acct('w3', 50n), acct('w1', 60n), acct('w2', 40n, 0), acct('w2', 30n, 1), acct('w4', 50n), acct('w5', 0n), acct('w6', 1n)],
+      { top: 3, isWallet, known: new Map() },
+    );
+    expect(result.holders).toEqual([
+      { owner: 'w2', amount: '70', accounts: 2 },
+      { owner: 'w1', amount: '60', accounts: 1 },
+      { owner: 'w3', amount: '50', accounts: 1 },
+    ]);
+    expect(result).toMatchObject({ ownersSeen: 5, eligible: 5, accountsSeen: 7, excluded: [] });
+  });
+
+  it('drops burn, AMM, exchange and off-curve owners, counts them by reason and lists the largest', () => {
+    const result = selectTopHolders(
+      [acct(RAYDIUM_AUTHORITY, 1000n), acct('pda-vault', 900n), acct(INCINERATOR, 800n), acct(BINANCE, 700n), acct(WALLET_A, 10n), acct(WALLET_B, 20n), acct('pda-small', 1n)],
+      { top: 5, isWallet: (o) => !o.startsWith('pda') && isOnCurve(o), excludedListed: 3 },
+    );
+    expect(result.holders.map((h) => h.owner)).toEqual([WALLET_B, WALLET_A]);
+    expect(result.excludedCounts).toEqual({ burn: 1, amm: 1, exchange: 1, 'off-curve': 2 });
+    expect(result.excluded).toEqual([
+      { owner: RAYDIUM_AUTHORITY, amount: '1000', accounts: 1, reason: 'amm', label: 'Raydium AMM v4 authority' },
+      { owner: 'pda-vault', amount: '900', accounts: 1, reason: 'off-curve' },
+      { owner: INCINERATOR, amount: '800', accounts: 1, reason: 'burn', label: 'Solana incinerator (sdk incinerator::id)' },
+    ]);
+    expect(result.eligible).toBe(2);
+  });
+
+  it('ranks amounts beyond 2^53 exactly', () => {
+    const big = 2n ** 60n;
+    const result = selectTopHolders([acct('w1', big + 1n), acct('w2', big)], { top: 1, isWallet, known: new Map() });
+    expect(result.holders).toEqual([{ owner: 'w1', amount: (big + 1n).toString(), accounts: 1 }]);
+  });
+});

@@ -1,0 +1,122 @@
+// From a mint's token accounts to the wallets an analysis should compare: sum the amounts per
+// owner, rank them, leave out owners that are not one person's wallet, keep the top N.
+// docs/analytics.md, "Analysing a token's holders", states the rules; this is the one place they live.
+import known from './known-addresses.json';
+import { isOnCurve } from './on-curve';
+
+/** One token account of the mint, as the provider lists it. */
+export interface HolderAccount {
+  /** the token account */
+  address: string;
+  /** the wallet or program that owns it */
+  owner: string;
+  /** raw units */
+  amount: bigint;
+}
+
+/**
+ * Why an owner was left out:
+ * - burn: a burn address (the incinerator, the System Program id): no key can spend it;
+ * - amm: a known pool or AMM authority;
+ * - exchange: a known exchange hot wallet (holds for many customers);
+ * - off-curve: the owner is not an ed25519 point, so no private key exists: a program-derived
+ *   address (pool vaults, bonding curves, escrows, vesting and staking programs).
+ */
+export type ExclusionReason = 'burn' | 'amm' | 'exchange' | 'off-curve';
+export const EXCLUSION_REASONS: readonly ExclusionReason[] = ['burn', 'amm', 'exchange', 'off-curve'];
+
+export interface KnownAddress {
+  address: string;
+  kind: 'burn' | 'amm' | 'exchange';
+  label: string;
+}
+
+/** The shipped list (src/domain/holders/known-addresses.json). */
+export const KNOWN_ADDRESSES: ReadonlyMap<string, KnownAddress> = new Map(
+  (known.addresses as KnownAddress[]).map((a) => [a.address, a]),
+);
+
+export interface RankedHolder {
+  owner: string;
+  /** raw units summed over the owner's token accounts, decimal integer string */
+  amount: string;
+  /** token accounts of the mint the owner has (non-zero ones) */
+  accounts: number;
+}
+
+export interface ExcludedHolder extends RankedHolder {
+  reason: ExclusionReason;
+  /** the known address's label, when the reason came from the list */
+  label?: string;
+}
+
+export interface HolderSelection {
+  /** the top eligible owners, largest first (ties: by address) */
+  holders: RankedHolder[];
+  /** owners left out, counted by reason, over every owner seen */
+  excludedCounts: Record<ExclusionReason, number>;
+  /** the largest excluded owners, largest first, at most `excludedListed` */
+  excluded: ExcludedHolder[];
+  /** distinct owners with a non-zero balance */
+  ownersSeen: number;
+  /** eligible owners (before the cut at `top`) */
+  eligible: number;
+  /** token accounts read (zero balances included) */
+  accountsSeen: number;
+}
+
+export interface SelectOptions {
+  top: number;
+  /** how many excluded owners to name (default 20) */
+  excludedListed?: number;
+  known?: ReadonlyMap<string, KnownAddress>;
+  /** whether an address has a private key (default: isOnCurve) */
+  isWallet?: (owner: string) => boolean;
+}
+
+export const EXCLUDED_LISTED_DEFAULT = 20;
+
+const byAmountThenOwner = (a: { raw: bigint; owner: string }, b: { raw: bigint; owner: string }): number =>
+  a.raw === b.raw ? (a.owner < b.owner ? -1 : a.owner > b.owner ? 1 : 0) : a.raw > b.raw ? -1 : 1;
+
+/** Why an owner is not an ordinary wallet, or null when it is one. */
+export function exclusionOf(owner: string, known: ReadonlyMap<string, KnownAddress> = KNOWN_ADDRESSES, isWallet: (owner: string) => boolean = isOnCurve): { reason: ExclusionReason; label?: string } | null {
+  const entry = known.get(owner);
+  if (entry) return { reason: entry.kind, label: entry.label };
+  if (!isWallet(owner)) return { reason: 'off-curve' };
+  return null;
+}
+
+/** Aggregates accounts per owner, ranks owners by amount, drops the ineligible ones, keeps the top N. */
+export function selectTopHolders(accounts: Iterable<HolderAccount>, options: SelectOptions): HolderSelection {
+  const known = options.known ?? KNOWN_ADDRESSES;
+  const isWallet = options.isWallet ?? isOnCurve;
+  const listed = options.excludedListed ?? EXCLUDED_LISTED_DEFAULT;
+  const perOwner = new Map<string, { owner: string; raw: bigint; accounts: number }>();
+  let accountsSeen = 0;
+  for (const a of accounts) {
+    accountsSeen += 1;
+    if (a.amount <= 0n) continue;
+    const entry = perOwner.get(a.owner) ?? { owner: a.owner, raw: 0n, accounts: 0 };
+    entry.raw += a.amount;
+    entry.accounts += 1;
+    perOwner.set(a.owner, entry);
+  }
+  const ranked = [...perOwner.values()].sort(byAmountThenOwner);
+  const holders: RankedHolder[] = [];
+  const excluded: ExcludedHolder[] = [];
+  const excludedCounts: Record<ExclusionReason, number> = { burn: 0, amm: 0, exchange: 0, 'off-curve': 0 };
+  let eligible = 0;
+  for (const h of ranked) {
+    const view = { owner: h.owner, amount: h.raw.toString(), accounts: h.accounts };
+    const why = exclusionOf(h.owner, known, isWallet);
+    if (why) {
+      excludedCounts[why.reason] += 1;
+      if (excluded.length < listed) excluded.push({ ...view, reason: why.reason, ...(why.label ? { label: why.label } : {}) });
+      continue;
+    }
+    eligible += 1;
+    if (holders.length < options.top) holders.push(view);
+  }
+  return { holders, excludedCounts, excluded, ownersSeen: ranked.length, eligible, accountsSeen };
+}

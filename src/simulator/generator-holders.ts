@@ -1,0 +1,59 @@
+// The generator's holder token (option holderToken): a token with thousands of holders, as DAS
+// getTokenAccounts lists them, including the owners a holder analysis must leave out (pool vaults
+// and an AMM authority, which are program-derived; a burn account; an exchange hot wallet).
+import type { GeneratorKit, Token, Wallet } from './generator-kit';
+import { programDerivedAddress, walletAddress } from './keys';
+import type { GroundTruth } from './world';
+
+type Holder = NonNullable<Token['holders']>[number];
+
+export const HOLDER_TOKEN_WALLETS_DEFAULT = 60;
+/** The Solana incinerator and the Raydium AMM v4 authority: real addresses, as on mainnet. */
+const INCINERATOR = '1nc1nerator11111111111111111111111111111111';
+const RAYDIUM_AMM_AUTHORITY = '5Q544fKrFoe6tsEbD7S8EmxGTJYAKtTVhAW5Q5pge4j1';
+const BINANCE_HOT_WALLET = '5tzFkiKscXHK5ZXCGbXZxdw7gTjjD1mBwuoFbhUvuAi9';
+
+/** Adds the holder token to `kit.tokens`, its world wallets to `wallets`, and its facts to `truth`. */
+export function addHolderToken(kit: GeneratorKit, spec: { holders: number; wallets?: number }, seed: number, wallets: Wallet[], truth: GroundTruth): void {
+  const { rng, logUniform, addr, priced, makePlays, tradesFor, noise, playsPerWallet, noiseCount } = kit;
+  const mint = addr('holder-token');
+  const wanted = Math.max(2, Math.min(spec.wallets ?? HOLDER_TOKEN_WALLETS_DEFAULT, spec.holders));
+  const holders: Holder[] = [];
+  const amount = (ui: number) => String(Math.max(1, Math.round(ui)));
+
+  // Above every ordinary holder: what a holder analysis must drop.
+  const vaults = [0, 1, 2].map((k) => programDerivedAddress(String(seed), 'holder-token', 'pool-vault', String(k)));
+  const excluded = [...vaults, RAYDIUM_AMM_AUTHORITY, INCINERATOR, BINANCE_HOT_WALLET];
+  holders.push(
+    { owner: vaults[0], amount: amount(90e6), label: 'pool vault (PDA)' },
+    { owner: vaults[1], amount: amount(40e6), label: 'pool vault (PDA)' },
+    { owner: vaults[2], amount: amount(12e6), accounts: 2, label: 'pool vault (PDA)' },
+    { owner: RAYDIUM_AMM_AUTHORITY, amount: amount(9e6), label: 'AMM authority' },
+    { owner: INCINERATOR, amount: amount(25e6), label: 'burn' },
+    { owner: BINANCE_HOT_WALLET, amount: amount(7e6), label: 'exchange hot wallet' },
+  );
+
+  // The largest ordinary holders: world wallets with histories, a copy-trader group among them.
+  const groupPlays = makePlays(playsPerWallet, Array.from({ length: 6 }, () => kit.pick(priced)));
+  const group: string[] = [];
+  const top = Array.from({ length: wanted }, () => logUniform(2e5, 5e6)).sort((a, b) => b - a);
+  for (let i = 0; i < wanted; i++) {
+    const address = walletAddress(String(seed), 'holder-token', 'wallet', String(i));
+    const inGroup = i < 3;
+    const trades = inGroup ? tradesFor(groupPlays, () => (i === 0 ? 0 : 1 + Math.floor(rng() * 20)), 0.5 + rng()) : tradesFor(makePlays(playsPerWallet, priced), () => 0, logUniform(0.2, 5));
+    const n = noise(address, noiseCount);
+    wallets.push({ address, label: `holder of the holder token${inGroup ? ' (copy-trader group)' : ''}`, solBalance: Number(logUniform(0.5, 80).toFixed(4)), trades: [...trades, ...n.trades], transfers: n.transfers });
+    if (inGroup) group.push(address);
+    holders.push({ owner: address, amount: amount(top[i]), accounts: i % 7 === 3 ? 2 : 1 });
+  }
+
+  // The tail: small holders without histories.
+  for (let i = 0; i < spec.holders - wanted; i++) {
+    holders.push({ owner: walletAddress(String(seed), 'holder-token', 'tail', String(i)), amount: amount(logUniform(1, 1.5e5)), accounts: i % 50 === 0 ? 2 : 1 });
+  }
+
+  kit.tokens.push({ mint, symbol: 'HOLD', name: 'Holder Coin', decimals: 6, program: 'spl-token', priceUsd: 0.0042, liquidityUsd: 250_000, holders });
+  truth.clusters.push(group);
+  truth.clusterKinds?.push('copy-traders');
+  truth.holderToken = { mint, excludedOwners: excluded };
+}

@@ -1,0 +1,136 @@
+// POST /v1/analyses {token, top} end to end: the API, real workers, PostgreSQL, Redis and Temporal,
+// and a simulator serving DAS getTokenAccounts for a token with 2,000+ holders. The group is the
+// top eligible holders: pool vaults and an AMM authority (program-derived), a burn account and an
+// exchange hot wallet hold more, and are left out and reported. A token with fewer than two
+// eligible holders fails with the reason. With RECORD_HISTORIES=similarity-analysis-token (or 1)
+// the token path's history is written to test/histories/ for test/unit/replay.test.ts.
+import { execFile } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
+import type { FastifyInstance } from 'fastify';
+import { Worker } from '@temporalio/worker';
+import { buildApp } from '../../src/api/app';
+import { ApiClient } from '../../src/cli/api-client';
+import { renderAnalysis } from '../../src/cli/render';
+import { generateWorld } from '../../src/simulator';
+import { programDerivedAddress } from '../../src/simulator/keys';
+import { resolveTemporalCli } from '../../src/temporal/dev-server';
+import { analysisWorkflowId } from '../../src/workflows/contract';
+import { useSimulatedStack } from '../harness/stack';
+import { testEnv } from '../harness/env';
+import { saveHistory } from '../harness/histories';
+
+const run = promisify(execFile);
+const record = (name: string): boolean => {
+  const wanted = process.env.RECORD_HISTORIES;
+  return wanted === '1' || (!!wanted && wanted.split(',').includes(name));
+};
+
+const world = generateWorld({ seed: 29, wallets: 4, txPerWallet: 10, largeWallet: false, holderToken: { holders: 2_000, wallets: 50 } });
+const { mint, excludedOwners } = world.groundTruth!.holderToken!;
+const holderWallets = world.wallets.filter((w) => w.label?.startsWith('holder of the holder token')).map((w) => w.address);
+
+// A second token with three world holders under a vault (a small token analysis, recorded for
+// replay) and a third whose only ordinary holder is one wallet (too few to compare).
+const SMALL = programDerivedAddress('token-holders-test', 'small-mint');
+const LONELY = programDerivedAddress('token-holders-test', 'lonely-mint');
+const vault = programDerivedAddress('token-holders-test', 'vault');
+world.tokens.push(
+  { mint: SMALL, symbol: 'SMOL', name: 'Small Coin', decimals: 6, priceUsd: 0.01, liquidityUsd: 50_000, holders: [{ owner: vault, amount: '900000' }, ...holderWallets.slice(0, 3).map((owner, i) => ({ owner, amount: String(1000 * (i + 1)) }))] },
+  { mint: LONELY, symbol: 'LONE', name: 'Lonely Coin', decimals: 6, priceUsd: 0.01, liquidityUsd: 50_000, holders: [{ owner: vault, amount: '900000' }, { owner: '1nc1nerator11111111111111111111111111111111', amount: '5000' }, { owner: holderWallets[0], amount: '10' }] },
+);
+
+describe('an analysis of a token’s holders through the HTTP API', () => {
+  let app: FastifyInstance;
+  let api: ApiClient;
+
+  const opened = useSimulatedStack(
+    { world },
+    { MAX_WALLETS_PER_ANALYSIS: '60' },
+    {
+      afterOpen: async () => {
+        app = await buildApp({ config: opened.stack.config, temporal: opened.stack.client, pool: opened.stack.pool, redis: opened.stack.redis }, { eventPollIntervalMs: 200 });
+        await app.listen({ host: '127.0.0.1', port: 0 });
+        api = new ApiClient(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}`);
+      },
+      beforeClose: async () => {
+        await app?.close();
+      },
+      openTimeoutMs: 120_000,
+    },
+  );
+
+  async function finished(id: string) {
+    for (;;) {
+      const view = await api.getAnalysis(id);
+      if (view.status !== 'running') return view;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+
+  it('analyses the top 50 of 2,000 holders, leaving out vaults, the AMM authority, the burn account and the exchange', async () => {
+    const view = await opened.stack.withWorkers(async () => {
+      const started = await api.startAnalysis({ token: mint, top: 50, sync: 'force' });
+      expect(started.status).toBe('running');
+      return finished(started.analysisId);
+    });
+    expect(view.error).toBeNull();
+    expect(view.status).toBe('completed');
+    // the group: exactly the 50 world wallets that hold the token, none of the excluded owners
+    expect(view.wallets).toEqual([...holderWallets].sort());
+    for (const owner of excludedOwners) expect(view.wallets).not.toContain(owner);
+    expect(view.holders).toMatchObject({
+      token: mint,
+      top: 50,
+      resolved: true,
+      selected: 50,
+      complete: true,
+      pages: 4,
+      excludedCounts: { burn: 1, amm: 1, exchange: 1, 'off-curve': 3 },
+    });
+    expect(view.holders!.ownersSeen).toBeGreaterThanOrEqual(2_000);
+    expect(view.holders!.excluded!.map((e) => e.owner).sort()).toEqual([...excludedOwners].sort());
+    expect(view.holders!.excluded!.find((e) => e.owner === '1nc1nerator11111111111111111111111111111111')).toMatchObject({ reason: 'burn' });
+    const result = view.result as unknown as { pairs: unknown[]; clusters: Array<{ members: string[] }> };
+    expect(result.pairs).toHaveLength((50 * 49) / 2);
+    // the copy-trader group planted among the holders is found
+    const group = world.groundTruth!.clusters.at(-1)!;
+    expect(result.clusters.map((c) => [...c.members].sort().join(','))).toContain([...group].sort().join(','));
+    const printed = renderAnalysis(view);
+    expect(printed).toContain(`Token ${mint}: the top 50 of`);
+    expect(printed).toContain('left out: 1 burn, 1 amm, 1 exchange, 3 off-curve');
+  });
+
+  it('analyses a small token and records its history; a token with one eligible holder fails saying why', async () => {
+    const { small, lonely } = await opened.stack.withWorkers(async () => {
+      const a = await api.startAnalysis({ token: SMALL, top: 3 }, 'small-token');
+      const b = await api.startAnalysis({ token: LONELY });
+      return { small: await finished(a.analysisId), lonely: await finished(b.analysisId) };
+    });
+    expect(small.status).toBe('completed');
+    expect(small.wallets).toEqual(holderWallets.slice(0, 3).sort());
+    expect(small.holders).toMatchObject({ selected: 3, excludedCounts: { 'off-curve': 1 } });
+    // the same Idempotency-Key and body answer with the same analysis although its row now lists the holders
+    const again = await api.startAnalysis({ token: SMALL, top: 3 }, 'small-token');
+    expect(again).toMatchObject({ analysisId: small.analysisId, idempotentReplay: true, status: 'completed' });
+    await expect(api.startAnalysis({ token: SMALL, top: 2 }, 'small-token')).rejects.toMatchObject({ status: 422 });
+
+    expect(lonely.status).toBe('failed');
+    expect(lonely.holders).toMatchObject({ token: LONELY, top: 60, resolved: true, selected: 1, eligible: 1 });
+    expect(lonely.error).toMatch(new RegExp(`token ${LONELY} has 1 eligible holder \\(of 3 owners; left out: 1 burn, 1 off-curve\\): an analysis needs at least 2 wallets`));
+
+    const cli = await resolveTemporalCli();
+    for (const [name, id] of [
+      ['similarity-analysis-token', small.analysisId],
+      ['similarity-analysis-token-too-few', lonely.analysisId],
+    ] as const) {
+      const handle = opened.stack.client.workflow.getHandle(analysisWorkflowId(id));
+      await Worker.runReplayHistory({ workflowBundle: { codePath: testEnv().workflowBundlePath } }, await handle.fetchHistory(), analysisWorkflowId(id));
+      if (record(name)) {
+        const { type, runId } = await handle.describe();
+        const { stdout } = await run(cli, ['workflow', 'show', '--workflow-id', analysisWorkflowId(id), '--run-id', runId, '--address', testEnv().temporalAddress, '--namespace', opened.stack.namespace, '--output', 'json'], { maxBuffer: 64 * 1024 * 1024 });
+        saveHistory(name, analysisWorkflowId(id), type, stdout);
+      }
+    }
+  });
+});

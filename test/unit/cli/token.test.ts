@@ -1,0 +1,68 @@
+// `wallet-similarity analyze --token`: usage errors before any request, and the lines a token
+// analysis prints about its holders.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { main } from '../../../src/cli/main';
+import { holderLines } from '../../../src/cli/render';
+
+const MINT = '2v5byxxWVeAcrN39fznVrhuWZuoPkjpzGuqJHemyqP1x';
+const A = 'GdNh12yVy5Lsew9WXVCV5ErgK5SpmsBJkcti5jVtPB7o';
+// nothing listens here: a request would fail with "cannot reach the API", not a usage error
+const api = ['--api', 'http://127.0.0.1:9'];
+
+describe('analyze --token', () => {
+  it.each([
+    [['analyze', '--token', MINT, A], /wallet addresses or --token <mint>, not both/],
+    [['analyze', '--token', MINT, '--top', '1'], /--top must be a whole number of at least 2, got '1'/],
+    [['analyze', '--token', MINT, '--top', 'ten'], /--top must be a whole number of at least 2, got 'ten'/],
+    [['analyze', A], /at least two wallet addresses, or --token <mint>/],
+  ])('refuses %j', async (argv, message) => {
+    await expect(main([...argv, ...api])).rejects.toMatchObject({ name: 'UsageError', message: expect.stringMatching(message) });
+  });
+
+  it('sends {token, top} to POST /v1/analyses and reports the API problem in one line', async () => {
+    const bodies: unknown[] = [];
+    const server = createServer((req, res) => {
+      let text = '';
+      req.on('data', (c: Buffer) => (text += c.toString()));
+      req.on('end', () => {
+        bodies.push({ method: req.method, url: req.url, body: JSON.parse(text) });
+        res.writeHead(400, { 'content-type': 'application/problem+json' });
+        res.end(JSON.stringify({ type: 'urn:wallet-similarity:problem:validation', title: 'The request does not match the schema', status: 400, detail: 'body/top must be <= 5' }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      await expect(main(['analyze', '--token', MINT, '--top', '20', '--window', '30', '--api', url])).rejects.toThrow('400 The request does not match the schema: body/top must be <= 5');
+    } finally {
+      server.close();
+    }
+    expect(bodies).toEqual([{ method: 'POST', url: '/v1/analyses', body: { token: MINT, top: 20, window: 30 } }]);
+  });
+});
+
+describe('holderLines', () => {
+  it('says how the group was chosen and names the largest owners left out', () => {
+    expect(
+      holderLines({
+        token: MINT,
+        top: 50,
+        resolved: true,
+        selected: 50,
+        eligible: 1994,
+        ownersSeen: 2000,
+        accountsSeen: 2042,
+        pages: 3,
+        complete: true,
+        excludedCounts: { burn: 1, amm: 1, exchange: 1, 'off-curve': 3 },
+        excluded: [{ owner: '1nc1nerator11111111111111111111111111111111', amount: '25000000000000', accounts: 1, reason: 'burn', label: 'Solana incinerator (sdk incinerator::id)' }],
+      }),
+    ).toEqual([
+      `Token ${MINT}: the top 50 of 1994 eligible holders (2000 owners, 2042 token accounts)`,
+      '  left out: 1 burn, 1 amm, 1 exchange, 3 off-curve',
+      '    1nc1nerator11111111111111111111111111111111  burn (Solana incinerator (sdk incinerator::id))',
+    ]);
+    expect(holderLines({ token: MINT, top: 100, resolved: false })).toEqual([`Token ${MINT}: resolving its top 100 holders`]);
+  });
+});

@@ -1,0 +1,82 @@
+// The simulator's DAS getTokenAccounts: the real wire format (the schemas the client validates with),
+// paging by page and by cursor, in address order, over the generator's holder token.
+import { GetTokenAccountsResultSchema, RpcEnvelopeSchema } from '../../../src/providers/schemas';
+import { HeliusDasClient, SolanaRpcClient } from '../../../src/providers';
+import { isOnCurve } from '../../../src/domain/holders/on-curve';
+import { generateWorld, parseWorld, startSimulator, type SimulatorHandle } from '../../../src/simulator';
+
+const world = parseWorld(generateWorld({ seed: 5, wallets: 8, txPerWallet: 6, largeWallet: false, holderToken: { holders: 2500, wallets: 20 } }));
+const { mint, excludedOwners } = world.groundTruth!.holderToken!;
+let sim: SimulatorHandle;
+
+beforeAll(async () => {
+  sim = await startSimulator({ world });
+});
+afterAll(() => sim.close());
+
+async function rpc(body: unknown): Promise<{ status: number; text: string }> {
+  const res = await fetch(`${sim.url}/?api-key=k`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, text: await res.text() };
+}
+
+describe('simulator getTokenAccounts', () => {
+  it('answers a page in the documented shape: a JSON-RPC envelope with total, limit, page and token_accounts', async () => {
+    const { status, text } = await rpc({ jsonrpc: '2.0', id: 'x', method: 'getTokenAccounts', params: { mint, page: 1, limit: 3 } });
+    expect(status).toBe(200);
+    const envelope = RpcEnvelopeSchema.parse(JSON.parse(text));
+    expect(envelope.id).toBe('x');
+    const result = GetTokenAccountsResultSchema.parse(envelope.result);
+    expect(result).toMatchObject({ total: 3, limit: 3, page: 1 });
+    expect(Object.keys(result.token_accounts[0]).sort()).toEqual(['address', 'amount', 'delegated_amount', 'frozen', 'mint', 'owner']);
+    expect(result.token_accounts.every((a) => a.mint === mint && a.amount > 0n)).toBe(true);
+    // amounts are bare JSON integers, as DAS writes them
+    expect(text).toMatch(/"amount":\d+,/);
+  });
+
+  it('lists every account once, in address order, whether paged by page or by cursor', async () => {
+    const client = new HeliusDasClient({ url: sim.url, apiKey: 'k' });
+    const byPage = await client.getTokenAccounts(mint, { maxPages: 10 });
+    await client.close();
+    expect(byPage).toMatchObject({ pages: 4, complete: true });
+    const addresses = byPage.accounts.map((a) => a.address);
+    expect(new Set(addresses).size).toBe(addresses.length);
+    expect(addresses).toEqual(sim.world.mintAccounts(mint).map((a) => a.pubkey));
+
+    const byCursor: string[] = [];
+    let cursor: string | undefined;
+    for (;;) {
+      const { text } = await rpc({ jsonrpc: '2.0', id: 1, method: 'getTokenAccounts', params: { mint, limit: 1000, ...(cursor ? { cursor } : {}) } });
+      const result = GetTokenAccountsResultSchema.parse(JSON.parse(text).result);
+      if (result.token_accounts.length === 0) break;
+      byCursor.push(...result.token_accounts.map((a) => a.address));
+      cursor = result.cursor ?? undefined;
+    }
+    expect(byCursor).toEqual(addresses);
+  });
+
+  it('has thousands of holders, among them program-owned vaults, a burn account and an exchange above the ordinary wallets', () => {
+    const accounts = sim.world.mintAccounts(mint);
+    const owners = new Set(accounts.map((a) => a.owner));
+    expect(owners.size).toBeGreaterThanOrEqual(2500);
+    for (const owner of excludedOwners) expect(owners.has(owner)).toBe(true);
+    expect(excludedOwners.filter((o) => !isOnCurve(o))).toHaveLength(5); // 3 vaults, the AMM authority, the incinerator
+    const worldWallets = world.wallets.filter((w) => owners.has(w.address));
+    expect(worldWallets).toHaveLength(20);
+    expect(worldWallets.every((w) => isOnCurve(w.address))).toBe(true);
+  });
+
+  it('shows a world holder’s accounts through getTokenAccountsByOwner too', async () => {
+    const holder = sim.world.mintAccounts(mint).find((a) => sim.world.indexOf(a.owner) !== undefined)!;
+    const client = new SolanaRpcClient({ url: sim.url, apiKey: 'k' });
+    const holdings = await client.getTokenBalances(holder.owner);
+    await client.close();
+    expect(holdings.balances.find((b) => b.mint === mint)).toBeDefined();
+  });
+
+  it('rejects a request without mint or owner, and a limit above 1,000, with -32602', async () => {
+    for (const params of [{ page: 1 }, { mint, limit: 1001 }]) {
+      const { text } = await rpc({ jsonrpc: '2.0', id: 1, method: 'getTokenAccounts', params });
+      expect(JSON.parse(text).error.code).toBe(-32602);
+    }
+  });
+});
