@@ -60,6 +60,7 @@ const EXERCISES: Record<string, Exercise | { notRunHere: string }> = {
   migrate: BAD_CONFIG,
   smoke: BAD_CONFIG,
   'temporal:cli': { env: { TEMPORAL_CLI: '/nonexistent/temporal' }, code: 1, output: /TEMPORAL_CLI is set to '\/nonexistent\/temporal', but that is not a working temporal binary/ },
+  'temporal:server': { code: 1, output: /usage: scripts\/temporal-server\.sh start\|stop\|status\|build/ },
   simulator: { args: ['--help'], code: 0, output: /usage/i },
   'bench:similarity': { env: { BENCH_WALLETS: '6', BENCH_TOKENS: '1000', BENCH_DENSE_SAMPLE: '4' }, code: 0, output: /"bench":"similarity","wallets":6,"tokens":\d+,"pairs":15,/ },
   'bench:detection': { args: ['--seeds', '1', '--wallets', '20', '--tx-per-wallet', '10'], code: 0, output: /detection benchmark: hard worlds, seeds 1, 20 wallets[^]*relatedness\s+\d\.\d{3}/ },
