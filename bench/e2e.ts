@@ -19,6 +19,7 @@ import { Pool } from 'undici';
 import { loadConfig } from '../src/config';
 import { seededRandom } from '../src/domain/random';
 import { generateWorld } from '../src/simulator/generator';
+import { peakPerWindow } from '../src/simulator';
 import { REFRESH_SCHEDULE_ID } from '../src/temporal/schedules';
 import { e2eLine, openLoopSchedule, percentile, providerBound, type AnalysisRun, type BurstFigures } from './lib/e2e-figures';
 import { readCpuSeconds, readMemory, startBenchStack, type BenchStack } from './lib/e2e-stack';
@@ -76,11 +77,17 @@ async function postAnalysis(apiUrl: string, wallets: string[]): Promise<Started>
 }
 
 /** History requests the simulator served for these wallets since `since` (its request log). */
-async function historyRequests(simUrl: string, wallets: Set<string>, since: number): Promise<{ count: number; lastSeq: number; rateLimited: number }> {
+async function historyRequests(simUrl: string, wallets: Set<string>, since: number): Promise<{ count: number; lastSeq: number; rateLimited: number; peakPerSecond: number }> {
   const res = await fetch(`${simUrl}/__sim/requests?provider=helius&since=${since}`);
-  const body = (await res.json()) as { requests: Array<{ endpoint: string; wallet?: string; status: number }>; lastSeq: number };
+  const body = (await res.json()) as { requests: Array<{ at: number; endpoint: string; wallet?: string; status: number }>; lastSeq: number };
   const mine = body.requests.filter((r) => r.endpoint === 'helius:history' && r.wallet !== undefined && wallets.has(r.wallet));
-  return { count: mine.filter((r) => r.status === 200).length, rateLimited: mine.filter((r) => r.status === 429).length, lastSeq: body.lastSeq };
+  return {
+    count: mine.filter((r) => r.status === 200).length,
+    rateLimited: mine.filter((r) => r.status === 429).length,
+    // how close the syncs came to the budget: its peak is the budget when the provider is the bound
+    peakPerSecond: peakPerWindow(mine.map((r) => r.at).sort((a, b) => a - b), 1000),
+    lastSeq: body.lastSeq,
+  };
 }
 
 /** Phases: each records the worker's peak RSS and the CPU seconds each process spent in it. */
@@ -128,6 +135,7 @@ async function analyseGroup(stack: BenchStack, client: Client, wallets: string[]
     seconds,
     bound: providerBound(lengths, heliusRps),
     historyRequests: requests.count,
+    historyPeakPerSecond: requests.peakPerSecond,
     rateLimited: requests.rateLimited,
     lastSeq: requests.lastSeq,
     events: { total: 0, parent: 0, workflows: 0 },
@@ -236,6 +244,7 @@ async function main(): Promise<number> {
   const txPerWallet = intFlag('tx-per-wallet', values['tx-per-wallet'], 200);
   const seed = intFlag('seed', values.seed, 1, 0);
   const began = performance.now();
+  const loadAvgStart = os.loadavg()[0];
   const runId = `${Date.now().toString(36)}_${process.pid}`;
 
   log(`generating a world of ${small + large} wallets, ~${txPerWallet} transactions each`);
@@ -260,13 +269,13 @@ async function main(): Promise<number> {
     phases.begin('small');
     const smallRun = await analyseGroup(stack, client, smallGroup.map((w) => w.address), smallGroup.map((w) => w.transactions), heliusRps, 0);
     phases.end();
-    log(`    ${smallRun.status} in ${smallRun.seconds.toFixed(1)} s; bound ${smallRun.bound.seconds.toFixed(1)} s (${smallRun.bound.pages} pages, ${smallRun.historyRequests} history requests, ${smallRun.rateLimited} answered 429)`);
+    log(`    ${smallRun.status} in ${smallRun.seconds.toFixed(1)} s; bound ${smallRun.bound.seconds.toFixed(1)} s (${smallRun.bound.pages} pages, ${smallRun.historyRequests} history requests, peak ${smallRun.historyPeakPerSecond}/s, ${smallRun.rateLimited} answered 429)`);
 
     log(`(a) ${large}-wallet analysis`);
     phases.begin('large');
     const largeRun = await analyseGroup(stack, client, largeGroup.map((w) => w.address), largeGroup.map((w) => w.transactions), heliusRps, smallRun.lastSeq);
     phases.end();
-    log(`    ${largeRun.status} in ${largeRun.seconds.toFixed(1)} s; bound ${largeRun.bound.seconds.toFixed(1)} s (${largeRun.bound.pages} pages, ${largeRun.historyRequests} history requests, ${largeRun.rateLimited} answered 429)`);
+    log(`    ${largeRun.status} in ${largeRun.seconds.toFixed(1)} s; bound ${largeRun.bound.seconds.toFixed(1)} s (${largeRun.bound.pages} pages, ${largeRun.historyRequests} history requests, peak ${largeRun.historyPeakPerSecond}/s, ${largeRun.rateLimited} answered 429)`);
 
     const count = rate * burstSeconds;
     log(`(b, c) ${count} analyses of 3 synced wallets offered at ${rate}/s`);
@@ -312,6 +321,7 @@ async function main(): Promise<number> {
         burst: burstFigures,
         worker: { peakRssMb: peaks.length ? Math.max(...peaks) : null, hwmMb: readMemory(stack.workerPid).hwmMb, startRssMb, peakRssMbByPhase: phases.peakRss },
         cpuSecondsByPhase: phases.cpu,
+        machine: { cores: os.cpus().length, loadAvgStart, loadAvgEnd: os.loadavg()[0] },
         totalSeconds: (performance.now() - began) / 1000,
       }),
     );

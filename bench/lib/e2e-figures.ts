@@ -65,6 +65,8 @@ export interface AnalysisRun {
   bound: ProviderBound;
   /** history requests the simulator served for the group's wallets */
   historyRequests: number;
+  /** the most history requests in any 1-second window: the budget when the provider is the bound */
+  historyPeakPerSecond: number;
   /** Temporal events of the analysis workflow and of every child it started */
   events: EventCount;
 }
@@ -101,6 +103,8 @@ export interface E2eFigures {
   burst: BurstFigures;
   worker: { peakRssMb: number | null; hwmMb: number | null; startRssMb: number | null; peakRssMbByPhase: Record<string, number | null> };
   cpuSecondsByPhase: Record<string, Record<string, number>>;
+  /** the machine: its cores and its 1-minute load average when the bench began and ended (other work skews every figure) */
+  machine: { cores: number; loadAvgStart: number; loadAvgEnd: number };
   totalSeconds: number;
 }
 
@@ -115,6 +119,7 @@ function runFigures(run: AnalysisRun) {
     ratio: round(run.seconds / run.bound.seconds, 3),
     pages: run.bound.pages,
     historyRequests: run.historyRequests,
+    historyPeakPerSecond: run.historyPeakPerSecond,
     events: run.events.total,
     eventsParent: run.events.parent,
     workflows: run.events.workflows,
@@ -151,6 +156,7 @@ export function e2eLine(f: E2eFigures): string {
     e: { small: f.small.events.total, large: f.large.events.total, burst: round(f.burst.eventsPerAnalysis, 1) },
     settings: { heliusRps: f.heliusRps, latencyMs: f.latencyMs, txPerWallet: f.txPerWallet },
     cpuSeconds: Object.fromEntries(Object.entries(f.cpuSecondsByPhase).map(([phase, byProcess]) => [phase, Object.fromEntries(Object.entries(byProcess).map(([k, v]) => [k, round(v, 1)]))])),
+    machine: { cores: f.machine.cores, loadAvgStart: round(f.machine.loadAvgStart, 1), loadAvgEnd: round(f.machine.loadAvgEnd, 1) },
     totalSeconds: round(f.totalSeconds, 0),
   });
 }

@@ -66,6 +66,7 @@ describe('the JSON line', () => {
     seconds,
     bound: { pages, heliusRps: 50, seconds: pages / 50 },
     historyRequests: pages + wallets,
+    historyPeakPerSecond: 49,
     events: { total: 40 * wallets, parent: 10 * wallets, workflows: wallets + 2 },
   });
   const figures: E2eFigures = {
@@ -92,6 +93,7 @@ describe('the JSON line', () => {
     },
     worker: { peakRssMb: 280.4, hwmMb: 281, startRssMb: 200, peakRssMbByPhase: { small: 220, large: 280.4, burst: 250 } },
     cpuSecondsByPhase: { burst: { worker: 12.34, temporal: 20 } },
+    machine: { cores: 2, loadAvgStart: 1.23, loadAvgEnd: 2.5 },
     totalSeconds: 300.2,
   };
 
@@ -103,8 +105,8 @@ describe('the JSON line', () => {
       temporal: 'prod',
       temporalAddress: '127.0.0.1:7633',
       a: {
-        small: { wallets: 20, status: 'completed', seconds: 1.2, boundSeconds: 0.8, ratio: 1.5, pages: 40, historyRequests: 60, events: 800, eventsParent: 200, workflows: 22 },
-        large: { wallets: 500, status: 'completed', seconds: 26, boundSeconds: 20, ratio: 1.3, pages: 1000, historyRequests: 1500, events: 20000, eventsParent: 5000, workflows: 502 },
+        small: { wallets: 20, status: 'completed', seconds: 1.2, boundSeconds: 0.8, ratio: 1.5, pages: 40, historyRequests: 60, historyPeakPerSecond: 49, events: 800, eventsParent: 200, workflows: 22 },
+        large: { wallets: 500, status: 'completed', seconds: 26, boundSeconds: 20, ratio: 1.3, pages: 1000, historyRequests: 1500, historyPeakPerSecond: 49, events: 20000, eventsParent: 5000, workflows: 502 },
       },
       b: { offeredRps: 200, requests: 800, achievedRps: 200, p50Ms: 12.3, p99Ms: 48, maxMs: 60, statuses: { '202': 800 } },
       c: { analyses: 800, failed: 0, drainSeconds: 80, analysesPerSecond: 10 },
@@ -112,6 +114,7 @@ describe('the JSON line', () => {
       e: { small: 800, large: 20000, burst: 64.3 },
       settings: { heliusRps: 50, latencyMs: 100, txPerWallet: 200 },
       cpuSeconds: { burst: { worker: 12.3, temporal: 20 } },
+      machine: { cores: 2, loadAvgStart: 1.2, loadAvgEnd: 2.5 },
       totalSeconds: 300,
     });
   });
