@@ -21,17 +21,20 @@ import { seededRandom } from '../src/domain/random';
 import { generateWorld } from '../src/simulator/generator';
 import { peakPerWindow } from '../src/simulator';
 import { REFRESH_SCHEDULE_ID } from '../src/temporal/schedules';
-import { e2eLine, openLoopSchedule, percentile, providerBound, type AnalysisRun, type BurstFigures } from './lib/e2e-figures';
+import { e2eLine, openLoopSchedule, percentile, providerBound, topSelfTime, type AnalysisRun, type BurstFigures, type CpuProfile } from './lib/e2e-figures';
 import { readCpuSeconds, readMemory, startBenchStack, type BenchStack } from './lib/e2e-stack';
 import { countEvents } from './lib/e2e-temporal';
 
 const USAGE = `usage: npm run bench:e2e -- [--temporal dev|prod] [--small 20] [--large N] [--rate 200] [--burst-seconds 4]
                              [--helius-rps 50] [--latency-ms 100] [--tx-per-wallet 200] [--seed 1]
+                             [--profile <dir>]
 
   --temporal dev|prod  a fresh Temporal dev server (default), or the production-shaped server of
                        scripts/temporal-server.sh (started when it does not answer on TEMPORAL_SERVER_PORT, default 7633)
   --large N            the large group (default: the largest MAX_WALLETS_PER_ANALYSIS allows, at most 1,000)
   --rate, --burst-seconds   the open-loop burst of 3-wallet analyses (default 200/s for 4 s)
+  --profile <dir>      CPU profiles of the worker and the API (node --cpu-prof) into <dir>; their top
+                       functions by self time are printed on stderr at the end
   --helius-rps         the Helius budget, and the simulator's Helius rate limit (default 50, a paid plan's;
                        the product's default is 10, at which the large group alone takes minutes)`;
 
@@ -224,6 +227,7 @@ async function main(): Promise<number> {
       'latency-ms': { type: 'string' },
       'tx-per-wallet': { type: 'string' },
       seed: { type: 'string' },
+      profile: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -254,7 +258,8 @@ async function main(): Promise<number> {
   fs.writeFileSync(worldFile, JSON.stringify(world));
 
   log(`starting the stack (temporal ${temporal})`);
-  const stack = await startBenchStack({ temporal, worldFile, heliusRps, latencyMs, maxWallets: Math.max(large, small), runId, log });
+  const profileDir = values.profile ? path.resolve(process.env.INIT_CWD ?? process.cwd(), values.profile) : undefined;
+  const stack = await startBenchStack({ temporal, worldFile, heliusRps, latencyMs, maxWallets: Math.max(large, small), runId, profileDir, log });
   const connection = await Connection.connect({ address: stack.temporalAddress });
   const client = new Client({ connection, namespace: 'default' });
   const phases = new Phases(stack);
@@ -334,6 +339,20 @@ async function main(): Promise<number> {
     log('stopping the stack');
     await stack.stop();
     fs.rmSync(path.dirname(worldFile), { recursive: true, force: true });
+    if (profileDir) printProfiles(profileDir);
+  }
+}
+
+/** The top functions by self time of each profile the worker and the API wrote. */
+function printProfiles(dir: string): void {
+  for (const name of ['worker', 'api']) {
+    const sub = path.join(dir, name);
+    const files = fs.existsSync(sub) ? fs.readdirSync(sub).filter((f) => f.endsWith('.cpuprofile')) : [];
+    for (const file of files) {
+      const profile = JSON.parse(fs.readFileSync(path.join(sub, file), 'utf8')) as CpuProfile;
+      log(`CPU profile of the ${name} (${path.join(sub, file)}), self time:`);
+      for (const t of topSelfTime(profile, 20)) log(`    ${(t.share * 100).toFixed(1).padStart(5)} %  ${String(t.ms).padStart(7)} ms  ${t.fn}`);
+    }
   }
 }
 

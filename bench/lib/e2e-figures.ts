@@ -160,3 +160,32 @@ export function e2eLine(f: E2eFigures): string {
     totalSeconds: round(f.totalSeconds, 0),
   });
 }
+
+/** A V8 CPU profile (`node --cpu-prof`), the parts read here. */
+export interface CpuProfile {
+  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/**
+ * Where a process spent its CPU: self time by function (name, file, line), largest first, as shares
+ * of all sampled time; idle and GC are kept as V8 names them ("(idle)", "(garbage collector)").
+ */
+export function topSelfTime(profile: CpuProfile, count = 15): Array<{ fn: string; ms: number; share: number }> {
+  const frames = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+  const byFn = new Map<string, number>();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const us = profile.timeDeltas[i] ?? 0;
+    const f = frames.get(id);
+    const where = f?.url ? ` ${f.url.replace(/^.*\/node_modules\//, '~/').replace(/^file:\/\/.*?\/(src|bench|scripts)\//, '$1/')}:${f.lineNumber + 1}` : '';
+    const fn = `${f?.functionName || '(anonymous)'}${where}`;
+    byFn.set(fn, (byFn.get(fn) ?? 0) + us);
+    total += us;
+  });
+  return [...byFn.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count)
+    .map(([fn, us]) => ({ fn, ms: Math.round(us / 1000), share: total > 0 ? Number((us / total).toFixed(3)) : 0 }));
+}

@@ -21,6 +21,8 @@ export interface StackOptions {
   latencyMs: number;
   maxWallets: number;
   runId: string;
+  /** a directory: the worker and the API write V8 CPU profiles there (node --cpu-prof) when they exit */
+  profileDir?: string;
   log: (line: string) => void;
 }
 
@@ -37,8 +39,8 @@ export interface BenchStack {
 
 type Child = ChildProcess & { output: () => string };
 
-function startNode(script: string, args: string[], env: NodeJS.ProcessEnv): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+function startNode(script: string, args: string[], env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Child {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (d: Buffer) => {
     output = (output + d.toString()).slice(-4000);
@@ -170,9 +172,10 @@ export async function startBenchStack(o: StackOptions): Promise<BenchStack> {
     };
     // a production worker: the pre-built workflow bundle (dist/workflow-bundle.js), not bundled at start
     await run(process.execPath, ['--import', 'tsx', 'scripts/build-workflow-bundle.ts'], { cwd: ROOT });
-    const worker = startNode('src/worker.ts', [], { ...env, NODE_ENV: 'production' });
+    const profile = (name: string) => (o.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(o.profileDir, name)}`] : []);
+    const worker = startNode('src/worker.ts', [], { ...env, NODE_ENV: 'production' }, profile('worker'));
     cleanups.push(() => stopProcess(worker, 'SIGINT', 20_000));
-    const api = startNode('src/api/server.ts', [], env);
+    const api = startNode('src/api/server.ts', [], env, profile('api'));
     cleanups.push(() => stopProcess(api, 'SIGINT', 10_000));
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     await waitForHttp(`${apiUrl}/readyz`, api, 180_000);

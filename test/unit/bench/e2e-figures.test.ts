@@ -1,4 +1,4 @@
-import { cpuSecondsOfStat, e2eLine, historyPages, memoryOfStatus, openLoopSchedule, percentile, providerBound, type E2eFigures } from '../../../bench/lib/e2e-figures';
+import { cpuSecondsOfStat, e2eLine, historyPages, memoryOfStatus, openLoopSchedule, percentile, providerBound, topSelfTime, type E2eFigures } from '../../../bench/lib/e2e-figures';
 
 describe('percentile (nearest rank)', () => {
   it('answers the value at rank ceil(p/100 * n) of the sorted values', () => {
@@ -125,5 +125,25 @@ describe('the JSON line', () => {
       c: { drainSeconds: unknown; analysesPerSecond: unknown };
     };
     expect([line.b.p50Ms, line.b.p99Ms, line.c.drainSeconds, line.c.analysesPerSecond]).toEqual([null, null, null, null]);
+  });
+});
+
+describe('a CPU profile summary', () => {
+  it('adds each sample\'s time to the function it landed in, largest first, as shares of the whole', () => {
+    const profile = {
+      nodes: [
+        { id: 1, callFrame: { functionName: '(root)', url: '', lineNumber: -1 } },
+        { id: 2, callFrame: { functionName: 'parse', url: 'file:///work/app/node_modules/pg/lib/result.js', lineNumber: 9 } },
+        { id: 3, callFrame: { functionName: '(idle)', url: '', lineNumber: -1 } },
+        { id: 4, callFrame: { functionName: '', url: 'file:///work/app/src/worker.ts', lineNumber: 0 } },
+      ],
+      samples: [2, 3, 2, 4, 3, 3],
+      timeDeltas: [1000, 2000, 3000, 1000, 2000, 1000],
+    };
+    expect(topSelfTime(profile, 3)).toEqual([
+      { fn: '(idle)', ms: 5, share: 0.5 },
+      { fn: 'parse ~/pg/lib/result.js:10', ms: 4, share: 0.4 },
+      { fn: '(anonymous) src/worker.ts:1', ms: 1, share: 0.1 },
+    ]);
   });
 });
