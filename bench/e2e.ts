@@ -157,10 +157,11 @@ function triples(pool: string[], count: number, seed: number): string[][] {
   return Array.from({ length: count }, (_, i) => all[i % all.length]);
 }
 
-async function burst(stack: BenchStack, groups: string[][], rate: number): Promise<{ latencies: number[]; statuses: Record<string, number>; ids: string[]; sendSeconds: number; startedAt: number }> {
+async function burst(stack: BenchStack, groups: string[][], rate: number): Promise<{ latencies: number[]; accepted: number[]; statuses: Record<string, number>; ids: string[]; sendSeconds: number; startedAt: number }> {
   const pool = new Pool(stack.apiUrl, { connections: 256, pipelining: 1 });
   const schedule = openLoopSchedule(rate, groups.length);
   const latencies: number[] = [];
+  const accepted: number[] = [];
   const statuses: Record<string, number> = {};
   const ids: string[] = [];
   const startedAt = Date.now();
@@ -173,7 +174,10 @@ async function burst(stack: BenchStack, groups: string[][], rate: number): Promi
       // from the moment the schedule says it goes out: a late send counts against the server's side
       latencies.push(performance.now() - due);
       statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
-      if (res.statusCode === 202) ids.push((JSON.parse(text) as Started).analysisId);
+      if (res.statusCode === 202) {
+        ids.push((JSON.parse(text) as Started).analysisId);
+        accepted.push(latencies[latencies.length - 1]);
+      }
     } catch {
       statuses.error = (statuses.error ?? 0) + 1;
     }
@@ -188,7 +192,7 @@ async function burst(stack: BenchStack, groups: string[][], rate: number): Promi
   }
   await Promise.all(inFlight);
   await pool.close();
-  return { latencies, statuses, ids, sendSeconds: Math.max(0.001, (lastSend - start) / 1000), startedAt };
+  return { latencies, accepted, statuses, ids, sendSeconds: Math.max(0.001, (lastSend - start) / 1000), startedAt };
 }
 
 /** Waits until none of `ids` is running; answers their counts and the moment the last one finished. */
@@ -307,6 +311,8 @@ async function main(): Promise<number> {
       p50Ms: percentile(sent.latencies, 50),
       p99Ms: percentile(sent.latencies, 99),
       maxMs: percentile(sent.latencies, 100),
+      acceptedP50Ms: percentile(sent.accepted, 50),
+      acceptedP99Ms: percentile(sent.accepted, 99),
       completed: drained.completed,
       failed: drained.failed + drained.running,
       drainSeconds,

@@ -85,6 +85,9 @@ export interface BurstFigures {
   p50Ms: number | null;
   p99Ms: number | null;
   maxMs: number | null;
+  /** the same over the requests answered 202 only */
+  acceptedP50Ms: number | null;
+  acceptedP99Ms: number | null;
   completed: number;
   failed: number;
   drainSeconds: number;
@@ -144,6 +147,8 @@ export function e2eLine(f: E2eFigures): string {
       p50Ms: round(f.burst.p50Ms, 1),
       p99Ms: round(f.burst.p99Ms, 1),
       maxMs: round(f.burst.maxMs, 1),
+      acceptedP50Ms: round(f.burst.acceptedP50Ms, 1),
+      acceptedP99Ms: round(f.burst.acceptedP99Ms, 1),
       statuses: f.burst.statuses,
     },
     c: { analyses: f.burst.completed, failed: f.burst.failed, drainSeconds: round(f.burst.drainSeconds, 1), analysesPerSecond: round(f.burst.analysesPerSecond) },
