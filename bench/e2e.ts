@@ -349,15 +349,17 @@ async function main(): Promise<number> {
   }
 }
 
-/** The top functions by self time of each profile the worker and the API wrote. */
+/** The top functions by self time of each thread's profile the worker and the API wrote (idle threads left out). */
 function printProfiles(dir: string): void {
   for (const name of ['worker', 'api']) {
     const sub = path.join(dir, name);
     const files = fs.existsSync(sub) ? fs.readdirSync(sub).filter((f) => f.endsWith('.cpuprofile')) : [];
     for (const file of files) {
-      const profile = JSON.parse(fs.readFileSync(path.join(sub, file), 'utf8')) as CpuProfile;
-      log(`CPU profile of the ${name} (${path.join(sub, file)}), self time:`);
-      for (const t of topSelfTime(profile, 20)) log(`    ${(t.share * 100).toFixed(1).padStart(5)} %  ${String(t.ms).padStart(7)} ms  ${t.fn}`);
+      const top = topSelfTime(JSON.parse(fs.readFileSync(path.join(sub, file), 'utf8')) as CpuProfile, 16);
+      const idle = top.find((t) => t.fn === '(idle)')?.share ?? 0;
+      if (idle >= 0.99) continue;
+      log(`CPU profile of the ${name} (${path.join(sub, file)}), ${((1 - idle) * 100).toFixed(1)} % busy; self time:`);
+      for (const t of top.filter((x) => x.fn !== '(idle)')) log(`    ${(t.share * 100).toFixed(1).padStart(5)} %  ${String(t.ms).padStart(7)} ms  ${t.fn}`);
     }
   }
 }
