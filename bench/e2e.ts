@@ -192,7 +192,9 @@ async function burst(stack: BenchStack, groups: string[][], rate: number): Promi
   }
   await Promise.all(inFlight);
   await pool.close();
-  return { latencies, accepted, statuses, ids, sendSeconds: Math.max(0.001, (lastSend - start) / 1000), startedAt };
+  return { latencies, accepted, statuses, ids, // n requests at the rate cover n periods: the last one's period ends 1/rate after it is sent
+    sendSeconds: (lastSend - start) / 1000 + 1 / rate,
+    startedAt };
 }
 
 /** Waits until none of `ids` is running; answers their counts and the moment the last one finished. */
@@ -242,7 +244,7 @@ async function main(): Promise<number> {
   const temporal = values.temporal;
   if (temporal !== 'dev' && temporal !== 'prod') throw new Error(`--temporal must be dev or prod (got ${JSON.stringify(temporal)})\n${USAGE}`);
   const cap = largestWalletCap();
-  const small = intFlag('small', values.small, 20, 2);
+  const small = intFlag('small', values.small, 20, 3); // the burst draws its 3-wallet groups from it
   const large = intFlag('large', values.large, cap, 2);
   if (large > cap || small > cap) throw new Error(`--large ${large} is above what MAX_WALLETS_PER_ANALYSIS may be today (${cap})`);
   const rate = intFlag('rate', values.rate, 200);
