@@ -192,9 +192,9 @@ async function burst(stack: BenchStack, groups: string[][], rate: number): Promi
   }
   await Promise.all(inFlight);
   await pool.close();
-  return { latencies, accepted, statuses, ids, // n requests at the rate cover n periods: the last one's period ends 1/rate after it is sent
-    sendSeconds: (lastSend - start) / 1000 + 1 / rate,
-    startedAt };
+  // n requests at the rate cover n periods: the last one's period ends 1/rate after it is sent
+  const sendSeconds = (lastSend - start) / 1000 + 1 / rate;
+  return { latencies, accepted, statuses, ids, sendSeconds, startedAt };
 }
 
 /** Waits until none of `ids` is running; answers their counts and the moment the last one finished. */
