@@ -1,0 +1,377 @@
+// npm run bench:e2e [-- --temporal dev|prod --large N ...]: the whole product under load, printing
+// one JSON line (progress on stderr). Over the real stack (simulator with latency and rate limits,
+// Temporal, worker, API, PostgreSQL, Redis), it measures
+//   (a) the wall time of a small and a large group's analysis over the provider-bound lower bound
+//       (history pages the simulator's world needs / the Helius budget),
+//   (b) POST /v1/analyses latency p50/p99 at an offered rate (open loop: a fixed schedule),
+//   (c) analyses per second through that burst (until its last analysis has finished),
+//   (d) the worker's peak resident memory (/proc/<pid>/status), and
+//   (e) Temporal events per analysis (the workflow and every child it started).
+// Figures are printed, never asserted. See README, "Scaling out".
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import pg from 'pg';
+import { Pool } from 'undici';
+import { loadConfig } from '../src/config';
+import { seededRandom } from '../src/domain/random';
+import { generateWorld } from '../src/simulator/generator';
+import { peakPerWindow } from '../src/simulator';
+import { REFRESH_SCHEDULE_ID } from '../src/temporal/schedules';
+import { e2eLine, openLoopSchedule, percentile, providerBound, topSelfTime, type AnalysisRun, type BurstFigures, type CpuProfile } from './lib/e2e-figures';
+import { readCpuSeconds, readMemory, startBenchStack, type BenchStack } from './lib/e2e-stack';
+import { countEvents } from './lib/e2e-temporal';
+
+const USAGE = `usage: npm run bench:e2e -- [--temporal dev|prod] [--small 20] [--large N] [--rate 200] [--burst-seconds 4]
+                             [--helius-rps 50] [--latency-ms 100] [--tx-per-wallet 200] [--seed 1]
+                             [--profile <dir>]
+
+  --temporal dev|prod  a fresh Temporal dev server (default), or the production-shaped server of
+                       scripts/temporal-server.sh (started when it does not answer on TEMPORAL_SERVER_PORT, default 7633)
+  --large N            the large group (default: the largest MAX_WALLETS_PER_ANALYSIS allows, at most 1,000)
+  --rate, --burst-seconds   the open-loop burst of 3-wallet analyses (default 200/s for 4 s)
+  --profile <dir>      CPU profiles of the worker and the API (node --cpu-prof) into <dir>; their top
+                       functions by self time are printed on stderr at the end
+  --helius-rps         the Helius budget, and the simulator's Helius rate limit (default 50, a paid plan's;
+                       the product's default is 10, at which the large group alone takes minutes)`;
+
+/** The largest MAX_WALLETS_PER_ANALYSIS the configuration accepts, up to `ceiling`. */
+export function largestWalletCap(ceiling = 1000): number {
+  const accepts = (n: number): boolean => {
+    try {
+      loadConfig({ MAX_WALLETS_PER_ANALYSIS: String(n) });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  let [lo, hi] = [1, ceiling];
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (accepts(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+function intFlag(name: string, text: string | undefined, fallback: number, min = 1): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number >= ${min} (got ${JSON.stringify(text)})`);
+  return n;
+}
+
+const log = (line: string) => process.stderr.write(`[bench:e2e] ${line}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Started {
+  analysisId: string;
+  workflowId: string;
+}
+
+async function postAnalysis(apiUrl: string, wallets: string[]): Promise<Started> {
+  const res = await fetch(`${apiUrl}/v1/analyses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ wallets }) });
+  const body = (await res.json()) as Started & { detail?: string };
+  if (res.status !== 202) throw new Error(`POST /v1/analyses answered ${res.status}: ${body.detail ?? JSON.stringify(body).slice(0, 300)}`);
+  return body;
+}
+
+/** History requests the simulator served for these wallets since `since` (its request log). */
+async function historyRequests(simUrl: string, wallets: Set<string>, since: number): Promise<{ count: number; lastSeq: number; rateLimited: number; peakPerSecond: number }> {
+  const res = await fetch(`${simUrl}/__sim/requests?provider=helius&since=${since}`);
+  const body = (await res.json()) as { requests: Array<{ at: number; endpoint: string; wallet?: string; status: number }>; lastSeq: number };
+  const mine = body.requests.filter((r) => r.endpoint === 'helius:history' && r.wallet !== undefined && wallets.has(r.wallet));
+  return {
+    count: mine.filter((r) => r.status === 200).length,
+    rateLimited: mine.filter((r) => r.status === 429).length,
+    // how close the syncs came to the budget: its peak is the budget when the provider is the bound
+    peakPerSecond: peakPerWindow(mine.map((r) => r.at).sort((a, b) => a - b), 1000),
+    lastSeq: body.lastSeq,
+  };
+}
+
+/** Phases: each records the worker's peak RSS and the CPU seconds each process spent in it. */
+class Phases {
+  readonly peakRss: Record<string, number | null> = {};
+  readonly cpu: Record<string, Record<string, number>> = {};
+  private current: string | null = null;
+  private cpuAtStart: Record<string, number> = {};
+  private readonly timer: NodeJS.Timeout;
+  constructor(private readonly stack: BenchStack) {
+    this.timer = setInterval(() => this.sample(), 200);
+  }
+  private sample(): void {
+    if (!this.current) return;
+    const { rssMb } = readMemory(this.stack.workerPid);
+    if (rssMb !== null) this.peakRss[this.current] = Math.max(this.peakRss[this.current] ?? 0, rssMb);
+  }
+  begin(name: string): void {
+    this.current = name;
+    this.cpuAtStart = Object.fromEntries(Object.entries(this.stack.pids).map(([k, pid]) => [k, readCpuSeconds(pid)]));
+    this.sample();
+  }
+  end(): void {
+    if (!this.current) return;
+    this.sample();
+    this.cpu[this.current] = Object.fromEntries(Object.entries(this.stack.pids).map(([k, pid]) => [k, readCpuSeconds(pid) - (this.cpuAtStart[k] ?? 0)]));
+    this.current = null;
+  }
+  close(): void {
+    clearInterval(this.timer);
+  }
+}
+
+async function analyseGroup(stack: BenchStack, client: Client, wallets: string[], lengths: number[], heliusRps: number, since: number): Promise<AnalysisRun & { lastSeq: number; rateLimited: number; analysisId: string }> {
+  const started = performance.now();
+  const { analysisId, workflowId } = await postAnalysis(stack.apiUrl, wallets);
+  await client.workflow.getHandle(workflowId).result().catch(() => undefined);
+  const seconds = (performance.now() - started) / 1000;
+  const view = (await (await fetch(`${stack.apiUrl}/v1/analyses/${analysisId}`)).json()) as { status: string };
+  const requests = await historyRequests(stack.simUrl, new Set(wallets), since);
+  return {
+    analysisId,
+    wallets: wallets.length,
+    status: view.status,
+    seconds,
+    bound: providerBound(lengths, heliusRps),
+    historyRequests: requests.count,
+    historyPeakPerSecond: requests.peakPerSecond,
+    rateLimited: requests.rateLimited,
+    lastSeq: requests.lastSeq,
+    events: { total: 0, parent: 0, workflows: 0 },
+  };
+}
+
+/** All distinct 3-wallet groups of `pool`, in a seeded order, repeated when `count` needs more. */
+function triples(pool: string[], count: number, seed: number): string[][] {
+  const all: string[][] = [];
+  for (let i = 0; i < pool.length; i++) for (let j = i + 1; j < pool.length; j++) for (let k = j + 1; k < pool.length; k++) all.push([pool[i], pool[j], pool[k]]);
+  const random = seededRandom(seed);
+  for (let i = all.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [all[i], all[j]] = [all[j], all[i]];
+  }
+  return Array.from({ length: count }, (_, i) => all[i % all.length]);
+}
+
+async function burst(stack: BenchStack, groups: string[][], rate: number): Promise<{ latencies: number[]; accepted: number[]; statuses: Record<string, number>; ids: string[]; sendSeconds: number; startedAt: number }> {
+  const pool = new Pool(stack.apiUrl, { connections: 256, pipelining: 1 });
+  const schedule = openLoopSchedule(rate, groups.length);
+  const latencies: number[] = [];
+  const accepted: number[] = [];
+  const statuses: Record<string, number> = {};
+  const ids: string[] = [];
+  const startedAt = Date.now();
+  const start = performance.now();
+  let lastSend = start;
+  const send = async (body: string, due: number): Promise<void> => {
+    try {
+      const res = await pool.request({ path: '/v1/analyses', method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const text = await res.body.text();
+      // from the moment the schedule says it goes out: a late send counts against the server's side
+      latencies.push(performance.now() - due);
+      statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
+      if (res.statusCode === 202) {
+        ids.push((JSON.parse(text) as Started).analysisId);
+        accepted.push(latencies[latencies.length - 1]);
+      }
+    } catch {
+      statuses.error = (statuses.error ?? 0) + 1;
+    }
+  };
+  const inFlight: Array<Promise<void>> = [];
+  for (let i = 0; i < groups.length; i++) {
+    const due = start + schedule[i];
+    const wait = due - performance.now();
+    if (wait >= 1) await sleep(wait);
+    lastSend = performance.now();
+    inFlight.push(send(JSON.stringify({ wallets: groups[i] }), due));
+  }
+  await Promise.all(inFlight);
+  await pool.close();
+  // n requests at the rate cover n periods: the last one's period ends 1/rate after it is sent
+  const sendSeconds = (lastSend - start) / 1000 + 1 / rate;
+  return { latencies, accepted, statuses, ids, sendSeconds, startedAt };
+}
+
+/** Waits until none of `ids` is running; answers their counts and the moment the last one finished. */
+async function drain(databaseUrl: string, ids: string[], timeoutMs: number): Promise<{ completed: number; failed: number; lastFinishedAt: number | null; running: number }> {
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (;;) {
+      const { rows } = await db.query<{ running: string; completed: string; other: string; last: Date | null }>(
+        `SELECT count(*) FILTER (WHERE status = 'running') AS running, count(*) FILTER (WHERE status = 'completed') AS completed,
+                count(*) FILTER (WHERE status NOT IN ('running', 'completed')) AS other, max(completed_at) AS last
+           FROM analyses WHERE id = ANY($1)`,
+        [ids],
+      );
+      const r = rows[0];
+      if (Number(r.running) === 0 || Date.now() > deadline) {
+        return { completed: Number(r.completed), failed: Number(r.other), running: Number(r.running), lastFinishedAt: r.last ? r.last.getTime() : null };
+      }
+      await sleep(500);
+    }
+  } finally {
+    await db.end();
+  }
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      temporal: { type: 'string', default: 'dev' },
+      small: { type: 'string' },
+      large: { type: 'string' },
+      rate: { type: 'string' },
+      'burst-seconds': { type: 'string' },
+      'helius-rps': { type: 'string' },
+      'latency-ms': { type: 'string' },
+      'tx-per-wallet': { type: 'string' },
+      seed: { type: 'string' },
+      profile: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.error(USAGE);
+    return 0;
+  }
+  const temporal = values.temporal;
+  if (temporal !== 'dev' && temporal !== 'prod') throw new Error(`--temporal must be dev or prod (got ${JSON.stringify(temporal)})\n${USAGE}`);
+  const cap = largestWalletCap();
+  const small = intFlag('small', values.small, 20, 3); // the burst draws its 3-wallet groups from it
+  const large = intFlag('large', values.large, cap, 2);
+  if (large > cap || small > cap) throw new Error(`--large ${large} is above what MAX_WALLETS_PER_ANALYSIS may be today (${cap})`);
+  const rate = intFlag('rate', values.rate, 200);
+  const burstSeconds = intFlag('burst-seconds', values['burst-seconds'], 4);
+  const heliusRps = intFlag('helius-rps', values['helius-rps'], 50);
+  const latencyMs = intFlag('latency-ms', values['latency-ms'], 100, 0);
+  const txPerWallet = intFlag('tx-per-wallet', values['tx-per-wallet'], 200);
+  const seed = intFlag('seed', values.seed, 1, 0);
+  const began = performance.now();
+  const loadAvgStart = os.loadavg()[0];
+  const runId = `${Date.now().toString(36)}_${process.pid}`;
+
+  log(`generating a world of ${small + large} wallets, ~${txPerWallet} transactions each`);
+  // the run id in the name changes every address: no workflow id of an earlier run on the same server
+  const world = generateWorld({ seed, wallets: small + large, txPerWallet, largeWallet: false, name: `bench-e2e-${runId}` });
+  const worldFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-e2e-world-')), 'world.json');
+  fs.writeFileSync(worldFile, JSON.stringify(world));
+
+  log(`starting the stack (temporal ${temporal})`);
+  const profileDir = values.profile ? path.resolve(process.env.INIT_CWD ?? process.cwd(), values.profile) : undefined;
+  const stack = await startBenchStack({ temporal, worldFile, heliusRps, latencyMs, maxWallets: Math.max(large, small), runId, profileDir, log });
+  const connection = await Connection.connect({ address: stack.temporalAddress });
+  const client = new Client({ connection, namespace: 'default' });
+  const phases = new Phases(stack);
+  try {
+    const startRssMb = readMemory(stack.workerPid).rssMb;
+    // the simulator's own history lengths: the pages the bound counts
+    const lengths = ((await (await fetch(`${stack.simUrl}/__sim/wallets`)).json()) as Array<{ address: string; transactions: number }>);
+    const smallGroup = lengths.slice(0, small);
+    const largeGroup = lengths.slice(small, small + large);
+
+    log(`(a) ${small}-wallet analysis`);
+    phases.begin('small');
+    const smallRun = await analyseGroup(stack, client, smallGroup.map((w) => w.address), smallGroup.map((w) => w.transactions), heliusRps, 0);
+    phases.end();
+    log(`    ${smallRun.status} in ${smallRun.seconds.toFixed(1)} s; bound ${smallRun.bound.seconds.toFixed(1)} s (${smallRun.bound.pages} pages, ${smallRun.historyRequests} history requests, peak ${smallRun.historyPeakPerSecond}/s, ${smallRun.rateLimited} answered 429)`);
+
+    log(`(a) ${large}-wallet analysis`);
+    phases.begin('large');
+    const largeRun = await analyseGroup(stack, client, largeGroup.map((w) => w.address), largeGroup.map((w) => w.transactions), heliusRps, smallRun.lastSeq);
+    phases.end();
+    log(`    ${largeRun.status} in ${largeRun.seconds.toFixed(1)} s; bound ${largeRun.bound.seconds.toFixed(1)} s (${largeRun.bound.pages} pages, ${largeRun.historyRequests} history requests, peak ${largeRun.historyPeakPerSecond}/s, ${largeRun.rateLimited} answered 429)`);
+
+    const count = rate * burstSeconds;
+    log(`(b, c) ${count} analyses of 3 synced wallets offered at ${rate}/s`);
+    phases.begin('burst');
+    const sent = await burst(stack, triples(smallGroup.map((w) => w.address), count, seed), rate);
+    const drained = await drain(stack.databaseUrl, sent.ids, 5 * 60_000);
+    phases.end();
+    const drainSeconds = drained.lastFinishedAt ? (drained.lastFinishedAt - sent.startedAt) / 1000 : NaN;
+    log(`    sent in ${sent.sendSeconds.toFixed(1)} s, statuses ${JSON.stringify(sent.statuses)}; ${drained.completed} completed, ${drained.failed} failed, ${drained.running} still running; drained in ${drainSeconds.toFixed(1)} s`);
+
+    log('(e) counting Temporal events');
+    const smallEvents = await countEvents(client, `analysis:${smallRun.analysisId}`);
+    const largeEvents = await countEvents(client, `analysis:${largeRun.analysisId}`);
+    const sample = sent.ids.slice(0, 20);
+    const sampleEvents = await Promise.all(sample.map((id) => countEvents(client, `analysis:${id}`)));
+    log(`    events by type (${small} wallets): ${JSON.stringify(smallEvents.byType)}`);
+    log(`    events by type (burst analysis): ${JSON.stringify(sampleEvents[0]?.byType ?? {})}`);
+
+    const burstFigures: BurstFigures = {
+      offeredRps: rate,
+      requests: count,
+      sendSeconds: sent.sendSeconds,
+      statuses: sent.statuses,
+      p50Ms: percentile(sent.latencies, 50),
+      p99Ms: percentile(sent.latencies, 99),
+      maxMs: percentile(sent.latencies, 100),
+      acceptedP50Ms: percentile(sent.accepted, 50),
+      acceptedP99Ms: percentile(sent.accepted, 99),
+      completed: drained.completed,
+      failed: drained.failed + drained.running,
+      drainSeconds,
+      analysesPerSecond: drained.completed / drainSeconds,
+      eventsPerAnalysis: sampleEvents.length ? sampleEvents.reduce((s, e) => s + e.total, 0) / sampleEvents.length : null,
+    };
+    const peaks = Object.values(phases.peakRss).filter((v): v is number => v !== null);
+    console.log(
+      e2eLine({
+        temporal,
+        temporalAddress: stack.temporalAddress,
+        heliusRps,
+        latencyMs,
+        txPerWallet,
+        small: { ...smallRun, events: smallEvents },
+        large: { ...largeRun, events: largeEvents },
+        burst: burstFigures,
+        worker: { peakRssMb: peaks.length ? Math.max(...peaks) : null, hwmMb: readMemory(stack.workerPid).hwmMb, startRssMb, peakRssMbByPhase: phases.peakRss },
+        cpuSecondsByPhase: phases.cpu,
+        machine: { cores: os.cpus().length, loadAvgStart, loadAvgEnd: os.loadavg()[0] },
+        totalSeconds: (performance.now() - began) / 1000,
+      }),
+    );
+    return 0;
+  } finally {
+    phases.close();
+    // the worker creates the refresh schedule; on a long-lived server it would outlive the bench
+    if (temporal === 'prod') await client.schedule.getHandle(REFRESH_SCHEDULE_ID).delete().catch(() => undefined);
+    await connection.close();
+    log('stopping the stack');
+    await stack.stop();
+    fs.rmSync(path.dirname(worldFile), { recursive: true, force: true });
+    if (profileDir) printProfiles(profileDir);
+  }
+}
+
+/** The top functions by self time of each thread's profile the worker and the API wrote (idle threads left out). */
+function printProfiles(dir: string): void {
+  for (const name of ['worker', 'api']) {
+    const sub = path.join(dir, name);
+    const files = fs.existsSync(sub) ? fs.readdirSync(sub).filter((f) => f.endsWith('.cpuprofile')) : [];
+    for (const file of files) {
+      const top = topSelfTime(JSON.parse(fs.readFileSync(path.join(sub, file), 'utf8')) as CpuProfile, 16);
+      const idle = top.find((t) => t.fn === '(idle)')?.share ?? 0;
+      if (idle >= 0.99) continue;
+      log(`CPU profile of the ${name} (${path.join(sub, file)}), ${((1 - idle) * 100).toFixed(1)} % busy; self time:`);
+      for (const t of top.filter((x) => x.fn !== '(idle)')) log(`    ${(t.share * 100).toFixed(1).padStart(5)} %  ${String(t.ms).padStart(7)} ms  ${t.fn}`);
+    }
+  }
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+      process.exit(1);
+    },
+  );
+}

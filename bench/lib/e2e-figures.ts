@@ -1,0 +1,196 @@
+// The pure parts of `npm run bench:e2e`: percentiles, the provider-bound lower bound of an
+// analysis, an open-loop schedule, the worker's memory from /proc, and the one JSON line.
+
+/** Nearest-rank percentile (p in 0..100) of values; null for none. */
+export function percentile(values: readonly number[], p: number): number | null {
+  if (!(p >= 0 && p <= 100)) throw new RangeError(`percentile must be within 0..100, got ${p}`);
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[rank - 1];
+}
+
+/**
+ * History pages a wallet's full history needs: one per `pageSize` transactions, and one for a
+ * wallet without any (the request that finds it empty).
+ */
+export function historyPages(transactions: number, pageSize = 100): number {
+  if (!Number.isInteger(transactions) || transactions < 0) throw new RangeError(`transactions must be a whole number >= 0, got ${transactions}`);
+  return Math.max(1, Math.ceil(transactions / pageSize));
+}
+
+export interface ProviderBound {
+  /** history pages the group's wallets need together */
+  pages: number;
+  /** the Helius request budget, requests per second */
+  heliusRps: number;
+  /** pages / budget: no sync of this group can be faster */
+  seconds: number;
+}
+
+/** The provider-bound lower bound of syncing the wallets whose history lengths are given. */
+export function providerBound(historyLengths: readonly number[], heliusRps: number, pageSize = 100): ProviderBound {
+  if (!(heliusRps > 0)) throw new RangeError(`heliusRps must be > 0, got ${heliusRps}`);
+  const pages = historyLengths.reduce((sum, n) => sum + historyPages(n, pageSize), 0);
+  return { pages, heliusRps, seconds: pages / heliusRps };
+}
+
+/** Offsets (ms from the start) at which an open-loop load of `rate` requests/s sends each of `count` requests. */
+export function openLoopSchedule(rate: number, count: number): number[] {
+  if (!(rate > 0)) throw new RangeError(`rate must be > 0, got ${rate}`);
+  return Array.from({ length: count }, (_, i) => (i * 1000) / rate);
+}
+
+/** VmRSS and VmHWM (peak) of a /proc/<pid>/status text, in MB (1 MB = 1,048,576 bytes); null when absent. */
+export function memoryOfStatus(status: string): { rssMb: number | null; hwmMb: number | null } {
+  const kb = (name: string): number | null => {
+    const m = new RegExp(`^${name}:\\s+(\\d+)\\s+kB`, 'm').exec(status);
+    return m ? Number(m[1]) / 1024 : null;
+  };
+  return { rssMb: kb('VmRSS'), hwmMb: kb('VmHWM') };
+}
+
+/** CPU seconds (user + system) of a /proc/<pid>/stat text, at `ticksPerSecond` clock ticks. */
+export function cpuSecondsOfStat(stat: string, ticksPerSecond = 100): number {
+  // the command name (field 2) may hold spaces and parentheses: fields are counted after its last ')'
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name
+  return (Number(rest[11]) + Number(rest[12])) / ticksPerSecond;
+}
+
+export interface AnalysisRun {
+  wallets: number;
+  status: string;
+  seconds: number;
+  bound: ProviderBound;
+  /** history requests the simulator served for the group's wallets */
+  historyRequests: number;
+  /** the most history requests in any 1-second window: the budget when the provider is the bound */
+  historyPeakPerSecond: number;
+  /** Temporal events of the analysis workflow and of every child it started */
+  events: EventCount;
+}
+
+export interface EventCount {
+  workflows: number;
+  total: number;
+  parent: number;
+}
+
+export interface BurstFigures {
+  offeredRps: number;
+  requests: number;
+  sendSeconds: number;
+  statuses: Record<string, number>;
+  p50Ms: number | null;
+  p99Ms: number | null;
+  maxMs: number | null;
+  /** the same over the requests answered 202 only */
+  acceptedP50Ms: number | null;
+  acceptedP99Ms: number | null;
+  completed: number;
+  failed: number;
+  drainSeconds: number;
+  analysesPerSecond: number;
+  eventsPerAnalysis: number | null;
+}
+
+export interface E2eFigures {
+  temporal: 'dev' | 'prod';
+  temporalAddress: string;
+  heliusRps: number;
+  latencyMs: number;
+  txPerWallet: number;
+  small: AnalysisRun;
+  large: AnalysisRun;
+  burst: BurstFigures;
+  worker: { peakRssMb: number | null; hwmMb: number | null; startRssMb: number | null; peakRssMbByPhase: Record<string, number | null> };
+  cpuSecondsByPhase: Record<string, Record<string, number>>;
+  /** the machine: its cores and its 1-minute load average when the bench began and ended (other work skews every figure) */
+  machine: { cores: number; loadAvgStart: number; loadAvgEnd: number };
+  totalSeconds: number;
+}
+
+const round = (n: number | null, digits = 2): number | null => (n === null || !Number.isFinite(n) ? null : Number(n.toFixed(digits)));
+
+function runFigures(run: AnalysisRun) {
+  return {
+    wallets: run.wallets,
+    status: run.status,
+    seconds: round(run.seconds),
+    boundSeconds: round(run.bound.seconds),
+    ratio: round(run.seconds / run.bound.seconds, 3),
+    pages: run.bound.pages,
+    historyRequests: run.historyRequests,
+    historyPeakPerSecond: run.historyPeakPerSecond,
+    events: run.events.total,
+    eventsParent: run.events.parent,
+    workflows: run.events.workflows,
+  };
+}
+
+/**
+ * The one JSON line: (a) wall time over the provider bound of a small and a large group, (b) POST
+ * latency at the offered rate, (c) analyses per second through the burst, (d) the worker's RSS,
+ * (e) Temporal events per analysis; then the settings and where the CPU went.
+ */
+export function e2eLine(f: E2eFigures): string {
+  return JSON.stringify({
+    bench: 'e2e',
+    temporal: f.temporal,
+    temporalAddress: f.temporalAddress,
+    a: { small: runFigures(f.small), large: runFigures(f.large) },
+    b: {
+      offeredRps: f.burst.offeredRps,
+      requests: f.burst.requests,
+      achievedRps: round(f.burst.requests / f.burst.sendSeconds, 1),
+      p50Ms: round(f.burst.p50Ms, 1),
+      p99Ms: round(f.burst.p99Ms, 1),
+      maxMs: round(f.burst.maxMs, 1),
+      acceptedP50Ms: round(f.burst.acceptedP50Ms, 1),
+      acceptedP99Ms: round(f.burst.acceptedP99Ms, 1),
+      statuses: f.burst.statuses,
+    },
+    c: { analyses: f.burst.completed, failed: f.burst.failed, drainSeconds: round(f.burst.drainSeconds, 1), analysesPerSecond: round(f.burst.analysesPerSecond) },
+    d: {
+      workerPeakRssMb: round(f.worker.peakRssMb, 0),
+      workerHwmMb: round(f.worker.hwmMb, 0),
+      workerStartRssMb: round(f.worker.startRssMb, 0),
+      byPhase: Object.fromEntries(Object.entries(f.worker.peakRssMbByPhase).map(([k, v]) => [k, round(v, 0)])),
+    },
+    e: { small: f.small.events.total, large: f.large.events.total, burst: round(f.burst.eventsPerAnalysis, 1) },
+    settings: { heliusRps: f.heliusRps, latencyMs: f.latencyMs, txPerWallet: f.txPerWallet },
+    cpuSeconds: Object.fromEntries(Object.entries(f.cpuSecondsByPhase).map(([phase, byProcess]) => [phase, Object.fromEntries(Object.entries(byProcess).map(([k, v]) => [k, round(v, 1)]))])),
+    machine: { cores: f.machine.cores, loadAvgStart: round(f.machine.loadAvgStart, 1), loadAvgEnd: round(f.machine.loadAvgEnd, 1) },
+    totalSeconds: round(f.totalSeconds, 0),
+  });
+}
+
+/** A V8 CPU profile (`node --cpu-prof`), the parts read here. */
+export interface CpuProfile {
+  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/**
+ * Where a process spent its CPU: self time by function (name, file, line), largest first, as shares
+ * of all sampled time; idle and GC are kept as V8 names them ("(idle)", "(garbage collector)").
+ */
+export function topSelfTime(profile: CpuProfile, count = 15): Array<{ fn: string; ms: number; share: number }> {
+  const frames = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+  const byFn = new Map<string, number>();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const us = profile.timeDeltas[i] ?? 0;
+    const f = frames.get(id);
+    const where = f?.url ? ` ${f.url.replace(/^.*\/node_modules\//, '~/').replace(/^file:\/\/.*?\/(src|bench|scripts)\//, '$1/')}:${f.lineNumber + 1}` : '';
+    const fn = `${f?.functionName || '(anonymous)'}${where}`;
+    byFn.set(fn, (byFn.get(fn) ?? 0) + us);
+    total += us;
+  });
+  return [...byFn.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count)
+    .map(([fn, us]) => ({ fn, ms: Math.round(us / 1000), share: total > 0 ? Number((us / total).toFixed(3)) : 0 }));
+}

@@ -1,0 +1,189 @@
+// The real stack of `npm run bench:e2e`, each part its own process as in a deployment: the
+// simulator (latency and rate limits), a Temporal server (a fresh dev server, or the
+// production-shaped one of scripts/temporal-server.sh), the worker and the API, on a database and
+// a Redis prefix of their own that are removed at the end.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { createRedis } from '../../src/store/redis';
+import { freePort, isPortOpen, resolveTemporalCli, startDevServer, stopProcess, waitForTemporal, type RunningDevServer } from '../../src/temporal/dev-server';
+import { cpuSecondsOfStat, memoryOfStatus } from './e2e-figures';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+export interface StackOptions {
+  temporal: 'dev' | 'prod';
+  worldFile: string;
+  heliusRps: number;
+  latencyMs: number;
+  maxWallets: number;
+  runId: string;
+  /** a directory: the worker and the API write V8 CPU profiles there (node --cpu-prof) when they exit */
+  profileDir?: string;
+  log: (line: string) => void;
+}
+
+export interface BenchStack {
+  apiUrl: string;
+  simUrl: string;
+  temporalAddress: string;
+  databaseUrl: string;
+  /** pids whose CPU the bench reports, by role */
+  pids: Record<string, number>;
+  workerPid: number;
+  stop(): Promise<void>;
+}
+
+type Child = ChildProcess & { output: () => string };
+
+function startNode(script: string, args: string[], env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Child {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (d: Buffer) => {
+    output = (output + d.toString()).slice(-4000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return Object.assign(child, { output: () => output });
+}
+
+async function waitForHttp(url: string, child: Child, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the process behind ${url} exited (${child.exitCode}): ${child.output().trim().split('\n').slice(-5).join(' | ')}`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+      last = `${res.status} ${(await res.text()).slice(0, 300)}`;
+    } catch (err) {
+      last = String(err);
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`${url} did not answer 200 within ${timeoutMs / 1000} s (last: ${last}); output: ${child.output().trim().split('\n').slice(-5).join(' | ')}`);
+}
+
+/** The production-shaped server's settings as scripts/temporal-server.sh reads them. */
+function prodServer(): { address: string; pidFile: string } {
+  const port = process.env.TEMPORAL_SERVER_PORT ?? '7633';
+  const state = process.env.TEMPORAL_SERVER_STATE ?? path.join(ROOT, '.tools', 'temporal-server');
+  return { address: `127.0.0.1:${port}`, pidFile: path.join(state, 'server.pid') };
+}
+
+const run = promisify(execFile);
+
+export function readMemory(pid: number): { rssMb: number | null; hwmMb: number | null } {
+  try {
+    return memoryOfStatus(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return { rssMb: null, hwmMb: null };
+  }
+}
+
+export function readCpuSeconds(pid: number): number {
+  try {
+    return cpuSecondsOfStat(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return 0;
+  }
+}
+
+export async function startBenchStack(o: StackOptions): Promise<BenchStack> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-e2e-'));
+  const cleanups: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const c of cleanups.reverse()) await c().catch((err: unknown) => o.log(`cleanup: ${String(err)}`));
+    fs.rmSync(tmp, { recursive: true, force: true });
+  };
+  try {
+    const simPort = await freePort();
+    const simUrl = `http://127.0.0.1:${simPort}`;
+    // Our budgets equal the simulator's limits, so the budget is the floor and a 429 means it leaked.
+    const sim = startNode('src/simulator/cli.ts', [
+      '--world', o.worldFile, '--port', String(simPort), '--latency-ms', String(o.latencyMs),
+      '--helius-rps', String(o.heliusRps), '--rpc-rps', '50', '--dexscreener-rpm', '300',
+    ], process.env);
+    cleanups.push(() => stopProcess(sim, 'SIGTERM', 5_000));
+    await waitForHttp(`${simUrl}/__sim/health`, sim, 120_000);
+
+    let temporalAddress: string;
+    let temporalPid: number | undefined;
+    if (o.temporal === 'dev') {
+      const port = await freePort();
+      o.log(`starting a Temporal dev server on 127.0.0.1:${port} (SQLite file in ${tmp})`);
+      const server: RunningDevServer = await startDevServer({ cliPath: await resolveTemporalCli(), ip: '127.0.0.1', port, headless: true, namespace: 'default', dbFilename: path.join(tmp, 'temporal.db') });
+      cleanups.push(() => server.stop());
+      temporalAddress = server.address;
+      temporalPid = server.process.pid;
+    } else {
+      const prod = prodServer();
+      temporalAddress = prod.address;
+      const [host, port] = [prod.address.split(':')[0], Number(prod.address.split(':')[1])];
+      if (!(await isPortOpen(host, port))) {
+        o.log(`starting the production-shaped server (scripts/temporal-server.sh start) on ${prod.address}`);
+        await run('bash', [path.join(ROOT, 'scripts', 'temporal-server.sh'), 'start'], { cwd: ROOT, maxBuffer: 10 * 1024 * 1024, timeout: 3_600_000 });
+        cleanups.push(async () => void (await run('bash', [path.join(ROOT, 'scripts', 'temporal-server.sh'), 'stop'], { cwd: ROOT })));
+      }
+      await waitForTemporal(prod.address, 60_000);
+      temporalPid = fs.existsSync(prod.pidFile) ? Number(fs.readFileSync(prod.pidFile, 'utf8').trim()) : undefined;
+    }
+
+    const databaseUrl = `postgres://postgres@127.0.0.1:5432/bench_e2e_${o.runId}`;
+    const redisPrefix = `bench-e2e:${o.runId}:`;
+    cleanups.push(async () => {
+      const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS "bench_e2e_${o.runId}" WITH (FORCE)`);
+      await admin.end();
+      const redis = createRedis('redis://127.0.0.1:6379');
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 1000);
+        if (keys.length > 0) await redis.del(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+      redis.disconnect();
+    });
+    const apiPort = await freePort();
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_KEY_PREFIX: redisPrefix,
+      TEMPORAL_ADDRESS: temporalAddress,
+      TEMPORAL_NAMESPACE: 'default',
+      HELIUS_BASE_URL: simUrl,
+      SOLANA_RPC_URL: simUrl,
+      DEXSCREENER_BASE_URL: simUrl,
+      HELIUS_API_KEY: 'bench',
+      HELIUS_RPS: String(o.heliusRps),
+      RPC_RPS: '50',
+      DEXSCREENER_RPM: '300',
+      API_HOST: '127.0.0.1',
+      API_PORT: String(apiPort),
+      // the burst is one client: the per-key rate limit would answer it 429
+      API_RATE_LIMIT_MAX: '1000000',
+      MAX_WALLETS_PER_ANALYSIS: String(o.maxWallets),
+      LOG_LEVEL: 'warn',
+    };
+    // a production worker: the pre-built workflow bundle (dist/workflow-bundle.js), not bundled at start
+    await run(process.execPath, ['--import', 'tsx', 'scripts/build-workflow-bundle.ts'], { cwd: ROOT });
+    const profile = (name: string) => (o.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(o.profileDir, name)}`] : []);
+    const worker = startNode('src/worker.ts', [], { ...env, NODE_ENV: 'production' }, profile('worker'));
+    cleanups.push(() => stopProcess(worker, 'SIGINT', 20_000));
+    const api = startNode('src/api/server.ts', [], env, profile('api'));
+    cleanups.push(() => stopProcess(api, 'SIGINT', 10_000));
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    await waitForHttp(`${apiUrl}/readyz`, api, 180_000);
+    const pids: Record<string, number> = { worker: worker.pid as number, api: api.pid as number, simulator: sim.pid as number, bench: process.pid };
+    if (temporalPid) pids.temporal = temporalPid;
+    return { apiUrl, simUrl, temporalAddress, databaseUrl, pids, workerPid: worker.pid as number, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

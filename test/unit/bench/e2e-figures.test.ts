@@ -1,0 +1,151 @@
+import { cpuSecondsOfStat, e2eLine, historyPages, memoryOfStatus, openLoopSchedule, percentile, providerBound, topSelfTime, type E2eFigures } from '../../../bench/lib/e2e-figures';
+
+describe('percentile (nearest rank)', () => {
+  it('answers the value at rank ceil(p/100 * n) of the sorted values', () => {
+    const values = [50, 10, 40, 20, 30, 60, 70, 80, 90, 100];
+    expect(percentile(values, 50)).toBe(50);
+    expect(percentile(values, 99)).toBe(100);
+    expect(percentile(values, 90)).toBe(90);
+    expect(percentile(values, 91)).toBe(100);
+    expect(percentile(values, 0)).toBe(10);
+    expect(percentile(values, 100)).toBe(100);
+  });
+
+  it('p99 of 1,000 latencies is the 990th smallest, whatever their order', () => {
+    const values = Array.from({ length: 1000 }, (_, i) => (i * 7919) % 1000);
+    expect(percentile(values, 99)).toBe(989);
+    expect(percentile(values, 50)).toBe(499);
+  });
+
+  it('answers null for no values and refuses a p outside 0..100', () => {
+    expect(percentile([], 50)).toBeNull();
+    expect(() => percentile([1], 101)).toThrow(RangeError);
+    expect(() => percentile([1], Number.NaN)).toThrow(RangeError);
+  });
+});
+
+describe('the provider-bound lower bound', () => {
+  it('counts one page per 100 transactions, and one request for an empty history', () => {
+    expect([0, 1, 99, 100, 101, 200, 297].map((n) => historyPages(n))).toEqual([1, 1, 1, 1, 2, 2, 3]);
+  });
+
+  it('is the pages of all wallets over the Helius budget', () => {
+    expect(providerBound([197, 200, 250, 0], 10)).toEqual({ pages: 2 + 2 + 3 + 1, heliusRps: 10, seconds: 0.8 });
+  });
+
+  it('refuses a budget that is not positive and a negative history', () => {
+    expect(() => providerBound([1], 0)).toThrow(RangeError);
+    expect(() => historyPages(-1)).toThrow(RangeError);
+  });
+});
+
+describe('the open-loop schedule', () => {
+  it('sends request i at i/rate seconds, whatever the answers take', () => {
+    expect(openLoopSchedule(200, 4)).toEqual([0, 5, 10, 15]);
+    expect(openLoopSchedule(3, 3)).toEqual([0, 1000 / 3, 2000 / 3]);
+  });
+});
+
+describe('reading /proc', () => {
+  it('takes VmRSS and VmHWM of a status file in MB', () => {
+    const status = 'Name:\tnode\nVmPeak:\t 1200000 kB\nVmHWM:\t  524288 kB\nVmRSS:\t  262144 kB\nThreads:\t11\n';
+    expect(memoryOfStatus(status)).toEqual({ rssMb: 256, hwmMb: 512 });
+    expect(memoryOfStatus('Name:\tzombie\n')).toEqual({ rssMb: null, hwmMb: null });
+  });
+
+  it('adds utime and stime of a stat line, even when the command name holds spaces and parentheses', () => {
+    const stat = '4242 (node (tsx) x) S 1 4242 4242 0 -1 4194560 9000 0 0 0 1234 566 0 0 20 0 11 0 100 1000000 20000';
+    expect(cpuSecondsOfStat(stat)).toBe(18);
+  });
+});
+
+describe('the JSON line', () => {
+  const run = (wallets: number, seconds: number, pages: number) => ({
+    wallets,
+    status: 'completed',
+    seconds,
+    bound: { pages, heliusRps: 50, seconds: pages / 50 },
+    historyRequests: pages + wallets,
+    historyPeakPerSecond: 49,
+    events: { total: 40 * wallets, parent: 10 * wallets, workflows: wallets + 2 },
+  });
+  const figures: E2eFigures = {
+    temporal: 'prod',
+    temporalAddress: '127.0.0.1:7633',
+    heliusRps: 50,
+    latencyMs: 100,
+    txPerWallet: 200,
+    small: run(20, 1.2, 40),
+    large: run(500, 26, 1000),
+    burst: {
+      offeredRps: 200,
+      requests: 800,
+      sendSeconds: 4,
+      statuses: { '202': 800 },
+      p50Ms: 12.345,
+      p99Ms: 48.04,
+      maxMs: 60,
+      acceptedP50Ms: 12.3,
+      acceptedP99Ms: 47.96,
+      completed: 800,
+      failed: 0,
+      drainSeconds: 80,
+      analysesPerSecond: 10,
+      eventsPerAnalysis: 64.25,
+    },
+    worker: { peakRssMb: 280.4, hwmMb: 281, startRssMb: 200, peakRssMbByPhase: { small: 220, large: 280.4, burst: 250 } },
+    cpuSecondsByPhase: { burst: { worker: 12.34, temporal: 20 } },
+    machine: { cores: 2, loadAvgStart: 1.23, loadAvgEnd: 2.5 },
+    totalSeconds: 300.2,
+  };
+
+  it('is one line of JSON with figures (a) to (e), the settings and the CPU by phase', () => {
+    const line = e2eLine(figures);
+    expect(line).not.toContain('\n');
+    expect(JSON.parse(line)).toEqual({
+      bench: 'e2e',
+      temporal: 'prod',
+      temporalAddress: '127.0.0.1:7633',
+      a: {
+        small: { wallets: 20, status: 'completed', seconds: 1.2, boundSeconds: 0.8, ratio: 1.5, pages: 40, historyRequests: 60, historyPeakPerSecond: 49, events: 800, eventsParent: 200, workflows: 22 },
+        large: { wallets: 500, status: 'completed', seconds: 26, boundSeconds: 20, ratio: 1.3, pages: 1000, historyRequests: 1500, historyPeakPerSecond: 49, events: 20000, eventsParent: 5000, workflows: 502 },
+      },
+      b: { offeredRps: 200, requests: 800, achievedRps: 200, p50Ms: 12.3, p99Ms: 48, maxMs: 60, acceptedP50Ms: 12.3, acceptedP99Ms: 48, statuses: { '202': 800 } },
+      c: { analyses: 800, failed: 0, drainSeconds: 80, analysesPerSecond: 10 },
+      d: { workerPeakRssMb: 280, workerHwmMb: 281, workerStartRssMb: 200, byPhase: { small: 220, large: 280, burst: 250 } },
+      e: { small: 800, large: 20000, burst: 64.3 },
+      settings: { heliusRps: 50, latencyMs: 100, txPerWallet: 200 },
+      cpuSeconds: { burst: { worker: 12.3, temporal: 20 } },
+      machine: { cores: 2, loadAvgStart: 1.2, loadAvgEnd: 2.5 },
+      totalSeconds: 300,
+    });
+  });
+
+  it('writes null for a figure that could not be measured (no latencies, a burst that never drained)', () => {
+    const line = JSON.parse(e2eLine({ ...figures, burst: { ...figures.burst, p50Ms: null, p99Ms: null, drainSeconds: Number.NaN, analysesPerSecond: Number.NaN } })) as {
+      b: { p50Ms: unknown; p99Ms: unknown };
+      c: { drainSeconds: unknown; analysesPerSecond: unknown };
+    };
+    expect([line.b.p50Ms, line.b.p99Ms, line.c.drainSeconds, line.c.analysesPerSecond]).toEqual([null, null, null, null]);
+  });
+});
+
+describe('a CPU profile summary', () => {
+  it('adds each sample\'s time to the function it landed in, largest first, as shares of the whole', () => {
+    const profile = {
+      nodes: [
+        { id: 1, callFrame: { functionName: '(root)', url: '', lineNumber: -1 } },
+        { id: 2, callFrame: { functionName: 'parse', url: 'file:///work/app/node_modules/pg/lib/result.js', lineNumber: 9 } },
+        { id: 3, callFrame: { functionName: '(idle)', url: '', lineNumber: -1 } },
+        { id: 4, callFrame: { functionName: '', url: 'file:///work/app/src/worker.ts', lineNumber: 0 } },
+      ],
+      samples: [2, 3, 2, 4, 3, 3],
+      timeDeltas: [1000, 2000, 3000, 1000, 2000, 1000],
+    };
+    expect(topSelfTime(profile, 3)).toEqual([
+      { fn: '(idle)', ms: 5, share: 0.5 },
+      { fn: 'parse ~/pg/lib/result.js:10', ms: 4, share: 0.4 },
+      { fn: '(anonymous) src/worker.ts:1', ms: 1, share: 0.1 },
+    ]);
+  });
+});
