@@ -81,7 +81,7 @@ function layout(view: ResultView, size: number): Node[] {
   });
   loose.forEach((w, k) => {
     const a = (2 * Math.PI * k) / Math.max(1, loose.length) + 0.3;
-    const r = clusters.length > 0 ? size * 0.45 : size * 0.4;
+    const r = clusters.length > 0 ? size * 0.46 : size * 0.4;
     nodes.push({ wallet: w, x: mid + r * Math.cos(a), y: mid + r * Math.sin(a), cluster: -1 });
   });
   return nodes;
@@ -98,7 +98,7 @@ export function WalletGraph({ view, onWallet, minScore = 0.3 }: { view: ResultVi
   }, [nodes, view, minScore]);
   return (
     <div data-testid="wallet-graph" className="graph">
-      <svg width="100%" viewBox={`0 0 ${size} ${size}`} role="img" aria-label={`Graph of ${nodes.length} wallets and ${links.length} links at or above ${Math.round(minScore * 100)} % combined`}>
+      <svg width="100%" viewBox={`-30 -20 ${size + 90} ${size + 40}`} style={{ maxWidth: 640 }} role="img" aria-label={`Graph of ${nodes.length} wallets and ${links.length} links at or above ${Math.round(minScore * 100)} % combined`}>
         {links.map(({ p, a, b, s, funding }) => (
           <line
             key={`${p.walletA}|${p.walletB}`}
