@@ -98,7 +98,7 @@ export function AnalysisPage() {
             {view.error}
           </p>
         ) : null}
-        {view && (view.status === 'running' || progress) ? <ProgressPanel wallets={view.wallets} progress={progress} running={view.status === 'running'} onProceed={() => void control('proceed')} onCancel={() => void control('cancel')} busy={busy} /> : null}
+        {view ? <ProgressPanel wallets={view.wallets} progress={progress} status={view.status} running={view.status === 'running'} onProceed={() => void control('proceed')} onCancel={() => void control('cancel')} busy={busy} /> : null}
         {view?.result ? (
           <div className="grid">
             <div className="col-8">

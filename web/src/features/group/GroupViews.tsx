@@ -96,9 +96,13 @@ export function WalletGraph({ view, onWallet, minScore = 0.3 }: { view: ResultVi
       .map((p: Pair) => ({ p, a: at.get(p.walletA as string), b: at.get(p.walletB as string), s: finite(p.scores?.combined) ?? 0, funding: hasFunding(p) }))
       .filter((l) => l.a && l.b && (l.s >= minScore || l.funding));
   }, [nodes, view, minScore]);
+  // fit the drawing to its nodes, with room for the labels on the right
+  const xs = nodes.map((n) => n.x);
+  const ys = nodes.map((n) => n.y);
+  const [x0, x1, y0, y1] = nodes.length ? [Math.min(...xs) - 20, Math.max(...xs) + 70, Math.min(...ys) - 20, Math.max(...ys) + 20] : [0, size, 0, size];
   return (
     <div data-testid="wallet-graph" className="graph">
-      <svg width="100%" viewBox={`-30 -20 ${size + 90} ${size + 40}`} style={{ maxWidth: 640 }} role="img" aria-label={`Graph of ${nodes.length} wallets and ${links.length} links at or above ${Math.round(minScore * 100)} % combined`}>
+      <svg width="100%" viewBox={`${x0} ${y0} ${x1 - x0} ${y1 - y0}`} style={{ maxWidth: Math.max(320, (x1 - x0) * 1.4), maxHeight: 560 }} role="img" aria-label={`Graph of ${nodes.length} wallets and ${links.length} links at or above ${Math.round(minScore * 100)} % combined`}>
         {links.map(({ p, a, b, s, funding }) => (
           <line
             key={`${p.walletA}|${p.walletB}`}
