@@ -51,4 +51,19 @@ describe('PairList', () => {
     fireEvent.click(rows[0]);
     expect(opened).not.toBeNull();
   });
+
+  it('shows the tokens behind a score when the pointer rests on its bar', () => {
+    render(<PairList pairs={pairs} onOpen={() => undefined} selected={null} />);
+    const first = screen.getAllByTestId('pair-row')[0];
+    const pair = pairs.find((p) => p.walletA === first.getAttribute('data-wallet-a') && p.walletB === first.getAttribute('data-wallet-b')) as Pair;
+    expect(screen.queryByRole('tooltip')).toBeNull();
+    fireEvent.mouseEnter(within(first).getByRole('meter', { name: /^Combined/ }));
+    const tip = screen.getByRole('tooltip');
+    expect(first.contains(tip)).toBe(false); // not inside the row's button
+    const mints = within(tip).getAllByTestId('token-label').map((l) => l.getAttribute('data-mint'));
+    expect(mints).toEqual((pair.sharedTokens ?? []).slice(0, 5).map((t) => t.mint));
+    fireEvent.mouseLeave(within(first).getByRole('meter', { name: /^Combined/ }));
+    expect(screen.queryByRole('tooltip')).toBeNull();
+  });
 });
+
