@@ -88,7 +88,6 @@ export async function backfillTransfers(pool: Pool, wallets: string[], onPage: (
     } while (after !== null);
     await markTransfersExtracted(pool, wallet, TRANSFER_EXTRACTION_VERSION);
   }
-  if (pending.length > 0) log.info('transfers backfilled', { wallets: pending.length });
   return pending.length;
 }
 
