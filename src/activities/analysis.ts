@@ -14,12 +14,12 @@ import {
   type MetricName,
 } from '../domain';
 import type { SimilarityDatabaseStats } from '../domain/similarity/types';
-import { extractTransfersMany } from '../domain/detection/transfers';
 import { completeAnalysis, endAnalysis, insertAnalysis, setEnrichmentStatus, type EnrichmentStatus } from '../store/analyses';
 import { loadBalances } from '../store/wallet-balances';
 import { loadLegsMany, mintStats } from '../store/swap-legs';
-import { TRANSFER_EXTRACTION_VERSION, deleteTransfers, insertTransfers, loadTransfersMany, storedPayloadPage, walletsPerCounterparty } from '../store/wallet-transfers';
-import { countWalletsWithHistory, groupSyncProgress, historyCoverage, markTransfersExtracted, walletSyncRows, walletsNeedingTransfers } from '../store/wallets';
+import { loadTransfersMany, walletsPerCounterparty } from '../store/wallet-transfers';
+import { countWalletsWithHistory, groupSyncProgress, historyCoverage, walletSyncRows } from '../store/wallets';
+import { backfillTransfers } from './transfers-backfill';
 import { walletSyncWorkflowId } from '../workflows/contract';
 import type { ActivityDeps } from './deps';
 
@@ -61,34 +61,6 @@ export interface AnalysisSummary {
   failedWallets: FailedWallet[];
   partialWallets: string[];
   engineVersion: string;
-}
-
-/** Stored raw transactions read per backfill page: bounds the memory a backfill takes. */
-export const BACKFILL_PAGE_SIZE = 200;
-
-/**
- * Extracts the transfers of the wallets whose stored transactions predate the current transfer
- * extraction (synced before wallet_transfers existed, or under an older extraction version) from
- * their stored raw payloads, a page at a time, then marks them extracted. Idempotent: a retried
- * backfill stores nothing twice. Returns how many wallets it extracted.
- */
-export async function backfillTransfers(pool: Pool, wallets: string[], onPage: (progress: { wallet: string; transactions: number }) => void = () => undefined): Promise<number> {
-  const pending = await walletsNeedingTransfers(pool, wallets, TRANSFER_EXTRACTION_VERSION);
-  for (const { wallet, version } of pending) {
-    // rows of an older extraction may be numbered differently: extract them all again
-    if (version > 0) await deleteTransfers(pool, wallet);
-    let after: string | null = null;
-    let transactions = 0;
-    do {
-      const page = await storedPayloadPage(pool, wallet, after, BACKFILL_PAGE_SIZE);
-      await insertTransfers(pool, wallet, extractTransfersMany(page.transactions, wallet));
-      transactions += page.transactions.length;
-      after = page.nextAfter;
-      onPage({ wallet, transactions });
-    } while (after !== null);
-    await markTransfersExtracted(pool, wallet, TRANSFER_EXTRACTION_VERSION);
-  }
-  return pending.length;
 }
 
 /**

@@ -15,6 +15,7 @@ import { getTokens } from '../store/tokens';
 import { walletSyncWorkflowId } from '../workflows/contract';
 import type { ActivityDeps } from './deps';
 import { solPriceUsd } from './sol-price';
+import { backfillTransfers } from './transfers-backfill';
 
 export interface SyncChunkInput {
   wallet: string;
@@ -184,6 +185,9 @@ export function createSyncActivities(deps: ActivityDeps) {
           const pnl = computePnl(legs, { holdings, pricesUsd: prices, solPriceUsd: solPrice });
           step = 'behavior';
           const behavior = computeBehavior(legs, { nowSec: Math.floor(Date.now() / 1000) });
+          step = 'transfers';
+          // a wallet synced before transfers were kept: extract them from its stored transactions now
+          await backfillTransfers(pool, [input.wallet]);
           step = 'storing';
           const rejected = await loadRejected(pool, input.wallet);
           const coverage = {

@@ -29,7 +29,7 @@ interface TransferRow {
 }
 
 /** The rows of some transfers of one wallet: each numbered within its transaction, in extraction order. */
-function toRows(transfers: readonly WalletTransfer[]): TransferRow[] {
+export function transferRows(transfers: readonly WalletTransfer[]): TransferRow[] {
   const next = new Map<string, number>();
   return transfers.map((t) => {
     const index = next.get(t.signature) ?? 0;
@@ -63,7 +63,7 @@ export async function insertTransfers(db: Queryable, wallet: string, transfers: 
        FROM jsonb_to_recordset($2::jsonb) AS x(signature text, transfer_index integer, counterparty text, direction text, asset text, amount numeric,
             raw_amount numeric, decimals integer, amount_exact boolean, slot bigint, timestamp bigint)
      ON CONFLICT (wallet, signature, transfer_index) DO NOTHING RETURNING signature`,
-    [wallet, JSON.stringify(toRows(transfers))],
+    [wallet, JSON.stringify(transferRows(transfers))],
   );
   return inserted.rowCount ?? 0;
 }
@@ -111,8 +111,9 @@ export async function loadTransfersMany(pool: Pool, wallets: readonly string[]):
 export async function walletsPerCounterparty(pool: Pool, wallets: readonly string[]): Promise<CounterpartyStats['walletsPerCounterparty']> {
   if (wallets.length === 0) return new Map();
   const { rows } = await pool.query<{ counterparty: string; wallets: number }>(
-    `WITH cps AS (SELECT DISTINCT counterparty FROM wallet_transfers WHERE wallet = ANY($1::text[]))
-     SELECT t.counterparty, count(DISTINCT t.wallet)::int AS wallets FROM wallet_transfers t JOIN cps USING (counterparty) GROUP BY t.counterparty`,
+    `WITH cps AS (SELECT DISTINCT counterparty FROM wallet_transfers WHERE wallet = ANY($1::text[])),
+          pairs AS (SELECT DISTINCT t.counterparty, t.wallet FROM wallet_transfers t JOIN cps USING (counterparty))
+     SELECT counterparty, count(*)::int AS wallets FROM pairs GROUP BY counterparty`,
     [wallets],
   );
   return new Map(rows.map((r) => [r.counterparty, r.wallets]));

@@ -7,7 +7,8 @@ import { extractMany } from '../../src/domain';
 import { extractTransfersMany } from '../../src/domain/detection/transfers';
 import type { WalletTransfer } from '../../src/domain/detection/types';
 import { generateWorld, parseWorld, type SimulatorHandle } from '../../src/simulator';
-import { backfillTransfers, loadSimilarityInputs } from '../../src/activities/analysis';
+import { loadSimilarityInputs } from '../../src/activities/analysis';
+import { backfillTransfers } from '../../src/activities/transfers-backfill';
 import { getAnalysis } from '../../src/store/analyses';
 import { storeHistoryPage } from '../../src/store/transactions';
 import { loadTransfersMany } from '../../src/store/wallet-transfers';
@@ -115,8 +116,10 @@ describe('wallet transfers', () => {
     await pool.query('UPDATE wallets SET transfers_extracted_version = 0 WHERE address = $1', [wallet]);
 
     const pages: number[] = [];
-    expect(await backfillTransfers(pool, wallets, (p) => pages.push(p.transactions))).toBe(1);
-    expect(pages.at(-1)).toBe(historyOf(opened.sim, wallet).length);
+    // pages of 7 stored transactions: the history is read in several pages, in bounded memory
+    expect(await backfillTransfers(pool, wallets, (p) => pages.push(p.transactions), 7)).toBe(1);
+    const n = historyOf(opened.sim, wallet).length;
+    expect(pages).toEqual(Array.from({ length: Math.floor(n / 7) + 1 }, (_, i) => Math.min(n, (i + 1) * 7)));
     expect((await loadTransfersMany(pool, [wallet])).get(wallet)!.map(key)).toEqual(before.map(key));
     const { rows } = await pool.query('SELECT transfers_extracted_version AS v FROM wallets WHERE address = $1', [wallet]);
     expect(rows[0].v).toBeGreaterThan(0);
