@@ -4,8 +4,9 @@
 // twice. The only module with SQL that writes to wallet_transfers.
 import type { Pool } from 'pg';
 import type { EnhancedTransaction } from '../domain/enhanced-transaction';
+import { compareTransfers } from '../domain/detection/transfers';
 import type { CounterpartyStats, WalletTransfer } from '../domain/detection/types';
-import type { Queryable } from './db';
+import { inTransaction, type Queryable } from './db';
 
 /**
  * The version of the transfer extraction (src/domain/detection/transfers.ts) the stored rows come
@@ -75,15 +76,15 @@ export async function deleteTransfers(db: Queryable, wallet: string): Promise<vo
 
 /**
  * The transfers of some wallets over their whole stored history (not an analysis window: a wallet's
- * first funding usually comes before the trades a window holds), oldest first, per wallet.
+ * first funding usually comes before the trades a window holds), per wallet in `compareTransfers`
+ * order (time, then the extraction's order within a transaction).
  */
 export async function loadTransfersMany(pool: Pool, wallets: readonly string[]): Promise<Map<string, WalletTransfer[]>> {
   const out = new Map<string, WalletTransfer[]>(wallets.map((w) => [w, []]));
   if (wallets.length === 0) return out;
   const { rows } = await pool.query(
     `SELECT wallet, counterparty, direction, asset, amount::text AS amount, raw_amount::text AS raw_amount, decimals, amount_exact, signature, slot, timestamp
-       FROM wallet_transfers WHERE wallet = ANY($1::text[])
-      ORDER BY wallet, timestamp, slot, signature, transfer_index`,
+       FROM wallet_transfers WHERE wallet = ANY($1::text[])`,
     [wallets],
   );
   for (const r of rows) {
@@ -101,6 +102,8 @@ export async function loadTransfersMany(pool: Pool, wallets: readonly string[]):
       timestamp: Number(r.timestamp),
     });
   }
+  // sorted here, not by PostgreSQL: its collation-aware sort of every row costs more than the query
+  for (const list of out.values()) list.sort(compareTransfers);
   return out;
 }
 
@@ -130,11 +133,23 @@ export interface StoredPayloadPage {
  * A page of a wallet's stored raw transactions (transactions.payload), by signature after `after`
  * (null: from the first): a backfill reads a whole history a page at a time, in bounded memory.
  */
-export async function storedPayloadPage(pool: Pool, wallet: string, after: string | null, limit: number): Promise<StoredPayloadPage> {
-  const { rows } = await pool.query<{ signature: string; payload: EnhancedTransaction }>(
+export async function storedPayloadPage(db: Queryable, wallet: string, after: string | null, limit: number): Promise<StoredPayloadPage> {
+  const { rows } = await db.query<{ signature: string; payload: EnhancedTransaction }>(
     `SELECT wt.signature, t.payload FROM wallet_transactions wt JOIN transactions t ON t.signature = wt.signature
       WHERE wt.wallet = $1 AND ($2::text IS NULL OR wt.signature > $2) ORDER BY wt.signature LIMIT $3`,
     [wallet, after, limit],
   );
   return { transactions: rows.map((r) => r.payload), nextAfter: rows.length === limit ? rows[rows.length - 1].signature : null };
+}
+
+/**
+ * `fn` in one transaction that holds the wallet's transfer lock (a transaction-level advisory lock):
+ * one backfill of a wallet at a time, and readers see its transfers from before or after a backfill,
+ * never half of one.
+ */
+export async function withWalletTransfersLock<T>(pool: Pool, wallet: string, fn: (db: Queryable) => Promise<T>): Promise<T> {
+  return inTransaction(pool, async (client) => {
+    await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('wallet_transfers:' || $1, 0))`, [wallet]);
+    return fn(client);
+  });
 }

@@ -228,6 +228,12 @@ export async function walletsNeedingTransfers(pool: Pool, wallets: string[], ver
   return rows.map((r) => ({ wallet: r.address, version: r.transfers_extracted_version }));
 }
 
+/** The transfer extraction version of the wallet's stored transactions (0: never; also for an unknown wallet). */
+export async function transfersExtractedVersion(db: Queryable, wallet: string): Promise<number> {
+  const { rows } = await db.query<{ v: number }>('SELECT transfers_extracted_version AS v FROM wallets WHERE address = $1', [wallet]);
+  return rows[0]?.v ?? 0;
+}
+
 /** Every stored transaction of the wallet has had its transfers extracted with extraction `version`. */
 export async function markTransfersExtracted(db: Queryable, wallet: string, version: number): Promise<void> {
   await db.query('UPDATE wallets SET transfers_extracted_version = GREATEST(transfers_extracted_version, $2), updated_at = now() WHERE address = $1', [wallet, version]);

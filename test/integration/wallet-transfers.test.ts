@@ -125,4 +125,15 @@ describe('wallet transfers', () => {
     expect(rows[0].v).toBeGreaterThan(0);
     expect(await backfillTransfers(pool, wallets)).toBe(0);
   });
+
+  it('two backfills of one wallet at once (an analysis and a wallet sync) extract it once', async () => {
+    const { pool } = opened.stack;
+    const wallet = truth.fundingSources!.find((s) => s.kind === 'bundle-funder')!.funded[1];
+    const before = (await loadTransfersMany(pool, [wallet])).get(wallet)!;
+    await pool.query('DELETE FROM wallet_transfers WHERE wallet = $1', [wallet]);
+    await pool.query('UPDATE wallets SET transfers_extracted_version = 0 WHERE address = $1', [wallet]);
+    const done = await Promise.all([backfillTransfers(pool, [wallet], () => undefined, 5), backfillTransfers(pool, [wallet], () => undefined, 5)]);
+    expect(done.sort()).toEqual([0, 1]);
+    expect((await loadTransfersMany(pool, [wallet])).get(wallet)!.map(key)).toEqual(before.map(key));
+  });
 });
