@@ -106,6 +106,21 @@ describe('wallet transfers', () => {
     expect(tokens.walletsPerMint.get(bundleMint![0])).toBeLessThan(tokens.walletsPerMint.get(world.tokens[0].mint)!);
   });
 
+  it('an analysis of a wallet synced before transfers were kept extracts them from its stored transactions before it loads', async () => {
+    const { pool } = opened.stack;
+    const wallet = truth.fundingSources!.find((s) => s.kind === 'exchange-hot-wallet')!.funded[1];
+    const before = (await loadTransfersMany(pool, [wallet])).get(wallet)!;
+    await pool.query('DELETE FROM wallet_transfers WHERE wallet = $1', [wallet]);
+    await pool.query('UPDATE wallets SET transfers_extracted_version = 0 WHERE address = $1', [wallet]);
+    const steps: string[] = [];
+    const { wallets: inputs } = await loadSimilarityInputs(pool, { wallets, partialWallets: [], windowDays: 30, nowSec: Math.floor(Date.now() / 1000) }, (step) => steps.push(step));
+    expect(before.length).toBeGreaterThan(0);
+    // transfers come from the whole stored history: a 30-day window of today holds none of the world's trades
+    expect(inputs.every((w) => w.legs.length === 0)).toBe(true);
+    expect(inputs.find((w) => w.address === wallet)!.transfers!.map(key)).toEqual(before.map(key));
+    expect(steps.some((s) => s.startsWith(`backfilling transfers of ${wallet}`))).toBe(true);
+  });
+
   it('backfills the transfers of a wallet synced before transfers were kept, from its stored raw transactions, once', async () => {
     const { pool } = opened.stack;
     const wallet = truth.fundingSources!.find((s) => s.kind === 'exchange-hot-wallet')!.funded[0];
