@@ -96,6 +96,7 @@ export async function loadSimilarityInputs(
     counterparties: { walletsPerCounterparty: perCounterparty, totalWallets },
     tokens: { walletsPerMint: new Map([...mints].map(([mint, m]) => [mint, m.wallets])), totalWallets, firstBuyTime },
   };
+  const partial = new Set(input.partialWallets);
   const wallets = input.wallets.map((address): SimilarityWalletInput => {
     const held = balances.get(address);
     const stored = coverage.get(address);
@@ -104,7 +105,7 @@ export async function loadSimilarityInputs(
       legs: legs.get(address) ?? [],
       holdings: Object.fromEntries((held?.tokens ?? []).map((t) => [t.mint, { uiAmount: formatUnits(BigInt(t.rawAmount), t.decimals) }])),
       coverage: {
-        truncated: input.partialWallets.includes(address) || !stored?.covers,
+        truncated: partial.has(address) || !stored?.covers,
         transactionsFetched: stored?.transactions ?? 0,
         transactionsRejected: stored?.rejected ?? 0,
         windowStartSec: sinceTimestamp,
