@@ -15,6 +15,13 @@ export const BUNDLE_DEFAULTS = {
   crowdWindowSeconds: 300,
   /** crowds up to this size are not discounted (a launch bundle is a handful of wallets) */
   crowdFreeSize: 6,
+  /**
+   * co-buys weaker than this are not evidence (a popular token's crowd near its launch gives many
+   * by chance); measured with bench:detection: related pairs' co-buys are 0.13 and up, unrelated
+   * ones 0 but for one hype pair. It keeps large groups fast (the 1,000-wallet benchmark's random
+   * wallets co-buy popular tokens at launch: most such pairs scored under 0.01)
+   */
+  minStrength: 0.05,
   maxEvidence: 5,
 } as const;
 
@@ -65,7 +72,8 @@ export interface WalletLegs {
  * - tightness: tight / crowd, tight = the group's buys of the token within ± `windowSeconds` of the
  *   earlier buy: a bundle's buys land together, a wave's spread over minutes (two of eight wave
  *   buyers 3 s apart keep a quarter). Tuned with bench:detection (hype-wave pairs were clustered).
- * Per pair and token the strongest co-buy counts; the score is the noisy-OR over tokens.
+ * Co-buys under `minStrength` (0.05) are dropped. Per pair and token the strongest co-buy counts;
+ * the score is the noisy-OR over tokens.
  */
 export function bundleLinks(wallets: readonly WalletLegs[], tokens: TokenStats, opts: BundleOptions = {}): BundleLink[] {
   const o = { ...BUNDLE_DEFAULTS, ...opts };
@@ -98,6 +106,7 @@ export function bundleLinks(wallets: readonly WalletLegs[], tokens: TokenStats, 
         const y = buys[j];
         if (y.wallet === x.wallet) continue;
         const e = coBuy(mint, x, y, first, weight, crowd, o);
+        if (e === null) continue;
         const [a, b] = x.wallet < y.wallet ? [x.wallet, y.wallet] : [y.wallet, x.wallet];
         const key = `${a}\u0000${b}`;
         let mints = best.get(key);
@@ -141,7 +150,7 @@ function coBuy(
   weight: number,
   crowd: { all: number; tight: number },
   o: Record<keyof typeof BUNDLE_DEFAULTS, number>,
-): BundleEvidence {
+): BundleEvidence | null {
   const apart = y.timestamp - x.timestamp;
   const sameSlot = x.slot === y.slot;
   const proximity = sameSlot ? 1 : 0.9 - 0.4 * (apart / Math.max(1, o.windowSeconds));
@@ -150,6 +159,7 @@ function coBuy(
   // buyers spread over minutes (a hype wave) land within seconds of each other by chance
   const tightFactor = Math.min(1, crowd.tight / Math.max(1, crowd.all));
   const strength = clamp01(proximity * (early ? 1 : o.lateFactor) * (0.4 + 0.6 * weight) * crowdFactor * tightFactor);
+  if (strength < o.minStrength) return null;
   return {
     mint,
     signatureA: x.signature,
