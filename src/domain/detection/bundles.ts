@@ -102,6 +102,8 @@ export function bundleLinks(wallets: readonly WalletLegs[], tokens: TokenStats, 
       while (buys[tlo].timestamp < x.timestamp - o.windowSeconds) tlo++;
       while (thi < buys.length && buys[thi].timestamp <= x.timestamp + o.windowSeconds) thi++;
       const crowd = { all: hi - lo, tight: thi - tlo };
+      // every co-buy with x is at most rarity × crowd × tightness strong (proximity, launch ≤ 1)
+      if ((0.4 + 0.6 * weight) * crowdFactor(crowd.all, o) * tightFactor(crowd) < o.minStrength) continue;
       for (let j = i + 1; j < buys.length && buys[j].timestamp - x.timestamp <= o.windowSeconds; j++) {
         const y = buys[j];
         if (y.wallet === x.wallet) continue;
@@ -155,10 +157,7 @@ function coBuy(
   const sameSlot = x.slot === y.slot;
   const proximity = sameSlot ? 1 : 0.9 - 0.4 * (apart / Math.max(1, o.windowSeconds));
   const early = x.timestamp <= first + o.earlyWindowSeconds && y.timestamp <= first + o.earlyWindowSeconds;
-  const crowdFactor = 1 / (1 + Math.max(0, crowd.all - o.crowdFreeSize) / o.crowdFreeSize);
-  // buyers spread over minutes (a hype wave) land within seconds of each other by chance
-  const tightFactor = Math.min(1, crowd.tight / Math.max(1, crowd.all));
-  const strength = clamp01(proximity * (early ? 1 : o.lateFactor) * (0.4 + 0.6 * weight) * crowdFactor * tightFactor);
+  const strength = clamp01(proximity * (early ? 1 : o.lateFactor) * (0.4 + 0.6 * weight) * crowdFactor(crowd.all, o) * tightFactor(crowd));
   if (strength < o.minStrength) return null;
   return {
     mint,
@@ -176,6 +175,15 @@ function coBuy(
     tight: crowd.tight,
     strength,
   };
+}
+
+function crowdFactor(crowd: number, o: Record<keyof typeof BUNDLE_DEFAULTS, number>): number {
+  return 1 / (1 + Math.max(0, crowd - o.crowdFreeSize) / o.crowdFreeSize);
+}
+
+/** buyers spread over minutes (a hype wave) land within seconds of each other by chance */
+function tightFactor(crowd: { all: number; tight: number }): number {
+  return Math.min(1, crowd.tight / Math.max(1, crowd.all));
 }
 
 /** The same co-buy seen from the other wallet. */

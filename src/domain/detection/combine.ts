@@ -98,7 +98,11 @@ export function relatednessScore(funding: number, bundle: number, timing: number
   const supportWeight = (r >= 0 ? w.rarity : 0) + (be >= 0 ? w.behavior : 0);
   const supportSum = Math.max(0, r) + Math.max(0, be);
   const support = supportWeight > 0 ? Math.min((w.supportCap * supportSum) / supportWeight, MAX_TERM) : 0;
-  const total = -Math.log1p(-f) + -Math.log1p(-b) + -Math.log1p(-t) + -Math.log1p(-support);
+  // a zero term adds −0: skipping it leaves the sum unchanged to the last bit
+  let total = f > 0 ? -Math.log1p(-f) : -0;
+  if (b > 0) total += -Math.log1p(-b);
+  if (t > 0) total += -Math.log1p(-t);
+  total += -Math.log1p(-support);
   return -Math.expm1(-total);
 }
 

@@ -47,7 +47,10 @@ export function findClusters(inp: ClusterInputs): SimilarityCluster[] {
   // undercount the mean links that decide which weak members leave)
   const edges: Array<{ a: string; b: string; score: number; index: number }> = [];
   for (let k = 0; k < combined.length; k++) {
-    if (combined[k] >= options.minEdge) edges.push({ a: pairs[k].walletA, b: pairs[k].walletB, score: combined[k], index: k });
+    if (!(combined[k] >= options.minEdge)) continue;
+    // in address order, so ties and the binding pairs do not depend on the input order
+    const { walletA, walletB } = pairs[k];
+    edges.push(walletA < walletB ? { a: walletA, b: walletB, score: combined[k], index: k } : { a: walletB, b: walletA, score: combined[k], index: k });
   }
   const detected = clusterPairs(
     vectors.map((v) => v.address),
@@ -82,8 +85,8 @@ export function findClusters(inp: ClusterInputs): SimilarityCluster[] {
       bindingPairs: c.binding.map((b) => {
         const pair = pairs[b.index];
         return {
-          walletA: pair.walletA,
-          walletB: pair.walletB,
+          walletA: b.a,
+          walletB: b.b,
           combined: b.score,
           strongest: pair.evidence?.strongest ?? null,
           summary: evidenceSummary(pair.evidence),

@@ -117,19 +117,29 @@ export function computeSimilarity(input: SimilarityInput, options: SimilarityRun
   const rowStats = forEachPairRow(vectors, universe.mints.length, weightsOfTokens.tokenRarity, window, TIMING_DEFAULTS.windowSeconds, maxShared, helpers, (i, row) => {
     if (context === null) {
       // the sparse signals run here, on the first finished row, while helper threads go on with rows
-      signals = groupSignals(input, vectors, weightsOfTokens);
+      signals = groupSignals(input, universe, vectors, weightsOfTokens);
       context = { universe, weights, signals, rarityOverlap: rarityOverlapOf(input, weightsOfTokens.tokens), n };
     }
     for (let j = i + 1; j < n; j++) {
       const pair = scorePair(vectors[i], vectors[j], i, j, p, row, context);
       pairs[p] = pair;
       const s = pair.scores;
-      for (const name of SCORE_NAMES) columns[name][p] = s[name] ?? NaN;
+      columns.capital[p] = s.capital ?? NaN;
+      columns.binary[p] = s.binary ?? NaN;
+      columns.jaccardTraded[p] = s.jaccardTraded ?? NaN;
+      columns.jaccardHeld[p] = s.jaccardHeld ?? NaN;
+      columns.behavior[p] = s.behavior ?? NaN;
+      columns.timing[p] = s.timing ?? NaN;
+      columns.funding[p] = s.funding ?? NaN;
+      columns.bundle[p] = s.bundle ?? NaN;
+      columns.rarity[p] = s.rarity ?? NaN;
+      columns.similarity[p] = s.similarity ?? NaN;
+      columns.combined[p] = s.combined ?? NaN;
       p++;
     }
   });
   options.onRowStats?.(rowStats);
-  const sig = (signals ?? groupSignals(input, vectors, weightsOfTokens)) as GroupSignals;
+  const sig = (signals ?? groupSignals(input, universe, vectors, weightsOfTokens)) as GroupSignals;
   ms.pairs = performance.now() - t - sig.ms.timing - sig.ms.bundle - sig.ms.funding;
   ms.timing = sig.ms.timing;
   ms.bundle = sig.ms.bundle;
@@ -315,7 +325,7 @@ function scorePair(a: WalletVector, b: WalletVector, i: number, j: number, index
     walletA: a.address,
     walletB: b.address,
     scores,
-    nullReasons: anyNull ? nullReasonsOf(scores, a, b, signals, i, j) : NO_REASONS,
+    nullReasons: anyNull ? nullReasonsOf(scores, a, b, signals, i) : NO_REASONS,
     strength: strengthOf(combined),
     sharedTokenCount: shared,
     tradedTokenCountA: nA,
@@ -349,7 +359,7 @@ function insightsOf(facts: Parameters<typeof pairInsights>[0]): SimilarityPair['
 }
 
 /** Why each null score is null, in words a user can act on. */
-function nullReasonsOf(s: PairScores, a: WalletVector, b: WalletVector, signals: GroupSignals, i: number, j: number): SimilarityPair['nullReasons'] {
+function nullReasonsOf(s: PairScores, a: WalletVector, b: WalletVector, signals: GroupSignals, i: number): SimilarityPair['nullReasons'] {
   const side = (x: boolean): string => (x ? 'wallet A' : 'wallet B');
   const r: SimilarityPair['nullReasons'] = {};
   if (s.capital === null) r.capital = `${side(a.norm === 0)} spent no SOL on universe tokens`;

@@ -6,7 +6,7 @@ import { bundleLinks, type BundleLink } from '../detection/bundles';
 import { fundingLinks, fundingProfile, type FundingEvidence, type FundingProfile } from '../detection/funding';
 import { rarityOverlap, rarityProfile, tokenRarityWeight, type RarityOverlap, type RarityProfile } from '../detection/rarity';
 import { TIMING_DEFAULTS, timingForPair, tradeIndex, type TimingResult, type TradeIndex } from '../detection/timing';
-import type { CounterpartyStats, SignalResult, TokenStats } from '../detection/types';
+import type { CounterpartyStats, SignalResult, SwapLeg, TokenStats } from '../detection/types';
 import type { SimilarityInput } from './types';
 import type { TokenUniverse, WalletVector } from './vectors';
 
@@ -48,8 +48,9 @@ export interface GroupSignals {
   trades: Int32Array;
   /** per wallet, its funding profile, or null when its transfers are unknown */
   funding: Array<FundingProfile | null>;
-  /** per wallet, its trades indexed for the timing signal */
-  indexes: TradeIndex[];
+  /** per wallet, its trades indexed for the timing signal, built when a pair first needs it */
+  indexes: Array<TradeIndex | undefined>;
+  wallets: SimilarityInput['wallets'];
   /** by pair index: pairs with a co-buy */
   bundle: Map<number, BundleLink>;
   /** by pair index: pairs with funding evidence */
@@ -86,16 +87,16 @@ function direction(near: number, leaderTrades: number, followerTrades: number): 
 
 /** The timing of pair (i, j), computed with the wallets in address order (so input order does not matter). */
 export function pairTiming(signals: GroupSignals, i: number, j: number): TimingResult | null {
-  const a = signals.indexes[i];
-  const b = signals.indexes[j];
   const t = performance.now();
+  const a = (signals.indexes[i] ??= tradeIndex(signals.wallets[i].address, signals.wallets[i].legs));
+  const b = (signals.indexes[j] ??= tradeIndex(signals.wallets[j].address, signals.wallets[j].legs));
   const r = a.wallet < b.wallet ? timingForPair(a, b) : timingForPair(b, a);
   signals.ms.timing += performance.now() - t;
   return r;
 }
 
 /** The sparse signals of the group: only pairs with some trade or counterparty in common. */
-export function groupSignals(input: SimilarityInput, vectors: readonly WalletVector[], weights: TokenWeights): GroupSignals {
+export function groupSignals(input: SimilarityInput, universe: TokenUniverse, vectors: readonly WalletVector[], weights: TokenWeights): GroupSignals {
   const n = vectors.length;
   const position = new Map(vectors.map((v, i) => [v.address, i]));
   const key = (a: string, b: string): number => {
@@ -106,13 +107,27 @@ export function groupSignals(input: SimilarityInput, vectors: readonly WalletVec
   const ms = { timing: 0, bundle: 0, funding: 0 };
 
   let t = performance.now();
-  const indexes = input.wallets.map((w) => tradeIndex(w.address, w.legs));
-  const trades = Int32Array.from(indexes, (ix) => ix.trades);
+  // a wallet's own swap legs in universe tokens, as tradeIndex counts them; and its buys of them
+  const trades = new Int32Array(n);
+  const buys: Array<{ wallet: string; legs: SwapLeg[] }> = [];
+  input.wallets.forEach((w, k) => {
+    const tokens = universe.legTokens[k];
+    const own: SwapLeg[] = [];
+    let count = 0;
+    for (let x = 0; x < w.legs.length; x++) {
+      const leg = w.legs[x];
+      if (tokens[x] < 0 || leg.wallet !== w.address) continue;
+      count++;
+      if (leg.direction === 'buy') own.push(leg);
+    }
+    trades[k] = count;
+    buys.push({ wallet: w.address, legs: own });
+  });
   ms.timing = performance.now() - t;
 
   t = performance.now();
   const bundle = new Map<number, BundleLink>();
-  for (const link of bundleLinks(input.wallets.map((w) => ({ wallet: w.address, legs: w.legs })), weights.tokens)) bundle.set(key(link.a, link.b), link);
+  for (const link of bundleLinks(buys, weights.tokens)) bundle.set(key(link.a, link.b), link);
   ms.bundle = performance.now() - t;
 
   t = performance.now();
@@ -123,7 +138,7 @@ export function groupSignals(input: SimilarityInput, vectors: readonly WalletVec
   if (known.length >= 2) for (const link of fundingLinks(known, counterparties)) links.set(key(link.a, link.b), link);
   ms.funding = performance.now() - t;
 
-  return { rarityTotal: weights.rarityTotal, trades, funding, indexes, bundle, fundingLinks: links, ms };
+  return { rarityTotal: weights.rarityTotal, trades, funding, indexes: new Array<TradeIndex | undefined>(n), wallets: input.wallets, bundle, fundingLinks: links, ms };
 }
 
 /**
@@ -139,15 +154,19 @@ function tokenStatsOf(input: SimilarityInput, universe: TokenUniverse, vectors: 
   universe.mints.forEach((mint, k) => walletsPerMint.set(mint, Math.max(db?.walletsPerMint.get(mint) ?? 0, inGroup[k])));
   let firstBuyTime = db?.firstBuyTime;
   if (firstBuyTime === undefined) {
-    const first = new Map<string, number>();
-    for (const w of input.wallets) {
-      for (const leg of w.legs) {
-        if (leg.kind !== 'swap' || leg.direction !== 'buy' || !universe.index.has(leg.mint)) continue;
-        const prev = first.get(leg.mint);
-        if (prev === undefined || leg.timestamp < prev) first.set(leg.mint, leg.timestamp);
+    const first = new Float64Array(universe.mints.length).fill(Infinity);
+    input.wallets.forEach((w, k) => {
+      const tokens = universe.legTokens[k];
+      for (let x = 0; x < w.legs.length; x++) {
+        const leg = w.legs[x];
+        if (tokens[x] >= 0 && leg.direction === 'buy' && leg.timestamp < first[tokens[x]]) first[tokens[x]] = leg.timestamp;
       }
-    }
-    firstBuyTime = first;
+    });
+    const byMint = new Map<string, number>();
+    universe.mints.forEach((mint, k) => {
+      if (first[k] !== Infinity) byMint.set(mint, first[k]);
+    });
+    firstBuyTime = byMint;
   }
   return { walletsPerMint, totalWallets: Math.max(db?.totalWallets ?? 0, vectors.length), firstBuyTime };
 }
