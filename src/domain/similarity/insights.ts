@@ -1,5 +1,5 @@
 // Named findings per pair, each from one documented rule (docs/analytics.md, "Insights").
-import type { PairInsight, PairScores, StrengthLabel } from './types';
+import type { PairEvidence, PairInsight, PairScores, StrengthLabel } from './types';
 
 export interface InsightFacts {
   scores: PairScores;
@@ -9,6 +9,7 @@ export interface InsightFacts {
   sharedHeldCount: number;
   coTradedA: number;
   coTradedB: number;
+  evidence: PairEvidence | null;
 }
 
 /** Thresholds of the insight rules (the anchor's, plus Co-trading from its activity correlator). */
