@@ -14,7 +14,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import pg from 'pg';
+import { analysesProgress } from '../src/store/analyses';
+import { createPool } from '../src/store/db';
 import { Pool } from 'undici';
 import { loadConfig } from '../src/config';
 import { seededRandom } from '../src/domain/random';
@@ -199,25 +200,18 @@ async function burst(stack: BenchStack, groups: string[][], rate: number): Promi
 
 /** Waits until none of `ids` is running; answers their counts and the moment the last one finished. */
 async function drain(databaseUrl: string, ids: string[], timeoutMs: number): Promise<{ completed: number; failed: number; lastFinishedAt: number | null; running: number }> {
-  const db = new pg.Client({ connectionString: databaseUrl });
-  await db.connect();
+  const pool = createPool(databaseUrl, 1);
   const deadline = Date.now() + timeoutMs;
   try {
     for (;;) {
-      const { rows } = await db.query<{ running: string; completed: string; other: string; last: Date | null }>(
-        `SELECT count(*) FILTER (WHERE status = 'running') AS running, count(*) FILTER (WHERE status = 'completed') AS completed,
-                count(*) FILTER (WHERE status NOT IN ('running', 'completed')) AS other, max(completed_at) AS last
-           FROM analyses WHERE id = ANY($1)`,
-        [ids],
-      );
-      const r = rows[0];
-      if (Number(r.running) === 0 || Date.now() > deadline) {
-        return { completed: Number(r.completed), failed: Number(r.other), running: Number(r.running), lastFinishedAt: r.last ? r.last.getTime() : null };
+      const r = await analysesProgress(pool, ids);
+      if (r.running === 0 || Date.now() > deadline) {
+        return { completed: r.completed, failed: r.other, running: r.running, lastFinishedAt: r.lastFinishedAt ? r.lastFinishedAt.getTime() : null };
       }
       await sleep(500);
     }
   } finally {
-    await db.end();
+    await pool.end();
   }
 }
 

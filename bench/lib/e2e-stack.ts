@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
+import { dropDatabase } from '../../src/store/db';
 import { createRedis } from '../../src/store/redis';
 import { freePort, isPortOpen, resolveTemporalCli, startDevServer, stopProcess, waitForTemporal, type RunningDevServer } from '../../src/temporal/dev-server';
 import { cpuSecondsOfStat, memoryOfStatus } from './e2e-figures';
@@ -135,10 +135,7 @@ export async function startBenchStack(o: StackOptions): Promise<BenchStack> {
     const databaseUrl = `postgres://postgres@127.0.0.1:5432/bench_e2e_${o.runId}`;
     const redisPrefix = `bench-e2e:${o.runId}:`;
     cleanups.push(async () => {
-      const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS "bench_e2e_${o.runId}" WITH (FORCE)`);
-      await admin.end();
+      await dropDatabase(databaseUrl);
       const redis = createRedis('redis://127.0.0.1:6379');
       let cursor = '0';
       do {
