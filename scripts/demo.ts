@@ -13,6 +13,7 @@ import { ActionableError, exitWithOneLine } from '../src/errors';
 import { startAndFollow } from '../src/cli/follow';
 import { renderAnalysis } from '../src/cli/render';
 import { startDevStack, type DevStack } from './dev';
+import { ensureLabBuilt } from './build-lab';
 
 const ROOT = path.resolve(__dirname, '..');
 const USAGE = `usage: npm run demo -- [--world <file>] [--wallets a,b,c] [--window <days>] [--exit] [--json]
@@ -78,6 +79,8 @@ async function main(): Promise<number> {
     throw new DemoError('HELIUS_API_KEY is set, so the demo reads the real chain: pass the wallets to compare, e.g. npm run demo -- --wallets <address>,<address>,<address> (unset HELIUS_API_KEY to use the simulator instead)');
   }
   installMissing();
+  // the Similarity Lab's static page, served by the API at /lab/ (about 20 s when it was never built)
+  await ensureLabBuilt(log);
   if (await isPortOpen(config.API_HOST, config.API_PORT)) {
     throw new DemoError(
       `port ${config.API_PORT} on ${config.API_HOST} is already in use (another 'npm run demo' or 'npm run dev'?): stop it, or run on another port with API_PORT=3001 npm run demo`,
@@ -119,6 +122,8 @@ async function main(): Promise<number> {
 
   try {
     stack = await startDevStack(extraEnv, log);
+    const labUrl = `${stack.apiUrl}/lab/`;
+    log(`The Similarity Lab: ${labUrl}  (open it to follow this analysis and read its result)\n`);
     const api = new ApiClient(stack.apiUrl, config.API_KEYS[0]?.key);
     const view = await startAndFollow(api, { wallets, ...(window ? { window } : {}) }, { log });
     if (values.json) writeResult(`${JSON.stringify(view, null, 2)}\n`);
@@ -132,6 +137,7 @@ async function main(): Promise<number> {
       [
         '',
         'The stack keeps running; press Ctrl-C to stop it.',
+        `  Similarity Lab   ${labUrl}analyses/${view.analysisId}`,
         `  API docs         ${stack.apiUrl}/docs`,
         `  This analysis    ${stack.apiUrl}/v1/analyses/${view.analysisId}`,
         `  Temporal Web UI  ${view.links.temporalUi}`,
