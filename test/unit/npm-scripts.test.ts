@@ -67,6 +67,9 @@ const EXERCISES: Record<string, Exercise | { notRunHere: string }> = {
   'build:bundle': { notRunHere: 'it takes seconds and overwrites dist/workflow-bundle.js; test/unit/replay.test.ts bundles the same workflows (WORKFLOWS_PATH) on every run' },
   demo: { args: ['--help'], code: 0, output: /usage/i },
   cli: { args: ['--help'], code: 0, output: /usage:\s+wallet-similarity analyze/ },
+  'build:web': { args: ['--help'], code: 0, output: /vite\/\d+[^]*Usage:/ },
+  'test:web': { args: ['--help'], code: 0, output: /vitest\/\d+[^]*Usage:/ },
+  'api:types': { args: ['--help'], code: 0, output: /usage: npm run api:types/ },
 };
 
 const run = promisify(execFile);

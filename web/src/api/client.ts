@@ -1,0 +1,48 @@
+// The one HTTP client of the Lab: JSON in and out, the API key (when the API asks for one) in the
+// x-api-key header, problem+json errors turned into ApiError with the API's own message.
+import { apiKeyStore } from './api-key';
+import type { AnalysisList, AnalysisView, StartAnalysisBody, StartedAnalysis, WalletAnalytics, WalletStatuses } from './types';
+
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function authHeaders(): Record<string, string> {
+  const key = apiKeyStore.get();
+  return key ? { 'x-api-key': key } : {};
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json', ...authHeaders() };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (res.status === 401) apiKeyStore.unauthorized();
+  if (!res.ok) {
+    let detail = `${method} ${path} answered ${res.status}`;
+    try {
+      const problem = (await res.json()) as { detail?: string };
+      if (problem.detail) detail = problem.detail;
+    } catch {
+      // not JSON: keep the status line
+    }
+    throw new ApiError(res.status, detail);
+  }
+  return (await res.json()) as T;
+}
+
+export const api = {
+  walletStatuses: (wallets: string[]) => request<WalletStatuses>('POST', '/v1/wallets/status', { wallets }),
+  syncWallets: (wallets: string[]) => request<unknown>('POST', '/v1/wallets/sync', { wallets }),
+  startAnalysis: (body: StartAnalysisBody) => request<StartedAnalysis>('POST', '/v1/analyses', body),
+  analysis: (id: string) => request<AnalysisView>('GET', `/v1/analyses/${encodeURIComponent(id)}`),
+  proceed: (id: string) => request<unknown>('POST', `/v1/analyses/${encodeURIComponent(id)}/proceed`),
+  cancel: (id: string) => request<unknown>('DELETE', `/v1/analyses/${encodeURIComponent(id)}`),
+  analysesOf: (wallet: string) => request<AnalysisList>('GET', `/v1/analyses?wallet=${encodeURIComponent(wallet)}&limit=20`),
+  wallet: (address: string) => request<WalletAnalytics>('GET', `/v1/wallets/${encodeURIComponent(address)}`),
+};

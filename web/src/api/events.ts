@@ -1,0 +1,50 @@
+// Follows GET /v1/analyses/{id}/events. EventSource cannot send the x-api-key header the API wants,
+// so the stream is read with fetch and parsed with eventsource-parser; it reconnects (after the
+// server's `retry`) until the server sends `end` or the caller stops.
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { authHeaders } from './client';
+import { apiKeyStore } from './api-key';
+
+export type StreamEvent = { event: 'progress' | 'completed' | 'enrichment' | 'end' | 'error' | string; data: unknown };
+
+export function followAnalysis(id: string, onEvent: (e: StreamEvent) => void): () => void {
+  const controller = new AbortController();
+  let retryMs = 2000;
+  let ended = false;
+
+  const run = async () => {
+    while (!ended && !controller.signal.aborted) {
+      try {
+        const res = await fetch(`/v1/analyses/${encodeURIComponent(id)}/events`, { headers: { accept: 'text/event-stream', ...authHeaders() }, signal: controller.signal });
+        if (res.status === 401) apiKeyStore.unauthorized();
+        if (!res.ok || !res.body) throw new Error(`event stream answered ${res.status}`);
+        const parser = createParser({
+          onEvent(message: EventSourceMessage) {
+            let data: unknown = null;
+            try {
+              data = JSON.parse(message.data);
+            } catch {
+              data = message.data;
+            }
+            if (message.event === 'end') ended = true;
+            onEvent({ event: message.event ?? 'message', data });
+          },
+          onRetry(ms: number) {
+            retryMs = ms;
+          },
+        });
+        const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          parser.feed(value);
+        }
+      } catch {
+        if (controller.signal.aborted) return;
+      }
+      if (!ended && !controller.signal.aborted) await new Promise((r) => setTimeout(r, retryMs));
+    }
+  };
+  void run();
+  return () => controller.abort();
+}

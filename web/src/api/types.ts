@@ -1,0 +1,151 @@
+// The API's types, taken from the generated OpenAPI types (schema.d.ts), never retyped. The result's
+// parts the document leaves open (clusters, coverage, evidence) are read through the guarded shapes
+// below: every field optional, because the engine grows (funding, bundle, rarity signals) while
+// stored results keep their older shape.
+import type { paths } from './schema';
+
+type Json<T> = T extends { content: { 'application/json': infer B } } ? B : never;
+
+export type AnalysisView = Json<paths['/v1/analyses/{id}']['get']['responses'][200]>;
+export type AnalysisList = Json<paths['/v1/analyses']['get']['responses'][200]>;
+export type AnalysisListItem = NonNullable<AnalysisList['analyses']>[number];
+export type StartAnalysisBody = NonNullable<paths['/v1/analyses']['post']['requestBody']>['content']['application/json'];
+export type StartedAnalysis = Json<paths['/v1/analyses']['post']['responses'][202]>;
+export type WalletStatuses = Json<paths['/v1/wallets/status']['post']['responses'][200]>;
+export type WalletStatus = NonNullable<WalletStatuses['wallets']>[number];
+export type WalletAnalytics = Json<paths['/v1/wallets/{address}']['get']['responses'][200]>;
+export type SyncMode = NonNullable<StartAnalysisBody['sync']>;
+export type AnalysisProgress = NonNullable<AnalysisView['progress']>;
+export type WalletProgress = AnalysisProgress['wallets'][string];
+export type TokenInfo = NonNullable<AnalysisView['tokens']>[string];
+export type SimilarityResult = NonNullable<AnalysisView['result']>;
+type ApiPair = NonNullable<SimilarityResult['pairs']>[number];
+
+/** One funding link (src/domain/detection/funding.ts FundingEvidence), every field optional. */
+export interface TransferRef {
+  asset?: string;
+  amount?: string;
+  signature?: string;
+  slot?: number;
+  timestamp?: number;
+}
+export interface FundingEvidence {
+  kind?: 'direct' | 'common-first-funder' | 'common-source' | 'common-destination' | string;
+  from?: string;
+  to?: string;
+  transfer?: TransferRef;
+  counterparty?: string;
+  counterpartyWallets?: number;
+  a?: TransferRef;
+  b?: TransferRef;
+  secondsApart?: number;
+  strength?: number;
+}
+/** Two wallets buying one token together (bundles.ts BundleEvidence). */
+export interface BundleEvidence {
+  mint?: string;
+  signatureA?: string;
+  signatureB?: string;
+  timestampA?: number;
+  timestampB?: number;
+  secondsApart?: number;
+  sameSlot?: boolean;
+  early?: boolean;
+  strength?: number;
+}
+/** One copied trade (timing.ts LagMatch). */
+export interface LagMatch {
+  mint?: string;
+  direction?: 'buy' | 'sell' | string;
+  leaderSignature?: string;
+  followerSignature?: string;
+  leaderTime?: number;
+  followerTime?: number;
+  lagSeconds?: number;
+}
+export interface TimingEvidence {
+  leader?: string | null;
+  follower?: string | null;
+  medianLagSeconds?: number | null;
+  simultaneous?: boolean;
+  summary?: string;
+  matches?: LagMatch[];
+  evidence?: LagMatch[];
+}
+/** A rare token both traded (rarity.ts CarrierToken). */
+export interface CarrierToken {
+  mint?: string;
+  weight?: number;
+  walletsTrading?: number;
+}
+export interface PairEvidence {
+  funding?: FundingEvidence[];
+  bundle?: BundleEvidence[];
+  bundles?: BundleEvidence[];
+  timing?: TimingEvidence;
+  rareTokens?: CarrierToken[];
+  rarity?: CarrierToken[];
+  /** per signal, its share of the relatedness score */
+  contributions?: Record<string, number>;
+}
+export interface PairScores {
+  capital?: number | null;
+  binary?: number | null;
+  jaccardTraded?: number | null;
+  jaccardHeld?: number | null;
+  behavior?: number | null;
+  timing?: number | null;
+  combined?: number | null;
+  funding?: number | null;
+  bundle?: number | null;
+  rarity?: number | null;
+  similarity?: number | null;
+}
+export interface SharedToken {
+  mint?: string;
+  weightA?: number;
+  weightB?: number;
+  contribution?: number;
+}
+export interface Insight {
+  type?: string;
+  score?: number;
+  reason?: string;
+}
+export interface Pair extends Omit<ApiPair, 'scores' | 'sharedTokens' | 'insights'> {
+  walletA?: string;
+  walletB?: string;
+  scores?: PairScores;
+  sharedTokens?: SharedToken[];
+  insights?: Insight[];
+  sharedTokenCount?: number;
+  sharedTokensOmitted?: number;
+  coTrading?: { coTradedA?: number; coTradedB?: number; tradesA?: number; tradesB?: number };
+  capitalOverlapPercent?: number | null;
+  evidence?: PairEvidence;
+  strength?: string | null;
+}
+export interface Cluster {
+  members?: string[];
+  edgeCount?: number;
+  meanCombined?: number | null;
+  confidence?: number | null;
+  bindingTokens?: Array<{ mint?: string; memberCount?: number }>;
+  evidence?: unknown;
+}
+export interface WalletCoverage {
+  address?: string;
+  legsUsed?: number;
+  tradedTokenCount?: number;
+  heldTokenCount?: number;
+  behaviorAvailable?: boolean;
+  truncated?: boolean | null;
+  transactionsRejected?: number | null;
+  firstTradeAt?: number | null;
+  lastTradeAt?: number | null;
+}
+export interface CommonToken {
+  mint?: string;
+  tradedBy?: number;
+  heldBy?: number;
+}

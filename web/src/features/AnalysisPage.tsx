@@ -1,0 +1,128 @@
+// /lab/analyses/<id>: a stored or running analysis. Loads the view, follows the event stream while
+// anything is still to come (progress, completion, then token enrichment), and shows the result in
+// three tiers: summary, pairs (with a pair's detail), and the group (heatmap, graph, wallet panel).
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useParams } from 'react-router';
+import { api } from '../api/client';
+import { useApiKey } from '../api/api-key';
+import { followAnalysis } from '../api/events';
+import type { AnalysisProgress, AnalysisView, Pair } from '../api/types';
+import { TokensProvider } from '../components/tokens';
+import { Skeleton } from '../components/ui';
+import { resultView } from '../lib/result';
+import { ProgressPanel } from './progress/ProgressPanel';
+import { SummaryCard } from './summary/SummaryCard';
+import { PairList } from './pairs/PairList';
+import { PairDetail } from './pairs/PairDetail';
+import { GroupViews } from './group/GroupViews';
+import { WalletPanel } from './wallet/WalletPanel';
+import { ExportButtons } from './summary/ExportButtons';
+
+export function AnalysisPage() {
+  const { id = '' } = useParams();
+  const { version } = useApiKey();
+  const [view, setView] = useState<AnalysisView | null>(null);
+  const [progress, setProgress] = useState<AnalysisProgress | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [selected, setSelected] = useState<Pair | null>(null);
+  const [walletForPanel, setWalletForPanel] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      const v = await api.analysis(id);
+      setView(v);
+      if (v.progress) setProgress(v.progress);
+      setError(null);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  }, [id]);
+
+  useEffect(() => {
+    setView(null);
+    setProgress(null);
+    setSelected(null);
+    void load();
+  }, [load, version]);
+
+  // follow the stream while the analysis runs or its tokens are still being enriched
+  const status = view?.status;
+  const enrichment = view?.enrichment?.status;
+  const waiting = status === 'running' || (status === 'completed' && enrichment !== 'completed' && enrichment !== 'failed');
+  useEffect(() => {
+    if (!waiting) return;
+    return followAnalysis(id, (e) => {
+      if (e.event === 'progress') setProgress(e.data as AnalysisProgress);
+      else if (e.event === 'completed' || e.event === 'enrichment' || e.event === 'end') void load();
+    });
+  }, [id, waiting, load, version]);
+
+  const result = useMemo(() => resultView(view?.result, view?.wallets ?? []), [view?.result, view?.wallets]);
+
+  const control = async (action: 'proceed' | 'cancel') => {
+    setBusy(true);
+    try {
+      await (action === 'proceed' ? api.proceed(id) : api.cancel(id));
+      await load();
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <TokensProvider tokens={view?.tokens}>
+      <div className="analysis">
+        <header className="analysis-header">
+          <h1>
+            Analysis <span className="mono">{id}</span>
+          </h1>
+          {view ? (
+            <span className={`chip chip-${view.status}`} data-testid="analysis-status">
+              {view.status}
+            </span>
+          ) : (
+            <Skeleton lines={1} label="Loading analysis" />
+          )}
+          {view ? <span className="muted">Tokens: {view.enrichment?.status === 'completed' ? 'enriched' : view.enrichment?.status === 'failed' ? 'enrichment failed' : 'enriching…'}</span> : null}
+        </header>
+        {error ? (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        {view?.error ? (
+          <p className="error" role="alert">
+            {view.error}
+          </p>
+        ) : null}
+        {view ? <ProgressPanel wallets={view.wallets} progress={progress} running={view.status === 'running'} onProceed={() => void control('proceed')} onCancel={() => void control('cancel')} busy={busy} /> : null}
+        {view?.result ? (
+          <div className="grid">
+            <div className="col-8">
+              <PairList pairs={result.pairs} onOpen={setSelected} selected={selected} />
+              {selected ? <PairDetail pair={selected} onClose={() => setSelected(null)} onWallet={setWalletForPanel} /> : null}
+              <GroupViews view={result} onWallet={setWalletForPanel} />
+            </div>
+            <div className="col-4">
+              <SummaryCard view={result} failed={view.failedWallets ?? []} />
+              <ExportButtons analysis={view} result={result} />
+              <WalletPanel wallets={result.wallets} wallet={walletForPanel} onWallet={setWalletForPanel} />
+            </div>
+          </div>
+        ) : !view || view.status === 'running' ? (
+          <div className="grid" aria-busy="true">
+            <div className="col-8">
+              <Skeleton lines={8} label="Loading pairs" />
+            </div>
+            <div className="col-4">
+              <Skeleton lines={5} label="Loading summary" />
+            </div>
+          </div>
+        ) : null}
+      </div>
+    </TokensProvider>
+  );
+}

@@ -1,0 +1,158 @@
+// Views of the whole group: a heatmap of combined scores ordered by cluster, and a graph of the
+// wallets with clusters as groups, links weighted by score, funding links drawn dashed.
+import { useMemo } from 'react';
+import type { Pair } from '../../api/types';
+import { Section } from '../../components/ui';
+import { shortAddress } from '../../lib/addresses';
+import { clusterOrder, hasFunding, pairIndex, type ResultView } from '../../lib/result';
+import { finite, formatScore, scorePercent } from '../../lib/scores';
+
+const CLUSTER_COLORS = ['#1d4ed8', '#b45309', '#047857', '#7c3aed', '#be123c', '#0e7490', '#4d7c0f', '#a21caf'];
+const clusterColor = (i: number) => (i < 0 ? '#6b7280' : CLUSTER_COLORS[i % CLUSTER_COLORS.length]);
+
+function heatColor(value: unknown): string {
+  const p = scorePercent(value);
+  if (p === null) return '#f3f4f6';
+  // white → dark blue
+  const l = 97 - p * 0.62;
+  return `hsl(220 80% ${l.toFixed(1)}%)`;
+}
+
+export function Heatmap({ view }: { view: ResultView }) {
+  const { order, clusterOf } = useMemo(() => clusterOrder(view), [view]);
+  const index = useMemo(() => pairIndex(view.pairs), [view]);
+  const n = order.length;
+  const cell = n > 30 ? 10 : n > 15 ? 16 : 24;
+  const pad = 6;
+  const size = pad + n * cell;
+  return (
+    <div data-testid="heatmap" className="heatmap">
+      <svg width="100%" viewBox={`0 0 ${size} ${size}`} style={{ maxWidth: Math.max(240, size * 1.5) }} role="img" aria-label={`Heatmap of combined scores of ${n} wallets, ordered by cluster`}>
+        {order.map((w, i) => (
+          <rect key={`c${w}`} x={0} y={pad + i * cell} width={4} height={cell} fill={clusterColor(clusterOf.get(w) ?? -1)} />
+        ))}
+        {order.map((a, i) =>
+          order.map((b, j) => {
+            if (i === j) return <rect key={`${i}-${j}`} x={pad + j * cell} y={pad + i * cell} width={cell - 1} height={cell - 1} fill="#111827" />;
+            const p = index.get(`${a}|${b}`);
+            return (
+              <rect key={`${i}-${j}`} x={pad + j * cell} y={pad + i * cell} width={cell - 1} height={cell - 1} fill={heatColor(p?.scores?.combined)}>
+                <title>{`${shortAddress(a)} × ${shortAddress(b)}: ${formatScore(p?.scores?.combined)}`}</title>
+              </rect>
+            );
+          }),
+        )}
+      </svg>
+      <p className="muted">Rows and columns in cluster order; the left stripe colours each wallet's cluster (grey: none). Darker is more similar.</p>
+    </div>
+  );
+}
+
+interface Node {
+  wallet: string;
+  x: number;
+  y: number;
+  cluster: number;
+}
+
+/** Clusters on a ring, their members on a small ring around each cluster's centre; loose wallets on an outer ring. */
+function layout(view: ResultView, size: number): Node[] {
+  const { order, clusterOf } = clusterOrder(view);
+  const groups = new Map<number, string[]>();
+  for (const w of order) {
+    const c = clusterOf.get(w) ?? -1;
+    groups.set(c, [...(groups.get(c) ?? []), w]);
+  }
+  const clusters = [...groups.keys()].filter((c) => c >= 0);
+  const loose = groups.get(-1) ?? [];
+  const mid = size / 2;
+  const nodes: Node[] = [];
+  const ring = clusters.length > 1 ? size * 0.25 : 0;
+  clusters.forEach((c, ci) => {
+    const angle = (2 * Math.PI * ci) / clusters.length;
+    const cx = mid + ring * Math.cos(angle);
+    const cy = mid + ring * Math.sin(angle);
+    const members = groups.get(c) ?? [];
+    const r = members.length > 1 ? Math.min(size * 0.12, 10 + members.length * 5) : 0;
+    members.forEach((w, k) => {
+      const a = (2 * Math.PI * k) / members.length;
+      nodes.push({ wallet: w, x: cx + r * Math.cos(a), y: cy + r * Math.sin(a), cluster: c });
+    });
+  });
+  loose.forEach((w, k) => {
+    const a = (2 * Math.PI * k) / Math.max(1, loose.length) + 0.3;
+    const r = clusters.length > 0 ? size * 0.45 : size * 0.4;
+    nodes.push({ wallet: w, x: mid + r * Math.cos(a), y: mid + r * Math.sin(a), cluster: -1 });
+  });
+  return nodes;
+}
+
+export function WalletGraph({ view, onWallet, minScore = 0.3 }: { view: ResultView; onWallet?: (w: string) => void; minScore?: number }) {
+  const size = 420;
+  const nodes = useMemo(() => layout(view, size), [view]);
+  const links = useMemo(() => {
+    const at = new Map(nodes.map((n) => [n.wallet, n]));
+    return view.pairs
+      .map((p: Pair) => ({ p, a: at.get(p.walletA as string), b: at.get(p.walletB as string), s: finite(p.scores?.combined) ?? 0, funding: hasFunding(p) }))
+      .filter((l) => l.a && l.b && (l.s >= minScore || l.funding));
+  }, [nodes, view, minScore]);
+  return (
+    <div data-testid="wallet-graph" className="graph">
+      <svg width="100%" viewBox={`0 0 ${size} ${size}`} role="img" aria-label={`Graph of ${nodes.length} wallets and ${links.length} links at or above ${Math.round(minScore * 100)} % combined`}>
+        {links.map(({ p, a, b, s, funding }) => (
+          <line
+            key={`${p.walletA}|${p.walletB}`}
+            x1={a!.x}
+            y1={a!.y}
+            x2={b!.x}
+            y2={b!.y}
+            stroke={funding ? '#b45309' : '#1d4ed8'}
+            strokeOpacity={0.35 + 0.6 * Math.min(1, s)}
+            strokeWidth={1 + 5 * Math.min(1, Math.max(0, s))}
+            strokeDasharray={funding ? '6 4' : undefined}
+            data-funding={funding ? 'true' : undefined}
+          >
+            <title>{`${shortAddress(p.walletA ?? '')} – ${shortAddress(p.walletB ?? '')}: ${formatScore(s)}${funding ? ', funding link' : ''}`}</title>
+          </line>
+        ))}
+        {nodes.map((n) => (
+          <g key={n.wallet} className="graph-node" onClick={onWallet ? () => onWallet(n.wallet) : undefined}>
+            <circle cx={n.x} cy={n.y} r={9} fill={clusterColor(n.cluster)} stroke="#fff" strokeWidth={2} />
+            <text x={n.x + 11} y={n.y + 4} className="graph-label">
+              {shortAddress(n.wallet, 3)}
+            </text>
+            <title>{n.wallet}</title>
+          </g>
+        ))}
+      </svg>
+      <p className="muted">Solid links: combined score (thicker is higher). Dashed amber links: the pair has funding evidence.</p>
+    </div>
+  );
+}
+
+export function GroupViews({ view, onWallet }: { view: ResultView; onWallet?: (w: string) => void }) {
+  return (
+    <>
+      <Section title="Heatmap">
+        <Heatmap view={view} />
+      </Section>
+      <Section title="Wallet graph">
+        <WalletGraph view={view} onWallet={onWallet} />
+        <h3>Clusters ({view.clusters.length})</h3>
+        {view.clusters.length === 0 ? (
+          <p className="muted">No cluster: no group of pairs reached the cluster threshold.</p>
+        ) : (
+          <ol className="clusters">
+            {view.clusters.map((c, i) => (
+              <li key={i}>
+                <span className="swatch" style={{ background: clusterColor(i) }} aria-hidden="true" /> {c.members?.length ?? 0} wallets · mean combined {formatScore(c.meanCombined)}
+                {finite(c.confidence) !== null ? ` · confidence ${formatScore(c.confidence)}` : ''}
+                <div className="mono small">{(c.members ?? []).map((m) => shortAddress(m)).join(', ')}</div>
+              </li>
+            ))}
+          </ol>
+        )}
+      </Section>
+    </>
+  );
+}

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { fireEvent, render, screen, within } from '@testing-library/react';
+import { PairDetail, TOKENS_PER_PAGE } from './PairDetail';
+import { TokensProvider } from '../../components/tokens';
+import type { Pair } from '../../api/types';
+import { analysis, pairWithManyTokens, pairs } from '../../test/fixture';
+
+const sig = (n: number) => `${n}`.repeat(1) + '5h7VtQxkUj4Vt1YDe1jXoZ9ZcVqZp6VvVWuYkF3S7TQnM1cW2Z4tqz8VJ1pTkmw5K7W9f7o9GJ3xvXxH4m1Qj2';
+
+function renderDetail(pair: Pair) {
+  return render(
+    <TokensProvider tokens={analysis.tokens}>
+      <PairDetail pair={pair} onClose={() => undefined} />
+    </TokensProvider>,
+  );
+}
+
+describe('PairDetail', () => {
+  it('pages the per-token contributions 10 at a time, in the engine order', () => {
+    const tokens = pairWithManyTokens.sharedTokens ?? [];
+    expect(tokens.length).toBeGreaterThan(TOKENS_PER_PAGE);
+    renderDetail(pairWithManyTokens);
+    const table = screen.getByTestId('pair-tokens');
+    const mintsShown = () => within(table).getAllByTestId('pair-token-row').map((r) => within(r).getByTestId('token-label').getAttribute('data-mint'));
+    expect(mintsShown()).toEqual(tokens.slice(0, 10).map((t) => t.mint));
+    expect(within(table).getByText('Page 1 of 2')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Next tokens page' }));
+    expect(mintsShown()).toEqual(tokens.slice(10, 20).map((t) => t.mint));
+    expect((screen.getByRole('button', { name: 'Next tokens page' }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.click(screen.getByRole('button', { name: 'Previous tokens page' }));
+    expect(mintsShown()).toEqual(tokens.slice(0, 10).map((t) => t.mint));
+  });
+
+  it('shows symbols for enriched tokens and shortened mints for the rest', () => {
+    renderDetail(pairWithManyTokens);
+    const labels = screen.getAllByTestId('token-label');
+    for (const label of labels) {
+      const mint = label.getAttribute('data-mint') as string;
+      const symbol = analysis.tokens?.[mint]?.symbol;
+      expect(label.textContent).toBe(symbol ?? `${mint.slice(0, 4)}…${mint.slice(-4)}`);
+    }
+  });
+
+  it('renders the engine insights, and funding, bundle and timing evidence with a separate explorer link per signature', () => {
+    const base = pairs[0];
+    const funder = base.walletA as string;
+    const pair: Pair = {
+      ...base,
+      scores: { ...base.scores, funding: 0.9, bundle: 0.4 },
+      evidence: {
+        funding: [{ kind: 'common-first-funder', counterparty: funder, counterpartyWallets: 3, a: { asset: 'SOL', amount: '1.5', signature: sig(1), slot: 1, timestamp: 1700000000 }, b: { asset: 'SOL', amount: '1.5', signature: sig(2), slot: 2, timestamp: 1700000030 }, secondsApart: 30, strength: 0.8 }],
+        bundle: [{ mint: (base.sharedTokens ?? [])[0]?.mint, signatureA: sig(3), signatureB: sig(4), sameSlot: true, secondsApart: 0 }],
+        timing: { leader: base.walletA, follower: base.walletB, medianLagSeconds: 40, summary: 'B follows A by about 40 s on 2 of 3 trades', matches: [{ mint: (base.sharedTokens ?? [])[1]?.mint, direction: 'buy', leaderSignature: sig(5), followerSignature: sig(6), leaderTime: 1700000000, followerTime: 1700000040, lagSeconds: 40 }] },
+        rareTokens: [{ mint: (base.sharedTokens ?? [])[2]?.mint, weight: 0.9, walletsTrading: 2 }],
+        contributions: { funding: 0.5, timing: 0.2 },
+      },
+    };
+    renderDetail(pair);
+    const evidence = screen.getByTestId('pair-evidence');
+    for (const n of [1, 2, 3, 4, 5, 6]) {
+      const link = within(evidence).getByRole('link', { name: `Open transaction ${sig(n)} on Solscan` });
+      expect(link.getAttribute('href')).toBe(`https://solscan.io/tx/${sig(n)}`);
+      expect(link.closest('button')).toBeNull(); // never inside another interactive element
+    }
+    expect(within(evidence).getByText(/common-first-funder/)).toBeTruthy();
+    expect(within(evidence).getAllByText(/B follows A by about 40 s/).length).toBeGreaterThan(0);
+    expect(within(evidence).getByText('Rare tokens (1)')).toBeTruthy();
+    for (const i of base.insights ?? []) expect(within(evidence).getByText(i.type as string)).toBeTruthy();
+    expect(within(screen.getByTestId('pair-timeline')).getByRole('img', { name: /1 copied trades/ })).toBeTruthy();
+  });
+
+  it('renders a pair whose optional fields are all missing or malformed', () => {
+    const bare = { walletA: pairs[0].walletA, walletB: pairs[0].walletB, scores: { combined: 1.8, capital: null, behavior: Number.NaN }, sharedTokens: 'none', evidence: { funding: 'x', timing: null } } as unknown as Pair;
+    renderDetail(bare);
+    expect(screen.getByTestId('pair-detail')).toBeTruthy();
+    expect(within(screen.getByTestId('pair-tokens')).getByText('No shared tokens.')).toBeTruthy();
+    expect(within(screen.getByTestId('pair-timeline')).getByText('No co-trading recorded.')).toBeTruthy();
+    expect(within(screen.getByTestId('pair-evidence')).getByText('No insight for this pair.')).toBeTruthy();
+    expect(screen.getByRole('meter', { name: 'Combined 100 %' })).toBeTruthy();
+    expect(screen.getByRole('meter', { name: 'Behavior n/a' })).toBeTruthy();
+    expect(screen.queryByText(/NaN/)).toBeNull();
+  });
+});

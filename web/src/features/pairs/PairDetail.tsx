@@ -1,0 +1,303 @@
+// A pair's detail: its scores, per-token contributions (10 per page, token column frozen), the
+// co-trading timeline, and the evidence (insights, funding, bundles, timing, rare tokens), each
+// signature with a separate explorer link. Every part of the evidence is optional.
+import { useMemo, useState } from 'react';
+import { Accordion } from 'radix-ui';
+import { ChevronLeft, ChevronRight, PanelRight, X } from 'lucide-react';
+import type { BundleEvidence, CarrierToken, FundingEvidence, LagMatch, Pair } from '../../api/types';
+import { InsightIcon } from '../../components/insights';
+import { TokenLabel } from '../../components/tokens';
+import { ExplorerLink, ScoreBar, Signature, WalletBadge, formatNumber, formatTime } from '../../components/ui';
+import { evidenceOf } from '../../lib/result';
+import { finite, formatScore } from '../../lib/scores';
+import { shortAddress } from '../../lib/addresses';
+
+export const TOKENS_PER_PAGE = 10;
+const SCORE_NAMES = ['combined', 'capital', 'behavior', 'timing', 'binary', 'jaccardTraded', 'jaccardHeld', 'funding', 'bundle', 'rarity', 'similarity'] as const;
+const SCORE_LABELS: Record<string, string> = { jaccardTraded: 'Jaccard traded', jaccardHeld: 'Jaccard held', binary: 'Binary' };
+const label = (name: string) => SCORE_LABELS[name] ?? name[0].toUpperCase() + name.slice(1);
+const list = <T,>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
+
+function TokenTable({ pair }: { pair: Pair }) {
+  const tokens = useMemo(() => list<NonNullable<Pair['sharedTokens']>[number]>(pair.sharedTokens).filter((t) => typeof t.mint === 'string'), [pair]);
+  const pages = Math.max(1, Math.ceil(tokens.length / TOKENS_PER_PAGE));
+  const [page, setPage] = useState(0);
+  const current = Math.min(page, pages - 1);
+  const rows = tokens.slice(current * TOKENS_PER_PAGE, (current + 1) * TOKENS_PER_PAGE);
+  return (
+    <div data-testid="pair-tokens">
+      <h3>Per-token contributions</h3>
+      {tokens.length === 0 ? (
+        <p className="muted">No shared tokens.</p>
+      ) : (
+        <>
+          <div className="table-scroll">
+            <table className="table frozen-first">
+              <thead>
+                <tr>
+                  <th scope="col">Token</th>
+                  <th scope="col">Weight A</th>
+                  <th scope="col">Weight B</th>
+                  <th scope="col">Contribution</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((t) => (
+                  <tr key={t.mint} data-testid="pair-token-row">
+                    <th scope="row">
+                      <TokenLabel mint={t.mint as string} />
+                    </th>
+                    <td>{formatScore(t.weightA)}</td>
+                    <td>{formatScore(t.weightB)}</td>
+                    <td>
+                      <ScoreBar value={t.contribution} label="Contribution" />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <nav className="pager" aria-label="Token pages">
+            <button type="button" onClick={() => setPage(current - 1)} disabled={current === 0} aria-label="Previous tokens page">
+              <ChevronLeft size={16} aria-hidden="true" />
+            </button>
+            <span>
+              Page {current + 1} of {pages}
+            </span>
+            <button type="button" onClick={() => setPage(current + 1)} disabled={current >= pages - 1} aria-label="Next tokens page">
+              <ChevronRight size={16} aria-hidden="true" />
+            </button>
+          </nav>
+          {(pair.sharedTokensOmitted ?? 0) > 0 ? <p className="muted">{pair.sharedTokensOmitted} more shared tokens not listed.</p> : null}
+        </>
+      )}
+    </div>
+  );
+}
+
+function Timeline({ pair }: { pair: Pair }) {
+  const timing = evidenceOf(pair).timing;
+  const matches = list<LagMatch>(timing?.matches ?? timing?.evidence).filter((m) => finite(m.leaderTime) !== null && finite(m.followerTime) !== null);
+  const co = pair.coTrading;
+  const times = matches.flatMap((m) => [m.leaderTime as number, m.followerTime as number]);
+  const min = Math.min(...times);
+  const span = Math.max(1, Math.max(...times) - min);
+  const x = (t: number) => 10 + ((t - min) / span) * 580;
+  return (
+    <div data-testid="pair-timeline">
+      <h3>Co-trading timeline</h3>
+      {co ? (
+        <p>
+          {co.coTradedA ?? 0} of {co.tradesA ?? 0} trades of A and {co.coTradedB ?? 0} of {co.tradesB ?? 0} of B were the same token and direction within the co-trade window.
+        </p>
+      ) : null}
+      {timing?.summary ? <p>{timing.summary}</p> : null}
+      {matches.length > 0 ? (
+        <svg className="timeline" viewBox="0 0 600 70" role="img" aria-label={`${matches.length} copied trades between ${formatTime(min)} and ${formatTime(min + span)}`}>
+          <text x={0} y={14} className="axis-label">
+            leader
+          </text>
+          <text x={0} y={66} className="axis-label">
+            follower
+          </text>
+          {matches.map((m, i) => (
+            <g key={i}>
+              <line x1={x(m.leaderTime as number)} y1={22} x2={x(m.followerTime as number)} y2={50} className="timeline-link" />
+              <circle cx={x(m.leaderTime as number)} cy={22} r={4} className="timeline-a" />
+              <circle cx={x(m.followerTime as number)} cy={50} r={4} className="timeline-b" />
+            </g>
+          ))}
+        </svg>
+      ) : !co ? (
+        <p className="muted">No co-trading recorded.</p>
+      ) : null}
+    </div>
+  );
+}
+
+function FundingItem({ f }: { f: FundingEvidence }) {
+  const refs = [f.transfer, f.a, f.b].filter((r): r is NonNullable<typeof r> => !!r && typeof r.signature === 'string');
+  return (
+    <li>
+      <InsightIcon type="Funding" /> <strong>{f.kind ?? 'funding'}</strong>
+      {f.kind === 'direct' && f.from && f.to ? (
+        <>
+          {' '}
+          <span className="mono">{shortAddress(f.from)}</span> → <span className="mono">{shortAddress(f.to)}</span>
+        </>
+      ) : f.counterparty ? (
+        <>
+          {' '}
+          via <span className="mono">{shortAddress(f.counterparty)}</span> <ExplorerLink kind="account" value={f.counterparty} />
+          {typeof f.counterpartyWallets === 'number' ? <span className="muted"> ({f.counterpartyWallets} wallets)</span> : null}
+        </>
+      ) : null}
+      {typeof f.secondsApart === 'number' ? <span className="muted"> · {formatNumber(f.secondsApart, 0)} s apart</span> : null}
+      {refs.map((r, i) => (
+        <span key={i} className="evidence-ref">
+          {r.amount ? `${r.amount} ${r.asset === 'SOL' || !r.asset ? 'SOL' : ''}` : ''}
+          {r.asset && r.asset !== 'SOL' ? <TokenLabel mint={r.asset} /> : null} <Signature signature={r.signature as string} />
+        </span>
+      ))}
+    </li>
+  );
+}
+
+function BundleItem({ b }: { b: BundleEvidence }) {
+  return (
+    <li>
+      <InsightIcon type="Bundle" /> {b.mint ? <TokenLabel mint={b.mint} /> : null} {b.sameSlot ? 'same slot' : typeof b.secondsApart === 'number' ? `${formatNumber(b.secondsApart, 1)} s apart` : ''}
+      {b.early ? ' · early buyers' : ''}
+      {b.signatureA ? <Signature signature={b.signatureA} /> : null}
+      {b.signatureB ? <Signature signature={b.signatureB} /> : null}
+    </li>
+  );
+}
+
+function Evidence({ pair }: { pair: Pair }) {
+  const e = evidenceOf(pair);
+  const insights = list<NonNullable<Pair['insights']>[number]>(pair.insights);
+  const funding = list<FundingEvidence>(e.funding);
+  const bundles = list<BundleEvidence>(e.bundle ?? e.bundles);
+  const rare = list<CarrierToken>(e.rareTokens ?? e.rarity).filter((t) => typeof t.mint === 'string');
+  const timing = e.timing;
+  const matches = list<LagMatch>(timing?.matches ?? timing?.evidence);
+  const contributions = e.contributions && typeof e.contributions === 'object' ? Object.entries(e.contributions).filter(([, v]) => finite(v) !== null) : [];
+  const sections = [
+    { key: 'insights', title: `Insights (${insights.length})`, show: true },
+    { key: 'funding', title: `Funding (${funding.length})`, show: funding.length > 0 },
+    { key: 'bundle', title: `Bundled buys (${bundles.length})`, show: bundles.length > 0 },
+    { key: 'timing', title: `Timing (${matches.length} copied trades)`, show: !!timing },
+    { key: 'rare', title: `Rare tokens (${rare.length})`, show: rare.length > 0 },
+    { key: 'contributions', title: 'Signal contributions', show: contributions.length > 0 },
+  ].filter((s) => s.show);
+  return (
+    <div data-testid="pair-evidence">
+      <h3>Evidence</h3>
+      <Accordion.Root type="multiple" defaultValue={sections.map((s) => s.key)} className="accordion">
+        {sections.map((s) => (
+          <Accordion.Item key={s.key} value={s.key} className="accordion-item">
+            <Accordion.Header asChild>
+              <h4>
+                <Accordion.Trigger className="accordion-trigger">{s.title}</Accordion.Trigger>
+              </h4>
+            </Accordion.Header>
+            <Accordion.Content className="accordion-content">
+              {s.key === 'insights' ? (
+                insights.length === 0 ? (
+                  <p className="muted">No insight for this pair.</p>
+                ) : (
+                  <ul className="evidence-list">
+                    {insights.map((i, k) => (
+                      <li key={k}>
+                        <InsightIcon type={i.type ?? 'Insight'} /> <strong>{i.type ?? 'Insight'}</strong> {i.reason ?? ''}
+                      </li>
+                    ))}
+                  </ul>
+                )
+              ) : s.key === 'funding' ? (
+                <ul className="evidence-list">
+                  {funding.map((f, k) => (
+                    <FundingItem key={k} f={f} />
+                  ))}
+                </ul>
+              ) : s.key === 'bundle' ? (
+                <ul className="evidence-list">
+                  {bundles.map((b, k) => (
+                    <BundleItem key={k} b={b} />
+                  ))}
+                </ul>
+              ) : s.key === 'timing' ? (
+                <div>
+                  <p>
+                    <InsightIcon type="Timing" /> {timing?.summary ?? ''}
+                    {timing?.leader ? (
+                      <>
+                        {' '}
+                        Leader <span className="mono">{shortAddress(timing.leader)}</span>
+                      </>
+                    ) : null}
+                    {timing?.follower ? (
+                      <>
+                        , follower <span className="mono">{shortAddress(timing.follower)}</span>
+                      </>
+                    ) : null}
+                    {finite(timing?.medianLagSeconds) !== null ? `, median lag ${formatNumber(timing?.medianLagSeconds, 1)} s` : ''}
+                  </p>
+                  <ul className="evidence-list">
+                    {matches.slice(0, 20).map((m, k) => (
+                      <li key={k}>
+                        {m.mint ? <TokenLabel mint={m.mint} /> : null} {m.direction ?? ''} · lag {formatNumber(m.lagSeconds, 1)} s{m.leaderSignature ? <Signature signature={m.leaderSignature} /> : null}
+                        {m.followerSignature ? <Signature signature={m.followerSignature} /> : null}
+                      </li>
+                    ))}
+                  </ul>
+                </div>
+              ) : s.key === 'rare' ? (
+                <ul className="evidence-list">
+                  {rare.map((t) => (
+                    <li key={t.mint}>
+                      <InsightIcon type="RareTokens" /> <TokenLabel mint={t.mint as string} /> <span className="muted">traded by {t.walletsTrading ?? '?'} wallets in the database</span>
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                <ul className="evidence-list">
+                  {contributions.map(([name, v]) => (
+                    <li key={name}>
+                      <ScoreBar value={v} label={label(name)} /> {label(name)}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </Accordion.Content>
+          </Accordion.Item>
+        ))}
+      </Accordion.Root>
+    </div>
+  );
+}
+
+export function PairDetail({ pair, onClose, onWallet }: { pair: Pair; onClose: () => void; onWallet?: (w: string) => void }) {
+  const a = pair.walletA ?? '';
+  const b = pair.walletB ?? '';
+  const scores = SCORE_NAMES.filter((n) => pair.scores && n in pair.scores);
+  return (
+    <section className="card pair-detail" data-testid="pair-detail" aria-labelledby="pair-detail-title">
+      <header className="card-header">
+        <h2 id="pair-detail-title">Pair detail</h2>
+        <button type="button" className="icon-button" onClick={onClose} aria-label="Close pair detail">
+          <X size={16} aria-hidden="true" />
+        </button>
+      </header>
+      <div className="pair-wallets">
+        {[a, b].map((w, i) => (
+          <div key={w || i} className="pair-wallet">
+            <span className="muted">{i === 0 ? 'A' : 'B'}</span> <WalletBadge address={w} full />
+            <ExplorerLink kind="account" value={w} />
+            {onWallet ? (
+              <button type="button" className="icon-button" onClick={() => onWallet(w)} aria-label={`Show wallet ${w} in the wallet panel`}>
+                <PanelRight size={14} aria-hidden="true" />
+              </button>
+            ) : null}
+          </div>
+        ))}
+      </div>
+      <p>
+        Strength: <strong>{pair.strength ?? 'n/a'}</strong>
+        {typeof pair.sharedTokenCount === 'number' ? ` · ${pair.sharedTokenCount} shared tokens` : ''}
+      </p>
+      <div className="score-list">
+        {scores.map((n) => (
+          <div key={n} className="score-item">
+            <span>{label(n)}</span>
+            <ScoreBar value={pair.scores?.[n]} label={label(n)} />
+          </div>
+        ))}
+      </div>
+      <TokenTable key={`${a}|${b}`} pair={pair} />
+      <Timeline pair={pair} />
+      <Evidence pair={pair} />
+    </section>
+  );
+}

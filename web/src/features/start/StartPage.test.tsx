@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { fireEvent, render, screen } from '@testing-library/react';
+import { MemoryRouter } from 'react-router';
+import { StartPage } from './StartPage';
+import { wallets } from '../../test/fixture';
+
+describe('StartPage', () => {
+  it('marks every invalid and duplicate line before anything is sent, and enables Analyze for two valid wallets', () => {
+    render(
+      <MemoryRouter>
+        <StartPage />
+      </MemoryRouter>,
+    );
+    const analyze = screen.getByRole('button', { name: 'Analyze' }) as HTMLButtonElement;
+    expect(analyze.disabled).toBe(true);
+    fireEvent.change(screen.getByLabelText('Wallets'), { target: { value: `${wallets[0]}\nnope\n${wallets[1]}, ${wallets[0]}` } });
+    const issues = screen.getAllByTestId('input-issue').map((li) => li.textContent);
+    expect(issues).toHaveLength(2);
+    expect(issues[0]).toMatch(/Line 2: nope is invalid/);
+    expect(issues[1]).toMatch(/Line 3: .* duplicate/);
+    expect(analyze.disabled).toBe(false);
+    expect(screen.getByLabelText('Window')).toBeTruthy();
+    expect(screen.getByLabelText('Sync mode')).toBeTruthy();
+  });
+});

@@ -1,0 +1,177 @@
+// The wallet panel: one wallet's stored PnL (per token and totals), behavior profile and coverage
+// (GET /v1/wallets/{address}), and its analyses, newest first (GET /v1/analyses?wallet=).
+import { useEffect, useMemo, useState } from 'react';
+import { Link } from 'react-router';
+import { api } from '../../api/client';
+import type { AnalysisListItem, WalletAnalytics } from '../../api/types';
+import { TokenLabel } from '../../components/tokens';
+import { ExplorerLink, Section, Skeleton, WalletBadge, formatNumber } from '../../components/ui';
+import { shortAddress } from '../../lib/addresses';
+import { finite } from '../../lib/scores';
+
+interface TokenPnlRow {
+  mint?: string;
+  realizedPnlSol?: number;
+  unrealizedPnlSol?: number | null;
+  costSol?: number;
+  proceedsSol?: number;
+  buyCount?: number;
+  sellCount?: number;
+}
+
+const rec = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+
+const TOTALS: Array<[string, string]> = [
+  ['realizedPnlSol', 'Realized PnL (SOL)'],
+  ['unrealizedPnlSol', 'Unrealized PnL (SOL)'],
+  ['volumeSol', 'Volume (SOL)'],
+  ['feesSol', 'Fees (SOL)'],
+  ['winRate', 'Win rate'],
+  ['tokens', 'Tokens'],
+];
+const BEHAVIOR: Array<[string, string]> = [
+  ['tradeCount', 'Trades'],
+  ['uniqueTokens', 'Unique tokens'],
+  ['buySellRatio', 'Buy/sell ratio'],
+  ['medianHoldTimeHours', 'Median hold (h)'],
+  ['flipperScore', 'Flipper score'],
+  ['tradesPerDay', 'Trades per day'],
+  ['activeSpanDays', 'Active span (days)'],
+];
+
+export function WalletPanel({ wallets, wallet, onWallet }: { wallets: string[]; wallet: string | null; onWallet: (w: string) => void }) {
+  const current = wallet ?? wallets[0] ?? null;
+  const [data, setData] = useState<WalletAnalytics | null>(null);
+  const [history, setHistory] = useState<AnalysisListItem[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+
+  useEffect(() => {
+    if (!current) return;
+    let stale = false;
+    setLoading(true);
+    setData(null);
+    setHistory(null);
+    setError(null);
+    api
+      .wallet(current)
+      .then((d) => !stale && setData(d))
+      .catch((e: unknown) => !stale && setError(e instanceof Error ? e.message : String(e)))
+      .finally(() => !stale && setLoading(false));
+    api
+      .analysesOf(current)
+      .then((h) => !stale && setHistory([...(h.analyses ?? [])].sort((a, b) => String(b.createdAt).localeCompare(String(a.createdAt)))))
+      .catch(() => !stale && setHistory([]));
+    return () => {
+      stale = true;
+    };
+  }, [current]);
+
+  const pnl = rec(data?.pnl);
+  const totals = rec(pnl.totals);
+  const behavior = rec(data?.behavior);
+  const coverage = rec(data?.coverage);
+  const tokens = useMemo(
+    () =>
+      (Array.isArray(pnl.tokens) ? (pnl.tokens as TokenPnlRow[]) : [])
+        .filter((t) => typeof t.mint === 'string')
+        .sort((a, b) => Math.abs(finite(b.realizedPnlSol) ?? 0) - Math.abs(finite(a.realizedPnlSol) ?? 0))
+        .slice(0, 15),
+    [pnl.tokens],
+  );
+
+  return (
+    <Section title="Wallet" testId="wallet-panel">
+      <label htmlFor="panel-wallet">Wallet shown</label>
+      <select id="panel-wallet" className="mono" value={current ?? ''} onChange={(e) => onWallet(e.target.value)}>
+        {wallets.map((w) => (
+          <option key={w} value={w}>
+            {shortAddress(w, 6)}
+          </option>
+        ))}
+      </select>
+      {current ? (
+        <p className="pair-wallet">
+          <WalletBadge address={current} /> <ExplorerLink kind="account" value={current} />
+        </p>
+      ) : null}
+      {loading ? <Skeleton lines={4} label="Loading wallet" /> : null}
+      {error ? <p className="muted">{error}</p> : null}
+      {data ? (
+        <>
+          <h3>PnL totals</h3>
+          <dl className="stats small-stats">
+            {TOTALS.map(([k, l]) => (
+              <div key={k}>
+                <dt>{l}</dt>
+                <dd>{k === 'winRate' && finite(totals[k]) !== null ? `${Math.round(Math.min(1, Math.max(0, totals[k] as number)) * 100)} %` : formatNumber(totals[k], 4)}</dd>
+              </div>
+            ))}
+          </dl>
+          <h3>PnL per token</h3>
+          <div className="table-scroll">
+            <table className="table frozen-first">
+              <thead>
+                <tr>
+                  <th scope="col">Token</th>
+                  <th scope="col">Realized</th>
+                  <th scope="col">Unrealized</th>
+                  <th scope="col">Buys / sells</th>
+                </tr>
+              </thead>
+              <tbody>
+                {tokens.map((t) => (
+                  <tr key={t.mint}>
+                    <th scope="row">
+                      <TokenLabel mint={t.mint as string} />
+                    </th>
+                    <td>{formatNumber(t.realizedPnlSol, 4)}</td>
+                    <td>{formatNumber(t.unrealizedPnlSol, 4)}</td>
+                    <td>
+                      {t.buyCount ?? 0} / {t.sellCount ?? 0}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <h3>Behavior</h3>
+          <dl className="stats small-stats">
+            {BEHAVIOR.map(([k, l]) => (
+              <div key={k}>
+                <dt>{l}</dt>
+                <dd>{formatNumber(behavior[k], 2)}</dd>
+              </div>
+            ))}
+          </dl>
+          <h3>Coverage</h3>
+          <dl className="stats small-stats">
+            {Object.entries(coverage)
+              .filter(([, v]) => typeof v === 'number' || typeof v === 'boolean')
+              .slice(0, 8)
+              .map(([k, v]) => (
+                <div key={k}>
+                  <dt>{k}</dt>
+                  <dd>{typeof v === 'boolean' ? (v ? 'yes' : 'no') : formatNumber(v, 2)}</dd>
+                </div>
+              ))}
+          </dl>
+        </>
+      ) : null}
+      <h3>Analyses of this wallet</h3>
+      {history === null ? (
+        current ? <Skeleton lines={2} label="Loading history" /> : null
+      ) : history.length === 0 ? (
+        <p className="muted">None visible.</p>
+      ) : (
+        <ol className="history">
+          {history.map((h) => (
+            <li key={h.analysisId}>
+              <Link to={`/analyses/${h.analysisId}`}>{h.createdAt ? new Date(h.createdAt).toLocaleString() : h.analysisId}</Link> · {h.status} · {h.wallets?.length ?? 0} wallets
+            </li>
+          ))}
+        </ol>
+      )}
+    </Section>
+  );
+}
