@@ -10,7 +10,7 @@ import { isPortOpen } from '../src/temporal/dev-server';
 import { loadWorldFile, startSimulator, type SimulatorHandle } from '../src/simulator';
 import { ApiClient } from '../src/cli/api-client';
 import { ActionableError, exitWithOneLine } from '../src/errors';
-import { startAndFollow } from '../src/cli/follow';
+import { followAnalysis } from '../src/cli/follow';
 import { renderAnalysis } from '../src/cli/render';
 import { startDevStack, type DevStack } from './dev';
 import { ensureLabBuilt } from './build-lab';
@@ -62,7 +62,7 @@ async function main(): Promise<number> {
     console.error(USAGE);
     return 0;
   }
-  const started = Date.now();
+  const startedAt = Date.now();
   const log = (line: string) => console.error(line);
   // With --json, stdout carries only the result: everything else (child process logs) goes to stderr.
   const writeResult = process.stdout.write.bind(process.stdout);
@@ -123,12 +123,16 @@ async function main(): Promise<number> {
   try {
     stack = await startDevStack(extraEnv, log);
     const labUrl = `${stack.apiUrl}/lab/`;
-    log(`The Similarity Lab: ${labUrl}  (open it to follow this analysis and read its result)\n`);
+    log(`The Similarity Lab: ${labUrl}`);
     const api = new ApiClient(stack.apiUrl, config.API_KEYS[0]?.key);
-    const view = await startAndFollow(api, { wallets, ...(window ? { window } : {}) }, { log });
+    const started = await api.startAnalysis({ wallets, ...(window ? { window } : {}) });
+    log(`Started analysis ${started.analysisId} of ${wallets.length} wallets`);
+    log(`  follow it in the Lab: ${labUrl}analyses/${started.analysisId}`);
+    log(`  Temporal Web UI: ${started.links.temporalUi}`);
+    const view = await followAnalysis(api, started.analysisId);
     if (values.json) writeResult(`${JSON.stringify(view, null, 2)}\n`);
     else console.log(`\n${renderAnalysis(view, { labels })}`);
-    log(`\nDemo finished in ${((Date.now() - started) / 1000).toFixed(1)} s (stack start, sync, analysis and enrichment).`);
+    log(`\nDemo finished in ${((Date.now() - startedAt) / 1000).toFixed(1)} s (stack start, sync, analysis and enrichment).`);
     if (values.exit) {
       await stop();
       return view.status === 'completed' ? 0 : 1;
