@@ -177,7 +177,8 @@ async function main(): Promise<void> {
         const page = await context.newPage();
         await page.addInitScript(MARK_FIRST_ROW);
         await page.goto(url);
-        await page.waitForFunction(`performance.getEntriesByName('${FIRST_ROW_MARK}').length > 0`, undefined, { timeout: 60_000 });
+        // a function, not a string: the page's Content-Security-Policy forbids eval
+        await page.waitForFunction((mark) => performance.getEntriesByName(mark).length > 0, FIRST_ROW_MARK, { timeout: 60_000, polling: 'raf' });
         const t = (await page.evaluate(READ_TIMINGS)) as Timings;
         samples.push(t);
         log(`  run ${run + 1}: first pair row ${t.firstPairRow.toFixed(0)} ms, first contentful paint ${t.firstContentfulPaint?.toFixed(0) ?? '-'} ms, ${t.rowsInDom} of ${t.pairCount} rows in the DOM`);
