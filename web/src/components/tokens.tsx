@@ -1,6 +1,6 @@
 // Token metadata (symbols, names, logos, prices) arrives after the analysis, when the enrichment
 // child finishes: labels show the mint until then and switch in place, without a reload.
-import { createContext, useContext, type ReactNode } from 'react';
+import { createContext, useContext, useState, type ReactNode } from 'react';
 import type { TokenInfo } from '../api/types';
 import { shortAddress } from '../lib/addresses';
 
@@ -18,9 +18,11 @@ export function useToken(mint: string): TokenInfo | undefined {
 export function TokenLabel({ mint }: { mint: string }) {
   const info = useToken(mint);
   const symbol = info?.symbol ?? null;
+  const [broken, setBroken] = useState<string | null>(null);
+  const logo = info?.imageUrl && info.imageUrl !== broken ? info.imageUrl : null;
   return (
     <span className="token-label" data-testid="token-label" data-mint={mint} title={info?.name ? `${info.name} (${mint})` : mint}>
-      {info?.imageUrl ? <img src={info.imageUrl} alt="" width={16} height={16} className="token-logo" loading="lazy" /> : <span className="token-logo token-logo-empty" aria-hidden="true" />}
+      {logo ? <img src={logo} alt="" width={16} height={16} className="token-logo" loading="lazy" onError={() => setBroken(logo)} /> : <span className="token-logo token-logo-empty" aria-hidden="true" />}
       {symbol ? <span>{symbol}</span> : <span className="mono">{shortAddress(mint)}</span>}
     </span>
   );

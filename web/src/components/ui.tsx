@@ -1,5 +1,6 @@
 // Small building blocks every feature uses: score bars, skeletons, wallet badges, explorer links.
-import { useState, type ReactNode } from 'react';
+import { useState, type MouseEvent, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
 import { Check, Copy, ExternalLink } from 'lucide-react';
 import { shortAddress } from '../lib/addresses';
 import { formatScore, scorePercent } from '../lib/scores';
@@ -16,7 +17,12 @@ export function Skeleton({ lines = 3, label = 'Loading' }: { lines?: number; lab
 
 /** A bar that never leaves its track: the value is clamped to 0–100 %; no value shows "n/a". */
 export function ScoreBar({ value, label, hover }: { value: unknown; label: string; hover?: ReactNode }) {
-  const [open, setOpen] = useState(false);
+  // the tooltip goes to <body>, so the list's scroll box and its transformed rows never clip it
+  const [at, setAt] = useState<{ left: number; top: number } | null>(null);
+  const show = (e: MouseEvent<HTMLElement>) => {
+    const r = e.currentTarget.getBoundingClientRect();
+    setAt({ left: r.left, top: r.bottom + 4 });
+  };
   const pct = scorePercent(value);
   const text = formatScore(value);
   return (
@@ -27,18 +33,21 @@ export function ScoreBar({ value, label, hover }: { value: unknown; label: strin
       aria-valuemin={0}
       aria-valuemax={100}
       aria-valuenow={pct ?? undefined}
-      onMouseEnter={hover ? () => setOpen(true) : undefined}
-      onMouseLeave={hover ? () => setOpen(false) : undefined}
+      onMouseEnter={hover ? show : undefined}
+      onMouseLeave={hover ? () => setAt(null) : undefined}
     >
       <span className="score-track" aria-hidden="true">
         <span className="score-fill" style={{ width: `${pct ?? 0}%` }} data-testid="score-fill" />
       </span>
       <span className="score-text">{text}</span>
-      {open && hover ? (
-        <span className="score-tooltip" role="tooltip">
-          {hover}
-        </span>
-      ) : null}
+      {at && hover
+        ? createPortal(
+            <div className="score-tooltip" role="tooltip" style={{ left: at.left, top: at.top }}>
+              {hover}
+            </div>,
+            document.body,
+          )
+        : null}
     </span>
   );
 }

@@ -86,7 +86,7 @@ export function AnalysisPage() {
           ) : (
             <Skeleton lines={1} label="Loading analysis" />
           )}
-          {view ? <span className="muted">Tokens: {view.enrichment?.status === 'completed' ? 'enriched' : view.enrichment?.status === 'failed' ? 'enrichment failed' : 'enriching…'}</span> : null}
+          {view?.status === 'completed' ? <span className="muted">Tokens: {view.enrichment?.status === 'completed' ? 'enriched' : view.enrichment?.status === 'failed' ? 'enrichment failed' : 'enriching…'}</span> : null}
         </header>
         {error ? (
           <p className="error" role="alert">
@@ -98,7 +98,7 @@ export function AnalysisPage() {
             {view.error}
           </p>
         ) : null}
-        {view ? <ProgressPanel wallets={view.wallets} progress={progress} running={view.status === 'running'} onProceed={() => void control('proceed')} onCancel={() => void control('cancel')} busy={busy} /> : null}
+        {view ? <ProgressPanel wallets={view.wallets} progress={progress} status={view.status} running={view.status === 'running'} onProceed={() => void control('proceed')} onCancel={() => void control('cancel')} busy={busy} /> : null}
         {view?.result ? (
           <div className="grid">
             <div className="col-8">

@@ -81,7 +81,7 @@ function layout(view: ResultView, size: number): Node[] {
   });
   loose.forEach((w, k) => {
     const a = (2 * Math.PI * k) / Math.max(1, loose.length) + 0.3;
-    const r = clusters.length > 0 ? size * 0.45 : size * 0.4;
+    const r = clusters.length > 0 ? size * 0.46 : size * 0.4;
     nodes.push({ wallet: w, x: mid + r * Math.cos(a), y: mid + r * Math.sin(a), cluster: -1 });
   });
   return nodes;
@@ -96,9 +96,13 @@ export function WalletGraph({ view, onWallet, minScore = 0.3 }: { view: ResultVi
       .map((p: Pair) => ({ p, a: at.get(p.walletA as string), b: at.get(p.walletB as string), s: finite(p.scores?.combined) ?? 0, funding: hasFunding(p) }))
       .filter((l) => l.a && l.b && (l.s >= minScore || l.funding));
   }, [nodes, view, minScore]);
+  // fit the drawing to its nodes, with room for the labels on the right
+  const xs = nodes.map((n) => n.x);
+  const ys = nodes.map((n) => n.y);
+  const [x0, x1, y0, y1] = nodes.length ? [Math.min(...xs) - 20, Math.max(...xs) + 70, Math.min(...ys) - 20, Math.max(...ys) + 20] : [0, size, 0, size];
   return (
     <div data-testid="wallet-graph" className="graph">
-      <svg width="100%" viewBox={`0 0 ${size} ${size}`} role="img" aria-label={`Graph of ${nodes.length} wallets and ${links.length} links at or above ${Math.round(minScore * 100)} % combined`}>
+      <svg width="100%" viewBox={`${x0} ${y0} ${x1 - x0} ${y1 - y0}`} style={{ maxWidth: Math.max(320, (x1 - x0) * 1.4), maxHeight: 560 }} role="img" aria-label={`Graph of ${nodes.length} wallets and ${links.length} links at or above ${Math.round(minScore * 100)} % combined`}>
         {links.map(({ p, a, b, s, funding }) => (
           <line
             key={`${p.walletA}|${p.walletB}`}

@@ -1,7 +1,7 @@
 // A pair's detail: its scores, per-token contributions (10 per page, token column frozen), the
 // co-trading timeline, and the evidence (insights, funding, bundles, timing, rare tokens), each
 // signature with a separate explorer link. Every part of the evidence is optional.
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Accordion } from 'radix-ui';
 import { ChevronLeft, ChevronRight, PanelRight, X } from 'lucide-react';
 import type { BundleEvidence, CarrierToken, FundingEvidence, LagMatch, Pair } from '../../api/types';
@@ -87,9 +87,21 @@ function Timeline({ pair }: { pair: Pair }) {
     <div data-testid="pair-timeline">
       <h3>Co-trading timeline</h3>
       {co ? (
-        <p>
-          {co.coTradedA ?? 0} of {co.tradesA ?? 0} trades of A and {co.coTradedB ?? 0} of {co.tradesB ?? 0} of B were the same token and direction within the co-trade window.
-        </p>
+        <>
+          <p>
+            {co.coTradedA ?? 0} of {co.tradesA ?? 0} trades of A and {co.coTradedB ?? 0} of {co.tradesB ?? 0} of B were the same token and direction within the co-trade window.
+          </p>
+          <div className="score-list">
+            <div className="score-item">
+              <span>A co-traded</span>
+              <ScoreBar value={(co.tradesA ?? 0) > 0 ? (co.coTradedA ?? 0) / (co.tradesA as number) : null} label="Share of A's trades co-traded" />
+            </div>
+            <div className="score-item">
+              <span>B co-traded</span>
+              <ScoreBar value={(co.tradesB ?? 0) > 0 ? (co.coTradedB ?? 0) / (co.tradesB as number) : null} label="Share of B's trades co-traded" />
+            </div>
+          </div>
+        </>
       ) : null}
       {timing?.summary ? <p>{timing.summary}</p> : null}
       {matches.length > 0 ? (
@@ -262,8 +274,12 @@ export function PairDetail({ pair, onClose, onWallet }: { pair: Pair; onClose: (
   const a = pair.walletA ?? '';
   const b = pair.walletB ?? '';
   const scores = SCORE_NAMES.filter((n) => pair.scores && n in pair.scores);
+  const ref = useRef<HTMLElement>(null);
+  useEffect(() => {
+    ref.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
+  }, [a, b]);
   return (
-    <section className="card pair-detail" data-testid="pair-detail" aria-labelledby="pair-detail-title">
+    <section ref={ref} className="card pair-detail" data-testid="pair-detail" aria-labelledby="pair-detail-title">
       <header className="card-header">
         <h2 id="pair-detail-title">Pair detail</h2>
         <button type="button" className="icon-button" onClick={onClose} aria-label="Close pair detail">

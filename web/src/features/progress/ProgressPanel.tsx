@@ -4,8 +4,10 @@ import type { AnalysisProgress } from '../../api/types';
 import { shortAddress } from '../../lib/addresses';
 import { Section } from '../../components/ui';
 
-export function ProgressPanel({ wallets, progress, running, onProceed, onCancel, busy }: { wallets: string[]; progress: AnalysisProgress | null; running: boolean; onProceed: () => void; onCancel: () => void; busy: boolean }) {
-  const percent = typeof progress?.percent === 'number' ? Math.min(100, Math.max(0, progress.percent)) : 0;
+export function ProgressPanel({ wallets, progress, status, running, onProceed, onCancel, busy }: { wallets: string[]; progress: AnalysisProgress | null; status: string; running: boolean; onProceed: () => void; onCancel: () => void; busy: boolean }) {
+  // once the analysis ended, the last progress seen may be older than the end: the status says the phase
+  const percent = !running && status === 'completed' ? 100 : typeof progress?.percent === 'number' ? Math.min(100, Math.max(0, progress.percent)) : 0;
+  const phase = running ? (progress?.phase ?? 'starting') : status;
   return (
     <Section
       title="Progress"
@@ -24,7 +26,7 @@ export function ProgressPanel({ wallets, progress, running, onProceed, onCancel,
       }
     >
       <p className="muted">
-        Phase: <strong>{progress?.phase ?? 'starting'}</strong> · {Math.round(percent)} %{progress?.proceedRequested ? ' · proceeding with the data available' : ''}
+        Phase: <strong>{phase}</strong> · {Math.round(percent)} %{progress?.proceedRequested ? ' · proceeding with the data available' : ''}
       </p>
       <progress max={100} value={percent} aria-label="Analysis progress" />
       <table className="table progress-table">

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fireEvent, render, screen } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
 import { StartPage } from './StartPage';
 import { wallets } from '../../test/fixture';
@@ -22,4 +22,19 @@ describe('StartPage', () => {
     expect(screen.getByLabelText('Window')).toBeTruthy();
     expect(screen.getByLabelText('Sync mode')).toBeTruthy();
   });
+
+  it('reads an uploaded CSV in the browser: the address column goes into the wallet list, its bad cells marked', async () => {
+    render(
+      <MemoryRouter>
+        <StartPage />
+      </MemoryRouter>,
+    );
+    const csv = `name,wallet\nalice,${wallets[0]}\nbob,not-valid\ncarol,${wallets[1]}\n`;
+    const file = new File([csv], 'group.csv', { type: 'text/csv' });
+    fireEvent.change(screen.getByTestId('csv-upload'), { target: { files: [file] } });
+    await waitFor(() => expect((screen.getByLabelText('Wallets') as HTMLTextAreaElement).value).toBe(`${wallets[0]}\nnot-valid\n${wallets[1]}`));
+    expect(screen.getByText(/group\.csv: read column “wallet”, 3 rows/)).toBeTruthy();
+    expect(screen.getAllByTestId('input-issue').map((li) => li.textContent)).toEqual([expect.stringMatching(/not-valid is invalid/)]);
+  });
 });
+

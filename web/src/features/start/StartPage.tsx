@@ -105,6 +105,7 @@ export function StartPage() {
 
   return (
     <div className="start">
+      <h1 className="visually-hidden">New analysis</h1>
       <form
         className="toolbar"
         aria-label="New analysis"
