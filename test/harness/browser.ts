@@ -11,13 +11,13 @@ class ChromiumMissingError extends ActionableError {
 }
 
 /** Launches headless Chromium, or throws a message that says how to install it. */
-export async function launchChromium(): Promise<Browser> {
-  if (!fs.existsSync(CHROMIUM_PATH)) {
+export async function launchChromium(executablePath = CHROMIUM_PATH): Promise<Browser> {
+  if (!fs.existsSync(executablePath)) {
     throw new ChromiumMissingError(
-      `the Lab's browser tests need Debian's chromium at ${CHROMIUM_PATH}, which is missing: install it with 'sudo apt-get update && sudo apt-get install -y chromium' (.ci/run does this)`,
+      `the Lab's browser tests need Debian's chromium at ${executablePath}, which is missing: install it with 'sudo apt-get update && sudo apt-get install -y chromium' (.ci/run does this)`,
     );
   }
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  return chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
 }
 
 /**
