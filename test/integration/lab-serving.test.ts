@@ -5,13 +5,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app';
 import { useTestStack } from '../harness/stack';
 
 const KEY = 'lab-serving-key-5e1b7d';
 const INDEX = '<!doctype html><html lang="en"><head><script type="module" src="/lab/assets/index-Ab12Cd34.js"></script></head><body><div id="root"></div></body></html>';
-const SCRIPT = 'console.log("the lab");';
+const SCRIPT = Array.from({ length: 200 }, (_, i) => `console.log("the lab, line ${i}");`).join('\n');
 
 describe('the Similarity Lab served at /lab/', () => {
   let app: FastifyInstance;
@@ -71,6 +72,14 @@ describe('the Similarity Lab served at /lab/', () => {
     expect(asset.headers['content-type']).toMatch(/^(text|application)\/javascript/);
     expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect(asset.body).toBe(SCRIPT);
+    // compressed for a browser that accepts it
+    const zipped = await app.inject({ method: 'GET', url: '/lab/assets/index-Ab12Cd34.js', headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(zipped.rawPayload.length).toBeLessThan(SCRIPT.length / 4);
+    expect(gunzipSync(zipped.rawPayload).toString('utf8')).toBe(SCRIPT);
+    // the API's own answers stay as they were
+    expect((await app.inject({ method: 'GET', url: '/openapi.json', headers: { 'accept-encoding': 'gzip' } })).headers['content-encoding']).toBeUndefined();
 
     const icon = await app.inject({ method: 'GET', url: '/lab/favicon.svg' });
     expect(icon.statusCode).toBe(200);
