@@ -54,7 +54,7 @@ const roomRules = ROOMS.map((room) => ({
 }));
 
 module.exports = tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.tools/**', '.data/**', 'coverage/**', '**/*.js'] },
+  { ignores: ['web/dist/**', 'dist/**', 'node_modules/**', '.tools/**', '.data/**', 'coverage/**', '**/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -68,6 +68,17 @@ module.exports = tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': ['error', { disallowTypeAnnotations: false }],
       'no-console': 'off',
+    },
+  },
+  {
+    // the Similarity Lab (web/): type-aware like the rest, and it reaches the service only over HTTP
+    files: ['web/**/*.ts', 'web/**/*.tsx'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: __dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
+      '@typescript-eslint/consistent-type-imports': ['error', { disallowTypeAnnotations: false }],
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^(\\.\\./)+(src|test|scripts|bench)(/|$)', message: 'The Lab talks to the API over HTTP; its types come from web/src/api/schema.d.ts (npm run api:types), never from src/.' }] }],
     },
   },
   {

@@ -1,4 +1,4 @@
-// Writes the Lab's component-test fixture (web/src/test/fixtures/analysis.json): the body of
+// Writes the Lab's component-test fixture (web/src/testing/fixtures/analysis.json): the body of
 // GET /v1/analyses/{id} around a result the real engine computed (computeSimilarity over a small
 // seeded synthetic group whose wallets share a small token universe, so pairs score high and
 // clusters form), not hand-written numbers. Rerun after an engine change: `npx tsx scripts/lab-fixture.ts`.
@@ -9,7 +9,7 @@ import path from 'node:path';
 import { computeSimilarity } from '../src/domain';
 import { syntheticGroup } from '../bench/lib/synthetic-wallets';
 
-const OUT = path.resolve(__dirname, '..', 'web', 'src', 'test', 'fixtures', 'analysis.json');
+const OUT = path.resolve(__dirname, '..', 'web', 'src', 'testing', 'fixtures', 'analysis.json');
 
 const group = syntheticGroup({ wallets: 8, tokens: 30, tokensPerWallet: 16, seed: 13 });
 const result = computeSimilarity({ wallets: group, clusterThreshold: 0.45, maxSharedTokensPerPair: 25 });

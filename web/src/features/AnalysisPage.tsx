@@ -27,11 +27,13 @@ export function AnalysisPage() {
   const [busy, setBusy] = useState(false);
   const [selected, setSelected] = useState<Pair | null>(null);
   const [walletForPanel, setWalletForPanel] = useState<string | null>(null);
+  const [followed, setFollowed] = useState(false);
 
   const load = useCallback(async () => {
     try {
       const v = await api.analysis(id);
       setView(v);
+      if (v.status === 'running') setFollowed(true);
       if (v.progress) setProgress(v.progress);
       setError(null);
     } catch (e) {
@@ -98,7 +100,7 @@ export function AnalysisPage() {
             {view.error}
           </p>
         ) : null}
-        {view ? <ProgressPanel wallets={view.wallets} progress={progress} status={view.status} running={view.status === 'running'} onProceed={() => void control('proceed')} onCancel={() => void control('cancel')} busy={busy} /> : null}
+        {view ? <ProgressPanel wallets={view.wallets} progress={progress} status={view.status} running={view.status === 'running'} followed={followed} onProceed={() => void control('proceed')} onCancel={() => void control('cancel')} busy={busy} /> : null}
         {view?.result ? (
           <div className="grid">
             <div className="col-8">

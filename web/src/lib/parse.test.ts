@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseWalletCsv, parseWalletText } from './parse';
 import { isSolanaAddress } from './addresses';
-import { wallets } from '../test/fixture';
+import { wallets } from '../testing/fixture';
 
 const [a, b, c] = wallets;
 

@@ -55,8 +55,8 @@ interface Node {
   cluster: number;
 }
 
-/** Clusters on a ring, their members on a small ring around each cluster's centre; loose wallets on an outer ring. */
-function layout(view: ResultView, size: number): Node[] {
+/** Clusters on a ring, their members on a ring around each cluster's centre (sized to fit them); loose wallets on an outer ring. */
+function layout(view: ResultView): Node[] {
   const { order, clusterOf } = clusterOrder(view);
   const groups = new Map<number, string[]>();
   for (const w of order) {
@@ -65,31 +65,31 @@ function layout(view: ResultView, size: number): Node[] {
   }
   const clusters = [...groups.keys()].filter((c) => c >= 0);
   const loose = groups.get(-1) ?? [];
-  const mid = size / 2;
+  const SPACING = 26; // between neighbours on a ring
+  const radius = (n: number) => (n > 1 ? Math.max(16, (n * SPACING) / (2 * Math.PI)) : 0);
+  const radii = clusters.map((c) => radius(groups.get(c)?.length ?? 0));
+  const ring = clusters.length > 1 ? radii.reduce((s, r) => s + 2 * r + 50, 0) / (2 * Math.PI) : 0;
   const nodes: Node[] = [];
-  const ring = clusters.length > 1 ? size * 0.25 : 0;
   clusters.forEach((c, ci) => {
     const angle = (2 * Math.PI * ci) / clusters.length;
-    const cx = mid + ring * Math.cos(angle);
-    const cy = mid + ring * Math.sin(angle);
+    const cx = ring * Math.cos(angle);
+    const cy = ring * Math.sin(angle);
     const members = groups.get(c) ?? [];
-    const r = members.length > 1 ? Math.min(size * 0.12, 10 + members.length * 5) : 0;
     members.forEach((w, k) => {
       const a = (2 * Math.PI * k) / members.length;
-      nodes.push({ wallet: w, x: cx + r * Math.cos(a), y: cy + r * Math.sin(a), cluster: c });
+      nodes.push({ wallet: w, x: cx + radii[ci] * Math.cos(a), y: cy + radii[ci] * Math.sin(a), cluster: c });
     });
   });
+  const outer = Math.max(clusters.length ? ring + Math.max(...radii) + 60 : 0, radius(loose.length));
   loose.forEach((w, k) => {
     const a = (2 * Math.PI * k) / Math.max(1, loose.length) + 0.3;
-    const r = clusters.length > 0 ? size * 0.46 : size * 0.4;
-    nodes.push({ wallet: w, x: mid + r * Math.cos(a), y: mid + r * Math.sin(a), cluster: -1 });
+    nodes.push({ wallet: w, x: outer * Math.cos(a), y: outer * Math.sin(a), cluster: -1 });
   });
   return nodes;
 }
 
 export function WalletGraph({ view, onWallet, minScore = 0.3 }: { view: ResultView; onWallet?: (w: string) => void; minScore?: number }) {
-  const size = 420;
-  const nodes = useMemo(() => layout(view, size), [view]);
+  const nodes = useMemo(() => layout(view), [view]);
   const links = useMemo(() => {
     const at = new Map(nodes.map((n) => [n.wallet, n]));
     return view.pairs
@@ -99,10 +99,10 @@ export function WalletGraph({ view, onWallet, minScore = 0.3 }: { view: ResultVi
   // fit the drawing to its nodes, with room for the labels on the right
   const xs = nodes.map((n) => n.x);
   const ys = nodes.map((n) => n.y);
-  const [x0, x1, y0, y1] = nodes.length ? [Math.min(...xs) - 20, Math.max(...xs) + 70, Math.min(...ys) - 20, Math.max(...ys) + 20] : [0, size, 0, size];
+  const [x0, x1, y0, y1] = nodes.length ? [Math.min(...xs) - 20, Math.max(...xs) + 70, Math.min(...ys) - 20, Math.max(...ys) + 20] : [0, 100, 0, 100];
   return (
     <div data-testid="wallet-graph" className="graph">
-      <svg width="100%" viewBox={`${x0} ${y0} ${x1 - x0} ${y1 - y0}`} style={{ maxWidth: Math.max(320, (x1 - x0) * 1.4), maxHeight: 560 }} role="img" aria-label={`Graph of ${nodes.length} wallets and ${links.length} links at or above ${Math.round(minScore * 100)} % combined`}>
+      <svg width="100%" viewBox={`${x0} ${y0} ${x1 - x0} ${y1 - y0}`} style={{ maxWidth: Math.max(320, (x1 - x0) * 1.6) }} role="img" aria-label={`Graph of ${nodes.length} wallets and ${links.length} links at or above ${Math.round(minScore * 100)} % combined`}>
         {links.map(({ p, a, b, s, funding }) => (
           <line
             key={`${p.walletA}|${p.walletB}`}

@@ -3,7 +3,7 @@ import { fireEvent, render, screen, within } from '@testing-library/react';
 import { PairDetail, TOKENS_PER_PAGE } from './PairDetail';
 import { TokensProvider } from '../../components/tokens';
 import type { Pair } from '../../api/types';
-import { analysis, pairWithManyTokens, pairs } from '../../test/fixture';
+import { analysis, pairWithManyTokens, pairs } from '../../testing/fixture';
 
 const sig = (n: number) => `${n}`.repeat(1) + '5h7VtQxkUj4Vt1YDe1jXoZ9ZcVqZp6VvVWuYkF3S7TQnM1cW2Z4tqz8VJ1pTkmw5K7W9f7o9GJ3xvXxH4m1Qj2';
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, within } from '@testing-library/react';
 import { PairList } from './PairList';
 import type { Pair } from '../../api/types';
-import { pairs, wallets } from '../../test/fixture';
+import { pairs, wallets } from '../../testing/fixture';
 
 /** 50 wallets' 1,225 pairs, built from the engine's pairs of the fixture (scores cycle through them). */
 function fiftyWalletPairs(): Pair[] {

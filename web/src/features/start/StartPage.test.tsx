@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
 import { StartPage } from './StartPage';
-import { wallets } from '../../test/fixture';
+import { wallets } from '../../testing/fixture';
 
 describe('StartPage', () => {
   it('marks every invalid and duplicate line before anything is sent, and enables Analyze for two valid wallets', () => {

@@ -73,7 +73,7 @@ export function StartPage() {
     setError(null);
     try {
       const started = await api.startAnalysis({ wallets: parsed.wallets, sync: mode, window: windowDays ? Number(windowDays) : null });
-      navigate(`/analyses/${started.analysisId}`);
+      void navigate(`/analyses/${started.analysisId}`);
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
     } finally {
