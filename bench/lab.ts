@@ -163,7 +163,8 @@ async function main(): Promise<void> {
     const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
     const started = Date.now();
-    const view = await startAndFollow(new ApiClient(origin), { wallets }, { log });
+    // (no log: its Temporal Web UI link would point at a UI this headless server does not run)
+    const view = await startAndFollow(new ApiClient(origin), { wallets });
     if (view.status !== 'completed') throw new Error(`the ${walletCount}-wallet analysis ended ${view.status}: ${view.error ?? 'no reason given'}`);
     log(`Analysis of ${walletCount} wallets completed (and enriched) in ${((Date.now() - started) / 1000).toFixed(1)} s: ${view.summary?.pairCount ?? '?'} pairs`);
 
