@@ -22,6 +22,7 @@ const world = generateWorld({ seed: 83, wallets: 8, txPerWallet: 40, largeWallet
 const allWallets = (world.wallets as Array<{ address: string }>).map((w) => w.address);
 const group = allWallets.slice(0, 6);
 const symbols = new Map((world.tokens as Array<{ mint: string; symbol: string }>).map((t) => [t.mint, t.symbol]));
+const LAB_KEY = 'lab-browser-key-9c41e2';
 const pairKey = (a: string, b: string) => [a, b].sort().join('|');
 
 interface PairsBody {
@@ -280,6 +281,36 @@ describe('the Similarity Lab in a browser, against the real stack', () => {
       await expectAccessible('deep link, small screen', shared);
     } finally {
       await fresh.close();
+    }
+  });
+
+  it('with API_KEYS set, the page asks for a key, sends it, and then shows the analysis', async () => {
+    const keyed = await buildApp(
+      { config: { ...opened.stack.config, API_KEYS: [{ key: LAB_KEY, admin: true }] }, temporal: opened.stack.client, pool: opened.stack.pool, redis: opened.stack.redis },
+      { eventPollIntervalMs: 200 },
+    );
+    await keyed.listen({ host: '127.0.0.1', port: 0 });
+    const keyedOrigin = `http://127.0.0.1:${(keyed.server.address() as AddressInfo).port}`;
+    const fresh = await labContext(browser, keyedOrigin);
+    try {
+      const keyedPage = await fresh.newPage();
+      keyedPage.on('pageerror', (err) => pageErrors.push(err.message));
+      const sentKeys: string[] = [];
+      keyedPage.on('request', (r) => {
+        if (new URL(r.url()).pathname.startsWith('/v1/')) sentKeys.push(r.headers()['x-api-key'] ?? '');
+      });
+      // the page loads without a key; its first call to /v1 is answered 401
+      await keyedPage.goto(`${keyedOrigin}/lab/analyses/${firstAnalysisId}`);
+      const input = keyedPage.getByTestId('api-key-input');
+      await input.waitFor();
+      await keyedPage.getByLabel('API key').fill(LAB_KEY);
+      await keyedPage.getByRole('button', { name: 'Save key' }).click();
+      await expectAttribute(keyedPage.getByTestId('pair-list'), 'data-pair-count', '15');
+      expect(sentKeys[0]).toBe('');
+      expect(sentKeys.at(-1)).toBe(LAB_KEY);
+    } finally {
+      await fresh.close();
+      await keyed.close();
     }
   });
 
