@@ -7,7 +7,8 @@ import { apiKeyStore } from './api-key';
 
 export type StreamEvent = { event: 'progress' | 'completed' | 'enrichment' | 'end' | 'error' | string; data: unknown };
 
-export function followAnalysis(id: string, onEvent: (e: StreamEvent) => void): () => void {
+/** `origin` is for tests (a page uses its own origin). Returns a function that stops following. */
+export function followAnalysis(id: string, onEvent: (e: StreamEvent) => void, origin = ''): () => void {
   const controller = new AbortController();
   let retryMs = 2000;
   let ended = false;
@@ -15,7 +16,7 @@ export function followAnalysis(id: string, onEvent: (e: StreamEvent) => void): (
   const run = async () => {
     while (!ended && !controller.signal.aborted) {
       try {
-        const res = await fetch(`/v1/analyses/${encodeURIComponent(id)}/events`, { headers: { accept: 'text/event-stream', ...authHeaders() }, signal: controller.signal });
+        const res = await fetch(`${origin}/v1/analyses/${encodeURIComponent(id)}/events`, { headers: { accept: 'text/event-stream', ...authHeaders() }, signal: controller.signal });
         if (res.status === 401) apiKeyStore.unauthorized();
         if (!res.ok || !res.body) throw new Error(`event stream answered ${res.status}`);
         const parser = createParser({

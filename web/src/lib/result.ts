@@ -136,3 +136,15 @@ export function filterPairs(pairs: readonly Pair[], text: string, minCombined: n
     return true;
   });
 }
+
+/** The kinds the insight column shows for a pair: strength, the engine's insights, then evidence kinds present. */
+export function insightKinds(p: Pair): string[] {
+  const kinds: string[] = [];
+  if (p.strength === 'Very High') kinds.push('Very High Similarity');
+  for (const i of p.insights ?? []) if (typeof i?.type === 'string' && !kinds.includes(i.type)) kinds.push(i.type);
+  const e = evidenceOf(p);
+  if (hasFunding(p)) kinds.push('Funding');
+  if ((Array.isArray(e.bundle) && e.bundle.length > 0) || (Array.isArray(e.bundles) && e.bundles.length > 0) || (finite(p.scores?.bundle) ?? 0) > 0) kinds.push('Bundle');
+  if ((Array.isArray(e.rareTokens) && e.rareTokens.length > 0) || (Array.isArray(e.rarity) && e.rarity.length > 0)) kinds.push('Rare Tokens');
+  return kinds;
+}

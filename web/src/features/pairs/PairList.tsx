@@ -8,7 +8,7 @@ import { InsightIcon } from '../../components/insights';
 import { TokenLabel } from '../../components/tokens';
 import { ScoreBar, Section } from '../../components/ui';
 import { shortAddress } from '../../lib/addresses';
-import { filterPairs, pairKey, sortPairs, type SortField } from '../../lib/result';
+import { filterPairs, insightKinds, pairKey, sortPairs, type SortField } from '../../lib/result';
 
 const ROW_HEIGHT = 44;
 
@@ -75,7 +75,7 @@ export function PairList({ pairs, onOpen, selected }: { pairs: Pair[]; onOpen: (
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {virtualizer.getVirtualItems().map((item) => {
             const p = shown[item.index];
-            const insights = p.insights ?? [];
+            const kinds = insightKinds(p);
             return (
               <button
                 key={pairKey(p)}
@@ -95,8 +95,8 @@ export function PairList({ pairs, onOpen, selected }: { pairs: Pair[]; onOpen: (
                 <ScoreBar value={p.scores?.capital} label="Capital" hover={<ContributingTokens pair={p} />} />
                 <ScoreBar value={p.scores?.timing} label="Timing" />
                 <span className="insight-icons">
-                  {insights.slice(0, 4).map((i, k) => (
-                    <InsightIcon key={k} type={i.type ?? 'Insight'} />
+                  {kinds.slice(0, 5).map((kind) => (
+                    <InsightIcon key={kind} type={kind} />
                   ))}
                 </span>
               </button>

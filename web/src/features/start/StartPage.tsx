@@ -9,6 +9,7 @@ import type { SyncMode, WalletStatus } from '../../api/types';
 import { parseWalletCsv, parseWalletText } from '../../lib/parse';
 import { shortAddress } from '../../lib/addresses';
 import { Skeleton } from '../../components/ui';
+import { History } from '../wallet/History';
 
 const WINDOWS: Array<{ value: string; label: string }> = [
   { value: '', label: 'Full history' },
@@ -194,6 +195,12 @@ export function StartPage() {
               </li>
             ))}
           </ul>
+        </section>
+      ) : null}
+      {parsed.wallets.length === 1 ? (
+        <section className="card" aria-labelledby="history-title">
+          <h2 id="history-title">Analyses of this wallet</h2>
+          <History wallet={parsed.wallets[0]} />
         </section>
       ) : null}
     </div>

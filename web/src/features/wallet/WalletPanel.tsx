@@ -1,9 +1,9 @@
 // The wallet panel: one wallet's stored PnL (per token and totals), behavior profile and coverage
 // (GET /v1/wallets/{address}), and its analyses, newest first (GET /v1/analyses?wallet=).
 import { useEffect, useMemo, useState } from 'react';
-import { Link } from 'react-router';
 import { api } from '../../api/client';
-import type { AnalysisListItem, WalletAnalytics } from '../../api/types';
+import type { WalletAnalytics } from '../../api/types';
+import { History } from './History';
 import { TokenLabel } from '../../components/tokens';
 import { ExplorerLink, Section, Skeleton, WalletBadge, formatNumber } from '../../components/ui';
 import { shortAddress } from '../../lib/addresses';
@@ -42,7 +42,6 @@ const BEHAVIOR: Array<[string, string]> = [
 export function WalletPanel({ wallets, wallet, onWallet }: { wallets: string[]; wallet: string | null; onWallet: (w: string) => void }) {
   const current = wallet ?? wallets[0] ?? null;
   const [data, setData] = useState<WalletAnalytics | null>(null);
-  const [history, setHistory] = useState<AnalysisListItem[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
 
@@ -51,17 +50,12 @@ export function WalletPanel({ wallets, wallet, onWallet }: { wallets: string[]; 
     let stale = false;
     setLoading(true);
     setData(null);
-    setHistory(null);
     setError(null);
     api
       .wallet(current)
       .then((d) => !stale && setData(d))
       .catch((e: unknown) => !stale && setError(e instanceof Error ? e.message : String(e)))
       .finally(() => !stale && setLoading(false));
-    api
-      .analysesOf(current)
-      .then((h) => !stale && setHistory([...(h.analyses ?? [])].sort((a, b) => String(b.createdAt).localeCompare(String(a.createdAt)))))
-      .catch(() => !stale && setHistory([]));
     return () => {
       stale = true;
     };
@@ -159,19 +153,7 @@ export function WalletPanel({ wallets, wallet, onWallet }: { wallets: string[]; 
         </>
       ) : null}
       <h3>Analyses of this wallet</h3>
-      {history === null ? (
-        current ? <Skeleton lines={2} label="Loading history" /> : null
-      ) : history.length === 0 ? (
-        <p className="muted">None visible.</p>
-      ) : (
-        <ol className="history">
-          {history.map((h) => (
-            <li key={h.analysisId}>
-              <Link to={`/analyses/${h.analysisId}`}>{h.createdAt ? new Date(h.createdAt).toLocaleString() : h.analysisId}</Link> · {h.status} · {h.wallets?.length ?? 0} wallets
-            </li>
-          ))}
-        </ol>
-      )}
+      {current ? <History wallet={current} /> : null}
     </Section>
   );
 }

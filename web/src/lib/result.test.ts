@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { clusterOrder, countAbove, insightKinds, resultView } from './result';
+import type { Pair } from '../api/types';
+import { analysis, pairs } from '../testing/fixture';
+
+describe('resultView', () => {
+  it('reads the engine result, and an empty or malformed one as empty', () => {
+    const view = resultView(analysis.result, analysis.wallets);
+    expect(view.wallets).toEqual(analysis.wallets);
+    expect(view.pairs).toHaveLength(28);
+    expect(view.histogram.reduce((s, n) => s + n, 0)).toBe(28);
+    expect(resultView(null)).toMatchObject({ pairs: [], clusters: [], wallets: [], histogram: new Array(10).fill(0) });
+    expect(resultView({ pairs: 'x', clusters: [{}], mostCommonTokens: [null] } as never)).toMatchObject({ pairs: [], clusters: [], commonTokens: [] });
+  });
+
+  it('orders wallets cluster by cluster, largest first, then the rest', () => {
+    const view = resultView(analysis.result, analysis.wallets);
+    const { order, clusterOf } = clusterOrder(view);
+    expect([...order].sort()).toEqual([...analysis.wallets].sort());
+    const clusters = order.map((w) => clusterOf.get(w) ?? -1);
+    const firstLoose = clusters.indexOf(-1);
+    expect(clusters.slice(0, firstLoose === -1 ? undefined : firstLoose)).toEqual([...clusters.slice(0, firstLoose === -1 ? undefined : firstLoose)].sort((a, b) => a - b));
+    if (firstLoose !== -1) expect(clusters.slice(firstLoose).every((c) => c === -1)).toBe(true);
+  });
+
+  it('counts pairs at or above 0.5 on a score, skipping missing ones', () => {
+    const scores = [0.5, 0.49, null, 0.9, Number.NaN];
+    const made = scores.map((behavior) => ({ walletA: 'a', walletB: 'b', scores: { behavior } }) as Pair);
+    expect(countAbove(made, 'behavior')).toBe(2);
+  });
+
+  it('names the kinds of a pair: strength, insights, then funding, bundle and rare-token evidence', () => {
+    const p: Pair = { ...pairs[0], strength: 'Very High', insights: [{ type: 'Co-trading' }], scores: { ...pairs[0].scores, bundle: 0.3 }, evidence: { funding: [{ kind: 'direct' }], rareTokens: [{ mint: 'm' }] } };
+    expect(insightKinds(p)).toEqual(['Very High Similarity', 'Co-trading', 'Funding', 'Bundle', 'Rare Tokens']);
+    expect(insightKinds({ walletA: 'a', walletB: 'b' })).toEqual([]);
+  });
+});
