@@ -10,9 +10,10 @@ import { isPortOpen } from '../src/temporal/dev-server';
 import { loadWorldFile, startSimulator, type SimulatorHandle } from '../src/simulator';
 import { ApiClient } from '../src/cli/api-client';
 import { ActionableError, exitWithOneLine } from '../src/errors';
-import { startAndFollow } from '../src/cli/follow';
+import { followAnalysis } from '../src/cli/follow';
 import { renderAnalysis } from '../src/cli/render';
 import { startDevStack, type DevStack } from './dev';
+import { ensureLabBuilt } from './build-lab';
 
 const ROOT = path.resolve(__dirname, '..');
 const USAGE = `usage: npm run demo -- [--world <file>] [--wallets a,b,c] [--window <days>] [--exit] [--json]
@@ -61,7 +62,7 @@ async function main(): Promise<number> {
     console.error(USAGE);
     return 0;
   }
-  const started = Date.now();
+  const startedAt = Date.now();
   const log = (line: string) => console.error(line);
   // With --json, stdout carries only the result: everything else (child process logs) goes to stderr.
   const writeResult = process.stdout.write.bind(process.stdout);
@@ -78,6 +79,8 @@ async function main(): Promise<number> {
     throw new DemoError('HELIUS_API_KEY is set, so the demo reads the real chain: pass the wallets to compare, e.g. npm run demo -- --wallets <address>,<address>,<address> (unset HELIUS_API_KEY to use the simulator instead)');
   }
   installMissing();
+  // the Similarity Lab's static page, served by the API at /lab/ (about 20 s when it was never built)
+  await ensureLabBuilt(log);
   if (await isPortOpen(config.API_HOST, config.API_PORT)) {
     throw new DemoError(
       `port ${config.API_PORT} on ${config.API_HOST} is already in use (another 'npm run demo' or 'npm run dev'?): stop it, or run on another port with API_PORT=3001 npm run demo`,
@@ -119,11 +122,17 @@ async function main(): Promise<number> {
 
   try {
     stack = await startDevStack(extraEnv, log);
+    const labUrl = `${stack.apiUrl}/lab/`;
+    log(`The Similarity Lab: ${labUrl}`);
     const api = new ApiClient(stack.apiUrl, config.API_KEYS[0]?.key);
-    const view = await startAndFollow(api, { wallets, ...(window ? { window } : {}) }, { log });
+    const started = await api.startAnalysis({ wallets, ...(window ? { window } : {}) });
+    log(`Started analysis ${started.analysisId} of ${wallets.length} wallets`);
+    log(`  follow it in the Lab: ${labUrl}analyses/${started.analysisId}`);
+    log(`  Temporal Web UI: ${started.links.temporalUi}`);
+    const view = await followAnalysis(api, started.analysisId);
     if (values.json) writeResult(`${JSON.stringify(view, null, 2)}\n`);
     else console.log(`\n${renderAnalysis(view, { labels })}`);
-    log(`\nDemo finished in ${((Date.now() - started) / 1000).toFixed(1)} s (stack start, sync, analysis and enrichment).`);
+    log(`\nDemo finished in ${((Date.now() - startedAt) / 1000).toFixed(1)} s (stack start, sync, analysis and enrichment).`);
     if (values.exit) {
       await stop();
       return view.status === 'completed' ? 0 : 1;
@@ -132,6 +141,7 @@ async function main(): Promise<number> {
       [
         '',
         'The stack keeps running; press Ctrl-C to stop it.',
+        `  Similarity Lab   ${labUrl}analyses/${view.analysisId}`,
         `  API docs         ${stack.apiUrl}/docs`,
         `  This analysis    ${stack.apiUrl}/v1/analyses/${view.analysisId}`,
         `  Temporal Web UI  ${view.links.temporalUi}`,

@@ -11,6 +11,7 @@ import type { Pool } from 'pg';
 import type Redis from 'ioredis';
 import type { Config } from '../config';
 import { clientKeyOf, installAuth } from './auth';
+import { labRoutes } from './lab';
 import { installMetrics } from './metrics';
 import { MAX_PATH_SEGMENT, clientErrorHandler, frameworkErrorHandler, installProblemHandlers } from './problem';
 import { analysesRoutes } from './routes/analyses';
@@ -33,6 +34,8 @@ export interface AppOptions {
   rateLimitStore?: 'redis' | 'memory';
   /** how often the event stream polls the workflow and the database (default 500 ms) */
   eventPollIntervalMs?: number;
+  /** the built Similarity Lab served at /lab/ (default web/dist) */
+  labDir?: string;
 }
 
 declare module 'fastify' {
@@ -117,5 +120,6 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<Fa
   await app.register(eventsRoutes, { pollIntervalMs: opts.eventPollIntervalMs });
   await app.register(walletsRoutes);
   await app.register(tokensRoutes);
+  await app.register(labRoutes, { root: opts.labDir });
   return app;
 }

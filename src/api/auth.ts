@@ -16,8 +16,8 @@ declare module 'fastify' {
   }
 }
 
-/** Paths reachable without a key: probes, metrics and the API documentation. */
-const OPEN_PATHS = [/^\/healthz$/, /^\/readyz$/, /^\/metrics$/, /^\/openapi\.json$/, /^\/docs(\/.*)?$/];
+/** Paths reachable without a key: probes, metrics, the API documentation and the Lab's static page (it asks /v1 with a key). */
+const OPEN_PATHS = [/^\/healthz$/, /^\/readyz$/, /^\/metrics$/, /^\/openapi\.json$/, /^\/docs(\/.*)?$/, /^\/$/, /^\/lab(\/.*)?$/];
 
 const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
 

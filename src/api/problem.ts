@@ -31,6 +31,7 @@ export const PROBLEMS = {
   internal: { status: 500, title: 'Internal error' },
   temporalUnavailable: { status: 503, title: 'Temporal is not reachable' },
   databaseUnavailable: { status: 503, title: 'The database is not reachable' },
+  labNotBuilt: { status: 503, title: 'The Lab is not built' },
 } as const;
 export type ProblemName = keyof typeof PROBLEMS;
 

@@ -31,7 +31,8 @@ function TokenTable({ pair }: { pair: Pair }) {
         <p className="muted">No shared tokens.</p>
       ) : (
         <>
-          <div className="table-scroll">
+          {/* a scrolling region is focusable, so keyboard users can scroll it */}
+          <div className="table-scroll" tabIndex={0} role="region" aria-label="Per-token contributions">
             <table className="table frozen-first">
               <thead>
                 <tr>

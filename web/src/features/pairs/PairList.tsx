@@ -86,7 +86,7 @@ export function PairList({ pairs, onOpen, selected }: { pairs: Pair[]; onOpen: (
                 data-wallet-b={p.walletB}
                 style={{ position: 'absolute', top: 0, left: 0, width: '100%', height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
                 onClick={() => onOpen(p)}
-                aria-label={`Open pair ${p.walletA} and ${p.walletB}`}
+                title={`Open pair ${p.walletA} and ${p.walletB}`}
               >
                 <span className="mono">{shortAddress(p.walletA ?? '')}</span>
                 <span className="mono">{shortAddress(p.walletB ?? '')}</span>

@@ -103,7 +103,7 @@ export function WalletPanel({ wallets, wallet, onWallet }: { wallets: string[]; 
             ))}
           </dl>
           <h3>PnL per token</h3>
-          <div className="table-scroll">
+          <div className="table-scroll" tabIndex={0} role="region" aria-label="PnL per token">
             <table className="table frozen-first">
               <thead>
                 <tr>

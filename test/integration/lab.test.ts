@@ -1,0 +1,375 @@
+// The Similarity Lab end to end: the real page (web/dist, built when missing) served by the real API
+// on a port, real workers, PostgreSQL, Redis and Temporal, the simulator as the providers, driven in
+// headless Chromium. An analyst pastes a group, presses Analyze, watches progress, reads every pair,
+// opens a pair, sees symbols replace mints when enrichment finishes, uploads a CSV, and opens a
+// shared link; axe-core finds no serious or critical violation on any main view. Screenshots of the
+// main views go to test-artifacts/lab/ (look at them: a test cannot see an ugly page).
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { buildApp } from '../../src/api/app';
+import { generateWorld } from '../../src/simulator';
+import { ensureLabBuilt } from '../../scripts/build-lab';
+import { labContext, launchChromium } from '../harness/browser';
+import { useSimulatedStack } from '../harness/stack';
+
+const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts', 'lab');
+// 6 wallets analysed from the page, 2 more only in the uploaded CSV (never synced before it)
+const world = generateWorld({ seed: 83, wallets: 8, txPerWallet: 40, largeWallet: false });
+const allWallets = (world.wallets as Array<{ address: string }>).map((w) => w.address);
+const group = allWallets.slice(0, 6);
+const symbols = new Map((world.tokens as Array<{ mint: string; symbol: string }>).map((t) => [t.mint, t.symbol]));
+const LAB_KEY = 'lab-browser-key-9c41e2';
+const pairKey = (a: string, b: string) => [a, b].sort().join('|');
+
+interface PairsBody {
+  status: string;
+  enrichment: { status: string };
+  tokens: Record<string, { symbol: string | null }> | null;
+  result: { pairs: Array<{ walletA: string; walletB: string }> } | null;
+}
+
+describe('the Similarity Lab in a browser, against the real stack', () => {
+  let app: FastifyInstance;
+  let origin: string;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let firstAnalysisId: string;
+  const pageErrors: string[] = [];
+
+  const opened = useSimulatedStack(
+    { world },
+    {},
+    {
+      openTimeoutMs: 240_000,
+      beforeOpen: async () => {
+        // vite build takes ~20 s; the browser is checked first so a missing one fails at once
+        browser = await launchChromium();
+        await ensureLabBuilt((line) => console.log(line));
+        fs.mkdirSync(ARTIFACTS, { recursive: true });
+      },
+      afterOpen: async () => {
+        app = await buildApp({ config: opened.stack.config, temporal: opened.stack.client, pool: opened.stack.pool, redis: opened.stack.redis }, { eventPollIntervalMs: 200 });
+        await app.listen({ host: '127.0.0.1', port: 0 });
+        origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+        context = await labContext(browser, origin);
+        page = await context.newPage();
+        page.setDefaultTimeout(60_000);
+        page.on('pageerror', (err) => pageErrors.push(err.message));
+      },
+      beforeClose: async () => {
+        await browser?.close();
+        await app?.close();
+      },
+    },
+  );
+
+  afterEach(() => {
+    // an uncaught exception in the page is a bug even when the assertions passed
+    expect(pageErrors).toEqual([]);
+  });
+
+  /** axe-core's findings per view; the last test asserts on them, so the walk-through goes on past one. */
+  const accessibility: Array<{ view: string; blocking: string[] }> = [];
+  async function expectAccessible(view: string, on: Page = page): Promise<void> {
+    const { violations } = await new AxeBuilder({ page: on }).analyze();
+    const blocking = violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+    accessibility.push({ view, blocking });
+  }
+
+  const screenshot = (name: string, on: Page = page) => on.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+  /** GET from the API the page talks to. */
+  const api = async <T>(url: string): Promise<T> => (await fetch(`${origin}${url}`)).json() as Promise<T>;
+
+  /** Every pair of the virtualized list: scrolls it from top to bottom, collecting the rows rendered on the way. */
+  async function pairsInList(on: Page = page): Promise<string[]> {
+    const seen = await on.evaluate(async () => {
+      // runs in the page (the project's type check has no DOM library: the little used is typed here)
+      const { document, getComputedStyle, requestAnimationFrame } = globalThis as unknown as InPage;
+      const list = document.querySelector('[data-testid="pair-list"]') as InPageElement;
+      const scrollable = (e: InPageElement) => e.scrollHeight > e.clientHeight + 1 && /(auto|scroll)/.test(getComputedStyle(e).overflowY);
+      const ancestors: InPageElement[] = [];
+      for (let e = list.parentElement; e; e = e.parentElement) ancestors.push(e);
+      // the list itself, a scrolling part inside it, or a panel around it; else the window
+      const scroller = [list, ...Array.from(list.querySelectorAll('*')), ...ancestors].find(scrollable) ?? document.scrollingElement;
+      const frames = () => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r())));
+      const keys = new Set<string>();
+      scroller.scrollTop = 0;
+      await frames();
+      for (let step = 0; step < 2000; step += 1) {
+        for (const row of Array.from(list.querySelectorAll('[data-testid="pair-row"]'))) keys.add(`${row.getAttribute('data-wallet-a')}|${row.getAttribute('data-wallet-b')}`);
+        if (scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 1) break;
+        scroller.scrollTop += Math.max(40, Math.floor(scroller.clientHeight * 0.6));
+        await frames();
+      }
+      scroller.scrollTop = 0;
+      return [...keys];
+    });
+    return seen.map((k) => pairKey(...(k.split('|') as [string, string]))).sort();
+  }
+
+  async function latestAnalysisOf(wallet: string): Promise<string> {
+    const { analyses } = await api<{ analyses: Array<{ analysisId: string }> }>(`/v1/analyses?wallet=${wallet}&limit=1`);
+    expect(analyses.length).toBe(1);
+    return analyses[0].analysisId;
+  }
+
+  it('GET / opens the Lab; invalid and duplicate addresses are marked before anything is sent', async () => {
+    await page.goto(origin);
+    expect(new URL(page.url()).pathname).toBe('/lab/');
+    await page.getByTestId('wallet-input').waitFor();
+    await screenshot('start');
+    await expectAccessible('start');
+
+    await page.getByLabel('Wallets').fill([...group.slice(0, 3), 'not-a-wallet-address', group[1]].join('\n'));
+    const issues = page.getByTestId('input-issue');
+    await issues.filter({ hasText: /invalid/i }).first().waitFor();
+    await issues.filter({ hasText: /duplicate/i }).first().waitFor();
+    expect(await issues.filter({ hasText: /invalid/i }).count()).toBe(1);
+    expect(await issues.filter({ hasText: /duplicate/i }).count()).toBe(1);
+    await screenshot('start-input-issues');
+    await expectAccessible('start with input issues');
+  });
+
+  it('pastes a group, shows each wallet MISSING, follows live progress, then shows every wallet and pair; symbols replace mints after enrichment', async () => {
+    // slow history pages so progress is visible; slow DexScreener so the result shows before enrichment ends
+    opened.sim.configure({ latencyMs: { 'helius:history': 1200, 'dexscreener:tokens': 6000 } });
+    try {
+      await opened.stack.withWorkers(async () => {
+        await page.getByLabel('Wallets').fill(group.join(', '));
+        await expectNoIssues();
+        const statuses = page.getByTestId('wallet-status-row');
+        await expectCount(statuses, group.length);
+        expect(await statuses.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')))).toEqual(group.map(() => 'MISSING'));
+
+        await page.getByRole('button', { name: 'Analyze', exact: true }).click();
+        const progress = page.getByTestId('progress');
+        await progress.waitFor();
+        await expectCount(page.getByTestId('progress-row'), group.length);
+        expect((await page.getByTestId('progress-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-wallet')))).sort()).toEqual([...group].sort());
+        expect(await page.getByTestId('analysis-status').textContent()).toMatch(/running/i);
+        expect(await page.getByTestId('skeleton').count()).toBeGreaterThan(0);
+        await page.getByRole('button', { name: 'Cancel analysis' }).waitFor();
+        await screenshot('progress');
+        await expectAccessible('progress');
+
+        await page.getByTestId('analysis-status').filter({ hasText: /^\s*completed\s*$/i }).waitFor({ timeout: 150_000 });
+        firstAnalysisId = await latestAnalysisOf(group[0]);
+        const body = await api<PairsBody>(`/v1/analyses/${firstAnalysisId}`);
+        expect(body.status).toBe('completed');
+        const expected = body.result!.pairs.map((p) => pairKey(p.walletA, p.walletB)).sort();
+        expect(expected).toHaveLength(15);
+
+        // the result shows while enrichment still runs: token labels are mints
+        await page.getByTestId('summary-card').waitFor();
+        await page.getByTestId('pair-row').first().waitFor();
+        const labels = page.getByTestId('token-label');
+        await labels.first().waitFor();
+        const before = await labels.evaluateAll((ls) => ls.map((l) => ({ mint: l.getAttribute('data-mint') ?? '', text: (l.textContent ?? '').trim() })));
+        expect((await api<PairsBody>(`/v1/analyses/${firstAnalysisId}`)).enrichment.status).not.toBe('completed');
+        const unresolved = before.find((l) => symbols.has(l.mint) && l.text !== symbols.get(l.mint));
+        expect(unresolved).toBeDefined();
+        expect(unresolved!.text.length).toBeGreaterThan(0);
+        expect(unresolved!.mint.startsWith(unresolved!.text.slice(0, 4))).toBe(true);
+
+        // every pair is listed (the list is virtualized: scroll through it) and every wallet is in one
+        expect(await page.getByTestId('pair-list').getAttribute('data-pair-count')).toBe('15');
+        expect(await pairsInList()).toEqual(expected);
+        const walletsShown = new Set((await pairsInList()).flatMap((k) => k.split('|')));
+        expect([...walletsShown].sort()).toEqual([...group].sort());
+        await screenshot('results');
+        await expectAccessible('results');
+
+        // enrichment finishes: the same label turns into the symbol without a reload
+        const label = page.locator(`[data-testid="token-label"][data-mint="${unresolved!.mint}"]`).first();
+        await expectText(label, symbols.get(unresolved!.mint)!, 120_000);
+        expect(new URL(page.url()).pathname).toMatch(/^\/lab\//);
+        await screenshot('results-enriched');
+      });
+    } finally {
+      opened.sim.reset({ knobs: true });
+    }
+  });
+
+  it("opens a pair's detail: per-token contributions, co-trading timeline, evidence", async () => {
+    await page.getByTestId('pair-row').first().click();
+    const detail = page.getByTestId('pair-detail');
+    await detail.waitFor();
+    await detail.getByTestId('pair-tokens').waitFor();
+    await detail.getByTestId('pair-timeline').waitFor();
+    await detail.getByTestId('pair-evidence').waitFor();
+    expect(await detail.getByTestId('token-label').count()).toBeGreaterThan(0);
+    await screenshot('pair-detail');
+    await expectAccessible('pair detail');
+  });
+
+  it('shows the group views: a heatmap ordered by cluster and the wallet graph', async () => {
+    const heatmap = page.getByTestId('heatmap');
+    const graph = page.getByTestId('wallet-graph');
+    await heatmap.scrollIntoViewIfNeeded();
+    await heatmap.waitFor();
+    await graph.waitFor();
+    for (const view of [heatmap, graph]) {
+      const box = await view.boundingBox();
+      expect(box && box.width > 100 && box.height > 100).toBe(true);
+    }
+    await heatmap.screenshot({ path: path.join(ARTIFACTS, 'heatmap.png') });
+    await graph.screenshot({ path: path.join(ARTIFACTS, 'graph.png') });
+    await expectAccessible('group views');
+  });
+
+  it('uploads a CSV: its address column is found, each wallet gets its status, and the group is analysed', async () => {
+    await page.goto(`${origin}/lab/`);
+    await page.getByTestId('csv-upload').waitFor({ state: 'attached' });
+    const csv = ['label,wallet,notes', `alpha,${group[0]},first`, `beta,${group[1]},"copy, trader"`, `gamma,${allWallets[6]},new`, `delta,${allWallets[7]},new`].join('\n');
+    await page.getByTestId('csv-upload').setInputFiles({ name: 'wallets.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    const statuses = page.getByTestId('wallet-status-row');
+    await expectCount(statuses, 4);
+    await expectNoIssues();
+    expect((await statuses.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')))).sort()).toEqual(['MISSING', 'MISSING', 'READY', 'READY']);
+    await screenshot('start-csv');
+    await expectAccessible('start after CSV upload');
+
+    await opened.stack.withWorkers(async () => {
+      await page.getByRole('button', { name: 'Analyze', exact: true }).click();
+      await page.getByTestId('analysis-status').filter({ hasText: /^\s*completed\s*$/i }).waitFor({ timeout: 150_000 });
+      await expectAttribute(page.getByTestId('pair-list'), 'data-pair-count', '6');
+      const expected = [allWallets[6], allWallets[7], group[0], group[1]];
+      expect([...new Set((await pairsInList()).flatMap((k) => k.split('|')))].sort()).toEqual([...expected].sort());
+    });
+  });
+
+  it('opens a shared deep link /lab/analyses/<id> in a fresh browser: the stored result with symbols', async () => {
+    const fresh = await labContext(browser, origin);
+    try {
+      const shared = await fresh.newPage();
+      shared.on('pageerror', (err) => pageErrors.push(err.message));
+      await shared.goto(`${origin}/lab/analyses/${firstAnalysisId}`);
+      await shared.getByTestId('analysis-status').filter({ hasText: /^\s*completed\s*$/i }).waitFor();
+      await shared.getByTestId('summary-card').waitFor();
+      await expectAttribute(shared.getByTestId('pair-list'), 'data-pair-count', '15');
+      expect((await pairsInList(shared)).length).toBe(15);
+      // a finished analysis shows no wallet still waiting to sync
+      const waiting = await shared.getByTestId('progress-row').filter({ hasText: /pending/i }).count();
+      expect({ progressRowsPending: waiting }).toEqual({ progressRowsPending: 0 });
+      const labels = await shared.getByTestId('token-label').evaluateAll((ls) => ls.map((l) => ({ mint: l.getAttribute('data-mint') ?? '', text: (l.textContent ?? '').trim() })));
+      expect(labels.length).toBeGreaterThan(0);
+      // every token the registry resolved shows its symbol (spam tokens DexScreener does not list keep their mint)
+      const { tokens } = await api<{ tokens: Record<string, { symbol: string | null }> | null }>(`/v1/analyses/${firstAnalysisId}`);
+      const resolved = labels.filter((l) => tokens?.[l.mint]?.symbol);
+      expect(resolved.length).toBeGreaterThan(0);
+      expect(resolved.filter((l) => l.text !== tokens?.[l.mint]?.symbol)).toEqual([]);
+      await screenshot('deep-link', shared);
+      await expectAccessible('deep link', shared);
+
+      // one column on a phone-sized screen, and still no serious violation
+      await shared.setViewportSize({ width: 390, height: 844 });
+      await shared.getByTestId('pair-row').first().waitFor();
+      const overflow = await shared.evaluate(() => {
+        const { documentElement } = (globalThis as unknown as InPage).document;
+        return documentElement.scrollWidth - documentElement.clientWidth;
+      });
+      await screenshot('deep-link-small', shared);
+      expect({ horizontalOverflowPx: overflow }).toEqual({ horizontalOverflowPx: 0 });
+      await expectAccessible('deep link, small screen', shared);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('with API_KEYS set, the page asks for a key, sends it, and then shows the analysis', async () => {
+    const keyed = await buildApp(
+      { config: { ...opened.stack.config, API_KEYS: [{ key: LAB_KEY, admin: true }] }, temporal: opened.stack.client, pool: opened.stack.pool, redis: opened.stack.redis },
+      { eventPollIntervalMs: 200 },
+    );
+    await keyed.listen({ host: '127.0.0.1', port: 0 });
+    const keyedOrigin = `http://127.0.0.1:${(keyed.server.address() as AddressInfo).port}`;
+    const fresh = await labContext(browser, keyedOrigin);
+    try {
+      const keyedPage = await fresh.newPage();
+      keyedPage.on('pageerror', (err) => pageErrors.push(err.message));
+      const sentKeys: string[] = [];
+      keyedPage.on('request', (r) => {
+        if (new URL(r.url()).pathname.startsWith('/v1/')) sentKeys.push(r.headers()['x-api-key'] ?? '');
+      });
+      // the page loads without a key; its first call to /v1 is answered 401
+      await keyedPage.goto(`${keyedOrigin}/lab/analyses/${firstAnalysisId}`);
+      const input = keyedPage.getByTestId('api-key-input');
+      await input.waitFor();
+      await keyedPage.getByLabel('API key').fill(LAB_KEY);
+      await keyedPage.getByRole('button', { name: 'Save key' }).click();
+      await expectAttribute(keyedPage.getByTestId('pair-list'), 'data-pair-count', '15');
+      expect(sentKeys[0]).toBe('');
+      expect(sentKeys.at(-1)).toBe(LAB_KEY);
+    } finally {
+      await fresh.close();
+      await keyed.close();
+    }
+  });
+
+  it('axe-core finds no serious or critical violation on any main view', () => {
+    const views = accessibility.map((a) => a.view);
+    const blocking = accessibility.filter((a) => a.blocking.length > 0);
+    expect({ views, blocking }).toEqual({
+      views: [
+        'start',
+        'start with input issues',
+        'progress',
+        'results',
+        'pair detail',
+        'group views',
+        'start after CSV upload',
+        'deep link',
+        'deep link, small screen',
+      ],
+      blocking: [],
+    });
+  });
+
+  async function expectNoIssues(): Promise<void> {
+    await expectCount(page.getByTestId('input-issue'), 0, 10_000);
+  }
+});
+
+/** The part of the DOM the in-page functions above use. */
+interface InPageElement {
+  scrollHeight: number;
+  scrollWidth: number;
+  clientHeight: number;
+  clientWidth: number;
+  scrollTop: number;
+  parentElement: InPageElement | null;
+  getAttribute(name: string): string | null;
+  querySelectorAll(selector: string): ArrayLike<InPageElement>;
+}
+interface InPage {
+  document: { querySelector(selector: string): InPageElement | null; scrollingElement: InPageElement; documentElement: InPageElement };
+  getComputedStyle(e: InPageElement): { overflowY: string };
+  requestAnimationFrame(callback: () => void): number;
+}
+
+// Playwright's own `expect` is not used (playwright-core has none): these wait the same way.
+async function expectCount(locator: Locator, n: number, timeout = 60_000): Promise<void> {
+  await pollUntil(async () => (await locator.count()) === n, timeout, async () => `expected ${n} elements, found ${await locator.count()}`);
+}
+async function expectAttribute(locator: Locator, name: string, value: string, timeout = 60_000): Promise<void> {
+  await pollUntil(async () => (await locator.getAttribute(name)) === value, timeout, async () => `expected ${name}="${value}", found "${await locator.getAttribute(name)}"`);
+}
+async function expectText(locator: Locator, text: string, timeout = 60_000): Promise<void> {
+  await pollUntil(async () => (await locator.textContent())?.trim() === text, timeout, async () => `expected text "${text}", found "${(await locator.textContent())?.trim()}"`);
+}
+async function pollUntil(ok: () => Promise<boolean>, timeout: number, describeFailure: () => Promise<string>): Promise<void> {
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    if (await ok()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(await describeFailure());
+}
