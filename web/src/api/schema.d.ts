@@ -226,12 +226,15 @@ export interface paths {
         };
         put?: never;
         /**
-         * Start a similarity analysis of a group of wallets
-         * @description Wallets are sorted (order does not matter). 2–50 distinct addresses. The same Idempotency-Key returns the same analysis and starts no second workflow.
+         * Start a similarity analysis of a group of wallets, or of a token's largest holders
+         * @description Either `wallets`: 2–50 distinct addresses, sorted (order does not matter); or `token`: a mint, whose `top` largest holders (2–50, default 50) become the group, leaving out burn addresses, program-owned accounts (pool vaults, AMM authorities) and known exchanges. The same Idempotency-Key returns the same analysis and starts no second workflow.
          */
         post: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description Seconds (0–60) to wait for the analysis to finish: 200 with the finished analysis when it does within that time (e.g. every wallet READY and its balances cached), else 202 as without it. */
+                    wait?: number;
+                };
                 header?: {
                     /** @description repeat a request safely: the same key answers with the same analysis */
                     "idempotency-key"?: string;
@@ -239,6 +242,7 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
+            /** @description Either `wallets` (the group) or `token` with an optional `top` (the group is the token's largest holders), not both. */
             requestBody: {
                 content: {
                     "application/json": {
@@ -255,8 +259,15 @@ export interface paths {
                          * @enum {string}
                          */
                         sync?: "auto" | "force" | "skip";
+                        /**
+                         * @description a token mint: its largest holders (ordinary wallets only) are the group
+                         * @example 37RqtwV1Huak8b89qQy9AxxJgbKzeA3AECZxQMgboRsk
+                         */
+                        token?: string;
+                        /** @description how many of the largest eligible holders to analyse, 2 to 50 (default 50) */
+                        top?: number;
                         /** @description 2 to 50 distinct wallet addresses */
-                        wallets: string[];
+                        wallets?: string[];
                         /** @description relative weights of the metrics in `combined` (missing ones take the defaults) */
                         weights?: {
                             behavior?: number;
@@ -275,6 +286,205 @@ export interface paths {
                 };
             };
             responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            analysisId: string;
+                            completedAt: string | null;
+                            coverage: {
+                                [key: string]: unknown;
+                            }[] | null;
+                            createdAt: string;
+                            enrichment: {
+                                /** @enum {string} */
+                                status: "not_started" | "running" | "completed" | "failed";
+                                workflowId: string | null;
+                            };
+                            error: string | null;
+                            failedWallets: {
+                                reason: string;
+                                wallet: string;
+                            }[] | null;
+                            /** @description token requests only: the mint, and once its holders are resolved, how the group was chosen and who was left out */
+                            holders?: {
+                                /** @description token accounts read */
+                                accountsSeen?: number;
+                                /** @description false when the scan stopped at its page cap: the ranking then covers the accounts read only */
+                                complete?: boolean;
+                                /** @description owners that are ordinary wallets */
+                                eligible?: number;
+                                /** @description the largest owners left out (at most 20) */
+                                excluded?: {
+                                    accounts: number;
+                                    amount: string;
+                                    label?: string;
+                                    owner: string;
+                                    /** @enum {string} */
+                                    reason: "burn" | "amm" | "exchange" | "off-curve";
+                                }[];
+                                excludedCounts?: {
+                                    amm?: number;
+                                    burn?: number;
+                                    exchange?: number;
+                                    "off-curve"?: number;
+                                };
+                                /** @description distinct owners with a non-zero balance */
+                                ownersSeen?: number;
+                                pages?: number;
+                                /** @description false until the holders are known (the group is then empty) */
+                                resolved: boolean;
+                                /** @description wallets in the group (at most top) */
+                                selected?: number;
+                                token: string;
+                                top: number;
+                            } | null;
+                            links: {
+                                events: string;
+                                self: string;
+                                /** @description the workflow in the Temporal Web UI */
+                                temporalUi: string;
+                            };
+                            /** @description the parameters of the request, defaults filled in */
+                            params: {
+                                /** @description pairs with combined at or above this are linked into clusters (default 0.5) */
+                                clusterThreshold?: number;
+                                /**
+                                 * @description share of wallets that must succeed
+                                 * @default 0.8
+                                 */
+                                failureThreshold: number;
+                                /**
+                                 * @description auto: sync wallets that are not READY; force: sync all; skip: use stored data only
+                                 * @default auto
+                                 * @enum {string}
+                                 */
+                                sync: "auto" | "force" | "skip";
+                                /** @description relative weights of the metrics in `combined` (missing ones take the defaults) */
+                                weights?: {
+                                    behavior?: number;
+                                    binary?: number;
+                                    capital?: number;
+                                    jaccardHeld?: number;
+                                    jaccardTraded?: number;
+                                    timing?: number;
+                                };
+                                /**
+                                 * @description analysis window in days; absent or null: the full history
+                                 * @default null
+                                 */
+                                window: number | null;
+                            };
+                            /** @description live progress from the workflow query (while running; the last known state afterwards) */
+                            progress: {
+                                analysisId: string;
+                                enrichment: {
+                                    /** @enum {string} */
+                                    state: "not_started" | "started";
+                                    workflowId: string | null;
+                                };
+                                error: string | null;
+                                percent: number;
+                                /** @enum {string} */
+                                phase: "starting" | "checking" | "syncing" | "computing" | "completed" | "failed" | "cancelled";
+                                proceedRequested: boolean;
+                                wallets: {
+                                    [key: string]: {
+                                        /** @enum {string} */
+                                        balances: "pending" | "fetched" | "cached" | "failed";
+                                        error: string | null;
+                                        pages: number;
+                                        /** @enum {string|null} */
+                                        status: "READY" | "STALE" | "MISSING" | "SYNCING" | null;
+                                        /** @enum {string} */
+                                        sync: "pending" | "not_needed" | "syncing" | "joined" | "synced" | "partial" | "failed";
+                                        transactions: number;
+                                    };
+                                };
+                            } | null;
+                            /** @description the similarity result once completed */
+                            result: ({
+                                clusters?: {
+                                    [key: string]: unknown;
+                                }[];
+                                coverage?: {
+                                    [key: string]: unknown;
+                                }[];
+                                engineVersion?: string;
+                                globalMetrics?: {
+                                    [key: string]: unknown;
+                                };
+                                mostCommonTokens?: {
+                                    [key: string]: unknown;
+                                }[];
+                                pairs?: ({
+                                    insights?: {
+                                        reason?: string;
+                                        score?: number;
+                                        type?: string;
+                                    }[];
+                                    scores?: {
+                                        behavior?: number | null;
+                                        binary?: number | null;
+                                        capital?: number | null;
+                                        combined?: number | null;
+                                        jaccardHeld?: number | null;
+                                        jaccardTraded?: number | null;
+                                        timing?: number | null;
+                                    };
+                                    sharedTokens?: {
+                                        contribution?: number;
+                                        mint?: string;
+                                        weightA?: number;
+                                        weightB?: number;
+                                    }[];
+                                    strength?: string | null;
+                                    walletA?: string;
+                                    walletB?: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                parameters?: {
+                                    [key: string]: unknown;
+                                };
+                                partialWallets?: string[];
+                                tokenUniverse?: string[];
+                                universe?: {
+                                    [key: string]: unknown;
+                                };
+                            } & {
+                                [key: string]: unknown;
+                            }) | null;
+                            /** @enum {string} */
+                            status: "running" | "completed" | "failed" | "cancelled" | "terminated" | "timed_out";
+                            summary: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @description metadata and prices of the token universe, once enrichment finished */
+                            tokens: {
+                                [key: string]: {
+                                    dexId?: string | null;
+                                    imageUrl?: string | null;
+                                    liquidityUsd?: number | null;
+                                    metadataFetchedAt?: string | null;
+                                    mint?: string;
+                                    name?: string | null;
+                                    pairAddress?: string | null;
+                                    priceFetchedAt?: string | null;
+                                    priceUsd?: number | null;
+                                    /** @enum {string} */
+                                    status?: "pending" | "resolved" | "unknown" | "failed";
+                                    symbol?: string | null;
+                                };
+                            } | null;
+                            wallets: string[];
+                            workflowId: string;
+                        };
+                    };
+                };
                 /** @description Default Response */
                 202: {
                     headers: {
@@ -486,6 +696,39 @@ export interface paths {
                                 reason: string;
                                 wallet: string;
                             }[] | null;
+                            /** @description token requests only: the mint, and once its holders are resolved, how the group was chosen and who was left out */
+                            holders?: {
+                                /** @description token accounts read */
+                                accountsSeen?: number;
+                                /** @description false when the scan stopped at its page cap: the ranking then covers the accounts read only */
+                                complete?: boolean;
+                                /** @description owners that are ordinary wallets */
+                                eligible?: number;
+                                /** @description the largest owners left out (at most 20) */
+                                excluded?: {
+                                    accounts: number;
+                                    amount: string;
+                                    label?: string;
+                                    owner: string;
+                                    /** @enum {string} */
+                                    reason: "burn" | "amm" | "exchange" | "off-curve";
+                                }[];
+                                excludedCounts?: {
+                                    amm?: number;
+                                    burn?: number;
+                                    exchange?: number;
+                                    "off-curve"?: number;
+                                };
+                                /** @description distinct owners with a non-zero balance */
+                                ownersSeen?: number;
+                                pages?: number;
+                                /** @description false until the holders are known (the group is then empty) */
+                                resolved: boolean;
+                                /** @description wallets in the group (at most top) */
+                                selected?: number;
+                                token: string;
+                                top: number;
+                            } | null;
                             links: {
                                 events: string;
                                 self: string;

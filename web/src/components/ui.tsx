@@ -64,9 +64,11 @@ export function WalletBadge({ address, full = false }: { address: string; full?:
       () => undefined,
     );
   };
+  const shown = full ? address : shortAddress(address);
   return (
-    <button type="button" className="wallet-badge mono" onClick={copy} aria-label={`Copy address ${address}`} title={address}>
-      {full ? address : shortAddress(address)}
+    // the accessible name starts with the visible text (WCAG 2.5.3, label in name)
+    <button type="button" className="wallet-badge mono" onClick={copy} aria-label={`${shown}: copy the address ${address}`} title={address}>
+      {shown}
       {copied ? <Check size={14} aria-hidden="true" /> : <Copy size={14} aria-hidden="true" />}
     </button>
   );
