@@ -2,7 +2,7 @@
 // workflow contract (src/workflows/contract.ts) takes its input and progress types from here with
 // `import type`, so one definition serves the route, the OpenAPI document, the workflow and the CLI.
 import type { FromSchema } from 'json-schema-to-ts';
-import { address, nullableNumber, nullableString, open } from './common';
+import { address, nullableString, open } from './common';
 import { similarityResult } from './similarity-result';
 import { token } from './tokens';
 
