@@ -103,16 +103,25 @@ export function otherPhrases(p: SimilarityPair, names: Names, min = 0.05): strin
 }
 
 /** What binds a cluster in a few phrases: signals linking its pairs, common counterparties, its strongest pair. */
-export function clusterBindingPhrases(evidence: ClusterEvidence | null, names: Names, memberName: (a: string) => string): string[] {
+export function clusterBindingPhrases(
+  evidence: ClusterEvidence | null,
+  names: Names,
+  /** the result's pair of two members, to name the strongest pair's evidence */
+  pairOf: (a: string, b: string) => SimilarityPair | undefined = () => undefined,
+): string[] {
   if (!evidence) return [];
   const out: string[] = [];
   const signals = (Object.entries(evidence.signalPairs) as Array<[string, number]>).filter(([, n]) => n > 0).sort((x, y) => y[1] - x[1]);
   if (signals.length > 0) out.push(`pairs linked by ${signals.map(([s, n]) => `${s} ${n}`).join(', ')}`);
   for (const c of evidence.commonCounterparties.slice(0, 3)) {
     const what = c.kind === 'first-funder' ? 'common first funder' : c.kind === 'source' ? 'common top-up' : 'common sweep to';
-    out.push(`${what} ${names.address(c.counterparty)} (${plural(c.memberCount, "member")})`);
+    out.push(`${what} ${names.address(c.counterparty)} (${plural(c.memberCount, 'member')})`);
   }
   const top = evidence.bindingPairs[0];
-  if (top) out.push(`strongest ${memberName(top.walletA)} ~ ${memberName(top.walletB)} ${top.combined.toFixed(2)}${top.strongest ? ` (${top.strongest})` : ''}`);
+  if (top) {
+    const pair = pairOf(top.walletA, top.walletB);
+    const why = pair ? strongestPhrase(pair, names) : (top.strongest ?? '–');
+    out.push(`strongest ${names.address(top.walletA)} ~ ${names.address(top.walletB)} ${top.combined.toFixed(2)}, ${why}`);
+  }
   return out;
 }

@@ -159,6 +159,10 @@ function clustersTable(view: AnalysisView, clusters: ServedCluster[], opts: Rend
   const binding = RENDER_WIDTH - 5 - (3 + 2) - (members + 2) - (12 + 2) - 2;
   const table = new Table({ head: ['#', 'Members', 'Confidence', 'What binds them'], style: plain, wordWrap: true, colWidths: [5, members + 2, 14, binding + 2] });
   const names = namesOf(view);
+  // the strongest pair of each cluster, to name its evidence
+  const wanted = new Set(clusters.flatMap((c) => (c.evidence?.bindingPairs[0] ? [`${c.evidence.bindingPairs[0].walletA} ${c.evidence.bindingPairs[0].walletB}`] : [])));
+  const strongest = new Map(servedResult(view).pairs.filter((p) => wanted.has(`${p.walletA} ${p.walletB}`)).map((p) => [`${p.walletA} ${p.walletB}`, p]));
+  const pairOf = (a: string, b: string) => strongest.get(`${a} ${b}`) ?? strongest.get(`${b} ${a}`);
   clusters.forEach((c, i) => {
     const pairsTotal = (c.members.length * (c.members.length - 1)) / 2;
     const confidence =
@@ -166,7 +170,7 @@ function clustersTable(view: AnalysisView, clusters: ServedCluster[], opts: Rend
         ? `${score(c.meanCombined)} mean\n${c.edgeCount}/${pairsTotal} linked`
         : `${score(c.confidence)}\n${c.edgeCount}/${pairsTotal} linked${c.weakestMemberLink === null ? '' : `\nweakest ${score(c.weakestMemberLink)}`}`;
     const tokens = c.bindingTokens.slice(0, 6).map((t) => `${tokenName(view, t.mint)} (${t.memberCount})`).join(', ');
-    const binds = [...clusterBindingPhrases(c.evidence, names, (a) => shortAddress(a)), ...(tokens ? [`tokens ${tokens}`] : [])];
+    const binds = [...clusterBindingPhrases(c.evidence, names, pairOf), ...(tokens ? [`tokens ${tokens}`] : [])];
     table.push([String(i + 1), c.members.map((m) => walletName(m, opts.labels)).join('\n'), confidence, binds.join('; ') || '–']);
   });
   return table.toString();

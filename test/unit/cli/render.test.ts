@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { analysisLinks } from '../../../src/api/analysis-view';
 import type { AnalysisView } from '../../../src/api/schemas/analyses';
-import { otherPhrases, strongestPhrase } from '../../../src/cli/evidence';
+import { clusterBindingPhrases, otherPhrases, strongestPhrase } from '../../../src/cli/evidence';
 import { PairNotFoundError, findPair, renderPairEvidence, resolveWallet } from '../../../src/cli/pair-detail';
 import { RENDER_WIDTH, renderAnalysis, shortAddress, wrapWords } from '../../../src/cli/render';
 import type { InsightType, PairEvidence, SimilarityCluster, SimilarityPair, WalletCoverage } from '../../../src/domain/similarity/types';
@@ -228,16 +228,18 @@ describe('renderAnalysis', () => {
 describe('the evidence in the tables', () => {
   const text = stripVTControlCharacters(renderAnalysis(view(), { labels, topPairs: 1000 }));
 
+  const pairsOf = (view().result as unknown as { pairs: SimilarityPair[] }).pairs;
+  const pairAt = (x: number, y: number) => pairsOf.find((p) => p.walletA === wallets[x] && p.walletB === wallets[y])!;
+  const pairOf = (a: string, b: string) => pairsOf.find((p) => p.walletA === a && p.walletB === b);
+  const names = { address: shortAddress, token: shortAddress };
+
   it('names each pair’s strongest signal with a short phrase', () => {
-    const pairsOf = (view().result as unknown as { pairs: SimilarityPair[] }).pairs;
-    const pairOf = (x: number, y: number) => pairsOf.find((p) => p.walletA === wallets[x] && p.walletB === wallets[y])!;
-    const names = { address: shortAddress, token: shortAddress };
     // launch bundle pairs: the common funder; copy pairs: who follows whom; direct transfers: who sent what
-    expect(strongestPhrase(pairOf(0, 1), names)).toBe(`funding: common funder ${shortAddress(FUNDER)} (3 wallets)`);
-    expect(strongestPhrase(pairOf(5, 6), names)).toBe('timing: B follows A ~40 s on 17/22');
-    expect(strongestPhrase(pairOf(8, 9), names)).toBe('funding: direct 12.5 SOL B→A');
-    expect(otherPhrases(pairOf(0, 1), names)).toEqual([`bundle: same slot on ${shortAddress(LAUNCH_MINT)}`]);
-    expect(strongestPhrase(pairOf(10, 11), names)).toBe(pairOf(10, 11).insights[0]?.type ?? '–');
+    expect(strongestPhrase(pairAt(0, 1), names)).toBe(`funding: common funder ${shortAddress(FUNDER)} (3 wallets)`);
+    expect(strongestPhrase(pairAt(5, 6), names)).toBe('timing: B follows A ~40 s on 17/22');
+    expect(strongestPhrase(pairAt(8, 9), names)).toBe('funding: direct 12.5 SOL B→A');
+    expect(otherPhrases(pairAt(0, 1), names)).toEqual([`bundle: same slot on ${shortAddress(LAUNCH_MINT)}`]);
+    expect(strongestPhrase(pairAt(10, 11), names)).toBe(pairAt(10, 11).insights[0]?.type ?? '–');
     // and the table shows them (wrapped in its last column), the other evidence after it
     expect(text).toMatch(/Related +│ Fund +│ Bundle +│ Timing +│ Rare +│ Simil +│ Strongest signal/);
     expect(text).toContain(shortAddress(FUNDER));
@@ -251,6 +253,11 @@ describe('the evidence in the tables', () => {
     expect(text).toContain('pairs linked by');
     expect(text).toContain(`common first funder ${shortAddress(FUNDER)}`);
     expect(text).toContain('timing 2');
+    // the strongest pair with its evidence
+    expect(clusterBindingPhrases(clusters[1].evidence, names, pairOf)).toEqual([
+      'pairs linked by timing 2, rarity 1',
+      `strongest ${shortAddress(wallets[5])} ~ ${shortAddress(wallets[6])} 0.81, timing: B follows A ~40 s on 17/22`,
+    ]);
   });
 
   it('renders a stored engine 1.x result (no evidence, clusters without confidence) in 120 columns', () => {
