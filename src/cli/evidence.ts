@@ -5,9 +5,6 @@
 import type { FundingEvidence, TransferRef } from '../domain/detection/funding';
 import type { ClusterEvidence, PairEvidence, SimilarityPair } from '../domain/similarity/types';
 
-/** A pair as the API serves it (results of engine 1.x have no evidence). */
-export type ServedPair = SimilarityPair;
-
 /** How the tables name things: wallets and counterparties abbreviated, mints by symbol when known. */
 export interface Names {
   address(a: string): string;
