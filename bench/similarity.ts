@@ -3,7 +3,7 @@
 import { computeBehavior, computeSimilarity } from '../src/domain';
 import type { PairRowStats, SimilarityRunOptions, SimilarityWalletInput } from '../src/domain';
 import { densePair, denseUniverse, denseWallet } from './lib/dense-similarity';
-import { syntheticGroup } from './lib/synthetic-wallets';
+import { syntheticGroup, syntheticTransfers } from './lib/synthetic-wallets';
 
 const WALLETS = Number(process.env.BENCH_WALLETS ?? 1000);
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 50_000);
@@ -36,17 +36,22 @@ function main(): void {
   // behavior profiles are per-wallet results (computed once per wallet and stored), so they are
   // an input of the group comparison; their time is printed apart
   t = process.hrtime.bigint();
-  const wallets = group.map((w) => ({ ...w, behavior: computeBehavior(w.legs) }));
+  // plain transfers (funding: a few hundred funders, top-ups, exchange sweeps) are part of the input
+  const transfers = syntheticTransfers(group, 43);
+  const wallets = group.map((w, i) => ({ ...w, behavior: computeBehavior(w.legs), transfers: transfers[i] }));
   const behaviorSeconds = seconds(t);
   console.log(`  behavior profiles of ${WALLETS} wallets: ${behaviorSeconds.toFixed(3)} s (input to the comparison, not in the figure below)`);
 
   t = process.hrtime.bigint();
   let rowStats: PairRowStats = { rows: 0, helpers: 0, helperRows: 0, fallbackRows: 0 };
-  const result = computeSimilarity({ wallets }, { threads: THREADS, onRowStats: (s) => (rowStats = s) });
+  let stages: Record<string, number> = {};
+  const result = computeSimilarity({ wallets }, { threads: THREADS, onRowStats: (s) => (rowStats = s), onStageTimes: (ms) => (stages = ms) });
   const sparseSeconds = seconds(t);
   const m = result.globalMetrics.metrics;
   console.log(`  sparse engine: ${result.pairs.length.toLocaleString('en-US')} pairs, universe ${result.universe.size.toLocaleString('en-US')} tokens, in ${sparseSeconds.toFixed(3)} s`);
-  console.log(`    (universe, sparse vectors, inverted index, all six metrics, explanations, insights, clusters, global metrics, coverage)`);
+  console.log(`    (universe, sparse vectors, inverted index, every score and detection v2 signal, evidence, insights, clusters, global metrics, coverage)`);
+  console.log(`    stages (ms): ${Object.entries(stages).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ')}`);
+  console.log(`    evidence on ${result.pairs.filter((p) => p.evidence !== null).length.toLocaleString('en-US')} pairs`);
   console.log(
     rowStats.helpers > 0
       ? `    rows: ${rowStats.helperRows} computed by ${rowStats.helpers} helper thread${rowStats.helpers > 1 ? 's' : ''}, ${rowStats.rows - rowStats.helperRows} by the main thread${rowStats.fallbackRows > 0 ? ` (${rowStats.fallbackRows} taken back after a helper failure)` : ''}`
@@ -81,7 +86,8 @@ function main(): void {
   let maxDiff = 0;
   for (const d of densePairs) {
     const s = result.pairs.find((p) => p.walletA === d.walletA && p.walletB === d.walletB)!;
-    for (const k of ['capital', 'binary', 'jaccardTraded', 'jaccardHeld', 'timing'] as const) {
+    // timing is detection v2's now (the dense baseline computes the v1 co-trade share)
+    for (const k of ['capital', 'binary', 'jaccardTraded', 'jaccardHeld'] as const) {
       const x = s.scores[k];
       const y = d[k];
       if ((x === null) !== (y === null)) throw new Error(`dense and sparse disagree on ${k} being null for ${d.walletA}/${d.walletB}`);
@@ -101,6 +107,7 @@ function main(): void {
       seconds: round(sparseSeconds, 3),
       behaviorSeconds: round(behaviorSeconds, 3),
       helperRows: rowStats.helperRows,
+      stagesMs: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, Math.round(v)])),
       denseSeconds: round(denseSeconds, 1),
       denseExtrapolated: true,
       denseSamplePairs: samplePairs,

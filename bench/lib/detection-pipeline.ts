@@ -1,15 +1,17 @@
 // The detection benchmark's pipeline, end to end through the pure engine with no stack:
 // generated world → the simulator's own rendered Enhanced Transactions (in process, no HTTP) →
-// the provider's validation and the sync's extraction → computeSimilarity → clusters, scored
+// the provider's validation and the sync's extraction (legs and plain transfers) → computeSimilarity
+// with the world as the database (counterparty and token counts) → scores and clusters, scored
 // against the world's ground truth.
 import { ENGINE_VERSION, computeSimilarity, extractMany, formatUnits } from '../../src/domain';
-import type { EnhancedTransaction, SimilarityResult, SimilarityWalletInput } from '../../src/domain';
+import type { EnhancedTransaction, SimilarityDatabaseStats, SimilarityResult, SimilarityWalletInput } from '../../src/domain';
+import { extractTransfersMany } from '../../src/domain/detection';
+import { isExcludedFromUniverse } from '../../src/domain/tokens';
 import { clusterAgreement, evaluateScore, pairKey, pairsWithin, type ClusterAgreement, type ScoreEvaluation } from '../../src/domain/evaluation';
 import { EnhancedTransactionSchema } from '../../src/providers/schemas';
 import { generateWorld, type GenerateOptions } from '../../src/simulator/generator';
 import { SimWorld } from '../../src/simulator/model';
 import { parseWorld, type GroundTruth } from '../../src/simulator/world';
-import { V2_SCORE_NAMES, detectV2, type V2Result } from './detection-v2';
 
 export interface DetectionBenchOptions {
   seeds: number[];
@@ -46,8 +48,14 @@ export function walletEngineInput(sim: SimWorld, walletIndex: number): { input: 
   }
   const holdings = Object.fromEntries([...held].map(([mint, h]) => [mint, { uiAmount: formatUnits(h.raw, h.decimals) }]));
   return {
-    // a new per-wallet input is one more field here, e.g. `transfers: extractTransfers(transactions, address)`
-    input: { address, legs, holdings, coverage: { truncated: false, transactionsFetched: transactions.length, transactionsRejected: rejected } },
+    // a new per-wallet input is one more field here
+    input: {
+      address,
+      legs,
+      holdings,
+      transfers: extractTransfersMany(transactions, address),
+      coverage: { truncated: false, transactionsFetched: transactions.length, transactionsRejected: rejected },
+    },
     history: transactions,
     transactions: transactions.length,
     rejected,
@@ -65,8 +73,6 @@ export interface KindEvaluation {
   clustered: number;
   /** of those, with `combined` above the median related pair */
   aboveMedianCombined: number;
-  /** of those, put in one detection v2 cluster (0 when v2 did not run) */
-  clusteredV2: number;
 }
 
 export interface SeedReport {
@@ -80,9 +86,6 @@ export interface SeedReport {
   relatedPairs: number;
   clusterCount: number;
   clusters: ClusterAgreement;
-  /** detection v2 (relatedness → Louvain), next to the engine's clusters */
-  clusterCountV2: number;
-  clustersV2: ClusterAgreement;
   /** per score the result carries (capital, …, combined), in the result's order */
   scores: Record<string, ScoreEvaluation>;
   /** per group kind, then per decoy kind */
@@ -96,43 +99,30 @@ export function scoreNames(result: SimilarityResult): string[] {
   return names;
 }
 
-/**
- * Scores the result (and detection v2's scores, after the engine's, when given) against the ground
- * truth; pairs the result does not list have null scores.
- */
+/** Scores the result against the ground truth; pairs the result does not list have null scores. */
 export function evaluateResult(
   result: SimilarityResult,
   addresses: readonly string[],
   truth: GroundTruth,
-  v2?: V2Result,
 ): Omit<SeedReport, 'seed' | 'transactions' | 'rejectedTransactions'> {
   const related = pairsWithin(truth.clusters);
-  const byKey = new Map(result.pairs.map((p) => [pairKey(p.walletA, p.walletB), { ...(p.scores as unknown as Record<string, number | null>) }]));
-  if (v2) {
-    for (const [key, s] of v2.scores) {
-      const row = byKey.get(key);
-      if (row) Object.assign(row, s);
-      else byKey.set(key, { ...s });
-    }
-  }
-  const names = [...scoreNames(result), ...(v2 ? V2_SCORE_NAMES : [])];
+  const byKey = new Map(result.pairs.map((p) => [pairKey(p.walletA, p.walletB), p.scores as unknown as Record<string, number | null>]));
+  const names = scoreNames(result);
   const keys: string[] = [];
   for (let i = 0; i < addresses.length; i++) for (let j = i + 1; j < addresses.length; j++) keys.push(pairKey(addresses[i], addresses[j]));
   const labelled = (name: string) => keys.map((k) => ({ score: byKey.get(k)?.[name] ?? null, related: related.has(k) }));
   const scores = Object.fromEntries(names.map((name) => [name, evaluateScore(labelled(name))]));
 
   const clustered = pairsWithin(result.clusters.map((c) => c.members));
-  const clusteredV2 = pairsWithin(v2?.clusters ?? []);
   const median = scores.combined?.aboveMedian.medianRelated ?? null;
   const kinds = new Map<string, KindEvaluation>();
   const count = (kind: string, isRelated: boolean, members: readonly string[]) => {
     const id = `${isRelated}:${kind}`;
-    const k = kinds.get(id) ?? { kind, related: isRelated, pairs: 0, clustered: 0, aboveMedianCombined: 0, clusteredV2: 0 };
+    const k = kinds.get(id) ?? { kind, related: isRelated, pairs: 0, clustered: 0, aboveMedianCombined: 0 };
     for (const key of pairsWithin([members])) {
       if (!isRelated && related.has(key)) continue;
       k.pairs += 1;
       if (clustered.has(key)) k.clustered += 1;
-      if (clusteredV2.has(key)) k.clusteredV2 += 1;
       const combined = byKey.get(key)?.combined ?? null;
       if (combined !== null && (median === null || combined > median)) k.aboveMedianCombined += 1;
     }
@@ -152,16 +142,42 @@ export function evaluateResult(
     relatedPairs: related.size,
     clusterCount: result.clusters.length,
     clusters: clusterAgreement(result.clusters.map((c) => c.members), truth.clusters),
-    clusterCountV2: v2?.clusters.length ?? 0,
-    clustersV2: clusterAgreement(v2?.clusters ?? [], truth.clusters),
     scores,
     kinds: [...kinds.values()],
   };
 }
 
 /** The engine as the analysis activity calls it (its defaults): the one place to pass new options. */
-export function detect(wallets: SimilarityWalletInput[]): SimilarityResult {
-  return computeSimilarity({ wallets });
+export function detect(wallets: SimilarityWalletInput[], database?: SimilarityDatabaseStats): SimilarityResult {
+  return computeSimilarity({ wallets, database });
+}
+
+/**
+ * Database-wide counts as the store gives them, with the world's wallets as the database: per
+ * counterparty the wallets it transferred with, per mint the wallets that traded it and its first buy.
+ */
+export function worldStats(wallets: readonly SimilarityWalletInput[]): SimilarityDatabaseStats {
+  const counterparty = new Map<string, Set<string>>();
+  const holders = new Map<string, Set<string>>();
+  const firstBuy = new Map<string, number>();
+  for (const w of wallets) {
+    for (const t of w.transfers ?? []) {
+      let s = counterparty.get(t.counterparty);
+      if (!s) counterparty.set(t.counterparty, (s = new Set()));
+      s.add(w.address);
+    }
+    for (const leg of w.legs) {
+      if (leg.kind !== 'swap' || isExcludedFromUniverse(leg.mint)) continue;
+      let s = holders.get(leg.mint);
+      if (!s) holders.set(leg.mint, (s = new Set()));
+      s.add(w.address);
+      if (leg.direction === 'buy') firstBuy.set(leg.mint, Math.min(firstBuy.get(leg.mint) ?? Infinity, leg.timestamp));
+    }
+  }
+  return {
+    counterparties: { walletsPerCounterparty: new Map([...counterparty].map(([c, s]) => [c, s.size])), totalWallets: wallets.length },
+    tokens: { walletsPerMint: new Map([...holders].map(([m, s]) => [m, s.size])), totalWallets: wallets.length, firstBuyTime: firstBuy },
+  };
 }
 
 /** One seed end to end. */
@@ -169,13 +185,13 @@ export function runSeed(seed: number, options: Omit<DetectionBenchOptions, 'seed
   const world = parseWorld(generateWorld({ seed, wallets: options.wallets, txPerWallet: options.txPerWallet, scenario: options.scenario, largeWallet: false }));
   const sim = new SimWorld(world);
   const built = world.wallets.map((_, i) => walletEngineInput(sim, i));
-  const result = detect(built.map((b) => b.input));
-  const v2 = detectV2(built.map((b) => ({ address: b.input.address, legs: b.input.legs, transactions: b.history })), result);
+  const wallets = built.map((b) => b.input);
+  const result = detect(wallets, worldStats(wallets));
   return {
     seed,
     transactions: built.reduce((s, b) => s + b.transactions, 0),
     rejectedTransactions: built.reduce((s, b) => s + b.rejected, 0),
-    ...evaluateResult(result, world.wallets.map((w) => w.address), world.groundTruth ?? { clusters: [] }, v2),
+    ...evaluateResult(result, world.wallets.map((w) => w.address), world.groundTruth ?? { clusters: [] }),
   };
 }
 
@@ -185,10 +201,6 @@ export interface OverallReport {
   precision: number | null;
   recall: number | null;
   f1: number | null;
-  /** the same for detection v2's clusters */
-  precisionV2: number | null;
-  recallV2: number | null;
-  f1V2: number | null;
   scores: Record<string, { rocAuc: number | null; averagePrecision: number | null; aboveMedian: number; unrelated: number }>;
   /** summed over seeds */
   kinds: KindEvaluation[];
@@ -206,11 +218,10 @@ export function overall(reports: readonly SeedReport[]): OverallReport {
   for (const r of reports) {
     for (const k of r.kinds) {
       const id = `${k.related}:${k.kind}`;
-      const sum = kinds.get(id) ?? { ...k, pairs: 0, clustered: 0, aboveMedianCombined: 0, clusteredV2: 0 };
+      const sum = kinds.get(id) ?? { ...k, pairs: 0, clustered: 0, aboveMedianCombined: 0 };
       sum.pairs += k.pairs;
       sum.clustered += k.clustered;
       sum.aboveMedianCombined += k.aboveMedianCombined;
-      sum.clusteredV2 += k.clusteredV2;
       kinds.set(id, sum);
     }
   }
@@ -219,9 +230,6 @@ export function overall(reports: readonly SeedReport[]): OverallReport {
     precision: meanOf(reports.map((r) => r.clusters.precision)),
     recall: meanOf(reports.map((r) => r.clusters.recall)),
     f1: meanOf(reports.map((r) => r.clusters.f1)),
-    precisionV2: meanOf(reports.map((r) => r.clustersV2.precision)),
-    recallV2: meanOf(reports.map((r) => r.clustersV2.recall)),
-    f1V2: meanOf(reports.map((r) => r.clustersV2.f1)),
     scores: Object.fromEntries(
       names.map((n) => {
         const per = reports.map((r) => r.scores[n]).filter((s): s is ScoreEvaluation => s !== undefined);

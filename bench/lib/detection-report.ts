@@ -10,8 +10,8 @@ const row = (cells: readonly string[], widths: readonly number[]): string =>
 
 const SCORE_WIDTHS = [14, 7, 7, 13, 11];
 const SCORE_HEADER = row(['score', 'ROC-AUC', 'AP', 'above-median', 'null r/u'], SCORE_WIDTHS);
-const KIND_WIDTHS = [16, 9, 6, 10, 13, 13];
-const KIND_HEADER = row(['kind', 'truth', 'pairs', 'clustered', 'above-median', 'clustered v2'], KIND_WIDTHS);
+const KIND_WIDTHS = [16, 9, 6, 10, 13];
+const KIND_HEADER = row(['kind', 'truth', 'pairs', 'clustered', 'above-median'], KIND_WIDTHS);
 
 function scoreRow(name: string, s: ScoreEvaluation): string {
   return row([name, f3(s.rocAuc), f3(s.averagePrecision), `${s.aboveMedian.count}/${s.aboveMedian.unrelated}`, `${s.nullRelated}/${s.nullUnrelated}`], SCORE_WIDTHS);
@@ -19,7 +19,7 @@ function scoreRow(name: string, s: ScoreEvaluation): string {
 
 function kindRows(kinds: readonly KindEvaluation[]): string[] {
   if (kinds.length === 0) return [];
-  return ['  ' + KIND_HEADER, ...kinds.map((k) => '  ' + row([k.kind, k.related ? 'related' : 'decoy', String(k.pairs), String(k.clustered), String(k.aboveMedianCombined), String(k.clusteredV2)], KIND_WIDTHS))];
+  return ['  ' + KIND_HEADER, ...kinds.map((k) => '  ' + row([k.kind, k.related ? 'related' : 'decoy', String(k.pairs), String(k.clustered), String(k.aboveMedianCombined)], KIND_WIDTHS))];
 }
 
 function seedBlock(r: SeedReport): string[] {
@@ -28,7 +28,6 @@ function seedBlock(r: SeedReport): string[] {
   return [
     `seed ${r.seed}: ${r.wallets} wallets, ${r.transactions} transactions (${r.rejectedTransactions} rejected), groups: ${groups || 'none'}; ${r.pairs} pairs, ${r.relatedPairs} related`,
     `  clusters ${r.clusterCount}: precision ${f3(c.precision)}  recall ${f3(c.recall)}  F1 ${f3(c.f1)}  (pairs clustered ${c.predictedPairs}, of them related ${c.truePositives})`,
-    `  clusters v2 ${r.clusterCountV2}: precision ${f3(r.clustersV2.precision)}  recall ${f3(r.clustersV2.recall)}  F1 ${f3(r.clustersV2.f1)}  (pairs clustered ${r.clustersV2.predictedPairs}, of them related ${r.clustersV2.truePositives})`,
     '  ' + SCORE_HEADER,
     ...Object.entries(r.scores).map(([name, s]) => '  ' + scoreRow(name, s)),
     ...kindRows(r.kinds),
@@ -44,15 +43,14 @@ export function formatDetectionReport(report: DetectionBenchReport): string {
     'scores: ROC-AUC and average precision of related vs unrelated pairs (null ranks below every number);',
     '  above-median = unrelated pairs scoring above the median related pair / unrelated pairs; null r/u = null scores among related / unrelated pairs.',
     'kinds: pairs inside the ground-truth groups (related) and decoy sets (unrelated look-alikes) of each kind: how many are clustered',
-    '  together, how many have combined above the median related pair, how many detection v2 clusters together.',
-    'v2: funding, bundle, timingV2, rarity and relatedness are detection v2 signals (the world\'s wallets as the database); clusters v2 = Louvain on relatedness.',
+    '  together, how many have combined above the median related pair.',
+    'engine: transfers and database counts from the world; combined = relatedness; clusters = Louvain on combined (docs/analytics.md §5, §6).',
     '',
   ];
   for (const r of report.seeds) lines.push(...seedBlock(r), '');
   lines.push(
     `overall (${all.seeds} seeds; means over seeds, counts summed):`,
     `  clusters: precision ${f3(all.precision)}  recall ${f3(all.recall)}  F1 ${f3(all.f1)}`,
-    `  clusters v2: precision ${f3(all.precisionV2)}  recall ${f3(all.recallV2)}  F1 ${f3(all.f1V2)}`,
     '  ' + row(['score', 'ROC-AUC', 'AP', 'above-median'], SCORE_WIDTHS),
     ...Object.entries(all.scores).map(([name, s]) => '  ' + row([name, f3(s.rocAuc), f3(s.averagePrecision), `${s.aboveMedian}/${s.unrelated}`], SCORE_WIDTHS)),
     ...kindRows(all.kinds),

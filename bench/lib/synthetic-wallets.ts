@@ -1,5 +1,6 @@
 // A large synthetic group for the similarity benchmark: heavy-tailed token popularity.
 import type { SimilarityWalletInput, SwapLeg } from '../../src/domain';
+import type { WalletTransfer } from '../../src/domain/detection';
 import { buy, sell } from '../../src/domain/testing/legs';
 import { base58, logNormal, seededRandom, zipfSampler } from './random';
 
@@ -47,4 +48,43 @@ export function syntheticGroup(spec: GroupSpec): SimilarityWalletInput[] {
     wallets.push({ address, legs, holdings });
   }
   return wallets;
+}
+
+/**
+ * Plain transfers for a synthetic group: each wallet's first funding from one of wallets / 5
+ * funders (so funders fund about five wallets each), two top-ups from a pool of wallets / 2
+ * sources, and a sweep to one of 3 exchange-like destinations that every wallet uses.
+ */
+export function syntheticTransfers(group: readonly SimilarityWalletInput[], seed: number): WalletTransfer[][] {
+  const random = seededRandom(seed);
+  const funders = Array.from({ length: Math.max(1, Math.floor(group.length / 5)) }, () => base58(random, 44));
+  const sources = Array.from({ length: Math.max(1, Math.floor(group.length / 2)) }, () => base58(random, 44));
+  const sinks = Array.from({ length: 3 }, () => base58(random, 44));
+  const pick = (list: readonly string[]): string => list[Math.floor(random() * list.length)];
+  return group.map((w) => {
+    const start = w.legs.reduce((m, l) => Math.min(m, l.timestamp), Infinity);
+    const at = Number.isFinite(start) ? start : 1_700_000_000;
+    const out: WalletTransfer[] = [];
+    const add = (counterparty: string, direction: 'in' | 'out', t: number): void => {
+      const lamports = Math.floor(logNormal(random, 2e9, 1)) + 1;
+      out.push({
+        wallet: w.address,
+        counterparty,
+        direction,
+        asset: 'SOL',
+        amount: (lamports / 1e9).toFixed(9),
+        rawAmount: String(lamports),
+        decimals: 9,
+        amountExact: true,
+        signature: base58(random, 88),
+        slot: Math.floor(t * 2.5),
+        timestamp: t,
+      });
+    };
+    add(pick(funders), 'in', at - 3600 - Math.floor(random() * 86_400));
+    add(pick(sources), 'in', at + Math.floor(random() * 30 * 86_400));
+    add(pick(sources), 'in', at + Math.floor(random() * 30 * 86_400));
+    add(pick(sinks), 'out', at + Math.floor(random() * 60 * 86_400));
+    return out;
+  });
 }

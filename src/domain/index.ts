@@ -28,7 +28,7 @@ export type * from './behavior/types';
 export { computeBehavior } from './behavior/profile';
 
 export type * from './similarity/types';
-export { METRIC_NAMES } from './similarity/types';
+export { METRIC_NAMES, SCORE_NAMES } from './similarity/types';
 export {
   computeSimilarity,
   resolveWeights,

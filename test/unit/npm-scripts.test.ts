@@ -62,7 +62,7 @@ const EXERCISES: Record<string, Exercise | { notRunHere: string }> = {
   'temporal:cli': { env: { TEMPORAL_CLI: '/nonexistent/temporal' }, code: 1, output: /TEMPORAL_CLI is set to '\/nonexistent\/temporal', but that is not a working temporal binary/ },
   simulator: { args: ['--help'], code: 0, output: /usage/i },
   'bench:similarity': { env: { BENCH_WALLETS: '6', BENCH_TOKENS: '1000', BENCH_DENSE_SAMPLE: '4' }, code: 0, output: /"bench":"similarity","wallets":6,"tokens":\d+,"pairs":15,/ },
-  'bench:detection': { args: ['--seeds', '1', '--wallets', '20', '--tx-per-wallet', '10'], code: 0, output: /detection benchmark: hard worlds, seeds 1, 20 wallets[^]*relatedness\s+\d\.\d{3}/ },
+  'bench:detection': { args: ['--seeds', '1', '--wallets', '20', '--tx-per-wallet', '10'], code: 0, output: /detection benchmark: hard worlds, seeds 1, 20 wallets[^]*combined\s+\d\.\d{3}/ },
   'bench:extract': { env: { BENCH_TX: '2000' }, code: 0, output: /extract benchmark: 2,000 distinct transactions[^]*"bench":"extract"/ },
   'build:bundle': { notRunHere: 'it takes seconds and overwrites dist/workflow-bundle.js; test/unit/replay.test.ts bundles the same workflows (WORKFLOWS_PATH) on every run' },
   demo: { args: ['--help'], code: 0, output: /usage/i },

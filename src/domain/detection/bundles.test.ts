@@ -59,9 +59,12 @@ describe('bundleLinks', () => {
   it('discounts near-simultaneous buys inside a hype wave of thirty wallets', () => {
     const wallets = Array.from({ length: 30 }, (_, i) => ({ wallet: `H${String(i).padStart(2, '0')}`, legs: [buy({ wallet: `H${String(i).padStart(2, '0')}`, mint: 'HYPE', t: T0 + i * 9, raw: 1, sol: 1 })] }));
     wallets[1].legs = [buy({ wallet: 'H01', mint: 'HYPE', t: T0 + 3, raw: 1, sol: 1 })];
-    const links = bundleLinks(wallets, stats);
+    const links = bundleLinks(wallets, stats, { minStrength: 0 });
     expect(links.length).toBeGreaterThan(0);
     for (const l of links) expect(l.score).toBeLessThan(0.3);
+    // so discounted that no co-buy reaches the default minimum strength: not evidence at all
+    for (const l of links) expect(l.evidence[0].strength).toBeLessThan(0.05);
+    expect(bundleLinks(wallets, stats)).toEqual([]);
   });
 
   it('ignores sells, buys more than 5 s apart, and one wallet with itself', () => {

@@ -15,6 +15,13 @@ export const BUNDLE_DEFAULTS = {
   crowdWindowSeconds: 300,
   /** crowds up to this size are not discounted (a launch bundle is a handful of wallets) */
   crowdFreeSize: 6,
+  /**
+   * co-buys weaker than this are not evidence (a popular token's crowd near its launch gives many
+   * by chance); measured with bench:detection: related pairs' co-buys are 0.13 and up, unrelated
+   * ones 0 but for one hype pair. It keeps large groups fast (the 1,000-wallet benchmark's random
+   * wallets co-buy popular tokens at launch: most such pairs scored under 0.01)
+   */
+  minStrength: 0.05,
   maxEvidence: 5,
 } as const;
 
@@ -65,7 +72,8 @@ export interface WalletLegs {
  * - tightness: tight / crowd, tight = the group's buys of the token within ± `windowSeconds` of the
  *   earlier buy: a bundle's buys land together, a wave's spread over minutes (two of eight wave
  *   buyers 3 s apart keep a quarter). Tuned with bench:detection (hype-wave pairs were clustered).
- * Per pair and token the strongest co-buy counts; the score is the noisy-OR over tokens.
+ * Co-buys under `minStrength` (0.05) are dropped. Per pair and token the strongest co-buy counts;
+ * the score is the noisy-OR over tokens.
  */
 export function bundleLinks(wallets: readonly WalletLegs[], tokens: TokenStats, opts: BundleOptions = {}): BundleLink[] {
   const o = { ...BUNDLE_DEFAULTS, ...opts };
@@ -94,10 +102,13 @@ export function bundleLinks(wallets: readonly WalletLegs[], tokens: TokenStats, 
       while (buys[tlo].timestamp < x.timestamp - o.windowSeconds) tlo++;
       while (thi < buys.length && buys[thi].timestamp <= x.timestamp + o.windowSeconds) thi++;
       const crowd = { all: hi - lo, tight: thi - tlo };
+      // every co-buy with x is at most rarity × crowd × tightness strong (proximity, launch ≤ 1)
+      if ((0.4 + 0.6 * weight) * crowdFactor(crowd.all, o) * tightFactor(crowd) < o.minStrength) continue;
       for (let j = i + 1; j < buys.length && buys[j].timestamp - x.timestamp <= o.windowSeconds; j++) {
         const y = buys[j];
         if (y.wallet === x.wallet) continue;
         const e = coBuy(mint, x, y, first, weight, crowd, o);
+        if (e === null) continue;
         const [a, b] = x.wallet < y.wallet ? [x.wallet, y.wallet] : [y.wallet, x.wallet];
         const key = `${a}\u0000${b}`;
         let mints = best.get(key);
@@ -141,15 +152,13 @@ function coBuy(
   weight: number,
   crowd: { all: number; tight: number },
   o: Record<keyof typeof BUNDLE_DEFAULTS, number>,
-): BundleEvidence {
+): BundleEvidence | null {
   const apart = y.timestamp - x.timestamp;
   const sameSlot = x.slot === y.slot;
   const proximity = sameSlot ? 1 : 0.9 - 0.4 * (apart / Math.max(1, o.windowSeconds));
   const early = x.timestamp <= first + o.earlyWindowSeconds && y.timestamp <= first + o.earlyWindowSeconds;
-  const crowdFactor = 1 / (1 + Math.max(0, crowd.all - o.crowdFreeSize) / o.crowdFreeSize);
-  // buyers spread over minutes (a hype wave) land within seconds of each other by chance
-  const tightFactor = Math.min(1, crowd.tight / Math.max(1, crowd.all));
-  const strength = clamp01(proximity * (early ? 1 : o.lateFactor) * (0.4 + 0.6 * weight) * crowdFactor * tightFactor);
+  const strength = clamp01(proximity * (early ? 1 : o.lateFactor) * (0.4 + 0.6 * weight) * crowdFactor(crowd.all, o) * tightFactor(crowd));
+  if (strength < o.minStrength) return null;
   return {
     mint,
     signatureA: x.signature,
@@ -166,6 +175,15 @@ function coBuy(
     tight: crowd.tight,
     strength,
   };
+}
+
+function crowdFactor(crowd: number, o: Record<keyof typeof BUNDLE_DEFAULTS, number>): number {
+  return 1 / (1 + Math.max(0, crowd - o.crowdFreeSize) / o.crowdFreeSize);
+}
+
+/** buyers spread over minutes (a hype wave) land within seconds of each other by chance */
+function tightFactor(crowd: { all: number; tight: number }): number {
+  return Math.min(1, crowd.tight / Math.max(1, crowd.all));
 }
 
 /** The same co-buy seen from the other wallet. */

@@ -55,6 +55,11 @@ export function clusterPairs<P extends WeightedPair>(
   wallets: readonly string[],
   pairs: readonly P[],
   opts: ClusterOptions = {},
+  /**
+   * the score of any pair, also one not in `pairs` (a large group passes only its edges and looks
+   * the rest up here); default: from `pairs`, else 0
+   */
+  linkOf?: (x: string, y: string) => number,
 ): Array<DetectedCluster<P>> {
   const o = { ...CLUSTER_DEFAULTS, ...opts };
   const graph = new Graph({ type: 'undirected', multi: false, allowSelfLoops: false });
@@ -83,7 +88,7 @@ export function clusterPairs<P extends WeightedPair>(
     if (list) list.push(node);
     else groups.set(c, [node]);
   });
-  const link = (x: string, y: string): number => score.get(key(x, y))?.score ?? 0;
+  const link = linkOf ?? ((x: string, y: string): number => score.get(key(x, y))?.score ?? 0);
   const out: Array<DetectedCluster<P>> = [];
   for (const members of groups.values()) {
     const kept = prune(members.sort(), link, o.minMemberMeanLink);

@@ -83,6 +83,29 @@ export function relatedness(signals: PairSignals, weights: Partial<typeof RELATE
   return { score, contributions, strongest };
 }
 
+/**
+ * `relatedness(...).score` without the contributions, for the many pairs whose evidence is not
+ * shown: the same arithmetic in the same order, so the two are equal to the last bit. NaN stands
+ * for a null signal.
+ */
+export function relatednessScore(funding: number, bundle: number, timing: number, rarity: number, behavior: number): number {
+  const w = RELATEDNESS_WEIGHTS;
+  const f = Number.isNaN(funding) ? 0 : Math.min(clampUnit(funding) * w.funding, MAX_TERM);
+  const b = Number.isNaN(bundle) ? 0 : Math.min(clampUnit(bundle) * w.bundle, MAX_TERM);
+  const t = Number.isNaN(timing) ? 0 : Math.min(clampUnit(timing) * w.timing, MAX_TERM);
+  const r = Number.isNaN(rarity) ? -1 : clampUnit(rarity) * w.rarity;
+  const be = Number.isNaN(behavior) ? -1 : clampUnit(behavior) * w.behavior;
+  const supportWeight = (r >= 0 ? w.rarity : 0) + (be >= 0 ? w.behavior : 0);
+  const supportSum = Math.max(0, r) + Math.max(0, be);
+  const support = supportWeight > 0 ? Math.min((w.supportCap * supportSum) / supportWeight, MAX_TERM) : 0;
+  // a zero term adds −0: skipping it leaves the sum unchanged to the last bit
+  let total = f > 0 ? -Math.log1p(-f) : -0;
+  if (b > 0) total += -Math.log1p(-b);
+  if (t > 0) total += -Math.log1p(-t);
+  total += -Math.log1p(-support);
+  return -Math.expm1(-total);
+}
+
 const NO_OVERRIDES = {};
 const MAX_TERM = 1 - 1e-12;
 const SIGNAL_ORDER: readonly SignalName[] = ['funding', 'bundle', 'timing', 'rarity', 'behavior'];

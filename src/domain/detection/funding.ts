@@ -214,7 +214,9 @@ export function fundingLinks(
   const key = (x: string, y: string): string => (x < y ? `${x}\u0000${y}` : `${y}\u0000${x}`);
   for (const [c, list] of members) {
     if (byWallet.has(c)) for (const w of list) if (w !== c) candidates.add(key(w, c));
-    if (known.has(c) || counterpartyWeight(degrees.get(c) ?? 2, half) < minWeight) continue;
+    // the weight fundingForPair gives c: a pair that only shares a lighter c has no evidence from it
+    const degree = degrees.get(c) ?? 2;
+    if (known.has(c) || counterpartyWeight(degree, half) * shareWeight(degree, merged) < minWeight) continue;
     for (let i = 0; i < list.length; i++) for (let j = i + 1; j < list.length; j++) candidates.add(key(list[i], list[j]));
   }
   const out: Array<WalletPair & SignalResult<FundingEvidence>> = [];

@@ -1,4 +1,4 @@
-// Detection v2 signals (not yet wired into computeSimilarity): docs/analytics.md, "Detection v2 signals".
+// Detection v2 signals (computeSimilarity wires them in, similarity/signals.ts): docs/analytics.md, "Detection v2 signals".
 export type * from './types';
 export { SOL_ASSET } from './types';
 export { extractTransfers, extractTransfersMany, compareTransfers } from './transfers';
@@ -20,7 +20,7 @@ export { bundleLinks, bundleForPair, BUNDLE_DEFAULTS } from './bundles';
 export type { BundleEvidence, BundleLink, BundleOptions, WalletLegs } from './bundles';
 export { tradeIndex, timingForPair, timingLinks, formatLag, TIMING_DEFAULTS } from './timing';
 export type { TradeIndex, LagMatch, DirectionalTiming, TimingResult, TimingOptions } from './timing';
-export { relatedness, RELATEDNESS_WEIGHTS } from './combine';
+export { relatedness, relatednessScore, RELATEDNESS_WEIGHTS } from './combine';
 export type { PairSignals, SignalName, Relatedness } from './combine';
 export { clusterPairs, CLUSTER_DEFAULTS } from './cluster';
 export { seededRandom } from '../random';

@@ -1,72 +1,140 @@
-// Groups of wallets linked by strong pairs: connected components over `combined ≥ threshold`.
-import type { SimilarityCluster } from './types';
+// Groups of related wallets: Louvain communities on the graph of pairs whose `combined`
+// (relatedness) reaches the cluster threshold, weak members let go (detection/cluster), each with
+// its confidence and the evidence that binds it.
+import { CLUSTER_DEFAULTS, clusterPairs, type ClusterOptions } from '../detection/cluster';
+import { relatedness, type SignalName } from '../detection/combine';
+import { KNOWN_ADDRESSES, type FundingProfile } from '../detection/funding';
+import { evidenceSummary } from './evidence';
+import { pairIndex } from './signals';
+import type { ClusterEvidence, SimilarityCluster, SimilarityPair } from './types';
 import type { WalletVector } from './vectors';
 
 /**
- * Pairs with `combined` at or above this link their wallets into one cluster. Measured on generated
- * worlds (docs/analytics.md, "Clusters"): group members scored 0.70 or more, unrelated pairs 0.61 or less.
+ * Pairs with `combined` at or above this are edges of the cluster graph (`CLUSTER_DEFAULTS.minEdge`,
+ * tuned with bench:detection, docs/analytics.md §6): related pairs of the generator's worlds score
+ * 0.5 and up, unrelated ones under 0.3.
  */
-export const DEFAULT_CLUSTER_THRESHOLD = 0.65;
+export const DEFAULT_CLUSTER_THRESHOLD: number = CLUSTER_DEFAULTS.minEdge;
 const BINDING_TOKENS_PER_CLUSTER = 10;
+const COMMON_COUNTERPARTIES_PER_CLUSTER = 10;
+/** a signal links a member pair when its contribution is the pair's largest or at least this */
+const SIGNAL_PAIR_MIN_CONTRIBUTION = 0.1;
+const SIGNALS: readonly SignalName[] = ['funding', 'bundle', 'timing', 'rarity', 'behavior'];
 
-/** Pair i links wallets pairA[i] and pairB[i] with score combined[i] (NaN when null). */
-export interface PairEdges {
-  pairA: Int32Array;
-  pairB: Int32Array;
+export interface ClusterInputs {
+  vectors: readonly WalletVector[];
+  /** the result's pairs, row by row (`pairIndex`) */
+  pairs: readonly SimilarityPair[];
+  /** `combined` by pair index, NaN when null */
   combined: Float64Array;
+  options: Required<ClusterOptions>;
+  funding: ReadonlyArray<FundingProfile | null>;
+  universeMints: readonly string[];
 }
 
-export function findClusters(
-  vectors: readonly WalletVector[],
-  edges: PairEdges,
-  threshold: number,
-  universeMints: readonly string[],
-): SimilarityCluster[] {
-  const parent = Int32Array.from(vectors, (_, i) => i);
-  const find = (x: number): number => {
-    while (parent[x] !== x) {
-      parent[x] = parent[parent[x]];
-      x = parent[x];
-    }
-    return x;
+/** Clusters sorted by confidence, then first member. */
+export function findClusters(inp: ClusterInputs): SimilarityCluster[] {
+  const { vectors, pairs, combined, options } = inp;
+  const n = vectors.length;
+  const position = new Map(vectors.map((v, i) => [v.address, i]));
+  const indexOf = (x: string, y: string): number => {
+    const a = position.get(x)!;
+    const b = position.get(y)!;
+    return a < b ? pairIndex(a, b, n) : pairIndex(b, a, n);
   };
-  const { pairA, pairB, combined } = edges;
-  for (let e = 0; e < pairA.length; e++) {
-    if (combined[e] >= threshold) parent[find(pairA[e])] = find(pairB[e]);
+  const score = (k: number): number => (Number.isNaN(combined[k]) ? 0 : combined[k]);
+  // only the edges go into the graph; every other pair's score is looked up (missing = 0 would
+  // undercount the mean links that decide which weak members leave)
+  const edges: Array<{ a: string; b: string; score: number; index: number }> = [];
+  for (let k = 0; k < combined.length; k++) {
+    if (!(combined[k] >= options.minEdge)) continue;
+    // in address order, so ties and the binding pairs do not depend on the input order
+    const { walletA, walletB } = pairs[k];
+    edges.push(walletA < walletB ? { a: walletA, b: walletB, score: combined[k], index: k } : { a: walletB, b: walletA, score: combined[k], index: k });
   }
-  const groups = new Map<number, number[]>();
-  vectors.forEach((_, i) => {
-    const root = find(i);
-    const g = groups.get(root) ?? [];
-    g.push(i);
-    groups.set(root, g);
+  const detected = clusterPairs(
+    vectors.map((v) => v.address),
+    edges,
+    options,
+    (x, y) => score(indexOf(x, y)),
+  );
+  return detected.map((c) => {
+    const members = c.members.map((m) => position.get(m)!);
+    let edgeCount = 0;
+    let sum = 0;
+    let scored = 0;
+    const signalPairs: Record<SignalName, number> = { funding: 0, bundle: 0, timing: 0, rarity: 0, behavior: 0 };
+    for (let x = 0; x < members.length; x++) {
+      for (let y = x + 1; y < members.length; y++) {
+        const k = indexOf(c.members[x], c.members[y]);
+        const v = combined[k];
+        if (Number.isNaN(v)) continue;
+        scored++;
+        sum += v;
+        if (v >= options.minEdge) edgeCount++;
+        const pair = pairs[k];
+        const s = pair.scores;
+        const parts = pair.evidence ?? relatedness({ funding: s.funding, bundle: s.bundle, timing: s.timing, rarity: s.rarity, behavior: s.behavior });
+        for (const name of SIGNALS) {
+          const share = parts.contributions[name];
+          if (share > 0 && (name === parts.strongest || share >= SIGNAL_PAIR_MIN_CONTRIBUTION)) signalPairs[name]++;
+        }
+      }
+    }
+    const evidence: ClusterEvidence = {
+      bindingPairs: c.binding.map((b) => {
+        const pair = pairs[b.index];
+        return {
+          walletA: b.a,
+          walletB: b.b,
+          combined: b.score,
+          strongest: pair.evidence?.strongest ?? null,
+          summary: evidenceSummary(pair.evidence),
+        };
+      }),
+      commonCounterparties: commonCounterparties(members.map((m) => inp.funding[m]), new Set(c.members)),
+      signalPairs,
+    };
+    return {
+      members: c.members,
+      edgeCount,
+      meanCombined: scored > 0 ? sum / scored : null,
+      bindingTokens: bindingTokens(members.map((i) => vectors[i]), inp.universeMints),
+      confidence: c.confidence,
+      density: c.density,
+      weakestMemberLink: c.weakestMemberLink,
+      evidence,
+    };
   });
-  const stats = new Map<number, { edgeCount: number; sum: number; scored: number }>();
-  for (const [root, members] of groups) if (members.length >= 2) stats.set(root, { edgeCount: 0, sum: 0, scored: 0 });
-  for (let e = 0; e < pairA.length; e++) {
-    const root = find(pairA[e]);
-    const s = stats.get(root);
-    if (s === undefined || find(pairB[e]) !== root || Number.isNaN(combined[e])) continue;
-    s.scored++;
-    s.sum += combined[e];
-    if (combined[e] >= threshold) s.edgeCount++;
+}
+
+/**
+ * Counterparties (not members, not known exchanges or bridges) that were the first funder of, sent
+ * to, or received from two or more members; most members first.
+ */
+function commonCounterparties(profiles: ReadonlyArray<FundingProfile | null>, members: ReadonlySet<string>): ClusterEvidence['commonCounterparties'] {
+  const counts = new Map<string, { counterparty: string; kind: 'first-funder' | 'source' | 'destination'; memberCount: number }>();
+  const add = (counterparty: string, kind: 'first-funder' | 'source' | 'destination'): void => {
+    if (members.has(counterparty) || KNOWN_ADDRESSES.has(counterparty)) return;
+    const id = `${kind}\u0000${counterparty}`;
+    const c = counts.get(id);
+    if (c) c.memberCount++;
+    else counts.set(id, { counterparty, kind, memberCount: 1 });
+  };
+  for (const p of profiles) {
+    if (p === null) continue;
+    const first = p.firstFunding?.counterparty ?? null;
+    if (first !== null) add(first, 'first-funder');
+    for (const [counterparty, list] of p.byCounterparty) {
+      if (counterparty === first) continue;
+      if (list.some((t) => t.direction === 'in')) add(counterparty, 'source');
+      if (list.some((t) => t.direction === 'out')) add(counterparty, 'destination');
+    }
   }
-  const clusters: SimilarityCluster[] = [];
-  for (const [root, s] of stats) {
-    const members = groups.get(root)!;
-    clusters.push({
-      members: members.map((i) => vectors[i].address).sort(),
-      edgeCount: s.edgeCount,
-      meanCombined: s.scored > 0 ? s.sum / s.scored : null,
-      bindingTokens: bindingTokens(members.map((i) => vectors[i]), universeMints),
-      // placeholders until detection v2's clusterPairs replaces connected components
-      confidence: s.scored > 0 ? s.sum / ((members.length * (members.length - 1)) / 2) : 0,
-      density: s.edgeCount / ((members.length * (members.length - 1)) / 2),
-      weakestMemberLink: 0,
-      evidence: { bindingPairs: [], commonCounterparties: [], signalPairs: { funding: 0, bundle: 0, timing: 0, rarity: 0, behavior: 0 } },
-    });
-  }
-  return clusters.sort((x, y) => y.members.length - x.members.length || (x.members[0] < y.members[0] ? -1 : 1));
+  return [...counts.values()]
+    .filter((c) => c.memberCount >= 2)
+    .sort((x, y) => y.memberCount - x.memberCount || (x.counterparty < y.counterparty ? -1 : x.counterparty > y.counterparty ? 1 : x.kind < y.kind ? -1 : 1))
+    .slice(0, COMMON_COUNTERPARTIES_PER_CLUSTER);
 }
 
 /** Tokens traded by at least two members; most members first, then total capital weight. */

@@ -1,3 +1,6 @@
+import { CLUSTER_DEFAULTS } from '../detection/cluster';
+import { relatedness } from '../detection/combine';
+import { timingForPair, tradeIndex } from '../detection/timing';
 import { buy, sell } from '../testing/legs';
 import { ENGINE_VERSION } from '../version';
 import { SimilarityInputError, computeSimilarity } from './compute';
@@ -33,18 +36,38 @@ describe('computeSimilarity on a hand-computed group', () => {
     expect(result.pairs.map((p) => `${p.walletA}-${p.walletB}`)).toEqual(['A-B', 'A-C', 'A-D', 'B-C', 'B-D', 'C-D']);
   });
 
-  it('A–B: capital 0.375 / (‖A‖‖B‖), binary 1/2, Jaccard traded 1/3, held 1/2, timing 2/4', () => {
+  it('A–B: capital 0.375 / (‖A‖‖B‖), binary 1/2, Jaccard traded 1/3, held 1/2; timing v2, rarity, the blend and relatedness', () => {
     const s = pair('A', 'B').scores;
     const capital = (0.75 * 0.5) / (Math.sqrt(0.75 ** 2 + 0.25 ** 2) * Math.sqrt(0.5));
     expect(s.capital).toBeCloseTo(capital, 14);
     expect(s.binary).toBe(0.5);
     expect(s.jaccardTraded).toBe(1 / 3);
     expect(s.jaccardHeld).toBe(0.5); // A holds X (Y is under the 0.001 dust); B holds X (exactly 0.001) and Z
-    expect(s.timing).toBe(0.5); // both X buys are 100 s apart; the Y and Z buys have no partner
+    // B bought X 100 s after A: one copied trade of A's two, beyond chance (detection/timing)
+    const timing = timingForPair(tradeIndex('A', A.legs), tradeIndex('B', B.legs))!;
+    expect(timing.leader).toBe('A');
+    expect(s.timing).toBe(timing.score);
+    expect(s.timing).toBeGreaterThan(0.1);
+    expect(s.bundle).toBe(0); // 100 s apart: not a co-buy
+    expect(s.funding).toBeNull(); // no transfers given
+    // X, Y and Z are each traded by at most two of the four wallets: weight 1; shared 1 of union 3
+    expect(s.rarity).toBeCloseTo((1 / 3) * (1 - Math.exp(-1 / 0.5)), 14);
     expect(s.behavior).toBeNull();
-    expect(pair('A', 'B').nullReasons).toEqual({ behavior: 'wallet A: fewer than 5 trades' });
-    const combined = (0.35 * capital + 0.2 * 0.5 + 0.1 * (1 / 3) + 0.1 * 0.5 + 0.1 * 0.5) / 0.85;
-    expect(s.combined).toBeCloseTo(combined, 14);
+    expect(pair('A', 'B').nullReasons).toEqual({ behavior: 'wallet A: fewer than 5 trades', funding: "wallet A's transfers are not known" });
+    // the blend leaves timing out by default (weight 0): it is evidence of coordination
+    expect(s.similarity).toBeCloseTo((0.35 * capital + 0.2 * 0.5 + 0.1 * (1 / 3) + 0.1 * 0.5) / 0.75, 14);
+    expect(s.combined).toBe(relatedness({ funding: null, bundle: 0, timing: s.timing, rarity: s.rarity, behavior: null }).score);
+  });
+
+  it('A–B evidence: the copied trade and the rare token, each signal\'s share summing to combined', () => {
+    const e = pair('A', 'B').evidence!;
+    expect(e.strongest).toBe('timing');
+    expect(e.contributions.timing + e.contributions.rarity).toBeCloseTo(pair('A', 'B').scores.combined!, 14);
+    expect(e.timing).toMatchObject({ leader: 'A', follower: 'B', simultaneous: false, medianLagSeconds: 100, matched: 1, leaderTrades: 2, followerTrades: 2, matchesOmitted: 0 });
+    expect(e.timing!.summary).toBe('B follows A by about 2 min on 1 of 2 trades');
+    expect(e.timing!.matches).toEqual([expect.objectContaining({ mint: 'X', direction: 'buy', leaderTime: T0, followerTime: T0 + 100, lagSeconds: 100 })]);
+    expect(e.rareTokens).toEqual([{ mint: 'X', weight: 1, walletsTrading: 2 }]);
+    expect([e.funding, e.bundles, e.fundingOmitted, e.bundlesOmitted, e.rareTokensOmitted]).toEqual([[], [], 0, 0, 0]);
   });
 
   it('A–B explanation: X is the only shared token, its contribution is the whole capital score, overlap min(0.75, 0.5) = 50 %', () => {
@@ -66,7 +89,7 @@ describe('computeSimilarity on a hand-computed group', () => {
       sharedTokensOmitted: 0,
       omittedContribution: 0,
       coTrading: { coTradedA: 1, coTradedB: 1, tradesA: 2, tradesB: 2 },
-      strength: 'High',
+      strength: 'Low',
     });
   });
 
@@ -83,7 +106,21 @@ describe('computeSimilarity on a hand-computed group', () => {
 
   it('C–D: nothing held on either side gives a null held Jaccard (never 1), D has no universe trades', () => {
     const p = pair('C', 'D');
-    expect(p.scores).toEqual({ capital: null, binary: null, jaccardTraded: 0, jaccardHeld: null, behavior: null, timing: null, combined: 0 });
+    expect(p.scores).toEqual({
+      capital: null,
+      binary: null,
+      jaccardTraded: 0,
+      jaccardHeld: null,
+      behavior: null,
+      timing: null,
+      funding: null,
+      bundle: null,
+      rarity: null,
+      similarity: 0,
+      combined: null,
+    });
+    expect(p.nullReasons.combined).toBe('no signal is defined for this pair');
+    expect(p.evidence).toBeNull();
     expect(p.nullReasons.jaccardHeld).toBe('neither wallet holds a universe token above the dust threshold');
     expect(p.nullReasons.binary).toBe('wallet B traded no universe token');
   });
@@ -132,23 +169,31 @@ describe('computeSimilarity on a hand-computed group', () => {
     ]);
   });
 
-  it('clusters A and B at threshold 0.5, bound by X; none at 0.9 or at the default 0.65 (A–B combined is 0.55)', () => {
-    expect(computeSimilarity({ wallets: [A, B, C, D], clusterThreshold: 0.5 }).clusters).toEqual([
-      { members: ['A', 'B'], edgeCount: 1, meanCombined: pair('A', 'B').scores.combined, bindingTokens: [{ mint: 'X', memberCount: 2, totalWeight: 1.25 }] },
-    ]);
-    expect(computeSimilarity({ wallets: [A, B, C, D], clusterThreshold: 0.9 }).clusters).toEqual([]);
-    expect(pair('A', 'B').scores.combined).toBeCloseTo(0.5507, 4);
-    expect(result.parameters.clusterThreshold).toBe(0.65);
+  it('clusters: none here (A–B relatedness ~0.21 is under the 0.3 edge threshold); the parameters record the options', () => {
+    expect(pair('A', 'B').scores.combined).toBeCloseTo(0.2072, 4);
+    expect(result.parameters.clusterThreshold).toBe(0.3);
+    expect(result.parameters.cluster).toEqual({ ...CLUSTER_DEFAULTS, minEdge: 0.3 });
     expect(result.clusters).toEqual([]);
+    // an edge, but a pair whose link is under minMemberMeanLink (0.25) is not a cluster either
+    expect(computeSimilarity({ wallets: [A, B, C, D], clusterThreshold: 0.2 }).clusters).toEqual([]);
+    expect(() => computeSimilarity({ wallets: [A, B], clusterThreshold: 1.5 })).toThrow('clusterThreshold must be within [0, 1], got 1.5');
+  });
+
+  it('global metrics and histograms cover every score; the weights of relatedness are recorded', () => {
+    expect(Object.keys(result.globalMetrics.metrics)).toEqual(Object.keys(pair('A', 'B').scores));
+    expect(Object.keys(result.globalMetrics.histograms)).toEqual(Object.keys(pair('A', 'B').scores));
+    expect(result.globalMetrics.histograms.combined).toEqual(result.globalMetrics.combinedHistogram);
+    expect(result.globalMetrics.metrics.funding).toEqual({ count: 0, nullCount: 6, mean: null, median: null, min: null, max: null });
+    expect(result.parameters.relatednessWeights).toEqual({ funding: 0.9, bundle: 0.9, timing: 0.9, rarity: 0.7, behavior: 0.3, supportCap: 0.3 });
   });
 
   it('is plain JSON: a round trip changes nothing', () => {
     expect(JSON.parse(JSON.stringify(result))).toEqual(result);
   });
 
-  it('renormalizes custom weights over the defined metrics: capital only → combined = capital', () => {
+  it('renormalizes custom weights over the defined metrics: capital only → similarity = capital', () => {
     const r = computeSimilarity({ wallets: [A, B], weights: { capital: 1, binary: 0, jaccardTraded: 0, jaccardHeld: 0, behavior: 0, timing: 0 } });
-    expect(r.pairs[0].scores.combined).toBe(r.pairs[0].scores.capital);
+    expect(r.pairs[0].scores.similarity).toBe(r.pairs[0].scores.capital);
     expect(r.parameters.weights).toEqual({ capital: 1, binary: 0, jaccardTraded: 0, jaccardHeld: 0, behavior: 0, timing: 0 });
   });
 

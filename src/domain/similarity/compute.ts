@@ -1,15 +1,36 @@
 // Similarity of a group of wallets: all metrics over one token universe, explained per pair.
+import { CLUSTER_DEFAULTS } from '../detection/cluster';
+import { RELATEDNESS_WEIGHTS, relatedness, relatednessScore } from '../detection/combine';
+import { TIMING_DEFAULTS } from '../detection/timing';
+import { SHARED_WEIGHT_SCALE, clamp01, type RarityOverlap } from '../detection/rarity';
 import { ENGINE_VERSION } from '../version';
 import { DEFAULT_CLUSTER_THRESHOLD, findClusters } from './clusters';
+import { RARE_EVIDENCE_MIN, RARE_TOKENS_MIN, pairEvidence } from './evidence';
 import { INSIGHT_THRESHOLDS, pairInsights, strengthOf } from './insights';
-import { behaviorSimilarity, coTradingShare, cosine, jaccard, ochiai } from './metrics';
+import { behaviorSimilarity, cosine, jaccard, ochiai } from './metrics';
 import type { PairRow } from './pairs';
-import { ACC, ACC_DOT, ACC_MIN_WEIGHT_SUM, ACC_SHARED_WEIGHT_A, ACC_SHARED_WEIGHT_B, CNT, CNT_CO_TRADED_A, CNT_CO_TRADED_B, CNT_SHARED, CNT_TOP_COUNT } from './kernel';
+import {
+  ACC,
+  ACC_DOT,
+  ACC_MIN_WEIGHT_SUM,
+  ACC_RARITY,
+  ACC_SHARED_WEIGHT_A,
+  ACC_SHARED_WEIGHT_B,
+  CNT,
+  CNT_CO_TRADED_A,
+  CNT_CO_TRADED_B,
+  CNT_NEAR_A,
+  CNT_NEAR_B,
+  CNT_SHARED,
+  CNT_TOP_COUNT,
+} from './kernel';
 import { forEachPairRow, helperThreadCount, startPairHelpers, stopPairHelpers } from './pairs';
+import { TIMING_MIN_SCORE, groupSignals, pairTiming, rarityOverlapOf, timingBound, tokenWeights, type GroupSignals, type TokenWeights } from './signals';
 import type {
   MetricName,
   MetricSummary,
   PairScores,
+  ScoreName,
   SharedToken,
   SimilarityInput,
   SimilarityPair,
@@ -17,13 +38,13 @@ import type {
   SimilarityRunOptions,
   WalletCoverage,
 } from './types';
-import { METRIC_NAMES } from './types';
+import { METRIC_NAMES, SCORE_NAMES } from './types';
 import type { TokenUniverse, WalletVector } from './vectors';
 import { buildUniverse, buildWalletVector, vectorScratch } from './vectors';
 
 /**
- * Default weights of `combined`: capital and token overlap (the anchor's 0.6 / 0.4) stay the core;
- * the other signals refine. Renormalized over the metrics that are non-null for the pair.
+ * Default weights of the `similarity` blend: capital and token overlap (the anchor's 0.6 / 0.4) stay
+ * the core; the other metrics refine. Renormalized over the metrics that are non-null for the pair.
  */
 export const DEFAULT_WEIGHTS: Readonly<Record<MetricName, number>> = {
   capital: 0.35,
@@ -31,7 +52,8 @@ export const DEFAULT_WEIGHTS: Readonly<Record<MetricName, number>> = {
   jaccardTraded: 0.1,
   jaccardHeld: 0.1,
   behavior: 0.15,
-  timing: 0.1,
+  /** 0: co-trading timing is evidence of coordination and enters `combined` through relatedness */
+  timing: 0,
 };
 /** Shared tokens listed per pair by default; large groups list fewer to keep the result bounded. */
 export const DEFAULT_MAX_SHARED_TOKENS = 10;
@@ -56,6 +78,7 @@ export function computeSimilarity(input: SimilarityInput, options: SimilarityRun
   checkRunOptions(options);
   const weights = resolveWeights(input.weights);
   const clusterThreshold = input.clusterThreshold ?? DEFAULT_CLUSTER_THRESHOLD;
+  if (!(clusterThreshold >= 0 && clusterThreshold <= 1)) throw new SimilarityInputError(`clusterThreshold must be within [0, 1], got ${clusterThreshold}`);
   const dust = input.heldDustUiAmount ?? DEFAULT_HELD_DUST_UI_AMOUNT;
   const window = input.coTradeWindowSeconds ?? DEFAULT_CO_TRADE_WINDOW_SECONDS;
   const seen = new Set<string>();
@@ -63,42 +86,43 @@ export function computeSimilarity(input: SimilarityInput, options: SimilarityRun
     if (seen.has(w.address)) throw new SimilarityInputError(`wallet listed twice in the group: '${w.address}'`);
     seen.add(w.address);
   }
+  const ms: Record<string, number> = {};
+  let t = performance.now();
 
   // helper threads load their module while the vectors are built; forEachPairRow stops them
   const helpers = startPairHelpers(helperThreadCount(input.wallets.length, options), options.helpersOnly);
   let universe: TokenUniverse;
   let vectors: WalletVector[];
+  let weightsOfTokens: TokenWeights;
   try {
     universe = buildUniverse(input.wallets);
     const scratch = vectorScratch(universe);
     vectors = input.wallets.map((w, i) => buildWalletVector(w, i, universe, dust, scratch));
+    weightsOfTokens = tokenWeights(input, universe, vectors);
   } catch (error) {
     stopPairHelpers(helpers);
     throw error;
   }
+  ms.vectors = performance.now() - t;
   const n = vectors.length;
   const pairCount = (n * (n - 1)) / 2;
   const maxShared =
     input.maxSharedTokensPerPair ?? (pairCount > LARGE_GROUP_PAIRS ? LARGE_GROUP_MAX_SHARED_TOKENS : DEFAULT_MAX_SHARED_TOKENS);
   const pairs: SimilarityPair[] = new Array<SimilarityPair>(pairCount);
-  const pairA = new Int32Array(pairCount);
-  const pairB = new Int32Array(pairCount);
-  const columns: Record<MetricName | 'combined', Float64Array> = {
-    capital: new Float64Array(pairCount),
-    binary: new Float64Array(pairCount),
-    jaccardTraded: new Float64Array(pairCount),
-    jaccardHeld: new Float64Array(pairCount),
-    behavior: new Float64Array(pairCount),
-    timing: new Float64Array(pairCount),
-    combined: new Float64Array(pairCount),
-  };
+  const columns = Object.fromEntries(SCORE_NAMES.map((name) => [name, new Float64Array(pairCount)])) as Record<ScoreName, Float64Array>;
+  let signals: GroupSignals | null = null;
+  let context: PairContext | null = null;
   let p = 0;
-  const rowStats = forEachPairRow(vectors, universe.mints.length, window, maxShared, helpers, (i, row) => {
+  t = performance.now();
+  const rowStats = forEachPairRow(vectors, universe.mints.length, weightsOfTokens.tokenRarity, window, TIMING_DEFAULTS.windowSeconds, maxShared, helpers, (i, row) => {
+    if (context === null) {
+      // the sparse signals run here, on the first finished row, while helper threads go on with rows
+      signals = groupSignals(input, universe, vectors, weightsOfTokens);
+      context = { universe, weights, signals, rarityOverlap: rarityOverlapOf(input, weightsOfTokens.tokens), n };
+    }
     for (let j = i + 1; j < n; j++) {
-      const pair = scorePair(vectors[i], vectors[j], j, row, universe, weights);
+      const pair = scorePair(vectors[i], vectors[j], i, j, p, row, context);
       pairs[p] = pair;
-      pairA[p] = i;
-      pairB[p] = j;
       const s = pair.scores;
       columns.capital[p] = s.capital ?? NaN;
       columns.binary[p] = s.binary ?? NaN;
@@ -106,28 +130,54 @@ export function computeSimilarity(input: SimilarityInput, options: SimilarityRun
       columns.jaccardHeld[p] = s.jaccardHeld ?? NaN;
       columns.behavior[p] = s.behavior ?? NaN;
       columns.timing[p] = s.timing ?? NaN;
+      columns.funding[p] = s.funding ?? NaN;
+      columns.bundle[p] = s.bundle ?? NaN;
+      columns.rarity[p] = s.rarity ?? NaN;
+      columns.similarity[p] = s.similarity ?? NaN;
       columns.combined[p] = s.combined ?? NaN;
       p++;
     }
   });
   options.onRowStats?.(rowStats);
+  const sig = (signals ?? groupSignals(input, universe, vectors, weightsOfTokens)) as GroupSignals;
+  ms.pairs = performance.now() - t - sig.ms.timing - sig.ms.bundle - sig.ms.funding;
+  ms.timing = sig.ms.timing;
+  ms.bundle = sig.ms.bundle;
+  ms.funding = sig.ms.funding;
+  ms.rarityWeights = weightsOfTokens.ms;
+
+  t = performance.now();
+  const clusterOptions = { ...CLUSTER_DEFAULTS, minEdge: clusterThreshold };
+  const clusters = findClusters({ vectors, pairs, combined: columns.combined, options: clusterOptions, funding: sig.funding, universeMints: universe.mints });
+  ms.clusters = performance.now() - t;
+  t = performance.now();
+  const globalMetrics = {
+    walletCount: n,
+    pairCount,
+    metrics: Object.fromEntries(SCORE_NAMES.map((m) => [m, summarize(columns[m])])) as Record<ScoreName, MetricSummary>,
+    combinedHistogram: histogram(columns.combined),
+    histograms: Object.fromEntries(SCORE_NAMES.map((m) => [m, histogram(columns[m])])) as Record<ScoreName, number[]>,
+    mostSimilarPairs: mostSimilar(pairs, columns.combined),
+  };
+  ms.globalMetrics = performance.now() - t;
+  options.onStageTimes?.(ms);
 
   return {
     engineVersion: ENGINE_VERSION,
-    parameters: { weights, clusterThreshold, maxSharedTokensPerPair: maxShared, heldDustUiAmount: dust, coTradeWindowSeconds: window },
+    parameters: {
+      weights,
+      clusterThreshold,
+      maxSharedTokensPerPair: maxShared,
+      heldDustUiAmount: dust,
+      coTradeWindowSeconds: window,
+      relatednessWeights: { ...RELATEDNESS_WEIGHTS },
+      cluster: clusterOptions,
+    },
     universe: { size: universe.mints.length, excludedSeen: universe.excludedSeen },
     coverage: input.wallets.map((w, i) => coverageOf(w, vectors[i])),
     pairs,
-    clusters: findClusters(vectors, { pairA, pairB, combined: columns.combined }, clusterThreshold, universe.mints),
-    globalMetrics: {
-      walletCount: n,
-      pairCount,
-      metrics: Object.fromEntries(
-        [...METRIC_NAMES, 'combined' as const].map((m) => [m, summarize(columns[m])]),
-      ) as Record<MetricName | 'combined', MetricSummary>,
-      combinedHistogram: histogram(columns.combined),
-      mostSimilarPairs: mostSimilar(pairs, columns.combined),
-    },
+    clusters,
+    globalMetrics,
     mostCommonTokens: mostCommonTokens(vectors, universe),
   };
 }
@@ -152,14 +202,16 @@ export function resolveWeights(overrides: Partial<Record<MetricName, number>> = 
   return weights;
 }
 
-function scorePair(
-  a: WalletVector,
-  b: WalletVector,
-  j: number,
-  row: PairRow,
-  universe: TokenUniverse,
-  weights: Record<MetricName, number>,
-): SimilarityPair {
+interface PairContext {
+  universe: TokenUniverse;
+  weights: Record<MetricName, number>;
+  signals: GroupSignals;
+  rarityOverlap: (i: number, j: number) => RarityOverlap | null;
+  n: number;
+}
+
+function scorePair(a: WalletVector, b: WalletVector, i: number, j: number, index: number, row: PairRow, ctx: PairContext): SimilarityPair {
+  const { universe, weights, signals } = ctx;
   const nA = a.tokens.length;
   const nB = b.tokens.length;
   const e = j + row.shift; // this pair's entry in the row's store
@@ -176,7 +228,19 @@ function scorePair(
   const jaccardTraded = jaccard(nA, nB, shared);
   const jaccardHeld = jaccard(a.held.length, b.held.length, sharedHeld);
   const behavior = behaviorSimilarity(a.behavior, b.behavior);
-  const timing = coTradingShare(coTradedA, coTradedB, a.trades, b.trades);
+  // detection v2: sparse signals looked up by pair, rarity from the row's shared rarity weight
+  const traded = signals.trades[i] > 0 && signals.trades[j] > 0;
+  const timingResult =
+    traded && timingBound(counts[c + CNT_NEAR_A], counts[c + CNT_NEAR_B], signals.trades[i], signals.trades[j]) >= TIMING_MIN_SCORE
+      ? pairTiming(signals, i, j)
+      : null;
+  const timing = traded ? (timingResult !== null && timingResult.score >= TIMING_MIN_SCORE ? timingResult.score : 0) : null;
+  const bundleLink = traded ? signals.bundle.get(index) : undefined;
+  const bundle = traded ? (bundleLink?.score ?? 0) : null;
+  const fundingKnown = signals.funding[i] !== null && signals.funding[j] !== null;
+  const fundingLink = fundingKnown ? signals.fundingLinks.get(index) : undefined;
+  const funding = fundingKnown ? (fundingLink?.score ?? 0) : null;
+  const rarity = nA > 0 && nB > 0 ? rarityScore(acc[x + ACC_RARITY], signals.rarityTotal[i], signals.rarityTotal[j]) : null;
   // Σ weight·value over the defined metrics with weight > 0, in metric order
   let weighted = 0;
   let weightSum = 0;
@@ -204,11 +268,35 @@ function scorePair(
     weighted += weights.timing * timing;
     weightSum += weights.timing;
   }
-  const combined = weightSum > 0 ? Math.min(1, weighted / weightSum) : null;
-  // detection v2 (funding, bundle, rarity, relatedness) is being wired in: until then combined = similarity
-  const scores: PairScores = { capital, binary, jaccardTraded, jaccardHeld, behavior, timing, funding: null, bundle: null, rarity: null, similarity: combined, combined };
+  const similarity = weightSum > 0 ? Math.min(1, weighted / weightSum) : null;
+  const anySignal = funding !== null || bundle !== null || timing !== null || rarity !== null || behavior !== null;
+  const combined = anySignal ? relatednessScore(funding ?? NaN, bundle ?? NaN, timing ?? NaN, rarity ?? NaN, behavior ?? NaN) : null;
+  const scores: PairScores = { capital, binary, jaccardTraded, jaccardHeld, behavior, timing, funding, bundle, rarity, similarity, combined };
   const anyNull =
-    capital === null || binary === null || jaccardTraded === null || jaccardHeld === null || behavior === null || timing === null || combined === null;
+    capital === null ||
+    binary === null ||
+    jaccardTraded === null ||
+    jaccardHeld === null ||
+    behavior === null ||
+    timing === null ||
+    funding === null ||
+    bundle === null ||
+    rarity === null ||
+    similarity === null ||
+    combined === null;
+  // evidence only for pairs with coordination evidence or rare tokens in common (a bounded result)
+  const evidence =
+    (funding !== null && funding > 0) || (bundle !== null && bundle > 0) || (timing !== null && timing > 0) || (rarity !== null && rarity >= RARE_EVIDENCE_MIN)
+      ? pairEvidence({
+          walletA: a.address,
+          walletB: b.address,
+          related: relatedness({ funding, bundle, timing, rarity, behavior }),
+          funding: fundingLink,
+          bundle: bundleLink,
+          timing: timing !== null && timing > 0 ? (timingResult ?? undefined) : undefined,
+          rarity: rarity !== null && rarity >= RARE_TOKENS_MIN ? ctx.rarityOverlap(i, j) : null,
+        })
+      : null;
   const hasCapital = capital !== null;
   const normProduct = a.norm * b.norm;
   const base = e * row.maxTop;
@@ -227,16 +315,17 @@ function scorePair(
       contribution: hasCapital ? product / normProduct : 0,
     };
   }
-  // every insight rule needs binary ≥ 0.4 or timing ≥ 0.1: skip the rule list for the many weak pairs
+  // the similarity rules need binary ≥ 0.4 or timing ≥ 0.1, the evidence rules evidence: skip the
+  // rule list for the many weak pairs
   const insights =
-    (binary === null || binary < INSIGHT_THRESHOLDS.asymmetryBinary) && (timing === null || timing < INSIGHT_THRESHOLDS.coTradingShare)
+    evidence === null && (binary === null || binary < INSIGHT_THRESHOLDS.asymmetryBinary) && (timing === null || timing < INSIGHT_THRESHOLDS.coTradingShare)
       ? NO_INSIGHTS
-      : insightsOf({ scores, sharedTokenCount: shared, tradedTokenCountA: nA, tradedTokenCountB: nB, sharedHeldCount: sharedHeld, coTradedA, coTradedB });
+      : insightsOf({ scores, sharedTokenCount: shared, tradedTokenCountA: nA, tradedTokenCountB: nB, sharedHeldCount: sharedHeld, coTradedA, coTradedB, evidence });
   return {
     walletA: a.address,
     walletB: b.address,
     scores,
-    nullReasons: anyNull ? nullReasonsOf(scores, a, b) : NO_REASONS,
+    nullReasons: anyNull ? nullReasonsOf(scores, a, b, signals, i) : NO_REASONS,
     strength: strengthOf(combined),
     sharedTokenCount: shared,
     tradedTokenCountA: nA,
@@ -249,12 +338,19 @@ function scorePair(
     capitalInSharedPercentA: a.norm > 0 ? Math.min(100, acc[x + ACC_SHARED_WEIGHT_A] * 100) : null,
     capitalInSharedPercentB: b.norm > 0 ? Math.min(100, acc[x + ACC_SHARED_WEIGHT_B] * 100) : null,
     sharedTokens,
-    evidence: null,
     sharedTokensOmitted: shared - topCount,
     omittedContribution: hasCapital ? Math.max(0, dot - listed) / normProduct : 0,
     coTrading: { coTradedA, coTradedB, tradesA: a.trades, tradesB: b.trades },
     insights,
+    evidence,
   };
+}
+
+/** detection/rarity `rarityOverlap` score from the shared and total rarity weights. */
+function rarityScore(sharedWeight: number, totalA: number, totalB: number): number {
+  const union = totalA + totalB - sharedWeight;
+  const weightedJaccard = union > 0 ? clamp01(sharedWeight / union) : 0;
+  return weightedJaccard * (1 - Math.exp(-sharedWeight / SHARED_WEIGHT_SCALE));
 }
 
 function insightsOf(facts: Parameters<typeof pairInsights>[0]): SimilarityPair['insights'] {
@@ -263,7 +359,7 @@ function insightsOf(facts: Parameters<typeof pairInsights>[0]): SimilarityPair['
 }
 
 /** Why each null score is null, in words a user can act on. */
-function nullReasonsOf(s: PairScores, a: WalletVector, b: WalletVector): SimilarityPair['nullReasons'] {
+function nullReasonsOf(s: PairScores, a: WalletVector, b: WalletVector, signals: GroupSignals, i: number): SimilarityPair['nullReasons'] {
   const side = (x: boolean): string => (x ? 'wallet A' : 'wallet B');
   const r: SimilarityPair['nullReasons'] = {};
   if (s.capital === null) r.capital = `${side(a.norm === 0)} spent no SOL on universe tokens`;
@@ -273,8 +369,13 @@ function nullReasonsOf(s: PairScores, a: WalletVector, b: WalletVector): Similar
   if (s.behavior === null) {
     r.behavior = a.behavior === null ? `wallet A: ${a.behaviorReason}` : `wallet B: ${b.behaviorReason}`;
   }
-  if (s.timing === null) r.timing = `${side(a.trades === 0)} has no trades in universe tokens`;
-  if (s.combined === null) r.combined = 'no weighted metric is defined for this pair';
+  const noTrades = `${side(signals.trades[i] === 0)} has no trades in universe tokens`;
+  if (s.timing === null) r.timing = noTrades;
+  if (s.bundle === null) r.bundle = noTrades;
+  if (s.funding === null) r.funding = `${side(signals.funding[i] === null)}'s transfers are not known`;
+  if (s.rarity === null) r.rarity = `${side(a.tokens.length === 0)} traded no universe token`;
+  if (s.similarity === null) r.similarity = 'no weighted metric is defined for this pair';
+  if (s.combined === null) r.combined = 'no signal is defined for this pair';
   return r;
 }
 

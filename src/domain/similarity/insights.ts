@@ -11,8 +11,8 @@ export interface InsightFacts {
   sharedHeldCount: number;
   coTradedA: number;
   coTradedB: number;
-  /** the pair's detection evidence (funding, bundles, timing, rare tokens); absent or null: none */
-  evidence?: PairEvidence | null;
+  /** the pair's detection evidence (funding, bundles, timing, rare tokens); null: none */
+  evidence: PairEvidence | null;
 }
 
 /**

@@ -7,6 +7,8 @@ export interface RowInputs {
   n: number;
   maxTop: number;
   window: number;
+  /** the timing signal's window (detection/timing): near counts bound its matches */
+  timingWindow: number;
   /** wallet w's traded tokens (ascending) at tokens[tokStart[w] .. tokStart[w+1]); ownTraded: each one's posting */
   tokStart: Int32Array;
   tokens: Int32Array;
@@ -26,11 +28,14 @@ export interface RowInputs {
   /** held postings of token t at [heldPostStart[t], heldPostStart[t+1]): the wallet, in wallet order */
   heldPostStart: Int32Array;
   heldWallet: Int32Array;
+  /** rarity weight of token t (detection/rarity tokenRarityWeight), summed over shared tokens */
+  tokenRarity: Float64Array;
 }
 
 /**
- * Where a row's figures go: entry e = j + shift of pair (i, j). Per entry: acc[e·5 ..] = dot,
- * Σ min(weightA, weightB), Σ weightA, Σ weightB over shared tokens, and the top-list floor;
+ * Where a row's figures go: entry e = j + shift of pair (i, j). Per entry: acc[e·6 ..] = dot,
+ * Σ min(weightA, weightB), Σ weightA, Σ weightB over shared tokens, the top-list floor, and Σ
+ * rarity weights of the shared tokens;
  * counts[e·4 ..] = shared tokens, co-traded trades of A, of B, listed top tokens; sharedHeld[e];
  * top tokens in slots [e·maxTop, e·maxTop + count), by product desc: topToken[slot] and
  * topValues[slot·3 ..] = weightA·weightB, weightA, weightB.
@@ -44,17 +49,21 @@ export interface RowStore {
 }
 
 // entry layouts (see RowStore); the slots compute.ts reads are exported
-export const ACC = 5;
+export const ACC = 6;
 export const ACC_DOT = 0;
 export const ACC_MIN_WEIGHT_SUM = 1;
 export const ACC_SHARED_WEIGHT_A = 2;
 export const ACC_SHARED_WEIGHT_B = 3;
 const ACC_TOP_FLOOR = 4;
-export const CNT = 4;
+export const ACC_RARITY = 5;
+export const CNT = 6;
 export const CNT_SHARED = 0;
 export const CNT_CO_TRADED_A = 1;
 export const CNT_CO_TRADED_B = 2;
 export const CNT_TOP_COUNT = 3;
+/** trades of A (B) with a trade of the other, same token and direction, within `timingWindow` */
+export const CNT_NEAR_A = 4;
+export const CNT_NEAR_B = 5;
 // posting record layout: one cache line of everything the inner loop reads about a posting
 export const REC = 8;
 export const REC_WALLET = 0;
@@ -89,13 +98,15 @@ function coTraded(ts: Float64Array, a0: number, a1: number, b0: number, b1: numb
   return countNear(ts, a0, a1, ts, b0, b1, window);
 }
 
-function coTradeMany(counts: Int32Array, c: number, start: Int32Array, ts: Float64Array, own: number, p: number, window: number): void {
+function coTradeMany(counts: Int32Array, c: number, start: Int32Array, ts: Float64Array, own: number, p: number, window: number, timingWindow: number): void {
   const a0 = start[own];
   const a1 = start[own + 1];
   const b0 = start[p];
   const b1 = start[p + 1];
   counts[c + CNT_CO_TRADED_A] += coTraded(ts, a0, a1, b0, b1, window);
   counts[c + CNT_CO_TRADED_B] += coTraded(ts, b0, b1, a0, a1, window);
+  counts[c + CNT_NEAR_A] += coTraded(ts, a0, a1, b0, b1, timingWindow);
+  counts[c + CNT_NEAR_B] += coTraded(ts, b0, b1, a0, a1, timingWindow);
 }
 
 /**
@@ -136,10 +147,13 @@ function accumulateToken(inp: RowInputs, store: RowStore, shift: number, token: 
   const counts = store.counts;
   const rec = inp.rec;
   const window = inp.window;
+  const timingWindow = inp.timingWindow;
+  const wide = window > timingWindow ? window : timingWindow;
   const maxTop = inp.maxTop;
   const to = inp.tradedStart[token + 1];
   const o = own * REC;
   const wA = rec[o + REC_WEIGHT];
+  const rarity = inp.tokenRarity[token];
   const aBuyMode = rec[o + REC_BUY_MODE];
   const aBuy = rec[o + REC_BUY_FIRST];
   const aBuyLast = rec[o + REC_BUY_LAST];
@@ -158,27 +172,36 @@ function accumulateToken(inp: RowInputs, store: RowStore, shift: number, token: 
     acc[x + ACC_MIN_WEIGHT_SUM] += wA < wB ? wA : wB;
     acc[x + ACC_SHARED_WEIGHT_A] += wA;
     acc[x + ACC_SHARED_WEIGHT_B] += wB;
+    acc[x + ACC_RARITY] += rarity;
     // common case: one buy (sale) on each side, compared directly (a NaN time means the other
     // side has none; |d| ≤ window exactly when d ≤ window && d ≥ −window, and NaN is neither);
     // several trades on a side go through countNear unless the time ranges are a window apart
     const bBuyMode = rec[r + REC_BUY_MODE];
     if (aBuyMode === TRADES_ONE && bBuyMode !== TRADES_MANY) {
-      const near = Math.abs(aBuy - rec[r + REC_BUY_FIRST]) <= window ? 1 : 0;
+      const d = Math.abs(aBuy - rec[r + REC_BUY_FIRST]);
+      const near = d <= window ? 1 : 0;
       counts[c + CNT_CO_TRADED_A] += near;
       counts[c + CNT_CO_TRADED_B] += near;
+      const nearT = d <= timingWindow ? 1 : 0;
+      counts[c + CNT_NEAR_A] += nearT;
+      counts[c + CNT_NEAR_B] += nearT;
     } else if (aBuyMode !== TRADES_NONE && bBuyMode !== TRADES_NONE) {
-      if (!(aBuy - window > rec[r + REC_BUY_LAST] || rec[r + REC_BUY_FIRST] - window > aBuyLast)) {
-        coTradeMany(counts, c, inp.buyStart, inp.buyTs, own, p, window);
+      if (!(aBuy - wide > rec[r + REC_BUY_LAST] || rec[r + REC_BUY_FIRST] - wide > aBuyLast)) {
+        coTradeMany(counts, c, inp.buyStart, inp.buyTs, own, p, window, timingWindow);
       }
     }
     const bSellMode = rec[r + REC_SELL_MODE];
     if (aSellMode === TRADES_ONE && bSellMode !== TRADES_MANY) {
-      const near = Math.abs(aSell - rec[r + REC_SELL_FIRST]) <= window ? 1 : 0;
+      const d = Math.abs(aSell - rec[r + REC_SELL_FIRST]);
+      const near = d <= window ? 1 : 0;
       counts[c + CNT_CO_TRADED_A] += near;
       counts[c + CNT_CO_TRADED_B] += near;
+      const nearT = d <= timingWindow ? 1 : 0;
+      counts[c + CNT_NEAR_A] += nearT;
+      counts[c + CNT_NEAR_B] += nearT;
     } else if (aSellMode !== TRADES_NONE && bSellMode !== TRADES_NONE) {
-      if (!(aSell - window > rec[r + REC_SELL_LAST] || rec[r + REC_SELL_FIRST] - window > aSellLast)) {
-        coTradeMany(counts, c, inp.sellStart, inp.sellTs, own, p, window);
+      if (!(aSell - wide > rec[r + REC_SELL_LAST] || rec[r + REC_SELL_FIRST] - wide > aSellLast)) {
+        coTradeMany(counts, c, inp.sellStart, inp.sellTs, own, p, window, timingWindow);
       }
     }
     // !(x <= floor) rather than x > floor so that insertTop decides NaN as a plain comparison would

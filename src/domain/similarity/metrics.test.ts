@@ -63,7 +63,7 @@ const scores = (s: Partial<PairScores>): PairScores => ({
   combined: null,
   ...s,
 });
-const facts = { sharedTokenCount: 5, tradedTokenCountA: 6, tradedTokenCountB: 6, sharedHeldCount: 1, coTradedA: 0, coTradedB: 0 };
+const facts = { sharedTokenCount: 5, tradedTokenCountA: 6, tradedTokenCountB: 6, sharedHeldCount: 1, coTradedA: 0, coTradedB: 0, evidence: null };
 
 describe('pair insights', () => {
   it('binary 0.9 and capital 0.7: Behavioral Mirror (score binary) and Sustained Alignment (score mean)', () => {

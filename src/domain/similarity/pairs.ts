@@ -12,6 +12,8 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { RowInputs, RowStore } from './kernel';
 import {
+  ACC,
+  CNT,
   computeRow,
   REC,
   REC_BUY_FIRST,
@@ -99,8 +101,18 @@ function modeOf(count: number): number {
 }
 
 /** Flat per-wallet token lists and the posting lists over tokens, as the kernel reads them. */
-function buildInputs(vectors: readonly WalletVector[], universeSize: number, window: number, maxTop: number, alloc: Alloc): RowInputs {
+function buildInputs(
+  vectors: readonly WalletVector[],
+  universeSize: number,
+  rarity: Float64Array,
+  window: number,
+  timingWindow: number,
+  maxTop: number,
+  alloc: Alloc,
+): RowInputs {
   const n = vectors.length;
+  const tokenRarity = alloc(Float64Array, universeSize);
+  tokenRarity.set(rarity);
   const tokStart = alloc(Int32Array, n + 1);
   const heldStart = alloc(Int32Array, n + 1);
   for (let w = 0; w < n; w++) {
@@ -174,7 +186,7 @@ function buildInputs(vectors: readonly WalletVector[], universeSize: number, win
       heldWallet[pos] = w;
     }
   }
-  return { n, maxTop, window, tokStart, tokens, ownTraded, tradedStart, rec, buyStart, buyTs, sellStart, sellTs, heldStart, held, ownHeld, heldPostStart, heldWallet };
+  return { n, maxTop, window, timingWindow, tokStart, tokens, ownTraded, tradedStart, rec, buyStart, buyTs, sellStart, sellTs, heldStart, held, ownHeld, heldPostStart, heldWallet, tokenRarity };
 }
 
 function postingStarts(flat: Int32Array, universeSize: number, alloc: Alloc): Int32Array {
@@ -186,8 +198,8 @@ function postingStarts(flat: Int32Array, universeSize: number, alloc: Alloc): In
 
 function allocStore(entries: number, maxTop: number, alloc: Alloc): RowStore {
   return {
-    acc: alloc(Float64Array, entries * 5),
-    counts: alloc(Int32Array, entries * 4),
+    acc: alloc(Float64Array, entries * ACC),
+    counts: alloc(Int32Array, entries * CNT),
     sharedHeld: alloc(Int32Array, entries),
     topToken: alloc(Int32Array, entries * maxTop),
     topValues: alloc(Float64Array, entries * maxTop * 3),
@@ -201,7 +213,11 @@ function allocStore(entries: number, maxTop: number, alloc: Alloc): RowStore {
 export function forEachPairRow(
   vectors: readonly WalletVector[],
   universeSize: number,
+  /** per universe token, its rarity weight (summed over each pair's shared tokens) */
+  tokenRarity: Float64Array,
   window: number,
+  /** the timing signal's window: near counts within it bound the timing score (kernel.ts) */
+  timingWindow: number,
   maxTop: number,
   helpers: PairHelpers,
   onRow: (i: number, row: PairRow) => void,
@@ -212,7 +228,7 @@ export function forEachPairRow(
   if (n < 3 || helpers.workers.length === 0) {
     stopPairHelpers(helpers);
     // one row store reused from row to row (entry j for pair (i, j))
-    const inputs = buildInputs(vectors, universeSize, window, maxTop, privateAlloc);
+    const inputs = buildInputs(vectors, universeSize, tokenRarity, window, timingWindow, maxTop, privateAlloc);
     const row: PairRow = { ...allocStore(n, maxTop, privateAlloc), shift: 0, maxTop };
     for (let i = 0; i < n; i++) {
       computeRow(inputs, row, i, 0);
@@ -222,7 +238,7 @@ export function forEachPairRow(
   }
 
   // every pair has its own entry in shared memory; each row is computed by whichever thread takes it
-  const inputs = buildInputs(vectors, universeSize, window, maxTop, sharedAlloc);
+  const inputs = buildInputs(vectors, universeSize, tokenRarity, window, timingWindow, maxTop, sharedAlloc);
   const store = allocStore(pairCount, maxTop, sharedAlloc);
   const state = sharedAlloc(Int32Array, n + STATE_LENGTH_AFTER_ROWS);
   const job: PairJob = { inputs, store, state };

@@ -1,11 +1,17 @@
 import fc from 'fast-check';
 import type { SwapLeg } from '../swaps/types';
 import { buy, sell } from '../testing/legs';
+import { relatedness } from '../detection/combine';
+import type { WalletTransfer } from '../detection/types';
 import { computeSimilarity } from './compute';
 import type { MetricName, PairScores, SimilarityResult, SimilarityWalletInput } from './types';
+import { SCORE_NAMES } from './types';
 
 const MINTS = ['M0', 'M1', 'M2', 'M3', 'M4', 'M5', 'M6', 'M7'];
-const SCORE_KEYS: Array<keyof PairScores> = ['capital', 'binary', 'jaccardTraded', 'jaccardHeld', 'behavior', 'timing', 'combined'];
+const SCORE_KEYS: Array<keyof PairScores> = [...SCORE_NAMES];
+/** the similarity metrics: a wallet and its identical copy score 1 on these */
+const SIMILARITY_KEYS: Array<keyof PairScores> = ['capital', 'binary', 'jaccardTraded', 'jaccardHeld', 'behavior', 'similarity'];
+const FUNDERS = ['F0', 'F1', 'F2'];
 
 const legArb = fc.record({
   mint: fc.constantFrom(...MINTS),
@@ -14,20 +20,46 @@ const legArb = fc.record({
   sol: fc.oneof(fc.constant(0), fc.double({ min: 0.001, max: 50, noNaN: true })),
   raw: fc.integer({ min: 1, max: 1_000_000 }),
 });
+const transferArb = fc.record({
+  counterparty: fc.constantFrom(...FUNDERS),
+  direction: fc.constantFrom('in', 'out'),
+  t: fc.integer({ min: 1_700_000_000 - 86_400, max: 1_700_000_000 + 30 * 86_400 }),
+});
 const walletArb = fc.record({
   legs: fc.array(legArb, { maxLength: 14 }),
   held: fc.subarray(MINTS),
+  transfers: fc.option(fc.array(transferArb, { maxLength: 4 }), { nil: undefined }),
 });
 const groupArb = fc.array(walletArb, { minLength: 2, maxLength: 5 });
 
-type WalletSpec = { legs: Array<{ mint: string; side: string; t: number; sol: number; raw: number }>; held: string[] };
+type WalletSpec = {
+  legs: Array<{ mint: string; side: string; t: number; sol: number; raw: number }>;
+  held: string[];
+  transfers?: Array<{ counterparty: string; direction: string; t: number }>;
+};
+
+function transfersOf(address: string, spec: WalletSpec): WalletTransfer[] | undefined {
+  return spec.transfers?.map((x, k) => ({
+    wallet: address,
+    counterparty: x.counterparty,
+    direction: x.direction as 'in' | 'out',
+    asset: 'SOL',
+    amount: '1',
+    rawAmount: '1000000000',
+    decimals: 9,
+    amountExact: true,
+    signature: `${address}-tx${k}`,
+    slot: x.t,
+    timestamp: x.t,
+  }));
+}
 
 function toInputs(specs: WalletSpec[], rename: (m: string) => string = (m) => m): SimilarityWalletInput[] {
   return specs.map((spec, i) => {
     const address = `W${i}`;
     const legs: SwapLeg[] = spec.legs.map((l) => (l.side === 'buy' ? buy : sell)({ wallet: address, mint: rename(l.mint), t: l.t, raw: l.raw, sol: l.sol }));
     const holdings = Object.fromEntries(spec.held.map((m) => [rename(m), { uiAmount: '1' }]));
-    return { address, legs, holdings };
+    return { address, legs, holdings, transfers: transfersOf(address, spec) };
   });
 }
 
@@ -75,7 +107,7 @@ describe('similarity properties (fast-check)', () => {
         const [original] = toInputs([w]);
         const copy = { ...original, address: 'copy' };
         const [p] = computeSimilarity({ wallets: [original, copy] }).pairs;
-        for (const k of SCORE_KEYS) {
+        for (const k of SIMILARITY_KEYS) {
           if (p.scores[k] !== null) expect(p.scores[k]).toBeCloseTo(1, 12);
         }
         const tradesUniverse = w.legs.length > 0;
@@ -85,18 +117,56 @@ describe('similarity properties (fast-check)', () => {
     );
   });
 
-  it('does not depend on the order of wallets in the group', () => {
+  it('does not depend on the order of wallets in the group: scores, evidence and clusters', () => {
     fc.assert(
       fc.property(
         groupArb.chain((specs) => fc.tuple(fc.constant(specs), fc.shuffledSubarray(specs.map((_, i) => i), { minLength: specs.length, maxLength: specs.length }))),
         ([specs, order]) => {
           const inputs = toInputs(specs);
-          const forward = byKey(computeSimilarity({ wallets: inputs }));
-          const shuffled = byKey(computeSimilarity({ wallets: order.map((i) => inputs[i]) }));
+          const forwardResult = computeSimilarity({ wallets: inputs });
+          const shuffledResult = computeSimilarity({ wallets: order.map((i) => inputs[i]) });
+          const forward = byKey(forwardResult);
+          const shuffled = byKey(shuffledResult);
           expect(shuffled.size).toBe(forward.size);
-          for (const [key, p] of forward) expectSameScores(p.scores, shuffled.get(key)!.scores);
+          for (const [key, p] of forward) {
+            const q = shuffled.get(key)!;
+            expectSameScores(p.scores, q.scores);
+            expect(q.evidence === null).toBe(p.evidence === null);
+            if (p.evidence === null || q.evidence === null) continue;
+            // the same evidence, seen from the other side when the pair's wallets swapped places
+            const flip = p.walletA !== q.walletA;
+            expect(q.evidence.timing).toEqual(p.evidence.timing);
+            expect(q.evidence.rareTokens).toEqual(p.evidence.rareTokens);
+            expect(q.evidence.strongest).toBe(p.evidence.strongest);
+            expect(q.evidence.bundles.map((b) => (flip ? b.signatureB : b.signatureA))).toEqual(p.evidence.bundles.map((b) => b.signatureA));
+            expect(q.evidence.funding.map((f) => f.kind)).toEqual(p.evidence.funding.map((f) => f.kind));
+          }
+          expect(shuffledResult.clusters.map((c) => c.members)).toEqual(forwardResult.clusters.map((c) => c.members));
         },
       ),
+    );
+  });
+
+  it('combined is the relatedness of the pair\'s signals, and evidence is present exactly when a coordination signal scores or rare tokens carry the overlap', () => {
+    fc.assert(
+      fc.property(groupArb, (specs) => {
+        const r = computeSimilarity({ wallets: toInputs(specs) });
+        for (const p of r.pairs) {
+          const s = p.scores;
+          const signals = [s.funding, s.bundle, s.timing, s.rarity, s.behavior];
+          if (signals.every((v) => v === null)) expect(s.combined).toBeNull();
+          else expect(s.combined).toBe(relatedness({ funding: s.funding, bundle: s.bundle, timing: s.timing, rarity: s.rarity, behavior: s.behavior }).score);
+          const coordination = (s.funding ?? 0) > 0 || (s.bundle ?? 0) > 0 || (s.timing ?? 0) > 0 || (s.rarity ?? 0) >= 0.2;
+          expect(p.evidence !== null).toBe(coordination);
+          if (p.evidence === null) continue;
+          const sum = Object.values(p.evidence.contributions).reduce((x, y) => x + y, 0);
+          expect(sum).toBeCloseTo(s.combined!, 12);
+          expect(p.evidence.funding.length).toBeLessThanOrEqual(8);
+          expect(p.evidence.bundles.length).toBeLessThanOrEqual(5);
+          expect(p.evidence.rareTokens.length).toBeLessThanOrEqual(5);
+          if (s.timing === 0) expect(p.evidence.timing).toBeNull();
+        }
+      }),
     );
   });
 
@@ -126,18 +196,18 @@ describe('similarity properties (fast-check)', () => {
     );
   });
 
-  it('combined is the weighted mean of the defined metrics, so it lies between their min and max', () => {
+  it('similarity is the weighted mean of the defined metrics, so it lies between their min and max', () => {
     fc.assert(
       fc.property(groupArb, (specs) => {
         const r = computeSimilarity({ wallets: toInputs(specs) });
         for (const p of r.pairs) {
-          const defined = (['capital', 'binary', 'jaccardTraded', 'jaccardHeld', 'behavior', 'timing'] as MetricName[])
+          const defined = (['capital', 'binary', 'jaccardTraded', 'jaccardHeld', 'behavior'] as MetricName[])
             .map((m) => p.scores[m])
             .filter((v): v is number => v !== null);
-          if (defined.length === 0) expect(p.scores.combined).toBeNull();
+          if (defined.length === 0) expect(p.scores.similarity).toBeNull();
           else {
-            expect(p.scores.combined!).toBeGreaterThanOrEqual(Math.min(...defined) - 1e-12);
-            expect(p.scores.combined!).toBeLessThanOrEqual(Math.max(...defined) + 1e-12);
+            expect(p.scores.similarity!).toBeGreaterThanOrEqual(Math.min(...defined) - 1e-12);
+            expect(p.scores.similarity!).toBeLessThanOrEqual(Math.max(...defined) + 1e-12);
           }
         }
       }),

@@ -6,8 +6,8 @@ import { buy, sell, transferIn } from '../testing/legs';
 import { computeSimilarity } from './compute';
 import { cosine } from './metrics';
 import { availableParallelism } from 'node:os';
-import type { MetricName, MetricSummary, PairRowStats, SimilarityPair, SimilarityResult, SimilarityWalletInput } from './types';
-import { METRIC_NAMES } from './types';
+import type { MetricSummary, PairRowStats, SimilarityPair, SimilarityResult, SimilarityWalletInput } from './types';
+import { SCORE_NAMES } from './types';
 import { seededRandom as prng } from '../random';
 
 const MSOL = 'mSoLzYCxHdYgdzU16g5QSh3i5K3z3KZK7ytfqcJm7So';
@@ -167,7 +167,7 @@ function expectMatchesReference(wallets: SimilarityWalletInput[], result: Simila
 
 /** Summaries recomputed from the listed pairs with a full sort. */
 function expectSummariesFromPairs(result: SimilarityResult): void {
-  for (const m of [...METRIC_NAMES, 'combined'] as Array<MetricName | 'combined'>) {
+  for (const m of SCORE_NAMES) {
     const all = result.pairs.map((p) => p.scores[m]);
     const values = all.filter((v): v is number => v !== null);
     let sum = 0;

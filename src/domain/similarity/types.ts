@@ -51,7 +51,10 @@ export interface SimilarityInput {
   wallets: readonly SimilarityWalletInput[];
   /** relative weights of the metrics in `combined`; missing ones take the defaults */
   weights?: Partial<Record<MetricName, number>>;
-  /** pairs with `combined` at or above this are linked in clusters (default 0.5) */
+  /**
+   * pairs with `combined` (relatedness) at or above this are edges of the graph the clusters are
+   * found in (Louvain, detection/cluster `minEdge`; default 0.3), and count in `edgeCount`
+   */
   clusterThreshold?: number;
   /** shared tokens listed per pair, by contribution (default 10); the rest are summed */
   maxSharedTokensPerPair?: number;
@@ -80,6 +83,8 @@ export interface SimilarityRunOptions {
   helpersOnly?: boolean;
   /** called once per run with which thread computed the rows (tests and benchmarks report it) */
   onRowStats?: (stats: PairRowStats) => void;
+  /** called once per run with the milliseconds each stage took (benchmarks report them) */
+  onStageTimes?: (ms: Record<string, number>) => void;
 }
 
 /** Who computed the pair rows of one run. */
@@ -115,6 +120,22 @@ export interface PairScores {
    */
   combined: number | null;
 }
+
+/** Every score a pair carries, in the order of `PairScores`. */
+export type ScoreName = keyof PairScores;
+export const SCORE_NAMES: readonly ScoreName[] = [
+  'capital',
+  'binary',
+  'jaccardTraded',
+  'jaccardHeld',
+  'behavior',
+  'timing',
+  'funding',
+  'bundle',
+  'rarity',
+  'similarity',
+  'combined',
+];
 
 /** The co-trading timing of a pair as evidence: who follows whom, by how much, on how many trades. */
 export interface PairTimingEvidence {
@@ -187,7 +208,7 @@ export interface SimilarityPair {
   walletB: string;
   scores: PairScores;
   /** why a score is null, per metric */
-  nullReasons: Partial<Record<MetricName | 'combined', string>>;
+  nullReasons: Partial<Record<ScoreName, string>>;
   strength: StrengthLabel | null;
   sharedTokenCount: number;
   tradedTokenCountA: number;
@@ -284,6 +305,10 @@ export interface SimilarityResult {
     maxSharedTokensPerPair: number;
     heldDustUiAmount: string;
     coTradeWindowSeconds: number;
+    /** weights of `combined` (detection/combine RELATEDNESS_WEIGHTS) */
+    relatednessWeights: Record<string, number>;
+    /** options of the clustering (detection/cluster CLUSTER_DEFAULTS; minEdge = clusterThreshold) */
+    cluster: Record<string, number>;
   };
   universe: {
     size: number;
@@ -296,9 +321,11 @@ export interface SimilarityResult {
   globalMetrics: {
     walletCount: number;
     pairCount: number;
-    metrics: Record<MetricName | 'combined', MetricSummary>;
+    metrics: Record<ScoreName, MetricSummary>;
     /** counts of `combined` in ten bins [0,0.1) … [0.9,1] */
     combinedHistogram: number[];
+    /** the same ten bins for every score */
+    histograms: Record<ScoreName, number[]>;
     mostSimilarPairs: Array<{ walletA: string; walletB: string; combined: number }>;
   };
   mostCommonTokens: Array<{ mint: string; tradedBy: number; heldBy: number }>;

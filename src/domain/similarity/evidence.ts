@@ -1,0 +1,91 @@
+// The evidence behind a pair's `combined` (docs/analytics.md, "Evidence"): each signal's share and
+// its strongest items, capped, oriented to the pair's walletA / walletB.
+import type { BundleLink } from '../detection/bundles';
+import type { Relatedness } from '../detection/combine';
+import { formatLag, type TimingResult } from '../detection/timing';
+import type { FundingEvidence } from '../detection/funding';
+import type { RarityOverlap } from '../detection/rarity';
+import type { SignalResult } from '../detection/types';
+import type { PairEvidence, PairTimingEvidence } from './types';
+
+/** A pair shows evidence when a coordination signal scores, or rare tokens carry this much overlap. */
+export const RARE_EVIDENCE_MIN = 0.2;
+/** A pair's evidence lists the rare tokens it shares when its rarity overlap is at least this. */
+export const RARE_TOKENS_MIN = 0.05;
+
+export interface PairSignalParts {
+  walletA: string;
+  walletB: string;
+  related: Relatedness;
+  funding: SignalResult<FundingEvidence> | undefined;
+  bundle: BundleLink | undefined;
+  timing: TimingResult | undefined;
+  rarity: RarityOverlap | null;
+}
+
+export function pairEvidence(p: PairSignalParts): PairEvidence {
+  // the signals list their pair with a < b by address; the result's walletA may be either
+  const flipped = p.walletA > p.walletB;
+  const funding = p.funding?.evidence ?? [];
+  const bundles = p.bundle?.evidence ?? [];
+  return {
+    contributions: p.related.contributions,
+    strongest: p.related.strongest,
+    funding: flipped ? funding.map(flipFunding) : funding,
+    fundingOmitted: p.funding?.evidenceOmitted ?? 0,
+    bundles: flipped
+      ? bundles.map((e) => ({ ...e, signatureA: e.signatureB, signatureB: e.signatureA, slotA: e.slotB, slotB: e.slotA, timestampA: e.timestampB, timestampB: e.timestampA }))
+      : bundles,
+    bundlesOmitted: p.bundle?.evidenceOmitted ?? 0,
+    timing: p.timing !== undefined && p.timing.forward.matched + p.timing.backward.matched > 0 ? timingEvidence(p.timing) : null,
+    rareTokens: p.rarity?.evidence ?? [],
+    rareTokensOmitted: p.rarity?.evidenceOmitted ?? 0,
+  };
+}
+
+function flipFunding(e: FundingEvidence): FundingEvidence {
+  return e.kind === 'direct' ? e : { ...e, a: e.b, b: e.a };
+}
+
+function timingEvidence(r: TimingResult): PairTimingEvidence {
+  const d = r.forward.score >= r.backward.score ? r.forward : r.backward;
+  return {
+    leader: r.leader,
+    follower: r.follower,
+    simultaneous: r.simultaneous,
+    summary: r.summary,
+    medianLagSeconds: d.medianLagSeconds,
+    matched: d.matched,
+    leaderTrades: d.leaderTrades,
+    followerTrades: d.followerTrades,
+    matches: r.evidence,
+    matchesOmitted: r.evidenceOmitted,
+  };
+}
+
+/** One line on what links the pair most, from its strongest signal. */
+export function evidenceSummary(e: PairEvidence | null): string {
+  if (e === null || e.strongest === null) return 'similar trading style';
+  switch (e.strongest) {
+    case 'funding': {
+      const f = e.funding[0];
+      if (f === undefined) return 'funding links';
+      if (f.kind === 'direct') return `direct transfer of ${f.transfer.amount} ${f.transfer.asset}`;
+      const what = f.kind === 'common-first-funder' ? 'same first funder' : f.kind === 'common-source' ? 'same top-up source' : 'same sweep destination';
+      return `${what} ${f.counterparty} (${formatLag(f.secondsApart)} apart)`;
+    }
+    case 'bundle': {
+      const b = e.bundles[0];
+      const tokens = e.bundles.length + e.bundlesOmitted;
+      return b === undefined ? 'bought together' : `bought ${tokens} token${tokens > 1 ? 's' : ''} within seconds (${b.sameSlot ? 'same slot' : `${b.secondsApart} s apart`})`;
+    }
+    case 'timing':
+      return e.timing?.summary ?? 'trade the same tokens in step';
+    case 'rarity': {
+      const n = e.rareTokens.length + e.rareTokensOmitted;
+      return `${n} rare token${n > 1 ? 's' : ''} in common`;
+    }
+    default:
+      return 'similar trading style';
+  }
+}
