@@ -1,13 +1,25 @@
-// The similarity step and the analysis record. Loads stored legs (in the analysis window) and the
-// fresh balances, runs the domain's computeSimilarity, stores the full result in PostgreSQL and
-// returns a small summary (claim-check: the result never travels through workflow history).
+// The similarity step and the analysis record. Loads stored legs (in the analysis window), plain
+// transfers (whole stored history) and the fresh balances, with database-wide rarity counts, runs
+// the domain's computeSimilarity, stores the full result in PostgreSQL and returns a small summary
+// (claim-check: the result never travels through workflow history).
+import type { Pool } from 'pg';
 import { withLivenessHeartbeat } from './heartbeat';
 import { Context, log } from '@temporalio/activity';
-import { ENGINE_VERSION, computeSimilarity, formatUnits, isExcludedFromUniverse, type SimilarityWalletInput, type MetricName } from '../domain';
+import {
+  ENGINE_VERSION,
+  computeSimilarity,
+  formatUnits,
+  isExcludedFromUniverse,
+  type SimilarityWalletInput,
+  type MetricName,
+} from '../domain';
+import type { SimilarityDatabaseStats } from '../domain/similarity/types';
 import { completeAnalysis, endAnalysis, insertAnalysis, setEnrichmentStatus, type EnrichmentStatus } from '../store/analyses';
 import { loadBalances } from '../store/wallet-balances';
-import { loadLegs } from '../store/swap-legs';
-import { groupSyncProgress, historyCoverage, walletSyncRows } from '../store/wallets';
+import { loadLegsMany, mintStats } from '../store/swap-legs';
+import { loadTransfersMany, walletsPerCounterparty } from '../store/wallet-transfers';
+import { countWalletsWithHistory, groupSyncProgress, historyCoverage, walletSyncRows } from '../store/wallets';
+import { backfillTransfers } from './transfers-backfill';
 import { walletSyncWorkflowId } from '../workflows/contract';
 import type { ActivityDeps } from './deps';
 
@@ -51,34 +63,67 @@ export interface AnalysisSummary {
   engineVersion: string;
 }
 
+/**
+ * What computeSimilarity reads from the store, one query per kind for the whole group: legs in the
+ * window; transfers over the whole stored history (a first funder usually precedes the window's
+ * trades); database-wide counts of the group's counterparties and mints.
+ */
+export async function loadSimilarityInputs(
+  pool: Pool,
+  input: Pick<SimilarityStepInput, 'wallets' | 'partialWallets' | 'windowDays' | 'nowSec'>,
+  onStep: (step: string) => void = () => undefined,
+): Promise<{ wallets: SimilarityWalletInput[]; database: SimilarityDatabaseStats }> {
+  const sinceTimestamp = input.windowDays === null ? null : input.nowSec - input.windowDays * 86_400;
+  onStep('backfilling transfers');
+  await backfillTransfers(pool, input.wallets, (p) => onStep(`backfilling transfers of ${p.wallet}: ${p.transactions} transactions`));
+  onStep('loading balances and coverage');
+  const balances = await loadBalances(pool, input.wallets);
+  const coverage = await historyCoverage(pool, input.wallets, sinceTimestamp);
+  onStep('loading legs');
+  const legs = await loadLegsMany(pool, input.wallets, sinceTimestamp);
+  onStep('loading transfers');
+  const transfers = await loadTransfersMany(pool, input.wallets);
+  onStep('loading database-wide counts');
+  const perCounterparty = await walletsPerCounterparty(pool, input.wallets);
+  const mints = await mintStats(pool, input.wallets);
+  // the population rarity is counted in holds every wallet that any count includes
+  let totalWallets = Math.max(await countWalletsWithHistory(pool), input.wallets.length);
+  for (const m of mints.values()) totalWallets = Math.max(totalWallets, m.wallets);
+  for (const n of perCounterparty.values()) totalWallets = Math.max(totalWallets, n);
+  const firstBuyTime = new Map<string, number>();
+  for (const [mint, m] of mints) if (m.firstBuyAt !== null) firstBuyTime.set(mint, m.firstBuyAt);
+  const database: SimilarityDatabaseStats = {
+    counterparties: { walletsPerCounterparty: perCounterparty, totalWallets },
+    tokens: { walletsPerMint: new Map([...mints].map(([mint, m]) => [mint, m.wallets])), totalWallets, firstBuyTime },
+  };
+  const partial = new Set(input.partialWallets);
+  const wallets = input.wallets.map((address): SimilarityWalletInput => {
+    const held = balances.get(address);
+    const stored = coverage.get(address);
+    return {
+      address,
+      legs: legs.get(address) ?? [],
+      holdings: Object.fromEntries((held?.tokens ?? []).map((t) => [t.mint, { uiAmount: formatUnits(BigInt(t.rawAmount), t.decimals) }])),
+      coverage: {
+        truncated: partial.has(address) || !stored?.covers,
+        transactionsFetched: stored?.transactions ?? 0,
+        transactionsRejected: stored?.rejected ?? 0,
+        windowStartSec: sinceTimestamp,
+        windowEndSec: input.nowSec,
+      },
+      transfers: transfers.get(address) ?? [],
+    };
+  });
+  return { wallets, database };
+}
+
 export function createAnalysisActivities(deps: ActivityDeps) {
   const { pool } = deps;
   async function computeAndStore(input: SimilarityStepInput): Promise<AnalysisSummary> {
     const ctx = Context.current();
-    const sinceTimestamp = input.windowDays === null ? null : input.nowSec - input.windowDays * 86_400;
-    const balances = await loadBalances(pool, input.wallets);
-    const coverage = await historyCoverage(pool, input.wallets, sinceTimestamp);
-    const inputs: SimilarityWalletInput[] = [];
-    for (const address of input.wallets) {
-      const legs = await loadLegs(pool, address, sinceTimestamp);
-      const held = balances.get(address);
-      const stored = coverage.get(address);
-      inputs.push({
-        address,
-        legs,
-        holdings: Object.fromEntries((held?.tokens ?? []).map((t) => [t.mint, { uiAmount: formatUnits(BigInt(t.rawAmount), t.decimals) }])),
-        coverage: {
-          truncated: input.partialWallets.includes(address) || !stored?.covers,
-          transactionsFetched: stored?.transactions ?? 0,
-          transactionsRejected: stored?.rejected ?? 0,
-          windowStartSec: sinceTimestamp,
-          windowEndSec: input.nowSec,
-        },
-      });
-      ctx.heartbeat({ loaded: address });
-    }
+    const { wallets: inputs, database } = await loadSimilarityInputs(pool, input, (step) => ctx.heartbeat({ analysisId: input.analysisId, step }));
     const result = computeSimilarity(
-      { wallets: inputs, weights: input.weights, clusterThreshold: input.clusterThreshold },
+      { wallets: inputs, weights: input.weights, clusterThreshold: input.clusterThreshold, database },
       {
         ...deps.settings.similarityThreads,
         // a helper thread that computed no rows of a large group points at a worker that cannot load

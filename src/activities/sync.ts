@@ -4,6 +4,7 @@
 import { withLivenessHeartbeat } from './heartbeat';
 import { Context, CancelledFailure, log } from '@temporalio/activity';
 import { ENGINE_VERSION, computeBehavior, computePnl, extractMany, formatUnits } from '../domain';
+import { extractTransfersMany } from '../domain/detection/transfers';
 import { storeHistoryPage } from '../store/transactions';
 import { countLegs, loadLegs } from '../store/swap-legs';
 import { loadRejected, type RejectedRow } from '../store/rejected-transactions';
@@ -14,6 +15,7 @@ import { getTokens } from '../store/tokens';
 import { walletSyncWorkflowId } from '../workflows/contract';
 import type { ActivityDeps } from './deps';
 import { solPriceUsd } from './sol-price';
+import { backfillTransfers } from './transfers-backfill';
 
 export interface SyncChunkInput {
   wallet: string;
@@ -130,7 +132,9 @@ export function createSyncActivities(deps: ActivityDeps) {
             .map((r) => ({ key: r.signature ?? `${state.cursor ?? 'top'}#${r.index}`, signature: r.signature, timestamp: r.timestamp, field: r.field, reason: r.reason }));
           if (rejected.length > 0) log.warn('transactions rejected', { wallet: input.wallet, count: rejected.length, reasons: rejected.slice(0, 5).map((r) => r.reason) });
           const { legs } = extractMany(txs, input.wallet, { solPriceUsd: solPrice });
-          const stored = await storeHistoryPage(pool, input.wallet, txs, legs, rejected);
+          // plain SOL and token transfers (not trades) are kept as evidence of funding links
+          const transfers = extractTransfersMany(txs, input.wallet);
+          const stored = await storeHistoryPage(pool, input.wallet, txs, legs, rejected, transfers);
           state.rejectedTransactions = (state.rejectedTransactions ?? 0) + rejected.length;
           state.pages += 1;
           state.transactions += txs.length;
@@ -181,6 +185,9 @@ export function createSyncActivities(deps: ActivityDeps) {
           const pnl = computePnl(legs, { holdings, pricesUsd: prices, solPriceUsd: solPrice });
           step = 'behavior';
           const behavior = computeBehavior(legs, { nowSec: Math.floor(Date.now() / 1000) });
+          step = 'transfers';
+          // a wallet synced before transfers were kept: extract them from its stored transactions now
+          await backfillTransfers(pool, [input.wallet]);
           step = 'storing';
           const rejected = await loadRejected(pool, input.wallet);
           const coverage = {

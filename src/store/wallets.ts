@@ -2,6 +2,7 @@
 // progress counters. The only module with SQL that writes to it.
 import type { Pool } from 'pg';
 import type { Queryable } from './db';
+import { TRANSFER_EXTRACTION_VERSION } from './wallet-transfers';
 
 import type { WalletHistoryStatus as WalletStatus } from '../api/schemas/analyses';
 export type { WalletStatus };
@@ -99,13 +100,14 @@ export async function syncedAfter(
 
 export async function beginSync(pool: Pool, wallet: string, workflowId: string): Promise<WalletSyncCursor> {
   const { rows } = await pool.query(
-    `INSERT INTO wallets (address, sync_state, sync_workflow_id, sync_lease_until, last_sync_started_at, sync_pages, sync_transactions, last_sync_error)
-     VALUES ($1, 'syncing', $2, now() + make_interval(secs => $3), now(), 0, 0, NULL)
+    // a new wallet has no stored transactions yet: every page its syncs store has its transfers extracted
+    `INSERT INTO wallets (address, sync_state, sync_workflow_id, sync_lease_until, last_sync_started_at, sync_pages, sync_transactions, last_sync_error, transfers_extracted_version)
+     VALUES ($1, 'syncing', $2, now() + make_interval(secs => $3), now(), 0, 0, NULL, $4)
      ON CONFLICT (address) DO UPDATE SET sync_state = 'syncing', sync_workflow_id = $2,
        sync_lease_until = now() + make_interval(secs => $3), last_sync_started_at = now(),
        sync_pages = 0, sync_transactions = 0, last_sync_error = NULL, updated_at = now()
      RETURNING newest_signature, oldest_signature, history_complete`,
-    [wallet, workflowId, SYNC_LEASE_SECONDS],
+    [wallet, workflowId, SYNC_LEASE_SECONDS, TRANSFER_EXTRACTION_VERSION],
   );
   return { newestSignature: rows[0].newest_signature, oldestSignature: rows[0].oldest_signature, historyComplete: rows[0].history_complete };
 }
@@ -210,4 +212,35 @@ export async function walletSyncRows(pool: Pool, wallets: string[]): Promise<Gro
   if (wallets.length === 0) return [];
   const { rows } = await pool.query('SELECT address, sync_pages, sync_transactions, last_sync_error FROM wallets WHERE address = ANY($1::text[])', [wallets]);
   return rows.map((r) => ({ wallet: r.address, pages: r.sync_pages, transactions: r.sync_transactions, lastSyncError: r.last_sync_error }));
+}
+
+/**
+ * The wallets among `wallets` whose stored transactions have not all had their transfers extracted
+ * with extraction `version` (wallets synced before, or under an older version), with the version they
+ * have (0: never).
+ */
+export async function walletsNeedingTransfers(pool: Pool, wallets: string[], version: number): Promise<Array<{ wallet: string; version: number }>> {
+  if (wallets.length === 0) return [];
+  const { rows } = await pool.query(
+    'SELECT address, transfers_extracted_version FROM wallets WHERE address = ANY($1::text[]) AND transfers_extracted_version < $2 ORDER BY address',
+    [wallets, version],
+  );
+  return rows.map((r) => ({ wallet: r.address, version: r.transfers_extracted_version }));
+}
+
+/** The transfer extraction version of the wallet's stored transactions (0: never; also for an unknown wallet). */
+export async function transfersExtractedVersion(db: Queryable, wallet: string): Promise<number> {
+  const { rows } = await db.query<{ v: number }>('SELECT transfers_extracted_version AS v FROM wallets WHERE address = $1', [wallet]);
+  return rows[0]?.v ?? 0;
+}
+
+/** Every stored transaction of the wallet has had its transfers extracted with extraction `version`. */
+export async function markTransfersExtracted(db: Queryable, wallet: string, version: number): Promise<void> {
+  await db.query('UPDATE wallets SET transfers_extracted_version = GREATEST(transfers_extracted_version, $2), updated_at = now() WHERE address = $1', [wallet, version]);
+}
+
+/** Wallets of the whole database with stored history: the population database-wide rarity is counted in. */
+export async function countWalletsWithHistory(pool: Pool): Promise<number> {
+  const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM wallets WHERE transaction_count > 0 OR last_synced_at IS NOT NULL');
+  return rows[0].n;
 }

@@ -92,6 +92,7 @@ describe('SQL ownership', () => {
   it('every table the migrations create has its store module, named after it', () => {
     const tables = migratedTables();
     expect(tables).toContain('analyses');
+    expect(tables).toContain('wallet_transfers');
     expect(tables.filter((t) => !fs.existsSync(moduleOf(t)))).toEqual([]);
   });
 

@@ -1,0 +1,155 @@
+// A wallet's plain SOL and token transfers (wallet_transfers), as extractTransfers reads them from its
+// stored transactions: evidence of funding and common control. Keyed by wallet, signature and the
+// transfer's index within that transaction's extraction, so storing a page twice stores nothing
+// twice. The only module with SQL that writes to wallet_transfers.
+import type { Pool } from 'pg';
+import type { EnhancedTransaction } from '../domain/enhanced-transaction';
+import { compareTransfers } from '../domain/detection/transfers';
+import type { CounterpartyStats, WalletTransfer } from '../domain/detection/types';
+import { inTransaction, type Queryable } from './db';
+
+/**
+ * The version of the transfer extraction (src/domain/detection/transfers.ts) the stored rows come
+ * from. Bump it when the extraction's rules change: every wallet below it is extracted again from
+ * its stored transactions before its next analysis (wallets.transfers_extracted_version).
+ */
+export const TRANSFER_EXTRACTION_VERSION = 1;
+
+interface TransferRow {
+  signature: string;
+  transfer_index: number;
+  counterparty: string;
+  direction: 'in' | 'out';
+  asset: string;
+  amount: string;
+  raw_amount: string;
+  decimals: number;
+  amount_exact: boolean;
+  slot: number;
+  timestamp: number;
+}
+
+/** The rows of some transfers of one wallet: each numbered within its transaction, in extraction order. */
+export function transferRows(transfers: readonly WalletTransfer[]): TransferRow[] {
+  const next = new Map<string, number>();
+  return transfers.map((t) => {
+    const index = next.get(t.signature) ?? 0;
+    next.set(t.signature, index + 1);
+    return {
+      signature: t.signature,
+      transfer_index: index,
+      counterparty: t.counterparty,
+      direction: t.direction,
+      asset: t.asset,
+      amount: t.amount,
+      raw_amount: t.rawAmount,
+      decimals: t.decimals,
+      amount_exact: t.amountExact,
+      slot: t.slot,
+      timestamp: t.timestamp,
+    };
+  });
+}
+
+/**
+ * Stores a wallet's transfers not stored yet; returns how many were new. `transfers` must hold every
+ * transfer of each of its transactions, in `extractTransfers` order (as `extractTransfersMany` returns
+ * them), so a transfer's index within its transaction is the same every time it is stored.
+ */
+export async function insertTransfers(db: Queryable, wallet: string, transfers: readonly WalletTransfer[]): Promise<number> {
+  if (transfers.length === 0) return 0;
+  const inserted = await db.query(
+    `INSERT INTO wallet_transfers (wallet, signature, transfer_index, counterparty, direction, asset, amount, raw_amount, decimals, amount_exact, slot, timestamp)
+     SELECT $1, signature, transfer_index, counterparty, direction, asset, amount, raw_amount, decimals, amount_exact, slot, timestamp
+       FROM jsonb_to_recordset($2::jsonb) AS x(signature text, transfer_index integer, counterparty text, direction text, asset text, amount numeric,
+            raw_amount numeric, decimals integer, amount_exact boolean, slot bigint, timestamp bigint)
+     ON CONFLICT (wallet, signature, transfer_index) DO NOTHING RETURNING signature`,
+    [wallet, JSON.stringify(transferRows(transfers))],
+  );
+  return inserted.rowCount ?? 0;
+}
+
+/** Forgets a wallet's stored transfers (before they are extracted again under a new extraction version). */
+export async function deleteTransfers(db: Queryable, wallet: string): Promise<void> {
+  await db.query('DELETE FROM wallet_transfers WHERE wallet = $1', [wallet]);
+}
+
+/**
+ * The transfers of some wallets over their whole stored history (not an analysis window: a wallet's
+ * first funding usually comes before the trades a window holds), per wallet in `compareTransfers`
+ * order (time, then the extraction's order within a transaction).
+ */
+export async function loadTransfersMany(pool: Pool, wallets: readonly string[]): Promise<Map<string, WalletTransfer[]>> {
+  const out = new Map<string, WalletTransfer[]>(wallets.map((w) => [w, []]));
+  if (wallets.length === 0) return out;
+  const { rows } = await pool.query(
+    `SELECT wallet, counterparty, direction, asset, amount::text AS amount, raw_amount::text AS raw_amount, decimals, amount_exact, signature, slot, timestamp
+       FROM wallet_transfers WHERE wallet = ANY($1::text[])`,
+    [wallets],
+  );
+  for (const r of rows) {
+    out.get(r.wallet)?.push({
+      wallet: r.wallet,
+      counterparty: r.counterparty,
+      direction: r.direction,
+      asset: r.asset,
+      amount: r.amount,
+      rawAmount: r.raw_amount,
+      decimals: r.decimals,
+      amountExact: r.amount_exact,
+      signature: r.signature,
+      slot: Number(r.slot),
+      timestamp: Number(r.timestamp),
+    });
+  }
+  // sorted here, not by PostgreSQL: its collation-aware sort of every row costs more than the query
+  for (const list of out.values()) list.sort(compareTransfers);
+  return out;
+}
+
+/**
+ * For every counterparty the given wallets transferred with: how many distinct wallets of the whole
+ * database transferred with it (an index-only GROUP BY over wallet_transfers_counterparty_wallet).
+ */
+export async function walletsPerCounterparty(pool: Pool, wallets: readonly string[]): Promise<CounterpartyStats['walletsPerCounterparty']> {
+  if (wallets.length === 0) return new Map();
+  const { rows } = await pool.query<{ counterparty: string; wallets: number }>(
+    `WITH cps AS (SELECT DISTINCT counterparty FROM wallet_transfers WHERE wallet = ANY($1::text[])),
+          pairs AS (SELECT DISTINCT t.counterparty, t.wallet FROM wallet_transfers t JOIN cps USING (counterparty))
+     SELECT counterparty, count(*)::int AS wallets FROM pairs GROUP BY counterparty`,
+    [wallets],
+  );
+  return new Map(rows.map((r) => [r.counterparty, r.wallets]));
+}
+
+/** One stored raw transaction of a wallet, for extracting its transfers again. */
+export interface StoredPayloadPage {
+  transactions: EnhancedTransaction[];
+  /** where the next page starts (the last signature of this one), null when this was the last page */
+  nextAfter: string | null;
+}
+
+/**
+ * A page of a wallet's stored raw transactions (transactions.payload), by signature after `after`
+ * (null: from the first): a backfill reads a whole history a page at a time, in bounded memory.
+ */
+export async function storedPayloadPage(db: Queryable, wallet: string, after: string | null, limit: number): Promise<StoredPayloadPage> {
+  const { rows } = await db.query<{ signature: string; payload: EnhancedTransaction }>(
+    `SELECT wt.signature, t.payload FROM wallet_transactions wt JOIN transactions t ON t.signature = wt.signature
+      WHERE wt.wallet = $1 AND ($2::text IS NULL OR wt.signature > $2) ORDER BY wt.signature LIMIT $3`,
+    [wallet, after, limit],
+  );
+  return { transactions: rows.map((r) => r.payload), nextAfter: rows.length === limit ? rows[rows.length - 1].signature : null };
+}
+
+/**
+ * `fn` in one transaction that holds the wallet's transfer lock (a transaction-level advisory lock):
+ * one backfill of a wallet at a time, and readers see its transfers from before or after a backfill,
+ * never half of one.
+ */
+export async function withWalletTransfersLock<T>(pool: Pool, wallet: string, fn: (db: Queryable) => Promise<T>): Promise<T> {
+  return inTransaction(pool, async (client) => {
+    await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('wallet_transfers:' || $1, 0))`, [wallet]);
+    return fn(client);
+  });
+}

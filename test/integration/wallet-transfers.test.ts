@@ -1,0 +1,154 @@
+// Plain SOL and token transfers (not trades) as evidence: a sync stores each wallet's transfers with
+// its page, once however often the page is stored; a wallet synced before transfers were kept gets
+// them from its stored raw transactions before its next analysis; and the analysis hands each
+// wallet's transfers and the database-wide counts to computeSimilarity. Real sync, real PostgreSQL,
+// the simulator's hard world (bundle funders and exchange hot wallets in its ground truth).
+import { extractMany } from '../../src/domain';
+import { extractTransfersMany } from '../../src/domain/detection/transfers';
+import type { WalletTransfer } from '../../src/domain/detection/types';
+import { generateWorld, parseWorld, type SimulatorHandle } from '../../src/simulator';
+import { loadSimilarityInputs } from '../../src/activities/analysis';
+import { backfillTransfers } from '../../src/activities/transfers-backfill';
+import { getAnalysis } from '../../src/store/analyses';
+import { storeHistoryPage } from '../../src/store/transactions';
+import { loadTransfersMany } from '../../src/store/wallet-transfers';
+import { beginSync, finishSync } from '../../src/store/wallets';
+import { analysisInput, executeAnalysis } from '../harness/analyses';
+import { useSimulatedStack } from '../harness/stack';
+
+const world = parseWorld(generateWorld({ seed: 12, wallets: 26, txPerWallet: 30, scenario: 'hard', largeWallet: false }));
+const wallets = world.wallets.map((w) => w.address).sort();
+const truth = world.groundTruth!;
+
+/** A wallet's whole history as the simulator serves it (Helius Enhanced Transactions). */
+const historyOf = (sim: SimulatorHandle, wallet: string) => {
+  const w = sim.world.indexOf(wallet)!;
+  return Array.from({ length: sim.world.historyLength(w) }, (_, i) => sim.world.transaction(w, i));
+};
+const key = (t: WalletTransfer) => `${t.signature}:${t.direction}:${t.counterparty}:${t.asset}:${t.rawAmount}`;
+
+describe('wallet transfers', () => {
+  const opened = useSimulatedStack({ world });
+  let analysisId: string;
+
+  beforeAll(async () => {
+    const input = analysisInput({ wallets }, { tuning: { pollIntervalMs: 200 } });
+    analysisId = input.analysisId;
+    await opened.stack.withWorkers(() => executeAnalysis(opened.stack, input));
+  }, 180_000);
+
+  it('a sync stores every wallet transfer of the served history, and storing a page again stores none twice', async () => {
+    const { pool } = opened.stack;
+    const stored = await loadTransfersMany(pool, wallets);
+    let total = 0;
+    for (const wallet of wallets) {
+      const expected = extractTransfersMany(historyOf(opened.sim, wallet), wallet);
+      expect((stored.get(wallet) ?? []).map(key).sort()).toEqual(expected.map(key).sort());
+      total += expected.length;
+    }
+    expect(total).toBeGreaterThan(wallets.length); // at least the first funding of each, and more
+
+    // the same page again (a retried activity, a worker killed after its commit)
+    const wallet = truth.fundingSources!.find((s) => s.kind === 'bundle-funder')!.funded[0];
+    const txs = historyOf(opened.sim, wallet).slice(0, 100);
+    const { legs } = extractMany(txs, wallet, { solPriceUsd: 150 });
+    await beginSync(pool, wallet, 'wallet-sync:transfers-test');
+    await storeHistoryPage(pool, wallet, txs, legs, [], extractTransfersMany(txs, wallet));
+    await finishSync(pool, wallet, { ok: true });
+    const { rows } = await pool.query('SELECT count(*)::int AS n, count(DISTINCT (signature, direction, counterparty, asset))::int AS d FROM wallet_transfers WHERE wallet = $1', [wallet]);
+    expect(rows[0].n).toBe(stored.get(wallet)!.length);
+    expect(rows[0].d).toBe(rows[0].n);
+  });
+
+  it('hands computeSimilarity every wallet transfer and the database-wide counts of counterparties and mints', async () => {
+    const { pool } = opened.stack;
+    const stored = await getAnalysis(pool, analysisId);
+    expect(stored?.status).toBe('completed');
+
+    const { wallets: inputs, database } = await loadSimilarityInputs(pool, { wallets, partialWallets: [], windowDays: null, nowSec: Math.floor(Date.now() / 1000) });
+    expect(inputs.map((w) => w.address)).toEqual(wallets);
+    const byWallet = new Map(inputs.map((w) => [w.address, w]));
+    for (const source of truth.fundingSources!) {
+      // every wallet the source funded shows it as a counterparty, and the database counts them all
+      for (const wallet of source.funded) {
+        expect(byWallet.get(wallet)!.transfers!.some((t) => t.counterparty === source.address && t.direction === 'in' && t.asset === 'SOL')).toBe(true);
+      }
+      expect({ funder: source.address, wallets: database.counterparties!.walletsPerCounterparty.get(source.address) }).toEqual({ funder: source.address, wallets: source.funded.length });
+    }
+    expect(database.counterparties!.totalWallets).toBeGreaterThanOrEqual(wallets.length);
+
+    // mints: distinct wallets that ever swapped each, and its first buy, as the world says
+    const swaps = new Map<string, { wallets: Set<string>; firstBuy: number }>();
+    for (const w of world.wallets) {
+      for (const t of w.trades) {
+        if (t.failed) continue;
+        const s = swaps.get(t.mint) ?? { wallets: new Set<string>(), firstBuy: Infinity };
+        s.wallets.add(w.address);
+        if (t.side === 'buy') s.firstBuy = Math.min(s.firstBuy, t.ts);
+        swaps.set(t.mint, s);
+        // a token->token swap sells its quote token too
+        if (t.quote !== 'SOL' && t.quote !== 'USDC') {
+          const q = swaps.get(t.quote) ?? { wallets: new Set<string>(), firstBuy: Infinity };
+          q.wallets.add(w.address);
+          swaps.set(t.quote, q);
+        }
+      }
+    }
+    const bundleMint = [...swaps.entries()].find(([mint]) => world.tokens.find((t) => t.mint === mint)?.name.endsWith('launch'));
+    const tokens = database.tokens!;
+    expect(tokens.totalWallets).toBe(database.counterparties!.totalWallets);
+    for (const [mint, s] of swaps) {
+      expect({ mint, wallets: tokens.walletsPerMint.get(mint) }).toEqual({ mint, wallets: s.wallets.size });
+      if (Number.isFinite(s.firstBuy)) expect({ mint, first: tokens.firstBuyTime!.get(mint) }).toEqual({ mint, first: s.firstBuy });
+    }
+    // a launch token only its bundle bought is rarer than a popular one
+    expect(bundleMint).toBeDefined();
+    expect(tokens.walletsPerMint.get(bundleMint![0])).toBeLessThan(tokens.walletsPerMint.get(world.tokens[0].mint)!);
+  });
+
+  it('an analysis of a wallet synced before transfers were kept extracts them from its stored transactions before it loads', async () => {
+    const { pool } = opened.stack;
+    const wallet = truth.fundingSources!.find((s) => s.kind === 'exchange-hot-wallet')!.funded[1];
+    const before = (await loadTransfersMany(pool, [wallet])).get(wallet)!;
+    await pool.query('DELETE FROM wallet_transfers WHERE wallet = $1', [wallet]);
+    await pool.query('UPDATE wallets SET transfers_extracted_version = 0 WHERE address = $1', [wallet]);
+    const steps: string[] = [];
+    const { wallets: inputs } = await loadSimilarityInputs(pool, { wallets, partialWallets: [], windowDays: 30, nowSec: Math.floor(Date.now() / 1000) }, (step) => steps.push(step));
+    expect(before.length).toBeGreaterThan(0);
+    // transfers come from the whole stored history: a 30-day window of today holds none of the world's trades
+    expect(inputs.every((w) => w.legs.length === 0)).toBe(true);
+    expect(inputs.find((w) => w.address === wallet)!.transfers!.map(key)).toEqual(before.map(key));
+    expect(steps.some((s) => s.startsWith(`backfilling transfers of ${wallet}`))).toBe(true);
+  });
+
+  it('backfills the transfers of a wallet synced before transfers were kept, from its stored raw transactions, once', async () => {
+    const { pool } = opened.stack;
+    const wallet = truth.fundingSources!.find((s) => s.kind === 'exchange-hot-wallet')!.funded[0];
+    const before = (await loadTransfersMany(pool, [wallet])).get(wallet)!;
+    expect(before.length).toBeGreaterThan(0);
+    // as the migration leaves a wallet synced before it: stored transactions, no transfers, version 0
+    await pool.query('DELETE FROM wallet_transfers WHERE wallet = $1', [wallet]);
+    await pool.query('UPDATE wallets SET transfers_extracted_version = 0 WHERE address = $1', [wallet]);
+
+    const pages: number[] = [];
+    // pages of 7 stored transactions: the history is read in several pages, in bounded memory
+    expect(await backfillTransfers(pool, wallets, (p) => pages.push(p.transactions), 7)).toBe(1);
+    const n = historyOf(opened.sim, wallet).length;
+    expect(pages).toEqual(Array.from({ length: Math.floor(n / 7) + 1 }, (_, i) => Math.min(n, (i + 1) * 7)));
+    expect((await loadTransfersMany(pool, [wallet])).get(wallet)!.map(key)).toEqual(before.map(key));
+    const { rows } = await pool.query('SELECT transfers_extracted_version AS v FROM wallets WHERE address = $1', [wallet]);
+    expect(rows[0].v).toBeGreaterThan(0);
+    expect(await backfillTransfers(pool, wallets)).toBe(0);
+  });
+
+  it('two backfills of one wallet at once (an analysis and a wallet sync) extract it once', async () => {
+    const { pool } = opened.stack;
+    const wallet = truth.fundingSources!.find((s) => s.kind === 'bundle-funder')!.funded[1];
+    const before = (await loadTransfersMany(pool, [wallet])).get(wallet)!;
+    await pool.query('DELETE FROM wallet_transfers WHERE wallet = $1', [wallet]);
+    await pool.query('UPDATE wallets SET transfers_extracted_version = 0 WHERE address = $1', [wallet]);
+    const done = await Promise.all([backfillTransfers(pool, [wallet], () => undefined, 5), backfillTransfers(pool, [wallet], () => undefined, 5)]);
+    expect(done.sort()).toEqual([0, 1]);
+    expect((await loadTransfersMany(pool, [wallet])).get(wallet)!.map(key)).toEqual(before.map(key));
+  });
+});
