@@ -57,13 +57,13 @@ describe('insights on detection evidence', () => {
   it('Common Funder: a common first funder at the threshold names it, its reach, the gap and both amounts', () => {
     const out = pairInsights(facts({ funding: 0.8 }, { ...none, funding: [common('common-first-funder', INSIGHT_THRESHOLDS.commonFunderStrength)] }));
     expect(out).toEqual([
-      { type: 'Common Funder', score: 0.3, reason: `both were first funded by ${FUNDER} (it transferred with 4 wallets of the database), 40 s apart: A received 2.5 SOL, B 1.75 SOL` },
+      { type: 'Common Funder', score: INSIGHT_THRESHOLDS.commonFunderStrength, reason: `both were first funded by ${FUNDER} (it transferred with 4 wallets of the database), 40 s apart: A received 2.5 SOL, B 1.75 SOL` },
     ]);
   });
 
   it('Common Funder: a common top-up source counts, a weaker funder or a common sweep destination does not', () => {
     expect(pairInsights(facts({}, { ...none, funding: [common('common-source', 0.5)] }))[0].reason).toMatch(/^both were topped up by /);
-    expect(pairInsights(facts({}, { ...none, funding: [common('common-first-funder', 0.29)] }))).toEqual([]);
+    expect(pairInsights(facts({}, { ...none, funding: [common('common-first-funder', INSIGHT_THRESHOLDS.commonFunderStrength - 0.01)] }))).toEqual([]);
     expect(pairInsights(facts({}, { ...none, funding: [common('common-destination', 0.9)] }))).toEqual([]);
   });
 

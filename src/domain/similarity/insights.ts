@@ -29,8 +29,8 @@ export const INSIGHT_THRESHOLDS = {
   asymmetryLowSharePercent: 20,
   coTradesPerSide: 2,
   coTradingShare: 0.1,
-  /** strength of a common first funder or top-up source (funding evidence) */
-  commonFunderStrength: 0.3,
+  /** strength of a common first funder or top-up source (funding evidence; measured, see docs) */
+  commonFunderStrength: 0.4,
   /** strength of a direct transfer between the two (funding evidence) */
   directTransferStrength: 0.2,
   /** the bundle signal */
