@@ -6,6 +6,7 @@
 import { extractMany } from '../../src/domain';
 import { extractTransfersMany } from '../../src/domain/detection/transfers';
 import type { WalletTransfer } from '../../src/domain/detection/types';
+import type { SimilarityPair } from '../../src/domain/similarity/types';
 import { generateWorld, parseWorld, type SimulatorHandle } from '../../src/simulator';
 import { loadSimilarityInputs } from '../../src/activities/analysis';
 import { backfillTransfers } from '../../src/activities/transfers-backfill';
@@ -104,6 +105,24 @@ describe('wallet transfers', () => {
     // a launch token only its bundle bought is rarer than a popular one
     expect(bundleMint).toBeDefined();
     expect(tokens.walletsPerMint.get(bundleMint![0])).toBeLessThan(tokens.walletsPerMint.get(world.tokens[0].mint)!);
+  });
+
+  it('the stored result links the wallets of a common funder with funding evidence naming it, and a rare funder above an exchange hot wallet', async () => {
+    const stored = await getAnalysis(opened.stack.pool, analysisId);
+    const pairs = (stored!.result as { pairs: SimilarityPair[] }).pairs;
+    const pairOf = (x: string, y: string) => pairs.find((p) => p.walletA === (x < y ? x : y) && p.walletB === (x < y ? y : x))!;
+    const fundingOf = (kind: string) =>
+      truth.fundingSources!.filter((s) => s.kind === kind).flatMap((s) => s.funded.flatMap((x, i) => s.funded.slice(i + 1).map((y) => ({ funder: s.address, pair: pairOf(x, y) }))));
+    const bundles = fundingOf('bundle-funder');
+    const exchanges = fundingOf('exchange-hot-wallet');
+    expect(bundles.length).toBeGreaterThan(0);
+    expect(exchanges.length).toBeGreaterThan(0);
+    for (const { funder, pair } of [...bundles, ...exchanges]) {
+      expect({ pair: [pair.walletA, pair.walletB], names: pair.evidence?.funding.some((f) => 'counterparty' in f && f.counterparty === funder) }).toEqual({ pair: [pair.walletA, pair.walletB], names: true });
+    }
+    const weakestBundle = Math.min(...bundles.map((b) => b.pair.scores.funding!));
+    const strongestExchange = Math.max(...exchanges.map((e) => e.pair.scores.funding!));
+    expect(weakestBundle).toBeGreaterThan(strongestExchange);
   });
 
   it('an analysis of a wallet synced before transfers were kept extracts them from its stored transactions before it loads', async () => {

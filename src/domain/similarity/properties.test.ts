@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { SwapLeg } from '../swaps/types';
 import { buy, sell } from '../testing/legs';
 import { relatedness } from '../detection/combine';
+import { timingForPair, tradeIndex } from '../detection/timing';
 import type { WalletTransfer } from '../detection/types';
 import { computeSimilarity } from './compute';
 import type { MetricName, PairScores, SimilarityResult, SimilarityWalletInput } from './types';
@@ -167,6 +168,25 @@ describe('similarity properties (fast-check)', () => {
           if (s.timing === 0) expect(p.evidence.timing).toBeNull();
         }
       }),
+    );
+  });
+
+  it('timing is timingForPair\'s score when it reaches 0.1, else 0: the kernel\'s bound never skips a pair that scores', () => {
+    // trades within minutes of each other, so that copies (and bounds near 0.1) are common
+    const close = fc.array(fc.record({ mint: fc.constantFrom('M0', 'M1', 'M2'), side: fc.constantFrom('buy', 'sell'), t: fc.integer({ min: 1_700_000_000, max: 1_700_000_000 + 7200 }), sol: fc.constant(1), raw: fc.constant(1) }), { maxLength: 12 });
+    fc.assert(
+      fc.property(fc.array(fc.record({ legs: close, held: fc.constant<string[]>([]) }), { minLength: 2, maxLength: 5 }), (specs) => {
+        const inputs = toInputs(specs);
+        const r = computeSimilarity({ wallets: inputs });
+        const index = new Map(inputs.map((w) => [w.address, tradeIndex(w.address, w.legs)]));
+        for (const p of r.pairs) {
+          const [x, y] = [p.walletA, p.walletB].sort();
+          const exact = timingForPair(index.get(x)!, index.get(y)!);
+          if (exact === null) expect(p.scores.timing).toBeNull();
+          else expect(p.scores.timing).toBe(exact.score >= 0.1 ? exact.score : 0);
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 

@@ -107,21 +107,33 @@ export function groupSignals(input: SimilarityInput, universe: TokenUniverse, ve
   const ms = { timing: 0, bundle: 0, funding: 0 };
 
   let t = performance.now();
-  // a wallet's own swap legs in universe tokens, as tradeIndex counts them; and its buys of them
+  // a wallet's own swap legs in universe tokens, as tradeIndex counts them; and its buys of tokens
+  // at least two wallets bought (a token one wallet alone bought has no co-buy)
   const trades = new Int32Array(n);
-  const buys: Array<{ wallet: string; legs: SwapLeg[] }> = [];
+  const buyers = new Int32Array(universe.mints.length);
+  const lastBuyer = new Int32Array(universe.mints.length).fill(-1);
   input.wallets.forEach((w, k) => {
     const tokens = universe.legTokens[k];
-    const own: SwapLeg[] = [];
     let count = 0;
     for (let x = 0; x < w.legs.length; x++) {
       const leg = w.legs[x];
       if (tokens[x] < 0 || leg.wallet !== w.address) continue;
       count++;
-      if (leg.direction === 'buy') own.push(leg);
+      if (leg.direction === 'buy' && lastBuyer[tokens[x]] !== k) {
+        lastBuyer[tokens[x]] = k;
+        buyers[tokens[x]]++;
+      }
     }
     trades[k] = count;
-    buys.push({ wallet: w.address, legs: own });
+  });
+  const buys: Array<{ wallet: string; legs: SwapLeg[] }> = input.wallets.map((w, k) => {
+    const tokens = universe.legTokens[k];
+    const own: SwapLeg[] = [];
+    for (let x = 0; x < w.legs.length; x++) {
+      const leg = w.legs[x];
+      if (tokens[x] >= 0 && leg.direction === 'buy' && buyers[tokens[x]] >= 2 && leg.wallet === w.address) own.push(leg);
+    }
+    return { wallet: w.address, legs: own };
   });
   ms.timing = performance.now() - t;
 
