@@ -114,7 +114,7 @@ export async function loadAnalysisView(deps: { pool: Pool; temporal: Client; uiU
     error: record.error,
     summary: record.summary,
     // stored JSON written by computeGroupSimilarity and recordAnalysisEnd
-    result: record.result as AnalysisView['result'],
+    result: resultInTodaysShape(record.result) as AnalysisView['result'],
     coverage: (record.coverage ?? null) as AnalysisView['coverage'],
     failedWallets: (record.failedWallets ?? null) as AnalysisView['failedWallets'],
     enrichment: { status: record.enrichmentStatus, workflowId: record.enrichmentWorkflowId },
@@ -128,4 +128,37 @@ function tokenHoldersView(record: AnalysisRecord): TokenHolders | null {
   const { token, top } = record.params as { token?: unknown; top?: unknown };
   if (typeof token !== 'string' || typeof top !== 'number') return null;
   return { token, top, ...(record.holders ?? {}), resolved: record.holders !== null };
+}
+
+type StoredObject = Record<string, unknown>;
+
+const NO_SCORES = { capital: null, binary: null, jaccardTraded: null, jaccardHeld: null, behavior: null, timing: null, funding: null, bundle: null, rarity: null, similarity: null, combined: null };
+
+/**
+ * A stored result in the shape the response schema declares. Results of engine 1.x (before
+ * detection v2) lack the pair evidence, the scores funding, bundle, rarity and similarity, and the
+ * clusters' confidence and evidence: those are filled with null (similarity with the old combined,
+ * which was the similarity blend), so old analyses are still served. Today's results pass as they are.
+ */
+export function resultInTodaysShape(result: StoredObject | null | undefined): StoredObject | null {
+  if (!result) return null;
+  const pairs = Array.isArray(result.pairs) ? (result.pairs as StoredObject[]) : [];
+  const clusters = Array.isArray(result.clusters) ? (result.clusters as StoredObject[]) : [];
+  const pairsCurrent = pairs.every((p) => 'evidence' in p && typeof p.scores === 'object' && p.scores !== null && 'similarity' in p.scores);
+  const clustersCurrent = clusters.every((c) => 'evidence' in c && 'confidence' in c);
+  if (pairsCurrent && clustersCurrent) return result;
+  return {
+    ...result,
+    pairs: pairs.map((p) => {
+      const scores = (p.scores ?? {}) as StoredObject;
+      return {
+        ...p,
+        strength: p.strength ?? null,
+        insights: p.insights ?? [],
+        scores: { ...NO_SCORES, similarity: scores.combined ?? null, ...scores },
+        evidence: p.evidence ?? null,
+      };
+    }),
+    clusters: clusters.map((c) => ({ confidence: null, density: null, weakestMemberLink: null, evidence: null, ...c })),
+  };
 }

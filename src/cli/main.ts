@@ -2,10 +2,12 @@
 //   wallet-similarity analyze <address> <address> ... [--api URL] [--json] [--window DAYS] [--sync auto|force|skip]
 //   wallet-similarity analyze --token <mint> [--top N] [...]   (the token's N largest holders)
 //   wallet-similarity show <analysis-id> [--api URL] [--json]
+//   wallet-similarity show <analysis-id> --pair <A> <B> [--json]   one pair's full evidence
 import { parseArgs } from 'node:util';
 import { ActionableError, exitWithOneLine } from '../errors';
 import { ApiClient } from './api-client';
 import { followAnalysis, startAndFollow } from './follow';
+import { findPair, renderPairEvidence } from './pair-detail';
 import { renderAnalysis } from './render';
 import { syncMode, type SyncMode } from '../api/schemas/analyses';
 
@@ -13,6 +15,7 @@ const USAGE = `usage:
   wallet-similarity analyze <address> <address> ... [options]   start an analysis, follow it, print the result
   wallet-similarity analyze --token <mint> [--top N] [options]  the same for a token's N largest holders
   wallet-similarity show <analysis-id> [options]                follow or print a stored analysis
+  wallet-similarity show <analysis-id> --pair <A> <B>           one pair's full evidence, signatures in full
 
 options:
   --api <url>         the API (default $WALLET_SIMILARITY_API or http://127.0.0.1:3000)
@@ -23,17 +26,21 @@ options:
   --token <mint>      analyse the token's largest holders (burn, program-owned and exchange accounts left out)
   --top <n>           with --token: how many holders (default 100, at most the API's MAX_WALLETS_PER_ANALYSIS);
                       otherwise: pairs shown in the table (default 10)
-  --pairs <n>         pairs shown in the table (default 10)`;
+  --pairs <n>         pairs shown in the table (default 10)
+  --pair <A> <B>      with show: the pair of wallets A and B (full address, unique prefix or the
+                      table's short form such as 7xKX…gAsU) with all its evidence`;
 
 class UsageError extends ActionableError {
   override name = 'UsageError';
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals, tokens } = parseArgs({
     args: argv,
     allowPositionals: true,
+    tokens: true,
     options: {
+      pair: { type: 'string' },
       api: { type: 'string' },
       'api-key': { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -72,14 +79,43 @@ export async function main(argv: string[]): Promise<number> {
     const group = token === undefined ? { wallets: args } : { token, ...(holders ? { top: holders } : {}) };
     view = await startAndFollow(api, { ...group, ...(window ? { window } : {}), ...(sync ? { sync } : {}) }, { log: (l) => console.error(l) });
   } else if (command === 'show') {
-    if (args.length !== 1) throw new UsageError('show needs one analysis id');
-    view = await followAnalysis(api, args[0]);
+    const pair = values.pair === undefined ? null : pairArguments(tokens, values.pair);
+    const ids = pair ? args.filter((_, i) => i !== pair.secondAt) : args;
+    if (ids.length !== 1) throw new UsageError(pair ? 'show --pair needs one analysis id and two wallets: show <analysis-id> --pair <A> <B>' : 'show needs one analysis id');
+    view = await followAnalysis(api, ids[0]);
+    if (pair) {
+      const found = findPair(view, pair.first, pair.second);
+      if (values.json) process.stdout.write(`${JSON.stringify(found, null, 2)}\n`);
+      else console.log(renderPairEvidence(view, found));
+      return 0;
+    }
   } else {
     throw new UsageError(`unknown command '${command}'`);
   }
   if (values.json) process.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
   else console.log(renderAnalysis(view, { topPairs: top }));
   return view.status === 'completed' ? 0 : 1;
+}
+
+type Tokens = NonNullable<ReturnType<typeof parseArgs>['tokens']>;
+
+/**
+ * The two wallets of `--pair <A> <B>` (or `--pair A,B`): A is the option's value, B the argument
+ * right after it. `secondAt` is B's place among the command's arguments, so it is not read as the id.
+ */
+function pairArguments(tokens: Tokens, value: string): { first: string; second: string; secondAt: number } {
+  if (value.includes(',')) {
+    const [first, second, ...rest] = value.split(',');
+    if (!first || !second || rest.length > 0) throw new UsageError(`--pair takes two wallets, got '${value}'`);
+    return { first, second, secondAt: -1 };
+  }
+  const option = tokens.find((t) => t.kind === 'option' && t.name === 'pair');
+  const next = option && option.kind === 'option' ? option.index + (option.inlineValue ? 1 : 2) : -1;
+  const positionals = tokens.filter((t) => t.kind === 'positional');
+  const second = positionals.find((t) => t.index === next);
+  if (!second || second.kind !== 'positional') throw new UsageError(`--pair needs two wallets: --pair <A> <B>, got only '${value}'`);
+  // arguments after the command name: the positional's rank among them
+  return { first: value, second: second.value, secondAt: positionals.indexOf(second) - 1 };
 }
 
 /** Runs the command and exits: 0 completed, 1 failed or unreachable, 2 usage error. */

@@ -1,10 +1,15 @@
 // Renders an analysis (the GET /v1/analyses/{id} body) as readable tables that fit 120 columns:
-// top pairs with scores, their shared tokens and insights, clusters, coverage, failed wallets, and
-// the Temporal Web UI link. Addresses are abbreviated; --json has every detail. Used by the CLI and
-// the demo.
+// top pairs by relatedness with their signals and strongest evidence, then their other evidence,
+// similarity metrics, shared tokens and insights, clusters with their confidence and what binds
+// them, coverage, failed wallets, and the Temporal Web UI link. Addresses are abbreviated; one
+// pair's full evidence is `show <id> --pair <A> <B>` (pair-detail.ts); --json has every detail.
+// Used by the CLI and the demo.
 import Table from 'cli-table3';
 import type { AnalysisView } from '../api/schemas/analyses';
-import type { SimilarityCluster, SimilarityPair, WalletCoverage } from '../domain/similarity/types';
+import type { ClusterEvidence, SimilarityCluster, SimilarityPair, WalletCoverage } from '../domain/similarity/types';
+import { clusterBindingPhrases, otherPhrases, shortAddress, strongestPhrase, type Names } from './evidence';
+
+export { shortAddress };
 
 export interface RenderOptions {
   /** pairs shown (by combined score) */
@@ -13,13 +18,32 @@ export interface RenderOptions {
   labels?: Record<string, string>;
 }
 
+/** The result of a completed analysis, as the renderer reads it. */
+export interface ServedResult {
+  pairs: SimilarityPair[];
+  clusters: ServedCluster[];
+  coverage: WalletCoverage[];
+  partialWallets?: string[];
+  tokenUniverse?: string[];
+  globalMetrics: { pairCount: number };
+}
+
+export function servedResult(view: AnalysisView): ServedResult {
+  // the API's schema describes it; the domain's types read it more easily
+  return view.result as unknown as ServedResult;
+}
+
+/** Pairs by relatedness (combined), strongest first; pairs without a score last. */
+export function rankedPairs(pairs: SimilarityPair[]): SimilarityPair[] {
+  return [...pairs].sort((a, b) => (b.scores.combined ?? -1) - (a.scores.combined ?? -1));
+}
+
 /** Every line fits a terminal this wide; --json has the full detail. */
 export const RENDER_WIDTH = 120;
 
 const plain = { head: [], border: [] };
 
-export const shortAddress = (a: string): string => (a.length > 12 ? `${a.slice(0, 4)}…${a.slice(-4)}` : a);
-const score = (v: number | null | undefined): string => (v === null || v === undefined ? '–' : v.toFixed(2));
+export const score = (v: number | null | undefined): string => (v === null || v === undefined ? '–' : v.toFixed(2));
 
 /** Word-wraps text: the first line to `first` columns, the others to `rest`. Longer words are cut. */
 export function wrapWords(text: string, first: number, rest = first): string[] {
@@ -43,14 +67,14 @@ export function wrapWords(text: string, first: number, rest = first): string[] {
 }
 
 /** `prefix` then the text wrapped to the render width, continuation lines indented by `hang`. */
-function wrapped(prefix: string, text: string, hang = prefix.length): string[] {
+export function wrapped(prefix: string, text: string, hang = prefix.length): string[] {
   return wrapWords(text, RENDER_WIDTH - prefix.length, RENDER_WIDTH - hang).map((l, i) => (i === 0 ? `${prefix}${l}` : `${' '.repeat(hang)}${l}`));
 }
 
 /** A link is never cut: it moves to a line of its own when it does not fit after its label. */
 const link = (label: string, url: string): string[] => (label.length + 1 + url.length <= RENDER_WIDTH ? [`${label} ${url}`] : [label, `  ${url}`]);
 
-function tokenName(view: AnalysisView, mint: string): string {
+export function tokenName(view: AnalysisView, mint: string): string {
   const t = view.tokens?.[mint];
   return t?.symbol ?? shortAddress(mint);
 }
@@ -63,62 +87,91 @@ function walletName(a: string, labels?: Record<string, string>): string {
 /** Content width of a wallet column: its longest name, within [min, max]. */
 const walletWidth = (names: string[], min: number, max: number): number => Math.min(max, Math.max(min, ...names.map((n) => n.length)));
 
+/** How the tables name wallets, counterparties and tokens. */
+export function namesOf(view: AnalysisView): Names {
+  return { address: shortAddress, token: (mint) => tokenName(view, mint) };
+}
+
 function pairsTable(view: AnalysisView, pairs: SimilarityPair[], opts: RenderOptions): string {
-  // One column stacks both wallets; the shared tokens and insights follow the table (see "Why").
-  // (a label goes under its address, so neither is broken mid-way)
-  const stacked = (a: string): string => (opts.labels?.[a] ? `${shortAddress(a)}\n${opts.labels[a]}` : shortAddress(a));
-  const names = pairs.flatMap((p) => [p.walletA, p.walletB]).flatMap((a) => stacked(a).split('\n'));
+  // One column stacks both wallets (A over B, a label under its address); the other evidence,
+  // similarity metrics, shared tokens and insights follow the table (see "Why").
+  const stacked = (a: string): string => (opts.labels?.[a] ? `${shortAddress(a)}\n  ${opts.labels[a]}` : shortAddress(a));
+  const names = pairs.flatMap((p) => [p.walletA, p.walletB]).flatMap((a) => `A ${stacked(a)}`.split('\n'));
+  const wallets = walletWidth(names, 11, 26) + 2;
+  const fixed = [4, wallets, 11, 6, 8, 8, 6, 7];
+  // the evidence takes the rest of the width, borders included (one per column and the last)
+  const evidence = RENDER_WIDTH - fixed.reduce((x, y) => x + y, 0) - (fixed.length + 2);
   const table = new Table({
-    head: ['#', 'Wallets', 'Combined', 'Capital', 'Binary', 'Traded J', 'Held J', 'Behavior', 'Timing', 'Shared'],
+    head: ['#', 'Wallets', 'Related', 'Fund', 'Bundle', 'Timing', 'Rare', 'Simil', 'Strongest signal: evidence'],
     style: plain,
     wordWrap: true,
-    colWidths: [4, walletWidth(names, 9, 28) + 2, 11, 9, 8, 10, 8, 10, 8, 8],
+    colWidths: [...fixed, evidence],
   });
+  const nameOf = namesOf(view);
   pairs.forEach((p, i) => {
     table.push([
       String(i + 1),
-      `${stacked(p.walletA)}\n${stacked(p.walletB)}`,
+      `A ${stacked(p.walletA)}\nB ${stacked(p.walletB)}`,
       `${score(p.scores.combined)}${p.strength ? `\n${p.strength}` : ''}`,
-      score(p.scores.capital),
-      score(p.scores.binary),
-      score(p.scores.jaccardTraded),
-      score(p.scores.jaccardHeld),
-      score(p.scores.behavior),
+      score(p.scores.funding),
+      score(p.scores.bundle),
       score(p.scores.timing),
-      String(p.sharedTokenCount),
+      score(p.scores.rarity),
+      score(p.scores.similarity),
+      strongestPhrase(p, nameOf),
     ]);
   });
   return table.toString();
 }
 
-/** Per pair of the table: its shared tokens and insights (with their reasons for the first three). */
+/** Per pair of the table: its other evidence, similarity metrics, shared tokens and insights (with their reasons for the first three). */
 function whyLines(view: AnalysisView, pairs: SimilarityPair[]): string[] {
   const lines: string[] = [];
+  const names = namesOf(view);
   pairs.forEach((p, i) => {
-    if (p.sharedTokenCount === 0 && p.insights.length === 0) return;
+    const s = p.scores;
+    const head = `  ${`#${i + 1}`.padEnd(4)}${shortAddress(p.walletA)} ~ ${shortAddress(p.walletB)}  `;
+    const others = otherPhrases(p, names);
+    if (others.length > 0) lines.push(...wrapped(head, `also ${others.join('; ')}`, 6));
+    const first = others.length > 0 ? '      ' : head;
     const shared = p.sharedTokens.slice(0, 5).map((t) => tokenName(view, t.mint));
     const more = p.sharedTokenCount - shared.length;
     const tokens = p.sharedTokenCount > 0 ? `shared ${p.sharedTokenCount}: ${shared.join(', ')}${more > 0 ? ` +${more}` : ''}` : 'no shared tokens';
-    const head = `  ${`#${i + 1}`.padEnd(4)}${shortAddress(p.walletA)} ~ ${shortAddress(p.walletB)}  `;
-    lines.push(...wrapped(head, tokens));
+    const metrics = `capital ${score(s.capital)}, binary ${score(s.binary)}, traded J ${score(s.jaccardTraded)}, held J ${score(s.jaccardHeld)}, behavior ${score(s.behavior)}`;
+    lines.push(...wrapped(first, `${metrics}; ${tokens}`, 6));
     if (i < 3) for (const x of p.insights) lines.push(...wrapped(`       ${x.type}: `, x.reason, 9));
     else if (p.insights.length > 0) lines.push(...wrapped('       ', p.insights.map((x) => x.type).join(', ')));
   });
   return lines;
 }
 
-function clustersTable(view: AnalysisView, clusters: SimilarityCluster[], opts: RenderOptions): string {
+/** A cluster as the API serves it: results of engine 1.x have no confidence or evidence (null). */
+type ServedCluster = Omit<SimilarityCluster, 'confidence' | 'density' | 'weakestMemberLink' | 'evidence'> & {
+  confidence: number | null;
+  density: number | null;
+  weakestMemberLink: number | null;
+  evidence: ClusterEvidence | null;
+};
+
+function clustersTable(view: AnalysisView, clusters: ServedCluster[], opts: RenderOptions): string {
   const members = walletWidth(clusters.flatMap((c) => c.members.map((m) => walletName(m, opts.labels))), 9, 40);
-  // # (3) + members + mean (8) + binding tokens take the rest of the width, borders included
-  const binding = RENDER_WIDTH - 5 - (3 + 2) - (members + 2) - (8 + 2) - 2;
-  const table = new Table({ head: ['#', 'Members', 'Mean\ncombined', 'Binding tokens (members)'], style: plain, wordWrap: true, colWidths: [5, members + 2, 10, binding + 2] });
+  // # (3) + members + confidence (12) + what binds them takes the rest of the width, borders included
+  const binding = RENDER_WIDTH - 5 - (3 + 2) - (members + 2) - (12 + 2) - 2;
+  const table = new Table({ head: ['#', 'Members', 'Confidence', 'What binds them'], style: plain, wordWrap: true, colWidths: [5, members + 2, 14, binding + 2] });
+  const names = namesOf(view);
+  // the strongest pair of each cluster, to name its evidence
+  const wanted = new Set(clusters.flatMap((c) => (c.evidence?.bindingPairs[0] ? [`${c.evidence.bindingPairs[0].walletA} ${c.evidence.bindingPairs[0].walletB}`] : [])));
+  const strongest = new Map(servedResult(view).pairs.filter((p) => wanted.has(`${p.walletA} ${p.walletB}`)).map((p) => [`${p.walletA} ${p.walletB}`, p]));
+  const pairOf = (a: string, b: string) => strongest.get(`${a} ${b}`) ?? strongest.get(`${b} ${a}`);
   clusters.forEach((c, i) => {
-    table.push([
-      String(i + 1),
-      c.members.map((m) => walletName(m, opts.labels)).join('\n'),
-      score(c.meanCombined),
-      c.bindingTokens.slice(0, 8).map((t) => `${tokenName(view, t.mint)} (${t.memberCount})`).join(', ') || '–',
-    ]);
+    const pairsTotal = (c.members.length * (c.members.length - 1)) / 2;
+    const confidence =
+      c.confidence === null
+        ? `${score(c.meanCombined)} mean\n${c.edgeCount}/${pairsTotal} linked`
+        : `${score(c.confidence)}\n${c.edgeCount}/${pairsTotal} linked${c.weakestMemberLink === null ? '' : `\nweakest ${score(c.weakestMemberLink)}`}`;
+    const tokens = c.bindingTokens.slice(0, 6).map((t) => `${tokenName(view, t.mint)} (${t.memberCount})`).join(', ');
+    const binds = [...clusterBindingPhrases(c.evidence, names, pairOf), ...(tokens ? [`tokens ${tokens}`] : [])];
+    table.push([String(i + 1), c.members.map((m) => walletName(m, opts.labels)).join('\n'), confidence, binds.join('; ') || '–']);
   });
   return table.toString();
 }
@@ -160,13 +213,17 @@ export function renderAnalysis(view: AnalysisView, opts: RenderOptions = {}): st
     lines.push('', ...link('Temporal Web UI:', view.links.temporalUi));
     return lines.join('\n');
   }
-  const result = view.result as unknown as { pairs: SimilarityPair[]; clusters: SimilarityCluster[]; coverage: WalletCoverage[]; partialWallets?: string[]; tokenUniverse?: string[]; globalMetrics: { pairCount: number } };
-  const ranked = [...result.pairs].sort((a, b) => (b.scores.combined ?? -1) - (a.scores.combined ?? -1));
+  const result = servedResult(view);
+  const ranked = rankedPairs(result.pairs);
   const top = ranked.slice(0, opts.topPairs ?? 10);
-  lines.push('', `Most similar pairs (top ${top.length} of ${result.pairs.length}; scores 0–1, – = not computable; J = Jaccard)`);
+  lines.push(
+    '',
+    ...wrapped('', `Most similar pairs (top ${top.length} of ${result.pairs.length}) by relatedness, where evidence of coordination dominates and similarity only supports; scores 0–1, – = not computable`),
+  );
   lines.push(pairsTable(view, top, opts));
   const why = whyLines(view, top);
-  if (why.length > 0) lines.push('', 'Why (shared tokens, insights):', ...why);
+  if (why.length > 0) lines.push('', 'Why (other evidence; similarity metrics, J = Jaccard; shared tokens; insights):', ...why);
+  if (top.length > 0) lines.push(...wrapped('', `One pair's full evidence, signatures included: wallet-similarity show ${view.analysisId} --pair <A> <B>`, 2));
   lines.push('', result.clusters.length > 0 ? `Clusters (${result.clusters.length})` : 'Clusters: none (no pair reached the cluster threshold)');
   if (result.clusters.length > 0) lines.push(clustersTable(view, result.clusters, opts));
   lines.push('', 'Coverage');

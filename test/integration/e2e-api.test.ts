@@ -65,7 +65,7 @@ describe('the API over HTTP with the real stack', () => {
     };
     expect(result.pairs).toHaveLength(15);
     for (const p of result.pairs) {
-      expect(Object.keys(p.scores).sort()).toEqual(['behavior', 'binary', 'capital', 'combined', 'jaccardHeld', 'jaccardTraded', 'timing']);
+      expect(Object.keys(p.scores).sort()).toEqual(['behavior', 'binary', 'bundle', 'capital', 'combined', 'funding', 'jaccardHeld', 'jaccardTraded', 'rarity', 'similarity', 'timing']);
       expect(Array.isArray(p.sharedTokens) && Array.isArray(p.insights)).toBe(true);
     }
     expect(result.globalMetrics.pairCount).toBe(15);

@@ -2,7 +2,8 @@
 // workflow contract (src/workflows/contract.ts) takes its input and progress types from here with
 // `import type`, so one definition serves the route, the OpenAPI document, the workflow and the CLI.
 import type { FromSchema } from 'json-schema-to-ts';
-import { address, nullableNumber, nullableString, open } from './common';
+import { address, nullableString, open } from './common';
+import { similarityResult } from './similarity-result';
 import { token } from './tokens';
 
 export const syncMode = { type: 'string', enum: ['auto', 'force', 'skip'] } as const;
@@ -223,22 +224,6 @@ const progressRequired = ['analysisId', 'phase', 'percent', 'wallets', 'proceedR
 export const analysisProgress = { type: 'object', properties: progressProperties, required: progressRequired } as const;
 export type AnalysisProgress = FromSchema<typeof analysisProgress>;
 
-const pair = {
-  type: 'object',
-  additionalProperties: true,
-  properties: {
-    walletA: { type: 'string' },
-    walletB: { type: 'string' },
-    scores: {
-      type: 'object',
-      properties: { capital: nullableNumber, binary: nullableNumber, jaccardTraded: nullableNumber, jaccardHeld: nullableNumber, behavior: nullableNumber, timing: nullableNumber, combined: nullableNumber },
-    },
-    strength: nullableString,
-    sharedTokens: { type: 'array', items: { type: 'object', properties: { mint: { type: 'string' }, weightA: { type: 'number' }, weightB: { type: 'number' }, contribution: { type: 'number' } } } },
-    insights: { type: 'array', items: { type: 'object', properties: { type: { type: 'string' }, score: { type: 'number' }, reason: { type: 'string' } } } },
-  },
-} as const;
-
 /** A token request's holders: which were analysed, which were left out and why (docs/analytics.md). */
 export const tokenHolders = {
   type: ['object', 'null'],
@@ -283,23 +268,7 @@ export const analysisView = {
     },
     error: nullableString,
     summary: { ...open, type: ['object', 'null'] },
-    result: {
-      type: ['object', 'null'],
-      description: 'the similarity result once completed',
-      additionalProperties: true,
-      properties: {
-        engineVersion: { type: 'string' },
-        parameters: open,
-        pairs: { type: 'array', items: pair },
-        clusters: { type: 'array', items: open },
-        globalMetrics: open,
-        coverage: { type: 'array', items: open },
-        universe: open,
-        mostCommonTokens: { type: 'array', items: open },
-        tokenUniverse: { type: 'array', items: { type: 'string' } },
-        partialWallets: { type: 'array', items: { type: 'string' } },
-      },
-    },
+    result: similarityResult,
     coverage: { type: ['array', 'null'], items: open },
     failedWallets: {
       type: ['array', 'null'],

@@ -1,4 +1,6 @@
 // Named findings per pair, each from one documented rule (docs/analytics.md, "Insights").
+import type { FundingEvidence, TransferRef } from '../detection/funding';
+import { formatLag } from '../detection/timing';
 import type { PairEvidence, PairInsight, PairScores, StrengthLabel } from './types';
 
 export interface InsightFacts {
@@ -9,10 +11,14 @@ export interface InsightFacts {
   sharedHeldCount: number;
   coTradedA: number;
   coTradedB: number;
+  /** the pair's detection evidence (funding, bundles, timing, rare tokens); null: none */
   evidence: PairEvidence | null;
 }
 
-/** Thresholds of the insight rules (the anchor's, plus Co-trading from its activity correlator). */
+/**
+ * Thresholds of the insight rules: the anchor's, Co-trading from its activity correlator, and the
+ * rules on detection evidence (a piece of evidence or a signal must reach its threshold).
+ */
 export const INSIGHT_THRESHOLDS = {
   highBinary: 0.85,
   alignedBinary: 0.6,
@@ -23,6 +29,20 @@ export const INSIGHT_THRESHOLDS = {
   asymmetryLowSharePercent: 20,
   coTradesPerSide: 2,
   coTradingShare: 0.1,
+  /** strength of a common first funder or top-up source (funding evidence; measured, see docs) */
+  commonFunderStrength: 0.4,
+  /** strength of a direct transfer between the two (funding evidence) */
+  directTransferStrength: 0.2,
+  /** the bundle signal */
+  sameBlockScore: 0.3,
+  /** the timing signal, with a named leader */
+  copyTradingScore: 0.3,
+  /** copied trades at least */
+  copyTradingMatches: 3,
+  /** the rarity signal */
+  rareTokensScore: 0.3,
+  /** rare tokens named in the reason */
+  rareTokensNamed: 3,
 } as const;
 
 /** Every rule that holds for the pair, highest score first. Rules needing a null metric do not fire. */
@@ -55,10 +75,88 @@ export function pairInsights(f: InsightFacts): PairInsight[] {
       out.push({ type: 'Significant Asymmetry', score: binary, reason: `${high.toFixed(0)} % of wallet ${who}'s tokens are shared, but only ${low.toFixed(0)} % of the other's` });
     }
   }
-  if (timing !== null && timing >= t.coTradingShare && f.coTradedA >= t.coTradesPerSide && f.coTradedB >= t.coTradesPerSide) {
+  const evidence = f.evidence ?? null;
+  if (evidence) out.push(...evidenceInsights(f.scores, evidence));
+  const copying = out.some((x) => x.type === 'Copy Trading');
+  if (!copying && timing !== null && timing >= t.coTradingShare && f.coTradedA >= t.coTradesPerSide && f.coTradedB >= t.coTradesPerSide) {
     out.push({ type: 'Co-trading', score: timing, reason: `${f.coTradedA} trades of A and ${f.coTradedB} of B were the same token and direction within the co-trade window (${pct(timing)} of their trades)` });
   }
   return out.sort((x, y) => y.score - x.score);
+}
+
+/** Common Funder, Direct Transfer, Same-Block Buying, Copy Trading and Rare Tokens, from the pair's evidence. */
+function evidenceInsights(scores: PairScores, e: PairEvidence): PairInsight[] {
+  const t = INSIGHT_THRESHOLDS;
+  const out: PairInsight[] = [];
+  const funder = e.funding.find(
+    (x): x is Exclude<FundingEvidence, { kind: 'direct' }> =>
+      (x.kind === 'common-first-funder' || x.kind === 'common-source') && x.strength >= t.commonFunderStrength,
+  );
+  if (funder) {
+    const how = funder.kind === 'common-first-funder' ? 'both were first funded by' : 'both were topped up by';
+    const apart = funder.secondsApart === 0 ? 'at the same time' : `${formatLag(funder.secondsApart)} apart`;
+    out.push({
+      type: 'Common Funder',
+      score: funder.strength,
+      reason: `${how} ${funder.counterparty} (it transferred with ${funder.counterpartyWallets} wallets of the database), ${apart}: A received ${amount(funder.a)}, B ${amount(funder.b)}`,
+    });
+  }
+  const direct = e.funding.filter((x): x is Extract<FundingEvidence, { kind: 'direct' }> => x.kind === 'direct' && x.strength >= t.directTransferStrength);
+  if (direct.length > 0) {
+    const first = direct[0];
+    const more = direct.length > 1 ? ` and ${direct.length - 1} more direct transfer${direct.length > 2 ? 's' : ''} between them` : '';
+    out.push({
+      type: 'Direct Transfer',
+      score: Math.max(...direct.map((x) => x.strength)),
+      reason: `${first.from} sent ${amount(first.transfer)} to ${first.to} on ${when(first.transfer.timestamp)}${more}`,
+    });
+  }
+  if (scores.bundle !== null && scores.bundle >= t.sameBlockScore && e.bundles.length > 0) {
+    const tokens = e.bundles.length + e.bundlesOmitted;
+    const sameSlot = e.bundles.filter((x) => x.sameSlot).length;
+    const early = e.bundles.filter((x) => x.early).length;
+    const top = e.bundles[0];
+    const closeness = top.sameSlot ? `in the same slot (${top.slotA})` : `${top.secondsApart} s apart`;
+    out.push({
+      type: 'Same-Block Buying',
+      score: scores.bundle,
+      reason:
+        `bought ${tokens} token${tokens === 1 ? '' : 's'} within seconds of each other (${sameSlot} of those listed in the same slot, ${early} among the token's first buyers); ` +
+        `strongest: ${top.mint} ${closeness} on ${when(Math.min(top.timestampA, top.timestampB))}`,
+    });
+  }
+  const timing = e.timing;
+  if (
+    timing &&
+    timing.leader !== null &&
+    timing.follower !== null &&
+    !timing.simultaneous &&
+    timing.matched >= t.copyTradingMatches &&
+    scores.timing !== null &&
+    scores.timing >= t.copyTradingScore
+  ) {
+    out.push({ type: 'Copy Trading', score: scores.timing, reason: timing.summary });
+  }
+  if (scores.rarity !== null && scores.rarity >= t.rareTokensScore && e.rareTokens.length > 0) {
+    const count = e.rareTokens.length + e.rareTokensOmitted;
+    const named = e.rareTokens.slice(0, t.rareTokensNamed).map((x) => `${x.mint} (traded by ${x.walletsTrading} wallet${x.walletsTrading === 1 ? '' : 's'})`);
+    const rest = count - named.length;
+    out.push({
+      type: 'Rare Tokens',
+      score: scores.rarity,
+      reason: `share ${count} rare token${count === 1 ? '' : 's'}: ${named.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}`,
+    });
+  }
+  return out;
+}
+
+function amount(ref: TransferRef): string {
+  return `${ref.amount} ${ref.asset === 'SOL' ? 'SOL' : `of token ${ref.asset}`}`;
+}
+
+/** e.g. "2026-11-19 07:20 UTC" */
+function when(unixSeconds: number): string {
+  return `${new Date(unixSeconds * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 /** Word for a combined score: ≥ 0.7 Very High, ≥ 0.5 High, ≥ 0.3 Moderate, ≥ 0.15 Low, else Very Low. */

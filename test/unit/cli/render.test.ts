@@ -1,15 +1,20 @@
 // The result tables of the demo and `npm run cli -- analyze/show` fit a 120-column terminal: a
-// realistic result (12 labelled wallets, 66 pairs, long insights, clusters, coverage, failed wallets)
-// renders with every line at most 120 columns wide, ANSI codes stripped before measuring.
+// realistic result (12 labelled wallets, 66 pairs with detection evidence, long insights, clusters,
+// coverage, failed wallets) renders with every line at most 120 columns wide, ANSI codes stripped
+// before measuring; the table names each pair's strongest evidence, the clusters what binds them,
+// and `show --pair` prints one pair's evidence with every signature in full.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { analysisLinks } from '../../../src/api/analysis-view';
 import type { AnalysisView } from '../../../src/api/schemas/analyses';
+import { clusterBindingPhrases, otherPhrases, strongestPhrase } from '../../../src/cli/evidence';
+import { PairNotFoundError, findPair, renderPairEvidence, resolveWallet } from '../../../src/cli/pair-detail';
 import { RENDER_WIDTH, renderAnalysis, shortAddress, wrapWords } from '../../../src/cli/render';
-import type { InsightType, SimilarityCluster, SimilarityPair, WalletCoverage } from '../../../src/domain/similarity/types';
+import type { InsightType, PairEvidence, SimilarityCluster, SimilarityPair, WalletCoverage } from '../../../src/domain/similarity/types';
 import { derivedAddress } from '../../../src/simulator/keys';
 import { analysisWorkflowId, enrichmentWorkflowId } from '../../../src/workflows/contract';
+import { FUNDER, LAUNCH_MINT, bundleEvidence, clusterOf, copyEvidence, directEvidence, sig } from './evidence-fixtures';
 
 const demo = JSON.parse(readFileSync(join(__dirname, '../../../worlds/demo.json'), 'utf8')) as { wallets: Array<{ address: string; label?: string }> };
 const wallets = demo.wallets.map((w) => w.address);
@@ -25,7 +30,30 @@ const rnd = (): number => {
 };
 const maybe = (v: number): number | null => (rnd() < 0.1 ? null : Math.round(v * 1000) / 1000);
 
-const INSIGHTS: InsightType[] = ['Behavioral Mirror', 'Capital Divergence', 'Sustained Alignment', 'Shared Zero Holdings', 'Significant Asymmetry', 'Co-trading'];
+const INSIGHTS: InsightType[] = [
+  'Behavioral Mirror',
+  'Capital Divergence',
+  'Sustained Alignment',
+  'Shared Zero Holdings',
+  'Significant Asymmetry',
+  'Co-trading',
+  'Common Funder',
+  'Direct Transfer',
+  'Same-Block Buying',
+  'Copy Trading',
+  'Rare Tokens',
+];
+
+/** The first five wallets are a launch bundle, the next three copy wallet 5, two pairs sent SOL directly; the rest have none. */
+function evidenceOf(a: number, b: number): PairEvidence | null {
+  if (b < 5) return bundleEvidence(wallets[a], wallets[b]);
+  if (a >= 5 && b < 8) return copyEvidence(wallets[a], wallets[b]);
+  if ((a === 8 && b === 9) || (a === 2 && b === 10)) return directEvidence(wallets[b], wallets[a]);
+  return null;
+}
+const strengthOf = (c: number | null): SimilarityPair['strength'] =>
+  c === null ? null : c >= 0.7 ? 'Very High' : c >= 0.5 ? 'High' : c >= 0.3 ? 'Moderate' : c >= 0.15 ? 'Low' : 'Very Low';
+const combinedOf = (e: PairEvidence | null): number | null => (e ? Math.round(Object.values(e.contributions).reduce((x, y) => x + y, 0) * 1000) / 1000 : maybe(rnd() * 0.3));
 const longReason = (i: number) =>
   `Both wallets bought ${mints.length - i} of the same tokens within 300 seconds of each other on ${12 + i} separate days, ` +
   `with a median hold of 4.2 h against 4.5 h and position sizes in a steady 1:4 ratio (capital cosine 0.97; binary 0.88; ` +
@@ -36,12 +64,25 @@ function pairs(): SimilarityPair[] {
   for (let a = 0; a < wallets.length; a++) {
     for (let b = a + 1; b < wallets.length; b++) {
       const shared = Math.floor(rnd() * 30);
+      const evidence = evidenceOf(a, b);
       out.push({
         walletA: wallets[a],
         walletB: wallets[b],
-        scores: { capital: maybe(rnd()), binary: maybe(rnd()), jaccardTraded: maybe(rnd()), jaccardHeld: maybe(rnd()), behavior: maybe(rnd()), timing: maybe(rnd()), funding: null, bundle: null, rarity: null, similarity: null, combined: maybe(rnd()) },
+        scores: {
+          capital: maybe(rnd()),
+          binary: maybe(rnd()),
+          jaccardTraded: maybe(rnd()),
+          jaccardHeld: maybe(rnd()),
+          behavior: maybe(rnd()),
+          timing: maybe(rnd()),
+          funding: evidence?.funding.length ? maybe(0.5 + rnd() / 2) : 0,
+          bundle: evidence?.bundles.length ? maybe(0.5 + rnd() / 2) : 0,
+          rarity: maybe(rnd()),
+          similarity: maybe(rnd()),
+          combined: combinedOf(evidence),
+        },
         nullReasons: {},
-        strength: (['Very High', 'High', 'Moderate', 'Low', 'Very Low'] as const)[Math.floor(rnd() * 5)],
+        strength: strengthOf(combinedOf(evidence)),
         sharedTokenCount: shared,
         tradedTokenCountA: 30,
         tradedTokenCountB: 31,
@@ -57,23 +98,27 @@ function pairs(): SimilarityPair[] {
         omittedContribution: 0.02,
         coTrading: { coTradedA: 10, coTradedB: 9, tradesA: 40, tradesB: 38 },
         insights: INSIGHTS.filter(() => rnd() < 0.5).map((type, i) => ({ type, score: rnd(), reason: longReason(i) })),
-        evidence: null,
+        evidence,
       });
     }
   }
   return out;
 }
 
-const clusterExtras = {
-  confidence: 0.7,
-  density: 1,
-  weakestMemberLink: 0.6,
-  evidence: { bindingPairs: [], commonCounterparties: [], signalPairs: { funding: 0, bundle: 0, timing: 0, rarity: 0, behavior: 0 } },
-};
 const clusters: SimilarityCluster[] = [
-  { members: wallets.slice(0, 5), edgeCount: 10, meanCombined: 0.81, bindingTokens: mints.slice(0, 12).map((mint, i) => ({ mint, memberCount: 5 - (i % 3), totalWeight: 1 })), ...clusterExtras },
-  { members: wallets.slice(5, 8), edgeCount: 3, meanCombined: 0.74, bindingTokens: mints.slice(10, 14).map((mint) => ({ mint, memberCount: 3, totalWeight: 1 })), ...clusterExtras },
-  { members: wallets.slice(8, 10), edgeCount: 1, meanCombined: null, bindingTokens: [], ...clusterExtras },
+  clusterOf(wallets.slice(0, 5), { bindingTokens: mints.slice(0, 12).map((mint, i) => ({ mint, memberCount: 5 - (i % 3), totalWeight: 1 })) }),
+  clusterOf(wallets.slice(5, 8), {
+    edgeCount: 2,
+    confidence: 0.62,
+    density: 2 / 3,
+    weakestMemberLink: 0.41,
+    evidence: {
+      bindingPairs: [{ walletA: wallets[5], walletB: wallets[6], combined: 0.81, strongest: 'timing', summary: `${wallets[6]} follows ${wallets[5]} by about 40 s on 17 of 22 trades` }],
+      commonCounterparties: [],
+      signalPairs: { funding: 0, bundle: 0, timing: 2, rarity: 1, behavior: 0 },
+    },
+  }),
+  clusterOf(wallets.slice(8, 10), { edgeCount: 1, meanCombined: 0.6, confidence: 0.6, bindingTokens: [] }),
 ];
 
 const coverage: WalletCoverage[] = wallets.map((address, i) => ({
@@ -177,6 +222,104 @@ describe('renderAnalysis', () => {
 
   it('measures without ANSI codes', () => {
     expect(widest(`\u001b[31m${'x'.repeat(120)}\u001b[0m`).width).toBe(120);
+  });
+});
+
+describe('the evidence in the tables', () => {
+  const text = stripVTControlCharacters(renderAnalysis(view(), { labels, topPairs: 1000 }));
+
+  const pairsOf = (view().result as unknown as { pairs: SimilarityPair[] }).pairs;
+  const pairAt = (x: number, y: number) => pairsOf.find((p) => p.walletA === wallets[x] && p.walletB === wallets[y])!;
+  const pairOf = (a: string, b: string) => pairsOf.find((p) => p.walletA === a && p.walletB === b);
+  const names = { address: shortAddress, token: shortAddress };
+
+  it('names each pair’s strongest signal with a short phrase', () => {
+    // launch bundle pairs: the common funder; copy pairs: who follows whom; direct transfers: who sent what
+    expect(strongestPhrase(pairAt(0, 1), names)).toBe(`funding: common funder ${shortAddress(FUNDER)} (3 wallets)`);
+    expect(strongestPhrase(pairAt(5, 6), names)).toBe('timing: B follows A ~40 s on 17/22');
+    expect(strongestPhrase(pairAt(8, 9), names)).toBe('funding: direct 12.5 SOL B→A');
+    expect(otherPhrases(pairAt(0, 1), names)).toEqual([`bundle: same slot on ${shortAddress(LAUNCH_MINT)}`]);
+    expect(strongestPhrase(pairAt(10, 11), names)).toBe(pairAt(10, 11).insights[0]?.type ?? '–');
+    // and the table shows them (wrapped in its last column), the other evidence after it
+    expect(text).toMatch(/Related +│ Fund +│ Bundle +│ Timing +│ Rare +│ Simil +│ Strongest signal/);
+    expect(text).toContain(shortAddress(FUNDER));
+    expect(text).toMatch(/timing: B follows A ~40 s/);
+    expect(text).toContain(`also bundle: same slot on ${shortAddress(LAUNCH_MINT)}`);
+  });
+
+  it('shows each cluster’s confidence and what binds it', () => {
+    expect(text).toContain('0.91');
+    expect(text).toContain('10/10 linked');
+    expect(text).toContain('pairs linked by');
+    expect(text).toContain(`common first funder ${shortAddress(FUNDER)}`);
+    expect(text).toContain('timing 2');
+    // the strongest pair with its evidence
+    expect(clusterBindingPhrases(clusters[1].evidence, names, pairOf)).toEqual([
+      'pairs linked by timing 2, rarity 1',
+      `strongest ${shortAddress(wallets[5])} ~ ${shortAddress(wallets[6])} 0.81, timing: B follows A ~40 s on 17/22`,
+    ]);
+  });
+
+  it('renders a stored engine 1.x result (no evidence, clusters without confidence) in 120 columns', () => {
+    const v1 = view();
+    const result = v1.result as unknown as { pairs: SimilarityPair[]; clusters: Array<Record<string, unknown>> };
+    const old = {
+      ...result,
+      pairs: result.pairs.map((p) => ({ ...p, evidence: null, scores: { ...p.scores, funding: null, bundle: null, rarity: null, similarity: p.scores.combined } })),
+      clusters: result.clusters.map((c) => ({ ...c, confidence: null, density: null, weakestMemberLink: null, evidence: null })),
+    };
+    const rendered = renderAnalysis({ ...v1, result: old as unknown as AnalysisView['result'] }, { labels });
+    expect(widest(rendered).width).toBeLessThanOrEqual(RENDER_WIDTH);
+    expect(rendered).toContain('10/10 linked');
+    expect(rendered).toContain('mean');
+  });
+});
+
+describe('show --pair: one pair’s full evidence', () => {
+  const v = view();
+  const [a, b] = [wallets[0], wallets[1]];
+
+  it('finds the pair by full address, unique prefix or the table’s short form, in either order', () => {
+    expect(findPair(v, a, b)).toBe(findPair(v, b.slice(0, 10), shortAddress(a)));
+    expect(findPair(v, `${a.slice(0, 4)}...${a.slice(-4)}`, b).walletA).toBe(a);
+  });
+
+  it('refuses, in one line, a wallet not in the analysis, an ambiguous prefix and the same wallet twice', () => {
+    expect(() => findPair(v, 'zzzz', b)).toThrow(PairNotFoundError);
+    expect(() => resolveWallet(['abc1', 'abc2'], 'abc')).toThrow("'abc' matches 2 wallets of this analysis");
+    expect(() => findPair(v, a, a)).toThrow(/the same wallet/);
+    expect(() => findPair(view({ status: 'running', result: null }), a, b)).toThrow(/is running/);
+    for (const f of [() => findPair(v, 'zzzz', b), () => findPair(v, a, a)]) expect(() => f()).toThrow(/^[^\n]+$/);
+  });
+
+  it('prints every signature in full, with amounts, slots and times, within 120 columns', () => {
+    const text = stripVTControlCharacters(renderPairEvidence(v, findPair(v, a, b), { labels }));
+    expect(widest(text).width).toBeLessThanOrEqual(RENDER_WIDTH);
+    const flat = text.replace(/\n\s+/g, ' ');
+    const e = bundleEvidence(a, b);
+    const f = e.funding[0];
+    if (f.kind === 'direct') throw new Error('fixture: a common funder first');
+    for (const signature of [f.a.signature, f.b.signature, e.bundles[0].signatureA, e.bundles[0].signatureB]) expect(text.split('\n').map((l) => l.trim())).toContain(signature);
+    expect(flat).toContain(`common first funder ${FUNDER} (transferred with 3 wallets of the database, weight 0.81), 41 s apart`);
+    expect(text).toMatch(/^Pair #\d+ of analysis /);
+    expect(text).toContain('A received 2.5 SOL on 2024-11-19 07:06:40 UTC, slot 301000120');
+    expect(text).toContain('same slot 301500000, among its first buyers');
+    expect(text).toContain(`  A ${a}`);
+  });
+
+  it('prints a copier’s lag and copied trades with both signatures', () => {
+    const text = stripVTControlCharacters(renderPairEvidence(v, findPair(v, wallets[5], wallets[6])));
+    expect(widest(text).width).toBeLessThanOrEqual(RENDER_WIDTH);
+    expect(text).toContain('Timing: B follows A by about 40 s on 17 of 22 trades (B made 26)');
+    expect(text).toContain(`    A ${sig(wallets[5], 20)}`);
+    expect(text).toContain(`    B ${sig(wallets[6], 20)}`);
+    expect(text).toContain('… 12 more copied trades not kept in the result');
+    expect(text).toContain('Rare tokens in common (3 tokens, 2 more not kept)');
+  });
+
+  it('says so when a pair has no evidence', () => {
+    const text = renderPairEvidence(v, findPair(v, wallets[10], wallets[11]));
+    expect(text).toContain('No detection evidence for this pair');
   });
 });
 

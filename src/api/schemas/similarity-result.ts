@@ -1,0 +1,297 @@
+// The similarity result as GET /v1/analyses/{id} answers it (`result`): pairs with their scores and
+// evidence, clusters with their confidence and what binds them. Pure data like every schema module.
+// The response serializer (fast-json-stringify) writes only what a schema declares, so every field
+// the Lab or the CLI reads is declared here; objects keep `additionalProperties: true` where the
+// engine may add fields. Results of engine 1.x (stored before detection v2) are served in the same
+// shape: the view (src/api/analysis-view.ts) fills the fields they lack with null.
+import { nullableNumber, nullableString, open } from './common';
+
+const number = { type: 'number' } as const;
+const integer = { type: 'integer' } as const;
+const string = { type: 'string' } as const;
+const walletAddress = { type: 'string', description: 'wallet address' } as const;
+
+export const signalName = {
+  type: 'string',
+  enum: ['funding', 'bundle', 'timing', 'rarity', 'behavior'],
+  description: 'a detection signal: funding/transfer links, same-block buying, copy timing, rare tokens in common, trading style',
+} as const;
+const nullableSignalName = { type: ['string', 'null'], enum: [...signalName.enum, null], description: `${signalName.description}; null when relatedness is 0` } as const;
+
+const perSignal = (description: string) =>
+  ({
+    type: 'object',
+    description,
+    properties: { funding: number, bundle: number, timing: number, rarity: number, behavior: number },
+    required: ['funding', 'bundle', 'timing', 'rarity', 'behavior'],
+  }) as const;
+
+export const pairScores = {
+  type: 'object',
+  additionalProperties: true,
+  description: 'scores in [0, 1]; null when a score cannot be computed (see nullReasons)',
+  properties: {
+    capital: { ...nullableNumber, description: 'cosine of the capital allocation vectors' },
+    binary: { ...nullableNumber, description: 'cosine of the traded-token sets' },
+    jaccardTraded: { ...nullableNumber, description: 'Jaccard index of the traded tokens' },
+    jaccardHeld: { ...nullableNumber, description: 'Jaccard index of the tokens held now' },
+    behavior: { ...nullableNumber, description: 'similarity of the trading style' },
+    timing: { ...nullableNumber, description: 'co-trading timing, both directions: the stronger direction (a follower copying a leader)' },
+    funding: { ...nullableNumber, description: 'funding and transfer links (direct transfers, common first funder, common top-up or sweep addresses); null when a wallet’s transfers are unknown or on results of engine 1.x' },
+    bundle: { ...nullableNumber, description: 'same-block or same-seconds buying of the same tokens; null on results of engine 1.x' },
+    rarity: { ...nullableNumber, description: 'rarity-weighted token overlap (rare tokens in common); null on results of engine 1.x' },
+    similarity: { ...nullableNumber, description: 'the weighted blend of the similarity metrics (`parameters.weights`): how alike the two wallets look (on results of engine 1.x: their combined)' },
+    combined: { ...nullableNumber, description: 'relatedness: evidence of coordination (funding, bundle, timing) dominates, similarity only supports; ranks pairs, labels strength and builds clusters (on results of engine 1.x: the similarity blend)' },
+  },
+  required: ['capital', 'binary', 'jaccardTraded', 'jaccardHeld', 'behavior', 'timing', 'funding', 'bundle', 'rarity', 'similarity', 'combined'],
+} as const;
+
+export const transferRef = {
+  type: 'object',
+  description: 'one transfer as cited in evidence',
+  properties: {
+    asset: { type: 'string', description: '"SOL" for native SOL, else the token mint' },
+    amount: { type: 'string', description: 'exact UI amount as a decimal string, e.g. "1.5"' },
+    signature: { type: 'string', description: 'transaction signature (full, for an explorer)' },
+    slot: integer,
+    timestamp: { type: 'integer', description: 'unix seconds' },
+  },
+  required: ['asset', 'amount', 'signature', 'slot', 'timestamp'],
+} as const;
+
+const strength = { type: 'number', description: 'strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces)' } as const;
+
+export const fundingEvidence = {
+  oneOf: [
+    {
+      type: 'object',
+      description: 'a transfer between the two wallets',
+      properties: { kind: { type: 'string', enum: ['direct'] }, from: walletAddress, to: walletAddress, transfer: transferRef, strength },
+      required: ['kind', 'from', 'to', 'transfer', 'strength'],
+    },
+    {
+      type: 'object',
+      description:
+        'both wallets’ first inbound SOL came from `counterparty` (common-first-funder), both received from it later (common-source, a top-up), or both sent to it (common-destination, a sweep)',
+      properties: {
+        kind: { type: 'string', enum: ['common-first-funder', 'common-source', 'common-destination'] },
+        counterparty: { type: 'string', description: 'the common funder, source or destination' },
+        counterpartyWallets: { type: 'integer', description: 'distinct wallets of the database it transferred with' },
+        counterpartyWeight: { type: 'number', description: 'its rarity weight in [0, 1] (0 for known exchanges and bridges)' },
+        a: { ...transferRef, description: 'wallet A’s transfer with the counterparty' },
+        b: { ...transferRef, description: 'wallet B’s transfer with the counterparty' },
+        secondsApart: number,
+        strength,
+      },
+      required: ['kind', 'counterparty', 'counterpartyWallets', 'counterpartyWeight', 'a', 'b', 'secondsApart', 'strength'],
+    },
+  ],
+} as const;
+
+export const bundleEvidence = {
+  type: 'object',
+  description: 'the two wallets bought the same token in the same slot or within seconds',
+  properties: {
+    mint: string,
+    signatureA: string,
+    signatureB: string,
+    slotA: integer,
+    slotB: integer,
+    timestampA: integer,
+    timestampB: integer,
+    secondsApart: number,
+    sameSlot: { type: 'boolean' },
+    early: { type: 'boolean', description: 'both buys among the token’s first buyers' },
+    tokenWeight: { type: 'number', description: 'rarity weight of the token' },
+    crowd: { type: 'integer', description: 'buys of the token by the group within ± 5 min' },
+    tight: { type: 'integer', description: 'of those, within the co-buy window of the earlier buy' },
+    strength,
+  },
+  required: ['mint', 'signatureA', 'signatureB', 'slotA', 'slotB', 'timestampA', 'timestampB', 'secondsApart', 'sameSlot', 'early', 'tokenWeight', 'crowd', 'tight', 'strength'],
+} as const;
+
+export const lagMatch = {
+  type: 'object',
+  description: 'one copied trade: the leader’s and the follower’s, same mint and direction',
+  properties: {
+    mint: string,
+    direction: { type: 'string', enum: ['buy', 'sell'] },
+    leaderSignature: string,
+    followerSignature: string,
+    leaderTime: integer,
+    followerTime: integer,
+    lagSeconds: number,
+  },
+  required: ['mint', 'direction', 'leaderSignature', 'followerSignature', 'leaderTime', 'followerTime', 'lagSeconds'],
+} as const;
+
+export const pairTimingEvidence = {
+  type: ['object', 'null'],
+  description: 'who follows whom, by how much, on how many trades; null without any trade of the same token within the window',
+  properties: {
+    leader: { ...nullableString, description: 'null when neither direction scores or they trade together' },
+    follower: nullableString,
+    simultaneous: { type: 'boolean', description: 'median lag under 2 s: they trade together, no one leads' },
+    summary: { type: 'string', description: 'e.g. "B follows A by about 40 s on 17 of 22 trades" (with full addresses)' },
+    medianLagSeconds: nullableNumber,
+    matched: { type: 'integer', description: 'leader trades copied by the follower' },
+    leaderTrades: integer,
+    followerTrades: integer,
+    matches: { type: 'array', items: lagMatch, description: 'representative copied trades (capped)' },
+    matchesOmitted: integer,
+  },
+  required: ['leader', 'follower', 'simultaneous', 'summary', 'medianLagSeconds', 'matched', 'leaderTrades', 'followerTrades', 'matches', 'matchesOmitted'],
+} as const;
+
+export const carrierToken = {
+  type: 'object',
+  properties: {
+    mint: string,
+    weight: { type: 'number', description: 'rarity weight of the token' },
+    walletsTrading: { type: 'integer', description: 'wallets in the database that traded it' },
+  },
+  required: ['mint', 'weight', 'walletsTrading'],
+} as const;
+
+export const pairEvidence = {
+  type: ['object', 'null'],
+  description: 'why the pair is related: each signal’s share of combined and its strongest evidence, capped (…Omitted counts the rest); null for pairs without coordination evidence or rare tokens in common, and on results of engine 1.x',
+  properties: {
+    contributions: perSignal('per signal, its share of combined (they sum to it)'),
+    strongest: nullableSignalName,
+    funding: { type: 'array', items: fundingEvidence, description: 'strongest first' },
+    fundingOmitted: integer,
+    bundles: { type: 'array', items: bundleEvidence, description: 'one per co-bought token, strongest first' },
+    bundlesOmitted: integer,
+    timing: pairTimingEvidence,
+    rareTokens: { type: 'array', items: carrierToken, description: 'the rare tokens that carried the rarity overlap, rarest first' },
+    rareTokensOmitted: integer,
+  },
+  required: ['contributions', 'strongest', 'funding', 'fundingOmitted', 'bundles', 'bundlesOmitted', 'timing', 'rareTokens', 'rareTokensOmitted'],
+} as const;
+
+export const insightType = {
+  type: 'string',
+  enum: [
+    'Behavioral Mirror',
+    'Capital Divergence',
+    'Sustained Alignment',
+    'Shared Zero Holdings',
+    'Significant Asymmetry',
+    'Co-trading',
+    'Common Funder',
+    'Direct Transfer',
+    'Same-Block Buying',
+    'Copy Trading',
+    'Rare Tokens',
+  ],
+} as const;
+
+export const pairInsight = {
+  type: 'object',
+  properties: { type: insightType, score: { type: 'number', description: 'the score the rule ranks by' }, reason: string },
+  required: ['type', 'score', 'reason'],
+} as const;
+
+export const similarityPair = {
+  type: 'object',
+  additionalProperties: true,
+  properties: {
+    walletA: string,
+    walletB: string,
+    scores: pairScores,
+    nullReasons: { type: 'object', additionalProperties: { type: 'string' }, description: 'why a score is null, per metric' },
+    strength: { type: ['string', 'null'], enum: ['Very High', 'High', 'Moderate', 'Low', 'Very Low', null], description: 'word for combined' },
+    sharedTokenCount: integer,
+    tradedTokenCountA: integer,
+    tradedTokenCountB: integer,
+    unionTokenCount: integer,
+    sharedHeldCount: integer,
+    heldTokenCountA: integer,
+    heldTokenCountB: integer,
+    capitalOverlapPercent: nullableNumber,
+    capitalInSharedPercentA: nullableNumber,
+    capitalInSharedPercentB: nullableNumber,
+    sharedTokens: {
+      type: 'array',
+      description: 'top shared tokens by contribution to capital',
+      items: { type: 'object', properties: { mint: string, weightA: number, weightB: number, contribution: number }, required: ['mint', 'weightA', 'weightB', 'contribution'] },
+    },
+    sharedTokensOmitted: integer,
+    omittedContribution: number,
+    coTrading: {
+      type: 'object',
+      properties: { coTradedA: integer, coTradedB: integer, tradesA: integer, tradesB: integer },
+      required: ['coTradedA', 'coTradedB', 'tradesA', 'tradesB'],
+    },
+    insights: { type: 'array', items: pairInsight, description: 'named findings, highest score first (docs/analytics.md, "Insights")' },
+    evidence: pairEvidence,
+  },
+  required: ['walletA', 'walletB', 'scores', 'strength', 'insights', 'evidence'],
+} as const;
+
+export const clusterEvidence = {
+  type: ['object', 'null'],
+  description: 'what binds the cluster, capped; null on results of engine 1.x',
+  properties: {
+    bindingPairs: {
+      type: 'array',
+      description: 'the strongest member pairs, strongest first',
+      items: {
+        type: 'object',
+        properties: { walletA: string, walletB: string, combined: number, strongest: nullableSignalName, summary: { type: 'string', description: 'the pair’s strongest evidence in words' } },
+        required: ['walletA', 'walletB', 'combined', 'strongest', 'summary'],
+      },
+    },
+    commonCounterparties: {
+      type: 'array',
+      description: 'counterparties that funded, topped up or received from two or more members',
+      items: {
+        type: 'object',
+        properties: { counterparty: string, kind: { type: 'string', enum: ['first-funder', 'source', 'destination'] }, memberCount: integer },
+        required: ['counterparty', 'kind', 'memberCount'],
+      },
+    },
+    signalPairs: perSignal('member pairs each signal links (its contribution is the pair’s strongest or at least 0.1)'),
+  },
+  required: ['bindingPairs', 'commonCounterparties', 'signalPairs'],
+} as const;
+
+export const similarityCluster = {
+  type: 'object',
+  additionalProperties: true,
+  properties: {
+    members: { type: 'array', items: string, description: 'sorted addresses' },
+    edgeCount: { type: 'integer', description: 'member pairs linked (combined at or above the threshold)' },
+    meanCombined: { ...nullableNumber, description: 'mean combined over member pairs with a score' },
+    bindingTokens: {
+      type: 'array',
+      description: 'tokens traded by at least two members, most members first',
+      items: { type: 'object', properties: { mint: string, memberCount: integer, totalWeight: number }, required: ['mint', 'memberCount', 'totalWeight'] },
+    },
+    confidence: { ...nullableNumber, description: 'mean combined over all member pairs, missing pairs counting 0 (average linkage); null on results of engine 1.x' },
+    density: { ...nullableNumber, description: 'share of member pairs that are links; null on results of engine 1.x' },
+    weakestMemberLink: { ...nullableNumber, description: 'the weakest member’s mean combined to the others; null on results of engine 1.x' },
+    evidence: clusterEvidence,
+  },
+  required: ['members', 'edgeCount', 'meanCombined', 'bindingTokens', 'confidence', 'density', 'weakestMemberLink', 'evidence'],
+} as const;
+
+/** `result` of GET /v1/analyses/{id}: the stored similarity result (null until completed). */
+export const similarityResult = {
+  type: ['object', 'null'],
+  description: 'the similarity result once completed',
+  additionalProperties: true,
+  properties: {
+    engineVersion: { type: 'string', description: 'version of the analytics rules that computed it (1.x: before detection v2, without evidence)' },
+    parameters: open,
+    pairs: { type: 'array', items: similarityPair },
+    clusters: { type: 'array', items: similarityCluster },
+    globalMetrics: open,
+    coverage: { type: 'array', items: open },
+    universe: open,
+    mostCommonTokens: { type: 'array', items: open },
+    tokenUniverse: { type: 'array', items: { type: 'string' } },
+    partialWallets: { type: 'array', items: { type: 'string' } },
+  },
+} as const;

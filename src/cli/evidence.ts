@@ -1,0 +1,124 @@
+// The evidence of a pair and a cluster in words for the CLI: a short phrase for the tables ("common
+// funder 7xKX…q2 (3 wallets)", "B follows A ~40 s on 17/22", "same slot on LAUN1 +2 tokens") and the
+// full account of one pair (`show <id> --pair <A> <B>`) with every signature printed whole, so it
+// can be pasted into an explorer. Wallet A and B are the pair's walletA and walletB.
+import type { FundingEvidence, TransferRef } from '../domain/detection/funding';
+import type { ClusterEvidence, PairEvidence, SimilarityPair } from '../domain/similarity/types';
+
+/** How the tables name things: wallets and counterparties abbreviated, mints by symbol when known. */
+export interface Names {
+  address(a: string): string;
+  token(mint: string): string;
+}
+
+export const shortAddress = (a: string): string => (a.length > 12 ? `${a.slice(0, 4)}…${a.slice(-4)}` : a);
+
+/** e.g. "40 s", "12 min", "3 h", "2 d" */
+export function lag(seconds: number): string {
+  if (seconds < 90) return `${Math.round(seconds)} s`;
+  if (seconds < 90 * 60) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 48 * 3600) return `${Math.round(seconds / 3600)} h`;
+  return `${Math.round(seconds / 86_400)} d`;
+}
+
+const asset = (ref: TransferRef, names: Names): string => (ref.asset === 'SOL' ? 'SOL' : names.token(ref.asset));
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** A or B for one of the pair's wallets, else the abbreviated address. */
+function side(p: Pick<SimilarityPair, 'walletA' | 'walletB'>, address: string | null, names: Names): string {
+  if (address === p.walletA) return 'A';
+  if (address === p.walletB) return 'B';
+  return address === null ? '?' : names.address(address);
+}
+
+function fundingPhrase(p: SimilarityPair, e: FundingEvidence, names: Names): string {
+  if (e.kind === 'direct') return `direct ${e.transfer.amount} ${asset(e.transfer, names)} ${side(p, e.from, names)}→${side(p, e.to, names)}`;
+  const what = e.kind === 'common-first-funder' ? 'common funder' : e.kind === 'common-source' ? 'common top-up' : 'common sweep to';
+  return `${what} ${names.address(e.counterparty)} (${plural(e.counterpartyWallets, 'wallet')})`;
+}
+
+function timingPhrase(p: SimilarityPair, t: NonNullable<PairEvidence['timing']>, names: Names): string {
+  if (t.simultaneous) return `trade together on ${t.matched}/${t.leaderTrades}`;
+  if (t.leader === null || t.follower === null || t.medianLagSeconds === null) return `${t.matched}/${t.leaderTrades} trades matched`;
+  return `${side(p, t.follower, names)} follows ${side(p, t.leader, names)} ~${lag(t.medianLagSeconds)} on ${t.matched}/${t.leaderTrades}`;
+}
+
+function bundlePhrase(e: PairEvidence, names: Names): string | null {
+  const top = e.bundles[0];
+  if (!top) return null;
+  const more = e.bundles.length + e.bundlesOmitted - 1;
+  const when = top.sameSlot ? 'same slot' : `${top.secondsApart} s apart`;
+  return `${when} on ${names.token(top.mint)}${more > 0 ? ` +${plural(more, 'token')}` : ''}`;
+}
+
+function rarePhrase(e: PairEvidence, names: Names): string | null {
+  if (e.rareTokens.length === 0) return null;
+  const more = e.rareTokens.length + e.rareTokensOmitted - 2;
+  return `rare: ${e.rareTokens
+    .slice(0, 2)
+    .map((t) => names.token(t.mint))
+    .join(', ')}${more > 0 ? ` +${more}` : ''}`;
+}
+
+/** One signal's evidence in a few words, or null when the pair has none for it. */
+export function signalPhrase(p: SimilarityPair, signal: keyof PairEvidence['contributions'], names: Names): string | null {
+  const e = p.evidence;
+  if (!e) return null;
+  switch (signal) {
+    case 'funding':
+      return e.funding[0] ? fundingPhrase(p, e.funding[0], names) : null;
+    case 'bundle':
+      return bundlePhrase(e, names);
+    case 'timing':
+      return e.timing ? timingPhrase(p, e.timing, names) : null;
+    case 'rarity':
+      return rarePhrase(e, names);
+    case 'behavior':
+      return p.scores.behavior === null ? null : `trading style ${p.scores.behavior.toFixed(2)}`;
+  }
+}
+
+/** The strongest signal and its evidence, e.g. "funding: common funder 7xKX…q2 (3 wallets)"; "–" without evidence. */
+export function strongestPhrase(p: SimilarityPair, names: Names): string {
+  const strongest = p.evidence?.strongest ?? null;
+  if (strongest === null) return p.insights[0]?.type ?? '–';
+  const phrase = signalPhrase(p, strongest, names);
+  return phrase ? `${strongest}: ${phrase}` : strongest;
+}
+
+/** The other signals that carry a share of at least `min` of combined, each in a few words. */
+export function otherPhrases(p: SimilarityPair, names: Names, min = 0.05): string[] {
+  const e = p.evidence;
+  if (!e) return [];
+  return (Object.entries(e.contributions) as Array<[keyof PairEvidence['contributions'], number]>)
+    .filter(([signal, share]) => signal !== e.strongest && share >= min)
+    .sort((x, y) => y[1] - x[1])
+    .map(([signal]) => {
+      const phrase = signalPhrase(p, signal, names);
+      return phrase ? `${signal}: ${phrase}` : signal;
+    });
+}
+
+/** What binds a cluster in a few phrases: signals linking its pairs, common counterparties, its strongest pair. */
+export function clusterBindingPhrases(
+  evidence: ClusterEvidence | null,
+  names: Names,
+  /** the result's pair of two members, to name the strongest pair's evidence */
+  pairOf: (a: string, b: string) => SimilarityPair | undefined = () => undefined,
+): string[] {
+  if (!evidence) return [];
+  const out: string[] = [];
+  const signals = (Object.entries(evidence.signalPairs) as Array<[string, number]>).filter(([, n]) => n > 0).sort((x, y) => y[1] - x[1]);
+  if (signals.length > 0) out.push(`pairs linked by ${signals.map(([s, n]) => `${s} ${n}`).join(', ')}`);
+  for (const c of evidence.commonCounterparties.slice(0, 3)) {
+    const what = c.kind === 'first-funder' ? 'common first funder' : c.kind === 'source' ? 'common top-up' : 'common sweep to';
+    out.push(`${what} ${names.address(c.counterparty)} (${plural(c.memberCount, 'member')})`);
+  }
+  const top = evidence.bindingPairs[0];
+  if (top) {
+    const pair = pairOf(top.walletA, top.walletB);
+    const why = pair ? strongestPhrase(pair, names) : (top.strongest ?? '–');
+    out.push(`strongest ${names.address(top.walletA)} ~ ${names.address(top.walletB)} ${top.combined.toFixed(2)}, ${why}`);
+  }
+  return out;
+}

@@ -1,0 +1,135 @@
+// One pair's full evidence (`wallet-similarity show <id> --pair <A> <B>`): relatedness and each
+// signal's share of it, every funding link, co-buy and copied trade the result keeps, with amounts,
+// times, slots and full signatures (one per line, to paste into an explorer), the rare tokens, the
+// similarity metrics and the insights. Fits 120 columns like the tables.
+import { ActionableError } from '../errors';
+import type { AnalysisView } from '../api/schemas/analyses';
+import type { FundingEvidence, TransferRef } from '../domain/detection/funding';
+import type { SimilarityPair } from '../domain/similarity/types';
+import { lag, shortAddress } from './evidence';
+import { rankedPairs, score, servedResult, tokenName, wrapped } from './render';
+
+/** The pair asked for is not in the result, or a wallet matches several members. */
+export class PairNotFoundError extends ActionableError {
+  override name = 'PairNotFoundError';
+}
+
+/**
+ * The wallet of `members` that `given` names: the full address, a unique prefix, or the table's
+ * short form ("7xKX…gAsU", also with "..." for "…").
+ */
+export function resolveWallet(members: readonly string[], given: string): string {
+  const text = given.trim().replace('...', '…');
+  if (members.includes(text)) return text;
+  const [head, tail] = text.includes('…') ? text.split('…') : [text, ''];
+  const found = members.filter((m) => m.startsWith(head) && m.endsWith(tail));
+  if (found.length === 1) return found[0];
+  if (found.length === 0) throw new PairNotFoundError(`no wallet of this analysis matches '${given}': give a full address, a unique prefix or the table's short form`);
+  throw new PairNotFoundError(`'${given}' matches ${found.length} wallets of this analysis (${found.slice(0, 3).map(shortAddress).join(', ')}${found.length > 3 ? ', …' : ''}): give more characters`);
+}
+
+/** The pair of the two wallets named (see `resolveWallet`), in either order. */
+export function findPair(view: AnalysisView, first: string, second: string): SimilarityPair {
+  if (view.status !== 'completed' || !view.result) throw new PairNotFoundError(`analysis ${view.analysisId} is ${view.status}: it has no pairs to show`);
+  const pairs = servedResult(view).pairs;
+  const members = [...new Set(pairs.flatMap((p) => [p.walletA, p.walletB]))];
+  const x = resolveWallet(members, first);
+  const y = resolveWallet(members, second);
+  if (x === y) throw new PairNotFoundError(`'${first}' and '${second}' name the same wallet ${x}: give two different wallets`);
+  const pair = pairs.find((p) => (p.walletA === x && p.walletB === y) || (p.walletA === y && p.walletB === x));
+  if (!pair) throw new PairNotFoundError(`analysis ${view.analysisId} has no pair of ${x} and ${y}`);
+  return pair;
+}
+
+const utc = (sec: number): string => `${new Date(sec * 1000).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+
+export function renderPairEvidence(view: AnalysisView, p: SimilarityPair, opts: { labels?: Record<string, string> } = {}): string {
+  const who = (a: string | null): string => (a === p.walletA ? 'A' : a === p.walletB ? 'B' : a === null ? '?' : a);
+  const label = (a: string): string => (opts.labels?.[a] ? `  ${opts.labels[a]}` : '');
+  const token = (mint: string): string => {
+    const name = tokenName(view, mint);
+    return name === shortAddress(mint) ? mint : `${name} ${mint}`;
+  };
+  const transfer = (verb: string, ref: TransferRef): string[] => [
+    `    ${verb} ${ref.amount} ${ref.asset === 'SOL' ? 'SOL' : tokenName(view, ref.asset)} on ${utc(ref.timestamp)}, slot ${ref.slot}`,
+    `      ${ref.signature}`,
+  ];
+  const rank = rankedPairs(servedResult(view).pairs).findIndex((x) => x.walletA === p.walletA && x.walletB === p.walletB) + 1;
+  const s = p.scores;
+  const e = p.evidence;
+  const lines: string[] = [
+    `Pair #${rank} of analysis ${view.analysisId}`,
+    `  A ${p.walletA}${label(p.walletA)}`,
+    `  B ${p.walletB}${label(p.walletB)}`,
+    '',
+    `Relatedness ${score(s.combined)}${p.strength ? ` (${p.strength})` : ''}${e?.strongest ? `, strongest signal: ${e.strongest}` : ''}`,
+  ];
+  if (e) lines.push(`  share of it: ${Object.entries(e.contributions).map(([k, v]) => `${k} ${score(v)}`).join(' · ')}`);
+  lines.push(`  signals: funding ${score(s.funding)} · bundle ${score(s.bundle)} · timing ${score(s.timing)} · rarity ${score(s.rarity)} · similarity ${score(s.similarity)}`);
+  lines.push(
+    ...wrapped(
+      '  similarity metrics: ',
+      `capital ${score(s.capital)} · binary ${score(s.binary)} · traded Jaccard ${score(s.jaccardTraded)} · held Jaccard ${score(s.jaccardHeld)} · behavior ${score(s.behavior)}`,
+      4,
+    ),
+  );
+  for (const [metric, reason] of Object.entries(p.nullReasons)) lines.push(...wrapped(`  ${metric} is –: `, reason ?? '', 4));
+  if (!e) {
+    lines.push('', 'No detection evidence for this pair (none found, or the result predates detection v2: engine 1.x).');
+  } else {
+    lines.push('', heading('Funding and transfers', e.funding.length, e.fundingOmitted, 'link'));
+    for (const f of e.funding) lines.push(...fundingLines(f, who, transfer));
+    lines.push('', heading('Same-block buying', e.bundles.length, e.bundlesOmitted, 'co-bought token'));
+    for (const b of e.bundles) {
+      const when = b.sameSlot ? `same slot ${b.slotA}` : `${b.secondsApart} s apart (slots ${b.slotA} and ${b.slotB})`;
+      lines.push(...wrapped('  ', `${token(b.mint)}: ${when}${b.early ? ', among its first buyers' : ''}; ${b.crowd} group buys within 5 min, ${b.tight} within seconds; strength ${score(b.strength)}`, 4));
+      lines.push(`    A bought on ${utc(b.timestampA)}, slot ${b.slotA}`, `      ${b.signatureA}`, `    B bought on ${utc(b.timestampB)}, slot ${b.slotB}`, `      ${b.signatureB}`);
+    }
+    const t = e.timing;
+    if (!t) lines.push('', 'Timing: no trades of the same token within the window');
+    else {
+      const summary = t.simultaneous
+        ? `they trade together (median lag ${t.medianLagSeconds ?? '–'} s) on ${t.matched} of ${t.leaderTrades} trades`
+        : t.leader && t.follower && t.medianLagSeconds !== null
+          ? `${who(t.follower)} follows ${who(t.leader)} by about ${lag(t.medianLagSeconds)} on ${t.matched} of ${t.leaderTrades} trades (${who(t.follower)} made ${t.followerTrades})`
+          : `${t.matched} of ${t.leaderTrades} trades matched, no leader`;
+      lines.push('', ...wrapped('Timing: ', summary, 2));
+      const leader = t.leader ?? p.walletA;
+      const follower = t.follower ?? p.walletB;
+      for (const m of t.matches) {
+        lines.push(...wrapped('  ', `${m.direction} ${token(m.mint)}: ${who(leader)} on ${utc(m.leaderTime)}, ${who(follower)} ${lag(m.lagSeconds)} later`, 4));
+        lines.push(`    ${who(leader)} ${m.leaderSignature}`, `    ${who(follower)} ${m.followerSignature}`);
+      }
+      if (t.matchesOmitted > 0) lines.push(`  … ${t.matchesOmitted} more copied trades not kept in the result`);
+    }
+    lines.push('', heading('Rare tokens in common', e.rareTokens.length, e.rareTokensOmitted, 'token'));
+    for (const r of e.rareTokens) lines.push(...wrapped('  ', `${token(r.mint)}: traded by ${r.walletsTrading} wallets of the database (weight ${score(r.weight)})`, 4));
+  }
+  const shared = p.sharedTokens.map((x) => tokenName(view, x.mint));
+  if (p.sharedTokenCount > 0) lines.push('', ...wrapped(`Shared tokens (${p.sharedTokenCount}): `, `${shared.join(', ')}${p.sharedTokensOmitted > 0 ? ` +${p.sharedTokensOmitted}` : ''}`, 2));
+  if (p.insights.length > 0) {
+    lines.push('', 'Insights:');
+    for (const x of p.insights) lines.push(...wrapped(`  ${x.type} (${score(x.score)}): `, x.reason, 4));
+  }
+  return lines.join('\n');
+}
+
+function heading(what: string, shown: number, omitted: number, unit: string): string {
+  if (shown === 0) return `${what}: none`;
+  return `${what} (${shown} ${unit}${shown === 1 ? '' : 's'}${omitted > 0 ? `, ${omitted} more not kept` : ''}):`;
+}
+
+function fundingLines(f: FundingEvidence, who: (a: string) => string, transfer: (verb: string, ref: TransferRef) => string[]): string[] {
+  if (f.kind === 'direct') return [`  direct transfer ${who(f.from)} → ${who(f.to)}, strength ${score(f.strength)}`, ...transfer(`${who(f.from)} sent`, f.transfer)];
+  const what = f.kind === 'common-first-funder' ? 'common first funder' : f.kind === 'common-source' ? 'common top-up source' : 'common sweep destination';
+  const verb = f.kind === 'common-destination' ? 'sent' : 'received';
+  return [
+    ...wrapped(
+      '  ',
+      `${what} ${f.counterparty} (transferred with ${f.counterpartyWallets} wallets of the database, weight ${score(f.counterpartyWeight)}), ${lag(f.secondsApart)} apart, strength ${score(f.strength)}`,
+      4,
+    ),
+    ...transfer(`A ${verb}`, f.a),
+    ...transfer(`B ${verb}`, f.b),
+  ];
+}

@@ -1,0 +1,123 @@
+// The insight rules on detection evidence (docs/analytics.md, "Insights"): each fires from one
+// documented rule at its threshold in INSIGHT_THRESHOLDS, and its reason names what carried it.
+import { INSIGHT_THRESHOLDS, pairInsights, type InsightFacts } from './insights';
+import type { PairEvidence, PairScores } from './types';
+
+const A = '7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU';
+const B = '9WzDXwBbmkg8ZTbNMqUxvQRAyrZzDsGYdLVL9zYtAWWM';
+const FUNDER = 'FunDer1111111111111111111111111111111111111';
+const MINT = 'LaunchMint1111111111111111111111111111111111';
+const SIG_A = '5VERv8NMvzbJMEkV8xnrLkEaWRtSz9CosKDYjCJjBRnbJLgp8uirBgmQpjKhoR4tjF3ZpRzrFmBV6UjKdiSZkQUW';
+const SIG_B = '4hXTCkRzt9WyecNzV1XPgCDfGAZzQKNxLXgynz5QDuWWPSAZBZSHptvWRL3BjCvzUXRdKvHL2b7yGrRQcWyaqsaT';
+
+const scores = (s: Partial<PairScores>): PairScores => ({
+  capital: null,
+  binary: null,
+  jaccardTraded: null,
+  jaccardHeld: null,
+  behavior: null,
+  timing: null,
+  funding: null,
+  bundle: null,
+  rarity: null,
+  similarity: null,
+  combined: null,
+  ...s,
+});
+
+const facts = (s: Partial<PairScores>, evidence: PairEvidence | null, extra: Partial<InsightFacts> = {}): InsightFacts => ({
+  scores: scores(s),
+  sharedTokenCount: 0,
+  tradedTokenCountA: 10,
+  tradedTokenCountB: 10,
+  sharedHeldCount: 1,
+  coTradedA: 0,
+  coTradedB: 0,
+  evidence,
+  ...extra,
+});
+
+const ZERO = { funding: 0, bundle: 0, timing: 0, rarity: 0, behavior: 0 };
+const none: PairEvidence = { contributions: ZERO, strongest: null, funding: [], fundingOmitted: 0, bundles: [], bundlesOmitted: 0, timing: null, rareTokens: [], rareTokensOmitted: 0 };
+const T0 = 1_732_000_000; // 2024-11-19 07:06:40 UTC
+
+const ref = (signature: string, amount: string, timestamp: number) => ({ asset: 'SOL', amount, signature, slot: 300_000_000, timestamp });
+const common = (kind: 'common-first-funder' | 'common-source' | 'common-destination', strength: number) => ({
+  kind,
+  counterparty: FUNDER,
+  counterpartyWallets: 4,
+  counterpartyWeight: 0.8,
+  a: ref(SIG_A, '2.5', T0),
+  b: ref(SIG_B, '1.75', T0 + 40),
+  secondsApart: 40,
+  strength,
+});
+
+describe('insights on detection evidence', () => {
+  it('Common Funder: a common first funder at the threshold names it, its reach, the gap and both amounts', () => {
+    const out = pairInsights(facts({ funding: 0.8 }, { ...none, funding: [common('common-first-funder', INSIGHT_THRESHOLDS.commonFunderStrength)] }));
+    expect(out).toEqual([
+      { type: 'Common Funder', score: INSIGHT_THRESHOLDS.commonFunderStrength, reason: `both were first funded by ${FUNDER} (it transferred with 4 wallets of the database), 40 s apart: A received 2.5 SOL, B 1.75 SOL` },
+    ]);
+  });
+
+  it('Common Funder: a common top-up source counts, a weaker funder or a common sweep destination does not', () => {
+    expect(pairInsights(facts({}, { ...none, funding: [common('common-source', 0.5)] }))[0].reason).toMatch(/^both were topped up by /);
+    expect(pairInsights(facts({}, { ...none, funding: [common('common-first-funder', INSIGHT_THRESHOLDS.commonFunderStrength - 0.01)] }))).toEqual([]);
+    expect(pairInsights(facts({}, { ...none, funding: [common('common-destination', 0.9)] }))).toEqual([]);
+  });
+
+  it('Direct Transfer: names sender, amount, receiver and day, and counts the other transfers', () => {
+    const direct = (strength: number, i: number) => ({ kind: 'direct' as const, from: A, to: B, transfer: ref(SIG_A, `${12.5 + i}`, T0 + i * 60), strength });
+    const out = pairInsights(facts({ funding: 0.9 }, { ...none, funding: [direct(0.77, 0), direct(0.5, 1), direct(0.1, 2)] }));
+    expect(out).toEqual([{ type: 'Direct Transfer', score: 0.77, reason: `${A} sent 12.5 SOL to ${B} on 2024-11-19 07:06 UTC and 1 more direct transfer between them` }]);
+    expect(pairInsights(facts({}, { ...none, funding: [direct(0.19, 0)] }))).toEqual([]);
+  });
+
+  it('Same-Block Buying: the bundle score at the threshold, with how many tokens, same-slot and early buys, and the strongest co-buy', () => {
+    const coBuy = { mint: MINT, signatureA: SIG_A, signatureB: SIG_B, slotA: 301_500_000, slotB: 301_500_000, timestampA: T0, timestampB: T0, secondsApart: 0, sameSlot: true, early: true, tokenWeight: 0.9, crowd: 4, tight: 4, strength: 0.9 };
+    const e = { ...none, bundles: [coBuy, { ...coBuy, mint: 'Other', sameSlot: false, early: false, secondsApart: 3, strength: 0.2 }], bundlesOmitted: 1 };
+    expect(pairInsights(facts({ bundle: INSIGHT_THRESHOLDS.sameBlockScore }, e))).toEqual([
+      {
+        type: 'Same-Block Buying',
+        score: 0.3,
+        reason: `bought 3 tokens within seconds of each other (1 of those listed in the same slot, 1 among the token's first buyers); strongest: ${MINT} in the same slot (301500000) on 2024-11-19 07:06 UTC`,
+      },
+    ]);
+    expect(pairInsights(facts({ bundle: 0.29 }, e))).toEqual([]);
+    expect(pairInsights(facts({ bundle: null }, e))).toEqual([]);
+  });
+
+  const timing = (over: Partial<NonNullable<PairEvidence['timing']>> = {}): PairEvidence => ({
+    ...none,
+    timing: { leader: A, follower: B, simultaneous: false, summary: `${B} follows ${A} by about 40 s on 17 of 22 trades`, medianLagSeconds: 40, matched: 17, leaderTrades: 22, followerTrades: 25, matches: [], matchesOmitted: 17, ...over },
+  });
+
+  it('Copy Trading: a named leader, enough copied trades and the timing score give the timing summary, and replace Co-trading', () => {
+    const out = pairInsights(facts({ timing: 0.6 }, timing(), { coTradedA: 17, coTradedB: 17 }));
+    expect(out).toEqual([{ type: 'Copy Trading', score: 0.6, reason: `${B} follows ${A} by about 40 s on 17 of 22 trades` }]);
+  });
+
+  it('Copy Trading does not fire when they trade together, with too few copies, or under the score threshold (Co-trading still may)', () => {
+    const coTrading = { coTradedA: 5, coTradedB: 5 };
+    expect(pairInsights(facts({ timing: 0.6 }, timing({ simultaneous: true, leader: null, follower: null }), coTrading)).map((x) => x.type)).toEqual(['Co-trading']);
+    expect(pairInsights(facts({ timing: 0.6 }, timing({ matched: INSIGHT_THRESHOLDS.copyTradingMatches - 1 }), coTrading)).map((x) => x.type)).toEqual(['Co-trading']);
+    expect(pairInsights(facts({ timing: 0.29 }, timing()))).toEqual([]);
+  });
+
+  it('Rare Tokens: names the rarest tokens with how many wallets traded them, and counts the rest', () => {
+    const rare = ['R1', 'R2', 'R3', 'R4'].map((mint, i) => ({ mint, weight: 0.9 - i / 10, walletsTrading: i + 1 }));
+    const out = pairInsights(facts({ rarity: 0.45 }, { ...none, rareTokens: rare, rareTokensOmitted: 2 }));
+    expect(out).toEqual([{ type: 'Rare Tokens', score: 0.45, reason: 'share 6 rare tokens: R1 (traded by 1 wallet), R2 (traded by 2 wallets), R3 (traded by 3 wallets) and 3 more' }]);
+    expect(pairInsights(facts({ rarity: 0.29 }, { ...none, rareTokens: rare }))).toEqual([]);
+  });
+
+  it('orders several findings by score, and finds none without evidence', () => {
+    const e: PairEvidence = { ...timing(), funding: [common('common-first-funder', 0.8)] };
+    expect(pairInsights(facts({ timing: 0.6, funding: 0.8 }, e)).map((x) => [x.type, x.score])).toEqual([
+      ['Common Funder', 0.8],
+      ['Copy Trading', 0.6],
+    ]);
+    expect(pairInsights(facts({ timing: 0.6, funding: 0.8, bundle: 0.9, rarity: 0.9 }, null))).toEqual([]);
+  });
+});
