@@ -407,12 +407,63 @@ export interface paths {
                             } | null;
                             /** @description the similarity result once completed */
                             result: ({
-                                clusters?: {
+                                clusters?: ({
+                                    /** @description tokens traded by at least two members, most members first */
+                                    bindingTokens: {
+                                        memberCount: number;
+                                        mint: string;
+                                        totalWeight: number;
+                                    }[];
+                                    /** @description mean combined over all member pairs, missing pairs counting 0 (average linkage); null on results of engine 1.x */
+                                    confidence: number | null;
+                                    /** @description share of member pairs that are links; null on results of engine 1.x */
+                                    density: number | null;
+                                    /** @description member pairs linked (combined at or above the threshold) */
+                                    edgeCount: number;
+                                    /** @description what binds the cluster, capped; null on results of engine 1.x */
+                                    evidence: {
+                                        /** @description the strongest member pairs, strongest first */
+                                        bindingPairs: {
+                                            combined: number;
+                                            /**
+                                             * @description a detection signal: funding/transfer links, same-block buying, copy timing, rare tokens in common, trading style; null when relatedness is 0
+                                             * @enum {string|null}
+                                             */
+                                            strongest: "funding" | "bundle" | "timing" | "rarity" | "behavior" | null;
+                                            /** @description the pair’s strongest evidence in words */
+                                            summary: string;
+                                            walletA: string;
+                                            walletB: string;
+                                        }[];
+                                        /** @description counterparties that funded, topped up or received from two or more members */
+                                        commonCounterparties: {
+                                            counterparty: string;
+                                            /** @enum {string} */
+                                            kind: "first-funder" | "source" | "destination";
+                                            memberCount: number;
+                                        }[];
+                                        /** @description member pairs each signal links (its contribution is the pair’s strongest or at least 0.1) */
+                                        signalPairs: {
+                                            behavior: number;
+                                            bundle: number;
+                                            funding: number;
+                                            rarity: number;
+                                            timing: number;
+                                        };
+                                    } | null;
+                                    /** @description mean combined over member pairs with a score */
+                                    meanCombined: number | null;
+                                    /** @description sorted addresses */
+                                    members: string[];
+                                    /** @description the weakest member’s mean combined to the others; null on results of engine 1.x */
+                                    weakestMemberLink: number | null;
+                                } & {
                                     [key: string]: unknown;
-                                }[];
+                                })[];
                                 coverage?: {
                                     [key: string]: unknown;
                                 }[];
+                                /** @description version of the analytics rules that computed it (1.x: before detection v2, without evidence) */
                                 engineVersion?: string;
                                 globalMetrics?: {
                                     [key: string]: unknown;
@@ -421,29 +472,212 @@ export interface paths {
                                     [key: string]: unknown;
                                 }[];
                                 pairs?: ({
-                                    insights?: {
-                                        reason?: string;
-                                        score?: number;
-                                        type?: string;
-                                    }[];
-                                    scores?: {
-                                        behavior?: number | null;
-                                        binary?: number | null;
-                                        capital?: number | null;
-                                        combined?: number | null;
-                                        jaccardHeld?: number | null;
-                                        jaccardTraded?: number | null;
-                                        timing?: number | null;
+                                    capitalInSharedPercentA?: number | null;
+                                    capitalInSharedPercentB?: number | null;
+                                    capitalOverlapPercent?: number | null;
+                                    coTrading?: {
+                                        coTradedA: number;
+                                        coTradedB: number;
+                                        tradesA: number;
+                                        tradesB: number;
                                     };
-                                    sharedTokens?: {
-                                        contribution?: number;
-                                        mint?: string;
-                                        weightA?: number;
-                                        weightB?: number;
+                                    /** @description why the pair is related: each signal’s share of combined and its strongest evidence, capped (…Omitted counts the rest); null for pairs without coordination evidence or rare tokens in common, and on results of engine 1.x */
+                                    evidence: {
+                                        /** @description one per co-bought token, strongest first */
+                                        bundles: {
+                                            /** @description buys of the token by the group within ± 5 min */
+                                            crowd: number;
+                                            /** @description both buys among the token’s first buyers */
+                                            early: boolean;
+                                            mint: string;
+                                            sameSlot: boolean;
+                                            secondsApart: number;
+                                            signatureA: string;
+                                            signatureB: string;
+                                            slotA: number;
+                                            slotB: number;
+                                            /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
+                                            strength: number;
+                                            /** @description of those, within the co-buy window of the earlier buy */
+                                            tight: number;
+                                            timestampA: number;
+                                            timestampB: number;
+                                            /** @description rarity weight of the token */
+                                            tokenWeight: number;
+                                        }[];
+                                        bundlesOmitted: number;
+                                        /** @description per signal, its share of combined (they sum to it) */
+                                        contributions: {
+                                            behavior: number;
+                                            bundle: number;
+                                            funding: number;
+                                            rarity: number;
+                                            timing: number;
+                                        };
+                                        /** @description strongest first */
+                                        funding: ({
+                                            /** @description wallet address */
+                                            from: string;
+                                            /** @enum {string} */
+                                            kind: "direct";
+                                            /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
+                                            strength: number;
+                                            /** @description wallet address */
+                                            to: string;
+                                            /** @description one transfer as cited in evidence */
+                                            transfer: {
+                                                /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                                amount: string;
+                                                /** @description "SOL" for native SOL, else the token mint */
+                                                asset: string;
+                                                /** @description transaction signature (full, for an explorer) */
+                                                signature: string;
+                                                slot: number;
+                                                /** @description unix seconds */
+                                                timestamp: number;
+                                            };
+                                        } | {
+                                            /** @description wallet A’s transfer with the counterparty */
+                                            a: {
+                                                /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                                amount: string;
+                                                /** @description "SOL" for native SOL, else the token mint */
+                                                asset: string;
+                                                /** @description transaction signature (full, for an explorer) */
+                                                signature: string;
+                                                slot: number;
+                                                /** @description unix seconds */
+                                                timestamp: number;
+                                            };
+                                            /** @description wallet B’s transfer with the counterparty */
+                                            b: {
+                                                /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                                amount: string;
+                                                /** @description "SOL" for native SOL, else the token mint */
+                                                asset: string;
+                                                /** @description transaction signature (full, for an explorer) */
+                                                signature: string;
+                                                slot: number;
+                                                /** @description unix seconds */
+                                                timestamp: number;
+                                            };
+                                            /** @description the common funder, source or destination */
+                                            counterparty: string;
+                                            /** @description distinct wallets of the database it transferred with */
+                                            counterpartyWallets: number;
+                                            /** @description its rarity weight in [0, 1] (0 for known exchanges and bridges) */
+                                            counterpartyWeight: number;
+                                            /** @enum {string} */
+                                            kind: "common-first-funder" | "common-source" | "common-destination";
+                                            secondsApart: number;
+                                            /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
+                                            strength: number;
+                                        })[];
+                                        fundingOmitted: number;
+                                        /** @description the rare tokens that carried the rarity overlap, rarest first */
+                                        rareTokens: {
+                                            mint: string;
+                                            /** @description wallets in the database that traded it */
+                                            walletsTrading: number;
+                                            /** @description rarity weight of the token */
+                                            weight: number;
+                                        }[];
+                                        rareTokensOmitted: number;
+                                        /**
+                                         * @description a detection signal: funding/transfer links, same-block buying, copy timing, rare tokens in common, trading style; null when relatedness is 0
+                                         * @enum {string|null}
+                                         */
+                                        strongest: "funding" | "bundle" | "timing" | "rarity" | "behavior" | null;
+                                        /** @description who follows whom, by how much, on how many trades; null without any trade of the same token within the window */
+                                        timing: {
+                                            follower: string | null;
+                                            followerTrades: number;
+                                            /** @description null when neither direction scores or they trade together */
+                                            leader: string | null;
+                                            leaderTrades: number;
+                                            /** @description leader trades copied by the follower */
+                                            matched: number;
+                                            /** @description representative copied trades (capped) */
+                                            matches: {
+                                                /** @enum {string} */
+                                                direction: "buy" | "sell";
+                                                followerSignature: string;
+                                                followerTime: number;
+                                                lagSeconds: number;
+                                                leaderSignature: string;
+                                                leaderTime: number;
+                                                mint: string;
+                                            }[];
+                                            matchesOmitted: number;
+                                            medianLagSeconds: number | null;
+                                            /** @description median lag under 2 s: they trade together, no one leads */
+                                            simultaneous: boolean;
+                                            /** @description e.g. "B follows A by about 40 s on 17 of 22 trades" (with full addresses) */
+                                            summary: string;
+                                        } | null;
+                                    } | null;
+                                    heldTokenCountA?: number;
+                                    heldTokenCountB?: number;
+                                    /** @description named findings, highest score first (docs/analytics.md, "Insights") */
+                                    insights: {
+                                        reason: string;
+                                        /** @description the score the rule ranks by */
+                                        score: number;
+                                        /** @enum {string} */
+                                        type: "Behavioral Mirror" | "Capital Divergence" | "Sustained Alignment" | "Shared Zero Holdings" | "Significant Asymmetry" | "Co-trading" | "Common Funder" | "Direct Transfer" | "Same-Block Buying" | "Copy Trading" | "Rare Tokens";
                                     }[];
-                                    strength?: string | null;
-                                    walletA?: string;
-                                    walletB?: string;
+                                    /** @description why a score is null, per metric */
+                                    nullReasons?: {
+                                        [key: string]: string;
+                                    };
+                                    omittedContribution?: number;
+                                    /** @description scores in [0, 1]; null when a score cannot be computed (see nullReasons) */
+                                    scores: {
+                                        /** @description similarity of the trading style */
+                                        behavior: number | null;
+                                        /** @description cosine of the traded-token sets */
+                                        binary: number | null;
+                                        /** @description same-block or same-seconds buying of the same tokens; null on results of engine 1.x */
+                                        bundle: number | null;
+                                        /** @description cosine of the capital allocation vectors */
+                                        capital: number | null;
+                                        /** @description relatedness: evidence of coordination (funding, bundle, timing) dominates, similarity only supports; ranks pairs, labels strength and builds clusters (on results of engine 1.x: the similarity blend) */
+                                        combined: number | null;
+                                        /** @description funding and transfer links (direct transfers, common first funder, common top-up or sweep addresses); null when a wallet’s transfers are unknown or on results of engine 1.x */
+                                        funding: number | null;
+                                        /** @description Jaccard index of the tokens held now */
+                                        jaccardHeld: number | null;
+                                        /** @description Jaccard index of the traded tokens */
+                                        jaccardTraded: number | null;
+                                        /** @description rarity-weighted token overlap (rare tokens in common); null on results of engine 1.x */
+                                        rarity: number | null;
+                                        /** @description the weighted blend of the similarity metrics (`parameters.weights`): how alike the two wallets look (on results of engine 1.x: their combined) */
+                                        similarity: number | null;
+                                        /** @description co-trading timing, both directions: the stronger direction (a follower copying a leader) */
+                                        timing: number | null;
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    sharedHeldCount?: number;
+                                    sharedTokenCount?: number;
+                                    /** @description top shared tokens by contribution to capital */
+                                    sharedTokens?: {
+                                        contribution: number;
+                                        mint: string;
+                                        weightA: number;
+                                        weightB: number;
+                                    }[];
+                                    sharedTokensOmitted?: number;
+                                    /**
+                                     * @description word for combined
+                                     * @enum {string|null}
+                                     */
+                                    strength: "Very High" | "High" | "Moderate" | "Low" | "Very Low" | null;
+                                    tradedTokenCountA?: number;
+                                    tradedTokenCountB?: number;
+                                    unionTokenCount?: number;
+                                    walletA: string;
+                                    walletB: string;
                                 } & {
                                     [key: string]: unknown;
                                 })[];
@@ -794,12 +1028,63 @@ export interface paths {
                             } | null;
                             /** @description the similarity result once completed */
                             result: ({
-                                clusters?: {
+                                clusters?: ({
+                                    /** @description tokens traded by at least two members, most members first */
+                                    bindingTokens: {
+                                        memberCount: number;
+                                        mint: string;
+                                        totalWeight: number;
+                                    }[];
+                                    /** @description mean combined over all member pairs, missing pairs counting 0 (average linkage); null on results of engine 1.x */
+                                    confidence: number | null;
+                                    /** @description share of member pairs that are links; null on results of engine 1.x */
+                                    density: number | null;
+                                    /** @description member pairs linked (combined at or above the threshold) */
+                                    edgeCount: number;
+                                    /** @description what binds the cluster, capped; null on results of engine 1.x */
+                                    evidence: {
+                                        /** @description the strongest member pairs, strongest first */
+                                        bindingPairs: {
+                                            combined: number;
+                                            /**
+                                             * @description a detection signal: funding/transfer links, same-block buying, copy timing, rare tokens in common, trading style; null when relatedness is 0
+                                             * @enum {string|null}
+                                             */
+                                            strongest: "funding" | "bundle" | "timing" | "rarity" | "behavior" | null;
+                                            /** @description the pair’s strongest evidence in words */
+                                            summary: string;
+                                            walletA: string;
+                                            walletB: string;
+                                        }[];
+                                        /** @description counterparties that funded, topped up or received from two or more members */
+                                        commonCounterparties: {
+                                            counterparty: string;
+                                            /** @enum {string} */
+                                            kind: "first-funder" | "source" | "destination";
+                                            memberCount: number;
+                                        }[];
+                                        /** @description member pairs each signal links (its contribution is the pair’s strongest or at least 0.1) */
+                                        signalPairs: {
+                                            behavior: number;
+                                            bundle: number;
+                                            funding: number;
+                                            rarity: number;
+                                            timing: number;
+                                        };
+                                    } | null;
+                                    /** @description mean combined over member pairs with a score */
+                                    meanCombined: number | null;
+                                    /** @description sorted addresses */
+                                    members: string[];
+                                    /** @description the weakest member’s mean combined to the others; null on results of engine 1.x */
+                                    weakestMemberLink: number | null;
+                                } & {
                                     [key: string]: unknown;
-                                }[];
+                                })[];
                                 coverage?: {
                                     [key: string]: unknown;
                                 }[];
+                                /** @description version of the analytics rules that computed it (1.x: before detection v2, without evidence) */
                                 engineVersion?: string;
                                 globalMetrics?: {
                                     [key: string]: unknown;
@@ -808,29 +1093,212 @@ export interface paths {
                                     [key: string]: unknown;
                                 }[];
                                 pairs?: ({
-                                    insights?: {
-                                        reason?: string;
-                                        score?: number;
-                                        type?: string;
-                                    }[];
-                                    scores?: {
-                                        behavior?: number | null;
-                                        binary?: number | null;
-                                        capital?: number | null;
-                                        combined?: number | null;
-                                        jaccardHeld?: number | null;
-                                        jaccardTraded?: number | null;
-                                        timing?: number | null;
+                                    capitalInSharedPercentA?: number | null;
+                                    capitalInSharedPercentB?: number | null;
+                                    capitalOverlapPercent?: number | null;
+                                    coTrading?: {
+                                        coTradedA: number;
+                                        coTradedB: number;
+                                        tradesA: number;
+                                        tradesB: number;
                                     };
-                                    sharedTokens?: {
-                                        contribution?: number;
-                                        mint?: string;
-                                        weightA?: number;
-                                        weightB?: number;
+                                    /** @description why the pair is related: each signal’s share of combined and its strongest evidence, capped (…Omitted counts the rest); null for pairs without coordination evidence or rare tokens in common, and on results of engine 1.x */
+                                    evidence: {
+                                        /** @description one per co-bought token, strongest first */
+                                        bundles: {
+                                            /** @description buys of the token by the group within ± 5 min */
+                                            crowd: number;
+                                            /** @description both buys among the token’s first buyers */
+                                            early: boolean;
+                                            mint: string;
+                                            sameSlot: boolean;
+                                            secondsApart: number;
+                                            signatureA: string;
+                                            signatureB: string;
+                                            slotA: number;
+                                            slotB: number;
+                                            /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
+                                            strength: number;
+                                            /** @description of those, within the co-buy window of the earlier buy */
+                                            tight: number;
+                                            timestampA: number;
+                                            timestampB: number;
+                                            /** @description rarity weight of the token */
+                                            tokenWeight: number;
+                                        }[];
+                                        bundlesOmitted: number;
+                                        /** @description per signal, its share of combined (they sum to it) */
+                                        contributions: {
+                                            behavior: number;
+                                            bundle: number;
+                                            funding: number;
+                                            rarity: number;
+                                            timing: number;
+                                        };
+                                        /** @description strongest first */
+                                        funding: ({
+                                            /** @description wallet address */
+                                            from: string;
+                                            /** @enum {string} */
+                                            kind: "direct";
+                                            /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
+                                            strength: number;
+                                            /** @description wallet address */
+                                            to: string;
+                                            /** @description one transfer as cited in evidence */
+                                            transfer: {
+                                                /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                                amount: string;
+                                                /** @description "SOL" for native SOL, else the token mint */
+                                                asset: string;
+                                                /** @description transaction signature (full, for an explorer) */
+                                                signature: string;
+                                                slot: number;
+                                                /** @description unix seconds */
+                                                timestamp: number;
+                                            };
+                                        } | {
+                                            /** @description wallet A’s transfer with the counterparty */
+                                            a: {
+                                                /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                                amount: string;
+                                                /** @description "SOL" for native SOL, else the token mint */
+                                                asset: string;
+                                                /** @description transaction signature (full, for an explorer) */
+                                                signature: string;
+                                                slot: number;
+                                                /** @description unix seconds */
+                                                timestamp: number;
+                                            };
+                                            /** @description wallet B’s transfer with the counterparty */
+                                            b: {
+                                                /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                                amount: string;
+                                                /** @description "SOL" for native SOL, else the token mint */
+                                                asset: string;
+                                                /** @description transaction signature (full, for an explorer) */
+                                                signature: string;
+                                                slot: number;
+                                                /** @description unix seconds */
+                                                timestamp: number;
+                                            };
+                                            /** @description the common funder, source or destination */
+                                            counterparty: string;
+                                            /** @description distinct wallets of the database it transferred with */
+                                            counterpartyWallets: number;
+                                            /** @description its rarity weight in [0, 1] (0 for known exchanges and bridges) */
+                                            counterpartyWeight: number;
+                                            /** @enum {string} */
+                                            kind: "common-first-funder" | "common-source" | "common-destination";
+                                            secondsApart: number;
+                                            /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
+                                            strength: number;
+                                        })[];
+                                        fundingOmitted: number;
+                                        /** @description the rare tokens that carried the rarity overlap, rarest first */
+                                        rareTokens: {
+                                            mint: string;
+                                            /** @description wallets in the database that traded it */
+                                            walletsTrading: number;
+                                            /** @description rarity weight of the token */
+                                            weight: number;
+                                        }[];
+                                        rareTokensOmitted: number;
+                                        /**
+                                         * @description a detection signal: funding/transfer links, same-block buying, copy timing, rare tokens in common, trading style; null when relatedness is 0
+                                         * @enum {string|null}
+                                         */
+                                        strongest: "funding" | "bundle" | "timing" | "rarity" | "behavior" | null;
+                                        /** @description who follows whom, by how much, on how many trades; null without any trade of the same token within the window */
+                                        timing: {
+                                            follower: string | null;
+                                            followerTrades: number;
+                                            /** @description null when neither direction scores or they trade together */
+                                            leader: string | null;
+                                            leaderTrades: number;
+                                            /** @description leader trades copied by the follower */
+                                            matched: number;
+                                            /** @description representative copied trades (capped) */
+                                            matches: {
+                                                /** @enum {string} */
+                                                direction: "buy" | "sell";
+                                                followerSignature: string;
+                                                followerTime: number;
+                                                lagSeconds: number;
+                                                leaderSignature: string;
+                                                leaderTime: number;
+                                                mint: string;
+                                            }[];
+                                            matchesOmitted: number;
+                                            medianLagSeconds: number | null;
+                                            /** @description median lag under 2 s: they trade together, no one leads */
+                                            simultaneous: boolean;
+                                            /** @description e.g. "B follows A by about 40 s on 17 of 22 trades" (with full addresses) */
+                                            summary: string;
+                                        } | null;
+                                    } | null;
+                                    heldTokenCountA?: number;
+                                    heldTokenCountB?: number;
+                                    /** @description named findings, highest score first (docs/analytics.md, "Insights") */
+                                    insights: {
+                                        reason: string;
+                                        /** @description the score the rule ranks by */
+                                        score: number;
+                                        /** @enum {string} */
+                                        type: "Behavioral Mirror" | "Capital Divergence" | "Sustained Alignment" | "Shared Zero Holdings" | "Significant Asymmetry" | "Co-trading" | "Common Funder" | "Direct Transfer" | "Same-Block Buying" | "Copy Trading" | "Rare Tokens";
                                     }[];
-                                    strength?: string | null;
-                                    walletA?: string;
-                                    walletB?: string;
+                                    /** @description why a score is null, per metric */
+                                    nullReasons?: {
+                                        [key: string]: string;
+                                    };
+                                    omittedContribution?: number;
+                                    /** @description scores in [0, 1]; null when a score cannot be computed (see nullReasons) */
+                                    scores: {
+                                        /** @description similarity of the trading style */
+                                        behavior: number | null;
+                                        /** @description cosine of the traded-token sets */
+                                        binary: number | null;
+                                        /** @description same-block or same-seconds buying of the same tokens; null on results of engine 1.x */
+                                        bundle: number | null;
+                                        /** @description cosine of the capital allocation vectors */
+                                        capital: number | null;
+                                        /** @description relatedness: evidence of coordination (funding, bundle, timing) dominates, similarity only supports; ranks pairs, labels strength and builds clusters (on results of engine 1.x: the similarity blend) */
+                                        combined: number | null;
+                                        /** @description funding and transfer links (direct transfers, common first funder, common top-up or sweep addresses); null when a wallet’s transfers are unknown or on results of engine 1.x */
+                                        funding: number | null;
+                                        /** @description Jaccard index of the tokens held now */
+                                        jaccardHeld: number | null;
+                                        /** @description Jaccard index of the traded tokens */
+                                        jaccardTraded: number | null;
+                                        /** @description rarity-weighted token overlap (rare tokens in common); null on results of engine 1.x */
+                                        rarity: number | null;
+                                        /** @description the weighted blend of the similarity metrics (`parameters.weights`): how alike the two wallets look (on results of engine 1.x: their combined) */
+                                        similarity: number | null;
+                                        /** @description co-trading timing, both directions: the stronger direction (a follower copying a leader) */
+                                        timing: number | null;
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    sharedHeldCount?: number;
+                                    sharedTokenCount?: number;
+                                    /** @description top shared tokens by contribution to capital */
+                                    sharedTokens?: {
+                                        contribution: number;
+                                        mint: string;
+                                        weightA: number;
+                                        weightB: number;
+                                    }[];
+                                    sharedTokensOmitted?: number;
+                                    /**
+                                     * @description word for combined
+                                     * @enum {string|null}
+                                     */
+                                    strength: "Very High" | "High" | "Moderate" | "Low" | "Very Low" | null;
+                                    tradedTokenCountA?: number;
+                                    tradedTokenCountB?: number;
+                                    unionTokenCount?: number;
+                                    walletA: string;
+                                    walletB: string;
                                 } & {
                                     [key: string]: unknown;
                                 })[];
