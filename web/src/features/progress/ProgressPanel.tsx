@@ -13,7 +13,7 @@ export function ProgressPanel({ wallets, progress, status, running, followed, on
       <thead>
         <tr>
           <th scope="col">Wallet</th>
-          <th scope="col">Stored</th>
+          <th scope="col" title="the wallet's stored history when the analysis started">Stored at start</th>
           <th scope="col">Sync</th>
           <th scope="col">Pages</th>
           <th scope="col">Transactions</th>

@@ -39,6 +39,21 @@ const BEHAVIOR: Array<[string, string]> = [
   ['activeSpanDays', 'Active span (days)'],
 ];
 
+/** The stored coverage fields shown, with their labels (unknown fields are not shown raw). */
+const COVERAGE: ReadonlyArray<readonly [string, string, 'count' | 'time']> = [
+  ['legs', 'Trade legs', 'count'],
+  ['firstLegAt', 'First trade', 'time'],
+  ['lastLegAt', 'Last trade', 'time'],
+  ['rejectedTransactions', 'Rejected transactions', 'count'],
+];
+
+/** A unix time in seconds as a UTC date and time; "n/a" for anything else. */
+export function formatUnixTime(value: unknown): string {
+  const n = finite(value);
+  if (n === null || n <= 0) return 'n/a';
+  return `${new Date(n * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
 export function WalletPanel({ wallets, wallet, onWallet }: { wallets: string[]; wallet: string | null; onWallet: (w: string) => void }) {
   const current = wallet ?? wallets[0] ?? null;
   const [data, setData] = useState<WalletAnalytics | null>(null);
@@ -140,15 +155,12 @@ export function WalletPanel({ wallets, wallet, onWallet }: { wallets: string[]; 
           </dl>
           <h3>Coverage</h3>
           <dl className="stats small-stats">
-            {Object.entries(coverage)
-              .filter(([, v]) => typeof v === 'number' || typeof v === 'boolean')
-              .slice(0, 8)
-              .map(([k, v]) => (
-                <div key={k}>
-                  <dt>{k}</dt>
-                  <dd>{typeof v === 'boolean' ? (v ? 'yes' : 'no') : formatNumber(v, 2)}</dd>
-                </div>
-              ))}
+            {COVERAGE.map(([k, label, kind]) => (
+              <div key={k}>
+                <dt>{label}</dt>
+                <dd>{kind === 'time' ? formatUnixTime(coverage[k]) : formatNumber(coverage[k], 0)}</dd>
+              </div>
+            ))}
           </dl>
         </>
       ) : null}
