@@ -68,7 +68,11 @@ function layout(view: ResultView): Node[] {
   const SPACING = 26; // between neighbours on a ring
   const radius = (n: number) => (n > 1 ? Math.max(16, (n * SPACING) / (2 * Math.PI)) : 0);
   const radii = clusters.map((c) => radius(groups.get(c)?.length ?? 0));
-  const ring = clusters.length > 1 ? radii.reduce((s, r) => s + 2 * r + 50, 0) / (2 * Math.PI) : 0;
+  // neighbouring clusters' centres at least two radii plus room for the labels (about 100 px) apart
+  const GAP = 110;
+  const widest = Math.max(0, ...radii);
+  const ring =
+    clusters.length > 1 ? Math.max(radii.reduce((s, r) => s + 2 * r + GAP, 0) / (2 * Math.PI), (2 * widest + GAP) / (2 * Math.sin(Math.PI / clusters.length))) : 0;
   const nodes: Node[] = [];
   clusters.forEach((c, ci) => {
     const angle = (2 * Math.PI * ci) / clusters.length;
@@ -80,7 +84,7 @@ function layout(view: ResultView): Node[] {
       nodes.push({ wallet: w, x: cx + radii[ci] * Math.cos(a), y: cy + radii[ci] * Math.sin(a), cluster: c });
     });
   });
-  const outer = Math.max(clusters.length ? ring + Math.max(...radii) + 60 : 0, radius(loose.length));
+  const outer = Math.max(clusters.length ? ring + widest + GAP : 0, radius(loose.length));
   loose.forEach((w, k) => {
     const a = (2 * Math.PI * k) / Math.max(1, loose.length) + 0.3;
     nodes.push({ wallet: w, x: outer * Math.cos(a), y: outer * Math.sin(a), cluster: -1 });
