@@ -18,7 +18,7 @@ import { useSimulatedStack } from '../harness/stack';
 
 const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts', 'lab');
 // 6 wallets analysed from the page, 2 more only in the uploaded CSV (never synced before it)
-const world = generateWorld({ seed: 83, wallets: 8, txPerWallet: 40, largeWallet: false });
+const world = generateWorld({ seed: 8383, wallets: 8, txPerWallet: 40, largeWallet: false });
 const allWallets = (world.wallets as Array<{ address: string }>).map((w) => w.address);
 const group = allWallets.slice(0, 6);
 const symbols = new Map((world.tokens as Array<{ mint: string; symbol: string }>).map((t) => [t.mint, t.symbol]));

@@ -26,7 +26,7 @@ const record = (name: string): boolean => {
   return wanted === '1' || (!!wanted && wanted.split(',').includes(name));
 };
 
-const world = generateWorld({ seed: 29, wallets: 4, txPerWallet: 10, largeWallet: false, holderToken: { holders: 2_000, wallets: 50 } });
+const world = generateWorld({ seed: 2929, wallets: 4, txPerWallet: 10, largeWallet: false, holderToken: { holders: 2_000, wallets: 50 } });
 const { mint, excludedOwners } = world.groundTruth!.holderToken!;
 const holderWallets = world.wallets.filter((w) => w.label?.startsWith('holder of the holder token')).map((w) => w.address);
 
