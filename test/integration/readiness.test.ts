@@ -3,7 +3,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Client, Connection } from '@temporalio/client';
 import { buildApp } from '../../src/api/app';
-import { freePort } from '../../src/temporal/dev-server';
 import { generateWorld } from '../../src/simulator';
 import { useTestStack } from '../harness/stack';
 
@@ -75,8 +74,10 @@ describe('readiness', () => {
     let url: string;
     let connection: Connection;
     beforeAll(async () => {
-      const port = await freePort();
-      connection = Connection.lazy({ address: `127.0.0.1:${port}` });
+      // Port 1 (tcpmux): nothing listens there, so every connection is refused at once. A port that
+      // was merely free a moment ago can be taken by another test file's server meanwhile, and a
+      // handshake with a server that is not Temporal hangs instead of failing.
+      connection = Connection.lazy({ address: '127.0.0.1:1' });
       const temporal = new Client({ connection, namespace: opened.stack.namespace });
       down = await buildApp({ config: opened.stack.config, temporal, pool: opened.stack.pool, redis: opened.stack.redis }, { rateLimitStore: 'memory' });
       const address = await down.listen({ host: '127.0.0.1', port: 0 });
