@@ -1,5 +1,5 @@
 // Insight and evidence kinds as lucide icons (issue 13): one place maps a kind to its icon.
-import { ArrowUpRightFromSquare, Ban, Boxes, Gem, Handshake, Info, Landmark, Link, Scale, Timer, Users, type LucideIcon } from 'lucide-react';
+import { ArrowLeftRight, ArrowUpRightFromSquare, Ban, Boxes, Gem, Handshake, Info, Landmark, Link, Scale, Timer, Users, type LucideIcon } from 'lucide-react';
 
 const ICONS: Record<string, LucideIcon> = {
   VeryHighSimilarity: Link,
@@ -9,9 +9,13 @@ const ICONS: Record<string, LucideIcon> = {
   CapitalDivergence: ArrowUpRightFromSquare,
   SharedZeroHoldings: Ban,
   CoTrading: Timer,
+  CopyTrading: Timer,
   Timing: Timer,
   Funding: Landmark,
+  CommonFunder: Landmark,
+  DirectTransfer: ArrowLeftRight,
   Bundle: Boxes,
+  SameBlockBuying: Boxes,
   RareTokens: Gem,
   Rarity: Gem,
 };

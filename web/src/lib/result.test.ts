@@ -34,4 +34,15 @@ describe('resultView', () => {
     expect(insightKinds(p)).toEqual(['Very High Similarity', 'Co-trading', 'Funding', 'Bundle', 'Rare Tokens']);
     expect(insightKinds({ walletA: 'a', walletB: 'b' })).toEqual([]);
   });
+
+  it('does not repeat an evidence kind that an insight already names', () => {
+    const p: Pair = {
+      ...pairs[0],
+      strength: 'High',
+      insights: [{ type: 'Common Funder' }, { type: 'Same-Block Buying' }, { type: 'Rare Tokens' }, { type: 'Copy Trading' }],
+      scores: { ...pairs[0].scores, bundle: 0.6 },
+      evidence: { funding: [{ kind: 'common-first-funder' }], bundles: [{ mint: 'm' }], rareTokens: [{ mint: 'm' }] },
+    };
+    expect(insightKinds(p)).toEqual(['Common Funder', 'Same-Block Buying', 'Rare Tokens', 'Copy Trading']);
+  });
 });
