@@ -2,6 +2,7 @@
 // documented rule at its threshold in INSIGHT_THRESHOLDS, and its reason names what carried it.
 import { INSIGHT_THRESHOLDS, pairInsights, type InsightFacts } from './insights';
 import type { PairEvidence, PairScores } from './types';
+import { scores } from '../testing/scores';
 
 const A = '7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU';
 const B = '9WzDXwBbmkg8ZTbNMqUxvQRAyrZzDsGYdLVL9zYtAWWM';
@@ -9,21 +10,6 @@ const FUNDER = 'FunDer1111111111111111111111111111111111111';
 const MINT = 'LaunchMint1111111111111111111111111111111111';
 const SIG_A = '5VERv8NMvzbJMEkV8xnrLkEaWRtSz9CosKDYjCJjBRnbJLgp8uirBgmQpjKhoR4tjF3ZpRzrFmBV6UjKdiSZkQUW';
 const SIG_B = '4hXTCkRzt9WyecNzV1XPgCDfGAZzQKNxLXgynz5QDuWWPSAZBZSHptvWRL3BjCvzUXRdKvHL2b7yGrRQcWyaqsaT';
-
-const scores = (s: Partial<PairScores>): PairScores => ({
-  capital: null,
-  binary: null,
-  jaccardTraded: null,
-  jaccardHeld: null,
-  behavior: null,
-  timing: null,
-  funding: null,
-  bundle: null,
-  rarity: null,
-  similarity: null,
-  combined: null,
-  ...s,
-});
 
 const facts = (s: Partial<PairScores>, evidence: PairEvidence | null, extra: Partial<InsightFacts> = {}): InsightFacts => ({
   scores: scores(s),

@@ -1,6 +1,6 @@
 import { behaviorSimilarity, coTradingShare, cosine, countNear, jaccard, ochiai } from './metrics';
 import { pairInsights, strengthOf } from './insights';
-import type { PairScores } from './types';
+import { scores } from '../testing/scores';
 
 describe('metric formulas', () => {
   it('cosine: dot / (‖A‖·‖B‖); a single shared token with equal weights → 1; an all-zero vector → null', () => {
@@ -49,20 +49,6 @@ describe('metric formulas', () => {
   });
 });
 
-const scores = (s: Partial<PairScores>): PairScores => ({
-  capital: null,
-  binary: null,
-  jaccardTraded: null,
-  jaccardHeld: null,
-  behavior: null,
-  timing: null,
-  funding: null,
-  bundle: null,
-  rarity: null,
-  similarity: null,
-  combined: null,
-  ...s,
-});
 const facts = { sharedTokenCount: 5, tradedTokenCountA: 6, tradedTokenCountB: 6, sharedHeldCount: 1, coTradedA: 0, coTradedB: 0, evidence: null };
 
 describe('pair insights', () => {
