@@ -85,6 +85,11 @@ describe('readiness', () => {
     });
     afterAll(async () => {
       await down?.close();
+      // The SDK's gRPC retry sleeps in a timer that nothing cancels: a call the API gave up on at its
+      // deadline may still retry once, up to about 3 s later, and a retry on a closed connection
+      // throws "Channel has been shut down" from that timer (in whichever test file runs next in
+      // this worker). Close the connection once those retries are over.
+      await new Promise((resolve) => setTimeout(resolve, 4_000));
       await connection?.close().catch(() => undefined);
     });
 
