@@ -6,19 +6,30 @@ import type { SimulatorHandle } from '../../src/simulator';
 import type { ClientRecord, History } from './client';
 import type { ProcessExit } from './stack';
 
-/** Everything of a result that must not depend on how the run went (ids and times left out). */
+/**
+ * Everything of a result that must not depend on how the run went (ids and times left out). Since
+ * engine 2.0.0 some scores weigh tokens and counterparties by how many wallets of the whole database
+ * traded or paid them (docs/analytics.md §6): with 20 analyses overlapping, which other wallets are
+ * stored when one of them computes depends on timing, in the clean run too. So the comparison keeps
+ * each pair's measurements that depend only on the two wallets' stored data (capital, overlap,
+ * behavior, timing, the similarity blend, shared tokens and co-trading counts) and leaves out the
+ * database-weighted ones (funding, bundle, rarity, combined) and what is derived from them
+ * (strength, insights, evidence, clusters).
+ */
 export function comparable(result: Record<string, unknown> | null | undefined): string {
   if (!result) return 'null';
-  const pairs = ((result.pairs ?? []) as Array<Record<string, unknown>>).map((p) => ({
-    walletA: p.walletA,
-    walletB: p.walletB,
-    scores: p.scores,
-    sharedTokens: p.sharedTokens,
-    insights: p.insights,
-  }));
-  return canonicalJson({ pairs, clusters: result.clusters, tokenUniverse: result.tokenUniverse });
+  const pairs = ((result.pairs ?? []) as Array<Record<string, unknown>>).map((p) => {
+    const { funding: _funding, bundle: _bundle, rarity: _rarity, combined: _combined, ...own } = (p.scores ?? {}) as Record<string, unknown>;
+    return {
+      walletA: p.walletA,
+      walletB: p.walletB,
+      scores: own,
+      sharedTokens: p.sharedTokens,
+      coTrading: p.coTrading,
+    };
+  });
+  return canonicalJson({ pairs, tokenUniverse: result.tokenUniverse });
 }
-
 
 /** What the clean run established: each analysis's result and duration, each wallet's leg count. */
 export interface Baseline {
