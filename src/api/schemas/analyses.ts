@@ -20,13 +20,23 @@ export const metricWeights = {
 } as const;
 export type MetricWeights = FromSchema<typeof metricWeights>;
 
+/** The strongest pairs `result.pairs` lists when the request leaves `topPairs` out, and the most it may ask for. */
+export const DEFAULT_TOP_PAIRS = 1_000;
+export const MAX_TOP_PAIRS = 5_000;
+
 /** The parameters of an analysis besides its wallets; the analyses row stores them as `params`. */
 const analysisParamsProperties = {
   weights: metricWeights,
   window: { type: ['integer', 'null'], minimum: 1, maximum: 3650, default: null, description: 'analysis window in days; absent or null: the full history' },
   sync: { ...syncMode, default: 'auto', description: 'auto: sync wallets that are not READY; force: sync all; skip: use stored data only' },
   failureThreshold: { ...fraction, default: 0.8, description: 'share of wallets that must succeed' },
-  clusterThreshold: { ...fraction, description: 'pairs with combined at or above this are linked into clusters (default 0.5)' },
+  clusterThreshold: { ...fraction, description: 'pairs with combined at or above this are edges of the clustering graph (default 0.3)' },
+  topPairs: {
+    type: 'integer',
+    minimum: 0,
+    maximum: MAX_TOP_PAIRS,
+    description: `how many of the strongest pairs the result itself lists (default ${DEFAULT_TOP_PAIRS}); every pair is served by GET /v1/analyses/{id}/pairs`,
+  },
 } as const;
 
 /** The body of POST /v1/analyses; the group's size limit is configuration (MAX_WALLETS_PER_ANALYSIS). */
