@@ -11,16 +11,19 @@ export function percentile(values: readonly number[], p: number): number | null 
 }
 
 /**
- * History pages a wallet's full history needs: one per `pageSize` transactions, and one for a
- * wallet without any (the request that finds it empty).
+ * History requests a wallet's full history needs: one per `pageSize` transactions, plus the request
+ * that answers an empty page. The provider contract (Helius Enhanced Transactions, `reference/
+ * provider-contracts.md` §1.5) ends a history only with an empty page: a page shorter than the limit
+ * is not proof of the end, so no correct client can stop before that last request. A wallet without
+ * transactions needs that one request only.
  */
 export function historyPages(transactions: number, pageSize = 100): number {
   if (!Number.isInteger(transactions) || transactions < 0) throw new RangeError(`transactions must be a whole number >= 0, got ${transactions}`);
-  return Math.max(1, Math.ceil(transactions / pageSize));
+  return Math.ceil(transactions / pageSize) + 1;
 }
 
 export interface ProviderBound {
-  /** history pages the group's wallets need together */
+  /** history requests the group's wallets need together (pages with data, and each wallet's final empty page) */
   pages: number;
   /** the Helius request budget, requests per second */
   heliusRps: number;

@@ -25,12 +25,12 @@ describe('percentile (nearest rank)', () => {
 });
 
 describe('the provider-bound lower bound', () => {
-  it('counts one page per 100 transactions, and one request for an empty history', () => {
-    expect([0, 1, 99, 100, 101, 200, 297].map((n) => historyPages(n))).toEqual([1, 1, 1, 1, 2, 2, 3]);
+  it('counts one request per 100 transactions and the final empty page the contract ends a history with', () => {
+    expect([0, 1, 99, 100, 101, 200, 297].map((n) => historyPages(n))).toEqual([1, 2, 2, 2, 3, 3, 4]);
   });
 
   it('is the pages of all wallets over the Helius budget', () => {
-    expect(providerBound([197, 200, 250, 0], 10)).toEqual({ pages: 2 + 2 + 3 + 1, heliusRps: 10, seconds: 0.8 });
+    expect(providerBound([197, 200, 250, 0], 10)).toEqual({ pages: 3 + 3 + 4 + 1, heliusRps: 10, seconds: 1.1 });
   });
 
   it('refuses a budget that is not positive and a negative history', () => {
