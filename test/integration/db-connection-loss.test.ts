@@ -10,7 +10,7 @@ import { getAnalysis } from '../../src/store/analyses';
 import { useSimulatedStack } from '../harness/stack';
 import { startWorkerProcess, waitFor } from '../harness/processes';
 
-const world = generateWorld({ seed: 31, wallets: 3, txPerWallet: 1500, largeWallet: false });
+const world = generateWorld({ seed: 131, wallets: 3, txPerWallet: 1500, largeWallet: false });
 const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.address).sort();
 /** application_name of the worker process's sessions: only those are terminated (other test files share the database) */
 const APP_NAME = `ws-conn-loss-${process.pid}`;

@@ -11,7 +11,7 @@ import { REFRESH_SCHEDULE_ID, ensureRefreshSchedule } from '../../src/temporal/s
 import { useSimulatedStack } from '../harness/stack';
 
 const EventType = temporal.api.enums.v1.EventType;
-const world = generateWorld({ seed: 41, wallets: 6, txPerWallet: 60, largeWallet: false });
+const world = generateWorld({ seed: 141, wallets: 6, txPerWallet: 60, largeWallet: false });
 const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.address).sort();
 
 describe('token enrichment, the refresh schedule and long syncs', () => {

@@ -33,6 +33,13 @@ describe('guardProcess', () => {
     expect(r.status).toBe(0);
   });
 
+  it("survives the retry of an abandoned Temporal call after its connection closed ('Channel has been shut down')", () => {
+    const r = run(`setTimeout(() => { throw new Error('Channel has been shut down'); }, 10);`);
+    expect(r.output).toContain('still running');
+    expect(r.output).toContain('Temporal connection closed');
+    expect(r.status).toBe(0);
+  });
+
   it('exits with status 1, logged, on any other uncaught error', () => {
     const r = run(`setTimeout(() => { throw new TypeError('a bug'); }, 10);`);
     expect(r.output).not.toContain('still running');
