@@ -6,14 +6,14 @@ import { getAnalysis, repairRunningAnalysis, type AnalysisRecord } from '../stor
 import { workflowOutcome } from '../temporal/workflow-outcome';
 import { getTokens } from '../store/tokens';
 import { USER_METADATA_LIMITS, analysisParamsOf, analysisSummaryLine, progressQuery, truncateBytes, utf8Bytes, type AnalysisInput, type AnalysisParams, type AnalysisProgress } from '../workflows/contract';
-import type { AnalysisLinks, AnalysisView, TokenHolders } from './schemas/analyses';
+import { DEFAULT_TOP_PAIRS, type AnalysisLinks, type AnalysisView, type TokenHolders } from './schemas/analyses';
 
 export function temporalUiLink(uiUrl: string, namespace: string, workflowId: string): string {
   return `${uiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
 }
 
 export function analysisLinks(uiUrl: string, namespace: string, id: string, workflowId: string): AnalysisLinks {
-  return { self: `/v1/analyses/${id}`, events: `/v1/analyses/${id}/events`, temporalUi: temporalUiLink(uiUrl, namespace, workflowId) };
+  return { self: `/v1/analyses/${id}`, events: `/v1/analyses/${id}/events`, temporalUi: temporalUiLink(uiUrl, namespace, workflowId), pairs: `/v1/analyses/${id}/pairs` };
 }
 
 /**
@@ -100,13 +100,14 @@ export async function loadAnalysisView(deps: { pool: Pool; temporal: Client; uiU
     const rows = await getTokens(deps.pool, universe);
     tokens = Object.fromEntries(rows.map(({ nextAttemptAt: _n, lastError: _l, ...t }) => [t.mint, t]));
   }
+  const params = analysisParamsOf(record.params as AnalysisParams);
   return {
     analysisId: record.id,
     workflowId: record.workflowId,
     status: record.status,
     wallets: record.wallets,
     // rows written before params stored the validated request answer in today's shape too
-    params: analysisParamsOf(record.params as AnalysisParams),
+    params,
     holders: tokenHoldersView(record),
     createdAt: record.createdAt,
     completedAt: record.completedAt,
@@ -114,7 +115,8 @@ export async function loadAnalysisView(deps: { pool: Pool; temporal: Client; uiU
     error: record.error,
     summary: record.summary,
     // stored JSON written by computeGroupSimilarity and recordAnalysisEnd
-    result: resultInTodaysShape(record.result) as AnalysisView['result'],
+    // (a result stored before analysis_pairs lists every pair: cut to the strongest first)
+    result: resultInTodaysShape(resultWithTopPairs(record.result, params.topPairs ?? DEFAULT_TOP_PAIRS)) as AnalysisView['result'],
     coverage: (record.coverage ?? null) as AnalysisView['coverage'],
     failedWallets: (record.failedWallets ?? null) as AnalysisView['failedWallets'],
     enrichment: { status: record.enrichmentStatus, workflowId: record.enrichmentWorkflowId },
@@ -144,21 +146,51 @@ export function resultInTodaysShape(result: StoredObject | null | undefined): St
   if (!result) return null;
   const pairs = Array.isArray(result.pairs) ? (result.pairs as StoredObject[]) : [];
   const clusters = Array.isArray(result.clusters) ? (result.clusters as StoredObject[]) : [];
-  const pairsCurrent = pairs.every((p) => 'evidence' in p && typeof p.scores === 'object' && p.scores !== null && 'similarity' in p.scores);
+  const pairsCurrent = pairs.every(isCurrentPair);
   const clustersCurrent = clusters.every((c) => 'evidence' in c && 'confidence' in c);
   if (pairsCurrent && clustersCurrent) return result;
   return {
     ...result,
-    pairs: pairs.map((p) => {
-      const scores = (p.scores ?? {}) as StoredObject;
-      return {
-        ...p,
-        strength: p.strength ?? null,
-        insights: p.insights ?? [],
-        scores: { ...NO_SCORES, similarity: scores.combined ?? null, ...scores },
-        evidence: p.evidence ?? null,
-      };
-    }),
+    pairs: pairs.map(pairInTodaysShape),
     clusters: clusters.map((c) => ({ confidence: null, density: null, weakestMemberLink: null, evidence: null, ...c })),
   };
+}
+
+const isCurrentPair = (p: StoredObject) => 'evidence' in p && typeof p.scores === 'object' && p.scores !== null && 'similarity' in p.scores;
+
+/** One stored pair in the shape the response schema declares (an engine 1.x pair filled with null; today's as it is). */
+export function pairInTodaysShape(p: StoredObject): StoredObject {
+  if (isCurrentPair(p)) return p;
+  const scores = (p.scores ?? {}) as StoredObject;
+  return {
+    ...p,
+    strength: p.strength ?? null,
+    insights: p.insights ?? [],
+    scores: { ...NO_SCORES, similarity: scores.combined ?? null, ...scores },
+    evidence: p.evidence ?? null,
+  };
+}
+
+/** A pair's place in the ranking: `combined` descending, pairs without it last (as analysis_pairs ranks them). */
+const combinedOf = (p: StoredObject): number | null => {
+  const c = (p.scores as StoredObject | null | undefined)?.combined;
+  return typeof c === 'number' ? c : null;
+};
+
+/**
+ * A result as GET /v1/analyses/{id} serves it: at most the strongest `topPairs` pairs, with
+ * `pairCount` (all of them; GET /v1/analyses/{id}/pairs serves them) and `pairsComplete`. Results
+ * stored since analysis_pairs exist are stored so; one stored before lists every pair in the
+ * engine's order and has no `pairCount`: it is ranked as the migration ranked its rows (combined
+ * descending, pairs without it last, ties in the stored order) and cut to the strongest.
+ */
+export function resultWithTopPairs(result: StoredObject | null, topPairs: number): StoredObject | null {
+  if (!result || typeof result.pairCount === 'number' || !Array.isArray(result.pairs)) return result;
+  const pairs = result.pairs as StoredObject[];
+  const ranked = pairs
+    .map((pair, index) => ({ pair, index, combined: combinedOf(pair) }))
+    .sort((x, y) => (x.combined === y.combined ? x.index - y.index : x.combined === null ? 1 : y.combined === null ? -1 : y.combined - x.combined))
+    .slice(0, topPairs)
+    .map((r) => r.pair);
+  return { ...result, pairs: ranked, pairCount: pairs.length, pairsComplete: ranked.length === pairs.length };
 }

@@ -22,6 +22,7 @@ export const PROBLEMS = {
   notFound: { status: 404, title: 'Not found' },
   requestTimeout: { status: 408, title: 'The request took too long to arrive' },
   notRunning: { status: 409, title: 'The analysis is not running' },
+  analysisNotCompleted: { status: 409, title: 'The analysis has not completed' },
   bodyTooLarge: { status: 413, title: 'The body is too large' },
   uriTooLong: { status: 414, title: 'A part of the URL is too long' },
   unsupportedMediaType: { status: 415, title: 'Unsupported content type' },

@@ -10,7 +10,10 @@ import { MAX_WAIT_SECONDS, TASK_QUEUES, analysisParamsOf, analysisWorkflowId, pr
 import { ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE, deleteUnstartedAnalysis, findByIdempotencyKey, getAnalysis, getAnalysisOwner, insertAnalysis, listAnalyses } from '../../store/analyses';
 import { isUniqueViolation } from '../../store/db';
 import { describeFailure } from '../../errors';
-import { analysisLinks, analysisUserMetadata, loadAnalysisView, reconcileListed } from '../analysis-view';
+import { analysisLinks, analysisUserMetadata, loadAnalysisView, reconcileAnalysis, reconcileListed } from '../analysis-view';
+import { getPairsSource } from '../../store/analysis-pairs';
+import { loadPairsPage } from '../pairs-page';
+import { pairsPage, pairsPageQuery } from '../schemas/pairs';
 import { analysisNotFound, assertVisible, clientKeyOf, visibleOwner } from '../auth';
 import { ProblemError, problemResponses } from '../problem';
 import {
@@ -226,6 +229,34 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
       const view = await loadAnalysisView({ pool, temporal, uiUrl }, request.params.id);
       if (!view) throw analysisNotFound(request.params.id);
       return view;
+    },
+  );
+
+  app.get(
+    '/v1/analyses/:id/pairs',
+    {
+      schema: {
+        tags: ['analyses'],
+        summary: 'Every pair of a completed analysis, strongest first, a page at a time (optionally those of one wallet, or at least a score)',
+        description:
+          'The analysis\'s `result.pairs` lists only its strongest `topPairs`; this serves all of them (499,500 for 1,000 wallets) in the same order: `scores.combined` descending, pairs without it last. Follow `nextCursor` until it is null. `minScore` and `wallet` filter; `matched` counts the pairs they let through.',
+        params: analysisIdParams,
+        querystring: pairsPageQuery,
+        response: { 200: pairsPage, ...problemResponses(400, 401, 404, 409) },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const source = await getPairsSource(pool, id);
+      assertVisible(request, id, source);
+      if (source.status !== 'completed') {
+        // a row that says running may belong to a workflow that has ended: say how it really is
+        const stored = source.status === 'running' ? await getAnalysis(pool, id) : null;
+        const status = stored ? (await reconcileAnalysis({ pool, temporal }, stored)).status : source.status;
+        const when = status === 'running' ? `still running: its pairs are served once it has completed (GET /v1/analyses/${id}/events follows it)` : `${status}: only a completed analysis has pairs`;
+        throw new ProblemError('analysisNotCompleted', `analysis ${id} is ${when}`);
+      }
+      return loadPairsPage(pool, id, source, request.query);
     },
   );
 

@@ -120,8 +120,9 @@ export const analysisLinks = {
     self: { type: 'string' },
     events: { type: 'string' },
     temporalUi: { type: 'string', description: 'the workflow in the Temporal Web UI' },
+    pairs: { type: 'string', description: 'every pair, a page at a time, once completed' },
   },
-  required: ['self', 'events', 'temporalUi'],
+  required: ['self', 'events', 'temporalUi', 'pairs'],
 } as const;
 export type AnalysisLinks = FromSchema<typeof analysisLinks>;
 

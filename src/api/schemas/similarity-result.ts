@@ -285,7 +285,9 @@ export const similarityResult = {
   properties: {
     engineVersion: { type: 'string', description: 'version of the analytics rules that computed it (1.x: before detection v2, without evidence)' },
     parameters: open,
-    pairs: { type: 'array', items: similarityPair },
+    pairs: { type: 'array', items: similarityPair, description: 'the strongest pairs (at most the request\'s `topPairs`), strongest first; every pair: GET /v1/analyses/{id}/pairs' },
+    pairCount: { type: 'integer', description: 'pairs of the whole analysis (`pairs` may list fewer)' },
+    pairsComplete: { type: 'boolean', description: 'whether `pairs` lists every pair of the analysis' },
     clusters: { type: 'array', items: similarityCluster },
     globalMetrics: open,
     coverage: { type: 'array', items: open },

@@ -168,6 +168,8 @@ export interface paths {
                                 error?: string | null;
                                 links?: {
                                     events: string;
+                                    /** @description every pair, a page at a time, once completed */
+                                    pairs: string;
                                     self: string;
                                     /** @description the workflow in the Temporal Web UI */
                                     temporalUi: string;
@@ -246,7 +248,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description pairs with combined at or above this are linked into clusters (default 0.5) */
+                        /** @description pairs with combined at or above this are edges of the clustering graph (default 0.3) */
                         clusterThreshold?: number;
                         /**
                          * @description share of wallets that must succeed
@@ -266,6 +268,8 @@ export interface paths {
                         token?: string;
                         /** @description how many of the largest eligible holders to analyse, 2 to 50 (default 50) */
                         top?: number;
+                        /** @description how many of the strongest pairs the result itself lists (default 1000); every pair is served by GET /v1/analyses/{id}/pairs */
+                        topPairs?: number;
                         /** @description 2 to 50 distinct wallet addresses */
                         wallets?: string[];
                         /** @description relative weights of the metrics in `combined` (missing ones take the defaults) */
@@ -344,13 +348,15 @@ export interface paths {
                             } | null;
                             links: {
                                 events: string;
+                                /** @description every pair, a page at a time, once completed */
+                                pairs: string;
                                 self: string;
                                 /** @description the workflow in the Temporal Web UI */
                                 temporalUi: string;
                             };
                             /** @description the parameters of the request, defaults filled in */
                             params: {
-                                /** @description pairs with combined at or above this are linked into clusters (default 0.5) */
+                                /** @description pairs with combined at or above this are edges of the clustering graph (default 0.3) */
                                 clusterThreshold?: number;
                                 /**
                                  * @description share of wallets that must succeed
@@ -363,6 +369,8 @@ export interface paths {
                                  * @enum {string}
                                  */
                                 sync: "auto" | "force" | "skip";
+                                /** @description how many of the strongest pairs the result itself lists (default 1000); every pair is served by GET /v1/analyses/{id}/pairs */
+                                topPairs?: number;
                                 /** @description relative weights of the metrics in `combined` (missing ones take the defaults) */
                                 weights?: {
                                     behavior?: number;
@@ -471,6 +479,9 @@ export interface paths {
                                 mostCommonTokens?: {
                                     [key: string]: unknown;
                                 }[];
+                                /** @description pairs of the whole analysis (`pairs` may list fewer) */
+                                pairCount?: number;
+                                /** @description the strongest pairs (at most the request's `topPairs`), strongest first; every pair: GET /v1/analyses/{id}/pairs */
                                 pairs?: ({
                                     capitalInSharedPercentA?: number | null;
                                     capitalInSharedPercentB?: number | null;
@@ -681,6 +692,8 @@ export interface paths {
                                 } & {
                                     [key: string]: unknown;
                                 })[];
+                                /** @description whether `pairs` lists every pair of the analysis */
+                                pairsComplete?: boolean;
                                 parameters?: {
                                     [key: string]: unknown;
                                 };
@@ -730,6 +743,8 @@ export interface paths {
                             idempotentReplay: boolean;
                             links: {
                                 events: string;
+                                /** @description every pair, a page at a time, once completed */
+                                pairs: string;
                                 self: string;
                                 /** @description the workflow in the Temporal Web UI */
                                 temporalUi: string;
@@ -965,13 +980,15 @@ export interface paths {
                             } | null;
                             links: {
                                 events: string;
+                                /** @description every pair, a page at a time, once completed */
+                                pairs: string;
                                 self: string;
                                 /** @description the workflow in the Temporal Web UI */
                                 temporalUi: string;
                             };
                             /** @description the parameters of the request, defaults filled in */
                             params: {
-                                /** @description pairs with combined at or above this are linked into clusters (default 0.5) */
+                                /** @description pairs with combined at or above this are edges of the clustering graph (default 0.3) */
                                 clusterThreshold?: number;
                                 /**
                                  * @description share of wallets that must succeed
@@ -984,6 +1001,8 @@ export interface paths {
                                  * @enum {string}
                                  */
                                 sync: "auto" | "force" | "skip";
+                                /** @description how many of the strongest pairs the result itself lists (default 1000); every pair is served by GET /v1/analyses/{id}/pairs */
+                                topPairs?: number;
                                 /** @description relative weights of the metrics in `combined` (missing ones take the defaults) */
                                 weights?: {
                                     behavior?: number;
@@ -1092,6 +1111,9 @@ export interface paths {
                                 mostCommonTokens?: {
                                     [key: string]: unknown;
                                 }[];
+                                /** @description pairs of the whole analysis (`pairs` may list fewer) */
+                                pairCount?: number;
+                                /** @description the strongest pairs (at most the request's `topPairs`), strongest first; every pair: GET /v1/analyses/{id}/pairs */
                                 pairs?: ({
                                     capitalInSharedPercentA?: number | null;
                                     capitalInSharedPercentB?: number | null;
@@ -1302,6 +1324,8 @@ export interface paths {
                                 } & {
                                     [key: string]: unknown;
                                 })[];
+                                /** @description whether `pairs` lists every pair of the analysis */
+                                pairsComplete?: boolean;
                                 parameters?: {
                                     [key: string]: unknown;
                                 };
@@ -1427,6 +1451,8 @@ export interface paths {
                             analysisId: string;
                             links: {
                                 events: string;
+                                /** @description every pair, a page at a time, once completed */
+                                pairs: string;
                                 self: string;
                                 /** @description the workflow in the Temporal Web UI */
                                 temporalUi: string;
@@ -1662,6 +1688,356 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/analyses/{id}/pairs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every pair of a completed analysis, strongest first, a page at a time (optionally those of one wallet, or at least a score)
+         * @description The analysis's `result.pairs` lists only its strongest `topPairs`; this serves all of them (499,500 for 1,000 wallets) in the same order: `scores.combined` descending, pairs without it last. Follow `nextCursor` until it is null. `minScore` and `wallet` filter; `matched` counts the pairs they let through.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description the `nextCursor` of the previous page (opaque); absent: the first page */
+                    cursor?: string;
+                    /** @description pairs per page, 1 to 1000 */
+                    limit?: number;
+                    /** @description only pairs whose `scores.combined` is at least this (pairs without a combined score are left out) */
+                    minScore?: number;
+                    /** @description only the pairs of this wallet (one of the analysis's group) */
+                    wallet?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description analysis id (a UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            analysisId: string;
+                            /** @description pairs that match the filters (`minScore`, `wallet`), over all pages */
+                            matched: number;
+                            /** @description pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                            /** @description pairs of the whole analysis */
+                            pairCount: number;
+                            /** @description strongest first: `scores.combined` descending (pairs without it last), ties in the group's order */
+                            pairs: ({
+                                capitalInSharedPercentA?: number | null;
+                                capitalInSharedPercentB?: number | null;
+                                capitalOverlapPercent?: number | null;
+                                coTrading?: {
+                                    coTradedA: number;
+                                    coTradedB: number;
+                                    tradesA: number;
+                                    tradesB: number;
+                                };
+                                /** @description why the pair is related: each signal’s share of combined and its strongest evidence, capped (…Omitted counts the rest); null for pairs without coordination evidence or rare tokens in common, and on results of engine 1.x */
+                                evidence: {
+                                    /** @description one per co-bought token, strongest first */
+                                    bundles: {
+                                        /** @description buys of the token by the group within ± 5 min */
+                                        crowd: number;
+                                        /** @description both buys among the token’s first buyers */
+                                        early: boolean;
+                                        mint: string;
+                                        sameSlot: boolean;
+                                        secondsApart: number;
+                                        signatureA: string;
+                                        signatureB: string;
+                                        slotA: number;
+                                        slotB: number;
+                                        /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
+                                        strength: number;
+                                        /** @description of those, within the co-buy window of the earlier buy */
+                                        tight: number;
+                                        timestampA: number;
+                                        timestampB: number;
+                                        /** @description rarity weight of the token */
+                                        tokenWeight: number;
+                                    }[];
+                                    bundlesOmitted: number;
+                                    /** @description per signal, its share of combined (they sum to it) */
+                                    contributions: {
+                                        behavior: number;
+                                        bundle: number;
+                                        funding: number;
+                                        rarity: number;
+                                        timing: number;
+                                    };
+                                    /** @description strongest first */
+                                    funding: ({
+                                        /** @description wallet address */
+                                        from: string;
+                                        /** @enum {string} */
+                                        kind: "direct";
+                                        /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
+                                        strength: number;
+                                        /** @description wallet address */
+                                        to: string;
+                                        /** @description one transfer as cited in evidence */
+                                        transfer: {
+                                            /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                            amount: string;
+                                            /** @description "SOL" for native SOL, else the token mint */
+                                            asset: string;
+                                            /** @description transaction signature (full, for an explorer) */
+                                            signature: string;
+                                            slot: number;
+                                            /** @description unix seconds */
+                                            timestamp: number;
+                                        };
+                                    } | {
+                                        /** @description wallet A’s transfer with the counterparty */
+                                        a: {
+                                            /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                            amount: string;
+                                            /** @description "SOL" for native SOL, else the token mint */
+                                            asset: string;
+                                            /** @description transaction signature (full, for an explorer) */
+                                            signature: string;
+                                            slot: number;
+                                            /** @description unix seconds */
+                                            timestamp: number;
+                                        };
+                                        /** @description wallet B’s transfer with the counterparty */
+                                        b: {
+                                            /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                            amount: string;
+                                            /** @description "SOL" for native SOL, else the token mint */
+                                            asset: string;
+                                            /** @description transaction signature (full, for an explorer) */
+                                            signature: string;
+                                            slot: number;
+                                            /** @description unix seconds */
+                                            timestamp: number;
+                                        };
+                                        /** @description the common funder, source or destination */
+                                        counterparty: string;
+                                        /** @description distinct wallets of the database it transferred with */
+                                        counterpartyWallets: number;
+                                        /** @description its rarity weight in [0, 1] (0 for known exchanges and bridges) */
+                                        counterpartyWeight: number;
+                                        /** @enum {string} */
+                                        kind: "common-first-funder" | "common-source" | "common-destination";
+                                        secondsApart: number;
+                                        /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
+                                        strength: number;
+                                    })[];
+                                    fundingOmitted: number;
+                                    /** @description the rare tokens that carried the rarity overlap, rarest first */
+                                    rareTokens: {
+                                        mint: string;
+                                        /** @description wallets in the database that traded it */
+                                        walletsTrading: number;
+                                        /** @description rarity weight of the token */
+                                        weight: number;
+                                    }[];
+                                    rareTokensOmitted: number;
+                                    /**
+                                     * @description a detection signal: funding/transfer links, same-block buying, copy timing, rare tokens in common, trading style; null when relatedness is 0
+                                     * @enum {string|null}
+                                     */
+                                    strongest: "funding" | "bundle" | "timing" | "rarity" | "behavior" | null;
+                                    /** @description who follows whom, by how much, on how many trades; null without any trade of the same token within the window */
+                                    timing: {
+                                        follower: string | null;
+                                        followerTrades: number;
+                                        /** @description null when neither direction scores or they trade together */
+                                        leader: string | null;
+                                        leaderTrades: number;
+                                        /** @description leader trades copied by the follower */
+                                        matched: number;
+                                        /** @description representative copied trades (capped) */
+                                        matches: {
+                                            /** @enum {string} */
+                                            direction: "buy" | "sell";
+                                            followerSignature: string;
+                                            followerTime: number;
+                                            lagSeconds: number;
+                                            leaderSignature: string;
+                                            leaderTime: number;
+                                            mint: string;
+                                        }[];
+                                        matchesOmitted: number;
+                                        medianLagSeconds: number | null;
+                                        /** @description median lag under 2 s: they trade together, no one leads */
+                                        simultaneous: boolean;
+                                        /** @description e.g. "B follows A by about 40 s on 17 of 22 trades" (with full addresses) */
+                                        summary: string;
+                                    } | null;
+                                } | null;
+                                heldTokenCountA?: number;
+                                heldTokenCountB?: number;
+                                /** @description named findings, highest score first (docs/analytics.md, "Insights") */
+                                insights: {
+                                    reason: string;
+                                    /** @description the score the rule ranks by */
+                                    score: number;
+                                    /** @enum {string} */
+                                    type: "Behavioral Mirror" | "Capital Divergence" | "Sustained Alignment" | "Shared Zero Holdings" | "Significant Asymmetry" | "Co-trading" | "Common Funder" | "Direct Transfer" | "Same-Block Buying" | "Copy Trading" | "Rare Tokens";
+                                }[];
+                                /** @description why a score is null, per metric */
+                                nullReasons?: {
+                                    [key: string]: string;
+                                };
+                                omittedContribution?: number;
+                                /** @description scores in [0, 1]; null when a score cannot be computed (see nullReasons) */
+                                scores: {
+                                    /** @description similarity of the trading style */
+                                    behavior: number | null;
+                                    /** @description cosine of the traded-token sets */
+                                    binary: number | null;
+                                    /** @description same-block or same-seconds buying of the same tokens; null on results of engine 1.x */
+                                    bundle: number | null;
+                                    /** @description cosine of the capital allocation vectors */
+                                    capital: number | null;
+                                    /** @description relatedness: evidence of coordination (funding, bundle, timing) dominates, similarity only supports; ranks pairs, labels strength and builds clusters (on results of engine 1.x: the similarity blend) */
+                                    combined: number | null;
+                                    /** @description funding and transfer links (direct transfers, common first funder, common top-up or sweep addresses); null when a wallet’s transfers are unknown or on results of engine 1.x */
+                                    funding: number | null;
+                                    /** @description Jaccard index of the tokens held now */
+                                    jaccardHeld: number | null;
+                                    /** @description Jaccard index of the traded tokens */
+                                    jaccardTraded: number | null;
+                                    /** @description rarity-weighted token overlap (rare tokens in common); null on results of engine 1.x */
+                                    rarity: number | null;
+                                    /** @description the weighted blend of the similarity metrics (`parameters.weights`): how alike the two wallets look (on results of engine 1.x: their combined) */
+                                    similarity: number | null;
+                                    /** @description co-trading timing, both directions: the stronger direction (a follower copying a leader) */
+                                    timing: number | null;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                sharedHeldCount?: number;
+                                sharedTokenCount?: number;
+                                /** @description top shared tokens by contribution to capital */
+                                sharedTokens?: {
+                                    contribution: number;
+                                    mint: string;
+                                    weightA: number;
+                                    weightB: number;
+                                }[];
+                                sharedTokensOmitted?: number;
+                                /**
+                                 * @description word for combined
+                                 * @enum {string|null}
+                                 */
+                                strength: "Very High" | "High" | "Moderate" | "Low" | "Very Low" | null;
+                                tradedTokenCountA?: number;
+                                tradedTokenCountB?: number;
+                                unionTokenCount?: number;
+                                walletA: string;
+                                walletB: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/analyses/{id}/proceed": {
         parameters: {
             query?: never;
@@ -1694,6 +2070,8 @@ export interface paths {
                             analysisId: string;
                             links: {
                                 events: string;
+                                /** @description every pair, a page at a time, once completed */
+                                pairs: string;
                                 self: string;
                                 /** @description the workflow in the Temporal Web UI */
                                 temporalUi: string;

@@ -1,0 +1,182 @@
+// GET /v1/analyses/{id}/pairs at the size it exists for: one analysis of 1,000 wallets, 499,500 rows
+// in analysis_pairs, stored in pair-index order as the write path copies them (so a page by rank
+// reads scattered heap pages). Every statement the route sends is recorded and explained: none may
+// scan the table (each is driven by an index), whatever the page's depth or filter. The page
+// latencies are printed, never asserted.
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { Pool } from 'pg';
+import { buildApp } from '../../src/api/app';
+import { encodePairsCursor } from '../../src/api/pairs-page';
+import { derivedAddress } from '../../src/simulator/keys';
+import { completeAnalysis, insertAnalysis } from '../../src/store/analyses';
+import { analysisWorkflowId } from '../../src/workflows/contract';
+import { useTestStack } from '../harness/stack';
+
+const WALLETS = 1_000;
+const PAIRS = (WALLETS * (WALLETS - 1)) / 2;
+/** the last ranks have no combined score */
+const UNSCORED = 4_500;
+const group = Array.from({ length: WALLETS }, (_, i) => derivedAddress('pairs-scale', String(i))).sort();
+
+/** The most rows of analysis_pairs (or its indexes) one statement of a page may read. */
+const MAX_ROWS_READ = 2_500;
+
+interface Statement {
+  text: string;
+  values: unknown[];
+}
+
+describe(`pairs pages of a ${WALLETS}-wallet analysis (${PAIRS} rows)`, () => {
+  let app: FastifyInstance;
+  const statements: Statement[] = [];
+  const id = randomUUID();
+  const opened = useTestStack(
+    {},
+    {
+      afterOpen: async () => {
+        const { pool } = opened.stack;
+        // the route's pool, recording what it sends about analysis_pairs (to explain it afterwards)
+        const recording = new Proxy(pool, {
+          get(target, prop, receiver) {
+            if (prop !== 'query') return Reflect.get(target, prop, receiver) as unknown;
+            return (text: unknown, values?: unknown[]) => {
+              if (typeof text === 'string' && text.includes('analysis_pairs')) statements.push({ text, values: values ?? [] });
+              return target.query(text as string, values);
+            };
+          },
+        });
+        app = await buildApp({ config: opened.stack.config, temporal: opened.stack.client, pool: recording, redis: opened.stack.redis }, { rateLimitStore: 'memory' });
+        await seed(pool);
+      },
+      beforeClose: async () => {
+        await app?.close();
+      },
+      openTimeoutMs: 600_000,
+    },
+  );
+
+  /**
+   * The analysis and its rows, generated in SQL: pair index k of (i, j), i < j, in the engine's
+   * order; its rank a fixed permutation of k (7919 is prime to 499,500), its combined a
+   * non-increasing function of the rank with runs of ties, no score for the last ranks.
+   */
+  async function seed(pool: Pool): Promise<void> {
+    const started = Date.now();
+    await insertAnalysis(pool, { id, workflowId: analysisWorkflowId(id), requestId: null, wallets: group, params: { window: null, sync: 'skip', failureThreshold: 0.8 } });
+    await completeAnalysis(pool, id, { summary: { pairCount: PAIRS }, result: { engineVersion: '2.0.0', pairs: [], pairCount: PAIRS, pairsComplete: false, clusters: [] }, coverage: [], failedWallets: [], engineVersion: '2.0.0' });
+    await pool.query(
+      `INSERT INTO analysis_pairs (analysis_id, rank, pair_index, wallet_a, wallet_b, combined, pair)
+       SELECT $1, g.rank, g.k, g.a, g.b, g.combined,
+              json_build_object('walletA', g.a, 'walletB', g.b, 'strength', 'Low', 'insights', json_build_array(), 'evidence', NULL, 'nullReasons', json_build_object(),
+                'sharedTokenCount', g.k % 17, 'sharedTokens', json_build_array(json_build_object('mint', 'So11111111111111111111111111111111111111112', 'weightA', 0.5, 'weightB', 0.25, 'contribution', 0.125)),
+                'scores', json_build_object('capital', 0.5, 'binary', 0.4, 'jaccardTraded', 0.3, 'jaccardHeld', NULL, 'behavior', 0.6, 'timing', NULL,
+                  'funding', NULL, 'bundle', NULL, 'rarity', NULL, 'similarity', g.combined, 'combined', g.combined))
+         FROM (
+           SELECT p.k, p.r::integer AS rank, ($2::text[])[p.i + 1] AS a, ($2::text[])[p.j + 1] AS b,
+                  CASE WHEN p.r >= $3 - $4 THEN NULL ELSE round(1 - p.r / $3::numeric, 3)::double precision END AS combined
+             FROM (SELECT q.*, (q.k::bigint * 7919) % $3 AS r
+                     FROM (SELECT i, j, i * (2 * $5 - i - 1) / 2 + (j - i - 1) AS k
+                             FROM generate_series(0, $5 - 1) AS i CROSS JOIN LATERAL generate_series(i + 1, $5 - 1) AS j) q) p
+         ) g
+        ORDER BY g.k`,
+      [id, group, PAIRS, UNSCORED, WALLETS],
+    );
+    console.log(`pairs scale: ${PAIRS} rows stored in ${((Date.now() - started) / 1000).toFixed(1)} s (not analyzed: as the write path leaves them)`);
+  }
+
+  const page = async (query: string) => {
+    const res = await app.inject({ method: 'GET', url: `/v1/analyses/${id}/pairs?${query}` });
+    expect(res.statusCode).toBe(200);
+    return res.json() as { pairCount: number; matched: number; pairs: Array<{ walletA: string; walletB: string; scores: { combined: number | null } }>; nextCursor: string | null };
+  };
+
+  /** Milliseconds of one request: the first (cold) and the median of `runs` more; the statements the first sent. */
+  async function timed(query: string, runs = 7): Promise<{ cold: number; median: number; sent: Statement[] }> {
+    const once = async () => {
+      const t = process.hrtime.bigint();
+      await page(query);
+      return Number(process.hrtime.bigint() - t) / 1e6;
+    };
+    statements.length = 0;
+    const cold = await once();
+    const sent = [...statements];
+    const warm: number[] = [];
+    for (let i = 0; i < runs; i++) warm.push(await once());
+    warm.sort((x, y) => x - y);
+    return { cold, median: warm[Math.floor(runs / 2)], sent };
+  }
+
+  /** Plan nodes of one statement, explained with its own parameters. */
+  async function planOf(s: Statement): Promise<{ nodes: string[]; ms: number; rowsRead: number }> {
+    const { rows } = await opened.stack.pool.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${s.text}`, s.values);
+    const [{ Plan, 'Execution Time': ms }] = rows[0]['QUERY PLAN'] as Array<{ Plan: PlanNode; 'Execution Time': number }>;
+    const nodes: string[] = [];
+    let rowsRead = 0;
+    const walk = (n: PlanNode) => {
+      nodes.push(`${n['Node Type']}${n['Index Name'] ? ` using ${n['Index Name']}` : ''}${n['Relation Name'] ? ` on ${n['Relation Name']}` : ''}`);
+      // rows (or, for a bitmap, row pointers) a scan of analysis_pairs or its indexes produced
+      if (/Scan/.test(n['Node Type']) && /analysis_pairs/.test(`${n['Relation Name'] ?? ''} ${n['Index Name'] ?? ''}`) && !/Bitmap Heap/.test(n['Node Type'])) {
+        rowsRead += n['Actual Rows'] * n['Actual Loops'];
+      }
+      (n.Plans ?? []).forEach(walk);
+    };
+    walk(Plan);
+    return { nodes, ms, rowsRead };
+  }
+  interface PlanNode {
+    'Node Type': string;
+    'Index Name'?: string;
+    'Relation Name'?: string;
+    'Actual Rows': number;
+    'Actual Loops': number;
+    Plans?: PlanNode[];
+  }
+
+  it('serves every kind of page through indexes only, as fast deep as first; prints the latencies', async () => {
+    const wallet = group[WALLETS / 2];
+    const deepCursor = encodePairsCursor(id, PAIRS - 150);
+    const cases: Array<[string, string]> = [
+      ['first page (100)', 'limit=100'],
+      ['first page (1000)', 'limit=1000'],
+      ['deep page (after rank 499,350)', `limit=100&cursor=${deepCursor}`],
+      ['minScore=0.5, first page', 'limit=100&minScore=0.5'],
+      ['minScore=0.5, deep (after rank 249,000)', `limit=100&minScore=0.5&cursor=${encodePairsCursor(id, 249_000)}`],
+      ['wallet, first page', `limit=100&wallet=${wallet}`],
+      ['wallet, deep (after rank 499,350)', `limit=100&wallet=${wallet}&cursor=${deepCursor}`],
+      ['wallet + minScore=0.5', `limit=100&wallet=${wallet}&minScore=0.5`],
+    ];
+
+    // what the pages hold is right at this size too
+    const first = await page('limit=100');
+    expect(first).toMatchObject({ pairCount: PAIRS, matched: PAIRS });
+    expect(first.pairs[0].scores.combined).toBe(1);
+    const deep = await page(`limit=100&cursor=${deepCursor}`);
+    expect(deep.pairs).toHaveLength(100);
+    expect(deep.nextCursor).not.toBeNull();
+    expect(deep.pairs.every((p) => p.scores.combined === null)).toBe(true);
+    const half = await page('limit=100&minScore=0.5');
+    // ranks 0 .. r hold combined >= 0.5 exactly where round(1 - r / n, 3) >= 0.5
+    const expectedHalf = Array.from({ length: PAIRS }, (_, r) => r).filter((r) => r < PAIRS - UNSCORED && Math.round((1 - r / PAIRS) * 1000) / 1000 >= 0.5).length;
+    expect(half.matched).toBe(expectedHalf);
+    const mine = await page(`limit=1000&wallet=${wallet}`);
+    expect(mine.matched).toBe(WALLETS - 1);
+    expect(mine.pairs.every((p) => p.walletA === wallet || p.walletB === wallet)).toBe(true);
+    expect(mine.nextCursor).toBeNull();
+
+    const lines: string[] = [];
+    for (const [name, query] of cases) {
+      const { cold, median, sent } = await timed(query);
+      expect(sent.length).toBeGreaterThan(0);
+      const plans = await Promise.all(sent.map(planOf));
+      for (const [i, plan] of plans.entries()) {
+        expect({ name, statement: sent[i].text, scans: plan.nodes.filter((n) => /Seq Scan/.test(n)) }).toEqual({ name, statement: sent[i].text, scans: [] });
+        // a page of at most 1,000 (plus one) reads about that many rows, a wallet's count at most its
+        // 999 pairs per side, a binary search about 20: never a range of the whole ranking
+        expect({ name, statement: sent[i].text, rowsRead: plan.rowsRead, few: plan.rowsRead <= MAX_ROWS_READ }).toEqual({ name, statement: sent[i].text, rowsRead: plan.rowsRead, few: true });
+      }
+      lines.push(`${name.padEnd(42)} cold ${cold.toFixed(1).padStart(7)} ms   median ${median.toFixed(1).padStart(7)} ms   SQL ${plans.map((p) => p.ms.toFixed(2)).join(' + ')} ms, rows read ${plans.map((p) => p.rowsRead).join(' + ')}   ${[...new Set(plans.flatMap((p) => p.nodes.filter((n) => / using /.test(n))))].join(', ')}`);
+    }
+    console.log(`pairs scale: GET /v1/analyses/{id}/pairs over ${PAIRS} rows (app.inject, API and PostgreSQL on this machine)\n${lines.join('\n')}`);
+  });
+});
