@@ -15,7 +15,9 @@ import { useSimulatedStack } from '../harness/stack';
 import { allPairs, pairKeys, runGroupThroughApi, storedPairKeys, treeEvents } from './large-group-run';
 
 const max = loadConfig({}).MAX_WALLETS_PER_ANALYSIS;
-const world = generateWorld({ seed: 4242, wallets: max, txPerWallet: 3, largeWallet: false });
+/** the group: MAX_WALLETS_PER_ANALYSIS wallets */
+const size = max;
+const world = generateWorld({ seed: 4242, wallets: size, txPerWallet: 3, largeWallet: false });
 const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.address).sort();
 const PAYLOAD_LIMIT = 2 * 1024 * 1024;
 
@@ -38,13 +40,13 @@ describe('an analysis of MAX_WALLETS_PER_ANALYSIS wallets (default, the largest 
     },
   );
 
-  it(`runs ${max} wallets to completion with all ${(max * (max - 1)) / 2} pairs, within Temporal's limits`, async () => {
+  it(`runs ${size} wallets to completion with all ${(size * (size - 1)) / 2} pairs, within Temporal's limits`, async () => {
     expect(max).toBe(1000);
     expect(() => loadConfig({ MAX_WALLETS_PER_ANALYSIS: String(max + 1) })).toThrow(/MAX_WALLETS_PER_ANALYSIS/);
     const run = await runGroupThroughApi(opened.stack, wallets, 1_800_000, { externalWorkers: true, workerPid: worker!.pid });
     const events = await treeEvents(opened.stack.client, run.workflowId);
     console.log(
-      `${max} wallets: ${run.seconds.toFixed(1)} s; events: analysis ${events.parent} (${(run.historyBytes / 1024).toFixed(0)} KiB), ${events.childWorkflows} children ${events.children}; ` +
+      `${size} wallets: ${run.seconds.toFixed(1)} s; events: analysis ${events.parent} (${(run.historyBytes / 1024).toFixed(0)} KiB), ${events.childWorkflows} children ${events.children}; ` +
         `${run.polls.length} polls (largest output ${Math.max(...run.polls.map((p) => p.outputBytes))} B); progress query ${(run.progressBytes / 1024).toFixed(0)} KiB; ` +
         `largest activity payload ${(run.largestActivityPayloadBytes / 1024).toFixed(0)} KiB; GET ${(run.viewBytes / 1024).toFixed(0)} KiB; ` +
         `worker RSS start/peak/end ${run.workerRssMb?.start}/${run.workerRssMb?.peak}/${run.workerRssMb?.end} MB`,
@@ -57,15 +59,15 @@ describe('an analysis of MAX_WALLETS_PER_ANALYSIS wallets (default, the largest 
 
     // the group does not fit Temporal's 2,048 bytes: no wallet list, the count and status instead
     expect(run.searchAttributes.wallets).toBeUndefined();
-    expect(run.searchAttributes.walletCount).toBe(max);
+    expect(run.searchAttributes.walletCount).toBe(size);
     expect(run.searchAttributes.status).toBe('completed');
     // user metadata: the summary line, details that list as many wallets as fit, current progress
-    expect(run.staticSummary).toBe(`${max} wallets · full history · auto`);
+    expect(run.staticSummary).toBe(`${size} wallets · full history · auto`);
     expect(Buffer.byteLength(run.staticDetails ?? '')).toBeLessThanOrEqual(USER_METADATA_LIMITS.detailsBytes);
     expect(run.staticDetails).toContain(wallets[0]);
     expect(run.staticDetails).toMatch(/… and \d+ more/);
     expect(run.currentDetails).toMatch(/^\*\*completed\*\* · 100 %/);
-    expect(run.currentDetails).toContain(`balances: ${max} of ${max}`);
+    expect(run.currentDetails).toContain(`balances: ${size} of ${size}`);
 
     // the polling loop asks by analysis id: its inputs stay small whatever the group size
     expect(run.oldPolls).toBe(0);
@@ -73,7 +75,7 @@ describe('an analysis of MAX_WALLETS_PER_ANALYSIS wallets (default, the largest 
     // payloads and history well within Temporal's limits (2 MB; 51,200 events, 50 MB)
     expect(run.progressBytes).toBeLessThan(PAYLOAD_LIMIT / 4);
     expect(run.largestActivityPayloadBytes).toBeLessThan(PAYLOAD_LIMIT / 4);
-    expect(events.childWorkflows).toBe(max);
+    expect(events.childWorkflows).toBe(size);
     expect(events.parent).toBeLessThan(51_200 / 4);
     expect(run.historyBytes).toBeLessThan(10 * 1024 * 1024);
   }, 2_400_000);

@@ -54,18 +54,19 @@ export function rssMb(pid: number): number {
  */
 export async function treeEvents(client: Client, workflowId: string): Promise<{ parent: number; children: number; childWorkflows: number }> {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
-  const childIds = [...new Set((history.events ?? []).flatMap((e) => e.childWorkflowExecutionStartedEventAttributes?.workflowExecution?.workflowId ?? []))];
+  const started = (history.events ?? []).flatMap((e) => e.childWorkflowExecutionStartedEventAttributes?.workflowExecution ?? []);
   let children = 0;
-  const queue = [...childIds];
+  const queue = started.map((x) => ({ workflowId: x.workflowId!, runId: x.runId! }));
   const lane = async () => {
-    for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-      for await (const wf of client.workflow.list({ query: `WorkflowId = '${id}'` })) {
-        children += (await client.workflow.getHandle(id, wf.runId).fetchHistory()).events?.length ?? 0;
-      }
+    for (let run = queue.shift(); run !== undefined; run = queue.shift()) {
+      const events = (await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory()).events ?? [];
+      children += events.length;
+      const next = events[events.length - 1]?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
+      if (next) queue.push({ workflowId: run.workflowId, runId: next });
     }
   };
   await Promise.all(Array.from({ length: 10 }, lane));
-  return { parent: history.events?.length ?? 0, children, childWorkflows: childIds.length };
+  return { parent: history.events?.length ?? 0, children, childWorkflows: started.length };
 }
 
 /** Every stored pair of an analysis as "a|b" (a < b), from analysis_pairs. */
