@@ -7,7 +7,8 @@ import { withLivenessHeartbeat } from './heartbeat';
 import { randomUUID } from 'node:crypto';
 import { Context, CancelledFailure, log } from '@temporalio/activity';
 import { saveBalances, type StoredBalances } from '../store/wallet-balances';
-import { ProviderError } from '../providers/errors';
+import { InvalidAddressError, ProviderError } from '../providers/errors';
+import { isPublicKey } from '../providers/address';
 import { describeFailure } from '../errors';
 import type { ActivityDeps } from './deps';
 
@@ -194,6 +195,11 @@ export function createBalanceActivities(deps: ActivityDeps) {
 
   /** Fetches wallets whose locks this batch holds: SOL in one call per 100, token accounts per owner. */
   async function fetchLocked(wallets: string[], done: Map<string, WalletBalanceOutcome>, fail: (wallet: string, err: unknown) => void): Promise<void> {
+    if (wallets.length === 0) return;
+    // a malformed address is refused by the client before any request: its own failure, not the batch's
+    const malformed = wallets.filter((w) => !isPublicKey(w));
+    for (const w of malformed) fail(w, new InvalidAddressError(w, { provider: 'solana-rpc', operation: 'rpc getMultipleAccounts' }));
+    wallets = wallets.filter((w) => isPublicKey(w));
     if (wallets.length === 0) return;
     let sol: Map<string, bigint>;
     try {
