@@ -1,7 +1,8 @@
 // The similarity step and the analysis record. Loads stored legs (in the analysis window), plain
 // transfers (whole stored history) and the fresh balances, with database-wide rarity counts, runs
-// the domain's computeSimilarity, stores the full result in PostgreSQL and returns a small summary
-// (claim-check: the result never travels through workflow history).
+// the domain's computeSimilarity streamed, stores every pair in analysis_pairs and the result (its
+// strongest pairs) in the analyses row, and returns a small summary (claim-check: the result never
+// travels through workflow history).
 import type { Pool } from 'pg';
 import { withLivenessHeartbeat } from './heartbeat';
 import { Context, log } from '@temporalio/activity';
@@ -14,7 +15,9 @@ import {
   type MetricName,
 } from '../domain';
 import type { SimilarityDatabaseStats } from '../domain/similarity/types';
-import { completeAnalysis, endAnalysis, insertAnalysis, setEnrichmentStatus, type EnrichmentStatus } from '../store/analyses';
+import { DEFAULT_TOP_PAIRS } from '../api/schemas/analyses';
+import { PairSpool, storeAnalysisPairs } from '../store/analysis-pairs';
+import { endAnalysis, insertAnalysis, setEnrichmentStatus, type EnrichmentStatus } from '../store/analyses';
 import { loadBalances } from '../store/wallet-balances';
 import { loadLegsMany, mintStats } from '../store/swap-legs';
 import { loadTransfersMany, walletsPerCounterparty } from '../store/wallet-transfers';
@@ -48,6 +51,8 @@ export interface SimilarityStepInput {
   clusterThreshold?: number;
   /** the analysis's start time (workflow time), the window's end */
   nowSec: number;
+  /** how many of the strongest pairs the stored result lists (default DEFAULT_TOP_PAIRS); analysis_pairs holds them all */
+  topPairs?: number;
 }
 
 export interface AnalysisSummary {
@@ -122,41 +127,60 @@ export function createAnalysisActivities(deps: ActivityDeps) {
   async function computeAndStore(input: SimilarityStepInput): Promise<AnalysisSummary> {
     const ctx = Context.current();
     const { wallets: inputs, database } = await loadSimilarityInputs(pool, input, (step) => ctx.heartbeat({ analysisId: input.analysisId, step }));
-    const result = computeSimilarity(
-      { wallets: inputs, weights: input.weights, clusterThreshold: input.clusterThreshold, database },
-      {
-        ...deps.settings.similarityThreads,
-        // a helper thread that computed no rows of a large group points at a worker that cannot load
-        onRowStats: (rows) => {
-          if (rows.helpers > 0) log.info('similarity rows by thread', { ...rows });
+    // every pair goes to a file as it is computed (a group of 1,000 wallets has 499,500), then into
+    // analysis_pairs; the result itself keeps the strongest topPairs
+    const spool = new PairSpool(input.analysisId);
+    try {
+      let ranks: Int32Array | null = null;
+      const result = computeSimilarity(
+        { wallets: inputs, weights: input.weights, clusterThreshold: input.clusterThreshold, database },
+        {
+          ...deps.settings.similarityThreads,
+          // a helper thread that computed no rows of a large group points at a worker that cannot load
+          onRowStats: (rows) => {
+            if (rows.helpers > 0) log.info('similarity rows by thread', { ...rows });
+          },
+          pairSink: (pair, index) => spool.add(pair, index),
+          topPairs: input.topPairs ?? DEFAULT_TOP_PAIRS,
+          onRanks: (r) => (ranks = r),
         },
-      },
-    );
-    const tokenUniverse = [...new Set(inputs.flatMap((w) => w.legs.filter((l) => l.kind === 'swap').map((l) => l.mint)))]
-      .filter((mint) => !isExcludedFromUniverse(mint))
-      .sort();
-    const top = result.globalMetrics.mostSimilarPairs[0] ?? null;
-    const summary: AnalysisSummary = {
-      analysisId: input.analysisId,
-      status: 'completed',
-      walletCount: input.wallets.length,
-      pairCount: result.pairs.length,
-      clusterCount: result.clusters.length,
-      tokenUniverseSize: result.universe.size,
-      topPair: top,
-      failedWallets: input.failedWallets,
-      partialWallets: input.partialWallets,
-      engineVersion: ENGINE_VERSION,
-    };
-    await completeAnalysis(pool, input.analysisId, {
-      summary,
-      result: { ...result, tokenUniverse, partialWallets: input.partialWallets },
-      coverage: result.coverage,
-      failedWallets: input.failedWallets,
-      engineVersion: ENGINE_VERSION,
-    });
-    log.info('similarity stored', { analysisId: input.analysisId, pairs: summary.pairCount, clusters: summary.clusterCount, universe: summary.tokenUniverseSize });
-    return summary;
+      );
+      if (ranks === null) throw new Error('computeSimilarity streamed without ranking its pairs');
+      const pairCount = result.globalMetrics.pairCount;
+      const tokenUniverse = [...new Set(inputs.flatMap((w) => w.legs.filter((l) => l.kind === 'swap').map((l) => l.mint)))]
+        .filter((mint) => !isExcludedFromUniverse(mint))
+        .sort();
+      const top = result.globalMetrics.mostSimilarPairs[0] ?? null;
+      const summary: AnalysisSummary = {
+        analysisId: input.analysisId,
+        status: 'completed',
+        walletCount: input.wallets.length,
+        pairCount,
+        clusterCount: result.clusters.length,
+        tokenUniverseSize: result.universe.size,
+        topPair: top,
+        failedWallets: input.failedWallets,
+        partialWallets: input.partialWallets,
+        engineVersion: ENGINE_VERSION,
+      };
+      const stored = await storeAnalysisPairs(
+        pool,
+        input.analysisId,
+        { spool, ranks },
+        {
+          summary,
+          result: { ...result, pairCount, pairsComplete: result.pairs.length === pairCount, tokenUniverse, partialWallets: input.partialWallets },
+          coverage: result.coverage,
+          failedWallets: input.failedWallets,
+          engineVersion: ENGINE_VERSION,
+        },
+        (rows) => ctx.heartbeat({ analysisId: input.analysisId, step: `storing pairs: ${rows} of ${pairCount}` }),
+      );
+      log.info('similarity stored', { analysisId: input.analysisId, pairs: stored, listed: result.pairs.length, clusters: summary.clusterCount, universe: summary.tokenUniverseSize });
+      return summary;
+    } finally {
+      spool.remove();
+    }
   }
 
   return {

@@ -1,6 +1,7 @@
 // Similarity analyses: one row per request, with inputs, parameters, result, coverage and version.
 // The only module with SQL on the analyses table.
 import type { Pool } from 'pg';
+import type { Queryable } from './db';
 
 /**
  * The unique index (migrations/) on an API key's Idempotency-Key: inserting a second analysis with
@@ -55,12 +56,18 @@ export async function insertAnalysis(
   );
 }
 
-export async function completeAnalysis(
-  pool: Pool,
-  id: string,
-  r: { summary: unknown; result: unknown; coverage: unknown; failedWallets: unknown; engineVersion: string },
-): Promise<void> {
-  await pool.query(
+/** What a completed analysis's row stores. */
+export interface CompletedAnalysis {
+  summary: unknown;
+  result: unknown;
+  coverage: unknown;
+  failedWallets: unknown;
+  engineVersion: string;
+}
+
+/** Marks an analysis completed with its result; `db` may be a transaction's client (analysis-pairs storeAnalysisPairs). */
+export async function completeAnalysis(db: Queryable, id: string, r: CompletedAnalysis): Promise<void> {
+  await db.query(
     `UPDATE analyses SET status = 'completed', summary = $2, result = $3, coverage = $4, failed_wallets = $5, engine_version = $6, error = NULL, completed_at = now()
       WHERE id = $1`,
     [id, JSON.stringify(r.summary), JSON.stringify(r.result), JSON.stringify(r.coverage), JSON.stringify(r.failedWallets), r.engineVersion],

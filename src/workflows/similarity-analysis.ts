@@ -339,6 +339,7 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
       windowDays: request.window,
       clusterThreshold: request.clusterThreshold,
       nowSec,
+      topPairs: request.topPairs,
     });
 
     // Enrichment finishes in the background: abandoned on parent close, not cancelled with it.

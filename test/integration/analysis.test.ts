@@ -37,6 +37,12 @@ describe('similarityAnalysisWorkflow on the real dev server, PostgreSQL, Redis a
     const clusters = (stored?.result?.clusters as Array<{ members: string[] }>).map((c) => [...c.members].sort());
     const expected = groundTruth.clusters.map((c) => [...c].sort());
     expect(clusters.sort()).toEqual(expected.sort());
+    // every pair in analysis_pairs, in rank order; 45 pairs are within the default topPairs: the result lists them all, strongest first
+    const result = stored!.result as { pairs: Array<{ walletA: string; walletB: string }>; pairCount: number; pairsComplete: boolean };
+    expect(result).toMatchObject({ pairCount: 45, pairsComplete: true });
+    const rows = (await opened.stack.pool.query('SELECT wallet_a, wallet_b FROM analysis_pairs WHERE analysis_id = $1 ORDER BY rank', [input.analysisId])).rows;
+    expect(rows.map((r) => [r.wallet_a, r.wallet_b])).toEqual(result.pairs.map((p) => [p.walletA, p.walletB]));
+    expect(rows).toHaveLength(45);
   });
 
   it('two analyses started together that share 5 wallets make one history sync and one balance fetch per shared wallet', async () => {

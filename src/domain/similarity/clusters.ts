@@ -6,7 +6,7 @@ import { relatedness, type SignalName } from '../detection/combine';
 import { KNOWN_ADDRESSES, type FundingProfile } from '../detection/funding';
 import { evidenceSummary } from './evidence';
 import { pairIndex } from './signals';
-import type { ClusterEvidence, SimilarityCluster, SimilarityPair } from './types';
+import type { ClusterEvidence, ScoreName, SimilarityCluster, SimilarityPair } from './types';
 import type { WalletVector } from './vectors';
 
 /**
@@ -23,10 +23,14 @@ const SIGNALS: readonly SignalName[] = ['funding', 'bundle', 'timing', 'rarity',
 
 export interface ClusterInputs {
   vectors: readonly WalletVector[];
-  /** the result's pairs, row by row (`pairIndex`) */
-  pairs: readonly SimilarityPair[];
-  /** `combined` by pair index, NaN when null */
-  combined: Float64Array;
+  /**
+   * The pair of a pair index (`pairIndex`). It must give every edge (combined ≥ minEdge); any other
+   * pair may be missing (a streamed run keeps only the edges and its strongest pairs), and is then
+   * described from `columns`, which is what its evidence's contributions are made of.
+   */
+  pairAt: (index: number) => SimilarityPair | undefined;
+  /** every score by pair index, NaN when null */
+  columns: Readonly<Record<ScoreName, Float64Array>>;
   options: Required<ClusterOptions>;
   funding: ReadonlyArray<FundingProfile | null>;
   universeMints: readonly string[];
@@ -34,7 +38,13 @@ export interface ClusterInputs {
 
 /** Clusters sorted by confidence, then first member. */
 export function findClusters(inp: ClusterInputs): SimilarityCluster[] {
-  const { vectors, pairs, combined, options } = inp;
+  const { vectors, pairAt, columns, options } = inp;
+  const combined = columns.combined;
+  const edgePair = (k: number): SimilarityPair => {
+    const pair = pairAt(k);
+    if (pair === undefined) throw new Error(`findClusters: the pair of edge ${k} is missing`);
+    return pair;
+  };
   const n = vectors.length;
   const position = new Map(vectors.map((v, i) => [v.address, i]));
   const indexOf = (x: string, y: string): number => {
@@ -49,7 +59,7 @@ export function findClusters(inp: ClusterInputs): SimilarityCluster[] {
   for (let k = 0; k < combined.length; k++) {
     if (!(combined[k] >= options.minEdge)) continue;
     // in address order, so ties and the binding pairs do not depend on the input order
-    const { walletA, walletB } = pairs[k];
+    const { walletA, walletB } = edgePair(k);
     edges.push(walletA < walletB ? { a: walletA, b: walletB, score: combined[k], index: k } : { a: walletB, b: walletA, score: combined[k], index: k });
   }
   const detected = clusterPairs(
@@ -72,9 +82,8 @@ export function findClusters(inp: ClusterInputs): SimilarityCluster[] {
         scored++;
         sum += v;
         if (v >= options.minEdge) edgeCount++;
-        const pair = pairs[k];
-        const s = pair.scores;
-        const parts = pair.evidence ?? relatedness({ funding: s.funding, bundle: s.bundle, timing: s.timing, rarity: s.rarity, behavior: s.behavior });
+        // evidence's contributions are relatedness() of the pair's scores: the columns hold the same values
+        const parts = pairAt(k)?.evidence ?? relatedness({ funding: scoreAt(columns.funding, k), bundle: scoreAt(columns.bundle, k), timing: scoreAt(columns.timing, k), rarity: scoreAt(columns.rarity, k), behavior: scoreAt(columns.behavior, k) });
         for (const name of SIGNALS) {
           const share = parts.contributions[name];
           if (share > 0 && (name === parts.strongest || share >= SIGNAL_PAIR_MIN_CONTRIBUTION)) signalPairs[name]++;
@@ -83,7 +92,7 @@ export function findClusters(inp: ClusterInputs): SimilarityCluster[] {
     }
     const evidence: ClusterEvidence = {
       bindingPairs: c.binding.map((b) => {
-        const pair = pairs[b.index];
+        const pair = edgePair(b.index);
         return {
           walletA: b.a,
           walletB: b.b,
@@ -106,6 +115,12 @@ export function findClusters(inp: ClusterInputs): SimilarityCluster[] {
       evidence,
     };
   });
+}
+
+/** A score column's value as the pair holds it: null for NaN. */
+function scoreAt(column: Float64Array, k: number): number | null {
+  const v = column[k];
+  return Number.isNaN(v) ? null : v;
 }
 
 /**

@@ -73,6 +73,12 @@ export class SimilarityInputError extends Error {
 /**
  * Computes every pair of the group (input order: i < j) plus clusters, global metrics and coverage.
  * `options` only decide how the work is spread over threads; the result is the same.
+ *
+ * Streamed (`options.pairSink`): each pair goes to the sink as it is computed, in pair index order,
+ * and the run keeps only the pairs the clusters read (the edges) and the strongest `topPairs`, so a
+ * group of 1,000 wallets (499,500 pairs) never holds every pair. The result's `pairs` are then those
+ * strongest pairs in rank order (`rankPairs`), with `pairCount` and `pairsComplete`; `onRanks` gets
+ * the rank of every pair index. Clusters, global metrics and the rest are the same as unstreamed.
  */
 export function computeSimilarity(input: SimilarityInput, options: SimilarityRunOptions = {}): SimilarityResult {
   checkRunOptions(options);
@@ -108,7 +114,11 @@ export function computeSimilarity(input: SimilarityInput, options: SimilarityRun
   const pairCount = (n * (n - 1)) / 2;
   const maxShared =
     input.maxSharedTokensPerPair ?? (pairCount > LARGE_GROUP_PAIRS ? LARGE_GROUP_MAX_SHARED_TOKENS : DEFAULT_MAX_SHARED_TOKENS);
-  const pairs: SimilarityPair[] = new Array<SimilarityPair>(pairCount);
+  const sink = options.pairSink ?? null;
+  // unstreamed: every pair; streamed: the edges (what findClusters reads) and the strongest pairs
+  const pairs: SimilarityPair[] = sink === null ? new Array<SimilarityPair>(pairCount) : [];
+  const edges = new Map<number, SimilarityPair>();
+  const strongest = sink === null ? null : new StrongestPairs(Math.min(options.topPairs ?? pairCount, pairCount));
   const columns = Object.fromEntries(SCORE_NAMES.map((name) => [name, new Float64Array(pairCount)])) as Record<ScoreName, Float64Array>;
   let signals: GroupSignals | null = null;
   let context: PairContext | null = null;
@@ -122,7 +132,6 @@ export function computeSimilarity(input: SimilarityInput, options: SimilarityRun
     }
     for (let j = i + 1; j < n; j++) {
       const pair = scorePair(vectors[i], vectors[j], i, j, p, row, context);
-      pairs[p] = pair;
       const s = pair.scores;
       columns.capital[p] = s.capital ?? NaN;
       columns.binary[p] = s.binary ?? NaN;
@@ -135,6 +144,12 @@ export function computeSimilarity(input: SimilarityInput, options: SimilarityRun
       columns.rarity[p] = s.rarity ?? NaN;
       columns.similarity[p] = s.similarity ?? NaN;
       columns.combined[p] = s.combined ?? NaN;
+      if (sink === null) pairs[p] = pair;
+      else {
+        sink(pair, p);
+        if (s.combined !== null && s.combined >= clusterThreshold) edges.set(p, pair);
+        strongest!.offer(p, pair, columns.combined);
+      }
       p++;
     }
   });
@@ -148,7 +163,8 @@ export function computeSimilarity(input: SimilarityInput, options: SimilarityRun
 
   t = performance.now();
   const clusterOptions = { ...CLUSTER_DEFAULTS, minEdge: clusterThreshold };
-  const clusters = findClusters({ vectors, pairs, combined: columns.combined, options: clusterOptions, funding: sig.funding, universeMints: universe.mints });
+  const pairAt = sink === null ? (k: number) => pairs[k] : (k: number) => edges.get(k) ?? strongest!.get(k);
+  const clusters = findClusters({ vectors, pairAt, columns, options: clusterOptions, funding: sig.funding, universeMints: universe.mints });
   ms.clusters = performance.now() - t;
   t = performance.now();
   const globalMetrics = {
@@ -157,9 +173,17 @@ export function computeSimilarity(input: SimilarityInput, options: SimilarityRun
     metrics: Object.fromEntries(SCORE_NAMES.map((m) => [m, summarize(columns[m])])) as Record<ScoreName, MetricSummary>,
     combinedHistogram: histogram(columns.combined),
     histograms: Object.fromEntries(SCORE_NAMES.map((m) => [m, histogram(columns[m])])) as Record<ScoreName, number[]>,
-    mostSimilarPairs: mostSimilar(pairs, columns.combined),
+    mostSimilarPairs: mostSimilar(vectors, columns.combined),
   };
   ms.globalMetrics = performance.now() - t;
+  let listed = pairs;
+  if (strongest !== null) {
+    t = performance.now();
+    const ranks = rankPairs(columns.combined);
+    listed = strongest.inRankOrder(ranks);
+    options.onRanks?.(ranks);
+    ms.ranks = performance.now() - t;
+  }
   options.onStageTimes?.(ms);
 
   return {
@@ -175,14 +199,19 @@ export function computeSimilarity(input: SimilarityInput, options: SimilarityRun
     },
     universe: { size: universe.mints.length, excludedSeen: universe.excludedSeen },
     coverage: input.wallets.map((w, i) => coverageOf(w, vectors[i])),
-    pairs,
+    pairs: listed,
     clusters,
     globalMetrics,
     mostCommonTokens: mostCommonTokens(vectors, universe),
+    ...(strongest === null ? {} : { pairCount, pairsComplete: listed.length === pairCount }),
   };
 }
 
-function checkRunOptions({ threads, minPairsForThreads }: SimilarityRunOptions): void {
+function checkRunOptions({ threads, minPairsForThreads, topPairs, pairSink }: SimilarityRunOptions): void {
+  if (topPairs !== undefined && !(Number.isInteger(topPairs) && topPairs >= 0)) {
+    throw new SimilarityInputError(`topPairs must be a whole number ≥ 0, got ${String(topPairs)}`);
+  }
+  if (topPairs !== undefined && pairSink === undefined) throw new SimilarityInputError('topPairs needs a pairSink: an unstreamed run lists every pair');
   if (threads !== undefined && threads !== 'auto' && !(Number.isInteger(threads) && threads >= 1)) {
     throw new SimilarityInputError(`threads must be 'auto' or a whole number ≥ 1, got ${String(threads)}`);
   }
@@ -490,7 +519,115 @@ function histogram(column: Float64Array): number[] {
   return bins;
 }
 
-function mostSimilar(pairs: SimilarityPair[], combined: Float64Array) {
+/**
+ * The rank of every pair index: its place when the pairs are ordered by `combined` descending, pairs
+ * without one (NaN) last, ties by pair index. analysis_pairs.rank (migrations/) is this order.
+ */
+export function rankPairs(combined: Float64Array): Int32Array {
+  const count = combined.length;
+  // NaN (no combined) sorts below every score, which lies in [0, 1]
+  const key = new Float64Array(count);
+  for (let k = 0; k < count; k++) key[k] = Number.isNaN(combined[k]) ? -1 : combined[k];
+  const order = new Int32Array(count);
+  for (let k = 0; k < count; k++) order[k] = k;
+  order.sort((x, y) => key[y] - key[x] || x - y);
+  const ranks = new Int32Array(count);
+  for (let r = 0; r < count; r++) ranks[order[r]] = r;
+  return ranks;
+}
+
+/**
+ * The `limit` strongest pairs seen so far (rankPairs' order), in a bounded min-heap whose root is
+ * the weakest kept: a streamed run keeps these and not every pair. Pairs are offered in index order.
+ */
+class StrongestPairs {
+  private readonly heap: Int32Array;
+  private size = 0;
+  private readonly kept = new Map<number, SimilarityPair>();
+  private key: Float64Array = new Float64Array(0);
+
+  constructor(private readonly limit: number) {
+    this.heap = new Int32Array(limit);
+  }
+
+  get(k: number): SimilarityPair | undefined {
+    return this.kept.get(k);
+  }
+
+  /** `combined` by pair index, already holding pair `k`'s score (NaN when null). */
+  offer(k: number, pair: SimilarityPair, combined: Float64Array): void {
+    if (this.limit === 0) return;
+    this.key = combined;
+    if (this.size < this.limit) {
+      this.heap[this.size] = k;
+      this.kept.set(k, pair);
+      this.up(this.size++);
+      return;
+    }
+    const root = this.heap[0];
+    if (!this.weaker(root, k)) return;
+    this.kept.delete(root);
+    this.kept.set(k, pair);
+    this.heap[0] = k;
+    this.down(0);
+  }
+
+  /** The kept pairs, strongest first; `ranks` (rankPairs) must put exactly them first. */
+  inRankOrder(ranks: Int32Array): SimilarityPair[] {
+    const out = new Array<SimilarityPair>(this.size);
+    for (const [k, pair] of this.kept) {
+      const r = ranks[k];
+      if (r >= this.size) throw new Error(`strongest pairs: pair ${k} kept at rank ${r}, beyond the ${this.size} kept`);
+      out[r] = pair;
+    }
+    return out;
+  }
+
+  /** whether pair x ranks after pair y (no score is weakest; ties: the later index) */
+  private weaker(x: number, y: number): boolean {
+    const a = Number.isNaN(this.key[x]) ? -1 : this.key[x];
+    const b = Number.isNaN(this.key[y]) ? -1 : this.key[y];
+    return a < b || (a === b && x > y);
+  }
+
+  private up(at: number): void {
+    const h = this.heap;
+    while (at > 0) {
+      const parent = (at - 1) >> 1;
+      if (!this.weaker(h[at], h[parent])) break;
+      [h[at], h[parent]] = [h[parent], h[at]];
+      at = parent;
+    }
+  }
+
+  private down(at: number): void {
+    const h = this.heap;
+    for (;;) {
+      const l = 2 * at + 1;
+      const r = l + 1;
+      let weakest = at;
+      if (l < this.size && this.weaker(h[l], h[weakest])) weakest = l;
+      if (r < this.size && this.weaker(h[r], h[weakest])) weakest = r;
+      if (weakest === at) return;
+      [h[at], h[weakest]] = [h[weakest], h[at]];
+      at = weakest;
+    }
+  }
+}
+
+/** The two wallets of pair index k (row i holds pairs (i, j > i), see pairIndex). */
+function walletsOfPair(vectors: readonly WalletVector[], k: number): { walletA: string; walletB: string } {
+  const n = vectors.length;
+  let i = 0;
+  let start = 0;
+  while (start + (n - i - 1) <= k) {
+    start += n - i - 1;
+    i++;
+  }
+  return { walletA: vectors[i].address, walletB: vectors[i + 1 + k - start].address };
+}
+
+function mostSimilar(vectors: readonly WalletVector[], combined: Float64Array) {
   const order: number[] = [];
   for (let i = 0; i < combined.length; i++) {
     if (Number.isNaN(combined[i])) continue;
@@ -499,7 +636,7 @@ function mostSimilar(pairs: SimilarityPair[], combined: Float64Array) {
     order.sort((x, y) => combined[y] - combined[x]);
     if (order.length > MOST_SIMILAR_PAIRS) order.pop();
   }
-  return order.map((i) => ({ walletA: pairs[i].walletA, walletB: pairs[i].walletB, combined: combined[i] }));
+  return order.map((i) => ({ ...walletsOfPair(vectors, i), combined: combined[i] }));
 }
 
 function mostCommonTokens(vectors: WalletVector[], universe: TokenUniverse) {

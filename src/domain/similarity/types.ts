@@ -85,6 +85,15 @@ export interface SimilarityRunOptions {
   onRowStats?: (stats: PairRowStats) => void;
   /** called once per run with the milliseconds each stage took (benchmarks report them) */
   onStageTimes?: (ms: Record<string, number>) => void;
+  /**
+   * Streams the run (computeSimilarity): every pair once, in pair index order, as it is computed;
+   * the result then lists only the strongest `topPairs` (see computeSimilarity).
+   */
+  pairSink?: (pair: SimilarityPair, pairIndex: number) => void;
+  /** with `pairSink`: how many of the strongest pairs the result lists (default: all) */
+  topPairs?: number;
+  /** with `pairSink`: called once, after the last pair, with the rank of every pair index (rankPairs) */
+  onRanks?: (ranks: Int32Array) => void;
 }
 
 /** Who computed the pair rows of one run. */
@@ -329,4 +338,8 @@ export interface SimilarityResult {
     mostSimilarPairs: Array<{ walletA: string; walletB: string; combined: number }>;
   };
   mostCommonTokens: Array<{ mint: string; tradedBy: number; heldBy: number }>;
+  /** a streamed run's (`pairSink`): the group's pairs, of which `pairs` lists the strongest */
+  pairCount?: number;
+  /** a streamed run's: whether `pairs` lists every pair of the group (in rank order) */
+  pairsComplete?: boolean;
 }
