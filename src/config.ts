@@ -88,7 +88,7 @@ const schema = z.object({
         return z.NEVER;
       }
     }),
-  MAX_WALLETS_PER_ANALYSIS: positiveInt.max(500).default(50),
+  MAX_WALLETS_PER_ANALYSIS: positiveInt.max(1000).default(1000),
   /** requests per API key (or client IP without keys) per window, on each POST/DELETE route */
   API_RATE_LIMIT_MAX: positiveInt.default(60),
   API_RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(60),
@@ -116,6 +116,14 @@ const schema = z.object({
   /** group size in pairs from which SIMILARITY_THREADS=auto adds a helper thread */
   SIMILARITY_MIN_PAIRS_FOR_THREADS: positiveInt.default(50_000),
   BALANCE_CACHE_TTL_SECONDS: positiveInt.default(30),
+  /**
+   * Workflows each Worker keeps cached (maxCachedWorkflows): past it the least recently used is
+   * evicted and replayed from its history at its next task. The SDK's default grows with the heap
+   * (about 2,300 at a 4 GB heap); a bound keeps the worker's memory bounded under load.
+   */
+  WORKFLOW_CACHE_SIZE: z.coerce.number().int().min(1).default(1000),
+  /** reuseV8Context: all cached workflows of a Worker share one V8 context (far less memory per workflow); 'false' gives each its own */
+  WORKFLOW_REUSE_V8_CONTEXT: z.enum(['true', 'false']).transform((v) => v === 'true').default(true),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     namespace: config.TEMPORAL_NAMESPACE,
     activities: createActivities(buildActivityDeps(config, pool, redis)),
     concurrency: { balances: config.BALANCES_CONCURRENCY, analysis: config.ANALYSIS_CONCURRENCY, enrichment: config.ENRICHMENT_CONCURRENCY },
+    workflowCache: { maxCachedWorkflows: config.WORKFLOW_CACHE_SIZE, reuseV8Context: config.WORKFLOW_REUSE_V8_CONTEXT },
   });
   logger.info({ taskQueues: workers.map((w) => w.options.taskQueue), temporal: config.TEMPORAL_ADDRESS }, 'workers started');
   try {

@@ -1,10 +1,15 @@
-// Current balances of one wallet through Redis `balance:{wallet}` (TTL 30 s). Concurrent requests
+// Current balances of wallets through Redis `balance:{wallet}` (TTL 30 s). Concurrent requests
 // for the same wallet, from any worker process, cause one RPC fetch: the first takes a Redis lock
-// and fetches; the others wait for the cache to fill (single-flight).
+// and fetches; the others wait for the cache to fill (single-flight). `fetchBalanceBatch` does this
+// for up to 100 wallets in one activity (one getMultipleAccounts call for their SOL); `fetchBalances`
+// (one wallet) stays for analyses started before the batches.
 import { withLivenessHeartbeat } from './heartbeat';
 import { randomUUID } from 'node:crypto';
 import { Context, CancelledFailure, log } from '@temporalio/activity';
 import { saveBalances, type StoredBalances } from '../store/wallet-balances';
+import { InvalidAddressError, ProviderError } from '../providers/errors';
+import { isPublicKey } from '../providers/address';
+import { describeFailure } from '../errors';
 import type { ActivityDeps } from './deps';
 
 export interface BalanceSummary {
@@ -17,6 +22,25 @@ export interface BalanceSummary {
   fromCache: boolean;
 }
 
+/** One wallet of a batch: served from the cache, fetched, or failed with the reason (never the balances themselves: they are in PostgreSQL). */
+export type WalletBalanceOutcome = { wallet: string; balances: 'cached' | 'fetched' } | { wallet: string; balances: 'failed'; error: string };
+
+export interface BalanceBatchResult {
+  wallets: WalletBalanceOutcome[];
+}
+
+/** Wallets per fetchBalanceBatch: getMultipleAccounts takes 100 addresses. */
+export const BALANCE_BATCH_MAX_WALLETS = 100;
+/** Token-account requests of one batch in flight at once (the RPC budget sets the real pace). */
+const TOKEN_FETCHES_IN_FLIGHT = 10;
+/**
+ * A retryable failure (rate limit, 5xx, timeout) of some wallet makes the batch fail and retry
+ * (Temporal waits the provider's Retry-After), keeping the outcomes so far in its heartbeat; when
+ * less than this much of the batch's schedule-to-close budget is left, it is reported as that
+ * wallet's failure instead, so the other wallets' outcomes still reach the workflow.
+ */
+const LAST_ATTEMPT_MARGIN_MS = 60_000;
+
 const LOCK_TTL_MS = 30_000;
 const WAIT_STEP_MS = 100;
 
@@ -27,7 +51,9 @@ export class BalanceLockTimeoutError extends Error {
 
 const RELEASE_SCRIPT = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 
-function summarize(b: StoredBalances & { isLargeWallet: boolean }, fromCache: boolean): BalanceSummary {
+type CachedBalances = StoredBalances & { isLargeWallet: boolean };
+
+function summarize(b: CachedBalances, fromCache: boolean): BalanceSummary {
   return {
     wallet: b.wallet,
     solLamports: b.solLamports,
@@ -39,21 +65,183 @@ function summarize(b: StoredBalances & { isLargeWallet: boolean }, fromCache: bo
   };
 }
 
+/** Whether retrying could change the outcome (Temporal's retry policy makes the same call for the activity). */
+function retryable(err: unknown): boolean {
+  if (err instanceof ProviderError) return err.retryable;
+  return !(err instanceof CancelledFailure);
+}
+
+/** A wallet's failure as the workflow words it: the provider error's type first (failures are grouped by it). */
+function reasonOf(err: unknown): string {
+  return err instanceof ProviderError ? describeFailure({ type: err.name, message: err.message }) : describeFailure(err);
+}
+
+/** Runs `fn` over `items`, at most `limit` at a time. */
+async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  const queue = [...items];
+  const lane = async () => {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await fn(item);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
 export function createBalanceActivities(deps: ActivityDeps) {
   const { pool, redis, rpc } = deps;
   const cacheKey = (wallet: string) => `balance:${wallet}`;
   const lockKey = (wallet: string) => `balance-lock:${wallet}`;
 
-  async function readCache(wallet: string): Promise<(StoredBalances & { isLargeWallet: boolean }) | null> {
+  async function readCache(wallet: string): Promise<CachedBalances | null> {
     const text = await redis.get(cacheKey(wallet));
     return text ? JSON.parse(text) : null;
+  }
+
+  async function readCaches(wallets: string[]): Promise<Map<string, CachedBalances>> {
+    if (wallets.length === 0) return new Map();
+    const texts = await redis.mget(...wallets.map(cacheKey));
+    return new Map(wallets.flatMap((w, i) => (texts[i] ? [[w, JSON.parse(texts[i] as string) as CachedBalances] as const] : [])));
+  }
+
+  async function store(balances: CachedBalances): Promise<void> {
+    await saveBalances(pool, balances);
+    await redis.set(cacheKey(balances.wallet), JSON.stringify(balances), 'EX', deps.settings.balanceCacheTtlSeconds);
   }
 
   return {
     async fetchBalances(input: { wallet: string }): Promise<BalanceSummary> {
       return withLivenessHeartbeat(() => ({ wallet: input.wallet }), () => fetchWalletBalances(input.wallet));
     },
+
+    /**
+     * Balances of up to 100 wallets: cached ones first, the rest under their single-flight locks,
+     * SOL of all of them in one getMultipleAccounts call and token accounts per owner. A wallet that
+     * fails for good (invalid address, rejected key) is reported failed; the batch goes on.
+     */
+    async fetchBalanceBatch(input: { wallets: string[] }): Promise<BalanceBatchResult> {
+      if (input.wallets.length > BALANCE_BATCH_MAX_WALLETS) throw new Error(`fetchBalanceBatch takes at most ${BALANCE_BATCH_MAX_WALLETS} wallets (got ${input.wallets.length})`);
+      const ctx = Context.current();
+      // a retried batch resumes with the outcomes its previous attempt heartbeated
+      const previous = (ctx.info.heartbeatDetails as { done?: WalletBalanceOutcome[] } | undefined)?.done ?? [];
+      const done = new Map<string, WalletBalanceOutcome>(previous.filter((o) => input.wallets.includes(o.wallet)).map((o) => [o.wallet, o]));
+      return withLivenessHeartbeat(
+        () => ({ done: [...done.values()] }),
+        async () => {
+          await fetchBatch(input.wallets.filter((w) => !done.has(w)), done);
+          return { wallets: input.wallets.map((w) => done.get(w)!) };
+        },
+      );
+    },
   };
+
+  async function fetchBatch(wallets: string[], done: Map<string, WalletBalanceOutcome>): Promise<void> {
+    const ctx = Context.current();
+    const retryWallets = new Set<string>();
+    let retryCause: unknown;
+    const fail = (wallet: string, err: unknown) => {
+      if (retryable(err)) {
+        retryWallets.add(wallet);
+        retryCause ??= err;
+      }
+      done.set(wallet, { wallet, balances: 'failed', error: reasonOf(err) });
+    };
+    const deadline = Date.now() + LOCK_TTL_MS + 5_000;
+    let waiting = wallets;
+    // Each turn, like fetchWalletBalances for one wallet: the cache, then the locks, then the cache
+    // again under the locks; wallets whose lock someone else holds wait for the next turn.
+    while (waiting.length > 0) {
+      if (ctx.cancellationSignal.aborted) throw new CancelledFailure('balance fetch cancelled');
+      const cached = await readCaches(waiting);
+      for (const w of cached.keys()) done.set(w, { wallet: w, balances: 'cached' });
+      const missing = waiting.filter((w) => !cached.has(w));
+      const token = randomUUID();
+      const locked: string[] = [];
+      const others: string[] = [];
+      if (missing.length > 0) {
+        const answers = await missing.reduce((p, w) => p.set(lockKey(w), token, 'PX', LOCK_TTL_MS, 'NX'), redis.pipeline()).exec();
+        missing.forEach((w, i) => (answers?.[i]?.[1] === 'OK' ? locked : others).push(w));
+      }
+      if (locked.length > 0) {
+        try {
+          const filled = await readCaches(locked);
+          for (const w of filled.keys()) done.set(w, { wallet: w, balances: 'cached' });
+          await fetchLocked(locked.filter((w) => !filled.has(w)), done, fail);
+        } finally {
+          await locked.reduce((p, w) => p.eval(RELEASE_SCRIPT, 1, lockKey(w), token), redis.pipeline()).exec();
+        }
+      }
+      waiting = others;
+      if (waiting.length > 0) {
+        if (Date.now() > deadline) {
+          for (const w of waiting) fail(w, new BalanceLockTimeoutError(`balances of ${w}: another fetch held the lock for over ${LOCK_TTL_MS / 1000}s`));
+          break;
+        }
+        await ctx.sleep(WAIT_STEP_MS);
+      }
+    }
+    if (retryCause !== undefined && !lastAttempt()) {
+      // the wallets that may yet succeed are retried with the batch; the others are kept in its heartbeat
+      for (const w of retryWallets) done.delete(w);
+      ctx.heartbeat({ done: [...done.values()] });
+      throw retryCause;
+    }
+  }
+
+  /** Whether a failed attempt would leave too little of the schedule-to-close budget for another. */
+  function lastAttempt(): boolean {
+    const info = Context.current().info;
+    const budget = info.scheduleToCloseTimeoutMs;
+    if (!budget) return false;
+    return Date.now() + LAST_ATTEMPT_MARGIN_MS > info.scheduledTimestampMs + budget;
+  }
+
+  /** Fetches wallets whose locks this batch holds: SOL in one call per 100, token accounts per owner. */
+  async function fetchLocked(wallets: string[], done: Map<string, WalletBalanceOutcome>, fail: (wallet: string, err: unknown) => void): Promise<void> {
+    if (wallets.length === 0) return;
+    // a malformed address is refused by the client before any request: its own failure, not the batch's
+    const malformed = wallets.filter((w) => !isPublicKey(w));
+    for (const w of malformed) fail(w, new InvalidAddressError(w, { provider: 'solana-rpc', operation: 'rpc getMultipleAccounts' }));
+    wallets = wallets.filter((w) => isPublicKey(w));
+    if (wallets.length === 0) return;
+    let sol: Map<string, bigint>;
+    try {
+      sol = await rpc.getSolBalances(wallets);
+    } catch (err) {
+      if (!(err instanceof ProviderError) || err.retryable || wallets.length === 1) {
+        for (const w of wallets) fail(w, err);
+        return;
+      }
+      // one bad address makes the whole call invalid: ask per wallet to find which
+      sol = new Map();
+      for (const w of wallets) {
+        try {
+          sol.set(w, (await rpc.getSolBalances([w])).get(w) ?? 0n);
+        } catch (one) {
+          fail(w, one);
+        }
+      }
+    }
+    await eachLimited(
+      wallets.filter((w) => sol.has(w)),
+      TOKEN_FETCHES_IN_FLIGHT,
+      async (wallet) => {
+        try {
+          const holdings = await rpc.getTokenBalances(wallet);
+          const balances: CachedBalances = {
+            wallet,
+            solLamports: (sol.get(wallet) ?? 0n).toString(),
+            tokens: holdings.balances.map((b) => ({ mint: b.mint, program: b.program, rawAmount: b.rawAmount, decimals: b.decimals })),
+            tokenAccountCount: holdings.tokenAccountCount,
+            isLargeWallet: holdings.isLargeWallet,
+            fetchedAt: new Date().toISOString(),
+          };
+          await store(balances);
+          done.set(wallet, { wallet, balances: 'fetched' });
+        } catch (err) {
+          fail(wallet, err);
+        }
+      },
+    );
+    log.info('balances fetched', { wallets: wallets.length, failed: wallets.filter((w) => done.get(w)?.balances === 'failed').length });
+  }
 
   async function fetchWalletBalances(wallet: string): Promise<BalanceSummary> {
       const ctx = Context.current();
@@ -85,8 +273,7 @@ export function createBalanceActivities(deps: ActivityDeps) {
           isLargeWallet: holdings.isLargeWallet,
           fetchedAt: new Date().toISOString(),
         };
-        await saveBalances(pool, balances);
-        await redis.set(cacheKey(wallet), JSON.stringify(balances), 'EX', deps.settings.balanceCacheTtlSeconds);
+        await store(balances);
         log.info('balances fetched', { wallet, tokens: balances.tokens.length, tokenAccounts: balances.tokenAccountCount });
         return summarize(balances, false);
       } finally {

@@ -19,6 +19,8 @@ export interface WorkerSetup {
   workflowBundlePath?: string;
   /** which queues this process serves; default: all three */
   queues?: TaskQueueName[];
+  /** maxCachedWorkflows per Worker and reuseV8Context (WORKFLOW_CACHE_SIZE, WORKFLOW_REUSE_V8_CONTEXT); default: the SDK's */
+  workflowCache?: { maxCachedWorkflows: number; reuseV8Context: boolean };
 }
 
 /** The workflow code for this process: a given or pre-built bundle, else bundled once here. */
@@ -48,6 +50,9 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
         ...source,
         activities: setup.activities,
         maxConcurrentActivityTaskExecutions: setup.concurrency[taskQueue],
+        // Bounded so the worker's memory is too: a 1,000-wallet analysis runs 1,001 workflows (the
+        // analysis and its sync children) on the analysis queue; an evicted one replays its history.
+        ...(setup.workflowCache ?? {}),
         // A workflow cached on a worker that died (SIGKILL, host gone) waits this long on that
         // worker's sticky queue before any worker takes it (default 10 s): keep it short.
         stickyQueueScheduleToStartTimeout: STICKY_QUEUE_TIMEOUT,

@@ -63,7 +63,7 @@ const { recordAnalysisStart, recordAnalysisEnd, readGroupSyncProgress, getWallet
   ...STORE_STEP,
 });
 
-const { fetchBalances } = proxyActivities<BalanceActivities>({
+const { fetchBalances, fetchBalanceBatch } = proxyActivities<BalanceActivities>({
   taskQueue: TASK_QUEUES.balances,
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: '10 seconds',
@@ -109,6 +109,17 @@ export const API_OWNS_ANALYSIS_ROW_PATCH = 'api-owns-analysis-row';
  * code that knows it starts them; histories of wallets requests, old and new, never call it.
  */
 export const TOKEN_HOLDERS_PATCH = 'token-holders';
+
+/**
+ * patched() id of balances fetched in batches: one fetchBalanceBatch activity per
+ * BALANCE_BATCH_WALLETS wallets instead of one fetchBalances per wallet (3 history events per
+ * wallet become 3 per batch, and one getMultipleAccounts call serves a batch's SOL). Histories
+ * recorded before it replay their per-wallet activities.
+ */
+export const BALANCE_BATCHES_PATCH = 'balance-batches';
+
+/** Wallets per fetchBalanceBatch (getMultipleAccounts takes 100 addresses; BALANCE_BATCH_MAX_WALLETS). */
+const BALANCE_BATCH_WALLETS = 100;
 
 /** Sync children started in one workflow task. */
 const CHILD_START_BATCH = 100;
@@ -241,6 +252,8 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
 
   // false only when replaying a history recorded before the change (see GROUP_SIZE_LIMITS_PATCH)
   const sized = patched(GROUP_SIZE_LIMITS_PATCH);
+  // false only when replaying a history recorded before the change (see BALANCE_BATCHES_PATCH)
+  const batched = sized && patched(BALANCE_BATCHES_PATCH);
   try {
     if (isTokenRequest(asked) && patched(TOKEN_HOLDERS_PATCH)) {
       const resolved = await resolveTokenHolders({ analysisId, token: asked.token, top: asked.top });
@@ -372,6 +385,13 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
   }
 
   async function fetchAllBalances(): Promise<void> {
+    if (batched) {
+      // All batches at once: a group of MAX_WALLETS_PER_ANALYSIS (<= 1,000) has at most 10 pending.
+      const batches: string[][] = [];
+      for (let i = 0; i < wallets.length; i += BALANCE_BATCH_WALLETS) batches.push(wallets.slice(i, i + BALANCE_BATCH_WALLETS));
+      await Promise.all(batches.map(fetchBatch));
+      return;
+    }
     const fetchOne = async (wallet: string) => {
       try {
         const b = await fetchBalances({ wallet });
@@ -394,6 +414,26 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
       for (let wallet = queue.shift(); wallet !== undefined; wallet = queue.shift()) await fetchOne(wallet);
     };
     await Promise.all(Array.from({ length: Math.min(BALANCE_FETCHES_IN_FLIGHT, wallets.length) }, lane));
+  }
+
+  async function fetchBatch(batch: string[]): Promise<void> {
+    try {
+      const result = await fetchBalanceBatch({ wallets: batch });
+      for (const outcome of result.wallets) {
+        const p = progress[outcome.wallet];
+        if (!p) continue;
+        p.balances = outcome.balances;
+        if (outcome.balances === 'failed') p.error = walletReason(`balances: ${outcome.error}`);
+      }
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      // the batch failed for good (its retries spent): every wallet in it failed for that reason
+      for (const w of batch) {
+        progress[w].balances = 'failed';
+        progress[w].error = walletReason(`balances: ${describeFailure(err)}`);
+      }
+    }
+    showDetails();
   }
 
   async function syncWallets(toSync: string[]): Promise<void> {

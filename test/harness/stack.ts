@@ -81,6 +81,7 @@ async function openTestStack(options: TestStackOptions = {}): Promise<TestStack>
       activities,
       concurrency: { balances: 20, analysis: 10, enrichment: 5 },
       workflowBundlePath: env.workflowBundlePath,
+      workflowCache: { maxCachedWorkflows: config.WORKFLOW_CACHE_SIZE, reuseV8Context: config.WORKFLOW_REUSE_V8_CONTEXT },
     });
     const [first, ...rest] = workers;
     const runUntil = rest.reduce<() => Promise<T>>((inner, w) => () => w.runUntil(inner), fn);

@@ -3,7 +3,7 @@ import { progressQuery, type AnalysisInput } from '../../src/workflows/contract'
 import { analysisInput, startAnalysis } from '../harness/analyses';
 import { getAnalysis } from '../../src/store/analyses';
 import { activityRuns } from '../harness/histories';
-import type { BalanceSummary } from '../../src/activities/balances';
+import type { BalanceBatchResult } from '../../src/activities/balances';
 import { useSimulatedStack } from '../harness/stack';
 
 const world = generateWorld({ seed: 11, wallets: 10, txPerWallet: 40, largeWallet: false });
@@ -56,7 +56,7 @@ describe('similarityAnalysisWorkflow on the real dev server, PostgreSQL, Redis a
     const fetches = await opened.stack.withWorkers(async () => {
       const [ha, hb] = await Promise.all([start(a), start(b)]);
       await Promise.all([ha.result(), hb.result()]);
-      const runs = await Promise.all([ha, hb].map((h) => activityRuns<{ wallet: string }, BalanceSummary>(h, 'fetchBalances')));
+      const runs = await Promise.all([ha, hb].map((h) => activityRuns<{ wallets: string[] }, BalanceBatchResult>(h, 'fetchBalanceBatch')));
       return runs.flat();
     });
     for (const wallet of shared) {
@@ -66,11 +66,17 @@ describe('similarityAnalysisWorkflow on the real dev server, PostgreSQL, Redis a
       expect({ wallet, historyRequests: firstPages }).toEqual({ wallet, historyRequests: historyPagesOfOneSync });
       const tokenAccountCalls = requests.filter((r) => r.endpoint === 'rpc:getTokenAccountsByOwner').length;
       // SPL Token + Token-2022, once; on a mismatch the calls and the activity attempts say why
-      const detail = tokenAccountCalls === 2 ? undefined : { calls: requests.map(({ at, endpoint, status }) => ({ at, endpoint, status })), fetches: fetches.filter((f) => f.input.wallet === wallet) };
+      const detail = tokenAccountCalls === 2 ? undefined : { calls: requests.map(({ at, endpoint, status }) => ({ at, endpoint, status })), fetches: fetches.filter((f) => f.input.wallets.includes(wallet)) };
       expect({ wallet, tokenAccountCalls, detail }).toEqual({ wallet, tokenAccountCalls: 2, detail: undefined });
-      const solBalanceCalls = requests.filter((r) => r.endpoint === 'rpc:getMultipleAccounts').length;
+      // one getMultipleAccounts call carries a whole batch's addresses
+      const solBalanceCalls = opened.sim.requestLog.filter((r) => r.endpoint === 'rpc:getMultipleAccounts' && (r.wallet === wallet || !!r.wallets?.includes(wallet))).length;
       expect({ wallet, solBalanceCalls }).toEqual({ wallet, solBalanceCalls: 1 });
+      // each analysis's one batch reported it: fetched by one, served from the cache to the other
+      const outcomes = fetches.flatMap((f) => f.result?.wallets.filter((o) => o.wallet === wallet).map((o) => o.balances) ?? []).sort();
+      expect({ wallet, outcomes }).toEqual({ wallet, outcomes: ['cached', 'fetched'] });
     }
+    // one balance activity per analysis (7 wallets each), one getMultipleAccounts call per batch that fetched
+    expect(fetches).toHaveLength(2);
   });
 
   it('a second analysis of the same wallets within 30 s makes zero balance RPC calls', async () => {

@@ -4,7 +4,7 @@
 import { generateWorld } from '../../src/simulator';
 import { TASK_QUEUES, type AnalysisInput } from '../../src/workflows/contract';
 import { analysisInput, executeAnalysis, startAnalysis } from '../harness/analyses';
-import type { BalanceSummary } from '../../src/activities/balances';
+import type { BalanceBatchResult } from '../../src/activities/balances';
 import { activityRuns } from '../harness/histories';
 import { activityPollers, startWorkerProcess, waitFor } from '../harness/processes';
 import { useSimulatedStack } from '../harness/stack';
@@ -49,13 +49,16 @@ describe('balance fetches across two worker processes', () => {
         }),
       );
       await Promise.all(handles.map((h) => h.result()));
-      const fetches = (await Promise.all(handles.map((h) => activityRuns<{ wallet: string }, BalanceSummary>(h, 'fetchBalances')))).flat();
-      for (const f of fetches) identities.add(f.identity ?? '');
+      const batches = (await Promise.all(handles.map((h) => activityRuns<{ wallets: string[] }, BalanceBatchResult>(h, 'fetchBalanceBatch')))).flat();
+      // one batch per analysis (4 wallets), each reporting every wallet
+      expect(batches).toHaveLength(ANALYSES_PER_ROUND);
+      for (const f of batches) identities.add(f.identity ?? '');
+      const outcomes = batches.flatMap((f) => f.result?.wallets ?? []);
       for (const wallet of wallets) {
         const tokenAccountCalls = opened.sim.requestLog.filter((r) => r.wallet === wallet && r.endpoint === 'rpc:getTokenAccountsByOwner').length;
-        const solBalanceCalls = opened.sim.requestLog.filter((r) => r.wallet === wallet && r.endpoint === 'rpc:getMultipleAccounts').length;
-        const fetched = fetches.filter((f) => f.input.wallet === wallet && f.result?.fromCache === false).length;
-        const served = fetches.filter((f) => f.input.wallet === wallet && f.result !== undefined).length;
+        const solBalanceCalls = opened.sim.requestLog.filter((r) => r.endpoint === 'rpc:getMultipleAccounts' && (r.wallet === wallet || !!r.wallets?.includes(wallet))).length;
+        const fetched = outcomes.filter((o) => o.wallet === wallet && o.balances === 'fetched').length;
+        const served = outcomes.filter((o) => o.wallet === wallet && o.balances !== 'failed').length;
         // SOL balance once, SPL Token + Token-2022 once; every other analysis got the cached result
         expect({ round, wallet, solBalanceCalls, tokenAccountCalls, fetched, served }).toEqual({ round, wallet, solBalanceCalls: 1, tokenAccountCalls: 2, fetched: 1, served: ANALYSES_PER_ROUND });
       }

@@ -1,51 +1,52 @@
-// The largest group the configuration accepts (MAX_WALLETS_PER_ANALYSIS=500) finishes on the real
-// dev server with every pair: 500 sync children and 500 balance activities pending at once (under
-// Temporal's 2,000), a polling loop whose payloads do not grow with the group, and user metadata
-// and search attributes within their size limits. Slow (minutes): a small world, a few
-// transactions per wallet.
+// The largest group the configuration accepts (MAX_WALLETS_PER_ANALYSIS, at most 1,000) as a
+// token's top holders: POST /v1/analyses {token, top: 1000} on the real API, dev server, PostgreSQL,
+// Redis and simulator, for a token with 1,500 holders (vaults, an AMM authority, a burn account and
+// an exchange among the largest, left out). The holders are resolved, synced (1,000 children),
+// their balances fetched in batches and every pair stored. Slow (minutes): a few transactions per
+// wallet.
 import { generateWorld } from '../../src/simulator';
 import { loadConfig } from '../../src/config';
 import { useSimulatedStack } from '../harness/stack';
-import { USER_METADATA_LIMITS } from '../../src/workflows/contract';
-import { allPairs, pairKeys, runGroupThroughApi } from './large-group-run';
+import { allPairs, runGroupThroughApi, storedPairKeys, treeEvents } from './large-group-run';
 
 /** The largest value src/config.ts accepts. */
-const largest = 500;
-const world = generateWorld({ seed: 5005, wallets: largest, txPerWallet: 3, largeWallet: false });
-const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.address).sort();
+const CAP = 1000;
+/** the group: that many holders */
+const largest = CAP;
+const world = generateWorld({ seed: 5005, wallets: 2, txPerWallet: 3, largeWallet: false, holderToken: { holders: largest + 500, wallets: largest } });
+const { mint, excludedOwners } = world.groundTruth!.holderToken!;
+const holders = world.wallets.filter((w) => w.label?.startsWith('holder of the holder token')).map((w) => w.address).sort();
 
-describe('an analysis of the largest group the configuration accepts', () => {
-  const opened = useSimulatedStack({ world }, { MAX_WALLETS_PER_ANALYSIS: String(largest) });
+describe('an analysis of the largest group the configuration accepts, as a token’s top holders', () => {
+  const opened = useSimulatedStack({ world }, { MAX_WALLETS_PER_ANALYSIS: String(CAP) }, { openTimeoutMs: 180_000 });
 
-  it(`runs ${largest} wallets to completion with all ${(largest * (largest - 1)) / 2} pairs`, async () => {
-    expect(loadConfig({ MAX_WALLETS_PER_ANALYSIS: String(largest) }).MAX_WALLETS_PER_ANALYSIS).toBe(largest);
-    expect(() => loadConfig({ MAX_WALLETS_PER_ANALYSIS: String(largest + 1) })).toThrow(/MAX_WALLETS_PER_ANALYSIS/);
-    expect(opened.stack.config.MAX_WALLETS_PER_ANALYSIS).toBe(largest);
+  it(`analyses the top ${largest} holders of a token with ${largest + 500}, all ${(largest * (largest - 1)) / 2} pairs stored`, async () => {
+    expect(loadConfig({ MAX_WALLETS_PER_ANALYSIS: String(CAP) }).MAX_WALLETS_PER_ANALYSIS).toBe(CAP);
+    expect(() => loadConfig({ MAX_WALLETS_PER_ANALYSIS: String(CAP + 1) })).toThrow(/MAX_WALLETS_PER_ANALYSIS/);
+    expect(holders).toHaveLength(largest);
 
-    const run = await runGroupThroughApi(opened.stack, wallets, 1_500_000);
+    const run = await runGroupThroughApi(opened.stack, { token: mint, top: largest }, 1_800_000);
+    const events = await treeEvents(opened.stack.client, run.workflowId);
     console.log(
-      `${largest} wallets: ${run.seconds.toFixed(1)} s, ${run.historyEvents} history events (${(run.historyBytes / 1024).toFixed(0)} KiB), ` +
-        `${run.polls.length} polls (largest output ${Math.max(...run.polls.map((p) => p.outputBytes))} B), GET ${(run.viewBytes / 1024 / 1024).toFixed(1)} MiB`,
+      `top ${largest} holders: ${run.seconds.toFixed(1)} s; events: analysis ${events.parent} (${(run.historyBytes / 1024).toFixed(0)} KiB), ${events.childWorkflows} children ${events.children}; ` +
+        `progress query ${(run.progressBytes / 1024).toFixed(0)} KiB; largest activity payload ${(run.largestActivityPayloadBytes / 1024).toFixed(0)} KiB`,
     );
 
+    expect(run.view.error).toBeNull();
     expect(run.view.status).toBe('completed');
-    expect(run.view.result.pairs).toHaveLength((largest * (largest - 1)) / 2);
-    expect(pairKeys(run.view.result.pairs)).toEqual(allPairs(wallets));
+    // the group: the world's holder wallets, none of the excluded owners
+    expect(run.view.wallets).toEqual(holders);
+    for (const owner of excludedOwners) expect(run.view.wallets).not.toContain(owner);
+    const stored = await storedPairKeys(opened.stack.pool, run.view.analysisId);
+    // every pair in analysis_pairs; the result itself lists the strongest (topPairs, default 1,000)
+    expect(stored).toEqual(allPairs(holders));
+    expect(run.view.result.pairs.length).toBeLessThanOrEqual(1_000);
 
-    expect(run.searchAttributes.wallets).toBeUndefined();
     expect(run.searchAttributes.walletCount).toBe(largest);
-    expect(run.staticSummary).toBe(`${largest} wallets · full history · auto`);
-    // details list as many wallets as fit their limit, and say how many more there are
-    expect(Buffer.byteLength(run.staticDetails ?? '')).toBeLessThanOrEqual(USER_METADATA_LIMITS.detailsBytes);
-    expect(run.staticDetails).toContain(wallets[0]);
-    expect(run.staticDetails).toMatch(/… and \d+ more/);
-    expect(run.currentDetails).toMatch(/^\*\*completed\*\*/);
-
-    // polls ask by analysis id and answer with changed rows only
-    expect(run.oldPolls).toBe(0);
-    for (const p of run.polls) expect(p.inputBytes).toBeLessThan(300);
-    // history well below Temporal's limits (51,200 events, 50 MB)
-    expect(run.historyEvents).toBeLessThan(10_240);
-    expect(run.historyBytes).toBeLessThan(10 * 1024 * 1024);
-  }, 1_800_000);
+    expect(run.currentDetails).toContain(`balances: ${largest} of ${largest}`);
+    expect(events.childWorkflows).toBe(largest + 1); // the syncs and the enrichment child
+    expect(events.parent).toBeLessThan(51_200 / 4);
+    expect(run.progressBytes).toBeLessThan(512 * 1024);
+    expect(run.largestActivityPayloadBytes).toBeLessThan(512 * 1024);
+  }, 2_400_000);
 });

@@ -4,9 +4,12 @@
 import type { AddressInfo } from 'node:net';
 import { SearchAttributeType, defineSearchAttributeKey } from '@temporalio/common';
 import { buildApp } from '../../src/api/app';
-import type { AnalysisView } from '../../src/api/schemas/analyses';
+import fs from 'node:fs';
+import type { Client } from '@temporalio/client';
+import type { Pool } from 'pg';
+import type { AnalysisStartBody, AnalysisView } from '../../src/api/schemas/analyses';
 import { ApiClient } from '../../src/cli/api-client';
-import { SEARCH_ATTRIBUTES } from '../../src/workflows/contract';
+import { SEARCH_ATTRIBUTES, progressQuery } from '../../src/workflows/contract';
 import { activityRuns } from '../harness/histories';
 import type { TestStack } from '../harness/stack';
 
@@ -24,17 +27,71 @@ export interface GroupRun {
   /** JSON size of each readGroupSyncProgress input and output, and how many readSyncProgress (old) ran */
   polls: Array<{ inputBytes: number; outputBytes: number }>;
   oldPolls: number;
+  workflowId: string;
+  /** JSON bytes of the progress query's answer at the end (a query answer is a payload: at most 2 MB) */
+  progressBytes: number;
+  /** JSON bytes of the largest activity input and result in the analysis's history (payloads: at most 2 MB each) */
+  largestActivityPayloadBytes: number;
+  /** the worker process's resident memory, sampled every 500 ms while the analysis ran (MB), when `workerPid` was given */
+  workerRssMb?: { start: number; peak: number; end: number };
 }
 
-export async function runGroupThroughApi(stack: TestStack, wallets: string[], timeoutMs: number): Promise<GroupRun> {
+export interface GroupRunOptions {
+  /** run the analysis on already running worker processes (e.g. to sample one's memory) instead of in-process Workers */
+  externalWorkers?: boolean;
+  workerPid?: number;
+}
+
+/** Resident memory of a process in MB (Linux /proc). */
+export function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : NaN;
+}
+
+/**
+ * Events of a workflow and of every child it started (Temporal actions are billed per event), with
+ * every run of a child that continued as new.
+ */
+export async function treeEvents(client: Client, workflowId: string): Promise<{ parent: number; children: number; childWorkflows: number }> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const started = (history.events ?? []).flatMap((e) => e.childWorkflowExecutionStartedEventAttributes?.workflowExecution ?? []);
+  let children = 0;
+  const queue = started.map((x) => ({ workflowId: x.workflowId!, runId: x.runId! }));
+  const lane = async () => {
+    for (let run = queue.shift(); run !== undefined; run = queue.shift()) {
+      const events = (await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory()).events ?? [];
+      children += events.length;
+      const next = events[events.length - 1]?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
+      if (next) queue.push({ workflowId: run.workflowId, runId: next });
+    }
+  };
+  await Promise.all(Array.from({ length: 10 }, lane));
+  return { parent: history.events?.length ?? 0, children, childWorkflows: started.length };
+}
+
+/** Every stored pair of an analysis as "a|b" (a < b), from analysis_pairs. */
+export async function storedPairKeys(pool: Pool, analysisId: string): Promise<string[]> {
+  const { rows } = await pool.query<{ a: string; b: string }>('SELECT wallet_a AS a, wallet_b AS b FROM analysis_pairs WHERE analysis_id = $1', [analysisId]);
+  return rows.map((r) => [r.a, r.b].sort().join('|')).sort();
+}
+
+export async function runGroupThroughApi(stack: TestStack, group: string[] | AnalysisStartBody, timeoutMs: number, options: GroupRunOptions = {}): Promise<GroupRun> {
   const app = await buildApp({ config: stack.config, temporal: stack.client, pool: stack.pool, redis: stack.redis }, { eventPollIntervalMs: 500 });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const api = new ApiClient(base);
+  let sampler: NodeJS.Timeout | undefined;
   try {
     const t0 = Date.now();
-    return await stack.withWorkers(async () => {
-      const started = await api.startAnalysis({ wallets, sync: 'auto' });
+    const withWorkers = options.externalWorkers ? <T>(fn: () => Promise<T>) => fn() : stack.withWorkers;
+    const rss = { start: options.workerPid ? rssMb(options.workerPid) : NaN, peak: 0, end: NaN };
+    sampler = options.workerPid
+      ? setInterval(() => {
+          rss.peak = Math.max(rss.peak, rssMb(options.workerPid!));
+        }, 500)
+      : undefined;
+    return await withWorkers(async () => {
+      const started = await api.startAnalysis(Array.isArray(group) ? { wallets: group, sync: 'auto' } : group);
       const deadline = Date.now() + timeoutMs;
       let view = await api.getAnalysis(started.analysisId);
       while (view.status === 'running') {
@@ -44,6 +101,8 @@ export async function runGroupThroughApi(stack: TestStack, wallets: string[], ti
         view = (await res.json()) as AnalysisView;
       }
       const seconds = (Date.now() - t0) / 1000;
+      if (sampler) clearInterval(sampler);
+      if (options.workerPid) rss.end = rssMb(options.workerPid);
       const res = await fetch(`${base}/v1/analyses/${started.analysisId}`);
       const text = await res.text();
       const handle = stack.client.workflow.getHandle(started.workflowId);
@@ -52,6 +111,12 @@ export async function runGroupThroughApi(stack: TestStack, wallets: string[], ti
       const history = await handle.fetchHistory();
       const polls = (await activityRuns<unknown, unknown>(handle, 'readGroupSyncProgress')).map((r) => ({ inputBytes: JSON.stringify(r.input).length, outputBytes: JSON.stringify(r.result ?? null).length }));
       const oldPolls = (await activityRuns(handle, 'readSyncProgress')).length;
+      const progressBytes = Buffer.byteLength(JSON.stringify(await handle.query(progressQuery)));
+      const decode = (p: { payloads?: Array<{ data?: Uint8Array | null }> | null } | null | undefined) => (p?.payloads ?? []).reduce((n, x) => n + (x.data?.length ?? 0), 0);
+      const largestActivityPayloadBytes = Math.max(
+        0,
+        ...(history.events ?? []).map((e) => Math.max(decode(e.activityTaskScheduledEventAttributes?.input), decode(e.activityTaskCompletedEventAttributes?.result))),
+      );
       const walletsKey = defineSearchAttributeKey(SEARCH_ATTRIBUTES.wallets.name, SearchAttributeType.KEYWORD_LIST);
       return {
         view: JSON.parse(text),
@@ -69,9 +134,14 @@ export async function runGroupThroughApi(stack: TestStack, wallets: string[], ti
         historyBytes: Buffer.byteLength(JSON.stringify(history)),
         polls,
         oldPolls,
+        workflowId: started.workflowId,
+        progressBytes,
+        largestActivityPayloadBytes,
+        ...(options.workerPid ? { workerRssMb: rss } : {}),
       };
     });
   } finally {
+    if (sampler) clearInterval(sampler);
     await app.close();
   }
 }

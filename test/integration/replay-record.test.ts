@@ -43,9 +43,10 @@ describe('histories of every workflow type replay without non-determinism', () =
 
       await executeAnalysis(opened.stack, input);
       // 'similarity-analysis' (before patched('group-size-limits')) and 'similarity-analysis-sized'
-      // (before patched('api-owns-analysis-row'), legacy input shape) are kept as recorded: they check
-      // that analyses started by older code still replay; this is today's code's recording
-      recorded.push({ name: 'similarity-analysis-api-row', workflowId: analysisWorkflowId(analysisId) });
+      // (before patched('api-owns-analysis-row'), legacy input shape) and 'similarity-analysis-api-row'
+      // (before patched('balance-batches')) are kept as recorded: they check that analyses started by
+      // older code still replay; this is today's code's recording
+      recorded.push({ name: 'similarity-analysis-balance-batches', workflowId: analysisWorkflowId(analysisId) });
       await opened.stack.client.workflow.getHandle(enrichmentWorkflowId(analysisId)).result();
       recorded.push({ name: 'token-enrichment', workflowId: enrichmentWorkflowId(analysisId) });
 
@@ -99,7 +100,7 @@ describe('histories of every workflow type replay without non-determinism', () =
     }
     expect(recorded.map((r) => r.name)).toEqual([
       'smoke',
-      'similarity-analysis-api-row',
+      'similarity-analysis-balance-batches',
       'token-enrichment',
       'similarity-analysis-wait',
       'wallet-sync-continued',
