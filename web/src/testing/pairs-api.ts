@@ -38,7 +38,12 @@ export function fakePairsApi(all: readonly Pair[], analysisId = 'big'): FakePair
       if (!m || m[1] !== analysisId) return json(404, { title: 'Not Found', status: 404, detail: `no ${url.pathname}` });
       api.requests.push(url);
       api.keys.push((init?.headers as Record<string, string> | undefined)?.['x-api-key']);
-      if (api.hold) await new Promise<void>((r) => waiting.push(r));
+      // like fetch: an abort rejects the request, also while its answer is held
+      if (api.hold)
+        await new Promise<void>((resolve, reject) => {
+          waiting.push(resolve);
+          init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+        });
       if (init?.signal?.aborted) throw new DOMException('aborted', 'AbortError');
       const q = url.searchParams;
       const limit = Number(q.get('limit') ?? 100);

@@ -6,7 +6,7 @@ import { useMemo } from 'react';
 import type { Pair } from '../../api/types';
 import { Section } from '../../components/ui';
 import { shortAddress } from '../../lib/addresses';
-import { clusterOrder, groupFocus, hasFunding, pairIndex, type ResultView } from '../../lib/result';
+import { GROUP_VIEW_MAX_WALLETS, clusterOrder, groupFocus, hasFunding, pairIndex, type ResultView } from '../../lib/result';
 import { finite, formatScore, scorePercent } from '../../lib/scores';
 
 const CLUSTER_COLORS = ['#1d4ed8', '#b45309', '#047857', '#7c3aed', '#be123c', '#0e7490', '#4d7c0f', '#a21caf'];
@@ -140,8 +140,8 @@ export function WalletGraph({ view, onWallet, minScore = 0.3 }: { view: ResultVi
   );
 }
 
-export function GroupViews({ view, onWallet }: { view: ResultView; onWallet?: (w: string) => void }) {
-  const focus = useMemo(() => groupFocus(view), [view]);
+export function GroupViews({ view, onWallet, maxWallets = GROUP_VIEW_MAX_WALLETS }: { view: ResultView; onWallet?: (w: string) => void; maxWallets?: number }) {
+  const focus = useMemo(() => groupFocus(view, maxWallets), [view, maxWallets]);
   const note = focus.note ? (
     <p className="note" data-testid="group-focus-note">
       {focus.note}
