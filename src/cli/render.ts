@@ -233,7 +233,7 @@ export function renderAnalysis(view: AnalysisView, opts: RenderOptions = {}): st
     '',
     ...wrapped('', `Most similar pairs (top ${top.length} of ${totals.total}) by relatedness, where evidence of coordination dominates and similarity only supports; scores 0–1, – = not computable`),
   );
-  if (!totals.complete) lines.push(...wrapped('', `The result lists the top ${totals.listed} of ${totals.total} pairs; every pair, a page at a time: wallet-similarity pairs ${view.analysisId} [--all]`, 2));
+  if (!totals.complete) lines.push(`The result lists the top ${totals.listed} of ${totals.total} pairs; every pair, a page at a time:`, `  wallet-similarity pairs ${view.analysisId} [--all]`);
   lines.push(pairsTable(view, top, opts));
   const why = whyLines(view, top);
   if (why.length > 0) lines.push('', 'Why (other evidence; similarity metrics, J = Jaccard; shared tokens; insights):', ...why);
