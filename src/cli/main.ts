@@ -121,7 +121,7 @@ export async function main(argv: string[]): Promise<number> {
 /** `pairs <id>`: the analysis (for token names and the group), then its pages as tables or NDJSON. */
 async function printPairs(api: ApiClient, id: string, o: { minScore?: number; wallet?: string; limit?: number; all: boolean; json: boolean }): Promise<number> {
   const view = await api.getAnalysis(id);
-  if (view.status !== 'completed') throw new UsageError(`analysis ${id} is ${view.status}: its pairs are served once it completes (wallet-similarity show ${id} follows it)`);
+  if (view.status !== 'completed') throw new ActionableError(`analysis ${id} is ${view.status}: its pairs are served once it completes (wallet-similarity show ${id} follows it)`);
   const wallet = o.wallet === undefined ? undefined : groupWallet(view, o.wallet);
   const filters = { ...(o.minScore !== undefined ? { minScore: o.minScore } : {}), ...(wallet ? { wallet } : {}) };
   let first = 1;

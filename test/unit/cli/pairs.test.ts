@@ -86,6 +86,7 @@ describe('reading every pair a page at a time', () => {
         res.end(JSON.stringify(body));
       };
       if (url.pathname === `/v1/analyses/${ID}`) return send(200, view);
+      if (url.pathname === '/v1/analyses/still-running') return send(200, { ...view, analysisId: 'still-running', status: 'running', result: null });
       if (url.pathname === `/v1/analyses/${ID}/pairs`) {
         requests.push(url);
         const p = page(url);
@@ -164,6 +165,13 @@ describe('reading every pair a page at a time', () => {
     [['pairs'], /pairs needs one analysis id/],
   ])('refuses %j with a usage error', async (argv, message) => {
     await expect(main([...argv, '--api', api])).rejects.toMatchObject({ name: 'UsageError', message: expect.stringMatching(message) });
+    expect(requests).toHaveLength(0);
+  });
+
+  it('says when the analysis has not completed, without paging (not a usage error)', async () => {
+    const err = (await main(['pairs', 'still-running', '--api', api]).catch((e: unknown) => e)) as Error;
+    expect(err.message).toBe('analysis still-running is running: its pairs are served once it completes (wallet-similarity show still-running follows it)');
+    expect(err.name).not.toBe('UsageError');
     expect(requests).toHaveLength(0);
   });
 
