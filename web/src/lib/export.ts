@@ -38,7 +38,8 @@ export async function pagedPairsCsv(
   fetchPage: (query: PairsQuery, signal?: AbortSignal) => Promise<PairsPage>,
   opts: { onProgress?: (read: number, total: number) => void; signal?: AbortSignal; pageSize?: number } = {},
 ): Promise<string[]> {
-  const parts: string[] = [Papa.unparse({ fields: PAIR_FIELDS, data: [] })];
+  // the header as a row of its own: unparse({fields, data: []}) would end it with a line break
+  const parts: string[] = [Papa.unparse([PAIR_FIELDS])];
   let cursor: string | undefined;
   let read = 0;
   for (;;) {

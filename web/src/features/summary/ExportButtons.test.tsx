@@ -53,7 +53,9 @@ describe('ExportButtons: the pairs CSV of a result that lists only its strongest
       ['1000', null],
       ['1000', '1000'],
     ]);
-    const csv = Papa.parse<string[]>(await blobs[0].text(), { skipEmptyLines: true }).data;
+    const text = await blobs[0].text();
+    expect(text).not.toMatch(/\r\n\r\n|\r\n$/); // no empty line
+    const csv = Papa.parse<string[]>(text).data;
     expect(csv[0].slice(0, 3)).toEqual(['walletA', 'walletB', 'combined']);
     expect(csv.slice(1).map((r) => `${r[0]}|${r[1]}`)).toEqual(ranked.map((p) => `${p.walletA}|${p.walletB}`));
   });
