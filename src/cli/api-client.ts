@@ -1,6 +1,7 @@
 // A small client of the wallet-similarity HTTP API for the CLI and the demo: JSON calls that turn
 // problem+json answers into errors with the server's detail, and a Server-Sent Events reader.
 import type { AnalysisStartBody, AnalysisView, StartedAnalysis } from '../api/schemas/analyses';
+import type { PairsPage, PairsPageQuery } from '../api/schemas/pairs';
 import { ActionableError, describeFailure } from '../errors';
 
 /** The API answered with an error (problem details) or could not be reached. */
@@ -57,6 +58,14 @@ export class ApiClient {
 
   getAnalysis(id: string): Promise<AnalysisView> {
     return this.request('GET', `/v1/analyses/${encodeURIComponent(id)}`);
+  }
+
+  /** One page of the analysis's pairs, strongest first (GET /v1/analyses/{id}/pairs). */
+  getPairsPage(id: string, query: Partial<PairsPageQuery> = {}): Promise<PairsPage> {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) q.set(k, String(v));
+    const qs = q.toString();
+    return this.request('GET', `/v1/analyses/${encodeURIComponent(id)}/pairs${qs ? `?${qs}` : ''}`);
   }
 
   /** Yields the analysis's events until the server ends the stream (or `signal` aborts). */

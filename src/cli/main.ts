@@ -3,11 +3,13 @@
 //   wallet-similarity analyze --token <mint> [--top N] [...]   (the token's N largest holders)
 //   wallet-similarity show <analysis-id> [--api URL] [--json]
 //   wallet-similarity show <analysis-id> --pair <A> <B> [--json]   one pair's full evidence
+//   wallet-similarity pairs <analysis-id> [--min-score x] [--wallet w] [--limit n] [--all] [--json]
 import { parseArgs } from 'node:util';
 import { ActionableError, exitWithOneLine } from '../errors';
 import { ApiClient } from './api-client';
 import { followAnalysis, startAndFollow } from './follow';
-import { findPair, renderPairEvidence } from './pair-detail';
+import { renderPairEvidence } from './pair-detail';
+import { MAX_PAGE, groupWallet, locatePair, pairPages, renderPairsPage } from './pairs';
 import { renderAnalysis } from './render';
 import { syncMode, type SyncMode } from '../api/schemas/analyses';
 
@@ -16,11 +18,14 @@ const USAGE = `usage:
   wallet-similarity analyze --token <mint> [--top N] [options]  the same for a token's N largest holders
   wallet-similarity show <analysis-id> [options]                follow or print a stored analysis
   wallet-similarity show <analysis-id> --pair <A> <B>           one pair's full evidence, signatures in full
+  wallet-similarity pairs <analysis-id> [--min-score x] [--wallet w] [--limit n] [--all]
+                                                                every pair, strongest first, a page at a time
 
 options:
   --api <url>         the API (default $WALLET_SIMILARITY_API or http://127.0.0.1:3000)
   --api-key <key>     when the API has API_KEYS set (default $WALLET_SIMILARITY_API_KEY)
   --json              print the GET /v1/analyses/{id} body on stdout instead of tables
+                      (pairs: one pair per line, NDJSON)
   --window <days>     analyse only the last <days> days (default: full history)
   --sync <mode>       auto (sync wallets that are not READY; default), force, or skip
   --token <mint>      analyse the token's largest holders (burn, program-owned and exchange accounts left out)
@@ -28,7 +33,12 @@ options:
                       otherwise: pairs shown in the table (default 10)
   --pairs <n>         pairs shown in the table (default 10)
   --pair <A> <B>      with show: the pair of wallets A and B (full address, unique prefix or the
-                      table's short form such as 7xKX…gAsU) with all its evidence`;
+                      table's short form such as 7xKX…gAsU) with all its evidence, also when the
+                      result lists only its strongest pairs
+  --min-score <x>     with pairs: only pairs with relatedness (combined) of at least x (0 to 1)
+  --wallet <w>        with pairs: only the pairs of this wallet of the group
+  --limit <n>         with pairs: pairs per page, 1 to ${MAX_PAGE} (default 100)
+  --all               with pairs: every page, not only the first`;
 
 class UsageError extends ActionableError {
   override name = 'UsageError';
@@ -49,6 +59,10 @@ export async function main(argv: string[]): Promise<number> {
       top: { type: 'string' },
       token: { type: 'string' },
       pairs: { type: 'string' },
+      'min-score': { type: 'string' },
+      wallet: { type: 'string' },
+      limit: { type: 'string' },
+      all: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -84,17 +98,42 @@ export async function main(argv: string[]): Promise<number> {
     if (ids.length !== 1) throw new UsageError(pair ? 'show --pair needs one analysis id and two wallets: show <analysis-id> --pair <A> <B>' : 'show needs one analysis id');
     view = await followAnalysis(api, ids[0]);
     if (pair) {
-      const found = findPair(view, pair.first, pair.second);
-      if (values.json) process.stdout.write(`${JSON.stringify(found, null, 2)}\n`);
-      else console.log(renderPairEvidence(view, found));
+      const found = await locatePair(api, view, pair.first, pair.second);
+      if (values.json) process.stdout.write(`${JSON.stringify(found.pair, null, 2)}\n`);
+      else console.log(renderPairEvidence(view, found.pair, { rank: found.rank }));
       return 0;
     }
+  } else if (command === 'pairs') {
+    if (args.length !== 1) throw new UsageError('pairs needs one analysis id');
+    const minScore = values['min-score'] === undefined ? undefined : Number(values['min-score']);
+    if (minScore !== undefined && !(values['min-score'] !== '' && minScore >= 0 && minScore <= 1)) throw new UsageError(`--min-score must be a number from 0 to 1, got '${values['min-score']}'`);
+    const limit = count('limit', values.limit, 1);
+    if (limit !== undefined && limit > MAX_PAGE) throw new UsageError(`--limit must be at most ${MAX_PAGE}, got '${values.limit}'`);
+    return printPairs(api, args[0], { minScore, wallet: values.wallet, limit, all: values.all, json: values.json });
   } else {
     throw new UsageError(`unknown command '${command}'`);
   }
   if (values.json) process.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
   else console.log(renderAnalysis(view, { topPairs: top }));
   return view.status === 'completed' ? 0 : 1;
+}
+
+/** `pairs <id>`: the analysis (for token names and the group), then its pages as tables or NDJSON. */
+async function printPairs(api: ApiClient, id: string, o: { minScore?: number; wallet?: string; limit?: number; all: boolean; json: boolean }): Promise<number> {
+  const view = await api.getAnalysis(id);
+  if (view.status !== 'completed') throw new ActionableError(`analysis ${id} is ${view.status}: its pairs are served once it completes (wallet-similarity show ${id} follows it)`);
+  const wallet = o.wallet === undefined ? undefined : groupWallet(view, o.wallet);
+  const filters = { ...(o.minScore !== undefined ? { minScore: o.minScore } : {}), ...(wallet ? { wallet } : {}) };
+  let first = 1;
+  let more = false;
+  for await (const page of pairPages(api, id, { ...filters, ...(o.limit ? { limit: o.limit } : {}) }, o.all)) {
+    if (o.json) for (const p of page.pairs) process.stdout.write(`${JSON.stringify(p)}\n`);
+    else console.log(renderPairsPage(view, page, first, filters));
+    first += page.pairs.length;
+    more = page.nextCursor !== null;
+  }
+  if (more && !o.json) console.log(`More pairs follow: add --all to print every page.`);
+  return 0;
 }
 
 type Tokens = NonNullable<ReturnType<typeof parseArgs>['tokens']>;

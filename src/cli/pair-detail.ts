@@ -31,19 +31,26 @@ export function resolveWallet(members: readonly string[], given: string): string
 /** The pair of the two wallets named (see `resolveWallet`), in either order. */
 export function findPair(view: AnalysisView, first: string, second: string): SimilarityPair {
   if (view.status !== 'completed' || !view.result) throw new PairNotFoundError(`analysis ${view.analysisId} is ${view.status}: it has no pairs to show`);
-  const pairs = servedResult(view).pairs;
-  const members = [...new Set(pairs.flatMap((p) => [p.walletA, p.walletB]))];
-  const x = resolveWallet(members, first);
-  const y = resolveWallet(members, second);
-  if (x === y) throw new PairNotFoundError(`'${first}' and '${second}' name the same wallet ${x}: give two different wallets`);
-  const pair = pairs.find((p) => (p.walletA === x && p.walletB === y) || (p.walletA === y && p.walletB === x));
+  const { x, y, pair } = pairInResult(view, first, second);
   if (!pair) throw new PairNotFoundError(`analysis ${view.analysisId} has no pair of ${x} and ${y}`);
   return pair;
 }
 
+/** The two wallets named, resolved among the group's, and their pair when the result lists it. */
+export function pairInResult(view: AnalysisView, first: string, second: string): { x: string; y: string; pair: SimilarityPair | undefined } {
+  if (view.status !== 'completed' || !view.result) throw new PairNotFoundError(`analysis ${view.analysisId} is ${view.status}: it has no pairs to show`);
+  const pairs = servedResult(view).pairs;
+  // the group's wallets: a result that lists only its strongest pairs does not name every wallet in them
+  const members = [...new Set([...view.wallets, ...pairs.flatMap((p) => [p.walletA, p.walletB])])];
+  const x = resolveWallet(members, first);
+  const y = resolveWallet(members, second);
+  if (x === y) throw new PairNotFoundError(`'${first}' and '${second}' name the same wallet ${x}: give two different wallets`);
+  return { x, y, pair: pairs.find((p) => (p.walletA === x && p.walletB === y) || (p.walletA === y && p.walletB === x)) };
+}
+
 const utc = (sec: number): string => `${new Date(sec * 1000).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 
-export function renderPairEvidence(view: AnalysisView, p: SimilarityPair, opts: { labels?: Record<string, string> } = {}): string {
+export function renderPairEvidence(view: AnalysisView, p: SimilarityPair, opts: { labels?: Record<string, string>; rank?: string } = {}): string {
   const who = (a: string | null): string => (a === p.walletA ? 'A' : a === p.walletB ? 'B' : a === null ? '?' : a);
   const label = (a: string): string => (opts.labels?.[a] ? `  ${opts.labels[a]}` : '');
   const token = (mint: string): string => {
@@ -54,11 +61,12 @@ export function renderPairEvidence(view: AnalysisView, p: SimilarityPair, opts: 
     `    ${verb} ${ref.amount} ${ref.asset === 'SOL' ? 'SOL' : tokenName(view, ref.asset)} on ${utc(ref.timestamp)}, slot ${ref.slot}`,
     `      ${ref.signature}`,
   ];
-  const rank = rankedPairs(servedResult(view).pairs).findIndex((x) => x.walletA === p.walletA && x.walletB === p.walletB) + 1;
+  // its rank in the result, or (a pair the result does not list) the rank the caller found
+  const rank = opts.rank ?? `#${rankedPairs(servedResult(view).pairs).findIndex((x) => x.walletA === p.walletA && x.walletB === p.walletB) + 1}`;
   const s = p.scores;
   const e = p.evidence;
   const lines: string[] = [
-    `Pair #${rank} of analysis ${view.analysisId}`,
+    `Pair ${rank} of analysis ${view.analysisId}`,
     `  A ${p.walletA}${label(p.walletA)}`,
     `  B ${p.walletB}${label(p.walletB)}`,
     '',

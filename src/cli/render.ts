@@ -26,6 +26,17 @@ export interface ServedResult {
   partialWallets?: string[];
   tokenUniverse?: string[];
   globalMetrics: { pairCount: number };
+  /** pairs of the whole analysis (results since topPairs); `pairs` may list only the strongest */
+  pairCount?: number;
+  /** false: `pairs` lists only the strongest; GET /v1/analyses/{id}/pairs serves them all */
+  pairsComplete?: boolean;
+}
+
+/** How many pairs the analysis has, how many its result lists, and whether that is all of them. */
+export function pairTotals(result: ServedResult): { listed: number; total: number; complete: boolean } {
+  const listed = result.pairs.length;
+  const total = Math.max(listed, result.pairCount ?? result.globalMetrics?.pairCount ?? listed);
+  return { listed, total, complete: result.pairsComplete !== false && total <= listed };
 }
 
 export function servedResult(view: AnalysisView): ServedResult {
@@ -92,7 +103,8 @@ export function namesOf(view: AnalysisView): Names {
   return { address: shortAddress, token: (mint) => tokenName(view, mint) };
 }
 
-function pairsTable(view: AnalysisView, pairs: SimilarityPair[], opts: RenderOptions): string {
+/** The pair table; rows are numbered from `first` (a page of `pairs <id>` starts further down). */
+export function pairsTable(view: AnalysisView, pairs: SimilarityPair[], opts: RenderOptions, first = 1): string {
   // One column stacks both wallets (A over B, a label under its address); the other evidence,
   // similarity metrics, shared tokens and insights follow the table (see "Why").
   const stacked = (a: string): string => (opts.labels?.[a] ? `${shortAddress(a)}\n  ${opts.labels[a]}` : shortAddress(a));
@@ -110,7 +122,7 @@ function pairsTable(view: AnalysisView, pairs: SimilarityPair[], opts: RenderOpt
   const nameOf = namesOf(view);
   pairs.forEach((p, i) => {
     table.push([
-      String(i + 1),
+      String(first + i),
       `A ${stacked(p.walletA)}\nB ${stacked(p.walletB)}`,
       `${score(p.scores.combined)}${p.strength ? `\n${p.strength}` : ''}`,
       score(p.scores.funding),
@@ -216,10 +228,12 @@ export function renderAnalysis(view: AnalysisView, opts: RenderOptions = {}): st
   const result = servedResult(view);
   const ranked = rankedPairs(result.pairs);
   const top = ranked.slice(0, opts.topPairs ?? 10);
+  const totals = pairTotals(result);
   lines.push(
     '',
-    ...wrapped('', `Most similar pairs (top ${top.length} of ${result.pairs.length}) by relatedness, where evidence of coordination dominates and similarity only supports; scores 0–1, – = not computable`),
+    ...wrapped('', `Most similar pairs (top ${top.length} of ${totals.total}) by relatedness, where evidence of coordination dominates and similarity only supports; scores 0–1, – = not computable`),
   );
+  if (!totals.complete) lines.push(`The result lists the top ${totals.listed} of ${totals.total} pairs; every pair, a page at a time:`, `  wallet-similarity pairs ${view.analysisId} [--all]`);
   lines.push(pairsTable(view, top, opts));
   const why = whyLines(view, top);
   if (why.length > 0) lines.push('', 'Why (other evidence; similarity metrics, J = Jaccard; shared tokens; insights):', ...why);

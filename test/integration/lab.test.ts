@@ -284,6 +284,68 @@ describe('the Similarity Lab in a browser, against the real stack', () => {
     }
   });
 
+  it('a result that lists only its strongest pairs: the list, the wallet panel and the pairs CSV read every pair from the pages', async () => {
+    // the same six wallets (READY since the first test), with only the strongest 5 of 15 pairs in the result
+    const started = await fetch(`${origin}/v1/analyses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ wallets: group, topPairs: 5 }) });
+    expect(started.status).toBe(202);
+    const { analysisId } = (await started.json()) as { analysisId: string };
+    const all: Array<{ walletA: string; walletB: string }> = [];
+    await opened.stack.withWorkers(async () => {
+      await pollUntil(async () => (await api<PairsBody>(`/v1/analyses/${analysisId}`)).status === 'completed', 150_000, async () => `analysis ${analysisId} did not complete`);
+    });
+    const body = await api<PairsBody & { result: { pairCount: number; pairsComplete: boolean } }>(`/v1/analyses/${analysisId}`);
+    expect({ listed: body.result.pairs.length, pairCount: body.result.pairCount, complete: body.result.pairsComplete }).toEqual({ listed: 5, pairCount: 15, complete: false });
+    for (let cursor: string | null = null, first = true; first || cursor; first = false) {
+      const p: { pairs: Array<{ walletA: string; walletB: string }>; nextCursor: string | null } = await api(`/v1/analyses/${analysisId}/pairs?limit=4${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      all.push(...p.pairs);
+      cursor = p.nextCursor;
+    }
+    expect(all).toHaveLength(15);
+
+    const pairRequests: URL[] = [];
+    const onRequest = (r: { url(): string }) => {
+      const url = new URL(r.url());
+      if (url.pathname === `/v1/analyses/${analysisId}/pairs`) pairRequests.push(url);
+    };
+    page.on('request', onRequest);
+    try {
+      await page.goto(`${origin}/lab/analyses/${analysisId}`);
+      const list = page.getByTestId('pair-list');
+      await expectAttribute(list, 'data-paged', 'true');
+      await expectAttribute(list, 'data-pair-count', '15');
+      await expectAttribute(list, 'data-matched', '15');
+      expect(await pairsInList()).toEqual(all.map((p) => pairKey(p.walletA, p.walletB)).sort());
+      expect(pairRequests.length).toBeGreaterThan(0);
+      await expectText(page.getByTestId('pairs-listed').locator('dd'), '5 strongest');
+      expect(await page.getByTestId('group-focus-note').first().textContent()).toContain('Only the strongest 5 of 15 pairs are drawn');
+      await screenshot('paged-pairs');
+      await expectAccessible('paged pairs');
+
+      // the wallet filter is the API's: five pairs of one wallet
+      await page.getByLabel('Filter by wallet').fill(group[2]);
+      await expectAttribute(list, 'data-matched', '5');
+      expect(pairRequests.at(-1)?.searchParams.get('wallet')).toBe(group[2]);
+      for (const k of await pairsInList()) expect(k.split('|')).toContain(group[2]);
+
+      // the wallet panel lists the wallet's pairs from the API
+      await page.getByLabel('Wallet shown').selectOption(group[3]);
+      const walletPairs = page.getByTestId('wallet-pairs');
+      await expectCount(walletPairs.getByTestId('wallet-pair'), 5);
+      expect((await walletPairs.getByTestId('wallet-pair').evaluateAll((items) => items.map((i) => i.getAttribute('data-wallet')))).sort()).toEqual(group.filter((w) => w !== group[3]).sort());
+
+      // the pairs CSV: every pair, read page by page
+      const download = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'Export pairs CSV' }).click();
+      const file = await (await download).path();
+      const lines = fs.readFileSync(file, 'utf8').trim().split(/\r?\n/);
+      expect(lines[0].startsWith('walletA,walletB,combined')).toBe(true);
+      expect(lines.slice(1).map((l) => pairKey(...(l.split(',').slice(0, 2) as [string, string]))).sort()).toEqual(all.map((p) => pairKey(p.walletA, p.walletB)).sort());
+      await page.getByText('Exported 15 pairs.').waitFor();
+    } finally {
+      page.off('request', onRequest);
+    }
+  });
+
   it('with API_KEYS set, the page asks for a key, sends it, and then shows the analysis', async () => {
     const keyed = await buildApp(
       { config: { ...opened.stack.config, API_KEYS: [{ key: LAB_KEY, admin: true }] }, temporal: opened.stack.client, pool: opened.stack.pool, redis: opened.stack.redis },
@@ -328,6 +390,7 @@ describe('the Similarity Lab in a browser, against the real stack', () => {
         'start after CSV upload',
         'deep link',
         'deep link, small screen',
+        'paged pairs',
       ],
       blocking: [],
     });

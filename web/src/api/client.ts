@@ -1,7 +1,7 @@
 // The one HTTP client of the Lab: JSON in and out, the API key (when the API asks for one) in the
 // x-api-key header, problem+json errors turned into ApiError with the API's own message.
 import { apiKeyStore } from './api-key';
-import type { AnalysisList, AnalysisView, StartAnalysisBody, StartedAnalysis, WalletAnalytics, WalletStatuses } from './types';
+import type { AnalysisList, AnalysisView, PairsPage, PairsQuery, StartAnalysisBody, StartedAnalysis, WalletAnalytics, WalletStatuses } from './types';
 
 export class ApiError extends Error {
   override name = 'ApiError';
@@ -18,10 +18,10 @@ export function authHeaders(): Record<string, string> {
   return key ? { 'x-api-key': key } : {};
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json', ...authHeaders() };
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
   if (res.status === 401) apiKeyStore.unauthorized();
   if (!res.ok) {
     let detail = `${method} ${path} answered ${res.status}`;
@@ -45,4 +45,16 @@ export const api = {
   cancel: (id: string) => request<unknown>('DELETE', `/v1/analyses/${encodeURIComponent(id)}`),
   analysesOf: (wallet: string) => request<AnalysisList>('GET', `/v1/analyses?wallet=${encodeURIComponent(wallet)}&limit=20`),
   wallet: (address: string) => request<WalletAnalytics>('GET', `/v1/wallets/${encodeURIComponent(address)}`),
+  /** One page of an analysis's pairs, strongest first (GET /v1/analyses/{id}/pairs). */
+  pairs: (id: string, query: PairsQuery = {}, signal?: AbortSignal) => request<PairsPage>('GET', pairsPath(id, query), undefined, signal),
 };
+
+export function pairsPath(id: string, query: PairsQuery): string {
+  const q = new URLSearchParams();
+  if (query.cursor) q.set('cursor', query.cursor);
+  if (query.limit !== undefined) q.set('limit', String(query.limit));
+  if (query.minScore !== undefined && query.minScore > 0) q.set('minScore', String(query.minScore));
+  if (query.wallet) q.set('wallet', query.wallet);
+  const qs = q.toString();
+  return `/v1/analyses/${encodeURIComponent(id)}/pairs${qs ? `?${qs}` : ''}`;
+}

@@ -1,6 +1,8 @@
 // /lab/analyses/<id>: a stored or running analysis. Loads the view, follows the event stream while
 // anything is still to come (progress, completion, then token enrichment), and shows the result in
 // three tiers: summary, pairs (with a pair's detail), and the group (heatmap, graph, wallet panel).
+// A result that lists only its strongest pairs (result.pairsComplete false) has its pairs read from
+// the API page by page: the list, the wallet panel's pairs and the pairs CSV.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useParams } from 'react-router';
 import { api } from '../api/client';
@@ -13,6 +15,7 @@ import { resultView } from '../lib/result';
 import { ProgressPanel } from './progress/ProgressPanel';
 import { SummaryCard } from './summary/SummaryCard';
 import { PairList } from './pairs/PairList';
+import { PagedPairList } from './pairs/PagedPairList';
 import { PairDetail } from './pairs/PairDetail';
 import { GroupViews } from './group/GroupViews';
 import { WalletPanel } from './wallet/WalletPanel';
@@ -104,14 +107,18 @@ export function AnalysisPage() {
         {view?.result ? (
           <div className="grid">
             <div className="col-8">
-              <PairList pairs={result.pairs} onOpen={setSelected} selected={selected} />
+              {result.pairsComplete ? (
+                <PairList pairs={result.pairs} onOpen={setSelected} selected={selected} />
+              ) : (
+                <PagedPairList analysisId={id} wallets={result.wallets} pairCount={result.pairCount} onOpen={setSelected} selected={selected} />
+              )}
               {selected ? <PairDetail pair={selected} onClose={() => setSelected(null)} onWallet={setWalletForPanel} /> : null}
               <GroupViews view={result} onWallet={setWalletForPanel} />
             </div>
             <div className="col-4">
               <SummaryCard view={result} failed={view.failedWallets ?? []} />
               <ExportButtons analysis={view} result={result} />
-              <WalletPanel wallets={result.wallets} wallet={walletForPanel} onWallet={setWalletForPanel} />
+              <WalletPanel wallets={result.wallets} wallet={walletForPanel} onWallet={setWalletForPanel} pagedPairs={result.pairsComplete ? undefined : { analysisId: id, onOpen: setSelected }} />
             </div>
           </div>
         ) : !view || view.status === 'running' ? (

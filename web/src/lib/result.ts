@@ -12,6 +12,10 @@ export interface ResultView {
   /** ten bins of `combined`, [0,0.1) … [0.9,1] */
   histogram: number[];
   partialWallets: string[];
+  /** pairs of the whole analysis; more than `pairs.length` when the result lists only the strongest */
+  pairCount: number;
+  /** every pair is in `pairs`; false: the rest are read a page at a time (GET /v1/analyses/{id}/pairs) */
+  pairsComplete: boolean;
 }
 
 const arr = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
@@ -19,7 +23,7 @@ const arr = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
 export function resultView(result: SimilarityResult | null | undefined, wallets: readonly string[] = []): ResultView {
   const r = (result ?? {}) as Record<string, unknown>;
   const pairs = arr<Pair>(r.pairs).filter((p) => p && typeof p.walletA === 'string' && typeof p.walletB === 'string');
-  const gm = (r.globalMetrics ?? {}) as { combinedHistogram?: unknown };
+  const gm = (r.globalMetrics ?? {}) as { combinedHistogram?: unknown; pairCount?: unknown };
   let histogram = arr<number>(gm.combinedHistogram).map((n) => finite(n) ?? 0);
   if (histogram.length === 0) {
     histogram = new Array(10).fill(0);
@@ -41,7 +45,51 @@ export function resultView(result: SimilarityResult | null | undefined, wallets:
     commonTokens: arr<CommonToken>(r.mostCommonTokens).filter((t) => typeof t?.mint === 'string'),
     histogram,
     partialWallets: arr<string>(r.partialWallets),
+    ...pairTotals(r, gm.pairCount, pairs.length),
   };
+}
+
+/** How many pairs the analysis has and whether the result lists them all (results before topPairs always did). */
+function pairTotals(r: Record<string, unknown>, metricsCount: unknown, listed: number): { pairCount: number; pairsComplete: boolean } {
+  const pairCount = Math.max(listed, finite(r.pairCount) ?? finite(metricsCount) ?? listed);
+  return { pairCount, pairsComplete: r.pairsComplete !== false && pairCount <= listed };
+}
+
+/** Above this many wallets the heatmap and the graph draw only a focus: clustered wallets and the top pairs. */
+export const GROUP_VIEW_MAX_WALLETS = 100;
+
+export interface GroupFocus {
+  view: ResultView;
+  /** what is left out, to say on the page; null when everything is drawn */
+  note: string | null;
+}
+
+/**
+ * The wallets and pairs the heatmap and the graph draw. A small group with every pair: all of it.
+ * Otherwise at most `max` wallets, those of the clusters first (largest cluster first), then those of
+ * the strongest listed pairs; and only the listed pairs among them.
+ */
+export function groupFocus(view: ResultView, max = GROUP_VIEW_MAX_WALLETS): GroupFocus {
+  const big = view.wallets.length > max;
+  if (!big && view.pairsComplete) return { view, note: null };
+  const listed = view.pairsComplete ? '' : ` Only the strongest ${view.pairs.length} of ${view.pairCount} pairs are drawn; the others are blank.`;
+  if (!big) return { view, note: listed.trim() };
+  const chosen = new Set<string>();
+  const { order, clusterOf } = clusterOrder(view);
+  for (const w of order) if (chosen.size < max && clusterOf.has(w)) chosen.add(w);
+  const clustered = chosen.size;
+  for (const p of sortPairs(view.pairs, 'combined', true)) {
+    for (const w of [p.walletA as string, p.walletB as string]) if (chosen.size < max) chosen.add(w);
+    if (chosen.size >= max) break;
+  }
+  const wallets = view.wallets.filter((w) => chosen.has(w));
+  const pairs = view.pairs.filter((p) => chosen.has(p.walletA as string) && chosen.has(p.walletB as string));
+  const note =
+    `${view.wallets.length} wallets are too many to draw: showing ${wallets.length}, ` +
+    `${clustered > 0 ? `the ${clustered} in clusters${wallets.length > clustered ? ' and then those of the strongest pairs' : ''}` : 'those of the strongest pairs'}.${listed}`;
+  // clusters cut to the wallets drawn (the cluster list itself reads the whole result)
+  const clusters = view.clusters.map((c) => ({ ...c, members: (c.members ?? []).filter((m) => chosen.has(m)) })).filter((c) => c.members.length > 0);
+  return { view: { ...view, wallets, pairs, clusters }, note };
 }
 
 export const pairKey = (p: Pair): string => `${p.walletA}|${p.walletB}`;
@@ -149,4 +197,19 @@ export function insightKinds(p: Pair): string[] {
   if (((Array.isArray(e.bundle) && e.bundle.length > 0) || (Array.isArray(e.bundles) && e.bundles.length > 0) || (finite(p.scores?.bundle) ?? 0) > 0) && !named('Same-Block Buying')) kinds.push('Bundle');
   if (((Array.isArray(e.rareTokens) && e.rareTokens.length > 0) || (Array.isArray(e.rarity) && e.rarity.length > 0)) && !named('Rare Tokens')) kinds.push('Rare Tokens');
   return kinds;
+}
+
+/**
+ * The wallet of the group a filter text names, for the API's `wallet` filter (which takes one whole
+ * address of the group): the address itself, or the only wallet containing the text. Else why not.
+ */
+export function walletOfFilter(wallets: readonly string[], text: string): { wallet: string | null; issue: string | null } {
+  const q = text.trim();
+  if (!q) return { wallet: null, issue: null };
+  if (wallets.includes(q)) return { wallet: q, issue: null };
+  // part of an address, or the short form the list shows ("7xKX…gAsU")
+  const [head, tail] = q.includes('…') ? q.split('…') : [q, ''];
+  const found = wallets.filter((w) => (tail ? w.startsWith(head) && w.endsWith(tail) : w.includes(q)));
+  if (found.length === 1) return { wallet: found[0], issue: null };
+  return { wallet: null, issue: found.length === 0 ? 'No wallet of this group matches.' : `${found.length} wallets match: type more of the address.` };
 }

@@ -1,10 +1,12 @@
 // Views of the whole group: a heatmap of combined scores ordered by cluster, and a graph of the
-// wallets with clusters as groups, links weighted by score, funding links drawn dashed.
+// wallets with clusters as groups, links weighted by score, funding links drawn dashed. A big group
+// (more than GROUP_VIEW_MAX_WALLETS) or a result listing only its strongest pairs is drawn in part
+// (groupFocus), and the page says what is left out.
 import { useMemo } from 'react';
 import type { Pair } from '../../api/types';
 import { Section } from '../../components/ui';
 import { shortAddress } from '../../lib/addresses';
-import { clusterOrder, hasFunding, pairIndex, type ResultView } from '../../lib/result';
+import { GROUP_VIEW_MAX_WALLETS, clusterOrder, groupFocus, hasFunding, pairIndex, type ResultView } from '../../lib/result';
 import { finite, formatScore, scorePercent } from '../../lib/scores';
 
 const CLUSTER_COLORS = ['#1d4ed8', '#b45309', '#047857', '#7c3aed', '#be123c', '#0e7490', '#4d7c0f', '#a21caf'];
@@ -138,14 +140,22 @@ export function WalletGraph({ view, onWallet, minScore = 0.3 }: { view: ResultVi
   );
 }
 
-export function GroupViews({ view, onWallet }: { view: ResultView; onWallet?: (w: string) => void }) {
+export function GroupViews({ view, onWallet, maxWallets = GROUP_VIEW_MAX_WALLETS }: { view: ResultView; onWallet?: (w: string) => void; maxWallets?: number }) {
+  const focus = useMemo(() => groupFocus(view, maxWallets), [view, maxWallets]);
+  const note = focus.note ? (
+    <p className="note" data-testid="group-focus-note">
+      {focus.note}
+    </p>
+  ) : null;
   return (
     <>
       <Section title="Heatmap">
-        <Heatmap view={view} />
+        {note}
+        <Heatmap view={focus.view} />
       </Section>
       <Section title="Wallet graph">
-        <WalletGraph view={view} onWallet={onWallet} />
+        {note}
+        <WalletGraph view={focus.view} onWallet={onWallet} />
         <h3>Clusters ({view.clusters.length})</h3>
         {view.clusters.length === 0 ? (
           <p className="muted">No cluster: no group of pairs reached the cluster threshold.</p>

@@ -1,5 +1,6 @@
 // Tier two: one line per pair, sortable and filterable, virtualized (@tanstack/react-virtual) so a
-// 50-wallet group's 1,225 pairs scroll smoothly. Each line is one button that opens the pair.
+// 50-wallet group's 1,225 pairs scroll smoothly. Each line is one button that opens the pair. A result
+// that lists only its strongest pairs is read a page at a time instead (PagedPairList).
 import { useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { ArrowDown, ArrowUp } from 'lucide-react';
@@ -10,9 +11,9 @@ import { ScoreBar, Section } from '../../components/ui';
 import { shortAddress } from '../../lib/addresses';
 import { filterPairs, insightKinds, pairKey, sortPairs, type SortField } from '../../lib/result';
 
-const ROW_HEIGHT = 44;
+export const ROW_HEIGHT = 44;
 
-const COLUMNS: Array<{ field: SortField; label: string }> = [
+export const COLUMNS: Array<{ field: SortField; label: string }> = [
   { field: 'walletA', label: 'Wallet A' },
   { field: 'walletB', label: 'Wallet B' },
   { field: 'combined', label: 'Combined' },
@@ -34,6 +35,35 @@ export function ContributingTokens({ pair }: { pair: Pair }) {
         </span>
       ))}
     </span>
+  );
+}
+
+/** One line of a pair list: a button that opens the pair, placed by the virtualizer at `start`. */
+export function PairRow({ pair: p, start, selected, onOpen }: { pair: Pair; start: number; selected: boolean; onOpen: (p: Pair) => void }) {
+  const kinds = insightKinds(p);
+  return (
+    <button
+      type="button"
+      className={`pair-grid pair-row${selected ? ' selected' : ''}`}
+      data-testid="pair-row"
+      data-wallet-a={p.walletA}
+      data-wallet-b={p.walletB}
+      style={{ position: 'absolute', top: 0, left: 0, width: '100%', height: ROW_HEIGHT, transform: `translateY(${start}px)` }}
+      onClick={() => onOpen(p)}
+      title={`Open pair ${p.walletA} and ${p.walletB}`}
+    >
+      <span className="mono">{shortAddress(p.walletA ?? '')}</span>
+      <span className="mono">{shortAddress(p.walletB ?? '')}</span>
+      <ScoreBar value={p.scores?.combined} label="Combined" hover={<ContributingTokens pair={p} />} />
+      <ScoreBar value={p.scores?.behavior} label="Behavior" />
+      <ScoreBar value={p.scores?.capital} label="Capital" hover={<ContributingTokens pair={p} />} />
+      <ScoreBar value={p.scores?.timing} label="Timing" />
+      <span className="insight-icons">
+        {kinds.slice(0, 5).map((kind) => (
+          <InsightIcon key={kind} type={kind} />
+        ))}
+      </span>
+    </button>
   );
 }
 
@@ -75,32 +105,7 @@ export function PairList({ pairs, onOpen, selected }: { pairs: Pair[]; onOpen: (
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {virtualizer.getVirtualItems().map((item) => {
             const p = shown[item.index];
-            const kinds = insightKinds(p);
-            return (
-              <button
-                key={pairKey(p)}
-                type="button"
-                className={`pair-grid pair-row${selectedKey === pairKey(p) ? ' selected' : ''}`}
-                data-testid="pair-row"
-                data-wallet-a={p.walletA}
-                data-wallet-b={p.walletB}
-                style={{ position: 'absolute', top: 0, left: 0, width: '100%', height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
-                onClick={() => onOpen(p)}
-                title={`Open pair ${p.walletA} and ${p.walletB}`}
-              >
-                <span className="mono">{shortAddress(p.walletA ?? '')}</span>
-                <span className="mono">{shortAddress(p.walletB ?? '')}</span>
-                <ScoreBar value={p.scores?.combined} label="Combined" hover={<ContributingTokens pair={p} />} />
-                <ScoreBar value={p.scores?.behavior} label="Behavior" />
-                <ScoreBar value={p.scores?.capital} label="Capital" hover={<ContributingTokens pair={p} />} />
-                <ScoreBar value={p.scores?.timing} label="Timing" />
-                <span className="insight-icons">
-                  {kinds.slice(0, 5).map((kind) => (
-                    <InsightIcon key={kind} type={kind} />
-                  ))}
-                </span>
-              </button>
-            );
+            return <PairRow key={pairKey(p)} pair={p} start={item.start} selected={selectedKey === pairKey(p)} onOpen={onOpen} />;
           })}
         </div>
       </div>

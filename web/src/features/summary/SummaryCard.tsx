@@ -1,5 +1,7 @@
 // Tier one: how many wallets and pairs, how many pairs score above 0.5 on behavior and on capital,
-// clusters, coverage warnings, the most common tokens and the spread of combined scores.
+// clusters, coverage warnings, the most common tokens and the spread of combined scores. A result
+// that lists only its strongest pairs says how many it lists of how many; the counts above 0.5 are
+// then of the listed pairs.
 import { useMemo } from 'react';
 import { TriangleAlert } from 'lucide-react';
 import { TokenLabel } from '../../components/tokens';
@@ -32,6 +34,7 @@ export function SummaryCard({ view, failed }: { view: ResultView; failed: Readon
   );
   const tokens = view.commonTokens.slice(0, 8);
   const maxTraded = Math.max(1, ...tokens.map((t) => t.tradedBy ?? 0));
+  const listed = view.pairsComplete ? '' : ' (listed)';
   return (
     <Section title="Summary" testId="summary-card">
       <dl className="stats">
@@ -41,14 +44,22 @@ export function SummaryCard({ view, failed }: { view: ResultView; failed: Readon
         </div>
         <div>
           <dt>Pairs</dt>
-          <dd>{view.pairs.length}</dd>
+          <dd>{view.pairCount}</dd>
         </div>
+        {view.pairsComplete ? null : (
+          <div data-testid="pairs-listed">
+            <dt>Listed</dt>
+            <dd>
+              {view.pairs.length} strongest
+            </dd>
+          </div>
+        )}
         <div>
-          <dt>Behavior ≥ 0.5</dt>
+          <dt>Behavior ≥ 0.5{listed}</dt>
           <dd>{stats.behavior}</dd>
         </div>
         <div>
-          <dt>Capital ≥ 0.5</dt>
+          <dt>Capital ≥ 0.5{listed}</dt>
           <dd>{stats.capital}</dd>
         </div>
         <div>

@@ -1,8 +1,10 @@
 // The wallet panel: one wallet's stored PnL (per token and totals), behavior profile and coverage
-// (GET /v1/wallets/{address}), and its analyses, newest first (GET /v1/analyses?wallet=).
+// (GET /v1/wallets/{address}), and its analyses, newest first (GET /v1/analyses?wallet=). When the
+// result lists only its strongest pairs, also the wallet's own pairs, read from the API (WalletPairs).
 import { useEffect, useMemo, useState } from 'react';
 import { api } from '../../api/client';
-import type { WalletAnalytics } from '../../api/types';
+import type { Pair, WalletAnalytics } from '../../api/types';
+import { WalletPairs } from './WalletPairs';
 import { History } from './History';
 import { TokenLabel } from '../../components/tokens';
 import { ExplorerLink, Section, Skeleton, WalletBadge, formatNumber } from '../../components/ui';
@@ -54,7 +56,18 @@ export function formatUnixTime(value: unknown): string {
   return `${new Date(n * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-export function WalletPanel({ wallets, wallet, onWallet }: { wallets: string[]; wallet: string | null; onWallet: (w: string) => void }) {
+export function WalletPanel({
+  wallets,
+  wallet,
+  onWallet,
+  pagedPairs,
+}: {
+  wallets: string[];
+  wallet: string | null;
+  onWallet: (w: string) => void;
+  /** the result lists only its strongest pairs: list this wallet's from the API */
+  pagedPairs?: { analysisId: string; onOpen: (p: Pair) => void };
+}) {
   const current = wallet ?? wallets[0] ?? null;
   const [data, setData] = useState<WalletAnalytics | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -103,6 +116,12 @@ export function WalletPanel({ wallets, wallet, onWallet }: { wallets: string[]; 
         <p className="pair-wallet">
           <WalletBadge address={current} /> <ExplorerLink kind="account" value={current} />
         </p>
+      ) : null}
+      {current && pagedPairs ? (
+        <>
+          <h3>Pairs of this wallet</h3>
+          <WalletPairs key={current} analysisId={pagedPairs.analysisId} wallet={current} onOpen={pagedPairs.onOpen} />
+        </>
       ) : null}
       {loading ? <Skeleton lines={4} label="Loading wallet" /> : null}
       {error ? <p className="muted">{error}</p> : null}
