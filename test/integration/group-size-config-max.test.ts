@@ -5,6 +5,7 @@
 // transactions per wallet.
 import { generateWorld } from '../../src/simulator';
 import { loadConfig } from '../../src/config';
+import { DEFAULT_TOP_PAIRS } from '../../src/api/schemas/analyses';
 import { useSimulatedStack } from '../harness/stack';
 import { USER_METADATA_LIMITS } from '../../src/workflows/contract';
 import { allPairs, pairKeys, runGroupThroughApi } from './large-group-run';
@@ -29,8 +30,10 @@ describe('an analysis of the largest group the configuration accepts', () => {
     );
 
     expect(run.view.status).toBe('completed');
-    expect(run.view.result.pairs).toHaveLength((largest * (largest - 1)) / 2);
-    expect(pairKeys(run.view.result.pairs)).toEqual(allPairs(wallets));
+    // every pair stored in analysis_pairs; the result lists the strongest DEFAULT_TOP_PAIRS
+    expect(run.storedPairs).toEqual(allPairs(wallets));
+    expect(run.view.result.pairs).toHaveLength(Math.min(DEFAULT_TOP_PAIRS, (largest * (largest - 1)) / 2));
+    expect(run.storedPairs).toEqual(expect.arrayContaining(pairKeys(run.view.result.pairs)));
 
     expect(run.searchAttributes.wallets).toBeUndefined();
     expect(run.searchAttributes.walletCount).toBe(largest);

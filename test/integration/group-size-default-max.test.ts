@@ -4,6 +4,7 @@
 // while the analyses row stayed `running`.
 import { generateWorld } from '../../src/simulator';
 import { loadConfig } from '../../src/config';
+import { DEFAULT_TOP_PAIRS } from '../../src/api/schemas/analyses';
 import { useSimulatedStack } from '../harness/stack';
 import { allPairs, pairKeys, runGroupThroughApi } from './large-group-run';
 
@@ -21,8 +22,10 @@ describe('an analysis of MAX_WALLETS_PER_ANALYSIS wallets (default)', () => {
 
     expect(run.view.status).toBe('completed');
     expect(run.view.error).toBeNull();
-    expect(run.view.result.pairs).toHaveLength((max * (max - 1)) / 2);
-    expect(pairKeys(run.view.result.pairs)).toEqual(allPairs(wallets));
+    // every pair stored in analysis_pairs; the result lists the strongest DEFAULT_TOP_PAIRS
+    expect(run.storedPairs).toEqual(allPairs(wallets));
+    expect(run.view.result.pairs).toHaveLength(Math.min(DEFAULT_TOP_PAIRS, (max * (max - 1)) / 2));
+    expect(run.storedPairs).toEqual(expect.arrayContaining(pairKeys(run.view.result.pairs)));
 
     // the group does not fit Temporal's 2,048 bytes: no wallet list, the count and status instead
     expect(run.searchAttributes.wallets).toBeUndefined();
@@ -46,6 +49,7 @@ describe('an analysis of MAX_WALLETS_PER_ANALYSIS wallets (default)', () => {
     const run = await runGroupThroughApi(opened.stack, small, 300_000);
     expect(run.view.status).toBe('completed');
     expect(pairKeys(run.view.result.pairs)).toEqual(allPairs(small));
+    expect(run.storedPairs).toEqual(allPairs(small));
     expect(run.searchAttributes.wallets).toEqual(small);
     expect(run.searchAttributes.walletCount).toBe(10);
     expect(run.staticSummary).toBe('10 wallets · full history · auto');

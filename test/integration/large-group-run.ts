@@ -24,6 +24,8 @@ export interface GroupRun {
   /** JSON size of each readGroupSyncProgress input and output, and how many readSyncProgress (old) ran */
   polls: Array<{ inputBytes: number; outputBytes: number }>;
   oldPolls: number;
+  /** pairKeys of every pair the analysis stored in analysis_pairs (the result lists only the strongest) */
+  storedPairs: string[];
 }
 
 export async function runGroupThroughApi(stack: TestStack, wallets: string[], timeoutMs: number): Promise<GroupRun> {
@@ -69,6 +71,7 @@ export async function runGroupThroughApi(stack: TestStack, wallets: string[], ti
         historyBytes: Buffer.byteLength(JSON.stringify(history)),
         polls,
         oldPolls,
+        storedPairs: await storedPairKeys(stack, started.analysisId),
       };
     });
   } finally {
@@ -86,4 +89,10 @@ export function allPairs(wallets: string[]): string[] {
 
 export function pairKeys(pairs: Array<{ walletA: string; walletB: string }>): string[] {
   return pairs.map((p) => [p.walletA, p.walletB].sort().join('|')).sort();
+}
+
+/** pairKeys of every row of an analysis in analysis_pairs. */
+export async function storedPairKeys(stack: TestStack, analysisId: string): Promise<string[]> {
+  const { rows } = await stack.pool.query<{ wallet_a: string; wallet_b: string }>('SELECT wallet_a, wallet_b FROM analysis_pairs WHERE analysis_id = $1', [analysisId]);
+  return pairKeys(rows.map((r) => ({ walletA: r.wallet_a, walletB: r.wallet_b })));
 }
