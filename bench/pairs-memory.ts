@@ -6,6 +6,17 @@
 //     serialized for one jsonb value (not stored: it is what no longer fits).
 // Peak RSS is the kernel's high-water mark (process.resourceUsage().maxRSS), threads included; run one
 // mode per process. Prints one JSON line at the end.
+//
+// Measured on the 2-core machine (busy), 1,000 wallets, peak RSS (/usr/bin/time -v):
+//   input ~300 tokens a wallet (584,569 legs; the input alone is 430 MB RSS):
+//     whole 1,716 MB and JSON.stringify fails (Invalid string length); streamed 1,122 MB
+//   input ~30 tokens a wallet (58,800 legs; input 167 MB RSS):
+//     whole 1,402 MB and fails the same way; streamed 624 MB (threads auto), with
+//     NODE_OPTIONS=--max-old-space-size=200: 371 MB (threads auto: the helper's isolate and its shared
+//     row store of every pair), 309 MB (BENCH_THREADS=1), the heap staying under 120 MB.
+//   Without a cap V8 lets the old generation grow to a few times the live heap before a full
+//   collection: the streamed run's garbage (each pair's object and JSON) shows up as RSS, not as
+//   anything kept (with --expose-gc, forced collections keep the heap flat during the run).
 import { computeBehavior, computeSimilarity } from '../src/domain';
 import type { SimilarityRunOptions } from '../src/domain';
 import { DEFAULT_TOP_PAIRS } from '../src/api/schemas/analyses';
