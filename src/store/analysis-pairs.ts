@@ -21,9 +21,9 @@ import { inTransaction } from './db';
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Bytes a spool gathers, in one reused buffer outside the heap, before one write to its file. Not a
- * growing string: written out, a string of this size is flattened into one object of the
- * large-object space, which only a full collection frees (a 1,000-wallet run left 700 MB of them).
+ * Bytes a spool gathers, in one reused buffer outside the heap, before one write to its file: a
+ * growing string would be flattened on each write into a new object of this size in the heap's
+ * large-object space, which only a full collection frees.
  */
 const SPOOL_BUFFER_BYTES = 1 << 20;
 /** Bytes read from the spool at a time on the way to COPY. */
