@@ -44,7 +44,10 @@ export function copyText(value: string | null): string {
 
 /**
  * The pairs of one run in a temporary file, one COPY row each in pair index order: pair_index,
- * wallet_a, wallet_b, combined, pair (the columns after analysis_id and rank). Remove it when done.
+ * wallet_a, wallet_b, combined, pair (the columns after analysis_id and rank). The file is unlinked
+ * as soon as it is opened and used through its descriptor only, so a worker killed mid-run (or an
+ * attempt abandoned after a timeout) leaves nothing behind: 1,000 wallets spool about 500 MB. Call
+ * remove when done (it closes the descriptor, which frees the space).
  */
 export class PairSpool {
   readonly file: string;
@@ -52,11 +55,19 @@ export class PairSpool {
   private readonly buffer = Buffer.allocUnsafe(SPOOL_BUFFER_BYTES);
   private used = 0;
   private rows = 0;
+  private closed = false;
 
   constructor(label: string, dir = os.tmpdir()) {
     const safe = label.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 80);
     this.file = path.join(dir, `analysis-pairs-${safe}-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}.copy`);
-    this.fd = fs.openSync(this.file, 'wx', 0o600);
+    this.fd = fs.openSync(this.file, 'wx+', 0o600);
+    fs.rmSync(this.file, { force: true });
+  }
+
+  /** The open file, for reading it back (storeAnalysisPairs). */
+  get descriptor(): number {
+    if (this.fd === null) throw new Error('PairSpool: removed');
+    return this.fd;
   }
 
   /** How many pairs it holds. */
@@ -66,7 +77,7 @@ export class PairSpool {
 
   /** Appends pair `index`; pairs come in index order (0, 1, 2, …), as the engine's sink gives them. */
   add(pair: SimilarityPair, index: number): void {
-    if (this.fd === null) throw new Error('PairSpool: add after close');
+    if (this.fd === null || this.closed) throw new Error('PairSpool: add after close');
     if (index !== this.rows) throw new Error(`PairSpool: pair ${index} came where pair ${this.rows} was due`);
     const combined = pair.scores.combined;
     // String(x) is the shortest text that reads back as the same double: the column ranks as the engine did
@@ -78,22 +89,20 @@ export class PairSpool {
     else this.used += this.buffer.write(row, this.used);
   }
 
-  /** Writes what is buffered and closes the file (it stays until remove). */
+  /** Writes what is buffered; no pair may be added after it. */
   close(): void {
-    if (this.fd === null) return;
     this.flush();
-    fs.closeSync(this.fd);
-    this.fd = null;
+    this.closed = true;
   }
 
-  /** Closes and deletes the file; safe to call twice, and after a failure. */
+  /** Closes the file, which frees its space; safe to call twice, and after a failure. */
   remove(): void {
     if (this.fd !== null) {
       fs.closeSync(this.fd);
       this.fd = null;
     }
     this.used = 0;
-    fs.rmSync(this.file, { force: true });
+    this.closed = true;
   }
 
   private flush(): void {
@@ -156,7 +165,7 @@ async function replaceAnalysisPairs(client: PoolClient, analysisId: string, spoo
   // a retried activity finds the rows of its earlier attempt only if that one committed: replace them
   await client.query('DELETE FROM analysis_pairs WHERE analysis_id = $1', [analysisId]);
   const copy = client.query(copyFrom('COPY analysis_pairs (analysis_id, rank, pair_index, wallet_a, wallet_b, combined, pair) FROM STDIN'));
-  await pipeline(fs.createReadStream(spool.file, { highWaterMark: COPY_CHUNK_BYTES }), new RankRows(analysisId, ranks, onRows), copy);
+  await pipeline(fs.createReadStream('', { fd: spool.descriptor, start: 0, autoClose: false, highWaterMark: COPY_CHUNK_BYTES }), new RankRows(analysisId, ranks, onRows), copy);
   return copy.rowCount;
 }
 
