@@ -20,8 +20,14 @@ import { inTransaction } from './db';
 // transaction that completes the analysis.
 // ---------------------------------------------------------------------------------------------
 
-/** Bytes a spool gathers before one write to its file. */
-const SPOOL_FLUSH_BYTES = 1 << 20;
+/**
+ * Bytes a spool gathers, in one reused buffer outside the heap, before one write to its file: a
+ * growing string would be flattened on each write into a new object of this size in the heap's
+ * large-object space, which only a full collection frees.
+ */
+const SPOOL_BUFFER_BYTES = 1 << 20;
+/** Bytes read from the spool at a time on the way to COPY. */
+const COPY_CHUNK_BYTES = 1 << 20;
 /** Rows between two progress reports while the pairs are copied. */
 const COPY_PROGRESS_ROWS = 20_000;
 
@@ -38,18 +44,30 @@ export function copyText(value: string | null): string {
 
 /**
  * The pairs of one run in a temporary file, one COPY row each in pair index order: pair_index,
- * wallet_a, wallet_b, combined, pair (the columns after analysis_id and rank). Remove it when done.
+ * wallet_a, wallet_b, combined, pair (the columns after analysis_id and rank). The file is unlinked
+ * as soon as it is opened and used through its descriptor only, so a worker killed mid-run (or an
+ * attempt abandoned after a timeout) leaves nothing behind: 1,000 wallets spool about 500 MB. Call
+ * remove when done (it closes the descriptor, which frees the space).
  */
 export class PairSpool {
   readonly file: string;
   private fd: number | null;
-  private buffer = '';
+  private readonly buffer = Buffer.allocUnsafe(SPOOL_BUFFER_BYTES);
+  private used = 0;
   private rows = 0;
+  private closed = false;
 
   constructor(label: string, dir = os.tmpdir()) {
     const safe = label.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 80);
     this.file = path.join(dir, `analysis-pairs-${safe}-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}.copy`);
-    this.fd = fs.openSync(this.file, 'wx', 0o600);
+    this.fd = fs.openSync(this.file, 'wx+', 0o600);
+    fs.rmSync(this.file, { force: true });
+  }
+
+  /** The open file, for reading it back (storeAnalysisPairs). */
+  get descriptor(): number {
+    if (this.fd === null) throw new Error('PairSpool: removed');
+    return this.fd;
   }
 
   /** How many pairs it holds. */
@@ -59,37 +77,39 @@ export class PairSpool {
 
   /** Appends pair `index`; pairs come in index order (0, 1, 2, …), as the engine's sink gives them. */
   add(pair: SimilarityPair, index: number): void {
-    if (this.fd === null) throw new Error('PairSpool: add after close');
+    if (this.fd === null || this.closed) throw new Error('PairSpool: add after close');
     if (index !== this.rows) throw new Error(`PairSpool: pair ${index} came where pair ${this.rows} was due`);
     const combined = pair.scores.combined;
     // String(x) is the shortest text that reads back as the same double: the column ranks as the engine did
-    this.buffer += `${index}\t${copyText(pair.walletA)}\t${copyText(pair.walletB)}\t${combined === null ? '\\N' : String(combined)}\t${copyText(JSON.stringify(pair))}\n`;
+    const row = `${index}\t${copyText(pair.walletA)}\t${copyText(pair.walletB)}\t${combined === null ? '\\N' : String(combined)}\t${copyText(JSON.stringify(pair))}\n`;
     this.rows++;
-    if (this.buffer.length >= SPOOL_FLUSH_BYTES) this.flush();
+    // a UTF-16 unit takes at most 3 bytes in UTF-8
+    if (this.used + row.length * 3 > this.buffer.length) this.flush();
+    if (row.length * 3 > this.buffer.length) fs.writeSync(this.fd, row);
+    else this.used += this.buffer.write(row, this.used);
   }
 
-  /** Writes what is buffered and closes the file (it stays until remove). */
+  /** Writes what is buffered; no pair may be added after it. */
   close(): void {
-    if (this.fd === null) return;
     this.flush();
-    fs.closeSync(this.fd);
-    this.fd = null;
+    this.closed = true;
   }
 
-  /** Closes and deletes the file; safe to call twice, and after a failure. */
+  /** Closes the file, which frees its space; safe to call twice, and after a failure. */
   remove(): void {
     if (this.fd !== null) {
       fs.closeSync(this.fd);
       this.fd = null;
     }
-    this.buffer = '';
-    fs.rmSync(this.file, { force: true });
+    this.used = 0;
+    this.closed = true;
   }
 
   private flush(): void {
-    if (this.buffer.length === 0 || this.fd === null) return;
-    fs.writeSync(this.fd, this.buffer);
-    this.buffer = '';
+    if (this.used === 0 || this.fd === null) return;
+    let written = 0;
+    while (written < this.used) written += fs.writeSync(this.fd, this.buffer, written, this.used - written);
+    this.used = 0;
   }
 }
 
@@ -107,7 +127,7 @@ class RankRows extends Transform {
     private readonly ranks: Int32Array,
     private readonly onRows: (rows: number) => void,
   ) {
-    super({ highWaterMark: SPOOL_FLUSH_BYTES });
+    super({ highWaterMark: COPY_CHUNK_BYTES });
     this.prefix = `${copyText(analysisId)}\t`;
   }
 
@@ -145,7 +165,7 @@ async function replaceAnalysisPairs(client: PoolClient, analysisId: string, spoo
   // a retried activity finds the rows of its earlier attempt only if that one committed: replace them
   await client.query('DELETE FROM analysis_pairs WHERE analysis_id = $1', [analysisId]);
   const copy = client.query(copyFrom('COPY analysis_pairs (analysis_id, rank, pair_index, wallet_a, wallet_b, combined, pair) FROM STDIN'));
-  await pipeline(fs.createReadStream(spool.file, { highWaterMark: SPOOL_FLUSH_BYTES }), new RankRows(analysisId, ranks, onRows), copy);
+  await pipeline(fs.createReadStream('', { fd: spool.descriptor, start: 0, autoClose: false, highWaterMark: COPY_CHUNK_BYTES }), new RankRows(analysisId, ranks, onRows), copy);
   return copy.rowCount;
 }
 

@@ -18,6 +18,7 @@ import type { ProcessExit } from './stack';
  */
 export function comparable(result: Record<string, unknown> | null | undefined): string {
   if (!result) return 'null';
+  // result.pairs are in rank order (combined, database-weighted): compared in wallet order
   const pairs = ((result.pairs ?? []) as Array<Record<string, unknown>>).map((p) => {
     const { funding: _funding, bundle: _bundle, rarity: _rarity, combined: _combined, ...own } = (p.scores ?? {}) as Record<string, unknown>;
     return {
@@ -28,6 +29,8 @@ export function comparable(result: Record<string, unknown> | null | undefined): 
       coTrading: p.coTrading,
     };
   });
+  const key = (p: { walletA: unknown; walletB: unknown }): string => `${String(p.walletA)}\u0000${String(p.walletB)}`;
+  pairs.sort((x, y) => (key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0));
   return canonicalJson({ pairs, tokenUniverse: result.tokenUniverse });
 }
 

@@ -81,13 +81,15 @@ describe('analysis_pairs write path', () => {
       const { spool, seen, ranks, result } = spooledRun(id);
       const progress: number[] = [];
       try {
-        expect(fs.existsSync(spool.file)).toBe(true);
+        // unlinked at once: a killed worker leaves no file behind
+        expect(fs.existsSync(spool.file)).toBe(false);
         const stored = await storeAnalysisPairs(pool, id, { spool, ranks }, { summary: { attempt }, result, coverage: [], failedWallets: [], engineVersion: result.engineVersion }, (n) => progress.push(n));
         expect(stored).toBe(pairCount);
+        expect(fs.fstatSync(spool.descriptor).size).toBeGreaterThan(pairCount * 100);
       } finally {
         spool.remove();
       }
-      expect(fs.existsSync(spool.file)).toBe(false);
+      expect(() => spool.descriptor).toThrow(/removed/);
       expect(progress.every((n, i) => n > 0 && n <= pairCount && (i === 0 || n > progress[i - 1]))).toBe(true);
 
       const rows = await rowsOf(id);

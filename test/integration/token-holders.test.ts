@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { Worker } from '@temporalio/worker';
 import { buildApp } from '../../src/api/app';
+import { DEFAULT_TOP_PAIRS } from '../../src/api/schemas/analyses';
 import { ApiClient } from '../../src/cli/api-client';
 import { renderAnalysis } from '../../src/cli/render';
 import { generateWorld } from '../../src/simulator';
@@ -91,8 +92,12 @@ describe('an analysis of a token’s holders through the HTTP API', () => {
     expect(view.holders!.ownersSeen).toBeGreaterThanOrEqual(2_000);
     expect(view.holders!.excluded!.map((e) => e.owner).sort()).toEqual([...excludedOwners].sort());
     expect(view.holders!.excluded!.find((e) => e.owner === '1nc1nerator11111111111111111111111111111111')).toMatchObject({ reason: 'burn' });
-    const result = view.result as unknown as { pairs: unknown[]; clusters: Array<{ members: string[] }> };
-    expect(result.pairs).toHaveLength((50 * 49) / 2);
+    const result = view.result as unknown as { pairs: unknown[]; pairCount: number; pairsComplete: boolean; clusters: Array<{ members: string[] }> };
+    // 1,225 pairs: the result lists the strongest DEFAULT_TOP_PAIRS, analysis_pairs holds them all
+    expect(result).toMatchObject({ pairCount: (50 * 49) / 2, pairsComplete: false });
+    expect(result.pairs).toHaveLength(DEFAULT_TOP_PAIRS);
+    const stored = await opened.stack.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM analysis_pairs WHERE analysis_id = $1', [view.analysisId]);
+    expect(stored.rows[0].n).toBe((50 * 49) / 2);
     // the copy-trader group planted among the holders is found
     const group = world.groundTruth!.clusters.at(-1)!;
     expect(result.clusters.map((c) => [...c.members].sort().join(','))).toContain([...group].sort().join(','));

@@ -55,6 +55,8 @@ describe('computeSimilarity streamed through a pair sink', () => {
     expect(scores.filter((c) => c === null).length).toBeGreaterThan(w.wallets.length);
     const scored = scores.filter((c) => c !== null);
     expect(new Set(scored).size).toBeLessThan(scored.length); // ties between scores, decided by pair index
+    // the five strongest, named by the pairs' own wallets (looked up by pair index, not from the pairs)
+    expect(full.globalMetrics.mostSimilarPairs).toEqual(ranking.slice(0, 5).map(({ pair }) => ({ walletA: pair.walletA, walletB: pair.walletB, combined: pair.scores.combined })));
   });
 
   it.each([0, 1, 7, 100, pairCount, pairCount + 50])('topPairs %i: the sink sees every pair once in index order; clusters and metrics are the unstreamed ones', (topPairs) => {
