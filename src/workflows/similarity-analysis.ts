@@ -89,6 +89,23 @@ const { computeGroupSimilarity } = proxyActivities<Pick<AnalysisActivities, 'com
 });
 
 /**
+ * The same step for a large group. The engine computes a group's pairs synchronously, so its
+ * worker's event loop sends no heartbeat until they are done: for 1,000 wallets (499,500 pairs) on
+ * a busy machine that is more than 15 seconds, the attempt timed out, and the retries piled up on
+ * the same worker beside the still-running first attempt (observed). Until the engine yields, a
+ * large group's step gets a heartbeat timeout longer than its computation; a lost worker is then
+ * noticed later, for this step only. Which proxy runs the step does not change the command sequence.
+ */
+const LARGE_GROUP_WALLETS = 200;
+const { computeGroupSimilarity: computeLargeGroupSimilarity } = proxyActivities<Pick<AnalysisActivities, 'computeGroupSimilarity'>>({
+  taskQueue: TASK_QUEUES.analysis,
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '5 minutes',
+  scheduleToCloseTimeout: '45 minutes',
+  retry: COMPUTE_RETRY,
+});
+
+/**
  * patched() id of the changes that let a group of any allowed size (MAX_WALLETS_PER_ANALYSIS, up to
  * 500) finish: no wallet list in a search attribute unless it fits, children started all at once,
  * and sync progress polled by analysis id returning changed rows only. Histories recorded before it
@@ -330,7 +347,8 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
     phase = 'computing';
     if (sized) showDetails();
     const failedSet = new Set(failed.map((f) => f.wallet));
-    const summary = await computeGroupSimilarity({
+    const compute = wallets.length > LARGE_GROUP_WALLETS ? computeLargeGroupSimilarity : computeGroupSimilarity;
+    const summary = await compute({
       analysisId,
       wallets: wallets.filter((w) => !failedSet.has(w)),
       partialWallets,

@@ -97,3 +97,18 @@ describe('docker-compose.yml stays consistent with the code', () => {
     expect(inCompose.sort()).toEqual(expected.sort());
   });
 });
+
+describe('group size and worker memory settings', () => {
+  it('allows groups of up to 1,000 wallets, 1,000 by default', () => {
+    expect(loadConfig({}).MAX_WALLETS_PER_ANALYSIS).toBe(1000);
+    expect(loadConfig({ MAX_WALLETS_PER_ANALYSIS: '1000' }).MAX_WALLETS_PER_ANALYSIS).toBe(1000);
+    expect(() => loadConfig({ MAX_WALLETS_PER_ANALYSIS: '1001' })).toThrow(/MAX_WALLETS_PER_ANALYSIS/);
+  });
+
+  it('bounds the workflow cache and reuses one V8 context unless told otherwise', () => {
+    expect(loadConfig({})).toMatchObject({ WORKFLOW_CACHE_SIZE: 1000, WORKFLOW_REUSE_V8_CONTEXT: true });
+    expect(loadConfig({ WORKFLOW_CACHE_SIZE: '200', WORKFLOW_REUSE_V8_CONTEXT: 'false' })).toMatchObject({ WORKFLOW_CACHE_SIZE: 200, WORKFLOW_REUSE_V8_CONTEXT: false });
+    expect(() => loadConfig({ WORKFLOW_CACHE_SIZE: '0' })).toThrow(/WORKFLOW_CACHE_SIZE/);
+    expect(() => loadConfig({ WORKFLOW_REUSE_V8_CONTEXT: 'yes' })).toThrow(/WORKFLOW_REUSE_V8_CONTEXT/);
+  });
+});
