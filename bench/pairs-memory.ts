@@ -100,7 +100,7 @@ async function main(): Promise<void> {
         console.log(`    during the computation (MB at pair index): ${samples.join(', ')}`);
         t = process.hrtime.bigint();
         spool.close();
-        const { size } = await import('node:fs').then((fs) => fs.statSync(spool.file));
+        const { size } = await import('node:fs').then((fs) => fs.fstatSync(spool.descriptor));
         figures.spoolMb = mb(size);
         const stored = { ...result, pairCount: result.globalMetrics.pairCount, pairsComplete: false };
         figures.resultBytes = JSON.stringify(stored).length;
