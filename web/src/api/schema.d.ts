@@ -229,7 +229,7 @@ export interface paths {
         put?: never;
         /**
          * Start a similarity analysis of a group of wallets, or of a token's largest holders
-         * @description Either `wallets`: 2–50 distinct addresses, sorted (order does not matter); or `token`: a mint, whose `top` largest holders (2–50, default 50) become the group, leaving out burn addresses, program-owned accounts (pool vaults, AMM authorities) and known exchanges. The same Idempotency-Key returns the same analysis and starts no second workflow.
+         * @description Either `wallets`: 2–1000 distinct addresses, sorted (order does not matter); or `token`: a mint, whose `top` largest holders (2–1000, default 100) become the group, leaving out burn addresses, program-owned accounts (pool vaults, AMM authorities) and known exchanges. The same Idempotency-Key returns the same analysis and starts no second workflow.
          */
         post: {
             parameters: {
@@ -266,11 +266,11 @@ export interface paths {
                          * @example 37RqtwV1Huak8b89qQy9AxxJgbKzeA3AECZxQMgboRsk
                          */
                         token?: string;
-                        /** @description how many of the largest eligible holders to analyse, 2 to 50 (default 50) */
+                        /** @description how many of the largest eligible holders to analyse, 2 to 1000 (default 100) */
                         top?: number;
                         /** @description how many of the strongest pairs the result itself lists (default 1000); every pair is served by GET /v1/analyses/{id}/pairs */
                         topPairs?: number;
-                        /** @description 2 to 50 distinct wallet addresses */
+                        /** @description 2 to 1000 distinct wallet addresses */
                         wallets?: string[];
                         /** @description relative weights of the metrics in `combined` (missing ones take the defaults) */
                         weights?: {
@@ -2636,7 +2636,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description 1 to 50 distinct wallet addresses */
+                        /** @description 1 to 1000 distinct wallet addresses */
                         wallets: string[];
                     };
                 };
@@ -2793,7 +2793,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description 1 to 50 distinct wallet addresses */
+                        /** @description 1 to 1000 distinct wallet addresses */
                         wallets: string[];
                     };
                 };

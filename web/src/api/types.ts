@@ -150,28 +150,7 @@ export interface CommonToken {
   heldBy?: number;
 }
 
-/**
- * GET /v1/analyses/{id}/pairs: declared by hand to match src/api/schemas/pairs.ts exactly, until
- * that route is in the generated schema.d.ts (`npm run api:types` after it lands); then these two
- * become `Json<paths['/v1/analyses/{id}/pairs']['get']['responses'][200]>` and its query.
- */
-export interface PairsPage {
-  analysisId: string;
-  /** pairs of the whole analysis */
-  pairCount: number;
-  /** pairs that match the filters (`minScore`, `wallet`), over all pages */
-  matched: number;
-  /** strongest first: combined descending, pairs without it last */
-  pairs: Pair[];
-  /** pass as `cursor` for the next page; null on the last page */
-  nextCursor: string | null;
-}
-export interface PairsQuery {
-  cursor?: string;
-  /** 1 to 1,000 (the API's default 100) */
-  limit?: number;
-  /** 0 to 1: only pairs whose combined is at least this */
-  minScore?: number;
-  /** one wallet of the group: only its pairs */
-  wallet?: string;
-}
+/** GET /v1/analyses/{id}/pairs: a page of pairs (strongest first) with its query; the pairs read as `Pair`. */
+type ApiPairsPage = Json<paths['/v1/analyses/{id}/pairs']['get']['responses'][200]>;
+export type PairsPage = Omit<ApiPairsPage, 'pairs'> & { pairs: Pair[] };
+export type PairsQuery = NonNullable<paths['/v1/analyses/{id}/pairs']['get']['parameters']['query']>;
