@@ -130,6 +130,7 @@ describe('metrics and the OpenAPI document', () => {
     );
     const body = doc.paths['/v1/analyses'].post.requestBody.content['application/json'].schema;
     expect(body.additionalProperties).toBe(false);
-    expect(body.properties.wallets.maxItems).toBe(50);
+    // the default MAX_WALLETS_PER_ANALYSIS
+    expect(body.properties.wallets.maxItems).toBe(1000);
   });
 });
