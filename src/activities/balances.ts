@@ -11,6 +11,7 @@ import { InvalidAddressError, ProviderError } from '../providers/errors';
 import { isPublicKey } from '../providers/address';
 import { describeFailure } from '../errors';
 import type { ActivityDeps } from './deps';
+import type { TokenHoldings } from '../providers/solana-rpc';
 
 export interface BalanceSummary {
   wallet: string;
@@ -52,6 +53,18 @@ export class BalanceLockTimeoutError extends Error {
 const RELEASE_SCRIPT = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 
 type CachedBalances = StoredBalances & { isLargeWallet: boolean };
+
+/** What the cache keeps of a wallet's fetched balances (its lamports absent: 0, a new account). */
+function balancesOf(wallet: string, solLamports: bigint | undefined, holdings: TokenHoldings): CachedBalances {
+  return {
+    wallet,
+    solLamports: (solLamports ?? 0n).toString(),
+    tokens: holdings.balances.map((b) => ({ mint: b.mint, program: b.program, rawAmount: b.rawAmount, decimals: b.decimals })),
+    tokenAccountCount: holdings.tokenAccountCount,
+    isLargeWallet: holdings.isLargeWallet,
+    fetchedAt: new Date().toISOString(),
+  };
+}
 
 function summarize(b: CachedBalances, fromCache: boolean): BalanceSummary {
   return {
@@ -224,15 +237,7 @@ export function createBalanceActivities(deps: ActivityDeps) {
       TOKEN_FETCHES_IN_FLIGHT,
       async (wallet) => {
         try {
-          const holdings = await rpc.getTokenBalances(wallet);
-          const balances: CachedBalances = {
-            wallet,
-            solLamports: (sol.get(wallet) ?? 0n).toString(),
-            tokens: holdings.balances.map((b) => ({ mint: b.mint, program: b.program, rawAmount: b.rawAmount, decimals: b.decimals })),
-            tokenAccountCount: holdings.tokenAccountCount,
-            isLargeWallet: holdings.isLargeWallet,
-            fetchedAt: new Date().toISOString(),
-          };
+          const balances = balancesOf(wallet, sol.get(wallet), await rpc.getTokenBalances(wallet));
           await store(balances);
           done.set(wallet, { wallet, balances: 'fetched' });
         } catch (err) {
@@ -265,14 +270,7 @@ export function createBalanceActivities(deps: ActivityDeps) {
         if (filled) return summarize(filled, true);
         if (ctx.cancellationSignal.aborted) throw new CancelledFailure('balance fetch cancelled');
         const [sol, holdings] = await Promise.all([rpc.getSolBalances([wallet]), rpc.getTokenBalances(wallet)]);
-        const balances = {
-          wallet,
-          solLamports: (sol.get(wallet) ?? 0n).toString(),
-          tokens: holdings.balances.map((b) => ({ mint: b.mint, program: b.program, rawAmount: b.rawAmount, decimals: b.decimals })),
-          tokenAccountCount: holdings.tokenAccountCount,
-          isLargeWallet: holdings.isLargeWallet,
-          fetchedAt: new Date().toISOString(),
-        };
+        const balances = balancesOf(wallet, sol.get(wallet), holdings);
         await store(balances);
         log.info('balances fetched', { wallet, tokens: balances.tokens.length, tokenAccounts: balances.tokenAccountCount });
         return summarize(balances, false);

@@ -7,7 +7,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Pair } from '../../api/types';
 import { Section } from '../../components/ui';
 import { pairKey, walletOfFilter } from '../../lib/result';
-import { COLUMNS, PairRow, ROW_HEIGHT } from './PairList';
+import { COLUMNS, MinCombinedSelect, PairRow, ROW_HEIGHT } from './PairList';
 import { usePairPages } from './usePairPages';
 
 /** Pairs per page while scrolling: a few screens at a time. */
@@ -53,13 +53,7 @@ export function PagedPairList({
       <div className="filters">
         <label htmlFor="pair-filter">Filter by wallet</label>
         <input id="pair-filter" type="search" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="an address of the group" className="mono" aria-describedby="pair-filter-issue" />
-        <label htmlFor="pair-min">Minimum combined</label>
-        <select id="pair-min" value={minCombined} onChange={(e) => setMinCombined(e.target.value)}>
-          <option value="0">any</option>
-          <option value="0.3">30 %</option>
-          <option value="0.5">50 %</option>
-          <option value="0.7">70 %</option>
-        </select>
+        <MinCombinedSelect value={minCombined} onChange={setMinCombined} />
         <span className="muted" aria-live="polite" data-testid="pair-list-count">
           {pages.matched === null ? `loading … of ${all} pairs` : `${pages.matched} of ${all} pairs`}
           {pages.matched !== null && !done ? ` (${pairs.length} read)` : ''}

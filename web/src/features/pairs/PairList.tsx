@@ -67,6 +67,21 @@ export function PairRow({ pair: p, start, selected, onOpen }: { pair: Pair; star
   );
 }
 
+/** The pair lists' minimum-combined filter (a fraction as text: "0" means any). */
+export function MinCombinedSelect({ value, onChange }: { value: string; onChange: (value: string) => void }) {
+  return (
+    <>
+      <label htmlFor="pair-min">Minimum combined</label>
+      <select id="pair-min" value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="0">any</option>
+        <option value="0.3">30 %</option>
+        <option value="0.5">50 %</option>
+        <option value="0.7">70 %</option>
+      </select>
+    </>
+  );
+}
+
 export function PairList({ pairs, onOpen, selected }: { pairs: Pair[]; onOpen: (p: Pair) => void; selected: Pair | null }) {
   const [sort, setSort] = useState<{ field: SortField; desc: boolean }>({ field: 'combined', desc: true });
   const [filter, setFilter] = useState('');
@@ -81,13 +96,7 @@ export function PairList({ pairs, onOpen, selected }: { pairs: Pair[]; onOpen: (
       <div className="filters">
         <label htmlFor="pair-filter">Filter by wallet</label>
         <input id="pair-filter" type="search" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="part of an address" className="mono" />
-        <label htmlFor="pair-min">Minimum combined</label>
-        <select id="pair-min" value={minCombined} onChange={(e) => setMinCombined(e.target.value)}>
-          <option value="0">any</option>
-          <option value="0.3">30 %</option>
-          <option value="0.5">50 %</option>
-          <option value="0.7">70 %</option>
-        </select>
+        <MinCombinedSelect value={minCombined} onChange={setMinCombined} />
         <span className="muted" aria-live="polite">
           {shown.length} of {pairs.length} pairs
         </span>
