@@ -23,7 +23,8 @@ async function main(): Promise<void> {
   });
 
   await migrate(config.DATABASE_URL);
-  const pool = createPool(config.DATABASE_URL, config.ANALYSIS_CONCURRENCY + 5);
+  // analysis steps, plus history chunks on the balances queue storing their pages (a page holds a client for milliseconds)
+  const pool = createPool(config.DATABASE_URL, config.ANALYSIS_CONCURRENCY + 10);
   await checkDatabase(pool, config.DATABASE_URL);
   const redis = createRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX);
   await connectRedis(redis, config.REDIS_URL);

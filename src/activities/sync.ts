@@ -12,7 +12,7 @@ import { saveWalletAnalytics } from '../store/wallet-analytics';
 import { beginSync, commitWatermark, finishSync, markCoveredSince, markHistoryComplete, syncedAfter, walletStatuses, type WalletStatusRow, type WalletSyncCursor } from '../store/wallets';
 import { loadBalances } from '../store/wallet-balances';
 import { getTokens } from '../store/tokens';
-import { walletSyncWorkflowId } from '../workflows/contract';
+import { afterChunk, startingState, walletSyncWorkflowId, type WalletSyncResult, type WalletSyncResume } from '../workflows/contract';
 import type { ActivityDeps } from './deps';
 import { solPriceUsd } from './sol-price';
 import { backfillTransfers } from './transfers-backfill';
@@ -48,6 +48,17 @@ export interface SyncChunkResult {
   top: { signature: string; slot: number; timestamp: number } | null;
 }
 
+/** syncWalletAtOnce's heartbeat once the sync has begun: its starting state, the chunk's progress, and the chunk's result once it is in. */
+interface AtOnceStarted {
+  begun: WalletSyncResume;
+  chunk: ChunkHeartbeat;
+  result?: SyncChunkResult;
+}
+
+function freshChunk(cursor: string | null): ChunkHeartbeat {
+  return { cursor, pages: 0, transactions: 0, newTransactions: 0, newLegs: 0, top: null };
+}
+
 interface ChunkHeartbeat {
   cursor: string | null;
   pages: number;
@@ -60,6 +71,117 @@ interface ChunkHeartbeat {
 
 export function createSyncActivities(deps: ActivityDeps) {
   const { pool, redis, helius, market } = deps;
+  /**
+   * Fetches and stores pages of one phase from `state.cursor` until the phase is done or
+   * `input.maxPages` pages are in; `state` is updated (and heartbeated through `beat`) page by page.
+   */
+  async function fetchChunk(input: SyncChunkInput, state: ChunkHeartbeat, beat: () => void): Promise<SyncChunkResult> {
+    const ctx = Context.current();
+    const solPrice = await solPriceUsd(redis, market);
+    let done = false;
+    let reachedEnd = false;
+    let stoppedAtWindow = false;
+    while (!done && state.pages < input.maxPages) {
+      if (ctx.cancellationSignal.aborted) throw new CancelledFailure('wallet sync cancelled');
+      const page = await helius.fetchHistoryPage(input.wallet, { before: state.cursor ?? undefined, limit: 100 });
+      let txs = page.transactions;
+      // The newest transaction of a sync from the top becomes the next watermark, if it is stored:
+      // one older than the window is not, and a watermark above unstored history would hide it
+      // from every later sync.
+      const topInWindow = input.sinceTimestamp === null || input.until !== null || (txs.length > 0 && txs[0].timestamp >= input.sinceTimestamp);
+      if (input.phase === 'newer' && input.cursor === null && state.pages === 0 && txs.length > 0 && topInWindow) {
+        state.top = { signature: txs[0].signature, slot: txs[0].slot, timestamp: txs[0].timestamp };
+      }
+      if (input.until) {
+        const at = txs.findIndex((tx) => tx.signature === input.until);
+        if (at >= 0) {
+          txs = txs.slice(0, at);
+          done = true;
+        }
+      }
+      // The window limits how far back a sync goes, never a newer phase bounded by a watermark:
+      // stopping above the watermark would leave a hole no later sync fills.
+      if (input.sinceTimestamp !== null && !(input.phase === 'newer' && input.until)) {
+        const inWindow = txs.filter((tx) => tx.timestamp >= (input.sinceTimestamp as number));
+        if (inWindow.length < txs.length) {
+          txs = inWindow;
+          done = true;
+          stoppedAtWindow = true;
+        }
+      }
+      // A transaction that failed validation never sinks the page: it is recorded with its reason
+      // (counted in coverage) unless its raw timestamp puts it before the window.
+      const rejected: RejectedRow[] = page.rejected
+        .filter((r) => input.sinceTimestamp === null || r.timestamp === null || r.timestamp >= input.sinceTimestamp)
+        .map((r) => ({ key: r.signature ?? `${state.cursor ?? 'top'}#${r.index}`, signature: r.signature, timestamp: r.timestamp, field: r.field, reason: r.reason }));
+      if (rejected.length > 0) log.warn('transactions rejected', { wallet: input.wallet, count: rejected.length, reasons: rejected.slice(0, 5).map((r) => r.reason) });
+      const { legs } = extractMany(txs, input.wallet, { solPriceUsd: solPrice });
+      // plain SOL and token transfers (not trades) are kept as evidence of funding links
+      const transfers = extractTransfersMany(txs, input.wallet);
+      const stored = await storeHistoryPage(pool, input.wallet, txs, legs, rejected, transfers);
+      state.rejectedTransactions = (state.rejectedTransactions ?? 0) + rejected.length;
+      state.pages += 1;
+      state.transactions += txs.length;
+      state.newTransactions += stored.newTransactions;
+      state.newLegs += stored.newLegs;
+      state.cursor = page.nextCursor;
+      if (page.nextCursor === null && !page.continuation) {
+        done = true;
+        reachedEnd = !stoppedAtWindow;
+      }
+      beat();
+    }
+    log.info('history chunk stored', { wallet: input.wallet, phase: input.phase, pages: state.pages, transactions: state.transactions, newLegs: state.newLegs, done });
+    return { ...state, done, reachedEnd, stoppedAtWindow };
+  }
+
+  /** PnL and behavior of the wallet's stored legs, stored in wallet_analytics. */
+  async function walletAnalytics(wallet: string, onStep: (step: string) => void): Promise<{ legs: number; tokens: number; realizedPnlSol: number }> {
+    const legs = await loadLegs(pool, wallet);
+    onStep('pnl');
+    const balances = (await loadBalances(pool, [wallet])).get(wallet);
+    const holdings = balances
+      ? Object.fromEntries(balances.tokens.map((t) => [t.mint, { uiAmount: formatUnits(BigInt(t.rawAmount), t.decimals) }]))
+      : undefined;
+    const mints = [...new Set(legs.map((l) => l.mint))];
+    const prices = Object.fromEntries((await getTokens(pool, mints)).filter((t) => t.priceUsd !== null).map((t) => [t.mint, t.priceUsd as number]));
+    const solPrice = await solPriceUsd(redis, market).catch(() => undefined);
+    const pnl = computePnl(legs, { holdings, pricesUsd: prices, solPriceUsd: solPrice });
+    onStep('behavior');
+    const behavior = computeBehavior(legs, { nowSec: Math.floor(Date.now() / 1000) });
+    onStep('transfers');
+    // a wallet synced before transfers were kept: extract them from its stored transactions now
+    await backfillTransfers(pool, [wallet]);
+    onStep('storing');
+    const rejected = await loadRejected(pool, wallet);
+    const coverage = {
+      legs: legs.length,
+      firstLegAt: legs[0]?.timestamp ?? null,
+      lastLegAt: legs[legs.length - 1]?.timestamp ?? null,
+      rejectedTransactions: rejected.count,
+      rejected: rejected.recent,
+    };
+    await saveWalletAnalytics(pool, wallet, { pnl, behavior, coverage, engineVersion: ENGINE_VERSION });
+    return { legs: legs.length, tokens: pnl.tokens.length, realizedPnlSol: pnl.totals.realizedPnlSol };
+  }
+
+  async function beginWalletSync(input: { wallet: string; workflowId: string; skipIfSyncedAfter?: string | null; sinceTimestamp?: number | null }): Promise<WalletSyncCursor & { alreadySynced?: { lastSyncedAt: string; legs: number } }> {
+    if (input.skipIfSyncedAfter) {
+      const done = await syncedAfter(pool, input.wallet, input.skipIfSyncedAfter, input.sinceTimestamp ?? null);
+      if (done) {
+        const { lastSyncedAt, legs, ...cursor } = done;
+        return { ...cursor, alreadySynced: { lastSyncedAt, legs } };
+      }
+    }
+    return beginSync(pool, input.wallet, input.workflowId);
+  }
+
+  async function commitSyncWatermark(input: { wallet: string; top: { signature: string; slot: number; timestamp: number } | null; historyComplete: boolean; coveredSince?: number | null }): Promise<void> {
+    if (input.top) await commitWatermark(pool, input.wallet, input.top);
+    if (input.historyComplete) await markHistoryComplete(pool, input.wallet);
+    else if (input.coveredSince !== undefined && input.coveredSince !== null) await markCoveredSince(pool, input.wallet, input.coveredSince);
+  }
+
   return {
     /** With `sinceTimestamp` (null: full history), a wallet whose stored history does not reach that far back is STALE. */
     async getWalletStatuses(input: { wallets: string[]; staleAfterSeconds?: number; sinceTimestamp?: number | null }): Promise<WalletStatusRow[]> {
@@ -72,134 +194,74 @@ export function createSyncActivities(deps: ActivityDeps) {
      * status check and the start of this sync) and whose stored history reaches back to
      * `sinceTimestamp` makes this one unnecessary: nothing is changed and `alreadySynced` says so.
      */
-    async beginWalletSync(input: {
-      wallet: string;
-      workflowId: string;
-      skipIfSyncedAfter?: string | null;
-      sinceTimestamp?: number | null;
-    }): Promise<WalletSyncCursor & { alreadySynced?: { lastSyncedAt: string; legs: number } }> {
-      if (input.skipIfSyncedAfter) {
-        const done = await syncedAfter(pool, input.wallet, input.skipIfSyncedAfter, input.sinceTimestamp ?? null);
-        if (done) {
-          const { lastSyncedAt, legs, ...cursor } = done;
-          return { ...cursor, alreadySynced: { lastSyncedAt, legs } };
-        }
-      }
-      return beginSync(pool, input.wallet, input.workflowId);
-    },
+    beginWalletSync,
 
     async syncHistoryChunk(input: SyncChunkInput): Promise<SyncChunkResult> {
       const ctx = Context.current();
       const resumed = ctx.info.heartbeatDetails as ChunkHeartbeat | undefined;
-      const state: ChunkHeartbeat = resumed ?? { cursor: input.cursor, pages: 0, transactions: 0, newTransactions: 0, newLegs: 0, top: null };
-      return withLivenessHeartbeat(() => state, async () => {
-        const solPrice = await solPriceUsd(redis, market);
-        let done = false;
-        let reachedEnd = false;
-        let stoppedAtWindow = false;
-        while (!done && state.pages < input.maxPages) {
-          if (ctx.cancellationSignal.aborted) throw new CancelledFailure('wallet sync cancelled');
-          const page = await helius.fetchHistoryPage(input.wallet, { before: state.cursor ?? undefined, limit: 100 });
-          let txs = page.transactions;
-          // The newest transaction of a sync from the top becomes the next watermark, if it is stored:
-          // one older than the window is not, and a watermark above unstored history would hide it
-          // from every later sync.
-          const topInWindow = input.sinceTimestamp === null || input.until !== null || (txs.length > 0 && txs[0].timestamp >= input.sinceTimestamp);
-          if (input.phase === 'newer' && input.cursor === null && state.pages === 0 && txs.length > 0 && topInWindow) {
-            state.top = { signature: txs[0].signature, slot: txs[0].slot, timestamp: txs[0].timestamp };
-          }
-          if (input.until) {
-            const at = txs.findIndex((tx) => tx.signature === input.until);
-            if (at >= 0) {
-              txs = txs.slice(0, at);
-              done = true;
+      const state: ChunkHeartbeat = resumed ?? freshChunk(input.cursor);
+      return withLivenessHeartbeat(() => state, () => fetchChunk(input, state, () => ctx.heartbeat(state)));
+    },
+
+    /**
+     * A whole sync in one activity when the history fits one chunk (walletSyncWorkflow, patched
+     * 'sync-at-once'): begins it, fetches the first chunk, and if that ends the history (or reaches
+     * the window or the watermark) commits the watermark, computes the analytics and finishes the
+     * sync. Otherwise it returns the state for the workflow's chunk loop. A retried attempt resumes
+     * from the heartbeat: after the begin, at the chunk's cursor, or after the chunk; the watermark,
+     * analytics and finish steps are idempotent.
+     */
+    async syncWalletAtOnce(input: {
+      wallet: string;
+      workflowId: string;
+      skipIfSyncedAfter?: string | null;
+      sinceTimestamp: number | null;
+      maxPages: number;
+    }): Promise<{ finished: WalletSyncResult; resume?: undefined } | { finished?: undefined; resume: WalletSyncResume }> {
+      const ctx = Context.current();
+      const resumed = ctx.info.heartbeatDetails as AtOnceStarted | undefined;
+      let beat: AtOnceStarted | null = resumed ?? null;
+      return withLivenessHeartbeat(
+        () => beat,
+        async () => {
+          if (beat === null) {
+            const cursor = await beginWalletSync(input);
+            if (cursor.alreadySynced) {
+              return { finished: { wallet: input.wallet, pages: 0, transactions: 0, newLegs: 0, historyComplete: cursor.historyComplete, legs: cursor.alreadySynced.legs, skipped: true } };
             }
+            beat = { begun: startingState(cursor), chunk: freshChunk(null) };
+            ctx.heartbeat(beat);
           }
-          // The window limits how far back a sync goes, never a newer phase bounded by a watermark:
-          // stopping above the watermark would leave a hole no later sync fills.
-          if (input.sinceTimestamp !== null && !(input.phase === 'newer' && input.until)) {
-            const inWindow = txs.filter((tx) => tx.timestamp >= (input.sinceTimestamp as number));
-            if (inWindow.length < txs.length) {
-              txs = inWindow;
-              done = true;
-              stoppedAtWindow = true;
-            }
-          }
-          // A transaction that failed validation never sinks the page: it is recorded with its reason
-          // (counted in coverage) unless its raw timestamp puts it before the window.
-          const rejected: RejectedRow[] = page.rejected
-            .filter((r) => input.sinceTimestamp === null || r.timestamp === null || r.timestamp >= input.sinceTimestamp)
-            .map((r) => ({ key: r.signature ?? `${state.cursor ?? 'top'}#${r.index}`, signature: r.signature, timestamp: r.timestamp, field: r.field, reason: r.reason }));
-          if (rejected.length > 0) log.warn('transactions rejected', { wallet: input.wallet, count: rejected.length, reasons: rejected.slice(0, 5).map((r) => r.reason) });
-          const { legs } = extractMany(txs, input.wallet, { solPriceUsd: solPrice });
-          // plain SOL and token transfers (not trades) are kept as evidence of funding links
-          const transfers = extractTransfersMany(txs, input.wallet);
-          const stored = await storeHistoryPage(pool, input.wallet, txs, legs, rejected, transfers);
-          state.rejectedTransactions = (state.rejectedTransactions ?? 0) + rejected.length;
-          state.pages += 1;
-          state.transactions += txs.length;
-          state.newTransactions += stored.newTransactions;
-          state.newLegs += stored.newLegs;
-          state.cursor = page.nextCursor;
-          if (page.nextCursor === null && !page.continuation) {
-            done = true;
-            reachedEnd = !stoppedAtWindow;
-          }
-          ctx.heartbeat(state);
-        }
-        log.info('history chunk stored', { wallet: input.wallet, phase: input.phase, pages: state.pages, transactions: state.transactions, newLegs: state.newLegs, done });
-        return { ...state, done, reachedEnd, stoppedAtWindow };
-      });
+          const b = beat as AtOnceStarted;
+          // afterChunk changes the state: work on a copy, so that a retried attempt starts from the heartbeated one
+          const s: WalletSyncResume = structuredClone(b.begun);
+          const chunkInput: SyncChunkInput = { wallet: input.wallet, phase: s.phase, cursor: s.cursor, until: s.phase === 'newer' ? s.until : null, sinceTimestamp: input.sinceTimestamp, maxPages: input.maxPages };
+          const r = b.result ?? (await fetchChunk(chunkInput, b.chunk, () => ctx.heartbeat(b)));
+          b.result = r;
+          ctx.heartbeat(b);
+          const next = afterChunk(s, r, input.sinceTimestamp);
+          if (next.next === 'chunk') return { resume: s };
+          await commitSyncWatermark({ wallet: input.wallet, ...next.commit });
+          if (next.next === 'older') return { resume: s };
+          const analytics = await walletAnalytics(input.wallet, () => undefined);
+          await finishSync(pool, input.wallet, { ok: true });
+          return { finished: { wallet: input.wallet, pages: s.pages, transactions: s.transactions, newLegs: s.newLegs, historyComplete: s.historyComplete, legs: analytics.legs } };
+        },
+      );
     },
 
     /**
      * After a phase: moves the watermark to `top`, and records how far back the history is now
      * complete: to the first transaction, or to `coveredSince` (the window a phase stopped at).
      */
-    async commitSyncWatermark(input: {
-      wallet: string;
-      top: { signature: string; slot: number; timestamp: number } | null;
-      historyComplete: boolean;
-      coveredSince?: number | null;
-    }): Promise<void> {
-      if (input.top) await commitWatermark(pool, input.wallet, input.top);
-      if (input.historyComplete) await markHistoryComplete(pool, input.wallet);
-      else if (input.coveredSince !== undefined && input.coveredSince !== null) await markCoveredSince(pool, input.wallet, input.coveredSince);
-    },
+    commitSyncWatermark,
 
     /** PnL and behavior of the wallet's stored legs, stored in wallet_analytics. */
     async computeWalletAnalytics(input: { wallet: string }): Promise<{ legs: number; tokens: number; realizedPnlSol: number }> {
       let step = 'loading legs';
       return withLivenessHeartbeat(
         () => ({ step }),
-        async () => {
-          const legs = await loadLegs(pool, input.wallet);
-          step = 'pnl';
-          const balances = (await loadBalances(pool, [input.wallet])).get(input.wallet);
-          const holdings = balances
-            ? Object.fromEntries(balances.tokens.map((t) => [t.mint, { uiAmount: formatUnits(BigInt(t.rawAmount), t.decimals) }]))
-            : undefined;
-          const mints = [...new Set(legs.map((l) => l.mint))];
-          const prices = Object.fromEntries((await getTokens(pool, mints)).filter((t) => t.priceUsd !== null).map((t) => [t.mint, t.priceUsd as number]));
-          const solPrice = await solPriceUsd(redis, market).catch(() => undefined);
-          const pnl = computePnl(legs, { holdings, pricesUsd: prices, solPriceUsd: solPrice });
-          step = 'behavior';
-          const behavior = computeBehavior(legs, { nowSec: Math.floor(Date.now() / 1000) });
-          step = 'transfers';
-          // a wallet synced before transfers were kept: extract them from its stored transactions now
-          await backfillTransfers(pool, [input.wallet]);
-          step = 'storing';
-          const rejected = await loadRejected(pool, input.wallet);
-          const coverage = {
-            legs: legs.length,
-            firstLegAt: legs[0]?.timestamp ?? null,
-            lastLegAt: legs[legs.length - 1]?.timestamp ?? null,
-            rejectedTransactions: rejected.count,
-            rejected: rejected.recent,
-          };
-          await saveWalletAnalytics(pool, input.wallet, { pnl, behavior, coverage, engineVersion: ENGINE_VERSION });
-          return { legs: legs.length, tokens: pnl.tokens.length, realizedPnlSol: pnl.totals.realizedPnlSol };
-        },
+        () => walletAnalytics(input.wallet, (next) => (step = next)),
       );
     },
 

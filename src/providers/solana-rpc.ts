@@ -122,13 +122,14 @@ export class SolanaRpcClient implements BalanceSource {
     this.checkAddress(owner, 'getTokenAccountsByOwner');
     const perMint = new Map<string, TokenBalance & { raw: bigint }>();
     let tokenAccountCount = 0;
-    for (const [program, programId] of PROGRAMS) {
-      const result = await this.call(
-        'getTokenAccountsByOwner',
-        [owner, { programId }, { encoding: 'jsonParsed', commitment: this.commitment }],
-        GetTokenAccountsByOwnerResultSchema,
-        `token accounts of ${owner} (${program})`,
-      );
+    // both programs asked at once (each call still takes its place in the RPC budget), added up in order
+    const results = await Promise.all(
+      PROGRAMS.map(([program, programId]) =>
+        this.call('getTokenAccountsByOwner', [owner, { programId }, { encoding: 'jsonParsed', commitment: this.commitment }], GetTokenAccountsByOwnerResultSchema, `token accounts of ${owner} (${program})`),
+      ),
+    );
+    for (const [k, [program]] of PROGRAMS.entries()) {
+      const result = results[k];
       tokenAccountCount += result.value.length;
       for (const entry of result.value) {
         const info = entry.account.data.parsed.info;

@@ -198,3 +198,82 @@ export interface TokenEnrichmentInput {
   mints?: string[];
   reason: 'analysis' | 'user' | 'background';
 }
+
+// The steps of a wallet sync, agreed by walletSyncWorkflow and the syncWalletAtOnce activity (which
+// runs them inside one activity when the history fits one chunk): where a sync starts from the
+// stored cursor, how a chunk's figures add up, and what follows a chunk (another chunk; the
+// watermark and the older phase; or the end). Pure and deterministic: no I/O, no clock.
+
+/** What beginWalletSync returns about the stored history (see WalletSyncCursor in src/store/wallets). */
+export interface SyncStartCursor {
+  newestSignature: string | null;
+  oldestSignature: string | null;
+  historyComplete: boolean;
+}
+
+/** What one chunk of pages reports (SyncChunkResult without its per-chunk extras). */
+export interface ChunkOutcome {
+  cursor: string | null;
+  done: boolean;
+  reachedEnd: boolean;
+  stoppedAtWindow: boolean;
+  pages: number;
+  transactions: number;
+  newLegs: number;
+  top: WalletSyncResume['top'];
+}
+
+/** The watermark to commit after a phase (commitSyncWatermark's input, without the wallet). */
+export interface WatermarkCommit {
+  top: WalletSyncResume['top'];
+  historyComplete: boolean;
+  coveredSince: number | null;
+}
+
+/** A sync's state before its first chunk: the newer phase, down to the stored watermark. */
+export function startingState(cursor: SyncStartCursor): WalletSyncResume {
+  return {
+    phase: 'newer',
+    cursor: null,
+    until: cursor.newestSignature,
+    // an interrupted earlier sync left older history unfetched: continue below its oldest signature
+    olderFrom: cursor.newestSignature && !cursor.historyComplete ? cursor.oldestSignature : null,
+    top: null,
+    pages: 0,
+    transactions: 0,
+    newLegs: 0,
+    historyComplete: cursor.historyComplete,
+  };
+}
+
+/**
+ * Adds chunk `r` to state `s` and says what comes next:
+ * - `chunk`: the phase goes on from `s.cursor`;
+ * - `older`: commit `commit`, then the older phase from `s.cursor` (s is already switched to it);
+ * - `finish`: commit `commit`, then analytics and the end of the sync.
+ */
+export function afterChunk(
+  s: WalletSyncResume,
+  r: ChunkOutcome,
+  sinceTimestamp: number | null,
+): { next: 'chunk' } | { next: 'older' | 'finish'; commit: WatermarkCommit } {
+  s.pages += r.pages;
+  s.transactions += r.transactions;
+  s.newLegs += r.newLegs;
+  s.cursor = r.cursor;
+  if (r.top && !s.top) s.top = r.top;
+  if (!r.done) return { next: 'chunk' };
+  if (r.reachedEnd) s.historyComplete = true;
+  const coveredSince = r.stoppedAtWindow ? sinceTimestamp : null;
+  if (s.phase === 'newer') {
+    // Only now is everything above the old watermark stored: the watermark moves to the top.
+    const commit = { top: s.top, historyComplete: s.historyComplete, coveredSince };
+    if (s.olderFrom && !r.stoppedAtWindow && !s.historyComplete) {
+      s.phase = 'older';
+      s.cursor = s.olderFrom;
+      return { next: 'older', commit };
+    }
+    return { next: 'finish', commit };
+  }
+  return { next: 'finish', commit: { top: null, historyComplete: s.historyComplete, coveredSince } };
+}

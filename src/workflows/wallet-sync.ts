@@ -3,10 +3,10 @@
 // sync never reached the wallet's first transaction, older ones below the oldest stored signature.
 // Chunks of pages run as activities that heartbeat their cursor; the workflow continues as new
 // before its history grows large. Then PnL and behavior are computed and stored.
-import { CancellationScope, ContinueAsNew, continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, ContinueAsNew, continueAsNew, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { SyncActivities } from '../activities/sync';
 import { HISTORY_CHUNK_RETRY_TIMEOUT, PROVIDER_RETRY, STORE_RETRY, STORE_STEP } from './policies';
-import { type WalletSyncInput, type WalletSyncResult, type WalletSyncResume } from './contract';
+import { TASK_QUEUES, afterChunk, startingState, type WalletSyncInput, type WalletSyncResult, type WalletSyncResume } from './contract';
 import { describeFailure } from '../errors';
 
 const { syncHistoryChunk } = proxyActivities<Pick<SyncActivities, 'syncHistoryChunk'>>({
@@ -33,56 +33,61 @@ const DEFAULT_PAGES_PER_CHUNK = 20;
 /** Continue as new well before the 51,200-event limit even if the server does not suggest it. */
 const DEFAULT_CHUNKS_BEFORE_CONTINUE_AS_NEW = 500;
 
+/**
+ * patched() id of syncs that begin in one activity on the provider queue: syncWalletAtOnce begins
+ * the sync and fetches the first chunk, and when the history fits that chunk (most wallets) it also
+ * commits the watermark, computes the analytics and finishes, so such a sync is one activity (12
+ * history events, not about 35, and one task round trip, not five). Every chunk of such a sync runs
+ * on the balances queue, the queue of provider calls with its own slots (BALANCES_CONCURRENCY),
+ * so syncs no longer wait behind the analysis queue's similarity steps and short store steps.
+ * Histories recorded before it (wallet-sync-continued, -final, -skipped) replay the old sequence.
+ */
+export const SYNC_AT_ONCE_PATCH = 'sync-at-once';
+
+// The same activities on the provider queue (the worker's history client and its Helius budget are
+// shared by every queue of a process).
+const { syncWalletAtOnce, syncHistoryChunk: syncHistoryChunkOnProviderQueue } = proxyActivities<Pick<SyncActivities, 'syncWalletAtOnce' | 'syncHistoryChunk'>>({
+  taskQueue: TASK_QUEUES.balances,
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '10 seconds',
+  scheduleToCloseTimeout: HISTORY_CHUNK_RETRY_TIMEOUT,
+  retry: PROVIDER_RETRY,
+});
+
 export async function walletSyncWorkflow(input: WalletSyncInput): Promise<WalletSyncResult> {
   const { wallet } = input;
   const maxPages = input.maxPagesPerChunk ?? DEFAULT_PAGES_PER_CHUNK;
   const chunksBeforeContinueAsNew = input.chunksBeforeContinueAsNew ?? DEFAULT_CHUNKS_BEFORE_CONTINUE_AS_NEW;
+  const atOnce = patched(SYNC_AT_ONCE_PATCH);
+  const fetchChunk = atOnce ? syncHistoryChunkOnProviderQueue : syncHistoryChunk;
   try {
     let s: WalletSyncResume;
+    let chunks = 0;
     if (input.resume) {
       s = input.resume;
+    } else if (atOnce) {
+      const step = await syncWalletAtOnce({ wallet, workflowId: workflowInfo().workflowId, skipIfSyncedAfter: input.skipIfSyncedAfter, sinceTimestamp: input.sinceTimestamp, maxPages });
+      if (step.finished) return step.finished;
+      s = step.resume;
+      chunks = 1;
+      if (workflowInfo().continueAsNewSuggested || chunks >= chunksBeforeContinueAsNew) {
+        await continueAsNew<typeof walletSyncWorkflow>({ ...input, resume: s });
+      }
     } else {
       const cursor = await beginWalletSync({ wallet, workflowId: workflowInfo().workflowId, skipIfSyncedAfter: input.skipIfSyncedAfter, sinceTimestamp: input.sinceTimestamp });
       if (cursor.alreadySynced) {
         // Another analysis's sync finished after the requester's check: its data is what we need.
         return { wallet, pages: 0, transactions: 0, newLegs: 0, historyComplete: cursor.historyComplete, legs: cursor.alreadySynced.legs, skipped: true };
       }
-      s = {
-        phase: 'newer',
-        cursor: null,
-        until: cursor.newestSignature,
-        // an interrupted earlier sync left older history unfetched: continue below its oldest signature
-        olderFrom: cursor.newestSignature && !cursor.historyComplete ? cursor.oldestSignature : null,
-        top: null,
-        pages: 0,
-        transactions: 0,
-        newLegs: 0,
-        historyComplete: cursor.historyComplete,
-      };
+      s = startingState(cursor);
     }
 
-    let chunks = 0;
     for (;;) {
-      const r = await syncHistoryChunk({ wallet, phase: s.phase, cursor: s.cursor, until: s.phase === 'newer' ? s.until : null, sinceTimestamp: input.sinceTimestamp, maxPages });
-      s.pages += r.pages;
-      s.transactions += r.transactions;
-      s.newLegs += r.newLegs;
-      s.cursor = r.cursor;
-      if (r.top && !s.top) s.top = r.top;
-      if (r.done) {
-        if (r.reachedEnd) s.historyComplete = true;
-        const coveredSince = r.stoppedAtWindow ? input.sinceTimestamp : null;
-        if (s.phase === 'newer') {
-          // Only now is everything above the old watermark stored: move the watermark.
-          await commitSyncWatermark({ wallet, top: s.top, historyComplete: s.historyComplete, coveredSince });
-          if (s.olderFrom && !r.stoppedAtWindow && !s.historyComplete) {
-            s.phase = 'older';
-            s.cursor = s.olderFrom;
-            continue;
-          }
-        } else {
-          await commitSyncWatermark({ wallet, top: null, historyComplete: s.historyComplete, coveredSince });
-        }
+      const r = await fetchChunk({ wallet, phase: s.phase, cursor: s.cursor, until: s.phase === 'newer' ? s.until : null, sinceTimestamp: input.sinceTimestamp, maxPages });
+      const next = afterChunk(s, r, input.sinceTimestamp);
+      if (next.next !== 'chunk') {
+        await commitSyncWatermark({ wallet, ...next.commit });
+        if (next.next === 'older') continue;
         break;
       }
       chunks += 1;

@@ -90,7 +90,9 @@ describe('fair sharing of the task queues between API keys', () => {
           taskQueue: TASK_QUEUES.balances,
           workflowBundle: { codePath: testEnv().workflowBundlePath },
           maxConcurrentActivityTaskExecutions: 1,
+          // (the wallets' history syncs run on this queue too: their order is not recorded)
           activities: {
+            ...activities,
             fetchBalanceBatch: (input: Parameters<typeof activities.fetchBalanceBatch>[0]) => {
               order.push(Context.current().info.workflowExecution?.workflowId ?? 'unknown');
               return activities.fetchBalanceBatch(input);

@@ -69,8 +69,10 @@ describe('histories of every workflow type replay without non-determinism', () =
       const first = (await Promise.all(syncRuns.map(async (runId) => ({ runId, d: await opened.stack.client.workflow.getHandle(syncId, runId).describe() })))).sort(
         (a, b) => a.d.startTime.getTime() - b.d.startTime.getTime(),
       );
-      recorded.push({ name: 'wallet-sync-continued', workflowId: syncId, runId: first[0].runId });
-      recorded.push({ name: 'wallet-sync-final', workflowId: syncId, runId: first[first.length - 1].runId });
+      // 'wallet-sync-continued', '-final' and '-skipped' (before patched('sync-at-once')) are kept as
+      // recorded; these are today's: the first run (syncWalletAtOnce, one page, continued as new) and the last
+      recorded.push({ name: 'wallet-sync-at-once-continued', workflowId: syncId, runId: first[0].runId });
+      recorded.push({ name: 'wallet-sync-at-once-final', workflowId: syncId, runId: first[first.length - 1].runId });
 
       // a sync requested before the analysis's sync of that wallet completed: skipped, nothing fetched
       const skippedId = walletSyncWorkflowId(wallets[1]);
@@ -80,7 +82,16 @@ describe('histories of every workflow type replay without non-determinism', () =
         args: [{ wallet: wallets[1], sinceTimestamp: null, skipIfSyncedAfter: requestedAt }],
       });
       expect(skipped.skipped).toBe(true);
-      recorded.push({ name: 'wallet-sync-skipped', workflowId: skippedId });
+      recorded.push({ name: 'wallet-sync-at-once-skipped', workflowId: skippedId });
+
+      // a synced wallet's next sync: its new pages down to the watermark, the watermark, analytics and the end, all in syncWalletAtOnce
+      const againId = walletSyncWorkflowId(wallets[2]);
+      const again = await opened.stack.client.workflow.execute(walletSyncWorkflow, { taskQueue: TASK_QUEUES.analysis, workflowId: againId, args: [{ wallet: wallets[2], sinceTimestamp: null }] });
+      expect(again.skipped).toBeUndefined();
+      const againHistory = await opened.stack.client.workflow.getHandle(againId).fetchHistory();
+      const activities = (againHistory.events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType?.name] : []));
+      expect(activities).toEqual(['syncWalletAtOnce']);
+      recorded.push({ name: 'wallet-sync-at-once', workflowId: againId });
 
       const refreshId = `refresh-${randomUUID()}`;
       await opened.stack.client.workflow.execute(refreshPopularTokensWorkflow, { taskQueue: TASK_QUEUES.enrichment, workflowId: refreshId, args: [{ limit: 50 }] });
@@ -103,9 +114,10 @@ describe('histories of every workflow type replay without non-determinism', () =
       'similarity-analysis-balance-batches',
       'token-enrichment',
       'similarity-analysis-wait',
-      'wallet-sync-continued',
-      'wallet-sync-final',
-      'wallet-sync-skipped',
+      'wallet-sync-at-once-continued',
+      'wallet-sync-at-once-final',
+      'wallet-sync-at-once-skipped',
+      'wallet-sync-at-once',
       'refresh-popular-tokens',
     ]);
   });

@@ -47,7 +47,7 @@ describe('a short step of a wallet sync lost with its worker', () => {
   };
 
   it('is retried by another worker within seconds, and the wallet reads SYNCING meanwhile', async () => {
-    // The wallet's row, locked: the sync's first step (beginWalletSync) blocks on it.
+    // The wallet's row, locked: the sync's first step (syncWalletAtOnce, which begins the sync) blocks on it.
     await opened.stack.pool.query('INSERT INTO wallets (address) VALUES ($1) ON CONFLICT DO NOTHING', [wallet]);
     locker = await opened.stack.pool.connect();
     await locker.query('BEGIN');
@@ -97,7 +97,7 @@ describe('a short step of a wallet sync lost with its worker', () => {
     const { EventType, TimeoutType } = temporal.api.enums.v1;
     const timedOut = (history.events ?? []).filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT);
     // a retried activity records only its last attempt: the completion, with attempt 2 or more
-    const scheduled = (history.events ?? []).find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'beginWalletSync');
+    const scheduled = (history.events ?? []).find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'syncWalletAtOnce');
     const started = (history.events ?? []).find((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED && e.activityTaskStartedEventAttributes?.scheduledEventId?.toString() === scheduled?.eventId?.toString());
     expect(timedOut.map((e) => e.activityTaskTimedOutEventAttributes?.failure?.timeoutFailureInfo?.timeoutType)).not.toContain(TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE);
     expect(started?.activityTaskStartedEventAttributes?.attempt).toBeGreaterThanOrEqual(2);
