@@ -23,7 +23,9 @@ async function main(): Promise<void> {
   });
 
   await migrate(config.DATABASE_URL);
-  const pool = createPool(config.DATABASE_URL, config.ANALYSIS_CONCURRENCY + 5);
+  // each similarity step also keeps a client for its advisory lock while it runs (up to one per
+  // analysis slot): as many more, so the other queries keep the headroom they had
+  const pool = createPool(config.DATABASE_URL, 2 * config.ANALYSIS_CONCURRENCY + 5);
   await checkDatabase(pool, config.DATABASE_URL);
   const redis = createRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX);
   await connectRedis(redis, config.REDIS_URL);
