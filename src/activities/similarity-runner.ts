@@ -53,22 +53,24 @@ export interface SimilarityThreadRun {
  * limit); any other failure of the thread: an Error with its message (retryable).
  */
 export async function computeSimilarityInThread(run: SimilarityThreadRun): Promise<{ result: SimilarityResult; ranks: Int32Array }> {
-  const { signal } = run;
+  // `run` is read here only: nothing below keeps the input, which the thread has its own copy of
+  // (this thread's may be collected while the thread computes, if the caller keeps none)
+  const { input, options, spool, heapMb, signal, onRowStats } = run;
   signal?.throwIfAborted();
-  const data: SimilarityThreadData = { input: run.input, options: run.options, spoolFd: run.spool.descriptor };
+  const data: SimilarityThreadData = { input, options, spoolFd: spool.descriptor };
   const worker = new Worker(THREAD_ENTRY, {
     workerData: data,
-    resourceLimits: { maxOldGenerationSizeMb: run.heapMb },
+    resourceLimits: { maxOldGenerationSizeMb: heapMb },
     ...(FROM_SOURCE ? { execArgv: ['--require', require.resolve('tsx/cjs')] } : {}),
   });
-  const wallets = run.input.wallets.length;
+  const wallets = input.wallets.length;
   const pairs = (wallets * (wallets - 1)) / 2;
   const outOfMemory = (how: string) =>
     ApplicationFailure.create({
       type: SIMILARITY_HEAP_EXCEEDED,
       nonRetryable: true,
       message:
-        `the similarity computation of ${wallets} wallets (${pairs} pairs) ${how} within its heap limit of ${run.heapMb} MB: ` +
+        `the similarity computation of ${wallets} wallets (${pairs} pairs) ${how} within its heap limit of ${heapMb} MB: ` +
         'raise SIMILARITY_HEAP_MB on the workers (and their memory to match) or analyse a smaller group',
     });
   let done: Extract<SimilarityThreadMessage, { kind: 'done' }> | null = null;
@@ -87,7 +89,7 @@ export async function computeSimilarityInThread(run: SimilarityThreadRun): Promi
       onAbort = () => stop(signal?.reason);
       signal?.addEventListener('abort', onAbort, { once: true });
       worker.on('message', (message: SimilarityThreadMessage) => {
-        if (message.kind === 'rowStats') run.onRowStats?.(message.rows);
+        if (message.kind === 'rowStats') onRowStats?.(message.rows);
         else done = message;
       });
       worker.on('error', (err: Error & { code?: string }) => {
@@ -104,6 +106,6 @@ export async function computeSimilarityInThread(run: SimilarityThreadRun): Promi
     if (onAbort !== null) signal?.removeEventListener('abort', onAbort);
   }
   const { result, ranks, pairs: written } = done as unknown as Extract<SimilarityThreadMessage, { kind: 'done' }>;
-  run.spool.adoptRows(written);
+  spool.adoptRows(written);
   return { result, ranks };
 }
