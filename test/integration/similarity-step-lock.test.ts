@@ -4,7 +4,7 @@
 // retryable SimilarityStepBusy failure; once the first is done, the lock is free again. Run in
 // Temporal's activity test environment on the real PostgreSQL (the computation on its own thread).
 import { randomUUID } from 'node:crypto';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createAnalysisActivities, SIMILARITY_STEP_BUSY, type AnalysisSummary, type SimilarityStepInput } from '../../src/activities/analysis';
 import { getAnalysis, insertAnalysis } from '../../src/store/analyses';
@@ -20,10 +20,10 @@ const pairCount = (wallets.length * (wallets.length - 1)) / 2;
 describe('computeGroupSimilarity: one attempt per analysis at a time', () => {
   const opened = useSimulatedStack({ world });
 
-  const attempt = (analysisId: string): Promise<AnalysisSummary> => {
+  const attempt = (analysisId: string, env = new MockActivityEnvironment()): Promise<AnalysisSummary> => {
     const { computeGroupSimilarity } = createAnalysisActivities(buildActivityDeps(opened.stack.config, opened.stack.pool, opened.stack.redis));
     const input: SimilarityStepInput = { analysisId, wallets, partialWallets: [], failedWallets: [], windowDays: null, nowSec: Math.floor(Date.now() / 1000) };
-    return new MockActivityEnvironment().run(computeGroupSimilarity, input);
+    return env.run(computeGroupSimilarity, input);
   };
 
   it('a second attempt started alongside the first is refused, retryable; after the first, the next one computes', async () => {
@@ -65,5 +65,17 @@ describe('computeGroupSimilarity: one attempt per analysis at a time', () => {
 
     await expect(withTryAdvisoryLock(pool, name, async () => Promise.reject(new Error('fn failed')))).rejects.toThrow('fn failed');
     await expect(withTryAdvisoryLock(pool, name, async () => 'free')).resolves.toEqual({ locked: true, value: 'free' });
+  });
+
+  it('an attempt cancelled as it starts computing ends cancelled, stores nothing, and leaves the lock free', async () => {
+    const id = `similarity-cancel-${randomUUID()}`;
+    await insertAnalysis(opened.stack.pool, { id, workflowId: `analysis:${id}`, requestId: null, wallets, params: {} });
+    const env = new MockActivityEnvironment();
+    env.on('heartbeat', (details: { step?: string }) => {
+      if (details?.step === 'computing pairs') env.cancel();
+    });
+    await expect(attempt(id, env)).rejects.toBeInstanceOf(CancelledFailure);
+    expect((await getAnalysis(opened.stack.pool, id))?.status).not.toBe('completed');
+    await expect(attempt(id)).resolves.toMatchObject({ analysisId: id, pairCount });
   });
 });
