@@ -132,8 +132,9 @@ export function createAnalysisActivities(deps: ActivityDeps) {
   const { pool } = deps;
   async function computeAndStore(input: SimilarityStepInput): Promise<AnalysisSummary> {
     const ctx = Context.current();
-    // one attempt computes an analysis at a time: a retried attempt whose predecessor still runs
-    // (a heartbeat timeout on a busy worker) waits for its turn instead of computing alongside it
+    // one attempt computes an analysis at a time: a retried attempt whose predecessor still runs (a
+    // heartbeat timeout on a busy worker) is refused with a retryable failure, and tries again after
+    // the retry backoff, instead of computing alongside it
     const run = await withTryAdvisoryLock(pool, `analysis-similarity:${input.analysisId}`, () => lockedComputeAndStore(input, ctx));
     if (!run.locked) {
       throw ApplicationFailure.create({
