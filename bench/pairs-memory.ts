@@ -3,7 +3,10 @@
 //   PAIRS_MEMORY_MODE=streamed (default): pairs streamed to a spool file, COPY'd into analysis_pairs
 //     of a scratch database (created, migrated and dropped here), the result with its top pairs;
 //   PAIRS_MEMORY_MODE=whole: the path before analysis_pairs, every pair held and the whole result
-//     serialized for one jsonb value (not stored: it is what no longer fits).
+//     serialized for one jsonb value (not stored: it is what no longer fits);
+//   PAIRS_MEMORY_MODE=thread: as streamed, but computed the way computeGroupSimilarity now runs it, on
+//     a thread of its own (computeSimilarityInThread) with a heap limit of SIMILARITY_HEAP_MB (default
+//     384); this thread samples its own heap meanwhile (mainHeapPeakMb), which it can because it is free.
 // Peak RSS is the kernel's high-water mark (process.resourceUsage().maxRSS), threads included; run one
 // mode per process. Prints one JSON line at the end.
 //
@@ -17,6 +20,7 @@
 //   Without a cap V8 lets the old generation grow to a few times the live heap before a full
 //   collection: the streamed run's garbage (each pair's object and JSON) shows up as RSS, not as
 //   anything kept (with --expose-gc, forced collections keep the heap flat during the run).
+import { computeSimilarityInThread } from '../src/activities/similarity-runner';
 import { computeBehavior, computeSimilarity } from '../src/domain';
 import type { SimilarityRunOptions } from '../src/domain';
 import { DEFAULT_TOP_PAIRS } from '../src/api/schemas/analyses';
@@ -30,6 +34,7 @@ const WALLETS = Number(process.env.BENCH_WALLETS ?? 1000);
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 50_000);
 const TOKENS_PER_WALLET = Number(process.env.BENCH_TOKENS_PER_WALLET ?? 300);
 const THREADS: SimilarityRunOptions['threads'] = process.env.BENCH_THREADS === undefined || process.env.BENCH_THREADS === 'auto' ? 'auto' : Number(process.env.BENCH_THREADS);
+const HEAP_MB = Number(process.env.SIMILARITY_HEAP_MB ?? 384);
 const DATABASE_URL = process.env.PAIRS_MEMORY_DATABASE_URL ?? `postgres://postgres@127.0.0.1:5432/pairs_memory_${process.pid}`;
 
 const mb = (bytes: number): number => Math.round(bytes / 1024 / 1024);
@@ -93,11 +98,26 @@ async function main(): Promise<void> {
           spool.add(pair, index);
           if (index % SAMPLE_EVERY_PAIRS === 0) sample(index);
         };
-        const result = computeSimilarity({ wallets }, { threads: THREADS, pairSink: sink, topPairs: DEFAULT_TOP_PAIRS, onRanks: (r) => (ranks = r) });
+        let result: ReturnType<typeof computeSimilarity>;
+        if (MODE === 'thread') {
+          let mainHeapPeak = 0;
+          const timer = setInterval(() => (mainHeapPeak = Math.max(mainHeapPeak, process.memoryUsage().heapUsed)), 100);
+          try {
+            const run = await computeSimilarityInThread({ input: { wallets }, options: { threads: THREADS, topPairs: DEFAULT_TOP_PAIRS }, spool, heapMb: HEAP_MB });
+            result = run.result;
+            ranks = run.ranks;
+          } finally {
+            clearInterval(timer);
+          }
+          figures.heapLimitMb = HEAP_MB;
+          figures.mainHeapPeakMb = mb(mainHeapPeak);
+        } else {
+          result = computeSimilarity({ wallets }, { threads: THREADS, pairSink: sink, topPairs: DEFAULT_TOP_PAIRS, onRanks: (r) => (ranks = r) });
+        }
         figures.pairs = result.globalMetrics.pairCount;
         figures.listedPairs = result.pairs.length;
         stage('compute', figures, t);
-        console.log(`    during the computation (MB at pair index): ${samples.join(', ')}`);
+        if (samples.length > 0) console.log(`    during the computation (MB at pair index): ${samples.join(', ')}`);
         t = process.hrtime.bigint();
         spool.close();
         const { size } = await import('node:fs').then((fs) => fs.fstatSync(spool.descriptor));

@@ -115,6 +115,11 @@ const schema = z.object({
     .default('auto'),
   /** group size in pairs from which SIMILARITY_THREADS=auto adds a helper thread */
   SIMILARITY_MIN_PAIRS_FOR_THREADS: positiveInt.default(50_000),
+  /**
+   * Heap (old generation, MB) of the thread that computes one similarity step (resourceLimits
+   * maxOldGenerationSizeMb): a group that needs more fails its analysis with a message naming this
+   */
+  SIMILARITY_HEAP_MB: positiveInt.default(2048),
   BALANCE_CACHE_TTL_SECONDS: positiveInt.default(30),
   /**
    * Workflows each Worker keeps cached (maxCachedWorkflows): past it the least recently used is

@@ -1,14 +1,15 @@
 // The similarity step and the analysis record. Loads stored legs (in the analysis window), plain
 // transfers (whole stored history) and the fresh balances, with database-wide rarity counts, runs
-// the domain's computeSimilarity streamed, stores every pair in analysis_pairs and the result (its
-// strongest pairs) in the analyses row, and returns a small summary (claim-check: the result never
-// travels through workflow history).
+// the domain's computeSimilarity streamed, on a thread of its own (similarity-runner.ts), stores every
+// pair in analysis_pairs and the result (its strongest pairs) in the analyses row, and returns a small
+// summary (claim-check: the result never travels through workflow history). One attempt at a time
+// computes an analysis (a session advisory lock per analysis).
 import type { Pool } from 'pg';
 import { withLivenessHeartbeat } from './heartbeat';
 import { Context, log } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import {
   ENGINE_VERSION,
-  computeSimilarity,
   formatUnits,
   isExcludedFromUniverse,
   type SimilarityWalletInput,
@@ -22,9 +23,14 @@ import { loadBalances } from '../store/wallet-balances';
 import { loadLegsMany, mintStats } from '../store/swap-legs';
 import { loadTransfersMany, walletsPerCounterparty } from '../store/wallet-transfers';
 import { countWalletsWithHistory, groupSyncProgress, historyCoverage, walletSyncRows } from '../store/wallets';
+import { withTryAdvisoryLock } from '../store/db';
+import { computeSimilarityInThread } from './similarity-runner';
 import { backfillTransfers } from './transfers-backfill';
 import { walletSyncWorkflowId } from '../workflows/contract';
 import type { ActivityDeps } from './deps';
+
+/** The ApplicationFailure type of an attempt that found another one computing the same analysis (retryable). */
+export const SIMILARITY_STEP_BUSY = 'SimilarityStepBusy';
 
 export interface FailedWallet {
   wallet: string;
@@ -126,30 +132,42 @@ export function createAnalysisActivities(deps: ActivityDeps) {
   const { pool } = deps;
   async function computeAndStore(input: SimilarityStepInput): Promise<AnalysisSummary> {
     const ctx = Context.current();
+    // one attempt computes an analysis at a time: a retried attempt whose predecessor still runs (a
+    // heartbeat timeout on a busy worker) is refused with a retryable failure, and tries again after
+    // the retry backoff, instead of computing alongside it
+    const run = await withTryAdvisoryLock(pool, `analysis-similarity:${input.analysisId}`, () => lockedComputeAndStore(input, ctx));
+    if (!run.locked) {
+      throw ApplicationFailure.create({
+        type: SIMILARITY_STEP_BUSY,
+        message: `another attempt is computing the similarity of analysis ${input.analysisId}; this one retries once it is done`,
+      });
+    }
+    return run.value;
+  }
+
+  async function lockedComputeAndStore(input: SimilarityStepInput, ctx: Context): Promise<AnalysisSummary> {
     const { wallets: inputs, database } = await loadSimilarityInputs(pool, input, (step) => ctx.heartbeat({ analysisId: input.analysisId, step }));
+    const tokenUniverse = [...new Set(inputs.flatMap((w) => w.legs.filter((l) => l.kind === 'swap').map((l) => l.mint)))]
+      .filter((mint) => !isExcludedFromUniverse(mint))
+      .sort();
     // every pair goes to a file as it is computed (a group of 1,000 wallets has 499,500), then into
-    // analysis_pairs; the result itself keeps the strongest topPairs
+    // analysis_pairs; the result itself keeps the strongest topPairs. The computation runs on a thread
+    // of its own (similarity-runner.ts): this one stays free for heartbeats and other activities.
     const spool = new PairSpool(input.analysisId);
     try {
-      let ranks: Int32Array | null = null;
-      const result = computeSimilarity(
-        { wallets: inputs, weights: input.weights, clusterThreshold: input.clusterThreshold, database },
-        {
-          ...deps.settings.similarityThreads,
-          // a helper thread that computed no rows of a large group points at a worker that cannot load
-          onRowStats: (rows) => {
-            if (rows.helpers > 0) log.info('similarity rows by thread', { ...rows });
-          },
-          pairSink: (pair, index) => spool.add(pair, index),
-          topPairs: input.topPairs ?? DEFAULT_TOP_PAIRS,
-          onRanks: (r) => (ranks = r),
+      ctx.heartbeat({ analysisId: input.analysisId, step: 'computing pairs' });
+      const { result, ranks } = await computeSimilarityInThread({
+        input: { wallets: inputs, weights: input.weights, clusterThreshold: input.clusterThreshold, database },
+        options: { ...deps.settings.similarityThreads, topPairs: input.topPairs ?? DEFAULT_TOP_PAIRS },
+        spool,
+        heapMb: deps.settings.similarityHeapMb,
+        signal: ctx.cancellationSignal,
+        // a helper thread that computed no rows of a large group points at a worker that cannot load
+        onRowStats: (rows) => {
+          if (rows.helpers > 0) log.info('similarity rows by thread', { ...rows });
         },
-      );
-      if (ranks === null) throw new Error('computeSimilarity streamed without ranking its pairs');
+      });
       const pairCount = result.globalMetrics.pairCount;
-      const tokenUniverse = [...new Set(inputs.flatMap((w) => w.legs.filter((l) => l.kind === 'swap').map((l) => l.mint)))]
-        .filter((mint) => !isExcludedFromUniverse(mint))
-        .sort();
       const top = result.globalMetrics.mostSimilarPairs[0] ?? null;
       const summary: AnalysisSummary = {
         analysisId: input.analysisId,

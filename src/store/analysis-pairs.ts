@@ -11,6 +11,9 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { SimilarityPair } from '../domain/similarity/types';
 import { completeAnalysis, type AnalysisStatus, type CompletedAnalysis } from './analyses';
 import { inTransaction } from './db';
+import { copyText, PairRowWriter } from './pair-rows';
+
+export { copyText };
 
 // ---------------------------------------------------------------------------------------------
 // Write path (the similarity step, src/activities/analysis.ts). A group of 1,000 wallets has 499,500
@@ -20,27 +23,10 @@ import { inTransaction } from './db';
 // transaction that completes the analysis.
 // ---------------------------------------------------------------------------------------------
 
-/**
- * Bytes a spool gathers, in one reused buffer outside the heap, before one write to its file: a
- * growing string would be flattened on each write into a new object of this size in the heap's
- * large-object space, which only a full collection frees.
- */
-const SPOOL_BUFFER_BYTES = 1 << 20;
 /** Bytes read from the spool at a time on the way to COPY. */
 const COPY_CHUNK_BYTES = 1 << 20;
 /** Rows between two progress reports while the pairs are copied. */
 const COPY_PROGRESS_ROWS = 20_000;
-
-/** COPY's text format: a backslash, tab, newline or carriage return in a value is escaped. */
-const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
-const COPY_SPECIAL = /[\\\t\n\r]/;
-const COPY_SPECIALS = /[\\\t\n\r]/g;
-
-/** A value as COPY's text format reads it (null: `\N`). */
-export function copyText(value: string | null): string {
-  if (value === null) return '\\N';
-  return COPY_SPECIAL.test(value) ? value.replace(COPY_SPECIALS, (c) => COPY_ESCAPES[c]) : value;
-}
 
 /**
  * The pairs of one run in a temporary file, one COPY row each in pair index order: pair_index,
@@ -52,9 +38,9 @@ export function copyText(value: string | null): string {
 export class PairSpool {
   readonly file: string;
   private fd: number | null;
-  private readonly buffer = Buffer.allocUnsafe(SPOOL_BUFFER_BYTES);
-  private used = 0;
-  private rows = 0;
+  private writer: PairRowWriter | null = null;
+  /** rows another thread wrote to the descriptor (adoptRows), in place of add */
+  private adopted: number | null = null;
   private closed = false;
 
   constructor(label: string, dir = os.tmpdir()) {
@@ -64,7 +50,7 @@ export class PairSpool {
     fs.rmSync(this.file, { force: true });
   }
 
-  /** The open file, for reading it back (storeAnalysisPairs). */
+  /** The open file, for reading it back (storeAnalysisPairs) or for another thread to write its rows to (adoptRows). */
   get descriptor(): number {
     if (this.fd === null) throw new Error('PairSpool: removed');
     return this.fd;
@@ -72,26 +58,30 @@ export class PairSpool {
 
   /** How many pairs it holds. */
   get count(): number {
-    return this.rows;
+    return this.adopted ?? this.writer?.count ?? 0;
   }
 
   /** Appends pair `index`; pairs come in index order (0, 1, 2, …), as the engine's sink gives them. */
   add(pair: SimilarityPair, index: number): void {
     if (this.fd === null || this.closed) throw new Error('PairSpool: add after close');
-    if (index !== this.rows) throw new Error(`PairSpool: pair ${index} came where pair ${this.rows} was due`);
-    const combined = pair.scores.combined;
-    // String(x) is the shortest text that reads back as the same double: the column ranks as the engine did
-    const row = `${index}\t${copyText(pair.walletA)}\t${copyText(pair.walletB)}\t${combined === null ? '\\N' : String(combined)}\t${copyText(JSON.stringify(pair))}\n`;
-    this.rows++;
-    // a UTF-16 unit takes at most 3 bytes in UTF-8
-    if (this.used + row.length * 3 > this.buffer.length) this.flush();
-    if (row.length * 3 > this.buffer.length) fs.writeSync(this.fd, row);
-    else this.used += this.buffer.write(row, this.used);
+    if (this.adopted !== null) throw new Error('PairSpool: add after adoptRows');
+    this.writer ??= new PairRowWriter(this.fd);
+    this.writer.add(pair, index);
+  }
+
+  /**
+   * Counts the `rows` pairs another thread wrote to `descriptor` with its own PairRowWriter, flushed
+   * (src/activities/similarity-thread.ts), in place of add: only on a spool nothing was added to.
+   */
+  adoptRows(rows: number): void {
+    if (this.fd === null || this.closed) throw new Error('PairSpool: adoptRows after close');
+    if (this.writer !== null || this.adopted !== null) throw new Error('PairSpool: adoptRows on a spool that already holds rows');
+    this.adopted = rows;
   }
 
   /** Writes what is buffered; no pair may be added after it. */
   close(): void {
-    this.flush();
+    if (this.fd !== null) this.writer?.flush();
     this.closed = true;
   }
 
@@ -101,15 +91,8 @@ export class PairSpool {
       fs.closeSync(this.fd);
       this.fd = null;
     }
-    this.used = 0;
+    this.writer = null;
     this.closed = true;
-  }
-
-  private flush(): void {
-    if (this.used === 0 || this.fd === null) return;
-    let written = 0;
-    while (written < this.used) written += fs.writeSync(this.fd, this.buffer, written, this.used - written);
-    this.used = 0;
   }
 }
 

@@ -24,6 +24,11 @@ export function createPool(databaseUrl: string, max = 10): Pool {
  * client is destroyed instead of going back to the pool, and `fn`'s failing statement reports it.
  */
 export async function withClient<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  return checkedOut(pool, (client) => fn(client));
+}
+
+/** withClient, where `fn` may also have the client destroyed after it (`discard`) instead of returned to the pool. */
+async function checkedOut<T>(pool: Pool, fn: (client: PoolClient, discard: (why: Error) => void) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let lost: Error | undefined;
   const onError = (err: Error) => {
@@ -31,7 +36,7 @@ export async function withClient<T>(pool: Pool, fn: (client: PoolClient) => Prom
   };
   client.on('error', onError);
   try {
-    return await fn(client);
+    return await fn(client, (why) => (lost ??= why));
   } catch (err) {
     lost ??= isConnectionError(err) ? (err as Error) : undefined;
     throw err;
@@ -45,6 +50,25 @@ export async function withClient<T>(pool: Pool, fn: (client: PoolClient) => Prom
       client.release();
     }
   }
+}
+
+/**
+ * Runs `fn` while this process holds the session advisory lock named `name` (pg_try_advisory_lock on
+ * a key hashed from the name), on a client of the pool kept for it, and releases it after. If another
+ * session holds the lock, returns `{ locked: false }` at once without running `fn`. Should the unlock
+ * fail, the client is destroyed rather than returned to the pool, which ends its session and so
+ * releases the lock all the same; a worker process that dies releases it too.
+ */
+export async function withTryAdvisoryLock<T>(pool: Pool, name: string, fn: () => Promise<T>): Promise<{ locked: true; value: T } | { locked: false }> {
+  return checkedOut(pool, async (client, discard) => {
+    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [name]);
+    if (!rows[0].locked) return { locked: false };
+    try {
+      return { locked: true, value: await fn() };
+    } finally {
+      await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [name]).catch((err: unknown) => discard(err instanceof Error ? err : new Error(String(err))));
+    }
+  });
 }
 
 /** What a store function that can run inside another one's transaction takes: the pool, or the transaction's client. */

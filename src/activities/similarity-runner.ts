@@ -1,0 +1,111 @@
+// Runs the similarity step's computation (computeSimilarity, streamed into a PairSpool) on a thread
+// of its own, one per activity attempt (similarity-thread.ts), so that the activity's thread stays
+// free while a large group is computed: its heartbeats keep leaving, the worker's other activities
+// keep running, and the computation's memory is bounded by the thread's own heap limit
+// (SIMILARITY_HEAP_MB) instead of growing the whole worker's heap.
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { ApplicationFailure } from '@temporalio/common';
+import type { PairRowStats, SimilarityInput, SimilarityResult, SimilarityRunOptions } from '../domain/similarity/types';
+import type { PairSpool } from '../store/analysis-pairs';
+
+/** What the thread is started with (structured clone copies it, Maps included). */
+export interface SimilarityThreadData {
+  input: SimilarityInput;
+  options: SimilarityThreadOptions;
+  /** the PairSpool's descriptor: the thread appends its rows there */
+  spoolFd: number;
+}
+
+/** computeSimilarity's options that travel to the thread (the callbacks stay here). */
+export type SimilarityThreadOptions = Pick<SimilarityRunOptions, 'threads' | 'minPairsForThreads' | 'helpersOnly' | 'topPairs'>;
+
+export type SimilarityThreadMessage = { kind: 'rowStats'; rows: PairRowStats } | { kind: 'done'; result: SimilarityResult; ranks: Int32Array; pairs: number };
+
+/** The ApplicationFailure type of a computation that ran out of its thread's heap (non-retryable). */
+export const SIMILARITY_HEAP_EXCEEDED = 'SimilarityHeapExceeded';
+
+/**
+ * The thread's entry module beside this one: similarity-thread.ts when running from TypeScript
+ * sources (tsx, jest), whose thread then registers tsx's CommonJS hook first; .js if compiled (as
+ * pairs.ts starts its helpers).
+ */
+const FROM_SOURCE = path.extname(__filename) === '.ts';
+const THREAD_ENTRY = path.join(__dirname, FROM_SOURCE ? 'similarity-thread.ts' : 'similarity-thread.js');
+
+export interface SimilarityThreadRun {
+  input: SimilarityInput;
+  options: SimilarityThreadOptions;
+  /** receives every pair (the thread writes to its descriptor; adoptRows counts them here) */
+  spool: PairSpool;
+  /** the thread's heap limit, MB (resourceLimits.maxOldGenerationSizeMb) */
+  heapMb: number;
+  /** aborted (the activity cancelled, its heartbeat timed out): the thread is stopped and the abort's reason thrown */
+  signal?: AbortSignal;
+  onRowStats?: (rows: PairRowStats) => void;
+}
+
+/**
+ * computeSimilarity(input, { ...options, pairSink: spool, onRanks }) on a thread of its own: resolves
+ * with the result and the rank of every pair index once the spool holds every pair. The thread has
+ * ended by the time this settles, whichever way, so the spool can be removed right after. Out of
+ * memory: a non-retryable ApplicationFailure naming SIMILARITY_HEAP_MB (a retry would hit the same
+ * limit); any other failure of the thread: an Error with its message (retryable).
+ */
+export async function computeSimilarityInThread(run: SimilarityThreadRun): Promise<{ result: SimilarityResult; ranks: Int32Array }> {
+  // `run` is read here only: nothing below keeps the input, which the thread has its own copy of
+  // (this thread's may be collected while the thread computes, if the caller keeps none)
+  const { input, options, spool, heapMb, signal, onRowStats } = run;
+  signal?.throwIfAborted();
+  const data: SimilarityThreadData = { input, options, spoolFd: spool.descriptor };
+  const worker = new Worker(THREAD_ENTRY, {
+    workerData: data,
+    resourceLimits: { maxOldGenerationSizeMb: heapMb },
+    ...(FROM_SOURCE ? { execArgv: ['--require', require.resolve('tsx/cjs')] } : {}),
+  });
+  const wallets = input.wallets.length;
+  const pairs = (wallets * (wallets - 1)) / 2;
+  const outOfMemory = (how: string) =>
+    ApplicationFailure.create({
+      type: SIMILARITY_HEAP_EXCEEDED,
+      nonRetryable: true,
+      message:
+        `the similarity computation of ${wallets} wallets (${pairs} pairs) ${how} within its heap limit of ${heapMb} MB: ` +
+        'raise SIMILARITY_HEAP_MB on the workers (and their memory to match) or analyse a smaller group',
+    });
+  let done: Extract<SimilarityThreadMessage, { kind: 'done' }> | null = null;
+  let failure: unknown = null;
+  let onAbort: (() => void) | null = null;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      // the thread is stopped before this settles: nothing writes to the spool afterwards
+      const stop = (err: unknown) => {
+        failure ??= err;
+        worker.terminate().then(
+          () => reject(failure),
+          () => reject(failure),
+        );
+      };
+      onAbort = () => stop(signal?.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      worker.on('message', (message: SimilarityThreadMessage) => {
+        if (message.kind === 'rowStats') onRowStats?.(message.rows);
+        else done = message;
+      });
+      worker.on('error', (err: Error & { code?: string }) => {
+        failure ??= err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? outOfMemory('ran out of memory') : new Error(`similarity thread: ${err.message}`);
+      });
+      worker.on('exit', (code) => {
+        if (failure !== null) reject(failure);
+        else if (code !== 0) reject(outOfMemory(`stopped (exit code ${code}, as a thread that runs out of memory does)`));
+        else if (done === null) reject(new Error('similarity thread: ended without a result'));
+        else resolve();
+      });
+    });
+  } finally {
+    if (onAbort !== null) signal?.removeEventListener('abort', onAbort);
+  }
+  const { result, ranks, pairs: written } = done as unknown as Extract<SimilarityThreadMessage, { kind: 'done' }>;
+  spool.adoptRows(written);
+  return { result, ranks };
+}

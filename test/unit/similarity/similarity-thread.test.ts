@@ -1,0 +1,113 @@
+// computeSimilarityInThread, the similarity step's computation on a thread of its own: while it
+// computes a large synthetic group, this thread's timers keep running (a synchronous run on this
+// thread lets none fire), and what it streams to the spool, its ranks and its result are those of
+// computeSimilarity run here on the same input; a heap limit too small for the group fails with a
+// non-retryable failure that names SIMILARITY_HEAP_MB; an abort stops the thread.
+import fs from 'node:fs';
+import { ApplicationFailure } from '@temporalio/common';
+import { worldStats } from '../../../bench/lib/detection-pipeline';
+import { syntheticGroup, syntheticTransfers } from '../../../bench/lib/synthetic-wallets';
+import { computeSimilarityInThread, SIMILARITY_HEAP_EXCEEDED } from '../../../src/activities/similarity-runner';
+import { computeSimilarity } from '../../../src/domain/similarity/compute';
+import type { PairRowStats, SimilarityInput, SimilarityWalletInput } from '../../../src/domain/similarity/types';
+import { PairSpool } from '../../../src/store/analysis-pairs';
+
+function group(wallets: number, seed: number): SimilarityInput {
+  const base = syntheticGroup({ wallets, tokens: 4_000, tokensPerWallet: 30, seed });
+  const transfers = syntheticTransfers(base, seed + 1);
+  const withTransfers: SimilarityWalletInput[] = base.map((w, i) => ({ ...w, transfers: transfers[i] }));
+  // the database-wide counts are Maps: they travel to the thread by structured clone
+  return { wallets: withTransfers, database: worldStats(withTransfers) };
+}
+
+/** The spool's whole file, read through its descriptor from the start. */
+function spoolBytes(spool: PairSpool): Buffer {
+  spool.close();
+  const { size } = fs.fstatSync(spool.descriptor);
+  const bytes = Buffer.alloc(size);
+  let at = 0;
+  while (at < size) at += fs.readSync(spool.descriptor, bytes, at, size - at, at);
+  return bytes;
+}
+
+/** Counts the ticks of a 1 ms interval on this thread while `fn` runs. */
+async function ticksDuring<T>(fn: () => Promise<T> | T): Promise<{ value: T; ticks: number }> {
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, 1);
+  try {
+    const value = await fn();
+    return { value, ticks };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+const TOP = 100;
+const options = { threads: 2, topPairs: TOP } as const;
+
+describe('computeSimilarityInThread', () => {
+  const input = group(300, 61);
+  const spools: PairSpool[] = [];
+  const spool = (label: string) => {
+    const s = new PairSpool(label);
+    spools.push(s);
+    return s;
+  };
+  afterAll(() => spools.forEach((s) => s.remove()));
+
+  it('keeps this thread free while it computes, and streams, ranks and returns what computeSimilarity does here', async () => {
+    const here = spool('here');
+    let hereRanks: Int32Array | null = null;
+    const inline = await ticksDuring(() =>
+      computeSimilarity(input, { ...options, pairSink: (pair, index) => here.add(pair, index), onRanks: (r) => (hereRanks = r) }),
+    );
+    // the control: run synchronously here, the computation lets no timer fire
+    expect(inline.ticks).toBe(0);
+
+    const there = spool('there');
+    const rowStats: PairRowStats[] = [];
+    const threaded = await ticksDuring(() => computeSimilarityInThread({ input, options, spool: there, heapMb: 384, onRowStats: (rows) => rowStats.push(rows) }));
+    expect(threaded.ticks).toBeGreaterThan(0);
+
+    const pairCount = (300 * 299) / 2;
+    expect(there.count).toBe(pairCount);
+    expect(here.count).toBe(pairCount);
+    expect(spoolBytes(there).equals(spoolBytes(here))).toBe(true);
+    expect(threaded.value.ranks).toEqual(hereRanks);
+    expect(threaded.value.result).toEqual(inline.value);
+    expect(threaded.value.result.pairs).toHaveLength(TOP);
+    // the thread's row statistics come back (threads: 2, so one helper thread of its own)
+    expect(rowStats).toEqual([expect.objectContaining({ rows: 300, helpers: 1 })]);
+  });
+
+  it('a heap limit too small for the group fails, not retryable, naming SIMILARITY_HEAP_MB and the group size', async () => {
+    const big = group(600, 62);
+    const s = spool('small-heap');
+    const failure = await computeSimilarityInThread({ input: big, options, spool: s, heapMb: 16 }).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    const f = failure as ApplicationFailure;
+    expect(f.type).toBe(SIMILARITY_HEAP_EXCEEDED);
+    expect(f.nonRetryable).toBe(true);
+    expect(f.message).toContain('SIMILARITY_HEAP_MB');
+    expect(f.message).toContain('600 wallets');
+    expect(f.message).toContain('16 MB');
+    expect(s.count).toBe(0);
+  });
+
+  it('an abort stops the thread and rejects with its reason; a failure in the thread comes back as an Error with its message', async () => {
+    const controller = new AbortController();
+    const s = spool('aborted');
+    const reason = new Error('cancelled by the test');
+    const run = computeSimilarityInThread({ input, options, spool: s, heapMb: 384, signal: controller.signal });
+    controller.abort(reason);
+    await expect(run).rejects.toBe(reason);
+    expect(s.count).toBe(0);
+
+    const invalid = computeSimilarityInThread({ input: { ...input, clusterThreshold: 2 }, options, spool: spool('invalid'), heapMb: 384 });
+    await expect(invalid).rejects.toThrow('similarity thread: clusterThreshold must be within [0, 1], got 2');
+    await expect(invalid).rejects.not.toBeInstanceOf(ApplicationFailure);
+  });
+});
