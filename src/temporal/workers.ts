@@ -1,10 +1,11 @@
-// The three Workers (balances, analysis, enrichment), one per task queue, sharing one connection
-// and one workflow bundle. One process may run all three; more processes scale each queue out.
+// The three Workers (balances, analysis, enrichment), one per task queue, sharing one connection;
+// the analysis and enrichment Workers share one workflow bundle, the balances Worker runs
+// activities only. One process may run all three; more processes scale each queue out.
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker, bundleWorkflowCode, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Activities } from '../activities';
-import { TASK_QUEUES, type TaskQueueName } from '../workflows/contract';
+import { TASK_QUEUES, WORKFLOW_QUEUES, type TaskQueueName } from '../workflows/contract';
 import { providerFailureInterceptor } from './activity-failures';
 
 export const PREBUILT_BUNDLE = path.resolve(__dirname, '..', '..', 'dist', 'workflow-bundle.js');
@@ -40,19 +41,23 @@ export const STICKY_QUEUE_TIMEOUT = '3 seconds';
 
 export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
   const queues = setup.queues ?? (Object.values(TASK_QUEUES) as TaskQueueName[]);
-  const source = await workflowSource(setup.workflowBundlePath);
+  const source = queues.some((q) => WORKFLOW_QUEUES.includes(q)) ? await workflowSource(setup.workflowBundlePath) : {};
   return Promise.all(
     queues.map((taskQueue) =>
       Worker.create({
         connection: setup.connection,
         namespace: setup.namespace,
         taskQueue,
-        ...source,
         activities: setup.activities,
         maxConcurrentActivityTaskExecutions: setup.concurrency[taskQueue],
-        // Bounded so the worker's memory is too: a 1,000-wallet analysis runs 1,001 workflows (the
-        // analysis and its sync children) on the analysis queue; an evicted one replays its history.
-        ...(setup.workflowCache ?? {}),
+        ...(WORKFLOW_QUEUES.includes(taskQueue)
+          ? {
+              ...source,
+              // Bounded so the worker's memory is too: a 1,000-wallet analysis runs 1,001 workflows (the
+              // analysis and its sync children) on the analysis queue; an evicted one replays its history.
+              ...(setup.workflowCache ?? {}),
+            }
+          : {}),
         // A workflow cached on a worker that died (SIGKILL, host gone) waits this long on that
         // worker's sticky queue before any worker takes it (default 10 s): keep it short.
         stickyQueueScheduleToStartTimeout: STICKY_QUEUE_TIMEOUT,

@@ -17,6 +17,14 @@ export const TASK_QUEUES = {
 export type TaskQueueName = (typeof TASK_QUEUES)[keyof typeof TASK_QUEUES];
 
 /**
+ * Queues on which workflows run: the analysis (analyses and wallet syncs) and enrichment (token
+ * enrichment and the refresh schedule's workflow) queues. The balances queue runs activities only
+ * (balances, token holders, history pages): its Worker loads no workflow bundle and starts no
+ * workflow thread, which saves the memory of one V8 isolate and its cache.
+ */
+export const WORKFLOW_QUEUES: readonly TaskQueueName[] = [TASK_QUEUES.analysis, TASK_QUEUES.enrichment];
+
+/**
  * Search attributes registered on the dev server (see src/temporal/dev-server.ts). Nothing that grows
  * with the group goes in unguarded: Temporal rejects a value above 2,048 bytes and terminates the
  * workflow. `Wallets` holds the whole group only when it fits WALLETS_SEARCH_ATTRIBUTE_MAX_BYTES

@@ -89,18 +89,19 @@ const { computeGroupSimilarity } = proxyActivities<Pick<AnalysisActivities, 'com
 });
 
 /**
- * The same step for a large group. The engine computes a group's pairs synchronously, so its
- * worker's event loop sends no heartbeat until they are done: for 1,000 wallets (499,500 pairs) on
- * a busy machine that is more than 15 seconds, the attempt timed out, and the retries piled up on
- * the same worker beside the still-running first attempt (observed). Until the engine yields, a
- * large group's step gets a heartbeat timeout longer than its computation; a lost worker is then
- * noticed later, for this step only. Which proxy runs the step does not change the command sequence.
+ * The same step for a large group: more time to run (a 1,000-wallet group has 499,500 pairs to
+ * compute and copy into analysis_pairs). The computation runs on a thread of its own
+ * (src/activities/similarity-runner.ts), so the activity's liveness heartbeats keep leaving while
+ * it runs; the heartbeat timeout only leaves room for the moments the activity's thread is busy
+ * (handing a large input to the thread, taking the result back). It was 5 minutes while the engine
+ * computed on the activity's thread and sent no heartbeat until done. Which proxy runs the step, and
+ * its timeouts, do not change the command sequence.
  */
 const LARGE_GROUP_WALLETS = 200;
 const { computeGroupSimilarity: computeLargeGroupSimilarity } = proxyActivities<Pick<AnalysisActivities, 'computeGroupSimilarity'>>({
   taskQueue: TASK_QUEUES.analysis,
   startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '5 minutes',
+  heartbeatTimeout: '30 seconds',
   scheduleToCloseTimeout: '45 minutes',
   retry: COMPUTE_RETRY,
 });

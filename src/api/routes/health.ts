@@ -7,7 +7,7 @@ import type { Client } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
 import { pingDatabase } from '../../store/db';
 import { describeFailure } from '../../errors';
-import { TASK_QUEUES } from '../../workflows/contract';
+import { TASK_QUEUES, WORKFLOW_QUEUES } from '../../workflows/contract';
 import { keyMatcher, presentedKey } from '../auth';
 import { liveness, readiness, type Check } from '../schemas/health';
 
@@ -39,7 +39,10 @@ async function check(what: string, fn: () => Promise<unknown>): Promise<Check> {
   }
 }
 
-/** Task queues that no worker has polled within POLLER_FRESH_MS (every Worker polls its queue's workflow tasks). */
+/**
+ * Task queues that no worker has polled within POLLER_FRESH_MS: the workflow tasks of a queue that
+ * runs workflows (WORKFLOW_QUEUES), the activity tasks of the balances queue (its Worker runs activities only).
+ */
 async function queuesWithoutPollers(temporal: Client): Promise<string[]> {
   const deadline = Date.now() + CHECK_DEADLINE_MS;
   const queues = Object.values(TASK_QUEUES);
@@ -49,7 +52,7 @@ async function queuesWithoutPollers(temporal: Client): Promise<string[]> {
         temporal.workflowService.describeTaskQueue({
           namespace: temporal.options.namespace,
           taskQueue: { name, kind: proto.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-          taskQueueType: proto.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+          taskQueueType: WORKFLOW_QUEUES.includes(name) ? proto.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW : proto.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
         }),
       ),
     ),
