@@ -24,7 +24,7 @@ import { loadLegsMany, mintStats } from '../store/swap-legs';
 import { loadTransfersMany, walletsPerCounterparty } from '../store/wallet-transfers';
 import { countWalletsWithHistory, groupSyncProgress, historyCoverage, walletSyncRows } from '../store/wallets';
 import { withTryAdvisoryLock } from '../store/db';
-import { computeSimilarityInThread } from './similarity-runner';
+import { computeSimilarityStep } from './similarity-runner';
 import { backfillTransfers } from './transfers-backfill';
 import { walletSyncWorkflowId } from '../workflows/contract';
 import type { ActivityDeps } from './deps';
@@ -151,12 +151,12 @@ export function createAnalysisActivities(deps: ActivityDeps) {
       .filter((mint) => !isExcludedFromUniverse(mint))
       .sort();
     // every pair goes to a file as it is computed (a group of 1,000 wallets has 499,500), then into
-    // analysis_pairs; the result itself keeps the strongest topPairs. The computation runs on a thread
-    // of its own (similarity-runner.ts): this one stays free for heartbeats and other activities.
+    // analysis_pairs; the result itself keeps the strongest topPairs. A group's computation runs on a
+    // thread of its own (similarity-runner.ts; small ones here): this one stays free for heartbeats and other activities.
     const spool = new PairSpool(input.analysisId);
     try {
       ctx.heartbeat({ analysisId: input.analysisId, step: 'computing pairs' });
-      const { result, ranks } = await computeSimilarityInThread({
+      const { result, ranks } = await computeSimilarityStep({
         input: { wallets: inputs, weights: input.weights, clusterThreshold: input.clusterThreshold, database },
         options: { ...deps.settings.similarityThreads, topPairs: input.topPairs ?? DEFAULT_TOP_PAIRS },
         spool,

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { ApplicationFailure } from '@temporalio/common';
 import { worldStats } from '../../../bench/lib/detection-pipeline';
 import { syntheticGroup, syntheticTransfers } from '../../../bench/lib/synthetic-wallets';
-import { computeSimilarityInThread, SIMILARITY_HEAP_EXCEEDED } from '../../../src/activities/similarity-runner';
+import { computeSimilarityInThread, computeSimilarityStep, SIMILARITY_HEAP_EXCEEDED, THREAD_MIN_PAIRS } from '../../../src/activities/similarity-runner';
 import { computeSimilarity } from '../../../src/domain/similarity/compute';
 import type { PairRowStats, SimilarityInput, SimilarityWalletInput } from '../../../src/domain/similarity/types';
 import { PairSpool } from '../../../src/store/analysis-pairs';
@@ -109,5 +109,30 @@ describe('computeSimilarityInThread', () => {
     const invalid = computeSimilarityInThread({ input: { ...input, clusterThreshold: 2 }, options, spool: spool('invalid'), heapMb: 384 });
     await expect(invalid).rejects.toThrow('similarity thread: clusterThreshold must be within [0, 1], got 2');
     await expect(invalid).rejects.not.toBeInstanceOf(ApplicationFailure);
+  });
+});
+
+describe('computeSimilarityStep', () => {
+  const spools: PairSpool[] = [];
+  afterAll(() => spools.forEach((s) => s.remove()));
+  const run = async (wallets: number) => {
+    const input = group(wallets, 71);
+    const here = new PairSpool(`step-here-${wallets}`);
+    const step = new PairSpool(`step-${wallets}`);
+    spools.push(here, step);
+    let hereRanks: Int32Array | null = null;
+    const direct = computeSimilarity(input, { ...options, pairSink: (pair, index) => here.add(pair, index), onRanks: (r) => (hereRanks = r) });
+    const out = await computeSimilarityStep({ input, options, spool: step, heapMb: 384 });
+    expect(step.count).toBe((wallets * (wallets - 1)) / 2);
+    expect(spoolBytes(step).equals(spoolBytes(here))).toBe(true);
+    expect(out.ranks).toEqual(hereRanks);
+    expect(out.result).toEqual(direct);
+  };
+
+  it('computes a small group on this thread and a large one on its own, with the same result as computeSimilarity', async () => {
+    // 100 wallets make exactly THREAD_MIN_PAIRS pairs: the smallest group that gets a thread
+    expect(THREAD_MIN_PAIRS).toBe((100 * 99) / 2);
+    await run(12);
+    await run(100);
   });
 });
