@@ -103,7 +103,7 @@ async function main(): Promise<void> {
           let mainHeapPeak = 0;
           const timer = setInterval(() => (mainHeapPeak = Math.max(mainHeapPeak, process.memoryUsage().heapUsed)), 100);
           try {
-            const run = await computeSimilarityInThread({ input: { wallets }, options: { threads: THREADS, topPairs: DEFAULT_TOP_PAIRS }, spool, heapMb: HEAP_MB });
+            const run = await computeSimilarityInThread({ source: { input: { wallets } }, options: { threads: THREADS, topPairs: DEFAULT_TOP_PAIRS }, spool, heapMb: HEAP_MB });
             result = run.result;
             ranks = run.ranks;
           } finally {

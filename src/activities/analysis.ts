@@ -1,31 +1,20 @@
 // The similarity step and the analysis record. Loads stored legs (in the analysis window), plain
-// transfers (whole stored history) and the fresh balances, with database-wide rarity counts, runs
-// the domain's computeSimilarity streamed, on a thread of its own (similarity-runner.ts), stores every
+// transfers (whole stored history) and the fresh balances, with database-wide rarity counts
+// (similarity-inputs.ts), runs the domain's computeSimilarity streamed, a large group's input loaded
+// and computed on a thread of its own (similarity-runner.ts), stores every
 // pair in analysis_pairs and the result (its strongest pairs) in the analyses row, and returns a small
 // summary (claim-check: the result never travels through workflow history). One attempt at a time
 // computes an analysis (a session advisory lock per analysis).
-import type { Pool } from 'pg';
 import { withLivenessHeartbeat } from './heartbeat';
 import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import {
-  ENGINE_VERSION,
-  formatUnits,
-  isExcludedFromUniverse,
-  type SimilarityWalletInput,
-  type MetricName,
-} from '../domain';
-import type { SimilarityDatabaseStats } from '../domain/similarity/types';
+import { ENGINE_VERSION, type MetricName } from '../domain';
 import { DEFAULT_TOP_PAIRS } from '../api/schemas/analyses';
 import { PairSpool, storeAnalysisPairs } from '../store/analysis-pairs';
 import { endAnalysis, insertAnalysis, setEnrichmentStatus, type EnrichmentStatus } from '../store/analyses';
-import { loadBalances } from '../store/wallet-balances';
-import { loadLegsMany, mintStats } from '../store/swap-legs';
-import { loadTransfersMany, walletsPerCounterparty } from '../store/wallet-transfers';
-import { countWalletsWithHistory, groupSyncProgress, historyCoverage, walletSyncRows } from '../store/wallets';
+import { groupSyncProgress, walletSyncRows } from '../store/wallets';
 import { withTryAdvisoryLock } from '../store/db';
-import { computeSimilarityStep } from './similarity-runner';
-import { backfillTransfers } from './transfers-backfill';
+import { similarityStep } from './similarity-runner';
 import { walletSyncWorkflowId } from '../workflows/contract';
 import type { ActivityDeps } from './deps';
 
@@ -74,60 +63,6 @@ export interface AnalysisSummary {
   engineVersion: string;
 }
 
-/**
- * What computeSimilarity reads from the store, one query per kind for the whole group: legs in the
- * window; transfers over the whole stored history (a first funder usually precedes the window's
- * trades); database-wide counts of the group's counterparties and mints.
- */
-export async function loadSimilarityInputs(
-  pool: Pool,
-  input: Pick<SimilarityStepInput, 'wallets' | 'partialWallets' | 'windowDays' | 'nowSec'>,
-  onStep: (step: string) => void = () => undefined,
-): Promise<{ wallets: SimilarityWalletInput[]; database: SimilarityDatabaseStats }> {
-  const sinceTimestamp = input.windowDays === null ? null : input.nowSec - input.windowDays * 86_400;
-  onStep('backfilling transfers');
-  await backfillTransfers(pool, input.wallets, (p) => onStep(`backfilling transfers of ${p.wallet}: ${p.transactions} transactions`));
-  onStep('loading balances and coverage');
-  const balances = await loadBalances(pool, input.wallets);
-  const coverage = await historyCoverage(pool, input.wallets, sinceTimestamp);
-  onStep('loading legs');
-  const legs = await loadLegsMany(pool, input.wallets, sinceTimestamp);
-  onStep('loading transfers');
-  const transfers = await loadTransfersMany(pool, input.wallets);
-  onStep('loading database-wide counts');
-  const perCounterparty = await walletsPerCounterparty(pool, input.wallets);
-  const mints = await mintStats(pool, input.wallets);
-  // the population rarity is counted in holds every wallet that any count includes
-  let totalWallets = Math.max(await countWalletsWithHistory(pool), input.wallets.length);
-  for (const m of mints.values()) totalWallets = Math.max(totalWallets, m.wallets);
-  for (const n of perCounterparty.values()) totalWallets = Math.max(totalWallets, n);
-  const firstBuyTime = new Map<string, number>();
-  for (const [mint, m] of mints) if (m.firstBuyAt !== null) firstBuyTime.set(mint, m.firstBuyAt);
-  const database: SimilarityDatabaseStats = {
-    counterparties: { walletsPerCounterparty: perCounterparty, totalWallets },
-    tokens: { walletsPerMint: new Map([...mints].map(([mint, m]) => [mint, m.wallets])), totalWallets, firstBuyTime },
-  };
-  const partial = new Set(input.partialWallets);
-  const wallets = input.wallets.map((address): SimilarityWalletInput => {
-    const held = balances.get(address);
-    const stored = coverage.get(address);
-    return {
-      address,
-      legs: legs.get(address) ?? [],
-      holdings: Object.fromEntries((held?.tokens ?? []).map((t) => [t.mint, { uiAmount: formatUnits(BigInt(t.rawAmount), t.decimals) }])),
-      coverage: {
-        truncated: partial.has(address) || !stored?.covers,
-        transactionsFetched: stored?.transactions ?? 0,
-        transactionsRejected: stored?.rejected ?? 0,
-        windowStartSec: sinceTimestamp,
-        windowEndSec: input.nowSec,
-      },
-      transfers: transfers.get(address) ?? [],
-    };
-  });
-  return { wallets, database };
-}
-
 export function createAnalysisActivities(deps: ActivityDeps) {
   const { pool } = deps;
   async function computeAndStore(input: SimilarityStepInput): Promise<AnalysisSummary> {
@@ -146,22 +81,20 @@ export function createAnalysisActivities(deps: ActivityDeps) {
   }
 
   async function lockedComputeAndStore(input: SimilarityStepInput, ctx: Context): Promise<AnalysisSummary> {
-    const { wallets: inputs, database } = await loadSimilarityInputs(pool, input, (step) => ctx.heartbeat({ analysisId: input.analysisId, step }));
-    const tokenUniverse = [...new Set(inputs.flatMap((w) => w.legs.filter((l) => l.kind === 'swap').map((l) => l.mint)))]
-      .filter((mint) => !isExcludedFromUniverse(mint))
-      .sort();
     // every pair goes to a file as it is computed (a group of 1,000 wallets has 499,500), then into
-    // analysis_pairs; the result itself keeps the strongest topPairs. A group's computation runs on a
-    // thread of its own (similarity-runner.ts; small ones here): this one stays free for heartbeats and other activities.
+    // analysis_pairs; the result itself keeps the strongest topPairs. A large group's input is loaded
+    // and computed on a thread of its own (similarity-runner.ts; a small one's here): this thread
+    // stays free for heartbeats and other activities, and never holds a large group's input.
     const spool = new PairSpool(input.analysisId);
     try {
-      ctx.heartbeat({ analysisId: input.analysisId, step: 'computing pairs' });
-      const { result, ranks } = await computeSimilarityStep({
-        input: { wallets: inputs, weights: input.weights, clusterThreshold: input.clusterThreshold, database },
+      const { result, ranks, tokenUniverse } = await similarityStep({
+        pool,
+        load: { step: { wallets: input.wallets, partialWallets: input.partialWallets, windowDays: input.windowDays, nowSec: input.nowSec }, weights: input.weights, clusterThreshold: input.clusterThreshold },
         options: { ...deps.settings.similarityThreads, topPairs: input.topPairs ?? DEFAULT_TOP_PAIRS },
         spool,
         heapMb: deps.settings.similarityHeapMb,
         signal: ctx.cancellationSignal,
+        onStep: (step) => ctx.heartbeat({ analysisId: input.analysisId, step }),
         // a helper thread that computed no rows of a large group points at a worker that cannot load
         onRowStats: (rows) => {
           if (rows.helpers > 0) log.info('similarity rows by thread', { ...rows });

@@ -8,11 +8,24 @@ import { Worker } from 'node:worker_threads';
 import { ApplicationFailure } from '@temporalio/common';
 import { computeSimilarity } from '../domain/similarity/compute';
 import type { PairRowStats, SimilarityInput, SimilarityResult, SimilarityRunOptions } from '../domain/similarity/types';
+import type { Pool } from 'pg';
 import type { PairSpool } from '../store/analysis-pairs';
+import { loadSimilarityInputs, tokenUniverseOf, type SimilarityLoadInput } from './similarity-inputs';
 
-/** What the thread is started with (structured clone copies it, Maps included). */
+/**
+ * What the thread loads its input with (a large group's step: the activity's thread then never
+ * holds the input): a connection of its own to the same database, and the step's parameters.
+ */
+export interface SimilarityThreadLoad {
+  connectionString: string;
+  step: SimilarityLoadInput;
+  weights?: SimilarityInput['weights'];
+  clusterThreshold?: number;
+}
+
+/** What the thread is started with (structured clone copies it, Maps included): the input, or what to load it with. */
 export interface SimilarityThreadData {
-  input: SimilarityInput;
+  source: { input: SimilarityInput } | { load: SimilarityThreadLoad };
   options: SimilarityThreadOptions;
   /** the PairSpool's descriptor: the thread appends its rows there */
   spoolFd: number;
@@ -21,7 +34,10 @@ export interface SimilarityThreadData {
 /** computeSimilarity's options that travel to the thread (the callbacks stay here). */
 export type SimilarityThreadOptions = Pick<SimilarityRunOptions, 'threads' | 'minPairsForThreads' | 'helpersOnly' | 'topPairs'>;
 
-export type SimilarityThreadMessage = { kind: 'rowStats'; rows: PairRowStats } | { kind: 'done'; result: SimilarityResult; ranks: Int32Array; pairs: number };
+export type SimilarityThreadMessage =
+  | { kind: 'step'; step: string }
+  | { kind: 'rowStats'; rows: PairRowStats }
+  | { kind: 'done'; result: SimilarityResult; ranks: Int32Array; pairs: number; tokenUniverse: string[] };
 
 /** The ApplicationFailure type of a computation that ran out of its thread's heap (non-retryable). */
 export const SIMILARITY_HEAP_EXCEEDED = 'SimilarityHeapExceeded';
@@ -35,7 +51,8 @@ const FROM_SOURCE = path.extname(__filename) === '.ts';
 const THREAD_ENTRY = path.join(__dirname, FROM_SOURCE ? 'similarity-thread.ts' : 'similarity-thread.js');
 
 export interface SimilarityThreadRun {
-  input: SimilarityInput;
+  /** the input, or what the thread loads it with */
+  source: SimilarityThreadData['source'];
   options: SimilarityThreadOptions;
   /** receives every pair (the thread writes to its descriptor; adoptRows counts them here) */
   spool: PairSpool;
@@ -44,6 +61,8 @@ export interface SimilarityThreadRun {
   /** aborted (the activity cancelled, its heartbeat timed out): the thread is stopped and the abort's reason thrown */
   signal?: AbortSignal;
   onRowStats?: (rows: PairRowStats) => void;
+  /** the thread's steps while it loads its input (for the activity's heartbeat details) */
+  onStep?: (step: string) => void;
 }
 
 /**
@@ -53,18 +72,18 @@ export interface SimilarityThreadRun {
  * memory: a non-retryable ApplicationFailure naming SIMILARITY_HEAP_MB (a retry would hit the same
  * limit); any other failure of the thread: an Error with its message (retryable).
  */
-export async function computeSimilarityInThread(run: SimilarityThreadRun): Promise<{ result: SimilarityResult; ranks: Int32Array }> {
+export async function computeSimilarityInThread(run: SimilarityThreadRun): Promise<{ result: SimilarityResult; ranks: Int32Array; tokenUniverse: string[] }> {
   // `run` is read here only: nothing below keeps the input, which the thread has its own copy of
   // (this thread's may be collected while the thread computes, if the caller keeps none)
-  const { input, options, spool, heapMb, signal, onRowStats } = run;
+  const { source, options, spool, heapMb, signal, onRowStats, onStep } = run;
   signal?.throwIfAborted();
-  const data: SimilarityThreadData = { input, options, spoolFd: spool.descriptor };
+  const data: SimilarityThreadData = { source, options, spoolFd: spool.descriptor };
   const worker = new Worker(THREAD_ENTRY, {
     workerData: data,
     resourceLimits: { maxOldGenerationSizeMb: heapMb },
     ...(FROM_SOURCE ? { execArgv: ['--require', require.resolve('tsx/cjs')] } : {}),
   });
-  const wallets = input.wallets.length;
+  const wallets = 'input' in source ? source.input.wallets.length : source.load.step.wallets.length;
   const pairs = (wallets * (wallets - 1)) / 2;
   const outOfMemory = (how: string) =>
     ApplicationFailure.create({
@@ -91,6 +110,7 @@ export async function computeSimilarityInThread(run: SimilarityThreadRun): Promi
       signal?.addEventListener('abort', onAbort, { once: true });
       worker.on('message', (message: SimilarityThreadMessage) => {
         if (message.kind === 'rowStats') onRowStats?.(message.rows);
+        else if (message.kind === 'step') onStep?.(message.step);
         else done = message;
       });
       worker.on('error', (err: Error & { code?: string }) => {
@@ -106,9 +126,9 @@ export async function computeSimilarityInThread(run: SimilarityThreadRun): Promi
   } finally {
     if (onAbort !== null) signal?.removeEventListener('abort', onAbort);
   }
-  const { result, ranks, pairs: written } = done as unknown as Extract<SimilarityThreadMessage, { kind: 'done' }>;
+  const { result, ranks, pairs: written, tokenUniverse } = done as unknown as Extract<SimilarityThreadMessage, { kind: 'done' }>;
   spool.adoptRows(written);
-  return { result, ranks };
+  return { result, ranks, tokenUniverse };
 }
 
 /**
@@ -119,21 +139,32 @@ export async function computeSimilarityInThread(run: SimilarityThreadRun): Promi
  */
 export const THREAD_MIN_PAIRS = 4_950;
 
+export interface SimilarityStepRun extends Omit<SimilarityThreadRun, 'source'> {
+  pool: Pool;
+  load: Omit<SimilarityThreadLoad, 'connectionString'>;
+}
+
 /**
- * The similarity step's computation: on a thread of its own (computeSimilarityInThread) from
- * THREAD_MIN_PAIRS pairs, else here, streamed into the same spool. Same result either way.
+ * The similarity step: from THREAD_MIN_PAIRS pairs, the input loaded and computed on a thread of
+ * its own (computeSimilarityInThread, with a connection of its own to the pool's database), else
+ * loaded and computed here, streamed into the same spool. Same result either way.
  */
-export async function computeSimilarityStep(run: SimilarityThreadRun): Promise<{ result: SimilarityResult; ranks: Int32Array }> {
-  const wallets = run.input.wallets.length;
-  if ((wallets * (wallets - 1)) / 2 >= THREAD_MIN_PAIRS) return computeSimilarityInThread(run);
+export async function similarityStep(run: SimilarityStepRun): Promise<{ result: SimilarityResult; ranks: Int32Array; tokenUniverse: string[] }> {
+  const { pool, load, ...rest } = run;
+  const wallets = load.step.wallets.length;
+  if ((wallets * (wallets - 1)) / 2 >= THREAD_MIN_PAIRS) {
+    const connectionString = (pool as Pool & { options: { connectionString?: string } }).options.connectionString;
+    if (!connectionString) throw new Error('the similarity thread needs the pool\'s connection string');
+    return computeSimilarityInThread({ ...rest, source: { load: { ...load, connectionString } } });
+  }
+  const { wallets: inputs, database } = await loadSimilarityInputs(pool, load.step, run.onStep);
+  run.onStep?.('computing pairs');
   run.signal?.throwIfAborted();
   let ranks: Int32Array | null = null;
-  const result = computeSimilarity(run.input, {
-    ...run.options,
-    pairSink: (pair, index) => run.spool.add(pair, index),
-    onRanks: (r) => (ranks = r),
-    onRowStats: run.onRowStats,
-  });
+  const result = computeSimilarity(
+    { wallets: inputs, weights: load.weights, clusterThreshold: load.clusterThreshold, database },
+    { ...run.options, pairSink: (pair, index) => run.spool.add(pair, index), onRanks: (r) => (ranks = r), onRowStats: run.onRowStats },
+  );
   if (ranks === null) throw new Error('computeSimilarity streamed without ranking its pairs');
-  return { result, ranks };
+  return { result, ranks, tokenUniverse: tokenUniverseOf(inputs) };
 }

@@ -8,7 +8,7 @@ import { extractTransfersMany } from '../../src/domain/detection/transfers';
 import type { WalletTransfer } from '../../src/domain/detection/types';
 import type { SimilarityPair } from '../../src/domain/similarity/types';
 import { generateWorld, parseWorld, type SimulatorHandle } from '../../src/simulator';
-import { loadSimilarityInputs } from '../../src/activities/analysis';
+import { loadSimilarityInputs } from '../../src/activities/similarity-inputs';
 import { backfillTransfers } from '../../src/activities/transfers-backfill';
 import { getAnalysis } from '../../src/store/analyses';
 import { storeHistoryPage } from '../../src/store/transactions';

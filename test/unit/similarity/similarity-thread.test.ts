@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { ApplicationFailure } from '@temporalio/common';
 import { worldStats } from '../../../bench/lib/detection-pipeline';
 import { syntheticGroup, syntheticTransfers } from '../../../bench/lib/synthetic-wallets';
-import { computeSimilarityInThread, computeSimilarityStep, SIMILARITY_HEAP_EXCEEDED, THREAD_MIN_PAIRS } from '../../../src/activities/similarity-runner';
+import { computeSimilarityInThread, SIMILARITY_HEAP_EXCEEDED } from '../../../src/activities/similarity-runner';
 import { computeSimilarity } from '../../../src/domain/similarity/compute';
 import type { PairRowStats, SimilarityInput, SimilarityWalletInput } from '../../../src/domain/similarity/types';
 import { PairSpool } from '../../../src/store/analysis-pairs';
@@ -66,7 +66,7 @@ describe('computeSimilarityInThread', () => {
 
     const there = spool('there');
     const rowStats: PairRowStats[] = [];
-    const threaded = await ticksDuring(() => computeSimilarityInThread({ input, options, spool: there, heapMb: 384, onRowStats: (rows) => rowStats.push(rows) }));
+    const threaded = await ticksDuring(() => computeSimilarityInThread({ source: { input }, options, spool: there, heapMb: 384, onRowStats: (rows) => rowStats.push(rows) }));
     expect(threaded.ticks).toBeGreaterThan(0);
 
     const pairCount = (300 * 299) / 2;
@@ -83,7 +83,7 @@ describe('computeSimilarityInThread', () => {
   it('a heap limit too small for the group fails, not retryable, naming SIMILARITY_HEAP_MB and the group size', async () => {
     const big = group(600, 62);
     const s = spool('small-heap');
-    const failure = await computeSimilarityInThread({ input: big, options, spool: s, heapMb: 16 }).then(
+    const failure = await computeSimilarityInThread({ source: { input: big }, options, spool: s, heapMb: 16 }).then(
       () => null,
       (err: unknown) => err,
     );
@@ -101,38 +101,14 @@ describe('computeSimilarityInThread', () => {
     const controller = new AbortController();
     const s = spool('aborted');
     const reason = new Error('cancelled by the test');
-    const run = computeSimilarityInThread({ input, options, spool: s, heapMb: 384, signal: controller.signal });
+    const run = computeSimilarityInThread({ source: { input }, options, spool: s, heapMb: 384, signal: controller.signal });
     controller.abort(reason);
     await expect(run).rejects.toBe(reason);
     expect(s.count).toBe(0);
 
-    const invalid = computeSimilarityInThread({ input: { ...input, clusterThreshold: 2 }, options, spool: spool('invalid'), heapMb: 384 });
+    const invalid = computeSimilarityInThread({ source: { input: { ...input, clusterThreshold: 2 } }, options, spool: spool('invalid'), heapMb: 384 });
     await expect(invalid).rejects.toThrow('similarity thread: clusterThreshold must be within [0, 1], got 2');
     await expect(invalid).rejects.not.toBeInstanceOf(ApplicationFailure);
   });
 });
 
-describe('computeSimilarityStep', () => {
-  const spools: PairSpool[] = [];
-  afterAll(() => spools.forEach((s) => s.remove()));
-  const run = async (wallets: number) => {
-    const input = group(wallets, 71);
-    const here = new PairSpool(`step-here-${wallets}`);
-    const step = new PairSpool(`step-${wallets}`);
-    spools.push(here, step);
-    let hereRanks: Int32Array | null = null;
-    const direct = computeSimilarity(input, { ...options, pairSink: (pair, index) => here.add(pair, index), onRanks: (r) => (hereRanks = r) });
-    const out = await computeSimilarityStep({ input, options, spool: step, heapMb: 384 });
-    expect(step.count).toBe((wallets * (wallets - 1)) / 2);
-    expect(spoolBytes(step).equals(spoolBytes(here))).toBe(true);
-    expect(out.ranks).toEqual(hereRanks);
-    expect(out.result).toEqual(direct);
-  };
-
-  it('computes a small group on this thread and a large one on its own, with the same result as computeSimilarity', async () => {
-    // 100 wallets make exactly THREAD_MIN_PAIRS pairs: the smallest group that gets a thread
-    expect(THREAD_MIN_PAIRS).toBe((100 * 99) / 2);
-    await run(12);
-    await run(100);
-  });
-});

@@ -1,0 +1,81 @@
+// What the similarity step reads from the store (legs in the window, balances, transfers and the
+// database-wide counts), used on the activity's thread for a small group and on the computing
+// thread for a large one (similarity-thread.ts), so that the activity's thread never holds a large
+// group's input.
+import type { Pool } from 'pg';
+import { formatUnits, isExcludedFromUniverse, type SimilarityWalletInput } from '../domain';
+import type { SimilarityDatabaseStats } from '../domain/similarity/types';
+import { loadBalances } from '../store/wallet-balances';
+import { loadLegsMany, mintStats } from '../store/swap-legs';
+import { loadTransfersMany, walletsPerCounterparty } from '../store/wallet-transfers';
+import { countWalletsWithHistory, historyCoverage } from '../store/wallets';
+import { backfillTransfers } from './transfers-backfill';
+
+/** The step's own input that says what to load (SimilarityStepInput's fields). */
+export interface SimilarityLoadInput {
+  wallets: string[];
+  /** wallets computed with what was stored because the user stopped waiting for their sync */
+  partialWallets: string[];
+  windowDays: number | null;
+  /** the analysis's start time (workflow time), the window's end */
+  nowSec: number;
+}
+
+/**
+ * What computeSimilarity reads from the store, one query per kind for the whole group: legs in the
+ * window; transfers over the whole stored history (a first funder usually precedes the window's
+ * trades); database-wide counts of the group's counterparties and mints.
+ */
+export async function loadSimilarityInputs(
+  pool: Pool,
+  input: SimilarityLoadInput,
+  onStep: (step: string) => void = () => undefined,
+): Promise<{ wallets: SimilarityWalletInput[]; database: SimilarityDatabaseStats }> {
+  const sinceTimestamp = input.windowDays === null ? null : input.nowSec - input.windowDays * 86_400;
+  onStep('backfilling transfers');
+  await backfillTransfers(pool, input.wallets, (p) => onStep(`backfilling transfers of ${p.wallet}: ${p.transactions} transactions`));
+  onStep('loading balances and coverage');
+  const balances = await loadBalances(pool, input.wallets);
+  const coverage = await historyCoverage(pool, input.wallets, sinceTimestamp);
+  onStep('loading legs');
+  const legs = await loadLegsMany(pool, input.wallets, sinceTimestamp);
+  onStep('loading transfers');
+  const transfers = await loadTransfersMany(pool, input.wallets);
+  onStep('loading database-wide counts');
+  const perCounterparty = await walletsPerCounterparty(pool, input.wallets);
+  const mints = await mintStats(pool, input.wallets);
+  // the population rarity is counted in holds every wallet that any count includes
+  let totalWallets = Math.max(await countWalletsWithHistory(pool), input.wallets.length);
+  for (const m of mints.values()) totalWallets = Math.max(totalWallets, m.wallets);
+  for (const n of perCounterparty.values()) totalWallets = Math.max(totalWallets, n);
+  const firstBuyTime = new Map<string, number>();
+  for (const [mint, m] of mints) if (m.firstBuyAt !== null) firstBuyTime.set(mint, m.firstBuyAt);
+  const database: SimilarityDatabaseStats = {
+    counterparties: { walletsPerCounterparty: perCounterparty, totalWallets },
+    tokens: { walletsPerMint: new Map([...mints].map(([mint, m]) => [mint, m.wallets])), totalWallets, firstBuyTime },
+  };
+  const partial = new Set(input.partialWallets);
+  const wallets = input.wallets.map((address): SimilarityWalletInput => {
+    const held = balances.get(address);
+    const stored = coverage.get(address);
+    return {
+      address,
+      legs: legs.get(address) ?? [],
+      holdings: Object.fromEntries((held?.tokens ?? []).map((t) => [t.mint, { uiAmount: formatUnits(BigInt(t.rawAmount), t.decimals) }])),
+      coverage: {
+        truncated: partial.has(address) || !stored?.covers,
+        transactionsFetched: stored?.transactions ?? 0,
+        transactionsRejected: stored?.rejected ?? 0,
+        windowStartSec: sinceTimestamp,
+        windowEndSec: input.nowSec,
+      },
+      transfers: transfers.get(address) ?? [],
+    };
+  });
+  return { wallets, database };
+}
+
+/** The mints swapped by the group, sorted, without those left out of every universe (SOL, stablecoins). */
+export function tokenUniverseOf(wallets: readonly SimilarityWalletInput[]): string[] {
+  return [...new Set(wallets.flatMap((w) => w.legs.filter((l) => l.kind === 'swap').map((l) => l.mint)))].filter((mint) => !isExcludedFromUniverse(mint)).sort();
+}
