@@ -12,7 +12,7 @@ import { saveWalletAnalytics } from '../store/wallet-analytics';
 import { beginSync, commitWatermark, finishSync, markCoveredSince, markHistoryComplete, syncedAfter, walletStatuses, type WalletStatusRow, type WalletSyncCursor } from '../store/wallets';
 import { loadBalances } from '../store/wallet-balances';
 import { getTokens } from '../store/tokens';
-import { afterChunk, startingState, walletSyncWorkflowId, type WalletSyncResult, type WalletSyncResume } from '../workflows/contract';
+import { afterChunk, startingState, walletSyncWorkflowId, type ChunkOutcome, type WalletSyncResult, type WalletSyncResume } from '../workflows/contract';
 import type { ActivityDeps } from './deps';
 import { solPriceUsd } from './sol-price';
 import { backfillTransfers } from './transfers-backfill';
@@ -30,22 +30,11 @@ export interface SyncChunkInput {
   maxPages: number;
 }
 
-export interface SyncChunkResult {
-  cursor: string | null;
-  /** this phase is finished */
-  done: boolean;
-  /** the phase ended at the very first transaction of the wallet */
-  reachedEnd: boolean;
-  /** the phase ended at the window start, with older history not fetched */
-  stoppedAtWindow: boolean;
-  pages: number;
-  transactions: number;
+/** A chunk's outcome (ChunkOutcome, which walletSyncWorkflow's steps read) and its extras. */
+export interface SyncChunkResult extends ChunkOutcome {
   newTransactions: number;
-  newLegs: number;
   /** transactions the provider sent that failed validation: kept out, recorded with the reason */
   rejectedTransactions?: number;
-  /** newest transaction seen in this chunk (the 'newer' phase's first page): the next watermark */
-  top: { signature: string; slot: number; timestamp: number } | null;
 }
 
 /** syncWalletAtOnce's heartbeat once the sync has begun: its starting state, the chunk's progress, and the chunk's result once it is in. */

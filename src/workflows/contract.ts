@@ -219,15 +219,20 @@ export interface SyncStartCursor {
   historyComplete: boolean;
 }
 
-/** What one chunk of pages reports (SyncChunkResult without its per-chunk extras). */
+/** What one chunk of pages reports (the syncHistoryChunk activity's SyncChunkResult adds its extras). */
 export interface ChunkOutcome {
+  /** the cursor to continue from; null once the history is complete */
   cursor: string | null;
+  /** this phase is finished */
   done: boolean;
+  /** the phase ended at the very first transaction of the wallet */
   reachedEnd: boolean;
+  /** the phase ended at the window start, with older history not fetched */
   stoppedAtWindow: boolean;
   pages: number;
   transactions: number;
   newLegs: number;
+  /** newest transaction seen in this chunk (the 'newer' phase's first page): the next watermark */
   top: WalletSyncResume['top'];
 }
 
