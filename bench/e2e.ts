@@ -296,6 +296,7 @@ async function main(): Promise<number> {
     const largeEvents = await countEvents(client, `analysis:${largeRun.analysisId}`);
     const sample = sent.ids.slice(0, 20);
     const sampleEvents = await Promise.all(sample.map((id) => countEvents(client, `analysis:${id}`)));
+    log(`    where the time went (seconds from the workflow's start): ${small} wallets ${JSON.stringify(smallEvents.split)}; ${large} wallets ${JSON.stringify(largeEvents.split)}`);
     log(`    events by type (${small} wallets): ${JSON.stringify(smallEvents.byType)}`);
     log(`    events by type (burst analysis): ${JSON.stringify(sampleEvents[0]?.byType ?? {})}`);
 

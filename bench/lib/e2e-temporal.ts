@@ -8,20 +8,65 @@ interface Run {
   runId?: string;
 }
 
-/** Events of the workflow and of each workflow it started as a child, all runs of each. */
-export async function countEvents(client: Client, workflowId: string, concurrency = 8): Promise<EventCount & { byType: Record<string, number> }> {
+/** Where an analysis's wall time went, in seconds from its workflow's start (from its history's event times). */
+export interface AnalysisSplit {
+  /** the first child start the workflow asked for (its checks before that: statuses, holders) */
+  syncsStartedAt: number | null;
+  /** the last sync child's completion */
+  syncsDoneAt: number | null;
+  /** the first balance batch scheduled and the last one completed */
+  balancesAt: [number, number] | null;
+  /** computeGroupSimilarity scheduled and completed (its last attempt) */
+  similarityAt: [number, number] | null;
+  /** the workflow's completion */
+  completedAt: number | null;
+}
+
+type HistoryEvent = NonNullable<Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>>['events']>[number];
+
+/** The split of one analysis workflow's history (see AnalysisSplit). */
+export function analysisSplit(events: HistoryEvent[]): AnalysisSplit {
+  const ms = (e: HistoryEvent) => Number(e.eventTime?.seconds ?? 0) * 1000 + Math.round((e.eventTime?.nanos ?? 0) / 1e6);
+  const t0 = events.length > 0 ? ms(events[0]) : 0;
+  const at = (e: HistoryEvent | undefined) => (e ? Math.round(ms(e) - t0) / 1000 : null);
+  const scheduledName = new Map<string, string>();
+  for (const e of events) {
+    const name = e.activityTaskScheduledEventAttributes?.activityType?.name;
+    if (name) scheduledName.set(String(e.eventId), name);
+  }
+  const ofActivity = (name: string) => {
+    const scheduled = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === name);
+    const completed = events.filter((e) => scheduledName.get(String(e.activityTaskCompletedEventAttributes?.scheduledEventId ?? '')) === name);
+    return scheduled.length > 0 && completed.length > 0 ? ([at(scheduled[0]) as number, at(completed[completed.length - 1]) as number] as [number, number]) : null;
+  };
+  const childDone = events.filter((e) => e.childWorkflowExecutionCompletedEventAttributes?.workflowType?.name === 'walletSyncWorkflow' || e.childWorkflowExecutionFailedEventAttributes);
+  return {
+    syncsStartedAt: at(events.find((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowType?.name === 'walletSyncWorkflow')),
+    syncsDoneAt: at(childDone[childDone.length - 1]),
+    balancesAt: ofActivity('fetchBalanceBatch'),
+    similarityAt: ofActivity('computeGroupSimilarity'),
+    completedAt: at(events.find((e) => e.workflowExecutionCompletedEventAttributes)),
+  };
+}
+
+/** Events of the workflow and of each workflow it started as a child, all runs of each; the split of the workflow's own history. */
+export async function countEvents(client: Client, workflowId: string, concurrency = 8): Promise<EventCount & { byType: Record<string, number>; split: AnalysisSplit | null }> {
   const queue: Run[] = [{ workflowId }];
   const seen = new Set<string>();
   const byType: Record<string, number> = {};
   let total = 0;
   let parent = 0;
   let workflows = 0;
+  let split: AnalysisSplit | null = null;
   const visit = async (r: Run): Promise<void> => {
     const history = await client.workflow.getHandle(r.workflowId, r.runId).fetchHistory();
     const events = history.events ?? [];
     workflows += 1;
     total += events.length;
-    if (r.workflowId === workflowId) parent += events.length;
+    if (r.workflowId === workflowId) {
+      parent += events.length;
+      split = analysisSplit(events);
+    }
     for (const e of events) {
       const type = Object.keys(e).find((k) => k.endsWith('EventAttributes')) ?? 'unknown';
       byType[type] = (byType[type] ?? 0) + 1;
@@ -44,5 +89,5 @@ export async function countEvents(client: Client, workflowId: string, concurrenc
   // the first history names the children; then lanes drain the queue
   await lane();
   while (queue.length > 0) await Promise.all(Array.from({ length: concurrency }, lane));
-  return { total, parent, workflows, byType };
+  return { total, parent, workflows, byType, split };
 }

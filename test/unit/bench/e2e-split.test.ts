@@ -1,0 +1,28 @@
+// bench:e2e's "where the time went" line: the split of an analysis workflow's history into its
+// checks, syncs, balances, similarity step and end, read off a recorded history.
+import { analysisSplit } from '../../../bench/lib/e2e-temporal';
+import { loadHistories } from '../../harness/histories';
+
+describe('analysisSplit', () => {
+  it('finds the syncs, the balance batch, the similarity step and the end of a recorded analysis, in order', () => {
+    const recorded = loadHistories().find((h) => h.name === 'similarity-analysis-balance-batches');
+    expect(recorded).toBeDefined();
+    const split = analysisSplit(recorded!.history.events ?? []);
+    expect(split.syncsStartedAt).not.toBeNull();
+    expect(split.syncsDoneAt).not.toBeNull();
+    expect(split.balancesAt).not.toBeNull();
+    expect(split.similarityAt).not.toBeNull();
+    expect(split.completedAt).not.toBeNull();
+    const [simFrom, simTo] = split.similarityAt!;
+    expect(split.syncsStartedAt!).toBeGreaterThanOrEqual(0);
+    expect(split.syncsDoneAt!).toBeGreaterThanOrEqual(split.syncsStartedAt!);
+    expect(split.balancesAt![1]).toBeGreaterThanOrEqual(split.balancesAt![0]);
+    expect(simFrom).toBeGreaterThanOrEqual(split.syncsDoneAt!);
+    expect(simTo).toBeGreaterThan(simFrom);
+    expect(split.completedAt!).toBeGreaterThanOrEqual(simTo);
+  });
+
+  it('says null for what a history does not have', () => {
+    expect(analysisSplit([])).toEqual({ syncsStartedAt: null, syncsDoneAt: null, balancesAt: null, similarityAt: null, completedAt: null });
+  });
+});
