@@ -49,7 +49,10 @@ async function main(): Promise<void> {
   post({ kind: 'done', result, ranks: ranked, pairs: writer.count, tokenUniverse }, [ranked.buffer as ArrayBuffer]);
 }
 
-// a failure here (the database away while loading) ends the thread with an error event: the runner rethrows it, retryable
-main().catch((err: unknown) => {
-  throw err;
-});
+// a failure (the database away while loading) is thrown out of the thread: its Worker's error
+// event, which the runner turns into a retryable failure
+main().catch((err: unknown) =>
+  process.nextTick(() => {
+    throw err;
+  }),
+);

@@ -12,7 +12,7 @@ import { saveWalletAnalytics } from '../store/wallet-analytics';
 import { beginSync, commitWatermark, finishSync, markCoveredSince, markHistoryComplete, syncedAfter, walletStatuses, type WalletStatusRow, type WalletSyncCursor } from '../store/wallets';
 import { loadBalances } from '../store/wallet-balances';
 import { getTokens } from '../store/tokens';
-import { afterChunk, startingState, walletSyncWorkflowId, type ChunkOutcome, type WalletSyncResult, type WalletSyncResume } from '../workflows/contract';
+import { afterChunk, skippedSyncResult, startingState, syncResult, walletSyncWorkflowId, type ChunkOutcome, type WalletSyncResult, type WalletSyncResume } from '../workflows/contract';
 import type { ActivityDeps } from './deps';
 import { solPriceUsd } from './sol-price';
 import { backfillTransfers } from './transfers-backfill';
@@ -216,7 +216,7 @@ export function createSyncActivities(deps: ActivityDeps) {
           if (beat === null) {
             const cursor = await beginWalletSync(input);
             if (cursor.alreadySynced) {
-              return { finished: { wallet: input.wallet, pages: 0, transactions: 0, newLegs: 0, historyComplete: cursor.historyComplete, legs: cursor.alreadySynced.legs, skipped: true } };
+              return { finished: skippedSyncResult(input.wallet, cursor, cursor.alreadySynced.legs) };
             }
             beat = { begun: startingState(cursor), chunk: freshChunk(null) };
             ctx.heartbeat(beat);
@@ -234,7 +234,7 @@ export function createSyncActivities(deps: ActivityDeps) {
           if (next.next === 'older') return { resume: s };
           const analytics = await walletAnalytics(input.wallet, () => undefined);
           await finishSync(pool, input.wallet, { ok: true });
-          return { finished: { wallet: input.wallet, pages: s.pages, transactions: s.transactions, newLegs: s.newLegs, historyComplete: s.historyComplete, legs: analytics.legs } };
+          return { finished: syncResult(input.wallet, s, analytics.legs) };
         },
       );
     },

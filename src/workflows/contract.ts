@@ -290,3 +290,13 @@ export function afterChunk(
   }
   return { next: 'finish', commit: { top: null, historyComplete: s.historyComplete, coveredSince } };
 }
+
+/** A sync's result: what state `s` fetched, and the wallet's stored legs after its analytics. */
+export function syncResult(wallet: string, s: WalletSyncResume, legs: number): WalletSyncResult {
+  return { wallet, pages: s.pages, transactions: s.transactions, newLegs: s.newLegs, historyComplete: s.historyComplete, legs };
+}
+
+/** The result of a sync made unnecessary by another analysis's sync that completed meanwhile: nothing fetched. */
+export function skippedSyncResult(wallet: string, cursor: { historyComplete: boolean }, legs: number): WalletSyncResult {
+  return { wallet, pages: 0, transactions: 0, newLegs: 0, historyComplete: cursor.historyComplete, legs, skipped: true };
+}

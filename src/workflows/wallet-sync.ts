@@ -6,7 +6,7 @@
 import { CancellationScope, ContinueAsNew, continueAsNew, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { SyncActivities } from '../activities/sync';
 import { HISTORY_CHUNK_RETRY_TIMEOUT, PROVIDER_RETRY, STORE_RETRY, STORE_STEP } from './policies';
-import { TASK_QUEUES, afterChunk, startingState, type WalletSyncInput, type WalletSyncResult, type WalletSyncResume } from './contract';
+import { TASK_QUEUES, afterChunk, skippedSyncResult, startingState, syncResult, type WalletSyncInput, type WalletSyncResult, type WalletSyncResume } from './contract';
 import { describeFailure } from '../errors';
 
 const { syncHistoryChunk } = proxyActivities<Pick<SyncActivities, 'syncHistoryChunk'>>({
@@ -77,7 +77,7 @@ export async function walletSyncWorkflow(input: WalletSyncInput): Promise<Wallet
       const cursor = await beginWalletSync({ wallet, workflowId: workflowInfo().workflowId, skipIfSyncedAfter: input.skipIfSyncedAfter, sinceTimestamp: input.sinceTimestamp });
       if (cursor.alreadySynced) {
         // Another analysis's sync finished after the requester's check: its data is what we need.
-        return { wallet, pages: 0, transactions: 0, newLegs: 0, historyComplete: cursor.historyComplete, legs: cursor.alreadySynced.legs, skipped: true };
+        return skippedSyncResult(wallet, cursor, cursor.alreadySynced.legs);
       }
       s = startingState(cursor);
     }
@@ -98,7 +98,7 @@ export async function walletSyncWorkflow(input: WalletSyncInput): Promise<Wallet
 
     const analytics = await computeWalletAnalytics({ wallet });
     await finishWalletSync({ wallet });
-    return { wallet, pages: s.pages, transactions: s.transactions, newLegs: s.newLegs, historyComplete: s.historyComplete, legs: analytics.legs };
+    return syncResult(wallet, s, analytics.legs);
   } catch (err) {
     if (err instanceof ContinueAsNew) throw err;
     const message = describeFailure(err);
