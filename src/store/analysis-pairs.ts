@@ -148,7 +148,15 @@ async function replaceAnalysisPairs(client: PoolClient, analysisId: string, spoo
   // a retried activity finds the rows of its earlier attempt only if that one committed: replace them
   await client.query('DELETE FROM analysis_pairs WHERE analysis_id = $1', [analysisId]);
   const copy = client.query(copyFrom('COPY analysis_pairs (analysis_id, rank, pair_index, wallet_a, wallet_b, combined, pair) FROM STDIN'));
-  await pipeline(fs.createReadStream('', { fd: spool.descriptor, start: 0, autoClose: false, highWaterMark: COPY_CHUNK_BYTES }), new RankRows(analysisId, ranks, onRows), copy);
+  // The descriptor is the spool's (it closes it in remove()): a failed pipeline destroys the read
+  // stream, which would close it too, so a later remove() closed it twice (EBADF, seen in CI) or
+  // closed whatever file had been given the same number meanwhile. The stream's close does nothing.
+  const spoolFile = { read: fs.read, close: (_fd: number, done: (err: NodeJS.ErrnoException | null) => void) => done(null) };
+  await pipeline(
+    fs.createReadStream('', { fd: spool.descriptor, fs: spoolFile, start: 0, autoClose: false, highWaterMark: COPY_CHUNK_BYTES }),
+    new RankRows(analysisId, ranks, onRows),
+    copy,
+  );
   return copy.rowCount;
 }
 

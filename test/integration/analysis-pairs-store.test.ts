@@ -134,6 +134,9 @@ describe('analysis_pairs write path', () => {
       await expect(storeAnalysisPairs(pool, id, { spool, ranks: broken }, { summary: {}, result, coverage: [], failedWallets: [], engineVersion: result.engineVersion })).rejects.toThrow(
         /duplicate key value violates unique constraint "analysis_pairs_pkey"/,
       );
+      // the failed COPY left the spool's descriptor to the spool (it alone closes it, in remove())
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(() => fs.fstatSync(spool.descriptor)).not.toThrow();
       // fewer ranks than spooled pairs: refused before anything is sent
       await expect(storeAnalysisPairs(pool, id, { spool, ranks: ranks.subarray(1) }, { summary: {}, result, coverage: [], failedWallets: [], engineVersion: result.engineVersion })).rejects.toThrow(
         /spooled pairs for/,
