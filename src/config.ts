@@ -92,6 +92,16 @@ const schema = z.object({
   /** requests per API key (or client IP without keys) per window, on each POST/DELETE route */
   API_RATE_LIMIT_MAX: positiveInt.default(60),
   API_RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(60),
+  /**
+   * POST /v1/analyses answers from the stored row, without waiting for Temporal to accept the
+   * workflow, while at least this many of the process's starts are already waiting (0: never wait
+   * while Temporal accepts starts); src/api/analysis-starts.ts
+   */
+  API_START_HAND_OFF_AT: z.coerce.number().int().min(0).default(1),
+  /** starts that may wait in the background at once; past it a request waits for its own */
+  API_START_MAX_PENDING: positiveInt.default(2000),
+  /** an analysis whose workflow Temporal has not accepted after this long is failed, with the reason */
+  API_START_GIVE_UP_SECONDS: positiveInt.default(900),
 
   HELIUS_API_KEY: optionalSecret,
   HELIUS_BASE_URL: urlWithScheme(['http:', 'https:']).default('https://api-mainnet.helius-rpc.com'),

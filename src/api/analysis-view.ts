@@ -57,7 +57,10 @@ export async function queryProgress(temporal: Client, workflowId: string): Promi
   }
 }
 
-/** A workflow may be missing for a moment after its row is written (the API starts it right after). */
+/**
+ * A workflow may be missing for a moment after its row is written (the API starts it right after);
+ * a row whose start is still pending (analysis-starts.ts) waits for its start, or for the sweep to fail it.
+ */
 const MISSING_GRACE_MS = 60_000;
 
 /**
@@ -70,7 +73,7 @@ export async function reconcileAnalysis(deps: { pool: Pool; temporal: Client }, 
   if (record.status !== 'running') return record;
   const outcome = await workflowOutcome(deps.temporal, record.workflowId);
   if (!outcome || outcome.state === 'running') return record;
-  if (outcome.status === 'missing' && Date.now() - Date.parse(record.createdAt) < MISSING_GRACE_MS) return record;
+  if (outcome.status === 'missing' && (record.startPending || Date.now() - Date.parse(record.createdAt) < MISSING_GRACE_MS)) return record;
   // a completed workflow stores its result before it completes: a `running` row left behind is a failure
   const status = outcome.status === 'missing' || outcome.status === 'completed' ? 'failed' : outcome.status;
   return (await repairRunningAnalysis(deps.pool, record.id, status, outcome.reason)) ?? record;

@@ -34,6 +34,8 @@ export interface AnalysisRecord {
   completedAt: string | null;
   /** a token request's holder resolution (recordTokenHolders), null until then and for wallets requests */
   holders: Record<string, unknown> | null;
+  /** the API answered before Temporal had accepted the workflow, and no start is recorded yet (src/api/analysis-starts.ts) */
+  startPending: boolean;
 }
 
 /** Inserts the row of a new analysis (none with this id yet: nothing). Throws a unique violation of ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE when its owner already used its Idempotency-Key. */
@@ -47,13 +49,62 @@ export async function insertAnalysis(
     ownerKeyId?: string | null;
     wallets: string[];
     params: Record<string, unknown>;
+    /** the API's rows: its workflow is not known to be started until markAnalysesStarted */
+    startPending?: boolean;
+    /** the start's fairness key, kept for a start from the sweep */
+    fairnessKey?: string | null;
   },
 ): Promise<void> {
   await pool.query(
-    `INSERT INTO analyses (id, workflow_id, request_id, idempotency_key, owner_key_id, wallets, params) VALUES ($1, $2, $3, $4, $5, $6, $7)
+    `INSERT INTO analyses (id, workflow_id, request_id, idempotency_key, owner_key_id, wallets, params, start_pending, fairness_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
      ON CONFLICT (id) DO NOTHING`,
-    [a.id, a.workflowId, a.requestId, a.idempotencyKey ?? null, a.ownerKeyId ?? null, a.wallets, JSON.stringify(a.params)],
+    [a.id, a.workflowId, a.requestId, a.idempotencyKey ?? null, a.ownerKeyId ?? null, a.wallets, JSON.stringify(a.params), a.startPending ?? false, a.fairnessKey ?? null],
   );
+}
+
+/** Temporal has accepted these analyses' workflows (or they had closed already): no start is pending. */
+export async function markAnalysesStarted(pool: Pool, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await pool.query('UPDATE analyses SET start_pending = false WHERE id = ANY($1) AND start_pending', [ids]);
+}
+
+/** An analysis row whose workflow start is still pending: what the start needs. */
+export interface PendingStart {
+  id: string;
+  workflowId: string;
+  requestId: string | null;
+  wallets: string[];
+  params: Record<string, unknown>;
+  fairnessKey: string | null;
+  createdAt: Date;
+}
+
+/** Running analyses whose start has been pending for at least `olderThanMs`, oldest first. */
+export async function pendingStarts(pool: Queryable, olderThanMs: number, limit: number): Promise<PendingStart[]> {
+  const { rows } = await pool.query(
+    `SELECT id, workflow_id, request_id, wallets, params, fairness_key, created_at FROM analyses
+      WHERE start_pending AND status = 'running' AND created_at <= now() - make_interval(secs => $1::double precision / 1000)
+      ORDER BY created_at LIMIT $2`,
+    [olderThanMs, limit],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    workflowId: r.workflow_id,
+    requestId: r.request_id,
+    wallets: r.wallets,
+    params: r.params,
+    fairnessKey: r.fairness_key,
+    createdAt: new Date(r.created_at),
+  }));
+}
+
+/** Ends an analysis whose workflow was never started (Temporal refused it for too long): failed, with why. */
+export async function failUnstartedAnalysis(pool: Pool, id: string, error: string): Promise<boolean> {
+  const { rowCount } = await pool.query(
+    `UPDATE analyses SET status = 'failed', error = $2, completed_at = now(), start_pending = false WHERE id = $1 AND start_pending AND status = 'running'`,
+    [id, error.slice(0, 4000)],
+  );
+  return (rowCount ?? 0) > 0;
 }
 
 /** What a completed analysis's row stores. */
@@ -123,6 +174,7 @@ function toRecord(r: Record<string, unknown>): AnalysisRecord {
     createdAt: new Date(r.created_at as string).toISOString(),
     completedAt: r.completed_at ? new Date(r.completed_at as string).toISOString() : null,
     holders: (r.holders as Record<string, unknown> | null | undefined) ?? null,
+    startPending: (r.start_pending as boolean | undefined) ?? false,
   };
 }
 

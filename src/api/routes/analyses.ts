@@ -6,11 +6,12 @@ import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import type { similarityAnalysisWorkflow } from '../../workflows/similarity-analysis';
 import { WithStartWorkflowOperation } from '@temporalio/client';
-import { MAX_WAIT_SECONDS, TASK_QUEUES, analysisParamsOf, analysisWorkflowId, proceedWithAvailableDataSignal, waitForAnalysisUpdate, type AnalysisInput, type AnalysisPhase } from '../../workflows/contract';
+import { MAX_WAIT_SECONDS, analysisParamsOf, analysisWorkflowId, proceedWithAvailableDataSignal, waitForAnalysisUpdate, type AnalysisInput, type AnalysisPhase } from '../../workflows/contract';
 import { ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE, deleteUnstartedAnalysis, findByIdempotencyKey, getAnalysis, getAnalysisOwner, insertAnalysis, listAnalyses } from '../../store/analyses';
 import { isUniqueViolation } from '../../store/db';
 import { describeFailure } from '../../errors';
-import { analysisLinks, analysisUserMetadata, loadAnalysisView, reconcileAnalysis, reconcileListed } from '../analysis-view';
+import { AnalysisStarts, DEFAULT_START_OPTIONS, analysisStartOptions } from '../analysis-starts';
+import { analysisLinks, loadAnalysisView, reconcileAnalysis, reconcileListed } from '../analysis-view';
 import { getPairsSource } from '../../store/analysis-pairs';
 import { loadPairsPage } from '../pairs-page';
 import { pairsPage, pairsPageQuery } from '../schemas/pairs';
@@ -79,44 +80,52 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
     assertVisible(request, id, await getAnalysisOwner(pool, id));
   }
 
-  /** Starts the workflow of a stored analysis row. Safe to call twice: one workflow per analysis id. */
+  // the row is stored first; its start is waited for, or handed off while other starts queue (analysis-starts.ts)
+  const starts = new AnalysisStarts(
+    { pool, temporal, log: app.log },
+    {
+      ...DEFAULT_START_OPTIONS,
+      handOffAt: config.API_START_HAND_OFF_AT,
+      maxPending: config.API_START_MAX_PENDING,
+      giveUpAfterMs: config.API_START_GIVE_UP_SECONDS * 1000,
+    },
+  );
+  app.addHook('onReady', async () => starts.startSweeping());
+  app.addHook('onClose', async () => starts.close());
+
   /**
    * Starts the workflow of a stored analysis row. Safe to call twice: one workflow per analysis id.
-   * With `waitSeconds` > 0 the start carries an update that waits (in the workflow) up to that long
-   * for the analysis to finish — Update-with-Start, one call — and answers its phase once finished;
-   * null when it did not finish in time (or had finished before: the row says how).
+   * Without a wait: null once Temporal accepted it, or at once when the start was handed off (see
+   * AnalysisStarts). With `waitSeconds` > 0 the start carries an update that waits (in the workflow)
+   * up to that long for the analysis to finish — Update-with-Start, one call — and answers its
+   * phase once finished; null when it did not finish in time (or had finished before: the row says how).
    */
   async function startWorkflow(input: AnalysisInput, fairnessKey: string, waitSeconds = 0): Promise<AnalysisPhase | null> {
     const id = input.analysisId;
-    const options = {
-      taskQueue: TASK_QUEUES.analysis,
-      workflowId: analysisWorkflowId(id),
-      args: [input] as [AnalysisInput],
-      // a concurrent request with the same Idempotency-Key joins; a finished analysis never reruns
-      workflowIdConflictPolicy: 'USE_EXISTING' as const,
-      workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
-      // its children and activities inherit it: each queue shares its backlog fairly between clients
-      priority: { fairnessKey },
-      // the Web UI's label: "12 wallets · 30 d · auto", parameters and (as many as fit) the wallets
-      ...analysisUserMetadata(input),
-    };
     try {
       if (waitSeconds === 0) {
-        await withTemporalDeadline(temporal, () => temporal.workflow.start<typeof similarityAnalysisWorkflow>('similarityAnalysisWorkflow', options));
+        await starts.start(input, fairnessKey);
         return null;
       }
-      const startWorkflowOperation = new WithStartWorkflowOperation<typeof similarityAnalysisWorkflow>('similarityAnalysisWorkflow', options);
+      const startWorkflowOperation = new WithStartWorkflowOperation<typeof similarityAnalysisWorkflow>('similarityAnalysisWorkflow', analysisStartOptions(input, fairnessKey));
       const answer = await withTemporalDeadline(
         temporal,
         () => temporal.workflow.executeUpdateWithStart(waitForAnalysisUpdate, { args: [{ seconds: waitSeconds }], startWorkflowOperation }),
         waitSeconds * 1000 + TEMPORAL_CALL_DEADLINE_MS,
       );
+      starts.recordStarted(id);
       return answer.phase;
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return null;
+      if (err instanceof WorkflowExecutionAlreadyStartedError) {
+        starts.recordStarted(id);
+        return null;
+      }
       // the wait failed but the start may have happened (a slow answer, an update the workflow
       // rejected): then the analysis runs and the caller gets 202 as without a wait
-      if (waitSeconds > 0 && (await workflowExists(analysisWorkflowId(id)))) return null;
+      if (waitSeconds > 0 && (await workflowExists(analysisWorkflowId(id)))) {
+        starts.recordStarted(id);
+        return null;
+      }
       throw new ProblemError('temporalUnavailable', `the analysis could not be started because Temporal did not accept the workflow (${describeFailure(err)}); retry, with the same Idempotency-Key if you sent one`);
     }
   }
@@ -155,7 +164,7 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
       let replay = false;
       try {
         const ownerKeyId = request.apiKeyId;
-        await insertAnalysis(pool, { id, workflowId: analysisWorkflowId(id), requestId, idempotencyKey: key, ownerKeyId, wallets, params });
+        await insertAnalysis(pool, { id, workflowId: analysisWorkflowId(id), requestId, idempotencyKey: key, ownerKeyId, wallets, params, startPending: true, fairnessKey: clientKeyOf(request) });
       } catch (err) {
         if (!key || !isUniqueViolation(err, ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE)) throw err;
         // Another request of this API key with this Idempotency-Key got there first (maybe at this very moment): answer with its analysis.

@@ -1,0 +1,231 @@
+// Starting the workflows of POST /v1/analyses. The row comes first (start_pending), then the start:
+//
+// - A request waits for Temporal to accept its workflow, as it always did, when none of this
+//   process's starts is waiting: then a Temporal that refuses is a 503 at once, and the caller holds
+//   an analysis whose workflow exists.
+// - When other starts are already waiting on Temporal (a burst: Temporal accepts starts more slowly
+//   than they come), the request is answered from its stored row at once (202), and its start goes
+//   on in the background. On a loaded Temporal a start takes seconds; the caller no longer waits for
+//   it, and nothing is lost: the row is stored before the answer.
+// - A row whose start has not been recorded (the process died, Temporal refused the background
+//   start) is started by the sweep that runs in every API process (one at a time, by an advisory
+//   lock); one that Temporal refuses for API_START_GIVE_UP_SECONDS is failed with the reason, so no
+//   analysis says `running` for ever.
+//
+// Every start is safe to repeat: one workflow per analysis id (USE_EXISTING while it runs,
+// REJECT_DUPLICATE once closed, which counts as started).
+import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Pool } from 'pg';
+import { describeFailure } from '../errors';
+import { failUnstartedAnalysis, markAnalysesStarted, pendingStarts, type PendingStart } from '../store/analyses';
+import { withTryAdvisoryLock } from '../store/db';
+import type { similarityAnalysisWorkflow } from '../workflows/similarity-analysis';
+import { TASK_QUEUES, analysisWorkflowId, type AnalysisInput } from '../workflows/contract';
+import { analysisUserMetadata } from './analysis-view';
+import type { AnalysisRequest, TokenAnalysisRequest } from './schemas/analyses';
+import { TEMPORAL_CALL_DEADLINE_MS, withTemporalDeadline } from './temporal-calls';
+
+/** The start options of an analysis's workflow (also those of Update-with-Start). */
+export function analysisStartOptions(input: AnalysisInput, fairnessKey: string | null) {
+  return {
+    taskQueue: TASK_QUEUES.analysis,
+    workflowId: analysisWorkflowId(input.analysisId),
+    args: [input] as [AnalysisInput],
+    // a concurrent request with the same Idempotency-Key joins; a finished analysis never reruns
+    workflowIdConflictPolicy: 'USE_EXISTING' as const,
+    workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
+    // its children and activities inherit it: each queue shares its backlog fairly between clients
+    ...(fairnessKey ? { priority: { fairnessKey } } : {}),
+    // the Web UI's label: "12 wallets · 30 d · auto", parameters and (as many as fit) the wallets
+    ...analysisUserMetadata(input),
+  };
+}
+
+/** The workflow input of a stored row (its params hold a token request's token and top; a wallets request's group is its wallets). */
+export function inputOfPendingStart(row: Pick<PendingStart, 'id' | 'requestId' | 'wallets' | 'params'>): AnalysisInput {
+  const request = 'token' in row.params ? (row.params as unknown as TokenAnalysisRequest) : ({ ...row.params, wallets: row.wallets } as unknown as AnalysisRequest);
+  return { analysisId: row.id, requestId: row.requestId, request };
+}
+
+export interface AnalysisStartsOptions {
+  /** a request is answered without waiting for its start when at least this many of this process's starts are waiting (0: never wait while Temporal accepts) */
+  handOffAt: number;
+  /** starts that may wait in the background; past it a request waits for its own (backpressure) */
+  maxPending: number;
+  /** how often the sweep looks for rows left pending */
+  sweepEveryMs: number;
+  /** a row pending this long has no start in flight anywhere (each gives up after TEMPORAL_CALL_DEADLINE_MS) */
+  sweepAfterMs: number;
+  /** a row Temporal has not accepted after this long is failed with the reason */
+  giveUpAfterMs: number;
+  /** started analyses are recorded in one UPDATE at most this often */
+  recordEveryMs: number;
+}
+
+export const DEFAULT_START_OPTIONS: Omit<AnalysisStartsOptions, 'handOffAt' | 'maxPending' | 'giveUpAfterMs'> = {
+  sweepEveryMs: 5_000,
+  sweepAfterMs: 4 * TEMPORAL_CALL_DEADLINE_MS,
+  recordEveryMs: 100,
+};
+
+/** The lock that lets one API process at a time sweep. */
+const SWEEP_LOCK = 'analysis-start-sweep';
+/** Rows one sweep looks at. */
+const SWEEP_BATCH = 200;
+/** Started ids kept for the next UPDATE while PostgreSQL is away (past it the sweep records them). */
+const MAX_UNRECORDED = 10_000;
+
+export class AnalysisStarts {
+  /** this process's starts waiting on Temporal, by analysis id */
+  private readonly inFlight = new Map<string, Promise<void>>();
+  /** the last start that settled failed: requests wait for their own (and so answer 503) until one is accepted */
+  private refusing = false;
+  private unrecorded: string[] = [];
+  private recordTimer: NodeJS.Timeout | null = null;
+  private recording: Promise<void> = Promise.resolve();
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private sweeping: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    private readonly deps: { pool: Pool; temporal: Client; log: FastifyBaseLogger },
+    private readonly options: AnalysisStartsOptions,
+  ) {}
+
+  /** Starts waiting on Temporal now (this process). */
+  get pending(): number {
+    return this.inFlight.size;
+  }
+
+  /**
+   * Starts `input`'s workflow. 'started': Temporal accepted it (or it had closed already).
+   * 'handedOff': other starts are waiting, so this one goes on in the background and the request is
+   * answered from its row. Throws Temporal's refusal (only when waited for).
+   */
+  async start(input: AnalysisInput, fairnessKey: string | null): Promise<'started' | 'handedOff'> {
+    const id = input.analysisId;
+    const { handOffAt, maxPending } = this.options;
+    if (!this.refusing && !this.closed && this.inFlight.size >= handOffAt && this.inFlight.size < maxPending && !this.inFlight.has(id)) {
+      this.track(id, this.startNow(input, fairnessKey)).catch((err: unknown) => {
+        this.deps.log.warn({ analysisId: id, err: describeFailure(err) }, 'Temporal did not accept a background start: the sweep retries it');
+      });
+      return 'handedOff';
+    }
+    await this.track(id, this.startNow(input, fairnessKey));
+    return 'started';
+  }
+
+  /** Temporal accepted this analysis's workflow some other way (Update-with-Start). */
+  recordStarted(id: string): void {
+    this.refusing = false;
+    this.unrecorded.push(id);
+    if (this.unrecorded.length > MAX_UNRECORDED) this.unrecorded.splice(0, this.unrecorded.length - MAX_UNRECORDED);
+    this.scheduleRecord(this.options.recordEveryMs);
+  }
+
+  private scheduleRecord(ms: number): void {
+    if (this.closed) return;
+    this.recordTimer ??= setTimeout(() => {
+      this.recordTimer = null;
+      this.recording = this.recording.then(() => this.recordNow());
+    }, ms);
+  }
+
+  /** Starts the sweep (every sweepEveryMs; the first one now). */
+  startSweeping(): void {
+    if (this.sweepTimer || this.closed) return;
+    const run = () => {
+      this.sweeping = this.sweep().catch((err: unknown) => this.deps.log.warn({ err: describeFailure(err) }, 'the sweep of pending analysis starts failed: it runs again'));
+    };
+    this.sweepTimer = setInterval(run, this.options.sweepEveryMs);
+    this.sweepTimer.unref();
+    run();
+  }
+
+  /**
+   * One sweep: starts the rows left pending for sweepAfterMs, oldest first, one at a time; fails
+   * those past giveUpAfterMs while Temporal refuses. Nothing when another process is sweeping.
+   */
+  async sweep(): Promise<{ started: number; failed: number; locked: boolean }> {
+    const { pool, log } = this.deps;
+    const outcome = await withTryAdvisoryLock(pool, SWEEP_LOCK, async () => {
+      const rows = await pendingStarts(pool, this.options.sweepAfterMs, SWEEP_BATCH);
+      let started = 0;
+      let failed = 0;
+      let refusal: string | null = null;
+      for (const row of rows) {
+        if (this.closed) break;
+        if (this.inFlight.has(row.id)) continue;
+        if (refusal === null) {
+          try {
+            await this.track(row.id, this.startNow(inputOfPendingStart(row), row.fairnessKey));
+            started++;
+            continue;
+          } catch (err) {
+            refusal = describeFailure(err);
+          }
+        }
+        // Temporal refuses now: the rest are not tried this round; those pending too long end
+        const waited = Date.now() - row.createdAt.getTime();
+        if (waited >= this.options.giveUpAfterMs) {
+          const minutes = Math.round(waited / 60_000);
+          const reason = `Temporal did not accept the analysis's workflow for ${minutes} minute${minutes === 1 ? '' : 's'} (last: ${refusal}): start the analysis again`;
+          if (await failUnstartedAnalysis(pool, row.id, reason)) failed++;
+        }
+      }
+      if (started > 0 || failed > 0 || refusal !== null) log.info({ started, failed, looked: rows.length, refusal }, 'swept pending analysis starts');
+      return { started, failed };
+    });
+    return outcome.locked ? { ...outcome.value, locked: true } : { started: 0, failed: 0, locked: false };
+  }
+
+  /** Stops the sweep, lets the starts in flight settle (each within its deadline) and records them. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.sweepTimer = null;
+    await this.sweeping;
+    await Promise.allSettled([...this.inFlight.values()]);
+    if (this.recordTimer) clearTimeout(this.recordTimer);
+    this.recordTimer = null;
+    await this.recording;
+    await this.recordNow();
+  }
+
+  private track(id: string, start: Promise<void>): Promise<void> {
+    this.inFlight.set(id, start);
+    return start.finally(() => {
+      if (this.inFlight.get(id) === start) this.inFlight.delete(id);
+    });
+  }
+
+  private async startNow(input: AnalysisInput, fairnessKey: string | null): Promise<void> {
+    const { temporal } = this.deps;
+    try {
+      await withTemporalDeadline(temporal, () => temporal.workflow.start<typeof similarityAnalysisWorkflow>('similarityAnalysisWorkflow', analysisStartOptions(input, fairnessKey)));
+    } catch (err) {
+      // it ran and closed before (REJECT_DUPLICATE): started all the same
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
+        this.refusing = true;
+        throw err;
+      }
+    }
+    this.recordStarted(input.analysisId);
+  }
+
+  private async recordNow(): Promise<void> {
+    if (this.unrecorded.length === 0) return;
+    const ids = this.unrecorded;
+    this.unrecorded = [];
+    try {
+      await markAnalysesStarted(this.deps.pool, ids);
+    } catch (err) {
+      // PostgreSQL away: kept for the next UPDATE (and else the sweep finds the workflows started)
+      this.unrecorded = ids.concat(this.unrecorded).slice(-MAX_UNRECORDED);
+      this.deps.log.warn({ err: describeFailure(err), analyses: ids.length }, 'could not record started analyses: retried');
+      this.scheduleRecord(1_000);
+    }
+  }
+}

@@ -1,0 +1,179 @@
+// POST /v1/analyses answers from the stored row while other starts wait on Temporal, and no
+// accepted analysis is lost or left running: a start that Temporal did not take is started by the
+// sweep, or failed by it with the reason once Temporal has refused it for too long. The "slow
+// Temporal" is a real TCP server that accepts connections and never answers; the rest is the real
+// stack (dev server, PostgreSQL, workers).
+import { randomUUID } from 'node:crypto';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { AnalysisStarts, DEFAULT_START_OPTIONS, inputOfPendingStart } from '../../src/api/analysis-starts';
+import { buildApp } from '../../src/api/app';
+import type { Config } from '../../src/config';
+import { generateWorld } from '../../src/simulator';
+import { getAnalysis, insertAnalysis } from '../../src/store/analyses';
+import { analysisWorkflowId } from '../../src/workflows/contract';
+import { until } from '../harness/processes';
+import { useSimulatedStack } from '../harness/stack';
+
+const world = generateWorld({ seed: 151, wallets: 6, txPerWallet: 20, largeWallet: false });
+const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.address).sort();
+const quiet = pino({ level: 'silent' });
+
+/** A TCP server that accepts connections and never answers: a Temporal that takes no start. */
+async function silentServer(): Promise<{ address: string; close: () => Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    address: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+describe('starting analyses without waiting for Temporal', () => {
+  const opened = useSimulatedStack({ world });
+
+  async function appWith(temporal: Client, settings: Partial<Config> = {}): Promise<FastifyInstance> {
+    const { stack } = opened;
+    const config: Config = { ...stack.config, API_RATE_LIMIT_MAX: 1000, ...settings };
+    return buildApp({ config, temporal, pool: stack.pool, redis: stack.redis }, { rateLimitStore: 'memory' });
+  }
+
+  const post = (app: FastifyInstance, body: unknown) => app.inject({ method: 'POST', url: '/v1/analyses', payload: body as object });
+
+  it('a burst is answered from the stored rows, and every analysis of it starts and completes', async () => {
+    const { stack } = opened;
+    // 0: every start handed off, so that each goes the background way
+    const app = await appWith(stack.client, { API_START_HAND_OFF_AT: 0 });
+    try {
+      await stack.withWorkers(async () => {
+        const groups = Array.from({ length: 12 }, (_, i) => [wallets[i % 6], wallets[(i + 1) % 6], wallets[(i + 3) % 6]]);
+        const answers = await Promise.all(groups.map((g) => post(app, { wallets: g })));
+        expect(answers.map((a) => a.statusCode)).toEqual(groups.map(() => 202));
+        const ids = answers.map((a) => (a.json() as { analysisId: string }).analysisId);
+        expect(new Set(ids).size).toBe(ids.length);
+        for (const id of ids) {
+          await until(`analysis ${id} completed`, async () => ((await getAnalysis(stack.pool, id))?.status === 'completed' ? true : undefined), 120_000);
+        }
+        // every start was recorded (the UPDATE is batched: shortly after the start)
+        await until('every start recorded', async () => {
+          const { rows } = await stack.pool.query('SELECT count(*)::int AS n FROM analyses WHERE id = ANY($1) AND start_pending', [ids]);
+          return rows[0].n === 0 ? true : undefined;
+        });
+        const { rows } = await stack.pool.query('SELECT DISTINCT fairness_key FROM analyses WHERE id = ANY($1)', [ids]);
+        expect(rows.map((r) => r.fairness_key)).toEqual(['ip:127.0.0.1']);
+      });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('a Temporal that does not answer: handed-off requests are kept, later ones answer 503, and the sweep starts the kept ones once Temporal answers', async () => {
+    const { stack } = opened;
+    const silent = await silentServer();
+    const connection = await Connection.lazy({ address: silent.address });
+    const stuck = new Client({ connection, namespace: stack.namespace });
+    // 0: hand off even the first start, so that the request never waits on the silent server
+    const app = await appWith(stuck, { API_START_HAND_OFF_AT: 0 });
+    let kept: string[] = [];
+    try {
+      const first = await post(app, { wallets: wallets.slice(0, 3) });
+      const second = await post(app, { wallets: wallets.slice(1, 4) });
+      expect([first.statusCode, second.statusCode]).toEqual([202, 202]);
+      kept = [first, second].map((a) => (a.json() as { analysisId: string }).analysisId);
+      for (const id of kept) {
+        const row = await getAnalysis(stack.pool, id);
+        expect(row).toMatchObject({ status: 'running', startPending: true });
+      }
+      // GET while Temporal does not answer: the row as it is, still running
+      const view = await app.inject({ method: 'GET', url: `/v1/analyses/${kept[0]}` });
+      expect(view.statusCode).toBe(200);
+      expect((view.json() as { status: string }).status).toBe('running');
+
+      // once the background starts have given up (their deadline), requests wait for their own: 503, nothing stored
+      const refused = await until('the background starts gave up', async () => {
+        const res = await post(app, { wallets: wallets.slice(2, 5) });
+        if (res.statusCode !== 202) return res;
+        kept.push((res.json() as { analysisId: string }).analysisId);
+        return undefined;
+      }, 30_000);
+      expect(refused.statusCode).toBe(503);
+      expect(refused.headers['content-type']).toContain('application/problem+json');
+      expect((refused.json() as { detail: string }).detail).toContain('Temporal did not accept the workflow');
+      const { rows } = await stack.pool.query('SELECT count(*)::int AS n FROM analyses WHERE NOT (id = ANY($1)) AND $2 = ALL(wallets) AND start_pending', [kept, wallets[4]]);
+      expect(rows[0].n).toBe(0); // the refused request's row was removed
+    } finally {
+      await app.close();
+      await connection.close();
+      await silent.close();
+    }
+    // the two kept rows are still there, still pending
+    for (const id of kept) expect((await getAnalysis(stack.pool, id))?.startPending).toBe(true);
+
+    // any API process's sweep starts them once Temporal answers
+    const starts = new AnalysisStarts({ pool: stack.pool, temporal: stack.client, log: quiet }, { ...DEFAULT_START_OPTIONS, handOffAt: 1, maxPending: 10, giveUpAfterMs: 3_600_000, sweepAfterMs: 0 });
+    try {
+      const swept = await starts.sweep();
+      expect(swept.locked).toBe(true);
+      expect(swept.started).toBeGreaterThanOrEqual(kept.length);
+      await stack.withWorkers(async () => {
+        for (const id of kept) {
+          const result = await stack.client.workflow.getHandle(analysisWorkflowId(id)).result();
+          expect(result).toBeDefined();
+          expect((await getAnalysis(stack.pool, id))?.status).toBe('completed');
+        }
+      });
+    } finally {
+      await starts.close();
+    }
+    for (const id of kept) expect((await getAnalysis(stack.pool, id))?.startPending).toBe(false);
+  });
+
+  it('a row Temporal refuses past the give-up time is failed by the sweep with the reason, and GET says so', async () => {
+    const { stack } = opened;
+    const silent = await silentServer();
+    const connection = await Connection.lazy({ address: silent.address });
+    const stuck = new Client({ connection, namespace: stack.namespace });
+    const id = randomUUID();
+    await insertAnalysis(stack.pool, { id, workflowId: analysisWorkflowId(id), requestId: null, wallets: wallets.slice(0, 2), params: { window: 30, sync: 'auto', failureThreshold: 0.5 }, startPending: true, fairnessKey: 'ip:127.0.0.1' });
+    await stack.pool.query(`UPDATE analyses SET created_at = now() - interval '2 hours' WHERE id = $1`, [id]);
+    const starts = new AnalysisStarts({ pool: stack.pool, temporal: stuck, log: quiet }, { ...DEFAULT_START_OPTIONS, handOffAt: 1, maxPending: 10, giveUpAfterMs: 3_600_000, sweepAfterMs: 0 });
+    try {
+      // other tests' pending rows may come first: sweep until this one has ended
+      await until('the sweep failed the row', async () => {
+        await starts.sweep();
+        return (await getAnalysis(stack.pool, id))?.status === 'failed' ? true : undefined;
+      }, 60_000);
+    } finally {
+      await starts.close();
+      await connection.close();
+      await silent.close();
+    }
+    const row = await getAnalysis(stack.pool, id);
+    expect(row).toMatchObject({ status: 'failed', startPending: false });
+    expect(row?.error).toMatch(/^Temporal did not accept the analysis's workflow for 120 minutes \(last: .*(DEADLINE_EXCEEDED|did not answer within 3000 ms).*\): start the analysis again$/);
+    const app = await appWith(stack.client);
+    try {
+      const view = (await app.inject({ method: 'GET', url: `/v1/analyses/${id}` })).json() as { status: string; error: string };
+      expect(view).toMatchObject({ status: 'failed', error: row?.error });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('the workflow input of a stored row: a wallets request and a token request', () => {
+    const base = { id: 'a1', requestId: 'r1' };
+    expect(inputOfPendingStart({ ...base, wallets: ['w1', 'w2'], params: { window: 30, sync: 'auto' } })).toEqual({ analysisId: 'a1', requestId: 'r1', request: { window: 30, sync: 'auto', wallets: ['w1', 'w2'] } });
+    expect(inputOfPendingStart({ ...base, wallets: [], params: { window: 30, token: 'mint', top: 100 } })).toEqual({ analysisId: 'a1', requestId: 'r1', request: { window: 30, token: 'mint', top: 100 } });
+  });
+});
