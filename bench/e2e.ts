@@ -22,7 +22,7 @@ import { seededRandom } from '../src/domain/random';
 import { generateWorld } from '../src/simulator/generator';
 import { peakPerWindow } from '../src/simulator';
 import { REFRESH_SCHEDULE_ID } from '../src/temporal/schedules';
-import { e2eLine, openLoopSchedule, percentile, providerBound, topSelfTime, type AnalysisRun, type BurstFigures, type CpuProfile } from './lib/e2e-figures';
+import { bucketPercentileMs, e2eLine, histogramBuckets, openLoopSchedule, percentile, providerBound, topSelfTime, type AnalysisRun, type BurstFigures, type CpuProfile } from './lib/e2e-figures';
 import { readCpuSeconds, readMemory, startBenchStack, type BenchStack } from './lib/e2e-stack';
 import { countEvents } from './lib/e2e-temporal';
 
@@ -285,11 +285,19 @@ async function main(): Promise<number> {
     const count = rate * burstSeconds;
     log(`(b, c) ${count} analyses of 3 synced wallets offered at ${rate}/s`);
     phases.begin('burst');
+    // the API's own histogram and event-loop delay around the send phase (reading /metrics resets the delay's monitor)
+    const metrics = async () => (await fetch(`${stack.apiUrl}/metrics`)).text();
+    const postSeries = { method: 'POST', route: '/v1/analyses' };
+    const serverBefore = histogramBuckets(await metrics(), 'http_request_duration_seconds', postSeries);
     const sent = await burst(stack, triples(smallGroup.map((w) => w.address), count, seed), rate);
+    const afterText = await metrics();
+    const serverAfter = histogramBuckets(afterText, 'http_request_duration_seconds', postSeries);
+    const loopLagP99Ms = Number(/^nodejs_eventloop_lag_p99_seconds (\S+)/m.exec(afterText)?.[1] ?? NaN) * 1000;
     const drained = await drain(stack.databaseUrl, sent.ids, 5 * 60_000);
     phases.end();
     const drainSeconds = drained.lastFinishedAt ? (drained.lastFinishedAt - sent.startedAt) / 1000 : NaN;
     log(`    sent in ${sent.sendSeconds.toFixed(1)} s, statuses ${JSON.stringify(sent.statuses)}; ${drained.completed} completed, ${drained.failed} failed, ${drained.running} still running; drained in ${drainSeconds.toFixed(1)} s`);
+    log(`    the API's own view of the POSTs (its histogram's buckets): p50 ≤ ${bucketPercentileMs(serverBefore, serverAfter, 50)} ms, p99 ≤ ${bucketPercentileMs(serverBefore, serverAfter, 99)} ms; its event loop's delay p99 ${loopLagP99Ms.toFixed(1)} ms`);
 
     log('(e) counting Temporal events');
     const smallEvents = await countEvents(client, `analysis:${smallRun.analysisId}`);
@@ -310,6 +318,8 @@ async function main(): Promise<number> {
       maxMs: percentile(sent.latencies, 100),
       acceptedP50Ms: percentile(sent.accepted, 50),
       acceptedP99Ms: percentile(sent.accepted, 99),
+      serverP50Ms: bucketPercentileMs(serverBefore, serverAfter, 50),
+      serverP99Ms: bucketPercentileMs(serverBefore, serverAfter, 99),
       completed: drained.completed,
       failed: drained.failed + drained.running,
       drainSeconds,

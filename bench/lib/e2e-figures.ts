@@ -91,6 +91,9 @@ export interface BurstFigures {
   /** the same over the requests answered 202 only */
   acceptedP50Ms: number | null;
   acceptedP99Ms: number | null;
+  /** the API's own view (its http_request_duration_seconds histogram over the burst): the bucket bound p50/p99 of POST answers fall under, ms */
+  serverP50Ms: number | null;
+  serverP99Ms: number | null;
   completed: number;
   failed: number;
   drainSeconds: number;
@@ -152,6 +155,8 @@ export function e2eLine(f: E2eFigures): string {
       maxMs: round(f.burst.maxMs, 1),
       acceptedP50Ms: round(f.burst.acceptedP50Ms, 1),
       acceptedP99Ms: round(f.burst.acceptedP99Ms, 1),
+      serverP50Ms: round(f.burst.serverP50Ms, 1),
+      serverP99Ms: round(f.burst.serverP99Ms, 1),
       statuses: f.burst.statuses,
     },
     c: { analyses: f.burst.completed, failed: f.burst.failed, drainSeconds: round(f.burst.drainSeconds, 1), analysesPerSecond: round(f.burst.analysesPerSecond) },
@@ -196,4 +201,40 @@ export function topSelfTime(profile: CpuProfile, count = 15): Array<{ fn: string
     .sort((a, b) => b[1] - a[1])
     .slice(0, count)
     .map(([fn, us]) => ({ fn, ms: Math.round(us / 1000), share: total > 0 ? Number((us / total).toFixed(3)) : 0 }));
+}
+
+/**
+ * The cumulative buckets of one Prometheus histogram series in a text exposition, by upper bound
+ * (seconds; +Inf as Infinity): the `<name>_bucket` lines whose labels include every one of `labels`,
+ * summed when several series match.
+ */
+export function histogramBuckets(exposition: string, name: string, labels: Record<string, string>): Map<number, number> {
+  const buckets = new Map<number, number>();
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  for (const line of exposition.split('\n')) {
+    if (!line.startsWith(`${name}_bucket{`)) continue;
+    const close = line.lastIndexOf('}');
+    const labelText = line.slice(name.length + 8, close);
+    if (!wanted.every((w) => labelText.split(',').includes(w))) continue;
+    const le = /(?:^|,)le="([^"]+)"/.exec(labelText)?.[1];
+    if (le === undefined) continue;
+    const bound = le === '+Inf' ? Infinity : Number(le);
+    buckets.set(bound, (buckets.get(bound) ?? 0) + Number(line.slice(close + 1).trim()));
+  }
+  return buckets;
+}
+
+/**
+ * The p-th percentile of the observations between two readings of cumulative buckets (`after`
+ * minus `before`), as the upper bound of the bucket it falls in (ms; Infinity past the last
+ * bound); null without observations.
+ */
+export function bucketPercentileMs(before: Map<number, number>, after: Map<number, number>, p: number): number | null {
+  const bounds = [...after.keys()].sort((a, b) => a - b);
+  const count = (b: number) => (after.get(b) ?? 0) - (before.get(b) ?? 0);
+  const total = bounds.length > 0 ? count(bounds[bounds.length - 1]) : 0;
+  if (total <= 0) return null;
+  const rank = Math.ceil((p / 100) * total);
+  for (const b of bounds) if (count(b) >= rank) return b * 1000;
+  return Infinity;
 }

@@ -4,9 +4,11 @@
 //   process's starts is waiting: then a Temporal that refuses is a 503 at once, and the caller holds
 //   an analysis whose workflow exists.
 // - When other starts are already waiting on Temporal (a burst: Temporal accepts starts more slowly
-//   than they come), the request is answered from its stored row at once (202), and its start goes
-//   on in the background. On a loaded Temporal a start takes seconds; the caller no longer waits for
-//   it, and nothing is lost: the row is stored before the answer.
+//   than they come), the request is answered from its stored row at once (202), and its start joins
+//   a queue that API_START_CONCURRENCY starts at a time drain in the background. On a loaded
+//   Temporal a start takes seconds; the caller no longer waits for it, the API's event loop is not
+//   flooded with hundreds of concurrent gRPC calls, and nothing is lost: the row is stored before
+//   the answer.
 // - A row whose start has not been recorded (the process died, Temporal refused the background
 //   start) is started by the sweep that runs in every API process (one at a time, by an advisory
 //   lock); one that Temporal refuses for API_START_GIVE_UP_SECONDS is failed with the reason, so no
@@ -17,6 +19,7 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { FastifyBaseLogger } from 'fastify';
+import pLimit from 'p-limit';
 import type { Pool } from 'pg';
 import { describeFailure } from '../errors';
 import { failUnstartedAnalysis, markAnalysesStarted, pendingStarts, type PendingStart } from '../store/analyses';
@@ -54,6 +57,8 @@ export interface AnalysisStartsOptions {
   handOffAt: number;
   /** starts that may wait in the background; past it a request waits for its own (backpressure) */
   maxPending: number;
+  /** background starts sent to Temporal at once */
+  concurrency: number;
   /** how often the sweep looks for rows left pending */
   sweepEveryMs: number;
   /** a row pending this long has no start in flight anywhere (each gives up after TEMPORAL_CALL_DEADLINE_MS) */
@@ -64,9 +69,16 @@ export interface AnalysisStartsOptions {
   recordEveryMs: number;
 }
 
-export const DEFAULT_START_OPTIONS: Omit<AnalysisStartsOptions, 'handOffAt' | 'maxPending' | 'giveUpAfterMs'> = {
+/**
+ * How long a background start waits for Temporal once it is sent (no request waits on it: a loaded
+ * Temporal may take seconds, which is no reason to start it again from the sweep).
+ */
+export const BACKGROUND_START_DEADLINE_MS = 30_000;
+
+export const DEFAULT_START_OPTIONS: Omit<AnalysisStartsOptions, 'handOffAt' | 'maxPending' | 'giveUpAfterMs' | 'concurrency'> = {
   sweepEveryMs: 5_000,
-  sweepAfterMs: 4 * TEMPORAL_CALL_DEADLINE_MS,
+  // past any start's deadline: none is in flight for the row any more, in any process
+  sweepAfterMs: BACKGROUND_START_DEADLINE_MS + 10_000,
   recordEveryMs: 100,
 };
 
@@ -78,8 +90,10 @@ const SWEEP_BATCH = 200;
 const MAX_UNRECORDED = 10_000;
 
 export class AnalysisStarts {
-  /** this process's starts waiting on Temporal, by analysis id */
+  /** this process's starts waiting on Temporal or queued for it, by analysis id */
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** the background starts' queue */
+  private readonly background: pLimit.Limit;
   /** the last start that settled failed: requests wait for their own (and so answer 503) until one is accepted */
   private refusing = false;
   private unrecorded: string[] = [];
@@ -88,11 +102,15 @@ export class AnalysisStarts {
   private sweepTimer: NodeJS.Timeout | null = null;
   private sweeping: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** aborted by close(): the background starts still queued or in flight are left to the sweep */
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly deps: { pool: Pool; temporal: Client; log: FastifyBaseLogger },
     private readonly options: AnalysisStartsOptions,
-  ) {}
+  ) {
+    this.background = pLimit(options.concurrency);
+  }
 
   /** Starts waiting on Temporal now (this process). */
   get pending(): number {
@@ -108,12 +126,14 @@ export class AnalysisStarts {
     const id = input.analysisId;
     const { handOffAt, maxPending } = this.options;
     if (!this.refusing && !this.closed && this.inFlight.size >= handOffAt && this.inFlight.size < maxPending && !this.inFlight.has(id)) {
-      this.track(id, this.startNow(input, fairnessKey)).catch((err: unknown) => {
+      const start = this.background(() => this.startNow(input, fairnessKey, BACKGROUND_START_DEADLINE_MS, this.stopping.signal));
+      this.track(id, start).catch((err: unknown) => {
+        if (this.stopping.signal.aborted) return; // shutting down: the row stays pending for the sweep
         this.deps.log.warn({ analysisId: id, err: describeFailure(err) }, 'Temporal did not accept a background start: the sweep retries it');
       });
       return 'handedOff';
     }
-    await this.track(id, this.startNow(input, fairnessKey));
+    await this.track(id, this.startNow(input, fairnessKey, TEMPORAL_CALL_DEADLINE_MS));
     return 'started';
   }
 
@@ -160,7 +180,7 @@ export class AnalysisStarts {
         if (this.inFlight.has(row.id)) continue;
         if (refusal === null) {
           try {
-            await this.track(row.id, this.startNow(inputOfPendingStart(row), row.fairnessKey));
+            await this.track(row.id, this.startNow(inputOfPendingStart(row), row.fairnessKey, TEMPORAL_CALL_DEADLINE_MS));
             started++;
             continue;
           } catch (err) {
@@ -181,9 +201,14 @@ export class AnalysisStarts {
     return outcome.locked ? { ...outcome.value, locked: true } : { started: 0, failed: 0, locked: false };
   }
 
-  /** Stops the sweep, lets the starts in flight settle (each within its deadline) and records them. */
+  /**
+   * Stops the sweep and the background starts (their rows stay pending: the next sweep of any API
+   * process starts them), lets the waited starts settle (each within its deadline) and records
+   * every start Temporal accepted.
+   */
   async close(): Promise<void> {
     this.closed = true;
+    this.stopping.abort(new Error('the API is shutting down'));
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.sweepTimer = null;
     await this.sweeping;
@@ -201,14 +226,15 @@ export class AnalysisStarts {
     });
   }
 
-  private async startNow(input: AnalysisInput, fairnessKey: string | null): Promise<void> {
+  private async startNow(input: AnalysisInput, fairnessKey: string | null, deadlineMs: number, signal?: AbortSignal): Promise<void> {
     const { temporal } = this.deps;
+    signal?.throwIfAborted();
     try {
-      await withTemporalDeadline(temporal, () => temporal.workflow.start<typeof similarityAnalysisWorkflow>('similarityAnalysisWorkflow', analysisStartOptions(input, fairnessKey)));
+      await withTemporalDeadline(temporal, () => temporal.workflow.start<typeof similarityAnalysisWorkflow>('similarityAnalysisWorkflow', analysisStartOptions(input, fairnessKey)), deadlineMs, signal);
     } catch (err) {
       // it ran and closed before (REJECT_DUPLICATE): started all the same
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
-        this.refusing = true;
+        if (!signal?.aborted) this.refusing = true;
         throw err;
       }
     }

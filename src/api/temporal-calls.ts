@@ -18,15 +18,20 @@ export class TemporalDeadlineError extends Error {
  * server refusing connections a start took up to 5.3 s against a 3 s deadline). The calls are
  * aborted when it gives up.
  */
-export async function withTemporalDeadline<T>(temporal: Client, fn: () => Promise<T>, ms: number = TEMPORAL_CALL_DEADLINE_MS): Promise<T> {
+export async function withTemporalDeadline<T>(temporal: Client, fn: () => Promise<T>, ms: number = TEMPORAL_CALL_DEADLINE_MS, signal?: AbortSignal): Promise<T> {
   const abort = new AbortController();
   let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new TemporalDeadlineError(`Temporal did not answer within ${ms} ms`);
+    const give = (error: Error) => {
       abort.abort(error);
       reject(error);
-    }, ms);
+    };
+    timer = setTimeout(() => give(new TemporalDeadlineError(`Temporal did not answer within ${ms} ms`)), ms);
+    // the caller gives up too (a process shutting down)
+    onAbort = () => give(signal?.reason instanceof Error ? signal.reason : new Error('the call was abandoned'));
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
   });
   const call = temporal.connection.withDeadline(Date.now() + ms, () => temporal.connection.withAbortSignal(abort.signal, fn));
   // the call may still settle after the deadline: its outcome is no longer anyone's
@@ -35,5 +40,6 @@ export async function withTemporalDeadline<T>(temporal: Client, fn: () => Promis
     return await Promise.race([call, expired]);
   } finally {
     clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
   }
 }

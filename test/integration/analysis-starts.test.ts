@@ -78,13 +78,14 @@ describe('starting analyses without waiting for Temporal', () => {
     }
   });
 
-  it('a Temporal that does not answer: handed-off requests are kept, later ones answer 503, and the sweep starts the kept ones once Temporal answers', async () => {
+  it('a Temporal that does not answer or refuses: handed-off requests are kept, further ones answer 503 (past API_START_MAX_PENDING, or once a start was refused), and the sweep starts the kept ones', async () => {
     const { stack } = opened;
     const silent = await silentServer();
     const connection = await Connection.lazy({ address: silent.address });
     const stuck = new Client({ connection, namespace: stack.namespace });
-    // 0: hand off even the first start, so that the request never waits on the silent server
-    const app = await appWith(stuck, { API_START_HAND_OFF_AT: 0 });
+    // 0: hand off even the first start, so that the request never waits on the silent server;
+    // at most 2 handed off, then a request waits for its own
+    const app = await appWith(stuck, { API_START_HAND_OFF_AT: 0, API_START_MAX_PENDING: 2 });
     let kept: string[] = [];
     try {
       const first = await post(app, { wallets: wallets.slice(0, 3) });
@@ -100,28 +101,40 @@ describe('starting analyses without waiting for Temporal', () => {
       expect(view.statusCode).toBe(200);
       expect((view.json() as { status: string }).status).toBe('running');
 
-      // once the background starts have given up (their deadline), requests wait for their own: 503, nothing stored
-      const refused = await until('the background starts gave up', async () => {
-        const res = await post(app, { wallets: wallets.slice(2, 5) });
-        if (res.statusCode !== 202) return res;
-        kept.push((res.json() as { analysisId: string }).analysisId);
-        return undefined;
-      }, 30_000);
+      // two starts wait in the background (for up to 30 s): the third request waits for its own, and Temporal's silence is a 503
+      const refused = await post(app, { wallets: wallets.slice(2, 5) });
       expect(refused.statusCode).toBe(503);
       expect(refused.headers['content-type']).toContain('application/problem+json');
       expect((refused.json() as { detail: string }).detail).toContain('Temporal did not accept the workflow');
       const { rows } = await stack.pool.query('SELECT count(*)::int AS n FROM analyses WHERE NOT (id = ANY($1)) AND $2 = ALL(wallets) AND start_pending', [kept, wallets[4]]);
       expect(rows[0].n).toBe(0); // the refused request's row was removed
     } finally {
+      // the background starts are abandoned, not waited for: their rows stay pending
       await app.close();
       await connection.close();
       await silent.close();
     }
-    // the two kept rows are still there, still pending
+    // a Temporal that refuses at once (a namespace it does not have): once a background start was
+    // refused, requests wait for their own again, and so answer 503 at once
+    const refusing = await appWith(new Client({ connection: stack.client.connection, namespace: `no-such-namespace-${randomUUID()}` }), { API_START_HAND_OFF_AT: 0 });
+    try {
+      const refused = await until('a refused background start', async () => {
+        const res = await post(refusing, { wallets: wallets.slice(3, 6) });
+        if (res.statusCode !== 202) return res;
+        kept.push((res.json() as { analysisId: string }).analysisId);
+        return undefined;
+      });
+      expect(refused.statusCode).toBe(503);
+      expect((refused.json() as { detail: string }).detail).toMatch(/Temporal did not accept the workflow \(.*no-such-namespace/);
+    } finally {
+      await refusing.close();
+    }
+    expect(kept.length).toBeGreaterThanOrEqual(3);
+    // the kept rows are still there, still pending
     for (const id of kept) expect((await getAnalysis(stack.pool, id))?.startPending).toBe(true);
 
     // any API process's sweep starts them once Temporal answers
-    const starts = new AnalysisStarts({ pool: stack.pool, temporal: stack.client, log: quiet }, { ...DEFAULT_START_OPTIONS, handOffAt: 1, maxPending: 10, giveUpAfterMs: 3_600_000, sweepAfterMs: 0 });
+    const starts = new AnalysisStarts({ pool: stack.pool, temporal: stack.client, log: quiet }, { ...DEFAULT_START_OPTIONS, handOffAt: 1, maxPending: 10, concurrency: 2, giveUpAfterMs: 3_600_000, sweepAfterMs: 0 });
     try {
       const swept = await starts.sweep();
       expect(swept.locked).toBe(true);
@@ -147,7 +160,7 @@ describe('starting analyses without waiting for Temporal', () => {
     const id = randomUUID();
     await insertAnalysis(stack.pool, { id, workflowId: analysisWorkflowId(id), requestId: null, wallets: wallets.slice(0, 2), params: { window: 30, sync: 'auto', failureThreshold: 0.5 }, startPending: true, fairnessKey: 'ip:127.0.0.1' });
     await stack.pool.query(`UPDATE analyses SET created_at = now() - interval '2 hours' WHERE id = $1`, [id]);
-    const starts = new AnalysisStarts({ pool: stack.pool, temporal: stuck, log: quiet }, { ...DEFAULT_START_OPTIONS, handOffAt: 1, maxPending: 10, giveUpAfterMs: 3_600_000, sweepAfterMs: 0 });
+    const starts = new AnalysisStarts({ pool: stack.pool, temporal: stuck, log: quiet }, { ...DEFAULT_START_OPTIONS, handOffAt: 1, maxPending: 10, concurrency: 2, giveUpAfterMs: 3_600_000, sweepAfterMs: 0 });
     try {
       // other tests' pending rows may come first: sweep until this one has ended
       await until('the sweep failed the row', async () => {

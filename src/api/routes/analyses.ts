@@ -87,6 +87,7 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
       ...DEFAULT_START_OPTIONS,
       handOffAt: config.API_START_HAND_OFF_AT,
       maxPending: config.API_START_MAX_PENDING,
+      concurrency: config.API_START_CONCURRENCY,
       giveUpAfterMs: config.API_START_GIVE_UP_SECONDS * 1000,
     },
   );

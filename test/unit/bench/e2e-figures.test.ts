@@ -1,4 +1,4 @@
-import { cpuSecondsOfStat, e2eLine, historyPages, memoryOfStatus, openLoopSchedule, percentile, providerBound, topSelfTime, type E2eFigures } from '../../../bench/lib/e2e-figures';
+import { bucketPercentileMs, cpuSecondsOfStat, e2eLine, histogramBuckets, historyPages, memoryOfStatus, openLoopSchedule, percentile, providerBound, topSelfTime, type E2eFigures } from '../../../bench/lib/e2e-figures';
 
 describe('percentile (nearest rank)', () => {
   it('answers the value at rank ceil(p/100 * n) of the sorted values', () => {
@@ -87,6 +87,8 @@ describe('the JSON line', () => {
       maxMs: 60,
       acceptedP50Ms: 12.3,
       acceptedP99Ms: 47.96,
+      serverP50Ms: 5,
+      serverP99Ms: 25,
       completed: 800,
       failed: 0,
       drainSeconds: 80,
@@ -110,7 +112,7 @@ describe('the JSON line', () => {
         small: { wallets: 20, status: 'completed', seconds: 1.2, boundSeconds: 0.8, ratio: 1.5, pages: 40, historyRequests: 60, historyPeakPerSecond: 49, events: 800, eventsParent: 200, workflows: 22 },
         large: { wallets: 500, status: 'completed', seconds: 26, boundSeconds: 20, ratio: 1.3, pages: 1000, historyRequests: 1500, historyPeakPerSecond: 49, events: 20000, eventsParent: 5000, workflows: 502 },
       },
-      b: { offeredRps: 200, requests: 800, achievedRps: 200, p50Ms: 12.3, p99Ms: 48, maxMs: 60, acceptedP50Ms: 12.3, acceptedP99Ms: 48, statuses: { '202': 800 } },
+      b: { offeredRps: 200, requests: 800, achievedRps: 200, p50Ms: 12.3, p99Ms: 48, maxMs: 60, acceptedP50Ms: 12.3, acceptedP99Ms: 48, serverP50Ms: 5, serverP99Ms: 25, statuses: { '202': 800 } },
       c: { analyses: 800, failed: 0, drainSeconds: 80, analysesPerSecond: 10 },
       d: { workerPeakRssMb: 280, workerHwmMb: 281, workerStartRssMb: 200, byPhase: { small: 220, large: 280, burst: 250 } },
       e: { small: 800, large: 20000, burst: 64.3 },
@@ -147,5 +149,33 @@ describe('a CPU profile summary', () => {
       { fn: 'parse ~/pg/lib/result.js:10', ms: 4, share: 0.4 },
       { fn: '(anonymous) src/worker.ts:1', ms: 1, share: 0.1 },
     ]);
+  });
+});
+
+describe("the API's own latency, from its Prometheus histogram", () => {
+  const exposition = (counts: [string, number][], status = '202') =>
+    [
+      '# HELP http_request_duration_seconds Time to answer an HTTP request, by method, route and status code',
+      '# TYPE http_request_duration_seconds histogram',
+      ...counts.map(([le, n]) => `http_request_duration_seconds_bucket{le="${le}",method="POST",route="/v1/analyses",status_code="${status}"} ${n}`),
+      `http_request_duration_seconds_bucket{le="0.005",method="GET",route="/v1/analyses/:id",status_code="200"} 999`,
+      `http_request_duration_seconds_sum{method="POST",route="/v1/analyses",status_code="${status}"} 1.5`,
+    ].join('\n');
+
+  it('reads the cumulative buckets of the matching series only, summing several status codes', () => {
+    const text = `${exposition([['0.005', 1], ['0.05', 3], ['+Inf', 4]])}\n${exposition([['0.005', 0], ['0.05', 0], ['+Inf', 2]], '503')}`;
+    const buckets = histogramBuckets(text, 'http_request_duration_seconds', { method: 'POST', route: '/v1/analyses' });
+    expect([...buckets]).toEqual([[0.005, 1], [0.05, 3], [Infinity, 6]]);
+    expect(histogramBuckets(text, 'http_request_duration_seconds', { method: 'POST', route: '/v1/analyses', status_code: '503' }).get(Infinity)).toBe(2);
+  });
+
+  it('answers the bucket bound a percentile of the observations between two readings falls under', () => {
+    const before = histogramBuckets(exposition([['0.005', 10], ['0.05', 10], ['1', 10], ['+Inf', 10]]), 'http_request_duration_seconds', { method: 'POST' });
+    // 100 more: 60 under 5 ms, 39 more under 50 ms, 1 above 1 s
+    const after = histogramBuckets(exposition([['0.005', 70], ['0.05', 109], ['1', 109], ['+Inf', 110]]), 'http_request_duration_seconds', { method: 'POST' });
+    expect(bucketPercentileMs(before, after, 50)).toBe(5);
+    expect(bucketPercentileMs(before, after, 99)).toBe(50);
+    expect(bucketPercentileMs(before, after, 100)).toBe(Infinity);
+    expect(bucketPercentileMs(after, after, 50)).toBeNull();
   });
 });
