@@ -8,6 +8,7 @@
 //   (d) the worker's peak resident memory (/proc/<pid>/status), and
 //   (e) Temporal events per analysis (the workflow and every child it started).
 // Figures are printed, never asserted. See README, "Scaling out".
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -199,20 +200,35 @@ async function burst(stack: BenchStack, groups: string[][], rate: number): Promi
 }
 
 /** Waits until none of `ids` is running; answers their counts and the moment the last one finished. */
-async function drain(databaseUrl: string, ids: string[], timeoutMs: number): Promise<{ completed: number; failed: number; lastFinishedAt: number | null; running: number }> {
+async function drain(databaseUrl: string, ids: string[], timeoutMs: number): Promise<{ completed: number; failed: number; lastFinishedAt: number | null; running: number; startPending: number }> {
   const pool = createPool(databaseUrl, 1);
   const deadline = Date.now() + timeoutMs;
   try {
     for (;;) {
       const r = await analysesProgress(pool, ids);
       if (r.running === 0 || Date.now() > deadline) {
-        return { completed: r.completed, failed: r.other, running: r.running, lastFinishedAt: r.lastFinishedAt ? r.lastFinishedAt.getTime() : null };
+        return { completed: r.completed, failed: r.other, running: r.running, startPending: r.startPending, lastFinishedAt: r.lastFinishedAt ? r.lastFinishedAt.getTime() : null };
       }
       await sleep(500);
     }
   } finally {
     await pool.end();
   }
+}
+
+/** Terminates the workflows started since `since` that still run (one batch operation). */
+async function terminateLeftovers(client: Client, since: Date): Promise<void> {
+  const query = `ExecutionStatus = "Running" AND StartTime >= "${since.toISOString()}"`;
+  const { count } = await client.workflowService.countWorkflowExecutions({ namespace: 'default', query });
+  if (Number(count ?? 0) === 0) return;
+  log(`terminating ${Number(count)} workflows this run left running`);
+  await client.workflowService.startBatchOperation({
+    namespace: 'default',
+    visibilityQuery: query,
+    jobId: `bench-e2e-cleanup-${randomUUID()}`,
+    reason: 'bench:e2e: left running at the end of the run',
+    terminationOperation: {},
+  });
 }
 
 async function main(): Promise<number> {
@@ -248,6 +264,7 @@ async function main(): Promise<number> {
   const txPerWallet = intFlag('tx-per-wallet', values['tx-per-wallet'], 200);
   const seed = intFlag('seed', values.seed, 1, 0);
   const began = performance.now();
+  const runStartedAt = new Date();
   const loadAvgStart = os.loadavg()[0];
   const runId = `${Date.now().toString(36)}_${process.pid}`;
 
@@ -296,7 +313,7 @@ async function main(): Promise<number> {
     const drained = await drain(stack.databaseUrl, sent.ids, 5 * 60_000);
     phases.end();
     const drainSeconds = drained.lastFinishedAt ? (drained.lastFinishedAt - sent.startedAt) / 1000 : NaN;
-    log(`    sent in ${sent.sendSeconds.toFixed(1)} s, statuses ${JSON.stringify(sent.statuses)}; ${drained.completed} completed, ${drained.failed} failed, ${drained.running} still running; drained in ${drainSeconds.toFixed(1)} s`);
+    log(`    sent in ${sent.sendSeconds.toFixed(1)} s, statuses ${JSON.stringify(sent.statuses)}; ${drained.completed} completed, ${drained.failed} failed, ${drained.running} still running (${drained.startPending} of them not yet started); drained in ${drainSeconds.toFixed(1)} s`);
     log(`    the API's own view of the POSTs (its histogram's buckets): p50 ≤ ${bucketPercentileMs(serverBefore, serverAfter, 50)} ms, p99 ≤ ${bucketPercentileMs(serverBefore, serverAfter, 99)} ms; its event loop's delay p99 ${loopLagP99Ms.toFixed(1)} ms`);
 
     log('(e) counting Temporal events');
@@ -347,7 +364,12 @@ async function main(): Promise<number> {
   } finally {
     phases.close();
     // the worker creates the refresh schedule; on a long-lived server it would outlive the bench
-    if (temporal === 'prod') await client.schedule.getHandle(REFRESH_SCHEDULE_ID).delete().catch(() => undefined);
+    if (temporal === 'prod') {
+      await client.schedule.getHandle(REFRESH_SCHEDULE_ID).delete().catch(() => undefined);
+      // what this run left running (a burst that did not drain in time) would be picked up by the next
+      // run's worker, whose database no longer has its rows, and slow that run down: terminated
+      await terminateLeftovers(client, runStartedAt).catch((err: unknown) => log(`could not terminate this run's leftover workflows: ${String(err)}`));
+    }
     await connection.close();
     log('stopping the stack');
     await stack.stop();

@@ -263,14 +263,15 @@ export async function recordTokenHolders(pool: Pool, id: string, wallets: string
   await pool.query(`UPDATE analyses SET wallets = $2, holders = $3 WHERE id = $1 AND status = 'running'`, [id, wallets, JSON.stringify(holders)]);
 }
 
-/** How many of `ids` are running, completed or ended otherwise, and when the last one finished (benchmarks). */
-export async function analysesProgress(pool: Pool, ids: string[]): Promise<{ running: number; completed: number; other: number; lastFinishedAt: Date | null }> {
-  const { rows } = await pool.query<{ running: string; completed: string; other: string; last: Date | null }>(
-    `SELECT count(*) FILTER (WHERE status = 'running') AS running, count(*) FILTER (WHERE status = 'completed') AS completed,
+/** How many of `ids` are running (of them, how many still wait for their workflow's start), completed or ended otherwise, and when the last one finished (benchmarks). */
+export async function analysesProgress(pool: Pool, ids: string[]): Promise<{ running: number; startPending: number; completed: number; other: number; lastFinishedAt: Date | null }> {
+  const { rows } = await pool.query<{ running: string; start_pending: string; completed: string; other: string; last: Date | null }>(
+    `SELECT count(*) FILTER (WHERE status = 'running') AS running, count(*) FILTER (WHERE status = 'running' AND start_pending) AS start_pending,
+            count(*) FILTER (WHERE status = 'completed') AS completed,
             count(*) FILTER (WHERE status NOT IN ('running', 'completed')) AS other, max(completed_at) AS last
        FROM analyses WHERE id = ANY($1)`,
     [ids],
   );
   const r = rows[0];
-  return { running: Number(r.running), completed: Number(r.completed), other: Number(r.other), lastFinishedAt: r.last };
+  return { running: Number(r.running), startPending: Number(r.start_pending), completed: Number(r.completed), other: Number(r.other), lastFinishedAt: r.last };
 }

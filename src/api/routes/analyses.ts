@@ -121,9 +121,11 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
         starts.recordStarted(id);
         return null;
       }
-      // the wait failed but the start may have happened (a slow answer, an update the workflow
-      // rejected): then the analysis runs and the caller gets 202 as without a wait
-      if (waitSeconds > 0 && (await workflowExists(analysisWorkflowId(id)))) {
+      // the call failed but the start may have happened (Temporal accepted it after our deadline, an
+      // update the workflow rejected): then the analysis runs and the caller gets 202 as without a
+      // wait, rather than a 503 whose retry would start a second analysis beside a workflow whose
+      // row the 503 removed
+      if (await workflowExists(analysisWorkflowId(id))) {
         starts.recordStarted(id);
         return null;
       }
