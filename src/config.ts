@@ -101,7 +101,7 @@ const schema = z.object({
   /** starts that may wait in the background at once; past it a request waits for its own */
   API_START_MAX_PENDING: positiveInt.default(2000),
   /** background starts sent to Temporal at once (the rest wait in the process's queue) */
-  API_START_CONCURRENCY: positiveInt.default(32),
+  API_START_CONCURRENCY: positiveInt.default(64),
   /** an analysis whose workflow Temporal has not accepted after this long is failed, with the reason */
   API_START_GIVE_UP_SECONDS: positiveInt.default(900),
 

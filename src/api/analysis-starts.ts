@@ -86,6 +86,8 @@ export const DEFAULT_START_OPTIONS: Omit<AnalysisStartsOptions, 'handOffAt' | 'm
 const SWEEP_LOCK = 'analysis-start-sweep';
 /** Rows one sweep looks at. */
 const SWEEP_BATCH = 200;
+/** Refusals in a row after which a sweep stops trying (Temporal refuses every start). */
+const SWEEP_REFUSALS_BEFORE_STOPPING = 3;
 /** Started ids kept for the next UPDATE while PostgreSQL is away (past it the sweep records them). */
 const MAX_UNRECORDED = 10_000;
 
@@ -175,19 +177,25 @@ export class AnalysisStarts {
       let started = 0;
       let failed = 0;
       let refusal: string | null = null;
+      // one row Temporal refuses (say, an input it rejects) must not hold back the others: the round
+      // stops trying only after several refusals in a row (Temporal refusing everything)
+      let refusalsInARow = 0;
       for (const row of rows) {
         if (this.closed) break;
         if (this.inFlight.has(row.id)) continue;
-        if (refusal === null) {
+        if (refusalsInARow < SWEEP_REFUSALS_BEFORE_STOPPING) {
           try {
-            await this.track(row.id, this.startNow(inputOfPendingStart(row), row.fairnessKey, TEMPORAL_CALL_DEADLINE_MS));
+            await this.track(row.id, this.startNow(inputOfPendingStart(row), row.fairnessKey, TEMPORAL_CALL_DEADLINE_MS, this.stopping.signal));
             started++;
+            refusalsInARow = 0;
             continue;
           } catch (err) {
+            if (this.stopping.signal.aborted) break;
             refusal = describeFailure(err);
+            refusalsInARow++;
           }
         }
-        // Temporal refuses now: the rest are not tried this round; those pending too long end
+        // refused (or not tried this round, Temporal refusing): one pending too long ends
         const waited = Date.now() - row.createdAt.getTime();
         if (waited >= this.options.giveUpAfterMs) {
           const minutes = Math.round(waited / 60_000);

@@ -34,7 +34,10 @@ import {
   type TokenAnalysisRequest,
 } from '../schemas/analyses';
 import { checkAddress, checkAddresses } from '../validation';
-import { TEMPORAL_CALL_DEADLINE_MS, withTemporalDeadline } from '../temporal-calls';
+import { TEMPORAL_CALL_DEADLINE_MS, TemporalDeadlineError, withTemporalDeadline } from '../temporal-calls';
+
+/** How long the route asks Temporal whether a start that missed its deadline happened after all. */
+const EXISTS_CHECK_DEADLINE_MS = 1_000;
 
 /**
  * Whether a stored analysis (its params in today's or the legacy shape) was started by this request.
@@ -124,8 +127,8 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
       // the call failed but the start may have happened (Temporal accepted it after our deadline, an
       // update the workflow rejected): then the analysis runs and the caller gets 202 as without a
       // wait, rather than a 503 whose retry would start a second analysis beside a workflow whose
-      // row the 503 removed
-      if (await workflowExists(analysisWorkflowId(id))) {
+      // row the 503 removed. A plain refusal before the deadline started nothing: no need to ask.
+      if ((waitSeconds > 0 || err instanceof TemporalDeadlineError) && (await workflowExists(analysisWorkflowId(id)))) {
         starts.recordStarted(id);
         return null;
       }
@@ -135,7 +138,8 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
 
   async function workflowExists(workflowId: string): Promise<boolean> {
     try {
-      await withTemporalDeadline(temporal, () => temporal.workflow.getHandle(workflowId).describe());
+      // short: Temporal has just missed one deadline, and the request has waited that long already
+      await withTemporalDeadline(temporal, () => temporal.workflow.getHandle(workflowId).describe(), EXISTS_CHECK_DEADLINE_MS);
       return true;
     } catch {
       return false;
