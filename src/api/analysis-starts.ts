@@ -114,11 +114,6 @@ export class AnalysisStarts {
     this.background = pLimit(options.concurrency);
   }
 
-  /** Starts waiting on Temporal now (this process). */
-  get pending(): number {
-    return this.inFlight.size;
-  }
-
   /**
    * Starts `input`'s workflow. 'started': Temporal accepted it (or it had closed already).
    * 'handedOff': other starts are waiting, so this one goes on in the background and the request is
@@ -139,7 +134,7 @@ export class AnalysisStarts {
     return 'started';
   }
 
-  /** Temporal accepted this analysis's workflow some other way (Update-with-Start). */
+  /** Temporal accepted this analysis's workflow (here, or by Update-with-Start in the route): recorded in the next batched UPDATE. */
   recordStarted(id: string): void {
     this.refusing = false;
     this.unrecorded.push(id);
