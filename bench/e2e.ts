@@ -82,11 +82,21 @@ async function postAnalysis(apiUrl: string, wallets: string[]): Promise<Started>
 }
 
 /** History requests the simulator served for these wallets since `since` (its request log). */
-async function historyRequests(simUrl: string, wallets: Set<string>, since: number): Promise<{ count: number; lastSeq: number; rateLimited: number; peakPerSecond: number }> {
+async function historyRequests(simUrl: string, wallets: Set<string>, since: number): Promise<{ count: number; lastSeq: number; rateLimited: number; peakPerSecond: number; firstAt: number | null; lastAt: number | null; firstPagesAt: [number, number] | null; pageGapP50Ms: number | null; pageGapP90Ms: number | null }> {
   const res = await fetch(`${simUrl}/__sim/requests?provider=helius&since=${since}`);
   const body = (await res.json()) as { requests: Array<{ at: number; endpoint: string; wallet?: string; status: number }>; lastSeq: number };
   const mine = body.requests.filter((r) => r.endpoint === 'helius:history' && r.wallet !== undefined && wallets.has(r.wallet));
+  const byWallet = new Map<string, number[]>();
+  for (const r of mine) byWallet.set(r.wallet as string, [...(byWallet.get(r.wallet as string) ?? []), r.at]);
+  const gaps = [...byWallet.values()].flatMap((ts) => ts.slice(1).map((t, i) => t - ts[i]));
+  const times = mine.map((r) => r.at);
+  const firsts = [...byWallet.values()].map((ts) => ts[0]);
   return {
+    firstPagesAt: firsts.length ? [Math.min(...firsts), Math.max(...firsts)] : null,
+    firstAt: times.length ? Math.min(...times) : null,
+    lastAt: times.length ? Math.max(...times) : null,
+    pageGapP50Ms: percentile(gaps, 50),
+    pageGapP90Ms: percentile(gaps, 90),
     count: mine.filter((r) => r.status === 200).length,
     rateLimited: mine.filter((r) => r.status === 429).length,
     // how close the syncs came to the budget: its peak is the budget when the provider is the bound
@@ -128,11 +138,14 @@ class Phases {
 
 async function analyseGroup(stack: BenchStack, client: Client, wallets: string[], lengths: number[], heliusRps: number, since: number): Promise<AnalysisRun & { lastSeq: number; rateLimited: number; analysisId: string }> {
   const started = performance.now();
+  const postedAt = Date.now();
   const { analysisId, workflowId } = await postAnalysis(stack.apiUrl, wallets);
   await client.workflow.getHandle(workflowId).result().catch(() => undefined);
   const seconds = (performance.now() - started) / 1000;
   const view = (await (await fetch(`${stack.apiUrl}/v1/analyses/${analysisId}`)).json()) as { status: string };
   const requests = await historyRequests(stack.simUrl, new Set(wallets), since);
+  const rel = (t: number | null) => (t === null ? 'none' : `${((t - postedAt) / 1000).toFixed(2)} s`);
+  log(`    history requests from ${rel(requests.firstAt)} to ${rel(requests.lastAt)} after the POST (each wallet's first from ${rel(requests.firstPagesAt?.[0] ?? null)} to ${rel(requests.firstPagesAt?.[1] ?? null)}); a wallet's next page ${requests.pageGapP50Ms?.toFixed(0)} ms after its last (p50), ${requests.pageGapP90Ms?.toFixed(0)} ms (p90)`);
   return {
     analysisId,
     wallets: wallets.length,
@@ -240,6 +253,7 @@ async function main(): Promise<number> {
     options: {
       temporal: { type: 'string', default: 'dev' },
       small: { type: 'string' },
+      warmup: { type: 'string' },
       large: { type: 'string' },
       rate: { type: 'string' },
       'burst-seconds': { type: 'string' },
@@ -259,6 +273,9 @@ async function main(): Promise<number> {
   if (temporal !== 'dev' && temporal !== 'prod') throw new Error(`--temporal must be dev or prod (got ${JSON.stringify(temporal)})\n${USAGE}`);
   const cap = largestWalletCap();
   const small = intFlag('small', values.small, 20, 3); // the burst draws its 3-wallet groups from it
+  // wallets analysed first, apart from the measured groups: the worker's first analysis compiles and
+  // loads what it has not run yet (a production worker has); its time is printed as the cold start
+  const warmup = intFlag('warmup', values.warmup, 5, 0);
   const large = intFlag('large', values.large, cap, 2);
   if (large > cap || small > cap) throw new Error(`--large ${large} is above what MAX_WALLETS_PER_ANALYSIS may be today (${cap})`);
   const rate = intFlag('rate', values.rate, 200);
@@ -272,9 +289,9 @@ async function main(): Promise<number> {
   const loadAvgStart = os.loadavg()[0];
   const runId = `${Date.now().toString(36)}_${process.pid}`;
 
-  log(`generating a world of ${small + large} wallets, ~${txPerWallet} transactions each`);
+  log(`generating a world of ${small + large + warmup} wallets, ~${txPerWallet} transactions each`);
   // the run id in the name changes every address: no workflow id of an earlier run on the same server
-  const world = generateWorld({ seed, wallets: small + large, txPerWallet, largeWallet: false, name: `bench-e2e-${runId}` });
+  const world = generateWorld({ seed, wallets: small + large + warmup, txPerWallet, largeWallet: false, name: `bench-e2e-${runId}` });
   const worldFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-e2e-world-')), 'world.json');
   fs.writeFileSync(worldFile, JSON.stringify(world));
 
@@ -290,6 +307,15 @@ async function main(): Promise<number> {
     const lengths = ((await (await fetch(`${stack.simUrl}/__sim/wallets`)).json()) as Array<{ address: string; transactions: number }>);
     const smallGroup = lengths.slice(0, small);
     const largeGroup = lengths.slice(small, small + large);
+    const warmupGroup = lengths.slice(small + large, small + large + warmup);
+
+    let coldStart: { wallets: number; seconds: number; boundSeconds: number } | null = null;
+    if (warmupGroup.length >= 2) {
+      log(`warming up: a ${warmupGroup.length}-wallet analysis of other wallets (the worker's first)`);
+      const cold = await analyseGroup(stack, client, warmupGroup.map((w) => w.address), warmupGroup.map((w) => w.transactions), heliusRps, 0);
+      coldStart = { wallets: cold.wallets, seconds: cold.seconds, boundSeconds: cold.bound.seconds };
+      log(`    ${cold.status} in ${cold.seconds.toFixed(1)} s; bound ${cold.bound.seconds.toFixed(1)} s`);
+    }
 
     log(`(a) ${small}-wallet analysis`);
     phases.begin('small');
@@ -326,6 +352,7 @@ async function main(): Promise<number> {
     const sample = sent.ids.slice(0, 20);
     const sampleEvents = await Promise.all(sample.map((id) => countEvents(client, `analysis:${id}`)));
     log(`    where the time went (seconds from the workflow's start): ${small} wallets ${JSON.stringify(smallEvents.split)}; ${large} wallets ${JSON.stringify(largeEvents.split)}`);
+    log(`    sync children (seconds from the workflow's start, first and last): ${small} wallets ${JSON.stringify(smallEvents.syncChildren)}; ${large} wallets ${JSON.stringify(largeEvents.syncChildren)}`);
     log(`    events by type (${small} wallets): ${JSON.stringify(smallEvents.byType)}`);
     log(`    events by type (burst analysis): ${JSON.stringify(sampleEvents[0]?.byType ?? {})}`);
 
@@ -355,8 +382,10 @@ async function main(): Promise<number> {
         heliusRps,
         latencyMs,
         txPerWallet,
+        simulatorNice: stack.simulatorNice,
         small: { ...smallRun, events: smallEvents },
         large: { ...largeRun, events: largeEvents },
+        coldStart,
         burst: burstFigures,
         worker: { peakRssMb: peaks.length ? Math.max(...peaks) : null, hwmMb: readMemory(stack.workerPid).hwmMb, startRssMb, peakRssMbByPhase: phases.peakRss },
         cpuSecondsByPhase: phases.cpu,
@@ -384,7 +413,7 @@ async function main(): Promise<number> {
 
 /** The top functions by self time of each thread's profile the worker and the API wrote (idle threads left out). */
 function printProfiles(dir: string): void {
-  for (const name of ['worker', 'api']) {
+  for (const name of ['worker', 'api', 'simulator']) {
     const sub = path.join(dir, name);
     const files = fs.existsSync(sub) ? fs.readdirSync(sub).filter((f) => f.endsWith('.cpuprofile')) : [];
     for (const file of files) {

@@ -107,8 +107,12 @@ export interface E2eFigures {
   heliusRps: number;
   latencyMs: number;
   txPerWallet: number;
+  /** the simulator's nice value (null: normal priority) */
+  simulatorNice?: number | null;
   small: AnalysisRun;
   large: AnalysisRun;
+  /** the warm-up analysis (the worker's first, of other wallets): seconds and its bound's, if one ran */
+  coldStart?: { wallets: number; seconds: number; boundSeconds: number } | null;
   burst: BurstFigures;
   worker: { peakRssMb: number | null; hwmMb: number | null; startRssMb: number | null; peakRssMbByPhase: Record<string, number | null> };
   cpuSecondsByPhase: Record<string, Record<string, number>>;
@@ -145,7 +149,11 @@ export function e2eLine(f: E2eFigures): string {
     bench: 'e2e',
     temporal: f.temporal,
     temporalAddress: f.temporalAddress,
-    a: { small: runFigures(f.small), large: runFigures(f.large) },
+    a: {
+      small: runFigures(f.small),
+      large: runFigures(f.large),
+      coldStart: f.coldStart ? { wallets: f.coldStart.wallets, seconds: round(f.coldStart.seconds), boundSeconds: round(f.coldStart.boundSeconds) } : null,
+    },
     b: {
       offeredRps: f.burst.offeredRps,
       requests: f.burst.requests,
@@ -167,7 +175,7 @@ export function e2eLine(f: E2eFigures): string {
       byPhase: Object.fromEntries(Object.entries(f.worker.peakRssMbByPhase).map(([k, v]) => [k, round(v, 0)])),
     },
     e: { small: f.small.events.total, large: f.large.events.total, burst: round(f.burst.eventsPerAnalysis, 1) },
-    settings: { heliusRps: f.heliusRps, latencyMs: f.latencyMs, txPerWallet: f.txPerWallet },
+    settings: { heliusRps: f.heliusRps, latencyMs: f.latencyMs, txPerWallet: f.txPerWallet, simulatorNice: f.simulatorNice ?? null },
     cpuSeconds: Object.fromEntries(Object.entries(f.cpuSecondsByPhase).map(([phase, byProcess]) => [phase, Object.fromEntries(Object.entries(byProcess).map(([k, v]) => [k, round(v, 1)]))])),
     machine: { cores: f.machine.cores, loadAvgStart: round(f.machine.loadAvgStart, 1), loadAvgEnd: round(f.machine.loadAvgEnd, 1) },
     totalSeconds: round(f.totalSeconds, 0),

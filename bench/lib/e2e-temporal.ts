@@ -50,7 +50,7 @@ export function analysisSplit(events: HistoryEvent[]): AnalysisSplit {
 }
 
 /** Events of the workflow and of each workflow it started as a child, all runs of each; the split of the workflow's own history. */
-export async function countEvents(client: Client, workflowId: string, concurrency = 8): Promise<EventCount & { byType: Record<string, number>; split: AnalysisSplit | null }> {
+export async function countEvents(client: Client, workflowId: string, concurrency = 8): Promise<EventCount & { byType: Record<string, number>; split: AnalysisSplit | null; syncChildren: Record<'started' | 'activityScheduled' | 'activityStarted', [number, number] | null> }> {
   const queue: Run[] = [{ workflowId }];
   const seen = new Set<string>();
   const byType: Record<string, number> = {};
@@ -58,10 +58,22 @@ export async function countEvents(client: Client, workflowId: string, concurrenc
   let parent = 0;
   let workflows = 0;
   let split: AnalysisSplit | null = null;
+  /** per sync child (first run): when it started, its first activity was scheduled, and started (epoch ms) */
+  const childMarks: Array<{ started: number; scheduled: number | null; activityStarted: number | null }> = [];
+  let parentStart = 0;
   const visit = async (r: Run): Promise<void> => {
     const history = await client.workflow.getHandle(r.workflowId, r.runId).fetchHistory();
     const events = history.events ?? [];
     workflows += 1;
+    const ms = (e: (typeof events)[number] | undefined) => (e ? Number(e.eventTime?.seconds ?? 0) * 1000 + Math.round((e.eventTime?.nanos ?? 0) / 1e6) : null);
+    if (r.workflowId === workflowId && r.runId === undefined) parentStart = ms(events[0]) ?? 0;
+    if (r.workflowId !== workflowId && events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name === 'walletSyncWorkflow' && !events[0].workflowExecutionStartedEventAttributes.continuedExecutionRunId) {
+      childMarks.push({
+        started: ms(events[0]) as number,
+        scheduled: ms(events.find((e) => e.activityTaskScheduledEventAttributes)),
+        activityStarted: ms(events.find((e) => e.activityTaskStartedEventAttributes)),
+      });
+    }
     total += events.length;
     if (r.workflowId === workflowId) {
       parent += events.length;
@@ -89,5 +101,14 @@ export async function countEvents(client: Client, workflowId: string, concurrenc
   // the first history names the children; then lanes drain the queue
   await lane();
   while (queue.length > 0) await Promise.all(Array.from({ length: concurrency }, lane));
-  return { total, parent, workflows, byType, split };
+  const range = (values: Array<number | null>): [number, number] | null => {
+    const v = values.filter((x): x is number => x !== null).map((x) => Math.round(x - parentStart) / 1000);
+    return v.length ? [Math.min(...v), Math.max(...v)] : null;
+  };
+  const syncChildren = {
+    started: range(childMarks.map((c) => c.started)),
+    activityScheduled: range(childMarks.map((c) => c.scheduled)),
+    activityStarted: range(childMarks.map((c) => c.activityStarted)),
+  };
+  return { total, parent, workflows, byType, split, syncChildren };
 }

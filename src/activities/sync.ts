@@ -9,11 +9,13 @@ import { storeHistoryPage } from '../store/transactions';
 import { countLegs, loadLegs } from '../store/swap-legs';
 import { loadRejected, type RejectedRow } from '../store/rejected-transactions';
 import { saveWalletAnalytics } from '../store/wallet-analytics';
-import { beginSync, commitWatermark, finishSync, markCoveredSince, markHistoryComplete, syncedAfter, walletStatuses, type WalletStatusRow, type WalletSyncCursor } from '../store/wallets';
+import { beginSync, commitWatermark, finishSync, markCoveredSince, markHistoryComplete, syncedAfter, takeSyncLease, walletStatuses, type WalletStatusRow, type WalletSyncCursor } from '../store/wallets';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { loadBalances } from '../store/wallet-balances';
 import { getTokens } from '../store/tokens';
 import { afterChunk, skippedSyncResult, startingState, syncResult, walletSyncWorkflowId, type ChunkOutcome, type WalletSyncResult, type WalletSyncResume } from '../workflows/contract';
 import type { ActivityDeps } from './deps';
+import type { HistoryPage } from '../providers/helius';
 import { solPriceUsd } from './sol-price';
 import { backfillTransfers } from './transfers-backfill';
 
@@ -58,21 +60,39 @@ interface ChunkHeartbeat {
   top: SyncChunkResult['top'];
 }
 
+/** How often a sync step that waits for another holder's live sync of the wallet looks again. */
+const LEASE_POLL_MS = 500;
+
 export function createSyncActivities(deps: ActivityDeps) {
   const { pool, redis, helius, market } = deps;
   /**
    * Fetches and stores pages of one phase from `state.cursor` until the phase is done or
    * `input.maxPages` pages are in; `state` is updated (and heartbeated through `beat`) page by page.
+   *
+   * Pipelined: once a page is in and it is not the phase's last, the next page is requested before
+   * this one is stored, so a wallet's pages follow each other at the provider's pace (its latency,
+   * the budget) rather than at that pace plus the store's. The heartbeated cursor only moves past a
+   * page once it is stored: a retried attempt asks again for the page that was in flight. The SOL
+   * price (needed to value the legs) is read while the first page is on its way.
    */
   async function fetchChunk(input: SyncChunkInput, state: ChunkHeartbeat, beat: () => void): Promise<SyncChunkResult> {
     const ctx = Context.current();
-    const solPrice = await solPriceUsd(redis, market);
+    const solPriceAsked = solPriceUsd(redis, market);
+    // settled later; until then a failure must not be an unhandled rejection
+    solPriceAsked.catch(() => undefined);
+    const request = (cursor: string | null): Promise<HistoryPage> => {
+      const asked = helius.fetchHistoryPage(input.wallet, { before: cursor ?? undefined, limit: 100 });
+      asked.catch(() => undefined);
+      return asked;
+    };
     let done = false;
     let reachedEnd = false;
     let stoppedAtWindow = false;
+    let inFlight: Promise<HistoryPage> | null = null;
     while (!done && state.pages < input.maxPages) {
       if (ctx.cancellationSignal.aborted) throw new CancelledFailure('wallet sync cancelled');
-      const page = await helius.fetchHistoryPage(input.wallet, { before: state.cursor ?? undefined, limit: 100 });
+      const page = await (inFlight ?? request(state.cursor));
+      inFlight = null;
       let txs = page.transactions;
       // The newest transaction of a sync from the top becomes the next watermark, if it is stored:
       // one older than the window is not, and a watermark above unstored history would hide it
@@ -98,13 +118,19 @@ export function createSyncActivities(deps: ActivityDeps) {
           stoppedAtWindow = true;
         }
       }
+      if (page.nextCursor === null && !page.continuation) {
+        done = true;
+        reachedEnd = !stoppedAtWindow;
+      }
+      // the next page is asked for while this one is stored (never past the phase's end or the chunk's pages)
+      if (!done && state.pages + 1 < input.maxPages) inFlight = request(page.nextCursor);
       // A transaction that failed validation never sinks the page: it is recorded with its reason
       // (counted in coverage) unless its raw timestamp puts it before the window.
       const rejected: RejectedRow[] = page.rejected
         .filter((r) => input.sinceTimestamp === null || r.timestamp === null || r.timestamp >= input.sinceTimestamp)
         .map((r) => ({ key: r.signature ?? `${state.cursor ?? 'top'}#${r.index}`, signature: r.signature, timestamp: r.timestamp, field: r.field, reason: r.reason }));
       if (rejected.length > 0) log.warn('transactions rejected', { wallet: input.wallet, count: rejected.length, reasons: rejected.slice(0, 5).map((r) => r.reason) });
-      const { legs } = extractMany(txs, input.wallet, { solPriceUsd: solPrice });
+      const { legs } = extractMany(txs, input.wallet, { solPriceUsd: await solPriceAsked });
       // plain SOL and token transfers (not trades) are kept as evidence of funding links
       const transfers = extractTransfersMany(txs, input.wallet);
       const stored = await storeHistoryPage(pool, input.wallet, txs, legs, rejected, transfers);
@@ -114,10 +140,6 @@ export function createSyncActivities(deps: ActivityDeps) {
       state.newTransactions += stored.newTransactions;
       state.newLegs += stored.newLegs;
       state.cursor = page.nextCursor;
-      if (page.nextCursor === null && !page.continuation) {
-        done = true;
-        reachedEnd = !stoppedAtWindow;
-      }
       beat();
     }
     log.info('history chunk stored', { wallet: input.wallet, phase: input.phase, pages: state.pages, transactions: state.transactions, newLegs: state.newLegs, done });
@@ -154,15 +176,30 @@ export function createSyncActivities(deps: ActivityDeps) {
     return { legs: legs.length, tokens: pnl.tokens.length, realizedPnlSol: pnl.totals.realizedPnlSol };
   }
 
-  async function beginWalletSync(input: { wallet: string; workflowId: string; skipIfSyncedAfter?: string | null; sinceTimestamp?: number | null }): Promise<WalletSyncCursor & { alreadySynced?: { lastSyncedAt: string; legs: number } }> {
-    if (input.skipIfSyncedAfter) {
-      const done = await syncedAfter(pool, input.wallet, input.skipIfSyncedAfter, input.sinceTimestamp ?? null);
-      if (done) {
-        const { lastSyncedAt, legs, ...cursor } = done;
-        return { ...cursor, alreadySynced: { lastSyncedAt, legs } };
+  /**
+   * With `exclusive` (a sync run as a step of an analysis, not in a `wallet-sync:<address>` workflow
+   * whose id keeps it unique): the sync lease is taken only when no other holder's sync of the wallet
+   * is live, else this waits for that sync, polling every LEASE_POLL_MS, and its outcome may make
+   * this one unnecessary (`skipIfSyncedAfter`). A holder that died stops renewing its lease, and
+   * after SYNC_LEASE_SECONDS the wallet is taken over.
+   */
+  async function beginWalletSync(input: { wallet: string; workflowId: string; skipIfSyncedAfter?: string | null; sinceTimestamp?: number | null; exclusive?: boolean }): Promise<WalletSyncCursor & { alreadySynced?: { lastSyncedAt: string; legs: number } }> {
+    for (;;) {
+      if (input.skipIfSyncedAfter) {
+        const done = await syncedAfter(pool, input.wallet, input.skipIfSyncedAfter, input.sinceTimestamp ?? null);
+        if (done) {
+          const { lastSyncedAt, legs, ...cursor } = done;
+          return { ...cursor, alreadySynced: { lastSyncedAt, legs } };
+        }
       }
+      if (!input.exclusive) return beginSync(pool, input.wallet, input.workflowId);
+      const taken = await takeSyncLease(pool, input.wallet, input.workflowId);
+      if (taken) return taken;
+      const signal = Context.current().cancellationSignal;
+      await sleep(LEASE_POLL_MS, undefined, { signal }).catch(() => {
+        throw new CancelledFailure('wallet sync cancelled while waiting for another sync of the wallet');
+      });
     }
-    return beginSync(pool, input.wallet, input.workflowId);
   }
 
   async function commitSyncWatermark(input: { wallet: string; top: { signature: string; slot: number; timestamp: number } | null; historyComplete: boolean; coveredSince?: number | null }): Promise<void> {
@@ -206,10 +243,20 @@ export function createSyncActivities(deps: ActivityDeps) {
       skipIfSyncedAfter?: string | null;
       sinceTimestamp: number | null;
       maxPages: number;
+      /** run as a step of the analysis `workflowId` (see beginWalletSync): a cancelled step says so in the wallet's row */
+      exclusive?: boolean;
     }): Promise<{ finished: WalletSyncResult; resume?: undefined } | { finished?: undefined; resume: WalletSyncResume }> {
       const ctx = Context.current();
       const resumed = ctx.info.heartbeatDetails as AtOnceStarted | undefined;
       let beat: AtOnceStarted | null = resumed ?? null;
+      const released = async (err: unknown): Promise<never> => {
+        // a step cancelled with its analysis gives the wallet up at once: another analysis waiting for
+        // it takes it over now, not when the lease runs out (its stored pages are kept)
+        if (input.exclusive && beat !== null && (err instanceof CancelledFailure || ctx.cancellationSignal.aborted)) {
+          await finishSync(pool, input.wallet, { ok: false, error: 'sync cancelled with its analysis' }).catch(() => undefined);
+        }
+        throw err;
+      };
       return withLivenessHeartbeat(
         () => beat,
         async () => {
@@ -236,7 +283,7 @@ export function createSyncActivities(deps: ActivityDeps) {
           await finishSync(pool, input.wallet, { ok: true });
           return { finished: syncResult(input.wallet, s, analytics.legs) };
         },
-      );
+      ).catch(released);
     },
 
     /**

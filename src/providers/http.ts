@@ -2,6 +2,7 @@
 // body timeouts, the rate budget taken before every request, and one error classification.
 // Nothing here retries: Temporal retries the activity (docs/providers.md, "One retry layer"), after
 // the provider's Retry-After when an error answer carries one.
+import pLimit from 'p-limit';
 import { Agent } from 'undici';
 import type { ProviderErrorDetails, ProviderName } from './errors';
 import {
@@ -26,7 +27,7 @@ export interface HttpTimeouts {
   bodyTimeoutMs?: number;
   /** idle keep-alive sockets are closed after this, default 30 s */
   keepAliveTimeoutMs?: number;
-  /** sockets per origin, default 16 */
+  /** sockets per origin, default 32; also the requests that may hold a budget slot at once (see send) */
   connections?: number;
 }
 
@@ -62,6 +63,7 @@ export class ProviderHttp {
   private readonly apiKey?: string;
   private readonly budget: RateBudget;
   private readonly agent: Agent;
+  private readonly gate: ReturnType<typeof pLimit>;
 
   constructor(options: ProviderHttpOptions) {
     this.provider = options.provider;
@@ -69,8 +71,10 @@ export class ProviderHttp {
     this.apiKey = options.apiKey || this.base.searchParams.get('api-key') || undefined;
     this.budget = options.budget ?? unlimitedBudget;
     const t = options.timeouts ?? {};
+    const connections = t.connections ?? 32;
+    this.gate = pLimit(connections);
     this.agent = new Agent({
-      connections: t.connections ?? 16,
+      connections,
       keepAliveTimeout: t.keepAliveTimeoutMs ?? 30_000,
       connect: { timeout: t.connectTimeoutMs ?? 5_000 },
       headersTimeout: t.headersTimeoutMs ?? 30_000,
@@ -82,8 +86,19 @@ export class ProviderHttp {
     return { provider: this.provider, operation, status, rpcCode, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   }
 
-  /** Sends one request after taking one token from the rate budget. Throws only transport errors. */
-  async send(req: HttpRequest): Promise<HttpResponse> {
+  /**
+   * Sends one request after taking one token from the rate budget. Throws only transport errors.
+   * At most `connections` requests take a slot and go out at once; the others wait their turn
+   * before the budget, not after it: a request that took its slot and then queued for a busy socket
+   * would leave late, together with the ones behind it, and the provider would count more than the
+   * budget in a second (measured: 11 of 3,000 history requests answered 429, at 59 a second against
+   * 50, when 16 sockets served about 100 requests in flight).
+   */
+  send(req: HttpRequest): Promise<HttpResponse> {
+    return this.gate(() => this.sendNow(req));
+  }
+
+  private async sendNow(req: HttpRequest): Promise<HttpResponse> {
     const url = new URL(this.base.toString());
     const basePath = url.pathname.replace(/\/+$/, '');
     url.pathname = `${basePath}${req.path}` || '/';

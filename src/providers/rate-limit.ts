@@ -3,6 +3,7 @@
 // then sleeps until its slot. Unlike a fixed-window counter, this never lets 2N requests through
 // around a window edge, so "no 1-second window above N" holds for all processes together.
 import type { Redis } from 'ioredis';
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface RateBudget {
@@ -45,16 +46,22 @@ export class InMemoryRateBudget implements RateBudget {
   private tat = 0;
   private readonly interval: number;
   private readonly burst: number;
+  private readonly lateLimit: number | null;
   constructor(spec: RateSpec, private readonly now: () => number = Date.now) {
     this.interval = intervalOf(spec);
     this.burst = Math.max(1, spec.burst ?? 1);
+    this.lateLimit = lateSlotLimitMs(spec);
   }
   async acquire(): Promise<void> {
-    const now = this.now();
-    const tat = Math.max(this.tat, now);
-    const start = Math.max(now, tat - (this.burst - 1) * this.interval);
-    this.tat = tat + this.interval;
-    if (start > now) await sleep(start - now);
+    for (let reservation = 1; ; reservation++) {
+      const now = this.now();
+      const tat = Math.max(this.tat, now);
+      const start = Math.max(now, tat - (this.burst - 1) * this.interval);
+      this.tat = tat + this.interval;
+      const due = performance.now() + (start - now);
+      if (start > now) await sleep(start - now);
+      if (!missedSlot(due, this.lateLimit) || reservation >= MAX_RESERVATIONS) return;
+    }
   }
 }
 
@@ -89,14 +96,41 @@ export class RedisRateBudget implements RateBudget {
     this.burst = Math.max(1, options.spec.burst ?? 1);
   }
   async acquire(): Promise<void> {
-    const reply = await this.options.redis.eval(RESERVE_SCRIPT, 1, this.options.key, this.interval, this.burst);
-    const waitMs = Number(reply);
     const maxWait = this.options.maxWaitMs ?? 120_000;
-    if (waitMs > maxWait) {
-      throw new RateBudgetExceededError(`rate budget ${this.options.key}: next free slot in ${Math.round(waitMs)} ms (> ${maxWait} ms)`);
+    const lateLimit = lateSlotLimitMs(this.options.spec);
+    for (let reservation = 1; ; reservation++) {
+      const reply = await this.options.redis.eval(RESERVE_SCRIPT, 1, this.options.key, this.interval, this.burst);
+      const waitMs = Number(reply);
+      if (waitMs > maxWait) {
+        throw new RateBudgetExceededError(`rate budget ${this.options.key}: next free slot in ${Math.round(waitMs)} ms (> ${maxWait} ms)`);
+      }
+      const due = performance.now() + waitMs;
+      if (waitMs > 0) await sleep(waitMs);
+      if (!missedSlot(due, lateLimit) || reservation >= MAX_RESERVATIONS) return;
     }
-    if (waitMs > 0) await sleep(waitMs);
   }
+}
+
+/**
+ * How late a request may leave after its slot: half the margin (the other half is for the rest of its
+ * way). A process whose event loop was busy (parsing and storing a burst of pages) wakes its sleeping
+ * requests late, all in the same turn: their slots were 1/rate apart, yet they would leave together,
+ * with the ones whose slots come next right behind, more than `requests` in a window at the
+ * provider (measured: 12 of 300 history requests answered 429 at 61 a second against a budget of 50).
+ * A request that missed its slot by more gives it up and reserves another (the missed one stays
+ * spent: the budget errs on the side of fewer requests). No margin: no such check (the spacing is
+ * then exact only on an idle process).
+ */
+function lateSlotLimitMs(spec: RateSpec): number | null {
+  const margin = spec.marginMs ?? 0;
+  return margin > 0 ? margin / 2 : null;
+}
+
+/** Reservations one request may make before it goes anyway (a process stalled again and again). */
+const MAX_RESERVATIONS = 5;
+
+function missedSlot(due: number, lateLimit: number | null): boolean {
+  return lateLimit !== null && performance.now() - due > lateLimit;
 }
 
 export interface ProviderBudgetConfig {

@@ -10,9 +10,23 @@ import { seededRandom } from '../domain/random';
 /** the simulator's generator and faults use the domain's seeded RNG */
 export { seededRandom };
 
+/**
+ * Addresses derived so far, by label: rendering a history page derives the same token accounts,
+ * pools and vaults again and again (a hash and a base58 encoding each, most of a page's CPU). Bounded:
+ * cleared when full, so a long-running simulator over a large world keeps a few tens of MB at most.
+ */
+const derived = new Map<string, string>();
+const DERIVED_CACHE_ENTRIES = 200_000;
+
 /** A stable public key for any label, e.g. derivedAddress('ata', wallet, mint). */
 export function derivedAddress(...parts: string[]): string {
-  return bs58.encode(createHash('sha256').update(parts.join('|')).digest());
+  const label = parts.join('|');
+  const known = derived.get(label);
+  if (known !== undefined) return known;
+  const address = bs58.encode(createHash('sha256').update(label).digest());
+  if (derived.size >= DERIVED_CACHE_ENTRIES) derived.clear();
+  derived.set(label, address);
+  return address;
 }
 
 export function hashBytes(...parts: string[]): Buffer {

@@ -98,17 +98,35 @@ export async function syncedAfter(
   };
 }
 
-export async function beginSync(pool: Pool, wallet: string, workflowId: string): Promise<WalletSyncCursor> {
-  const { rows } = await pool.query(
-    // a new wallet has no stored transactions yet: every page its syncs store has its transfers extracted
-    `INSERT INTO wallets (address, sync_state, sync_workflow_id, sync_lease_until, last_sync_started_at, sync_pages, sync_transactions, last_sync_error, transfers_extracted_version)
+const BEGIN_SYNC = `INSERT INTO wallets (address, sync_state, sync_workflow_id, sync_lease_until, last_sync_started_at, sync_pages, sync_transactions, last_sync_error, transfers_extracted_version)
      VALUES ($1, 'syncing', $2, now() + make_interval(secs => $3), now(), 0, 0, NULL, $4)
      ON CONFLICT (address) DO UPDATE SET sync_state = 'syncing', sync_workflow_id = $2,
        sync_lease_until = now() + make_interval(secs => $3), last_sync_started_at = now(),
-       sync_pages = 0, sync_transactions = 0, last_sync_error = NULL, updated_at = now()
-     RETURNING newest_signature, oldest_signature, history_complete`,
+       sync_pages = 0, sync_transactions = 0, last_sync_error = NULL, updated_at = now()`;
+
+/** Marks the wallet as syncing under `workflowId` (whoever held it before) and returns where its stored history stands. */
+export async function beginSync(pool: Pool, wallet: string, workflowId: string): Promise<WalletSyncCursor> {
+  const { rows } = await pool.query(
+    // a new wallet has no stored transactions yet: every page its syncs store has its transfers extracted
+    `${BEGIN_SYNC} RETURNING newest_signature, oldest_signature, history_complete`,
     [wallet, workflowId, SYNC_LEASE_SECONDS, TRANSFER_EXTRACTION_VERSION],
   );
+  return { newestSignature: rows[0].newest_signature, oldestSignature: rows[0].oldest_signature, historyComplete: rows[0].history_complete };
+}
+
+/**
+ * beginSync only if no other holder's sync of the wallet is live (its lease renewed within
+ * SYNC_LEASE_SECONDS): null while another holder syncs it. The same holder (a retried attempt) takes
+ * it again. One statement, so two analyses that reach the wallet at once cannot both take it.
+ */
+export async function takeSyncLease(pool: Pool, wallet: string, holder: string): Promise<WalletSyncCursor | null> {
+  const { rows } = await pool.query(
+    `${BEGIN_SYNC}
+       WHERE wallets.sync_state <> 'syncing' OR wallets.sync_lease_until IS NULL OR wallets.sync_lease_until <= now() OR wallets.sync_workflow_id = $2
+     RETURNING newest_signature, oldest_signature, history_complete`,
+    [wallet, holder, SYNC_LEASE_SECONDS, TRANSFER_EXTRACTION_VERSION],
+  );
+  if (rows.length === 0) return null;
   return { newestSignature: rows[0].newest_signature, oldestSignature: rows[0].oldest_signature, historyComplete: rows[0].history_complete };
 }
 

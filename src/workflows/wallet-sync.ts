@@ -29,7 +29,7 @@ const { computeWalletAnalytics } = proxyActivities<Pick<SyncActivities, 'compute
   retry: STORE_RETRY,
 });
 
-const DEFAULT_PAGES_PER_CHUNK = 20;
+export const DEFAULT_PAGES_PER_CHUNK = 20;
 /** Continue as new well before the 51,200-event limit even if the server does not suggest it. */
 const DEFAULT_CHUNKS_BEFORE_CONTINUE_AS_NEW = 500;
 

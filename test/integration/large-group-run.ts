@@ -52,9 +52,11 @@ export function rssMb(pid: number): number {
  * Events of a workflow and of every child it started (Temporal actions are billed per event), with
  * every run of a child that continued as new.
  */
-export async function treeEvents(client: Client, workflowId: string): Promise<{ parent: number; children: number; childWorkflows: number }> {
+export async function treeEvents(client: Client, workflowId: string): Promise<{ parent: number; children: number; childWorkflows: number; syncSteps: number }> {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
   const started = (history.events ?? []).flatMap((e) => e.childWorkflowExecutionStartedEventAttributes?.workflowExecution ?? []);
+  // the wallets synced in a step of the analysis itself (patched('sync-steps')), not in a child
+  const syncSteps = (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'syncWalletAtOnce').length;
   let children = 0;
   const queue = started.map((x) => ({ workflowId: x.workflowId!, runId: x.runId! }));
   const lane = async () => {
@@ -66,7 +68,7 @@ export async function treeEvents(client: Client, workflowId: string): Promise<{ 
     }
   };
   await Promise.all(Array.from({ length: 10 }, lane));
-  return { parent: history.events?.length ?? 0, children, childWorkflows: started.length };
+  return { parent: history.events?.length ?? 0, children, childWorkflows: started.length, syncSteps };
 }
 
 /** Every stored pair of an analysis as "a|b" (a < b), from analysis_pairs. */

@@ -43,10 +43,11 @@ describe('histories of every workflow type replay without non-determinism', () =
 
       await executeAnalysis(opened.stack, input);
       // 'similarity-analysis' (before patched('group-size-limits')) and 'similarity-analysis-sized'
-      // (before patched('api-owns-analysis-row'), legacy input shape) and 'similarity-analysis-api-row'
-      // (before patched('balance-batches')) are kept as recorded: they check that analyses started by
-      // older code still replay; this is today's code's recording
-      recorded.push({ name: 'similarity-analysis-balance-batches', workflowId: analysisWorkflowId(analysisId) });
+      // (before patched('api-owns-analysis-row'), legacy input shape), 'similarity-analysis-api-row'
+      // (before patched('balance-batches')) and 'similarity-analysis-balance-batches' (before
+      // patched('sync-steps')) are kept as recorded: they check that analyses started by older code
+      // still replay; this is today's code's recording (sync steps of one page, each continued in a child)
+      recorded.push({ name: 'similarity-analysis-sync-steps', workflowId: analysisWorkflowId(analysisId) });
       await opened.stack.client.workflow.getHandle(enrichmentWorkflowId(analysisId)).result();
       recorded.push({ name: 'token-enrichment', workflowId: enrichmentWorkflowId(analysisId) });
 
@@ -70,7 +71,8 @@ describe('histories of every workflow type replay without non-determinism', () =
         (a, b) => a.d.startTime.getTime() - b.d.startTime.getTime(),
       );
       // 'wallet-sync-continued', '-final' and '-skipped' (before patched('sync-at-once')) are kept as
-      // recorded; these are today's: the first run (syncWalletAtOnce, one page, continued as new) and the last
+      // recorded; these are the first run (continuing the analysis's sync step, one page, continued
+      // as new) and the last
       recorded.push({ name: 'wallet-sync-at-once-continued', workflowId: syncId, runId: first[0].runId });
       recorded.push({ name: 'wallet-sync-at-once-final', workflowId: syncId, runId: first[first.length - 1].runId });
 
@@ -111,7 +113,7 @@ describe('histories of every workflow type replay without non-determinism', () =
     }
     expect(recorded.map((r) => r.name)).toEqual([
       'smoke',
-      'similarity-analysis-balance-batches',
+      'similarity-analysis-sync-steps',
       'token-enrichment',
       'similarity-analysis-wait',
       'wallet-sync-at-once-continued',

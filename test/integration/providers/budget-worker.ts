@@ -1,7 +1,12 @@
-// One worker process of the two-process budget test: `calls` getBalance requests through the
-// SolanaRpcClient, sharing the Redis budget with every other process (or none with --no-budget).
+// One worker process of the budget tests: `calls` getBalance requests through the SolanaRpcClient,
+// sharing the Redis budget with every other process (or none with `no-budget`). With `stalled`, the
+// calls are all made at once and the process's event loop is then blocked for STALL_MS, as a worker
+// busy parsing and storing pages is: the requests whose slots fell in the stall wake late together.
 import { Redis } from 'ioredis';
 import { RedisRateBudget, SolanaRpcClient, perSecond, unlimitedBudget } from '../../../src/providers';
+
+const STALL_AFTER_MS = 150;
+const STALL_MS = 800;
 
 async function main(): Promise<void> {
   const [url, redisUrl, key, rps, calls, wallet, mode] = process.argv.slice(2);
@@ -13,7 +18,17 @@ async function main(): Promise<void> {
   await warmUp.getBalance(wallet).catch(() => undefined);
   await warmUp.close();
   const rpc = new SolanaRpcClient({ url, apiKey: 'worker-key', budget });
-  for (let i = 0; i < Number(calls); i++) await rpc.getBalance(wallet);
+  if (mode === 'stalled') {
+    const all = Promise.all(Array.from({ length: Number(calls) }, () => rpc.getBalance(wallet)));
+    await new Promise((r) => setTimeout(r, STALL_AFTER_MS));
+    const until = Date.now() + STALL_MS;
+    while (Date.now() < until) {
+      // the event loop is busy: no timer fires, no reply is read
+    }
+    await all;
+  } else {
+    for (let i = 0; i < Number(calls); i++) await rpc.getBalance(wallet);
+  }
   await rpc.close();
   redis?.disconnect();
 }

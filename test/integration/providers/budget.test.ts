@@ -19,7 +19,7 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 beforeEach(() => sim.reset());
 
-function runWorker(key: string, mode: 'budget' | 'no-budget'): Promise<void> {
+function runWorker(key: string, mode: 'budget' | 'no-budget' | 'stalled'): Promise<void> {
   const env = testEnv();
   return new Promise((resolve, reject) => {
     const child = spawn(
@@ -44,6 +44,16 @@ describe('the shared Redis request budget', () => {
     expect(arrivals).toHaveLength(2 * CALLS_PER_WORKER);
     expect(peakPerWindow(arrivals, 1000)).toBeLessThanOrEqual(RPS);
     expect(sim.requestLog.every((e) => e.status === 200)).toBe(true);
+  });
+
+  it(`holds when a process's event loop stalls: requests that wake past their slot take another instead of leaving together`, async () => {
+    const key = `${testEnv().redisKeyPrefix}budget:rpc:stalled:${Date.now()}`;
+
+    await runWorker(key, 'stalled');
+
+    const arrivals = rpcArrivals();
+    expect(arrivals).toHaveLength(CALLS_PER_WORKER);
+    expect(peakPerWindow(arrivals, 1000)).toBeLessThanOrEqual(RPS);
   });
 
   it('is what holds them back: without it the same two workers exceed the budget', async () => {

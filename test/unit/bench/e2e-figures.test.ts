@@ -111,16 +111,22 @@ describe('the JSON line', () => {
       a: {
         small: { wallets: 20, status: 'completed', seconds: 1.2, boundSeconds: 0.8, ratio: 1.5, pages: 40, historyRequests: 60, historyPeakPerSecond: 49, events: 800, eventsParent: 200, workflows: 22 },
         large: { wallets: 500, status: 'completed', seconds: 26, boundSeconds: 20, ratio: 1.3, pages: 1000, historyRequests: 1500, historyPeakPerSecond: 49, events: 20000, eventsParent: 5000, workflows: 502 },
+        coldStart: null,
       },
       b: { offeredRps: 200, requests: 800, achievedRps: 200, p50Ms: 12.3, p99Ms: 48, maxMs: 60, acceptedP50Ms: 12.3, acceptedP99Ms: 48, serverP50Ms: 5, serverP99Ms: 25, statuses: { '202': 800 } },
       c: { analyses: 800, failed: 0, drainSeconds: 80, analysesPerSecond: 10 },
       d: { workerPeakRssMb: 280, workerHwmMb: 281, workerStartRssMb: 200, byPhase: { small: 220, large: 280, burst: 250 } },
       e: { small: 800, large: 20000, burst: 64.3 },
-      settings: { heliusRps: 50, latencyMs: 100, txPerWallet: 200 },
+      settings: { heliusRps: 50, latencyMs: 100, txPerWallet: 200, simulatorNice: null },
       cpuSeconds: { burst: { worker: 12.3, temporal: 20 } },
       machine: { cores: 2, loadAvgStart: 1.2, loadAvgEnd: 2.5 },
       totalSeconds: 300,
     });
+  });
+
+  it('carries the warm-up analysis (the worker\'s first) as the cold start, rounded, when one ran', () => {
+    const line = JSON.parse(e2eLine({ ...figures, coldStart: { wallets: 5, seconds: 2.5649, boundSeconds: 0.3 } })) as { a: { coldStart: unknown } };
+    expect(line.a.coldStart).toEqual({ wallets: 5, seconds: 2.56, boundSeconds: 0.3 });
   });
 
   it('writes null for a figure that could not be measured (no latencies, a burst that never drained)', () => {

@@ -1,0 +1,85 @@
+// Syncs run as steps of an analysis (patched('sync-steps')) are kept apart by the wallet's sync
+// lease, not by a workflow id: a step takes it only when no other holder's sync is live, waits while
+// one is, and the sync that finished meanwhile makes it unnecessary; a step cancelled with its
+// analysis gives the wallet up at once. Real simulator, PostgreSQL and Redis (the activity run in
+// Temporal's activity test environment).
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createSyncActivities } from '../../src/activities/sync';
+import { generateWorld } from '../../src/simulator';
+import { finishSync, takeSyncLease } from '../../src/store/wallets';
+import { buildActivityDeps } from '../../src/wiring';
+import { useSimulatedStack } from '../harness/stack';
+
+const world = generateWorld({ seed: 7433, wallets: 3, txPerWallet: 120, largeWallet: false });
+const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.address);
+
+type StepResult = { finished?: { skipped?: boolean; pages: number }; resume?: unknown };
+
+describe('sync steps and the sync lease', () => {
+  const opened = useSimulatedStack({ world });
+  const activities = () => createSyncActivities(buildActivityDeps(opened.stack.config, opened.stack.pool, opened.stack.redis));
+  const dbNow = async (): Promise<string> => new Date((await opened.stack.pool.query('SELECT now() AS now')).rows[0].now).toISOString();
+  const row = async (wallet: string) =>
+    (await opened.stack.pool.query<{ sync_state: string; sync_workflow_id: string; last_sync_error: string | null }>('SELECT sync_state, sync_workflow_id, last_sync_error FROM wallets WHERE address = $1', [wallet])).rows[0];
+  const historyRequests = (wallet: string) => opened.sim.requestLog.filter((r) => r.endpoint === 'helius:history' && r.wallet === wallet).length;
+  const step = (wallet: string, holder: string, skipIfSyncedAfter: string | null, env = new MockActivityEnvironment()) =>
+    env.run(activities().syncWalletAtOnce, { wallet, workflowId: holder, skipIfSyncedAfter, sinceTimestamp: null, maxPages: 20, exclusive: true }) as Promise<StepResult>;
+
+  afterEach(() => opened.sim.reset({ knobs: true }));
+
+  it('lets one holder at a time take a wallet: the same holder again, another once it is free', async () => {
+    const { pool } = opened.stack;
+    const wallet = wallets[0];
+    expect(await takeSyncLease(pool, wallet, 'analysis:a')).not.toBeNull();
+    expect(await takeSyncLease(pool, wallet, 'analysis:b')).toBeNull();
+    // a retried attempt of the holder takes it again
+    expect(await takeSyncLease(pool, wallet, 'analysis:a')).not.toBeNull();
+    await finishSync(pool, wallet, { ok: true });
+    expect(await takeSyncLease(pool, wallet, 'analysis:b')).not.toBeNull();
+    expect((await row(wallet)).sync_workflow_id).toBe('analysis:b');
+    await finishSync(pool, wallet, { ok: true });
+  });
+
+  it("waits while another holder's sync of the wallet is live, and skips when that sync completes meanwhile", async () => {
+    const { pool } = opened.stack;
+    const wallet = wallets[1];
+    // the wallet's whole history, synced once (as a step of analysis:first)
+    const first = await step(wallet, 'analysis:first', null);
+    expect(first.finished?.pages).toBeGreaterThan(0);
+    expect(await row(wallet)).toMatchObject({ sync_state: 'synced' });
+
+    // another analysis's sync of the wallet is live when this analysis checks the wallet
+    expect(await takeSyncLease(pool, wallet, 'analysis:other')).not.toBeNull();
+    const checkedAt = await dbNow();
+    opened.sim.reset();
+    const started = Date.now();
+    const waiting = step(wallet, 'analysis:second', checkedAt);
+    await new Promise((r) => setTimeout(r, 1_200));
+    expect(historyRequests(wallet)).toBe(0);
+    await finishSync(pool, wallet, { ok: true }); // the other sync completes
+    const second = await waiting;
+
+    expect(second.finished?.skipped).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_200);
+    expect(historyRequests(wallet)).toBe(0);
+    expect((await row(wallet)).sync_workflow_id).toBe('analysis:other');
+  });
+
+  it('gives the wallet up when the step is cancelled with its analysis: another analysis takes it at once', async () => {
+    const { pool } = opened.stack;
+    const wallet = wallets[2];
+    opened.sim.configure({ latencyMs: { 'helius:history': 3_000 } });
+    const env = new MockActivityEnvironment();
+    const running = step(wallet, 'analysis:cancelled', null, env);
+    // cancelled while its first page is on its way (the lease is taken by then)
+    for (let i = 0; i < 50 && historyRequests(wallet) === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(historyRequests(wallet)).toBe(1);
+    env.cancel();
+    const outcome = await running.then(() => 'completed', (err: unknown) => err);
+    expect(outcome).not.toBe('completed');
+
+    expect(await row(wallet)).toMatchObject({ sync_state: 'failed', last_sync_error: 'sync cancelled with its analysis' });
+    expect(await takeSyncLease(pool, wallet, 'analysis:next')).not.toBeNull();
+    await finishSync(pool, wallet, { ok: true });
+  });
+});
