@@ -9,8 +9,7 @@ import { storeHistoryPage } from '../store/transactions';
 import { countLegs, loadLegs } from '../store/swap-legs';
 import { loadRejected, type RejectedRow } from '../store/rejected-transactions';
 import { saveWalletAnalytics } from '../store/wallet-analytics';
-import { beginSync, commitWatermark, finishSync, markCoveredSince, markHistoryComplete, syncedAfter, takeSyncLease, walletStatuses, type WalletStatusRow, type WalletSyncCursor } from '../store/wallets';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { beginSync, commitWatermark, finishSync, markCoveredSince, markHistoryComplete, syncHolder, syncedAfter, takeSyncLease, walletStatuses, type WalletStatusRow, type WalletSyncCursor } from '../store/wallets';
 import { loadBalances } from '../store/wallet-balances';
 import { getTokens } from '../store/tokens';
 import { afterChunk, skippedSyncResult, startingState, syncResult, walletSyncWorkflowId, type ChunkOutcome, type WalletSyncResult, type WalletSyncResume } from '../workflows/contract';
@@ -59,9 +58,6 @@ interface ChunkHeartbeat {
   rejectedTransactions?: number;
   top: SyncChunkResult['top'];
 }
-
-/** How often a sync step that waits for another holder's live sync of the wallet looks again. */
-const LEASE_POLL_MS = 500;
 
 export function createSyncActivities(deps: ActivityDeps) {
   const { pool, redis, helius, market } = deps;
@@ -179,27 +175,26 @@ export function createSyncActivities(deps: ActivityDeps) {
   /**
    * With `exclusive` (a sync run as a step of an analysis, not in a `wallet-sync:<address>` workflow
    * whose id keeps it unique): the sync lease is taken only when no other holder's sync of the wallet
-   * is live, else this waits for that sync, polling every LEASE_POLL_MS, and its outcome may make
-   * this one unnecessary (`skipIfSyncedAfter`). A holder that died stops renewing its lease, and
-   * after SYNC_LEASE_SECONDS the wallet is taken over.
+   * is live; otherwise `busy` says who holds it, and the analysis waits on a timer and asks again (a
+   * step that waited here would hold one of the balances queue's slots, which the holder itself may
+   * need for its next chunk or its retry). A holder that died stops renewing its lease, and after
+   * SYNC_LEASE_SECONDS the wallet is taken over.
    */
-  async function beginWalletSync(input: { wallet: string; workflowId: string; skipIfSyncedAfter?: string | null; sinceTimestamp?: number | null; exclusive?: boolean }): Promise<WalletSyncCursor & { alreadySynced?: { lastSyncedAt: string; legs: number } }> {
-    for (;;) {
-      if (input.skipIfSyncedAfter) {
-        const done = await syncedAfter(pool, input.wallet, input.skipIfSyncedAfter, input.sinceTimestamp ?? null);
-        if (done) {
-          const { lastSyncedAt, legs, ...cursor } = done;
-          return { ...cursor, alreadySynced: { lastSyncedAt, legs } };
-        }
+  async function beginWalletSync(input: { wallet: string; workflowId: string; skipIfSyncedAfter?: string | null; sinceTimestamp?: number | null; exclusive?: boolean }): Promise<
+    WalletSyncCursor & { alreadySynced?: { lastSyncedAt: string; legs: number }; busy?: { heldBy: string } }
+  > {
+    if (input.skipIfSyncedAfter) {
+      const done = await syncedAfter(pool, input.wallet, input.skipIfSyncedAfter, input.sinceTimestamp ?? null);
+      if (done) {
+        const { lastSyncedAt, legs, ...cursor } = done;
+        return { ...cursor, alreadySynced: { lastSyncedAt, legs } };
       }
-      if (!input.exclusive) return beginSync(pool, input.wallet, input.workflowId);
-      const taken = await takeSyncLease(pool, input.wallet, input.workflowId);
-      if (taken) return taken;
-      const signal = Context.current().cancellationSignal;
-      await sleep(LEASE_POLL_MS, undefined, { signal }).catch(() => {
-        throw new CancelledFailure('wallet sync cancelled while waiting for another sync of the wallet');
-      });
     }
+    if (!input.exclusive) return beginSync(pool, input.wallet, input.workflowId);
+    const taken = await takeSyncLease(pool, input.wallet, input.workflowId);
+    if (taken) return taken;
+    const heldBy = await syncHolder(pool, input.wallet);
+    return { newestSignature: null, oldestSignature: null, historyComplete: false, busy: { heldBy: heldBy ?? 'another sync' } };
   }
 
   async function commitSyncWatermark(input: { wallet: string; top: { signature: string; slot: number; timestamp: number } | null; historyComplete: boolean; coveredSince?: number | null }): Promise<void> {
@@ -245,7 +240,11 @@ export function createSyncActivities(deps: ActivityDeps) {
       maxPages: number;
       /** run as a step of the analysis `workflowId` (see beginWalletSync): a cancelled step says so in the wallet's row */
       exclusive?: boolean;
-    }): Promise<{ finished: WalletSyncResult; resume?: undefined } | { finished?: undefined; resume: WalletSyncResume }> {
+    }): Promise<
+      | { finished: WalletSyncResult; resume?: undefined; busy?: undefined }
+      | { finished?: undefined; resume: WalletSyncResume; busy?: undefined }
+      | { finished?: undefined; resume?: undefined; busy: { heldBy: string } }
+    > {
       const ctx = Context.current();
       const resumed = ctx.info.heartbeatDetails as AtOnceStarted | undefined;
       let beat: AtOnceStarted | null = resumed ?? null;
@@ -265,6 +264,8 @@ export function createSyncActivities(deps: ActivityDeps) {
             if (cursor.alreadySynced) {
               return { finished: skippedSyncResult(input.wallet, cursor, cursor.alreadySynced.legs) };
             }
+            // (exclusive only) another analysis's sync of the wallet is live: nothing was begun
+            if (cursor.busy) return { busy: cursor.busy };
             beat = { begun: startingState(cursor), chunk: freshChunk(null) };
             ctx.heartbeat(beat);
           }

@@ -114,6 +114,15 @@ export async function beginSync(pool: Pool, wallet: string, workflowId: string):
   return { newestSignature: rows[0].newest_signature, oldestSignature: rows[0].oldest_signature, historyComplete: rows[0].history_complete };
 }
 
+/** Who holds the wallet's sync lease while it is live (null: nobody). */
+export async function syncHolder(pool: Pool, wallet: string): Promise<string | null> {
+  const { rows } = await pool.query<{ holder: string }>(
+    `SELECT sync_workflow_id AS holder FROM wallets WHERE address = $1 AND sync_state = 'syncing' AND sync_lease_until > now()`,
+    [wallet],
+  );
+  return rows[0]?.holder ?? null;
+}
+
 /**
  * beginSync only if no other holder's sync of the wallet is live (its lease renewed within
  * SYNC_LEASE_SECONDS): null while another holder syncs it. The same holder (a retried attempt) takes

@@ -16,6 +16,7 @@ import {
   proxyActivities,
   setCurrentDetails,
   setHandler,
+  sleep,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
@@ -164,6 +165,10 @@ export const BALANCE_BATCHES_PATCH = 'balance-batches';
  * recorded before it start a child per wallet.
  */
 export const SYNC_STEPS_PATCH = 'sync-steps';
+
+/** How long a sync step that found another analysis's sync of its wallet waits before asking again (doubling up to the max). */
+const STEP_BUSY_FIRST_WAIT_MS = 1_000;
+const STEP_BUSY_MAX_WAIT_MS = 10_000;
 
 /** Sync steps scheduled at once (Temporal allows 2,000 pending activities; the balances queue's slots set the real pace). */
 const SYNC_STEPS_IN_FLIGHT = 200;
@@ -556,15 +561,25 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
         await CancellationScope.nonCancellable(() => finishWalletSync({ wallet, error: describeFailure(err) })).catch(() => undefined);
       };
       let step: Awaited<ReturnType<typeof syncWalletStep>>;
+      let busyWaitMs = STEP_BUSY_FIRST_WAIT_MS;
       try {
-        step = await syncWalletStep({
-          wallet,
-          workflowId: workflowInfo().workflowId,
-          skipIfSyncedAfter: checkedAt.get(wallet) ?? null,
-          sinceTimestamp,
-          maxPages: input.tuning?.maxPagesPerChunk ?? DEFAULT_PAGES_PER_CHUNK,
-          exclusive: true,
-        });
+        for (;;) {
+          step = await syncWalletStep({
+            wallet,
+            workflowId: workflowInfo().workflowId,
+            skipIfSyncedAfter: checkedAt.get(wallet) ?? null,
+            sinceTimestamp,
+            maxPages: input.tuning?.maxPagesPerChunk ?? DEFAULT_PAGES_PER_CHUNK,
+            exclusive: true,
+          });
+          if (!step.busy) break;
+          // another analysis syncs the wallet: wait for it here, on a timer, not in the step (a
+          // waiting step would hold a slot its holder may need); its end usually makes ours a skip
+          progress[wallet].sync = 'joined';
+          await sleep(busyWaitMs);
+          busyWaitMs = Math.min(2 * busyWaitMs, STEP_BUSY_MAX_WAIT_MS);
+          progress[wallet].sync = 'syncing';
+        }
       } catch (err) {
         if (isCancellation(err)) throw err;
         return failedFor(err);
@@ -574,6 +589,7 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
         pending.delete(wallet);
         return;
       }
+      if (!step.resume) return;
       try {
         await startSync(wallet, step.resume);
       } catch (err) {

@@ -68,6 +68,8 @@ export async function walletSyncWorkflow(input: WalletSyncInput): Promise<Wallet
     } else if (atOnce) {
       const step = await syncWalletAtOnce({ wallet, workflowId: workflowInfo().workflowId, skipIfSyncedAfter: input.skipIfSyncedAfter, sinceTimestamp: input.sinceTimestamp, maxPages });
       if (step.finished) return step.finished;
+      // `busy` answers only an analysis's exclusive sync step, never this workflow (its id keeps it unique)
+      if (!step.resume) throw new Error(`syncWalletAtOnce answered neither a result nor a state to resume for ${wallet}`);
       s = step.resume;
       chunks = 1;
       if (workflowInfo().continueAsNewSuggested || chunks >= chunksBeforeContinueAsNew) {
