@@ -10,9 +10,9 @@ interface Run {
 
 /** Where an analysis's wall time went, in seconds from its workflow's start (from its history's event times). */
 export interface AnalysisSplit {
-  /** the first child start the workflow asked for (its checks before that: statuses, holders) */
+  /** the first sync (child start or sync step) the workflow asked for (its checks before that: statuses, holders) */
   syncsStartedAt: number | null;
-  /** the last sync child's completion */
+  /** the last sync's end (a child's, or a sync step's) */
   syncsDoneAt: number | null;
   /** the first balance batch scheduled and the last one completed */
   balancesAt: [number, number] | null;
@@ -39,10 +39,14 @@ export function analysisSplit(events: HistoryEvent[]): AnalysisSplit {
     const completed = events.filter((e) => scheduledName.get(String(e.activityTaskCompletedEventAttributes?.scheduledEventId ?? '')) === name);
     return scheduled.length > 0 && completed.length > 0 ? ([at(scheduled[0]) as number, at(completed[completed.length - 1]) as number] as [number, number]) : null;
   };
-  const childDone = events.filter((e) => e.childWorkflowExecutionCompletedEventAttributes?.workflowType?.name === 'walletSyncWorkflow' || e.childWorkflowExecutionFailedEventAttributes);
+  // a sync is a child (before patched('sync-steps'), or a long history's continuation) or a step of the analysis
+  const isSyncStep = (e: HistoryEvent) => scheduledName.get(String(e.activityTaskCompletedEventAttributes?.scheduledEventId ?? e.activityTaskFailedEventAttributes?.scheduledEventId ?? '')) === 'syncWalletAtOnce';
+  const syncDone = events.filter((e) => e.childWorkflowExecutionCompletedEventAttributes?.workflowType?.name === 'walletSyncWorkflow' || e.childWorkflowExecutionFailedEventAttributes || isSyncStep(e));
   return {
-    syncsStartedAt: at(events.find((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowType?.name === 'walletSyncWorkflow')),
-    syncsDoneAt: at(childDone[childDone.length - 1]),
+    syncsStartedAt: at(
+      events.find((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowType?.name === 'walletSyncWorkflow' || e.activityTaskScheduledEventAttributes?.activityType?.name === 'syncWalletAtOnce'),
+    ),
+    syncsDoneAt: at(syncDone[syncDone.length - 1]),
     balancesAt: ofActivity('fetchBalanceBatch'),
     similarityAt: ofActivity('computeGroupSimilarity'),
     completedAt: at(events.find((e) => e.workflowExecutionCompletedEventAttributes)),

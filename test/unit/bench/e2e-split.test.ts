@@ -22,6 +22,15 @@ describe('analysisSplit', () => {
     expect(split.completedAt!).toBeGreaterThanOrEqual(simTo);
   });
 
+  it('finds the syncs of an analysis that runs them as steps (patched(\'sync-steps\')), continued in children', () => {
+    const recorded = loadHistories().find((h) => h.name === 'similarity-analysis-sync-steps');
+    expect(recorded).toBeDefined();
+    const split = analysisSplit(recorded!.history.events ?? []);
+    expect(split.syncsStartedAt).not.toBeNull();
+    expect(split.syncsDoneAt!).toBeGreaterThan(split.syncsStartedAt!);
+    expect(split.similarityAt![0]).toBeGreaterThanOrEqual(split.syncsDoneAt!);
+  });
+
   it('says null for what a history does not have', () => {
     expect(analysisSplit([])).toEqual({ syncsStartedAt: null, syncsDoneAt: null, balancesAt: null, similarityAt: null, completedAt: null });
   });
