@@ -24,7 +24,7 @@ import { generateWorld } from '../src/simulator/generator';
 import { peakPerWindow } from '../src/simulator';
 import { REFRESH_SCHEDULE_ID } from '../src/temporal/schedules';
 import { bucketPercentileMs, e2eLine, histogramBuckets, openLoopSchedule, percentile, providerBound, topSelfTime, type AnalysisRun, type BurstFigures, type CpuProfile } from './lib/e2e-figures';
-import { readCpuSeconds, readMemory, startBenchStack, type BenchStack } from './lib/e2e-stack';
+import { descendantsOf, findPostmaster, readCpuSeconds, readMemory, readTreeCpuSeconds, startBenchStack, type BenchStack } from './lib/e2e-stack';
 import { countEvents } from './lib/e2e-temporal';
 
 const USAGE = `usage: npm run bench:e2e -- [--temporal dev|prod] [--small 20] [--large N] [--rate 200] [--burst-seconds 4]
@@ -108,6 +108,8 @@ async function historyRequests(simUrl: string, wallets: Set<string>, since: numb
 /** Phases: each records the worker's peak RSS and the CPU seconds each process spent in it. */
 class Phases {
   readonly peakRss: Record<string, number | null> = {};
+  /** the worker's child processes together (a large group's similarity step runs in one) */
+  readonly childrenPeakRss: Record<string, number | null> = {};
   readonly cpu: Record<string, Record<string, number>> = {};
   private current: string | null = null;
   private cpuAtStart: Record<string, number> = {};
@@ -119,16 +121,39 @@ class Phases {
     if (!this.current) return;
     const { rssMb } = readMemory(this.stack.workerPid);
     if (rssMb !== null) this.peakRss[this.current] = Math.max(this.peakRss[this.current] ?? 0, rssMb);
+    const children = descendantsOf(this.stack.workerPid).reduce((sum, pid) => sum + (readMemory(pid).rssMb ?? 0), 0);
+    this.childrenPeakRss[this.current] = Math.max(this.childrenPeakRss[this.current] ?? 0, children);
+    const at = Math.floor((performance.now() - this.began) / 5000) * 5;
+    const last = this.timeline[this.timeline.length - 1];
+    if (last?.phase === this.current && last.at === at) {
+      last.workerMb = Math.max(last.workerMb, rssMb ?? 0);
+      last.childrenMb = Math.max(last.childrenMb, children);
+    } else this.timeline.push({ phase: this.current, at, workerMb: rssMb ?? 0, childrenMb: children });
   }
+  /** peak RSS (MB) of the worker and of its children in each 5 s of each phase (seconds from the phase's start) */
+  readonly timeline: Array<{ phase: string; at: number; workerMb: number; childrenMb: number }> = [];
+  private began = 0;
+  /**
+   * CPU seconds of each process so far; the worker's with its similarity processes (once ended),
+   * and PostgreSQL's, every backend included (ours and, on the production-shaped server, Temporal's).
+   */
+  private cpuNow(): Record<string, number> {
+    const out = Object.fromEntries(Object.entries(this.stack.pids).map(([k, pid]) => [k, readCpuSeconds(pid)]));
+    if (this.postmaster !== null) out.postgres = readTreeCpuSeconds(this.postmaster);
+    return out;
+  }
+  private readonly postmaster = findPostmaster();
   begin(name: string): void {
     this.current = name;
-    this.cpuAtStart = Object.fromEntries(Object.entries(this.stack.pids).map(([k, pid]) => [k, readCpuSeconds(pid)]));
+    this.began = performance.now();
+    this.cpuAtStart = this.cpuNow();
     this.sample();
   }
   end(): void {
     if (!this.current) return;
     this.sample();
-    this.cpu[this.current] = Object.fromEntries(Object.entries(this.stack.pids).map(([k, pid]) => [k, readCpuSeconds(pid) - (this.cpuAtStart[k] ?? 0)]));
+    const now = this.cpuNow();
+    this.cpu[this.current] = Object.fromEntries(Object.entries(now).map(([k, seconds]) => [k, seconds - (this.cpuAtStart[k] ?? 0)]));
     this.current = null;
   }
   close(): void {
@@ -353,6 +378,8 @@ async function main(): Promise<number> {
     const sampleEvents = await Promise.all(sample.map((id) => countEvents(client, `analysis:${id}`)));
     log(`    where the time went (seconds from the workflow's start): ${small} wallets ${JSON.stringify(smallEvents.split)}; ${large} wallets ${JSON.stringify(largeEvents.split)}`);
     log(`    sync children (seconds from the workflow's start, first and last): ${small} wallets ${JSON.stringify(smallEvents.syncChildren)}; ${large} wallets ${JSON.stringify(largeEvents.syncChildren)}`);
+    const rssLine = (phase: string) => phases.timeline.filter((t) => t.phase === phase).map((t) => `${t.at}s ${Math.round(t.workerMb)}${t.childrenMb ? `+${Math.round(t.childrenMb)}` : ''}`).join(', ');
+    log(`    worker RSS every 5 s, MB (+ its similarity process): ${large} wallets: ${rssLine('large')}; burst: ${rssLine('burst')}`);
     log(`    events by type (${small} wallets): ${JSON.stringify(smallEvents.byType)}`);
     log(`    events by type (burst analysis): ${JSON.stringify(sampleEvents[0]?.byType ?? {})}`);
 
@@ -387,7 +414,7 @@ async function main(): Promise<number> {
         large: { ...largeRun, events: largeEvents },
         coldStart,
         burst: burstFigures,
-        worker: { peakRssMb: peaks.length ? Math.max(...peaks) : null, hwmMb: readMemory(stack.workerPid).hwmMb, startRssMb, peakRssMbByPhase: phases.peakRss },
+        worker: { peakRssMb: peaks.length ? Math.max(...peaks) : null, hwmMb: readMemory(stack.workerPid).hwmMb, startRssMb, peakRssMbByPhase: phases.peakRss, childrenPeakRssMbByPhase: phases.childrenPeakRss },
         cpuSecondsByPhase: phases.cpu,
         machine: { cores: os.cpus().length, loadAvgStart, loadAvgEnd: os.loadavg()[0] },
         totalSeconds: (performance.now() - began) / 1000,

@@ -4,11 +4,13 @@
 //     of a scratch database (created, migrated and dropped here), the result with its top pairs;
 //   PAIRS_MEMORY_MODE=whole: the path before analysis_pairs, every pair held and the whole result
 //     serialized for one jsonb value (not stored: it is what no longer fits);
-//   PAIRS_MEMORY_MODE=thread: as streamed, but computed the way computeGroupSimilarity now runs it, on
-//     a thread of its own (computeSimilarityInThread) with a heap limit of SIMILARITY_HEAP_MB (default
-//     384); this thread samples its own heap meanwhile (mainHeapPeakMb), which it can because it is free.
+//   PAIRS_MEMORY_MODE=process: as streamed, but computed the way computeGroupSimilarity now runs it, in
+//     a process of its own (computeSimilarityInProcess) with a heap limit of SIMILARITY_HEAP_MB (default
+//     384); this thread samples its own heap meanwhile (mainHeapPeakMb), which it can because it is
+//     free, and the computing process's RSS (processPeakRssMb, from /proc: not in this process's peak).
 // Peak RSS is the kernel's high-water mark (process.resourceUsage().maxRSS), threads included; run one
-// mode per process. Prints one JSON line at the end.
+// mode per process. Prints one JSON line at the end. (The figures below with a "thread" are of the
+// mode before it became a process: the thread's memory counted in this process's peak.)
 //
 // Measured on the 2-core machine (busy), 1,000 wallets, peak RSS (/usr/bin/time -v):
 //   input ~300 tokens a wallet (584,569 legs; the input alone is 430 MB RSS):
@@ -20,7 +22,7 @@
 //   Without a cap V8 lets the old generation grow to a few times the live heap before a full
 //   collection: the streamed run's garbage (each pair's object and JSON) shows up as RSS, not as
 //   anything kept (with --expose-gc, forced collections keep the heap flat during the run).
-import { computeSimilarityInThread } from '../src/activities/similarity-runner';
+import { computeSimilarityInProcess } from '../src/activities/similarity-runner';
 import { computeBehavior, computeSimilarity } from '../src/domain';
 import type { SimilarityRunOptions } from '../src/domain';
 import { DEFAULT_TOP_PAIRS } from '../src/api/schemas/analyses';
@@ -28,6 +30,7 @@ import { PairSpool, storeAnalysisPairs } from '../src/store/analysis-pairs';
 import { insertAnalysis } from '../src/store/analyses';
 import { createPool, dropDatabase, migrate } from '../src/store/db';
 import { syntheticGroup, syntheticTransfers } from './lib/synthetic-wallets';
+import { descendantsOf, readMemory } from './lib/e2e-stack';
 
 const MODE = process.env.PAIRS_MEMORY_MODE ?? 'streamed';
 const WALLETS = Number(process.env.BENCH_WALLETS ?? 1000);
@@ -99,11 +102,15 @@ async function main(): Promise<void> {
           if (index % SAMPLE_EVERY_PAIRS === 0) sample(index);
         };
         let result: ReturnType<typeof computeSimilarity>;
-        if (MODE === 'thread') {
+        if (MODE === 'process') {
           let mainHeapPeak = 0;
-          const timer = setInterval(() => (mainHeapPeak = Math.max(mainHeapPeak, process.memoryUsage().heapUsed)), 100);
+          let processPeak = 0;
+          const timer = setInterval(() => {
+            mainHeapPeak = Math.max(mainHeapPeak, process.memoryUsage().heapUsed);
+            processPeak = Math.max(processPeak, descendantsOf(process.pid).reduce((sum, pid) => sum + (readMemory(pid).rssMb ?? 0), 0));
+          }, 100);
           try {
-            const run = await computeSimilarityInThread({ source: { input: { wallets } }, options: { threads: THREADS, topPairs: DEFAULT_TOP_PAIRS }, spool, heapMb: HEAP_MB });
+            const run = await computeSimilarityInProcess({ source: { input: { wallets } }, options: { threads: THREADS, topPairs: DEFAULT_TOP_PAIRS }, spool, heapMb: HEAP_MB });
             result = run.result;
             ranks = run.ranks;
           } finally {
@@ -111,6 +118,7 @@ async function main(): Promise<void> {
           }
           figures.heapLimitMb = HEAP_MB;
           figures.mainHeapPeakMb = mb(mainHeapPeak);
+          figures.processPeakRssMb = Math.round(processPeak);
         } else {
           result = computeSimilarity({ wallets }, { threads: THREADS, pairSink: sink, topPairs: DEFAULT_TOP_PAIRS, onRanks: (r) => (ranks = r) });
         }

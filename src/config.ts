@@ -128,8 +128,8 @@ const schema = z.object({
   /** group size in pairs from which SIMILARITY_THREADS=auto adds a helper thread */
   SIMILARITY_MIN_PAIRS_FOR_THREADS: positiveInt.default(50_000),
   /**
-   * Heap (old generation, MB) of the thread that computes one similarity step (resourceLimits
-   * maxOldGenerationSizeMb): a group that needs more fails its analysis with a message naming this
+   * Heap (old generation, MB) of the process that computes one similarity step of 100 wallets or
+   * more (--max-old-space-size): a group that needs more fails its analysis with a message naming this
    */
   SIMILARITY_HEAP_MB: positiveInt.default(2048),
   BALANCE_CACHE_TTL_SECONDS: positiveInt.default(30),

@@ -57,8 +57,9 @@ export function memoryOfStatus(status: string): { rssMb: number | null; hwmMb: n
 export function cpuSecondsOfStat(stat: string, ticksPerSecond = 100): number {
   // the command name (field 2) may hold spaces and parentheses: fields are counted after its last ')'
   const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name
-  return (Number(rest[11]) + Number(rest[12])) / ticksPerSecond;
+  // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name; cutime and
+  // cstime (16 and 17), the CPU of its children once they ended (the worker's similarity processes)
+  return (Number(rest[11]) + Number(rest[12]) + Number(rest[13]) + Number(rest[14])) / ticksPerSecond;
 }
 
 export interface AnalysisRun {
@@ -114,7 +115,14 @@ export interface E2eFigures {
   /** the warm-up analysis (the worker's first, of other wallets): seconds and its bound's, if one ran */
   coldStart?: { wallets: number; seconds: number; boundSeconds: number } | null;
   burst: BurstFigures;
-  worker: { peakRssMb: number | null; hwmMb: number | null; startRssMb: number | null; peakRssMbByPhase: Record<string, number | null> };
+  worker: {
+    peakRssMb: number | null;
+    hwmMb: number | null;
+    startRssMb: number | null;
+    peakRssMbByPhase: Record<string, number | null>;
+    /** the peak RSS of the worker's child processes together (the similarity step of a large group), by phase */
+    childrenPeakRssMbByPhase?: Record<string, number | null>;
+  };
   cpuSecondsByPhase: Record<string, Record<string, number>>;
   /** the machine: its cores and its 1-minute load average when the bench began and ended (other work skews every figure) */
   machine: { cores: number; loadAvgStart: number; loadAvgEnd: number };
@@ -173,6 +181,7 @@ export function e2eLine(f: E2eFigures): string {
       workerHwmMb: round(f.worker.hwmMb, 0),
       workerStartRssMb: round(f.worker.startRssMb, 0),
       byPhase: Object.fromEntries(Object.entries(f.worker.peakRssMbByPhase).map(([k, v]) => [k, round(v, 0)])),
+      similarityProcessesByPhase: Object.fromEntries(Object.entries(f.worker.childrenPeakRssMbByPhase ?? {}).map(([k, v]) => [k, round(v, 0)])),
     },
     e: { small: f.small.events.total, large: f.large.events.total, burst: round(f.burst.eventsPerAnalysis, 1) },
     settings: { heliusRps: f.heliusRps, latencyMs: f.latencyMs, txPerWallet: f.txPerWallet, simulatorNice: f.simulatorNice ?? null },

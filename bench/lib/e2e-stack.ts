@@ -44,8 +44,10 @@ const SIMULATOR_NICE = -10;
 
 type Child = ChildProcess & { output: () => string };
 
+/** Starts a Node process: a TypeScript source through tsx, or compiled JavaScript (`build/…js`) as it is. */
 function startNode(script: string, args: string[], env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Child {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...nodeArgs, ...loader, script, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (d: Buffer) => {
     output = (output + d.toString()).slice(-4000);
@@ -87,6 +89,61 @@ export function readMemory(pid: number): { rssMb: number | null; hwmMb: number |
   } catch {
     return { rssMb: null, hwmMb: null };
   }
+}
+
+/** The processes `pid` started that are still running, and theirs (from /proc/<pid>/task/<tid>/children). */
+export function descendantsOf(pid: number): number[] {
+  const found: number[] = [];
+  const visit = (p: number) => {
+    let tasks: string[];
+    try {
+      tasks = fs.readdirSync(`/proc/${p}/task`);
+    } catch {
+      return;
+    }
+    for (const tid of tasks) {
+      let children = '';
+      try {
+        children = fs.readFileSync(`/proc/${p}/task/${tid}/children`, 'utf8');
+      } catch {
+        continue;
+      }
+      for (const c of children.trim().split(/\s+/).filter(Boolean).map(Number)) {
+        found.push(c);
+        visit(c);
+      }
+    }
+  };
+  visit(pid);
+  return found;
+}
+
+/** The PostgreSQL server's main process on this machine (a `postgres` whose parent is not one), or null. */
+export function findPostmaster(): number | null {
+  const comm = (pid: number | string) => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    } catch {
+      return null;
+    }
+  };
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || comm(entry) !== 'postgres') continue;
+    let stat = '';
+    try {
+      stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (comm(ppid) !== 'postgres') return Number(entry);
+  }
+  return null;
+}
+
+/** CPU seconds of a process and of every process below it, the ended ones included (theirs counted in their parent's cutime). */
+export function readTreeCpuSeconds(pid: number): number {
+  return readCpuSeconds(pid) + descendantsOf(pid).reduce((sum, child) => sum + readCpuSeconds(child), 0);
 }
 
 export function readCpuSeconds(pid: number): number {
@@ -185,11 +242,13 @@ export async function startBenchStack(o: StackOptions): Promise<BenchStack> {
       MAX_WALLETS_PER_ANALYSIS: String(o.maxWallets),
       LOG_LEVEL: 'warn',
     };
-    // a production worker: the pre-built workflow bundle (dist/workflow-bundle.js), not bundled at start
-    await run(process.execPath, ['--import', 'tsx', 'scripts/build-workflow-bundle.ts'], { cwd: ROOT });
-    const worker = startNode('src/worker.ts', [], { ...env, NODE_ENV: 'production' }, profile('worker'));
+    // A production worker and API (`npm run build`, then `npm run start:worker` and `start:api`): the
+    // compiled JavaScript (build/), not TypeScript compiled as it loads (tsx alone holds about 50 MB
+    // in each process), and the pre-built workflow bundle (dist/workflow-bundle.js), not bundled at start.
+    await run('npm', ['run', '-s', 'build'], { cwd: ROOT, maxBuffer: 10 * 1024 * 1024 });
+    const worker = startNode('build/worker.js', [], { ...env, NODE_ENV: 'production' }, profile('worker'));
     cleanups.push(() => stopProcess(worker, 'SIGINT', 20_000));
-    const api = startNode('src/api/server.ts', [], env, profile('api'));
+    const api = startNode('build/api/server.js', [], { ...env, NODE_ENV: 'production' }, profile('api'));
     cleanups.push(() => stopProcess(api, 'SIGINT', 10_000));
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     await waitForHttp(`${apiUrl}/readyz`, api, 180_000);

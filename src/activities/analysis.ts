@@ -1,7 +1,7 @@
 // The similarity step and the analysis record. Loads stored legs (in the analysis window), plain
 // transfers (whole stored history) and the fresh balances, with database-wide rarity counts
 // (similarity-inputs.ts), runs the domain's computeSimilarity streamed, a large group's input loaded
-// and computed on a thread of its own (similarity-runner.ts), stores every
+// and computed in a process of its own (similarity-runner.ts), stores every
 // pair in analysis_pairs and the result (its strongest pairs) in the analyses row, and returns a small
 // summary (claim-check: the result never travels through workflow history). One attempt at a time
 // computes an analysis (a session advisory lock per analysis).
@@ -83,7 +83,7 @@ export function createAnalysisActivities(deps: ActivityDeps) {
   async function lockedComputeAndStore(input: SimilarityStepInput, ctx: Context): Promise<AnalysisSummary> {
     // every pair goes to a file as it is computed (a group of 1,000 wallets has 499,500), then into
     // analysis_pairs; the result itself keeps the strongest topPairs. A large group's input is loaded
-    // and computed on a thread of its own (similarity-runner.ts; a small one's here): this thread
+    // and computed in a process of its own (similarity-runner.ts; a small one's here): this thread
     // stays free for heartbeats and other activities, and never holds a large group's input.
     const spool = new PairSpool(input.analysisId);
     try {

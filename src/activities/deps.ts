@@ -10,7 +10,7 @@ export interface ActivitySettings {
   staleAfterSeconds: number;
   /** threads of the similarity step (SIMILARITY_THREADS, SIMILARITY_MIN_PAIRS_FOR_THREADS) */
   similarityThreads: { threads: number | 'auto'; minPairsForThreads: number };
-  /** heap limit (MB, old generation) of the thread computing one similarity step (SIMILARITY_HEAP_MB) */
+  /** heap limit (MB, old generation) of the process computing one similarity step (SIMILARITY_HEAP_MB) */
   similarityHeapMb: number;
   /** pages of token accounts a token request reads at most (default MAX_HOLDER_PAGES, src/activities/holders.ts) */
   maxHolderPages?: number;

@@ -1,6 +1,6 @@
 // What the similarity step reads from the store (legs in the window, balances, transfers and the
-// database-wide counts), used on the activity's thread for a small group and on the computing
-// thread for a large one (similarity-thread.ts), so that the activity's thread never holds a large
+// database-wide counts), used on the activity's thread for a small group and in the computing
+// process for a large one (similarity-process.ts), so that the activity's thread never holds a large
 // group's input.
 import type { Pool } from 'pg';
 import { formatUnits, isExcludedFromUniverse, type SimilarityWalletInput } from '../domain';

@@ -1,10 +1,11 @@
-// Runs the similarity step's computation (computeSimilarity, streamed into a PairSpool) on a thread
-// of its own, one per activity attempt (similarity-thread.ts), so that the activity's thread stays
-// free while a large group is computed: its heartbeats keep leaving, the worker's other activities
-// keep running, and the computation's memory is bounded by the thread's own heap limit
-// (SIMILARITY_HEAP_MB) instead of growing the whole worker's heap.
+// Runs the similarity step's computation (computeSimilarity, streamed into a PairSpool) in a child
+// process of its own, one per activity attempt (similarity-process.ts), so that the activity's
+// thread stays free while a large group is computed (its heartbeats keep leaving, the worker's other
+// activities keep running), the computation is bounded by the process's own heap limit
+// (SIMILARITY_HEAP_MB), and the memory it needed goes back to the system when it exits: the worker's
+// resident memory does not keep the high-water mark of the largest group it ever computed.
+import { fork } from 'node:child_process';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { ApplicationFailure } from '@temporalio/common';
 import { computeSimilarity } from '../domain/similarity/compute';
 import type { PairRowStats, SimilarityInput, SimilarityResult, SimilarityRunOptions } from '../domain/similarity/types';
@@ -13,75 +14,87 @@ import type { PairSpool } from '../store/analysis-pairs';
 import { loadSimilarityInputs, tokenUniverseOf, type SimilarityLoadInput } from './similarity-inputs';
 
 /**
- * What the thread loads its input with (a large group's step: the activity's thread then never
+ * What the process loads its input with (a large group's step: the activity's thread then never
  * holds the input): a connection of its own to the same database, and the step's parameters.
  */
-export interface SimilarityThreadLoad {
+export interface SimilarityProcessLoad {
   connectionString: string;
   step: SimilarityLoadInput;
   weights?: SimilarityInput['weights'];
   clusterThreshold?: number;
 }
 
-/** What the thread is started with (structured clone copies it, Maps included): the input, or what to load it with. */
-export interface SimilarityThreadData {
-  source: { input: SimilarityInput } | { load: SimilarityThreadLoad };
-  options: SimilarityThreadOptions;
-  /** the PairSpool's descriptor: the thread appends its rows there */
-  spoolFd: number;
+/** The process's first message (advanced serialization: Maps and typed arrays travel as they are). */
+export interface SimilarityProcessData {
+  source: { input: SimilarityInput } | { load: SimilarityProcessLoad };
+  options: SimilarityProcessOptions;
 }
 
-/** computeSimilarity's options that travel to the thread (the callbacks stay here). */
-export type SimilarityThreadOptions = Pick<SimilarityRunOptions, 'threads' | 'minPairsForThreads' | 'helpersOnly' | 'topPairs'>;
+/** computeSimilarity's options that travel to the process (the callbacks stay here). */
+export type SimilarityProcessOptions = Pick<SimilarityRunOptions, 'threads' | 'minPairsForThreads' | 'helpersOnly' | 'topPairs'>;
 
-export type SimilarityThreadMessage =
+export type SimilarityProcessMessage =
   | { kind: 'step'; step: string }
   | { kind: 'rowStats'; rows: PairRowStats }
+  | { kind: 'failed'; message: string }
   | { kind: 'done'; result: SimilarityResult; ranks: Int32Array; pairs: number; tokenUniverse: string[] };
 
-/** The ApplicationFailure type of a computation that ran out of its thread's heap (non-retryable). */
+/** The spool's descriptor in the process: the worker passes the spool's open file as descriptor 3. */
+export const SPOOL_FD = 3;
+
+/** The ApplicationFailure type of a computation that ran out of its process's heap (non-retryable). */
 export const SIMILARITY_HEAP_EXCEEDED = 'SimilarityHeapExceeded';
 
 /**
- * The thread's entry module beside this one: similarity-thread.ts when running from TypeScript
- * sources (tsx, jest), whose thread then registers tsx's CommonJS hook first; .js if compiled (as
- * pairs.ts starts its helpers).
+ * The process's entry module beside this one: similarity-process.ts when running from TypeScript
+ * sources (tsx, jest), which the process then loads through tsx's CommonJS hook; .js if compiled.
  */
 const FROM_SOURCE = path.extname(__filename) === '.ts';
-const THREAD_ENTRY = path.join(__dirname, FROM_SOURCE ? 'similarity-thread.ts' : 'similarity-thread.js');
+const PROCESS_ENTRY = path.join(__dirname, FROM_SOURCE ? 'similarity-process.ts' : 'similarity-process.js');
 
-export interface SimilarityThreadRun {
-  /** the input, or what the thread loads it with */
-  source: SimilarityThreadData['source'];
-  options: SimilarityThreadOptions;
-  /** receives every pair (the thread writes to its descriptor; adoptRows counts them here) */
+export interface SimilarityProcessRun {
+  /** the input, or what the process loads it with */
+  source: SimilarityProcessData['source'];
+  options: SimilarityProcessOptions;
+  /** receives every pair (the process writes to its descriptor; adoptRows counts them here) */
   spool: PairSpool;
-  /** the thread's heap limit, MB (resourceLimits.maxOldGenerationSizeMb) */
+  /** the process's heap limit, MB (--max-old-space-size) */
   heapMb: number;
-  /** aborted (the activity cancelled, its heartbeat timed out): the thread is stopped and the abort's reason thrown */
+  /** aborted (the activity cancelled, its heartbeat timed out): the process is killed and the abort's reason thrown */
   signal?: AbortSignal;
   onRowStats?: (rows: PairRowStats) => void;
-  /** the thread's steps while it loads its input (for the activity's heartbeat details) */
+  /** the process's steps while it loads its input (for the activity's heartbeat details) */
   onStep?: (step: string) => void;
 }
 
+/** What V8 prints when a heap limit is reached, whichever way the process then ends. */
+const OUT_OF_MEMORY = /heap out of memory|Reached heap limit|Allocation failed/i;
+
 /**
- * computeSimilarity(input, { ...options, pairSink: spool, onRanks }) on a thread of its own: resolves
- * with the result and the rank of every pair index once the spool holds every pair. The thread has
+ * computeSimilarity(input, { ...options, pairSink: spool, onRanks }) in a child process: resolves
+ * with the result and the rank of every pair index once the spool holds every pair. The process has
  * ended by the time this settles, whichever way, so the spool can be removed right after. Out of
  * memory: a non-retryable ApplicationFailure naming SIMILARITY_HEAP_MB (a retry would hit the same
- * limit); any other failure of the thread: an Error with its message (retryable).
+ * limit); any other failure of the process: an Error with its message (retryable).
  */
-export async function computeSimilarityInThread(run: SimilarityThreadRun): Promise<{ result: SimilarityResult; ranks: Int32Array; tokenUniverse: string[] }> {
-  // `run` is read here only: nothing below keeps the input, which the thread has its own copy of
-  // (this thread's may be collected while the thread computes, if the caller keeps none)
+export async function computeSimilarityInProcess(run: SimilarityProcessRun): Promise<{ result: SimilarityResult; ranks: Int32Array; tokenUniverse: string[] }> {
+  // `run` is read here only: nothing below keeps the input once it is sent
   const { source, options, spool, heapMb, signal, onRowStats, onStep } = run;
   signal?.throwIfAborted();
-  const data: SimilarityThreadData = { source, options, spoolFd: spool.descriptor };
-  const worker = new Worker(THREAD_ENTRY, {
-    workerData: data,
-    resourceLimits: { maxOldGenerationSizeMb: heapMb },
-    ...(FROM_SOURCE ? { execArgv: ['--require', require.resolve('tsx/cjs')] } : {}),
+  const child = fork(PROCESS_ENTRY, [], {
+    execArgv: [`--max-old-space-size=${heapMb}`, ...(FROM_SOURCE ? ['--require', require.resolve('tsx/cjs')] : [])],
+    serialization: 'advanced',
+    // descriptor 3 is the spool's open file; its output is the worker's; its error output is read (V8's out-of-memory report)
+    stdio: ['ignore', 'inherit', 'pipe', spool.descriptor, 'ipc'],
+  });
+  // kept, not forwarded: V8's out-of-memory report is a page of stack, which the failure's message
+  // says in one line; its first line is looked for as it arrives (the stack after it may be long)
+  let stderr = '';
+  let ranOutOfMemory = false;
+  child.stderr?.on('data', (d: Buffer) => {
+    const text = stderr.slice(-200) + d.toString();
+    if (OUT_OF_MEMORY.test(text)) ranOutOfMemory = true;
+    stderr = (stderr + d.toString()).slice(-4000);
   });
   const wallets = 'input' in source ? source.input.wallets.length : source.load.step.wallets.length;
   const pairs = (wallets * (wallets - 1)) / 2;
@@ -93,69 +106,75 @@ export async function computeSimilarityInThread(run: SimilarityThreadRun): Promi
         `the similarity computation of ${wallets} wallets (${pairs} pairs) ${how} within its heap limit of ${heapMb} MB: ` +
         'raise SIMILARITY_HEAP_MB on the workers (and their memory to match) or analyse a smaller group',
     });
-  let done: Extract<SimilarityThreadMessage, { kind: 'done' }> | null = null;
+  let done: Extract<SimilarityProcessMessage, { kind: 'done' }> | null = null;
   let failure: unknown = null;
   let onAbort: (() => void) | null = null;
   try {
     await new Promise<void>((resolve, reject) => {
-      // the thread is stopped before this settles: nothing writes to the spool afterwards
-      const stop = (err: unknown) => {
-        failure ??= err;
-        worker.terminate().then(
-          () => reject(failure),
-          () => reject(failure),
-        );
+      onAbort = () => {
+        failure ??= signal?.reason;
+        child.kill('SIGKILL');
       };
-      onAbort = () => stop(signal?.reason);
       signal?.addEventListener('abort', onAbort, { once: true });
-      worker.on('message', (message: SimilarityThreadMessage) => {
+      child.on('message', (message: SimilarityProcessMessage) => {
         if (message.kind === 'rowStats') onRowStats?.(message.rows);
         else if (message.kind === 'step') onStep?.(message.step);
+        else if (message.kind === 'failed') failure ??= new Error(`similarity process: ${message.message}`);
         else done = message;
       });
-      worker.on('error', (err: Error & { code?: string }) => {
-        failure ??= err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? outOfMemory('ran out of memory') : new Error(`similarity thread: ${err.message}`);
+      child.on('error', (err) => {
+        failure ??= new Error(`similarity process: ${err.message}`);
+        child.kill('SIGKILL');
       });
-      worker.on('exit', (code) => {
+      // 'close': the process has exited and its error output has been read to the end
+      child.on('close', (code, exitSignal) => {
         if (failure !== null) reject(failure);
-        else if (code !== 0) reject(outOfMemory(`stopped (exit code ${code}, as a thread that runs out of memory does)`));
-        else if (done === null) reject(new Error('similarity thread: ended without a result'));
+        else if (ranOutOfMemory) reject(outOfMemory('ran out of memory'));
+        else if (code !== 0) reject(new Error(`similarity process: ended with ${exitSignal ?? `exit code ${code}`}${stderr ? `: ${stderr.trim().split('\n').slice(-1)[0]}` : ''}`));
+        else if (done === null) reject(new Error('similarity process: ended without a result'));
         else resolve();
+      });
+      const data: SimilarityProcessData = { source, options };
+      child.send(data, (err) => {
+        if (err) {
+          failure ??= new Error(`similarity process: could not send the step (${err.message})`);
+          child.kill('SIGKILL');
+        }
       });
     });
   } finally {
     if (onAbort !== null) signal?.removeEventListener('abort', onAbort);
   }
-  const { result, ranks, pairs: written, tokenUniverse } = done as unknown as Extract<SimilarityThreadMessage, { kind: 'done' }>;
+  const { result, ranks, pairs: written, tokenUniverse } = done as unknown as Extract<SimilarityProcessMessage, { kind: 'done' }>;
   spool.adoptRows(written);
   return { result, ranks, tokenUniverse };
 }
 
 /**
  * Groups below this many pairs (100 wallets) are computed on the calling thread: milliseconds of
- * work, where starting a thread and loading the engine in it costs more CPU than the computation
- * (measured: a burst of 800 three-wallet analyses doubled the worker's CPU seconds, 117 to 238, when
- * every step started a thread).
+ * work, where starting a process (as before it a thread) and loading the engine in it costs more CPU
+ * than the computation (measured with threads: a burst of 800 three-wallet analyses doubled the
+ * worker's CPU seconds, 117 to 238, when every step started one).
  */
-export const THREAD_MIN_PAIRS = 4_950;
+export const PROCESS_MIN_PAIRS = 4_950;
 
-export interface SimilarityStepRun extends Omit<SimilarityThreadRun, 'source'> {
+export interface SimilarityStepRun extends Omit<SimilarityProcessRun, 'source'> {
   pool: Pool;
-  load: Omit<SimilarityThreadLoad, 'connectionString'>;
+  load: Omit<SimilarityProcessLoad, 'connectionString'>;
 }
 
 /**
- * The similarity step: from THREAD_MIN_PAIRS pairs, the input loaded and computed on a thread of
- * its own (computeSimilarityInThread, with a connection of its own to the pool's database), else
+ * The similarity step: from PROCESS_MIN_PAIRS pairs, the input loaded and computed in a process of
+ * its own (computeSimilarityInProcess, with a connection of its own to the pool's database), else
  * loaded and computed here, streamed into the same spool. Same result either way.
  */
 export async function similarityStep(run: SimilarityStepRun): Promise<{ result: SimilarityResult; ranks: Int32Array; tokenUniverse: string[] }> {
   const { pool, load, ...rest } = run;
   const wallets = load.step.wallets.length;
-  if ((wallets * (wallets - 1)) / 2 >= THREAD_MIN_PAIRS) {
+  if ((wallets * (wallets - 1)) / 2 >= PROCESS_MIN_PAIRS) {
     const connectionString = (pool as Pool & { options: { connectionString?: string } }).options.connectionString;
-    if (!connectionString) throw new Error('the similarity thread needs the pool\'s connection string');
-    return computeSimilarityInThread({ ...rest, source: { load: { ...load, connectionString } } });
+    if (!connectionString) throw new Error('the similarity process needs the pool\'s connection string');
+    return computeSimilarityInProcess({ ...rest, source: { load: { ...load, connectionString } } });
   }
   const { wallets: inputs, database } = await loadSimilarityInputs(pool, load.step, run.onStep);
   run.onStep?.('computing pairs');

@@ -39,7 +39,7 @@ export class PairSpool {
   readonly file: string;
   private fd: number | null;
   private writer: PairRowWriter | null = null;
-  /** rows another thread wrote to the descriptor (adoptRows), in place of add */
+  /** rows the similarity process wrote to the descriptor (adoptRows), in place of add */
   private adopted: number | null = null;
   private closed = false;
 
@@ -50,7 +50,7 @@ export class PairSpool {
     fs.rmSync(this.file, { force: true });
   }
 
-  /** The open file, for reading it back (storeAnalysisPairs) or for another thread to write its rows to (adoptRows). */
+  /** The open file, for reading it back (storeAnalysisPairs) or for the similarity process to write its rows to (adoptRows). */
   get descriptor(): number {
     if (this.fd === null) throw new Error('PairSpool: removed');
     return this.fd;
@@ -70,8 +70,8 @@ export class PairSpool {
   }
 
   /**
-   * Counts the `rows` pairs another thread wrote to `descriptor` with its own PairRowWriter, flushed
-   * (src/activities/similarity-thread.ts), in place of add: only on a spool nothing was added to.
+   * Counts the `rows` pairs the similarity process wrote to `descriptor` with its own PairRowWriter,
+   * flushed (src/activities/similarity-process.ts), in place of add: only on a spool nothing was added to.
    */
   adoptRows(rows: number): void {
     if (this.fd === null || this.closed) throw new Error('PairSpool: adoptRows after close');

@@ -1,7 +1,7 @@
 // The COPY rows of analysis_pairs as the similarity step spools them (src/store/analysis-pairs.ts):
-// one implementation, used by the PairSpool on the activity's thread and by the similarity thread
-// (src/activities/similarity-thread.ts), which writes to the spool's file descriptor (descriptors
-// belong to the process, not to a thread). No SQL, no database driver: the thread loads only this.
+// one implementation, used by the PairSpool on the activity's thread and by the similarity process
+// (src/activities/similarity-process.ts), which writes to the spool's file, passed down to it as a
+// descriptor. No SQL, no database driver.
 import fs from 'node:fs';
 import type { SimilarityPair } from '../domain/similarity/types';
 

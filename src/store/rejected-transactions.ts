@@ -1,7 +1,6 @@
 // Transactions a provider sent that failed validation (rejected_transactions), with the reason, so
 // coverage can say how many were left out and why. The only module with SQL that writes to it.
 import type { Pool } from 'pg';
-import type { Queryable } from './db';
 
 /** A transaction of the page that failed validation. */
 export interface RejectedRow {
@@ -13,19 +12,21 @@ export interface RejectedRow {
   reason: string;
 }
 
-/** Records the page's rejected transactions, and clears earlier rejections of the signatures stored now. */
-export async function recordRejected(db: Queryable, wallet: string, stored: Array<{ signature: string }>, rejected: RejectedRow[]): Promise<void> {
-  if (rejected.length > 0) {
-    await db.query(
-      `INSERT INTO rejected_transactions (wallet, reject_key, signature, timestamp, field, reason)
-       SELECT $1, key, signature, timestamp, field, reason FROM jsonb_to_recordset($2::jsonb) AS x(key text, signature text, timestamp bigint, field text, reason text)
-       ON CONFLICT (wallet, reject_key) DO UPDATE SET field = EXCLUDED.field, reason = EXCLUDED.reason, last_seen_at = now()`,
-      [wallet, JSON.stringify(rejected)],
-    );
-  }
-  if (stored.length > 0) {
-    await db.query('DELETE FROM rejected_transactions WHERE wallet = $1 AND signature = ANY($2::text[])', [wallet, stored.map((tx) => tx.signature)]);
-  }
+/**
+ * The page statement's parts (storeHistoryPage): records the rejected rows of `rowsParam` (RejectedRow,
+ * JSON) for the wallet `$1`, and clears its earlier rejections of the signatures in `storedRows` (a
+ * CTE with a signature column): recordRejected in one statement. A page's rejected and stored
+ * transactions are different ones, so the two never touch the same row.
+ */
+export function recordRejectedCtes(insertName: string, clearName: string, rowsParam: string, storedRows: string): string {
+  return `${insertName} AS (
+    INSERT INTO rejected_transactions (wallet, reject_key, signature, timestamp, field, reason)
+    SELECT $1, key, signature, timestamp, field, reason FROM jsonb_to_recordset(${rowsParam}::jsonb) AS x(key text, signature text, timestamp bigint, field text, reason text)
+    ON CONFLICT (wallet, reject_key) DO UPDATE SET field = EXCLUDED.field, reason = EXCLUDED.reason, last_seen_at = now()
+    RETURNING 1),
+  ${clearName} AS (
+    DELETE FROM rejected_transactions WHERE wallet = $1 AND signature IN (SELECT signature FROM ${storedRows})
+    RETURNING 1)`;
 }
 
 /** How many of a wallet's transactions were rejected, and the newest few with their reasons. */

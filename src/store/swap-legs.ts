@@ -2,11 +2,10 @@
 // wallet. The only module with SQL that writes to swap_legs.
 import type { Pool } from 'pg';
 import { legKey, type SwapLeg } from '../domain';
-import type { Queryable } from './db';
 
-/** Stores the legs not stored yet (by leg key); returns how many were new. */
-export async function insertLegs(db: Queryable, wallet: string, legs: SwapLeg[]): Promise<number> {
-  const legRows = legs.map((leg) => ({
+/** The rows of some legs as the statements below read them (jsonb_to_recordset). */
+export function legRows(legs: readonly SwapLeg[]): object[] {
+  return legs.map((leg) => ({
     leg_key: legKey(leg),
     signature: leg.signature,
     slot: leg.slot,
@@ -24,15 +23,17 @@ export async function insertLegs(db: Queryable, wallet: string, legs: SwapLeg[])
     type: leg.type,
     leg,
   }));
-  const inserted = await db.query(
-    `INSERT INTO swap_legs (leg_key, wallet, signature, slot, timestamp, mint, direction, kind, amount, quote, quote_amount, sol_value, sol_value_estimated, fee_lamports, source, type, leg)
-     SELECT leg_key, $1, signature, slot, timestamp, mint, direction, kind, amount, quote, quote_amount, sol_value, sol_value_estimated, fee_lamports, source, type, leg
-       FROM jsonb_to_recordset($2::jsonb) AS x(leg_key text, signature text, slot bigint, timestamp bigint, mint text, direction text, kind text, amount numeric, quote text,
+}
+
+const INSERT_LEGS = (walletParam: string, rowsParam: string) => `INSERT INTO swap_legs (leg_key, wallet, signature, slot, timestamp, mint, direction, kind, amount, quote, quote_amount, sol_value, sol_value_estimated, fee_lamports, source, type, leg)
+     SELECT leg_key, ${walletParam}, signature, slot, timestamp, mint, direction, kind, amount, quote, quote_amount, sol_value, sol_value_estimated, fee_lamports, source, type, leg
+       FROM jsonb_to_recordset(${rowsParam}::jsonb) AS x(leg_key text, signature text, slot bigint, timestamp bigint, mint text, direction text, kind text, amount numeric, quote text,
             quote_amount numeric, sol_value double precision, sol_value_estimated boolean, fee_lamports bigint, source text, type text, leg jsonb)
-     ON CONFLICT (leg_key) DO NOTHING RETURNING leg_key`,
-    [wallet, JSON.stringify(legRows)],
-  );
-  return inserted.rowCount ?? 0;
+     ON CONFLICT (leg_key) DO NOTHING RETURNING leg_key`;
+
+/** The page statement's part (storeHistoryPage): stores the legs of `rowsParam` (legRows, JSON) for the wallet `$1`; returns the new ones' keys. */
+export function insertLegsCte(name: string, rowsParam: string): string {
+  return `${name} AS (${INSERT_LEGS('$1', rowsParam)})`;
 }
 
 /** A wallet's legs, oldest first, optionally from a unix time on. */

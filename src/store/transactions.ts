@@ -7,12 +7,11 @@ import type { Pool } from 'pg';
 import type { EnhancedTransaction } from '../domain/enhanced-transaction';
 import type { SwapLeg } from '../domain';
 import type { WalletTransfer } from '../domain/detection/types';
-import { inTransaction, type Queryable } from './db';
-import { insertLegs } from './swap-legs';
-import { recordRejected, type RejectedRow } from './rejected-transactions';
-import { linkWalletTransactions } from './wallet-transactions';
-import { insertTransfers } from './wallet-transfers';
-import { countStoredPage } from './wallets';
+import { insertLegsCte, legRows } from './swap-legs';
+import { recordRejectedCtes, type RejectedRow } from './rejected-transactions';
+import { linkTransactionsCte } from './wallet-transactions';
+import { insertTransfersCte, transferRows } from './wallet-transfers';
+import { countStoredPageCte, SYNC_LEASE_SECONDS } from './wallets';
 
 export interface StoredPage {
   newTransactions: number;
@@ -23,30 +22,35 @@ function isFailed(tx: EnhancedTransaction): boolean {
   return tx.transactionError !== null && tx.transactionError !== undefined;
 }
 
-/** Stores the raw transactions not stored yet (by signature). */
-async function insertTransactions(db: Queryable, txs: EnhancedTransaction[]): Promise<void> {
-  const txRows = txs.map((tx) => ({
-    signature: tx.signature,
-    slot: tx.slot,
-    timestamp: tx.timestamp,
-    type: tx.type,
-    source: tx.source,
-    failed: isFailed(tx),
-    payload: tx,
-  }));
-  await db.query(
-    `INSERT INTO transactions (signature, slot, timestamp, type, source, failed, payload)
-     SELECT signature, slot, timestamp, type, source, failed, payload
-       FROM jsonb_to_recordset($1::jsonb) AS x(signature text, slot bigint, timestamp bigint, type text, source text, failed boolean, payload jsonb)
-     ON CONFLICT (signature) DO NOTHING`,
-    [JSON.stringify(txRows)],
-  );
-}
+/**
+ * The page in one statement: each table's part comes from the module that owns the table. Its
+ * parameters: $1 the wallet, $2 the transactions (with their payloads), $3 the legs, $4 the
+ * transfers, $5 the rejected rows (each JSON), $6 … $9 the page's size, its oldest signature and
+ * timestamp, and the sync lease's seconds. Parts of one statement see the same snapshot and none
+ * touches a row another part does; the foreign keys (a link to its transaction) are checked when the
+ * statement ends, once every part has run.
+ */
+const STORE_PAGE = `WITH
+  page AS MATERIALIZED (
+    SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(signature text, slot bigint, timestamp bigint, type text, source text, failed boolean, payload jsonb)),
+  stored AS (
+    INSERT INTO transactions (signature, slot, timestamp, type, source, failed, payload)
+    SELECT signature, slot, timestamp, type, source, failed, payload FROM page
+    ON CONFLICT (signature) DO NOTHING),
+  ${linkTransactionsCte('linked', 'page')},
+  ${insertLegsCte('new_legs', '$3')},
+  ${insertTransfersCte('new_transfers', '$4')},
+  ${recordRejectedCtes('rejected_now', 'rejections_cleared', '$5', 'page')},
+  ${countStoredPageCte('counted', { linked: 'linked', failedLinked: 'SELECT count(*) FROM linked JOIN page USING (signature) WHERE page.failed', newLegs: 'new_legs', firstParam: 6 })}
+SELECT (SELECT count(*) FROM linked)::int AS new_transactions, (SELECT count(*) FROM new_legs)::int AS new_legs`;
 
 /**
- * Stores one page of a wallet's history, its legs and its plain transfers (`extractTransfersMany` of
- * the page) in one transaction, and renews the sync lease. Rejected transactions of the page are
- * recorded with their reason; a stored signature clears an earlier rejection of it.
+ * Stores one page of a wallet's history: its raw transactions not stored yet (by signature), their
+ * links to the wallet, its legs, its plain transfers (`extractTransfersMany` of the page), and its
+ * rejected transactions with their reason (a stored signature clears an earlier rejection of it);
+ * counts the page on the wallet and renews the sync lease. One statement, so one round trip and
+ * atomic by itself. Its parameters are built before it is sent: the page's objects are not needed
+ * while it runs.
  */
 export async function storeHistoryPage(
   pool: Pool,
@@ -56,15 +60,18 @@ export async function storeHistoryPage(
   rejected: RejectedRow[] = [],
   transfers: readonly WalletTransfer[] = [],
 ): Promise<StoredPage> {
-  return inTransaction(pool, async (client) => {
-    await insertTransactions(client, txs);
-    const linked = await linkWalletTransactions(client, wallet, txs);
-    const newLegs = await insertLegs(client, wallet, legs);
-    await insertTransfers(client, wallet, transfers);
-    await recordRejected(client, wallet, txs, rejected);
-    const failed = txs.filter((tx) => isFailed(tx) && linked.has(tx.signature)).length;
-    const oldest = txs.length > 0 ? txs.reduce((a, b) => (b.slot < a.slot ? b : a)) : null;
-    await countStoredPage(client, wallet, { newTransactions: linked.size, failedTransactions: failed, newLegs, pageTransactions: txs.length, oldest });
-    return { newTransactions: linked.size, newLegs };
-  });
+  const oldest = txs.length > 0 ? txs.reduce((a, b) => (b.slot < a.slot ? b : a)) : null;
+  const params = [
+    wallet,
+    JSON.stringify(txs.map((tx) => ({ signature: tx.signature, slot: tx.slot, timestamp: tx.timestamp, type: tx.type, source: tx.source, failed: isFailed(tx), payload: tx }))),
+    JSON.stringify(legRows(legs)),
+    JSON.stringify(transferRows(transfers)),
+    JSON.stringify(rejected),
+    txs.length,
+    oldest?.signature ?? null,
+    oldest?.timestamp ?? null,
+    SYNC_LEASE_SECONDS,
+  ];
+  const { rows } = await pool.query<{ new_transactions: number; new_legs: number }>(STORE_PAGE, params);
+  return { newTransactions: rows[0].new_transactions, newLegs: rows[0].new_legs };
 }

@@ -58,15 +58,22 @@ export function transferRows(transfers: readonly WalletTransfer[]): TransferRow[
  */
 export async function insertTransfers(db: Queryable, wallet: string, transfers: readonly WalletTransfer[]): Promise<number> {
   if (transfers.length === 0) return 0;
-  const inserted = await db.query(
-    `INSERT INTO wallet_transfers (wallet, signature, transfer_index, counterparty, direction, asset, amount, raw_amount, decimals, amount_exact, slot, timestamp)
-     SELECT $1, signature, transfer_index, counterparty, direction, asset, amount, raw_amount, decimals, amount_exact, slot, timestamp
-       FROM jsonb_to_recordset($2::jsonb) AS x(signature text, transfer_index integer, counterparty text, direction text, asset text, amount numeric,
-            raw_amount numeric, decimals integer, amount_exact boolean, slot bigint, timestamp bigint)
-     ON CONFLICT (wallet, signature, transfer_index) DO NOTHING RETURNING signature`,
-    [wallet, JSON.stringify(transferRows(transfers))],
-  );
+  const inserted = await db.query(INSERT_TRANSFERS('$1', '$2'), [wallet, JSON.stringify(transferRows(transfers))]);
   return inserted.rowCount ?? 0;
+}
+
+const INSERT_TRANSFERS = (walletParam: string, rowsParam: string) => `INSERT INTO wallet_transfers (wallet, signature, transfer_index, counterparty, direction, asset, amount, raw_amount, decimals, amount_exact, slot, timestamp)
+     SELECT ${walletParam}, signature, transfer_index, counterparty, direction, asset, amount, raw_amount, decimals, amount_exact, slot, timestamp
+       FROM jsonb_to_recordset(${rowsParam}::jsonb) AS x(signature text, transfer_index integer, counterparty text, direction text, asset text, amount numeric,
+            raw_amount numeric, decimals integer, amount_exact boolean, slot bigint, timestamp bigint)
+     ON CONFLICT (wallet, signature, transfer_index) DO NOTHING RETURNING signature`;
+
+/**
+ * The page statement's part (storeHistoryPage): stores the transfers of `rowsParam` (transferRows of
+ * every transfer of the page's transactions, JSON) for the wallet `$1`, as insertTransfers does.
+ */
+export function insertTransfersCte(name: string, rowsParam: string): string {
+  return `${name} AS (${INSERT_TRANSFERS('$1', rowsParam)})`;
 }
 
 /** Forgets a wallet's stored transfers (before they are extracted again under a new extraction version). */

@@ -186,25 +186,24 @@ export async function markHistoryComplete(pool: Pool, wallet: string): Promise<v
 }
 
 /**
- * Counts a stored history page on the wallet (inside the page's transaction): its new transactions,
- * failed ones and legs, the page and its size in the sync progress, the oldest signature reached,
- * and renews the sync lease.
+ * The page statement's part (storeHistoryPage): countStoredPage for the wallet `$1` in the same
+ * statement, its counts read from the statement's other parts: `linked` (the signatures linked now),
+ * `failedLinked` (how many of them failed, an SQL expression), `newLegs` (a CTE of the new legs);
+ * `$<first>` … `$<first + 3>` are the page's size, its oldest signature and timestamp, and the lease.
  */
-export async function countStoredPage(
-  db: Queryable,
-  wallet: string,
-  page: { newTransactions: number; failedTransactions: number; newLegs: number; pageTransactions: number; oldest: { signature: string; timestamp: number } | null },
-): Promise<void> {
-  await db.query(
-    `UPDATE wallets SET
-       transaction_count = transaction_count + $2, failed_transaction_count = failed_transaction_count + $3, leg_count = leg_count + $4,
-       sync_pages = sync_pages + 1, sync_transactions = sync_transactions + $5,
-       oldest_signature = CASE WHEN $6::text IS NOT NULL AND (oldest_timestamp IS NULL OR $7::bigint <= oldest_timestamp) THEN $6 ELSE oldest_signature END,
-       oldest_timestamp = CASE WHEN $6::text IS NOT NULL AND (oldest_timestamp IS NULL OR $7::bigint <= oldest_timestamp) THEN $7 ELSE oldest_timestamp END,
-       sync_lease_until = now() + make_interval(secs => $8), updated_at = now()
-     WHERE address = $1`,
-    [wallet, page.newTransactions, page.failedTransactions, page.newLegs, page.pageTransactions, page.oldest?.signature ?? null, page.oldest?.timestamp ?? null, SYNC_LEASE_SECONDS],
-  );
+export function countStoredPageCte(name: string, parts: { linked: string; failedLinked: string; newLegs: string; firstParam: number }): string {
+  const p = (k: number) => `$${parts.firstParam + k}`;
+  return `${name} AS (
+    UPDATE wallets SET
+       transaction_count = transaction_count + (SELECT count(*) FROM ${parts.linked}),
+       failed_transaction_count = failed_transaction_count + (${parts.failedLinked}),
+       leg_count = leg_count + (SELECT count(*) FROM ${parts.newLegs}),
+       sync_pages = sync_pages + 1, sync_transactions = sync_transactions + ${p(0)}::int,
+       oldest_signature = CASE WHEN ${p(1)}::text IS NOT NULL AND (oldest_timestamp IS NULL OR ${p(2)}::bigint <= oldest_timestamp) THEN ${p(1)}::text ELSE oldest_signature END,
+       oldest_timestamp = CASE WHEN ${p(1)}::text IS NOT NULL AND (oldest_timestamp IS NULL OR ${p(2)}::bigint <= oldest_timestamp) THEN ${p(2)}::bigint ELSE oldest_timestamp END,
+       sync_lease_until = now() + make_interval(secs => ${p(3)}::int), updated_at = now()
+     WHERE address = $1
+     RETURNING 1)`;
 }
 
 export interface GroupSyncRow {

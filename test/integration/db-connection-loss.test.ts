@@ -40,8 +40,9 @@ describe('PostgreSQL terminating the sessions of a worker that holds checked-out
       return !!p && Object.values(p.wallets).some((w) => w.pages >= 1);
     });
 
-    // Hold the wallets' rows: the next page each sync stores blocks inside its transaction, on a
-    // client checked out of the worker's pool (storeHistoryPage).
+    // Hold the wallets' rows: the next page each sync stores blocks inside its statement, on a
+    // client checked out of the worker's pool (storeHistoryPage, one statement that also counts the
+    // page on the wallet's row).
     locker = await opened.stack.pool.connect();
     await locker.query('BEGIN');
     await locker.query('SELECT address FROM wallets WHERE address = ANY($1::text[]) FOR UPDATE', [wallets]);
@@ -50,7 +51,7 @@ describe('PostgreSQL terminating the sessions of a worker that holds checked-out
       const { rows } = await opened.stack.pool.query(
         `SELECT count(*)::int AS n FROM pg_stat_activity
           WHERE datname = current_database() AND application_name = $1 AND wait_event_type = 'Lock' AND state = 'active'
-            AND (query LIKE 'INSERT INTO wallet_transactions%' OR query LIKE 'UPDATE wallets SET%transaction_count%')`,
+            AND query LIKE '%INSERT INTO wallet_transactions%'`,
         [APP_NAME],
       );
       return rows[0].n > 0;

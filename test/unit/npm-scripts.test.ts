@@ -47,6 +47,9 @@ interface Exercise {
 /** Every entry point reads its configuration first: a bad one proves the script starts, loads all its modules and refuses it in one line. */
 const BAD_CONFIG: Pick<Exercise, 'env' | 'code' | 'output'> = { env: { API_PORT: 'eighty' }, code: 1, output: /^error: invalid configuration: API_PORT .*\(got 'eighty'\)$/m };
 
+/** A start script of the compiled code: BAD_CONFIG's one line once built, else the one line that says to build. */
+const BUILT_OR_NOT = (entry: string) => new RegExp(`${BAD_CONFIG.output.source}|^error: ${entry.replace(/[./]/g, (c) => `\\${c}`)} is missing: run npm run build first`, 'm');
+
 const EXERCISES: Record<string, Exercise | { notRunHere: string }> = {
   test: { notRunHere: 'it is the whole suite (lint, typecheck, jest) that runs this file' },
   lint: { notRunHere: '`npm test` runs it first, on every run of the suite' },
@@ -67,6 +70,10 @@ const EXERCISES: Record<string, Exercise | { notRunHere: string }> = {
   'bench:lab': { args: ['--help'], code: 0, output: /usage: npm run bench:lab/ },
   'bench:extract': { env: { BENCH_TX: '2000' }, code: 0, output: /extract benchmark: 2,000 distinct transactions[^]*"bench":"extract"/ },
   'bench:e2e': { args: ['--temporal', 'nowhere'], code: 1, output: /^error: --temporal must be dev or prod \(got "nowhere"\)$/m },
+  build: { notRunHere: 'bench:e2e runs it at each start (it measures the compiled worker and API); it rewrites build/ and dist/workflow-bundle.js, which other tests of this run may be reading' },
+  // compiled or not yet (a fresh clone): either way one line
+  'start:worker': { ...BAD_CONFIG, output: BUILT_OR_NOT('build/worker.js') },
+  'start:api': { ...BAD_CONFIG, output: BUILT_OR_NOT('build/api/server.js') },
   'build:bundle': { notRunHere: 'it takes seconds and overwrites dist/workflow-bundle.js; test/unit/replay.test.ts bundles the same workflows (WORKFLOWS_PATH) on every run' },
   demo: { args: ['--help'], code: 0, output: /usage/i },
   cli: { args: ['--help'], code: 0, output: /usage:\s+wallet-similarity analyze/ },

@@ -53,9 +53,11 @@ describe('reading /proc', () => {
     expect(memoryOfStatus('Name:\tzombie\n')).toEqual({ rssMb: null, hwmMb: null });
   });
 
-  it('adds utime and stime of a stat line, even when the command name holds spaces and parentheses', () => {
+  it('adds utime and stime of a stat line and its ended children\'s cutime and cstime, even when the command name holds spaces and parentheses', () => {
     const stat = '4242 (node (tsx) x) S 1 4242 4242 0 -1 4194560 9000 0 0 0 1234 566 0 0 20 0 11 0 100 1000000 20000';
     expect(cpuSecondsOfStat(stat)).toBe(18);
+    const withChildren = '4242 (node (tsx) x) S 1 4242 4242 0 -1 4194560 9000 0 0 0 1234 566 300 100 20 0 11 0 100 1000000 20000';
+    expect(cpuSecondsOfStat(withChildren)).toBe(22);
   });
 });
 
@@ -95,7 +97,7 @@ describe('the JSON line', () => {
       analysesPerSecond: 10,
       eventsPerAnalysis: 64.25,
     },
-    worker: { peakRssMb: 280.4, hwmMb: 281, startRssMb: 200, peakRssMbByPhase: { small: 220, large: 280.4, burst: 250 } },
+    worker: { peakRssMb: 280.4, hwmMb: 281, startRssMb: 200, peakRssMbByPhase: { small: 220, large: 280.4, burst: 250 }, childrenPeakRssMbByPhase: { small: 0, large: 612.6, burst: 0 } },
     cpuSecondsByPhase: { burst: { worker: 12.34, temporal: 20 } },
     machine: { cores: 2, loadAvgStart: 1.23, loadAvgEnd: 2.5 },
     totalSeconds: 300.2,
@@ -115,7 +117,7 @@ describe('the JSON line', () => {
       },
       b: { offeredRps: 200, requests: 800, achievedRps: 200, p50Ms: 12.3, p99Ms: 48, maxMs: 60, acceptedP50Ms: 12.3, acceptedP99Ms: 48, serverP50Ms: 5, serverP99Ms: 25, statuses: { '202': 800 } },
       c: { analyses: 800, failed: 0, drainSeconds: 80, analysesPerSecond: 10 },
-      d: { workerPeakRssMb: 280, workerHwmMb: 281, workerStartRssMb: 200, byPhase: { small: 220, large: 280, burst: 250 } },
+      d: { workerPeakRssMb: 280, workerHwmMb: 281, workerStartRssMb: 200, byPhase: { small: 220, large: 280, burst: 250 }, similarityProcessesByPhase: { small: 0, large: 613, burst: 0 } },
       e: { small: 800, large: 20000, burst: 64.3 },
       settings: { heliusRps: 50, latencyMs: 100, txPerWallet: 200, simulatorNice: null },
       cpuSeconds: { burst: { worker: 12.3, temporal: 20 } },

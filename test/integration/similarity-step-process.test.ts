@@ -1,5 +1,5 @@
-// The similarity step of a large group (from THREAD_MIN_PAIRS pairs, 100 wallets) loads its input
-// and computes on a thread of its own, over a connection of its own: the activity's thread never
+// The similarity step of a large group (from PROCESS_MIN_PAIRS pairs, 100 wallets) loads its input
+// and computes in a process of its own, over a connection of its own: the activity's thread never
 // holds the group's input. What it stores must be what loading and computing here gives. Real
 // PostgreSQL; the wallets synced from the simulator by the sync activity itself.
 import { randomUUID } from 'node:crypto';
@@ -7,7 +7,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { createAnalysisActivities, type SimilarityStepInput } from '../../src/activities/analysis';
 import { createSyncActivities } from '../../src/activities/sync';
 import { loadSimilarityInputs, tokenUniverseOf } from '../../src/activities/similarity-inputs';
-import { THREAD_MIN_PAIRS } from '../../src/activities/similarity-runner';
+import { PROCESS_MIN_PAIRS } from '../../src/activities/similarity-runner';
 import { computeSimilarity } from '../../src/domain/similarity/compute';
 import { getAnalysis, insertAnalysis } from '../../src/store/analyses';
 import { generateWorld } from '../../src/simulator';
@@ -18,18 +18,18 @@ const world = generateWorld({ seed: 9173, wallets: 104, txPerWallet: 8, largeWal
 const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.address).sort();
 const pairCount = (wallets.length * (wallets.length - 1)) / 2;
 
-describe('a large group\'s similarity step on its own thread', () => {
+describe('a large group\'s similarity step in its own process', () => {
   const opened = useSimulatedStack({ world });
 
   it('loads, computes and stores what loading and computing on the activity\'s thread gives', async () => {
-    expect(pairCount).toBeGreaterThanOrEqual(THREAD_MIN_PAIRS);
+    expect(pairCount).toBeGreaterThanOrEqual(PROCESS_MIN_PAIRS);
     const deps = buildActivityDeps(opened.stack.config, opened.stack.pool, opened.stack.redis);
     const sync = createSyncActivities(deps);
     for (const wallet of wallets) {
       await new MockActivityEnvironment().run(sync.syncWalletAtOnce, { wallet, workflowId: `wallet-sync:${wallet}`, sinceTimestamp: null, maxPages: 20 });
     }
 
-    const id = `similarity-thread-${randomUUID()}`;
+    const id = `similarity-process-${randomUUID()}`;
     await insertAnalysis(opened.stack.pool, { id, workflowId: `analysis:${id}`, requestId: null, wallets, params: {} });
     const input: SimilarityStepInput = { analysisId: id, wallets, partialWallets: [], failedWallets: [], windowDays: null, nowSec: Math.floor(Date.now() / 1000), topPairs: 50 };
     const env = new MockActivityEnvironment();
@@ -38,7 +38,7 @@ describe('a large group\'s similarity step on its own thread', () => {
       if (d?.step) steps.push(d.step);
     });
     const summary = await env.run(createAnalysisActivities(deps).computeGroupSimilarity, input);
-    // the thread's own steps came back as heartbeat details: it loaded the input itself
+    // the process's own steps came back as heartbeat details: it loaded the input itself
     expect(steps).toEqual(expect.arrayContaining(['loading legs', 'computing pairs']));
 
     const loaded = await loadSimilarityInputs(opened.stack.pool, input);

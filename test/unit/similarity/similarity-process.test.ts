@@ -1,13 +1,13 @@
-// computeSimilarityInThread, the similarity step's computation on a thread of its own: while it
+// computeSimilarityInProcess, the similarity step's computation in a child process: while it
 // computes a large synthetic group, this thread's timers keep running (a synchronous run on this
 // thread lets none fire), and what it streams to the spool, its ranks and its result are those of
 // computeSimilarity run here on the same input; a heap limit too small for the group fails with a
-// non-retryable failure that names SIMILARITY_HEAP_MB; an abort stops the thread.
+// non-retryable failure that names SIMILARITY_HEAP_MB; an abort kills the process.
 import fs from 'node:fs';
 import { ApplicationFailure } from '@temporalio/common';
 import { worldStats } from '../../../bench/lib/detection-pipeline';
 import { syntheticGroup, syntheticTransfers } from '../../../bench/lib/synthetic-wallets';
-import { computeSimilarityInThread, SIMILARITY_HEAP_EXCEEDED } from '../../../src/activities/similarity-runner';
+import { computeSimilarityInProcess, SIMILARITY_HEAP_EXCEEDED } from '../../../src/activities/similarity-runner';
 import { computeSimilarity } from '../../../src/domain/similarity/compute';
 import type { PairRowStats, SimilarityInput, SimilarityWalletInput } from '../../../src/domain/similarity/types';
 import { PairSpool } from '../../../src/store/analysis-pairs';
@@ -16,7 +16,7 @@ function group(wallets: number, seed: number): SimilarityInput {
   const base = syntheticGroup({ wallets, tokens: 4_000, tokensPerWallet: 30, seed });
   const transfers = syntheticTransfers(base, seed + 1);
   const withTransfers: SimilarityWalletInput[] = base.map((w, i) => ({ ...w, transfers: transfers[i] }));
-  // the database-wide counts are Maps: they travel to the thread by structured clone
+  // the database-wide counts are Maps: they travel to the process by its advanced (structured clone) serialization
   return { wallets: withTransfers, database: worldStats(withTransfers) };
 }
 
@@ -42,10 +42,13 @@ async function ticksDuring<T>(fn: () => Promise<T> | T): Promise<{ value: T; tic
   }
 }
 
+// each case starts a Node process that loads the engine (through tsx here): seconds on a busy machine
+jest.setTimeout(60_000);
+
 const TOP = 100;
 const options = { threads: 2, topPairs: TOP } as const;
 
-describe('computeSimilarityInThread', () => {
+describe('computeSimilarityInProcess', () => {
   const input = group(300, 61);
   const spools: PairSpool[] = [];
   const spool = (label: string) => {
@@ -66,24 +69,24 @@ describe('computeSimilarityInThread', () => {
 
     const there = spool('there');
     const rowStats: PairRowStats[] = [];
-    const threaded = await ticksDuring(() => computeSimilarityInThread({ source: { input }, options, spool: there, heapMb: 384, onRowStats: (rows) => rowStats.push(rows) }));
-    expect(threaded.ticks).toBeGreaterThan(0);
+    const apart = await ticksDuring(() => computeSimilarityInProcess({ source: { input }, options, spool: there, heapMb: 384, onRowStats: (rows) => rowStats.push(rows) }));
+    expect(apart.ticks).toBeGreaterThan(0);
 
     const pairCount = (300 * 299) / 2;
     expect(there.count).toBe(pairCount);
     expect(here.count).toBe(pairCount);
     expect(spoolBytes(there).equals(spoolBytes(here))).toBe(true);
-    expect(threaded.value.ranks).toEqual(hereRanks);
-    expect(threaded.value.result).toEqual(inline.value);
-    expect(threaded.value.result.pairs).toHaveLength(TOP);
-    // the thread's row statistics come back (threads: 2, so one helper thread of its own)
+    expect(apart.value.ranks).toEqual(hereRanks);
+    expect(apart.value.result).toEqual(inline.value);
+    expect(apart.value.result.pairs).toHaveLength(TOP);
+    // the process's row statistics come back (threads: 2, so one helper thread of its own)
     expect(rowStats).toEqual([expect.objectContaining({ rows: 300, helpers: 1 })]);
   });
 
   it('a heap limit too small for the group fails, not retryable, naming SIMILARITY_HEAP_MB and the group size', async () => {
     const big = group(600, 62);
     const s = spool('small-heap');
-    const failure = await computeSimilarityInThread({ source: { input: big }, options, spool: s, heapMb: 16 }).then(
+    const failure = await computeSimilarityInProcess({ source: { input: big }, options, spool: s, heapMb: 16 }).then(
       () => null,
       (err: unknown) => err,
     );
@@ -97,17 +100,17 @@ describe('computeSimilarityInThread', () => {
     expect(s.count).toBe(0);
   });
 
-  it('an abort stops the thread and rejects with its reason; a failure in the thread comes back as an Error with its message', async () => {
+  it('an abort kills the process and rejects with its reason; a failure in the process comes back as an Error with its message', async () => {
     const controller = new AbortController();
     const s = spool('aborted');
     const reason = new Error('cancelled by the test');
-    const run = computeSimilarityInThread({ source: { input }, options, spool: s, heapMb: 384, signal: controller.signal });
+    const run = computeSimilarityInProcess({ source: { input }, options, spool: s, heapMb: 384, signal: controller.signal });
     controller.abort(reason);
     await expect(run).rejects.toBe(reason);
     expect(s.count).toBe(0);
 
-    const invalid = computeSimilarityInThread({ source: { input: { ...input, clusterThreshold: 2 } }, options, spool: spool('invalid'), heapMb: 384 });
-    await expect(invalid).rejects.toThrow('similarity thread: clusterThreshold must be within [0, 1], got 2');
+    const invalid = computeSimilarityInProcess({ source: { input: { ...input, clusterThreshold: 2 } }, options, spool: spool('invalid'), heapMb: 384 });
+    await expect(invalid).rejects.toThrow('similarity process: clusterThreshold must be within [0, 1], got 2');
     await expect(invalid).rejects.not.toBeInstanceOf(ApplicationFailure);
   });
 });

@@ -1,0 +1,64 @@
+// Entry module of the child process that computes one similarity step (forked by
+// similarity-runner.ts): it loads the input (a large group's: over a connection of its own) or takes
+// it as given, runs computeSimilarity streamed, writes every pair to the spool, whose descriptor the
+// worker passed down as this process's descriptor 3, with the same PairRowWriter as the PairSpool,
+// and sends back its row statistics, then the result and the ranks. A process rather than a thread:
+// the memory a large group needs is returned to the system when it exits, so the worker's own
+// resident memory stays bounded by what its other work needs.
+import { computeSimilarity } from '../domain/similarity/compute';
+import type { SimilarityInput } from '../domain/similarity/types';
+import { createPool } from '../store/db';
+import { PairRowWriter } from '../store/pair-rows';
+import { loadSimilarityInputs, tokenUniverseOf } from './similarity-inputs';
+import { SPOOL_FD, type SimilarityProcessData, type SimilarityProcessMessage } from './similarity-runner';
+
+if (typeof process.send !== 'function') throw new Error('similarity-process.ts is the entry of a process forked by similarity-runner.ts; it does not run on its own');
+const send = (message: SimilarityProcessMessage) =>
+  new Promise<void>((resolve, reject) => (process.send as NonNullable<typeof process.send>)(message, undefined, {}, (err) => (err ? reject(err) : resolve())));
+
+// the worker that forked this process is gone (killed, stopped): nothing would read the result
+process.on('disconnect', () => process.exit(70));
+
+/** The input: given, or loaded here over a connection of this process's own (closed before computing). */
+async function inputOf(data: SimilarityProcessData): Promise<SimilarityInput> {
+  const { source } = data;
+  if ('input' in source) return source.input;
+  const { connectionString, step, weights, clusterThreshold } = source.load;
+  const pool = createPool(connectionString, 2);
+  try {
+    const { wallets, database } = await loadSimilarityInputs(pool, step, (s) => void send({ kind: 'step', step: s }));
+    return { wallets, weights, clusterThreshold, database };
+  } finally {
+    await pool.end();
+  }
+}
+
+async function main(data: SimilarityProcessData): Promise<void> {
+  const input = await inputOf(data);
+  const tokenUniverse = tokenUniverseOf(input.wallets);
+  await send({ kind: 'step', step: 'computing pairs' });
+  const writer = new PairRowWriter(SPOOL_FD);
+  let ranks: Int32Array | null = null;
+  const result = computeSimilarity(input, {
+    ...data.options,
+    onRowStats: (rows) => void send({ kind: 'rowStats', rows }),
+    pairSink: (pair, index) => writer.add(pair, index),
+    onRanks: (r) => (ranks = r),
+  });
+  writer.flush();
+  const ranked = ranks as Int32Array | null;
+  if (ranked === null) throw new Error('computeSimilarity streamed without ranking its pairs');
+  await send({ kind: 'done', result, ranks: ranked, pairs: writer.count, tokenUniverse });
+}
+
+// the step's data is the first message; a failure (the database away while loading, an invalid
+// input) goes back as a message with its text, and the process ends with a non-zero code
+process.once('message', (data: SimilarityProcessData) => {
+  main(data).then(
+    () => process.exit(0),
+    async (err: unknown) => {
+      await send({ kind: 'failed', message: err instanceof Error ? err.message : String(err) }).catch(() => undefined);
+      process.exit(1);
+    },
+  );
+});
