@@ -1,6 +1,7 @@
 // analysis_pairs: every pair of a completed analysis, one row each, keyed by its rank (combined
-// descending, no score last, ties by pair index; migrations/1795460000000_analysis-pairs.sql).
-// The only module with SQL on analysis_pairs.
+// descending, no score last, ties by pair index; migrations/1795460000000_analysis-pairs.sql), and
+// analysis_wallet_ranks: the ranks of each wallet's pairs (migrations/1795490000000_…). The only
+// module with SQL on either.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -98,12 +99,17 @@ export class PairSpool {
 
 /**
  * Puts `analysis_id` and the pair's rank in front of each spooled row on its way to COPY: the spool's
- * row k is pair index k, whose rank is ranks[k].
+ * row k is pair index k, whose rank is ranks[k]. On the way it gathers the ranks of each wallet's
+ * pairs from the row's wallet_a and wallet_b (its second and third fields), for analysis_wallet_ranks.
  */
 class RankRows extends Transform {
   private row = 0;
   private atRowStart = true;
   private readonly prefix: string;
+  /** the current row's first bytes until its third tab has been seen (a row may span two chunks) */
+  private head: Buffer | null = Buffer.alloc(0);
+  /** each wallet's pairs' ranks, in the order the rows came */
+  readonly walletRanks = new Map<string, number[]>();
 
   constructor(
     analysisId: string,
@@ -122,8 +128,13 @@ class RankRows extends Transform {
         if (this.row >= this.ranks.length) return callback(new Error(`analysis pairs: the spool holds more rows than the ${this.ranks.length} ranked pairs`));
         parts.push(Buffer.from(`${this.prefix}${this.ranks[this.row]}\t`));
         this.atRowStart = false;
+        this.head = Buffer.alloc(0);
       }
       const end = chunk.indexOf(0x0a, from);
+      if (this.head !== null) {
+        const failure = this.readWallets(chunk.subarray(from, end === -1 ? chunk.length : end + 1));
+        if (failure) return callback(failure);
+      }
       if (end === -1) {
         parts.push(chunk.subarray(from));
         break;
@@ -136,6 +147,28 @@ class RankRows extends Transform {
     callback(null, Buffer.concat(parts));
   }
 
+  /** Adds this row's bytes to its head until wallet_a and wallet_b are whole, then counts its rank for both. */
+  private readWallets(bytes: Buffer): Error | null {
+    const head = (this.head as Buffer).length === 0 ? bytes : Buffer.concat([this.head as Buffer, bytes]);
+    const first = head.indexOf(0x09);
+    const second = first === -1 ? -1 : head.indexOf(0x09, first + 1);
+    const third = second === -1 ? -1 : head.indexOf(0x09, second + 1);
+    if (third === -1) {
+      if (head.indexOf(0x0a) !== -1) return new Error(`analysis pairs: spooled row ${this.row} has no wallet_a and wallet_b`);
+      this.head = Buffer.from(head);
+      return null;
+    }
+    const rank = this.ranks[this.row];
+    // wallet addresses are base58: nothing in them is escaped in COPY's text format
+    for (const wallet of [head.toString('utf8', first + 1, second), head.toString('utf8', second + 1, third)]) {
+      const list = this.walletRanks.get(wallet);
+      if (list) list.push(rank);
+      else this.walletRanks.set(wallet, [rank]);
+    }
+    this.head = null;
+    return null;
+  }
+
   override _flush(callback: TransformCallback): void {
     if (!this.atRowStart) return callback(new Error('analysis pairs: the spool ends inside a row'));
     if (this.row !== this.ranks.length) return callback(new Error(`analysis pairs: the spool holds ${this.row} rows for ${this.ranks.length} ranked pairs`));
@@ -143,19 +176,32 @@ class RankRows extends Transform {
   }
 }
 
-/** Replaces an analysis's rows with the spooled pairs (ranks[k]: rank of pair index k), on `client`'s transaction; returns the rows copied. */
+/**
+ * Replaces an analysis's rows with the spooled pairs (ranks[k]: rank of pair index k), and the ranks
+ * of each wallet's pairs, on `client`'s transaction; returns the rows copied.
+ */
 async function replaceAnalysisPairs(client: PoolClient, analysisId: string, spool: PairSpool, ranks: Int32Array, onRows: (rows: number) => void): Promise<number> {
   // a retried activity finds the rows of its earlier attempt only if that one committed: replace them
   await client.query('DELETE FROM analysis_pairs WHERE analysis_id = $1', [analysisId]);
+  await client.query('DELETE FROM analysis_wallet_ranks WHERE analysis_id = $1', [analysisId]);
   const copy = client.query(copyFrom('COPY analysis_pairs (analysis_id, rank, pair_index, wallet_a, wallet_b, combined, pair) FROM STDIN'));
   // The descriptor is the spool's (it closes it in remove()): a failed pipeline destroys the read
   // stream, which would close it too, so a later remove() closed it twice (EBADF, seen in CI) or
   // closed whatever file had been given the same number meanwhile. The stream's close does nothing.
   const spoolFile = { read: fs.read, close: (_fd: number, done: (err: NodeJS.ErrnoException | null) => void) => done(null) };
+  const rankRows = new RankRows(analysisId, ranks, onRows);
   await pipeline(
     fs.createReadStream('', { fd: spool.descriptor, fs: spoolFile, start: 0, autoClose: false, highWaterMark: COPY_CHUNK_BYTES }),
-    new RankRows(analysisId, ranks, onRows),
+    rankRows,
     copy,
+  );
+  // one row per wallet, its ranks ascending, each given as an array literal ('{3,17,…}')
+  const wallets = [...rankRows.walletRanks.keys()];
+  const rankLists = wallets.map((w) => `{${(rankRows.walletRanks.get(w) as number[]).sort((x, y) => x - y).join(',')}}`);
+  await client.query(
+    `INSERT INTO analysis_wallet_ranks (analysis_id, wallet, ranks)
+     SELECT $1, wallet, ranks::integer[] FROM unnest($2::text[], $3::text[]) AS w(wallet, ranks)`,
+    [analysisId, wallets, rankLists],
   );
   return copy.rowCount;
 }
@@ -249,11 +295,10 @@ export async function rankCountAtLeast(pool: Pool, analysisId: string, minScore:
   return rows[0]?.n ?? 0;
 }
 
-/** How many pairs of `wallet` rank below `endRank` (index-only: at most group size - 1 entries per side). */
+/** How many pairs of `wallet` rank below `endRank` (its row of ranks: at most group size - 1 of them). */
 export async function countWalletPairs(pool: Pool, analysisId: string, wallet: string, endRank: number): Promise<number> {
   const { rows } = await pool.query<{ n: number }>(
-    `SELECT ((SELECT count(*) FROM analysis_pairs WHERE analysis_id = $1 AND wallet_a = $2 AND rank < $3)
-           + (SELECT count(*) FROM analysis_pairs WHERE analysis_id = $1 AND wallet_b = $2 AND rank < $3))::integer AS n`,
+    `SELECT (SELECT count(*) FROM analysis_wallet_ranks w, unnest(w.ranks) AS r(rank) WHERE w.analysis_id = $1 AND w.wallet = $2 AND r.rank < $3)::integer AS n`,
     [analysisId, wallet, endRank],
   );
   return rows[0].n;
@@ -261,14 +306,12 @@ export async function countWalletPairs(pool: Pool, analysisId: string, wallet: s
 
 /**
  * Up to `limit` pairs with afterRank < rank < endRank, in rank order; with `wallet`, only its pairs
- * (each side's index walked in rank order, merged: a pair never has the same wallet on both sides).
+ * (the next ranks of its row in analysis_wallet_ranks, each read through the primary key).
  */
 export async function rankedPairs(
   pool: Pool,
   q: { analysisId: string; afterRank: number; endRank: number; limit: number; wallet?: string },
 ): Promise<RankedPair[]> {
-  const side = (column: 'wallet_a' | 'wallet_b') =>
-    `(SELECT rank, pair FROM analysis_pairs WHERE analysis_id = $1 AND ${column} = $5 AND rank > $2 AND rank < $3 ORDER BY rank LIMIT $4)`;
   const { rows } =
     q.wallet === undefined
       ? // ranks have no gaps: the page is ranks afterRank + 1 to afterRank + limit, bounded so on both
@@ -280,7 +323,13 @@ export async function rankedPairs(
           q.endRank,
           q.limit,
         ])
-      : await pool.query<RankedPair>(`SELECT rank, pair FROM (${side('wallet_a')} UNION ALL ${side('wallet_b')}) AS both_sides ORDER BY rank LIMIT $4`, [
+      : await pool.query<RankedPair>(
+          `SELECT p.rank, p.pair
+             FROM (SELECT r.rank FROM analysis_wallet_ranks w, unnest(w.ranks) AS r(rank)
+                    WHERE w.analysis_id = $1 AND w.wallet = $5 AND r.rank > $2 AND r.rank < $3 ORDER BY r.rank LIMIT $4) AS mine
+             JOIN analysis_pairs p ON p.analysis_id = $1 AND p.rank = mine.rank
+            ORDER BY p.rank`,
+          [
           q.analysisId,
           q.afterRank,
           q.endRank,

@@ -130,6 +130,15 @@ describe('GET /v1/analyses/{id}/pairs', () => {
          FROM unnest($2::integer[], $3::integer[], $4::json[]) AS r(rank, pair_index, pair)`,
       [id, order.map((_, rank) => rank), order.map((p) => p.index), order.map(({ index: _i, ...p }) => JSON.stringify(p))],
     );
+    // and each wallet's ranks (analysis_wallet_ranks), as the write path stores them beside the rows
+    await pool.query(
+      `INSERT INTO analysis_wallet_ranks (analysis_id, wallet, ranks)
+       SELECT analysis_id, wallet, array_agg(rank ORDER BY rank)
+         FROM (SELECT analysis_id, wallet_a AS wallet, rank FROM analysis_pairs WHERE analysis_id = $1
+               UNION ALL SELECT analysis_id, wallet_b, rank FROM analysis_pairs WHERE analysis_id = $1) AS sides
+        GROUP BY analysis_id, wallet`,
+      [id],
+    );
     return id;
   }
 
