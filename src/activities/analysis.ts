@@ -13,6 +13,7 @@ import { DEFAULT_TOP_PAIRS } from '../api/schemas/analyses';
 import { PairSpool, storeAnalysisPairs } from '../store/analysis-pairs';
 import { endAnalysis, insertAnalysis, setEnrichmentStatus, type EnrichmentStatus } from '../store/analyses';
 import { groupSyncProgress, walletSyncRows } from '../store/wallets';
+import { mintsNeedingFetch } from '../store/tokens';
 import { withTryAdvisoryLock } from '../store/db';
 import { similarityStep } from './similarity-runner';
 import { walletSyncWorkflowId } from '../workflows/contract';
@@ -61,6 +62,12 @@ export interface AnalysisSummary {
   failedWallets: FailedWallet[];
   partialWallets: string[];
   engineVersion: string;
+  /**
+   * Mints of the token universe that need a DexScreener call (stale, never fetched, or unknown with an
+   * expired back-off) when the step stored the result; 0: the enrichment was recorded as completed
+   * here, and the analysis starts no enrichment workflow. Absent from steps run by older workers.
+   */
+  tokensToEnrich?: number;
 }
 
 export function createAnalysisActivities(deps: ActivityDeps) {
@@ -127,8 +134,11 @@ export function createAnalysisActivities(deps: ActivityDeps) {
         },
         (rows) => ctx.heartbeat({ analysisId: input.analysisId, step: `storing pairs: ${rows} of ${pairCount}` }),
       );
-      log.info('similarity stored', { analysisId: input.analysisId, pairs: stored, listed: result.pairs.length, clusters: summary.clusterCount, universe: summary.tokenUniverseSize });
-      return summary;
+      // an enrichment with nothing to fetch buys nothing: recorded as done here, no workflow for it
+      const tokensToEnrich = (await mintsNeedingFetch(pool, tokenUniverse)).length;
+      if (tokensToEnrich === 0) await setEnrichmentStatus(pool, input.analysisId, 'completed');
+      log.info('similarity stored', { analysisId: input.analysisId, pairs: stored, listed: result.pairs.length, clusters: summary.clusterCount, universe: summary.tokenUniverseSize, tokensToEnrich });
+      return { ...summary, tokensToEnrich };
     } finally {
       spool.remove();
     }

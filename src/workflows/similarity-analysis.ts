@@ -166,6 +166,16 @@ export const BALANCE_BATCHES_PATCH = 'balance-batches';
  */
 export const SYNC_STEPS_PATCH = 'sync-steps';
 
+/**
+ * patched() id of the enrichment started only when it has something to fetch: the similarity step
+ * says how many of the universe's mints need DexScreener (summary.tokensToEnrich) and, when none
+ * does, records the enrichment as completed itself. An analysis of wallets analysed minutes before
+ * (all their tokens fresh) then starts no tokenEnrichmentWorkflow, whose run would read the registry
+ * and fetch nothing: measured, about half of such an analysis's Temporal events. Histories recorded
+ * before it start the child every time.
+ */
+export const ENRICH_WHEN_NEEDED_PATCH = 'enrich-when-needed';
+
 /** How long a sync step that found another analysis's sync of its wallet waits before asking again (doubling up to the max). */
 const STEP_BUSY_FIRST_WAIT_MS = 1_000;
 const STEP_BUSY_MAX_WAIT_MS = 10_000;
@@ -233,6 +243,8 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
   let proceedRequested = false;
   let error: string | null = null;
   let enrichmentId: string | null = null;
+  /** false once the similarity step found every token of the universe fresh (ENRICH_WHEN_NEEDED_PATCH) */
+  let enrichmentNeeded = true;
   /** per wallet, the database time at which its status was read (recorded activity result) */
   const checkedAt = new Map<string, string>();
   const progress: Record<string, WalletProgress> = {};
@@ -261,7 +273,7 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
     percent: percent(),
     wallets: progress,
     proceedRequested,
-    enrichment: { state: enrichmentId ? 'started' : 'not_started', workflowId: enrichmentId },
+    enrichment: { state: enrichmentId ? 'started' : enrichmentNeeded ? 'not_started' : 'not_needed', workflowId: enrichmentId },
     error,
   }));
   setHandler(proceedWithAvailableDataSignal, () => {
@@ -400,24 +412,29 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
       topPairs: request.topPairs,
     });
 
-    // Enrichment finishes in the background: abandoned on parent close, not cancelled with it.
-    const childId = enrichmentWorkflowId(analysisId);
-    await CancellationScope.nonCancellable(() =>
-      startChild(tokenEnrichmentWorkflow, {
-        workflowId: childId,
-        taskQueue: TASK_QUEUES.enrichment,
-        args: [{ analysisId, reason: 'analysis' }],
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-        cancellationType: ChildWorkflowCancellationType.ABANDON,
-        priority: { priorityKey: PRIORITY.analysis },
-      }),
-    );
-    enrichmentId = childId;
+    // Enrichment finishes in the background: abandoned on parent close, not cancelled with it. Only
+    // when it has something to fetch (a step of an older worker does not say: started as before).
+    if (summary.tokensToEnrich === 0 && patched(ENRICH_WHEN_NEEDED_PATCH)) {
+      enrichmentNeeded = false;
+    } else {
+      const childId = enrichmentWorkflowId(analysisId);
+      await CancellationScope.nonCancellable(() =>
+        startChild(tokenEnrichmentWorkflow, {
+          workflowId: childId,
+          taskQueue: TASK_QUEUES.enrichment,
+          args: [{ analysisId, reason: 'analysis' }],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          cancellationType: ChildWorkflowCancellationType.ABANDON,
+          priority: { priorityKey: PRIORITY.analysis },
+        }),
+      );
+      enrichmentId = childId;
+    }
 
     phase = 'completed';
     if (sized) showDetails();
     setStatus('completed');
-    log.info('analysis completed', { analysisId, pairs: summary.pairCount, clusters: summary.clusterCount, enrichmentWorkflowId: childId });
+    log.info('analysis completed', { analysisId, pairs: summary.pairCount, clusters: summary.clusterCount, enrichmentWorkflowId: enrichmentId });
     // a caller waiting for the result (waitForAnalysisUpdate) gets its answer before the workflow closes
     settled = true;
     await condition(allHandlersFinished);

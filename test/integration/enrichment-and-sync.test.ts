@@ -3,8 +3,9 @@ import { temporal } from '@temporalio/proto';
 import { generateWorld } from '../../src/simulator';
 import { walletSyncWorkflow } from '../../src/workflows/wallet-sync';
 import { tokenEnrichmentWorkflow } from '../../src/workflows/token-enrichment';
-import { TASK_QUEUES, enrichmentWorkflowId, walletSyncWorkflowId } from '../../src/workflows/contract';
-import { analysisInput, executeAnalysis } from '../harness/analyses';
+import { TASK_QUEUES, enrichmentWorkflowId, progressQuery, walletSyncWorkflowId } from '../../src/workflows/contract';
+import { analysisInput, executeAnalysis, startAnalysis } from '../harness/analyses';
+import { ENRICH_WHEN_NEEDED_PATCH } from '../../src/workflows/similarity-analysis';
 import { getAnalysis } from '../../src/store/analyses';
 import { getTokens } from '../../src/store/tokens';
 import { REFRESH_SCHEDULE_ID, ensureRefreshSchedule } from '../../src/temporal/schedules';
@@ -49,6 +50,28 @@ describe('token enrichment, the refresh schedule and long syncs', () => {
       opened.stack.client.workflow.execute(tokenEnrichmentWorkflow, { taskQueue: TASK_QUEUES.enrichment, workflowId: `rerun-${randomUUID()}`, args: [{ analysisId: input.analysisId, reason: 'user' }] }),
     );
     expect(again).toEqual({ requested: universe.length, fresh: universe.length, resolved: 0, unknown: 0, failedBatches: 0 });
+    expect(opened.sim.requestLog.filter((r) => r.provider === 'dexscreener')).toEqual([]);
+
+    // a second analysis of the same wallets: every token of its universe is fresh, so it starts no
+    // enrichment workflow (ENRICH_WHEN_NEEDED_PATCH) and its row says the enrichment is done
+    const second = analysisInput({ wallets }, { tuning: { pollIntervalMs: 200 } });
+    const { summary, progress, history } = await opened.stack.withWorkers(async () => {
+      const handle = await startAnalysis(opened.stack, second);
+      const result = await handle.result();
+      return { summary: result, progress: await handle.query(progressQuery), history: await handle.fetchHistory() };
+    });
+    expect(summary.tokensToEnrich).toBe(0);
+    expect(progress.enrichment).toEqual({ state: 'not_needed', workflowId: null });
+    const secondRow = await getAnalysis(opened.stack.pool, second.analysisId);
+    expect(secondRow?.enrichmentStatus).toBe('completed');
+    expect(secondRow?.enrichmentWorkflowId).toBeNull();
+    const events = history.events ?? [];
+    expect(events.some((e) => e.eventType === EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED)).toBe(false);
+    const patches = events
+      .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
+      .map((e) => JSON.parse(Buffer.from(e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data ?? []).toString()).id as string);
+    expect(patches).toContain(ENRICH_WHEN_NEEDED_PATCH);
+    await expect(opened.stack.client.workflow.getHandle(enrichmentWorkflowId(second.analysisId)).describe()).rejects.toThrow(/not found/i);
     expect(opened.sim.requestLog.filter((r) => r.provider === 'dexscreener')).toEqual([]);
   });
 

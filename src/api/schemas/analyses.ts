@@ -224,7 +224,7 @@ const progressProperties = {
   proceedRequested: { type: 'boolean' },
   enrichment: {
     type: 'object',
-    properties: { state: { type: 'string', enum: ['not_started', 'started'] }, workflowId: nullableString },
+    properties: { state: { type: 'string', enum: ['not_started', 'started', 'not_needed'] }, workflowId: nullableString },
     required: ['state', 'workflowId'],
   },
   error: nullableString,

@@ -391,7 +391,7 @@ export interface paths {
                                 analysisId: string;
                                 enrichment: {
                                     /** @enum {string} */
-                                    state: "not_started" | "started";
+                                    state: "not_started" | "started" | "not_needed";
                                     workflowId: string | null;
                                 };
                                 error: string | null;
@@ -1023,7 +1023,7 @@ export interface paths {
                                 analysisId: string;
                                 enrichment: {
                                     /** @enum {string} */
-                                    state: "not_started" | "started";
+                                    state: "not_started" | "started" | "not_needed";
                                     workflowId: string | null;
                                 };
                                 error: string | null;
