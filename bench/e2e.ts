@@ -87,7 +87,11 @@ async function historyRequests(simUrl: string, wallets: Set<string>, since: numb
   const body = (await res.json()) as { requests: Array<{ at: number; endpoint: string; wallet?: string; status: number }>; lastSeq: number };
   const mine = body.requests.filter((r) => r.endpoint === 'helius:history' && r.wallet !== undefined && wallets.has(r.wallet));
   const byWallet = new Map<string, number[]>();
-  for (const r of mine) byWallet.set(r.wallet as string, [...(byWallet.get(r.wallet as string) ?? []), r.at]);
+  for (const r of mine) {
+    const list = byWallet.get(r.wallet as string);
+    if (list) list.push(r.at);
+    else byWallet.set(r.wallet as string, [r.at]);
+  }
   const gaps = [...byWallet.values()].flatMap((ts) => ts.slice(1).map((t, i) => t - ts[i]));
   const times = mine.map((r) => r.at);
   const firsts = [...byWallet.values()].map((ts) => ts[0]);

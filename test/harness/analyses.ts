@@ -42,3 +42,18 @@ export async function startAnalysis(stack: { pool: Pool; client: Client }, input
 export async function executeAnalysis(stack: { pool: Pool; client: Client }, input: AnalysisInput, options: StartOptions = {}) {
   return (await startAnalysis(stack, input, options)).result();
 }
+
+/**
+ * Each wallet's ranks (analysis_wallet_ranks) from an analysis's rows in analysis_pairs, as the
+ * write path stores them beside the rows: for tests that seed analysis_pairs with SQL.
+ */
+export async function seedWalletRanks(pool: Pool, analysisId: string): Promise<void> {
+  await pool.query(
+    `INSERT INTO analysis_wallet_ranks (analysis_id, wallet, ranks)
+     SELECT analysis_id, wallet, array_agg(rank ORDER BY rank)
+       FROM (SELECT analysis_id, wallet_a AS wallet, rank FROM analysis_pairs WHERE analysis_id = $1
+             UNION ALL SELECT analysis_id, wallet_b, rank FROM analysis_pairs WHERE analysis_id = $1) AS sides
+      GROUP BY analysis_id, wallet`,
+    [analysisId],
+  );
+}

@@ -13,6 +13,7 @@ import { generateWorld } from '../../src/simulator';
 import { completeAnalysis, endAnalysis, insertAnalysis } from '../../src/store/analyses';
 import { analysisWorkflowId } from '../../src/workflows/contract';
 import { useSimulatedStack } from '../harness/stack';
+import { seedWalletRanks } from '../harness/analyses';
 
 const world = generateWorld({ seed: 7141, wallets: 20, txPerWallet: 12, largeWallet: false });
 const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.address).sort();
@@ -130,15 +131,8 @@ describe('GET /v1/analyses/{id}/pairs', () => {
          FROM unnest($2::integer[], $3::integer[], $4::json[]) AS r(rank, pair_index, pair)`,
       [id, order.map((_, rank) => rank), order.map((p) => p.index), order.map(({ index: _i, ...p }) => JSON.stringify(p))],
     );
-    // and each wallet's ranks (analysis_wallet_ranks), as the write path stores them beside the rows
-    await pool.query(
-      `INSERT INTO analysis_wallet_ranks (analysis_id, wallet, ranks)
-       SELECT analysis_id, wallet, array_agg(rank ORDER BY rank)
-         FROM (SELECT analysis_id, wallet_a AS wallet, rank FROM analysis_pairs WHERE analysis_id = $1
-               UNION ALL SELECT analysis_id, wallet_b, rank FROM analysis_pairs WHERE analysis_id = $1) AS sides
-        GROUP BY analysis_id, wallet`,
-      [id],
-    );
+    // and each wallet's ranks, as the write path stores them beside the rows
+    await seedWalletRanks(pool, id);
     return id;
   }
 

@@ -12,6 +12,7 @@ import { derivedAddress } from '../../src/simulator/keys';
 import { completeAnalysis, insertAnalysis } from '../../src/store/analyses';
 import { analysisWorkflowId } from '../../src/workflows/contract';
 import { useTestStack } from '../harness/stack';
+import { seedWalletRanks } from '../harness/analyses';
 
 const WALLETS = 1_000;
 const PAIRS = (WALLETS * (WALLETS - 1)) / 2;
@@ -82,15 +83,8 @@ describe(`pairs pages of a ${WALLETS}-wallet analysis (${PAIRS} rows)`, () => {
         ORDER BY g.k`,
       [id, group, PAIRS, UNSCORED, WALLETS],
     );
-    // and each wallet's ranks (analysis_wallet_ranks), as the write path stores them beside the rows
-    await pool.query(
-      `INSERT INTO analysis_wallet_ranks (analysis_id, wallet, ranks)
-       SELECT analysis_id, wallet, array_agg(rank ORDER BY rank)
-         FROM (SELECT analysis_id, wallet_a AS wallet, rank FROM analysis_pairs WHERE analysis_id = $1
-               UNION ALL SELECT analysis_id, wallet_b, rank FROM analysis_pairs WHERE analysis_id = $1) AS sides
-        GROUP BY analysis_id, wallet`,
-      [id],
-    );
+    // and each wallet's ranks, as the write path stores them beside the rows
+    await seedWalletRanks(pool, id);
     console.log(`pairs scale: ${PAIRS} rows stored in ${((Date.now() - started) / 1000).toFixed(1)} s (not analyzed: as the write path leaves them)`);
   }
 

@@ -50,7 +50,7 @@ describe('configuration', () => {
     }
   });
 
-  it("reads the similarity thread's heap limit: 2,048 MB by default, a whole number of MB", () => {
+  it("reads the similarity process's heap limit: 2,048 MB by default, a whole number of MB", () => {
     expect(loadConfig({}).SIMILARITY_HEAP_MB).toBe(2048);
     expect(loadConfig({ SIMILARITY_HEAP_MB: '1024' }).SIMILARITY_HEAP_MB).toBe(1024);
     for (const bad of ['0', '-5', '2.5', 'lots']) expect(() => loadConfig({ SIMILARITY_HEAP_MB: bad })).toThrow('SIMILARITY_HEAP_MB');
