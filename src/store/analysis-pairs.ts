@@ -1,7 +1,7 @@
 // analysis_pairs: every pair of a completed analysis, one row each, keyed by its rank (combined
-// descending, no score last, ties by pair index; migrations/1795460000000_analysis-pairs.sql), and
-// analysis_wallet_ranks: the ranks of each wallet's pairs (migrations/1795490000000_…). The only
-// module with SQL on either.
+// descending, no score last, ties by pair index; migrations/1795460000000_analysis-pairs.sql), read
+// for one wallet through analysis_wallet_ranks (analysis-wallet-ranks.ts). The only module with SQL
+// that writes to analysis_pairs.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import type { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { SimilarityPair } from '../domain/similarity/types';
 import { completeAnalysis, type AnalysisStatus, type CompletedAnalysis } from './analyses';
+import { replaceWalletRanks } from './analysis-wallet-ranks';
 import { inTransaction } from './db';
 import { copyText, PairRowWriter } from './pair-rows';
 
@@ -183,7 +184,6 @@ class RankRows extends Transform {
 async function replaceAnalysisPairs(client: PoolClient, analysisId: string, spool: PairSpool, ranks: Int32Array, onRows: (rows: number) => void): Promise<number> {
   // a retried activity finds the rows of its earlier attempt only if that one committed: replace them
   await client.query('DELETE FROM analysis_pairs WHERE analysis_id = $1', [analysisId]);
-  await client.query('DELETE FROM analysis_wallet_ranks WHERE analysis_id = $1', [analysisId]);
   const copy = client.query(copyFrom('COPY analysis_pairs (analysis_id, rank, pair_index, wallet_a, wallet_b, combined, pair) FROM STDIN'));
   // The descriptor is the spool's (it closes it in remove()): a failed pipeline destroys the read
   // stream, which would close it too, so a later remove() closed it twice (EBADF, seen in CI) or
@@ -195,14 +195,7 @@ async function replaceAnalysisPairs(client: PoolClient, analysisId: string, spoo
     rankRows,
     copy,
   );
-  // one row per wallet, its ranks ascending, each given as an array literal ('{3,17,…}')
-  const wallets = [...rankRows.walletRanks.keys()];
-  const rankLists = wallets.map((w) => `{${(rankRows.walletRanks.get(w) as number[]).sort((x, y) => x - y).join(',')}}`);
-  await client.query(
-    `INSERT INTO analysis_wallet_ranks (analysis_id, wallet, ranks)
-     SELECT $1, wallet, ranks::integer[] FROM unnest($2::text[], $3::text[]) AS w(wallet, ranks)`,
-    [analysisId, wallets, rankLists],
-  );
+  await replaceWalletRanks(client, analysisId, rankRows.walletRanks);
   return copy.rowCount;
 }
 

@@ -58,5 +58,13 @@ describe('a large group\'s similarity step in its own process', () => {
     );
     expect(rows).toHaveLength(pairCount);
     expect(rows).toEqual(byRank);
+
+    // each wallet's row of ranks (analysis_wallet_ranks): exactly the ranks of its pairs, ascending
+    const { rows: ranked } = await opened.stack.pool.query<{ wallet: string; ranks: number[] }>('SELECT wallet, ranks FROM analysis_wallet_ranks WHERE analysis_id = $1 ORDER BY wallet', [id]);
+    expect(ranked.map((r) => r.wallet)).toEqual(wallets);
+    for (const { wallet, ranks: stored } of ranked) {
+      const expected = byRank.flatMap((p, rank) => (p.a === wallet || p.b === wallet ? [rank] : []));
+      expect(stored).toEqual(expected);
+    }
   });
 });
