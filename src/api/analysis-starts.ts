@@ -16,6 +16,7 @@
 //
 // Every start is safe to repeat: one workflow per analysis id (USE_EXISTING while it runs,
 // REJECT_DUPLICATE once closed, which counts as started).
+import { setMaxListeners } from 'node:events';
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { FastifyBaseLogger } from 'fastify';
@@ -112,6 +113,9 @@ export class AnalysisStarts {
     private readonly options: AnalysisStartsOptions,
   ) {
     this.background = pLimit(options.concurrency);
+    // each start in flight listens to it until it settles: up to `concurrency` at once, not a leak
+    // (Node warns past 10 listeners on one signal)
+    setMaxListeners(options.concurrency + 1, this.stopping.signal);
   }
 
   /**
