@@ -182,14 +182,17 @@ export function createBalanceActivities(deps: ActivityDeps) {
 
   async function fetchBatch(wallets: string[], done: Map<string, WalletBalanceOutcome>): Promise<void> {
     const ctx = Context.current();
-    const retryWallets = new Set<string>();
+    // A wallet that may yet succeed is kept out of `done` until the last attempt: `done` is what the
+    // heartbeats carry, and a liveness heartbeat taken while it held such a failure made the next
+    // attempt resume with the wallet failed for good (seen in the chaos suite's Redis outage).
+    const retryFailures = new Map<string, WalletBalanceOutcome>();
     let retryCause: unknown;
     const fail = (wallet: string, err: unknown) => {
+      const outcome: WalletBalanceOutcome = { wallet, balances: 'failed', error: reasonOf(err) };
       if (retryable(err)) {
-        retryWallets.add(wallet);
+        retryFailures.set(wallet, outcome);
         retryCause ??= err;
-      }
-      done.set(wallet, { wallet, balances: 'failed', error: reasonOf(err) });
+      } else done.set(wallet, outcome);
     };
     const deadline = Date.now() + LOCK_TTL_MS + 5_000;
     let waiting = wallets;
@@ -225,11 +228,13 @@ export function createBalanceActivities(deps: ActivityDeps) {
         await ctx.sleep(WAIT_STEP_MS);
       }
     }
-    if (retryCause !== undefined && !lastAttempt()) {
-      // the wallets that may yet succeed are retried with the batch; the others are kept in its heartbeat
-      for (const w of retryWallets) done.delete(w);
-      ctx.heartbeat({ done: [...done.values()] });
-      throw retryCause;
+    if (retryCause !== undefined) {
+      if (!lastAttempt()) {
+        // the wallets that may yet succeed are retried with the batch; the others are kept in its heartbeat
+        ctx.heartbeat({ done: [...done.values()] });
+        throw retryCause;
+      }
+      for (const [w, outcome] of retryFailures) done.set(w, outcome);
     }
   }
 
