@@ -13,7 +13,7 @@ import { DEFAULT_TOP_PAIRS } from '../api/schemas/analyses';
 import { PairSpool, storeAnalysisPairs } from '../store/analysis-pairs';
 import { endAnalysis, insertAnalysis, setEnrichmentStatus, type EnrichmentStatus } from '../store/analyses';
 import { groupSyncProgress, walletSyncRows } from '../store/wallets';
-import { mintsNeedingFetch } from '../store/tokens';
+import { mintsToEnrich } from './enrichment';
 import { withTryAdvisoryLock } from '../store/db';
 import { similarityStep } from './similarity-runner';
 import { walletSyncWorkflowId } from '../workflows/contract';
@@ -107,6 +107,8 @@ export function createAnalysisActivities(deps: ActivityDeps) {
           if (rows.helpers > 0) log.info('similarity rows by thread', { ...rows });
         },
       });
+      // an enrichment with nothing to fetch buys nothing: recorded as done with the result, no workflow for it
+      const tokensToEnrich = (await mintsToEnrich(pool, tokenUniverse)).length;
       const pairCount = result.globalMetrics.pairCount;
       const top = result.globalMetrics.mostSimilarPairs[0] ?? null;
       const summary: AnalysisSummary = {
@@ -131,12 +133,10 @@ export function createAnalysisActivities(deps: ActivityDeps) {
           coverage: result.coverage,
           failedWallets: input.failedWallets,
           engineVersion: ENGINE_VERSION,
+          enrichmentNotNeeded: tokensToEnrich === 0,
         },
         (rows) => ctx.heartbeat({ analysisId: input.analysisId, step: `storing pairs: ${rows} of ${pairCount}` }),
       );
-      // an enrichment with nothing to fetch buys nothing: recorded as done here, no workflow for it
-      const tokensToEnrich = (await mintsNeedingFetch(pool, tokenUniverse)).length;
-      if (tokensToEnrich === 0) await setEnrichmentStatus(pool, input.analysisId, 'completed');
       log.info('similarity stored', { analysisId: input.analysisId, pairs: stored, listed: result.pairs.length, clusters: summary.clusterCount, universe: summary.tokenUniverseSize, tokensToEnrich });
       return { ...summary, tokensToEnrich };
     } finally {

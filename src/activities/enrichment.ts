@@ -6,6 +6,7 @@ import { isRetryable, MAX_MINTS_PER_CALL } from '../providers';
 import { analysisMints } from '../store/analyses';
 import { markFailed, mintsNeedingFetch, saveMarkets, PRICE_FRESH_SECONDS } from '../store/tokens';
 import { mostHeldMints } from '../store/wallet-balances';
+import type { Pool } from 'pg';
 import type { ActivityDeps } from './deps';
 
 /**
@@ -15,13 +16,22 @@ import type { ActivityDeps } from './deps';
  */
 export const MAX_MINTS_FETCHED_PER_ENRICHMENT_RUN = 3_000;
 
+/**
+ * The mints of `mints` that need a DexScreener call now (stale, never fetched, or unknown with an
+ * expired back-off), at most one run's worth: what a tokenEnrichmentWorkflow run fetches, and what
+ * the similarity step counts to decide whether an analysis needs that workflow at all.
+ */
+export async function mintsToEnrich(pool: Pool, mints: readonly string[]): Promise<string[]> {
+  return (await mintsNeedingFetch(pool, [...mints])).slice(0, MAX_MINTS_FETCHED_PER_ENRICHMENT_RUN);
+}
+
 export function createEnrichmentActivities(deps: ActivityDeps) {
   const { pool, redis, market } = deps;
   return {
     /** The batches of at most 30 mints that need a DexScreener call now. */
     async planTokenEnrichment(input: { analysisId?: string; mints?: string[] }): Promise<{ batches: string[][]; requested: number; fresh: number }> {
       const requested = [...new Set([...(input.mints ?? []), ...(input.analysisId ? await analysisMints(pool, input.analysisId) : [])])];
-      const needed = (await mintsNeedingFetch(pool, requested)).slice(0, MAX_MINTS_FETCHED_PER_ENRICHMENT_RUN);
+      const needed = await mintsToEnrich(pool, requested);
       const batches: string[][] = [];
       for (let i = 0; i < needed.length; i += MAX_MINTS_PER_CALL) batches.push(needed.slice(i, i + MAX_MINTS_PER_CALL));
       return { batches, requested: requested.length, fresh: requested.length - needed.length };

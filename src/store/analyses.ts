@@ -114,14 +114,18 @@ export interface CompletedAnalysis {
   coverage: unknown;
   failedWallets: unknown;
   engineVersion: string;
+  /** no token of its universe needs DexScreener: its enrichment is recorded as completed with it, in the same statement */
+  enrichmentNotNeeded?: boolean;
 }
 
 /** Marks an analysis completed with its result; `db` may be a transaction's client (analysis-pairs storeAnalysisPairs). */
 export async function completeAnalysis(db: Queryable, id: string, r: CompletedAnalysis): Promise<void> {
   await db.query(
-    `UPDATE analyses SET status = 'completed', summary = $2, result = $3, coverage = $4, failed_wallets = $5, engine_version = $6, error = NULL, completed_at = now()
+    `UPDATE analyses SET status = 'completed', summary = $2, result = $3, coverage = $4, failed_wallets = $5, engine_version = $6, error = NULL, completed_at = now(),
+            enrichment_status = CASE WHEN $7 THEN 'completed' ELSE enrichment_status END,
+            enrichment_completed_at = CASE WHEN $7 THEN now() ELSE enrichment_completed_at END
       WHERE id = $1`,
-    [id, JSON.stringify(r.summary), JSON.stringify(r.result), JSON.stringify(r.coverage), JSON.stringify(r.failedWallets), r.engineVersion],
+    [id, JSON.stringify(r.summary), JSON.stringify(r.result), JSON.stringify(r.coverage), JSON.stringify(r.failedWallets), r.engineVersion, r.enrichmentNotNeeded === true],
   );
 }
 

@@ -65,6 +65,9 @@ describe('token enrichment, the refresh schedule and long syncs', () => {
     const secondRow = await getAnalysis(opened.stack.pool, second.analysisId);
     expect(secondRow?.enrichmentStatus).toBe('completed');
     expect(secondRow?.enrichmentWorkflowId).toBeNull();
+    // recorded by the statement that completes the analysis: one transaction, one now()
+    const { rows: times } = await opened.stack.pool.query<{ same: boolean }>('SELECT completed_at = enrichment_completed_at AS same FROM analyses WHERE id = $1', [second.analysisId]);
+    expect(times).toEqual([{ same: true }]);
     const events = history.events ?? [];
     expect(events.some((e) => e.eventType === EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED)).toBe(false);
     const patches = events
