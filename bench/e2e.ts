@@ -3,7 +3,8 @@
 // Temporal, worker, API, PostgreSQL, Redis), it measures
 //   (a) the wall time of a small and a large group's analysis over the provider-bound lower bound
 //       (history pages the simulator's world needs / the Helius budget),
-//   (b) POST /v1/analyses latency p50/p99 at an offered rate (open loop: a fixed schedule),
+//   (b) POST /v1/analyses latency p50/p99 at an offered rate (open loop: a fixed schedule), during
+//       the burst and, in a second burst with the worker paused, for the front door alone,
 //   (c) analyses per second through that burst (until its last analysis has finished),
 //   (d) the worker's peak resident memory (/proc/<pid>/status), and
 //   (e) Temporal events per analysis (the workflow and every child it started).
@@ -23,18 +24,21 @@ import { seededRandom } from '../src/domain/random';
 import { generateWorld } from '../src/simulator/generator';
 import { peakPerWindow } from '../src/simulator';
 import { REFRESH_SCHEDULE_ID } from '../src/temporal/schedules';
-import { bucketPercentileMs, e2eLine, histogramBuckets, openLoopSchedule, percentile, providerBound, topSelfTime, type AnalysisRun, type BurstFigures, type CpuProfile } from './lib/e2e-figures';
+import { parseServerTiming } from '../src/api/server-timing';
+import { bucketPercentileMs, e2eLine, stepPercentiles, histogramBuckets, openLoopSchedule, percentile, providerBound, topSelfTime, type AnalysisRun, type BurstFigures, type CpuProfile, type FrontDoorFigures } from './lib/e2e-figures';
 import { descendantsOf, findPostmaster, readCpuSeconds, readMemory, readTreeCpuSeconds, startBenchStack, type BenchStack } from './lib/e2e-stack';
 import { countEvents } from './lib/e2e-temporal';
 
 const USAGE = `usage: npm run bench:e2e -- [--temporal dev|prod] [--small 20] [--large N] [--rate 200] [--burst-seconds 4]
                              [--helius-rps 50] [--latency-ms 100] [--tx-per-wallet 200] [--seed 1]
-                             [--profile <dir>]
+                             [--profile <dir>] [--no-front-door]
 
   --temporal dev|prod  a fresh Temporal dev server (default), or the production-shaped server of
                        scripts/temporal-server.sh (started when it does not answer on TEMPORAL_SERVER_PORT, default 7633)
   --large N            the large group (default: the largest MAX_WALLETS_PER_ANALYSIS allows, at most 1,000)
   --rate, --burst-seconds   the open-loop burst of 3-wallet analyses (default 200/s for 4 s)
+  --no-front-door      skip the second burst (the same POSTs with the worker paused: the API, PostgreSQL
+                       and Temporal accepting starts, without the analyses' own work on the same cores)
   --profile <dir>      CPU profiles of the worker and the API (node --cpu-prof) into <dir>; their top
                        functions by self time are printed on stderr at the end
   --helius-rps         the Helius budget, and the simulator's Helius rate limit (default 50, a paid plan's;
@@ -201,7 +205,11 @@ function triples(pool: string[], count: number, seed: number): string[][] {
   return Array.from({ length: count }, (_, i) => all[i % all.length]);
 }
 
-async function burst(stack: BenchStack, groups: string[][], rate: number): Promise<{ latencies: number[]; accepted: number[]; statuses: Record<string, number>; ids: string[]; sendSeconds: number; startedAt: number }> {
+async function burst(
+  stack: BenchStack,
+  groups: string[][],
+  rate: number,
+): Promise<{ latencies: number[]; accepted: number[]; statuses: Record<string, number>; ids: string[]; sendSeconds: number; startedAt: number; serverTiming: Record<string, number[]> }> {
   const pool = new Pool(stack.apiUrl, { connections: 256, pipelining: 1 });
   const schedule = openLoopSchedule(rate, groups.length);
   const latencies: number[] = [];
@@ -212,6 +220,8 @@ async function burst(stack: BenchStack, groups: string[][], rate: number): Promi
   const start = performance.now();
   let lastSend = start;
   const late: number[] = [];
+  // the API's Server-Timing of each answer: its steps' durations, by step
+  const serverTiming: Record<string, number[]> = {};
   const send = async (body: string, due: number): Promise<void> => {
     // how late this process itself sends (a CPU-starved bench counts its own delay as latency)
     late.push(performance.now() - due);
@@ -221,6 +231,7 @@ async function burst(stack: BenchStack, groups: string[][], rate: number): Promi
       // from the moment the schedule says it goes out: a late send counts against the server's side
       latencies.push(performance.now() - due);
       statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
+      for (const [step, ms] of Object.entries(parseServerTiming(res.headers['server-timing'] as string | undefined))) (serverTiming[step] ??= []).push(ms);
       if (res.statusCode === 202) {
         ids.push((JSON.parse(text) as Started).analysisId);
         accepted.push(latencies[latencies.length - 1]);
@@ -240,9 +251,11 @@ async function burst(stack: BenchStack, groups: string[][], rate: number): Promi
   await Promise.all(inFlight);
   await pool.close();
   log(`    the bench's own lateness in sending (counted in the latency): p50 ${percentile(late, 50)?.toFixed(1)} ms, p99 ${percentile(late, 99)?.toFixed(1)} ms`);
+  const steps = Object.entries(serverTiming).map(([step, ms]) => `${step} p50 ${percentile(ms, 50)?.toFixed(1)} ms, p99 ${percentile(ms, 99)?.toFixed(1)} ms`);
+  log(`    the API's Server-Timing: ${steps.join('; ') || 'none'}`);
   // n requests at the rate cover n periods: the last one's period ends 1/rate after it is sent
   const sendSeconds = (lastSend - start) / 1000 + 1 / rate;
-  return { latencies, accepted, statuses, ids, sendSeconds, startedAt };
+  return { latencies, accepted, statuses, ids, sendSeconds, startedAt, serverTiming };
 }
 
 /** Waits until none of `ids` is running; answers their counts and the moment the last one finished. */
@@ -291,6 +304,7 @@ async function main(): Promise<number> {
       'tx-per-wallet': { type: 'string' },
       seed: { type: 'string' },
       profile: { type: 'string' },
+      'no-front-door': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -375,6 +389,38 @@ async function main(): Promise<number> {
     log(`    sent in ${sent.sendSeconds.toFixed(1)} s, statuses ${JSON.stringify(sent.statuses)}; ${drained.completed} completed, ${drained.failed} failed, ${drained.running} still running (${drained.startPending} of them not yet started); drained in ${drainSeconds.toFixed(1)} s`);
     log(`    the API's own view of the POSTs (its histogram's buckets): p50 ≤ ${bucketPercentileMs(serverBefore, serverAfter, 50)} ms, p99 ≤ ${bucketPercentileMs(serverBefore, serverAfter, 99)} ms; its event loop's delay p99 ${loopLagP99Ms.toFixed(1)} ms`);
 
+    let frontDoor: FrontDoorFigures | null = null;
+    if (!values['no-front-door']) {
+      // The same offered load with the worker stopped (SIGSTOP): what the POSTs cost the API,
+      // PostgreSQL and Temporal alone. On this machine the burst's analyses run on the same cores as
+      // the front door; in production they run on workers of their own. The worker resumes after the
+      // send and the analyses drain (not timed).
+      log(`(b) the front door alone: ${count} more POSTs at ${rate}/s with the worker paused`);
+      const before = histogramBuckets(await metrics(), 'http_request_duration_seconds', postSeries);
+      process.kill(stack.workerPid, 'SIGSTOP');
+      let paused: Awaited<ReturnType<typeof burst>>;
+      try {
+        paused = await burst(stack, triples(smallGroup.map((w) => w.address), count, seed + 1), rate);
+      } finally {
+        process.kill(stack.workerPid, 'SIGCONT');
+      }
+      const after = histogramBuckets(await metrics(), 'http_request_duration_seconds', postSeries);
+      frontDoor = {
+        requests: count,
+        sendSeconds: paused.sendSeconds,
+        statuses: paused.statuses,
+        p50Ms: percentile(paused.latencies, 50),
+        p99Ms: percentile(paused.latencies, 99),
+        maxMs: percentile(paused.latencies, 100),
+        serverP50Ms: bucketPercentileMs(before, after, 50),
+        serverP99Ms: bucketPercentileMs(before, after, 99),
+        serverTiming: stepPercentiles(paused.serverTiming),
+      };
+      log(`    p50 ${frontDoor.p50Ms?.toFixed(1)} ms, p99 ${frontDoor.p99Ms?.toFixed(1)} ms, statuses ${JSON.stringify(paused.statuses)}; draining them`);
+      const left = await drain(stack.databaseUrl, paused.ids, 5 * 60_000);
+      log(`    ${left.completed} completed, ${left.failed} failed, ${left.running} still running`);
+    }
+
     log('(e) counting Temporal events');
     const smallEvents = await countEvents(client, `analysis:${smallRun.analysisId}`);
     const largeEvents = await countEvents(client, `analysis:${largeRun.analysisId}`);
@@ -397,6 +443,7 @@ async function main(): Promise<number> {
       maxMs: percentile(sent.latencies, 100),
       acceptedP50Ms: percentile(sent.accepted, 50),
       acceptedP99Ms: percentile(sent.accepted, 99),
+      serverTiming: stepPercentiles(sent.serverTiming),
       serverP50Ms: bucketPercentileMs(serverBefore, serverAfter, 50),
       serverP99Ms: bucketPercentileMs(serverBefore, serverAfter, 99),
       completed: drained.completed,
@@ -418,6 +465,7 @@ async function main(): Promise<number> {
         large: { ...largeRun, events: largeEvents },
         coldStart,
         burst: burstFigures,
+        frontDoor,
         worker: { peakRssMb: peaks.length ? Math.max(...peaks) : null, hwmMb: readMemory(stack.workerPid).hwmMb, startRssMb, peakRssMbByPhase: phases.peakRss, childrenPeakRssMbByPhase: phases.childrenPeakRss },
         cpuSecondsByPhase: phases.cpu,
         machine: { cores: os.cpus().length, loadAvgStart, loadAvgEnd: os.loadavg()[0] },

@@ -100,8 +100,13 @@ const schema = z.object({
   API_START_HAND_OFF_AT: z.coerce.number().int().min(0).default(1),
   /** starts that may wait in the background at once; past it a request waits for its own */
   API_START_MAX_PENDING: positiveInt.default(2000),
-  /** background starts sent to Temporal at once (the rest wait in the process's queue) */
-  API_START_CONCURRENCY: positiveInt.default(64),
+  /**
+   * background starts sent to Temporal at once (the rest wait in the process's queue). Few: a flood of
+   * concurrent starts makes Temporal and its database compete with the POSTs themselves (measured on
+   * the 2-core bench machine at 200 POSTs/s: 64 at once gave a stored row p50 25 ms, 4 gave 5 ms, and
+   * the burst drained sooner); a process starts about this many / Temporal's start latency per second
+   */
+  API_START_CONCURRENCY: positiveInt.default(4),
   /** an analysis whose workflow Temporal has not accepted after this long is failed, with the reason */
   API_START_GIVE_UP_SECONDS: positiveInt.default(900),
 

@@ -81,6 +81,16 @@ export interface EventCount {
   parent: number;
 }
 
+/** p50 and p99 of each step of the API's Server-Timing over a burst's answers, ms */
+export type StepPercentiles = Record<string, { p50Ms: number | null; p99Ms: number | null }>;
+
+export function stepPercentiles(byStep: Record<string, number[]>): StepPercentiles {
+  return Object.fromEntries(Object.entries(byStep).map(([step, ms]) => [step, { p50Ms: percentile(ms, 50), p99Ms: percentile(ms, 99) }]));
+}
+
+const roundSteps = (steps: StepPercentiles | undefined) =>
+  Object.fromEntries(Object.entries(steps ?? {}).map(([step, p]) => [step, { p50Ms: round(p.p50Ms, 1), p99Ms: round(p.p99Ms, 1) }]));
+
 export interface BurstFigures {
   offeredRps: number;
   requests: number;
@@ -95,11 +105,29 @@ export interface BurstFigures {
   /** the API's own view (its http_request_duration_seconds histogram over the burst): the bucket bound p50/p99 of POST answers fall under, ms */
   serverP50Ms: number | null;
   serverP99Ms: number | null;
+  /** the API's own steps, from each answer's Server-Timing header */
+  serverTiming?: StepPercentiles;
   completed: number;
   failed: number;
   drainSeconds: number;
   analysesPerSecond: number;
   eventsPerAnalysis: number | null;
+}
+
+/**
+ * POST latency of a second burst sent while the worker is paused (SIGSTOP): the front door alone
+ * (API, PostgreSQL, Temporal accepting starts), without the analyses' own work on the same cores.
+ */
+export interface FrontDoorFigures {
+  requests: number;
+  sendSeconds: number;
+  statuses: Record<string, number>;
+  p50Ms: number | null;
+  p99Ms: number | null;
+  maxMs: number | null;
+  serverP50Ms: number | null;
+  serverP99Ms: number | null;
+  serverTiming?: StepPercentiles;
 }
 
 export interface E2eFigures {
@@ -115,6 +143,8 @@ export interface E2eFigures {
   /** the warm-up analysis (the worker's first, of other wallets): seconds and its bound's, if one ran */
   coldStart?: { wallets: number; seconds: number; boundSeconds: number } | null;
   burst: BurstFigures;
+  /** null: not measured (--no-front-door) */
+  frontDoor?: FrontDoorFigures | null;
   worker: {
     peakRssMb: number | null;
     hwmMb: number | null;
@@ -174,6 +204,19 @@ export function e2eLine(f: E2eFigures): string {
       serverP50Ms: round(f.burst.serverP50Ms, 1),
       serverP99Ms: round(f.burst.serverP99Ms, 1),
       statuses: f.burst.statuses,
+      serverTiming: roundSteps(f.burst.serverTiming),
+      frontDoor: f.frontDoor
+        ? {
+            achievedRps: round(f.frontDoor.requests / f.frontDoor.sendSeconds, 1),
+            p50Ms: round(f.frontDoor.p50Ms, 1),
+            p99Ms: round(f.frontDoor.p99Ms, 1),
+            maxMs: round(f.frontDoor.maxMs, 1),
+            serverP50Ms: round(f.frontDoor.serverP50Ms, 1),
+            serverP99Ms: round(f.frontDoor.serverP99Ms, 1),
+            serverTiming: roundSteps(f.frontDoor.serverTiming),
+            statuses: f.frontDoor.statuses,
+          }
+        : null,
     },
     c: { analyses: f.burst.completed, failed: f.burst.failed, drainSeconds: round(f.burst.drainSeconds, 1), analysesPerSecond: round(f.burst.analysesPerSecond) },
     d: {

@@ -2,6 +2,7 @@
 // Redis, simulator): what each answers, Idempotency-Key under a race, and a table of bad inputs
 // that must start no workflow and store no row.
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { parseServerTiming } from '../../src/api/server-timing';
 import { buildApp } from '../../src/api/app';
 import { getAnalysis } from '../../src/store/analyses';
 import { generateWorld } from '../../src/simulator';
@@ -74,6 +75,10 @@ describe('API routes on the real stack', () => {
     expect(body).toMatchObject({ status: 'running', workflowId: `analysis:${body.analysisId}`, links: { self: `/v1/analyses/${body.analysisId}`, events: `/v1/analyses/${body.analysisId}/events` } });
     expect(body.links.temporalUi).toBe(`http://127.0.0.1:8233/namespaces/${opened.stack.namespace}/workflows/${encodeURIComponent(body.workflowId)}`);
     expect(res.headers.location).toBe(`/v1/analyses/${body.analysisId}`);
+    // where its time went: before the handler, storing the row, starting the workflow
+    const timing = parseServerTiming(res.headers['server-timing'] as string | undefined);
+    expect(Object.keys(timing)).toEqual(['pre', 'store', 'start']);
+    expect(Object.values(timing).every((ms) => ms >= 0)).toBe(true);
     const row = await getAnalysis(opened.stack.pool, body.analysisId);
     expect(row?.wallets).toEqual([A, C].sort());
     expect(row?.params).toEqual({ weights: { capital: 2 }, window: 30, sync: 'skip', failureThreshold: 0.8 });

@@ -34,6 +34,7 @@ import {
   type TokenAnalysisRequest,
 } from '../schemas/analyses';
 import { checkAddress, checkAddresses } from '../validation';
+import { ServerTiming } from '../server-timing';
 import { TEMPORAL_CALL_DEADLINE_MS, TemporalDeadlineError, withTemporalDeadline } from '../temporal-calls';
 
 /** How long the route asks Temporal whether a start that missed its deadline happened after all. */
@@ -166,12 +167,15 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
       // a token request's row starts without wallets: the workflow records the holders it finds
       const { wallets, ...params } = 'wallets' in body ? body : { ...body, wallets: [] };
       const key = request.headers['idempotency-key'] ?? null;
+      // where the answer's time went (Server-Timing): before the handler (authentication, rate limit,
+      // validation), storing the row, starting (or handing off) the workflow
+      const timing = new ServerTiming().add('pre', reply.elapsedTime);
       let id: string = randomUUID();
       let requestId: string | null = request.id;
       let replay = false;
       try {
         const ownerKeyId = request.apiKeyId;
-        await insertAnalysis(pool, { id, workflowId: analysisWorkflowId(id), requestId, idempotencyKey: key, ownerKeyId, wallets, params, startPending: true, fairnessKey: clientKeyOf(request) });
+        await timing.measure('store', () => insertAnalysis(pool, { id, workflowId: analysisWorkflowId(id), requestId, idempotencyKey: key, ownerKeyId, wallets, params, startPending: true, fairnessKey: clientKeyOf(request) }));
       } catch (err) {
         if (!key || !isUniqueViolation(err, ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE)) throw err;
         // Another request of this API key with this Idempotency-Key got there first (maybe at this very moment): answer with its analysis.
@@ -186,13 +190,13 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
       try {
         // also on a replay: the first request may have died between its insert and its start
         const waitSeconds = request.query.wait;
-        const phase = await startWorkflow({ analysisId: id, request: body, requestId }, clientKeyOf(request), waitSeconds);
+        const phase = await timing.measure('start', () => startWorkflow({ analysisId: id, request: body, requestId }, clientKeyOf(request), waitSeconds));
         if (waitSeconds > 0 && (phase !== null || replay)) {
           // finished within the wait (or a replay of an analysis that finished before): the result at once
           const view = await loadAnalysisView({ pool, temporal, uiUrl }, id);
           if (view && view.status !== 'running') {
             request.log.info({ analysisId: id, wallets: wallets.length, replay, status: view.status }, 'analysis answered within the wait');
-            return reply.code(200).header('location', `/v1/analyses/${id}`).send(view);
+            return reply.code(200).header('location', `/v1/analyses/${id}`).header('server-timing', timing.header()).send(view);
           }
         }
       } catch (err) {
@@ -204,6 +208,7 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
       return reply
         .code(202)
         .header('location', `/v1/analyses/${id}`)
+        .header('server-timing', timing.header())
         .send({ analysisId: id, workflowId: analysisWorkflowId(id), status, idempotentReplay: replay, links: analysisLinks(uiUrl, namespace, id, analysisWorkflowId(id)) });
     },
   );

@@ -1,4 +1,4 @@
-import { bucketPercentileMs, cpuSecondsOfStat, e2eLine, histogramBuckets, historyPages, memoryOfStatus, openLoopSchedule, percentile, providerBound, topSelfTime, type E2eFigures } from '../../../bench/lib/e2e-figures';
+import { bucketPercentileMs, cpuSecondsOfStat, e2eLine, histogramBuckets, historyPages, memoryOfStatus, openLoopSchedule, percentile, providerBound, stepPercentiles, topSelfTime, type E2eFigures } from '../../../bench/lib/e2e-figures';
 
 describe('percentile (nearest rank)', () => {
   it('answers the value at rank ceil(p/100 * n) of the sorted values', () => {
@@ -61,6 +61,13 @@ describe('reading /proc', () => {
   });
 });
 
+describe('the Server-Timing steps of a burst', () => {
+  it('are the p50 and p99 of each step over the answers that carried it', () => {
+    const ms = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(stepPercentiles({ store: ms, start: [] })).toEqual({ store: { p50Ms: percentile(ms, 50), p99Ms: percentile(ms, 99) }, start: { p50Ms: null, p99Ms: null } });
+  });
+});
+
 describe('the JSON line', () => {
   const run = (wallets: number, seconds: number, pages: number) => ({
     wallets,
@@ -91,6 +98,7 @@ describe('the JSON line', () => {
       acceptedP99Ms: 47.96,
       serverP50Ms: 5,
       serverP99Ms: 25,
+      serverTiming: { store: { p50Ms: 3.14, p99Ms: 19.96 } },
       completed: 800,
       failed: 0,
       drainSeconds: 80,
@@ -115,7 +123,7 @@ describe('the JSON line', () => {
         large: { wallets: 500, status: 'completed', seconds: 26, boundSeconds: 20, ratio: 1.3, pages: 1000, historyRequests: 1500, historyPeakPerSecond: 49, events: 20000, eventsParent: 5000, workflows: 502 },
         coldStart: null,
       },
-      b: { offeredRps: 200, requests: 800, achievedRps: 200, p50Ms: 12.3, p99Ms: 48, maxMs: 60, acceptedP50Ms: 12.3, acceptedP99Ms: 48, serverP50Ms: 5, serverP99Ms: 25, statuses: { '202': 800 } },
+      b: { offeredRps: 200, requests: 800, achievedRps: 200, p50Ms: 12.3, p99Ms: 48, maxMs: 60, acceptedP50Ms: 12.3, acceptedP99Ms: 48, serverP50Ms: 5, serverP99Ms: 25, statuses: { '202': 800 }, serverTiming: { store: { p50Ms: 3.1, p99Ms: 20 } }, frontDoor: null },
       c: { analyses: 800, failed: 0, drainSeconds: 80, analysesPerSecond: 10 },
       d: { workerPeakRssMb: 280, workerHwmMb: 281, workerStartRssMb: 200, byPhase: { small: 220, large: 280, burst: 250 }, similarityProcessesByPhase: { small: 0, large: 613, burst: 0 } },
       e: { small: 800, large: 20000, burst: 64.3 },
@@ -129,6 +137,12 @@ describe('the JSON line', () => {
   it('carries the warm-up analysis (the worker\'s first) as the cold start, rounded, when one ran', () => {
     const line = JSON.parse(e2eLine({ ...figures, coldStart: { wallets: 5, seconds: 2.5649, boundSeconds: 0.3 } })) as { a: { coldStart: unknown } };
     expect(line.a.coldStart).toEqual({ wallets: 5, seconds: 2.56, boundSeconds: 0.3 });
+  });
+
+  it('carries the front door alone (the burst sent with the worker paused) in (b), rounded', () => {
+    const frontDoor = { requests: 800, sendSeconds: 4.0125, statuses: { '202': 800 }, p50Ms: 6.04, p99Ms: 31.26, maxMs: 40.01, serverP50Ms: 5, serverP99Ms: 50 };
+    const line = JSON.parse(e2eLine({ ...figures, frontDoor })) as { b: { frontDoor: unknown } };
+    expect(line.b.frontDoor).toEqual({ achievedRps: 199.4, p50Ms: 6, p99Ms: 31.3, maxMs: 40, serverP50Ms: 5, serverP99Ms: 50, serverTiming: {}, statuses: { '202': 800 } });
   });
 
   it('writes null for a figure that could not be measured (no latencies, a burst that never drained)', () => {
