@@ -25,7 +25,7 @@ import { generateWorld } from '../src/simulator/generator';
 import { peakPerWindow } from '../src/simulator';
 import { REFRESH_SCHEDULE_ID } from '../src/temporal/schedules';
 import { parseServerTiming } from '../src/api/server-timing';
-import { bucketPercentileMs, e2eLine, stepPercentiles, histogramBuckets, openLoopSchedule, percentile, providerBound, topSelfTime, type AnalysisRun, type BurstFigures, type CpuProfile, type FrontDoorFigures } from './lib/e2e-figures';
+import { bucketPercentileMs, e2eLine, postLatencies, histogramBuckets, openLoopSchedule, percentile, providerBound, topSelfTime, type AnalysisRun, type BurstFigures, type CpuProfile, type FrontDoorFigures } from './lib/e2e-figures';
 import { descendantsOf, findPostmaster, readCpuSeconds, readMemory, readTreeCpuSeconds, startBenchStack, type BenchStack } from './lib/e2e-stack';
 import { countEvents } from './lib/e2e-temporal';
 
@@ -405,17 +405,7 @@ async function main(): Promise<number> {
         process.kill(stack.workerPid, 'SIGCONT');
       }
       const after = histogramBuckets(await metrics(), 'http_request_duration_seconds', postSeries);
-      frontDoor = {
-        requests: count,
-        sendSeconds: paused.sendSeconds,
-        statuses: paused.statuses,
-        p50Ms: percentile(paused.latencies, 50),
-        p99Ms: percentile(paused.latencies, 99),
-        maxMs: percentile(paused.latencies, 100),
-        serverP50Ms: bucketPercentileMs(before, after, 50),
-        serverP99Ms: bucketPercentileMs(before, after, 99),
-        serverTiming: stepPercentiles(paused.serverTiming),
-      };
+      frontDoor = postLatencies(paused, count, { before, after });
       log(`    p50 ${frontDoor.p50Ms?.toFixed(1)} ms, p99 ${frontDoor.p99Ms?.toFixed(1)} ms, statuses ${JSON.stringify(paused.statuses)}; draining them`);
       const left = await drain(stack.databaseUrl, paused.ids, 5 * 60_000);
       log(`    ${left.completed} completed, ${left.failed} failed, ${left.running} still running`);
@@ -434,18 +424,10 @@ async function main(): Promise<number> {
     log(`    events by type (burst analysis): ${JSON.stringify(sampleEvents[0]?.byType ?? {})}`);
 
     const burstFigures: BurstFigures = {
+      ...postLatencies(sent, count, { before: serverBefore, after: serverAfter }),
       offeredRps: rate,
-      requests: count,
-      sendSeconds: sent.sendSeconds,
-      statuses: sent.statuses,
-      p50Ms: percentile(sent.latencies, 50),
-      p99Ms: percentile(sent.latencies, 99),
-      maxMs: percentile(sent.latencies, 100),
       acceptedP50Ms: percentile(sent.accepted, 50),
       acceptedP99Ms: percentile(sent.accepted, 99),
-      serverTiming: stepPercentiles(sent.serverTiming),
-      serverP50Ms: bucketPercentileMs(serverBefore, serverAfter, 50),
-      serverP99Ms: bucketPercentileMs(serverBefore, serverAfter, 99),
       completed: drained.completed,
       failed: drained.failed + drained.running,
       drainSeconds,

@@ -91,22 +91,45 @@ export function stepPercentiles(byStep: Record<string, number[]>): StepPercentil
 const roundSteps = (steps: StepPercentiles | undefined) =>
   Object.fromEntries(Object.entries(steps ?? {}).map(([step, p]) => [step, { p50Ms: round(p.p50Ms, 1), p99Ms: round(p.p99Ms, 1) }]));
 
-export interface BurstFigures {
-  offeredRps: number;
+/** The POSTs of one open-loop burst: their latency at the client and in the API's own view. */
+export interface PostLatencies {
   requests: number;
   sendSeconds: number;
   statuses: Record<string, number>;
   p50Ms: number | null;
   p99Ms: number | null;
   maxMs: number | null;
-  /** the same over the requests answered 202 only */
-  acceptedP50Ms: number | null;
-  acceptedP99Ms: number | null;
   /** the API's own view (its http_request_duration_seconds histogram over the burst): the bucket bound p50/p99 of POST answers fall under, ms */
   serverP50Ms: number | null;
   serverP99Ms: number | null;
   /** the API's own steps, from each answer's Server-Timing header */
   serverTiming?: StepPercentiles;
+}
+
+/** What a burst's sender measured (latencies in ms, Server-Timing steps by name) and the API's histogram before and after it. */
+export function postLatencies(
+  sent: { latencies: number[]; statuses: Record<string, number>; sendSeconds: number; serverTiming: Record<string, number[]> },
+  requests: number,
+  histogram: { before: Map<number, number>; after: Map<number, number> },
+): PostLatencies {
+  return {
+    requests,
+    sendSeconds: sent.sendSeconds,
+    statuses: sent.statuses,
+    p50Ms: percentile(sent.latencies, 50),
+    p99Ms: percentile(sent.latencies, 99),
+    maxMs: percentile(sent.latencies, 100),
+    serverP50Ms: bucketPercentileMs(histogram.before, histogram.after, 50),
+    serverP99Ms: bucketPercentileMs(histogram.before, histogram.after, 99),
+    serverTiming: stepPercentiles(sent.serverTiming),
+  };
+}
+
+export interface BurstFigures extends PostLatencies {
+  offeredRps: number;
+  /** the same over the requests answered 202 only */
+  acceptedP50Ms: number | null;
+  acceptedP99Ms: number | null;
   completed: number;
   failed: number;
   drainSeconds: number;
@@ -118,17 +141,7 @@ export interface BurstFigures {
  * POST latency of a second burst sent while the worker is paused (SIGSTOP): the front door alone
  * (API, PostgreSQL, Temporal accepting starts), without the analyses' own work on the same cores.
  */
-export interface FrontDoorFigures {
-  requests: number;
-  sendSeconds: number;
-  statuses: Record<string, number>;
-  p50Ms: number | null;
-  p99Ms: number | null;
-  maxMs: number | null;
-  serverP50Ms: number | null;
-  serverP99Ms: number | null;
-  serverTiming?: StepPercentiles;
-}
+export type FrontDoorFigures = PostLatencies;
 
 export interface E2eFigures {
   temporal: 'dev' | 'prod';
