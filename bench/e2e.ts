@@ -25,7 +25,7 @@ import { generateWorld } from '../src/simulator/generator';
 import { peakPerWindow } from '../src/simulator';
 import { REFRESH_SCHEDULE_ID } from '../src/temporal/schedules';
 import { parseServerTiming } from '../src/api/server-timing';
-import { bucketPercentileMs, e2eLine, postLatencies, histogramBuckets, openLoopSchedule, percentile, providerBound, topSelfTime, type AnalysisRun, type BurstFigures, type CpuProfile, type FrontDoorFigures } from './lib/e2e-figures';
+import { bucketPercentileMs, e2eLine, postLatencies, stepPercentiles, histogramBuckets, openLoopSchedule, percentile, providerBound, topSelfTime, type AnalysisRun, type BurstFigures, type CpuProfile, type FrontDoorFigures } from './lib/e2e-figures';
 import { descendantsOf, findPostmaster, readCpuSeconds, readMemory, readTreeCpuSeconds, startBenchStack, type BenchStack } from './lib/e2e-stack';
 import { countEvents } from './lib/e2e-temporal';
 
@@ -251,7 +251,7 @@ async function burst(
   await Promise.all(inFlight);
   await pool.close();
   log(`    the bench's own lateness in sending (counted in the latency): p50 ${percentile(late, 50)?.toFixed(1)} ms, p99 ${percentile(late, 99)?.toFixed(1)} ms`);
-  const steps = Object.entries(serverTiming).map(([step, ms]) => `${step} p50 ${percentile(ms, 50)?.toFixed(1)} ms, p99 ${percentile(ms, 99)?.toFixed(1)} ms`);
+  const steps = Object.entries(stepPercentiles(serverTiming)).map(([step, p]) => `${step} p50 ${p.p50Ms?.toFixed(1)} ms, p99 ${p.p99Ms?.toFixed(1)} ms`);
   log(`    the API's Server-Timing: ${steps.join('; ') || 'none'}`);
   // n requests at the rate cover n periods: the last one's period ends 1/rate after it is sent
   const sendSeconds = (lastSend - start) / 1000 + 1 / rate;
