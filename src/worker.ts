@@ -1,5 +1,6 @@
 // Worker process entry point: validates config, checks PostgreSQL and Redis, applies migrations,
 // then runs one Worker per task queue until SIGINT/SIGTERM.
+import v8 from 'node:v8';
 import { Runtime } from '@temporalio/worker';
 import { loadConfig } from './config';
 import { createActivities } from './activities';
@@ -41,7 +42,9 @@ async function main(): Promise<void> {
     concurrency: { balances: config.BALANCES_CONCURRENCY, analysis: config.ANALYSIS_CONCURRENCY, enrichment: config.ENRICHMENT_CONCURRENCY },
     workflowCache: { maxCachedWorkflows: config.WORKFLOW_CACHE_SIZE, reuseV8Context: config.WORKFLOW_REUSE_V8_CONTEXT },
   });
-  logger.info({ taskQueues: workers.map((w) => w.options.taskQueue), temporal: config.TEMPORAL_ADDRESS }, 'workers started');
+  // the heap limit bounds the worker's memory: `npm run start:worker` sets it (--max-old-space-size)
+  const heapLimitMb = Math.round(v8.getHeapStatistics().heap_size_limit / 2 ** 20);
+  logger.info({ taskQueues: workers.map((w) => w.options.taskQueue), temporal: config.TEMPORAL_ADDRESS, heapLimitMb }, 'workers started');
   try {
     await runWorkers(workers); // the SDK shuts workers down on SIGINT/SIGTERM
   } finally {

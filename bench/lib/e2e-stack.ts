@@ -57,6 +57,19 @@ function startNode(script: string, args: string[], env: NodeJS.ProcessEnv, nodeA
   return Object.assign(child, { output: () => output });
 }
 
+/**
+ * The Node flags production starts the worker with: those of `npm run start:worker` (package.json),
+ * e.g. its heap limit; BENCH_WORKER_NODE_ARGS, when set (even empty), replaces them (to measure the
+ * worker without them, or with others).
+ */
+export function workerNodeFlags(env: NodeJS.ProcessEnv = process.env, packageJson: string = path.join(ROOT, 'package.json')): string[] {
+  if (env.BENCH_WORKER_NODE_ARGS !== undefined) return env.BENCH_WORKER_NODE_ARGS.split(' ').filter(Boolean);
+  const script: unknown = (JSON.parse(fs.readFileSync(packageJson, 'utf8')) as { scripts?: Record<string, unknown> }).scripts?.['start:worker'];
+  const flags = typeof script === 'string' ? /^node((?:\s+--[\w-]+(?:=\S+)?)*)\s+scripts\/start-built\.js worker$/.exec(script.trim()) : null;
+  if (!flags) throw new Error(`package.json's start:worker is not "node [--flag ...] scripts/start-built.js worker" (got ${JSON.stringify(script)}): the bench cannot start the worker as production does`);
+  return flags[1].split(/\s+/).filter(Boolean);
+}
+
 async function waitForHttp(url: string, child: Child, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
@@ -244,9 +257,10 @@ export async function startBenchStack(o: StackOptions): Promise<BenchStack> {
     };
     // A production worker and API (`npm run build`, then `npm run start:worker` and `start:api`): the
     // compiled JavaScript (build/), not TypeScript compiled as it loads (tsx alone holds about 50 MB
-    // in each process), and the pre-built workflow bundle (dist/workflow-bundle.js), not bundled at start.
+    // in each process), the pre-built workflow bundle (dist/workflow-bundle.js), not bundled at start,
+    // and the worker's Node flags of `start:worker` (its heap limit).
     await run('npm', ['run', '-s', 'build'], { cwd: ROOT, maxBuffer: 10 * 1024 * 1024 });
-    const worker = startNode('build/worker.js', [], { ...env, NODE_ENV: 'production' }, profile('worker'));
+    const worker = startNode('build/worker.js', [], { ...env, NODE_ENV: 'production' }, [...workerNodeFlags(), ...profile('worker')]);
     cleanups.push(() => stopProcess(worker, 'SIGINT', 20_000));
     const api = startNode('build/api/server.js', [], { ...env, NODE_ENV: 'production' }, profile('api'));
     cleanups.push(() => stopProcess(api, 'SIGINT', 10_000));
