@@ -77,7 +77,8 @@ export function createSyncActivities(deps: ActivityDeps) {
     // settled later; until then a failure must not be an unhandled rejection
     solPriceAsked.catch(() => undefined);
     const request = (cursor: string | null): Promise<HistoryPage> => {
-      const asked = helius.fetchHistoryPage(input.wallet, { before: cursor ?? undefined, limit: 100 });
+      // a cancelled step (its analysis cancelled, its heartbeat timed out) drops the page on its way
+      const asked = helius.fetchHistoryPage(input.wallet, { before: cursor ?? undefined, limit: 100, signal: ctx.cancellationSignal });
       asked.catch(() => undefined);
       return asked;
     };

@@ -25,6 +25,8 @@ export interface HistoryPageOptions {
   /** server-side filters; pages may then be short or answer with a 404 continuation */
   type?: string;
   source?: string;
+  /** aborts the request (waiting or in flight): it rejects with the signal's reason */
+  signal?: AbortSignal;
 }
 
 /** A transaction of a provider answer that failed validation: kept out, with the reason. */
@@ -132,6 +134,7 @@ export class HeliusClient implements HeliusHistorySource {
       path: `/v0/addresses/${address}/transactions`,
       query: { limit, 'before-signature': options.before, type: options.type, source: options.source },
       operation: HISTORY_OP,
+      signal: options.signal,
     });
     if (res.status === 404) {
       const match = CONTINUATION.exec(res.text);

@@ -48,6 +48,12 @@ export interface HttpRequest {
   json?: unknown;
   /** how errors name this call, e.g. "GET /v0/addresses/{address}/transactions" */
   operation: string;
+  /**
+   * Aborts the request wherever it is (waiting its turn, its budget slot, or on the wire): the
+   * promise rejects with the signal's reason (a cancelled activity's CancelledFailure), not with a
+   * provider error. A slot already taken stays spent.
+   */
+  signal?: AbortSignal;
 }
 
 export interface HttpResponse {
@@ -95,6 +101,7 @@ export class ProviderHttp {
    * 50, when 16 sockets served about 100 requests in flight).
    */
   send(req: HttpRequest): Promise<HttpResponse> {
+    req.signal?.throwIfAborted();
     return this.gate(() => this.sendNow(req));
   }
 
@@ -106,7 +113,9 @@ export class ProviderHttp {
       if (v !== undefined) url.searchParams.set(k, String(v));
     }
     if (this.apiKey) url.searchParams.set('api-key', this.apiKey);
+    req.signal?.throwIfAborted();
     await this.budget.acquire();
+    req.signal?.throwIfAborted();
     try {
       const res = await this.agent.request({
         origin: url.origin,
@@ -117,11 +126,14 @@ export class ProviderHttp {
             ? { accept: 'application/json' }
             : { accept: 'application/json', 'content-type': 'application/json' },
         body: req.json === undefined ? undefined : JSON.stringify(req.json),
+        signal: req.signal,
       });
       const text = await res.body.text();
       const retryAfterMs = res.statusCode >= 400 ? parseRetryAfter(res.headers['retry-after']) : undefined;
       return retryAfterMs === undefined ? { status: res.statusCode, text } : { status: res.statusCode, text, retryAfterMs };
     } catch (err) {
+      // aborted on purpose: the caller's reason, not a provider fault to classify and retry
+      if (req.signal?.aborted) throw req.signal.reason;
       throw this.transportError(err, req.operation);
     }
   }

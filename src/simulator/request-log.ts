@@ -14,6 +14,8 @@ export interface RequestLogEntry {
   status: number;
   /** why the simulator answered with an error on purpose */
   injected?: FaultKind | 'rate-limited' | 'quota' | 'invalid-key';
+  /** the client went away (aborted, or gave up waiting) before the answer was sent */
+  abandoned?: true;
 }
 
 interface Counter {

@@ -66,6 +66,11 @@ function send(res: ServerResponse, reply: SentReply, truncate = false): void {
   res.end(body);
 }
 
+/** On a response's 'close': an answer not (wholly) sent by then was abandoned by its client. */
+function noteAbandoned(res: ServerResponse, entry: RequestLogEntry): void {
+  if (!res.writableFinished) entry.abandoned = true;
+}
+
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
@@ -88,7 +93,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     entry.injected = 'timeout';
     const h = { res, timer: setTimeout(() => { held.delete(h); entry.status = 504; send(res, TIMEOUT_REPLY); }, knobs.faults.timeoutHoldMs) };
     held.add(h);
-    res.on('close', () => { clearTimeout(h.timer); held.delete(h); });
+    res.on('close', () => { clearTimeout(h.timer); held.delete(h); noteAbandoned(res, entry); });
   };
 
   const serveProvider = (res: ServerResponse, url: URL, r: ProviderRoute) => {
@@ -98,8 +103,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       entry.status = reply.status;
       if (injected) entry.injected = injected;
       const delay = latencyFor(knobs, r.provider, r.endpoint);
-      if (delay > 0) setTimeout(() => send(res, reply, truncate), delay);
-      else send(res, reply, truncate);
+      if (delay > 0) {
+        // a client that goes away meanwhile gets nothing, and the log says so
+        const timer = setTimeout(() => send(res, reply, truncate), delay);
+        res.on('close', () => { clearTimeout(timer); noteAbandoned(res, entry); });
+      } else send(res, reply, truncate);
     };
     if (r.provider !== 'dexscreener') {
       const key = url.searchParams.get('api-key');

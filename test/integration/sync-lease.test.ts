@@ -1,7 +1,7 @@
 // Syncs run as steps of an analysis (patched('sync-steps')) are kept apart by the wallet's sync
 // lease, not by a workflow id: a step takes it only when no other holder's sync is live, answers
 // `busy` while one is (its analysis waits on a timer and asks again), and the sync that finished
-// meanwhile makes it unnecessary; a step cancelled with its analysis gives the wallet up at once. Real simulator, PostgreSQL and Redis (the activity run in
+// meanwhile makes it unnecessary; a step cancelled with its analysis drops the page on its way and gives the wallet up at once. Real simulator, PostgreSQL and Redis (the activity run in
 // Temporal's activity test environment).
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createSyncActivities } from '../../src/activities/sync';
@@ -64,10 +64,11 @@ describe('sync steps and the sync lease', () => {
     expect((await row(wallet)).sync_workflow_id).toBe('analysis:other');
   });
 
-  it('gives the wallet up when the step is cancelled with its analysis: another analysis takes it at once', async () => {
+  it('gives the wallet up when the step is cancelled with its analysis, without waiting for the page on its way: another analysis takes it at once', async () => {
     const { pool } = opened.stack;
     const wallet = wallets[2];
-    opened.sim.configure({ latencyMs: { 'helius:history': 3_000 } });
+    // longer than the test may take: the step can only end if it drops the page on its way
+    opened.sim.configure({ latencyMs: { 'helius:history': 600_000 } });
     const env = new MockActivityEnvironment();
     const running = step(wallet, 'analysis:cancelled', null, env);
     // cancelled while its first page is on its way (the lease is taken by then)
@@ -76,6 +77,8 @@ describe('sync steps and the sync lease', () => {
     env.cancel();
     const outcome = await running.then(() => 'completed', (err: unknown) => err);
     expect(outcome).not.toBe('completed');
+    // the page in flight was abandoned, not waited for
+    expect(opened.sim.requestLog.filter((r) => r.endpoint === 'helius:history' && r.wallet === wallet).map((r) => r.abandoned)).toEqual([true]);
 
     expect(await row(wallet)).toMatchObject({ sync_state: 'failed', last_sync_error: 'sync cancelled with its analysis' });
     expect(await takeSyncLease(pool, wallet, 'analysis:next')).not.toBeNull();

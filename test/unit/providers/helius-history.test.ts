@@ -96,6 +96,37 @@ describe('HeliusClient.fetchHistoryPage', () => {
     await expect(helius.fetchHistoryPage(SMALL, { limit: 101 })).rejects.toBeInstanceOf(InvalidRequestError);
     expect(sim.requestLog).toHaveLength(0);
   });
+
+  describe('with an abort signal', () => {
+    afterEach(() => sim.reset({ knobs: true }));
+
+    it('drops a page on its way when aborted: rejects with the reason, and the provider sees the request abandoned', async () => {
+      // far longer than the test may take: it can only end through the abort
+      sim.configure({ latencyMs: { 'helius:history': 600_000 } });
+      const abort = new AbortController();
+      const asked = helius.fetchHistoryPage(SMALL, { signal: abort.signal });
+      while (historyRequests().length === 0) await new Promise((r) => setTimeout(r, 20));
+      const reason = new Error('the sync was cancelled');
+      abort.abort(reason);
+
+      await expect(asked).rejects.toBe(reason);
+      while (historyRequests()[0].abandoned === undefined) await new Promise((r) => setTimeout(r, 20));
+      expect(historyRequests()).toEqual([expect.objectContaining({ wallet: SMALL, abandoned: true })]);
+    });
+
+    it('sends nothing once aborted, and an answered page is not marked abandoned', async () => {
+      const abort = new AbortController();
+      abort.abort(new Error('cancelled before it went out'));
+      await expect(helius.fetchHistoryPage(SMALL, { signal: abort.signal })).rejects.toThrow('cancelled before it went out');
+      expect(sim.requestLog).toHaveLength(0);
+
+      sim.configure({ latencyMs: { 'helius:history': 50 } });
+      const page = await helius.fetchHistoryPage(SMALL, { limit: 5, signal: new AbortController().signal });
+      expect(page.transactions).toHaveLength(5);
+      expect(historyRequests()).toEqual([expect.objectContaining({ status: 200 })]);
+      expect(historyRequests()[0].abandoned).toBeUndefined();
+    });
+  });
 });
 
 describe('HeliusClient.getTransactions', () => {
