@@ -1,5 +1,6 @@
 // A wallet's swap and transfer legs (swap_legs), keyed by an idempotency key that includes the
-// wallet. The only module with SQL that writes to swap_legs.
+// wallet. The only module with SQL that writes to swap_legs. (Its inserts also keep mint_wallets, through
+// a trigger: src/store/mint-wallets.ts.)
 import type { Pool } from 'pg';
 import { legKey, type SwapLeg } from '../domain';
 
@@ -60,22 +61,4 @@ export async function loadLegsMany(pool: Pool, wallets: readonly string[], since
   );
   for (const r of rows) out.get(r.wallet)?.push(r.leg);
   return out;
-}
-
-/**
- * For every mint the given wallets swapped (over their whole history): how many distinct wallets of
- * the whole database ever swapped it, and the time of its first buy in the database (null if none).
- * Index-only over swap_legs_swap_mint_wallet when the group is a small part of the database.
- */
-export async function mintStats(pool: Pool, wallets: readonly string[]): Promise<Map<string, { wallets: number; firstBuyAt: number | null }>> {
-  if (wallets.length === 0) return new Map();
-  const { rows } = await pool.query<{ mint: string; wallets: number; first_buy_at: string | null }>(
-    // grouped by (mint, wallet) first, then by mint: hash aggregates, where count(DISTINCT) would sort every leg
-    `WITH mints AS (SELECT DISTINCT mint FROM swap_legs WHERE wallet = ANY($1::text[]) AND kind = 'swap'),
-          per_wallet AS (SELECT l.mint, l.wallet, min(l.timestamp) FILTER (WHERE l.direction = 'buy') AS first_buy_at
-                           FROM swap_legs l JOIN mints USING (mint) WHERE l.kind = 'swap' GROUP BY l.mint, l.wallet)
-     SELECT mint, count(*)::int AS wallets, min(first_buy_at) AS first_buy_at FROM per_wallet GROUP BY mint`,
-    [wallets],
-  );
-  return new Map(rows.map((r) => [r.mint, { wallets: r.wallets, firstBuyAt: r.first_buy_at === null ? null : Number(r.first_buy_at) }]));
 }
