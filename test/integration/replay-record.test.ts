@@ -44,10 +44,12 @@ describe('histories of every workflow type replay without non-determinism', () =
       await executeAnalysis(opened.stack, input);
       // 'similarity-analysis' (before patched('group-size-limits')) and 'similarity-analysis-sized'
       // (before patched('api-owns-analysis-row'), legacy input shape), 'similarity-analysis-api-row'
-      // (before patched('balance-batches')) and 'similarity-analysis-balance-batches' (before
-      // patched('sync-steps')) are kept as recorded: they check that analyses started by older code
-      // still replay; this is today's code's recording (sync steps of one page, each continued in a child)
-      recorded.push({ name: 'similarity-analysis-sync-steps', workflowId: analysisWorkflowId(analysisId) });
+      // (before patched('balance-batches')), 'similarity-analysis-balance-batches' (before
+      // patched('sync-steps')) and 'similarity-analysis-sync-steps' (each patch its own marker, before
+      // patched('analysis-patches-2026-11')) are kept as recorded: they check that analyses started by
+      // older code still replay; this is today's code's recording (sync steps of one page, each
+      // continued in a child; one patch marker)
+      recorded.push({ name: 'similarity-analysis-one-patch', workflowId: analysisWorkflowId(analysisId) });
       await opened.stack.client.workflow.getHandle(enrichmentWorkflowId(analysisId)).result();
       recorded.push({ name: 'token-enrichment', workflowId: enrichmentWorkflowId(analysisId) });
 
@@ -63,8 +65,9 @@ describe('histories of every workflow type replay without non-determinism', () =
       const answer = await opened.stack.client.workflow.executeUpdateWithStart(waitForAnalysisUpdate, { args: [{ seconds: 60 }], startWorkflowOperation });
       expect(answer).toEqual({ phase: 'completed' });
       // of wallets whose tokens the first analysis's enrichment has just made fresh: no enrichment child
-      // (patched('enrich-when-needed')); 'similarity-analysis-wait' is kept as recorded before that patch
-      recorded.push({ name: 'similarity-analysis-wait-no-enrichment', workflowId: analysisWorkflowId(waited.analysisId) });
+      // (patched('enrich-when-needed')); 'similarity-analysis-wait' is kept as recorded before that patch,
+      // and 'similarity-analysis-wait-no-enrichment' before patched('analysis-patches-2026-11')
+      recorded.push({ name: 'similarity-analysis-wait-one-patch', workflowId: analysisWorkflowId(waited.analysisId) });
 
       const syncId = walletSyncWorkflowId(wallets[0]);
       const syncRuns: string[] = [];
@@ -115,9 +118,9 @@ describe('histories of every workflow type replay without non-determinism', () =
     }
     expect(recorded.map((r) => r.name)).toEqual([
       'smoke',
-      'similarity-analysis-sync-steps',
+      'similarity-analysis-one-patch',
       'token-enrichment',
-      'similarity-analysis-wait-no-enrichment',
+      'similarity-analysis-wait-one-patch',
       'wallet-sync-at-once-continued',
       'wallet-sync-at-once-final',
       'wallet-sync-at-once-skipped',
