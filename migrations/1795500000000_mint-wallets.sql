@@ -9,18 +9,20 @@
 -- mint, read index-only.
 CREATE TABLE mint_wallets (
   mint          text NOT NULL,
-  wallet        text NOT NULL,
+  -- a wallet deleted takes its legs (ON DELETE CASCADE on swap_legs) and its rows here with it
+  wallet        text NOT NULL REFERENCES wallets(address) ON DELETE CASCADE,
   -- the wallet's first buy of the mint (unix seconds); null if it only ever sold it
   first_buy_at  bigint,
   CONSTRAINT mint_wallets_pkey PRIMARY KEY (mint, wallet) INCLUDE (first_buy_at)
 );
--- "the mints these wallets swapped"
+-- "the mints these wallets swapped" (and a deleted wallet's rows)
 CREATE INDEX mint_wallets_wallet ON mint_wallets (wallet);
 
 -- Kept by the database itself, whoever inserts legs (this code, or a worker of the version before
 -- this migration still running during a rolling deploy): a statement's new swap legs add their
--- (mint, wallet) rows and can only move a first buy earlier. Legs are never updated or deleted
--- (src/store/swap-legs.ts), so insertions are all there is to follow.
+-- (mint, wallet) rows and can only move a first buy earlier. Legs are never updated, and deleted only
+-- with their wallet (src/store/swap-legs.ts), which the foreign key above follows: insertions are
+-- all there is to follow here.
 CREATE FUNCTION mint_wallets_from_new_legs() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO mint_wallets (mint, wallet, first_buy_at)

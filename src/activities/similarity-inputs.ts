@@ -9,7 +9,8 @@ import { loadBalances } from '../store/wallet-balances';
 import { loadLegsMany } from '../store/swap-legs';
 import { mintStats } from '../store/mint-wallets';
 import { loadTransfersMany, walletsPerCounterparty } from '../store/wallet-transfers';
-import { countWalletsWithHistory, historyCoverage } from '../store/wallets';
+import { historyCoverage } from '../store/wallets';
+import { countWalletsWithHistory } from '../store/wallet-population';
 import { backfillTransfers } from './transfers-backfill';
 
 /** The step's own input that says what to load (SimilarityStepInput's fields). */

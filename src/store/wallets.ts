@@ -264,9 +264,3 @@ export async function transfersExtractedVersion(db: Queryable, wallet: string): 
 export async function markTransfersExtracted(db: Queryable, wallet: string, version: number): Promise<void> {
   await db.query('UPDATE wallets SET transfers_extracted_version = GREATEST(transfers_extracted_version, $2), updated_at = now() WHERE address = $1', [wallet, version]);
 }
-
-/** Wallets of the whole database with stored history: the population database-wide rarity is counted in. */
-export async function countWalletsWithHistory(pool: Pool): Promise<number> {
-  const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM wallets WHERE transaction_count > 0 OR last_synced_at IS NOT NULL');
-  return rows[0].n;
-}

@@ -1,0 +1,10 @@
+// How many wallets of the whole database have stored history (wallet_population, one row). Nothing
+// here writes it: the database keeps it as wallets join (triggers on wallets,
+// migrations/1795510000000_wallet-population.sql), whoever wrote the wallet's row.
+import type { Pool } from 'pg';
+
+/** Wallets of the whole database with stored history: the population database-wide rarity is counted in. */
+export async function countWalletsWithHistory(pool: Pool): Promise<number> {
+  const { rows } = await pool.query<{ n: string }>('SELECT wallets_with_history AS n FROM wallet_population');
+  return Number(rows[0]?.n ?? 0);
+}
