@@ -6,5 +6,7 @@ import type { Pool } from 'pg';
 /** Wallets of the whole database with stored history: the population database-wide rarity is counted in. */
 export async function countWalletsWithHistory(pool: Pool): Promise<number> {
   const { rows } = await pool.query<{ n: string }>('SELECT wallets_with_history AS n FROM wallet_population');
-  return Number(rows[0]?.n ?? 0);
+  // its migration inserts the one row: none means the table was emptied, and a count of 0 would be wrong, not safe
+  if (rows.length !== 1) throw new Error(`wallet_population holds ${rows.length} rows instead of 1: apply migrations/1795510000000_wallet-population.sql again (down, then up)`);
+  return Number(rows[0].n);
 }

@@ -4,10 +4,8 @@
 // wallet_population, kept as wallets join it or are deleted; each migration fills its table from what
 // was stored before it. Whichever way the data came in, the counts must be exactly what a count over
 // the whole database says: the references below are the queries these reads used to run.
-import fs from 'node:fs';
 import type { Pool } from 'pg';
-import { runner } from 'node-pg-migrate';
-import { MIGRATIONS_DIR, createPool, dropDatabase, ensureDatabase, migrate } from '../../src/store/db';
+import { createPool, dropDatabase, migrate } from '../../src/store/db';
 import { beginSync, finishSync } from '../../src/store/wallets';
 import { countWalletsWithHistory } from '../../src/store/wallet-population';
 import { storeHistoryPage } from '../../src/store/transactions';
@@ -15,6 +13,7 @@ import { mintStats } from '../../src/store/mint-wallets';
 import { extractMany, type EnhancedTransaction } from '../../src/domain';
 import { SimWorld, generateWorld, parseWorld } from '../../src/simulator';
 import { testEnv } from '../harness/env';
+import { migrateFirst, migrationNames } from '../harness/migrations';
 
 const MIGRATION = '1795500000000_mint-wallets';
 const POPULATION_MIGRATION = '1795510000000_wallet-population';
@@ -49,8 +48,6 @@ const sorted = (m: Map<string, unknown>) => [...m].sort(([a], [b]) => (a < b ? -
 const populationCounted = async (pool: Pool): Promise<number> =>
   (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM wallets WHERE transaction_count > 0 OR last_synced_at IS NOT NULL')).rows[0].n;
 
-const migrationNames = (): string[] => fs.readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).map((f) => f.replace(/\.sql$/, '')).sort();
-
 describe('the database-wide counts kept by PostgreSQL', () => {
   const databases: URL[] = [];
   const pools: Pool[] = [];
@@ -59,8 +56,7 @@ describe('the database-wide counts kept by PostgreSQL', () => {
     const url = new URL(testEnv().databaseUrl);
     url.pathname = `/${url.pathname.slice(1)}_${label}_${process.pid}`;
     databases.push(url);
-    await ensureDatabase(url.toString());
-    await runner({ databaseUrl: url.toString(), dir: MIGRATIONS_DIR, direction: 'up', migrationsTable: 'pgmigrations', count: migrationNames().indexOf(before), log: () => undefined });
+    await migrateFirst(url.toString(), migrationNames().indexOf(before));
     const pool = createPool(url.toString(), 2);
     pools.push(pool);
     return pool;

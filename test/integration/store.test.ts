@@ -1,7 +1,5 @@
-import fs from 'node:fs';
 import type { Pool } from 'pg';
-import { runner } from 'node-pg-migrate';
-import { MIGRATIONS_DIR as MIGRATIONS, createPool, dropDatabase, ensureDatabase, isUniqueViolation, migrate } from '../../src/store/db';
+import { createPool, dropDatabase, isUniqueViolation, migrate } from '../../src/store/db';
 import { ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE, insertAnalysis } from '../../src/store/analyses';
 import { beginSync, finishSync, walletStatuses } from '../../src/store/wallets';
 import { storeHistoryPage } from '../../src/store/transactions';
@@ -9,6 +7,7 @@ import { mintsNeedingFetch, saveMarkets, getTokens } from '../../src/store/token
 import { extractMany } from '../../src/domain';
 import { SimWorld, generateWorld, parseWorld } from '../../src/simulator';
 import { testEnv } from '../harness/env';
+import { migrateFirst, migrationNames } from '../harness/migrations';
 
 const world = new SimWorld(parseWorld(generateWorld({ seed: 61, wallets: 3, txPerWallet: 30, largeWallet: false })));
 const wallet = world.world.wallets[0].address;
@@ -28,7 +27,7 @@ describe('PostgreSQL store', () => {
     url.pathname = `/${url.pathname.slice(1)}_migrate_${process.pid}`;
     try {
       const applied = await Promise.all(Array.from({ length: 4 }, () => migrate(url.toString())));
-      const files = fs.readdirSync(MIGRATIONS).filter((f) => f.endsWith('.sql')).map((f) => f.replace(/\.sql$/, '')).sort();
+      const files = migrationNames();
       expect(applied.map((names) => names.length).sort()).toEqual([0, 0, 0, files.length]);
       expect(applied.flat().sort()).toEqual(files);
     } finally {
@@ -42,7 +41,7 @@ describe('PostgreSQL store', () => {
     older.pathname = `/${base.pathname.slice(1)}_upgrade_${process.pid}`;
     const fresh = new URL(base);
     fresh.pathname = `/${base.pathname.slice(1)}_fresh_${process.pid}`;
-    const files = fs.readdirSync(MIGRATIONS).filter((f) => f.endsWith('.sql')).map((f) => f.replace(/\.sql$/, '')).sort();
+    const files = migrationNames();
     const schema = async (url: URL) => {
       const p = createPool(url.toString(), 1);
       try {
@@ -56,8 +55,7 @@ describe('PostgreSQL store', () => {
       }
     };
     try {
-      await ensureDatabase(older.toString());
-      await runner({ databaseUrl: older.toString(), dir: MIGRATIONS, direction: 'up', migrationsTable: 'pgmigrations', count: files.length - 1, log: () => undefined });
+      await migrateFirst(older.toString(), files.length - 1);
       expect(await migrate(older.toString())).toEqual(files.slice(-1));
       await migrate(fresh.toString());
       const upgraded = await schema(older);
