@@ -9,7 +9,9 @@ import { checkDatabase, createPool, migrate } from './store/db';
 import { connectRedis, createRedis } from './store/redis';
 import { connectClient, connectWorkerConnection } from './temporal/connection';
 import { ensureRefreshSchedule } from './temporal/schedules';
-import { createWorkers, runWorkers } from './temporal/workers';
+import { createLegacyWorkflowWorker, createWorkers, runWorkers } from './temporal/workers';
+import { LegacyWorkflows } from './temporal/legacy-workflows';
+import { LEGACY_WORKFLOW_QUEUES } from './workflows/contract';
 import { exitWithOneLine } from './errors';
 import { buildActivityDeps } from './wiring';
 import { guardProcess } from './process-guard';
@@ -35,19 +37,32 @@ async function main(): Promise<void> {
   const client = await connectClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
   logger.info({ schedule: await ensureRefreshSchedule(client) }, 'background token refresh schedule');
 
+  const workflowCache = { maxCachedWorkflows: config.WORKFLOW_CACHE_SIZE, reuseV8Context: config.WORKFLOW_REUSE_V8_CONTEXT };
   const workers = await createWorkers({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     activities: createActivities(buildActivityDeps(config, pool, redis)),
     concurrency: { balances: config.BALANCES_CONCURRENCY, analysis: config.ANALYSIS_CONCURRENCY, enrichment: config.ENRICHMENT_CONCURRENCY },
-    workflowCache: { maxCachedWorkflows: config.WORKFLOW_CACHE_SIZE, reuseV8Context: config.WORKFLOW_REUSE_V8_CONTEXT },
+    workflowCache,
   });
+  // workflows an earlier version left open on a queue that no longer runs workflows
+  const legacy = LEGACY_WORKFLOW_QUEUES.map(
+    (taskQueue) =>
+      new LegacyWorkflows({
+        client,
+        taskQueue,
+        logger,
+        createWorker: () => createLegacyWorkflowWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, workflowCache }, taskQueue),
+      }),
+  );
+  await Promise.all(legacy.map((l) => l.start()));
   // the heap limit bounds the worker's memory: `npm run start:worker` sets it (--max-old-space-size)
   const heapLimitMb = Math.round(v8.getHeapStatistics().heap_size_limit / 2 ** 20);
   logger.info({ taskQueues: workers.map((w) => w.options.taskQueue), temporal: config.TEMPORAL_ADDRESS, heapLimitMb }, 'workers started');
   try {
     await runWorkers(workers); // the SDK shuts workers down on SIGINT/SIGTERM
   } finally {
+    await Promise.all(legacy.map((l) => l.stop()));
     await connection.close();
     await client.connection.close();
     await pool.end();

@@ -1,5 +1,5 @@
 // The three Workers (balances, analysis, enrichment), one per task queue, sharing one connection;
-// the analysis and enrichment Workers share one workflow bundle, the balances Worker runs
+// only the analysis Worker runs workflows (WORKFLOW_QUEUES), the balances and enrichment Workers run
 // activities only. One process may run all three; more processes scale each queue out.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -66,6 +66,21 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
       }),
     ),
   );
+}
+
+/**
+ * A Worker that runs only the workflows of a queue that no longer starts any (LEGACY_WORKFLOW_QUEUES),
+ * beside that queue's own activity Worker; run by LegacyWorkflows while any is open there.
+ */
+export async function createLegacyWorkflowWorker(setup: Pick<WorkerSetup, 'connection' | 'namespace' | 'workflowBundlePath' | 'workflowCache'>, taskQueue: TaskQueueName): Promise<Worker> {
+  return Worker.create({
+    connection: setup.connection,
+    namespace: setup.namespace,
+    taskQueue,
+    ...(await workflowSource(setup.workflowBundlePath)),
+    ...(setup.workflowCache ?? {}),
+    stickyQueueScheduleToStartTimeout: STICKY_QUEUE_TIMEOUT,
+  });
 }
 
 /** Runs all workers until one fails or shutdown() is called on them. */

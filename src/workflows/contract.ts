@@ -17,12 +17,21 @@ export const TASK_QUEUES = {
 export type TaskQueueName = (typeof TASK_QUEUES)[keyof typeof TASK_QUEUES];
 
 /**
- * Queues on which workflows run: the analysis (analyses and wallet syncs) and enrichment (token
- * enrichment and the refresh schedule's workflow) queues. The balances queue runs activities only
- * (balances, token holders, history pages): its Worker loads no workflow bundle and starts no
- * workflow thread, which saves the memory of one V8 isolate and its cache.
+ * Queues on which workflows run: the analysis queue only. Analyses, wallet syncs, token enrichments
+ * and the refresh schedule's workflow all start there; their activities run on the queue of their
+ * class of work (the DexScreener calls on the enrichment queue, history pages and balances on the
+ * balances queue). One queue of workflows means one Worker that runs workflows per process, and so
+ * one workflow thread with its V8 isolate and copy of the bundle (about 45 MB) instead of two.
+ * The enrichment queue ran the enrichment workflows before 2026-12: a worker still runs those left
+ * open there (src/temporal/legacy-workflows.ts) until none is.
  */
-export const WORKFLOW_QUEUES: readonly TaskQueueName[] = [TASK_QUEUES.analysis, TASK_QUEUES.enrichment];
+export const WORKFLOW_QUEUES: readonly TaskQueueName[] = [TASK_QUEUES.analysis];
+
+/** The queue every workflow starts on (its activities name their own queues). */
+export const WORKFLOW_TASK_QUEUE = TASK_QUEUES.analysis;
+
+/** Queues on which workflows of earlier versions may still be open: a worker runs them until none is. */
+export const LEGACY_WORKFLOW_QUEUES: readonly TaskQueueName[] = [TASK_QUEUES.enrichment];
 
 /**
  * Search attributes registered on the dev server (see src/temporal/dev-server.ts). Nothing that grows

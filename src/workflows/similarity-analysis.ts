@@ -43,6 +43,7 @@ import {
   waitForAnalysisUpdate,
   truncateBytes,
   walletSyncWorkflowId,
+  WORKFLOW_TASK_QUEUE,
   walletsSearchAttribute,
   type AnalysisInput,
   type AnalysisPhase,
@@ -436,7 +437,8 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
       await CancellationScope.nonCancellable(() =>
         startChild(tokenEnrichmentWorkflow, {
           workflowId: childId,
-          taskQueue: TASK_QUEUES.enrichment,
+          // the workflows' queue; its DexScreener activities run on the enrichment queue
+          taskQueue: WORKFLOW_TASK_QUEUE,
           args: [{ analysisId, reason: 'analysis' }],
           parentClosePolicy: ParentClosePolicy.ABANDON,
           cancellationType: ChildWorkflowCancellationType.ABANDON,

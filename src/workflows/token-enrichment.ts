@@ -4,7 +4,7 @@
 import { proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
 import type { AnalysisActivities } from '../activities/analysis';
 import type { EnrichmentActivities } from '../activities/enrichment';
-import { PRIORITY, TASK_QUEUES, type TokenEnrichmentInput } from './contract';
+import { PRIORITY, TASK_QUEUES, WORKFLOW_TASK_QUEUE, type TokenEnrichmentInput } from './contract';
 import { PROVIDER_RETRY, PROVIDER_RETRY_TIMEOUT, STORE_STEP } from './policies';
 import { describeFailure } from '../errors';
 
@@ -64,7 +64,7 @@ export async function refreshPopularTokensWorkflow(input: { limit: number }): Pr
   const mints = await selectMostHeldTokens({ limit: input.limit });
   const child = await startChild(tokenEnrichmentWorkflow, {
     workflowId: `${workflowInfo().workflowId}/enrich`,
-    taskQueue: TASK_QUEUES.enrichment,
+    taskQueue: WORKFLOW_TASK_QUEUE,
     args: [{ mints, reason: 'background' }],
     priority: { priorityKey: PRIORITY.background },
   });

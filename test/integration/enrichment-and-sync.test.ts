@@ -3,7 +3,7 @@ import { temporal } from '@temporalio/proto';
 import { generateWorld } from '../../src/simulator';
 import { walletSyncWorkflow } from '../../src/workflows/wallet-sync';
 import { tokenEnrichmentWorkflow } from '../../src/workflows/token-enrichment';
-import { TASK_QUEUES, enrichmentWorkflowId, progressQuery, walletSyncWorkflowId } from '../../src/workflows/contract';
+import { TASK_QUEUES, WORKFLOW_TASK_QUEUE, enrichmentWorkflowId, progressQuery, walletSyncWorkflowId } from '../../src/workflows/contract';
 import { analysisInput, executeAnalysis, startAnalysis } from '../harness/analyses';
 import { ANALYSIS_PATCHES_2026_11 } from '../../src/workflows/similarity-analysis';
 import { getAnalysis } from '../../src/store/analyses';
@@ -47,7 +47,7 @@ describe('token enrichment, the refresh schedule and long syncs', () => {
 
     opened.sim.reset();
     const again = await opened.stack.withWorkers(() =>
-      opened.stack.client.workflow.execute(tokenEnrichmentWorkflow, { taskQueue: TASK_QUEUES.enrichment, workflowId: `rerun-${randomUUID()}`, args: [{ analysisId: input.analysisId, reason: 'user' }] }),
+      opened.stack.client.workflow.execute(tokenEnrichmentWorkflow, { taskQueue: WORKFLOW_TASK_QUEUE, workflowId: `rerun-${randomUUID()}`, args: [{ analysisId: input.analysisId, reason: 'user' }] }),
     );
     expect(again).toEqual({ requested: universe.length, fresh: universe.length, resolved: 0, unknown: 0, failedBatches: 0 });
     expect(opened.sim.requestLog.filter((r) => r.provider === 'dexscreener')).toEqual([]);
@@ -106,6 +106,23 @@ describe('token enrichment, the refresh schedule and long syncs', () => {
     });
     expect(opened.sim.requestLog.filter((r) => r.endpoint === 'dexscreener:tokens').length).toBeGreaterThan(0);
     await schedule.delete();
+  });
+
+  it("moves the action of a refresh schedule made by an earlier version (its runs started on the enrichment queue) to the workflows' queue", async () => {
+    const schedule = await opened.stack.client.schedule.create({
+      scheduleId: REFRESH_SCHEDULE_ID,
+      spec: { intervals: [{ every: '10 minutes' }] },
+      action: { type: 'startWorkflow', workflowType: 'refreshPopularTokensWorkflow', workflowId: REFRESH_SCHEDULE_ID, taskQueue: TASK_QUEUES.enrichment, args: [{ limit: 300 }] },
+    });
+    try {
+      expect(await ensureRefreshSchedule(opened.stack.client)).toBe('moved');
+      const description = await schedule.describe();
+      expect(description.action).toMatchObject({ type: 'startWorkflow', workflowType: 'refreshPopularTokensWorkflow', workflowId: REFRESH_SCHEDULE_ID, taskQueue: WORKFLOW_TASK_QUEUE, args: [{ limit: 300 }] });
+      expect(description.spec.intervals?.map((i) => i.every)).toEqual([600_000]);
+      expect(await ensureRefreshSchedule(opened.stack.client)).toBe('exists');
+    } finally {
+      await schedule.delete();
+    }
   });
 
   it('a long wallet sync continues as new and still stores the complete history once', async () => {

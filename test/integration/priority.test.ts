@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { tokenEnrichmentWorkflow } from '../../src/workflows/token-enrichment';
-import { PRIORITY, TASK_QUEUES } from '../../src/workflows/contract';
+import { PRIORITY, TASK_QUEUES, WORKFLOW_TASK_QUEUE } from '../../src/workflows/contract';
 import { useTestStack } from '../harness/stack';
 import { testEnv } from '../harness/env';
 
-describe('task-queue priority on the enrichment queue', () => {
+describe('task-queue priority of token enrichments', () => {
   const opened = useTestStack();
 
   it('user-triggered enrichment (priorityKey 1) runs before a backlog of background refreshes (priorityKey 5)', async () => {
@@ -14,7 +14,7 @@ describe('task-queue priority on the enrichment queue', () => {
     const background = await Promise.all(
       Array.from({ length: 5 }, (_, i) =>
         opened.stack.client.workflow.start(tokenEnrichmentWorkflow, {
-          taskQueue: TASK_QUEUES.enrichment,
+          taskQueue: WORKFLOW_TASK_QUEUE,
           workflowId: `background-${i}-${randomUUID()}`,
           args: [{ mints: [], reason: 'background' }],
           priority: { priorityKey: PRIORITY.background },
@@ -22,22 +22,28 @@ describe('task-queue priority on the enrichment queue', () => {
       ),
     );
     const user = await opened.stack.client.workflow.start(tokenEnrichmentWorkflow, {
-      taskQueue: TASK_QUEUES.enrichment,
+      taskQueue: WORKFLOW_TASK_QUEUE,
       workflowId: `user-${randomUUID()}`,
       args: [{ mints: [], reason: 'user' }],
       priority: { priorityKey: PRIORITY.userTriggered },
     });
 
-    // One worker taking one task at a time records the order in which enrichments begin.
+    // One worker taking one workflow task at a time, and one activity at a time on the enrichment
+    // queue (where the enrichment's activities run), records the order in which enrichments begin.
     const order: string[] = [];
     const connection = await NativeConnection.connect({ address: testEnv().temporalAddress });
-    const worker = await Worker.create({
+    const workflows = await Worker.create({
       connection,
       namespace: opened.stack.namespace,
-      taskQueue: TASK_QUEUES.enrichment,
+      taskQueue: WORKFLOW_TASK_QUEUE,
       workflowBundle: { codePath: testEnv().workflowBundlePath },
       maxConcurrentWorkflowTaskExecutions: 1,
       maxCachedWorkflows: 0, // no sticky queue: every workflow task goes through the prioritized backlog
+    });
+    const activities = await Worker.create({
+      connection,
+      namespace: opened.stack.namespace,
+      taskQueue: TASK_QUEUES.enrichment,
       maxConcurrentActivityTaskExecutions: 1,
       activities: {
         async planTokenEnrichment() {
@@ -46,7 +52,8 @@ describe('task-queue priority on the enrichment queue', () => {
         },
       },
     });
-    await worker.runUntil(Promise.all([user.result(), ...background.map((h) => h.result())]));
+    const done = Promise.all([user.result(), ...background.map((h) => h.result())]);
+    await Promise.all([workflows.runUntil(done), activities.runUntil(done)]);
     await connection.close();
 
     expect(order).toHaveLength(6);

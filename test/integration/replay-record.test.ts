@@ -7,7 +7,7 @@ import { generateWorld } from '../../src/simulator';
 import { refreshPopularTokensWorkflow } from '../../src/workflows/token-enrichment';
 import { smokeWorkflow } from '../../src/workflows/smoke';
 import { walletSyncWorkflow } from '../../src/workflows/wallet-sync';
-import { TASK_QUEUES, analysisWorkflowId, enrichmentWorkflowId, waitForAnalysisUpdate, walletSyncWorkflowId } from '../../src/workflows/contract';
+import { TASK_QUEUES, WORKFLOW_TASK_QUEUE, analysisWorkflowId, enrichmentWorkflowId, waitForAnalysisUpdate, walletSyncWorkflowId } from '../../src/workflows/contract';
 import { similarityAnalysisWorkflow } from '../../src/workflows/similarity-analysis';
 import { analysisInput, executeAnalysis, insertAnalysisRow } from '../harness/analyses';
 import { useSimulatedStack } from '../harness/stack';
@@ -101,7 +101,7 @@ describe('histories of every workflow type replay without non-determinism', () =
       recorded.push({ name: 'wallet-sync-at-once', workflowId: againId });
 
       const refreshId = `refresh-${randomUUID()}`;
-      await opened.stack.client.workflow.execute(refreshPopularTokensWorkflow, { taskQueue: TASK_QUEUES.enrichment, workflowId: refreshId, args: [{ limit: 50 }] });
+      await opened.stack.client.workflow.execute(refreshPopularTokensWorkflow, { taskQueue: WORKFLOW_TASK_QUEUE, workflowId: refreshId, args: [{ limit: 50 }] });
       recorded.push({ name: 'refresh-popular-tokens', workflowId: refreshId });
     });
 

@@ -32,7 +32,9 @@ describe('the Workers of one worker process', () => {
       expect(Object.keys(byQueue).sort()).toEqual([TASK_QUEUES.analysis, TASK_QUEUES.balances, TASK_QUEUES.enrichment].sort());
       expect(byQueue[TASK_QUEUES.balances].workflowBundle).toBeUndefined();
       expect(byQueue[TASK_QUEUES.analysis].workflowBundle).toEqual({ codePath: testEnv().workflowBundlePath });
-      expect(byQueue[TASK_QUEUES.enrichment].workflowBundle).toEqual({ codePath: testEnv().workflowBundlePath });
+      // the enrichment workflows run on the analysis queue: one workflow thread per process
+      expect(byQueue[TASK_QUEUES.enrichment].workflowBundle).toBeUndefined();
+      expect([...byQueue[TASK_QUEUES.enrichment].activities.keys()]).toEqual(expect.arrayContaining(['enrichTokenBatch', 'planTokenEnrichment']));
       expect(byQueue[TASK_QUEUES.analysis].maxCachedWorkflows).toBe(7);
       // the history activities the wallet syncs schedule on the balances queue are registered there
       expect([...byQueue[TASK_QUEUES.balances].activities.keys()]).toEqual(expect.arrayContaining(['syncWalletAtOnce', 'syncHistoryChunk', 'fetchBalanceBatch']));

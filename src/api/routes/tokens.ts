@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import type { tokenEnrichmentWorkflow } from '../../workflows/token-enrichment';
-import { PRIORITY, TASK_QUEUES } from '../../workflows/contract';
+import { PRIORITY, WORKFLOW_TASK_QUEUE } from '../../workflows/contract';
 import { describeFailure } from '../../errors';
 import { getTokens } from '../../store/tokens';
 import { temporalUiLink } from '../analysis-view';
@@ -58,7 +58,7 @@ export async function tokensRoutes(fastify: FastifyInstance): Promise<void> {
       try {
         await withTemporalDeadline(temporal, () =>
           temporal.workflow.start<typeof tokenEnrichmentWorkflow>('tokenEnrichmentWorkflow', {
-            taskQueue: TASK_QUEUES.enrichment,
+            taskQueue: WORKFLOW_TASK_QUEUE,
             workflowId,
             args: [{ mints: [...mints].sort(), reason: 'user' }],
             priority: { priorityKey: PRIORITY.userTriggered, fairnessKey: clientKeyOf(request) },
