@@ -5,7 +5,7 @@
 import type { Pool } from 'pg';
 import type { EnhancedTransaction } from '../domain/enhanced-transaction';
 import { compareTransfers } from '../domain/detection/transfers';
-import type { CounterpartyStats, WalletTransfer } from '../domain/detection/types';
+import type { WalletTransfer } from '../domain/detection/types';
 import { inTransaction, type Queryable } from './db';
 
 /**
@@ -112,21 +112,6 @@ export async function loadTransfersMany(pool: Pool, wallets: readonly string[]):
   // sorted here, not by PostgreSQL: its collation-aware sort of every row costs more than the query
   for (const list of out.values()) list.sort(compareTransfers);
   return out;
-}
-
-/**
- * For every counterparty the given wallets transferred with: how many distinct wallets of the whole
- * database transferred with it (an index-only GROUP BY over wallet_transfers_counterparty_wallet).
- */
-export async function walletsPerCounterparty(pool: Pool, wallets: readonly string[]): Promise<CounterpartyStats['walletsPerCounterparty']> {
-  if (wallets.length === 0) return new Map();
-  const { rows } = await pool.query<{ counterparty: string; wallets: number }>(
-    `WITH cps AS (SELECT DISTINCT counterparty FROM wallet_transfers WHERE wallet = ANY($1::text[])),
-          pairs AS (SELECT DISTINCT t.counterparty, t.wallet FROM wallet_transfers t JOIN cps USING (counterparty))
-     SELECT counterparty, count(*)::int AS wallets FROM pairs GROUP BY counterparty`,
-    [wallets],
-  );
-  return new Map(rows.map((r) => [r.counterparty, r.wallets]));
 }
 
 /** One stored raw transaction of a wallet, for extracting its transfers again. */

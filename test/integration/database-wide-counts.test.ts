@@ -1,22 +1,27 @@
 // The database-wide counts of the similarity step are kept by PostgreSQL as the data comes in, not
 // counted over the whole database at each analysis: the mint counts (mintStats) from mint_wallets, kept
-// from every insert into swap_legs, and the population (countWalletsWithHistory) from
-// wallet_population, kept as wallets join it or are deleted; each migration fills its table from what
-// was stored before it. Whichever way the data came in, the counts must be exactly what a count over
+// from every insert into swap_legs, the population (countWalletsWithHistory) from
+// wallet_population, kept as wallets join it or are deleted, and the wallets per counterparty
+// (walletsPerCounterparty) from counterparty_counts, kept from every insert into and deletion from
+// wallet_transfers; each migration fills its table from what was stored before it. Whichever way the data came in, the counts must be exactly what a count over
 // the whole database says: the references below are the queries these reads used to run.
 import type { Pool } from 'pg';
-import { createPool, dropDatabase, migrate } from '../../src/store/db';
+import { createPool, dropDatabase, inTransaction, migrate } from '../../src/store/db';
+import { deleteTransfers, insertTransfers } from '../../src/store/wallet-transfers';
+import { walletsPerCounterparty } from '../../src/store/counterparty-counts';
 import { beginSync, finishSync } from '../../src/store/wallets';
 import { countWalletsWithHistory } from '../../src/store/wallet-population';
 import { storeHistoryPage } from '../../src/store/transactions';
 import { mintStats } from '../../src/store/mint-wallets';
 import { extractMany, type EnhancedTransaction } from '../../src/domain';
+import { extractTransfersMany, type WalletTransfer } from '../../src/domain/detection';
 import { SimWorld, generateWorld, parseWorld } from '../../src/simulator';
 import { testEnv } from '../harness/env';
 import { migrateFirst, migrationNames } from '../harness/migrations';
 
 const MIGRATION = '1795500000000_mint-wallets';
 const POPULATION_MIGRATION = '1795510000000_wallet-population';
+const COUNTERPARTY_MIGRATION = '1795520000000_counterparty-counts';
 const world = new SimWorld(parseWorld(generateWorld({ seed: 9311, wallets: 6, txPerWallet: 90, largeWallet: false })));
 const wallets = world.world.wallets.map((w) => w.address);
 /** A wallet's history in pages of 30, newest first, as a sync stores it. */
@@ -27,7 +32,7 @@ const pagesOf = (i: number): EnhancedTransaction[][] => {
 
 async function storeWallet(pool: Pool, i: number, pages = pagesOf(i)): Promise<void> {
   await beginSync(pool, wallets[i], `wallet-sync:${wallets[i]}`);
-  for (const txs of pages) await storeHistoryPage(pool, wallets[i], txs, extractMany(txs, wallets[i], { solPriceUsd: 150 }).legs);
+  for (const txs of pages) await storeHistoryPage(pool, wallets[i], txs, extractMany(txs, wallets[i], { solPriceUsd: 150 }).legs, [], extractTransfersMany(txs, wallets[i]));
 }
 
 /** What mintStats answered before mint_wallets: the aggregate over every swap leg of the group's mints. */
@@ -42,7 +47,40 @@ async function fromLegs(pool: Pool, group: string[]): Promise<Map<string, { wall
   return new Map(rows.map((r) => [r.mint, { wallets: r.wallets, firstBuyAt: r.first_buy_at === null ? null : Number(r.first_buy_at) }]));
 }
 
-const sorted = (m: Map<string, unknown>) => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+const sorted = (m: ReadonlyMap<string, unknown>) => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+
+/** What walletsPerCounterparty answered before counterparty_counts: distinct wallets over every transfer of the group's counterparties. */
+async function fromTransfers(pool: Pool, group: string[]): Promise<Map<string, number>> {
+  const { rows } = await pool.query<{ counterparty: string; wallets: number }>(
+    `WITH cps AS (SELECT DISTINCT counterparty FROM wallet_transfers WHERE wallet = ANY($1::text[])),
+          pairs AS (SELECT DISTINCT t.counterparty, t.wallet FROM wallet_transfers t JOIN cps USING (counterparty))
+     SELECT counterparty, count(*)::int AS wallets FROM pairs GROUP BY counterparty`,
+    [group],
+  );
+  return new Map(rows.map((r) => [r.counterparty, r.wallets]));
+}
+
+/** Every counter against a count over the whole table (counters left at 0 by deletions are as good as none). */
+async function allCountsMatch(pool: Pool): Promise<void> {
+  const counted = await pool.query<{ counterparty: string; wallets: number }>('SELECT counterparty, count(DISTINCT wallet)::int AS wallets FROM wallet_transfers GROUP BY counterparty ORDER BY counterparty');
+  const kept = await pool.query<{ counterparty: string; wallets: number }>('SELECT counterparty, wallets FROM counterparty_counts WHERE wallets > 0 ORDER BY counterparty');
+  expect(kept.rows).toEqual(counted.rows);
+}
+
+/** One plain SOL transfer of `wallet` with `counterparty` (the n-th of its signature). */
+const transferOf = (wallet: string, counterparty: string, n: number): WalletTransfer => ({
+  wallet,
+  counterparty,
+  direction: n % 2 === 0 ? 'in' : 'out',
+  asset: 'SOL',
+  amount: '1.5',
+  rawAmount: '1500000000',
+  decimals: 9,
+  amountExact: true,
+  signature: `sig-${wallet.slice(0, 8)}-${counterparty.slice(0, 6)}-${n}`,
+  slot: 1_000 + n,
+  timestamp: 1_700_000_000 + n,
+});
 
 /** What countWalletsWithHistory answered before wallet_population: a count over every wallet row. */
 const populationCounted = async (pool: Pool): Promise<number> =>
@@ -123,5 +161,54 @@ describe('the database-wide counts kept by PostgreSQL', () => {
     checks.push([await countWalletsWithHistory(pool), await populationCounted(pool)]);
 
     expect(checks).toEqual([[2, 2], [3, 3], [3, 3], [4, 4], [7, 7], [5, 5]]);
+  });
+
+  it('wallets per counterparty equal the distinct wallets over wallet_transfers for transfers stored before the migration, after it, twice, concurrently, extracted again, and after wallets are deleted', async () => {
+    const pool = await databaseBefore(COUNTERPARTY_MIGRATION, 'counterparties');
+    const url = databases[databases.length - 1];
+    const HOT = 'HotWa11etOfAnExchange111111111111111111111';
+    const [A, B, C] = ['CounterpartyA11111111111111111111111111111', 'CounterpartyB11111111111111111111111111111', 'CounterpartyC11111111111111111111111111111'];
+    const ws = Array.from({ length: 12 }, (_, i) => `Grp${String(i).padStart(2, '0')}Wa11et`.padEnd(44, '1'));
+    for (const w of ws) await beginSync(pool, w, `wallet-sync:${w}`);
+    const withAll = (w: string, cps: string[], from = 0) => cps.flatMap((cp, k) => [transferOf(w, cp, from + 2 * k), transferOf(w, cp, from + 2 * k + 1)]);
+    // before the migration: four wallets, and a world's wallet through the page path
+    for (const w of ws.slice(0, 4)) await insertTransfers(pool, w, withAll(w, [HOT, A]));
+    await storeWallet(pool, 0);
+
+    await migrate(url.toString());
+    await allCountsMatch(pool);
+    // eight wallets at once, their shared counterparties in opposite orders (the counters' rows are
+    // locked in one order whatever the statement's: none deadlocks)
+    const wide = createPool(url.toString(), 8);
+    pools.push(wide);
+    await Promise.all(ws.slice(4).map((w, k) => insertTransfers(wide, w, withAll(w, k % 2 === 0 ? [HOT, A, B] : [B, A, HOT]))));
+    // the page path, twice; a new transfer of a known pair, and a new pair
+    for (const i of [1, 2]) await storeWallet(pool, i);
+    await storeWallet(pool, 1, pagesOf(1).slice(0, 1));
+    await insertTransfers(pool, ws[0], withAll(ws[0], [HOT], 100));
+    await insertTransfers(pool, ws[0], withAll(ws[0], [C], 200));
+    await allCountsMatch(pool);
+    // extracted again (a backfill): every transfer of the wallet deleted, then all but those with B
+    await inTransaction(pool, async (client) => {
+      await deleteTransfers(client, ws[5]);
+      await insertTransfers(client, ws[5], withAll(ws[5], [HOT, A]));
+    });
+    // a deletion of some of a wallet's transfers (one of its two with HOT, both with A) keeps the pairs it still has
+    await pool.query('DELETE FROM wallet_transfers WHERE wallet = $1 AND signature = ANY($2::text[])', [ws[7], [transferOf(ws[7], HOT, 4).signature, transferOf(ws[7], A, 2).signature, transferOf(ws[7], A, 3).signature]]);
+    await allCountsMatch(pool);
+    // two wallets deleted in one statement take their transfers and their pairs with them
+    await pool.query('DELETE FROM wallets WHERE address = ANY($1::text[])', [[ws[4], ws[6]]]);
+    await allCountsMatch(pool);
+
+    const groups = [ws.slice(0, 3), [ws[5]], [ws[0], wallets[0]], [wallets[1], wallets[2], ws[11]], ws];
+    for (const group of groups) {
+      const expected = await fromTransfers(pool, group);
+      expect(expected.size).toBeGreaterThan(0);
+      expect(sorted(await walletsPerCounterparty(pool, group))).toEqual(sorted(expected));
+    }
+    const all = await walletsPerCounterparty(pool, ws);
+    expect([all.get(HOT), all.get(A), all.get(B), all.get(C)]).toEqual([10, 9, 5, 1]);
+    expect(await walletsPerCounterparty(pool, [])).toEqual(new Map());
+    expect(await walletsPerCounterparty(pool, [ws[4]])).toEqual(new Map());
   });
 });
