@@ -12,6 +12,8 @@ interface Run {
 export interface AnalysisSplit {
   /** the first sync (child start or sync step) the workflow asked for (its checks before that: statuses, holders) */
   syncsStartedAt: number | null;
+  /** the first and last sync step a worker took (its activity task started), when syncs ran as steps */
+  syncStepsTakenAt: [number, number] | null;
   /** the last sync's end (a child's, or a sync step's) */
   syncsDoneAt: number | null;
   /** the first balance batch scheduled and the last one completed */
@@ -41,11 +43,14 @@ export function analysisSplit(events: HistoryEvent[]): AnalysisSplit {
   };
   // a sync is a child (before patched('sync-steps'), or a long history's continuation) or a step of the analysis
   const isSyncStep = (e: HistoryEvent) => scheduledName.get(String(e.activityTaskCompletedEventAttributes?.scheduledEventId ?? e.activityTaskFailedEventAttributes?.scheduledEventId ?? '')) === 'syncWalletAtOnce';
+  const stepsTaken = events.filter((e) => scheduledName.get(String(e.activityTaskStartedEventAttributes?.scheduledEventId ?? '')) === 'syncWalletAtOnce');
   const syncDone = events.filter((e) => e.childWorkflowExecutionCompletedEventAttributes?.workflowType?.name === 'walletSyncWorkflow' || e.childWorkflowExecutionFailedEventAttributes || isSyncStep(e));
   return {
     syncsStartedAt: at(
       events.find((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowType?.name === 'walletSyncWorkflow' || e.activityTaskScheduledEventAttributes?.activityType?.name === 'syncWalletAtOnce'),
     ),
+    // (a started event is written with its activity's end: history order is not time order)
+    syncStepsTakenAt: stepsTaken.length > 0 ? [Math.min(...stepsTaken.map((e) => at(e) as number)), Math.max(...stepsTaken.map((e) => at(e) as number))] : null,
     syncsDoneAt: at(syncDone[syncDone.length - 1]),
     balancesAt: ofActivity('fetchBalanceBatch'),
     similarityAt: ofActivity('computeGroupSimilarity'),

@@ -29,9 +29,14 @@ describe('analysisSplit', () => {
     expect(split.syncsStartedAt).not.toBeNull();
     expect(split.syncsDoneAt!).toBeGreaterThan(split.syncsStartedAt!);
     expect(split.similarityAt![0]).toBeGreaterThanOrEqual(split.syncsDoneAt!);
+    // a worker took the steps after they were scheduled and before the last one ended
+    const [firstTaken, lastTaken] = split.syncStepsTakenAt!;
+    expect(firstTaken).toBeGreaterThanOrEqual(split.syncsStartedAt!);
+    expect(lastTaken).toBeGreaterThanOrEqual(firstTaken);
+    expect(lastTaken).toBeLessThanOrEqual(split.syncsDoneAt!);
   });
 
   it('says null for what a history does not have', () => {
-    expect(analysisSplit([])).toEqual({ syncsStartedAt: null, syncsDoneAt: null, balancesAt: null, similarityAt: null, completedAt: null });
+    expect(analysisSplit([])).toEqual({ syncsStartedAt: null, syncStepsTakenAt: null, syncsDoneAt: null, balancesAt: null, similarityAt: null, completedAt: null });
   });
 });
