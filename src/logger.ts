@@ -37,9 +37,23 @@ const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = 
   ERROR: 'error',
 };
 
+/**
+ * Warnings of the SDK that describe our design, not a fault: logged at info with the reason, so an
+ * operator's alerts on `warn` do not fire at every start. The balances and enrichment queues' Workers
+ * run activities only (workflows run on the analysis queue: src/workflows/contract.ts), and the SDK
+ * warns once for each.
+ */
+const EXPECTED_WARNINGS: ReadonlyMap<string, string> = new Map([
+  ['No workflows registered, not polling for workflow tasks', "this task queue's Worker runs activities only; workflows run on the analysis queue"],
+]);
+
 /** Adapts pino to the Temporal SDK's logger interface (Runtime.install({ logger })). */
 export function temporalLogger(logger: Logger): TemporalLogger {
-  const log = (level: LogLevel, message: string, meta?: LogMetadata) => logger[LEVELS[level]]({ ...meta }, message);
+  const log = (level: LogLevel, message: string, meta?: LogMetadata) => {
+    const expected = level === 'WARN' ? EXPECTED_WARNINGS.get(message) : undefined;
+    if (expected !== undefined) logger.info({ ...meta, expected }, message);
+    else logger[LEVELS[level]]({ ...meta }, message);
+  };
   return {
     log,
     trace: (message, meta) => log('TRACE', message, meta),

@@ -36,3 +36,16 @@ describe('error serialisation in logs', () => {
     expect(line.err).toMatchObject({ type: 'StoreUnavailableError', message: 'PostgreSQL is away', cause: { type: 'Error', code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:5432' } });
   });
 });
+
+describe("the SDK's warnings that describe the design", () => {
+  it('logs an activity-only Worker\'s "no workflows" warning at info, with the reason, and other warnings as warnings', () => {
+    const { lines, logger } = capture();
+    const temporal = temporalLogger(logger);
+    temporal.warn('No workflows registered, not polling for workflow tasks', { sdkComponent: 'worker', taskQueue: 'balances' });
+    temporal.warn('Worker state changed', { state: 'STOPPING' });
+    const [expected, other] = lines.map((l) => JSON.parse(l));
+    expect(expected).toMatchObject({ level: 30, msg: 'No workflows registered, not polling for workflow tasks', taskQueue: 'balances', expected: expect.stringContaining('activities only') });
+    expect(other).toMatchObject({ level: 40, msg: 'Worker state changed', state: 'STOPPING' });
+    expect(other.expected).toBeUndefined();
+  });
+});
