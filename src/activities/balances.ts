@@ -254,10 +254,17 @@ export function createBalanceActivities(deps: ActivityDeps) {
     for (const w of malformed) fail(w, new InvalidAddressError(w, { provider: 'solana-rpc', operation: 'rpc getMultipleAccounts' }));
     wallets = wallets.filter((w) => isPublicKey(w));
     if (wallets.length === 0) return;
+    // a cancelled batch (its analysis cancelled, its heartbeat timed out) drops the calls on their way
+    // and ends as cancelled, failing none of its wallets
+    const signal = Context.current().cancellationSignal;
+    const unlessCancelled = (err: unknown) => {
+      if (signal.aborted) throw err;
+    };
     let sol: Map<string, bigint>;
     try {
-      sol = await withQuickRetries(() => rpc.getSolBalances(wallets));
+      sol = await withQuickRetries(() => rpc.getSolBalances(wallets, { signal }));
     } catch (err) {
+      unlessCancelled(err);
       if (!(err instanceof ProviderError) || err.retryable || wallets.length === 1) {
         for (const w of wallets) fail(w, err);
         return;
@@ -266,8 +273,9 @@ export function createBalanceActivities(deps: ActivityDeps) {
       sol = new Map();
       for (const w of wallets) {
         try {
-          sol.set(w, (await rpc.getSolBalances([w])).get(w) ?? 0n);
+          sol.set(w, (await rpc.getSolBalances([w], { signal })).get(w) ?? 0n);
         } catch (one) {
+          unlessCancelled(one);
           fail(w, one);
         }
       }
@@ -277,10 +285,11 @@ export function createBalanceActivities(deps: ActivityDeps) {
       TOKEN_FETCHES_IN_FLIGHT,
       async (wallet) => {
         try {
-          const balances = balancesOf(wallet, sol.get(wallet), await withQuickRetries(() => rpc.getTokenBalances(wallet)));
+          const balances = balancesOf(wallet, sol.get(wallet), await withQuickRetries(() => rpc.getTokenBalances(wallet, { signal })));
           await store(balances);
           done.set(wallet, { wallet, balances: 'fetched' });
         } catch (err) {
+          unlessCancelled(err);
           fail(wallet, err);
         }
       },
@@ -309,7 +318,8 @@ export function createBalanceActivities(deps: ActivityDeps) {
         const filled = await readCache(wallet);
         if (filled) return summarize(filled, true);
         if (ctx.cancellationSignal.aborted) throw new CancelledFailure('balance fetch cancelled');
-        const [sol, holdings] = await Promise.all([rpc.getSolBalances([wallet]), rpc.getTokenBalances(wallet)]);
+        const signal = ctx.cancellationSignal;
+        const [sol, holdings] = await Promise.all([rpc.getSolBalances([wallet], { signal }), rpc.getTokenBalances(wallet, { signal })]);
         const balances = balancesOf(wallet, sol.get(wallet), holdings);
         await store(balances);
         log.info('balances fetched', { wallet, tokens: balances.tokens.length, tokenAccounts: balances.tokenAccountCount });

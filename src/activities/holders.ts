@@ -1,7 +1,7 @@
 // A token request's group: page through the mint's token accounts (Helius DAS getTokenAccounts),
 // rank owners and leave out the ones that are not ordinary wallets (src/domain/holders/rank.ts), keep
 // the top N, and record them on the analyses row. docs/analytics.md, "Analysing a token's holders".
-import { log } from '@temporalio/activity';
+import { Context, log } from '@temporalio/activity';
 import { selectTopHolders, type ExcludedHolder, type ExclusionReason } from '../domain/holders/rank';
 import { recordTokenHolders } from '../store/analyses';
 import type { ActivityDeps } from './deps';
@@ -39,7 +39,9 @@ export function createHolderActivities(deps: ActivityDeps) {
         () => ({ pages: pagesRead }),
         async () => {
           const maxPages = settings.maxHolderPages ?? MAX_HOLDER_PAGES;
-          const scan = await holders.getTokenAccounts(input.token, { maxPages, onPage: (page) => void (pagesRead = page) });
+          // a cancelled analysis drops the page on its way
+          const signal = Context.current().cancellationSignal;
+          const scan = await holders.getTokenAccounts(input.token, { maxPages, onPage: (page) => void (pagesRead = page), signal });
           const selection = selectTopHolders(
             scan.accounts.map((a) => ({ address: a.address, owner: a.owner, amount: a.amount })),
             { top: input.top },

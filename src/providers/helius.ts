@@ -278,6 +278,8 @@ export interface TokenAccountsOptions {
   maxPages: number;
   /** called after every page (heartbeat) */
   onPage?: (page: number, accounts: number) => void | Promise<void>;
+  /** aborts the scan wherever it is (a page's turn, its budget slot, on the wire); it rejects with the signal's reason */
+  signal?: AbortSignal;
 }
 
 export interface TokenAccountsResult {
@@ -304,7 +306,7 @@ export class HeliusDasClient implements TokenHolderSource {
   }
 
   /** One page (1-based) of the mint's token accounts with a non-zero balance. */
-  async getTokenAccountsPage(mint: string, page: number, limit = MAX_TOKEN_ACCOUNTS_PER_PAGE): Promise<DasTokenAccount[]> {
+  async getTokenAccountsPage(mint: string, page: number, limit = MAX_TOKEN_ACCOUNTS_PER_PAGE, signal?: AbortSignal): Promise<DasTokenAccount[]> {
     const details = this.http.details(TOKEN_ACCOUNTS_OP);
     if (!isPublicKey(mint)) throw new InvalidAddressError(mint, details);
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_TOKEN_ACCOUNTS_PER_PAGE) {
@@ -312,7 +314,7 @@ export class HeliusDasClient implements TokenHolderSource {
     }
     if (!Number.isInteger(page) || page < 1) throw new InvalidRequestError(`page must be an integer >= 1, got ${page}`, details);
     const id = String(this.nextId++);
-    const res = await this.http.send({ method: 'POST', path: '', json: { jsonrpc: '2.0', id, method: 'getTokenAccounts', params: { mint, page, limit } }, operation: TOKEN_ACCOUNTS_OP });
+    const res = await this.http.send({ method: 'POST', path: '', json: { jsonrpc: '2.0', id, method: 'getTokenAccounts', params: { mint, page, limit } }, operation: TOKEN_ACCOUNTS_OP, signal });
     const subject = `token accounts of mint ${mint} (page ${page})`;
     let envelope;
     if (res.status >= 200 && res.status < 300) {
@@ -342,7 +344,7 @@ export class HeliusDasClient implements TokenHolderSource {
     const limit = options.limit ?? MAX_TOKEN_ACCOUNTS_PER_PAGE;
     const accounts: DasTokenAccount[] = [];
     for (let page = 1; page <= options.maxPages; page++) {
-      const batch = await this.getTokenAccountsPage(mint, page, limit);
+      const batch = await this.getTokenAccountsPage(mint, page, limit, options.signal);
       for (const a of batch) accounts.push(a);
       if (options.onPage) await options.onPage(page, batch.length);
       if (batch.length === 0) return { accounts, pages: page, complete: true };

@@ -56,9 +56,14 @@ export interface SignatureInfo {
 }
 
 /** What activities depend on; tests may pass a fake. */
+/** `signal`: aborts the call wherever it is (its turn, its budget slot, on the wire); it rejects with the signal's reason. */
+export interface RpcCallOptions {
+  signal?: AbortSignal;
+}
+
 export interface BalanceSource {
-  getSolBalances(addresses: readonly string[]): Promise<Map<string, bigint>>;
-  getTokenBalances(owner: string): Promise<TokenHoldings>;
+  getSolBalances(addresses: readonly string[], options?: RpcCallOptions): Promise<Map<string, bigint>>;
+  getTokenBalances(owner: string, options?: RpcCallOptions): Promise<TokenHoldings>;
 }
 
 export const LARGE_WALLET_TOKEN_ACCOUNTS = 10_000;
@@ -92,7 +97,7 @@ export class SolanaRpcClient implements BalanceSource {
   }
 
   /** Lamports per address via getMultipleAccounts in batches of 100; missing accounts are 0. */
-  async getSolBalances(addresses: readonly string[]): Promise<Map<string, bigint>> {
+  async getSolBalances(addresses: readonly string[], options: RpcCallOptions = {}): Promise<Map<string, bigint>> {
     for (const a of addresses) this.checkAddress(a, 'getMultipleAccounts');
     const unique = [...new Set(addresses)];
     const out = new Map<string, bigint>();
@@ -103,6 +108,7 @@ export class SolanaRpcClient implements BalanceSource {
         [chunk, { encoding: 'base64', commitment: this.commitment, dataSlice: { offset: 0, length: 0 } }],
         GetMultipleAccountsResultSchema,
         `accounts ${chunk[0]}..(${chunk.length})`,
+        options.signal,
       );
       if (result.value.length !== chunk.length) {
         throw new MalformedResponseError(
@@ -118,14 +124,14 @@ export class SolanaRpcClient implements BalanceSource {
   }
 
   /** Token balances per mint over SPL Token and Token-2022 accounts, zero balances dropped. */
-  async getTokenBalances(owner: string): Promise<TokenHoldings> {
+  async getTokenBalances(owner: string, options: RpcCallOptions = {}): Promise<TokenHoldings> {
     this.checkAddress(owner, 'getTokenAccountsByOwner');
     const perMint = new Map<string, TokenBalance & { raw: bigint }>();
     let tokenAccountCount = 0;
     // both programs asked at once (each call still takes its place in the RPC budget), added up in order
     const results = await Promise.all(
       PROGRAMS.map(([program, programId]) =>
-        this.call('getTokenAccountsByOwner', [owner, { programId }, { encoding: 'jsonParsed', commitment: this.commitment }], GetTokenAccountsByOwnerResultSchema, `token accounts of ${owner} (${program})`),
+        this.call('getTokenAccountsByOwner', [owner, { programId }, { encoding: 'jsonParsed', commitment: this.commitment }], GetTokenAccountsByOwnerResultSchema, `token accounts of ${owner} (${program})`, options.signal),
       ),
     );
     for (const [k, [program]] of PROGRAMS.entries()) {
@@ -166,10 +172,10 @@ export class SolanaRpcClient implements BalanceSource {
     if (!isPublicKey(address)) throw new InvalidAddressError(address, this.http.details(`rpc ${method}`));
   }
 
-  private async call<S extends z.ZodType>(method: string, params: unknown[], schema: S, subject: string): Promise<z.output<S>> {
+  private async call<S extends z.ZodType>(method: string, params: unknown[], schema: S, subject: string, signal?: AbortSignal): Promise<z.output<S>> {
     const operation = `rpc ${method}`;
     const id = this.nextId++;
-    const res = await this.http.send({ method: 'POST', path: '', json: { jsonrpc: '2.0', id, method, params }, operation });
+    const res = await this.http.send({ method: 'POST', path: '', json: { jsonrpc: '2.0', id, method, params }, operation, signal });
     // Helius sends -32401/-32429 envelopes with HTTP 401/429; validators send errors inside HTTP 200.
     let envelope: z.output<typeof RpcEnvelopeSchema> | undefined;
     if (res.status >= 200 && res.status < 300) {

@@ -1,7 +1,9 @@
 // fetchBalanceBatch against the real simulator's RPC, PostgreSQL and Redis (the activity run in
 // Temporal's activity test environment): a batch fetches its wallets' SOL in one getMultipleAccounts
 // call and token accounts per owner, reports each wallet, keeps going past a wallet that fails for
-// good, stores what it fetched, and serves a second batch from the cache without any request.
+// good, stores what it fetched, and serves a second batch from the cache without any request; a
+// batch cancelled with its analysis drops its calls on their way and gives its wallets' locks back.
+import { CancelledFailure } from '@temporalio/activity';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createBalanceActivities, type BalanceBatchResult } from '../../src/activities/balances';
 import { loadBalances } from '../../src/store/wallet-balances';
@@ -16,9 +18,11 @@ const NOT_AN_ADDRESS = 'not-a-solana-address';
 describe('fetchBalanceBatch', () => {
   const opened = useSimulatedStack({ world });
 
-  const runBatch = (batch: string[]): Promise<BalanceBatchResult> => {
+  afterEach(() => opened.sim.reset({ knobs: true }));
+
+  const runBatch = (batch: string[], env = new MockActivityEnvironment()): Promise<BalanceBatchResult> => {
     const { fetchBalanceBatch } = createBalanceActivities(buildActivityDeps(opened.stack.config, opened.stack.pool, opened.stack.redis));
-    return new MockActivityEnvironment().run(fetchBalanceBatch, { wallets: batch });
+    return env.run(fetchBalanceBatch, { wallets: batch });
   };
 
   it('fetches a batch with one getMultipleAccounts call, reports each wallet, and a malformed one fails alone', async () => {
@@ -48,5 +52,32 @@ describe('fetchBalanceBatch', () => {
     const result = await runBatch(wallets);
     expect(result.wallets).toEqual(wallets.map((wallet) => ({ wallet, balances: 'cached' })));
     expect(opened.sim.requestLog.filter((r) => r.provider === 'solana-rpc')).toEqual([]);
+  });
+
+  it('ends as cancelled when cancelled with its analysis, without waiting for the calls on their way: none of its wallets failed, their locks given back', async () => {
+    const { redis } = opened.stack;
+    await redis.del(...wallets.map((w) => `balance:${w}`));
+    opened.sim.reset();
+    // longer than the test may take: the batch can only end if it drops the call on its way
+    opened.sim.configure({ latencyMs: { 'rpc:getMultipleAccounts': 600_000 } });
+    const env = new MockActivityEnvironment();
+    const running = runBatch(wallets, env);
+    const solCalls = () => opened.sim.requestLog.filter((r) => r.endpoint === 'rpc:getMultipleAccounts');
+    for (let i = 0; i < 50 && solCalls().length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(solCalls()).toHaveLength(1);
+    env.cancel();
+
+    await expect(running).rejects.toBeInstanceOf(CancelledFailure);
+    for (let i = 0; i < 50 && solCalls()[0].abandoned === undefined; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(solCalls().map((r) => r.abandoned)).toEqual([true]);
+    // no token accounts asked after the cancellation, nothing cached, every lock released
+    expect(opened.sim.requestLog.filter((r) => r.endpoint === 'rpc:getTokenAccountsByOwner')).toEqual([]);
+    expect(await redis.exists(...wallets.map((w) => `balance:${w}`))).toBe(0);
+    expect(await redis.exists(...wallets.map((w) => `balance-lock:${w}`))).toBe(0);
+
+    // the next batch fetches them as if nothing had happened
+    opened.sim.reset({ knobs: true });
+    const next = await runBatch(wallets);
+    expect(next.wallets).toEqual(wallets.map((wallet) => ({ wallet, balances: 'fetched' })));
   });
 });

@@ -97,6 +97,48 @@ describe('SolanaRpcClient', () => {
     expect(holdings.tokenAccountCount).toBe(10_000);
     expect(holdings.isLargeWallet).toBe(true);
   });
+
+  describe('with an abort signal', () => {
+    afterEach(() => sim.reset({ knobs: true }));
+    const until = async (done: () => boolean) => {
+      while (!done()) await new Promise((r) => setTimeout(r, 20));
+    };
+
+    it('drops the calls on their way when aborted: rejects with the reason, and the provider sees them abandoned', async () => {
+      // far longer than the test may take: the calls can only end through the abort
+      sim.configure({ latencyMs: { 'rpc:getMultipleAccounts': 600_000, 'rpc:getTokenAccountsByOwner': 600_000 } });
+      const abort = new AbortController();
+      const sol = rpc.getSolBalances([HOLDER, TRADER], { signal: abort.signal });
+      const tokens = rpc.getTokenBalances(HOLDER, { signal: abort.signal });
+      // one getMultipleAccounts call, and both token programs' getTokenAccountsByOwner
+      await until(() => sim.requestLog.length === 3);
+      const reason = new Error('the balance batch was cancelled');
+      abort.abort(reason);
+
+      await expect(sol).rejects.toBe(reason);
+      await expect(tokens).rejects.toBe(reason);
+      await until(() => sim.requestLog.every((e) => e.abandoned !== undefined));
+      expect(sim.requestLog.map(({ endpoint, abandoned }) => ({ endpoint, abandoned })).sort((a, b) => a.endpoint.localeCompare(b.endpoint))).toEqual([
+        { endpoint: 'rpc:getMultipleAccounts', abandoned: true },
+        { endpoint: 'rpc:getTokenAccountsByOwner', abandoned: true },
+        { endpoint: 'rpc:getTokenAccountsByOwner', abandoned: true },
+      ]);
+    });
+
+    it('sends nothing once aborted, and answered calls are not marked abandoned', async () => {
+      const abort = new AbortController();
+      abort.abort(new Error('cancelled before it went out'));
+      await expect(rpc.getSolBalances([HOLDER], { signal: abort.signal })).rejects.toThrow('cancelled before it went out');
+      await expect(rpc.getTokenBalances(HOLDER, { signal: abort.signal })).rejects.toThrow('cancelled before it went out');
+      expect(sim.requestLog).toHaveLength(0);
+
+      const live = new AbortController().signal;
+      expect((await rpc.getSolBalances([HOLDER], { signal: live })).get(HOLDER)).toBe(12_500_000_000n);
+      expect((await rpc.getTokenBalances(HOLDER, { signal: live })).tokenAccountCount).toBe(5);
+      expect(sim.requestLog).toHaveLength(3);
+      expect(sim.requestLog.map((e) => e.abandoned)).toEqual([undefined, undefined, undefined]);
+    });
+  });
 });
 
 describe('DexScreenerClient', () => {

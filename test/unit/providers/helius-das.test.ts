@@ -13,6 +13,9 @@ let server: Server;
 let url: string;
 const requests: { path: string; body: { method: string; params: { mint: string; page: number; limit: number } } }[] = [];
 let respond: (body: { params: { page: number; limit: number } }) => { status: number; text: string };
+/** while set, requests get no answer; the ones their client gives up are counted */
+let hold = false;
+let abandoned = 0;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -21,6 +24,10 @@ beforeAll(async () => {
     req.on('end', () => {
       const body = JSON.parse(text);
       requests.push({ path: req.url ?? '', body });
+      if (hold) {
+        res.on('close', () => void (res.writableFinished || (abandoned += 1)));
+        return;
+      }
       const out = respond(body);
       res.writeHead(out.status, { 'content-type': 'application/json' });
       res.end(out.text);
@@ -30,7 +37,11 @@ beforeAll(async () => {
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
-beforeEach(() => (requests.length = 0));
+beforeEach(() => {
+  requests.length = 0;
+  hold = false;
+  abandoned = 0;
+});
 
 const account = (n: number, amount: string) =>
   `{"address":"${'1'.repeat(31)}${n}","mint":"${MINT}","owner":"GdNh12yVy5Lsew9WXVCV5ErgK5SpmsBJkcti5jVtPB7o","amount":${amount},"delegated_amount":0,"frozen":false}`;
@@ -89,5 +100,32 @@ describe('HeliusDasClient.getTokenAccounts', () => {
     expect(err).toBeInstanceOf(MalformedResponseError);
     expect(err.field).toBe('result.token_accounts[0].owner');
     await client.close();
+  });
+});
+
+describe('HeliusDasClient.getTokenAccounts with an abort signal', () => {
+  it('drops the page on its way when aborted: rejects with the reason, asks no further page, and the server sees the request given up', async () => {
+    hold = true;
+    const das = new HeliusDasClient({ url });
+    const abort = new AbortController();
+    const scan = das.getTokenAccounts(MINT, { maxPages: 5, signal: abort.signal });
+    while (requests.length === 0) await new Promise((r) => setTimeout(r, 10));
+    const reason = new Error('the analysis was cancelled');
+    abort.abort(reason);
+
+    await expect(scan).rejects.toBe(reason);
+    while (abandoned === 0) await new Promise((r) => setTimeout(r, 10));
+    expect(requests).toHaveLength(1);
+    expect(abandoned).toBe(1);
+    await das.close();
+  });
+
+  it('sends nothing once aborted', async () => {
+    const das = new HeliusDasClient({ url });
+    const abort = new AbortController();
+    abort.abort(new Error('cancelled before it went out'));
+    await expect(das.getTokenAccounts(MINT, { maxPages: 5, signal: abort.signal })).rejects.toThrow('cancelled before it went out');
+    expect(requests).toHaveLength(0);
+    await das.close();
   });
 });
