@@ -77,7 +77,15 @@ export class LegacyWorkflows {
     }
     if (this.stopped) return;
     if (open > 0 && !this.worker) {
-      const worker = await this.options.createWorker();
+      let worker: Worker;
+      try {
+        worker = await this.options.createWorker();
+      } catch (err) {
+        // Temporal away between the count and the Worker's creation (it describes the namespace):
+        // keep what runs, try again at the next check; never an unhandled rejection from the timer
+        logger.warn({ taskQueue, open, err: describeFailure(err) }, 'could not start the workflow worker of a legacy queue');
+        return;
+      }
       this.worker = worker;
       this.running = worker
         .run()

@@ -2,6 +2,7 @@
 // workflows moved to the analysis queue) still finish: a worker runs a workflow-only Worker on that
 // queue while any is open there, and stops it once none is.
 import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { NativeConnection } from '@temporalio/worker';
 import { generateWorld } from '../../src/simulator';
 import { TASK_QUEUES } from '../../src/workflows/contract';
@@ -46,6 +47,21 @@ describe('workflows an earlier version left on the enrichment queue', () => {
       expect(waiting.historyLength).toBeLessThanOrEqual(3); // started, its first workflow task scheduled (and perhaps timed out)
 
       await until('the open workflow to be counted', async () => (Number((await client.workflow.count(openWorkflowsQuery(TASK_QUEUES.enrichment))).count) > 0 ? true : undefined));
+
+      // Temporal away between the count and the Worker's creation: logged, nothing thrown (a check
+      // runs from a timer: a rejection there would end the process), tried again at the next check
+      const logged: string[] = [];
+      const failing = new LegacyWorkflows({
+        client,
+        taskQueue: TASK_QUEUES.enrichment,
+        logger: createLogger('warn', 'legacy-test', new Writable({ write: (chunk, _enc, done) => void (logged.push(String(chunk)), done()) })),
+        everyMs: 60_000,
+        createWorker: () => Promise.reject(new Error('14 UNAVAILABLE: the namespace could not be described')),
+      });
+      await expect(failing.check()).resolves.toBeUndefined();
+      expect(failing.active).toBe(false);
+      expect(logged.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ level: 40, msg: 'could not start the workflow worker of a legacy queue', open: expect.any(Number) })]);
+      await failing.stop();
       await legacy.start();
       expect(legacy.active).toBe(true);
       const result = await opened.stack.withWorkers(() => handle.result());
