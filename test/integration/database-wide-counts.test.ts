@@ -2,8 +2,8 @@
 // counted over the whole database at each analysis: the mint counts (mintStats) from mint_wallets, kept
 // from every insert into swap_legs, the population (countWalletsWithHistory) from
 // wallet_population, kept as wallets join it or are deleted, and the wallets per counterparty
-// (walletsPerCounterparty) from counterparty_counts, kept from every insert into and deletion from
-// wallet_transfers; each migration fills its table from what was stored before it. Whichever way the data came in, the counts must be exactly what a count over
+// (walletsPerCounterparty) from counterparty_wallets, kept from every insert into and deletion from
+// wallet_transfers, also by transactions writing the same pairs at once; each migration fills its table from what was stored before it. Whichever way the data came in, the counts must be exactly what a count over
 // the whole database says: the references below are the queries these reads used to run.
 import type { Pool } from 'pg';
 import { createPool, dropDatabase, inTransaction, migrate } from '../../src/store/db';
@@ -21,7 +21,7 @@ import { migrateFirst, migrationNames } from '../harness/migrations';
 
 const MIGRATION = '1795500000000_mint-wallets';
 const POPULATION_MIGRATION = '1795510000000_wallet-population';
-const COUNTERPARTY_MIGRATION = '1795520000000_counterparty-counts';
+const COUNTERPARTY_MIGRATION = '1795530000000_counterparty-wallets';
 const world = new SimWorld(parseWorld(generateWorld({ seed: 9311, wallets: 6, txPerWallet: 90, largeWallet: false })));
 const wallets = world.world.wallets.map((w) => w.address);
 /** A wallet's history in pages of 30, newest first, as a sync stores it. */
@@ -49,7 +49,7 @@ async function fromLegs(pool: Pool, group: string[]): Promise<Map<string, { wall
 
 const sorted = (m: ReadonlyMap<string, unknown>) => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
-/** What walletsPerCounterparty answered before counterparty_counts: distinct wallets over every transfer of the group's counterparties. */
+/** What walletsPerCounterparty answered before it read kept pairs: distinct wallets over every transfer of the group's counterparties. */
 async function fromTransfers(pool: Pool, group: string[]): Promise<Map<string, number>> {
   const { rows } = await pool.query<{ counterparty: string; wallets: number }>(
     `WITH cps AS (SELECT DISTINCT counterparty FROM wallet_transfers WHERE wallet = ANY($1::text[])),
@@ -60,11 +60,11 @@ async function fromTransfers(pool: Pool, group: string[]): Promise<Map<string, n
   return new Map(rows.map((r) => [r.counterparty, r.wallets]));
 }
 
-/** Every counter against a count over the whole table (counters left at 0 by deletions are as good as none). */
+/** Every kept pair, and so every count, against the distinct pairs over the whole table. */
 async function allCountsMatch(pool: Pool): Promise<void> {
-  const counted = await pool.query<{ counterparty: string; wallets: number }>('SELECT counterparty, count(DISTINCT wallet)::int AS wallets FROM wallet_transfers GROUP BY counterparty ORDER BY counterparty');
-  const kept = await pool.query<{ counterparty: string; wallets: number }>('SELECT counterparty, wallets FROM counterparty_counts WHERE wallets > 0 ORDER BY counterparty');
-  expect(kept.rows).toEqual(counted.rows);
+  const pairs = await pool.query<{ counterparty: string; wallet: string }>('SELECT DISTINCT counterparty, wallet FROM wallet_transfers ORDER BY counterparty, wallet');
+  const kept = await pool.query<{ counterparty: string; wallet: string }>('SELECT counterparty, wallet FROM counterparty_wallets ORDER BY counterparty, wallet');
+  expect(kept.rows).toEqual(pairs.rows);
 }
 
 /** One plain SOL transfer of `wallet` with `counterparty` (the n-th of its signature). */
@@ -177,11 +177,49 @@ describe('the database-wide counts kept by PostgreSQL', () => {
 
     await migrate(url.toString());
     await allCountsMatch(pool);
-    // eight wallets at once, their shared counterparties in opposite orders (the counters' rows are
-    // locked in one order whatever the statement's: none deadlocks)
+    // eight wallets at once sharing counterparties
     const wide = createPool(url.toString(), 8);
     pools.push(wide);
     await Promise.all(ws.slice(4).map((w, k) => insertTransfers(wide, w, withAll(w, k % 2 === 0 ? [HOT, A, B] : [B, A, HOT]))));
+    // two transactions storing the first transfers of the same pair at once (a wallet's backfill and
+    // a sync of it): neither sees the other's, and the pair still counts once
+    const [first, second] = [await wide.connect(), await wide.connect()];
+    try {
+      // a wait that never ends fails the check instead of hanging it
+      for (const c of [first, second]) await c.query("BEGIN; SET LOCAL lock_timeout = '5s'");
+      await insertTransfers(first, ws[10], [transferOf(ws[10], C, 300)]);
+      const racing = insertTransfers(second, ws[10], [transferOf(ws[10], C, 301)]);
+      await new Promise((r) => setTimeout(r, 200));
+      await first.query('COMMIT');
+      await racing;
+      await second.query('COMMIT');
+    } finally {
+      // a failed check leaves no transaction open (the database could not be dropped)
+      await Promise.all([first, second].map((c) => c.query('ROLLBACK').catch(() => undefined)));
+      first.release();
+      second.release();
+    }
+    await allCountsMatch(pool);
+    // a transaction of several statements (a backfill of one wallet, a page each) and a page store of
+    // another wallet sharing its counterparties in the other order: neither waits on the other
+    const [backfill, store] = [await wide.connect(), await wide.connect()];
+    try {
+      await backfill.query("BEGIN; SET LOCAL lock_timeout = '5s'");
+      await insertTransfers(backfill, ws[8], [transferOf(ws[8], HOT, 400)]);
+      await store.query("BEGIN; SET LOCAL lock_timeout = '5s'");
+      const stored = insertTransfers(store, ws[9], [transferOf(ws[9], C, 400), transferOf(ws[9], HOT, 401)]);
+      await new Promise((r) => setTimeout(r, 200));
+      // with a counter per counterparty, the store held C's and waited for HOT's, which the backfill
+      // held and then waited for C's: PostgreSQL ended one of them (deadlock detected)
+      await Promise.all([stored, insertTransfers(backfill, ws[8], [transferOf(ws[8], C, 401)])]);
+      await store.query('COMMIT');
+      await backfill.query('COMMIT');
+    } finally {
+      // at once: one may still wait for the other's locks
+      await Promise.all([backfill, store].map((c) => c.query('ROLLBACK').catch(() => undefined)));
+      backfill.release();
+      store.release();
+    }
     // the page path, twice; a new transfer of a known pair, and a new pair
     for (const i of [1, 2]) await storeWallet(pool, i);
     await storeWallet(pool, 1, pagesOf(1).slice(0, 1));
@@ -207,7 +245,7 @@ describe('the database-wide counts kept by PostgreSQL', () => {
       expect(sorted(await walletsPerCounterparty(pool, group))).toEqual(sorted(expected));
     }
     const all = await walletsPerCounterparty(pool, ws);
-    expect([all.get(HOT), all.get(A), all.get(B), all.get(C)]).toEqual([10, 9, 5, 1]);
+    expect([all.get(HOT), all.get(A), all.get(B), all.get(C)]).toEqual([10, 9, 5, 4]);
     expect(await walletsPerCounterparty(pool, [])).toEqual(new Map());
     expect(await walletsPerCounterparty(pool, [ws[4]])).toEqual(new Map());
   });
