@@ -10,6 +10,7 @@ import { loadBalances } from '../../src/store/wallet-balances';
 import { generateWorld } from '../../src/simulator';
 import { buildActivityDeps } from '../../src/wiring';
 import { useSimulatedStack } from '../harness/stack';
+import { cancelInFlight } from '../harness/in-flight';
 
 const world = generateWorld({ seed: 7301, wallets: 6, txPerWallet: 4, largeWallet: false });
 const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.address).sort();
@@ -61,15 +62,10 @@ describe('fetchBalanceBatch', () => {
     // longer than the test may take: the batch can only end if it drops the call on its way
     opened.sim.configure({ latencyMs: { 'rpc:getMultipleAccounts': 600_000 } });
     const env = new MockActivityEnvironment();
-    const running = runBatch(wallets, env);
-    const solCalls = () => opened.sim.requestLog.filter((r) => r.endpoint === 'rpc:getMultipleAccounts');
-    for (let i = 0; i < 50 && solCalls().length === 0; i++) await new Promise((r) => setTimeout(r, 100));
-    expect(solCalls()).toHaveLength(1);
-    env.cancel();
-
-    await expect(running).rejects.toBeInstanceOf(CancelledFailure);
-    for (let i = 0; i < 50 && solCalls()[0].abandoned === undefined; i++) await new Promise((r) => setTimeout(r, 100));
-    expect(solCalls().map((r) => r.abandoned)).toEqual([true]);
+    const cancelled = await cancelInFlight(opened.sim, (r) => r.endpoint === 'rpc:getMultipleAccounts', env, runBatch(wallets, env));
+    expect(cancelled.requestsWhenCancelled).toBe(1);
+    expect(cancelled.outcome).toBeInstanceOf(CancelledFailure);
+    expect(cancelled.abandoned).toEqual([true]);
     // no token accounts asked after the cancellation, nothing cached, every lock released
     expect(opened.sim.requestLog.filter((r) => r.endpoint === 'rpc:getTokenAccountsByOwner')).toEqual([]);
     expect(await redis.exists(...wallets.map((w) => `balance:${w}`))).toBe(0);

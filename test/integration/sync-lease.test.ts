@@ -9,6 +9,7 @@ import { generateWorld } from '../../src/simulator';
 import { finishSync, takeSyncLease } from '../../src/store/wallets';
 import { buildActivityDeps } from '../../src/wiring';
 import { useSimulatedStack } from '../harness/stack';
+import { cancelInFlight } from '../harness/in-flight';
 
 const world = generateWorld({ seed: 7433, wallets: 3, txPerWallet: 120, largeWallet: false });
 const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.address);
@@ -70,15 +71,12 @@ describe('sync steps and the sync lease', () => {
     // longer than the test may take: the step can only end if it drops the page on its way
     opened.sim.configure({ latencyMs: { 'helius:history': 600_000 } });
     const env = new MockActivityEnvironment();
-    const running = step(wallet, 'analysis:cancelled', null, env);
     // cancelled while its first page is on its way (the lease is taken by then)
-    for (let i = 0; i < 50 && historyRequests(wallet) === 0; i++) await new Promise((r) => setTimeout(r, 100));
-    expect(historyRequests(wallet)).toBe(1);
-    env.cancel();
-    const outcome = await running.then(() => 'completed', (err: unknown) => err);
-    expect(outcome).not.toBe('completed');
+    const cancelled = await cancelInFlight(opened.sim, (r) => r.endpoint === 'helius:history' && r.wallet === wallet, env, step(wallet, 'analysis:cancelled', null, env));
+    expect(cancelled.requestsWhenCancelled).toBe(1);
+    expect(cancelled.outcome).not.toBe('completed');
     // the page in flight was abandoned, not waited for
-    expect(opened.sim.requestLog.filter((r) => r.endpoint === 'helius:history' && r.wallet === wallet).map((r) => r.abandoned)).toEqual([true]);
+    expect(cancelled.abandoned).toEqual([true]);
 
     expect(await row(wallet)).toMatchObject({ sync_state: 'failed', last_sync_error: 'sync cancelled with its analysis' });
     expect(await takeSyncLease(pool, wallet, 'analysis:next')).not.toBeNull();

@@ -7,6 +7,7 @@ import { createHolderActivities } from '../../src/activities/holders';
 import { generateWorld } from '../../src/simulator';
 import { buildActivityDeps } from '../../src/wiring';
 import { useSimulatedStack } from '../harness/stack';
+import { cancelInFlight } from '../harness/in-flight';
 
 const world = generateWorld({ seed: 7402, wallets: 2, txPerWallet: 2, largeWallet: false, holderToken: { holders: 30, wallets: 20 } });
 const { mint } = world.groundTruth!.holderToken!;
@@ -22,13 +23,9 @@ describe('resolveTokenHolders, cancelled', () => {
     const { resolveTokenHolders } = createHolderActivities(buildActivityDeps(opened.stack.config, opened.stack.pool, opened.stack.redis));
     const env = new MockActivityEnvironment();
     const running = env.run(resolveTokenHolders, { analysisId: '00000000-0000-4000-8000-000000000001', token: mint, top: 10 });
-    const pages = () => opened.sim.requestLog.filter((r) => r.endpoint === 'rpc:getTokenAccounts');
-    for (let i = 0; i < 50 && pages().length === 0; i++) await new Promise((r) => setTimeout(r, 100));
-    expect(pages()).toHaveLength(1);
-    env.cancel();
-
-    await expect(running).rejects.toBeInstanceOf(CancelledFailure);
-    for (let i = 0; i < 50 && pages()[0].abandoned === undefined; i++) await new Promise((r) => setTimeout(r, 100));
-    expect(pages().map((r) => r.abandoned)).toEqual([true]);
+    const cancelled = await cancelInFlight(opened.sim, (r) => r.endpoint === 'rpc:getTokenAccounts', env, running);
+    expect(cancelled.requestsWhenCancelled).toBe(1);
+    expect(cancelled.outcome).toBeInstanceOf(CancelledFailure);
+    expect(cancelled.abandoned).toEqual([true]);
   });
 });
