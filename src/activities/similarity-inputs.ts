@@ -9,7 +9,7 @@ import { loadBalances } from '../store/wallet-balances';
 import { loadLegsMany } from '../store/swap-legs';
 import { mintStats } from '../store/mint-wallets';
 import { loadTransfersMany } from '../store/wallet-transfers';
-import { walletsPerCounterparty } from '../store/counterparty-counts';
+import { walletsPerCounterparty } from '../store/counterparty-wallets';
 import { historyCoverage } from '../store/wallets';
 import { countWalletsWithHistory } from '../store/wallet-population';
 import { backfillTransfers } from './transfers-backfill';

@@ -8,7 +8,7 @@
 import type { Pool } from 'pg';
 import { createPool, dropDatabase, inTransaction, migrate } from '../../src/store/db';
 import { deleteTransfers, insertTransfers } from '../../src/store/wallet-transfers';
-import { walletsPerCounterparty } from '../../src/store/counterparty-counts';
+import { walletsPerCounterparty } from '../../src/store/counterparty-wallets';
 import { beginSync, finishSync } from '../../src/store/wallets';
 import { countWalletsWithHistory } from '../../src/store/wallet-population';
 import { storeHistoryPage } from '../../src/store/transactions';

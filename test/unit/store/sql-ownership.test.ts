@@ -58,13 +58,16 @@ function sqlIn(file: string, source = fs.readFileSync(file, 'utf8')): Finding[] 
   return found;
 }
 
-/** Tables the migrations create (their Up sections). */
+/** Tables the migrations create (their Up sections), less those a later Up section drops. */
 function migratedTables(): string[] {
   const dir = path.join(ROOT, 'migrations');
-  return fs
+  const ups = fs
     .readdirSync(dir)
     .filter((f) => f.endsWith('.sql'))
-    .flatMap((f) => [...fs.readFileSync(path.join(dir, f), 'utf8').split('-- Down Migration')[0].matchAll(/\bCREATE TABLE\s+([a-z_]+)/g)].map((m) => m[1]));
+    .map((f) => fs.readFileSync(path.join(dir, f), 'utf8').split('-- Down Migration')[0]);
+  const named = (re: RegExp) => ups.flatMap((up) => [...up.matchAll(re)].map((m) => m[1]));
+  const dropped = new Set(named(/\bDROP TABLE\s+(?:IF EXISTS\s+)?([a-z_]+)/g));
+  return named(/\bCREATE TABLE\s+([a-z_]+)/g).filter((t) => !dropped.has(t));
 }
 
 const moduleOf = (table: string) => path.join(STORE, `${table.replace(/_/g, '-')}.ts`);
