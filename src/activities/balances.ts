@@ -188,6 +188,9 @@ export function createBalanceActivities(deps: ActivityDeps) {
     const retryFailures = new Map<string, WalletBalanceOutcome>();
     let retryCause: unknown;
     const fail = (wallet: string, err: unknown) => {
+      // a cancelled batch (its analysis cancelled, its heartbeat timed out) has its calls dropped on
+      // their way: it ends as cancelled, failing none of its wallets
+      if (ctx.cancellationSignal.aborted) throw err;
       const outcome: WalletBalanceOutcome = { wallet, balances: 'failed', error: reasonOf(err) };
       if (retryable(err)) {
         retryFailures.set(wallet, outcome);
@@ -254,17 +257,11 @@ export function createBalanceActivities(deps: ActivityDeps) {
     for (const w of malformed) fail(w, new InvalidAddressError(w, { provider: 'solana-rpc', operation: 'rpc getMultipleAccounts' }));
     wallets = wallets.filter((w) => isPublicKey(w));
     if (wallets.length === 0) return;
-    // a cancelled batch (its analysis cancelled, its heartbeat timed out) drops the calls on their way
-    // and ends as cancelled, failing none of its wallets
     const signal = Context.current().cancellationSignal;
-    const unlessCancelled = (err: unknown) => {
-      if (signal.aborted) throw err;
-    };
     let sol: Map<string, bigint>;
     try {
       sol = await withQuickRetries(() => rpc.getSolBalances(wallets, { signal }));
     } catch (err) {
-      unlessCancelled(err);
       if (!(err instanceof ProviderError) || err.retryable || wallets.length === 1) {
         for (const w of wallets) fail(w, err);
         return;
@@ -275,7 +272,6 @@ export function createBalanceActivities(deps: ActivityDeps) {
         try {
           sol.set(w, (await rpc.getSolBalances([w], { signal })).get(w) ?? 0n);
         } catch (one) {
-          unlessCancelled(one);
           fail(w, one);
         }
       }
@@ -289,8 +285,7 @@ export function createBalanceActivities(deps: ActivityDeps) {
           await store(balances);
           done.set(wallet, { wallet, balances: 'fetched' });
         } catch (err) {
-          unlessCancelled(err);
-          fail(wallet, err);
+              fail(wallet, err);
         }
       },
     );

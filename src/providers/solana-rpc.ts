@@ -55,12 +55,12 @@ export interface SignatureInfo {
   blockTime: number | null;
 }
 
-/** What activities depend on; tests may pass a fake. */
 /** `signal`: aborts the call wherever it is (its turn, its budget slot, on the wire); it rejects with the signal's reason. */
 export interface RpcCallOptions {
   signal?: AbortSignal;
 }
 
+/** What activities depend on; tests may pass a fake. */
 export interface BalanceSource {
   getSolBalances(addresses: readonly string[], options?: RpcCallOptions): Promise<Map<string, bigint>>;
   getTokenBalances(owner: string, options?: RpcCallOptions): Promise<TokenHoldings>;
