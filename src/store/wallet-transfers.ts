@@ -122,12 +122,13 @@ export interface StoredPayloadPage {
 }
 
 /**
- * A page of a wallet's stored raw transactions (transactions.payload), by signature after `after`
+ * A page of a wallet's stored raw transactions (transactions.payload_json, or payload for rows stored
+ * before migration 1795540000000), by signature after `after`
  * (null: from the first): a backfill reads a whole history a page at a time, in bounded memory.
  */
 export async function storedPayloadPage(db: Queryable, wallet: string, after: string | null, limit: number): Promise<StoredPayloadPage> {
   const { rows } = await db.query<{ signature: string; payload: EnhancedTransaction }>(
-    `SELECT wt.signature, t.payload FROM wallet_transactions wt JOIN transactions t ON t.signature = wt.signature
+    `SELECT wt.signature, coalesce(t.payload_json, t.payload::json) AS payload FROM wallet_transactions wt JOIN transactions t ON t.signature = wt.signature
       WHERE wt.wallet = $1 AND ($2::text IS NULL OR wt.signature > $2) ORDER BY wt.signature LIMIT $3`,
     [wallet, after, limit],
   );

@@ -1,8 +1,14 @@
 // The project's migrations by name, and a database brought up to a given point of them: for tests of
-// what a migration does to a database that older code filled.
+// what a migration does to a database that older code filled, and pages stored as older code stored them.
 import fs from 'node:fs';
 import { runner } from 'node-pg-migrate';
-import { MIGRATIONS_DIR, ensureDatabase } from '../../src/store/db';
+import { MIGRATIONS_DIR, ensureDatabase, type Queryable } from '../../src/store/db';
+import type { EnhancedTransaction, SwapLeg } from '../../src/domain';
+import type { WalletTransfer } from '../../src/domain/detection/types';
+import { insertLegsCte, legRows } from '../../src/store/swap-legs';
+import { linkTransactionsCte } from '../../src/store/wallet-transactions';
+import { insertTransfersCte, transferRows } from '../../src/store/wallet-transfers';
+import { countStoredPageCte, SYNC_LEASE_SECONDS } from '../../src/store/wallets';
 
 /** Every migration's name (its file without .sql), in the order they apply. */
 export function migrationNames(): string[] {
@@ -13,4 +19,42 @@ export function migrationNames(): string[] {
 export async function migrateFirst(databaseUrl: string, count: number): Promise<void> {
   await ensureDatabase(databaseUrl);
   await runner({ databaseUrl, dir: MIGRATIONS_DIR, direction: 'up', migrationsTable: 'pgmigrations', count, log: () => undefined });
+}
+
+/** Runs the Down steps of the newest `count` applied migrations. */
+export async function undoNewest(databaseUrl: string, count: number): Promise<void> {
+  await runner({ databaseUrl, dir: MIGRATIONS_DIR, direction: 'down', migrationsTable: 'pgmigrations', count, log: () => undefined });
+}
+
+/**
+ * A history page stored as a worker before migration 1795540000000 stored it: the raw transactions
+ * as jsonb in transactions.payload (today's page statement writes payload_json, a column such a
+ * database does not have yet), with their links, legs, transfers and the wallet's counts from the
+ * same parts as today's statement. For tests that fill a database migrated only part of the way.
+ */
+export async function storePageAsBefore(pool: Queryable, wallet: string, txs: readonly EnhancedTransaction[], legs: readonly SwapLeg[], transfers: readonly WalletTransfer[]): Promise<void> {
+  const oldest = txs.length > 0 ? txs.reduce((a, b) => (b.slot < a.slot ? b : a)) : null;
+  await pool.query(
+    `WITH
+      page AS MATERIALIZED (
+        SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(signature text, slot bigint, timestamp bigint, type text, source text, failed boolean, payload jsonb)),
+      stored AS (
+        INSERT INTO transactions (signature, slot, timestamp, type, source, failed, payload)
+        SELECT signature, slot, timestamp, type, source, failed, payload FROM page ON CONFLICT (signature) DO NOTHING),
+      ${linkTransactionsCte('linked', 'page')},
+      ${insertLegsCte('new_legs', '$3')},
+      ${insertTransfersCte('new_transfers', '$4')},
+      ${countStoredPageCte('counted', { linked: 'linked', failedLinked: 'SELECT count(*) FROM linked JOIN page USING (signature) WHERE page.failed', newLegs: 'new_legs', firstParam: 5 })}
+    SELECT 1`,
+    [
+      wallet,
+      JSON.stringify(txs.map((tx) => ({ signature: tx.signature, slot: tx.slot, timestamp: tx.timestamp, type: tx.type, source: tx.source, failed: tx.transactionError != null, payload: tx }))),
+      JSON.stringify(legRows(legs)),
+      JSON.stringify(transferRows(transfers)),
+      txs.length,
+      oldest?.signature ?? null,
+      oldest?.timestamp ?? null,
+      SYNC_LEASE_SECONDS,
+    ],
+  );
 }

@@ -17,7 +17,7 @@ import { extractMany, type EnhancedTransaction } from '../../src/domain';
 import { extractTransfersMany, type WalletTransfer } from '../../src/domain/detection';
 import { SimWorld, generateWorld, parseWorld } from '../../src/simulator';
 import { testEnv } from '../harness/env';
-import { migrateFirst, migrationNames } from '../harness/migrations';
+import { migrateFirst, migrationNames, storePageAsBefore } from '../harness/migrations';
 
 const MIGRATION = '1795500000000_mint-wallets';
 const POPULATION_MIGRATION = '1795510000000_wallet-population';
@@ -30,10 +30,15 @@ const pagesOf = (i: number): EnhancedTransaction[][] => {
   return Array.from({ length: Math.ceil(all.length / 30) }, (_, p) => all.slice(p * 30, p * 30 + 30));
 };
 
-async function storeWallet(pool: Pool, i: number, pages = pagesOf(i)): Promise<void> {
+async function storeWallet(pool: Pool, i: number, pages = pagesOf(i), asBefore = false): Promise<void> {
   await beginSync(pool, wallets[i], `wallet-sync:${wallets[i]}`);
-  for (const txs of pages) await storeHistoryPage(pool, wallets[i], txs, extractMany(txs, wallets[i], { solPriceUsd: 150 }).legs, [], extractTransfersMany(txs, wallets[i]));
+  for (const txs of pages) {
+    const [legs, transfers] = [extractMany(txs, wallets[i], { solPriceUsd: 150 }).legs, extractTransfersMany(txs, wallets[i])];
+    await (asBefore ? storePageAsBefore(pool, wallets[i], txs, legs, transfers) : storeHistoryPage(pool, wallets[i], txs, legs, [], transfers));
+  }
 }
+/** A wallet stored by a worker of a version before the migration under test (the newest migrations not applied yet). */
+const storeWalletBefore = (pool: Pool, i: number) => storeWallet(pool, i, pagesOf(i), true);
 
 /** What mintStats answered before mint_wallets: the aggregate over every swap leg of the group's mints. */
 async function fromLegs(pool: Pool, group: string[]): Promise<Map<string, { wallets: number; firstBuyAt: number | null }>> {
@@ -109,7 +114,7 @@ describe('the database-wide counts kept by PostgreSQL', () => {
     // the database as it was before mint_wallets, holding the legs of three wallets
     const pool = await databaseBefore(MIGRATION, 'mint_wallets');
     const url = databases[databases.length - 1];
-    for (const i of [0, 1, 2]) await storeWallet(pool, i);
+    for (const i of [0, 1, 2]) await storeWalletBefore(pool, i);
     expect(Number((await pool.query('SELECT count(*) AS n FROM swap_legs')).rows[0].n)).toBeGreaterThan(100);
 
     expect(await migrate(url.toString())).toEqual(files.slice(files.indexOf(MIGRATION)));
@@ -136,7 +141,7 @@ describe('the database-wide counts kept by PostgreSQL', () => {
   it('the population equals a count over every wallet through joins, repeated pages, a sync with nothing stored, and deletions', async () => {
     const pool = await databaseBefore(POPULATION_MIGRATION, 'population');
     const url = databases[databases.length - 1];
-    for (const i of [0, 1]) await storeWallet(pool, i);
+    for (const i of [0, 1]) await storeWalletBefore(pool, i);
     await beginSync(pool, wallets[2], 'wallet-sync:not-yet'); // a row without history yet
     expect(await populationCounted(pool)).toBe(2);
 
@@ -173,7 +178,7 @@ describe('the database-wide counts kept by PostgreSQL', () => {
     const withAll = (w: string, cps: string[], from = 0) => cps.flatMap((cp, k) => [transferOf(w, cp, from + 2 * k), transferOf(w, cp, from + 2 * k + 1)]);
     // before the migration: four wallets, and a world's wallet through the page path
     for (const w of ws.slice(0, 4)) await insertTransfers(pool, w, withAll(w, [HOT, A]));
-    await storeWallet(pool, 0);
+    await storeWalletBefore(pool, 0);
 
     await migrate(url.toString());
     await allCountsMatch(pool);

@@ -3,11 +3,12 @@ import { createPool, dropDatabase, isUniqueViolation, migrate } from '../../src/
 import { ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE, insertAnalysis } from '../../src/store/analyses';
 import { beginSync, finishSync, walletStatuses } from '../../src/store/wallets';
 import { storeHistoryPage } from '../../src/store/transactions';
+import { storedPayloadPage } from '../../src/store/wallet-transfers';
 import { mintsNeedingFetch, saveMarkets, getTokens } from '../../src/store/tokens';
 import { extractMany } from '../../src/domain';
 import { SimWorld, generateWorld, parseWorld } from '../../src/simulator';
 import { testEnv } from '../harness/env';
-import { migrateFirst, migrationNames } from '../harness/migrations';
+import { migrateFirst, migrationNames, storePageAsBefore, undoNewest } from '../harness/migrations';
 
 const world = new SimWorld(parseWorld(generateWorld({ seed: 61, wallets: 3, txPerWallet: 30, largeWallet: false })));
 const wallet = world.world.wallets[0].address;
@@ -64,6 +65,43 @@ describe('PostgreSQL store', () => {
     } finally {
       await dropDatabase(older.toString());
       await dropDatabase(fresh.toString());
+    }
+  });
+
+  it('raw transactions stored as jsonb before migration 1795540000000 are read back beside the json ones stored after it, and its down step puts every payload back into jsonb', async () => {
+    const url = new URL(testEnv().databaseUrl);
+    url.pathname = `/${url.pathname.slice(1)}_payload_json_${process.pid}`;
+    const files = migrationNames();
+    const migration = '1795540000000_transactions-payload-json';
+    await migrateFirst(url.toString(), files.indexOf(migration));
+    const p = createPool(url.toString(), 2);
+    const bySignature = (list: readonly { signature: string }[]) => [...list].sort((a, b) => (a.signature < b.signature ? -1 : 1));
+    try {
+      const [older, newer] = [txs.slice(0, 12), txs.slice(12)];
+      await beginSync(p, wallet, 'wallet-sync:payload');
+      await storePageAsBefore(p, wallet, older, extractMany(older, wallet, { solPriceUsd: 150 }).legs, []);
+      expect(await migrate(url.toString())).toEqual(files.slice(files.indexOf(migration)));
+      await storeHistoryPage(p, wallet, newer, extractMany(newer, wallet, { solPriceUsd: 150 }).legs);
+      const columns = await p.query<{ jsonb: number; json: number }>(
+        'SELECT count(*) FILTER (WHERE payload IS NOT NULL AND payload_json IS NULL)::int AS jsonb, count(*) FILTER (WHERE payload_json IS NOT NULL AND payload IS NULL)::int AS json FROM transactions');
+      expect(columns.rows[0]).toEqual({ jsonb: older.length, json: newer.length });
+      // read back whole and equal, in pages that cross both kinds
+      const read = [];
+      for (let after: string | null = null, first = true; first || after !== null; first = false) {
+        const page = await storedPayloadPage(p, wallet, after, 7);
+        read.push(...page.transactions);
+        after = page.nextAfter;
+      }
+      expect(bySignature(read)).toEqual(bySignature(txs));
+
+      await undoNewest(url.toString(), files.length - files.indexOf(migration));
+      const back = await p.query<{ payload: { signature: string } }>('SELECT payload FROM transactions');
+      expect(bySignature(back.rows.map((r) => r.payload))).toEqual(bySignature(txs));
+      const column = await p.query("SELECT 1 FROM information_schema.columns WHERE table_name = 'transactions' AND column_name = 'payload_json'");
+      expect(column.rowCount).toBe(0);
+    } finally {
+      await p.end();
+      await dropDatabase(url.toString());
     }
   });
 

@@ -160,6 +160,32 @@ describe('wallet transfers', () => {
     expect(await backfillTransfers(pool, wallets)).toBe(0);
   });
 
+  it('a page stores its raw transactions as json text, and a backfill reads them beside rows an earlier version stored as jsonb', async () => {
+    const { pool } = opened.stack;
+    const wallet = truth.fundingSources!.find((s) => s.kind === 'bundle-funder')!.funded[0];
+    const stored = await pool.query<{ signature: string; in_json: boolean; in_jsonb: boolean; sig_inside: string }>(
+      `SELECT t.signature, t.payload_json IS NOT NULL AS in_json, t.payload IS NOT NULL AS in_jsonb, t.payload_json->>'signature' AS sig_inside
+         FROM wallet_transactions wt JOIN transactions t USING (signature) WHERE wt.wallet = $1`, [wallet]);
+    expect(stored.rows.length).toBe(historyOf(opened.sim, wallet).length);
+    expect(stored.rows.every((r) => r.in_json && !r.in_jsonb && r.sig_inside === r.signature)).toBe(true);
+
+    // every other transaction as a worker before migration 1795540000000 stored it: jsonb in payload
+    const before = (await loadTransfersMany(pool, [wallet])).get(wallet)!;
+    const moved = await pool.query(
+      `UPDATE transactions t SET payload = t.payload_json::jsonb, payload_json = NULL FROM wallet_transactions wt
+        WHERE wt.signature = t.signature AND wt.wallet = $1 AND wt.slot % 2 = 0 RETURNING t.signature`, [wallet]);
+    expect(moved.rowCount).toBeGreaterThan(0);
+    expect(moved.rowCount).toBeLessThan(stored.rows.length);
+    // a row keeps one of the two
+    await expect(pool.query('UPDATE transactions SET payload = NULL WHERE signature = $1', [moved.rows[0].signature])).rejects.toMatchObject({ code: '23514', constraint: 'transactions_payload_stored' });
+
+    await pool.query('DELETE FROM wallet_transfers WHERE wallet = $1', [wallet]);
+    await pool.query('UPDATE wallets SET transfers_extracted_version = 0 WHERE address = $1', [wallet]);
+    expect(await backfillTransfers(pool, [wallet], () => undefined, 4)).toBe(1);
+    expect(before.length).toBeGreaterThan(0);
+    expect((await loadTransfersMany(pool, [wallet])).get(wallet)!.map(key)).toEqual(before.map(key));
+  });
+
   it('two backfills of one wallet at once (an analysis and a wallet sync) extract it once', async () => {
     const { pool } = opened.stack;
     const wallet = truth.fundingSources!.find((s) => s.kind === 'bundle-funder')!.funded[1];
