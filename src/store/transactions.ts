@@ -69,7 +69,7 @@ export async function storeHistoryPage(
   const params = [
     wallet,
     JSON.stringify(txs.map((tx) => ({ signature: tx.signature, slot: tx.slot, timestamp: tx.timestamp, type: tx.type, source: tx.source, failed: isFailed(tx) }))),
-    `[${txs.map((tx) => JSON.stringify(tx)).join(',')}]`,
+    JSON.stringify(txs),
     JSON.stringify(legRows(legs)),
     JSON.stringify(transferRows(transfers)),
     JSON.stringify(rejected),
