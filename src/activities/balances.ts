@@ -97,9 +97,11 @@ function retryable(err: unknown): boolean {
 const QUICK_RETRIES = 3;
 const QUICK_RETRY_MAX_WAIT_MS = 2_000;
 
-function withQuickRetries<T>(read: () => Promise<T>): Promise<T> {
+function withQuickRetries<T>(read: () => Promise<T>, signal: AbortSignal): Promise<T> {
   return pRetry(
     async () => {
+      // a batch cancelled during a back-off goes no further (p-retry's own wait takes no signal)
+      if (signal.aborted) throw new pRetry.AbortError(signal.reason as Error);
       try {
         return await read();
       } catch (err) {
@@ -113,7 +115,7 @@ function withQuickRetries<T>(read: () => Promise<T>): Promise<T> {
       maxTimeout: QUICK_RETRY_MAX_WAIT_MS,
       onFailedAttempt: async (err) => {
         const retryAfter = err instanceof ProviderError ? err.retryAfterMs : undefined;
-        if (retryAfter !== undefined && retryAfter > 0) await sleep(retryAfter);
+        if (retryAfter !== undefined && retryAfter > 0) await sleep(retryAfter, undefined, { signal }).catch(() => undefined);
       },
     },
   );
@@ -260,7 +262,7 @@ export function createBalanceActivities(deps: ActivityDeps) {
     const signal = Context.current().cancellationSignal;
     let sol: Map<string, bigint>;
     try {
-      sol = await withQuickRetries(() => rpc.getSolBalances(wallets, { signal }));
+      sol = await withQuickRetries(() => rpc.getSolBalances(wallets, { signal }), signal);
     } catch (err) {
       if (!(err instanceof ProviderError) || err.retryable || wallets.length === 1) {
         for (const w of wallets) fail(w, err);
@@ -281,7 +283,7 @@ export function createBalanceActivities(deps: ActivityDeps) {
       TOKEN_FETCHES_IN_FLIGHT,
       async (wallet) => {
         try {
-          const balances = balancesOf(wallet, sol.get(wallet), await withQuickRetries(() => rpc.getTokenBalances(wallet, { signal })));
+          const balances = balancesOf(wallet, sol.get(wallet), await withQuickRetries(() => rpc.getTokenBalances(wallet, { signal }), signal));
           await store(balances);
           done.set(wallet, { wallet, balances: 'fetched' });
         } catch (err) {

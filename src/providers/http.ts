@@ -113,8 +113,7 @@ export class ProviderHttp {
       if (v !== undefined) url.searchParams.set(k, String(v));
     }
     if (this.apiKey) url.searchParams.set('api-key', this.apiKey);
-    req.signal?.throwIfAborted();
-    await this.budget.acquire();
+    await this.budget.acquire(req.signal);
     req.signal?.throwIfAborted();
     try {
       const res = await this.agent.request({

@@ -7,8 +7,21 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface RateBudget {
-  /** Resolves when the caller may send one request. */
-  acquire(): Promise<void>;
+  /**
+   * Resolves when the caller may send one request. `signal` ends the wait for the slot (the promise
+   * rejects with the signal's reason); the slot stays spent, as a reservation is the budget taken.
+   */
+  acquire(signal?: AbortSignal): Promise<void>;
+}
+
+/** Sleeps `ms`, or rejects with `signal`'s reason as soon as it aborts. */
+async function sleepUnlessAborted(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  try {
+    await sleep(ms, undefined, signal ? { signal } : undefined);
+  } catch (err) {
+    signal?.throwIfAborted();
+    throw err;
+  }
 }
 
 export interface RateSpec {
@@ -52,14 +65,15 @@ export class InMemoryRateBudget implements RateBudget {
     this.burst = Math.max(1, spec.burst ?? 1);
     this.lateLimit = lateSlotLimitMs(spec);
   }
-  async acquire(): Promise<void> {
+  async acquire(signal?: AbortSignal): Promise<void> {
     for (let reservation = 1; ; reservation++) {
+      signal?.throwIfAborted();
       const now = this.now();
       const tat = Math.max(this.tat, now);
       const start = Math.max(now, tat - (this.burst - 1) * this.interval);
       this.tat = tat + this.interval;
       const due = performance.now() + (start - now);
-      if (start > now) await sleep(start - now);
+      if (start > now) await sleepUnlessAborted(start - now, signal);
       if (!missedSlot(due, this.lateLimit) || reservation >= MAX_RESERVATIONS) return;
     }
   }
@@ -95,17 +109,18 @@ export class RedisRateBudget implements RateBudget {
     this.interval = intervalOf(options.spec);
     this.burst = Math.max(1, options.spec.burst ?? 1);
   }
-  async acquire(): Promise<void> {
+  async acquire(signal?: AbortSignal): Promise<void> {
     const maxWait = this.options.maxWaitMs ?? 120_000;
     const lateLimit = lateSlotLimitMs(this.options.spec);
     for (let reservation = 1; ; reservation++) {
+      signal?.throwIfAborted();
       const reply = await this.options.redis.eval(RESERVE_SCRIPT, 1, this.options.key, this.interval, this.burst);
       const waitMs = Number(reply);
       if (waitMs > maxWait) {
         throw new RateBudgetExceededError(`rate budget ${this.options.key}: next free slot in ${Math.round(waitMs)} ms (> ${maxWait} ms)`);
       }
       const due = performance.now() + waitMs;
-      if (waitMs > 0) await sleep(waitMs);
+      if (waitMs > 0) await sleepUnlessAborted(waitMs, signal);
       if (!missedSlot(due, lateLimit) || reservation >= MAX_RESERVATIONS) return;
     }
   }

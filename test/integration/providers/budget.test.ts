@@ -3,6 +3,8 @@
 // same check does fail when nothing holds the processes back.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { InMemoryRateBudget, RedisRateBudget, SolanaRpcClient, perSecond, type RateBudget } from '../../../src/providers';
 import { peakPerWindow, startSimulator, type SimulatorHandle } from '../../../src/simulator';
 import { testEnv } from '../../harness/env';
 import { addr, swaps, worldWith } from '../../unit/providers/worlds';
@@ -61,4 +63,41 @@ describe('the shared Redis request budget', () => {
 
     expect(peakPerWindow(rpcArrivals(), 1000)).toBeGreaterThan(RPS);
   });
+
+  describe('a request waiting for its slot ends when its signal aborts (a cancelled activity)', () => {
+    let redis: Redis;
+    beforeAll(() => {
+      redis = new Redis(testEnv().redisUrl);
+    });
+    afterAll(() => redis.quit());
+
+    const budgets: Array<[string, () => RateBudget]> = [
+      ['shared in Redis', () => new RedisRateBudget({ redis, key: `${testEnv().redisKeyPrefix}budget:abort:${Date.now()}`, spec: perSecond(1, 0) })],
+      ['in one process', () => new InMemoryRateBudget(perSecond(1, 0))],
+    ];
+    it.each(budgets)('%s: it rejects with the reason and sends nothing, while the slots before it are kept', async (_, make) => {
+      const budget = make();
+      await budget.acquire(); // the first slot: now
+      const held = [budget.acquire(), budget.acquire()]; // the next two: 1 s and 2 s away
+      const rpc = new SolanaRpcClient({ url: sim.url, apiKey: 'abort-key', budget });
+      const controller = new AbortController();
+      try {
+        const waiting = rpc.getSolBalances([WALLET], { signal: controller.signal }).then(
+          () => 'sent',
+          (err: unknown) => err,
+        );
+        await new Promise((r) => setTimeout(r, 50));
+        const reason = new Error('activity cancelled');
+        controller.abort(reason);
+        // it settles at once: without the signal it would wait its slot, 3 s away
+        const settled = await Promise.race([waiting, new Promise((r) => setTimeout(() => r('still waiting'), 500))]);
+        expect(settled).toBe(reason);
+        expect(rpcArrivals()).toEqual([]);
+      } finally {
+        await Promise.all(held);
+        await rpc.close();
+      }
+    });
+  });
 });
+
