@@ -3,7 +3,7 @@
 // idempotency key that includes the wallet, and so are its plain transfers (wallet, signature,
 // index), so re-running a page (a retried activity, a worker killed mid-sync) never stores anything
 // twice. The only module with SQL that writes to transactions.
-import type { Pool } from 'pg';
+import type { Queryable } from './db';
 import type { EnhancedTransaction } from '../domain/enhanced-transaction';
 import type { SwapLeg } from '../domain';
 import type { WalletTransfer } from '../domain/detection/types';
@@ -58,7 +58,7 @@ SELECT (SELECT count(*) FROM linked)::int AS new_transactions, (SELECT count(*) 
  * while it runs.
  */
 export async function storeHistoryPage(
-  pool: Pool,
+  pool: Queryable,
   wallet: string,
   txs: EnhancedTransaction[],
   legs: SwapLeg[],

@@ -138,11 +138,16 @@ export async function storedPayloadPage(db: Queryable, wallet: string, after: st
 /**
  * `fn` in one transaction that holds the wallet's transfer lock (a transaction-level advisory lock):
  * one backfill of a wallet at a time, and readers see its transfers from before or after a backfill,
- * never half of one.
+ * never half of one. It also holds the wallet's row (FOR UPDATE), which every page store of the
+ * wallet updates: a page stored meanwhile either committed before (the backfill then sees its
+ * transfers) or waits for the backfill to commit before its statement ends, so the pairs its
+ * transfers add (counterparty_wallets, kept by a trigger at the end of the statement) are added
+ * after the backfill removed the pairs it left without transfers, never before, and none is lost.
  */
 export async function withWalletTransfersLock<T>(pool: Pool, wallet: string, fn: (db: Queryable) => Promise<T>): Promise<T> {
   return inTransaction(pool, async (client) => {
     await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('wallet_transfers:' || $1, 0))`, [wallet]);
+    await client.query('SELECT 1 FROM wallets WHERE address = $1 FOR UPDATE', [wallet]);
     return fn(client);
   });
 }
