@@ -27,11 +27,12 @@ import { REFRESH_SCHEDULE_ID } from '../src/temporal/schedules';
 import { parseServerTiming } from '../src/api/server-timing';
 import { bucketPercentileMs, e2eLine, postLatencies, stepPercentiles, histogramBuckets, openLoopSchedule, percentile, providerBound, topSelfTime, type AnalysisRun, type BurstFigures, type CpuProfile, type FrontDoorFigures } from './lib/e2e-figures';
 import { descendantsOf, findPostmaster, readCpuSeconds, readMemory, readTreeCpuSeconds, startBenchStack, type BenchStack } from './lib/e2e-stack';
-import { countEvents } from './lib/e2e-temporal';
+import { countEvents, replaySeconds } from './lib/e2e-temporal';
+import { PREBUILT_BUNDLE } from '../src/temporal/workers';
 
 const USAGE = `usage: npm run bench:e2e -- [--temporal dev|prod] [--small 20] [--large N] [--rate 200] [--burst-seconds 4]
                              [--helius-rps 50] [--latency-ms 100] [--tx-per-wallet 200] [--seed 1]
-                             [--profile <dir>] [--no-front-door]
+                             [--profile <dir>] [--no-front-door] [--save-history <file>]
 
   --temporal dev|prod  a fresh Temporal dev server (default), or the production-shaped server of
                        scripts/temporal-server.sh (started when it does not answer on TEMPORAL_SERVER_PORT, default 7633)
@@ -41,6 +42,7 @@ const USAGE = `usage: npm run bench:e2e -- [--temporal dev|prod] [--small 20] [-
                        and Temporal accepting starts, without the analyses' own work on the same cores)
   --profile <dir>      CPU profiles of the worker and the API (node --cpu-prof) into <dir>; their top
                        functions by self time are printed on stderr at the end
+  --save-history <file>  the large analysis's last run's history as JSON (its replay time is printed as e.largeReplay)
   --helius-rps         the Helius budget, and the simulator's Helius rate limit (default 50, a paid plan's;
                        the product's default is 10, at which the large group alone takes minutes)`;
 
@@ -305,6 +307,7 @@ async function main(): Promise<number> {
       seed: { type: 'string' },
       profile: { type: 'string' },
       'no-front-door': { type: 'boolean', default: false },
+      'save-history': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -414,6 +417,8 @@ async function main(): Promise<number> {
     log('(e) counting Temporal events');
     const smallEvents = await countEvents(client, `analysis:${smallRun.analysisId}`);
     const largeEvents = await countEvents(client, `analysis:${largeRun.analysisId}`);
+    const largeReplay = await replaySeconds(client, `analysis:${largeRun.analysisId}`, PREBUILT_BUNDLE, values['save-history']);
+    log(`    replaying the ${large}-wallet analysis's last run (${largeReplay.events} events; what a query of it once closed costs a worker): ${largeReplay.seconds.toFixed(2)} s`);
     const sample = sent.ids.slice(0, 20);
     const sampleEvents = await Promise.all(sample.map((id) => countEvents(client, `analysis:${id}`)));
     log(`    where the time went (seconds from the workflow's start): ${small} wallets ${JSON.stringify(smallEvents.split)}; ${large} wallets ${JSON.stringify(largeEvents.split)}`);
@@ -445,6 +450,7 @@ async function main(): Promise<number> {
         simulatorNice: stack.simulatorNice,
         small: { ...smallRun, events: smallEvents },
         large: { ...largeRun, events: largeEvents },
+        largeReplay,
         coldStart,
         burst: burstFigures,
         frontDoor,

@@ -153,6 +153,8 @@ export interface E2eFigures {
   simulatorNice?: number | null;
   small: AnalysisRun;
   large: AnalysisRun;
+  /** replaying the large analysis's last run on the pre-built bundle (what a query of it once closed costs a worker) */
+  largeReplay?: { seconds: number; events: number };
   /** the warm-up analysis (the worker's first, of other wallets): seconds and its bound's, if one ran */
   coldStart?: { wallets: number; seconds: number; boundSeconds: number } | null;
   burst: BurstFigures;
@@ -239,7 +241,7 @@ export function e2eLine(f: E2eFigures): string {
       byPhase: Object.fromEntries(Object.entries(f.worker.peakRssMbByPhase).map(([k, v]) => [k, round(v, 0)])),
       similarityProcessesByPhase: Object.fromEntries(Object.entries(f.worker.childrenPeakRssMbByPhase ?? {}).map(([k, v]) => [k, round(v, 0)])),
     },
-    e: { small: f.small.events.total, large: f.large.events.total, burst: round(f.burst.eventsPerAnalysis, 1) },
+    e: { small: f.small.events.total, large: f.large.events.total, burst: round(f.burst.eventsPerAnalysis, 1), largeReplay: f.largeReplay ? { seconds: round(f.largeReplay.seconds, 2), events: f.largeReplay.events } : null },
     settings: { heliusRps: f.heliusRps, latencyMs: f.latencyMs, txPerWallet: f.txPerWallet, simulatorNice: f.simulatorNice ?? null },
     cpuSeconds: Object.fromEntries(Object.entries(f.cpuSecondsByPhase).map(([phase, byProcess]) => [phase, Object.fromEntries(Object.entries(byProcess).map(([k, v]) => [k, round(v, 1)]))])),
     machine: { cores: f.machine.cores, loadAvgStart: round(f.machine.loadAvgStart, 1), loadAvgEnd: round(f.machine.loadAvgEnd, 1) },

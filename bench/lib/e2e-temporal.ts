@@ -1,6 +1,10 @@
 // What the bench reads from Temporal: an analysis's end, and the events of the analysis workflow
 // and of every child it started (following continue-as-new), which is what Temporal Cloud bills.
 import type { Client } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker } from '@temporalio/worker';
+import fs from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import type { EventCount } from './e2e-figures';
 
 interface Run {
@@ -120,4 +124,19 @@ export async function countEvents(client: Client, workflowId: string, concurrenc
     activityStarted: range(childMarks.map((c) => c.activityStarted)),
   };
   return { total, parent, workflows, byType, split, syncChildren };
+}
+
+/**
+ * Seconds to replay the latest run of `workflowId` on the pre-built workflow bundle, in this process:
+ * what a worker does for a query of a closed analysis (the Web UI's, or `temporal workflow query`),
+ * or to resume an open one it no longer has in its cache, holding its one workflow thread meanwhile.
+ * With `saveTo`, the history is also written there (Temporal's JSON, as `temporal workflow show
+ * --output json` writes it), to replay or profile again offline.
+ */
+export async function replaySeconds(client: Client, workflowId: string, bundlePath: string, saveTo?: string): Promise<{ seconds: number; events: number }> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  if (saveTo) fs.writeFileSync(saveTo, historyToJSON(history));
+  const began = performance.now();
+  await Worker.runReplayHistory({ workflowBundle: { codePath: bundlePath } }, history, workflowId);
+  return { seconds: (performance.now() - began) / 1000, events: history.events?.length ?? 0 };
 }

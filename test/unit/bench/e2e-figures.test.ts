@@ -86,6 +86,7 @@ describe('the JSON line', () => {
     txPerWallet: 200,
     small: run(20, 1.2, 40),
     large: run(500, 26, 1000),
+    largeReplay: { seconds: 1.23456, events: 2501 },
     burst: {
       offeredRps: 200,
       requests: 800,
@@ -126,7 +127,7 @@ describe('the JSON line', () => {
       b: { offeredRps: 200, requests: 800, achievedRps: 200, p50Ms: 12.3, p99Ms: 48, maxMs: 60, acceptedP50Ms: 12.3, acceptedP99Ms: 48, serverP50Ms: 5, serverP99Ms: 25, statuses: { '202': 800 }, serverTiming: { store: { p50Ms: 3.1, p99Ms: 20 } }, frontDoor: null },
       c: { analyses: 800, failed: 0, drainSeconds: 80, analysesPerSecond: 10 },
       d: { workerPeakRssMb: 280, workerHwmMb: 281, workerStartRssMb: 200, byPhase: { small: 220, large: 280, burst: 250 }, similarityProcessesByPhase: { small: 0, large: 613, burst: 0 } },
-      e: { small: 800, large: 20000, burst: 64.3 },
+      e: { small: 800, large: 20000, burst: 64.3, largeReplay: { seconds: 1.23, events: 2501 } },
       settings: { heliusRps: 50, latencyMs: 100, txPerWallet: 200, simulatorNice: null },
       cpuSeconds: { burst: { worker: 12.3, temporal: 20 } },
       machine: { cores: 2, loadAvgStart: 1.2, loadAvgEnd: 2.5 },
