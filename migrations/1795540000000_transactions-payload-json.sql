@@ -16,11 +16,12 @@
 -- the readers accept; its transfers' backfill reads payload only, so it would fail (and retry) on a
 -- wallet that a newer worker stored pages of until it is replaced.
 ALTER TABLE transactions ADD COLUMN payload_json json;
+-- compressed as payload is: lz4 where the server has it (1795480000000), else its default
 DO $$
 BEGIN
-  ALTER TABLE transactions ALTER COLUMN payload_json SET COMPRESSION lz4;
-EXCEPTION WHEN feature_not_supported OR invalid_parameter_value THEN
-  RAISE NOTICE 'lz4 is not available on this server: transactions.payload_json keeps its default compression';
+  IF (SELECT attcompression FROM pg_attribute WHERE attrelid = 'transactions'::regclass AND attname = 'payload') = 'l' THEN
+    ALTER TABLE transactions ALTER COLUMN payload_json SET COMPRESSION lz4;
+  END IF;
 END
 $$;
 ALTER TABLE transactions ALTER COLUMN payload DROP NOT NULL;
