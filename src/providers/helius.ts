@@ -7,7 +7,7 @@ import { InvalidAddressError, InvalidRequestError, MalformedResponseError } from
 import type { HttpTimeouts } from './http';
 import { ProviderHttp } from './http';
 import type { RateBudget } from './rate-limit';
-import { GetTokenAccountsResultSchema, RpcEnvelopeSchema, issuePath, parseEnhancedTransaction, parseOrThrow, signatureOf, type DasTokenAccount } from './schemas';
+import { EnhancedTransactionSchema, GetTokenAccountsResultSchema, RpcEnvelopeSchema, issuePath, parseOrThrow, signatureOf, type DasTokenAccount } from './schemas';
 
 export interface HeliusClientOptions {
   /** e.g. https://api-mainnet.helius-rpc.com (HELIUS_BASE_URL) or the simulator's URL */
@@ -236,7 +236,7 @@ export class HeliusClient implements HeliusHistorySource {
     let lastSignature: string | null = null;
     body.forEach((raw: unknown, index) => {
       const fields = raw !== null && typeof raw === 'object' ? (raw as { signature?: unknown; timestamp?: unknown }) : {};
-      const result = parseEnhancedTransaction(raw);
+      const result = EnhancedTransactionSchema.safeParse(raw);
       if (result.success) {
         transactions.push(result.data);
         lastSignature = result.data.signature;

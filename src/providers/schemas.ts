@@ -1,7 +1,6 @@
 // Tolerant boundary schemas: unknown keys pass through, open enums stay strings, and a missing
 // field we rely on becomes a MalformedResponseError naming the field and the signature/mint.
 // The simulator's tests validate its responses against these same schemas.
-import Ajv2020 from 'ajv/dist/2020';
 import { z } from 'zod';
 import type { EnhancedTransaction } from '../domain/enhanced-transaction';
 import { MalformedResponseError, type ProviderErrorDetails } from './errors';
@@ -98,38 +97,6 @@ export const EnhancedTransactionSchema = z.looseObject({
   // Real payloads carry `"events": []` when nothing was parsed: read it (and null) as `{}`.
   events: z.preprocess((v) => (Array.isArray(v) || v === null ? {} : v), z.looseObject({ swap: SwapEventSchema.optional() }).default({})),
 });
-
-/**
- * EnhancedTransactionSchema's JSON Schema (zod's own conversion, so zod stays the one definition),
- * compiled by ajv. A history page is about 470 KB of JSON and its transactions are checked one by one
- * on the worker's event loop: zod builds a copy of every object it checks, ajv checks the parsed
- * objects where they are (filling the same defaults in place), about 8 times faster and without the
- * copies for the collector. The `events` preprocessing is not representable in JSON Schema: it is
- * applied first, by hand (normalizeEvents).
- */
-const checkEnhancedTransaction = new Ajv2020({ useDefaults: true, strict: false }).compile<EnhancedTransaction>(
-  z.toJSONSchema(EnhancedTransactionSchema, { io: 'input', unrepresentable: 'any' }),
-);
-
-/** EnhancedTransactionSchema's preprocessing of `events`: `[]` (real payloads) and null read as `{}`. */
-function normalizeEvents(raw: object): void {
-  const tx = raw as { events?: unknown };
-  if (Array.isArray(tx.events) || tx.events === null) tx.events = {};
-}
-
-/**
- * Validates one raw Enhanced Transaction as EnhancedTransactionSchema does, with the same output,
- * in place: `raw` (a freshly parsed object the caller owns) becomes the transaction. One that fails
- * goes through zod, whose issue names the field and the reason as before (rare, so its cost does
- * not matter). test/unit/providers/enhanced-validation.test.ts holds the two to the same answers.
- */
-export function parseEnhancedTransaction(raw: unknown): z.ZodSafeParseResult<EnhancedTransaction> {
-  if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) {
-    normalizeEvents(raw);
-    if (checkEnhancedTransaction(raw)) return { success: true, data: raw };
-  }
-  return EnhancedTransactionSchema.safeParse(raw);
-}
 
 // Compile-time proof that what we validate is what the domain reads.
 const _enhancedIsDomainType = (t: z.output<typeof EnhancedTransactionSchema>): EnhancedTransaction => t;
