@@ -100,7 +100,7 @@ const QUICK_RETRY_MAX_WAIT_MS = 2_000;
 function withQuickRetries<T>(read: () => Promise<T>, signal: AbortSignal): Promise<T> {
   return pRetry(
     async () => {
-      // a batch cancelled during a back-off goes no further (p-retry's own wait takes no signal)
+      // a batch cancelled during p-retry's own back-off (which takes no signal) goes no further
       if (signal.aborted) throw new pRetry.AbortError(signal.reason as Error);
       try {
         return await read();
@@ -116,6 +116,8 @@ function withQuickRetries<T>(read: () => Promise<T>, signal: AbortSignal): Promi
       onFailedAttempt: async (err) => {
         const retryAfter = err instanceof ProviderError ? err.retryAfterMs : undefined;
         if (retryAfter !== undefined && retryAfter > 0) await sleep(retryAfter, undefined, { signal }).catch(() => undefined);
+        // thrown here, p-retry gives up with it: a batch cancelled while it waited goes no further
+        signal.throwIfAborted();
       },
     },
   );
