@@ -130,7 +130,7 @@ export function createSyncActivities(deps: ActivityDeps) {
       const { legs } = extractMany(txs, input.wallet, { solPriceUsd: await solPriceAsked });
       // plain SOL and token transfers (not trades) are kept as evidence of funding links
       const transfers = extractTransfersMany(txs, input.wallet);
-      const stored = await storeHistoryPage(pool, input.wallet, txs, legs, rejected, transfers);
+      const stored = await storeHistoryPage(pool, input.wallet, txs, legs, rejected, transfers, page.received);
       state.rejectedTransactions = (state.rejectedTransactions ?? 0) + rejected.length;
       state.pages += 1;
       state.transactions += txs.length;

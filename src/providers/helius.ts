@@ -52,6 +52,19 @@ export interface HistoryPage {
   nextCursor: string | null;
   /** true when the provider answered with a 404 "continue with ... set to <SIG>" instead of data */
   continuation: boolean;
+  /**
+   * The answer as it was received, to store each transaction's raw payload without serializing
+   * the parsed objects again (absent for a continuation)
+   */
+  received?: ReceivedPage;
+}
+
+/** A provider answer's JSON array as received, and where each accepted transaction is in it. */
+export interface ReceivedPage {
+  /** the answer's text: a JSON array */
+  json: string;
+  /** each accepted transaction's 0-based position in that array */
+  positions: ReadonlyMap<EnhancedTransaction, number>;
 }
 
 export interface HistoryProgress {
@@ -142,8 +155,8 @@ export class HeliusClient implements HeliusHistorySource {
     }
     if (res.status < 200 || res.status >= 300) throw this.http.httpError(res, HISTORY_OP);
     const body = this.http.parseJson(res, HISTORY_OP);
-    const { transactions, rejected, lastSignature } = this.parseTransactions(body, HISTORY_OP, `history page of ${address}`);
-    return { transactions, rejected, nextCursor: lastSignature, continuation: false };
+    const { transactions, rejected, lastSignature, positions } = this.parseTransactions(body, HISTORY_OP, `history page of ${address}`);
+    return { transactions, rejected, nextCursor: lastSignature, continuation: false, received: { json: res.text, positions } };
   }
 
   async *iterateHistory(address: string, options: Omit<FetchHistoryOptions, 'onPage' | 'collect'> = {}): AsyncGenerator<HistoryProgress & { reachedWatermark: boolean }> {
@@ -226,19 +239,25 @@ export class HeliusClient implements HeliusHistorySource {
    * the signature of the last element that has one (rejected or not), so pagination continues
    * past a rejected transaction at the end of a page.
    */
-  private parseTransactions(body: unknown, operation: string, what: string): { transactions: EnhancedTransaction[]; rejected: RejectedTransaction[]; lastSignature: string | null } {
+  private parseTransactions(
+    body: unknown,
+    operation: string,
+    what: string,
+  ): { transactions: EnhancedTransaction[]; rejected: RejectedTransaction[]; lastSignature: string | null; positions: Map<EnhancedTransaction, number> } {
     const details = this.http.details(operation, 200);
     if (!Array.isArray(body)) {
       throw new MalformedResponseError(`expected a JSON array for ${what}, got ${body === null ? 'null' : typeof body}`, details, '(root)', what);
     }
     const transactions: EnhancedTransaction[] = [];
     const rejected: RejectedTransaction[] = [];
+    const positions = new Map<EnhancedTransaction, number>();
     let lastSignature: string | null = null;
     body.forEach((raw: unknown, index) => {
       const fields = raw !== null && typeof raw === 'object' ? (raw as { signature?: unknown; timestamp?: unknown }) : {};
       const result = EnhancedTransactionSchema.safeParse(raw);
       if (result.success) {
         transactions.push(result.data);
+        positions.set(result.data, index);
         lastSignature = result.data.signature;
         return;
       }
@@ -249,7 +268,7 @@ export class HeliusClient implements HeliusHistorySource {
       const timestamp = typeof fields.timestamp === 'number' && Number.isFinite(fields.timestamp) ? fields.timestamp : null;
       rejected.push({ signature, index, timestamp, field, reason });
     });
-    return { transactions, rejected, lastSignature };
+    return { transactions, rejected, lastSignature, positions };
   }
 
   async close(): Promise<void> {

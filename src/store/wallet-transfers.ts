@@ -123,7 +123,9 @@ export interface StoredPayloadPage {
 
 /**
  * A page of a wallet's stored raw transactions (transactions.payload_json, or payload for rows stored
- * before migration 1795540000000), by signature after `after`
+ * before migration 1795540000000), by signature after `after`. A payload is the transaction as the
+ * provider sent it (rows stored before the eleventh session: as validated, with zod's defaults), so
+ * only fields the validation requires may be read from it as they are typed
  * (null: from the first): a backfill reads a whole history a page at a time, in bounded memory.
  */
 export async function storedPayloadPage(db: Queryable, wallet: string, after: string | null, limit: number): Promise<StoredPayloadPage> {

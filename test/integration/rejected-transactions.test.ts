@@ -35,6 +35,15 @@ describe('malformed transactions in a provider page', () => {
     ]);
     const { rows: storedBad } = await pool.query('SELECT count(*)::int AS n FROM transactions WHERE signature = ANY($1::text[])', [bad]);
     expect(storedBad[0].n).toBe(0);
+    // the good ones' payloads are their part of the provider's answer, byte for byte (the answer is
+    // not serialized again from the parsed objects, whose keys zod orders and defaults), including
+    // the neighbours of a rejected transaction in the same answer
+    const good = [n - 2, n - 99, n - 101, 6, 4, 0];
+    const { rows: payloads } = await pool.query<{ signature: string; payload: string }>(
+      'SELECT signature, payload_json::text AS payload FROM transactions WHERE signature = ANY($1::text[])',
+      [good.map((i) => sim.world.signature(w, i))],
+    );
+    expect(new Map(payloads.map((r) => [r.signature, r.payload]))).toEqual(new Map(good.map((i) => [sim.world.signature(w, i), JSON.stringify(sim.world.transaction(w, i))])));
 
     const { rows: rejected } = await pool.query('SELECT wallet, signature, field, reason FROM rejected_transactions ORDER BY signature');
     expect(rejected).toHaveLength(3);
