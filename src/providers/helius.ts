@@ -6,8 +6,9 @@ import { isPublicKey, isSignature } from './address';
 import { InvalidAddressError, InvalidRequestError, MalformedResponseError } from './errors';
 import type { HttpTimeouts } from './http';
 import { ProviderHttp } from './http';
+import { parseEnhancedTransaction } from './enhanced-validation';
 import type { RateBudget } from './rate-limit';
-import { EnhancedTransactionSchema, GetTokenAccountsResultSchema, RpcEnvelopeSchema, issuePath, parseOrThrow, signatureOf, type DasTokenAccount } from './schemas';
+import { GetTokenAccountsResultSchema, RpcEnvelopeSchema, issuePath, parseOrThrow, signatureOf, type DasTokenAccount } from './schemas';
 
 export interface HeliusClientOptions {
   /** e.g. https://api-mainnet.helius-rpc.com (HELIUS_BASE_URL) or the simulator's URL */
@@ -254,7 +255,7 @@ export class HeliusClient implements HeliusHistorySource {
     let lastSignature: string | null = null;
     body.forEach((raw: unknown, index) => {
       const fields = raw !== null && typeof raw === 'object' ? (raw as { signature?: unknown; timestamp?: unknown }) : {};
-      const result = EnhancedTransactionSchema.safeParse(raw);
+      const result = parseEnhancedTransaction(raw);
       if (result.success) {
         transactions.push(result.data);
         positions.set(result.data, index);

@@ -80,6 +80,7 @@ const EXERCISES: Record<string, Exercise | { notRunHere: string }> = {
   'build:web': { args: ['--help'], code: 0, output: /vite\/\d+[^]*Usage:/ },
   'test:web': { args: ['--help'], code: 0, output: /vitest\/\d+[^]*Usage:/ },
   'api:types': { args: ['--help'], code: 0, output: /usage: npm run api:types/ },
+  validators: { args: ['--help'], code: 0, output: /usage: npm run validators/ },
 };
 
 const run = promisify(execFile);
