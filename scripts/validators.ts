@@ -27,8 +27,9 @@ class StaleValidatorError extends ActionableError {
 
 /** The generated module's text: ajv's standalone code for EnhancedTransactionSchema's input JSON Schema. */
 export function enhancedTransactionCheckSource(): string {
-  // the `events` preprocessing ([] and null read as {}) is not representable: the caller applies it first
-  const schema = z.toJSONSchema(EnhancedTransactionSchema, { io: 'input', unrepresentable: 'any' });
+  // the `events` preprocessing ([] and null read as {}) is not representable: the caller applies it
+  // first; a sub-schema used twice becomes one definition (`reused: 'ref'`), one function in the code
+  const schema = z.toJSONSchema(EnhancedTransactionSchema, { io: 'input', unrepresentable: 'any', reused: 'ref' });
   const ajv = new Ajv2020({ useDefaults: true, strict: false, code: { source: true, esm: true, lines: true } });
   const code = standaloneCode(ajv, ajv.compile(schema));
   if (/\brequire\(/.test(code)) throw new Error('the standalone validator needs ajv at run time (a require() in its code): keep the schema to keywords that compile without it');

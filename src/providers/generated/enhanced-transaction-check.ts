@@ -7,10 +7,11 @@
 "use strict";
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"description":{"default":"","type":"string"},"type":{"type":"string"},"source":{"type":"string"},"fee":{"type":"number"},"feePayer":{"type":"string"},"signature":{"type":"string"},"slot":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"timestamp":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"nativeTransfers":{"anyOf":[{"type":"array","items":{"type":"object","properties":{"fromUserAccount":{"type":["string","null"]},"toUserAccount":{"type":["string","null"]},"amount":{"type":"number"}},"required":["fromUserAccount","toUserAccount","amount"],"additionalProperties":{}}},{"type":"null"}]},"tokenTransfers":{"anyOf":[{"type":"array","items":{"type":"object","properties":{"fromUserAccount":{"type":["string","null"]},"toUserAccount":{"type":["string","null"]},"fromTokenAccount":{"type":["string","null"]},"toTokenAccount":{"type":["string","null"]},"tokenAmount":{"type":"number"},"mint":{"type":"string"},"tokenStandard":{"type":"string"}},"required":["fromUserAccount","toUserAccount","fromTokenAccount","toTokenAccount","tokenAmount","mint"],"additionalProperties":{}}},{"type":"null"}]},"accountData":{"type":"array","items":{"type":"object","properties":{"account":{"type":"string"},"nativeBalanceChange":{"type":"number"},"tokenBalanceChanges":{"anyOf":[{"type":"array","items":{"type":"object","properties":{"userAccount":{"type":"string"},"tokenAccount":{"type":"string"},"mint":{"type":"string"},"rawTokenAmount":{"type":"object","properties":{"tokenAmount":{"type":"string","pattern":"^-?\\d+$"},"decimals":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991}},"required":["tokenAmount","decimals"],"additionalProperties":{}}},"required":["userAccount","tokenAccount","mint","rawTokenAmount"],"additionalProperties":{}}},{"type":"null"}]}},"required":["account","nativeBalanceChange","tokenBalanceChanges"],"additionalProperties":{}}},"transactionError":{"anyOf":[{"type":"object","propertyNames":{"type":"string"},"additionalProperties":{}},{"type":"string"},{"type":"null"}]},"instructions":{"type":"array","items":{"$ref":"#/$defs/__schema0"}},"events":{"default":{},"type":"object","properties":{"swap":{"type":"object","properties":{"nativeInput":{"anyOf":[{"type":"object","properties":{"account":{"type":"string"},"amount":{"type":"string"}},"required":["account","amount"],"additionalProperties":{}},{"type":"null"}]},"nativeOutput":{"anyOf":[{"type":"object","properties":{"account":{"type":"string"},"amount":{"type":"string"}},"required":["account","amount"],"additionalProperties":{}},{"type":"null"}]},"tokenInputs":{"type":"array","items":{"type":"object","properties":{"userAccount":{"type":"string"},"tokenAccount":{"type":"string"},"mint":{"type":"string"},"rawTokenAmount":{"type":"object","properties":{"tokenAmount":{"type":"string","pattern":"^-?\\d+$"},"decimals":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991}},"required":["tokenAmount","decimals"],"additionalProperties":{}}},"required":["userAccount","tokenAccount","mint","rawTokenAmount"],"additionalProperties":{}}},"tokenOutputs":{"type":"array","items":{"type":"object","properties":{"userAccount":{"type":"string"},"tokenAccount":{"type":"string"},"mint":{"type":"string"},"rawTokenAmount":{"type":"object","properties":{"tokenAmount":{"type":"string","pattern":"^-?\\d+$"},"decimals":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991}},"required":["tokenAmount","decimals"],"additionalProperties":{}}},"required":["userAccount","tokenAccount","mint","rawTokenAmount"],"additionalProperties":{}}},"tokenFees":{"type":"array","items":{"type":"object","properties":{"userAccount":{"type":"string"},"tokenAccount":{"type":"string"},"mint":{"type":"string"},"rawTokenAmount":{"type":"object","properties":{"tokenAmount":{"type":"string","pattern":"^-?\\d+$"},"decimals":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991}},"required":["tokenAmount","decimals"],"additionalProperties":{}}},"required":["userAccount","tokenAccount","mint","rawTokenAmount"],"additionalProperties":{}}},"nativeFees":{"type":"array","items":{"type":"object","properties":{"account":{"type":"string"},"amount":{"type":"string"}},"required":["account","amount"],"additionalProperties":{}}},"innerSwaps":{"type":"array","items":{"type":"object","properties":{"tokenInputs":{"type":"array","items":{"type":"object","properties":{"fromUserAccount":{"type":["string","null"]},"toUserAccount":{"type":["string","null"]},"fromTokenAccount":{"type":["string","null"]},"toTokenAccount":{"type":["string","null"]},"tokenAmount":{"type":"number"},"mint":{"type":"string"},"tokenStandard":{"type":"string"}},"required":["fromUserAccount","toUserAccount","fromTokenAccount","toTokenAccount","tokenAmount","mint"],"additionalProperties":{}}},"tokenOutputs":{"type":"array","items":{"type":"object","properties":{"fromUserAccount":{"type":["string","null"]},"toUserAccount":{"type":["string","null"]},"fromTokenAccount":{"type":["string","null"]},"toTokenAccount":{"type":["string","null"]},"tokenAmount":{"type":"number"},"mint":{"type":"string"},"tokenStandard":{"type":"string"}},"required":["fromUserAccount","toUserAccount","fromTokenAccount","toTokenAccount","tokenAmount","mint"],"additionalProperties":{}}},"tokenFees":{"type":"array","items":{"type":"object","properties":{"fromUserAccount":{"type":["string","null"]},"toUserAccount":{"type":["string","null"]},"fromTokenAccount":{"type":["string","null"]},"toTokenAccount":{"type":["string","null"]},"tokenAmount":{"type":"number"},"mint":{"type":"string"},"tokenStandard":{"type":"string"}},"required":["fromUserAccount","toUserAccount","fromTokenAccount","toTokenAccount","tokenAmount","mint"],"additionalProperties":{}}},"nativeFees":{"type":"array","items":{"type":"object","properties":{"fromUserAccount":{"type":["string","null"]},"toUserAccount":{"type":["string","null"]},"amount":{"type":"number"}},"required":["fromUserAccount","toUserAccount","amount"],"additionalProperties":{}}},"nativeInput":{"anyOf":[{"type":"object","properties":{"fromUserAccount":{"type":["string","null"]},"toUserAccount":{"type":["string","null"]},"amount":{"type":"number"}},"required":["fromUserAccount","toUserAccount","amount"],"additionalProperties":{}},{"type":"null"}]},"nativeOutput":{"anyOf":[{"type":"object","properties":{"fromUserAccount":{"type":["string","null"]},"toUserAccount":{"type":["string","null"]},"amount":{"type":"number"}},"required":["fromUserAccount","toUserAccount","amount"],"additionalProperties":{}},{"type":"null"}]},"programInfo":{"type":"object","properties":{"source":{"type":"string"},"account":{"type":"string"},"programName":{"type":"string"},"instructionName":{"type":"string"}},"required":["source","account","programName","instructionName"],"additionalProperties":{}}},"required":["tokenInputs","tokenOutputs","tokenFees","nativeFees","programInfo"],"additionalProperties":{}}}},"required":["nativeInput","nativeOutput","tokenInputs","tokenOutputs","tokenFees","nativeFees","innerSwaps"],"additionalProperties":{}}},"additionalProperties":{}}},"required":["type","source","fee","feePayer","signature","slot","timestamp","nativeTransfers","tokenTransfers","accountData"],"additionalProperties":{},"$defs":{"__schema0":{"type":"object","properties":{"accounts":{"type":"array","items":{"type":"string"}},"data":{"type":"string"},"programId":{"type":"string"},"innerInstructions":{"type":"array","items":{"$ref":"#/$defs/__schema0"}}},"required":["accounts","data","programId"],"additionalProperties":{}}}};
-const pattern4 = new RegExp("^-?\\d+$", "u");
-const schema32 = {"type":"object","properties":{"accounts":{"type":"array","items":{"type":"string"}},"data":{"type":"string"},"programId":{"type":"string"},"innerInstructions":{"type":"array","items":{"$ref":"#/$defs/__schema0"}}},"required":["accounts","data","programId"],"additionalProperties":{}};
-const wrapper0 = {validate: validate21};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"description":{"default":"","type":"string"},"type":{"type":"string"},"source":{"type":"string"},"fee":{"type":"number"},"feePayer":{"type":"string"},"signature":{"type":"string"},"slot":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"timestamp":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"nativeTransfers":{"anyOf":[{"type":"array","items":{"$ref":"#/$defs/__schema0"}},{"type":"null"}]},"tokenTransfers":{"anyOf":[{"type":"array","items":{"$ref":"#/$defs/__schema2"}},{"type":"null"}]},"accountData":{"type":"array","items":{"type":"object","properties":{"account":{"type":"string"},"nativeBalanceChange":{"type":"number"},"tokenBalanceChanges":{"anyOf":[{"type":"array","items":{"$ref":"#/$defs/__schema3"}},{"type":"null"}]}},"required":["account","nativeBalanceChange","tokenBalanceChanges"],"additionalProperties":{}}},"transactionError":{"anyOf":[{"type":"object","propertyNames":{"type":"string"},"additionalProperties":{}},{"type":"string"},{"type":"null"}]},"instructions":{"type":"array","items":{"$ref":"#/$defs/__schema4"}},"events":{"default":{},"type":"object","properties":{"swap":{"type":"object","properties":{"nativeInput":{"anyOf":[{"$ref":"#/$defs/__schema5"},{"type":"null"}]},"nativeOutput":{"anyOf":[{"$ref":"#/$defs/__schema5"},{"type":"null"}]},"tokenInputs":{"type":"array","items":{"$ref":"#/$defs/__schema3"}},"tokenOutputs":{"type":"array","items":{"$ref":"#/$defs/__schema3"}},"tokenFees":{"type":"array","items":{"$ref":"#/$defs/__schema3"}},"nativeFees":{"type":"array","items":{"$ref":"#/$defs/__schema5"}},"innerSwaps":{"type":"array","items":{"type":"object","properties":{"tokenInputs":{"type":"array","items":{"$ref":"#/$defs/__schema2"}},"tokenOutputs":{"type":"array","items":{"$ref":"#/$defs/__schema2"}},"tokenFees":{"type":"array","items":{"$ref":"#/$defs/__schema2"}},"nativeFees":{"type":"array","items":{"$ref":"#/$defs/__schema0"}},"nativeInput":{"anyOf":[{"$ref":"#/$defs/__schema0"},{"type":"null"}]},"nativeOutput":{"anyOf":[{"$ref":"#/$defs/__schema0"},{"type":"null"}]},"programInfo":{"type":"object","properties":{"source":{"type":"string"},"account":{"type":"string"},"programName":{"type":"string"},"instructionName":{"type":"string"}},"required":["source","account","programName","instructionName"],"additionalProperties":{}}},"required":["tokenInputs","tokenOutputs","tokenFees","nativeFees","programInfo"],"additionalProperties":{}}}},"required":["nativeInput","nativeOutput","tokenInputs","tokenOutputs","tokenFees","nativeFees","innerSwaps"],"additionalProperties":{}}},"additionalProperties":{}}},"required":["type","source","fee","feePayer","signature","slot","timestamp","nativeTransfers","tokenTransfers","accountData"],"additionalProperties":{},"$defs":{"__schema0":{"type":"object","properties":{"fromUserAccount":{"$ref":"#/$defs/__schema1"},"toUserAccount":{"$ref":"#/$defs/__schema1"},"amount":{"type":"number"}},"required":["fromUserAccount","toUserAccount","amount"],"additionalProperties":{}},"__schema1":{"type":["string","null"]},"__schema2":{"type":"object","properties":{"fromUserAccount":{"$ref":"#/$defs/__schema1"},"toUserAccount":{"$ref":"#/$defs/__schema1"},"fromTokenAccount":{"$ref":"#/$defs/__schema1"},"toTokenAccount":{"$ref":"#/$defs/__schema1"},"tokenAmount":{"type":"number"},"mint":{"type":"string"},"tokenStandard":{"type":"string"}},"required":["fromUserAccount","toUserAccount","fromTokenAccount","toTokenAccount","tokenAmount","mint"],"additionalProperties":{}},"__schema3":{"type":"object","properties":{"userAccount":{"type":"string"},"tokenAccount":{"type":"string"},"mint":{"type":"string"},"rawTokenAmount":{"type":"object","properties":{"tokenAmount":{"type":"string","pattern":"^-?\\d+$"},"decimals":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991}},"required":["tokenAmount","decimals"],"additionalProperties":{}}},"required":["userAccount","tokenAccount","mint","rawTokenAmount"],"additionalProperties":{}},"__schema4":{"type":"object","properties":{"accounts":{"type":"array","items":{"type":"string"}},"data":{"type":"string"},"programId":{"type":"string"},"innerInstructions":{"type":"array","items":{"$ref":"#/$defs/__schema4"}}},"required":["accounts","data","programId"],"additionalProperties":{}},"__schema5":{"type":"object","properties":{"account":{"type":"string"},"amount":{"type":"string"}},"required":["account","amount"],"additionalProperties":{}}}};
+const schema40 = {"type":"object","properties":{"userAccount":{"type":"string"},"tokenAccount":{"type":"string"},"mint":{"type":"string"},"rawTokenAmount":{"type":"object","properties":{"tokenAmount":{"type":"string","pattern":"^-?\\d+$"},"decimals":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991}},"required":["tokenAmount","decimals"],"additionalProperties":{}}},"required":["userAccount","tokenAccount","mint","rawTokenAmount"],"additionalProperties":{}};
+const schema42 = {"type":"object","properties":{"account":{"type":"string"},"amount":{"type":"string"}},"required":["account","amount"],"additionalProperties":{}};
+const schema32 = {"type":"object","properties":{"fromUserAccount":{"$ref":"#/$defs/__schema1"},"toUserAccount":{"$ref":"#/$defs/__schema1"},"amount":{"type":"number"}},"required":["fromUserAccount","toUserAccount","amount"],"additionalProperties":{}};
+const schema33 = {"type":["string","null"]};
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -25,8 +26,205 @@ evaluated0.items = undefined;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((((data.accounts === undefined) && (missing0 = "accounts")) || ((data.data === undefined) && (missing0 = "data"))) || ((data.programId === undefined) && (missing0 = "programId"))){
+if((((data.fromUserAccount === undefined) && (missing0 = "fromUserAccount")) || ((data.toUserAccount === undefined) && (missing0 = "toUserAccount"))) || ((data.amount === undefined) && (missing0 = "amount"))){
 validate21.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.fromUserAccount !== undefined){
+let data0 = data.fromUserAccount;
+const _errs2 = errors;
+if((typeof data0 !== "string") && (data0 !== null)){
+validate21.errors = [{instancePath:instancePath+"/fromUserAccount",schemaPath:"#/$defs/__schema1/type",keyword:"type",params:{type: schema33.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.toUserAccount !== undefined){
+let data1 = data.toUserAccount;
+const _errs5 = errors;
+if((typeof data1 !== "string") && (data1 !== null)){
+validate21.errors = [{instancePath:instancePath+"/toUserAccount",schemaPath:"#/$defs/__schema1/type",keyword:"type",params:{type: schema33.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.amount !== undefined){
+const _errs8 = errors;
+if(!(typeof data.amount == "number")){
+validate21.errors = [{instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate21.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate21.errors = vErrors;
+return errors === 0;
+}
+validate21.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema35 = {"type":"object","properties":{"fromUserAccount":{"$ref":"#/$defs/__schema1"},"toUserAccount":{"$ref":"#/$defs/__schema1"},"fromTokenAccount":{"$ref":"#/$defs/__schema1"},"toTokenAccount":{"$ref":"#/$defs/__schema1"},"tokenAmount":{"type":"number"},"mint":{"type":"string"},"tokenStandard":{"type":"string"}},"required":["fromUserAccount","toUserAccount","fromTokenAccount","toTokenAccount","tokenAmount","mint"],"additionalProperties":{}};
+
+function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate23.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((data.fromUserAccount === undefined) && (missing0 = "fromUserAccount")) || ((data.toUserAccount === undefined) && (missing0 = "toUserAccount"))) || ((data.fromTokenAccount === undefined) && (missing0 = "fromTokenAccount"))) || ((data.toTokenAccount === undefined) && (missing0 = "toTokenAccount"))) || ((data.tokenAmount === undefined) && (missing0 = "tokenAmount"))) || ((data.mint === undefined) && (missing0 = "mint"))){
+validate23.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.fromUserAccount !== undefined){
+let data0 = data.fromUserAccount;
+const _errs2 = errors;
+if((typeof data0 !== "string") && (data0 !== null)){
+validate23.errors = [{instancePath:instancePath+"/fromUserAccount",schemaPath:"#/$defs/__schema1/type",keyword:"type",params:{type: schema33.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.toUserAccount !== undefined){
+let data1 = data.toUserAccount;
+const _errs5 = errors;
+if((typeof data1 !== "string") && (data1 !== null)){
+validate23.errors = [{instancePath:instancePath+"/toUserAccount",schemaPath:"#/$defs/__schema1/type",keyword:"type",params:{type: schema33.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.fromTokenAccount !== undefined){
+let data2 = data.fromTokenAccount;
+const _errs8 = errors;
+if((typeof data2 !== "string") && (data2 !== null)){
+validate23.errors = [{instancePath:instancePath+"/fromTokenAccount",schemaPath:"#/$defs/__schema1/type",keyword:"type",params:{type: schema33.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.toTokenAccount !== undefined){
+let data3 = data.toTokenAccount;
+const _errs11 = errors;
+if((typeof data3 !== "string") && (data3 !== null)){
+validate23.errors = [{instancePath:instancePath+"/toTokenAccount",schemaPath:"#/$defs/__schema1/type",keyword:"type",params:{type: schema33.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.tokenAmount !== undefined){
+const _errs14 = errors;
+if(!(typeof data.tokenAmount == "number")){
+validate23.errors = [{instancePath:instancePath+"/tokenAmount",schemaPath:"#/properties/tokenAmount/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.mint !== undefined){
+const _errs16 = errors;
+if(typeof data.mint !== "string"){
+validate23.errors = [{instancePath:instancePath+"/mint",schemaPath:"#/properties/mint/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.tokenStandard !== undefined){
+const _errs18 = errors;
+if(typeof data.tokenStandard !== "string"){
+validate23.errors = [{instancePath:instancePath+"/tokenStandard",schemaPath:"#/properties/tokenStandard/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate23.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate23.errors = vErrors;
+return errors === 0;
+}
+validate23.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema41 = {"type":"object","properties":{"accounts":{"type":"array","items":{"type":"string"}},"data":{"type":"string"},"programId":{"type":"string"},"innerInstructions":{"type":"array","items":{"$ref":"#/$defs/__schema4"}}},"required":["accounts","data","programId"],"additionalProperties":{}};
+const wrapper0 = {validate: validate25};
+
+function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate25.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.accounts === undefined) && (missing0 = "accounts")) || ((data.data === undefined) && (missing0 = "data"))) || ((data.programId === undefined) && (missing0 = "programId"))){
+validate25.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -40,7 +238,7 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 const _errs4 = errors;
 if(typeof data0[i0] !== "string"){
-validate21.errors = [{instancePath:instancePath+"/accounts/" + i0,schemaPath:"#/properties/accounts/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate25.errors = [{instancePath:instancePath+"/accounts/" + i0,schemaPath:"#/properties/accounts/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -50,7 +248,7 @@ break;
 }
 }
 else {
-validate21.errors = [{instancePath:instancePath+"/accounts",schemaPath:"#/properties/accounts/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate25.errors = [{instancePath:instancePath+"/accounts",schemaPath:"#/properties/accounts/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -63,7 +261,7 @@ if(valid0){
 if(data.data !== undefined){
 const _errs6 = errors;
 if(typeof data.data !== "string"){
-validate21.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate25.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -75,7 +273,7 @@ if(valid0){
 if(data.programId !== undefined){
 const _errs8 = errors;
 if(typeof data.programId !== "string"){
-validate21.errors = [{instancePath:instancePath+"/programId",schemaPath:"#/properties/programId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate25.errors = [{instancePath:instancePath+"/programId",schemaPath:"#/properties/programId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -104,7 +302,7 @@ break;
 }
 }
 else {
-validate21.errors = [{instancePath:instancePath+"/innerInstructions",schemaPath:"#/properties/innerInstructions/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate25.errors = [{instancePath:instancePath+"/innerInstructions",schemaPath:"#/properties/innerInstructions/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -119,15 +317,16 @@ var valid0 = true;
 }
 }
 else {
-validate21.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate25.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate21.errors = vErrors;
+validate25.errors = vErrors;
 return errors === 0;
 }
-validate21.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate25.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+const pattern4 = new RegExp("^-?\\d+$", "u");
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -285,91 +484,10 @@ if(Array.isArray(data8)){
 var valid2 = true;
 const len0 = data8.length;
 for(let i0=0; i0<len0; i0++){
-let data9 = data8[i0];
 const _errs22 = errors;
-if(errors === _errs22){
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-let missing1;
-if((((data9.fromUserAccount === undefined) && (missing1 = "fromUserAccount")) || ((data9.toUserAccount === undefined) && (missing1 = "toUserAccount"))) || ((data9.amount === undefined) && (missing1 = "amount"))){
-const err0 = {instancePath:instancePath+"/nativeTransfers/" + i0,schemaPath:"#/properties/nativeTransfers/anyOf/0/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-else {
-if(data9.fromUserAccount !== undefined){
-let data10 = data9.fromUserAccount;
-const _errs25 = errors;
-if((typeof data10 !== "string") && (data10 !== null)){
-const err1 = {instancePath:instancePath+"/nativeTransfers/" + i0+"/fromUserAccount",schemaPath:"#/properties/nativeTransfers/anyOf/0/items/properties/fromUserAccount/type",keyword:"type",params:{type: schema31.properties.nativeTransfers.anyOf[0].items.properties.fromUserAccount.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-var valid3 = _errs25 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data9.toUserAccount !== undefined){
-let data11 = data9.toUserAccount;
-const _errs27 = errors;
-if((typeof data11 !== "string") && (data11 !== null)){
-const err2 = {instancePath:instancePath+"/nativeTransfers/" + i0+"/toUserAccount",schemaPath:"#/properties/nativeTransfers/anyOf/0/items/properties/toUserAccount/type",keyword:"type",params:{type: schema31.properties.nativeTransfers.anyOf[0].items.properties.toUserAccount.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-var valid3 = _errs27 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data9.amount !== undefined){
-const _errs29 = errors;
-if(!(typeof data9.amount == "number")){
-const err3 = {instancePath:instancePath+"/nativeTransfers/" + i0+"/amount",schemaPath:"#/properties/nativeTransfers/anyOf/0/items/properties/amount/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-var valid3 = _errs29 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
-}
-}
-else {
-const err4 = {instancePath:instancePath+"/nativeTransfers/" + i0,schemaPath:"#/properties/nativeTransfers/anyOf/0/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
+if(!(validate21(data8[i0], {instancePath:instancePath+"/nativeTransfers/" + i0,parentData:data8,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
 }
 var valid2 = _errs22 === errors;
 if(!valid2){
@@ -378,38 +496,38 @@ break;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/nativeTransfers",schemaPath:"#/properties/nativeTransfers/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err0 = {instancePath:instancePath+"/nativeTransfers",schemaPath:"#/properties/nativeTransfers/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err0];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err0);
 }
 errors++;
 }
 }
 var _valid0 = _errs20 === errors;
 valid1 = valid1 || _valid0;
-const _errs31 = errors;
+const _errs23 = errors;
 if(data8 !== null){
-const err6 = {instancePath:instancePath+"/nativeTransfers",schemaPath:"#/properties/nativeTransfers/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+const err1 = {instancePath:instancePath+"/nativeTransfers",schemaPath:"#/properties/nativeTransfers/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err1];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err1);
 }
 errors++;
 }
-var _valid0 = _errs31 === errors;
+var _valid0 = _errs23 === errors;
 valid1 = valid1 || _valid0;
 if(!valid1){
-const err7 = {instancePath:instancePath+"/nativeTransfers",schemaPath:"#/properties/nativeTransfers/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err2 = {instancePath:instancePath+"/nativeTransfers",schemaPath:"#/properties/nativeTransfers/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err2];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err2);
 }
 errors++;
 validate20.errors = vErrors;
@@ -433,23 +551,174 @@ var valid0 = true;
 }
 if(valid0){
 if(data.tokenTransfers !== undefined){
-let data13 = data.tokenTransfers;
-const _errs33 = errors;
-const _errs34 = errors;
-let valid4 = false;
-const _errs35 = errors;
-if(errors === _errs35){
-if(Array.isArray(data13)){
-var valid5 = true;
-const len1 = data13.length;
+let data10 = data.tokenTransfers;
+const _errs25 = errors;
+const _errs26 = errors;
+let valid3 = false;
+const _errs27 = errors;
+if(errors === _errs27){
+if(Array.isArray(data10)){
+var valid4 = true;
+const len1 = data10.length;
 for(let i1=0; i1<len1; i1++){
-let data14 = data13[i1];
+const _errs29 = errors;
+if(!(validate23(data10[i1], {instancePath:instancePath+"/tokenTransfers/" + i1,parentData:data10,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid4 = _errs29 === errors;
+if(!valid4){
+break;
+}
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/tokenTransfers",schemaPath:"#/properties/tokenTransfers/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var _valid1 = _errs27 === errors;
+valid3 = valid3 || _valid1;
+const _errs30 = errors;
+if(data10 !== null){
+const err4 = {instancePath:instancePath+"/tokenTransfers",schemaPath:"#/properties/tokenTransfers/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid1 = _errs30 === errors;
+valid3 = valid3 || _valid1;
+if(!valid3){
+const err5 = {instancePath:instancePath+"/tokenTransfers",schemaPath:"#/properties/tokenTransfers/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+validate20.errors = vErrors;
+return false;
+}
+else {
+errors = _errs26;
+if(vErrors !== null){
+if(_errs26){
+vErrors.length = _errs26;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.accountData !== undefined){
+let data12 = data.accountData;
+const _errs32 = errors;
+if(errors === _errs32){
+if(Array.isArray(data12)){
+var valid5 = true;
+const len2 = data12.length;
+for(let i2=0; i2<len2; i2++){
+let data13 = data12[i2];
+const _errs34 = errors;
+if(errors === _errs34){
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+let missing1;
+if((((data13.account === undefined) && (missing1 = "account")) || ((data13.nativeBalanceChange === undefined) && (missing1 = "nativeBalanceChange"))) || ((data13.tokenBalanceChanges === undefined) && (missing1 = "tokenBalanceChanges"))){
+validate20.errors = [{instancePath:instancePath+"/accountData/" + i2,schemaPath:"#/properties/accountData/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data13.account !== undefined){
 const _errs37 = errors;
-if(errors === _errs37){
-if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+if(typeof data13.account !== "string"){
+validate20.errors = [{instancePath:instancePath+"/accountData/" + i2+"/account",schemaPath:"#/properties/accountData/items/properties/account/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid6 = _errs37 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data13.nativeBalanceChange !== undefined){
+const _errs39 = errors;
+if(!(typeof data13.nativeBalanceChange == "number")){
+validate20.errors = [{instancePath:instancePath+"/accountData/" + i2+"/nativeBalanceChange",schemaPath:"#/properties/accountData/items/properties/nativeBalanceChange/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid6 = _errs39 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data13.tokenBalanceChanges !== undefined){
+let data16 = data13.tokenBalanceChanges;
+const _errs41 = errors;
+const _errs42 = errors;
+let valid7 = false;
+const _errs43 = errors;
+if(errors === _errs43){
+if(Array.isArray(data16)){
+var valid8 = true;
+const len3 = data16.length;
+for(let i3=0; i3<len3; i3++){
+let data17 = data16[i3];
+const _errs45 = errors;
+const _errs46 = errors;
+if(errors === _errs46){
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
 let missing2;
-if(((((((data14.fromUserAccount === undefined) && (missing2 = "fromUserAccount")) || ((data14.toUserAccount === undefined) && (missing2 = "toUserAccount"))) || ((data14.fromTokenAccount === undefined) && (missing2 = "fromTokenAccount"))) || ((data14.toTokenAccount === undefined) && (missing2 = "toTokenAccount"))) || ((data14.tokenAmount === undefined) && (missing2 = "tokenAmount"))) || ((data14.mint === undefined) && (missing2 = "mint"))){
-const err8 = {instancePath:instancePath+"/tokenTransfers/" + i1,schemaPath:"#/properties/tokenTransfers/anyOf/0/items/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"};
+if(((((data17.userAccount === undefined) && (missing2 = "userAccount")) || ((data17.tokenAccount === undefined) && (missing2 = "tokenAccount"))) || ((data17.mint === undefined) && (missing2 = "mint"))) || ((data17.rawTokenAmount === undefined) && (missing2 = "rawTokenAmount"))){
+const err6 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3,schemaPath:"#/$defs/__schema3/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+else {
+if(data17.userAccount !== undefined){
+const _errs49 = errors;
+if(typeof data17.userAccount !== "string"){
+const err7 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3+"/userAccount",schemaPath:"#/$defs/__schema3/properties/userAccount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var valid10 = _errs49 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data17.tokenAccount !== undefined){
+const _errs51 = errors;
+if(typeof data17.tokenAccount !== "string"){
+const err8 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3+"/tokenAccount",schemaPath:"#/$defs/__schema3/properties/tokenAccount/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -458,12 +727,16 @@ vErrors.push(err8);
 }
 errors++;
 }
+var valid10 = _errs51 === errors;
+}
 else {
-if(data14.fromUserAccount !== undefined){
-let data15 = data14.fromUserAccount;
-const _errs40 = errors;
-if((typeof data15 !== "string") && (data15 !== null)){
-const err9 = {instancePath:instancePath+"/tokenTransfers/" + i1+"/fromUserAccount",schemaPath:"#/properties/tokenTransfers/anyOf/0/items/properties/fromUserAccount/type",keyword:"type",params:{type: schema31.properties.tokenTransfers.anyOf[0].items.properties.fromUserAccount.type},message:"must be string,null"};
+var valid10 = true;
+}
+if(valid10){
+if(data17.mint !== undefined){
+const _errs53 = errors;
+if(typeof data17.mint !== "string"){
+const err9 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3+"/mint",schemaPath:"#/$defs/__schema3/properties/mint/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -472,17 +745,20 @@ vErrors.push(err9);
 }
 errors++;
 }
-var valid6 = _errs40 === errors;
+var valid10 = _errs53 === errors;
 }
 else {
-var valid6 = true;
+var valid10 = true;
 }
-if(valid6){
-if(data14.toUserAccount !== undefined){
-let data16 = data14.toUserAccount;
-const _errs42 = errors;
-if((typeof data16 !== "string") && (data16 !== null)){
-const err10 = {instancePath:instancePath+"/tokenTransfers/" + i1+"/toUserAccount",schemaPath:"#/properties/tokenTransfers/anyOf/0/items/properties/toUserAccount/type",keyword:"type",params:{type: schema31.properties.tokenTransfers.anyOf[0].items.properties.toUserAccount.type},message:"must be string,null"};
+if(valid10){
+if(data17.rawTokenAmount !== undefined){
+let data21 = data17.rawTokenAmount;
+const _errs55 = errors;
+if(errors === _errs55){
+if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
+let missing3;
+if(((data21.tokenAmount === undefined) && (missing3 = "tokenAmount")) || ((data21.decimals === undefined) && (missing3 = "decimals"))){
+const err10 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3+"/rawTokenAmount",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -491,17 +767,14 @@ vErrors.push(err10);
 }
 errors++;
 }
-var valid6 = _errs42 === errors;
-}
 else {
-var valid6 = true;
-}
-if(valid6){
-if(data14.fromTokenAccount !== undefined){
-let data17 = data14.fromTokenAccount;
-const _errs44 = errors;
-if((typeof data17 !== "string") && (data17 !== null)){
-const err11 = {instancePath:instancePath+"/tokenTransfers/" + i1+"/fromTokenAccount",schemaPath:"#/properties/tokenTransfers/anyOf/0/items/properties/fromTokenAccount/type",keyword:"type",params:{type: schema31.properties.tokenTransfers.anyOf[0].items.properties.fromTokenAccount.type},message:"must be string,null"};
+if(data21.tokenAmount !== undefined){
+let data22 = data21.tokenAmount;
+const _errs58 = errors;
+if(errors === _errs58){
+if(typeof data22 === "string"){
+if(!pattern4.test(data22)){
+const err11 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3+"/rawTokenAmount/tokenAmount",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/properties/tokenAmount/pattern",keyword:"pattern",params:{pattern: "^-?\\d+$"},message:"must match pattern \""+"^-?\\d+$"+"\""};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -510,17 +783,9 @@ vErrors.push(err11);
 }
 errors++;
 }
-var valid6 = _errs44 === errors;
 }
 else {
-var valid6 = true;
-}
-if(valid6){
-if(data14.toTokenAccount !== undefined){
-let data18 = data14.toTokenAccount;
-const _errs46 = errors;
-if((typeof data18 !== "string") && (data18 !== null)){
-const err12 = {instancePath:instancePath+"/tokenTransfers/" + i1+"/toTokenAccount",schemaPath:"#/properties/tokenTransfers/anyOf/0/items/properties/toTokenAccount/type",keyword:"type",params:{type: schema31.properties.tokenTransfers.anyOf[0].items.properties.toTokenAccount.type},message:"must be string,null"};
+const err12 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3+"/rawTokenAmount/tokenAmount",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/properties/tokenAmount/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -529,16 +794,18 @@ vErrors.push(err12);
 }
 errors++;
 }
-var valid6 = _errs46 === errors;
+}
+var valid11 = _errs58 === errors;
 }
 else {
-var valid6 = true;
+var valid11 = true;
 }
-if(valid6){
-if(data14.tokenAmount !== undefined){
-const _errs48 = errors;
-if(!(typeof data14.tokenAmount == "number")){
-const err13 = {instancePath:instancePath+"/tokenTransfers/" + i1+"/tokenAmount",schemaPath:"#/properties/tokenTransfers/anyOf/0/items/properties/tokenAmount/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(valid11){
+if(data21.decimals !== undefined){
+let data23 = data21.decimals;
+const _errs60 = errors;
+if(!((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23)))){
+const err13 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3+"/rawTokenAmount/decimals",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/properties/decimals/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -547,16 +814,10 @@ vErrors.push(err13);
 }
 errors++;
 }
-var valid6 = _errs48 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data14.mint !== undefined){
-const _errs50 = errors;
-if(typeof data14.mint !== "string"){
-const err14 = {instancePath:instancePath+"/tokenTransfers/" + i1+"/mint",schemaPath:"#/properties/tokenTransfers/anyOf/0/items/properties/mint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(errors === _errs60){
+if(typeof data23 == "number"){
+if(data23 > 9007199254740991 || isNaN(data23)){
+const err14 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3+"/rawTokenAmount/decimals",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/properties/decimals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -565,16 +826,9 @@ vErrors.push(err14);
 }
 errors++;
 }
-var valid6 = _errs50 === errors;
-}
 else {
-var valid6 = true;
-}
-if(valid6){
-if(data14.tokenStandard !== undefined){
-const _errs52 = errors;
-if(typeof data14.tokenStandard !== "string"){
-const err15 = {instancePath:instancePath+"/tokenTransfers/" + i1+"/tokenStandard",schemaPath:"#/properties/tokenTransfers/anyOf/0/items/properties/tokenStandard/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data23 < -9007199254740991 || isNaN(data23)){
+const err15 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3+"/rawTokenAmount/decimals",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/properties/decimals/minimum",keyword:"minimum",params:{comparison: ">=", limit: -9007199254740991},message:"must be >= -9007199254740991"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -583,21 +837,19 @@ vErrors.push(err15);
 }
 errors++;
 }
-var valid6 = _errs52 === errors;
+}
+}
+}
+var valid11 = _errs60 === errors;
 }
 else {
-var valid6 = true;
-}
-}
-}
-}
-}
+var valid11 = true;
 }
 }
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/tokenTransfers/" + i1,schemaPath:"#/properties/tokenTransfers/anyOf/0/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err16 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3+"/rawTokenAmount",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -607,14 +859,18 @@ vErrors.push(err16);
 errors++;
 }
 }
-var valid5 = _errs37 === errors;
-if(!valid5){
-break;
+var valid10 = _errs55 === errors;
+}
+else {
+var valid10 = true;
+}
+}
+}
 }
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/tokenTransfers",schemaPath:"#/properties/tokenTransfers/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err17 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3,schemaPath:"#/$defs/__schema3/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -624,11 +880,14 @@ vErrors.push(err17);
 errors++;
 }
 }
-var _valid1 = _errs35 === errors;
-valid4 = valid4 || _valid1;
-const _errs54 = errors;
-if(data13 !== null){
-const err18 = {instancePath:instancePath+"/tokenTransfers",schemaPath:"#/properties/tokenTransfers/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+var valid8 = _errs45 === errors;
+if(!valid8){
+break;
+}
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges",schemaPath:"#/properties/accountData/items/properties/tokenBalanceChanges/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -637,10 +896,12 @@ vErrors.push(err18);
 }
 errors++;
 }
-var _valid1 = _errs54 === errors;
-valid4 = valid4 || _valid1;
-if(!valid4){
-const err19 = {instancePath:instancePath+"/tokenTransfers",schemaPath:"#/properties/tokenTransfers/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+var _valid2 = _errs43 === errors;
+valid7 = valid7 || _valid2;
+const _errs62 = errors;
+if(data16 !== null){
+const err19 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges",schemaPath:"#/properties/accountData/items/properties/tokenBalanceChanges/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -648,86 +909,11 @@ else {
 vErrors.push(err19);
 }
 errors++;
-validate20.errors = vErrors;
-return false;
 }
-else {
-errors = _errs34;
-if(vErrors !== null){
-if(_errs34){
-vErrors.length = _errs34;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid0 = _errs33 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.accountData !== undefined){
-let data22 = data.accountData;
-const _errs56 = errors;
-if(errors === _errs56){
-if(Array.isArray(data22)){
-var valid7 = true;
-const len2 = data22.length;
-for(let i2=0; i2<len2; i2++){
-let data23 = data22[i2];
-const _errs58 = errors;
-if(errors === _errs58){
-if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
-let missing3;
-if((((data23.account === undefined) && (missing3 = "account")) || ((data23.nativeBalanceChange === undefined) && (missing3 = "nativeBalanceChange"))) || ((data23.tokenBalanceChanges === undefined) && (missing3 = "tokenBalanceChanges"))){
-validate20.errors = [{instancePath:instancePath+"/accountData/" + i2,schemaPath:"#/properties/accountData/items/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
-return false;
-}
-else {
-if(data23.account !== undefined){
-const _errs61 = errors;
-if(typeof data23.account !== "string"){
-validate20.errors = [{instancePath:instancePath+"/accountData/" + i2+"/account",schemaPath:"#/properties/accountData/items/properties/account/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid8 = _errs61 === errors;
-}
-else {
-var valid8 = true;
-}
-if(valid8){
-if(data23.nativeBalanceChange !== undefined){
-const _errs63 = errors;
-if(!(typeof data23.nativeBalanceChange == "number")){
-validate20.errors = [{instancePath:instancePath+"/accountData/" + i2+"/nativeBalanceChange",schemaPath:"#/properties/accountData/items/properties/nativeBalanceChange/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
-}
-var valid8 = _errs63 === errors;
-}
-else {
-var valid8 = true;
-}
-if(valid8){
-if(data23.tokenBalanceChanges !== undefined){
-let data26 = data23.tokenBalanceChanges;
-const _errs65 = errors;
-const _errs66 = errors;
-let valid9 = false;
-const _errs67 = errors;
-if(errors === _errs67){
-if(Array.isArray(data26)){
-var valid10 = true;
-const len3 = data26.length;
-for(let i3=0; i3<len3; i3++){
-let data27 = data26[i3];
-const _errs69 = errors;
-if(errors === _errs69){
-if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
-let missing4;
-if(((((data27.userAccount === undefined) && (missing4 = "userAccount")) || ((data27.tokenAccount === undefined) && (missing4 = "tokenAccount"))) || ((data27.mint === undefined) && (missing4 = "mint"))) || ((data27.rawTokenAmount === undefined) && (missing4 = "rawTokenAmount"))){
-const err20 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3,schemaPath:"#/properties/accountData/items/properties/tokenBalanceChanges/anyOf/0/items/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"};
+var _valid2 = _errs62 === errors;
+valid7 = valid7 || _valid2;
+if(!valid7){
+const err20 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges",schemaPath:"#/properties/accountData/items/properties/tokenBalanceChanges/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -735,250 +921,24 @@ else {
 vErrors.push(err20);
 }
 errors++;
-}
-else {
-if(data27.userAccount !== undefined){
-const _errs72 = errors;
-if(typeof data27.userAccount !== "string"){
-const err21 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3+"/userAccount",schemaPath:"#/properties/accountData/items/properties/tokenBalanceChanges/anyOf/0/items/properties/userAccount/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-var valid11 = _errs72 === errors;
-}
-else {
-var valid11 = true;
-}
-if(valid11){
-if(data27.tokenAccount !== undefined){
-const _errs74 = errors;
-if(typeof data27.tokenAccount !== "string"){
-const err22 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3+"/tokenAccount",schemaPath:"#/properties/accountData/items/properties/tokenBalanceChanges/anyOf/0/items/properties/tokenAccount/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-var valid11 = _errs74 === errors;
-}
-else {
-var valid11 = true;
-}
-if(valid11){
-if(data27.mint !== undefined){
-const _errs76 = errors;
-if(typeof data27.mint !== "string"){
-const err23 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3+"/mint",schemaPath:"#/properties/accountData/items/properties/tokenBalanceChanges/anyOf/0/items/properties/mint/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-var valid11 = _errs76 === errors;
-}
-else {
-var valid11 = true;
-}
-if(valid11){
-if(data27.rawTokenAmount !== undefined){
-let data31 = data27.rawTokenAmount;
-const _errs78 = errors;
-if(errors === _errs78){
-if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
-let missing5;
-if(((data31.tokenAmount === undefined) && (missing5 = "tokenAmount")) || ((data31.decimals === undefined) && (missing5 = "decimals"))){
-const err24 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3+"/rawTokenAmount",schemaPath:"#/properties/accountData/items/properties/tokenBalanceChanges/anyOf/0/items/properties/rawTokenAmount/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-else {
-if(data31.tokenAmount !== undefined){
-let data32 = data31.tokenAmount;
-const _errs81 = errors;
-if(errors === _errs81){
-if(typeof data32 === "string"){
-if(!pattern4.test(data32)){
-const err25 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3+"/rawTokenAmount/tokenAmount",schemaPath:"#/properties/accountData/items/properties/tokenBalanceChanges/anyOf/0/items/properties/rawTokenAmount/properties/tokenAmount/pattern",keyword:"pattern",params:{pattern: "^-?\\d+$"},message:"must match pattern \""+"^-?\\d+$"+"\""};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-}
-else {
-const err26 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3+"/rawTokenAmount/tokenAmount",schemaPath:"#/properties/accountData/items/properties/tokenBalanceChanges/anyOf/0/items/properties/rawTokenAmount/properties/tokenAmount/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
-}
-errors++;
-}
-}
-var valid12 = _errs81 === errors;
-}
-else {
-var valid12 = true;
-}
-if(valid12){
-if(data31.decimals !== undefined){
-let data33 = data31.decimals;
-const _errs83 = errors;
-if(!((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33)))){
-const err27 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3+"/rawTokenAmount/decimals",schemaPath:"#/properties/accountData/items/properties/tokenBalanceChanges/anyOf/0/items/properties/rawTokenAmount/properties/decimals/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err27];
-}
-else {
-vErrors.push(err27);
-}
-errors++;
-}
-if(errors === _errs83){
-if(typeof data33 == "number"){
-if(data33 > 9007199254740991 || isNaN(data33)){
-const err28 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3+"/rawTokenAmount/decimals",schemaPath:"#/properties/accountData/items/properties/tokenBalanceChanges/anyOf/0/items/properties/rawTokenAmount/properties/decimals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
-if(vErrors === null){
-vErrors = [err28];
-}
-else {
-vErrors.push(err28);
-}
-errors++;
-}
-else {
-if(data33 < -9007199254740991 || isNaN(data33)){
-const err29 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3+"/rawTokenAmount/decimals",schemaPath:"#/properties/accountData/items/properties/tokenBalanceChanges/anyOf/0/items/properties/rawTokenAmount/properties/decimals/minimum",keyword:"minimum",params:{comparison: ">=", limit: -9007199254740991},message:"must be >= -9007199254740991"};
-if(vErrors === null){
-vErrors = [err29];
-}
-else {
-vErrors.push(err29);
-}
-errors++;
-}
-}
-}
-}
-var valid12 = _errs83 === errors;
-}
-else {
-var valid12 = true;
-}
-}
-}
-}
-else {
-const err30 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3+"/rawTokenAmount",schemaPath:"#/properties/accountData/items/properties/tokenBalanceChanges/anyOf/0/items/properties/rawTokenAmount/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err30];
-}
-else {
-vErrors.push(err30);
-}
-errors++;
-}
-}
-var valid11 = _errs78 === errors;
-}
-else {
-var valid11 = true;
-}
-}
-}
-}
-}
-}
-else {
-const err31 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3,schemaPath:"#/properties/accountData/items/properties/tokenBalanceChanges/anyOf/0/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err31];
-}
-else {
-vErrors.push(err31);
-}
-errors++;
-}
-}
-var valid10 = _errs69 === errors;
-if(!valid10){
-break;
-}
-}
-}
-else {
-const err32 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges",schemaPath:"#/properties/accountData/items/properties/tokenBalanceChanges/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err32];
-}
-else {
-vErrors.push(err32);
-}
-errors++;
-}
-}
-var _valid2 = _errs67 === errors;
-valid9 = valid9 || _valid2;
-const _errs85 = errors;
-if(data26 !== null){
-const err33 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges",schemaPath:"#/properties/accountData/items/properties/tokenBalanceChanges/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err33];
-}
-else {
-vErrors.push(err33);
-}
-errors++;
-}
-var _valid2 = _errs85 === errors;
-valid9 = valid9 || _valid2;
-if(!valid9){
-const err34 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges",schemaPath:"#/properties/accountData/items/properties/tokenBalanceChanges/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err34];
-}
-else {
-vErrors.push(err34);
-}
-errors++;
 validate20.errors = vErrors;
 return false;
 }
 else {
-errors = _errs66;
+errors = _errs42;
 if(vErrors !== null){
-if(_errs66){
-vErrors.length = _errs66;
+if(_errs42){
+vErrors.length = _errs42;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid8 = _errs65 === errors;
+var valid6 = _errs41 === errors;
 }
 else {
-var valid8 = true;
+var valid6 = true;
 }
 }
 }
@@ -989,8 +949,8 @@ validate20.errors = [{instancePath:instancePath+"/accountData/" + i2,schemaPath:
 return false;
 }
 }
-var valid7 = _errs58 === errors;
-if(!valid7){
+var valid5 = _errs34 === errors;
+if(!valid5){
 break;
 }
 }
@@ -1000,24 +960,316 @@ validate20.errors = [{instancePath:instancePath+"/accountData",schemaPath:"#/pro
 return false;
 }
 }
-var valid0 = _errs56 === errors;
+var valid0 = _errs32 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.transactionError !== undefined){
-let data34 = data.transactionError;
-const _errs87 = errors;
-const _errs88 = errors;
-let valid13 = false;
-const _errs89 = errors;
-if(errors === _errs89){
-if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
-for(const key0 in data34){
-const _errs91 = errors;
+let data24 = data.transactionError;
+const _errs64 = errors;
+const _errs65 = errors;
+let valid12 = false;
+const _errs66 = errors;
+if(errors === _errs66){
+if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
+for(const key0 in data24){
+const _errs68 = errors;
 if(typeof key0 !== "string"){
-const err35 = {instancePath:instancePath+"/transactionError",schemaPath:"#/properties/transactionError/anyOf/0/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",propertyName:key0};
+const err21 = {instancePath:instancePath+"/transactionError",schemaPath:"#/properties/transactionError/anyOf/0/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",propertyName:key0};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+var valid13 = _errs68 === errors;
+if(!valid13){
+const err22 = {instancePath:instancePath+"/transactionError",schemaPath:"#/properties/transactionError/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+break;
+}
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/transactionError",schemaPath:"#/properties/transactionError/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+var _valid3 = _errs66 === errors;
+valid12 = valid12 || _valid3;
+const _errs71 = errors;
+if(typeof data24 !== "string"){
+const err24 = {instancePath:instancePath+"/transactionError",schemaPath:"#/properties/transactionError/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+var _valid3 = _errs71 === errors;
+valid12 = valid12 || _valid3;
+const _errs73 = errors;
+if(data24 !== null){
+const err25 = {instancePath:instancePath+"/transactionError",schemaPath:"#/properties/transactionError/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+var _valid3 = _errs73 === errors;
+valid12 = valid12 || _valid3;
+if(!valid12){
+const err26 = {instancePath:instancePath+"/transactionError",schemaPath:"#/properties/transactionError/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+validate20.errors = vErrors;
+return false;
+}
+else {
+errors = _errs65;
+if(vErrors !== null){
+if(_errs65){
+vErrors.length = _errs65;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs64 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.instructions !== undefined){
+let data25 = data.instructions;
+const _errs75 = errors;
+if(errors === _errs75){
+if(Array.isArray(data25)){
+var valid14 = true;
+const len4 = data25.length;
+for(let i4=0; i4<len4; i4++){
+const _errs77 = errors;
+if(!(validate25(data25[i4], {instancePath:instancePath+"/instructions/" + i4,parentData:data25,parentDataProperty:i4,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+errors = vErrors.length;
+}
+var valid14 = _errs77 === errors;
+if(!valid14){
+break;
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/instructions",schemaPath:"#/properties/instructions/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs75 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+let data27 = data.events;
+const _errs78 = errors;
+if(errors === _errs78){
+if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+if(data27.swap !== undefined){
+let data28 = data27.swap;
+const _errs81 = errors;
+if(errors === _errs81){
+if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
+let missing4;
+if((((((((data28.nativeInput === undefined) && (missing4 = "nativeInput")) || ((data28.nativeOutput === undefined) && (missing4 = "nativeOutput"))) || ((data28.tokenInputs === undefined) && (missing4 = "tokenInputs"))) || ((data28.tokenOutputs === undefined) && (missing4 = "tokenOutputs"))) || ((data28.tokenFees === undefined) && (missing4 = "tokenFees"))) || ((data28.nativeFees === undefined) && (missing4 = "nativeFees"))) || ((data28.innerSwaps === undefined) && (missing4 = "innerSwaps"))){
+validate20.errors = [{instancePath:instancePath+"/events/swap",schemaPath:"#/properties/events/properties/swap/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
+return false;
+}
+else {
+if(data28.nativeInput !== undefined){
+let data29 = data28.nativeInput;
+const _errs84 = errors;
+const _errs85 = errors;
+let valid17 = false;
+const _errs86 = errors;
+const _errs87 = errors;
+if(errors === _errs87){
+if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
+let missing5;
+if(((data29.account === undefined) && (missing5 = "account")) || ((data29.amount === undefined) && (missing5 = "amount"))){
+const err27 = {instancePath:instancePath+"/events/swap/nativeInput",schemaPath:"#/$defs/__schema5/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+else {
+if(data29.account !== undefined){
+const _errs90 = errors;
+if(typeof data29.account !== "string"){
+const err28 = {instancePath:instancePath+"/events/swap/nativeInput/account",schemaPath:"#/$defs/__schema5/properties/account/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+var valid19 = _errs90 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data29.amount !== undefined){
+const _errs92 = errors;
+if(typeof data29.amount !== "string"){
+const err29 = {instancePath:instancePath+"/events/swap/nativeInput/amount",schemaPath:"#/$defs/__schema5/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+var valid19 = _errs92 === errors;
+}
+else {
+var valid19 = true;
+}
+}
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/events/swap/nativeInput",schemaPath:"#/$defs/__schema5/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+var _valid4 = _errs86 === errors;
+valid17 = valid17 || _valid4;
+const _errs94 = errors;
+if(data29 !== null){
+const err31 = {instancePath:instancePath+"/events/swap/nativeInput",schemaPath:"#/properties/events/properties/swap/properties/nativeInput/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+var _valid4 = _errs94 === errors;
+valid17 = valid17 || _valid4;
+if(!valid17){
+const err32 = {instancePath:instancePath+"/events/swap/nativeInput",schemaPath:"#/properties/events/properties/swap/properties/nativeInput/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+validate20.errors = vErrors;
+return false;
+}
+else {
+errors = _errs85;
+if(vErrors !== null){
+if(_errs85){
+vErrors.length = _errs85;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid16 = _errs84 === errors;
+}
+else {
+var valid16 = true;
+}
+if(valid16){
+if(data28.nativeOutput !== undefined){
+let data32 = data28.nativeOutput;
+const _errs96 = errors;
+const _errs97 = errors;
+let valid20 = false;
+const _errs98 = errors;
+const _errs99 = errors;
+if(errors === _errs99){
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+let missing6;
+if(((data32.account === undefined) && (missing6 = "account")) || ((data32.amount === undefined) && (missing6 = "amount"))){
+const err33 = {instancePath:instancePath+"/events/swap/nativeOutput",schemaPath:"#/$defs/__schema5/required",keyword:"required",params:{missingProperty: missing6},message:"must have required property '"+missing6+"'"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+else {
+if(data32.account !== undefined){
+const _errs102 = errors;
+if(typeof data32.account !== "string"){
+const err34 = {instancePath:instancePath+"/events/swap/nativeOutput/account",schemaPath:"#/$defs/__schema5/properties/account/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+var valid22 = _errs102 === errors;
+}
+else {
+var valid22 = true;
+}
+if(valid22){
+if(data32.amount !== undefined){
+const _errs104 = errors;
+if(typeof data32.amount !== "string"){
+const err35 = {instancePath:instancePath+"/events/swap/nativeOutput/amount",schemaPath:"#/$defs/__schema5/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -1026,9 +1278,16 @@ vErrors.push(err35);
 }
 errors++;
 }
-var valid14 = _errs91 === errors;
-if(!valid14){
-const err36 = {instancePath:instancePath+"/transactionError",schemaPath:"#/properties/transactionError/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+var valid22 = _errs104 === errors;
+}
+else {
+var valid22 = true;
+}
+}
+}
+}
+else {
+const err36 = {instancePath:instancePath+"/events/swap/nativeOutput",schemaPath:"#/$defs/__schema5/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -1036,12 +1295,13 @@ else {
 vErrors.push(err36);
 }
 errors++;
-break;
 }
 }
-}
-else {
-const err37 = {instancePath:instancePath+"/transactionError",schemaPath:"#/properties/transactionError/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var _valid5 = _errs98 === errors;
+valid20 = valid20 || _valid5;
+const _errs106 = errors;
+if(data32 !== null){
+const err37 = {instancePath:instancePath+"/events/swap/nativeOutput",schemaPath:"#/properties/events/properties/swap/properties/nativeOutput/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -1050,12 +1310,10 @@ vErrors.push(err37);
 }
 errors++;
 }
-}
-var _valid3 = _errs89 === errors;
-valid13 = valid13 || _valid3;
-const _errs94 = errors;
-if(typeof data34 !== "string"){
-const err38 = {instancePath:instancePath+"/transactionError",schemaPath:"#/properties/transactionError/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid5 = _errs106 === errors;
+valid20 = valid20 || _valid5;
+if(!valid20){
+const err38 = {instancePath:instancePath+"/events/swap/nativeOutput",schemaPath:"#/properties/events/properties/swap/properties/nativeOutput/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -1063,12 +1321,705 @@ else {
 vErrors.push(err38);
 }
 errors++;
+validate20.errors = vErrors;
+return false;
 }
-var _valid3 = _errs94 === errors;
-valid13 = valid13 || _valid3;
-const _errs96 = errors;
-if(data34 !== null){
-const err39 = {instancePath:instancePath+"/transactionError",schemaPath:"#/properties/transactionError/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
+else {
+errors = _errs97;
+if(vErrors !== null){
+if(_errs97){
+vErrors.length = _errs97;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid16 = _errs96 === errors;
+}
+else {
+var valid16 = true;
+}
+if(valid16){
+if(data28.tokenInputs !== undefined){
+let data35 = data28.tokenInputs;
+const _errs108 = errors;
+if(errors === _errs108){
+if(Array.isArray(data35)){
+var valid23 = true;
+const len5 = data35.length;
+for(let i5=0; i5<len5; i5++){
+let data36 = data35[i5];
+const _errs110 = errors;
+const _errs111 = errors;
+if(errors === _errs111){
+if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
+let missing7;
+if(((((data36.userAccount === undefined) && (missing7 = "userAccount")) || ((data36.tokenAccount === undefined) && (missing7 = "tokenAccount"))) || ((data36.mint === undefined) && (missing7 = "mint"))) || ((data36.rawTokenAmount === undefined) && (missing7 = "rawTokenAmount"))){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5,schemaPath:"#/$defs/__schema3/required",keyword:"required",params:{missingProperty: missing7},message:"must have required property '"+missing7+"'"}];
+return false;
+}
+else {
+if(data36.userAccount !== undefined){
+const _errs114 = errors;
+if(typeof data36.userAccount !== "string"){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5+"/userAccount",schemaPath:"#/$defs/__schema3/properties/userAccount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid25 = _errs114 === errors;
+}
+else {
+var valid25 = true;
+}
+if(valid25){
+if(data36.tokenAccount !== undefined){
+const _errs116 = errors;
+if(typeof data36.tokenAccount !== "string"){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5+"/tokenAccount",schemaPath:"#/$defs/__schema3/properties/tokenAccount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid25 = _errs116 === errors;
+}
+else {
+var valid25 = true;
+}
+if(valid25){
+if(data36.mint !== undefined){
+const _errs118 = errors;
+if(typeof data36.mint !== "string"){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5+"/mint",schemaPath:"#/$defs/__schema3/properties/mint/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid25 = _errs118 === errors;
+}
+else {
+var valid25 = true;
+}
+if(valid25){
+if(data36.rawTokenAmount !== undefined){
+let data40 = data36.rawTokenAmount;
+const _errs120 = errors;
+if(errors === _errs120){
+if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
+let missing8;
+if(((data40.tokenAmount === undefined) && (missing8 = "tokenAmount")) || ((data40.decimals === undefined) && (missing8 = "decimals"))){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5+"/rawTokenAmount",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/required",keyword:"required",params:{missingProperty: missing8},message:"must have required property '"+missing8+"'"}];
+return false;
+}
+else {
+if(data40.tokenAmount !== undefined){
+let data41 = data40.tokenAmount;
+const _errs123 = errors;
+if(errors === _errs123){
+if(typeof data41 === "string"){
+if(!pattern4.test(data41)){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5+"/rawTokenAmount/tokenAmount",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/properties/tokenAmount/pattern",keyword:"pattern",params:{pattern: "^-?\\d+$"},message:"must match pattern \""+"^-?\\d+$"+"\""}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5+"/rawTokenAmount/tokenAmount",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/properties/tokenAmount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid26 = _errs123 === errors;
+}
+else {
+var valid26 = true;
+}
+if(valid26){
+if(data40.decimals !== undefined){
+let data42 = data40.decimals;
+const _errs125 = errors;
+if(!((typeof data42 == "number") && (!(data42 % 1) && !isNaN(data42)))){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5+"/rawTokenAmount/decimals",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/properties/decimals/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs125){
+if(typeof data42 == "number"){
+if(data42 > 9007199254740991 || isNaN(data42)){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5+"/rawTokenAmount/decimals",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/properties/decimals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
+return false;
+}
+else {
+if(data42 < -9007199254740991 || isNaN(data42)){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5+"/rawTokenAmount/decimals",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/properties/decimals/minimum",keyword:"minimum",params:{comparison: ">=", limit: -9007199254740991},message:"must be >= -9007199254740991"}];
+return false;
+}
+}
+}
+}
+var valid26 = _errs125 === errors;
+}
+else {
+var valid26 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5+"/rawTokenAmount",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid25 = _errs120 === errors;
+}
+else {
+var valid25 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5,schemaPath:"#/$defs/__schema3/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid23 = _errs110 === errors;
+if(!valid23){
+break;
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs",schemaPath:"#/properties/events/properties/swap/properties/tokenInputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid16 = _errs108 === errors;
+}
+else {
+var valid16 = true;
+}
+if(valid16){
+if(data28.tokenOutputs !== undefined){
+let data43 = data28.tokenOutputs;
+const _errs127 = errors;
+if(errors === _errs127){
+if(Array.isArray(data43)){
+var valid27 = true;
+const len6 = data43.length;
+for(let i6=0; i6<len6; i6++){
+let data44 = data43[i6];
+const _errs129 = errors;
+const _errs130 = errors;
+if(errors === _errs130){
+if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
+let missing9;
+if(((((data44.userAccount === undefined) && (missing9 = "userAccount")) || ((data44.tokenAccount === undefined) && (missing9 = "tokenAccount"))) || ((data44.mint === undefined) && (missing9 = "mint"))) || ((data44.rawTokenAmount === undefined) && (missing9 = "rawTokenAmount"))){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6,schemaPath:"#/$defs/__schema3/required",keyword:"required",params:{missingProperty: missing9},message:"must have required property '"+missing9+"'"}];
+return false;
+}
+else {
+if(data44.userAccount !== undefined){
+const _errs133 = errors;
+if(typeof data44.userAccount !== "string"){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6+"/userAccount",schemaPath:"#/$defs/__schema3/properties/userAccount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid29 = _errs133 === errors;
+}
+else {
+var valid29 = true;
+}
+if(valid29){
+if(data44.tokenAccount !== undefined){
+const _errs135 = errors;
+if(typeof data44.tokenAccount !== "string"){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6+"/tokenAccount",schemaPath:"#/$defs/__schema3/properties/tokenAccount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid29 = _errs135 === errors;
+}
+else {
+var valid29 = true;
+}
+if(valid29){
+if(data44.mint !== undefined){
+const _errs137 = errors;
+if(typeof data44.mint !== "string"){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6+"/mint",schemaPath:"#/$defs/__schema3/properties/mint/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid29 = _errs137 === errors;
+}
+else {
+var valid29 = true;
+}
+if(valid29){
+if(data44.rawTokenAmount !== undefined){
+let data48 = data44.rawTokenAmount;
+const _errs139 = errors;
+if(errors === _errs139){
+if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
+let missing10;
+if(((data48.tokenAmount === undefined) && (missing10 = "tokenAmount")) || ((data48.decimals === undefined) && (missing10 = "decimals"))){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6+"/rawTokenAmount",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/required",keyword:"required",params:{missingProperty: missing10},message:"must have required property '"+missing10+"'"}];
+return false;
+}
+else {
+if(data48.tokenAmount !== undefined){
+let data49 = data48.tokenAmount;
+const _errs142 = errors;
+if(errors === _errs142){
+if(typeof data49 === "string"){
+if(!pattern4.test(data49)){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6+"/rawTokenAmount/tokenAmount",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/properties/tokenAmount/pattern",keyword:"pattern",params:{pattern: "^-?\\d+$"},message:"must match pattern \""+"^-?\\d+$"+"\""}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6+"/rawTokenAmount/tokenAmount",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/properties/tokenAmount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid30 = _errs142 === errors;
+}
+else {
+var valid30 = true;
+}
+if(valid30){
+if(data48.decimals !== undefined){
+let data50 = data48.decimals;
+const _errs144 = errors;
+if(!((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50)))){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6+"/rawTokenAmount/decimals",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/properties/decimals/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs144){
+if(typeof data50 == "number"){
+if(data50 > 9007199254740991 || isNaN(data50)){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6+"/rawTokenAmount/decimals",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/properties/decimals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
+return false;
+}
+else {
+if(data50 < -9007199254740991 || isNaN(data50)){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6+"/rawTokenAmount/decimals",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/properties/decimals/minimum",keyword:"minimum",params:{comparison: ">=", limit: -9007199254740991},message:"must be >= -9007199254740991"}];
+return false;
+}
+}
+}
+}
+var valid30 = _errs144 === errors;
+}
+else {
+var valid30 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6+"/rawTokenAmount",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid29 = _errs139 === errors;
+}
+else {
+var valid29 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6,schemaPath:"#/$defs/__schema3/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid27 = _errs129 === errors;
+if(!valid27){
+break;
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs",schemaPath:"#/properties/events/properties/swap/properties/tokenOutputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid16 = _errs127 === errors;
+}
+else {
+var valid16 = true;
+}
+if(valid16){
+if(data28.tokenFees !== undefined){
+let data51 = data28.tokenFees;
+const _errs146 = errors;
+if(errors === _errs146){
+if(Array.isArray(data51)){
+var valid31 = true;
+const len7 = data51.length;
+for(let i7=0; i7<len7; i7++){
+let data52 = data51[i7];
+const _errs148 = errors;
+const _errs149 = errors;
+if(errors === _errs149){
+if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
+let missing11;
+if(((((data52.userAccount === undefined) && (missing11 = "userAccount")) || ((data52.tokenAccount === undefined) && (missing11 = "tokenAccount"))) || ((data52.mint === undefined) && (missing11 = "mint"))) || ((data52.rawTokenAmount === undefined) && (missing11 = "rawTokenAmount"))){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7,schemaPath:"#/$defs/__schema3/required",keyword:"required",params:{missingProperty: missing11},message:"must have required property '"+missing11+"'"}];
+return false;
+}
+else {
+if(data52.userAccount !== undefined){
+const _errs152 = errors;
+if(typeof data52.userAccount !== "string"){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7+"/userAccount",schemaPath:"#/$defs/__schema3/properties/userAccount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid33 = _errs152 === errors;
+}
+else {
+var valid33 = true;
+}
+if(valid33){
+if(data52.tokenAccount !== undefined){
+const _errs154 = errors;
+if(typeof data52.tokenAccount !== "string"){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7+"/tokenAccount",schemaPath:"#/$defs/__schema3/properties/tokenAccount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid33 = _errs154 === errors;
+}
+else {
+var valid33 = true;
+}
+if(valid33){
+if(data52.mint !== undefined){
+const _errs156 = errors;
+if(typeof data52.mint !== "string"){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7+"/mint",schemaPath:"#/$defs/__schema3/properties/mint/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid33 = _errs156 === errors;
+}
+else {
+var valid33 = true;
+}
+if(valid33){
+if(data52.rawTokenAmount !== undefined){
+let data56 = data52.rawTokenAmount;
+const _errs158 = errors;
+if(errors === _errs158){
+if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
+let missing12;
+if(((data56.tokenAmount === undefined) && (missing12 = "tokenAmount")) || ((data56.decimals === undefined) && (missing12 = "decimals"))){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7+"/rawTokenAmount",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/required",keyword:"required",params:{missingProperty: missing12},message:"must have required property '"+missing12+"'"}];
+return false;
+}
+else {
+if(data56.tokenAmount !== undefined){
+let data57 = data56.tokenAmount;
+const _errs161 = errors;
+if(errors === _errs161){
+if(typeof data57 === "string"){
+if(!pattern4.test(data57)){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7+"/rawTokenAmount/tokenAmount",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/properties/tokenAmount/pattern",keyword:"pattern",params:{pattern: "^-?\\d+$"},message:"must match pattern \""+"^-?\\d+$"+"\""}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7+"/rawTokenAmount/tokenAmount",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/properties/tokenAmount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid34 = _errs161 === errors;
+}
+else {
+var valid34 = true;
+}
+if(valid34){
+if(data56.decimals !== undefined){
+let data58 = data56.decimals;
+const _errs163 = errors;
+if(!((typeof data58 == "number") && (!(data58 % 1) && !isNaN(data58)))){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7+"/rawTokenAmount/decimals",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/properties/decimals/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs163){
+if(typeof data58 == "number"){
+if(data58 > 9007199254740991 || isNaN(data58)){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7+"/rawTokenAmount/decimals",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/properties/decimals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
+return false;
+}
+else {
+if(data58 < -9007199254740991 || isNaN(data58)){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7+"/rawTokenAmount/decimals",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/properties/decimals/minimum",keyword:"minimum",params:{comparison: ">=", limit: -9007199254740991},message:"must be >= -9007199254740991"}];
+return false;
+}
+}
+}
+}
+var valid34 = _errs163 === errors;
+}
+else {
+var valid34 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7+"/rawTokenAmount",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid33 = _errs158 === errors;
+}
+else {
+var valid33 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7,schemaPath:"#/$defs/__schema3/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid31 = _errs148 === errors;
+if(!valid31){
+break;
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees",schemaPath:"#/properties/events/properties/swap/properties/tokenFees/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid16 = _errs146 === errors;
+}
+else {
+var valid16 = true;
+}
+if(valid16){
+if(data28.nativeFees !== undefined){
+let data59 = data28.nativeFees;
+const _errs165 = errors;
+if(errors === _errs165){
+if(Array.isArray(data59)){
+var valid35 = true;
+const len8 = data59.length;
+for(let i8=0; i8<len8; i8++){
+let data60 = data59[i8];
+const _errs167 = errors;
+const _errs168 = errors;
+if(errors === _errs168){
+if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
+let missing13;
+if(((data60.account === undefined) && (missing13 = "account")) || ((data60.amount === undefined) && (missing13 = "amount"))){
+validate20.errors = [{instancePath:instancePath+"/events/swap/nativeFees/" + i8,schemaPath:"#/$defs/__schema5/required",keyword:"required",params:{missingProperty: missing13},message:"must have required property '"+missing13+"'"}];
+return false;
+}
+else {
+if(data60.account !== undefined){
+const _errs171 = errors;
+if(typeof data60.account !== "string"){
+validate20.errors = [{instancePath:instancePath+"/events/swap/nativeFees/" + i8+"/account",schemaPath:"#/$defs/__schema5/properties/account/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid37 = _errs171 === errors;
+}
+else {
+var valid37 = true;
+}
+if(valid37){
+if(data60.amount !== undefined){
+const _errs173 = errors;
+if(typeof data60.amount !== "string"){
+validate20.errors = [{instancePath:instancePath+"/events/swap/nativeFees/" + i8+"/amount",schemaPath:"#/$defs/__schema5/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid37 = _errs173 === errors;
+}
+else {
+var valid37 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/events/swap/nativeFees/" + i8,schemaPath:"#/$defs/__schema5/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid35 = _errs167 === errors;
+if(!valid35){
+break;
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/events/swap/nativeFees",schemaPath:"#/properties/events/properties/swap/properties/nativeFees/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid16 = _errs165 === errors;
+}
+else {
+var valid16 = true;
+}
+if(valid16){
+if(data28.innerSwaps !== undefined){
+let data63 = data28.innerSwaps;
+const _errs175 = errors;
+if(errors === _errs175){
+if(Array.isArray(data63)){
+var valid38 = true;
+const len9 = data63.length;
+for(let i9=0; i9<len9; i9++){
+let data64 = data63[i9];
+const _errs177 = errors;
+if(errors === _errs177){
+if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
+let missing14;
+if((((((data64.tokenInputs === undefined) && (missing14 = "tokenInputs")) || ((data64.tokenOutputs === undefined) && (missing14 = "tokenOutputs"))) || ((data64.tokenFees === undefined) && (missing14 = "tokenFees"))) || ((data64.nativeFees === undefined) && (missing14 = "nativeFees"))) || ((data64.programInfo === undefined) && (missing14 = "programInfo"))){
+validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9,schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/required",keyword:"required",params:{missingProperty: missing14},message:"must have required property '"+missing14+"'"}];
+return false;
+}
+else {
+if(data64.tokenInputs !== undefined){
+let data65 = data64.tokenInputs;
+const _errs180 = errors;
+if(errors === _errs180){
+if(Array.isArray(data65)){
+var valid40 = true;
+const len10 = data65.length;
+for(let i10=0; i10<len10; i10++){
+const _errs182 = errors;
+if(!(validate23(data65[i10], {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenInputs/" + i10,parentData:data65,parentDataProperty:i10,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid40 = _errs182 === errors;
+if(!valid40){
+break;
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenInputs",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/tokenInputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid39 = _errs180 === errors;
+}
+else {
+var valid39 = true;
+}
+if(valid39){
+if(data64.tokenOutputs !== undefined){
+let data67 = data64.tokenOutputs;
+const _errs183 = errors;
+if(errors === _errs183){
+if(Array.isArray(data67)){
+var valid41 = true;
+const len11 = data67.length;
+for(let i11=0; i11<len11; i11++){
+const _errs185 = errors;
+if(!(validate23(data67[i11], {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenOutputs/" + i11,parentData:data67,parentDataProperty:i11,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid41 = _errs185 === errors;
+if(!valid41){
+break;
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenOutputs",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/tokenOutputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid39 = _errs183 === errors;
+}
+else {
+var valid39 = true;
+}
+if(valid39){
+if(data64.tokenFees !== undefined){
+let data69 = data64.tokenFees;
+const _errs186 = errors;
+if(errors === _errs186){
+if(Array.isArray(data69)){
+var valid42 = true;
+const len12 = data69.length;
+for(let i12=0; i12<len12; i12++){
+const _errs188 = errors;
+if(!(validate23(data69[i12], {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenFees/" + i12,parentData:data69,parentDataProperty:i12,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid42 = _errs188 === errors;
+if(!valid42){
+break;
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenFees",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/tokenFees/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid39 = _errs186 === errors;
+}
+else {
+var valid39 = true;
+}
+if(valid39){
+if(data64.nativeFees !== undefined){
+let data71 = data64.nativeFees;
+const _errs189 = errors;
+if(errors === _errs189){
+if(Array.isArray(data71)){
+var valid43 = true;
+const len13 = data71.length;
+for(let i13=0; i13<len13; i13++){
+const _errs191 = errors;
+if(!(validate21(data71[i13], {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeFees/" + i13,parentData:data71,parentDataProperty:i13,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+var valid43 = _errs191 === errors;
+if(!valid43){
+break;
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeFees",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/nativeFees/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid39 = _errs189 === errors;
+}
+else {
+var valid39 = true;
+}
+if(valid39){
+if(data64.nativeInput !== undefined){
+let data73 = data64.nativeInput;
+const _errs192 = errors;
+const _errs193 = errors;
+let valid44 = false;
+const _errs194 = errors;
+if(!(validate21(data73, {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeInput",parentData:data64,parentDataProperty:"nativeInput",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+var _valid6 = _errs194 === errors;
+valid44 = valid44 || _valid6;
+const _errs195 = errors;
+if(data73 !== null){
+const err39 = {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeInput",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/nativeInput/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -1077,10 +2028,10 @@ vErrors.push(err39);
 }
 errors++;
 }
-var _valid3 = _errs96 === errors;
-valid13 = valid13 || _valid3;
-if(!valid13){
-const err40 = {instancePath:instancePath+"/transactionError",schemaPath:"#/properties/transactionError/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid6 = _errs195 === errors;
+valid44 = valid44 || _valid6;
+if(!valid44){
+const err40 = {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeInput",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/nativeInput/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -1092,78 +2043,37 @@ validate20.errors = vErrors;
 return false;
 }
 else {
-errors = _errs88;
+errors = _errs193;
 if(vErrors !== null){
-if(_errs88){
-vErrors.length = _errs88;
+if(_errs193){
+vErrors.length = _errs193;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid0 = _errs87 === errors;
+var valid39 = _errs192 === errors;
 }
 else {
-var valid0 = true;
+var valid39 = true;
 }
-if(valid0){
-if(data.instructions !== undefined){
-let data35 = data.instructions;
-const _errs98 = errors;
-if(errors === _errs98){
-if(Array.isArray(data35)){
-var valid15 = true;
-const len4 = data35.length;
-for(let i4=0; i4<len4; i4++){
-const _errs100 = errors;
-if(!(validate21(data35[i4], {instancePath:instancePath+"/instructions/" + i4,parentData:data35,parentDataProperty:i4,rootData,dynamicAnchors}))){
+if(valid39){
+if(data64.nativeOutput !== undefined){
+let data74 = data64.nativeOutput;
+const _errs197 = errors;
+const _errs198 = errors;
+let valid45 = false;
+const _errs199 = errors;
+if(!(validate21(data74, {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeOutput",parentData:data64,parentDataProperty:"nativeOutput",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
 }
-var valid15 = _errs100 === errors;
-if(!valid15){
-break;
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/instructions",schemaPath:"#/properties/instructions/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs98 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-let data37 = data.events;
-const _errs101 = errors;
-if(errors === _errs101){
-if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
-if(data37.swap !== undefined){
-let data38 = data37.swap;
-const _errs104 = errors;
-if(errors === _errs104){
-if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
-let missing6;
-if((((((((data38.nativeInput === undefined) && (missing6 = "nativeInput")) || ((data38.nativeOutput === undefined) && (missing6 = "nativeOutput"))) || ((data38.tokenInputs === undefined) && (missing6 = "tokenInputs"))) || ((data38.tokenOutputs === undefined) && (missing6 = "tokenOutputs"))) || ((data38.tokenFees === undefined) && (missing6 = "tokenFees"))) || ((data38.nativeFees === undefined) && (missing6 = "nativeFees"))) || ((data38.innerSwaps === undefined) && (missing6 = "innerSwaps"))){
-validate20.errors = [{instancePath:instancePath+"/events/swap",schemaPath:"#/properties/events/properties/swap/required",keyword:"required",params:{missingProperty: missing6},message:"must have required property '"+missing6+"'"}];
-return false;
-}
-else {
-if(data38.nativeInput !== undefined){
-let data39 = data38.nativeInput;
-const _errs107 = errors;
-const _errs108 = errors;
-let valid18 = false;
-const _errs109 = errors;
-if(errors === _errs109){
-if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
-let missing7;
-if(((data39.account === undefined) && (missing7 = "account")) || ((data39.amount === undefined) && (missing7 = "amount"))){
-const err41 = {instancePath:instancePath+"/events/swap/nativeInput",schemaPath:"#/properties/events/properties/swap/properties/nativeInput/anyOf/0/required",keyword:"required",params:{missingProperty: missing7},message:"must have required property '"+missing7+"'"};
+var _valid7 = _errs199 === errors;
+valid45 = valid45 || _valid7;
+const _errs200 = errors;
+if(data74 !== null){
+const err41 = {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeOutput",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/nativeOutput/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -1172,11 +2082,10 @@ vErrors.push(err41);
 }
 errors++;
 }
-else {
-if(data39.account !== undefined){
-const _errs112 = errors;
-if(typeof data39.account !== "string"){
-const err42 = {instancePath:instancePath+"/events/swap/nativeInput/account",schemaPath:"#/properties/events/properties/swap/properties/nativeInput/anyOf/0/properties/account/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid7 = _errs200 === errors;
+valid45 = valid45 || _valid7;
+if(!valid45){
+const err42 = {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeOutput",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/nativeOutput/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -1184,1552 +2093,83 @@ else {
 vErrors.push(err42);
 }
 errors++;
-}
-var valid19 = _errs112 === errors;
-}
-else {
-var valid19 = true;
-}
-if(valid19){
-if(data39.amount !== undefined){
-const _errs114 = errors;
-if(typeof data39.amount !== "string"){
-const err43 = {instancePath:instancePath+"/events/swap/nativeInput/amount",schemaPath:"#/properties/events/properties/swap/properties/nativeInput/anyOf/0/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err43];
-}
-else {
-vErrors.push(err43);
-}
-errors++;
-}
-var valid19 = _errs114 === errors;
-}
-else {
-var valid19 = true;
-}
-}
-}
-}
-else {
-const err44 = {instancePath:instancePath+"/events/swap/nativeInput",schemaPath:"#/properties/events/properties/swap/properties/nativeInput/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err44];
-}
-else {
-vErrors.push(err44);
-}
-errors++;
-}
-}
-var _valid4 = _errs109 === errors;
-valid18 = valid18 || _valid4;
-const _errs116 = errors;
-if(data39 !== null){
-const err45 = {instancePath:instancePath+"/events/swap/nativeInput",schemaPath:"#/properties/events/properties/swap/properties/nativeInput/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err45];
-}
-else {
-vErrors.push(err45);
-}
-errors++;
-}
-var _valid4 = _errs116 === errors;
-valid18 = valid18 || _valid4;
-if(!valid18){
-const err46 = {instancePath:instancePath+"/events/swap/nativeInput",schemaPath:"#/properties/events/properties/swap/properties/nativeInput/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err46];
-}
-else {
-vErrors.push(err46);
-}
-errors++;
 validate20.errors = vErrors;
 return false;
 }
 else {
-errors = _errs108;
+errors = _errs198;
 if(vErrors !== null){
-if(_errs108){
-vErrors.length = _errs108;
+if(_errs198){
+vErrors.length = _errs198;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid17 = _errs107 === errors;
+var valid39 = _errs197 === errors;
 }
 else {
-var valid17 = true;
-}
-if(valid17){
-if(data38.nativeOutput !== undefined){
-let data42 = data38.nativeOutput;
-const _errs118 = errors;
-const _errs119 = errors;
-let valid20 = false;
-const _errs120 = errors;
-if(errors === _errs120){
-if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
-let missing8;
-if(((data42.account === undefined) && (missing8 = "account")) || ((data42.amount === undefined) && (missing8 = "amount"))){
-const err47 = {instancePath:instancePath+"/events/swap/nativeOutput",schemaPath:"#/properties/events/properties/swap/properties/nativeOutput/anyOf/0/required",keyword:"required",params:{missingProperty: missing8},message:"must have required property '"+missing8+"'"};
-if(vErrors === null){
-vErrors = [err47];
-}
-else {
-vErrors.push(err47);
-}
-errors++;
-}
-else {
-if(data42.account !== undefined){
-const _errs123 = errors;
-if(typeof data42.account !== "string"){
-const err48 = {instancePath:instancePath+"/events/swap/nativeOutput/account",schemaPath:"#/properties/events/properties/swap/properties/nativeOutput/anyOf/0/properties/account/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err48];
-}
-else {
-vErrors.push(err48);
-}
-errors++;
-}
-var valid21 = _errs123 === errors;
-}
-else {
-var valid21 = true;
-}
-if(valid21){
-if(data42.amount !== undefined){
-const _errs125 = errors;
-if(typeof data42.amount !== "string"){
-const err49 = {instancePath:instancePath+"/events/swap/nativeOutput/amount",schemaPath:"#/properties/events/properties/swap/properties/nativeOutput/anyOf/0/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err49];
-}
-else {
-vErrors.push(err49);
-}
-errors++;
-}
-var valid21 = _errs125 === errors;
-}
-else {
-var valid21 = true;
-}
-}
-}
-}
-else {
-const err50 = {instancePath:instancePath+"/events/swap/nativeOutput",schemaPath:"#/properties/events/properties/swap/properties/nativeOutput/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err50];
-}
-else {
-vErrors.push(err50);
-}
-errors++;
-}
-}
-var _valid5 = _errs120 === errors;
-valid20 = valid20 || _valid5;
-const _errs127 = errors;
-if(data42 !== null){
-const err51 = {instancePath:instancePath+"/events/swap/nativeOutput",schemaPath:"#/properties/events/properties/swap/properties/nativeOutput/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err51];
-}
-else {
-vErrors.push(err51);
-}
-errors++;
-}
-var _valid5 = _errs127 === errors;
-valid20 = valid20 || _valid5;
-if(!valid20){
-const err52 = {instancePath:instancePath+"/events/swap/nativeOutput",schemaPath:"#/properties/events/properties/swap/properties/nativeOutput/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err52];
-}
-else {
-vErrors.push(err52);
-}
-errors++;
-validate20.errors = vErrors;
-return false;
-}
-else {
-errors = _errs119;
-if(vErrors !== null){
-if(_errs119){
-vErrors.length = _errs119;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid17 = _errs118 === errors;
-}
-else {
-var valid17 = true;
-}
-if(valid17){
-if(data38.tokenInputs !== undefined){
-let data45 = data38.tokenInputs;
-const _errs129 = errors;
-if(errors === _errs129){
-if(Array.isArray(data45)){
-var valid22 = true;
-const len5 = data45.length;
-for(let i5=0; i5<len5; i5++){
-let data46 = data45[i5];
-const _errs131 = errors;
-if(errors === _errs131){
-if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
-let missing9;
-if(((((data46.userAccount === undefined) && (missing9 = "userAccount")) || ((data46.tokenAccount === undefined) && (missing9 = "tokenAccount"))) || ((data46.mint === undefined) && (missing9 = "mint"))) || ((data46.rawTokenAmount === undefined) && (missing9 = "rawTokenAmount"))){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5,schemaPath:"#/properties/events/properties/swap/properties/tokenInputs/items/required",keyword:"required",params:{missingProperty: missing9},message:"must have required property '"+missing9+"'"}];
-return false;
-}
-else {
-if(data46.userAccount !== undefined){
-const _errs134 = errors;
-if(typeof data46.userAccount !== "string"){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5+"/userAccount",schemaPath:"#/properties/events/properties/swap/properties/tokenInputs/items/properties/userAccount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid23 = _errs134 === errors;
-}
-else {
-var valid23 = true;
-}
-if(valid23){
-if(data46.tokenAccount !== undefined){
-const _errs136 = errors;
-if(typeof data46.tokenAccount !== "string"){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5+"/tokenAccount",schemaPath:"#/properties/events/properties/swap/properties/tokenInputs/items/properties/tokenAccount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid23 = _errs136 === errors;
-}
-else {
-var valid23 = true;
-}
-if(valid23){
-if(data46.mint !== undefined){
-const _errs138 = errors;
-if(typeof data46.mint !== "string"){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5+"/mint",schemaPath:"#/properties/events/properties/swap/properties/tokenInputs/items/properties/mint/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid23 = _errs138 === errors;
-}
-else {
-var valid23 = true;
-}
-if(valid23){
-if(data46.rawTokenAmount !== undefined){
-let data50 = data46.rawTokenAmount;
-const _errs140 = errors;
-if(errors === _errs140){
-if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
-let missing10;
-if(((data50.tokenAmount === undefined) && (missing10 = "tokenAmount")) || ((data50.decimals === undefined) && (missing10 = "decimals"))){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5+"/rawTokenAmount",schemaPath:"#/properties/events/properties/swap/properties/tokenInputs/items/properties/rawTokenAmount/required",keyword:"required",params:{missingProperty: missing10},message:"must have required property '"+missing10+"'"}];
-return false;
-}
-else {
-if(data50.tokenAmount !== undefined){
-let data51 = data50.tokenAmount;
-const _errs143 = errors;
-if(errors === _errs143){
-if(typeof data51 === "string"){
-if(!pattern4.test(data51)){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5+"/rawTokenAmount/tokenAmount",schemaPath:"#/properties/events/properties/swap/properties/tokenInputs/items/properties/rawTokenAmount/properties/tokenAmount/pattern",keyword:"pattern",params:{pattern: "^-?\\d+$"},message:"must match pattern \""+"^-?\\d+$"+"\""}];
-return false;
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5+"/rawTokenAmount/tokenAmount",schemaPath:"#/properties/events/properties/swap/properties/tokenInputs/items/properties/rawTokenAmount/properties/tokenAmount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid24 = _errs143 === errors;
-}
-else {
-var valid24 = true;
-}
-if(valid24){
-if(data50.decimals !== undefined){
-let data52 = data50.decimals;
-const _errs145 = errors;
-if(!((typeof data52 == "number") && (!(data52 % 1) && !isNaN(data52)))){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5+"/rawTokenAmount/decimals",schemaPath:"#/properties/events/properties/swap/properties/tokenInputs/items/properties/rawTokenAmount/properties/decimals/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs145){
-if(typeof data52 == "number"){
-if(data52 > 9007199254740991 || isNaN(data52)){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5+"/rawTokenAmount/decimals",schemaPath:"#/properties/events/properties/swap/properties/tokenInputs/items/properties/rawTokenAmount/properties/decimals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
-return false;
-}
-else {
-if(data52 < -9007199254740991 || isNaN(data52)){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5+"/rawTokenAmount/decimals",schemaPath:"#/properties/events/properties/swap/properties/tokenInputs/items/properties/rawTokenAmount/properties/decimals/minimum",keyword:"minimum",params:{comparison: ">=", limit: -9007199254740991},message:"must be >= -9007199254740991"}];
-return false;
-}
-}
-}
-}
-var valid24 = _errs145 === errors;
-}
-else {
-var valid24 = true;
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5+"/rawTokenAmount",schemaPath:"#/properties/events/properties/swap/properties/tokenInputs/items/properties/rawTokenAmount/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid23 = _errs140 === errors;
-}
-else {
-var valid23 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5,schemaPath:"#/properties/events/properties/swap/properties/tokenInputs/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid22 = _errs131 === errors;
-if(!valid22){
-break;
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs",schemaPath:"#/properties/events/properties/swap/properties/tokenInputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid17 = _errs129 === errors;
-}
-else {
-var valid17 = true;
-}
-if(valid17){
-if(data38.tokenOutputs !== undefined){
-let data53 = data38.tokenOutputs;
-const _errs147 = errors;
-if(errors === _errs147){
-if(Array.isArray(data53)){
-var valid25 = true;
-const len6 = data53.length;
-for(let i6=0; i6<len6; i6++){
-let data54 = data53[i6];
-const _errs149 = errors;
-if(errors === _errs149){
-if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
-let missing11;
-if(((((data54.userAccount === undefined) && (missing11 = "userAccount")) || ((data54.tokenAccount === undefined) && (missing11 = "tokenAccount"))) || ((data54.mint === undefined) && (missing11 = "mint"))) || ((data54.rawTokenAmount === undefined) && (missing11 = "rawTokenAmount"))){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6,schemaPath:"#/properties/events/properties/swap/properties/tokenOutputs/items/required",keyword:"required",params:{missingProperty: missing11},message:"must have required property '"+missing11+"'"}];
-return false;
-}
-else {
-if(data54.userAccount !== undefined){
-const _errs152 = errors;
-if(typeof data54.userAccount !== "string"){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6+"/userAccount",schemaPath:"#/properties/events/properties/swap/properties/tokenOutputs/items/properties/userAccount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid26 = _errs152 === errors;
-}
-else {
-var valid26 = true;
-}
-if(valid26){
-if(data54.tokenAccount !== undefined){
-const _errs154 = errors;
-if(typeof data54.tokenAccount !== "string"){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6+"/tokenAccount",schemaPath:"#/properties/events/properties/swap/properties/tokenOutputs/items/properties/tokenAccount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid26 = _errs154 === errors;
-}
-else {
-var valid26 = true;
-}
-if(valid26){
-if(data54.mint !== undefined){
-const _errs156 = errors;
-if(typeof data54.mint !== "string"){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6+"/mint",schemaPath:"#/properties/events/properties/swap/properties/tokenOutputs/items/properties/mint/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid26 = _errs156 === errors;
-}
-else {
-var valid26 = true;
-}
-if(valid26){
-if(data54.rawTokenAmount !== undefined){
-let data58 = data54.rawTokenAmount;
-const _errs158 = errors;
-if(errors === _errs158){
-if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
-let missing12;
-if(((data58.tokenAmount === undefined) && (missing12 = "tokenAmount")) || ((data58.decimals === undefined) && (missing12 = "decimals"))){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6+"/rawTokenAmount",schemaPath:"#/properties/events/properties/swap/properties/tokenOutputs/items/properties/rawTokenAmount/required",keyword:"required",params:{missingProperty: missing12},message:"must have required property '"+missing12+"'"}];
-return false;
-}
-else {
-if(data58.tokenAmount !== undefined){
-let data59 = data58.tokenAmount;
-const _errs161 = errors;
-if(errors === _errs161){
-if(typeof data59 === "string"){
-if(!pattern4.test(data59)){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6+"/rawTokenAmount/tokenAmount",schemaPath:"#/properties/events/properties/swap/properties/tokenOutputs/items/properties/rawTokenAmount/properties/tokenAmount/pattern",keyword:"pattern",params:{pattern: "^-?\\d+$"},message:"must match pattern \""+"^-?\\d+$"+"\""}];
-return false;
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6+"/rawTokenAmount/tokenAmount",schemaPath:"#/properties/events/properties/swap/properties/tokenOutputs/items/properties/rawTokenAmount/properties/tokenAmount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid27 = _errs161 === errors;
-}
-else {
-var valid27 = true;
-}
-if(valid27){
-if(data58.decimals !== undefined){
-let data60 = data58.decimals;
-const _errs163 = errors;
-if(!((typeof data60 == "number") && (!(data60 % 1) && !isNaN(data60)))){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6+"/rawTokenAmount/decimals",schemaPath:"#/properties/events/properties/swap/properties/tokenOutputs/items/properties/rawTokenAmount/properties/decimals/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs163){
-if(typeof data60 == "number"){
-if(data60 > 9007199254740991 || isNaN(data60)){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6+"/rawTokenAmount/decimals",schemaPath:"#/properties/events/properties/swap/properties/tokenOutputs/items/properties/rawTokenAmount/properties/decimals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
-return false;
-}
-else {
-if(data60 < -9007199254740991 || isNaN(data60)){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6+"/rawTokenAmount/decimals",schemaPath:"#/properties/events/properties/swap/properties/tokenOutputs/items/properties/rawTokenAmount/properties/decimals/minimum",keyword:"minimum",params:{comparison: ">=", limit: -9007199254740991},message:"must be >= -9007199254740991"}];
-return false;
-}
-}
-}
-}
-var valid27 = _errs163 === errors;
-}
-else {
-var valid27 = true;
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6+"/rawTokenAmount",schemaPath:"#/properties/events/properties/swap/properties/tokenOutputs/items/properties/rawTokenAmount/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid26 = _errs158 === errors;
-}
-else {
-var valid26 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6,schemaPath:"#/properties/events/properties/swap/properties/tokenOutputs/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid25 = _errs149 === errors;
-if(!valid25){
-break;
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs",schemaPath:"#/properties/events/properties/swap/properties/tokenOutputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid17 = _errs147 === errors;
-}
-else {
-var valid17 = true;
-}
-if(valid17){
-if(data38.tokenFees !== undefined){
-let data61 = data38.tokenFees;
-const _errs165 = errors;
-if(errors === _errs165){
-if(Array.isArray(data61)){
-var valid28 = true;
-const len7 = data61.length;
-for(let i7=0; i7<len7; i7++){
-let data62 = data61[i7];
-const _errs167 = errors;
-if(errors === _errs167){
-if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
-let missing13;
-if(((((data62.userAccount === undefined) && (missing13 = "userAccount")) || ((data62.tokenAccount === undefined) && (missing13 = "tokenAccount"))) || ((data62.mint === undefined) && (missing13 = "mint"))) || ((data62.rawTokenAmount === undefined) && (missing13 = "rawTokenAmount"))){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7,schemaPath:"#/properties/events/properties/swap/properties/tokenFees/items/required",keyword:"required",params:{missingProperty: missing13},message:"must have required property '"+missing13+"'"}];
-return false;
-}
-else {
-if(data62.userAccount !== undefined){
-const _errs170 = errors;
-if(typeof data62.userAccount !== "string"){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7+"/userAccount",schemaPath:"#/properties/events/properties/swap/properties/tokenFees/items/properties/userAccount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid29 = _errs170 === errors;
-}
-else {
-var valid29 = true;
-}
-if(valid29){
-if(data62.tokenAccount !== undefined){
-const _errs172 = errors;
-if(typeof data62.tokenAccount !== "string"){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7+"/tokenAccount",schemaPath:"#/properties/events/properties/swap/properties/tokenFees/items/properties/tokenAccount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid29 = _errs172 === errors;
-}
-else {
-var valid29 = true;
-}
-if(valid29){
-if(data62.mint !== undefined){
-const _errs174 = errors;
-if(typeof data62.mint !== "string"){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7+"/mint",schemaPath:"#/properties/events/properties/swap/properties/tokenFees/items/properties/mint/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid29 = _errs174 === errors;
-}
-else {
-var valid29 = true;
-}
-if(valid29){
-if(data62.rawTokenAmount !== undefined){
-let data66 = data62.rawTokenAmount;
-const _errs176 = errors;
-if(errors === _errs176){
-if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
-let missing14;
-if(((data66.tokenAmount === undefined) && (missing14 = "tokenAmount")) || ((data66.decimals === undefined) && (missing14 = "decimals"))){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7+"/rawTokenAmount",schemaPath:"#/properties/events/properties/swap/properties/tokenFees/items/properties/rawTokenAmount/required",keyword:"required",params:{missingProperty: missing14},message:"must have required property '"+missing14+"'"}];
-return false;
-}
-else {
-if(data66.tokenAmount !== undefined){
-let data67 = data66.tokenAmount;
-const _errs179 = errors;
-if(errors === _errs179){
-if(typeof data67 === "string"){
-if(!pattern4.test(data67)){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7+"/rawTokenAmount/tokenAmount",schemaPath:"#/properties/events/properties/swap/properties/tokenFees/items/properties/rawTokenAmount/properties/tokenAmount/pattern",keyword:"pattern",params:{pattern: "^-?\\d+$"},message:"must match pattern \""+"^-?\\d+$"+"\""}];
-return false;
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7+"/rawTokenAmount/tokenAmount",schemaPath:"#/properties/events/properties/swap/properties/tokenFees/items/properties/rawTokenAmount/properties/tokenAmount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid30 = _errs179 === errors;
-}
-else {
-var valid30 = true;
-}
-if(valid30){
-if(data66.decimals !== undefined){
-let data68 = data66.decimals;
-const _errs181 = errors;
-if(!((typeof data68 == "number") && (!(data68 % 1) && !isNaN(data68)))){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7+"/rawTokenAmount/decimals",schemaPath:"#/properties/events/properties/swap/properties/tokenFees/items/properties/rawTokenAmount/properties/decimals/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs181){
-if(typeof data68 == "number"){
-if(data68 > 9007199254740991 || isNaN(data68)){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7+"/rawTokenAmount/decimals",schemaPath:"#/properties/events/properties/swap/properties/tokenFees/items/properties/rawTokenAmount/properties/decimals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
-return false;
-}
-else {
-if(data68 < -9007199254740991 || isNaN(data68)){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7+"/rawTokenAmount/decimals",schemaPath:"#/properties/events/properties/swap/properties/tokenFees/items/properties/rawTokenAmount/properties/decimals/minimum",keyword:"minimum",params:{comparison: ">=", limit: -9007199254740991},message:"must be >= -9007199254740991"}];
-return false;
-}
-}
-}
-}
-var valid30 = _errs181 === errors;
-}
-else {
-var valid30 = true;
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7+"/rawTokenAmount",schemaPath:"#/properties/events/properties/swap/properties/tokenFees/items/properties/rawTokenAmount/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid29 = _errs176 === errors;
-}
-else {
-var valid29 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7,schemaPath:"#/properties/events/properties/swap/properties/tokenFees/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid28 = _errs167 === errors;
-if(!valid28){
-break;
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees",schemaPath:"#/properties/events/properties/swap/properties/tokenFees/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid17 = _errs165 === errors;
-}
-else {
-var valid17 = true;
-}
-if(valid17){
-if(data38.nativeFees !== undefined){
-let data69 = data38.nativeFees;
-const _errs183 = errors;
-if(errors === _errs183){
-if(Array.isArray(data69)){
-var valid31 = true;
-const len8 = data69.length;
-for(let i8=0; i8<len8; i8++){
-let data70 = data69[i8];
-const _errs185 = errors;
-if(errors === _errs185){
-if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
-let missing15;
-if(((data70.account === undefined) && (missing15 = "account")) || ((data70.amount === undefined) && (missing15 = "amount"))){
-validate20.errors = [{instancePath:instancePath+"/events/swap/nativeFees/" + i8,schemaPath:"#/properties/events/properties/swap/properties/nativeFees/items/required",keyword:"required",params:{missingProperty: missing15},message:"must have required property '"+missing15+"'"}];
-return false;
-}
-else {
-if(data70.account !== undefined){
-const _errs188 = errors;
-if(typeof data70.account !== "string"){
-validate20.errors = [{instancePath:instancePath+"/events/swap/nativeFees/" + i8+"/account",schemaPath:"#/properties/events/properties/swap/properties/nativeFees/items/properties/account/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid32 = _errs188 === errors;
-}
-else {
-var valid32 = true;
-}
-if(valid32){
-if(data70.amount !== undefined){
-const _errs190 = errors;
-if(typeof data70.amount !== "string"){
-validate20.errors = [{instancePath:instancePath+"/events/swap/nativeFees/" + i8+"/amount",schemaPath:"#/properties/events/properties/swap/properties/nativeFees/items/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid32 = _errs190 === errors;
-}
-else {
-var valid32 = true;
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/events/swap/nativeFees/" + i8,schemaPath:"#/properties/events/properties/swap/properties/nativeFees/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid31 = _errs185 === errors;
-if(!valid31){
-break;
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/events/swap/nativeFees",schemaPath:"#/properties/events/properties/swap/properties/nativeFees/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid17 = _errs183 === errors;
-}
-else {
-var valid17 = true;
-}
-if(valid17){
-if(data38.innerSwaps !== undefined){
-let data73 = data38.innerSwaps;
-const _errs192 = errors;
-if(errors === _errs192){
-if(Array.isArray(data73)){
-var valid33 = true;
-const len9 = data73.length;
-for(let i9=0; i9<len9; i9++){
-let data74 = data73[i9];
-const _errs194 = errors;
-if(errors === _errs194){
-if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
-let missing16;
-if((((((data74.tokenInputs === undefined) && (missing16 = "tokenInputs")) || ((data74.tokenOutputs === undefined) && (missing16 = "tokenOutputs"))) || ((data74.tokenFees === undefined) && (missing16 = "tokenFees"))) || ((data74.nativeFees === undefined) && (missing16 = "nativeFees"))) || ((data74.programInfo === undefined) && (missing16 = "programInfo"))){
-validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9,schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/required",keyword:"required",params:{missingProperty: missing16},message:"must have required property '"+missing16+"'"}];
-return false;
-}
-else {
-if(data74.tokenInputs !== undefined){
-let data75 = data74.tokenInputs;
-const _errs197 = errors;
-if(errors === _errs197){
-if(Array.isArray(data75)){
-var valid35 = true;
-const len10 = data75.length;
-for(let i10=0; i10<len10; i10++){
-let data76 = data75[i10];
-const _errs199 = errors;
-if(errors === _errs199){
-if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
-let missing17;
-if(((((((data76.fromUserAccount === undefined) && (missing17 = "fromUserAccount")) || ((data76.toUserAccount === undefined) && (missing17 = "toUserAccount"))) || ((data76.fromTokenAccount === undefined) && (missing17 = "fromTokenAccount"))) || ((data76.toTokenAccount === undefined) && (missing17 = "toTokenAccount"))) || ((data76.tokenAmount === undefined) && (missing17 = "tokenAmount"))) || ((data76.mint === undefined) && (missing17 = "mint"))){
-validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenInputs/" + i10,schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/tokenInputs/items/required",keyword:"required",params:{missingProperty: missing17},message:"must have required property '"+missing17+"'"}];
-return false;
-}
-else {
-if(data76.fromUserAccount !== undefined){
-let data77 = data76.fromUserAccount;
-const _errs202 = errors;
-if((typeof data77 !== "string") && (data77 !== null)){
-validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenInputs/" + i10+"/fromUserAccount",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/tokenInputs/items/properties/fromUserAccount/type",keyword:"type",params:{type: schema31.properties.events.properties.swap.properties.innerSwaps.items.properties.tokenInputs.items.properties.fromUserAccount.type},message:"must be string,null"}];
-return false;
-}
-var valid36 = _errs202 === errors;
-}
-else {
-var valid36 = true;
-}
-if(valid36){
-if(data76.toUserAccount !== undefined){
-let data78 = data76.toUserAccount;
-const _errs204 = errors;
-if((typeof data78 !== "string") && (data78 !== null)){
-validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenInputs/" + i10+"/toUserAccount",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/tokenInputs/items/properties/toUserAccount/type",keyword:"type",params:{type: schema31.properties.events.properties.swap.properties.innerSwaps.items.properties.tokenInputs.items.properties.toUserAccount.type},message:"must be string,null"}];
-return false;
-}
-var valid36 = _errs204 === errors;
-}
-else {
-var valid36 = true;
-}
-if(valid36){
-if(data76.fromTokenAccount !== undefined){
-let data79 = data76.fromTokenAccount;
-const _errs206 = errors;
-if((typeof data79 !== "string") && (data79 !== null)){
-validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenInputs/" + i10+"/fromTokenAccount",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/tokenInputs/items/properties/fromTokenAccount/type",keyword:"type",params:{type: schema31.properties.events.properties.swap.properties.innerSwaps.items.properties.tokenInputs.items.properties.fromTokenAccount.type},message:"must be string,null"}];
-return false;
-}
-var valid36 = _errs206 === errors;
-}
-else {
-var valid36 = true;
-}
-if(valid36){
-if(data76.toTokenAccount !== undefined){
-let data80 = data76.toTokenAccount;
-const _errs208 = errors;
-if((typeof data80 !== "string") && (data80 !== null)){
-validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenInputs/" + i10+"/toTokenAccount",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/tokenInputs/items/properties/toTokenAccount/type",keyword:"type",params:{type: schema31.properties.events.properties.swap.properties.innerSwaps.items.properties.tokenInputs.items.properties.toTokenAccount.type},message:"must be string,null"}];
-return false;
-}
-var valid36 = _errs208 === errors;
-}
-else {
-var valid36 = true;
-}
-if(valid36){
-if(data76.tokenAmount !== undefined){
-const _errs210 = errors;
-if(!(typeof data76.tokenAmount == "number")){
-validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenInputs/" + i10+"/tokenAmount",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/tokenInputs/items/properties/tokenAmount/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
-}
-var valid36 = _errs210 === errors;
-}
-else {
-var valid36 = true;
-}
-if(valid36){
-if(data76.mint !== undefined){
-const _errs212 = errors;
-if(typeof data76.mint !== "string"){
-validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenInputs/" + i10+"/mint",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/tokenInputs/items/properties/mint/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid36 = _errs212 === errors;
-}
-else {
-var valid36 = true;
-}
-if(valid36){
-if(data76.tokenStandard !== undefined){
-const _errs214 = errors;
-if(typeof data76.tokenStandard !== "string"){
-validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenInputs/" + i10+"/tokenStandard",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/tokenInputs/items/properties/tokenStandard/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid36 = _errs214 === errors;
-}
-else {
-var valid36 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenInputs/" + i10,schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/tokenInputs/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid35 = _errs199 === errors;
-if(!valid35){
-break;
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenInputs",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/tokenInputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid34 = _errs197 === errors;
-}
-else {
-var valid34 = true;
-}
-if(valid34){
-if(data74.tokenOutputs !== undefined){
-let data84 = data74.tokenOutputs;
-const _errs216 = errors;
-if(errors === _errs216){
-if(Array.isArray(data84)){
-var valid37 = true;
-const len11 = data84.length;
-for(let i11=0; i11<len11; i11++){
-let data85 = data84[i11];
-const _errs218 = errors;
-if(errors === _errs218){
-if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
-let missing18;
-if(((((((data85.fromUserAccount === undefined) && (missing18 = "fromUserAccount")) || ((data85.toUserAccount === undefined) && (missing18 = "toUserAccount"))) || ((data85.fromTokenAccount === undefined) && (missing18 = "fromTokenAccount"))) || ((data85.toTokenAccount === undefined) && (missing18 = "toTokenAccount"))) || ((data85.tokenAmount === undefined) && (missing18 = "tokenAmount"))) || ((data85.mint === undefined) && (missing18 = "mint"))){
-validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenOutputs/" + i11,schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/tokenOutputs/items/required",keyword:"required",params:{missingProperty: missing18},message:"must have required property '"+missing18+"'"}];
-return false;
-}
-else {
-if(data85.fromUserAccount !== undefined){
-let data86 = data85.fromUserAccount;
-const _errs221 = errors;
-if((typeof data86 !== "string") && (data86 !== null)){
-validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenOutputs/" + i11+"/fromUserAccount",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/tokenOutputs/items/properties/fromUserAccount/type",keyword:"type",params:{type: schema31.properties.events.properties.swap.properties.innerSwaps.items.properties.tokenOutputs.items.properties.fromUserAccount.type},message:"must be string,null"}];
-return false;
-}
-var valid38 = _errs221 === errors;
-}
-else {
-var valid38 = true;
-}
-if(valid38){
-if(data85.toUserAccount !== undefined){
-let data87 = data85.toUserAccount;
-const _errs223 = errors;
-if((typeof data87 !== "string") && (data87 !== null)){
-validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenOutputs/" + i11+"/toUserAccount",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/tokenOutputs/items/properties/toUserAccount/type",keyword:"type",params:{type: schema31.properties.events.properties.swap.properties.innerSwaps.items.properties.tokenOutputs.items.properties.toUserAccount.type},message:"must be string,null"}];
-return false;
-}
-var valid38 = _errs223 === errors;
-}
-else {
-var valid38 = true;
-}
-if(valid38){
-if(data85.fromTokenAccount !== undefined){
-let data88 = data85.fromTokenAccount;
-const _errs225 = errors;
-if((typeof data88 !== "string") && (data88 !== null)){
-validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenOutputs/" + i11+"/fromTokenAccount",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/tokenOutputs/items/properties/fromTokenAccount/type",keyword:"type",params:{type: schema31.properties.events.properties.swap.properties.innerSwaps.items.properties.tokenOutputs.items.properties.fromTokenAccount.type},message:"must be string,null"}];
-return false;
-}
-var valid38 = _errs225 === errors;
-}
-else {
-var valid38 = true;
-}
-if(valid38){
-if(data85.toTokenAccount !== undefined){
-let data89 = data85.toTokenAccount;
-const _errs227 = errors;
-if((typeof data89 !== "string") && (data89 !== null)){
-validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenOutputs/" + i11+"/toTokenAccount",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/tokenOutputs/items/properties/toTokenAccount/type",keyword:"type",params:{type: schema31.properties.events.properties.swap.properties.innerSwaps.items.properties.tokenOutputs.items.properties.toTokenAccount.type},message:"must be string,null"}];
-return false;
-}
-var valid38 = _errs227 === errors;
-}
-else {
-var valid38 = true;
-}
-if(valid38){
-if(data85.tokenAmount !== undefined){
-const _errs229 = errors;
-if(!(typeof data85.tokenAmount == "number")){
-validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenOutputs/" + i11+"/tokenAmount",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/tokenOutputs/items/properties/tokenAmount/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
-}
-var valid38 = _errs229 === errors;
-}
-else {
-var valid38 = true;
-}
-if(valid38){
-if(data85.mint !== undefined){
-const _errs231 = errors;
-if(typeof data85.mint !== "string"){
-validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenOutputs/" + i11+"/mint",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/tokenOutputs/items/properties/mint/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid38 = _errs231 === errors;
-}
-else {
-var valid38 = true;
-}
-if(valid38){
-if(data85.tokenStandard !== undefined){
-const _errs233 = errors;
-if(typeof data85.tokenStandard !== "string"){
-validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenOutputs/" + i11+"/tokenStandard",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/tokenOutputs/items/properties/tokenStandard/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid38 = _errs233 === errors;
-}
-else {
-var valid38 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenOutputs/" + i11,schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/tokenOutputs/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid37 = _errs218 === errors;
-if(!valid37){
-break;
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenOutputs",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/tokenOutputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid34 = _errs216 === errors;
-}
-else {
-var valid34 = true;
-}
-if(valid34){
-if(data74.tokenFees !== undefined){
-let data93 = data74.tokenFees;
-const _errs235 = errors;
-if(errors === _errs235){
-if(Array.isArray(data93)){
 var valid39 = true;
-const len12 = data93.length;
-for(let i12=0; i12<len12; i12++){
-let data94 = data93[i12];
-const _errs237 = errors;
-if(errors === _errs237){
-if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
-let missing19;
-if(((((((data94.fromUserAccount === undefined) && (missing19 = "fromUserAccount")) || ((data94.toUserAccount === undefined) && (missing19 = "toUserAccount"))) || ((data94.fromTokenAccount === undefined) && (missing19 = "fromTokenAccount"))) || ((data94.toTokenAccount === undefined) && (missing19 = "toTokenAccount"))) || ((data94.tokenAmount === undefined) && (missing19 = "tokenAmount"))) || ((data94.mint === undefined) && (missing19 = "mint"))){
-validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenFees/" + i12,schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/tokenFees/items/required",keyword:"required",params:{missingProperty: missing19},message:"must have required property '"+missing19+"'"}];
+}
+if(valid39){
+if(data64.programInfo !== undefined){
+let data75 = data64.programInfo;
+const _errs202 = errors;
+if(errors === _errs202){
+if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
+let missing15;
+if(((((data75.source === undefined) && (missing15 = "source")) || ((data75.account === undefined) && (missing15 = "account"))) || ((data75.programName === undefined) && (missing15 = "programName"))) || ((data75.instructionName === undefined) && (missing15 = "instructionName"))){
+validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/programInfo",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/programInfo/required",keyword:"required",params:{missingProperty: missing15},message:"must have required property '"+missing15+"'"}];
 return false;
 }
 else {
-if(data94.fromUserAccount !== undefined){
-let data95 = data94.fromUserAccount;
-const _errs240 = errors;
-if((typeof data95 !== "string") && (data95 !== null)){
-validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenFees/" + i12+"/fromUserAccount",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/tokenFees/items/properties/fromUserAccount/type",keyword:"type",params:{type: schema31.properties.events.properties.swap.properties.innerSwaps.items.properties.tokenFees.items.properties.fromUserAccount.type},message:"must be string,null"}];
-return false;
-}
-var valid40 = _errs240 === errors;
-}
-else {
-var valid40 = true;
-}
-if(valid40){
-if(data94.toUserAccount !== undefined){
-let data96 = data94.toUserAccount;
-const _errs242 = errors;
-if((typeof data96 !== "string") && (data96 !== null)){
-validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenFees/" + i12+"/toUserAccount",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/tokenFees/items/properties/toUserAccount/type",keyword:"type",params:{type: schema31.properties.events.properties.swap.properties.innerSwaps.items.properties.tokenFees.items.properties.toUserAccount.type},message:"must be string,null"}];
-return false;
-}
-var valid40 = _errs242 === errors;
-}
-else {
-var valid40 = true;
-}
-if(valid40){
-if(data94.fromTokenAccount !== undefined){
-let data97 = data94.fromTokenAccount;
-const _errs244 = errors;
-if((typeof data97 !== "string") && (data97 !== null)){
-validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenFees/" + i12+"/fromTokenAccount",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/tokenFees/items/properties/fromTokenAccount/type",keyword:"type",params:{type: schema31.properties.events.properties.swap.properties.innerSwaps.items.properties.tokenFees.items.properties.fromTokenAccount.type},message:"must be string,null"}];
-return false;
-}
-var valid40 = _errs244 === errors;
-}
-else {
-var valid40 = true;
-}
-if(valid40){
-if(data94.toTokenAccount !== undefined){
-let data98 = data94.toTokenAccount;
-const _errs246 = errors;
-if((typeof data98 !== "string") && (data98 !== null)){
-validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenFees/" + i12+"/toTokenAccount",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/tokenFees/items/properties/toTokenAccount/type",keyword:"type",params:{type: schema31.properties.events.properties.swap.properties.innerSwaps.items.properties.tokenFees.items.properties.toTokenAccount.type},message:"must be string,null"}];
-return false;
-}
-var valid40 = _errs246 === errors;
-}
-else {
-var valid40 = true;
-}
-if(valid40){
-if(data94.tokenAmount !== undefined){
-const _errs248 = errors;
-if(!(typeof data94.tokenAmount == "number")){
-validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenFees/" + i12+"/tokenAmount",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/tokenFees/items/properties/tokenAmount/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
-}
-var valid40 = _errs248 === errors;
-}
-else {
-var valid40 = true;
-}
-if(valid40){
-if(data94.mint !== undefined){
-const _errs250 = errors;
-if(typeof data94.mint !== "string"){
-validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenFees/" + i12+"/mint",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/tokenFees/items/properties/mint/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid40 = _errs250 === errors;
-}
-else {
-var valid40 = true;
-}
-if(valid40){
-if(data94.tokenStandard !== undefined){
-const _errs252 = errors;
-if(typeof data94.tokenStandard !== "string"){
-validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenFees/" + i12+"/tokenStandard",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/tokenFees/items/properties/tokenStandard/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid40 = _errs252 === errors;
-}
-else {
-var valid40 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenFees/" + i12,schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/tokenFees/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid39 = _errs237 === errors;
-if(!valid39){
-break;
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenFees",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/tokenFees/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid34 = _errs235 === errors;
-}
-else {
-var valid34 = true;
-}
-if(valid34){
-if(data74.nativeFees !== undefined){
-let data102 = data74.nativeFees;
-const _errs254 = errors;
-if(errors === _errs254){
-if(Array.isArray(data102)){
-var valid41 = true;
-const len13 = data102.length;
-for(let i13=0; i13<len13; i13++){
-let data103 = data102[i13];
-const _errs256 = errors;
-if(errors === _errs256){
-if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
-let missing20;
-if((((data103.fromUserAccount === undefined) && (missing20 = "fromUserAccount")) || ((data103.toUserAccount === undefined) && (missing20 = "toUserAccount"))) || ((data103.amount === undefined) && (missing20 = "amount"))){
-validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeFees/" + i13,schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/nativeFees/items/required",keyword:"required",params:{missingProperty: missing20},message:"must have required property '"+missing20+"'"}];
-return false;
-}
-else {
-if(data103.fromUserAccount !== undefined){
-let data104 = data103.fromUserAccount;
-const _errs259 = errors;
-if((typeof data104 !== "string") && (data104 !== null)){
-validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeFees/" + i13+"/fromUserAccount",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/nativeFees/items/properties/fromUserAccount/type",keyword:"type",params:{type: schema31.properties.events.properties.swap.properties.innerSwaps.items.properties.nativeFees.items.properties.fromUserAccount.type},message:"must be string,null"}];
-return false;
-}
-var valid42 = _errs259 === errors;
-}
-else {
-var valid42 = true;
-}
-if(valid42){
-if(data103.toUserAccount !== undefined){
-let data105 = data103.toUserAccount;
-const _errs261 = errors;
-if((typeof data105 !== "string") && (data105 !== null)){
-validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeFees/" + i13+"/toUserAccount",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/nativeFees/items/properties/toUserAccount/type",keyword:"type",params:{type: schema31.properties.events.properties.swap.properties.innerSwaps.items.properties.nativeFees.items.properties.toUserAccount.type},message:"must be string,null"}];
-return false;
-}
-var valid42 = _errs261 === errors;
-}
-else {
-var valid42 = true;
-}
-if(valid42){
-if(data103.amount !== undefined){
-const _errs263 = errors;
-if(!(typeof data103.amount == "number")){
-validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeFees/" + i13+"/amount",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/nativeFees/items/properties/amount/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
-}
-var valid42 = _errs263 === errors;
-}
-else {
-var valid42 = true;
-}
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeFees/" + i13,schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/nativeFees/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid41 = _errs256 === errors;
-if(!valid41){
-break;
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeFees",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/nativeFees/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid34 = _errs254 === errors;
-}
-else {
-var valid34 = true;
-}
-if(valid34){
-if(data74.nativeInput !== undefined){
-let data107 = data74.nativeInput;
-const _errs265 = errors;
-const _errs266 = errors;
-let valid43 = false;
-const _errs267 = errors;
-if(errors === _errs267){
-if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
-let missing21;
-if((((data107.fromUserAccount === undefined) && (missing21 = "fromUserAccount")) || ((data107.toUserAccount === undefined) && (missing21 = "toUserAccount"))) || ((data107.amount === undefined) && (missing21 = "amount"))){
-const err53 = {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeInput",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/nativeInput/anyOf/0/required",keyword:"required",params:{missingProperty: missing21},message:"must have required property '"+missing21+"'"};
-if(vErrors === null){
-vErrors = [err53];
-}
-else {
-vErrors.push(err53);
-}
-errors++;
-}
-else {
-if(data107.fromUserAccount !== undefined){
-let data108 = data107.fromUserAccount;
-const _errs270 = errors;
-if((typeof data108 !== "string") && (data108 !== null)){
-const err54 = {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeInput/fromUserAccount",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/nativeInput/anyOf/0/properties/fromUserAccount/type",keyword:"type",params:{type: schema31.properties.events.properties.swap.properties.innerSwaps.items.properties.nativeInput.anyOf[0].properties.fromUserAccount.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err54];
-}
-else {
-vErrors.push(err54);
-}
-errors++;
-}
-var valid44 = _errs270 === errors;
-}
-else {
-var valid44 = true;
-}
-if(valid44){
-if(data107.toUserAccount !== undefined){
-let data109 = data107.toUserAccount;
-const _errs272 = errors;
-if((typeof data109 !== "string") && (data109 !== null)){
-const err55 = {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeInput/toUserAccount",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/nativeInput/anyOf/0/properties/toUserAccount/type",keyword:"type",params:{type: schema31.properties.events.properties.swap.properties.innerSwaps.items.properties.nativeInput.anyOf[0].properties.toUserAccount.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err55];
-}
-else {
-vErrors.push(err55);
-}
-errors++;
-}
-var valid44 = _errs272 === errors;
-}
-else {
-var valid44 = true;
-}
-if(valid44){
-if(data107.amount !== undefined){
-const _errs274 = errors;
-if(!(typeof data107.amount == "number")){
-const err56 = {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeInput/amount",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/nativeInput/anyOf/0/properties/amount/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err56];
-}
-else {
-vErrors.push(err56);
-}
-errors++;
-}
-var valid44 = _errs274 === errors;
-}
-else {
-var valid44 = true;
-}
-}
-}
-}
-}
-else {
-const err57 = {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeInput",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/nativeInput/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err57];
-}
-else {
-vErrors.push(err57);
-}
-errors++;
-}
-}
-var _valid6 = _errs267 === errors;
-valid43 = valid43 || _valid6;
-const _errs276 = errors;
-if(data107 !== null){
-const err58 = {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeInput",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/nativeInput/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err58];
-}
-else {
-vErrors.push(err58);
-}
-errors++;
-}
-var _valid6 = _errs276 === errors;
-valid43 = valid43 || _valid6;
-if(!valid43){
-const err59 = {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeInput",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/nativeInput/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err59];
-}
-else {
-vErrors.push(err59);
-}
-errors++;
-validate20.errors = vErrors;
-return false;
-}
-else {
-errors = _errs266;
-if(vErrors !== null){
-if(_errs266){
-vErrors.length = _errs266;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid34 = _errs265 === errors;
-}
-else {
-var valid34 = true;
-}
-if(valid34){
-if(data74.nativeOutput !== undefined){
-let data111 = data74.nativeOutput;
-const _errs278 = errors;
-const _errs279 = errors;
-let valid45 = false;
-const _errs280 = errors;
-if(errors === _errs280){
-if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
-let missing22;
-if((((data111.fromUserAccount === undefined) && (missing22 = "fromUserAccount")) || ((data111.toUserAccount === undefined) && (missing22 = "toUserAccount"))) || ((data111.amount === undefined) && (missing22 = "amount"))){
-const err60 = {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeOutput",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/nativeOutput/anyOf/0/required",keyword:"required",params:{missingProperty: missing22},message:"must have required property '"+missing22+"'"};
-if(vErrors === null){
-vErrors = [err60];
-}
-else {
-vErrors.push(err60);
-}
-errors++;
-}
-else {
-if(data111.fromUserAccount !== undefined){
-let data112 = data111.fromUserAccount;
-const _errs283 = errors;
-if((typeof data112 !== "string") && (data112 !== null)){
-const err61 = {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeOutput/fromUserAccount",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/nativeOutput/anyOf/0/properties/fromUserAccount/type",keyword:"type",params:{type: schema31.properties.events.properties.swap.properties.innerSwaps.items.properties.nativeOutput.anyOf[0].properties.fromUserAccount.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err61];
-}
-else {
-vErrors.push(err61);
-}
-errors++;
-}
-var valid46 = _errs283 === errors;
-}
-else {
-var valid46 = true;
-}
-if(valid46){
-if(data111.toUserAccount !== undefined){
-let data113 = data111.toUserAccount;
-const _errs285 = errors;
-if((typeof data113 !== "string") && (data113 !== null)){
-const err62 = {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeOutput/toUserAccount",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/nativeOutput/anyOf/0/properties/toUserAccount/type",keyword:"type",params:{type: schema31.properties.events.properties.swap.properties.innerSwaps.items.properties.nativeOutput.anyOf[0].properties.toUserAccount.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err62];
-}
-else {
-vErrors.push(err62);
-}
-errors++;
-}
-var valid46 = _errs285 === errors;
-}
-else {
-var valid46 = true;
-}
-if(valid46){
-if(data111.amount !== undefined){
-const _errs287 = errors;
-if(!(typeof data111.amount == "number")){
-const err63 = {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeOutput/amount",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/nativeOutput/anyOf/0/properties/amount/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err63];
-}
-else {
-vErrors.push(err63);
-}
-errors++;
-}
-var valid46 = _errs287 === errors;
-}
-else {
-var valid46 = true;
-}
-}
-}
-}
-}
-else {
-const err64 = {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeOutput",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/nativeOutput/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err64];
-}
-else {
-vErrors.push(err64);
-}
-errors++;
-}
-}
-var _valid7 = _errs280 === errors;
-valid45 = valid45 || _valid7;
-const _errs289 = errors;
-if(data111 !== null){
-const err65 = {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeOutput",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/nativeOutput/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err65];
-}
-else {
-vErrors.push(err65);
-}
-errors++;
-}
-var _valid7 = _errs289 === errors;
-valid45 = valid45 || _valid7;
-if(!valid45){
-const err66 = {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeOutput",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/nativeOutput/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err66];
-}
-else {
-vErrors.push(err66);
-}
-errors++;
-validate20.errors = vErrors;
-return false;
-}
-else {
-errors = _errs279;
-if(vErrors !== null){
-if(_errs279){
-vErrors.length = _errs279;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid34 = _errs278 === errors;
-}
-else {
-var valid34 = true;
-}
-if(valid34){
-if(data74.programInfo !== undefined){
-let data115 = data74.programInfo;
-const _errs291 = errors;
-if(errors === _errs291){
-if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
-let missing23;
-if(((((data115.source === undefined) && (missing23 = "source")) || ((data115.account === undefined) && (missing23 = "account"))) || ((data115.programName === undefined) && (missing23 = "programName"))) || ((data115.instructionName === undefined) && (missing23 = "instructionName"))){
-validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/programInfo",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/programInfo/required",keyword:"required",params:{missingProperty: missing23},message:"must have required property '"+missing23+"'"}];
-return false;
-}
-else {
-if(data115.source !== undefined){
-const _errs294 = errors;
-if(typeof data115.source !== "string"){
+if(data75.source !== undefined){
+const _errs205 = errors;
+if(typeof data75.source !== "string"){
 validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/programInfo/source",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/programInfo/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid47 = _errs294 === errors;
+var valid46 = _errs205 === errors;
 }
 else {
-var valid47 = true;
+var valid46 = true;
 }
-if(valid47){
-if(data115.account !== undefined){
-const _errs296 = errors;
-if(typeof data115.account !== "string"){
+if(valid46){
+if(data75.account !== undefined){
+const _errs207 = errors;
+if(typeof data75.account !== "string"){
 validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/programInfo/account",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/programInfo/properties/account/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid47 = _errs296 === errors;
+var valid46 = _errs207 === errors;
 }
 else {
-var valid47 = true;
+var valid46 = true;
 }
-if(valid47){
-if(data115.programName !== undefined){
-const _errs298 = errors;
-if(typeof data115.programName !== "string"){
+if(valid46){
+if(data75.programName !== undefined){
+const _errs209 = errors;
+if(typeof data75.programName !== "string"){
 validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/programInfo/programName",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/programInfo/properties/programName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid47 = _errs298 === errors;
+var valid46 = _errs209 === errors;
 }
 else {
-var valid47 = true;
+var valid46 = true;
 }
-if(valid47){
-if(data115.instructionName !== undefined){
-const _errs300 = errors;
-if(typeof data115.instructionName !== "string"){
+if(valid46){
+if(data75.instructionName !== undefined){
+const _errs211 = errors;
+if(typeof data75.instructionName !== "string"){
 validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/programInfo/instructionName",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/programInfo/properties/instructionName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid47 = _errs300 === errors;
+var valid46 = _errs211 === errors;
 }
 else {
-var valid47 = true;
+var valid46 = true;
 }
 }
 }
@@ -2741,10 +2181,10 @@ validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+
 return false;
 }
 }
-var valid34 = _errs291 === errors;
+var valid39 = _errs202 === errors;
 }
 else {
-var valid34 = true;
+var valid39 = true;
 }
 }
 }
@@ -2759,8 +2199,8 @@ validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9,
 return false;
 }
 }
-var valid33 = _errs194 === errors;
-if(!valid33){
+var valid38 = _errs177 === errors;
+if(!valid38){
 break;
 }
 }
@@ -2770,10 +2210,10 @@ validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps",schema
 return false;
 }
 }
-var valid17 = _errs192 === errors;
+var valid16 = _errs175 === errors;
 }
 else {
-var valid17 = true;
+var valid16 = true;
 }
 }
 }
@@ -2795,7 +2235,7 @@ validate20.errors = [{instancePath:instancePath+"/events",schemaPath:"#/properti
 return false;
 }
 }
-var valid0 = _errs101 === errors;
+var valid0 = _errs78 === errors;
 }
 }
 }
