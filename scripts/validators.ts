@@ -2,7 +2,7 @@
 // EnhancedTransactionSchema (zod): zod's JSON Schema of it, compiled by ajv into standalone code
 // (ajv's `standalone` output), written to src/providers/generated/enhanced-transaction-check.ts.
 // The worker runs that code, not ajv: loading ajv and compiling the schema at start cost the worker
-// 16 MB of memory (measured in the tenth session), the generated function a few hundred KB.
+// 16 MB of memory (measured in the tenth session); the generated code is about 79 KB of source.
 // `--check` fails when the committed file is not what the schema gives today
 // (test/unit/providers/enhanced-validation.test.ts runs it).
 import fs from 'node:fs';
