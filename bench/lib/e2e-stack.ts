@@ -49,8 +49,13 @@ function startNode(script: string, args: string[], env: NodeJS.ProcessEnv, nodeA
   const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
   const child = spawn(process.execPath, [...nodeArgs, ...loader, script, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
+  // BENCH_LOG_DIR: each process's whole output also goes to <dir>/<script>[-<first argument>].log
+  const logDir = process.env.BENCH_LOG_DIR;
+  const logFile = logDir ? path.join(logDir, `${path.basename(script).replace(/\.[jt]s$/, '')}${args[0] ? `-${args[0]}` : ''}.log`) : null;
+  if (logDir) fs.mkdirSync(logDir, { recursive: true });
   const keep = (d: Buffer) => {
     output = (output + d.toString()).slice(-4000);
+    if (logFile) fs.appendFileSync(logFile, d);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
@@ -261,7 +266,8 @@ export async function startBenchStack(o: StackOptions): Promise<BenchStack> {
       // the burst is one client: the per-key rate limit would answer it 429
       API_RATE_LIMIT_MAX: '1000000',
       MAX_WALLETS_PER_ANALYSIS: String(o.maxWallets),
-      LOG_LEVEL: 'warn',
+      // BENCH_LOG_LEVEL (default warn): e.g. info with BENCH_LOG_DIR, for the similarity step's timings
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
     };
     const worker = startNode('build/worker.js', [], { ...env, NODE_ENV: 'production' }, [...workerNodeFlags(), ...profile('worker')]);
     cleanups.push(() => stopProcess(worker, 'SIGINT', 20_000));

@@ -6,6 +6,7 @@
 // summary (claim-check: the result never travels through workflow history). One attempt at a time
 // computes an analysis (a session advisory lock per analysis).
 import { withLivenessHeartbeat } from './heartbeat';
+import { performance } from 'node:perf_hooks';
 import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { ENGINE_VERSION, type MetricName } from '../domain';
@@ -71,6 +72,33 @@ export interface AnalysisSummary {
   tokensToEnrich?: number;
 }
 
+/**
+ * Milliseconds each step of the similarity step took, for its log line: a step is its heartbeat
+ * text up to its first ' of ' or ':' (the load reports 'backfilling transfers of <wallet>: n', one
+ * step), timed from its first report to the next step's.
+ */
+export class StepClock {
+  private readonly ms: Record<string, number> = {};
+  private current: { name: string; since: number } | null = null;
+  constructor(private readonly now: () => number = () => performance.now()) {}
+  step(text: string): void {
+    const name = text.split(/ of |:/)[0].trim();
+    if (this.current?.name === name) return;
+    this.stop();
+    this.current = { name, since: this.now() };
+  }
+  /** Ends the current step; returns every step's total, rounded to the millisecond. */
+  end(): Record<string, number> {
+    this.stop();
+    return Object.fromEntries(Object.entries(this.ms).map(([k, v]) => [k, Math.round(v)]));
+  }
+  private stop(): void {
+    if (this.current === null) return;
+    this.ms[this.current.name] = (this.ms[this.current.name] ?? 0) + this.now() - this.current.since;
+    this.current = null;
+  }
+}
+
 export function createAnalysisActivities(deps: ActivityDeps) {
   const { pool } = deps;
   async function computeAndStore(input: SimilarityStepInput): Promise<AnalysisSummary> {
@@ -94,7 +122,9 @@ export function createAnalysisActivities(deps: ActivityDeps) {
     // and computed in a process of its own (similarity-runner.ts; a small one's here): this thread
     // stays free for heartbeats and other activities, and never holds a large group's input.
     const spool = new PairSpool(input.analysisId);
+    const clock = new StepClock();
     try {
+      clock.step('starting');
       const { result, ranks, tokenUniverse } = await similarityStep({
         pool,
         load: { step: { wallets: input.wallets, partialWallets: input.partialWallets, windowDays: input.windowDays, nowSec: input.nowSec }, weights: input.weights, clusterThreshold: input.clusterThreshold },
@@ -102,12 +132,16 @@ export function createAnalysisActivities(deps: ActivityDeps) {
         spool,
         heapMb: deps.settings.similarityHeapMb,
         signal: ctx.cancellationSignal,
-        onStep: (step) => ctx.heartbeat({ analysisId: input.analysisId, step }),
+        onStep: (step) => {
+          clock.step(step);
+          ctx.heartbeat({ analysisId: input.analysisId, step });
+        },
         // a helper thread that computed no rows of a large group points at a worker that cannot load
         onRowStats: (rows) => {
           if (rows.helpers > 0) log.info('similarity rows by thread', { ...rows });
         },
       });
+      clock.step('counting tokens to enrich');
       // an enrichment with nothing to fetch buys nothing: recorded as done with the result, no workflow for it
       const tokensToEnrich = (await mintsToEnrich(pool, tokenUniverse)).length;
       const pairCount = result.globalMetrics.pairCount;
@@ -124,6 +158,7 @@ export function createAnalysisActivities(deps: ActivityDeps) {
         partialWallets: input.partialWallets,
         engineVersion: ENGINE_VERSION,
       };
+      clock.step('storing pairs');
       const stored = await storeAnalysisPairs(
         pool,
         input.analysisId,
@@ -138,7 +173,7 @@ export function createAnalysisActivities(deps: ActivityDeps) {
         },
         (rows) => ctx.heartbeat({ analysisId: input.analysisId, step: `storing pairs: ${rows} of ${pairCount}` }),
       );
-      log.info('similarity stored', { analysisId: input.analysisId, pairs: stored, listed: result.pairs.length, clusters: summary.clusterCount, universe: summary.tokenUniverseSize, tokensToEnrich });
+      log.info('similarity stored', { analysisId: input.analysisId, pairs: stored, listed: result.pairs.length, clusters: summary.clusterCount, universe: summary.tokenUniverseSize, tokensToEnrich, stepsMs: clock.end() });
       return { ...summary, tokensToEnrich };
     } finally {
       spool.remove();

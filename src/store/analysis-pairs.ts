@@ -13,7 +13,7 @@ import type { SimilarityPair } from '../domain/similarity/types';
 import { completeAnalysis, type AnalysisStatus, type CompletedAnalysis } from './analyses';
 import { replaceWalletRanks } from './analysis-wallet-ranks';
 import { inTransaction } from './db';
-import { copyText, PairRowWriter } from './pair-rows';
+import { copyText, PairRowWriter, unpackPair } from './pair-rows';
 
 export { copyText };
 
@@ -216,6 +216,11 @@ export async function storeAnalysisPairs(
   spool.close();
   if (spool.count !== ranks.length) throw new Error(`analysis pairs: ${spool.count} spooled pairs for ${ranks.length} ranks`);
   return inTransaction(pool, async (client) => {
+    // analysis_pairs has no foreign key (its per-row check was a third of the COPY): the analysis's
+    // row is locked as a key check would lock it, so it cannot be deleted before this transaction
+    // ends, and its deletion after that removes these rows (trigger analyses_delete_pairs, migrations/)
+    const analysis = await client.query('SELECT 1 FROM analyses WHERE id = $1 FOR KEY SHARE', [analysisId]);
+    if (analysis.rowCount === 0) throw new Error(`analysis pairs: no analysis ${analysisId} to store them for`);
     const rows = await replaceAnalysisPairs(client, analysisId, spool, ranks, onRows);
     if (rows !== ranks.length) throw new Error(`analysis pairs: COPY stored ${rows} rows of ${ranks.length}`);
     await completeAnalysis(client, analysisId, completed);
@@ -310,14 +315,14 @@ export async function rankedPairs(
       ? // ranks have no gaps: the page is ranks afterRank + 1 to afterRank + limit, bounded so on both
         // sides that no plan reads more (a planner without statistics on fresh rows chose a bitmap
         // scan of the whole open range, 1.4 s at 499,500 rows)
-        await pool.query<RankedPair>(`SELECT rank, pair FROM analysis_pairs WHERE analysis_id = $1 AND rank > $2 AND rank <= $2 + $4 AND rank < $3 ORDER BY rank LIMIT $4`, [
+        await pool.query<StoredPairRow>(`SELECT rank, pair, wallet_a, wallet_b FROM analysis_pairs WHERE analysis_id = $1 AND rank > $2 AND rank <= $2 + $4 AND rank < $3 ORDER BY rank LIMIT $4`, [
           q.analysisId,
           q.afterRank,
           q.endRank,
           q.limit,
         ])
-      : await pool.query<RankedPair>(
-          `SELECT p.rank, p.pair
+      : await pool.query<StoredPairRow>(
+          `SELECT p.rank, p.pair, p.wallet_a, p.wallet_b
              FROM (SELECT r.rank FROM analysis_wallet_ranks w, unnest(w.ranks) AS r(rank)
                     WHERE w.analysis_id = $1 AND w.wallet = $5 AND r.rank > $2 AND r.rank < $3 ORDER BY r.rank LIMIT $4) AS mine
              JOIN analysis_pairs p ON p.analysis_id = $1 AND p.rank = mine.rank
@@ -329,5 +334,13 @@ export async function rankedPairs(
           q.limit,
           q.wallet,
         ]);
-  return rows;
+  return rows.map((r) => ({ rank: r.rank, pair: unpackPair(r.pair, r.wallet_a, r.wallet_b) }));
+}
+
+/** A row as rankedPairs reads it: the pair as stored (packed, or whole), with the wallets it is packed without. */
+interface StoredPairRow {
+  rank: number;
+  pair: unknown;
+  wallet_a: string;
+  wallet_b: string;
 }

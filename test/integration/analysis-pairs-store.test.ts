@@ -10,7 +10,8 @@ import type { SimilarityPair, SimilarityWalletInput } from '../../src/domain/sim
 import { generateWorld } from '../../src/simulator/generator';
 import { SimWorld } from '../../src/simulator/model';
 import { parseWorld } from '../../src/simulator/world';
-import { PairSpool, copyText, storeAnalysisPairs } from '../../src/store/analysis-pairs';
+import { PairSpool, copyText, rankedPairs, storeAnalysisPairs } from '../../src/store/analysis-pairs';
+import { unpackPair } from '../../src/store/pair-rows';
 import { getAnalysis, insertAnalysis } from '../../src/store/analyses';
 import { createPool } from '../../src/store/db';
 import { testEnv } from '../harness/env';
@@ -52,7 +53,8 @@ interface Row {
   wallet_a: string;
   wallet_b: string;
   combined: number | null;
-  pair: SimilarityPair;
+  /** as stored: packed (pair-rows.ts) */
+  pair: unknown;
 }
 
 describe('analysis_pairs write path', () => {
@@ -109,7 +111,16 @@ describe('analysis_pairs write path', () => {
         expect(row.rank).toBe(ranks[row.pair_index]);
         expect([row.wallet_a, row.wallet_b, row.combined]).toEqual([pair.walletA, pair.walletB, pair.scores.combined]);
       }
-      expect(rows.map((r) => r.pair)).toEqual(rows.map((r) => JSON.parse(JSON.stringify(seen[r.pair_index]))));
+      // stored packed (values without keys or wallets: pair-rows.ts), read back as the engine's pair
+      expect(rows.every((r) => Array.isArray(r.pair))).toBe(true);
+      expect(rows.map((r) => unpackPair(r.pair, r.wallet_a, r.wallet_b))).toStrictEqual(rows.map((r) => JSON.parse(JSON.stringify(seen[r.pair_index]))));
+      // and so through the read path of the API's pages, whole and one wallet's
+      const page = await rankedPairs(pool, { analysisId: id, afterRank: -1, endRank: pairCount, limit: pairCount });
+      expect(page.map((p) => JSON.stringify(p.pair))).toEqual(rows.map((r) => JSON.stringify(seen[r.pair_index])));
+      const one = world[1].address;
+      const mine = await rankedPairs(pool, { analysisId: id, afterRank: -1, endRank: pairCount, limit: pairCount, wallet: one });
+      expect(mine.map((p) => JSON.stringify(p.pair))).toEqual(rows.filter((r) => r.wallet_a === one || r.wallet_b === one).map((r) => JSON.stringify(seen[r.pair_index])));
+      expect(mine).toHaveLength(wallets.length - 1);
       expect(rows.filter((r) => r.wallet_a === odd[0].address || r.wallet_b === odd[0].address)).toHaveLength(wallets.length - 1);
       expect(rows.filter((r) => r.wallet_b === '\\N')).toHaveLength(wallets.length - 1);
       // the result's pairs are the first TOP rows
@@ -148,5 +159,71 @@ describe('analysis_pairs write path', () => {
     expect((await getAnalysis(pool, id))?.status).toBe('running');
     // the pool's clients are still usable after the failed COPY
     expect((await pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+  });
+
+  // analysis_pairs keeps no foreign key (migrations/1795550000000): the writer and a trigger keep its two halves
+  it('pairs of an analysis that does not exist are refused, and nothing is stored', async () => {
+    const id = `pairs-store-${randomUUID()}`;
+    const { spool, ranks, result } = spooledRun(id);
+    try {
+      await expect(storeAnalysisPairs(pool, id, { spool, ranks }, { summary: {}, result, coverage: [], failedWallets: [], engineVersion: result.engineVersion })).rejects.toThrow(
+        `analysis pairs: no analysis ${id} to store them for`,
+      );
+    } finally {
+      spool.remove();
+    }
+    expect(await rowsOf(id)).toEqual([]);
+  });
+
+  it('deleting an analysis deletes its pairs; a deletion during the store waits for it, then deletes them too', async () => {
+    const stored = async (id: string) => {
+      await insertAnalysis(pool, { id, workflowId: `analysis:${id}`, requestId: null, wallets: wallets.map((x) => x.address), params: {} });
+      const { spool, ranks, result } = spooledRun(id);
+      try {
+        await storeAnalysisPairs(pool, id, { spool, ranks }, { summary: {}, result, coverage: [], failedWallets: [], engineVersion: result.engineVersion });
+      } finally {
+        spool.remove();
+      }
+    };
+    const kept = `pairs-store-${randomUUID()}`;
+    const deleted = `pairs-store-${randomUUID()}`;
+    await stored(kept);
+    await stored(deleted);
+    await pool.query('DELETE FROM analyses WHERE id = $1', [deleted]);
+    expect(await rowsOf(deleted)).toEqual([]);
+    expect(await rowsOf(kept)).toHaveLength(pairCount);
+
+    // the store's transaction holds the row's key-share lock from before its COPY: a DELETE begun
+    // meanwhile waits for it to commit, and then its trigger sees (and deletes) the committed pairs
+    const racing = `pairs-store-${randomUUID()}`;
+    await insertAnalysis(pool, { id: racing, workflowId: `analysis:${racing}`, requestId: null, wallets: wallets.map((x) => x.address), params: {} });
+    const { spool, ranks, result } = spooledRun(racing);
+    const blocker = await pool.connect();
+    let deletion: Promise<unknown> | null = null;
+    try {
+      await blocker.query('BEGIN');
+      // hold the store back after its lock: its COPY waits on this table lock, taken first
+      await blocker.query('LOCK TABLE analysis_pairs IN SHARE MODE');
+      const storing = storeAnalysisPairs(pool, racing, { spool, ranks }, { summary: {}, result, coverage: [], failedWallets: [], engineVersion: result.engineVersion });
+      // the store has its row lock once its COPY waits for the table (pg_locks shows it not granted)
+      for (let i = 0; i < 200; i++) {
+        const waiting = await pool.query(`SELECT 1 FROM pg_locks WHERE relation = 'analysis_pairs'::regclass AND NOT granted`);
+        if (waiting.rowCount) break;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      deletion = pool.query('DELETE FROM analyses WHERE id = $1', [racing]);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      // the deletion is still waiting for the store's row lock
+      expect((await pool.query('SELECT 1 FROM analyses WHERE id = $1', [racing])).rowCount).toBe(1);
+      await blocker.query('COMMIT');
+      await storing;
+      await deletion;
+    } finally {
+      spool.remove();
+      blocker.release();
+    }
+    expect((await pool.query('SELECT 1 FROM analyses WHERE id = $1', [racing])).rowCount).toBe(0);
+    expect(await rowsOf(racing)).toEqual([]);
+    expect(await rowsOf(kept)).toHaveLength(pairCount);
   });
 });
