@@ -120,7 +120,14 @@ const schema = z.object({
   HTTP_CONNECT_TIMEOUT_MS: positiveInt.default(5_000),
   HTTP_READ_TIMEOUT_MS: positiveInt.default(30_000),
 
-  BALANCES_CONCURRENCY: positiveInt.default(50),
+  /**
+   * Activity slots of the balances queue per worker process: sync steps and balance batches. Each
+   * running sync step holds up to two history pages (one stored while the next is fetched), so the
+   * slots bound the worker's memory: with 25 the 1,000-wallet benchmark's worker peaked at 266 to 272 MB
+   * where 50 reached 291 to 302, in the same wall time, at a Helius budget of 50 requests a second (README, twelfth
+   * session). Raise it with the budget (HELIUS_RPS) and the worker's memory.
+   */
+  BALANCES_CONCURRENCY: positiveInt.default(25),
   ANALYSIS_CONCURRENCY: positiveInt.default(10),
   ENRICHMENT_CONCURRENCY: positiveInt.default(20),
   WALLET_STALE_AFTER_SECONDS: positiveInt.default(6 * 3600),
