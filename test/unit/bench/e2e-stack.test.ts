@@ -13,7 +13,7 @@ describe('workerNodeFlags: the bench starts the worker with the Node flags produ
   };
 
   it("reads them from this repository's npm run start:worker, which caps the worker's heap and its young generation", () => {
-    expect(workerNodeFlags({})).toEqual(['--max-old-space-size=384', '--max-semi-space-size=4']);
+    expect(workerNodeFlags({})).toEqual(['--max-old-space-size=384', '--max-semi-space-size=2']);
   });
 
   it('reads every flag between node and the launcher, and none when there are none', () => {
