@@ -3,12 +3,13 @@
 import type { z } from 'zod';
 import type { EnhancedTransaction } from '../domain/enhanced-transaction';
 import { validate as checkEnhancedTransaction } from './generated/enhanced-transaction-check';
-import { EnhancedTransactionSchema } from './schemas';
+import { EnhancedTransactionSchema, eventsAsObject } from './schemas';
 
-/** EnhancedTransactionSchema's preprocessing of `events`: `[]` (real payloads) and null read as `{}`. */
+/** EnhancedTransactionSchema's preprocessing of `events` (eventsAsObject), applied in place. */
 function normalizeEvents(raw: object): void {
   const tx = raw as { events?: unknown };
-  if (Array.isArray(tx.events) || tx.events === null) tx.events = {};
+  const events = eventsAsObject(tx.events);
+  if (events !== tx.events) tx.events = events;
 }
 
 /**

@@ -80,6 +80,15 @@ export const SwapEventSchema = z.looseObject({
   innerSwaps: z.array(InnerSwapSchema),
 });
 
+/**
+ * `events` as EnhancedTransactionSchema reads it: real payloads carry `"events": []` when nothing was
+ * parsed, read (with null) as `{}`; anything else as it is. Also applied in place before the
+ * generated validator (enhanced-validation.ts), which cannot express it.
+ */
+export function eventsAsObject(events: unknown): unknown {
+  return Array.isArray(events) || events === null ? {} : events;
+}
+
 export const EnhancedTransactionSchema = z.looseObject({
   description: z.string().default(''),
   type: z.string(),
@@ -94,8 +103,7 @@ export const EnhancedTransactionSchema = z.looseObject({
   accountData: z.array(AccountDataSchema),
   transactionError: z.union([z.record(z.string(), z.unknown()), z.string(), z.null()]).optional(),
   instructions: z.array(InstructionSchema).optional(),
-  // Real payloads carry `"events": []` when nothing was parsed: read it (and null) as `{}`.
-  events: z.preprocess((v) => (Array.isArray(v) || v === null ? {} : v), z.looseObject({ swap: SwapEventSchema.optional() }).default({})),
+  events: z.preprocess(eventsAsObject, z.looseObject({ swap: SwapEventSchema.optional() }).default({})),
 });
 
 // Compile-time proof that what we validate is what the domain reads.
