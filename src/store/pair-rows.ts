@@ -3,7 +3,7 @@
 // (src/activities/similarity-process.ts), which writes to the spool's file, passed down to it as a
 // descriptor; and the stored form of a pair (packPair, unpackPair). No SQL, no database driver.
 import fs from 'node:fs';
-import type { PairScores, SimilarityPair } from '../domain/similarity/types';
+import { SCORE_NAMES, type SimilarityPair } from '../domain/similarity/types';
 
 // ---- A pair's stored form ----------------------------------------------------------------------
 // analysis_pairs.pair holds each pair as a JSON array of its values, without its keys and without
@@ -42,13 +42,12 @@ const PAIR_FIELDS = [
   'insights',
   'evidence',
 ] as const satisfies readonly PackedField[];
-const SCORE_FIELDS = ['capital', 'binary', 'jaccardTraded', 'jaccardHeld', 'behavior', 'timing', 'funding', 'bundle', 'rarity', 'similarity', 'combined'] as const satisfies readonly (keyof PairScores)[];
 const CO_TRADING_FIELDS = ['coTradedA', 'coTradedB', 'tradesA', 'tradesB'] as const satisfies readonly (keyof SimilarityPair['coTrading'])[];
-// a field added to SimilarityPair, PairScores or coTrading and not to these lists fails to compile here
+// a field added to SimilarityPair or coTrading and not to these lists fails to compile here (the
+// scores are packed in the domain's SCORE_NAMES order)
 const everyPairField: [Exclude<PackedField, (typeof PAIR_FIELDS)[number]>] extends [never] ? true : never = true;
-const everyScore: [Exclude<keyof PairScores, (typeof SCORE_FIELDS)[number]>] extends [never] ? true : never = true;
 const everyCoTrading: [Exclude<keyof SimilarityPair['coTrading'], (typeof CO_TRADING_FIELDS)[number]>] extends [never] ? true : never = true;
-void [everyPairField, everyScore, everyCoTrading];
+void [everyPairField, everyCoTrading];
 
 /** Where the packed array holds coTrading's values. */
 const CO_TRADING_AT = PAIR_FIELDS.indexOf('coTrading') + 1;
@@ -95,7 +94,7 @@ export function packPair(pair: SimilarityPair): string {
   const packable =
     values.length === PAIR_FIELDS.length + 1 &&
     keyCount(pair) === PAIR_FIELDS.length + 2 &&
-    keyCount(s) === SCORE_FIELDS.length &&
+    keyCount(s) === SCORE_NAMES.length &&
     keyCount(c) === CO_TRADING_FIELDS.length &&
     !values.includes(undefined) &&
     !(values[1] as unknown[]).includes(undefined) &&
@@ -113,7 +112,7 @@ export function unpackPair(stored: unknown, walletA: string, walletB: string): R
   const pair: Record<string, unknown> = { walletA, walletB };
   PAIR_FIELDS.forEach((field, i) => {
     const value: unknown = stored[i + 1];
-    if (field === 'scores') pair.scores = Object.fromEntries(SCORE_FIELDS.map((k, j) => [k, (value as unknown[])[j]]));
+    if (field === 'scores') pair.scores = Object.fromEntries(SCORE_NAMES.map((k, j) => [k, (value as unknown[])[j]]));
     else if (field === 'coTrading') pair.coTrading = Object.fromEntries(CO_TRADING_FIELDS.map((k, j) => [k, (value as unknown[])[j]]));
     else pair[field] = value;
   });
