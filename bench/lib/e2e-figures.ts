@@ -176,7 +176,20 @@ export interface E2eFigures {
 
 const round = (n: number | null, digits = 2): number | null => (n === null || !Number.isFinite(n) ? null : Number(n.toFixed(digits)));
 
-function runFigures(run: AnalysisRun) {
+/**
+ * The wall time below which the machine's cores could not have done a phase's work: the CPU-seconds
+ * every process of the stack spent in it (worker, API, Temporal, PostgreSQL, the simulator, the
+ * bench) over the cores, and the same without the simulator (in production, the providers' CPU is
+ * not ours). A group whose time is near this floor rather than its provider bound is bound by the
+ * machine. Null when the phase's CPU was not read.
+ */
+export function cpuFloor(byProcess: Record<string, number> | undefined, cores: number): { seconds: number; withoutSimulator: number } | null {
+  if (!byProcess || !(cores > 0)) return null;
+  const total = Object.values(byProcess).reduce((a, b) => a + b, 0);
+  return { seconds: total / cores, withoutSimulator: (total - (byProcess.simulator ?? 0)) / cores };
+}
+
+function runFigures(run: AnalysisRun, cpu: ReturnType<typeof cpuFloor>) {
   return {
     wallets: run.wallets,
     status: run.status,
@@ -189,6 +202,8 @@ function runFigures(run: AnalysisRun) {
     events: run.events.total,
     eventsParent: run.events.parent,
     workflows: run.events.workflows,
+    cpuFloorSeconds: cpu ? round(cpu.seconds) : null,
+    cpuFloorSecondsWithoutSimulator: cpu ? round(cpu.withoutSimulator) : null,
   };
 }
 
@@ -203,8 +218,8 @@ export function e2eLine(f: E2eFigures): string {
     temporal: f.temporal,
     temporalAddress: f.temporalAddress,
     a: {
-      small: runFigures(f.small),
-      large: runFigures(f.large),
+      small: runFigures(f.small, cpuFloor(f.cpuSecondsByPhase.small, f.machine.cores)),
+      large: runFigures(f.large, cpuFloor(f.cpuSecondsByPhase.large, f.machine.cores)),
       coldStart: f.coldStart ? { wallets: f.coldStart.wallets, seconds: round(f.coldStart.seconds), boundSeconds: round(f.coldStart.boundSeconds) } : null,
     },
     b: {

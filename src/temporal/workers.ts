@@ -56,6 +56,9 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
               // Bounded so the worker's memory is too: a 1,000-wallet analysis runs 1,001 workflows (the
               // analysis and its sync children) on the analysis queue; an evicted one replays its history.
               ...(setup.workflowCache ?? {}),
+              // the workflows' short PostgreSQL steps run here as local activities (LOCAL_STEPS_PATCH):
+              // as many at once as the analysis queue's own activities, not the SDK's 100
+              maxConcurrentLocalActivityExecutions: setup.concurrency[TASK_QUEUES.analysis],
             }
           : {}),
         // A workflow cached on a worker that died (SIGKILL, host gone) waits this long on that

@@ -14,6 +14,7 @@ import {
   log,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   sleep,
@@ -96,6 +97,27 @@ const { syncWalletAtOnce: syncWalletStep } = proxyActivities<Pick<SyncActivities
   retry: PROVIDER_RETRY,
 });
 const { finishWalletSync } = proxyActivities<Pick<SyncActivities, 'finishWalletSync'>>({ taskQueue: TASK_QUEUES.analysis, ...STORE_STEP });
+
+/**
+ * The same status read as a local activity (LOCAL_STEPS_PATCH): run by the worker that runs the
+ * workflow task, inside it, its result recorded as one marker. A task-queue activity costs three
+ * events and a second workflow task (six history events, two matching round trips) for one
+ * PostgreSQL read of a few milliseconds.
+ */
+const { getWalletStatuses: getWalletStatusesHere } = proxyLocalActivities<Pick<SyncActivities, 'getWalletStatuses'>>({ ...STORE_STEP });
+
+/**
+ * A small group's similarity step as a local activity (LOCAL_STEPS_PATCH), for groups of at most
+ * LOCAL_COMPUTE_MAX_WALLETS wallets (at most 1,225 pairs: well under a second): its workflow task is
+ * held while it runs, which delays the progress query by as much, so larger groups keep the
+ * analysis queue's activity (with its fairness key and heartbeats).
+ */
+const LOCAL_COMPUTE_MAX_WALLETS = 50;
+const { computeGroupSimilarity: computeSmallGroupSimilarity } = proxyLocalActivities<Pick<AnalysisActivities, 'computeGroupSimilarity'>>({
+  startToCloseTimeout: '2 minutes',
+  scheduleToCloseTimeout: '15 minutes',
+  retry: COMPUTE_RETRY,
+});
 
 const { computeGroupSimilarity } = proxyActivities<Pick<AnalysisActivities, 'computeGroupSimilarity'>>({
   taskQueue: TASK_QUEUES.analysis,
@@ -188,6 +210,17 @@ export const ENRICH_WHEN_NEEDED_PATCH = 'enrich-when-needed';
  * Patches added after this one are asked on their own, as usual.
  */
 export const ANALYSIS_PATCHES_2026_11 = 'analysis-patches-2026-11';
+
+/**
+ * patched() id of the short PostgreSQL steps run as local activities: the wallets' statuses, and a
+ * small group's similarity step (see getWalletStatusesHere, computeSmallGroupSimilarity). Measured on
+ * the dev server, an analysis of 3 synced wallets took 4 workflow tasks and 3 activities (27
+ * events); with these, 2 workflow tasks and 1 activity (its balances, a provider call, stays on the
+ * balances queue). Like ANALYSIS_PATCHES_2026_11 it also stands for every patch before it, so a new
+ * run still records one patch marker; histories recorded before it ask ANALYSIS_PATCHES_2026_11
+ * (or each older patch) where they did, and run both steps as task-queue activities.
+ */
+export const LOCAL_STEPS_PATCH = 'analysis-patches-2026-12-local-steps';
 
 /** How long a sync step that found another analysis's sync of its wallet waits before asking again (doubling up to the max). */
 const STEP_BUSY_FIRST_WAIT_MS = 1_000;
@@ -330,8 +363,9 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
   const failedWallets = (): FailedWallet[] =>
     wallets.filter((w) => progress[w].sync === 'failed' || progress[w].balances === 'failed').map((w) => ({ wallet: w, reason: progress[w].error ?? 'failed' }));
 
-  // one marker for the patches it stands for; a history recorded before it asks each (see ANALYSIS_PATCHES_2026_11)
-  const current = patched(ANALYSIS_PATCHES_2026_11);
+  // one marker for the patches it stands for; a history recorded before it asks each (see LOCAL_STEPS_PATCH, ANALYSIS_PATCHES_2026_11)
+  const local = patched(LOCAL_STEPS_PATCH);
+  const current = local || patched(ANALYSIS_PATCHES_2026_11);
   const has = (patchId: string): boolean => current || patched(patchId);
   // false only when replaying a history recorded before the change (see GROUP_SIZE_LIMITS_PATCH)
   const sized = has(GROUP_SIZE_LIMITS_PATCH);
@@ -378,7 +412,7 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
 
     phase = 'checking';
     if (sized) showDetails();
-    const statuses = await getWalletStatuses({ wallets, sinceTimestamp });
+    const statuses = await (local ? getWalletStatusesHere : getWalletStatuses)({ wallets, sinceTimestamp });
     for (const s of statuses) {
       progress[s.wallet].status = s.status;
       // absent from histories recorded before statuses carried it: such syncs never skip
@@ -415,7 +449,8 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
     phase = 'computing';
     if (sized) showDetails();
     const failedSet = new Set(failed.map((f) => f.wallet));
-    const compute = wallets.length > LARGE_GROUP_WALLETS ? computeLargeGroupSimilarity : computeGroupSimilarity;
+    const compute =
+      wallets.length > LARGE_GROUP_WALLETS ? computeLargeGroupSimilarity : local && wallets.length <= LOCAL_COMPUTE_MAX_WALLETS ? computeSmallGroupSimilarity : computeGroupSimilarity;
     const summary = await compute({
       analysisId,
       wallets: wallets.filter((w) => !failedSet.has(w)),

@@ -5,7 +5,7 @@ import { walletSyncWorkflow } from '../../src/workflows/wallet-sync';
 import { tokenEnrichmentWorkflow } from '../../src/workflows/token-enrichment';
 import { TASK_QUEUES, WORKFLOW_TASK_QUEUE, enrichmentWorkflowId, progressQuery, walletSyncWorkflowId } from '../../src/workflows/contract';
 import { analysisInput, executeAnalysis, startAnalysis } from '../harness/analyses';
-import { ANALYSIS_PATCHES_2026_11 } from '../../src/workflows/similarity-analysis';
+import { LOCAL_STEPS_PATCH } from '../../src/workflows/similarity-analysis';
 import { getAnalysis } from '../../src/store/analyses';
 import { getTokens } from '../../src/store/tokens';
 import { REFRESH_SCHEDULE_ID, ensureRefreshSchedule } from '../../src/temporal/schedules';
@@ -74,7 +74,15 @@ describe('token enrichment, the refresh schedule and long syncs', () => {
       .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
       .map((e) => JSON.parse(Buffer.from(e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data ?? []).toString()).id as string);
     // today's analysis records one patch marker, which stands for ENRICH_WHEN_NEEDED_PATCH and the others
-    expect(patches).toEqual([ANALYSIS_PATCHES_2026_11]);
+    expect(patches).toEqual([LOCAL_STEPS_PATCH]);
+    // its statuses and its similarity step ran as local activities, inside the workflow's tasks: one
+    // task-queue activity (the balances, a provider call) and two workflow tasks in all
+    const localActivities = events
+      .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')
+      .map((e) => JSON.parse(Buffer.from(e.markerRecordedEventAttributes?.details?.data?.payloads?.[0]?.data ?? []).toString()).activity_type as string);
+    expect(localActivities).toEqual(['getWalletStatuses', 'computeGroupSimilarity']);
+    expect(events.flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType?.name] : []))).toEqual(['fetchBalanceBatch']);
+    expect(events.filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)).toHaveLength(2);
     await expect(opened.stack.client.workflow.getHandle(enrichmentWorkflowId(second.analysisId)).describe()).rejects.toThrow(/not found/i);
     expect(opened.sim.requestLog.filter((r) => r.provider === 'dexscreener')).toEqual([]);
   });

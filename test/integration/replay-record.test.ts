@@ -45,11 +45,13 @@ describe('histories of every workflow type replay without non-determinism', () =
       // 'similarity-analysis' (before patched('group-size-limits')) and 'similarity-analysis-sized'
       // (before patched('api-owns-analysis-row'), legacy input shape), 'similarity-analysis-api-row'
       // (before patched('balance-batches')), 'similarity-analysis-balance-batches' (before
-      // patched('sync-steps')) and 'similarity-analysis-sync-steps' (each patch its own marker, before
-      // patched('analysis-patches-2026-11')) are kept as recorded: they check that analyses started by
-      // older code still replay; this is today's code's recording (sync steps of one page, each
-      // continued in a child; one patch marker)
-      recorded.push({ name: 'similarity-analysis-one-patch', workflowId: analysisWorkflowId(analysisId) });
+      // patched('sync-steps')), 'similarity-analysis-sync-steps' (each patch its own marker, before
+      // patched('analysis-patches-2026-11')) and 'similarity-analysis-one-patch' (before
+      // LOCAL_STEPS_PATCH: every step a task-queue activity) are kept as recorded: they check that
+      // analyses started by older code still replay; this is today's code's recording (sync steps of
+      // one page, each continued in a child; one patch marker; the statuses and the similarity step
+      // as local activities)
+      recorded.push({ name: 'similarity-analysis-local-steps', workflowId: analysisWorkflowId(analysisId) });
       await opened.stack.client.workflow.getHandle(enrichmentWorkflowId(analysisId)).result();
       recorded.push({ name: 'token-enrichment', workflowId: enrichmentWorkflowId(analysisId) });
 
@@ -66,8 +68,9 @@ describe('histories of every workflow type replay without non-determinism', () =
       expect(answer).toEqual({ phase: 'completed' });
       // of wallets whose tokens the first analysis's enrichment has just made fresh: no enrichment child
       // (patched('enrich-when-needed')); 'similarity-analysis-wait' is kept as recorded before that patch,
-      // and 'similarity-analysis-wait-no-enrichment' before patched('analysis-patches-2026-11')
-      recorded.push({ name: 'similarity-analysis-wait-one-patch', workflowId: analysisWorkflowId(waited.analysisId) });
+      // 'similarity-analysis-wait-no-enrichment' before patched('analysis-patches-2026-11') and
+      // 'similarity-analysis-wait-one-patch' before LOCAL_STEPS_PATCH
+      recorded.push({ name: 'similarity-analysis-wait-local-steps', workflowId: analysisWorkflowId(waited.analysisId) });
 
       const syncId = walletSyncWorkflowId(wallets[0]);
       const syncRuns: string[] = [];
@@ -118,9 +121,9 @@ describe('histories of every workflow type replay without non-determinism', () =
     }
     expect(recorded.map((r) => r.name)).toEqual([
       'smoke',
-      'similarity-analysis-one-patch',
+      'similarity-analysis-local-steps',
       'token-enrichment',
-      'similarity-analysis-wait-one-patch',
+      'similarity-analysis-wait-local-steps',
       'wallet-sync-at-once-continued',
       'wallet-sync-at-once-final',
       'wallet-sync-at-once-skipped',
