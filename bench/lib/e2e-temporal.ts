@@ -22,7 +22,7 @@ export interface AnalysisSplit {
   syncsDoneAt: number | null;
   /** the first balance batch scheduled and the last one completed */
   balancesAt: [number, number] | null;
-  /** computeGroupSimilarity scheduled and completed (its last attempt) */
+  /** computeGroupSimilarity scheduled and completed (its last attempt; a local activity's first schedule and its completion) */
   similarityAt: [number, number] | null;
   /** the workflow's completion */
   completedAt: number | null;
@@ -40,10 +40,24 @@ export function analysisSplit(events: HistoryEvent[]): AnalysisSplit {
     const name = e.activityTaskScheduledEventAttributes?.activityType?.name;
     if (name) scheduledName.set(String(e.eventId), name);
   }
+  // a local activity (LOCAL_STEPS_PATCH) is a marker whose data says its type, first schedule and completion
+  const stamp = (t: { seconds?: number | string; nanos?: number } | null | undefined) => (t ? Math.round(Number(t.seconds ?? 0) * 1000 + (t.nanos ?? 0) / 1e6 - t0) / 1000 : null);
+  const ofLocalActivity = (name: string): [number, number] | null => {
+    for (const e of events) {
+      const marker = e.markerRecordedEventAttributes;
+      const data = marker?.markerName === 'core_local_activity' ? marker.details?.data?.payloads?.[0]?.data : undefined;
+      if (!data) continue;
+      const d = JSON.parse(Buffer.from(data).toString()) as { activity_type?: string; original_schedule_time?: { seconds?: number; nanos?: number }; complete_time?: { seconds?: number; nanos?: number } };
+      const from = stamp(d.original_schedule_time);
+      const to = stamp(d.complete_time);
+      if (d.activity_type === name && from !== null && to !== null) return [from, to];
+    }
+    return null;
+  };
   const ofActivity = (name: string) => {
     const scheduled = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === name);
     const completed = events.filter((e) => scheduledName.get(String(e.activityTaskCompletedEventAttributes?.scheduledEventId ?? '')) === name);
-    return scheduled.length > 0 && completed.length > 0 ? ([at(scheduled[0]) as number, at(completed[completed.length - 1]) as number] as [number, number]) : null;
+    return scheduled.length > 0 && completed.length > 0 ? ([at(scheduled[0]) as number, at(completed[completed.length - 1]) as number] as [number, number]) : ofLocalActivity(name);
   };
   // a sync is a child (before patched('sync-steps'), or a long history's continuation) or a step of the analysis
   const isSyncStep = (e: HistoryEvent) => scheduledName.get(String(e.activityTaskCompletedEventAttributes?.scheduledEventId ?? e.activityTaskFailedEventAttributes?.scheduledEventId ?? '')) === 'syncWalletAtOnce';

@@ -36,6 +36,16 @@ describe('analysisSplit', () => {
     expect(lastTaken).toBeLessThanOrEqual(split.syncsDoneAt!);
   });
 
+  it('finds a similarity step run as a local activity (LOCAL_STEPS_PATCH) from its marker', () => {
+    const recorded = loadHistories().find((h) => h.name === 'similarity-analysis-wait-local-steps');
+    expect(recorded).toBeDefined();
+    const split = analysisSplit(recorded!.history.events ?? []);
+    const [simFrom, simTo] = split.similarityAt!;
+    expect(simFrom).toBeGreaterThanOrEqual(split.balancesAt![1]);
+    expect(simTo).toBeGreaterThanOrEqual(simFrom);
+    expect(split.completedAt!).toBeGreaterThanOrEqual(simTo);
+  });
+
   it('says null for what a history does not have', () => {
     expect(analysisSplit([])).toEqual({ syncsStartedAt: null, syncStepsTakenAt: null, syncsDoneAt: null, balancesAt: null, similarityAt: null, completedAt: null });
   });
