@@ -179,14 +179,16 @@ const round = (n: number | null, digits = 2): number | null => (n === null || !N
 /**
  * The wall time below which the machine's cores could not have done a phase's work: the CPU-seconds
  * every process of the stack spent in it (worker, API, Temporal, PostgreSQL, the simulator, the
- * bench) over the cores, and the same without the simulator (in production, the providers' CPU is
- * not ours). A group whose time is near this floor rather than its provider bound is bound by the
- * machine. Null when the phase's CPU was not read.
+ * bench) over the cores, and the service's own processes' alone (not the simulator, which plays the
+ * providers, nor the bench, which plays the users). A group whose time is near this floor rather
+ * than its provider bound is bound by the machine. PostgreSQL's figure is the whole cluster's (other
+ * databases' work on a shared cluster counts too), and the cores are the machine's, not a cgroup's
+ * limit. Null when the phase's CPU was not read.
  */
-export function cpuFloor(byProcess: Record<string, number> | undefined, cores: number): { seconds: number; withoutSimulator: number } | null {
+export function cpuFloor(byProcess: Record<string, number> | undefined, cores: number): { seconds: number; serviceOnly: number } | null {
   if (!byProcess || !(cores > 0)) return null;
   const total = Object.values(byProcess).reduce((a, b) => a + b, 0);
-  return { seconds: total / cores, withoutSimulator: (total - (byProcess.simulator ?? 0)) / cores };
+  return { seconds: total / cores, serviceOnly: (total - (byProcess.simulator ?? 0) - (byProcess.bench ?? 0)) / cores };
 }
 
 function runFigures(run: AnalysisRun, cpu: ReturnType<typeof cpuFloor>) {
@@ -203,7 +205,7 @@ function runFigures(run: AnalysisRun, cpu: ReturnType<typeof cpuFloor>) {
     eventsParent: run.events.parent,
     workflows: run.events.workflows,
     cpuFloorSeconds: cpu ? round(cpu.seconds) : null,
-    cpuFloorSecondsWithoutSimulator: cpu ? round(cpu.withoutSimulator) : null,
+    cpuFloorSecondsServiceOnly: cpu ? round(cpu.serviceOnly) : null,
   };
 }
 

@@ -47,7 +47,15 @@ export function analysisSplit(events: HistoryEvent[]): AnalysisSplit {
       const marker = e.markerRecordedEventAttributes;
       const data = marker?.markerName === 'core_local_activity' ? marker.details?.data?.payloads?.[0]?.data : undefined;
       if (!data) continue;
-      const d = JSON.parse(Buffer.from(data).toString()) as { activity_type?: string; original_schedule_time?: { seconds?: number; nanos?: number }; complete_time?: { seconds?: number; nanos?: number } };
+      let d: { activity_type?: string; original_schedule_time?: { seconds?: number; nanos?: number }; complete_time?: { seconds?: number; nanos?: number } };
+      try {
+        d = JSON.parse(Buffer.from(data).toString()) as typeof d;
+      } catch {
+        continue;
+      }
+      // a failed attempt's marker (one that gave up) has a result of failure, not of completion
+      if (marker?.failure) continue;
+      // (its times are the worker's clock, the events' the server's: one host here)
       const from = stamp(d.original_schedule_time);
       const to = stamp(d.complete_time);
       if (d.activity_type === name && from !== null && to !== null) return [from, to];

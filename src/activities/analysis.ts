@@ -5,7 +5,7 @@
 // pair in analysis_pairs and the result (its strongest pairs) in the analyses row, and returns a small
 // summary (claim-check: the result never travels through workflow history). One attempt at a time
 // computes an analysis (a session advisory lock per analysis).
-import { withLivenessHeartbeat } from './heartbeat';
+import { heartbeatOf, withLivenessHeartbeat } from './heartbeat';
 import { performance } from 'node:perf_hooks';
 import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
@@ -123,6 +123,7 @@ export function createAnalysisActivities(deps: ActivityDeps) {
     // stays free for heartbeats and other activities, and never holds a large group's input.
     const spool = new PairSpool(input.analysisId);
     const clock = new StepClock();
+    const heartbeat = heartbeatOf(ctx);
     try {
       clock.step('starting');
       const { result, ranks, tokenUniverse } = await similarityStep({
@@ -134,7 +135,7 @@ export function createAnalysisActivities(deps: ActivityDeps) {
         signal: ctx.cancellationSignal,
         onStep: (step) => {
           clock.step(step);
-          ctx.heartbeat({ analysisId: input.analysisId, step });
+          heartbeat({ analysisId: input.analysisId, step });
         },
         // a helper thread that computed no rows of a large group points at a worker that cannot load
         onRowStats: (rows) => {
@@ -171,7 +172,7 @@ export function createAnalysisActivities(deps: ActivityDeps) {
           engineVersion: ENGINE_VERSION,
           enrichmentNotNeeded: tokensToEnrich === 0,
         },
-        (rows) => ctx.heartbeat({ analysisId: input.analysisId, step: `storing pairs: ${rows} of ${pairCount}` }),
+        (rows) => heartbeat({ analysisId: input.analysisId, step: `storing pairs: ${rows} of ${pairCount}` }),
       );
       log.info('similarity stored', { analysisId: input.analysisId, pairs: stored, listed: result.pairs.length, clusters: summary.clusterCount, universe: summary.tokenUniverseSize, tokensToEnrich, stepsMs: clock.end() });
       return { ...summary, tokensToEnrich };

@@ -207,7 +207,7 @@ export const ENRICH_WHEN_NEEDED_PATCH = 'enrich-when-needed';
  * visibility write, that buy nothing once every run has them (measured: 10 of the 35 events of a
  * 3-wallet analysis of synced wallets). A run that records this one asks none of the others; a
  * history recorded before it has no such marker, and replays asking each of them where it did.
- * Patches added after this one are asked on their own, as usual.
+ * New runs no longer ask it: LOCAL_STEPS_PATCH stands for it and the patches it stands for.
  */
 export const ANALYSIS_PATCHES_2026_11 = 'analysis-patches-2026-11';
 
@@ -218,7 +218,9 @@ export const ANALYSIS_PATCHES_2026_11 = 'analysis-patches-2026-11';
  * events); with these, 2 workflow tasks and 1 activity (its balances, a provider call, stays on the
  * balances queue). Like ANALYSIS_PATCHES_2026_11 it also stands for every patch before it, so a new
  * run still records one patch marker; histories recorded before it ask ANALYSIS_PATCHES_2026_11
- * (or each older patch) where they did, and run both steps as task-queue activities.
+ * (or each older patch) where they did, and run both steps as task-queue activities. As with any
+ * patch, a run started by this code cannot be replayed by a worker of the code before it: deploy it
+ * to every worker, and do not roll back while such runs are open (docs/workflows.md).
  */
 export const LOCAL_STEPS_PATCH = 'analysis-patches-2026-12-local-steps';
 

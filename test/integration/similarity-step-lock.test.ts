@@ -49,6 +49,20 @@ describe('computeGroupSimilarity: one attempt per analysis at a time', () => {
     expect(rows[0].n).toBe(pairCount);
   });
 
+  it('as a local activity it sends no heartbeat (a local activity has none; the SDK would warn of each), as a task-queue one it reports its steps', async () => {
+    const heartbeats = async (isLocal: boolean): Promise<unknown[]> => {
+      const id = `similarity-local-${isLocal}-${randomUUID()}`;
+      await insertAnalysis(opened.stack.pool, { id, workflowId: `analysis:${id}`, requestId: null, wallets, params: {} });
+      const env = new MockActivityEnvironment({ isLocal });
+      const sent: unknown[] = [];
+      env.on('heartbeat', (details: unknown) => sent.push(details));
+      await expect(attempt(id, env)).resolves.toMatchObject({ analysisId: id, status: 'completed', pairCount });
+      return sent;
+    };
+    expect(await heartbeats(true)).toEqual([]);
+    expect((await heartbeats(false)).length).toBeGreaterThan(0);
+  });
+
   it('withTryAdvisoryLock: held by one session, another is refused without running; released after, also when fn fails', async () => {
     const name = `test-lock-${randomUUID()}`;
     const { pool } = opened.stack;

@@ -120,8 +120,8 @@ describe('the JSON line', () => {
       temporal: 'prod',
       temporalAddress: '127.0.0.1:7633',
       a: {
-        small: { wallets: 20, status: 'completed', seconds: 1.2, boundSeconds: 0.8, ratio: 1.5, pages: 40, historyRequests: 60, historyPeakPerSecond: 49, events: 800, eventsParent: 200, workflows: 22, cpuFloorSeconds: null, cpuFloorSecondsWithoutSimulator: null },
-        large: { wallets: 500, status: 'completed', seconds: 26, boundSeconds: 20, ratio: 1.3, pages: 1000, historyRequests: 1500, historyPeakPerSecond: 49, events: 20000, eventsParent: 5000, workflows: 502, cpuFloorSeconds: null, cpuFloorSecondsWithoutSimulator: null },
+        small: { wallets: 20, status: 'completed', seconds: 1.2, boundSeconds: 0.8, ratio: 1.5, pages: 40, historyRequests: 60, historyPeakPerSecond: 49, events: 800, eventsParent: 200, workflows: 22, cpuFloorSeconds: null, cpuFloorSecondsServiceOnly: null },
+        large: { wallets: 500, status: 'completed', seconds: 26, boundSeconds: 20, ratio: 1.3, pages: 1000, historyRequests: 1500, historyPeakPerSecond: 49, events: 20000, eventsParent: 5000, workflows: 502, cpuFloorSeconds: null, cpuFloorSecondsServiceOnly: null },
         coldStart: null,
       },
       b: { offeredRps: 200, requests: 800, achievedRps: 200, p50Ms: 12.3, p99Ms: 48, maxMs: 60, acceptedP50Ms: 12.3, acceptedP99Ms: 48, serverP50Ms: 5, serverP99Ms: 25, statuses: { '202': 800 }, serverTiming: { store: { p50Ms: 3.1, p99Ms: 20 } }, frontDoor: null },
@@ -135,11 +135,11 @@ describe('the JSON line', () => {
     });
   });
 
-  it("gives each group's CPU floor: its phase's CPU-seconds over the cores, and without the simulator's", () => {
-    const cpuSecondsByPhase = { ...figures.cpuSecondsByPhase, small: { worker: 1.5, api: 0.1, simulator: 0.7, temporal: 0.4, postgres: 0.7 } };
-    const line = JSON.parse(e2eLine({ ...figures, cpuSecondsByPhase })) as { a: { small: { cpuFloorSeconds: number; cpuFloorSecondsWithoutSimulator: number }; large: { cpuFloorSeconds: null } } };
-    expect(line.a.small.cpuFloorSeconds).toBe(1.7);
-    expect(line.a.small.cpuFloorSecondsWithoutSimulator).toBe(1.35);
+  it("gives each group's CPU floor: its phase's CPU-seconds over the cores, and the service's own processes' alone", () => {
+    const cpuSecondsByPhase = { ...figures.cpuSecondsByPhase, small: { worker: 1.5, api: 0.1, simulator: 0.7, bench: 0.2, temporal: 0.4, postgres: 0.7 } };
+    const line = JSON.parse(e2eLine({ ...figures, cpuSecondsByPhase })) as { a: { small: { cpuFloorSeconds: number; cpuFloorSecondsServiceOnly: number }; large: { cpuFloorSeconds: null } } };
+    expect(line.a.small.cpuFloorSeconds).toBe(1.8);
+    expect(line.a.small.cpuFloorSecondsServiceOnly).toBe(1.35);
     expect(line.a.large.cpuFloorSeconds).toBeNull();
   });
 

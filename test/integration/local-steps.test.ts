@@ -1,0 +1,45 @@
+// LOCAL_STEPS_PATCH: an analysis reads its wallets' statuses as a local activity, and a group of at
+// most 50 wallets computes its similarity as one too (inside the workflow task, one marker each);
+// a larger group's similarity step stays an activity of the analysis queue (its fairness key, its
+// heartbeats, a progress query that does not wait for it). Both end with every pair stored.
+import { temporal } from '@temporalio/proto';
+import { generateWorld } from '../../src/simulator';
+import { getAnalysis } from '../../src/store/analyses';
+import { analysisInput, startAnalysis } from '../harness/analyses';
+import { useSimulatedStack } from '../harness/stack';
+
+const EventType = temporal.api.enums.v1.EventType;
+const world = generateWorld({ seed: 412, wallets: 51, txPerWallet: 6, largeWallet: false });
+const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.address).sort();
+
+type History = Awaited<ReturnType<Awaited<ReturnType<typeof startAnalysis>>['fetchHistory']>>;
+const localActivities = (history: History) =>
+  (history.events ?? [])
+    .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')
+    .map((e) => JSON.parse(Buffer.from(e.markerRecordedEventAttributes?.details?.data?.payloads?.[0]?.data ?? []).toString()).activity_type as string);
+const queueActivities = (history: History) => (history.events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType?.name as string] : []));
+
+describe('the short steps of an analysis as local activities', () => {
+  const opened = useSimulatedStack({ world });
+
+  it.each([
+    [50, 'a local activity', ['getWalletStatuses', 'computeGroupSimilarity'], false],
+    [51, 'an activity of the analysis queue', ['getWalletStatuses'], true],
+  ] as const)('a group of %i wallets computes its similarity as %s', async (size, _how, local, onQueue) => {
+    const group = wallets.slice(0, size);
+    const input = analysisInput({ wallets: group }, { tuning: { pollIntervalMs: 200 } });
+    const history = await opened.stack.withWorkers(async () => {
+      const handle = await startAnalysis(opened.stack, input);
+      await handle.result();
+      return handle.fetchHistory();
+    });
+    expect(localActivities(history)).toEqual(local);
+    expect(queueActivities(history).includes('computeGroupSimilarity')).toBe(onQueue);
+    expect(queueActivities(history).includes('getWalletStatuses')).toBe(false);
+    expect((history.events ?? []).some((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED)).toBe(true);
+    const stored = await getAnalysis(opened.stack.pool, input.analysisId);
+    expect(stored?.status).toBe('completed');
+    const { rows } = await opened.stack.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM analysis_pairs WHERE analysis_id = $1', [input.analysisId]);
+    expect(rows[0].n).toBe((size * (size - 1)) / 2);
+  }, 120_000);
+});
