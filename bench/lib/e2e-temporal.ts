@@ -30,6 +30,38 @@ export interface AnalysisSplit {
 
 type HistoryEvent = NonNullable<Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>>['events']>[number];
 
+/**
+ * A local activity as its marker records it (LOCAL_STEPS_PATCH's steps): its type, first schedule
+ * and end, epoch ms. Two clocks: the schedule is the workflow's time (its task's), the end the
+ * worker's, so a step of a few ms can read as ending before it was scheduled.
+ */
+export interface LocalActivityMarker {
+  activityType: string;
+  scheduledAtMs: number | null;
+  completedAtMs: number | null;
+  /** it gave up: the marker holds its failure, not a result */
+  failed: boolean;
+}
+
+/** The local activities of a history, in order, from their markers' data. */
+export function localActivityMarkers(events: HistoryEvent[]): LocalActivityMarker[] {
+  const epochMs = (t: { seconds?: number | string; nanos?: number } | null | undefined) => (t ? Number(t.seconds ?? 0) * 1000 + (t.nanos ?? 0) / 1e6 : null);
+  const out: LocalActivityMarker[] = [];
+  for (const e of events) {
+    const marker = e.markerRecordedEventAttributes;
+    const data = marker?.markerName === 'core_local_activity' ? marker.details?.data?.payloads?.[0]?.data : undefined;
+    if (!data) continue;
+    let d: { activity_type?: string; original_schedule_time?: { seconds?: number; nanos?: number }; complete_time?: { seconds?: number; nanos?: number } };
+    try {
+      d = JSON.parse(Buffer.from(data).toString()) as typeof d;
+    } catch {
+      continue;
+    }
+    out.push({ activityType: d.activity_type ?? '', scheduledAtMs: epochMs(d.original_schedule_time), completedAtMs: epochMs(d.complete_time), failed: !!marker?.failure });
+  }
+  return out;
+}
+
 /** The split of one analysis workflow's history (see AnalysisSplit). */
 export function analysisSplit(events: HistoryEvent[]): AnalysisSplit {
   const ms = (e: HistoryEvent) => Number(e.eventTime?.seconds ?? 0) * 1000 + Math.round((e.eventTime?.nanos ?? 0) / 1e6);
@@ -40,27 +72,10 @@ export function analysisSplit(events: HistoryEvent[]): AnalysisSplit {
     const name = e.activityTaskScheduledEventAttributes?.activityType?.name;
     if (name) scheduledName.set(String(e.eventId), name);
   }
-  // a local activity (LOCAL_STEPS_PATCH) is a marker whose data says its type, first schedule and completion
-  const stamp = (t: { seconds?: number | string; nanos?: number } | null | undefined) => (t ? Math.round(Number(t.seconds ?? 0) * 1000 + (t.nanos ?? 0) / 1e6 - t0) / 1000 : null);
+  // a local activity (LOCAL_STEPS_PATCH) is a marker, timed by the workflow's and the worker's clocks (one host here)
   const ofLocalActivity = (name: string): [number, number] | null => {
-    for (const e of events) {
-      const marker = e.markerRecordedEventAttributes;
-      const data = marker?.markerName === 'core_local_activity' ? marker.details?.data?.payloads?.[0]?.data : undefined;
-      if (!data) continue;
-      let d: { activity_type?: string; original_schedule_time?: { seconds?: number; nanos?: number }; complete_time?: { seconds?: number; nanos?: number } };
-      try {
-        d = JSON.parse(Buffer.from(data).toString()) as typeof d;
-      } catch {
-        continue;
-      }
-      // a failed attempt's marker (one that gave up) has a result of failure, not of completion
-      if (marker?.failure) continue;
-      // (its times are the worker's clock, the events' the server's: one host here)
-      const from = stamp(d.original_schedule_time);
-      const to = stamp(d.complete_time);
-      if (d.activity_type === name && from !== null && to !== null) return [from, to];
-    }
-    return null;
+    const m = localActivityMarkers(events).find((l) => l.activityType === name && !l.failed && l.scheduledAtMs !== null && l.completedAtMs !== null);
+    return m ? [Math.round((m.scheduledAtMs as number) - t0) / 1000, Math.round((m.completedAtMs as number) - t0) / 1000] : null;
   };
   const ofActivity = (name: string) => {
     const scheduled = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === name);

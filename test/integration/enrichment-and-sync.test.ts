@@ -10,6 +10,7 @@ import { getAnalysis } from '../../src/store/analyses';
 import { getTokens } from '../../src/store/tokens';
 import { REFRESH_SCHEDULE_ID, ensureRefreshSchedule } from '../../src/temporal/schedules';
 import { useSimulatedStack } from '../harness/stack';
+import { localActivityMarkers } from '../../bench/lib/e2e-temporal';
 
 const EventType = temporal.api.enums.v1.EventType;
 const world = generateWorld({ seed: 141, wallets: 6, txPerWallet: 60, largeWallet: false });
@@ -78,10 +79,7 @@ describe('token enrichment, the refresh schedule and long syncs', () => {
     // its statuses and its similarity step ran as local activities, inside the workflow's tasks: one
     // task-queue activity (the balances, a provider call) and two workflow tasks in all (a third
     // only if a local activity ran past 8 s on a loaded machine: its task is then extended)
-    const localActivities = events
-      .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')
-      .map((e) => JSON.parse(Buffer.from(e.markerRecordedEventAttributes?.details?.data?.payloads?.[0]?.data ?? []).toString()).activity_type as string);
-    expect(localActivities).toEqual(['getWalletStatuses', 'computeGroupSimilarity']);
+    expect(localActivityMarkers(events).map((m) => m.activityType)).toEqual(['getWalletStatuses', 'computeGroupSimilarity']);
     expect(events.flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType?.name] : []))).toEqual(['fetchBalanceBatch']);
     expect(events.filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED).length).toBeLessThan(4);
     await expect(opened.stack.client.workflow.getHandle(enrichmentWorkflowId(second.analysisId)).describe()).rejects.toThrow(/not found/i);

@@ -3,6 +3,7 @@
 // a larger group's similarity step stays an activity of the analysis queue (its fairness key, its
 // heartbeats, a progress query that does not wait for it). Both end with every pair stored.
 import { temporal } from '@temporalio/proto';
+import { localActivityMarkers } from '../../bench/lib/e2e-temporal';
 import { generateWorld } from '../../src/simulator';
 import { getAnalysis } from '../../src/store/analyses';
 import { analysisInput, startAnalysis } from '../harness/analyses';
@@ -13,10 +14,7 @@ const world = generateWorld({ seed: 412, wallets: 51, txPerWallet: 6, largeWalle
 const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.address).sort();
 
 type History = Awaited<ReturnType<Awaited<ReturnType<typeof startAnalysis>>['fetchHistory']>>;
-const localActivities = (history: History) =>
-  (history.events ?? [])
-    .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')
-    .map((e) => JSON.parse(Buffer.from(e.markerRecordedEventAttributes?.details?.data?.payloads?.[0]?.data ?? []).toString()).activity_type as string);
+const localActivities = (history: History) => localActivityMarkers(history.events ?? []).map((m) => m.activityType);
 const queueActivities = (history: History) => (history.events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType?.name as string] : []));
 
 describe('the short steps of an analysis as local activities', () => {

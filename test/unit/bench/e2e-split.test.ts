@@ -1,6 +1,6 @@
 // bench:e2e's "where the time went" line: the split of an analysis workflow's history into its
 // checks, syncs, balances, similarity step and end, read off a recorded history.
-import { analysisSplit } from '../../../bench/lib/e2e-temporal';
+import { analysisSplit, localActivityMarkers } from '../../../bench/lib/e2e-temporal';
 import { loadHistories } from '../../harness/histories';
 
 describe('analysisSplit', () => {
@@ -39,6 +39,14 @@ describe('analysisSplit', () => {
   it('finds a similarity step run as a local activity (LOCAL_STEPS_PATCH) from its marker', () => {
     const recorded = loadHistories().find((h) => h.name === 'similarity-analysis-wait-local-steps');
     expect(recorded).toBeDefined();
+    const markers = localActivityMarkers(recorded!.history.events ?? []);
+    expect(markers.map((m) => [m.activityType, m.failed])).toEqual([
+      ['getWalletStatuses', false],
+      ['computeGroupSimilarity', false],
+    ]);
+    // (two clocks: the schedule is the workflow's time, the end the worker's; in this recording the
+    // statuses' end reads 15 ms before its schedule)
+    for (const m of markers) expect([typeof m.scheduledAtMs, typeof m.completedAtMs]).toEqual(['number', 'number']);
     const split = analysisSplit(recorded!.history.events ?? []);
     const [simFrom, simTo] = split.similarityAt!;
     expect(simFrom).toBeGreaterThanOrEqual(split.balancesAt![1]);
