@@ -67,7 +67,8 @@ async function openTestStack(options: TestStackOptions = {}): Promise<TestStack>
     ...options.env,
   };
   const config = loadConfig(processEnv);
-  const pool = createPool(env.databaseUrl);
+  // the suite's database, or one of the file's own (options.env.DATABASE_URL)
+  const pool = createPool(processEnv.DATABASE_URL);
   const connection = await Connection.connect({ address: env.temporalAddress });
   const client = new Client({ connection, namespace });
   const nativeConnection = await NativeConnection.connect({ address: env.temporalAddress });

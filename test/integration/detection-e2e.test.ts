@@ -21,6 +21,8 @@ import { generateWorld } from '../../src/simulator';
 import { completeAnalysis, getAnalysis, insertAnalysis } from '../../src/store/analyses';
 import { analysisWorkflowId } from '../../src/workflows/contract';
 import { useSimulatedStack } from '../harness/stack';
+import { testEnv } from '../harness/env';
+import { dropDatabase, migrate } from '../../src/store/db';
 
 const world = generateWorld({ seed: 1, wallets: 40, txPerWallet: 40, scenario: 'hard', largeWallet: false });
 const wallets = (world.wallets as Array<{ address: string; label?: string }>).map((w) => w.address);
@@ -45,14 +47,29 @@ function f1(found: Set<string>, expected: Set<string>): { precision: number; rec
   return { precision, recall, f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall) };
 }
 
+/**
+ * A database of this file's own: rarity is weighed against every wallet the database holds
+ * (database-wide counts), so in the suite's shared database the scores depended on the files run
+ * before this one (a decoy pair of popular-token crowd members clustered in one run of the suite).
+ */
+const ownDatabase = (() => {
+  const url = new URL(testEnv().databaseUrl);
+  url.pathname = `${url.pathname}_detection_e2e_${process.pid}`;
+  return url.toString();
+})();
+
 describe('detection v2 through the HTTP API', () => {
   let app: FastifyInstance;
   let api: ApiClient;
 
   const opened = useSimulatedStack(
     { world },
-    {},
+    { DATABASE_URL: ownDatabase },
     {
+      beforeOpen: async () => {
+        await migrate(ownDatabase);
+      },
+      afterClose: () => dropDatabase(ownDatabase),
       afterOpen: async () => {
         app = await buildApp({ config: opened.stack.config, temporal: opened.stack.client, pool: opened.stack.pool, redis: opened.stack.redis }, { eventPollIntervalMs: 200 });
         await app.listen({ host: '127.0.0.1', port: 0 });
