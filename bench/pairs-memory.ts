@@ -4,7 +4,10 @@
 //     of a scratch database (created, migrated and dropped here), the result with its top pairs;
 //   PAIRS_MEMORY_MODE=whole: the path before analysis_pairs, every pair held and the whole result
 //     serialized for one jsonb value (not stored: it is what no longer fits);
-//   PAIRS_MEMORY_MODE=process: as streamed, but computed the way computeGroupSimilarity now runs it, in
+//   PAIRS_MEMORY_MODE=pipelined: as process, with the COPY begun as the process writes its first rows
+//     (rank order, computeSimilarity's second pass), as computeGroupSimilarity runs the step: the
+//     computation and the store overlap (computeAndStoreSeconds; firstRowsSeconds: when rows began);
+//   PAIRS_MEMORY_MODE=process: as streamed, but computed the way computeGroupSimilarity runs it, in
 //     a process of its own (computeSimilarityInProcess) with a heap limit of SIMILARITY_HEAP_MB (default
 //     384); this thread samples its own heap meanwhile (mainHeapPeakMb), which it can because it is
 //     free, and the computing process's RSS (processPeakRssMb, from /proc: not in this process's peak).
@@ -19,6 +22,9 @@
 //     whole 1,402 MB and fails the same way; streamed 624 MB (threads auto), with
 //     NODE_OPTIONS=--max-old-space-size=200: 371 MB (threads auto: the helper's isolate and its shared
 //     row store of every pair), 309 MB (BENCH_THREADS=1), the heap staying under 120 MB.
+//   (Those figures are of the code before the streamed run's second pass in rank order: that pass
+//   reads every row's figures again, so the run keeps them all, about 80 MB at 1,000 wallets, with
+//   one thread too.)
 //   Without a cap V8 lets the old generation grow to a few times the live heap before a full
 //   collection: the streamed run's garbage (each pair's object and JSON) shows up as RSS, not as
 //   anything kept (with --expose-gc, forced collections keep the heap flat during the run).
@@ -27,6 +33,7 @@ import { computeBehavior, computeSimilarity } from '../src/domain';
 import type { SimilarityRunOptions } from '../src/domain';
 import { DEFAULT_TOP_PAIRS } from '../src/api/schemas/analyses';
 import { PairSpool, storeAnalysisPairs } from '../src/store/analysis-pairs';
+import { walletRanksOf } from '../src/store/pair-rows';
 import { insertAnalysis } from '../src/store/analyses';
 import { createPool, dropDatabase, migrate } from '../src/store/db';
 import { syntheticGroup, syntheticTransfers } from './lib/synthetic-wallets';
@@ -97,43 +104,85 @@ async function main(): Promise<void> {
         t = process.hrtime.bigint();
         let ranks: Int32Array | null = null;
         // the sink is the one place that runs during the (synchronous) computation: sample there
-        const sink = (pair: Parameters<PairSpool['add']>[0], index: number): void => {
-          spool.add(pair, index);
-          if (index % SAMPLE_EVERY_PAIRS === 0) sample(index);
+        const sink = (pair: Parameters<PairSpool['add']>[0], index: number, rank: number): void => {
+          spool.add(pair, index, rank);
+          if (rank % SAMPLE_EVERY_PAIRS === 0) sample(rank);
         };
         let result: ReturnType<typeof computeSimilarity>;
-        if (MODE === 'process') {
-          let mainHeapPeak = 0;
-          let processPeak = 0;
+        if (MODE === 'pipelined') {
+          // as the similarity step runs it: the store's COPY begins with the process's first rows
+          let storing: Promise<number> | null = null;
+          let walletRanks: Map<string, Int32Array> | null = null;
+          let finish: ((r: ReturnType<typeof computeSimilarity>) => void) | null = null;
+          const computed = new Promise<ReturnType<typeof computeSimilarity>>((resolve) => (finish = resolve));
+          const rows = spool.rows();
+          const start = () =>
+            (storing ??= storeAnalysisPairs(pool as NonNullable<typeof pool>, id, rows, async () => {
+              const r = await computed;
+              return { pairCount: r.globalMetrics.pairCount, walletRanks: walletRanks as Map<string, Int32Array>, completed: { summary: {}, result: { ...r, pairsComplete: false }, coverage: r.coverage, failedWallets: [], engineVersion: r.engineVersion } };
+            }));
+          let firstRowsAt = 0;
           const timer = setInterval(() => {
-            mainHeapPeak = Math.max(mainHeapPeak, process.memoryUsage().heapUsed);
-            processPeak = Math.max(processPeak, descendantsOf(process.pid).reduce((sum, pid) => sum + (readMemory(pid).rssMb ?? 0), 0));
-          }, 100);
+            if (spool.count > 0 && storing === null) {
+              firstRowsAt = Number(process.hrtime.bigint() - t) / 1e9;
+              start().catch(() => undefined); // awaited below
+            }
+          }, 5);
           try {
             const run = await computeSimilarityInProcess({ source: { input: { wallets } }, options: { threads: THREADS, topPairs: DEFAULT_TOP_PAIRS }, spool, heapMb: HEAP_MB });
             result = run.result;
-            ranks = run.ranks;
+            walletRanks = run.walletRanks;
+            (finish as unknown as (r: ReturnType<typeof computeSimilarity>) => void)(result);
+            figures.computeSeconds = Math.round(Number(process.hrtime.bigint() - t) / 1e7) / 100;
           } finally {
             clearInterval(timer);
           }
-          figures.heapLimitMb = HEAP_MB;
-          figures.mainHeapPeakMb = mb(mainHeapPeak);
-          figures.processPeakRssMb = Math.round(processPeak);
+          figures.firstRowsSeconds = Math.round(firstRowsAt * 100) / 100;
+          figures.rows = await start();
+          figures.pairs = result.globalMetrics.pairCount;
+          stage('computeAndStore', figures, t);
         } else {
-          result = computeSimilarity({ wallets }, { threads: THREADS, pairSink: sink, topPairs: DEFAULT_TOP_PAIRS, onRanks: (r) => (ranks = r) });
+          if (MODE === 'process') {
+            let mainHeapPeak = 0;
+            let processPeak = 0;
+            const timer = setInterval(() => {
+              mainHeapPeak = Math.max(mainHeapPeak, process.memoryUsage().heapUsed);
+              processPeak = Math.max(processPeak, descendantsOf(process.pid).reduce((sum, pid) => sum + (readMemory(pid).rssMb ?? 0), 0));
+            }, 100);
+            try {
+              const run = await computeSimilarityInProcess({ source: { input: { wallets } }, options: { threads: THREADS, topPairs: DEFAULT_TOP_PAIRS }, spool, heapMb: HEAP_MB });
+              result = run.result;
+              ranks = run.ranks;
+            } finally {
+              clearInterval(timer);
+            }
+            figures.heapLimitMb = HEAP_MB;
+            figures.mainHeapPeakMb = mb(mainHeapPeak);
+            figures.processPeakRssMb = Math.round(processPeak);
+          } else {
+            result = computeSimilarity({ wallets }, { threads: THREADS, pairSink: sink, topPairs: DEFAULT_TOP_PAIRS, onRanks: (r) => (ranks = r) });
+          }
+          figures.pairs = result.globalMetrics.pairCount;
+          figures.listedPairs = result.pairs.length;
+          stage('compute', figures, t);
+          if (samples.length > 0) console.log(`    while the pairs were handed over in rank order (MB at rank): ${samples.join(', ')}`);
+          t = process.hrtime.bigint();
+          spool.close();
+          const { size } = await import('node:fs').then((fs) => fs.fstatSync(spool.descriptor));
+          figures.spoolMb = mb(size);
+          const stored = { ...result, pairCount: result.globalMetrics.pairCount, pairsComplete: false };
+          figures.resultBytes = JSON.stringify(stored).length;
+          figures.rankedPairs = (ranks as Int32Array | null)?.length ?? 0;
+          figures.rows = await storeAnalysisPairs(pool, id, spool.rows(), async () => ({
+            pairCount: result.globalMetrics.pairCount,
+            walletRanks: walletRanksOf(
+              wallets.map((w) => w.address),
+              ranks as unknown as Int32Array,
+            ),
+            completed: { summary: {}, result: stored, coverage: result.coverage, failedWallets: [], engineVersion: result.engineVersion },
+          }));
+          stage('store', figures, t);
         }
-        figures.pairs = result.globalMetrics.pairCount;
-        figures.listedPairs = result.pairs.length;
-        stage('compute', figures, t);
-        if (samples.length > 0) console.log(`    during the computation (MB at pair index): ${samples.join(', ')}`);
-        t = process.hrtime.bigint();
-        spool.close();
-        const { size } = await import('node:fs').then((fs) => fs.fstatSync(spool.descriptor));
-        figures.spoolMb = mb(size);
-        const stored = { ...result, pairCount: result.globalMetrics.pairCount, pairsComplete: false };
-        figures.resultBytes = JSON.stringify(stored).length;
-        figures.rows = await storeAnalysisPairs(pool, id, { spool, ranks: ranks as unknown as Int32Array }, { summary: {}, result: stored, coverage: result.coverage, failedWallets: [], engineVersion: result.engineVersion });
-        stage('store', figures, t);
       } finally {
         spool.remove();
       }

@@ -1,8 +1,9 @@
 // The similarity step and the analysis record. Loads stored legs (in the analysis window), plain
 // transfers (whole stored history) and the fresh balances, with database-wide rarity counts
 // (similarity-inputs.ts), runs the domain's computeSimilarity streamed, a large group's input loaded
-// and computed in a process of its own (similarity-runner.ts), stores every
-// pair in analysis_pairs and the result (its strongest pairs) in the analyses row, and returns a small
+// and computed in a process of its own (similarity-runner.ts), copies every pair into analysis_pairs
+// as the engine hands them over in rank order (while it builds the next ones), stores the result (its
+// strongest pairs) in the analyses row on the same transaction, and returns a small
 // summary (claim-check: the result never travels through workflow history). One attempt at a time
 // computes an analysis (a session advisory lock per analysis).
 import { heartbeatOf, withLivenessHeartbeat } from './heartbeat';
@@ -11,11 +12,11 @@ import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { ENGINE_VERSION, type MetricName } from '../domain';
 import { DEFAULT_TOP_PAIRS } from '../api/schemas/analyses';
-import { PairSpool, storeAnalysisPairs } from '../store/analysis-pairs';
+import { PairSpool, storeAnalysisPairs, type PairsCompletion } from '../store/analysis-pairs';
 import { endAnalysis, insertAnalysis, setEnrichmentStatus, type EnrichmentStatus } from '../store/analyses';
 import { groupSyncProgress, walletSyncRows } from '../store/wallets';
 import { mintsToEnrich } from './enrichment';
-import { withTryAdvisoryLock } from '../store/db';
+import { withTryAdvisoryLock, type Queryable } from '../store/db';
 import { similarityStep } from './similarity-runner';
 import { walletSyncWorkflowId } from '../workflows/contract';
 import type { ActivityDeps } from './deps';
@@ -106,7 +107,7 @@ export function createAnalysisActivities(deps: ActivityDeps) {
     // one attempt computes an analysis at a time: a retried attempt whose predecessor still runs (a
     // heartbeat timeout on a busy worker) is refused with a retryable failure, and tries again after
     // the retry backoff, instead of computing alongside it
-    const run = await withTryAdvisoryLock(pool, `analysis-similarity:${input.analysisId}`, () => lockedComputeAndStore(input, ctx));
+    const run = await withTryAdvisoryLock(pool, `analysis-similarity:${input.analysisId}`, (lockClient) => lockedComputeAndStore(input, ctx, lockClient));
     if (!run.locked) {
       throw ApplicationFailure.create({
         type: SIMILARITY_STEP_BUSY,
@@ -116,67 +117,119 @@ export function createAnalysisActivities(deps: ActivityDeps) {
     return run.value;
   }
 
-  async function lockedComputeAndStore(input: SimilarityStepInput, ctx: Context): Promise<AnalysisSummary> {
-    // every pair goes to a file as it is computed (a group of 1,000 wallets has 499,500), then into
-    // analysis_pairs; the result itself keeps the strongest topPairs. A large group's input is loaded
-    // and computed in a process of its own (similarity-runner.ts; a small one's here): this thread
-    // stays free for heartbeats and other activities, and never holds a large group's input.
-    const spool = new PairSpool(input.analysisId);
+  /** `lockClient`: the session holding the step's advisory lock, free for a statement meanwhile. */
+  async function lockedComputeAndStore(input: SimilarityStepInput, ctx: Context, lockClient: Queryable): Promise<AnalysisSummary> {
+    // every pair goes to a file as it is built (a group of 1,000 wallets has 499,500), in rank order
+    // once every pair is scored, and from it into analysis_pairs while the next ones are built (the
+    // store's transaction begins with the first rows written); the result itself keeps the strongest
+    // topPairs. A large group's input is loaded and computed in a process of its own
+    // (similarity-runner.ts; a small one's here): this thread stays free for heartbeats, the COPY and
+    // other activities, and never holds a large group's input.
     const clock = new StepClock();
     const heartbeat = heartbeatOf(ctx);
+    const pairCount = (input.wallets.length * (input.wallets.length - 1)) / 2;
+    // the computation stops when the activity is cancelled, and when storing failed (nothing would take its rows)
+    const stop = new AbortController();
+    const cancelled = () => stop.abort(ctx.cancellationSignal.reason);
+    if (ctx.cancellationSignal.aborted) cancelled();
+    else ctx.cancellationSignal.addEventListener('abort', cancelled, { once: true });
+    let storing: Promise<number> | null = null;
+    // the engine's second pass (every pair built again, in rank order) writes the rows the store
+    // copies meanwhile: one step, named for both
+    const spool = new PairSpool(input.analysisId, undefined, (rows) => {
+      clock.step('writing and copying pairs');
+      heartbeat({ analysisId: input.analysisId, step: `writing and copying pairs: ${rows} of ${pairCount} written` });
+      void startStore();
+    });
+    const rows = spool.rows();
+    let finished: Promise<PairsCompletion & { summary: AnalysisSummary; tokensToEnrich: number; listed: number }> | null = null;
+    const startStore = (): Promise<number> => {
+      if (storing === null) {
+        storing = storeAnalysisPairs(pool, input.analysisId, rows, () => {
+          clock.step('completing');
+          return finished as NonNullable<typeof finished>;
+        }).catch((err: unknown) => {
+          stop.abort(err);
+          throw err;
+        });
+        storing.catch(() => undefined); // awaited below; its failure also stops the computation
+      }
+      return storing;
+    };
     try {
       clock.step('starting');
-      const { result, ranks, tokenUniverse } = await similarityStep({
+      const computing = similarityStep({
         pool,
         load: { step: { wallets: input.wallets, partialWallets: input.partialWallets, windowDays: input.windowDays, nowSec: input.nowSec }, weights: input.weights, clusterThreshold: input.clusterThreshold },
         options: { ...deps.settings.similarityThreads, topPairs: input.topPairs ?? DEFAULT_TOP_PAIRS },
         spool,
         heapMb: deps.settings.similarityHeapMb,
-        signal: ctx.cancellationSignal,
+        signal: stop.signal,
         onStep: (step) => {
           clock.step(step);
           heartbeat({ analysisId: input.analysisId, step });
         },
         // a helper thread that computed no rows of a large group points at a worker that cannot load
-        onRowStats: (rows) => {
-          if (rows.helpers > 0) log.info('similarity rows by thread', { ...rows });
+        onRowStats: (rowStats) => {
+          if (rowStats.helpers > 0) log.info('similarity rows by thread', { ...rowStats });
         },
       });
-      clock.step('counting tokens to enrich');
-      // an enrichment with nothing to fetch buys nothing: recorded as done with the result, no workflow for it
-      const tokensToEnrich = (await mintsToEnrich(pool, tokenUniverse)).length;
-      const pairCount = result.globalMetrics.pairCount;
-      const top = result.globalMetrics.mostSimilarPairs[0] ?? null;
-      const summary: AnalysisSummary = {
-        analysisId: input.analysisId,
-        status: 'completed',
-        walletCount: input.wallets.length,
-        pairCount,
-        clusterCount: result.clusters.length,
-        tokenUniverseSize: result.universe.size,
-        topPair: top,
-        failedWallets: input.failedWallets,
-        partialWallets: input.partialWallets,
-        engineVersion: ENGINE_VERSION,
-      };
-      clock.step('storing pairs');
-      const stored = await storeAnalysisPairs(
-        pool,
-        input.analysisId,
-        { spool, ranks },
-        {
+      // a failed computation ends the store's reader: its transaction rolls back
+      computing.catch((err: unknown) => rows.destroy(err instanceof Error ? err : new Error(String(err))));
+      finished = computing.then(async ({ result, ranks, tokenUniverse, walletRanks }) => {
+        // the last rows are copied meanwhile
+        clock.step('copying the last rows');
+        if (ranks.length !== pairCount) throw new Error(`analysis pairs: ${ranks.length} ranked pairs for ${pairCount}`);
+        // an enrichment with nothing to fetch buys nothing: recorded as done with the result, no workflow
+        // for it (asked on the lock's session: the store's transaction holds a second client meanwhile,
+        // and the worker's pool has two per similarity step)
+        const tokensToEnrich = (await mintsToEnrich(lockClient, tokenUniverse)).length;
+        const top = result.globalMetrics.mostSimilarPairs[0] ?? null;
+        const summary: AnalysisSummary = {
+          analysisId: input.analysisId,
+          status: 'completed',
+          walletCount: input.wallets.length,
+          pairCount,
+          clusterCount: result.clusters.length,
+          tokenUniverseSize: result.universe.size,
+          topPair: top,
+          failedWallets: input.failedWallets,
+          partialWallets: input.partialWallets,
+          engineVersion: ENGINE_VERSION,
+        };
+        const completed = {
           summary,
           result: { ...result, pairCount, pairsComplete: result.pairs.length === pairCount, tokenUniverse, partialWallets: input.partialWallets },
           coverage: result.coverage,
           failedWallets: input.failedWallets,
           engineVersion: ENGINE_VERSION,
           enrichmentNotNeeded: tokensToEnrich === 0,
-        },
-        (rows) => heartbeat({ analysisId: input.analysisId, step: `storing pairs: ${rows} of ${pairCount}` }),
-      );
-      log.info('similarity stored', { analysisId: input.analysisId, pairs: stored, listed: result.pairs.length, clusters: summary.clusterCount, universe: summary.tokenUniverseSize, tokensToEnrich, stepsMs: clock.end() });
+        };
+        return { pairCount, walletRanks, completed, summary, tokensToEnrich, listed: result.pairs.length };
+      });
+      finished.catch(() => undefined); // awaited below, or by the store
+      try {
+        await computing;
+      } catch (err) {
+        // a store that had begun is rolled back before the attempt ends (its reader was ended above)
+        await (storing as Promise<number> | null)?.catch(() => undefined);
+        throw err;
+      }
+      const stored = await startStore();
+      const { summary, tokensToEnrich, listed } = await finished;
+      log.info('similarity stored', {
+        analysisId: input.analysisId,
+        pairs: stored,
+        listed,
+        clusters: summary.clusterCount,
+        universe: summary.tokenUniverseSize,
+        tokensToEnrich,
+        stepsMs: clock.end(),
+      });
       return { ...summary, tokensToEnrich };
     } finally {
+      ctx.cancellationSignal.removeEventListener('abort', cancelled);
+      if (!rows.destroyed) rows.destroy();
       spool.remove();
     }
   }

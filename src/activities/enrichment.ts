@@ -6,7 +6,7 @@ import { isRetryable, MAX_MINTS_PER_CALL } from '../providers';
 import { analysisMints } from '../store/analyses';
 import { markFailed, mintsNeedingFetch, saveMarkets, PRICE_FRESH_SECONDS } from '../store/tokens';
 import { mostHeldMints } from '../store/wallet-balances';
-import type { Pool } from 'pg';
+import type { Queryable } from '../store/db';
 import type { ActivityDeps } from './deps';
 
 /**
@@ -21,7 +21,7 @@ export const MAX_MINTS_FETCHED_PER_ENRICHMENT_RUN = 3_000;
  * expired back-off), at most one run's worth: what a tokenEnrichmentWorkflow run fetches, and what
  * the similarity step counts to decide whether an analysis needs that workflow at all.
  */
-export async function mintsToEnrich(pool: Pool, mints: readonly string[]): Promise<string[]> {
+export async function mintsToEnrich(pool: Queryable, mints: readonly string[]): Promise<string[]> {
   return (await mintsNeedingFetch(pool, [...mints])).slice(0, MAX_MINTS_FETCHED_PER_ENRICHMENT_RUN);
 }
 

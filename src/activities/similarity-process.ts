@@ -2,13 +2,14 @@
 // similarity-runner.ts): it loads the input (a large group's: over a connection of its own) or takes
 // it as given, runs computeSimilarity streamed, writes every pair to the spool, whose descriptor the
 // worker passed down as this process's descriptor 3, with the same PairRowWriter as the PairSpool,
-// and sends back its row statistics, then the result and the ranks. A process rather than a thread:
+// reporting each write (the worker copies the rows meanwhile), and sends back its row statistics,
+// then the result, the ranks and each wallet's ranks. A process rather than a thread:
 // the memory a large group needs is returned to the system when it exits, so the worker's own
 // resident memory stays bounded by what its other work needs.
 import { computeSimilarity } from '../domain/similarity/compute';
 import type { SimilarityInput } from '../domain/similarity/types';
 import { createPool } from '../store/db';
-import { PairRowWriter } from '../store/pair-rows';
+import { PairRowWriter, walletRanksOf } from '../store/pair-rows';
 import { loadSimilarityInputs, tokenUniverseOf } from './similarity-inputs';
 import { SPOOL_FD, type SimilarityProcessData, type SimilarityProcessMessage } from './similarity-runner';
 
@@ -37,18 +38,24 @@ async function main(data: SimilarityProcessData): Promise<void> {
   const input = await inputOf(data);
   const tokenUniverse = tokenUniverseOf(input.wallets);
   await send({ kind: 'step', step: 'computing pairs' });
-  const writer = new PairRowWriter(SPOOL_FD);
+  // each write of rows to the spool is reported at once, so that the worker copies them into the
+  // table while the next ones are built (IPC messages leave while this thread computes)
+  const writer = new PairRowWriter(SPOOL_FD, data.analysisId, (flushed) => void send({ kind: 'flushed', flushed }));
   let ranks: Int32Array | null = null;
   const result = computeSimilarity(input, {
     ...data.options,
     onRowStats: (rows) => void send({ kind: 'rowStats', rows }),
-    pairSink: (pair, index) => writer.add(pair, index),
+    pairSink: (pair, index, rank) => writer.add(pair, index, rank),
     onRanks: (r) => (ranks = r),
   });
   writer.flush();
   const ranked = ranks as Int32Array | null;
   if (ranked === null) throw new Error('computeSimilarity streamed without ranking its pairs');
-  await send({ kind: 'done', result, ranks: ranked, pairs: writer.count, tokenUniverse });
+  const walletRanks = walletRanksOf(
+    input.wallets.map((w) => w.address),
+    ranked,
+  );
+  await send({ kind: 'done', result, ranks: ranked, pairs: writer.count, tokenUniverse, walletRanks });
 }
 
 // the step's data is the first message; a failure (the database away while loading, an invalid

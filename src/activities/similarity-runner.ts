@@ -11,6 +11,7 @@ import { computeSimilarity } from '../domain/similarity/compute';
 import type { PairRowStats, SimilarityInput, SimilarityResult, SimilarityRunOptions } from '../domain/similarity/types';
 import type { Pool } from 'pg';
 import type { PairSpool } from '../store/analysis-pairs';
+import { walletRanksOf, type PairRowsFlushed } from '../store/pair-rows';
 import { loadSimilarityInputs, tokenUniverseOf, type SimilarityLoadInput } from './similarity-inputs';
 
 /**
@@ -26,6 +27,8 @@ export interface SimilarityProcessLoad {
 
 /** The process's first message (advanced serialization: Maps and typed arrays travel as they are). */
 export interface SimilarityProcessData {
+  /** the analysis whose pairs it writes (each COPY row's analysis_id) */
+  analysisId: string;
   source: { input: SimilarityInput } | { load: SimilarityProcessLoad };
   options: SimilarityProcessOptions;
 }
@@ -37,7 +40,8 @@ export type SimilarityProcessMessage =
   | { kind: 'step'; step: string }
   | { kind: 'rowStats'; rows: PairRowStats }
   | { kind: 'failed'; message: string }
-  | { kind: 'done'; result: SimilarityResult; ranks: Int32Array; pairs: number; tokenUniverse: string[] };
+  | { kind: 'flushed'; flushed: PairRowsFlushed }
+  | { kind: 'done'; result: SimilarityResult; ranks: Int32Array; pairs: number; tokenUniverse: string[]; walletRanks: Map<string, Int32Array> };
 
 /** The spool's descriptor in the process: the worker passes the spool's open file as descriptor 3. */
 export const SPOOL_FD = 3;
@@ -56,7 +60,7 @@ export interface SimilarityProcessRun {
   /** the input, or what the process loads it with */
   source: SimilarityProcessData['source'];
   options: SimilarityProcessOptions;
-  /** receives every pair (the process writes to its descriptor; adoptRows counts them here) */
+  /** receives every pair (the process writes to its descriptor, reporting each write: adoptFlushed, sealAdopted) */
   spool: PairSpool;
   /** the process's heap limit, MB (--max-old-space-size) */
   heapMb: number;
@@ -78,17 +82,26 @@ export interface SimilarityProcessRun {
  */
 export const SIMILARITY_HEAP_GROWING_PERCENT = 20;
 
+/** A similarity step's computation: its result, the rank of every pair index, its token universe and each wallet's ranks (walletRanksOf). */
+export interface SimilarityStepResult {
+  result: SimilarityResult;
+  ranks: Int32Array;
+  tokenUniverse: string[];
+  walletRanks: Map<string, Int32Array>;
+}
+
 /** What V8 prints when a heap limit is reached, whichever way the process then ends. */
 const OUT_OF_MEMORY = /heap out of memory|Reached heap limit|Allocation failed/i;
 
 /**
- * computeSimilarity(input, { ...options, pairSink: spool, onRanks }) in a child process: resolves
- * with the result and the rank of every pair index once the spool holds every pair. The process has
+ * computeSimilarity(input, { ...options, pairSink: spool, onRanks }) in a child process, its writes
+ * to the spool reported as they happen (spool.adoptFlushed): resolves with the result, the rank of
+ * every pair index and each wallet's ranks once the spool holds every pair (spool.sealAdopted). The process has
  * ended by the time this settles, whichever way, so the spool can be removed right after. Out of
  * memory: a non-retryable ApplicationFailure naming SIMILARITY_HEAP_MB (a retry would hit the same
  * limit); any other failure of the process: an Error with its message (retryable).
  */
-export async function computeSimilarityInProcess(run: SimilarityProcessRun): Promise<{ result: SimilarityResult; ranks: Int32Array; tokenUniverse: string[] }> {
+export async function computeSimilarityInProcess(run: SimilarityProcessRun): Promise<SimilarityStepResult> {
   // `run` is read here only: nothing below keeps the input once it is sent
   const { source, options, spool, heapMb, signal, onRowStats, onStep } = run;
   signal?.throwIfAborted();
@@ -130,6 +143,14 @@ export async function computeSimilarityInProcess(run: SimilarityProcessRun): Pro
       child.on('message', (message: SimilarityProcessMessage) => {
         if (message.kind === 'rowStats') onRowStats?.(message.rows);
         else if (message.kind === 'step') onStep?.(message.step);
+        else if (message.kind === 'flushed') {
+          try {
+            spool.adoptFlushed(message.flushed);
+          } catch (err) {
+            failure ??= err;
+            child.kill('SIGKILL');
+          }
+        }
         else if (message.kind === 'failed') failure ??= new Error(`similarity process: ${message.message}`);
         else done = message;
       });
@@ -145,7 +166,7 @@ export async function computeSimilarityInProcess(run: SimilarityProcessRun): Pro
         else if (done === null) reject(new Error('similarity process: ended without a result'));
         else resolve();
       });
-      const data: SimilarityProcessData = { source, options };
+      const data: SimilarityProcessData = { analysisId: spool.analysisId, source, options };
       child.send(data, (err) => {
         if (err) {
           failure ??= new Error(`similarity process: could not send the step (${err.message})`);
@@ -156,9 +177,9 @@ export async function computeSimilarityInProcess(run: SimilarityProcessRun): Pro
   } finally {
     if (onAbort !== null) signal?.removeEventListener('abort', onAbort);
   }
-  const { result, ranks, pairs: written, tokenUniverse } = done as unknown as Extract<SimilarityProcessMessage, { kind: 'done' }>;
-  spool.adoptRows(written);
-  return { result, ranks, tokenUniverse };
+  const { result, ranks, pairs: written, tokenUniverse, walletRanks } = done as unknown as Extract<SimilarityProcessMessage, { kind: 'done' }>;
+  spool.sealAdopted(written);
+  return { result, ranks, tokenUniverse, walletRanks };
 }
 
 /**
@@ -179,7 +200,7 @@ export interface SimilarityStepRun extends Omit<SimilarityProcessRun, 'source'> 
  * its own (computeSimilarityInProcess, with a connection of its own to the pool's database), else
  * loaded and computed here, streamed into the same spool. Same result either way.
  */
-export async function similarityStep(run: SimilarityStepRun): Promise<{ result: SimilarityResult; ranks: Int32Array; tokenUniverse: string[] }> {
+export async function similarityStep(run: SimilarityStepRun): Promise<SimilarityStepResult> {
   const { pool, load, ...rest } = run;
   const wallets = load.step.wallets.length;
   if ((wallets * (wallets - 1)) / 2 >= PROCESS_MIN_PAIRS) {
@@ -193,8 +214,9 @@ export async function similarityStep(run: SimilarityStepRun): Promise<{ result: 
   let ranks: Int32Array | null = null;
   const result = computeSimilarity(
     { wallets: inputs, weights: load.weights, clusterThreshold: load.clusterThreshold, database },
-    { ...run.options, pairSink: (pair, index) => run.spool.add(pair, index), onRanks: (r) => (ranks = r), onRowStats: run.onRowStats },
+    { ...run.options, pairSink: (pair, index, rank) => run.spool.add(pair, index, rank), onRanks: (r) => (ranks = r), onRowStats: run.onRowStats },
   );
+  run.spool.close();
   if (ranks === null) throw new Error('computeSimilarity streamed without ranking its pairs');
-  return { result, ranks, tokenUniverse: tokenUniverseOf(inputs) };
+  return { result, ranks, tokenUniverse: tokenUniverseOf(inputs), walletRanks: walletRanksOf(inputs.map((w) => w.address), ranks) };
 }

@@ -54,17 +54,18 @@ async function checkedOut<T>(pool: Pool, fn: (client: PoolClient, discard: (why:
 
 /**
  * Runs `fn` while this process holds the session advisory lock named `name` (pg_try_advisory_lock on
- * a key hashed from the name), on a client of the pool kept for it, and releases it after. If another
+ * a key hashed from the name), on a client of the pool kept for it, and releases it after; `fn` may
+ * run statements of its own on that client (outside any transaction: it holds the lock). If another
  * session holds the lock, returns `{ locked: false }` at once without running `fn`. Should the unlock
  * fail, the client is destroyed rather than returned to the pool, which ends its session and so
  * releases the lock all the same; a worker process that dies releases it too.
  */
-export async function withTryAdvisoryLock<T>(pool: Pool, name: string, fn: () => Promise<T>): Promise<{ locked: true; value: T } | { locked: false }> {
+export async function withTryAdvisoryLock<T>(pool: Pool, name: string, fn: (client: PoolClient) => Promise<T>): Promise<{ locked: true; value: T } | { locked: false }> {
   return checkedOut(pool, async (client, discard) => {
     const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [name]);
     if (!rows[0].locked) return { locked: false };
     try {
-      return { locked: true, value: await fn() };
+      return { locked: true, value: await fn(client) };
     } finally {
       await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [name]).catch((err: unknown) => discard(err instanceof Error ? err : new Error(String(err))));
     }

@@ -146,33 +146,75 @@ export function copyJson(json: string): string {
   return json.includes('\\') ? json.replaceAll('\\', '\\\\') : json;
 }
 
+/** Where a writer stands after a flush: bytes written to its file, and the rows they hold. */
+export interface PairRowsFlushed {
+  bytes: number;
+  rows: number;
+}
+
 /**
- * Appends pairs to an open file as COPY rows, in pair index order: pair_index, wallet_a, wallet_b,
- * combined, pair (the columns after analysis_id and rank). It neither opens nor closes the file.
+ * Each wallet's pairs' ranks, ascending (analysis_wallet_ranks), from the rank of every pair index
+ * (`ranks[k]`, pairs in the engine's order: (0, 1), (0, 2), …, (1, 2), …) of the group `wallets`.
+ */
+export function walletRanksOf(wallets: readonly string[], ranks: Int32Array): Map<string, Int32Array> {
+  const n = wallets.length;
+  if (ranks.length !== (n * (n - 1)) / 2) throw new Error(`wallet ranks: ${ranks.length} ranked pairs for a group of ${n}`);
+  const lists = wallets.map(() => new Int32Array(Math.max(0, n - 1)));
+  const filled = new Int32Array(n);
+  for (let i = 0, k = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++, k++) {
+      lists[i][filled[i]++] = ranks[k];
+      lists[j][filled[j]++] = ranks[k];
+    }
+  }
+  return new Map(wallets.map((wallet, i) => [wallet, lists[i].sort()]));
+}
+
+/**
+ * Appends pairs to an open file as whole COPY rows of analysis_pairs, in rank order: analysis_id,
+ * rank, pair_index, wallet_a, wallet_b, combined, pair. It neither opens nor closes the file. After
+ * each write to the file it tells `onFlush` how far the file holds whole rows, so that a reader may
+ * copy them into the table while later ones are computed.
  */
 export class PairRowWriter {
   private readonly buffer = Buffer.allocUnsafe(SPOOL_BUFFER_BYTES);
+  private readonly prefix: string;
   private used = 0;
   private rows = 0;
+  private bytes = 0;
 
-  constructor(private readonly fd: number) {}
+  constructor(
+    private readonly fd: number,
+    analysisId: string,
+    private readonly onFlush: (flushed: PairRowsFlushed) => void = () => undefined,
+  ) {
+    this.prefix = `${copyText(analysisId)}\t`;
+  }
 
   /** How many pairs it wrote (some may still be buffered until flush). */
   get count(): number {
     return this.rows;
   }
 
-  /** Appends pair `index`; pairs come in index order (0, 1, 2, …), as the engine's sink gives them. */
-  add(pair: SimilarityPair, index: number): void {
-    if (index !== this.rows) throw new Error(`PairSpool: pair ${index} came where pair ${this.rows} was due`);
+  /** Appends pair `index` at `rank`; pairs come in rank order (0, 1, 2, …), as the engine's sink gives them. */
+  add(pair: SimilarityPair, index: number, rank: number): void {
+    if (rank !== this.rows) throw new Error(`PairSpool: the pair of rank ${rank} came where rank ${this.rows} was due`);
     const combined = pair.scores.combined;
     // String(x) is the shortest text that reads back as the same double: the column ranks as the engine did
-    const row = `${index}\t${copyText(pair.walletA)}\t${copyText(pair.walletB)}\t${combined === null ? '\\N' : String(combined)}\t${copyJson(packPair(pair))}\n`;
-    this.rows++;
+    const row = `${this.prefix}${rank}\t${index}\t${copyText(pair.walletA)}\t${copyText(pair.walletB)}\t${combined === null ? '\\N' : String(combined)}\t${copyJson(packPair(pair))}\n`;
     // a UTF-16 unit takes at most 3 bytes in UTF-8
     if (this.used + row.length * 3 > this.buffer.length) this.flush();
-    if (row.length * 3 > this.buffer.length) fs.writeSync(this.fd, row);
-    else this.used += this.buffer.write(row, this.used);
+    if (row.length * 3 > this.buffer.length) {
+      const bytes = Buffer.from(row);
+      let written = 0;
+      while (written < bytes.length) written += fs.writeSync(this.fd, bytes, written, bytes.length - written);
+      this.bytes += written;
+      this.rows++;
+      this.onFlush({ bytes: this.bytes, rows: this.rows });
+    } else {
+      this.used += this.buffer.write(row, this.used);
+      this.rows++;
+    }
   }
 
   /** Writes what is buffered to the file. */
@@ -180,5 +222,7 @@ export class PairRowWriter {
     let written = 0;
     while (written < this.used) written += fs.writeSync(this.fd, this.buffer, written, this.used - written);
     this.used = 0;
+    this.bytes += written;
+    this.onFlush({ bytes: this.bytes, rows: this.rows });
   }
 }

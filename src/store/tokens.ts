@@ -3,6 +3,7 @@
 // growing back-off (negative cache), not on every run. The only module with SQL that writes to tokens.
 import type { Pool } from 'pg';
 import type { TokenMarket } from '../providers';
+import type { Queryable } from './db';
 import type { TokenStatus } from '../api/schemas/tokens';
 
 export const METADATA_FRESH_SECONDS = 3600;
@@ -52,7 +53,7 @@ export async function getTokens(pool: Pool, mints: string[]): Promise<TokenRecor
  * Registers the mints as pending if new, and returns those that need a DexScreener call now:
  * never fetched, price older than 5 minutes (resolved), or an unknown/failed token whose back-off ended.
  */
-export async function mintsNeedingFetch(pool: Pool, mints: string[]): Promise<string[]> {
+export async function mintsNeedingFetch(pool: Queryable, mints: string[]): Promise<string[]> {
   if (mints.length === 0) return [];
   await pool.query(`INSERT INTO tokens (mint) SELECT unnest($1::text[]) ON CONFLICT (mint) DO NOTHING`, [mints]);
   const { rows } = await pool.query<{ mint: string }>(

@@ -1,6 +1,7 @@
 // GET /v1/analyses/{id}/pairs at the size it exists for: one analysis of 1,000 wallets, 499,500 rows
-// in analysis_pairs, stored in pair-index order as the write path copies them (so a page by rank
-// reads scattered heap pages). Every statement the route sends is recorded and explained: none may
+// in analysis_pairs, stored in pair-index order (the write path copied them so before it copied
+// them in rank order, and rows stored then stay so: the worst case, a page by rank reads scattered
+// heap pages). Every statement the route sends is recorded and explained: none may
 // scan the table (each is driven by an index), whatever the page's depth or filter. The page
 // latencies are printed, never asserted.
 import { randomUUID } from 'node:crypto';

@@ -1,6 +1,7 @@
-// The write path of analysis_pairs on the real PostgreSQL: a real analysis's pairs, spooled as the
-// engine computes them, copied in with their ranks in the transaction that completes the analysis;
-// a retry replaces them, a failure stores nothing.
+// The write path of analysis_pairs on the real PostgreSQL: a real analysis's pairs, spooled as whole
+// COPY rows in rank order as the engine hands them over, copied in as they are written (the reader
+// tails the spool) on the transaction that completes the analysis; a retry replaces them, a failure
+// stores nothing.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import type { Pool } from 'pg';
@@ -11,7 +12,7 @@ import { generateWorld } from '../../src/simulator/generator';
 import { SimWorld } from '../../src/simulator/model';
 import { parseWorld } from '../../src/simulator/world';
 import { PairSpool, copyText, rankedPairs, storeAnalysisPairs } from '../../src/store/analysis-pairs';
-import { unpackPair } from '../../src/store/pair-rows';
+import { unpackPair, walletRanksOf } from '../../src/store/pair-rows';
 import { getAnalysis, insertAnalysis } from '../../src/store/analyses';
 import { createPool } from '../../src/store/db';
 import { testEnv } from '../harness/env';
@@ -28,24 +29,36 @@ const wallets = [...world, ...odd];
 const pairCount = (wallets.length * (wallets.length - 1)) / 2;
 const TOP = 50;
 
-/** One streamed run into a fresh spool, as the similarity step makes it. */
+/** One streamed run into a fresh spool, as the similarity step makes it (rank order), closed. */
 function spooledRun(analysisId: string) {
   const spool = new PairSpool(analysisId);
   const seen: SimilarityPair[] = [];
+  const sunk: Array<{ pair: SimilarityPair; index: number; rank: number }> = [];
   let ranks: Int32Array | null = null;
   const result = computeSimilarity(
     { wallets, database: worldStats(wallets) },
     {
       topPairs: TOP,
-      pairSink: (pair, index) => {
-        spool.add(pair, index);
-        seen.push(pair);
+      pairSink: (pair, index, rank) => {
+        spool.add(pair, index, rank);
+        seen[index] = pair;
+        sunk.push({ pair, index, rank });
       },
       onRanks: (r) => (ranks = r),
     },
   );
-  return { spool, seen, ranks: ranks as unknown as Int32Array, result };
+  spool.close();
+  return { spool, seen, sunk, ranks: ranks as unknown as Int32Array, result };
 }
+
+const completion = (ranks: Int32Array, summary: unknown, result: unknown, count = pairCount) => async () => ({
+  pairCount: count,
+  walletRanks: walletRanksOf(
+    wallets.map((x) => x.address),
+    ranks,
+  ),
+  completed: { summary, result, coverage: [], failedWallets: [], engineVersion: 'test' },
+});
 
 interface Row {
   rank: number;
@@ -80,19 +93,26 @@ describe('analysis_pairs write path', () => {
     const id = `pairs-store-${randomUUID()}`;
     await insertAnalysis(pool, { id, workflowId: `analysis:${id}`, requestId: null, wallets: wallets.map((x) => x.address), params: {} });
     for (let attempt = 1; attempt <= 2; attempt++) {
-      const { spool, seen, ranks, result } = spooledRun(id);
-      const progress: number[] = [];
+      const { spool, seen, sunk, ranks, result } = spooledRun(id);
       try {
         // unlinked at once: a killed worker leaves no file behind
         expect(fs.existsSync(spool.file)).toBe(false);
-        const stored = await storeAnalysisPairs(pool, id, { spool, ranks }, { summary: { attempt }, result, coverage: [], failedWallets: [], engineVersion: result.engineVersion }, (n) => progress.push(n));
+        const stored = await storeAnalysisPairs(pool, id, spool.rows(), completion(ranks, { attempt }, result));
         expect(stored).toBe(pairCount);
         expect(fs.fstatSync(spool.descriptor).size).toBeGreaterThan(pairCount * 100);
       } finally {
         spool.remove();
       }
       expect(() => spool.descriptor).toThrow(/removed/);
-      expect(progress.every((n, i) => n > 0 && n <= pairCount && (i === 0 || n > progress[i - 1]))).toBe(true);
+      // the sink had the pairs in rank order, each at the rank onRanks gives its index
+      expect(sunk.map((x) => x.rank)).toEqual(Array.from({ length: pairCount }, (_, r) => r));
+      expect(sunk.every((x) => ranks[x.index] === x.rank)).toBe(true);
+      // each wallet's ranks, ascending, as analysis_wallet_ranks stores them
+      const walletRanks = (await pool.query<{ wallet: string; ranks: number[] }>('SELECT wallet, ranks FROM analysis_wallet_ranks WHERE analysis_id = $1', [id])).rows;
+      expect(walletRanks).toHaveLength(wallets.length);
+      for (const { wallet, ranks: mine } of walletRanks) {
+        expect(mine).toEqual(sunk.filter((x) => x.pair.walletA === wallet || x.pair.walletB === wallet).map((x) => x.rank));
+      }
 
       const rows = await rowsOf(id);
       expect(rows).toHaveLength(pairCount);
@@ -134,31 +154,79 @@ describe('analysis_pairs write path', () => {
     }
   });
 
-  it('a copy that fails stores nothing: neither rows nor the completed analysis', async () => {
+  it('rows written after the store began are copied as they come; it ends when the spool is sealed', async () => {
     const id = `pairs-store-${randomUUID()}`;
     await insertAnalysis(pool, { id, workflowId: `analysis:${id}`, requestId: null, wallets: wallets.map((x) => x.address), params: {} });
-    const { spool, ranks, result } = spooledRun(id);
+    const { spool: computed, sunk, ranks, result } = spooledRun(id);
+    computed.remove();
+    // the same rows, written in three parts while the store reads them
+    const written: number[] = [];
+    const spool = new PairSpool(id, undefined, (rows) => written.push(rows));
     try {
-      // two pairs at one rank: the primary key refuses the COPY, and the transaction rolls back
-      const broken = Int32Array.from(ranks);
-      broken[1] = broken[0];
-      await expect(storeAnalysisPairs(pool, id, { spool, ranks: broken }, { summary: {}, result, coverage: [], failedWallets: [], engineVersion: result.engineVersion })).rejects.toThrow(
-        /duplicate key value violates unique constraint "analysis_pairs_pkey"/,
-      );
-      // the failed COPY left the spool's descriptor to the spool (it alone closes it, in remove())
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(() => fs.fstatSync(spool.descriptor)).not.toThrow();
-      // fewer ranks than spooled pairs: refused before anything is sent
-      await expect(storeAnalysisPairs(pool, id, { spool, ranks: ranks.subarray(1) }, { summary: {}, result, coverage: [], failedWallets: [], engineVersion: result.engineVersion })).rejects.toThrow(
-        /spooled pairs for/,
-      );
+      const rows = spool.rows();
+      let settled = false;
+      const storing = storeAnalysisPairs(pool, id, rows, completion(ranks, { streamed: true }, result)).finally(() => (settled = true));
+      const third = Math.floor(sunk.length / 3);
+      for (const [from, to] of [
+        [0, third],
+        [third, 2 * third],
+      ]) {
+        for (const x of sunk.slice(from, to)) spool.add(x.pair, x.index, x.rank);
+        spool.flush();
+        // the store reads what was written, and waits for more
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        expect({ settled, ended: rows.readableEnded }).toEqual({ settled: false, ended: false });
+      }
+      for (const x of sunk.slice(2 * third)) spool.add(x.pair, x.index, x.rank);
+      spool.close();
+      expect(await storing).toBe(pairCount);
     } finally {
       spool.remove();
     }
+    expect(written[written.length - 1]).toBe(pairCount);
+    expect(written.length).toBeGreaterThanOrEqual(3);
+    expect((await rowsOf(id)).map((r) => r.pair_index)).toEqual(sunk.map((x) => x.index));
+    expect((await getAnalysis(pool, id))?.summary).toEqual({ streamed: true });
+  });
+
+  it('a store that fails stores nothing: neither rows nor the completed analysis', async () => {
+    const id = `pairs-store-${randomUUID()}`;
+    await insertAnalysis(pool, { id, workflowId: `analysis:${id}`, requestId: null, wallets: wallets.map((x) => x.address), params: {} });
+    const runs: PairSpool[] = [];
+    const run = () => {
+      const r = spooledRun(id);
+      runs.push(r.spool);
+      return r;
+    };
+    try {
+      // the computation failed: its reader is destroyed with the failure, and the transaction rolls back
+      const failed = run();
+      const rows = failed.spool.rows();
+      rows.destroy(new Error('the similarity process ran out of memory'));
+      await expect(storeAnalysisPairs(pool, id, rows, completion(failed.ranks, {}, failed.result))).rejects.toThrow(/ran out of memory/);
+      // a spool's rows are read once
+      expect(() => failed.spool.rows()).toThrow('PairSpool: its rows are read once');
+      // fewer rows than the analysis has pairs
+      const short = run();
+      await expect(storeAnalysisPairs(pool, id, short.spool.rows(), completion(short.ranks, {}, short.result, pairCount + 1))).rejects.toThrow(`COPY stored ${pairCount} rows of ${pairCount + 1}`);
+      // what completes it failed after every row was copied
+      const unfinished = run();
+      await expect(
+        storeAnalysisPairs(pool, id, unfinished.spool.rows(), async () => {
+          throw new Error('no result');
+        }),
+      ).rejects.toThrow('no result');
+      // the failed stores left each spool's descriptor to the spool (it alone closes it, in remove())
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      for (const spool of runs) expect(() => fs.fstatSync(spool.descriptor)).not.toThrow();
+    } finally {
+      for (const spool of runs) spool.remove();
+    }
     expect(await rowsOf(id)).toEqual([]);
     expect((await getAnalysis(pool, id))?.status).toBe('running');
-    // the pool's clients are still usable after the failed COPY
+    // the pool's clients are still usable after the failed COPY, and none is left checked out
     expect((await pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    expect(pool.totalCount - pool.idleCount).toBe(0);
   });
 
   // analysis_pairs keeps no foreign key (migrations/1795550000000): the writer and a trigger keep its two halves
@@ -166,7 +234,7 @@ describe('analysis_pairs write path', () => {
     const id = `pairs-store-${randomUUID()}`;
     const { spool, ranks, result } = spooledRun(id);
     try {
-      await expect(storeAnalysisPairs(pool, id, { spool, ranks }, { summary: {}, result, coverage: [], failedWallets: [], engineVersion: result.engineVersion })).rejects.toThrow(
+      await expect(storeAnalysisPairs(pool, id, spool.rows(), completion(ranks, {}, result))).rejects.toThrow(
         `analysis pairs: no analysis ${id} to store them for`,
       );
     } finally {
@@ -180,7 +248,7 @@ describe('analysis_pairs write path', () => {
       await insertAnalysis(pool, { id, workflowId: `analysis:${id}`, requestId: null, wallets: wallets.map((x) => x.address), params: {} });
       const { spool, ranks, result } = spooledRun(id);
       try {
-        await storeAnalysisPairs(pool, id, { spool, ranks }, { summary: {}, result, coverage: [], failedWallets: [], engineVersion: result.engineVersion });
+        await storeAnalysisPairs(pool, id, spool.rows(), completion(ranks, {}, result));
       } finally {
         spool.remove();
       }
@@ -204,7 +272,7 @@ describe('analysis_pairs write path', () => {
       await blocker.query('BEGIN');
       // hold the store back after its lock: its COPY waits on this table lock, taken first
       await blocker.query('LOCK TABLE analysis_pairs IN SHARE MODE');
-      const storing = storeAnalysisPairs(pool, racing, { spool, ranks }, { summary: {}, result, coverage: [], failedWallets: [], engineVersion: result.engineVersion });
+      const storing = storeAnalysisPairs(pool, racing, spool.rows(), completion(ranks, {}, result));
       // the store has its row lock once its COPY waits for the table (pg_locks shows it not granted)
       for (let i = 0; i < 200; i++) {
         const waiting = await pool.query(`SELECT 1 FROM pg_locks WHERE relation = 'analysis_pairs'::regclass AND NOT granted`);

@@ -25,7 +25,7 @@ export interface ClusterInputs {
   vectors: readonly WalletVector[];
   /**
    * The pair of a pair index (`pairIndex`). It must give every edge (combined ≥ minEdge); any other
-   * pair may be missing (a streamed run keeps only the edges and its strongest pairs), and is then
+   * pair may be missing (a streamed run keeps only the edges), and is then
    * described from `columns`, which is what its evidence's contributions are made of.
    */
   pairAt: (index: number) => SimilarityPair | undefined;

@@ -25,6 +25,7 @@ import {
   CNT_TOP_COUNT,
 } from './kernel';
 import { forEachPairRow, helperThreadCount, startPairHelpers, stopPairHelpers } from './pairs';
+import { rowStart } from './row-states';
 import { TIMING_MIN_SCORE, groupSignals, pairTiming, rarityOverlapOf, timingBound, tokenWeights, type GroupSignals, type TokenWeights } from './signals';
 import type {
   MetricName,
@@ -74,11 +75,13 @@ export class SimilarityInputError extends Error {
  * Computes every pair of the group (input order: i < j) plus clusters, global metrics and coverage.
  * `options` only decide how the work is spread over threads; the result is the same.
  *
- * Streamed (`options.pairSink`): each pair goes to the sink as it is computed, in pair index order,
- * and the run keeps only the pairs the clusters read (the edges) and the strongest `topPairs`, so a
- * group of 1,000 wallets (499,500 pairs) never holds every pair. The result's `pairs` are then those
- * strongest pairs in rank order (`rankPairs`), with `pairCount` and `pairsComplete`; `onRanks` gets
- * the rank of every pair index. Clusters, global metrics and the rest are the same as unstreamed.
+ * Streamed (`options.pairSink`): the run scores every pair first (its scores only), ranks them, and
+ * then builds each pair again and hands it to the sink in rank order (`rankPairs`: strongest first),
+ * keeping only the pairs the clusters read (the edges, a prefix of that order) and the strongest
+ * `topPairs`, so a group of 1,000 wallets (499,500 pairs) never holds every pair, and a store can
+ * take the pairs as they come, in its key's order. The result's `pairs` are then those strongest
+ * pairs, with `pairCount` and `pairsComplete`; `onRanks` gets the rank of every pair index. Clusters,
+ * global metrics and the rest are the same as unstreamed.
  */
 export function computeSimilarity(input: SimilarityInput, options: SimilarityRunOptions = {}): SimilarityResult {
   checkRunOptions(options);
@@ -115,45 +118,53 @@ export function computeSimilarity(input: SimilarityInput, options: SimilarityRun
   const maxShared =
     input.maxSharedTokensPerPair ?? (pairCount > LARGE_GROUP_PAIRS ? LARGE_GROUP_MAX_SHARED_TOKENS : DEFAULT_MAX_SHARED_TOKENS);
   const sink = options.pairSink ?? null;
-  // unstreamed: every pair; streamed: the edges (what findClusters reads) and the strongest pairs
+  // unstreamed: every pair, built as its row finishes; streamed: only the scores on this first pass
+  // (the pairs are built again, in rank order, below)
   const pairs: SimilarityPair[] = sink === null ? new Array<SimilarityPair>(pairCount) : [];
-  const edges = new Map<number, SimilarityPair>();
-  const strongest = sink === null ? null : new StrongestPairs(Math.min(options.topPairs ?? pairCount, pairCount));
   const columns = Object.fromEntries(SCORE_NAMES.map((name) => [name, new Float64Array(pairCount)])) as Record<ScoreName, Float64Array>;
+  const record = (p: number, s: PairScores): void => {
+    columns.capital[p] = s.capital ?? NaN;
+    columns.binary[p] = s.binary ?? NaN;
+    columns.jaccardTraded[p] = s.jaccardTraded ?? NaN;
+    columns.jaccardHeld[p] = s.jaccardHeld ?? NaN;
+    columns.behavior[p] = s.behavior ?? NaN;
+    columns.timing[p] = s.timing ?? NaN;
+    columns.funding[p] = s.funding ?? NaN;
+    columns.bundle[p] = s.bundle ?? NaN;
+    columns.rarity[p] = s.rarity ?? NaN;
+    columns.similarity[p] = s.similarity ?? NaN;
+    columns.combined[p] = s.combined ?? NaN;
+  };
   let signals: GroupSignals | null = null;
   let context: PairContext | null = null;
   let p = 0;
   t = performance.now();
-  const rowStats = forEachPairRow(vectors, universe.mints.length, weightsOfTokens.tokenRarity, window, TIMING_DEFAULTS.windowSeconds, maxShared, helpers, (i, row) => {
-    if (context === null) {
-      // the sparse signals run here, on the first finished row, while helper threads go on with rows
-      signals = groupSignals(input, universe, vectors, weightsOfTokens);
-      context = { universe, weights, signals, rarityOverlap: rarityOverlapOf(input, weightsOfTokens.tokens), n };
-    }
-    for (let j = i + 1; j < n; j++) {
-      const pair = scorePair(vectors[i], vectors[j], i, j, p, row, context);
-      const s = pair.scores;
-      columns.capital[p] = s.capital ?? NaN;
-      columns.binary[p] = s.binary ?? NaN;
-      columns.jaccardTraded[p] = s.jaccardTraded ?? NaN;
-      columns.jaccardHeld[p] = s.jaccardHeld ?? NaN;
-      columns.behavior[p] = s.behavior ?? NaN;
-      columns.timing[p] = s.timing ?? NaN;
-      columns.funding[p] = s.funding ?? NaN;
-      columns.bundle[p] = s.bundle ?? NaN;
-      columns.rarity[p] = s.rarity ?? NaN;
-      columns.similarity[p] = s.similarity ?? NaN;
-      columns.combined[p] = s.combined ?? NaN;
-      if (sink === null) pairs[p] = pair;
-      else {
-        sink(pair, p);
-        if (s.combined !== null && s.combined >= clusterThreshold) edges.set(p, pair);
-        strongest!.offer(p, pair, columns.combined);
+  const rows = forEachPairRow(
+    vectors,
+    universe.mints.length,
+    weightsOfTokens.tokenRarity,
+    window,
+    TIMING_DEFAULTS.windowSeconds,
+    maxShared,
+    helpers,
+    (i, row) => {
+      if (context === null) {
+        // the sparse signals run here, on the first finished row, while helper threads go on with rows
+        signals = groupSignals(input, universe, vectors, weightsOfTokens);
+        context = { universe, weights, signals, rarityOverlap: rarityOverlapOf(input, weightsOfTokens.tokens), n };
       }
-      p++;
-    }
-  });
-  options.onRowStats?.(rowStats);
+      for (let j = i + 1; j < n; j++) {
+        if (sink === null) {
+          const pair = scorePair(vectors[i], vectors[j], i, j, row, context, pairFacts(vectors[i], vectors[j], i, j, p, row, context));
+          record(p, pair.scores);
+          pairs[p] = pair;
+        } else record(p, pairFacts(vectors[i], vectors[j], i, j, p, row, context).scores);
+        p++;
+      }
+    },
+    sink !== null,
+  );
+  options.onRowStats?.(rows.stats);
   const sig = (signals ?? groupSignals(input, universe, vectors, weightsOfTokens)) as GroupSignals;
   ms.pairs = performance.now() - t - sig.ms.timing - sig.ms.bundle - sig.ms.funding;
   ms.timing = sig.ms.timing;
@@ -161,9 +172,41 @@ export function computeSimilarity(input: SimilarityInput, options: SimilarityRun
   ms.funding = sig.ms.funding;
   ms.rarityWeights = weightsOfTokens.ms;
 
+  // streamed: every pair built again from its retained row and handed to the sink in rank order (a
+  // store takes them in its key's order); the edges (what findClusters reads) and the strongest
+  // `topPairs` are a prefix of that order, and only they are kept
+  let listed = pairs;
+  const edges = new Map<number, SimilarityPair>();
+  if (sink !== null) {
+    t = performance.now();
+    const { order, ranks } = rankOrder(columns.combined);
+    ms.ranks = performance.now() - t;
+    t = performance.now();
+    const topPairs = Math.min(options.topPairs ?? pairCount, pairCount);
+    listed = [];
+    const rowOfPair = new Int32Array(pairCount);
+    for (let i = 0, k = 0; i < n; i++) for (let j = i + 1; j < n; j++) rowOfPair[k++] = i;
+    const rowAt = rows.rowAt as (i: number) => PairRow;
+    for (let r = 0; r < pairCount; r++) {
+      const k = order[r];
+      const i = rowOfPair[k];
+      const j = k - rowStart(i, n) + i + 1;
+      const ctx = context as unknown as PairContext;
+      // its facts again from its row (the columns hold its scores, but eleven of them far apart: slower to gather)
+      const row = rowAt(i);
+      const pair = scorePair(vectors[i], vectors[j], i, j, row, ctx, pairFacts(vectors[i], vectors[j], i, j, k, row, ctx));
+      sink(pair, k, r);
+      if (r < topPairs) listed.push(pair);
+      const combined = pair.scores.combined;
+      if (combined !== null && combined >= clusterThreshold) edges.set(k, pair);
+    }
+    options.onRanks?.(ranks);
+    ms.streamed = performance.now() - t;
+  }
+
   t = performance.now();
   const clusterOptions = { ...CLUSTER_DEFAULTS, minEdge: clusterThreshold };
-  const pairAt = sink === null ? (k: number) => pairs[k] : (k: number) => edges.get(k) ?? strongest!.get(k);
+  const pairAt = sink === null ? (k: number) => pairs[k] : (k: number) => edges.get(k);
   const clusters = findClusters({ vectors, pairAt, columns, options: clusterOptions, funding: sig.funding, universeMints: universe.mints });
   ms.clusters = performance.now() - t;
   t = performance.now();
@@ -176,14 +219,6 @@ export function computeSimilarity(input: SimilarityInput, options: SimilarityRun
     mostSimilarPairs: mostSimilar(vectors, columns.combined),
   };
   ms.globalMetrics = performance.now() - t;
-  let listed = pairs;
-  if (strongest !== null) {
-    t = performance.now();
-    const ranks = rankPairs(columns.combined);
-    listed = strongest.inRankOrder(ranks);
-    options.onRanks?.(ranks);
-    ms.ranks = performance.now() - t;
-  }
   options.onStageTimes?.(ms);
 
   return {
@@ -203,7 +238,7 @@ export function computeSimilarity(input: SimilarityInput, options: SimilarityRun
     clusters,
     globalMetrics,
     mostCommonTokens: mostCommonTokens(vectors, universe),
-    ...(strongest === null ? {} : { pairCount, pairsComplete: listed.length === pairCount }),
+    ...(sink === null ? {} : { pairCount, pairsComplete: listed.length === pairCount }),
   };
 }
 
@@ -239,8 +274,17 @@ interface PairContext {
   n: number;
 }
 
-function scorePair(a: WalletVector, b: WalletVector, i: number, j: number, index: number, row: PairRow, ctx: PairContext): SimilarityPair {
-  const { universe, weights, signals } = ctx;
+/** A pair's scores, and what its details are built from (scorePair). */
+interface PairFacts {
+  scores: PairScores;
+  timingResult: ReturnType<typeof pairTiming> | null;
+  bundleLink: ReturnType<GroupSignals['bundle']['get']>;
+  fundingLink: ReturnType<GroupSignals['fundingLinks']['get']>;
+}
+
+/** The scores of pair `index` (wallets i < j) from its entry in `row`: a streamed run's first pass reads only these. */
+function pairFacts(a: WalletVector, b: WalletVector, i: number, j: number, index: number, row: PairRow, ctx: PairContext): PairFacts {
+  const { weights, signals } = ctx;
   const nA = a.tokens.length;
   const nB = b.tokens.length;
   const e = j + row.shift; // this pair's entry in the row's store
@@ -249,8 +293,6 @@ function scorePair(a: WalletVector, b: WalletVector, i: number, j: number, index
   const { acc, counts } = row;
   const shared = counts[c + CNT_SHARED];
   const sharedHeld = row.sharedHeld[e];
-  const coTradedA = counts[c + CNT_CO_TRADED_A];
-  const coTradedB = counts[c + CNT_CO_TRADED_B];
   const dot = acc[x + ACC_DOT];
   const capital = cosine(dot, a.norm, b.norm);
   const binary = ochiai(nA, nB, shared);
@@ -301,6 +343,25 @@ function scorePair(a: WalletVector, b: WalletVector, i: number, j: number, index
   const anySignal = funding !== null || bundle !== null || timing !== null || rarity !== null || behavior !== null;
   const combined = anySignal ? relatednessScore(funding ?? NaN, bundle ?? NaN, timing ?? NaN, rarity ?? NaN, behavior ?? NaN) : null;
   const scores: PairScores = { capital, binary, jaccardTraded, jaccardHeld, behavior, timing, funding, bundle, rarity, similarity, combined };
+  return { scores, timingResult, bundleLink, fundingLink };
+}
+
+/** The pair (wallets i < j) from its entry in `row` and its facts (pairFacts). */
+function scorePair(a: WalletVector, b: WalletVector, i: number, j: number, row: PairRow, ctx: PairContext, facts: PairFacts): SimilarityPair {
+  const { universe, signals } = ctx;
+  const { scores, timingResult, bundleLink, fundingLink } = facts;
+  const { capital, binary, jaccardTraded, jaccardHeld, behavior, timing, funding, bundle, rarity, similarity, combined } = scores;
+  const nA = a.tokens.length;
+  const nB = b.tokens.length;
+  const e = j + row.shift; // this pair's entry in the row's store
+  const x = e * ACC;
+  const c = e * CNT;
+  const { acc, counts } = row;
+  const shared = counts[c + CNT_SHARED];
+  const sharedHeld = row.sharedHeld[e];
+  const coTradedA = counts[c + CNT_CO_TRADED_A];
+  const coTradedB = counts[c + CNT_CO_TRADED_B];
+  const dot = acc[x + ACC_DOT];
   const anyNull =
     capital === null ||
     binary === null ||
@@ -524,6 +585,11 @@ function histogram(column: Float64Array): number[] {
  * without one (NaN) last, ties by pair index. analysis_pairs.rank (migrations/) is this order.
  */
 export function rankPairs(combined: Float64Array): Int32Array {
+  return rankOrder(combined).ranks;
+}
+
+/** rankPairs' order both ways: order[r] is the pair index at rank r, ranks[k] the rank of pair index k. */
+export function rankOrder(combined: Float64Array): { order: Int32Array; ranks: Int32Array } {
   const count = combined.length;
   // NaN (no combined) sorts below every score, which lies in [0, 1]
   const key = new Float64Array(count);
@@ -533,86 +599,7 @@ export function rankPairs(combined: Float64Array): Int32Array {
   order.sort((x, y) => key[y] - key[x] || x - y);
   const ranks = new Int32Array(count);
   for (let r = 0; r < count; r++) ranks[order[r]] = r;
-  return ranks;
-}
-
-/**
- * The `limit` strongest pairs seen so far (rankPairs' order), in a bounded min-heap whose root is
- * the weakest kept: a streamed run keeps these and not every pair. Pairs are offered in index order.
- */
-class StrongestPairs {
-  private readonly heap: Int32Array;
-  private size = 0;
-  private readonly kept = new Map<number, SimilarityPair>();
-  private key: Float64Array = new Float64Array(0);
-
-  constructor(private readonly limit: number) {
-    this.heap = new Int32Array(limit);
-  }
-
-  get(k: number): SimilarityPair | undefined {
-    return this.kept.get(k);
-  }
-
-  /** `combined` by pair index, already holding pair `k`'s score (NaN when null). */
-  offer(k: number, pair: SimilarityPair, combined: Float64Array): void {
-    if (this.limit === 0) return;
-    this.key = combined;
-    if (this.size < this.limit) {
-      this.heap[this.size] = k;
-      this.kept.set(k, pair);
-      this.up(this.size++);
-      return;
-    }
-    const root = this.heap[0];
-    if (!this.weaker(root, k)) return;
-    this.kept.delete(root);
-    this.kept.set(k, pair);
-    this.heap[0] = k;
-    this.down(0);
-  }
-
-  /** The kept pairs, strongest first; `ranks` (rankPairs) must put exactly them first. */
-  inRankOrder(ranks: Int32Array): SimilarityPair[] {
-    const out = new Array<SimilarityPair>(this.size);
-    for (const [k, pair] of this.kept) {
-      const r = ranks[k];
-      if (r >= this.size) throw new Error(`strongest pairs: pair ${k} kept at rank ${r}, beyond the ${this.size} kept`);
-      out[r] = pair;
-    }
-    return out;
-  }
-
-  /** whether pair x ranks after pair y (no score is weakest; ties: the later index) */
-  private weaker(x: number, y: number): boolean {
-    const a = Number.isNaN(this.key[x]) ? -1 : this.key[x];
-    const b = Number.isNaN(this.key[y]) ? -1 : this.key[y];
-    return a < b || (a === b && x > y);
-  }
-
-  private up(at: number): void {
-    const h = this.heap;
-    while (at > 0) {
-      const parent = (at - 1) >> 1;
-      if (!this.weaker(h[at], h[parent])) break;
-      [h[at], h[parent]] = [h[parent], h[at]];
-      at = parent;
-    }
-  }
-
-  private down(at: number): void {
-    const h = this.heap;
-    for (;;) {
-      const l = 2 * at + 1;
-      const r = l + 1;
-      let weakest = at;
-      if (l < this.size && this.weaker(h[l], h[weakest])) weakest = l;
-      if (r < this.size && this.weaker(h[r], h[weakest])) weakest = r;
-      if (weakest === at) return;
-      [h[at], h[weakest]] = [h[weakest], h[at]];
-      at = weakest;
-    }
-  }
+  return { order, ranks };
 }
 
 /** The two wallets of pair index k (row i holds pairs (i, j > i), see pairIndex). */

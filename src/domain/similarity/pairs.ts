@@ -206,9 +206,18 @@ function allocStore(entries: number, maxTop: number, alloc: Alloc): RowStore {
   };
 }
 
+/** What forEachPairRow did: who computed the rows, and (retained) each row's figures afterwards. */
+export interface PairRowsRun {
+  stats: PairRowStats;
+  /** with `retain`: row i's figures, for reading its pairs again in any order after the run; else null */
+  rowAt: ((i: number) => PairRow) | null;
+}
+
 /**
  * Calls `onRow(i, row)` for every wallet i in order, once all pairs (i, j > i) are computed, by this
- * thread and the given helpers (which it stops at the end).
+ * thread and the given helpers (which it stops at the end). With `retain`, every row keeps its own
+ * entries (one per pair, as helpers need anyway), so that rowAt reads any pair again after the run
+ * (a streamed run's second pass, in rank order); without, one thread reuses one row's entries.
  */
 export function forEachPairRow(
   vectors: readonly WalletVector[],
@@ -221,20 +230,32 @@ export function forEachPairRow(
   maxTop: number,
   helpers: PairHelpers,
   onRow: (i: number, row: PairRow) => void,
-): PairRowStats {
+  retain = false,
+): PairRowsRun {
   const n = vectors.length;
   const pairCount = (n * (n - 1)) / 2;
   const stats: PairRowStats = { rows: n, helpers: helpers.workers.length, helperRows: 0, fallbackRows: 0 };
   if (n < 3 || helpers.workers.length === 0) {
     stopPairHelpers(helpers);
-    // one row store reused from row to row (entry j for pair (i, j))
     const inputs = buildInputs(vectors, universeSize, tokenRarity, window, timingWindow, maxTop, privateAlloc);
-    const row: PairRow = { ...allocStore(n, maxTop, privateAlloc), shift: 0, maxTop };
+    if (!retain) {
+      // one row store reused from row to row (entry j for pair (i, j))
+      const row: PairRow = { ...allocStore(n, maxTop, privateAlloc), shift: 0, maxTop };
+      for (let i = 0; i < n; i++) {
+        computeRow(inputs, row, i, 0);
+        onRow(i, row);
+      }
+      return { stats, rowAt: null };
+    }
+    const store = allocStore(pairCount, maxTop, privateAlloc);
+    const rows: PairRow[] = [];
     for (let i = 0; i < n; i++) {
-      computeRow(inputs, row, i, 0);
+      const row: PairRow = { ...store, shift: rowStart(i, n) - i - 1, maxTop };
+      computeRow(inputs, store, i, row.shift);
+      rows.push(row);
       onRow(i, row);
     }
-    return stats;
+    return { stats, rowAt: (i) => rows[i] };
   }
 
   // every pair has its own entry in shared memory; each row is computed by whichever thread takes it
@@ -244,7 +265,10 @@ export function forEachPairRow(
   const job: PairJob = { inputs, store, state };
   const claimRows = !helpers.helpersOnly;
   const row: PairRow = { ...store, shift: 0, maxTop };
+  // rows computed here apart from the shared entries (a helper failed or stalled on them, and might
+  // still write there): reused from row to row, or each kept when retained
   let fallback: PairRow | null = null;
+  const fallbackRows = new Map<number, PairRow>();
   // while a helper is busy with the next row, this thread computes free rows from the end (the
   // short ones) into their shared entries, instead of idling
   let back = n - 1;
@@ -271,9 +295,11 @@ export function forEachPairRow(
       } else {
         // the helpers failed or stalled on this row: compute it here, apart from their entries
         stats.fallbackRows++;
-        fallback ??= { ...allocStore(n, maxTop, privateAlloc), shift: 0, maxTop };
-        computeRow(inputs, fallback, i, 0);
-        onRow(i, fallback);
+        // kept: the row's own n - i - 1 entries (pair (i, j) at entry j - i - 1); reused: n entries
+        const own = retain ? { ...allocStore(n - i - 1, maxTop, privateAlloc), shift: -(i + 1), maxTop } : (fallback ??= { ...allocStore(n, maxTop, privateAlloc), shift: 0, maxTop });
+        computeRow(inputs, own, i, own.shift);
+        if (retain) fallbackRows.set(i, own);
+        onRow(i, own);
         continue;
       }
       row.shift = shift;
@@ -283,7 +309,10 @@ export function forEachPairRow(
     Atomics.store(state, n, FAILED); // the helpers take no further rows
     stopPairHelpers(helpers);
   }
-  return stats;
+  if (!retain) return { stats, rowAt: null };
+  const rows: PairRow[] = [];
+  for (let i = 0; i < n; i++) rows.push(fallbackRows.get(i) ?? { ...store, shift: rowStart(i, n) - i - 1, maxTop });
+  return { stats, rowAt: (i) => rows[i] };
 }
 
 /**

@@ -86,10 +86,11 @@ export interface SimilarityRunOptions {
   /** called once per run with the milliseconds each stage took (benchmarks report them) */
   onStageTimes?: (ms: Record<string, number>) => void;
   /**
-   * Streams the run (computeSimilarity): every pair once, in pair index order, as it is computed;
-   * the result then lists only the strongest `topPairs` (see computeSimilarity).
+   * Streams the run (computeSimilarity): every pair once, in rank order (strongest first, `rank` 0,
+   * 1, 2, …), once every pair is scored; the result then lists only the strongest `topPairs` (see
+   * computeSimilarity).
    */
-  pairSink?: (pair: SimilarityPair, pairIndex: number) => void;
+  pairSink?: (pair: SimilarityPair, pairIndex: number, rank: number) => void;
   /** with `pairSink`: how many of the strongest pairs the result lists (default: all) */
   topPairs?: number;
   /** with `pairSink`: called once, after the last pair, with the rank of every pair index (rankPairs) */

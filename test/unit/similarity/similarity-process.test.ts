@@ -1,6 +1,7 @@
 // computeSimilarityInProcess, the similarity step's computation in a child process: while it
 // computes a large synthetic group, this thread's timers keep running (a synchronous run on this
-// thread lets none fire), and what it streams to the spool, its ranks and its result are those of
+// thread lets none fire), and what it streams to the spool (reporting each write as it goes), its
+// ranks, each wallet's ranks and its result are those of
 // computeSimilarity run here on the same input; a heap limit too small for the group fails with a
 // non-retryable failure that names SIMILARITY_HEAP_MB; an abort kills the process.
 import fs from 'node:fs';
@@ -11,6 +12,7 @@ import { computeSimilarityInProcess, SIMILARITY_HEAP_EXCEEDED } from '../../../s
 import { computeSimilarity } from '../../../src/domain/similarity/compute';
 import type { PairRowStats, SimilarityInput, SimilarityWalletInput } from '../../../src/domain/similarity/types';
 import { PairSpool } from '../../../src/store/analysis-pairs';
+import { walletRanksOf } from '../../../src/store/pair-rows';
 
 function group(wallets: number, seed: number): SimilarityInput {
   const base = syntheticGroup({ wallets, tokens: 4_000, tokensPerWallet: 30, seed });
@@ -51,31 +53,42 @@ const options = { threads: 2, topPairs: TOP } as const;
 describe('computeSimilarityInProcess', () => {
   const input = group(300, 61);
   const spools: PairSpool[] = [];
-  const spool = (label: string) => {
-    const s = new PairSpool(label);
+  const spool = (label: string, onRows?: (rows: number) => void) => {
+    const s = new PairSpool(label, undefined, onRows);
     spools.push(s);
     return s;
   };
   afterAll(() => spools.forEach((s) => s.remove()));
 
   it('keeps this thread free while it computes, and streams, ranks and returns what computeSimilarity does here', async () => {
-    const here = spool('here');
+    // the same analysis: its id is in every row
+    const here = spool('same-analysis');
     let hereRanks: Int32Array | null = null;
     const inline = await ticksDuring(() =>
-      computeSimilarity(input, { ...options, pairSink: (pair, index) => here.add(pair, index), onRanks: (r) => (hereRanks = r) }),
+      computeSimilarity(input, { ...options, pairSink: (pair, index, rank) => here.add(pair, index, rank), onRanks: (r) => (hereRanks = r) }),
     );
+    here.close();
     // the control: run synchronously here, the computation lets no timer fire
     expect(inline.ticks).toBe(0);
 
-    const there = spool('there');
+    const reported: number[] = [];
+    const there = spool('same-analysis', (rows) => reported.push(rows));
     const rowStats: PairRowStats[] = [];
     const apart = await ticksDuring(() => computeSimilarityInProcess({ source: { input }, options, spool: there, heapMb: 384, onRowStats: (rows) => rowStats.push(rows) }));
     expect(apart.ticks).toBeGreaterThan(0);
 
     const pairCount = (300 * 299) / 2;
     expect(there.count).toBe(pairCount);
+    // the process reported its writes as it went: more than once, each further on, the last every row
+    expect(reported.length).toBeGreaterThan(1);
+    expect(reported.every((rows, i) => rows > 0 && (i === 0 || rows >= reported[i - 1]))).toBe(true);
+    expect(reported[reported.length - 1]).toBe(pairCount);
     expect(here.count).toBe(pairCount);
     expect(spoolBytes(there).equals(spoolBytes(here))).toBe(true);
+    // each wallet's ranks, gathered in the process, are those gathered here
+    expect(apart.value.walletRanks).toEqual(walletRanksOf(input.wallets.map((w) => w.address), hereRanks as unknown as Int32Array));
+    expect(apart.value.walletRanks.size).toBe(300);
+    expect([...apart.value.walletRanks.values()].every((r) => r.length === 299)).toBe(true);
     expect(apart.value.ranks).toEqual(hereRanks);
     expect(apart.value.result).toEqual(inline.value);
     expect(apart.value.result.pairs).toHaveLength(TOP);

@@ -1,6 +1,6 @@
 // computeSimilarity streamed (a pair sink, the strongest `topPairs` kept) against the same run
-// unstreamed, on a hard generator world that has clusters: the sink sees every pair once in index
-// order, the result's pairs are the head of the full ranking, and the rest of the result is equal.
+// unstreamed, on a hard generator world that has clusters: the sink sees every pair once in rank
+// order (strongest first, each with its pair index), the result's pairs are the head of the full ranking, and the rest of the result is equal.
 import { walletEngineInput, worldStats } from '../../../bench/lib/detection-pipeline';
 import { computeSimilarity, rankPairs } from '../../../src/domain/similarity/compute';
 import type { SimilarityDatabaseStats, SimilarityPair, SimilarityResult, SimilarityRunOptions, SimilarityWalletInput } from '../../../src/domain/similarity/types';
@@ -30,11 +30,11 @@ const ranking = full.pairs
   .sort((x, y) => (y.pair.scores.combined ?? -1) - (x.pair.scores.combined ?? -1) || x.index - y.index);
 
 function streamed(topPairs: number | undefined, options: SimilarityRunOptions = {}, clusterThreshold?: number) {
-  const seen: Array<{ pair: SimilarityPair; index: number }> = [];
+  const seen: Array<{ pair: SimilarityPair; index: number; rank: number }> = [];
   let ranks: Int32Array | null = null;
   const result = computeSimilarity(
     { wallets, database, clusterThreshold },
-    { ...options, topPairs, pairSink: (pair, index) => seen.push({ pair, index }), onRanks: (r) => (ranks = r) },
+    { ...options, topPairs, pairSink: (pair, index, rank) => seen.push({ pair, index, rank }), onRanks: (r) => (ranks = r) },
   );
   return { result, seen, ranks: ranks as Int32Array | null };
 }
@@ -59,10 +59,11 @@ describe('computeSimilarity streamed through a pair sink', () => {
     expect(full.globalMetrics.mostSimilarPairs).toEqual(ranking.slice(0, 5).map(({ pair }) => ({ walletA: pair.walletA, walletB: pair.walletB, combined: pair.scores.combined })));
   });
 
-  it.each([0, 1, 7, 100, pairCount, pairCount + 50])('topPairs %i: the sink sees every pair once in index order; clusters and metrics are the unstreamed ones', (topPairs) => {
+  it.each([0, 1, 7, 100, pairCount, pairCount + 50])('topPairs %i: the sink sees every pair once in rank order; clusters and metrics are the unstreamed ones', (topPairs) => {
     const { result, seen, ranks } = streamed(topPairs);
-    expect(seen.map((s) => s.index)).toEqual(full.pairs.map((_, i) => i));
-    expect(seen.map((s) => s.pair)).toEqual(full.pairs);
+    expect(seen.map((s) => s.rank)).toEqual(full.pairs.map((_, r) => r));
+    expect(seen.map((s) => s.index)).toEqual(ranking.map((r) => r.index));
+    expect(seen.map((s) => s.pair)).toEqual(ranking.map((r) => r.pair));
     expect(rest(result)).toEqual(rest(full));
     expect(result.clusters).toEqual(full.clusters);
     expect(result.globalMetrics).toEqual(full.globalMetrics);
@@ -81,7 +82,9 @@ describe('computeSimilarity streamed through a pair sink', () => {
     const fullLow = computeSimilarity({ wallets, database, clusterThreshold: 0.1 });
     const { result, seen } = streamed(3, { threads: 2 }, 0.1);
     expect(fullLow.clusters.length).toBeGreaterThan(0);
-    expect(seen.map((s) => s.pair)).toEqual(fullLow.pairs);
+    const byIndex: SimilarityPair[] = [];
+    for (const s of seen) byIndex[s.index] = s.pair;
+    expect(byIndex).toEqual(fullLow.pairs);
     expect(rest(result)).toEqual(rest(fullLow));
   });
 
