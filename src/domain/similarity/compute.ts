@@ -280,6 +280,11 @@ interface PairFacts {
   timingResult: ReturnType<typeof pairTiming> | null;
   bundleLink: ReturnType<GroupSignals['bundle']['get']>;
   fundingLink: ReturnType<GroupSignals['fundingLinks']['get']>;
+  /** the pair's entry in its row's store, and the figures of it the scores read */
+  entry: number;
+  shared: number;
+  sharedHeld: number;
+  dot: number;
 }
 
 /** The scores of pair `index` (wallets i < j) from its entry in `row`: a streamed run's first pass reads only these. */
@@ -343,25 +348,21 @@ function pairFacts(a: WalletVector, b: WalletVector, i: number, j: number, index
   const anySignal = funding !== null || bundle !== null || timing !== null || rarity !== null || behavior !== null;
   const combined = anySignal ? relatednessScore(funding ?? NaN, bundle ?? NaN, timing ?? NaN, rarity ?? NaN, behavior ?? NaN) : null;
   const scores: PairScores = { capital, binary, jaccardTraded, jaccardHeld, behavior, timing, funding, bundle, rarity, similarity, combined };
-  return { scores, timingResult, bundleLink, fundingLink };
+  return { scores, timingResult, bundleLink, fundingLink, entry: e, shared, sharedHeld, dot };
 }
 
 /** The pair (wallets i < j) from its entry in `row` and its facts (pairFacts). */
 function scorePair(a: WalletVector, b: WalletVector, i: number, j: number, row: PairRow, ctx: PairContext, facts: PairFacts): SimilarityPair {
   const { universe, signals } = ctx;
-  const { scores, timingResult, bundleLink, fundingLink } = facts;
+  const { scores, timingResult, bundleLink, fundingLink, entry: e, shared, sharedHeld, dot } = facts;
   const { capital, binary, jaccardTraded, jaccardHeld, behavior, timing, funding, bundle, rarity, similarity, combined } = scores;
   const nA = a.tokens.length;
   const nB = b.tokens.length;
-  const e = j + row.shift; // this pair's entry in the row's store
   const x = e * ACC;
   const c = e * CNT;
   const { acc, counts } = row;
-  const shared = counts[c + CNT_SHARED];
-  const sharedHeld = row.sharedHeld[e];
   const coTradedA = counts[c + CNT_CO_TRADED_A];
   const coTradedB = counts[c + CNT_CO_TRADED_B];
-  const dot = acc[x + ACC_DOT];
   const anyNull =
     capital === null ||
     binary === null ||
