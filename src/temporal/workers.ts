@@ -39,10 +39,16 @@ export async function workflowSource(bundlePath?: string): Promise<Pick<WorkerOp
 /** How long a cached workflow's next task waits for the worker that cached it (see createWorkers). */
 export const STICKY_QUEUE_TIMEOUT = '3 seconds';
 
+/**
+ * One Worker per queue. When one cannot be created (the server away, its namespace not described, a
+ * Worker of the same queue already registered in this process), the others are released before the
+ * failure is thrown: a created Worker stays registered with the process's runtime until it has run,
+ * and creating it again would then fail as overlapping (and keep the process from exiting).
+ */
 export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
   const queues = setup.queues ?? (Object.values(TASK_QUEUES) as TaskQueueName[]);
   const source = queues.some((q) => WORKFLOW_QUEUES.includes(q)) ? await workflowSource(setup.workflowBundlePath) : {};
-  return Promise.all(
+  const created = await Promise.allSettled(
     queues.map((taskQueue) =>
       Worker.create({
         connection: setup.connection,
@@ -69,6 +75,12 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
       }),
     ),
   );
+  const workers = created.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failed = created.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed === undefined) return workers;
+  // run and stop at once: what releases a created Worker
+  await Promise.all(workers.map((w) => w.runUntil(Promise.resolve()).catch(() => undefined)));
+  throw failed.reason;
 }
 
 /**

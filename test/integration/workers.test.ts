@@ -44,4 +44,22 @@ describe('the Workers of one worker process', () => {
       await connection.close();
     }
   });
+
+  it('a Worker that cannot be created leaves none of the others registered', async () => {
+    const { stack } = opened;
+    const connection = await NativeConnection.connect({ address: testEnv().temporalAddress });
+    const base = { connection, namespace: stack.namespace, activities: createActivities(buildActivityDeps(stack.config, stack.pool, stack.redis)), concurrency: { balances: 1, analysis: 1, enrichment: 1 } };
+    const held = await createWorkers({ ...base, queues: [TASK_QUEUES.balances] });
+    try {
+      // a second balances Worker in this process overlaps the first: it fails, the enrichment one beside it was created
+      await expect(createWorkers({ ...base, queues: [TASK_QUEUES.enrichment, TASK_QUEUES.balances] })).rejects.toThrow(/overlapping/);
+      // and released: an enrichment Worker can be created again
+      const again = await createWorkers({ ...base, queues: [TASK_QUEUES.enrichment] });
+      expect(again.map((w) => w.options.taskQueue)).toEqual([TASK_QUEUES.enrichment]);
+      await Promise.all(again.map((w) => w.runUntil(Promise.resolve())));
+    } finally {
+      await Promise.all(held.map((w) => w.runUntil(Promise.resolve())));
+      await connection.close();
+    }
+  });
 });
