@@ -133,19 +133,21 @@ export class PairSpool {
     this.read = true;
     let position = 0;
     let reading = false;
-    const chunk = Buffer.allocUnsafe(COPY_CHUNK_BYTES);
     const pump = (): void => {
       if (reading || stream.destroyed) return;
       if (this.waiting === pump) this.waiting = null;
       const available = this.flushed.bytes - position;
       if (available > 0 && this.fd !== null) {
         reading = true;
-        fs.read(this.fd, chunk, 0, Math.min(available, chunk.length), position, (error, bytes) => {
+        // a buffer of its own for each read: COPY may still hold the last one (no copy of it made)
+        const chunk = Buffer.allocUnsafeSlow(Math.min(available, COPY_CHUNK_BYTES));
+        fs.read(this.fd, chunk, 0, chunk.length, position, (error, bytes) => {
           reading = false;
           if (error) return void stream.destroy(error);
+          // the file holds less than was reported written: never wait on it again
+          if (bytes === 0) return void stream.destroy(new Error(`PairSpool: the file ends at ${position} bytes, before the ${this.flushed.bytes} written`));
           position += bytes;
-          // a copy: the chunk is read into again while COPY may still hold this one
-          if (stream.push(Buffer.from(chunk.subarray(0, bytes)))) pump();
+          if (stream.push(bytes === chunk.length ? chunk : chunk.subarray(0, bytes))) pump();
         });
       } else if (this.fd === null) stream.destroy(new Error('PairSpool: removed while its rows were read'));
       else if (this.sealed) stream.push(null);
