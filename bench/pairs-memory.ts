@@ -102,7 +102,7 @@ async function main(): Promise<void> {
       const spool = new PairSpool(id);
       try {
         t = process.hrtime.bigint();
-        let ranks: Int32Array | null = null;
+        let walletRanks: Map<string, Int32Array> | null = null;
         // the sink is the one place that runs during the (synchronous) computation: sample there
         const sink = (pair: Parameters<PairSpool['add']>[0], index: number, rank: number): void => {
           spool.add(pair, index, rank);
@@ -112,7 +112,6 @@ async function main(): Promise<void> {
         if (MODE === 'pipelined') {
           // as the similarity step runs it: the store's COPY begins with the process's first rows
           let storing: Promise<number> | null = null;
-          let walletRanks: Map<string, Int32Array> | null = null;
           let finish: ((r: ReturnType<typeof computeSimilarity>) => void) | null = null;
           const computed = new Promise<ReturnType<typeof computeSimilarity>>((resolve) => (finish = resolve));
           const rows = spool.rows();
@@ -152,7 +151,7 @@ async function main(): Promise<void> {
             try {
               const run = await computeSimilarityInProcess({ source: { input: { wallets } }, options: { threads: THREADS, topPairs: DEFAULT_TOP_PAIRS }, spool, heapMb: HEAP_MB });
               result = run.result;
-              ranks = run.ranks;
+              walletRanks = run.walletRanks;
             } finally {
               clearInterval(timer);
             }
@@ -160,7 +159,7 @@ async function main(): Promise<void> {
             figures.mainHeapPeakMb = mb(mainHeapPeak);
             figures.processPeakRssMb = Math.round(processPeak);
           } else {
-            result = computeSimilarity({ wallets }, { threads: THREADS, pairSink: sink, topPairs: DEFAULT_TOP_PAIRS, onRanks: (r) => (ranks = r) });
+            result = computeSimilarity({ wallets }, { threads: THREADS, pairSink: sink, topPairs: DEFAULT_TOP_PAIRS, onRanks: (r) => (walletRanks = walletRanksOf(wallets.map((w) => w.address), r)) });
           }
           figures.pairs = result.globalMetrics.pairCount;
           figures.listedPairs = result.pairs.length;
@@ -172,13 +171,9 @@ async function main(): Promise<void> {
           figures.spoolMb = mb(size);
           const stored = { ...result, pairCount: result.globalMetrics.pairCount, pairsComplete: false };
           figures.resultBytes = JSON.stringify(stored).length;
-          figures.rankedPairs = (ranks as Int32Array | null)?.length ?? 0;
           figures.rows = await storeAnalysisPairs(pool, id, spool.rows(), async () => ({
             pairCount: result.globalMetrics.pairCount,
-            walletRanks: walletRanksOf(
-              wallets.map((w) => w.address),
-              ranks as unknown as Int32Array,
-            ),
+            walletRanks: walletRanks as unknown as Map<string, Int32Array>,
             completed: { summary: {}, result: stored, coverage: result.coverage, failedWallets: [], engineVersion: result.engineVersion },
           }));
           stage('store', figures, t);

@@ -176,10 +176,9 @@ export function createAnalysisActivities(deps: ActivityDeps) {
       });
       // a failed computation ends the store's reader: its transaction rolls back
       computing.catch((err: unknown) => rows.destroy(err instanceof Error ? err : new Error(String(err))));
-      finished = computing.then(async ({ result, ranks, tokenUniverse, walletRanks }) => {
-        // the last rows are copied meanwhile
+      finished = computing.then(async ({ result, tokenUniverse, walletRanks }) => {
+        // the last rows are copied meanwhile (the store checks they are pairCount)
         clock.step('copying the last rows');
-        if (ranks.length !== pairCount) throw new Error(`analysis pairs: ${ranks.length} ranked pairs for ${pairCount}`);
         // an enrichment with nothing to fetch buys nothing: recorded as done with the result, no workflow
         // for it (asked on the lock's session: the store's transaction holds a second client meanwhile,
         // and the worker's pool has two per similarity step)

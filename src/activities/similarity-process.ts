@@ -3,7 +3,7 @@
 // it as given, runs computeSimilarity streamed, writes every pair to the spool, whose descriptor the
 // worker passed down as this process's descriptor 3, with the same PairRowWriter as the PairSpool,
 // reporting each write (the worker copies the rows meanwhile), and sends back its row statistics,
-// then the result, the ranks and each wallet's ranks. A process rather than a thread:
+// then the result and each wallet's ranks. A process rather than a thread:
 // the memory a large group needs is returned to the system when it exits, so the worker's own
 // resident memory stays bounded by what its other work needs.
 import { computeSimilarity } from '../domain/similarity/compute';
@@ -55,7 +55,7 @@ async function main(data: SimilarityProcessData): Promise<void> {
     input.wallets.map((w) => w.address),
     ranked,
   );
-  await send({ kind: 'done', result, ranks: ranked, pairs: writer.count, tokenUniverse, walletRanks });
+  await send({ kind: 'done', result, pairs: writer.count, tokenUniverse, walletRanks });
 }
 
 // the step's data is the first message; a failure (the database away while loading, an invalid

@@ -41,7 +41,7 @@ export type SimilarityProcessMessage =
   | { kind: 'rowStats'; rows: PairRowStats }
   | { kind: 'failed'; message: string }
   | { kind: 'flushed'; flushed: PairRowsFlushed }
-  | { kind: 'done'; result: SimilarityResult; ranks: Int32Array; pairs: number; tokenUniverse: string[]; walletRanks: Map<string, Int32Array> };
+  | { kind: 'done'; result: SimilarityResult; pairs: number; tokenUniverse: string[]; walletRanks: Map<string, Int32Array> };
 
 /** The spool's descriptor in the process: the worker passes the spool's open file as descriptor 3. */
 export const SPOOL_FD = 3;
@@ -82,10 +82,12 @@ export interface SimilarityProcessRun {
  */
 export const SIMILARITY_HEAP_GROWING_PERCENT = 20;
 
-/** A similarity step's computation: its result, the rank of every pair index, its token universe and each wallet's ranks (walletRanksOf). */
+/**
+ * A similarity step's computation: its result, its token universe and each wallet's ranks
+ * (walletRanksOf; the rank of every pair is in its spooled row).
+ */
 export interface SimilarityStepResult {
   result: SimilarityResult;
-  ranks: Int32Array;
   tokenUniverse: string[];
   walletRanks: Map<string, Int32Array>;
 }
@@ -95,8 +97,8 @@ const OUT_OF_MEMORY = /heap out of memory|Reached heap limit|Allocation failed/i
 
 /**
  * computeSimilarity(input, { ...options, pairSink: spool, onRanks }) in a child process, its writes
- * to the spool reported as they happen (spool.adoptFlushed): resolves with the result, the rank of
- * every pair index and each wallet's ranks once the spool holds every pair (spool.sealAdopted). The process has
+ * to the spool reported as they happen (spool.adoptFlushed): resolves with the result and each
+ * wallet's ranks once the spool holds every pair (spool.sealAdopted). The process has
  * ended by the time this settles, whichever way, so the spool can be removed right after. Out of
  * memory: a non-retryable ApplicationFailure naming SIMILARITY_HEAP_MB (a retry would hit the same
  * limit); any other failure of the process: an Error with its message (retryable).
@@ -177,9 +179,9 @@ export async function computeSimilarityInProcess(run: SimilarityProcessRun): Pro
   } finally {
     if (onAbort !== null) signal?.removeEventListener('abort', onAbort);
   }
-  const { result, ranks, pairs: written, tokenUniverse, walletRanks } = done as unknown as Extract<SimilarityProcessMessage, { kind: 'done' }>;
+  const { result, pairs: written, tokenUniverse, walletRanks } = done as unknown as Extract<SimilarityProcessMessage, { kind: 'done' }>;
   spool.sealAdopted(written);
-  return { result, ranks, tokenUniverse, walletRanks };
+  return { result, tokenUniverse, walletRanks };
 }
 
 /**
@@ -218,5 +220,5 @@ export async function similarityStep(run: SimilarityStepRun): Promise<Similarity
   );
   run.spool.close();
   if (ranks === null) throw new Error('computeSimilarity streamed without ranking its pairs');
-  return { result, ranks, tokenUniverse: tokenUniverseOf(inputs), walletRanks: walletRanksOf(inputs.map((w) => w.address), ranks) };
+  return { result, tokenUniverse: tokenUniverseOf(inputs), walletRanks: walletRanksOf(inputs.map((w) => w.address), ranks) };
 }

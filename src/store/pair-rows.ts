@@ -205,12 +205,8 @@ export class PairRowWriter {
     // a UTF-16 unit takes at most 3 bytes in UTF-8
     if (this.used + row.length * 3 > this.buffer.length) this.flush();
     if (row.length * 3 > this.buffer.length) {
-      const bytes = Buffer.from(row);
-      let written = 0;
-      while (written < bytes.length) written += fs.writeSync(this.fd, bytes, written, bytes.length - written);
-      this.bytes += written;
       this.rows++;
-      this.onFlush({ bytes: this.bytes, rows: this.rows });
+      this.write(Buffer.from(row));
     } else {
       this.used += this.buffer.write(row, this.used);
       this.rows++;
@@ -219,9 +215,15 @@ export class PairRowWriter {
 
   /** Writes what is buffered to the file. */
   flush(): void {
-    let written = 0;
-    while (written < this.used) written += fs.writeSync(this.fd, this.buffer, written, this.used - written);
+    const used = this.used;
     this.used = 0;
+    this.write(this.buffer.subarray(0, used));
+  }
+
+  /** Writes `bytes` whole (whole rows) and reports how far the file now holds rows. */
+  private write(bytes: Buffer): void {
+    let written = 0;
+    while (written < bytes.length) written += fs.writeSync(this.fd, bytes, written, bytes.length - written);
     this.bytes += written;
     this.onFlush({ bytes: this.bytes, rows: this.rows });
   }

@@ -76,7 +76,7 @@ export class SimilarityInputError extends Error {
  * `options` only decide how the work is spread over threads; the result is the same.
  *
  * Streamed (`options.pairSink`): the run scores every pair first (its scores only), ranks them, and
- * then builds each pair again and hands it to the sink in rank order (`rankPairs`: strongest first),
+ * then builds each pair again and hands it to the sink in rank order (`rankOrder`: strongest first),
  * keeping only the pairs the clusters read (the edges, a prefix of that order) and the strongest
  * `topPairs`, so a group of 1,000 wallets (499,500 pairs) never holds every pair, and a store can
  * take the pairs as they come, in its key's order. The result's `pairs` are then those strongest
@@ -187,11 +187,11 @@ export function computeSimilarity(input: SimilarityInput, options: SimilarityRun
     const rowOfPair = new Int32Array(pairCount);
     for (let i = 0, k = 0; i < n; i++) for (let j = i + 1; j < n; j++) rowOfPair[k++] = i;
     const rowAt = rows.rowAt as (i: number) => PairRow;
+    const ctx = context as unknown as PairContext;
     for (let r = 0; r < pairCount; r++) {
       const k = order[r];
       const i = rowOfPair[k];
       const j = k - rowStart(i, n) + i + 1;
-      const ctx = context as unknown as PairContext;
       // its facts again from its row (the columns hold its scores, but eleven of them far apart: slower to gather)
       const row = rowAt(i);
       const pair = scorePair(vectors[i], vectors[j], i, j, row, ctx, pairFacts(vectors[i], vectors[j], i, j, k, row, ctx));
@@ -582,14 +582,10 @@ function histogram(column: Float64Array): number[] {
 }
 
 /**
- * The rank of every pair index: its place when the pairs are ordered by `combined` descending, pairs
- * without one (NaN) last, ties by pair index. analysis_pairs.rank (migrations/) is this order.
+ * The pairs' ranking both ways: order[r] is the pair index at rank r, ranks[k] the rank of pair index
+ * k. Pairs are ordered by `combined` descending, pairs without one (NaN) last, ties by pair index;
+ * analysis_pairs.rank (migrations/) is this order.
  */
-export function rankPairs(combined: Float64Array): Int32Array {
-  return rankOrder(combined).ranks;
-}
-
-/** rankPairs' order both ways: order[r] is the pair index at rank r, ranks[k] the rank of pair index k. */
 export function rankOrder(combined: Float64Array): { order: Int32Array; ranks: Int32Array } {
   const count = combined.length;
   // NaN (no combined) sorts below every score, which lies in [0, 1]

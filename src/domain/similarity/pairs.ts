@@ -248,12 +248,10 @@ export function forEachPairRow(
       return { stats, rowAt: null };
     }
     const store = allocStore(pairCount, maxTop, privateAlloc);
-    const rows: PairRow[] = [];
+    const rows = keptRows(store, n, maxTop);
     for (let i = 0; i < n; i++) {
-      const row: PairRow = { ...store, shift: rowStart(i, n) - i - 1, maxTop };
-      computeRow(inputs, store, i, row.shift);
-      rows.push(row);
-      onRow(i, row);
+      computeRow(inputs, store, i, rows[i].shift);
+      onRow(i, rows[i]);
     }
     return { stats, rowAt: (i) => rows[i] };
   }
@@ -310,9 +308,13 @@ export function forEachPairRow(
     stopPairHelpers(helpers);
   }
   if (!retain) return { stats, rowAt: null };
-  const rows: PairRow[] = [];
-  for (let i = 0; i < n; i++) rows.push(fallbackRows.get(i) ?? { ...store, shift: rowStart(i, n) - i - 1, maxTop });
+  const rows = keptRows(store, n, maxTop, fallbackRows);
   return { stats, rowAt: (i) => rows[i] };
+}
+
+/** Each row's view of a store with an entry per pair (row i's pairs from rowStart(i)), or its own kept row. */
+function keptRows(store: RowStore, n: number, maxTop: number, own: ReadonlyMap<number, PairRow> = new Map()): PairRow[] {
+  return Array.from({ length: n }, (_, i) => own.get(i) ?? { ...store, shift: rowStart(i, n) - i - 1, maxTop });
 }
 
 /**

@@ -93,7 +93,7 @@ export interface SimilarityRunOptions {
   pairSink?: (pair: SimilarityPair, pairIndex: number, rank: number) => void;
   /** with `pairSink`: how many of the strongest pairs the result lists (default: all) */
   topPairs?: number;
-  /** with `pairSink`: called once, after the last pair, with the rank of every pair index (rankPairs) */
+  /** with `pairSink`: called once, after the last pair, with the rank of every pair index (rankOrder's `ranks`) */
   onRanks?: (ranks: Int32Array) => void;
 }
 

@@ -2,7 +2,7 @@
 // unstreamed, on a hard generator world that has clusters: the sink sees every pair once in rank
 // order (strongest first, each with its pair index), the result's pairs are the head of the full ranking, and the rest of the result is equal.
 import { walletEngineInput, worldStats } from '../../../bench/lib/detection-pipeline';
-import { computeSimilarity, rankPairs } from '../../../src/domain/similarity/compute';
+import { computeSimilarity, rankOrder } from '../../../src/domain/similarity/compute';
 import type { SimilarityDatabaseStats, SimilarityPair, SimilarityResult, SimilarityRunOptions, SimilarityWalletInput } from '../../../src/domain/similarity/types';
 import { generateWorld } from '../../../src/simulator/generator';
 import { SimWorld } from '../../../src/simulator/model';
@@ -88,9 +88,11 @@ describe('computeSimilarity streamed through a pair sink', () => {
     expect(rest(result)).toEqual(rest(fullLow));
   });
 
-  it('rankPairs: combined descending, NaN last, ties by index', () => {
-    expect([...rankPairs(new Float64Array([0.2, NaN, 0.5, 0.2, NaN, 1, 0]))]).toEqual([2, 5, 1, 3, 6, 0, 4]);
-    expect(rankPairs(new Float64Array(0))).toHaveLength(0);
+  it('rankOrder: combined descending, NaN last, ties by index; order and ranks inverse of each other', () => {
+    const { order, ranks } = rankOrder(new Float64Array([0.2, NaN, 0.5, 0.2, NaN, 1, 0]));
+    expect([...ranks]).toEqual([2, 5, 1, 3, 6, 0, 4]);
+    expect([...order]).toEqual([5, 2, 0, 3, 6, 1, 4]);
+    expect(rankOrder(new Float64Array(0)).ranks).toHaveLength(0);
   });
 
   it('topPairs without a sink, or not a whole number ≥ 0, is refused', () => {
