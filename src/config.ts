@@ -128,6 +128,14 @@ const schema = z.object({
    * session). Raise it with the budget (HELIUS_RPS) and the worker's memory.
    */
   BALANCES_CONCURRENCY: positiveInt.default(25),
+  /**
+   * PostgreSQL connections of a worker process for its wallet syncs' statements (history pages, a
+   * synced wallet's PnL and behavior), apart from its other queries. Few: a page's statement cost
+   * PostgreSQL about 40 % less CPU on 2 backends that run every sync's statements than spread over
+   * the 20 backends of a pool as busy (11.4 to 11.8 against 18.7 to 18.8 ms a page on 2 cores,
+   * README, fifteenth session). Raise it with PostgreSQL's cores.
+   */
+  SYNC_CONNECTIONS: positiveInt.default(2),
   ANALYSIS_CONCURRENCY: positiveInt.default(10),
   ENRICHMENT_CONCURRENCY: positiveInt.default(20),
   WALLET_STALE_AFTER_SECONDS: positiveInt.default(6 * 3600),

@@ -6,7 +6,7 @@ import type { Config } from './config';
 import type { ActivityDeps } from './activities/deps';
 import { createProviderBudgets, DexScreenerClient, HeliusClient, HeliusDasClient, SolanaRpcClient } from './providers';
 
-export function buildActivityDeps(config: Config, pool: Pool, redis: Redis): ActivityDeps {
+export function buildActivityDeps(config: Config, pool: Pool, redis: Redis, syncPool?: Pool): ActivityDeps {
   // Budgets hold across every worker process sharing this Redis (keys under REDIS_KEY_PREFIX).
   const budgets = createProviderBudgets({
     redis,
@@ -19,6 +19,7 @@ export function buildActivityDeps(config: Config, pool: Pool, redis: Redis): Act
   const apiKey = config.HELIUS_API_KEY ?? '';
   return {
     pool,
+    ...(syncPool ? { syncPool } : {}),
     redis,
     helius: new HeliusClient({ baseUrl: config.HELIUS_BASE_URL, apiKey, budget: budgets.helius, timeouts }),
     rpc: new SolanaRpcClient({ url: config.SOLANA_RPC_URL, apiKey: config.HELIUS_API_KEY, budget: budgets.rpc, timeouts }),

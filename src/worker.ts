@@ -31,8 +31,13 @@ async function main(): Promise<void> {
   // both in the analysis queue's slots and, for small groups, in as many local-activity slots
   // (LOCAL_STEPS_PATCH): two clients for each of 2 x ANALYSIS_CONCURRENCY; and
   // history chunks on the balances queue store their pages (a page holds a client for milliseconds).
-  const pool = createPool(config.DATABASE_URL, 4 * config.ANALYSIS_CONCURRENCY + 10);
+  const pool = createPool(config.DATABASE_URL, 4 * config.ANALYSIS_CONCURRENCY + 10, { applicationName: 'wallet-similarity worker' });
   await checkDatabase(pool, config.DATABASE_URL);
+  // Wallet syncs run their statements on connections of their own (SYNC_CONNECTIONS): few, warm
+  // backends. A sync's statement waits for one behind the syncs' statements before it, not behind
+  // the pool's other queries, and longer than they may (30 s): a sync step that gives up asks the
+  // provider for its page again.
+  const syncPool = createPool(config.DATABASE_URL, config.SYNC_CONNECTIONS, { applicationName: 'wallet-similarity syncs', connectionTimeoutMs: 30_000 });
   const redis = createRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX);
   await connectRedis(redis, config.REDIS_URL);
   const connection = await connectWorkerConnection(config.TEMPORAL_ADDRESS);
@@ -43,7 +48,7 @@ async function main(): Promise<void> {
   const workers = await createWorkers({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
-    activities: createActivities(buildActivityDeps(config, pool, redis)),
+    activities: createActivities(buildActivityDeps(config, pool, redis, syncPool)),
     concurrency: { balances: config.BALANCES_CONCURRENCY, analysis: config.ANALYSIS_CONCURRENCY, enrichment: config.ENRICHMENT_CONCURRENCY },
     workflowCache,
   });
@@ -68,6 +73,7 @@ async function main(): Promise<void> {
     await connection.close();
     await client.connection.close();
     await pool.end();
+    await syncPool.end();
     redis.disconnect();
     logger.info('workers stopped');
   }

@@ -60,7 +60,10 @@ interface ChunkHeartbeat {
 }
 
 export function createSyncActivities(deps: ActivityDeps) {
-  const { pool, redis, helius, market } = deps;
+  const { redis, helius, market } = deps;
+  // a wallet's sync runs its statements on the few connections kept for syncs (deps.syncPool); the
+  // analysis's reads of many wallets' statuses run on the shared pool
+  const pool = deps.syncPool ?? deps.pool;
   /**
    * Fetches and stores pages of one phase from `state.cursor` until the phase is done or
    * `input.maxPages` pages are in; `state` is updated (and heartbeated through `beat`) page by page.
@@ -207,7 +210,7 @@ export function createSyncActivities(deps: ActivityDeps) {
   return {
     /** With `sinceTimestamp` (null: full history), a wallet whose stored history does not reach that far back is STALE. */
     async getWalletStatuses(input: { wallets: string[]; staleAfterSeconds?: number; sinceTimestamp?: number | null }): Promise<WalletStatusRow[]> {
-      return walletStatuses(pool, input.wallets, input.staleAfterSeconds ?? deps.settings.staleAfterSeconds, input.sinceTimestamp);
+      return walletStatuses(deps.pool, input.wallets, input.staleAfterSeconds ?? deps.settings.staleAfterSeconds, input.sinceTimestamp);
     },
 
     /**
@@ -312,7 +315,7 @@ export function createSyncActivities(deps: ActivityDeps) {
      * still running (for syncs this analysis joined rather than started).
      */
     async readSyncProgress(input: { wallets: string[]; joined: string[] }): Promise<Array<{ wallet: string; pages: number; transactions: number; legs: number; running: boolean | null; error: string | null }>> {
-      const statuses = await walletStatuses(pool, input.wallets, deps.settings.staleAfterSeconds);
+      const statuses = await walletStatuses(deps.pool, input.wallets, deps.settings.staleAfterSeconds);
       const client = Context.current().client;
       return Promise.all(
         statuses.map(async (s) => {
@@ -325,7 +328,7 @@ export function createSyncActivities(deps: ActivityDeps) {
               running = false;
             }
           }
-          return { wallet: s.wallet, pages: s.pages, transactions: s.transactions, legs: await countLegs(pool, s.wallet), running, error: s.lastSyncError };
+          return { wallet: s.wallet, pages: s.pages, transactions: s.transactions, legs: await countLegs(deps.pool, s.wallet), running, error: s.lastSyncError };
         }),
       );
     },

@@ -9,8 +9,20 @@ import { isConnectionError } from './errors';
 
 export const MIGRATIONS_DIR = path.resolve(__dirname, '..', '..', 'migrations');
 
-export function createPool(databaseUrl: string, max = 10): Pool {
-  const pool = new Pool({ connectionString: databaseUrl, max, connectionTimeoutMillis: 5_000 });
+export interface PoolOptions {
+  /** shown in pg_stat_activity.application_name, unless PGAPPNAME (the operator's name for every connection) is set */
+  applicationName?: string;
+  /** how long a query may wait for a connection (a free one, or a new one connecting); default 5 s */
+  connectionTimeoutMs?: number;
+}
+
+export function createPool(databaseUrl: string, max = 10, options: PoolOptions = {}): Pool {
+  const pool = new Pool({
+    connectionString: databaseUrl,
+    max,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
+    ...(options.applicationName && !process.env.PGAPPNAME ? { application_name: options.applicationName } : {}),
+  });
   // An idle client erroring (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   return pool;
