@@ -29,8 +29,8 @@ async function main(): Promise<void> {
   // Analysis steps; each similarity step keeps a client for its advisory lock while it runs (which
   // also asks for the tokens to enrich) and one for its store's transaction, and similarity steps run
   // both in the analysis queue's slots and, for small groups, in as many local-activity slots
-  // (LOCAL_STEPS_PATCH): two clients for each of 2 x ANALYSIS_CONCURRENCY; and
-  // history chunks on the balances queue store their pages (a page holds a client for milliseconds).
+  // (LOCAL_STEPS_PATCH): two clients for each of 2 x ANALYSIS_CONCURRENCY; and the other steps'
+  // statements (a wallet sync's go to the sync pool below).
   const pool = createPool(config.DATABASE_URL, 4 * config.ANALYSIS_CONCURRENCY + 10, { applicationName: 'wallet-similarity worker' });
   await checkDatabase(pool, config.DATABASE_URL);
   // Wallet syncs run their statements on connections of their own (SYNC_CONNECTIONS): few, warm
