@@ -6,12 +6,11 @@
 // then the result and each wallet's ranks. A process rather than a thread:
 // the memory a large group needs is returned to the system when it exits, so the worker's own
 // resident memory stays bounded by what its other work needs.
-import { computeSimilarity } from '../domain/similarity/compute';
 import type { SimilarityInput } from '../domain/similarity/types';
 import { createPool } from '../store/db';
-import { PairRowWriter, walletRanksOf } from '../store/pair-rows';
+import { PairRowWriter } from '../store/pair-rows';
 import { loadSimilarityInputs, tokenUniverseOf } from './similarity-inputs';
-import { SPOOL_FD, type SimilarityProcessData, type SimilarityProcessMessage } from './similarity-runner';
+import { computeRanked, SPOOL_FD, type SimilarityProcessData, type SimilarityProcessMessage } from './similarity-runner';
 
 if (typeof process.send !== 'function') throw new Error('similarity-process.ts is the entry of a process forked by similarity-runner.ts; it does not run on its own');
 const send = (message: SimilarityProcessMessage) =>
@@ -41,20 +40,8 @@ async function main(data: SimilarityProcessData): Promise<void> {
   // each write of rows to the spool is reported at once, so that the worker copies them into the
   // table while the next ones are built (IPC messages leave while this thread computes)
   const writer = new PairRowWriter(SPOOL_FD, data.analysisId, (flushed) => void send({ kind: 'flushed', flushed }));
-  let ranks: Int32Array | null = null;
-  const result = computeSimilarity(input, {
-    ...data.options,
-    onRowStats: (rows) => void send({ kind: 'rowStats', rows }),
-    pairSink: (pair, index, rank) => writer.add(pair, index, rank),
-    onRanks: (r) => (ranks = r),
-  });
+  const { result, walletRanks } = computeRanked(input, { ...data.options, onRowStats: (rows) => void send({ kind: 'rowStats', rows }) }, (pair, index, rank) => writer.add(pair, index, rank));
   writer.flush();
-  const ranked = ranks as Int32Array | null;
-  if (ranked === null) throw new Error('computeSimilarity streamed without ranking its pairs');
-  const walletRanks = walletRanksOf(
-    input.wallets.map((w) => w.address),
-    ranked,
-  );
   await send({ kind: 'done', result, pairs: writer.count, tokenUniverse, walletRanks });
 }
 

@@ -213,12 +213,27 @@ export async function similarityStep(run: SimilarityStepRun): Promise<Similarity
   const { wallets: inputs, database } = await loadSimilarityInputs(pool, load.step, run.onStep);
   run.onStep?.('computing pairs');
   run.signal?.throwIfAborted();
-  let ranks: Int32Array | null = null;
-  const result = computeSimilarity(
+  const { result, walletRanks } = computeRanked(
     { wallets: inputs, weights: load.weights, clusterThreshold: load.clusterThreshold, database },
-    { ...run.options, pairSink: (pair, index, rank) => run.spool.add(pair, index, rank), onRanks: (r) => (ranks = r), onRowStats: run.onRowStats },
+    { ...run.options, onRowStats: run.onRowStats },
+    (pair, index, rank) => run.spool.add(pair, index, rank),
   );
   run.spool.close();
-  if (ranks === null) throw new Error('computeSimilarity streamed without ranking its pairs');
-  return { result, tokenUniverse: tokenUniverseOf(inputs), walletRanks: walletRanksOf(inputs.map((w) => w.address), ranks) };
+  return { result, tokenUniverse: tokenUniverseOf(inputs), walletRanks };
+}
+
+/**
+ * computeSimilarity streamed: every pair to `sink` in rank order; the result, and each wallet's
+ * pairs' ranks (walletRanksOf). Here and in the similarity process alike.
+ */
+export function computeRanked(
+  input: SimilarityInput,
+  options: Omit<SimilarityRunOptions, 'pairSink' | 'onRanks'>,
+  sink: NonNullable<SimilarityRunOptions['pairSink']>,
+): { result: SimilarityResult; walletRanks: Map<string, Int32Array> } {
+  let ranks: Int32Array | null = null;
+  const result = computeSimilarity(input, { ...options, pairSink: sink, onRanks: (r) => (ranks = r) });
+  const ranked = ranks as Int32Array | null;
+  if (ranked === null) throw new Error('computeSimilarity streamed without ranking its pairs');
+  return { result, walletRanks: walletRanksOf(input.wallets.map((w) => w.address), ranked) };
 }

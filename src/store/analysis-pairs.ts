@@ -191,7 +191,7 @@ export class PairSpool {
 export interface PairsCompletion {
   /** the pairs the analysis has: the rows copied must be as many */
   pairCount: number;
-  /** each wallet's pairs' ranks (analysis_wallet_ranks: walletRanksOf) */
+  /** each wallet's pairs' ranks, ascending (analysis_wallet_ranks: walletRanksOf) */
   walletRanks: ReadonlyMap<string, ArrayLike<number>>;
   completed: CompletedAnalysis;
 }

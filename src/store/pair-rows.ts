@@ -213,8 +213,9 @@ export class PairRowWriter {
     }
   }
 
-  /** Writes what is buffered to the file. */
+  /** Writes what is buffered to the file (nothing buffered: nothing written, nothing reported). */
   flush(): void {
+    if (this.used === 0) return;
     const used = this.used;
     this.used = 0;
     this.write(this.buffer.subarray(0, used));
