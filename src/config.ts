@@ -107,6 +107,15 @@ const schema = z.object({
    * the burst drained sooner); a process starts about this many / Temporal's start latency per second
    */
   API_START_CONCURRENCY: positiveInt.default(4),
+  /**
+   * PostgreSQL connections of an API process (at least 2: the start sweep holds one for its lock
+   * while it reads on another). Few: at 200 POSTs a second with the analyses running beside them on
+   * the 2-core bench machine, 3 connections answered the POSTs with p50/p99 10-19/161-177 ms and 10
+   * with 156-237/2,433-3,011 ms (the row's insert p50 4-7 against 42-71 ms): the requests queue in
+   * the process for a warm backend instead of many backends competing for PostgreSQL's CPU
+   * (README, sixteenth session). Raise it with PostgreSQL's cores, or for slow reads.
+   */
+  API_DB_CONNECTIONS: z.coerce.number().int().min(2).default(3),
   /** an analysis whose workflow Temporal has not accepted after this long is failed, with the reason */
   API_START_GIVE_UP_SECONDS: positiveInt.default(900),
 

@@ -13,7 +13,9 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL, 'api');
   guardProcess(logger);
   await migrate(config.DATABASE_URL);
-  const pool = createPool(config.DATABASE_URL);
+  // few connections (API_DB_CONNECTIONS): under a burst the requests wait here for a warm backend
+  // rather than many backends competing for PostgreSQL's CPU
+  const pool = createPool(config.DATABASE_URL, config.API_DB_CONNECTIONS, { applicationName: 'wallet-similarity api' });
   await checkDatabase(pool, config.DATABASE_URL);
   const redis = createRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX);
   await connectRedis(redis, config.REDIS_URL);

@@ -111,6 +111,12 @@ describe('group size and worker memory settings', () => {
     expect(() => loadConfig({ MAX_WALLETS_PER_ANALYSIS: '1001' })).toThrow(/MAX_WALLETS_PER_ANALYSIS/);
   });
 
+  it("keeps an API process's PostgreSQL connections few: 3 by default, at least 2 (the start sweep holds one while it reads on another)", () => {
+    expect(loadConfig({}).API_DB_CONNECTIONS).toBe(3);
+    expect(loadConfig({ API_DB_CONNECTIONS: '8' }).API_DB_CONNECTIONS).toBe(8);
+    expect(() => loadConfig({ API_DB_CONNECTIONS: '1' })).toThrow(/API_DB_CONNECTIONS .*2/);
+  });
+
   it('bounds the workflow cache and reuses one V8 context unless told otherwise', () => {
     expect(loadConfig({})).toMatchObject({ WORKFLOW_CACHE_SIZE: 1000, WORKFLOW_REUSE_V8_CONTEXT: true });
     expect(loadConfig({ WORKFLOW_CACHE_SIZE: '200', WORKFLOW_REUSE_V8_CONTEXT: 'false' })).toMatchObject({ WORKFLOW_CACHE_SIZE: 200, WORKFLOW_REUSE_V8_CONTEXT: false });
