@@ -5,7 +5,7 @@ import type { Queryable } from './db';
 
 /**
  * The unique index (migrations/) on an API key's Idempotency-Key: inserting a second analysis with
- * the same owner and key violates it (see isUniqueViolation in ./db).
+ * the same owner and key violates it (insertAnalysis throws; insertAnalyses skips the row).
  */
 export const ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE = 'analyses_owner_idempotency_key_uniq';
 
@@ -60,6 +60,44 @@ export async function insertAnalysis(
      ON CONFLICT (id) DO NOTHING`,
     [a.id, a.workflowId, a.requestId, a.idempotencyKey ?? null, a.ownerKeyId ?? null, a.wallets, JSON.stringify(a.params), a.startPending ?? false, a.fairnessKey ?? null],
   );
+}
+
+/** A new analysis's row, as the API stores it (insertAnalysis's fields). */
+export type NewAnalysisRow = Parameters<typeof insertAnalysis>[1];
+
+/**
+ * Inserts the rows of new analyses in one statement (one commit for them all) and returns the ids
+ * it stored. A row it did not store has its id taken already, or its owner already used its
+ * Idempotency-Key (by a row stored before, or by an earlier row of the same call): the one
+ * statement never fails for one row's conflict.
+ */
+export async function insertAnalyses(pool: Pool, rows: readonly NewAnalysisRow[]): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const { rows: stored } = await pool.query<{ id: string }>(
+    `INSERT INTO analyses (id, workflow_id, request_id, idempotency_key, owner_key_id, wallets, params, start_pending, fairness_key)
+     SELECT r.id, r.workflow_id, r.request_id, r.idempotency_key, r.owner_key_id, ARRAY(SELECT jsonb_array_elements_text(r.wallets)), r.params, r.start_pending, r.fairness_key
+       FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (id text, workflow_id text, request_id text, idempotency_key text, owner_key_id text, wallets jsonb, params jsonb, start_pending boolean, fairness_key text))
+            WITH ORDINALITY AS r(id, workflow_id, request_id, idempotency_key, owner_key_id, wallets, params, start_pending, fairness_key, n)
+      ORDER BY r.n
+     ON CONFLICT DO NOTHING
+     RETURNING id`,
+    [
+      JSON.stringify(
+        rows.map((a) => ({
+          id: a.id,
+          workflow_id: a.workflowId,
+          request_id: a.requestId,
+          idempotency_key: a.idempotencyKey ?? null,
+          owner_key_id: a.ownerKeyId ?? null,
+          wallets: a.wallets,
+          params: a.params,
+          start_pending: a.startPending ?? false,
+          fairness_key: a.fairnessKey ?? null,
+        })),
+      ),
+    ],
+  );
+  return new Set(stored.map((r) => r.id));
 }
 
 /** Temporal has accepted these analyses' workflows (or they had closed already): no start is pending. */

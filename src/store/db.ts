@@ -87,16 +87,6 @@ export async function withTryAdvisoryLock<T>(pool: Pool, name: string, fn: (clie
 /** What a store function that can run inside another one's transaction takes: the pool, or the transaction's client. */
 export type Queryable = Pool | PoolClient;
 
-/**
- * Whether `err` is PostgreSQL refusing a row because it violates the unique constraint or index
- * `constraint` (SQLSTATE 23505). The names are chosen in migrations/ and exported by the store
- * module of their table, so code never depends on a name PostgreSQL generated.
- */
-export function isUniqueViolation(err: unknown, constraint: string): boolean {
-  const e = err as { code?: unknown; constraint?: unknown } | null;
-  return typeof e === 'object' && e !== null && e.code === '23505' && e.constraint === constraint;
-}
-
 /** `fn` in one transaction on a checked-out client (see withClient): committed, or rolled back when it throws. */
 export async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
   return withClient(pool, async (client) => {

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
-import { createPool, dropDatabase, isUniqueViolation, migrate } from '../../src/store/db';
-import { ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE, insertAnalysis } from '../../src/store/analyses';
+import { createPool, dropDatabase, migrate } from '../../src/store/db';
+import { ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE, getAnalysis, insertAnalyses, insertAnalysis } from '../../src/store/analyses';
 import { beginSync, finishSync, walletStatuses } from '../../src/store/wallets';
 import { storeHistoryPage } from '../../src/store/transactions';
 import { storedPayloadPage } from '../../src/store/wallet-transfers';
@@ -109,9 +109,47 @@ describe('PostgreSQL store', () => {
     const analysis = (id: string, ownerKeyId: string | null) => ({ id, workflowId: `analysis:${id}`, requestId: null, idempotencyKey: 'store-test-key', ownerKeyId, wallets: [wallet], params: {} });
     await insertAnalysis(pool, analysis('idem-1', 'owner-a'));
     const second = await insertAnalysis(pool, analysis('idem-2', 'owner-a')).then(() => undefined, (err: unknown) => err);
-    expect(isUniqueViolation(second, ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE)).toBe(true);
+    expect(second).toMatchObject({ code: '23505', constraint: ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE });
     await expect(insertAnalysis(pool, analysis('idem-3', 'owner-b'))).resolves.toBeUndefined();
-    expect(isUniqueViolation(new Error('not a database error'), ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE)).toBe(false);
+  });
+
+  it('many new analyses in one statement: each stored unless its owner already used its Idempotency-Key (before, or earlier in the same call)', async () => {
+    const row = (id: string, ownerKeyId: string | null, idempotencyKey: string | null) => ({
+      id,
+      workflowId: `analysis:${id}`,
+      requestId: `req-${id}`,
+      idempotencyKey,
+      ownerKeyId,
+      wallets: [wallet, 'Other11111111111111111111111111111111111111'],
+      params: { windowDays: 30, nested: { a: [1, 'two'] } },
+      startPending: true,
+      fairnessKey: ownerKeyId ? `key:${ownerKeyId}` : 'ip:127.0.0.1',
+    });
+    await insertAnalysis(pool, row('batch-0', 'owner-c', 'batch-key-0'));
+    const rows = [
+      row('batch-1', 'owner-c', 'batch-key-0'), // used before: skipped
+      row('batch-2', 'owner-c', 'batch-key-1'),
+      row('batch-3', 'owner-c', 'batch-key-1'), // used by the row before it in this call: skipped
+      row('batch-4', 'owner-d', 'batch-key-1'), // another owner's key
+      row('batch-5', null, null),
+      row('batch-6', null, null),
+    ];
+    expect([...(await insertAnalyses(pool, rows))].sort()).toEqual(['batch-2', 'batch-4', 'batch-5', 'batch-6']);
+    // each stored row as the single insert stores it
+    await insertAnalysis(pool, row('batch-7', null, null));
+    expect(await getAnalysis(pool, 'batch-2')).toMatchObject({ ownerKeyId: 'owner-c', wallets: row('x', null, null).wallets, params: row('x', null, null).params, requestId: 'req-batch-2', status: 'running', startPending: true });
+    const stored = await getAnalysis(pool, 'batch-5');
+    const single = await getAnalysis(pool, 'batch-7');
+    const { id: _a, workflowId: _b, requestId: _c, createdAt: _d, ...storedRest } = stored as NonNullable<typeof stored>;
+    const { id: _e, workflowId: _f, requestId: _g, createdAt: _h, ...singleRest } = single as NonNullable<typeof single>;
+    expect(storedRest).toEqual(singleRest);
+    const { rows: keys } = await pool.query('SELECT id, idempotency_key, owner_key_id, fairness_key FROM analyses WHERE id = ANY($1) ORDER BY id', [['batch-2', 'batch-4', 'batch-5']]);
+    expect(keys).toEqual([
+      { id: 'batch-2', idempotency_key: 'batch-key-1', owner_key_id: 'owner-c', fairness_key: 'key:owner-c' },
+      { id: 'batch-4', idempotency_key: 'batch-key-1', owner_key_id: 'owner-d', fairness_key: 'key:owner-d' },
+      { id: 'batch-5', idempotency_key: null, owner_key_id: null, fairness_key: 'ip:127.0.0.1' },
+    ]);
+    expect(await insertAnalyses(pool, [])).toEqual(new Set());
   });
 
   it('a SYNCING wallet whose lease expired (its sync died) no longer reads as SYNCING', async () => {

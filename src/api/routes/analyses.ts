@@ -7,9 +7,9 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@te
 import type { similarityAnalysisWorkflow } from '../../workflows/similarity-analysis';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { MAX_WAIT_SECONDS, analysisParamsOf, analysisWorkflowId, proceedWithAvailableDataSignal, waitForAnalysisUpdate, type AnalysisInput, type AnalysisPhase } from '../../workflows/contract';
-import { ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE, deleteUnstartedAnalysis, findByIdempotencyKey, getAnalysis, getAnalysisOwner, insertAnalysis, listAnalyses } from '../../store/analyses';
-import { isUniqueViolation } from '../../store/db';
+import { deleteUnstartedAnalysis, findByIdempotencyKey, getAnalysis, getAnalysisOwner, listAnalyses } from '../../store/analyses';
 import { describeFailure } from '../../errors';
+import { AnalysisRows } from '../analysis-rows';
 import { AnalysisStarts, DEFAULT_START_OPTIONS, analysisStartOptions } from '../analysis-starts';
 import { analysisLinks, loadAnalysisView, reconcileAnalysis, reconcileListed } from '../analysis-view';
 import { getPairsSource } from '../../store/analysis-pairs';
@@ -84,7 +84,10 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
     assertVisible(request, id, await getAnalysisOwner(pool, id));
   }
 
-  // the row is stored first; its start is waited for, or handed off while other starts queue (analysis-starts.ts)
+  // the row is stored first, with the rows of other requests arriving meanwhile (analysis-rows.ts):
+  // one connection is left to reads and the start sweep
+  const rows = new AnalysisRows(pool, Math.max(1, config.API_DB_CONNECTIONS - 1));
+  // its start is waited for, or handed off while other starts queue (analysis-starts.ts)
   const starts = new AnalysisStarts(
     { pool, temporal, log: app.log },
     {
@@ -173,14 +176,15 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
       let id: string = randomUUID();
       let requestId: string | null = request.id;
       let replay = false;
-      try {
-        const ownerKeyId = request.apiKeyId;
-        await timing.measure('store', () => insertAnalysis(pool, { id, workflowId: analysisWorkflowId(id), requestId, idempotencyKey: key, ownerKeyId, wallets, params, startPending: true, fairnessKey: clientKeyOf(request) }));
-      } catch (err) {
-        if (!key || !isUniqueViolation(err, ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE)) throw err;
+      const ownerKeyId = request.apiKeyId;
+      const stored = await timing.measure('store', () => rows.insert({ id, workflowId: analysisWorkflowId(id), requestId, idempotencyKey: key, ownerKeyId, wallets, params, startPending: true, fairnessKey: clientKeyOf(request) }));
+      if (!stored) {
         // Another request of this API key with this Idempotency-Key got there first (maybe at this very moment): answer with its analysis.
-        const existing = await findByIdempotencyKey(pool, key, request.apiKeyId);
-        if (!existing) throw err;
+        const existing = key ? await findByIdempotencyKey(pool, key, request.apiKeyId) : null;
+        if (!existing) {
+          // its row has gone since (a start Temporal refused removes it), or (never seen: ids are random) the id was taken
+          throw new ProblemError('temporalUnavailable', `the analysis was not stored because another request${key ? ` with Idempotency-Key '${key}'` : ''} was being started at the same moment and did not start: retry`);
+        }
         if (!sameRequest(existing, body)) {
           throw new ProblemError('idempotencyKeyReused', `Idempotency-Key '${key}' was used for analysis ${existing.id} with a different body: use a new key for a different request`);
         }

@@ -1,0 +1,71 @@
+// Storing the rows of POST /v1/analyses. Each request's row goes to PostgreSQL at once when the
+// process has a statement to spare; under a burst, the rows that arrive while `maxInFlight` of
+// these statements are out wait for the next one and go in it together: one INSERT, one commit, for
+// as many rows as came meanwhile (at most `maxBatch`). An idle API stores a row as before, in its
+// own statement; a busy one no longer queues hundreds of single-row commits behind PostgreSQL's WAL
+// flushes (on the production-shaped server it shares them with Temporal's persistence).
+//
+// The batching is DataLoader's (a batch collects the loads made until it is dispatched); when it is
+// dispatched is ours: once a statement slot is free.
+import DataLoader from 'dataloader';
+import type { Pool } from 'pg';
+import { insertAnalyses, type NewAnalysisRow } from '../store/analyses';
+import { isConnectionError } from '../store/errors';
+
+const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
+
+export class AnalysisRows {
+  private readonly loader: DataLoader<NewAnalysisRow, boolean>;
+  /** statements out (or promised a slot) */
+  private inFlight = 0;
+  /** batches waiting for a statement slot, in the order they were formed */
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(
+    pool: Pool,
+    private readonly maxInFlight: number,
+    maxBatch = 100,
+  ) {
+    if (!(Number.isInteger(maxInFlight) && maxInFlight >= 1)) throw new RangeError(`maxInFlight must be a whole number ≥ 1, got ${maxInFlight}`);
+    this.loader = new DataLoader<NewAnalysisRow, boolean>(
+      async (rows) => {
+        try {
+          const stored = await insertAnalyses(pool, rows);
+          return rows.map((row) => stored.has(row.id));
+        } catch (err) {
+          // a database that is away fails every request of the batch (503); any other failure may be
+          // one row's, which must not fail the others: each row is tried again on its own
+          if (rows.length === 1 || isConnectionError(err)) return rows.map(() => asError(err));
+          return Promise.all(rows.map((row) => insertAnalyses(pool, [row]).then((stored) => stored.has(row.id), asError)));
+        } finally {
+          this.release();
+        }
+      },
+      { cache: false, maxBatchSize: maxBatch, batchScheduleFn: (dispatch) => void this.slot().then(dispatch) },
+    );
+  }
+
+  /**
+   * Stores a new analysis's row: true, or false when it was not stored because its owner already used
+   * its Idempotency-Key (another row has it) or its id is taken. Rejects with the statement's error.
+   */
+  insert(row: NewAnalysisRow): Promise<boolean> {
+    return this.loader.load(row);
+  }
+
+  /** Resolves when a statement may go out (a slot is taken for it). */
+  private slot(): Promise<void> {
+    if (this.inFlight < this.maxInFlight) {
+      this.inFlight++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  /** A statement ended: its slot goes to the batch waiting longest, if any. */
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.inFlight--;
+  }
+}
