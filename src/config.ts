@@ -112,8 +112,10 @@ const schema = z.object({
    * while it reads on another). Few: at 200 POSTs a second with the analyses running beside them on
    * the 2-core bench machine, 3 connections answered the POSTs with p50/p99 10-19/161-177 ms and 10
    * with 156-237/2,433-3,011 ms (the row's insert p50 4-7 against 42-71 ms): the requests queue in
-   * the process for a warm backend instead of many backends competing for PostgreSQL's CPU
-   * (README, sixteenth session). Raise it with PostgreSQL's cores, or for slow reads.
+   * the process for a warm backend instead of many backends competing for PostgreSQL's CPU. New
+   * analyses' rows go together, up to this many less one statements at a time (src/api/analysis-rows.ts),
+   * so few connections still store a burst's rows where each commit waits on a busy WAL (README,
+   * sixteenth session). Raise it with PostgreSQL's cores, or for slow reads.
    */
   API_DB_CONNECTIONS: z.coerce.number().int().min(2).default(3),
   /** an analysis whose workflow Temporal has not accepted after this long is failed, with the reason */
