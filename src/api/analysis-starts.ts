@@ -84,7 +84,7 @@ export const DEFAULT_START_OPTIONS: Omit<AnalysisStartsOptions, 'handOffAt' | 'm
 };
 
 /** The lock that lets one API process at a time sweep. */
-const SWEEP_LOCK = 'analysis-start-sweep';
+export const SWEEP_LOCK = 'analysis-start-sweep';
 /** Rows one sweep looks at. */
 const SWEEP_BATCH = 200;
 /** Refusals in a row after which a sweep stops trying (Temporal refuses every start). */

@@ -9,12 +9,12 @@ import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { AnalysisStarts, DEFAULT_START_OPTIONS, inputOfPendingStart } from '../../src/api/analysis-starts';
+import { AnalysisStarts, DEFAULT_START_OPTIONS, SWEEP_LOCK, inputOfPendingStart } from '../../src/api/analysis-starts';
 import { buildApp } from '../../src/api/app';
 import type { Config } from '../../src/config';
 import { generateWorld } from '../../src/simulator';
-import { getAnalysis, insertAnalysis } from '../../src/store/analyses';
-import { createPool } from '../../src/store/db';
+import { getAnalysis, insertAnalysis, pendingStarts } from '../../src/store/analyses';
+import { createPool, withTryAdvisoryLock } from '../../src/store/db';
 import { analysisWorkflowId } from '../../src/workflows/contract';
 import { until } from '../harness/processes';
 import { useSimulatedStack } from '../harness/stack';
@@ -82,19 +82,24 @@ describe('starting analyses without waiting for Temporal', () => {
   it("on API_DB_CONNECTIONS' least (2 connections), a burst that meets a sweep holding its lock is answered in full, and every analysis starts and completes", async () => {
     const { stack } = opened;
     const pool = createPool(stack.config.DATABASE_URL, 2);
-    const app = await buildApp({ config: { ...stack.config, API_RATE_LIMIT_MAX: 1000, API_START_HAND_OFF_AT: 0 }, temporal: stack.client, pool, redis: stack.redis }, { rateLimitStore: 'memory' });
-    // another process's sweep on the same 2 connections: its lock on one, its reads and updates on
-    // the other, every pending row (sweepAfterMs 0: the burst's own rows too, which it may start
-    // before the app's background queue does: a start is safe to repeat)
+    const app = await buildApp({ config: { ...stack.config, API_RATE_LIMIT_MAX: 1000, API_START_HAND_OFF_AT: 0, API_DB_CONNECTIONS: 2 }, temporal: stack.client, pool, redis: stack.redis }, { rateLimitStore: 'memory' });
     const sweeper = new AnalysisStarts({ pool, temporal: stack.client, log: quiet }, { ...DEFAULT_START_OPTIONS, handOffAt: 1, maxPending: 10, concurrency: 2, giveUpAfterMs: 3_600_000, sweepAfterMs: 0 });
     try {
       await stack.withWorkers(async () => {
         const groups = Array.from({ length: 16 }, (_, i) => [wallets[i % 6], wallets[(i + 2) % 6], wallets[(i + 4) % 6]]);
-        const [answers, swept] = await Promise.all([Promise.all(groups.map((g) => post(app, { wallets: g }))), Promise.all([sweeper.sweep(), sweeper.sweep()])]);
+        // a sweep's lock held on one of the 2 connections through the whole burst (the app's own
+        // sweep finds it taken), reading pending rows on the other as a sweep does
+        const locked = await withTryAdvisoryLock(pool, SWEEP_LOCK, async () => {
+          const answering = Promise.all(groups.map((g) => post(app, { wallets: g })));
+          const pending = await pendingStarts(pool, 0, 200);
+          return { answers: await answering, pending };
+        });
+        if (!locked.locked) throw new Error('the sweep lock was taken');
+        const { answers } = locked.value;
         expect(answers.map((a) => a.statusCode)).toEqual(groups.map(() => 202));
-        // one of the two sweeps held the lock, the other found it taken
-        expect(swept.map((s) => s.locked).sort()).toEqual([false, true]);
         const ids = answers.map((a) => (a.json() as { analysisId: string }).analysisId);
+        // then a sweep on the same connections takes the lock and starts whatever is still pending
+        expect((await sweeper.sweep()).locked).toBe(true);
         for (const id of ids) {
           await until(`analysis ${id} completed`, async () => ((await getAnalysis(stack.pool, id))?.status === 'completed' ? true : undefined), 120_000);
         }

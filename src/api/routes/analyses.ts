@@ -180,10 +180,14 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
       const stored = await timing.measure('store', () => rows.insert({ id, workflowId: analysisWorkflowId(id), requestId, idempotencyKey: key, ownerKeyId, wallets, params, startPending: true, fairnessKey: clientKeyOf(request) }));
       if (!stored) {
         // Another request of this API key with this Idempotency-Key got there first (maybe at this very moment): answer with its analysis.
+        // (Without a key, its random id was taken: not seen in practice, and a retry draws another.)
         const existing = key ? await findByIdempotencyKey(pool, key, request.apiKeyId) : null;
         if (!existing) {
-          // its row has gone since (a start Temporal refused removes it), or (never seen: ids are random) the id was taken
-          throw new ProblemError('temporalUnavailable', `the analysis was not stored because another request${key ? ` with Idempotency-Key '${key}'` : ''} was being started at the same moment and did not start: retry`);
+          // its row has gone since: that request's start failed (Temporal refused it), which removes its row
+          throw new ProblemError(
+            'temporalUnavailable',
+            key ? `Idempotency-Key '${key}' belonged to a request started at this moment whose workflow Temporal did not accept: retry with the same key` : 'the analysis could not be stored (its id was taken): retry',
+          );
         }
         if (!sameRequest(existing, body)) {
           throw new ProblemError('idempotencyKeyReused', `Idempotency-Key '${key}' was used for analysis ${existing.id} with a different body: use a new key for a different request`);
