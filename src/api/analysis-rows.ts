@@ -10,9 +10,14 @@
 import DataLoader from 'dataloader';
 import type { Pool } from 'pg';
 import { insertAnalyses, type NewAnalysisRow } from '../store/analyses';
-import { isConnectionError } from '../store/errors';
 
 const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
+
+/** PostgreSQL refused the data of a row: data exception (22) or integrity constraint violation (23). */
+const isDataError = (err: unknown): boolean => {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
+};
 
 export class AnalysisRows {
   private readonly loader: DataLoader<NewAnalysisRow, boolean>;
@@ -33,10 +38,13 @@ export class AnalysisRows {
           const stored = await insertAnalyses(pool, rows);
           return rows.map((row) => stored.has(row.id));
         } catch (err) {
-          // a database that is away fails every request of the batch (503); any other failure may be
-          // one row's, which must not fail the others: each row is tried again on its own
-          if (rows.length === 1 || isConnectionError(err)) return rows.map(() => asError(err));
-          return Promise.all(rows.map((row) => insertAnalyses(pool, [row]).then((stored) => stored.has(row.id), asError)));
+          // a failure of one row's data (SQLSTATE classes 22 and 23) must not fail the others: each row
+          // is tried again on its own, one after another in this batch's slot; any other failure (a
+          // database that is away: 503, read-only, out of disk) fails every request of the batch
+          if (rows.length === 1 || !isDataError(err)) return rows.map(() => asError(err));
+          const answers: Array<boolean | Error> = [];
+          for (const row of rows) answers.push(await insertAnalyses(pool, [row]).then((stored) => stored.has(row.id), asError));
+          return answers;
         } finally {
           this.release();
         }

@@ -70,9 +70,11 @@ describe('AnalysisRows: the rows of POST /v1/analyses', () => {
     expect(await rows.insert(newRow(key, 'owner-a'))).toBe(false);
   });
 
-  it('a database that is away fails every row of the statement with its error, in that one statement, and frees its slot for the next', async () => {
+  it.each([
+    ['a database that is away', new Error('Connection terminated unexpectedly')],
+    ['a read-only database', Object.assign(new Error('cannot execute INSERT in a read-only transaction'), { code: '25006' })],
+  ])('%s fails every row of the statement with its error, in that one statement, and frees its slot for the next', async (_what, away) => {
     const rows = new AnalysisRows(pool, 1);
-    const away = new Error('Connection terminated unexpectedly');
     const spy = jest.spyOn(pool, 'query').mockImplementation((() => Promise.reject(away)) as never);
     try {
       const answers = await Promise.allSettled([rows.insert(newRow()), rows.insert(newRow())]);
@@ -93,9 +95,18 @@ describe('AnalysisRows: the rows of POST /v1/analyses', () => {
     // jsonb takes no \u0000 in a string: this row's statement fails in PostgreSQL
     const bad = { ...newRow(), params: { windowDays: 30, note: 'nul \u0000 here' } };
     const good = [newRow(), newRow()];
-    const answers = await Promise.allSettled([rows.insert(good[0]), rows.insert(bad), rows.insert(good[1])]);
+    const { seen, restore } = counted(pool);
+    let answers: PromiseSettledResult<boolean>[];
+    try {
+      answers = await Promise.allSettled([rows.insert(good[0]), rows.insert(bad), rows.insert(good[1])]);
+    } finally {
+      restore();
+    }
     expect(answers.map((a) => a.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect((answers[1] as PromiseRejectedResult).reason).toMatchObject({ code: '22P05' });
+    // the batch's statement, then its rows one by one in its slot: never two out at once
+    expect(seen.statements).toBe(4);
+    expect(seen.maxInFlight).toBe(1);
     for (const row of good) expect((await getAnalysis(pool, row.id))?.startPending).toBe(true);
     expect(await getAnalysis(pool, bad.id)).toBeNull();
   });

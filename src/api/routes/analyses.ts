@@ -84,8 +84,8 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
     assertVisible(request, id, await getAnalysisOwner(pool, id));
   }
 
-  // the row is stored first, with the rows of other requests arriving meanwhile (analysis-rows.ts):
-  // one connection is left to reads and the start sweep
+  // the row is stored first, with the rows of other requests arriving meanwhile (analysis-rows.ts), in
+  // at most all connections but one (while the start sweep holds its lock on one, reads share the rest)
   const rows = new AnalysisRows(pool, Math.max(1, config.API_DB_CONNECTIONS - 1));
   // its start is waited for, or handed off while other starts queue (analysis-starts.ts)
   const starts = new AnalysisStarts(
@@ -180,14 +180,12 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
       const stored = await timing.measure('store', () => rows.insert({ id, workflowId: analysisWorkflowId(id), requestId, idempotencyKey: key, ownerKeyId, wallets, params, startPending: true, fairnessKey: clientKeyOf(request) }));
       if (!stored) {
         // Another request of this API key with this Idempotency-Key got there first (maybe at this very moment): answer with its analysis.
-        // (Without a key, its random id was taken: not seen in practice, and a retry draws another.)
-        const existing = key ? await findByIdempotencyKey(pool, key, request.apiKeyId) : null;
+        // (Without a key, its random id or workflow id was taken: not seen in practice, and a retry draws another.)
+        if (!key) throw new ProblemError('internal', 'the analysis could not be stored (its id was taken): retry');
+        const existing = await findByIdempotencyKey(pool, key, request.apiKeyId);
         if (!existing) {
           // its row has gone since: that request's start failed (Temporal refused it), which removes its row
-          throw new ProblemError(
-            'temporalUnavailable',
-            key ? `Idempotency-Key '${key}' belonged to a request started at this moment whose workflow Temporal did not accept: retry with the same key` : 'the analysis could not be stored (its id was taken): retry',
-          );
+          throw new ProblemError('temporalUnavailable', `Idempotency-Key '${key}' belonged to a request started at this moment whose workflow Temporal did not accept: retry with the same key`);
         }
         if (!sameRequest(existing, body)) {
           throw new ProblemError('idempotencyKeyReused', `Idempotency-Key '${key}' was used for analysis ${existing.id} with a different body: use a new key for a different request`);
