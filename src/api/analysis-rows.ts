@@ -11,7 +11,18 @@ import DataLoader from 'dataloader';
 import type { Pool } from 'pg';
 import { insertAnalyses, type NewAnalysisRow } from '../store/analyses';
 
-const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
+/**
+ * What a batch hands DataLoader for a row that failed: DataLoader rejects the load only with an
+ * Error of this realm (anything else resolves it). An error of another realm (Node's own socket
+ * errors, seen from a vm context such as jest's) is wrapped, with its code and as its cause, so
+ * that it still reads as what it is (isConnectionError: 503).
+ */
+const asError = (err: unknown): Error => {
+  if (err instanceof Error) return err;
+  const e = err as { message?: unknown; code?: unknown } | null;
+  const wrapped = new Error(typeof e?.message === 'string' ? e.message : String(err), { cause: err });
+  return typeof e?.code === 'string' ? Object.assign(wrapped, { code: e.code }) : wrapped;
+};
 
 /** PostgreSQL refused the data of a row: data exception (22) or integrity constraint violation (23). */
 const isDataError = (err: unknown): boolean => {

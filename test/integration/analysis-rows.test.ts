@@ -7,6 +7,7 @@ import type { Pool } from 'pg';
 import { AnalysisRows } from '../../src/api/analysis-rows';
 import { getAnalysis, type NewAnalysisRow } from '../../src/store/analyses';
 import { createPool } from '../../src/store/db';
+import { isConnectionError } from '../../src/store/errors';
 import { testEnv } from '../harness/env';
 
 const WALLETS = ['So11111111111111111111111111111111111111112', 'Other11111111111111111111111111111111111111'];
@@ -88,6 +89,21 @@ describe('AnalysisRows: the rows of POST /v1/analyses', () => {
     }
     await expect(rows.insert(newRow())).resolves.toBe(true);
     expect(() => new AnalysisRows(pool, 0)).toThrow(/maxInFlight must be a whole number ≥ 1/);
+  });
+
+  it("a failure that is no Error of this realm (Node's own socket errors under jest's vm) still rejects, with its code and as the cause: still a database that is away", async () => {
+    const rows = new AnalysisRows(pool, 1);
+    const foreign = { message: 'connect ECONNREFUSED 127.0.0.1:5432', code: 'ECONNREFUSED' };
+    const spy = jest.spyOn(pool, 'query').mockImplementation((() => Promise.reject(foreign)) as never);
+    let reason: unknown;
+    try {
+      reason = await rows.insert(newRow()).then(() => null, (err: unknown) => err);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(reason).toBeInstanceOf(Error);
+    expect(reason).toMatchObject({ message: foreign.message, code: 'ECONNREFUSED', cause: foreign });
+    expect(isConnectionError(reason)).toBe(true);
   });
 
   it("a row PostgreSQL refuses fails only its own request: the statement's other rows are stored on their own", async () => {
