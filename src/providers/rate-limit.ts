@@ -93,6 +93,24 @@ redis.call('SET', KEYS[1], tostring(newTat), 'PX', math.ceil(newTat - now + inte
 return tostring(start - now)
 `;
 
+/** The reservation as a command of its Redis client (one definition per client). */
+const RESERVE_COMMAND = 'wsReserveBudgetSlot';
+const reserveDefined = new WeakSet<Redis>();
+
+/**
+ * Runs RESERVE_SCRIPT through ioredis's defineCommand: EVALSHA, the script's body sent only the
+ * first time on a connection (and again if Redis answers NOSCRIPT). A plain EVAL sent the whole
+ * script with every provider request (about 0.5 ms of worker CPU each, measured in a profile).
+ */
+function reserveSlot(redis: Redis, key: string, interval: number, burst: number): Promise<string> {
+  if (!reserveDefined.has(redis)) {
+    redis.defineCommand(RESERVE_COMMAND, { numberOfKeys: 1, lua: RESERVE_SCRIPT });
+    reserveDefined.add(redis);
+  }
+  const command = (redis as unknown as Record<string, (key: string, interval: number, burst: number) => Promise<string>>)[RESERVE_COMMAND];
+  return command.call(redis, key, interval, burst);
+}
+
 export interface RedisRateBudgetOptions {
   redis: Redis;
   /** full Redis key, e.g. "ws:budget:helius" */
@@ -114,7 +132,7 @@ export class RedisRateBudget implements RateBudget {
     const lateLimit = lateSlotLimitMs(this.options.spec);
     for (let reservation = 1; ; reservation++) {
       signal?.throwIfAborted();
-      const reply = await this.options.redis.eval(RESERVE_SCRIPT, 1, this.options.key, this.interval, this.burst);
+      const reply = await reserveSlot(this.options.redis, this.options.key, this.interval, this.burst);
       const waitMs = Number(reply);
       if (waitMs > maxWait) {
         throw new RateBudgetExceededError(`rate budget ${this.options.key}: next free slot in ${Math.round(waitMs)} ms (> ${maxWait} ms)`);

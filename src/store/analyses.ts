@@ -38,32 +38,25 @@ export interface AnalysisRecord {
   startPending: boolean;
 }
 
-/** Inserts the row of a new analysis (none with this id yet: nothing). Throws a unique violation of ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE when its owner already used its Idempotency-Key. */
-export async function insertAnalysis(
-  pool: Pool,
-  a: {
-    id: string;
-    workflowId: string;
-    requestId: string | null;
-    idempotencyKey?: string | null;
-    ownerKeyId?: string | null;
-    wallets: string[];
-    params: Record<string, unknown>;
-    /** the API's rows: its workflow is not known to be started until markAnalysesStarted */
-    startPending?: boolean;
-    /** the start's fairness key, kept for a start from the sweep */
-    fairnessKey?: string | null;
-  },
-): Promise<void> {
-  await pool.query(
-    `INSERT INTO analyses (id, workflow_id, request_id, idempotency_key, owner_key_id, wallets, params, start_pending, fairness_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-     ON CONFLICT (id) DO NOTHING`,
-    [a.id, a.workflowId, a.requestId, a.idempotencyKey ?? null, a.ownerKeyId ?? null, a.wallets, JSON.stringify(a.params), a.startPending ?? false, a.fairnessKey ?? null],
-  );
+/** A new analysis's row. */
+export interface NewAnalysisRow {
+  id: string;
+  workflowId: string;
+  requestId: string | null;
+  idempotencyKey?: string | null;
+  ownerKeyId?: string | null;
+  wallets: string[];
+  params: Record<string, unknown>;
+  /** the API's rows: its workflow is not known to be started until markAnalysesStarted */
+  startPending?: boolean;
+  /** the start's fairness key, kept for a start from the sweep */
+  fairnessKey?: string | null;
 }
 
-/** A new analysis's row, as the API stores it (insertAnalysis's fields). */
-export type NewAnalysisRow = Parameters<typeof insertAnalysis>[1];
+/** Inserts the row of a new analysis (none with this id yet: nothing). Throws a unique violation of ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE when its owner already used its Idempotency-Key. */
+export async function insertAnalysis(pool: Pool, row: NewAnalysisRow): Promise<void> {
+  await insertRows(pool, [row], 'ON CONFLICT (id) DO NOTHING');
+}
 
 /**
  * Inserts the rows of new analyses in one statement (one commit for them all) and returns the ids
@@ -73,13 +66,18 @@ export type NewAnalysisRow = Parameters<typeof insertAnalysis>[1];
  */
 export async function insertAnalyses(pool: Pool, rows: readonly NewAnalysisRow[]): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
+  return insertRows(pool, rows, 'ON CONFLICT DO NOTHING');
+}
+
+/** The one INSERT of both: rows in their given order (an earlier row keeps a key), `onConflict` says which conflicts skip a row. */
+async function insertRows(pool: Pool, rows: readonly NewAnalysisRow[], onConflict: 'ON CONFLICT (id) DO NOTHING' | 'ON CONFLICT DO NOTHING'): Promise<Set<string>> {
   const { rows: stored } = await pool.query<{ id: string }>(
     `INSERT INTO analyses (id, workflow_id, request_id, idempotency_key, owner_key_id, wallets, params, start_pending, fairness_key)
      SELECT r.id, r.workflow_id, r.request_id, r.idempotency_key, r.owner_key_id, ARRAY(SELECT jsonb_array_elements_text(r.wallets)), r.params, r.start_pending, r.fairness_key
        FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (id text, workflow_id text, request_id text, idempotency_key text, owner_key_id text, wallets jsonb, params jsonb, start_pending boolean, fairness_key text))
             WITH ORDINALITY AS r(id, workflow_id, request_id, idempotency_key, owner_key_id, wallets, params, start_pending, fairness_key, n)
       ORDER BY r.n
-     ON CONFLICT DO NOTHING
+     ${onConflict}
      RETURNING id`,
     [
       JSON.stringify(

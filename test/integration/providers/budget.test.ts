@@ -64,6 +64,38 @@ describe('the shared Redis request budget', () => {
     expect(peakPerWindow(rpcArrivals(), 1000)).toBeGreaterThan(RPS);
   });
 
+  it('sends its script whole once on a connection, then by its hash (EVALSHA), and whole again after Redis forgot it', async () => {
+    const env = testEnv();
+    const key = `${env.redisKeyPrefix}budget:evalsha:${Date.now()}`;
+    const admin = new Redis(env.redisUrl);
+    const client = new Redis(env.redisUrl);
+    const monitor = await admin.monitor();
+    try {
+      const seen: string[] = [];
+      const done = new Promise<void>((resolve) =>
+        monitor.on('monitor', (_time: string, args: string[]) => {
+          if (args[0]?.toLowerCase() === 'echo' && args[1] === key) resolve();
+          else if (args.includes(key) && /^eval/i.test(args[0] ?? '')) seen.push(args[0]!.toLowerCase()); // not the script's own GET and SET
+        }),
+      );
+      const budget = new RedisRateBudget({ redis: client, key, spec: perSecond(1000, 0) });
+      await budget.acquire();
+      await budget.acquire();
+      await budget.acquire();
+      await client.script('FLUSH'); // what a restarted Redis or an operator's SCRIPT FLUSH does
+      await budget.acquire();
+      await client.echo(key);
+      await done;
+
+      expect(seen.slice(0, 3)).toEqual(['eval', 'evalsha', 'evalsha']);
+      expect(seen.at(-1)).toBe('eval');
+      expect(Number(await client.get(key))).toBeGreaterThan(0);
+    } finally {
+      monitor.disconnect();
+      await Promise.all([admin.quit(), client.quit()]);
+    }
+  });
+
   describe('a request waiting for its slot ends when its signal aborts (a cancelled activity)', () => {
     let redis: Redis;
     beforeAll(() => {
