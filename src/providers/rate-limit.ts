@@ -100,7 +100,9 @@ const reserveDefined = new WeakSet<Redis>();
 /**
  * Runs RESERVE_SCRIPT through ioredis's defineCommand: EVALSHA, the script's body sent only the
  * first time on a connection (and again if Redis answers NOSCRIPT). A plain EVAL sent the whole
- * script with every provider request (about 0.5 ms of worker CPU each, measured in a profile).
+ * script with every provider request: measured alone, 3,000 reservations in a row cost the client
+ * 77 µs of user CPU each by hash against 85 by body (the in-stack profile's 0.5 ms a request around
+ * that write was the socket's wake-up of Redis on a saturated machine, which both pay).
  */
 function reserveSlot(redis: Redis, key: string, interval: number, burst: number): Promise<string> {
   if (!reserveDefined.has(redis)) {
