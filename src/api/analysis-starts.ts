@@ -26,7 +26,7 @@ import { describeFailure } from '../errors';
 import { failUnstartedAnalysis, markAnalysesStarted, pendingStarts, type PendingStart } from '../store/analyses';
 import { withTryAdvisoryLock } from '../store/db';
 import type { similarityAnalysisWorkflow } from '../workflows/similarity-analysis';
-import { TASK_QUEUES, analysisWorkflowId, type AnalysisInput } from '../workflows/contract';
+import { TASK_QUEUES, analysisWorkflowId, isTokenRequest, runningSearchAttributes, type AnalysisInput } from '../workflows/contract';
 import { analysisUserMetadata } from './analysis-view';
 import type { AnalysisRequest, TokenAnalysisRequest } from './schemas/analyses';
 import { TEMPORAL_CALL_DEADLINE_MS, withTemporalDeadline } from './temporal-calls';
@@ -42,6 +42,8 @@ export function analysisStartOptions(input: AnalysisInput, fairnessKey: string |
     workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
     // its children and activities inherit it: each queue shares its backlog fairly between clients
     ...(fairnessKey ? { priority: { fairnessKey } } : {}),
+    // listed as running, with its group, from its start: the workflow upserts none of them again (START_ATTRIBUTES_PATCH)
+    typedSearchAttributes: runningSearchAttributes(isTokenRequest(input.request) ? null : input.request.wallets),
     // the Web UI's label: "12 wallets · 30 d · auto", parameters and (as many as fit) the wallets
     ...analysisUserMetadata(input),
   };

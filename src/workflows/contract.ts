@@ -2,7 +2,7 @@
 // workflow ids, search attributes, inputs and outputs, queries and signals. Imported by workflow
 // code, so it may only depend on @temporalio/workflow, @temporalio/common and, type-only, on the
 // pure schema modules of the API (the analysis request and progress are defined there once).
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AnalysisParams, AnalysisPhase, AnalysisProgress, AnalysisRequest, MetricWeights, SyncMode, TokenAnalysisRequest } from '../api/schemas/analyses';
 
@@ -48,6 +48,21 @@ export const SEARCH_ATTRIBUTES = {
 
 /** Bytes of the `Wallets` value (its JSON list) below Temporal's 2,048-byte limit per search attribute. */
 export const WALLETS_SEARCH_ATTRIBUTE_MAX_BYTES = 1_500;
+
+/**
+ * The search attributes of a running analysis of `wallets`: its group (when it fits), its size and
+ * `AnalysisStatus` running. A token request's start passes null (its holders are not known yet):
+ * the status only. The API starts an analysis with them (analysisStartOptions) and the workflow
+ * upserts only what its start did not carry (START_ATTRIBUTES_PATCH).
+ */
+export function runningSearchAttributes(wallets: string[] | null): SearchAttributePair[] {
+  const listed = wallets === null ? null : walletsSearchAttribute(wallets);
+  return [
+    ...(listed ? [{ key: SEARCH_ATTRIBUTES.wallets, value: listed }] : []),
+    ...(wallets === null ? [] : [{ key: SEARCH_ATTRIBUTES.walletCount, value: wallets.length }]),
+    { key: SEARCH_ATTRIBUTES.analysisStatus, value: 'running' },
+  ];
+}
 
 /** UTF-8 length of a string (workflow code: no Buffer). */
 export function utf8Bytes(s: string): number {

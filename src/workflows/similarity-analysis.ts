@@ -23,7 +23,7 @@ import {
   workflowInfo,
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, type SearchAttributePair } from '@temporalio/common';
 import type { AnalysisActivities, AnalysisSummary, FailedWallet, SyncProgressRow } from '../activities/analysis';
 import type { BalanceActivities } from '../activities/balances';
 import type { HolderActivities } from '../activities/holders';
@@ -45,7 +45,7 @@ import {
   truncateBytes,
   walletSyncWorkflowId,
   WORKFLOW_TASK_QUEUE,
-  walletsSearchAttribute,
+  runningSearchAttributes,
   type AnalysisInput,
   type AnalysisPhase,
   type AnalysisProgress,
@@ -224,6 +224,18 @@ export const ANALYSIS_PATCHES_2026_11 = 'analysis-patches-2026-11';
  */
 export const LOCAL_STEPS_PATCH = 'analysis-patches-2026-12-local-steps';
 
+/**
+ * patched() id of search attributes set at the start: the API starts an analysis with its group,
+ * size and `AnalysisStatus` running (runningSearchAttributes, analysisStartOptions), and the workflow
+ * upserts only those its start did not carry: none for a wallets request, the holders for a token
+ * request. An upsert is a history event, a billed action on Temporal Cloud and a visibility write,
+ * and repeated what the start can say: one of the 17 events of a 3-wallet analysis of synced wallets.
+ * It stands for LOCAL_STEPS_PATCH and every patch before it, so a new run still records one patch
+ * marker; a history recorded before it asks LOCAL_STEPS_PATCH (or older ones) where it did and
+ * upserts the whole set, as does a run started without them (by code before it, or by hand).
+ */
+export const START_ATTRIBUTES_PATCH = 'analysis-patches-2026-12-start-attributes';
+
 /** How long a sync step that found another analysis's sync of its wallet waits before asking again (doubling up to the max). */
 const STEP_BUSY_FIRST_WAIT_MS = 1_000;
 const STEP_BUSY_MAX_WAIT_MS = 10_000;
@@ -272,6 +284,13 @@ function walletReason(reason: string): string {
 }
 
 /** A token request's parameters with an empty group, filled in once the holders are known. */
+/** Whether the run's start carried this search attribute with this value (before the run upserts any, its start's). */
+function carriedByStart(pair: SearchAttributePair): boolean {
+  const attributes = workflowInfo().typedSearchAttributes;
+  const carried: unknown = attributes.get(pair.key as Parameters<typeof attributes.get>[0]);
+  return carried !== undefined && JSON.stringify(carried) === JSON.stringify(pair.value);
+}
+
 function groupRequestOf({ token: _token, top: _top, ...params }: TokenAnalysisRequest): AnalysisRequest {
   return { ...params, wallets: [] };
 }
@@ -365,8 +384,9 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
   const failedWallets = (): FailedWallet[] =>
     wallets.filter((w) => progress[w].sync === 'failed' || progress[w].balances === 'failed').map((w) => ({ wallet: w, reason: progress[w].error ?? 'failed' }));
 
-  // one marker for the patches it stands for; a history recorded before it asks each (see LOCAL_STEPS_PATCH, ANALYSIS_PATCHES_2026_11)
-  const local = patched(LOCAL_STEPS_PATCH);
+  // one marker for the patches it stands for; a history recorded before it asks each (see START_ATTRIBUTES_PATCH, LOCAL_STEPS_PATCH, ANALYSIS_PATCHES_2026_11)
+  const startAttributes = patched(START_ATTRIBUTES_PATCH);
+  const local = startAttributes || patched(LOCAL_STEPS_PATCH);
   const current = local || patched(ANALYSIS_PATCHES_2026_11);
   const has = (patchId: string): boolean => current || patched(patchId);
   // false only when replaying a history recorded before the change (see GROUP_SIZE_LIMITS_PATCH)
@@ -392,12 +412,9 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
     }
     if (sized) {
       // The wallet list only when it fits Temporal's 2,048-byte limit: a rejected upsert terminates the workflow.
-      const listed = walletsSearchAttribute(wallets);
-      upsertSearchAttributes([
-        ...(listed ? [{ key: SEARCH_ATTRIBUTES.wallets, value: listed }] : []),
-        { key: SEARCH_ATTRIBUTES.walletCount, value: wallets.length },
-        { key: SEARCH_ATTRIBUTES.analysisStatus, value: 'running' },
-      ]);
+      const running = runningSearchAttributes(wallets);
+      const upsert = startAttributes ? running.filter((pair) => !carriedByStart(pair)) : running;
+      if (upsert.length > 0) upsertSearchAttributes(upsert);
       showDetails();
     } else {
       upsertSearchAttributes([

@@ -8,7 +8,7 @@ import { analysisRequestSchema, type AnalysisRequest, type AnalysisRequestBody }
 import { validatorCompiler } from '../../src/api/validation';
 import { insertAnalysis } from '../../src/store/analyses';
 import { similarityAnalysisWorkflow } from '../../src/workflows/similarity-analysis';
-import { TASK_QUEUES, analysisWorkflowId, type AnalysisInput } from '../../src/workflows/contract';
+import { TASK_QUEUES, analysisWorkflowId, isTokenRequest, runningSearchAttributes, type AnalysisInput } from '../../src/workflows/contract';
 
 /** The request as POST /v1/analyses would pass it on: validated, defaults filled in, wallets sorted. */
 export function analysisRequest(body: AnalysisRequestBody): AnalysisRequest {
@@ -35,7 +35,14 @@ type StartOptions = Partial<Omit<WorkflowStartOptions<typeof similarityAnalysisW
 /** The row, then the workflow (id `analysis:<id>` on the analysis queue unless `options` say otherwise). */
 export async function startAnalysis(stack: { pool: Pool; client: Client }, input: AnalysisInput, options: StartOptions = {}) {
   await insertAnalysisRow(stack.pool, input);
-  return stack.client.workflow.start(similarityAnalysisWorkflow, { taskQueue: TASK_QUEUES.analysis, workflowId: analysisWorkflowId(input.analysisId), ...options, args: [input] });
+  return stack.client.workflow.start(similarityAnalysisWorkflow, {
+    taskQueue: TASK_QUEUES.analysis,
+    workflowId: analysisWorkflowId(input.analysisId),
+    // as the API starts it (analysisStartOptions): listed as running, with its group
+    typedSearchAttributes: runningSearchAttributes(isTokenRequest(input.request) ? null : input.request.wallets),
+    ...options,
+    args: [input],
+  });
 }
 
 /** startAnalysis, then its result. */

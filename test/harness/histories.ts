@@ -65,3 +65,18 @@ export async function activityRuns<I, R>(handle: WorkflowHandle, activityType: s
   }
   return [...runs.values()];
 }
+
+/**
+ * The search attributes a history's upserts set, one object per upsert event in order (the SDK's own
+ * TemporalChangeVersion upserts, for patches, left out), and those its start carried.
+ */
+export function searchAttributeWrites(history: temporal.api.history.v1.IHistory): { started: Record<string, unknown>; upserts: Array<Record<string, unknown>> } {
+  const decode = (fields: Record<string, temporal.api.common.v1.IPayload> | null | undefined, skip: string[] = []) =>
+    Object.fromEntries(Object.entries(fields ?? {}).filter(([k]) => !skip.includes(k)).map(([k, p]) => [k, defaultPayloadConverter.fromPayload(p)]));
+  const events = history.events ?? [];
+  const started = decode(events[0]?.workflowExecutionStartedEventAttributes?.searchAttributes?.indexedFields);
+  const upserts = events
+    .flatMap((e) => (e.upsertWorkflowSearchAttributesEventAttributes ? [decode(e.upsertWorkflowSearchAttributesEventAttributes.searchAttributes?.indexedFields, ['TemporalChangeVersion'])] : []))
+    .filter((u) => Object.keys(u).length > 0);
+  return { started, upserts };
+}

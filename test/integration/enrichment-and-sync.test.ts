@@ -5,7 +5,8 @@ import { walletSyncWorkflow } from '../../src/workflows/wallet-sync';
 import { tokenEnrichmentWorkflow } from '../../src/workflows/token-enrichment';
 import { TASK_QUEUES, WORKFLOW_TASK_QUEUE, enrichmentWorkflowId, progressQuery, walletSyncWorkflowId } from '../../src/workflows/contract';
 import { analysisInput, executeAnalysis, startAnalysis } from '../harness/analyses';
-import { LOCAL_STEPS_PATCH } from '../../src/workflows/similarity-analysis';
+import { START_ATTRIBUTES_PATCH } from '../../src/workflows/similarity-analysis';
+import { searchAttributeWrites } from '../harness/histories';
 import { getAnalysis } from '../../src/store/analyses';
 import { getTokens } from '../../src/store/tokens';
 import { REFRESH_SCHEDULE_ID, ensureRefreshSchedule } from '../../src/temporal/schedules';
@@ -75,7 +76,12 @@ describe('token enrichment, the refresh schedule and long syncs', () => {
       .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
       .map((e) => JSON.parse(Buffer.from(e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data ?? []).toString()).id as string);
     // today's analysis records one patch marker, which stands for ENRICH_WHEN_NEEDED_PATCH and the others
-    expect(patches).toEqual([LOCAL_STEPS_PATCH]);
+    expect(patches).toEqual([START_ATTRIBUTES_PATCH]);
+    // started as the API starts it, listed as running with its group: the workflow's one upsert is its end
+    expect(searchAttributeWrites(history)).toEqual({
+      started: { Wallets: wallets, WalletCount: wallets.length, AnalysisStatus: 'running' },
+      upserts: [{ AnalysisStatus: 'completed' }],
+    });
     // its statuses and its similarity step ran as local activities, inside the workflow's tasks: one
     // task-queue activity (the balances, a provider call) and two workflow tasks in all (a third
     // only if a local activity ran past 8 s on a loaded machine: its task is then extended)

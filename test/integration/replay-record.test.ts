@@ -7,7 +7,7 @@ import { generateWorld } from '../../src/simulator';
 import { refreshPopularTokensWorkflow } from '../../src/workflows/token-enrichment';
 import { smokeWorkflow } from '../../src/workflows/smoke';
 import { walletSyncWorkflow } from '../../src/workflows/wallet-sync';
-import { TASK_QUEUES, WORKFLOW_TASK_QUEUE, analysisWorkflowId, enrichmentWorkflowId, waitForAnalysisUpdate, walletSyncWorkflowId } from '../../src/workflows/contract';
+import { TASK_QUEUES, WORKFLOW_TASK_QUEUE, analysisWorkflowId, enrichmentWorkflowId, runningSearchAttributes, waitForAnalysisUpdate, walletSyncWorkflowId } from '../../src/workflows/contract';
 import { similarityAnalysisWorkflow } from '../../src/workflows/similarity-analysis';
 import { analysisInput, executeAnalysis, insertAnalysisRow } from '../harness/analyses';
 import { useSimulatedStack } from '../harness/stack';
@@ -47,11 +47,13 @@ describe('histories of every workflow type replay without non-determinism', () =
       // (before patched('balance-batches')), 'similarity-analysis-balance-batches' (before
       // patched('sync-steps')), 'similarity-analysis-sync-steps' (each patch its own marker, before
       // patched('analysis-patches-2026-11')) and 'similarity-analysis-one-patch' (before
-      // LOCAL_STEPS_PATCH: every step a task-queue activity) are kept as recorded: they check that
-      // analyses started by older code still replay; this is today's code's recording (sync steps of
-      // one page, each continued in a child; one patch marker; the statuses and the similarity step
-      // as local activities)
-      recorded.push({ name: 'similarity-analysis-local-steps', workflowId: analysisWorkflowId(analysisId) });
+      // LOCAL_STEPS_PATCH: every step a task-queue activity) and 'similarity-analysis-local-steps'
+      // (before START_ATTRIBUTES_PATCH: the search attributes upserted at the start) are kept as
+      // recorded: they check that analyses started by older code still replay; this is today's code's
+      // recording (sync steps of one page, each continued in a child; one patch marker; the statuses
+      // and the similarity step as local activities; started with its search attributes, as the API
+      // starts it)
+      recorded.push({ name: 'similarity-analysis-start-attributes', workflowId: analysisWorkflowId(analysisId) });
       await opened.stack.client.workflow.getHandle(enrichmentWorkflowId(analysisId)).result();
       recorded.push({ name: 'token-enrichment', workflowId: enrichmentWorkflowId(analysisId) });
 
@@ -63,14 +65,16 @@ describe('histories of every workflow type replay without non-determinism', () =
         workflowId: analysisWorkflowId(waited.analysisId),
         args: [waited],
         workflowIdConflictPolicy: 'USE_EXISTING',
+        typedSearchAttributes: runningSearchAttributes(wallets),
       });
       const answer = await opened.stack.client.workflow.executeUpdateWithStart(waitForAnalysisUpdate, { args: [{ seconds: 60 }], startWorkflowOperation });
       expect(answer).toEqual({ phase: 'completed' });
       // of wallets whose tokens the first analysis's enrichment has just made fresh: no enrichment child
       // (patched('enrich-when-needed')); 'similarity-analysis-wait' is kept as recorded before that patch,
       // 'similarity-analysis-wait-no-enrichment' before patched('analysis-patches-2026-11') and
-      // 'similarity-analysis-wait-one-patch' before LOCAL_STEPS_PATCH
-      recorded.push({ name: 'similarity-analysis-wait-local-steps', workflowId: analysisWorkflowId(waited.analysisId) });
+      // 'similarity-analysis-wait-one-patch' before LOCAL_STEPS_PATCH, 'similarity-analysis-wait-local-steps'
+      // before START_ATTRIBUTES_PATCH
+      recorded.push({ name: 'similarity-analysis-wait-start-attributes', workflowId: analysisWorkflowId(waited.analysisId) });
 
       const syncId = walletSyncWorkflowId(wallets[0]);
       const syncRuns: string[] = [];
@@ -121,9 +125,9 @@ describe('histories of every workflow type replay without non-determinism', () =
     }
     expect(recorded.map((r) => r.name)).toEqual([
       'smoke',
-      'similarity-analysis-local-steps',
+      'similarity-analysis-start-attributes',
       'token-enrichment',
-      'similarity-analysis-wait-local-steps',
+      'similarity-analysis-wait-start-attributes',
       'wallet-sync-at-once-continued',
       'wallet-sync-at-once-final',
       'wallet-sync-at-once-skipped',

@@ -2,7 +2,7 @@
 // and a simulator serving DAS getTokenAccounts for a token with 2,000+ holders. The group is the
 // top eligible holders: pool vaults and an AMM authority (program-derived), a burn account and an
 // exchange hot wallet hold more, and are left out and reported. A token with fewer than two
-// eligible holders fails with the reason. With RECORD_HISTORIES=similarity-analysis-token (or 1)
+// eligible holders fails with the reason. With RECORD_HISTORIES=similarity-analysis-token-start-attributes (or 1)
 // the token path's history is written to test/histories/ for test/unit/replay.test.ts.
 import { execFile } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
@@ -19,7 +19,7 @@ import { resolveTemporalCli } from '../../src/temporal/dev-server';
 import { analysisWorkflowId } from '../../src/workflows/contract';
 import { useSimulatedStack } from '../harness/stack';
 import { testEnv } from '../harness/env';
-import { saveHistory } from '../harness/histories';
+import { saveHistory, searchAttributeWrites } from '../harness/histories';
 
 const run = promisify(execFile);
 const record = (name: string): boolean => {
@@ -124,10 +124,16 @@ describe('an analysis of a token’s holders through the HTTP API', () => {
     expect(lonely.holders).toMatchObject({ token: LONELY, top: 60, resolved: true, selected: 1, eligible: 1 });
     expect(lonely.error).toMatch(new RegExp(`token ${LONELY} has 1 eligible holder \\(of 3 owners; left out: 1 burn, 1 off-curve\\): an analysis needs at least 2 wallets`));
 
+    // started by the API listed as running (its holders not known yet): the workflow upserts the group it resolved, then its end
+    const writes = async (id: string) => searchAttributeWrites(await opened.stack.client.workflow.getHandle(analysisWorkflowId(id)).fetchHistory());
+    expect(await writes(small.analysisId)).toEqual({ started: { AnalysisStatus: 'running' }, upserts: [{ Wallets: small.wallets, WalletCount: 3 }, { AnalysisStatus: 'completed' }] });
+    expect(await writes(lonely.analysisId)).toEqual({ started: { AnalysisStatus: 'running' }, upserts: [{ AnalysisStatus: 'failed' }] });
+
     const cli = await resolveTemporalCli();
+    // 'similarity-analysis-token' and '-too-few' are kept as recorded before START_ATTRIBUTES_PATCH (the search attributes upserted at the start)
     for (const [name, id] of [
-      ['similarity-analysis-token', small.analysisId],
-      ['similarity-analysis-token-too-few', lonely.analysisId],
+      ['similarity-analysis-token-start-attributes', small.analysisId],
+      ['similarity-analysis-token-too-few-start-attributes', lonely.analysisId],
     ] as const) {
       const handle = opened.stack.client.workflow.getHandle(analysisWorkflowId(id));
       await Worker.runReplayHistory({ workflowBundle: { codePath: testEnv().workflowBundlePath } }, await handle.fetchHistory(), analysisWorkflowId(id));
