@@ -138,9 +138,23 @@ async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promis
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
+/** A wallet's cached balances in Redis (TTL balanceCacheTtlSeconds): written after they are stored in PostgreSQL. */
+export const balanceCacheKey = (wallet: string): string => `balance:${wallet}`;
+
+/**
+ * The wallets whose balances are cached now (one round trip; EXISTS, not the values). A cached
+ * wallet's balances are in PostgreSQL too (`store` writes them there first), fetched within the
+ * cache's TTL: what fetchBalanceBatch would answer 'cached' for, without the activity.
+ */
+export async function walletsWithCachedBalances(redis: ActivityDeps['redis'], wallets: string[]): Promise<Set<string>> {
+  if (wallets.length === 0) return new Set();
+  const answers = await wallets.reduce((p, w) => p.exists(balanceCacheKey(w)), redis.pipeline()).exec();
+  return new Set(wallets.filter((_, i) => answers?.[i]?.[0] === null && answers[i][1] === 1));
+}
+
 export function createBalanceActivities(deps: ActivityDeps) {
   const { pool, redis, rpc } = deps;
-  const cacheKey = (wallet: string) => `balance:${wallet}`;
+  const cacheKey = balanceCacheKey;
   const lockKey = (wallet: string) => `balance-lock:${wallet}`;
 
   async function readCache(wallet: string): Promise<CachedBalances | null> {

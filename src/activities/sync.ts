@@ -17,6 +17,8 @@ import type { ActivityDeps } from './deps';
 import type { HistoryPage } from '../providers/helius';
 import { solPriceUsd } from './sol-price';
 import { backfillTransfers } from './transfers-backfill';
+import { walletsWithCachedBalances } from './balances';
+import { describeFailure } from '../errors';
 
 export interface SyncChunkInput {
   wallet: string;
@@ -209,8 +211,19 @@ export function createSyncActivities(deps: ActivityDeps) {
 
   return {
     /** With `sinceTimestamp` (null: full history), a wallet whose stored history does not reach that far back is STALE. */
-    async getWalletStatuses(input: { wallets: string[]; staleAfterSeconds?: number; sinceTimestamp?: number | null }): Promise<WalletStatusRow[]> {
-      return walletStatuses(deps.pool, input.wallets, input.staleAfterSeconds ?? deps.settings.staleAfterSeconds, input.sinceTimestamp);
+    /**
+     * Each wallet's sync status; with `cachedBalances`, also whether its balances are cached (the
+     * analysis then fetches only the others'). Redis unreachable: the statuses without that
+     * (fetchBalanceBatch meets the cache, or its outage, as before).
+     */
+    async getWalletStatuses(input: { wallets: string[]; staleAfterSeconds?: number; sinceTimestamp?: number | null; cachedBalances?: boolean }): Promise<WalletStatusRow[]> {
+      const rows = await walletStatuses(deps.pool, input.wallets, input.staleAfterSeconds ?? deps.settings.staleAfterSeconds, input.sinceTimestamp);
+      if (!input.cachedBalances) return rows;
+      const cached = await walletsWithCachedBalances(redis, input.wallets).catch((err: unknown) => {
+        log.warn('could not read which balances are cached: the balances step asks', { wallets: input.wallets.length, error: describeFailure(err) });
+        return new Set<string>();
+      });
+      return rows.map((row) => (cached.has(row.wallet) ? { ...row, balancesCached: true } : row));
     },
 
     /**

@@ -42,7 +42,7 @@ export function analysisStartOptions(input: AnalysisInput, fairnessKey: string |
     workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
     // its children and activities inherit it: each queue shares its backlog fairly between clients
     ...(fairnessKey ? { priority: { fairnessKey } } : {}),
-    // listed as running, with its group, from its start: the workflow upserts none of them again (START_ATTRIBUTES_PATCH)
+    // listed as running, with its group, from its start: the workflow upserts none of them again (ANALYSIS_PATCHES_2026_12_02)
     typedSearchAttributes: runningSearchAttributes(isTokenRequest(input.request) ? null : input.request.wallets),
     // the Web UI's label: "12 wallets · 30 d · auto", parameters and (as many as fit) the wallets
     ...analysisUserMetadata(input),

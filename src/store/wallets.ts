@@ -17,6 +17,8 @@ export interface WalletStatusRow {
   lastSyncError: string | null;
   /** the database's clock when this status was read */
   checkedAt: string;
+  /** getWalletStatuses with `cachedBalances`: its balances are in the Redis cache (absent: not asked, or not cached) */
+  balancesCached?: boolean;
 }
 
 export interface WalletSyncCursor {

@@ -53,7 +53,7 @@ export const WALLETS_SEARCH_ATTRIBUTE_MAX_BYTES = 1_500;
  * The search attributes of a running analysis of `wallets`: its group (when it fits), its size and
  * `AnalysisStatus` running. A token request's start passes null (its holders are not known yet):
  * the status only. The API starts an analysis with them (analysisStartOptions) and the workflow
- * upserts only what its start did not carry (START_ATTRIBUTES_PATCH).
+ * upserts only what its start did not carry (ANALYSIS_PATCHES_2026_12_02).
  */
 export function runningSearchAttributes(wallets: string[] | null): SearchAttributePair[] {
   const listed = wallets === null ? null : walletsSearchAttribute(wallets);

@@ -225,16 +225,24 @@ export const ANALYSIS_PATCHES_2026_11 = 'analysis-patches-2026-11';
 export const LOCAL_STEPS_PATCH = 'analysis-patches-2026-12-local-steps';
 
 /**
- * patched() id of search attributes set at the start: the API starts an analysis with its group,
- * size and `AnalysisStatus` running (runningSearchAttributes, analysisStartOptions), and the workflow
- * upserts only those its start did not carry: none for a wallets request, the holders for a token
- * request. An upsert is a history event, a billed action on Temporal Cloud and a visibility write,
- * and repeated what the start can say: one of the 17 events of a 3-wallet analysis of synced wallets.
+ * patched() id of two changes that leave out steps which repeated what was known, for a new run:
+ *
+ * - Search attributes set at the start: the API starts an analysis with its group, size and
+ *   `AnalysisStatus` running (runningSearchAttributes, analysisStartOptions), and the workflow
+ *   upserts only those its start did not carry: none for a wallets request, the holders for a token
+ *   request. An upsert is a history event, a billed action on Temporal Cloud and a visibility write.
+ *   A run started without them (by code before it, or by hand) upserts the whole set.
+ * - Balances already cached: the statuses step (a local activity) also says which wallets' balances
+ *   are in the Redis cache, and fetchBalanceBatch runs only for the others. When every wallet's are
+ *   cached (an analysis of wallets analysed within the cache's 30 s), no balances activity runs at
+ *   all: its 3 events, and the second workflow task that its completion took, are gone, and the
+ *   analysis runs in one workflow task (its statuses and its similarity step local activities).
+ *
  * It stands for LOCAL_STEPS_PATCH and every patch before it, so a new run still records one patch
- * marker; a history recorded before it asks LOCAL_STEPS_PATCH (or older ones) where it did and
- * upserts the whole set, as does a run started without them (by code before it, or by hand).
+ * marker; a history recorded before it asks LOCAL_STEPS_PATCH (or older ones) where it did,
+ * upserts the whole set and fetches every wallet's balances.
  */
-export const START_ATTRIBUTES_PATCH = 'analysis-patches-2026-12-start-attributes';
+export const ANALYSIS_PATCHES_2026_12_02 = 'analysis-patches-2026-12-02';
 
 /** How long a sync step that found another analysis's sync of its wallet waits before asking again (doubling up to the max). */
 const STEP_BUSY_FIRST_WAIT_MS = 1_000;
@@ -315,6 +323,8 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
   /** per wallet, the database time at which its status was read (recorded activity result) */
   const checkedAt = new Map<string, string>();
   const progress: Record<string, WalletProgress> = {};
+  /** wallets whose balances the statuses step found cached (ANALYSIS_PATCHES_2026_12_02): no balances activity for them */
+  const balancesCached = new Set<string>();
   const trackWallets = (ws: string[]) => {
     for (const w of ws) progress[w] = { status: null, sync: 'pending', pages: 0, transactions: 0, balances: 'pending', error: null } satisfies WalletProgress;
   };
@@ -384,9 +394,10 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
   const failedWallets = (): FailedWallet[] =>
     wallets.filter((w) => progress[w].sync === 'failed' || progress[w].balances === 'failed').map((w) => ({ wallet: w, reason: progress[w].error ?? 'failed' }));
 
-  // one marker for the patches it stands for; a history recorded before it asks each (see START_ATTRIBUTES_PATCH, LOCAL_STEPS_PATCH, ANALYSIS_PATCHES_2026_11)
-  const startAttributes = patched(START_ATTRIBUTES_PATCH);
-  const local = startAttributes || patched(LOCAL_STEPS_PATCH);
+  // one marker for the patches it stands for; a history recorded before it asks each (see ANALYSIS_PATCHES_2026_12_02, LOCAL_STEPS_PATCH, ANALYSIS_PATCHES_2026_11)
+  const dec02 = patched(ANALYSIS_PATCHES_2026_12_02);
+  const startAttributes = dec02;
+  const local = dec02 || patched(LOCAL_STEPS_PATCH);
   const current = local || patched(ANALYSIS_PATCHES_2026_11);
   const has = (patchId: string): boolean => current || patched(patchId);
   // false only when replaying a history recorded before the change (see GROUP_SIZE_LIMITS_PATCH)
@@ -431,7 +442,9 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
 
     phase = 'checking';
     if (sized) showDetails();
-    const statuses = await (local ? getWalletStatusesHere : getWalletStatuses)({ wallets, sinceTimestamp });
+    const statuses = await (local ? getWalletStatusesHere : getWalletStatuses)({ wallets, sinceTimestamp, ...(dec02 ? { cachedBalances: true } : {}) });
+    // their balances need no activity (ANALYSIS_PATCHES_2026_12_02; never set in histories recorded before it)
+    for (const s of statuses) if (dec02 && s.balancesCached) balancesCached.add(s.wallet);
     for (const s of statuses) {
       progress[s.wallet].status = s.status;
       // absent from histories recorded before statuses carried it: such syncs never skip
@@ -532,9 +545,11 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
 
   async function fetchAllBalances(): Promise<void> {
     if (batched) {
+      for (const wallet of balancesCached) progress[wallet].balances = 'cached';
+      const toFetch = wallets.filter((w) => !balancesCached.has(w));
       // All batches at once: a group of MAX_WALLETS_PER_ANALYSIS (<= 1,000) has at most 10 pending.
       const batches: string[][] = [];
-      for (let i = 0; i < wallets.length; i += BALANCE_BATCH_WALLETS) batches.push(wallets.slice(i, i + BALANCE_BATCH_WALLETS));
+      for (let i = 0; i < toFetch.length; i += BALANCE_BATCH_WALLETS) batches.push(toFetch.slice(i, i + BALANCE_BATCH_WALLETS));
       await Promise.all(batches.map(fetchBatch));
       return;
     }

@@ -1,8 +1,10 @@
 // The balance helper's single-flight across worker processes: many analyses of the same wallets,
 // started together, served by two separate worker processes, make one RPC fetch per wallet. The
-// RPC answers slowly, so many fetches wait on the lock while the first holder fills the cache.
+// RPC answers slowly (1 s), so the analyses of a round all find the cache empty when they check
+// their wallets (ANALYSIS_PATCHES_2026_12_02: an analysis that finds them cached runs no balances
+// activity) and their batches meet at the locks: many wait while the first holder fills the cache.
 import { generateWorld } from '../../src/simulator';
-import { TASK_QUEUES, type AnalysisInput } from '../../src/workflows/contract';
+import { TASK_QUEUES, progressQuery, type AnalysisInput } from '../../src/workflows/contract';
 import { analysisInput, executeAnalysis, startAnalysis } from '../harness/analyses';
 import type { BalanceBatchResult } from '../../src/activities/balances';
 import { activityRuns } from '../harness/histories';
@@ -20,7 +22,7 @@ describe('balance fetches across two worker processes', () => {
   const workers: Array<ReturnType<typeof startWorkerProcess>> = [];
 
   const opened = useSimulatedStack(
-    { world, latencyMs: { 'solana-rpc': 40 } },
+    { world, latencyMs: { 'solana-rpc': 1_000 } },
     {},
     {
       afterOpen: async () => {
@@ -50,15 +52,18 @@ describe('balance fetches across two worker processes', () => {
       );
       await Promise.all(handles.map((h) => h.result()));
       const batches = (await Promise.all(handles.map((h) => activityRuns<{ wallets: string[] }, BalanceBatchResult>(h, 'fetchBalanceBatch')))).flat();
-      // one batch per analysis (4 wallets), each reporting every wallet
-      expect(batches).toHaveLength(ANALYSES_PER_ROUND);
+      // a batch per analysis (4 wallets) that found them not cached, each reporting every wallet (on
+      // a loaded machine an analysis may check its wallets after the first batch filled the cache,
+      // and then runs none)
+      expect(batches.length).toBeGreaterThanOrEqual(2);
+      for (const f of batches) expect(f.result?.wallets.map((o) => o.wallet).sort()).toEqual(wallets);
       for (const f of batches) identities.add(f.identity ?? '');
-      const outcomes = batches.flatMap((f) => f.result?.wallets ?? []);
+      const states = (await Promise.all(handles.map((h) => h.query(progressQuery)))).flatMap((p) => Object.entries(p.wallets).map(([wallet, w]) => ({ wallet, balances: w.balances })));
       for (const wallet of wallets) {
         const tokenAccountCalls = opened.sim.requestLog.filter((r) => r.wallet === wallet && r.endpoint === 'rpc:getTokenAccountsByOwner').length;
         const solBalanceCalls = opened.sim.requestLog.filter((r) => r.endpoint === 'rpc:getMultipleAccounts' && (r.wallet === wallet || !!r.wallets?.includes(wallet))).length;
-        const fetched = outcomes.filter((o) => o.wallet === wallet && o.balances === 'fetched').length;
-        const served = outcomes.filter((o) => o.wallet === wallet && o.balances !== 'failed').length;
+        const fetched = states.filter((o) => o.wallet === wallet && o.balances === 'fetched').length;
+        const served = states.filter((o) => o.wallet === wallet && (o.balances === 'fetched' || o.balances === 'cached')).length;
         // SOL balance once, SPL Token + Token-2022 once; every other analysis got the cached result
         expect({ round, wallet, solBalanceCalls, tokenAccountCalls, fetched, served }).toEqual({ round, wallet, solBalanceCalls: 1, tokenAccountCalls: 2, fetched: 1, served: ANALYSES_PER_ROUND });
       }

@@ -5,9 +5,10 @@ import { walletSyncWorkflow } from '../../src/workflows/wallet-sync';
 import { tokenEnrichmentWorkflow } from '../../src/workflows/token-enrichment';
 import { TASK_QUEUES, WORKFLOW_TASK_QUEUE, enrichmentWorkflowId, progressQuery, walletSyncWorkflowId } from '../../src/workflows/contract';
 import { analysisInput, executeAnalysis, startAnalysis } from '../harness/analyses';
-import { START_ATTRIBUTES_PATCH } from '../../src/workflows/similarity-analysis';
+import { ANALYSIS_PATCHES_2026_12_02 } from '../../src/workflows/similarity-analysis';
 import { searchAttributeWrites } from '../harness/histories';
 import { getAnalysis } from '../../src/store/analyses';
+import { balanceCacheKey } from '../../src/activities/balances';
 import { getTokens } from '../../src/store/tokens';
 import { REFRESH_SCHEDULE_ID, ensureRefreshSchedule } from '../../src/temporal/schedules';
 import { useSimulatedStack } from '../harness/stack';
@@ -57,6 +58,8 @@ describe('token enrichment, the refresh schedule and long syncs', () => {
     // a second analysis of the same wallets: every token of its universe is fresh, so it starts no
     // enrichment workflow (ENRICH_WHEN_NEEDED_PATCH) and its row says the enrichment is done
     const second = analysisInput({ wallets }, { tuning: { pollIntervalMs: 200 } });
+    // its balances fetched again (not cached: with them cached it would run no balances activity, see local-steps.test.ts)
+    await opened.stack.redis.del(...wallets.map(balanceCacheKey));
     const { summary, progress, history } = await opened.stack.withWorkers(async () => {
       const handle = await startAnalysis(opened.stack, second);
       const result = await handle.result();
@@ -76,7 +79,7 @@ describe('token enrichment, the refresh schedule and long syncs', () => {
       .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
       .map((e) => JSON.parse(Buffer.from(e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data ?? []).toString()).id as string);
     // today's analysis records one patch marker, which stands for ENRICH_WHEN_NEEDED_PATCH and the others
-    expect(patches).toEqual([START_ATTRIBUTES_PATCH]);
+    expect(patches).toEqual([ANALYSIS_PATCHES_2026_12_02]);
     // started as the API starts it, listed as running with its group: the workflow's one upsert is its end
     expect(searchAttributeWrites(history)).toEqual({
       started: { Wallets: wallets, WalletCount: wallets.length, AnalysisStatus: 'running' },

@@ -2,13 +2,15 @@
 // most 50 wallets computes its similarity as one too (inside the workflow task, one marker each);
 // a larger group's similarity step stays an activity of the analysis queue (its fairness key, its
 // heartbeats, a progress query that does not wait for it). Both end with every pair stored.
-// START_ATTRIBUTES_PATCH: started as the API starts it, an analysis upserts no search attribute
+// ANALYSIS_PATCHES_2026_12_02: started as the API starts it, an analysis upserts no search attribute
 // until its end; started without them, it sets them itself.
 import { temporal } from '@temporalio/proto';
 import { localActivityMarkers } from '../../bench/lib/e2e-temporal';
 import { generateWorld } from '../../src/simulator';
 import { getAnalysis } from '../../src/store/analyses';
-import { SEARCH_ATTRIBUTES } from '../../src/workflows/contract';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { balanceCacheKey } from '../../src/activities/balances';
+import { SEARCH_ATTRIBUTES, progressQuery } from '../../src/workflows/contract';
 import { analysisInput, startAnalysis } from '../harness/analyses';
 import { searchAttributeWrites } from '../harness/histories';
 import { useSimulatedStack } from '../harness/stack';
@@ -22,7 +24,8 @@ const localActivities = (history: History) => localActivityMarkers(history.event
 const queueActivities = (history: History) => (history.events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType?.name as string] : []));
 
 describe('the short steps of an analysis as local activities', () => {
-  const opened = useSimulatedStack({ world });
+  // balances cached long enough for the last test to find them cached whatever the machine's pace
+  const opened = useSimulatedStack({ world }, { BALANCE_CACHE_TTL_SECONDS: '600' });
 
   it.each([
     [50, 'a local activity', ['getWalletStatuses', 'computeGroupSimilarity'], false],
@@ -48,7 +51,7 @@ describe('the short steps of an analysis as local activities', () => {
     expect(searchAttributeWrites(history)).toEqual({ started: { WalletCount: size, AnalysisStatus: 'running' }, upserts: [{ AnalysisStatus: 'completed' }] });
   }, 120_000);
 
-  it('an analysis started without its search attributes (by code before START_ATTRIBUTES_PATCH, or by hand) sets them itself', async () => {
+  it('an analysis started without its search attributes (by code before ANALYSIS_PATCHES_2026_12_02, or by hand) sets them itself', async () => {
     const group = wallets.slice(0, 3);
     const input = analysisInput({ wallets: group }, { tuning: { pollIntervalMs: 200 } });
     const { history, described } = await opened.stack.withWorkers(async () => {
@@ -63,4 +66,41 @@ describe('the short steps of an analysis as local activities', () => {
     expect(described.typedSearchAttributes.get(SEARCH_ATTRIBUTES.wallets)).toEqual(group);
     expect(described.typedSearchAttributes.get(SEARCH_ATTRIBUTES.walletCount)).toBe(3);
   }, 120_000);
+
+  it('fetches only the balances that are not cached; with all of them cached, no balances activity and one workflow task', async () => {
+    const group = wallets.slice(0, 3);
+    // the tests above cached every wallet's balances; one of them expires
+    await opened.stack.redis.del(balanceCacheKey(group[2]));
+    const run = () =>
+      opened.stack.withWorkers(async () => {
+        const input = analysisInput({ wallets: group }, { tuning: { pollIntervalMs: 200 } });
+        const handle = await startAnalysis(opened.stack, input);
+        await handle.result();
+        return { history: await handle.fetchHistory(), progress: await handle.query(progressQuery), stored: await getAnalysis(opened.stack.pool, input.analysisId) };
+      });
+
+    const partly = await run();
+    const batches = (activityRunsOf(partly.history, 'fetchBalanceBatch')).map((input) => input.wallets);
+    expect(batches).toEqual([[group[2]]]);
+    expect(Object.fromEntries(group.map((w) => [w, partly.progress.wallets[w].balances]))).toEqual({ [group[0]]: 'cached', [group[1]]: 'cached', [group[2]]: 'fetched' });
+    expect(partly.stored?.status).toBe('completed');
+
+    const cached = await run();
+    expect(queueActivities(cached.history)).toEqual([]);
+    expect(localActivities(cached.history)).toEqual(['getWalletStatuses', 'computeGroupSimilarity']);
+    expect(group.map((w) => cached.progress.wallets[w].balances)).toEqual(['cached', 'cached', 'cached']);
+    expect(cached.stored?.status).toBe('completed');
+    expect(cached.stored?.result?.pairCount).toBe(3);
+    // one workflow task from start to end (a second only if a local activity outlived the task's timeout on a loaded machine)
+    const tasks = (cached.history.events ?? []).filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED).length;
+    expect(tasks).toBeLessThan(3);
+    console.log(`an analysis of 3 synced wallets with their balances cached: ${cached.history.events?.length} events, ${tasks} workflow task(s)`);
+  }, 120_000);
 });
+
+/** The inputs of a history's task-queue activities of one type. */
+function activityRunsOf(history: History, activityType: string): Array<{ wallets: string[] }> {
+  return (history.events ?? []).flatMap((e) =>
+    e.activityTaskScheduledEventAttributes?.activityType?.name === activityType ? [defaultPayloadConverter.fromPayload(e.activityTaskScheduledEventAttributes.input!.payloads![0]) as { wallets: string[] }] : [],
+  );
+}

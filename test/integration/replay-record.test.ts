@@ -48,12 +48,12 @@ describe('histories of every workflow type replay without non-determinism', () =
       // patched('sync-steps')), 'similarity-analysis-sync-steps' (each patch its own marker, before
       // patched('analysis-patches-2026-11')) and 'similarity-analysis-one-patch' (before
       // LOCAL_STEPS_PATCH: every step a task-queue activity) and 'similarity-analysis-local-steps'
-      // (before START_ATTRIBUTES_PATCH: the search attributes upserted at the start) are kept as
+      // (before ANALYSIS_PATCHES_2026_12_02: the search attributes upserted at the start) are kept as
       // recorded: they check that analyses started by older code still replay; this is today's code's
       // recording (sync steps of one page, each continued in a child; one patch marker; the statuses
       // and the similarity step as local activities; started with its search attributes, as the API
       // starts it)
-      recorded.push({ name: 'similarity-analysis-start-attributes', workflowId: analysisWorkflowId(analysisId) });
+      recorded.push({ name: 'similarity-analysis-patches-2026-12-02', workflowId: analysisWorkflowId(analysisId) });
       await opened.stack.client.workflow.getHandle(enrichmentWorkflowId(analysisId)).result();
       recorded.push({ name: 'token-enrichment', workflowId: enrichmentWorkflowId(analysisId) });
 
@@ -73,8 +73,8 @@ describe('histories of every workflow type replay without non-determinism', () =
       // (patched('enrich-when-needed')); 'similarity-analysis-wait' is kept as recorded before that patch,
       // 'similarity-analysis-wait-no-enrichment' before patched('analysis-patches-2026-11') and
       // 'similarity-analysis-wait-one-patch' before LOCAL_STEPS_PATCH, 'similarity-analysis-wait-local-steps'
-      // before START_ATTRIBUTES_PATCH
-      recorded.push({ name: 'similarity-analysis-wait-start-attributes', workflowId: analysisWorkflowId(waited.analysisId) });
+      // before ANALYSIS_PATCHES_2026_12_02
+      recorded.push({ name: 'similarity-analysis-wait-patches-2026-12-02', workflowId: analysisWorkflowId(waited.analysisId) });
 
       const syncId = walletSyncWorkflowId(wallets[0]);
       const syncRuns: string[] = [];
@@ -125,9 +125,9 @@ describe('histories of every workflow type replay without non-determinism', () =
     }
     expect(recorded.map((r) => r.name)).toEqual([
       'smoke',
-      'similarity-analysis-start-attributes',
+      'similarity-analysis-patches-2026-12-02',
       'token-enrichment',
-      'similarity-analysis-wait-start-attributes',
+      'similarity-analysis-wait-patches-2026-12-02',
       'wallet-sync-at-once-continued',
       'wallet-sync-at-once-final',
       'wallet-sync-at-once-skipped',
