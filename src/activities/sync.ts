@@ -210,11 +210,11 @@ export function createSyncActivities(deps: ActivityDeps) {
   }
 
   return {
-    /** With `sinceTimestamp` (null: full history), a wallet whose stored history does not reach that far back is STALE. */
     /**
-     * Each wallet's sync status; with `cachedBalances`, also whether its balances are cached (the
-     * analysis then fetches only the others'). Redis unreachable: the statuses without that
-     * (fetchBalanceBatch meets the cache, or its outage, as before).
+     * Each wallet's sync status. With `sinceTimestamp` (null: full history), a wallet whose stored
+     * history does not reach that far back is STALE. With `cachedBalances`, also whether its balances
+     * are cached (the analysis then fetches only the others'); Redis unreachable: the statuses
+     * without that (fetchBalanceBatch meets the cache, or its outage, as before).
      */
     async getWalletStatuses(input: { wallets: string[]; staleAfterSeconds?: number; sinceTimestamp?: number | null; cachedBalances?: boolean }): Promise<WalletStatusRow[]> {
       const rows = await walletStatuses(deps.pool, input.wallets, input.staleAfterSeconds ?? deps.settings.staleAfterSeconds, input.sinceTimestamp);

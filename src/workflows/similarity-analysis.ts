@@ -291,7 +291,6 @@ function walletReason(reason: string): string {
   return reason.length > WALLET_ERROR_MAX_CHARS ? `${reason.slice(0, WALLET_ERROR_MAX_CHARS - 1)}…` : reason;
 }
 
-/** A token request's parameters with an empty group, filled in once the holders are known. */
 /** Whether the run's start carried this search attribute with this value (before the run upserts any, its start's). */
 function carriedByStart(pair: SearchAttributePair): boolean {
   const attributes = workflowInfo().typedSearchAttributes;
@@ -299,6 +298,7 @@ function carriedByStart(pair: SearchAttributePair): boolean {
   return carried !== undefined && JSON.stringify(carried) === JSON.stringify(pair.value);
 }
 
+/** A token request's parameters with an empty group, filled in once the holders are known. */
 function groupRequestOf({ token: _token, top: _top, ...params }: TokenAnalysisRequest): AnalysisRequest {
   return { ...params, wallets: [] };
 }

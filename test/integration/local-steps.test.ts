@@ -9,7 +9,12 @@ import { localActivityMarkers } from '../../bench/lib/e2e-temporal';
 import { generateWorld } from '../../src/simulator';
 import { getAnalysis } from '../../src/store/analyses';
 import { defaultPayloadConverter } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { balanceCacheKey } from '../../src/activities/balances';
+import { createSyncActivities } from '../../src/activities/sync';
+import { createRedis } from '../../src/store/redis';
+import type { WalletStatusRow } from '../../src/store/wallets';
+import { buildActivityDeps } from '../../src/wiring';
 import { SEARCH_ATTRIBUTES, progressQuery } from '../../src/workflows/contract';
 import { analysisInput, startAnalysis } from '../harness/analyses';
 import { searchAttributeWrites } from '../harness/histories';
@@ -96,6 +101,22 @@ describe('the short steps of an analysis as local activities', () => {
     expect(tasks).toBeLessThan(3);
     console.log(`an analysis of 3 synced wallets with their balances cached: ${cached.history.events?.length} events, ${tasks} workflow task(s)`);
   }, 120_000);
+
+  it('the statuses step tells the cached balances apart, and answers the statuses alone when Redis cannot', async () => {
+    const group = wallets.slice(0, 2);
+    // the tests above cached both; one expires
+    await opened.stack.redis.del(balanceCacheKey(group[1]));
+    const deps = buildActivityDeps(opened.stack.config, opened.stack.pool, opened.stack.redis);
+    const statuses = (redis: typeof deps.redis) =>
+      new MockActivityEnvironment().run(createSyncActivities({ ...deps, redis }).getWalletStatuses, { wallets: group, cachedBalances: true }).then((rows) => Object.fromEntries((rows as WalletStatusRow[]).map((r) => [r.wallet, [r.status, r.balancesCached ?? false]])));
+    expect(await statuses(deps.redis)).toEqual({ [group[0]]: ['READY', true], [group[1]]: ['READY', false] });
+    const unreachable = createRedis('redis://127.0.0.1:1');
+    try {
+      expect(await statuses(unreachable)).toEqual({ [group[0]]: ['READY', false], [group[1]]: ['READY', false] });
+    } finally {
+      unreachable.disconnect();
+    }
+  });
 });
 
 /** The inputs of a history's task-queue activities of one type. */
