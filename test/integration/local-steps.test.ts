@@ -3,7 +3,8 @@
 // a larger group's similarity step stays an activity of the analysis queue (its fairness key, its
 // heartbeats, a progress query that does not wait for it). Both end with every pair stored.
 // ANALYSIS_PATCHES_2026_12_02: started as the API starts it, an analysis upserts no search attribute
-// until its end; started without them, it sets them itself.
+// until its end (started without them, it sets them itself), and it fetches only the balances that
+// are not cached (all cached: no balances activity, one workflow task).
 import { temporal } from '@temporalio/proto';
 import { localActivityMarkers } from '../../bench/lib/e2e-temporal';
 import { generateWorld } from '../../src/simulator';
@@ -85,7 +86,7 @@ describe('the short steps of an analysis as local activities', () => {
       });
 
     const partly = await run();
-    const batches = (activityRunsOf(partly.history, 'fetchBalanceBatch')).map((input) => input.wallets);
+    const batches = activityRunsOf(partly.history, 'fetchBalanceBatch').map((input) => input.wallets);
     expect(batches).toEqual([[group[2]]]);
     expect(Object.fromEntries(group.map((w) => [w, partly.progress.wallets[w].balances]))).toEqual({ [group[0]]: 'cached', [group[1]]: 'cached', [group[2]]: 'fetched' });
     expect(partly.stored?.status).toBe('completed');
