@@ -10,6 +10,7 @@
 import DataLoader from 'dataloader';
 import type { Pool } from 'pg';
 import { insertAnalyses, type NewAnalysisRow } from '../store/analyses';
+import { isDataError } from '../store/errors';
 
 /**
  * What a batch hands DataLoader for a row that failed: DataLoader rejects the load only with an
@@ -22,12 +23,6 @@ const asError = (err: unknown): Error => {
   const e = err as { message?: unknown; code?: unknown } | null;
   const wrapped = new Error(typeof e?.message === 'string' ? e.message : String(err), { cause: err });
   return typeof e?.code === 'string' ? Object.assign(wrapped, { code: e.code }) : wrapped;
-};
-
-/** PostgreSQL refused the data of a row: data exception (22) or integrity constraint violation (23). */
-const isDataError = (err: unknown): boolean => {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
 };
 
 export class AnalysisRows {

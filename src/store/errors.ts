@@ -36,3 +36,13 @@ export function isConnectionError(err: unknown, depth = 0): boolean {
   if (typeof e.message === 'string' && CONNECTION_ERROR_MESSAGES.some((re) => re.test(e.message as string))) return true;
   return e.cause !== undefined && e.cause !== err && isConnectionError(e.cause, depth + 1);
 }
+
+/**
+ * Whether PostgreSQL refused a statement for the data of a row: a data exception (SQLSTATE class
+ * 22, say a string with \u0000) or an integrity constraint violation (class 23). Retrying the same
+ * rows fails again; the rows without the bad one would not.
+ */
+export function isDataError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
+}

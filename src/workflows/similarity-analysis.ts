@@ -396,7 +396,6 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
 
   // one marker for the patches it stands for; a history recorded before it asks each (see ANALYSIS_PATCHES_2026_12_02, LOCAL_STEPS_PATCH, ANALYSIS_PATCHES_2026_11)
   const dec02 = patched(ANALYSIS_PATCHES_2026_12_02);
-  const startAttributes = dec02;
   const local = dec02 || patched(LOCAL_STEPS_PATCH);
   const current = local || patched(ANALYSIS_PATCHES_2026_11);
   const has = (patchId: string): boolean => current || patched(patchId);
@@ -424,7 +423,7 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
     if (sized) {
       // The wallet list only when it fits Temporal's 2,048-byte limit: a rejected upsert terminates the workflow.
       const running = runningSearchAttributes(wallets);
-      const upsert = startAttributes ? running.filter((pair) => !carriedByStart(pair)) : running;
+      const upsert = dec02 ? running.filter((pair) => !carriedByStart(pair)) : running;
       if (upsert.length > 0) upsertSearchAttributes(upsert);
       showDetails();
     } else {
@@ -443,10 +442,10 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
     phase = 'checking';
     if (sized) showDetails();
     const statuses = await (local ? getWalletStatusesHere : getWalletStatuses)({ wallets, sinceTimestamp, ...(dec02 ? { cachedBalances: true } : {}) });
-    // their balances need no activity (ANALYSIS_PATCHES_2026_12_02; never set in histories recorded before it)
-    for (const s of statuses) if (dec02 && s.balancesCached) balancesCached.add(s.wallet);
     for (const s of statuses) {
       progress[s.wallet].status = s.status;
+      // its balances need no activity (ANALYSIS_PATCHES_2026_12_02; never set in histories recorded before it)
+      if (dec02 && s.balancesCached) balancesCached.add(s.wallet);
       // absent from histories recorded before statuses carried it: such syncs never skip
       if (s.checkedAt) checkedAt.set(s.wallet, s.checkedAt);
     }

@@ -9,7 +9,6 @@ import { temporal } from '@temporalio/proto';
 import { localActivityMarkers } from '../../bench/lib/e2e-temporal';
 import { generateWorld } from '../../src/simulator';
 import { getAnalysis } from '../../src/store/analyses';
-import { defaultPayloadConverter } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { balanceCacheKey } from '../../src/activities/balances';
 import { createSyncActivities } from '../../src/activities/sync';
@@ -18,7 +17,7 @@ import type { WalletStatusRow } from '../../src/store/wallets';
 import { buildActivityDeps } from '../../src/wiring';
 import { SEARCH_ATTRIBUTES, progressQuery } from '../../src/workflows/contract';
 import { analysisInput, startAnalysis } from '../harness/analyses';
-import { searchAttributeWrites } from '../harness/histories';
+import { activityRuns, searchAttributeWrites } from '../harness/histories';
 import { useSimulatedStack } from '../harness/stack';
 
 const EventType = temporal.api.enums.v1.EventType;
@@ -82,12 +81,16 @@ describe('the short steps of an analysis as local activities', () => {
         const input = analysisInput({ wallets: group }, { tuning: { pollIntervalMs: 200 } });
         const handle = await startAnalysis(opened.stack, input);
         await handle.result();
-        return { history: await handle.fetchHistory(), progress: await handle.query(progressQuery), stored: await getAnalysis(opened.stack.pool, input.analysisId) };
+        return {
+          history: await handle.fetchHistory(),
+          batches: (await activityRuns<{ wallets: string[] }, unknown>(handle, 'fetchBalanceBatch')).map((run) => run.input.wallets),
+          progress: await handle.query(progressQuery),
+          stored: await getAnalysis(opened.stack.pool, input.analysisId),
+        };
       });
 
     const partly = await run();
-    const batches = activityRunsOf(partly.history, 'fetchBalanceBatch').map((input) => input.wallets);
-    expect(batches).toEqual([[group[2]]]);
+    expect(partly.batches).toEqual([[group[2]]]);
     expect(Object.fromEntries(group.map((w) => [w, partly.progress.wallets[w].balances]))).toEqual({ [group[0]]: 'cached', [group[1]]: 'cached', [group[2]]: 'fetched' });
     expect(partly.stored?.status).toBe('completed');
 
@@ -120,9 +123,3 @@ describe('the short steps of an analysis as local activities', () => {
   });
 });
 
-/** The inputs of a history's task-queue activities of one type. */
-function activityRunsOf(history: History, activityType: string): Array<{ wallets: string[] }> {
-  return (history.events ?? []).flatMap((e) =>
-    e.activityTaskScheduledEventAttributes?.activityType?.name === activityType ? [defaultPayloadConverter.fromPayload(e.activityTaskScheduledEventAttributes.input!.payloads![0]) as { wallets: string[] }] : [],
-  );
-}

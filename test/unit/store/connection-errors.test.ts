@@ -4,7 +4,7 @@
 import net from 'node:net';
 import Fastify from 'fastify';
 import { Pool } from 'pg';
-import { isConnectionError } from '../../../src/store/errors';
+import { isConnectionError, isDataError } from '../../../src/store/errors';
 import { RETRY_AFTER_SECONDS, PROBLEM_CONTENT_TYPE, installProblemHandlers, problemType } from '../../../src/api/problem';
 import { createPool } from '../../../src/store/db';
 import { freePort as closedPort } from '../../../src/temporal/dev-server';
@@ -108,5 +108,26 @@ describe('the API when PostgreSQL is unreachable', () => {
     expect(res.json().type).toBe(problemType('internal'));
     expect(res.headers['retry-after']).toBeUndefined();
     await app.close();
+  });
+});
+
+describe("a row's data refused (isDataError)", () => {
+  it.each([
+    ['22P05', true], // untranslatable character: a \u0000 in a string
+    ['22001', true], // string too long
+    ['23505', true], // unique violation
+    ['23514', true], // check violation
+    ['08006', false], // connection failure: the database, not the row
+    ['25006', false], // read-only transaction
+    ['53100', false], // disk full
+    ['42P01', false], // undefined table: the statement, not the row
+  ])('SQLSTATE %s: %s', (code, expected) => {
+    expect(isDataError(Object.assign(new Error('refused'), { code }))).toBe(expected);
+  });
+
+  it('is false for errors without a SQLSTATE', () => {
+    expect(isDataError(new Error('ECONNREFUSED'))).toBe(false);
+    expect(isDataError(null)).toBe(false);
+    expect(isDataError({ code: 23505 })).toBe(false);
   });
 });
