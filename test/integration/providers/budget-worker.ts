@@ -2,6 +2,11 @@
 // sharing the Redis budget with every other process (or none with `no-budget`). With `stalled`, the
 // calls are all made at once and the process's event loop is then blocked for STALL_MS, as a worker
 // busy parsing and storing pages is: the requests whose slots fell in the stall wake late together.
+// On exit it prints, as one JSON line, when each of its budgeted requests was written to its socket
+// (undici's `undici:client:sendHeaders` channel): the moments the budget governs, read off the
+// sender's clock rather than off the simulator's reading of its socket, which on a loaded machine
+// reads requests late and in bunches.
+import { subscribe } from 'node:diagnostics_channel';
 import { Redis } from 'ioredis';
 import { RedisRateBudget, SolanaRpcClient, perSecond, unlimitedBudget } from '../../../src/providers';
 
@@ -17,6 +22,8 @@ async function main(): Promise<void> {
   const warmUp = new SolanaRpcClient({ url: `${url}/__sim/health`, apiKey: 'worker-key' });
   await warmUp.getBalance(wallet).catch(() => undefined);
   await warmUp.close();
+  const sent: number[] = [];
+  subscribe('undici:client:sendHeaders', () => sent.push(Date.now()));
   const rpc = new SolanaRpcClient({ url, apiKey: 'worker-key', budget });
   if (mode === 'stalled') {
     const all = Promise.all(Array.from({ length: Number(calls) }, () => rpc.getBalance(wallet)));
@@ -31,6 +38,7 @@ async function main(): Promise<void> {
   }
   await rpc.close();
   redis?.disconnect();
+  process.stdout.write(`${JSON.stringify({ sent })}\n`);
 }
 
 main().catch((err: unknown) => {
