@@ -20,7 +20,6 @@ import { analysesProgress } from '../src/store/analyses';
 import { createPool } from '../src/store/db';
 import { Pool } from 'undici';
 import { loadConfig } from '../src/config';
-import { seededRandom } from '../src/domain/random';
 import { generateWorld } from '../src/simulator/generator';
 import { peakPerWindow } from '../src/simulator';
 import { REFRESH_SCHEDULE_ID } from '../src/temporal/schedules';
@@ -28,16 +27,23 @@ import { parseServerTiming } from '../src/api/server-timing';
 import { bucketPercentileMs, e2eLine, postLatencies, stepPercentiles, histogramBuckets, openLoopSchedule, percentile, providerBound, topSelfTime, type AnalysisRun, type BurstFigures, type CpuProfile, type FrontDoorFigures } from './lib/e2e-figures';
 import { descendantsOf, findPostmaster, readCpuSeconds, readMemory, readTreeCpuSeconds, startBenchStack, type BenchStack } from './lib/e2e-stack';
 import { countEvents, replaySeconds } from './lib/e2e-temporal';
+import { disjointTriples, triples } from './lib/burst-groups';
 import { PREBUILT_BUNDLE } from '../src/temporal/workers';
 
 const USAGE = `usage: npm run bench:e2e -- [--temporal dev|prod] [--small 20] [--large N] [--rate 200] [--burst-seconds 4]
                              [--helius-rps 50] [--latency-ms 100] [--tx-per-wallet 200] [--seed 1]
-                             [--profile <dir>] [--no-front-door] [--save-history <file>]
+                             [--burst-groups small|large] [--profile <dir>] [--no-front-door] [--save-history <file>]
 
   --temporal dev|prod  a fresh Temporal dev server (default), or the production-shaped server of
                        scripts/temporal-server.sh (started when it does not answer on TEMPORAL_SERVER_PORT, default 7633)
   --large N            the large group (default: the largest MAX_WALLETS_PER_ANALYSIS allows, at most 1,000)
   --rate, --burst-seconds   the open-loop burst of 3-wallet analyses (default 200/s for 4 s)
+  --burst-groups small|large  where the burst's 3-wallet groups come from: any three of the --small
+                       wallets (default; after its first analyses their balances are in the 30 s cache: reruns,
+                       many users looking at the same wallets), or disjoint triples of the --large wallets
+                       (the groups repeat only past large/3 analyses): wallets synced but not analysed since
+                       the large group, whose balances have left the cache when that analysis fetched them
+                       more than 30 s before (e.burst tells: 16 events an analysis that fetches, 10 one that does not)
   --no-front-door      skip the second burst (the same POSTs with the worker paused: the API, PostgreSQL
                        and Temporal accepting starts, without the analyses' own work on the same cores)
   --profile <dir>      CPU profiles of the worker and the API (node --cpu-prof) into <dir>; their top
@@ -195,18 +201,6 @@ async function analyseGroup(stack: BenchStack, client: Client, wallets: string[]
   };
 }
 
-/** All distinct 3-wallet groups of `pool`, in a seeded order, repeated when `count` needs more. */
-function triples(pool: string[], count: number, seed: number): string[][] {
-  const all: string[][] = [];
-  for (let i = 0; i < pool.length; i++) for (let j = i + 1; j < pool.length; j++) for (let k = j + 1; k < pool.length; k++) all.push([pool[i], pool[j], pool[k]]);
-  const random = seededRandom(seed);
-  for (let i = all.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [all[i], all[j]] = [all[j], all[i]];
-  }
-  return Array.from({ length: count }, (_, i) => all[i % all.length]);
-}
-
 async function burst(
   stack: BenchStack,
   groups: string[][],
@@ -306,6 +300,7 @@ async function main(): Promise<number> {
       'tx-per-wallet': { type: 'string' },
       seed: { type: 'string' },
       profile: { type: 'string' },
+      'burst-groups': { type: 'string', default: 'small' },
       'no-front-door': { type: 'boolean', default: false },
       'save-history': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -330,6 +325,9 @@ async function main(): Promise<number> {
   const latencyMs = intFlag('latency-ms', values['latency-ms'], 100, 0);
   const txPerWallet = intFlag('tx-per-wallet', values['tx-per-wallet'], 200);
   const seed = intFlag('seed', values.seed, 1, 0);
+  const burstGroups = values['burst-groups'];
+  if (burstGroups !== 'small' && burstGroups !== 'large') throw new Error(`--burst-groups must be small or large (got ${JSON.stringify(burstGroups)})\n${USAGE}`);
+  if (burstGroups === 'large' && large < 3) throw new Error(`--burst-groups large needs --large 3 or more (got ${large})`);
   const began = performance.now();
   const runStartedAt = new Date();
   const loadAvgStart = os.loadavg()[0];
@@ -376,13 +374,16 @@ async function main(): Promise<number> {
     log(`    ${largeRun.status} in ${largeRun.seconds.toFixed(1)} s; bound ${largeRun.bound.seconds.toFixed(1)} s (${largeRun.bound.pages} pages, ${largeRun.historyRequests} history requests, peak ${largeRun.historyPeakPerSecond}/s, ${largeRun.rateLimited} answered 429)`);
 
     const count = rate * burstSeconds;
-    log(`(b, c) ${count} analyses of 3 synced wallets offered at ${rate}/s`);
+    log(`(b, c) ${count} analyses of 3 synced wallets (of the ${burstGroups} group) offered at ${rate}/s`);
     phases.begin('burst');
     // the API's own histogram and event-loop delay around the send phase (reading /metrics resets the delay's monitor)
     const metrics = async () => (await fetch(`${stack.apiUrl}/metrics`)).text();
     const postSeries = { method: 'POST', route: '/v1/analyses' };
     const serverBefore = histogramBuckets(await metrics(), 'http_request_duration_seconds', postSeries);
-    const sent = await burst(stack, triples(smallGroup.map((w) => w.address), count, seed), rate);
+    const groupsOf = (n: number) =>
+      burstGroups === 'small' ? triples(smallGroup.map((w) => w.address), count, n) : disjointTriples(largeGroup.map((w) => w.address), count, n);
+    if (burstGroups === 'large' && count * 3 > largeGroup.length) log(`    (${count} groups of 3 from ${largeGroup.length} wallets: groups repeat after the first ${Math.floor(largeGroup.length / 3)})`);
+    const sent = await burst(stack, groupsOf(seed), rate);
     const afterText = await metrics();
     const serverAfter = histogramBuckets(afterText, 'http_request_duration_seconds', postSeries);
     const loopLagP99Ms = Number(/^nodejs_eventloop_lag_p99_seconds (\S+)/m.exec(afterText)?.[1] ?? NaN) * 1000;
@@ -403,7 +404,7 @@ async function main(): Promise<number> {
       process.kill(stack.workerPid, 'SIGSTOP');
       let paused: Awaited<ReturnType<typeof burst>>;
       try {
-        paused = await burst(stack, triples(smallGroup.map((w) => w.address), count, seed + 1), rate);
+        paused = await burst(stack, groupsOf(seed + 1), rate);
       } finally {
         process.kill(stack.workerPid, 'SIGCONT');
       }
@@ -448,6 +449,7 @@ async function main(): Promise<number> {
         latencyMs,
         txPerWallet,
         simulatorNice: stack.simulatorNice,
+        burstGroups,
         small: { ...smallRun, events: smallEvents },
         large: { ...largeRun, events: largeEvents },
         largeReplay,

@@ -151,6 +151,8 @@ export interface E2eFigures {
   txPerWallet: number;
   /** the simulator's nice value (null: normal priority) */
   simulatorNice?: number | null;
+  /** where the burst's groups came from (bench:e2e's --burst-groups) */
+  burstGroups?: 'small' | 'large';
   small: AnalysisRun;
   large: AnalysisRun;
   /** replaying the large analysis's last run on the pre-built bundle (what a query of it once closed costs a worker) */
@@ -259,7 +261,7 @@ export function e2eLine(f: E2eFigures): string {
       similarityProcessesByPhase: Object.fromEntries(Object.entries(f.worker.childrenPeakRssMbByPhase ?? {}).map(([k, v]) => [k, round(v, 0)])),
     },
     e: { small: f.small.events.total, large: f.large.events.total, burst: round(f.burst.eventsPerAnalysis, 1), largeReplay: f.largeReplay ? { seconds: round(f.largeReplay.seconds, 2), events: f.largeReplay.events } : null },
-    settings: { heliusRps: f.heliusRps, latencyMs: f.latencyMs, txPerWallet: f.txPerWallet, simulatorNice: f.simulatorNice ?? null },
+    settings: { heliusRps: f.heliusRps, latencyMs: f.latencyMs, txPerWallet: f.txPerWallet, simulatorNice: f.simulatorNice ?? null, burstGroups: f.burstGroups ?? 'small' },
     cpuSeconds: Object.fromEntries(Object.entries(f.cpuSecondsByPhase).map(([phase, byProcess]) => [phase, Object.fromEntries(Object.entries(byProcess).map(([k, v]) => [k, round(v, 1)]))])),
     machine: { cores: f.machine.cores, loadAvgStart: round(f.machine.loadAvgStart, 1), loadAvgEnd: round(f.machine.loadAvgEnd, 1) },
     totalSeconds: round(f.totalSeconds, 0),
