@@ -128,7 +128,7 @@ describe('the JSON line', () => {
       c: { analyses: 800, failed: 0, drainSeconds: 80, analysesPerSecond: 10 },
       d: { workerPeakRssMb: 280, workerHwmMb: 281, workerStartRssMb: 200, byPhase: { small: 220, large: 280, burst: 250 }, similarityProcessesByPhase: { small: 0, large: 613, burst: 0 } },
       e: { small: 800, large: 20000, burst: 64.3, largeReplay: { seconds: 1.23, events: 2501 } },
-      settings: { heliusRps: 50, latencyMs: 100, txPerWallet: 200, simulatorNice: null },
+      settings: { heliusRps: 50, latencyMs: 100, txPerWallet: 200, simulatorNice: null, burstGroups: 'small' },
       cpuSeconds: { burst: { worker: 12.3, temporal: 20 } },
       machine: { cores: 2, loadAvgStart: 1.2, loadAvgEnd: 2.5 },
       totalSeconds: 300,
