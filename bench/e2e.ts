@@ -201,6 +201,30 @@ async function analyseGroup(stack: BenchStack, client: Client, wallets: string[]
   };
 }
 
+/**
+ * Token enrichment from the large group on: waits (up to `timeoutMs`) until no tokenEnrichmentWorkflow
+ * of this run is open, then counts the runs started since `since` and the DexScreener requests the
+ * simulator answered since `sinceSeq` (the large group's own enrichment and the burst's; each mint
+ * fetched once would be the large universe's requests alone).
+ */
+async function enrichmentFigures(client: Client, simUrl: string, since: Date, sinceSeq: number, timeoutMs: number): Promise<{ runs: number; dexscreenerRequests: number; settled: boolean }> {
+  const after = `WorkflowType = 'tokenEnrichmentWorkflow' AND StartTime >= '${since.toISOString()}'`;
+  const deadline = Date.now() + timeoutMs;
+  let settled = false;
+  while (Date.now() < deadline) {
+    const open = (await client.workflow.count(`${after} AND ExecutionStatus = 'Running'`)).count;
+    if (open === 0) {
+      settled = true;
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  const runs = (await client.workflow.count(after)).count;
+  const res = await fetch(`${simUrl}/__sim/requests?provider=dexscreener&since=${sinceSeq}`);
+  const body = (await res.json()) as { requests: unknown[] };
+  return { runs, dexscreenerRequests: body.requests.length, settled };
+}
+
 async function burst(
   stack: BenchStack,
   groups: string[][],
@@ -368,6 +392,7 @@ async function main(): Promise<number> {
     log(`    ${smallRun.status} in ${smallRun.seconds.toFixed(1)} s; bound ${smallRun.bound.seconds.toFixed(1)} s (${smallRun.bound.pages} pages, ${smallRun.historyRequests} history requests, peak ${smallRun.historyPeakPerSecond}/s, ${smallRun.rateLimited} answered 429)`);
 
     log(`(a) ${large}-wallet analysis`);
+    const largeStartedAt = new Date();
     phases.begin('large');
     const largeRun = await analyseGroup(stack, client, largeGroup.map((w) => w.address), largeGroup.map((w) => w.transactions), heliusRps, smallRun.lastSeq);
     phases.end();
@@ -415,6 +440,10 @@ async function main(): Promise<number> {
       log(`    ${left.completed} completed, ${left.failed} failed, ${left.running} still running`);
     }
 
+    log('    waiting for the token enrichments to end');
+    const enrichment = await enrichmentFigures(client, stack.simUrl, largeStartedAt, smallRun.lastSeq, 5 * 60_000);
+    log(`    ${enrichment.runs} enrichment runs since the large group began${enrichment.settled ? '' : ' (some still open after 5 min)'}, ${enrichment.dexscreenerRequests} DexScreener requests`);
+
     log('(e) counting Temporal events');
     const smallEvents = await countEvents(client, `analysis:${smallRun.analysisId}`);
     const largeEvents = await countEvents(client, `analysis:${largeRun.analysisId}`);
@@ -450,6 +479,7 @@ async function main(): Promise<number> {
         txPerWallet,
         simulatorNice: stack.simulatorNice,
         burstGroups,
+        enrichment,
         small: { ...smallRun, events: smallEvents },
         large: { ...largeRun, events: largeEvents },
         largeReplay,

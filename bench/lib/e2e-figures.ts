@@ -153,6 +153,8 @@ export interface E2eFigures {
   simulatorNice?: number | null;
   /** where the burst's groups came from (bench:e2e's --burst-groups) */
   burstGroups?: 'small' | 'large';
+  /** token enrichment from the large group on: runs started, DexScreener requests, whether all had ended when counted */
+  enrichment?: { runs: number; dexscreenerRequests: number; settled: boolean };
   small: AnalysisRun;
   large: AnalysisRun;
   /** replaying the large analysis's last run on the pre-built bundle (what a query of it once closed costs a worker) */
@@ -252,7 +254,13 @@ export function e2eLine(f: E2eFigures): string {
           }
         : null,
     },
-    c: { analyses: f.burst.completed, failed: f.burst.failed, drainSeconds: round(f.burst.drainSeconds, 1), analysesPerSecond: round(f.burst.analysesPerSecond) },
+    c: {
+      analyses: f.burst.completed,
+      failed: f.burst.failed,
+      drainSeconds: round(f.burst.drainSeconds, 1),
+      analysesPerSecond: round(f.burst.analysesPerSecond),
+      ...(f.enrichment ? { enrichment: f.enrichment } : {}),
+    },
     d: {
       workerPeakRssMb: round(f.worker.peakRssMb, 0),
       workerHwmMb: round(f.worker.hwmMb, 0),

@@ -1,10 +1,11 @@
 // Token enrichment: the registry is read first; only mints whose data is stale (or never fetched,
 // or unknown with an expired back-off) go to DexScreener, 30 per request, within the budget.
 // Results land in the PostgreSQL registry and a Redis price cache (`token_price:{mint}`, 5 min).
+import { Context } from '@temporalio/activity';
 import { describeFailure } from '../errors';
 import { isRetryable, MAX_MINTS_PER_CALL } from '../providers';
 import { analysisMints } from '../store/analyses';
-import { markFailed, mintsNeedingFetch, saveMarkets, PRICE_FRESH_SECONDS } from '../store/tokens';
+import { claimTokenFetches, markFailed, mintsNeedingFetch, saveMarkets, tokenFetchesPending, PRICE_FRESH_SECONDS } from '../store/tokens';
 import { mostHeldMints } from '../store/wallet-balances';
 import type { Queryable } from '../store/db';
 import type { ActivityDeps } from './deps';
@@ -25,16 +26,51 @@ export async function mintsToEnrich(pool: Queryable, mints: readonly string[]): 
   return (await mintsNeedingFetch(pool, [...mints])).slice(0, MAX_MINTS_FETCHED_PER_ENRICHMENT_RUN);
 }
 
+/** How often awaitTokenFetches looks at the registry while another run fetches the mints it waits for. */
+export const AWAIT_TOKEN_FETCHES_POLL_MS = 500;
+
+export interface TokenEnrichmentPlan {
+  /** this run's batches of at most 30 mints: the mints it claimed (claimTokenFetches) */
+  batches: string[][];
+  requested: number;
+  /** requested mints that needed no call */
+  fresh: number;
+  /** mints another run was fetching when this one planned: wait for them (awaitTokenFetches). Absent from plans of older workers. */
+  fetchingElsewhere?: string[];
+}
+
 export function createEnrichmentActivities(deps: ActivityDeps) {
   const { pool, redis, market } = deps;
+  /** the run's workflow id: its claims are its own (a retried plan takes them again) */
+  const claimant = () => Context.current().info.workflowExecution?.workflowId ?? `activity:${Context.current().info.activityId}`;
   return {
-    /** The batches of at most 30 mints that need a DexScreener call now. */
-    async planTokenEnrichment(input: { analysisId?: string; mints?: string[] }): Promise<{ batches: string[][]; requested: number; fresh: number }> {
+    /**
+     * The batches of at most 30 mints that need a DexScreener call now and that this run claimed;
+     * those another run is fetching at the moment are left to it (`fetchingElsewhere`).
+     */
+    async planTokenEnrichment(input: { analysisId?: string; mints?: string[] }): Promise<TokenEnrichmentPlan> {
       const requested = [...new Set([...(input.mints ?? []), ...(input.analysisId ? await analysisMints(pool, input.analysisId) : [])])];
-      const needed = await mintsToEnrich(pool, requested);
+      const { claimed, claimedElsewhere } = await claimTokenFetches(pool, requested, claimant(), MAX_MINTS_FETCHED_PER_ENRICHMENT_RUN);
       const batches: string[][] = [];
-      for (let i = 0; i < needed.length; i += MAX_MINTS_PER_CALL) batches.push(needed.slice(i, i + MAX_MINTS_PER_CALL));
-      return { batches, requested: requested.length, fresh: requested.length - needed.length };
+      for (let i = 0; i < claimed.length; i += MAX_MINTS_PER_CALL) batches.push(claimed.slice(i, i + MAX_MINTS_PER_CALL));
+      // mints past the run's cap that no one claimed wait for the next run, as before the claims
+      const needed = (await mintsNeedingFetch(pool, requested)).length;
+      return { batches, requested: requested.length, fresh: requested.length - needed, fetchingElsewhere: claimedElsewhere };
+    },
+
+    /**
+     * Waits while other runs fetch `mints` (each claimed by a live claim of another run), looking at
+     * the registry every AWAIT_TOKEN_FETCHES_POLL_MS and heartbeating; answers the mints that still
+     * need a fetch with no claim left (a run that died, its lease lapsed): this run fetches those.
+     */
+    async awaitTokenFetches(input: { mints: string[] }): Promise<{ unclaimed: string[] }> {
+      const ctx = Context.current();
+      for (;;) {
+        const { waiting, unclaimed } = await tokenFetchesPending(pool, input.mints, claimant());
+        if (waiting.length === 0) return { unclaimed };
+        ctx.heartbeat({ waiting: waiting.length });
+        await ctx.sleep(AWAIT_TOKEN_FETCHES_POLL_MS);
+      }
     },
 
     async enrichTokenBatch(input: { mints: string[]; finalAttempt?: boolean }): Promise<{ resolved: number; unknown: number }> {

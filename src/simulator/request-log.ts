@@ -11,6 +11,8 @@ export interface RequestLogEntry {
   wallet?: string;
   /** every address of a multi-address call (getMultipleAccounts) */
   wallets?: string[];
+  /** the token addresses of a DexScreener request */
+  mints?: string[];
   status: number;
   /** why the simulator answered with an error on purpose */
   injected?: FaultKind | 'rate-limited' | 'quota' | 'invalid-key';

@@ -11,6 +11,8 @@ export interface ProviderRoute {
   endpoint: string;
   wallet?: string;
   wallets?: string[];
+  /** the token addresses a DexScreener request asks about */
+  mints?: string[];
   answer: () => Reply;
 }
 
@@ -63,7 +65,7 @@ export function routeProviderRequest(world: SimWorld, knobs: SimulatorKnobs, met
   }
   if (method === 'GET') {
     const dex = handleDexScreener(world, path);
-    if (dex) return { provider: 'dexscreener', endpoint: dex.endpoint, answer: () => dex.reply };
+    if (dex) return { provider: 'dexscreener', endpoint: dex.endpoint, mints: dex.mints, answer: () => dex.reply };
   }
   return null;
 }

@@ -98,7 +98,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
 
   const serveProvider = (res: ServerResponse, url: URL, r: ProviderRoute) => {
     const now = Date.now();
-    const entry = log.add({ at: now, provider: r.provider, endpoint: r.endpoint, ...(r.wallet ? { wallet: r.wallet } : {}), ...(r.wallets ? { wallets: r.wallets } : {}), status: 0 });
+    const entry = log.add({ at: now, provider: r.provider, endpoint: r.endpoint, ...(r.wallet ? { wallet: r.wallet } : {}), ...(r.wallets ? { wallets: r.wallets } : {}), ...(r.mints ? { mints: r.mints } : {}), status: 0 });
     const finish = (reply: SentReply, injected?: RequestLogEntry['injected'], truncate = false) => {
       entry.status = reply.status;
       if (injected) entry.injected = injected;

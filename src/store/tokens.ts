@@ -49,22 +49,77 @@ export async function getTokens(pool: Pool, mints: string[]): Promise<TokenRecor
   return rows.map(toRecord);
 }
 
+/** SQL: the token row needs a DexScreener call now (never fetched, price stale, or a back-off that ended); $2 is PRICE_FRESH_SECONDS. */
+const NEEDS_FETCH = `(status = 'pending'
+        OR (status = 'resolved' AND (price_fetched_at IS NULL OR price_fetched_at < now() - make_interval(secs => $2)))
+        OR (status IN ('unknown', 'failed') AND (next_attempt_at IS NULL OR next_attempt_at <= now())))`;
+
+/**
+ * How long a run's claim on a mint's fetch holds (claimTokenFetches): well past a run's own fetching
+ * (at most 3,000 mints, 100 requests, 20 s at DexScreener's 300 a minute), short enough that the
+ * mints of a run that died are fetched by the next one within minutes.
+ */
+export const TOKEN_FETCH_CLAIM_SECONDS = 300;
+
 /**
  * Registers the mints as pending if new, and returns those that need a DexScreener call now:
- * never fetched, price older than 5 minutes (resolved), or an unknown/failed token whose back-off ended.
+ * never fetched, price older than 5 minutes (resolved), or an unknown/failed token whose back-off
+ * ended, whether or not a run is fetching them at the moment.
  */
 export async function mintsNeedingFetch(pool: Queryable, mints: string[]): Promise<string[]> {
   if (mints.length === 0) return [];
   await pool.query(`INSERT INTO tokens (mint) SELECT unnest($1::text[]) ON CONFLICT (mint) DO NOTHING`, [mints]);
-  const { rows } = await pool.query<{ mint: string }>(
-    `SELECT mint FROM tokens WHERE mint = ANY($1::text[]) AND (
-        status = 'pending'
-        OR (status = 'resolved' AND (price_fetched_at IS NULL OR price_fetched_at < now() - make_interval(secs => $2)))
-        OR (status IN ('unknown', 'failed') AND (next_attempt_at IS NULL OR next_attempt_at <= now())))
-      ORDER BY mint`,
-    [mints, PRICE_FRESH_SECONDS],
-  );
+  const { rows } = await pool.query<{ mint: string }>(`SELECT mint FROM tokens WHERE mint = ANY($1::text[]) AND ${NEEDS_FETCH} ORDER BY mint`, [mints, PRICE_FRESH_SECONDS]);
   return rows.map((r) => r.mint);
+}
+
+export interface TokenFetchClaims {
+  /** mints this run now fetches (claimed by it, at most `limit`, in mint order) */
+  claimed: string[];
+  /** mints that need a fetch which another run has claimed and is fetching: wait for them */
+  claimedElsewhere: string[];
+}
+
+/**
+ * Claims the fetch of the mints that need one and that no other run is fetching (a live claim of
+ * another `claimant`), at most `limit`, for TOKEN_FETCH_CLAIM_SECONDS; a claim of `claimant`'s own
+ * (its plan retried) is taken again. The rows are locked in mint order and a concurrent claim of
+ * the same row is waited for and then seen, so two runs never claim one mint and never deadlock.
+ */
+export async function claimTokenFetches(pool: Queryable, mints: string[], claimant: string, limit: number): Promise<TokenFetchClaims> {
+  if (mints.length === 0) return { claimed: [], claimedElsewhere: [] };
+  await pool.query(`INSERT INTO tokens (mint) SELECT unnest($1::text[]) ON CONFLICT (mint) DO NOTHING`, [mints]);
+  const { rows: claimed } = await pool.query<{ mint: string }>(
+    `WITH free AS (
+       SELECT mint FROM tokens
+        WHERE mint = ANY($1::text[]) AND ${NEEDS_FETCH}
+          AND (fetch_claimed_until IS NULL OR fetch_claimed_until <= now() OR fetch_claimed_by = $3)
+        ORDER BY mint LIMIT $5 FOR UPDATE)
+     UPDATE tokens t SET fetch_claimed_by = $3, fetch_claimed_until = now() + make_interval(secs => $4)
+       FROM free WHERE t.mint = free.mint
+     RETURNING t.mint`,
+    [mints, PRICE_FRESH_SECONDS, claimant, TOKEN_FETCH_CLAIM_SECONDS, limit],
+  );
+  const { rows: elsewhere } = await pool.query<{ mint: string }>(
+    `SELECT mint FROM tokens WHERE mint = ANY($1::text[]) AND ${NEEDS_FETCH} AND fetch_claimed_until > now() AND fetch_claimed_by <> $3 ORDER BY mint`,
+    [mints, PRICE_FRESH_SECONDS, claimant],
+  );
+  return { claimed: claimed.map((r) => r.mint).sort(), claimedElsewhere: elsewhere.map((r) => r.mint) };
+}
+
+/**
+ * Of `mints` another run was fetching: those still claimed by a live claim of another run
+ * (`waiting`), and those that need a fetch with no live claim left (`unclaimed`: that run's lease
+ * lapsed, or its claim was cleared without an answer). Mints fetched meanwhile are in neither.
+ */
+export async function tokenFetchesPending(pool: Queryable, mints: string[], claimant: string): Promise<{ waiting: string[]; unclaimed: string[] }> {
+  if (mints.length === 0) return { waiting: [], unclaimed: [] };
+  const { rows } = await pool.query<{ mint: string; live: boolean }>(
+    `SELECT mint, COALESCE(fetch_claimed_until > now() AND fetch_claimed_by <> $3, false) AS live
+       FROM tokens WHERE mint = ANY($1::text[]) AND ${NEEDS_FETCH} ORDER BY mint`,
+    [mints, PRICE_FRESH_SECONDS, claimant],
+  );
+  return { waiting: rows.filter((r) => r.live).map((r) => r.mint), unclaimed: rows.filter((r) => !r.live).map((r) => r.mint) };
 }
 
 export async function saveMarkets(pool: Pool, markets: TokenMarket[]): Promise<void> {
@@ -72,14 +127,15 @@ export async function saveMarkets(pool: Pool, markets: TokenMarket[]): Promise<v
     if (m.status === 'priced') {
       await pool.query(
         `UPDATE tokens SET status = 'resolved', symbol = $2, name = $3, image_url = $4, price_usd = $5, liquidity_usd = $6, pair_address = $7, dex_id = $8,
-           metadata = $9, metadata_fetched_at = now(), price_fetched_at = now(), attempts = 0, next_attempt_at = NULL, last_error = NULL, updated_at = now()
+           metadata = $9, metadata_fetched_at = now(), price_fetched_at = now(), attempts = 0, next_attempt_at = NULL, last_error = NULL, updated_at = now(),
+           fetch_claimed_by = NULL, fetch_claimed_until = NULL
          WHERE mint = $1`,
         [m.mint, m.symbol, m.name, m.imageUrl, m.priceUsd, m.liquidityUsd, m.pairAddress, m.dexId, JSON.stringify(m)],
       );
     } else {
       // attempts on the right is the value before this update: 1 h, 2 h, 4 h ... capped at 24 h
       await pool.query(
-        `UPDATE tokens SET status = 'unknown', attempts = attempts + 1, last_error = NULL, updated_at = now(),
+        `UPDATE tokens SET status = 'unknown', attempts = attempts + 1, last_error = NULL, updated_at = now(), fetch_claimed_by = NULL, fetch_claimed_until = NULL,
            next_attempt_at = now() + make_interval(secs => LEAST(3600 * power(2, attempts), 86400)) WHERE mint = $1`,
         [m.mint],
       );
@@ -90,7 +146,7 @@ export async function saveMarkets(pool: Pool, markets: TokenMarket[]): Promise<v
 export async function markFailed(pool: Pool, mints: string[], error: string): Promise<void> {
   await pool.query(
     `UPDATE tokens SET status = CASE WHEN status = 'resolved' THEN status ELSE 'failed' END, attempts = attempts + 1, last_error = $2,
-       next_attempt_at = now() + interval '10 minutes', updated_at = now() WHERE mint = ANY($1::text[])`,
+       next_attempt_at = now() + interval '10 minutes', updated_at = now(), fetch_claimed_by = NULL, fetch_claimed_until = NULL WHERE mint = ANY($1::text[])`,
     [mints, error.slice(0, 1000)],
   );
 }

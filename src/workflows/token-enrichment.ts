@@ -1,11 +1,11 @@
 // tokenEnrichmentWorkflow: resolves token metadata and prices from DexScreener into the token
 // registry, in batches of 30 within the DexScreener budget. Started by an analysis (abandoned
 // child, finishes in the background), by a user (high priority) or by the background schedule.
-import { proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
+import { log, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
 import type { AnalysisActivities } from '../activities/analysis';
 import type { EnrichmentActivities } from '../activities/enrichment';
 import { PRIORITY, TASK_QUEUES, WORKFLOW_TASK_QUEUE, type TokenEnrichmentInput } from './contract';
-import { PROVIDER_RETRY, PROVIDER_RETRY_TIMEOUT, STORE_STEP } from './policies';
+import { PROVIDER_RETRY, PROVIDER_RETRY_TIMEOUT, STORE_RETRY, STORE_STEP } from './policies';
 import { describeFailure } from '../errors';
 
 // PostgreSQL steps only: the DexScreener calls are enrichTokenBatch's, below.
@@ -23,6 +23,16 @@ const { enrichTokenBatch } = proxyActivities<Pick<EnrichmentActivities, 'enrichT
   retry: PROVIDER_RETRY,
 });
 
+// Waits while other runs fetch mints this run needs: at most their claims' lease
+// (TOKEN_FETCH_CLAIM_SECONDS, 5 minutes) and the poll's heartbeat.
+const { awaitTokenFetches } = proxyActivities<Pick<EnrichmentActivities, 'awaitTokenFetches'>>({
+  taskQueue: TASK_QUEUES.enrichment,
+  startToCloseTimeout: '7 minutes',
+  heartbeatTimeout: '30 seconds',
+  scheduleToCloseTimeout: '15 minutes',
+  retry: STORE_RETRY,
+});
+
 /** Batches in flight at once (DexScreener's budget is enforced by the client's rate limiter). */
 const CONCURRENT_BATCHES = 2;
 
@@ -32,12 +42,14 @@ export interface TokenEnrichmentResult {
   resolved: number;
   unknown: number;
   failedBatches: number;
+  /** mints another run was fetching, which this one waited for instead of fetching them again */
+  fetchedElsewhere: number;
 }
 
 export async function tokenEnrichmentWorkflow(input: TokenEnrichmentInput): Promise<TokenEnrichmentResult> {
   if (input.analysisId) await recordEnrichmentStatus({ analysisId: input.analysisId, status: 'running', workflowId: workflowInfo().workflowId });
   const plan = await planTokenEnrichment({ analysisId: input.analysisId, mints: input.mints });
-  const result: TokenEnrichmentResult = { requested: plan.requested, fresh: plan.fresh, resolved: 0, unknown: 0, failedBatches: 0 };
+  const result: TokenEnrichmentResult = { requested: plan.requested, fresh: plan.fresh, resolved: 0, unknown: 0, failedBatches: 0, fetchedElsewhere: 0 };
   const queue = [...plan.batches];
   const worker = async () => {
     for (let batch = queue.shift(); batch; batch = queue.shift()) {
@@ -53,6 +65,26 @@ export async function tokenEnrichmentWorkflow(input: TokenEnrichmentInput): Prom
     }
   };
   await Promise.all(Array.from({ length: CONCURRENT_BATCHES }, worker));
+  // Mints another run was fetching when this one planned: their answers land in the registry this
+  // run's analysis reads, so it waits for them before it says its enrichment is done, and fetches
+  // itself only what that run left unfetched. (Plans of older workers, and so every history recorded
+  // before the claims, carry no fetchingElsewhere: the run goes on as it did, no new command.)
+  const elsewhere = plan.fetchingElsewhere ?? [];
+  if (elsewhere.length > 0) {
+    try {
+      const { unclaimed } = await awaitTokenFetches({ mints: elsewhere });
+      result.fetchedElsewhere = elsewhere.length - unclaimed.length;
+      if (unclaimed.length > 0) {
+        const again = await planTokenEnrichment({ mints: unclaimed });
+        queue.push(...again.batches);
+        await Promise.all(Array.from({ length: CONCURRENT_BATCHES }, worker));
+      }
+    } catch (err) {
+      // the registry unreachable past the outage budget: the other run still stores what it fetches,
+      // and this run still records its own batches' outcome below
+      log.warn('waiting for the tokens other runs fetch failed', { error: describeFailure(err), mints: elsewhere.length });
+    }
+  }
   if (input.analysisId) {
     await recordEnrichmentStatus({ analysisId: input.analysisId, status: result.failedBatches > 0 && result.resolved === 0 ? 'failed' : 'completed' });
   }
