@@ -26,16 +26,13 @@ export async function mintsToEnrich(pool: Queryable, mints: readonly string[]): 
   return (await mintsNeedingFetch(pool, [...mints])).slice(0, MAX_MINTS_FETCHED_PER_ENRICHMENT_RUN);
 }
 
-/** How often awaitTokenFetches looks at the registry while another run fetches the mints it waits for. */
-export const AWAIT_TOKEN_FETCHES_POLL_MS = 500;
-
 export interface TokenEnrichmentPlan {
   /** this run's batches of at most 30 mints: the mints it claimed (claimTokenFetches) */
   batches: string[][];
   requested: number;
   /** requested mints that needed no call */
   fresh: number;
-  /** mints another run was fetching when this one planned: wait for them (awaitTokenFetches). Absent from plans of older workers. */
+  /** mints another run was fetching when this one planned: wait for them (readTokenFetches). Absent from plans of older workers. */
   fetchingElsewhere?: string[];
 }
 
@@ -55,22 +52,20 @@ export function createEnrichmentActivities(deps: ActivityDeps) {
       for (let i = 0; i < claimed.length; i += MAX_MINTS_PER_CALL) batches.push(claimed.slice(i, i + MAX_MINTS_PER_CALL));
       // mints past the run's cap that no one claimed wait for the next run, as before the claims
       const needed = (await mintsNeedingFetch(pool, requested)).length;
-      return { batches, requested: requested.length, fresh: requested.length - needed, fetchingElsewhere: claimedElsewhere };
+      // as many as a run fetches at most, so that the plan stays small in the run's history (a large
+      // group's universe has tens of thousands of mints); names past it land when they land
+      const fetchingElsewhere = claimedElsewhere.slice(0, MAX_MINTS_FETCHED_PER_ENRICHMENT_RUN);
+      return { batches, requested: requested.length, fresh: requested.length - needed, fetchingElsewhere };
     },
 
     /**
-     * Waits while other runs fetch `mints` (each claimed by a live claim of another run), looking at
-     * the registry every AWAIT_TOKEN_FETCHES_POLL_MS and heartbeating; answers the mints that still
-     * need a fetch with no claim left (a run that died, its lease lapsed): this run fetches those.
+     * Of `mints` other runs were fetching: those still claimed by another run's live claim
+     * (`waiting`), and those that need a fetch with no live claim left (`unclaimed`: that run died,
+     * its lease lapsed; this run fetches them). A short read: the run waits between two of them on
+     * a timer, holding no activity slot that the other run's own batches need.
      */
-    async awaitTokenFetches(input: { mints: string[] }): Promise<{ unclaimed: string[] }> {
-      const ctx = Context.current();
-      for (;;) {
-        const { waiting, unclaimed } = await tokenFetchesPending(pool, input.mints, claimant());
-        if (waiting.length === 0) return { unclaimed };
-        ctx.heartbeat({ waiting: waiting.length });
-        await ctx.sleep(AWAIT_TOKEN_FETCHES_POLL_MS);
-      }
+    async readTokenFetches(input: { mints: string[] }): Promise<{ waiting: string[]; unclaimed: string[] }> {
+      return tokenFetchesPending(pool, input.mints, claimant());
     },
 
     async enrichTokenBatch(input: { mints: string[]; finalAttempt?: boolean }): Promise<{ resolved: number; unknown: number }> {

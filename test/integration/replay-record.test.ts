@@ -125,7 +125,8 @@ describe('histories of every workflow type replay without non-determinism', () =
       const waitedActivities = ((await opened.stack.client.workflow.getHandle(waitedId).fetchHistory()).events ?? []).flatMap((e) =>
         e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType?.name] : [],
       );
-      expect(waitedActivities).toEqual(['planTokenEnrichment', 'awaitTokenFetches', 'planTokenEnrichment', 'enrichTokenBatch']);
+      // its plan, a read after each wait (1 s, 2 s, ...) until the claim has lapsed, its own plan and batch
+      expect(waitedActivities.join(' ')).toMatch(/^planTokenEnrichment( readTokenFetches)+ planTokenEnrichment enrichTokenBatch$/);
       recorded.push({ name: 'token-enrichment-waited', workflowId: waitedId });
     });
 

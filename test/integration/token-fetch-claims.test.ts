@@ -1,6 +1,6 @@
 // Token enrichment runs that need the same mints at once: a run claims the mints it fetches in the
 // registry (claimTokenFetches), another run waits for them instead of asking DexScreener again, and
-// a claim of a run that died lapses with its lease. First the store's claims, then two
+// a claim of a run that died lapses with its lease. First the store's claims, then
 // tokenEnrichmentWorkflow runs on a real Temporal server against the simulator.
 import { randomUUID } from 'node:crypto';
 import { generateWorld } from '../../src/simulator';
@@ -13,7 +13,9 @@ const world = generateWorld({ seed: 171, wallets: 4, txPerWallet: 20, largeWalle
 const allMints = (world.tokens as Array<{ mint: string }>).map((t) => t.mint).sort();
 
 describe('claims on token fetches', () => {
-  const opened = useSimulatedStack({ world });
+  // one enrichment activity at a time: a run that waited in an activity slot would hold the slot the
+  // other run's batches need until its claims lapsed (5 minutes); the wait is on timers instead
+  const opened = useSimulatedStack({ world }, { ENRICHMENT_CONCURRENCY: '1' });
   const pool = () => opened.stack.pool;
   const freshMints = (n: number) => Array.from({ length: n }, (_, i) => `ClaimTest${randomUUID().replace(/-/g, '')}${i}`);
 
