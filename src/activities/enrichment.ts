@@ -5,7 +5,7 @@ import { Context } from '@temporalio/activity';
 import { describeFailure } from '../errors';
 import { isRetryable, MAX_MINTS_PER_CALL } from '../providers';
 import { analysisMints } from '../store/analyses';
-import { claimTokenFetches, markFailed, mintsNeedingFetch, saveMarkets, tokenFetchesPending, PRICE_FRESH_SECONDS } from '../store/tokens';
+import { claimTokenFetches, markFailed, mintsNeedingFetch, saveMarkets, PRICE_FRESH_SECONDS } from '../store/tokens';
 import { mostHeldMints } from '../store/wallet-balances';
 import type { Queryable } from '../store/db';
 import type { ActivityDeps } from './deps';
@@ -19,11 +19,14 @@ export const MAX_MINTS_FETCHED_PER_ENRICHMENT_RUN = 3_000;
 
 /**
  * The mints of `mints` that need a DexScreener call now (stale, never fetched, or unknown with an
- * expired back-off), at most one run's worth: what a tokenEnrichmentWorkflow run fetches, and what
- * the similarity step counts to decide whether an analysis needs that workflow at all.
+ * expired back-off) and that no run is fetching at the moment, at most one run's worth: what the
+ * similarity step counts to decide whether an analysis needs a tokenEnrichmentWorkflow at all. A
+ * mint another run is fetching lands in the same registry without one: measured, after a 600-wallet
+ * analysis the analyses of its wallets in the next 15 s each started a run that fetched part of the
+ * same mints again.
  */
 export async function mintsToEnrich(pool: Queryable, mints: readonly string[]): Promise<string[]> {
-  return (await mintsNeedingFetch(pool, [...mints])).slice(0, MAX_MINTS_FETCHED_PER_ENRICHMENT_RUN);
+  return (await mintsNeedingFetch(pool, [...mints], { unclaimed: true })).slice(0, MAX_MINTS_FETCHED_PER_ENRICHMENT_RUN);
 }
 
 export interface TokenEnrichmentPlan {
@@ -32,40 +35,26 @@ export interface TokenEnrichmentPlan {
   requested: number;
   /** requested mints that needed no call */
   fresh: number;
-  /** mints another run was fetching when this one planned: wait for them (readTokenFetches). Absent from plans of older workers. */
-  fetchingElsewhere?: string[];
+  /** mints that need a call which another run was fetching when this one planned: left to it. Absent from plans of older workers. */
+  fetchingElsewhere?: number;
 }
 
 export function createEnrichmentActivities(deps: ActivityDeps) {
   const { pool, redis, market } = deps;
-  /** the run's workflow id: its claims are its own (a retried plan takes them again) */
-  const claimant = () => Context.current().info.workflowExecution?.workflowId ?? `activity:${Context.current().info.activityId}`;
   return {
     /**
-     * The batches of at most 30 mints that need a DexScreener call now and that this run claimed;
-     * those another run is fetching at the moment are left to it (`fetchingElsewhere`).
+     * The batches of at most 30 mints that need a DexScreener call now and that this run claimed
+     * (its workflow id the claimant: a retried plan takes its claims again); those another run is
+     * fetching at the moment are left to it.
      */
     async planTokenEnrichment(input: { analysisId?: string; mints?: string[] }): Promise<TokenEnrichmentPlan> {
       const requested = [...new Set([...(input.mints ?? []), ...(input.analysisId ? await analysisMints(pool, input.analysisId) : [])])];
-      const { claimed, claimedElsewhere } = await claimTokenFetches(pool, requested, claimant(), MAX_MINTS_FETCHED_PER_ENRICHMENT_RUN);
+      const info = Context.current().info;
+      const claimant = info.workflowExecution?.workflowId ?? `activity:${info.activityId}`;
+      const { claimed, claimedElsewhere, needed } = await claimTokenFetches(pool, requested, claimant, MAX_MINTS_FETCHED_PER_ENRICHMENT_RUN);
       const batches: string[][] = [];
       for (let i = 0; i < claimed.length; i += MAX_MINTS_PER_CALL) batches.push(claimed.slice(i, i + MAX_MINTS_PER_CALL));
-      // mints past the run's cap that no one claimed wait for the next run, as before the claims
-      const needed = (await mintsNeedingFetch(pool, requested)).length;
-      // as many as a run fetches at most, so that the plan stays small in the run's history (a large
-      // group's universe has tens of thousands of mints); names past it land when they land
-      const fetchingElsewhere = claimedElsewhere.slice(0, MAX_MINTS_FETCHED_PER_ENRICHMENT_RUN);
-      return { batches, requested: requested.length, fresh: requested.length - needed, fetchingElsewhere };
-    },
-
-    /**
-     * Of `mints` other runs were fetching: those still claimed by another run's live claim
-     * (`waiting`), and those that need a fetch with no live claim left (`unclaimed`: that run died,
-     * its lease lapsed; this run fetches them). A short read: the run waits between two of them on
-     * a timer, holding no activity slot that the other run's own batches need.
-     */
-    async readTokenFetches(input: { mints: string[] }): Promise<{ waiting: string[]; unclaimed: string[] }> {
-      return tokenFetchesPending(pool, input.mints, claimant());
+      return { batches, requested: requested.length, fresh: requested.length - needed, fetchingElsewhere: claimedElsewhere };
     },
 
     async enrichTokenBatch(input: { mints: string[]; finalAttempt?: boolean }): Promise<{ resolved: number; unknown: number }> {

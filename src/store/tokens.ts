@@ -61,23 +61,36 @@ const NEEDS_FETCH = `(status = 'pending'
  */
 export const TOKEN_FETCH_CLAIM_SECONDS = 300;
 
+/** Registers the mints not yet in the registry as pending. */
+async function registerMints(pool: Queryable, mints: string[]): Promise<void> {
+  await pool.query(`INSERT INTO tokens (mint) SELECT unnest($1::text[]) ON CONFLICT (mint) DO NOTHING`, [mints]);
+}
+
+/** SQL: a live claim of some run on the row's fetch (claimTokenFetches). */
+const CLAIMED = `fetch_claimed_until > now()`;
+
 /**
  * Registers the mints as pending if new, and returns those that need a DexScreener call now:
  * never fetched, price older than 5 minutes (resolved), or an unknown/failed token whose back-off
- * ended, whether or not a run is fetching them at the moment.
+ * ended; with `unclaimed`, only those that no run is fetching at the moment.
  */
-export async function mintsNeedingFetch(pool: Queryable, mints: string[]): Promise<string[]> {
+export async function mintsNeedingFetch(pool: Queryable, mints: string[], opts: { unclaimed?: boolean } = {}): Promise<string[]> {
   if (mints.length === 0) return [];
-  await pool.query(`INSERT INTO tokens (mint) SELECT unnest($1::text[]) ON CONFLICT (mint) DO NOTHING`, [mints]);
-  const { rows } = await pool.query<{ mint: string }>(`SELECT mint FROM tokens WHERE mint = ANY($1::text[]) AND ${NEEDS_FETCH} ORDER BY mint`, [mints, PRICE_FRESH_SECONDS]);
+  await registerMints(pool, mints);
+  const { rows } = await pool.query<{ mint: string }>(
+    `SELECT mint FROM tokens WHERE mint = ANY($1::text[]) AND ${NEEDS_FETCH} ${opts.unclaimed ? `AND NOT COALESCE(${CLAIMED}, false)` : ''} ORDER BY mint`,
+    [mints, PRICE_FRESH_SECONDS],
+  );
   return rows.map((r) => r.mint);
 }
 
 export interface TokenFetchClaims {
   /** mints this run now fetches (claimed by it, at most `limit`, in mint order) */
   claimed: string[];
-  /** mints that need a fetch which another run has claimed and is fetching: wait for them */
-  claimedElsewhere: string[];
+  /** how many of the mints that need a fetch another run has claimed: left to it */
+  claimedElsewhere: number;
+  /** how many of the mints need a fetch (this run's, other runs', and those past `limit`) */
+  needed: number;
 }
 
 /**
@@ -87,8 +100,8 @@ export interface TokenFetchClaims {
  * the same row is waited for and then seen, so two runs never claim one mint and never deadlock.
  */
 export async function claimTokenFetches(pool: Queryable, mints: string[], claimant: string, limit: number): Promise<TokenFetchClaims> {
-  if (mints.length === 0) return { claimed: [], claimedElsewhere: [] };
-  await pool.query(`INSERT INTO tokens (mint) SELECT unnest($1::text[]) ON CONFLICT (mint) DO NOTHING`, [mints]);
+  if (mints.length === 0) return { claimed: [], claimedElsewhere: 0, needed: 0 };
+  await registerMints(pool, mints);
   const { rows: claimed } = await pool.query<{ mint: string }>(
     `WITH free AS (
        SELECT mint FROM tokens
@@ -100,26 +113,12 @@ export async function claimTokenFetches(pool: Queryable, mints: string[], claima
      RETURNING t.mint`,
     [mints, PRICE_FRESH_SECONDS, claimant, TOKEN_FETCH_CLAIM_SECONDS, limit],
   );
-  const { rows: elsewhere } = await pool.query<{ mint: string }>(
-    `SELECT mint FROM tokens WHERE mint = ANY($1::text[]) AND ${NEEDS_FETCH} AND fetch_claimed_until > now() AND fetch_claimed_by <> $3 ORDER BY mint`,
+  const { rows } = await pool.query<{ needed: number; elsewhere: number }>(
+    `SELECT count(*)::int AS needed, (count(*) FILTER (WHERE ${CLAIMED} AND fetch_claimed_by <> $3))::int AS elsewhere
+       FROM tokens WHERE mint = ANY($1::text[]) AND ${NEEDS_FETCH}`,
     [mints, PRICE_FRESH_SECONDS, claimant],
   );
-  return { claimed: claimed.map((r) => r.mint).sort(), claimedElsewhere: elsewhere.map((r) => r.mint) };
-}
-
-/**
- * Of `mints` another run was fetching: those still claimed by a live claim of another run
- * (`waiting`), and those that need a fetch with no live claim left (`unclaimed`: that run's lease
- * lapsed, or its claim was cleared without an answer). Mints fetched meanwhile are in neither.
- */
-export async function tokenFetchesPending(pool: Queryable, mints: string[], claimant: string): Promise<{ waiting: string[]; unclaimed: string[] }> {
-  if (mints.length === 0) return { waiting: [], unclaimed: [] };
-  const { rows } = await pool.query<{ mint: string; live: boolean }>(
-    `SELECT mint, COALESCE(fetch_claimed_until > now() AND fetch_claimed_by <> $3, false) AS live
-       FROM tokens WHERE mint = ANY($1::text[]) AND ${NEEDS_FETCH} ORDER BY mint`,
-    [mints, PRICE_FRESH_SECONDS, claimant],
-  );
-  return { waiting: rows.filter((r) => r.live).map((r) => r.mint), unclaimed: rows.filter((r) => !r.live).map((r) => r.mint) };
+  return { claimed: claimed.map((r) => r.mint).sort(), claimedElsewhere: rows[0].elsewhere, needed: rows[0].needed };
 }
 
 export async function saveMarkets(pool: Pool, markets: TokenMarket[]): Promise<void> {

@@ -52,7 +52,7 @@ describe('token enrichment, the refresh schedule and long syncs', () => {
     const again = await opened.stack.withWorkers(() =>
       opened.stack.client.workflow.execute(tokenEnrichmentWorkflow, { taskQueue: WORKFLOW_TASK_QUEUE, workflowId: `rerun-${randomUUID()}`, args: [{ analysisId: input.analysisId, reason: 'user' }] }),
     );
-    expect(again).toEqual({ requested: universe.length, fresh: universe.length, resolved: 0, unknown: 0, failedBatches: 0, fetchedElsewhere: 0 });
+    expect(again).toEqual({ requested: universe.length, fresh: universe.length, resolved: 0, unknown: 0, failedBatches: 0, fetchingElsewhere: 0 });
     expect(opened.sim.requestLog.filter((r) => r.provider === 'dexscreener')).toEqual([]);
 
     // a second analysis of the same wallets: every token of its universe is fresh, so it starts no

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { generateWorld } from '../../src/simulator';
-import { refreshPopularTokensWorkflow, tokenEnrichmentWorkflow } from '../../src/workflows/token-enrichment';
+import { refreshPopularTokensWorkflow } from '../../src/workflows/token-enrichment';
 import { smokeWorkflow } from '../../src/workflows/smoke';
 import { walletSyncWorkflow } from '../../src/workflows/wallet-sync';
 import { TASK_QUEUES, WORKFLOW_TASK_QUEUE, analysisWorkflowId, enrichmentWorkflowId, runningSearchAttributes, waitForAnalysisUpdate, walletSyncWorkflowId } from '../../src/workflows/contract';
@@ -110,24 +110,6 @@ describe('histories of every workflow type replay without non-determinism', () =
       const refreshId = `refresh-${randomUUID()}`;
       await opened.stack.client.workflow.execute(refreshPopularTokensWorkflow, { taskQueue: WORKFLOW_TASK_QUEUE, workflowId: refreshId, args: [{ limit: 50 }] });
       recorded.push({ name: 'refresh-popular-tokens', workflowId: refreshId });
-
-      // a run that finds another run fetching its mints waits for it (here a claim that lapses after
-      // a second, as a run that died leaves it: the run then plans and fetches those mints itself)
-      const waitedMints = (world.tokens as Array<{ mint: string }>).map((t) => t.mint).slice(0, 5);
-      await opened.stack.pool.query(
-        `INSERT INTO tokens (mint, fetch_claimed_by, fetch_claimed_until) SELECT unnest($1::text[]), 'another-run', now() + interval '1 second'
-           ON CONFLICT (mint) DO UPDATE SET status = 'pending', next_attempt_at = NULL, fetch_claimed_by = EXCLUDED.fetch_claimed_by, fetch_claimed_until = EXCLUDED.fetch_claimed_until`,
-        [waitedMints],
-      );
-      const waitedId = `enrich-waited-${randomUUID()}`;
-      const waitedRun = await opened.stack.client.workflow.execute(tokenEnrichmentWorkflow, { taskQueue: WORKFLOW_TASK_QUEUE, workflowId: waitedId, args: [{ mints: waitedMints, reason: 'user' }] });
-      expect(waitedRun.resolved + waitedRun.unknown).toBe(waitedMints.length);
-      const waitedActivities = ((await opened.stack.client.workflow.getHandle(waitedId).fetchHistory()).events ?? []).flatMap((e) =>
-        e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType?.name] : [],
-      );
-      // its plan, a read after each wait (1 s, 2 s, ...) until the claim has lapsed, its own plan and batch
-      expect(waitedActivities.join(' ')).toMatch(/^planTokenEnrichment( readTokenFetches)+ planTokenEnrichment enrichTokenBatch$/);
-      recorded.push({ name: 'token-enrichment-waited', workflowId: waitedId });
     });
 
     const cli = await resolveTemporalCli();
@@ -151,7 +133,6 @@ describe('histories of every workflow type replay without non-determinism', () =
       'wallet-sync-at-once-skipped',
       'wallet-sync-at-once',
       'refresh-popular-tokens',
-      'token-enrichment-waited',
     ]);
   });
 });

@@ -1,114 +1,121 @@
-// Token enrichment runs that need the same mints at once: a run claims the mints it fetches in the
-// registry (claimTokenFetches), another run waits for them instead of asking DexScreener again, and
-// a claim of a run that died lapses with its lease. First the store's claims, then
-// tokenEnrichmentWorkflow runs on a real Temporal server against the simulator.
+// A token's DexScreener fetch is one run's at a time: a tokenEnrichmentWorkflow run claims the
+// mints it fetches in the registry (claimTokenFetches), another run leaves them to it, an analysis
+// whose only stale mints are being fetched starts no enrichment run, and a claim of a run that died
+// lapses with its lease. First the store's claims, then runs and an analysis on a real Temporal
+// server against the simulator.
 import { randomUUID } from 'node:crypto';
 import { generateWorld } from '../../src/simulator';
+import { WSOL_MINT } from '../../src/domain/enhanced-transaction';
 import { tokenEnrichmentWorkflow } from '../../src/workflows/token-enrichment';
-import { WORKFLOW_TASK_QUEUE } from '../../src/workflows/contract';
-import { claimTokenFetches, getTokens, markFailed, mintsNeedingFetch, saveMarkets, tokenFetchesPending } from '../../src/store/tokens';
+import { WORKFLOW_TASK_QUEUE, enrichmentWorkflowId } from '../../src/workflows/contract';
+import { claimTokenFetches, getTokens, markFailed, mintsNeedingFetch, saveMarkets } from '../../src/store/tokens';
+import { getAnalysis } from '../../src/store/analyses';
+import { analysisInput, executeAnalysis } from '../harness/analyses';
 import { useSimulatedStack } from '../harness/stack';
 
 const world = generateWorld({ seed: 171, wallets: 4, txPerWallet: 20, largeWallet: false });
 const allMints = (world.tokens as Array<{ mint: string }>).map((t) => t.mint).sort();
+const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.address).sort();
 
 describe('claims on token fetches', () => {
-  // one enrichment activity at a time: a run that waited in an activity slot would hold the slot the
-  // other run's batches need until its claims lapsed (5 minutes); the wait is on timers instead
-  const opened = useSimulatedStack({ world }, { ENRICHMENT_CONCURRENCY: '1' });
+  const opened = useSimulatedStack({ world });
   const pool = () => opened.stack.pool;
   const freshMints = (n: number) => Array.from({ length: n }, (_, i) => `ClaimTest${randomUUID().replace(/-/g, '')}${i}`);
+  const claimsOf = async (mints: string[]) =>
+    (await pool().query<{ mint: string; by: string | null }>(`SELECT mint, fetch_claimed_by AS by FROM tokens WHERE mint = ANY($1) ORDER BY mint`, [mints])).rows.map((r) => r.by);
 
   describe('in the store', () => {
-    it('runs that claim the same mints at once never claim one twice, and each is told which the others hold', async () => {
+    it('runs that claim the same mints at once never claim one twice, and each is told how many the others hold', async () => {
       const mints = freshMints(50);
-      const claimants = Array.from({ length: 8 }, (_, i) => `run-${i}`);
-      const answers = await Promise.all(claimants.map((c) => claimTokenFetches(pool(), mints, c, 3000)));
+      const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => claimTokenFetches(pool(), mints, `run-${i}`, 3000)));
 
-      const claimed = answers.flatMap((a) => a.claimed);
-      expect(claimed.sort()).toEqual([...mints].sort()); // every mint claimed, none twice
-      for (const a of answers) expect([...a.claimed, ...a.claimedElsewhere].sort()).toEqual([...mints].sort());
-      // a run's plan retried takes its own claims again; another run still finds them held
-      const owner = claimants[answers.findIndex((a) => a.claimed.length > 0)];
-      const again = await claimTokenFetches(pool(), mints, owner, 3000);
-      expect(again.claimed.length).toBe(answers.find((a) => a.claimed.length > 0)?.claimed.length);
-      expect(again.claimedElsewhere).toEqual(mints.filter((m) => !again.claimed.includes(m)).sort());
+      expect(answers.flatMap((a) => a.claimed).sort()).toEqual([...mints].sort()); // every mint claimed, none twice
+      for (const a of answers) expect(a).toMatchObject({ claimedElsewhere: 50 - a.claimed.length, needed: 50 });
+      // a run's plan retried takes its own claims again; the others still find them held
+      const owner = answers.findIndex((a) => a.claimed.length > 0);
+      const again = await claimTokenFetches(pool(), mints, `run-${owner}`, 3000);
+      expect(again.claimed).toEqual(answers[owner].claimed);
+      expect((await claimTokenFetches(pool(), mints, 'run-late', 3000)).claimed).toEqual([]);
+      expect(await mintsNeedingFetch(pool(), mints)).toHaveLength(50);
+      expect(await mintsNeedingFetch(pool(), mints, { unclaimed: true })).toEqual([]);
     });
 
-    it('claims at most the limit, in mint order', async () => {
+    it('claims at most the limit, in mint order; the rest stay free for the next run', async () => {
       const mints = freshMints(12);
-      const { claimed, claimedElsewhere } = await claimTokenFetches(pool(), mints, 'limited-run', 5);
-      expect(claimed).toEqual([...mints].sort().slice(0, 5));
-      expect(claimedElsewhere).toEqual([]);
+      expect(await claimTokenFetches(pool(), mints, 'limited-run', 5)).toEqual({ claimed: [...mints].sort().slice(0, 5), claimedElsewhere: 0, needed: 12 });
+      expect(await claimTokenFetches(pool(), mints, 'next-run', 5)).toEqual({ claimed: [...mints].sort().slice(5, 10), claimedElsewhere: 5, needed: 12 });
     });
 
-    it('an answer or a failure stored clears the claim; a lapsed lease leaves the mint to the next run', async () => {
+    it('an answer or a failure stored clears the claim; a lapsed lease frees the mint for the next run', async () => {
       const [answered, failed, lapsed] = freshMints(3);
       await claimTokenFetches(pool(), [answered, failed, lapsed], 'first-run', 3000);
-      expect(await tokenFetchesPending(pool(), [answered, failed, lapsed], 'second-run')).toEqual({ waiting: [answered, failed, lapsed].sort(), unclaimed: [] });
-      // the claimant's own view: nothing to wait for, its own claims are not another's
-      expect(await tokenFetchesPending(pool(), [answered], 'first-run')).toEqual({ waiting: [], unclaimed: [answered] });
+      expect(await mintsNeedingFetch(pool(), [answered, failed, lapsed], { unclaimed: true })).toEqual([]);
 
       await saveMarkets(pool(), [{ mint: answered, status: 'unknown' }]); // DexScreener answered (it knows no pair of it)
       await markFailed(pool(), [failed], 'DexScreener answered 500');
       await pool().query(`UPDATE tokens SET fetch_claimed_until = now() - interval '1 second' WHERE mint = $1`, [lapsed]);
-      expect(await tokenFetchesPending(pool(), [answered, failed, lapsed], 'second-run')).toEqual({ waiting: [], unclaimed: [lapsed] });
-      const { rows } = await pool().query(`SELECT mint, fetch_claimed_by FROM tokens WHERE mint = ANY($1) ORDER BY mint`, [[answered, failed]]);
-      expect(rows.map((r) => r.fetch_claimed_by)).toEqual([null, null]);
-
-      expect(await claimTokenFetches(pool(), [answered, failed, lapsed], 'second-run', 3000)).toEqual({ claimed: [lapsed], claimedElsewhere: [] });
-      expect(await mintsNeedingFetch(pool(), [answered, failed, lapsed])).toEqual([lapsed]);
+      expect(await claimsOf([answered, failed])).toEqual([null, null]);
+      expect(await mintsNeedingFetch(pool(), [answered, failed, lapsed], { unclaimed: true })).toEqual([lapsed]);
+      expect(await claimTokenFetches(pool(), [answered, failed, lapsed], 'second-run', 3000)).toEqual({ claimed: [lapsed], claimedElsewhere: 0, needed: 1 });
     });
   });
 
-  describe('two enrichment runs', () => {
+  describe('on Temporal', () => {
     const mints = allMints.slice(0, 40);
-    const dexRequests = () => opened.sim.requestLog.filter((r) => r.endpoint === 'dexscreener:tokens');
-    const enrich = (id: string) =>
-      opened.stack.client.workflow.start(tokenEnrichmentWorkflow, { taskQueue: WORKFLOW_TASK_QUEUE, workflowId: `${id}-${randomUUID()}`, args: [{ mints, reason: 'user' }] });
+    // the mints enrichment asked DexScreener for (not an analysis's SOL price, asked with Wrapped SOL alone)
+    const asked = () =>
+      opened.sim.requestLog.filter((r) => r.endpoint === 'dexscreener:tokens' && !(r.mints?.length === 1 && r.mints[0] === WSOL_MINT)).flatMap((r) => r.mints ?? []);
+    const enrich = (id: string, of = mints) =>
+      opened.stack.client.workflow.start(tokenEnrichmentWorkflow, { taskQueue: WORKFLOW_TASK_QUEUE, workflowId: `${id}-${randomUUID()}`, args: [{ mints: of, reason: 'user' }] });
 
     beforeEach(async () => {
-      await pool().query(`DELETE FROM tokens WHERE mint = ANY($1)`, [mints]);
+      await pool().query(`DELETE FROM tokens WHERE mint = ANY($1)`, [allMints]);
       opened.sim.reset();
     });
 
-    it('that need the same mints at once ask DexScreener for each once: the second waits for the first, then finds them stored', async () => {
-      opened.sim.configure({ latencyMs: { dexscreener: 800 } }); // the first run's requests are in flight while the second plans
-      const { first, second, tokensWhenSecondEnded } = await opened.stack.withWorkers(async () => {
-        const [a, b] = await Promise.all([enrich('claims-first'), enrich('claims-second')]);
-        const [ra, rb] = await Promise.all([
-          a.result(),
-          b.result().then(async (r) => ({ r, tokens: await getTokens(pool(), mints) })),
-        ]);
-        return { first: ra, second: rb.r, tokensWhenSecondEnded: rb.tokens };
+    it('two runs that need the same mints at once ask DexScreener for each once', async () => {
+      opened.sim.configure({ latencyMs: { dexscreener: 500 } }); // the first run's requests are in flight while the second plans
+      const [first, second] = await opened.stack.withWorkers(async () => {
+        const handles = await Promise.all([enrich('claims-first'), enrich('claims-second')]);
+        return Promise.all(handles.map((h) => h.result()));
       });
 
-      const asked = dexRequests().flatMap((r) => r.mints ?? []);
-      expect(asked.sort()).toEqual([...mints].sort());
-      // one of them fetched every mint, the other waited for all of them
-      const [fetcher, waiter] = first.fetchedElsewhere === 0 ? [first, second] : [second, first];
-      expect(fetcher).toMatchObject({ requested: mints.length, fetchedElsewhere: 0, failedBatches: 0 });
-      expect(fetcher.resolved + fetcher.unknown).toBe(mints.length);
-      expect(waiter).toMatchObject({ requested: mints.length, resolved: 0, unknown: 0, failedBatches: 0, fetchedElsewhere: mints.length });
-      // whichever ended last, the second run ended only once every mint was stored
-      expect(tokensWhenSecondEnded.filter((t) => t.status === 'pending')).toEqual([]);
+      expect(asked().sort()).toEqual([...mints].sort());
+      for (const r of [first, second]) {
+        expect(r).toMatchObject({ requested: mints.length, fresh: 0, failedBatches: 0 });
+        expect(r.resolved + r.unknown + r.fetchingElsewhere).toBe(mints.length); // its own, and those left to the other
+      }
+      expect(first.resolved + first.unknown + second.resolved + second.unknown).toBe(mints.length);
+      expect((await getTokens(pool(), mints)).filter((t) => t.status === 'pending')).toEqual([]);
     });
 
-    it("a run waiting for a claim whose run died fetches the mints itself once that claim's lease lapses", async () => {
-      await mintsNeedingFetch(pool(), mints); // registered, as a plan would
-      const { rows } = await pool().query<{ until: Date }>(
-        `UPDATE tokens SET fetch_claimed_by = 'a-run-that-died', fetch_claimed_until = now() + interval '2 seconds' WHERE mint = ANY($1) RETURNING fetch_claimed_until AS until`,
-        [mints],
-      );
-      const result = await opened.stack.withWorkers(async () => (await enrich('claims-after-lapse')).result());
+    it('an analysis whose stale tokens another run is fetching starts no enrichment run; a claim that lapsed is fetched by the next run', async () => {
+      // every token of the world claimed by a run that died
+      await mintsNeedingFetch(pool(), allMints);
+      await pool().query(`UPDATE tokens SET fetch_claimed_by = 'a-run-that-died', fetch_claimed_until = now() + interval '5 minutes' WHERE mint = ANY($1)`, [allMints]);
+      const input = analysisInput({ wallets }, { tuning: { pollIntervalMs: 200 } });
+      const { summary, during } = await opened.stack.withWorkers(async () => {
+        const s = await executeAnalysis(opened.stack, input);
+        // the claims still live: a run leaves them to their run
+        const r = await (await enrich('claims-while-held', allMints)).result();
+        return { summary: s, during: r };
+      });
 
-      // it asked for them only once the lease had lapsed (the simulator's clock is this machine's)
-      expect(Math.min(...dexRequests().map((r) => r.at))).toBeGreaterThanOrEqual(rows[0].until.getTime());
-      expect(result).toMatchObject({ requested: mints.length, fetchedElsewhere: 0, failedBatches: 0 });
-      expect(result.resolved + result.unknown).toBe(mints.length);
-      expect(dexRequests().flatMap((r) => r.mints ?? []).sort()).toEqual([...mints].sort());
-      const tokens = await getTokens(pool(), mints);
-      expect(tokens.filter((t) => t.status === 'pending')).toEqual([]);
+      expect(summary.tokensToEnrich).toBe(0);
+      const row = await getAnalysis(pool(), input.analysisId);
+      expect(row?.enrichmentStatus).toBe('completed');
+      expect(row?.enrichmentWorkflowId).toBeNull();
+      await expect(opened.stack.client.workflow.getHandle(enrichmentWorkflowId(input.analysisId)).describe()).rejects.toThrow(/not found/i);
+      expect(during).toMatchObject({ resolved: 0, unknown: 0, fetchingElsewhere: allMints.length });
+      expect(asked()).toEqual([]);
+
+      // once the lease has lapsed (moved to the past here rather than waited for), the next run claims and fetches them
+      await pool().query(`UPDATE tokens SET fetch_claimed_until = now() - interval '1 second' WHERE fetch_claimed_by = 'a-run-that-died'`);
+      const after = await opened.stack.withWorkers(async () => (await enrich('claims-after-lapse', allMints)).result());
+      expect(after).toMatchObject({ fetchingElsewhere: 0, failedBatches: 0 });
+      expect(after.resolved + after.unknown).toBe(allMints.length);
+      expect(asked().sort()).toEqual([...allMints].sort());
+      expect(await claimsOf(allMints)).toEqual(allMints.map(() => null));
     });
   });
 });
