@@ -66,7 +66,8 @@ export interface AnalysisSummary {
   engineVersion: string;
   /**
    * Mints of the token universe that need a DexScreener call (stale, never fetched, or unknown with an
-   * expired back-off) when the step stored the result, at most one enrichment run's worth
+   * expired back-off) and that no enrichment run is fetching when the step stored the result, at most
+   * one enrichment run's worth
    * (mintsToEnrich); 0: the enrichment was recorded as completed by the statement that completed the
    * analysis, and the analysis starts no enrichment workflow. Absent from steps run by older workers.
    */

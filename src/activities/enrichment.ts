@@ -26,7 +26,7 @@ export const MAX_MINTS_FETCHED_PER_ENRICHMENT_RUN = 3_000;
  * same mints again.
  */
 export async function mintsToEnrich(pool: Queryable, mints: readonly string[]): Promise<string[]> {
-  return (await mintsNeedingFetch(pool, [...mints], { unclaimed: true })).slice(0, MAX_MINTS_FETCHED_PER_ENRICHMENT_RUN);
+  return (await mintsNeedingFetch(pool, [...mints])).slice(0, MAX_MINTS_FETCHED_PER_ENRICHMENT_RUN);
 }
 
 export interface TokenEnrichmentPlan {

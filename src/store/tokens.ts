@@ -70,15 +70,15 @@ async function registerMints(pool: Queryable, mints: string[]): Promise<void> {
 const CLAIMED = `fetch_claimed_until > now()`;
 
 /**
- * Registers the mints as pending if new, and returns those that need a DexScreener call now:
- * never fetched, price older than 5 minutes (resolved), or an unknown/failed token whose back-off
- * ended; with `unclaimed`, only those that no run is fetching at the moment.
+ * Registers the mints as pending if new, and returns those that need a DexScreener call now (never
+ * fetched, price older than 5 minutes, or an unknown/failed token whose back-off ended) and that no
+ * run is fetching at the moment: what an analysis would start an enrichment run for.
  */
-export async function mintsNeedingFetch(pool: Queryable, mints: string[], opts: { unclaimed?: boolean } = {}): Promise<string[]> {
+export async function mintsNeedingFetch(pool: Queryable, mints: string[]): Promise<string[]> {
   if (mints.length === 0) return [];
   await registerMints(pool, mints);
   const { rows } = await pool.query<{ mint: string }>(
-    `SELECT mint FROM tokens WHERE mint = ANY($1::text[]) AND ${NEEDS_FETCH} ${opts.unclaimed ? `AND NOT COALESCE(${CLAIMED}, false)` : ''} ORDER BY mint`,
+    `SELECT mint FROM tokens WHERE mint = ANY($1::text[]) AND ${NEEDS_FETCH} AND NOT COALESCE(${CLAIMED}, false) ORDER BY mint`,
     [mints, PRICE_FRESH_SECONDS],
   );
   return rows.map((r) => r.mint);
