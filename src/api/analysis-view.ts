@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { getAnalysis, repairRunningAnalysis, type AnalysisRecord } from '../store/analyses';
 import { workflowOutcome } from '../temporal/workflow-outcome';
-import { getTokens } from '../store/tokens';
+import { fetchesHeldElsewhere, getTokens } from '../store/tokens';
 import { USER_METADATA_LIMITS, analysisParamsOf, analysisSummaryLine, progressQuery, truncateBytes, utf8Bytes, type AnalysisInput, type AnalysisParams, type AnalysisProgress } from '../workflows/contract';
 import { DEFAULT_TOP_PAIRS, type AnalysisLinks, type AnalysisView, type TokenHolders } from './schemas/analyses';
 
@@ -98,10 +98,12 @@ export async function loadAnalysisView(deps: { pool: Pool; temporal: Client; uiU
   const record = await reconcileAnalysis(deps, stored);
   const progress = record.status === 'running' && opts.withProgress !== false ? await queryProgress(deps.temporal, record.workflowId) : null;
   let tokens: AnalysisView['tokens'] = null;
+  let fetchingElsewhere = 0;
   const universe = (record.result?.tokenUniverse as string[] | undefined) ?? [];
   if (record.status === 'completed' && (record.enrichmentStatus === 'completed' || record.enrichmentStatus === 'failed')) {
-    const rows = await getTokens(deps.pool, universe);
+    const [rows, held] = await Promise.all([getTokens(deps.pool, universe), fetchesHeldElsewhere(deps.pool, universe, record.enrichmentWorkflowId)]);
     tokens = Object.fromEntries(rows.map(({ nextAttemptAt: _n, lastError: _l, ...t }) => [t.mint, t]));
+    fetchingElsewhere = held;
   }
   const params = analysisParamsOf(record.params as AnalysisParams);
   return {
@@ -122,7 +124,7 @@ export async function loadAnalysisView(deps: { pool: Pool; temporal: Client; uiU
     result: resultInTodaysShape(resultWithTopPairs(record.result, params.topPairs ?? DEFAULT_TOP_PAIRS)) as AnalysisView['result'],
     coverage: (record.coverage ?? null) as AnalysisView['coverage'],
     failedWallets: (record.failedWallets ?? null) as AnalysisView['failedWallets'],
-    enrichment: { status: record.enrichmentStatus, workflowId: record.enrichmentWorkflowId },
+    enrichment: { status: record.enrichmentStatus, workflowId: record.enrichmentWorkflowId, fetchingElsewhere },
     tokens,
     links: analysisLinks(deps.uiUrl, deps.temporal.options.namespace, record.id, record.workflowId),
   };

@@ -46,13 +46,18 @@ function reporter(stream: NodeJS.WriteStream): Reporter {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const finished = (v: AnalysisView, enrichmentDeadline: number) =>
-  v.status !== 'running' && (v.status !== 'completed' || v.enrichment.status === 'completed' || v.enrichment.status === 'failed' || Date.now() > enrichmentDeadline);
+  v.status !== 'running' &&
+  (v.status !== 'completed' || ((v.enrichment.status === 'completed' || v.enrichment.status === 'failed') && v.enrichment.fetchingElsewhere === 0) || Date.now() > enrichmentDeadline);
+/** the phase line once enrichment finished, naming the tokens another analysis's run still fetches */
+const enrichedPhase = (status: string, elsewhere: number) =>
+  `completed; token enrichment ${status}${elsewhere > 0 ? `, ${elsewhere} token${elsewhere === 1 ? '' : 's'} still fetched by another analysis` : ''}`;
 
 /** Follows an analysis until it ended and its enrichment finished; returns the final GET body. */
 export async function followAnalysis(api: ApiClient, analysisId: string, opts: FollowOptions = {}): Promise<AnalysisView> {
   const report = reporter(opts.stream ?? process.stderr);
   const enrichmentWaitMs = opts.enrichmentWaitMs ?? 120_000;
   let enrichmentDeadline = Number.POSITIVE_INFINITY;
+  let enrichment = 'completed';
   try {
     try {
       for await (const e of api.events(analysisId)) {
@@ -62,7 +67,11 @@ export async function followAnalysis(api: ApiClient, analysisId: string, opts: F
           report.phase(status === 'completed' ? 'completed; enriching tokens' : status, status === 'completed' ? 100 : undefined);
           enrichmentDeadline = Date.now() + enrichmentWaitMs;
           if (status === 'completed') continue;
-        } else if (e.event === 'enrichment') report.phase(`completed; token enrichment ${(e.data as { status: string }).status}`, 100);
+        } else if (e.event === 'enrichment') {
+          const d = e.data as { status: string; fetchingElsewhere?: number };
+          enrichment = d.status;
+          report.phase(enrichedPhase(enrichment, d.fetchingElsewhere ?? 0), 100);
+        } else if (e.event === 'tokens') report.phase(enrichedPhase(enrichment, (e.data as { fetchingElsewhere: number }).fetchingElsewhere), 100);
         else if (e.event === 'end') break;
       }
     } catch {

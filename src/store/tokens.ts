@@ -121,6 +121,17 @@ export async function claimTokenFetches(pool: Queryable, mints: string[], claima
   return { claimed: claimed.map((r) => r.mint).sort(), claimedElsewhere: rows[0].elsewhere, needed: rows[0].needed };
 }
 
+/**
+ * How many of the mints some enrichment run other than `own` (an analysis's own run, or null when
+ * it started none) is fetching now: a live claim. Their rows change when that run stores its answer
+ * (which clears the claim) or the claim lapses; an analysis's view and event stream wait on this.
+ */
+export async function fetchesHeldElsewhere(pool: Queryable, mints: string[], own: string | null): Promise<number> {
+  if (mints.length === 0) return 0;
+  const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM tokens WHERE mint = ANY($1::text[]) AND ${CLAIMED} AND fetch_claimed_by IS DISTINCT FROM $2`, [mints, own]);
+  return rows[0].n;
+}
+
 export async function saveMarkets(pool: Pool, markets: TokenMarket[]): Promise<void> {
   for (const m of markets) {
     if (m.status === 'priced') {

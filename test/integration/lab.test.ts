@@ -1,9 +1,10 @@
 // The Similarity Lab end to end: the real page (web/dist, built when missing) served by the real API
 // on a port, real workers, PostgreSQL, Redis and Temporal, the simulator as the providers, driven in
 // headless Chromium. An analyst pastes a group, presses Analyze, watches progress, reads every pair,
-// opens a pair, sees symbols replace mints when enrichment finishes, uploads a CSV, and opens a
-// shared link; axe-core finds no serious or critical violation on any main view. Screenshots of the
-// main views go to test-artifacts/lab/ (look at them: a test cannot see an ugly page).
+// opens a pair, sees symbols replace mints when enrichment finishes (also when another analysis's
+// run fetches them), uploads a CSV, and opens a shared link; axe-core finds no serious or critical
+// violation on any main view. Screenshots of the main views go to test-artifacts/lab/ (look at them:
+// a test cannot see an ugly page).
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +13,10 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { buildApp } from '../../src/api/app';
 import { generateWorld } from '../../src/simulator';
+import { solPriceUsd } from '../../src/activities/sol-price';
+import { buildActivityDeps } from '../../src/wiring';
+import { tokenEnrichmentWorkflow } from '../../src/workflows/token-enrichment';
+import { WORKFLOW_TASK_QUEUE } from '../../src/workflows/contract';
 import { ensureLabBuilt } from '../../scripts/build-lab';
 import { labContext, launchChromium } from '../harness/browser';
 import { useSimulatedStack } from '../harness/stack';
@@ -346,6 +351,46 @@ describe('the Similarity Lab in a browser, against the real stack', () => {
     }
   });
 
+  it("a result whose tokens another analysis's enrichment run is fetching says so, and shows their symbols once that run stores them", async () => {
+    // every token of the world stale again, and a slow enrichment run (one DexScreener answer in 15 s) claims them all
+    await opened.stack.pool.query(`DELETE FROM tokens WHERE mint = ANY($1)`, [[...symbols.keys()]]);
+    // the SOL price (asked of DexScreener too, by syncs) cached first, so only that run waits on it
+    await solPriceUsd(opened.stack.redis, buildActivityDeps(opened.stack.config, opened.stack.pool, opened.stack.redis).market);
+    opened.sim.configure({ latencyMs: { 'dexscreener:tokens': 15_000 } });
+    const otherRun = `token-enrichment:lab-test:${Date.now()}`;
+    try {
+      await opened.stack.withWorkers(async () => {
+        await opened.stack.client.workflow.start(tokenEnrichmentWorkflow, { taskQueue: WORKFLOW_TASK_QUEUE, workflowId: otherRun, args: [{ mints: [...symbols.keys()], reason: 'user' }] });
+        const claimed = async () => (await opened.stack.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM tokens WHERE fetch_claimed_by = $1`, [otherRun])).rows[0].n;
+        await pollUntil(async () => (await claimed()) === symbols.size, 60_000, async () => `the other run claimed ${await claimed()} of ${symbols.size} tokens`);
+
+        // the same six wallets (READY): the analysis leaves its tokens to that run and starts none of its own
+        const started = await fetch(`${origin}/v1/analyses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ wallets: group }) });
+        expect(started.status).toBe(202);
+        const { analysisId } = (await started.json()) as { analysisId: string };
+        await page.goto(`${origin}/lab/analyses/${analysisId}`);
+        const state = page.getByTestId('enrichment-status');
+        await state.filter({ hasText: /still being fetched by another analysis/ }).waitFor({ timeout: 120_000 });
+        const body = await api<PairsBody & { enrichment: { workflowId: string | null; fetchingElsewhere: number } }>(`/v1/analyses/${analysisId}`);
+        expect(body.enrichment).toMatchObject({ status: 'completed', workflowId: null });
+        expect(body.enrichment.fetchingElsewhere).toBeGreaterThan(0);
+        expect(await state.textContent()).toContain(`${body.enrichment.fetchingElsewhere} still being fetched`);
+        const label = page.getByTestId('token-label').filter({ hasNotText: /^\s*$/ }).first();
+        const mint = (await label.getAttribute('data-mint'))!;
+        expect(symbols.has(mint)).toBe(true);
+        expect((await label.textContent())?.trim()).not.toBe(symbols.get(mint));
+        await screenshot('tokens-fetched-elsewhere');
+        await expectAccessible('tokens fetched elsewhere');
+
+        // that run stores them: the same page, without a reload, shows the symbols
+        await expectText(page.locator(`[data-testid="token-label"][data-mint="${mint}"]`).first(), symbols.get(mint)!, 120_000);
+        await expectText(state, 'Tokens: enriched');
+      });
+    } finally {
+      opened.sim.reset({ knobs: true });
+    }
+  });
+
   it('with API_KEYS set, the page asks for a key, sends it, and then shows the analysis', async () => {
     const keyed = await buildApp(
       { config: { ...opened.stack.config, API_KEYS: [{ key: LAB_KEY, admin: true }] }, temporal: opened.stack.client, pool: opened.stack.pool, redis: opened.stack.redis },
@@ -391,6 +436,7 @@ describe('the Similarity Lab in a browser, against the real stack', () => {
         'deep link',
         'deep link, small screen',
         'paged pairs',
+        'tokens fetched elsewhere',
       ],
       blocking: [],
     });

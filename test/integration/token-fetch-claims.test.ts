@@ -1,9 +1,14 @@
 // A token's DexScreener fetch is one run's at a time: a tokenEnrichmentWorkflow run claims the
 // mints it fetches in the registry (claimTokenFetches), another run leaves them to it, an analysis
 // whose only stale mints are being fetched starts no enrichment run, and a claim of a run that died
-// lapses with its lease. First the store's claims, then runs and an analysis on a real Temporal
-// server against the simulator.
+// lapses with its lease; its view and event stream wait, counting them, until that run stores them.
+// First the store's claims, then runs and analyses on a real Temporal server against the simulator.
 import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { buildApp } from '../../src/api/app';
+import type { AnalysisView } from '../../src/api/schemas/analyses';
+import { ApiClient, type SseEvent } from '../../src/cli/api-client';
+import { followAnalysis } from '../../src/cli/follow';
 import { generateWorld } from '../../src/simulator';
 import { WSOL_MINT } from '../../src/domain/enhanced-transaction';
 import { tokenEnrichmentWorkflow } from '../../src/workflows/token-enrichment';
@@ -116,6 +121,60 @@ describe('claims on token fetches', () => {
       expect(after.resolved + after.unknown).toBe(allMints.length);
       expect(asked().sort()).toEqual([...allMints].sort());
       expect(await claimsOf(allMints)).toEqual(allMints.map(() => null));
+    });
+
+    it("such an analysis's view counts the tokens another run is fetching, and its event stream sends `tokens` as that run stores them, ending at 0; the CLI follows it to the end", async () => {
+      await mintsNeedingFetch(pool(), allMints);
+      await pool().query(`UPDATE tokens SET fetch_claimed_by = 'another-analysis-run', fetch_claimed_until = now() + interval '5 minutes' WHERE mint = ANY($1)`, [allMints]);
+      const input = analysisInput({ wallets }, { tuning: { pollIntervalMs: 200 } });
+      await opened.stack.withWorkers(() => executeAnalysis(opened.stack, input));
+
+      const app = await buildApp({ config: opened.stack.config, temporal: opened.stack.client, pool: pool(), redis: opened.stack.redis }, { eventPollIntervalMs: 100 });
+      try {
+        await app.listen({ host: '127.0.0.1', port: 0 });
+        const api = new ApiClient(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}`);
+        const view: AnalysisView = await api.getAnalysis(input.analysisId);
+        const universe = ((view.result as { tokenUniverse?: string[] }).tokenUniverse ?? []).filter((m) => allMints.includes(m)).sort();
+        expect(universe.length).toBeGreaterThan(3);
+        expect(view.enrichment).toEqual({ status: 'completed', workflowId: null, fetchingElsewhere: universe.length });
+        expect(Object.values(view.tokens ?? {}).filter((t) => t.status === 'pending').length).toBeGreaterThanOrEqual(universe.length);
+
+        // the CLI follows it too (one line per phase without a terminal)
+        const lines: string[] = [];
+        const cli = followAnalysis(api, input.analysisId, { stream: { isTTY: false, write: (t: string) => lines.push(t.trim()) > 0 } as unknown as NodeJS.WriteStream });
+        const heldLine = `completed; token enrichment completed, ${universe.length} tokens still fetched by another analysis`;
+        for (let i = 0; i < 200 && !lines.includes(heldLine); i += 1) await new Promise((r) => setTimeout(r, 50));
+        expect(lines).toContain(heldLine);
+
+        // the other run stores its answers in two steps (DexScreener knows none of these: unknown)
+        const [first, rest] = [universe.slice(0, 2), universe.slice(2)];
+        const seen: SseEvent[] = [];
+        for await (const e of api.events(input.analysisId)) {
+          seen.push(e);
+          const held = (e.data as { fetchingElsewhere?: number }).fetchingElsewhere;
+          if (e.event === 'enrichment' && held === universe.length) await saveMarkets(pool(), first.map((mint) => ({ mint, status: 'unknown' as const })));
+          if (e.event === 'tokens' && held === rest.length) await saveMarkets(pool(), rest.map((mint) => ({ mint, status: 'unknown' as const })));
+        }
+        expect(seen.map((e) => [e.event, (e.data as { fetchingElsewhere?: number }).fetchingElsewhere])).toEqual([
+          ['completed', undefined],
+          ['enrichment', universe.length],
+          ['tokens', rest.length],
+          ['tokens', 0],
+          ['end', undefined],
+        ]);
+        const after = await api.getAnalysis(input.analysisId);
+        expect(after.enrichment.fetchingElsewhere).toBe(0);
+        expect((await cli).enrichment.fetchingElsewhere).toBe(0);
+        expect(lines.at(-1)).toBe('completed; token enrichment completed');
+        for (const mint of universe) expect(after.tokens?.[mint]?.status).toBe('unknown');
+
+        // a claim of the analysis's own run (one that died before it cleared them) is not waited for
+        await pool().query(`UPDATE analyses SET enrichment_workflow_id = 'its-own-run' WHERE id = $1`, [input.analysisId]);
+        await pool().query(`UPDATE tokens SET fetch_claimed_by = 'its-own-run', fetch_claimed_until = now() + interval '5 minutes' WHERE mint = ANY($1)`, [universe]);
+        expect((await api.getAnalysis(input.analysisId)).enrichment.fetchingElsewhere).toBe(0);
+      } finally {
+        await app.close();
+      }
     });
   });
 });

@@ -3,12 +3,17 @@
 //   progress   (the progress query's answer, whenever it changes)
 //   completed  (the analysis ended: status completed, failed, cancelled, terminated or timed_out,
 //               with its summary or error; a workflow closed behind the API's back is reconciled)
-//   enrichment (the token enrichment child finished: status completed or failed)
+//   enrichment (the token enrichment child finished: status completed or failed, and how many of
+//               the analysis's tokens another enrichment run is still fetching: fetchingElsewhere)
+//   tokens     (that count changed, mostly as those runs store their answers; sent until it is 0)
 //   end        (nothing more will come; the server closes the stream)
-// A completed analysis ends after its enrichment event; a failed or cancelled one after `completed`.
+// A completed analysis ends after its enrichment event, or once no other run fetches its tokens; a
+// failed or cancelled one after `completed`. A run's claim lapses within minutes (TOKEN_FETCH_CLAIM_SECONDS),
+// so the wait on other runs is bounded even when such a run died.
 import type { FastifyInstance } from 'fastify';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import { getAnalysis } from '../../store/analyses';
+import { fetchesHeldElsewhere } from '../../store/tokens';
 import { queryProgress, reconcileAnalysis } from '../analysis-view';
 import { assertVisible } from '../auth';
 import { problemResponses } from '../problem';
@@ -32,7 +37,7 @@ export async function eventsRoutes(fastify: FastifyInstance, opts: { pollInterva
     {
       schema: {
         tags: ['analyses'],
-        summary: 'Follow an analysis live (text/event-stream): events progress, completed, enrichment, end',
+        summary: 'Follow an analysis live (text/event-stream): events progress, completed, enrichment, tokens, end',
         params: analysisIdParams,
         produces: ['text/event-stream'],
         response: { 200: { description: 'an event stream; see docs/api.md', type: 'string' }, ...problemResponses(400, 401, 404) },
@@ -82,6 +87,8 @@ export async function eventsRoutes(fastify: FastifyInstance, opts: { pollInterva
       raw.write(`retry: 2000\n\n`);
       let lastProgress = '';
       let completedSent = false;
+      /** after the enrichment event: the analysis's tokens other runs were fetching at the last look */
+      let heldElsewhere: number | null = null;
       let lastBeat = Date.now();
       try {
         while (!closed) {
@@ -103,8 +110,12 @@ export async function eventsRoutes(fastify: FastifyInstance, opts: { pollInterva
             }
             if (record.status !== 'completed') break;
             if (record.enrichmentStatus === 'completed' || record.enrichmentStatus === 'failed') {
-              send('enrichment', { analysisId: id, status: record.enrichmentStatus, workflowId: record.enrichmentWorkflowId });
-              break;
+              const universe = (record.result?.tokenUniverse as string[] | undefined) ?? [];
+              const held = await fetchesHeldElsewhere(pool, universe, record.enrichmentWorkflowId);
+              if (heldElsewhere === null) send('enrichment', { analysisId: id, status: record.enrichmentStatus, workflowId: record.enrichmentWorkflowId, fetchingElsewhere: held });
+              else if (held !== heldElsewhere) send('tokens', { analysisId: id, fetchingElsewhere: held });
+              heldElsewhere = held;
+              if (held === 0) break;
             }
           }
           if (Date.now() - lastBeat >= HEARTBEAT_MS) {

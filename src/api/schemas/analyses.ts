@@ -287,8 +287,17 @@ export const analysisView = {
     },
     enrichment: {
       type: 'object',
-      properties: { status: enrichmentStatus, workflowId: nullableString },
-      required: ['status', 'workflowId'],
+      properties: {
+        status: enrichmentStatus,
+        workflowId: nullableString,
+        fetchingElsewhere: {
+          type: 'integer',
+          minimum: 0,
+          description:
+            'once enrichment finished: how many of the analysis\'s tokens another enrichment run is fetching now (their rows in tokens change when it stores them; the event stream sends `tokens` as this falls and ends at 0)',
+        },
+      },
+      required: ['status', 'workflowId', 'fetchingElsewhere'],
     },
     tokens: { type: ['object', 'null'], description: 'metadata and prices of the token universe, once enrichment finished', additionalProperties: token },
     links: analysisLinks,

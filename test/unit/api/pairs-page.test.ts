@@ -169,7 +169,7 @@ describe('a result stored before analysis_pairs (every pair, no pairCount)', () 
       result,
       coverage: null,
       failedWallets: [],
-      enrichment: { status: 'completed', workflowId: null },
+      enrichment: { status: 'completed', workflowId: null, fetchingElsewhere: 0 },
       tokens: null,
       links: { self: `/v1/analyses/${ID}`, events: `/v1/analyses/${ID}/events`, temporalUi: 'http://ui', pairs: `/v1/analyses/${ID}/pairs` },
     };

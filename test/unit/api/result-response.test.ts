@@ -83,7 +83,7 @@ function viewOf(result: Record<string, unknown>): AnalysisView {
     result: resultInTodaysShape(result) as AnalysisView['result'],
     coverage: null,
     failedWallets: [],
-    enrichment: { status: 'completed', workflowId: enrichmentWorkflowId(ID) },
+    enrichment: { status: 'completed', workflowId: enrichmentWorkflowId(ID), fetchingElsewhere: 0 },
     tokens: null,
     links: analysisLinks('http://127.0.0.1:8233', 'default', ID, analysisWorkflowId(ID)),
   };

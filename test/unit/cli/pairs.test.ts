@@ -57,7 +57,7 @@ const view: AnalysisView = {
   result: { pairs: all.slice(0, LISTED), pairCount: all.length, pairsComplete: false, clusters: [], coverage: [], globalMetrics: { pairCount: all.length } } as unknown as AnalysisView['result'],
   coverage: null,
   failedWallets: [],
-  enrichment: { status: 'completed', workflowId: enrichmentWorkflowId(ID) },
+  enrichment: { status: 'completed', workflowId: enrichmentWorkflowId(ID), fetchingElsewhere: 0 },
   tokens: {},
   links: analysisLinks('http://127.0.0.1:8233', 'default', ID, analysisWorkflowId(ID)),
 };

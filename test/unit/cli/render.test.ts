@@ -171,7 +171,7 @@ function view(overrides: Partial<AnalysisView> = {}): AnalysisView {
       { wallet: derivedAddress('render', 'failed-1'), reason: failedReason },
       { wallet: derivedAddress('render', 'failed-2'), reason: 'invalid address' },
     ],
-    enrichment: { status: 'completed', workflowId: enrichmentWorkflowId(ANALYSIS_ID) },
+    enrichment: { status: 'completed', workflowId: enrichmentWorkflowId(ANALYSIS_ID), fetchingElsewhere: 0 },
     tokens,
     links: analysisLinks('http://127.0.0.1:8233', 'default', ANALYSIS_ID, analysisWorkflowId(ANALYSIS_ID)),
     ...overrides,

@@ -304,6 +304,8 @@ export interface paths {
                             }[] | null;
                             createdAt: string;
                             enrichment: {
+                                /** @description once enrichment finished: how many of the analysis's tokens another enrichment run is fetching now (their rows in tokens change when it stores them; the event stream sends `tokens` as this falls and ends at 0) */
+                                fetchingElsewhere: number;
                                 /** @enum {string} */
                                 status: "not_started" | "running" | "completed" | "failed";
                                 workflowId: string | null;
@@ -936,6 +938,8 @@ export interface paths {
                             }[] | null;
                             createdAt: string;
                             enrichment: {
+                                /** @description once enrichment finished: how many of the analysis's tokens another enrichment run is fetching now (their rows in tokens change when it stores them; the event stream sends `tokens` as this falls and ends at 0) */
+                                fetchingElsewhere: number;
                                 /** @enum {string} */
                                 status: "not_started" | "running" | "completed" | "failed";
                                 workflowId: string | null;
@@ -1596,7 +1600,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Follow an analysis live (text/event-stream): events progress, completed, enrichment, end */
+        /** Follow an analysis live (text/event-stream): events progress, completed, enrichment, tokens, end */
         get: {
             parameters: {
                 query?: never;

@@ -51,15 +51,18 @@ export function AnalysisPage() {
     void load();
   }, [load, version]);
 
-  // follow the stream while the analysis runs or its tokens are still being enriched
+  // follow the stream while the analysis runs, its tokens are still being enriched, or another
+  // analysis's enrichment run is fetching some of them (they show once that run stores them)
   const status = view?.status;
   const enrichment = view?.enrichment?.status;
-  const waiting = status === 'running' || (status === 'completed' && enrichment !== 'completed' && enrichment !== 'failed');
+  const enriched = enrichment === 'completed' || enrichment === 'failed';
+  const fetchingElsewhere = enriched ? (view?.enrichment?.fetchingElsewhere ?? 0) : 0;
+  const waiting = status === 'running' || (status === 'completed' && (!enriched || fetchingElsewhere > 0));
   useEffect(() => {
     if (!waiting) return;
     return followAnalysis(id, (e) => {
       if (e.event === 'progress') setProgress(e.data as AnalysisProgress);
-      else if (e.event === 'completed' || e.event === 'enrichment' || e.event === 'end') void load();
+      else if (e.event === 'completed' || e.event === 'enrichment' || e.event === 'tokens' || e.event === 'end') void load();
     });
   }, [id, waiting, load, version]);
 
@@ -91,7 +94,18 @@ export function AnalysisPage() {
           ) : (
             <Skeleton lines={1} label="Loading analysis" />
           )}
-          {view?.status === 'completed' ? <span className="muted">Tokens: {view.enrichment?.status === 'completed' ? 'enriched' : view.enrichment?.status === 'failed' ? 'enrichment failed' : 'enriching…'}</span> : null}
+          {view?.status === 'completed' ? (
+            <span className="muted" data-testid="enrichment-status">
+              Tokens:{' '}
+              {fetchingElsewhere > 0
+                ? `${fetchingElsewhere} still being fetched by another analysis…`
+                : enrichment === 'completed'
+                  ? 'enriched'
+                  : enrichment === 'failed'
+                    ? 'enrichment failed'
+                    : 'enriching…'}
+            </span>
+          ) : null}
         </header>
         {error ? (
           <p className="error" role="alert">
