@@ -92,6 +92,11 @@ export async function reconcileListed<T extends { analysisId: string; status: st
   );
 }
 
+/** The mints of a stored result's token universe (none before the result). */
+export function resultTokenUniverse(record: Pick<AnalysisRecord, 'result'>): string[] {
+  return (record.result?.tokenUniverse as string[] | undefined) ?? [];
+}
+
 export async function loadAnalysisView(deps: { pool: Pool; temporal: Client; uiUrl: string }, id: string, opts: { withProgress?: boolean } = {}): Promise<AnalysisView | null> {
   const stored = await getAnalysis(deps.pool, id);
   if (!stored) return null;
@@ -99,7 +104,7 @@ export async function loadAnalysisView(deps: { pool: Pool; temporal: Client; uiU
   const progress = record.status === 'running' && opts.withProgress !== false ? await queryProgress(deps.temporal, record.workflowId) : null;
   let tokens: AnalysisView['tokens'] = null;
   let fetchingElsewhere = 0;
-  const universe = (record.result?.tokenUniverse as string[] | undefined) ?? [];
+  const universe = resultTokenUniverse(record);
   if (record.status === 'completed' && (record.enrichmentStatus === 'completed' || record.enrichmentStatus === 'failed')) {
     const [rows, held] = await Promise.all([getTokens(deps.pool, universe), fetchesHeldElsewhere(deps.pool, universe, record.enrichmentWorkflowId)]);
     tokens = Object.fromEntries(rows.map(({ nextAttemptAt: _n, lastError: _l, ...t }) => [t.mint, t]));

@@ -133,34 +133,23 @@ export async function fetchesHeldElsewhere(pool: Queryable, mints: string[], own
 }
 
 /**
- * Stores DexScreener's answers for a batch, in two statements whatever its size (one for the priced
- * tokens, one for those it does not know) rather than one per token: an enrichment run of 1,590
- * mints made 1,590 round trips. A mint listed twice keeps its last answer.
+ * Stores DexScreener's answers for a batch in two statements whatever its size (the priced tokens,
+ * each read from its market as sent, which is also stored whole as its metadata; then the tokens it
+ * does not know), not one round trip per token. A mint listed twice keeps its last answer.
  */
 export async function saveMarkets(pool: Pool, markets: TokenMarket[]): Promise<void> {
   const last = [...new Map(markets.map((m) => [m.mint, m])).values()];
   const priced = last.filter((m): m is PricedToken => m.status === 'priced');
   const unknown = last.filter((m) => m.status !== 'priced').map((m) => m.mint);
   if (priced.length > 0) {
-    const rows = priced.map((m) => ({
-      mint: m.mint,
-      symbol: m.symbol,
-      name: m.name,
-      image_url: m.imageUrl,
-      price_usd: m.priceUsd,
-      liquidity_usd: m.liquidityUsd,
-      pair_address: m.pairAddress,
-      dex_id: m.dexId,
-      metadata: m,
-    }));
     await pool.query(
-      `UPDATE tokens t SET status = 'resolved', symbol = m.symbol, name = m.name, image_url = m.image_url, price_usd = m.price_usd, liquidity_usd = m.liquidity_usd,
-         pair_address = m.pair_address, dex_id = m.dex_id, metadata = m.metadata, metadata_fetched_at = now(), price_fetched_at = now(), attempts = 0,
-         next_attempt_at = NULL, last_error = NULL, updated_at = now(), fetch_claimed_by = NULL, fetch_claimed_until = NULL
-         FROM jsonb_to_recordset($1::jsonb) AS m(mint text, symbol text, name text, image_url text, price_usd double precision, liquidity_usd double precision,
-                                               pair_address text, dex_id text, metadata jsonb)
-        WHERE t.mint = m.mint`,
-      [JSON.stringify(rows)],
+      `UPDATE tokens t SET status = 'resolved', symbol = m->>'symbol', name = m->>'name', image_url = m->>'imageUrl',
+         price_usd = (m->>'priceUsd')::double precision, liquidity_usd = (m->>'liquidityUsd')::double precision, pair_address = m->>'pairAddress',
+         dex_id = m->>'dexId', metadata = m, metadata_fetched_at = now(), price_fetched_at = now(), attempts = 0, next_attempt_at = NULL,
+         last_error = NULL, updated_at = now(), fetch_claimed_by = NULL, fetch_claimed_until = NULL
+         FROM jsonb_array_elements($1::jsonb) AS m
+        WHERE t.mint = m->>'mint'`,
+      [JSON.stringify(priced)],
     );
   }
   if (unknown.length > 0) {

@@ -14,7 +14,7 @@ import type { FastifyInstance } from 'fastify';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import { getAnalysis } from '../../store/analyses';
 import { fetchesHeldElsewhere } from '../../store/tokens';
-import { queryProgress, reconcileAnalysis } from '../analysis-view';
+import { queryProgress, reconcileAnalysis, resultTokenUniverse } from '../analysis-view';
 import { assertVisible } from '../auth';
 import { problemResponses } from '../problem';
 import { analysisIdParams } from '../schemas/analyses';
@@ -87,11 +87,30 @@ export async function eventsRoutes(fastify: FastifyInstance, opts: { pollInterva
       raw.write(`retry: 2000\n\n`);
       let lastProgress = '';
       let completedSent = false;
-      /** after the enrichment event: the analysis's tokens other runs were fetching at the last look */
-      let heldElsewhere: number | null = null;
+      /**
+       * After the enrichment event, while other runs fetch some of the analysis's tokens: the analysis
+       * and its enrichment are done, so only those runs' claims are read (not the row again)
+       */
+      let fetchedElsewhere: { universe: string[]; own: string | null; held: number } | null = null;
       let lastBeat = Date.now();
+      /** a keep-alive comment when one is due, then the poll interval */
+      const beatAndSleep = async () => {
+        if (Date.now() - lastBeat >= HEARTBEAT_MS) {
+          lastBeat = Date.now();
+          if (!closed) raw.write(': keep-alive\n\n');
+        }
+        await sleep(pollIntervalMs);
+      };
       try {
         while (!closed) {
+          if (fetchedElsewhere) {
+            const held = await fetchesHeldElsewhere(pool, fetchedElsewhere.universe, fetchedElsewhere.own);
+            if (held !== fetchedElsewhere.held) send('tokens', { analysisId: id, fetchingElsewhere: held });
+            fetchedElsewhere.held = held;
+            if (held === 0) break;
+            await beatAndSleep();
+            continue;
+          }
           const stored = await getAnalysis(pool, id);
           if (!stored) break;
           // a workflow terminated (or failed, timed out, gone) behind the API's back ends the stream too
@@ -110,19 +129,14 @@ export async function eventsRoutes(fastify: FastifyInstance, opts: { pollInterva
             }
             if (record.status !== 'completed') break;
             if (record.enrichmentStatus === 'completed' || record.enrichmentStatus === 'failed') {
-              const universe = (record.result?.tokenUniverse as string[] | undefined) ?? [];
+              const universe = resultTokenUniverse(record);
               const held = await fetchesHeldElsewhere(pool, universe, record.enrichmentWorkflowId);
-              if (heldElsewhere === null) send('enrichment', { analysisId: id, status: record.enrichmentStatus, workflowId: record.enrichmentWorkflowId, fetchingElsewhere: held });
-              else if (held !== heldElsewhere) send('tokens', { analysisId: id, fetchingElsewhere: held });
-              heldElsewhere = held;
+              send('enrichment', { analysisId: id, status: record.enrichmentStatus, workflowId: record.enrichmentWorkflowId, fetchingElsewhere: held });
               if (held === 0) break;
+              fetchedElsewhere = { universe, own: record.enrichmentWorkflowId, held };
             }
           }
-          if (Date.now() - lastBeat >= HEARTBEAT_MS) {
-            lastBeat = Date.now();
-            if (!closed) raw.write(': keep-alive\n\n');
-          }
-          await sleep(pollIntervalMs);
+          await beatAndSleep();
         }
         send('end', { analysisId: id });
       } catch (err) {
