@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { getAnalysis, repairRunningAnalysis, type AnalysisRecord } from '../store/analyses';
 import { workflowOutcome } from '../temporal/workflow-outcome';
-import { fetchesHeldElsewhere, getTokens } from '../store/tokens';
+import { mintsFetchedElsewhere, getTokens, type TokenRecord } from '../store/tokens';
 import { USER_METADATA_LIMITS, analysisParamsOf, analysisSummaryLine, progressQuery, truncateBytes, utf8Bytes, type AnalysisInput, type AnalysisParams, type AnalysisProgress } from '../workflows/contract';
 import { DEFAULT_TOP_PAIRS, type AnalysisLinks, type AnalysisView, type TokenHolders } from './schemas/analyses';
 
@@ -97,6 +97,11 @@ export function resultTokenUniverse(record: Pick<AnalysisRecord, 'result'>): str
   return (record.result?.tokenUniverse as string[] | undefined) ?? [];
 }
 
+/** Token rows as a view lists them, by mint (without the registry's retry bookkeeping). */
+export function tokenViews(rows: TokenRecord[]): NonNullable<AnalysisView['tokens']> {
+  return Object.fromEntries(rows.map(({ nextAttemptAt: _n, lastError: _l, ...t }) => [t.mint, t]));
+}
+
 export async function loadAnalysisView(deps: { pool: Pool; temporal: Client; uiUrl: string }, id: string, opts: { withProgress?: boolean } = {}): Promise<AnalysisView | null> {
   const stored = await getAnalysis(deps.pool, id);
   if (!stored) return null;
@@ -106,9 +111,9 @@ export async function loadAnalysisView(deps: { pool: Pool; temporal: Client; uiU
   let fetchingElsewhere = 0;
   const universe = resultTokenUniverse(record);
   if (record.status === 'completed' && (record.enrichmentStatus === 'completed' || record.enrichmentStatus === 'failed')) {
-    const [rows, held] = await Promise.all([getTokens(deps.pool, universe), fetchesHeldElsewhere(deps.pool, universe, record.enrichmentWorkflowId)]);
-    tokens = Object.fromEntries(rows.map(({ nextAttemptAt: _n, lastError: _l, ...t }) => [t.mint, t]));
-    fetchingElsewhere = held;
+    const [rows, held] = await Promise.all([getTokens(deps.pool, universe), mintsFetchedElsewhere(deps.pool, universe, record.enrichmentWorkflowId)]);
+    tokens = tokenViews(rows);
+    fetchingElsewhere = held.length;
   }
   const params = analysisParamsOf(record.params as AnalysisParams);
   return {

@@ -122,14 +122,14 @@ export async function claimTokenFetches(pool: Queryable, mints: string[], claima
 }
 
 /**
- * How many of the mints some enrichment run other than `own` (an analysis's own run, or null when
+ * Which of the mints some enrichment run other than `own` (an analysis's own run, or null when
  * it started none) is fetching now: a live claim. Their rows change when that run stores its answer
  * (which clears the claim) or the claim lapses; an analysis's view and event stream wait on this.
  */
-export async function fetchesHeldElsewhere(pool: Queryable, mints: string[], own: string | null): Promise<number> {
-  if (mints.length === 0) return 0;
-  const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM tokens WHERE mint = ANY($1::text[]) AND ${CLAIMED} AND fetch_claimed_by IS DISTINCT FROM $2`, [mints, own]);
-  return rows[0].n;
+export async function mintsFetchedElsewhere(pool: Queryable, mints: string[], own: string | null): Promise<string[]> {
+  if (mints.length === 0) return [];
+  const { rows } = await pool.query<{ mint: string }>(`SELECT mint FROM tokens WHERE mint = ANY($1::text[]) AND ${CLAIMED} AND fetch_claimed_by IS DISTINCT FROM $2 ORDER BY mint`, [mints, own]);
+  return rows.map((r) => r.mint);
 }
 
 /**

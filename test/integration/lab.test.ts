@@ -371,6 +371,12 @@ describe('the Similarity Lab in a browser, against the real stack', () => {
         await page.goto(`${origin}/lab/analyses/${analysisId}`);
         const state = page.getByTestId('enrichment-status');
         await state.filter({ hasText: /still being fetched by another analysis/ }).waitFor({ timeout: 120_000 });
+        // from here the stream's `tokens` events bring the stored records: the page reads the analysis no more
+        const viewReads: string[] = [];
+        const onViewRead = (r: { url(): string; method(): string }) => {
+          if (r.method() === 'GET' && new URL(r.url()).pathname === `/v1/analyses/${analysisId}`) viewReads.push(r.url());
+        };
+        page.on('request', onViewRead);
         const body = await api<PairsBody & { enrichment: { workflowId: string | null; fetchingElsewhere: number } }>(`/v1/analyses/${analysisId}`);
         expect(body.enrichment).toMatchObject({ status: 'completed', workflowId: null });
         expect(body.enrichment.fetchingElsewhere).toBeGreaterThan(0);
@@ -385,6 +391,8 @@ describe('the Similarity Lab in a browser, against the real stack', () => {
         // that run stores them: the same page, without a reload, shows the symbols
         await expectText(page.locator(`[data-testid="token-label"][data-mint="${mint}"]`).first(), symbols.get(mint)!, 120_000);
         await expectText(state, 'Tokens: enriched');
+        page.off('request', onViewRead);
+        expect(viewReads).toEqual([]);
       });
     } finally {
       opened.sim.reset({ knobs: true });

@@ -5,7 +5,7 @@ import { beginSync, finishSync, walletStatuses } from '../../src/store/wallets';
 import { storeHistoryPage } from '../../src/store/transactions';
 import { storedPayloadPage } from '../../src/store/wallet-transfers';
 import { mintsNeedingFetch, saveMarkets, getTokens } from '../../src/store/tokens';
-import type { TokenMarket } from '../../src/providers';
+import { pricedMarket } from '../harness/markets';
 import { extractMany } from '../../src/domain';
 import { SimWorld, generateWorld, parseWorld } from '../../src/simulator';
 import { testEnv } from '../harness/env';
@@ -202,30 +202,10 @@ describe('PostgreSQL store', () => {
     const mints = Array.from({ length: 5 }, (_, i) => `SaveMarketsBatch${i}1111111111111111111111111`);
     await mintsNeedingFetch(pool, mints);
     await pool.query(`UPDATE tokens SET fetch_claimed_by = 'a-run', fetch_claimed_until = now() + interval '5 minutes', last_error = 'before' WHERE mint = ANY($1)`, [mints]);
-    const priced = (mint: string, i: number): TokenMarket => ({
-      mint,
-      status: 'priced',
-      priceSource: 'base',
-      priceUsd: 0.000012 * (i + 1),
-      priceNative: String(i),
-      liquidityUsd: 1000 * (i + 1),
-      volumeH24: 5,
-      pairAddress: `Pair${i}`,
-      dexId: i % 2 ? 'raydium' : 'orca',
-      quoteMint: 'So11111111111111111111111111111111111111112',
-      symbol: `SYM${i}`,
-      name: `Token ${i}`,
-      imageUrl: i === 0 ? null : `https://img.example/${i}.png`,
-      websites: [],
-      socials: [],
-      marketCap: null,
-      fdv: null,
-      pairCreatedAt: null,
-    });
     let statements = 0;
     const counting = { query: (...args: Parameters<Pool['query']>) => ((statements += 1), pool.query(...args)) } as unknown as Pool;
     // mint 3 first unknown, then priced: the last answer stands; mint 4 priced, then unknown
-    await saveMarkets(counting, [priced(mints[0], 0), priced(mints[1], 1), { mint: mints[2], status: 'unknown' }, { mint: mints[3], status: 'unknown' }, priced(mints[3], 3), priced(mints[4], 4), { mint: mints[4], status: 'unknown' }]);
+    await saveMarkets(counting, [pricedMarket(mints[0], 0), pricedMarket(mints[1], 1), { mint: mints[2], status: 'unknown' }, { mint: mints[3], status: 'unknown' }, pricedMarket(mints[3], 3), pricedMarket(mints[4], 4), { mint: mints[4], status: 'unknown' }]);
     expect(statements).toBe(2);
 
     const rows = new Map((await getTokens(pool, mints)).map((t) => [t.mint, t]));
@@ -236,6 +216,6 @@ describe('PostgreSQL store', () => {
     for (const i of [2, 4]) expect(rows.get(mints[i])).toMatchObject({ status: 'unknown', symbol: null, lastError: null });
     const { rows: stored } = await pool.query(`SELECT mint, attempts, metadata, fetch_claimed_by FROM tokens WHERE mint = ANY($1) ORDER BY mint`, [mints]);
     expect(stored.map((r) => [r.attempts, r.fetch_claimed_by])).toEqual([[0, null], [0, null], [1, null], [0, null], [1, null]]);
-    expect(stored[1].metadata).toEqual(JSON.parse(JSON.stringify(priced(mints[1], 1))));
+    expect(stored[1].metadata).toEqual(JSON.parse(JSON.stringify(pricedMarket(mints[1], 1))));
   });
 });

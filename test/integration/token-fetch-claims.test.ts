@@ -16,6 +16,7 @@ import { WORKFLOW_TASK_QUEUE, enrichmentWorkflowId } from '../../src/workflows/c
 import { claimTokenFetches, getTokens, markFailed, mintsNeedingFetch, saveMarkets } from '../../src/store/tokens';
 import { getAnalysis } from '../../src/store/analyses';
 import { analysisInput, executeAnalysis } from '../harness/analyses';
+import { pricedMarket } from '../harness/markets';
 import { useSimulatedStack } from '../harness/stack';
 
 const world = generateWorld({ seed: 171, wallets: 4, txPerWallet: 20, largeWallet: false });
@@ -152,7 +153,7 @@ describe('claims on token fetches', () => {
         for await (const e of api.events(input.analysisId)) {
           seen.push(e);
           const held = (e.data as { fetchingElsewhere?: number }).fetchingElsewhere;
-          if (e.event === 'enrichment' && held === universe.length) await saveMarkets(pool(), first.map((mint) => ({ mint, status: 'unknown' as const })));
+          if (e.event === 'enrichment' && held === universe.length) await saveMarkets(pool(), first.map((mint, i) => pricedMarket(mint, i, `FIRST${i}`)));
           if (e.event === 'tokens' && held === rest.length) await saveMarkets(pool(), rest.map((mint) => ({ mint, status: 'unknown' as const })));
         }
         expect(seen.map((e) => [e.event, (e.data as { fetchingElsewhere?: number }).fetchingElsewhere])).toEqual([
@@ -162,11 +163,19 @@ describe('claims on token fetches', () => {
           ['tokens', 0],
           ['end', undefined],
         ]);
+        // each `tokens` event carries the records of the tokens it released, as the view lists them
+        const carried = seen.filter((e) => e.event === 'tokens').map((e) => (e.data as { tokens: NonNullable<AnalysisView['tokens']> }).tokens);
+        expect(carried.map((t) => Object.keys(t).sort())).toEqual([first, rest]);
+        expect(Object.values(carried[0]).map((t) => [t.status, t.symbol])).toEqual([
+          ['resolved', 'FIRST0'],
+          ['resolved', 'FIRST1'],
+        ]);
         const after = await api.getAnalysis(input.analysisId);
+        expect({ ...carried[0], ...carried[1] }).toEqual(Object.fromEntries(universe.map((m) => [m, after.tokens?.[m]])));
         expect(after.enrichment.fetchingElsewhere).toBe(0);
         expect((await cli).enrichment.fetchingElsewhere).toBe(0);
         expect(lines.at(-1)).toBe('completed; token enrichment completed');
-        for (const mint of universe) expect(after.tokens?.[mint]?.status).toBe('unknown');
+        for (const mint of rest) expect(after.tokens?.[mint]?.status).toBe('unknown');
 
         // a claim of the analysis's own run (one that died before it cleared them) is not waited for
         await pool().query(`UPDATE analyses SET enrichment_workflow_id = 'its-own-run' WHERE id = $1`, [input.analysisId]);

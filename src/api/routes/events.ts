@@ -5,7 +5,9 @@
 //               with its summary or error; a workflow closed behind the API's back is reconciled)
 //   enrichment (the token enrichment child finished: status completed or failed, and how many of
 //               the analysis's tokens another enrichment run is still fetching: fetchingElsewhere)
-//   tokens     (that count changed, mostly as those runs store their answers; sent until it is 0)
+//   tokens     (that count changed, mostly as those runs store their answers: the new count and the
+//               registry's records of the tokens no longer being fetched, as the view lists them, so a
+//               client updates its labels without reading the analysis again; sent until it is 0)
 //   end        (nothing more will come; the server closes the stream)
 // A completed analysis ends after its enrichment event, or once no other run fetches its tokens; a
 // failed or cancelled one after `completed`. A run's claim lapses within minutes (TOKEN_FETCH_CLAIM_SECONDS),
@@ -13,8 +15,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import { getAnalysis } from '../../store/analyses';
-import { fetchesHeldElsewhere } from '../../store/tokens';
-import { queryProgress, reconcileAnalysis, resultTokenUniverse } from '../analysis-view';
+import { getTokens, mintsFetchedElsewhere } from '../../store/tokens';
+import { queryProgress, reconcileAnalysis, resultTokenUniverse, tokenViews } from '../analysis-view';
 import { assertVisible } from '../auth';
 import { problemResponses } from '../problem';
 import { analysisIdParams } from '../schemas/analyses';
@@ -91,7 +93,7 @@ export async function eventsRoutes(fastify: FastifyInstance, opts: { pollInterva
        * After the enrichment event, while other runs fetch some of the analysis's tokens: the analysis
        * and its enrichment are done, so only those runs' claims are read (not the row again)
        */
-      let fetchedElsewhere: { universe: string[]; own: string | null; held: number } | null = null;
+      let fetchedElsewhere: { universe: string[]; own: string | null; held: string[] } | null = null;
       let lastBeat = Date.now();
       /** a keep-alive comment when one is due, then the poll interval */
       const beatAndSleep = async () => {
@@ -104,10 +106,15 @@ export async function eventsRoutes(fastify: FastifyInstance, opts: { pollInterva
       try {
         while (!closed) {
           if (fetchedElsewhere) {
-            const held = await fetchesHeldElsewhere(pool, fetchedElsewhere.universe, fetchedElsewhere.own);
-            if (held !== fetchedElsewhere.held) send('tokens', { analysisId: id, fetchingElsewhere: held });
+            const held = await mintsFetchedElsewhere(pool, fetchedElsewhere.universe, fetchedElsewhere.own);
+            const still = new Set(held);
+            const released = fetchedElsewhere.held.filter((m) => !still.has(m));
+            if (released.length > 0 || held.length !== fetchedElsewhere.held.length) {
+              // a claim that lapsed (its run died) releases a token unchanged: sent all the same, as the registry has it
+              send('tokens', { analysisId: id, fetchingElsewhere: held.length, tokens: released.length > 0 ? tokenViews(await getTokens(pool, released)) : {} });
+            }
             fetchedElsewhere.held = held;
-            if (held === 0) break;
+            if (held.length === 0) break;
             await beatAndSleep();
             continue;
           }
@@ -130,9 +137,9 @@ export async function eventsRoutes(fastify: FastifyInstance, opts: { pollInterva
             if (record.status !== 'completed') break;
             if (record.enrichmentStatus === 'completed' || record.enrichmentStatus === 'failed') {
               const universe = resultTokenUniverse(record);
-              const held = await fetchesHeldElsewhere(pool, universe, record.enrichmentWorkflowId);
-              send('enrichment', { analysisId: id, status: record.enrichmentStatus, workflowId: record.enrichmentWorkflowId, fetchingElsewhere: held });
-              if (held === 0) break;
+              const held = await mintsFetchedElsewhere(pool, universe, record.enrichmentWorkflowId);
+              send('enrichment', { analysisId: id, status: record.enrichmentStatus, workflowId: record.enrichmentWorkflowId, fetchingElsewhere: held.length });
+              if (held.length === 0) break;
               fetchedElsewhere = { universe, own: record.enrichmentWorkflowId, held };
             }
           }

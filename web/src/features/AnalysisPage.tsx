@@ -3,15 +3,16 @@
 // three tiers: summary, pairs (with a pair's detail), and the group (heatmap, graph, wallet panel).
 // A result that lists only its strongest pairs (result.pairsComplete false) has its pairs read from
 // the API page by page: the list, the wallet panel's pairs and the pairs CSV.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useParams } from 'react-router';
 import { api } from '../api/client';
 import { useApiKey } from '../api/api-key';
 import { followAnalysis } from '../api/events';
-import type { AnalysisProgress, AnalysisView, Pair } from '../api/types';
+import type { AnalysisProgress, AnalysisView, Pair, TokenInfo } from '../api/types';
 import { TokensProvider } from '../components/tokens';
 import { Skeleton } from '../components/ui';
 import { resultView } from '../lib/result';
+import { viewAfterEvent, withNewerTokens } from '../lib/stream-view';
 import { ProgressPanel } from './progress/ProgressPanel';
 import { SummaryCard } from './summary/SummaryCard';
 import { PairList } from './pairs/PairList';
@@ -31,28 +32,39 @@ export function AnalysisPage() {
   const [selected, setSelected] = useState<Pair | null>(null);
   const [walletForPanel, setWalletForPanel] = useState<string | null>(null);
   const [followed, setFollowed] = useState(false);
+  /** the view shown (events are judged against it) */
+  const viewRef = useRef<AnalysisView | null>(null);
+  /** token records the event stream brought (newer than those of a view read before they came) */
+  const eventTokens = useRef<Record<string, TokenInfo>>({});
+  const show = useCallback((v: AnalysisView | null) => {
+    viewRef.current = v;
+    setView(v);
+  }, []);
 
   const load = useCallback(async () => {
     try {
       const v = await api.analysis(id);
-      setView(v);
+      show(withNewerTokens(v, eventTokens.current));
       if (v.status === 'running') setFollowed(true);
       if (v.progress) setProgress(v.progress);
       setError(null);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }
-  }, [id]);
+  }, [id, show]);
 
   useEffect(() => {
-    setView(null);
+    show(null);
+    eventTokens.current = {};
     setProgress(null);
     setSelected(null);
     void load();
-  }, [load, version]);
+  }, [load, show, version]);
 
   // follow the stream while the analysis runs, its tokens are still being enriched, or another
-  // analysis's enrichment run is fetching some of them (they show once that run stores them)
+  // analysis's enrichment run is fetching some of them (they show once that run stores them: the
+  // `tokens` event carries their records, so labels change in place and the result is not read or
+  // drawn again; lib/stream-view.ts decides what each event changes)
   const status = view?.status;
   const enrichment = view?.enrichment?.status;
   const enriched = enrichment === 'completed' || enrichment === 'failed';
@@ -62,9 +74,12 @@ export function AnalysisPage() {
     if (!waiting) return;
     return followAnalysis(id, (e) => {
       if (e.event === 'progress') setProgress(e.data as AnalysisProgress);
-      else if (e.event === 'completed' || e.event === 'enrichment' || e.event === 'tokens' || e.event === 'end') void load();
+      if (e.event === 'tokens') eventTokens.current = { ...eventTokens.current, ...((e.data as { tokens?: Record<string, TokenInfo> }).tokens ?? {}) };
+      const outcome = viewAfterEvent(viewRef.current, e);
+      if (outcome === 'reload') void load();
+      else if (outcome !== 'keep') show(outcome);
     });
-  }, [id, waiting, load, version]);
+  }, [id, waiting, load, show, version]);
 
   const result = useMemo(() => resultView(view?.result, view?.wallets ?? []), [view?.result, view?.wallets]);
 
