@@ -25,7 +25,7 @@ import { peakPerWindow } from '../src/simulator';
 import { REFRESH_SCHEDULE_ID } from '../src/temporal/schedules';
 import { parseServerTiming } from '../src/api/server-timing';
 import { bucketPercentileMs, e2eLine, postLatencies, stepPercentiles, histogramBuckets, openLoopSchedule, percentile, providerBound, topSelfTime, type AnalysisRun, type BurstFigures, type CpuProfile, type FrontDoorFigures } from './lib/e2e-figures';
-import { descendantsOf, findPostmaster, readCpuSeconds, readMemory, readTreeCpuSeconds, startBenchStack, type BenchStack } from './lib/e2e-stack';
+import { BENCH_PG_PORT, descendantsOf, postmastersByRole, readCpuSeconds, readMemory, readTreeCpuSeconds, startBenchStack, type BenchStack } from './lib/e2e-stack';
 import { countEvents, replaySeconds } from './lib/e2e-temporal';
 import { disjointTriples, triples } from './lib/burst-groups';
 import { PREBUILT_BUNDLE } from '../src/temporal/workers';
@@ -151,14 +151,17 @@ class Phases {
   private began = 0;
   /**
    * CPU seconds of each process so far; the worker's with its similarity processes (once ended),
-   * and PostgreSQL's, every backend included (ours and, on the production-shaped server, Temporal's).
+   * and PostgreSQL's, every backend included: `postgres` the application's server (ours and, on the
+   * production-shaped server sharing it, Temporal's statements), `temporalPostgres` any other
+   * (the production-shaped server's own cluster, scripts/temporal-server.sh).
    */
   private cpuNow(): Record<string, number> {
     const out = Object.fromEntries(Object.entries(this.stack.pids).map(([k, pid]) => [k, readCpuSeconds(pid)]));
-    if (this.postmaster !== null) out.postgres = readTreeCpuSeconds(this.postmaster);
+    if (this.postmasters.app !== null) out.postgres = readTreeCpuSeconds(this.postmasters.app);
+    if (this.postmasters.others.length > 0) out.temporalPostgres = this.postmasters.others.reduce((sum, pid) => sum + readTreeCpuSeconds(pid), 0);
     return out;
   }
-  private readonly postmaster = findPostmaster();
+  private readonly postmasters = postmastersByRole(BENCH_PG_PORT);
   begin(name: string): void {
     this.current = name;
     this.began = performance.now();

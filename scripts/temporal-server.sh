@@ -12,6 +12,9 @@
 # Settings (environment): TEMPORAL_SERVER_PORT (frontend gRPC, default 7633; the other services
 # use the ports next to it), TEMPORAL_SERVER_SHARDS (4; fixed once the database exists),
 # TEMPORAL_SERVER_DB / TEMPORAL_SERVER_VISIBILITY_DB (temporal_prod, temporal_prod_visibility),
+# TEMPORAL_SERVER_PG_CLUSTER (temporal: Temporal's databases on a PostgreSQL server of their own, a
+# Debian cluster of that name on TEMPORAL_SERVER_PG_CLUSTER_PORT, 5434, created and started when
+# missing; none: on TEMPORAL_SERVER_PG_HOST/PORT, as when either of those is set),
 # TEMPORAL_SERVER_PG_HOST/PORT/USER/PASSWORD (127.0.0.1, 5432, postgres, empty),
 # TEMPORAL_SERVER_NAMESPACE (default), TEMPORAL_SERVER_STATE (.tools/temporal-server: config, pid, log),
 # TEMPORAL_SERVER_BIN_DIR (where the binaries are looked for and built: .tools/bin).
@@ -30,6 +33,11 @@ FRONTEND_PORT="${TEMPORAL_SERVER_PORT:-7633}"
 SHARDS="${TEMPORAL_SERVER_SHARDS:-4}"
 DB="${TEMPORAL_SERVER_DB:-temporal_prod}"
 VISIBILITY_DB="${TEMPORAL_SERVER_VISIBILITY_DB:-temporal_prod_visibility}"
+# a server given by host or port is used as it is; else Temporal gets a cluster of its own
+PG_CLUSTER="${TEMPORAL_SERVER_PG_CLUSTER:-temporal}"
+if [ -n "${TEMPORAL_SERVER_PG_HOST:-}${TEMPORAL_SERVER_PG_PORT:-}" ]; then PG_CLUSTER=none; fi
+PG_CLUSTER_PORT="${TEMPORAL_SERVER_PG_CLUSTER_PORT:-5434}"
+PG_WHERE=""
 PG_HOST="${TEMPORAL_SERVER_PG_HOST:-127.0.0.1}"
 PG_PORT="${TEMPORAL_SERVER_PG_PORT:-5432}"
 PG_USER="${TEMPORAL_SERVER_PG_USER:-postgres}"
@@ -67,6 +75,38 @@ running_pid() {
   pid="$(cat "$PID_FILE")"
   # the pid is ours only while it is still this server binary
   [ -n "$pid" ] && [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$(readlink -f "$SERVER_BIN")" ] && echo "$pid"
+}
+
+# Temporal's persistence on a PostgreSQL server of its own, as a deployment runs it apart from the
+# application's database: measured here, the API's inserts in a burst no longer queue behind
+# Temporal's statements and WAL flushes (docs/temporal-server.md). A Debian cluster (postgresql-common's
+# pg_createcluster, beside the machine's own), created on first use and started when down; PG_PORT
+# becomes its port. Without postgresql-common, or with TEMPORAL_SERVER_PG_CLUSTER=none, the
+# databases go on PG_HOST:PG_PORT.
+own_cluster() {
+  [ "$PG_CLUSTER" = none ] && return 0
+  if ! command -v pg_lsclusters >/dev/null 2>&1 || ! command -v pg_createcluster >/dev/null 2>&1; then
+    say "no pg_createcluster (Debian's postgresql-common): Temporal's databases go on $PG_HOST:$PG_PORT, beside the application's"
+    return 0
+  fi
+  local line version
+  line="$(pg_lsclusters --no-header | awk -v name="$PG_CLUSTER" '$2 == name')"
+  if [ -z "$line" ]; then
+    version="$(find /usr/lib/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -V | tail -n 1)"
+    [ -n "$version" ] || die "no PostgreSQL server in /usr/lib/postgresql for Temporal's cluster: install one, or set TEMPORAL_SERVER_PG_CLUSTER=none"
+    say "creating PostgreSQL $version cluster '$PG_CLUSTER' on port $PG_CLUSTER_PORT for Temporal's persistence"
+    # trust on this machine's loopback and socket only, like the machine's own cluster here
+    pg_createcluster "$version" "$PG_CLUSTER" -p "$PG_CLUSTER_PORT" -- --auth-host=trust --auth-local=trust >&2 ||
+      die "pg_createcluster failed: set TEMPORAL_SERVER_PG_CLUSTER=none to use the PostgreSQL on $PG_HOST:$PG_PORT"
+    line="$(pg_lsclusters --no-header | awk -v name="$PG_CLUSTER" '$2 == name')"
+  fi
+  read -r version _ PG_PORT status _ <<<"$line"
+  if [ "$status" != online ]; then
+    say "starting PostgreSQL cluster $version/$PG_CLUSTER (port $PG_PORT)"
+    pg_ctlcluster "$version" "$PG_CLUSTER" start >&2 || die "PostgreSQL cluster $version/$PG_CLUSTER did not start (see /var/log/postgresql/)"
+  fi
+  PG_HOST=127.0.0.1
+  PG_WHERE="cluster $version/$PG_CLUSTER, "
 }
 
 psql_q() { PGPASSWORD="$PG_PASSWORD" psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$1" -tAc "$2"; }
@@ -133,9 +173,11 @@ start() {
   fi
   build
   mkdir -p "$STATE_DIR"
+  own_cluster
   local schema
   schema="$(schema_dir)"
   say "databases $DB and $VISIBILITY_DB on $PG_HOST:$PG_PORT: creating / migrating..."
+  echo "PostgreSQL $PG_WHERE$PG_HOST:$PG_PORT" >"$STATE_DIR/pg"
   migrate_db "$DB" "$schema/temporal/versioned"
   migrate_db "$VISIBILITY_DB" "$schema/visibility/versioned"
   check_shards
@@ -175,7 +217,7 @@ stop() {
 
 status() {
   if pid="$(running_pid)"; then
-    echo "running (pid $pid) on $ADDRESS, databases $DB and $VISIBILITY_DB, $SHARDS history shards"
+    echo "running (pid $pid) on $ADDRESS, databases $DB and $VISIBILITY_DB on $(cat "$STATE_DIR/pg" 2>/dev/null || echo "PostgreSQL $PG_HOST:$PG_PORT"), $SHARDS history shards"
   else
     echo "not running"
     return 1

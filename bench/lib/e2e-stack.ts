@@ -136,8 +136,14 @@ export function descendantsOf(pid: number): number[] {
   return found;
 }
 
-/** The PostgreSQL server's main process on this machine (a `postgres` whose parent is not one), or null. */
-export function findPostmaster(): number | null {
+/** The application's PostgreSQL here (its databases bench_e2e_<run>). */
+export const BENCH_PG_PORT = 5432;
+
+/**
+ * The PostgreSQL servers' main processes on this machine (a `postgres` whose parent is not one), each
+ * with the port it listens on (its data directory's postmaster.pid; null when that cannot be read).
+ */
+export function findPostmasters(): Array<{ pid: number; port: number | null }> {
   const comm = (pid: number | string) => {
     try {
       return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
@@ -145,6 +151,18 @@ export function findPostmaster(): number | null {
       return null;
     }
   };
+  const portOf = (pid: string): number | null => {
+    try {
+      const args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      const dataDir = args[args.indexOf('-D') + 1];
+      // postmaster.pid: pid, data directory, start time, port, ...
+      const port = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[3]);
+      return Number.isInteger(port) && port > 0 ? port : null;
+    } catch {
+      return null;
+    }
+  };
+  const found: Array<{ pid: number; port: number | null }> = [];
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry) || comm(entry) !== 'postgres') continue;
     let stat = '';
@@ -154,9 +172,18 @@ export function findPostmaster(): number | null {
       continue;
     }
     const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    if (comm(ppid) !== 'postgres') return Number(entry);
+    if (comm(ppid) !== 'postgres') found.push({ pid: Number(entry), port: portOf(entry) });
   }
-  return null;
+  return found;
+}
+
+/**
+ * The application's PostgreSQL (the server on `port`; the only one, or the first found, when ports
+ * cannot be read) and the others: the production-shaped Temporal's own cluster when it runs on one.
+ */
+export function postmastersByRole(port: number, found = findPostmasters()): { app: number | null; others: number[] } {
+  const app = found.find((p) => p.port === port) ?? (found.every((p) => p.port === null) ? found[0] : undefined);
+  return { app: app?.pid ?? null, others: found.filter((p) => p !== app).map((p) => p.pid) };
 }
 
 /** CPU seconds of a process and of every process below it, the ended ones included (theirs counted in their parent's cutime). */
@@ -233,7 +260,7 @@ export async function startBenchStack(o: StackOptions): Promise<BenchStack> {
       temporalPid = fs.existsSync(prod.pidFile) ? Number(fs.readFileSync(prod.pidFile, 'utf8').trim()) : undefined;
     }
 
-    const databaseUrl = `postgres://postgres@127.0.0.1:5432/bench_e2e_${o.runId}`;
+    const databaseUrl = `postgres://postgres@127.0.0.1:${BENCH_PG_PORT}/bench_e2e_${o.runId}`;
     const redisPrefix = `bench-e2e:${o.runId}:`;
     cleanups.push(async () => {
       await dropDatabase(databaseUrl);

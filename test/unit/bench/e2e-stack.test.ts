@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { workerNodeFlags } from '../../../bench/lib/e2e-stack';
+import { postmastersByRole, workerNodeFlags } from '../../../bench/lib/e2e-stack';
 
 describe('workerNodeFlags: the bench starts the worker with the Node flags production uses', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'worker-flags-'));
@@ -32,5 +32,19 @@ describe('workerNodeFlags: the bench starts the worker with the Node flags produ
   it('refuses a start:worker it cannot read rather than measure another worker', () => {
     expect(() => workerNodeFlags({}, packageJson('tsx src/worker.ts'))).toThrow(/start:worker is not "node \[--flag \.\.\.\] scripts\/start-built\.js worker" \(got "tsx src\/worker\.ts"\)/);
     expect(() => workerNodeFlags({}, packageJson(undefined))).toThrow(/got undefined/);
+  });
+});
+
+describe("postmastersByRole: the bench counts the application's PostgreSQL apart from Temporal's own", () => {
+  it('the server on the given port is the application\'s; the others are counted as Temporal\'s', () => {
+    expect(postmastersByRole(5432, [{ pid: 10, port: 5434 }, { pid: 20, port: 5432 }])).toEqual({ app: 20, others: [10] });
+    expect(postmastersByRole(5432, [{ pid: 20, port: 5432 }])).toEqual({ app: 20, others: [] });
+  });
+
+  it('when no port can be read, the first server found is taken for the application\'s; none found, none', () => {
+    expect(postmastersByRole(5432, [{ pid: 7, port: null }])).toEqual({ app: 7, others: [] });
+    expect(postmastersByRole(5432, [])).toEqual({ app: null, others: [] });
+    // another server on another port, and none on ours: nothing is taken for ours
+    expect(postmastersByRole(5432, [{ pid: 7, port: 5434 }])).toEqual({ app: null, others: [7] });
   });
 });
