@@ -63,16 +63,18 @@ function startNode(script: string, args: string[], env: NodeJS.ProcessEnv, nodeA
 }
 
 /**
- * The Node flags production starts the worker with: those of `npm run start:worker` (package.json),
- * e.g. its heap limit; BENCH_WORKER_NODE_ARGS, when set (even empty), replaces them (to measure the
- * worker without them, or with others).
+ * How production starts the worker: the environment variables and Node flags of `npm run
+ * start:worker` (package.json), e.g. glibc's MALLOC_ARENA_MAX and its heap limit;
+ * BENCH_WORKER_NODE_ARGS, when set (even empty), replaces the flags (to measure the worker without
+ * them, or with others).
  */
-export function workerNodeFlags(env: NodeJS.ProcessEnv = process.env, packageJson: string = path.join(ROOT, 'package.json')): string[] {
-  if (env.BENCH_WORKER_NODE_ARGS !== undefined) return env.BENCH_WORKER_NODE_ARGS.split(' ').filter(Boolean);
+export function workerStart(env: NodeJS.ProcessEnv = process.env, packageJson: string = path.join(ROOT, 'package.json')): { env: Record<string, string>; flags: string[] } {
   const script: unknown = (JSON.parse(fs.readFileSync(packageJson, 'utf8')) as { scripts?: Record<string, unknown> }).scripts?.['start:worker'];
-  const flags = typeof script === 'string' ? /^node((?:\s+--[\w-]+(?:=\S+)?)*)\s+scripts\/start-built\.js worker$/.exec(script.trim()) : null;
-  if (!flags) throw new Error(`package.json's start:worker is not "node [--flag ...] scripts/start-built.js worker" (got ${JSON.stringify(script)}): the bench cannot start the worker as production does`);
-  return flags[1].split(/\s+/).filter(Boolean);
+  const parts = typeof script === 'string' ? /^((?:[A-Z_][A-Z0-9_]*=\S+\s+)*)node((?:\s+--[\w-]+(?:=\S+)?)*)\s+scripts\/start-built\.js worker$/.exec(script.trim()) : null;
+  if (!parts) throw new Error(`package.json's start:worker is not "[NAME=value ...] node [--flag ...] scripts/start-built.js worker" (got ${JSON.stringify(script)}): the bench cannot start the worker as production does`);
+  const assignments = Object.fromEntries(parts[1].split(/\s+/).filter(Boolean).map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]));
+  const flags = env.BENCH_WORKER_NODE_ARGS !== undefined ? env.BENCH_WORKER_NODE_ARGS.split(' ').filter(Boolean) : parts[2].split(/\s+/).filter(Boolean);
+  return { env: assignments, flags };
 }
 
 async function waitForHttp(url: string, child: Child, timeoutMs: number): Promise<void> {
@@ -296,7 +298,8 @@ export async function startBenchStack(o: StackOptions): Promise<BenchStack> {
       // BENCH_LOG_LEVEL (default warn): e.g. info with BENCH_LOG_DIR, for the similarity step's timings
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
     };
-    const worker = startNode('build/worker.js', [], { ...env, NODE_ENV: 'production' }, [...workerNodeFlags(), ...profile('worker')]);
+    const started = workerStart();
+    const worker = startNode('build/worker.js', [], { ...env, ...started.env, NODE_ENV: 'production' }, [...started.flags, ...profile('worker')]);
     cleanups.push(() => stopProcess(worker, 'SIGINT', 20_000));
     const api = startNode('build/api/server.js', [], { ...env, NODE_ENV: 'production' }, profile('api'));
     cleanups.push(() => stopProcess(api, 'SIGINT', 10_000));
