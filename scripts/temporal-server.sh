@@ -89,7 +89,7 @@ own_cluster() {
     say "no pg_createcluster (Debian's postgresql-common): Temporal's databases go on $PG_HOST:$PG_PORT, beside the application's"
     return 0
   fi
-  local line version
+  local line version status
   line="$(pg_lsclusters --no-header | awk -v name="$PG_CLUSTER" '$2 == name')"
   if [ -z "$line" ]; then
     version="$(find /usr/lib/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -V | tail -n 1)"
