@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A production-shaped Temporal server on this machine: the real server 1.29.1 (not the dev server)
-# on the local PostgreSQL, with several history shards and its own databases.
+# on a local PostgreSQL server of its own (or the machine's, TEMPORAL_SERVER_PG_CLUSTER=none), with
+# several history shards and its own databases.
 #
 #   scripts/temporal-server.sh start    build once if missing, create and migrate the databases,
 #                                       start in the background, create the namespace and our
@@ -83,6 +84,9 @@ running_pid() {
 # pg_createcluster, beside the machine's own), created on first use and started when down; PG_PORT
 # becomes its port. Without postgresql-common, or with TEMPORAL_SERVER_PG_CLUSTER=none, the
 # databases go on PG_HOST:PG_PORT.
+# pg_lsclusters' line of that cluster (version, name, port, status, ...), empty when there is none
+cluster_line() { pg_lsclusters --no-header | awk -v name="$PG_CLUSTER" '$2 == name'; }
+
 own_cluster() {
   [ "$PG_CLUSTER" = none ] && return 0
   if ! command -v pg_lsclusters >/dev/null 2>&1 || ! command -v pg_createcluster >/dev/null 2>&1; then
@@ -90,7 +94,7 @@ own_cluster() {
     return 0
   fi
   local line version status
-  line="$(pg_lsclusters --no-header | awk -v name="$PG_CLUSTER" '$2 == name')"
+  line="$(cluster_line)"
   if [ -z "$line" ]; then
     version="$(find /usr/lib/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -V | tail -n 1)"
     [ -n "$version" ] || die "no PostgreSQL server in /usr/lib/postgresql for Temporal's cluster: install one, or set TEMPORAL_SERVER_PG_CLUSTER=none"
@@ -98,7 +102,7 @@ own_cluster() {
     # trust on this machine's loopback and socket only, like the machine's own cluster here
     pg_createcluster "$version" "$PG_CLUSTER" -p "$PG_CLUSTER_PORT" -- --auth-host=trust --auth-local=trust >&2 ||
       die "pg_createcluster failed: set TEMPORAL_SERVER_PG_CLUSTER=none to use the PostgreSQL on $PG_HOST:$PG_PORT"
-    line="$(pg_lsclusters --no-header | awk -v name="$PG_CLUSTER" '$2 == name')"
+    line="$(cluster_line)"
   fi
   read -r version _ PG_PORT status _ <<<"$line"
   if [ "$status" != online ]; then

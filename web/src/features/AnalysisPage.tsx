@@ -12,7 +12,7 @@ import type { AnalysisProgress, AnalysisView, Pair, TokenInfo } from '../api/typ
 import { TokensProvider } from '../components/tokens';
 import { Skeleton } from '../components/ui';
 import { resultView } from '../lib/result';
-import { viewAfterEvent, withNewerTokens } from '../lib/stream-view';
+import { viewAfterEvent, viewIsFinal, withNewerTokens } from '../lib/stream-view';
 import { ProgressPanel } from './progress/ProgressPanel';
 import { SummaryCard } from './summary/SummaryCard';
 import { PairList } from './pairs/PairList';
@@ -65,11 +65,10 @@ export function AnalysisPage() {
   // analysis's enrichment run is fetching some of them (they show once that run stores them: the
   // `tokens` event carries their records, so labels change in place and the result is not read or
   // drawn again; lib/stream-view.ts decides what each event changes)
-  const status = view?.status;
   const enrichment = view?.enrichment?.status;
   const enriched = enrichment === 'completed' || enrichment === 'failed';
   const fetchingElsewhere = enriched ? (view?.enrichment?.fetchingElsewhere ?? 0) : 0;
-  const waiting = status === 'running' || (status === 'completed' && (!enriched || fetchingElsewhere > 0));
+  const waiting = view !== null && !viewIsFinal(view);
   useEffect(() => {
     if (!waiting) return;
     return followAnalysis(id, (e) => {

@@ -29,7 +29,7 @@ export function withNewerTokens(view: AnalysisView, records: Record<string, Toke
   return { ...view, tokens };
 }
 
-/** Nothing more will change: the analysis ended, and a completed one has its tokens with no other run fetching any. */
+/** Nothing more will change (the page follows the stream until then): the analysis ended, and a completed one has its tokens with no other run fetching any. */
 export function viewIsFinal(view: AnalysisView): boolean {
   if (view.status === 'running') return false;
   if (view.status !== 'completed') return true;
