@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { getAnalysis, repairRunningAnalysis, type AnalysisRecord } from '../store/analyses';
 import { workflowOutcome } from '../temporal/workflow-outcome';
-import { mintsFetchedElsewhere, getTokens, type TokenRecord } from '../store/tokens';
+import { tokensAndFetchesElsewhere, type TokenRecord } from '../store/tokens';
 import { USER_METADATA_LIMITS, analysisParamsOf, analysisSummaryLine, progressQuery, truncateBytes, utf8Bytes, type AnalysisInput, type AnalysisParams, type AnalysisProgress } from '../workflows/contract';
 import { DEFAULT_TOP_PAIRS, type AnalysisLinks, type AnalysisView, type TokenHolders } from './schemas/analyses';
 
@@ -111,9 +111,9 @@ export async function loadAnalysisView(deps: { pool: Pool; temporal: Client; uiU
   let fetchingElsewhere = 0;
   const universe = resultTokenUniverse(record);
   if (record.status === 'completed' && (record.enrichmentStatus === 'completed' || record.enrichmentStatus === 'failed')) {
-    const [rows, held] = await Promise.all([getTokens(deps.pool, universe), mintsFetchedElsewhere(deps.pool, universe, record.enrichmentWorkflowId)]);
-    tokens = tokenViews(rows);
-    fetchingElsewhere = held.length;
+    const { records, fetchedElsewhere } = await tokensAndFetchesElsewhere(deps.pool, universe, record.enrichmentWorkflowId);
+    tokens = tokenViews(records);
+    fetchingElsewhere = fetchedElsewhere.length;
   }
   const params = analysisParamsOf(record.params as AnalysisParams);
   return {

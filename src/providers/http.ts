@@ -149,6 +149,16 @@ export class ProviderHttp {
     );
   }
 
+  /**
+   * The error of a "rate limited" answer, noted by the budget first: an adaptive one widens its
+   * margin (its own requests were too close together at the provider). The note is sent, not
+   * awaited; it never fails.
+   */
+  private rateLimited(described: string, details: ProviderErrorDetails): ProviderRateLimitedError {
+    void this.budget.reportRateLimited?.();
+    return new ProviderRateLimitedError(described, details);
+  }
+
   /** Parses a 2xx body; a body that is not JSON means the response was cut short. */
   parseJson(res: HttpResponse, operation: string): unknown {
     try {
@@ -171,11 +181,11 @@ export class ProviderHttp {
     if (res.status === 429) {
       return /max usage reached/i.test(text)
         ? new QuotaExhaustedError(`API credits exhausted (${described}); do not retry before the quota resets`, details)
-        : new ProviderRateLimitedError(described, details);
+        : this.rateLimited(described, details);
     }
     if (res.status === 401 || res.status === 403) {
       // Helius sometimes answers bursts with 401 "Bad request, please try again later."
-      if (/try again later/i.test(text)) return new ProviderRateLimitedError(described, details);
+      if (/try again later/i.test(text)) return this.rateLimited(described, details);
       return new InvalidApiKeyError(`API key rejected (${described}); check the configured key`, details);
     }
     if (res.status >= 500) return new ProviderUnavailableError(described, details, 'http-5xx');
@@ -190,10 +200,10 @@ export class ProviderHttp {
     if (code === -32429 || status === 429) {
       return /max usage reached/i.test(message)
         ? new QuotaExhaustedError(`API credits exhausted (${described}); do not retry before the quota resets`, details)
-        : new ProviderRateLimitedError(described, details);
+        : this.rateLimited(described, details);
     }
     if (code === -32401 || status === 401 || status === 403) {
-      if (/try again later/i.test(message)) return new ProviderRateLimitedError(described, details);
+      if (/try again later/i.test(message)) return this.rateLimited(described, details);
       return new InvalidApiKeyError(`API key rejected (${described}); check the configured key`, details);
     }
     if (code === -32600 || code === -32601 || code === -32602 || code === -32700) {

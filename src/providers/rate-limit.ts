@@ -12,6 +12,11 @@ export interface RateBudget {
    * rejects with the signal's reason); the slot stays spent, as a reservation is the budget taken.
    */
   acquire(signal?: AbortSignal): Promise<void>;
+  /**
+   * The provider answered a request sent under this budget "rate limited" (429, or Helius's 401
+   * "try again later"): an adaptive budget widens its margin. Never throws; resolves when noted.
+   */
+  reportRateLimited?(): Promise<void>;
 }
 
 /** Sleeps `ms`, or rejects with `signal`'s reason as soon as it aborts. */
@@ -32,16 +37,47 @@ export interface RateSpec {
   burst?: number;
   /**
    * Arrival jitter the budget absorbs (default 0): slots are (perMs + marginMs) / requests apart, so
-   * requests delayed by up to marginMs on their way still land at most `requests` per window.
+   * requests delayed by up to marginMs on their way still land at most `requests` per window. With
+   * `adaptive`, the margin the budget starts from.
    */
   marginMs?: number;
+  /** the margin learns from the provider's answers instead of staying at marginMs (AdaptiveMargin) */
+  adaptive?: AdaptiveMargin;
 }
 
-/** Margin used for the product's provider budgets: network and event-loop jitter on the way out. */
+/**
+ * A margin that follows the jitter the provider actually sees. The margin is what the budget gives
+ * up of the provider's rate (100 ms of a 1-second window is a tenth of it) against an unknown
+ * jitter on the way; it is learnt as TCP learns a window: while no request is answered "rate
+ * limited", the part above `minMs` halves every `halfLifeRequests` requests; a rate-limited answer
+ * doubles it (up to `maxMs`), once a window at most (the requests already sent under the old
+ * margin answer 429 together, one jump is their lesson). Shared like the slots (one Redis key).
+ */
+export interface AdaptiveMargin {
+  minMs: number;
+  maxMs: number;
+  halfLifeRequests: number;
+}
+
+/**
+ * Margin the product's provider budgets start from (and keep, where one is fixed): network and
+ * event-loop jitter on the way out. A cold start needs it most: its first requests open connections
+ * (TLS handshakes of tens of milliseconds) while the ones a window later reuse them, so the earlier
+ * arrive late, closer to the later ones, the way that crowds a window.
+ */
 export const DEFAULT_BUDGET_MARGIN_MS = 100;
+
+/**
+ * How the product's budgets learn their margin: down to 10 ms (the late-slot check then holds a
+ * request to 5 ms past its slot), up to 500, halving its excess every 10 windows' worth of requests:
+ * from 100 ms to 11 in a minute of requests at the budget.
+ */
+export const adaptiveMargin = (requests: number): AdaptiveMargin => ({ minMs: 10, maxMs: 500, halfLifeRequests: 10 * requests });
 
 export const perSecond = (requests: number, marginMs = DEFAULT_BUDGET_MARGIN_MS): RateSpec => ({ requests, perMs: 1000, marginMs });
 export const perMinute = (requests: number, marginMs = DEFAULT_BUDGET_MARGIN_MS): RateSpec => ({ requests, perMs: 60_000, marginMs });
+/** `spec` with a margin that learns (AdaptiveMargin), starting from its marginMs. */
+export const learningMargin = (spec: RateSpec, adaptive: AdaptiveMargin = adaptiveMargin(spec.requests)): RateSpec => ({ ...spec, adaptive });
 
 export const unlimitedBudget: RateBudget = { acquire: () => Promise.resolve() };
 
@@ -49,39 +85,83 @@ export class RateBudgetExceededError extends Error {
   override readonly name = 'RateBudgetExceededError';
 }
 
-function intervalOf(spec: RateSpec): number {
+function checkSpec(spec: RateSpec): void {
   if (!(spec.requests > 0) || !(spec.perMs > 0)) throw new RangeError(`invalid rate ${spec.requests}/${spec.perMs}ms`);
-  return (spec.perMs + (spec.marginMs ?? 0)) / spec.requests;
+  const a = spec.adaptive;
+  if (a && !(a.minMs >= 0 && a.maxMs >= a.minMs && a.halfLifeRequests > 0)) throw new RangeError(`invalid adaptive margin ${JSON.stringify(a)}`);
+}
+
+const intervalOf = (spec: RateSpec, marginMs: number): number => (spec.perMs + marginMs) / spec.requests;
+
+/** The margin of an adaptive budget after one more request without a rate-limited answer. */
+export function decayedMargin(marginMs: number, a: AdaptiveMargin): number {
+  return marginMs <= a.minMs ? a.minMs : a.minMs + (marginMs - a.minMs) * Math.pow(2, -1 / a.halfLifeRequests);
+}
+
+/** The margin of an adaptive budget after a rate-limited answer. */
+export function raisedMargin(marginMs: number, a: AdaptiveMargin): number {
+  return Math.min(a.maxMs, Math.max(2 * marginMs, a.minMs, 1));
 }
 
 /** The same reservation in one process: unit tests and single-process tools. */
 export class InMemoryRateBudget implements RateBudget {
   private tat = 0;
-  private readonly interval: number;
+  private margin: number;
+  private raisedAt = -Infinity;
   private readonly burst: number;
-  private readonly lateLimit: number | null;
-  constructor(spec: RateSpec, private readonly now: () => number = Date.now) {
-    this.interval = intervalOf(spec);
+  constructor(private readonly spec: RateSpec, private readonly now: () => number = Date.now) {
+    checkSpec(spec);
+    this.margin = spec.marginMs ?? 0;
     this.burst = Math.max(1, spec.burst ?? 1);
-    this.lateLimit = lateSlotLimitMs(spec);
+  }
+  /** the margin the next reservation uses */
+  get marginMs(): number {
+    return this.margin;
   }
   async acquire(signal?: AbortSignal): Promise<void> {
     for (let reservation = 1; ; reservation++) {
       signal?.throwIfAborted();
       const now = this.now();
+      const margin = this.margin;
+      const interval = intervalOf(this.spec, margin);
       const tat = Math.max(this.tat, now);
-      const start = Math.max(now, tat - (this.burst - 1) * this.interval);
-      this.tat = tat + this.interval;
+      const start = Math.max(now, tat - (this.burst - 1) * interval);
+      this.tat = tat + interval;
+      if (this.spec.adaptive) this.margin = decayedMargin(margin, this.spec.adaptive);
       const due = performance.now() + (start - now);
       if (start > now) await sleepUnlessAborted(start - now, signal);
-      if (!missedSlot(due, this.lateLimit) || reservation >= MAX_RESERVATIONS) return;
+      if (!missedSlot(due, lateSlotLimitMs(margin)) || reservation >= MAX_RESERVATIONS) return;
     }
+  }
+  reportRateLimited(): Promise<void> {
+    const a = this.spec.adaptive;
+    const now = this.now();
+    if (a && now - this.raisedAt >= this.spec.perMs) {
+      this.margin = raisedMargin(this.margin, a);
+      this.raisedAt = now;
+    }
+    return Promise.resolve();
   }
 }
 
+/** How long a learnt margin is kept without requests: after a day unused the budget starts over. */
+const MARGIN_MEMORY_MS = 24 * 3600 * 1000;
+
+// KEYS[1] the next free slot (its "theoretical arrival time"), KEYS[2] the learnt margin and when it
+// was last raised (a hash; an adaptive budget's only). ARGV: perMs, requests, burst, the margin to
+// use when none is learnt, then (adaptive) minMs and the decay factor per request. Returns the wait
+// and the margin this slot was spaced by.
 const RESERVE_SCRIPT = `
-local interval = tonumber(ARGV[1])
-local burst = tonumber(ARGV[2])
+local perMs = tonumber(ARGV[1])
+local requests = tonumber(ARGV[2])
+local burst = tonumber(ARGV[3])
+local margin = tonumber(ARGV[4])
+local adaptive = ARGV[5] ~= nil
+if adaptive then
+  local learnt = redis.call('HGET', KEYS[2], 'margin')
+  if learnt then margin = tonumber(learnt) end
+end
+local interval = (perMs + margin) / requests
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
@@ -90,27 +170,54 @@ local start = tat - (burst - 1) * interval
 if start < now then start = now end
 local newTat = tat + interval
 redis.call('SET', KEYS[1], tostring(newTat), 'PX', math.ceil(newTat - now + interval))
-return tostring(start - now)
+if adaptive then
+  local minMs = tonumber(ARGV[5])
+  local decayed = minMs
+  if margin > minMs then decayed = minMs + (margin - minMs) * tonumber(ARGV[6]) end
+  redis.call('HSET', KEYS[2], 'margin', tostring(decayed))
+  redis.call('PEXPIRE', KEYS[2], ${MARGIN_MEMORY_MS})
+end
+return {tostring(start - now), tostring(margin)}
 `;
 
-/** The reservation as a command of its Redis client (one definition per client). */
+// KEYS[2] as above. ARGV: perMs, the margin when none is learnt, minMs, maxMs. Raises the margin
+// (raisedMargin) unless it was raised less than a window ago. Returns the margin now.
+const RAISE_SCRIPT = `
+local perMs = tonumber(ARGV[1])
+local margin = tonumber(redis.call('HGET', KEYS[2], 'margin') or ARGV[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local raisedAt = tonumber(redis.call('HGET', KEYS[2], 'raisedAt') or '-1e18')
+if now - raisedAt >= perMs then
+  local minMs = tonumber(ARGV[3])
+  local raised = math.max(2 * margin, minMs, 1)
+  margin = math.min(tonumber(ARGV[4]), raised)
+  redis.call('HSET', KEYS[2], 'margin', tostring(margin), 'raisedAt', tostring(now))
+  redis.call('PEXPIRE', KEYS[2], ${MARGIN_MEMORY_MS})
+end
+return tostring(margin)
+`;
+
+/** The scripts as commands of a Redis client (one definition per client). */
 const RESERVE_COMMAND = 'wsReserveBudgetSlot';
-const reserveDefined = new WeakSet<Redis>();
+const RAISE_COMMAND = 'wsRaiseBudgetMargin';
+const commandsDefined = new WeakSet<Redis>();
 
 /**
- * Runs RESERVE_SCRIPT through ioredis's defineCommand: EVALSHA, the script's body sent only the
+ * Runs a budget script through ioredis's defineCommand: EVALSHA, the script's body sent only the
  * first time on a connection (and again if Redis answers NOSCRIPT). A plain EVAL sent the whole
  * script with every provider request: measured alone, 3,000 reservations in a row cost the client
  * 77 µs of user CPU each by hash against 85 by body (the in-stack profile's 0.5 ms a request around
  * that write was the socket's wake-up of Redis on a saturated machine, which both pay).
  */
-function reserveSlot(redis: Redis, key: string, interval: number, burst: number): Promise<string> {
-  if (!reserveDefined.has(redis)) {
-    redis.defineCommand(RESERVE_COMMAND, { numberOfKeys: 1, lua: RESERVE_SCRIPT });
-    reserveDefined.add(redis);
+function runScript<T>(redis: Redis, command: typeof RESERVE_COMMAND | typeof RAISE_COMMAND, keys: [string, string], args: Array<string | number>): Promise<T> {
+  if (!commandsDefined.has(redis)) {
+    redis.defineCommand(RESERVE_COMMAND, { numberOfKeys: 2, lua: RESERVE_SCRIPT });
+    redis.defineCommand(RAISE_COMMAND, { numberOfKeys: 2, lua: RAISE_SCRIPT });
+    commandsDefined.add(redis);
   }
-  const command = (redis as unknown as Record<string, (key: string, interval: number, burst: number) => Promise<string>>)[RESERVE_COMMAND];
-  return command.call(redis, key, interval, burst);
+  const run = (redis as unknown as Record<string, (...a: Array<string | number>) => Promise<T>>)[command];
+  return run.call(redis, ...keys, ...args);
 }
 
 export interface RedisRateBudgetOptions {
@@ -123,26 +230,48 @@ export interface RedisRateBudgetOptions {
 }
 
 export class RedisRateBudget implements RateBudget {
-  private readonly interval: number;
   private readonly burst: number;
+  private readonly keys: [string, string];
   constructor(private readonly options: RedisRateBudgetOptions) {
-    this.interval = intervalOf(options.spec);
+    checkSpec(options.spec);
     this.burst = Math.max(1, options.spec.burst ?? 1);
+    this.keys = [options.key, `${options.key}:margin`];
+  }
+  /** the reservation's arguments: the margin is learnt (two more) or fixed */
+  private reserveArgs(): Array<string | number> {
+    const { spec } = this.options;
+    const base = [spec.perMs, spec.requests, this.burst, spec.marginMs ?? 0];
+    const a = spec.adaptive;
+    return a ? [...base, a.minMs, Math.pow(2, -1 / a.halfLifeRequests)] : base;
   }
   async acquire(signal?: AbortSignal): Promise<void> {
     const maxWait = this.options.maxWaitMs ?? 120_000;
-    const lateLimit = lateSlotLimitMs(this.options.spec);
+    const args = this.reserveArgs();
     for (let reservation = 1; ; reservation++) {
       signal?.throwIfAborted();
-      const reply = await reserveSlot(this.options.redis, this.options.key, this.interval, this.burst);
-      const waitMs = Number(reply);
+      const [wait, margin] = await runScript<[string, string]>(this.options.redis, RESERVE_COMMAND, this.keys, args);
+      const waitMs = Number(wait);
       if (waitMs > maxWait) {
         throw new RateBudgetExceededError(`rate budget ${this.options.key}: next free slot in ${Math.round(waitMs)} ms (> ${maxWait} ms)`);
       }
       const due = performance.now() + waitMs;
       if (waitMs > 0) await sleepUnlessAborted(waitMs, signal);
-      if (!missedSlot(due, lateLimit) || reservation >= MAX_RESERVATIONS) return;
+      if (!missedSlot(due, lateSlotLimitMs(Number(margin))) || reservation >= MAX_RESERVATIONS) return;
     }
+  }
+  async reportRateLimited(): Promise<void> {
+    const { spec } = this.options;
+    if (!spec.adaptive) return;
+    try {
+      await runScript<string>(this.options.redis, RAISE_COMMAND, this.keys, [spec.perMs, spec.marginMs ?? 0, spec.adaptive.minMs, spec.adaptive.maxMs]);
+    } catch {
+      // Redis away: the margin stays as it was (the next reservation fails loudly if Redis is still away)
+    }
+  }
+  /** the margin the next reservation will use (tests, diagnostics) */
+  async marginMs(): Promise<number> {
+    const learnt = this.options.spec.adaptive ? await this.options.redis.hget(this.keys[1], 'margin') : null;
+    return learnt === null ? (this.options.spec.marginMs ?? 0) : Number(learnt);
   }
 }
 
@@ -156,9 +285,8 @@ export class RedisRateBudget implements RateBudget {
  * spent: the budget errs on the side of fewer requests). No margin: no such check (the spacing is
  * then exact only on an idle process).
  */
-function lateSlotLimitMs(spec: RateSpec): number | null {
-  const margin = spec.marginMs ?? 0;
-  return margin > 0 ? margin / 2 : null;
+function lateSlotLimitMs(marginMs: number): number | null {
+  return marginMs > 0 ? marginMs / 2 : null;
 }
 
 /** Reservations one request may make before it goes anyway (a process stalled again and again). */
@@ -190,8 +318,8 @@ export function createProviderBudgets(config: ProviderBudgetConfig): ProviderBud
       ? new RedisRateBudget({ redis: config.redis, key: `${config.keyPrefix}budget:${name}`, spec })
       : new InMemoryRateBudget(spec);
   return {
-    helius: make('helius', perSecond(config.heliusRps)),
-    rpc: make('rpc', perSecond(config.rpcRps)),
-    dexscreener: make('dexscreener', perMinute(config.dexscreenerRpm)),
+    helius: make('helius', learningMargin(perSecond(config.heliusRps))),
+    rpc: make('rpc', learningMargin(perSecond(config.rpcRps))),
+    dexscreener: make('dexscreener', learningMargin(perMinute(config.dexscreenerRpm))),
   };
 }

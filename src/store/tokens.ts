@@ -133,6 +133,20 @@ export async function mintsFetchedElsewhere(pool: Queryable, mints: string[], ow
 }
 
 /**
+ * The registry's rows of the mints and which of them another run than `own` is fetching now
+ * (mintsFetchedElsewhere), read in one statement: both as of one moment, so a fetch that ends
+ * meanwhile never shows as over while its row is still the one from before it stored.
+ */
+export async function tokensAndFetchesElsewhere(pool: Queryable, mints: string[], own: string | null): Promise<{ records: TokenRecord[]; fetchedElsewhere: string[] }> {
+  if (mints.length === 0) return { records: [], fetchedElsewhere: [] };
+  const { rows } = await pool.query(
+    `SELECT *, COALESCE(${CLAIMED} AND fetch_claimed_by IS DISTINCT FROM $2, false) AS fetched_elsewhere FROM tokens WHERE mint = ANY($1::text[]) ORDER BY mint`,
+    [mints, own],
+  );
+  return { records: rows.map(toRecord), fetchedElsewhere: rows.filter((r) => r.fetched_elsewhere === true).map((r) => r.mint as string) };
+}
+
+/**
  * Stores DexScreener's answers for a batch in two statements whatever its size (the priced tokens,
  * each read from its market as sent, which is also stored whole as its metadata; then the tokens it
  * does not know), not one round trip per token. A mint listed twice keeps its last answer.

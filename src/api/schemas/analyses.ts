@@ -294,7 +294,7 @@ export const analysisView = {
           type: 'integer',
           minimum: 0,
           description:
-            'once enrichment finished: how many of the analysis\'s tokens another enrichment run is fetching now (their rows in tokens change when it stores them; the event stream sends `tokens` as this falls and ends at 0)',
+            'once enrichment finished: how many of the analysis\'s tokens another enrichment run is fetching now (their rows in tokens change when it stores them; the event stream sends `tokens` as this falls, with the records of the tokens stored since its previous event, and ends at 0)',
         },
       },
       required: ['status', 'workflowId', 'fetchingElsewhere'],

@@ -1,6 +1,6 @@
 // One worker process of the budget tests: `calls` getBalance requests through the SolanaRpcClient,
-// sharing the Redis budget with every other process (or none with `no-budget`). With `stalled`, the
-// calls are all made at once and the process's event loop is then blocked for STALL_MS, as a worker
+// sharing the Redis budget (the product's kind, with a learnt margin) with every other process (or
+// none with `no-budget`). With `stalled`, the calls are all made at once and the process's event loop is then blocked for STALL_MS, as a worker
 // busy parsing and storing pages is: the requests whose slots fell in the stall wake late together.
 // On exit it prints, as one JSON line, when each of its budgeted requests was written to its socket
 // (undici's `undici:client:sendHeaders` channel): the moments the budget governs, read off the
@@ -8,7 +8,7 @@
 // reads requests late and in bunches.
 import { subscribe } from 'node:diagnostics_channel';
 import { Redis } from 'ioredis';
-import { RedisRateBudget, SolanaRpcClient, perSecond, unlimitedBudget } from '../../../src/providers';
+import { RedisRateBudget, SolanaRpcClient, learningMargin, perSecond, unlimitedBudget } from '../../../src/providers';
 
 const STALL_AFTER_MS = 150;
 const STALL_MS = 800;
@@ -16,7 +16,7 @@ const STALL_MS = 800;
 async function main(): Promise<void> {
   const [url, redisUrl, key, rps, calls, wallet, mode] = process.argv.slice(2);
   const redis = mode === 'no-budget' ? null : new Redis(redisUrl);
-  const budget = redis ? new RedisRateBudget({ redis, key, spec: perSecond(Number(rps)) }) : unlimitedBudget;
+  const budget = redis ? new RedisRateBudget({ redis, key, spec: learningMargin(perSecond(Number(rps))) }) : unlimitedBudget;
   // warm up outside the budget (module loading, first connection) so a cold start does not delay
   // the first budgeted request past its slot; the simulator does not log /__sim paths
   const warmUp = new SolanaRpcClient({ url: `${url}/__sim/health`, apiKey: 'worker-key' });

@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { InMemoryRateBudget, RedisRateBudget, SolanaRpcClient, perSecond, type RateBudget } from '../../../src/providers';
+import { InMemoryRateBudget, RedisRateBudget, SolanaRpcClient, learningMargin, perSecond, type RateBudget } from '../../../src/providers';
 import { peakPerWindow, startSimulator, type SimulatorHandle } from '../../../src/simulator';
 import { testEnv } from '../../harness/env';
 import { addr, swaps, worldWith } from '../../unit/providers/worlds';
@@ -111,6 +111,38 @@ describe('the shared Redis request budget', () => {
     } finally {
       monitor.disconnect();
       await Promise.all([admin.quit(), client.quit()]);
+    }
+  });
+
+  it('learns one margin for every process sharing it: it falls while no request is refused and doubles, once a window, on a refusal', async () => {
+    const env = testEnv();
+    const key = `${env.redisKeyPrefix}budget:adaptive:${Date.now()}`;
+    const [one, two] = [new Redis(env.redisUrl), new Redis(env.redisUrl)];
+    try {
+      const spec = learningMargin(perSecond(1000, 40), { minMs: 10, maxMs: 500, halfLifeRequests: 20 });
+      const a = new RedisRateBudget({ redis: one, key, spec });
+      const b = new RedisRateBudget({ redis: two, key, spec });
+      expect(await a.marginMs()).toBe(40);
+      for (let i = 0; i < 20; i++) await (i % 2 ? a : b).acquire();
+      // 20 reservations, one half-life: the part above 10 halved, as both budgets read it
+      expect(await b.marginMs()).toBeCloseTo(25, 6);
+      expect(await a.marginMs()).toBeCloseTo(25, 6);
+
+      await a.reportRateLimited();
+      await b.reportRateLimited(); // the same window's refusals: one lesson
+      expect(await a.marginMs()).toBeCloseTo(50, 6);
+      await new Promise((r) => setTimeout(r, 1_050));
+      await b.reportRateLimited();
+      expect(await a.marginMs()).toBeCloseTo(100, 6);
+
+      // a fixed budget on the same key neither reads nor moves it
+      const fixed = new RedisRateBudget({ redis: one, key, spec: perSecond(1000, 40) });
+      await fixed.reportRateLimited();
+      await fixed.acquire();
+      expect(await fixed.marginMs()).toBe(40);
+      expect(await a.marginMs()).toBeCloseTo(100, 6);
+    } finally {
+      await Promise.all([one.quit(), two.quit()]);
     }
   });
 

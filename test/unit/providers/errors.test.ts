@@ -10,6 +10,9 @@ import {
   QuotaExhaustedError,
   SolanaRpcClient,
   isRetryable,
+  InMemoryRateBudget,
+  learningMargin,
+  perSecond,
 } from '../../../src/providers';
 import { ProviderHttp } from '../../../src/providers/http';
 import { startSimulator, type SimulatorHandle } from '../../../src/simulator';
@@ -80,6 +83,30 @@ describe('error classification against the simulator', () => {
     for (const err of [fromRest, fromRpc]) {
       expect(err).toBeInstanceOf(QuotaExhaustedError);
       expect(isRetryable(err)).toBe(false);
+    }
+  });
+
+  it("tells the request's budget of each rate-limited answer (an adaptive one widens its margin), and not of quota exhaustion", async () => {
+    const spec = learningMargin(perSecond(1000, 20), { minMs: 10, maxMs: 500, halfLifeRequests: 1000 });
+    const heliusBudget = new InMemoryRateBudget(spec);
+    const rpcBudget = new InMemoryRateBudget(spec);
+    const budgeted = [new HeliusClient({ baseUrl: sim.url, apiKey: SECRET, budget: heliusBudget }), new SolanaRpcClient({ url: sim.url, apiKey: SECRET, budget: rpcBudget })] as const;
+    try {
+      sim.configure({ rateLimits: { quotaExhausted: true } });
+      expect(await failure(budgeted[0].fetchHistoryPage(WALLET))).toBeInstanceOf(QuotaExhaustedError);
+      expect(await failure(budgeted[1].getSolBalances([WALLET]))).toBeInstanceOf(QuotaExhaustedError);
+      // one reservation each, nothing learnt: the margin decayed a little from 20
+      expect(heliusBudget.marginMs).toBeLessThan(20);
+      expect(rpcBudget.marginMs).toBeLessThan(20);
+
+      sim.reset({ knobs: true });
+      sim.configure({ rateLimits: { heliusRps: 0, rpcRps: 0 } });
+      expect(await failure(budgeted[0].fetchHistoryPage(WALLET))).toBeInstanceOf(ProviderRateLimitedError);
+      expect(await failure(budgeted[1].getBalance(WALLET))).toBeInstanceOf(ProviderRateLimitedError);
+      expect(heliusBudget.marginMs).toBeGreaterThan(30);
+      expect(rpcBudget.marginMs).toBeGreaterThan(30);
+    } finally {
+      await Promise.all(budgeted.map((c) => c.close()));
     }
   });
 

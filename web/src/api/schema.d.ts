@@ -304,7 +304,7 @@ export interface paths {
                             }[] | null;
                             createdAt: string;
                             enrichment: {
-                                /** @description once enrichment finished: how many of the analysis's tokens another enrichment run is fetching now (their rows in tokens change when it stores them; the event stream sends `tokens` as this falls and ends at 0) */
+                                /** @description once enrichment finished: how many of the analysis's tokens another enrichment run is fetching now (their rows in tokens change when it stores them; the event stream sends `tokens` as this falls, with the records of the tokens stored since its previous event, and ends at 0) */
                                 fetchingElsewhere: number;
                                 /** @enum {string} */
                                 status: "not_started" | "running" | "completed" | "failed";
@@ -938,7 +938,7 @@ export interface paths {
                             }[] | null;
                             createdAt: string;
                             enrichment: {
-                                /** @description once enrichment finished: how many of the analysis's tokens another enrichment run is fetching now (their rows in tokens change when it stores them; the event stream sends `tokens` as this falls and ends at 0) */
+                                /** @description once enrichment finished: how many of the analysis's tokens another enrichment run is fetching now (their rows in tokens change when it stores them; the event stream sends `tokens` as this falls, with the records of the tokens stored since its previous event, and ends at 0) */
                                 fetchingElsewhere: number;
                                 /** @enum {string} */
                                 status: "not_started" | "running" | "completed" | "failed";
