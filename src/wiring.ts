@@ -4,9 +4,9 @@ import type { Pool } from 'pg';
 import type Redis from 'ioredis';
 import type { Config } from './config';
 import type { ActivityDeps } from './activities/deps';
-import { createProviderBudgets, DexScreenerClient, HeliusClient, HeliusDasClient, SolanaRpcClient } from './providers';
+import { createProviderBudgets, DexScreenerClient, HeliusClient, HeliusDasClient, SolanaRpcClient, type ProviderBudgetConfig } from './providers';
 
-export function buildActivityDeps(config: Config, pool: Pool, redis: Redis, syncPool?: Pool): ActivityDeps {
+export function buildActivityDeps(config: Config, pool: Pool, redis: Redis, syncPool?: Pool, budgetObserver?: ProviderBudgetConfig['observer']): ActivityDeps {
   // Budgets hold across every worker process sharing this Redis (keys under REDIS_KEY_PREFIX).
   const budgets = createProviderBudgets({
     redis,
@@ -14,6 +14,7 @@ export function buildActivityDeps(config: Config, pool: Pool, redis: Redis, sync
     heliusRps: config.HELIUS_RPS,
     rpcRps: config.RPC_RPS,
     dexscreenerRpm: config.DEXSCREENER_RPM,
+    ...(budgetObserver ? { observer: budgetObserver } : {}),
   });
   const timeouts = { connectTimeoutMs: config.HTTP_CONNECT_TIMEOUT_MS, headersTimeoutMs: config.HTTP_READ_TIMEOUT_MS, bodyTimeoutMs: config.HTTP_READ_TIMEOUT_MS };
   const apiKey = config.HELIUS_API_KEY ?? '';

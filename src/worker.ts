@@ -14,6 +14,7 @@ import { LegacyWorkflows } from './temporal/legacy-workflows';
 import { LEGACY_WORKFLOW_QUEUES } from './workflows/contract';
 import { exitWithOneLine } from './errors';
 import { buildActivityDeps } from './wiring';
+import { budgetMetrics } from './temporal/budget-metrics';
 import { guardProcess } from './process-guard';
 
 async function main(): Promise<void> {
@@ -48,7 +49,8 @@ async function main(): Promise<void> {
   const workers = await createWorkers({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
-    activities: createActivities(buildActivityDeps(config, pool, redis, syncPool)),
+    // the provider budgets' margins and refusals among the runtime's metrics (TEMPORAL_METRICS_BIND)
+    activities: createActivities(buildActivityDeps(config, pool, redis, syncPool, budgetMetrics(Runtime.instance().metricMeter))),
     concurrency: { balances: config.BALANCES_CONCURRENCY, analysis: config.ANALYSIS_CONCURRENCY, enrichment: config.ENRICHMENT_CONCURRENCY },
     workflowCache,
   });

@@ -17,6 +17,16 @@ export interface RateBudget {
    * "try again later"): an adaptive budget widens its margin. Never throws; resolves when noted.
    */
   reportRateLimited?(): Promise<void>;
+  /** the margin the next reservation will space its slot by (a learnt one where it learns) */
+  marginMs?(): Promise<number>;
+}
+
+/** What a budget tells whoever watches it: the worker's metrics (src/temporal/budget-metrics.ts). */
+export interface BudgetObserver {
+  /** the margin a reservation just spaced its slot by */
+  margin(ms: number): void;
+  /** a request sent under the budget was answered "rate limited" */
+  rateLimited(): void;
 }
 
 /** Sleeps `ms`, or rejects with `signal`'s reason as soon as it aborts. */
@@ -109,14 +119,17 @@ export class InMemoryRateBudget implements RateBudget {
   private margin: number;
   private raisedAt = -Infinity;
   private readonly burst: number;
-  constructor(private readonly spec: RateSpec, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly spec: RateSpec,
+    private readonly now: () => number = Date.now,
+    private readonly observer?: BudgetObserver,
+  ) {
     checkSpec(spec);
     this.margin = spec.marginMs ?? 0;
     this.burst = Math.max(1, spec.burst ?? 1);
   }
-  /** the margin the next reservation uses */
-  get marginMs(): number {
-    return this.margin;
+  marginMs(): Promise<number> {
+    return Promise.resolve(this.margin);
   }
   async acquire(signal?: AbortSignal): Promise<void> {
     for (let reservation = 1; ; reservation++) {
@@ -128,12 +141,14 @@ export class InMemoryRateBudget implements RateBudget {
       const start = Math.max(now, tat - (this.burst - 1) * interval);
       this.tat = tat + interval;
       if (this.spec.adaptive) this.margin = decayedMargin(margin, this.spec.adaptive);
+      this.observer?.margin(margin);
       const due = performance.now() + (start - now);
       if (start > now) await sleepUnlessAborted(start - now, signal);
       if (!missedSlot(due, lateSlotLimitMs(margin)) || reservation >= MAX_RESERVATIONS) return;
     }
   }
   reportRateLimited(): Promise<void> {
+    this.observer?.rateLimited();
     const a = this.spec.adaptive;
     const now = this.now();
     if (a && now - this.raisedAt >= this.spec.perMs) {
@@ -227,6 +242,7 @@ export interface RedisRateBudgetOptions {
   spec: RateSpec;
   /** give up (RateBudgetExceededError) rather than wait longer than this for a slot; default 120 s */
   maxWaitMs?: number;
+  observer?: BudgetObserver;
 }
 
 export class RedisRateBudget implements RateBudget {
@@ -251,6 +267,7 @@ export class RedisRateBudget implements RateBudget {
       signal?.throwIfAborted();
       const [wait, margin] = await runScript<[string, string]>(this.options.redis, RESERVE_COMMAND, this.keys, args);
       const waitMs = Number(wait);
+      this.options.observer?.margin(Number(margin));
       if (waitMs > maxWait) {
         throw new RateBudgetExceededError(`rate budget ${this.options.key}: next free slot in ${Math.round(waitMs)} ms (> ${maxWait} ms)`);
       }
@@ -261,6 +278,7 @@ export class RedisRateBudget implements RateBudget {
   }
   async reportRateLimited(): Promise<void> {
     const { spec } = this.options;
+    this.options.observer?.rateLimited();
     if (!spec.adaptive) return;
     try {
       await runScript<string>(this.options.redis, RAISE_COMMAND, this.keys, [spec.perMs, spec.marginMs ?? 0, spec.adaptive.minMs, spec.adaptive.maxMs]);
@@ -268,7 +286,6 @@ export class RedisRateBudget implements RateBudget {
       // Redis away: the margin stays as it was (the next reservation fails loudly if Redis is still away)
     }
   }
-  /** the margin the next reservation will use (tests, diagnostics) */
   async marginMs(): Promise<number> {
     const learnt = this.options.spec.adaptive ? await this.options.redis.hget(this.keys[1], 'margin') : null;
     return learnt === null ? (this.options.spec.marginMs ?? 0) : Number(learnt);
@@ -303,6 +320,8 @@ export interface ProviderBudgetConfig {
   heliusRps: number;
   rpcRps: number;
   dexscreenerRpm: number;
+  /** watches each budget (the worker's metrics); told each budget's margin once at the start */
+  observer?: (budget: keyof ProviderBudgets) => BudgetObserver;
 }
 
 export interface ProviderBudgets {
@@ -313,10 +332,15 @@ export interface ProviderBudgets {
 
 /** The three budgets the config module describes (HELIUS_RPS, RPC_RPS, DEXSCREENER_RPM). */
 export function createProviderBudgets(config: ProviderBudgetConfig): ProviderBudgets {
-  const make = (name: string, spec: RateSpec): RateBudget =>
-    config.redis
-      ? new RedisRateBudget({ redis: config.redis, key: `${config.keyPrefix}budget:${name}`, spec })
-      : new InMemoryRateBudget(spec);
+  const make = (name: keyof ProviderBudgets, spec: RateSpec): RateBudget => {
+    const observer = config.observer?.(name);
+    const budget = config.redis
+      ? new RedisRateBudget({ redis: config.redis, key: `${config.keyPrefix}budget:${name}`, spec, observer })
+      : new InMemoryRateBudget(spec, Date.now, observer);
+    // the margin it starts from (learnt by earlier processes, if any), before its first request
+    if (observer) budget.marginMs().then((ms) => observer.margin(ms), () => undefined);
+    return budget;
+  };
   return {
     helius: make('helius', learningMargin(perSecond(config.heliusRps))),
     rpc: make('rpc', learningMargin(perSecond(config.rpcRps))),

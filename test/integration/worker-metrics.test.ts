@@ -8,7 +8,9 @@ const ROOT = path.resolve(__dirname, '..', '..');
 describe('worker observability', () => {
   const opened = useTestStack();
 
-  it('a worker started with TEMPORAL_METRICS_BIND serves the SDK runtime metrics for Prometheus', async () => {
+  it("a worker started with TEMPORAL_METRICS_BIND serves the SDK runtime's metrics and its provider budgets' for Prometheus", async () => {
+    // a margin other worker processes learnt (docs/providers.md): reported before any request
+    await opened.stack.redis.hset('budget:helius:margin', 'margin', '37.5');
     const port = await freePort();
     const worker = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
       cwd: ROOT,
@@ -20,11 +22,15 @@ describe('worker observability', () => {
       const deadline = Date.now() + 60_000;
       while (Date.now() < deadline) {
         body = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text(), () => '');
-        if (body.includes('task_queue="analysis"')) break;
+        if (body.includes('task_queue="analysis"') && body.includes('provider_budget_margin')) break;
         await new Promise((r) => setTimeout(r, 250));
       }
       expect(body).toMatch(/^temporal_\w+/m);
       expect(body).toContain('task_queue="analysis"');
+      // each provider budget's margin (the learnt one where there is one) and its refusals, from 0
+      expect(body).toMatch(/^provider_budget_margin\{budget="helius"\} 37\.5$/m);
+      expect(body).toMatch(/^provider_budget_margin\{budget="rpc"\} 100$/m);
+      for (const budget of ['helius', 'rpc', 'dexscreener']) expect(body).toMatch(new RegExp(`^provider_rate_limited\\{budget="${budget}"\\} 0$`, 'm'));
     } finally {
       await stopProcess(worker, 'SIGTERM', 15_000);
     }

@@ -120,15 +120,20 @@ describe('the shared Redis request budget', () => {
     const [one, two] = [new Redis(env.redisUrl), new Redis(env.redisUrl)];
     try {
       const spec = learningMargin(perSecond(1000, 40), { minMs: 10, maxMs: 500, halfLifeRequests: 20 });
-      const a = new RedisRateBudget({ redis: one, key, spec });
+      const told: Array<number | 'refused'> = [];
+      const a = new RedisRateBudget({ redis: one, key, spec, observer: { margin: (ms) => told.push(ms), rateLimited: () => told.push('refused') } });
       const b = new RedisRateBudget({ redis: two, key, spec });
       expect(await a.marginMs()).toBe(40);
       for (let i = 0; i < 20; i++) await (i % 2 ? a : b).acquire();
       // 20 reservations, one half-life: the part above 10 halved, as both budgets read it
       expect(await b.marginMs()).toBeCloseTo(25, 6);
       expect(await a.marginMs()).toBeCloseTo(25, 6);
+      // `a` was told the margin of each of its ten slots, as the shared key had it then: falling
+      expect(told).toHaveLength(10);
+      expect(told.every((m, i) => i === 0 || (m as number) < (told[i - 1] as number))).toBe(true);
 
       await a.reportRateLimited();
+      expect(told.at(-1)).toBe('refused');
       await b.reportRateLimited(); // the same window's refusals: one lesson
       expect(await a.marginMs()).toBeCloseTo(50, 6);
       await new Promise((r) => setTimeout(r, 1_050));

@@ -96,15 +96,15 @@ describe('error classification against the simulator', () => {
       expect(await failure(budgeted[0].fetchHistoryPage(WALLET))).toBeInstanceOf(QuotaExhaustedError);
       expect(await failure(budgeted[1].getSolBalances([WALLET]))).toBeInstanceOf(QuotaExhaustedError);
       // one reservation each, nothing learnt: the margin decayed a little from 20
-      expect(heliusBudget.marginMs).toBeLessThan(20);
-      expect(rpcBudget.marginMs).toBeLessThan(20);
+      expect(await heliusBudget.marginMs()).toBeLessThan(20);
+      expect(await rpcBudget.marginMs()).toBeLessThan(20);
 
       sim.reset({ knobs: true });
       sim.configure({ rateLimits: { heliusRps: 0, rpcRps: 0 } });
       expect(await failure(budgeted[0].fetchHistoryPage(WALLET))).toBeInstanceOf(ProviderRateLimitedError);
       expect(await failure(budgeted[1].getBalance(WALLET))).toBeInstanceOf(ProviderRateLimitedError);
-      expect(heliusBudget.marginMs).toBeGreaterThan(30);
-      expect(rpcBudget.marginMs).toBeGreaterThan(30);
+      expect(await heliusBudget.marginMs()).toBeGreaterThan(30);
+      expect(await rpcBudget.marginMs()).toBeGreaterThan(30);
     } finally {
       await Promise.all(budgeted.map((c) => c.close()));
     }

@@ -41,7 +41,7 @@ describe('an in-process budget with a learnt margin', () => {
       for (let i = 0; i < n; i++) {
         // the request leaves at its slot; the clock then moves to the next one (this reservation's
         // margin, read before it decays, spaces them), so no reservation waits on the real clock
-        const gap = (1000 + budget.marginMs) / 10;
+        const gap = (1000 + (await budget.marginMs())) / 10;
         await budget.acquire();
         slots.push(clock.now);
         clock.now += gap;
@@ -58,20 +58,30 @@ describe('an in-process budget with a learnt margin', () => {
     expect(firstGap).toBeCloseTo(110, 0);
     expect(lastGap).toBeLessThan(firstGap);
     expect(lastGap).toBeGreaterThanOrEqual(101);
-    expect(budget.marginMs).toBeLessThan(30);
+    expect(await budget.marginMs()).toBeLessThan(30);
   });
 
   it('widens once for a window of refusals (they were all sent under the old margin), again in the next', async () => {
     const { clock, budget, take } = budgetAt();
     await take(400);
-    const learnt = budget.marginMs;
+    const learnt = await budget.marginMs();
     await budget.reportRateLimited();
     await budget.reportRateLimited();
     await budget.reportRateLimited();
-    expect(budget.marginMs).toBeCloseTo(2 * learnt, 6);
+    expect(await budget.marginMs()).toBeCloseTo(2 * learnt, 6);
     clock.now += 1000;
     await budget.reportRateLimited();
-    expect(budget.marginMs).toBeCloseTo(4 * learnt, 6);
+    expect(await budget.marginMs()).toBeCloseTo(4 * learnt, 6);
+  });
+
+  it('tells its observer the margin of every slot it reserves and every refusal', async () => {
+    const seen: Array<number | 'refused'> = [];
+    const budget = new InMemoryRateBudget(learningMargin(perSecond(1000, 100), A), Date.now, { margin: (ms) => seen.push(ms), rateLimited: () => seen.push('refused') });
+    await budget.acquire();
+    await budget.acquire();
+    await budget.reportRateLimited();
+    await budget.acquire();
+    expect(seen).toEqual([100, decayedMargin(100, A), 'refused', raisedMargin(decayedMargin(decayedMargin(100, A), A), A)]);
   });
 
   it('keeps a fixed margin without `adaptive`: refusals change nothing', async () => {
@@ -79,7 +89,7 @@ describe('an in-process budget with a learnt margin', () => {
     await take(50);
     await budget.reportRateLimited();
     await take(50);
-    expect(budget.marginMs).toBe(100);
+    expect(await budget.marginMs()).toBe(100);
     expect(new Set(slots.slice(1).map((t, i) => Math.round(t - slots[i]))).size).toBe(1);
   });
 });
