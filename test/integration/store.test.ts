@@ -3,6 +3,7 @@ import { createPool, dropDatabase, migrate } from '../../src/store/db';
 import { ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE, getAnalysis, insertAnalyses, insertAnalysis } from '../../src/store/analyses';
 import { beginSync, finishSync, walletStatuses } from '../../src/store/wallets';
 import { storeHistoryPage } from '../../src/store/transactions';
+import { loadLegs, loadLegsMany } from '../../src/store/swap-legs';
 import { storedPayloadPage } from '../../src/store/wallet-transfers';
 import { mintsNeedingFetch, saveMarkets, getTokens } from '../../src/store/tokens';
 import { pricedMarket } from '../harness/markets';
@@ -178,6 +179,29 @@ describe('PostgreSQL store', () => {
       [wallet],
     );
     expect(rows[0]).toEqual({ transaction_count: txs.length, leg_count: legs.length, sync_pages: 2, legs: legs.length });
+  });
+
+  it("a group's legs come back per wallet, oldest first, as each wallet's own read gives them, from a time on when asked", async () => {
+    const other = world.world.wallets[1].address;
+    const otherTxs = Array.from({ length: world.historyLength(1) }, (_, e) => world.transaction(1, e));
+    for (const [w, t] of [[wallet, txs], [other, otherTxs]] as const) {
+      await beginSync(pool, w, 'wallet-sync:test');
+      await storeHistoryPage(pool, w, t, extractMany(t, w, { solPriceUsd: 150 }).legs);
+    }
+    const nobody = 'NoLegs1111111111111111111111111111111111111';
+    const all = await loadLegsMany(pool, [other, wallet, nobody]);
+    expect([...all.keys()]).toEqual([other, wallet, nobody]);
+    expect(all.get(nobody)).toEqual([]);
+    for (const w of [wallet, other]) {
+      const legs = all.get(w)!;
+      expect(legs.length).toBeGreaterThan(5);
+      expect(legs).toEqual(await loadLegs(pool, w));
+      expect(legs.map((l) => l.timestamp)).toEqual(legs.map((l) => l.timestamp).sort((a, b) => a - b));
+    }
+    const since = all.get(wallet)![Math.floor(all.get(wallet)!.length / 2)].timestamp;
+    const later = await loadLegsMany(pool, [wallet], since);
+    expect(later.get(wallet)).toEqual(await loadLegs(pool, wallet, since));
+    expect(later.get(wallet)!.length).toBeLessThan(all.get(wallet)!.length);
   });
 
   it('a token DexScreener does not know is not asked for again until its back-off ends, and the back-off grows', async () => {
