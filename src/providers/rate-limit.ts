@@ -27,6 +27,8 @@ export interface BudgetObserver {
   margin(ms: number): void;
   /** a request sent under the budget was answered "rate limited" */
   rateLimited(): void;
+  /** a request woke too late for its slot and gave it up (its process was busy): it reserves another */
+  slotMissed(): void;
 }
 
 /** Sleeps `ms`, or rejects with `signal`'s reason as soon as it aborts. */
@@ -145,6 +147,7 @@ export class InMemoryRateBudget implements RateBudget {
       const due = performance.now() + (start - now);
       if (start > now) await sleepUnlessAborted(start - now, signal);
       if (!missedSlot(due, lateSlotLimitMs(margin)) || reservation >= MAX_RESERVATIONS) return;
+      this.observer?.slotMissed();
     }
   }
   reportRateLimited(): Promise<void> {
@@ -274,6 +277,7 @@ export class RedisRateBudget implements RateBudget {
       const due = performance.now() + waitMs;
       if (waitMs > 0) await sleepUnlessAborted(waitMs, signal);
       if (!missedSlot(due, lateSlotLimitMs(Number(margin))) || reservation >= MAX_RESERVATIONS) return;
+      this.options.observer?.slotMissed();
     }
   }
   async reportRateLimited(): Promise<void> {

@@ -30,7 +30,9 @@ describe('worker observability', () => {
       // each provider budget's margin (the learnt one where there is one) and its refusals, from 0
       expect(body).toMatch(/^provider_budget_margin\{budget="helius"\} 37\.5$/m);
       expect(body).toMatch(/^provider_budget_margin\{budget="rpc"\} 100$/m);
-      for (const budget of ['helius', 'rpc', 'dexscreener']) expect(body).toMatch(new RegExp(`^provider_rate_limited\\{budget="${budget}"\\} 0$`, 'm'));
+      for (const budget of ['helius', 'rpc', 'dexscreener']) {
+        for (const counter of ['provider_rate_limited', 'provider_budget_slots_missed']) expect(body).toMatch(new RegExp(`^${counter}\\{budget="${budget}"\\} 0$`, 'm'));
+      }
     } finally {
       await stopProcess(worker, 'SIGTERM', 15_000);
     }

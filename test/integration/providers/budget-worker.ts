@@ -2,7 +2,8 @@
 // sharing the Redis budget (the product's kind, with a learnt margin) with every other process (or
 // none with `no-budget`). With `stalled`, the calls are all made at once and the process's event loop is then blocked for STALL_MS, as a worker
 // busy parsing and storing pages is: the requests whose slots fell in the stall wake late together.
-// On exit it prints, as one JSON line, when each of its budgeted requests was written to its socket
+// On exit it prints, as one JSON line, the slots it gave up (woken too late for them) and when each
+// of its budgeted requests was written to its socket
 // (undici's `undici:client:sendHeaders` channel): the moments the budget governs, read off the
 // sender's clock rather than off the simulator's reading of its socket, which on a loaded machine
 // reads requests late and in bunches.
@@ -16,7 +17,9 @@ const STALL_MS = 800;
 async function main(): Promise<void> {
   const [url, redisUrl, key, rps, calls, wallet, mode] = process.argv.slice(2);
   const redis = mode === 'no-budget' ? null : new Redis(redisUrl);
-  const budget = redis ? new RedisRateBudget({ redis, key, spec: learningMargin(perSecond(Number(rps))) }) : unlimitedBudget;
+  let missed = 0;
+  const observer = { margin: () => undefined, rateLimited: () => undefined, slotMissed: () => void missed++ };
+  const budget = redis ? new RedisRateBudget({ redis, key, spec: learningMargin(perSecond(Number(rps))), observer }) : unlimitedBudget;
   // warm up outside the budget (module loading, first connection) so a cold start does not delay
   // the first budgeted request past its slot; the simulator does not log /__sim paths
   const warmUp = new SolanaRpcClient({ url: `${url}/__sim/health`, apiKey: 'worker-key' });
@@ -38,7 +41,7 @@ async function main(): Promise<void> {
   }
   await rpc.close();
   redis?.disconnect();
-  process.stdout.write(`${JSON.stringify({ sent })}\n`);
+  process.stdout.write(`${JSON.stringify({ sent, missed })}\n`);
 }
 
 main().catch((err: unknown) => {

@@ -27,6 +27,11 @@ beforeEach(() => sim.reset());
 
 /** Runs one worker process; resolves with when it sent each of its budgeted requests (ms since the epoch). */
 function runWorker(key: string, mode: 'budget' | 'no-budget' | 'stalled'): Promise<number[]> {
+  return runWorkerReport(key, mode).then((r) => r.sent);
+}
+
+/** Runs one worker process; resolves with its report: when it sent each request, and the slots it gave up. */
+function runWorkerReport(key: string, mode: 'budget' | 'no-budget' | 'stalled'): Promise<{ sent: number[]; missed: number }> {
   const env = testEnv();
   return new Promise((resolve, reject) => {
     const child = spawn(
@@ -41,7 +46,7 @@ function runWorker(key: string, mode: 'budget' | 'no-budget' | 'stalled'): Promi
       if (code !== 0) return reject(new Error(`budget worker exited with ${code}`));
       const report = out.trim().split('\n').at(-1);
       try {
-        resolve((JSON.parse(report ?? '') as { sent: number[] }).sent);
+        resolve(JSON.parse(report ?? '') as { sent: number[]; missed: number });
       } catch {
         reject(new Error(`budget worker printed no report of its requests: ${out.slice(-200)}`));
       }
@@ -68,8 +73,9 @@ describe('the shared Redis request budget', () => {
   it(`holds when a process's event loop stalls: requests that wake past their slot take another instead of leaving together`, async () => {
     const key = `${testEnv().redisKeyPrefix}budget:rpc:stalled:${Date.now()}`;
 
-    const sent = await runWorker(key, 'stalled');
+    const { sent, missed } = await runWorkerReport(key, 'stalled');
 
+    expect(missed).toBeGreaterThan(0); // (what its observer, the worker's metrics, is told)
     expect(sent).toHaveLength(CALLS_PER_WORKER);
     expect(peakPerWindow(sent, 1000)).toBeLessThanOrEqual(RPS);
     expect(rpcArrivals()).toHaveLength(CALLS_PER_WORKER);
@@ -120,8 +126,8 @@ describe('the shared Redis request budget', () => {
     const [one, two] = [new Redis(env.redisUrl), new Redis(env.redisUrl)];
     try {
       const spec = learningMargin(perSecond(1000, 40), { minMs: 10, maxMs: 500, halfLifeRequests: 20 });
-      const told: Array<number | 'refused'> = [];
-      const a = new RedisRateBudget({ redis: one, key, spec, observer: { margin: (ms) => told.push(ms), rateLimited: () => told.push('refused') } });
+      const told: Array<number | 'refused' | 'missed'> = [];
+      const a = new RedisRateBudget({ redis: one, key, spec, observer: { margin: (ms) => told.push(ms), rateLimited: () => told.push('refused'), slotMissed: () => told.push('missed') } });
       const b = new RedisRateBudget({ redis: two, key, spec });
       expect(await a.marginMs()).toBe(40);
       for (let i = 0; i < 20; i++) await (i % 2 ? a : b).acquire();

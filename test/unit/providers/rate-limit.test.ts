@@ -75,13 +75,31 @@ describe('an in-process budget with a learnt margin', () => {
   });
 
   it('tells its observer the margin of every slot it reserves and every refusal', async () => {
-    const seen: Array<number | 'refused'> = [];
-    const budget = new InMemoryRateBudget(learningMargin(perSecond(1000, 100), A), Date.now, { margin: (ms) => seen.push(ms), rateLimited: () => seen.push('refused') });
+    const seen: Array<number | 'refused' | 'missed'> = [];
+    const budget = new InMemoryRateBudget(learningMargin(perSecond(1000, 100), A), Date.now, {
+      margin: (ms) => seen.push(ms),
+      rateLimited: () => seen.push('refused'),
+      slotMissed: () => seen.push('missed'),
+    });
     await budget.acquire();
     await budget.acquire();
     await budget.reportRateLimited();
     await budget.acquire();
     expect(seen).toEqual([100, decayedMargin(100, A), 'refused', raisedMargin(decayedMargin(decayedMargin(100, A), A), A)]);
+  });
+
+  it('tells its observer of a slot missed by a request its busy process woke too late, which then takes another', async () => {
+    const seen: string[] = [];
+    // slots 110 ms apart; a request more than 50 ms (half the margin) late gives its slot up
+    const budget = new InMemoryRateBudget(perSecond(10, 100), Date.now, { margin: () => seen.push('slot'), rateLimited: () => undefined, slotMissed: () => seen.push('missed') });
+    await budget.acquire();
+    const second = budget.acquire(); // its slot is 110 ms away
+    const until = Date.now() + 300;
+    while (Date.now() < until) {
+      // the event loop is busy past that slot
+    }
+    await second;
+    expect(seen).toEqual(['slot', 'slot', 'missed', 'slot']);
   });
 
   it('keeps a fixed margin without `adaptive`: refusals change nothing', async () => {
