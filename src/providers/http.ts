@@ -152,10 +152,10 @@ export class ProviderHttp {
   /**
    * The error of a "rate limited" answer, noted by the budget first: an adaptive one widens its
    * margin (its own requests were too close together at the provider). The note is sent, not
-   * awaited; it never fails.
+   * awaited, and whatever becomes of it the request's error is this one.
    */
   private rateLimited(described: string, details: ProviderErrorDetails): ProviderRateLimitedError {
-    void this.budget.reportRateLimited?.();
+    this.budget.reportRateLimited?.().catch(() => undefined);
     return new ProviderRateLimitedError(described, details);
   }
 

@@ -1,12 +1,12 @@
 // One worker process of the budget tests: `calls` getBalance requests through the SolanaRpcClient,
 // sharing the Redis budget (the product's kind, with a learnt margin) with every other process (or
-// none with `no-budget`). With `stalled`, the calls are all made at once and the process's event loop is then blocked for STALL_MS, as a worker
-// busy parsing and storing pages is: the requests whose slots fell in the stall wake late together.
-// On exit it prints, as one JSON line, the slots it gave up (woken too late for them) and when each
-// of its budgeted requests was written to its socket
-// (undici's `undici:client:sendHeaders` channel): the moments the budget governs, read off the
-// sender's clock rather than off the simulator's reading of its socket, which on a loaded machine
-// reads requests late and in bunches.
+// none with `no-budget`). With `stalled`, the calls are all made at once and the process's event
+// loop is then blocked for STALL_MS, as a worker busy parsing and storing pages is: the requests
+// whose slots fell in the stall wake late together. On exit it prints, as one JSON line, the slots
+// it gave up (woken too late for them) and when each of its budgeted requests was written to its
+// socket (undici's `undici:client:sendHeaders` channel): the moments the budget governs, read off
+// the sender's clock rather than off the simulator's reading of its socket, which on a loaded
+// machine reads requests late and in bunches.
 import { subscribe } from 'node:diagnostics_channel';
 import { Redis } from 'ioredis';
 import { RedisRateBudget, SolanaRpcClient, learningMargin, perSecond, unlimitedBudget } from '../../../src/providers';
