@@ -69,6 +69,9 @@ async function registerMints(pool: Queryable, mints: string[]): Promise<void> {
 /** SQL: a live claim of some run on the row's fetch (claimTokenFetches). */
 const CLAIMED = `fetch_claimed_until > now()`;
 
+/** SQL: a live claim of a run other than $2 (an analysis's own enrichment run, or null). */
+const CLAIMED_ELSEWHERE = `${CLAIMED} AND fetch_claimed_by IS DISTINCT FROM $2`;
+
 /**
  * Registers the mints as pending if new, and returns those that need a DexScreener call now (never
  * fetched, price older than 5 minutes, or an unknown/failed token whose back-off ended) and that no
@@ -128,7 +131,7 @@ export async function claimTokenFetches(pool: Queryable, mints: string[], claima
  */
 export async function mintsFetchedElsewhere(pool: Queryable, mints: string[], own: string | null): Promise<string[]> {
   if (mints.length === 0) return [];
-  const { rows } = await pool.query<{ mint: string }>(`SELECT mint FROM tokens WHERE mint = ANY($1::text[]) AND ${CLAIMED} AND fetch_claimed_by IS DISTINCT FROM $2 ORDER BY mint`, [mints, own]);
+  const { rows } = await pool.query<{ mint: string }>(`SELECT mint FROM tokens WHERE mint = ANY($1::text[]) AND ${CLAIMED_ELSEWHERE} ORDER BY mint`, [mints, own]);
   return rows.map((r) => r.mint);
 }
 
@@ -140,7 +143,7 @@ export async function mintsFetchedElsewhere(pool: Queryable, mints: string[], ow
 export async function tokensAndFetchesElsewhere(pool: Queryable, mints: string[], own: string | null): Promise<{ records: TokenRecord[]; fetchedElsewhere: string[] }> {
   if (mints.length === 0) return { records: [], fetchedElsewhere: [] };
   const { rows } = await pool.query(
-    `SELECT *, COALESCE(${CLAIMED} AND fetch_claimed_by IS DISTINCT FROM $2, false) AS fetched_elsewhere FROM tokens WHERE mint = ANY($1::text[]) ORDER BY mint`,
+    `SELECT *, COALESCE(${CLAIMED_ELSEWHERE}, false) AS fetched_elsewhere FROM tokens WHERE mint = ANY($1::text[]) ORDER BY mint`,
     [mints, own],
   );
   return { records: rows.map(toRecord), fetchedElsewhere: rows.filter((r) => r.fetched_elsewhere === true).map((r) => r.mint as string) };
