@@ -78,15 +78,15 @@ running_pid() {
   [ -n "$pid" ] && [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$(readlink -f "$SERVER_BIN")" ] && echo "$pid"
 }
 
+# pg_lsclusters' line of Temporal's cluster (version, name, port, status, ...), empty when there is none
+cluster_line() { pg_lsclusters --no-header | awk -v name="$PG_CLUSTER" '$2 == name'; }
+
 # Temporal's persistence on a PostgreSQL server of its own, as a deployment runs it apart from the
 # application's database: measured here, the API's inserts in a burst no longer queue behind
 # Temporal's statements and WAL flushes (docs/temporal-server.md). A Debian cluster (postgresql-common's
 # pg_createcluster, beside the machine's own), created on first use and started when down; PG_PORT
 # becomes its port. Without postgresql-common, or with TEMPORAL_SERVER_PG_CLUSTER=none, the
 # databases go on PG_HOST:PG_PORT.
-# pg_lsclusters' line of that cluster (version, name, port, status, ...), empty when there is none
-cluster_line() { pg_lsclusters --no-header | awk -v name="$PG_CLUSTER" '$2 == name'; }
-
 own_cluster() {
   [ "$PG_CLUSTER" = none ] && return 0
   if ! command -v pg_lsclusters >/dev/null 2>&1 || ! command -v pg_createcluster >/dev/null 2>&1; then
