@@ -24,7 +24,7 @@ import { generateWorld } from '../src/simulator/generator';
 import { peakPerWindow } from '../src/simulator';
 import { REFRESH_SCHEDULE_ID } from '../src/temporal/schedules';
 import { parseServerTiming } from '../src/api/server-timing';
-import { bucketPercentileMs, e2eLine, postLatencies, stepPercentiles, histogramBuckets, openLoopSchedule, percentile, providerBound, topSelfTime, type AnalysisRun, type BurstFigures, type CpuProfile, type FrontDoorFigures } from './lib/e2e-figures';
+import { bucketPercentileMs, e2eLine, postLatencies, stepPercentiles, histogramBuckets, openLoopSchedule, percentile, providerBound, seriesSum, topSelfTime, type AnalysisRun, type BurstFigures, type CpuProfile, type FrontDoorFigures } from './lib/e2e-figures';
 import { BENCH_PG_PORT, descendantsOf, postmastersByRole, readCpuSeconds, readMemory, readTreeCpuSeconds, startBenchStack, type BenchStack } from './lib/e2e-stack';
 import { countEvents, replaySeconds } from './lib/e2e-temporal';
 import { disjointTriples, triples } from './lib/burst-groups';
@@ -181,6 +181,7 @@ class Phases {
 }
 
 async function analyseGroup(stack: BenchStack, client: Client, wallets: string[], lengths: number[], heliusRps: number, since: number): Promise<AnalysisRun & { lastSeq: number; rateLimited: number; analysisId: string }> {
+  const missedBefore = await heliusBudget(stack);
   const started = performance.now();
   const postedAt = Date.now();
   const { analysisId, workflowId } = await postAnalysis(stack.apiUrl, wallets);
@@ -189,6 +190,9 @@ async function analyseGroup(stack: BenchStack, client: Client, wallets: string[]
   const view = (await (await fetch(`${stack.apiUrl}/v1/analyses/${analysisId}`)).json()) as { status: string };
   const requests = await historyRequests(stack.simUrl, new Set(wallets), since);
   const rel = (t: number | null) => (t === null ? 'none' : `${((t - postedAt) / 1000).toFixed(2)} s`);
+  const budgetAfter = await heliusBudget(stack);
+  const budget = { slotsMissed: budgetAfter.slotsMissed !== null && missedBefore.slotsMissed !== null ? budgetAfter.slotsMissed - missedBefore.slotsMissed : null, marginMs: budgetAfter.marginMs };
+  log(`    the Helius budget: ${budget.slotsMissed ?? '?'} slots missed by requests that woke late; its margin ${missedBefore.marginMs?.toFixed(1) ?? '?'} ms before, ${budget.marginMs?.toFixed(1) ?? '?'} ms after`);
   log(`    history requests from ${rel(requests.firstAt)} to ${rel(requests.lastAt)} after the POST (each wallet's first from ${rel(requests.firstPagesAt?.[0] ?? null)} to ${rel(requests.firstPagesAt?.[1] ?? null)}); a wallet's next page ${requests.pageGapP50Ms?.toFixed(0)} ms after its last (p50), ${requests.pageGapP90Ms?.toFixed(0)} ms (p90)`);
   return {
     analysisId,
@@ -201,7 +205,18 @@ async function analyseGroup(stack: BenchStack, client: Client, wallets: string[]
     rateLimited: requests.rateLimited,
     lastSeq: requests.lastSeq,
     events: { total: 0, parent: 0, workflows: 0 },
+    budget,
   };
+}
+
+/** The worker's Helius budget figures now: slots missed so far, and the margin of its latest slot (null where the worker does not say). */
+async function heliusBudget(stack: BenchStack): Promise<{ slotsMissed: number | null; marginMs: number | null }> {
+  try {
+    const text = await (await fetch(stack.workerMetricsUrl)).text();
+    return { slotsMissed: seriesSum(text, 'provider_budget_slots_missed', { budget: 'helius' }), marginMs: seriesSum(text, 'provider_budget_margin', { budget: 'helius' }) };
+  } catch {
+    return { slotsMissed: null, marginMs: null };
+  }
 }
 
 /**

@@ -73,6 +73,8 @@ export interface AnalysisRun {
   historyPeakPerSecond: number;
   /** Temporal events of the analysis workflow and of every child it started */
   events: EventCount;
+  /** the Helius budget through the analysis (the worker's provider_budget_* metrics): slots its requests missed, and its margin at the end (ms) */
+  budget?: { slotsMissed: number | null; marginMs: number | null };
 }
 
 export interface EventCount {
@@ -205,6 +207,8 @@ function runFigures(run: AnalysisRun, cpu: ReturnType<typeof cpuFloor>) {
     pages: run.bound.pages,
     historyRequests: run.historyRequests,
     historyPeakPerSecond: run.historyPeakPerSecond,
+    budgetSlotsMissed: run.budget?.slotsMissed ?? null,
+    budgetMarginMs: round(run.budget?.marginMs ?? null, 1),
     events: run.events.total,
     eventsParent: run.events.parent,
     workflows: run.events.workflows,
@@ -324,6 +328,24 @@ export function histogramBuckets(exposition: string, name: string, labels: Recor
     buckets.set(bound, (buckets.get(bound) ?? 0) + Number(line.slice(close + 1).trim()));
   }
   return buckets;
+}
+
+/**
+ * The sum of the samples of one Prometheus counter or gauge in a text exposition: the `<name>` (or,
+ * as some exporters name counters, `<name>_total`) lines whose labels include every one of
+ * `labels`; null when no series matches.
+ */
+export function seriesSum(exposition: string, name: string, labels: Record<string, string> = {}): number | null {
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  let sum: number | null = null;
+  for (const line of exposition.split('\n')) {
+    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})?\s+(\S+)/.exec(line);
+    if (!m || (m[1] !== name && m[1] !== `${name}_total`)) continue;
+    const labelText = m[2] ?? '';
+    if (!wanted.every((w) => labelText.split(',').includes(w))) continue;
+    sum = (sum ?? 0) + Number(m[3]);
+  }
+  return sum;
 }
 
 /**

@@ -34,6 +34,8 @@ export interface BenchStack {
   /** pids whose CPU the bench reports, by role */
   pids: Record<string, number>;
   workerPid: number;
+  /** the worker's Prometheus endpoint (TEMPORAL_METRICS_BIND): its Temporal runtime's metrics and the provider budgets' */
+  workerMetricsUrl: string;
   /** the simulator's nice value, or null when the bench could not raise its priority */
   simulatorNice: number | null;
   stop(): Promise<void>;
@@ -276,6 +278,7 @@ export async function startBenchStack(o: StackOptions): Promise<BenchStack> {
       redis.disconnect();
     });
     const apiPort = await freePort();
+    const workerMetricsPort = await freePort();
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       DATABASE_URL: databaseUrl,
@@ -299,7 +302,7 @@ export async function startBenchStack(o: StackOptions): Promise<BenchStack> {
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
     };
     const started = workerStart();
-    const worker = startNode('build/worker.js', [], { ...env, ...started.env, NODE_ENV: 'production' }, [...started.flags, ...profile('worker')]);
+    const worker = startNode('build/worker.js', [], { ...env, ...started.env, TEMPORAL_METRICS_BIND: `127.0.0.1:${workerMetricsPort}`, NODE_ENV: 'production' }, [...started.flags, ...profile('worker')]);
     cleanups.push(() => stopProcess(worker, 'SIGINT', 20_000));
     const api = startNode('build/api/server.js', [], { ...env, NODE_ENV: 'production' }, profile('api'));
     cleanups.push(() => stopProcess(api, 'SIGINT', 10_000));
@@ -307,7 +310,7 @@ export async function startBenchStack(o: StackOptions): Promise<BenchStack> {
     await waitForHttp(`${apiUrl}/readyz`, api, 180_000);
     const pids: Record<string, number> = { worker: worker.pid as number, api: api.pid as number, simulator: sim.pid as number, bench: process.pid };
     if (temporalPid) pids.temporal = temporalPid;
-    return { apiUrl, simUrl, temporalAddress, databaseUrl, pids, workerPid: worker.pid as number, simulatorNice, stop };
+    return { apiUrl, simUrl, temporalAddress, databaseUrl, pids, workerPid: worker.pid as number, workerMetricsUrl: `http://127.0.0.1:${workerMetricsPort}/metrics`, simulatorNice, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -1,4 +1,4 @@
-import { bucketPercentileMs, cpuSecondsOfStat, e2eLine, histogramBuckets, historyPages, memoryOfStatus, openLoopSchedule, percentile, providerBound, stepPercentiles, topSelfTime, type E2eFigures } from '../../../bench/lib/e2e-figures';
+import { bucketPercentileMs, cpuSecondsOfStat, e2eLine, histogramBuckets, historyPages, seriesSum, memoryOfStatus, openLoopSchedule, percentile, providerBound, stepPercentiles, topSelfTime, type E2eFigures } from '../../../bench/lib/e2e-figures';
 
 describe('percentile (nearest rank)', () => {
   it('answers the value at rank ceil(p/100 * n) of the sorted values', () => {
@@ -208,5 +208,27 @@ describe("the API's own latency, from its Prometheus histogram", () => {
     expect(bucketPercentileMs(before, after, 99)).toBe(50);
     expect(bucketPercentileMs(before, after, 100)).toBe(Infinity);
     expect(bucketPercentileMs(after, after, 50)).toBeNull();
+  });
+});
+
+describe('seriesSum', () => {
+  const text = [
+    '# HELP provider_budget_slots_missed slots given up',
+    '# TYPE provider_budget_slots_missed counter',
+    'provider_budget_slots_missed_total{budget="helius",service_name="temporal-core-sdk"} 7',
+    'provider_budget_slots_missed_total{budget="rpc",service_name="temporal-core-sdk"} 2',
+    'provider_budget_margin{budget="helius"} 12.5',
+    'provider_budget_margin_other{budget="helius"} 99',
+  ].join('\n');
+
+  it('sums the samples whose labels include the ones asked, under the name or the name with _total', () => {
+    expect(seriesSum(text, 'provider_budget_slots_missed', { budget: 'helius' })).toBe(7);
+    expect(seriesSum(text, 'provider_budget_slots_missed')).toBe(9);
+    expect(seriesSum(text, 'provider_budget_margin', { budget: 'helius' })).toBe(12.5);
+  });
+
+  it('answers null when no series matches (another name that starts alike included)', () => {
+    expect(seriesSum(text, 'provider_budget_slots_missed', { budget: 'dexscreener' })).toBeNull();
+    expect(seriesSum(text, 'provider_budget')).toBeNull();
   });
 });
