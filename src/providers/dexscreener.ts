@@ -4,6 +4,7 @@ import { WSOL_MINT } from '../domain/enhanced-transaction';
 import { isPublicKey } from './address';
 import { InvalidAddressError, MalformedResponseError } from './errors';
 import type { HttpTimeouts } from './http';
+import type { SendThread } from './send-thread';
 import { ProviderHttp } from './http';
 import type { RateBudget } from './rate-limit';
 import { DexPairSchema, parseOrThrow, type DexPair } from './schemas';
@@ -13,6 +14,8 @@ export interface DexScreenerClientOptions {
   baseUrl: string;
   budget?: RateBudget;
   timeouts?: HttpTimeouts;
+  /** requests go out on this thread at their budget slots (ProviderHttpOptions.sendThread) */
+  sendThread?: SendThread;
 }
 
 export interface PricedToken {
@@ -59,7 +62,7 @@ export class DexScreenerClient implements MarketDataSource {
   private readonly http: ProviderHttp;
 
   constructor(options: DexScreenerClientOptions) {
-    this.http = new ProviderHttp({ provider: 'dexscreener', baseUrl: options.baseUrl, budget: options.budget, timeouts: options.timeouts });
+    this.http = new ProviderHttp({ provider: 'dexscreener', baseUrl: options.baseUrl, budget: options.budget, timeouts: options.timeouts, sendThread: options.sendThread });
   }
 
   /** All Solana pairs touching these mints (base or quote side), requested 30 at a time. */

@@ -5,6 +5,7 @@ import type { EnhancedTransaction } from '../domain/enhanced-transaction';
 import { isPublicKey, isSignature } from './address';
 import { InvalidAddressError, InvalidRequestError, MalformedResponseError } from './errors';
 import type { HttpTimeouts } from './http';
+import type { SendThread } from './send-thread';
 import { ProviderHttp } from './http';
 import { parseEnhancedTransaction } from './enhanced-validation';
 import type { RateBudget } from './rate-limit';
@@ -16,6 +17,8 @@ export interface HeliusClientOptions {
   apiKey: string;
   budget?: RateBudget;
   timeouts?: HttpTimeouts;
+  /** requests go out on this thread at their budget slots (ProviderHttpOptions.sendThread) */
+  sendThread?: SendThread;
 }
 
 export interface HistoryPageOptions {
@@ -130,6 +133,7 @@ export class HeliusClient implements HeliusHistorySource {
       apiKey: options.apiKey,
       budget: options.budget,
       timeouts: options.timeouts,
+      sendThread: options.sendThread,
     });
   }
 
@@ -289,6 +293,8 @@ export interface HeliusDasClientOptions {
   /** DAS shares Helius' "DAS & Enhanced" rate limit: pass the Helius budget */
   budget?: RateBudget;
   timeouts?: HttpTimeouts;
+  /** requests go out on this thread at their budget slots (ProviderHttpOptions.sendThread) */
+  sendThread?: SendThread;
 }
 
 export interface TokenAccountsOptions {
@@ -322,7 +328,7 @@ export class HeliusDasClient implements TokenHolderSource {
   private nextId = 1;
 
   constructor(options: HeliusDasClientOptions) {
-    this.http = new ProviderHttp({ provider: 'helius', baseUrl: options.url, apiKey: options.apiKey, budget: options.budget, timeouts: options.timeouts });
+    this.http = new ProviderHttp({ provider: 'helius', baseUrl: options.url, apiKey: options.apiKey, budget: options.budget, timeouts: options.timeouts, sendThread: options.sendThread });
   }
 
   /** One page (1-based) of the mint's token accounts with a non-zero balance. */
