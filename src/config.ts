@@ -147,12 +147,6 @@ const schema = z.object({
    * README, fifteenth session). Raise it with PostgreSQL's cores.
    */
   SYNC_CONNECTIONS: positiveInt.default(2),
-  /**
-   * Provider requests wait for their budget slots and go out on a thread of the worker's own
-   * (src/providers/send-thread.ts) instead of the thread that parses and stores pages, whose busy
-   * event loop wakes them late ('false': on the calling thread, as before).
-   */
-  PROVIDER_SEND_THREAD: z.enum(['true', 'false']).transform((v) => v === 'true').default(true),
   ANALYSIS_CONCURRENCY: positiveInt.default(10),
   ENRICHMENT_CONCURRENCY: positiveInt.default(20),
   WALLET_STALE_AFTER_SECONDS: positiveInt.default(6 * 3600),

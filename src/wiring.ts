@@ -4,7 +4,7 @@ import type { Pool } from 'pg';
 import type Redis from 'ioredis';
 import type { Config } from './config';
 import type { ActivityDeps } from './activities/deps';
-import { createProviderBudgets, DexScreenerClient, HeliusClient, HeliusDasClient, SendThread, SolanaRpcClient, type ProviderBudgetConfig } from './providers';
+import { createProviderBudgets, DexScreenerClient, HeliusClient, HeliusDasClient, SolanaRpcClient, type ProviderBudgetConfig } from './providers';
 
 export function buildActivityDeps(config: Config, pool: Pool, redis: Redis, syncPool?: Pool, budgetObserver?: ProviderBudgetConfig['observer']): ActivityDeps {
   // Budgets hold across every worker process sharing this Redis (keys under REDIS_KEY_PREFIX).
@@ -18,17 +18,15 @@ export function buildActivityDeps(config: Config, pool: Pool, redis: Redis, sync
   });
   const timeouts = { connectTimeoutMs: config.HTTP_CONNECT_TIMEOUT_MS, headersTimeoutMs: config.HTTP_READ_TIMEOUT_MS, bodyTimeoutMs: config.HTTP_READ_TIMEOUT_MS };
   const apiKey = config.HELIUS_API_KEY ?? '';
-  // one thread sends every client's requests at their slots (PROVIDER_SEND_THREAD); started on the first
-  const sendThread = config.PROVIDER_SEND_THREAD ? new SendThread() : undefined;
   return {
     pool,
     ...(syncPool ? { syncPool } : {}),
     redis,
-    helius: new HeliusClient({ baseUrl: config.HELIUS_BASE_URL, apiKey, budget: budgets.helius, timeouts, sendThread }),
-    rpc: new SolanaRpcClient({ url: config.SOLANA_RPC_URL, apiKey: config.HELIUS_API_KEY, budget: budgets.rpc, timeouts, sendThread }),
-    market: new DexScreenerClient({ baseUrl: config.DEXSCREENER_BASE_URL, budget: budgets.dexscreener, timeouts, sendThread }),
+    helius: new HeliusClient({ baseUrl: config.HELIUS_BASE_URL, apiKey, budget: budgets.helius, timeouts }),
+    rpc: new SolanaRpcClient({ url: config.SOLANA_RPC_URL, apiKey: config.HELIUS_API_KEY, budget: budgets.rpc, timeouts }),
+    market: new DexScreenerClient({ baseUrl: config.DEXSCREENER_BASE_URL, budget: budgets.dexscreener, timeouts }),
     // DAS is served on the Helius RPC URL and counts against Helius' "DAS & Enhanced" limit
-    holders: new HeliusDasClient({ url: config.SOLANA_RPC_URL, apiKey: config.HELIUS_API_KEY, budget: budgets.helius, timeouts, sendThread }),
+    holders: new HeliusDasClient({ url: config.SOLANA_RPC_URL, apiKey: config.HELIUS_API_KEY, budget: budgets.helius, timeouts }),
     settings: {
       balanceCacheTtlSeconds: config.BALANCE_CACHE_TTL_SECONDS,
       staleAfterSeconds: config.WALLET_STALE_AFTER_SECONDS,

@@ -4,7 +4,6 @@ import { WSOL_MINT } from '../domain/enhanced-transaction';
 import { isPublicKey } from './address';
 import { InvalidAddressError, MalformedResponseError } from './errors';
 import type { HttpTimeouts } from './http';
-import type { SendThread } from './send-thread';
 import { ProviderHttp } from './http';
 import type { RateBudget } from './rate-limit';
 import { DexPairSchema, parseOrThrow, type DexPair } from './schemas';
@@ -14,8 +13,6 @@ export interface DexScreenerClientOptions {
   baseUrl: string;
   budget?: RateBudget;
   timeouts?: HttpTimeouts;
-  /** requests go out on this thread at their budget slots (ProviderHttpOptions.sendThread) */
-  sendThread?: SendThread;
 }
 
 export interface PricedToken {
@@ -62,7 +59,7 @@ export class DexScreenerClient implements MarketDataSource {
   private readonly http: ProviderHttp;
 
   constructor(options: DexScreenerClientOptions) {
-    this.http = new ProviderHttp({ provider: 'dexscreener', baseUrl: options.baseUrl, budget: options.budget, timeouts: options.timeouts, sendThread: options.sendThread });
+    this.http = new ProviderHttp({ provider: 'dexscreener', baseUrl: options.baseUrl, budget: options.budget, timeouts: options.timeouts });
   }
 
   /** All Solana pairs touching these mints (base or quote side), requested 30 at a time. */

@@ -5,7 +5,6 @@ import type { EnhancedTransaction } from '../domain/enhanced-transaction';
 import { isPublicKey, isSignature } from './address';
 import { InvalidAddressError, InvalidRequestError, MalformedResponseError } from './errors';
 import type { HttpTimeouts } from './http';
-import type { SendThread } from './send-thread';
 import { ProviderHttp } from './http';
 import { parseEnhancedTransaction } from './enhanced-validation';
 import type { RateBudget } from './rate-limit';
@@ -17,8 +16,6 @@ export interface HeliusClientOptions {
   apiKey: string;
   budget?: RateBudget;
   timeouts?: HttpTimeouts;
-  /** requests go out on this thread at their budget slots (ProviderHttpOptions.sendThread) */
-  sendThread?: SendThread;
 }
 
 export interface HistoryPageOptions {
@@ -133,7 +130,6 @@ export class HeliusClient implements HeliusHistorySource {
       apiKey: options.apiKey,
       budget: options.budget,
       timeouts: options.timeouts,
-      sendThread: options.sendThread,
     });
   }
 
@@ -293,8 +289,6 @@ export interface HeliusDasClientOptions {
   /** DAS shares Helius' "DAS & Enhanced" rate limit: pass the Helius budget */
   budget?: RateBudget;
   timeouts?: HttpTimeouts;
-  /** requests go out on this thread at their budget slots (ProviderHttpOptions.sendThread) */
-  sendThread?: SendThread;
 }
 
 export interface TokenAccountsOptions {
@@ -328,7 +322,7 @@ export class HeliusDasClient implements TokenHolderSource {
   private nextId = 1;
 
   constructor(options: HeliusDasClientOptions) {
-    this.http = new ProviderHttp({ provider: 'helius', baseUrl: options.url, apiKey: options.apiKey, budget: options.budget, timeouts: options.timeouts, sendThread: options.sendThread });
+    this.http = new ProviderHttp({ provider: 'helius', baseUrl: options.url, apiKey: options.apiKey, budget: options.budget, timeouts: options.timeouts });
   }
 
   /** One page (1-based) of the mint's token accounts with a non-zero balance. */

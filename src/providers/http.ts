@@ -14,8 +14,7 @@ import {
   type ProviderError,
 } from './errors';
 import type { RateBudget } from './rate-limit';
-import { MAX_RESERVATIONS, unlimitedBudget } from './rate-limit';
-import type { SendAgent, SendOutcome, SendThread } from './send-thread';
+import { unlimitedBudget } from './rate-limit';
 import { redactKnownSecrets } from '../redact';
 import { parseRetryAfter } from './retry-after';
 
@@ -39,11 +38,6 @@ export interface ProviderHttpOptions {
   apiKey?: string;
   budget?: RateBudget;
   timeouts?: HttpTimeouts;
-  /**
-   * Requests wait for their slot and go out on this thread (send-thread.ts) rather than on the
-   * caller's, when the budget can reserve a slot without waiting for it (RateBudget.reserve).
-   */
-  sendThread?: SendThread;
 }
 
 export interface HttpRequest {
@@ -76,9 +70,6 @@ export class ProviderHttp {
   private readonly budget: RateBudget;
   private readonly agent: Agent;
   private readonly gate: ReturnType<typeof pLimit>;
-  private readonly sendThread?: SendThread;
-  private readonly sendAgent: SendAgent;
-  private static agents = 0;
 
   constructor(options: ProviderHttpOptions) {
     this.provider = options.provider;
@@ -88,22 +79,13 @@ export class ProviderHttp {
     const t = options.timeouts ?? {};
     const connections = t.connections ?? 32;
     this.gate = pLimit(connections);
-    this.sendAgent = {
-      key: `${this.provider}#${++ProviderHttp.agents}`,
-      connections,
-      keepAliveTimeoutMs: t.keepAliveTimeoutMs ?? 30_000,
-      connectTimeoutMs: t.connectTimeoutMs ?? 5_000,
-      headersTimeoutMs: t.headersTimeoutMs ?? 30_000,
-      bodyTimeoutMs: t.bodyTimeoutMs ?? 30_000,
-    };
     this.agent = new Agent({
       connections,
-      keepAliveTimeout: this.sendAgent.keepAliveTimeoutMs,
-      connect: { timeout: this.sendAgent.connectTimeoutMs },
-      headersTimeout: this.sendAgent.headersTimeoutMs,
-      bodyTimeout: this.sendAgent.bodyTimeoutMs,
+      keepAliveTimeout: t.keepAliveTimeoutMs ?? 30_000,
+      connect: { timeout: t.connectTimeoutMs ?? 5_000 },
+      headersTimeout: t.headersTimeoutMs ?? 30_000,
+      bodyTimeout: t.bodyTimeoutMs ?? 30_000,
     });
-    if (options.sendThread && this.budget.reserve) this.sendThread = options.sendThread;
   }
 
   details(operation: string, status?: number, rpcCode?: number, retryAfterMs?: number): ProviderErrorDetails {
@@ -131,14 +113,20 @@ export class ProviderHttp {
       if (v !== undefined) url.searchParams.set(k, String(v));
     }
     if (this.apiKey) url.searchParams.set('api-key', this.apiKey);
-    const headers: Record<string, string> =
-      req.json === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' };
-    const body = req.json === undefined ? undefined : JSON.stringify(req.json);
-    if (this.sendThread) return this.sendOnThread(this.sendThread, url, headers, body, req);
     await this.budget.acquire(req.signal);
     req.signal?.throwIfAborted();
     try {
-      const res = await this.agent.request({ origin: url.origin, path: `${url.pathname}${url.search}`, method: req.method, headers, body, signal: req.signal });
+      const res = await this.agent.request({
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
+        method: req.method,
+        headers:
+          req.json === undefined
+            ? { accept: 'application/json' }
+            : { accept: 'application/json', 'content-type': 'application/json' },
+        body: req.json === undefined ? undefined : JSON.stringify(req.json),
+        signal: req.signal,
+      });
       const text = await res.body.text();
       const retryAfterMs = res.statusCode >= 400 ? parseRetryAfter(res.headers['retry-after']) : undefined;
       return retryAfterMs === undefined ? { status: res.statusCode, text } : { status: res.statusCode, text, retryAfterMs };
@@ -146,53 +134,6 @@ export class ProviderHttp {
       // aborted on purpose: the caller's reason, not a provider fault to classify and retry
       if (req.signal?.aborted) throw req.signal.reason;
       throw this.transportError(err, req.operation);
-    }
-  }
-
-  /**
-   * The request reserved here and sent by the send thread at its slot. A slot the thread woke too
-   * late for is given up and another reserved, as `RateBudget.acquire` does, and after
-   * MAX_RESERVATIONS the request goes whenever it wakes.
-   */
-  private async sendOnThread(thread: SendThread, url: URL, headers: Record<string, string>, body: string | undefined, req: HttpRequest): Promise<HttpResponse> {
-    const budget = this.budget as Required<Pick<RateBudget, 'reserve'>> & RateBudget;
-    // the thread loaded before the first slot is reserved: no slot passes while it starts
-    try {
-      await thread.ready();
-    } catch (err) {
-      throw this.transportError(err, req.operation);
-    }
-    for (let reservation = 1; ; reservation++) {
-      const slot = await budget.reserve(req.signal);
-      let outcome: SendOutcome;
-      try {
-        outcome = await thread.send(
-          {
-            origin: url.origin,
-            path: `${url.pathname}${url.search}`,
-            method: req.method,
-            headers,
-            body,
-            dueAt: slot.dueAt,
-            lateLimitMs: reservation >= MAX_RESERVATIONS ? null : slot.lateLimitMs,
-            agent: this.sendAgent,
-          },
-          req.signal,
-        );
-      } catch (err) {
-        if (req.signal?.aborted) throw req.signal.reason;
-        throw this.transportError(err, req.operation);
-      }
-      if (outcome.kind === 'missed') {
-        budget.slotMissed?.();
-        continue;
-      }
-      if (outcome.kind === 'error') {
-        if (req.signal?.aborted) throw req.signal.reason;
-        throw this.transportError(outcome, req.operation);
-      }
-      const retryAfterMs = outcome.status >= 400 ? parseRetryAfter(outcome.retryAfter) : undefined;
-      return retryAfterMs === undefined ? { status: outcome.status, text: outcome.text } : { status: outcome.status, text: outcome.text, retryAfterMs };
     }
   }
 

@@ -3,7 +3,6 @@ export * from './errors';
 export { redactSecrets, redactKnownSecrets, redactUrl } from '../redact';
 export type { HttpTimeouts } from './http';
 export * from './rate-limit';
-export { SendThread, SendThreadExitedError } from './send-thread';
 export { parseRetryAfter, MAX_RETRY_AFTER_MS } from './retry-after';
 export { isPublicKey, isSignature } from './address';
 export * from './helius';

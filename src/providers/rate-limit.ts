@@ -19,27 +19,6 @@ export interface RateBudget {
   reportRateLimited?(): Promise<void>;
   /** the margin the next reservation will space its slot by (a learnt one where it learns) */
   marginMs?(): Promise<number>;
-  /**
-   * Reserves the next slot without waiting for it, for a caller that waits elsewhere (the send
-   * thread, src/providers/send-thread.ts): `acquire` is this, a sleep until the slot, and the
-   * late-slot check. The slot is spent once reserved.
-   */
-  reserve?(signal?: AbortSignal): Promise<BudgetSlot>;
-  /** a request sent under a slot from `reserve` woke too late for it and gave it up (it reserves another) */
-  slotMissed?(): void;
-}
-
-/** A reserved slot: when it is due, and how late past it a request may still leave. */
-export interface BudgetSlot {
-  /** epoch milliseconds with a fraction (epochNow's clock, the same in every thread of the process) */
-  dueAt: number;
-  /** how late past `dueAt` the request may leave (see lateSlotLimitMs); null: whenever */
-  lateLimitMs: number | null;
-}
-
-/** Epoch milliseconds with a fraction, monotonic within a thread and comparable across a process's threads. */
-export function epochNow(): number {
-  return performance.timeOrigin + performance.now();
 }
 
 /** What a budget tells whoever watches it: the worker's metrics (src/temporal/budget-metrics.ts). */
@@ -156,27 +135,20 @@ export class InMemoryRateBudget implements RateBudget {
   }
   async acquire(signal?: AbortSignal): Promise<void> {
     for (let reservation = 1; ; reservation++) {
-      const slot = await this.reserve(signal);
-      const wait = slot.dueAt - epochNow();
-      if (wait > 0) await sleepUnlessAborted(wait, signal);
-      if (!missedSlot(slot) || reservation >= MAX_RESERVATIONS) return;
-      this.slotMissed();
+      signal?.throwIfAborted();
+      const now = this.now();
+      const margin = this.margin;
+      const interval = intervalOf(this.spec, margin);
+      const tat = Math.max(this.tat, now);
+      const start = Math.max(now, tat - (this.burst - 1) * interval);
+      this.tat = tat + interval;
+      if (this.spec.adaptive) this.margin = decayedMargin(margin, this.spec.adaptive);
+      this.observer?.margin(margin);
+      const due = performance.now() + (start - now);
+      if (start > now) await sleepUnlessAborted(start - now, signal);
+      if (!missedSlot(due, lateSlotLimitMs(margin)) || reservation >= MAX_RESERVATIONS) return;
+      this.observer?.slotMissed();
     }
-  }
-  reserve(signal?: AbortSignal): Promise<BudgetSlot> {
-    signal?.throwIfAborted();
-    const now = this.now();
-    const margin = this.margin;
-    const interval = intervalOf(this.spec, margin);
-    const tat = Math.max(this.tat, now);
-    const start = Math.max(now, tat - (this.burst - 1) * interval);
-    this.tat = tat + interval;
-    if (this.spec.adaptive) this.margin = decayedMargin(margin, this.spec.adaptive);
-    this.observer?.margin(margin);
-    return Promise.resolve({ dueAt: epochNow() + (start - now), lateLimitMs: lateSlotLimitMs(margin) });
-  }
-  slotMissed(): void {
-    this.observer?.slotMissed();
   }
   reportRateLimited(): Promise<void> {
     this.observer?.rateLimited();
@@ -291,27 +263,21 @@ export class RedisRateBudget implements RateBudget {
     const a = spec.adaptive;
     return a ? [...base, a.minMs, Math.pow(2, -1 / a.halfLifeRequests)] : base;
   }
-  async reserve(signal?: AbortSignal): Promise<BudgetSlot> {
-    signal?.throwIfAborted();
-    const maxWait = this.options.maxWaitMs ?? 120_000;
-    const [wait, margin] = await runScript<[string, string]>(this.options.redis, RESERVE_COMMAND, this.keys, this.reserveArgs());
-    const waitMs = Number(wait);
-    this.options.observer?.margin(Number(margin));
-    if (waitMs > maxWait) {
-      throw new RateBudgetExceededError(`rate budget ${this.options.key}: next free slot in ${Math.round(waitMs)} ms (> ${maxWait} ms)`);
-    }
-    return { dueAt: epochNow() + waitMs, lateLimitMs: lateSlotLimitMs(Number(margin)) };
-  }
-  slotMissed(): void {
-    this.options.observer?.slotMissed();
-  }
   async acquire(signal?: AbortSignal): Promise<void> {
+    const maxWait = this.options.maxWaitMs ?? 120_000;
+    const args = this.reserveArgs();
     for (let reservation = 1; ; reservation++) {
-      const slot = await this.reserve(signal);
-      const wait = slot.dueAt - epochNow();
-      if (wait > 0) await sleepUnlessAborted(wait, signal);
-      if (!missedSlot(slot) || reservation >= MAX_RESERVATIONS) return;
-      this.slotMissed();
+      signal?.throwIfAborted();
+      const [wait, margin] = await runScript<[string, string]>(this.options.redis, RESERVE_COMMAND, this.keys, args);
+      const waitMs = Number(wait);
+      this.options.observer?.margin(Number(margin));
+      if (waitMs > maxWait) {
+        throw new RateBudgetExceededError(`rate budget ${this.options.key}: next free slot in ${Math.round(waitMs)} ms (> ${maxWait} ms)`);
+      }
+      const due = performance.now() + waitMs;
+      if (waitMs > 0) await sleepUnlessAborted(waitMs, signal);
+      if (!missedSlot(due, lateSlotLimitMs(Number(margin))) || reservation >= MAX_RESERVATIONS) return;
+      this.options.observer?.slotMissed();
     }
   }
   async reportRateLimited(): Promise<void> {
@@ -345,11 +311,10 @@ function lateSlotLimitMs(marginMs: number): number | null {
 }
 
 /** Reservations one request may make before it goes anyway (a process stalled again and again). */
-export const MAX_RESERVATIONS = 5;
+const MAX_RESERVATIONS = 5;
 
-/** Whether a request leaving now has missed its slot (it woke more than the slot's late limit past it). */
-export function missedSlot(slot: BudgetSlot, now: number = epochNow()): boolean {
-  return slot.lateLimitMs !== null && now - slot.dueAt > slot.lateLimitMs;
+function missedSlot(due: number, lateLimit: number | null): boolean {
+  return lateLimit !== null && performance.now() - due > lateLimit;
 }
 
 export interface ProviderBudgetConfig {

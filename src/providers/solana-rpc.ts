@@ -4,7 +4,6 @@ import { SPL_TOKEN_PROGRAM_ID, TOKEN_2022_PROGRAM_ID } from '../domain/enhanced-
 import { isPublicKey } from './address';
 import { InvalidAddressError, MalformedResponseError } from './errors';
 import type { HttpTimeouts } from './http';
-import type { SendThread } from './send-thread';
 import { ProviderHttp } from './http';
 import type { RateBudget } from './rate-limit';
 import type { z } from 'zod';
@@ -24,8 +23,6 @@ export interface SolanaRpcClientOptions {
   apiKey?: string;
   budget?: RateBudget;
   timeouts?: HttpTimeouts;
-  /** requests go out on this thread at their budget slots (ProviderHttpOptions.sendThread) */
-  sendThread?: SendThread;
   commitment?: 'confirmed' | 'finalized';
 }
 
@@ -88,7 +85,6 @@ export class SolanaRpcClient implements BalanceSource {
       apiKey: options.apiKey,
       budget: options.budget,
       timeouts: options.timeouts,
-      sendThread: options.sendThread,
     });
     this.commitment = options.commitment ?? 'confirmed';
   }

@@ -6,12 +6,10 @@
 // it gave up (woken too late for them) and when each of its budgeted requests was written to its
 // socket (undici's `undici:client:sendHeaders` channel): the moments the budget governs, read off
 // the sender's clock rather than off the simulator's reading of its socket, which on a loaded
-// machine reads requests late and in bunches. `stalled-thread` is `stalled` with the requests sent
-// by the provider send thread (src/providers/send-thread.ts), whose event loop the stall does not
-// block: they leave at their slots.
+// machine reads requests late and in bunches.
 import { subscribe } from 'node:diagnostics_channel';
 import { Redis } from 'ioredis';
-import { RedisRateBudget, SendThread, SolanaRpcClient, learningMargin, perSecond, unlimitedBudget } from '../../../src/providers';
+import { RedisRateBudget, SolanaRpcClient, learningMargin, perSecond, unlimitedBudget } from '../../../src/providers';
 
 const STALL_AFTER_MS = 150;
 const STALL_MS = 800;
@@ -28,13 +26,9 @@ async function main(): Promise<void> {
   await warmUp.getBalance(wallet).catch(() => undefined);
   await warmUp.close();
   const sent: number[] = [];
-  // with `stalled-thread` the requests go out on the send thread, which reports each send (a
-  // diagnostics channel is the thread's own)
-  const sendThread = mode === 'stalled-thread' ? new SendThread({ onSent: (at) => sent.push(at) }) : undefined;
-  if (sendThread) await sendThread.ready();
-  else subscribe('undici:client:sendHeaders', () => sent.push(Date.now()));
-  const rpc = new SolanaRpcClient({ url, apiKey: 'worker-key', budget, sendThread });
-  if (mode === 'stalled' || mode === 'stalled-thread') {
+  subscribe('undici:client:sendHeaders', () => sent.push(Date.now()));
+  const rpc = new SolanaRpcClient({ url, apiKey: 'worker-key', budget });
+  if (mode === 'stalled') {
     const all = Promise.all(Array.from({ length: Number(calls) }, () => rpc.getBalance(wallet)));
     await new Promise((r) => setTimeout(r, STALL_AFTER_MS));
     const until = Date.now() + STALL_MS;
@@ -46,7 +40,6 @@ async function main(): Promise<void> {
     for (let i = 0; i < Number(calls); i++) await rpc.getBalance(wallet);
   }
   await rpc.close();
-  await sendThread?.close();
   redis?.disconnect();
   process.stdout.write(`${JSON.stringify({ sent, missed })}\n`);
 }
