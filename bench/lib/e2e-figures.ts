@@ -163,6 +163,8 @@ export interface E2eFigures {
   largeReplay?: { seconds: number; events: number };
   /** the warm-up analysis (the worker's first, of other wallets): seconds and its bound's, if one ran */
   coldStart?: { wallets: number; seconds: number; boundSeconds: number } | null;
+  /** a second small group of other wallets, analysed after the large one: the budget's margin learnt */
+  smallAfterLarge?: AnalysisRun | null;
   burst: BurstFigures;
   /** null: not measured (--no-front-door) */
   frontDoor?: FrontDoorFigures | null;
@@ -231,6 +233,7 @@ export function e2eLine(f: E2eFigures): string {
       small: runFigures(f.small, cpuFloor(f.cpuSecondsByPhase.small, f.machine.cores)),
       large: runFigures(f.large, cpuFloor(f.cpuSecondsByPhase.large, f.machine.cores)),
       coldStart: f.coldStart ? { wallets: f.coldStart.wallets, seconds: round(f.coldStart.seconds), boundSeconds: round(f.coldStart.boundSeconds) } : null,
+      smallAfterLarge: f.smallAfterLarge ? runFigures(f.smallAfterLarge, null) : null,
     },
     b: {
       offeredRps: f.burst.offeredRps,

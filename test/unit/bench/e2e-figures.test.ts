@@ -77,6 +77,7 @@ describe('the JSON line', () => {
     historyRequests: pages + wallets,
     historyPeakPerSecond: 49,
     events: { total: 40 * wallets, parent: 10 * wallets, workflows: wallets + 2 },
+    budget: { slotsMissed: wallets / 10, marginMs: 11.44 },
   });
   const figures: E2eFigures = {
     temporal: 'prod',
@@ -120,9 +121,10 @@ describe('the JSON line', () => {
       temporal: 'prod',
       temporalAddress: '127.0.0.1:7633',
       a: {
-        small: { wallets: 20, status: 'completed', seconds: 1.2, boundSeconds: 0.8, ratio: 1.5, pages: 40, historyRequests: 60, historyPeakPerSecond: 49, events: 800, eventsParent: 200, workflows: 22, cpuFloorSeconds: null, cpuFloorSecondsServiceOnly: null },
-        large: { wallets: 500, status: 'completed', seconds: 26, boundSeconds: 20, ratio: 1.3, pages: 1000, historyRequests: 1500, historyPeakPerSecond: 49, events: 20000, eventsParent: 5000, workflows: 502, cpuFloorSeconds: null, cpuFloorSecondsServiceOnly: null },
+        small: { wallets: 20, status: 'completed', seconds: 1.2, boundSeconds: 0.8, ratio: 1.5, pages: 40, historyRequests: 60, historyPeakPerSecond: 49, budgetSlotsMissed: 2, budgetMarginMs: 11.4, events: 800, eventsParent: 200, workflows: 22, cpuFloorSeconds: null, cpuFloorSecondsServiceOnly: null },
+        large: { wallets: 500, status: 'completed', seconds: 26, boundSeconds: 20, ratio: 1.3, pages: 1000, historyRequests: 1500, historyPeakPerSecond: 49, budgetSlotsMissed: 50, budgetMarginMs: 11.4, events: 20000, eventsParent: 5000, workflows: 502, cpuFloorSeconds: null, cpuFloorSecondsServiceOnly: null },
         coldStart: null,
+        smallAfterLarge: null,
       },
       b: { offeredRps: 200, requests: 800, achievedRps: 200, p50Ms: 12.3, p99Ms: 48, maxMs: 60, acceptedP50Ms: 12.3, acceptedP99Ms: 48, serverP50Ms: 5, serverP99Ms: 25, statuses: { '202': 800 }, serverTiming: { store: { p50Ms: 3.1, p99Ms: 20 } }, frontDoor: null },
       c: { analyses: 800, failed: 0, drainSeconds: 80, analysesPerSecond: 10 },
@@ -146,6 +148,11 @@ describe('the JSON line', () => {
   it('carries the warm-up analysis (the worker\'s first) as the cold start, rounded, when one ran', () => {
     const line = JSON.parse(e2eLine({ ...figures, coldStart: { wallets: 5, seconds: 2.5649, boundSeconds: 0.3 } })) as { a: { coldStart: unknown } };
     expect(line.a.coldStart).toEqual({ wallets: 5, seconds: 2.56, boundSeconds: 0.3 });
+  });
+
+  it('carries the second small group, measured after the large one, as the first is', () => {
+    const line = JSON.parse(e2eLine({ ...figures, smallAfterLarge: { ...run(20, 1.44, 60), budget: { slotsMissed: 0, marginMs: 10.96 } } })) as { a: { smallAfterLarge: Record<string, unknown> } };
+    expect(line.a.smallAfterLarge).toMatchObject({ wallets: 20, seconds: 1.44, boundSeconds: 1.2, ratio: 1.2, budgetSlotsMissed: 0, budgetMarginMs: 11, cpuFloorSeconds: null });
   });
 
   it('carries the front door alone (the burst sent with the worker paused) in (b), rounded', () => {
