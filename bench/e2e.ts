@@ -181,7 +181,7 @@ class Phases {
 }
 
 async function analyseGroup(stack: BenchStack, client: Client, wallets: string[], lengths: number[], heliusRps: number, since: number): Promise<AnalysisRun & { lastSeq: number; rateLimited: number; analysisId: string }> {
-  const missedBefore = await heliusBudget(stack);
+  const budgetBefore = await heliusBudget(stack);
   const started = performance.now();
   const postedAt = Date.now();
   const { analysisId, workflowId } = await postAnalysis(stack.apiUrl, wallets);
@@ -191,8 +191,8 @@ async function analyseGroup(stack: BenchStack, client: Client, wallets: string[]
   const requests = await historyRequests(stack.simUrl, new Set(wallets), since);
   const rel = (t: number | null) => (t === null ? 'none' : `${((t - postedAt) / 1000).toFixed(2)} s`);
   const budgetAfter = await heliusBudget(stack);
-  const budget = { slotsMissed: budgetAfter.slotsMissed !== null && missedBefore.slotsMissed !== null ? budgetAfter.slotsMissed - missedBefore.slotsMissed : null, marginMs: budgetAfter.marginMs };
-  log(`    the Helius budget: ${budget.slotsMissed ?? '?'} slots missed by requests that woke late; its margin ${missedBefore.marginMs?.toFixed(1) ?? '?'} ms before, ${budget.marginMs?.toFixed(1) ?? '?'} ms after`);
+  const budget = { slotsMissed: budgetAfter.slotsMissed !== null && budgetBefore.slotsMissed !== null ? budgetAfter.slotsMissed - budgetBefore.slotsMissed : null, marginMs: budgetAfter.marginMs };
+  log(`    the Helius budget: ${budget.slotsMissed ?? '?'} slots missed by requests that woke late; its margin ${budgetBefore.marginMs?.toFixed(1) ?? '?'} ms before, ${budget.marginMs?.toFixed(1) ?? '?'} ms after`);
   log(`    history requests from ${rel(requests.firstAt)} to ${rel(requests.lastAt)} after the POST (each wallet's first from ${rel(requests.firstPagesAt?.[0] ?? null)} to ${rel(requests.firstPagesAt?.[1] ?? null)}); a wallet's next page ${requests.pageGapP50Ms?.toFixed(0)} ms after its last (p50), ${requests.pageGapP90Ms?.toFixed(0)} ms (p90)`);
   return {
     analysisId,
