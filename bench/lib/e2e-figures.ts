@@ -313,42 +313,44 @@ export function topSelfTime(profile: CpuProfile, count = 15): Array<{ fn: string
 }
 
 /**
+ * The samples of `name` in a Prometheus text exposition whose labels include every one of `labels`:
+ * each one's label text and value.
+ */
+function samplesOf(exposition: string, name: string, labels: Record<string, string>): Array<{ labelText: string; value: number }> {
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  const out: Array<{ labelText: string; value: number }> = [];
+  for (const line of exposition.split('\n')) {
+    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})?\s+(\S+)/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const labelText = m[2] ?? '';
+    if (wanted.every((w) => labelText.split(',').includes(w))) out.push({ labelText, value: Number(m[3]) });
+  }
+  return out;
+}
+
+/**
  * The cumulative buckets of one Prometheus histogram series in a text exposition, by upper bound
  * (seconds; +Inf as Infinity): the `<name>_bucket` lines whose labels include every one of `labels`,
  * summed when several series match.
  */
 export function histogramBuckets(exposition: string, name: string, labels: Record<string, string>): Map<number, number> {
   const buckets = new Map<number, number>();
-  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  for (const line of exposition.split('\n')) {
-    if (!line.startsWith(`${name}_bucket{`)) continue;
-    const close = line.lastIndexOf('}');
-    const labelText = line.slice(name.length + 8, close);
-    if (!wanted.every((w) => labelText.split(',').includes(w))) continue;
+  for (const { labelText, value } of samplesOf(exposition, `${name}_bucket`, labels)) {
     const le = /(?:^|,)le="([^"]+)"/.exec(labelText)?.[1];
     if (le === undefined) continue;
     const bound = le === '+Inf' ? Infinity : Number(le);
-    buckets.set(bound, (buckets.get(bound) ?? 0) + Number(line.slice(close + 1).trim()));
+    buckets.set(bound, (buckets.get(bound) ?? 0) + value);
   }
   return buckets;
 }
 
 /**
- * The sum of the samples of one Prometheus counter or gauge in a text exposition: the `<name>` (or,
- * as some exporters name counters, `<name>_total`) lines whose labels include every one of
- * `labels`; null when no series matches.
+ * The sum of the samples of one Prometheus counter or gauge in a text exposition (the `<name>`
+ * lines whose labels include every one of `labels`); null when no series matches.
  */
 export function seriesSum(exposition: string, name: string, labels: Record<string, string> = {}): number | null {
-  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  let sum: number | null = null;
-  for (const line of exposition.split('\n')) {
-    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})?\s+(\S+)/.exec(line);
-    if (!m || (m[1] !== name && m[1] !== `${name}_total`)) continue;
-    const labelText = m[2] ?? '';
-    if (!wanted.every((w) => labelText.split(',').includes(w))) continue;
-    sum = (sum ?? 0) + Number(m[3]);
-  }
-  return sum;
+  const samples = samplesOf(exposition, name, labels);
+  return samples.length === 0 ? null : samples.reduce((sum, s) => sum + s.value, 0);
 }
 
 /**
