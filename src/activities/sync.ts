@@ -3,6 +3,7 @@
 // one stopped. Then PnL and behavior computed and stored. Workflows get small summaries only.
 import { withLivenessHeartbeat } from './heartbeat';
 import { Context, CancelledFailure, log } from '@temporalio/activity';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ENGINE_VERSION, computeBehavior, computePnl, extractMany, formatUnits } from '../domain';
 import { extractTransfersMany } from '../domain/detection/transfers';
 import { storeHistoryPage } from '../store/transactions';
@@ -132,9 +133,14 @@ export function createSyncActivities(deps: ActivityDeps) {
         .filter((r) => input.sinceTimestamp === null || r.timestamp === null || r.timestamp >= input.sinceTimestamp)
         .map((r) => ({ key: r.signature ?? `${state.cursor ?? 'top'}#${r.index}`, signature: r.signature, timestamp: r.timestamp, field: r.field, reason: r.reason }));
       if (rejected.length > 0) log.warn('transactions rejected', { wallet: input.wallet, count: rejected.length, reasons: rejected.slice(0, 5).map((r) => r.reason) });
+      // A page is milliseconds of CPU in three parts (parsed with its arrival, extracted, handed to
+      // PostgreSQL); between them the event loop runs the history budget's timers, which would
+      // otherwise wake past their slots behind one long turn.
+      await nextTurn();
       const { legs } = extractMany(txs, input.wallet, { solPriceUsd: await solPriceAsked });
       // plain SOL and token transfers (not trades) are kept as evidence of funding links
       const transfers = extractTransfersMany(txs, input.wallet);
+      await nextTurn();
       const stored = await storeHistoryPage(pool, input.wallet, txs, legs, rejected, transfers, page.received);
       state.rejectedTransactions = (state.rejectedTransactions ?? 0) + rejected.length;
       state.pages += 1;
