@@ -4,12 +4,12 @@
 // around a window edge, so "no 1-second window above N" holds for all processes together.
 import type { Redis } from 'ioredis';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface RateBudget {
   /**
    * Resolves when the caller may send one request. `signal` ends the wait for the slot (the promise
-   * rejects with the signal's reason); the slot stays spent, as a reservation is the budget taken
-   * (it goes to the request behind, if any: SlotLine).
+   * rejects with the signal's reason); the slot stays spent, as a reservation is the budget taken.
    */
   acquire(signal?: AbortSignal): Promise<void>;
   /**
@@ -29,6 +29,16 @@ export interface BudgetObserver {
   rateLimited(): void;
   /** a request woke too late for its slot and gave it up (its process was busy): it reserves another */
   slotMissed(): void;
+}
+
+/** Sleeps `ms`, or rejects with `signal`'s reason as soon as it aborts. */
+async function sleepUnlessAborted(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  try {
+    await sleep(ms, undefined, signal ? { signal } : undefined);
+  } catch (err) {
+    signal?.throwIfAborted();
+    throw err;
+  }
 }
 
 export interface RateSpec {
@@ -111,7 +121,6 @@ export class InMemoryRateBudget implements RateBudget {
   private margin: number;
   private raisedAt = -Infinity;
   private readonly burst: number;
-  private readonly line: SlotLine;
   constructor(
     private readonly spec: RateSpec,
     private readonly now: () => number = Date.now,
@@ -120,24 +129,26 @@ export class InMemoryRateBudget implements RateBudget {
     checkSpec(spec);
     this.margin = spec.marginMs ?? 0;
     this.burst = Math.max(1, spec.burst ?? 1);
-    this.line = new SlotLine(() => Promise.resolve(this.reserve()), observer);
   }
   marginMs(): Promise<number> {
     return Promise.resolve(this.margin);
   }
-  acquire(signal?: AbortSignal): Promise<void> {
-    return this.line.join(signal);
-  }
-  private reserve(): Reservation {
-    const now = this.now();
-    const margin = this.margin;
-    const interval = intervalOf(this.spec, margin);
-    const tat = Math.max(this.tat, now);
-    const start = Math.max(now, tat - (this.burst - 1) * interval);
-    this.tat = tat + interval;
-    if (this.spec.adaptive) this.margin = decayedMargin(margin, this.spec.adaptive);
-    this.observer?.margin(margin);
-    return { due: performance.now() + (start - now), marginMs: margin };
+  async acquire(signal?: AbortSignal): Promise<void> {
+    for (let reservation = 1; ; reservation++) {
+      signal?.throwIfAborted();
+      const now = this.now();
+      const margin = this.margin;
+      const interval = intervalOf(this.spec, margin);
+      const tat = Math.max(this.tat, now);
+      const start = Math.max(now, tat - (this.burst - 1) * interval);
+      this.tat = tat + interval;
+      if (this.spec.adaptive) this.margin = decayedMargin(margin, this.spec.adaptive);
+      this.observer?.margin(margin);
+      const due = performance.now() + (start - now);
+      if (start > now) await sleepUnlessAborted(start - now, signal);
+      if (!missedSlot(due, lateSlotLimitMs(margin)) || reservation >= MAX_RESERVATIONS) return;
+      this.observer?.slotMissed();
+    }
   }
   reportRateLimited(): Promise<void> {
     this.observer?.rateLimited();
@@ -240,12 +251,10 @@ export interface RedisRateBudgetOptions {
 export class RedisRateBudget implements RateBudget {
   private readonly burst: number;
   private readonly keys: [string, string];
-  private readonly line: SlotLine;
   constructor(private readonly options: RedisRateBudgetOptions) {
     checkSpec(options.spec);
     this.burst = Math.max(1, options.spec.burst ?? 1);
     this.keys = [options.key, `${options.key}:margin`];
-    this.line = new SlotLine(() => this.reserve(), options.observer);
   }
   /** the reservation's arguments: the margin is learnt (two more) or fixed */
   private reserveArgs(): Array<string | number> {
@@ -254,18 +263,22 @@ export class RedisRateBudget implements RateBudget {
     const a = spec.adaptive;
     return a ? [...base, a.minMs, Math.pow(2, -1 / a.halfLifeRequests)] : base;
   }
-  acquire(signal?: AbortSignal): Promise<void> {
-    return this.line.join(signal);
-  }
-  private async reserve(): Promise<Reservation> {
-    const [wait, margin] = await runScript<[string, string]>(this.options.redis, RESERVE_COMMAND, this.keys, this.reserveArgs());
-    const waitMs = Number(wait);
-    this.options.observer?.margin(Number(margin));
+  async acquire(signal?: AbortSignal): Promise<void> {
     const maxWait = this.options.maxWaitMs ?? 120_000;
-    if (waitMs > maxWait) {
-      throw new RateBudgetExceededError(`rate budget ${this.options.key}: next free slot in ${Math.round(waitMs)} ms (> ${maxWait} ms)`);
+    const args = this.reserveArgs();
+    for (let reservation = 1; ; reservation++) {
+      signal?.throwIfAborted();
+      const [wait, margin] = await runScript<[string, string]>(this.options.redis, RESERVE_COMMAND, this.keys, args);
+      const waitMs = Number(wait);
+      this.options.observer?.margin(Number(margin));
+      if (waitMs > maxWait) {
+        throw new RateBudgetExceededError(`rate budget ${this.options.key}: next free slot in ${Math.round(waitMs)} ms (> ${maxWait} ms)`);
+      }
+      const due = performance.now() + waitMs;
+      if (waitMs > 0) await sleepUnlessAborted(waitMs, signal);
+      if (!missedSlot(due, lateSlotLimitMs(Number(margin))) || reservation >= MAX_RESERVATIONS) return;
+      this.options.observer?.slotMissed();
     }
-    return { due: performance.now() + waitMs, marginMs: Number(margin) };
   }
   async reportRateLimited(): Promise<void> {
     const { spec } = this.options;
@@ -289,136 +302,19 @@ export class RedisRateBudget implements RateBudget {
  * requests late, all in the same turn: their slots were 1/rate apart, yet they would leave together,
  * with the ones whose slots come next right behind, more than `requests` in a window at the
  * provider (measured: 12 of 300 history requests answered 429 at 61 a second against a budget of 50).
- * A slot missed by more is given up and another reserved (the missed one stays spent: the budget
- * errs on the side of fewer requests; SlotLine says who waits for the new one). No margin: no such
- * check (the spacing is then exact only on an idle process).
+ * A request that missed its slot by more gives it up and reserves another (the missed one stays
+ * spent: the budget errs on the side of fewer requests). No margin: no such check (the spacing is
+ * then exact only on an idle process).
  */
 function lateSlotLimitMs(marginMs: number): number | null {
   return marginMs > 0 ? marginMs / 2 : null;
 }
 
-/** Slots one request may see given up at the head of the line before it goes anyway (a process stalled again and again). */
-const MAX_SLOTS_MISSED = 4;
+/** Reservations one request may make before it goes anyway (a process stalled again and again). */
+const MAX_RESERVATIONS = 5;
 
 function missedSlot(due: number, lateLimit: number | null): boolean {
   return lateLimit !== null && performance.now() - due > lateLimit;
-}
-
-/** A slot reserved: when it is due (performance.now()'s clock, read as the slot was had), and the margin it was spaced by. */
-interface Reservation {
-  due: number;
-  marginMs: number;
-}
-
-interface Waiter {
-  resolve: () => void;
-  reject: (err: unknown) => void;
-  /** slots given up for this request, counted once for each reserved since its last (MAX_SLOTS_MISSED) */
-  missed: number;
-  lastMissedAt: number;
-  signal?: AbortSignal;
-  onAbort?: () => void;
-}
-
-interface HeldSlot {
-  /** when it is due (performance.now()); Infinity while its reservation is on its way */
-  due: number;
-  reservedAt: number;
-  timer?: NodeJS.Timeout;
-  cancelled: boolean;
-}
-
-/**
- * The requests of one process waiting for a budget's slots, served in the order they asked. Each
- * request reserves one slot as it joins, but a slot, when it comes, goes to the request at the head
- * of the line rather than to the one that reserved it. A slot the process woke too late for (the
- * late-slot check) is given up and replaced by a new reservation, behind every slot taken
- * meanwhile, while the request it would have served keeps its place: the process's newest request,
- * not one that has already waited, takes the wait. (A request that gave its slot up used to wait
- * for the new one itself: with 20 wallets of three pages, a wallet whose first page was put back
- * so began its history a second after the others, and ended the analysis that much later.) A
- * request that leaves the line (its signal aborted) cancels the line's last slot, so the ones
- * behind it move up; a reservation that fails fails the line's newest request.
- */
-class SlotLine {
-  private readonly waiting: Waiter[] = [];
-  private readonly held = new Set<HeldSlot>();
-  constructor(
-    private readonly reserve: () => Promise<Reservation>,
-    private readonly observer?: BudgetObserver,
-  ) {}
-
-  join(signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, missed: 0, lastMissedAt: -Infinity, signal };
-      if (signal) {
-        waiter.onAbort = () => this.leave(waiter, signal.reason);
-        signal.addEventListener('abort', waiter.onAbort, { once: true });
-      }
-      this.waiting.push(waiter);
-      this.hold();
-    });
-  }
-
-  /** reserves one more slot and, when it is due, hands it to the head of the line */
-  private hold(): void {
-    const slot: HeldSlot = { due: Infinity, reservedAt: performance.now(), cancelled: false };
-    this.held.add(slot);
-    this.reserve().then(
-      ({ due, marginMs }) => {
-        if (slot.cancelled) return;
-        slot.due = due;
-        const waitMs = due - performance.now();
-        if (waitMs > 0) slot.timer = setTimeout(() => this.due(slot, marginMs), waitMs);
-        else this.due(slot, marginMs);
-      },
-      (err: unknown) => {
-        this.held.delete(slot);
-        if (slot.cancelled) return;
-        const newest = this.waiting.pop();
-        if (newest) this.settle(newest, err);
-      },
-    );
-  }
-
-  private due(slot: HeldSlot, marginMs: number): void {
-    this.held.delete(slot);
-    const head = this.waiting[0];
-    if (!head) return;
-    if (missedSlot(slot.due, lateSlotLimitMs(marginMs)) && head.missed < MAX_SLOTS_MISSED) {
-      // one stall makes every slot due in it late: the head counts one of them, then only slots
-      // reserved after it (the request that reserved again and again, as before the line)
-      if (slot.reservedAt >= head.lastMissedAt) head.missed += 1;
-      head.lastMissedAt = performance.now();
-      this.observer?.slotMissed();
-      this.hold();
-      return;
-    }
-    this.waiting.shift();
-    this.settle(head);
-  }
-
-  private leave(waiter: Waiter, reason: unknown): void {
-    const at = this.waiting.indexOf(waiter);
-    if (at < 0) return;
-    this.waiting.splice(at, 1);
-    this.settle(waiter, reason);
-    // the line is one request shorter: its last slot (already spent) serves nobody
-    let last: HeldSlot | undefined;
-    for (const slot of this.held) if (!last || slot.due >= last.due) last = slot;
-    if (last) {
-      last.cancelled = true;
-      clearTimeout(last.timer);
-      this.held.delete(last);
-    }
-  }
-
-  private settle(waiter: Waiter, err?: unknown): void {
-    if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort);
-    if (err === undefined) waiter.resolve();
-    else waiter.reject(err);
-  }
 }
 
 export interface ProviderBudgetConfig {
