@@ -31,14 +31,13 @@ async function main(): Promise<void> {
   // also asks for the tokens to enrich) and one for its store's transaction, and similarity steps run
   // both in the analysis queue's slots and, for small groups, in as many local-activity slots
   // (LOCAL_STEPS_PATCH): two clients for each of 2 x ANALYSIS_CONCURRENCY; and the other steps'
-  // statements, a wallet sync's among them (its history pages go to the sync pool below).
+  // statements (a wallet sync's go to the sync pool below).
   const pool = createPool(config.DATABASE_URL, 4 * config.ANALYSIS_CONCURRENCY + 10, { applicationName: 'wallet-similarity worker' });
   await checkDatabase(pool, config.DATABASE_URL);
-  // Wallet syncs store their history pages on connections of their own (SYNC_CONNECTIONS): few,
-  // warm backends. A page's statement waits for one behind the pages before it, not behind the
-  // pool's other queries, and longer than they may (30 s): a sync step that gives up asks the
-  // provider for its page again. A sync's other statements (begin, watermark, analytics, end) run
-  // on the pool above.
+  // Wallet syncs run their statements on connections of their own (SYNC_CONNECTIONS): few, warm
+  // backends. A sync's statement waits for one behind the syncs' statements before it, not behind
+  // the pool's other queries, and longer than they may (30 s): a sync step that gives up asks the
+  // provider for its page again.
   const syncPool = createPool(config.DATABASE_URL, config.SYNC_CONNECTIONS, { applicationName: 'wallet-similarity syncs', connectionTimeoutMs: 30_000 });
   const redis = createRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX);
   await connectRedis(redis, config.REDIS_URL);

@@ -19,9 +19,9 @@ export interface ActivitySettings {
 export interface ActivityDeps {
   pool: Pool;
   /**
-   * The connections wallet syncs store their history pages on (SYNC_CONNECTIONS, src/worker.ts): a
-   * few backends kept apart from the pool's other queries, so that each page's statement runs on a
-   * backend warm from the ones before it (a sync's other statements run on `pool`). Absent: `pool`.
+   * The connections wallet syncs run their statements on (SYNC_CONNECTIONS, src/worker.ts): a few
+   * backends kept apart from the pool's other queries, so that each history page's statement runs on
+   * a backend warm from the ones before it. Absent: `pool`.
    */
   syncPool?: Pool;
   /** keys are prefixed by the client's keyPrefix (REDIS_KEY_PREFIX) */

@@ -64,12 +64,9 @@ interface ChunkHeartbeat {
 
 export function createSyncActivities(deps: ActivityDeps) {
   const { redis, helius, market } = deps;
-  // A wallet's history pages are stored on the few connections kept for them (deps.syncPool); its
-  // other statements (the sync's begin, watermark and end, its analytics) run on the shared pool,
-  // as do the analysis's reads of many wallets' statuses: a wallet whose last page is in does not
-  // wait behind other wallets' pages for its analytics.
-  const pagePool = deps.syncPool ?? deps.pool;
-  const { pool } = deps;
+  // a wallet's sync runs its statements on the few connections kept for syncs (deps.syncPool); the
+  // analysis's reads of many wallets' statuses run on the shared pool
+  const pool = deps.syncPool ?? deps.pool;
   /**
    * Fetches and stores pages of one phase from `state.cursor` until the phase is done or
    * `input.maxPages` pages are in; `state` is updated (and heartbeated through `beat`) page by page.
@@ -144,7 +141,7 @@ export function createSyncActivities(deps: ActivityDeps) {
       // plain SOL and token transfers (not trades) are kept as evidence of funding links
       const transfers = extractTransfersMany(txs, input.wallet);
       await nextTurn();
-      const stored = await storeHistoryPage(pagePool, input.wallet, txs, legs, rejected, transfers, page.received);
+      const stored = await storeHistoryPage(pool, input.wallet, txs, legs, rejected, transfers, page.received);
       state.rejectedTransactions = (state.rejectedTransactions ?? 0) + rejected.length;
       state.pages += 1;
       state.transactions += txs.length;
@@ -226,7 +223,7 @@ export function createSyncActivities(deps: ActivityDeps) {
      * without that (fetchBalanceBatch meets the cache, or its outage, as before).
      */
     async getWalletStatuses(input: { wallets: string[]; staleAfterSeconds?: number; sinceTimestamp?: number | null; cachedBalances?: boolean }): Promise<WalletStatusRow[]> {
-      const rows = await walletStatuses(pool, input.wallets, input.staleAfterSeconds ?? deps.settings.staleAfterSeconds, input.sinceTimestamp);
+      const rows = await walletStatuses(deps.pool, input.wallets, input.staleAfterSeconds ?? deps.settings.staleAfterSeconds, input.sinceTimestamp);
       if (!input.cachedBalances) return rows;
       const cached = await walletsWithCachedBalances(redis, input.wallets).catch((err: unknown) => {
         log.warn('could not read which balances are cached: the balances step asks', { wallets: input.wallets.length, error: describeFailure(err) });
@@ -337,7 +334,7 @@ export function createSyncActivities(deps: ActivityDeps) {
      * still running (for syncs this analysis joined rather than started).
      */
     async readSyncProgress(input: { wallets: string[]; joined: string[] }): Promise<Array<{ wallet: string; pages: number; transactions: number; legs: number; running: boolean | null; error: string | null }>> {
-      const statuses = await walletStatuses(pool, input.wallets, deps.settings.staleAfterSeconds);
+      const statuses = await walletStatuses(deps.pool, input.wallets, deps.settings.staleAfterSeconds);
       const client = Context.current().client;
       return Promise.all(
         statuses.map(async (s) => {
@@ -350,7 +347,7 @@ export function createSyncActivities(deps: ActivityDeps) {
               running = false;
             }
           }
-          return { wallet: s.wallet, pages: s.pages, transactions: s.transactions, legs: await countLegs(pool, s.wallet), running, error: s.lastSyncError };
+          return { wallet: s.wallet, pages: s.pages, transactions: s.transactions, legs: await countLegs(deps.pool, s.wallet), running, error: s.lastSyncError };
         }),
       );
     },

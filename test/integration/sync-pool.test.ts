@@ -1,8 +1,7 @@
-// Wallet syncs store their history pages on connections of their own (ActivityDeps.syncPool, the
-// worker's SYNC_CONNECTIONS): every page's statement goes there, and nothing else; the rest of a sync
-// step (its begin, watermark, analytics and end) and the analysis's reads of wallet statuses run on
-// the shared pool, so a wallet whose last page is in does not wait behind other wallets' pages; and
-// syncs sharing a single page connection all finish.
+// Wallet syncs run their statements on connections of their own (ActivityDeps.syncPool, the
+// worker's SYNC_CONNECTIONS): every statement of a sync step goes there and none to the shared pool,
+// the analysis's reads of wallet statuses stay on the shared pool, and syncs sharing a single
+// connection all finish (no statement of a sync waits for a second connection while it holds one).
 // Real simulator, PostgreSQL and Redis; the pools' calls are observed, not replaced.
 import { randomUUID } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
@@ -51,7 +50,7 @@ describe('the sync pool', () => {
     await syncs.end();
   });
 
-  it('stores every page of concurrent sync steps on its single connection, and runs the rest of each step on the shared pool', async () => {
+  it('runs every statement of concurrent sync steps on its single connection and none on the shared pool', async () => {
     const onShared = observe(shared);
     const onSyncs = observe(syncs);
     const sync = createSyncActivities(buildActivityDeps(opened.stack.config, shared, opened.stack.redis, syncs));
@@ -74,12 +73,12 @@ describe('the sync pool', () => {
     const analysed = await opened.stack.pool.query('SELECT wallet FROM wallet_analytics WHERE wallet = ANY($1)', [wallets]);
     expect(analysed.rows).toHaveLength(wallets.length);
 
-    // the page statements, and only they, went through the sync pool; the rest through the shared one
+    // the page statements and the rest of each sync went through the sync pool, nothing through the shared one
     expect(pages).toBeGreaterThanOrEqual(2 * wallets.length);
     expect(onSyncs.statements.filter((s) => s.includes('INSERT INTO transactions')).length).toBe(pages);
-    expect(onSyncs.statements).toHaveLength(pages);
-    expect(onShared.statements.filter((s) => s.includes('INSERT INTO transactions'))).toEqual([]);
-    expect(onShared.statements.filter((s) => s.includes('wallet_analytics')).length).toBeGreaterThanOrEqual(wallets.length);
+    expect(onSyncs.statements.length).toBeGreaterThan(pages);
+    expect(onShared.statements).toEqual([]);
+    expect(onShared.checkouts()).toBe(0);
     // PostgreSQL saw the pool's one connection under its name
     const backends = await opened.stack.pool.query('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [applicationName]);
     expect(backends.rows).toHaveLength(1);
