@@ -134,8 +134,10 @@ export function createSyncActivities(deps: ActivityDeps) {
         .map((r) => ({ key: r.signature ?? `${state.cursor ?? 'top'}#${r.index}`, signature: r.signature, timestamp: r.timestamp, field: r.field, reason: r.reason }));
       if (rejected.length > 0) log.warn('transactions rejected', { wallet: input.wallet, count: rejected.length, reasons: rejected.slice(0, 5).map((r) => r.reason) });
       // A page is milliseconds of CPU in three parts (parsed with its arrival, extracted, handed to
-      // PostgreSQL); between them the event loop runs the history budget's timers, which would
-      // otherwise wake past their slots behind one long turn.
+      // PostgreSQL), which would otherwise run as one long turn of the event loop. The first turn
+      // (setImmediate) lets the callbacks already waiting in this phase run (other pages' arrivals,
+      // the budget's Redis replies) before the extraction; the second lets the loop go round, its
+      // timers first, so the history budget's timers due meanwhile wake before the hand-off.
       await nextTurn();
       const { legs } = extractMany(txs, input.wallet, { solPriceUsd: await solPriceAsked });
       // plain SOL and token transfers (not trades) are kept as evidence of funding links
