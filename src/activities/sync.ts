@@ -7,12 +7,11 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ENGINE_VERSION, computeBehavior, computePnl, extractMany, formatUnits } from '../domain';
 import { extractTransfersMany } from '../domain/detection/transfers';
 import { storeHistoryPage } from '../store/transactions';
-import { countLegs, loadLegs } from '../store/swap-legs';
-import { loadRejected, type RejectedRow } from '../store/rejected-transactions';
-import { saveWalletAnalytics } from '../store/wallet-analytics';
-import { beginSync, commitWatermark, finishSync, markCoveredSince, markHistoryComplete, syncHolder, syncedAfter, takeSyncLease, walletStatuses, type WalletStatusRow, type WalletSyncCursor } from '../store/wallets';
-import { loadBalances } from '../store/wallet-balances';
-import { getTokens } from '../store/tokens';
+import { countLegs } from '../store/swap-legs';
+import type { RejectedRow } from '../store/rejected-transactions';
+import { loadAnalyticsInputs, saveWalletAnalytics, type WalletAnalyticsValues } from '../store/wallet-analytics';
+import { TRANSFER_EXTRACTION_VERSION } from '../store/wallet-transfers';
+import { beginSync, commitWatermark, finishSync, finishSyncWithAnalytics, markCoveredSince, markHistoryComplete, syncHolder, syncedAfter, takeSyncLease, walletStatuses, type WalletStatusRow, type WalletSyncCursor } from '../store/wallets';
 import { afterChunk, skippedSyncResult, startingState, syncResult, walletSyncWorkflowId, type ChunkOutcome, type WalletSyncResult, type WalletSyncResume } from '../workflows/contract';
 import type { ActivityDeps } from './deps';
 import type { HistoryPage } from '../providers/helius';
@@ -156,25 +155,23 @@ export function createSyncActivities(deps: ActivityDeps) {
     return { ...state, done, reachedEnd, stoppedAtWindow };
   }
 
-  /** PnL and behavior of the wallet's stored legs, stored in wallet_analytics. */
-  async function walletAnalytics(wallet: string, onStep: (step: string) => void): Promise<{ legs: number; tokens: number; realizedPnlSol: number }> {
-    const legs = await loadLegs(pool, wallet);
+  /**
+   * PnL, behavior and coverage of the wallet's stored legs, to be stored in wallet_analytics: its
+   * inputs read in one statement (with the SOL price from the cache meanwhile), its transfers
+   * extracted first if its stored history predates the current extraction.
+   */
+  async function walletAnalytics(wallet: string, onStep: (step: string) => void): Promise<{ values: WalletAnalyticsValues; summary: { legs: number; tokens: number; realizedPnlSol: number } }> {
+    const solPriceAsked = solPriceUsd(redis, market).catch(() => undefined);
+    const { legs, heldTokens, pricesUsd, rejected, transfersVersion } = await loadAnalyticsInputs(pool, wallet);
     onStep('pnl');
-    const balances = (await loadBalances(pool, [wallet])).get(wallet);
-    const holdings = balances
-      ? Object.fromEntries(balances.tokens.map((t) => [t.mint, { uiAmount: formatUnits(BigInt(t.rawAmount), t.decimals) }]))
-      : undefined;
-    const mints = [...new Set(legs.map((l) => l.mint))];
-    const prices = Object.fromEntries((await getTokens(pool, mints)).filter((t) => t.priceUsd !== null).map((t) => [t.mint, t.priceUsd as number]));
-    const solPrice = await solPriceUsd(redis, market).catch(() => undefined);
-    const pnl = computePnl(legs, { holdings, pricesUsd: prices, solPriceUsd: solPrice });
+    const holdings = heldTokens ? Object.fromEntries(heldTokens.map((t) => [t.mint, { uiAmount: formatUnits(BigInt(t.rawAmount), t.decimals) }])) : undefined;
+    const pnl = computePnl(legs, { holdings, pricesUsd, solPriceUsd: await solPriceAsked });
     onStep('behavior');
     const behavior = computeBehavior(legs, { nowSec: Math.floor(Date.now() / 1000) });
     onStep('transfers');
     // a wallet synced before transfers were kept: extract them from its stored transactions now
-    await backfillTransfers(pool, [wallet]);
+    if (transfersVersion < TRANSFER_EXTRACTION_VERSION) await backfillTransfers(pool, [wallet]);
     onStep('storing');
-    const rejected = await loadRejected(pool, wallet);
     const coverage = {
       legs: legs.length,
       firstLegAt: legs[0]?.timestamp ?? null,
@@ -182,8 +179,10 @@ export function createSyncActivities(deps: ActivityDeps) {
       rejectedTransactions: rejected.count,
       rejected: rejected.recent,
     };
-    await saveWalletAnalytics(pool, wallet, { pnl, behavior, coverage, engineVersion: ENGINE_VERSION });
-    return { legs: legs.length, tokens: pnl.tokens.length, realizedPnlSol: pnl.totals.realizedPnlSol };
+    return {
+      values: { pnl, behavior, coverage, engineVersion: ENGINE_VERSION },
+      summary: { legs: legs.length, tokens: pnl.tokens.length, realizedPnlSol: pnl.totals.realizedPnlSol },
+    };
   }
 
   /**
@@ -303,11 +302,14 @@ export function createSyncActivities(deps: ActivityDeps) {
           ctx.heartbeat(b);
           const next = afterChunk(s, r, input.sinceTimestamp);
           if (next.next === 'chunk') return { resume: s };
-          await commitSyncWatermark({ wallet: input.wallet, ...next.commit });
-          if (next.next === 'older') return { resume: s };
+          if (next.next === 'older') {
+            await commitSyncWatermark({ wallet: input.wallet, ...next.commit });
+            return { resume: s };
+          }
+          // the watermark, the analytics and the end in one statement, after one that reads the analytics' inputs
           const analytics = await walletAnalytics(input.wallet, () => undefined);
-          await finishSync(pool, input.wallet, { ok: true });
-          return { finished: syncResult(input.wallet, s, analytics.legs) };
+          await finishSyncWithAnalytics(pool, input.wallet, next.commit, analytics.values);
+          return { finished: syncResult(input.wallet, s, analytics.summary.legs) };
         },
       ).catch(released);
     },
@@ -323,7 +325,11 @@ export function createSyncActivities(deps: ActivityDeps) {
       let step = 'loading legs';
       return withLivenessHeartbeat(
         () => ({ step }),
-        () => walletAnalytics(input.wallet, (next) => (step = next)),
+        async () => {
+          const analytics = await walletAnalytics(input.wallet, (next) => (step = next));
+          await saveWalletAnalytics(pool, input.wallet, analytics.values);
+          return analytics.summary;
+        },
       );
     },
 

@@ -1,6 +1,5 @@
 // Transactions a provider sent that failed validation (rejected_transactions), with the reason, so
 // coverage can say how many were left out and why. The only module with SQL that writes to it.
-import type { Pool } from 'pg';
 
 /** A transaction of the page that failed validation. */
 export interface RejectedRow {
@@ -27,13 +26,4 @@ export function recordRejectedCtes(insertName: string, clearName: string, rowsPa
   ${clearName} AS (
     DELETE FROM rejected_transactions WHERE wallet = $1 AND signature IN (SELECT signature FROM ${storedRows})
     RETURNING 1)`;
-}
-
-/** How many of a wallet's transactions were rejected, and the newest few with their reasons. */
-export async function loadRejected(pool: Pool, wallet: string, limit = 20): Promise<{ count: number; recent: Array<{ signature: string | null; field: string; reason: string }> }> {
-  const { rows } = await pool.query(
-    `SELECT signature, field, reason, count(*) OVER () AS n FROM rejected_transactions WHERE wallet = $1 ORDER BY last_seen_at DESC, reject_key LIMIT $2`,
-    [wallet, limit],
-  );
-  return { count: rows.length > 0 ? Number(rows[0].n) : 0, recent: rows.map((r) => ({ signature: r.signature, field: r.field, reason: r.reason })) };
 }

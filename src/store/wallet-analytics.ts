@@ -1,6 +1,8 @@
 // Per-wallet analytics computed after each sync (wallet_analytics: PnL, behavior, coverage, engine
 // version). The only module with SQL on wallet_analytics.
 import type { Pool } from 'pg';
+import type { SwapLeg } from '../domain';
+import { storedTokensSql, type StoredTokenBalance } from './wallet-balances';
 
 export interface WalletAnalyticsRow {
   pnl: unknown;
@@ -10,13 +12,76 @@ export interface WalletAnalyticsRow {
   computedAt: string;
 }
 
+/** A wallet's analytics as they are stored. */
+export interface WalletAnalyticsValues {
+  pnl: unknown;
+  behavior: unknown;
+  coverage: unknown;
+  engineVersion: string;
+}
+
+/**
+ * The statement that stores (or replaces) the analytics of the wallet `walletParam`, computed now;
+ * `$<first>` … `$<first + 3>` are analyticsParams's four values. Also a part of the statement that
+ * ends a sync (finishSyncWithAnalytics in wallets.ts).
+ */
+export function upsertWalletAnalyticsSql(walletParam: string, firstParam: number): string {
+  const p = (k: number) => `$${firstParam + k}`;
+  return `INSERT INTO wallet_analytics (wallet, pnl, behavior, coverage, engine_version, computed_at) VALUES (${walletParam}, ${p(0)}, ${p(1)}, ${p(2)}, ${p(3)}, now())
+     ON CONFLICT (wallet) DO UPDATE SET pnl = EXCLUDED.pnl, behavior = EXCLUDED.behavior, coverage = EXCLUDED.coverage, engine_version = EXCLUDED.engine_version, computed_at = now()`;
+}
+
+export function analyticsParams(a: WalletAnalyticsValues): unknown[] {
+  return [JSON.stringify(a.pnl), JSON.stringify(a.behavior), JSON.stringify(a.coverage), a.engineVersion];
+}
+
 /** Stores (or replaces) a wallet's analytics, computed now. */
-export async function saveWalletAnalytics(pool: Pool, wallet: string, a: { pnl: unknown; behavior: unknown; coverage: unknown; engineVersion: string }): Promise<void> {
-  await pool.query(
-    `INSERT INTO wallet_analytics (wallet, pnl, behavior, coverage, engine_version, computed_at) VALUES ($1, $2, $3, $4, $5, now())
-     ON CONFLICT (wallet) DO UPDATE SET pnl = $2, behavior = $3, coverage = $4, engine_version = $5, computed_at = now()`,
-    [wallet, JSON.stringify(a.pnl), JSON.stringify(a.behavior), JSON.stringify(a.coverage), a.engineVersion],
+export async function saveWalletAnalytics(pool: Pool, wallet: string, a: WalletAnalyticsValues): Promise<void> {
+  await pool.query(upsertWalletAnalyticsSql('$1', 2), [wallet, ...analyticsParams(a)]);
+}
+
+/** What a wallet's analytics are computed from (loadAnalyticsInputs). */
+export interface AnalyticsInputs {
+  /** its stored legs, oldest first */
+  legs: SwapLeg[];
+  /** its tokens in its stored balances; null: no balances stored */
+  heldTokens: StoredTokenBalance[] | null;
+  /** the known USD prices of the mints of its legs */
+  pricesUsd: Record<string, number>;
+  /** its rejected transactions: how many, and the newest `recentRejected` with their reasons */
+  rejected: { count: number; recent: Array<{ signature: string | null; field: string; reason: string }> };
+  /** the transfer extraction version of its stored transactions (0: never; also for an unknown wallet) */
+  transfersVersion: number;
+}
+
+/**
+ * Everything a wallet's analytics are computed from, in one statement (one round trip on the few
+ * connections of the syncs, which a sync's end would otherwise take five times): its legs (one JSON
+ * array), its held tokens, the prices of its legs' mints, its rejected transactions and its
+ * transfer extraction version.
+ */
+export async function loadAnalyticsInputs(pool: Pool, wallet: string, recentRejected = 20): Promise<AnalyticsInputs> {
+  const { rows } = await pool.query(
+    `SELECT
+       (SELECT COALESCE(json_agg(leg ORDER BY timestamp, slot, signature, leg_key), '[]'::json) FROM swap_legs WHERE wallet = $1) AS legs,
+       (${storedTokensSql('$1')}) AS held_tokens,
+       (SELECT COALESCE(json_object_agg(t.mint, t.price_usd), '{}'::json) FROM tokens t
+         WHERE t.price_usd IS NOT NULL AND t.mint IN (SELECT DISTINCT mint FROM swap_legs WHERE wallet = $1)) AS prices,
+       (SELECT count(*) FROM rejected_transactions WHERE wallet = $1) AS rejected_count,
+       (SELECT COALESCE(json_agg(json_build_object('signature', r.signature, 'field', r.field, 'reason', r.reason) ORDER BY r.last_seen_at DESC, r.reject_key), '[]'::json)
+          FROM (SELECT signature, field, reason, last_seen_at, reject_key FROM rejected_transactions WHERE wallet = $1
+                 ORDER BY last_seen_at DESC, reject_key LIMIT $2) r) AS rejected_recent,
+       (SELECT transfers_extracted_version FROM wallets WHERE address = $1) AS transfers_version`,
+    [wallet, recentRejected],
   );
+  const r = rows[0];
+  return {
+    legs: r.legs as SwapLeg[],
+    heldTokens: (r.held_tokens as StoredTokenBalance[] | null) ?? null,
+    pricesUsd: r.prices as Record<string, number>,
+    rejected: { count: Number(r.rejected_count), recent: r.rejected_recent },
+    transfersVersion: r.transfers_version === null ? 0 : Number(r.transfers_version),
+  };
 }
 
 export async function getWalletAnalytics(pool: Pool, wallet: string): Promise<WalletAnalyticsRow | null> {

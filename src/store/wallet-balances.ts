@@ -26,6 +26,11 @@ export async function saveBalances(pool: Pool, b: StoredBalances): Promise<void>
   );
 }
 
+/** SQL: the stored tokens (a JSON array of StoredTokenBalance) of the wallet `walletParam`, NULL when it has no stored balances. */
+export function storedTokensSql(walletParam: string): string {
+  return `SELECT tokens FROM wallet_balances WHERE wallet = ${walletParam}`;
+}
+
 export async function loadBalances(pool: Pool, wallets: string[]): Promise<Map<string, StoredBalances>> {
   const { rows } = await pool.query(
     `SELECT wallet, sol_lamports, tokens, token_account_count, fetched_at FROM wallet_balances WHERE wallet = ANY($1::text[])`,

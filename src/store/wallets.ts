@@ -3,6 +3,7 @@
 import type { Pool } from 'pg';
 import type { Queryable } from './db';
 import { TRANSFER_EXTRACTION_VERSION } from './wallet-transfers';
+import { analyticsParams, upsertWalletAnalyticsSql, type WalletAnalyticsValues } from './wallet-analytics';
 
 import type { WalletHistoryStatus as WalletStatus } from '../api/schemas/analyses';
 export type { WalletStatus };
@@ -153,6 +154,34 @@ export async function finishSync(pool: Pool, wallet: string, outcome: { ok: true
       [wallet, outcome.error.slice(0, 2000)],
     );
   }
+}
+
+/**
+ * The end of a sync that needs no older phase, in one statement: the watermark moved to `commit.top`
+ * (commitWatermark's rule: never below a newer one), how far back the history is complete
+ * (markHistoryComplete, or markCoveredSince), the wallet's analytics stored (saveWalletAnalytics) and
+ * the sync finished (finishSync). Each part is idempotent, as they are one by one: a retried attempt
+ * runs it again.
+ */
+export async function finishSyncWithAnalytics(
+  pool: Pool,
+  wallet: string,
+  commit: { top: { signature: string; slot: number; timestamp: number } | null; historyComplete: boolean; coveredSince?: number | null },
+  analytics: WalletAnalyticsValues,
+): Promise<void> {
+  const moves = `($2::text IS NOT NULL AND (newest_slot IS NULL OR newest_slot <= $3::bigint))`;
+  await pool.query(
+    `WITH analytics AS (${upsertWalletAnalyticsSql('$1', 7)} RETURNING 1)
+     UPDATE wallets SET
+       newest_signature = CASE WHEN ${moves} THEN $2 ELSE newest_signature END,
+       newest_slot = CASE WHEN ${moves} THEN $3::bigint ELSE newest_slot END,
+       newest_timestamp = CASE WHEN ${moves} THEN $4::bigint ELSE newest_timestamp END,
+       history_complete = history_complete OR $5::boolean,
+       covered_since = CASE WHEN NOT $5::boolean AND $6::bigint IS NOT NULL THEN LEAST(COALESCE(covered_since, $6::bigint), $6::bigint) ELSE covered_since END,
+       sync_state = 'synced', sync_lease_until = NULL, last_synced_at = now(), last_sync_error = NULL, updated_at = now()
+     WHERE address = $1`,
+    [wallet, commit.top?.signature ?? null, commit.top?.slot ?? null, commit.top?.timestamp ?? null, commit.historyComplete, commit.coveredSince ?? null, ...analyticsParams(analytics)],
+  );
 }
 
 /**

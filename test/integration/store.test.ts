@@ -1,7 +1,10 @@
 import type { Pool } from 'pg';
 import { createPool, dropDatabase, migrate } from '../../src/store/db';
 import { ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE, getAnalysis, insertAnalyses, insertAnalysis } from '../../src/store/analyses';
-import { beginSync, finishSync, walletStatuses } from '../../src/store/wallets';
+import { beginSync, commitWatermark, finishSync, finishSyncWithAnalytics, markCoveredSince, markHistoryComplete, walletStatuses } from '../../src/store/wallets';
+import { loadAnalyticsInputs, saveWalletAnalytics } from '../../src/store/wallet-analytics';
+import { loadBalances, saveBalances } from '../../src/store/wallet-balances';
+import { TRANSFER_EXTRACTION_VERSION } from '../../src/store/wallet-transfers';
 import { storeHistoryPage } from '../../src/store/transactions';
 import { loadLegs, loadLegsMany } from '../../src/store/swap-legs';
 import { storedPayloadPage } from '../../src/store/wallet-transfers';
@@ -202,6 +205,79 @@ describe('PostgreSQL store', () => {
     const later = await loadLegsMany(pool, [wallet], since);
     expect(later.get(wallet)).toEqual(await loadLegs(pool, wallet, since));
     expect(later.get(wallet)!.length).toBeLessThan(all.get(wallet)!.length);
+  });
+
+  it("reads a wallet's analytics inputs in one statement as its own reads give them: legs, held tokens, its mints' known prices, rejected transactions, transfer version", async () => {
+    const w = world.world.wallets[2].address;
+    const t = Array.from({ length: world.historyLength(2) }, (_, e) => world.transaction(2, e));
+    await beginSync(pool, w, 'wallet-sync:test');
+    const { legs } = extractMany(t, w, { solPriceUsd: 150 });
+    const rejected = Array.from({ length: 23 }, (_, i) => ({ key: `bad${i}`, signature: i % 2 ? `badsig${i}` : null, timestamp: 1_700_000_000 + i, field: 'fee', reason: `reason ${i}` }));
+    await storeHistoryPage(pool, w, t, legs, rejected);
+    const mints = [...new Set(legs.map((l) => l.mint))];
+    expect(mints.length).toBeGreaterThan(1);
+    // one mint priced, one known without a price, the rest never fetched
+    await mintsNeedingFetch(pool, mints);
+    await saveMarkets(pool, [pricedMarket(mints[0], 0), { mint: mints[1], status: 'unknown' }]);
+    await saveBalances(pool, { wallet: w, solLamports: '5', tokens: [{ mint: mints[0], program: 'Tokenkeg', rawAmount: '1500', decimals: 3 }], tokenAccountCount: 1, fetchedAt: new Date().toISOString() });
+
+    let statements = 0;
+    const counting = { query: (...args: Parameters<Pool['query']>) => ((statements += 1), pool.query(...args)) } as unknown as Pool;
+    const inputs = await loadAnalyticsInputs(counting, w);
+    expect(statements).toBe(1);
+    expect(inputs.legs).toEqual(await loadLegs(pool, w));
+    expect(inputs.heldTokens).toEqual((await loadBalances(pool, [w])).get(w)?.tokens);
+    expect(inputs.pricesUsd).toEqual({ [mints[0]]: pricedMarket(mints[0], 0).priceUsd });
+    expect(inputs.transfersVersion).toBe(TRANSFER_EXTRACTION_VERSION);
+    expect(inputs.rejected.count).toBe(23);
+    const { rows: newest } = await pool.query(`SELECT signature, field, reason FROM rejected_transactions WHERE wallet = $1 ORDER BY last_seen_at DESC, reject_key LIMIT 20`, [w]);
+    expect(inputs.rejected.recent).toEqual(newest);
+    expect(inputs.rejected.recent).toHaveLength(20);
+
+    const nobody = 'NoInputs111111111111111111111111111111111111';
+    expect(await loadAnalyticsInputs(pool, nobody)).toEqual({ legs: [], heldTokens: null, pricesUsd: {}, rejected: { count: 0, recent: [] }, transfersVersion: 0 });
+  });
+
+  it("ends a sync in one statement as the watermark, completion, analytics and finish steps end it one by one", async () => {
+    const top = (slot: number) => ({ signature: `sig-at-${slot}`, slot, timestamp: 1_700_000_000 + slot });
+    const analytics = (n: number) => ({ pnl: { n }, behavior: { b: n }, coverage: { legs: n }, engineVersion: `v${n}` });
+    type Commit = { top: ReturnType<typeof top> | null; historyComplete: boolean; coveredSince: number | null };
+    // each case: the wallet's state before (a watermark at slot 100, covered since 5,000, or neither) and the commit
+    const cases: Array<{ before: { top?: number; coveredSince?: number; complete?: boolean }; commit: Commit }> = [
+      { before: {}, commit: { top: top(50), historyComplete: true, coveredSince: null } },
+      { before: { top: 100 }, commit: { top: top(200), historyComplete: false, coveredSince: 6_000 } },
+      // a watermark never moves down, and the earliest covered time stays
+      { before: { top: 100, coveredSince: 5_000 }, commit: { top: top(90), historyComplete: false, coveredSince: 6_000 } },
+      { before: { top: 100, coveredSince: 5_000 }, commit: { top: null, historyComplete: false, coveredSince: 4_000 } },
+      { before: { top: 100, complete: true }, commit: { top: null, historyComplete: false, coveredSince: null } },
+    ];
+    const state = async (w: string) =>
+      (
+        await pool.query(
+          `SELECT w.newest_signature, w.newest_slot, w.newest_timestamp, w.history_complete, w.covered_since, w.sync_state, w.sync_lease_until, w.last_sync_error,
+                  w.last_synced_at IS NOT NULL AS synced, a.pnl, a.behavior, a.coverage, a.engine_version
+             FROM wallets w LEFT JOIN wallet_analytics a ON a.wallet = w.address WHERE w.address = $1`,
+          [w],
+        )
+      ).rows[0];
+    for (const [i, c] of cases.entries()) {
+      const [oneByOne, together] = [`EndSteps${i}111111111111111111111111111111111`, `EndOnce${i}1111111111111111111111111111111111`];
+      for (const w of [oneByOne, together]) {
+        await beginSync(pool, w, 'wallet-sync:test');
+        if (c.before.top !== undefined) await commitWatermark(pool, w, top(c.before.top));
+        if (c.before.coveredSince !== undefined) await markCoveredSince(pool, w, c.before.coveredSince);
+        if (c.before.complete) await markHistoryComplete(pool, w);
+      }
+      if (c.commit.top) await commitWatermark(pool, oneByOne, c.commit.top);
+      if (c.commit.historyComplete) await markHistoryComplete(pool, oneByOne);
+      else if (c.commit.coveredSince !== null) await markCoveredSince(pool, oneByOne, c.commit.coveredSince);
+      await saveWalletAnalytics(pool, oneByOne, analytics(i));
+      await finishSync(pool, oneByOne, { ok: true });
+      await finishSyncWithAnalytics(pool, together, c.commit, analytics(i));
+      const expected = await state(oneByOne);
+      expect(expected).toMatchObject({ sync_state: 'synced', sync_lease_until: null, synced: true, pnl: { n: i } });
+      expect(await state(together)).toEqual(expected);
+    }
   });
 
   it('a token DexScreener does not know is not asked for again until its back-off ends, and the back-off grows', async () => {
