@@ -11,7 +11,7 @@ import { countLegs } from '../store/swap-legs';
 import type { RejectedRow } from '../store/rejected-transactions';
 import { loadAnalyticsInputs, saveWalletAnalytics, type WalletAnalyticsValues } from '../store/wallet-analytics';
 import { TRANSFER_EXTRACTION_VERSION } from '../store/wallet-transfers';
-import { beginSync, commitWatermark, finishSync, finishSyncWithAnalytics, markCoveredSince, markHistoryComplete, syncedAfter, beginExclusiveSync, walletStatuses, type WalletStatusRow, type WalletSyncCursor } from '../store/wallets';
+import { beginSync, commitWatermark, finishSync, finishSyncWithAnalytics, markCoveredSince, markHistoryComplete, syncHolder, syncedAfter, takeSyncLease, walletStatuses, type WalletStatusRow, type WalletSyncCursor } from '../store/wallets';
 import { afterChunk, skippedSyncResult, startingState, syncResult, walletSyncWorkflowId, type ChunkOutcome, type WalletSyncResult, type WalletSyncResume } from '../workflows/contract';
 import type { ActivityDeps } from './deps';
 import type { HistoryPage } from '../providers/helius';
@@ -196,22 +196,18 @@ export function createSyncActivities(deps: ActivityDeps) {
   async function beginWalletSync(input: { wallet: string; workflowId: string; skipIfSyncedAfter?: string | null; sinceTimestamp?: number | null; exclusive?: boolean }): Promise<
     WalletSyncCursor & { alreadySynced?: { lastSyncedAt: string; legs: number }; busy?: { heldBy: string } }
   > {
-    const unlessSynced = input.skipIfSyncedAfter ? { after: input.skipIfSyncedAfter, sinceTimestamp: input.sinceTimestamp ?? null } : null;
-    if (input.exclusive) {
-      const begun = await beginExclusiveSync(pool, input.wallet, input.workflowId, unlessSynced);
-      if ('cursor' in begun) return begun.cursor;
-      if ('busy' in begun) return { newestSignature: null, oldestSignature: null, historyComplete: false, busy: begun.busy };
-      const { lastSyncedAt, legs, ...cursor } = begun.alreadySynced;
-      return { ...cursor, alreadySynced: { lastSyncedAt, legs } };
-    }
-    if (unlessSynced) {
-      const done = await syncedAfter(pool, input.wallet, unlessSynced.after, unlessSynced.sinceTimestamp);
+    if (input.skipIfSyncedAfter) {
+      const done = await syncedAfter(pool, input.wallet, input.skipIfSyncedAfter, input.sinceTimestamp ?? null);
       if (done) {
         const { lastSyncedAt, legs, ...cursor } = done;
         return { ...cursor, alreadySynced: { lastSyncedAt, legs } };
       }
     }
-    return beginSync(pool, input.wallet, input.workflowId);
+    if (!input.exclusive) return beginSync(pool, input.wallet, input.workflowId);
+    const taken = await takeSyncLease(pool, input.wallet, input.workflowId);
+    if (taken) return taken;
+    const heldBy = await syncHolder(pool, input.wallet);
+    return { newestSignature: null, oldestSignature: null, historyComplete: false, busy: { heldBy: heldBy ?? 'another sync' } };
   }
 
   async function commitSyncWatermark(input: { wallet: string; top: { signature: string; slot: number; timestamp: number } | null; historyComplete: boolean; coveredSince?: number | null }): Promise<void> {

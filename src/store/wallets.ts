@@ -117,57 +117,29 @@ export async function beginSync(pool: Pool, wallet: string, workflowId: string):
   return { newestSignature: rows[0].newest_signature, oldestSignature: rows[0].oldest_signature, historyComplete: rows[0].history_complete };
 }
 
+/** Who holds the wallet's sync lease while it is live (null: nobody). */
+export async function syncHolder(pool: Pool, wallet: string): Promise<string | null> {
+  const { rows } = await pool.query<{ holder: string }>(
+    `SELECT sync_workflow_id AS holder FROM wallets WHERE address = $1 AND sync_state = 'syncing' AND sync_lease_until > now()`,
+    [wallet],
+  );
+  return rows[0]?.holder ?? null;
+}
+
 /**
  * beginSync only if no other holder's sync of the wallet is live (its lease renewed within
  * SYNC_LEASE_SECONDS): null while another holder syncs it. The same holder (a retried attempt) takes
  * it again. One statement, so two analyses that reach the wallet at once cannot both take it.
  */
 export async function takeSyncLease(pool: Pool, wallet: string, holder: string): Promise<WalletSyncCursor | null> {
-  const begun = await beginExclusiveSync(pool, wallet, holder, null);
-  return 'cursor' in begun ? begun.cursor : null;
-}
-
-/**
- * takeSyncLease, and with `unlessSynced` syncedAfter first, in one statement (one round trip on the
- * syncs' few connections at a sync step's start): `alreadySynced` when a sync that completed after
- * `unlessSynced.after` left history reaching back to `unlessSynced.sinceTimestamp` (nothing is
- * changed); else `cursor` when the lease is taken, `busy` with its holder while another holder's
- * sync is live.
- */
-export async function beginExclusiveSync(
-  pool: Pool,
-  wallet: string,
-  holder: string,
-  unlessSynced: { after: string; sinceTimestamp: number | null } | null,
-): Promise<{ cursor: WalletSyncCursor } | { alreadySynced: WalletSyncCursor & { lastSyncedAt: string; legs: number } } | { busy: { heldBy: string } }> {
   const { rows } = await pool.query(
-    `WITH before AS (
-       SELECT w.newest_signature, w.oldest_signature, w.history_complete, w.last_synced_at, w.leg_count, w.sync_workflow_id,
-              $5::timestamptz IS NOT NULL AND w.sync_state = 'synced' AND w.last_synced_at > $5::timestamptz AND ${COVERS('$6')} AS done
-         FROM wallets w WHERE w.address = $1),
-     taken AS (
-       ${BEGIN_SYNC}
-        WHERE NOT COALESCE((SELECT done FROM before), false)
-          AND (wallets.sync_state <> 'syncing' OR wallets.sync_lease_until IS NULL OR wallets.sync_lease_until <= now() OR wallets.sync_workflow_id = $2)
-       RETURNING newest_signature, oldest_signature, history_complete)
-     SELECT (SELECT row_to_json(b) FROM before b) AS before, (SELECT row_to_json(t) FROM taken t) AS taken`,
-    [wallet, holder, SYNC_LEASE_SECONDS, TRANSFER_EXTRACTION_VERSION, unlessSynced?.after ?? null, unlessSynced?.sinceTimestamp ?? null],
+    `${BEGIN_SYNC}
+       WHERE wallets.sync_state <> 'syncing' OR wallets.sync_lease_until IS NULL OR wallets.sync_lease_until <= now() OR wallets.sync_workflow_id = $2
+     RETURNING newest_signature, oldest_signature, history_complete`,
+    [wallet, holder, SYNC_LEASE_SECONDS, TRANSFER_EXTRACTION_VERSION],
   );
-  const { before, taken } = rows[0];
-  if (taken) return { cursor: { newestSignature: taken.newest_signature, oldestSignature: taken.oldest_signature, historyComplete: taken.history_complete } };
-  if (before?.done) {
-    return {
-      alreadySynced: {
-        newestSignature: before.newest_signature,
-        oldestSignature: before.oldest_signature,
-        historyComplete: before.history_complete,
-        lastSyncedAt: new Date(before.last_synced_at).toISOString(),
-        legs: before.leg_count,
-      },
-    };
-  }
-  // held by the holder read before the statement (a holder that took it meanwhile is not named)
-  return { busy: { heldBy: before?.sync_workflow_id ?? 'another sync' } };
+  if (rows.length === 0) return null;
+  return { newestSignature: rows[0].newest_signature, oldestSignature: rows[0].oldest_signature, historyComplete: rows[0].history_complete };
 }
 
 export async function finishSync(pool: Pool, wallet: string, outcome: { ok: true } | { ok: false; error: string }): Promise<void> {

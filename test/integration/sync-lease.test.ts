@@ -6,8 +6,7 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createSyncActivities } from '../../src/activities/sync';
 import { generateWorld } from '../../src/simulator';
-import { beginExclusiveSync, finishSync, takeSyncLease } from '../../src/store/wallets';
-import type { Pool } from 'pg';
+import { finishSync, takeSyncLease } from '../../src/store/wallets';
 import { buildActivityDeps } from '../../src/wiring';
 import { useSimulatedStack } from '../harness/stack';
 import { cancelInFlight } from '../harness/in-flight';
@@ -39,28 +38,6 @@ describe('sync steps and the sync lease', () => {
     await finishSync(pool, wallet, { ok: true });
     expect(await takeSyncLease(pool, wallet, 'analysis:b')).not.toBeNull();
     expect((await row(wallet)).sync_workflow_id).toBe('analysis:b');
-    await finishSync(pool, wallet, { ok: true });
-  });
-
-  it("takes the lease, answers busy with the live holder, or finds the sync done meanwhile, each in one statement", async () => {
-    const { pool } = opened.stack;
-    const wallet = 'LeaseOnce11111111111111111111111111111111111';
-    let statements = 0;
-    const counting = { query: (...args: Parameters<Pool['query']>) => ((statements += 1), pool.query(...args)) } as unknown as Pool;
-    const before = await dbNow();
-    // a wallet never seen: its row is made and the lease taken
-    expect(await beginExclusiveSync(counting, wallet, 'analysis:a', { after: before, sinceTimestamp: null })).toEqual({ cursor: { newestSignature: null, oldestSignature: null, historyComplete: false } });
-    expect(await beginExclusiveSync(counting, wallet, 'analysis:b', { after: before, sinceTimestamp: null })).toEqual({ busy: { heldBy: 'analysis:a' } });
-    expect(statements).toBe(2);
-    // analysis:a's sync completes with the whole history: a check from before it finds it done, one from after it takes the lease
-    await opened.stack.pool.query(`UPDATE wallets SET history_complete = true, leg_count = 7 WHERE address = $1`, [wallet]);
-    await finishSync(pool, wallet, { ok: true });
-    const done = await beginExclusiveSync(counting, wallet, 'analysis:b', { after: before, sinceTimestamp: 1_700_000_000 });
-    expect(done).toMatchObject({ alreadySynced: { historyComplete: true, legs: 7 } });
-    expect((await row(wallet)).sync_state).toBe('synced');
-    expect(await beginExclusiveSync(counting, wallet, 'analysis:b', { after: await dbNow(), sinceTimestamp: null })).toMatchObject({ cursor: { historyComplete: true } });
-    expect(statements).toBe(4);
-    expect(await row(wallet)).toMatchObject({ sync_state: 'syncing', sync_workflow_id: 'analysis:b' });
     await finishSync(pool, wallet, { ok: true });
   });
 
