@@ -275,7 +275,10 @@ describe('PostgreSQL store', () => {
       else if (c.commit.coveredSince !== null) await markCoveredSince(pool, oneByOne, c.commit.coveredSince);
       await saveWalletAnalytics(pool, oneByOne, analytics(i));
       await finishSync(pool, oneByOne, { ok: true });
-      await finishSyncWithAnalytics(pool, together, c.commit, analytics(i));
+      let statements = 0;
+      const counting = { query: (...args: Parameters<Pool['query']>) => ((statements += 1), pool.query(...args)) } as unknown as Pool;
+      await finishSyncWithAnalytics(counting, together, c.commit, analytics(i));
+      expect(statements).toBe(1);
       const expected = await state(oneByOne);
       expect(expected).toMatchObject({ sync_state: 'synced', sync_lease_until: null, synced: true, pnl: { n: i } });
       expect(await state(together)).toEqual(expected);
