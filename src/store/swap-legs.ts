@@ -38,9 +38,12 @@ export function insertLegsCte(name: string, rowsParam: string): string {
 }
 
 /** A wallet's legs, oldest first, optionally from a unix time on. */
+/** SQL: the order a wallet's legs are read in, oldest first (loadLegs, loadLegsMany, the analytics' inputs). */
+export const LEG_ORDER = 'timestamp, slot, signature, leg_key';
+
 export async function loadLegs(pool: Pool, wallet: string, sinceTimestamp: number | null = null): Promise<SwapLeg[]> {
   const { rows } = await pool.query<{ leg: SwapLeg }>(
-    `SELECT leg FROM swap_legs WHERE wallet = $1 AND ($2::bigint IS NULL OR timestamp >= $2) ORDER BY timestamp, slot, signature, leg_key`,
+    `SELECT leg FROM swap_legs WHERE wallet = $1 AND ($2::bigint IS NULL OR timestamp >= $2) ORDER BY ${LEG_ORDER}`,
     [wallet, sinceTimestamp],
   );
   return rows.map((r) => r.leg);
@@ -61,7 +64,7 @@ export async function loadLegsMany(pool: Pool, wallets: readonly string[], since
   const out = new Map<string, SwapLeg[]>(wallets.map((w) => [w, []]));
   if (wallets.length === 0) return out;
   const { rows } = await pool.query<{ wallet: string; legs: SwapLeg[] }>(
-    `SELECT wallet, json_agg(leg ORDER BY timestamp, slot, signature, leg_key) AS legs
+    `SELECT wallet, json_agg(leg ORDER BY ${LEG_ORDER}) AS legs
        FROM swap_legs WHERE wallet = ANY($1::text[]) AND ($2::bigint IS NULL OR timestamp >= $2) GROUP BY wallet`,
     [wallets, sinceTimestamp],
   );

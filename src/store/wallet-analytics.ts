@@ -2,6 +2,7 @@
 // version). The only module with SQL on wallet_analytics.
 import type { Pool } from 'pg';
 import type { SwapLeg } from '../domain';
+import { LEG_ORDER } from './swap-legs';
 import { storedTokensSql, type StoredTokenBalance } from './wallet-balances';
 
 export interface WalletAnalyticsRow {
@@ -63,7 +64,7 @@ export interface AnalyticsInputs {
 export async function loadAnalyticsInputs(pool: Pool, wallet: string, recentRejected = 20): Promise<AnalyticsInputs> {
   const { rows } = await pool.query(
     `SELECT
-       (SELECT COALESCE(json_agg(leg ORDER BY timestamp, slot, signature, leg_key), '[]'::json) FROM swap_legs WHERE wallet = $1) AS legs,
+       (SELECT COALESCE(json_agg(leg ORDER BY ${LEG_ORDER}), '[]'::json) FROM swap_legs WHERE wallet = $1) AS legs,
        (${storedTokensSql('$1')}) AS held_tokens,
        (SELECT COALESCE(json_object_agg(t.mint, t.price_usd), '{}'::json) FROM tokens t
          WHERE t.price_usd IS NOT NULL AND t.mint IN (SELECT DISTINCT mint FROM swap_legs WHERE wallet = $1)) AS prices,

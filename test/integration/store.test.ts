@@ -19,6 +19,13 @@ const world = new SimWorld(parseWorld(generateWorld({ seed: 61, wallets: 3, txPe
 const wallet = world.world.wallets[0].address;
 const txs = Array.from({ length: world.historyLength(0) }, (_, e) => world.transaction(0, e));
 
+/** `pool`, and how many statements were sent through it. */
+function countingStatements(pool: Pool): { pool: Pool; statements: number } {
+  const counted = { pool, statements: 0 };
+  counted.pool = { query: (...args: Parameters<Pool['query']>) => ((counted.statements += 1), pool.query(...args)) } as unknown as Pool;
+  return counted;
+}
+
 describe('PostgreSQL store', () => {
   let pool: Pool;
   beforeAll(() => {
@@ -221,10 +228,9 @@ describe('PostgreSQL store', () => {
     await saveMarkets(pool, [pricedMarket(mints[0], 0), { mint: mints[1], status: 'unknown' }]);
     await saveBalances(pool, { wallet: w, solLamports: '5', tokens: [{ mint: mints[0], program: 'Tokenkeg', rawAmount: '1500', decimals: 3 }], tokenAccountCount: 1, fetchedAt: new Date().toISOString() });
 
-    let statements = 0;
-    const counting = { query: (...args: Parameters<Pool['query']>) => ((statements += 1), pool.query(...args)) } as unknown as Pool;
-    const inputs = await loadAnalyticsInputs(counting, w);
-    expect(statements).toBe(1);
+    const counting = countingStatements(pool);
+    const inputs = await loadAnalyticsInputs(counting.pool, w);
+    expect(counting.statements).toBe(1);
     expect(inputs.legs).toEqual(await loadLegs(pool, w));
     expect(inputs.heldTokens).toEqual((await loadBalances(pool, [w])).get(w)?.tokens);
     expect(inputs.pricesUsd).toEqual({ [mints[0]]: pricedMarket(mints[0], 0).priceUsd });
@@ -275,10 +281,9 @@ describe('PostgreSQL store', () => {
       else if (c.commit.coveredSince !== null) await markCoveredSince(pool, oneByOne, c.commit.coveredSince);
       await saveWalletAnalytics(pool, oneByOne, analytics(i));
       await finishSync(pool, oneByOne, { ok: true });
-      let statements = 0;
-      const counting = { query: (...args: Parameters<Pool['query']>) => ((statements += 1), pool.query(...args)) } as unknown as Pool;
-      await finishSyncWithAnalytics(counting, together, c.commit, analytics(i));
-      expect(statements).toBe(1);
+      const counting = countingStatements(pool);
+      await finishSyncWithAnalytics(counting.pool, together, c.commit, analytics(i));
+      expect(counting.statements).toBe(1);
       const expected = await state(oneByOne);
       expect(expected).toMatchObject({ sync_state: 'synced', sync_lease_until: null, synced: true, pnl: { n: i } });
       expect(await state(together)).toEqual(expected);
@@ -307,11 +312,10 @@ describe('PostgreSQL store', () => {
     const mints = Array.from({ length: 5 }, (_, i) => `SaveMarketsBatch${i}1111111111111111111111111`);
     await mintsNeedingFetch(pool, mints);
     await pool.query(`UPDATE tokens SET fetch_claimed_by = 'a-run', fetch_claimed_until = now() + interval '5 minutes', last_error = 'before' WHERE mint = ANY($1)`, [mints]);
-    let statements = 0;
-    const counting = { query: (...args: Parameters<Pool['query']>) => ((statements += 1), pool.query(...args)) } as unknown as Pool;
+    const counting = countingStatements(pool);
     // mint 3 first unknown, then priced: the last answer stands; mint 4 priced, then unknown
-    await saveMarkets(counting, [pricedMarket(mints[0], 0), pricedMarket(mints[1], 1), { mint: mints[2], status: 'unknown' }, { mint: mints[3], status: 'unknown' }, pricedMarket(mints[3], 3), pricedMarket(mints[4], 4), { mint: mints[4], status: 'unknown' }]);
-    expect(statements).toBe(2);
+    await saveMarkets(counting.pool, [pricedMarket(mints[0], 0), pricedMarket(mints[1], 1), { mint: mints[2], status: 'unknown' }, { mint: mints[3], status: 'unknown' }, pricedMarket(mints[3], 3), pricedMarket(mints[4], 4), { mint: mints[4], status: 'unknown' }]);
+    expect(counting.statements).toBe(2);
 
     const rows = new Map((await getTokens(pool, mints)).map((t) => [t.mint, t]));
     for (const i of [0, 1, 3]) {
