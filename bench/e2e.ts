@@ -7,7 +7,8 @@
 //       the burst and, in a second burst with the worker paused, for the front door alone,
 //   (c) analyses per second through that burst (until its last analysis has finished),
 //   (d) the worker's peak resident memory (/proc/<pid>/status), and
-//   (e) Temporal events per analysis (the workflow and every child it started).
+//   (e) Temporal events per analysis (the workflow and every child it started), and on the
+//       production-shaped server its billable actions (its `action` counter: heartbeats included).
 // Figures are printed, never asserted. See README, "Scaling out".
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -24,7 +25,7 @@ import { generateWorld } from '../src/simulator/generator';
 import { peakPerWindow } from '../src/simulator';
 import { REFRESH_SCHEDULE_ID } from '../src/temporal/schedules';
 import { parseServerTiming } from '../src/api/server-timing';
-import { bucketPercentileMs, e2eLine, postLatencies, stepPercentiles, histogramBuckets, openLoopSchedule, percentile, providerBound, seriesSum, topSelfTime, type AnalysisRun, type BurstFigures, type CpuProfile, type FrontDoorFigures } from './lib/e2e-figures';
+import { actionsBetween, bucketPercentileMs, e2eLine, temporalActions, postLatencies, stepPercentiles, histogramBuckets, openLoopSchedule, percentile, providerBound, seriesSum, topSelfTime, type AnalysisRun, type BurstFigures, type CpuProfile, type FrontDoorFigures } from './lib/e2e-figures';
 import { BENCH_PG_PORT, descendantsOf, postmastersByRole, readCpuSeconds, readMemory, readTreeCpuSeconds, startBenchStack, type BenchStack } from './lib/e2e-stack';
 import { countEvents, replaySeconds } from './lib/e2e-temporal';
 import { disjointTriples, triples } from './lib/burst-groups';
@@ -406,17 +407,29 @@ async function main(): Promise<number> {
       log(`    ${cold.status} in ${cold.seconds.toFixed(1)} s; bound ${cold.bound.seconds.toFixed(1)} s`);
     }
 
+    // billable Temporal actions around each phase (the production-shaped server's counter; none on the dev server)
+    const readActions = async (): Promise<Record<string, number> | null> =>
+      stack.temporalMetricsUrl ? temporalActions(await (await fetch(stack.temporalMetricsUrl)).text()) : null;
+    const actionsOf = async (before: Record<string, number> | null): Promise<Record<string, number> | null> => {
+      const after = await readActions().catch(() => null);
+      return before && after ? actionsBetween(before, after) : null;
+    };
+
     log(`(a) ${small}-wallet analysis`);
+    let actionsBefore = await readActions().catch(() => null);
     phases.begin('small');
     const smallRun = await analyseGroup(stack, client, smallGroup.map((w) => w.address), smallGroup.map((w) => w.transactions), heliusRps, 0);
     phases.end();
+    const smallActions = await actionsOf(actionsBefore);
     log(`    ${smallRun.status} in ${smallRun.seconds.toFixed(1)} s; bound ${smallRun.bound.seconds.toFixed(1)} s (${smallRun.bound.pages} pages, ${smallRun.historyRequests} history requests, peak ${smallRun.historyPeakPerSecond}/s, ${smallRun.rateLimited} answered 429)`);
 
     log(`(a) ${large}-wallet analysis`);
     const largeStartedAt = new Date();
+    actionsBefore = await readActions().catch(() => null);
     phases.begin('large');
     const largeRun = await analyseGroup(stack, client, largeGroup.map((w) => w.address), largeGroup.map((w) => w.transactions), heliusRps, smallRun.lastSeq);
     phases.end();
+    const largeActions = await actionsOf(actionsBefore);
     log(`    ${largeRun.status} in ${largeRun.seconds.toFixed(1)} s; bound ${largeRun.bound.seconds.toFixed(1)} s (${largeRun.bound.pages} pages, ${largeRun.historyRequests} history requests, peak ${largeRun.historyPeakPerSecond}/s, ${largeRun.rateLimited} answered 429)`);
 
     // The first small group meets the budget's margin as a cold start has it (100 ms); a service
@@ -428,6 +441,7 @@ async function main(): Promise<number> {
 
     const count = rate * burstSeconds;
     log(`(b, c) ${count} analyses of 3 synced wallets (of the ${burstGroups} group) offered at ${rate}/s`);
+    actionsBefore = await readActions().catch(() => null);
     phases.begin('burst');
     // the API's own histogram and event-loop delay around the send phase (reading /metrics resets the delay's monitor)
     const metrics = async () => (await fetch(`${stack.apiUrl}/metrics`)).text();
@@ -442,6 +456,7 @@ async function main(): Promise<number> {
     const loopLagP99Ms = Number(/^nodejs_eventloop_lag_p99_seconds (\S+)/m.exec(afterText)?.[1] ?? NaN) * 1000;
     const drained = await drain(stack.databaseUrl, sent.ids, 5 * 60_000);
     phases.end();
+    const burstActions = await actionsOf(actionsBefore);
     const drainSeconds = drained.lastFinishedAt ? (drained.lastFinishedAt - sent.startedAt) / 1000 : NaN;
     log(`    sent in ${sent.sendSeconds.toFixed(1)} s, statuses ${JSON.stringify(sent.statuses)}; ${drained.completed} completed, ${drained.failed} failed, ${drained.running} still running (${drained.startPending} of them not yet started); drained in ${drainSeconds.toFixed(1)} s`);
     log(`    the API's own view of the POSTs (its histogram's buckets): p50 ≤ ${bucketPercentileMs(serverBefore, serverAfter, 50)} ms, p99 ≤ ${bucketPercentileMs(serverBefore, serverAfter, 99)} ms; its event loop's delay p99 ${loopLagP99Ms.toFixed(1)} ms`);
@@ -485,6 +500,8 @@ async function main(): Promise<number> {
     log(`    worker RSS every 5 s, MB (+ its similarity process): ${large} wallets: ${rssLine('large')}; burst: ${rssLine('burst')}`);
     log(`    events by type (${small} wallets): ${JSON.stringify(smallEvents.byType)}`);
     log(`    events by type (burst analysis): ${JSON.stringify(sampleEvents[0]?.byType ?? {})}`);
+    if (largeActions) log(`    billable Temporal actions by type (${large} wallets; the server's count, heartbeats included): ${JSON.stringify(largeActions)}`);
+    if (burstActions) log(`    billable Temporal actions by type (the burst, ${drained.completed} analyses): ${JSON.stringify(burstActions)}`);
 
     const burstFigures: BurstFigures = {
       ...postLatencies(sent, count, { before: serverBefore, after: serverAfter }),
@@ -517,6 +534,7 @@ async function main(): Promise<number> {
         frontDoor,
         worker: { peakRssMb: peaks.length ? Math.max(...peaks) : null, hwmMb: readMemory(stack.workerPid).hwmMb, startRssMb, peakRssMbByPhase: phases.peakRss, childrenPeakRssMbByPhase: phases.childrenPeakRss },
         cpuSecondsByPhase: phases.cpu,
+        actions: smallActions && largeActions && burstActions ? { small: smallActions, large: largeActions, burst: burstActions } : null,
         machine: { cores: os.cpus().length, loadAvgStart, loadAvgEnd: os.loadavg()[0] },
         totalSeconds: (performance.now() - began) / 1000,
       }),

@@ -62,6 +62,31 @@ export function cpuSecondsOfStat(stat: string, ticksPerSecond = 100): number {
   return (Number(rest[11]) + Number(rest[12]) + Number(rest[13]) + Number(rest[14])) / ticksPerSecond;
 }
 
+/**
+ * Billable actions by type from a Temporal server's Prometheus text: its `action` counter (what
+ * Temporal Cloud bills, heartbeats included, which no history event shows), summed over the series
+ * of `namespace` by `action_type`.
+ */
+export function temporalActions(metrics: string, namespace = 'default'): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const m of metrics.matchAll(/^action\{([^}]*)\} (\S+)$/gm)) {
+    const labels = Object.fromEntries([...m[1].matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
+    if (labels.namespace !== namespace || !labels.action_type) continue;
+    out[labels.action_type] = (out[labels.action_type] ?? 0) + Number(m[2]);
+  }
+  return out;
+}
+
+/** The actions of each type counted between two readings of temporalActions (types with none left out). */
+export function actionsBetween(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [type, n] of Object.entries(after)) {
+    const d = n - (before[type] ?? 0);
+    if (d > 0) out[type] = d;
+  }
+  return out;
+}
+
 export interface AnalysisRun {
   wallets: number;
   status: string;
@@ -177,11 +202,14 @@ export interface E2eFigures {
     childrenPeakRssMbByPhase?: Record<string, number | null>;
   };
   cpuSecondsByPhase: Record<string, Record<string, number>>;
+  /** billable Temporal actions by type in each phase (temporalActions, the production-shaped server's); null on the dev server */
+  actions?: { small: Record<string, number>; large: Record<string, number>; burst: Record<string, number> } | null;
   /** the machine: its cores and its 1-minute load average when the bench began and ended (other work skews every figure) */
   machine: { cores: number; loadAvgStart: number; loadAvgEnd: number };
   totalSeconds: number;
 }
 
+const sum = (byType: Record<string, number>): number => Object.values(byType).reduce((a, b) => a + b, 0);
 const round = (n: number | null, digits = 2): number | null => (n === null || !Number.isFinite(n) ? null : Number(n.toFixed(digits)));
 
 /**
@@ -275,7 +303,21 @@ export function e2eLine(f: E2eFigures): string {
       byPhase: Object.fromEntries(Object.entries(f.worker.peakRssMbByPhase).map(([k, v]) => [k, round(v, 0)])),
       similarityProcessesByPhase: Object.fromEntries(Object.entries(f.worker.childrenPeakRssMbByPhase ?? {}).map(([k, v]) => [k, round(v, 0)])),
     },
-    e: { small: f.small.events.total, large: f.large.events.total, burst: round(f.burst.eventsPerAnalysis, 1), largeReplay: f.largeReplay ? { seconds: round(f.largeReplay.seconds, 2), events: f.largeReplay.events } : null },
+    e: {
+      small: f.small.events.total,
+      large: f.large.events.total,
+      burst: round(f.burst.eventsPerAnalysis, 1),
+      largeReplay: f.largeReplay ? { seconds: round(f.largeReplay.seconds, 2), events: f.largeReplay.events } : null,
+      // billable actions (the server's count, heartbeats included): of each group, and per analysis of the burst
+      actions: f.actions
+        ? {
+            small: sum(f.actions.small),
+            large: sum(f.actions.large),
+            burst: f.burst.completed > 0 ? round(sum(f.actions.burst) / f.burst.completed, 1) : null,
+            largeByType: f.actions.large,
+          }
+        : null,
+    },
     settings: { heliusRps: f.heliusRps, latencyMs: f.latencyMs, txPerWallet: f.txPerWallet, simulatorNice: f.simulatorNice ?? null, burstGroups: f.burstGroups ?? 'small' },
     cpuSeconds: Object.fromEntries(Object.entries(f.cpuSecondsByPhase).map(([phase, byProcess]) => [phase, Object.fromEntries(Object.entries(byProcess).map(([k, v]) => [k, round(v, 1)]))])),
     machine: { cores: f.machine.cores, loadAvgStart: round(f.machine.loadAvgStart, 1), loadAvgEnd: round(f.machine.loadAvgEnd, 1) },

@@ -36,6 +36,8 @@ export interface BenchStack {
   workerPid: number;
   /** the worker's Prometheus endpoint (TEMPORAL_METRICS_BIND): its Temporal runtime's metrics and the provider budgets' */
   workerMetricsUrl: string;
+  /** the production-shaped server's Prometheus endpoint (its `action` counter: what Temporal Cloud bills); null on the dev server */
+  temporalMetricsUrl: string | null;
   /** the simulator's nice value, or null when the bench could not raise its priority */
   simulatorNice: number | null;
   stop(): Promise<void>;
@@ -96,11 +98,11 @@ async function waitForHttp(url: string, child: Child, timeoutMs: number): Promis
   throw new Error(`${url} did not answer 200 within ${timeoutMs / 1000} s (last: ${last}); output: ${child.output().trim().split('\n').slice(-5).join(' | ')}`);
 }
 
-/** The production-shaped server's settings as scripts/temporal-server.sh reads them. */
-function prodServer(): { address: string; pidFile: string } {
+/** The production-shaped server's settings as scripts/temporal-server.sh reads them (its metrics: the frontend's port + 2000). */
+function prodServer(): { address: string; pidFile: string; metricsUrl: string } {
   const port = process.env.TEMPORAL_SERVER_PORT ?? '7633';
   const state = process.env.TEMPORAL_SERVER_STATE ?? path.join(ROOT, '.tools', 'temporal-server');
-  return { address: `127.0.0.1:${port}`, pidFile: path.join(state, 'server.pid') };
+  return { address: `127.0.0.1:${port}`, pidFile: path.join(state, 'server.pid'), metricsUrl: `http://127.0.0.1:${Number(port) + 2000}/metrics` };
 }
 
 const run = promisify(execFile);
@@ -244,6 +246,7 @@ export async function startBenchStack(o: StackOptions): Promise<BenchStack> {
 
     let temporalAddress: string;
     let temporalPid: number | undefined;
+    let temporalMetricsUrl: string | null = null;
     if (o.temporal === 'dev') {
       const port = await freePort();
       o.log(`starting a Temporal dev server on 127.0.0.1:${port} (SQLite file in ${tmp})`);
@@ -254,6 +257,7 @@ export async function startBenchStack(o: StackOptions): Promise<BenchStack> {
     } else {
       const prod = prodServer();
       temporalAddress = prod.address;
+      temporalMetricsUrl = prod.metricsUrl;
       const [host, port] = [prod.address.split(':')[0], Number(prod.address.split(':')[1])];
       if (!(await isPortOpen(host, port))) {
         o.log(`starting the production-shaped server (scripts/temporal-server.sh start) on ${prod.address}`);
@@ -310,7 +314,7 @@ export async function startBenchStack(o: StackOptions): Promise<BenchStack> {
     await waitForHttp(`${apiUrl}/readyz`, api, 180_000);
     const pids: Record<string, number> = { worker: worker.pid as number, api: api.pid as number, simulator: sim.pid as number, bench: process.pid };
     if (temporalPid) pids.temporal = temporalPid;
-    return { apiUrl, simUrl, temporalAddress, databaseUrl, pids, workerPid: worker.pid as number, workerMetricsUrl: `http://127.0.0.1:${workerMetricsPort}/metrics`, simulatorNice, stop };
+    return { apiUrl, simUrl, temporalAddress, databaseUrl, pids, workerPid: worker.pid as number, workerMetricsUrl: `http://127.0.0.1:${workerMetricsPort}/metrics`, temporalMetricsUrl, simulatorNice, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -1,4 +1,4 @@
-import { bucketPercentileMs, cpuSecondsOfStat, e2eLine, histogramBuckets, historyPages, seriesSum, memoryOfStatus, openLoopSchedule, percentile, providerBound, stepPercentiles, topSelfTime, type E2eFigures } from '../../../bench/lib/e2e-figures';
+import { actionsBetween, bucketPercentileMs, cpuSecondsOfStat, temporalActions, e2eLine, histogramBuckets, historyPages, seriesSum, memoryOfStatus, openLoopSchedule, percentile, providerBound, stepPercentiles, topSelfTime, type E2eFigures } from '../../../bench/lib/e2e-figures';
 
 describe('percentile (nearest rank)', () => {
   it('answers the value at rank ceil(p/100 * n) of the sorted values', () => {
@@ -129,7 +129,7 @@ describe('the JSON line', () => {
       b: { offeredRps: 200, requests: 800, achievedRps: 200, p50Ms: 12.3, p99Ms: 48, maxMs: 60, acceptedP50Ms: 12.3, acceptedP99Ms: 48, serverP50Ms: 5, serverP99Ms: 25, statuses: { '202': 800 }, serverTiming: { store: { p50Ms: 3.1, p99Ms: 20 } }, frontDoor: null },
       c: { analyses: 800, failed: 0, drainSeconds: 80, analysesPerSecond: 10 },
       d: { workerPeakRssMb: 280, workerHwmMb: 281, workerStartRssMb: 200, byPhase: { small: 220, large: 280, burst: 250 }, similarityProcessesByPhase: { small: 0, large: 613, burst: 0 } },
-      e: { small: 800, large: 20000, burst: 64.3, largeReplay: { seconds: 1.23, events: 2501 } },
+      e: { small: 800, large: 20000, burst: 64.3, largeReplay: { seconds: 1.23, events: 2501 }, actions: null },
       settings: { heliusRps: 50, latencyMs: 100, txPerWallet: 200, simulatorNice: null, burstGroups: 'small' },
       cpuSeconds: { burst: { worker: 12.3, temporal: 20 } },
       machine: { cores: 2, loadAvgStart: 1.2, loadAvgEnd: 2.5 },
@@ -159,6 +159,16 @@ describe('the JSON line', () => {
     const frontDoor = { requests: 800, sendSeconds: 4.0125, statuses: { '202': 800 }, p50Ms: 6.04, p99Ms: 31.26, maxMs: 40.01, serverP50Ms: 5, serverP99Ms: 50 };
     const line = JSON.parse(e2eLine({ ...figures, frontDoor })) as { b: { frontDoor: unknown } };
     expect(line.b.frontDoor).toEqual({ achievedRps: 199.4, p50Ms: 6, p99Ms: 31.3, maxMs: 40, serverP50Ms: 5, serverP99Ms: 50, serverTiming: {}, statuses: { '202': 800 } });
+  });
+
+  it("carries the billable actions in (e): each group's, the burst's per analysis, the large group's by type", () => {
+    const actions = {
+      small: { grpc_StartWorkflowExecution: 1, command_ScheduleActivityTask: 22 },
+      large: { grpc_StartWorkflowExecution: 1, command_ScheduleActivityTask: 1010, grpc_RecordActivityTaskHeartbeat: 62 },
+      burst: { grpc_StartWorkflowExecution: 800, command_UpsertWorkflowSearchAttributes: 1600, command_BatchMarkers: 1200 },
+    };
+    const line = JSON.parse(e2eLine({ ...figures, actions })) as { e: { actions: unknown } };
+    expect(line.e.actions).toEqual({ small: 23, large: 1073, burst: 4.5, largeByType: actions.large });
   });
 
   it('writes null for a figure that could not be measured (no latencies, a burst that never drained)', () => {
@@ -238,5 +248,29 @@ describe('seriesSum', () => {
   it('answers null when no series matches (another name that starts alike included)', () => {
     expect(seriesSum(text, 'provider_budget_slots_missed', { budget: 'dexscreener' })).toBeNull();
     expect(seriesSum(text, 'provider_budget')).toBeNull();
+  });
+});
+
+describe("billable Temporal actions, from the server's Prometheus text", () => {
+  const text = (startWorkflows: number, heartbeats: number) =>
+    [
+      '# HELP action action',
+      '# TYPE action counter',
+      `action{action_type="grpc_StartWorkflowExecution",namespace="default",operation="StartWorkflowExecution",service_name="frontend"} ${startWorkflows}`,
+      `action{action_type="grpc_StartWorkflowExecution",namespace="temporal_system",operation="StartWorkflowExecution",service_name="frontend"} 7`,
+      `action{action_type="grpc_RecordActivityTaskHeartbeat",namespace="default",operation="RecordActivityTaskHeartbeat",service_name="frontend"} ${heartbeats}`,
+      `action_total_other{action_type="grpc_RecordActivityTaskHeartbeat",namespace="default"} 999`,
+      `service_requests{namespace="default",operation="RecordActivityTaskHeartbeat",service_name="frontend"} 5000`,
+    ].join('\n');
+
+  it("sums the namespace's action series by type, and nothing else", () => {
+    expect(temporalActions(text(12, 40))).toEqual({ grpc_StartWorkflowExecution: 12, grpc_RecordActivityTaskHeartbeat: 40 });
+    expect(temporalActions(text(12, 40), 'temporal_system')).toEqual({ grpc_StartWorkflowExecution: 7 });
+    expect(temporalActions('')).toEqual({});
+  });
+
+  it('counts what happened between two readings, types that did not move left out', () => {
+    expect(actionsBetween(temporalActions(text(12, 40)), temporalActions(text(20, 40)))).toEqual({ grpc_StartWorkflowExecution: 8 });
+    expect(actionsBetween({}, { command_StartTimer: 3 })).toEqual({ command_StartTimer: 3 });
   });
 });
