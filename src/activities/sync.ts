@@ -68,7 +68,8 @@ export function createSyncActivities(deps: ActivityDeps) {
   const pool = deps.syncPool ?? deps.pool;
   /**
    * Fetches and stores pages of one phase from `state.cursor` until the phase is done or
-   * `input.maxPages` pages are in; `state` is updated (and heartbeated through `beat`) page by page.
+   * `input.maxPages` pages are in; `state` is updated page by page (and heartbeated by the caller's
+   * liveness timer, withLivenessHeartbeat, which reads it).
    *
    * Pipelined: once a page is in and it is not the phase's last, the next page is requested before
    * this one is stored, so a wallet's pages follow each other at the provider's pace (its latency,
@@ -76,7 +77,7 @@ export function createSyncActivities(deps: ActivityDeps) {
    * page once it is stored: a retried attempt asks again for the page that was in flight. The SOL
    * price (needed to value the legs) is read while the first page is on its way.
    */
-  async function fetchChunk(input: SyncChunkInput, state: ChunkHeartbeat, beat: () => void): Promise<SyncChunkResult> {
+  async function fetchChunk(input: SyncChunkInput, state: ChunkHeartbeat): Promise<SyncChunkResult> {
     const ctx = Context.current();
     const solPriceAsked = solPriceUsd(redis, market);
     // settled later; until then a failure must not be an unhandled rejection
@@ -149,7 +150,6 @@ export function createSyncActivities(deps: ActivityDeps) {
       state.newTransactions += stored.newTransactions;
       state.newLegs += stored.newLegs;
       state.cursor = page.nextCursor;
-      beat();
     }
     log.info('history chunk stored', { wallet: input.wallet, phase: input.phase, pages: state.pages, transactions: state.transactions, newLegs: state.newLegs, done });
     return { ...state, done, reachedEnd, stoppedAtWindow };
@@ -245,7 +245,7 @@ export function createSyncActivities(deps: ActivityDeps) {
       const ctx = Context.current();
       const resumed = ctx.info.heartbeatDetails as ChunkHeartbeat | undefined;
       const state: ChunkHeartbeat = resumed ?? freshChunk(input.cursor);
-      return withLivenessHeartbeat(() => state, () => fetchChunk(input, state, () => ctx.heartbeat(state)));
+      return withLivenessHeartbeat(() => state, () => fetchChunk(input, state));
     },
 
     /**
@@ -253,8 +253,10 @@ export function createSyncActivities(deps: ActivityDeps) {
      * 'sync-at-once'): begins it, fetches the first chunk, and if that ends the history (or reaches
      * the window or the watermark) commits the watermark, computes the analytics and finishes the
      * sync. Otherwise it returns the state for the workflow's chunk loop. A retried attempt resumes
-     * from the heartbeat: after the begin, at the chunk's cursor, or after the chunk; the watermark,
-     * analytics and finish steps are idempotent.
+     * from its predecessor's last heartbeat (withLivenessHeartbeat: from half the heartbeat timeout on
+     * while it ran, and when it failed): after the begin, at the chunk's cursor, or after the chunk;
+     * one lost before its first heartbeat (its worker killed within 5 s) begins again, which its
+     * lease allows (the same holder); the watermark, analytics and finish steps are idempotent.
      */
     async syncWalletAtOnce(input: {
       wallet: string;
@@ -291,15 +293,13 @@ export function createSyncActivities(deps: ActivityDeps) {
             // (exclusive only) another analysis's sync of the wallet is live: nothing was begun
             if (cursor.busy) return { busy: cursor.busy };
             beat = { begun: startingState(cursor), chunk: freshChunk(null) };
-            ctx.heartbeat(beat);
           }
           const b = beat as AtOnceStarted;
           // afterChunk changes the state: work on a copy, so that a retried attempt starts from the heartbeated one
           const s: WalletSyncResume = structuredClone(b.begun);
           const chunkInput: SyncChunkInput = { wallet: input.wallet, phase: s.phase, cursor: s.cursor, until: s.phase === 'newer' ? s.until : null, sinceTimestamp: input.sinceTimestamp, maxPages: input.maxPages };
-          const r = b.result ?? (await fetchChunk(chunkInput, b.chunk, () => ctx.heartbeat(b)));
+          const r = b.result ?? (await fetchChunk(chunkInput, b.chunk));
           b.result = r;
-          ctx.heartbeat(b);
           const next = afterChunk(s, r, input.sinceTimestamp);
           if (next.next === 'chunk') return { resume: s };
           if (next.next === 'older') {
