@@ -32,6 +32,7 @@ export function buildActivityDeps(config: Config, pool: Pool, redis: Redis, sync
       staleAfterSeconds: config.WALLET_STALE_AFTER_SECONDS,
       similarityThreads: { threads: config.SIMILARITY_THREADS, minPairsForThreads: config.SIMILARITY_MIN_PAIRS_FOR_THREADS },
       similarityHeapMb: config.SIMILARITY_HEAP_MB,
+      walletSyncConcurrency: config.BALANCES_CONCURRENCY,
     },
   };
 }

@@ -82,13 +82,14 @@ export function analysisSplit(events: HistoryEvent[]): AnalysisSplit {
     const completed = events.filter((e) => scheduledName.get(String(e.activityTaskCompletedEventAttributes?.scheduledEventId ?? '')) === name);
     return scheduled.length > 0 && completed.length > 0 ? ([at(scheduled[0]) as number, at(completed[completed.length - 1]) as number] as [number, number]) : ofLocalActivity(name);
   };
-  // a sync is a child (before patched('sync-steps'), or a long history's continuation) or a step of the analysis
-  const isSyncStep = (e: HistoryEvent) => scheduledName.get(String(e.activityTaskCompletedEventAttributes?.scheduledEventId ?? e.activityTaskFailedEventAttributes?.scheduledEventId ?? '')) === 'syncWalletAtOnce';
-  const stepsTaken = events.filter((e) => scheduledName.get(String(e.activityTaskStartedEventAttributes?.scheduledEventId ?? '')) === 'syncWalletAtOnce');
+  // a sync is a child (before patched('sync-steps'), or a long history's continuation) or a step of the analysis (one wallet's, or a batch's: ANALYSIS_PATCHES_2026_12_03)
+  const SYNC_STEPS = new Set(['syncWalletAtOnce', 'syncWalletsAtOnce']);
+  const isSyncStep = (e: HistoryEvent) => SYNC_STEPS.has(scheduledName.get(String(e.activityTaskCompletedEventAttributes?.scheduledEventId ?? e.activityTaskFailedEventAttributes?.scheduledEventId ?? '')) ?? '');
+  const stepsTaken = events.filter((e) => SYNC_STEPS.has(scheduledName.get(String(e.activityTaskStartedEventAttributes?.scheduledEventId ?? '')) ?? ''));
   const syncDone = events.filter((e) => e.childWorkflowExecutionCompletedEventAttributes?.workflowType?.name === 'walletSyncWorkflow' || e.childWorkflowExecutionFailedEventAttributes || isSyncStep(e));
   return {
     syncsStartedAt: at(
-      events.find((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowType?.name === 'walletSyncWorkflow' || e.activityTaskScheduledEventAttributes?.activityType?.name === 'syncWalletAtOnce'),
+      events.find((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowType?.name === 'walletSyncWorkflow' || SYNC_STEPS.has(e.activityTaskScheduledEventAttributes?.activityType?.name ?? '')),
     ),
     // (a started event is written with its activity's end: history order is not time order)
     syncStepsTakenAt: stepsTaken.length > 0 ? [Math.min(...stepsTaken.map((e) => at(e) as number)), Math.max(...stepsTaken.map((e) => at(e) as number))] : null,

@@ -14,7 +14,16 @@ export interface ActivitySettings {
   similarityHeapMb: number;
   /** pages of token accounts a token request reads at most (default MAX_HOLDER_PAGES, src/activities/holders.ts) */
   maxHolderPages?: number;
+  /**
+   * wallet syncs this worker runs at once, whichever activity runs them (BALANCES_CONCURRENCY, the
+   * balances queue's slots: a batch of wallets in one activity holds no more pages than as many
+   * single steps would); absent: DEFAULT_WALLET_SYNC_CONCURRENCY
+   */
+  walletSyncConcurrency?: number;
 }
+
+/** Wallet syncs a worker runs at once when its settings do not say (BALANCES_CONCURRENCY's default). */
+export const DEFAULT_WALLET_SYNC_CONCURRENCY = 25;
 
 export interface ActivityDeps {
   pool: Pool;

@@ -3,6 +3,8 @@
 // one stopped. Then PnL and behavior computed and stored. Workflows get small summaries only.
 import { withLivenessHeartbeat } from './heartbeat';
 import { Context, CancelledFailure, log } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { isRetryable, ProviderError } from '../providers/errors';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ENGINE_VERSION, computeBehavior, computePnl, extractMany, formatUnits } from '../domain';
 import { extractTransfersMany } from '../domain/detection/transfers';
@@ -13,7 +15,8 @@ import { loadAnalyticsInputs, saveWalletAnalytics, type WalletAnalyticsValues } 
 import { TRANSFER_EXTRACTION_VERSION } from '../store/wallet-transfers';
 import { beginSync, commitWatermark, finishSync, finishSyncWithAnalytics, markCoveredSince, markHistoryComplete, syncHolder, syncedAfter, takeSyncLease, walletStatuses, type WalletStatusRow, type WalletSyncCursor } from '../store/wallets';
 import { afterChunk, skippedSyncResult, startingState, syncResult, walletSyncWorkflowId, type ChunkOutcome, type WalletSyncResult, type WalletSyncResume } from '../workflows/contract';
-import type { ActivityDeps } from './deps';
+import pLimit from 'p-limit';
+import { DEFAULT_WALLET_SYNC_CONCURRENCY, type ActivityDeps } from './deps';
 import type { HistoryPage } from '../providers/helius';
 import { solPriceUsd } from './sol-price';
 import { backfillTransfers } from './transfers-backfill';
@@ -47,6 +50,36 @@ interface AtOnceStarted {
   result?: SyncChunkResult;
 }
 
+/** syncWalletAtOnce's input. */
+interface AtOnceInput {
+  wallet: string;
+  workflowId: string;
+  skipIfSyncedAfter?: string | null;
+  sinceTimestamp: number | null;
+  maxPages: number;
+  /** run as a step of the analysis `workflowId` (see beginWalletSync): a cancelled step says so in the wallet's row */
+  exclusive?: boolean;
+}
+
+/** How a wallet's sync at once ended: finished, to be continued in chunks (`resume`), or left to the sync that holds it (`busy`). */
+export type AtOnceOutcome =
+  | { finished: WalletSyncResult; resume?: undefined; busy?: undefined; retry?: undefined }
+  | { finished?: undefined; resume: WalletSyncResume; busy?: undefined; retry?: undefined }
+  | { finished?: undefined; resume?: undefined; busy: { heldBy: string }; retry?: undefined };
+
+/** A wallet's outcome in syncWalletsAtOnce: as syncWalletAtOnce's, `failed` (its sync failed for good: why), or `retry` (it failed, a retry may help: why). */
+export type BatchOutcome = { wallet: string } & (
+  | (AtOnceOutcome & { failed?: undefined })
+  | { finished?: undefined; resume?: undefined; busy?: undefined; retry: string; failed?: undefined }
+  | { finished?: undefined; resume?: undefined; busy?: undefined; retry?: undefined; failed: string }
+);
+
+/** syncWalletsAtOnce's heartbeat: the outcomes in so far, and the state of each wallet under way once begun. */
+interface BatchHeartbeat {
+  done: BatchOutcome[];
+  started: Record<string, AtOnceStarted>;
+}
+
 function freshChunk(cursor: string | null): ChunkHeartbeat {
   return { cursor, pages: 0, transactions: 0, newTransactions: 0, newLegs: 0, top: null };
 }
@@ -66,6 +99,9 @@ export function createSyncActivities(deps: ActivityDeps) {
   // a wallet's sync runs its statements on the few connections kept for syncs (deps.syncPool); the
   // analysis's reads of many wallets' statuses run on the shared pool
   const pool = deps.syncPool ?? deps.pool;
+  // every wallet sync of this worker takes one of these while it runs (a batch's wallets run at once,
+  // each under one): the pages held stay bounded by the balances queue's slots, however batched
+  const walletSyncSlots = pLimit(deps.settings.walletSyncConcurrency ?? DEFAULT_WALLET_SYNC_CONCURRENCY);
   /**
    * Fetches and stores pages of one phase from `state.cursor` until the phase is done or
    * `input.maxPages` pages are in; `state` is updated page by page (and heartbeated by the caller's
@@ -210,6 +246,55 @@ export function createSyncActivities(deps: ActivityDeps) {
     return { newestSignature: null, oldestSignature: null, historyComplete: false, busy: { heldBy: heldBy ?? 'another sync' } };
   }
 
+  /**
+   * One wallet's sync at once (syncWalletAtOnce's body): begun here, or resumed from `started` (a
+   * heartbeat's); `onBegun` hands over the state the caller heartbeats (updated in place as pages
+   * are stored). A retried attempt resumes from its predecessor's last heartbeat
+   * (withLivenessHeartbeat: from half the heartbeat timeout on while it ran, and when it failed):
+   * after the begin, at the chunk's cursor, or after the chunk; one lost before its first heartbeat
+   * (its worker killed within 5 s) begins again, which its lease allows (the same holder); the
+   * watermark, analytics and finish steps are idempotent.
+   */
+  async function syncAtOnce(input: AtOnceInput, started: AtOnceStarted | null, onBegun: (begun: AtOnceStarted) => void): Promise<AtOnceOutcome> {
+    const ctx = Context.current();
+    let beat = started;
+    try {
+      if (beat === null) {
+        const cursor = await beginWalletSync(input);
+        if (cursor.alreadySynced) {
+          return { finished: skippedSyncResult(input.wallet, cursor, cursor.alreadySynced.legs) };
+        }
+        // (exclusive only) another analysis's sync of the wallet is live: nothing was begun
+        if (cursor.busy) return { busy: cursor.busy };
+        beat = { begun: startingState(cursor), chunk: freshChunk(null) };
+        onBegun(beat);
+      }
+      const b = beat;
+      // afterChunk changes the state: work on a copy, so that a retried attempt starts from the heartbeated one
+      const s: WalletSyncResume = structuredClone(b.begun);
+      const chunkInput: SyncChunkInput = { wallet: input.wallet, phase: s.phase, cursor: s.cursor, until: s.phase === 'newer' ? s.until : null, sinceTimestamp: input.sinceTimestamp, maxPages: input.maxPages };
+      const r = b.result ?? (await fetchChunk(chunkInput, b.chunk));
+      b.result = r;
+      const next = afterChunk(s, r, input.sinceTimestamp);
+      if (next.next === 'chunk') return { resume: s };
+      if (next.next === 'older') {
+        await commitSyncWatermark({ wallet: input.wallet, ...next.commit });
+        return { resume: s };
+      }
+      // the watermark, the analytics and the end in one statement, after one that reads the analytics' inputs
+      const analytics = await walletAnalytics(input.wallet, () => undefined);
+      await finishSyncWithAnalytics(pool, input.wallet, next.commit, analytics.values);
+      return { finished: syncResult(input.wallet, s, analytics.summary.legs) };
+    } catch (err) {
+      // a step cancelled with its analysis gives the wallet up at once: another analysis waiting for
+      // it takes it over now, not when the lease runs out (its stored pages are kept)
+      if (input.exclusive && beat !== null && (err instanceof CancelledFailure || ctx.cancellationSignal.aborted)) {
+        await finishSync(pool, input.wallet, { ok: false, error: 'sync cancelled with its analysis' }).catch(() => undefined);
+      }
+      throw err;
+    }
+  }
+
   async function commitSyncWatermark(input: { wallet: string; top: { signature: string; slot: number; timestamp: number } | null; historyComplete: boolean; coveredSince?: number | null }): Promise<void> {
     if (input.top) await commitWatermark(pool, input.wallet, input.top);
     if (input.historyComplete) await markHistoryComplete(pool, input.wallet);
@@ -245,7 +330,7 @@ export function createSyncActivities(deps: ActivityDeps) {
       const ctx = Context.current();
       const resumed = ctx.info.heartbeatDetails as ChunkHeartbeat | undefined;
       const state: ChunkHeartbeat = resumed ?? freshChunk(input.cursor);
-      return withLivenessHeartbeat(() => state, () => fetchChunk(input, state));
+      return withLivenessHeartbeat(() => state, () => walletSyncSlots(() => fetchChunk(input, state)));
     },
 
     /**
@@ -253,65 +338,56 @@ export function createSyncActivities(deps: ActivityDeps) {
      * 'sync-at-once'): begins it, fetches the first chunk, and if that ends the history (or reaches
      * the window or the watermark) commits the watermark, computes the analytics and finishes the
      * sync. Otherwise it returns the state for the workflow's chunk loop. A retried attempt resumes
-     * from its predecessor's last heartbeat (withLivenessHeartbeat: from half the heartbeat timeout on
-     * while it ran, and when it failed): after the begin, at the chunk's cursor, or after the chunk;
-     * one lost before its first heartbeat (its worker killed within 5 s) begins again, which its
-     * lease allows (the same holder); the watermark, analytics and finish steps are idempotent.
+     * from the last heartbeat (syncAtOnce).
      */
-    async syncWalletAtOnce(input: {
-      wallet: string;
-      workflowId: string;
-      skipIfSyncedAfter?: string | null;
-      sinceTimestamp: number | null;
-      maxPages: number;
-      /** run as a step of the analysis `workflowId` (see beginWalletSync): a cancelled step says so in the wallet's row */
-      exclusive?: boolean;
-    }): Promise<
-      | { finished: WalletSyncResult; resume?: undefined; busy?: undefined }
-      | { finished?: undefined; resume: WalletSyncResume; busy?: undefined }
-      | { finished?: undefined; resume?: undefined; busy: { heldBy: string } }
-    > {
-      const ctx = Context.current();
-      const resumed = ctx.info.heartbeatDetails as AtOnceStarted | undefined;
-      let beat: AtOnceStarted | null = resumed ?? null;
-      const released = async (err: unknown): Promise<never> => {
-        // a step cancelled with its analysis gives the wallet up at once: another analysis waiting for
-        // it takes it over now, not when the lease runs out (its stored pages are kept)
-        if (input.exclusive && beat !== null && (err instanceof CancelledFailure || ctx.cancellationSignal.aborted)) {
-          await finishSync(pool, input.wallet, { ok: false, error: 'sync cancelled with its analysis' }).catch(() => undefined);
-        }
-        throw err;
-      };
+    async syncWalletAtOnce(input: AtOnceInput): Promise<AtOnceOutcome> {
+      let beat = (Context.current().info.heartbeatDetails as AtOnceStarted | undefined) ?? null;
       return withLivenessHeartbeat(
         () => beat,
+        () => walletSyncSlots(() => syncAtOnce(input, beat, (begun) => (beat = begun))),
+      );
+    },
+
+    /**
+     * syncWalletAtOnce for several wallets in one activity (an analysis's steps: ANALYSIS_PATCHES_2026_12_03),
+     * their syncs run at once, each under one of the worker's wallet sync slots: a task-queue activity
+     * costs Temporal a schedule, a start, a completion and a workflow task (a billable action or more
+     * each, and most of Temporal's CPU through a large group) for a sync of a few seconds. The
+     * heartbeat holds each wallet's outcome once it is in and the state of each one under way, so a
+     * retried attempt skips the ones done and resumes the others. A wallet whose sync failed does not
+     * fail the others: its outcome says `failed` when no retry can help (a rejected key, an invalid
+     * address: the reason a step of its own would fail with), else `retry` (the reason), and the
+     * analysis syncs it in a step of its own, with that step's retries; only a cancellation (or a
+     * lost worker) ends the batch.
+     */
+    async syncWalletsAtOnce(input: Omit<AtOnceInput, 'wallet' | 'skipIfSyncedAfter'> & { wallets: Array<{ wallet: string; skipIfSyncedAfter: string | null }> }): Promise<{ outcomes: BatchOutcome[] }> {
+      const ctx = Context.current();
+      const state: BatchHeartbeat = (ctx.info.heartbeatDetails as BatchHeartbeat | undefined) ?? { done: [], started: {} };
+      const { wallets, ...shared } = input;
+      const outcomeOf = (wallet: string) => state.done.find((d) => d.wallet === wallet);
+      const syncOne = async (wallet: string, skipIfSyncedAfter: string | null): Promise<void> => {
+        // a cancelled batch begins no more syncs (those under way meet it at their next page)
+        if (ctx.cancellationSignal.aborted) throw new CancelledFailure('wallet sync cancelled');
+        let outcome: AtOnceOutcome | { retry: string } | { failed: string };
+        try {
+          outcome = await syncAtOnce({ ...shared, wallet, skipIfSyncedAfter }, state.started[wallet] ?? null, (begun) => (state.started[wallet] = begun));
+        } catch (err) {
+          if (err instanceof CancelledFailure || ctx.cancellationSignal.aborted) throw err;
+          // the reason a step of its own would fail with (the worker's interceptor makes a provider
+          // failure an ApplicationFailure of its name: src/temporal/activity-failures.ts)
+          const reason = describeFailure(err instanceof ProviderError ? { type: err.name, message: err.message } : err);
+          outcome = !isRetryable(err) || (err instanceof ApplicationFailure && err.nonRetryable) ? { failed: reason } : { retry: reason };
+        }
+        state.done.push({ wallet, ...outcome });
+        delete state.started[wallet];
+      };
+      return withLivenessHeartbeat(
+        () => state,
         async () => {
-          if (beat === null) {
-            const cursor = await beginWalletSync(input);
-            if (cursor.alreadySynced) {
-              return { finished: skippedSyncResult(input.wallet, cursor, cursor.alreadySynced.legs) };
-            }
-            // (exclusive only) another analysis's sync of the wallet is live: nothing was begun
-            if (cursor.busy) return { busy: cursor.busy };
-            beat = { begun: startingState(cursor), chunk: freshChunk(null) };
-          }
-          const b = beat as AtOnceStarted;
-          // afterChunk changes the state: work on a copy, so that a retried attempt starts from the heartbeated one
-          const s: WalletSyncResume = structuredClone(b.begun);
-          const chunkInput: SyncChunkInput = { wallet: input.wallet, phase: s.phase, cursor: s.cursor, until: s.phase === 'newer' ? s.until : null, sinceTimestamp: input.sinceTimestamp, maxPages: input.maxPages };
-          const r = b.result ?? (await fetchChunk(chunkInput, b.chunk));
-          b.result = r;
-          const next = afterChunk(s, r, input.sinceTimestamp);
-          if (next.next === 'chunk') return { resume: s };
-          if (next.next === 'older') {
-            await commitSyncWatermark({ wallet: input.wallet, ...next.commit });
-            return { resume: s };
-          }
-          // the watermark, the analytics and the end in one statement, after one that reads the analytics' inputs
-          const analytics = await walletAnalytics(input.wallet, () => undefined);
-          await finishSyncWithAnalytics(pool, input.wallet, next.commit, analytics.values);
-          return { finished: syncResult(input.wallet, s, analytics.summary.legs) };
+          await Promise.all(wallets.filter(({ wallet }) => !outcomeOf(wallet)).map(({ wallet, skipIfSyncedAfter }) => walletSyncSlots(() => syncOne(wallet, skipIfSyncedAfter))));
+          return { outcomes: wallets.map(({ wallet }) => outcomeOf(wallet) as BatchOutcome) };
         },
-      ).catch(released);
+      );
     },
 
     /**

@@ -98,6 +98,15 @@ const { syncWalletAtOnce: syncWalletStep } = proxyActivities<Pick<SyncActivities
 });
 const { finishWalletSync } = proxyActivities<Pick<SyncActivities, 'finishWalletSync'>>({ taskQueue: TASK_QUEUES.analysis, ...STORE_STEP });
 
+/** Several wallets' syncs in one step (ANALYSIS_PATCHES_2026_12_03), with the single step's timeouts and retries. */
+const { syncWalletsAtOnce: syncWalletsStep } = proxyActivities<Pick<SyncActivities, 'syncWalletsAtOnce'>>({
+  taskQueue: TASK_QUEUES.balances,
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '10 seconds',
+  scheduleToCloseTimeout: HISTORY_CHUNK_RETRY_TIMEOUT,
+  retry: PROVIDER_RETRY,
+});
+
 /**
  * The same status read as a local activity (LOCAL_STEPS_PATCH): run by the worker that runs the
  * workflow task, inside it, its result recorded as one marker. A task-queue activity costs three
@@ -244,12 +253,36 @@ export const LOCAL_STEPS_PATCH = 'analysis-patches-2026-12-local-steps';
  */
 export const ANALYSIS_PATCHES_2026_12_02 = 'analysis-patches-2026-12-02';
 
+/**
+ * patched() id of the sync steps taken SYNC_BATCH_WALLETS wallets at a time (syncWalletsAtOnce),
+ * standing for ANALYSIS_PATCHES_2026_12_02 and every patch before it, asked first as they are: one
+ * patch marker a new run, as before. (Asked where the syncs begin, after the statuses' local
+ * activity, a patch of its own made runs that could not be replayed: when that activity's result
+ * came in as its workflow task completed, its marker went into that task and the code after it,
+ * with the patch, ran in the next one, which a replay does not reproduce; measured, 1 run in 4 of
+ * the cancellation test.)
+ *
+ * One activity syncs a step's wallets at once on its worker, each wallet under one of the worker's
+ * wallet sync slots, so a step is as fast as its slowest wallet and the worker holds no more pages
+ * than before. A step per wallet cost Temporal a schedule, a start, a completion and most of a
+ * workflow task for a sync of a few seconds (measured on the production-shaped server through
+ * 1,000 wallets: 1,034 activities and 700 workflow tasks, about 35 of the stack's CPU seconds in
+ * Temporal and its database). A wallet whose sync failed for good fails with its reason; one whose
+ * sync failed in a way a retry may mend, or found busy, goes through a step of its own (stepSync) as
+ * before; a batch that failed as a whole, each of its wallets. Histories recorded before it take a
+ * step per wallet.
+ */
+export const ANALYSIS_PATCHES_2026_12_03 = 'analysis-patches-2026-12-03';
+
 /** How long a sync step that found another analysis's sync of its wallet waits before asking again (doubling up to the max). */
 const STEP_BUSY_FIRST_WAIT_MS = 1_000;
 const STEP_BUSY_MAX_WAIT_MS = 10_000;
 
 /** Sync steps scheduled at once (Temporal allows 2,000 pending activities; the balances queue's slots set the real pace). */
 const SYNC_STEPS_IN_FLIGHT = 200;
+
+/** Wallets per sync step (ANALYSIS_PATCHES_2026_12_03). */
+export const SYNC_BATCH_WALLETS = 5;
 
 /** Wallets per fetchBalanceBatch (getMultipleAccounts takes 100 addresses; BALANCE_BATCH_MAX_WALLETS). */
 const BALANCE_BATCH_WALLETS = 100;
@@ -394,8 +427,9 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
   const failedWallets = (): FailedWallet[] =>
     wallets.filter((w) => progress[w].sync === 'failed' || progress[w].balances === 'failed').map((w) => ({ wallet: w, reason: progress[w].error ?? 'failed' }));
 
-  // one marker for the patches it stands for; a history recorded before it asks each (see ANALYSIS_PATCHES_2026_12_02, LOCAL_STEPS_PATCH, ANALYSIS_PATCHES_2026_11)
-  const dec02 = patched(ANALYSIS_PATCHES_2026_12_02);
+  // one marker for the patches it stands for; a history recorded before it asks each (see ANALYSIS_PATCHES_2026_12_03, ANALYSIS_PATCHES_2026_12_02, LOCAL_STEPS_PATCH, ANALYSIS_PATCHES_2026_11)
+  const dec03 = patched(ANALYSIS_PATCHES_2026_12_03);
+  const dec02 = dec03 || patched(ANALYSIS_PATCHES_2026_12_02);
   const local = dec02 || patched(LOCAL_STEPS_PATCH);
   const current = local || patched(ANALYSIS_PATCHES_2026_11);
   const has = (patchId: string): boolean => current || patched(patchId);
@@ -653,15 +687,30 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
      * chunk continues in a child. Waited for by the lanes below, never by the poll loop: `pending`
      * says when it is over.
      */
+    const failedFor = async (wallet: string, err: unknown): Promise<void> => {
+      progress[wallet].sync = 'failed';
+      progress[wallet].error = walletReason(describeFailure(err));
+      pending.delete(wallet);
+      // what walletSyncWorkflow records for a sync of its own that failed for good
+      await CancellationScope.nonCancellable(() => finishWalletSync({ wallet, error: describeFailure(err) })).catch(() => undefined);
+    };
+    /** A step's end: the wallet synced, or its sync continued in a child (a history longer than one chunk). */
+    const afterStep = async (wallet: string, step: { finished?: unknown; resume?: WalletSyncResume }): Promise<void> => {
+      if (step.finished) {
+        progress[wallet].sync = 'synced';
+        pending.delete(wallet);
+        return;
+      }
+      if (!step.resume) return;
+      try {
+        await startSync(wallet, step.resume);
+      } catch (err) {
+        if (isCancellation(err)) throw err;
+        return failedFor(wallet, err);
+      }
+    };
     const stepSync = async (wallet: string): Promise<void> => {
       progress[wallet].sync = 'syncing';
-      const failedFor = async (err: unknown): Promise<void> => {
-        progress[wallet].sync = 'failed';
-        progress[wallet].error = walletReason(describeFailure(err));
-        pending.delete(wallet);
-        // what walletSyncWorkflow records for a sync of its own that failed for good
-        await CancellationScope.nonCancellable(() => finishWalletSync({ wallet, error: describeFailure(err) })).catch(() => undefined);
-      };
       let step: Awaited<ReturnType<typeof syncWalletStep>>;
       let busyWaitMs = STEP_BUSY_FIRST_WAIT_MS;
       try {
@@ -684,31 +733,53 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
         }
       } catch (err) {
         if (isCancellation(err)) throw err;
-        return failedFor(err);
+        return failedFor(wallet, err);
       }
-      if (step.finished) {
-        progress[wallet].sync = 'synced';
-        pending.delete(wallet);
-        return;
-      }
-      if (!step.resume) return;
+      return afterStep(wallet, step);
+    };
+
+    /**
+     * Several wallets' syncs as one step (ANALYSIS_PATCHES_2026_12_03): each wallet's outcome as stepSync
+     * takes it (one that failed for good, failed with its reason); a wallet whose sync failed in a
+     * way a retry may mend or found another's under way, in a step of its own; all of them so, when
+     * the batch failed as a whole.
+     */
+    const stepSyncBatch = async (batch: string[]): Promise<void> => {
+      for (const wallet of batch) progress[wallet].sync = 'syncing';
+      let outcomes: Awaited<ReturnType<typeof syncWalletsStep>>['outcomes'];
       try {
-        await startSync(wallet, step.resume);
+        ({ outcomes } = await syncWalletsStep({
+          wallets: batch.map((wallet) => ({ wallet, skipIfSyncedAfter: checkedAt.get(wallet) ?? null })),
+          workflowId: workflowInfo().workflowId,
+          sinceTimestamp,
+          maxPages: input.tuning?.maxPagesPerChunk ?? DEFAULT_PAGES_PER_CHUNK,
+          exclusive: true,
+        }));
       } catch (err) {
         if (isCancellation(err)) throw err;
-        return failedFor(err);
+        await Promise.all(batch.map((wallet) => stepSync(wallet)));
+        return;
       }
+      await Promise.all(
+        outcomes.map((outcome) =>
+          outcome.finished || outcome.resume ? afterStep(outcome.wallet, outcome) : outcome.failed !== undefined ? failedFor(outcome.wallet, outcome.failed) : stepSync(outcome.wallet),
+        ),
+      );
     };
 
     if (stepped) {
       // Lanes of steps, started and left running while the poll loop below follows the group: a
       // lane stops taking wallets once the analysis proceeds with the data available.
       const queue = [...toSync];
+      const perStep = dec03 ? SYNC_BATCH_WALLETS : 1;
       const lane = async (): Promise<void> => {
-        for (let wallet = queue.shift(); wallet !== undefined && !proceedRequested; wallet = queue.shift()) await stepSync(wallet);
+        while (queue.length > 0 && !proceedRequested) {
+          const batch = queue.splice(0, perStep);
+          await (batch.length === 1 ? stepSync(batch[0]) : stepSyncBatch(batch));
+        }
       };
       // (a lane fails only with the analysis's cancellation, which the loop below meets too)
-      const lanes = Promise.all(Array.from({ length: Math.min(SYNC_STEPS_IN_FLIGHT, toSync.length) }, lane));
+      const lanes = Promise.all(Array.from({ length: Math.min(SYNC_STEPS_IN_FLIGHT, Math.ceil(toSync.length / perStep)) }, lane));
       lanes.catch(() => undefined);
     } else if (sized) {
       // Starts in batches, each in one workflow task: one at a time would take a round trip (and

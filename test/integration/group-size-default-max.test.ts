@@ -10,6 +10,7 @@
 import { generateWorld } from '../../src/simulator';
 import { loadConfig } from '../../src/config';
 import { TASK_QUEUES, USER_METADATA_LIMITS } from '../../src/workflows/contract';
+import { SYNC_BATCH_WALLETS } from '../../src/workflows/similarity-analysis';
 import { activityPollers, startWorkerProcess, waitFor } from '../harness/processes';
 import { useSimulatedStack } from '../harness/stack';
 import { allPairs, pairKeys, runGroupThroughApi, storedPairKeys, treeEvents } from './large-group-run';
@@ -46,7 +47,7 @@ describe('an analysis of MAX_WALLETS_PER_ANALYSIS wallets (default, the largest 
     const run = await runGroupThroughApi(opened.stack, wallets, 1_800_000, { externalWorkers: true, workerPid: worker!.pid });
     const events = await treeEvents(opened.stack.client, run.workflowId);
     console.log(
-      `${size} wallets: ${run.seconds.toFixed(1)} s; events: analysis ${events.parent} (${(run.historyBytes / 1024).toFixed(0)} KiB), ${events.syncSteps} sync steps, ${events.childWorkflows} children ${events.children}; ` +
+      `${size} wallets: ${run.seconds.toFixed(1)} s; events: analysis ${events.parent} (${(run.historyBytes / 1024).toFixed(0)} KiB), ${events.syncSteps} wallets synced in ${events.syncStepActivities} sync steps, ${events.childWorkflows} children ${events.children}; ` +
         `${run.polls.length} polls (largest output ${Math.max(...run.polls.map((p) => p.outputBytes))} B); progress query ${(run.progressBytes / 1024).toFixed(0)} KiB; ` +
         `largest activity payload ${(run.largestActivityPayloadBytes / 1024).toFixed(0)} KiB; GET ${(run.viewBytes / 1024).toFixed(0)} KiB; ` +
         `worker RSS start/peak/end ${run.workerRssMb?.start}/${run.workerRssMb?.peak}/${run.workerRssMb?.end} MB`,
@@ -77,8 +78,9 @@ describe('an analysis of MAX_WALLETS_PER_ANALYSIS wallets (default, the largest 
     // payloads and history well within Temporal's limits (2 MB; 51,200 events, 50 MB)
     expect(run.progressBytes).toBeLessThan(PAYLOAD_LIMIT / 4);
     expect(run.largestActivityPayloadBytes).toBeLessThan(PAYLOAD_LIMIT / 4);
-    // each wallet synced in a step of the analysis (its few pages fit one chunk): no sync children, the enrichment child only
+    // each wallet synced in a step of the analysis (its few pages fit one chunk), SYNC_BATCH_WALLETS a step: no sync children, the enrichment child only
     expect(events.syncSteps).toBe(size);
+    expect(events.syncStepActivities).toBe(Math.ceil(size / SYNC_BATCH_WALLETS));
     expect(events.childWorkflows).toBe(1);
     expect(events.parent).toBeLessThan(51_200 / 4);
     expect(run.historyBytes).toBeLessThan(10 * 1024 * 1024);

@@ -52,11 +52,20 @@ export function rssMb(pid: number): number {
  * Events of a workflow and of every child it started (Temporal actions are billed per event), with
  * every run of a child that continued as new.
  */
-export async function treeEvents(client: Client, workflowId: string): Promise<{ parent: number; children: number; childWorkflows: number; syncSteps: number }> {
+export async function treeEvents(client: Client, workflowId: string): Promise<{ parent: number; children: number; childWorkflows: number; syncSteps: number; syncStepActivities: number }> {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
   const started = (history.events ?? []).flatMap((e) => e.childWorkflowExecutionStartedEventAttributes?.workflowExecution ?? []);
-  // the wallets synced in a step of the analysis itself (patched('sync-steps')), not in a child
-  const syncSteps = (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'syncWalletAtOnce').length;
+  // the wallets synced in a step of the analysis itself (patched('sync-steps')), not in a child: one
+  // a step, or a batch's (ANALYSIS_PATCHES_2026_12_03: its input's wallets, the payload's JSON)
+  const steps = (history.events ?? []).flatMap((e) => {
+    const scheduled = e.activityTaskScheduledEventAttributes;
+    const name = scheduled?.activityType?.name;
+    if (name === 'syncWalletAtOnce') return [1];
+    if (name !== 'syncWalletsAtOnce') return [];
+    const input = JSON.parse(Buffer.from(scheduled?.input?.payloads?.[0]?.data ?? []).toString('utf8')) as { wallets: unknown[] };
+    return [input.wallets.length];
+  });
+  const syncSteps = steps.reduce((a, b) => a + b, 0);
   let children = 0;
   const queue = started.map((x) => ({ workflowId: x.workflowId!, runId: x.runId! }));
   const lane = async () => {
@@ -68,7 +77,7 @@ export async function treeEvents(client: Client, workflowId: string): Promise<{ 
     }
   };
   await Promise.all(Array.from({ length: 10 }, lane));
-  return { parent: history.events?.length ?? 0, children, childWorkflows: started.length, syncSteps };
+  return { parent: history.events?.length ?? 0, children, childWorkflows: started.length, syncSteps, syncStepActivities: steps.length };
 }
 
 /** Every stored pair of an analysis as "a|b" (a < b), from analysis_pairs. */

@@ -48,12 +48,13 @@ describe('histories of every workflow type replay without non-determinism', () =
       // patched('sync-steps')), 'similarity-analysis-sync-steps' (each patch its own marker, before
       // patched('analysis-patches-2026-11')) and 'similarity-analysis-one-patch' (before
       // LOCAL_STEPS_PATCH: every step a task-queue activity) and 'similarity-analysis-local-steps'
-      // (before ANALYSIS_PATCHES_2026_12_02: the search attributes upserted at the start) are kept as
-      // recorded: they check that analyses started by older code still replay; this is today's code's
-      // recording (sync steps of one page, each continued in a child; one patch marker; the statuses
-      // and the similarity step as local activities; started with its search attributes, as the API
-      // starts it)
-      recorded.push({ name: 'similarity-analysis-patches-2026-12-02', workflowId: analysisWorkflowId(analysisId) });
+      // (before ANALYSIS_PATCHES_2026_12_02: the search attributes upserted at the start) and
+      // 'similarity-analysis-patches-2026-12-02' (before ANALYSIS_PATCHES_2026_12_03: a sync step per
+      // wallet) are kept as recorded: they check that analyses started by older code still replay;
+      // this is today's code's recording (the four wallets' syncs in one step of one page each, each
+      // continued in a child; the statuses and the similarity step as local activities; started with
+      // its search attributes, as the API starts it)
+      recorded.push({ name: 'similarity-analysis-patches-2026-12-03', workflowId: analysisWorkflowId(analysisId) });
       await opened.stack.client.workflow.getHandle(enrichmentWorkflowId(analysisId)).result();
       recorded.push({ name: 'token-enrichment', workflowId: enrichmentWorkflowId(analysisId) });
 
@@ -125,7 +126,7 @@ describe('histories of every workflow type replay without non-determinism', () =
     }
     expect(recorded.map((r) => r.name)).toEqual([
       'smoke',
-      'similarity-analysis-patches-2026-12-02',
+      'similarity-analysis-patches-2026-12-03',
       'token-enrichment',
       'similarity-analysis-wait-patches-2026-12-02',
       'wallet-sync-at-once-continued',
