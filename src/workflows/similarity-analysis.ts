@@ -498,7 +498,10 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
     phase = 'syncing';
     if (sized) showDetails();
     log.info('syncing and fetching balances', { analysisId, toSync: toSync.length, wallets: wallets.length });
-    await Promise.all([syncWallets(toSync), fetchAllBalances()]);
+    // the balance batches first (ANALYSIS_PATCHES_2026_12_03): the balances queue hands out tasks
+    // scheduled together about in their order, and a group's sync steps, five wallets each, are all
+    // scheduled at once (up to 1,000 wallets): behind them, the balances came last, after every sync
+    await (dec03 ? Promise.all([fetchAllBalances(), syncWallets(toSync)]) : Promise.all([syncWallets(toSync), fetchAllBalances()]));
 
     const partialWallets = wallets.filter((w) => progress[w].sync === 'partial');
     const failed = failedWallets();
@@ -682,11 +685,7 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
         ),
       );
     };
-    /**
-     * The wallet's sync as a step of this analysis (SYNC_STEPS_PATCH); a history longer than one
-     * chunk continues in a child. Waited for by the lanes below, never by the poll loop: `pending`
-     * says when it is over.
-     */
+    /** A wallet whose sync failed for good: so recorded, here and on the wallet. */
     const failedFor = async (wallet: string, err: unknown): Promise<void> => {
       progress[wallet].sync = 'failed';
       progress[wallet].error = walletReason(describeFailure(err));
@@ -709,6 +708,11 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
         return failedFor(wallet, err);
       }
     };
+    /**
+     * The wallet's sync as a step of this analysis (SYNC_STEPS_PATCH); a history longer than one
+     * chunk continues in a child. Waited for by the lanes below, never by the poll loop: `pending`
+     * says when it is over.
+     */
     const stepSync = async (wallet: string): Promise<void> => {
       progress[wallet].sync = 'syncing';
       let step: Awaited<ReturnType<typeof syncWalletStep>>;
