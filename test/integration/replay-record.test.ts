@@ -51,9 +51,9 @@ describe('histories of every workflow type replay without non-determinism', () =
       // (before ANALYSIS_PATCHES_2026_12_02: the search attributes upserted at the start) and
       // 'similarity-analysis-patches-2026-12-02' (before ANALYSIS_PATCHES_2026_12_03: a sync step per
       // wallet) are kept as recorded: they check that analyses started by older code still replay;
-      // this is today's code's recording (the four wallets' syncs in one step of one page each, each
-      // continued in a child; the statuses and the similarity step as local activities; started with
-      // its search attributes, as the API starts it)
+      // this is today's code's recording (the balance batch scheduled first, then the four wallets'
+      // syncs in one step of one page each, each continued in a child; the statuses and the
+      // similarity step as local activities; started with its search attributes, as the API starts it)
       recorded.push({ name: 'similarity-analysis-patches-2026-12-03', workflowId: analysisWorkflowId(analysisId) });
       await opened.stack.client.workflow.getHandle(enrichmentWorkflowId(analysisId)).result();
       recorded.push({ name: 'token-enrichment', workflowId: enrichmentWorkflowId(analysisId) });
