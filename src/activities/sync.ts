@@ -232,16 +232,21 @@ export function createSyncActivities(deps: ActivityDeps) {
   async function beginWalletSync(input: { wallet: string; workflowId: string; skipIfSyncedAfter?: string | null; sinceTimestamp?: number | null; exclusive?: boolean }): Promise<
     WalletSyncCursor & { alreadySynced?: { lastSyncedAt: string; legs: number }; busy?: { heldBy: string } }
   > {
-    if (input.skipIfSyncedAfter) {
-      const done = await syncedAfter(pool, input.wallet, input.skipIfSyncedAfter, input.sinceTimestamp ?? null);
-      if (done) {
-        const { lastSyncedAt, legs, ...cursor } = done;
-        return { ...cursor, alreadySynced: { lastSyncedAt, legs } };
-      }
-    }
+    const skip = input.skipIfSyncedAfter ? { after: input.skipIfSyncedAfter, sinceTimestamp: input.sinceTimestamp ?? null } : null;
+    const alreadySynced = async () => {
+      const done = skip ? await syncedAfter(pool, input.wallet, skip.after, skip.sinceTimestamp) : null;
+      if (!done) return null;
+      const { lastSyncedAt, legs, ...cursor } = done;
+      return { ...cursor, alreadySynced: { lastSyncedAt, legs } };
+    };
+    const before = await alreadySynced();
+    if (before) return before;
     if (!input.exclusive) return beginSync(pool, input.wallet, input.workflowId);
-    const taken = await takeSyncLease(pool, input.wallet, input.workflowId);
+    // refused when another holder's sync is live, or when one completed since the read above
+    const taken = await takeSyncLease(pool, input.wallet, input.workflowId, skip);
     if (taken) return taken;
+    const since = await alreadySynced();
+    if (since) return since;
     const heldBy = await syncHolder(pool, input.wallet);
     return { newestSignature: null, oldestSignature: null, historyComplete: false, busy: { heldBy: heldBy ?? 'another sync' } };
   }

@@ -32,8 +32,8 @@ export interface WalletSyncCursor {
 export const SYNC_LEASE_SECONDS = 120;
 
 /** SQL: the stored history of `w` reaches back to unix time $since (NULL: to the wallet's first transaction). */
-const COVERS = (since: string) =>
-  `(w.history_complete OR COALESCE(w.covered_since <= ${since}::bigint, false) OR COALESCE(w.oldest_timestamp <= ${since}::bigint, false))`;
+const COVERS = (since: string, w = 'w') =>
+  `(${w}.history_complete OR COALESCE(${w}.covered_since <= ${since}::bigint, false) OR COALESCE(${w}.oldest_timestamp <= ${since}::bigint, false))`;
 
 /**
  * READY / STALE / MISSING / SYNCING per wallet. STALE: synced longer than `staleAfterSeconds` ago,
@@ -76,8 +76,8 @@ export async function walletStatuses(pool: Pool, wallets: string[], staleAfterSe
 
 /**
  * A sync that completed after `after` (a status read that found the wallet needing a sync) and
- * left history reaching back to `sinceTimestamp` (null: all of it), or null. A wallet has one sync
- * workflow at a time, so nothing changes between this read and a following beginSync.
+ * left history reaching back to `sinceTimestamp` (null: all of it), or null. A sync that completes
+ * after this read is seen by takeSyncLease's `skip`, in the statement that would take the lease.
  */
 export async function syncedAfter(
   pool: Pool,
@@ -128,15 +128,23 @@ export async function syncHolder(pool: Pool, wallet: string): Promise<string | n
 
 /**
  * beginSync only if no other holder's sync of the wallet is live (its lease renewed within
- * SYNC_LEASE_SECONDS): null while another holder syncs it. The same holder (a retried attempt) takes
- * it again. One statement, so two analyses that reach the wallet at once cannot both take it.
+ * SYNC_LEASE_SECONDS) and, with `skip` (see syncedAfter), no sync completed after `skip.after` with
+ * history reaching back to `skip.sinceTimestamp`: null otherwise. The same holder (a retried
+ * attempt) takes it again. One statement, so two analyses that reach the wallet at once cannot both
+ * take it, and a sync that completes between a caller's syncedAfter and this is not run again.
  */
-export async function takeSyncLease(pool: Pool, wallet: string, holder: string): Promise<WalletSyncCursor | null> {
+export async function takeSyncLease(
+  pool: Pool,
+  wallet: string,
+  holder: string,
+  skip: { after: string; sinceTimestamp: number | null } | null = null,
+): Promise<WalletSyncCursor | null> {
   const { rows } = await pool.query(
     `${BEGIN_SYNC}
-       WHERE wallets.sync_state <> 'syncing' OR wallets.sync_lease_until IS NULL OR wallets.sync_lease_until <= now() OR wallets.sync_workflow_id = $2
+       WHERE (wallets.sync_state <> 'syncing' OR wallets.sync_lease_until IS NULL OR wallets.sync_lease_until <= now() OR wallets.sync_workflow_id = $2)
+         AND NOT COALESCE($5::timestamptz IS NOT NULL AND wallets.sync_state = 'synced' AND wallets.last_synced_at > $5::timestamptz AND ${COVERS('$6', 'wallets')}, false)
      RETURNING newest_signature, oldest_signature, history_complete`,
-    [wallet, holder, SYNC_LEASE_SECONDS, TRANSFER_EXTRACTION_VERSION],
+    [wallet, holder, SYNC_LEASE_SECONDS, TRANSFER_EXTRACTION_VERSION, skip?.after ?? null, skip?.sinceTimestamp ?? null],
   );
   if (rows.length === 0) return null;
   return { newestSignature: rows[0].newest_signature, oldestSignature: rows[0].oldest_signature, historyComplete: rows[0].history_complete };

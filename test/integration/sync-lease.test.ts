@@ -6,7 +6,7 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createSyncActivities } from '../../src/activities/sync';
 import { generateWorld } from '../../src/simulator';
-import { finishSync, takeSyncLease } from '../../src/store/wallets';
+import { finishSync, markCoveredSince, markHistoryComplete, takeSyncLease } from '../../src/store/wallets';
 import { buildActivityDeps } from '../../src/wiring';
 import { useSimulatedStack } from '../harness/stack';
 import { cancelInFlight } from '../harness/in-flight';
@@ -63,6 +63,27 @@ describe('sync steps and the sync lease', () => {
     expect(second.finished?.skipped).toBe(true);
     expect(historyRequests(wallet)).toBe(0);
     expect((await row(wallet)).sync_workflow_id).toBe('analysis:other');
+  });
+
+  it("refuses the lease, in the same statement, when another holder's sync completed after the caller's check with the history it needs", async () => {
+    const { pool } = opened.stack;
+    // not a world wallet: the lease's rows only
+    const wallet = 'LeaseRace1111111111111111111111111111111111';
+    expect(await takeSyncLease(pool, wallet, 'analysis:first')).not.toBeNull();
+    const checkedAt = await dbNow(); // the second analysis reads the wallet as needing a sync
+    await markCoveredSince(pool, wallet, 1_700_000_000);
+    await finishSync(pool, wallet, { ok: true }); // the first sync ends before the second asks for the lease
+    // it reaches back far enough for a window from 1_700_000_000 on: refused, nothing changed
+    expect(await takeSyncLease(pool, wallet, 'analysis:second', { after: checkedAt, sinceTimestamp: 1_700_000_000 })).toBeNull();
+    expect(await row(wallet)).toMatchObject({ sync_state: 'synced', sync_workflow_id: 'analysis:first' });
+    // the full history is asked for and not stored: taken
+    expect(await takeSyncLease(pool, wallet, 'analysis:second', { after: checkedAt, sinceTimestamp: null })).not.toBeNull();
+    await markHistoryComplete(pool, wallet);
+    await finishSync(pool, wallet, { ok: true });
+    // complete now: refused for the full history too, but not for a check made after that sync
+    expect(await takeSyncLease(pool, wallet, 'analysis:third', { after: checkedAt, sinceTimestamp: null })).toBeNull();
+    expect(await takeSyncLease(pool, wallet, 'analysis:third', { after: await dbNow(), sinceTimestamp: null })).not.toBeNull();
+    await finishSync(pool, wallet, { ok: true });
   });
 
   it('gives the wallet up when the step is cancelled with its analysis, without waiting for the page on its way: another analysis takes it at once', async () => {
