@@ -314,17 +314,22 @@ async function drain(databaseUrl: string, ids: string[], timeoutMs: number): Pro
   }
 }
 
-/** Terminates the workflows started since `since` that still run (one batch operation). */
-async function terminateLeftovers(client: Client, since: Date): Promise<void> {
-  const query = `ExecutionStatus = "Running" AND StartTime >= "${since.toISOString()}"`;
+/**
+ * Terminates the workflows that still run and were started since `since` (this run's, at its end)
+ * or before `before` (an earlier run's, killed before its end: its database and simulator are gone,
+ * and this run's worker would take their tasks), in one batch operation.
+ */
+async function terminateLeftovers(client: Client, started: { since: Date } | { before: Date }, reason: string): Promise<void> {
+  const when = 'since' in started ? `StartTime >= "${started.since.toISOString()}"` : `StartTime < "${started.before.toISOString()}"`;
+  const query = `ExecutionStatus = "Running" AND ${when}`;
   const { count } = await client.workflowService.countWorkflowExecutions({ namespace: 'default', query });
   if (Number(count ?? 0) === 0) return;
-  log(`terminating ${Number(count)} workflows this run left running`);
+  log(`terminating ${Number(count)} workflows ${reason}`);
   await client.workflowService.startBatchOperation({
     namespace: 'default',
     visibilityQuery: query,
     jobId: `bench-e2e-cleanup-${randomUUID()}`,
-    reason: 'bench:e2e: left running at the end of the run',
+    reason: `bench:e2e: ${reason}`,
     terminationOperation: {},
   });
 }
@@ -391,6 +396,8 @@ async function main(): Promise<number> {
   const client = new Client({ connection, namespace: 'default' });
   const phases = new Phases(stack);
   try {
+    // an earlier run killed before its end left its analyses running on the long-lived server
+    if (temporal === 'prod') await terminateLeftovers(client, { before: runStartedAt }, 'an earlier run left running (killed before its end)');
     const startRssMb = readMemory(stack.workerPid).rssMb;
     // the simulator's own history lengths: the pages the bound counts
     const lengths = ((await (await fetch(`${stack.simUrl}/__sim/wallets`)).json()) as Array<{ address: string; transactions: number }>);
@@ -547,7 +554,7 @@ async function main(): Promise<number> {
       await client.schedule.getHandle(REFRESH_SCHEDULE_ID).delete().catch(() => undefined);
       // what this run left running (a burst that did not drain in time) would be picked up by the next
       // run's worker, whose database no longer has its rows, and slow that run down: terminated
-      await terminateLeftovers(client, runStartedAt).catch((err: unknown) => log(`could not terminate this run's leftover workflows: ${String(err)}`));
+      await terminateLeftovers(client, { since: runStartedAt }, 'this run left running').catch((err: unknown) => log(`could not terminate this run's leftover workflows: ${String(err)}`));
     }
     await connection.close();
     log('stopping the stack');
