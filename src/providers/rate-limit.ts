@@ -69,6 +69,13 @@ export interface AdaptiveMargin {
   minMs: number;
   maxMs: number;
   halfLifeRequests: number;
+  /**
+   * Added to the margin by each request that woke too late for its slot (default 0): a process whose
+   * event loop is too busy to wake within half the margin (lateSlotLimitMs) gives slots up, each a
+   * slot of the provider's rate unused; a wider margin costs less. The decay brings it back down
+   * where wakes come in time.
+   */
+  missRaiseMs?: number;
 }
 
 /**
@@ -82,9 +89,14 @@ export const DEFAULT_BUDGET_MARGIN_MS = 100;
 /**
  * How the product's budgets learn their margin: down to 10 ms (the late-slot check then holds a
  * request to 5 ms past its slot), up to 500, halving its excess every 10 windows' worth of requests:
- * from 100 ms to 11 in a minute of requests at the budget.
+ * from 100 ms to 11 in a minute of requests at the budget; a quarter of a millisecond more for each
+ * slot given up by a request that woke too late (where a busy worker wakes late often, the margin
+ * settles where the slots it gives up cost about what the margin's width does).
  */
-export const adaptiveMargin = (requests: number): AdaptiveMargin => ({ minMs: 10, maxMs: 500, halfLifeRequests: 10 * requests });
+export const adaptiveMargin = (requests: number): AdaptiveMargin => ({ minMs: 10, maxMs: 500, halfLifeRequests: 10 * requests, missRaiseMs: MISS_RAISE_MS });
+
+/** What a slot given up adds to an adaptive margin (AdaptiveMargin.missRaiseMs). */
+export const MISS_RAISE_MS = 0.25;
 
 export const perSecond = (requests: number, marginMs = DEFAULT_BUDGET_MARGIN_MS): RateSpec => ({ requests, perMs: 1000, marginMs });
 export const perMinute = (requests: number, marginMs = DEFAULT_BUDGET_MARGIN_MS): RateSpec => ({ requests, perMs: 60_000, marginMs });
@@ -100,7 +112,7 @@ export class RateBudgetExceededError extends Error {
 function checkSpec(spec: RateSpec): void {
   if (!(spec.requests > 0) || !(spec.perMs > 0)) throw new RangeError(`invalid rate ${spec.requests}/${spec.perMs}ms`);
   const a = spec.adaptive;
-  if (a && !(a.minMs >= 0 && a.maxMs >= a.minMs && a.halfLifeRequests > 0)) throw new RangeError(`invalid adaptive margin ${JSON.stringify(a)}`);
+  if (a && !(a.minMs >= 0 && a.maxMs >= a.minMs && a.halfLifeRequests > 0 && (a.missRaiseMs ?? 0) >= 0)) throw new RangeError(`invalid adaptive margin ${JSON.stringify(a)}`);
 }
 
 const intervalOf = (spec: RateSpec, marginMs: number): number => (spec.perMs + marginMs) / spec.requests;
@@ -108,6 +120,11 @@ const intervalOf = (spec: RateSpec, marginMs: number): number => (spec.perMs + m
 /** The margin of an adaptive budget after one more request without a rate-limited answer. */
 export function decayedMargin(marginMs: number, a: AdaptiveMargin): number {
   return marginMs <= a.minMs ? a.minMs : a.minMs + (marginMs - a.minMs) * Math.pow(2, -1 / a.halfLifeRequests);
+}
+
+/** The margin of an adaptive budget after a request gave its slot up (it woke too late). */
+export function missRaisedMargin(marginMs: number, a: AdaptiveMargin): number {
+  return Math.min(a.maxMs, marginMs + (a.missRaiseMs ?? 0));
 }
 
 /** The margin of an adaptive budget after a rate-limited answer. */
@@ -148,6 +165,7 @@ export class InMemoryRateBudget implements RateBudget {
       if (start > now) await sleepUnlessAborted(start - now, signal);
       if (!missedSlot(due, lateSlotLimitMs(margin)) || reservation >= MAX_RESERVATIONS) return;
       this.observer?.slotMissed();
+      if (this.spec.adaptive) this.margin = missRaisedMargin(this.margin, this.spec.adaptive);
     }
   }
   reportRateLimited(): Promise<void> {
@@ -167,8 +185,9 @@ const MARGIN_MEMORY_MS = 24 * 3600 * 1000;
 
 // KEYS[1] the next free slot (its "theoretical arrival time"), KEYS[2] the learnt margin and when it
 // was last raised (a hash; an adaptive budget's only). ARGV: perMs, requests, burst, the margin to
-// use when none is learnt, then (adaptive) minMs and the decay factor per request. Returns the wait
-// and the margin this slot was spaced by.
+// use when none is learnt, then (adaptive) minMs, the decay factor per request, what to add to the
+// margin first (the caller gave a slot up; else 0) and maxMs. Returns the wait and the margin this
+// slot was spaced by.
 const RESERVE_SCRIPT = `
 local perMs = tonumber(ARGV[1])
 local requests = tonumber(ARGV[2])
@@ -178,6 +197,8 @@ local adaptive = ARGV[5] ~= nil
 if adaptive then
   local learnt = redis.call('HGET', KEYS[2], 'margin')
   if learnt then margin = tonumber(learnt) end
+  -- the caller gave its last slot up (it woke too late): the margin widens first
+  if tonumber(ARGV[7]) > 0 then margin = math.min(tonumber(ARGV[8]), margin + tonumber(ARGV[7])) end
 end
 local interval = (perMs + margin) / requests
 local t = redis.call('TIME')
@@ -256,19 +277,18 @@ export class RedisRateBudget implements RateBudget {
     this.burst = Math.max(1, options.spec.burst ?? 1);
     this.keys = [options.key, `${options.key}:margin`];
   }
-  /** the reservation's arguments: the margin is learnt (two more) or fixed */
-  private reserveArgs(): Array<string | number> {
+  /** the reservation's arguments: the margin is learnt (four more; `missed`: the last slot was given up) or fixed */
+  private reserveArgs(missed: boolean): Array<string | number> {
     const { spec } = this.options;
     const base = [spec.perMs, spec.requests, this.burst, spec.marginMs ?? 0];
     const a = spec.adaptive;
-    return a ? [...base, a.minMs, Math.pow(2, -1 / a.halfLifeRequests)] : base;
+    return a ? [...base, a.minMs, Math.pow(2, -1 / a.halfLifeRequests), missed ? (a.missRaiseMs ?? 0) : 0, a.maxMs] : base;
   }
   async acquire(signal?: AbortSignal): Promise<void> {
     const maxWait = this.options.maxWaitMs ?? 120_000;
-    const args = this.reserveArgs();
     for (let reservation = 1; ; reservation++) {
       signal?.throwIfAborted();
-      const [wait, margin] = await runScript<[string, string]>(this.options.redis, RESERVE_COMMAND, this.keys, args);
+      const [wait, margin] = await runScript<[string, string]>(this.options.redis, RESERVE_COMMAND, this.keys, this.reserveArgs(reservation > 1));
       const waitMs = Number(wait);
       this.options.observer?.margin(Number(margin));
       if (waitMs > maxWait) {

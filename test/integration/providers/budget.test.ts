@@ -146,6 +146,24 @@ describe('the shared Redis request budget', () => {
       await b.reportRateLimited();
       expect(await a.marginMs()).toBeCloseTo(100, 6);
 
+      // a slot given up by a request its busy process woke too late widens the shared margin
+      const missing = learningMargin(perSecond(10, 20), { minMs: 10, maxMs: 500, halfLifeRequests: 1_000_000, missRaiseMs: 30 });
+      const missKey = `${key}:missed`;
+      let reserved = 0;
+      let secondReserved: () => void = () => undefined;
+      const reservedTwice = new Promise<void>((resolve) => (secondReserved = resolve));
+      const onMargin = () => void (++reserved === 2 && secondReserved());
+      const c = new RedisRateBudget({ redis: one, key: missKey, spec: missing, observer: { margin: onMargin, rateLimited: () => undefined, slotMissed: () => undefined } });
+      await c.acquire();
+      const late = c.acquire(); // its slot about 102 ms away: more than 10 ms late gives it up
+      await reservedTwice; // (its reservation's answer read: the process sleeps until the slot)
+      const until = Date.now() + 300;
+      while (Date.now() < until) {
+        // the event loop is busy past that slot
+      }
+      await late;
+      expect(await new RedisRateBudget({ redis: two, key: missKey, spec: missing }).marginMs()).toBeCloseTo(50, 3);
+
       // a fixed budget on the same key neither reads nor moves it
       const fixed = new RedisRateBudget({ redis: one, key, spec: perSecond(1000, 40) });
       await fixed.reportRateLimited();

@@ -1,7 +1,7 @@
 // The request budget's learnt margin (AdaptiveMargin): pure arithmetic and the in-process budget on
 // a clock of the test's own. The budget shared through Redis runs the same rules in its script
 // (test/integration/providers/budget.test.ts).
-import { InMemoryRateBudget, adaptiveMargin, decayedMargin, learningMargin, perSecond, raisedMargin, type AdaptiveMargin } from '../../../src/providers';
+import { InMemoryRateBudget, MISS_RAISE_MS, adaptiveMargin, decayedMargin, learningMargin, missRaisedMargin, perSecond, raisedMargin, type AdaptiveMargin } from '../../../src/providers';
 
 const A: AdaptiveMargin = { minMs: 10, maxMs: 500, halfLifeRequests: 100 };
 
@@ -26,7 +26,8 @@ describe('the learnt margin', () => {
   });
 
   it("is the product budgets' rule: from 10 ms to 500, halving its excess every ten windows' worth", () => {
-    expect(adaptiveMargin(50)).toEqual({ minMs: 10, maxMs: 500, halfLifeRequests: 500 });
+    expect(adaptiveMargin(50)).toEqual({ minMs: 10, maxMs: 500, halfLifeRequests: 500, missRaiseMs: MISS_RAISE_MS });
+    expect(MISS_RAISE_MS).toBe(0.25);
     expect(() => new InMemoryRateBudget(learningMargin(perSecond(50), { minMs: 20, maxMs: 10, halfLifeRequests: 5 }))).toThrow(RangeError);
   });
 });
@@ -100,6 +101,31 @@ describe('an in-process budget with a learnt margin', () => {
     }
     await second;
     expect(seen).toEqual(['slot', 'slot', 'missed', 'slot']);
+  });
+
+  it('widens by missRaiseMs for each slot given up, up to the ceiling; without it, a slot given up leaves the margin as it was', () => {
+    expect(missRaisedMargin(40, { ...A, missRaiseMs: 2 })).toBe(42);
+    expect(missRaisedMargin(499, { ...A, missRaiseMs: 2 })).toBe(500);
+    expect(missRaisedMargin(40, A)).toBe(40);
+  });
+
+  it.each([
+    ['widens its margin', 20, 20],
+    ['keeps its margin (no missRaiseMs)', 0, 0],
+  ])('%s when a request its busy process woke too late gives its slot up', async (_, missRaiseMs, added) => {
+    const spec = learningMargin(perSecond(10, 20), { ...A, missRaiseMs });
+    const margins: number[] = [];
+    const budget = new InMemoryRateBudget(spec, Date.now, { margin: (ms) => margins.push(ms), rateLimited: () => undefined, slotMissed: () => undefined });
+    await budget.acquire();
+    const second = budget.acquire(); // its slot about 102 ms away; more than 10 ms late gives it up
+    const until = Date.now() + 300;
+    while (Date.now() < until) {
+      // the event loop is busy past that slot
+    }
+    await second;
+    // the reservation after the slot given up was spaced by the widened margin
+    expect(margins).toHaveLength(3);
+    expect(margins[2]).toBeCloseTo(decayedMargin(margins[1], A) + added, 6);
   });
 
   it('keeps a fixed margin without `adaptive`: refusals change nothing', async () => {
