@@ -239,10 +239,10 @@ export function createSyncActivities(deps: ActivityDeps) {
       const { lastSyncedAt, legs, ...cursor } = done;
       return { ...cursor, alreadySynced: { lastSyncedAt, legs } };
     };
-    const before = await alreadySynced();
-    if (before) return before;
-    if (!input.exclusive) return beginSync(pool, input.wallet, input.workflowId);
-    // refused when another holder's sync is live, or when one completed since the read above
+    if (!input.exclusive) return (await alreadySynced()) ?? beginSync(pool, input.wallet, input.workflowId);
+    // refused when another holder's sync is live, or when a sync that covers what `skip` asks
+    // completed after `skip.after` (the same check as alreadySynced's, in the lease's statement):
+    // a wallet synced meanwhile is read once more below, a cold one costs this statement alone
     const taken = await takeSyncLease(pool, input.wallet, input.workflowId, skip);
     if (taken) return taken;
     const since = await alreadySynced();

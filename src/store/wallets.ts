@@ -131,7 +131,8 @@ export async function syncHolder(pool: Pool, wallet: string): Promise<string | n
  * SYNC_LEASE_SECONDS) and, with `skip` (see syncedAfter), no sync completed after `skip.after` with
  * history reaching back to `skip.sinceTimestamp`: null otherwise. The same holder (a retried
  * attempt) takes it again. One statement, so two analyses that reach the wallet at once cannot both
- * take it, and a sync that completes between a caller's syncedAfter and this is not run again.
+ * take it, and a sync that completed after `skip.after` is not run again (its caller need not read
+ * syncedAfter first: it reads it when this refuses).
  */
 export async function takeSyncLease(
   pool: Pool,
