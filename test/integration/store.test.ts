@@ -212,6 +212,9 @@ describe('PostgreSQL store', () => {
     const later = await loadLegsMany(pool, [wallet], since);
     expect(later.get(wallet)).toEqual(await loadLegs(pool, wallet, since));
     expect(later.get(wallet)!.length).toBeLessThan(all.get(wallet)!.length);
+    const twice = await loadLegsMany(pool, [wallet, wallet]); // each wallet aggregated apart: named twice, the same legs
+    expect([...twice.keys()]).toEqual([wallet]);
+    expect(twice.get(wallet)).toEqual(all.get(wallet));
   });
 
   it("reads a wallet's analytics inputs in one statement as its own reads give them: legs, held tokens, its mints' known prices, rejected transactions, transfer version", async () => {
