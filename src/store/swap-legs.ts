@@ -63,8 +63,8 @@ export async function countLegs(pool: Pool, wallet: string): Promise<number> {
  * Each wallet's legs are aggregated apart (read through `swap_legs_wallet_time`, sorted in memory):
  * grouped over the whole group instead (`WHERE wallet = ANY … GROUP BY wallet`), PostgreSQL sorted
  * every leg of the group with its JSON by wallet first, for 1,000 wallets a sort of about 180 MB on
- * disk at the default `work_mem` (pg_stat_statements through bench:e2e: 310 MB of temporary files,
- * 3.9 s). On 150,000 legs of 1,000 wallets (stored in runs of 50 a wallet, as pages store them):
+ * disk at the default `work_mem` (pg_stat_statements through bench:e2e: 310-360 MB of temporary
+ * files, 2.1-3.9 s). On 150,000 legs of 1,000 wallets (stored in runs of 50 a wallet, as pages store them):
  * 0.88-0.90 s against 1.23-1.25, and for 3 of them 7.0-7.5 ms against 9.3-12.5.
  */
 export async function loadLegsMany(pool: Pool, wallets: readonly string[], sinceTimestamp: number | null = null): Promise<Map<string, SwapLeg[]>> {
