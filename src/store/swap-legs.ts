@@ -76,6 +76,6 @@ export async function loadLegsMany(pool: Pool, wallets: readonly string[], since
        FROM unnest($1::text[]) AS w(wallet)`,
     [wallets, sinceTimestamp],
   );
-  for (const r of rows) if (r.legs !== null && out.has(r.wallet)) out.set(r.wallet, r.legs);
+  for (const r of rows) if (r.legs !== null) out.set(r.wallet, r.legs); // one row per wallet asked: null when it has no legs
   return out;
 }
