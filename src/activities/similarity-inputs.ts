@@ -7,7 +7,7 @@ import { formatUnits, isExcludedFromUniverse, type SimilarityWalletInput } from 
 import type { SimilarityDatabaseStats } from '../domain/similarity/types';
 import { loadBalances } from '../store/wallet-balances';
 import { loadLegsMany } from '../store/swap-legs';
-import { mintStats } from '../store/mint-wallets';
+import { mintStats } from '../store/mint-populations';
 import { loadTransfersMany } from '../store/wallet-transfers';
 import { walletsPerCounterparty } from '../store/counterparty-wallets';
 import { historyCoverage } from '../store/wallets';

@@ -12,7 +12,7 @@ import { walletsPerCounterparty } from '../../src/store/counterparty-wallets';
 import { beginSync, finishSync } from '../../src/store/wallets';
 import { countWalletsWithHistory } from '../../src/store/wallet-population';
 import { storeHistoryPage } from '../../src/store/transactions';
-import { mintStats } from '../../src/store/mint-wallets';
+import { mintStats } from '../../src/store/mint-populations';
 import { extractMany, type EnhancedTransaction } from '../../src/domain';
 import { extractTransfersMany, type WalletTransfer } from '../../src/domain/detection';
 import { SimWorld, generateWorld, parseWorld } from '../../src/simulator';
@@ -20,6 +20,7 @@ import { testEnv } from '../harness/env';
 import { migrateFirst, migrationNames, storePageAsBefore } from '../harness/migrations';
 
 const MIGRATION = '1795500000000_mint-wallets';
+const MINT_POPULATIONS_MIGRATION = '1795570000000_mint-populations';
 const POPULATION_MIGRATION = '1795510000000_wallet-population';
 const COUNTERPARTY_MIGRATION = '1795530000000_counterparty-wallets';
 const world = new SimWorld(parseWorld(generateWorld({ seed: 9311, wallets: 6, txPerWallet: 90, largeWallet: false })));
@@ -63,6 +64,21 @@ async function fromTransfers(pool: Pool, group: string[]): Promise<Map<string, n
     [group],
   );
   return new Map(rows.map((r) => [r.counterparty, r.wallets]));
+}
+
+/**
+ * Every mint's kept count and first buy against mint_wallets, and mint_wallets against the legs: the
+ * distinct wallets that swapped each mint and their earliest buy.
+ */
+async function allMintCountsMatch(pool: Pool): Promise<number> {
+  const fromPairs = await pool.query('SELECT mint, count(*)::int AS wallets, min(first_buy_at)::text AS first_buy_at FROM mint_wallets GROUP BY mint ORDER BY mint');
+  const kept = await pool.query('SELECT mint, wallets, first_buy_at::text AS first_buy_at FROM mint_populations ORDER BY mint');
+  expect(kept.rows).toEqual(fromPairs.rows);
+  const pairsFromLegs = await pool.query(
+    `SELECT mint, wallet, min(timestamp) FILTER (WHERE direction = 'buy')::text AS first_buy_at FROM swap_legs WHERE kind = 'swap' GROUP BY mint, wallet ORDER BY mint, wallet`);
+  const pairs = await pool.query('SELECT mint, wallet, first_buy_at::text AS first_buy_at FROM mint_wallets ORDER BY mint, wallet');
+  expect(pairs.rows).toEqual(pairsFromLegs.rows);
+  return kept.rows.length;
 }
 
 /** Every kept pair, and so every count, against the distinct pairs over the whole table. */
@@ -136,6 +152,70 @@ describe('the database-wide counts kept by PostgreSQL', () => {
     expect(await mintStats(pool, [])).toEqual(new Map());
     expect(await mintStats(pool, ['NoSuchWa11et1111111111111111111111111111111'])).toEqual(new Map());
     expect(await mintStats(pool, [wallets[3]])).toEqual(new Map());
+  });
+
+  it('mint counts kept per mint equal the counts over mint_wallets for legs stored before the migration, after it, at once, racing for one pair, and after wallets are deleted', async () => {
+    const files = migrationNames();
+    const pool = await databaseBefore(MINT_POPULATIONS_MIGRATION, 'mint_populations');
+    const url = databases[databases.length - 1];
+    for (const i of [0, 1]) await storeWallet(pool, i);
+    expect(await migrate(url.toString())).toEqual(files.slice(files.indexOf(MINT_POPULATIONS_MIGRATION)));
+    expect(await allMintCountsMatch(pool)).toBeGreaterThan(0);
+
+    // four wallets' histories stored at once, page by page and newest first (first buys move earlier
+    // page by page), sharing mints: counts exact, and no page store waits on another in a cycle
+    const wide = createPool(url.toString(), 8);
+    pools.push(wide);
+    await Promise.all([2, 3, 4].map((i) => storeWallet(wide, i)));
+    // the last wallet's two pages racing: both transactions store pairs of the same mints, the second
+    // waits for the first's and then finds them, and each pair counts once
+    const [newest, older] = pagesOf(5);
+    const legsOf = (txs: EnhancedTransaction[]) => extractMany(txs, wallets[5], { solPriceUsd: 150 }).legs;
+    const mintsOf = (txs: EnhancedTransaction[]) => new Set(legsOf(txs).filter((l) => l.kind === 'swap').map((l) => l.mint));
+    expect([...mintsOf(newest)].filter((m) => mintsOf(older).has(m)).length).toBeGreaterThan(0);
+    await beginSync(pool, wallets[5], `wallet-sync:${wallets[5]}`);
+    const [first, second] = [await wide.connect(), await wide.connect()];
+    try {
+      for (const c of [first, second]) await c.query("BEGIN; SET LOCAL lock_timeout = '5s'");
+      await storeHistoryPage(first, wallets[5], newest, legsOf(newest));
+      const racing = storeHistoryPage(second, wallets[5], older, legsOf(older));
+      await new Promise((r) => setTimeout(r, 200));
+      await first.query('COMMIT');
+      await racing;
+      await second.query('COMMIT');
+    } finally {
+      await Promise.all([first, second].map((c) => c.query('ROLLBACK').catch(() => undefined)));
+      first.release();
+      second.release();
+    }
+    await storeWallet(pool, 5, pagesOf(5).slice(2));
+    // pages stored again add nothing
+    await storeWallet(pool, 2, pagesOf(2).slice(0, 2));
+    const before = await allMintCountsMatch(pool);
+    const shared = [...(await mintStats(pool, wallets))].filter(([, m]) => m.wallets > 1);
+    expect(shared.length).toBeGreaterThan(0);
+
+    // deleting the wallet with a shared mint's earliest buy moves that mint's first buy to the next
+    // wallet's; a wallet's own mints leave with it
+    const earliest = await pool.query<{ wallet: string; mint: string }>(
+      `SELECT m.wallet, m.mint FROM mint_wallets m JOIN mint_populations c USING (mint)
+        WHERE c.wallets > 1 AND m.first_buy_at = c.first_buy_at ORDER BY m.mint LIMIT 1`);
+    expect(earliest.rows.length).toBe(1);
+    const gone = earliest.rows[0].wallet;
+    const ownMints = (await pool.query<{ mint: string }>('SELECT mint FROM mint_populations WHERE wallets = 1 AND mint IN (SELECT mint FROM mint_wallets WHERE wallet = $1)', [gone])).rows.length;
+    const firstBuyBefore = (await mintStats(pool, wallets)).get(earliest.rows[0].mint)!;
+    await pool.query('DELETE FROM wallets WHERE address = $1', [gone]);
+    expect(await allMintCountsMatch(pool)).toBe(before - ownMints);
+    const firstBuyAfter = (await mintStats(pool, wallets)).get(earliest.rows[0].mint)!;
+    expect(firstBuyAfter.wallets).toBe(firstBuyBefore.wallets - 1);
+    expect(firstBuyAfter.firstBuyAt === null || firstBuyAfter.firstBuyAt >= (firstBuyBefore.firstBuyAt as number)).toBe(true);
+    // two wallets in one statement
+    await pool.query('DELETE FROM wallets WHERE address = ANY($1::text[])', [wallets.filter((w) => w !== gone).slice(0, 2)]);
+    await allMintCountsMatch(pool);
+
+    for (const group of [wallets, [wallets[5]], wallets.slice(3, 5)]) {
+      expect(sorted(await mintStats(pool, group))).toEqual(sorted(await fromLegs(pool, group)));
+    }
   });
 
   it('the population equals a count over every wallet through joins, repeated pages, a sync with nothing stored, and deletions', async () => {
