@@ -4,6 +4,7 @@
 // group's input.
 import type { Pool } from 'pg';
 import { formatUnits, isExcludedFromUniverse, type SimilarityWalletInput } from '../domain';
+import { decisiveDegreeLimit } from '../domain/detection';
 import type { SimilarityDatabaseStats } from '../domain/similarity/types';
 import { loadBalances } from '../store/wallet-balances';
 import { loadLegsMany } from '../store/swap-legs';
@@ -45,7 +46,9 @@ export async function loadSimilarityInputs(
   onStep('loading transfers');
   const transfers = await loadTransfersMany(pool, input.wallets);
   onStep('loading database-wide counts');
-  const perCounterparty = await walletsPerCounterparty(pool, input.wallets);
+  // a counterparty's wallets counted only as far as they can change a link (an exchange's hot wallet
+  // would otherwise cost an index entry per wallet it ever paid)
+  const perCounterparty = await walletsPerCounterparty(pool, input.wallets, decisiveDegreeLimit());
   const mints = await mintStats(pool, input.wallets);
   // the population rarity is counted in holds every wallet that any count includes
   let totalWallets = Math.max(await countWalletsWithHistory(pool), input.wallets.length);

@@ -353,5 +353,16 @@ describe('the database-wide counts kept by PostgreSQL', () => {
     expect([all.get(HOT), all.get(A), all.get(B), all.get(C)]).toEqual([10, 8, 5, 4]);
     expect(await walletsPerCounterparty(pool, [])).toEqual(new Map());
     expect(await walletsPerCounterparty(pool, [ws[4]])).toEqual(new Map());
+
+    // counted up to a limit: a counterparty outside the group stops there, one of the group's wallets
+    // (a direct transfer weighs by its exact degree) never does
+    const member = ws[11];
+    for (const w of [ws[0], ws[1], ws[2], ws[3], ws[5]]) await insertTransfers(pool, w, [transferOf(w, member, 600)]);
+    const limited = await walletsPerCounterparty(pool, [ws[0], member], 3);
+    const exact = await fromTransfers(pool, [ws[0], member]);
+    expect(exact.get(member)).toBe(5);
+    expect(exact.get(HOT)).toBe(10);
+    expect(sorted(limited)).toEqual(sorted(new Map([...exact].map(([cp, n]) => [cp, cp === member ? n : Math.min(n, 3)]))));
+    expect(sorted(await walletsPerCounterparty(pool, [ws[0], member], Infinity))).toEqual(sorted(exact));
   });
 });

@@ -1,5 +1,6 @@
 import { solPayment, solTransfer } from '../testing/transfers';
-import { KNOWN_ADDRESSES, fundingForPair, fundingLinks, fundingProfile } from './funding';
+import { KNOWN_ADDRESSES, decisiveDegreeLimit, fundingForPair, fundingLinks, fundingProfile } from './funding';
+import { counterpartyWeight } from './rarity';
 import type { CounterpartyStats, WalletTransfer } from './types';
 
 const BINANCE = '5tzFkiKscXHK5ZXCGbXZxdw7gTjjD1mBwuoFbhUvuAi9';
@@ -114,5 +115,44 @@ describe('fundingForPair with the database size', () => {
     const a = profile('A', [solTransfer('A', 'FUNDER', 'in', '1', T0)]);
     const b = profile('B', [solTransfer('B', 'FUNDER', 'in', '1', T0 + 30 * 86_400)]);
     expect(fundingForPair(a, b, stats([['FUNDER', 2]])).score).toBeCloseTo(0.25, 3);
+  });
+});
+
+describe('decisiveDegreeLimit', () => {
+  it('is the first degree that weighs under the minimum, for the defaults and other options', () => {
+    expect(decisiveDegreeLimit()).toBe(395);
+    for (const opts of [{}, { halfWeightDegree: 4, minCounterpartyWeight: 0.1 }, { halfWeightDegree: 8, minCounterpartyWeight: 0.03 }, { halfWeightDegree: 20, minCounterpartyWeight: 0.5 }]) {
+      const limit = decisiveDegreeLimit(opts);
+      const [half, min] = [opts.halfWeightDegree ?? 8, opts.minCounterpartyWeight ?? 0.02];
+      expect(counterpartyWeight(limit, half)).toBeLessThan(min);
+      if (limit > 2) expect(counterpartyWeight(limit - 1, half)).toBeGreaterThanOrEqual(min);
+    }
+    expect(decisiveDegreeLimit({ minCounterpartyWeight: 0 })).toBe(Infinity);
+  });
+
+  it('gives the same links and evidence when counterparties outside the group are counted only up to it', () => {
+    const limit = decisiveDegreeLimit();
+    let seed = 12345;
+    const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const hubs = ['HUB1', 'HUB2', 'HUB3', 'RARE1', 'RARE2'];
+    const wallets = Array.from({ length: 30 }, (_, i) => `W${i}`);
+    for (let round = 0; round < 20; round++) {
+      const transfers: WalletTransfer[] = [];
+      for (const w of wallets) {
+        for (let k = 0; k < 4; k++) {
+          const other = rnd() < 0.2 ? wallets[Math.floor(rnd() * wallets.length)] : hubs[Math.floor(rnd() * hubs.length)];
+          if (other !== w) transfers.push(solTransfer(w, other, rnd() < 0.5 ? 'in' : 'out', '1', T0 + Math.floor(rnd() * 86_400 * 3)));
+        }
+      }
+      // hubs and wallets of the group with degrees on both sides of the limit
+      const degrees = new Map<string, number>([...hubs, ...wallets].map((c) => [c, Math.floor(rnd() < 0.5 ? 2 + rnd() * (limit - 2) : limit + rnd() * 50_000)]));
+      const clipped = new Map([...degrees].map(([c, n]) => [c, wallets.includes(c) ? n : Math.min(n, limit)]));
+      const profiles = wallets.map((w) => fundingProfile(w, transfers));
+      for (const totalWallets of [undefined, 60_000]) {
+        const exact = fundingLinks(profiles, { walletsPerCounterparty: degrees, totalWallets });
+        expect(fundingLinks(profiles, { walletsPerCounterparty: clipped, totalWallets })).toEqual(exact);
+        if (round === 0 && totalWallets === undefined) expect(exact.length).toBeGreaterThan(0);
+      }
+    }
   });
 });

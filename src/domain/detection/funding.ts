@@ -51,6 +51,25 @@ export const FUNDING_DEFAULTS = {
   commonTransferHalfLifeSeconds: 24 * 3600,
 } as const;
 
+/**
+ * The degree from which a counterparty weighs less than `minCounterpartyWeight` whatever the
+ * database's size (its weight is `counterpartyWeight` of its degree times a share weight of at most
+ * 1), and so is ignored as a common funder, source or destination: 395 with the defaults. Every
+ * degree from it on gives the same links and evidence as the exact one, so a store may stop counting
+ * a counterparty's wallets there (an exchange's hot wallet has transferred with a large part of any
+ * database). Not for the group's own wallets: a direct transfer between two of them weighs by their
+ * degrees whatever they are.
+ */
+export function decisiveDegreeLimit(opts: Pick<FundingOptions, 'halfWeightDegree' | 'minCounterpartyWeight'> = {}): number {
+  const half = opts.halfWeightDegree ?? FUNDING_DEFAULTS.halfWeightDegree;
+  const min = opts.minCounterpartyWeight ?? FUNDING_DEFAULTS.minCounterpartyWeight;
+  if (!(min > 0)) return Infinity;
+  // h / (h + n − 2) < min from n > h / min − h + 2: start just below and step to the first that is
+  let n = Math.max(2, Math.floor(half / min - half + 2) - 1);
+  while (counterpartyWeight(n, half) >= min) n++;
+  return n;
+}
+
 /** One transfer as cited in evidence. */
 export interface TransferRef {
   asset: string;
