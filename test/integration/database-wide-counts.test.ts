@@ -5,7 +5,7 @@
 // (walletsPerCounterparty) from counterparty_wallets, kept from every insert into and deletion from
 // wallet_transfers, also by transactions writing the same pairs at once; each migration fills its table from what was stored before it. Whichever way the data came in, the counts must be exactly what a count over
 // the whole database says: the references below are the queries these reads used to run.
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { createPool, dropDatabase, inTransaction, migrate } from '../../src/store/db';
 import { deleteTransfers, insertTransfers, withWalletTransfersLock } from '../../src/store/wallet-transfers';
 import { walletsPerCounterparty } from '../../src/store/counterparty-wallets';
@@ -103,6 +103,29 @@ const transferOf = (wallet: string, counterparty: string, n: number): WalletTran
   timestamp: 1_700_000_000 + n,
 });
 
+/**
+ * Two transactions writing at once: `first` runs in its transaction, `second` starts in another
+ * while the first is still open (and may wait for its rows), then the first commits and the second.
+ */
+async function racing(pool: Pool, first: (c: PoolClient) => Promise<unknown>, second: (c: PoolClient) => Promise<unknown>): Promise<void> {
+  const [a, b] = [await pool.connect(), await pool.connect()];
+  try {
+    // a wait that never ends fails the check instead of hanging it
+    for (const c of [a, b]) await c.query("BEGIN; SET LOCAL lock_timeout = '5s'");
+    await first(a);
+    const waiting = second(b);
+    await new Promise((r) => setTimeout(r, 200));
+    await a.query('COMMIT');
+    await waiting;
+    await b.query('COMMIT');
+  } finally {
+    // a failed check leaves no transaction open (the database could not be dropped)
+    await Promise.all([a, b].map((c) => c.query('ROLLBACK').catch(() => undefined)));
+    a.release();
+    b.release();
+  }
+}
+
 /** What countWalletsWithHistory answered before wallet_population: a count over every wallet row. */
 const populationCounted = async (pool: Pool): Promise<number> =>
   (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM wallets WHERE transaction_count > 0 OR last_synced_at IS NOT NULL')).rows[0].n;
@@ -174,20 +197,7 @@ describe('the database-wide counts kept by PostgreSQL', () => {
     const mintsOf = (txs: EnhancedTransaction[]) => new Set(legsOf(txs).filter((l) => l.kind === 'swap').map((l) => l.mint));
     expect([...mintsOf(newest)].filter((m) => mintsOf(older).has(m)).length).toBeGreaterThan(0);
     await beginSync(pool, wallets[5], `wallet-sync:${wallets[5]}`);
-    const [first, second] = [await wide.connect(), await wide.connect()];
-    try {
-      for (const c of [first, second]) await c.query("BEGIN; SET LOCAL lock_timeout = '5s'");
-      await storeHistoryPage(first, wallets[5], newest, legsOf(newest));
-      const racing = storeHistoryPage(second, wallets[5], older, legsOf(older));
-      await new Promise((r) => setTimeout(r, 200));
-      await first.query('COMMIT');
-      await racing;
-      await second.query('COMMIT');
-    } finally {
-      await Promise.all([first, second].map((c) => c.query('ROLLBACK').catch(() => undefined)));
-      first.release();
-      second.release();
-    }
+    await racing(wide, (c) => storeHistoryPage(c, wallets[5], newest, legsOf(newest)), (c) => storeHistoryPage(c, wallets[5], older, legsOf(older)));
     await storeWallet(pool, 5, pagesOf(5).slice(2));
     // pages stored again add nothing
     await storeWallet(pool, 2, pagesOf(2).slice(0, 2));
@@ -268,22 +278,7 @@ describe('the database-wide counts kept by PostgreSQL', () => {
     await Promise.all(ws.slice(4).map((w, k) => insertTransfers(wide, w, withAll(w, k % 2 === 0 ? [HOT, A, B] : [B, A, HOT]))));
     // two transactions storing the first transfers of the same pair at once (a wallet's backfill and
     // a sync of it): neither sees the other's, and the pair still counts once
-    const [first, second] = [await wide.connect(), await wide.connect()];
-    try {
-      // a wait that never ends fails the check instead of hanging it
-      for (const c of [first, second]) await c.query("BEGIN; SET LOCAL lock_timeout = '5s'");
-      await insertTransfers(first, ws[10], [transferOf(ws[10], C, 300)]);
-      const racing = insertTransfers(second, ws[10], [transferOf(ws[10], C, 301)]);
-      await new Promise((r) => setTimeout(r, 200));
-      await first.query('COMMIT');
-      await racing;
-      await second.query('COMMIT');
-    } finally {
-      // a failed check leaves no transaction open (the database could not be dropped)
-      await Promise.all([first, second].map((c) => c.query('ROLLBACK').catch(() => undefined)));
-      first.release();
-      second.release();
-    }
+    await racing(wide, (c) => insertTransfers(c, ws[10], [transferOf(ws[10], C, 300)]), (c) => insertTransfers(c, ws[10], [transferOf(ws[10], C, 301)]));
     await allCountsMatch(pool);
     // a transaction of several statements (a backfill of one wallet, a page each) and a page store of
     // another wallet sharing its counterparties in the other order: neither waits on the other
