@@ -1,6 +1,7 @@
 // similarityAnalysisWorkflow: one per analysis request. Checks wallet status, then in parallel
-// deep-syncs the wallets that need it (one child walletSyncWorkflow per wallet, shared between
-// analyses by its id) and fetches balances (balances task queue, Redis-cached), then computes
+// deep-syncs the wallets that need it (steps of five wallets, syncWalletsAtOnce; a wallet's sync
+// lease shares it between analyses; a walletSyncWorkflow child only continues a history longer than
+// one chunk) and fetches balances (batches of 100, balances task queue, Redis-cached), then computes
 // similarity as an activity, stores it, starts token enrichment as an abandoned child and returns a
 // small summary. Progress is a query; `proceedWithAvailableData` stops waiting for slow syncs.
 import {
@@ -138,10 +139,10 @@ const { computeGroupSimilarity } = proxyActivities<Pick<AnalysisActivities, 'com
 
 /**
  * The same step for a large group: more time to run (a 1,000-wallet group has 499,500 pairs to
- * compute and copy into analysis_pairs). The computation runs on a thread of its own
+ * compute and copy into analysis_pairs). The computation runs in a process of its own
  * (src/activities/similarity-runner.ts), so the activity's liveness heartbeats keep leaving while
  * it runs; the heartbeat timeout only leaves room for the moments the activity's thread is busy
- * (handing a large input to the thread, taking the result back). It was 5 minutes while the engine
+ * (handing a large input to the process, taking the result back). It was 5 minutes while the engine
  * computed on the activity's thread and sent no heartbeat until done. Which proxy runs the step, and
  * its timeouts, do not change the command sequence.
  */
