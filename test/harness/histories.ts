@@ -35,6 +35,15 @@ export function loadHistories(): RecordedHistory[] {
     });
 }
 
+/** The ids of the `patched()` markers a history recorded, in order (the SDK's `core_patch` markers). */
+export function patchMarkers(history: temporal.api.history.v1.IHistory): string[] {
+  return (history.events ?? []).flatMap((e) => {
+    const marker = e.markerRecordedEventAttributes;
+    const payload = marker?.markerName === 'core_patch' ? marker.details?.['patch-data']?.payloads?.[0] : undefined;
+    return payload ? [defaultPayloadConverter.fromPayload<{ id: string }>(payload).id] : [];
+  });
+}
+
 export interface ActivityRun<I, R> {
   workflowId: string;
   input: I;

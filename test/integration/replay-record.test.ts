@@ -21,6 +21,9 @@ const run = promisify(execFile);
 // With RECORD_HISTORIES=1 it also writes them to test/histories/, which test/unit/replay.test.ts
 // replays on every run (so a change that breaks running workflows fails there); with
 // RECORD_HISTORIES=<name>,<name> only those, keeping older recordings as backward-compatibility checks.
+// A recording of a patched workflow is named for the newest patch of the code that made it, so that
+// recording today's code writes a new file beside the older ones (test/unit/replay.test.ts checks
+// each file's patch markers against its name).
 const record = (name: string): boolean => {
   const wanted = process.env.RECORD_HISTORIES;
   return wanted === '1' || (!!wanted && wanted.split(',').includes(name));
@@ -74,8 +77,8 @@ describe('histories of every workflow type replay without non-determinism', () =
       // (patched('enrich-when-needed')); 'similarity-analysis-wait' is kept as recorded before that patch,
       // 'similarity-analysis-wait-no-enrichment' before patched('analysis-patches-2026-11') and
       // 'similarity-analysis-wait-one-patch' before LOCAL_STEPS_PATCH, 'similarity-analysis-wait-local-steps'
-      // before ANALYSIS_PATCHES_2026_12_02
-      recorded.push({ name: 'similarity-analysis-wait-patches-2026-12-02', workflowId: analysisWorkflowId(waited.analysisId) });
+      // before ANALYSIS_PATCHES_2026_12_02 and 'similarity-analysis-wait-patches-2026-12-02' before ANALYSIS_PATCHES_2026_12_03
+      recorded.push({ name: 'similarity-analysis-wait-patches-2026-12-03', workflowId: analysisWorkflowId(waited.analysisId) });
 
       const syncId = walletSyncWorkflowId(wallets[0]);
       const syncRuns: string[] = [];
@@ -128,7 +131,7 @@ describe('histories of every workflow type replay without non-determinism', () =
       'smoke',
       'similarity-analysis-patches-2026-12-03',
       'token-enrichment',
-      'similarity-analysis-wait-patches-2026-12-02',
+      'similarity-analysis-wait-patches-2026-12-03',
       'wallet-sync-at-once-continued',
       'wallet-sync-at-once-final',
       'wallet-sync-at-once-skipped',

@@ -2,7 +2,7 @@
 // and a simulator serving DAS getTokenAccounts for a token with 2,000+ holders. The group is the
 // top eligible holders: pool vaults and an AMM authority (program-derived), a burn account and an
 // exchange hot wallet hold more, and are left out and reported. A token with fewer than two
-// eligible holders fails with the reason. With RECORD_HISTORIES=similarity-analysis-token-patches-2026-12-02 (or 1)
+// eligible holders fails with the reason. With RECORD_HISTORIES=similarity-analysis-token-patches-2026-12-03 (or 1)
 // the token path's history is written to test/histories/ for test/unit/replay.test.ts.
 import { execFile } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
@@ -130,10 +130,12 @@ describe('an analysis of a token’s holders through the HTTP API', () => {
     expect(await writes(lonely.analysisId)).toEqual({ started: { AnalysisStatus: 'running' }, upserts: [{ AnalysisStatus: 'failed' }] });
 
     const cli = await resolveTemporalCli();
-    // 'similarity-analysis-token' and '-too-few' are kept as recorded before ANALYSIS_PATCHES_2026_12_02 (the search attributes upserted at the start)
+    // 'similarity-analysis-token' and '-too-few' are kept as recorded before ANALYSIS_PATCHES_2026_12_02 (the search attributes
+    // upserted at the start), '-patches-2026-12-02' before ANALYSIS_PATCHES_2026_12_03; a recording is named for the newest
+    // patch of the code that made it (test/unit/replay.test.ts checks its markers), so recording today's never overwrites those
     for (const [name, id] of [
-      ['similarity-analysis-token-patches-2026-12-02', small.analysisId],
-      ['similarity-analysis-token-too-few-patches-2026-12-02', lonely.analysisId],
+      ['similarity-analysis-token-patches-2026-12-03', small.analysisId],
+      ['similarity-analysis-token-too-few-patches-2026-12-03', lonely.analysisId],
     ] as const) {
       const handle = opened.stack.client.workflow.getHandle(analysisWorkflowId(id));
       await Worker.runReplayHistory({ workflowBundle: { codePath: testEnv().workflowBundlePath } }, await handle.fetchHistory(), analysisWorkflowId(id));

@@ -1,11 +1,51 @@
 import { Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { WORKFLOWS_PATH } from '../../src/temporal/workers';
-import { loadHistories } from '../harness/histories';
+import { loadHistories, patchMarkers } from '../harness/histories';
 
 // Recorded histories (test/histories, written by RECORD_HISTORIES=1 of test/integration/replay-record.test.ts)
 // must replay on today's workflow code: a change that would break running workflows fails here and
 // needs patched(). No server is needed.
 const histories = loadHistories();
+
+/**
+ * The `patched()` markers each recording must hold: the code it was recorded from. A recording of a
+ * patched workflow is named for the newest patch of that code, so a re-recording by newer code under
+ * an older name (which would silently drop that older code's replay check) fails here, and a new
+ * recording says which code it stands for.
+ */
+const RECORDED_PATCHES: Record<string, string[]> = {
+  'refresh-popular-tokens': [],
+  'similarity-analysis': [],
+  'similarity-analysis-sized': ['group-size-limits'],
+  'similarity-analysis-api-row': ['group-size-limits', 'api-owns-analysis-row'],
+  'similarity-analysis-balance-batches': ['group-size-limits', 'balance-batches', 'api-owns-analysis-row'],
+  'similarity-analysis-sync-steps': ['group-size-limits', 'balance-batches', 'sync-steps', 'api-owns-analysis-row'],
+  'similarity-analysis-one-patch': ['analysis-patches-2026-11'],
+  'similarity-analysis-local-steps': ['analysis-patches-2026-12-local-steps'],
+  'similarity-analysis-patches-2026-12-02': ['analysis-patches-2026-12-02'],
+  'similarity-analysis-patches-2026-12-03': ['analysis-patches-2026-12-03'],
+  'similarity-analysis-token': ['group-size-limits', 'token-holders', 'api-owns-analysis-row'],
+  'similarity-analysis-token-too-few': ['group-size-limits', 'token-holders'],
+  'similarity-analysis-token-patches-2026-12-02': ['analysis-patches-2026-12-02'],
+  'similarity-analysis-token-too-few-patches-2026-12-02': ['analysis-patches-2026-12-02'],
+  'similarity-analysis-token-patches-2026-12-03': ['analysis-patches-2026-12-03'],
+  'similarity-analysis-token-too-few-patches-2026-12-03': ['analysis-patches-2026-12-03'],
+  'similarity-analysis-wait': ['group-size-limits', 'api-owns-analysis-row'],
+  'similarity-analysis-wait-no-enrichment': ['group-size-limits', 'balance-batches', 'sync-steps', 'api-owns-analysis-row', 'enrich-when-needed'],
+  'similarity-analysis-wait-one-patch': ['analysis-patches-2026-11'],
+  'similarity-analysis-wait-local-steps': ['analysis-patches-2026-12-local-steps'],
+  'similarity-analysis-wait-patches-2026-12-02': ['analysis-patches-2026-12-02'],
+  'similarity-analysis-wait-patches-2026-12-03': ['analysis-patches-2026-12-03'],
+  smoke: [],
+  'token-enrichment': [],
+  'wallet-sync-continued': [],
+  'wallet-sync-final': [],
+  'wallet-sync-skipped': [],
+  'wallet-sync-at-once': ['sync-at-once'],
+  'wallet-sync-at-once-continued': ['sync-at-once'],
+  'wallet-sync-at-once-final': ['sync-at-once'],
+  'wallet-sync-at-once-skipped': ['sync-at-once'],
+};
 
 describe('recorded workflow histories replay on the current workflow code', () => {
   let bundle: WorkflowBundleWithSourceMap;
@@ -22,6 +62,11 @@ describe('recorded workflow histories replay on the current workflow code', () =
       'tokenEnrichmentWorkflow',
       'walletSyncWorkflow',
     ]);
+  });
+
+  it('has every recording listed above, each holding the patch markers of the code it stands for', () => {
+    expect(histories.map((h) => h.name).sort()).toEqual(Object.keys(RECORDED_PATCHES).sort());
+    for (const h of histories) expect({ name: h.name, patches: patchMarkers(h.history) }).toEqual({ name: h.name, patches: RECORDED_PATCHES[h.name] });
   });
 
   it.each(histories.map((h) => [h.name, h] as const))('%s replays without non-determinism', async (_name, h) => {
