@@ -114,8 +114,8 @@ const schema = z.object({
    * with 156-237/2,433-3,011 ms (the row's insert p50 4-7 against 42-71 ms): the requests queue in
    * the process for a warm backend instead of many backends competing for PostgreSQL's CPU. New
    * analyses' rows go together, up to this many less one statements at a time (src/api/analysis-rows.ts),
-   * so few connections still store a burst's rows where each commit waits on a busy WAL (docs/benchmarks.md,
-   * sixteenth session). Raise it with PostgreSQL's cores, or for slow reads.
+   * so few connections still store a burst's rows where each commit waits on a busy WAL
+   * (docs/benchmarks.md, sixteenth session). Raise it with PostgreSQL's cores, or for slow reads.
    */
   API_DB_CONNECTIONS: z.coerce.number().int().min(2).default(3),
   /** an analysis whose workflow Temporal has not accepted after this long is failed, with the reason */
@@ -135,8 +135,9 @@ const schema = z.object({
    * Activity slots of the balances queue per worker process: sync steps and balance batches. Each
    * running sync step holds up to two history pages (one stored while the next is fetched), so the
    * slots bound the worker's memory: with 25 the 1,000-wallet benchmark's worker peaked at 266 to 272 MB
-   * where 50 reached 291 to 302, in the same wall time, at a Helius budget of 50 requests a second (docs/benchmarks.md, twelfth
-   * session). Raise it with the budget (HELIUS_RPS) and the worker's memory.
+   * where 50 reached 291 to 302, in the same wall time, at a Helius budget of 50 requests a second
+   * (docs/benchmarks.md, twelfth session; 40 against 25 in the thirty-first: 295 MB against 229, no
+   * sooner). Raise it with the budget (HELIUS_RPS), the worker's cores and its memory.
    */
   BALANCES_CONCURRENCY: positiveInt.default(25),
   /**

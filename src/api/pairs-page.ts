@@ -42,7 +42,8 @@ export function decodePairsCursor(analysisId: string, cursor: string): number {
 /**
  * A page of the pairs of a completed analysis (`source`). `minScore` ends the ranking where
  * combined drops below it (a binary search), `wallet` reads that wallet's row of ranks
- * (analysis_wallet_ranks), then those pairs by rank; `matched` counts the pairs both filters let through, over all pages.
+ * (analysis_wallet_ranks), then those pairs by rank; `matched` counts the pairs both filters let
+ * through, over all pages.
  */
 export async function loadPairsPage(pool: Pool, analysisId: string, source: PairsSource, query: PairsPageQuery): Promise<PairsPage> {
   const { cursor, minScore, wallet } = query;
