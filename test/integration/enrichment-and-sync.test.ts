@@ -12,6 +12,7 @@ import { balanceCacheKey } from '../../src/activities/balances';
 import { getTokens } from '../../src/store/tokens';
 import { REFRESH_SCHEDULE_ID, ensureRefreshSchedule } from '../../src/temporal/schedules';
 import { useSimulatedStack } from '../harness/stack';
+import { until } from '../harness/processes';
 import { localActivityMarkers } from '../../bench/lib/e2e-temporal';
 
 const EventType = temporal.api.enums.v1.EventType;
@@ -156,8 +157,13 @@ describe('token enrichment, the refresh schedule and long syncs', () => {
     const total = opened.sim.world.historyLength(opened.sim.world.indexOf(wallet)!);
     expect(result).toMatchObject({ wallet, transactions: total, historyComplete: true });
     // every run of this sync but the last ended by continuing as new
-    const runs: string[] = [];
-    for await (const wf of opened.stack.client.workflow.list({ query: `WorkflowId = '${workflowId}' AND StartTime >= '${startedAfter}'` })) runs.push(wf.runId);
+    // (Temporal's visibility store lists a run a moment after it: listed again until the last run is there)
+    const lastRun = (await opened.stack.client.workflow.getHandle(workflowId).describe()).runId;
+    const runs = await until('every run of the sync listed', async () => {
+      const listed: string[] = [];
+      for await (const wf of opened.stack.client.workflow.list({ query: `WorkflowId = '${workflowId}' AND StartTime >= '${startedAfter}'` })) listed.push(wf.runId);
+      return listed.includes(lastRun) ? listed : undefined;
+    }, 20_000);
     expect(runs.length).toBeGreaterThanOrEqual(2);
     let continued = 0;
     for (const runId of runs) {

@@ -19,7 +19,10 @@ type StepResult = { finished?: { skipped?: boolean; pages: number }; resume?: un
 describe('sync steps and the sync lease', () => {
   const opened = useSimulatedStack({ world });
   const activities = () => createSyncActivities(buildActivityDeps(opened.stack.config, opened.stack.pool, opened.stack.redis));
-  const dbNow = async (): Promise<string> => new Date((await opened.stack.pool.query('SELECT now() AS now')).rows[0].now).toISOString();
+  // the database's clock to the microsecond, as it stores last_synced_at (a JS Date would drop the
+  // microseconds: a read in the same millisecond as a sync's end would then come before it)
+  const dbNow = async (): Promise<string> =>
+    (await opened.stack.pool.query<{ now: string }>(`SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS now`)).rows[0].now;
   const row = async (wallet: string) =>
     (await opened.stack.pool.query<{ sync_state: string; sync_workflow_id: string; last_sync_error: string | null }>('SELECT sync_state, sync_workflow_id, last_sync_error FROM wallets WHERE address = $1', [wallet])).rows[0];
   const historyRequests = (wallet: string) => opened.sim.requestLog.filter((r) => r.endpoint === 'helius:history' && r.wallet === wallet).length;

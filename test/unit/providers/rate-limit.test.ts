@@ -77,14 +77,18 @@ describe('an in-process budget with a learnt margin', () => {
 
   it('tells its observer the margin of every slot it reserves and every refusal', async () => {
     const seen: Array<number | 'refused' | 'missed'> = [];
-    const budget = new InMemoryRateBudget(learningMargin(perSecond(1000, 100), A), Date.now, {
+    // on a clock the test moves past each slot: no request sleeps, so none can wake late and miss it
+    const clock = { now: 0 };
+    const budget = new InMemoryRateBudget(learningMargin(perSecond(1000, 100), A), () => clock.now, {
       margin: (ms) => seen.push(ms),
       rateLimited: () => seen.push('refused'),
       slotMissed: () => seen.push('missed'),
     });
     await budget.acquire();
+    clock.now += 1000;
     await budget.acquire();
     await budget.reportRateLimited();
+    clock.now += 1000;
     await budget.acquire();
     expect(seen).toEqual([100, decayedMargin(100, A), 'refused', raisedMargin(decayedMargin(decayedMargin(100, A), A), A)]);
   });
