@@ -33,6 +33,12 @@ export interface SimulatorKnobs {
   invalidKey: boolean;
   /** transactions scanned per filtered (type/source) history request before a 404 continuation */
   scanWindow: number;
+  /**
+   * endpoints ("helius:history") or providers ("dexscreener") whose answers are held, after their
+   * latency, until a later patch takes them out of this list: a test checks what a client shows
+   * while an answer is on its way, then lets it through
+   */
+  paused: string[];
 }
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
@@ -43,6 +49,7 @@ export interface KnobOptions {
   faults?: Partial<SimulatorKnobs['faults']>;
   invalidKey?: boolean;
   scanWindow?: number;
+  paused?: string[];
 }
 
 export function defaultKnobs(o: KnobOptions): SimulatorKnobs {
@@ -52,6 +59,7 @@ export function defaultKnobs(o: KnobOptions): SimulatorKnobs {
     faults: { seed: 1, errorRate: 0, timeoutRate: 0, truncateRate: 0, providers: ['helius', 'solana-rpc', 'dexscreener'], timeoutHoldMs: 30_000, malformedSignatures: [], ...o.faults },
     invalidKey: o.invalidKey ?? false,
     scanWindow: o.scanWindow ?? 100,
+    paused: o.paused ?? [],
   };
 }
 
@@ -68,4 +76,8 @@ export function latencyFor(knobs: SimulatorKnobs, provider: SimProvider, endpoin
   const l = knobs.latencyMs;
   if (typeof l === 'number') return l;
   return l[endpoint] ?? l[provider] ?? l.default ?? 0;
+}
+
+export function pausedFor(knobs: SimulatorKnobs, provider: SimProvider, endpoint: string): boolean {
+  return knobs.paused.includes(endpoint) || knobs.paused.includes(provider);
 }

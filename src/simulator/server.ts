@@ -8,7 +8,7 @@ import { handleAdmin } from './admin';
 import { drawFault, TIMEOUT_REPLY } from './faults';
 import { json, rpcError, type Reply } from './helius-routes';
 import { seededRandom } from './keys';
-import { defaultKnobs, latencyFor, merge, type DeepPartial, type SimulatorKnobs } from './knobs';
+import { defaultKnobs, latencyFor, merge, pausedFor, type DeepPartial, type SimProvider, type SimulatorKnobs } from './knobs';
 import { SimWorld } from './model';
 import { RateWindows } from './rate-limits';
 import { metricsOf, RequestLog, type RequestLogEntry, type SimulatorMetrics } from './request-log';
@@ -29,6 +29,7 @@ export interface SimulatorOptions {
   faults?: Partial<SimulatorKnobs['faults']>;
   invalidKey?: boolean;
   scanWindow?: number;
+  paused?: string[];
   /** request log entries kept (oldest dropped), default 500,000 */
   maxLogEntries?: number;
 }
@@ -87,6 +88,15 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const log = new RequestLog(options.maxLogEntries ?? 500_000);
   const rates = new RateWindows();
   const held = new Set<{ res: ServerResponse; timer: NodeJS.Timeout }>();
+  /** answers of paused endpoints (knobs.paused), each sent when its endpoint is no longer paused */
+  const pausedAnswers = new Set<{ provider: SimProvider; endpoint: string; send: () => void }>();
+  const releasePaused = () => {
+    for (const answer of [...pausedAnswers]) {
+      if (pausedFor(knobs, answer.provider, answer.endpoint)) continue;
+      pausedAnswers.delete(answer);
+      answer.send();
+    }
+  };
 
   /** Holds a request as a "timeout" fault: a late 504 unless the client gives up first. */
   const hold = (res: ServerResponse, entry: RequestLogEntry) => {
@@ -102,12 +112,18 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     const finish = (reply: SentReply, injected?: RequestLogEntry['injected'], truncate = false) => {
       entry.status = reply.status;
       if (injected) entry.injected = injected;
+      const deliver = () => {
+        if (!pausedFor(knobs, r.provider, r.endpoint)) return send(res, reply, truncate);
+        const answer = { provider: r.provider, endpoint: r.endpoint, send: () => send(res, reply, truncate) };
+        pausedAnswers.add(answer);
+        res.on('close', () => { pausedAnswers.delete(answer); noteAbandoned(res, entry); });
+      };
       const delay = latencyFor(knobs, r.provider, r.endpoint);
       if (delay > 0) {
         // a client that goes away meanwhile gets nothing, and the log says so
-        const timer = setTimeout(() => send(res, reply, truncate), delay);
+        const timer = setTimeout(deliver, delay);
         res.on('close', () => { clearTimeout(timer); noteAbandoned(res, entry); });
-      } else send(res, reply, truncate);
+      } else deliver();
     };
     if (r.provider !== 'dexscreener') {
       const key = url.searchParams.get('api-key');
@@ -153,8 +169,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     metrics: () => metricsOf(log.entries),
     knobs: () => structuredClone(knobs),
     configure(patch) {
+      if (patch.paused !== undefined && !(Array.isArray(patch.paused) && patch.paused.every((p) => typeof p === 'string'))) {
+        throw new Error(`paused must be a list of endpoints or providers, e.g. ["helius:history"], got ${JSON.stringify(patch.paused)}`);
+      }
       knobs = merge(knobs, patch);
       if (patch.faults?.seed !== undefined) random = seededRandom(knobs.faults.seed);
+      releasePaused();
       return structuredClone(knobs);
     },
     reset(opts) {
@@ -162,10 +182,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       rates.clear();
       if (opts?.knobs) knobs = structuredClone(initial);
       random = seededRandom(knobs.faults.seed);
+      releasePaused();
     },
     async close() {
       for (const h of held) clearTimeout(h.timer);
       held.clear();
+      pausedAnswers.clear();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -144,8 +144,10 @@ describe('the Similarity Lab in a browser, against the real stack', () => {
   });
 
   it('pastes a group, shows each wallet MISSING, follows live progress, then shows every wallet and pair; symbols replace mints after enrichment', async () => {
-    // slow history pages so progress is visible; slow DexScreener so the result shows before enrichment ends
-    opened.sim.configure({ latencyMs: { 'helius:history': 1200, 'dexscreener:tokens': 6000 } });
+    // history pages held until the running analysis has been looked at, DexScreener's answers until
+    // its result has (the SOL price cached first: the syncs do not ask DexScreener for it meanwhile)
+    await solPriceUsd(opened.stack.redis, buildActivityDeps(opened.stack.config, opened.stack.pool, opened.stack.redis).market);
+    opened.sim.configure({ latencyMs: { 'helius:history': 300 }, paused: ['helius:history', 'dexscreener:tokens'] });
     try {
       await opened.stack.withWorkers(async () => {
         await page.getByLabel('Wallets').fill(group.join(', '));
@@ -164,6 +166,7 @@ describe('the Similarity Lab in a browser, against the real stack', () => {
         await page.getByRole('button', { name: 'Cancel analysis' }).waitFor();
         await screenshot('progress');
         await expectAccessible('progress');
+        opened.sim.configure({ paused: ['dexscreener:tokens'] });
 
         await page.getByTestId('analysis-status').filter({ hasText: /^\s*completed\s*$/i }).waitFor({ timeout: 150_000 });
         firstAnalysisId = await latestAnalysisOf(group[0]);
@@ -193,6 +196,7 @@ describe('the Similarity Lab in a browser, against the real stack', () => {
         await expectAccessible('results');
 
         // enrichment finishes: the same label turns into the symbol without a reload
+        opened.sim.configure({ paused: [] });
         const label = page.locator(`[data-testid="token-label"][data-mint="${unresolved!.mint}"]`).first();
         await expectText(label, symbols.get(unresolved!.mint)!, 120_000);
         expect(new URL(page.url()).pathname).toMatch(/^\/lab\//);
@@ -352,11 +356,11 @@ describe('the Similarity Lab in a browser, against the real stack', () => {
   });
 
   it("a result whose tokens another analysis's enrichment run is fetching says so, and shows their symbols once that run stores them", async () => {
-    // every token of the world stale again, and a slow enrichment run (one DexScreener answer in 15 s) claims them all
+    // every token of the world stale again, and an enrichment run whose DexScreener answers are held claims them all
     await opened.stack.pool.query(`DELETE FROM tokens WHERE mint = ANY($1)`, [[...symbols.keys()]]);
     // the SOL price (asked of DexScreener too, by syncs) cached first, so only that run waits on it
     await solPriceUsd(opened.stack.redis, buildActivityDeps(opened.stack.config, opened.stack.pool, opened.stack.redis).market);
-    opened.sim.configure({ latencyMs: { 'dexscreener:tokens': 15_000 } });
+    opened.sim.configure({ paused: ['dexscreener:tokens'] });
     const otherRun = `token-enrichment:lab-test:${Date.now()}`;
     try {
       await opened.stack.withWorkers(async () => {
@@ -389,6 +393,7 @@ describe('the Similarity Lab in a browser, against the real stack', () => {
         await expectAccessible('tokens fetched elsewhere');
 
         // that run stores them: the same page, without a reload, shows the symbols
+        opened.sim.configure({ paused: [] });
         await expectText(page.locator(`[data-testid="token-label"][data-mint="${mint}"]`).first(), symbols.get(mint)!, 120_000);
         await expectText(state, 'Tokens: enriched');
         page.off('request', onViewRead);

@@ -145,20 +145,24 @@ describe('the shared Redis request budget', () => {
       expect(margins).toHaveLength(10 + aMissed);
       expect(margins.every((m, i) => i === 0 || m < margins[i - 1]!)).toBe(true);
 
+      const refusedAt = Date.now();
       await a.reportRateLimited();
       expect(told.at(-1)).toBe('refused');
       await b.reportRateLimited(); // the same window's refusals: one lesson
-      expect(await a.marginMs()).toBeCloseTo(2 * expected, 6);
+      const once = await a.marginMs();
+      // (a test process stalled for a whole window between the two could have learnt twice)
+      if (Date.now() - refusedAt < 1_000) expect(once).toBeCloseTo(2 * expected, 6);
+      else expect([2 * expected, 4 * expected].some((m) => Math.abs(m - once) < 1e-6)).toBe(true);
       await new Promise((r) => setTimeout(r, 1_050));
       await b.reportRateLimited();
-      expect(await a.marginMs()).toBeCloseTo(4 * expected, 6);
+      expect(await a.marginMs()).toBeCloseTo(2 * once, 6);
 
       // a fixed budget on the same key neither reads nor moves it
       const fixed = new RedisRateBudget({ redis: one, key, spec: perSecond(1000, 40) });
       await fixed.reportRateLimited();
       await fixed.acquire();
       expect(await fixed.marginMs()).toBe(40);
-      expect(await a.marginMs()).toBeCloseTo(4 * expected, 6);
+      expect(await a.marginMs()).toBeCloseTo(2 * once, 6);
     } finally {
       await Promise.all([one.quit(), two.quit()]);
     }

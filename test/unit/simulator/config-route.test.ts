@@ -35,4 +35,35 @@ describe('POST /__sim/config', () => {
     }
     expect(sim.knobs()).toEqual(before);
   });
+
+  it('holds the answers of a paused endpoint until a later patch lets them through', async () => {
+    await postConfig(JSON.stringify({ rateLimits: { heliusRps: null } }));
+    const paused = await postConfig(JSON.stringify({ paused: ['helius:history'] }));
+    expect(((await paused.json()) as { paused: string[] }).paused).toEqual(['helius:history']);
+    const answered: number[] = [];
+    const first = history().then((status) => answered.push(status));
+    const second = history().then((status) => answered.push(status));
+    // both reached the simulator (logged) and a request to another provider is answered meanwhile
+    while (sim.requestLog.filter((r) => r.endpoint === 'helius:history').length < 2) await new Promise((r) => setTimeout(r, 5));
+    const rpc = await fetch(`${sim.url}/?api-key=k`, { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'getBalance', params: [WALLET] }) });
+    expect(rpc.status).toBe(200);
+    expect(answered).toEqual([]);
+    // a patch that keeps it paused sends nothing; one that takes it out sends both
+    await postConfig(JSON.stringify({ latencyMs: 0 }));
+    await fetch(`${sim.url}/__sim/health`);
+    expect(answered).toEqual([]);
+    await postConfig(JSON.stringify({ paused: [] }));
+    await Promise.all([first, second]);
+    expect(answered).toEqual([200, 200]);
+  });
+
+  it('refuses a paused knob that is not a list of names', async () => {
+    const before = sim.knobs();
+    for (const paused of ['helius:history', [1], { a: 1 }]) {
+      const res = await postConfig(JSON.stringify({ paused }));
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: string }).error).toMatch(/^invalid config: paused must be a list/);
+    }
+    expect(sim.knobs()).toEqual(before);
+  });
 });
