@@ -65,7 +65,10 @@ describe('following and steering an analysis', () => {
       expect(fromCli.percent).toBeGreaterThanOrEqual(5);
       expect(fromCli.percent).toBeLessThan(100);
 
+      // the next pages held until the signal is in: no sync can end before it
+      opened.sim.configure({ paused: ['helius:history'] });
       await temporal('workflow', 'signal', '--workflow-id', handle.workflowId, '--name', 'proceedWithAvailableData');
+      opened.sim.configure({ paused: [] });
       const result = await handle.result();
       const after = await handle.query(progressQuery);
       expect(after.proceedRequested).toBe(true);
@@ -81,12 +84,14 @@ describe('following and steering an analysis', () => {
   });
 
   it('cancellation stops the analysis and leaves a visible cancelled status in PostgreSQL and the search attributes', async () => {
-    opened.sim.configure({ latencyMs: { 'helius:history': 400 } });
+    // the history pages held until the cancellation is in: no sync can end before it
+    opened.sim.configure({ latencyMs: { 'helius:history': 400 }, paused: ['helius:history'] });
     const i = input();
     await opened.stack.withWorkers(async () => {
       const handle = await start(i);
       await until('the sync to start', async () => ((await handle.query(progressQuery)).phase === 'syncing' ? true : undefined));
       await handle.cancel();
+      opened.sim.configure({ paused: [] });
       // (not `rejects.toThrow`: jest 30 hangs formatting Temporal's failure objects)
       const outcome = await handle.result().then(() => 'completed', (err: unknown) => err);
       expect(outcome).toBeInstanceOf(WorkflowFailedError);

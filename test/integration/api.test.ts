@@ -167,7 +167,8 @@ describe('API routes on the real stack', () => {
   });
 
   it('proceed signals a running analysis, which then completes with partial wallets; the list shows it first', async () => {
-    opened.sim.configure({ latencyMs: { 'helius:history': 1500 } });
+    // the history pages held until the signal is in: no sync can end before it
+    opened.sim.configure({ latencyMs: { 'helius:history': 300 }, paused: ['helius:history'] });
     try {
       const view = await opened.stack.withWorkers(async () => {
         const id = (await post('/v1/analyses', { wallets, sync: 'force' })).json().analysisId as string;
@@ -175,6 +176,7 @@ describe('API routes on the real stack', () => {
         const res = await post(`/v1/analyses/${id}/proceed`, undefined);
         expect(res.statusCode).toBe(202);
         expect(res.json()).toMatchObject({ analysisId: id, status: 'proceeding' });
+        opened.sim.configure({ paused: [] });
         return until('completion', async () => {
           const v = (await get(`/v1/analyses/${id}`)).json();
           return v.status === 'completed' ? v : undefined;

@@ -96,7 +96,8 @@ describe('the API over HTTP with the real stack', () => {
   });
 
   it('streams a cancelled analysis to its end without an enrichment event', async () => {
-    opened.sim.configure({ latencyMs: { 'helius:history': 300 } });
+    // the history pages held until the cancellation is in: no sync can end before it
+    opened.sim.configure({ latencyMs: { 'helius:history': 300 }, paused: ['helius:history'] });
     try {
       const events = await opened.stack.withWorkers(async () => {
         const analysis = await api.startAnalysis({ wallets, sync: 'force' });
@@ -106,6 +107,7 @@ describe('the API over HTTP with the real stack', () => {
           if (e.event === 'progress' && (e.data as { phase: string }).phase === 'syncing' && !seen.some((s) => s.event === 'cancel-sent')) {
             const res = await fetch(`${api.baseUrl}/v1/analyses/${analysis.analysisId}`, { method: 'DELETE' });
             expect(res.status).toBe(202);
+            opened.sim.configure({ paused: [] });
             seen.push({ event: 'cancel-sent', data: null });
           }
         }
