@@ -27,9 +27,17 @@ describe('readiness', () => {
   );
 
   const readyz = (headers: Record<string, string> = {}, remoteAddress = '127.0.0.1') => app.inject({ method: 'GET', url: '/readyz', headers, remoteAddress });
+  /** readyz, asked again (at most 5 times) while a check names its own deadline: a test process stalled past it is not what these tests look at */
+  const readyzUnstalled = async (headers: Record<string, string> = {}, remoteAddress = '127.0.0.1') => {
+    for (let attempt = 1; ; attempt++) {
+      const res = await readyz(headers, remoteAddress);
+      const checks = Object.values((res.json() as Ready).checks ?? {});
+      if (attempt === 5 || !checks.some((c) => /did not answer within/.test(c.error ?? ''))) return res;
+    }
+  };
 
   it('answers 503 and names the task queues when no worker polls them', async () => {
-    const res = await readyz();
+    const res = await readyzUnstalled();
     expect(res.statusCode).toBe(503);
     const body = res.json() as Ready;
     expect(body.status).toBe('not ready');
@@ -41,8 +49,8 @@ describe('readiness', () => {
   });
 
   it('shows the reasons to a caller with a key or on this machine, and only ok/not ok to anyone else', async () => {
-    const local = (await readyz()).json() as Ready;
-    const withKey = (await readyz({ 'x-api-key': KEY }, '203.0.113.9')).json() as Ready;
+    const local = (await readyzUnstalled()).json() as Ready;
+    const withKey = (await readyzUnstalled({ 'x-api-key': KEY }, '203.0.113.9')).json() as Ready;
     const anonymous = await readyz({}, '203.0.113.9');
     const wrongKey = await readyz({ 'x-api-key': 'not-a-key' }, '203.0.113.9');
 

@@ -68,14 +68,18 @@ describe('Retry-After on provider errors', () => {
   });
 
   it('a JSON-RPC 429 with Retry-After as an HTTP date carries the time until then', async () => {
-    answer = { status: 429, headers: { 'retry-after': new Date(Date.now() + 20_000).toUTCString() }, body: '{"jsonrpc":"2.0","error":{"code":-32429,"message":"rate limited"},"id":1}' };
+    // a whole second about 20 s from now (an HTTP date has no milliseconds)
+    const until = Math.floor((Date.now() + 20_000) / 1000) * 1000;
+    answer = { status: 429, headers: { 'retry-after': new Date(until).toUTCString() }, body: '{"jsonrpc":"2.0","error":{"code":-32429,"message":"rate limited"},"id":1}' };
     const rpc = new SolanaRpcClient({ url, apiKey: 'k-123456' });
+    const before = Date.now();
     const err = await failure(rpc.getBalance(WALLET));
+    const after = Date.now();
     await rpc.close();
     expect(err).toBeInstanceOf(ProviderRateLimitedError);
-    // whole seconds in the header: between 18 and 20 s from now
-    expect((err as ProviderRateLimitedError).retryAfterMs).toBeGreaterThan(18_000);
-    expect((err as ProviderRateLimitedError).retryAfterMs).toBeLessThanOrEqual(20_000);
+    // the time from when the answer was read until that second
+    expect((err as ProviderRateLimitedError).retryAfterMs).toBeGreaterThanOrEqual(until - after);
+    expect((err as ProviderRateLimitedError).retryAfterMs).toBeLessThanOrEqual(until - before);
   });
 
   it('a 503 with Retry-After is a retryable outage with that wait; a 429 without one has no hint', async () => {
