@@ -6,14 +6,15 @@
 import type Redis from 'ioredis';
 import type { MarketDataSource } from '../providers';
 
-const CACHE_KEY = 'sol_price_usd';
+/** The cached price's key (5 minutes); tests that hold DexScreener's answers keep it longer. */
+export const SOL_PRICE_CACHE_KEY = 'sol_price_usd';
 const LAST_KEY = 'sol_price_usd:last';
 
 /** The fetch in flight per Redis connection (one per process in the worker). */
 const inFlight = new WeakMap<Redis, Promise<number>>();
 
 export async function solPriceUsd(redis: Redis, market: MarketDataSource): Promise<number> {
-  const cached = await redis.get(CACHE_KEY);
+  const cached = await redis.get(SOL_PRICE_CACHE_KEY);
   if (cached) return Number(cached);
   let fetching = inFlight.get(redis);
   if (!fetching) {
@@ -26,7 +27,7 @@ export async function solPriceUsd(redis: Redis, market: MarketDataSource): Promi
 async function fetchAndCache(redis: Redis, market: MarketDataSource): Promise<number> {
   try {
     const price = await market.getSolPriceUsd();
-    await redis.multi().set(CACHE_KEY, String(price), 'EX', 300).set(LAST_KEY, String(price)).exec();
+    await redis.multi().set(SOL_PRICE_CACHE_KEY, String(price), 'EX', 300).set(LAST_KEY, String(price)).exec();
     return price;
   } catch (err) {
     const last = await redis.get(LAST_KEY);

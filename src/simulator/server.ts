@@ -68,6 +68,11 @@ function send(res: ServerResponse, reply: SentReply, truncate = false): void {
 }
 
 /** On a response's 'close': an answer not (wholly) sent by then was abandoned by its client. */
+/** A name the paused knob takes: a provider, or an endpoint as the request log names it ("helius:history"). */
+function isPausable(name: unknown): boolean {
+  return typeof name === 'string' && (['helius', 'solana-rpc', 'dexscreener'].includes(name) || /^(helius|rpc|dexscreener):[a-zA-Z-]+$/.test(name));
+}
+
 function noteAbandoned(res: ServerResponse, entry: RequestLogEntry): void {
   if (!res.writableFinished) entry.abandoned = true;
 }
@@ -169,8 +174,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     metrics: () => metricsOf(log.entries),
     knobs: () => structuredClone(knobs),
     configure(patch) {
-      if (patch.paused !== undefined && !(Array.isArray(patch.paused) && patch.paused.every((p) => typeof p === 'string'))) {
-        throw new Error(`paused must be a list of endpoints or providers, e.g. ["helius:history"], got ${JSON.stringify(patch.paused)}`);
+      if (patch.paused !== undefined && !(Array.isArray(patch.paused) && patch.paused.every(isPausable))) {
+        throw new Error(`paused must be a list of providers (helius, solana-rpc, dexscreener) or their endpoints (helius:…, rpc:…, dexscreener:…), e.g. ["helius:history"], got ${JSON.stringify(patch.paused)}`);
       }
       knobs = merge(knobs, patch);
       if (patch.faults?.seed !== undefined) random = seededRandom(knobs.faults.seed);

@@ -65,7 +65,7 @@ describe('following and steering an analysis', () => {
       expect(fromCli.percent).toBeGreaterThanOrEqual(5);
       expect(fromCli.percent).toBeLessThan(100);
 
-      // the next pages held until the signal is in: no sync can end before it
+      // the next pages held until the signal is in: no further page is answered before it
       opened.sim.configure({ paused: ['helius:history'] });
       await temporal('workflow', 'signal', '--workflow-id', handle.workflowId, '--name', 'proceedWithAvailableData');
       opened.sim.configure({ paused: [] });

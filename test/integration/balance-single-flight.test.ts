@@ -39,7 +39,7 @@ describe('balance fetches across two worker processes', () => {
 
   const run = (i: AnalysisInput) => executeAnalysis(opened.stack, i);
 
-  it(`${ANALYSES_PER_ROUND} analyses of the same wallets at once make one balance fetch per wallet, ${ROUNDS} times over`, async () => {
+  it(`${ANALYSES_PER_ROUND} analyses of the same wallets at once make one balance fetch per wallet, at least ${ROUNDS} times over`, async () => {
     await run(input()); // syncs the wallets, so the rounds below only fetch balances
     const identities = new Set<string>();
     // more rounds (at most 10 in all) while one process ran every batch so far: a loaded machine may

@@ -13,7 +13,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { buildApp } from '../../src/api/app';
 import { generateWorld } from '../../src/simulator';
-import { solPriceUsd } from '../../src/activities/sol-price';
+import { SOL_PRICE_CACHE_KEY, solPriceUsd } from '../../src/activities/sol-price';
 import { buildActivityDeps } from '../../src/wiring';
 import { tokenEnrichmentWorkflow } from '../../src/workflows/token-enrichment';
 import { WORKFLOW_TASK_QUEUE } from '../../src/workflows/contract';
@@ -120,6 +120,15 @@ describe('the Similarity Lab in a browser, against the real stack', () => {
     return seen.map((k) => pairKey(...(k.split('|') as [string, string]))).sort();
   }
 
+  /**
+   * The SOL price cached for the next 10 minutes (solPriceUsd's cache may be nearly 5 minutes old,
+   * cached by another test file), so that no sync asks DexScreener for it while its answers are held.
+   */
+  async function cacheSolPrice(): Promise<void> {
+    const price = await solPriceUsd(opened.stack.redis, buildActivityDeps(opened.stack.config, opened.stack.pool, opened.stack.redis).market);
+    await opened.stack.redis.set(SOL_PRICE_CACHE_KEY, String(price), 'EX', 600);
+  }
+
   async function latestAnalysisOf(wallet: string): Promise<string> {
     const { analyses } = await api<{ analyses: Array<{ analysisId: string }> }>(`/v1/analyses?wallet=${wallet}&limit=1`);
     expect(analyses.length).toBe(1);
@@ -146,7 +155,7 @@ describe('the Similarity Lab in a browser, against the real stack', () => {
   it('pastes a group, shows each wallet MISSING, follows live progress, then shows every wallet and pair; symbols replace mints after enrichment', async () => {
     // history pages held until the running analysis has been looked at, DexScreener's answers until
     // its result has (the SOL price cached first: the syncs do not ask DexScreener for it meanwhile)
-    await solPriceUsd(opened.stack.redis, buildActivityDeps(opened.stack.config, opened.stack.pool, opened.stack.redis).market);
+    await cacheSolPrice();
     opened.sim.configure({ latencyMs: { 'helius:history': 300 }, paused: ['helius:history', 'dexscreener:tokens'] });
     try {
       await opened.stack.withWorkers(async () => {
@@ -359,7 +368,7 @@ describe('the Similarity Lab in a browser, against the real stack', () => {
     // every token of the world stale again, and an enrichment run whose DexScreener answers are held claims them all
     await opened.stack.pool.query(`DELETE FROM tokens WHERE mint = ANY($1)`, [[...symbols.keys()]]);
     // the SOL price (asked of DexScreener too, by syncs) cached first, so only that run waits on it
-    await solPriceUsd(opened.stack.redis, buildActivityDeps(opened.stack.config, opened.stack.pool, opened.stack.redis).market);
+    await cacheSolPrice();
     opened.sim.configure({ paused: ['dexscreener:tokens'] });
     const otherRun = `token-enrichment:lab-test:${Date.now()}`;
     try {

@@ -35,6 +35,13 @@ describe('readiness', () => {
       if (attempt === 5 || !checks.some((c) => /did not answer within/.test(c.error ?? ''))) return res;
     }
   };
+  const readyzWhileDependencyFails = async (headers: Record<string, string>, remoteAddress: string) => {
+    for (let attempt = 1; ; attempt++) {
+      const res = await readyz(headers, remoteAddress);
+      const { temporal, postgres, redis } = (res.json() as Ready).checks ?? {};
+      if (attempt === 5 || [temporal, postgres, redis].every((c) => c?.ok === true)) return res;
+    }
+  };
 
   it('answers 503 and names the task queues when no worker polls them', async () => {
     const res = await readyzUnstalled();
@@ -51,8 +58,9 @@ describe('readiness', () => {
   it('shows the reasons to a caller with a key or on this machine, and only ok/not ok to anyone else', async () => {
     const local = (await readyzUnstalled()).json() as Ready;
     const withKey = (await readyzUnstalled({ 'x-api-key': KEY }, '203.0.113.9')).json() as Ready;
-    const anonymous = await readyz({}, '203.0.113.9');
-    const wrongKey = await readyz({ 'x-api-key': 'not-a-key' }, '203.0.113.9');
+    // (these answers name no reason: asked again, at most 5 times, while a dependency check failed)
+    const anonymous = await readyzWhileDependencyFails({}, '203.0.113.9');
+    const wrongKey = await readyzWhileDependencyFails({ 'x-api-key': 'not-a-key' }, '203.0.113.9');
 
     expect(local.checks.workers.error).toContain('no worker polls');
     expect(withKey.checks.workers.error).toContain('no worker polls');

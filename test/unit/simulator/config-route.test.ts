@@ -57,9 +57,9 @@ describe('POST /__sim/config', () => {
     expect(answered).toEqual([200, 200]);
   });
 
-  it('refuses a paused knob that is not a list of names', async () => {
+  it('refuses a paused knob that is not a list of providers or their endpoints', async () => {
     const before = sim.knobs();
-    for (const paused of ['helius:history', [1], { a: 1 }]) {
+    for (const paused of ['helius:history', [1], { a: 1 }, ['dexscreener:tokens', 'helius-history'], ['']]) {
       const res = await postConfig(JSON.stringify({ paused }));
       expect(res.status).toBe(400);
       expect(((await res.json()) as { error: string }).error).toMatch(/^invalid config: paused must be a list/);
