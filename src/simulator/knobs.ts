@@ -1,5 +1,6 @@
 // The simulator's realism knobs: their shape, start-up defaults and how a config patch applies.
-export type SimProvider = 'helius' | 'solana-rpc' | 'dexscreener';
+export const SIM_PROVIDERS = ['helius', 'solana-rpc', 'dexscreener'] as const;
+export type SimProvider = (typeof SIM_PROVIDERS)[number];
 export type FaultKind = '5xx' | 'timeout' | 'truncated';
 
 export interface SimulatorKnobs {
@@ -56,7 +57,7 @@ export function defaultKnobs(o: KnobOptions): SimulatorKnobs {
   return {
     latencyMs: o.latencyMs ?? 0,
     rateLimits: { heliusRps: null, rpcRps: null, dexscreenerRpm: null, quotaExhausted: false, retryAfter: false, ...o.rateLimits },
-    faults: { seed: 1, errorRate: 0, timeoutRate: 0, truncateRate: 0, providers: ['helius', 'solana-rpc', 'dexscreener'], timeoutHoldMs: 30_000, malformedSignatures: [], ...o.faults },
+    faults: { seed: 1, errorRate: 0, timeoutRate: 0, truncateRate: 0, providers: [...SIM_PROVIDERS], timeoutHoldMs: 30_000, malformedSignatures: [], ...o.faults },
     invalidKey: o.invalidKey ?? false,
     scanWindow: o.scanWindow ?? 100,
     paused: o.paused ?? [],
@@ -80,4 +81,9 @@ export function latencyFor(knobs: SimulatorKnobs, provider: SimProvider, endpoin
 
 export function pausedFor(knobs: SimulatorKnobs, provider: SimProvider, endpoint: string): boolean {
   return knobs.paused.includes(endpoint) || knobs.paused.includes(provider);
+}
+
+/** A name the paused knob takes: a provider, or one of its endpoints as the request log names it ("helius:history"). */
+export function isPausable(name: unknown): boolean {
+  return typeof name === 'string' && ((SIM_PROVIDERS as readonly string[]).includes(name) || /^(helius|rpc|dexscreener):[a-zA-Z-]+$/.test(name));
 }

@@ -8,7 +8,7 @@ import { handleAdmin } from './admin';
 import { drawFault, TIMEOUT_REPLY } from './faults';
 import { json, rpcError, type Reply } from './helius-routes';
 import { seededRandom } from './keys';
-import { defaultKnobs, latencyFor, merge, pausedFor, type DeepPartial, type SimProvider, type SimulatorKnobs } from './knobs';
+import { defaultKnobs, isPausable, latencyFor, merge, pausedFor, type DeepPartial, type SimProvider, type SimulatorKnobs } from './knobs';
 import { SimWorld } from './model';
 import { RateWindows } from './rate-limits';
 import { metricsOf, RequestLog, type RequestLogEntry, type SimulatorMetrics } from './request-log';
@@ -68,11 +68,6 @@ function send(res: ServerResponse, reply: SentReply, truncate = false): void {
 }
 
 /** On a response's 'close': an answer not (wholly) sent by then was abandoned by its client. */
-/** A name the paused knob takes: a provider, or an endpoint as the request log names it ("helius:history"). */
-function isPausable(name: unknown): boolean {
-  return typeof name === 'string' && (['helius', 'solana-rpc', 'dexscreener'].includes(name) || /^(helius|rpc|dexscreener):[a-zA-Z-]+$/.test(name));
-}
-
 function noteAbandoned(res: ServerResponse, entry: RequestLogEntry): void {
   if (!res.writableFinished) entry.abandoned = true;
 }

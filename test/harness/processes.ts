@@ -40,6 +40,21 @@ export function until<T>(what: string, probe: () => Promise<T | undefined>, time
   return poll(what, () => probe().catch(() => undefined), timeoutMs);
 }
 
+/**
+ * The stack's workflow count once Temporal's visibility store lists at least `expected` (it lists a
+ * start a moment after it): a count above `expected` is returned at once, for the caller's check to fail.
+ */
+export function workflowCountReaching(stack: TestStack, expected: number, timeoutMs = 20_000): Promise<number> {
+  return until(
+    `${expected} workflows listed`,
+    async () => {
+      const count = Number((await stack.client.workflow.count()).count);
+      return count >= expected ? count : undefined;
+    },
+    timeoutMs,
+  );
+}
+
 /** Identities of the workers polling an activity task queue of the stack's namespace. */
 export async function activityPollers(stack: TestStack, taskQueue: string): Promise<string[]> {
   const r = await stack.client.workflowService.describeTaskQueue({

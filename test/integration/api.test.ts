@@ -7,7 +7,7 @@ import { buildApp } from '../../src/api/app';
 import { getAnalysis } from '../../src/store/analyses';
 import { generateWorld } from '../../src/simulator';
 import { useSimulatedStack } from '../harness/stack';
-import { until } from '../harness/processes';
+import { until, workflowCountReaching } from '../harness/processes';
 
 const world = generateWorld({ seed: 83, wallets: 4, txPerWallet: 25, largeWallet: false });
 const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.address).sort();
@@ -39,12 +39,6 @@ describe('API routes on the real stack', () => {
   const post = (url: string, payload: unknown, headers: Record<string, string> = {}) => app.inject({ method: 'POST', url, payload: payload as object, headers });
   const get = (url: string) => app.inject({ method: 'GET', url });
   const workflowCount = async () => Number((await opened.stack.client.workflow.count()).count);
-  // Temporal's visibility store lists a start a moment after it: read until the count reaches `expected` (more fails the test)
-  const workflowCountReaching = (expected: number) =>
-    until(`${expected} workflows listed`, async () => {
-      const count = await workflowCount();
-      return count >= expected ? count : undefined;
-    }, 20_000);
   const rowsOfThisWorld = async () =>
     Number((await opened.stack.pool.query<{ n: string }>('SELECT count(*) AS n FROM analyses WHERE wallets && $1::text[]', [wallets])).rows[0].n);
   const problem = (res: LightMyRequestResponse) => ({ status: res.statusCode, type: (res.json() as { type: string }).type.split(':').pop() });
@@ -110,7 +104,7 @@ describe('API routes on the real stack', () => {
     expect(answers.filter((r) => r.json().idempotentReplay === false)).toHaveLength(1);
     const again = await post('/v1/analyses', { wallets: [D, B], sync: 'skip' }, { 'idempotency-key': key });
     expect(again.json().analysisId).toBe([...ids][0]);
-    expect(await workflowCountReaching(before + 1)).toBe(before + 1);
+    expect(await workflowCountReaching(opened.stack, before + 1)).toBe(before + 1);
     expect(Number((await opened.stack.pool.query('SELECT count(*) AS n FROM analyses WHERE idempotency_key = $1', [key])).rows[0].n)).toBe(1);
 
     const reused = await post('/v1/analyses', { wallets: [B, D], sync: 'force' }, { 'idempotency-key': key });

@@ -27,24 +27,23 @@ describe('readiness', () => {
   );
 
   const readyz = (headers: Record<string, string> = {}, remoteAddress = '127.0.0.1') => app.inject({ method: 'GET', url: '/readyz', headers, remoteAddress });
-  /** readyz, asked again (at most 5 times) while a check names its own deadline: a test process stalled past it is not what these tests look at */
-  const readyzUnstalled = async (headers: Record<string, string> = {}, remoteAddress = '127.0.0.1') => {
+  /**
+   * readyz, asked again (at most 5 times) while `stalled` says a check failed for a test process
+   * stalled past the checks' 1 s deadline, which is not what these tests look at
+   */
+  const readyzUnstalled = async (stalled: (checks: Ready['checks']) => boolean, headers: Record<string, string> = {}, remoteAddress = '127.0.0.1') => {
     for (let attempt = 1; ; attempt++) {
       const res = await readyz(headers, remoteAddress);
-      const checks = Object.values((res.json() as Ready).checks ?? {});
-      if (attempt === 5 || !checks.some((c) => /did not answer within/.test(c.error ?? ''))) return res;
+      if (attempt === 5 || !stalled((res.json() as Ready).checks ?? {})) return res;
     }
   };
-  const readyzWhileDependencyFails = async (headers: Record<string, string>, remoteAddress: string) => {
-    for (let attempt = 1; ; attempt++) {
-      const res = await readyz(headers, remoteAddress);
-      const { temporal, postgres, redis } = (res.json() as Ready).checks ?? {};
-      if (attempt === 5 || [temporal, postgres, redis].every((c) => c?.ok === true)) return res;
-    }
-  };
+  /** a check names its own deadline (the answers that give reasons) */
+  const namesDeadline = (checks: Ready['checks']) => Object.values(checks).some((c) => /did not answer within/.test(c.error ?? ''));
+  /** a dependency's check failed (the answers that give none) */
+  const dependencyFailed = ({ temporal, postgres, redis }: Ready['checks']) => ![temporal, postgres, redis].every((c) => c?.ok === true);
 
   it('answers 503 and names the task queues when no worker polls them', async () => {
-    const res = await readyzUnstalled();
+    const res = await readyzUnstalled(namesDeadline);
     expect(res.statusCode).toBe(503);
     const body = res.json() as Ready;
     expect(body.status).toBe('not ready');
@@ -56,11 +55,10 @@ describe('readiness', () => {
   });
 
   it('shows the reasons to a caller with a key or on this machine, and only ok/not ok to anyone else', async () => {
-    const local = (await readyzUnstalled()).json() as Ready;
-    const withKey = (await readyzUnstalled({ 'x-api-key': KEY }, '203.0.113.9')).json() as Ready;
-    // (these answers name no reason: asked again, at most 5 times, while a dependency check failed)
-    const anonymous = await readyzWhileDependencyFails({}, '203.0.113.9');
-    const wrongKey = await readyzWhileDependencyFails({ 'x-api-key': 'not-a-key' }, '203.0.113.9');
+    const local = (await readyzUnstalled(namesDeadline)).json() as Ready;
+    const withKey = (await readyzUnstalled(namesDeadline, { 'x-api-key': KEY }, '203.0.113.9')).json() as Ready;
+    const anonymous = await readyzUnstalled(dependencyFailed, {}, '203.0.113.9');
+    const wrongKey = await readyzUnstalled(dependencyFailed, { 'x-api-key': 'not-a-key' }, '203.0.113.9');
 
     expect(local.checks.workers.error).toContain('no worker polls');
     expect(withKey.checks.workers.error).toContain('no worker polls');
