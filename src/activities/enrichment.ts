@@ -57,9 +57,15 @@ export function createEnrichmentActivities(deps: ActivityDeps) {
       return { batches, requested: requested.length, fresh: requested.length - needed, fetchingElsewhere: claimedElsewhere };
     },
 
+    /**
+     * One DexScreener request for at most 30 mints. The activity's cancellation (its workflow
+     * cancelled, or the worker shutting down) drops the request wherever it is, its budget slot
+     * included: a shutdown does not wait out a slow or held answer.
+     */
     async enrichTokenBatch(input: { mints: string[]; finalAttempt?: boolean }): Promise<{ resolved: number; unknown: number }> {
+      const signal = Context.current().cancellationSignal;
       try {
-        const markets = [...(await market.getTokens(input.mints)).values()];
+        const markets = [...(await market.getTokens(input.mints, { signal })).values()];
         await saveMarkets(pool, markets);
         const priced = markets.filter((m) => m.status === 'priced');
         if (priced.length > 0) {
@@ -70,7 +76,8 @@ export function createEnrichmentActivities(deps: ActivityDeps) {
         return { resolved: priced.length, unknown: markets.length - priced.length };
       } catch (err) {
         // A non-retryable failure is final now; a retryable one is recorded only on the last attempt.
-        if (!isRetryable(err)) await markFailed(pool, input.mints, describeFailure(err));
+        // A cancelled request says nothing about the mints.
+        if (!signal.aborted && !isRetryable(err)) await markFailed(pool, input.mints, describeFailure(err));
         throw err;
       }
     },

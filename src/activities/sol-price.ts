@@ -10,26 +10,65 @@ import type { MarketDataSource } from '../providers';
 export const SOL_PRICE_CACHE_KEY = 'sol_price_usd';
 const LAST_KEY = 'sol_price_usd:last';
 
-/** The fetch in flight per Redis connection (one per process in the worker). */
-const inFlight = new WeakMap<Redis, Promise<number>>();
+/** The fetch in flight per Redis connection (one per process in the worker), and who waits for it. */
+interface SharedFetch {
+  price: Promise<number>;
+  /** callers waiting for it; a caller without a signal never leaves */
+  waiting: number;
+  abort: AbortController;
+}
+const inFlight = new WeakMap<Redis, SharedFetch>();
 
-export async function solPriceUsd(redis: Redis, market: MarketDataSource): Promise<number> {
+/**
+ * USD per SOL. `signal` (the calling activity's cancellation): the caller stops waiting as soon as
+ * it aborts, rejecting with its reason; the shared request is dropped when every caller waiting for
+ * it has left (a worker shutting down cancels them all), so no one waits out a slow or held answer.
+ */
+export async function solPriceUsd(redis: Redis, market: MarketDataSource, signal?: AbortSignal): Promise<number> {
+  signal?.throwIfAborted();
   const cached = await redis.get(SOL_PRICE_CACHE_KEY);
   if (cached) return Number(cached);
-  let fetching = inFlight.get(redis);
-  if (!fetching) {
-    fetching = fetchAndCache(redis, market).finally(() => inFlight.delete(redis));
-    inFlight.set(redis, fetching);
+  signal?.throwIfAborted();
+  let shared = inFlight.get(redis);
+  if (!shared) {
+    const abort = new AbortController();
+    const entry: SharedFetch = { abort, waiting: 0, price: fetchAndCache(redis, market, abort.signal) };
+    entry.price
+      .finally(() => {
+        if (inFlight.get(redis) === entry) inFlight.delete(redis);
+      })
+      .catch(() => undefined);
+    inFlight.set(redis, entry);
+    shared = entry;
   }
-  return fetching;
+  shared.waiting += 1;
+  if (!signal) return shared.price;
+  const fetch = shared;
+  let onAbort: (() => void) | undefined;
+  const left = new Promise<never>((_, reject) => {
+    onAbort = () => {
+      reject(signal.reason);
+      fetch.waiting -= 1;
+      if (fetch.waiting > 0) return;
+      if (inFlight.get(redis) === fetch) inFlight.delete(redis);
+      fetch.abort.abort(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([fetch.price, left]);
+  } finally {
+    signal.removeEventListener('abort', onAbort!);
+  }
 }
 
-async function fetchAndCache(redis: Redis, market: MarketDataSource): Promise<number> {
+async function fetchAndCache(redis: Redis, market: MarketDataSource, signal: AbortSignal): Promise<number> {
   try {
-    const price = await market.getSolPriceUsd();
+    const price = await market.getSolPriceUsd({ signal });
     await redis.multi().set(SOL_PRICE_CACHE_KEY, String(price), 'EX', 300).set(LAST_KEY, String(price)).exec();
     return price;
   } catch (err) {
+    if (signal.aborted) throw err;
     const last = await redis.get(LAST_KEY);
     if (last) return Number(last);
     throw err;

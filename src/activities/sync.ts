@@ -115,7 +115,7 @@ export function createSyncActivities(deps: ActivityDeps) {
    */
   async function fetchChunk(input: SyncChunkInput, state: ChunkHeartbeat): Promise<SyncChunkResult> {
     const ctx = Context.current();
-    const solPriceAsked = solPriceUsd(redis, market);
+    const solPriceAsked = solPriceUsd(redis, market, ctx.cancellationSignal);
     // settled later; until then a failure must not be an unhandled rejection
     solPriceAsked.catch(() => undefined);
     const request = (cursor: string | null): Promise<HistoryPage> => {
@@ -197,7 +197,14 @@ export function createSyncActivities(deps: ActivityDeps) {
    * extracted first if its stored history predates the current extraction.
    */
   async function walletAnalytics(wallet: string, onStep: (step: string) => void): Promise<{ values: WalletAnalyticsValues; summary: { legs: number; tokens: number; realizedPnlSol: number } }> {
-    const solPriceAsked = solPriceUsd(redis, market).catch(() => undefined);
+    // without a price (DexScreener down, none known) the USD values are left out; a cancelled
+    // activity stores nothing
+    const { cancellationSignal } = Context.current();
+    const solPriceAsked = solPriceUsd(redis, market, cancellationSignal).catch((err: unknown) => {
+      if (cancellationSignal.aborted) throw err;
+      return undefined;
+    });
+    solPriceAsked.catch(() => undefined);
     const { legs, heldTokens, pricesUsd, rejected, transfersVersion } = await loadAnalyticsInputs(pool, wallet);
     onStep('pnl');
     const holdings = heldTokens ? Object.fromEntries(heldTokens.map((t) => [t.mint, { uiAmount: formatUnits(BigInt(t.rawAmount), t.decimals) }])) : undefined;

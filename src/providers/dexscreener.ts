@@ -46,10 +46,15 @@ export interface UnknownToken {
 
 export type TokenMarket = PricedToken | UnknownToken;
 
+/** `signal`: aborts the call wherever it is (its turn, its budget slot, on the wire); it rejects with the signal's reason. */
+export interface MarketCallOptions {
+  signal?: AbortSignal;
+}
+
 /** What activities depend on; tests may pass a fake. */
 export interface MarketDataSource {
-  getTokens(mints: readonly string[]): Promise<Map<string, TokenMarket>>;
-  getSolPriceUsd(): Promise<number>;
+  getTokens(mints: readonly string[], options?: MarketCallOptions): Promise<Map<string, TokenMarket>>;
+  getSolPriceUsd(options?: MarketCallOptions): Promise<number>;
 }
 
 export const MAX_MINTS_PER_CALL = 30;
@@ -63,7 +68,7 @@ export class DexScreenerClient implements MarketDataSource {
   }
 
   /** All Solana pairs touching these mints (base or quote side), requested 30 at a time. */
-  async getPairs(mints: readonly string[]): Promise<DexPair[]> {
+  async getPairs(mints: readonly string[], options: MarketCallOptions = {}): Promise<DexPair[]> {
     for (const mint of mints) {
       if (!isPublicKey(mint)) throw new InvalidAddressError(mint, this.http.details(TOKENS_OP));
     }
@@ -71,7 +76,7 @@ export class DexScreenerClient implements MarketDataSource {
     const pairs: DexPair[] = [];
     for (let i = 0; i < unique.length; i += MAX_MINTS_PER_CALL) {
       const chunk = unique.slice(i, i + MAX_MINTS_PER_CALL);
-      const res = await this.http.send({ method: 'GET', path: `/tokens/v1/solana/${chunk.join(',')}`, operation: TOKENS_OP });
+      const res = await this.http.send({ method: 'GET', path: `/tokens/v1/solana/${chunk.join(',')}`, operation: TOKENS_OP, signal: options.signal });
       if (res.status < 200 || res.status >= 300) throw this.http.httpError(res, TOKENS_OP);
       const body = this.http.parseJson(res, TOKENS_OP);
       const details = this.http.details(TOKENS_OP, res.status);
@@ -83,16 +88,16 @@ export class DexScreenerClient implements MarketDataSource {
     return pairs;
   }
 
-  async getTokens(mints: readonly string[]): Promise<Map<string, TokenMarket>> {
-    const pairs = await this.getPairs(mints);
+  async getTokens(mints: readonly string[], options: MarketCallOptions = {}): Promise<Map<string, TokenMarket>> {
+    const pairs = await this.getPairs(mints, options);
     const out = new Map<string, TokenMarket>();
     for (const mint of mints) out.set(mint, canonicalMarket(mint, pairs));
     return out;
   }
 
   /** USD per SOL from the canonical Wrapped SOL pair. */
-  async getSolPriceUsd(): Promise<number> {
-    const market = (await this.getTokens([WSOL_MINT])).get(WSOL_MINT);
+  async getSolPriceUsd(options: MarketCallOptions = {}): Promise<number> {
+    const market = (await this.getTokens([WSOL_MINT], options)).get(WSOL_MINT);
     if (!market || market.status !== 'priced' || market.priceSource !== 'base') {
       throw new MalformedResponseError('no Solana pair with Wrapped SOL as base token and a USD price', this.http.details(TOKENS_OP, 200), 'priceUsd', `mint ${WSOL_MINT}`);
     }

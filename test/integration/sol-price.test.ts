@@ -44,4 +44,65 @@ describe('the SOL price cache', () => {
     await Promise.all([solPriceUsd(redis, dex), solPriceUsd(redis, dex)]);
     expect(dexRequests()).toBe(2);
   });
+
+  describe('callers that leave (their activity cancelled)', () => {
+    afterEach(() => sim.reset({ knobs: true }));
+    const held = async (n: number) => {
+      while (sim.requestLog.filter((e) => e.endpoint.startsWith('dexscreener')).length < n) await new Promise((r) => setTimeout(r, 20));
+    };
+    const settledAbandoned = async () => {
+      for (let i = 0; i < 100 && sim.requestLog.some((e) => e.abandoned === undefined); i++) await new Promise((r) => setTimeout(r, 20));
+      return sim.requestLog.map((e) => e.abandoned);
+    };
+
+    it('each leaves at once with its reason; the shared request is dropped when the last one leaves, and the next miss asks again', async () => {
+      await redis.del('sol_price_usd', 'sol_price_usd:last');
+      sim.reset();
+      sim.configure({ paused: ['dexscreener'] });
+      const [first, second] = [new AbortController(), new AbortController()];
+      const a = solPriceUsd(redis, dex, first.signal);
+      const b = solPriceUsd(redis, dex, second.signal);
+      await held(1);
+      const firstReason = new Error('first activity cancelled');
+      first.abort(firstReason);
+      await expect(a).rejects.toBe(firstReason);
+      // the other caller still waits: the request is still held, not given up
+      await new Promise((r) => setTimeout(r, 100));
+      expect(sim.requestLog.map((e) => e.abandoned)).toEqual([undefined]);
+      const secondReason = new Error('second activity cancelled');
+      second.abort(secondReason);
+      await expect(b).rejects.toBe(secondReason);
+      expect(await settledAbandoned()).toEqual([true]);
+      expect(await redis.get('sol_price_usd')).toBeNull();
+
+      sim.configure({ paused: [] });
+      expect(await solPriceUsd(redis, dex, new AbortController().signal)).toBe(150);
+      expect(dexRequests()).toBe(2);
+    });
+
+    it('a caller without a signal keeps the shared request: it gets the price after the other left', async () => {
+      await redis.del('sol_price_usd', 'sol_price_usd:last');
+      sim.reset();
+      sim.configure({ paused: ['dexscreener'] });
+      const leaving = new AbortController();
+      const a = solPriceUsd(redis, dex, leaving.signal);
+      const staying = solPriceUsd(redis, dex);
+      await held(1);
+      leaving.abort(new Error('cancelled'));
+      await expect(a).rejects.toThrow('cancelled');
+      sim.configure({ paused: [] });
+      expect(await staying).toBe(150);
+      expect(sim.requestLog.map((e) => e.abandoned)).toEqual([undefined]);
+      expect(Number(await redis.get('sol_price_usd'))).toBe(150);
+    });
+
+    it('a signal aborted before the call sends nothing', async () => {
+      await redis.del('sol_price_usd', 'sol_price_usd:last');
+      sim.reset();
+      const gone = new AbortController();
+      gone.abort(new Error('already cancelled'));
+      await expect(solPriceUsd(redis, dex, gone.signal)).rejects.toThrow('already cancelled');
+      expect(dexRequests()).toBe(0);
+    });
+  });
 });

@@ -173,6 +173,39 @@ describe('DexScreenerClient', () => {
   it('reads the SOL price from the Wrapped SOL pair', async () => {
     await expect(dex.getSolPriceUsd()).resolves.toBe(150);
   });
+
+  describe('with an abort signal', () => {
+    afterEach(() => sim.reset({ knobs: true }));
+
+    it('drops a held request when aborted: rejects with the reason, and the provider sees it abandoned', async () => {
+      sim.configure({ paused: ['dexscreener'] });
+      const abort = new AbortController();
+      const tokens = dex.getTokens([TOKEN_A], { signal: abort.signal });
+      const price = dex.getSolPriceUsd({ signal: abort.signal });
+      while (sim.requestLog.length < 2) await new Promise((r) => setTimeout(r, 20));
+      const reason = new Error('the enrichment batch was cancelled');
+      abort.abort(reason);
+
+      await expect(tokens).rejects.toBe(reason);
+      await expect(price).rejects.toBe(reason);
+      while (!sim.requestLog.every((e) => e.abandoned !== undefined)) await new Promise((r) => setTimeout(r, 20));
+      expect(sim.requestLog.map(({ endpoint, abandoned }) => ({ endpoint, abandoned }))).toEqual([
+        { endpoint: 'dexscreener:tokens', abandoned: true },
+        { endpoint: 'dexscreener:tokens', abandoned: true },
+      ]);
+    });
+
+    it('sends nothing once aborted; a live signal changes nothing', async () => {
+      const abort = new AbortController();
+      abort.abort(new Error('cancelled before it went out'));
+      await expect(dex.getTokens([TOKEN_A], { signal: abort.signal })).rejects.toThrow('cancelled before it went out');
+      expect(sim.requestLog).toHaveLength(0);
+
+      const market = (await dex.getTokens([TOKEN_A], { signal: new AbortController().signal })).get(TOKEN_A)!;
+      expect(market).toMatchObject({ status: 'priced', priceUsd: 0.5 });
+      expect(sim.requestLog.map((e) => e.abandoned)).toEqual([undefined]);
+    });
+  });
 });
 
 describe('canonicalMarket', () => {
