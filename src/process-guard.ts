@@ -7,7 +7,7 @@ import { isConnectionError } from './store/errors';
 
 /**
  * What grpc-js throws when a call starts on a closed channel. The Temporal client's retry timer
- * cannot be cancelled: a call the API already gave up on (src/api/temporal-calls.ts) may retry once
+ * cannot be cancelled: a call the API already gave up on (src/temporal/deadline.ts) may retry once
  * more after the connection was closed at shutdown, and that retry throws this from the timer. Its
  * caller is gone, so nothing is lost.
  */

@@ -29,7 +29,7 @@ import type { similarityAnalysisWorkflow } from '../workflows/similarity-analysi
 import { TASK_QUEUES, analysisWorkflowId, isTokenRequest, runningSearchAttributes, type AnalysisInput } from '../workflows/contract';
 import { analysisUserMetadata } from './analysis-view';
 import type { AnalysisRequest, TokenAnalysisRequest } from './schemas/analyses';
-import { TEMPORAL_CALL_DEADLINE_MS, withTemporalDeadline } from './temporal-calls';
+import { TEMPORAL_CALL_DEADLINE_MS, withTemporalDeadline } from '../temporal/deadline';
 
 /** The start options of an analysis's workflow (also those of Update-with-Start). */
 export function analysisStartOptions(input: AnalysisInput, fairnessKey: string | null) {

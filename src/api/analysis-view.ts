@@ -4,8 +4,10 @@ import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { getAnalysis, repairRunningAnalysis, type AnalysisRecord } from '../store/analyses';
 import { workflowOutcome } from '../temporal/workflow-outcome';
+import { withTemporalDeadline } from '../temporal/deadline';
 import { tokensAndFetchesElsewhere, type TokenRecord } from '../store/tokens';
 import { USER_METADATA_LIMITS, analysisParamsOf, analysisSummaryLine, progressQuery, truncateBytes, utf8Bytes, type AnalysisInput, type AnalysisParams, type AnalysisProgress } from '../workflows/contract';
+import { ProblemError } from './problem';
 import { DEFAULT_TOP_PAIRS, type AnalysisLinks, type AnalysisView, type TokenHolders } from './schemas/analyses';
 
 export function temporalUiLink(uiUrl: string, namespace: string, workflowId: string): string {
@@ -51,7 +53,7 @@ const QUERY_DEADLINE_MS = 2_000;
 /** The progress query's answer, or null when the workflow cannot answer in time (no worker, not started yet). */
 export async function queryProgress(temporal: Client, workflowId: string): Promise<AnalysisProgress | null> {
   try {
-    return await temporal.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => temporal.workflow.getHandle(workflowId).query(progressQuery));
+    return await withTemporalDeadline(temporal, () => temporal.workflow.getHandle(workflowId).query(progressQuery), QUERY_DEADLINE_MS);
   } catch {
     return null;
   }
@@ -67,11 +69,14 @@ const MISSING_GRACE_MS = 60_000;
  * The analysis as it really is: a row that says `running` is checked against Temporal, and when the
  * workflow has closed without recording it (terminated, failed, timed out, cancelled behind the
  * service's back, or missing) the row is repaired with Temporal's status and reason. When Temporal
- * cannot answer, the row is returned as it is.
+ * cannot answer (within 2 s), the row is returned as it is, or with `unanswered` a 503 is thrown.
  */
-export async function reconcileAnalysis(deps: { pool: Pool; temporal: Client }, record: AnalysisRecord): Promise<AnalysisRecord> {
+export async function reconcileAnalysis(deps: { pool: Pool; temporal: Client }, record: AnalysisRecord, opts: { unanswered?: string } = {}): Promise<AnalysisRecord> {
   if (record.status !== 'running') return record;
   const outcome = await workflowOutcome(deps.temporal, record.workflowId);
+  // `unanswered`: what could not be done without Temporal's answer (a control that acts on the
+  // workflow): a 503 then, rather than an action taken on a row that may be out of date
+  if (!outcome && opts.unanswered) throw new ProblemError('temporalUnavailable', `${opts.unanswered}: Temporal did not say whether analysis ${record.id} still runs; retry`);
   if (!outcome || outcome.state === 'running') return record;
   if (outcome.status === 'missing' && (record.startPending || Date.now() - Date.parse(record.createdAt) < MISSING_GRACE_MS)) return record;
   // a completed workflow stores its result before it completes: a `running` row left behind is a failure

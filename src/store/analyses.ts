@@ -232,6 +232,13 @@ export async function analysisMints(pool: Pool, id: string): Promise<string[]> {
   return rows[0]?.mints ?? [];
 }
 
+/** Who started each of these analysis workflows (null owner: auth was off); a workflow id of no analysis is absent. */
+export async function analysisOwnersByWorkflow(pool: Pool, workflowIds: string[]): Promise<Map<string, string | null>> {
+  if (workflowIds.length === 0) return new Map();
+  const { rows } = await pool.query<{ workflow_id: string; owner_key_id: string | null }>('SELECT workflow_id, owner_key_id FROM analyses WHERE workflow_id = ANY($1::text[])', [workflowIds]);
+  return new Map(rows.map((r) => [r.workflow_id, r.owner_key_id]));
+}
+
 /** Who started an analysis (null owner: auth was off), without reading its result; null: no such analysis. */
 export async function getAnalysisOwner(pool: Pool, id: string): Promise<{ ownerKeyId: string | null } | null> {
   const { rows } = await pool.query<{ owner_key_id: string | null }>('SELECT owner_key_id FROM analyses WHERE id = $1', [id]);

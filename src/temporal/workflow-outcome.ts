@@ -5,6 +5,7 @@
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
+import { withTemporalDeadline } from './deadline';
 
 export type ClosedStatus = 'completed' | 'failed' | 'cancelled' | 'terminated' | 'timed_out' | 'missing';
 
@@ -42,7 +43,8 @@ async function closeEvent(client: Client, workflowId: string, runId: string): Pr
  */
 export async function workflowOutcome(client: Client, workflowId: string): Promise<WorkflowOutcome | null> {
   try {
-    return await client.connection.withDeadline(Date.now() + DEADLINE_MS, async () => {
+    // the deadline holds across the client's own retries (an unreachable server), not per attempt
+    return await withTemporalDeadline(client, async (): Promise<WorkflowOutcome | null> => {
       let description;
       try {
         description = await client.workflow.getHandle(workflowId).describe();
@@ -79,7 +81,7 @@ export async function workflowOutcome(client: Client, workflowId: string): Promi
         default:
           return null;
       }
-    });
+    }, DEADLINE_MS);
   } catch {
     return null;
   }

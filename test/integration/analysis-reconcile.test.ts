@@ -91,6 +91,48 @@ describe('an analysis whose workflow closed behind the API’s back', () => {
     expect((await getAnalysis(stack.pool, id))?.status).toBe('terminated');
   });
 
+  it('DELETE and proceed of an analysis terminated behind the API\'s back answer 409, and a replay of its POST says terminated', async () => {
+    const { stack } = opened;
+    const key = `reconcile-${randomUUID()}`;
+    const post = () =>
+      fetch(`${api.baseUrl}/v1/analyses`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify({ wallets, sync: 'skip' }) });
+    const first = await post();
+    expect(first.status).toBe(202);
+    const { analysisId, workflowId } = (await first.json()) as { analysisId: string; workflowId: string };
+    // no workers: the workflow waits until it is terminated behind the API's back (the row still says running)
+    await stack.client.workflow.getHandle(workflowId).terminate('stopped by an operator');
+    expect((await getAnalysis(stack.pool, analysisId))?.status).toBe('running');
+
+    for (const [method, path] of [['DELETE', `/v1/analyses/${analysisId}`], ['POST', `/v1/analyses/${analysisId}/proceed`]] as const) {
+      const res = await fetch(`${api.baseUrl}${path}`, { method });
+      expect(res.status).toBe(409);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      const problem = (await res.json()) as { type: string; detail: string };
+      expect(problem.type).toBe('urn:wallet-similarity:problem:not-running');
+      expect(problem.detail).toContain(`analysis ${analysisId} is terminated`);
+    }
+    expect((await getAnalysis(stack.pool, analysisId))?.status).toBe('terminated');
+
+    const replay = await post();
+    expect(replay.status).toBe(202);
+    expect(await replay.json()).toMatchObject({ analysisId, idempotentReplay: true, status: 'terminated' });
+  });
+
+  it('POST with ?wait= answers 200 with the analysis terminated during the wait, not 202 running', async () => {
+    const { stack } = opened;
+    const key = `wait-${randomUUID()}`;
+    const answer = fetch(`${api.baseUrl}/v1/analyses?wait=30`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify({ wallets, sync: 'skip' }) });
+    // no workers: the analysis waits (so does the update that waits for it) until it is terminated
+    const row = await until('the analysis row', async () => (await stack.pool.query<{ id: string; workflow_id: string }>('SELECT id, workflow_id FROM analyses WHERE idempotency_key = $1', [key])).rows[0]);
+    await until('its workflow started', async () => ((await stack.client.workflow.getHandle(row.workflow_id).describe().catch(() => null)) ? true : undefined));
+    await stack.client.workflow.getHandle(row.workflow_id).terminate('stopped during the wait');
+    const res = await answer;
+    expect(res.status).toBe(200);
+    const view = (await res.json()) as { analysisId: string; status: string; error: string };
+    expect(view).toMatchObject({ analysisId: row.id, status: 'terminated' });
+    expect(view.error).toContain('stopped during the wait');
+  });
+
   it('a running row whose workflow Temporal does not know is reported failed with a reason, but not while it may still be starting', async () => {
     const { stack } = opened;
     const fresh = randomUUID();

@@ -10,6 +10,8 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/api/app';
 import { apiKeyId } from '../../src/api/auth';
 import { getAnalysis, insertAnalysis } from '../../src/store/analyses';
+import { takeSyncLease } from '../../src/store/wallets';
+import { derivedAddress } from '../../src/simulator/keys';
 import { workflowCountReaching } from '../harness/processes';
 import { useTestStack } from '../harness/stack';
 
@@ -120,6 +122,28 @@ describe('analyses belong to the API key that started them', () => {
     for (const text of [rows[0].dump, history, res.body, view.body]) {
       for (const key of [ALICE, BOB, ADMIN]) expect(text).not.toContain(key);
     }
+  });
+
+  it("a wallet whose sync another key's analysis holds is SYNCING for everyone, but only its owner (and an admin key) see which analysis", async () => {
+    const { analysisId: bobs } = await start(BOB, [A, C]);
+    const held = derivedAddress('ownership', 'held-by-bob', randomUUID());
+    const own = derivedAddress('ownership', 'own-sync', randomUUID());
+    // as an analysis's sync step takes a wallet: the lease names the analysis's workflow
+    expect(await takeSyncLease(opened.stack.pool, held, `analysis:${bobs}`)).not.toBeNull();
+    expect(await takeSyncLease(opened.stack.pool, own, `wallet-sync:${own}`)).not.toBeNull();
+    const statuses = async (key: string) =>
+      ((await as(key, 'POST', '/v1/wallets/status', { wallets: [held, own] })).json().wallets as Array<{ wallet: string; status: string; syncWorkflowId: string | null }>).map(({ wallet, status, syncWorkflowId }) => ({ wallet, status, syncWorkflowId }));
+    expect(await statuses(ALICE)).toEqual([
+      { wallet: held, status: 'SYNCING', syncWorkflowId: null },
+      { wallet: own, status: 'SYNCING', syncWorkflowId: `wallet-sync:${own}` },
+    ]);
+    for (const key of [BOB, ADMIN]) {
+      expect(await statuses(key)).toEqual([
+        { wallet: held, status: 'SYNCING', syncWorkflowId: `analysis:${bobs}` },
+        { wallet: own, status: 'SYNCING', syncWorkflowId: `wallet-sync:${own}` },
+      ]);
+    }
+    await opened.stack.pool.query('DELETE FROM wallets WHERE address = ANY($1::text[])', [[held, own]]);
   });
 
   it('an analysis started while auth was off (no owner) is visible to admin keys only', async () => {

@@ -2,7 +2,11 @@
 // unreachable, and callers without a key (who must not read internal hosts and ports).
 import type { FastifyInstance } from 'fastify';
 import { Client, Connection } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
 import { buildApp } from '../../src/api/app';
+import { apiKeyId } from '../../src/api/auth';
+import { getAnalysis, insertAnalysis } from '../../src/store/analyses';
+import { analysisWorkflowId } from '../../src/workflows/contract';
 import { generateWorld } from '../../src/simulator';
 import { useTestStack } from '../harness/stack';
 
@@ -138,6 +142,29 @@ describe('readiness', () => {
       expect(problem.type).toBe('urn:wallet-similarity:problem:temporal-unavailable');
       expect(problem.detail).toMatch(/could not be started/);
       expect((await opened.stack.pool.query('SELECT count(*)::int AS n FROM analyses')).rows[0].n).toBe(before.rows[0].n);
+    });
+
+    it('proceed and DELETE of a running analysis answer 503 problem+json (before the fix about 20 s each), GET its stored row', async () => {
+      const id = randomUUID();
+      await insertAnalysis(opened.stack.pool, { id, workflowId: analysisWorkflowId(id), requestId: null, wallets, params: {}, ownerKeyId: apiKeyId(KEY) });
+      for (const [method, path, what] of [
+        ['POST', `/v1/analyses/${id}/proceed`, 'the signal could not be sent'],
+        ['DELETE', `/v1/analyses/${id}`, 'the cancellation could not be sent'],
+      ] as const) {
+        const res = await fetch(`${url}${path}`, { ...within5s(), method, headers: { 'x-api-key': KEY } });
+        expect(res.status).toBe(503);
+        expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(res.headers.get('retry-after')).toBe('5');
+        const problem = (await res.json()) as { type: string; detail: string };
+        expect(problem.type).toBe('urn:wallet-similarity:problem:temporal-unavailable');
+        expect(problem.detail).toContain(what);
+      }
+      const res = await fetch(`${url}/v1/analyses/${id}`, { ...within5s(), headers: { 'x-api-key': KEY } });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ analysisId: id, status: 'running', progress: null });
+      // nothing was changed on the row
+      expect((await getAnalysis(opened.stack.pool, id))?.status).toBe('running');
+      await opened.stack.pool.query('DELETE FROM analyses WHERE id = $1', [id]);
     });
   });
 });

@@ -6,7 +6,7 @@ import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import type { similarityAnalysisWorkflow } from '../../workflows/similarity-analysis';
 import { WithStartWorkflowOperation } from '@temporalio/client';
-import { MAX_WAIT_SECONDS, analysisParamsOf, analysisWorkflowId, proceedWithAvailableDataSignal, waitForAnalysisUpdate, type AnalysisInput, type AnalysisPhase } from '../../workflows/contract';
+import { MAX_WAIT_SECONDS, analysisParamsOf, analysisWorkflowId, proceedWithAvailableDataSignal, waitForAnalysisUpdate, type AnalysisInput } from '../../workflows/contract';
 import { deleteUnstartedAnalysis, findByIdempotencyKey, getAnalysis, getAnalysisOwner, listAnalyses } from '../../store/analyses';
 import { describeFailure } from '../../errors';
 import { AnalysisRows } from '../analysis-rows';
@@ -35,7 +35,7 @@ import {
 } from '../schemas/analyses';
 import { checkAddress, checkAddresses } from '../validation';
 import { ServerTiming } from '../server-timing';
-import { TEMPORAL_CALL_DEADLINE_MS, TemporalDeadlineError, withTemporalDeadline } from '../temporal-calls';
+import { TEMPORAL_CALL_DEADLINE_MS, TemporalDeadlineError, withTemporalDeadline } from '../../temporal/deadline';
 
 /** How long the route asks Temporal whether a start that missed its deadline happened after all. */
 const EXISTS_CHECK_DEADLINE_MS = 1_000;
@@ -103,30 +103,29 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
 
   /**
    * Starts the workflow of a stored analysis row. Safe to call twice: one workflow per analysis id.
-   * Without a wait: null once Temporal accepted it, or at once when the start was handed off (see
+   * Without a wait: returns once Temporal accepted it, or at once when the start was handed off (see
    * AnalysisStarts). With `waitSeconds` > 0 the start carries an update that waits (in the workflow)
-   * up to that long for the analysis to finish — Update-with-Start, one call — and answers its
-   * phase once finished; null when it did not finish in time (or had finished before: the row says how).
+   * up to that long for the analysis to finish — Update-with-Start, one call — and returns once it
+   * finished or the wait ended (the row then says how the analysis is).
    */
-  async function startWorkflow(input: AnalysisInput, fairnessKey: string, waitSeconds = 0): Promise<AnalysisPhase | null> {
+  async function startWorkflow(input: AnalysisInput, fairnessKey: string, waitSeconds = 0): Promise<void> {
     const id = input.analysisId;
     try {
       if (waitSeconds === 0) {
         await starts.start(input, fairnessKey);
-        return null;
+        return;
       }
       const startWorkflowOperation = new WithStartWorkflowOperation<typeof similarityAnalysisWorkflow>('similarityAnalysisWorkflow', analysisStartOptions(input, fairnessKey));
-      const answer = await withTemporalDeadline(
+      await withTemporalDeadline(
         temporal,
         () => temporal.workflow.executeUpdateWithStart(waitForAnalysisUpdate, { args: [{ seconds: waitSeconds }], startWorkflowOperation }),
         waitSeconds * 1000 + TEMPORAL_CALL_DEADLINE_MS,
       );
       starts.recordStarted(id);
-      return answer.phase;
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
         starts.recordStarted(id);
-        return null;
+        return;
       }
       // the call failed but the start may have happened (Temporal accepted it after our deadline, an
       // update the workflow rejected): then the analysis runs and the caller gets 202 as without a
@@ -134,7 +133,7 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
       // row the 503 removed. A plain refusal before the deadline started nothing: no need to ask.
       if ((waitSeconds > 0 || err instanceof TemporalDeadlineError) && (await workflowExists(analysisWorkflowId(id)))) {
         starts.recordStarted(id);
-        return null;
+        return;
       }
       throw new ProblemError('temporalUnavailable', `the analysis could not be started because Temporal did not accept the workflow (${describeFailure(err)}); retry, with the same Idempotency-Key if you sent one`);
     }
@@ -193,23 +192,26 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
         ({ id, requestId } = existing);
         replay = true;
       }
+      const waitSeconds = request.query.wait;
       try {
         // also on a replay: the first request may have died between its insert and its start
-        const waitSeconds = request.query.wait;
-        const phase = await timing.measure('start', () => startWorkflow({ analysisId: id, request: body, requestId }, clientKeyOf(request), waitSeconds));
-        if (waitSeconds > 0 && (phase !== null || replay)) {
-          // finished within the wait (or a replay of an analysis that finished before): the result at once
-          const view = await loadAnalysisView({ pool, temporal, uiUrl }, id);
-          if (view && view.status !== 'running') {
-            request.log.info({ analysisId: id, wallets: wallets.length, replay, status: view.status }, 'analysis answered within the wait');
-            return reply.code(200).header('location', `/v1/analyses/${id}`).header('server-timing', timing.header()).send(view);
-          }
-        }
+        await timing.measure('start', () => startWorkflow({ analysisId: id, request: body, requestId }, clientKeyOf(request), waitSeconds));
       } catch (err) {
         if (!replay) await deleteUnstartedAnalysis(pool, id);
         throw err;
       }
-      const status = replay ? ((await getAnalysis(pool, id))?.status ?? 'running') : 'running';
+      if (waitSeconds > 0) {
+        // finished within the wait (or before it: a replay; or closed behind the service's back,
+        // terminated during the wait, which the row says once reconciled): the result at once
+        const view = await loadAnalysisView({ pool, temporal, uiUrl }, id, { withProgress: false });
+        if (view && view.status !== 'running') {
+          request.log.info({ analysisId: id, wallets: wallets.length, replay, status: view.status }, 'analysis answered within the wait');
+          return reply.code(200).header('location', `/v1/analyses/${id}`).header('server-timing', timing.header()).send(view);
+        }
+      }
+      // a replay says how its analysis is now (its row reconciled: a workflow terminated since is not running)
+      const replayed = replay ? await getAnalysis(pool, id) : null;
+      const status = replayed ? (await reconcileAnalysis({ pool, temporal }, replayed)).status : 'running';
       request.log.info({ analysisId: id, wallets: wallets.length, ...('token' in body ? { token: body.token, top: body.top } : {}), replay }, 'analysis started');
       return reply
         .code(202)
@@ -287,9 +289,14 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
     },
   );
 
-  async function runningWorkflowId(request: FastifyRequest, id: string, action: string): Promise<string> {
-    const record = await getAnalysis(pool, id);
-    assertVisible(request, id, record);
+  /**
+   * The workflow of a running analysis of this request's key; a row that says running is checked
+   * against Temporal first (a workflow terminated behind the service's back answers 409, not 202).
+   */
+  async function runningWorkflowId(request: FastifyRequest, id: string, action: string, unanswered: string): Promise<string> {
+    const stored = await getAnalysis(pool, id);
+    assertVisible(request, id, stored);
+    const record = await reconcileAnalysis({ pool, temporal }, stored, { unanswered });
     if (record.status !== 'running') throw new ProblemError('notRunning', `analysis ${id} is ${record.status}: only a running analysis can ${action}`);
     return record.workflowId;
   }
@@ -307,9 +314,9 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const { id } = request.params;
-      const workflowId = await runningWorkflowId(request, id, 'proceed');
+      const workflowId = await runningWorkflowId(request, id, 'proceed', 'the signal could not be sent');
       try {
-        await temporal.workflow.getHandle(workflowId).signal(proceedWithAvailableDataSignal);
+        await withTemporalDeadline(temporal, () => temporal.workflow.getHandle(workflowId).signal(proceedWithAvailableDataSignal));
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) throw new ProblemError('notRunning', `analysis ${id} has no running workflow: it has just finished`);
         throw new ProblemError('temporalUnavailable', `the signal could not be sent (${describeFailure(err)}): retry`);
@@ -331,9 +338,9 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const { id } = request.params;
-      const workflowId = await runningWorkflowId(request, id, 'be cancelled');
+      const workflowId = await runningWorkflowId(request, id, 'be cancelled', 'the cancellation could not be sent');
       try {
-        await temporal.workflow.getHandle(workflowId).cancel();
+        await withTemporalDeadline(temporal, () => temporal.workflow.getHandle(workflowId).cancel());
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) throw new ProblemError('notRunning', `analysis ${id} has no running workflow: it has just finished`);
         throw new ProblemError('temporalUnavailable', `the cancellation could not be sent (${describeFailure(err)}): retry`);

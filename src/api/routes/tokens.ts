@@ -10,7 +10,7 @@ import { temporalUiLink } from '../analysis-view';
 import { ProblemError, problemResponses } from '../problem';
 import { enrichTokensBody, enrichTokensStarted, mintParams, tokenRecord } from '../schemas/tokens';
 import { checkAddress, checkAddresses } from '../validation';
-import { withTemporalDeadline } from '../temporal-calls';
+import { withTemporalDeadline } from '../../temporal/deadline';
 import { clientKeyOf } from '../auth';
 
 export async function tokensRoutes(fastify: FastifyInstance): Promise<void> {

@@ -1,5 +1,5 @@
 // /v1/wallets: status of stored history, starting (or joining) syncs, and a wallet's stored analytics.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { walletSyncWorkflow } from '../../workflows/wallet-sync';
@@ -11,8 +11,9 @@ import { ProblemError, problemResponses } from '../problem';
 import { getWalletAnalytics } from '../../store/wallet-analytics';
 import { syncsStarted, walletAddressParams, walletAnalytics, walletStatuses as walletStatusesResponse, walletsBody } from '../schemas/wallets';
 import { checkAddress, checkAddresses } from '../validation';
-import { withTemporalDeadline } from '../temporal-calls';
-import { clientKeyOf } from '../auth';
+import { withTemporalDeadline } from '../../temporal/deadline';
+import { clientKeyOf, visibleOwner } from '../auth';
+import { analysisOwnersByWorkflow } from '../../store/analyses';
 
 export async function walletsRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
@@ -39,6 +40,18 @@ export async function walletsRoutes(fastify: FastifyInstance): Promise<void> {
     );
   }
 
+  /**
+   * The sync holders a request may see: a wallet's own `wallet-sync:<address>` workflow, or an
+   * analysis of this request's key (an admin key's: any). Another key's analysis stays unnamed (its
+   * id would tell that it exists and which wallets it looks at): the wallet is SYNCING all the same.
+   */
+  async function visibleSyncHolders(request: FastifyRequest, rows: WalletStatusRow[]): Promise<Set<string>> {
+    const holders = [...new Set(rows.flatMap((r) => (r.syncWorkflowId === null ? [] : [r.syncWorkflowId])))];
+    const owner = visibleOwner(request);
+    const owners = await analysisOwnersByWorkflow(pool, holders);
+    return new Set(holders.filter((h) => !owners.has(h) || owner === null || owners.get(h) === owner));
+  }
+
   app.post(
     '/v1/wallets/status',
     {
@@ -53,12 +66,13 @@ export async function walletsRoutes(fastify: FastifyInstance): Promise<void> {
     async (request) => {
       checkAddresses('wallets', request.body.wallets);
       const rows = await withRunningSyncs(await walletStatuses(pool, request.body.wallets, config.WALLET_STALE_AFTER_SECONDS));
+      const shown = await visibleSyncHolders(request, rows);
       return {
         wallets: rows.map((r) => ({
           wallet: r.wallet,
           status: r.status,
           lastSyncedAt: r.lastSyncedAt,
-          syncWorkflowId: r.syncWorkflowId,
+          syncWorkflowId: r.syncWorkflowId !== null && shown.has(r.syncWorkflowId) ? r.syncWorkflowId : null,
           sync: r.status === 'SYNCING' ? { pages: r.pages, transactions: r.transactions } : null,
           lastSyncError: r.lastSyncError,
         })),
