@@ -12,7 +12,7 @@ export const RETRY_AFTER_SECONDS = 5;
 
 /** The problem types (docs/api.md lists them). */
 export const PROBLEMS = {
-  validation: { status: 400, title: 'The request does not match the schema' },
+  validation: { status: 400, title: 'The request is not valid' },
   invalidAddress: { status: 400, title: 'Not a valid Solana address' },
   duplicateAddresses: { status: 400, title: 'An address is listed more than once' },
   invalidJson: { status: 400, title: 'The body is not valid JSON' },

@@ -270,6 +270,10 @@ describe('bad inputs: every one answered with a 4xx problem+json, none starts an
   });
 
   describe('requests only a socket can send, to a listening server', () => {
+    const postWith = (headerLines: string) => {
+      const body = JSON.stringify({ wallets: [A, C], sync: 'skip' });
+      return `POST /v1/analyses HTTP/1.1\r\nHost: x\r\nx-api-key: ${KEY}\r\nconnection: close\r\ncontent-type: application/json\r\n${headerLines}\r\ncontent-length: ${body.length}\r\n\r\n${body}`;
+    };
     const rawCases: Array<[string, string, number, string]> = [
       ['headers over 16 KiB', `GET /v1/analyses HTTP/1.1\r\nHost: x\r\nx-api-key: ${KEY}\r\nx-pad: ${'p'.repeat(20_000)}\r\n\r\n`, 431, 'headers-too-large'],
       ['a request line that is not HTTP', 'HELLO THERE\r\n\r\n', 400, 'malformed-request'],
@@ -277,6 +281,12 @@ describe('bad inputs: every one answered with a 4xx problem+json, none starts an
       ['both Content-Length and chunked', `POST /v1/analyses HTTP/1.1\r\nHost: x\r\nx-api-key: ${KEY}\r\ncontent-type: application/json\r\ncontent-length: 2\r\ntransfer-encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n`, 400, 'malformed-request'],
       ['a broken chunk', `POST /v1/analyses HTTP/1.1\r\nHost: x\r\nx-api-key: ${KEY}\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n`, 400, 'malformed-request'],
       ['a header name with a space', `GET /v1/analyses HTTP/1.1\r\nHost: x\r\nx api key: ${KEY}\r\n\r\n`, 400, 'malformed-request'],
+    ];
+    // whole requests the server answers in its own time: sent without closing our side (the server
+    // would drop the answer), `Connection: close` ends the exchange
+    const wholeCases: Array<[string, string, number, string]> = [
+      ['two Idempotency-Key headers (Node would join them into a third key)', postWith('idempotency-key: first\r\nidempotency-key: second'), 400, 'validation'],
+      ['an Idempotency-Key that is not ASCII (its UTF-8 bytes arrive as other characters)', postWith('idempotency-key: schlüssel-1'), 400, 'validation'],
     ];
     let server: FastifyInstance;
     let port: number;
@@ -287,9 +297,9 @@ describe('bad inputs: every one answered with a 4xx problem+json, none starts an
     });
     afterAll(() => server?.close());
 
-    const exchange = (request: string) =>
+    const exchange = (request: string, whole = false) =>
       new Promise<string>((resolve, reject) => {
-        const socket = net.connect(port, '127.0.0.1', () => socket.end(request));
+        const socket = net.connect(port, '127.0.0.1', () => (whole ? socket.write(request) : socket.end(request)));
         let answer = '';
         socket.setEncoding('latin1');
         socket.on('data', (d) => (answer += d));
@@ -297,8 +307,8 @@ describe('bad inputs: every one answered with a 4xx problem+json, none starts an
         socket.on('error', (err) => (answer ? resolve(answer) : reject(err)));
       });
 
-    it.each(rawCases)('%s', async (_name, request, status, type) => {
-      const answer = await exchange(request);
+    it.each([...rawCases.map((c) => [...c, false] as const), ...wholeCases.map((c) => [...c, true] as const)])('%s', async (_name, request, status, type, whole) => {
+      const answer = await exchange(request, whole);
       const [head, body] = answer.split('\r\n\r\n');
       expect(head).toMatch(new RegExp(`^HTTP/1.1 ${status} `));
       expect(head).toMatch(/content-type: application\/problem\+json/i);

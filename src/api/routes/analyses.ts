@@ -169,6 +169,10 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
       // a token request's row starts without wallets: the workflow records the holders it finds
       const { wallets, ...params } = 'wallets' in body ? body : { ...body, wallets: [] };
       const key = request.headers['idempotency-key'] ?? null;
+      // Node joins repeated headers with ", ": two keys would silently become a third
+      if (key !== null && request.raw.rawHeaders.filter((h, i) => i % 2 === 0 && h.toLowerCase() === 'idempotency-key').length > 1) {
+        throw new ProblemError('validation', 'send the Idempotency-Key header once: this request has it more than once', [{ pointer: '/headers/idempotency-key', detail: 'sent more than once' }]);
+      }
       // where the answer's time went (Server-Timing): before the handler (authentication, rate limit,
       // validation), storing the row, starting (or handing off) the workflow
       const timing = new ServerTiming().add('pre', reply.elapsedTime);

@@ -104,7 +104,16 @@ export type AnalysisParams = Omit<AnalysisRequest, 'wallets'>;
 
 export const idempotencyKeyHeaders = {
   type: 'object',
-  properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 200, description: 'repeat a request safely: the same key answers with the same analysis' } },
+  properties: {
+    'idempotency-key': {
+      type: 'string',
+      minLength: 1,
+      maxLength: 200,
+      // printable ASCII: HTTP carries header values as bytes, and other characters arrive mis-decoded
+      pattern: '^[\\x20-\\x7E]+$',
+      description: 'repeat a request safely: the same key (printable ASCII, sent once) answers with the same analysis',
+    },
+  },
 } as const;
 
 export const analysisIdParams = {

@@ -28,13 +28,13 @@ describe('analyze --token', () => {
       req.on('end', () => {
         bodies.push({ method: req.method, url: req.url, body: JSON.parse(text) });
         res.writeHead(400, { 'content-type': 'application/problem+json' });
-        res.end(JSON.stringify({ type: 'urn:wallet-similarity:problem:validation', title: 'The request does not match the schema', status: 400, detail: 'body/top must be <= 5' }));
+        res.end(JSON.stringify({ type: 'urn:wallet-similarity:problem:validation', title: 'The request is not valid', status: 400, detail: 'body/top must be <= 5' }));
       });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
-      await expect(main(['analyze', '--token', MINT, '--top', '20', '--window', '30', '--api', url])).rejects.toThrow('400 The request does not match the schema: body/top must be <= 5');
+      await expect(main(['analyze', '--token', MINT, '--top', '20', '--window', '30', '--api', url])).rejects.toThrow('400 The request is not valid: body/top must be <= 5');
     } finally {
       server.close();
     }

@@ -238,7 +238,7 @@ export interface paths {
                     wait?: number;
                 };
                 header?: {
-                    /** @description repeat a request safely: the same key answers with the same analysis */
+                    /** @description repeat a request safely: the same key (printable ASCII, sent once) answers with the same analysis */
                     "idempotency-key"?: string;
                 };
                 path?: never;
