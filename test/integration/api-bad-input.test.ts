@@ -67,6 +67,19 @@ for (const [what, id, status, type, detail] of badIds) {
   add({ name: `DELETE /v1/analyses/{id}: ${what}`, method: 'DELETE', url: `/v1/analyses/${id}`, status, type, detail });
 }
 
+// --- a query parameter sent to a route that takes none: heard of, not silently ignored -------------
+const someId = randomUUID();
+for (const [method, url] of [
+  ['GET', `/v1/analyses/${someId}`],
+  ['GET', `/v1/analyses/${someId}/events`],
+  ['POST', `/v1/analyses/${someId}/proceed`],
+  ['DELETE', `/v1/analyses/${someId}`],
+  ['GET', `/v1/tokens/${A}`],
+  ['GET', `/v1/wallets/${A}`],
+] as const) {
+  add({ name: `${method} ${url.replace(someId, '{id}')}?foo=1: a query parameter it does not take`, method, url: `${url}?foo=1`, status: 400, type: 'validation', detail: /unknown field 'foo' in querystring/ });
+}
+
 // --- bodies that are not plain JSON objects, on each POST route with a body ------------------------
 const bodyRoutes: Array<[string, string, unknown]> = [
   ['/v1/analyses', 'wallets', { wallets: [A, B] }],

@@ -16,6 +16,7 @@ import { getPairsSource } from '../../store/analysis-pairs';
 import { loadPairsPage } from '../pairs-page';
 import { pairsPage, pairsPageQuery } from '../schemas/pairs';
 import { analysisNotFound, assertVisible, clientKeyOf, visibleOwner } from '../auth';
+import { noQuery } from '../schemas/common';
 import { ProblemError, problemResponses } from '../problem';
 import {
   DEFAULT_TOP_HOLDERS,
@@ -254,6 +255,7 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
         tags: ['analyses'],
         summary: 'An analysis: status, live progress, and once done the result, coverage, failed wallets, enrichment and token metadata',
         params: analysisIdParams,
+        querystring: noQuery,
         response: { 200: analysisView, ...problemResponses(400, 401, 404) },
       },
     },
@@ -313,6 +315,7 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
         tags: ['analyses'],
         summary: 'Stop waiting for slow wallet syncs and compute with the data stored so far (signal proceedWithAvailableData)',
         params: analysisIdParams,
+        querystring: noQuery,
         response: { 202: analysisControlResponse, ...problemResponses(400, 401, 404, 409, 429, 503) },
       },
     },
@@ -337,6 +340,7 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
         tags: ['analyses'],
         summary: 'Cancel a running analysis (wallet syncs it started go on: other analyses may share them)',
         params: analysisIdParams,
+        querystring: noQuery,
         response: { 202: analysisControlResponse, ...problemResponses(400, 401, 404, 409, 429, 503) },
       },
     },

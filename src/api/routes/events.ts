@@ -20,6 +20,7 @@ import { queryProgress, reconcileAnalysis, resultTokenUniverse, tokenViews } fro
 import { assertVisible } from '../auth';
 import { problemResponses } from '../problem';
 import { analysisIdParams } from '../schemas/analyses';
+import { noQuery } from '../schemas/common';
 
 /** A comment line every this often keeps proxies from closing an idle stream. */
 const HEARTBEAT_MS = 15_000;
@@ -41,6 +42,7 @@ export async function eventsRoutes(fastify: FastifyInstance, opts: { pollInterva
         tags: ['analyses'],
         summary: 'Follow an analysis live (text/event-stream): events progress, completed, enrichment, tokens, end',
         params: analysisIdParams,
+        querystring: noQuery,
         produces: ['text/event-stream'],
         response: { 200: { description: 'an event stream; see docs/api.md', type: 'string' }, ...problemResponses(400, 401, 404) },
       },

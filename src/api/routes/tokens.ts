@@ -7,6 +7,7 @@ import { PRIORITY, WORKFLOW_TASK_QUEUE } from '../../workflows/contract';
 import { describeFailure } from '../../errors';
 import { getTokens } from '../../store/tokens';
 import { temporalUiLink } from '../analysis-view';
+import { noQuery } from '../schemas/common';
 import { ProblemError, problemResponses } from '../problem';
 import { enrichTokensBody, enrichTokensStarted, mintParams, tokenRecord } from '../schemas/tokens';
 import { checkAddress, checkAddresses } from '../validation';
@@ -25,6 +26,7 @@ export async function tokensRoutes(fastify: FastifyInstance): Promise<void> {
         tags: ['tokens'],
         summary: "A token's metadata and price from the registry",
         params: mintParams,
+        querystring: noQuery,
         response: { 200: tokenRecord, ...problemResponses(400, 401, 404) },
       },
     },

@@ -7,6 +7,7 @@ import { TASK_QUEUES, walletSyncWorkflowId } from '../../workflows/contract';
 import { describeFailure } from '../../errors';
 import { walletStatuses, type WalletStatusRow } from '../../store/wallets';
 import { temporalUiLink } from '../analysis-view';
+import { noQuery } from '../schemas/common';
 import { ProblemError, problemResponses } from '../problem';
 import { getWalletAnalytics } from '../../store/wallet-analytics';
 import { syncsStarted, walletAddressParams, walletAnalytics, walletStatuses as walletStatusesResponse, walletsBody } from '../schemas/wallets';
@@ -131,6 +132,7 @@ export async function walletsRoutes(fastify: FastifyInstance): Promise<void> {
         tags: ['wallets'],
         summary: "A wallet's stored PnL (per token and totals), behavior profile and coverage",
         params: walletAddressParams,
+        querystring: noQuery,
         response: {
           200: walletAnalytics,
           ...problemResponses(400, 401, 404),

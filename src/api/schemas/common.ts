@@ -11,3 +11,6 @@ export const nullableString = { type: ['string', 'null'] } as const;
 
 /** A link to a workflow in the Temporal Web UI. */
 export const temporalUiLinks = { type: 'object', properties: { temporalUi: { type: 'string' } }, required: ['temporalUi'] } as const;
+
+/** The querystring of a route that takes none: a parameter sent to it is a mistake the caller hears of (400), not one silently ignored. */
+export const noQuery = { type: 'object', additionalProperties: false, properties: {} } as const;
