@@ -72,16 +72,23 @@ const MISSING_GRACE_MS = 60_000;
  * cannot answer (within 2 s), the row is returned as it is, or with `unanswered` a 503 is thrown.
  */
 export async function reconcileAnalysis(deps: { pool: Pool; temporal: Client }, record: AnalysisRecord, opts: { unanswered?: string } = {}): Promise<AnalysisRecord> {
-  if (record.status !== 'running') return record;
-  const outcome = await workflowOutcome(deps.temporal, record.workflowId);
+  const { record: now, answered } = await reconciled(deps, record);
   // `unanswered`: what could not be done without Temporal's answer (a control that acts on the
   // workflow): a 503 then, rather than an action taken on a row that may be out of date
-  if (!outcome && opts.unanswered) throw new ProblemError('temporalUnavailable', `${opts.unanswered}: Temporal did not say whether analysis ${record.id} still runs; retry`);
-  if (!outcome || outcome.state === 'running') return record;
-  if (outcome.status === 'missing' && (record.startPending || Date.now() - Date.parse(record.createdAt) < MISSING_GRACE_MS)) return record;
+  if (!answered && opts.unanswered) throw new ProblemError('temporalUnavailable', `${opts.unanswered}: Temporal did not say whether analysis ${record.id} still runs; retry`);
+  return now;
+}
+
+/** reconcileAnalysis's work; `answered`: false when a running row was not checked (Temporal did not answer). */
+async function reconciled(deps: { pool: Pool; temporal: Client }, record: AnalysisRecord): Promise<{ record: AnalysisRecord; answered: boolean }> {
+  if (record.status !== 'running') return { record, answered: true };
+  const outcome = await workflowOutcome(deps.temporal, record.workflowId);
+  if (!outcome) return { record, answered: false };
+  if (outcome.state === 'running') return { record, answered: true };
+  if (outcome.status === 'missing' && (record.startPending || Date.now() - Date.parse(record.createdAt) < MISSING_GRACE_MS)) return { record, answered: true };
   // a completed workflow stores its result before it completes: a `running` row left behind is a failure
   const status = outcome.status === 'missing' || outcome.status === 'completed' ? 'failed' : outcome.status;
-  return (await repairRunningAnalysis(deps.pool, record.id, status, outcome.reason)) ?? record;
+  return { record: (await repairRunningAnalysis(deps.pool, record.id, status, outcome.reason)) ?? record, answered: true };
 }
 
 /** reconcileAnalysis for a page of listed analyses: only the running ones are checked, in parallel. */
@@ -110,8 +117,9 @@ export function tokenViews(rows: TokenRecord[]): NonNullable<AnalysisView['token
 export async function loadAnalysisView(deps: { pool: Pool; temporal: Client; uiUrl: string }, id: string, opts: { withProgress?: boolean } = {}): Promise<AnalysisView | null> {
   const stored = await getAnalysis(deps.pool, id);
   if (!stored) return null;
-  const record = await reconcileAnalysis(deps, stored);
-  const progress = record.status === 'running' && opts.withProgress !== false ? await queryProgress(deps.temporal, record.workflowId) : null;
+  const { record, answered } = await reconciled(deps, stored);
+  // Temporal did not answer the reconcile: its query would not be answered either (2 s more for nothing)
+  const progress = record.status === 'running' && answered && opts.withProgress !== false ? await queryProgress(deps.temporal, record.workflowId) : null;
   let tokens: AnalysisView['tokens'] = null;
   let fetchingElsewhere = 0;
   const universe = resultTokenUniverse(record);
