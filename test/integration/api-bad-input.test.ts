@@ -150,6 +150,8 @@ const fields: Array<[string, unknown, RegExp]> = [
   ['a weight over 100', analysis({ weights: { timing: 101 } }), /body.weights.timing must be <= 100/],
   ['a weight as a string', analysis({ weights: { capital: '1' } }), /body.weights.capital must be number/],
   ['weights as an array', analysis({ weights: [1, 2] }), /body.weights must be object/],
+  ['weights that leave no metric in the similarity blend', analysis({ weights: { capital: 0, binary: 0, jaccardTraded: 0, jaccardHeld: 0, behavior: 0 } }), /weights put no metric into the similarity blend \(capital, binary, jaccardTraded, jaccardHeld, behavior set to 0, the rest 0 by default\)/],
+  ['the same for a token request', { token: A, weights: { capital: 0, binary: 0, jaccardTraded: 0, jaccardHeld: 0, behavior: 0, timing: 0 } }, /weights put no metric into the similarity blend/],
   ['several problems at once', { wallets: [A, B], extra: 1, window: 0, sync: 'x' }, /^(?=.*unknown field 'extra')(?=.*body\.window must be >= 1)(?=.*body\.sync must be one of)/],
 ];
 for (const [what, body, detail] of fields) add({ name: `POST /v1/analyses: ${what}`, url: '/v1/analyses', body, status: 400, type: 'validation', detail });

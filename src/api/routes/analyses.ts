@@ -17,6 +17,7 @@ import { loadPairsPage } from '../pairs-page';
 import { pairsPage, pairsPageQuery } from '../schemas/pairs';
 import { analysisNotFound, assertVisible, clientKeyOf, visibleOwner } from '../auth';
 import { noQuery } from '../schemas/common';
+import { DEFAULT_WEIGHTS, METRIC_NAMES, type MetricName } from '../../domain/similarity/types';
 import { ProblemError, problemResponses } from '../problem';
 import {
   DEFAULT_TOP_HOLDERS,
@@ -54,6 +55,7 @@ const sameRequest = (stored: { wallets: string[]; params: unknown }, request: An
 /** The validated body as one of the two requests; names a body with both `wallets` and `token`, neither, or `top` without `token`. */
 function startRequestOf(body: AnalysisStartBody & { top?: number }): AnalysisRequest | TokenAnalysisRequest {
   const { wallets, token, top, ...params } = body;
+  if (params.weights !== undefined) checkWeights(params.weights);
   if (wallets !== undefined && token !== undefined) {
     throw new ProblemError('validation', 'give either wallets (the group) or token (a mint whose largest holders are the group), not both', [{ pointer: '/body/token', detail: 'not allowed together with wallets' }]);
   }
@@ -69,6 +71,17 @@ function startRequestOf(body: AnalysisStartBody & { top?: number }): AnalysisReq
   checkAddresses('wallets', wallets);
   // the group's order does not matter
   return { ...params, wallets: [...wallets].sort() } as AnalysisRequest;
+}
+
+/** Weights that, with the defaults of those left out, put no metric into `similarity` would leave every pair without one. */
+function checkWeights(weights: Partial<Record<MetricName, number>>): void {
+  if (METRIC_NAMES.some((m) => (weights[m] ?? DEFAULT_WEIGHTS[m]) > 0)) return;
+  const zero = METRIC_NAMES.filter((m) => weights[m] === 0);
+  throw new ProblemError(
+    'validation',
+    `weights put no metric into the similarity blend (${zero.join(', ')} set to 0, the rest 0 by default), so no pair would have a similarity: give at least one metric a weight above 0, or leave weights out for the defaults`,
+    [{ pointer: '/body/weights', detail: 'every weight is 0' }],
+  );
 }
 
 export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {

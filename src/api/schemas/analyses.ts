@@ -15,7 +15,8 @@ const fraction = { type: 'number', minimum: 0, maximum: 1 } as const;
 export const metricWeights = {
   type: 'object',
   additionalProperties: false,
-  description: 'relative weights of the metrics in `combined` (missing ones take the defaults)',
+  description:
+    'relative weights of the metrics in each pair\'s `similarity` blend (missing ones take the defaults; at least one above 0); `combined`, which ranks the pairs and forms the clusters, is the relatedness score and takes no weights',
   properties: { capital: weight, binary: weight, jaccardTraded: weight, jaccardHeld: weight, behavior: weight, timing: weight },
 } as const;
 export type MetricWeights = FromSchema<typeof metricWeights>;

@@ -39,23 +39,12 @@ import type {
   SimilarityRunOptions,
   WalletCoverage,
 } from './types';
-import { METRIC_NAMES, SCORE_NAMES } from './types';
+import { DEFAULT_WEIGHTS, METRIC_NAMES, SCORE_NAMES } from './types';
+
+export { DEFAULT_WEIGHTS };
 import type { TokenUniverse, WalletVector } from './vectors';
 import { buildUniverse, buildWalletVector, vectorScratch } from './vectors';
 
-/**
- * Default weights of the `similarity` blend: capital and token overlap (the anchor's 0.6 / 0.4) stay
- * the core; the other metrics refine. Renormalized over the metrics that are non-null for the pair.
- */
-export const DEFAULT_WEIGHTS: Readonly<Record<MetricName, number>> = {
-  capital: 0.35,
-  binary: 0.2,
-  jaccardTraded: 0.1,
-  jaccardHeld: 0.1,
-  behavior: 0.15,
-  /** 0: co-trading timing is evidence of coordination and enters `combined` through relatedness */
-  timing: 0,
-};
 /** Shared tokens listed per pair by default; large groups list fewer to keep the result bounded. */
 export const DEFAULT_MAX_SHARED_TOKENS = 10;
 export const LARGE_GROUP_PAIRS = 20_000;

@@ -10,6 +10,20 @@ import type { CounterpartyStats, TokenStats, WalletTransfer } from '../detection
 export type MetricName = 'capital' | 'binary' | 'jaccardTraded' | 'jaccardHeld' | 'behavior' | 'timing';
 export const METRIC_NAMES: readonly MetricName[] = ['capital', 'binary', 'jaccardTraded', 'jaccardHeld', 'behavior', 'timing'];
 
+/**
+ * Default weights of the `similarity` blend: capital and token overlap (the anchor's 0.6 / 0.4) stay
+ * the core; the other metrics refine. Renormalized over the metrics that are non-null for the pair.
+ */
+export const DEFAULT_WEIGHTS: Readonly<Record<MetricName, number>> = {
+  capital: 0.35,
+  binary: 0.2,
+  jaccardTraded: 0.1,
+  jaccardHeld: 0.1,
+  behavior: 0.15,
+  /** 0: co-trading timing is evidence of coordination and enters `combined` through relatedness */
+  timing: 0,
+};
+
 /** What the caller knows about how a wallet's history was gathered (passed through to coverage). */
 export interface WalletCoverageInput {
   /** history stopped at a signature cap or window before the wallet's first transaction */

@@ -272,7 +272,7 @@ export interface paths {
                         topPairs?: number;
                         /** @description 2 to 1000 distinct wallet addresses */
                         wallets?: string[];
-                        /** @description relative weights of the metrics in `combined` (missing ones take the defaults) */
+                        /** @description relative weights of the metrics in each pair's `similarity` blend (missing ones take the defaults; at least one above 0); `combined`, which ranks the pairs and forms the clusters, is the relatedness score and takes no weights */
                         weights?: {
                             behavior?: number;
                             binary?: number;
@@ -373,7 +373,7 @@ export interface paths {
                                 sync: "auto" | "force" | "skip";
                                 /** @description how many of the strongest pairs the result itself lists (default 1000); every pair is served by GET /v1/analyses/{id}/pairs */
                                 topPairs?: number;
-                                /** @description relative weights of the metrics in `combined` (missing ones take the defaults) */
+                                /** @description relative weights of the metrics in each pair's `similarity` blend (missing ones take the defaults; at least one above 0); `combined`, which ranks the pairs and forms the clusters, is the relatedness score and takes no weights */
                                 weights?: {
                                     behavior?: number;
                                     binary?: number;
@@ -1007,7 +1007,7 @@ export interface paths {
                                 sync: "auto" | "force" | "skip";
                                 /** @description how many of the strongest pairs the result itself lists (default 1000); every pair is served by GET /v1/analyses/{id}/pairs */
                                 topPairs?: number;
-                                /** @description relative weights of the metrics in `combined` (missing ones take the defaults) */
+                                /** @description relative weights of the metrics in each pair's `similarity` blend (missing ones take the defaults; at least one above 0); `combined`, which ranks the pairs and forms the clusters, is the relatedness score and takes no weights */
                                 weights?: {
                                     behavior?: number;
                                     binary?: number;
