@@ -72,7 +72,7 @@ const MISSING_GRACE_MS = 60_000;
  * cannot answer (within 2 s), the row is returned as it is, or with `unanswered` a 503 is thrown.
  */
 export async function reconcileAnalysis(deps: { pool: Pool; temporal: Client }, record: AnalysisRecord, opts: { unanswered?: string } = {}): Promise<AnalysisRecord> {
-  const { record: now, answered } = await reconciled(deps, record);
+  const { record: now, answered } = await reconcileAnswered(deps, record);
   // `unanswered`: what could not be done without Temporal's answer (a control that acts on the
   // workflow): a 503 then, rather than an action taken on a row that may be out of date
   if (!answered && opts.unanswered) throw new ProblemError('temporalUnavailable', `${opts.unanswered}: Temporal did not say whether analysis ${record.id} still runs; retry`);
@@ -80,7 +80,7 @@ export async function reconcileAnalysis(deps: { pool: Pool; temporal: Client }, 
 }
 
 /** reconcileAnalysis's work; `answered`: false when a running row was not checked (Temporal did not answer). */
-async function reconciled(deps: { pool: Pool; temporal: Client }, record: AnalysisRecord): Promise<{ record: AnalysisRecord; answered: boolean }> {
+export async function reconcileAnswered(deps: { pool: Pool; temporal: Client }, record: AnalysisRecord): Promise<{ record: AnalysisRecord; answered: boolean }> {
   if (record.status !== 'running') return { record, answered: true };
   const outcome = await workflowOutcome(deps.temporal, record.workflowId);
   if (!outcome) return { record, answered: false };
@@ -117,7 +117,7 @@ export function tokenViews(rows: TokenRecord[]): NonNullable<AnalysisView['token
 export async function loadAnalysisView(deps: { pool: Pool; temporal: Client; uiUrl: string }, id: string, opts: { withProgress?: boolean } = {}): Promise<AnalysisView | null> {
   const stored = await getAnalysis(deps.pool, id);
   if (!stored) return null;
-  const { record, answered } = await reconciled(deps, stored);
+  const { record, answered } = await reconcileAnswered(deps, stored);
   // Temporal did not answer the reconcile: its query would not be answered either (2 s more for nothing)
   const progress = record.status === 'running' && answered && opts.withProgress !== false ? await queryProgress(deps.temporal, record.workflowId) : null;
   let tokens: AnalysisView['tokens'] = null;

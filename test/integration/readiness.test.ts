@@ -144,7 +144,7 @@ describe('readiness', () => {
       expect((await opened.stack.pool.query('SELECT count(*)::int AS n FROM analyses')).rows[0].n).toBe(before.rows[0].n);
     });
 
-    it('proceed and DELETE of a running analysis answer 503 problem+json (before the fix about 20 s each), GET its stored row', async () => {
+    it('proceed and DELETE of a running analysis answer 503 problem+json (before the fix about 20 s each), GET its stored row, its events say Temporal is not answering', async () => {
       const id = randomUUID();
       await insertAnalysis(opened.stack.pool, { id, workflowId: analysisWorkflowId(id), requestId: null, wallets, params: {}, ownerKeyId: apiKeyId(KEY) });
       for (const [method, path, what] of [
@@ -164,6 +164,20 @@ describe('readiness', () => {
       expect(await res.json()).toMatchObject({ analysisId: id, status: 'running', progress: null });
       // nothing was changed on the row
       expect((await getAnalysis(opened.stack.pool, id))?.status).toBe('running');
+
+      // its event stream says that Temporal is not answering (once), instead of staying silent
+      const stream = await fetch(`${url}/v1/analyses/${id}/events`, { ...within5s(), headers: { 'x-api-key': KEY, accept: 'text/event-stream' } });
+      expect(stream.status).toBe(200);
+      const reader = stream.body!.pipeThrough(new TextDecoderStream()).getReader();
+      let text = '';
+      while (!text.includes('event: unavailable')) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += value;
+      }
+      await reader.cancel();
+      const data = JSON.parse(/event: unavailable\ndata: (.*)\n/.exec(text)?.[1] ?? 'null') as { analysisId: string; dependency: string; detail: string } | null;
+      expect(data).toMatchObject({ analysisId: id, dependency: 'temporal', detail: expect.stringContaining('Temporal is not answering') });
       await opened.stack.pool.query('DELETE FROM analyses WHERE id = $1', [id]);
     });
   });

@@ -8,6 +8,8 @@
 //   tokens     (that count changed, mostly as those runs store their answers: the new count and the
 //               registry's records of the tokens no longer being fetched, as the view lists them, so a
 //               client updates its labels without reading the analysis again; sent until it is 0)
+//   unavailable (Temporal is not answering while the analysis runs: sent once per outage; the
+//               next progress event says it answers again)
 //   end        (nothing more will come; the server closes the stream)
 // A completed analysis ends after its enrichment event, or once no other run fetches its tokens; a
 // failed or cancelled one after `completed`. A run's claim lapses within minutes (TOKEN_FETCH_CLAIM_SECONDS),
@@ -16,7 +18,7 @@ import type { FastifyInstance } from 'fastify';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import { getAnalysis } from '../../store/analyses';
 import { getTokens, mintsFetchedElsewhere } from '../../store/tokens';
-import { queryProgress, reconcileAnalysis, resultTokenUniverse, tokenViews } from '../analysis-view';
+import { queryProgress, reconcileAnswered, resultTokenUniverse, tokenViews } from '../analysis-view';
 import { assertVisible } from '../auth';
 import { problemResponses } from '../problem';
 import { analysisIdParams } from '../schemas/analyses';
@@ -40,7 +42,7 @@ export async function eventsRoutes(fastify: FastifyInstance, opts: { pollInterva
     {
       schema: {
         tags: ['analyses'],
-        summary: 'Follow an analysis live (text/event-stream): events progress, completed, enrichment, tokens, end',
+        summary: 'Follow an analysis live (text/event-stream): events progress, completed, enrichment, tokens, unavailable, end',
         params: analysisIdParams,
         querystring: noQuery,
         produces: ['text/event-stream'],
@@ -91,6 +93,7 @@ export async function eventsRoutes(fastify: FastifyInstance, opts: { pollInterva
       raw.write(`retry: 2000\n\n`);
       let lastProgress = '';
       let completedSent = false;
+      let unavailableSent = false;
       /**
        * After the enrichment event, while other runs fetch some of the analysis's tokens: the analysis
        * and its enrichment are done, so only those runs' claims are read (not the row again)
@@ -123,8 +126,16 @@ export async function eventsRoutes(fastify: FastifyInstance, opts: { pollInterva
           const stored = await getAnalysis(pool, id);
           if (!stored) break;
           // a workflow terminated (or failed, timed out, gone) behind the API's back ends the stream too
-          const record = await reconcileAnalysis({ pool, temporal }, stored);
-          if (record.status === 'running') {
+          const { record, answered } = await reconcileAnswered({ pool, temporal }, stored);
+          if (record.status === 'running' && !answered) {
+            // Temporal is not answering: said once, and the progress is sent again when it answers
+            if (!unavailableSent) {
+              unavailableSent = true;
+              lastProgress = '';
+              send('unavailable', { analysisId: id, dependency: 'temporal', detail: 'Temporal is not answering: the analysis goes on there, and its progress resumes here once Temporal answers again' });
+            }
+          } else if (record.status === 'running') {
+            unavailableSent = false;
             const progress = await queryProgress(temporal, record.workflowId);
             const text = progress ? JSON.stringify(progress) : '';
             if (progress && text !== lastProgress) {

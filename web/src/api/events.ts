@@ -5,7 +5,7 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { authHeaders } from './client';
 import { apiKeyStore } from './api-key';
 
-export type StreamEvent = { event: 'progress' | 'completed' | 'enrichment' | 'tokens' | 'end' | 'error' | string; data: unknown };
+export type StreamEvent = { event: 'progress' | 'completed' | 'enrichment' | 'tokens' | 'unavailable' | 'end' | 'error' | string; data: unknown };
 
 /** `origin` is for tests (a page uses its own origin). Returns a function that stops following. */
 export function followAnalysis(id: string, onEvent: (e: StreamEvent) => void, origin = ''): () => void {

@@ -1600,7 +1600,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Follow an analysis live (text/event-stream): events progress, completed, enrichment, tokens, end */
+        /** Follow an analysis live (text/event-stream): events progress, completed, enrichment, tokens, unavailable, end */
         get: {
             parameters: {
                 query?: never;

@@ -12,7 +12,7 @@ import type { AnalysisProgress, AnalysisView, Pair, TokenInfo } from '../api/typ
 import { TokensProvider } from '../components/tokens';
 import { Skeleton } from '../components/ui';
 import { resultView } from '../lib/result';
-import { viewAfterEvent, viewIsFinal, withNewerTokens } from '../lib/stream-view';
+import { noticeAfterEvent, viewAfterEvent, viewIsFinal, withNewerTokens } from '../lib/stream-view';
 import { ProgressPanel } from './progress/ProgressPanel';
 import { SummaryCard } from './summary/SummaryCard';
 import { PairList } from './pairs/PairList';
@@ -32,6 +32,8 @@ export function AnalysisPage() {
   const [selected, setSelected] = useState<Pair | null>(null);
   const [walletForPanel, setWalletForPanel] = useState<string | null>(null);
   const [followed, setFollowed] = useState(false);
+  /** what the stream says about the service itself (Temporal not answering), until it answers again */
+  const [notice, setNotice] = useState<string | null>(null);
   /** the view shown (events are judged against it) */
   const viewRef = useRef<AnalysisView | null>(null);
   /** token records the event stream brought (newer than those of a view read before they came) */
@@ -72,6 +74,7 @@ export function AnalysisPage() {
   useEffect(() => {
     if (!waiting) return;
     return followAnalysis(id, (e) => {
+      setNotice((now) => noticeAfterEvent(now, e));
       if (e.event === 'progress') setProgress(e.data as AnalysisProgress);
       if (e.event === 'tokens') eventTokens.current = { ...eventTokens.current, ...((e.data as { tokens?: Record<string, TokenInfo> }).tokens ?? {}) };
       const outcome = viewAfterEvent(viewRef.current, e);
@@ -124,6 +127,11 @@ export function AnalysisPage() {
         {error ? (
           <p className="error" role="alert">
             {error}
+          </p>
+        ) : null}
+        {notice && view?.status === 'running' ? (
+          <p className="notice" role="status" data-testid="stream-notice">
+            {notice}
           </p>
         ) : null}
         {view?.error ? (

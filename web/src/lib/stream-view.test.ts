@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AnalysisView, TokenInfo } from '../api/types';
 import { analysis } from '../testing/fixture';
-import { viewAfterEvent, viewIsFinal, withNewerTokens } from './stream-view';
+import { noticeAfterEvent, viewAfterEvent, viewIsFinal, withNewerTokens } from './stream-view';
 
 const [mintA, mintB] = Object.keys(analysis.tokens ?? {});
 const pendingToken = (mint: string): TokenInfo => ({ mint, status: 'pending', symbol: null, name: null, imageUrl: null, priceUsd: null, liquidityUsd: null, pairAddress: null, dexId: null, metadataFetchedAt: null, priceFetchedAt: null });
@@ -59,5 +59,21 @@ describe('withNewerTokens', () => {
     expect(withNewerTokens(waitingOnOthers, { [mintA]: newer }).tokens?.[mintA]?.symbol).toBe('NEW');
     // never fetched before (pending): any stored record is newer
     expect(withNewerTokens(waitingOnOthers, { [mintB]: older }).tokens?.[mintB]?.symbol).toBe('OLD');
+  });
+});
+
+describe('noticeAfterEvent', () => {
+  const unavailable = { event: 'unavailable', data: { analysisId: 'a', dependency: 'temporal', detail: 'Temporal is not answering: its progress resumes here once it does' } };
+  it('shows the `unavailable` event\'s detail until the stream shows the service answers again', () => {
+    const shown = noticeAfterEvent(null, unavailable);
+    expect(shown).toBe('Temporal is not answering: its progress resumes here once it does');
+    // a keep-alive's silence, token news and errors of the stream itself leave it
+    expect(noticeAfterEvent(shown, { event: 'tokens', data: { fetchingElsewhere: 1, tokens: {} } })).toBe(shown);
+    expect(noticeAfterEvent(shown, { event: 'error', data: { detail: 'x' } })).toBe(shown);
+    for (const event of ['progress', 'completed', 'end']) expect(noticeAfterEvent(shown, { event, data: {} })).toBeNull();
+  });
+  it('an `unavailable` event without a detail still says so', () => {
+    expect(noticeAfterEvent(null, { event: 'unavailable', data: null })).toMatch(/not answering/);
+    expect(noticeAfterEvent(null, { event: 'progress', data: {} })).toBeNull();
   });
 });

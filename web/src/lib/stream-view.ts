@@ -57,3 +57,17 @@ export function viewAfterEvent(view: AnalysisView | null, e: StreamEvent): Event
       return 'keep';
   }
 }
+
+/**
+ * The stream's notice about the service itself, shown above the progress: the `unavailable` event's
+ * detail (Temporal not answering while the analysis runs) until an event shows it answers again
+ * (progress, or the analysis's end); other events leave it as it is.
+ */
+export function noticeAfterEvent(notice: string | null, e: StreamEvent): string | null {
+  if (e.event === 'unavailable') {
+    const detail = (e.data as { detail?: unknown } | null)?.detail;
+    return typeof detail === 'string' ? detail : 'The service is not answering: progress resumes once it does';
+  }
+  if (e.event === 'progress' || e.event === 'completed' || e.event === 'end') return null;
+  return notice;
+}
