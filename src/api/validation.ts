@@ -16,17 +16,16 @@ const forParams = factory({}, { customOptions: { ...common, coerceTypes: 'array'
 
 export const validatorCompiler: FastifySchemaCompiler<unknown> = (route) => (route.httpPart === 'body' ? forBody(route) : forParams(route));
 
-/** Every address must be base58 of 32 bytes and listed once; names each bad one. */
+/**
+ * Every address must be base58 of 32 bytes and listed once; names each bad one. Both kinds of
+ * problem are named in one answer (an invalid address is the problem's type then), so that a list
+ * is fixed in one round.
+ */
 export function checkAddresses(field: string, addresses: readonly string[]): void {
   const invalid: FieldError[] = [];
   addresses.forEach((a, i) => {
     if (!isPublicKey(a)) invalid.push({ pointer: `/body/${field}/${i}`, detail: `not a valid Solana address (base58 of 32 bytes): '${a}'` });
   });
-  if (invalid.length > 0) {
-    const list = invalid.map((e) => e.detail.slice(e.detail.indexOf("'"))).join(', ');
-    const what = invalid.length === 1 ? 'an address that is not a valid Solana public key' : `${invalid.length} addresses that are not valid Solana public keys`;
-    throw new ProblemError('invalidAddress', `${field} contains ${what} (base58 of 32 bytes): ${list}`, invalid);
-  }
   const seen = new Map<string, number>();
   const duplicates: FieldError[] = [];
   addresses.forEach((a, i) => {
@@ -34,10 +33,15 @@ export function checkAddresses(field: string, addresses: readonly string[]): voi
     if (first !== undefined) duplicates.push({ pointer: `/body/${field}/${i}`, detail: `'${a}' is already listed at position ${first}` });
     else seen.set(a, i);
   });
-  if (duplicates.length > 0) {
-    const names = [...new Set(duplicates.map((d) => d.detail.split("'")[1]))].map((a) => `'${a}'`).join(', ');
-    throw new ProblemError('duplicateAddresses', `${field} lists ${names} more than once: list each address once`, duplicates);
+  const names = [...new Set(duplicates.map((d) => d.detail.split("'")[1]))].map((a) => `'${a}'`).join(', ');
+  const listedTwice = `${field} lists ${names} more than once: list each address once`;
+  if (invalid.length > 0) {
+    const list = invalid.map((e) => e.detail.slice(e.detail.indexOf("'"))).join(', ');
+    const what = invalid.length === 1 ? 'an address that is not a valid Solana public key' : `${invalid.length} addresses that are not valid Solana public keys`;
+    const also = duplicates.length > 0 ? `; also, ${listedTwice}` : '';
+    throw new ProblemError('invalidAddress', `${field} contains ${what} (base58 of 32 bytes): ${list}${also}`, [...invalid, ...duplicates]);
   }
+  if (duplicates.length > 0) throw new ProblemError('duplicateAddresses', listedTwice, duplicates);
 }
 
 export function checkAddress(what: string, address: string): void {

@@ -98,6 +98,20 @@ describe('request validation (no services)', () => {
     });
   });
 
+  it('names an invalid address and a wallet listed twice in one answer, so the list is fixed in one round', async () => {
+    const res = await app.inject({ method: 'POST', url: '/v1/analyses', payload: { wallets: [A, 'abc', B, A] } });
+    expect(res.statusCode).toBe(400);
+    const body = res.json();
+    expect(body).toMatchObject({
+      type: problemType('invalidAddress'),
+      errors: [
+        { pointer: '/body/wallets/1', detail: "not a valid Solana address (base58 of 32 bytes): 'abc'" },
+        { pointer: '/body/wallets/3', detail: `'${A}' is already listed at position 0` },
+      ],
+    });
+    expect(body.detail).toBe(`wallets contains an address that is not a valid Solana public key (base58 of 32 bytes): 'abc'; also, wallets lists '${A}' more than once: list each address once`);
+  });
+
   it('lists every schema violation at once', async () => {
     const res = await app.inject({ method: 'POST', url: '/v1/analyses', payload: { wallets: [A, B], extra: 1, window: 0, sync: 'x' } });
     const pointers = new Set((res.json().errors as Array<{ pointer: string }>).map((e) => e.pointer));
