@@ -61,7 +61,7 @@ export function createHolderActivities(deps: ActivityDeps) {
           };
           const { wallets, ...summary } = result;
           await recordTokenHolders(pool, input.analysisId, wallets, summary);
-          log.info('token holders resolved', { analysisId: input.analysisId, token: input.token, pages: scan.pages, complete: scan.complete, owners: selection.ownersSeen, selected: wallets.length });
+          log.info('token holders resolved', { analysisId: input.analysisId, token: input.token, pages: scan.pages, complete: scan.complete, owners: selection.ownersSeen, selected: wallets.length, repeatedListings: selection.repeatedListings });
           return result;
         },
       );

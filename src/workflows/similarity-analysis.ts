@@ -523,7 +523,8 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
     const summary = await compute({
       analysisId,
       wallets: wallets.filter((w) => !failedSet.has(w)),
-      partialWallets,
+      // a wallet whose sync was cut short and whose balances then failed is failed only (not in the computation)
+      partialWallets: partialWallets.filter((w) => !failedSet.has(w)),
       failedWallets: failed,
       weights: request.weights,
       windowDays: request.window,

@@ -2,7 +2,10 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { WorkflowFailedError } from '@temporalio/client';
 import { generateWorld } from '../../src/simulator';
-import { SEARCH_ATTRIBUTES, progressQuery, type AnalysisInput, type AnalysisProgress } from '../../src/workflows/contract';
+import { ApplicationFailure } from '@temporalio/common';
+import { SEARCH_ATTRIBUTES, progressQuery, proceedWithAvailableDataSignal, type AnalysisInput, type AnalysisProgress } from '../../src/workflows/contract';
+import { createActivities } from '../../src/activities';
+import { buildActivityDeps } from '../../src/wiring';
 import { analysisInput, executeAnalysis, startAnalysis } from '../harness/analyses';
 import { resolveTemporalCli } from '../../src/temporal/dev-server';
 import { getAnalysis } from '../../src/store/analyses';
@@ -81,6 +84,42 @@ describe('following and steering an analysis', () => {
     expect((stored?.result?.partialWallets as string[]).sort()).toEqual([...summary.partialWallets].sort());
     const truncated = (stored?.result?.coverage as Array<{ address: string; truncated: boolean }>).filter((c) => c.truncated).map((c) => c.address);
     for (const w of summary.partialWallets) expect(truncated).toContain(w);
+  });
+
+  it('a wallet cut short by proceed whose balances then failed is listed as failed only, not also as partial', async () => {
+    // no page is answered before the signal: every wallet's sync is cut short
+    opened.sim.configure({ latencyMs: { 'helius:history': 400 }, paused: ['helius:history'] });
+    const i = input();
+    const broken = wallets[2];
+    const real = createActivities(buildActivityDeps(opened.stack.config, opened.stack.pool, opened.stack.redis));
+    const summary = await opened.stack.withWorkers(
+      async () => {
+        const handle = await start(i);
+        await until('the sync to start', async () => ((await handle.query(progressQuery)).phase === 'syncing' ? true : undefined));
+        await handle.signal(proceedWithAvailableDataSignal);
+        opened.sim.configure({ paused: [] });
+        return handle.result();
+      },
+      {
+        activities: {
+          // one wallet's balances fail for good (as a provider refusing that wallet would make them)
+          fetchBalanceBatch: async (input: { wallets: string[] }) => {
+            const out = await real.fetchBalanceBatch({ wallets: input.wallets.filter((w) => w !== broken) });
+            return { wallets: [...out.wallets, ...(input.wallets.includes(broken) ? [{ wallet: broken, balances: 'failed' as const, error: 'refused by the test' }] : [])] };
+          },
+          fetchBalances: async (input: { wallet: string }) => {
+            if (input.wallet === broken) throw ApplicationFailure.nonRetryable('refused by the test', 'BalancesRefused');
+            return real.fetchBalances(input);
+          },
+        },
+      },
+    );
+    expect(summary.failedWallets.map((f) => f.wallet)).toEqual([broken]);
+    expect(summary.partialWallets.length).toBeGreaterThan(0);
+    expect(summary.partialWallets).not.toContain(broken);
+    expect(summary.pairCount).toBe(6);
+    const stored = await getAnalysis(opened.stack.pool, i.analysisId);
+    expect(stored?.result?.partialWallets as string[]).not.toContain(broken);
   });
 
   it('cancellation stops the analysis and leaves a visible cancelled status in PostgreSQL and the search attributes', async () => {

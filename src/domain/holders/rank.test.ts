@@ -47,6 +47,21 @@ describe('selectTopHolders', () => {
     expect(result).toMatchObject({ ownersSeen: 5, eligible: 5, accountsSeen: 7, excluded: [] });
   });
 
+  it('counts an account listed on two pages once, as its last listing has it (offset paging over accounts that change)', () => {
+    const acc = (address: string, owner: string, amount: bigint) => ({ address, owner, amount });
+    // page 1: acc1 (w1 150), acc2 (w2 80); page 2 lists acc2 again (the set shifted), then acc3 (w2 30), acc2 moved to 85
+    const result = selectTopHolders([acc('acc1', 'w1', 150n), acc('acc2', 'w2', 80n), acc('acc2', 'w2', 80n), acc('acc3', 'w2', 30n), acc('acc2', 'w2', 85n)], {
+      top: 1,
+      isWallet,
+      known: new Map(),
+    });
+    expect(result.holders).toEqual([{ owner: 'w1', amount: '150', accounts: 1 }]);
+    expect(result).toMatchObject({ ownersSeen: 2, eligible: 2, accountsSeen: 3, repeatedListings: 2 });
+    // an account that changed owner between its listings counts for its last owner only
+    const moved = selectTopHolders([acc('acc9', 'w8', 100n), acc('acc9', 'w9', 100n)], { top: 2, isWallet, known: new Map() });
+    expect(moved.holders).toEqual([{ owner: 'w9', amount: '100', accounts: 1 }]);
+  });
+
   it('drops burn, AMM, exchange and off-curve owners, counts them by reason and lists the largest', () => {
     const result = selectTopHolders(
       [acct(RAYDIUM_AUTHORITY, 1000n), acct('pda-vault', 900n), acct(INCINERATOR, 800n), acct(BINANCE, 700n), acct(WALLET_A, 10n), acct(WALLET_B, 20n), acct('pda-small', 1n)],

@@ -61,8 +61,10 @@ export interface HolderSelection {
   ownersSeen: number;
   /** eligible owners (before the cut at `top`) */
   eligible: number;
-  /** token accounts read (zero balances included) */
+  /** distinct token accounts read (zero balances included) */
   accountsSeen: number;
+  /** listings of an account already read, left out (a paged scan over a live set of accounts can list one on two pages) */
+  repeatedListings: number;
 }
 
 export interface SelectOptions {
@@ -87,15 +89,26 @@ export function exclusionOf(owner: string, known: ReadonlyMap<string, KnownAddre
   return null;
 }
 
-/** Aggregates accounts per owner, ranks owners by amount, drops the ineligible ones, keeps the top N. */
+/**
+ * Aggregates accounts per owner, ranks owners by amount, drops the ineligible ones, keeps the top N.
+ * Each token account counts once, as its last listing has it: DAS pages by offset over accounts that
+ * change while a scan of many pages runs, so an account can appear on two pages (counted twice, it
+ * would move its owner up the ranking).
+ */
 export function selectTopHolders(accounts: Iterable<HolderAccount>, options: SelectOptions): HolderSelection {
   const known = options.known ?? KNOWN_ADDRESSES;
   const isWallet = options.isWallet ?? isOnCurve;
   const listed = options.excludedListed ?? EXCLUDED_LISTED_DEFAULT;
-  const perOwner = new Map<string, { owner: string; raw: bigint; accounts: number }>();
-  let accountsSeen = 0;
+  const byAddress = new Map<string, HolderAccount>();
+  let listings = 0;
   for (const a of accounts) {
-    accountsSeen += 1;
+    listings += 1;
+    // re-inserted: the last listing's owner and amount
+    byAddress.delete(a.address);
+    byAddress.set(a.address, a);
+  }
+  const perOwner = new Map<string, { owner: string; raw: bigint; accounts: number }>();
+  for (const a of byAddress.values()) {
     if (a.amount <= 0n) continue;
     const entry = perOwner.get(a.owner) ?? { owner: a.owner, raw: 0n, accounts: 0 };
     entry.raw += a.amount;
@@ -118,5 +131,5 @@ export function selectTopHolders(accounts: Iterable<HolderAccount>, options: Sel
     eligible += 1;
     if (holders.length < options.top) holders.push(view);
   }
-  return { holders, excludedCounts, excluded, ownersSeen: ranked.length, eligible, accountsSeen };
+  return { holders, excludedCounts, excluded, ownersSeen: ranked.length, eligible, accountsSeen: byAddress.size, repeatedListings: listings - byAddress.size };
 }
