@@ -55,7 +55,8 @@ export function describeFailure(err: unknown): string {
 }
 
 /** Node's parseArgs errors (an unknown option, a missing value) are usage mistakes, not bugs. */
-const isArgumentError = (err: unknown): boolean => typeof (err as { code?: unknown } | null)?.code === 'string' && (err as { code: string }).code.startsWith('ERR_PARSE_ARGS_');
+export const isArgumentError = (err: unknown): err is Error & { code: string } =>
+  err instanceof Error && typeof (err as { code?: unknown }).code === 'string' && (err as Error & { code: string }).code.startsWith('ERR_PARSE_ARGS_');
 
 /** For an entry point's last catch: an error the user can act on as its message alone, anything else with its stack; then exit. */
 export function exitWithOneLine(err: unknown, exitCode = 1): never {

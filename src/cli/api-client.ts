@@ -32,9 +32,15 @@ export class ApiClient {
   }
 
   private async request<T>(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<T> {
+    let url: URL;
+    try {
+      url = new URL(path, this.baseUrl);
+    } catch {
+      throw new ApiError(`the API address '${this.baseUrl}' is not a URL: give it with its scheme, e.g. --api http://127.0.0.1:3000`, null);
+    }
     let res: Response;
     try {
-      res = await fetch(new URL(path, this.baseUrl), {
+      res = await fetch(url, {
         method,
         headers: this.headers({ ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...extraHeaders }),
         body: body === undefined ? undefined : JSON.stringify(body),
@@ -44,7 +50,14 @@ export class ApiClient {
       throw new ApiError(`cannot reach the API at ${this.baseUrl} (${reason}): start it with 'npm run dev' or pass --api <url>`, null);
     }
     const text = await res.text();
-    const parsed = text ? (JSON.parse(text) as unknown) : null;
+    let parsed: unknown = null;
+    try {
+      parsed = text ? (JSON.parse(text) as unknown) : null;
+    } catch {
+      // an HTML page (a proxy's 502, another server on that port): not this API's answer
+      const type = res.headers.get('content-type')?.split(';')[0] ?? 'no content type';
+      throw new ApiError(`${this.baseUrl} answered ${method} ${path} with ${res.status} ${type}, not JSON: is --api the wallet-similarity API?`, res.status);
+    }
     if (!res.ok) {
       const problem = parsed as { detail?: string; title?: string; type?: string } | null;
       throw new ApiError(`${res.status} ${problem?.title ?? res.statusText}: ${problem?.detail ?? text}`, res.status, problem?.type ?? null);

@@ -22,7 +22,8 @@ export function lag(seconds: number): string {
 }
 
 const asset = (ref: TransferRef, names: Names): string => (ref.asset === 'SOL' ? 'SOL' : names.token(ref.asset));
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+/** `1 wallet`, `2 wallets`. */
+export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** A or B for one of the pair's wallets, else the abbreviated address. */
 function side(p: Pick<SimilarityPair, 'walletA' | 'walletB'>, address: string | null, names: Names): string {

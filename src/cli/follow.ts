@@ -3,7 +3,7 @@
 import { SingleBar } from 'cli-progress';
 import type { AnalysisStartBody, AnalysisView } from '../api/schemas/analyses';
 import type { AnalysisProgress } from '../workflows/contract';
-import type { ApiClient } from './api-client';
+import { ApiError, type ApiClient } from './api-client';
 
 export interface FollowOptions {
   /** where the progress goes (stderr, so stdout stays the result) */
@@ -74,8 +74,9 @@ export async function followAnalysis(api: ApiClient, analysisId: string, opts: F
         } else if (e.event === 'tokens') report.phase(enrichedPhase(enrichment, (e.data as { fetchingElsewhere: number }).fetchingElsewhere), 100);
         else if (e.event === 'end') break;
       }
-    } catch {
-      report.phase('event stream interrupted; polling');
+    } catch (err) {
+      // a refused stream (404, 401) is the analysis's own answer: the read below says it in full
+      if (!(err instanceof ApiError && err.status !== null && err.status >= 400 && err.status < 500)) report.phase('event stream interrupted; polling');
     }
     // The stream ended (or broke): poll until the analysis and its enrichment are done.
     for (;;) {
@@ -92,7 +93,7 @@ export async function followAnalysis(api: ApiClient, analysisId: string, opts: F
 
 export async function startAndFollow(api: ApiClient, request: AnalysisStartBody, opts: FollowOptions & { log?: (line: string) => void } = {}): Promise<AnalysisView> {
   const started = await api.startAnalysis(request);
-  const group = request.token !== undefined ? `the top ${request.top ?? 'default number of'} holders of token ${request.token}` : `${request.wallets?.length ?? 0} wallets`;
+  const group = request.token !== undefined ? `${request.top !== undefined ? `the top ${request.top}` : 'the largest (as many as the API takes by default)'} holders of token ${request.token}` : `${request.wallets?.length ?? 0} wallets`;
   opts.log?.(`Started analysis ${started.analysisId} of ${group}\n  Temporal Web UI: ${started.links.temporalUi}`);
   return followAnalysis(api, started.analysisId, opts);
 }

@@ -5,13 +5,13 @@
 //   wallet-similarity show <analysis-id> --pair <A> <B> [--json]   one pair's full evidence
 //   wallet-similarity pairs <analysis-id> [--min-score x] [--wallet w] [--limit n] [--all] [--json]
 import { parseArgs } from 'node:util';
-import { ActionableError, exitWithOneLine } from '../errors';
+import { ActionableError, exitWithOneLine, isArgumentError } from '../errors';
 import { ApiClient } from './api-client';
 import { followAnalysis, startAndFollow } from './follow';
 import { renderPairEvidence } from './pair-detail';
 import { MAX_PAGE, groupWallet, locatePair, pairPages, renderPairsPage } from './pairs';
 import { renderAnalysis } from './render';
-import { syncMode, type SyncMode } from '../api/schemas/analyses';
+import { MAX_WINDOW_DAYS, syncMode, type SyncMode } from '../api/schemas/analyses';
 
 const USAGE = `usage:
   wallet-similarity analyze <address> <address> ... [options]   start an analysis, follow it, print the result
@@ -44,6 +44,16 @@ class UsageError extends ActionableError {
   override name = 'UsageError';
 }
 
+type Command = 'analyze' | 'show' | 'pairs';
+/** Options every command takes. */
+const COMMON_OPTIONS = ['api', 'api-key', 'json', 'help'];
+/** Each command's own options: another's is a usage error, not silently ignored. */
+const OPTIONS_OF: Record<Command, string[]> = {
+  analyze: ['window', 'sync', 'token', 'top', 'pairs'],
+  show: ['pair', 'top', 'pairs'],
+  pairs: ['min-score', 'wallet', 'limit', 'all'],
+};
+
 export async function main(argv: string[]): Promise<number> {
   const { values, positionals, tokens } = parseArgs({
     args: argv,
@@ -68,8 +78,18 @@ export async function main(argv: string[]): Promise<number> {
   });
   const [command, ...args] = positionals;
   if (values.help || !command) {
-    console.error(USAGE);
+    // asked for: on stdout (`… --help | less`); a bare call is a usage mistake: on stderr
+    (values.help ? console.log : console.error)(USAGE);
     return values.help ? 0 : 2;
+  }
+  if (command in OPTIONS_OF) {
+    const given = [...new Set(tokens.flatMap((t) => (t.kind === 'option' ? [t.name] : [])))];
+    const foreign = given.filter((name) => !COMMON_OPTIONS.includes(name) && !OPTIONS_OF[command as Command].includes(name));
+    if (foreign.length > 0) {
+      const where = (name: string) => (Object.keys(OPTIONS_OF) as Command[]).filter((c) => OPTIONS_OF[c].includes(name));
+      const said = foreign.map((name) => `--${name}${where(name).length > 0 ? ` (an option of ${where(name).join(' and ')})` : ''}`).join(', ');
+      throw new UsageError(`${command} does not take ${said}`);
+    }
   }
   const api = new ApiClient(values.api ?? process.env.WALLET_SIMILARITY_API ?? 'http://127.0.0.1:3000', values['api-key'] ?? process.env.WALLET_SIMILARITY_API_KEY);
   const count = (flag: string, value: string | undefined, min: number): number | undefined => {
@@ -87,7 +107,7 @@ export async function main(argv: string[]): Promise<number> {
     if (token !== undefined && args.length > 0) throw new UsageError('analyze takes wallet addresses or --token <mint>, not both');
     if (token === undefined && args.length < 2) throw new UsageError('analyze needs at least two wallet addresses, or --token <mint>');
     const window = values.window === undefined ? undefined : Number(values.window);
-    if (window !== undefined && !(Number.isInteger(window) && window > 0)) throw new UsageError(`--window must be a whole number of days, got '${values.window}'`);
+    if (window !== undefined && !(Number.isInteger(window) && window > 0 && window <= MAX_WINDOW_DAYS)) throw new UsageError(`--window must be a whole number of days from 1 to ${MAX_WINDOW_DAYS}, got '${values.window}'`);
     const sync = values.sync as SyncMode | undefined;
     if (sync !== undefined && !syncMode.enum.includes(sync)) throw new UsageError(`--sync must be ${syncMode.enum.join(', ')}, got '${values.sync}'`);
     const group = token === undefined ? { wallets: args } : { token, ...(holders ? { top: holders } : {}) };
@@ -157,14 +177,29 @@ function pairArguments(tokens: Tokens, value: string): { first: string; second: 
   return { first: value, second: second.value, secondAt: positionals.indexOf(second) - 1 };
 }
 
+/**
+ * Exits once what was written to stdout and stderr has left the process: a pipe takes 64 KiB at a
+ * time, and process.exit() drops the rest (a `--json` result read by a slower program arrived cut).
+ */
+async function exitWhenWritten(code: number): Promise<never> {
+  await Promise.all([process.stdout, process.stderr].map((stream) => new Promise<void>((resolve) => stream.write('', () => resolve()))));
+  process.exit(code);
+}
+
 /** Runs the command and exits: 0 completed, 1 failed or unreachable, 2 usage error. */
 export function runCli(argv: string[]): void {
+  // a reader that stops early (`| head`) closes the pipe: nothing more to say, not a failure
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+  });
   main(argv).then(
-    (code) => process.exit(code),
+    (code) => exitWhenWritten(code),
     (err: unknown) => {
-      if (!(err instanceof UsageError)) exitWithOneLine(err);
-      console.error(`error: ${err.message}\n\n${USAGE}`);
-      process.exit(2);
+      // parseArgs refusing the arguments (an unknown option, a missing value) is a usage mistake too
+      if (!(err instanceof UsageError) && !isArgumentError(err)) exitWithOneLine(err);
+      // one line: parseArgs's own messages may span several
+      console.error(`error: ${err.message.replace(/\s*\n\s*/g, ' ').trim()}\n\n${USAGE}`);
+      return exitWhenWritten(2);
     },
   );
 }

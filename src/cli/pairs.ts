@@ -7,6 +7,7 @@ import type { SimilarityPair } from '../domain/similarity/types';
 import type { ApiClient } from './api-client';
 import { PairNotFoundError, pairInResult, resolveWallet } from './pair-detail';
 import { pairTotals, pairsTable, rankedPairs, servedResult, shortAddress, type RenderOptions } from './render';
+import { plural } from './evidence';
 
 /** The API's most pairs per page: what the CLI asks for when it reads pages it does not print. */
 export const MAX_PAGE = 1000;
@@ -28,8 +29,8 @@ export async function* pairPages(api: PairsSource, id: string, query: Omit<Parti
 /** A page as the show table, numbered from `first`, under a line saying which pairs these are. */
 export function renderPairsPage(view: AnalysisView, page: PairsPage, first: number, filters: { minScore?: number; wallet?: string }, opts: RenderOptions = {}): string {
   const what = [filters.wallet ? `of ${shortAddress(filters.wallet)}` : '', filters.minScore !== undefined ? `with relatedness ≥ ${filters.minScore}` : ''].filter(Boolean).join(' ');
-  const of = what ? `${page.matched} pairs ${what} (of ${page.pairCount})` : `${page.pairCount} pairs`;
-  if (page.pairs.length === 0) return `No pairs ${first > 1 ? 'left ' : ''}of ${of}.`;
+  const of = what ? `${plural(page.matched, 'pair')} ${what} (of ${page.pairCount})` : plural(page.pairCount, 'pair');
+  if (page.pairs.length === 0) return first > 1 ? `No pairs left of ${of}.` : what ? `No pairs ${what} (of ${page.pairCount}).` : 'No pairs.';
   const last = first + page.pairs.length - 1;
   return [`Pairs ${first}–${last} of ${of}, strongest first:`, pairsTable(view, page.pairs as unknown as SimilarityPair[], opts, first)].join('\n');
 }

@@ -7,7 +7,7 @@
 import Table from 'cli-table3';
 import type { AnalysisView } from '../api/schemas/analyses';
 import type { ClusterEvidence, SimilarityCluster, SimilarityPair, WalletCoverage } from '../domain/similarity/types';
-import { clusterBindingPhrases, otherPhrases, shortAddress, strongestPhrase, type Names } from './evidence';
+import { clusterBindingPhrases, otherPhrases, plural, shortAddress, strongestPhrase, type Names } from './evidence';
 
 export { shortAddress };
 
@@ -216,7 +216,7 @@ function coverageTable(coverage: WalletCoverage[], partial: string[], opts: Rend
 export function renderAnalysis(view: AnalysisView, opts: RenderOptions = {}): string {
   const lines: string[] = [];
   const took = view.completedAt ? ` in ${((Date.parse(view.completedAt) - Date.parse(view.createdAt)) / 1000).toFixed(1)} s` : '';
-  lines.push(`Analysis ${view.analysisId}: ${view.status}${took} (${view.wallets.length} wallets)`);
+  lines.push(`Analysis ${view.analysisId}: ${view.status}${took} (${plural(view.wallets.length, 'wallet')})`);
   if (view.holders) lines.push(...holderLines(view.holders));
   const failed = (view.failedWallets as Array<{ wallet: string; reason: string }> | null) ?? [];
   if (view.status !== 'completed' || !view.result) {
@@ -264,7 +264,7 @@ export function holderLines(h: NonNullable<AnalysisView['holders']>): string[] {
   if (!h.resolved) return [`Token ${h.token}: resolving its top ${h.top} holders`];
   const counts = Object.entries(h.excludedCounts ?? {}).filter(([, n]) => typeof n === 'number' && n > 0).map(([reason, n]) => `${String(n)} ${reason}`);
   const lines = [
-    `Token ${h.token}: the top ${h.selected} of ${h.eligible} eligible holders (${h.ownersSeen} owners, ${h.accountsSeen} token accounts${h.complete ? '' : `, first ${h.pages} pages only`})`,
+    `Token ${h.token}: the top ${h.selected} of ${plural(h.eligible ?? 0, 'eligible holder')} (${plural(h.ownersSeen ?? 0, 'owner')}, ${plural(h.accountsSeen ?? 0, 'token account')}${h.complete ? '' : `, first ${h.pages} pages only`})`,
     `  left out: ${counts.length > 0 ? counts.join(', ') : 'none'}`,
   ];
   for (const e of (h.excluded ?? []).slice(0, EXCLUDED_SHOWN)) lines.push(`    ${e.owner}  ${e.reason}${e.label ? ` (${e.label})` : ''}`);

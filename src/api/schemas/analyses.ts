@@ -25,10 +25,13 @@ export type MetricWeights = FromSchema<typeof metricWeights>;
 export const DEFAULT_TOP_PAIRS = 1_000;
 export const MAX_TOP_PAIRS = 5_000;
 
+/** The longest analysis window a request may ask for, in days (ten years). */
+export const MAX_WINDOW_DAYS = 3650;
+
 /** The parameters of an analysis besides its wallets; the analyses row stores them as `params`. */
 const analysisParamsProperties = {
   weights: metricWeights,
-  window: { type: ['integer', 'null'], minimum: 1, maximum: 3650, default: null, description: 'analysis window in days; absent or null: the full history' },
+  window: { type: ['integer', 'null'], minimum: 1, maximum: MAX_WINDOW_DAYS, default: null, description: 'analysis window in days; absent or null: the full history' },
   sync: { ...syncMode, default: 'auto', description: 'auto: sync wallets that are not READY; force: sync all; skip: use stored data only' },
   failureThreshold: { ...fraction, default: 0.8, description: 'share of wallets that must succeed' },
   clusterThreshold: { ...fraction, description: 'pairs with combined at or above this are edges of the clustering graph (default 0.3)' },

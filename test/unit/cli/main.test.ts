@@ -1,5 +1,9 @@
 // The command line: `show <id> --pair <A> <B>` reads the analysis id and both wallets wherever the
 // option stands, and refuses a missing wallet or id before calling the API.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { ApiError } from '../../../src/cli/api-client';
 import { main } from '../../../src/cli/main';
 
@@ -26,5 +30,85 @@ describe('wallet-similarity show --pair', () => {
     [['show', 'an-id', '--pair=AAAA,BBBB,CCCC'], /--pair takes two wallets/],
   ])('refuses %j with a usage error', async (argv, message) => {
     await expect(main([...argv, ...api])).rejects.toThrow(message);
+  });
+});
+
+describe('wallet-similarity: arguments and answers it cannot use', () => {
+  it.each([
+    [['pairs', 'an-id', '--top', '5', '--window', '3'], /^pairs does not take --top \(an option of analyze and show\), --window \(an option of analyze\)$/],
+    [['analyze', 'A', 'B', '--min-score', '0.5'], /^analyze does not take --min-score \(an option of pairs\)$/],
+    [['show', 'an-id', '--all'], /^show does not take --all \(an option of pairs\)$/],
+    [['analyze', 'A', 'B', '--window', '3651'], /^--window must be a whole number of days from 1 to 3650, got '3651'$/],
+  ])('refuses %j before calling the API (an option of another command is named, not silently ignored)', async (argv, message) => {
+    await expect(main([...argv, ...api])).rejects.toMatchObject({ name: 'UsageError', message: expect.stringMatching(message) });
+  });
+
+  it('says that an address without its scheme needs one', async () => {
+    await expect(main(['show', 'an-id', '--api', '127.0.0.1:3999'])).rejects.toThrow("the API address '127.0.0.1:3999' is not a URL: give it with its scheme, e.g. --api http://127.0.0.1:3000");
+  });
+
+  it('names an answer that is not JSON (another server, a proxy page) in one line', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(502, { 'content-type': 'text/html; charset=utf-8' });
+      res.end('<!DOCTYPE html><html><body>Bad gateway</body></html>');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const err = await main(['show', 'an-id', '--api', url]).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ApiError);
+      expect((err as Error).message).toBe(`${url} answered GET /v1/analyses/an-id with 502 text/html, not JSON: is --api the wallet-similarity API?`);
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe('wallet-similarity as a process', () => {
+  const entry = path.join(__dirname, '../../../src/cli/main.ts');
+  const run = (argv: string[], readAfterMs = 0) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', entry, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      // a reader slower than the CLI: nothing is read from the pipe (64 KiB) until then
+      setTimeout(() => child.stdout.on('data', (d: Buffer) => (stdout += d.toString())), readAfterMs);
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+
+  it('writes all of a long --json output to a slow reader before it exits (process.exit dropped all but the first 64 KiB)', async () => {
+    const pairs = Array.from({ length: 2_000 }, (_, i) => ({ rank: i + 1, walletA: `A${i}`, walletB: `B${i}`, padding: 'x'.repeat(200) }));
+    const server = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      if (req.url?.includes('/pairs')) res.end(JSON.stringify({ pairs, nextCursor: null, matched: pairs.length, pairCount: pairs.length }));
+      else res.end(JSON.stringify({ analysisId: 'an-id', status: 'completed', wallets: [] }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const { code, stdout } = await run(['pairs', 'an-id', '--json', '--all', '--api', url], 1_500);
+      const lines = stdout.trim().split('\n');
+      expect(Buffer.byteLength(stdout)).toBeGreaterThan(400_000);
+      expect(lines).toHaveLength(2_000);
+      expect(JSON.parse(lines[1_999])).toMatchObject({ rank: 2_000 });
+      expect(code).toBe(0);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('answers an argument parseArgs refuses as a usage error: one line, exit 2', async () => {
+    const { code, stderr } = await run(['analyze', '--top']);
+    expect(code).toBe(2);
+    expect(stderr.split('\n')[0]).toMatch(/^error: Option '--top <value>' argument missing/);
+    expect(stderr).toContain('usage:');
+  });
+
+  it('prints --help on stdout, exit 0', async () => {
+    const { code, stdout } = await run(['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^usage:/);
   });
 });
