@@ -49,6 +49,22 @@ afterAll(async () => {
 });
 beforeEach(() => sim.reset());
 
+const until = async (done: () => boolean) => {
+  while (!done()) await new Promise((r) => setTimeout(r, 20));
+};
+
+/**
+ * Aborts once `count` requests of `calls` are on their way; each call must reject with the abort's
+ * reason. Returns the requests (by endpoint) as the simulator saw them end.
+ */
+async function abortInFlight(abort: AbortController, calls: Array<Promise<unknown>>, count: number, reason: Error) {
+  await until(() => sim.requestLog.length === count);
+  abort.abort(reason);
+  for (const call of calls) await expect(call).rejects.toBe(reason);
+  await until(() => sim.requestLog.every((e) => e.abandoned !== undefined));
+  return sim.requestLog.map(({ endpoint, abandoned }) => ({ endpoint, abandoned })).sort((a, b) => a.endpoint.localeCompare(b.endpoint));
+}
+
 describe('SolanaRpcClient', () => {
   it('returns lamports for 250 addresses in three getMultipleAccounts calls, unknown accounts as 0', async () => {
     const strangers = Array.from({ length: 248 }, (_, i) => addr('stranger', String(i)));
@@ -100,25 +116,14 @@ describe('SolanaRpcClient', () => {
 
   describe('with an abort signal', () => {
     afterEach(() => sim.reset({ knobs: true }));
-    const until = async (done: () => boolean) => {
-      while (!done()) await new Promise((r) => setTimeout(r, 20));
-    };
 
     it('drops the calls on their way when aborted: rejects with the reason, and the provider sees them abandoned', async () => {
       // far longer than the test may take: the calls can only end through the abort
       sim.configure({ latencyMs: { 'rpc:getMultipleAccounts': 600_000, 'rpc:getTokenAccountsByOwner': 600_000 } });
       const abort = new AbortController();
-      const sol = rpc.getSolBalances([HOLDER, TRADER], { signal: abort.signal });
-      const tokens = rpc.getTokenBalances(HOLDER, { signal: abort.signal });
+      const calls = [rpc.getSolBalances([HOLDER, TRADER], { signal: abort.signal }), rpc.getTokenBalances(HOLDER, { signal: abort.signal })];
       // one getMultipleAccounts call, and both token programs' getTokenAccountsByOwner
-      await until(() => sim.requestLog.length === 3);
-      const reason = new Error('the balance batch was cancelled');
-      abort.abort(reason);
-
-      await expect(sol).rejects.toBe(reason);
-      await expect(tokens).rejects.toBe(reason);
-      await until(() => sim.requestLog.every((e) => e.abandoned !== undefined));
-      expect(sim.requestLog.map(({ endpoint, abandoned }) => ({ endpoint, abandoned })).sort((a, b) => a.endpoint.localeCompare(b.endpoint))).toEqual([
+      expect(await abortInFlight(abort, calls, 3, new Error('the balance batch was cancelled'))).toEqual([
         { endpoint: 'rpc:getMultipleAccounts', abandoned: true },
         { endpoint: 'rpc:getTokenAccountsByOwner', abandoned: true },
         { endpoint: 'rpc:getTokenAccountsByOwner', abandoned: true },
@@ -180,16 +185,8 @@ describe('DexScreenerClient', () => {
     it('drops a held request when aborted: rejects with the reason, and the provider sees it abandoned', async () => {
       sim.configure({ paused: ['dexscreener'] });
       const abort = new AbortController();
-      const tokens = dex.getTokens([TOKEN_A], { signal: abort.signal });
-      const price = dex.getSolPriceUsd({ signal: abort.signal });
-      while (sim.requestLog.length < 2) await new Promise((r) => setTimeout(r, 20));
-      const reason = new Error('the enrichment batch was cancelled');
-      abort.abort(reason);
-
-      await expect(tokens).rejects.toBe(reason);
-      await expect(price).rejects.toBe(reason);
-      while (!sim.requestLog.every((e) => e.abandoned !== undefined)) await new Promise((r) => setTimeout(r, 20));
-      expect(sim.requestLog.map(({ endpoint, abandoned }) => ({ endpoint, abandoned }))).toEqual([
+      const calls = [dex.getTokens([TOKEN_A], { signal: abort.signal }), dex.getSolPriceUsd({ signal: abort.signal })];
+      expect(await abortInFlight(abort, calls, 2, new Error('the enrichment batch was cancelled'))).toEqual([
         { endpoint: 'dexscreener:tokens', abandoned: true },
         { endpoint: 'dexscreener:tokens', abandoned: true },
       ]);
