@@ -6,6 +6,7 @@ import type { Pool } from 'pg';
 import { formatUnits, isExcludedFromUniverse, type SimilarityWalletInput } from '../domain';
 import { decisiveDegreeLimit } from '../domain/detection';
 import type { SimilarityDatabaseStats } from '../domain/similarity/types';
+import type { WalletTransfer } from '../domain/detection/types';
 import { loadBalances } from '../store/wallet-balances';
 import { loadLegsMany } from '../store/swap-legs';
 import { mintStats } from '../store/mint-populations';
@@ -75,10 +76,21 @@ export async function loadSimilarityInputs(
         windowStartSec: sinceTimestamp,
         windowEndSec: input.nowSec,
       },
-      transfers: transfers.get(address) ?? [],
+      transfers: transfersOf(transfers.get(address) ?? [], stored, partial.has(address)),
     };
   });
   return { wallets, database };
+}
+
+/**
+ * A wallet's stored transfers for the engine. None stored means none made when its history is
+ * stored; but a sync cut short (proceed) or not covering the window before any transaction was
+ * stored knows nothing: unknown then (funding null, not 0, for its pairs).
+ */
+function transfersOf(stored: WalletTransfer[], coverage: { covers: boolean; transactions: number } | undefined, partial: boolean): WalletTransfer[] | undefined {
+  if (stored.length > 0) return stored;
+  const nothingRead = (coverage?.transactions ?? 0) === 0 && (partial || !coverage?.covers);
+  return nothingRead ? undefined : stored;
 }
 
 /** The mints swapped by the group, sorted, without those left out of every universe (SOL, stablecoins). */

@@ -57,6 +57,12 @@ export async function loadPairsPage(pool: Pool, analysisId: string, source: Pair
         { pointer: '/querystring/wallet', detail: 'not in the analysis\'s group' },
       ]);
     }
+    const failed = source.failedWallets.find((f) => f.wallet === wallet);
+    if (failed) {
+      throw new ProblemError('validation', `wallet ${wallet} is in this analysis's group but was left out of its computation (${failed.reason}): it has no pairs; its \`failedWallets\` entry says why`, [
+        { pointer: '/querystring/wallet', detail: 'left out of the computation' },
+      ]);
+    }
   }
   const endRank = minScore === undefined ? source.pairCount : await rankCountAtLeast(pool, analysisId, minScore, source.pairCount);
   // one row more than the page: whether another page follows, without counting

@@ -243,6 +243,8 @@ export interface PairsSource {
   wallets: string[];
   /** rows stored for it: ranks 0 to pairCount - 1 */
   pairCount: number;
+  /** wallets of the group left out of the computation, with why (they have no pairs) */
+  failedWallets: Array<{ wallet: string; reason: string }>;
 }
 
 /** A stored pair and its place in the ranking. */
@@ -255,14 +257,14 @@ export interface RankedPair {
 /** The analysis a pairs page reads, with its pair count; null: no such analysis. */
 export async function getPairsSource(pool: Pool, analysisId: string): Promise<PairsSource | null> {
   // max(rank) is one step down the primary key from its end (ranks are 0..n-1 without gaps)
-  const { rows } = await pool.query<{ owner_key_id: string | null; status: AnalysisStatus; wallets: string[]; pair_count: number }>(
-    `SELECT a.owner_key_id, a.status, a.wallets,
+  const { rows } = await pool.query<{ owner_key_id: string | null; status: AnalysisStatus; wallets: string[]; pair_count: number; failed_wallets: Array<{ wallet: string; reason: string }> | null }>(
+    `SELECT a.owner_key_id, a.status, a.wallets, a.failed_wallets,
             (SELECT COALESCE(max(p.rank) + 1, 0) FROM analysis_pairs p WHERE p.analysis_id = a.id) AS pair_count
        FROM analyses a WHERE a.id = $1`,
     [analysisId],
   );
   const r = rows[0];
-  return r ? { ownerKeyId: r.owner_key_id, status: r.status, wallets: r.wallets, pairCount: r.pair_count } : null;
+  return r ? { ownerKeyId: r.owner_key_id, status: r.status, wallets: r.wallets, pairCount: r.pair_count, failedWallets: r.failed_wallets ?? [] } : null;
 }
 
 /**

@@ -120,6 +120,10 @@ describe('following and steering an analysis', () => {
     expect(summary.pairCount).toBe(6);
     const stored = await getAnalysis(opened.stack.pool, i.analysisId);
     expect(stored?.result?.partialWallets as string[]).not.toContain(broken);
+    // no wallet had a page stored: their transfers are unknown, so no pair has a funding score (not 0)
+    const pairs = stored?.result?.pairs as Array<{ scores: { funding: number | null } }>;
+    expect(pairs).toHaveLength(6);
+    expect(pairs.map((p) => p.scores.funding)).toEqual([null, null, null, null, null, null]);
   });
 
   it('cancellation stops the analysis and leaves a visible cancelled status in PostgreSQL and the search attributes', async () => {

@@ -118,12 +118,12 @@ describe('GET /v1/analyses/{id}/pairs', () => {
   }
 
   /** An analysis of Alice's, completed, with `pairs` stored in analysis_pairs as ranked. */
-  async function seededAnalysis(group: string[], pairs: Pair[]): Promise<string> {
+  async function seededAnalysis(group: string[], pairs: Pair[], failedWallets: Array<{ wallet: string; reason: string }> = []): Promise<string> {
     const id = randomUUID();
     const { pool } = opened.stack;
     await insertAnalysis(pool, { id, workflowId: analysisWorkflowId(id), requestId: null, ownerKeyId: apiKeyId(ALICE), wallets: group, params: { window: null, sync: 'skip', failureThreshold: 0.8, topPairs: 10 } });
     const order = ranked(pairs.map((p, index) => ({ ...p, index })));
-    await completeAnalysis(pool, id, { summary: { pairCount: pairs.length }, result: { engineVersion: '2.0.0', pairs: order.slice(0, 10), pairCount: pairs.length, pairsComplete: false, clusters: [] }, coverage: [], failedWallets: [], engineVersion: '2.0.0' });
+    await completeAnalysis(pool, id, { summary: { pairCount: pairs.length }, result: { engineVersion: '2.0.0', pairs: order.slice(0, 10), pairCount: pairs.length, pairsComplete: false, clusters: [] }, coverage: [], failedWallets, engineVersion: '2.0.0' });
     // the rows as the write path stores them (test data: the store has no seeding function)
     await pool.query(
       `INSERT INTO analysis_pairs (analysis_id, rank, pair_index, wallet_a, wallet_b, combined, pair)
@@ -235,6 +235,17 @@ describe('GET /v1/analyses/{id}/pairs', () => {
       expect(theirs.body).toEqual({ ...nobodys.body, detail: (nobodys.body.detail as string).replace(unknown, id), instance: `/v1/analyses/${id}/pairs` });
       expect(theirs.body.type).toBe('urn:wallet-similarity:problem:not-found');
     });
+  });
+
+  it('a wallet of the group left out of the computation (its sync or balances failed) answers 400 saying so, not an empty page', async () => {
+    const [failed, ...computed] = wallets.slice(0, 6);
+    const id = await seededAnalysis(wallets.slice(0, 6), seededPairs(computed), [{ wallet: failed, reason: 'balances: refused by the provider' }]);
+    const res = await get(`/v1/analyses/${id}/pairs?wallet=${failed}`);
+    expect(res.status).toBe(400);
+    expect(res.body.detail).toBe(`wallet ${failed} is in this analysis's group but was left out of its computation (balances: refused by the provider): it has no pairs; its \`failedWallets\` entry says why`);
+    const ok = await get(`/v1/analyses/${id}/pairs?wallet=${computed[0]}`);
+    expect(ok.status).toBe(200);
+    expect(ok.body.matched).toBe(4);
   });
 
   it('answers 409 analysis-not-completed, with its status, while running and when it ended otherwise', async () => {
