@@ -43,20 +43,20 @@ export async function solPriceUsd(redis: Redis, market: MarketDataSource, signal
   }
   shared.waiting += 1;
   if (!signal) return shared.price;
-  const fetch = shared;
+  const joined = shared;
   let onAbort: (() => void) | undefined;
   const left = new Promise<never>((_, reject) => {
     onAbort = () => {
       reject(signal.reason);
-      fetch.waiting -= 1;
-      if (fetch.waiting > 0) return;
-      if (inFlight.get(redis) === fetch) inFlight.delete(redis);
-      fetch.abort.abort(signal.reason);
+      joined.waiting -= 1;
+      if (joined.waiting > 0) return;
+      if (inFlight.get(redis) === joined) inFlight.delete(redis);
+      joined.abort.abort(signal.reason);
     };
     signal.addEventListener('abort', onAbort, { once: true });
   });
   try {
-    return await Promise.race([fetch.price, left]);
+    return await Promise.race([joined.price, left]);
   } finally {
     signal.removeEventListener('abort', onAbort!);
   }

@@ -4,6 +4,7 @@ import { SingleBar } from 'cli-progress';
 import type { AnalysisStartBody, AnalysisView } from '../api/schemas/analyses';
 import type { AnalysisProgress } from '../workflows/contract';
 import { ApiError, type ApiClient } from './api-client';
+import { plural } from './evidence';
 
 export interface FollowOptions {
   /** where the progress goes (stderr, so stdout stays the result) */
@@ -93,7 +94,7 @@ export async function followAnalysis(api: ApiClient, analysisId: string, opts: F
 
 export async function startAndFollow(api: ApiClient, request: AnalysisStartBody, opts: FollowOptions & { log?: (line: string) => void } = {}): Promise<AnalysisView> {
   const started = await api.startAnalysis(request);
-  const group = request.token !== undefined ? `${request.top !== undefined ? `the top ${request.top}` : 'the largest (as many as the API takes by default)'} holders of token ${request.token}` : `${request.wallets?.length ?? 0} wallets`;
+  const group = request.token !== undefined ? `${request.top !== undefined ? `the top ${request.top}` : 'the largest (as many as the API takes by default)'} holders of token ${request.token}` : plural(request.wallets?.length ?? 0, 'wallet');
   opts.log?.(`Started analysis ${started.analysisId} of ${group}\n  Temporal Web UI: ${started.links.temporalUi}`);
   return followAnalysis(api, started.analysisId, opts);
 }

@@ -32,8 +32,8 @@ export async function walletsRoutes(fastify: FastifyInstance): Promise<void> {
       rows.map(async (r) => {
         if (r.status === 'SYNCING') return r;
         const workflowId = walletSyncWorkflowId(r.wallet);
-        const running = await temporal
-          .withDeadline(Date.now() + 1_000, () => temporal.workflow.getHandle(workflowId).describe())
+        // the second holds across the client's own retries (an unreachable server), not per attempt
+        const running = await withTemporalDeadline(temporal, () => temporal.workflow.getHandle(workflowId).describe(), 1_000)
           .then((d) => d.status.name === 'RUNNING')
           .catch(() => false);
         return running ? { ...r, status: 'SYNCING' as const, syncWorkflowId: workflowId } : r;
