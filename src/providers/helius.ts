@@ -278,9 +278,12 @@ export class HeliusClient implements HeliusHistorySource {
 }
 
 // ---------- Helius DAS getTokenAccounts: every token account of a mint ----------
-// JSON-RPC POST on the Helius RPC URL (SOLANA_RPC_URL), named params {mint, page, limit <= 1000};
+// JSON-RPC POST on the Helius RPC URL (SOLANA_RPC_URL), named params {mint, limit <= 1000, cursor?};
 // DAS answers 1,000 accounts at most per call, ordered by account address (not by amount), so the
-// largest holders are only known after the last page. Contract and provenance: docs/providers.md.
+// largest holders are only known after the last page. We page by cursor (keyset: each page starts
+// after the previous page's last address), not by page number: accounts opened or closed during a
+// scan then cannot shift an offset, so no account that lasts the scan is skipped or listed twice.
+// Contract and provenance: docs/providers.md.
 
 export interface HeliusDasClientOptions {
   /** the Helius RPC URL, e.g. https://mainnet.helius-rpc.com (SOLANA_RPC_URL) or the simulator's URL */
@@ -300,6 +303,12 @@ export interface TokenAccountsOptions {
   onPage?: (page: number, accounts: number) => void | Promise<void>;
   /** aborts the scan wherever it is (a page's turn, its budget slot, on the wire); it rejects with the signal's reason */
   signal?: AbortSignal;
+}
+
+export interface TokenAccountsPage {
+  accounts: DasTokenAccount[];
+  /** where the next page starts; null after an empty page (the end) */
+  cursor: string | null;
 }
 
 export interface TokenAccountsResult {
@@ -325,17 +334,22 @@ export class HeliusDasClient implements TokenHolderSource {
     this.http = new ProviderHttp({ provider: 'helius', baseUrl: options.url, apiKey: options.apiKey, budget: options.budget, timeouts: options.timeouts });
   }
 
-  /** One page (1-based) of the mint's token accounts with a non-zero balance. */
-  async getTokenAccountsPage(mint: string, page: number, limit = MAX_TOKEN_ACCOUNTS_PER_PAGE, signal?: AbortSignal): Promise<DasTokenAccount[]> {
+  /**
+   * One page of the mint's token accounts with a non-zero balance: the first without a cursor, then
+   * each after the cursor the previous page answered (null once a page is empty: the end).
+   */
+  async getTokenAccountsPage(mint: string, options: { cursor?: string; limit?: number; signal?: AbortSignal } = {}): Promise<TokenAccountsPage> {
+    const { cursor, limit = MAX_TOKEN_ACCOUNTS_PER_PAGE, signal } = options;
     const details = this.http.details(TOKEN_ACCOUNTS_OP);
     if (!isPublicKey(mint)) throw new InvalidAddressError(mint, details);
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_TOKEN_ACCOUNTS_PER_PAGE) {
       throw new InvalidRequestError(`limit must be an integer 1..${MAX_TOKEN_ACCOUNTS_PER_PAGE}, got ${limit}`, details);
     }
-    if (!Number.isInteger(page) || page < 1) throw new InvalidRequestError(`page must be an integer >= 1, got ${page}`, details);
+    if (cursor !== undefined && cursor.length === 0) throw new InvalidRequestError('cursor must not be empty', details);
     const id = String(this.nextId++);
-    const res = await this.http.send({ method: 'POST', path: '', json: { jsonrpc: '2.0', id, method: 'getTokenAccounts', params: { mint, page, limit } }, operation: TOKEN_ACCOUNTS_OP, signal });
-    const subject = `token accounts of mint ${mint} (page ${page})`;
+    const params = cursor === undefined ? { mint, limit } : { mint, limit, cursor };
+    const res = await this.http.send({ method: 'POST', path: '', json: { jsonrpc: '2.0', id, method: 'getTokenAccounts', params }, operation: TOKEN_ACCOUNTS_OP, signal });
+    const subject = `token accounts of mint ${mint} (${cursor === undefined ? 'first page' : `after ${cursor}`})`;
     let envelope;
     if (res.status >= 200 && res.status < 300) {
       const body = this.http.parseJson({ status: res.status, text: protectAmounts(res.text) }, TOKEN_ACCOUNTS_OP);
@@ -353,21 +367,32 @@ export class HeliusDasClient implements TokenHolderSource {
     }
     if (envelope.error) throw this.http.rpcError(envelope.error.code, envelope.error.message, TOKEN_ACCOUNTS_OP, res.status, res.retryAfterMs);
     const result = parseOrThrow(GetTokenAccountsResultSchema, envelope.result, this.http.details(TOKEN_ACCOUNTS_OP, res.status), subject, 'result.');
-    return result.token_accounts;
+    const accounts = result.token_accounts;
+    if (accounts.length === 0) return { accounts, cursor: null };
+    // the cursor DAS answers; without one, the page's last address, which is what DAS's cursor is
+    // documented to be (das/pagination.mdx: "the cursor will be the last asset ID of the response")
+    const next = result.cursor || accounts[accounts.length - 1].address;
+    // a cursor that does not move would ask for the same page until maxPages
+    if (next === cursor) {
+      throw new MalformedResponseError(`pagination did not advance past cursor ${cursor}`, this.http.details(TOKEN_ACCOUNTS_OP, res.status), 'result.cursor', subject);
+    }
+    return { accounts, cursor: next };
   }
 
   /**
-   * Pages through the mint's accounts until an empty page (as the DAS pagination docs do: a short
-   * page is not documented to be the last), or until maxPages.
+   * Pages by cursor through the mint's accounts until an empty page (as the DAS pagination docs do:
+   * a short page is not documented to be the last), or until maxPages.
    */
   async getTokenAccounts(mint: string, options: TokenAccountsOptions): Promise<TokenAccountsResult> {
     const limit = options.limit ?? MAX_TOKEN_ACCOUNTS_PER_PAGE;
     const accounts: DasTokenAccount[] = [];
+    let cursor: string | undefined;
     for (let page = 1; page <= options.maxPages; page++) {
-      const batch = await this.getTokenAccountsPage(mint, page, limit, options.signal);
-      for (const a of batch) accounts.push(a);
-      if (options.onPage) await options.onPage(page, batch.length);
-      if (batch.length === 0) return { accounts, pages: page, complete: true };
+      const batch = await this.getTokenAccountsPage(mint, { cursor, limit, signal: options.signal });
+      for (const a of batch.accounts) accounts.push(a);
+      if (options.onPage) await options.onPage(page, batch.accounts.length);
+      if (batch.cursor === null) return { accounts, pages: page, complete: true };
+      cursor = batch.cursor;
     }
     return { accounts, pages: options.maxPages, complete: false };
   }

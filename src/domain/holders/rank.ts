@@ -91,9 +91,9 @@ export function exclusionOf(owner: string, known: ReadonlyMap<string, KnownAddre
 
 /**
  * Aggregates accounts per owner, ranks owners by amount, drops the ineligible ones, keeps the top N.
- * Each token account counts once, as its last listing has it: DAS pages by offset over accounts that
- * change while a scan of many pages runs, so an account can appear on two pages (counted twice, it
- * would move its owner up the ranking).
+ * Each token account counts once, as its last listing has it: the scan pages by cursor, which lists
+ * an account once, but an account a provider lists twice anyway would, counted twice, move its
+ * owner up the ranking.
  */
 export function selectTopHolders(accounts: Iterable<HolderAccount>, options: SelectOptions): HolderSelection {
   const known = options.known ?? KNOWN_ADDRESSES;

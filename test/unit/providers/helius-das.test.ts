@@ -1,5 +1,5 @@
 // HeliusDasClient.getTokenAccounts over HTTP: the vendor's recorded example payload
-// (test/fixtures/real/das-getTokenAccounts-helius-rust-sdk-mock.json), paging, u64 amounts and errors.
+// (test/fixtures/real/das-getTokenAccounts-helius-rust-sdk-mock.json), cursor paging, u64 amounts and errors.
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,8 +11,13 @@ const MINT = '2v5byxxWVeAcrN39fznVrhuWZuoPkjpzGuqJHemyqP1x';
 
 let server: Server;
 let url: string;
-const requests: { path: string; body: { method: string; params: { mint: string; page: number; limit: number } } }[] = [];
-let respond: (body: { params: { page: number; limit: number } }) => { status: number; text: string };
+interface DasParams {
+  mint: string;
+  limit: number;
+  cursor?: string;
+}
+const requests: { path: string; body: { method: string; params: DasParams } }[] = [];
+let respond: (body: { params: DasParams }) => { status: number; text: string };
 /** while set, requests get no answer; the ones their client gives up are counted */
 let hold = false;
 let abandoned = 0;
@@ -49,7 +54,7 @@ const page = (accounts: string[], extra = '') => ({ status: 200, text: `{"jsonrp
 
 describe('HeliusDasClient.getTokenAccounts', () => {
   it('reads the recorded example payload: one account with its owner and raw amount', async () => {
-    respond = (body) => (body.params.page === 1 ? { status: 200, text: FIXTURE } : page([]));
+    respond = (body) => (body.params.cursor === undefined ? { status: 200, text: FIXTURE } : page([]));
     const client = new HeliusDasClient({ url, apiKey: 'secret' });
     const result = await client.getTokenAccounts(MINT, { maxPages: 5 });
     await client.close();
@@ -59,27 +64,52 @@ describe('HeliusDasClient.getTokenAccounts', () => {
       complete: true,
     });
     expect(requests[0].path).toBe('/?api-key=secret');
-    expect(requests[0].body).toEqual({ jsonrpc: '2.0', id: '1', method: 'getTokenAccounts', params: { mint: MINT, page: 1, limit: 1000 } });
+    expect(requests[0].body).toEqual({ jsonrpc: '2.0', id: '1', method: 'getTokenAccounts', params: { mint: MINT, limit: 1000 } });
+    // the recorded answer (to a request by page) carries no cursor: the next page starts after its
+    // last address, which is what DAS's cursor is documented to be
+    expect(requests[1].body.params).toEqual({ mint: MINT, limit: 1000, cursor: 'FDxksmT4hRCpS2Wr5NF2i3uuYGeTz6pSyychb44gDzL' });
   });
 
-  it('pages until an empty page, keeping amounts above 2^53 exact', async () => {
-    const pages = [[account(1, '18446744073709551615'), account(2, '5')], [account(3, '7')]];
-    respond = (body) => page(pages[body.params.page - 1] ?? [], ',"cursor":null,"last_indexed_slot":365750752');
+  it('pages by the cursor each answer gives until an empty page, keeping amounts above 2^53 exact', async () => {
+    const pages: Record<string, { accounts: string[]; next: string }> = {
+      first: { accounts: [account(1, '18446744073709551615'), account(2, '5')], next: 'opaque-1' },
+      'opaque-1': { accounts: [account(3, '7')], next: 'opaque-2' },
+    };
+    respond = (body) => {
+      const p = pages[body.params.cursor ?? 'first'];
+      return p ? page(p.accounts, `,"cursor":"${p.next}","last_indexed_slot":365750752`) : page([], ',"cursor":null');
+    };
     const client = new HeliusDasClient({ url });
     const result = await client.getTokenAccounts(MINT, { maxPages: 10, limit: 2 });
     await client.close();
     expect(result.accounts.map((a) => a.amount)).toEqual([18446744073709551615n, 5n, 7n]);
     expect(result).toMatchObject({ pages: 3, complete: true });
-    expect(requests.map((r) => r.body.params.page)).toEqual([1, 2, 3]);
+    expect(requests.map((r) => r.body.params.cursor)).toEqual([undefined, 'opaque-1', 'opaque-2']);
+    expect(requests.every((r) => !('page' in r.body.params))).toBe(true);
   });
 
   it('stops at maxPages and says the scan is incomplete', async () => {
-    respond = () => page([account(1, '1'), account(2, '2')]);
+    // an endless keyset: every page starts after the last one
+    respond = (body) => {
+      const n = Number(body.params.cursor?.slice(-1) ?? 0);
+      return page([account(n + 1, '1')], `,"cursor":"${'1'.repeat(31)}${n + 1}"`);
+    };
     const client = new HeliusDasClient({ url });
     const result = await client.getTokenAccounts(MINT, { maxPages: 3, limit: 2 });
     await client.close();
     expect(result).toMatchObject({ pages: 3, complete: false });
-    expect(result.accounts).toHaveLength(6);
+    expect(result.accounts.map((a) => a.address.slice(-1))).toEqual(['1', '2', '3']);
+  });
+
+  it('refuses a cursor that does not advance instead of asking for the same page again', async () => {
+    respond = () => page([account(1, '1')], ',"cursor":"stuck"');
+    const client = new HeliusDasClient({ url });
+    const err = (await client.getTokenAccounts(MINT, { maxPages: 50 }).catch((e: unknown) => e)) as MalformedResponseError;
+    await client.close();
+    expect(err).toBeInstanceOf(MalformedResponseError);
+    expect(err.field).toBe('result.cursor');
+    expect(err.message).toContain('did not advance past cursor stuck');
+    expect(requests).toHaveLength(2);
   });
 
   it('rejects a mint that is not a public key before any request', async () => {
