@@ -3,6 +3,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import { isConnectionError } from '../store/errors';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -20,6 +21,7 @@ export const PROBLEMS = {
   malformedRequest: { status: 400, title: 'The HTTP request is malformed' },
   unauthorized: { status: 401, title: 'Missing or unknown API key' },
   notFound: { status: 404, title: 'Not found' },
+  methodNotAllowed: { status: 405, title: 'Method not allowed' },
   requestTimeout: { status: 408, title: 'The request took too long to arrive' },
   notRunning: { status: 409, title: 'The analysis is not running' },
   analysisNotCompleted: { status: 409, title: 'The analysis has not completed' },
@@ -163,9 +165,37 @@ export function installProblemHandlers(app: FastifyInstance): void {
     request.log.error({ err: error }, 'request failed');
     return sendProblem(reply, request, 'internal', 'the server failed to answer; the error is logged with this request id: ' + request.id);
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, request, 'notFound', `no route ${request.method} ${request.url.split('?')[0]}: see /docs for the API`),
-  );
+  const allowedMethods = routeMethods(app);
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0];
+    // a route of another method: 405 with the methods it has (RFC 9110 §15.5.6), not 404
+    const allowed = allowedMethods(path);
+    if (allowed.length > 0) {
+      reply.header('allow', allowed.join(', '));
+      return sendProblem(reply, request, 'methodNotAllowed', `${path} does not take ${request.method}: use ${allowed.length > 1 ? `${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}` : allowed[0]} (see /docs for the API)`);
+    }
+    return sendProblem(reply, request, 'notFound', `no route ${request.method} ${path}: see /docs for the API`);
+  });
+}
+
+/**
+ * The methods that have a route for a request path, read from a router of every route's pattern
+ * (find-my-way, fastify's own router, fed by the onRoute hook: call before any route is added).
+ */
+function routeMethods(app: FastifyInstance): (path: string) => string[] {
+  const router = FindMyWay({ maxParamLength: MAX_PATH_SEGMENT });
+  const methods = new Set<HTTPMethod>();
+  const added = new Set<string>();
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat() as HTTPMethod[]) {
+      const key = `${method} ${route.url}`;
+      if (added.has(key)) continue;
+      added.add(key);
+      methods.add(method);
+      router.on(method, route.url, () => undefined);
+    }
+  });
+  return (path) => [...methods].filter((method) => router.find(method, path) !== null).sort();
 }
 
 // Errors fastify answers before routing or before HTTP parsing finishes (its own JSON otherwise).

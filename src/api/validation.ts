@@ -4,6 +4,7 @@
 // fastify's own Ajv 8 factory (the top-level `ajv` package is an older major used by eslint)
 import { AjvCompiler } from '@fastify/ajv-compiler';
 import type { FastifyInstance, FastifyRequest, FastifySchemaCompiler } from 'fastify';
+import type { FastifyValidationResult } from 'fastify/types/schema';
 import { isPublicKey } from '../providers/address';
 import { ProblemError, type FieldError } from './problem';
 
@@ -14,7 +15,40 @@ const factory = AjvCompiler();
 const forBody = factory({}, { customOptions: { ...common, coerceTypes: false } });
 const forParams = factory({}, { customOptions: { ...common, coerceTypes: 'array' } });
 
-export const validatorCompiler: FastifySchemaCompiler<unknown> = (route) => (route.httpPart === 'body' ? forBody(route) : forParams(route));
+export const validatorCompiler: FastifySchemaCompiler<unknown> = (route) => (route.httpPart === 'body' ? forBody(route) : decimalNumbers(route.schema, forParams(route)));
+
+const DECIMAL = { integer: /^-?\d+$/, number: /^-?(?:\d+(?:\.\d*)?|\.\d+)$/ } as const;
+type Validate = ((...args: unknown[]) => unknown) & { errors?: unknown[] | null; schemaEnv?: unknown };
+
+/**
+ * Numbers in a URL are written in decimal: Ajv's coercion (`x == +x`) would also take '0x10' as
+ * 16, '1e3' as 1000 and ' 5' as 5, so a typo'd or hex value would be acted on instead of refused.
+ * Checks the top-level integer and number fields of a querystring or params schema before Ajv.
+ */
+function decimalNumbers(schema: unknown, validate: FastifyValidationResult): FastifyValidationResult {
+  const properties = (schema as { properties?: Record<string, { type?: unknown }> } | undefined)?.properties ?? {};
+  const numeric = Object.entries(properties).flatMap(([name, p]) => (p.type === 'integer' || p.type === 'number' ? [[name, p.type] as const] : []));
+  const inner = validate as unknown as Validate;
+  if (numeric.length === 0) return validate;
+  const checked: Validate = (...args) => {
+    const data = args[0] as Record<string, unknown> | null;
+    const errors = numeric.flatMap(([name, type]) => {
+      const value = data?.[name];
+      if (typeof value !== 'string' || DECIMAL[type].test(value)) return [];
+      const example = type === 'integer' ? '20' : '0.5';
+      return [{ instancePath: `/${name}`, keyword: 'decimal', params: { type }, message: `must be a${type === 'integer' ? 'n' : ''} ${type} written in decimal digits (e.g. ${example}), got '${value.slice(0, 40)}'` }];
+    });
+    if (errors.length > 0) {
+      checked.errors = errors;
+      return false;
+    }
+    const valid = inner(...args);
+    checked.errors = inner.errors;
+    return valid;
+  };
+  checked.schemaEnv = inner.schemaEnv;
+  return checked as unknown as FastifyValidationResult;
+}
 
 /**
  * Every address must be base58 of 32 bytes and listed once; names each bad one. Both kinds of

@@ -218,6 +218,8 @@ describe('GET /v1/analyses/{id}/pairs', () => {
         ['limit=1001', /limit/],
         ['limit=ten', /limit/],
         ['minScore=1.5', /minScore/],
+        ['minScore=0x1', /querystring.minScore must be a number written in decimal digits \(e.g. 0.5\), got '0x1'/],
+        ['limit=1e2', /querystring.limit must be an integer written in decimal digits/],
         ['sort=combined', /unknown field 'sort'/],
       ];
       for (const [query, detail] of problems) {

@@ -39,6 +39,8 @@ interface Case {
   status: number;
   type: string;
   detail?: RegExp;
+  /** the Allow header a 405 must carry */
+  allow?: string;
 }
 
 const cases: Case[] = [];
@@ -171,8 +173,10 @@ const queries: Array<[string, string, string, RegExp]> = [
   ['limit 0', 'limit=0', 'validation', /querystring.limit must be >= 1/],
   ['limit 101', 'limit=101', 'validation', /querystring.limit must be <= 100/],
   ['a negative limit', 'limit=-1', 'validation', /querystring.limit must be >= 1/],
-  ['limit as a word', 'limit=ten', 'validation', /querystring.limit must be integer/],
-  ['a fractional limit', 'limit=1.5', 'validation', /querystring.limit must be integer/],
+  ['limit as a word', 'limit=ten', 'validation', /querystring.limit must be an integer written in decimal digits \(e.g. 20\), got 'ten'/],
+  ['a fractional limit', 'limit=1.5', 'validation', /querystring.limit must be an integer written in decimal digits .*got '1.5'/],
+  ['limit in hex (0x10 is not read as 16)', 'limit=0x10', 'validation', /querystring.limit must be an integer written in decimal digits .*got '0x10'/],
+  ['limit in exponent form', 'limit=1e1', 'validation', /querystring.limit must be an integer written in decimal digits .*got '1e1'/],
   ['limit twice', 'limit=1&limit=2', 'validation', /querystring.limit must be integer/],
   ['an unknown parameter', `wallet=${A}&sort=asc`, 'validation', /unknown field 'sort'/],
   ['a wallet that is not an address', 'wallet=xyz', 'invalid-address', /'xyz'/],
@@ -192,19 +196,27 @@ for (const [route, what] of [['/v1/wallets', 'the wallet'], ['/v1/tokens', 'the 
   add({ name: `GET ${route}/{address}: never seen`, method: 'GET', url: `${route}/${C}`, status: 404, type: 'not-found' });
 }
 
-// --- methods and paths that do not exist ---------------------------------------------------------
+// --- methods a path does not take (405 with Allow), and paths that do not exist (404) -----------
+const wrongMethods: Array<[Method, string, string]> = [
+  ['PUT', '/v1/analyses', 'GET, HEAD, POST'],
+  ['PATCH', `/v1/analyses/${randomUUID()}`, 'DELETE, GET, HEAD'],
+  ['DELETE', '/v1/analyses', 'GET, HEAD, POST'],
+  ['PUT', `/v1/analyses/${randomUUID()}/proceed`, 'POST'],
+  ['GET', `/v1/analyses/${randomUUID()}/proceed`, 'POST'],
+  ['DELETE', `/v1/wallets/${A}`, 'GET, HEAD'],
+  ['POST', `/v1/tokens/${A}`, 'GET, HEAD'],
+  // GET /v1/tokens/enrich is GET /v1/tokens/{mint} of the mint 'enrich' (answered 400 invalid address)
+  ['PUT', '/v1/tokens/enrich', 'GET, HEAD, POST'],
+  ['OPTIONS', '/v1/analyses', 'GET, HEAD, POST'],
+];
+for (const [method, url, allow] of wrongMethods) {
+  add({ name: `${method} ${url.replace(/[0-9a-f-]{36}/, '{id}')}: not a method of the path`, method, url, status: 405, type: 'method-not-allowed', allow, detail: new RegExp(`does not take ${method}: use .*see /docs`) });
+}
 const noRoutes: Array<[Method, string]> = [
-  ['PUT', '/v1/analyses'],
-  ['PATCH', `/v1/analyses/${randomUUID()}`],
-  ['DELETE', '/v1/analyses'],
-  ['PUT', `/v1/analyses/${randomUUID()}/proceed`],
-  ['GET', `/v1/analyses/${randomUUID()}/proceed`],
-  ['DELETE', `/v1/wallets/${A}`],
-  ['POST', `/v1/tokens/${A}`],
-  ['PUT', '/v1/tokens/enrich'],
-  ['OPTIONS', '/v1/analyses'],
   ['GET', '/v2/analyses'],
+  ['POST', '/v2/analyses'],
   ['GET', `/v1/analyses/${randomUUID()}/events/more`],
+  ['DELETE', `/v1/analyses/${randomUUID()}/events/more`],
 ];
 for (const [method, url] of noRoutes) add({ name: `${method} ${url.replace(/[0-9a-f-]{36}/, '{id}')}: no such route`, method, url, status: 404, type: 'not-found', detail: /no route .* see \/docs/ });
 // GET of a POST-only wallet route reaches GET /v1/wallets/{address}
@@ -281,6 +293,7 @@ describe('bad inputs: every one answered with a 4xx problem+json, none starts an
     expect(body).toMatchObject({ type: `urn:wallet-similarity:problem:${c.type}`, status: c.status, title: expect.any(String), detail: expect.any(String) });
     expect(body.detail.length).toBeGreaterThan(10);
     if (c.detail) expect(body.detail).toMatch(c.detail);
+    expect(res.headers.allow).toBe(c.allow);
     expect(res.body).not.toContain(KEY);
   });
 

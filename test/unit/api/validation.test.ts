@@ -60,6 +60,10 @@ describe('request validation (no services)', () => {
     ['a body over 64 KiB', { raw: JSON.stringify({ wallets: [A, B], pad: 'x'.repeat(70_000) }), contentType: 'application/json' }, 413, 'body-too-large', /larger than 65536 bytes/],
     ['an invalid analysis id', { method: 'GET', url: '/v1/analyses/not%20an%20id' }, 400, 'validation', /params.id must match pattern/],
     ['a limit of 0', { method: 'GET', url: '/v1/analyses?limit=0' }, 400, 'validation', /querystring.limit must be >= 1/],
+    ['a limit in hex (Ajv alone would take 0x10 as 16)', { method: 'GET', url: '/v1/analyses?limit=0x10' }, 400, 'validation', /querystring.limit must be an integer written in decimal digits \(e.g. 20\), got '0x10'/],
+    ['a limit in exponent form', { method: 'GET', url: '/v1/analyses?limit=1e1' }, 400, 'validation', /querystring.limit must be an integer written in decimal digits .*'1e1'/],
+    ['a limit with a space', { method: 'GET', url: '/v1/analyses?limit=%2010' }, 400, 'validation', /querystring.limit must be an integer written in decimal digits .*' 10'/],
+    ['a wait in hex', { url: '/v1/analyses?wait=0x5', payload: { wallets: [A, B] } }, 400, 'validation', /querystring.wait must be an integer written in decimal digits .*'0x5'/],
     ['an unknown query parameter', { method: 'GET', url: `/v1/analyses?wallet=${A}&sort=asc` }, 400, 'validation', /unknown field 'sort'/],
     ['a history filter that is not an address', { method: 'GET', url: '/v1/analyses?wallet=xyz' }, 400, 'invalid-address', /'xyz'/],
     ['a wallet lookup that is not an address', { method: 'GET', url: '/v1/wallets/xyz' }, 400, 'invalid-address', /'xyz'/],
@@ -70,6 +74,7 @@ describe('request validation (no services)', () => {
     ['an enrichment with an unknown field', { url: '/v1/tokens/enrich', payload: { mints: [A], force: true } }, 400, 'validation', /unknown field 'force'/],
     ['an enrichment of a bad mint', { url: '/v1/tokens/enrich', payload: { mints: ['So1111'] } }, 400, 'invalid-address', /'So1111'/],
     ['an unknown route', { method: 'GET', url: '/v1/nothing' }, 404, 'not-found', /no route GET \/v1\/nothing/],
+    ['a method the path does not take', { method: 'PUT' as 'POST', url: '/v1/analyses' }, 405, 'method-not-allowed', /\/v1\/analyses does not take PUT: use GET, HEAD or POST/],
   ];
 
   it.each(cases)('refuses %s', async (_name, req, status, type, detail) => {
