@@ -1,3 +1,4 @@
+import { seededRandom } from '../random';
 import type { WeightedPair } from './cluster';
 import { clusterPairs } from './cluster';
 
@@ -38,5 +39,30 @@ describe('clusterPairs', () => {
     const two = clusterPairs([...g2, ...g1].reverse(), [...pairs].reverse().map((p) => ({ a: p.b, b: p.a, score: p.score })));
     expect(two.map((c) => [c.members, c.confidence])).toEqual(one.map((c) => [c.members, c.confidence]));
     expect(one.map((c) => c.members)).toEqual([g2, g1]);
+  });
+
+  it('keeps a group that is the graph’s only structure whole (Louvain alone cuts it where pairs happen to be missing)', () => {
+    // a token's holders dominated by one operator: 10 wallets, about 80% of their pairs strong
+    // links, the others at the weak style-only level, and 20 unlinked holders beside them
+    const operator = Array.from({ length: 10 }, (_, i) => `OP${i}`);
+    const others = Array.from({ length: 20 }, (_, i) => `H${String(i).padStart(2, '0')}`);
+    let splitWithoutMerge = 0;
+    for (let seed = 1; seed <= 10; seed++) {
+      const random = seededRandom(seed);
+      const pairs = allPairs(operator, 0).map((p) => ({ ...p, score: random() < 0.8 ? 0.85 + 0.1 * random() : 0.09 }));
+      const clusters = clusterPairs([...operator, ...others], pairs);
+      expect(clusters.map((c) => c.members)).toEqual([operator]);
+      if (clusterPairs([...operator, ...others], pairs, { minMergeDensity: 2 }).length > 1) splitWithoutMerge++;
+    }
+    expect(splitWithoutMerge).toBeGreaterThanOrEqual(5);
+  });
+
+  it('does not merge two groups that share only a few strong cross pairs', () => {
+    const g1 = ['A1', 'A2', 'A3', 'A4', 'A5'];
+    const g2 = ['B1', 'B2', 'B3', 'B4', 'B5'];
+    // 6 of 25 cross pairs strong: under half
+    const bridges = [['A1', 'B1'], ['A1', 'B2'], ['A2', 'B1'], ['A3', 'B3'], ['A4', 'B4'], ['A5', 'B5']].map(([a, b]) => ({ a, b, score: 0.5 }));
+    const clusters = clusterPairs([...g1, ...g2], [...allPairs(g1, 0.9), ...allPairs(g2, 0.8), ...bridges]);
+    expect(clusters.map((c) => c.members)).toEqual([g1, g2]);
   });
 });

@@ -22,6 +22,11 @@ export const CLUSTER_DEFAULTS = {
   minMemberMeanLink: 0.25,
   /** Louvain resolution: above 1 favours smaller communities */
   resolution: 1,
+  /**
+   * two communities whose cross pairs are at least this share of edges are one group, merged:
+   * Louvain splits a group that is the graph's only structure at random seams (see mergeDense)
+   */
+  minMergeDensity: 0.5,
   /** seed of Louvain's random order, so the same input always gives the same clusters */
   seed: 1,
   /** strongest internal pairs listed as the cluster's evidence */
@@ -90,12 +95,50 @@ export function clusterPairs<P extends WeightedPair>(
   });
   const link = linkOf ?? ((x: string, y: string): number => score.get(key(x, y))?.score ?? 0);
   const out: Array<DetectedCluster<P>> = [];
-  for (const members of groups.values()) {
+  for (const members of mergeDense([...groups.values()], graph, o.minMergeDensity)) {
     const kept = prune(members.sort(), link, o.minMemberMeanLink);
     if (kept.length < 2) continue;
     out.push(describe(kept, link, (x, y) => score.get(key(x, y)), o));
   }
   return out.sort((x, y) => y.confidence - x.confidence || cmp(x.members[0], y.members[0]));
+}
+
+/**
+ * Merges communities that are one group: while two communities have cross pairs of which at least
+ * `minDensity` are edges, the densest-linked two become one. Louvain maximises modularity, and a
+ * group that is the graph's only structure (a token's holders dominated by one operator) gains
+ * nothing from modularity as one community (its modularity is 0), so Louvain cuts it along the few
+ * pairs that happen to be missing: a 10-wallet group with 80% of its pairs linked came back whole in
+ * 1 of 20 seeds. Two groups joined by one strong pair, or spokes of a hub, have cross densities far
+ * below one half and stay apart.
+ */
+function mergeDense(communities: string[][], graph: Graph, minDensity: number): string[][] {
+  const groups = communities.map((c) => [...c]);
+  for (;;) {
+    const index = new Map<string, number>();
+    groups.forEach((g, i) => g.forEach((m) => index.set(m, i)));
+    const cross = new Map<string, number>();
+    graph.forEachEdge((_e, _attrs, x, y) => {
+      const [i, j] = [index.get(x), index.get(y)];
+      if (i === undefined || j === undefined || i === j) return;
+      const k = i < j ? `${i} ${j}` : `${j} ${i}`;
+      cross.set(k, (cross.get(k) ?? 0) + 1);
+    });
+    let best: [number, number] | null = null;
+    let bestDensity = minDensity;
+    for (const [k, edges] of [...cross].sort((x, y) => cmp(x[0], y[0]))) {
+      const [i, j] = k.split(' ').map(Number);
+      const density = edges / (groups[i].length * groups[j].length);
+      if (density >= bestDensity && (best === null || density > bestDensity)) {
+        best = [i, j];
+        bestDensity = density;
+      }
+    }
+    if (!best) return groups;
+    const [i, j] = best;
+    groups[i] = [...groups[i], ...groups[j]];
+    groups.splice(j, 1);
+  }
 }
 
 /** Lets the least-linked member go while its mean link to the others is under `min`. */

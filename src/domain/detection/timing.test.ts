@@ -1,7 +1,8 @@
 import type { SwapLeg } from '../swaps/types';
 import { buy, sell } from '../testing/legs';
 import { seededRandom as rng } from '../random';
-import { timingForPair, timingLinks, tradeIndex } from './timing';
+import { timingBound } from '../similarity/signals';
+import { poissonTailDigits, timingForPair, timingLinks, tradeIndex } from './timing';
 
 const T0 = 1_710_000_000;
 const DAY = 86_400;
@@ -42,6 +43,39 @@ describe('timingForPair', () => {
     expect(r.evidence).toHaveLength(5);
     expect(r.evidenceOmitted).toBe(12);
     for (const e of r.evidence) expect(e.lagSeconds).toBeGreaterThanOrEqual(540);
+  });
+
+  it('finds a copier whose copies are a fifth of its trades: 20 at a steady 15 s lag are not chance, whatever else it trades', () => {
+    const random = rng(3);
+    const own = (wallet: string): SwapLeg[] =>
+      Array.from({ length: 80 }, (_, k) => (k % 2 === 0 ? buy : sell)({ wallet, mint: `${wallet}-OWN${k % 40}`, t: T0 + Math.floor(random() * 30 * DAY), raw: 1, sol: 1 }));
+    const leader = own('A');
+    const follower = own('B');
+    for (let k = 0; k < 10; k++) {
+      const t = T0 + Math.floor(random() * 30 * DAY);
+      for (const [make, at] of [[buy, t], [sell, t + 3600]] as const) {
+        leader.push(make({ wallet: 'A', mint: `PLAY${k}`, t: at, raw: 1, sol: 0.5 }));
+        follower.push(make({ wallet: 'B', mint: `PLAY${k}`, t: at + 15, raw: 1, sol: 0.5 }));
+      }
+    }
+    const r = timingForPair(tradeIndex('A', leader), tradeIndex('B', follower))!;
+    expect(r.summary).toBe('B follows A by about 15 s on 20 of 100 trades');
+    // by coverage alone (20 of 100 trades) this would score about 0.2
+    expect(r.forward.leaderCoverage).toBeCloseTo(0.2, 12);
+    expect(r.forward.improbability).toBeGreaterThan(12);
+    expect(r.score).toBeGreaterThan(0.75);
+    // the similarity kernel skips pairs by an upper bound of this score: it must hold here too
+    expect(timingBound(r.forward.matched, r.backward.matched, 100, 100)).toBeGreaterThanOrEqual(r.score);
+  });
+
+  it('does not take a few consistent matches for a copier by improbability alone', () => {
+    const leader = leaderTrades('A');
+    // 4 of the 22 trades copied 15 s later: improbable, but under the 5 the improbability needs
+    const follower = leader.slice(0, 4).map((l) => (l.direction === 'buy' ? buy : sell)({ wallet: 'B', mint: l.mint, t: l.timestamp + 15, raw: 1, sol: 1 }));
+    const r = timingForPair(tradeIndex('A', leader), tradeIndex('B', follower))!;
+    expect(r.forward.matched).toBe(4);
+    expect(r.forward.improbability).toBeGreaterThan(4);
+    expect(r.score).toBeLessThan(0.25);
   });
 
   it('does not link unrelated traders of the same popular tokens at random times', () => {
@@ -110,3 +144,21 @@ describe('timingLinks over a group', () => {
     expect(links[0].summary).toBe('C follows L by about 30 s on 22 of 22 trades');
   });
 });
+
+describe('poissonTailDigits', () => {
+  it('is −log10 of the Poisson upper tail', () => {
+    // P(X ≥ 2 | λ = 1) = 1 − 2e^−1
+    expect(poissonTailDigits(2, 1)).toBeCloseTo(-Math.log10(1 - 2 * Math.exp(-1)), 9);
+    // P(X ≥ 3 | λ = 0.5) = 1 − e^−0.5 (1 + 0.5 + 0.125)
+    expect(poissonTailDigits(3, 0.5)).toBeCloseTo(-Math.log10(1 - Math.exp(-0.5) * 1.625), 9);
+    // far in the tail: 20 events where 0.01 are expected, ≈ 20·2 + log10(20!)
+    expect(poissonTailDigits(20, 0.01)).toBeCloseTo(40 + Math.log10(2432902008176640000) + 0.01 / Math.LN10, 3);
+  });
+
+  it('is 0 when no more events than expected happened (a tail that is not improbable)', () => {
+    expect(poissonTailDigits(0, 0.3)).toBe(0);
+    expect(poissonTailDigits(5, 5)).toBe(0);
+    expect(poissonTailDigits(3, 7.5)).toBe(0);
+  });
+});
+

@@ -18,6 +18,12 @@ export const TIMING_DEFAULTS = {
   lagToleranceSeconds: 30,
   /** below this median lag the two trade together: no leader is named */
   simultaneousSeconds: 2,
+  /** consistent matches needed before their improbability alone can carry the score */
+  minSignificantMatches: 5,
+  /** improbability (−log10 of the chance of as many consistent matches) where that route starts… */
+  significanceFrom: 4,
+  /** …and where it reaches full excess */
+  significanceFull: 12,
   maxEvidence: 5,
 } as const;
 
@@ -84,6 +90,11 @@ export interface DirectionalTiming {
   lagConsistency: number;
   /** mean of 0.5 + 0.5 × 2^(−lag / half-life) over matches */
   lagWeight: number;
+  /**
+   * −log10 of the chance that a follower trading the same tokens at random times gets as many
+   * matches at the median lag (± the tolerance) as these: Poisson tail of the consistent matches
+   */
+  improbability: number;
   score: number;
 }
 
@@ -108,12 +119,17 @@ export interface TimingResult extends SignalResult<LagMatch> {
  * are ignored (a 10× copier matches like a 1× one).
  *
  * Score of a direction = excess × (0.8 + 0.2·lagWeight) × (0.8 + 0.2·consistency) ×
- * (0.8 + 0.2·followerShare) × min(1, matched / 3), where excess = (matched − E) / (L trades − E),
- * clamped to [0, 1], and E = Σ over L trades of 1 − exp(−rate × window), rate = F's trades of that
- * mint and direction per second over F's active span (≥ 1 day): the matches a follower trading the
- * same tokens at random times would get. So popular tokens traded often by both do not make a
- * copier, a slow copier with a steady lag does, and the follower's own extra trades only lower
- * the smallest factor. The pair's score is the larger direction.
+ * (0.8 + 0.2·followerShare) × min(1, matched / 3), where excess is the larger of
+ * - coverage: (matched − E) / (L trades − E), clamped to [0, 1], with E = Σ over L trades of
+ *   1 − exp(−rate × window), rate = F's trades of that mint and direction per second over F's active
+ *   span (≥ 1 day): the matches a follower trading the same tokens at random times would get;
+ * - improbability: with c matches at the median lag ± max(30 s, half of it) and Ec = E × that band's
+ *   share of the window (random lags spread evenly over it), s = −log10 P(Poisson(Ec) ≥ c), scaled
+ *   (s − 4) / 8 into [0, 1], from 5 such matches on. Coverage alone is diluted by the wallets' own
+ *   trades: 20 trades copied at a steady 15 s of a leader's 100 are decisive (s ≈ 30), not 20 %.
+ * So popular tokens traded often by both do not make a copier, a slow copier with a steady lag
+ * does, and the follower's own extra trades only lower the smallest factor. The pair's score is
+ * the larger direction.
  */
 export function timingForPair(a: TradeIndex, b: TradeIndex, opts: TimingOptions = {}): TimingResult | null {
   if (a.trades === 0 || b.trades === 0) return null;
@@ -219,7 +235,14 @@ function direction(leader: TradeIndex, follower: TradeIndex, o: Resolved): { res
   }
   const consistency = m > 0 ? consistent / m : 0;
   lagWeight = m > 0 ? lagWeight / m : 0;
-  const excess = leader.trades > expected ? clamp01((m - expected) / (leader.trades - expected)) : 0;
+  const coverage = leader.trades > expected ? clamp01((m - expected) / (leader.trades - expected)) : 0;
+  let improbability = 0;
+  if (med !== null) {
+    const band = Math.min(o.windowSeconds, 2 * Math.max(o.lagToleranceSeconds, med / 2));
+    improbability = Math.min(99, poissonTailDigits(consistent, expected * (band / o.windowSeconds)));
+  }
+  const significance = consistent >= o.minSignificantMatches ? clamp01((improbability - o.significanceFrom) / (o.significanceFull - o.significanceFrom)) : 0;
+  const excess = Math.max(coverage, significance);
   const followerShare = m / follower.trades;
   const score =
     excess * (0.8 + 0.2 * lagWeight) * (0.8 + 0.2 * consistency) * (0.8 + 0.2 * followerShare) * Math.min(1, m / o.minMatches);
@@ -237,10 +260,35 @@ function direction(leader: TradeIndex, follower: TradeIndex, o: Resolved): { res
       medianLagSeconds: med,
       lagConsistency: consistency,
       lagWeight,
+      improbability,
       score: clamp01(score),
     },
     matches,
   };
+}
+
+/**
+ * −log10 P(X ≥ k) for X ~ Poisson(λ): 0 when k ≤ λ. Summed in log space from the k-th term (the
+ * terms fall at least as fast as λ / (k + 1) from there), exact enough for any k and λ.
+ */
+export function poissonTailDigits(k: number, lambda: number): number {
+  if (k <= 0 || k <= lambda) return 0;
+  if (lambda <= 0) return Infinity;
+  let logTerm = -lambda + k * Math.log(lambda) - logFactorial(k);
+  let logSum = logTerm;
+  for (let i = k + 1; i < k + 1000; i++) {
+    logTerm += Math.log(lambda / i);
+    const next = logSum + Math.log1p(Math.exp(logTerm - logSum));
+    if (next - logSum < 1e-12) break;
+    logSum = next;
+  }
+  return Math.max(0, -logSum / Math.LN10);
+}
+
+function logFactorial(n: number): number {
+  let sum = 0;
+  for (let i = 2; i <= n; i++) sum += Math.log(i);
+  return sum;
 }
 
 /** The matches closest to the median lag (the most typical copies), in time order. */

@@ -71,8 +71,10 @@ export const TIMING_MIN_SCORE = 0.1;
 /**
  * An upper bound of `timingForPair(...).score` from the near counts nA, nB (trades of A with a trade
  * of B, same token and direction, within ± the timing window, and the reverse). With A leading, its
- * matches m ≤ nA, so excess ≤ m / A's trades, min(1, m / 3) ≤ min(1, nA / 3) and the follower-share
- * factor ≤ 0.8 + 0.2 · nA / B's trades; the lag factors are at most 1. The larger direction.
+ * matches m ≤ nA, so the coverage excess ≤ m / A's trades, min(1, m / 3) ≤ min(1, nA / 3) and the
+ * follower-share factor ≤ 0.8 + 0.2 · nA / B's trades; the lag factors are at most 1. The
+ * improbability excess is at most 1, and 0 under `minSignificantMatches` matches (so ≤ nA of them).
+ * The larger direction.
  */
 export function timingBound(nearA: number, nearB: number, tradesA: number, tradesB: number): number {
   const a = direction(nearA, tradesA, tradesB);
@@ -82,7 +84,8 @@ export function timingBound(nearA: number, nearB: number, tradesA: number, trade
 
 function direction(near: number, leaderTrades: number, followerTrades: number): number {
   if (leaderTrades === 0 || followerTrades === 0) return 0;
-  return Math.min(1, near / TIMING_DEFAULTS.minMatches) * (near / leaderTrades) * (0.8 + 0.2 * Math.min(1, near / followerTrades));
+  const excess = near >= TIMING_DEFAULTS.minSignificantMatches ? 1 : Math.min(1, near / leaderTrades);
+  return Math.min(1, near / TIMING_DEFAULTS.minMatches) * excess * (0.8 + 0.2 * Math.min(1, near / followerTrades));
 }
 
 /** The timing of pair (i, j), computed with the wallets in address order (so input order does not matter). */
