@@ -65,4 +65,23 @@ describe('clusterPairs', () => {
     const clusters = clusterPairs([...g1, ...g2], [...allPairs(g1, 0.9), ...allPairs(g2, 0.8), ...bridges]);
     expect(clusters.map((c) => c.members)).toEqual([g1, g2]);
   });
+
+  it('makes no cluster of an edge under minMemberMeanLink, and one of an edge at it', () => {
+    expect(clusterPairs(['A', 'B'], [{ a: 'A', b: 'B', score: 0.19 }], { minEdge: 0.1 })).toEqual([]);
+    expect(clusterPairs(['A', 'B'], [{ a: 'A', b: 'B', score: 0.21 }], { minEdge: 0.1 }).map((c) => c.members)).toEqual([['A', 'B']]);
+  });
+
+  it('does not gather the spokes of a hub: a bot linked to many unrelated users, who share only weak links', () => {
+    const users = Array.from({ length: 12 }, (_, i) => `U${String(i).padStart(2, '0')}`);
+    const pairs = [...users.map((u) => ({ a: 'BOT', b: u, score: 0.93 })), ...allPairs(users, 0.08)];
+    const clusters = clusterPairs(['BOT', ...users], pairs);
+    // at most the bot and three users: each user's one edge (to the bot) is a third of its three
+    // partners, the least minMemberEdgeShare allows
+    for (const c of clusters) expect(c.members.length).toBeLessThanOrEqual(4);
+    expect(clusters.flatMap((c) => c.members)).toContain('BOT');
+    // counting the weak links and no edge share, the hub gathered more of its spokes
+    const loose = clusterPairs(['BOT', ...users], pairs, { minMemberEdgeShare: 0, minMemberMeanLink: 0.15 });
+    expect(Math.max(...loose.map((c) => c.members.length))).toBeGreaterThan(4);
+  });
 });
+

@@ -15,11 +15,18 @@ export const CLUSTER_DEFAULTS = {
   /** pairs below this relatedness are not edges of the graph */
   minEdge: 0.3,
   /**
-   * a member whose mean relatedness to the rest of its cluster (missing pairs 0) is lower leaves;
-   * tuned with bench:detection: at 0.15 a stranger linked to one member of four by a shared
-   * exchange-like funder stayed; real members' means are 0.34 and up
+   * a member whose mean relatedness to the rest of its cluster is lower leaves; pairs under
+   * `minEdge` count 0 (engine 2.1.0: the weak style-only link every two traders have, about 0.08,
+   * kept spokes of a hub and strangers chained through one pair at the edge); tuned with
+   * bench:detection seeds 1-20, checked on 21-40: at 0.25 with edges only, 5 copy-trader pairs of
+   * 222 fell out; at 0.15, 19 exchange-funded decoy pairs came in
    */
-  minMemberMeanLink: 0.25,
+  minMemberMeanLink: 0.2,
+  /**
+   * a member with edges to fewer than this share of the others leaves too: the spokes of a hub (a
+   * bot that trades right after many unrelated users is linked to each, they to nothing else)
+   */
+  minMemberEdgeShare: 1 / 3,
   /** Louvain resolution: above 1 favours smaller communities */
   resolution: 1,
   /**
@@ -95,8 +102,13 @@ export function clusterPairs<P extends WeightedPair>(
   });
   const link = linkOf ?? ((x: string, y: string): number => score.get(key(x, y))?.score ?? 0);
   const out: Array<DetectedCluster<P>> = [];
-  for (const members of mergeDense([...groups.values()], graph, o.minMergeDensity)) {
-    const kept = prune(members.sort(), link, o.minMemberMeanLink);
+  for (const members of mergeDense([...groups.values()], graph, link, o)) {
+    // sub-edge links count 0 in pruning (see minMemberMeanLink)
+    const edgeLink = (x: string, y: string): number => {
+      const v = link(x, y);
+      return v >= o.minEdge ? v : 0;
+    };
+    const kept = prune(members.sort(), edgeLink, o.minMemberMeanLink, o.minMemberEdgeShare);
     if (kept.length < 2) continue;
     out.push(describe(kept, link, (x, y) => score.get(key(x, y)), o));
   }
@@ -105,15 +117,21 @@ export function clusterPairs<P extends WeightedPair>(
 
 /**
  * Merges communities that are one group: while two communities have cross pairs of which at least
- * `minDensity` are edges, the densest-linked two become one. Louvain maximises modularity, and a
+ * `minMergeDensity` are edges and whose mean link (missing pairs 0) is at least `minEdge`, the
+ * densest-linked two become one. Louvain maximises modularity, and a
  * group that is the graph's only structure (a token's holders dominated by one operator) gains
  * nothing from modularity as one community (its modularity is 0), so Louvain cuts it along the few
  * pairs that happen to be missing: a 10-wallet group with 80% of its pairs linked came back whole in
  * 1 of 20 seeds. Two groups joined by one strong pair, or spokes of a hub, have cross densities far
  * below one half and stay apart.
  */
-function mergeDense(communities: string[][], graph: Graph, minDensity: number): string[][] {
+function mergeDense(communities: string[][], graph: Graph, link: (x: string, y: string) => number, o: Record<keyof typeof CLUSTER_DEFAULTS, number>): string[][] {
   const groups = communities.map((c) => [...c]);
+  const crossMean = (x: string[], y: string[]): number => {
+    let sum = 0;
+    for (const a of x) for (const b of y) sum += link(a, b);
+    return sum / (x.length * y.length);
+  };
   for (;;) {
     const index = new Map<string, number>();
     groups.forEach((g, i) => g.forEach((m) => index.set(m, i)));
@@ -124,37 +142,41 @@ function mergeDense(communities: string[][], graph: Graph, minDensity: number): 
       const k = i < j ? `${i} ${j}` : `${j} ${i}`;
       cross.set(k, (cross.get(k) ?? 0) + 1);
     });
-    let best: [number, number] | null = null;
-    let bestDensity = minDensity;
-    for (const [k, edges] of [...cross].sort((x, y) => cmp(x[0], y[0]))) {
-      const [i, j] = k.split(' ').map(Number);
-      const density = edges / (groups[i].length * groups[j].length);
-      if (density >= bestDensity && (best === null || density > bestDensity)) {
-        best = [i, j];
-        bestDensity = density;
-      }
-    }
-    if (!best) return groups;
-    const [i, j] = best;
-    groups[i] = [...groups[i], ...groups[j]];
-    groups.splice(j, 1);
+    const candidates = [...cross]
+      .map(([k, edges]) => {
+        const [i, j] = k.split(' ').map(Number);
+        return { i, j, density: edges / (groups[i].length * groups[j].length) };
+      })
+      .filter((c) => c.density >= o.minMergeDensity)
+      .sort((x, y) => y.density - x.density || x.i - y.i || x.j - y.j);
+    // densest first; the pair must also be linked as strongly as an edge on average (missing pairs
+    // 0), so a few edges among weak links do not chain a small community into another
+    const merge = candidates.find((c) => crossMean(groups[c.i], groups[c.j]) >= o.minEdge);
+    if (!merge) return groups;
+    groups[merge.i] = [...groups[merge.i], ...groups[merge.j]];
+    groups.splice(merge.j, 1);
   }
 }
 
-/** Lets the least-linked member go while its mean link to the others is under `min`. */
-function prune(members: string[], link: (x: string, y: string) => number, min: number): string[] {
+/**
+ * Lets the least-linked member go while some member's mean link to the others is under `min` or
+ * it has edges (links above 0: the caller passes edge-only links) to under `minEdgeShare` of them.
+ */
+function prune(members: string[], link: (x: string, y: string) => number, min: number, minEdgeShare: number): string[] {
   const kept = [...members];
   while (kept.length >= 2) {
     let worst = -1;
     let worstMean = Infinity;
     kept.forEach((m, i) => {
       const mean = meanLink(m, kept, link);
-      if (mean < worstMean) {
+      let edges = 0;
+      for (const other of kept) if (other !== m && link(m, other) > 0) edges++;
+      if ((mean < min || edges / (kept.length - 1) < minEdgeShare) && mean < worstMean) {
         worstMean = mean;
         worst = i;
       }
     });
-    if (worstMean >= min) break;
+    if (worst < 0) break;
     kept.splice(worst, 1);
   }
   return kept;

@@ -18,8 +18,16 @@ export const TIMING_DEFAULTS = {
   lagToleranceSeconds: 30,
   /** below this median lag the two trade together: no leader is named */
   simultaneousSeconds: 2,
-  /** consistent matches needed before their improbability alone can carry the score */
+  /** matches at one lag needed before their improbability alone can carry the score */
   minSignificantMatches: 5,
+  /**
+   * …and the share of the leader's trades matched: what keeps the route affordable, since the
+   * similarity kernel must compute every pair it could lift exactly (see `timingBound`)
+   */
+  minSignificantShare: 0.1,
+  /** a match is at the median lag when within max(this, `peakToleranceShare` of it) of it */
+  peakToleranceSeconds: 5,
+  peakToleranceShare: 0.1,
   /** improbability (−log10 of the chance of as many consistent matches) where that route starts… */
   significanceFrom: 4,
   /** …and where it reaches full excess */
@@ -90,9 +98,11 @@ export interface DirectionalTiming {
   lagConsistency: number;
   /** mean of 0.5 + 0.5 × 2^(−lag / half-life) over matches */
   lagWeight: number;
+  /** matches within max(5 s, 10 % of it) of the median lag */
+  peakedMatches: number;
   /**
-   * −log10 of the chance that a follower trading the same tokens at random times gets as many
-   * matches at the median lag (± the tolerance) as these: Poisson tail of the consistent matches
+   * −log10 of the chance of as many matches at the median lag as `peakedMatches` (Poisson tail,
+   * chance taken as the larger of the follower's trading rate and the pair's lags spread evenly)
    */
   improbability: number;
   score: number;
@@ -123,9 +133,12 @@ export interface TimingResult extends SignalResult<LagMatch> {
  * - coverage: (matched − E) / (L trades − E), clamped to [0, 1], with E = Σ over L trades of
  *   1 − exp(−rate × window), rate = F's trades of that mint and direction per second over F's active
  *   span (≥ 1 day): the matches a follower trading the same tokens at random times would get;
- * - improbability: with c matches at the median lag ± max(30 s, half of it) and Ec = E × that band's
- *   share of the window (random lags spread evenly over it), s = −log10 P(Poisson(Ec) ≥ c), scaled
- *   (s − 4) / 8 into [0, 1], from 5 such matches on. Coverage alone is diluted by the wallets' own
+ * - improbability: with c matches at the median lag ± max(5 s, 10 % of it) = [lo, hi] and Ec the
+ *   chance matches with a lag there, the larger of Σ over L trades of e^(−rate·lo) − e^(−rate·hi)
+ *   (a follower trading at random has its next trade of the key there with that probability) and
+ *   matched × (hi − lo) / window (the pair's matches spread evenly: a crowd buying around the same
+ *   launches matches often, at scattered lags), s = −log10 P(Poisson(Ec) ≥ c), scaled (s − 4) / 8
+ *   into [0, 1], from 5 such matches on. Coverage alone is diluted by the wallets' own
  *   trades: 20 trades copied at a steady 15 s of a leader's 100 are decisive (s ≈ 30), not 20 %.
  * So popular tokens traded often by both do not make a copier, a slow copier with a steady lag
  * does, and the follower's own extra trades only lower the smallest factor. The pair's score is
@@ -200,12 +213,16 @@ function direction(leader: TradeIndex, follower: TradeIndex, o: Resolved): { res
   const span = Math.max(o.minSpanSeconds, follower.lastTime - follower.firstTime);
   const matches: LagMatch[] = [];
   let expected = 0;
+  /** per shared key: the leader's trades of it and the follower's rate of it */
+  const keyRates: Array<[number, number]> = [];
   const small = leader.byKey.size <= follower.byKey.size ? leader : follower;
   for (const key of small.byKey.keys()) {
     const f = follower.byKey.get(key);
     const l = leader.byKey.get(key);
     if (!f || !l) continue;
-    expected += l.length * (1 - Math.exp(-(f.length / span) * o.windowSeconds));
+    const rate = f.length / span;
+    expected += l.length * (1 - Math.exp(-rate * o.windowSeconds));
+    keyRates.push([l.length, rate]);
     let j = 0;
     for (const lt of l) {
       while (j < f.length && f[j].timestamp < lt.timestamp) j++;
@@ -236,12 +253,25 @@ function direction(leader: TradeIndex, follower: TradeIndex, o: Resolved): { res
   const consistency = m > 0 ? consistent / m : 0;
   lagWeight = m > 0 ? lagWeight / m : 0;
   const coverage = leader.trades > expected ? clamp01((m - expected) / (leader.trades - expected)) : 0;
+  // the improbability route: matches packed at one lag (a bot's fixed delay) that neither the
+  // follower's trading rate nor the spread of the pair's own lags explains
+  let peaked = 0;
   let improbability = 0;
   if (med !== null) {
-    const band = Math.min(o.windowSeconds, 2 * Math.max(o.lagToleranceSeconds, med / 2));
-    improbability = Math.min(99, poissonTailDigits(consistent, expected * (band / o.windowSeconds)));
+    const tolerance = Math.max(o.peakToleranceSeconds, med * o.peakToleranceShare);
+    const lo = Math.max(0, med - tolerance);
+    const hi = Math.min(o.windowSeconds, med + tolerance);
+    for (const lag of lags) if (lag >= lo && lag <= hi) peaked++;
+    // chance matches in [lo, hi] under two models, the larger counts: a follower trading the key
+    // at random has its next trade there with probability e^(−rate·lo) − e^(−rate·hi); and the
+    // pair's matches spread evenly over the window (a crowd buying around the same launches
+    // matches often, at scattered lags, whatever the follower's average rate says)
+    let byRate = 0;
+    for (const [trades, rate] of keyRates) byRate += trades * (Math.exp(-rate * lo) - Math.exp(-rate * hi));
+    const bySpread = m * ((hi - lo) / o.windowSeconds);
+    improbability = Math.min(99, poissonTailDigits(peaked, Math.max(byRate, bySpread)));
   }
-  const significance = consistent >= o.minSignificantMatches ? clamp01((improbability - o.significanceFrom) / (o.significanceFull - o.significanceFrom)) : 0;
+  const significance = peaked >= o.minSignificantMatches && m >= o.minSignificantShare * leader.trades ? clamp01((improbability - o.significanceFrom) / (o.significanceFull - o.significanceFrom)) : 0;
   const excess = Math.max(coverage, significance);
   const followerShare = m / follower.trades;
   const score =
@@ -260,6 +290,7 @@ function direction(leader: TradeIndex, follower: TradeIndex, o: Resolved): { res
       medianLagSeconds: med,
       lagConsistency: consistency,
       lagWeight,
+      peakedMatches: peaked,
       improbability,
       score: clamp01(score),
     },

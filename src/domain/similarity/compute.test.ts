@@ -174,8 +174,9 @@ describe('computeSimilarity on a hand-computed group', () => {
     expect(result.parameters.clusterThreshold).toBe(0.3);
     expect(result.parameters.cluster).toEqual({ ...CLUSTER_DEFAULTS, minEdge: 0.3 });
     expect(result.clusters).toEqual([]);
-    // an edge, but a pair whose link is under minMemberMeanLink (0.25) is not a cluster either
-    expect(computeSimilarity({ wallets: [A, B, C, D], clusterThreshold: 0.2 }).clusters).toEqual([]);
+    // with the edge threshold lowered under it, A–B is a cluster of two (its link is at least
+    // minMemberMeanLink, 0.2)…
+    expect(computeSimilarity({ wallets: [A, B, C, D], clusterThreshold: 0.2 }).clusters.map((c) => c.members)).toEqual([['A', 'B']]);
     expect(() => computeSimilarity({ wallets: [A, B], clusterThreshold: 1.5 })).toThrow('clusterThreshold must be within [0, 1], got 1.5');
   });
 

@@ -73,7 +73,8 @@ export const TIMING_MIN_SCORE = 0.1;
  * of B, same token and direction, within ± the timing window, and the reverse). With A leading, its
  * matches m ≤ nA, so the coverage excess ≤ m / A's trades, min(1, m / 3) ≤ min(1, nA / 3) and the
  * follower-share factor ≤ 0.8 + 0.2 · nA / B's trades; the lag factors are at most 1. The
- * improbability excess is at most 1, and 0 under `minSignificantMatches` matches (so ≤ nA of them).
+ * improbability excess is at most 1, and 0 unless the matches (so nA too) are at least
+ * `minSignificantMatches` and `minSignificantShare` of A's trades.
  * The larger direction.
  */
 export function timingBound(nearA: number, nearB: number, tradesA: number, tradesB: number): number {
@@ -84,7 +85,8 @@ export function timingBound(nearA: number, nearB: number, tradesA: number, trade
 
 function direction(near: number, leaderTrades: number, followerTrades: number): number {
   if (leaderTrades === 0 || followerTrades === 0) return 0;
-  const excess = near >= TIMING_DEFAULTS.minSignificantMatches ? 1 : Math.min(1, near / leaderTrades);
+  const significant = near >= TIMING_DEFAULTS.minSignificantMatches && near >= TIMING_DEFAULTS.minSignificantShare * leaderTrades;
+  const excess = significant ? 1 : Math.min(1, near / leaderTrades);
   return Math.min(1, near / TIMING_DEFAULTS.minMatches) * excess * (0.8 + 0.2 * Math.min(1, near / followerTrades));
 }
 
