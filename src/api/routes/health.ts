@@ -7,6 +7,7 @@ import type { Client } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
 import { pingDatabase } from '../../store/db';
 import { describeFailure } from '../../errors';
+import { withTemporalDeadline } from '../../temporal/deadline';
 import { TASK_QUEUES, WORKFLOW_QUEUES } from '../../workflows/contract';
 import { keyMatcher, presentedKey } from '../auth';
 import { liveness, readiness, type Check } from '../schemas/health';
@@ -44,9 +45,8 @@ async function check(what: string, fn: () => Promise<unknown>): Promise<Check> {
  * runs workflows (WORKFLOW_QUEUES), the activity tasks of the balances queue (its Worker runs activities only).
  */
 async function queuesWithoutPollers(temporal: Client): Promise<string[]> {
-  const deadline = Date.now() + CHECK_DEADLINE_MS;
   const queues = Object.values(TASK_QUEUES);
-  const described = await temporal.connection.withDeadline(deadline, () =>
+  const described = await withTemporalDeadline(temporal, () =>
     Promise.all(
       queues.map((name) =>
         temporal.workflowService.describeTaskQueue({
@@ -56,6 +56,7 @@ async function queuesWithoutPollers(temporal: Client): Promise<string[]> {
         }),
       ),
     ),
+    CHECK_DEADLINE_MS,
   );
   const now = Date.now();
   return queues.filter((_, i) =>
@@ -91,7 +92,8 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const { temporal, pool, redis } = app.deps;
       const [temporalCheck, postgres, redisCheck, workers] = await Promise.all([
-        check('Temporal', () => temporal.connection.withDeadline(Date.now() + CHECK_DEADLINE_MS, () => temporal.connection.workflowService.getSystemInfo({}))),
+        // the deadline holds across the client's retries and drops the call when it passes
+        check('Temporal', () => withTemporalDeadline(temporal, () => temporal.connection.workflowService.getSystemInfo({}), CHECK_DEADLINE_MS)),
         check('PostgreSQL', () => pingDatabase(pool)),
         check('Redis', () => redis.ping()),
         check('Temporal', async () => {
