@@ -59,9 +59,10 @@ export interface DetectedCluster<P extends WeightedPair> {
  * Clusters of `wallets` from scored pairs. Steps: edges = pairs with score ≥ `minEdge`; Louvain
  * (graphology-communities-louvain, weighted by score, seeded) splits the graph into communities,
  * so one strong pair can not chain two groups the way connected components over a threshold do;
- * then, per community, the member with the lowest mean relatedness to the others leaves while that
- * mean is under `minMemberMeanLink`. Communities left with one member are not clusters. Sorted by
- * confidence, then first member.
+ * communities that are one group are merged back (`mergeDense`); then, per community, the member
+ * with the lowest mean relatedness to the others (edges only) leaves while some member's mean is
+ * under `minMemberMeanLink` or its edges reach under `minMemberEdgeShare` of the others.
+ * Communities left with one member are not clusters. Sorted by confidence, then first member.
  */
 export function clusterPairs<P extends WeightedPair>(
   wallets: readonly string[],
@@ -118,12 +119,12 @@ export function clusterPairs<P extends WeightedPair>(
 /**
  * Merges communities that are one group: while two communities have cross pairs of which at least
  * `minMergeDensity` are edges and whose mean link (missing pairs 0) is at least `minEdge`, the
- * densest-linked two become one. Louvain maximises modularity, and a
- * group that is the graph's only structure (a token's holders dominated by one operator) gains
- * nothing from modularity as one community (its modularity is 0), so Louvain cuts it along the few
- * pairs that happen to be missing: a 10-wallet group with 80% of its pairs linked came back whole in
- * 1 of 20 seeds. Two groups joined by one strong pair, or spokes of a hub, have cross densities far
- * below one half and stay apart.
+ * densest-linked two become one. Louvain maximises modularity, and a group that is the graph's
+ * only structure (a token's holders dominated by one operator) gains nothing from modularity as one
+ * community (its modularity is 0), so Louvain cuts it along the few pairs that happen to be
+ * missing: a 10-wallet group with 80% of its pairs linked came back whole in 1 of 20 seeds. Two
+ * groups joined by a few strong pairs, or spokes of a hub, have cross densities far below one half
+ * and stay apart.
  */
 function mergeDense(communities: string[][], graph: Graph, link: (x: string, y: string) => number, o: Record<keyof typeof CLUSTER_DEFAULTS, number>): string[][] {
   const groups = communities.map((c) => [...c]);

@@ -139,7 +139,7 @@ export interface TimingResult extends SignalResult<LagMatch> {
  *   matched × (hi − lo) / window (the pair's matches spread evenly: a crowd buying around the same
  *   launches matches often, at scattered lags), s = −log10 P(Poisson(Ec) ≥ c), scaled (s − 4) / 8
  *   into [0, 1], from 5 such matches on. Coverage alone is diluted by the wallets' own
- *   trades: 20 trades copied at a steady 15 s of a leader's 100 are decisive (s ≈ 30), not 20 %.
+ *   trades: 20 trades copied at a steady 15 s of a leader's 100 are decisive (s ≈ 37), not 20 %.
  * So popular tokens traded often by both do not make a copier, a slow copier with a steady lag
  * does, and the follower's own extra trades only lower the smallest factor. The pair's score is
  * the larger direction.
