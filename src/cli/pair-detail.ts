@@ -129,6 +129,13 @@ function heading(what: string, shown: number, omitted: number, unit: string): st
 
 function fundingLines(f: FundingEvidence, who: (a: string) => string, transfer: (verb: string, ref: TransferRef) => string[]): string[] {
   if (f.kind === 'direct') return [`  direct transfer ${who(f.from)} → ${who(f.to)}, strength ${score(f.strength)}`, ...transfer(`${who(f.from)} sent`, f.transfer)];
+  if (f.kind === 'same-amount-funding') {
+    return [
+      ...wrapped('  ', `first funded with exactly the same amount, ${f.a.amount} SOL, ${lag(f.secondsApart)} apart (A from ${f.funderA}, B from ${f.funderB}), strength ${score(f.strength)}`, 4),
+      ...transfer('A received', f.a),
+      ...transfer('B received', f.b),
+    ];
+  }
   const what = f.kind === 'common-first-funder' ? 'common first funder' : f.kind === 'common-source' ? 'common top-up source' : 'common sweep destination';
   const verb = f.kind === 'common-destination' ? 'sent' : 'received';
   return [

@@ -130,7 +130,7 @@ describe('detection v2 through the HTTP API', () => {
             continue;
           }
           if (kind === 'launch-bundle') {
-            if (!e.funding.some((f) => f.kind !== 'direct' && f.counterparty === funder)) problems.push(`${name}: no funding evidence naming the bundle funder`);
+            if (!e.funding.some((f) => 'counterparty' in f && f.counterparty === funder)) problems.push(`${name}: no funding evidence naming the bundle funder`);
             if (e.bundles.length === 0) problems.push(`${name}: no same-block evidence`);
             if (!p.insights.some((x) => x.type === 'Common Funder' || x.type === 'Same-Block Buying')) problems.push(`${name}: no Common Funder or Same-Block Buying insight`);
           }

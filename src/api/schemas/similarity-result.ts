@@ -85,6 +85,21 @@ export const fundingEvidence = {
       },
       required: ['kind', 'counterparty', 'counterpartyWallets', 'counterpartyWeight', 'a', 'b', 'secondsApart', 'strength'],
     },
+    {
+      type: 'object',
+      description:
+        'both wallets’ first inbound SOL was exactly the same amount, minutes apart, whoever sent it (an exchange withdrawal page, or a fresh wallet per member): one operator funding its wallets in one run (engine 2.1.0)',
+      properties: {
+        kind: { type: 'string', enum: ['same-amount-funding'] },
+        a: { ...transferRef, description: 'wallet A’s first funding' },
+        b: { ...transferRef, description: 'wallet B’s first funding' },
+        funderA: { type: 'string', description: 'who sent wallet A its first SOL' },
+        funderB: { type: 'string', description: 'who sent wallet B its first SOL' },
+        secondsApart: number,
+        strength,
+      },
+      required: ['kind', 'a', 'b', 'funderA', 'funderB', 'secondsApart', 'strength'],
+    },
   ],
 } as const;
 

@@ -31,7 +31,7 @@ describe('fundingForPair', () => {
   it('does not link wallets funded by a known exchange hot wallet, even minutes apart', () => {
     expect(KNOWN_ADDRESSES.get(BINANCE)?.kind).toBe('exchange');
     const a = profile('A', [solTransfer('A', BINANCE, 'in', '3', T0)]);
-    const b = profile('B', [solTransfer('B', BINANCE, 'in', '3', T0 + 60)]);
+    const b = profile('B', [solTransfer('B', BINANCE, 'in', '2.7', T0 + 60)]);
     expect(fundingForPair(a, b, stats([]))).toEqual({ score: 0, evidence: [], evidenceOmitted: 0 });
   });
 
@@ -41,6 +41,42 @@ describe('fundingForPair', () => {
     const rare = profile('C', [solTransfer('C', 'HOTWALLET', 'in', '1', T0 + 86_400 * 3)]);
     expect(fundingForPair(a, b, stats([['HOTWALLET', 5000]])).score).toBe(0);
     expect(fundingForPair(a, rare, stats([['HOTWALLET', 300]])).score).toBeLessThan(0.03);
+  });
+
+  it('links wallets first funded with exactly the same odd amount minutes apart, from a known exchange or from different wallets', () => {
+    const fa = solTransfer('A', BINANCE, 'in', '1.2345', T0);
+    const fb = solTransfer('B', BINANCE, 'in', '1.2345', T0 + 60);
+    const r = fundingForPair(profile('A', [fa]), profile('B', [fb]), stats([]));
+    expect(r.evidence).toEqual([
+      {
+        kind: 'same-amount-funding',
+        a: { asset: 'SOL', amount: '1.2345', signature: fa.signature, slot: T0, timestamp: T0 },
+        b: { asset: 'SOL', amount: '1.2345', signature: fb.signature, slot: T0 + 60, timestamp: T0 + 60 },
+        funderA: BINANCE,
+        funderB: BINANCE,
+        secondsApart: 60,
+        strength: 0.8 * 2 ** (-60 / 300),
+      },
+    ]);
+    // each from a fresh wallet of its own: no counterparty in common, found all the same
+    const group = ['C', 'D', 'E'].map((w, i) => profile(w, [solTransfer(w, `FRESH${i}`, 'in', '1.2345', T0 + 30 * i)]));
+    const links = fundingLinks(group, stats([]));
+    expect(links.map((l) => [l.a, l.b, l.evidence.map((e) => e.kind)])).toEqual([
+      ['C', 'D', ['same-amount-funding']],
+      ['C', 'E', ['same-amount-funding']],
+      ['D', 'E', ['same-amount-funding']],
+    ]);
+  });
+
+  it('counts a round amount for a third, and nothing for dust, fundings over 15 min apart or one sender that is not an exchange', () => {
+    const pair = (x: [string, string, number], y: [string, string, number]) =>
+      fundingForPair(profile('A', [solTransfer('A', x[0], 'in', x[1], T0 + x[2])]), profile('B', [solTransfer('B', y[0], 'in', y[1], T0 + y[2])]), stats([['GASDROP', 5000]]));
+    expect(pair(['F1', '2', 0], ['F2', '2', 0]).score).toBeCloseTo(0.8 * 0.35, 12);
+    expect(pair(['F1', '0.001234', 0], ['F2', '0.001234', 0]).score).toBe(0);
+    expect(pair(['F1', '1.2345', 0], ['F2', '1.2345', 901]).score).toBe(0);
+    expect(pair(['F1', '1.2345', 0], ['F2', '1.2346', 0]).score).toBe(0);
+    // a sender that gives everyone the same amount (a gas drop) is left to the common-funder weight
+    expect(pair(['GASDROP', '0.0512', 0], ['GASDROP', '0.0512', 5]).score).toBe(0);
   });
 
   it('links a direct transfer between the two, in either direction', () => {
@@ -54,7 +90,7 @@ describe('fundingForPair', () => {
 
   it('links a common sweep destination and a common top-up source, weaker than a first funder', () => {
     const a = profile('A', [solTransfer('A', 'BANK', 'in', '1', T0), solTransfer('A', 'TOPUP', 'in', '1', T0 + 500), solTransfer('A', 'SWEEP', 'out', '9', T0 + 9000)]);
-    const b = profile('B', [solTransfer('B', 'OTHERBANK', 'in', '1', T0), solTransfer('B', 'TOPUP', 'in', '1', T0 + 600), solTransfer('B', 'SWEEP', 'out', '7', T0 + 9100)]);
+    const b = profile('B', [solTransfer('B', 'OTHERBANK', 'in', '1.5', T0), solTransfer('B', 'TOPUP', 'in', '1', T0 + 600), solTransfer('B', 'SWEEP', 'out', '7', T0 + 9100)]);
     const r = fundingForPair(a, b, stats([['TOPUP', 3], ['SWEEP', 3]]));
     expect(r.evidence.map((e) => [e.kind, 'counterparty' in e ? e.counterparty : null])).toEqual([
       ['common-source', 'TOPUP'],

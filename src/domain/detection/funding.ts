@@ -49,7 +49,36 @@ export const FUNDING_DEFAULTS = {
   firstFundingHalfLifeSeconds: 6 * 3600,
   /** other common transfers this many seconds apart keep half of the timing bonus */
   commonTransferHalfLifeSeconds: 24 * 3600,
+  /** strength of two first fundings of exactly the same amount, at the same moment */
+  sameAmountStrength: 0.8,
+  /** …that many seconds apart keep half of it… */
+  sameAmountHalfLifeSeconds: 300,
+  /** …and further apart than this are not evidence */
+  sameAmountMaxSeconds: 900,
+  /** first fundings under this many lamports are not compared (dust: one sender sprays thousands) */
+  sameAmountMinLamports: 10_000_000,
+  /** a round amount (whole hundredths of a SOL) keeps this share: people often pick 1 or 0.5 SOL */
+  sameAmountRoundFactor: 0.35,
 } as const;
+
+/**
+ * Two first fundings of exactly the same amount of SOL within `sameAmountMaxSeconds`: one operator
+ * funding its wallets in one run, from an exchange withdrawal page or from wallets of its own. The
+ * funders need not be the same (an exchange weighs 0 as a common funder, a fresh wallet per member
+ * is unseen), but when they are, a sender other than an exchange gives everyone the same amount
+ * (an airdrop of gas) and the pair is left to the common-funder evidence.
+ */
+export function sameAmountFunding(fa: WalletTransfer, fb: WalletTransfer, known: ReadonlyMap<string, unknown>): number {
+  const d = FUNDING_DEFAULTS;
+  if (fa.rawAmount !== fb.rawAmount || fa.asset !== SOL_ASSET || fb.asset !== SOL_ASSET) return 0;
+  const lamports = BigInt(fa.rawAmount);
+  if (lamports < BigInt(d.sameAmountMinLamports)) return 0;
+  const apart = Math.abs(fa.timestamp - fb.timestamp);
+  if (apart > d.sameAmountMaxSeconds) return 0;
+  if (fa.counterparty === fb.counterparty && !known.has(fa.counterparty)) return 0;
+  const round = lamports % 10_000_000n === 0n;
+  return d.sameAmountStrength * (round ? d.sameAmountRoundFactor : 1) * 2 ** (-apart / d.sameAmountHalfLifeSeconds);
+}
 
 /**
  * The degree from which a counterparty weighs less than `minCounterpartyWeight` whatever the
@@ -98,6 +127,19 @@ export type FundingEvidence =
       counterpartyWeight: number;
       a: TransferRef;
       b: TransferRef;
+      secondsApart: number;
+      strength: number;
+    }
+  | {
+      /**
+       * both wallets' first inbound SOL was exactly the same amount, within minutes, from any
+       * funders (`sameAmountFunding`)
+       */
+      kind: 'same-amount-funding';
+      a: TransferRef;
+      b: TransferRef;
+      funderA: string;
+      funderB: string;
       secondsApart: number;
       strength: number;
     };
@@ -174,6 +216,11 @@ export function fundingForPair(
     }
   }
 
+  if (fa && fb && fa.counterparty !== b.wallet && fb.counterparty !== a.wallet) {
+    const strength = sameAmountFunding(fa, fb, known);
+    if (strength > 0) evidence.push({ kind: 'same-amount-funding', a: ref(fa), b: ref(fb), funderA: fa.counterparty, funderB: fb.counterparty, secondsApart: Math.abs(fa.timestamp - fb.timestamp), strength });
+  }
+
   const [small, large] = a.byCounterparty.size <= b.byCounterparty.size ? [a, b] : [b, a];
   for (const [c, smallList] of small.byCounterparty) {
     if (c === a.wallet || c === b.wallet || c === firstFunder) continue;
@@ -237,6 +284,24 @@ export function fundingLinks(
     const degree = degrees.get(c) ?? 2;
     if (known.has(c) || counterpartyWeight(degree, half) * shareWeight(degree, merged) < minWeight) continue;
     for (let i = 0; i < list.length; i++) for (let j = i + 1; j < list.length; j++) candidates.add(key(list[i], list[j]));
+  }
+  // pairs whose first fundings are the same amount within minutes, whoever sent them
+  const byAmount = new Map<string, FundingProfile[]>();
+  for (const p of profiles) {
+    const f = p.firstFunding;
+    if (!f || BigInt(f.rawAmount) < BigInt(FUNDING_DEFAULTS.sameAmountMinLamports)) continue;
+    const list = byAmount.get(f.rawAmount);
+    if (list) list.push(p);
+    else byAmount.set(f.rawAmount, [p]);
+  }
+  for (const list of byAmount.values()) {
+    if (list.length < 2) continue;
+    list.sort((x, y) => x.firstFunding!.timestamp - y.firstFunding!.timestamp);
+    for (let i = 0; i < list.length; i++) {
+      for (let j = i + 1; j < list.length && list[j].firstFunding!.timestamp - list[i].firstFunding!.timestamp <= FUNDING_DEFAULTS.sameAmountMaxSeconds; j++) {
+        candidates.add(key(list[i].wallet, list[j].wallet));
+      }
+    }
   }
   const out: Array<WalletPair & SignalResult<FundingEvidence>> = [];
   for (const k of [...candidates].sort()) {

@@ -71,6 +71,7 @@ export function evidenceSummary(e: PairEvidence | null): string {
       const f = e.funding[0];
       if (f === undefined) return 'funding links';
       if (f.kind === 'direct') return `direct transfer of ${f.transfer.amount} ${f.transfer.asset}`;
+      if (f.kind === 'same-amount-funding') return `first funded with the same ${f.a.amount} SOL (${formatLag(f.secondsApart)} apart)`;
       const what = f.kind === 'common-first-funder' ? 'same first funder' : f.kind === 'common-source' ? 'same top-up source' : 'same sweep destination';
       return `${what} ${f.counterparty} (${formatLag(f.secondsApart)} apart)`;
     }

@@ -89,7 +89,7 @@ function evidenceInsights(scores: PairScores, e: PairEvidence): PairInsight[] {
   const t = INSIGHT_THRESHOLDS;
   const out: PairInsight[] = [];
   const funder = e.funding.find(
-    (x): x is Exclude<FundingEvidence, { kind: 'direct' }> =>
+    (x): x is Extract<FundingEvidence, { counterparty: string }> =>
       (x.kind === 'common-first-funder' || x.kind === 'common-source') && x.strength >= t.commonFunderStrength,
   );
   if (funder) {

@@ -247,6 +247,13 @@ describe('the evidence in the tables', () => {
     expect(text).toContain(`also bundle: same slot on ${shortAddress(LAUNCH_MINT)}`);
   });
 
+  it('phrases wallets first funded with the same amount minutes apart', () => {
+    const base = pairAt(8, 9);
+    const ref = (t: number) => ({ asset: 'SOL', amount: '1.2345', signature: sig(wallets[8], t), slot: 302_000_000 + t, timestamp: 1_710_000_000 + t });
+    const funding = [{ kind: 'same-amount-funding' as const, a: ref(0), b: ref(90), funderA: FUNDER, funderB: wallets[3], secondsApart: 90, strength: 0.65 }];
+    expect(strongestPhrase({ ...base, evidence: { ...base.evidence!, funding } }, names)).toBe('funding: same first funding 1.2345 SOL 2 min apart');
+  });
+
   it('shows each cluster’s confidence and what binds it', () => {
     expect(text).toContain('0.91');
     expect(text).toContain('10/10 linked');

@@ -585,6 +585,40 @@ export interface paths {
                                             secondsApart: number;
                                             /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
                                             strength: number;
+                                        } | {
+                                            /** @description wallet A’s first funding */
+                                            a: {
+                                                /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                                amount: string;
+                                                /** @description "SOL" for native SOL, else the token mint */
+                                                asset: string;
+                                                /** @description transaction signature (full, for an explorer) */
+                                                signature: string;
+                                                slot: number;
+                                                /** @description unix seconds */
+                                                timestamp: number;
+                                            };
+                                            /** @description wallet B’s first funding */
+                                            b: {
+                                                /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                                amount: string;
+                                                /** @description "SOL" for native SOL, else the token mint */
+                                                asset: string;
+                                                /** @description transaction signature (full, for an explorer) */
+                                                signature: string;
+                                                slot: number;
+                                                /** @description unix seconds */
+                                                timestamp: number;
+                                            };
+                                            /** @description who sent wallet A its first SOL */
+                                            funderA: string;
+                                            /** @description who sent wallet B its first SOL */
+                                            funderB: string;
+                                            /** @enum {string} */
+                                            kind: "same-amount-funding";
+                                            secondsApart: number;
+                                            /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
+                                            strength: number;
                                         })[];
                                         fundingOmitted: number;
                                         /** @description the rare tokens that carried the rarity overlap, rarest first */
@@ -1219,6 +1253,40 @@ export interface paths {
                                             secondsApart: number;
                                             /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
                                             strength: number;
+                                        } | {
+                                            /** @description wallet A’s first funding */
+                                            a: {
+                                                /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                                amount: string;
+                                                /** @description "SOL" for native SOL, else the token mint */
+                                                asset: string;
+                                                /** @description transaction signature (full, for an explorer) */
+                                                signature: string;
+                                                slot: number;
+                                                /** @description unix seconds */
+                                                timestamp: number;
+                                            };
+                                            /** @description wallet B’s first funding */
+                                            b: {
+                                                /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                                amount: string;
+                                                /** @description "SOL" for native SOL, else the token mint */
+                                                asset: string;
+                                                /** @description transaction signature (full, for an explorer) */
+                                                signature: string;
+                                                slot: number;
+                                                /** @description unix seconds */
+                                                timestamp: number;
+                                            };
+                                            /** @description who sent wallet A its first SOL */
+                                            funderA: string;
+                                            /** @description who sent wallet B its first SOL */
+                                            funderB: string;
+                                            /** @enum {string} */
+                                            kind: "same-amount-funding";
+                                            secondsApart: number;
+                                            /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
+                                            strength: number;
                                         })[];
                                         fundingOmitted: number;
                                         /** @description the rare tokens that carried the rarity overlap, rarest first */
@@ -1837,6 +1905,40 @@ export interface paths {
                                         counterpartyWeight: number;
                                         /** @enum {string} */
                                         kind: "common-first-funder" | "common-source" | "common-destination";
+                                        secondsApart: number;
+                                        /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
+                                        strength: number;
+                                    } | {
+                                        /** @description wallet A’s first funding */
+                                        a: {
+                                            /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                            amount: string;
+                                            /** @description "SOL" for native SOL, else the token mint */
+                                            asset: string;
+                                            /** @description transaction signature (full, for an explorer) */
+                                            signature: string;
+                                            slot: number;
+                                            /** @description unix seconds */
+                                            timestamp: number;
+                                        };
+                                        /** @description wallet B’s first funding */
+                                        b: {
+                                            /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                            amount: string;
+                                            /** @description "SOL" for native SOL, else the token mint */
+                                            asset: string;
+                                            /** @description transaction signature (full, for an explorer) */
+                                            signature: string;
+                                            slot: number;
+                                            /** @description unix seconds */
+                                            timestamp: number;
+                                        };
+                                        /** @description who sent wallet A its first SOL */
+                                        funderA: string;
+                                        /** @description who sent wallet B its first SOL */
+                                        funderB: string;
+                                        /** @enum {string} */
+                                        kind: "same-amount-funding";
                                         secondsApart: number;
                                         /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
                                         strength: number;

@@ -30,12 +30,15 @@ export interface TransferRef {
   timestamp?: number;
 }
 export interface FundingEvidence {
-  kind?: 'direct' | 'common-first-funder' | 'common-source' | 'common-destination' | string;
+  kind?: 'direct' | 'common-first-funder' | 'common-source' | 'common-destination' | 'same-amount-funding' | string;
   from?: string;
   to?: string;
   transfer?: TransferRef;
   counterparty?: string;
   counterpartyWallets?: number;
+  /** same-amount-funding: who sent each wallet its first SOL */
+  funderA?: string;
+  funderB?: string;
   a?: TransferRef;
   b?: TransferRef;
   secondsApart?: number;

@@ -69,6 +69,19 @@ describe('PairDetail', () => {
     expect(within(screen.getByTestId('pair-timeline')).getByRole('img', { name: /1 copied trades/ })).toBeTruthy();
   });
 
+  it('renders first fundings of the same amount with the amount and both funders', () => {
+    const base = pairs[0];
+    const [funderA, funderB] = [base.walletA as string, base.walletB as string];
+    const ref = (n: number) => ({ asset: 'SOL', amount: '1.2345', signature: sig(n), slot: n, timestamp: 1700000000 + 60 * n });
+    renderDetail({ ...base, evidence: { funding: [{ kind: 'same-amount-funding', a: ref(1), b: ref(2), funderA, funderB, secondsApart: 60, strength: 0.7 }] } });
+    const item = within(screen.getByTestId('pair-evidence')).getByText(/same-amount-funding/).closest('li') as HTMLElement;
+    expect(item.textContent).toContain('1.2345 SOL each');
+    expect(item.textContent).toContain(`${funderA.slice(0, 4)}`);
+    expect(item.textContent).toContain(`${funderB.slice(0, 4)}`);
+    expect(item.textContent).toContain('60 s apart');
+    expect(within(item).getAllByRole('link')).toHaveLength(2);
+  });
+
   it('renders a pair whose optional fields are all missing or malformed', () => {
     const bare = { walletA: pairs[0].walletA, walletB: pairs[0].walletB, scores: { combined: 1.8, capital: null, behavior: Number.NaN }, sharedTokens: 'none', evidence: { funding: 'x', timing: null } } as unknown as Pair;
     renderDetail(bare);

@@ -138,6 +138,24 @@ function FundingItem({ f }: { f: FundingEvidence }) {
           {' '}
           <span className="mono">{shortAddress(f.from)}</span> → <span className="mono">{shortAddress(f.to)}</span>
         </>
+      ) : f.kind === 'same-amount-funding' && f.a?.amount ? (
+        <>
+          {' '}
+          {f.a.amount} SOL each
+          {f.funderA ? (
+            <span className="muted">
+              {' '}
+              (from <span className="mono">{shortAddress(f.funderA)}</span>
+              {f.funderB && f.funderB !== f.funderA ? (
+                <>
+                  {' '}
+                  and <span className="mono">{shortAddress(f.funderB)}</span>
+                </>
+              ) : null}
+              )
+            </span>
+          ) : null}
+        </>
       ) : f.counterparty ? (
         <>
           {' '}
