@@ -70,15 +70,16 @@ export const FUNDING_DEFAULTS = {
  */
 export function sameAmountFunding(fa: WalletTransfer, fb: WalletTransfer, known: ReadonlyMap<string, unknown>): number {
   const d = FUNDING_DEFAULTS;
-  if (fa.rawAmount !== fb.rawAmount || fa.asset !== SOL_ASSET || fb.asset !== SOL_ASSET) return 0;
-  const lamports = BigInt(fa.rawAmount);
-  if (lamports < BigInt(d.sameAmountMinLamports)) return 0;
+  if (fa.rawAmount !== fb.rawAmount || !comparableAmount(fa)) return 0;
   const apart = Math.abs(fa.timestamp - fb.timestamp);
   if (apart > d.sameAmountMaxSeconds) return 0;
   if (fa.counterparty === fb.counterparty && !known.has(fa.counterparty)) return 0;
-  const round = lamports % 10_000_000n === 0n;
+  const round = BigInt(fa.rawAmount) % 10_000_000n === 0n;
   return d.sameAmountStrength * (round ? d.sameAmountRoundFactor : 1) * 2 ** (-apart / d.sameAmountHalfLifeSeconds);
 }
+
+/** A first funding (SOL by construction) large enough to compare amounts: dust is sprayed at thousands. */
+const comparableAmount = (f: WalletTransfer): boolean => BigInt(f.rawAmount) >= BigInt(FUNDING_DEFAULTS.sameAmountMinLamports);
 
 /**
  * The degree from which a counterparty weighs less than `minCounterpartyWeight` whatever the
@@ -289,7 +290,7 @@ export function fundingLinks(
   const byAmount = new Map<string, FundingProfile[]>();
   for (const p of profiles) {
     const f = p.firstFunding;
-    if (!f || BigInt(f.rawAmount) < BigInt(FUNDING_DEFAULTS.sameAmountMinLamports)) continue;
+    if (!f || !comparableAmount(f)) continue;
     const list = byAmount.get(f.rawAmount);
     if (list) list.push(p);
     else byAmount.set(f.rawAmount, [p]);
