@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_DETECTION_BENCH, runDetectionBench, type DetectionBenchOptions } from './lib/detection-pipeline';
 import { formatDetectionReport } from './lib/detection-report';
 
-const USAGE = 'usage: npm run bench:detection -- [--seeds 1,2,3,4,5 | 1-5] [--wallets 40] [--tx-per-wallet 40] [--scenario hard|classic] [--json]';
+const USAGE = 'usage: npm run bench:detection -- [--seeds 1,2,3,4,5 | 1-5] [--wallets 40] [--tx-per-wallet 40] [--scenario hard|classic] [--no-counterparty-activity] [--json]';
 
 /** "1,2,5" or "1-5" (or a mix: "1-3,7"): at least one non-negative integer seed. */
 export function parseSeeds(text: string): number[] {
@@ -34,6 +34,7 @@ function main(): void {
       'tx-per-wallet': { type: 'string' },
       scenario: { type: 'string' },
       json: { type: 'boolean', default: false },
+      'no-counterparty-activity': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -46,6 +47,7 @@ function main(): void {
     wallets: values.wallets === undefined ? d.wallets : positiveInt('wallets', values.wallets, 2),
     txPerWallet: values['tx-per-wallet'] === undefined ? d.txPerWallet : positiveInt('tx-per-wallet', values['tx-per-wallet'], 1),
     scenario,
+    counterpartyActivity: !values['no-counterparty-activity'],
   };
   const started = process.hrtime.bigint();
   const report = runDetectionBench(options);

@@ -164,6 +164,12 @@ const schema = z.object({
    * more (--max-old-space-size): a group that needs more fails its analysis with a message naming this
    */
   SIMILARITY_HEAP_MB: positiveInt.default(2048),
+  /**
+   * Counterparties shared by a group's wallets whose own activity the similarity step reads from the
+   * chain (getSignaturesForAddress, cached a day), those most of the group shares first: a busy
+   * service weighs 0 as a common funder, a wallet of one owner 1. 0 reads none.
+   */
+  COUNTERPARTY_LOOKUPS: z.coerce.number().int().min(0).default(200),
   BALANCE_CACHE_TTL_SECONDS: positiveInt.default(30),
   /**
    * Workflows each Worker keeps cached (maxCachedWorkflows): past it the least recently used is

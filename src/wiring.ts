@@ -18,12 +18,14 @@ export function buildActivityDeps(config: Config, pool: Pool, redis: Redis, sync
   });
   const timeouts = { connectTimeoutMs: config.HTTP_CONNECT_TIMEOUT_MS, headersTimeoutMs: config.HTTP_READ_TIMEOUT_MS, bodyTimeoutMs: config.HTTP_READ_TIMEOUT_MS };
   const apiKey = config.HELIUS_API_KEY ?? '';
+  const rpc = new SolanaRpcClient({ url: config.SOLANA_RPC_URL, apiKey: config.HELIUS_API_KEY, budget: budgets.rpc, timeouts });
   return {
     pool,
     ...(syncPool ? { syncPool } : {}),
     redis,
     helius: new HeliusClient({ baseUrl: config.HELIUS_BASE_URL, apiKey, budget: budgets.helius, timeouts }),
-    rpc: new SolanaRpcClient({ url: config.SOLANA_RPC_URL, apiKey: config.HELIUS_API_KEY, budget: budgets.rpc, timeouts }),
+    rpc,
+    signatures: rpc,
     market: new DexScreenerClient({ baseUrl: config.DEXSCREENER_BASE_URL, budget: budgets.dexscreener, timeouts }),
     // DAS is served on the Helius RPC URL and counts against Helius' "DAS & Enhanced" limit
     holders: new HeliusDasClient({ url: config.SOLANA_RPC_URL, apiKey: config.HELIUS_API_KEY, budget: budgets.helius, timeouts }),
@@ -33,6 +35,7 @@ export function buildActivityDeps(config: Config, pool: Pool, redis: Redis, sync
       similarityThreads: { threads: config.SIMILARITY_THREADS, minPairsForThreads: config.SIMILARITY_MIN_PAIRS_FOR_THREADS },
       similarityHeapMb: config.SIMILARITY_HEAP_MB,
       walletSyncConcurrency: config.BALANCES_CONCURRENCY,
+      counterpartyLookups: config.COUNTERPARTY_LOOKUPS,
     },
   };
 }

@@ -5,7 +5,8 @@
 // against the world's ground truth.
 import { ENGINE_VERSION, computeSimilarity, extractMany, formatUnits } from '../../src/domain';
 import type { EnhancedTransaction, SimilarityDatabaseStats, SimilarityResult, SimilarityWalletInput } from '../../src/domain';
-import { extractTransfersMany } from '../../src/domain/detection';
+import { FUNDING_DEFAULTS, KNOWN_ADDRESSES, extractTransfersMany, summariseSignatures } from '../../src/domain/detection';
+import type { CounterpartyActivity } from '../../src/domain/detection';
 import { isExcludedFromUniverse } from '../../src/domain/tokens';
 import { clusterAgreement, evaluateScore, pairKey, pairsWithin, type ClusterAgreement, type ScoreEvaluation } from '../../src/domain/evaluation';
 import { EnhancedTransactionSchema } from '../../src/providers/schemas';
@@ -18,9 +19,11 @@ export interface DetectionBenchOptions {
   wallets: number;
   txPerWallet: number;
   scenario: NonNullable<GenerateOptions['scenario']>;
+  /** read the shared counterparties' activity from the world, as the analysis activity reads it from the chain */
+  counterpartyActivity: boolean;
 }
 
-export const DEFAULT_DETECTION_BENCH: DetectionBenchOptions = { seeds: [1, 2, 3, 4, 5], wallets: 40, txPerWallet: 40, scenario: 'hard' };
+export const DEFAULT_DETECTION_BENCH: DetectionBenchOptions = { seeds: [1, 2, 3, 4, 5], wallets: 40, txPerWallet: 40, scenario: 'hard', counterpartyActivity: true };
 
 /**
  * Everything the engine gets about one wallet, built the way the stack builds it: the wallet's
@@ -155,8 +158,10 @@ export function detect(wallets: SimilarityWalletInput[], database?: SimilarityDa
 /**
  * Database-wide counts as the store gives them, with the world's wallets as the database: per
  * counterparty the wallets it transferred with, per mint the wallets that traded it and its first buy.
+ * With `sim`, also the activity of the counterparties two or more wallets share, read from the
+ * world's getSignaturesForAddress as the analysis activity reads it (refreshCounterpartyActivity).
  */
-export function worldStats(wallets: readonly SimilarityWalletInput[]): SimilarityDatabaseStats {
+export function worldStats(wallets: readonly SimilarityWalletInput[], sim?: SimWorld): SimilarityDatabaseStats {
   const counterparty = new Map<string, Set<string>>();
   const holders = new Map<string, Set<string>>();
   const firstBuy = new Map<string, number>();
@@ -174,8 +179,17 @@ export function worldStats(wallets: readonly SimilarityWalletInput[]): Similarit
       if (leg.direction === 'buy') firstBuy.set(leg.mint, Math.min(firstBuy.get(leg.mint) ?? Infinity, leg.timestamp));
     }
   }
+  const activity = new Map<string, CounterpartyActivity>();
+  if (sim) {
+    const limit = FUNDING_DEFAULTS.activityPageLimit;
+    const members = new Set(wallets.map((w) => w.address));
+    for (const [c, s] of counterparty) {
+      if (s.size < 2 || members.has(c) || KNOWN_ADDRESSES.has(c)) continue;
+      activity.set(c, summariseSignatures(sim.addressSignatures(c, limit).map((x) => ({ blockTime: x.ts })), limit));
+    }
+  }
   return {
-    counterparties: { walletsPerCounterparty: new Map([...counterparty].map(([c, s]) => [c, s.size])), totalWallets: wallets.length },
+    counterparties: { walletsPerCounterparty: new Map([...counterparty].map(([c, s]) => [c, s.size])), totalWallets: wallets.length, ...(sim ? { activity } : {}) },
     tokens: { walletsPerMint: new Map([...holders].map(([m, s]) => [m, s.size])), totalWallets: wallets.length, firstBuyTime: firstBuy },
   };
 }
@@ -186,7 +200,7 @@ export function runSeed(seed: number, options: Omit<DetectionBenchOptions, 'seed
   const sim = new SimWorld(world);
   const built = world.wallets.map((_, i) => walletEngineInput(sim, i));
   const wallets = built.map((b) => b.input);
-  const result = detect(wallets, worldStats(wallets));
+  const result = detect(wallets, worldStats(wallets, options.counterpartyActivity ? sim : undefined));
   return {
     seed,
     transactions: built.reduce((s, b) => s + b.transactions, 0),

@@ -19,7 +19,8 @@ import { mintsToEnrich } from './enrichment';
 import { withTryAdvisoryLock, type Queryable } from '../store/db';
 import { similarityStep } from './similarity-runner';
 import { walletSyncWorkflowId } from '../workflows/contract';
-import type { ActivityDeps } from './deps';
+import { DEFAULT_COUNTERPARTY_LOOKUPS, type ActivityDeps } from './deps';
+import { COUNTERPARTY_ACTIVITY_MAX_AGE_SECONDS, refreshCounterpartyActivity } from './counterparty-activity';
 
 /** The ApplicationFailure type of an attempt that found another one computing the same analysis (retryable). */
 export const SIMILARITY_STEP_BUSY = 'SimilarityStepBusy';
@@ -158,6 +159,19 @@ export function createAnalysisActivities(deps: ActivityDeps) {
       return storing;
     };
     try {
+      const lookups = deps.settings.counterpartyLookups ?? DEFAULT_COUNTERPARTY_LOOKUPS;
+      if (deps.signatures && lookups > 0) {
+        // what the chain says of the counterparties the group shares (a service, or one owner's
+        // wallet), stored for the step's load to read; a failing RPC costs its deadline, not the step
+        clock.step('reading counterparties');
+        const read = await refreshCounterpartyActivity(pool, deps.signatures, input.wallets, {
+          maxLookups: lookups,
+          maxAgeSeconds: COUNTERPARTY_ACTIVITY_MAX_AGE_SECONDS,
+          signal: stop.signal,
+          onProgress: (done, of) => heartbeat({ analysisId: input.analysisId, step: `reading counterparties' activity: ${done} of ${of}` }),
+        });
+        if (read.failed > 0) log.warn('counterparty activity not read', { analysisId: input.analysisId, ...read });
+      }
       clock.step('starting');
       const computing = similarityStep({
         pool,

@@ -2,6 +2,7 @@
 import type { Pool } from 'pg';
 import type Redis from 'ioredis';
 import type { BalanceSource, HeliusHistorySource, MarketDataSource, TokenHolderSource } from '../providers';
+import type { SignatureSource } from './counterparty-activity';
 
 export interface ActivitySettings {
   /** Redis TTL of `balance:{wallet}` */
@@ -20,7 +21,15 @@ export interface ActivitySettings {
    * single steps would); absent: DEFAULT_WALLET_SYNC_CONCURRENCY
    */
   walletSyncConcurrency?: number;
+  /**
+   * counterparties shared by a group's wallets whose activity the similarity step reads from the
+   * chain at most (COUNTERPARTY_LOOKUPS; absent: DEFAULT_COUNTERPARTY_LOOKUPS; 0: none)
+   */
+  counterpartyLookups?: number;
 }
+
+/** Counterparty activity reads per similarity step when the settings do not say (COUNTERPARTY_LOOKUPS's default). */
+export const DEFAULT_COUNTERPARTY_LOOKUPS = 200;
 
 /** Wallet syncs a worker runs at once when its settings do not say (BALANCES_CONCURRENCY's default). */
 export const DEFAULT_WALLET_SYNC_CONCURRENCY = 25;
@@ -38,6 +47,8 @@ export interface ActivityDeps {
   helius: HeliusHistorySource;
   rpc: BalanceSource;
   market: MarketDataSource;
+  /** Solana RPC's getSignaturesForAddress: counterparties' activity (absent: not read) */
+  signatures?: SignatureSource;
   /** Helius DAS: the token accounts of a mint (token requests) */
   holders: TokenHolderSource;
   settings: ActivitySettings;

@@ -12,6 +12,7 @@ import { loadLegsMany } from '../store/swap-legs';
 import { mintStats } from '../store/mint-populations';
 import { loadTransfersMany } from '../store/wallet-transfers';
 import { walletsPerCounterparty } from '../store/counterparty-wallets';
+import { loadCounterpartyActivity } from '../store/counterparty-activity';
 import { historyCoverage } from '../store/wallets';
 import { countWalletsWithHistory } from '../store/wallet-population';
 import { backfillTransfers } from './transfers-backfill';
@@ -50,6 +51,8 @@ export async function loadSimilarityInputs(
   // a counterparty's wallets counted only as far as they can change a link (an exchange's hot wallet
   // would otherwise cost an index entry per wallet it ever paid)
   const perCounterparty = await walletsPerCounterparty(pool, input.wallets, decisiveDegreeLimit());
+  // what the chain said of them, however old (read before the step for those the group shares)
+  const activity = await loadCounterpartyActivity(pool, [...perCounterparty].filter(([, n]) => n >= 2).map(([c]) => c));
   const mints = await mintStats(pool, input.wallets);
   // the population rarity is counted in holds every wallet that any count includes
   let totalWallets = Math.max(await countWalletsWithHistory(pool), input.wallets.length);
@@ -58,7 +61,7 @@ export async function loadSimilarityInputs(
   const firstBuyTime = new Map<string, number>();
   for (const [mint, m] of mints) if (m.firstBuyAt !== null) firstBuyTime.set(mint, m.firstBuyAt);
   const database: SimilarityDatabaseStats = {
-    counterparties: { walletsPerCounterparty: perCounterparty, totalWallets },
+    counterparties: { walletsPerCounterparty: perCounterparty, totalWallets, activity },
     tokens: { walletsPerMint: new Map([...mints].map(([mint, m]) => [mint, m.wallets])), totalWallets, firstBuyTime },
   };
   const partial = new Set(input.partialWallets);

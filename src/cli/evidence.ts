@@ -36,7 +36,8 @@ function fundingPhrase(p: SimilarityPair, e: FundingEvidence, names: Names): str
   if (e.kind === 'direct') return `direct ${e.transfer.amount} ${asset(e.transfer, names)} ${side(p, e.from, names)}→${side(p, e.to, names)}`;
   if (e.kind === 'same-amount-funding') return `same first funding ${e.a.amount} SOL ${lag(e.secondsApart)} apart`;
   const what = e.kind === 'common-first-funder' ? 'common funder' : e.kind === 'common-source' ? 'common top-up' : 'common sweep to';
-  return `${what} ${names.address(e.counterparty)} (${plural(e.counterpartyWallets, 'wallet')})`;
+  const whose = e.counterpartyActivity?.dedicated ? `, its whole history ${plural(e.counterpartyActivity.transactions, 'tx')}` : '';
+  return `${what} ${names.address(e.counterparty)} (${plural(e.counterpartyWallets, 'wallet')}${whose})`;
 }
 
 function timingPhrase(p: SimilarityPair, t: NonNullable<PairEvidence['timing']>, names: Names): string {

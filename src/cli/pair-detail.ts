@@ -141,7 +141,7 @@ function fundingLines(f: FundingEvidence, who: (a: string) => string, transfer: 
   return [
     ...wrapped(
       '  ',
-      `${what} ${f.counterparty} (transferred with ${f.counterpartyWallets} wallets of the database, weight ${score(f.counterpartyWeight)}), ${lag(f.secondsApart)} apart, strength ${score(f.strength)}`,
+      `${what} ${f.counterparty} (transferred with ${f.counterpartyWallets} wallets of the database${f.counterpartyActivity?.dedicated ? `; a wallet of one owner: ${f.counterpartyActivity.transactions} transactions in its whole history` : ''}, weight ${score(f.counterpartyWeight)}), ${lag(f.secondsApart)} apart, strength ${score(f.strength)}`,
       4,
     ),
     ...transfer(`A ${verb}`, f.a),

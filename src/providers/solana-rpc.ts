@@ -157,13 +157,14 @@ export class SolanaRpcClient implements BalanceSource {
   }
 
   /** Signatures newest first (1..1000 per call), exclusive `before`/`until`. */
-  async getSignaturesForAddress(address: string, options: { before?: string; until?: string; limit?: number } = {}): Promise<SignatureInfo[]> {
+  async getSignaturesForAddress(address: string, options: { before?: string; until?: string; limit?: number; signal?: AbortSignal } = {}): Promise<SignatureInfo[]> {
     this.checkAddress(address, 'getSignaturesForAddress');
     const result = await this.call(
       'getSignaturesForAddress',
       [address, { limit: options.limit ?? 1000, before: options.before, until: options.until, commitment: 'finalized' }],
       GetSignaturesForAddressResultSchema,
       `signatures of ${address}`,
+      options.signal,
     );
     return result.map((s) => ({ signature: s.signature, slot: s.slot, err: s.err ?? null, blockTime: s.blockTime ?? null }));
   }

@@ -9,7 +9,7 @@
 // and sizes), behavior twins (the same style on disjoint tokens), wallets funded by the same exchange
 // hot wallet, and hype waves (unrelated wallets piling into one token within ten minutes).
 import type { Funding, GenerateOptions, GeneratorKit, Token, Trade, Transfer, Wallet } from './generator-kit';
-import type { GroundTruth } from './world';
+import type { GroundTruth, Service } from './world';
 
 /** The knobs of the hard cases, in one place (docs/analytics.md, "Detection benchmark"). */
 export const HARD_CASES = {
@@ -27,11 +27,13 @@ export const HARD_CASES = {
   hypeWaveMaxWallets: 8,
   exchangeFundedShare: 0.6,
   exchangeHotWallets: 2,
+  /** their steady rate on chain (getSignaturesForAddress): a full page of 1,000 within the hour */
+  exchangeTransactionsPerHour: 3_000,
 } as const;
 
 const DAY = 86_400;
 
-export function generateHardWallets(kit: GeneratorKit, options: GenerateOptions): { wallets: Wallet[]; truth: GroundTruth } {
+export function generateHardWallets(kit: GeneratorKit, options: GenerateOptions): { wallets: Wallet[]; truth: GroundTruth; services: Service[] } {
   const { rng, pick, logUniform, addr, start, span, priced, popular, ui, priceOf, decimalsOf, makePlays, tradesFor, noise, playsPerWallet: P, noiseCount } = kit;
   const H = HARD_CASES;
   const W = options.wallets;
@@ -200,5 +202,7 @@ export function generateHardWallets(kit: GeneratorKit, options: GenerateOptions)
     truth.fundingSources!.push({ address: exchange, kind: 'exchange-hot-wallet', funded });
     if (funded.length >= 2) truth.decoys!.push({ kind: 'exchange-funded', members: funded, funder: exchange });
   }
-  return { wallets, truth };
+  // the hot wallets are not on the known list: what tells them apart is their own activity
+  const services = exchanges.map((address): Service => ({ address, label: 'exchange hot wallet (unlisted)', transactionsPerHour: H.exchangeTransactionsPerHour }));
+  return { wallets, truth, services };
 }

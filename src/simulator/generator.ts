@@ -13,7 +13,7 @@ export type { GenerateOptions } from './generator-kit';
 export function generateWorld(options: GenerateOptions): WorldInput {
   const kit = generatorKit(options);
   const scenario = options.scenario ?? 'classic';
-  const { wallets, truth } = scenario === 'hard' ? generateHardWallets(kit, options) : classicWallets(kit, options);
+  const { wallets, truth, services } = scenario === 'hard' ? generateHardWallets(kit, options) : { ...classicWallets(kit, options), services: [] };
   if (options.holderToken) addHolderToken(kit, options.holderToken, options.seed, wallets, truth);
   return {
     $schema: './world.schema.json',
@@ -22,6 +22,7 @@ export function generateWorld(options: GenerateOptions): WorldInput {
     solPriceUsd: kit.solPriceUsd,
     tokens: kit.tokens,
     wallets,
+    ...(services.length > 0 ? { services } : {}),
     groundTruth: truth,
   };
 }

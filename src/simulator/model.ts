@@ -42,6 +42,12 @@ export class SimWorld implements ChainFacts {
   private readonly declaredByOwner = new Map<string, SimTokenAccount[]>();
   private readonly mintAccountsCache = new Map<string, SimTokenAccount[]>();
   readonly currentSlot: number;
+  /** block time of the world's newest event: the present of services' streams */
+  readonly presentTs: number;
+  /** services (world.services) by address: their index and seconds between their transactions */
+  private readonly services = new Map<string, { index: number; interval: number }>();
+  /** counterparty → the transfer events it took part in, newest first (built at the first request) */
+  private counterpartyEvents: Map<string, Array<[number, number]>> | null = null;
 
   constructor(readonly world: World) {
     this.salt = world.salt ?? world.name ?? 'world';
@@ -62,6 +68,8 @@ export class SimWorld implements ChainFacts {
       return list;
     });
     this.currentSlot = slotOf(maxTs) + 1000;
+    this.presentTs = maxTs;
+    (world.services ?? []).forEach((x, index) => this.services.set(x.address, { index, interval: 3600 / x.transactionsPerHour }));
     for (const t of world.tokens) {
       for (const h of t.holders ?? []) {
         const total = toRaw(h.amount, t.decimals);
@@ -93,6 +101,49 @@ export class SimWorld implements ChainFacts {
     const sorted = keyed.map((k) => k.a);
     this.mintAccountsCache.set(mint, sorted);
     return sorted;
+  }
+
+  /**
+   * getSignaturesForAddress of an address that is not a world wallet, newest first, at most `limit`
+   * older than `before`: a service's steady stream (world.services), else the world's transfers with
+   * it (the same transactions as in the wallets' histories); nothing for an address never seen.
+   */
+  addressSignatures(address: string, limit: number, before?: string): Array<{ signature: string; slot: number; ts: number; failed: boolean }> {
+    const service = this.services.get(address);
+    if (service !== undefined) {
+      const ordinal = this.wallets.length + service.index;
+      const from = before === undefined ? 0 : (decodeSignature(before, this.salt, (i) => (i === ordinal ? address : undefined))?.eventIndex ?? -1) + 1;
+      if (from === 0 && before !== undefined) return [];
+      return Array.from({ length: limit }, (_, j) => {
+        const ts = this.presentTs - Math.floor((from + j) * service.interval);
+        return { signature: encodeSignature(this.salt, address, ordinal, from + j), slot: slotOf(ts), ts, failed: false };
+      });
+    }
+    if (this.counterpartyEvents === null) {
+      const index = new Map<string, Array<[number, number]>>();
+      this.events.forEach((list, w) =>
+        list.forEach((e, i) => {
+          const c = e.kind === 'transfer' ? e.transfer.counterparty : undefined;
+          if (c === undefined) return;
+          const entries = index.get(c);
+          if (entries) entries.push([w, i]);
+          else index.set(c, [[w, i]]);
+        }),
+      );
+      for (const entries of index.values()) entries.sort((x, y) => this.events[y[0]][y[1]].ts - this.events[x[0]][x[1]].ts || y[0] - x[0] || y[1] - x[1]);
+      this.counterpartyEvents = index;
+    }
+    const entries = this.counterpartyEvents.get(address) ?? [];
+    let start = 0;
+    if (before !== undefined) {
+      const at = this.locate(before);
+      start = at === null ? entries.length : entries.findIndex(([w, i]) => w === at.walletIndex && i === at.eventIndex) + 1;
+      if (start === 0) start = entries.length;
+    }
+    return entries.slice(start, start + limit).map(([w, i]) => {
+      const meta = this.meta(w, i);
+      return { signature: this.signature(w, i), slot: meta.slot, ts: meta.ts, failed: meta.failed };
+    });
   }
 
   indexOf(address: string): number | undefined {

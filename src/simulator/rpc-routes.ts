@@ -169,7 +169,18 @@ function call(world: SimWorld, method: string, params: unknown[]): unknown {
       if (!Number.isInteger(limit) || limit < 1) throw invalid('Invalid params: limit');
       if (limit > 1000) throw invalid('Invalid limit; max 1000');
       const w = world.indexOf(address);
-      if (w === undefined) return [];
+      if (w === undefined) {
+        // an address outside the world's wallets: a service's stream, or its transfers with them
+        const before = typeof config.before === 'string' ? config.before : undefined;
+        return world.addressSignatures(address, limit, before).map((s) => ({
+          signature: s.signature,
+          slot: s.slot,
+          err: s.failed ? { InstructionError: [0, { Custom: 1 }] } : null,
+          memo: null,
+          blockTime: s.ts,
+          confirmationStatus: 'finalized',
+        }));
+      }
       const at = (sig: unknown): number | null => {
         if (typeof sig !== 'string') return null;
         const loc = world.locate(sig);

@@ -111,6 +111,14 @@ export const FundingSourceSchema = z
   })
   .describe('extension: an address outside the world that sends SOL to world wallets');
 
+export const ServiceSchema = z
+  .object({
+    address: PublicKey,
+    label: z.string().optional(),
+    transactionsPerHour: z.number().positive().describe('its steady rate of transactions, up to the world\'s present'),
+  })
+  .describe('extension: a busy address outside the world (an exchange\'s hot wallet): getSignaturesForAddress lists a steady stream of its transactions');
+
 export const GroundTruthSchema = z.object({
   clusters: z.array(z.array(PublicKey)).describe('wallets that belong together'),
   clusterKinds: z.array(z.string()).optional().describe('one per cluster: copy-traders | scaled-capital | launch-bundle'),
@@ -136,6 +144,7 @@ export const WorldSchema = z.object({
   solPriceUsd: z.number().positive(),
   tokens: z.array(TokenSchema),
   wallets: z.array(WalletSchema),
+  services: z.array(ServiceSchema).optional(),
   groundTruth: GroundTruthSchema.optional(),
 });
 
@@ -148,6 +157,7 @@ export type Trade = z.output<typeof TradeSchema>;
 export type Transfer = z.output<typeof TransferSchema>;
 export type Wallet = z.output<typeof WalletSchema>;
 export type GroundTruth = z.output<typeof GroundTruthSchema>;
+export type Service = z.output<typeof ServiceSchema>;
 
 /**
  * A world that cannot be used. The message is one line: where (the file, if any), the field

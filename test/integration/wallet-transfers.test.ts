@@ -107,7 +107,7 @@ describe('wallet transfers', () => {
     expect(tokens.walletsPerMint.get(bundleMint![0])).toBeLessThan(tokens.walletsPerMint.get(world.tokens[0].mint)!);
   });
 
-  it('the stored result links the wallets of a common funder with funding evidence naming it, and a rare funder above an exchange hot wallet', async () => {
+  it('the stored result links the wallets of a common funder with funding evidence naming it, and never names an unlisted exchange the chain shows is busy', async () => {
     const stored = await getAnalysis(opened.stack.pool, analysisId);
     const pairs = (stored!.result as { pairs: SimilarityPair[] }).pairs;
     const pairOf = (x: string, y: string) => pairs.find((p) => p.walletA === (x < y ? x : y) && p.walletB === (x < y ? y : x))!;
@@ -117,11 +117,29 @@ describe('wallet transfers', () => {
     const exchanges = fundingOf('exchange-hot-wallet');
     expect(bundles.length).toBeGreaterThan(0);
     expect(exchanges.length).toBeGreaterThan(0);
-    for (const { funder, pair } of [...bundles, ...exchanges]) {
-      expect({ pair: [pair.walletA, pair.walletB], names: pair.evidence?.funding.some((f) => 'counterparty' in f && f.counterparty === funder) }).toEqual({ pair: [pair.walletA, pair.walletB], names: true });
+    const naming = (funder: string, pair: SimilarityPair) => pair.evidence?.funding.find((f) => 'counterparty' in f && f.counterparty === funder);
+    // a bundle's funder is a wallet of one owner on chain (its whole history is its bundle's transfers): weight 1
+    for (const { funder, pair } of bundles) {
+      expect({ pair: [pair.walletA, pair.walletB], evidence: naming(funder, pair) }).toEqual({
+        pair: [pair.walletA, pair.walletB],
+        evidence: expect.objectContaining({ counterpartyWeight: 1, counterpartyActivity: expect.objectContaining({ complete: true, dedicated: true }) }),
+      });
+    }
+    // the world's exchange hot wallets are on no list; the chain shows a full page of signatures within the hour
+    for (const { funder, pair } of exchanges) expect({ pair: [pair.walletA, pair.walletB], evidence: naming(funder, pair) }).toEqual({ pair: [pair.walletA, pair.walletB], evidence: undefined });
+    const { rows } = await opened.stack.pool.query<{ address: string; transactions: number; page_limit: number; span: string | null }>(
+      'SELECT address, transactions, page_limit, newest_time - oldest_time AS span FROM counterparty_activity WHERE address = ANY($1::text[])',
+      [truth.fundingSources!.map((s) => s.address)],
+    );
+    const read = new Map(rows.map((r) => [r.address, r]));
+    for (const source of truth.fundingSources!) {
+      const row = read.get(source.address);
+      if (source.kind === 'exchange-hot-wallet') expect({ source: source.address, row }).toEqual({ source: source.address, row: expect.objectContaining({ transactions: 1000, page_limit: 1000 }) });
+      else expect({ source: source.address, complete: row!.transactions < row!.page_limit }).toEqual({ source: source.address, complete: true });
+      if (source.kind === 'exchange-hot-wallet') expect(Number(row!.span)).toBeLessThanOrEqual(3600);
     }
     const weakestBundle = Math.min(...bundles.map((b) => b.pair.scores.funding!));
-    const strongestExchange = Math.max(...exchanges.map((e) => e.pair.scores.funding!));
+    const strongestExchange = Math.max(...exchanges.map((e) => e.pair.scores.funding ?? 0));
     expect(weakestBundle).toBeGreaterThan(strongestExchange);
   });
 

@@ -77,7 +77,19 @@ export const fundingEvidence = {
         kind: { type: 'string', enum: ['common-first-funder', 'common-source', 'common-destination'] },
         counterparty: { type: 'string', description: 'the common funder, source or destination' },
         counterpartyWallets: { type: 'integer', description: 'distinct wallets of the database it transferred with' },
-        counterpartyWeight: { type: 'number', description: 'its rarity weight in [0, 1] (0 for known exchanges and bridges)' },
+        counterpartyWeight: { type: 'number', description: 'its weight in [0, 1]: by its degree, 0 for known exchanges and bridges, 1 for a wallet whose whole history on chain is short (engine 2.2.0)' },
+        counterpartyActivity: {
+          type: 'object',
+          description:
+            'what the chain says of the counterparty itself (its newest page of signatures), when it was read (engine 2.2.0): a full page within a day is a busy service (weight 0, never cited), a whole history of at most 500 transactions a wallet of one owner (weight 1)',
+          properties: {
+            transactions: { type: 'integer', description: 'signatures its newest page listed (at most 1,000)' },
+            complete: { type: 'boolean', description: 'the page is its whole history' },
+            dedicated: { type: 'boolean', description: 'a wallet of one owner: its whole history is at most 500 transactions, so its weight is 1 however many wallets it touched' },
+          },
+          required: ['transactions', 'complete', 'dedicated'],
+          additionalProperties: false,
+        },
         a: { ...transferRef, description: 'wallet A’s transfer with the counterparty' },
         b: { ...transferRef, description: 'wallet B’s transfer with the counterparty' },
         secondsApart: number,

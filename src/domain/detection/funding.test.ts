@@ -1,7 +1,7 @@
 import { solPayment, solTransfer } from '../testing/transfers';
-import { KNOWN_ADDRESSES, decisiveDegreeLimit, fundingForPair, fundingLinks, fundingProfile } from './funding';
+import { FUNDING_DEFAULTS, KNOWN_ADDRESSES, counterpartyActivityClass, counterpartyLinkWeight, decisiveDegreeLimit, fundingForPair, fundingLinks, fundingProfile, summariseSignatures } from './funding';
 import { counterpartyWeight } from './rarity';
-import type { CounterpartyStats, WalletTransfer } from './types';
+import type { CounterpartyActivity, CounterpartyStats, WalletTransfer } from './types';
 
 const BINANCE = '5tzFkiKscXHK5ZXCGbXZxdw7gTjjD1mBwuoFbhUvuAi9';
 const T0 = 1_710_000_000;
@@ -190,5 +190,64 @@ describe('decisiveDegreeLimit', () => {
         if (round === 0 && totalWallets === undefined) expect(exact.length).toBeGreaterThan(0);
       }
     }
+  });
+});
+
+describe('counterparty activity on chain', () => {
+  const HOUR = 3600;
+  const busy: CounterpartyActivity = { transactions: 1000, complete: false, oldestTime: T0 - HOUR, newestTime: T0 };
+  const slowFullPage: CounterpartyActivity = { transactions: 1000, complete: false, oldestTime: T0 - 30 * 86_400, newestTime: T0 };
+  const shortHistory: CounterpartyActivity = { transactions: 41, complete: true, oldestTime: T0 - 7 * 86_400, newestTime: T0 };
+  const longHistory: CounterpartyActivity = { transactions: 800, complete: true, oldestTime: T0 - 700 * 86_400, newestTime: T0 };
+
+  it('classes a full page within a day as a service, a short whole history as dedicated, anything else as ordinary', () => {
+    expect(counterpartyActivityClass(busy)).toBe('service');
+    expect(counterpartyActivityClass({ ...busy, oldestTime: T0 - 86_400 })).toBe('service');
+    expect(counterpartyActivityClass({ ...busy, oldestTime: T0 - 86_401 })).toBe('ordinary');
+    expect(counterpartyActivityClass(slowFullPage)).toBe('ordinary');
+    expect(counterpartyActivityClass({ ...busy, oldestTime: null, newestTime: null })).toBe('ordinary');
+    expect(counterpartyActivityClass(shortHistory)).toBe('dedicated');
+    expect(counterpartyActivityClass({ ...shortHistory, transactions: FUNDING_DEFAULTS.dedicatedMaxTransactions })).toBe('dedicated');
+    expect(counterpartyActivityClass({ ...shortHistory, transactions: FUNDING_DEFAULTS.dedicatedMaxTransactions + 1 })).toBe('ordinary');
+    expect(counterpartyActivityClass(longHistory)).toBe('ordinary');
+    // nothing on chain: an address we cannot have seen a transfer with is not evidence of anything
+    expect(counterpartyActivityClass({ transactions: 0, complete: true, oldestTime: null, newestTime: null })).toBe('ordinary');
+    expect(counterpartyActivityClass(undefined)).toBe('ordinary');
+  });
+
+  it('summarises a page of signatures: count, whether it is the whole history, and its time span', () => {
+    expect(summariseSignatures([{ blockTime: T0 }, { blockTime: null }, { blockTime: T0 - 50 }], 1000)).toEqual({ transactions: 3, complete: true, oldestTime: T0 - 50, newestTime: T0 });
+    expect(summariseSignatures([{ blockTime: T0 }, { blockTime: T0 - 5 }], 2)).toEqual({ transactions: 2, complete: false, oldestTime: T0 - 5, newestTime: T0 });
+    expect(summariseSignatures([], 1000)).toEqual({ transactions: 0, complete: true, oldestTime: null, newestTime: null });
+  });
+
+  it('weighs an unlisted busy service 0, a dedicated wallet 1 whatever its degree, and the rest by degree', () => {
+    const withActivity = (activity: CounterpartyActivity): CounterpartyStats => ({ walletsPerCounterparty: new Map([['F', 20]]), totalWallets: 60, activity: new Map([['F', activity]]) });
+    const byDegree = counterpartyLinkWeight('F', { walletsPerCounterparty: new Map([['F', 20]]), totalWallets: 60 }, KNOWN_ADDRESSES, 8);
+    expect(byDegree).toBeGreaterThan(0);
+    expect(byDegree).toBeLessThan(0.35);
+    expect(counterpartyLinkWeight('F', withActivity(busy), KNOWN_ADDRESSES, 8)).toBe(0);
+    expect(counterpartyLinkWeight('F', withActivity(shortHistory), KNOWN_ADDRESSES, 8)).toBe(1);
+    expect(counterpartyLinkWeight('F', withActivity(longHistory), KNOWN_ADDRESSES, 8)).toBe(byDegree);
+    // a known exchange stays 0 whatever its activity says
+    expect(counterpartyLinkWeight(BINANCE, { walletsPerCounterparty: new Map(), activity: new Map([[BINANCE, shortHistory]]) }, KNOWN_ADDRESSES, 8)).toBe(0);
+  });
+
+  it('links an operator that funds 20 wallets from a wallet of its own, and not strangers an unlisted exchange paid minutes apart', () => {
+    // 20 wallets funded minutes apart from F, in a database of 60 wallets: by its degree alone F weighs under a third
+    const funded = Array.from({ length: 20 }, (_, i) => profile(`W${i}`, [solTransfer(`W${i}`, 'F', 'in', String(1 + i / 7), T0 + i * 90)]));
+    const base = { walletsPerCounterparty: new Map([['F', 20]]), totalWallets: 60 };
+    const strongest = (s: CounterpartyStats) => Math.max(...fundingLinks(funded, s).map((l) => l.score));
+    expect(strongest(base)).toBeLessThan(0.35);
+    const dedicated = fundingLinks(funded, { ...base, activity: new Map([['F', shortHistory]]) });
+    expect(dedicated).toHaveLength((20 * 19) / 2);
+    expect(Math.min(...dedicated.map((l) => l.score))).toBeGreaterThan(0.5);
+    expect(dedicated[0].evidence[0]).toMatchObject({ kind: 'common-first-funder', counterparty: 'F', counterpartyWeight: 1, counterpartyActivity: { transactions: 41, complete: true, dedicated: true } });
+    // the same shape from a hot wallet the chain shows as busy: not a link at all
+    expect(fundingLinks(funded, { ...base, activity: new Map([['F', busy]]) })).toEqual([]);
+    // and three strangers it paid minutes apart, which by degree alone would look like an operator
+    const three = funded.slice(0, 3);
+    expect(fundingLinks(three, { walletsPerCounterparty: new Map([['F', 3]]) }).length).toBe(3);
+    expect(fundingLinks(three, { walletsPerCounterparty: new Map([['F', 3]]), activity: new Map([['F', busy]]) })).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
 import knownAddressesFile from './known-addresses.json';
 import { DEFAULT_HALF_WEIGHT_DEGREE, counterpartyWeight, tokenRarityWeight } from './rarity';
 import { compareTransfers } from './transfers';
-import type { CounterpartyStats, SignalResult, WalletPair, WalletTransfer } from './types';
+import type { CounterpartyActivity, CounterpartyStats, SignalResult, WalletPair, WalletTransfer } from './types';
 import { SOL_ASSET } from './types';
 
 export interface KnownAddress {
@@ -59,7 +59,59 @@ export const FUNDING_DEFAULTS = {
   sameAmountMinLamports: 10_000_000,
   /** a round amount (whole hundredths of a SOL) keeps this share: people often pick 1 or 0.5 SOL */
   sameAmountRoundFactor: 0.35,
+  /** signatures a counterparty's activity page asks for (getSignaturesForAddress's largest page) */
+  activityPageLimit: 1000,
+  /** a full page within this many seconds is a busy service (an exchange's hot wallet): weight 0 */
+  serviceMaxSpanSeconds: 86_400,
+  /** a whole history of at most this many transactions is a wallet of one owner's: weight 1 */
+  dedicatedMaxTransactions: 500,
 } as const;
+
+/**
+ * What a counterparty's own activity on chain makes of it:
+ * - `service`: a full page of signatures (`activityPageLimit`) within `serviceMaxSpanSeconds`, at
+ *   least 1,000 transactions a day: an exchange's or a bot service's hot wallet, listed or not. It
+ *   weighs 0 like a known exchange: two wallets it paid are strangers to each other.
+ * - `dedicated`: its whole history is at most `dedicatedMaxTransactions` transactions: a wallet of
+ *   one owner, who funded (or swept) every analysed wallet it touched. It weighs 1 however many it
+ *   touched: an operator's funding wallet is not less telling for funding 40 wallets than 2.
+ * - `ordinary`: neither, or nothing known: it weighs by its degree in the database.
+ */
+export function counterpartyActivityClass(activity: CounterpartyActivity | undefined): 'service' | 'dedicated' | 'ordinary' {
+  if (activity === undefined) return 'ordinary';
+  const d = FUNDING_DEFAULTS;
+  if (activity.complete) return activity.transactions > 0 && activity.transactions <= d.dedicatedMaxTransactions ? 'dedicated' : 'ordinary';
+  const span = activity.oldestTime === null || activity.newestTime === null ? null : activity.newestTime - activity.oldestTime;
+  return activity.transactions >= d.activityPageLimit && span !== null && span <= d.serviceMaxSpanSeconds ? 'service' : 'ordinary';
+}
+
+/**
+ * A page of `getSignaturesForAddress` (newest first, as it answers) asked with `limit`, summarised
+ * for `counterpartyActivityClass`.
+ */
+export function summariseSignatures(page: ReadonlyArray<{ blockTime?: number | null }>, limit: number): CounterpartyActivity {
+  const times = page.map((s) => s.blockTime).filter((t): t is number => typeof t === 'number');
+  return {
+    transactions: page.length,
+    complete: page.length < limit,
+    oldestTime: times.length === 0 ? null : Math.min(...times),
+    newestTime: times.length === 0 ? null : Math.max(...times),
+  };
+}
+
+/**
+ * A counterparty's weight as a common funder, source or destination: 0 for a known exchange or a
+ * busy service, 1 for a dedicated wallet (`counterpartyActivityClass`), else `counterpartyWeight` of
+ * its database-wide degree times `tokenRarityWeight(degree, stats.totalWallets)` when the size is
+ * given. Degrees missing from `stats` count as 2.
+ */
+export function counterpartyLinkWeight(address: string, stats: CounterpartyStats, known: ReadonlyMap<string, unknown>, halfWeightDegree: number): number {
+  if (known.has(address)) return 0;
+  const kind = counterpartyActivityClass(stats.activity?.get(address));
+  if (kind !== 'ordinary') return kind === 'service' ? 0 : 1;
+  const degree = stats.walletsPerCounterparty.get(address) ?? 2;
+  return counterpartyWeight(degree, halfWeightDegree) * shareWeight(degree, stats);
+}
 
 /**
  * Two first fundings of exactly the same amount of SOL within `sameAmountMaxSeconds`: one operator
@@ -126,6 +178,11 @@ export type FundingEvidence =
       /** distinct wallets of the database it transferred with */
       counterpartyWallets: number;
       counterpartyWeight: number;
+      /**
+       * its own activity on chain, when it was read: the transactions of its newest page, whether
+       * that is its whole history, and whether that makes it a wallet of one owner (weight 1)
+       */
+      counterpartyActivity?: { transactions: number; complete: boolean; dedicated: boolean };
       a: TransferRef;
       b: TransferRef;
       secondsApart: number;
@@ -176,9 +233,9 @@ export function fundingProfile(wallet: string, transfers: readonly WalletTransfe
  *   (an operator funds its wallets together; an exchange funds strangers at random times);
  * - common top-up source or sweep destination c (same direction for both, not already the first
  *   funder): 0.6 × w(c) × (0.25 + 0.75 × 2^(−Δt / 24 h)), Δt between their closest transfers with c.
- * w(c) = `counterpartyWeight` of c's database-wide degree, times `tokenRarityWeight(degree,
- * stats.totalWallets)` when the size is given (0 for known exchanges); counterparties
- * under `minCounterpartyWeight` are ignored. Degrees missing from `stats` count as 2.
+ * w(c) = `counterpartyLinkWeight` (by c's degree in the database, or by its activity on chain when
+ * `stats.activity` has it; 0 for known exchanges); counterparties under `minCounterpartyWeight` are
+ * ignored.
  */
 export function fundingForPair(
   a: FundingProfile,
@@ -192,7 +249,7 @@ export function fundingForPair(
   const maxEvidence = opts.maxEvidence ?? FUNDING_DEFAULTS.maxEvidence;
   const degree = (address: string): number => stats.walletsPerCounterparty.get(address) ?? 2;
   const floor = FUNDING_DEFAULTS.timingFloor;
-  const weight = (address: string): number => (known.has(address) ? 0 : counterpartyWeight(degree(address), half) * shareWeight(degree(address), stats));
+  const weight = (address: string): number => counterpartyLinkWeight(address, stats, known, half);
   const evidence: FundingEvidence[] = [];
 
   const direct = FUNDING_DEFAULTS.directStrength * Math.sqrt(Math.min(weight(a.wallet), weight(b.wallet)));
@@ -213,7 +270,7 @@ export function fundingForPair(
       firstFunder = c;
       const apart = Math.abs(fa.timestamp - fb.timestamp);
       const timing = floor + (1 - floor) * 2 ** (-apart / FUNDING_DEFAULTS.firstFundingHalfLifeSeconds);
-      evidence.push(common('common-first-funder', c, degree(c), w, fa, fb, FUNDING_DEFAULTS.firstFunderStrength * w * timing));
+      evidence.push(common('common-first-funder', c, degree(c), w, stats.activity?.get(c), fa, fb, FUNDING_DEFAULTS.firstFunderStrength * w * timing));
     }
   }
 
@@ -237,7 +294,7 @@ export function fundingForPair(
       const apart = Math.abs(ta.timestamp - tb.timestamp);
       const timing = floor + (1 - floor) * 2 ** (-apart / FUNDING_DEFAULTS.commonTransferHalfLifeSeconds);
       const kind = direction === 'in' ? 'common-source' : 'common-destination';
-      evidence.push(common(kind, c, degree(c), w, ta, tb, FUNDING_DEFAULTS.commonCounterpartyStrength * w * timing));
+      evidence.push(common(kind, c, degree(c), w, stats.activity?.get(c), ta, tb, FUNDING_DEFAULTS.commonCounterpartyStrength * w * timing));
     }
   }
 
@@ -275,15 +332,14 @@ export function fundingLinks(
   }
   const degrees = new Map(stats.walletsPerCounterparty);
   for (const [c, list] of members) degrees.set(c, Math.max(degrees.get(c) ?? 0, list.length));
-  const merged: CounterpartyStats = { walletsPerCounterparty: degrees, totalWallets: stats.totalWallets };
+  const merged: CounterpartyStats = { walletsPerCounterparty: degrees, totalWallets: stats.totalWallets, activity: stats.activity };
 
   const candidates = new Set<string>();
   const key = (x: string, y: string): string => (x < y ? `${x}\u0000${y}` : `${y}\u0000${x}`);
   for (const [c, list] of members) {
     if (byWallet.has(c)) for (const w of list) if (w !== c) candidates.add(key(w, c));
     // the weight fundingForPair gives c: a pair that only shares a lighter c has no evidence from it
-    const degree = degrees.get(c) ?? 2;
-    if (known.has(c) || counterpartyWeight(degree, half) * shareWeight(degree, merged) < minWeight) continue;
+    if (counterpartyLinkWeight(c, merged, known, half) < minWeight) continue;
     for (let i = 0; i < list.length; i++) for (let j = i + 1; j < list.length; j++) candidates.add(key(list[i], list[j]));
   }
   // pairs whose first fundings are the same amount within minutes, whoever sent them
@@ -322,6 +378,7 @@ function common(
   counterparty: string,
   wallets: number,
   weight: number,
+  activity: CounterpartyActivity | undefined,
   ta: WalletTransfer,
   tb: WalletTransfer,
   strength: number,
@@ -331,6 +388,7 @@ function common(
     counterparty,
     counterpartyWallets: wallets,
     counterpartyWeight: weight,
+    ...(activity === undefined ? {} : { counterpartyActivity: { transactions: activity.transactions, complete: activity.complete, dedicated: counterpartyActivityClass(activity) === 'dedicated' } }),
     a: ref(ta),
     b: ref(tb),
     secondsApart: Math.abs(ta.timestamp - tb.timestamp),

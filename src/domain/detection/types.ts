@@ -44,6 +44,23 @@ export interface CounterpartyStats {
    * (`tokenRarityWeight`), so one that funds a third of a small database counts little
    */
   totalWallets?: number;
+  /**
+   * what the chain says of some counterparties' own activity (their newest signatures,
+   * `getSignaturesForAddress`): a busy service weighs 0, a wallet whose whole history is short
+   * weighs 1 however many wallets it funded (`counterpartyActivityClass`)
+   */
+  activity?: ReadonlyMap<string, CounterpartyActivity>;
+}
+
+/** One page of a counterparty's newest signatures, summarised (`summariseSignatures`). */
+export interface CounterpartyActivity {
+  /** signatures the page listed */
+  transactions: number;
+  /** fewer than the page's limit came back: this is the address's whole history */
+  complete: boolean;
+  /** block times (unix seconds) of the oldest and the newest listed; null when none had one */
+  oldestTime: number | null;
+  newestTime: number | null;
 }
 
 export interface TokenStats {

@@ -34,6 +34,8 @@ export interface ClusterInputs {
   options: Required<ClusterOptions>;
   funding: ReadonlyArray<FundingProfile | null>;
   universeMints: readonly string[];
+  /** counterparties the chain shows are busy services (counterpartyActivityClass): not cited as common */
+  services?: ReadonlySet<string>;
 }
 
 /** Clusters sorted by confidence, then first member. */
@@ -101,7 +103,7 @@ export function findClusters(inp: ClusterInputs): SimilarityCluster[] {
           summary: evidenceSummary(pair.evidence),
         };
       }),
-      commonCounterparties: commonCounterparties(members.map((m) => inp.funding[m]), new Set(c.members)),
+      commonCounterparties: commonCounterparties(members.map((m) => inp.funding[m]), new Set(c.members), inp.services),
       signalPairs,
     };
     return {
@@ -124,13 +126,13 @@ function scoreAt(column: Float64Array, k: number): number | null {
 }
 
 /**
- * Counterparties (not members, not known exchanges or bridges) that were the first funder of, sent
- * to, or received from two or more members; most members first.
+ * Counterparties (not members, not known exchanges or bridges, not `services`) that were the first
+ * funder of, sent to, or received from two or more members; most members first.
  */
-function commonCounterparties(profiles: ReadonlyArray<FundingProfile | null>, members: ReadonlySet<string>): ClusterEvidence['commonCounterparties'] {
+function commonCounterparties(profiles: ReadonlyArray<FundingProfile | null>, members: ReadonlySet<string>, services: ReadonlySet<string> = new Set()): ClusterEvidence['commonCounterparties'] {
   const counts = new Map<string, { counterparty: string; kind: 'first-funder' | 'source' | 'destination'; memberCount: number }>();
   const add = (counterparty: string, kind: 'first-funder' | 'source' | 'destination'): void => {
-    if (members.has(counterparty) || KNOWN_ADDRESSES.has(counterparty)) return;
+    if (members.has(counterparty) || KNOWN_ADDRESSES.has(counterparty) || services.has(counterparty)) return;
     const id = `${kind}\u0000${counterparty}`;
     const c = counts.get(id);
     if (c) c.memberCount++;

@@ -2,6 +2,7 @@ import { CLUSTER_DEFAULTS } from '../detection/cluster';
 import { relatedness } from '../detection/combine';
 import { timingForPair, tradeIndex } from '../detection/timing';
 import { buy, sell } from '../testing/legs';
+import { solTransfer } from '../testing/transfers';
 import { ENGINE_VERSION } from '../version';
 import { SimilarityInputError, computeSimilarity } from './compute';
 import type { SimilarityPair, SimilarityWalletInput } from './types';
@@ -218,5 +219,30 @@ describe('computeSimilarity on a hand-computed group', () => {
     const r = computeSimilarity({ wallets: [A] });
     expect(r.pairs).toEqual([]);
     expect(r.globalMetrics.metrics.combined).toEqual({ count: 0, nullCount: 0, mean: null, median: null, min: null, max: null });
+  });
+});
+
+describe('counterparty activity in a cluster', () => {
+  it('clusters wallets first funded by a wallet of one owner, and cites it but not a busy service they all also received from', () => {
+    const members = ['W1', 'W2', 'W3', 'W4'];
+    const wallets: SimilarityWalletInput[] = members.map((w, i) => ({
+      address: w,
+      legs: [],
+      holdings: {},
+      transfers: [solTransfer(w, 'F', 'in', String(1 + i), T0 + i * 60), solTransfer(w, 'HOT', 'in', String(3 + i), T0 + 3600 + i * 60)],
+    }));
+    const activity = new Map([
+      ['F', { transactions: 12, complete: true, oldestTime: T0 - 86_400, newestTime: T0 + 180 }],
+      ['HOT', { transactions: 1000, complete: false, oldestTime: T0 + 3000, newestTime: T0 + 3600 }],
+    ]);
+    // degrees as in a database of 40 wallets of which F funded 20 and HOT 30
+    const database = { counterparties: { walletsPerCounterparty: new Map([['F', 20], ['HOT', 30]]), totalWallets: 40, activity } };
+    const r = computeSimilarity({ wallets, database });
+    expect(r.clusters.map((c) => c.members)).toEqual([members]);
+    expect(r.clusters[0].evidence?.commonCounterparties.map((c) => c.counterparty)).toEqual(['F']);
+    expect(r.pairs[0].evidence?.funding.map((f) => ('counterparty' in f ? f.counterparty : f.kind))).toEqual(['F']);
+    // without the chain's word, F weighs by its degree (20 of 40 wallets): no cluster
+    const blind = computeSimilarity({ wallets, database: { counterparties: { ...database.counterparties, activity: undefined } } });
+    expect(blind.clusters).toEqual([]);
   });
 });

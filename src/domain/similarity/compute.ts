@@ -1,4 +1,5 @@
 // Similarity of a group of wallets: all metrics over one token universe, explained per pair.
+import { counterpartyActivityClass } from '../detection/funding';
 import { CLUSTER_DEFAULTS } from '../detection/cluster';
 import { RELATEDNESS_WEIGHTS, relatedness, relatednessScore } from '../detection/combine';
 import { TIMING_DEFAULTS } from '../detection/timing';
@@ -196,7 +197,8 @@ export function computeSimilarity(input: SimilarityInput, options: SimilarityRun
   t = performance.now();
   const clusterOptions = { ...CLUSTER_DEFAULTS, minEdge: clusterThreshold };
   const pairAt = sink === null ? (k: number) => pairs[k] : (k: number) => edges.get(k);
-  const clusters = findClusters({ vectors, pairAt, columns, options: clusterOptions, funding: sig.funding, universeMints: universe.mints });
+  const services = new Set([...(input.database?.counterparties?.activity ?? [])].filter(([, a]) => counterpartyActivityClass(a) === 'service').map(([c]) => c));
+  const clusters = findClusters({ vectors, pairAt, columns, options: clusterOptions, funding: sig.funding, universeMints: universe.mints, services });
   ms.clusters = performance.now() - t;
   t = performance.now();
   const globalMetrics = {

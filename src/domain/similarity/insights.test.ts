@@ -47,6 +47,15 @@ describe('insights on detection evidence', () => {
     ]);
   });
 
+  it('Common Funder: says when the funder\'s whole history on chain is short', () => {
+    const dedicated = { ...common('common-first-funder', 0.9), counterpartyWeight: 1, counterpartyActivity: { transactions: 41, complete: true, dedicated: true } };
+    expect(pairInsights(facts({ funding: 0.9 }, { ...none, funding: [dedicated] }))[0].reason).toBe(
+      `both were first funded by ${FUNDER} (it transferred with 4 wallets of the database; its whole history on chain is 41 transactions), 40 s apart: A received 2.5 SOL, B 1.75 SOL`,
+    );
+    const ordinary = { ...dedicated, counterpartyActivity: { transactions: 1000, complete: false, dedicated: false } };
+    expect(pairInsights(facts({ funding: 0.9 }, { ...none, funding: [ordinary] }))[0].reason).toMatch(/\(it transferred with 4 wallets of the database\), 40 s/);
+  });
+
   it('Common Funder: a common top-up source counts, a weaker funder or a common sweep destination does not', () => {
     expect(pairInsights(facts({}, { ...none, funding: [common('common-source', 0.5)] }))[0].reason).toMatch(/^both were topped up by /);
     expect(pairInsights(facts({}, { ...none, funding: [common('common-first-funder', INSIGHT_THRESHOLDS.commonFunderStrength - 0.01)] }))).toEqual([]);

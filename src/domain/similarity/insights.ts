@@ -98,7 +98,7 @@ function evidenceInsights(scores: PairScores, e: PairEvidence): PairInsight[] {
     out.push({
       type: 'Common Funder',
       score: funder.strength,
-      reason: `${how} ${funder.counterparty} (it transferred with ${funder.counterpartyWallets} wallets of the database), ${apart}: A received ${amount(funder.a)}, B ${amount(funder.b)}`,
+      reason: `${how} ${funder.counterparty} (it transferred with ${funder.counterpartyWallets} wallets of the database${funder.counterpartyActivity?.dedicated ? `; its whole history on chain is ${funder.counterpartyActivity.transactions} transactions` : ''}), ${apart}: A received ${amount(funder.a)}, B ${amount(funder.b)}`,
     });
   }
   const direct = e.funding.filter((x): x is Extract<FundingEvidence, { kind: 'direct' }> => x.kind === 'direct' && x.strength >= t.directTransferStrength);

@@ -8,7 +8,7 @@ import { formatDetectionReport } from '../../../bench/lib/detection-report';
 import { SCORE_NAMES } from '../../../src/domain/similarity/types';
 
 const ROOT = join(__dirname, '..', '..', '..');
-const report = runDetectionBench({ seeds: [7], wallets: 20, txPerWallet: 20, scenario: 'hard' });
+const report = runDetectionBench({ seeds: [7], wallets: 20, txPerWallet: 20, scenario: 'hard', counterpartyActivity: true });
 const [seed] = report.seeds;
 const text = formatDetectionReport(report);
 
@@ -79,9 +79,9 @@ describe('bench:detection pipeline', () => {
 
   it('npm run bench:detection -- --json prints one JSON report', async () => {
     const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
-    const { stdout } = await promisify(execFile)(tsx, ['bench/detection.ts', '--seeds', '3', '--wallets', '12', '--tx-per-wallet', '12', '--json'], { cwd: ROOT, timeout: 60_000 });
+    const { stdout } = await promisify(execFile)(tsx, ['bench/detection.ts', '--seeds', '3', '--wallets', '12', '--tx-per-wallet', '12', '--no-counterparty-activity', '--json'], { cwd: ROOT, timeout: 60_000 });
     const parsed = JSON.parse(stdout) as DetectionBenchReport;
-    expect(parsed.options).toEqual({ seeds: [3], wallets: 12, txPerWallet: 12, scenario: 'hard' });
+    expect(parsed.options).toEqual({ seeds: [3], wallets: 12, txPerWallet: 12, scenario: 'hard', counterpartyActivity: false });
     expect(parsed.seeds[0].wallets).toBe(12);
     expect(Object.keys(parsed.overall.scores)).toContain('combined');
   }, 60_000);

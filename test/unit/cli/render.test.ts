@@ -254,6 +254,17 @@ describe('the evidence in the tables', () => {
     expect(strongestPhrase({ ...base, evidence: { ...base.evidence!, funding } }, names)).toBe('funding: same first funding 1.2345 SOL 2 min apart');
   });
 
+  it('says when a common funder is a wallet of one owner on chain', () => {
+    const base = pairAt(0, 1);
+    const funding = base.evidence!.funding.map((f) => (f.kind === 'common-first-funder' ? { ...f, counterpartyWeight: 1, counterpartyActivity: { transactions: 41, complete: true, dedicated: true } } : f));
+    expect(strongestPhrase({ ...base, evidence: { ...base.evidence!, funding } }, names)).toBe(`funding: common funder ${shortAddress(FUNDER)} (3 wallets, its whole history 41 txs)`);
+    const detail = stripVTControlCharacters(renderPairEvidence(view(), { ...base, evidence: { ...base.evidence!, funding } })).replace(/\n\s+/g, ' ');
+    expect(detail).toContain('a wallet of one owner: 41 transactions in its whole history, weight 1.00');
+    // read but ordinary: said nothing of
+    const ordinary = base.evidence!.funding.map((f) => (f.kind === 'common-first-funder' ? { ...f, counterpartyActivity: { transactions: 1000, complete: false, dedicated: false } } : f));
+    expect(strongestPhrase({ ...base, evidence: { ...base.evidence!, funding: ordinary } }, names)).toBe(`funding: common funder ${shortAddress(FUNDER)} (3 wallets)`);
+  });
+
   it('shows each cluster’s confidence and what binds it', () => {
     expect(text).toContain('0.91');
     expect(text).toContain('10/10 linked');

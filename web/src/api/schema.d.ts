@@ -576,9 +576,18 @@ export interface paths {
                                             };
                                             /** @description the common funder, source or destination */
                                             counterparty: string;
+                                            /** @description what the chain says of the counterparty itself (its newest page of signatures), when it was read (engine 2.2.0): a full page within a day is a busy service (weight 0, never cited), a whole history of at most 500 transactions a wallet of one owner (weight 1) */
+                                            counterpartyActivity?: {
+                                                /** @description the page is its whole history */
+                                                complete: boolean;
+                                                /** @description a wallet of one owner: its whole history is at most 500 transactions, so its weight is 1 however many wallets it touched */
+                                                dedicated: boolean;
+                                                /** @description signatures its newest page listed (at most 1,000) */
+                                                transactions: number;
+                                            };
                                             /** @description distinct wallets of the database it transferred with */
                                             counterpartyWallets: number;
-                                            /** @description its rarity weight in [0, 1] (0 for known exchanges and bridges) */
+                                            /** @description its weight in [0, 1]: by its degree, 0 for known exchanges and bridges, 1 for a wallet whose whole history on chain is short (engine 2.2.0) */
                                             counterpartyWeight: number;
                                             /** @enum {string} */
                                             kind: "common-first-funder" | "common-source" | "common-destination";
@@ -1244,9 +1253,18 @@ export interface paths {
                                             };
                                             /** @description the common funder, source or destination */
                                             counterparty: string;
+                                            /** @description what the chain says of the counterparty itself (its newest page of signatures), when it was read (engine 2.2.0): a full page within a day is a busy service (weight 0, never cited), a whole history of at most 500 transactions a wallet of one owner (weight 1) */
+                                            counterpartyActivity?: {
+                                                /** @description the page is its whole history */
+                                                complete: boolean;
+                                                /** @description a wallet of one owner: its whole history is at most 500 transactions, so its weight is 1 however many wallets it touched */
+                                                dedicated: boolean;
+                                                /** @description signatures its newest page listed (at most 1,000) */
+                                                transactions: number;
+                                            };
                                             /** @description distinct wallets of the database it transferred with */
                                             counterpartyWallets: number;
-                                            /** @description its rarity weight in [0, 1] (0 for known exchanges and bridges) */
+                                            /** @description its weight in [0, 1]: by its degree, 0 for known exchanges and bridges, 1 for a wallet whose whole history on chain is short (engine 2.2.0) */
                                             counterpartyWeight: number;
                                             /** @enum {string} */
                                             kind: "common-first-funder" | "common-source" | "common-destination";
@@ -1899,9 +1917,18 @@ export interface paths {
                                         };
                                         /** @description the common funder, source or destination */
                                         counterparty: string;
+                                        /** @description what the chain says of the counterparty itself (its newest page of signatures), when it was read (engine 2.2.0): a full page within a day is a busy service (weight 0, never cited), a whole history of at most 500 transactions a wallet of one owner (weight 1) */
+                                        counterpartyActivity?: {
+                                            /** @description the page is its whole history */
+                                            complete: boolean;
+                                            /** @description a wallet of one owner: its whole history is at most 500 transactions, so its weight is 1 however many wallets it touched */
+                                            dedicated: boolean;
+                                            /** @description signatures its newest page listed (at most 1,000) */
+                                            transactions: number;
+                                        };
                                         /** @description distinct wallets of the database it transferred with */
                                         counterpartyWallets: number;
-                                        /** @description its rarity weight in [0, 1] (0 for known exchanges and bridges) */
+                                        /** @description its weight in [0, 1]: by its degree, 0 for known exchanges and bridges, 1 for a wallet whose whole history on chain is short (engine 2.2.0) */
                                         counterpartyWeight: number;
                                         /** @enum {string} */
                                         kind: "common-first-funder" | "common-source" | "common-destination";

@@ -36,6 +36,8 @@ export interface FundingEvidence {
   transfer?: TransferRef;
   counterparty?: string;
   counterpartyWallets?: number;
+  /** the counterparty's own activity on chain, when it was read (engine 2.2.0) */
+  counterpartyActivity?: { transactions?: number; complete?: boolean; dedicated?: boolean };
   /** same-amount-funding: who sent each wallet its first SOL */
   funderA?: string;
   funderB?: string;

@@ -82,6 +82,16 @@ describe('PairDetail', () => {
     expect(within(item).getAllByRole('link')).toHaveLength(2);
   });
 
+  it('says when a common funder\'s whole history on chain is short (a wallet of one owner)', () => {
+    const base = pairs[0];
+    const ref = (n: number) => ({ asset: 'SOL', amount: '2', signature: sig(n), slot: n, timestamp: 1700000000 + 60 * n });
+    const common = { kind: 'common-first-funder', counterparty: base.walletA as string, counterpartyWallets: 20, counterpartyWeight: 1, a: ref(1), b: ref(2), secondsApart: 60, strength: 0.9 };
+    renderDetail({ ...base, evidence: { funding: [{ ...common, counterpartyActivity: { transactions: 41, complete: true, dedicated: true } }] } });
+    const item = within(screen.getByTestId('pair-evidence')).getByText(/common-first-funder/).closest('li') as HTMLElement;
+    expect(item.textContent).toContain('(20 wallets)');
+    expect(item.textContent).toContain('its whole history: 41 transactions');
+  });
+
   it('renders a pair whose optional fields are all missing or malformed', () => {
     const bare = { walletA: pairs[0].walletA, walletB: pairs[0].walletB, scores: { combined: 1.8, capital: null, behavior: Number.NaN }, sharedTokens: 'none', evidence: { funding: 'x', timing: null } } as unknown as Pair;
     renderDetail(bare);

@@ -161,6 +161,12 @@ function FundingItem({ f }: { f: FundingEvidence }) {
           {' '}
           via <span className="mono">{shortAddress(f.counterparty)}</span> <ExplorerLink kind="account" value={f.counterparty} />
           {typeof f.counterpartyWallets === 'number' ? <span className="muted"> ({f.counterpartyWallets} wallets)</span> : null}
+          {f.counterpartyActivity?.dedicated ? (
+            <span className="muted" title="its whole history on chain is short: a wallet of one owner, weight 1 however many wallets it funded">
+              {' '}
+              · its whole history: {f.counterpartyActivity.transactions} transactions
+            </span>
+          ) : null}
         </>
       ) : null}
       {typeof f.secondsApart === 'number' ? <span className="muted"> · {formatNumber(f.secondsApart, 0)} s apart</span> : null}

@@ -1,0 +1,63 @@
+// The counterparty_activity cache (migrations/1795580000000_counterparty-activity.sql): one page of a
+// counterparty's newest signatures, summarised, so that the similarity step can tell a busy service
+// from an operator's own funding wallet (counterpartyActivityClass) without asking the chain again
+// for every analysis.
+import type { Pool } from 'pg';
+import type { CounterpartyActivity } from '../domain/detection/types';
+
+/**
+ * The counterparties at least two of `wallets` transferred with (any direction, any asset), other
+ * than the wallets themselves and `exclude` (known exchanges: their weight is already 0), those most
+ * of the group shares first (then by address), at most `limit`.
+ */
+export async function sharedCounterparties(pool: Pool, wallets: readonly string[], exclude: readonly string[], limit: number): Promise<string[]> {
+  if (wallets.length < 2 || limit <= 0) return [];
+  const { rows } = await pool.query<{ counterparty: string }>(
+    `SELECT counterparty
+       FROM wallet_transfers
+      WHERE wallet = ANY($1::text[])
+        AND NOT counterparty = ANY($1::text[])
+        AND NOT counterparty = ANY($2::text[])
+      GROUP BY counterparty
+     HAVING count(DISTINCT wallet) >= 2
+      ORDER BY count(DISTINCT wallet) DESC, counterparty
+      LIMIT $3`,
+    [wallets, exclude, limit],
+  );
+  return rows.map((r) => r.counterparty);
+}
+
+/** The stored summaries of `addresses` fetched at most `maxAgeSeconds` ago. */
+export async function loadCounterpartyActivity(pool: Pool, addresses: readonly string[], maxAgeSeconds: number = Infinity): Promise<Map<string, CounterpartyActivity>> {
+  if (addresses.length === 0) return new Map();
+  const { rows } = await pool.query<{ address: string; transactions: number; page_limit: number; oldest_time: string | null; newest_time: string | null }>(
+    `SELECT address, transactions, page_limit, oldest_time, newest_time
+       FROM counterparty_activity
+      WHERE address = ANY($1::text[])
+        AND ($2::double precision IS NULL OR fetched_at >= now() - make_interval(secs => $2::double precision))`,
+    [addresses, Number.isFinite(maxAgeSeconds) ? maxAgeSeconds : null],
+  );
+  return new Map(
+    rows.map((r) => [
+      r.address,
+      {
+        transactions: r.transactions,
+        complete: r.transactions < r.page_limit,
+        oldestTime: r.oldest_time === null ? null : Number(r.oldest_time),
+        newestTime: r.newest_time === null ? null : Number(r.newest_time),
+      },
+    ]),
+  );
+}
+
+/** Stores (or replaces) a counterparty's summary, read with a page of `pageLimit` signatures. */
+export async function storeCounterpartyActivity(pool: Pool, address: string, activity: CounterpartyActivity, pageLimit: number): Promise<void> {
+  await pool.query(
+    `INSERT INTO counterparty_activity (address, transactions, page_limit, oldest_time, newest_time, fetched_at)
+     VALUES ($1, $2, $3, $4, $5, now())
+     ON CONFLICT (address) DO UPDATE
+       SET transactions = EXCLUDED.transactions, page_limit = EXCLUDED.page_limit,
+           oldest_time = EXCLUDED.oldest_time, newest_time = EXCLUDED.newest_time, fetched_at = now()`,
+    [address, activity.transactions, pageLimit, activity.oldestTime, activity.newestTime],
+  );
+}

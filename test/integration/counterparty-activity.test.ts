@@ -1,0 +1,107 @@
+// Counterparty activity on the real stack: an analysis reads the activity of the counterparties its
+// wallets share from the simulator's getSignaturesForAddress (a funder of its own, an unlisted
+// exchange hot wallet that the chain shows is busy), stores it in PostgreSQL and weighs them by it;
+// a later step reuses what is fresh, and a failing or slow RPC costs at most the reads' deadline,
+// never the analysis.
+import { refreshCounterpartyActivity } from '../../src/activities/counterparty-activity';
+import type { SimilarityPair } from '../../src/domain/similarity/types';
+import { SolanaRpcClient } from '../../src/providers';
+import { getAnalysis } from '../../src/store/analyses';
+import { walletAddress } from '../../src/simulator/keys';
+import type { WorldInput } from '../../src/simulator/world';
+import { analysisInput, executeAnalysis } from '../harness/analyses';
+import { useSimulatedStack } from '../harness/stack';
+
+const T0 = 1_730_000_000;
+const FUNDER = walletAddress('counterparty-activity-test', 'funder');
+const HOT = walletAddress('counterparty-activity-test', 'hot-wallet');
+const operator = [0, 1, 2].map((i) => walletAddress('counterparty-activity-test', `operator-${i}`));
+const strangers = [0, 1, 2].map((i) => walletAddress('counterparty-activity-test', `stranger-${i}`));
+const wallets = [...operator, ...strangers].sort();
+const world: WorldInput = {
+  name: 'counterparty-activity',
+  solPriceUsd: 150,
+  tokens: [],
+  wallets: [
+    // an operator funding its wallets from a wallet of its own, one a minute
+    ...operator.map((address, i) => ({ address, transfers: [{ ts: T0 + i * 60, direction: 'in' as const, mint: 'SOL', amount: String(2 + i / 10), counterparty: FUNDER }] })),
+    // strangers withdrawing from one exchange minutes apart: by its degree alone, a funder like the operator's
+    ...strangers.map((address, i) => ({ address, transfers: [{ ts: T0 + 7200 + i * 90, direction: 'in' as const, mint: 'SOL', amount: String(5 + i), counterparty: HOT }] })),
+  ],
+  services: [{ address: HOT, label: 'unlisted exchange hot wallet', transactionsPerHour: 5000 }],
+};
+
+describe('counterparty activity', () => {
+  const opened = useSimulatedStack({ world });
+  let rpc: SolanaRpcClient;
+  const reads = () => opened.sim.requestLog.filter((r) => r.endpoint === 'rpc:getSignaturesForAddress').map((r) => r.wallet);
+  beforeAll(() => {
+    rpc = new SolanaRpcClient({ url: opened.sim.url, apiKey: 'k' });
+  });
+  afterAll(() => rpc.close());
+
+  it('an analysis reads the shared counterparties once, stores what they are, links the operator and not the exchange\'s strangers', async () => {
+    const input = analysisInput({ wallets }, { tuning: { pollIntervalMs: 200 } });
+    await opened.stack.withWorkers(() => executeAnalysis(opened.stack, input));
+    expect(reads().sort()).toEqual([FUNDER, HOT].sort());
+    const { rows } = await opened.stack.pool.query<{ address: string; transactions: number; page_limit: number }>('SELECT address, transactions, page_limit FROM counterparty_activity WHERE address = ANY($1::text[]) ORDER BY address', [[FUNDER, HOT]]);
+    expect(rows).toEqual(
+      [
+        { address: FUNDER, transactions: 3, page_limit: 1000 },
+        { address: HOT, transactions: 1000, page_limit: 1000 },
+      ].sort((x, y) => (x.address < y.address ? -1 : 1)),
+    );
+
+    const stored = await getAnalysis(opened.stack.pool, input.analysisId);
+    expect(stored?.status).toBe('completed');
+    const pairs = (stored!.result as { pairs: SimilarityPair[] }).pairs;
+    const pairOf = (x: string, y: string) => pairs.find((p) => p.walletA === (x < y ? x : y) && p.walletB === (x < y ? y : x))!;
+    const funder = pairOf(operator[0], operator[1]).evidence!.funding.find((f) => f.kind === 'common-first-funder');
+    expect(funder).toMatchObject({ counterparty: FUNDER, counterpartyWeight: 1, counterpartyActivity: { transactions: 3, complete: true, dedicated: true } });
+    for (const [x, y] of [[strangers[0], strangers[1]], [strangers[1], strangers[2]], [strangers[0], strangers[2]]]) {
+      expect(pairOf(x, y).scores.funding).toBe(0);
+    }
+    const clusters = (stored!.result as { clusters: Array<{ members: string[] }> }).clusters;
+    expect(clusters.some((c) => strangers.filter((s) => c.members.includes(s)).length >= 2)).toBe(false);
+  }, 120_000);
+
+  it('reuses a fresh summary, and reads one again once it is older than the step allows', async () => {
+    const before = reads().length;
+    const fresh = await refreshCounterpartyActivity(opened.stack.pool, rpc, wallets, { maxLookups: 200, maxAgeSeconds: 86_400 });
+    expect(fresh).toEqual({ considered: 2, fresh: 2, read: 0, failed: 0 });
+    expect(reads().length).toBe(before);
+    await opened.stack.pool.query("UPDATE counterparty_activity SET fetched_at = now() - interval '2 days' WHERE address = $1", [FUNDER]);
+    expect(await refreshCounterpartyActivity(opened.stack.pool, rpc, wallets, { maxLookups: 200, maxAgeSeconds: 86_400 })).toEqual({ considered: 2, fresh: 1, read: 1, failed: 0 });
+    expect(reads().slice(before)).toEqual([FUNDER]);
+    // at most maxLookups, the counterparty most of the group shares first (both share three: by address)
+    await opened.stack.pool.query("UPDATE counterparty_activity SET fetched_at = now() - interval '2 days'");
+    expect(await refreshCounterpartyActivity(opened.stack.pool, rpc, wallets, { maxLookups: 1, maxAgeSeconds: 86_400 })).toEqual({ considered: 1, fresh: 0, read: 1, failed: 0 });
+    expect(reads().slice(-1)).toEqual([[FUNDER, HOT].sort()[0]]);
+  });
+
+  it('counts a failing RPC and a slow one past the deadline as not read, keeps what was stored, and throws only when cancelled', async () => {
+    const { pool } = opened.stack;
+    await pool.query("UPDATE counterparty_activity SET fetched_at = now() - interval '2 days'");
+    const kept = (await pool.query('SELECT address, transactions FROM counterparty_activity ORDER BY address')).rows;
+    opened.sim.configure({ faults: { errorRate: 1, providers: ['solana-rpc'] } });
+    try {
+      // the client's own retries end in a failure for each: counted, not thrown
+      const failing = await refreshCounterpartyActivity(pool, rpc, wallets, { maxLookups: 200, maxAgeSeconds: 86_400, deadlineMs: 60_000 });
+      expect(failing).toEqual({ considered: 2, fresh: 0, read: 0, failed: 2 });
+    } finally {
+      opened.sim.configure({ faults: { errorRate: 0 } });
+    }
+    opened.sim.configure({ latencyMs: { 'rpc:getSignaturesForAddress': 600_000 } });
+    try {
+      const slow = await refreshCounterpartyActivity(pool, rpc, wallets, { maxLookups: 200, maxAgeSeconds: 86_400, deadlineMs: 300 });
+      expect(slow).toEqual({ considered: 2, fresh: 0, read: 0, failed: 2 });
+      const cancel = new AbortController();
+      const cancelled = refreshCounterpartyActivity(pool, rpc, wallets, { maxLookups: 200, maxAgeSeconds: 86_400, signal: cancel.signal });
+      setTimeout(() => cancel.abort(new Error('activity cancelled')), 100);
+      await expect(cancelled).rejects.toThrow('activity cancelled');
+    } finally {
+      opened.sim.configure({ latencyMs: 0 });
+    }
+    expect((await pool.query('SELECT address, transactions FROM counterparty_activity ORDER BY address')).rows).toEqual(kept);
+  });
+});
