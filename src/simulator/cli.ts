@@ -14,7 +14,7 @@ const USAGE = `usage:
   simulator --world <file> [--port 8899] [--host 127.0.0.1] [--latency-ms N] [--helius-rps N] [--rpc-rps N]
             [--dexscreener-rpm N] [--quota-exhausted] [--error-rate 0..1] [--timeout-rate 0..1]
             [--truncate-rate 0..1] [--fault-seed N] [--invalid-key] [--scan-window N]
-  simulator --generate --seed N --wallets W --tx-per-wallet T --out <file> [--no-large-wallet] [--scenario classic|hard]
+  simulator --generate --seed N --wallets W --tx-per-wallet T --out <file> [--no-large-wallet] [--scenario classic|hard|adversarial]
             [--holder-token HOLDERS]  (adds a token held by that many owners: POST /v1/analyses {token})
   simulator --print-schema`;
 
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   if (values.generate) {
     if (!values.out) throw new ActionableError(`--generate needs --out <file>\n${USAGE}`);
     const scenario = values.scenario;
-    if (scenario !== 'classic' && scenario !== 'hard') throw new ActionableError(`--scenario must be classic or hard (got ${JSON.stringify(scenario)})\n${USAGE}`);
+    if (scenario !== 'classic' && scenario !== 'hard' && scenario !== 'adversarial') throw new ActionableError(`--scenario must be classic, hard or adversarial (got ${JSON.stringify(scenario)})\n${USAGE}`);
     const world = generateWorld({ seed: num(values.seed)!, wallets: num(values.wallets)!, txPerWallet: num(values['tx-per-wallet'])!, largeWallet: !values['no-large-wallet'], scenario, ...(values['holder-token'] ? { holderToken: { holders: num(values['holder-token'])! } } : {}) });
     parseWorld(world);
     const out = userPath(values.out);

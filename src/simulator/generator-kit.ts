@@ -24,8 +24,11 @@ export interface GenerateOptions {
    * 'classic' (default): copy-traders seconds apart, scaled-capital groups, distractors.
    * 'hard': groups that hide (slow, resized, skipping copy-traders; funded launch bundles) among
    * decoys (popular-token crowds, behavior twins, exchange-funded wallets, hype waves).
+   * 'adversarial': groups that only the chain's word or a rare trace gives away (a large operator,
+   * same-amount exchange withdrawals, a diluted copy chain) among strangers that look like them (an
+   * unlisted exchange's customers, dust-sprayed wallets): generator-adversarial.ts.
    */
-  scenario?: 'classic' | 'hard';
+  scenario?: 'classic' | 'hard' | 'adversarial';
   /**
    * extension: add a token held by about `holders` owners (served by DAS getTokenAccounts): `wallets`
    * world wallets with histories (default 60, one copy-trader group among them) as its largest

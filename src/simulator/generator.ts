@@ -3,8 +3,11 @@
 // (same plays minutes apart at 1x/4x/0.25x size), distractors (same popular tokens, independent
 // timing and sizes), independent wallets, and one wallet with 10,000+ token accounts.
 // The hard scenario (generator-hard.ts): groups that hide among decoys, for the detection benchmark.
+// The adversarial scenario (generator-adversarial.ts): groups only the chain's word or a rare trace
+// gives away, among strangers that look like them.
 import { generatorKit, type GenerateOptions, type Trade, type Wallet } from './generator-kit';
 import { generateHardWallets } from './generator-hard';
+import { generateAdversarialWallets } from './generator-adversarial';
 import { addHolderToken } from './generator-holders';
 import type { GroundTruth, WorldInput } from './world';
 
@@ -13,12 +16,13 @@ export type { GenerateOptions } from './generator-kit';
 export function generateWorld(options: GenerateOptions): WorldInput {
   const kit = generatorKit(options);
   const scenario = options.scenario ?? 'classic';
-  const { wallets, truth, services } = scenario === 'hard' ? generateHardWallets(kit, options) : { ...classicWallets(kit, options), services: [] };
+  const { wallets, truth, services } =
+    scenario === 'hard' ? generateHardWallets(kit, options) : scenario === 'adversarial' ? generateAdversarialWallets(kit, options) : { ...classicWallets(kit, options), services: [] };
   if (options.holderToken) addHolderToken(kit, options.holderToken, options.seed, wallets, truth);
   return {
     $schema: './world.schema.json',
-    name: options.name ?? (scenario === 'hard' ? `generated-hard-seed-${options.seed}` : `generated-seed-${options.seed}`),
-    description: `generated${scenario === 'hard' ? ' (hard cases)' : ''}: seed ${options.seed}, ${options.wallets} wallets, ~${options.txPerWallet} transactions each`,
+    name: options.name ?? (scenario === 'classic' ? `generated-seed-${options.seed}` : `generated-${scenario}-seed-${options.seed}`),
+    description: `generated${scenario === 'hard' ? ' (hard cases)' : scenario === 'adversarial' ? ' (adversarial cases)' : ''}: seed ${options.seed}, ${options.wallets} wallets, ~${options.txPerWallet} transactions each`,
     solPriceUsd: kit.solPriceUsd,
     tokens: kit.tokens,
     wallets,

@@ -251,3 +251,19 @@ describe('counterparty activity on chain', () => {
     expect(fundingLinks(three, { walletsPerCounterparty: new Map([['F', 3]]), activity: new Map([['F', busy]]) })).toEqual([]);
   });
 });
+
+describe('dust is no one\'s funding', () => {
+  it('skips SOL under 0.005 SOL as a first funding and as a common source, and counts a 0.005 SOL top-up', () => {
+    const spray = (w: string) => solTransfer(w, 'SPRAYER', 'in', '0.001', T0);
+    const a = profile('A', [spray('A'), solTransfer('A', 'OWN-A', 'in', '3', T0 + 3600)]);
+    const b = profile('B', [spray('B'), solTransfer('B', 'OWN-B', 'in', '4', T0 + 7200)]);
+    expect(a.firstFunding?.counterparty).toBe('OWN-A');
+    expect(fundingForPair(a, b, stats([['SPRAYER', 2]]))).toEqual({ score: 0, evidence: [], evidenceOmitted: 0 });
+    expect(fundingLinks([a, b], stats([['SPRAYER', 2]]))).toEqual([]);
+    // the smallest top-up an operator pays trades with still counts
+    const topUp = (w: string) => solTransfer(w, 'OPERATOR', 'in', String(FUNDING_DEFAULTS.fundingMinLamports / 1e9), T0 + 60);
+    const c = profile('C', [solTransfer('C', 'OWN-C', 'in', '3.1', T0), topUp('C')]);
+    const d = profile('D', [solTransfer('D', 'OWN-D', 'in', '3', T0), topUp('D')]);
+    expect(fundingForPair(c, d, stats([['OPERATOR', 2]])).evidence.map((e) => e.kind)).toEqual(['common-source']);
+  });
+});

@@ -59,6 +59,12 @@ export const FUNDING_DEFAULTS = {
   sameAmountMinLamports: 10_000_000,
   /** a round amount (whole hundredths of a SOL) keeps this share: people often pick 1 or 0.5 SOL */
   sameAmountRoundFactor: 0.35,
+  /**
+   * SOL transfers under this many lamports are no one's funding: not a first funding, not a common
+   * source or destination (a gas drop or spam sends the same 0.001 SOL to thousands of strangers at
+   * once; an operator's smallest top-up pays for trades)
+   */
+  fundingMinLamports: 5_000_000,
   /** signatures a counterparty's activity page asks for (getSignaturesForAddress's largest page) */
   activityPageLimit: 1000,
   /** a full page within this many seconds is a busy service (an exchange's hot wallet): weight 0 */
@@ -205,10 +211,15 @@ export type FundingEvidence =
 /** A wallet's transfers indexed for pair comparisons. Build once per wallet with `fundingProfile`. */
 export interface FundingProfile {
   wallet: string;
-  /** the earliest inbound SOL transfer: the wallet's first funder */
+  /** the earliest inbound SOL transfer of at least `fundingMinLamports`: the wallet's first funder */
   firstFunding: WalletTransfer | null;
   /** counterparty → the wallet's transfers with it, in time order */
   byCounterparty: Map<string, WalletTransfer[]>;
+}
+
+/** Whether a transfer can be funding evidence with a third party: any token, or SOL from `fundingMinLamports` on. */
+export function fundingTransfer(t: WalletTransfer): boolean {
+  return t.asset !== SOL_ASSET || BigInt(t.rawAmount) >= BigInt(FUNDING_DEFAULTS.fundingMinLamports);
 }
 
 export function fundingProfile(wallet: string, transfers: readonly WalletTransfer[]): FundingProfile {
@@ -216,7 +227,7 @@ export function fundingProfile(wallet: string, transfers: readonly WalletTransfe
   const byCounterparty = new Map<string, WalletTransfer[]>();
   let firstFunding: WalletTransfer | null = null;
   for (const t of sorted) {
-    if (firstFunding === null && t.direction === 'in' && t.asset === SOL_ASSET) firstFunding = t;
+    if (firstFunding === null && t.direction === 'in' && t.asset === SOL_ASSET && fundingTransfer(t)) firstFunding = t;
     const list = byCounterparty.get(t.counterparty);
     if (list) list.push(t);
     else byCounterparty.set(t.counterparty, [t]);
@@ -402,8 +413,8 @@ function closestPair(
   listB: readonly WalletTransfer[],
   direction: 'in' | 'out',
 ): [WalletTransfer, WalletTransfer] | null {
-  const xs = listA.filter((t) => t.direction === direction);
-  const ys = listB.filter((t) => t.direction === direction);
+  const xs = listA.filter((t) => t.direction === direction && fundingTransfer(t));
+  const ys = listB.filter((t) => t.direction === direction && fundingTransfer(t));
   let best: [WalletTransfer, WalletTransfer] | null = null;
   let bestGap = Infinity;
   let j = 0;

@@ -3,7 +3,7 @@
 // its confidence and the evidence that binds it.
 import { CLUSTER_DEFAULTS, clusterPairs, type ClusterOptions } from '../detection/cluster';
 import { relatedness, type SignalName } from '../detection/combine';
-import { KNOWN_ADDRESSES, type FundingProfile } from '../detection/funding';
+import { KNOWN_ADDRESSES, fundingTransfer, type FundingProfile } from '../detection/funding';
 import { evidenceSummary } from './evidence';
 import { pairIndex } from './signals';
 import type { ClusterEvidence, ScoreName, SimilarityCluster, SimilarityPair } from './types';
@@ -144,8 +144,8 @@ function commonCounterparties(profiles: ReadonlyArray<FundingProfile | null>, me
     if (first !== null) add(first, 'first-funder');
     for (const [counterparty, list] of p.byCounterparty) {
       if (counterparty === first) continue;
-      if (list.some((t) => t.direction === 'in')) add(counterparty, 'source');
-      if (list.some((t) => t.direction === 'out')) add(counterparty, 'destination');
+      if (list.some((t) => t.direction === 'in' && fundingTransfer(t))) add(counterparty, 'source');
+      if (list.some((t) => t.direction === 'out' && fundingTransfer(t))) add(counterparty, 'destination');
     }
   }
   return [...counts.values()]

@@ -1,0 +1,134 @@
+// The adversarial scenario: groups that hide behind what a funding or timing rule cannot see without
+// the chain's help, and strangers that look like them, so that `npm run bench:detection -- --scenario
+// adversarial` measures the classes the detection engine was changed for (docs/analytics.md §5).
+// Related (ground-truth clusters), none of them trading together:
+// - large-operator: a dozen wallets or more first funded within the hour, each with its own amount,
+//   from one wallet of the operator's own (a short history on chain: its transfers with them), which
+//   many of them sweep back to;
+// - exchange-withdrawal: wallets withdrawn to from a listed exchange (which weighs 0 as a common
+//   funder) with exactly the same odd amount within minutes;
+// - diluted-copy-chain: a leader and followers copying a quarter of its buys at a steady lag, among
+//   three times as many trades of their own.
+// Unrelated decoys (ground-truth `decoys`):
+// - unlisted-exchange: wallets first funded within the hour by one exchange hot wallet that is on no
+//   list (a `service`: thousands of transactions an hour on chain), each with its own amount;
+// - dust-spray: wallets whose first inbound SOL is the same dust from one sprayer (a service) at the
+//   same second, before their own funding.
+// Everyone else is independent, funded by a wallet of its own.
+import { KNOWN_ADDRESSES } from '../domain/detection/funding';
+import type { Funding, GenerateOptions, GeneratorKit, Trade, Wallet } from './generator-kit';
+import type { GroundTruth, Service } from './world';
+
+/** The knobs of the adversarial cases, in one place. */
+export const ADVERSARIAL_CASES = {
+  /** the operator's wallets: this share of the world, at least 12 */
+  operatorShare: 0.3,
+  operatorMinWallets: 12,
+  /** its fundings spread over this many seconds, and the share of its wallets that sweep back */
+  operatorFundingSpreadSeconds: 3600,
+  operatorSweepShare: 0.6,
+  withdrawalWallets: 5,
+  /** the withdrawals' spread (seconds) */
+  withdrawalSpreadSeconds: 300,
+  copyFollowers: 2,
+  /** followers copy this share of the leader's buys, at this lag (seconds, ± 1 s) */
+  copyShare: 0.25,
+  copyLagSeconds: 15,
+  /** own plays of each chain member, as a multiple of the plays per wallet */
+  copyOwnPlays: 3,
+  unlistedExchangeWallets: 6,
+  unlistedExchangeSpreadSeconds: 3600,
+  dustWallets: 6,
+  dustSol: '0.001',
+  /** the services' rates on chain (getSignaturesForAddress) */
+  serviceTransactionsPerHour: 3_000,
+} as const;
+
+/** A listed exchange hot wallet (known-addresses.json): the withdrawals' sender. */
+const LISTED_EXCHANGE = [...KNOWN_ADDRESSES.values()].find((k) => k.kind === 'exchange')!.address;
+
+export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateOptions): { wallets: Wallet[]; truth: GroundTruth; services: Service[] } {
+  const { rng, logUniform, addr, start, priced, ui, makePlays, tradesFor, noise, playsPerWallet: P, noiseCount } = kit;
+  const A = ADVERSARIAL_CASES;
+  const W = options.wallets;
+  const wallets: Wallet[] = [];
+  const truth: GroundTruth = { clusters: [], clusterKinds: [], independent: [], distractors: [], largeWallets: [], decoys: [], fundingSources: [] };
+  let remaining = W;
+  const ownPlays = (count = P, weight = logUniform(0.2, 5)): Trade[] => tradesFor(makePlays(count, priced), () => 0, weight);
+  const addWallet = (label: string, trades: Trade[], funding?: Funding & { amount?: string }, transfers: Wallet['transfers'] = []): string => {
+    const address = addr('wallet', String(wallets.length));
+    const n = noise(address, noiseCount, funding);
+    if (funding?.amount !== undefined) n.transfers[0] = { ...n.transfers[0], amount: funding.amount };
+    wallets.push({ address, label, solBalance: Number(logUniform(0.5, 80).toFixed(4)), trades: [...trades, ...n.trades], transfers: [...n.transfers, ...transfers] });
+    remaining -= 1;
+    return address;
+  };
+  const services: Service[] = [];
+
+  // the operator: its own funding wallet, a dozen wallets or more, each trading on its own
+  const operatorSize = Math.min(remaining, Math.max(A.operatorMinWallets, Math.round(W * A.operatorShare)));
+  if (operatorSize >= 2) {
+    const funder = addr('operator-funder');
+    const fundTs = start - Math.floor(logUniform(3600, 10 * 86_400));
+    const members = Array.from({ length: operatorSize }, (_, m) => {
+      const sweep = rng() < A.operatorSweepShare ? [{ ts: start + Math.floor(rng() * 40 * 86_400), direction: 'out' as const, mint: 'SOL', amount: ui(logUniform(0.5, 10), 9), counterparty: funder }] : [];
+      return addWallet(`large operator (wallet ${m + 1})`, ownPlays(), { counterparty: funder, ts: fundTs + Math.floor(rng() * A.operatorFundingSpreadSeconds), amount: ui(logUniform(0.5, 8), 9) }, sweep);
+    });
+    truth.clusters.push(members);
+    truth.clusterKinds!.push('large-operator');
+    truth.fundingSources!.push({ address: funder, kind: 'operator-funder', funded: members });
+  }
+
+  // withdrawals from a listed exchange, all of one odd amount, minutes apart
+  if (remaining >= 2) {
+    const amount = (Math.floor(logUniform(1, 20) * 1e4) / 1e4 + 0.0001).toFixed(4);
+    const ts = start - Math.floor(logUniform(3600, 10 * 86_400));
+    const members = Array.from({ length: Math.min(remaining, A.withdrawalWallets) }, (_, m) =>
+      addWallet(`exchange withdrawal (wallet ${m + 1}, ${amount} SOL)`, ownPlays(), { counterparty: LISTED_EXCHANGE, ts: ts + Math.floor(rng() * A.withdrawalSpreadSeconds), amount }),
+    );
+    truth.clusters.push(members);
+    truth.clusterKinds!.push('exchange-withdrawal');
+  }
+
+  // a copy chain diluted by its own trades
+  if (remaining >= 2) {
+    const leaderPlays = makePlays(P * 2, priced);
+    const leaderTrades = tradesFor(leaderPlays, () => 0, logUniform(0.5, 3));
+    const members = [addWallet('diluted copy chain (leader)', [...leaderTrades, ...ownPlays(P * A.copyOwnPlays)])];
+    for (let m = 0; m < A.copyFollowers && remaining > 0; m++) {
+      const copied = leaderPlays.filter(() => rng() < A.copyShare);
+      const trades = tradesFor(copied, () => A.copyLagSeconds + Math.round(rng() * 2 - 1), logUniform(0.3, 3));
+      members.push(addWallet(`diluted copy chain (follower ${m + 1}, ~${A.copyLagSeconds} s)`, [...trades, ...ownPlays(P * A.copyOwnPlays)]));
+    }
+    truth.clusters.push(members);
+    truth.clusterKinds!.push('diluted-copy-chain');
+  }
+
+  // strangers withdrawing from one unlisted exchange within the hour
+  if (remaining >= 2) {
+    const hot = addr('unlisted-exchange');
+    services.push({ address: hot, label: 'unlisted exchange hot wallet', transactionsPerHour: A.serviceTransactionsPerHour });
+    const ts = start - Math.floor(logUniform(3600, 10 * 86_400));
+    const members = Array.from({ length: Math.min(remaining, A.unlistedExchangeWallets) }, (_, m) =>
+      addWallet(`unlisted exchange's customer ${m + 1}`, ownPlays(), { counterparty: hot, ts: ts + Math.floor(rng() * A.unlistedExchangeSpreadSeconds), amount: ui(logUniform(0.5, 30), 9) }),
+    );
+    truth.independent!.push(...members);
+    truth.decoys!.push({ kind: 'unlisted-exchange', members, funder: hot });
+    truth.fundingSources!.push({ address: hot, kind: 'exchange-hot-wallet', funded: members });
+  }
+
+  // the same dust to strangers at the same second, before their own fundings
+  if (remaining >= 2) {
+    const sprayer = addr('dust-sprayer');
+    services.push({ address: sprayer, label: 'dust sprayer', transactionsPerHour: A.serviceTransactionsPerHour });
+    const ts = start - 30 * 86_400;
+    const members = Array.from({ length: Math.min(remaining, A.dustWallets) }, (_, m) =>
+      addWallet(`dust-sprayed stranger ${m + 1}`, ownPlays(), undefined, [{ ts, direction: 'in', mint: 'SOL', amount: A.dustSol, counterparty: sprayer }]),
+    );
+    truth.independent!.push(...members);
+    truth.decoys!.push({ kind: 'dust-spray', members, funder: sprayer });
+  }
+
+  while (remaining > 0) truth.independent!.push(addWallet('independent', ownPlays()));
+  return { wallets, truth, services };
+}

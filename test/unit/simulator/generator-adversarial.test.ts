@@ -1,0 +1,78 @@
+// The adversarial scenario of the generator: groups only the chain's word or a rare trace gives away,
+// and strangers that look like them; the chain (the simulator's getSignaturesForAddress) tells the
+// operator's funder from the services, as the similarity step reads it.
+import { FUNDING_DEFAULTS, KNOWN_ADDRESSES, counterpartyActivityClass, summariseSignatures } from '../../../src/domain/detection/funding';
+import { generateWorld, parseWorld, SimWorld, type World } from '../../../src/simulator';
+import { ADVERSARIAL_CASES } from '../../../src/simulator/generator-adversarial';
+
+type Wallet = World['wallets'][number];
+const adversarial = (seed: number, wallets = 40) => parseWorld(generateWorld({ seed, wallets, txPerWallet: 40, scenario: 'adversarial', largeWallet: false }));
+const worlds = [1, 2, 3].map((s) => adversarial(s));
+const firstSolIn = (w: Wallet) => [...w.transfers].filter((t) => t.mint === 'SOL' && t.direction === 'in').sort((a, b) => a.ts - b.ts)[0];
+const groupOf = (w: World, kind: string) => w.groundTruth!.clusters[w.groundTruth!.clusterKinds!.indexOf(kind)];
+const decoyOf = (w: World, kind: string) => w.groundTruth!.decoys!.find((d) => d.kind === kind)!;
+const walletsOf = (w: World, addresses: string[]) => addresses.map((a) => w.wallets.find((x) => x.address === a)!);
+const activityOf = (w: World, address: string) => {
+  const limit = FUNDING_DEFAULTS.activityPageLimit;
+  return counterpartyActivityClass(summariseSignatures(new SimWorld(w).addressSignatures(address, limit).map((s) => ({ blockTime: s.ts })), limit));
+};
+
+describe('generateWorld({ scenario: "adversarial" })', () => {
+  it('is deterministic for a seed, and puts every wallet in exactly one role', () => {
+    expect(generateWorld({ seed: 4, wallets: 40, txPerWallet: 20, scenario: 'adversarial' })).toEqual(generateWorld({ seed: 4, wallets: 40, txPerWallet: 20, scenario: 'adversarial' }));
+    expect(worlds[0].name).toBe('generated-adversarial-seed-1');
+    for (const w of [...worlds, adversarial(5, 14), adversarial(5, 3)]) {
+      const t = w.groundTruth!;
+      expect([...t.clusters.flat(), ...t.independent!].sort()).toEqual(w.wallets.map((x) => x.address).sort());
+    }
+    expect(worlds[0].groundTruth!.clusterKinds).toEqual(['large-operator', 'exchange-withdrawal', 'diluted-copy-chain']);
+    expect(worlds[0].groundTruth!.decoys!.map((d) => d.kind)).toEqual(['unlisted-exchange', 'dust-spray']);
+  });
+
+  it('funds a dozen operator wallets or more within the hour from one wallet whose whole history on chain is theirs', () => {
+    for (const w of worlds) {
+      const members = walletsOf(w, groupOf(w, 'large-operator'));
+      expect(members.length).toBeGreaterThanOrEqual(ADVERSARIAL_CASES.operatorMinWallets);
+      const firsts = members.map(firstSolIn);
+      expect(new Set(firsts.map((f) => f.counterparty)).size).toBe(1);
+      expect(new Set(firsts.map((f) => f.amount)).size).toBe(members.length);
+      expect(Math.max(...firsts.map((f) => f.ts)) - Math.min(...firsts.map((f) => f.ts))).toBeLessThan(ADVERSARIAL_CASES.operatorFundingSpreadSeconds);
+      expect(activityOf(w, firsts[0].counterparty!)).toBe('dedicated');
+    }
+  });
+
+  it('withdraws the same odd amount from a listed exchange within minutes, and funds strangers from an unlisted busy one', () => {
+    for (const w of worlds) {
+      const withdrawals = walletsOf(w, groupOf(w, 'exchange-withdrawal')).map(firstSolIn);
+      expect(new Set(withdrawals.map((f) => f.amount)).size).toBe(1);
+      expect(Number(withdrawals[0].amount) * 100 % 1).not.toBe(0); // not round
+      expect(KNOWN_ADDRESSES.get(withdrawals[0].counterparty!)?.kind).toBe('exchange');
+      expect(Math.max(...withdrawals.map((f) => f.ts)) - Math.min(...withdrawals.map((f) => f.ts))).toBeLessThanOrEqual(ADVERSARIAL_CASES.withdrawalSpreadSeconds);
+
+      const customers = decoyOf(w, 'unlisted-exchange');
+      const firsts = walletsOf(w, customers.members).map(firstSolIn);
+      expect(new Set(firsts.map((f) => f.counterparty))).toEqual(new Set([customers.funder]));
+      expect(KNOWN_ADDRESSES.has(customers.funder!)).toBe(false);
+      expect(activityOf(w, customers.funder!)).toBe('service');
+    }
+  });
+
+  it('sprays the same dust on strangers at one second before their own fundings, and copies a quarter of a leader\'s buys 14 to 16 s late', () => {
+    for (const w of worlds) {
+      const sprayed = walletsOf(w, decoyOf(w, 'dust-spray').members);
+      const dust = sprayed.map(firstSolIn);
+      expect(new Set(dust.map((f) => `${f.counterparty} ${f.amount} ${f.ts}`)).size).toBe(1);
+      expect(dust[0].amount).toBe(ADVERSARIAL_CASES.dustSol);
+      for (const s of sprayed) expect(s.transfers.filter((t) => t.mint === 'SOL' && t.direction === 'in' && t.counterparty !== dust[0].counterparty).length).toBeGreaterThan(0);
+
+      const [leader, ...followers] = walletsOf(w, groupOf(w, 'diluted-copy-chain'));
+      const leaderBuys = leader.trades.filter((t) => t.side === 'buy');
+      for (const f of followers) {
+        const lags = f.trades.filter((t) => t.side === 'buy').flatMap((b) => leaderBuys.filter((l) => l.mint === b.mint && b.ts - l.ts >= 14 && b.ts - l.ts <= 16).map((l) => b.ts - l.ts));
+        expect(lags.length).toBeGreaterThan(0);
+        expect(lags.length).toBeLessThan(leaderBuys.length * 0.5);
+        expect(f.trades.length).toBeGreaterThan(lags.length * 3);
+      }
+    }
+  });
+});
