@@ -7,6 +7,8 @@
 //   many of them sweep back to;
 // - exchange-withdrawal: wallets withdrawn to from a listed exchange (which weighs 0 as a common
 //   funder) with exactly the same odd amount within minutes;
+// - unlisted-withdrawal: the same from an exchange on no list (a busy service on chain), the one
+//   whose customers are the decoys below;
 // - diluted-copy-chain: a leader and followers copying a quarter of its buys at a steady lag, among
 //   three times as many trades of their own.
 // Unrelated decoys (ground-truth `decoys`):
@@ -28,6 +30,7 @@ export const ADVERSARIAL_CASES = {
   operatorFundingSpreadSeconds: 3600,
   operatorSweepShare: 0.6,
   withdrawalWallets: 5,
+  unlistedWithdrawalWallets: 4,
   /** the withdrawals' spread (seconds) */
   withdrawalSpreadSeconds: 300,
   copyFollowers: 2,
@@ -64,6 +67,8 @@ export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateO
     return address;
   };
   const services: Service[] = [];
+  const hot = addr('unlisted-exchange');
+  services.push({ address: hot, label: 'unlisted exchange hot wallet', transactionsPerHour: A.serviceTransactionsPerHour });
 
   // the operator: its own funding wallet, a dozen wallets or more, each trading on its own
   const operatorSize = Math.min(remaining, Math.max(A.operatorMinWallets, Math.round(W * A.operatorShare)));
@@ -79,15 +84,16 @@ export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateO
     truth.fundingSources!.push({ address: funder, kind: 'operator-funder', funded: members });
   }
 
-  // withdrawals from a listed exchange, all of one odd amount, minutes apart
-  if (remaining >= 2) {
+  // withdrawals from a listed exchange, then from the unlisted one, each group of one odd amount, minutes apart
+  for (const [kind, exchange, size] of [['exchange-withdrawal', LISTED_EXCHANGE, A.withdrawalWallets], ['unlisted-withdrawal', hot, A.unlistedWithdrawalWallets]] as const) {
+    if (remaining < 2) break;
     const amount = (Math.floor(logUniform(1, 20) * 1e4) / 1e4 + 0.0001).toFixed(4);
     const ts = start - Math.floor(logUniform(3600, 10 * 86_400));
-    const members = Array.from({ length: Math.min(remaining, A.withdrawalWallets) }, (_, m) =>
-      addWallet(`exchange withdrawal (wallet ${m + 1}, ${amount} SOL)`, ownPlays(), { counterparty: LISTED_EXCHANGE, ts: ts + Math.floor(rng() * A.withdrawalSpreadSeconds), amount }),
+    const members = Array.from({ length: Math.min(remaining, size) }, (_, m) =>
+      addWallet(`${kind} (wallet ${m + 1}, ${amount} SOL)`, ownPlays(), { counterparty: exchange, ts: ts + Math.floor(rng() * A.withdrawalSpreadSeconds), amount }),
     );
     truth.clusters.push(members);
-    truth.clusterKinds!.push('exchange-withdrawal');
+    truth.clusterKinds!.push(kind);
   }
 
   // a copy chain diluted by its own trades
@@ -106,15 +112,12 @@ export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateO
 
   // strangers withdrawing from one unlisted exchange within the hour
   if (remaining >= 2) {
-    const hot = addr('unlisted-exchange');
-    services.push({ address: hot, label: 'unlisted exchange hot wallet', transactionsPerHour: A.serviceTransactionsPerHour });
     const ts = start - Math.floor(logUniform(3600, 10 * 86_400));
     const members = Array.from({ length: Math.min(remaining, A.unlistedExchangeWallets) }, (_, m) =>
       addWallet(`unlisted exchange's customer ${m + 1}`, ownPlays(), { counterparty: hot, ts: ts + Math.floor(rng() * A.unlistedExchangeSpreadSeconds), amount: ui(logUniform(0.5, 30), 9) }),
     );
     truth.independent!.push(...members);
     truth.decoys!.push({ kind: 'unlisted-exchange', members, funder: hot });
-    truth.fundingSources!.push({ address: hot, kind: 'exchange-hot-wallet', funded: members });
   }
 
   // the same dust to strangers at the same second, before their own fundings
@@ -130,5 +133,8 @@ export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateO
   }
 
   while (remaining > 0) truth.independent!.push(addWallet('independent', ownPlays()));
+  // the unlisted exchange first funded its customers and one group's withdrawals
+  const fundedByHot = wallets.filter((w) => (w.transfers ?? []).some((t) => t.counterparty === hot && t.direction === 'in')).map((w) => w.address);
+  if (fundedByHot.length > 0) truth.fundingSources!.push({ address: hot, kind: 'exchange-hot-wallet', funded: fundedByHot });
   return { wallets, truth, services };
 }

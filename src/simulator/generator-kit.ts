@@ -25,7 +25,7 @@ export interface GenerateOptions {
    * 'hard': groups that hide (slow, resized, skipping copy-traders; funded launch bundles) among
    * decoys (popular-token crowds, behavior twins, exchange-funded wallets, hype waves).
    * 'adversarial': groups that only the chain's word or a rare trace gives away (a large operator,
-   * same-amount exchange withdrawals, a diluted copy chain) among strangers that look like them (an
+   * same-amount withdrawals from a listed and an unlisted exchange, a diluted copy chain) among strangers that look like them (an
    * unlisted exchange's customers, dust-sprayed wallets): generator-adversarial.ts.
    */
   scenario?: 'classic' | 'hard' | 'adversarial';

@@ -233,6 +233,16 @@ describe('counterparty activity on chain', () => {
     expect(counterpartyLinkWeight(BINANCE, { walletsPerCounterparty: new Map(), activity: new Map([[BINANCE, shortHistory]]) }, KNOWN_ADDRESSES, 8)).toBe(0);
   });
 
+  it('takes exactly the same first funding from one unlisted sender the chain shows is busy as a withdrawal page, not a gas drop', () => {
+    const fa = solTransfer('A', 'HOT', 'in', '1.2345', T0);
+    const fb = solTransfer('B', 'HOT', 'in', '1.2345', T0 + 60);
+    const s = (activity?: CounterpartyActivity): CounterpartyStats => ({ walletsPerCounterparty: new Map([['HOT', 30]]), ...(activity ? { activity: new Map([['HOT', activity]]) } : {}) });
+    const kinds = (x: CounterpartyStats) => fundingForPair(profile('A', [fa]), profile('B', [fb]), x).evidence.map((e) => e.kind);
+    expect(kinds(s())).toEqual(['common-first-funder']); // by its degree: weak, and no same-amount evidence
+    expect(kinds(s(busy))).toEqual(['same-amount-funding']);
+    expect(fundingLinks([profile('A', [fa]), profile('B', [fb])], s(busy)).map((l) => l.evidence[0].kind)).toEqual(['same-amount-funding']);
+  });
+
   it('links an operator that funds 20 wallets from a wallet of its own, and not strangers an unlisted exchange paid minutes apart', () => {
     // 20 wallets funded minutes apart from F, in a database of 60 wallets: by its degree alone F weighs under a third
     const funded = Array.from({ length: 20 }, (_, i) => profile(`W${i}`, [solTransfer(`W${i}`, 'F', 'in', String(1 + i / 7), T0 + i * 90)]));

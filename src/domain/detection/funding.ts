@@ -124,14 +124,15 @@ export function counterpartyLinkWeight(address: string, stats: CounterpartyStats
  * funding its wallets in one run, from an exchange withdrawal page or from wallets of its own. The
  * funders need not be the same (an exchange weighs 0 as a common funder, a fresh wallet per member
  * is unseen), but when they are, a sender other than an exchange gives everyone the same amount
- * (an airdrop of gas) and the pair is left to the common-funder evidence.
+ * (an airdrop of gas) and the pair is left to the common-funder evidence. `exchange` tells an
+ * exchange: a known one, or one the chain shows is a busy service.
  */
-export function sameAmountFunding(fa: WalletTransfer, fb: WalletTransfer, known: ReadonlyMap<string, unknown>): number {
+export function sameAmountFunding(fa: WalletTransfer, fb: WalletTransfer, exchange: (address: string) => boolean): number {
   const d = FUNDING_DEFAULTS;
   if (fa.rawAmount !== fb.rawAmount || !comparableAmount(fa)) return 0;
   const apart = Math.abs(fa.timestamp - fb.timestamp);
   if (apart > d.sameAmountMaxSeconds) return 0;
-  if (fa.counterparty === fb.counterparty && !known.has(fa.counterparty)) return 0;
+  if (fa.counterparty === fb.counterparty && !exchange(fa.counterparty)) return 0;
   const round = BigInt(fa.rawAmount) % 10_000_000n === 0n;
   return d.sameAmountStrength * (round ? d.sameAmountRoundFactor : 1) * 2 ** (-apart / d.sameAmountHalfLifeSeconds);
 }
@@ -286,7 +287,7 @@ export function fundingForPair(
   }
 
   if (fa && fb && fa.counterparty !== b.wallet && fb.counterparty !== a.wallet) {
-    const strength = sameAmountFunding(fa, fb, known);
+    const strength = sameAmountFunding(fa, fb, (c) => known.has(c) || counterpartyActivityClass(stats.activity?.get(c)) === 'service');
     if (strength > 0) evidence.push({ kind: 'same-amount-funding', a: ref(fa), b: ref(fb), funderA: fa.counterparty, funderB: fb.counterparty, secondsApart: Math.abs(fa.timestamp - fb.timestamp), strength });
   }
 

@@ -25,7 +25,7 @@ describe('generateWorld({ scenario: "adversarial" })', () => {
       const t = w.groundTruth!;
       expect([...t.clusters.flat(), ...t.independent!].sort()).toEqual(w.wallets.map((x) => x.address).sort());
     }
-    expect(worlds[0].groundTruth!.clusterKinds).toEqual(['large-operator', 'exchange-withdrawal', 'diluted-copy-chain']);
+    expect(worlds[0].groundTruth!.clusterKinds).toEqual(['large-operator', 'exchange-withdrawal', 'unlisted-withdrawal', 'diluted-copy-chain']);
     expect(worlds[0].groundTruth!.decoys!.map((d) => d.kind)).toEqual(['unlisted-exchange', 'dust-spray']);
   });
 
@@ -48,6 +48,11 @@ describe('generateWorld({ scenario: "adversarial" })', () => {
       expect(Number(withdrawals[0].amount) * 100 % 1).not.toBe(0); // not round
       expect(KNOWN_ADDRESSES.get(withdrawals[0].counterparty!)?.kind).toBe('exchange');
       expect(Math.max(...withdrawals.map((f) => f.ts)) - Math.min(...withdrawals.map((f) => f.ts))).toBeLessThanOrEqual(ADVERSARIAL_CASES.withdrawalSpreadSeconds);
+
+      // and the same from the unlisted exchange whose customers are the decoys
+      const unlisted = walletsOf(w, groupOf(w, 'unlisted-withdrawal')).map(firstSolIn);
+      expect(new Set(unlisted.map((f) => `${f.counterparty} ${f.amount}`)).size).toBe(1);
+      expect(unlisted[0].counterparty).toBe(decoyOf(w, 'unlisted-exchange').funder);
 
       const customers = decoyOf(w, 'unlisted-exchange');
       const firsts = walletsOf(w, customers.members).map(firstSolIn);
