@@ -20,7 +20,7 @@ import { withTryAdvisoryLock, type Queryable } from '../store/db';
 import { similarityStep } from './similarity-runner';
 import { walletSyncWorkflowId } from '../workflows/contract';
 import { DEFAULT_COUNTERPARTY_LOOKUPS, type ActivityDeps } from './deps';
-import { COUNTERPARTY_ACTIVITY_MAX_AGE_SECONDS, refreshCounterpartyActivity } from './counterparty-activity';
+import { COUNTERPARTY_ACTIVITY_DEADLINE_MS, COUNTERPARTY_ACTIVITY_LOCAL_DEADLINE_MS, COUNTERPARTY_ACTIVITY_MAX_AGE_SECONDS, refreshCounterpartyActivity } from './counterparty-activity';
 
 /** The ApplicationFailure type of an attempt that found another one computing the same analysis (retryable). */
 export const SIMILARITY_STEP_BUSY = 'SimilarityStepBusy';
@@ -167,6 +167,9 @@ export function createAnalysisActivities(deps: ActivityDeps) {
         const read = await refreshCounterpartyActivity(pool, deps.signatures, input.wallets, {
           maxLookups: lookups,
           maxAgeSeconds: COUNTERPARTY_ACTIVITY_MAX_AGE_SECONDS,
+          // a small group's step runs as a local activity, holding its workflow task (and the
+          // progress query) while it runs: its reads get a shorter deadline
+          deadlineMs: ctx.info.isLocal ? COUNTERPARTY_ACTIVITY_LOCAL_DEADLINE_MS : COUNTERPARTY_ACTIVITY_DEADLINE_MS,
           signal: stop.signal,
           onProgress: (done, of) => heartbeat({ analysisId: input.analysisId, step: `reading counterparties' activity: ${done} of ${of}` }),
         });

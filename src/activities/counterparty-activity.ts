@@ -43,6 +43,9 @@ export interface CounterpartyActivityRefresh {
 /** How long the reads of one step may take by default (refreshCounterpartyActivity's deadlineMs). */
 export const COUNTERPARTY_ACTIVITY_DEADLINE_MS = 10_000;
 
+/** …and in a small group's step, a local activity that holds its workflow task meanwhile. */
+export const COUNTERPARTY_ACTIVITY_LOCAL_DEADLINE_MS = 3_000;
+
 /** Seconds a counterparty's summary stays fresh: a service stays one, a funding wallet rarely grows past 500 transactions in a day. */
 export const COUNTERPARTY_ACTIVITY_MAX_AGE_SECONDS = 86_400;
 
@@ -70,7 +73,7 @@ export async function refreshCounterpartyActivity(pool: Pool, source: SignatureS
         try {
           if (!deadline.aborted) page = await source.getSignaturesForAddress(address, { limit, signal });
         } catch (err) {
-          if (options.signal?.aborted) throw err;
+          if (options.signal?.aborted) throw options.signal.reason ?? err;
         } finally {
           options.onProgress?.(++done, missing.length);
         }

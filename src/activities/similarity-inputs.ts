@@ -51,8 +51,10 @@ export async function loadSimilarityInputs(
   // a counterparty's wallets counted only as far as they can change a link (an exchange's hot wallet
   // would otherwise cost an index entry per wallet it ever paid)
   const perCounterparty = await walletsPerCounterparty(pool, input.wallets, decisiveDegreeLimit());
-  // what the chain said of them, however old (read before the step for those the group shares)
-  const activity = await loadCounterpartyActivity(pool, [...perCounterparty].filter(([, n]) => n >= 2).map(([c]) => c));
+  // what the chain said of them, however old (read before the step for those the group shares); not
+  // of the group's own wallets, which the step never reads (another analysis may have)
+  const own = new Set(input.wallets);
+  const activity = await loadCounterpartyActivity(pool, [...perCounterparty].filter(([c, n]) => n >= 2 && !own.has(c)).map(([c]) => c));
   const mints = await mintStats(pool, input.wallets);
   // the population rarity is counted in holds every wallet that any count includes
   let totalWallets = Math.max(await countWalletsWithHistory(pool), input.wallets.length);

@@ -101,8 +101,18 @@ export class ProviderHttp {
    * 50, when 16 sockets served about 100 requests in flight).
    */
   send(req: HttpRequest): Promise<HttpResponse> {
-    req.signal?.throwIfAborted();
-    return this.gate(() => this.sendNow(req));
+    const signal = req.signal;
+    signal?.throwIfAborted();
+    const queued = this.gate(() => this.sendNow(req));
+    if (!signal) return queued;
+    // an abort ends the wait for a slot too: the request, once its turn comes, finds the signal
+    // aborted and leaves at once (its failure is the caller's no more)
+    queued.catch(() => undefined);
+    return new Promise<HttpResponse>((resolve, reject) => {
+      const onAbort = () => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      queued.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
   }
 
   private async sendNow(req: HttpRequest): Promise<HttpResponse> {

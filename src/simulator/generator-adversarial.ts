@@ -14,8 +14,8 @@
 // Unrelated decoys (ground-truth `decoys`):
 // - unlisted-exchange: wallets first funded within the hour by one exchange hot wallet that is on no
 //   list (a `service`: thousands of transactions an hour on chain), each with its own amount;
-// - dust-spray: wallets whose first inbound SOL is the same dust from one sprayer (a service) at the
-//   same second, before their own funding.
+// - dust-spray: wallets whose first inbound SOL is the same dust from one sprayer at the same
+//   second, before their own funding (on chain the sprayer shows only these sprays).
 // Everyone else is independent, funded by a wallet of its own.
 import { KNOWN_ADDRESSES } from '../domain/detection/funding';
 import type { Funding, GenerateOptions, GeneratorKit, Trade, Wallet } from './generator-kit';
@@ -122,8 +122,9 @@ export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateO
 
   // the same dust to strangers at the same second, before their own fundings
   if (remaining >= 2) {
+    // not a service: on chain it shows only these few sprays, a short history (dedicated), so what
+    // keeps its wallets apart is that dust is no one's funding
     const sprayer = addr('dust-sprayer');
-    services.push({ address: sprayer, label: 'dust sprayer', transactionsPerHour: A.serviceTransactionsPerHour });
     const ts = start - 30 * 86_400;
     const members = Array.from({ length: Math.min(remaining, A.dustWallets) }, (_, m) =>
       addWallet(`dust-sprayed stranger ${m + 1}`, ownPlays(), undefined, [{ ts, direction: 'in', mint: 'SOL', amount: A.dustSol, counterparty: sprayer }]),

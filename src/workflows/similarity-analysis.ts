@@ -118,9 +118,10 @@ const { getWalletStatuses: getWalletStatusesHere } = proxyLocalActivities<Pick<S
 
 /**
  * A small group's similarity step as a local activity (LOCAL_STEPS_PATCH), for groups of at most
- * LOCAL_COMPUTE_MAX_WALLETS wallets (at most 1,225 pairs: well under a second): its workflow task is
- * held while it runs, which delays the progress query by as much, so larger groups keep the
- * analysis queue's activity (with its fairness key and heartbeats).
+ * LOCAL_COMPUTE_MAX_WALLETS wallets (at most 1,225 pairs: well under a second, plus at most 3 s of
+ * reading counterparties' activity from the chain the first time): its workflow task is held while
+ * it runs, which delays the progress query by as much, so larger groups keep the analysis queue's
+ * activity (with its fairness key and heartbeats).
  */
 const LOCAL_COMPUTE_MAX_WALLETS = 50;
 const { computeGroupSimilarity: computeSmallGroupSimilarity } = proxyLocalActivities<Pick<AnalysisActivities, 'computeGroupSimilarity'>>({

@@ -243,6 +243,27 @@ describe('counterparty activity on chain', () => {
     expect(fundingLinks([profile('A', [fa]), profile('B', [fb])], s(busy)).map((l) => l.evidence[0].kind)).toEqual(['same-amount-funding']);
   });
 
+  it('weighs a short history 1 only for SOL, only when it touched no more of our wallets than it has transactions, and never for the pair\'s own wallets', () => {
+    // a token sprayer: a complete history of 200 transactions, 380 wallets of the database (it batches)
+    const sprayed = ['A', 'B'].map((w) => profile(w, [{ ...solTransfer(w, 'SPAM', 'in', '1', T0), asset: 'SPAMTOKEN', rawAmount: '1000', amount: '1000' }]));
+    const spam = (degree: number): CounterpartyStats => ({ walletsPerCounterparty: new Map([['SPAM', degree]]), totalWallets: 1000, activity: new Map([['SPAM', { ...shortHistory, transactions: 200 }]]) });
+    expect(fundingForPair(sprayed[0], sprayed[1], spam(380)).score).toBe(0);
+    expect(counterpartyLinkWeight('SPAM', spam(380), KNOWN_ADDRESSES, 8)).toBeLessThan(0.05);
+    expect(counterpartyLinkWeight('SPAM', spam(10), KNOWN_ADDRESSES, 8)).toBe(1);
+    // token evidence from a wallet the chain shows is short-lived weighs by its degree, and says nothing of it
+    const tokens = fundingForPair(sprayed[0], sprayed[1], spam(10));
+    const byDegree = counterpartyLinkWeight('SPAM', spam(10), KNOWN_ADDRESSES, 8, false);
+    expect(byDegree).toBeLessThan(0.5);
+    expect(tokens.evidence).toHaveLength(1);
+    expect(tokens.evidence[0]).toMatchObject({ kind: 'common-source', counterpartyWeight: byDegree, counterpartyActivity: { dedicated: false } });
+    // a direct transfer between the two weighs by their degrees, whatever a stored summary says of either
+    const a = profile('A', [solTransfer('A', 'B', 'out', '2', T0)]);
+    const b = profile('B', [solTransfer('B', 'A', 'in', '2', T0)]);
+    const degrees = { walletsPerCounterparty: new Map([['A', 3], ['B', 300]]) };
+    const plain = fundingForPair(a, b, degrees).score;
+    expect(fundingForPair(a, b, { ...degrees, activity: new Map([['A', busy], ['B', shortHistory]]) }).score).toBe(plain);
+  });
+
   it('links an operator that funds 20 wallets from a wallet of its own, and not strangers an unlisted exchange paid minutes apart', () => {
     // 20 wallets funded minutes apart from F, in a database of 60 wallets: by its degree alone F weighs under a third
     const funded = Array.from({ length: 20 }, (_, i) => profile(`W${i}`, [solTransfer(`W${i}`, 'F', 'in', String(1 + i / 7), T0 + i * 90)]));
@@ -263,7 +284,7 @@ describe('counterparty activity on chain', () => {
 });
 
 describe('dust is no one\'s funding', () => {
-  it('skips SOL under 0.005 SOL as a first funding and as a common source, and counts a 0.005 SOL top-up', () => {
+  it('skips SOL under 0.002 SOL as a first funding and as a common source, and counts a 0.002 SOL top-up', () => {
     const spray = (w: string) => solTransfer(w, 'SPRAYER', 'in', '0.001', T0);
     const a = profile('A', [spray('A'), solTransfer('A', 'OWN-A', 'in', '3', T0 + 3600)]);
     const b = profile('B', [spray('B'), solTransfer('B', 'OWN-B', 'in', '4', T0 + 7200)]);

@@ -60,11 +60,11 @@ export const FUNDING_DEFAULTS = {
   /** a round amount (whole hundredths of a SOL) keeps this share: people often pick 1 or 0.5 SOL */
   sameAmountRoundFactor: 0.35,
   /**
-   * SOL transfers under this many lamports are no one's funding: not a first funding, not a common
-   * source or destination (a gas drop or spam sends the same 0.001 SOL to thousands of strangers at
-   * once; an operator's smallest top-up pays for trades)
+   * SOL transfers under this many lamports (0.002 SOL) are no one's funding: not a first funding,
+   * not a common source or destination (a gas drop or spam sends the same 0.001 SOL to thousands of
+   * strangers at once; an operator's smallest top-up, a few thousandths, pays for trades)
    */
-  fundingMinLamports: 5_000_000,
+  fundingMinLamports: 2_000_000,
   /** signatures a counterparty's activity page asks for (getSignaturesForAddress's largest page) */
   activityPageLimit: 1000,
   /** a full page within this many seconds is a busy service (an exchange's hot wallet): weight 0 */
@@ -107,16 +107,25 @@ export function summariseSignatures(page: ReadonlyArray<{ blockTime?: number | n
 
 /**
  * A counterparty's weight as a common funder, source or destination: 0 for a known exchange or a
- * busy service, 1 for a dedicated wallet (`counterpartyActivityClass`), else `counterpartyWeight` of
- * its database-wide degree times `tokenRarityWeight(degree, stats.totalWallets)` when the size is
- * given. Degrees missing from `stats` count as 2.
+ * busy service; 1 for a dedicated wallet (`counterpartyActivityClass`) when the evidence is SOL
+ * (`sol`) and it touched no more wallets of the database than its history has transactions (one
+ * that did pays many in one transaction: a sprayer); else `counterpartyWeight` of its
+ * database-wide degree times `tokenRarityWeight(degree, stats.totalWallets)` when the size is given.
+ * Degrees missing from `stats` count as 2.
  */
-export function counterpartyLinkWeight(address: string, stats: CounterpartyStats, known: ReadonlyMap<string, unknown>, halfWeightDegree: number): number {
+export function counterpartyLinkWeight(address: string, stats: CounterpartyStats, known: ReadonlyMap<string, unknown>, halfWeightDegree: number, sol = true): number {
   if (known.has(address)) return 0;
-  const kind = counterpartyActivityClass(stats.activity?.get(address));
-  if (kind !== 'ordinary') return kind === 'service' ? 0 : 1;
+  const activity = stats.activity?.get(address);
+  const kind = counterpartyActivityClass(activity);
+  if (kind === 'service') return 0;
   const degree = stats.walletsPerCounterparty.get(address) ?? 2;
+  if (sol && dedicatedWallet(activity, degree)) return 1;
   return counterpartyWeight(degree, halfWeightDegree) * shareWeight(degree, stats);
+}
+
+/** A dedicated wallet (`counterpartyActivityClass`) that touched no more of our wallets than its history has transactions. */
+function dedicatedWallet(activity: CounterpartyActivity | undefined, degree: number): boolean {
+  return activity !== undefined && counterpartyActivityClass(activity) === 'dedicated' && degree <= activity.transactions;
 }
 
 /**
@@ -261,10 +270,13 @@ export function fundingForPair(
   const maxEvidence = opts.maxEvidence ?? FUNDING_DEFAULTS.maxEvidence;
   const degree = (address: string): number => stats.walletsPerCounterparty.get(address) ?? 2;
   const floor = FUNDING_DEFAULTS.timingFloor;
-  const weight = (address: string): number => counterpartyLinkWeight(address, stats, known, half);
+  const weight = (address: string, sol = true): number => counterpartyLinkWeight(address, stats, known, half, sol);
+  // a wallet of the pair weighs by its degree alone: what the chain says of a counterparty is read
+  // for those the group shares, not for the group's own wallets
+  const ownWeight = (address: string): number => counterpartyLinkWeight(address, { walletsPerCounterparty: stats.walletsPerCounterparty, totalWallets: stats.totalWallets }, known, half);
   const evidence: FundingEvidence[] = [];
 
-  const direct = FUNDING_DEFAULTS.directStrength * Math.sqrt(Math.min(weight(a.wallet), weight(b.wallet)));
+  const direct = FUNDING_DEFAULTS.directStrength * Math.sqrt(Math.min(ownWeight(a.wallet), ownWeight(b.wallet)));
   if (direct > 0) {
     for (const t of a.byCounterparty.get(b.wallet) ?? []) {
       const [from, to] = t.direction === 'out' ? [a.wallet, b.wallet] : [b.wallet, a.wallet];
@@ -282,7 +294,7 @@ export function fundingForPair(
       firstFunder = c;
       const apart = Math.abs(fa.timestamp - fb.timestamp);
       const timing = floor + (1 - floor) * 2 ** (-apart / FUNDING_DEFAULTS.firstFundingHalfLifeSeconds);
-      evidence.push(common('common-first-funder', c, degree(c), w, stats.activity?.get(c), fa, fb, FUNDING_DEFAULTS.firstFunderStrength * w * timing));
+      evidence.push(common('common-first-funder', c, degree(c), w, stats.activity?.get(c), dedicatedWallet(stats.activity?.get(c), degree(c)), fa, fb, FUNDING_DEFAULTS.firstFunderStrength * w * timing));
     }
   }
 
@@ -296,17 +308,21 @@ export function fundingForPair(
     if (c === a.wallet || c === b.wallet || c === firstFunder) continue;
     const largeList = large.byCounterparty.get(c);
     if (!largeList) continue;
-    const w = weight(c);
-    if (w < minWeight) continue;
+    // the largest weight c can have here (SOL evidence): under the minimum, none of its evidence counts
+    if (weight(c) < minWeight) continue;
     const [listA, listB] = small === a ? [smallList, largeList] : [largeList, smallList];
     for (const direction of ['in', 'out'] as const) {
       const closest = closestPair(listA, listB, direction);
       if (closest === null) continue;
       const [ta, tb] = closest;
+      // a dedicated wallet weighs 1 for SOL only: tokens are what spam sends to many wallets
+      const sol = ta.asset === SOL_ASSET && tb.asset === SOL_ASSET;
+      const w = weight(c, sol);
+      if (w < minWeight) continue;
       const apart = Math.abs(ta.timestamp - tb.timestamp);
       const timing = floor + (1 - floor) * 2 ** (-apart / FUNDING_DEFAULTS.commonTransferHalfLifeSeconds);
       const kind = direction === 'in' ? 'common-source' : 'common-destination';
-      evidence.push(common(kind, c, degree(c), w, stats.activity?.get(c), ta, tb, FUNDING_DEFAULTS.commonCounterpartyStrength * w * timing));
+      evidence.push(common(kind, c, degree(c), w, stats.activity?.get(c), sol && dedicatedWallet(stats.activity?.get(c), degree(c)), ta, tb, FUNDING_DEFAULTS.commonCounterpartyStrength * w * timing));
     }
   }
 
@@ -391,6 +407,7 @@ function common(
   wallets: number,
   weight: number,
   activity: CounterpartyActivity | undefined,
+  dedicated: boolean,
   ta: WalletTransfer,
   tb: WalletTransfer,
   strength: number,
@@ -400,7 +417,7 @@ function common(
     counterparty,
     counterpartyWallets: wallets,
     counterpartyWeight: weight,
-    ...(activity === undefined ? {} : { counterpartyActivity: { transactions: activity.transactions, complete: activity.complete, dedicated: counterpartyActivityClass(activity) === 'dedicated' } }),
+    ...(activity === undefined ? {} : { counterpartyActivity: { transactions: activity.transactions, complete: activity.complete, dedicated } }),
     a: ref(ta),
     b: ref(tb),
     secondsApart: Math.abs(ta.timestamp - tb.timestamp),

@@ -232,7 +232,7 @@ describe('counterparty activity in a cluster', () => {
       transfers: [solTransfer(w, 'F', 'in', String(1 + i), T0 + i * 60), solTransfer(w, 'HOT', 'in', String(3 + i), T0 + 3600 + i * 60)],
     }));
     const activity = new Map([
-      ['F', { transactions: 12, complete: true, oldestTime: T0 - 86_400, newestTime: T0 + 180 }],
+      ['F', { transactions: 41, complete: true, oldestTime: T0 - 86_400, newestTime: T0 + 180 }],
       ['HOT', { transactions: 1000, complete: false, oldestTime: T0 + 3000, newestTime: T0 + 3600 }],
     ]);
     // degrees as in a database of 40 wallets of which F funded 20 and HOT 30
