@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_DETECTION_BENCH, runDetectionBench, type DetectionBenchOptions } from './lib/detection-pipeline';
 import { formatDetectionReport } from './lib/detection-report';
+import { SCENARIOS, isScenario } from '../src/simulator/generator-kit';
 
 const USAGE = 'usage: npm run bench:detection -- [--seeds 1,2,3,4,5 | 1-5] [--wallets 40] [--tx-per-wallet 40] [--scenario hard|classic|adversarial] [--no-counterparty-activity] [--json]';
 
@@ -41,7 +42,7 @@ function main(): void {
   if (values.help) return void console.log(USAGE);
   const d = DEFAULT_DETECTION_BENCH;
   const scenario = values.scenario ?? d.scenario;
-  if (scenario !== 'hard' && scenario !== 'classic' && scenario !== 'adversarial') throw new Error(`--scenario must be hard, classic or adversarial (got ${JSON.stringify(scenario)})`);
+  if (!isScenario(scenario)) throw new Error(`--scenario must be one of ${SCENARIOS.join(', ')} (got ${JSON.stringify(scenario)})`);
   const options: DetectionBenchOptions = {
     seeds: values.seeds === undefined ? d.seeds : parseSeeds(values.seeds),
     wallets: values.wallets === undefined ? d.wallets : positiveInt('wallets', values.wallets, 2),

@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateWorld } from './generator';
+import { SCENARIOS, isScenario } from './generator-kit';
 import { startSimulator } from './server';
 import { parseWorld, worldJsonSchema } from './world';
 import { ActionableError, exitWithOneLine } from '../errors';
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
   if (values.generate) {
     if (!values.out) throw new ActionableError(`--generate needs --out <file>\n${USAGE}`);
     const scenario = values.scenario;
-    if (scenario !== 'classic' && scenario !== 'hard' && scenario !== 'adversarial') throw new ActionableError(`--scenario must be classic, hard or adversarial (got ${JSON.stringify(scenario)})\n${USAGE}`);
+    if (!isScenario(scenario)) throw new ActionableError(`--scenario must be one of ${SCENARIOS.join(', ')} (got ${JSON.stringify(scenario)})\n${USAGE}`);
     const world = generateWorld({ seed: num(values.seed)!, wallets: num(values.wallets)!, txPerWallet: num(values['tx-per-wallet'])!, largeWallet: !values['no-large-wallet'], scenario, ...(values['holder-token'] ? { holderToken: { holders: num(values['holder-token'])! } } : {}) });
     parseWorld(world);
     const out = userPath(values.out);

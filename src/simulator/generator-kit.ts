@@ -28,7 +28,7 @@ export interface GenerateOptions {
    * same-amount withdrawals from a listed and an unlisted exchange, a diluted copy chain) among strangers that look like them (an
    * unlisted exchange's customers, dust-sprayed wallets): generator-adversarial.ts.
    */
-  scenario?: 'classic' | 'hard' | 'adversarial';
+  scenario?: Scenario;
   /**
    * extension: add a token held by about `holders` owners (served by DAS getTokenAccounts): `wallets`
    * world wallets with histories (default 60, one copy-trader group among them) as its largest
@@ -38,6 +38,11 @@ export interface GenerateOptions {
    */
   holderToken?: { holders: number; wallets?: number };
 }
+
+/** The generator's scenarios (GenerateOptions.scenario), for the commands that take one by name. */
+export const SCENARIOS = ['classic', 'hard', 'adversarial'] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+export const isScenario = (name: string): name is Scenario => (SCENARIOS as readonly string[]).includes(name);
 
 export type Play = { ts: number; mint: string; usd: number; holdSeconds: number; quote: 'SOL' | 'USDC'; source: (typeof SWAP_SOURCES)[number] };
 

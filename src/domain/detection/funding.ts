@@ -79,8 +79,9 @@ export const FUNDING_DEFAULTS = {
  *   least 1,000 transactions a day: an exchange's or a bot service's hot wallet, listed or not. It
  *   weighs 0 like a known exchange: two wallets it paid are strangers to each other.
  * - `dedicated`: its whole history is at most `dedicatedMaxTransactions` transactions: a wallet of
- *   one owner, who funded (or swept) every analysed wallet it touched. It weighs 1 however many it
- *   touched: an operator's funding wallet is not less telling for funding 40 wallets than 2.
+ *   one owner, who funded (or swept) every analysed wallet it touched. It weighs 1 for SOL evidence
+ *   however many it touched, so long as they are no more than its transactions
+ *   (`counterpartyLinkWeight`): an operator's funding wallet is not less telling for 40 wallets than 2.
  * - `ordinary`: neither, or nothing known: it weighs by its degree in the database.
  */
 export function counterpartyActivityClass(activity: CounterpartyActivity | undefined): 'service' | 'dedicated' | 'ordinary' {
@@ -120,6 +121,13 @@ export function counterpartyLinkWeight(address: string, stats: CounterpartyStats
   if (kind === 'service') return 0;
   const degree = stats.walletsPerCounterparty.get(address) ?? 2;
   if (sol && dedicatedWallet(activity, degree)) return 1;
+  return degreeWeight(address, stats, known, halfWeightDegree);
+}
+
+/** A counterparty's weight by its database-wide degree alone (0 for a known exchange); degrees missing from `stats` count as 2. */
+function degreeWeight(address: string, stats: CounterpartyStats, known: ReadonlyMap<string, unknown>, halfWeightDegree: number): number {
+  if (known.has(address)) return 0;
+  const degree = stats.walletsPerCounterparty.get(address) ?? 2;
   return counterpartyWeight(degree, halfWeightDegree) * shareWeight(degree, stats);
 }
 
@@ -273,7 +281,7 @@ export function fundingForPair(
   const weight = (address: string, sol = true): number => counterpartyLinkWeight(address, stats, known, half, sol);
   // a wallet of the pair weighs by its degree alone: what the chain says of a counterparty is read
   // for those the group shares, not for the group's own wallets
-  const ownWeight = (address: string): number => counterpartyLinkWeight(address, { walletsPerCounterparty: stats.walletsPerCounterparty, totalWallets: stats.totalWallets }, known, half);
+  const ownWeight = (address: string): number => degreeWeight(address, stats, known, half);
   const evidence: FundingEvidence[] = [];
 
   const direct = FUNDING_DEFAULTS.directStrength * Math.sqrt(Math.min(ownWeight(a.wallet), ownWeight(b.wallet)));
