@@ -5,8 +5,8 @@
 // against the world's ground truth.
 import { ENGINE_VERSION, computeSimilarity, extractMany, formatUnits } from '../../src/domain';
 import type { EnhancedTransaction, SimilarityDatabaseStats, SimilarityResult, SimilarityWalletInput } from '../../src/domain';
-import { FUNDING_DEFAULTS, KNOWN_ADDRESSES, extractTransfersMany, summariseSignatures } from '../../src/domain/detection';
-import type { CounterpartyActivity } from '../../src/domain/detection';
+import { FUNDING_DEFAULTS, KNOWN_ADDRESSES, counterpartyActivityClass, extractTransfersMany, fundingOriginOf, fundingProfile, summariseSignatures } from '../../src/domain/detection';
+import type { CounterpartyActivity, FundingOrigin } from '../../src/domain/detection';
 import { isExcludedFromUniverse } from '../../src/domain/tokens';
 import { clusterAgreement, evaluateScore, pairKey, pairsWithin, type ClusterAgreement, type ScoreEvaluation } from '../../src/domain/evaluation';
 import { EnhancedTransactionSchema } from '../../src/providers/schemas';
@@ -188,10 +188,43 @@ export function worldStats(wallets: readonly SimilarityWalletInput[], sim?: SimW
       activity.set(c, summariseSignatures(sim.addressSignatures(c, limit).map((x) => ({ blockTime: x.ts })), limit));
     }
   }
+  const origins = sim ? traceChains(wallets, sim, activity) : new Map<string, FundingOrigin>();
   return {
-    counterparties: { walletsPerCounterparty: new Map([...counterparty].map(([c, s]) => [c, s.size])), totalWallets: wallets.length, ...(sim ? { activity } : {}) },
+    counterparties: { walletsPerCounterparty: new Map([...counterparty].map(([c, s]) => [c, s.size])), totalWallets: wallets.length, ...(sim ? { activity, origins } : {}) },
     tokens: { walletsPerMint: new Map([...holders].map(([m, s]) => [m, s.size])), totalWallets: wallets.length, firstBuyTime: firstBuy },
   };
+}
+
+/**
+ * The funding chains as the analysis activity follows them (traceFundingChains): each wallet's first
+ * funder, its activity read; a wallet of one owner's first funding from its oldest transactions; its
+ * funder the next level, up to `upstreamHops` above the first funders.
+ */
+function traceChains(wallets: readonly SimilarityWalletInput[], sim: SimWorld, activity: Map<string, CounterpartyActivity>): Map<string, FundingOrigin> {
+  const limit = FUNDING_DEFAULTS.activityPageLimit;
+  const members = new Set(wallets.map((w) => w.address));
+  const skip = new Set([...members, ...KNOWN_ADDRESSES.keys()]);
+  const origins = new Map<string, FundingOrigin>();
+  let level = [...new Set(wallets.map((w) => fundingProfile(w.address, w.transfers ?? []).firstFunding?.counterparty).filter((c): c is string => c !== undefined && !skip.has(c)))];
+  for (let depth = 0; level.length > 0; depth++) {
+    const pages = new Map(level.map((a) => [a, sim.addressSignatures(a, limit)]));
+    for (const [a, page] of pages) {
+      skip.add(a);
+      if (!activity.has(a)) activity.set(a, summariseSignatures(page.map((x) => ({ blockTime: x.ts })), limit));
+    }
+    if (depth >= FUNDING_DEFAULTS.upstreamHops) break;
+    const next = new Set<string>();
+    for (const [a, page] of pages) {
+      if (counterpartyActivityClass(activity.get(a)) !== 'dedicated' || page.length >= limit) continue;
+      const oldest = page.slice(-FUNDING_DEFAULTS.originSignatures).map((x) => sim.transactionBySignature(x.signature)).filter((tx): tx is EnhancedTransaction => tx !== null);
+      const origin = fundingOriginOf(a, oldest);
+      if (origin === null) continue;
+      origins.set(a, origin);
+      if (!skip.has(origin.funder)) next.add(origin.funder);
+    }
+    level = [...next];
+  }
+  return origins;
 }
 
 /** One seed end to end. */

@@ -172,8 +172,10 @@ export function createAnalysisActivities(deps: ActivityDeps) {
           deadlineMs: ctx.info.isLocal ? COUNTERPARTY_ACTIVITY_LOCAL_DEADLINE_MS : COUNTERPARTY_ACTIVITY_DEADLINE_MS,
           signal: stop.signal,
           onProgress: (done, of) => heartbeat({ analysisId: input.analysisId, step: `reading counterparties' activity: ${done} of ${of}` }),
+          // and who funded the first funders that are wallets of one owner (funding chains)
+          parser: deps.helius,
         });
-        if (read.failed > 0) log.warn('counterparty activity not read', { analysisId: input.analysisId, ...read });
+        if (read.failed > 0 || read.traced.failed > 0) log.warn('counterparty activity not read', { analysisId: input.analysisId, ...read });
       }
       clock.step('starting');
       const computing = similarityStep({

@@ -1,15 +1,21 @@
 // Before a similarity step: what the chain says of the counterparties the group's wallets share (a
 // busy service, or a wallet of one owner: counterpartyActivityClass), read once per counterparty
 // and kept in counterparty_activity, so that the step (loadSimilarityInputs) weighs a common funder
-// by what it is rather than only by how many wallets of our database it touched.
+// by what it is rather than only by how many wallets of our database it touched; and who funded the
+// wallets' first funders when those are wallets of one owner (funding_origins), so that wallets
+// funded through fresh wallets of one owner meet at that owner (fundingChain).
+import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import type { Pool } from 'pg';
-import { FUNDING_DEFAULTS, KNOWN_ADDRESSES, summariseSignatures } from '../domain/detection/funding';
-import { loadCounterpartyActivity, sharedCounterparties, storeCounterpartyActivity } from '../store/counterparty-activity';
+import type { EnhancedTransaction } from '../domain/enhanced-transaction';
+import { counterpartyActivityClass, FUNDING_DEFAULTS, fundingOriginOf, KNOWN_ADDRESSES, summariseSignatures } from '../domain/detection/funding';
+import { loadCounterpartyActivity, loadOldestSignatures, sharedCounterparties, storeCounterpartyActivity } from '../store/counterparty-activity';
+import { firstFunders, loadFundingOrigins, storeFundingOrigin } from '../store/funding-origins';
+import { storedTransactions } from '../store/transactions';
 
 /** The one RPC method this needs (SolanaRpcClient). */
 export interface SignatureSource {
-  getSignaturesForAddress(address: string, options?: { limit?: number; signal?: AbortSignal }): Promise<Array<{ blockTime?: number | null }>>;
+  getSignaturesForAddress(address: string, options?: { limit?: number; signal?: AbortSignal }): Promise<Array<{ signature?: string; blockTime?: number | null }>>;
 }
 
 export interface CounterpartyActivityOptions {
@@ -27,6 +33,13 @@ export interface CounterpartyActivityOptions {
   /** the activity's cancellation: thrown when aborted */
   signal?: AbortSignal;
   onProgress?: (done: number, of: number) => void;
+  /** Helius's parse by signatures: with it, the wallets' funding chains are followed too (traceFundingChains) */
+  parser?: TransactionParser;
+}
+
+/** The one Helius method the funding chains need (HeliusClient.getTransactions). */
+export interface TransactionParser {
+  getTransactions(signatures: readonly string[], options?: { signal?: AbortSignal }): Promise<Map<string, EnhancedTransaction>>;
 }
 
 export interface CounterpartyActivityRefresh {
@@ -38,6 +51,11 @@ export interface CounterpartyActivityRefresh {
   read: number;
   /** whose reading failed or did not end by the deadline (the step weighs them by their degree, or by an older summary) */
   failed: number;
+  /**
+   * the funding chains: addresses followed upstream (wallets of one owner among the first funders
+   * and the funders above them), origins read from the chain now, and reads that failed
+   */
+  traced: { followed: number; origins: number; failed: number };
 }
 
 /** How long the reads of one step may take by default (refreshCounterpartyActivity's deadlineMs). */
@@ -51,36 +69,188 @@ export const COUNTERPARTY_ACTIVITY_MAX_AGE_SECONDS = 86_400;
 
 /**
  * Reads and stores the activity of the counterparties that at least two of `wallets` share and that
- * no fresh summary covers. A provider's failure for one counterparty is counted, not thrown: the
- * step then weighs it as before (by its degree). The database's failures and the signal's abort
- * are thrown.
+ * no fresh summary covers; then follows the wallets' funding chains upstream (`traceFundingChains`)
+ * within the same deadline. A provider's failure for one address is counted, not thrown: the step
+ * then weighs it as before (by its degree). The database's failures and the signal's abort are
+ * thrown.
  */
 export async function refreshCounterpartyActivity(pool: Pool, source: SignatureSource, wallets: readonly string[], options: CounterpartyActivityOptions): Promise<CounterpartyActivityRefresh> {
-  const candidates = await sharedCounterparties(pool, wallets, [...KNOWN_ADDRESSES.keys()], options.maxLookups);
-  const stored = await loadCounterpartyActivity(pool, candidates, options.maxAgeSeconds);
-  const missing = candidates.filter((c) => !stored.has(c));
+  const deadline = AbortSignal.timeout(options.deadlineMs ?? COUNTERPARTY_ACTIVITY_DEADLINE_MS);
+  const reader = activityReader(pool, source, options, deadline);
+  const known = [...KNOWN_ADDRESSES.keys()];
+  const candidates = await sharedCounterparties(pool, wallets, known, options.maxLookups);
+  // the wallets' first funders, the chains' first level, read with the shared counterparties at once
+  const firsts = options.parser === undefined ? [] : await firstFunders(pool, wallets, known, FUNDING_DEFAULTS.fundingMinLamports, options.maxLookups);
+  const levelZero = [...new Set([...candidates, ...firsts])];
+  const shared = await reader.read(levelZero);
+  const refresh: CounterpartyActivityRefresh = { considered: candidates.length, ...shared, traced: { followed: 0, origins: 0, failed: 0 } };
+  if (options.parser !== undefined) refresh.traced = await traceFundingChains(pool, options.parser, reader, wallets, firsts, options, deadline);
+  return refresh;
+}
+
+/** Reads the activity of addresses (those without a fresh summary), under the step's deadline. */
+function activityReader(pool: Pool, source: SignatureSource, options: CounterpartyActivityOptions, deadline: AbortSignal) {
   const limit = FUNDING_DEFAULTS.activityPageLimit;
   const run = pLimit(options.concurrency ?? 8);
-  const deadline = AbortSignal.timeout(options.deadlineMs ?? COUNTERPARTY_ACTIVITY_DEADLINE_MS);
   const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
-  let done = 0;
-  let failed = 0;
-  await Promise.all(
-    missing.map((address) =>
-      run(async () => {
-        options.signal?.throwIfAborted();
-        let page: Array<{ blockTime?: number | null }> | null = null;
-        try {
-          if (!deadline.aborted) page = await source.getSignaturesForAddress(address, { limit, signal });
-        } catch (err) {
-          if (options.signal?.aborted) throw options.signal.reason ?? err;
-        } finally {
-          options.onProgress?.(++done, missing.length);
-        }
-        if (page === null) failed++;
-        else await storeCounterpartyActivity(pool, address, summariseSignatures(page, limit), limit);
-      }),
-    ),
-  );
-  return { considered: candidates.length, fresh: stored.size, read: missing.length - failed, failed };
+  // every request under way listens to it (its connection slot's wait, the request itself)
+  setMaxListeners(4 * (options.concurrency ?? 8) + 8, signal);
+  return {
+    signal,
+    async read(addresses: readonly string[]): Promise<{ fresh: number; read: number; failed: number }> {
+      const stored = await loadCounterpartyActivity(pool, addresses, options.maxAgeSeconds);
+      const missing = addresses.filter((c) => !stored.has(c));
+      let done = 0;
+      let failed = 0;
+      await Promise.all(
+        missing.map((address) =>
+          run(async () => {
+            options.signal?.throwIfAborted();
+            let page: SignaturePage | null = null;
+            try {
+              if (!deadline.aborted) page = await source.getSignaturesForAddress(address, { limit, signal });
+            } catch (err) {
+              if (options.signal?.aborted) throw options.signal.reason ?? err;
+            } finally {
+              options.onProgress?.(++done, missing.length);
+            }
+            if (page === null) failed++;
+            else await storeCounterpartyActivity(pool, address, summariseSignatures(page, limit), limit, oldestSignatures(page, limit));
+          }),
+        ),
+      );
+      return { fresh: stored.size, read: missing.length - failed, failed };
+    },
+  };
+}
+
+export type SignaturePage = Array<{ signature?: string; blockTime?: number | null }>;
+
+/** The oldest signatures of a whole history (a page shorter than its limit), oldest first; null for a full page. */
+export function oldestSignatures(page: SignaturePage, limit: number): string[] | null {
+  if (page.length >= limit) return null;
+  return page
+    .slice(-FUNDING_DEFAULTS.originSignatures)
+    .map((s) => s.signature)
+    .filter((x): x is string => typeof x === 'string')
+    .reverse();
+}
+
+/**
+ * Follows the wallets' funding chains upstream, one level at a time: the wallets' first funders (at
+ * most `maxLookups`, those that funded the most of the group first), their activity already read;
+ * for each that is a wallet of one owner (its whole history short: `counterpartyActivityClass`) and
+ * whose origin is not stored, its oldest transactions (from the store when a synced history holds
+ * them, else parsed by Helius, 100 to a request) give its first funder (`fundingOriginOf`), stored;
+ * those funders are the next level, their activity read (the step weighs the one the chains meet at
+ * by it), up to `upstreamHops` above the first funders.
+ */
+async function traceFundingChains(
+  pool: Pool,
+  parser: TransactionParser,
+  reader: ReturnType<typeof activityReader>,
+  wallets: readonly string[],
+  firsts: readonly string[],
+  options: CounterpartyActivityOptions,
+  deadline: AbortSignal,
+): Promise<{ followed: number; origins: number; failed: number }> {
+  const skip = new Set([...wallets, ...KNOWN_ADDRESSES.keys()]);
+  let level = [...firsts];
+  const out = { followed: 0, origins: 0, failed: 0 };
+  for (let depth = 0; level.length > 0 && !deadline.aborted; depth++) {
+    for (const a of level) skip.add(a);
+    // the first level was read with the shared counterparties
+    if (depth > 0) out.failed += (await reader.read(level)).failed;
+    if (depth >= FUNDING_DEFAULTS.upstreamHops) break;
+    const summaries = await loadCounterpartyActivity(pool, level);
+    const dedicated = level.filter((a) => counterpartyActivityClass(summaries.get(a)) === 'dedicated');
+    const origins = await loadFundingOrigins(pool, dedicated);
+    const oldest = await loadOldestSignatures(pool, dedicated.filter((a) => !origins.has(a)));
+    out.followed += dedicated.length;
+    const wanted = [...oldest].flatMap(([, sigs]) => sigs);
+    // what some synced wallet's history already holds is not asked for again (a funder's oldest
+    // transaction is often its funding of a group wallet, or a sibling's)
+    const parsed = await storedTransactions(pool, wanted);
+    const missing = wanted.filter((sig) => !parsed.has(sig));
+    let complete = true;
+    if (missing.length > 0) {
+      try {
+        if (deadline.aborted) throw new Error('deadline');
+        for (const [sig, tx] of await parser.getTransactions(missing, { signal: reader.signal })) parsed.set(sig, tx);
+      } catch (err) {
+        if (options.signal?.aborted) throw options.signal.reason ?? err;
+        complete = false;
+      }
+    }
+    for (const [address, sigs] of oldest) {
+      // an address whose oldest transactions could not all be read is left for a later step
+      if (!complete && sigs.some((sig) => !parsed.has(sig))) {
+        out.failed++;
+        continue;
+      }
+      const txs = sigs.map((sig) => parsed.get(sig)).filter((tx): tx is EnhancedTransaction => tx !== undefined);
+      const origin = fundingOriginOf(address, txs);
+      await storeFundingOrigin(pool, address, origin);
+      origins.set(address, origin);
+      out.origins++;
+    }
+    const next = new Set<string>();
+    for (const a of dedicated) {
+      const funder = origins.get(a)?.funder;
+      if (funder !== undefined && !skip.has(funder)) next.add(funder);
+    }
+    level = [...next].slice(0, options.maxLookups);
+  }
+  return out;
+}
+
+/** The first funders' reads under way in this process (readFirstFunderActivity), by address. */
+const firstFunderReads = new Map<string, Promise<boolean>>();
+
+/** How long a sync waits at most for its wallet's first funder's activity (readFirstFunderActivity). */
+export const FIRST_FUNDER_READ_DEADLINE_MS = 2_000;
+
+/**
+ * After a wallet's sync: its first funder (now known) and what the chain says of it, read and stored
+ * unless a fresh summary exists, so that the similarity step finds the first level of the funding
+ * chains stored instead of reading every first funder of its group after the last sync (measured:
+ * 0.5 s of a 20-wallet step, 5 s of a 1,000-wallet one; docs/benchmarks.md, thirty-sixth session).
+ * The read overlaps the other wallets' syncs, which wait on Helius, not on the RPC. Never throws but
+ * for the signal's abort: a failure or the deadline leaves the read to the step. Returns whether a
+ * read was made.
+ */
+export async function readFirstFunderActivity(
+  pool: Pool,
+  source: SignatureSource,
+  wallet: string,
+  options: { maxAgeSeconds: number; deadlineMs?: number; signal?: AbortSignal },
+): Promise<boolean> {
+  try {
+    const [funder] = await firstFunders(pool, [wallet], [...KNOWN_ADDRESSES.keys()], FUNDING_DEFAULTS.fundingMinLamports, 1);
+    if (funder === undefined) return false;
+    // wallets one funder funded finish their syncs together: one read for them all in this process
+    const under = firstFunderReads.get(funder);
+    if (under !== undefined) {
+      await under;
+      return false;
+    }
+    const reading = (async () => {
+      if ((await loadCounterpartyActivity(pool, [funder], options.maxAgeSeconds)).has(funder)) return false;
+      const deadline = AbortSignal.timeout(options.deadlineMs ?? FIRST_FUNDER_READ_DEADLINE_MS);
+      const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+      const limit = FUNDING_DEFAULTS.activityPageLimit;
+      const page = await source.getSignaturesForAddress(funder, { limit, signal });
+      await storeCounterpartyActivity(pool, funder, summariseSignatures(page, limit), limit, oldestSignatures(page, limit));
+      return true;
+    })();
+    firstFunderReads.set(funder, reading.catch(() => false));
+    try {
+      return await reading;
+    } finally {
+      firstFunderReads.delete(funder);
+    }
+  } catch (err) {
+    if (options.signal?.aborted) throw options.signal.reason ?? err;
+    return false;
+  }
 }

@@ -5,8 +5,10 @@
 import type { Pool } from 'pg';
 import { formatUnits, isExcludedFromUniverse, type SimilarityWalletInput } from '../domain';
 import { decisiveDegreeLimit } from '../domain/detection';
+import { counterpartyActivityClass, FUNDING_DEFAULTS, fundingProfile, KNOWN_ADDRESSES } from '../domain/detection/funding';
+import { loadFundingOrigins } from '../store/funding-origins';
 import type { SimilarityDatabaseStats } from '../domain/similarity/types';
-import type { WalletTransfer } from '../domain/detection/types';
+import type { CounterpartyActivity, FundingOrigin, WalletTransfer } from '../domain/detection/types';
 import { loadBalances } from '../store/wallet-balances';
 import { loadLegsMany } from '../store/swap-legs';
 import { mintStats } from '../store/mint-populations';
@@ -55,6 +57,9 @@ export async function loadSimilarityInputs(
   // of the group's own wallets, which the step never reads (another analysis may have)
   const own = new Set(input.wallets);
   const activity = await loadCounterpartyActivity(pool, [...perCounterparty].filter(([c, n]) => n >= 2 && !own.has(c)).map(([c]) => c));
+  // the funding chains read before the step: each wallet's first funder, and upstream from it while
+  // the chain showed a wallet of one owner (fundingChain follows the same rule), with their activity
+  const origins = await fundingChains(pool, transfers, own, activity);
   const mints = await mintStats(pool, input.wallets);
   // the population rarity is counted in holds every wallet that any count includes
   let totalWallets = Math.max(await countWalletsWithHistory(pool), input.wallets.length);
@@ -63,7 +68,7 @@ export async function loadSimilarityInputs(
   const firstBuyTime = new Map<string, number>();
   for (const [mint, m] of mints) if (m.firstBuyAt !== null) firstBuyTime.set(mint, m.firstBuyAt);
   const database: SimilarityDatabaseStats = {
-    counterparties: { walletsPerCounterparty: perCounterparty, totalWallets, activity },
+    counterparties: { walletsPerCounterparty: perCounterparty, totalWallets, activity, origins },
     tokens: { walletsPerMint: new Map([...mints].map(([mint, m]) => [mint, m.wallets])), totalWallets, firstBuyTime },
   };
   const partial = new Set(input.partialWallets);
@@ -96,6 +101,39 @@ function transfersOf(stored: WalletTransfer[], coverage: { covers: boolean; tran
   if (stored.length > 0) return stored;
   const nothingRead = (coverage?.transactions ?? 0) === 0 && (partial || !coverage?.covers);
   return nothingRead ? undefined : stored;
+}
+
+/**
+ * The stored origins along the group wallets' funding chains (from each wallet's first funder, up to
+ * `upstreamHops` above it), adding each address's stored activity to `activity` on the way; only
+ * the chains' addresses are loaded, level by level.
+ */
+async function fundingChains(pool: Pool, transfers: ReadonlyMap<string, WalletTransfer[]>, own: ReadonlySet<string>, activity: Map<string, CounterpartyActivity>): Promise<Map<string, FundingOrigin>> {
+  const origins = new Map<string, FundingOrigin>();
+  let level = new Set<string>();
+  for (const [wallet, list] of transfers) {
+    const first = fundingProfile(wallet, list).firstFunding;
+    if (first !== null && !own.has(first.counterparty) && !KNOWN_ADDRESSES.has(first.counterparty)) level.add(first.counterparty);
+  }
+  const seen = new Set(level);
+  for (let depth = 0; level.size > 0; depth++) {
+    const addresses = [...level];
+    const missing = addresses.filter((a) => !activity.has(a));
+    for (const [a, s] of await loadCounterpartyActivity(pool, missing)) activity.set(a, s);
+    if (depth >= FUNDING_DEFAULTS.upstreamHops) break;
+    const followed = addresses.filter((a) => counterpartyActivityClass(activity.get(a)) === 'dedicated');
+    const next = new Set<string>();
+    for (const [a, origin] of await loadFundingOrigins(pool, followed)) {
+      if (origin === null) continue;
+      origins.set(a, origin);
+      if (!seen.has(origin.funder) && !own.has(origin.funder) && !KNOWN_ADDRESSES.has(origin.funder)) {
+        seen.add(origin.funder);
+        next.add(origin.funder);
+      }
+    }
+    level = next;
+  }
+  return origins;
 }
 
 /** The mints swapped by the group, sorted, without those left out of every universe (SOL, stablecoins). */

@@ -16,7 +16,8 @@ import { TRANSFER_EXTRACTION_VERSION } from '../store/wallet-transfers';
 import { beginSync, commitWatermark, finishSync, finishSyncWithAnalytics, markCoveredSince, markHistoryComplete, syncHolder, syncedAfter, takeSyncLease, walletStatuses, type WalletStatusRow, type WalletSyncCursor } from '../store/wallets';
 import { afterChunk, skippedSyncResult, startingState, syncResult, walletSyncWorkflowId, type ChunkOutcome, type WalletSyncResult, type WalletSyncResume } from '../workflows/contract';
 import pLimit from 'p-limit';
-import { DEFAULT_WALLET_SYNC_CONCURRENCY, type ActivityDeps } from './deps';
+import { DEFAULT_COUNTERPARTY_LOOKUPS, DEFAULT_WALLET_SYNC_CONCURRENCY, type ActivityDeps } from './deps';
+import { COUNTERPARTY_ACTIVITY_MAX_AGE_SECONDS, readFirstFunderActivity } from './counterparty-activity';
 import type { HistoryPage } from '../providers/helius';
 import { solPriceUsd } from './sol-price';
 import { backfillTransfers } from './transfers-backfill';
@@ -307,6 +308,15 @@ export function createSyncActivities(deps: ActivityDeps) {
     }
   }
 
+  /**
+   * A synced wallet's first funder is known: what the chain says of it is read now, while other
+   * wallets' syncs wait on Helius, rather than by the similarity step after the last sync.
+   */
+  async function firstFunderAhead(wallet: string, signal: AbortSignal): Promise<void> {
+    if (!deps.signatures || (deps.settings.counterpartyLookups ?? DEFAULT_COUNTERPARTY_LOOKUPS) <= 0) return;
+    await readFirstFunderActivity(deps.pool, deps.signatures, wallet, { maxAgeSeconds: COUNTERPARTY_ACTIVITY_MAX_AGE_SECONDS, signal });
+  }
+
   async function commitSyncWatermark(input: { wallet: string; top: { signature: string; slot: number; timestamp: number } | null; historyComplete: boolean; coveredSince?: number | null }): Promise<void> {
     if (input.top) await commitWatermark(pool, input.wallet, input.top);
     if (input.historyComplete) await markHistoryComplete(pool, input.wallet);
@@ -356,7 +366,12 @@ export function createSyncActivities(deps: ActivityDeps) {
       let beat = (Context.current().info.heartbeatDetails as AtOnceStarted | undefined) ?? null;
       return withLivenessHeartbeat(
         () => beat,
-        () => walletSyncSlots(() => syncAtOnce(input, beat, (begun) => (beat = begun))),
+        async () => {
+          const outcome = await walletSyncSlots(() => syncAtOnce(input, beat, (begun) => (beat = begun)));
+          // out of the sync slot: the next wallet's pages need not wait for this read
+          if ('finished' in outcome) await firstFunderAhead(input.wallet, Context.current().cancellationSignal);
+          return outcome;
+        },
       );
     },
 
@@ -396,7 +411,16 @@ export function createSyncActivities(deps: ActivityDeps) {
       return withLivenessHeartbeat(
         () => state,
         async () => {
-          await Promise.all(wallets.filter(({ wallet }) => !outcomeOf(wallet)).map(({ wallet, skipIfSyncedAfter }) => walletSyncSlots(() => syncOne(wallet, skipIfSyncedAfter))));
+          await Promise.all(
+            wallets
+              .filter(({ wallet }) => !outcomeOf(wallet))
+              .map(async ({ wallet, skipIfSyncedAfter }) => {
+                await walletSyncSlots(() => syncOne(wallet, skipIfSyncedAfter));
+                // out of the sync slot: the next wallet's pages need not wait for this read
+                const outcome = outcomeOf(wallet);
+                if (outcome !== undefined && 'finished' in outcome) await firstFunderAhead(wallet, ctx.cancellationSignal);
+              }),
+          );
           return { outcomes: wallets.map(({ wallet }) => outcomeOf(wallet) as BatchOutcome) };
         },
       );
@@ -423,6 +447,7 @@ export function createSyncActivities(deps: ActivityDeps) {
 
     async finishWalletSync(input: { wallet: string; error?: string }): Promise<void> {
       await finishSync(pool, input.wallet, input.error === undefined ? { ok: true } : { ok: false, error: input.error });
+      if (input.error === undefined) await firstFunderAhead(input.wallet, Context.current().cancellationSignal);
     },
 
     /**

@@ -136,6 +136,20 @@ function fundingLines(f: FundingEvidence, who: (a: string) => string, transfer: 
       ...transfer('B received', f.b),
     ];
   }
+  if (f.kind === 'common-upstream-funder') {
+    const path = (via: readonly string[], wallet: string): string => [f.counterparty, ...via, wallet].join(' → ');
+    return [
+      ...wrapped(
+        '  ',
+        `common upstream funder ${f.counterparty}${f.counterpartyActivity?.dedicated ? ` (a wallet of one owner: ${f.counterpartyActivity.transactions} transactions in its whole history)` : ''}, weight ${score(f.counterpartyWeight)}, its fundings ${lag(f.secondsApart)} apart, strength ${score(f.strength)}`,
+        4,
+      ),
+      ...wrapped('    ', `A's chain: ${path(f.viaA, 'A')}`, 6),
+      ...wrapped('    ', `B's chain: ${path(f.viaB, 'B')}`, 6),
+      ...transfer(`${f.viaA[0] === undefined ? 'A' : f.viaA[0]} received`, f.a),
+      ...transfer(`${f.viaB[0] === undefined ? 'B' : f.viaB[0]} received`, f.b),
+    ];
+  }
   const what = f.kind === 'common-first-funder' ? 'common first funder' : f.kind === 'common-source' ? 'common top-up source' : 'common sweep destination';
   const verb = f.kind === 'common-destination' ? 'sent' : 'received';
   return [

@@ -111,7 +111,7 @@ export interface HistoryResult {
 export interface HeliusHistorySource {
   fetchHistoryPage(address: string, options?: HistoryPageOptions): Promise<HistoryPage>;
   fetchHistory(address: string, options?: FetchHistoryOptions): Promise<HistoryResult>;
-  getTransactions(signatures: readonly string[]): Promise<Map<string, EnhancedTransaction>>;
+  getTransactions(signatures: readonly string[], options?: { signal?: AbortSignal }): Promise<Map<string, EnhancedTransaction>>;
 }
 
 const HISTORY_OP = 'GET /v0/addresses/{address}/transactions';
@@ -217,7 +217,7 @@ export class HeliusClient implements HeliusHistorySource {
    * Parses transactions by signature (chunks of 100); unknown signatures, and transactions that
    * fail validation, are absent from the map.
    */
-  async getTransactions(signatures: readonly string[]): Promise<Map<string, EnhancedTransaction>> {
+  async getTransactions(signatures: readonly string[], options: { signal?: AbortSignal } = {}): Promise<Map<string, EnhancedTransaction>> {
     const details = this.http.details(PARSE_OP);
     for (const sig of signatures) {
       if (!isSignature(sig)) throw new InvalidRequestError(`${JSON.stringify(sig)} is not a transaction signature`, details);
@@ -226,7 +226,7 @@ export class HeliusClient implements HeliusHistorySource {
     const out = new Map<string, EnhancedTransaction>();
     for (let i = 0; i < unique.length; i += MAX_SIGNATURES_PER_PARSE) {
       const chunk = unique.slice(i, i + MAX_SIGNATURES_PER_PARSE);
-      const res = await this.http.send({ method: 'POST', path: '/v0/transactions', json: { transactions: chunk }, operation: PARSE_OP });
+      const res = await this.http.send({ method: 'POST', path: '/v0/transactions', json: { transactions: chunk }, operation: PARSE_OP, signal: options.signal });
       if (res.status < 200 || res.status >= 300) throw this.http.httpError(res, PARSE_OP);
       const body = this.http.parseJson(res, PARSE_OP);
       for (const tx of this.parseTransactions(body, PARSE_OP, 'parsed transactions').transactions) out.set(tx.signature, tx);

@@ -10,22 +10,27 @@
 // - unlisted-withdrawal: the same from an exchange on no list (a busy service on chain), the one
 //   whose customers are the decoys below;
 // - diluted-copy-chain: a leader and followers copying a quarter of its buys at a steady lag, among
-//   three times as many trades of their own.
+//   three times as many trades of their own;
+// - hop-funded-operator: wallets each first funded by a fresh wallet of their own (a hop), the hops
+//   funded days apart by one wallet of the operator's (world.outsideTransfers): nothing in common
+//   one hop up, the operator two hops up.
 // Unrelated decoys (ground-truth `decoys`):
 // - unlisted-exchange: wallets first funded within the hour by one exchange hot wallet that is on no
 //   list (a `service`: thousands of transactions an hour on chain), each with its own amount;
 // - dust-spray: wallets whose first inbound SOL is the same dust from one sprayer at the same
-//   second, before their own funding (on chain the sprayer shows only these sprays).
+//   second, before their own funding (on chain the sprayer shows only these sprays);
+// - exchange-hop: wallets each first funded by a fresh wallet of their own that the unlisted
+//   exchange funded: their chains meet at a service, which is no one's funder.
 // Everyone else is independent, funded by a wallet of its own.
 import { KNOWN_ADDRESSES } from '../domain/detection/funding';
 import type { Funding, GenerateOptions, GeneratorKit, Trade, Wallet } from './generator-kit';
-import type { GroundTruth, Service } from './world';
+import type { GroundTruth, OutsideTransfer, Service } from './world';
 
 /** The knobs of the adversarial cases, in one place. */
 export const ADVERSARIAL_CASES = {
-  /** the operator's wallets: this share of the world, at least 12 */
-  operatorShare: 0.3,
-  operatorMinWallets: 12,
+  /** the operator's wallets: this share of the world, at least 10 */
+  operatorShare: 0.25,
+  operatorMinWallets: 10,
   /** its fundings spread over this many seconds, and the share of its wallets that sweep back */
   operatorFundingSpreadSeconds: 3600,
   operatorSweepShare: 0.6,
@@ -39,9 +44,14 @@ export const ADVERSARIAL_CASES = {
   copyLagSeconds: 15,
   /** own plays of each chain member, as a multiple of the plays per wallet */
   copyOwnPlays: 3,
-  unlistedExchangeWallets: 6,
+  unlistedExchangeWallets: 4,
+  /** wallets funded through a fresh wallet each by one operator, its fundings of the hops spread over this many seconds */
+  hopOperatorWallets: 5,
+  hopFundingSpreadSeconds: 4 * 86_400,
+  /** strangers funded through a fresh wallet each by the unlisted exchange */
+  exchangeHopWallets: 4,
   unlistedExchangeSpreadSeconds: 3600,
-  dustWallets: 6,
+  dustWallets: 4,
   dustSol: '0.001',
   /** the services' rates on chain (getSignaturesForAddress) */
   serviceTransactionsPerHour: 3_000,
@@ -50,7 +60,7 @@ export const ADVERSARIAL_CASES = {
 /** A listed exchange hot wallet (known-addresses.json): the withdrawals' sender. */
 const LISTED_EXCHANGE = [...KNOWN_ADDRESSES.values()].find((k) => k.kind === 'exchange')!.address;
 
-export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateOptions): { wallets: Wallet[]; truth: GroundTruth; services: Service[] } {
+export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateOptions): { wallets: Wallet[]; truth: GroundTruth; services: Service[]; outsideTransfers: OutsideTransfer[] } {
   const { rng, logUniform, addr, start, priced, ui, makePlays, tradesFor, noise, playsPerWallet: P, noiseCount } = kit;
   const A = ADVERSARIAL_CASES;
   const W = options.wallets;
@@ -67,6 +77,17 @@ export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateO
     return address;
   };
   const services: Service[] = [];
+  const outsideTransfers: OutsideTransfer[] = [];
+  /** wallets each funded by a fresh wallet (a hop) that `root` funded first, `hopLabel` naming the hops */
+  const throughHops = (label: string, count: number, root: string, spreadSeconds: number): string[] => {
+    const base = start - Math.floor(logUniform(5 * 86_400, 20 * 86_400));
+    return Array.from({ length: Math.min(remaining, count) }, (_, m) => {
+      const hop = addr('hop', label, String(m));
+      const hopTs = base + Math.floor(rng() * spreadSeconds);
+      outsideTransfers.push({ from: root, to: hop, sol: ui(logUniform(1, 20), 9), ts: hopTs });
+      return addWallet(`${label} ${m + 1}`, ownPlays(), { counterparty: hop, ts: hopTs + Math.floor(logUniform(600, 12 * 3600)), amount: ui(logUniform(0.5, 8), 9) });
+    });
+  };
   const hot = addr('unlisted-exchange');
   services.push({ address: hot, label: 'unlisted exchange hot wallet', transactionsPerHour: A.serviceTransactionsPerHour });
 
@@ -110,6 +131,15 @@ export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateO
     truth.clusterKinds!.push('diluted-copy-chain');
   }
 
+  // an operator that funds each wallet through a fresh wallet of its own, days apart
+  if (remaining >= 2) {
+    const root = addr('hop-operator');
+    const members = throughHops('hop-funded operator (wallet)', A.hopOperatorWallets, root, A.hopFundingSpreadSeconds);
+    truth.clusters.push(members);
+    truth.clusterKinds!.push('hop-funded-operator');
+    truth.fundingSources!.push({ address: root, kind: 'hop-operator', funded: members });
+  }
+
   // strangers withdrawing from one unlisted exchange within the hour
   if (remaining >= 2) {
     const ts = start - Math.floor(logUniform(3600, 10 * 86_400));
@@ -118,6 +148,13 @@ export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateO
     );
     truth.independent!.push(...members);
     truth.decoys!.push({ kind: 'unlisted-exchange', members, funder: hot });
+  }
+
+  // strangers each funding their wallet from a fresh wallet they withdrew to from the unlisted exchange
+  if (remaining >= 2) {
+    const members = throughHops("exchange-hop stranger", A.exchangeHopWallets, hot, A.hopFundingSpreadSeconds);
+    truth.independent!.push(...members);
+    truth.decoys!.push({ kind: 'exchange-hop', members, funder: hot });
   }
 
   // the same dust to strangers at the same second, before their own fundings
@@ -137,5 +174,5 @@ export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateO
   // the unlisted exchange first funded its customers and one group's withdrawals
   const fundedByHot = wallets.filter((w) => (w.transfers ?? []).some((t) => t.counterparty === hot && t.direction === 'in')).map((w) => w.address);
   if (fundedByHot.length > 0) truth.fundingSources!.push({ address: hot, kind: 'exchange-hot-wallet', funded: fundedByHot });
-  return { wallets, truth, services };
+  return { wallets, truth, services, outsideTransfers };
 }

@@ -16,8 +16,12 @@ export type { GenerateOptions } from './generator-kit';
 export function generateWorld(options: GenerateOptions): WorldInput {
   const kit = generatorKit(options);
   const scenario = options.scenario ?? 'classic';
-  const { wallets, truth, services } =
-    scenario === 'hard' ? generateHardWallets(kit, options) : scenario === 'adversarial' ? generateAdversarialWallets(kit, options) : { ...classicWallets(kit, options), services: [] };
+  const { wallets, truth, services, outsideTransfers }: ReturnType<typeof generateAdversarialWallets> =
+    scenario === 'hard'
+      ? { ...generateHardWallets(kit, options), outsideTransfers: [] }
+      : scenario === 'adversarial'
+        ? generateAdversarialWallets(kit, options)
+        : { ...classicWallets(kit, options), services: [], outsideTransfers: [] };
   if (options.holderToken) addHolderToken(kit, options.holderToken, options.seed, wallets, truth);
   return {
     $schema: './world.schema.json',
@@ -27,6 +31,7 @@ export function generateWorld(options: GenerateOptions): WorldInput {
     tokens: kit.tokens,
     wallets,
     ...(services.length > 0 ? { services } : {}),
+    ...(outsideTransfers.length > 0 ? { outsideTransfers } : {}),
     groundTruth: truth,
   };
 }

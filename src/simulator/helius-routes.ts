@@ -121,8 +121,8 @@ export function parseTransactions(world: SimWorld, body: unknown, malformed: Rea
   if (sigs.length > 100) return invalidParams('Invalid params: at most 100 transactions per request');
   const out: unknown[] = [];
   for (const sig of sigs as string[]) {
-    const loc = world.locate(sig);
-    if (loc) out.push(served(world.transaction(loc.walletIndex, loc.eventIndex), malformed));
+    const tx = world.transactionBySignature(sig);
+    if (tx !== null) out.push(served(tx, malformed));
   }
   return json(200, out);
 }

@@ -7,8 +7,8 @@ import { USDC_MINT, WSOL_MINT } from '../domain/enhanced-transaction';
 import { buildPairs, type SimPair } from './dex';
 import { decodeSignature, derivedAddress, encodeSignature, toRaw } from './keys';
 import { SOLANA_GENESIS_TS, slotOf, type ChainFacts, type SimEvent, type TokenInfo } from './chain';
-import { renderTransaction, walletNativeDelta } from './render';
-import type { Wallet, World } from './world';
+import { renderOutsideTransfer, renderTransaction, walletNativeDelta } from './render';
+import type { OutsideTransfer, Wallet, World } from './world';
 
 export type { TokenInfo } from './chain';
 
@@ -48,6 +48,12 @@ export class SimWorld implements ChainFacts {
   private readonly services = new Map<string, { index: number; interval: number }>();
   /** counterparty → the transfer events it took part in, newest first (built at the first request) */
   private counterpartyEvents: Map<string, Array<[number, number]>> | null = null;
+  /** world.outsideTransfers, oldest first: their signatures' index */
+  private readonly outside: OutsideTransfer[];
+  /** the signatures' wallet ordinal of outside transfers (after the wallets and the services) */
+  private readonly outsideOrdinal: number;
+  /** address → its outside transfers' indexes */
+  private readonly outsideByAddress = new Map<string, number[]>();
 
   constructor(readonly world: World) {
     this.salt = world.salt ?? world.name ?? 'world';
@@ -70,6 +76,11 @@ export class SimWorld implements ChainFacts {
     this.currentSlot = slotOf(maxTs) + 1000;
     this.presentTs = maxTs;
     (world.services ?? []).forEach((x, index) => this.services.set(x.address, { index, interval: 3600 / x.transactionsPerHour }));
+    this.outside = [...(world.outsideTransfers ?? [])].sort((a, b) => a.ts - b.ts);
+    this.outsideOrdinal = world.wallets.length + (world.services ?? []).length;
+    this.outside.forEach((t, k) => {
+      for (const address of new Set([t.from, t.to])) this.outsideByAddress.set(address, [...(this.outsideByAddress.get(address) ?? []), k]);
+    });
     for (const t of world.tokens) {
       for (const h of t.holders ?? []) {
         const total = toRaw(h.amount, t.decimals);
@@ -134,6 +145,17 @@ export class SimWorld implements ChainFacts {
       this.counterpartyEvents = index;
     }
     const entries = this.counterpartyEvents.get(address) ?? [];
+    const outside = this.outsideByAddress.get(address);
+    if (outside !== undefined) {
+      // its transfers with world wallets and outside them, newest first
+      const all = [
+        ...entries.map(([w, i]) => ({ signature: this.signature(w, i), ...this.meta(w, i) })),
+        ...outside.map((k) => ({ signature: this.outsideSignature(k), slot: slotOf(this.outside[k].ts), ts: this.outside[k].ts, failed: false })),
+      ].sort((x, y) => y.ts - x.ts || (x.signature < y.signature ? -1 : 1));
+      const start = before === undefined ? 0 : all.findIndex((x) => x.signature === before) + 1;
+      if (start === 0 && before !== undefined) return [];
+      return all.slice(start, start + limit).map(({ signature, slot, ts, failed }) => ({ signature, slot, ts, failed }));
+    }
     let start = 0;
     if (before !== undefined) {
       const at = this.locate(before);
@@ -144,6 +166,24 @@ export class SimWorld implements ChainFacts {
       const meta = this.meta(w, i);
       return { signature: this.signature(w, i), slot: meta.slot, ts: meta.ts, failed: meta.failed };
     });
+  }
+
+  private outsideSignature(k: number): string {
+    return encodeSignature(this.salt, 'outside', this.outsideOrdinal, k);
+  }
+
+  /** Any transaction of the world by its signature (a wallet's event or an outside transfer), as POST /v0/transactions parses it; null when unknown. */
+  transactionBySignature(signature: string): EnhancedTransaction | null {
+    const loc = this.locate(signature);
+    return loc === null ? this.outsideTransaction(signature) : this.transaction(loc.walletIndex, loc.eventIndex);
+  }
+
+  /** A transfer of world.outsideTransfers by its signature, as POST /v0/transactions parses it; null for any other signature. */
+  outsideTransaction(signature: string): EnhancedTransaction | null {
+    const found = decodeSignature(signature, this.salt, (i) => (i === this.outsideOrdinal ? 'outside' : undefined));
+    const t = found === null ? undefined : this.outside[found.eventIndex];
+    if (found === null || t === undefined) return null;
+    return renderOutsideTransfer(t, signature, 5000);
   }
 
   indexOf(address: string): number | undefined {

@@ -13,7 +13,7 @@ import type {
 import { SPL_TOKEN_PROGRAM_ID, TOKEN_2022_PROGRAM_ID, USDC_MINT, WSOL_MINT } from '../domain/enhanced-transaction';
 import { derivedAddress, fromRaw, hashBytes, toRaw } from './keys';
 import { feeOf, slotOf, type ChainFacts } from './chain';
-import type { Trade, Transfer } from './world';
+import type { OutsideTransfer, Trade, Transfer } from './world';
 
 export const PROGRAMS = {
   JUPITER: 'JUP6LkbZbjS1jKKwapdHNy74zcZ3tLUZoi5QNyVTaV4',
@@ -289,6 +289,34 @@ function renderTransfer(world: ChainFacts, wallet: string, t: Transfer, base: Ba
     accountData,
     transactionError: failed ? FAILED_TOKEN_TRANSFER_ERROR : null,
     instructions: [{ accounts: airdrop ? [t.mint, toAcct, from] : [fromAcct, toAcct, from], data: ixData(base.signature, 'token'), programId: tokenProgramId(world, t.mint), innerInstructions: [] }],
+    events: {},
+  };
+}
+
+/**
+ * A SOL transfer between two addresses outside the world (world.outsideTransfers), as Helius parses
+ * it: the sender pays the fee.
+ */
+export function renderOutsideTransfer(t: OutsideTransfer, signature: string, fee: number): EnhancedTransaction {
+  const lamports = Number(toRaw(t.sol, 9));
+  return {
+    description: `${t.from} transferred ${t.sol} SOL to ${t.to}.`,
+    type: 'TRANSFER',
+    source: 'SYSTEM_PROGRAM',
+    signature,
+    slot: slotOf(t.ts),
+    timestamp: t.ts,
+    fee,
+    feePayer: t.from,
+    nativeTransfers: [{ fromUserAccount: t.from, toUserAccount: t.to, amount: lamports }],
+    tokenTransfers: [],
+    accountData: [
+      { account: t.from, nativeBalanceChange: -lamports - fee, tokenBalanceChanges: [] },
+      { account: t.to, nativeBalanceChange: lamports, tokenBalanceChanges: [] },
+      { account: PROGRAMS.SYSTEM, nativeBalanceChange: 0, tokenBalanceChanges: [] },
+    ],
+    transactionError: null,
+    instructions: [{ accounts: [t.from, t.to], data: ixData(signature, 'transfer'), programId: PROGRAMS.SYSTEM, innerInstructions: [] }],
     events: {},
   };
 }

@@ -119,6 +119,17 @@ export const ServiceSchema = z
   })
   .describe('extension: a busy address outside the world (an exchange\'s hot wallet): getSignaturesForAddress lists a steady stream of its transactions');
 
+export const OutsideTransferSchema = z
+  .object({
+    from: PublicKey,
+    to: PublicKey,
+    sol: Decimal.describe('SOL sent'),
+    ts: UnixSeconds,
+  })
+  .describe(
+    'extension: SOL sent between two addresses that are not world wallets (an operator funding the fresh wallets that then fund world wallets): getSignaturesForAddress lists it for both, POST /v0/transactions parses it',
+  );
+
 export const GroundTruthSchema = z.object({
   clusters: z.array(z.array(PublicKey)).describe('wallets that belong together'),
   clusterKinds: z.array(z.string()).optional().describe('one per cluster: copy-traders | scaled-capital | launch-bundle'),
@@ -145,6 +156,7 @@ export const WorldSchema = z.object({
   tokens: z.array(TokenSchema),
   wallets: z.array(WalletSchema),
   services: z.array(ServiceSchema).optional(),
+  outsideTransfers: z.array(OutsideTransferSchema).optional(),
   groundTruth: GroundTruthSchema.optional(),
 });
 
@@ -158,6 +170,7 @@ export type Transfer = z.output<typeof TransferSchema>;
 export type Wallet = z.output<typeof WalletSchema>;
 export type GroundTruth = z.output<typeof GroundTruthSchema>;
 export type Service = z.output<typeof ServiceSchema>;
+export type OutsideTransfer = z.output<typeof OutsideTransferSchema>;
 
 /**
  * A world that cannot be used. The message is one line: where (the file, if any), the field

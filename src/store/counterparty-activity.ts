@@ -50,14 +50,28 @@ export async function loadCounterpartyActivity(pool: Pool, addresses: readonly s
   );
 }
 
-/** Stores (or replaces) a counterparty's summary, read with a page of `pageLimit` signatures. */
-export async function storeCounterpartyActivity(pool: Pool, address: string, activity: CounterpartyActivity, pageLimit: number): Promise<void> {
+/**
+ * Stores (or replaces) a counterparty's summary, read with a page of `pageLimit` signatures, with the
+ * oldest signatures of a whole history (oldest first; null when the page was full).
+ */
+export async function storeCounterpartyActivity(pool: Pool, address: string, activity: CounterpartyActivity, pageLimit: number, oldestSignatures: readonly string[] | null = null): Promise<void> {
   await pool.query(
-    `INSERT INTO counterparty_activity (address, transactions, page_limit, oldest_time, newest_time, fetched_at)
-     VALUES ($1, $2, $3, $4, $5, now())
+    `INSERT INTO counterparty_activity (address, transactions, page_limit, oldest_time, newest_time, oldest_signatures, fetched_at)
+     VALUES ($1, $2, $3, $4, $5, $6, now())
      ON CONFLICT (address) DO UPDATE
        SET transactions = EXCLUDED.transactions, page_limit = EXCLUDED.page_limit,
-           oldest_time = EXCLUDED.oldest_time, newest_time = EXCLUDED.newest_time, fetched_at = now()`,
-    [address, activity.transactions, pageLimit, activity.oldestTime, activity.newestTime],
+           oldest_time = EXCLUDED.oldest_time, newest_time = EXCLUDED.newest_time,
+           oldest_signatures = EXCLUDED.oldest_signatures, fetched_at = now()`,
+    [address, activity.transactions, pageLimit, activity.oldestTime, activity.newestTime, oldestSignatures],
   );
+}
+
+/** The stored oldest signatures (oldest first) of those of `addresses` whose whole history was read. */
+export async function loadOldestSignatures(pool: Pool, addresses: readonly string[]): Promise<Map<string, string[]>> {
+  if (addresses.length === 0) return new Map();
+  const { rows } = await pool.query<{ address: string; oldest_signatures: string[] }>(
+    'SELECT address, oldest_signatures FROM counterparty_activity WHERE address = ANY($1::text[]) AND oldest_signatures IS NOT NULL',
+    [addresses],
+  );
+  return new Map(rows.map((r) => [r.address, r.oldest_signatures]));
 }

@@ -91,3 +91,17 @@ export async function storeHistoryPage(
   const { rows } = await pool.query<{ new_transactions: number; new_legs: number }>(STORE_PAGE, params);
   return { newTransactions: rows[0].new_transactions, newLegs: rows[0].new_legs };
 }
+
+/**
+ * The stored raw transactions of `signatures` (any wallet's), as the provider sent them
+ * (payload_json, or payload for rows stored before migration 1795540000000): a stored payload is
+ * read only through what the validation requires, as `storedPayloadPage`'s are.
+ */
+export async function storedTransactions(db: Queryable, signatures: readonly string[]): Promise<Map<string, EnhancedTransaction>> {
+  if (signatures.length === 0) return new Map();
+  const { rows } = await db.query<{ signature: string; payload: EnhancedTransaction }>(
+    'SELECT signature, coalesce(payload_json, payload::json) AS payload FROM transactions WHERE signature = ANY($1::text[])',
+    [signatures],
+  );
+  return new Map(rows.map((r) => [r.signature, r.payload]));
+}

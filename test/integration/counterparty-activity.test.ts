@@ -13,6 +13,8 @@ import { analysisInput, executeAnalysis } from '../harness/analyses';
 import { useSimulatedStack } from '../harness/stack';
 
 const T0 = 1_730_000_000;
+/** no parser given: the funding chains are not followed */
+const UNTRACED = { followed: 0, origins: 0, failed: 0 };
 const FUNDER = walletAddress('counterparty-activity-test', 'funder');
 const HOT = walletAddress('counterparty-activity-test', 'hot-wallet');
 const operator = [0, 1, 2].map((i) => walletAddress('counterparty-activity-test', `operator-${i}`));
@@ -44,6 +46,10 @@ describe('counterparty activity', () => {
     const input = analysisInput({ wallets }, { tuning: { pollIntervalMs: 200 } });
     await opened.stack.withWorkers(() => executeAnalysis(opened.stack, input));
     expect(reads().sort()).toEqual([FUNDER, HOT].sort());
+    // the operator's funder is followed upstream (a wallet of one owner): its oldest transactions are
+    // its fundings of the group's wallets, which their synced histories hold, so Helius is not asked
+    expect(opened.sim.requestLog.filter((r) => r.endpoint === 'helius:parse')).toEqual([]);
+    expect((await opened.stack.pool.query('SELECT address, funder FROM funding_origins WHERE address = ANY($1::text[])', [[FUNDER, HOT]])).rows).toEqual([{ address: FUNDER, funder: null }]);
     const { rows } = await opened.stack.pool.query<{ address: string; transactions: number; page_limit: number }>('SELECT address, transactions, page_limit FROM counterparty_activity WHERE address = ANY($1::text[]) ORDER BY address', [[FUNDER, HOT]]);
     expect(rows).toEqual(
       [
@@ -68,14 +74,14 @@ describe('counterparty activity', () => {
   it('reuses a fresh summary, and reads one again once it is older than the step allows', async () => {
     const before = reads().length;
     const fresh = await refreshCounterpartyActivity(opened.stack.pool, rpc, wallets, { maxLookups: 200, maxAgeSeconds: 86_400 });
-    expect(fresh).toEqual({ considered: 2, fresh: 2, read: 0, failed: 0 });
+    expect(fresh).toEqual({ considered: 2, fresh: 2, read: 0, failed: 0, traced: UNTRACED });
     expect(reads().length).toBe(before);
     await opened.stack.pool.query("UPDATE counterparty_activity SET fetched_at = now() - interval '2 days' WHERE address = $1", [FUNDER]);
-    expect(await refreshCounterpartyActivity(opened.stack.pool, rpc, wallets, { maxLookups: 200, maxAgeSeconds: 86_400 })).toEqual({ considered: 2, fresh: 1, read: 1, failed: 0 });
+    expect(await refreshCounterpartyActivity(opened.stack.pool, rpc, wallets, { maxLookups: 200, maxAgeSeconds: 86_400 })).toEqual({ considered: 2, fresh: 1, read: 1, failed: 0, traced: UNTRACED });
     expect(reads().slice(before)).toEqual([FUNDER]);
     // at most maxLookups, the counterparty most of the group shares first (both share three: by address)
     await opened.stack.pool.query("UPDATE counterparty_activity SET fetched_at = now() - interval '2 days'");
-    expect(await refreshCounterpartyActivity(opened.stack.pool, rpc, wallets, { maxLookups: 1, maxAgeSeconds: 86_400 })).toEqual({ considered: 1, fresh: 0, read: 1, failed: 0 });
+    expect(await refreshCounterpartyActivity(opened.stack.pool, rpc, wallets, { maxLookups: 1, maxAgeSeconds: 86_400 })).toEqual({ considered: 1, fresh: 0, read: 1, failed: 0, traced: UNTRACED });
     expect(reads().slice(-1)).toEqual([[FUNDER, HOT].sort()[0]]);
   });
 
@@ -87,14 +93,14 @@ describe('counterparty activity', () => {
     try {
       // the client's own retries end in a failure for each: counted, not thrown
       const failing = await refreshCounterpartyActivity(pool, rpc, wallets, { maxLookups: 200, maxAgeSeconds: 86_400, deadlineMs: 60_000 });
-      expect(failing).toEqual({ considered: 2, fresh: 0, read: 0, failed: 2 });
+      expect(failing).toEqual({ considered: 2, fresh: 0, read: 0, failed: 2, traced: UNTRACED });
     } finally {
       opened.sim.configure({ faults: { errorRate: 0 } });
     }
     opened.sim.configure({ latencyMs: { 'rpc:getSignaturesForAddress': 600_000 } });
     try {
       const slow = await refreshCounterpartyActivity(pool, rpc, wallets, { maxLookups: 200, maxAgeSeconds: 86_400, deadlineMs: 300 });
-      expect(slow).toEqual({ considered: 2, fresh: 0, read: 0, failed: 2 });
+      expect(slow).toEqual({ considered: 2, fresh: 0, read: 0, failed: 2, traced: UNTRACED });
       const cancel = new AbortController();
       const cancelled = refreshCounterpartyActivity(pool, rpc, wallets, { maxLookups: 200, maxAgeSeconds: 86_400, signal: cancel.signal });
       setTimeout(() => cancel.abort(new Error('activity cancelled')), 100);

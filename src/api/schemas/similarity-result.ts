@@ -112,6 +112,35 @@ export const fundingEvidence = {
       },
       required: ['kind', 'a', 'b', 'funderA', 'funderB', 'secondsApart', 'strength'],
     },
+    {
+      type: 'object',
+      description:
+        'both wallets’ funding chains reach `counterparty`: each wallet’s first funder, when its whole history on chain is short, was itself first funded by someone, and so on for up to two hops; one owner funded them through fresh wallets of its own (engine 2.3.0)',
+      properties: {
+        kind: { type: 'string', enum: ['common-upstream-funder'] },
+        counterparty: { type: 'string', description: 'the common upstream funder' },
+        counterpartyWallets: { type: 'integer', description: 'distinct wallets of the database it transferred with directly (often none: it funded the fresh wallets)' },
+        counterpartyWeight: { type: 'number', description: 'its weight in [0, 1]: 1 for a wallet whose whole history on chain is short, half its degree’s weight for a longer one; a service, a known exchange or an address the chain was not asked about is no upstream funder' },
+        counterpartyActivity: {
+          type: 'object',
+          description: 'what the chain says of the counterparty itself (its newest page of signatures)',
+          properties: {
+            transactions: { type: 'integer', description: 'signatures its newest page listed (at most 1,000)' },
+            complete: { type: 'boolean', description: 'the page is its whole history' },
+            dedicated: { type: 'boolean', description: 'a wallet of one owner (weight 1)' },
+          },
+          required: ['transactions', 'complete', 'dedicated'],
+          additionalProperties: false,
+        },
+        viaA: { type: 'array', items: walletAddress, description: 'the fresh wallets between the counterparty and wallet A, the one it funded first (empty: it funded A itself)' },
+        viaB: { type: 'array', items: walletAddress, description: 'the same for wallet B' },
+        a: { ...transferRef, description: 'the counterparty’s funding of A’s chain (of viaA[0], or of A)' },
+        b: { ...transferRef, description: 'the counterparty’s funding of B’s chain' },
+        secondsApart: { ...number, description: 'seconds between its two fundings' },
+        strength,
+      },
+      required: ['kind', 'counterparty', 'counterpartyWallets', 'counterpartyWeight', 'viaA', 'viaB', 'a', 'b', 'secondsApart', 'strength'],
+    },
   ],
 } as const;
 

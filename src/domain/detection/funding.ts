@@ -2,8 +2,9 @@
 // top-up sources and sweep destinations (docs/analytics.md, "Detection v2 signals", funding).
 import knownAddressesFile from './known-addresses.json';
 import { DEFAULT_HALF_WEIGHT_DEGREE, counterpartyWeight, tokenRarityWeight } from './rarity';
-import { compareTransfers } from './transfers';
-import type { CounterpartyActivity, CounterpartyStats, SignalResult, WalletPair, WalletTransfer } from './types';
+import { compareTransfers, extractTransfers } from './transfers';
+import type { EnhancedTransaction } from '../enhanced-transaction';
+import type { CounterpartyActivity, CounterpartyStats, FundingOrigin, SignalResult, WalletPair, WalletTransfer } from './types';
 import { SOL_ASSET } from './types';
 
 export interface KnownAddress {
@@ -71,6 +72,29 @@ export const FUNDING_DEFAULTS = {
   serviceMaxSpanSeconds: 86_400,
   /** a whole history of at most this many transactions is a wallet of one owner's: weight 1 */
   dedicatedMaxTransactions: 500,
+  /**
+   * funders above a wallet's first funder that its funding chain follows (`fundingChain`): an
+   * operator that funds each wallet through a fresh wallet of its own is one hop up, through two
+   * fresh wallets in a row two hops
+   */
+  upstreamHops: 2,
+  /** an address's oldest transactions read for its first funding (a new wallet's first is its funding; a few more cover a first token receipt) */
+  originSignatures: 3,
+  /** strength of a common upstream funder one hop above both wallets' first funders, before its weight and timing */
+  upstreamStrength: 0.8,
+  /** share of that strength kept for every hop more (either side) */
+  upstreamHopFactor: 0.75,
+  /**
+   * share of a common upstream funder's strength kept however far apart its two fundings are: it
+   * already had to be a wallet of one owner that funded fresh wallets of one owner each (a service
+   * weighs 0), a shape strangers do not make by chance, so time matters less than for a first
+   * funder; an operator hiding its wallets spreads its fundings over days
+   */
+  upstreamTimingFloor: 0.75,
+  /** its two fundings this many seconds apart keep half of the timing bonus */
+  upstreamHalfLifeSeconds: 24 * 3600,
+  /** an ordinary upstream funder (a longer history than a wallet of one owner's) weighs this share of its degree's weight */
+  upstreamOrdinaryFactor: 0.5,
 } as const;
 
 /**
@@ -214,6 +238,26 @@ export type FundingEvidence =
     }
   | {
       /**
+       * both wallets' funding chains (`fundingChain`: a first funder whose whole history is short,
+       * its own first funder, …) reach `counterparty`, at least one of them above its first funder:
+       * one owner funded them through fresh wallets (engine 2.3.0)
+       */
+      kind: 'common-upstream-funder';
+      counterparty: string;
+      counterpartyWallets: number;
+      counterpartyWeight: number;
+      counterpartyActivity?: { transactions: number; complete: boolean; dedicated: boolean };
+      /** the addresses between `counterparty` and wallet A, the one it funded first (empty: it funded A itself) */
+      viaA: string[];
+      viaB: string[];
+      /** the counterparty's transfer into A's chain (to viaA[0], or to A) */
+      a: TransferRef;
+      b: TransferRef;
+      secondsApart: number;
+      strength: number;
+    }
+  | {
+      /**
        * both wallets' first inbound SOL was exactly the same amount, within minutes, from any
        * funders (`sameAmountFunding`)
        */
@@ -233,6 +277,119 @@ export interface FundingProfile {
   firstFunding: WalletTransfer | null;
   /** counterparty → the wallet's transfers with it, in time order */
   byCounterparty: Map<string, WalletTransfer[]>;
+}
+
+/** One address of a wallet's funding chain: its first funder (depth 0), that one's first funder (1), … */
+export interface ChainNode {
+  address: string;
+  depth: number;
+  /** the transfer by which this address funded the one below it (at depth 0, the wallet's first funding) */
+  transfer: TransferRef;
+}
+
+/**
+ * A wallet's funding chain: its first funder, then as long as the address reached is a wallet of one
+ * owner (`counterpartyActivityClass` 'dedicated', not a known exchange) whose own first funding the
+ * chain was read for (`stats.origins`), that address's first funder, up to `upstreamHops` above the
+ * first. Empty without a first funding. Stops before an address already in the chain or the wallet.
+ */
+export function fundingChain(profile: FundingProfile, stats: CounterpartyStats, known: ReadonlyMap<string, unknown> = KNOWN_ADDRESSES): ChainNode[] {
+  const first = profile.firstFunding;
+  if (first === null) return [];
+  const chain: ChainNode[] = [{ address: first.counterparty, depth: 0, transfer: ref(first) }];
+  const seen = new Set([profile.wallet, first.counterparty]);
+  for (let depth = 1; depth <= FUNDING_DEFAULTS.upstreamHops; depth++) {
+    const below = chain[chain.length - 1].address;
+    if (known.has(below) || counterpartyActivityClass(stats.activity?.get(below)) !== 'dedicated') break;
+    const origin = stats.origins?.get(below);
+    if (origin === undefined || seen.has(origin.funder)) break;
+    seen.add(origin.funder);
+    chain.push({ address: origin.funder, depth, transfer: originRef(origin) });
+  }
+  return chain;
+}
+
+/**
+ * An address's first funding from its oldest transactions (any order): the earliest inbound SOL of
+ * at least `fundingMinLamports` (`extractTransfers`, so a swap's legs and rent are not funding);
+ * null when none of them has one.
+ */
+export function fundingOriginOf(address: string, oldest: readonly EnhancedTransaction[]): FundingOrigin | null {
+  const inbound = oldest
+    .flatMap((tx) => extractTransfers(tx, address))
+    .filter((t) => t.direction === 'in' && t.asset === SOL_ASSET && fundingTransfer(t))
+    .sort(compareTransfers);
+  const first = inbound[0];
+  return first === undefined ? null : { funder: first.counterparty, amount: first.amount, rawAmount: first.rawAmount, signature: first.signature, slot: first.slot, timestamp: first.timestamp };
+}
+
+function originRef(o: FundingOrigin): TransferRef {
+  return { asset: SOL_ASSET, amount: o.amount, signature: o.signature, slot: o.slot, timestamp: o.timestamp };
+}
+
+/**
+ * An upstream funder's weight: 0 unless the chain was asked about it (`stats.activity`) and it is no
+ * known exchange and no service; 1 for a wallet of one owner that touched no more of our wallets
+ * than its transactions; else its degree's weight times `upstreamOrdinaryFactor`.
+ */
+function upstreamWeight(address: string, stats: CounterpartyStats, known: ReadonlyMap<string, unknown>, halfWeightDegree: number): number {
+  const activity = stats.activity?.get(address);
+  if (activity === undefined || known.has(address)) return 0;
+  const kind = counterpartyActivityClass(activity);
+  if (kind === 'service') return 0;
+  const degree = stats.walletsPerCounterparty.get(address) ?? 2;
+  if (dedicatedWallet(activity, degree)) return 1;
+  return FUNDING_DEFAULTS.upstreamOrdinaryFactor * degreeWeight(address, stats, known, halfWeightDegree);
+}
+
+/**
+ * Where two funding chains meet: the address both reach with the fewest hops in all (above it the
+ * chains are one), when that is above the first funder on at least one side (both first funders the
+ * same is `common-first-funder`) and not one of the two wallets. Strength: upstreamStrength × w(c) ×
+ * upstreamHopFactor^(dA + dB − 1) × timing, timing = 0.75 + 0.25 × 2^(−Δt / 24 h) between c's two
+ * fundings.
+ */
+function upstreamEvidence(
+  a: string,
+  chainA: readonly ChainNode[],
+  b: string,
+  chainB: readonly ChainNode[],
+  stats: CounterpartyStats,
+  known: ReadonlyMap<string, unknown>,
+  halfWeightDegree: number,
+  minWeight: number,
+): FundingEvidence | null {
+  if (chainA.length < 2 && chainB.length < 2) return null;
+  const d = FUNDING_DEFAULTS;
+  const atB = new Map(chainB.map((n) => [n.address, n]));
+  let meet: [ChainNode, ChainNode] | null = null;
+  for (const na of chainA) {
+    const nb = atB.get(na.address);
+    if (nb !== undefined && (meet === null || na.depth + nb.depth < meet[0].depth + meet[1].depth)) meet = [na, nb];
+  }
+  if (meet === null) return null;
+  const [na, nb] = meet;
+  const c = na.address;
+  if ((na.depth === 0 && nb.depth === 0) || c === a || c === b) return null;
+  const w = upstreamWeight(c, stats, known, halfWeightDegree);
+  if (w < minWeight) return null;
+  const apart = Math.abs(na.transfer.timestamp - nb.transfer.timestamp);
+  const timing = d.upstreamTimingFloor + (1 - d.upstreamTimingFloor) * 2 ** (-apart / d.upstreamHalfLifeSeconds);
+  const activity = stats.activity?.get(c);
+  const degree = stats.walletsPerCounterparty.get(c) ?? 0;
+  return {
+    kind: 'common-upstream-funder',
+    counterparty: c,
+    counterpartyWallets: degree,
+    counterpartyWeight: w,
+    ...(activity === undefined ? {} : { counterpartyActivity: { transactions: activity.transactions, complete: activity.complete, dedicated: dedicatedWallet(activity, Math.max(degree, 2)) } }),
+    viaA: chainA.slice(0, na.depth).map((n) => n.address).reverse(),
+    viaB: chainB.slice(0, nb.depth).map((n) => n.address).reverse(),
+    a: na.transfer,
+    b: nb.transfer,
+    secondsApart: apart,
+    strength: Math.min(1, d.upstreamStrength * w * d.upstreamHopFactor ** (na.depth + nb.depth - 1) * timing),
+  };
 }
 
 /** Whether a transfer can be funding evidence with a third party: any token, or SOL from `fundingMinLamports` on. */
@@ -262,6 +419,10 @@ export function fundingProfile(wallet: string, transfers: readonly WalletTransfe
  *   (an operator funds its wallets together; an exchange funds strangers at random times);
  * - common top-up source or sweep destination c (same direction for both, not already the first
  *   funder): 0.6 × w(c) × (0.25 + 0.75 × 2^(−Δt / 24 h)), Δt between their closest transfers with c.
+ * - common upstream funder c (engine 2.3.0): both funding chains (`fundingChain`) reach c, above
+ *   the first funder on one side at least: 0.8 × w(c) × 0.75^(dA + dB − 1) × (0.75 + 0.25 × 2^(−Δt / 24 h)),
+ *   dX the hops above X's first funder, Δt between c's two fundings; w(c) needs the chain's word on c
+ *   (1 for a wallet of one owner, half its degree's weight otherwise, 0 for a service or unread).
  * w(c) = `counterpartyLinkWeight` (by c's degree in the database, or by its activity on chain when
  * `stats.activity` has it; 0 for known exchanges); counterparties under `minCounterpartyWeight` are
  * ignored.
@@ -309,6 +470,11 @@ export function fundingForPair(
   if (fa && fb && fa.counterparty !== b.wallet && fb.counterparty !== a.wallet) {
     const strength = sameAmountFunding(fa, fb, (c) => known.has(c) || counterpartyActivityClass(stats.activity?.get(c)) === 'service');
     if (strength > 0) evidence.push({ kind: 'same-amount-funding', a: ref(fa), b: ref(fb), funderA: fa.counterparty, funderB: fb.counterparty, secondsApart: Math.abs(fa.timestamp - fb.timestamp), strength });
+  }
+
+  if (stats.origins !== undefined && stats.origins.size > 0) {
+    const upstream = upstreamEvidence(a.wallet, fundingChain(a, stats, known), b.wallet, fundingChain(b, stats, known), stats, known, half, minWeight);
+    if (upstream !== null) evidence.push(upstream);
   }
 
   const [small, large] = a.byCounterparty.size <= b.byCounterparty.size ? [a, b] : [b, a];
@@ -368,7 +534,7 @@ export function fundingLinks(
   }
   const degrees = new Map(stats.walletsPerCounterparty);
   for (const [c, list] of members) degrees.set(c, Math.max(degrees.get(c) ?? 0, list.length));
-  const merged: CounterpartyStats = { walletsPerCounterparty: degrees, totalWallets: stats.totalWallets, activity: stats.activity };
+  const merged: CounterpartyStats = { walletsPerCounterparty: degrees, totalWallets: stats.totalWallets, activity: stats.activity, origins: stats.origins };
 
   const candidates = new Set<string>();
   const key = (x: string, y: string): string => (x < y ? `${x}\u0000${y}` : `${y}\u0000${x}`);
@@ -393,6 +559,25 @@ export function fundingLinks(
     for (let i = 0; i < list.length; i++) {
       for (let j = i + 1; j < list.length && list[j].firstFunding!.timestamp - list[i].firstFunding!.timestamp <= FUNDING_DEFAULTS.sameAmountMaxSeconds; j++) {
         candidates.add(key(list[i].wallet, list[j].wallet));
+      }
+    }
+  }
+  // pairs whose funding chains meet above a first funder
+  if (stats.origins !== undefined && stats.origins.size > 0) {
+    const reach = new Map<string, Array<{ wallet: string; depth: number }>>();
+    for (const p of profiles) {
+      const chain = fundingChain(p, merged, known);
+      if (chain.length < 2) {
+        // a wallet whose first funder is someone's upstream funder is in the index at depth 0
+        if (chain.length === 1) (reach.get(chain[0].address) ?? reach.set(chain[0].address, []).get(chain[0].address)!).push({ wallet: p.wallet, depth: 0 });
+        continue;
+      }
+      for (const n of chain) (reach.get(n.address) ?? reach.set(n.address, []).get(n.address)!).push({ wallet: p.wallet, depth: n.depth });
+    }
+    for (const list of reach.values()) {
+      if (list.length < 2 || !list.some((x) => x.depth > 0)) continue;
+      for (let i = 0; i < list.length; i++) {
+        for (let j = i + 1; j < list.length; j++) if (list[i].depth > 0 || list[j].depth > 0) candidates.add(key(list[i].wallet, list[j].wallet));
       }
     }
   }

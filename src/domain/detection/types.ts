@@ -50,6 +50,26 @@ export interface CounterpartyStats {
    * weighs 1 however many wallets it funded (`counterpartyActivityClass`)
    */
   activity?: ReadonlyMap<string, CounterpartyActivity>;
+  /**
+   * what the chain says of some addresses' own first funding (their oldest transactions): who sent
+   * them SOL first. Read for the group wallets' first funders whose whole history is short, and for
+   * their funders in turn, so that wallets funded through fresh intermediaries meet at the one who
+   * funded those (`fundingChain`)
+   */
+  origins?: ReadonlyMap<string, FundingOrigin>;
+}
+
+/** An address's first inbound SOL as the chain shows it (its oldest transactions). */
+export interface FundingOrigin {
+  /** who sent it */
+  funder: string;
+  /** exact SOL as a decimal string, and lamports */
+  amount: string;
+  rawAmount: string;
+  signature: string;
+  slot: number;
+  /** unix seconds */
+  timestamp: number;
 }
 
 /** One page of a counterparty's newest signatures, summarised (`summariseSignatures`). */

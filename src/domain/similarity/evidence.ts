@@ -44,7 +44,9 @@ export function pairEvidence(p: PairSignalParts): PairEvidence {
 }
 
 function flipFunding(e: FundingEvidence): FundingEvidence {
-  return e.kind === 'direct' ? e : { ...e, a: e.b, b: e.a };
+  if (e.kind === 'direct') return e;
+  if (e.kind === 'common-upstream-funder') return { ...e, a: e.b, b: e.a, viaA: e.viaB, viaB: e.viaA };
+  return { ...e, a: e.b, b: e.a };
 }
 
 function timingEvidence(r: TimingResult): PairTimingEvidence {
@@ -72,6 +74,7 @@ export function evidenceSummary(e: PairEvidence | null): string {
       if (f === undefined) return 'funding links';
       if (f.kind === 'direct') return `direct transfer of ${f.transfer.amount} ${f.transfer.asset}`;
       if (f.kind === 'same-amount-funding') return `first funded with the same ${f.a.amount} SOL (${formatLag(f.secondsApart)} apart)`;
+      if (f.kind === 'common-upstream-funder') return `funded through ${hops(f.viaA.length + f.viaB.length)} by the same ${f.counterparty}`;
       const what = f.kind === 'common-first-funder' ? 'same first funder' : f.kind === 'common-source' ? 'same top-up source' : 'same sweep destination';
       return `${what} ${f.counterparty} (${formatLag(f.secondsApart)} apart)`;
     }
@@ -89,4 +92,9 @@ export function evidenceSummary(e: PairEvidence | null): string {
     default:
       return 'similar trading style';
   }
+}
+
+/** `1 fresh wallet`, `2 fresh wallets`. */
+function hops(n: number): string {
+  return `${n} fresh wallet${n === 1 ? '' : 's'}`;
 }

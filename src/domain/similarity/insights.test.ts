@@ -62,6 +62,33 @@ describe('insights on detection evidence', () => {
     expect(pairInsights(facts({}, { ...none, funding: [common('common-destination', 0.9)] }))).toEqual([]);
   });
 
+  it('Common Funder: a common upstream funder names it and both chains, and says it funded fresh wallets', () => {
+    const HOP_A = 'HopA111111111111111111111111111111111111111';
+    const HOP_B = 'HopB111111111111111111111111111111111111111';
+    const upstream = {
+      kind: 'common-upstream-funder' as const,
+      counterparty: FUNDER,
+      counterpartyWallets: 0,
+      counterpartyWeight: 1,
+      counterpartyActivity: { transactions: 12, complete: true, dedicated: true },
+      viaA: [HOP_A],
+      viaB: [HOP_B],
+      a: ref(SIG_A, '3', T0),
+      b: ref(SIG_B, '4', T0 + 7200),
+      secondsApart: 7200,
+      strength: 0.6,
+    };
+    expect(pairInsights(facts({ funding: 0.6 }, { ...none, funding: [upstream] }))).toEqual([
+      {
+        type: 'Common Funder',
+        score: 0.6,
+        reason: `both were funded by ${FUNDER}, A through ${HOP_A}, B through ${HOP_B}: fresh wallets between an owner and its wallets (its whole history on chain is 12 transactions); its two fundings 2 h apart: 3 SOL and 4 SOL`,
+      },
+    ]);
+    expect(pairInsights(facts({}, { ...none, funding: [{ ...upstream, viaA: [], strength: 0.8 }] }))[0].reason).toMatch(new RegExp(`^both were funded by ${FUNDER}, A directly, B through ${HOP_B}`));
+    expect(pairInsights(facts({}, { ...none, funding: [{ ...upstream, strength: INSIGHT_THRESHOLDS.commonFunderStrength - 0.01 }] }))).toEqual([]);
+  });
+
   it('Direct Transfer: names sender, amount, receiver and day, and counts the other transfers', () => {
     const direct = (strength: number, i: number) => ({ kind: 'direct' as const, from: A, to: B, transfer: ref(SIG_A, `${12.5 + i}`, T0 + i * 60), strength });
     const out = pairInsights(facts({ funding: 0.9 }, { ...none, funding: [direct(0.77, 0), direct(0.5, 1), direct(0.1, 2)] }));

@@ -90,9 +90,16 @@ function evidenceInsights(scores: PairScores, e: PairEvidence): PairInsight[] {
   const out: PairInsight[] = [];
   const funder = e.funding.find(
     (x): x is Extract<FundingEvidence, { counterparty: string }> =>
-      (x.kind === 'common-first-funder' || x.kind === 'common-source') && x.strength >= t.commonFunderStrength,
+      (x.kind === 'common-first-funder' || x.kind === 'common-source' || x.kind === 'common-upstream-funder') && x.strength >= t.commonFunderStrength,
   );
-  if (funder) {
+  if (funder?.kind === 'common-upstream-funder') {
+    const chain = (via: readonly string[]): string => (via.length === 0 ? 'directly' : `through ${via.join(' → ')}`);
+    out.push({
+      type: 'Common Funder',
+      score: funder.strength,
+      reason: `both were funded by ${funder.counterparty}, A ${chain(funder.viaA)}, B ${chain(funder.viaB)}: fresh wallets between an owner and its wallets${funder.counterpartyActivity?.dedicated ? ` (its whole history on chain is ${funder.counterpartyActivity.transactions} transactions)` : ''}; its two fundings ${funder.secondsApart === 0 ? 'at the same time' : `${formatLag(funder.secondsApart)} apart`}: ${amount(funder.a)} and ${amount(funder.b)}`,
+    });
+  } else if (funder) {
     const how = funder.kind === 'common-first-funder' ? 'both were first funded by' : 'both were topped up by';
     const apart = funder.secondsApart === 0 ? 'at the same time' : `${formatLag(funder.secondsApart)} apart`;
     out.push({

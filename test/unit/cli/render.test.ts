@@ -265,6 +265,23 @@ describe('the evidence in the tables', () => {
     expect(strongestPhrase({ ...base, evidence: { ...base.evidence!, funding: ordinary } }, names)).toBe(`funding: common funder ${shortAddress(FUNDER)} (3 wallets)`);
   });
 
+  it('phrases a common upstream funder with its chains, and prints both chains and both fundings in full', () => {
+    const base = pairAt(8, 9);
+    const [hopA, hopB, hopC] = [wallets[2], wallets[3], wallets[4]];
+    const ref = (t: number, amount: string) => ({ asset: 'SOL', amount, signature: sig(wallets[8], t), slot: 302_000_000 + t, timestamp: 1_710_000_000 + t });
+    const upstream = { kind: 'common-upstream-funder' as const, counterparty: FUNDER, counterpartyWallets: 0, counterpartyWeight: 1, counterpartyActivity: { transactions: 12, complete: true, dedicated: true }, viaA: [hopC, hopA], viaB: [hopB], a: ref(0, '3.5'), b: ref(7200, '4.25'), secondsApart: 7200, strength: 0.42 };
+    const pair = { ...base, evidence: { ...base.evidence!, funding: [upstream], strongest: 'funding' as const } };
+    expect(strongestPhrase(pair, names)).toBe(`funding: common funder ${shortAddress(FUNDER)} via 3 hops`);
+    const detail = stripVTControlCharacters(renderPairEvidence(view(), pair));
+    expect(widest(detail).width).toBeLessThanOrEqual(RENDER_WIDTH);
+    const flat = detail.replace(/\n\s+/g, ' ');
+    expect(flat).toContain(`common upstream funder ${FUNDER} (a wallet of one owner: 12 transactions in its whole history), weight 1.00, its fundings 2 h apart, strength 0.42`);
+    expect(flat).toContain(`A's chain: ${FUNDER} → ${hopC} → ${hopA} → A`);
+    expect(flat).toContain(`B's chain: ${FUNDER} → ${hopB} → B`);
+    for (const r of [upstream.a, upstream.b]) expect(detail.split('\n').map((l) => l.trim())).toContain(r.signature);
+    expect(flat).toContain(`${hopC} received 3.5 SOL`);
+  });
+
   it('shows each cluster’s confidence and what binds it', () => {
     expect(text).toContain('0.91');
     expect(text).toContain('10/10 linked');

@@ -1,7 +1,7 @@
 // The adversarial scenario of the generator: groups only the chain's word or a rare trace gives away,
 // and strangers that look like them; the chain (the simulator's getSignaturesForAddress) tells the
 // operator's funder from the services, as the similarity step reads it.
-import { FUNDING_DEFAULTS, KNOWN_ADDRESSES, counterpartyActivityClass, summariseSignatures } from '../../../src/domain/detection/funding';
+import { FUNDING_DEFAULTS, KNOWN_ADDRESSES, counterpartyActivityClass, fundingOriginOf, summariseSignatures } from '../../../src/domain/detection/funding';
 import { generateWorld, parseWorld, SimWorld, type World } from '../../../src/simulator';
 import { ADVERSARIAL_CASES } from '../../../src/simulator/generator-adversarial';
 
@@ -25,11 +25,40 @@ describe('generateWorld({ scenario: "adversarial" })', () => {
       const t = w.groundTruth!;
       expect([...t.clusters.flat(), ...t.independent!].sort()).toEqual(w.wallets.map((x) => x.address).sort());
     }
-    expect(worlds[0].groundTruth!.clusterKinds).toEqual(['large-operator', 'exchange-withdrawal', 'unlisted-withdrawal', 'diluted-copy-chain']);
-    expect(worlds[0].groundTruth!.decoys!.map((d) => d.kind)).toEqual(['unlisted-exchange', 'dust-spray']);
+    expect(worlds[0].groundTruth!.clusterKinds).toEqual(['large-operator', 'exchange-withdrawal', 'unlisted-withdrawal', 'diluted-copy-chain', 'hop-funded-operator']);
+    expect(worlds[0].groundTruth!.decoys!.map((d) => d.kind)).toEqual(['unlisted-exchange', 'exchange-hop', 'dust-spray']);
   });
 
-  it('funds a dozen operator wallets or more within the hour from one wallet whose whole history on chain is theirs', () => {
+  it('funds an operator\'s wallets each through a fresh wallet it funded days apart, and strangers each through a fresh wallet the unlisted exchange funded', () => {
+    for (const w of worlds) {
+      const sim = new SimWorld(w);
+      const limit = FUNDING_DEFAULTS.activityPageLimit;
+      /** who funded an address, read as the similarity step reads it: its oldest transactions, parsed */
+      const originOf = (address: string) => fundingOriginOf(address, sim.addressSignatures(address, limit).slice(-FUNDING_DEFAULTS.originSignatures).map((s) => sim.transactionBySignature(s.signature)!));
+      const members = walletsOf(w, groupOf(w, 'hop-funded-operator'));
+      expect(members).toHaveLength(ADVERSARIAL_CASES.hopOperatorWallets);
+      const hops = members.map((m) => firstSolIn(m).counterparty!);
+      expect(new Set(hops).size).toBe(members.length); // nothing in common one hop up
+      const roots = hops.map((h) => {
+        expect(activityOf(w, h)).toBe('dedicated');
+        return originOf(h)!.funder;
+      });
+      expect(new Set(roots).size).toBe(1);
+      expect(w.groundTruth!.fundingSources!.find((f) => f.kind === 'hop-operator')).toEqual({ address: roots[0], kind: 'hop-operator', funded: members.map((m) => m.address) });
+      expect(activityOf(w, roots[0])).toBe('dedicated');
+      const times = hops.map((h) => originOf(h)!.timestamp);
+      expect(Math.max(...times) - Math.min(...times)).toBeGreaterThan(3600); // not one funding run
+      for (const [i, m] of members.entries()) expect(firstSolIn(m).ts).toBeGreaterThan(times[i]);
+
+      const strangers = decoyOf(w, 'exchange-hop');
+      const theirHops = walletsOf(w, strangers.members).map((m) => firstSolIn(m).counterparty!);
+      expect(new Set(theirHops).size).toBe(strangers.members.length);
+      expect(new Set(theirHops.map((h) => originOf(h)!.funder))).toEqual(new Set([strangers.funder]));
+      expect(activityOf(w, strangers.funder!)).toBe('service');
+    }
+  });
+
+  it('funds ten operator wallets or more within the hour from one wallet whose whole history on chain is theirs', () => {
     for (const w of worlds) {
       const members = walletsOf(w, groupOf(w, 'large-operator'));
       expect(members.length).toBeGreaterThanOrEqual(ADVERSARIAL_CASES.operatorMinWallets);

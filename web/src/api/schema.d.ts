@@ -628,6 +628,56 @@ export interface paths {
                                             secondsApart: number;
                                             /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
                                             strength: number;
+                                        } | {
+                                            /** @description the counterparty’s funding of A’s chain (of viaA[0], or of A) */
+                                            a: {
+                                                /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                                amount: string;
+                                                /** @description "SOL" for native SOL, else the token mint */
+                                                asset: string;
+                                                /** @description transaction signature (full, for an explorer) */
+                                                signature: string;
+                                                slot: number;
+                                                /** @description unix seconds */
+                                                timestamp: number;
+                                            };
+                                            /** @description the counterparty’s funding of B’s chain */
+                                            b: {
+                                                /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                                amount: string;
+                                                /** @description "SOL" for native SOL, else the token mint */
+                                                asset: string;
+                                                /** @description transaction signature (full, for an explorer) */
+                                                signature: string;
+                                                slot: number;
+                                                /** @description unix seconds */
+                                                timestamp: number;
+                                            };
+                                            /** @description the common upstream funder */
+                                            counterparty: string;
+                                            /** @description what the chain says of the counterparty itself (its newest page of signatures) */
+                                            counterpartyActivity?: {
+                                                /** @description the page is its whole history */
+                                                complete: boolean;
+                                                /** @description a wallet of one owner (weight 1) */
+                                                dedicated: boolean;
+                                                /** @description signatures its newest page listed (at most 1,000) */
+                                                transactions: number;
+                                            };
+                                            /** @description distinct wallets of the database it transferred with directly (often none: it funded the fresh wallets) */
+                                            counterpartyWallets: number;
+                                            /** @description its weight in [0, 1]: 1 for a wallet whose whole history on chain is short, half its degree’s weight for a longer one; a service, a known exchange or an address the chain was not asked about is no upstream funder */
+                                            counterpartyWeight: number;
+                                            /** @enum {string} */
+                                            kind: "common-upstream-funder";
+                                            /** @description seconds between its two fundings */
+                                            secondsApart: number;
+                                            /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
+                                            strength: number;
+                                            /** @description the fresh wallets between the counterparty and wallet A, the one it funded first (empty: it funded A itself) */
+                                            viaA: string[];
+                                            /** @description the same for wallet B */
+                                            viaB: string[];
                                         })[];
                                         fundingOmitted: number;
                                         /** @description the rare tokens that carried the rarity overlap, rarest first */
@@ -1305,6 +1355,56 @@ export interface paths {
                                             secondsApart: number;
                                             /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
                                             strength: number;
+                                        } | {
+                                            /** @description the counterparty’s funding of A’s chain (of viaA[0], or of A) */
+                                            a: {
+                                                /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                                amount: string;
+                                                /** @description "SOL" for native SOL, else the token mint */
+                                                asset: string;
+                                                /** @description transaction signature (full, for an explorer) */
+                                                signature: string;
+                                                slot: number;
+                                                /** @description unix seconds */
+                                                timestamp: number;
+                                            };
+                                            /** @description the counterparty’s funding of B’s chain */
+                                            b: {
+                                                /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                                amount: string;
+                                                /** @description "SOL" for native SOL, else the token mint */
+                                                asset: string;
+                                                /** @description transaction signature (full, for an explorer) */
+                                                signature: string;
+                                                slot: number;
+                                                /** @description unix seconds */
+                                                timestamp: number;
+                                            };
+                                            /** @description the common upstream funder */
+                                            counterparty: string;
+                                            /** @description what the chain says of the counterparty itself (its newest page of signatures) */
+                                            counterpartyActivity?: {
+                                                /** @description the page is its whole history */
+                                                complete: boolean;
+                                                /** @description a wallet of one owner (weight 1) */
+                                                dedicated: boolean;
+                                                /** @description signatures its newest page listed (at most 1,000) */
+                                                transactions: number;
+                                            };
+                                            /** @description distinct wallets of the database it transferred with directly (often none: it funded the fresh wallets) */
+                                            counterpartyWallets: number;
+                                            /** @description its weight in [0, 1]: 1 for a wallet whose whole history on chain is short, half its degree’s weight for a longer one; a service, a known exchange or an address the chain was not asked about is no upstream funder */
+                                            counterpartyWeight: number;
+                                            /** @enum {string} */
+                                            kind: "common-upstream-funder";
+                                            /** @description seconds between its two fundings */
+                                            secondsApart: number;
+                                            /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
+                                            strength: number;
+                                            /** @description the fresh wallets between the counterparty and wallet A, the one it funded first (empty: it funded A itself) */
+                                            viaA: string[];
+                                            /** @description the same for wallet B */
+                                            viaB: string[];
                                         })[];
                                         fundingOmitted: number;
                                         /** @description the rare tokens that carried the rarity overlap, rarest first */
@@ -1969,6 +2069,56 @@ export interface paths {
                                         secondsApart: number;
                                         /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
                                         strength: number;
+                                    } | {
+                                        /** @description the counterparty’s funding of A’s chain (of viaA[0], or of A) */
+                                        a: {
+                                            /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                            amount: string;
+                                            /** @description "SOL" for native SOL, else the token mint */
+                                            asset: string;
+                                            /** @description transaction signature (full, for an explorer) */
+                                            signature: string;
+                                            slot: number;
+                                            /** @description unix seconds */
+                                            timestamp: number;
+                                        };
+                                        /** @description the counterparty’s funding of B’s chain */
+                                        b: {
+                                            /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                            amount: string;
+                                            /** @description "SOL" for native SOL, else the token mint */
+                                            asset: string;
+                                            /** @description transaction signature (full, for an explorer) */
+                                            signature: string;
+                                            slot: number;
+                                            /** @description unix seconds */
+                                            timestamp: number;
+                                        };
+                                        /** @description the common upstream funder */
+                                        counterparty: string;
+                                        /** @description what the chain says of the counterparty itself (its newest page of signatures) */
+                                        counterpartyActivity?: {
+                                            /** @description the page is its whole history */
+                                            complete: boolean;
+                                            /** @description a wallet of one owner (weight 1) */
+                                            dedicated: boolean;
+                                            /** @description signatures its newest page listed (at most 1,000) */
+                                            transactions: number;
+                                        };
+                                        /** @description distinct wallets of the database it transferred with directly (often none: it funded the fresh wallets) */
+                                        counterpartyWallets: number;
+                                        /** @description its weight in [0, 1]: 1 for a wallet whose whole history on chain is short, half its degree’s weight for a longer one; a service, a known exchange or an address the chain was not asked about is no upstream funder */
+                                        counterpartyWeight: number;
+                                        /** @enum {string} */
+                                        kind: "common-upstream-funder";
+                                        /** @description seconds between its two fundings */
+                                        secondsApart: number;
+                                        /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
+                                        strength: number;
+                                        /** @description the fresh wallets between the counterparty and wallet A, the one it funded first (empty: it funded A itself) */
+                                        viaA: string[];
+                                        /** @description the same for wallet B */
+                                        viaB: string[];
                                     })[];
                                     fundingOmitted: number;
                                     /** @description the rare tokens that carried the rarity overlap, rarest first */

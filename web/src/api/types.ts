@@ -30,7 +30,7 @@ export interface TransferRef {
   timestamp?: number;
 }
 export interface FundingEvidence {
-  kind?: 'direct' | 'common-first-funder' | 'common-source' | 'common-destination' | 'same-amount-funding' | string;
+  kind?: 'direct' | 'common-first-funder' | 'common-source' | 'common-destination' | 'same-amount-funding' | 'common-upstream-funder' | string;
   from?: string;
   to?: string;
   transfer?: TransferRef;
@@ -41,6 +41,9 @@ export interface FundingEvidence {
   /** same-amount-funding: who sent each wallet its first SOL */
   funderA?: string;
   funderB?: string;
+  /** common-upstream-funder: the fresh wallets between the funder and each wallet (engine 2.3.0) */
+  viaA?: string[];
+  viaB?: string[];
   a?: TransferRef;
   b?: TransferRef;
   secondsApart?: number;

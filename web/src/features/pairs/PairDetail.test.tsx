@@ -92,6 +92,26 @@ describe('PairDetail', () => {
     expect(item.textContent).toContain('its whole history: 41 transactions');
   });
 
+  it('renders a common upstream funder with the fresh wallets on each side and both fundings', () => {
+    const base = pairs[0];
+    const [root, hopA, hopB, hopC] = ['Root111111111111111111111111111111111111111', 'HopA111111111111111111111111111111111111111', 'HopB111111111111111111111111111111111111111', 'HopC111111111111111111111111111111111111111'];
+    const ref = (n: number, amount: string) => ({ asset: 'SOL', amount, signature: sig(n), slot: n, timestamp: 1700000000 + 60 * n });
+    const upstream = { kind: 'common-upstream-funder', counterparty: root, counterpartyWallets: 0, counterpartyWeight: 1, counterpartyActivity: { transactions: 12, complete: true, dedicated: true }, viaA: [hopC, hopA], viaB: [hopB], a: ref(1, '3'), b: ref(2, '4'), secondsApart: 60, strength: 0.42 };
+    renderDetail({ ...base, evidence: { funding: [upstream] } });
+    const item = within(screen.getByTestId('pair-evidence')).getByText(/common-upstream-funder/).closest('li') as HTMLElement;
+    expect(item.textContent).toContain('Root…1111');
+    expect(item.textContent).toContain('funded both through fresh wallets');
+    expect(item.textContent).toContain('A: via HopC…1111 → HopA…1111; B: via HopB…1111');
+    expect(item.textContent).toContain('its whole history: 12 transactions');
+    expect(item.textContent).toContain('3 SOL');
+    expect(item.textContent).toContain('4 SOL');
+    // the funder's explorer link and one per funding signature
+    expect(within(item).getAllByRole('link')).toHaveLength(3);
+    // a chain that starts at the wallet itself
+    renderDetail({ ...base, evidence: { funding: [{ ...upstream, viaA: [] }] } });
+    expect(screen.getAllByText(/common-upstream-funder/)[1].closest('li')?.textContent).toContain('A: directly; B: via HopB…1111');
+  });
+
   it('renders a pair whose optional fields are all missing or malformed', () => {
     const bare = { walletA: pairs[0].walletA, walletB: pairs[0].walletB, scores: { combined: 1.8, capital: null, behavior: Number.NaN }, sharedTokens: 'none', evidence: { funding: 'x', timing: null } } as unknown as Pair;
     renderDetail(bare);

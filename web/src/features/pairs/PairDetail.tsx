@@ -128,6 +128,11 @@ function Timeline({ pair }: { pair: Pair }) {
   );
 }
 
+/** The fresh wallets between an upstream funder and one wallet of the pair. */
+function chainText(via: readonly string[] | undefined): string {
+  return via === undefined || via.length === 0 ? 'directly' : `via ${via.map((a) => shortAddress(a)).join(' → ')}`;
+}
+
 function FundingItem({ f }: { f: FundingEvidence }) {
   const refs = [f.transfer, f.a, f.b].filter((r): r is NonNullable<typeof r> => !!r && typeof r.signature === 'string');
   return (
@@ -155,6 +160,16 @@ function FundingItem({ f }: { f: FundingEvidence }) {
               )
             </span>
           ) : null}
+        </>
+      ) : f.kind === 'common-upstream-funder' && f.counterparty ? (
+        <>
+          {' '}
+          <span className="mono">{shortAddress(f.counterparty)}</span> <ExplorerLink kind="account" value={f.counterparty} /> funded both through fresh wallets
+          <span className="muted">
+            {' '}
+            (A: {chainText(f.viaA)}; B: {chainText(f.viaB)})
+          </span>
+          {f.counterpartyActivity?.dedicated ? <span className="muted"> · its whole history: {f.counterpartyActivity.transactions} transactions</span> : null}
         </>
       ) : f.counterparty ? (
         <>

@@ -1,0 +1,188 @@
+// Funding chains (engine 2.3.0): wallets funded through fresh wallets of one owner meet at that owner.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EnhancedTransaction } from '../enhanced-transaction';
+import { solTransfer } from '../testing/transfers';
+import { FUNDING_DEFAULTS, KNOWN_ADDRESSES, fundingChain, fundingForPair, fundingLinks, fundingOriginOf, fundingProfile } from './funding';
+import type { CounterpartyActivity, CounterpartyStats, FundingOrigin } from './types';
+
+const T0 = 1_710_000_000;
+const DAY = 86_400;
+const BINANCE = [...KNOWN_ADDRESSES.values()].find((k) => k.kind === 'exchange')!.address;
+/** a wallet of one owner: its whole history is a few transactions */
+const fresh: CounterpartyActivity = { transactions: 2, complete: true, oldestTime: T0 - DAY, newestTime: T0 };
+/** the operator's own wallet: a short whole history too */
+const operator: CounterpartyActivity = { transactions: 12, complete: true, oldestTime: T0 - 30 * DAY, newestTime: T0 };
+/** a busy service: a full page within the hour */
+const busy: CounterpartyActivity = { transactions: 1000, complete: false, oldestTime: T0 - 3600, newestTime: T0 };
+/** someone's long-lived wallet: 800 transactions in all */
+const longLived: CounterpartyActivity = { transactions: 800, complete: true, oldestTime: T0 - 700 * DAY, newestTime: T0 };
+
+let sequence = 0;
+const origin = (funder: string, sol: string, t: number): FundingOrigin => ({
+  funder,
+  amount: sol,
+  rawAmount: String(Math.round(Number(sol) * 1e9)),
+  signature: `origin-${++sequence}`,
+  slot: t,
+  timestamp: t,
+});
+
+/** wallet `w` first funded by `hop` at `t`; nothing else */
+const funded = (w: string, hop: string, t: number, sol = '1.5') => fundingProfile(w, [solTransfer(w, hop, 'in', sol, t)]);
+
+/** A ← HA ← O and B ← HB ← O, the hops funded by O at `tA` and `tB`, with what the chain said of each address */
+function twoHops(root: CounterpartyActivity | undefined, tA = T0 - 2 * DAY, tB = T0 - 2 * DAY): { stats: CounterpartyStats; a: ReturnType<typeof funded>; b: ReturnType<typeof funded> } {
+  const activity = new Map<string, CounterpartyActivity>([
+    ['HA', fresh],
+    ['HB', fresh],
+  ]);
+  if (root !== undefined) activity.set('O', root);
+  return {
+    stats: { walletsPerCounterparty: new Map([['HA', 1], ['HB', 1]]), totalWallets: 40, activity, origins: new Map([['HA', origin('O', '3', tA)], ['HB', origin('O', '4', tB)]]) },
+    a: funded('A', 'HA', T0),
+    b: funded('B', 'HB', T0 + 3 * DAY),
+  };
+}
+
+describe('fundingChain', () => {
+  it('follows a first funder upstream while the chain shows a wallet of one owner whose origin was read, up to two hops above it', () => {
+    const stats: CounterpartyStats = {
+      walletsPerCounterparty: new Map(),
+      activity: new Map([['H1', fresh], ['H2', fresh], ['H3', fresh], ['H4', fresh]]),
+      origins: new Map([['H1', origin('H2', '2', T0 - DAY)], ['H2', origin('H3', '3', T0 - 2 * DAY)], ['H3', origin('H4', '4', T0 - 3 * DAY)]]),
+    };
+    const chain = fundingChain(funded('A', 'H1', T0), stats);
+    expect(chain.map((n) => [n.address, n.depth])).toEqual([['H1', 0], ['H2', 1], ['H3', 2]]);
+    expect(FUNDING_DEFAULTS.upstreamHops).toBe(2);
+    // the transfer by which each address funded the one below it
+    expect(chain[0].transfer).toMatchObject({ asset: 'SOL', amount: '1.5', timestamp: T0 });
+    expect(chain[2].transfer).toMatchObject({ asset: 'SOL', amount: '3', timestamp: T0 - 2 * DAY, signature: stats.origins!.get('H2')!.signature });
+  });
+
+  it('stops at an address that is not a wallet of one owner, at a known exchange, at a loop and without an origin', () => {
+    const origins = new Map([['H1', origin('H2', '2', T0 - DAY)], ['H2', origin('H1', '3', T0 - 2 * DAY)]]);
+    const chainOf = (activity: Map<string, CounterpartyActivity>, first = 'H1') => fundingChain(funded('A', first, T0), { walletsPerCounterparty: new Map(), activity, origins }).map((n) => n.address);
+    expect(chainOf(new Map([['H1', longLived]]))).toEqual(['H1']);
+    expect(chainOf(new Map([['H1', busy]]))).toEqual(['H1']);
+    expect(chainOf(new Map())).toEqual(['H1']); // never read: not followed
+    expect(chainOf(new Map([['H1', fresh], ['H2', fresh]]))).toEqual(['H1', 'H2']); // H2's funder is H1 again
+    expect(chainOf(new Map([['H3', fresh]]), 'H3')).toEqual(['H3']); // no origin read
+    const exchange = fundingChain(funded('A', BINANCE, T0), { walletsPerCounterparty: new Map(), activity: new Map([[BINANCE, fresh]]), origins: new Map([[BINANCE, origin('H2', '1', T0 - DAY)]]) });
+    expect(exchange.map((n) => n.address)).toEqual([BINANCE]);
+    expect(fundingChain(fundingProfile('A', []), { walletsPerCounterparty: new Map() })).toEqual([]);
+    // a chain never comes back to the wallet itself
+    const back = fundingChain(funded('A', 'H1', T0), { walletsPerCounterparty: new Map(), activity: new Map([['H1', fresh]]), origins: new Map([['H1', origin('A', '1', T0 - DAY)]]) });
+    expect(back.map((n) => n.address)).toEqual(['H1']);
+  });
+});
+
+describe('common upstream funder', () => {
+  it('links two wallets each funded by a fresh wallet that one owner funded, citing both chains and both fundings', () => {
+    const { stats, a, b } = twoHops(operator);
+    // nothing in common one hop up: without the origins, no evidence at all
+    expect(fundingForPair(a, b, { ...stats, origins: undefined }).score).toBe(0);
+    const result = fundingForPair(a, b, stats);
+    const d = FUNDING_DEFAULTS;
+    expect(result.evidence).toHaveLength(1);
+    expect(result.evidence[0]).toEqual({
+      kind: 'common-upstream-funder',
+      counterparty: 'O',
+      counterpartyWallets: 0,
+      counterpartyWeight: 1,
+      counterpartyActivity: { transactions: 12, complete: true, dedicated: true },
+      viaA: ['HA'],
+      viaB: ['HB'],
+      a: { asset: 'SOL', amount: '3', signature: stats.origins!.get('HA')!.signature, slot: T0 - 2 * DAY, timestamp: T0 - 2 * DAY },
+      b: { asset: 'SOL', amount: '4', signature: stats.origins!.get('HB')!.signature, slot: T0 - 2 * DAY, timestamp: T0 - 2 * DAY },
+      secondsApart: 0,
+      strength: d.upstreamStrength * d.upstreamHopFactor,
+    });
+    expect(result.score).toBeCloseTo(0.6, 10);
+  });
+
+  it('keeps three quarters of its strength however far apart the two fundings are, and weighs each hop more by 0.75', () => {
+    const d = FUNDING_DEFAULTS;
+    const apart = twoHops(operator, T0 - 20 * DAY, T0 - 2 * DAY);
+    expect(fundingForPair(apart.a, apart.b, apart.stats).score).toBeCloseTo(d.upstreamStrength * d.upstreamHopFactor * (0.75 + 0.25 * 2 ** -18), 10);
+    // A funded by O itself, B through a hop: one hop in all
+    const { stats } = twoHops(operator);
+    const direct = fundingProfile('A', [solTransfer('A', 'O', 'in', '2', T0 - 2 * DAY)]);
+    const result = fundingForPair(direct, funded('B', 'HB', T0), stats);
+    expect(result.evidence[0]).toMatchObject({ kind: 'common-upstream-funder', counterparty: 'O', viaA: [], viaB: ['HB'], strength: d.upstreamStrength });
+    expect(d.upstreamTimingFloor).toBe(0.75);
+    // two hops on one side (A ← HA ← HC ← O), one on the other: three in all
+    const deeper: CounterpartyStats = {
+      ...stats,
+      activity: new Map([...stats.activity!, ['HC', fresh]]),
+      origins: new Map([...stats.origins!, ['HA', origin('HC', '3', T0 - 3 * DAY)], ['HC', origin('O', '5', T0 - 2 * DAY)]]),
+    };
+    const three = fundingForPair(funded('A', 'HA', T0), funded('B', 'HB', T0), deeper);
+    expect(three.evidence[0]).toMatchObject({ counterparty: 'O', viaA: ['HC', 'HA'], viaB: ['HB'] });
+    expect(three.evidence[0].strength).toBeCloseTo(d.upstreamStrength * d.upstreamHopFactor ** 2, 10);
+  });
+
+  it('is no link when the chains meet at a busy service, a known exchange or an address the chain was not asked about', () => {
+    // strangers each withdrawing to a fresh wallet of their own from one exchange
+    const service = twoHops(busy);
+    expect(fundingForPair(service.a, service.b, service.stats).score).toBe(0);
+    expect(fundingLinks([service.a, service.b], service.stats)).toEqual([]);
+    const unread = twoHops(undefined);
+    expect(fundingForPair(unread.a, unread.b, unread.stats).score).toBe(0);
+    const listed = twoHops(fresh);
+    const origins = new Map([['HA', origin(BINANCE, '3', T0)], ['HB', origin(BINANCE, '4', T0)]]);
+    const activity = new Map([...listed.stats.activity!, [BINANCE, fresh]]);
+    expect(fundingForPair(listed.a, listed.b, { ...listed.stats, activity, origins }).score).toBe(0);
+  });
+
+  it('weighs an upstream funder with a longer history by half its degree weight', () => {
+    const { stats, a, b } = twoHops(longLived);
+    const strong = fundingForPair(a, b, twoHops(operator).stats).score;
+    const result = fundingForPair(a, b, stats);
+    expect(result.evidence[0]).toMatchObject({ kind: 'common-upstream-funder', counterparty: 'O', counterpartyActivity: { dedicated: false } });
+    expect(result.evidence[0].kind === 'common-upstream-funder' && result.evidence[0].counterpartyWeight).toBeCloseTo(FUNDING_DEFAULTS.upstreamOrdinaryFactor, 1);
+    expect(result.score).toBeLessThan(strong);
+    expect(result.score).toBeGreaterThan(0);
+  });
+
+  it('leaves two wallets with the same first funder to common-first-funder, and finds chain pairs in a group with nothing else in common', () => {
+    const { stats } = twoHops(operator);
+    const sameFirst = fundingForPair(funded('A', 'HA', T0), funded('B', 'HA', T0 + 60), stats);
+    expect(sameFirst.evidence.map((e) => e.kind)).toEqual(['common-first-funder']);
+    // a group: three wallets funded through hops of O, one through a hop of someone else, one funded by O directly
+    const group = [funded('A', 'HA', T0, '1.1'), funded('B', 'HB', T0, '1.2'), funded('C', 'HC', T0, '1.3'), funded('D', 'HD', T0, '1.4'), fundingProfile('E', [solTransfer('E', 'O', 'in', '2', T0)])];
+    const groupStats: CounterpartyStats = {
+      walletsPerCounterparty: new Map([['HA', 1], ['HB', 1], ['HC', 1], ['HD', 1], ['O', 1]]),
+      activity: new Map([['HA', fresh], ['HB', fresh], ['HC', fresh], ['HD', fresh], ['O', operator], ['X', operator]]),
+      origins: new Map([['HA', origin('O', '3', T0)], ['HB', origin('O', '4', T0)], ['HC', origin('O', '5', T0)], ['HD', origin('X', '6', T0)]]),
+    };
+    const links = fundingLinks(group, groupStats);
+    expect(links.map((l) => `${l.a}-${l.b}`)).toEqual(['A-B', 'A-C', 'A-E', 'B-C', 'B-E', 'C-E']);
+    expect(links.every((l) => l.evidence[0].kind === 'common-upstream-funder' && l.evidence[0].counterparty === 'O')).toBe(true);
+  });
+});
+
+describe('fundingOriginOf', () => {
+  const load = (dir: string, name: string): EnhancedTransaction => JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', dir, name), 'utf8')) as EnhancedTransaction;
+  const W = '7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU';
+  const FUNDER = 'FunDer7Lq2Wx7Yk4Nv3Rm8Jc5Hd1Gf6Tp2Bb9Zu7WeQa';
+
+  it('reads who sent an address its first SOL from its oldest transactions, and nothing from a sender\'s side or a swap', () => {
+    const tx = load('detection', 'plain-sol-transfer.json');
+    expect(fundingOriginOf(W, [tx])).toEqual({ funder: FUNDER, amount: '1.5', rawAmount: '1500000000', signature: tx.signature, slot: 249999000, timestamp: 1709990000 });
+    expect(fundingOriginOf(FUNDER, [tx])).toBeNull();
+    expect(fundingOriginOf(W, [])).toBeNull();
+    const swap = load('domain', 'jupiter-raydium-sol-to-tweet.json');
+    expect(fundingOriginOf(swap.feePayer, [swap])).toBeNull();
+    // the earliest of several, whatever their order
+    const later = { ...tx, signature: `${tx.signature.slice(0, -4)}LATE`, timestamp: tx.timestamp + 60, slot: tx.slot + 150 };
+    expect(fundingOriginOf(W, [later, tx])?.signature).toBe(tx.signature);
+  });
+
+  it('skips dust: a gas drop before the real funding is no one\'s funding', () => {
+    const tx = load('detection', 'plain-sol-transfer.json');
+    const dust = JSON.parse(JSON.stringify(tx).replaceAll('1500000000', '1000000').replaceAll('-1500005000', '-1005000')) as EnhancedTransaction;
+    const dustFirst = { ...dust, signature: `${tx.signature.slice(0, -4)}DUST`, timestamp: tx.timestamp - 60, slot: tx.slot - 150 };
+    expect(fundingOriginOf(W, [dustFirst, tx])?.signature).toBe(tx.signature);
+  });
+});
