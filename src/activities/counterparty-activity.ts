@@ -172,19 +172,19 @@ async function traceFundingChains(
     // transaction is often its funding of a group wallet, or a sibling's)
     const parsed = await storedTransactions(pool, wanted);
     const missing = wanted.filter((sig) => !parsed.has(sig));
-    let complete = true;
     if (missing.length > 0) {
       try {
         if (deadline.aborted) throw new Error('deadline');
         for (const [sig, tx] of await parser.getTransactions(missing, { signal: reader.signal })) parsed.set(sig, tx);
       } catch (err) {
         if (options.signal?.aborted) throw options.signal.reason ?? err;
-        complete = false;
       }
     }
     for (const [address, sigs] of oldest) {
-      // an address whose oldest transactions could not all be read is left for a later step
-      if (!complete && sigs.some((sig) => !parsed.has(sig))) {
+      // an address whose oldest transactions did not all come back (a failed request, or one the
+      // provider left out or that failed validation) is not stored: its origin is kept for good,
+      // and a later step asks again
+      if (sigs.some((sig) => !parsed.has(sig))) {
         out.failed++;
         continue;
       }
@@ -231,7 +231,8 @@ export async function readFirstFunderActivity(
     // wallets one funder funded finish their syncs together: one read for them all in this process
     const under = firstFunderReads.get(funder);
     if (under !== undefined) {
-      await under;
+      // another sync of this process reads it: wait for that read, or this sync's own cancellation
+      await abortable(under, options.signal);
       return false;
     }
     const reading = (async () => {
@@ -252,5 +253,21 @@ export async function readFirstFunderActivity(
   } catch (err) {
     if (options.signal?.aborted) throw options.signal.reason ?? err;
     return false;
+  }
+}
+
+/** `promise`, or the signal's abort (its reason thrown), whichever comes first. */
+async function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  signal.throwIfAborted();
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([promise, aborted]);
+  } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort);
   }
 }

@@ -314,7 +314,7 @@ export function createSyncActivities(deps: ActivityDeps) {
    */
   async function firstFunderAhead(wallet: string, signal: AbortSignal): Promise<void> {
     if (!deps.signatures || (deps.settings.counterpartyLookups ?? DEFAULT_COUNTERPARTY_LOOKUPS) <= 0) return;
-    await readFirstFunderActivity(deps.pool, deps.signatures, wallet, { maxAgeSeconds: COUNTERPARTY_ACTIVITY_MAX_AGE_SECONDS, signal });
+    await readFirstFunderActivity(pool, deps.signatures, wallet, { maxAgeSeconds: COUNTERPARTY_ACTIVITY_MAX_AGE_SECONDS, signal });
   }
 
   async function commitSyncWatermark(input: { wallet: string; top: { signature: string; slot: number; timestamp: number } | null; historyComplete: boolean; coveredSince?: number | null }): Promise<void> {

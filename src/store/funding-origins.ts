@@ -17,7 +17,8 @@ export async function firstFunders(pool: Pool, wallets: readonly string[], exclu
        SELECT DISTINCT ON (wallet) wallet, counterparty
          FROM wallet_transfers
         WHERE wallet = ANY($1::text[]) AND direction = 'in' AND asset = 'SOL' AND raw_amount >= $3
-        ORDER BY wallet, timestamp, slot, signature, counterparty)
+        -- byte order, as the engine's compareTransfers orders (the database's collation may not)
+        ORDER BY wallet, timestamp, slot, signature COLLATE "C", counterparty COLLATE "C")
      SELECT counterparty FROM first
       WHERE NOT counterparty = ANY($1::text[]) AND NOT counterparty = ANY($2::text[])
       GROUP BY counterparty

@@ -1,7 +1,7 @@
 // What the integration harness (global-setup.ts) started for this test run. Test files read it
 // from here instead of touching process.env themselves.
 /** Namespaces the harness's server creates; each test file that runs workers takes its own. */
-export const TEST_NAMESPACES = Array.from({ length: 48 }, (_, i) => `ws-test-${i + 1}`);
+export const TEST_NAMESPACES = Array.from({ length: 64 }, (_, i) => `ws-test-${i + 1}`);
 
 export interface TestEnv {
   /** host:port of the shared Temporal dev server */

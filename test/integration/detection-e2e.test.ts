@@ -6,10 +6,7 @@
 // leader for copy-traders), decoys are not clustered, evidence stays capped, the response holds
 // exactly what was stored, and the CLI renders it. A result stored by engine 1.x is still served.
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/api/app';
-import { ApiClient, type SseEvent } from '../../src/cli/api-client';
+import type { SseEvent } from '../../src/cli/api-client';
 import { findPair, renderPairEvidence } from '../../src/cli/pair-detail';
 import { RENDER_WIDTH, renderAnalysis } from '../../src/cli/render';
 import { BUNDLE_DEFAULTS } from '../../src/domain/detection/bundles';
@@ -21,6 +18,7 @@ import { generateWorld } from '../../src/simulator';
 import { completeAnalysis, getAnalysis, insertAnalysis } from '../../src/store/analyses';
 import { analysisWorkflowId } from '../../src/workflows/contract';
 import { useSimulatedStack } from '../harness/stack';
+import { servedApi } from '../harness/http-api';
 import { testEnv } from '../harness/env';
 import { dropDatabase, migrate } from '../../src/store/db';
 
@@ -59,8 +57,7 @@ const ownDatabase = (() => {
 })();
 
 describe('detection v2 through the HTTP API', () => {
-  let app: FastifyInstance;
-  let api: ApiClient;
+  const served = servedApi(() => opened.stack);
 
   const opened = useSimulatedStack(
     { world },
@@ -70,23 +67,16 @@ describe('detection v2 through the HTTP API', () => {
         await migrate(ownDatabase);
       },
       afterClose: () => dropDatabase(ownDatabase),
-      afterOpen: async () => {
-        app = await buildApp({ config: opened.stack.config, temporal: opened.stack.client, pool: opened.stack.pool, redis: opened.stack.redis }, { eventPollIntervalMs: 200 });
-        await app.listen({ host: '127.0.0.1', port: 0 });
-        api = new ApiClient(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}`);
-      },
-      beforeClose: async () => {
-        await app?.close();
-      },
+      ...served.hooks,
     },
   );
 
   it('finds every hidden group, explains each link with evidence of its kind, leaves the decoys apart, and serves what it stored', async () => {
     const view = await opened.stack.withWorkers(async () => {
-      const started = await api.startAnalysis({ wallets, sync: 'force' });
+      const started = await served.api.startAnalysis({ wallets, sync: 'force' });
       const seen: SseEvent[] = [];
-      for await (const e of api.events(started.analysisId)) seen.push(e);
-      return api.getAnalysis(started.analysisId);
+      for await (const e of served.api.events(started.analysisId)) seen.push(e);
+      return served.api.getAnalysis(started.analysisId);
     });
     expect(view.status).toBe('completed');
     const result = view.result as unknown as { engineVersion: string; pairs: SimilarityPair[]; clusters: SimilarityCluster[] };
@@ -217,7 +207,7 @@ describe('detection v2 through the HTTP API', () => {
     await insertAnalysis(opened.stack.pool, { id, workflowId: analysisWorkflowId(id), requestId: null, wallets: [a, b], params: { window: null, sync: 'skip', failureThreshold: 0.8 } });
     await completeAnalysis(opened.stack.pool, id, { summary: { analysisId: id, status: 'completed' }, result: oldResult, coverage: [], failedWallets: [], engineVersion: '1.1.0' });
 
-    const view = await api.getAnalysis(id);
+    const view = await served.api.getAnalysis(id);
     const result = view.result as unknown as { engineVersion: string; pairs: SimilarityPair[]; clusters: Array<Record<string, unknown>> };
     expect(result.engineVersion).toBe('1.1.0');
     expect(result.pairs[0]).toMatchObject({ ...oldPair, scores: { ...oldPair.scores, funding: null, bundle: null, rarity: null, similarity: 0.42 }, evidence: null });

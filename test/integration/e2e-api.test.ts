@@ -1,46 +1,36 @@
 // End to end over real HTTP: the API listening on a port, the real workers, a simulator world.
 // A client POSTs an analysis, follows the Server-Sent Events until the server ends the stream, and
 // reads the result, clusters and enriched token metadata with GET; the CLI's renderer prints it.
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/api/app';
-import { ApiClient, type SseEvent } from '../../src/cli/api-client';
+import type { SseEvent } from '../../src/cli/api-client';
 import { renderAnalysis } from '../../src/cli/render';
 import { generateWorld } from '../../src/simulator';
 import { useSimulatedStack } from '../harness/stack';
+import { servedApi } from '../harness/http-api';
 
 const world = generateWorld({ seed: 71, wallets: 6, txPerWallet: 40, largeWallet: false });
 const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.address);
 const truth = world.groundTruth as { clusters: string[][] };
 
 describe('the API over HTTP with the real stack', () => {
-  let app: FastifyInstance;
-  let api: ApiClient;
+  const served = servedApi(() => opened.stack);
 
   const opened = useSimulatedStack(
     { world },
     {},
     {
-      afterOpen: async () => {
-        app = await buildApp({ config: opened.stack.config, temporal: opened.stack.client, pool: opened.stack.pool, redis: opened.stack.redis }, { eventPollIntervalMs: 200 });
-        await app.listen({ host: '127.0.0.1', port: 0 });
-        api = new ApiClient(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}`);
-      },
-      beforeClose: async () => {
-        await app?.close();
-      },
+      ...served.hooks,
     },
   );
 
   it('starts an analysis, streams progress, completion and enrichment, then serves the result with token metadata', async () => {
     const started = Date.now();
     const { view, events } = await opened.stack.withWorkers(async () => {
-      const analysis = await api.startAnalysis({ wallets: [...wallets].reverse(), sync: 'force' });
+      const analysis = await served.api.startAnalysis({ wallets: [...wallets].reverse(), sync: 'force' });
       expect(analysis.status).toBe('running');
       expect(analysis.links.temporalUi).toBe(`${opened.stack.config.TEMPORAL_UI_URL}/namespaces/${opened.stack.namespace}/workflows/${encodeURIComponent(analysis.workflowId)}`);
       const seen: SseEvent[] = [];
-      for await (const e of api.events(analysis.analysisId)) seen.push(e);
-      return { view: await api.getAnalysis(analysis.analysisId), events: seen };
+      for await (const e of served.api.events(analysis.analysisId)) seen.push(e);
+      return { view: await served.api.getAnalysis(analysis.analysisId), events: seen };
     });
     console.log(`e2e: ${events.length} events, analysis and enrichment done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
@@ -87,7 +77,7 @@ describe('the API over HTTP with the real stack', () => {
     }
 
     // the history lists it, and the CLI renders it
-    const history = await fetch(`${api.baseUrl}/v1/analyses?wallet=${wallets[0]}&limit=5`).then((r) => r.json() as Promise<{ analyses: Array<{ analysisId: string }> }>);
+    const history = await fetch(`${served.api.baseUrl}/v1/analyses?wallet=${wallets[0]}&limit=5`).then((r) => r.json() as Promise<{ analyses: Array<{ analysisId: string }> }>);
     expect(history.analyses[0].analysisId).toBe(view.analysisId);
     const text = renderAnalysis(view);
     expect(text).toContain('Most similar pairs (top 10 of 15');
@@ -100,12 +90,12 @@ describe('the API over HTTP with the real stack', () => {
     opened.sim.configure({ latencyMs: { 'helius:history': 300 }, paused: ['helius:history'] });
     try {
       const events = await opened.stack.withWorkers(async () => {
-        const analysis = await api.startAnalysis({ wallets, sync: 'force' });
+        const analysis = await served.api.startAnalysis({ wallets, sync: 'force' });
         const seen: SseEvent[] = [];
-        for await (const e of api.events(analysis.analysisId)) {
+        for await (const e of served.api.events(analysis.analysisId)) {
           seen.push(e);
           if (e.event === 'progress' && (e.data as { phase: string }).phase === 'syncing' && !seen.some((s) => s.event === 'cancel-sent')) {
-            const res = await fetch(`${api.baseUrl}/v1/analyses/${analysis.analysisId}`, { method: 'DELETE' });
+            const res = await fetch(`${served.api.baseUrl}/v1/analyses/${analysis.analysisId}`, { method: 'DELETE' });
             expect(res.status).toBe(202);
             opened.sim.configure({ paused: [] });
             seen.push({ event: 'cancel-sent', data: null });

@@ -5,11 +5,7 @@
 // /v0/transactions for its oldest transactions), stores who funded whom in funding_origins, links
 // the operator's wallets at their common upstream funder and not the strangers at the exchange, and
 // reads nothing again for a second analysis.
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
 import { readFirstFunderActivity, refreshCounterpartyActivity } from '../../src/activities/counterparty-activity';
-import { buildApp } from '../../src/api/app';
-import { ApiClient } from '../../src/cli/api-client';
 import type { FundingEvidence } from '../../src/domain/detection/funding';
 import type { SimilarityPair } from '../../src/domain/similarity/types';
 import { HeliusClient, SolanaRpcClient } from '../../src/providers';
@@ -18,6 +14,7 @@ import { walletAddress } from '../../src/simulator/keys';
 import type { WorldInput } from '../../src/simulator/world';
 import { analysisInput, executeAnalysis } from '../harness/analyses';
 import { useSimulatedStack } from '../harness/stack';
+import { servedApi } from '../harness/http-api';
 
 const T0 = 1_730_000_000;
 const DAY = 86_400;
@@ -50,20 +47,12 @@ const world: WorldInput = {
 };
 
 describe('funding chains', () => {
-  let app: FastifyInstance;
-  let api: ApiClient;
+  const served = servedApi(() => opened.stack);
   const opened = useSimulatedStack(
     { world },
     {},
     {
-      afterOpen: async () => {
-        app = await buildApp({ config: opened.stack.config, temporal: opened.stack.client, pool: opened.stack.pool, redis: opened.stack.redis }, { eventPollIntervalMs: 200 });
-        await app.listen({ host: '127.0.0.1', port: 0 });
-        api = new ApiClient(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}`);
-      },
-      beforeClose: async () => {
-        await app?.close();
-      },
+      ...served.hooks,
     },
   );
   const log = (endpoint: string) => opened.sim.requestLog.filter((r) => r.endpoint === endpoint);
@@ -96,7 +85,7 @@ describe('funding chains', () => {
     expect(stored?.status).toBe('completed');
     const result = stored!.result as { pairs: SimilarityPair[]; clusters: Array<{ members: string[] }> };
     // the API serves the new evidence whole (its response schema drops nothing)
-    const view = await api.getAnalysis(input.analysisId);
+    const view = await served.api.getAnalysis(input.analysisId);
     expect(view.result).toEqual(stored!.result);
     const pairOf = (x: string, y: string) => result.pairs.find((p) => p.walletA === (x < y ? x : y) && p.walletB === (x < y ? y : x))!;
     for (const [i, j] of [[0, 1], [0, 2], [1, 2]]) {
@@ -145,6 +134,24 @@ describe('funding chains', () => {
     const pairs = (stored!.result as { pairs: SimilarityPair[] }).pairs;
     expect(pairs.flatMap((p) => p.evidence?.funding ?? []).filter((f) => f.kind === 'common-upstream-funder')).toEqual([]);
   }, 120_000);
+
+  it('stores no origin for an address whose oldest transactions did not all come back, and reads it again later', async () => {
+    const { pool } = opened.stack;
+    await pool.query('DELETE FROM funding_origins WHERE address = $1', [hops[1]]);
+    const page = await rpc.getSignaturesForAddress(hops[1], { limit: 1000 });
+    const funding = page[page.length - 1].signature; // its oldest: the operator's funding of it
+    // the provider answers that transaction in a shape the client's validation rejects: left out
+    opened.sim.configure({ faults: { malformedSignatures: [funding] } });
+    try {
+      const refresh = await refreshCounterpartyActivity(pool, rpc, [operator[1], operator[2]], { maxLookups: 200, maxAgeSeconds: 86_400, parser: helius });
+      expect(refresh.traced.failed).toBeGreaterThanOrEqual(1);
+    } finally {
+      opened.sim.configure({ faults: { malformedSignatures: [] } });
+    }
+    expect((await pool.query('SELECT 1 FROM funding_origins WHERE address = $1', [hops[1]])).rows).toEqual([]);
+    await refreshCounterpartyActivity(pool, rpc, [operator[1], operator[2]], { maxLookups: 200, maxAgeSeconds: 86_400, parser: helius });
+    expect((await pool.query('SELECT funder FROM funding_origins WHERE address = $1', [hops[1]])).rows).toEqual([{ funder: ROOT }]);
+  });
 
   it('a sync reads its wallet\'s first funder ahead, once, and never fails for it', async () => {
     const { pool } = opened.stack;

@@ -5,19 +5,16 @@
 // eligible holders fails with the reason. With RECORD_HISTORIES=similarity-analysis-token-patches-2026-12-03 (or 1)
 // the token path's history is written to test/histories/ for test/unit/replay.test.ts.
 import { execFile } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
-import type { FastifyInstance } from 'fastify';
 import { Worker } from '@temporalio/worker';
-import { buildApp } from '../../src/api/app';
 import { DEFAULT_TOP_PAIRS } from '../../src/api/schemas/analyses';
-import { ApiClient } from '../../src/cli/api-client';
 import { renderAnalysis } from '../../src/cli/render';
 import { generateWorld } from '../../src/simulator';
 import { programDerivedAddress } from '../../src/simulator/keys';
 import { resolveTemporalCli } from '../../src/temporal/dev-server';
 import { analysisWorkflowId } from '../../src/workflows/contract';
 import { useSimulatedStack } from '../harness/stack';
+import { servedApi } from '../harness/http-api';
 import { testEnv } from '../harness/env';
 import { saveHistory, searchAttributeWrites } from '../harness/histories';
 
@@ -42,28 +39,20 @@ world.tokens.push(
 );
 
 describe('an analysis of a token’s holders through the HTTP API', () => {
-  let app: FastifyInstance;
-  let api: ApiClient;
+  const served = servedApi(() => opened.stack);
 
   const opened = useSimulatedStack(
     { world },
     { MAX_WALLETS_PER_ANALYSIS: '60' },
     {
-      afterOpen: async () => {
-        app = await buildApp({ config: opened.stack.config, temporal: opened.stack.client, pool: opened.stack.pool, redis: opened.stack.redis }, { eventPollIntervalMs: 200 });
-        await app.listen({ host: '127.0.0.1', port: 0 });
-        api = new ApiClient(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}`);
-      },
-      beforeClose: async () => {
-        await app?.close();
-      },
+      ...served.hooks,
       openTimeoutMs: 120_000,
     },
   );
 
   async function finished(id: string) {
     for (;;) {
-      const view = await api.getAnalysis(id);
+      const view = await served.api.getAnalysis(id);
       if (view.status !== 'running') return view;
       await new Promise((r) => setTimeout(r, 500));
     }
@@ -71,7 +60,7 @@ describe('an analysis of a token’s holders through the HTTP API', () => {
 
   it('analyses the top 50 of 2,000 holders, leaving out vaults, the AMM authority, the burn account and the exchange', async () => {
     const view = await opened.stack.withWorkers(async () => {
-      const started = await api.startAnalysis({ token: mint, top: 50, sync: 'force' });
+      const started = await served.api.startAnalysis({ token: mint, top: 50, sync: 'force' });
       expect(started.status).toBe('running');
       return finished(started.analysisId);
     });
@@ -108,17 +97,17 @@ describe('an analysis of a token’s holders through the HTTP API', () => {
 
   it('analyses a small token and records its history; a token with one eligible holder fails saying why', async () => {
     const { small, lonely } = await opened.stack.withWorkers(async () => {
-      const a = await api.startAnalysis({ token: SMALL, top: 3 }, 'small-token');
-      const b = await api.startAnalysis({ token: LONELY });
+      const a = await served.api.startAnalysis({ token: SMALL, top: 3 }, 'small-token');
+      const b = await served.api.startAnalysis({ token: LONELY });
       return { small: await finished(a.analysisId), lonely: await finished(b.analysisId) };
     });
     expect(small.status).toBe('completed');
     expect(small.wallets).toEqual(holderWallets.slice(0, 3).sort());
     expect(small.holders).toMatchObject({ selected: 3, excludedCounts: { 'off-curve': 1 } });
     // the same Idempotency-Key and body answer with the same analysis although its row now lists the holders
-    const again = await api.startAnalysis({ token: SMALL, top: 3 }, 'small-token');
+    const again = await served.api.startAnalysis({ token: SMALL, top: 3 }, 'small-token');
     expect(again).toMatchObject({ analysisId: small.analysisId, idempotentReplay: true, status: 'completed' });
-    await expect(api.startAnalysis({ token: SMALL, top: 2 }, 'small-token')).rejects.toMatchObject({ status: 422 });
+    await expect(served.api.startAnalysis({ token: SMALL, top: 2 }, 'small-token')).rejects.toMatchObject({ status: 422 });
 
     expect(lonely.status).toBe('failed');
     expect(lonely.holders).toMatchObject({ token: LONELY, top: 60, resolved: true, selected: 1, eligible: 1 });

@@ -61,6 +61,20 @@ export const transferRef = {
 
 const strength = { type: 'number', description: 'strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces)' } as const;
 
+/** What the chain says of a counterparty itself, as funding evidence cites it (engine 2.2.0). */
+const counterpartyActivity = {
+  type: 'object',
+  description:
+    'what the chain says of the counterparty itself (its newest page of signatures), when it was read (engine 2.2.0): a full page within a day is a busy service (weight 0, never cited), a whole history of at most 500 transactions a wallet of one owner (weight 1)',
+  properties: {
+    transactions: { type: 'integer', description: 'signatures its newest page listed (at most 1,000)' },
+    complete: { type: 'boolean', description: 'the page is its whole history' },
+    dedicated: { type: 'boolean', description: 'a wallet of one owner: its whole history is at most 500 transactions and it touched no more wallets than that, so its weight is 1 however many wallets it touched' },
+  },
+  required: ['transactions', 'complete', 'dedicated'],
+  additionalProperties: false,
+} as const;
+
 export const fundingEvidence = {
   oneOf: [
     {
@@ -78,18 +92,7 @@ export const fundingEvidence = {
         counterparty: { type: 'string', description: 'the common funder, source or destination' },
         counterpartyWallets: { type: 'integer', description: 'distinct wallets of the database it transferred with' },
         counterpartyWeight: { type: 'number', description: 'its weight in [0, 1]: by its degree, 0 for known exchanges and bridges, 1 for a wallet whose whole history on chain is short (engine 2.2.0)' },
-        counterpartyActivity: {
-          type: 'object',
-          description:
-            'what the chain says of the counterparty itself (its newest page of signatures), when it was read (engine 2.2.0): a full page within a day is a busy service (weight 0, never cited), a whole history of at most 500 transactions a wallet of one owner (weight 1)',
-          properties: {
-            transactions: { type: 'integer', description: 'signatures its newest page listed (at most 1,000)' },
-            complete: { type: 'boolean', description: 'the page is its whole history' },
-            dedicated: { type: 'boolean', description: 'a wallet of one owner: its whole history is at most 500 transactions, so its weight is 1 however many wallets it touched' },
-          },
-          required: ['transactions', 'complete', 'dedicated'],
-          additionalProperties: false,
-        },
+        counterpartyActivity,
         a: { ...transferRef, description: 'wallet A’s transfer with the counterparty' },
         b: { ...transferRef, description: 'wallet B’s transfer with the counterparty' },
         secondsApart: number,
@@ -119,19 +122,9 @@ export const fundingEvidence = {
       properties: {
         kind: { type: 'string', enum: ['common-upstream-funder'] },
         counterparty: { type: 'string', description: 'the common upstream funder' },
-        counterpartyWallets: { type: 'integer', description: 'distinct wallets of the database it transferred with directly (often none: it funded the fresh wallets)' },
+        counterpartyWallets: { type: 'integer', description: 'distinct wallets of the database it transferred with itself, or of the group whose funding chains reach it, whichever is more' },
         counterpartyWeight: { type: 'number', description: 'its weight in [0, 1]: 1 for a wallet whose whole history on chain is short, half its degree’s weight for a longer one; a service, a known exchange or an address the chain was not asked about is no upstream funder' },
-        counterpartyActivity: {
-          type: 'object',
-          description: 'what the chain says of the counterparty itself (its newest page of signatures)',
-          properties: {
-            transactions: { type: 'integer', description: 'signatures its newest page listed (at most 1,000)' },
-            complete: { type: 'boolean', description: 'the page is its whole history' },
-            dedicated: { type: 'boolean', description: 'a wallet of one owner (weight 1)' },
-          },
-          required: ['transactions', 'complete', 'dedicated'],
-          additionalProperties: false,
-        },
+        counterpartyActivity,
         viaA: { type: 'array', items: walletAddress, description: 'the fresh wallets between the counterparty and wallet A, the one it funded first (empty: it funded A itself)' },
         viaB: { type: 'array', items: walletAddress, description: 'the same for wallet B' },
         a: { ...transferRef, description: 'the counterparty’s funding of A’s chain (of viaA[0], or of A)' },

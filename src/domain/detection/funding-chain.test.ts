@@ -135,14 +135,56 @@ describe('common upstream funder', () => {
     expect(fundingForPair(listed.a, listed.b, { ...listed.stats, activity, origins }).score).toBe(0);
   });
 
-  it('weighs an upstream funder with a longer history by half its degree weight', () => {
+  it('weighs an upstream funder with a longer history by half its degree weight, and by time as a first funder', () => {
     const { stats, a, b } = twoHops(longLived);
     const strong = fundingForPair(a, b, twoHops(operator).stats).score;
     const result = fundingForPair(a, b, stats);
     expect(result.evidence[0]).toMatchObject({ kind: 'common-upstream-funder', counterparty: 'O', counterpartyActivity: { dedicated: false } });
-    expect(result.evidence[0].kind === 'common-upstream-funder' && result.evidence[0].counterpartyWeight).toBeCloseTo(FUNDING_DEFAULTS.upstreamOrdinaryFactor, 1);
+    const w = result.evidence[0].kind === 'common-upstream-funder' ? result.evidence[0].counterpartyWeight : NaN;
+    expect(w).toBeCloseTo(FUNDING_DEFAULTS.upstreamOrdinaryFactor, 1);
     expect(result.score).toBeLessThan(strong);
     expect(result.score).toBeGreaterThan(0);
+    // months apart, an ordinary address (an unlisted small service, someone's long-lived wallet)
+    // keeps only a first funder's quarter: its two fundings of fresh wallets say little by themselves
+    const apart = twoHops(longLived, T0 - 90 * DAY, T0);
+    const d = FUNDING_DEFAULTS;
+    expect(fundingForPair(apart.a, apart.b, apart.stats).score).toBeCloseTo(d.upstreamStrength * w * d.upstreamHopFactor * (d.timingFloor + (1 - d.timingFloor) * 2 ** -90), 10);
+  });
+
+  it('does not follow a sprayer: whoever funded an address that paid more of our wallets than it has transactions funded strangers', () => {
+    // a treasury T funds two sprayers, each paying 0.003 SOL to hundreds of fresh wallets in a few
+    // transactions: two of those wallets meet at T two hops up, and are strangers
+    const sprayer: CounterpartyActivity = { transactions: 11, complete: true, oldestTime: T0 - DAY, newestTime: T0 };
+    const stats: CounterpartyStats = {
+      walletsPerCounterparty: new Map([['S1', 300], ['S2', 280]]),
+      totalWallets: 5000,
+      activity: new Map([['S1', sprayer], ['S2', sprayer], ['T', operator]]),
+      origins: new Map([['S1', origin('T', '10', T0 - DAY)], ['S2', origin('T', '12', T0 - DAY)]]),
+    };
+    const a = funded('A', 'S1', T0, '0.003');
+    const b = funded('B', 'S2', T0, '0.004');
+    expect(fundingChain(a, stats).map((n) => n.address)).toEqual(['S1']);
+    expect(fundingForPair(a, b, stats).score).toBe(0);
+    expect(fundingLinks([a, b], stats)).toEqual([]);
+    // the same shape with fresh wallets that each paid one of ours is one owner's
+    const hops = { ...stats, walletsPerCounterparty: new Map([['S1', 1], ['S2', 1]]) };
+    expect(fundingForPair(a, b, hops).evidence[0]).toMatchObject({ kind: 'common-upstream-funder', counterparty: 'T' });
+  });
+
+  it('counts for an upstream funder the wallets whose chains reach it: more of them than its transactions is no wallet of one owner', () => {
+    // T's whole history is 3 transactions, yet the chains of 6 wallets of the group reach it through 6 fresh wallets
+    const three: CounterpartyActivity = { transactions: 3, complete: true, oldestTime: T0 - DAY, newestTime: T0 };
+    const group = Array.from({ length: 6 }, (_, i) => funded(`W${i}`, `H${i}`, T0 + i * 60, `1.${i + 1}`));
+    const stats = (root: CounterpartyActivity): CounterpartyStats => ({
+      walletsPerCounterparty: new Map(group.map((_, i) => [`H${i}`, 1])),
+      activity: new Map<string, CounterpartyActivity>([...group.map((_, i): [string, CounterpartyActivity] => [`H${i}`, fresh]), ['T', root]]),
+      origins: new Map(group.map((_, i) => [`H${i}`, origin('T', `${2 + i}`, T0 - DAY + i)])),
+    });
+    const owner = fundingLinks(group, stats({ ...three, transactions: 7 }));
+    expect(owner).toHaveLength(15);
+    expect(owner[0].evidence[0]).toMatchObject({ counterparty: 'T', counterpartyWeight: 1, counterpartyWallets: 6, counterpartyActivity: { dedicated: true } });
+    const odd = fundingLinks(group, stats(three));
+    expect(odd.every((l) => l.evidence[0].kind === 'common-upstream-funder' && l.evidence[0].counterpartyWeight < 0.5 && l.evidence[0].counterpartyActivity?.dedicated === false)).toBe(true);
   });
 
   it('leaves two wallets with the same first funder to common-first-funder, and finds chain pairs in a group with nothing else in common', () => {

@@ -80,15 +80,20 @@ export const FUNDING_DEFAULTS = {
   upstreamHops: 2,
   /** an address's oldest transactions read for its first funding (a new wallet's first is its funding; a few more cover a first token receipt) */
   originSignatures: 3,
-  /** strength of a common upstream funder one hop above both wallets' first funders, before its weight and timing */
+  /**
+   * strength of a common upstream funder one hop in all above the wallets' first funders (it funded
+   * one wallet itself and the other's first funder), before its weight and timing; one hop above
+   * both keeps upstreamHopFactor of it
+   */
   upstreamStrength: 0.8,
   /** share of that strength kept for every hop more (either side) */
   upstreamHopFactor: 0.75,
   /**
-   * share of a common upstream funder's strength kept however far apart its two fundings are: it
-   * already had to be a wallet of one owner that funded fresh wallets of one owner each (a service
-   * weighs 0), a shape strangers do not make by chance, so time matters less than for a first
-   * funder; an operator hiding its wallets spreads its fundings over days
+   * share of a common upstream funder's strength kept however far apart its two fundings are, when
+   * it is a wallet of one owner that funded fresh wallets of one owner each (a service weighs 0), a
+   * shape strangers do not make by chance, so time matters less than for a first funder (an
+   * operator hiding its wallets spreads its fundings over days); any other upstream funder keeps
+   * `timingFloor`
    */
   upstreamTimingFloor: 0.75,
   /** its two fundings this many seconds apart keep half of the timing bonus */
@@ -289,9 +294,11 @@ export interface ChainNode {
 
 /**
  * A wallet's funding chain: its first funder, then as long as the address reached is a wallet of one
- * owner (`counterpartyActivityClass` 'dedicated', not a known exchange) whose own first funding the
- * chain was read for (`stats.origins`), that address's first funder, up to `upstreamHops` above the
- * first. Empty without a first funding. Stops before an address already in the chain or the wallet.
+ * owner (`counterpartyActivityClass` 'dedicated', not a known exchange) that touched no more wallets
+ * of the database than its history has transactions (a sprayer pays many in one transaction, and
+ * whoever funded it funded strangers) and whose own first funding the chain was read for
+ * (`stats.origins`), that address's first funder, up to `upstreamHops` above the first. Empty
+ * without a first funding. Stops before an address already in the chain or the wallet.
  */
 export function fundingChain(profile: FundingProfile, stats: CounterpartyStats, known: ReadonlyMap<string, unknown> = KNOWN_ADDRESSES): ChainNode[] {
   const first = profile.firstFunding;
@@ -300,7 +307,7 @@ export function fundingChain(profile: FundingProfile, stats: CounterpartyStats, 
   const seen = new Set([profile.wallet, first.counterparty]);
   for (let depth = 1; depth <= FUNDING_DEFAULTS.upstreamHops; depth++) {
     const below = chain[chain.length - 1].address;
-    if (known.has(below) || counterpartyActivityClass(stats.activity?.get(below)) !== 'dedicated') break;
+    if (known.has(below) || !dedicatedWallet(stats.activity?.get(below), stats.walletsPerCounterparty.get(below) ?? 1)) break;
     const origin = stats.origins?.get(below);
     if (origin === undefined || seen.has(origin.funder)) break;
     seen.add(origin.funder);
@@ -346,8 +353,8 @@ function upstreamWeight(address: string, stats: CounterpartyStats, known: Readon
  * Where two funding chains meet: the address both reach with the fewest hops in all (above it the
  * chains are one), when that is above the first funder on at least one side (both first funders the
  * same is `common-first-funder`) and not one of the two wallets. Strength: upstreamStrength × w(c) ×
- * upstreamHopFactor^(dA + dB − 1) × timing, timing = 0.75 + 0.25 × 2^(−Δt / 24 h) between c's two
- * fundings.
+ * upstreamHopFactor^(dA + dB − 1) × timing, timing = f + (1 − f) × 2^(−Δt / 24 h) between c's two
+ * fundings, f = 0.75 for a wallet of one owner (`upstreamTimingFloor`), else 0.25 (`timingFloor`).
  */
 function upstreamEvidence(
   a: string,
@@ -373,10 +380,13 @@ function upstreamEvidence(
   if ((na.depth === 0 && nb.depth === 0) || c === a || c === b) return null;
   const w = upstreamWeight(c, stats, known, halfWeightDegree);
   if (w < minWeight) return null;
-  const apart = Math.abs(na.transfer.timestamp - nb.transfer.timestamp);
-  const timing = d.upstreamTimingFloor + (1 - d.upstreamTimingFloor) * 2 ** (-apart / d.upstreamHalfLifeSeconds);
   const activity = stats.activity?.get(c);
   const degree = stats.walletsPerCounterparty.get(c) ?? 0;
+  // a wallet of one owner keeps most of its strength whatever the time between its fundings; any
+  // other address (an unlisted small service, someone's long-lived wallet) only what a first funder keeps
+  const floor = dedicatedWallet(activity, Math.max(degree, 2)) ? d.upstreamTimingFloor : d.timingFloor;
+  const apart = Math.abs(na.transfer.timestamp - nb.transfer.timestamp);
+  const timing = floor + (1 - floor) * 2 ** (-apart / d.upstreamHalfLifeSeconds);
   return {
     kind: 'common-upstream-funder',
     counterparty: c,
@@ -421,8 +431,9 @@ export function fundingProfile(wallet: string, transfers: readonly WalletTransfe
  *   funder): 0.6 × w(c) × (0.25 + 0.75 × 2^(−Δt / 24 h)), Δt between their closest transfers with c.
  * - common upstream funder c (engine 2.3.0): both funding chains (`fundingChain`) reach c, above
  *   the first funder on one side at least: 0.8 × w(c) × 0.75^(dA + dB − 1) × (0.75 + 0.25 × 2^(−Δt / 24 h)),
- *   dX the hops above X's first funder, Δt between c's two fundings; w(c) needs the chain's word on c
- *   (1 for a wallet of one owner, half its degree's weight otherwise, 0 for a service or unread).
+ *   dX the hops above X's first funder, Δt between c's two fundings (the floor 0.75 is 0.25 unless c
+ *   is a wallet of one owner); w(c) needs the chain's word on c (1 for a wallet of one owner, half its
+ *   degree's weight otherwise, 0 for a service or unread).
  * w(c) = `counterpartyLinkWeight` (by c's degree in the database, or by its activity on chain when
  * `stats.activity` has it; 0 for known exchanges); counterparties under `minCounterpartyWeight` are
  * ignored.
@@ -562,20 +573,26 @@ export function fundingLinks(
       }
     }
   }
-  // pairs whose funding chains meet above a first funder
+  // pairs whose funding chains meet above a first funder: an index address → the wallets whose
+  // chains reach it; an address reached counts at least as many wallets as reach it (so a funder
+  // whose chains reach more wallets than it has transactions is a sprayer's funder, not one owner's)
+  let scored = merged;
   if (stats.origins !== undefined && stats.origins.size > 0) {
     const reach = new Map<string, Array<{ wallet: string; depth: number }>>();
     for (const p of profiles) {
-      const chain = fundingChain(p, merged, known);
-      if (chain.length < 2) {
-        // a wallet whose first funder is someone's upstream funder is in the index at depth 0
-        if (chain.length === 1) (reach.get(chain[0].address) ?? reach.set(chain[0].address, []).get(chain[0].address)!).push({ wallet: p.wallet, depth: 0 });
-        continue;
+      for (const n of fundingChain(p, merged, known)) {
+        const list = reach.get(n.address);
+        if (list) list.push({ wallet: p.wallet, depth: n.depth });
+        else reach.set(n.address, [{ wallet: p.wallet, depth: n.depth }]);
       }
-      for (const n of chain) (reach.get(n.address) ?? reach.set(n.address, []).get(n.address)!).push({ wallet: p.wallet, depth: n.depth });
     }
-    for (const list of reach.values()) {
-      if (list.length < 2 || !list.some((x) => x.depth > 0)) continue;
+    const reached = new Map(merged.walletsPerCounterparty);
+    for (const [c, list] of reach) if (list.some((x) => x.depth > 0)) reached.set(c, Math.max(reached.get(c) ?? 0, list.length));
+    scored = { ...merged, walletsPerCounterparty: reached };
+    for (const [c, list] of reach) {
+      if (list.length < 2 || !list.some((x) => x.depth > 0) || byWallet.has(c)) continue;
+      // an address that weighs nothing upstream (a known exchange, a service, not read) links no one
+      if (upstreamWeight(c, scored, known, half) < minWeight) continue;
       for (let i = 0; i < list.length; i++) {
         for (let j = i + 1; j < list.length; j++) if (list[i].depth > 0 || list[j].depth > 0) candidates.add(key(list[i].wallet, list[j].wallet));
       }
@@ -584,7 +601,7 @@ export function fundingLinks(
   const out: Array<WalletPair & SignalResult<FundingEvidence>> = [];
   for (const k of [...candidates].sort()) {
     const [x, y] = k.split('\u0000');
-    const result = fundingForPair(byWallet.get(x)!, byWallet.get(y)!, merged, opts);
+    const result = fundingForPair(byWallet.get(x)!, byWallet.get(y)!, scored, opts);
     if (result.score > 0) out.push({ a: x, b: y, ...result });
   }
   return out;

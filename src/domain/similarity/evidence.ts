@@ -46,6 +46,7 @@ export function pairEvidence(p: PairSignalParts): PairEvidence {
 function flipFunding(e: FundingEvidence): FundingEvidence {
   if (e.kind === 'direct') return e;
   if (e.kind === 'common-upstream-funder') return { ...e, a: e.b, b: e.a, viaA: e.viaB, viaB: e.viaA };
+  if (e.kind === 'same-amount-funding') return { ...e, a: e.b, b: e.a, funderA: e.funderB, funderB: e.funderA };
   return { ...e, a: e.b, b: e.a };
 }
 

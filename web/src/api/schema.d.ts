@@ -580,7 +580,7 @@ export interface paths {
                                             counterpartyActivity?: {
                                                 /** @description the page is its whole history */
                                                 complete: boolean;
-                                                /** @description a wallet of one owner: its whole history is at most 500 transactions, so its weight is 1 however many wallets it touched */
+                                                /** @description a wallet of one owner: its whole history is at most 500 transactions and it touched no more wallets than that, so its weight is 1 however many wallets it touched */
                                                 dedicated: boolean;
                                                 /** @description signatures its newest page listed (at most 1,000) */
                                                 transactions: number;
@@ -655,16 +655,16 @@ export interface paths {
                                             };
                                             /** @description the common upstream funder */
                                             counterparty: string;
-                                            /** @description what the chain says of the counterparty itself (its newest page of signatures) */
+                                            /** @description what the chain says of the counterparty itself (its newest page of signatures), when it was read (engine 2.2.0): a full page within a day is a busy service (weight 0, never cited), a whole history of at most 500 transactions a wallet of one owner (weight 1) */
                                             counterpartyActivity?: {
                                                 /** @description the page is its whole history */
                                                 complete: boolean;
-                                                /** @description a wallet of one owner (weight 1) */
+                                                /** @description a wallet of one owner: its whole history is at most 500 transactions and it touched no more wallets than that, so its weight is 1 however many wallets it touched */
                                                 dedicated: boolean;
                                                 /** @description signatures its newest page listed (at most 1,000) */
                                                 transactions: number;
                                             };
-                                            /** @description distinct wallets of the database it transferred with directly (often none: it funded the fresh wallets) */
+                                            /** @description distinct wallets of the database it transferred with itself, or of the group whose funding chains reach it, whichever is more */
                                             counterpartyWallets: number;
                                             /** @description its weight in [0, 1]: 1 for a wallet whose whole history on chain is short, half its degree’s weight for a longer one; a service, a known exchange or an address the chain was not asked about is no upstream funder */
                                             counterpartyWeight: number;
@@ -1307,7 +1307,7 @@ export interface paths {
                                             counterpartyActivity?: {
                                                 /** @description the page is its whole history */
                                                 complete: boolean;
-                                                /** @description a wallet of one owner: its whole history is at most 500 transactions, so its weight is 1 however many wallets it touched */
+                                                /** @description a wallet of one owner: its whole history is at most 500 transactions and it touched no more wallets than that, so its weight is 1 however many wallets it touched */
                                                 dedicated: boolean;
                                                 /** @description signatures its newest page listed (at most 1,000) */
                                                 transactions: number;
@@ -1382,16 +1382,16 @@ export interface paths {
                                             };
                                             /** @description the common upstream funder */
                                             counterparty: string;
-                                            /** @description what the chain says of the counterparty itself (its newest page of signatures) */
+                                            /** @description what the chain says of the counterparty itself (its newest page of signatures), when it was read (engine 2.2.0): a full page within a day is a busy service (weight 0, never cited), a whole history of at most 500 transactions a wallet of one owner (weight 1) */
                                             counterpartyActivity?: {
                                                 /** @description the page is its whole history */
                                                 complete: boolean;
-                                                /** @description a wallet of one owner (weight 1) */
+                                                /** @description a wallet of one owner: its whole history is at most 500 transactions and it touched no more wallets than that, so its weight is 1 however many wallets it touched */
                                                 dedicated: boolean;
                                                 /** @description signatures its newest page listed (at most 1,000) */
                                                 transactions: number;
                                             };
-                                            /** @description distinct wallets of the database it transferred with directly (often none: it funded the fresh wallets) */
+                                            /** @description distinct wallets of the database it transferred with itself, or of the group whose funding chains reach it, whichever is more */
                                             counterpartyWallets: number;
                                             /** @description its weight in [0, 1]: 1 for a wallet whose whole history on chain is short, half its degree’s weight for a longer one; a service, a known exchange or an address the chain was not asked about is no upstream funder */
                                             counterpartyWeight: number;
@@ -2021,7 +2021,7 @@ export interface paths {
                                         counterpartyActivity?: {
                                             /** @description the page is its whole history */
                                             complete: boolean;
-                                            /** @description a wallet of one owner: its whole history is at most 500 transactions, so its weight is 1 however many wallets it touched */
+                                            /** @description a wallet of one owner: its whole history is at most 500 transactions and it touched no more wallets than that, so its weight is 1 however many wallets it touched */
                                             dedicated: boolean;
                                             /** @description signatures its newest page listed (at most 1,000) */
                                             transactions: number;
@@ -2096,16 +2096,16 @@ export interface paths {
                                         };
                                         /** @description the common upstream funder */
                                         counterparty: string;
-                                        /** @description what the chain says of the counterparty itself (its newest page of signatures) */
+                                        /** @description what the chain says of the counterparty itself (its newest page of signatures), when it was read (engine 2.2.0): a full page within a day is a busy service (weight 0, never cited), a whole history of at most 500 transactions a wallet of one owner (weight 1) */
                                         counterpartyActivity?: {
                                             /** @description the page is its whole history */
                                             complete: boolean;
-                                            /** @description a wallet of one owner (weight 1) */
+                                            /** @description a wallet of one owner: its whole history is at most 500 transactions and it touched no more wallets than that, so its weight is 1 however many wallets it touched */
                                             dedicated: boolean;
                                             /** @description signatures its newest page listed (at most 1,000) */
                                             transactions: number;
                                         };
-                                        /** @description distinct wallets of the database it transferred with directly (often none: it funded the fresh wallets) */
+                                        /** @description distinct wallets of the database it transferred with itself, or of the group whose funding chains reach it, whichever is more */
                                         counterpartyWallets: number;
                                         /** @description its weight in [0, 1]: 1 for a wallet whose whole history on chain is short, half its degree’s weight for a longer one; a service, a known exchange or an address the chain was not asked about is no upstream funder */
                                         counterpartyWeight: number;
