@@ -90,7 +90,6 @@ export async function refreshCounterpartyActivity(pool: Pool, source: SignatureS
 
 /** Reads the activity of addresses (those without a fresh summary), under the step's deadline. */
 function activityReader(pool: Pool, source: SignatureSource, options: CounterpartyActivityOptions, deadline: AbortSignal) {
-  const limit = FUNDING_DEFAULTS.activityPageLimit;
   const run = pLimit(options.concurrency ?? 8);
   const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
   // every request under way listens to it (its connection slot's wait, the request itself)
@@ -108,14 +107,14 @@ function activityReader(pool: Pool, source: SignatureSource, options: Counterpar
             options.signal?.throwIfAborted();
             let page: SignaturePage | null = null;
             try {
-              if (!deadline.aborted) page = await source.getSignaturesForAddress(address, { limit, signal });
+              if (!deadline.aborted) page = await source.getSignaturesForAddress(address, { limit: ACTIVITY_PAGE, signal });
             } catch (err) {
               if (options.signal?.aborted) throw options.signal.reason ?? err;
             } finally {
               options.onProgress?.(++done, missing.length);
             }
             if (page === null) failed++;
-            else await storeCounterpartyActivity(pool, address, summariseSignatures(page, limit), limit, oldestSignatures(page, limit));
+            else await storeActivityPage(pool, address, page);
           }),
         ),
       );
@@ -124,11 +123,19 @@ function activityReader(pool: Pool, source: SignatureSource, options: Counterpar
   };
 }
 
-export type SignaturePage = Array<{ signature?: string; blockTime?: number | null }>;
+type SignaturePage = Array<{ signature?: string; blockTime?: number | null }>;
+
+/** The signatures an activity page asks for (getSignaturesForAddress's largest page). */
+const ACTIVITY_PAGE = FUNDING_DEFAULTS.activityPageLimit;
+
+/** Stores what an activity page says of an address: its summary, and its oldest signatures when it is the whole history. */
+async function storeActivityPage(pool: Pool, address: string, page: SignaturePage): Promise<void> {
+  await storeCounterpartyActivity(pool, address, summariseSignatures(page, ACTIVITY_PAGE), ACTIVITY_PAGE, oldestSignatures(page));
+}
 
 /** The oldest signatures of a whole history (a page shorter than its limit), oldest first; null for a full page. */
-export function oldestSignatures(page: SignaturePage, limit: number): string[] | null {
-  if (page.length >= limit) return null;
+function oldestSignatures(page: SignaturePage): string[] | null {
+  if (page.length >= ACTIVITY_PAGE) return null;
   return page
     .slice(-FUNDING_DEFAULTS.originSignatures)
     .map((s) => s.signature)
@@ -239,9 +246,7 @@ export async function readFirstFunderActivity(
       if ((await loadCounterpartyActivity(pool, [funder], options.maxAgeSeconds)).has(funder)) return false;
       const deadline = AbortSignal.timeout(options.deadlineMs ?? FIRST_FUNDER_READ_DEADLINE_MS);
       const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
-      const limit = FUNDING_DEFAULTS.activityPageLimit;
-      const page = await source.getSignaturesForAddress(funder, { limit, signal });
-      await storeCounterpartyActivity(pool, funder, summariseSignatures(page, limit), limit, oldestSignatures(page, limit));
+      await storeActivityPage(pool, funder, await source.getSignaturesForAddress(funder, { limit: ACTIVITY_PAGE, signal }));
       return true;
     })();
     firstFunderReads.set(funder, reading.catch(() => false));

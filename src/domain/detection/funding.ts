@@ -341,12 +341,10 @@ function originRef(o: FundingOrigin): TransferRef {
  */
 function upstreamWeight(address: string, stats: CounterpartyStats, known: ReadonlyMap<string, unknown>, halfWeightDegree: number): number {
   const activity = stats.activity?.get(address);
-  if (activity === undefined || known.has(address)) return 0;
-  const kind = counterpartyActivityClass(activity);
-  if (kind === 'service') return 0;
-  const degree = stats.walletsPerCounterparty.get(address) ?? 2;
-  if (dedicatedWallet(activity, degree)) return 1;
-  return FUNDING_DEFAULTS.upstreamOrdinaryFactor * degreeWeight(address, stats, known, halfWeightDegree);
+  if (activity === undefined) return 0;
+  // 0 for a known exchange or a service, 1 for a wallet of one owner, else by its degree
+  const w = counterpartyLinkWeight(address, stats, known, halfWeightDegree);
+  return dedicatedWallet(activity, stats.walletsPerCounterparty.get(address) ?? 2) ? w : FUNDING_DEFAULTS.upstreamOrdinaryFactor * w;
 }
 
 /**
