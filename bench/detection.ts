@@ -3,11 +3,11 @@
 // the clusters and every pair score find the wallets that belong together (docs/analytics.md,
 // "Detection benchmark").
 import { parseArgs } from 'node:util';
-import { DEFAULT_DETECTION_BENCH, runDetectionBench, type DetectionBenchOptions } from './lib/detection-pipeline';
+import { DEFAULT_BENCH_WALLETS, DEFAULT_DETECTION_BENCH, runDetectionBench, type DetectionBenchOptions } from './lib/detection-pipeline';
 import { formatDetectionReport } from './lib/detection-report';
 import { SCENARIOS, isScenario } from '../src/simulator/generator-kit';
 
-const USAGE = 'usage: npm run bench:detection -- [--seeds 1,2,3,4,5 | 1-5] [--wallets 40] [--tx-per-wallet 40] [--scenario hard|classic|adversarial] [--no-counterparty-activity] [--json]';
+const USAGE = 'usage: npm run bench:detection -- [--seeds 1,2,3,4,5 | 1-5] [--wallets 40 (adversarial 52)] [--tx-per-wallet 40] [--scenario hard|classic|adversarial] [--no-counterparty-activity] [--json]';
 
 /** "1,2,5" or "1-5" (or a mix: "1-3,7"): at least one non-negative integer seed. */
 export function parseSeeds(text: string): number[] {
@@ -45,7 +45,7 @@ function main(): void {
   if (!isScenario(scenario)) throw new Error(`--scenario must be one of ${SCENARIOS.join(', ')} (got ${JSON.stringify(scenario)})`);
   const options: DetectionBenchOptions = {
     seeds: values.seeds === undefined ? d.seeds : parseSeeds(values.seeds),
-    wallets: values.wallets === undefined ? d.wallets : positiveInt('wallets', values.wallets, 2),
+    wallets: values.wallets === undefined ? DEFAULT_BENCH_WALLETS[scenario] : positiveInt('wallets', values.wallets, 2),
     txPerWallet: values['tx-per-wallet'] === undefined ? d.txPerWallet : positiveInt('tx-per-wallet', values['tx-per-wallet'], 1),
     scenario,
     counterpartyActivity: !values['no-counterparty-activity'],

@@ -25,6 +25,9 @@ export interface DetectionBenchOptions {
 
 export const DEFAULT_DETECTION_BENCH: DetectionBenchOptions = { seeds: [1, 2, 3, 4, 5], wallets: 40, txPerWallet: 40, scenario: 'hard', counterpartyActivity: true };
 
+/** Wallets of a world by default, per scenario: the adversarial cases need 49 (3 independent left at 52). */
+export const DEFAULT_BENCH_WALLETS: Readonly<Record<DetectionBenchOptions['scenario'], number>> = { classic: 40, hard: 40, adversarial: 52 };
+
 /**
  * Everything the engine gets about one wallet, built the way the stack builds it: the wallet's
  * history as the Helius route serves it, validated like HeliusClient does (a transaction failing the
@@ -198,13 +201,15 @@ export function worldStats(wallets: readonly SimilarityWalletInput[], sim?: SimW
 /**
  * The funding chains as the analysis activity follows them (traceFundingChains): each wallet's first
  * funder, its activity read; a wallet of one owner's first funding from its oldest transactions; its
- * funder the next level, up to `upstreamHops` above the first funders.
+ * funder the next level, up to `upstreamHops` above the first funders; a group wallet reached ends
+ * the chain, its activity read.
  */
 function traceChains(wallets: readonly SimilarityWalletInput[], sim: SimWorld, activity: Map<string, CounterpartyActivity>): Map<string, FundingOrigin> {
   const limit = FUNDING_DEFAULTS.activityPageLimit;
   const members = new Set(wallets.map((w) => w.address));
   const skip = new Set([...members, ...KNOWN_ADDRESSES.keys()]);
   const origins = new Map<string, FundingOrigin>();
+  const tops = new Set<string>();
   let level = [...new Set(wallets.map((w) => fundingProfile(w.address, w.transfers ?? []).firstFunding?.counterparty).filter((c): c is string => c !== undefined && !skip.has(c)))];
   for (let depth = 0; level.length > 0; depth++) {
     const pages = new Map(level.map((a) => [a, sim.addressSignatures(a, limit)]));
@@ -221,8 +226,16 @@ function traceChains(wallets: readonly SimilarityWalletInput[], sim: SimWorld, a
       if (origin === null) continue;
       origins.set(a, origin);
       if (!skip.has(origin.funder)) next.add(origin.funder);
+      else if (members.has(origin.funder)) tops.add(origin.funder);
     }
     level = [...next];
+  }
+  // a group wallet's page is its own history, newest first, as getSignaturesForAddress serves it
+  for (const a of tops) {
+    const w = sim.indexOf(a)!;
+    const n = sim.historyLength(w);
+    const page = Array.from({ length: Math.min(limit, n) }, (_, j) => ({ blockTime: sim.meta(w, n - 1 - j).ts }));
+    if (!activity.has(a)) activity.set(a, summariseSignatures(page, limit));
   }
   return origins;
 }

@@ -150,7 +150,9 @@ function oldestSignatures(page: SignaturePage): string[] | null {
  * whose origin is not stored, its oldest transactions (from the store when a synced history holds
  * them, else parsed by Helius, 100 to a request) give its first funder (`fundingOriginOf`), stored;
  * those funders are the next level, their activity read (the step weighs the one the chains meet at
- * by it), up to `upstreamHops` above the first funders.
+ * by it), up to `upstreamHops` above the first funders. A wallet of the group that a chain reaches
+ * is not followed, but its activity is read: it funded another wallet through fresh wallets
+ * (engine 2.4.0, `indirect-transfer`), and weighs as the top of chains by what the chain says of it.
  */
 async function traceFundingChains(
   pool: Pool,
@@ -162,6 +164,8 @@ async function traceFundingChains(
   deadline: AbortSignal,
 ): Promise<{ followed: number; origins: number; failed: number }> {
   const skip = new Set([...wallets, ...KNOWN_ADDRESSES.keys()]);
+  const group = new Set(wallets);
+  const tops = new Set<string>();
   let level = [...firsts];
   const out = { followed: 0, origins: 0, failed: 0 };
   for (let depth = 0; level.length > 0 && !deadline.aborted; depth++) {
@@ -204,10 +208,15 @@ async function traceFundingChains(
     const next = new Set<string>();
     for (const a of dedicated) {
       const funder = origins.get(a)?.funder;
-      if (funder !== undefined && !skip.has(funder)) next.add(funder);
+      if (funder === undefined) continue;
+      if (!skip.has(funder)) next.add(funder);
+      else if (group.has(funder)) tops.add(funder);
     }
     level = [...next].slice(0, options.maxLookups);
   }
+  // a wallet of the group that funded another's chain tops it: what the chain says of it weighs it
+  // (a wallet of one owner, a service), as for any upstream funder; its own chain is its own
+  if (tops.size > 0 && !deadline.aborted) out.failed += (await reader.read([...tops].slice(0, options.maxLookups))).failed;
   return out;
 }
 

@@ -106,7 +106,8 @@ function transfersOf(stored: WalletTransfer[], coverage: { covers: boolean; tran
 /**
  * The stored origins along the group wallets' funding chains (from each wallet's first funder, up to
  * `upstreamHops` above it), adding each address's stored activity to `activity` on the way; only
- * the chains' addresses are loaded, level by level.
+ * the chains' addresses are loaded, level by level; a group wallet a chain reaches ends it, its
+ * activity loaded (it weighs as the chains' top).
  */
 async function fundingChains(pool: Pool, transfers: ReadonlyMap<string, WalletTransfer[]>, own: ReadonlySet<string>, activity: Map<string, CounterpartyActivity>): Promise<Map<string, FundingOrigin>> {
   const origins = new Map<string, FundingOrigin>();
@@ -116,6 +117,7 @@ async function fundingChains(pool: Pool, transfers: ReadonlyMap<string, WalletTr
     if (first !== null && !own.has(first.counterparty) && !KNOWN_ADDRESSES.has(first.counterparty)) level.add(first.counterparty);
   }
   const seen = new Set(level);
+  const tops = new Set<string>();
   for (let depth = 0; level.size > 0; depth++) {
     const addresses = [...level];
     const missing = addresses.filter((a) => !activity.has(a));
@@ -126,13 +128,16 @@ async function fundingChains(pool: Pool, transfers: ReadonlyMap<string, WalletTr
     for (const [a, origin] of await loadFundingOrigins(pool, followed)) {
       if (origin === null) continue;
       origins.set(a, origin);
-      if (!seen.has(origin.funder) && !own.has(origin.funder) && !KNOWN_ADDRESSES.has(origin.funder)) {
+      if (own.has(origin.funder)) tops.add(origin.funder);
+      else if (!seen.has(origin.funder) && !KNOWN_ADDRESSES.has(origin.funder)) {
         seen.add(origin.funder);
         next.add(origin.funder);
       }
     }
     level = next;
   }
+  // a group wallet that a chain reaches tops it: its activity weighs it there (the chain is not followed above it)
+  for (const [a, summary] of await loadCounterpartyActivity(pool, [...tops].filter((a) => !activity.has(a)))) activity.set(a, summary);
   return origins;
 }
 

@@ -6,6 +6,7 @@ import { Context, CancelledFailure, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { isRetryable, ProviderError } from '../providers/errors';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { setMaxListeners } from 'node:events';
 import { ENGINE_VERSION, computeBehavior, computePnl, extractMany, formatUnits } from '../domain';
 import { extractTransfersMany } from '../domain/detection/transfers';
 import { storeHistoryPage } from '../store/transactions';
@@ -36,6 +37,13 @@ export interface SyncChunkInput {
   sinceTimestamp: number | null;
   maxPages: number;
 }
+
+/**
+ * Abort listeners one wallet's sync in a batch may hold on the batch's cancellation signal at once:
+ * its SOL price's wait, its page request's wait for a connection, the budget and the request itself,
+ * and its first funder's read (its own wait and its deadline's combined signal).
+ */
+const LISTENERS_PER_SYNC = 6;
 
 /** A chunk's outcome (ChunkOutcome, which walletSyncWorkflow's steps read) and its extras. */
 export interface SyncChunkResult extends ChunkOutcome {
@@ -391,6 +399,10 @@ export function createSyncActivities(deps: ActivityDeps) {
       const ctx = Context.current();
       const state: BatchHeartbeat = (ctx.info.heartbeatDetails as BatchHeartbeat | undefined) ?? { done: [], started: {} };
       const { wallets, ...shared } = input;
+      // the batch's wallets share its cancellation signal, each listening to it from a few places at
+      // once (its SOL price, its page request and its budget, its first funder's read): more than
+      // Node's default of 10 listeners, which it would warn of as a leak
+      setMaxListeners(LISTENERS_PER_SYNC * wallets.length + 10, ctx.cancellationSignal);
       const outcomeOf = (wallet: string) => state.done.find((d) => d.wallet === wallet);
       const syncOne = async (wallet: string, skipIfSyncedAfter: string | null): Promise<void> => {
         // a cancelled batch begins no more syncs (those under way meet it at their next page)

@@ -6,7 +6,7 @@ import { ActionableError } from '../errors';
 import type { AnalysisView } from '../api/schemas/analyses';
 import type { FundingEvidence, TransferRef } from '../domain/detection/funding';
 import type { SimilarityPair } from '../domain/similarity/types';
-import { lag, shortAddress } from './evidence';
+import { lag, plural, shortAddress } from './evidence';
 import { rankedPairs, score, servedResult, tokenName, wrapped } from './render';
 
 /** The pair asked for is not in the result, or a wallet matches several members. */
@@ -129,6 +129,14 @@ function heading(what: string, shown: number, omitted: number, unit: string): st
 
 function fundingLines(f: FundingEvidence, who: (a: string) => string, transfer: (verb: string, ref: TransferRef) => string[]): string[] {
   if (f.kind === 'direct') return [`  direct transfer ${who(f.from)} → ${who(f.to)}, strength ${score(f.strength)}`, ...transfer(`${who(f.from)} sent`, f.transfer)];
+  if (f.kind === 'indirect-transfer') {
+    return [
+      ...wrapped('  ', `indirect transfer ${who(f.from)} → ${who(f.to)} through ${plural(f.via.length, 'fresh wallet')} (each first funded by the one before), ${lag(f.secondsApart)} from the first transfer to the last, strength ${score(f.strength)}`, 4),
+      ...wrapped('    ', `chain: ${[who(f.from), ...f.via, who(f.to)].join(' → ')}`, 6),
+      ...transfer(`${f.via[0]} received`, f.first),
+      ...transfer(`${who(f.to)} received`, f.last),
+    ];
+  }
   if (f.kind === 'same-amount-funding') {
     return [
       ...wrapped('  ', `first funded with exactly the same amount, ${f.a.amount} SOL, ${lag(f.secondsApart)} apart (A from ${f.funderA}, B from ${f.funderB}), strength ${score(f.strength)}`, 4),

@@ -14,6 +14,9 @@
 // - hop-funded-operator: wallets each first funded by a fresh wallet of their own (a hop), the hops
 //   funded days apart by one wallet of the operator's (world.outsideTransfers): nothing in common
 //   one hop up, the operator two hops up.
+// - relay-operator: a trading wallet of the operator's, itself analysed, that funds its other wallets
+//   each through a fresh wallet of its own, days apart (one through two fresh wallets in a row): no
+//   transfer between any two of them.
 // Unrelated decoys (ground-truth `decoys`):
 // - unlisted-exchange: wallets first funded within the hour by one exchange hot wallet that is on no
 //   list (a `service`: thousands of transactions an hour on chain), each with its own amount;
@@ -21,6 +24,8 @@
 //   second, before their own funding (on chain the sprayer shows only these sprays);
 // - exchange-hop: wallets each first funded by a fresh wallet of their own that the unlisted
 //   exchange funded: their chains meet at a service, which is no one's funder.
+// - paid-hop: a wallet that paid someone's wallet (funded before by its owner) that later first
+//   funded another stranger: the payer sent to the payee's first funder, but funded neither.
 // Everyone else is independent, funded by a wallet of its own.
 import { KNOWN_ADDRESSES } from '../domain/detection/funding';
 import type { Funding, GenerateOptions, GeneratorKit, Trade, Wallet } from './generator-kit';
@@ -48,6 +53,8 @@ export const ADVERSARIAL_CASES = {
   /** wallets funded through a fresh wallet each by one operator, its fundings of the hops spread over this many seconds */
   hopOperatorWallets: 5,
   hopFundingSpreadSeconds: 4 * 86_400,
+  /** the relay operator's wallets, its trading wallet among them */
+  relayOperatorWallets: 5,
   /** strangers funded through a fresh wallet each by the unlisted exchange */
   exchangeHopWallets: 4,
   unlistedExchangeSpreadSeconds: 3600,
@@ -140,6 +147,32 @@ export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateO
     truth.fundingSources!.push({ address: root, kind: 'hop-operator', funded: members });
   }
 
+  // an operator's trading wallet that funds its other wallets through fresh wallets, days apart
+  if (remaining >= 2) {
+    const base = start - Math.floor(logUniform(5 * 86_400, 20 * 86_400));
+    const plan = Array.from({ length: Math.min(remaining, A.relayOperatorWallets) - 1 }, (_, m) => ({
+      hops: m === 0 ? [addr('relay-hop', String(m)), addr('relay-hop', String(m), 'second')] : [addr('relay-hop', String(m))],
+      ts: base + Math.floor(rng() * A.hopFundingSpreadSeconds),
+    }));
+    const main = addWallet(
+      'relay operator (trading wallet)',
+      ownPlays(),
+      { counterparty: addr('relay-operator-funder'), ts: base - 86_400 },
+      plan.map((p) => ({ ts: p.ts, direction: 'out' as const, mint: 'SOL', amount: ui(logUniform(1, 20), 9), counterparty: p.hops[0] })),
+    );
+    const members = [main];
+    for (const [m, p] of plan.entries()) {
+      let ts = p.ts;
+      for (let h = 1; h < p.hops.length; h++) {
+        ts += Math.floor(logUniform(600, 12 * 3600));
+        outsideTransfers.push({ from: p.hops[h - 1], to: p.hops[h], sol: ui(logUniform(1, 10), 9), ts });
+      }
+      members.push(addWallet(`relay operator (wallet ${m + 1}, ${p.hops.length} fresh wallet${p.hops.length > 1 ? 's' : ''} between)`, ownPlays(), { counterparty: p.hops[p.hops.length - 1], ts: ts + Math.floor(logUniform(600, 12 * 3600)), amount: ui(logUniform(0.5, 8), 9) }));
+    }
+    truth.clusters.push(members);
+    truth.clusterKinds!.push('relay-operator');
+  }
+
   // strangers withdrawing from one unlisted exchange within the hour
   if (remaining >= 2) {
     const ts = start - Math.floor(logUniform(3600, 10 * 86_400));
@@ -168,6 +201,17 @@ export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateO
     );
     truth.independent!.push(...members);
     truth.decoys!.push({ kind: 'dust-spray', members, funder: sprayer });
+  }
+
+  // a payer and a payee: the payer paid a wallet its owner had funded, which then first funded the payee
+  if (remaining >= 2) {
+    const hop = addr('paid-hop');
+    const ts = start - Math.floor(logUniform(5 * 86_400, 20 * 86_400));
+    outsideTransfers.push({ from: addr('paid-hop-owner'), to: hop, sol: ui(logUniform(1, 20), 9), ts });
+    const payer = addWallet('paid-hop payer', ownPlays(), undefined, [{ ts: ts + Math.floor(logUniform(600, 86_400)), direction: 'out', mint: 'SOL', amount: ui(logUniform(0.5, 5), 9), counterparty: hop }]);
+    const payee = addWallet('paid-hop payee', ownPlays(), { counterparty: hop, ts: ts + 2 * 86_400, amount: ui(logUniform(0.5, 8), 9) });
+    truth.independent!.push(payer, payee);
+    truth.decoys!.push({ kind: 'paid-hop', members: [payer, payee], funder: hop });
   }
 
   while (remaining > 0) truth.independent!.push(addWallet('independent', ownPlays()));

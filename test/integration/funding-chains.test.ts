@@ -4,7 +4,9 @@
 // each wallet's first funder upstream through the simulator (getSignaturesForAddress, then POST
 // /v0/transactions for its oldest transactions), stores who funded whom in funding_origins, links
 // the operator's wallets at their common upstream funder and not the strangers at the exchange, and
-// reads nothing again for a second analysis.
+// reads nothing again for a second analysis. A relay operator's trading wallet, itself analysed, funds
+// its other wallets each through fresh wallets (engine 2.4.0): it is linked to each of them, and they
+// meet at it, weighed by what the chain says of it.
 import { readFirstFunderActivity, refreshCounterpartyActivity } from '../../src/activities/counterparty-activity';
 import type { FundingEvidence } from '../../src/domain/detection/funding';
 import type { SimilarityPair } from '../../src/domain/similarity/types';
@@ -26,6 +28,11 @@ const strangers = [0, 1, 2].map((i) => at(`stranger-${i}`));
 const hops = operator.map((_, i) => at(`operator-hop-${i}`));
 const ownHops = strangers.map((_, i) => at(`stranger-hop-${i}`));
 const wallets = [...operator, ...strangers].sort();
+const RELAY = at('relay-main');
+const relayed = [0, 1, 2].map((i) => at(`relay-${i}`));
+/** the fresh wallets between: one each for the first two, two in a row for the third */
+const relayHops = [[at('relay-hop-0')], [at('relay-hop-1')], [at('relay-hop-2a'), at('relay-hop-2b')]];
+const relaySent = [T0, T0 + 2 * DAY, T0 + 3 * DAY];
 /** when the operator funded each hop: two within the hour, the third four days later (the link keeps three quarters) */
 const hopFunded = [T0, T0 + 3600, T0 + 4 * DAY];
 const world: WorldInput = {
@@ -36,6 +43,14 @@ const world: WorldInput = {
     // each operator wallet first funded by its own hop, hours after the operator funded that hop
     ...operator.map((address, i) => ({ address, transfers: [{ ts: hopFunded[i] + 3 * 3600, direction: 'in' as const, mint: 'SOL', amount: String(2 + i / 10), counterparty: hops[i] }] })),
     ...strangers.map((address, i) => ({ address, transfers: [{ ts: T0 + i * DAY + 7200, direction: 'in' as const, mint: 'SOL', amount: String(5 + i), counterparty: ownHops[i] }] })),
+    {
+      address: RELAY,
+      transfers: [
+        { ts: T0 - 20 * DAY, direction: 'in' as const, mint: 'SOL', amount: '40', counterparty: at('relay-main-funder') },
+        ...relayHops.map((h, i) => ({ ts: relaySent[i], direction: 'out' as const, mint: 'SOL', amount: String(3 + i), counterparty: h[0] })),
+      ],
+    },
+    ...relayed.map((address, i) => ({ address, transfers: [{ ts: relaySent[i] + 6 * 3600, direction: 'in' as const, mint: 'SOL', amount: String(1.5 + i), counterparty: relayHops[i][relayHops[i].length - 1] }] })),
   ],
   services: [{ address: HOT, label: 'unlisted exchange hot wallet', transactionsPerHour: 5000 }],
   outsideTransfers: [
@@ -43,6 +58,7 @@ const world: WorldInput = {
     ...ownHops.map((to, i) => ({ from: HOT, to, sol: String(6 + i), ts: T0 + i * DAY })),
     // the operator's own wallet was withdrawn to from the same exchange: where every chain meets, and no one's funder
     { from: HOT, to: ROOT, sol: '50', ts: T0 - 10 * DAY },
+    { from: relayHops[2][0], to: relayHops[2][1], sol: '4.5', ts: relaySent[2] + 3 * 3600 },
   ],
 };
 
@@ -133,6 +149,36 @@ describe('funding chains', () => {
     expect(stored?.status).toBe('completed');
     const pairs = (stored!.result as { pairs: SimilarityPair[] }).pairs;
     expect(pairs.flatMap((p) => p.evidence?.funding ?? []).filter((f) => f.kind === 'common-upstream-funder')).toEqual([]);
+  }, 120_000);
+
+  it('links a relay operator\'s trading wallet to each wallet it funded through fresh wallets, and those wallets at it', async () => {
+    const group = [RELAY, ...relayed].sort();
+    const input = analysisInput({ wallets: group }, { tuning: { pollIntervalMs: 200 } });
+    const asked = log('rpc:getSignaturesForAddress').length;
+    await opened.stack.withWorkers(() => executeAnalysis(opened.stack, input));
+    // the trading wallet tops the chains: its activity is read (once), its own first funder is its own chain's
+    expect(log('rpc:getSignaturesForAddress').slice(asked).filter((r) => r.wallet === RELAY)).toHaveLength(1);
+    const { rows } = await opened.stack.pool.query<{ address: string; funder: string | null }>('SELECT address, funder FROM funding_origins WHERE address = ANY($1::text[]) ORDER BY address', [[RELAY, ...relayHops.flat()]]);
+    expect(rows).toEqual([
+      { address: relayHops[0][0], funder: RELAY },
+      { address: relayHops[1][0], funder: RELAY },
+      { address: relayHops[2][0], funder: RELAY },
+      { address: relayHops[2][1], funder: relayHops[2][0] },
+    ].sort((x, y) => (x.address < y.address ? -1 : 1)));
+    const stored = await getAnalysis(opened.stack.pool, input.analysisId);
+    expect(stored?.status).toBe('completed');
+    const result = stored!.result as { pairs: SimilarityPair[]; clusters: Array<{ members: string[] }> };
+    expect((await served.api.getAnalysis(input.analysisId)).result).toEqual(stored!.result);
+    const pairOf = (x: string, y: string) => result.pairs.find((p) => p.walletA === (x < y ? x : y) && p.walletB === (x < y ? y : x))!;
+    for (const [i, w] of relayed.entries()) {
+      const pair = pairOf(RELAY, w);
+      const hop = pair.evidence!.funding.find((f) => f.kind === 'indirect-transfer');
+      expect(hop).toMatchObject({ kind: 'indirect-transfer', from: RELAY, to: w, via: relayHops[i], first: { amount: String(3 + i) }, last: { amount: String(1.5 + i) }, secondsApart: 6 * 3600 });
+      expect(pair.insights.map((x) => x.type)).toContain('Indirect Transfer');
+    }
+    const upstream = pairOf(relayed[0], relayed[1]).evidence!.funding.find((f) => f.kind === 'common-upstream-funder');
+    expect(upstream).toMatchObject({ counterparty: RELAY, counterpartyWeight: 1, counterpartyActivity: { complete: true, dedicated: true } });
+    expect(result.clusters.find((c) => c.members.includes(RELAY))?.members.sort()).toEqual(group);
   }, 120_000);
 
   it('stores no origin for an address whose oldest transactions did not all come back, and reads it again later', async () => {

@@ -134,6 +134,22 @@ export const fundingEvidence = {
       },
       required: ['kind', 'counterparty', 'counterpartyWallets', 'counterpartyWeight', 'viaA', 'viaB', 'a', 'b', 'secondsApart', 'strength'],
     },
+    {
+      type: 'object',
+      description:
+        'one wallet funded the other through fresh wallets: `from` stands in `to`’s funding chain above its first funder (each address between, a wallet whose whole history on chain is short, was first funded by the one before) (engine 2.4.0)',
+      properties: {
+        kind: { type: 'string', enum: ['indirect-transfer'] },
+        from: walletAddress,
+        to: walletAddress,
+        via: { type: 'array', items: walletAddress, minItems: 1, description: 'the fresh wallets between them, the one `from` funded first' },
+        first: { ...transferRef, description: '`from`’s transfer to via[0], its first funding' },
+        last: { ...transferRef, description: '`to`’s first funding, from the last of `via`' },
+        secondsApart: { ...number, description: 'seconds from the first transfer to the last' },
+        strength,
+      },
+      required: ['kind', 'from', 'to', 'via', 'first', 'last', 'secondsApart', 'strength'],
+    },
   ],
 } as const;
 
@@ -230,6 +246,7 @@ export const insightType = {
     'Co-trading',
     'Common Funder',
     'Direct Transfer',
+    'Indirect Transfer',
     'Same-Block Buying',
     'Copy Trading',
     'Rare Tokens',

@@ -1,4 +1,5 @@
-// Funding chains (engine 2.3.0): wallets funded through fresh wallets of one owner meet at that owner.
+// Funding chains (engine 2.3.0): wallets funded through fresh wallets of one owner meet at that owner;
+// a wallet that funded another through fresh wallets is linked to it (engine 2.4.0).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EnhancedTransaction } from '../enhanced-transaction';
@@ -201,6 +202,83 @@ describe('common upstream funder', () => {
     const links = fundingLinks(group, groupStats);
     expect(links.map((l) => `${l.a}-${l.b}`)).toEqual(['A-B', 'A-C', 'A-E', 'B-C', 'B-E', 'C-E']);
     expect(links.every((l) => l.evidence[0].kind === 'common-upstream-funder' && l.evidence[0].counterparty === 'O')).toBe(true);
+  });
+});
+
+describe('indirect transfer (engine 2.4.0)', () => {
+  /** M, a wallet of the group, funded the fresh wallet H at `t`, which first funded W a day later */
+  const relay = (t = T0 - DAY) => {
+    const m = fundingProfile('M', [solTransfer('M', 'F0', 'in', '30', T0 - 30 * DAY), solTransfer('M', 'H', 'out', '6', t)]);
+    const w = funded('W', 'H', T0, '2.5');
+    const stats: CounterpartyStats = { walletsPerCounterparty: new Map([['H', 2]]), activity: new Map([['H', fresh]]), origins: new Map([['H', origin('M', '6', t)]]) };
+    return { m, w, stats };
+  };
+
+  it('links a wallet to one it funded through a fresh wallet, citing both transfers, whichever wallet is A', () => {
+    const { m, w, stats } = relay();
+    const d = FUNDING_DEFAULTS;
+    // without the chain nothing links them: M sent to H, W received from H
+    expect(fundingForPair(m, w, { ...stats, origins: undefined }).score).toBe(0);
+    const result = fundingForPair(m, w, stats);
+    expect(result.evidence).toEqual([
+      {
+        kind: 'indirect-transfer',
+        from: 'M',
+        to: 'W',
+        via: ['H'],
+        first: { asset: 'SOL', amount: '6', signature: stats.origins!.get('H')!.signature, slot: T0 - DAY, timestamp: T0 - DAY },
+        last: { asset: 'SOL', amount: '2.5', signature: w.firstFunding!.signature, slot: w.firstFunding!.slot, timestamp: T0 },
+        secondsApart: DAY,
+        strength: expect.closeTo(d.directStrength * d.upstreamHopFactor * (0.75 + 0.25 * 0.5), 10),
+      },
+    ]);
+    expect(fundingForPair(w, m, stats).evidence).toEqual(result.evidence);
+    // weeks apart it keeps three quarters: the fresh wallet between is the shape
+    expect(fundingForPair(m, w, relay(T0 - 30 * DAY).stats).score).toBeCloseTo(d.directStrength * d.upstreamHopFactor * (0.75 + 0.25 * 2 ** -30), 10);
+  });
+
+  it('through two fresh wallets in a row weighs one hop more, and finds the pair in a group with nothing else in common', () => {
+    const d = FUNDING_DEFAULTS;
+    const m = fundingProfile('M', [solTransfer('M', 'H1', 'out', '6', T0 - 2 * DAY)]);
+    const w = funded('W', 'H2', T0);
+    const stats: CounterpartyStats = {
+      walletsPerCounterparty: new Map([['H1', 1], ['H2', 1]]),
+      activity: new Map([['H1', fresh], ['H2', fresh]]),
+      origins: new Map([['H2', origin('H1', '5', T0 - DAY)], ['H1', origin('M', '6', T0 - 2 * DAY)]]),
+    };
+    const links = fundingLinks([m, w, funded('X', 'HX', T0, '3.7')], stats);
+    expect(links.map((l) => `${l.a}-${l.b}`)).toEqual(['M-W']);
+    expect(links[0].evidence[0]).toMatchObject({ kind: 'indirect-transfer', from: 'M', to: 'W', via: ['H1', 'H2'], secondsApart: 2 * DAY });
+    expect(links[0].score).toBeCloseTo(d.directStrength * d.upstreamHopFactor ** 2 * (0.75 + 0.25 * 0.25), 10);
+  });
+
+  it('is no link when the fresh wallet was someone else\'s first: a wallet that paid a payee\'s funder funded neither', () => {
+    // H was first funded by its owner O; M paid H later; H then first funded W
+    const { m, w } = relay();
+    const stats: CounterpartyStats = { walletsPerCounterparty: new Map([['H', 2]]), activity: new Map([['H', fresh], ['O', operator]]), origins: new Map([['H', origin('O', '9', T0 - 3 * DAY)]]) };
+    expect(fundingForPair(m, w, stats).score).toBe(0);
+    expect(fundingLinks([m, w], stats)).toEqual([]);
+    // nor through a busy service, or an address whose history the chain did not read
+    for (const activity of [new Map([['H', busy]]), new Map<string, CounterpartyActivity>()]) {
+      expect(fundingForPair(m, w, { ...relay().stats, activity }).score).toBe(0);
+    }
+  });
+
+  it('weighs a group wallet at the top of chains by what the chain says of it, as any upstream funder', () => {
+    // M (of the group) funded W1 and W2 each through a fresh wallet, days apart
+    const m = fundingProfile('M', [solTransfer('M', 'H1', 'out', '6', T0 - 4 * DAY), solTransfer('M', 'H2', 'out', '7', T0 - DAY)]);
+    const w1 = funded('W1', 'H1', T0, '1.1');
+    const w2 = funded('W2', 'H2', T0, '1.2');
+    const stats = (top?: CounterpartyActivity): CounterpartyStats => ({
+      walletsPerCounterparty: new Map([['H1', 2], ['H2', 2]]),
+      activity: new Map<string, CounterpartyActivity>([['H1', fresh], ['H2', fresh], ...(top === undefined ? [] : ([['M', top]] as const))]),
+      origins: new Map([['H1', origin('M', '6', T0 - 4 * DAY)], ['H2', origin('M', '7', T0 - DAY)]]),
+    });
+    const owner = fundingLinks([m, w1, w2], stats(operator));
+    expect(owner.map((l) => `${l.a}-${l.b}:${l.evidence[0].kind}`)).toEqual(['M-W1:indirect-transfer', 'M-W2:indirect-transfer', 'W1-W2:common-upstream-funder']);
+    expect(owner[2].evidence[0]).toMatchObject({ counterparty: 'M', counterpartyWeight: 1, viaA: ['H1'], viaB: ['H2'] });
+    // unread, or a busy service: the indirect transfers stay (by the wallets' degrees, as a direct transfer), the common top weighs nothing
+    for (const top of [undefined, busy]) expect(fundingLinks([m, w1, w2], stats(top)).map((l) => `${l.a}-${l.b}`)).toEqual(['M-W1', 'M-W2']);
   });
 });
 

@@ -263,6 +263,23 @@ export type FundingEvidence =
     }
   | {
       /**
+       * `from` funded a fresh wallet (or a chain of them, `via`) whose funding reached `to` as its
+       * first funding: `from` stands in `to`'s funding chain above its first funder (engine 2.4.0)
+       */
+      kind: 'indirect-transfer';
+      from: string;
+      to: string;
+      /** the addresses between them, the one `from` funded first (at least one) */
+      via: string[];
+      /** `from`'s transfer to via[0] */
+      first: TransferRef;
+      /** the last of `via`'s transfer to `to` (its first funding) */
+      last: TransferRef;
+      secondsApart: number;
+      strength: number;
+    }
+  | {
+      /**
        * both wallets' first inbound SOL was exactly the same amount, within minutes, from any
        * funders (`sameAmountFunding`)
        */
@@ -400,6 +417,33 @@ function upstreamEvidence(
   };
 }
 
+/**
+ * `from` in `to`'s funding chain above its first funder (`fundingChain`: every address between them
+ * a wallet of one owner whose first funding came from the one above): `from` funded `to` through
+ * fresh wallets. Strength: a direct transfer's (`direct`, by the two wallets' weights) ×
+ * upstreamHopFactor^depth × timing, depth the hops between them (1: one fresh wallet), timing =
+ * 0.75 + 0.25 × 2^(−Δt / 24 h) between `from`'s transfer and `to`'s first funding (an operator that
+ * hides its wallets waits days; the fresh wallets between are the shape, not the time).
+ */
+function indirectTransfer(from: string, to: string, chain: readonly ChainNode[], direct: number): FundingEvidence | null {
+  const node = chain.find((n) => n.address === from);
+  if (node === undefined || node.depth === 0) return null;
+  const d = FUNDING_DEFAULTS;
+  const last = chain[0].transfer;
+  const apart = Math.abs(last.timestamp - node.transfer.timestamp);
+  const timing = d.upstreamTimingFloor + (1 - d.upstreamTimingFloor) * 2 ** (-apart / d.upstreamHalfLifeSeconds);
+  return {
+    kind: 'indirect-transfer',
+    from,
+    to,
+    via: chain.slice(0, node.depth).map((n) => n.address).reverse(),
+    first: node.transfer,
+    last,
+    secondsApart: apart,
+    strength: Math.min(1, direct * d.upstreamHopFactor ** node.depth * timing),
+  };
+}
+
 /** Whether a transfer can be funding evidence with a third party: any token, or SOL from `fundingMinLamports` on. */
 export function fundingTransfer(t: WalletTransfer): boolean {
   return t.asset !== SOL_ASSET || BigInt(t.rawAmount) >= BigInt(FUNDING_DEFAULTS.fundingMinLamports);
@@ -431,7 +475,11 @@ export function fundingProfile(wallet: string, transfers: readonly WalletTransfe
  *   the first funder on one side at least: 0.8 × w(c) × 0.75^(dA + dB − 1) × (0.75 + 0.25 × 2^(−Δt / 24 h)),
  *   dX the hops above X's first funder, Δt between c's two fundings (the floor 0.75 is 0.25 unless c
  *   is a wallet of one owner); w(c) needs the chain's word on c (1 for a wallet of one owner, half its
- *   degree's weight otherwise, 0 for a service or unread).
+ *   degree's weight otherwise, 0 for a service or unread); c may be a wallet of the group, whose
+ *   activity the chain reads too (engine 2.4.0).
+ * - indirect transfer (engine 2.4.0): one wallet stands in the other's funding chain above its first
+ *   funder, so it funded the other through fresh wallets: a direct transfer's strength ×
+ *   0.75^hops × (0.75 + 0.25 × 2^(−Δt / 24 h)), Δt from its transfer to the other's first funding.
  * w(c) = `counterpartyLinkWeight` (by c's degree in the database, or by its activity on chain when
  * `stats.activity` has it; 0 for known exchanges); counterparties under `minCounterpartyWeight` are
  * ignored.
@@ -482,8 +530,13 @@ export function fundingForPair(
   }
 
   if (stats.origins !== undefined && stats.origins.size > 0) {
-    const upstream = upstreamEvidence(a.wallet, fundingChain(a, stats, known), b.wallet, fundingChain(b, stats, known), stats, known, half, minWeight);
+    const chainA = fundingChain(a, stats, known);
+    const chainB = fundingChain(b, stats, known);
+    const upstream = upstreamEvidence(a.wallet, chainA, b.wallet, chainB, stats, known, half, minWeight);
     if (upstream !== null) evidence.push(upstream);
+    if (direct > 0) {
+      for (const hop of [indirectTransfer(a.wallet, b.wallet, chainB, direct), indirectTransfer(b.wallet, a.wallet, chainA, direct)]) if (hop !== null) evidence.push(hop);
+    }
   }
 
   const [small, large] = a.byCounterparty.size <= b.byCounterparty.size ? [a, b] : [b, a];
@@ -588,7 +641,9 @@ export function fundingLinks(
     for (const [c, list] of reach) if (list.some((x) => x.depth > 0)) reached.set(c, Math.max(reached.get(c) ?? 0, list.length));
     scored = { ...merged, walletsPerCounterparty: reached };
     for (const [c, list] of reach) {
-      if (list.length < 2 || !list.some((x) => x.depth > 0) || byWallet.has(c)) continue;
+      // a group wallet above a wallet's first funder funded it through fresh wallets (indirect-transfer)
+      if (byWallet.has(c)) for (const x of list) if (x.depth > 0) candidates.add(key(x.wallet, c));
+      if (list.length < 2 || !list.some((x) => x.depth > 0)) continue;
       // an address that weighs nothing upstream (a known exchange, a service, not read) links no one
       if (upstreamWeight(c, scored, known, half) < minWeight) continue;
       for (let i = 0; i < list.length; i++) {
@@ -659,9 +714,13 @@ function closestPair(
 }
 
 function byStrength(x: FundingEvidence, y: FundingEvidence): number {
-  const tx = x.kind === 'direct' ? x.transfer.timestamp : Math.min(x.a.timestamp, x.b.timestamp);
-  const ty = y.kind === 'direct' ? y.transfer.timestamp : Math.min(y.a.timestamp, y.b.timestamp);
-  return y.strength - x.strength || tx - ty;
+  return y.strength - x.strength || earliest(x) - earliest(y);
+}
+
+function earliest(e: FundingEvidence): number {
+  if (e.kind === 'direct') return e.transfer.timestamp;
+  if (e.kind === 'indirect-transfer') return e.first.timestamp;
+  return Math.min(e.a.timestamp, e.b.timestamp);
 }
 
 /** 1, or the counterparty's rarity relative to the database when its size is known. */

@@ -96,6 +96,21 @@ describe('insights on detection evidence', () => {
     expect(pairInsights(facts({}, { ...none, funding: [direct(0.19, 0)] }))).toEqual([]);
   });
 
+  it('Indirect Transfer: names sender, the fresh wallets between, both amounts, the day and the lag', () => {
+    const HOP_1 = 'Hop1111111111111111111111111111111111111111';
+    const HOP_2 = 'Hop2111111111111111111111111111111111111111';
+    const hop = { kind: 'indirect-transfer' as const, from: B, to: A, via: [HOP_1], first: ref(SIG_B, '6', T0), last: ref(SIG_A, '2.5', T0 + 3 * 86_400), secondsApart: 3 * 86_400, strength: 0.5 };
+    expect(pairInsights(facts({ funding: 0.5 }, { ...none, funding: [hop] }))).toEqual([
+      {
+        type: 'Indirect Transfer',
+        score: 0.5,
+        reason: `${B} funded ${A} through a fresh wallet, ${HOP_1}: it sent 6 SOL on 2024-11-19 07:06 UTC as the first funding of ${HOP_1}, and ${A} received its own first funding, 2.5 SOL, 72 h later`,
+      },
+    ]);
+    expect(pairInsights(facts({}, { ...none, funding: [{ ...hop, via: [HOP_1, HOP_2] }] }))[0].reason).toContain(`through 2 fresh wallets in a row, ${HOP_1} → ${HOP_2}: it sent`);
+    expect(pairInsights(facts({}, { ...none, funding: [{ ...hop, strength: INSIGHT_THRESHOLDS.directTransferStrength - 0.01 }] }))).toEqual([]);
+  });
+
   it('Same-Block Buying: the bundle score at the threshold, with how many tokens, same-slot and early buys, and the strongest co-buy', () => {
     const coBuy = { mint: MINT, signatureA: SIG_A, signatureB: SIG_B, slotA: 301_500_000, slotB: 301_500_000, timestampA: T0, timestampB: T0, secondsApart: 0, sameSlot: true, early: true, tokenWeight: 0.9, crowd: 4, tight: 4, strength: 0.9 };
     const e = { ...none, bundles: [coBuy, { ...coBuy, mint: 'Other', sameSlot: false, early: false, secondsApart: 3, strength: 0.2 }], bundlesOmitted: 1 };

@@ -31,7 +31,7 @@ export const INSIGHT_THRESHOLDS = {
   coTradingShare: 0.1,
   /** strength of a common first funder or top-up source (funding evidence; measured, see docs) */
   commonFunderStrength: 0.4,
-  /** strength of a direct transfer between the two (funding evidence) */
+  /** strength of a direct transfer between the two, or of one through fresh wallets (funding evidence) */
   directTransferStrength: 0.2,
   /** the bundle signal */
   sameBlockScore: 0.3,
@@ -84,7 +84,7 @@ export function pairInsights(f: InsightFacts): PairInsight[] {
   return out.sort((x, y) => y.score - x.score);
 }
 
-/** Common Funder, Direct Transfer, Same-Block Buying, Copy Trading and Rare Tokens, from the pair's evidence. */
+/** Common Funder, Direct Transfer, Indirect Transfer, Same-Block Buying, Copy Trading and Rare Tokens, from the pair's evidence. */
 function evidenceInsights(scores: PairScores, e: PairEvidence): PairInsight[] {
   const t = INSIGHT_THRESHOLDS;
   const out: PairInsight[] = [];
@@ -116,6 +116,15 @@ function evidenceInsights(scores: PairScores, e: PairEvidence): PairInsight[] {
       type: 'Direct Transfer',
       score: Math.max(...direct.map((x) => x.strength)),
       reason: `${first.from} sent ${amount(first.transfer)} to ${first.to} on ${when(first.transfer.timestamp)}${more}`,
+    });
+  }
+  const indirect = e.funding.find((x): x is Extract<FundingEvidence, { kind: 'indirect-transfer' }> => x.kind === 'indirect-transfer' && x.strength >= t.directTransferStrength);
+  if (indirect !== undefined) {
+    const via = indirect.via.length === 1 ? `a fresh wallet, ${indirect.via[0]}` : `${indirect.via.length} fresh wallets in a row, ${indirect.via.join(' → ')}`;
+    out.push({
+      type: 'Indirect Transfer',
+      score: indirect.strength,
+      reason: `${indirect.from} funded ${indirect.to} through ${via}: it sent ${amount(indirect.first)} on ${when(indirect.first.timestamp)} as the first funding of ${indirect.via[0]}, and ${indirect.to} received its own first funding, ${amount(indirect.last)}, ${formatLag(indirect.secondsApart)} later`,
     });
   }
   if (scores.bundle !== null && scores.bundle >= t.sameBlockScore && e.bundles.length > 0) {

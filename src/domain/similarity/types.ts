@@ -214,6 +214,7 @@ export type InsightType =
   | 'Co-trading'
   | 'Common Funder'
   | 'Direct Transfer'
+  | 'Indirect Transfer'
   | 'Same-Block Buying'
   | 'Copy Trading'
   | 'Rare Tokens';

@@ -282,6 +282,24 @@ describe('the evidence in the tables', () => {
     expect(flat).toContain(`${hopC} received 3.5 SOL`);
   });
 
+  it('phrases an indirect transfer with its direction, and prints its chain and both transfers in full', () => {
+    const base = pairAt(8, 9);
+    const [hopA, hopB] = [wallets[2], wallets[3]];
+    const ref = (t: number, amount: string) => ({ asset: 'SOL', amount, signature: sig(wallets[9], t), slot: 302_000_000 + t, timestamp: 1_710_000_000 + t });
+    const hop = { kind: 'indirect-transfer' as const, from: wallets[9], to: wallets[8], via: [hopA, hopB], first: ref(0, '6.5'), last: ref(90_000, '2.25'), secondsApart: 90_000, strength: 0.31 };
+    const pair = { ...base, evidence: { ...base.evidence!, funding: [hop], strongest: 'funding' as const } };
+    // A is wallets[8], B wallets[9]: B funded A
+    expect(strongestPhrase(pair, names)).toBe('funding: B→A via 2 fresh wallets');
+    const detail = stripVTControlCharacters(renderPairEvidence(view(), pair));
+    expect(widest(detail).width).toBeLessThanOrEqual(RENDER_WIDTH);
+    const flat = detail.replace(/\n\s+/g, ' ');
+    expect(flat).toContain('indirect transfer B → A through 2 fresh wallets (each first funded by the one before), 25 h from the first transfer to the last, strength 0.31');
+    expect(flat).toContain(`chain: B → ${hopA} → ${hopB} → A`);
+    for (const r of [hop.first, hop.last]) expect(detail.split('\n').map((l) => l.trim())).toContain(r.signature);
+    expect(flat).toContain(`${hopA} received 6.5 SOL`);
+    expect(flat).toContain('A received 2.25 SOL');
+  });
+
   it('shows each cluster’s confidence and what binds it', () => {
     expect(text).toContain('0.91');
     expect(text).toContain('10/10 linked');
@@ -333,7 +351,7 @@ describe('show --pair: one pair’s full evidence', () => {
     const flat = text.replace(/\n\s+/g, ' ');
     const e = bundleEvidence(a, b);
     const f = e.funding[0];
-    if (f.kind === 'direct') throw new Error('fixture: a common funder first');
+    if (f.kind === 'direct' || f.kind === 'indirect-transfer') throw new Error('fixture: a common funder first');
     for (const signature of [f.a.signature, f.b.signature, e.bundles[0].signatureA, e.bundles[0].signatureB]) expect(text.split('\n').map((l) => l.trim())).toContain(signature);
     expect(flat).toContain(`common first funder ${FUNDER} (transferred with 3 wallets of the database, weight 0.81), 41 s apart`);
     expect(text).toMatch(/^Pair #\d+ of analysis /);

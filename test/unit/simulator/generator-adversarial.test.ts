@@ -6,7 +6,7 @@ import { generateWorld, parseWorld, SimWorld, type World } from '../../../src/si
 import { ADVERSARIAL_CASES } from '../../../src/simulator/generator-adversarial';
 
 type Wallet = World['wallets'][number];
-const adversarial = (seed: number, wallets = 40) => parseWorld(generateWorld({ seed, wallets, txPerWallet: 40, scenario: 'adversarial', largeWallet: false }));
+const adversarial = (seed: number, wallets = 52) => parseWorld(generateWorld({ seed, wallets, txPerWallet: 40, scenario: 'adversarial', largeWallet: false }));
 const worlds = [1, 2, 3].map((s) => adversarial(s));
 const firstSolIn = (w: Wallet) => [...w.transfers].filter((t) => t.mint === 'SOL' && t.direction === 'in').sort((a, b) => a.ts - b.ts)[0];
 const groupOf = (w: World, kind: string) => w.groundTruth!.clusters[w.groundTruth!.clusterKinds!.indexOf(kind)];
@@ -25,8 +25,8 @@ describe('generateWorld({ scenario: "adversarial" })', () => {
       const t = w.groundTruth!;
       expect([...t.clusters.flat(), ...t.independent!].sort()).toEqual(w.wallets.map((x) => x.address).sort());
     }
-    expect(worlds[0].groundTruth!.clusterKinds).toEqual(['large-operator', 'exchange-withdrawal', 'unlisted-withdrawal', 'diluted-copy-chain', 'hop-funded-operator']);
-    expect(worlds[0].groundTruth!.decoys!.map((d) => d.kind)).toEqual(['unlisted-exchange', 'exchange-hop', 'dust-spray']);
+    expect(worlds[0].groundTruth!.clusterKinds).toEqual(['large-operator', 'exchange-withdrawal', 'unlisted-withdrawal', 'diluted-copy-chain', 'hop-funded-operator', 'relay-operator']);
+    expect(worlds[0].groundTruth!.decoys!.map((d) => d.kind)).toEqual(['unlisted-exchange', 'exchange-hop', 'dust-spray', 'paid-hop']);
   });
 
   it('funds an operator\'s wallets each through a fresh wallet it funded days apart, and strangers each through a fresh wallet the unlisted exchange funded', () => {
@@ -55,6 +55,40 @@ describe('generateWorld({ scenario: "adversarial" })', () => {
       expect(new Set(theirHops).size).toBe(strangers.members.length);
       expect(new Set(theirHops.map((h) => originOf(h)!.funder))).toEqual(new Set([strangers.funder]));
       expect(activityOf(w, strangers.funder!)).toBe('service');
+    }
+  });
+
+  it('funds a relay operator\'s wallets each through fresh wallets its trading wallet funded first, and a payee from a wallet a stranger only paid', () => {
+    for (const w of worlds) {
+      const sim = new SimWorld(w);
+      const limit = FUNDING_DEFAULTS.activityPageLimit;
+      const originOf = (address: string) => fundingOriginOf(address, sim.addressSignatures(address, limit).slice(-FUNDING_DEFAULTS.originSignatures).map((s) => sim.transactionBySignature(s.signature)!));
+      const [main, ...members] = walletsOf(w, groupOf(w, 'relay-operator'));
+      expect(members).toHaveLength(ADVERSARIAL_CASES.relayOperatorWallets - 1);
+      const depths = members.map((m) => {
+        // up the chain from the wallet's first funder until the trading wallet: every address between is fresh, none a world wallet
+        let at = firstSolIn(m).counterparty!;
+        for (let depth = 1; depth <= FUNDING_DEFAULTS.upstreamHops; depth++) {
+          expect(activityOf(w, at)).toBe('dedicated');
+          expect(w.wallets.some((x) => x.address === at)).toBe(false);
+          at = originOf(at)!.funder;
+          if (at === main.address) return depth;
+        }
+        throw new Error(`${m.address}'s chain does not reach the trading wallet`);
+      });
+      expect(depths.sort()).toEqual([1, 1, 1, 2]);
+      // no transfer between any two of them
+      const group = new Set([main.address, ...members.map((m) => m.address)]);
+      for (const x of [main, ...members]) expect(x.transfers.some((t) => t.counterparty !== undefined && group.has(t.counterparty))).toBe(false);
+      const sent = main.transfers.filter((t) => t.direction === 'out' && t.mint === 'SOL').map((t) => t.ts);
+      expect(Math.max(...sent) - Math.min(...sent)).toBeGreaterThan(3600);
+
+      const paid = decoyOf(w, 'paid-hop');
+      const [payer, payee] = walletsOf(w, paid.members);
+      expect(firstSolIn(payee).counterparty).toBe(paid.funder);
+      expect(payer.transfers.some((t) => t.direction === 'out' && t.counterparty === paid.funder && t.ts < firstSolIn(payee).ts)).toBe(true);
+      expect(activityOf(w, paid.funder!)).toBe('dedicated');
+      expect(originOf(paid.funder!)!.funder).not.toBe(payer.address);
     }
   });
 

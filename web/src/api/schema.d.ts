@@ -678,6 +678,43 @@ export interface paths {
                                             viaA: string[];
                                             /** @description the same for wallet B */
                                             viaB: string[];
+                                        } | {
+                                            /** @description `from`’s transfer to via[0], its first funding */
+                                            first: {
+                                                /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                                amount: string;
+                                                /** @description "SOL" for native SOL, else the token mint */
+                                                asset: string;
+                                                /** @description transaction signature (full, for an explorer) */
+                                                signature: string;
+                                                slot: number;
+                                                /** @description unix seconds */
+                                                timestamp: number;
+                                            };
+                                            /** @description wallet address */
+                                            from: string;
+                                            /** @enum {string} */
+                                            kind: "indirect-transfer";
+                                            /** @description `to`’s first funding, from the last of `via` */
+                                            last: {
+                                                /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                                amount: string;
+                                                /** @description "SOL" for native SOL, else the token mint */
+                                                asset: string;
+                                                /** @description transaction signature (full, for an explorer) */
+                                                signature: string;
+                                                slot: number;
+                                                /** @description unix seconds */
+                                                timestamp: number;
+                                            };
+                                            /** @description seconds from the first transfer to the last */
+                                            secondsApart: number;
+                                            /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
+                                            strength: number;
+                                            /** @description wallet address */
+                                            to: string;
+                                            /** @description the fresh wallets between them, the one `from` funded first */
+                                            via: string[];
                                         })[];
                                         fundingOmitted: number;
                                         /** @description the rare tokens that carried the rarity overlap, rarest first */
@@ -730,7 +767,7 @@ export interface paths {
                                         /** @description the score the rule ranks by */
                                         score: number;
                                         /** @enum {string} */
-                                        type: "Behavioral Mirror" | "Capital Divergence" | "Sustained Alignment" | "Shared Zero Holdings" | "Significant Asymmetry" | "Co-trading" | "Common Funder" | "Direct Transfer" | "Same-Block Buying" | "Copy Trading" | "Rare Tokens";
+                                        type: "Behavioral Mirror" | "Capital Divergence" | "Sustained Alignment" | "Shared Zero Holdings" | "Significant Asymmetry" | "Co-trading" | "Common Funder" | "Direct Transfer" | "Indirect Transfer" | "Same-Block Buying" | "Copy Trading" | "Rare Tokens";
                                     }[];
                                     /** @description why a score is null, per metric */
                                     nullReasons?: {
@@ -1405,6 +1442,43 @@ export interface paths {
                                             viaA: string[];
                                             /** @description the same for wallet B */
                                             viaB: string[];
+                                        } | {
+                                            /** @description `from`’s transfer to via[0], its first funding */
+                                            first: {
+                                                /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                                amount: string;
+                                                /** @description "SOL" for native SOL, else the token mint */
+                                                asset: string;
+                                                /** @description transaction signature (full, for an explorer) */
+                                                signature: string;
+                                                slot: number;
+                                                /** @description unix seconds */
+                                                timestamp: number;
+                                            };
+                                            /** @description wallet address */
+                                            from: string;
+                                            /** @enum {string} */
+                                            kind: "indirect-transfer";
+                                            /** @description `to`’s first funding, from the last of `via` */
+                                            last: {
+                                                /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                                amount: string;
+                                                /** @description "SOL" for native SOL, else the token mint */
+                                                asset: string;
+                                                /** @description transaction signature (full, for an explorer) */
+                                                signature: string;
+                                                slot: number;
+                                                /** @description unix seconds */
+                                                timestamp: number;
+                                            };
+                                            /** @description seconds from the first transfer to the last */
+                                            secondsApart: number;
+                                            /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
+                                            strength: number;
+                                            /** @description wallet address */
+                                            to: string;
+                                            /** @description the fresh wallets between them, the one `from` funded first */
+                                            via: string[];
                                         })[];
                                         fundingOmitted: number;
                                         /** @description the rare tokens that carried the rarity overlap, rarest first */
@@ -1457,7 +1531,7 @@ export interface paths {
                                         /** @description the score the rule ranks by */
                                         score: number;
                                         /** @enum {string} */
-                                        type: "Behavioral Mirror" | "Capital Divergence" | "Sustained Alignment" | "Shared Zero Holdings" | "Significant Asymmetry" | "Co-trading" | "Common Funder" | "Direct Transfer" | "Same-Block Buying" | "Copy Trading" | "Rare Tokens";
+                                        type: "Behavioral Mirror" | "Capital Divergence" | "Sustained Alignment" | "Shared Zero Holdings" | "Significant Asymmetry" | "Co-trading" | "Common Funder" | "Direct Transfer" | "Indirect Transfer" | "Same-Block Buying" | "Copy Trading" | "Rare Tokens";
                                     }[];
                                     /** @description why a score is null, per metric */
                                     nullReasons?: {
@@ -2119,6 +2193,43 @@ export interface paths {
                                         viaA: string[];
                                         /** @description the same for wallet B */
                                         viaB: string[];
+                                    } | {
+                                        /** @description `from`’s transfer to via[0], its first funding */
+                                        first: {
+                                            /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                            amount: string;
+                                            /** @description "SOL" for native SOL, else the token mint */
+                                            asset: string;
+                                            /** @description transaction signature (full, for an explorer) */
+                                            signature: string;
+                                            slot: number;
+                                            /** @description unix seconds */
+                                            timestamp: number;
+                                        };
+                                        /** @description wallet address */
+                                        from: string;
+                                        /** @enum {string} */
+                                        kind: "indirect-transfer";
+                                        /** @description `to`’s first funding, from the last of `via` */
+                                        last: {
+                                            /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                            amount: string;
+                                            /** @description "SOL" for native SOL, else the token mint */
+                                            asset: string;
+                                            /** @description transaction signature (full, for an explorer) */
+                                            signature: string;
+                                            slot: number;
+                                            /** @description unix seconds */
+                                            timestamp: number;
+                                        };
+                                        /** @description seconds from the first transfer to the last */
+                                        secondsApart: number;
+                                        /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
+                                        strength: number;
+                                        /** @description wallet address */
+                                        to: string;
+                                        /** @description the fresh wallets between them, the one `from` funded first */
+                                        via: string[];
                                     })[];
                                     fundingOmitted: number;
                                     /** @description the rare tokens that carried the rarity overlap, rarest first */
@@ -2171,7 +2282,7 @@ export interface paths {
                                     /** @description the score the rule ranks by */
                                     score: number;
                                     /** @enum {string} */
-                                    type: "Behavioral Mirror" | "Capital Divergence" | "Sustained Alignment" | "Shared Zero Holdings" | "Significant Asymmetry" | "Co-trading" | "Common Funder" | "Direct Transfer" | "Same-Block Buying" | "Copy Trading" | "Rare Tokens";
+                                    type: "Behavioral Mirror" | "Capital Divergence" | "Sustained Alignment" | "Shared Zero Holdings" | "Significant Asymmetry" | "Co-trading" | "Common Funder" | "Direct Transfer" | "Indirect Transfer" | "Same-Block Buying" | "Copy Trading" | "Rare Tokens";
                                 }[];
                                 /** @description why a score is null, per metric */
                                 nullReasons?: {

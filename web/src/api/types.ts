@@ -30,7 +30,7 @@ export interface TransferRef {
   timestamp?: number;
 }
 export interface FundingEvidence {
-  kind?: 'direct' | 'common-first-funder' | 'common-source' | 'common-destination' | 'same-amount-funding' | 'common-upstream-funder' | string;
+  kind?: 'direct' | 'common-first-funder' | 'common-source' | 'common-destination' | 'same-amount-funding' | 'common-upstream-funder' | 'indirect-transfer' | string;
   from?: string;
   to?: string;
   transfer?: TransferRef;
@@ -44,6 +44,10 @@ export interface FundingEvidence {
   /** common-upstream-funder: the fresh wallets between the funder and each wallet (engine 2.3.0) */
   viaA?: string[];
   viaB?: string[];
+  /** indirect-transfer: the fresh wallets from `from` to `to`, and the first and last transfers (engine 2.4.0) */
+  via?: string[];
+  first?: TransferRef;
+  last?: TransferRef;
   a?: TransferRef;
   b?: TransferRef;
   secondsApart?: number;

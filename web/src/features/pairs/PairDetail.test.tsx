@@ -4,6 +4,7 @@ import { PairDetail, TOKENS_PER_PAGE } from './PairDetail';
 import { TokensProvider } from '../../components/tokens';
 import type { Pair } from '../../api/types';
 import { analysis, pairWithManyTokens, pairs } from '../../testing/fixture';
+import { shortAddress } from '../../lib/addresses';
 
 const sig = (n: number) => `${n}`.repeat(1) + '5h7VtQxkUj4Vt1YDe1jXoZ9ZcVqZp6VvVWuYkF3S7TQnM1cW2Z4tqz8VJ1pTkmw5K7W9f7o9GJ3xvXxH4m1Qj2';
 
@@ -110,6 +111,21 @@ describe('PairDetail', () => {
     // a chain that starts at the wallet itself
     renderDetail({ ...base, evidence: { funding: [{ ...upstream, viaA: [] }] } });
     expect(screen.getAllByText(/common-upstream-funder/)[1].closest('li')?.textContent).toContain('A: directly; B: via HopB…1111');
+  });
+
+  it('shows an indirect transfer with its direction, the fresh wallets between and both transfers', () => {
+    const base = pairs[0];
+    const [hop1, hop2] = ['Hop1111111111111111111111111111111111111111', 'Hop2111111111111111111111111111111111111111'];
+    const ref = (n: number, amount: string) => ({ asset: 'SOL', amount, signature: sig(n), slot: n, timestamp: 1700000000 + 60 * n });
+    const hop = { kind: 'indirect-transfer', from: base.walletB, to: base.walletA, via: [hop1, hop2], first: ref(1, '6.5'), last: ref(2, '2.25'), secondsApart: 90000, strength: 0.31 };
+    renderDetail({ ...base, evidence: { funding: [hop] } });
+    const item = within(screen.getByTestId('pair-evidence')).getByText(/indirect-transfer/).closest('li') as HTMLElement;
+    expect(item.textContent).toContain(`${shortAddress(base.walletB as string)} → ${shortAddress(base.walletA as string)} via Hop1…1111 → Hop2…1111`);
+    expect(item.textContent).toContain('6.5 SOL');
+    expect(item.textContent).toContain('2.25 SOL');
+    expect(item.textContent).toContain('90,000 s apart');
+    // one link per transfer signature
+    expect(within(item).getAllByRole('link')).toHaveLength(2);
   });
 
   it('renders a pair whose optional fields are all missing or malformed', () => {

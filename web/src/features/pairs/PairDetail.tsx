@@ -128,13 +128,13 @@ function Timeline({ pair }: { pair: Pair }) {
   );
 }
 
-/** The fresh wallets between an upstream funder and one wallet of the pair. */
+/** The fresh wallets between a funder and one wallet of the pair. */
 function chainText(via: readonly string[] | undefined): string {
   return via === undefined || via.length === 0 ? 'directly' : `via ${via.map((a) => shortAddress(a)).join(' → ')}`;
 }
 
 function FundingItem({ f }: { f: FundingEvidence }) {
-  const refs = [f.transfer, f.a, f.b].filter((r): r is NonNullable<typeof r> => !!r && typeof r.signature === 'string');
+  const refs = [f.transfer, f.first, f.last, f.a, f.b].filter((r): r is NonNullable<typeof r> => !!r && typeof r.signature === 'string');
   return (
     <li>
       <InsightIcon type="Funding" /> <strong>{f.kind ?? 'funding'}</strong>
@@ -142,6 +142,14 @@ function FundingItem({ f }: { f: FundingEvidence }) {
         <>
           {' '}
           <span className="mono">{shortAddress(f.from)}</span> → <span className="mono">{shortAddress(f.to)}</span>
+        </>
+      ) : f.kind === 'indirect-transfer' && f.from && f.to ? (
+        <>
+          {' '}
+          <span className="mono">{shortAddress(f.from)}</span> → <span className="mono">{shortAddress(f.to)}</span>{' '}
+          <span className="muted" title="each fresh wallet between them, whose whole history on chain is short, was first funded by the one before">
+            {chainText(f.via)}
+          </span>
         </>
       ) : f.kind === 'same-amount-funding' && f.a?.amount ? (
         <>
