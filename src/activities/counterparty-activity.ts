@@ -78,7 +78,7 @@ export async function refreshCounterpartyActivity(pool: Pool, source: SignatureS
   const deadline = AbortSignal.timeout(options.deadlineMs ?? COUNTERPARTY_ACTIVITY_DEADLINE_MS);
   const reader = activityReader(pool, source, options, deadline);
   const known = [...KNOWN_ADDRESSES.keys()];
-  const candidates = await sharedCounterparties(pool, wallets, known, options.maxLookups);
+  const candidates = await sharedCounterparties(pool, wallets, known, options.maxLookups, FUNDING_DEFAULTS.fundingMinLamports);
   // the wallets' first funders, the chains' first level, read with the shared counterparties at once
   const firsts = options.parser === undefined ? [] : await firstFunders(pool, wallets, known, FUNDING_DEFAULTS.fundingMinLamports, options.maxLookups);
   const levelZero = [...new Set([...candidates, ...firsts])];

@@ -6,11 +6,14 @@ import type { Pool } from 'pg';
 import type { CounterpartyActivity } from '../domain/detection/types';
 
 /**
- * The counterparties at least two of `wallets` transferred with (any direction, any asset), other
- * than the wallets themselves and `exclude` (known exchanges: their weight is already 0), those most
- * of the group shares first (then by address), at most `limit`.
+ * The counterparties at least two of `wallets` transferred with (any direction, any token, SOL from
+ * `minLamports` on: dust is no one's funding, and address poisoners spray it on every wallet), other
+ * than the wallets themselves and `exclude` (known exchanges: their weight is already 0), at most
+ * `limit`: those most of the group shares SOL with first (what the chain says of an address weighs
+ * SOL evidence most: a wallet of one owner weighs 1 for SOL only), then those most of the group
+ * shares anything with (a spam token's sender), then by address.
  */
-export async function sharedCounterparties(pool: Pool, wallets: readonly string[], exclude: readonly string[], limit: number): Promise<string[]> {
+export async function sharedCounterparties(pool: Pool, wallets: readonly string[], exclude: readonly string[], limit: number, minLamports: number): Promise<string[]> {
   if (wallets.length < 2 || limit <= 0) return [];
   const { rows } = await pool.query<{ counterparty: string }>(
     `SELECT counterparty
@@ -18,11 +21,12 @@ export async function sharedCounterparties(pool: Pool, wallets: readonly string[
       WHERE wallet = ANY($1::text[])
         AND NOT counterparty = ANY($1::text[])
         AND NOT counterparty = ANY($2::text[])
+        AND (asset <> 'SOL' OR raw_amount >= $4)
       GROUP BY counterparty
      HAVING count(DISTINCT wallet) >= 2
-      ORDER BY count(DISTINCT wallet) DESC, counterparty
+      ORDER BY count(DISTINCT wallet) FILTER (WHERE asset = 'SOL') DESC, count(DISTINCT wallet) DESC, counterparty
       LIMIT $3`,
-    [wallets, exclude, limit],
+    [wallets, exclude, limit, minLamports],
   );
   return rows.map((r) => r.counterparty);
 }
