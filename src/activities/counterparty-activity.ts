@@ -5,6 +5,7 @@
 // wallets' first funders when those are wallets of one owner (funding_origins), so that wallets
 // funded through fresh wallets of one owner meet at that owner (fundingChain).
 import { setMaxListeners } from 'node:events';
+import { SingleFlight } from './single-flight';
 import pLimit from 'p-limit';
 import type { Pool } from 'pg';
 import type { EnhancedTransaction } from '../domain/enhanced-transaction';
@@ -221,7 +222,7 @@ async function traceFundingChains(
 }
 
 /** The first funders' reads under way in this process (readFirstFunderActivity), by address. */
-const firstFunderReads = new Map<string, Promise<boolean>>();
+const firstFunderReads = new SingleFlight<string, boolean>();
 
 /** How long a sync waits at most for its wallet's first funder's activity (readFirstFunderActivity). */
 export const FIRST_FUNDER_READ_DEADLINE_MS = 2_000;
@@ -244,44 +245,21 @@ export async function readFirstFunderActivity(
   try {
     const [funder] = await firstFunders(pool, [wallet], [...KNOWN_ADDRESSES.keys()], FUNDING_DEFAULTS.fundingMinLamports, 1);
     if (funder === undefined) return false;
-    // wallets one funder funded finish their syncs together: one read for them all in this process
-    const under = firstFunderReads.get(funder);
-    if (under !== undefined) {
-      // another sync of this process reads it: wait for that read, or this sync's own cancellation
-      await abortable(under, options.signal);
-      return false;
-    }
-    const reading = (async () => {
-      if ((await loadCounterpartyActivity(pool, [funder], options.maxAgeSeconds)).has(funder)) return false;
-      const deadline = AbortSignal.timeout(options.deadlineMs ?? FIRST_FUNDER_READ_DEADLINE_MS);
-      const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
-      await storeActivityPage(pool, funder, await source.getSignaturesForAddress(funder, { limit: ACTIVITY_PAGE, signal }));
-      return true;
-    })();
-    firstFunderReads.set(funder, reading.catch(() => false));
-    try {
-      return await reading;
-    } finally {
-      firstFunderReads.delete(funder);
-    }
+    // wallets one funder funded finish their syncs together: one read for them all in this process,
+    // which a sync joining it waits for (or for its own cancellation), and made by the one that began it
+    const { value, shared } = await firstFunderReads.run(
+      funder,
+      async (flight) => {
+        if ((await loadCounterpartyActivity(pool, [funder], options.maxAgeSeconds)).has(funder)) return false;
+        const signal = AbortSignal.any([flight, AbortSignal.timeout(options.deadlineMs ?? FIRST_FUNDER_READ_DEADLINE_MS)]);
+        await storeActivityPage(pool, funder, await source.getSignaturesForAddress(funder, { limit: ACTIVITY_PAGE, signal }));
+        return true;
+      },
+      options.signal,
+    );
+    return value && !shared;
   } catch (err) {
     if (options.signal?.aborted) throw options.signal.reason ?? err;
     return false;
-  }
-}
-
-/** `promise`, or the signal's abort (its reason thrown), whichever comes first. */
-async function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise;
-  signal.throwIfAborted();
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    return await Promise.race([promise, aborted]);
-  } finally {
-    if (onAbort) signal.removeEventListener('abort', onAbort);
   }
 }

@@ -5,19 +5,14 @@
 // at 300 a minute), 4 seconds for the last one (measured, bench:e2e).
 import type Redis from 'ioredis';
 import type { MarketDataSource } from '../providers';
+import { SingleFlight } from './single-flight';
 
 /** The cached price's key (5 minutes); tests that hold DexScreener's answers keep it longer. */
 export const SOL_PRICE_CACHE_KEY = 'sol_price_usd';
 const LAST_KEY = 'sol_price_usd:last';
 
-/** The fetch in flight per Redis connection (one per process in the worker), and who waits for it. */
-interface SharedFetch {
-  price: Promise<number>;
-  /** callers waiting for it; a caller without a signal never leaves */
-  waiting: number;
-  abort: AbortController;
-}
-const inFlight = new WeakMap<Redis, SharedFetch>();
+/** The fetch in flight per Redis connection (one per process in the worker), shared by who waits for it. */
+const fetches = new SingleFlight<Redis, number>();
 
 /**
  * USD per SOL. `signal` (the calling activity's cancellation): the caller stops waiting as soon as
@@ -28,38 +23,7 @@ export async function solPriceUsd(redis: Redis, market: MarketDataSource, signal
   signal?.throwIfAborted();
   const cached = await redis.get(SOL_PRICE_CACHE_KEY);
   if (cached) return Number(cached);
-  signal?.throwIfAborted();
-  let shared = inFlight.get(redis);
-  if (!shared) {
-    const abort = new AbortController();
-    const entry: SharedFetch = { abort, waiting: 0, price: fetchAndCache(redis, market, abort.signal) };
-    entry.price
-      .finally(() => {
-        if (inFlight.get(redis) === entry) inFlight.delete(redis);
-      })
-      .catch(() => undefined);
-    inFlight.set(redis, entry);
-    shared = entry;
-  }
-  shared.waiting += 1;
-  if (!signal) return shared.price;
-  const joined = shared;
-  let onAbort: (() => void) | undefined;
-  const left = new Promise<never>((_, reject) => {
-    onAbort = () => {
-      reject(signal.reason);
-      joined.waiting -= 1;
-      if (joined.waiting > 0) return;
-      if (inFlight.get(redis) === joined) inFlight.delete(redis);
-      joined.abort.abort(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    return await Promise.race([joined.price, left]);
-  } finally {
-    signal.removeEventListener('abort', onAbort!);
-  }
+  return (await fetches.run(redis, (shared) => fetchAndCache(redis, market, shared), signal)).value;
 }
 
 async function fetchAndCache(redis: Redis, market: MarketDataSource, signal: AbortSignal): Promise<number> {
