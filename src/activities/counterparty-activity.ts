@@ -166,14 +166,20 @@ async function traceFundingChains(
 ): Promise<{ followed: number; origins: number; failed: number }> {
   const skip = new Set([...wallets, ...KNOWN_ADDRESSES.keys()]);
   const group = new Set(wallets);
-  const tops = new Set<string>();
+  /** group wallets a chain reached (read once, with the next level) */
+  const reached = new Set<string>();
+  let tops: string[] = [];
   let level = [...firsts];
   const out = { followed: 0, origins: 0, failed: 0 };
-  for (let depth = 0; level.length > 0 && !deadline.aborted; depth++) {
+  for (let depth = 0; (level.length > 0 || tops.length > 0) && !deadline.aborted; depth++) {
     for (const a of level) skip.add(a);
-    // the first level was read with the shared counterparties
-    if (depth > 0) out.failed += (await reader.read(level)).failed;
-    if (depth >= FUNDING_DEFAULTS.upstreamHops) break;
+    // the first level was read with the shared counterparties; the group wallets the last level's
+    // origins reached are read with this one (a wallet of the group that funded another's chain
+    // tops it: what the chain says of it weighs it there, as for any upstream funder; its own chain
+    // is its own, not followed from here)
+    if (depth > 0) out.failed += (await reader.read([...level, ...tops])).failed;
+    tops = [];
+    if (depth >= FUNDING_DEFAULTS.upstreamHops || level.length === 0) break;
     const summaries = await loadCounterpartyActivity(pool, level);
     const dedicated = level.filter((a) => counterpartyActivityClass(summaries.get(a)) === 'dedicated');
     const origins = await loadFundingOrigins(pool, dedicated);
@@ -211,13 +217,14 @@ async function traceFundingChains(
       const funder = origins.get(a)?.funder;
       if (funder === undefined) continue;
       if (!skip.has(funder)) next.add(funder);
-      else if (group.has(funder)) tops.add(funder);
+      else if (group.has(funder) && !reached.has(funder)) {
+        reached.add(funder);
+        tops.push(funder);
+      }
     }
     level = [...next].slice(0, options.maxLookups);
+    tops = tops.slice(0, options.maxLookups);
   }
-  // a wallet of the group that funded another's chain tops it: what the chain says of it weighs it
-  // (a wallet of one owner, a service), as for any upstream funder; its own chain is its own
-  if (tops.size > 0 && !deadline.aborted) out.failed += (await reader.read([...tops].slice(0, options.maxLookups))).failed;
   return out;
 }
 

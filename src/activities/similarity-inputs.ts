@@ -59,7 +59,7 @@ export async function loadSimilarityInputs(
   const activity = await loadCounterpartyActivity(pool, [...perCounterparty].filter(([c, n]) => n >= 2 && !own.has(c)).map(([c]) => c));
   // the funding chains read before the step: each wallet's first funder, and upstream from it while
   // the chain showed a wallet of one owner (fundingChain follows the same rule), with their activity
-  const origins = await fundingChains(pool, transfers, own, activity);
+  const { origins, tops } = await fundingChains(pool, transfers, own, activity);
   const mints = await mintStats(pool, input.wallets);
   // the population rarity is counted in holds every wallet that any count includes
   let totalWallets = Math.max(await countWalletsWithHistory(pool), input.wallets.length);
@@ -68,7 +68,7 @@ export async function loadSimilarityInputs(
   const firstBuyTime = new Map<string, number>();
   for (const [mint, m] of mints) if (m.firstBuyAt !== null) firstBuyTime.set(mint, m.firstBuyAt);
   const database: SimilarityDatabaseStats = {
-    counterparties: { walletsPerCounterparty: perCounterparty, totalWallets, activity, origins },
+    counterparties: { walletsPerCounterparty: perCounterparty, totalWallets, activity, origins, tops },
     tokens: { walletsPerMint: new Map([...mints].map(([mint, m]) => [mint, m.wallets])), totalWallets, firstBuyTime },
   };
   const partial = new Set(input.partialWallets);
@@ -107,9 +107,14 @@ function transfersOf(stored: WalletTransfer[], coverage: { covers: boolean; tran
  * The stored origins along the group wallets' funding chains (from each wallet's first funder, up to
  * `upstreamHops` above it), adding each address's stored activity to `activity` on the way; only
  * the chains' addresses are loaded, level by level; a group wallet a chain reaches ends it, its
- * activity loaded (it weighs as the chains' top).
+ * activity loaded apart (`tops`: it weighs by it as the chains' top only).
  */
-async function fundingChains(pool: Pool, transfers: ReadonlyMap<string, WalletTransfer[]>, own: ReadonlySet<string>, activity: Map<string, CounterpartyActivity>): Promise<Map<string, FundingOrigin>> {
+async function fundingChains(
+  pool: Pool,
+  transfers: ReadonlyMap<string, WalletTransfer[]>,
+  own: ReadonlySet<string>,
+  activity: Map<string, CounterpartyActivity>,
+): Promise<{ origins: Map<string, FundingOrigin>; tops: Map<string, CounterpartyActivity> }> {
   const origins = new Map<string, FundingOrigin>();
   let level = new Set<string>();
   for (const [wallet, list] of transfers) {
@@ -137,8 +142,7 @@ async function fundingChains(pool: Pool, transfers: ReadonlyMap<string, WalletTr
     level = next;
   }
   // a group wallet that a chain reaches tops it: its activity weighs it there (the chain is not followed above it)
-  for (const [a, summary] of await loadCounterpartyActivity(pool, [...tops].filter((a) => !activity.has(a)))) activity.set(a, summary);
-  return origins;
+  return { origins, tops: await loadCounterpartyActivity(pool, [...tops]) };
 }
 
 /** The mints swapped by the group, sorted, without those left out of every universe (SOL, stablecoins). */

@@ -271,14 +271,40 @@ describe('indirect transfer (engine 2.4.0)', () => {
     const w2 = funded('W2', 'H2', T0, '1.2');
     const stats = (top?: CounterpartyActivity): CounterpartyStats => ({
       walletsPerCounterparty: new Map([['H1', 2], ['H2', 2]]),
-      activity: new Map<string, CounterpartyActivity>([['H1', fresh], ['H2', fresh], ...(top === undefined ? [] : ([['M', top]] as const))]),
+      activity: new Map([['H1', fresh], ['H2', fresh]]),
       origins: new Map([['H1', origin('M', '6', T0 - 4 * DAY)], ['H2', origin('M', '7', T0 - DAY)]]),
+      ...(top === undefined ? {} : { tops: new Map([['M', top]]) }),
     });
     const owner = fundingLinks([m, w1, w2], stats(operator));
     expect(owner.map((l) => `${l.a}-${l.b}:${l.evidence[0].kind}`)).toEqual(['M-W1:indirect-transfer', 'M-W2:indirect-transfer', 'W1-W2:common-upstream-funder']);
     expect(owner[2].evidence[0]).toMatchObject({ counterparty: 'M', counterpartyWeight: 1, viaA: ['H1'], viaB: ['H2'] });
     // unread, or a busy service: the indirect transfers stay (by the wallets' degrees, as a direct transfer), the common top weighs nothing
     for (const top of [undefined, busy]) expect(fundingLinks([m, w1, w2], stats(top)).map((l) => `${l.a}-${l.b}`)).toEqual(['M-W1', 'M-W2']);
+  });
+
+  it('weighs a group wallet that tops chains by its degree everywhere else: what the chain says of it changes no other evidence', () => {
+    // M first funded W1 and W2 itself, and W3 through a fresh wallet; the chain says M is a busy service
+    const m = fundingProfile('M', [solTransfer('M', 'W1', 'out', '2', T0), solTransfer('M', 'W2', 'out', '3', T0 + 60), solTransfer('M', 'H3', 'out', '4', T0 - DAY)]);
+    const w1 = fundingProfile('W1', [solTransfer('W1', 'M', 'in', '2', T0)]);
+    const w2 = fundingProfile('W2', [solTransfer('W2', 'M', 'in', '3', T0 + 60)]);
+    const w3 = funded('W3', 'H3', T0, '1.3');
+    const base: CounterpartyStats = { walletsPerCounterparty: new Map([['M', 3], ['H3', 2]]), activity: new Map([['H3', fresh]]), origins: new Map([['H3', origin('M', '4', T0 - DAY)]]) };
+    const withTop = { ...base, tops: new Map([['M', busy]]) };
+    const pairOf = (links: ReturnType<typeof fundingLinks>, x: string, y: string) => links.find((l) => l.a === x && l.b === y);
+    const before = fundingLinks([m, w1, w2, w3], base);
+    const after = fundingLinks([m, w1, w2, w3], withTop);
+    expect(pairOf(after, 'W1', 'W2')).toEqual(pairOf(before, 'W1', 'W2'));
+    expect(pairOf(after, 'W1', 'W2')?.evidence.map((e) => e.kind)).toEqual(['common-first-funder']);
+    // and a busy top is no upstream funder of W1 and W3
+    expect(pairOf(after, 'W1', 'W3')).toBeUndefined();
+  });
+
+  it('cites a fresh wallet between two wallets once: not also as a common source or destination', () => {
+    // M → H → W, and H later sent some SOL back to M
+    const m = fundingProfile('M', [solTransfer('M', 'F0', 'in', '30', T0 - 30 * DAY), solTransfer('M', 'H', 'out', '6', T0 - DAY), solTransfer('M', 'H', 'in', '0.5', T0 + DAY)]);
+    const w = funded('W', 'H', T0, '2.5');
+    const stats: CounterpartyStats = { walletsPerCounterparty: new Map([['H', 2]]), activity: new Map([['H', fresh]]), origins: new Map([['H', origin('M', '6', T0 - DAY)]]) };
+    expect(fundingForPair(m, w, stats).evidence.map((e) => e.kind)).toEqual(['indirect-transfer']);
   });
 });
 

@@ -144,8 +144,12 @@ export function summariseSignatures(page: ReadonlyArray<{ blockTime?: number | n
  * Degrees missing from `stats` count as 2.
  */
 export function counterpartyLinkWeight(address: string, stats: CounterpartyStats, known: ReadonlyMap<string, unknown>, halfWeightDegree: number, sol = true): number {
+  return linkWeight(address, stats.activity?.get(address), stats, known, halfWeightDegree, sol);
+}
+
+/** `counterpartyLinkWeight` with what the chain says of the address given. */
+function linkWeight(address: string, activity: CounterpartyActivity | undefined, stats: CounterpartyStats, known: ReadonlyMap<string, unknown>, halfWeightDegree: number, sol = true): number {
   if (known.has(address)) return 0;
-  const activity = stats.activity?.get(address);
   const kind = counterpartyActivityClass(activity);
   if (kind === 'service') return 0;
   const degree = stats.walletsPerCounterparty.get(address) ?? 2;
@@ -357,11 +361,16 @@ function originRef(o: FundingOrigin): TransferRef {
  * than its transactions; else its degree's weight times `upstreamOrdinaryFactor`.
  */
 function upstreamWeight(address: string, stats: CounterpartyStats, known: ReadonlyMap<string, unknown>, halfWeightDegree: number): number {
-  const activity = stats.activity?.get(address);
+  const activity = upstreamActivity(address, stats);
   if (activity === undefined) return 0;
   // 0 for a known exchange or a service, 1 for a wallet of one owner, else by its degree
-  const w = counterpartyLinkWeight(address, stats, known, halfWeightDegree);
+  const w = linkWeight(address, activity, stats, known, halfWeightDegree);
   return dedicatedWallet(activity, stats.walletsPerCounterparty.get(address) ?? 2) ? w : FUNDING_DEFAULTS.upstreamOrdinaryFactor * w;
+}
+
+/** What the chain says of an upstream funder: a counterparty's activity, or a group wallet's that tops chains (`stats.tops`). */
+function upstreamActivity(address: string, stats: CounterpartyStats): CounterpartyActivity | undefined {
+  return stats.activity?.get(address) ?? stats.tops?.get(address);
 }
 
 /**
@@ -395,7 +404,7 @@ function upstreamEvidence(
   if ((na.depth === 0 && nb.depth === 0) || c === a || c === b) return null;
   const w = upstreamWeight(c, stats, known, halfWeightDegree);
   if (w < minWeight) return null;
-  const activity = stats.activity?.get(c);
+  const activity = upstreamActivity(c, stats);
   const degree = stats.walletsPerCounterparty.get(c) ?? 0;
   // a wallet of one owner keeps most of its strength whatever the time between its fundings; any
   // other address (an unlisted small service, someone's long-lived wallet) only what a first funder keeps
@@ -425,7 +434,7 @@ function upstreamEvidence(
  * 0.75 + 0.25 × 2^(−Δt / 24 h) between `from`'s transfer and `to`'s first funding (an operator that
  * hides its wallets waits days; the fresh wallets between are the shape, not the time).
  */
-function indirectTransfer(from: string, to: string, chain: readonly ChainNode[], direct: number): FundingEvidence | null {
+function indirectTransfer(from: string, to: string, chain: readonly ChainNode[], direct: number): Extract<FundingEvidence, { kind: 'indirect-transfer' }> | null {
   const node = chain.find((n) => n.address === from);
   if (node === undefined || node.depth === 0) return null;
   const d = FUNDING_DEFAULTS;
@@ -511,6 +520,8 @@ export function fundingForPair(
   }
 
   let firstFunder: string | null = null;
+  /** the fresh wallets an indirect transfer between the two goes through */
+  const between = new Set<string>();
   const fa = a.firstFunding;
   const fb = b.firstFunding;
   if (fa && fb && fa.counterparty === fb.counterparty && fa.counterparty !== a.wallet && fa.counterparty !== b.wallet) {
@@ -535,13 +546,18 @@ export function fundingForPair(
     const upstream = upstreamEvidence(a.wallet, chainA, b.wallet, chainB, stats, known, half, minWeight);
     if (upstream !== null) evidence.push(upstream);
     if (direct > 0) {
-      for (const hop of [indirectTransfer(a.wallet, b.wallet, chainB, direct), indirectTransfer(b.wallet, a.wallet, chainA, direct)]) if (hop !== null) evidence.push(hop);
+      for (const hop of [indirectTransfer(a.wallet, b.wallet, chainB, direct), indirectTransfer(b.wallet, a.wallet, chainA, direct)]) {
+        if (hop === null) continue;
+        evidence.push(hop);
+        // the fresh wallets between are that evidence: not a common source or destination besides
+        for (const x of hop.via) between.add(x);
+      }
     }
   }
 
   const [small, large] = a.byCounterparty.size <= b.byCounterparty.size ? [a, b] : [b, a];
   for (const [c, smallList] of small.byCounterparty) {
-    if (c === a.wallet || c === b.wallet || c === firstFunder) continue;
+    if (c === a.wallet || c === b.wallet || c === firstFunder || between.has(c)) continue;
     const largeList = large.byCounterparty.get(c);
     if (!largeList) continue;
     // the largest weight c can have here (SOL evidence): under the minimum, none of its evidence counts
@@ -596,7 +612,7 @@ export function fundingLinks(
   }
   const degrees = new Map(stats.walletsPerCounterparty);
   for (const [c, list] of members) degrees.set(c, Math.max(degrees.get(c) ?? 0, list.length));
-  const merged: CounterpartyStats = { walletsPerCounterparty: degrees, totalWallets: stats.totalWallets, activity: stats.activity, origins: stats.origins };
+  const merged: CounterpartyStats = { walletsPerCounterparty: degrees, totalWallets: stats.totalWallets, activity: stats.activity, origins: stats.origins, tops: stats.tops };
 
   const candidates = new Set<string>();
   const key = (x: string, y: string): string => (x < y ? `${x}\u0000${y}` : `${y}\u0000${x}`);

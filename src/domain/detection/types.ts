@@ -57,6 +57,12 @@ export interface CounterpartyStats {
    * funded those (`fundingChain`)
    */
   origins?: ReadonlyMap<string, FundingOrigin>;
+  /**
+   * what the chain says of the group's own wallets that funding chains reach (engine 2.4.0): read
+   * to weigh one as the chains' common upstream funder (`upstreamWeight`) only; everywhere else a
+   * group wallet weighs by its degree, whether or not it tops a chain
+   */
+  tops?: ReadonlyMap<string, CounterpartyActivity>;
 }
 
 /** An address's first inbound SOL as the chain shows it (its oldest transactions). */
