@@ -116,7 +116,7 @@ export function clusterBindingPhrases(
   const signals = (Object.entries(evidence.signalPairs) as Array<[string, number]>).filter(([, n]) => n > 0).sort((x, y) => y[1] - x[1]);
   if (signals.length > 0) out.push(`pairs linked by ${signals.map(([s, n]) => `${s} ${n}`).join(', ')}`);
   for (const c of evidence.commonCounterparties.slice(0, 3)) {
-    const what = c.kind === 'first-funder' ? 'common first funder' : c.kind === 'source' ? 'common top-up' : 'common sweep to';
+    const what = c.kind === 'first-funder' ? 'common first funder' : c.kind === 'upstream-funder' ? 'common upstream funder' : c.kind === 'source' ? 'common top-up' : 'common sweep to';
     out.push(`${what} ${names.address(c.counterparty)} (${plural(c.memberCount, 'member')})`);
   }
   const top = evidence.bindingPairs[0];

@@ -9,7 +9,7 @@
 // meet at it, weighed by what the chain says of it.
 import { readFirstFunderActivity, refreshCounterpartyActivity } from '../../src/activities/counterparty-activity';
 import type { FundingEvidence } from '../../src/domain/detection/funding';
-import type { SimilarityPair } from '../../src/domain/similarity/types';
+import type { SimilarityCluster, SimilarityPair } from '../../src/domain/similarity/types';
 import { HeliusClient, SolanaRpcClient } from '../../src/providers';
 import { getAnalysis } from '../../src/store/analyses';
 import { walletAddress } from '../../src/simulator/keys';
@@ -99,7 +99,7 @@ describe('funding chains', () => {
 
     const stored = await getAnalysis(opened.stack.pool, input.analysisId);
     expect(stored?.status).toBe('completed');
-    const result = stored!.result as { pairs: SimilarityPair[]; clusters: Array<{ members: string[] }> };
+    const result = stored!.result as { pairs: SimilarityPair[]; clusters: SimilarityCluster[] };
     // the API serves the new evidence whole (its response schema drops nothing)
     const view = await served.api.getAnalysis(input.analysisId);
     expect(view.result).toEqual(stored!.result);
@@ -116,7 +116,10 @@ describe('funding chains', () => {
     for (const [x, y] of [[strangers[0], strangers[1]], [strangers[1], strangers[2]], [strangers[0], strangers[2]], [operator[0], strangers[0]]]) {
       expect(pairOf(x, y).scores.funding).toBe(0);
     }
-    expect(result.clusters.find((c) => c.members.includes(operator[0]))?.members.sort()).toEqual([...operator].sort());
+    const cluster = result.clusters.find((c) => c.members.includes(operator[0]));
+    expect(cluster?.members.sort()).toEqual([...operator].sort());
+    // the cluster cites where its members' chains meet; not the exchange above it (a service)
+    expect(cluster?.evidence?.commonCounterparties).toEqual([{ counterparty: ROOT, kind: 'upstream-funder', memberCount: 3 }]);
     expect(result.clusters.some((c) => c.members.some((m) => strangers.includes(m)))).toBe(false);
   }, 120_000);
 

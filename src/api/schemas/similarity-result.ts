@@ -311,10 +311,10 @@ export const clusterEvidence = {
     },
     commonCounterparties: {
       type: 'array',
-      description: 'counterparties that funded, topped up or received from two or more members',
+      description: 'counterparties that funded, topped up or received from two or more members, or that two or more members’ funding chains reach above their first funders (upstream-funder, engine 2.4.0)',
       items: {
         type: 'object',
-        properties: { counterparty: string, kind: { type: 'string', enum: ['first-funder', 'source', 'destination'] }, memberCount: integer },
+        properties: { counterparty: string, kind: { type: 'string', enum: ['first-funder', 'upstream-funder', 'source', 'destination'] }, memberCount: integer },
         required: ['counterparty', 'kind', 'memberCount'],
       },
     },

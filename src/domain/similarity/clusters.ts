@@ -3,10 +3,11 @@
 // its confidence and the evidence that binds it.
 import { CLUSTER_DEFAULTS, clusterPairs, type ClusterOptions } from '../detection/cluster';
 import { relatedness, type SignalName } from '../detection/combine';
-import { KNOWN_ADDRESSES, fundingTransfer, type FundingProfile } from '../detection/funding';
+import { KNOWN_ADDRESSES, fundingChain, fundingTransfer, type FundingProfile } from '../detection/funding';
+import type { CounterpartyStats } from '../detection/types';
 import { evidenceSummary } from './evidence';
 import { pairIndex } from './signals';
-import type { ClusterEvidence, ScoreName, SimilarityCluster, SimilarityPair } from './types';
+import type { ClusterEvidence, CommonCounterpartyKind, ScoreName, SimilarityCluster, SimilarityPair } from './types';
 import type { WalletVector } from './vectors';
 
 /**
@@ -36,6 +37,8 @@ export interface ClusterInputs {
   universeMints: readonly string[];
   /** counterparties the chain shows are busy services (counterpartyActivityClass): not cited as common */
   services?: ReadonlySet<string>;
+  /** what is known of the counterparties, with the funding chains' origins: members' common upstream funders are cited too */
+  counterparties?: CounterpartyStats;
 }
 
 /** Clusters sorted by confidence, then first member. */
@@ -103,7 +106,7 @@ export function findClusters(inp: ClusterInputs): SimilarityCluster[] {
           summary: evidenceSummary(pair.evidence),
         };
       }),
-      commonCounterparties: commonCounterparties(members.map((m) => inp.funding[m]), new Set(c.members), inp.services),
+      commonCounterparties: commonCounterparties(members.map((m) => inp.funding[m]), new Set(c.members), inp.services, inp.counterparties),
       signalPairs,
     };
     return {
@@ -127,11 +130,17 @@ function scoreAt(column: Float64Array, k: number): number | null {
 
 /**
  * Counterparties (not members, not known exchanges or bridges, not `services`) that were the first
- * funder of, sent to, or received from two or more members; most members first.
+ * funder of, sent to, or received from two or more members, or that two or more members' funding
+ * chains reach above their first funders (`fundingChain`, with `stats`' origins); most members first.
  */
-function commonCounterparties(profiles: ReadonlyArray<FundingProfile | null>, members: ReadonlySet<string>, services: ReadonlySet<string> = new Set()): ClusterEvidence['commonCounterparties'] {
-  const counts = new Map<string, { counterparty: string; kind: 'first-funder' | 'source' | 'destination'; memberCount: number }>();
-  const add = (counterparty: string, kind: 'first-funder' | 'source' | 'destination'): void => {
+function commonCounterparties(
+  profiles: ReadonlyArray<FundingProfile | null>,
+  members: ReadonlySet<string>,
+  services: ReadonlySet<string> = new Set(),
+  stats?: CounterpartyStats,
+): ClusterEvidence['commonCounterparties'] {
+  const counts = new Map<string, { counterparty: string; kind: CommonCounterpartyKind; memberCount: number }>();
+  const add = (counterparty: string, kind: CommonCounterpartyKind): void => {
     if (members.has(counterparty) || KNOWN_ADDRESSES.has(counterparty) || services.has(counterparty)) return;
     const id = `${kind}\u0000${counterparty}`;
     const c = counts.get(id);
@@ -142,6 +151,7 @@ function commonCounterparties(profiles: ReadonlyArray<FundingProfile | null>, me
     if (p === null) continue;
     const first = p.firstFunding?.counterparty ?? null;
     if (first !== null) add(first, 'first-funder');
+    if (stats?.origins !== undefined && stats.origins.size > 0) for (const n of fundingChain(p, stats)) if (n.depth > 0) add(n.address, 'upstream-funder');
     for (const [counterparty, list] of p.byCounterparty) {
       if (counterparty === first) continue;
       if (list.some((t) => t.direction === 'in' && fundingTransfer(t))) add(counterparty, 'source');

@@ -245,4 +245,20 @@ describe('counterparty activity in a cluster', () => {
     const blind = computeSimilarity({ wallets, database: { counterparties: { ...database.counterparties, activity: undefined } } });
     expect(blind.clusters).toEqual([]);
   });
+
+  it('cites the common upstream funder of members funded through fresh wallets of one owner, which nothing one hop up shows', () => {
+    const members = ['W1', 'W2', 'W3'];
+    const wallets: SimilarityWalletInput[] = members.map((w, i) => ({ address: w, legs: [], holdings: {}, transfers: [solTransfer(w, `H${i}`, 'in', String(1 + i), T0 + i * 86_400)] }));
+    const fresh = { transactions: 2, complete: true, oldestTime: T0 - 86_400, newestTime: T0 };
+    const origin = (i: number) => ({ funder: 'O', amount: String(5 + i), rawAmount: String((5 + i) * 1e9), signature: `origin-${i}`, slot: T0 - 3600 + i, timestamp: T0 - 3600 + i * 86_400 });
+    const counterparties = {
+      walletsPerCounterparty: new Map(members.map((_, i) => [`H${i}`, 1])),
+      totalWallets: 40,
+      activity: new Map([...members.map((_, i): [string, typeof fresh] => [`H${i}`, fresh]), ['O', { ...fresh, transactions: 9 }]]),
+      origins: new Map(members.map((_, i) => [`H${i}`, origin(i)])),
+    };
+    const r = computeSimilarity({ wallets, database: { counterparties } });
+    expect(r.clusters.map((c) => c.members)).toEqual([members]);
+    expect(r.clusters[0].evidence?.commonCounterparties).toEqual([{ counterparty: 'O', kind: 'upstream-funder', memberCount: 3 }]);
+  });
 });

@@ -302,12 +302,17 @@ export interface SimilarityCluster {
   evidence: ClusterEvidence;
 }
 
+export type CommonCounterpartyKind = 'first-funder' | 'upstream-funder' | 'source' | 'destination';
+
 /** What binds a cluster, capped in size. */
 export interface ClusterEvidence {
   /** the strongest member pairs, strongest first */
   bindingPairs: Array<{ walletA: string; walletB: string; combined: number; strongest: SignalName | null; summary: string }>;
-  /** counterparties that funded, topped up or received from two or more members */
-  commonCounterparties: Array<{ counterparty: string; kind: 'first-funder' | 'source' | 'destination'; memberCount: number }>;
+  /**
+   * counterparties that funded, topped up or received from two or more members, or that stand above
+   * two or more members' first funders in their funding chains (`upstream-funder`, engine 2.4.0)
+   */
+  commonCounterparties: Array<{ counterparty: string; kind: CommonCounterpartyKind; memberCount: number }>;
   /** member pairs each signal links (its contribution is the pair's strongest or at least 0.1) */
   signalPairs: Record<SignalName, number>;
 }

@@ -311,6 +311,9 @@ describe('the evidence in the tables', () => {
       'pairs linked by timing 2, rarity 1',
       `strongest ${shortAddress(wallets[5])} ~ ${shortAddress(wallets[6])} 0.81, timing: B follows A ~40 s on 17/22`,
     ]);
+    // members funded through fresh wallets of one owner: their common upstream funder
+    const upstream = { ...clusters[1].evidence!, signalPairs: { funding: 3, bundle: 0, timing: 0, rarity: 0, behavior: 0 }, commonCounterparties: [{ counterparty: FUNDER, kind: 'upstream-funder' as const, memberCount: 3 }], bindingPairs: [] };
+    expect(clusterBindingPhrases(upstream, names, pairOf)).toEqual(['pairs linked by funding 3', `common upstream funder ${shortAddress(FUNDER)} (3 members)`]);
   });
 
   it('renders a stored engine 1.x result (no evidence, clusters without confidence) in 120 columns', () => {

@@ -445,11 +445,11 @@ export interface paths {
                                             walletA: string;
                                             walletB: string;
                                         }[];
-                                        /** @description counterparties that funded, topped up or received from two or more members */
+                                        /** @description counterparties that funded, topped up or received from two or more members, or that two or more members’ funding chains reach above their first funders (upstream-funder, engine 2.4.0) */
                                         commonCounterparties: {
                                             counterparty: string;
                                             /** @enum {string} */
-                                            kind: "first-funder" | "source" | "destination";
+                                            kind: "first-funder" | "upstream-funder" | "source" | "destination";
                                             memberCount: number;
                                         }[];
                                         /** @description member pairs each signal links (its contribution is the pair’s strongest or at least 0.1) */
@@ -1209,11 +1209,11 @@ export interface paths {
                                             walletA: string;
                                             walletB: string;
                                         }[];
-                                        /** @description counterparties that funded, topped up or received from two or more members */
+                                        /** @description counterparties that funded, topped up or received from two or more members, or that two or more members’ funding chains reach above their first funders (upstream-funder, engine 2.4.0) */
                                         commonCounterparties: {
                                             counterparty: string;
                                             /** @enum {string} */
-                                            kind: "first-funder" | "source" | "destination";
+                                            kind: "first-funder" | "upstream-funder" | "source" | "destination";
                                             memberCount: number;
                                         }[];
                                         /** @description member pairs each signal links (its contribution is the pair’s strongest or at least 0.1) */

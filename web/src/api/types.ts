@@ -143,7 +143,13 @@ export interface Cluster {
   meanCombined?: number | null;
   confidence?: number | null;
   bindingTokens?: Array<{ mint?: string; memberCount?: number }>;
-  evidence?: unknown;
+  evidence?: ClusterEvidence | null;
+}
+/** What binds a cluster (engine 2.0.0 on; upstream-funder since 2.4.0). */
+export interface ClusterEvidence {
+  bindingPairs?: Array<{ walletA?: string; walletB?: string; combined?: number; strongest?: string | null; summary?: string }>;
+  commonCounterparties?: Array<{ counterparty?: string; kind?: 'first-funder' | 'upstream-funder' | 'source' | 'destination' | string; memberCount?: number }>;
+  signalPairs?: Record<string, number>;
 }
 export interface WalletCoverage {
   address?: string;

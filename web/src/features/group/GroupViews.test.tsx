@@ -46,6 +46,22 @@ describe('a result that lists only its strongest pairs', () => {
     expect(screen.getByText('Clusters (1)')).toBeTruthy();
   });
 
+  it('says what binds each cluster: the signals linking its pairs, its common counterparties (an upstream funder too) and its strongest pair', () => {
+    const { view } = bigResult(20, 50, 3);
+    const members = view.clusters[0].members as string[];
+    const root = 'Root111111111111111111111111111111111111111';
+    const evidence = {
+      signalPairs: { funding: 3, bundle: 0, timing: 1, rarity: 0, behavior: 0 },
+      commonCounterparties: [{ counterparty: root, kind: 'upstream-funder', memberCount: 3 }],
+      bindingPairs: [{ walletA: members[0], walletB: members[1], combined: 0.6, strongest: 'funding', summary: `funded through 1 fresh wallet by the same ${root}` }],
+    };
+    render(<GroupViews view={{ ...view, clusters: [{ ...view.clusters[0], evidence }, { members: members.slice(0, 2), evidence: null }] }} />);
+    const bindings = screen.getAllByTestId('cluster-binding');
+    // the second cluster (an engine 1.x result's) has no evidence: nothing said
+    expect(bindings).toHaveLength(1);
+    expect(bindings[0].textContent).toBe(`pairs linked by funding 3, timing 1 · common upstream funder Root…1111 (3 members) · strongest pair: funded through 1 fresh wallet by the same ${root}`);
+  });
+
   it('draws a small incomplete group whole and says which pairs are blank; a complete one as before', () => {
     const { view } = bigResult(20, 50, 3);
     expect(groupFocus(view)).toEqual({ view, note: 'Only the strongest 50 of 190 pairs are drawn; the others are blank.' });

@@ -3,7 +3,7 @@
 // (more than GROUP_VIEW_MAX_WALLETS) or a result listing only its strongest pairs is drawn in part
 // (groupFocus), and the page says what is left out.
 import { useMemo } from 'react';
-import type { Pair } from '../../api/types';
+import type { Cluster, Pair } from '../../api/types';
 import { Section } from '../../components/ui';
 import { shortAddress } from '../../lib/addresses';
 import { GROUP_VIEW_MAX_WALLETS, clusterOrder, groupFocus, hasFunding, pairIndex, type ResultView } from '../../lib/result';
@@ -140,6 +140,31 @@ export function WalletGraph({ view, onWallet, minScore = 0.3 }: { view: ResultVi
   );
 }
 
+const COMMON_KINDS: Record<string, string> = {
+  'first-funder': 'common first funder',
+  'upstream-funder': 'common upstream funder',
+  source: 'common top-up source',
+  destination: 'common sweep destination',
+};
+
+/** What binds a cluster, from its evidence (results before engine 2.0.0 have none): the signals that link its pairs, its common counterparties, its strongest pair. */
+function ClusterBinding({ evidence }: { evidence: Cluster['evidence'] }) {
+  if (evidence === null || typeof evidence !== 'object') return null;
+  const signals = evidence.signalPairs !== null && typeof evidence.signalPairs === 'object' ? Object.entries(evidence.signalPairs).filter(([, n]) => typeof n === 'number' && n > 0).sort((x, y) => y[1] - x[1]) : [];
+  const commons = (Array.isArray(evidence.commonCounterparties) ? evidence.commonCounterparties : []).filter((c) => typeof c?.counterparty === 'string').slice(0, 3);
+  const top = (Array.isArray(evidence.bindingPairs) ? evidence.bindingPairs : []).find((p) => typeof p?.summary === 'string');
+  const parts = [
+    ...(signals.length > 0 ? [`pairs linked by ${signals.map(([s, n]) => `${s} ${n}`).join(', ')}`] : []),
+    ...commons.map((c) => `${COMMON_KINDS[c.kind ?? ''] ?? 'common counterparty'} ${shortAddress(c.counterparty as string)}${typeof c.memberCount === 'number' ? ` (${c.memberCount} members)` : ''}`),
+    ...(top ? [`strongest pair: ${top.summary}`] : []),
+  ];
+  return parts.length === 0 ? null : (
+    <div className="small muted" data-testid="cluster-binding">
+      {parts.join(' · ')}
+    </div>
+  );
+}
+
 export function GroupViews({ view, onWallet, maxWallets = GROUP_VIEW_MAX_WALLETS }: { view: ResultView; onWallet?: (w: string) => void; maxWallets?: number }) {
   const focus = useMemo(() => groupFocus(view, maxWallets), [view, maxWallets]);
   const note = focus.note ? (
@@ -166,6 +191,7 @@ export function GroupViews({ view, onWallet, maxWallets = GROUP_VIEW_MAX_WALLETS
                 <span className="swatch" style={{ background: clusterColor(i) }} aria-hidden="true" /> {c.members?.length ?? 0} wallets · mean combined {formatScore(c.meanCombined)}
                 {finite(c.confidence) !== null ? ` · confidence ${formatScore(c.confidence)}` : ''}
                 <div className="mono small">{(c.members ?? []).map((m) => shortAddress(m)).join(', ')}</div>
+                <ClusterBinding evidence={c.evidence} />
               </li>
             ))}
           </ol>
