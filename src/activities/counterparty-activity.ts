@@ -217,13 +217,13 @@ async function traceFundingChains(
       const funder = origins.get(a)?.funder;
       if (funder === undefined) continue;
       if (!skip.has(funder)) next.add(funder);
-      else if (group.has(funder) && !reached.has(funder)) {
+      else if (group.has(funder) && !reached.has(funder) && reached.size < options.maxLookups) {
+        // at most maxLookups group wallets in all
         reached.add(funder);
         tops.push(funder);
       }
     }
     level = [...next].slice(0, options.maxLookups);
-    tops = tops.slice(0, options.maxLookups);
   }
   return out;
 }

@@ -295,8 +295,10 @@ describe('indirect transfer (engine 2.4.0)', () => {
     const after = fundingLinks([m, w1, w2, w3], withTop);
     expect(pairOf(after, 'W1', 'W2')).toEqual(pairOf(before, 'W1', 'W2'));
     expect(pairOf(after, 'W1', 'W2')?.evidence.map((e) => e.kind)).toEqual(['common-first-funder']);
-    // and a busy top is no upstream funder of W1 and W3
+    // and a busy top is no upstream funder of W1 and W3, while a wallet of one owner is
     expect(pairOf(after, 'W1', 'W3')).toBeUndefined();
+    const owner = fundingLinks([m, w1, w2, w3], { ...base, tops: new Map([['M', { ...operator, transactions: 40 }]]) });
+    expect(pairOf(owner, 'W1', 'W3')?.evidence[0]).toMatchObject({ kind: 'common-upstream-funder', counterparty: 'M', viaA: [], viaB: ['H3'] });
   });
 
   it('cites a fresh wallet between two wallets once: not also as a common source or destination', () => {

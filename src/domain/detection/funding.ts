@@ -589,14 +589,73 @@ export function fundingForPair(
 }
 
 /**
+ * A group's funding links, computed once: the stats its pairs are scored with (a counterparty's
+ * degree is the larger of `stats` and its count in the group; an address the funding chains reach
+ * counts at least the group wallets whose chains reach it, so one that chains reach more often than
+ * it has transactions is a sprayer's funder, not one owner's) and, per address the chains reach, the
+ * group wallets reaching it with their depths (`fundingChain`).
+ */
+export interface GroupFunding {
+  scored: CounterpartyStats;
+  reach: ReadonlyMap<string, ReadonlyArray<{ wallet: string; depth: number }>>;
+}
+
+export function groupFunding(profiles: readonly FundingProfile[], stats: CounterpartyStats, opts: FundingOptions = {}): GroupFunding {
+  const known = opts.knownAddresses ?? KNOWN_ADDRESSES;
+  const counted = new Map<string, number>();
+  for (const p of profiles) for (const c of p.byCounterparty.keys()) counted.set(c, (counted.get(c) ?? 0) + 1);
+  const degrees = new Map(stats.walletsPerCounterparty);
+  for (const [c, n] of counted) degrees.set(c, Math.max(degrees.get(c) ?? 0, n));
+  const merged: CounterpartyStats = { walletsPerCounterparty: degrees, totalWallets: stats.totalWallets, activity: stats.activity, origins: stats.origins, tops: stats.tops };
+  const reach = new Map<string, Array<{ wallet: string; depth: number }>>();
+  if (stats.origins === undefined || stats.origins.size === 0) return { scored: merged, reach };
+  for (const p of profiles) {
+    for (const n of fundingChain(p, merged, known)) {
+      const list = reach.get(n.address);
+      if (list) list.push({ wallet: p.wallet, depth: n.depth });
+      else reach.set(n.address, [{ wallet: p.wallet, depth: n.depth }]);
+    }
+  }
+  const reached = new Map(degrees);
+  for (const [c, list] of reach) if (list.some((x) => x.depth > 0)) reached.set(c, Math.max(reached.get(c) ?? 0, list.length));
+  return { scored: { ...merged, walletsPerCounterparty: reached }, reach };
+}
+
+/**
+ * The addresses that at least two of `wallets` reach in their funding chains, one of them above its
+ * first funder, and that weigh as an upstream funder (`upstreamWeight`, with the group's `scored`
+ * stats: not a known exchange, a service, or unread), each with the wallets reaching it; an address
+ * above another that the same wallets reach is left out (their chains meet at the lower one).
+ * What a cluster cites as its members' common upstream funders.
+ */
+export function commonUpstreamFunders(group: GroupFunding, wallets: ReadonlySet<string>, opts: FundingOptions = {}): Array<{ address: string; wallets: string[] }> {
+  const known = opts.knownAddresses ?? KNOWN_ADDRESSES;
+  const half = opts.halfWeightDegree ?? FUNDING_DEFAULTS.halfWeightDegree;
+  const minWeight = opts.minCounterpartyWeight ?? FUNDING_DEFAULTS.minCounterpartyWeight;
+  const found = new Map<string, { wallets: string[]; depths: Map<string, number> }>();
+  for (const [address, list] of group.reach) {
+    if (wallets.has(address)) continue;
+    const inside = list.filter((x) => wallets.has(x.wallet));
+    if (inside.length < 2 || !inside.some((x) => x.depth > 0)) continue;
+    if (upstreamWeight(address, group.scored, known, half) < minWeight) continue;
+    found.set(address, { wallets: inside.map((x) => x.wallet).sort(), depths: new Map(inside.map((x) => [x.wallet, x.depth])) });
+  }
+  const same = (x: string[], y: string[]) => x.length === y.length && x.every((w, i) => w === y[i]);
+  return [...found]
+    .filter(([, f]) => ![...found.values()].some((g) => g !== f && same(g.wallets, f.wallets) && f.wallets.every((w) => g.depths.get(w)! < f.depths.get(w)!)))
+    .map(([address, f]) => ({ address, wallets: f.wallets }));
+}
+
+/**
  * Funding links of a whole group, only for pairs with some evidence (sparse): candidates come from
  * an index counterparty → group wallets, so the cost grows with shared counterparties, not with the
- * number of pairs. A counterparty's degree is the larger of `stats` and its count in the group.
+ * number of pairs; pairs are scored with `groupFunding`'s stats.
  */
 export function fundingLinks(
   profiles: readonly FundingProfile[],
   stats: CounterpartyStats,
   opts: FundingOptions = {},
+  group: GroupFunding = groupFunding(profiles, stats, opts),
 ): Array<WalletPair & SignalResult<FundingEvidence>> {
   const known = opts.knownAddresses ?? KNOWN_ADDRESSES;
   const half = opts.halfWeightDegree ?? FUNDING_DEFAULTS.halfWeightDegree;
@@ -610,16 +669,14 @@ export function fundingLinks(
       else members.set(c, [p.wallet]);
     }
   }
-  const degrees = new Map(stats.walletsPerCounterparty);
-  for (const [c, list] of members) degrees.set(c, Math.max(degrees.get(c) ?? 0, list.length));
-  const merged: CounterpartyStats = { walletsPerCounterparty: degrees, totalWallets: stats.totalWallets, activity: stats.activity, origins: stats.origins, tops: stats.tops };
+  const { scored, reach } = group;
 
   const candidates = new Set<string>();
   const key = (x: string, y: string): string => (x < y ? `${x}\u0000${y}` : `${y}\u0000${x}`);
   for (const [c, list] of members) {
     if (byWallet.has(c)) for (const w of list) if (w !== c) candidates.add(key(w, c));
     // the weight fundingForPair gives c: a pair that only shares a lighter c has no evidence from it
-    if (counterpartyLinkWeight(c, merged, known, half) < minWeight) continue;
+    if (counterpartyLinkWeight(c, scored, known, half) < minWeight) continue;
     for (let i = 0; i < list.length; i++) for (let j = i + 1; j < list.length; j++) candidates.add(key(list[i], list[j]));
   }
   // pairs whose first fundings are the same amount within minutes, whoever sent them
@@ -640,31 +697,15 @@ export function fundingLinks(
       }
     }
   }
-  // pairs whose funding chains meet above a first funder: an index address → the wallets whose
-  // chains reach it; an address reached counts at least as many wallets as reach it (so a funder
-  // whose chains reach more wallets than it has transactions is a sprayer's funder, not one owner's)
-  let scored = merged;
-  if (stats.origins !== undefined && stats.origins.size > 0) {
-    const reach = new Map<string, Array<{ wallet: string; depth: number }>>();
-    for (const p of profiles) {
-      for (const n of fundingChain(p, merged, known)) {
-        const list = reach.get(n.address);
-        if (list) list.push({ wallet: p.wallet, depth: n.depth });
-        else reach.set(n.address, [{ wallet: p.wallet, depth: n.depth }]);
-      }
-    }
-    const reached = new Map(merged.walletsPerCounterparty);
-    for (const [c, list] of reach) if (list.some((x) => x.depth > 0)) reached.set(c, Math.max(reached.get(c) ?? 0, list.length));
-    scored = { ...merged, walletsPerCounterparty: reached };
-    for (const [c, list] of reach) {
-      // a group wallet above a wallet's first funder funded it through fresh wallets (indirect-transfer)
-      if (byWallet.has(c)) for (const x of list) if (x.depth > 0) candidates.add(key(x.wallet, c));
-      if (list.length < 2 || !list.some((x) => x.depth > 0)) continue;
-      // an address that weighs nothing upstream (a known exchange, a service, not read) links no one
-      if (upstreamWeight(c, scored, known, half) < minWeight) continue;
-      for (let i = 0; i < list.length; i++) {
-        for (let j = i + 1; j < list.length; j++) if (list[i].depth > 0 || list[j].depth > 0) candidates.add(key(list[i].wallet, list[j].wallet));
-      }
+  // pairs whose funding chains meet above a first funder (group.reach: address → the wallets whose chains reach it)
+  for (const [c, list] of reach) {
+    // a group wallet above a wallet's first funder funded it through fresh wallets (indirect-transfer)
+    if (byWallet.has(c)) for (const x of list) if (x.depth > 0) candidates.add(key(x.wallet, c));
+    if (list.length < 2 || !list.some((x) => x.depth > 0)) continue;
+    // an address that weighs nothing upstream (a known exchange, a service, not read) links no one
+    if (upstreamWeight(c, scored, known, half) < minWeight) continue;
+    for (let i = 0; i < list.length; i++) {
+      for (let j = i + 1; j < list.length; j++) if (list[i].depth > 0 || list[j].depth > 0) candidates.add(key(list[i].wallet, list[j].wallet));
     }
   }
   const out: Array<WalletPair & SignalResult<FundingEvidence>> = [];

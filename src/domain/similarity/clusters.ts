@@ -3,8 +3,7 @@
 // its confidence and the evidence that binds it.
 import { CLUSTER_DEFAULTS, clusterPairs, type ClusterOptions } from '../detection/cluster';
 import { relatedness, type SignalName } from '../detection/combine';
-import { KNOWN_ADDRESSES, fundingChain, fundingTransfer, type FundingProfile } from '../detection/funding';
-import type { CounterpartyStats } from '../detection/types';
+import { KNOWN_ADDRESSES, commonUpstreamFunders, fundingTransfer, type FundingProfile, type GroupFunding } from '../detection/funding';
 import { evidenceSummary } from './evidence';
 import { pairIndex } from './signals';
 import type { ClusterEvidence, CommonCounterpartyKind, ScoreName, SimilarityCluster, SimilarityPair } from './types';
@@ -37,8 +36,8 @@ export interface ClusterInputs {
   universeMints: readonly string[];
   /** counterparties the chain shows are busy services (counterpartyActivityClass): not cited as common */
   services?: ReadonlySet<string>;
-  /** what is known of the counterparties, with the funding chains' origins: members' common upstream funders are cited too */
-  counterparties?: CounterpartyStats;
+  /** the group's funding chains (`groupFunding`): members' common upstream funders are cited too */
+  fundingGroup?: GroupFunding;
 }
 
 /** Clusters sorted by confidence, then first member. */
@@ -106,7 +105,7 @@ export function findClusters(inp: ClusterInputs): SimilarityCluster[] {
           summary: evidenceSummary(pair.evidence),
         };
       }),
-      commonCounterparties: commonCounterparties(members.map((m) => inp.funding[m]), new Set(c.members), inp.services, inp.counterparties),
+      commonCounterparties: commonCounterparties(members.map((m) => inp.funding[m]), new Set(c.members), inp.services, inp.fundingGroup),
       signalPairs,
     };
     return {
@@ -130,14 +129,15 @@ function scoreAt(column: Float64Array, k: number): number | null {
 
 /**
  * Counterparties (not members, not known exchanges or bridges, not `services`) that were the first
- * funder of, sent to, or received from two or more members, or that two or more members' funding
- * chains reach above their first funders (`fundingChain`, with `stats`' origins); most members first.
+ * funder of, sent to, or received from two or more members, or where two or more members' funding
+ * chains meet above a first funder and that weigh there as the engine weighs them
+ * (`commonUpstreamFunders`: not unread, not a service); most members first.
  */
 function commonCounterparties(
   profiles: ReadonlyArray<FundingProfile | null>,
   members: ReadonlySet<string>,
   services: ReadonlySet<string> = new Set(),
-  stats?: CounterpartyStats,
+  group?: GroupFunding,
 ): ClusterEvidence['commonCounterparties'] {
   const counts = new Map<string, { counterparty: string; kind: CommonCounterpartyKind; memberCount: number }>();
   const add = (counterparty: string, kind: CommonCounterpartyKind): void => {
@@ -151,13 +151,14 @@ function commonCounterparties(
     if (p === null) continue;
     const first = p.firstFunding?.counterparty ?? null;
     if (first !== null) add(first, 'first-funder');
-    if (stats?.origins !== undefined && stats.origins.size > 0) for (const n of fundingChain(p, stats)) if (n.depth > 0) add(n.address, 'upstream-funder');
     for (const [counterparty, list] of p.byCounterparty) {
       if (counterparty === first) continue;
       if (list.some((t) => t.direction === 'in' && fundingTransfer(t))) add(counterparty, 'source');
       if (list.some((t) => t.direction === 'out' && fundingTransfer(t))) add(counterparty, 'destination');
     }
   }
+  const upstream = group === undefined ? [] : commonUpstreamFunders(group, members);
+  for (const u of upstream) counts.set(`upstream-funder\u0000${u.address}`, { counterparty: u.address, kind: 'upstream-funder', memberCount: u.wallets.length });
   return [...counts.values()]
     .filter((c) => c.memberCount >= 2)
     .sort((x, y) => y.memberCount - x.memberCount || (x.counterparty < y.counterparty ? -1 : x.counterparty > y.counterparty ? 1 : x.kind < y.kind ? -1 : 1))

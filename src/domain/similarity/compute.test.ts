@@ -260,5 +260,24 @@ describe('counterparty activity in a cluster', () => {
     const r = computeSimilarity({ wallets, database: { counterparties } });
     expect(r.clusters.map((c) => c.members)).toEqual([members]);
     expect(r.clusters[0].evidence?.commonCounterparties).toEqual([{ counterparty: 'O', kind: 'upstream-funder', memberCount: 3 }]);
+
+    // above O the chains are one: O's own funder X (a wallet of one owner too) is not cited besides;
+    // and where the chains' top was never read (X's funder Y), nothing says what it is: not cited
+    const higher = {
+      ...counterparties,
+      activity: new Map([...counterparties.activity, ['X', fresh]]),
+      origins: new Map([...counterparties.origins, ['O', { ...origin(0), funder: 'X' }], ['X', { ...origin(0), funder: 'Y' }]]),
+    };
+    expect(computeSimilarity({ wallets, database: { counterparties: higher } }).clusters[0].evidence?.commonCounterparties).toEqual([{ counterparty: 'O', kind: 'upstream-funder', memberCount: 3 }]);
+    // O funded W1 itself and the others through fresh wallets: one upstream funder of all three
+    const mixed: SimilarityWalletInput[] = [{ ...wallets[0], transfers: [solTransfer('W1', 'O', 'in', '1', T0)] }, ...wallets.slice(1)];
+    expect(computeSimilarity({ wallets: mixed, database: { counterparties } }).clusters[0].evidence?.commonCounterparties).toEqual([{ counterparty: 'O', kind: 'upstream-funder', memberCount: 3 }]);
+    // O unread: the chains meet there, but it weighs nothing and is not cited (the members are one
+    // cluster here through a top-up source S of their own, a wallet of one owner)
+    const unread = { ...counterparties, activity: new Map([...members.map((_, i): [string, typeof fresh] => [`H${i}`, fresh]), ['S', { ...fresh, transactions: 5 }]]) };
+    const toppedUp = wallets.map((w, i) => ({ ...w, transfers: [...w.transfers!, solTransfer(w.address, 'S', 'in', String(2 + i), T0 + 5 * 86_400 + i * 60)] }));
+    const cited = computeSimilarity({ wallets: toppedUp, database: { counterparties: unread } }).clusters;
+    expect(cited.map((c) => c.members)).toEqual([members]);
+    expect(cited[0].evidence?.commonCounterparties).toEqual([{ counterparty: 'S', kind: 'source', memberCount: 3 }]);
   });
 });

@@ -198,7 +198,7 @@ export function computeSimilarity(input: SimilarityInput, options: SimilarityRun
   const clusterOptions = { ...CLUSTER_DEFAULTS, minEdge: clusterThreshold };
   const pairAt = sink === null ? (k: number) => pairs[k] : (k: number) => edges.get(k);
   const services = new Set([...(input.database?.counterparties?.activity ?? [])].filter(([, a]) => counterpartyActivityClass(a) === 'service').map(([c]) => c));
-  const clusters = findClusters({ vectors, pairAt, columns, options: clusterOptions, funding: sig.funding, universeMints: universe.mints, services, counterparties: input.database?.counterparties });
+  const clusters = findClusters({ vectors, pairAt, columns, options: clusterOptions, funding: sig.funding, universeMints: universe.mints, services, fundingGroup: sig.fundingGroup });
   ms.clusters = performance.now() - t;
   t = performance.now();
   const globalMetrics = {

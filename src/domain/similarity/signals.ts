@@ -3,7 +3,7 @@
 // row kernel (the per-token weights built here), timing per pair where the kernel's near counts
 // allow a score of at least TIMING_MIN_SCORE.
 import { bundleLinks, type BundleLink } from '../detection/bundles';
-import { fundingLinks, fundingProfile, type FundingEvidence, type FundingProfile } from '../detection/funding';
+import { fundingLinks, fundingProfile, groupFunding, type FundingEvidence, type FundingProfile, type GroupFunding } from '../detection/funding';
 import { rarityOverlap, rarityProfile, tokenRarityWeight, type RarityOverlap, type RarityProfile } from '../detection/rarity';
 import { TIMING_DEFAULTS, timingForPair, tradeIndex, type TimingResult, type TradeIndex } from '../detection/timing';
 import type { CounterpartyStats, SignalResult, SwapLeg, TokenStats } from '../detection/types';
@@ -48,6 +48,8 @@ export interface GroupSignals {
   trades: Int32Array;
   /** per wallet, its funding profile, or null when its transfers are unknown */
   funding: Array<FundingProfile | null>;
+  /** the group's funding stats and chains (`groupFunding`): what its funding links and clusters read */
+  fundingGroup: GroupFunding;
   /** per wallet, its trades indexed for the timing signal, built when a pair first needs it */
   indexes: Array<TradeIndex | undefined>;
   wallets: SimilarityInput['wallets'];
@@ -152,10 +154,11 @@ export function groupSignals(input: SimilarityInput, universe: TokenUniverse, ve
   const counterparties: CounterpartyStats = input.database?.counterparties ?? { walletsPerCounterparty: new Map(), totalWallets: n };
   const links = new Map<number, SignalResult<FundingEvidence>>();
   const known = funding.filter((p): p is FundingProfile => p !== null);
-  if (known.length >= 2) for (const link of fundingLinks(known, counterparties)) links.set(key(link.a, link.b), link);
+  const fundingGroup = groupFunding(known, counterparties);
+  if (known.length >= 2) for (const link of fundingLinks(known, counterparties, {}, fundingGroup)) links.set(key(link.a, link.b), link);
   ms.funding = performance.now() - t;
 
-  return { rarityTotal: weights.rarityTotal, trades, funding, indexes: new Array<TradeIndex | undefined>(n), wallets: input.wallets, bundle, fundingLinks: links, ms };
+  return { rarityTotal: weights.rarityTotal, trades, funding, fundingGroup, indexes: new Array<TradeIndex | undefined>(n), wallets: input.wallets, bundle, fundingLinks: links, ms };
 }
 
 /**

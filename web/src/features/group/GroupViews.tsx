@@ -155,7 +155,11 @@ function ClusterBinding({ evidence }: { evidence: Cluster['evidence'] }) {
   const top = (Array.isArray(evidence.bindingPairs) ? evidence.bindingPairs : []).find((p) => typeof p?.summary === 'string');
   const parts = [
     ...(signals.length > 0 ? [`pairs linked by ${signals.map(([s, n]) => `${s} ${n}`).join(', ')}`] : []),
-    ...commons.map((c) => `${COMMON_KINDS[c.kind ?? ''] ?? 'common counterparty'} ${shortAddress(c.counterparty as string)}${typeof c.memberCount === 'number' ? ` (${c.memberCount} members)` : ''}`),
+    ...commons.map((c) => {
+      const what = typeof c.kind === 'string' && Object.hasOwn(COMMON_KINDS, c.kind) ? COMMON_KINDS[c.kind] : 'common counterparty';
+      const n = finite(c.memberCount);
+      return `${what} ${shortAddress(c.counterparty as string)}${n === null ? '' : ` (${n} member${n === 1 ? '' : 's'})`}`;
+    }),
     ...(top ? [`strongest pair: ${top.summary}`] : []),
   ];
   return parts.length === 0 ? null : (
