@@ -35,7 +35,7 @@ function side(p: Pick<SimilarityPair, 'walletA' | 'walletB'>, address: string | 
 function fundingPhrase(p: SimilarityPair, e: FundingEvidence, names: Names): string {
   if (e.kind === 'direct') return `direct ${e.transfer.amount} ${asset(e.transfer, names)} ${side(p, e.from, names)}→${side(p, e.to, names)}`;
   if (e.kind === 'indirect-transfer') return `${side(p, e.from, names)}→${side(p, e.to, names)} via ${plural(e.via.length, 'fresh wallet')}`;
-  if (e.kind === 'same-amount-funding') return `same first funding ${e.a.amount} SOL ${lag(e.secondsApart)} apart`;
+  if (e.kind === 'same-amount-funding') return `same ${e.viaA === undefined ? 'first funding' : 'funding of their fresh funders'} ${e.a.amount} SOL ${lag(e.secondsApart)} apart`;
   if (e.kind === 'common-upstream-funder') return `common funder ${names.address(e.counterparty)} via ${plural(e.viaA.length + e.viaB.length, 'hop')}`;
   const what = e.kind === 'common-first-funder' ? 'common funder' : e.kind === 'common-source' ? 'common top-up' : 'common sweep to';
   const whose = e.counterpartyActivity?.dedicated ? `, its whole history ${plural(e.counterpartyActivity.transactions, 'tx')}` : '';

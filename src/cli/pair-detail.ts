@@ -138,6 +138,13 @@ function fundingLines(f: FundingEvidence, who: (a: string) => string, transfer: 
     ];
   }
   if (f.kind === 'same-amount-funding') {
+    if (f.viaA !== undefined && f.viaB !== undefined) {
+      return [
+        ...wrapped('  ', `first funded by fresh wallets that were first funded with exactly the same amount, ${f.a.amount} SOL, ${lag(f.secondsApart)} apart (A's ${f.viaA.join(' → ')} from ${f.funderA}, B's ${f.viaB.join(' → ')} from ${f.funderB}), strength ${score(f.strength)}`, 4),
+        ...transfer(`${f.viaA[0]} received`, f.a),
+        ...transfer(`${f.viaB[0]} received`, f.b),
+      ];
+    }
     return [
       ...wrapped('  ', `first funded with exactly the same amount, ${f.a.amount} SOL, ${lag(f.secondsApart)} apart (A from ${f.funderA}, B from ${f.funderB}), strength ${score(f.strength)}`, 4),
       ...transfer('A received', f.a),

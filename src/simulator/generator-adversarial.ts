@@ -16,7 +16,10 @@
 //   one hop up, the operator two hops up.
 // - relay-operator: a trading wallet of the operator's, itself analysed, that funds its other wallets
 //   each through a fresh wallet of its own, days apart (one through two fresh wallets in a row): no
-//   transfer between any two of them.
+//   transfer between any two of them;
+// - exchange-hop-withdrawal: wallets each first funded by a fresh wallet of their own, each with its
+//   own amount hours or days later, the fresh wallets withdrawn to from a listed exchange with the
+//   same odd amount within minutes.
 // Unrelated decoys (ground-truth `decoys`):
 // - unlisted-exchange: wallets first funded within the hour by one exchange hot wallet that is on no
 //   list (a `service`: thousands of transactions an hour on chain), each with its own amount;
@@ -55,6 +58,8 @@ export const ADVERSARIAL_CASES = {
   hopFundingSpreadSeconds: 4 * 86_400,
   /** the relay operator's wallets, its trading wallet among them */
   relayOperatorWallets: 5,
+  /** wallets funded through fresh wallets that one withdrawal page of a listed exchange funded */
+  exchangeHopWithdrawalWallets: 4,
   /** strangers funded through a fresh wallet each by the unlisted exchange */
   exchangeHopWallets: 4,
   unlistedExchangeSpreadSeconds: 3600,
@@ -202,6 +207,21 @@ export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateO
     }
     truth.clusters.push(members);
     truth.clusterKinds!.push('relay-operator');
+  }
+
+  // an operator withdrawing one odd amount from a listed exchange to fresh wallets, minutes apart,
+  // which fund its wallets each with its own amount later
+  if (remaining >= 2) {
+    const amount = (Math.floor(logUniform(1, 20) * 1e4) / 1e4 + 0.0001).toFixed(4);
+    const ts = start - Math.floor(logUniform(5 * 86_400, 20 * 86_400));
+    const members = Array.from({ length: Math.min(remaining, A.exchangeHopWithdrawalWallets) }, (_, m) => {
+      const hop = addr('withdrawal-hop', String(m));
+      const hopTs = ts + Math.floor(rng() * A.withdrawalSpreadSeconds);
+      outsideTransfers.push({ from: LISTED_EXCHANGE, to: hop, sol: amount, ts: hopTs });
+      return addWallet(`exchange-hop withdrawal (wallet ${m + 1}, ${amount} SOL to its fresh funder)`, ownPlays(), { counterparty: hop, ts: hopTs + Math.floor(logUniform(3600, 3 * 86_400)), amount: ui(logUniform(0.5, 8), 9) });
+    });
+    truth.clusters.push(members);
+    truth.clusterKinds!.push('exchange-hop-withdrawal');
   }
 
   // a payer and a payee: the payer paid a wallet its owner had funded, which then first funded the payee

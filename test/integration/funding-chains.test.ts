@@ -8,7 +8,7 @@
 // its other wallets each through fresh wallets (engine 2.4.0): it is linked to each of them, and they
 // meet at it, weighed by what the chain says of it.
 import { readFirstFunderActivity, refreshCounterpartyActivity } from '../../src/activities/counterparty-activity';
-import type { FundingEvidence } from '../../src/domain/detection/funding';
+import { KNOWN_ADDRESSES, type FundingEvidence } from '../../src/domain/detection/funding';
 import type { SimilarityCluster, SimilarityPair } from '../../src/domain/similarity/types';
 import { HeliusClient, SolanaRpcClient } from '../../src/providers';
 import { getAnalysis } from '../../src/store/analyses';
@@ -33,6 +33,10 @@ const relayed = [0, 1, 2].map((i) => at(`relay-${i}`));
 /** the fresh wallets between: one each for the first two, two in a row for the third */
 const relayHops = [[at('relay-hop-0')], [at('relay-hop-1')], [at('relay-hop-2a'), at('relay-hop-2b')]];
 const relaySent = [T0, T0 + 2 * DAY, T0 + 3 * DAY];
+/** two wallets whose fresh funders a listed exchange withdrew the same odd amount to, two minutes apart */
+const EXCHANGE = [...KNOWN_ADDRESSES.values()].find((k) => k.kind === 'exchange')!.address;
+const withdrawn = [0, 1].map((i) => at(`withdrawn-${i}`));
+const withdrawalHops = [0, 1].map((i) => at(`withdrawal-hop-${i}`));
 /** when the operator funded each hop: two within the hour, the third four days later (the link keeps three quarters) */
 const hopFunded = [T0, T0 + 3600, T0 + 4 * DAY];
 const world: WorldInput = {
@@ -51,6 +55,8 @@ const world: WorldInput = {
       ],
     },
     ...relayed.map((address, i) => ({ address, transfers: [{ ts: relaySent[i] + 6 * 3600, direction: 'in' as const, mint: 'SOL', amount: String(1.5 + i), counterparty: relayHops[i][relayHops[i].length - 1] }] })),
+    // each first funded by its fresh wallet with its own amount, days apart
+    ...withdrawn.map((address, i) => ({ address, transfers: [{ ts: T0 + (1 + 2 * i) * DAY, direction: 'in' as const, mint: 'SOL', amount: String(2.75 + i), counterparty: withdrawalHops[i] }] })),
   ],
   services: [{ address: HOT, label: 'unlisted exchange hot wallet', transactionsPerHour: 5000 }],
   outsideTransfers: [
@@ -59,6 +65,7 @@ const world: WorldInput = {
     // the operator's own wallet was withdrawn to from the same exchange: where every chain meets, and no one's funder
     { from: HOT, to: ROOT, sol: '50', ts: T0 - 10 * DAY },
     { from: relayHops[2][0], to: relayHops[2][1], sol: '4.5', ts: relaySent[2] + 3 * 3600 },
+    ...withdrawalHops.map((to, i) => ({ from: EXCHANGE, to, sol: '3.1415', ts: T0 + i * 120 })),
   ],
 };
 
@@ -182,6 +189,19 @@ describe('funding chains', () => {
     const upstream = pairOf(relayed[0], relayed[1]).evidence!.funding.find((f) => f.kind === 'common-upstream-funder');
     expect(upstream).toMatchObject({ counterparty: RELAY, counterpartyWeight: 1, counterpartyActivity: { complete: true, dedicated: true } });
     expect(result.clusters.find((c) => c.members.includes(RELAY))?.members.sort()).toEqual(group);
+  }, 120_000);
+
+  it('links two wallets whose fresh funders an exchange withdrew the same odd amount to, minutes apart', async () => {
+    const input = analysisInput({ wallets: [...withdrawn].sort() }, { tuning: { pollIntervalMs: 200 } });
+    await opened.stack.withWorkers(() => executeAnalysis(opened.stack, input));
+    const stored = await getAnalysis(opened.stack.pool, input.analysisId);
+    expect(stored?.status).toBe('completed');
+    const result = stored!.result as { pairs: SimilarityPair[]; clusters: SimilarityCluster[] };
+    const [pair] = result.pairs;
+    const [viaA, viaB] = pair.walletA === withdrawn[0] ? [withdrawalHops[0], withdrawalHops[1]] : [withdrawalHops[1], withdrawalHops[0]];
+    expect(pair.evidence!.funding).toEqual([expect.objectContaining({ kind: 'same-amount-funding', funderA: EXCHANGE, funderB: EXCHANGE, viaA: [viaA], viaB: [viaB], secondsApart: 120, a: expect.objectContaining({ amount: '3.1415' }) })]);
+    expect(result.clusters.map((c) => c.members)).toEqual([[...withdrawn].sort()]);
+    expect((await served.api.getAnalysis(input.analysisId)).result).toEqual(stored!.result);
   }, 120_000);
 
   it('stores no origin for an address whose oldest transactions did not all come back, and reads it again later', async () => {

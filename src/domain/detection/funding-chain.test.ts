@@ -310,6 +310,51 @@ describe('indirect transfer (engine 2.4.0)', () => {
   });
 });
 
+describe('the same amount one hop up (engine 2.4.0)', () => {
+  /** A ← HA and B ← HB, each its own amount days apart; HA and HB first funded by `sender` with `sol` each, `apart` seconds apart */
+  const withdrawn = (sender: string, sol: [string, string], apart: number) => {
+    const stats: CounterpartyStats = {
+      walletsPerCounterparty: new Map([['HA', 1], ['HB', 1]]),
+      activity: new Map([['HA', fresh], ['HB', fresh]]),
+      origins: new Map([['HA', origin(sender, sol[0], T0 - 5 * DAY)], ['HB', origin(sender, sol[1], T0 - 5 * DAY + apart)]]),
+    };
+    return { stats, a: funded('A', 'HA', T0, '2.5'), b: funded('B', 'HB', T0 + 2 * DAY, '6.25') };
+  };
+
+  it('links two wallets whose fresh first funders an exchange withdrew the same odd amount to, minutes apart', () => {
+    const d = FUNDING_DEFAULTS;
+    const { stats, a, b } = withdrawn(BINANCE, ['1.2345', '1.2345'], 120);
+    // their own fundings differ, days apart, and the exchange above weighs nothing: before, no evidence
+    const result = fundingForPair(a, b, stats);
+    expect(result.evidence).toEqual([
+      {
+        kind: 'same-amount-funding',
+        a: { asset: 'SOL', amount: '1.2345', signature: stats.origins!.get('HA')!.signature, slot: T0 - 5 * DAY, timestamp: T0 - 5 * DAY },
+        b: { asset: 'SOL', amount: '1.2345', signature: stats.origins!.get('HB')!.signature, slot: T0 - 5 * DAY + 120, timestamp: T0 - 5 * DAY + 120 },
+        funderA: BINANCE,
+        funderB: BINANCE,
+        viaA: ['HA'],
+        viaB: ['HB'],
+        secondsApart: 120,
+        strength: expect.closeTo(d.sameAmountStrength * 2 ** (-120 / d.sameAmountHalfLifeSeconds) * d.upstreamHopFactor, 10),
+      },
+    ]);
+    expect(fundingLinks([a, b, funded('X', 'HX', T0, '3.3')], stats).map((l) => `${l.a}-${l.b}`)).toEqual(['A-B']);
+  });
+
+  it('is no link for different amounts, fundings too far apart, one fresh wallet for both, or a sender that is no exchange', () => {
+    expect(fundingForPair(withdrawn(BINANCE, ['1.2345', '1.2346'], 120).a, withdrawn(BINANCE, ['1.2345', '1.2346'], 120).b, withdrawn(BINANCE, ['1.2345', '1.2346'], 120).stats).score).toBe(0);
+    const late = withdrawn(BINANCE, ['1.2345', '1.2345'], FUNDING_DEFAULTS.sameAmountMaxSeconds + 1);
+    expect(fundingForPair(late.a, late.b, late.stats).score).toBe(0);
+    // a sender of its own that gave both the same amount is left to the chain's common upstream funder
+    const own = withdrawn('O', ['1.2345', '1.2345'], 120);
+    expect(fundingForPair(own.a, own.b, { ...own.stats, activity: new Map([...own.stats.activity!, ['O', operator]]) }).evidence.map((e) => e.kind)).toEqual(['common-upstream-funder']);
+    // a round amount keeps a third
+    const round = withdrawn(BINANCE, ['2', '2'], 0);
+    expect(fundingForPair(round.a, round.b, round.stats).score).toBeCloseTo(FUNDING_DEFAULTS.sameAmountStrength * FUNDING_DEFAULTS.sameAmountRoundFactor * FUNDING_DEFAULTS.upstreamHopFactor, 10);
+  });
+});
+
 describe('fundingOriginOf', () => {
   const load = (dir: string, name: string): EnhancedTransaction => JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', dir, name), 'utf8')) as EnhancedTransaction;
   const W = '7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU';

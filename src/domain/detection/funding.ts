@@ -177,7 +177,7 @@ function dedicatedWallet(activity: CounterpartyActivity | undefined, degree: num
  * (an airdrop of gas) and the pair is left to the common-funder evidence. `exchange` tells an
  * exchange: a known one, or one the chain shows is a busy service.
  */
-export function sameAmountFunding(fa: WalletTransfer, fb: WalletTransfer, exchange: (address: string) => boolean): number {
+export function sameAmountFunding(fa: SameAmountFacts, fb: SameAmountFacts, exchange: (address: string) => boolean): number {
   const d = FUNDING_DEFAULTS;
   if (fa.rawAmount !== fb.rawAmount || !comparableAmount(fa)) return 0;
   const apart = Math.abs(fa.timestamp - fb.timestamp);
@@ -188,7 +188,10 @@ export function sameAmountFunding(fa: WalletTransfer, fb: WalletTransfer, exchan
 }
 
 /** A first funding (SOL by construction) large enough to compare amounts: dust is sprayed at thousands. */
-const comparableAmount = (f: WalletTransfer): boolean => BigInt(f.rawAmount) >= BigInt(FUNDING_DEFAULTS.sameAmountMinLamports);
+/** What `sameAmountFunding` compares of a funding: its amount, time and sender. */
+export type SameAmountFacts = Pick<WalletTransfer, 'rawAmount' | 'timestamp' | 'counterparty'>;
+
+const comparableAmount = (f: Pick<WalletTransfer, 'rawAmount'>): boolean => BigInt(f.rawAmount) >= BigInt(FUNDING_DEFAULTS.sameAmountMinLamports);
 
 /**
  * The degree from which a counterparty weighs less than `minCounterpartyWeight` whatever the
@@ -292,6 +295,14 @@ export type FundingEvidence =
       b: TransferRef;
       funderA: string;
       funderB: string;
+      /**
+       * engine 2.4.0: the wallets' first funders, fresh wallets each, when it is their first fundings
+       * that were the same amount within minutes (an exchange withdrawal page to fresh wallets that
+       * then funded the analysed wallets, each its own amount): `a`/`b` are those fundings and
+       * `funderA`/`funderB` their senders
+       */
+      viaA?: string[];
+      viaB?: string[];
       secondsApart: number;
       strength: number;
     };
@@ -427,6 +438,39 @@ function upstreamEvidence(
 }
 
 /**
+ * The two wallets' first funders, different fresh wallets (`fundingChain` followed both), were
+ * themselves first funded with exactly the same amount within minutes (`sameAmountFunding`'s rule: an
+ * operator that withdraws one odd amount from an exchange to fresh wallets, which then fund its
+ * wallets each with its own amount days later): that rule's strength × upstreamHopFactor.
+ */
+function sameAmountUpstream(
+  a: string,
+  chainA: readonly ChainNode[],
+  b: string,
+  chainB: readonly ChainNode[],
+  stats: CounterpartyStats,
+  exchange: (address: string) => boolean,
+): FundingEvidence | null {
+  if (chainA.length < 2 || chainB.length < 2 || chainA[0].address === chainB[0].address) return null;
+  const oa = stats.origins?.get(chainA[0].address);
+  const ob = stats.origins?.get(chainB[0].address);
+  if (oa === undefined || ob === undefined || [oa.funder, ob.funder].some((f) => f === a || f === b)) return null;
+  const strength = sameAmountFunding({ rawAmount: oa.rawAmount, timestamp: oa.timestamp, counterparty: oa.funder }, { rawAmount: ob.rawAmount, timestamp: ob.timestamp, counterparty: ob.funder }, exchange);
+  if (strength <= 0) return null;
+  return {
+    kind: 'same-amount-funding',
+    a: originRef(oa),
+    b: originRef(ob),
+    funderA: oa.funder,
+    funderB: ob.funder,
+    viaA: [chainA[0].address],
+    viaB: [chainB[0].address],
+    secondsApart: Math.abs(oa.timestamp - ob.timestamp),
+    strength: strength * FUNDING_DEFAULTS.upstreamHopFactor,
+  };
+}
+
+/**
  * `from` in `to`'s funding chain above its first funder (`fundingChain`: every address between them
  * a wallet of one owner whose first funding came from the one above): `from` funded `to` through
  * fresh wallets. Strength: a direct transfer's (`direct`, by the two wallets' weights) ×
@@ -535,8 +579,9 @@ export function fundingForPair(
     }
   }
 
+  const exchange = (c: string): boolean => known.has(c) || counterpartyActivityClass(stats.activity?.get(c)) === 'service';
   if (fa && fb && fa.counterparty !== b.wallet && fb.counterparty !== a.wallet) {
-    const strength = sameAmountFunding(fa, fb, (c) => known.has(c) || counterpartyActivityClass(stats.activity?.get(c)) === 'service');
+    const strength = sameAmountFunding(fa, fb, exchange);
     if (strength > 0) evidence.push({ kind: 'same-amount-funding', a: ref(fa), b: ref(fb), funderA: fa.counterparty, funderB: fb.counterparty, secondsApart: Math.abs(fa.timestamp - fb.timestamp), strength });
   }
 
@@ -545,6 +590,8 @@ export function fundingForPair(
     const chainB = fundingChain(b, stats, known);
     const upstream = upstreamEvidence(a.wallet, chainA, b.wallet, chainB, stats, known, half, minWeight);
     if (upstream !== null) evidence.push(upstream);
+    const sameUpstream = sameAmountUpstream(a.wallet, chainA, b.wallet, chainB, stats, exchange);
+    if (sameUpstream !== null) evidence.push(sameUpstream);
     if (direct > 0) {
       for (const hop of [indirectTransfer(a.wallet, b.wallet, chainB, direct), indirectTransfer(b.wallet, a.wallet, chainA, direct)]) {
         if (hop === null) continue;
@@ -598,6 +645,8 @@ export function fundingForPair(
 export interface GroupFunding {
   scored: CounterpartyStats;
   reach: ReadonlyMap<string, ReadonlyArray<{ wallet: string; depth: number }>>;
+  /** the first funders' own first fundings, when the chain followed them: wallet → that funding */
+  firstHops: ReadonlyMap<string, FundingOrigin>;
 }
 
 export function groupFunding(profiles: readonly FundingProfile[], stats: CounterpartyStats, opts: FundingOptions = {}): GroupFunding {
@@ -608,9 +657,13 @@ export function groupFunding(profiles: readonly FundingProfile[], stats: Counter
   for (const [c, n] of counted) degrees.set(c, Math.max(degrees.get(c) ?? 0, n));
   const merged: CounterpartyStats = { walletsPerCounterparty: degrees, totalWallets: stats.totalWallets, activity: stats.activity, origins: stats.origins, tops: stats.tops };
   const reach = new Map<string, Array<{ wallet: string; depth: number }>>();
-  if (stats.origins === undefined || stats.origins.size === 0) return { scored: merged, reach };
+  const firstHops = new Map<string, FundingOrigin>();
+  if (stats.origins === undefined || stats.origins.size === 0) return { scored: merged, reach, firstHops };
   for (const p of profiles) {
-    for (const n of fundingChain(p, merged, known)) {
+    const chain = fundingChain(p, merged, known);
+    const hop = chain.length >= 2 ? stats.origins.get(chain[0].address) : undefined;
+    if (hop !== undefined) firstHops.set(p.wallet, hop);
+    for (const n of chain) {
       const list = reach.get(n.address);
       if (list) list.push({ wallet: p.wallet, depth: n.depth });
       else reach.set(n.address, [{ wallet: p.wallet, depth: n.depth }]);
@@ -618,7 +671,7 @@ export function groupFunding(profiles: readonly FundingProfile[], stats: Counter
   }
   const reached = new Map(degrees);
   for (const [c, list] of reach) if (list.some((x) => x.depth > 0)) reached.set(c, Math.max(reached.get(c) ?? 0, list.length));
-  return { scored: { ...merged, walletsPerCounterparty: reached }, reach };
+  return { scored: { ...merged, walletsPerCounterparty: reached }, reach, firstHops };
 }
 
 /**
@@ -669,7 +722,7 @@ export function fundingLinks(
       else members.set(c, [p.wallet]);
     }
   }
-  const { scored, reach } = group;
+  const { scored, reach, firstHops } = group;
 
   const candidates = new Set<string>();
   const key = (x: string, y: string): string => (x < y ? `${x}\u0000${y}` : `${y}\u0000${x}`);
@@ -679,21 +732,21 @@ export function fundingLinks(
     if (counterpartyLinkWeight(c, scored, known, half) < minWeight) continue;
     for (let i = 0; i < list.length; i++) for (let j = i + 1; j < list.length; j++) candidates.add(key(list[i], list[j]));
   }
-  // pairs whose first fundings are the same amount within minutes, whoever sent them
-  const byAmount = new Map<string, FundingProfile[]>();
-  for (const p of profiles) {
-    const f = p.firstFunding;
-    if (!f || !comparableAmount(f)) continue;
-    const list = byAmount.get(f.rawAmount);
-    if (list) list.push(p);
-    else byAmount.set(f.rawAmount, [p]);
-  }
-  for (const list of byAmount.values()) {
-    if (list.length < 2) continue;
-    list.sort((x, y) => x.firstFunding!.timestamp - y.firstFunding!.timestamp);
-    for (let i = 0; i < list.length; i++) {
-      for (let j = i + 1; j < list.length && list[j].firstFunding!.timestamp - list[i].firstFunding!.timestamp <= FUNDING_DEFAULTS.sameAmountMaxSeconds; j++) {
-        candidates.add(key(list[i].wallet, list[j].wallet));
+  // pairs whose first fundings, or their first funders' (fresh wallets each), are the same amount
+  // within minutes, whoever sent them
+  for (const fundings of [profiles.flatMap((p) => (p.firstFunding === null ? [] : [{ wallet: p.wallet, f: p.firstFunding }])), [...firstHops].map(([wallet, f]) => ({ wallet, f }))]) {
+    const byAmount = new Map<string, Array<{ wallet: string; f: Pick<WalletTransfer, 'rawAmount' | 'timestamp'> }>>();
+    for (const x of fundings) {
+      if (!comparableAmount(x.f)) continue;
+      const list = byAmount.get(x.f.rawAmount);
+      if (list) list.push(x);
+      else byAmount.set(x.f.rawAmount, [x]);
+    }
+    for (const list of byAmount.values()) {
+      if (list.length < 2) continue;
+      list.sort((x, y) => x.f.timestamp - y.f.timestamp);
+      for (let i = 0; i < list.length; i++) {
+        for (let j = i + 1; j < list.length && list[j].f.timestamp - list[i].f.timestamp <= FUNDING_DEFAULTS.sameAmountMaxSeconds; j++) candidates.add(key(list[i].wallet, list[j].wallet));
       }
     }
   }

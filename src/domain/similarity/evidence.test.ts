@@ -31,5 +31,8 @@ describe('pairEvidence: funding oriented to the pair', () => {
     const [same, chain] = evidenceOf('B', 'A', [sameAmount, upstream]);
     expect(same).toEqual({ ...sameAmount, a: ref('sig-b', '1.2345', 160), b: ref('sig-a', '1.2345', 100), funderA: 'FUNDER-OF-B', funderB: 'FUNDER-OF-A' });
     expect(chain).toEqual({ ...upstream, a: upstream.b, b: upstream.a, viaA: ['HOP2-OF-B', 'HOP-OF-B'], viaB: ['HOP-OF-A'] });
+    // the same amount one hop up: the fresh first funders swap too
+    const [hops] = evidenceOf('B', 'A', [{ ...sameAmount, viaA: ['HOP-OF-A'], viaB: ['HOP-OF-B'] }]);
+    expect(hops).toMatchObject({ funderA: 'FUNDER-OF-B', funderB: 'FUNDER-OF-A', viaA: ['HOP-OF-B'], viaB: ['HOP-OF-A'] });
   });
 });

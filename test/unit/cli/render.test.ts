@@ -300,6 +300,21 @@ describe('the evidence in the tables', () => {
     expect(flat).toContain('A received 2.25 SOL');
   });
 
+  it('phrases the same amount one hop up, and prints both fresh funders and their fundings', () => {
+    const base = pairAt(8, 9);
+    const [hopA, hopB] = [wallets[2], wallets[3]];
+    const ref = (t: number) => ({ asset: 'SOL', amount: '1.2345', signature: sig(wallets[8], t), slot: 302_000_000 + t, timestamp: 1_710_000_000 + t });
+    const same = { kind: 'same-amount-funding' as const, a: ref(0), b: ref(120), funderA: FUNDER, funderB: FUNDER, viaA: [hopA], viaB: [hopB], secondsApart: 120, strength: 0.5 };
+    const pair = { ...base, evidence: { ...base.evidence!, funding: [same], strongest: 'funding' as const } };
+    expect(strongestPhrase(pair, names)).toBe('funding: same funding of their fresh funders 1.2345 SOL 2 min apart');
+    const detail = stripVTControlCharacters(renderPairEvidence(view(), pair));
+    expect(widest(detail).width).toBeLessThanOrEqual(RENDER_WIDTH);
+    const flat = detail.replace(/\n\s+/g, ' ');
+    expect(flat).toContain(`first funded by fresh wallets that were first funded with exactly the same amount, 1.2345 SOL, 2 min apart (A's ${hopA} from ${FUNDER}, B's ${hopB} from ${FUNDER})`);
+    expect(flat).toContain(`${hopA} received 1.2345 SOL`);
+    expect(flat).toContain(`${hopB} received 1.2345 SOL`);
+  });
+
   it('shows each cluster’s confidence and what binds it', () => {
     expect(text).toContain('0.91');
     expect(text).toContain('10/10 linked');

@@ -6,7 +6,7 @@ import { generateWorld, parseWorld, SimWorld, type World } from '../../../src/si
 import { ADVERSARIAL_CASES } from '../../../src/simulator/generator-adversarial';
 
 type Wallet = World['wallets'][number];
-const adversarial = (seed: number, wallets = 52) => parseWorld(generateWorld({ seed, wallets, txPerWallet: 40, scenario: 'adversarial', largeWallet: false }));
+const adversarial = (seed: number, wallets = 56) => parseWorld(generateWorld({ seed, wallets, txPerWallet: 40, scenario: 'adversarial', largeWallet: false }));
 const worlds = [1, 2, 3].map((s) => adversarial(s));
 const firstSolIn = (w: Wallet) => [...w.transfers].filter((t) => t.mint === 'SOL' && t.direction === 'in').sort((a, b) => a.ts - b.ts)[0];
 const groupOf = (w: World, kind: string) => w.groundTruth!.clusters[w.groundTruth!.clusterKinds!.indexOf(kind)];
@@ -25,7 +25,7 @@ describe('generateWorld({ scenario: "adversarial" })', () => {
       const t = w.groundTruth!;
       expect([...t.clusters.flat(), ...t.independent!].sort()).toEqual(w.wallets.map((x) => x.address).sort());
     }
-    expect(worlds[0].groundTruth!.clusterKinds).toEqual(['large-operator', 'exchange-withdrawal', 'unlisted-withdrawal', 'diluted-copy-chain', 'hop-funded-operator', 'relay-operator']);
+    expect(worlds[0].groundTruth!.clusterKinds).toEqual(['large-operator', 'exchange-withdrawal', 'unlisted-withdrawal', 'diluted-copy-chain', 'hop-funded-operator', 'relay-operator', 'exchange-hop-withdrawal']);
     expect(worlds[0].groundTruth!.decoys!.map((d) => d.kind)).toEqual(['unlisted-exchange', 'exchange-hop', 'dust-spray', 'paid-hop']);
   });
 
@@ -82,6 +82,19 @@ describe('generateWorld({ scenario: "adversarial" })', () => {
       for (const x of [main, ...members]) expect(x.transfers.some((t) => t.counterparty !== undefined && group.has(t.counterparty))).toBe(false);
       const sent = main.transfers.filter((t) => t.direction === 'out' && t.mint === 'SOL').map((t) => t.ts);
       expect(Math.max(...sent) - Math.min(...sent)).toBeGreaterThan(3600);
+
+      // an exchange withdrew one odd amount to each wallet's fresh funder within minutes; the wallets got their own amounts later
+      const withdrawn = walletsOf(w, groupOf(w, 'exchange-hop-withdrawal'));
+      expect(withdrawn).toHaveLength(ADVERSARIAL_CASES.exchangeHopWithdrawalWallets);
+      const origins = withdrawn.map((m) => {
+        const hop = firstSolIn(m).counterparty!;
+        expect(activityOf(w, hop)).toBe('dedicated');
+        return originOf(hop)!;
+      });
+      expect(new Set(origins.map((o) => `${o.funder} ${o.amount}`)).size).toBe(1);
+      expect(KNOWN_ADDRESSES.get(origins[0].funder)?.kind).toBe('exchange');
+      expect(Math.max(...origins.map((o) => o.timestamp)) - Math.min(...origins.map((o) => o.timestamp))).toBeLessThanOrEqual(ADVERSARIAL_CASES.withdrawalSpreadSeconds);
+      expect(new Set(withdrawn.map((m) => firstSolIn(m).amount)).size).toBe(withdrawn.length);
 
       const paid = decoyOf(w, 'paid-hop');
       const [payer, payee] = walletsOf(w, paid.members);

@@ -595,7 +595,7 @@ export interface paths {
                                             /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
                                             strength: number;
                                         } | {
-                                            /** @description wallet A’s first funding */
+                                            /** @description wallet A’s first funding (with viaA: its first funder’s) */
                                             a: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
@@ -607,7 +607,7 @@ export interface paths {
                                                 /** @description unix seconds */
                                                 timestamp: number;
                                             };
-                                            /** @description wallet B’s first funding */
+                                            /** @description wallet B’s first funding (with viaB: its first funder’s) */
                                             b: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
@@ -619,15 +619,19 @@ export interface paths {
                                                 /** @description unix seconds */
                                                 timestamp: number;
                                             };
-                                            /** @description who sent wallet A its first SOL */
+                                            /** @description who sent wallet A (with viaA: its first funder) its first SOL */
                                             funderA: string;
-                                            /** @description who sent wallet B its first SOL */
+                                            /** @description who sent wallet B (with viaB: its first funder) its first SOL */
                                             funderB: string;
                                             /** @enum {string} */
                                             kind: "same-amount-funding";
                                             secondsApart: number;
                                             /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
                                             strength: number;
+                                            /** @description wallet A’s first funder, a fresh wallet, that received the same amount (engine 2.4.0) */
+                                            viaA?: string[];
+                                            /** @description the same for wallet B */
+                                            viaB?: string[];
                                         } | {
                                             /** @description the counterparty’s funding of A’s chain (of viaA[0], or of A) */
                                             a: {
@@ -1359,7 +1363,7 @@ export interface paths {
                                             /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
                                             strength: number;
                                         } | {
-                                            /** @description wallet A’s first funding */
+                                            /** @description wallet A’s first funding (with viaA: its first funder’s) */
                                             a: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
@@ -1371,7 +1375,7 @@ export interface paths {
                                                 /** @description unix seconds */
                                                 timestamp: number;
                                             };
-                                            /** @description wallet B’s first funding */
+                                            /** @description wallet B’s first funding (with viaB: its first funder’s) */
                                             b: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
@@ -1383,15 +1387,19 @@ export interface paths {
                                                 /** @description unix seconds */
                                                 timestamp: number;
                                             };
-                                            /** @description who sent wallet A its first SOL */
+                                            /** @description who sent wallet A (with viaA: its first funder) its first SOL */
                                             funderA: string;
-                                            /** @description who sent wallet B its first SOL */
+                                            /** @description who sent wallet B (with viaB: its first funder) its first SOL */
                                             funderB: string;
                                             /** @enum {string} */
                                             kind: "same-amount-funding";
                                             secondsApart: number;
                                             /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
                                             strength: number;
+                                            /** @description wallet A’s first funder, a fresh wallet, that received the same amount (engine 2.4.0) */
+                                            viaA?: string[];
+                                            /** @description the same for wallet B */
+                                            viaB?: string[];
                                         } | {
                                             /** @description the counterparty’s funding of A’s chain (of viaA[0], or of A) */
                                             a: {
@@ -2110,7 +2118,7 @@ export interface paths {
                                         /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
                                         strength: number;
                                     } | {
-                                        /** @description wallet A’s first funding */
+                                        /** @description wallet A’s first funding (with viaA: its first funder’s) */
                                         a: {
                                             /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                             amount: string;
@@ -2122,7 +2130,7 @@ export interface paths {
                                             /** @description unix seconds */
                                             timestamp: number;
                                         };
-                                        /** @description wallet B’s first funding */
+                                        /** @description wallet B’s first funding (with viaB: its first funder’s) */
                                         b: {
                                             /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                             amount: string;
@@ -2134,15 +2142,19 @@ export interface paths {
                                             /** @description unix seconds */
                                             timestamp: number;
                                         };
-                                        /** @description who sent wallet A its first SOL */
+                                        /** @description who sent wallet A (with viaA: its first funder) its first SOL */
                                         funderA: string;
-                                        /** @description who sent wallet B its first SOL */
+                                        /** @description who sent wallet B (with viaB: its first funder) its first SOL */
                                         funderB: string;
                                         /** @enum {string} */
                                         kind: "same-amount-funding";
                                         secondsApart: number;
                                         /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
                                         strength: number;
+                                        /** @description wallet A’s first funder, a fresh wallet, that received the same amount (engine 2.4.0) */
+                                        viaA?: string[];
+                                        /** @description the same for wallet B */
+                                        viaB?: string[];
                                     } | {
                                         /** @description the counterparty’s funding of A’s chain (of viaA[0], or of A) */
                                         a: {

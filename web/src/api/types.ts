@@ -38,10 +38,10 @@ export interface FundingEvidence {
   counterpartyWallets?: number;
   /** the counterparty's own activity on chain, when it was read (engine 2.2.0) */
   counterpartyActivity?: { transactions?: number; complete?: boolean; dedicated?: boolean };
-  /** same-amount-funding: who sent each wallet its first SOL */
+  /** same-amount-funding: who sent each wallet (or, with viaA/viaB, its fresh first funder) its first SOL */
   funderA?: string;
   funderB?: string;
-  /** common-upstream-funder: the fresh wallets between the funder and each wallet (engine 2.3.0) */
+  /** common-upstream-funder: the fresh wallets between the funder and each wallet (engine 2.3.0); same-amount-funding: each wallet's fresh first funder (engine 2.4.0) */
   viaA?: string[];
   viaB?: string[];
   /** indirect-transfer: the fresh wallets from `from` to `to`, and the first and last transfers (engine 2.4.0) */

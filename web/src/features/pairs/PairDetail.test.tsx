@@ -128,6 +128,15 @@ describe('PairDetail', () => {
     expect(within(item).getAllByRole('link')).toHaveLength(2);
   });
 
+  it('shows the same amount to the wallets\' fresh first funders', () => {
+    const base = pairs[0];
+    const ref = (n: number) => ({ asset: 'SOL', amount: '1.2345', signature: sig(n), slot: n, timestamp: 1700000000 + 60 * n });
+    const same = { kind: 'same-amount-funding', a: ref(1), b: ref(2), funderA: 'Exch111111111111111111111111111111111111111', funderB: 'Exch111111111111111111111111111111111111111', viaA: ['HopA111111111111111111111111111111111111111'], viaB: ['HopB111111111111111111111111111111111111111'], secondsApart: 120, strength: 0.5 };
+    renderDetail({ ...base, evidence: { funding: [same] } });
+    const item = within(screen.getByTestId('pair-evidence')).getByText(/same-amount-funding/).closest('li') as HTMLElement;
+    expect(item.textContent).toContain('1.2345 SOL each to their fresh funders (A: via HopA…1111; B: via HopB…1111) (from Exch…1111)');
+  });
+
   it('renders a pair whose optional fields are all missing or malformed', () => {
     const bare = { walletA: pairs[0].walletA, walletB: pairs[0].walletB, scores: { combined: 1.8, capital: null, behavior: Number.NaN }, sharedTokens: 'none', evidence: { funding: 'x', timing: null } } as unknown as Pair;
     renderDetail(bare);

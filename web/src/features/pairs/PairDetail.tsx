@@ -155,6 +155,12 @@ function FundingItem({ f }: { f: FundingEvidence }) {
         <>
           {' '}
           {f.a.amount} SOL each
+          {Array.isArray(f.viaA) && Array.isArray(f.viaB) ? (
+            <span className="muted" title="the wallets' first funders, fresh wallets each, received the same amount first">
+              {' '}
+              to their fresh funders (A: {chainText(f.viaA)}; B: {chainText(f.viaB)})
+            </span>
+          ) : null}
           {f.funderA ? (
             <span className="muted">
               {' '}
