@@ -32,10 +32,15 @@ function side(p: Pick<SimilarityPair, 'walletA' | 'walletB'>, address: string | 
   return address === null ? '?' : names.address(address);
 }
 
+/** A same-amount-funding of the two wallets' fresh first funders (engine 2.4.0), not of the wallets (the domain's oneHopUp: the CLI imports no domain code). */
+export function oneHopUp(e: Extract<FundingEvidence, { kind: 'same-amount-funding' }>): e is typeof e & { viaA: string[]; viaB: string[] } {
+  return (e.viaA?.length ?? 0) > 0 && (e.viaB?.length ?? 0) > 0;
+}
+
 function fundingPhrase(p: SimilarityPair, e: FundingEvidence, names: Names): string {
   if (e.kind === 'direct') return `direct ${e.transfer.amount} ${asset(e.transfer, names)} ${side(p, e.from, names)}→${side(p, e.to, names)}`;
   if (e.kind === 'indirect-transfer') return `${side(p, e.from, names)}→${side(p, e.to, names)} via ${plural(e.via.length, 'fresh wallet')}`;
-  if (e.kind === 'same-amount-funding') return `same ${e.viaA === undefined ? 'first funding' : 'funding of their fresh funders'} ${e.a.amount} SOL ${lag(e.secondsApart)} apart`;
+  if (e.kind === 'same-amount-funding') return `same ${oneHopUp(e) ? 'funding of their fresh funders' : 'first funding'} ${e.a.amount} SOL ${lag(e.secondsApart)} apart`;
   if (e.kind === 'common-upstream-funder') return `common funder ${names.address(e.counterparty)} via ${plural(e.viaA.length + e.viaB.length, 'hop')}`;
   const what = e.kind === 'common-first-funder' ? 'common funder' : e.kind === 'common-source' ? 'common top-up' : 'common sweep to';
   const whose = e.counterpartyActivity?.dedicated ? `, its whole history ${plural(e.counterpartyActivity.transactions, 'tx')}` : '';

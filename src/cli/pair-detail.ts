@@ -6,7 +6,7 @@ import { ActionableError } from '../errors';
 import type { AnalysisView } from '../api/schemas/analyses';
 import type { FundingEvidence, TransferRef } from '../domain/detection/funding';
 import type { SimilarityPair } from '../domain/similarity/types';
-import { lag, plural, shortAddress } from './evidence';
+import { lag, oneHopUp, plural, shortAddress } from './evidence';
 import { rankedPairs, score, servedResult, tokenName, wrapped } from './render';
 
 /** The pair asked for is not in the result, or a wallet matches several members. */
@@ -138,7 +138,7 @@ function fundingLines(f: FundingEvidence, who: (a: string) => string, transfer: 
     ];
   }
   if (f.kind === 'same-amount-funding') {
-    if (f.viaA !== undefined && f.viaB !== undefined) {
+    if (oneHopUp(f)) {
       return [
         ...wrapped('  ', `first funded by fresh wallets that were first funded with exactly the same amount, ${f.a.amount} SOL, ${lag(f.secondsApart)} apart (A's ${f.viaA.join(' → ')} from ${f.funderA}, B's ${f.viaB.join(' → ')} from ${f.funderB}), strength ${score(f.strength)}`, 4),
         ...transfer(`${f.viaA[0]} received`, f.a),

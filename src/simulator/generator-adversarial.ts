@@ -28,7 +28,10 @@
 // - exchange-hop: wallets each first funded by a fresh wallet of their own that the unlisted
 //   exchange funded: their chains meet at a service, which is no one's funder.
 // - paid-hop: a wallet that paid someone's wallet (funded before by its owner) that later first
-//   funded another stranger: the payer sent to the payee's first funder, but funded neither.
+//   funded another stranger: the payer sent to the payee's first funder, but funded neither;
+// - old-exchange-funders: strangers each first funded by a long-lived wallet of their own (a few dozen
+//   transactions), those wallets withdrawn to from a listed exchange with the same odd amount within
+//   minutes, months before: the same amount one hop up, but nothing fresh about it.
 // Everyone else is independent, funded by a wallet of its own.
 import { KNOWN_ADDRESSES } from '../domain/detection/funding';
 import type { Funding, GenerateOptions, GeneratorKit, Trade, Wallet } from './generator-kit';
@@ -60,6 +63,10 @@ export const ADVERSARIAL_CASES = {
   relayOperatorWallets: 5,
   /** wallets funded through fresh wallets that one withdrawal page of a listed exchange funded */
   exchangeHopWithdrawalWallets: 4,
+  /** strangers whose own long-lived funders that exchange withdrew one amount to, months before */
+  oldExchangeFunderWallets: 3,
+  /** those funders' transactions besides (payments to others over the months) */
+  oldFunderPayments: 30,
   /** strangers funded through a fresh wallet each by the unlisted exchange */
   exchangeHopWallets: 4,
   unlistedExchangeSpreadSeconds: 3600,
@@ -218,7 +225,8 @@ export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateO
       const hop = addr('withdrawal-hop', String(m));
       const hopTs = ts + Math.floor(rng() * A.withdrawalSpreadSeconds);
       outsideTransfers.push({ from: LISTED_EXCHANGE, to: hop, sol: amount, ts: hopTs });
-      return addWallet(`exchange-hop withdrawal (wallet ${m + 1}, ${amount} SOL to its fresh funder)`, ownPlays(), { counterparty: hop, ts: hopTs + Math.floor(logUniform(3600, 3 * 86_400)), amount: ui(logUniform(0.5, 8), 9) });
+      // the fresh wallet passes on most of what it received
+      return addWallet(`exchange-hop withdrawal (wallet ${m + 1}, ${amount} SOL to its fresh funder)`, ownPlays(), { counterparty: hop, ts: hopTs + Math.floor(logUniform(3600, 3 * 86_400)), amount: ui(Number(amount) * (0.3 + 0.6 * rng()), 9) });
     });
     truth.clusters.push(members);
     truth.clusterKinds!.push('exchange-hop-withdrawal');
@@ -233,6 +241,21 @@ export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateO
     const payee = addWallet('paid-hop payee', ownPlays(), { counterparty: hop, ts: ts + 2 * 86_400, amount: ui(logUniform(0.5, 8), 9) });
     truth.independent!.push(payer, payee);
     truth.decoys!.push({ kind: 'paid-hop', members: [payer, payee], funder: hop });
+  }
+
+  // strangers whose long-lived funders were withdrawn to alike from a listed exchange, months before
+  if (remaining >= 2) {
+    const amount = (Math.floor(logUniform(1, 20) * 1e4) / 1e4 + 0.0001).toFixed(4);
+    const ts = start - Math.floor(logUniform(120 * 86_400, 300 * 86_400));
+    const members = Array.from({ length: Math.min(remaining, A.oldExchangeFunderWallets) }, (_, m) => {
+      const funder = addr('old-funder', String(m));
+      const fundedTs = ts + Math.floor(rng() * A.withdrawalSpreadSeconds);
+      outsideTransfers.push({ from: LISTED_EXCHANGE, to: funder, sol: amount, ts: fundedTs });
+      for (let k = 0; k < A.oldFunderPayments; k++) outsideTransfers.push({ from: funder, to: addr('old-funder-payee', String(m), String(k)), sol: ui(logUniform(0.01, 0.05), 9), ts: fundedTs + 86_400 + Math.floor(rng() * 90 * 86_400) });
+      return addWallet(`old exchange-funded funder's stranger ${m + 1}`, ownPlays(), { counterparty: funder, ts: start - Math.floor(logUniform(3600, 10 * 86_400)), amount: ui(Number(amount) * (0.1 + 0.3 * rng()), 9) });
+    });
+    truth.independent!.push(...members);
+    truth.decoys!.push({ kind: 'old-exchange-funders', members, funder: LISTED_EXCHANGE });
   }
 
   while (remaining > 0) truth.independent!.push(addWallet('independent', ownPlays()));

@@ -56,7 +56,7 @@ const world: WorldInput = {
     },
     ...relayed.map((address, i) => ({ address, transfers: [{ ts: relaySent[i] + 6 * 3600, direction: 'in' as const, mint: 'SOL', amount: String(1.5 + i), counterparty: relayHops[i][relayHops[i].length - 1] }] })),
     // each first funded by its fresh wallet with its own amount, days apart
-    ...withdrawn.map((address, i) => ({ address, transfers: [{ ts: T0 + (1 + 2 * i) * DAY, direction: 'in' as const, mint: 'SOL', amount: String(2.75 + i), counterparty: withdrawalHops[i] }] })),
+    ...withdrawn.map((address, i) => ({ address, transfers: [{ ts: T0 + (1 + 2 * i) * DAY, direction: 'in' as const, mint: 'SOL', amount: String(1.75 + i), counterparty: withdrawalHops[i] }] })),
   ],
   services: [{ address: HOT, label: 'unlisted exchange hot wallet', transactionsPerHour: 5000 }],
   outsideTransfers: [

@@ -103,15 +103,15 @@ export const fundingEvidence = {
     {
       type: 'object',
       description:
-        'both wallets’ first inbound SOL was exactly the same amount, minutes apart, whoever sent it (an exchange withdrawal page, or a fresh wallet per member): one operator funding its wallets in one run (engine 2.1.0); or, with viaA and viaB (engine 2.4.0), their first funders’ (fresh wallets each) first inbound SOL was',
+        'both wallets’ first inbound SOL was exactly the same amount, minutes apart, whoever sent it (an exchange withdrawal page, or a fresh wallet per member): one operator funding its wallets in one run (engine 2.1.0); or, with viaA and viaB (engine 2.4.0, always both), it was their first funders’ (fresh wallets each) first inbound SOL that was',
       properties: {
         kind: { type: 'string', enum: ['same-amount-funding'] },
         a: { ...transferRef, description: 'wallet A’s first funding (with viaA: its first funder’s)' },
         b: { ...transferRef, description: 'wallet B’s first funding (with viaB: its first funder’s)' },
         funderA: { type: 'string', description: 'who sent wallet A (with viaA: its first funder) its first SOL' },
         funderB: { type: 'string', description: 'who sent wallet B (with viaB: its first funder) its first SOL' },
-        viaA: { type: 'array', items: walletAddress, description: 'wallet A’s first funder, a fresh wallet, that received the same amount (engine 2.4.0)' },
-        viaB: { type: 'array', items: walletAddress, description: 'the same for wallet B' },
+        viaA: { type: 'array', items: walletAddress, minItems: 1, maxItems: 1, description: 'wallet A’s first funder, a fresh wallet, that received the same amount (engine 2.4.0)' },
+        viaB: { type: 'array', items: walletAddress, minItems: 1, maxItems: 1, description: 'the same for wallet B' },
         secondsApart: number,
         strength,
       },

@@ -342,16 +342,42 @@ describe('the same amount one hop up (engine 2.4.0)', () => {
     expect(fundingLinks([a, b, funded('X', 'HX', T0, '3.3')], stats).map((l) => `${l.a}-${l.b}`)).toEqual(['A-B']);
   });
 
-  it('is no link for different amounts, fundings too far apart, one fresh wallet for both, or a sender that is no exchange', () => {
-    expect(fundingForPair(withdrawn(BINANCE, ['1.2345', '1.2346'], 120).a, withdrawn(BINANCE, ['1.2345', '1.2346'], 120).b, withdrawn(BINANCE, ['1.2345', '1.2346'], 120).stats).score).toBe(0);
+  it('is no link for different amounts, fundings too far apart, one fresh wallet for both, a sender that is no exchange or is in the other chain; a round amount weighs a third', () => {
+    const differ = withdrawn(BINANCE, ['1.2345', '1.2346'], 120);
+    expect(fundingForPair(differ.a, differ.b, differ.stats).score).toBe(0);
     const late = withdrawn(BINANCE, ['1.2345', '1.2345'], FUNDING_DEFAULTS.sameAmountMaxSeconds + 1);
     expect(fundingForPair(late.a, late.b, late.stats).score).toBe(0);
+    // one fresh wallet funded both: common-first-funder alone
+    const same = withdrawn(BINANCE, ['1.2345', '1.2345'], 120);
+    expect(fundingForPair(same.a, funded('B', 'HA', T0 + 60, '6.25'), same.stats).evidence.map((e) => e.kind)).toEqual(['common-first-funder']);
+    // B's own wallet sent A's fresh funder the same amount as the exchange sent B's: the chains tell that (indirect-transfer), not the amount
+    const fromB = withdrawn(BINANCE, ['1.2345', '1.2345'], 120);
+    const origins = new Map([...fromB.stats.origins!, ['HA', origin('B', '1.2345', T0 - 5 * DAY)]]);
+    expect(fundingForPair(fromB.a, fromB.b, { ...fromB.stats, origins }).evidence.map((e) => e.kind)).toEqual(['indirect-transfer']);
+    // A's fresh funder was funded by B's fresh funder: their chains meet there
+    const chained = withdrawn(BINANCE, ['1.2345', '1.2345'], 120);
+    const viaHop = new Map([...chained.stats.origins!, ['HA', origin('HB', '1.2345', T0 - 5 * DAY + 60)]]);
+    expect(fundingForPair(chained.a, chained.b, { ...chained.stats, origins: viaHop }).evidence.every((e) => e.kind !== 'same-amount-funding')).toBe(true);
     // a sender of its own that gave both the same amount is left to the chain's common upstream funder
     const own = withdrawn('O', ['1.2345', '1.2345'], 120);
     expect(fundingForPair(own.a, own.b, { ...own.stats, activity: new Map([...own.stats.activity!, ['O', operator]]) }).evidence.map((e) => e.kind)).toEqual(['common-upstream-funder']);
     // a round amount keeps a third
     const round = withdrawn(BINANCE, ['2', '2'], 0);
     expect(fundingForPair(round.a, round.b, round.stats).score).toBeCloseTo(FUNDING_DEFAULTS.sameAmountStrength * FUNDING_DEFAULTS.sameAmountRoundFactor * FUNDING_DEFAULTS.upstreamHopFactor, 10);
+  });
+
+  it('asks fresh wallets of their first funders: strangers\' long-lived wallets first funded alike long ago are not linked', () => {
+    const d = FUNDING_DEFAULTS;
+    const { stats, a, b } = withdrawn(BINANCE, ['1.2345', '1.2345'], 120);
+    expect(fundingForPair(a, b, stats).score).toBeGreaterThan(0);
+    // funded months before they funded the wallets
+    const old = { ...stats, origins: new Map([['HA', origin(BINANCE, '1.2345', T0 - 200 * DAY)], ['HB', origin(BINANCE, '1.2345', T0 - 200 * DAY + 120)]]) };
+    expect(fundingForPair(a, b, old).score).toBe(0);
+    expect(fundingLinks([a, b], old)).toEqual([]);
+    // a history longer than a fresh wallet's (still a wallet of one owner for the chain)
+    const busy = { ...stats, activity: new Map([['HA', { ...fresh, transactions: d.freshMaxTransactions + 1 }], ['HB', fresh]]) };
+    expect(fundingChain(a, busy).length).toBe(2);
+    expect(fundingForPair(a, b, busy).score).toBe(0);
   });
 });
 

@@ -61,6 +61,13 @@ export const FUNDING_DEFAULTS = {
   /** a round amount (whole hundredths of a SOL) keeps this share: people often pick 1 or 0.5 SOL */
   sameAmountRoundFactor: 0.35,
   /**
+   * the same amount one hop up (`sameAmountUpstream`) counts a first funder as a fresh wallet only
+   * when its whole history is at most this many transactions…
+   */
+  freshMaxTransactions: 20,
+  /** …and it funded the analysed wallet at most this many seconds after its own first funding */
+  freshMaxSeconds: 7 * 86_400,
+  /**
    * SOL transfers under this many lamports (0.002 SOL) are no one's funding: not a first funding,
    * not a common source or destination (a gas drop or spam sends the same 0.001 SOL to thousands of
    * strangers at once; an operator's smallest top-up, a few thousandths, pays for trades)
@@ -187,10 +194,15 @@ export function sameAmountFunding(fa: SameAmountFacts, fb: SameAmountFacts, exch
   return d.sameAmountStrength * (round ? d.sameAmountRoundFactor : 1) * 2 ** (-apart / d.sameAmountHalfLifeSeconds);
 }
 
-/** A first funding (SOL by construction) large enough to compare amounts: dust is sprayed at thousands. */
+/** Whether a same-amount-funding is of the two wallets' fresh first funders (engine 2.4.0), not of the wallets. */
+export function oneHopUp(e: Extract<FundingEvidence, { kind: 'same-amount-funding' }>): e is typeof e & { viaA: string[]; viaB: string[] } {
+  return (e.viaA?.length ?? 0) > 0 && (e.viaB?.length ?? 0) > 0;
+}
+
 /** What `sameAmountFunding` compares of a funding: its amount, time and sender. */
 export type SameAmountFacts = Pick<WalletTransfer, 'rawAmount' | 'timestamp' | 'counterparty'>;
 
+/** A first funding (SOL by construction) large enough to compare amounts: dust is sprayed at thousands. */
 const comparableAmount = (f: Pick<WalletTransfer, 'rawAmount'>): boolean => BigInt(f.rawAmount) >= BigInt(FUNDING_DEFAULTS.sameAmountMinLamports);
 
 /**
@@ -438,10 +450,14 @@ function upstreamEvidence(
 }
 
 /**
- * The two wallets' first funders, different fresh wallets (`fundingChain` followed both), were
- * themselves first funded with exactly the same amount within minutes (`sameAmountFunding`'s rule: an
- * operator that withdraws one odd amount from an exchange to fresh wallets, which then fund its
- * wallets each with its own amount days later): that rule's strength × upstreamHopFactor.
+ * The two wallets' first funders, different fresh wallets (`fundingChain` followed both; a whole
+ * history of at most `freshMaxTransactions`, and their funding of the wallet at most
+ * `freshMaxSeconds` after their own first funding), were themselves first funded with exactly the
+ * same amount within minutes (`sameAmountFunding`'s rule: an operator that withdraws one odd amount
+ * from an exchange to fresh wallets, which then fund its wallets each with its own amount days
+ * later; strangers' long-lived wallets first funded alike long ago are not that): that rule's
+ * strength × upstreamHopFactor. Not when one fresh wallet funded the other (the chains meet there:
+ * `common-upstream-funder`) or a sender is one of the two wallets.
  */
 function sameAmountUpstream(
   a: string,
@@ -455,6 +471,12 @@ function sameAmountUpstream(
   const oa = stats.origins?.get(chainA[0].address);
   const ob = stats.origins?.get(chainB[0].address);
   if (oa === undefined || ob === undefined || [oa.funder, ob.funder].some((f) => f === a || f === b)) return null;
+  // one fresh wallet funded the other: their chains meet there (common-upstream-funder)
+  if (oa.funder === chainB[0].address || ob.funder === chainA[0].address) return null;
+  const d = FUNDING_DEFAULTS;
+  const fresh = (chain: readonly ChainNode[], o: FundingOrigin): boolean =>
+    (stats.activity?.get(chain[0].address)?.transactions ?? Infinity) <= d.freshMaxTransactions && chain[0].transfer.timestamp - o.timestamp <= d.freshMaxSeconds;
+  if (!fresh(chainA, oa) || !fresh(chainB, ob)) return null;
   const strength = sameAmountFunding({ rawAmount: oa.rawAmount, timestamp: oa.timestamp, counterparty: oa.funder }, { rawAmount: ob.rawAmount, timestamp: ob.timestamp, counterparty: ob.funder }, exchange);
   if (strength <= 0) return null;
   return {

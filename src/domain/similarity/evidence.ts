@@ -3,7 +3,7 @@
 import type { BundleLink } from '../detection/bundles';
 import type { Relatedness } from '../detection/combine';
 import { formatLag, type TimingResult } from '../detection/timing';
-import type { FundingEvidence } from '../detection/funding';
+import { oneHopUp, type FundingEvidence } from '../detection/funding';
 import type { RarityOverlap } from '../detection/rarity';
 import type { SignalResult } from '../detection/types';
 import type { PairEvidence, PairTimingEvidence } from './types';
@@ -46,7 +46,7 @@ export function pairEvidence(p: PairSignalParts): PairEvidence {
 function flipFunding(e: FundingEvidence): FundingEvidence {
   if (e.kind === 'direct' || e.kind === 'indirect-transfer') return e;
   if (e.kind === 'common-upstream-funder') return { ...e, a: e.b, b: e.a, viaA: e.viaB, viaB: e.viaA };
-  if (e.kind === 'same-amount-funding') return { ...e, a: e.b, b: e.a, funderA: e.funderB, funderB: e.funderA, ...(e.viaA === undefined ? {} : { viaA: e.viaB, viaB: e.viaA }) };
+  if (e.kind === 'same-amount-funding') return { ...e, a: e.b, b: e.a, funderA: e.funderB, funderB: e.funderA, ...(oneHopUp(e) ? { viaA: e.viaB, viaB: e.viaA } : {}) };
   return { ...e, a: e.b, b: e.a };
 }
 
@@ -75,7 +75,7 @@ export function evidenceSummary(e: PairEvidence | null): string {
       if (f === undefined) return 'funding links';
       if (f.kind === 'direct') return `direct transfer of ${f.transfer.amount} ${f.transfer.asset}`;
       if (f.kind === 'indirect-transfer') return `${f.from} funded ${f.to} through ${hops(f.via.length)}`;
-      if (f.kind === 'same-amount-funding') return `${f.viaA === undefined ? 'first funded' : 'first funded through fresh wallets first funded'} with the same ${f.a.amount} SOL (${formatLag(f.secondsApart)} apart)`;
+      if (f.kind === 'same-amount-funding') return `${oneHopUp(f) ? 'first funded through fresh wallets first funded' : 'first funded'} with the same ${f.a.amount} SOL (${formatLag(f.secondsApart)} apart)`;
       if (f.kind === 'common-upstream-funder') return `funded through ${hops(f.viaA.length + f.viaB.length)} by the same ${f.counterparty}`;
       const what = f.kind === 'common-first-funder' ? 'same first funder' : f.kind === 'common-source' ? 'same top-up source' : 'same sweep destination';
       return `${what} ${f.counterparty} (${formatLag(f.secondsApart)} apart)`;

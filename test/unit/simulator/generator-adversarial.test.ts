@@ -6,7 +6,7 @@ import { generateWorld, parseWorld, SimWorld, type World } from '../../../src/si
 import { ADVERSARIAL_CASES } from '../../../src/simulator/generator-adversarial';
 
 type Wallet = World['wallets'][number];
-const adversarial = (seed: number, wallets = 56) => parseWorld(generateWorld({ seed, wallets, txPerWallet: 40, scenario: 'adversarial', largeWallet: false }));
+const adversarial = (seed: number, wallets = 60) => parseWorld(generateWorld({ seed, wallets, txPerWallet: 40, scenario: 'adversarial', largeWallet: false }));
 const worlds = [1, 2, 3].map((s) => adversarial(s));
 const firstSolIn = (w: Wallet) => [...w.transfers].filter((t) => t.mint === 'SOL' && t.direction === 'in').sort((a, b) => a.ts - b.ts)[0];
 const groupOf = (w: World, kind: string) => w.groundTruth!.clusters[w.groundTruth!.clusterKinds!.indexOf(kind)];
@@ -26,7 +26,7 @@ describe('generateWorld({ scenario: "adversarial" })', () => {
       expect([...t.clusters.flat(), ...t.independent!].sort()).toEqual(w.wallets.map((x) => x.address).sort());
     }
     expect(worlds[0].groundTruth!.clusterKinds).toEqual(['large-operator', 'exchange-withdrawal', 'unlisted-withdrawal', 'diluted-copy-chain', 'hop-funded-operator', 'relay-operator', 'exchange-hop-withdrawal']);
-    expect(worlds[0].groundTruth!.decoys!.map((d) => d.kind)).toEqual(['unlisted-exchange', 'exchange-hop', 'dust-spray', 'paid-hop']);
+    expect(worlds[0].groundTruth!.decoys!.map((d) => d.kind)).toEqual(['unlisted-exchange', 'exchange-hop', 'dust-spray', 'paid-hop', 'old-exchange-funders']);
   });
 
   it('funds an operator\'s wallets each through a fresh wallet it funded days apart, and strangers each through a fresh wallet the unlisted exchange funded', () => {
@@ -95,6 +95,20 @@ describe('generateWorld({ scenario: "adversarial" })', () => {
       expect(KNOWN_ADDRESSES.get(origins[0].funder)?.kind).toBe('exchange');
       expect(Math.max(...origins.map((o) => o.timestamp)) - Math.min(...origins.map((o) => o.timestamp))).toBeLessThanOrEqual(ADVERSARIAL_CASES.withdrawalSpreadSeconds);
       expect(new Set(withdrawn.map((m) => firstSolIn(m).amount)).size).toBe(withdrawn.length);
+      for (const [i, m] of withdrawn.entries()) expect(Number(firstSolIn(m).amount)).toBeLessThan(Number(origins[i].amount));
+
+      // strangers whose long-lived funders the exchange withdrew one amount to, months before
+      const old = decoyOf(w, 'old-exchange-funders');
+      const oldOrigins = walletsOf(w, old.members).map((m) => {
+        const funder = firstSolIn(m).counterparty!;
+        const page = sim.addressSignatures(funder, limit);
+        expect(page.length).toBeGreaterThan(FUNDING_DEFAULTS.freshMaxTransactions);
+        expect(activityOf(w, funder)).toBe('dedicated');
+        const o = originOf(funder)!;
+        expect(firstSolIn(m).ts - o.timestamp).toBeGreaterThan(FUNDING_DEFAULTS.freshMaxSeconds);
+        return o;
+      });
+      expect(new Set(oldOrigins.map((o) => `${o.funder} ${o.amount}`))).toEqual(new Set([`${old.funder} ${oldOrigins[0].amount}`]));
 
       const paid = decoyOf(w, 'paid-hop');
       const [payer, payee] = walletsOf(w, paid.members);

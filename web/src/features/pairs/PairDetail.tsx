@@ -155,7 +155,7 @@ function FundingItem({ f }: { f: FundingEvidence }) {
         <>
           {' '}
           {f.a.amount} SOL each
-          {Array.isArray(f.viaA) && Array.isArray(f.viaB) ? (
+          {Array.isArray(f.viaA) && f.viaA.length > 0 && Array.isArray(f.viaB) && f.viaB.length > 0 ? (
             <span className="muted" title="the wallets' first funders, fresh wallets each, received the same amount first">
               {' '}
               to their fresh funders (A: {chainText(f.viaA)}; B: {chainText(f.viaB)})
