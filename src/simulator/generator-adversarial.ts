@@ -97,6 +97,8 @@ export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateO
   };
   const services: Service[] = [];
   const outsideTransfers: OutsideTransfer[] = [];
+  /** an odd amount of SOL (4 decimals, not whole hundredths but about one in a hundred), as an exchange's withdrawal page sends */
+  const oddAmount = (): string => (Math.floor(logUniform(1, 20) * 1e4) / 1e4 + 0.0001).toFixed(4);
   /** wallets each funded by a fresh wallet (a hop) that `root` funded first, `hopLabel` naming the hops */
   const throughHops = (label: string, count: number, root: string, spreadSeconds: number): string[] => {
     const base = start - Math.floor(logUniform(5 * 86_400, 20 * 86_400));
@@ -127,7 +129,7 @@ export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateO
   // withdrawals from a listed exchange, then from the unlisted one, each group of one odd amount, minutes apart
   for (const [kind, exchange, size] of [['exchange-withdrawal', LISTED_EXCHANGE, A.withdrawalWallets], ['unlisted-withdrawal', hot, A.unlistedWithdrawalWallets]] as const) {
     if (remaining < 2) break;
-    const amount = (Math.floor(logUniform(1, 20) * 1e4) / 1e4 + 0.0001).toFixed(4);
+    const amount = oddAmount();
     const ts = start - Math.floor(logUniform(3600, 10 * 86_400));
     const members = Array.from({ length: Math.min(remaining, size) }, (_, m) =>
       addWallet(`${kind} (wallet ${m + 1}, ${amount} SOL)`, ownPlays(), { counterparty: exchange, ts: ts + Math.floor(rng() * A.withdrawalSpreadSeconds), amount }),
@@ -219,7 +221,7 @@ export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateO
   // an operator withdrawing one odd amount from a listed exchange to fresh wallets, minutes apart,
   // which fund its wallets each with its own amount later
   if (remaining >= 2) {
-    const amount = (Math.floor(logUniform(1, 20) * 1e4) / 1e4 + 0.0001).toFixed(4);
+    const amount = oddAmount();
     const ts = start - Math.floor(logUniform(5 * 86_400, 20 * 86_400));
     const members = Array.from({ length: Math.min(remaining, A.exchangeHopWithdrawalWallets) }, (_, m) => {
       const hop = addr('withdrawal-hop', String(m));
@@ -245,7 +247,7 @@ export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateO
 
   // strangers whose long-lived funders were withdrawn to alike from a listed exchange, months before
   if (remaining >= 2) {
-    const amount = (Math.floor(logUniform(1, 20) * 1e4) / 1e4 + 0.0001).toFixed(4);
+    const amount = oddAmount();
     const ts = start - Math.floor(logUniform(120 * 86_400, 300 * 86_400));
     const members = Array.from({ length: Math.min(remaining, A.oldExchangeFunderWallets) }, (_, m) => {
       const funder = addr('old-funder', String(m));
