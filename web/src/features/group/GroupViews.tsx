@@ -163,7 +163,7 @@ function ClusterBinding({ evidence }: { evidence: Cluster['evidence'] }) {
     ...(top ? [`strongest pair: ${top.summary}`] : []),
   ];
   return parts.length === 0 ? null : (
-    <div className="small muted" data-testid="cluster-binding">
+    <div className="small muted cluster-binding" data-testid="cluster-binding">
       {parts.join(' · ')}
     </div>
   );
