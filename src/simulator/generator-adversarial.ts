@@ -99,6 +99,12 @@ export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateO
   const outsideTransfers: OutsideTransfer[] = [];
   /** an odd amount of SOL (4 decimals, not whole hundredths but about one in a hundred), as an exchange's withdrawal page sends */
   const oddAmount = (): string => (Math.floor(logUniform(1, 20) * 1e4) / 1e4 + 0.0001).toFixed(4);
+  /** the listed exchange's withdrawal of `amount` to an address outside the world, within a page's spread after `pageTs`; returns when */
+  const withdrawTo = (to: string, amount: string, pageTs: number): number => {
+    const ts = pageTs + Math.floor(rng() * A.withdrawalSpreadSeconds);
+    outsideTransfers.push({ from: LISTED_EXCHANGE, to, sol: amount, ts });
+    return ts;
+  };
   /** wallets each funded by a fresh wallet (a hop) that `root` funded first, `hopLabel` naming the hops */
   const throughHops = (label: string, count: number, root: string, spreadSeconds: number): string[] => {
     const base = start - Math.floor(logUniform(5 * 86_400, 20 * 86_400));
@@ -225,8 +231,7 @@ export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateO
     const ts = start - Math.floor(logUniform(5 * 86_400, 20 * 86_400));
     const members = Array.from({ length: Math.min(remaining, A.exchangeHopWithdrawalWallets) }, (_, m) => {
       const hop = addr('withdrawal-hop', String(m));
-      const hopTs = ts + Math.floor(rng() * A.withdrawalSpreadSeconds);
-      outsideTransfers.push({ from: LISTED_EXCHANGE, to: hop, sol: amount, ts: hopTs });
+      const hopTs = withdrawTo(hop, amount, ts);
       // the fresh wallet passes on most of what it received
       return addWallet(`exchange-hop withdrawal (wallet ${m + 1}, ${amount} SOL to its fresh funder)`, ownPlays(), { counterparty: hop, ts: hopTs + Math.floor(logUniform(3600, 3 * 86_400)), amount: ui(Number(amount) * (0.3 + 0.6 * rng()), 9) });
     });
@@ -251,8 +256,7 @@ export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateO
     const ts = start - Math.floor(logUniform(120 * 86_400, 300 * 86_400));
     const members = Array.from({ length: Math.min(remaining, A.oldExchangeFunderWallets) }, (_, m) => {
       const funder = addr('old-funder', String(m));
-      const fundedTs = ts + Math.floor(rng() * A.withdrawalSpreadSeconds);
-      outsideTransfers.push({ from: LISTED_EXCHANGE, to: funder, sol: amount, ts: fundedTs });
+      const fundedTs = withdrawTo(funder, amount, ts);
       for (let k = 0; k < A.oldFunderPayments; k++) outsideTransfers.push({ from: funder, to: addr('old-funder-payee', String(m), String(k)), sol: ui(logUniform(0.01, 0.05), 9), ts: fundedTs + 86_400 + Math.floor(rng() * 90 * 86_400) });
       return addWallet(`old exchange-funded funder's stranger ${m + 1}`, ownPlays(), { counterparty: funder, ts: start - Math.floor(logUniform(3600, 10 * 86_400)), amount: ui(Number(amount) * (0.1 + 0.3 * rng()), 9) });
     });

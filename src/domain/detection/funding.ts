@@ -433,13 +433,13 @@ function upstreamEvidence(
   // other address (an unlisted small service, someone's long-lived wallet) only what a first funder keeps
   const floor = dedicatedWallet(activity, Math.max(degree, 2)) ? d.upstreamTimingFloor : d.timingFloor;
   const apart = Math.abs(na.transfer.timestamp - nb.transfer.timestamp);
-  const timing = floor + (1 - floor) * 2 ** (-apart / d.upstreamHalfLifeSeconds);
+  const timing = timingFactor(apart, floor, d.upstreamHalfLifeSeconds);
   return {
     kind: 'common-upstream-funder',
     counterparty: c,
     counterpartyWallets: degree,
     counterpartyWeight: w,
-    ...(activity === undefined ? {} : { counterpartyActivity: { transactions: activity.transactions, complete: activity.complete, dedicated: dedicatedWallet(activity, Math.max(degree, 2)) } }),
+    ...activityFacts(activity, dedicatedWallet(activity, Math.max(degree, 2))),
     viaA: chainA.slice(0, na.depth).map((n) => n.address).reverse(),
     viaB: chainB.slice(0, nb.depth).map((n) => n.address).reverse(),
     a: na.transfer,
@@ -506,7 +506,7 @@ function indirectTransfer(from: string, to: string, chain: readonly ChainNode[],
   const d = FUNDING_DEFAULTS;
   const last = chain[0].transfer;
   const apart = Math.abs(last.timestamp - node.transfer.timestamp);
-  const timing = d.upstreamTimingFloor + (1 - d.upstreamTimingFloor) * 2 ** (-apart / d.upstreamHalfLifeSeconds);
+  const timing = timingFactor(apart, d.upstreamTimingFloor, d.upstreamHalfLifeSeconds);
   return {
     kind: 'indirect-transfer',
     from,
@@ -596,7 +596,7 @@ export function fundingForPair(
     if (w >= minWeight) {
       firstFunder = c;
       const apart = Math.abs(fa.timestamp - fb.timestamp);
-      const timing = floor + (1 - floor) * 2 ** (-apart / FUNDING_DEFAULTS.firstFundingHalfLifeSeconds);
+      const timing = timingFactor(apart, floor, FUNDING_DEFAULTS.firstFundingHalfLifeSeconds);
       evidence.push(common('common-first-funder', c, degree(c), w, stats.activity?.get(c), dedicatedWallet(stats.activity?.get(c), degree(c)), fa, fb, FUNDING_DEFAULTS.firstFunderStrength * w * timing));
     }
   }
@@ -641,7 +641,7 @@ export function fundingForPair(
       const w = weight(c, sol);
       if (w < minWeight) continue;
       const apart = Math.abs(ta.timestamp - tb.timestamp);
-      const timing = floor + (1 - floor) * 2 ** (-apart / FUNDING_DEFAULTS.commonTransferHalfLifeSeconds);
+      const timing = timingFactor(apart, floor, FUNDING_DEFAULTS.commonTransferHalfLifeSeconds);
       const kind = direction === 'in' ? 'common-source' : 'common-destination';
       evidence.push(common(kind, c, degree(c), w, stats.activity?.get(c), sol && dedicatedWallet(stats.activity?.get(c), degree(c)), ta, tb, FUNDING_DEFAULTS.commonCounterpartyStrength * w * timing));
     }
@@ -812,7 +812,7 @@ function common(
     counterparty,
     counterpartyWallets: wallets,
     counterpartyWeight: weight,
-    ...(activity === undefined ? {} : { counterpartyActivity: { transactions: activity.transactions, complete: activity.complete, dedicated } }),
+    ...activityFacts(activity, dedicated),
     a: ref(ta),
     b: ref(tb),
     secondsApart: Math.abs(ta.timestamp - tb.timestamp),
@@ -843,6 +843,16 @@ function closestPair(
     }
   }
   return best;
+}
+
+/** A timing bonus that keeps `floor` however far apart two transfers are: floor + (1 − floor) × 2^(−Δt / halfLife). */
+function timingFactor(apart: number, floor: number, halfLifeSeconds: number): number {
+  return floor + (1 - floor) * 2 ** (-apart / halfLifeSeconds);
+}
+
+/** A counterparty's activity on chain as evidence cites it, when it was read. */
+function activityFacts(activity: CounterpartyActivity | undefined, dedicated: boolean): { counterpartyActivity?: { transactions: number; complete: boolean; dedicated: boolean } } {
+  return activity === undefined ? {} : { counterpartyActivity: { transactions: activity.transactions, complete: activity.complete, dedicated } };
 }
 
 function byStrength(x: FundingEvidence, y: FundingEvidence): number {
