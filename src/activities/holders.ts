@@ -1,11 +1,13 @@
 // A token request's group: page through the mint's token accounts (Helius DAS getTokenAccounts),
 // rank owners and leave out the ones that are not ordinary wallets (src/domain/holders/rank.ts), keep
-// the top N, and record them on the analyses row. docs/analytics.md, "Analysing a token's holders".
+// the top N, and record them on the analyses row, with the token's launch (read once per token:
+// src/activities/token-launch.ts). docs/analytics.md, "Analysing a token's holders".
 import { Context, log } from '@temporalio/activity';
 import { selectTopHolders, type ExcludedHolder, type ExclusionReason } from '../domain/holders/rank';
 import { recordTokenHolders } from '../store/analyses';
 import type { ActivityDeps } from './deps';
 import { withLivenessHeartbeat } from './heartbeat';
+import { readTokenLaunch } from './token-launch';
 
 /**
  * Pages of 1,000 accounts read at most (100,000 accounts; 100 DAS requests, 10 s at 10 requests per
@@ -27,10 +29,16 @@ export interface TokenHoldersResult {
   selected: number;
   excludedCounts: Record<ExclusionReason, number>;
   excluded: ExcludedHolder[];
+  /**
+   * the token's launch (its oldest successful transaction), where a bundle in the creation block
+   * shows; null with `launchUnread` saying why when it could not be read (the analysis goes on)
+   */
+  launch: { signature: string; slot: number; timestamp: number } | null;
+  launchUnread?: string;
 }
 
 export function createHolderActivities(deps: ActivityDeps) {
-  const { pool, holders, settings } = deps;
+  const { pool, holders, helius, settings } = deps;
   return {
     /** The token's top eligible holders, recorded on the analysis's row. */
     async resolveTokenHolders(input: { analysisId: string; token: string; top: number }): Promise<TokenHoldersResult> {
@@ -46,6 +54,7 @@ export function createHolderActivities(deps: ActivityDeps) {
             scan.accounts.map((a) => ({ address: a.address, owner: a.owner, amount: a.amount })),
             { top: input.top },
           );
+          const launch = await readTokenLaunch(pool, helius, input.token, signal);
           const result: TokenHoldersResult = {
             wallets: selection.holders.map((h) => h.owner).sort(),
             token: input.token,
@@ -58,10 +67,12 @@ export function createHolderActivities(deps: ActivityDeps) {
             selected: selection.holders.length,
             excludedCounts: selection.excludedCounts,
             excluded: selection.excluded,
+            launch: launch.launch,
+            ...(launch.launch === null ? { launchUnread: launch.reason } : {}),
           };
           const { wallets, ...summary } = result;
           await recordTokenHolders(pool, input.analysisId, wallets, summary);
-          log.info('token holders resolved', { analysisId: input.analysisId, token: input.token, pages: scan.pages, complete: scan.complete, owners: selection.ownersSeen, selected: wallets.length, repeatedListings: selection.repeatedListings });
+          log.info('token holders resolved', { analysisId: input.analysisId, token: input.token, pages: scan.pages, complete: scan.complete, owners: selection.ownersSeen, selected: wallets.length, repeatedListings: selection.repeatedListings, launchSlot: launch.launch?.slot ?? null, launchUnread: launch.launch === null ? launch.reason : undefined });
           return result;
         },
       );

@@ -12,6 +12,7 @@ import type { CounterpartyActivity, FundingOrigin, WalletTransfer } from '../dom
 import { loadBalances } from '../store/wallet-balances';
 import { loadLegsMany } from '../store/swap-legs';
 import { mintStats } from '../store/mint-populations';
+import { loadTokenLaunches } from '../store/token-launches';
 import { loadTransfersMany } from '../store/wallet-transfers';
 import { walletsPerCounterparty } from '../store/counterparty-wallets';
 import { loadCounterpartyActivity } from '../store/counterparty-activity';
@@ -67,9 +68,11 @@ export async function loadSimilarityInputs(
   for (const n of perCounterparty.values()) totalWallets = Math.max(totalWallets, n);
   const firstBuyTime = new Map<string, number>();
   for (const [mint, m] of mints) if (m.firstBuyAt !== null) firstBuyTime.set(mint, m.firstBuyAt);
+  // the launches read (a holder analysis reads its token's): where a bundle in the creation block shows
+  const launches = await loadTokenLaunches(pool, [...mints.keys()]);
   const database: SimilarityDatabaseStats = {
     counterparties: { walletsPerCounterparty: perCounterparty, totalWallets, activity, origins, tops },
-    tokens: { walletsPerMint: new Map([...mints].map(([mint, m]) => [mint, m.wallets])), totalWallets, firstBuyTime },
+    tokens: { walletsPerMint: new Map([...mints].map(([mint, m]) => [mint, m.wallets])), totalWallets, firstBuyTime, launches },
   };
   const partial = new Set(input.partialWallets);
   const wallets = input.wallets.map((address): SimilarityWalletInput => {

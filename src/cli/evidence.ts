@@ -53,11 +53,14 @@ function timingPhrase(p: SimilarityPair, t: NonNullable<PairEvidence['timing']>,
   return `${side(p, t.follower, names)} follows ${side(p, t.leader, names)} ~${lag(t.medianLagSeconds)} on ${t.matched}/${t.leaderTrades}`;
 }
 
+/** A block time as the CLI prints it: `2024-09-22 10:13:20 UTC`. */
+export const utc = (sec: number): string => `${new Date(sec * 1000).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+
 function bundlePhrase(e: PairEvidence, names: Names): string | null {
   const top = e.bundles[0];
   if (!top) return null;
   const more = e.bundles.length + e.bundlesOmitted - 1;
-  const when = top.sameSlot ? 'same slot' : `${top.secondsApart} s apart`;
+  const when = top.launchBlock ? 'launch block' : top.sameSlot ? 'same slot' : `${top.secondsApart} s apart`;
   return `${when} on ${names.token(top.mint)}${more > 0 ? ` +${plural(more, 'token')}` : ''}`;
 }
 

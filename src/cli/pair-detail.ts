@@ -6,7 +6,7 @@ import { ActionableError } from '../errors';
 import type { AnalysisView } from '../api/schemas/analyses';
 import type { FundingEvidence, TransferRef } from '../domain/detection/funding';
 import type { SimilarityPair } from '../domain/similarity/types';
-import { lag, oneHopUp, plural, shortAddress } from './evidence';
+import { lag, oneHopUp, plural, shortAddress, utc } from './evidence';
 import { rankedPairs, score, servedResult, tokenName, wrapped } from './render';
 
 /** The pair asked for is not in the result, or a wallet matches several members. */
@@ -48,7 +48,6 @@ export function pairInResult(view: AnalysisView, first: string, second: string):
   return { x, y, pair: pairs.find((p) => (p.walletA === x && p.walletB === y) || (p.walletA === y && p.walletB === x)) };
 }
 
-const utc = (sec: number): string => `${new Date(sec * 1000).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 
 export function renderPairEvidence(view: AnalysisView, p: SimilarityPair, opts: { labels?: Record<string, string>; rank?: string } = {}): string {
   const who = (a: string | null): string => (a === p.walletA ? 'A' : a === p.walletB ? 'B' : a === null ? '?' : a);
@@ -89,7 +88,7 @@ export function renderPairEvidence(view: AnalysisView, p: SimilarityPair, opts: 
     for (const f of e.funding) lines.push(...fundingLines(f, who, transfer));
     lines.push('', heading('Same-block buying', e.bundles.length, e.bundlesOmitted, 'co-bought token'));
     for (const b of e.bundles) {
-      const when = b.sameSlot ? `same slot ${b.slotA}` : `${b.secondsApart} s apart (slots ${b.slotA} and ${b.slotB})`;
+      const when = b.launchBlock ? `both in its launch block, slot ${b.slotA}` : b.sameSlot ? `same slot ${b.slotA}` : `${b.secondsApart} s apart (slots ${b.slotA} and ${b.slotB})`;
       lines.push(...wrapped('  ', `${token(b.mint)}: ${when}${b.early ? ', among its first buyers' : ''}; ${b.crowd} group buys within 5 min, ${b.tight} within seconds; strength ${score(b.strength)}`, 4));
       lines.push(`    A bought on ${utc(b.timestampA)}, slot ${b.slotA}`, `      ${b.signatureA}`, `    B bought on ${utc(b.timestampB)}, slot ${b.slotB}`, `      ${b.signatureB}`);
     }

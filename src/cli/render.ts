@@ -7,7 +7,7 @@
 import Table from 'cli-table3';
 import type { AnalysisView } from '../api/schemas/analyses';
 import type { ClusterEvidence, SimilarityCluster, SimilarityPair, WalletCoverage } from '../domain/similarity/types';
-import { clusterBindingPhrases, otherPhrases, plural, shortAddress, strongestPhrase, type Names } from './evidence';
+import { clusterBindingPhrases, otherPhrases, plural, shortAddress, strongestPhrase, utc, type Names } from './evidence';
 
 export { shortAddress };
 
@@ -268,5 +268,7 @@ export function holderLines(h: NonNullable<AnalysisView['holders']>): string[] {
     `  left out: ${counts.length > 0 ? counts.join(', ') : 'none'}`,
   ];
   for (const e of (h.excluded ?? []).slice(0, EXCLUDED_SHOWN)) lines.push(`    ${e.owner}  ${e.reason}${e.label ? ` (${e.label})` : ''}`);
+  if (h.launch) lines.push(`  launch: slot ${h.launch.slot} on ${utc(h.launch.timestamp)} (${h.launch.signature}): buys in its block are a launch-block co-buy`);
+  else if (h.launchUnread) lines.push(`  launch: not read (${h.launchUnread}); a bundle among its snipers may not show`);
   return lines;
 }

@@ -19,8 +19,10 @@ export interface HeliusClientOptions {
 }
 
 export interface HistoryPageOptions {
-  /** exclusive cursor: only transactions older than this signature */
+  /** exclusive cursor: only transactions older than this signature (newer with `sortOrder: 'asc'`) */
   before?: string;
+  /** 'desc' (the default): newest first; 'asc': oldest first, the cursor then sent as `after-signature` */
+  sortOrder?: 'asc' | 'desc';
   /** 1..100, default 100 */
   limit?: number;
   /** server-side filters; pages may then be short or answer with a 404 continuation */
@@ -146,7 +148,10 @@ export class HeliusClient implements HeliusHistorySource {
     const res = await this.http.send({
       method: 'GET',
       path: `/v0/addresses/${address}/transactions`,
-      query: { limit, 'before-signature': options.before, type: options.type, source: options.source },
+      query:
+        options.sortOrder === 'asc'
+          ? { limit, 'sort-order': 'asc', 'after-signature': options.before, type: options.type, source: options.source }
+          : { limit, 'before-signature': options.before, type: options.type, source: options.source },
       operation: HISTORY_OP,
       signal: options.signal,
     });

@@ -60,7 +60,8 @@ function served(tx: EnhancedTransaction, malformed: ReadonlySet<string>): unknow
 }
 
 /**
- * GET /v0/addresses/{address}/transactions. Newest first by default; cursors are exclusive. With
+ * GET /v0/addresses/{address}/transactions, of a world wallet or of a token mint (its trades, every
+ * wallet's: a launch read asks for the oldest). Newest first by default; cursors are exclusive. With
  * `type`/`source`, at most `scanWindow` transactions are scanned per request; no match in the
  * window (and more history left) answers 404 with the continuation body naming the oldest scanned
  * signature.
@@ -71,14 +72,14 @@ export function getHistory(world: SimWorld, address: string, q: HistoryQuery, sc
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) return invalidParams('Invalid params: limit must be between 1 and 100');
   const asc = q.sortOrder === 'asc';
   if (q.sortOrder !== null && q.sortOrder !== 'asc' && q.sortOrder !== 'desc') return invalidParams('Invalid params: sort-order must be asc or desc');
-  const w = world.indexOf(address);
-  if (w === undefined) return json(200, []);
-  const n = world.historyLength(w);
+  const history = world.history(address);
+  if (history === null) return json(200, []);
+  const n = history.length;
   const position = (sig: string | null, name: string): number | Reply | null => {
     if (sig === null) return null;
-    const loc = world.locate(sig);
-    if (!loc || loc.walletIndex !== w) return invalidParams(`Invalid params: ${name} ${sig} is not a transaction of ${address}`);
-    return loc.eventIndex;
+    const k = history.position(sig);
+    if (k === null) return invalidParams(`Invalid params: ${name} ${sig} is not a transaction of ${address}`);
+    return k;
   };
   const before = position(asc ? null : q.before, 'before-signature');
   const after = position(asc ? (q.after ?? q.before) : null, 'after-signature');
@@ -96,11 +97,11 @@ export function getHistory(world: SimWorld, address: string, q: HistoryQuery, sc
   let scanned = 0;
   let lastScanned = -1;
   while (!stop(index) && out.length < limit && (!filtered || scanned < scanWindow)) {
-    const meta = world.meta(w, index);
+    const meta = history.meta(index);
     const inWindow =
       (gtT === null || meta.ts > gtT) && (gteT === null || meta.ts >= gteT) && (ltT === null || meta.ts < ltT) && (lteT === null || meta.ts <= lteT) &&
       (gtS === null || meta.slot > gtS) && (gteS === null || meta.slot >= gteS) && (ltS === null || meta.slot < ltS) && (lteS === null || meta.slot <= lteS);
-    if (inWindow && (q.type === null || meta.type === q.type) && (q.source === null || meta.source === q.source)) out.push(served(world.transaction(w, index), malformed));
+    if (inWindow && (q.type === null || meta.type === q.type) && (q.source === null || meta.source === q.source)) out.push(served(history.transaction(index), malformed));
     scanned += 1;
     lastScanned = index;
     index += step;
@@ -108,7 +109,7 @@ export function getHistory(world: SimWorld, address: string, q: HistoryQuery, sc
   if (filtered && out.length === 0 && !stop(index)) {
     const cursorName = asc ? 'after-signature' : 'before-signature';
     return json(404, {
-      error: `Failed to find events within the search period. To continue search, query the API again with the \`${cursorName}\` parameter set to ${world.signature(w, lastScanned)}.`,
+      error: `Failed to find events within the search period. To continue search, query the API again with the \`${cursorName}\` parameter set to ${history.signature(lastScanned)}.`,
     });
   }
   return json(200, out);

@@ -20,6 +20,20 @@ export interface EventMeta {
   failed: boolean;
 }
 
+/**
+ * An address's history as GET /v0/addresses/{address}/transactions serves it, oldest first: a world
+ * wallet's events, or a token mint's trades (every world wallet's, as the chain lists the
+ * transactions that touch the mint).
+ */
+export interface AddressHistory {
+  readonly length: number;
+  meta(k: number): EventMeta;
+  transaction(k: number): EnhancedTransaction;
+  signature(k: number): string;
+  /** the position of a signature in this history, null when it is not one of its transactions */
+  position(signature: string): number | null;
+}
+
 export interface SimTokenAccount {
   pubkey: string;
   mint: string;
@@ -48,6 +62,8 @@ export class SimWorld implements ChainFacts {
   private readonly services = new Map<string, { index: number; interval: number }>();
   /** counterparty → the transfer events it took part in, newest first (built at the first request) */
   private counterpartyEvents: Map<string, Array<[number, number]>> | null = null;
+  /** mint → its trades as [wallet index, event index], oldest first (built at the first request) */
+  private mintTrades: Map<string, Array<[number, number]>> | null = null;
   /** world.outsideTransfers, oldest first: their signatures' index */
   private readonly outside: OutsideTransfer[];
   /** the signatures' wallet ordinal of outside transfers (after the wallets and the services) */
@@ -188,6 +204,54 @@ export class SimWorld implements ChainFacts {
 
   indexOf(address: string): number | undefined {
     return this.walletIndex.get(address);
+  }
+
+  /** The history served for an address: a world wallet's, a token mint's trades, else null. */
+  history(address: string): AddressHistory | null {
+    const w = this.indexOf(address);
+    if (w !== undefined) {
+      return {
+        length: this.historyLength(w),
+        meta: (k) => this.meta(w, k),
+        transaction: (k) => this.transaction(w, k),
+        signature: (k) => this.signature(w, k),
+        position: (sig) => {
+          const loc = this.locate(sig);
+          return loc && loc.walletIndex === w ? loc.eventIndex : null;
+        },
+      };
+    }
+    if (!this.tokens.has(address) || address === WSOL_MINT || address === USDC_MINT) return null;
+    const trades = this.tradesOfMint(address);
+    return {
+      length: trades.length,
+      meta: (k) => this.meta(...trades[k]),
+      transaction: (k) => this.transaction(...trades[k]),
+      signature: (k) => this.signature(...trades[k]),
+      position: (sig) => {
+        const loc = this.locate(sig);
+        if (!loc) return null;
+        const k = trades.findIndex(([w, e]) => w === loc.walletIndex && e === loc.eventIndex);
+        return k < 0 ? null : k;
+      },
+    };
+  }
+
+  private tradesOfMint(mint: string): Array<[number, number]> {
+    if (this.mintTrades === null) {
+      const index = new Map<string, Array<[number, number]>>();
+      this.events.forEach((list, w) =>
+        list.forEach((e, k) => {
+          if (e.kind !== 'trade') return;
+          const at = index.get(e.trade.mint);
+          if (at) at.push([w, k]);
+          else index.set(e.trade.mint, [[w, k]]);
+        }),
+      );
+      for (const list of index.values()) list.sort(([wa, ea], [wb, eb]) => this.events[wa][ea].ts - this.events[wb][eb].ts || wa - wb || ea - eb);
+      this.mintTrades = index;
+    }
+    return this.mintTrades.get(mint) ?? [];
   }
 
   historyLength(walletIndex: number): number {

@@ -96,9 +96,9 @@ export const WalletSchema = z.object({
 
 export const DecoySchema = z
   .object({
-    kind: z.string().describe('popular-crowd | behavior-twins | hype-wave | exchange-funded'),
+    kind: z.string().describe('popular-crowd | behavior-twins | hype-wave | exchange-funded | sniper-crowd | ...'),
     members: z.array(PublicKey),
-    mint: PublicKey.optional().describe('the token they pile into (hype-wave)'),
+    mint: PublicKey.optional().describe('the token they pile into (hype-wave, sniper-crowd)'),
     funder: PublicKey.optional().describe('the address that funded them all (exchange-funded)'),
   })
   .describe('extension: wallets that look alike in one way but are NOT related (a pair of them in one cluster is related for another reason)');

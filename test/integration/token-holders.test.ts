@@ -88,8 +88,28 @@ describe('an analysis of a token’s holders through the HTTP API', () => {
     const stored = await opened.stack.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM analysis_pairs WHERE analysis_id = $1', [view.analysisId]);
     expect(stored.rows[0].n).toBe((50 * 49) / 2);
     // the copy-trader group planted among the holders is found
-    const group = world.groundTruth!.clusters.at(-1)!;
-    expect(result.clusters.map((c) => [...c.members].sort().join(','))).toContain([...group].sort().join(','));
+    const truth = world.groundTruth!;
+    const group = truth.clusters[truth.clusterKinds!.indexOf('copy-traders', truth.clusterKinds!.length - 2)];
+    const clusters = result.clusters.map((c) => [...c.members].sort().join(','));
+    expect(clusters).toContain([...group].sort().join(','));
+    // and so is the launch bundle, which only its creation block links, hidden in a crowd of 20
+    // snipers (the co-buy rule's crowd discount misses it): the launch was read, and the snipers
+    // are not linked to each other
+    const bundle = truth.clusters[truth.clusterKinds!.lastIndexOf('launch-bundle')];
+    const snipers = truth.decoys!.find((d) => d.kind === 'sniper-crowd')!.members;
+    const launchTrade = world.wallets.find((w) => w.address === bundle[0])!.trades!.find((t) => t.mint === mint)!;
+    expect(view.holders!.launch).toMatchObject({ timestamp: launchTrade.ts });
+    const launched = await opened.stack.pool.query<{ slot: string; block_time: string }>('SELECT slot, block_time FROM token_launches WHERE mint = $1', [mint]);
+    expect(launched.rows).toEqual([{ slot: String(view.holders!.launch!.slot), block_time: String(launchTrade.ts) }]);
+    expect(clusters).toContain([...bundle].sort().join(','));
+    for (const c of result.clusters) expect(c.members.filter((m) => snipers.includes(m)).length).toBeLessThan(2);
+    const page = await served.api.getPairsPage(view.analysisId, { wallet: bundle[0], limit: 100 });
+    const together = page.pairs.filter((p) => bundle.includes(p.walletA) && bundle.includes(p.walletB));
+    expect(together).toHaveLength(bundle.length - 1);
+    for (const p of together) {
+      const evidence = (p as unknown as { evidence: { bundles: Array<{ mint: string; launchBlock?: boolean; slotA: number }> } }).evidence.bundles;
+      expect(evidence[0]).toMatchObject({ mint, launchBlock: true, slotA: view.holders!.launch!.slot });
+    }
     const printed = renderAnalysis(view);
     expect(printed).toContain(`Token ${mint}: the top 50 of`);
     expect(printed).toContain('left out: 1 burn, 1 amm, 1 exchange, 3 off-curve');

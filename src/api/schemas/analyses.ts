@@ -268,6 +268,13 @@ export const tokenHolders = {
       description: 'the largest owners left out (at most 20)',
       items: { type: 'object', properties: { owner: { type: 'string' }, amount: { type: 'string' }, accounts: { type: 'integer' }, reason: { type: 'string', enum: ['burn', 'amm', 'exchange', 'off-curve'] }, label: { type: 'string' } }, required: ['owner', 'amount', 'accounts', 'reason'] },
     },
+    launch: {
+      type: ['object', 'null'],
+      description: "the token's launch: its oldest successful transaction (creation), whose block holds the creator's buy and any bundle; null when it could not be read (launchUnread says why)",
+      properties: { signature: { type: 'string' }, slot: { type: 'integer' }, timestamp: { type: 'integer', description: 'block time, unix seconds' } },
+      required: ['signature', 'slot', 'timestamp'],
+    },
+    launchUnread: { type: 'string', description: 'why the launch could not be read (the analysis went on without the launch-block rule)' },
   },
   required: ['token', 'top', 'resolved'],
 } as const;

@@ -172,6 +172,7 @@ export const bundleEvidence = {
     tokenWeight: { type: 'number', description: 'rarity weight of the token' },
     crowd: { type: 'integer', description: 'buys of the token by the group within ± 5 min' },
     tight: { type: 'integer', description: 'of those, within the co-buy window of the earlier buy' },
+    launchBlock: { type: 'boolean', const: true, description: 'both buys landed in the token’s launch block (the slot of its creation, read for analysed tokens): present only then; the crowd does not discount it' },
     strength,
   },
   required: ['mint', 'signatureA', 'signatureB', 'slotA', 'slotB', 'timestampA', 'timestampB', 'secondsApart', 'sameSlot', 'early', 'tokenWeight', 'crowd', 'tight', 'strength'],

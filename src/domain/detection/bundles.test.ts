@@ -97,3 +97,49 @@ describe('bundleLinks tightness', () => {
     expect(pair.score).toBeCloseTo(together.score / 3, 12);
   });
 });
+
+describe('bundleLinks launch block', () => {
+  // a token's top holders: a bundle of four in its creation slot, thirty snipers over the next 20 s
+  // (some in the same slot by chance), every one of them holding the token (its weight near 0)
+  const LAUNCH = { slot: 300_000_000, timestamp: T0 };
+  const slotAt = (t: number) => LAUNCH.slot + (t - T0) * 2;
+  const holders: TokenStats = { totalWallets: 40, walletsPerMint: new Map([['LAUNCHED', 40]]), launches: new Map([['LAUNCHED', LAUNCH]]) };
+  const bundle = ['B1', 'B2', 'B3', 'B4'];
+  const snipers = Array.from({ length: 30 }, (_, i) => `S${String(i).padStart(2, '0')}`);
+  const world = [
+    ...bundle.map((w, i) => ({ wallet: w, legs: [at(buy({ wallet: w, mint: 'LAUNCHED', t: T0, raw: 100 + i, sol: 2 }), LAUNCH.slot)] })),
+    ...snipers.map((w, i) => {
+      const t = T0 + 1 + Math.floor(i * 0.67);
+      return { wallet: w, legs: [at(buy({ wallet: w, mint: 'LAUNCHED', t, raw: 10, sol: 0.5 }), slotAt(t))] };
+    }),
+  ];
+
+  it('links the wallets of the creation block at launchBlockStrength, whatever the crowd of snipers after them', () => {
+    const links = bundleLinks(world, holders);
+    const inBundle = links.filter((l) => bundle.includes(l.a) && bundle.includes(l.b));
+    expect(inBundle).toHaveLength(6);
+    for (const l of inBundle) {
+      expect(l.score).toBeCloseTo(0.8, 12);
+      expect(l.evidence[0]).toMatchObject({ mint: 'LAUNCHED', launchBlock: true, sameSlot: true, early: true, slotA: LAUNCH.slot, slotB: LAUNCH.slot, crowd: expect.any(Number) });
+      expect(l.evidence[0].crowd).toBeGreaterThan(20);
+    }
+    // the snipers, same slots included, are not linked to each other, nor to the bundle
+    expect(links.filter((l) => snipers.includes(l.a) || snipers.includes(l.b))).toEqual([]);
+  });
+
+  it('without the launch, the crowd of snipers hides the bundle (the rule before the launch read)', () => {
+    const { launches: _unknown, ...unread } = holders;
+    expect(bundleLinks(world, { ...unread, firstBuyTime: new Map([['LAUNCHED', T0]]) })).toEqual([]);
+  });
+
+  it('does not call two buys of the launch slot and the next one a launch-block co-buy', () => {
+    const pair = [
+      { wallet: 'B1', legs: [at(buy({ wallet: 'B1', mint: 'LAUNCHED', t: T0, raw: 1, sol: 1 }), LAUNCH.slot)] },
+      { wallet: 'X', legs: [at(buy({ wallet: 'X', mint: 'LAUNCHED', t: T0, raw: 1, sol: 1 }), LAUNCH.slot + 1)] },
+    ];
+    const r = bundleForPair(pair[0], pair[1], holders);
+    expect(r.evidence[0].launchBlock).toBeUndefined();
+    expect(r.evidence[0].sameSlot).toBe(false);
+    expect(r.score).toBeLessThan(0.8);
+  });
+});

@@ -22,6 +22,13 @@ export const BUNDLE_DEFAULTS = {
    * wallets co-buy popular tokens at launch: most such pairs scored under 0.01)
    */
   minStrength: 0.05,
+  /**
+   * a co-buy of two wallets that both bought in the token's launch block (the slot of its creation,
+   * `TokenStats.launches`) is this strong, whatever the crowd and the token's rarity: nobody who
+   * waits to see a token created can land in its creation block, so wallets there came with the
+   * creator (a Jito bundle); the snipers that crowd a launch come a block or more later
+   */
+  launchBlockStrength: 0.8,
   maxEvidence: 5,
 } as const;
 
@@ -45,6 +52,8 @@ export interface BundleEvidence {
   crowd: number;
   /** of those, within ± `windowSeconds` of the first buy of the two: a bundle lands together */
   tight: number;
+  /** both buys landed in the token's launch block (its creation slot), present only when so */
+  launchBlock?: true;
   strength: number;
 }
 
@@ -72,6 +81,10 @@ export interface WalletLegs {
  * - tightness: tight / crowd, tight = the group's buys of the token within ± `windowSeconds` of the
  *   earlier buy: a bundle's buys land together, a wave's spread over minutes (two of eight wave
  *   buyers 3 s apart keep a quarter). Tuned with bench:detection (hype-wave pairs were clustered).
+ * Where the token's launch is known (`tokens.launches`), two buys both in its launch block make a
+ * co-buy of `launchBlockStrength` (0.8) instead, with `launchBlock: true`: the crowd of snipers
+ * around a launch (a token's top holders are mostly its early buyers) hides a bundle from the
+ * rule above but cannot land in the creation block; and "early" counts from the launch.
  * Co-buys under `minStrength` (0.05) are dropped. Per pair and token the strongest co-buy counts;
  * the score is the noisy-OR over tokens.
  */
@@ -89,7 +102,8 @@ export function bundleLinks(wallets: readonly WalletLegs[], tokens: TokenStats, 
   const best = new Map<string, Map<string, BundleEvidence>>(); // pair key → mint → strongest co-buy
   for (const [mint, buys] of perMint) {
     buys.sort((x, y) => x.timestamp - y.timestamp || x.slot - y.slot || (x.wallet < y.wallet ? -1 : x.wallet > y.wallet ? 1 : 0));
-    const first = tokens.firstBuyTime?.get(mint) ?? buys[0].timestamp;
+    const launch = tokens.launches?.get(mint);
+    const first = launch?.timestamp ?? tokens.firstBuyTime?.get(mint) ?? buys[0].timestamp;
     const weight = tokenRarityWeight(tokens.walletsPerMint.get(mint) ?? 1, tokens.totalWallets);
     let lo = 0;
     let hi = 0;
@@ -102,12 +116,13 @@ export function bundleLinks(wallets: readonly WalletLegs[], tokens: TokenStats, 
       while (buys[tlo].timestamp < x.timestamp - o.windowSeconds) tlo++;
       while (thi < buys.length && buys[thi].timestamp <= x.timestamp + o.windowSeconds) thi++;
       const crowd = { all: hi - lo, tight: thi - tlo };
+      const inLaunchBlock = launch !== undefined && x.slot === launch.slot;
       // every co-buy with x is at most rarity × crowd × tightness strong (proximity, launch ≤ 1)
-      if ((0.4 + 0.6 * weight) * crowdFactor(crowd.all, o) * tightFactor(crowd) < o.minStrength) continue;
+      if (!inLaunchBlock && (0.4 + 0.6 * weight) * crowdFactor(crowd.all, o) * tightFactor(crowd) < o.minStrength) continue;
       for (let j = i + 1; j < buys.length && buys[j].timestamp - x.timestamp <= o.windowSeconds; j++) {
         const y = buys[j];
         if (y.wallet === x.wallet) continue;
-        const e = coBuy(mint, x, y, first, weight, crowd, o);
+        const e = inLaunchBlock && y.slot === x.slot ? launchBlockCoBuy(mint, x, y, weight, crowd, o) : coBuy(mint, x, y, first, weight, crowd, o);
         if (e === null) continue;
         const [a, b] = x.wallet < y.wallet ? [x.wallet, y.wallet] : [y.wallet, x.wallet];
         const key = `${a}\u0000${b}`;
@@ -174,6 +189,34 @@ function coBuy(
     crowd: crowd.all,
     tight: crowd.tight,
     strength,
+  };
+}
+
+/** Two buys in the token's launch block (`launchBlockStrength`, whatever the crowd). */
+function launchBlockCoBuy(
+  mint: string,
+  x: SwapLeg,
+  y: SwapLeg,
+  weight: number,
+  crowd: { all: number; tight: number },
+  o: Record<keyof typeof BUNDLE_DEFAULTS, number>,
+): BundleEvidence {
+  return {
+    mint,
+    signatureA: x.signature,
+    signatureB: y.signature,
+    slotA: x.slot,
+    slotB: y.slot,
+    timestampA: x.timestamp,
+    timestampB: y.timestamp,
+    secondsApart: y.timestamp - x.timestamp,
+    sameSlot: true,
+    early: true,
+    tokenWeight: weight,
+    crowd: crowd.all,
+    tight: crowd.tight,
+    launchBlock: true,
+    strength: o.launchBlockStrength,
   };
 }
 

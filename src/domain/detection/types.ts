@@ -96,6 +96,17 @@ export interface TokenStats {
   totalWallets: number;
   /** mint → unix seconds of its first buy seen in the database (or the group); for "first buyers" */
   firstBuyTime?: ReadonlyMap<string, number>;
+  /**
+   * mint → its launch as the chain shows it: the slot and block time of the mint's oldest
+   * transaction (read for analysed tokens, src/activities/holders.ts); for "the launch block"
+   */
+  launches?: ReadonlyMap<string, TokenLaunch>;
+}
+
+/** A token's first transaction: its creation, with the creator's buy and any bundle landed with it. */
+export interface TokenLaunch {
+  slot: number;
+  timestamp: number;
 }
 
 /** A pair of wallets, `a < b` by string order, so results do not depend on input order. */

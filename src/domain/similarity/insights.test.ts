@@ -125,6 +125,13 @@ describe('insights on detection evidence', () => {
     expect(pairInsights(facts({ bundle: null }, e))).toEqual([]);
   });
 
+  it('Same-Block Buying in the token\'s launch block says so', () => {
+    const coBuy = { mint: MINT, signatureA: SIG_A, signatureB: SIG_B, slotA: 301_500_000, slotB: 301_500_000, timestampA: T0, timestampB: T0, secondsApart: 0, sameSlot: true, early: true, tokenWeight: 0.1, crowd: 24, tight: 9, launchBlock: true as const, strength: 0.8 };
+    expect(pairInsights(facts({ bundle: 0.8 }, { ...none, bundles: [coBuy], bundlesOmitted: 0 }))[0].reason).toBe(
+      `bought 1 token within seconds of each other (1 of those listed in the same slot, 1 among the token's first buyers); strongest: ${MINT} both in its launch block (slot 301500000, the block of its creation: no sniper lands there) on 2024-11-19 07:06 UTC`,
+    );
+  });
+
   const timing = (over: Partial<NonNullable<PairEvidence['timing']>> = {}): PairEvidence => ({
     ...none,
     timing: { leader: A, follower: B, simultaneous: false, summary: `${B} follows ${A} by about 40 s on 17 of 22 trades`, medianLagSeconds: 40, matched: 17, leaderTrades: 22, followerTrades: 25, matches: [], matchesOmitted: 17, ...over },

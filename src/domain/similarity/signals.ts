@@ -164,7 +164,7 @@ export function groupSignals(input: SimilarityInput, universe: TokenUniverse, ve
 /**
  * The database's token counts when given, each raised to the group's own count (the group is part
  * of the database, so stale counts never make a token rarer than the group shows); else the
- * group's counts. First buys: the database's, else the group's.
+ * group's counts. First buys: the database's, else the group's. Launches: the database's.
  */
 function tokenStatsOf(input: SimilarityInput, universe: TokenUniverse, vectors: readonly WalletVector[]): TokenStats {
   const inGroup = new Int32Array(universe.mints.length);
@@ -188,7 +188,7 @@ function tokenStatsOf(input: SimilarityInput, universe: TokenUniverse, vectors: 
     });
     firstBuyTime = byMint;
   }
-  return { walletsPerMint, totalWallets: Math.max(db?.totalWallets ?? 0, vectors.length), firstBuyTime };
+  return { walletsPerMint, totalWallets: Math.max(db?.totalWallets ?? 0, vectors.length), firstBuyTime, ...(db?.launches ? { launches: db.launches } : {}) };
 }
 
 /** Rarity profiles built on demand (only pairs that show evidence need the tokens that carried them). */

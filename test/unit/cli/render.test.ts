@@ -239,6 +239,9 @@ describe('the evidence in the tables', () => {
     expect(strongestPhrase(pairAt(5, 6), names)).toBe('timing: B follows A ~40 s on 17/22');
     expect(strongestPhrase(pairAt(8, 9), names)).toBe('funding: direct 12.5 SOL B→A');
     expect(otherPhrases(pairAt(0, 1), names)).toEqual([`bundle: same slot on ${shortAddress(LAUNCH_MINT)}`]);
+    const inLaunchBlock = structuredClone(pairAt(0, 1));
+    inLaunchBlock.evidence!.bundles[0].launchBlock = true;
+    expect(otherPhrases(inLaunchBlock, names)).toEqual([`bundle: launch block on ${shortAddress(LAUNCH_MINT)}`]);
     expect(strongestPhrase(pairAt(10, 11), names)).toBe(pairAt(10, 11).insights[0]?.type ?? '–');
     // and the table shows them (wrapped in its last column), the other evidence after it
     expect(text).toMatch(/Related +│ Fund +│ Bundle +│ Timing +│ Rare +│ Simil +│ Strongest signal/);
@@ -376,6 +379,13 @@ describe('show --pair: one pair’s full evidence', () => {
     expect(text).toContain('A received 2.5 SOL on 2024-11-19 07:06:40 UTC, slot 301000120');
     expect(text).toContain('same slot 301500000, among its first buyers');
     expect(text).toContain(`  A ${a}`);
+  });
+
+  it('says when both buys landed in the token’s launch block', () => {
+    const pair = structuredClone(findPair(v, a, b));
+    pair.evidence!.bundles[0].launchBlock = true;
+    const text = stripVTControlCharacters(renderPairEvidence(v, pair, { labels })).replace(/\n\s+/g, ' ');
+    expect(text).toContain('both in its launch block, slot 301500000, among its first buyers');
   });
 
   it('prints a copier’s lag and copied trades with both signatures', () => {

@@ -65,4 +65,15 @@ describe('holderLines', () => {
     ]);
     expect(holderLines({ token: MINT, top: 100, resolved: false })).toEqual([`Token ${MINT}: resolving its top 100 holders`]);
   });
+
+  it('says where the token launched, or why its launch was not read', () => {
+    const resolved = { token: MINT, top: 10, resolved: true, selected: 10, eligible: 10, ownersSeen: 10, accountsSeen: 10, pages: 1, complete: true, excludedCounts: {}, excluded: [] };
+    const sig = '5'.repeat(88);
+    expect(holderLines({ ...resolved, launch: { signature: sig, slot: 290_000_123, timestamp: 1_727_000_000 } }).at(-1)).toBe(
+      `  launch: slot 290000123 on 2024-09-22 10:13:20 UTC (${sig}): buys in its block are a launch-block co-buy`,
+    );
+    expect(holderLines({ ...resolved, launch: null, launchUnread: 'the mint has no transactions' }).at(-1)).toBe(
+      '  launch: not read (the mint has no transactions); a bundle among its snipers may not show',
+    );
+  });
 });

@@ -1,7 +1,7 @@
 // The simulator's DAS getTokenAccounts: the real wire format (the schemas the client validates with),
 // paging by page and by cursor, in address order, over the generator's holder token.
 import { GetTokenAccountsResultSchema, RpcEnvelopeSchema } from '../../../src/providers/schemas';
-import { HeliusDasClient, SolanaRpcClient } from '../../../src/providers';
+import { HeliusClient, HeliusDasClient, SolanaRpcClient } from '../../../src/providers';
 import { isOnCurve } from '../../../src/domain/holders/on-curve';
 import { generateWorld, parseWorld, startSimulator, type SimulatorHandle } from '../../../src/simulator';
 
@@ -76,5 +76,36 @@ describe('simulator getTokenAccounts', () => {
       const { text } = await rpc({ jsonrpc: '2.0', id: 1, method: 'getTokenAccounts', params });
       expect(JSON.parse(text).error.code).toBe(-32602);
     }
+  });
+});
+
+describe('simulator: a token mint\'s history (the launch read)', () => {
+  const truth = world.groundTruth!;
+  const bundle = truth.clusters[truth.clusterKinds!.indexOf('launch-bundle')];
+  const snipers = truth.decoys!.find((d) => d.kind === 'sniper-crowd')!.members;
+
+  it('lists every wallet\'s trades of the mint, oldest first with sort-order=asc, newest first by default, paged by cursor', async () => {
+    const helius = new HeliusClient({ baseUrl: sim.url, apiKey: 'k' });
+    try {
+      const oldest = await helius.fetchHistoryPage(mint, { sortOrder: 'asc', limit: bundle.length });
+      // the creation block: the bundle's buys, in one slot, before any sniper
+      expect(oldest.transactions.map((t) => t.feePayer).sort()).toEqual([...bundle].sort());
+      expect(new Set(oldest.transactions.map((t) => t.slot)).size).toBe(1);
+      for (const t of oldest.transactions) expect(t.tokenTransfers?.some((x) => x.mint === mint)).toBe(true);
+      const next = await helius.fetchHistoryPage(mint, { sortOrder: 'asc', limit: 100, before: oldest.nextCursor! });
+      expect(next.transactions.every((t) => t.slot > oldest.transactions[0].slot)).toBe(true);
+      expect(new Set(next.transactions.map((t) => t.feePayer))).toEqual(new Set(snipers));
+      const newest = await helius.fetchHistoryPage(mint, { limit: 100 });
+      expect(newest.transactions.map((t) => t.signature)).toEqual([...oldest.transactions, ...next.transactions].map((t) => t.signature).reverse());
+    } finally {
+      await helius.close();
+    }
+  });
+
+  it('answers an address that is neither a wallet nor a mint with an empty page, and a cursor of another address with 400', async () => {
+    const res = await fetch(`${sim.url}/v0/addresses/${excludedOwners[0]}/transactions?api-key=k`);
+    expect(await res.json()).toEqual([]);
+    const other = await fetch(`${sim.url}/v0/addresses/${mint}/transactions?api-key=k&sort-order=asc&after-signature=${sim.world.signature(0, 0)}`);
+    expect(other.status).toBe(400);
   });
 });

@@ -338,6 +338,15 @@ export interface paths {
                                     exchange?: number;
                                     "off-curve"?: number;
                                 };
+                                /** @description the token's launch: its oldest successful transaction (creation), whose block holds the creator's buy and any bundle; null when it could not be read (launchUnread says why) */
+                                launch?: {
+                                    signature: string;
+                                    slot: number;
+                                    /** @description block time, unix seconds */
+                                    timestamp: number;
+                                } | null;
+                                /** @description why the launch could not be read (the analysis went on without the launch-block rule) */
+                                launchUnread?: string;
                                 /** @description distinct owners with a non-zero balance */
                                 ownersSeen?: number;
                                 pages?: number;
@@ -1106,6 +1115,15 @@ export interface paths {
                                     exchange?: number;
                                     "off-curve"?: number;
                                 };
+                                /** @description the token's launch: its oldest successful transaction (creation), whose block holds the creator's buy and any bundle; null when it could not be read (launchUnread says why) */
+                                launch?: {
+                                    signature: string;
+                                    slot: number;
+                                    /** @description block time, unix seconds */
+                                    timestamp: number;
+                                } | null;
+                                /** @description why the launch could not be read (the analysis went on without the launch-block rule) */
+                                launchUnread?: string;
                                 /** @description distinct owners with a non-zero balance */
                                 ownersSeen?: number;
                                 pages?: number;

@@ -63,6 +63,8 @@ export interface BundleEvidence {
   secondsApart?: number;
   sameSlot?: boolean;
   early?: boolean;
+  /** both buys in the token's launch block (its creation slot) */
+  launchBlock?: boolean;
   strength?: number;
 }
 /** One copied trade (timing.ts LagMatch). */

@@ -137,6 +137,15 @@ describe('PairDetail', () => {
     expect(item.textContent).toContain('1.2345 SOL each to their fresh funders (A: via HopA…1111; B: via HopB…1111) (from Exch…1111)');
   });
 
+  it('says when two buys landed in the token\'s launch block', () => {
+    const base = pairs[0];
+    const coBuy = { mint: (base.sharedTokens ?? [])[0]?.mint, signatureA: sig(3), signatureB: sig(4), sameSlot: true, secondsApart: 0, early: true };
+    renderDetail({ ...base, evidence: { bundles: [{ ...coBuy, launchBlock: true }, { ...coBuy, signatureA: sig(5), signatureB: sig(6) }] } });
+    const items = within(screen.getByTestId('pair-evidence')).getAllByRole('listitem').filter((li) => /early buyers/.test(li.textContent ?? ''));
+    expect(items.map((li) => /both in its launch block/.test(li.textContent ?? ''))).toEqual([true, false]);
+    expect(items[1].textContent).toContain('same slot');
+  });
+
   it('renders a pair whose optional fields are all missing or malformed', () => {
     const bare = { walletA: pairs[0].walletA, walletB: pairs[0].walletB, scores: { combined: 1.8, capital: null, behavior: Number.NaN }, sharedTokens: 'none', evidence: { funding: 'x', timing: null } } as unknown as Pair;
     renderDetail(bare);

@@ -212,7 +212,7 @@ function FundingItem({ f }: { f: FundingEvidence }) {
 function BundleItem({ b }: { b: BundleEvidence }) {
   return (
     <li>
-      <InsightIcon type="Bundle" /> {b.mint ? <TokenLabel mint={b.mint} /> : null} {b.sameSlot ? 'same slot' : typeof b.secondsApart === 'number' ? `${formatNumber(b.secondsApart, 1)} s apart` : ''}
+      <InsightIcon type="Bundle" /> {b.mint ? <TokenLabel mint={b.mint} /> : null} {b.launchBlock === true ? 'both in its launch block' : b.sameSlot ? 'same slot' : typeof b.secondsApart === 'number' ? `${formatNumber(b.secondsApart, 1)} s apart` : ''}
       {b.early ? ' · early buyers' : ''}
       {b.signatureA ? <Signature signature={b.signatureA} /> : null}
       {b.signatureB ? <Signature signature={b.signatureB} /> : null}

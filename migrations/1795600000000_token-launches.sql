@@ -1,0 +1,18 @@
+-- Up Migration
+
+-- A token's launch as the chain shows it: the slot and block time of the mint's oldest transaction
+-- (its creation; the creator's buy and any bundle landed with it in the same block). Read for the
+-- token of a holder analysis (src/activities/holders.ts), where the token's own crowd of snipers
+-- hides a bundle from the co-buy rule; the similarity step then calls two buys in that block a
+-- launch-block co-buy (docs/analytics.md, "Bundles"). A launch never changes: rows are kept.
+CREATE TABLE token_launches (
+  mint        text PRIMARY KEY,
+  signature   text NOT NULL,
+  slot        bigint NOT NULL CHECK (slot > 0),
+  block_time  bigint NOT NULL,
+  fetched_at  timestamptz NOT NULL DEFAULT now()
+);
+
+-- Down Migration
+
+DROP TABLE token_launches;

@@ -1,0 +1,32 @@
+// Tokens' launches (token_launches): the slot and block time of each read mint's oldest
+// transaction (migrations/1795600000000_token-launches.sql).
+import type { Pool } from 'pg';
+import type { TokenLaunch } from '../domain/detection/types';
+
+export interface StoredTokenLaunch extends TokenLaunch {
+  mint: string;
+  signature: string;
+}
+
+/** Records a token's launch; a launch already recorded is kept (it never changes). */
+export async function storeTokenLaunch(pool: Pool, launch: StoredTokenLaunch): Promise<void> {
+  await pool.query('INSERT INTO token_launches (mint, signature, slot, block_time) VALUES ($1, $2, $3, $4) ON CONFLICT (mint) DO NOTHING', [
+    launch.mint,
+    launch.signature,
+    launch.slot,
+    launch.timestamp,
+  ]);
+}
+
+/** The recorded launches of the given mints. */
+export async function loadTokenLaunches(pool: Pool, mints: readonly string[]): Promise<Map<string, TokenLaunch>> {
+  if (mints.length === 0) return new Map();
+  const { rows } = await pool.query<{ mint: string; slot: string; block_time: string }>('SELECT mint, slot, block_time FROM token_launches WHERE mint = ANY($1::text[])', [mints]);
+  return new Map(rows.map((r) => [r.mint, { slot: Number(r.slot), timestamp: Number(r.block_time) }]));
+}
+
+/** A token's recorded launch, null when it was never read. */
+export async function loadTokenLaunch(pool: Pool, mint: string): Promise<StoredTokenLaunch | null> {
+  const { rows } = await pool.query<{ signature: string; slot: string; block_time: string }>('SELECT signature, slot, block_time FROM token_launches WHERE mint = $1', [mint]);
+  return rows.length === 0 ? null : { mint, signature: rows[0].signature, slot: Number(rows[0].slot), timestamp: Number(rows[0].block_time) };
+}
