@@ -1,13 +1,14 @@
 // npm run bench:detection [-- --seeds 1,2,3,4,5 --wallets 40 --tx-per-wallet 40 --scenario hard --json]
 // Generated worlds with ground truth, end to end through the pure engine (no services): how well
 // the clusters and every pair score find the wallets that belong together (docs/analytics.md,
-// "Detection benchmark").
+// "Detection benchmark"). With --holders N, a holder analysis: the group is the N world wallets
+// among a token's holders (a copy-trader group, a launch bundle and a crowd of snipers among them).
 import { parseArgs } from 'node:util';
 import { DEFAULT_BENCH_WALLETS, DEFAULT_DETECTION_BENCH, runDetectionBench, type DetectionBenchOptions } from './lib/detection-pipeline';
 import { formatDetectionReport } from './lib/detection-report';
 import { SCENARIOS, isScenario } from '../src/simulator/generator-kit';
 
-const USAGE = 'usage: npm run bench:detection -- [--seeds 1,2,3,4,5 | 1-5] [--wallets 40 (adversarial 60)] [--tx-per-wallet 40] [--scenario hard|classic|adversarial] [--no-counterparty-activity] [--json]';
+const USAGE = 'usage: npm run bench:detection -- [--seeds 1,2,3,4,5 | 1-5] [--wallets 40 (adversarial 60)] [--tx-per-wallet 40] [--scenario hard|classic|adversarial] [--no-counterparty-activity] [--holders 60 [--no-launch-read]] [--json]';
 
 /** "1,2,5" or "1-5" (or a mix: "1-3,7"): at least one non-negative integer seed. */
 export function parseSeeds(text: string): number[] {
@@ -36,6 +37,8 @@ function main(): void {
       scenario: { type: 'string' },
       json: { type: 'boolean', default: false },
       'no-counterparty-activity': { type: 'boolean', default: false },
+      holders: { type: 'string' },
+      'no-launch-read': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -49,6 +52,8 @@ function main(): void {
     txPerWallet: values['tx-per-wallet'] === undefined ? d.txPerWallet : positiveInt('tx-per-wallet', values['tx-per-wallet'], 1),
     scenario,
     counterpartyActivity: !values['no-counterparty-activity'],
+    holders: values.holders === undefined ? null : positiveInt('holders', values.holders, 2),
+    launchRead: !values['no-launch-read'],
   };
   const started = process.hrtime.bigint();
   const report = runDetectionBench(options);

@@ -6,7 +6,8 @@
 import { ENGINE_VERSION, computeSimilarity, extractMany, formatUnits } from '../../src/domain';
 import type { EnhancedTransaction, SimilarityDatabaseStats, SimilarityResult, SimilarityWalletInput } from '../../src/domain';
 import { FUNDING_DEFAULTS, KNOWN_ADDRESSES, counterpartyActivityClass, extractTransfersMany, fundingOriginOf, fundingProfile, summariseSignatures } from '../../src/domain/detection';
-import type { CounterpartyActivity, FundingOrigin } from '../../src/domain/detection';
+import type { CounterpartyActivity, FundingOrigin, TokenLaunch } from '../../src/domain/detection';
+import { LAUNCH_PAGE_LIMIT } from '../../src/activities/token-launch';
 import { isExcludedFromUniverse } from '../../src/domain/tokens';
 import { clusterAgreement, evaluateScore, pairKey, pairsWithin, type ClusterAgreement, type ScoreEvaluation } from '../../src/domain/evaluation';
 import { EnhancedTransactionSchema } from '../../src/providers/schemas';
@@ -21,6 +22,13 @@ export interface DetectionBenchOptions {
   scenario: NonNullable<GenerateOptions['scenario']>;
   /** read the shared counterparties' activity from the world, as the analysis activity reads it from the chain */
   counterpartyActivity: boolean;
+  /**
+   * a holder analysis: the world gets a holder token (generator option holderToken) with this many
+   * world wallets among its holders, and the group is those wallets only (null: the whole world)
+   */
+  holders?: number | null;
+  /** in a holder analysis, read the token's launch from the world as resolveTokenHolders reads it (default true) */
+  launchRead?: boolean;
 }
 
 export const DEFAULT_DETECTION_BENCH: DetectionBenchOptions = { seeds: [1, 2, 3, 4, 5], wallets: 40, txPerWallet: 40, scenario: 'hard', counterpartyActivity: true };
@@ -240,18 +248,54 @@ function traceChains(wallets: readonly SimilarityWalletInput[], sim: SimWorld, a
   return { origins, tops };
 }
 
+/**
+ * A token's launch as readTokenLaunch reads it (src/activities/token-launch.ts): the oldest
+ * successful transaction of the mint's history; null when it has none.
+ */
+export function launchOf(sim: SimWorld, mint: string): TokenLaunch | null {
+  const history = sim.history(mint);
+  for (let k = 0; history !== null && k < Math.min(history.length, LAUNCH_PAGE_LIMIT); k++) {
+    const meta = history.meta(k);
+    if (!meta.failed) return { slot: meta.slot, timestamp: meta.ts };
+  }
+  return null;
+}
+
+/** The ground truth of a group that is part of the world: its clusters and decoys within the group. */
+export function truthWithin(truth: GroundTruth, group: ReadonlySet<string>): GroundTruth {
+  const kinds: string[] = [];
+  const clusters = truth.clusters.filter((members, i) => {
+    const inside = members.every((m) => group.has(m));
+    if (inside) kinds.push(truth.clusterKinds?.[i] ?? 'group');
+    return inside;
+  });
+  const decoys = (truth.decoys ?? []).map((d) => ({ ...d, members: d.members.filter((m) => group.has(m)) })).filter((d) => d.members.length >= 2);
+  return { clusters, clusterKinds: kinds, decoys };
+}
+
 /** One seed end to end. */
 export function runSeed(seed: number, options: Omit<DetectionBenchOptions, 'seeds'>): SeedReport {
-  const world = parseWorld(generateWorld({ seed, wallets: options.wallets, txPerWallet: options.txPerWallet, scenario: options.scenario, largeWallet: false }));
+  const holders = options.holders ?? null;
+  const world = parseWorld(
+    generateWorld({ seed, wallets: options.wallets, txPerWallet: options.txPerWallet, scenario: options.scenario, largeWallet: false, ...(holders !== null ? { holderToken: { holders: holders * 4, wallets: holders } } : {}) }),
+  );
   const sim = new SimWorld(world);
-  const built = world.wallets.map((_, i) => walletEngineInput(sim, i));
+  // a holder analysis's group: the holder token's world wallets (its top holders)
+  const mint = world.groundTruth?.holderToken?.mint;
+  const indexes = world.wallets.map((_, i) => i).filter((i) => holders === null || world.wallets[i].label?.startsWith('holder of the holder token'));
+  const built = indexes.map((i) => walletEngineInput(sim, i));
   const wallets = built.map((b) => b.input);
-  const result = detect(wallets, worldStats(wallets, options.counterpartyActivity ? sim : undefined));
+  const stats = worldStats(wallets, options.counterpartyActivity ? sim : undefined);
+  const launch = holders !== null && mint !== undefined && options.launchRead !== false ? launchOf(sim, mint) : null;
+  if (launch !== null) stats.tokens = { ...stats.tokens!, launches: new Map([[mint!, launch]]) };
+  const result = detect(wallets, stats);
+  const addresses = wallets.map((w) => w.address);
+  const truth = world.groundTruth ?? { clusters: [] };
   return {
     seed,
     transactions: built.reduce((s, b) => s + b.transactions, 0),
     rejectedTransactions: built.reduce((s, b) => s + b.rejected, 0),
-    ...evaluateResult(result, world.wallets.map((w) => w.address), world.groundTruth ?? { clusters: [] }),
+    ...evaluateResult(result, addresses, holders === null ? truth : truthWithin(truth, new Set(addresses))),
   };
 }
 

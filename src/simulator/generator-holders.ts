@@ -11,8 +11,11 @@ type Holder = NonNullable<Token['holders']>[number];
 
 export const HOLDER_TOKEN_WALLETS_DEFAULT = 60;
 const HOLDER_TOKEN_PRICE_USD = 0.0042;
-/** the launch: a bundle of this many top holders (after the copy-trader group), then the snipers */
-export const HOLDER_TOKEN_LAUNCH = { bundle: 4, snipers: 20, sniperSeconds: 20 } as const;
+/**
+ * the launch: a bundle of 3 to 6 top holders (after the copy-trader group), then 10 to 40 snipers
+ * over the next `sniperSeconds` (drawn per world)
+ */
+export const HOLDER_TOKEN_LAUNCH = { bundle: [3, 6], snipers: [10, 40], sniperSeconds: 20 } as const;
 /** The Solana incinerator and the Raydium AMM v4 authority: real addresses, as on mainnet. */
 const INCINERATOR = '1nc1nerator11111111111111111111111111111111';
 const RAYDIUM_AMM_AUTHORITY = '5Q544fKrFoe6tsEbD7S8EmxGTJYAKtTVhAW5Q5pge4j1';
@@ -64,17 +67,20 @@ export function addHolderToken(kit: GeneratorKit, spec: { holders: number; walle
   // The bundle's buys land in the creation block (the mint's first transactions); each member was
   // funded apart and trades on its own, so that block is all that links them. The snipers land a
   // block or more later, several in one block by chance: a crowd that is not related.
-  if (wanted >= 3 + HOLDER_TOKEN_LAUNCH.bundle + 2) {
+  const between = ([lo, hi]: readonly [number, number]) => lo + Math.floor(rng() * (hi - lo + 1));
+  const bundleSize = Math.min(between(HOLDER_TOKEN_LAUNCH.bundle), wanted - 5);
+  if (bundleSize >= 2) {
+    const sniperCount = between(HOLDER_TOKEN_LAUNCH.snipers);
     const launchTs = kit.start + 5 * 86_400 + Math.floor(rng() * 86_400);
     const buyAt = (w: Wallet, ts: number, sol: number) => {
       w.trades = [...(w.trades ?? []), { ts, side: 'buy', mint, amount: kit.ui((sol * kit.solPriceUsd) / HOLDER_TOKEN_PRICE_USD, 6), quote: 'SOL', quoteAmount: kit.ui(sol, 9), source: 'PUMP_FUN' }];
     };
-    const bundle = holderWallets.slice(3, 3 + HOLDER_TOKEN_LAUNCH.bundle);
+    const bundle = holderWallets.slice(3, 3 + bundleSize);
     for (const w of bundle) {
       buyAt(w, launchTs, logUniform(1, 4));
       w.label = 'holder of the holder token (launch bundle)';
     }
-    const snipers = holderWallets.slice(3 + HOLDER_TOKEN_LAUNCH.bundle, 3 + HOLDER_TOKEN_LAUNCH.bundle + HOLDER_TOKEN_LAUNCH.snipers);
+    const snipers = holderWallets.slice(3 + bundleSize, 3 + bundleSize + sniperCount);
     for (const w of snipers) {
       buyAt(w, launchTs + 1 + Math.floor(rng() * HOLDER_TOKEN_LAUNCH.sniperSeconds), logUniform(0.2, 2));
       w.label = 'holder of the holder token (sniper)';

@@ -38,6 +38,21 @@ describe('bench:detection pipeline', () => {
     expect(seed.kinds.filter((k) => k.related).reduce((s, k) => s + k.pairs, 0)).toBe(seed.relatedPairs);
   });
 
+  it('--holders: analyses a holder token\'s world wallets only, with the truth within them and the launch read from the mint\'s history', () => {
+    const holders = runDetectionBench({ seeds: [3], wallets: 10, txPerWallet: 12, scenario: 'classic', counterpartyActivity: true, holders: 20 });
+    const [h] = holders.seeds;
+    expect(h.wallets).toBe(20);
+    expect(h.kinds.map((k) => [k.kind, k.related]).sort()).toEqual([
+      ['copy-traders', true],
+      ['launch-bundle', true],
+      ['sniper-crowd', false],
+    ]);
+    const bundle = h.kinds.find((k) => k.kind === 'launch-bundle')!;
+    expect(bundle.clustered).toBe(bundle.pairs);
+    const unread = runDetectionBench({ seeds: [3], wallets: 10, txPerWallet: 12, scenario: 'classic', counterpartyActivity: true, holders: 20, launchRead: false });
+    expect(unread.seeds[0].kinds.find((k) => k.kind === 'launch-bundle')!.clustered).toBeLessThan(bundle.pairs);
+  });
+
   it('evaluates every score the engine returns (detection v2 signals and combined included), in the result\'s order', () => {
     expect(Object.keys(seed.scores)).toEqual([...SCORE_NAMES]);
     expect(Object.keys(report.overall.scores)).toEqual(Object.keys(seed.scores));
@@ -81,7 +96,7 @@ describe('bench:detection pipeline', () => {
     const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
     const { stdout } = await promisify(execFile)(tsx, ['bench/detection.ts', '--seeds', '3', '--wallets', '12', '--tx-per-wallet', '12', '--no-counterparty-activity', '--json'], { cwd: ROOT, timeout: 60_000 });
     const parsed = JSON.parse(stdout) as DetectionBenchReport;
-    expect(parsed.options).toEqual({ seeds: [3], wallets: 12, txPerWallet: 12, scenario: 'hard', counterpartyActivity: false });
+    expect(parsed.options).toEqual({ seeds: [3], wallets: 12, txPerWallet: 12, scenario: 'hard', counterpartyActivity: false, holders: null, launchRead: true });
     expect(parsed.seeds[0].wallets).toBe(12);
     expect(Object.keys(parsed.overall.scores)).toContain('combined');
   }, 60_000);

@@ -511,6 +511,11 @@ export interface paths {
                                             crowd: number;
                                             /** @description both buys among the token’s first buyers */
                                             early: boolean;
+                                            /**
+                                             * @description both buys landed in the token’s launch block (the slot of its creation, read for analysed tokens): present only then; the crowd does not discount it
+                                             * @enum {boolean}
+                                             */
+                                            launchBlock?: true;
                                             mint: string;
                                             sameSlot: boolean;
                                             secondsApart: number;
@@ -1288,6 +1293,11 @@ export interface paths {
                                             crowd: number;
                                             /** @description both buys among the token’s first buyers */
                                             early: boolean;
+                                            /**
+                                             * @description both buys landed in the token’s launch block (the slot of its creation, read for analysed tokens): present only then; the crowd does not discount it
+                                             * @enum {boolean}
+                                             */
+                                            launchBlock?: true;
                                             mint: string;
                                             sameSlot: boolean;
                                             secondsApart: number;
@@ -2043,6 +2053,11 @@ export interface paths {
                                         crowd: number;
                                         /** @description both buys among the token’s first buyers */
                                         early: boolean;
+                                        /**
+                                         * @description both buys landed in the token’s launch block (the slot of its creation, read for analysed tokens): present only then; the crowd does not discount it
+                                         * @enum {boolean}
+                                         */
+                                        launchBlock?: true;
                                         mint: string;
                                         sameSlot: boolean;
                                         secondsApart: number;
