@@ -1,10 +1,11 @@
 -- Up Migration
 
--- A token's launch as the chain shows it: the slot and block time of the mint's oldest transaction
--- (its creation; the creator's buy and any bundle landed with it in the same block). Read for the
--- token of a holder analysis (src/activities/holders.ts), where the token's own crowd of snipers
--- hides a bundle from the co-buy rule; the similarity step then calls two buys in that block a
--- launch-block co-buy (docs/analytics.md, "Bundles"). A launch never changes: rows are kept.
+-- A token's launch as the chain shows it: the slot and block time of the mint's oldest successful
+-- transaction (its creation; the creator's buy and any bundle landed with it in the same block).
+-- Read for the token of a holder analysis (src/activities/token-launch.ts), where the token's own
+-- crowd of snipers hides a bundle from the co-buy rule; the similarity step of any analysis whose
+-- wallets bought the token then calls two buys in that block a launch-block co-buy
+-- (docs/analytics.md, "Bundles"). A launch never changes: rows are kept.
 CREATE TABLE token_launches (
   mint        text PRIMARY KEY,
   signature   text NOT NULL,

@@ -16,9 +16,10 @@ export const LAUNCH_READ_DEADLINE_MS = 10_000;
 export type TokenLaunchRead = { launch: Omit<StoredTokenLaunch, 'mint'>; read: boolean } | { launch: null; reason: string };
 
 /**
- * The token's launch: as recorded, else read and recorded. Never throws for the provider, failing
- * or slower than `deadlineMs` (the analysis goes on without it, saying why); throws only when
- * `signal` aborts it.
+ * The token's launch: as recorded, else read and recorded. Never throws for the provider (failing,
+ * slower than `deadlineMs`, listing out of order or a transaction it cannot validate before the
+ * launch) nor for the store: the analysis goes on without it, saying why. Throws only when `signal`
+ * aborts it. A launch is recorded only when nothing older could be it (a wrong one would be kept).
  */
 export async function readTokenLaunch(pool: Pool, helius: HeliusHistorySource, mint: string, signal?: AbortSignal, deadlineMs = LAUNCH_READ_DEADLINE_MS): Promise<TokenLaunchRead> {
   const stored = await loadTokenLaunch(pool, mint);
@@ -35,9 +36,23 @@ export async function readTokenLaunch(pool: Pool, helius: HeliusHistorySource, m
     if (deadline.aborted) return { launch: null, reason: `the mint's oldest transactions were not read within ${deadlineMs / 1000} s` };
     return { launch: null, reason: `the mint's oldest transactions could not be read: ${redactSecrets(err instanceof Error ? err.message : String(err))}` };
   }
-  const first = page.transactions.find((t) => t.transactionError === undefined || t.transactionError === null);
-  if (!first) return { launch: null, reason: page.transactions.length === 0 ? 'the mint has no transactions' : `none of the mint's ${page.transactions.length} oldest transactions succeeded` };
+  const txs = page.transactions;
+  for (let k = 1; k < txs.length; k++) {
+    if (txs[k].slot < txs[k - 1].slot) return { launch: null, reason: "the provider did not list the mint's transactions oldest first" };
+  }
+  const k = txs.findIndex((t) => t.transactionError === undefined || t.transactionError === null);
+  if (k < 0) return { launch: null, reason: txs.length === 0 && page.rejected.length === 0 ? 'the mint has no transactions' : `none of the mint's ${txs.length + page.rejected.length} oldest transactions succeeded and passed validation` };
+  const first = txs[k];
+  // a transaction older than the one taken that failed validation may be the creation: not guessed
+  const at = page.received?.positions.get(first) ?? k;
+  const older = page.rejected.find((r) => r.index < at);
+  if (older) return { launch: null, reason: `an older transaction of the mint failed validation (${older.field}: ${older.reason})` };
+  if (!Number.isSafeInteger(first.slot) || first.slot <= 0) return { launch: null, reason: `the mint's oldest transaction has no valid slot (${String(first.slot)})` };
   const launch = { signature: first.signature, slot: first.slot, timestamp: first.timestamp };
-  await storeTokenLaunch(pool, { mint, ...launch });
+  try {
+    await storeTokenLaunch(pool, { mint, ...launch });
+  } catch (err) {
+    return { launch: null, reason: `the launch could not be recorded: ${redactSecrets(err instanceof Error ? err.message : String(err))}` };
+  }
   return { launch, read: true };
 }

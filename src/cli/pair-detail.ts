@@ -48,7 +48,6 @@ export function pairInResult(view: AnalysisView, first: string, second: string):
   return { x, y, pair: pairs.find((p) => (p.walletA === x && p.walletB === y) || (p.walletA === y && p.walletB === x)) };
 }
 
-
 export function renderPairEvidence(view: AnalysisView, p: SimilarityPair, opts: { labels?: Record<string, string>; rank?: string } = {}): string {
   const who = (a: string | null): string => (a === p.walletA ? 'A' : a === p.walletB ? 'B' : a === null ? '?' : a);
   const label = (a: string): string => (opts.labels?.[a] ? `  ${opts.labels[a]}` : '');

@@ -43,7 +43,7 @@ export function addHolderToken(kit: GeneratorKit, spec: { holders: number; walle
 
   // The largest ordinary holders: world wallets with histories, a copy-trader group among them.
   const groupPlays = makePlays(playsPerWallet, Array.from({ length: 6 }, () => kit.pick(priced)));
- const group: string[] = [];
+  const group: string[] = [];
   const holderWallets: Wallet[] = [];
   const top = Array.from({ length: wanted }, () => logUniform(2e5, 5e6)).sort((a, b) => b - a);
   for (let i = 0; i < wanted; i++) {

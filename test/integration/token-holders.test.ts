@@ -110,6 +110,13 @@ describe('an analysis of a token’s holders through the HTTP API', () => {
       const evidence = (p as unknown as { evidence: { bundles: Array<{ mint: string; launchBlock?: boolean; slotA: number }> } }).evidence.bundles;
       expect(evidence[0]).toMatchObject({ mint, launchBlock: true, slotA: view.holders!.launch!.slot });
     }
+    // the launch is kept: a later analysis of wallets given by hand that bought the token uses it too
+    const later = await opened.stack.withWorkers(async () => finished((await served.api.startAnalysis({ wallets: [...bundle, ...snipers.slice(0, 2)] })).analysisId));
+    expect(later.status).toBe('completed');
+    const laterResult = later.result as unknown as { clusters: Array<{ members: string[] }>; pairs: Array<{ walletA: string; walletB: string; evidence: { bundles: Array<{ launchBlock?: boolean }> } }> };
+    expect(laterResult.clusters.map((c) => [...c.members].sort().join(','))).toContain([...bundle].sort().join(','));
+    const laterPair = laterResult.pairs.find((p) => bundle.includes(p.walletA) && bundle.includes(p.walletB))!;
+    expect(laterPair.evidence.bundles[0]).toMatchObject({ launchBlock: true });
     const printed = renderAnalysis(view);
     expect(printed).toContain(`Token ${mint}: the top 50 of`);
     expect(printed).toContain('left out: 1 burn, 1 amm, 1 exchange, 3 off-curve');

@@ -1,7 +1,8 @@
 // A token's launch on the real parts: the simulator's history of a mint (Helius Enhanced
 // Transactions, oldest first) and PostgreSQL's token_launches. The oldest successful transaction is
-// the launch; it is read once per token; a failing or slow provider is a reason, never a failure of
-// the analysis; a cancelled analysis stops the read.
+// the launch; it is read once per token; a failing or slow provider, or an older transaction that
+// fails validation, is a reason, never a failure of the analysis nor a stored guess; a cancelled
+// analysis stops the read.
 import { readTokenLaunch } from '../../src/activities/token-launch';
 import { HeliusClient } from '../../src/providers';
 import { slotOf } from '../../src/simulator/chain';
@@ -58,6 +59,14 @@ describe('a token\'s launch', () => {
       await expect(cancelled).rejects.toThrow('activity cancelled');
     } finally {
       opened.sim.configure({ latencyMs: 0 });
+    }
+    // the oldest transaction (the failed one) comes without its slot: it fails validation, and the
+    // launch is not guessed from the transactions after it
+    opened.sim.configure({ faults: { malformedSignatures: [opened.sim.world.signature(0, 0)] } });
+    try {
+      expect(await readTokenLaunch(pool, helius, MINT)).toEqual({ launch: null, reason: expect.stringMatching(/^an older transaction of the mint failed validation \(slot: /) });
+    } finally {
+      opened.sim.configure({ faults: { malformedSignatures: [] } });
     }
     expect(await stored()).toEqual([]);
   });

@@ -132,6 +132,26 @@ describe('bundleLinks launch block', () => {
     expect(bundleLinks(world, { ...unread, firstBuyTime: new Map([['LAUNCHED', T0]]) })).toEqual([]);
   });
 
+  it('keeps a launch-block co-buy the ordinary rule makes stronger (a rare token, a small crowd)', () => {
+    const rare: TokenStats = { ...holders, totalWallets: 1000, walletsPerMint: new Map([['LAUNCHED', 2]]) };
+    const pair = bundle.slice(0, 2).map((w) => ({ wallet: w, legs: [at(buy({ wallet: w, mint: 'LAUNCHED', t: T0, raw: 1, sol: 1 }), LAUNCH.slot)] }));
+    const { launches: _read, ...unread } = rare;
+    const ordinary = bundleForPair(pair[0], pair[1], unread).evidence[0];
+    expect(ordinary.strength).toBeGreaterThan(0.8);
+    expect(bundleForPair(pair[0], pair[1], rare).evidence[0]).toEqual({ ...ordinary, launchBlock: true });
+  });
+
+  it('counts "early" from the first buy, not from a launch long before it (a mint created before its pool opened)', () => {
+    const created = { slot: LAUNCH.slot - 2 * 86_400 * 2, timestamp: T0 - 2 * 86_400 };
+    const read: TokenStats = { ...holders, launches: new Map([['LAUNCHED', created]]), firstBuyTime: new Map([['LAUNCHED', T0]]) };
+    const { launches: _read, ...unread } = read;
+    const pair = bundle.slice(0, 2).map((w) => ({ wallet: w, legs: [at(buy({ wallet: w, mint: 'LAUNCHED', t: T0, raw: 1, sol: 1 }), LAUNCH.slot)] }));
+    const e = bundleForPair(pair[0], pair[1], read).evidence[0];
+    expect(e).toMatchObject({ early: true });
+    expect(e.launchBlock).toBeUndefined();
+    expect(bundleForPair(pair[0], pair[1], read)).toEqual(bundleForPair(pair[0], pair[1], unread));
+  });
+
   it('does not call two buys of the launch slot and the next one a launch-block co-buy', () => {
     const pair = [
       { wallet: 'B1', legs: [at(buy({ wallet: 'B1', mint: 'LAUNCHED', t: T0, raw: 1, sol: 1 }), LAUNCH.slot)] },

@@ -24,9 +24,10 @@ export const BUNDLE_DEFAULTS = {
   minStrength: 0.05,
   /**
    * a co-buy of two wallets that both bought in the token's launch block (the slot of its creation,
-   * `TokenStats.launches`) is this strong, whatever the crowd and the token's rarity: nobody who
-   * waits to see a token created can land in its creation block, so wallets there came with the
-   * creator (a Jito bundle); the snipers that crowd a launch come a block or more later
+   * `TokenStats.launches`) is at least this strong, whatever the crowd and the token's rarity: a
+   * sniper that waits to see a token created lands a block or more later, so wallets in the creation
+   * block mostly came with the creator (a Jito bundle); the rare sniper that reads the leader's
+   * shreds and lands there too is called bundled, as the peers' bundle flags call it
    */
   launchBlockStrength: 0.8,
   maxEvidence: 5,
@@ -82,9 +83,9 @@ export interface WalletLegs {
  *   earlier buy: a bundle's buys land together, a wave's spread over minutes (two of eight wave
  *   buyers 3 s apart keep a quarter). Tuned with bench:detection (hype-wave pairs were clustered).
  * Where the token's launch is known (`tokens.launches`), two buys both in its launch block make a
- * co-buy of `launchBlockStrength` (0.8) instead, with `launchBlock: true`: the crowd of snipers
+ * co-buy of at least `launchBlockStrength` (0.8), with `launchBlock: true`: the crowd of snipers
  * around a launch (a token's top holders are mostly its early buyers) hides a bundle from the
- * rule above but cannot land in the creation block; and "early" counts from the launch.
+ * rule above, but snipers land a block or more after the creation.
  * Co-buys under `minStrength` (0.05) are dropped. Per pair and token the strongest co-buy counts;
  * the score is the noisy-OR over tokens.
  */
@@ -103,7 +104,9 @@ export function bundleLinks(wallets: readonly WalletLegs[], tokens: TokenStats, 
   for (const [mint, buys] of perMint) {
     buys.sort((x, y) => x.timestamp - y.timestamp || x.slot - y.slot || (x.wallet < y.wallet ? -1 : x.wallet > y.wallet ? 1 : 0));
     const launch = tokens.launches?.get(mint);
-    const first = launch?.timestamp ?? tokens.firstBuyTime?.get(mint) ?? buys[0].timestamp;
+    // "early" counts from the first buy, not from the launch: a mint created hours before its pool
+    // opens has no buys near its creation
+    const first = tokens.firstBuyTime?.get(mint) ?? buys[0].timestamp;
     const weight = tokenRarityWeight(tokens.walletsPerMint.get(mint) ?? 1, tokens.totalWallets);
     let lo = 0;
     let hi = 0;
@@ -122,7 +125,7 @@ export function bundleLinks(wallets: readonly WalletLegs[], tokens: TokenStats, 
       for (let j = i + 1; j < buys.length && buys[j].timestamp - x.timestamp <= o.windowSeconds; j++) {
         const y = buys[j];
         if (y.wallet === x.wallet) continue;
-        const e = inLaunchBlock && y.slot === x.slot ? launchBlockCoBuy(mint, x, y, weight, crowd, o) : coBuy(mint, x, y, first, weight, crowd, o);
+        const e = inLaunchBlock && y.slot === x.slot ? launchBlockCoBuy(coBuy(mint, x, y, first, weight, crowd, { ...o, minStrength: 0 })!, o) : coBuy(mint, x, y, first, weight, crowd, o);
         if (e === null) continue;
         const [a, b] = x.wallet < y.wallet ? [x.wallet, y.wallet] : [y.wallet, x.wallet];
         const key = `${a}\u0000${b}`;
@@ -192,32 +195,12 @@ function coBuy(
   };
 }
 
-/** Two buys in the token's launch block (`launchBlockStrength`, whatever the crowd). */
-function launchBlockCoBuy(
-  mint: string,
-  x: SwapLeg,
-  y: SwapLeg,
-  weight: number,
-  crowd: { all: number; tight: number },
-  o: Record<keyof typeof BUNDLE_DEFAULTS, number>,
-): BundleEvidence {
-  return {
-    mint,
-    signatureA: x.signature,
-    signatureB: y.signature,
-    slotA: x.slot,
-    slotB: y.slot,
-    timestampA: x.timestamp,
-    timestampB: y.timestamp,
-    secondsApart: y.timestamp - x.timestamp,
-    sameSlot: true,
-    early: true,
-    tokenWeight: weight,
-    crowd: crowd.all,
-    tight: crowd.tight,
-    launchBlock: true,
-    strength: o.launchBlockStrength,
-  };
+/**
+ * Two buys in the token's launch block: at least `launchBlockStrength` (0.8), whatever the crowd;
+ * a co-buy the rule above makes stronger (a rare token, a small crowd) keeps its strength.
+ */
+function launchBlockCoBuy(e: BundleEvidence, o: Record<keyof typeof BUNDLE_DEFAULTS, number>): BundleEvidence {
+  return { ...e, launchBlock: true, strength: Math.max(e.strength, o.launchBlockStrength) };
 }
 
 function crowdFactor(crowd: number, o: Record<keyof typeof BUNDLE_DEFAULTS, number>): number {

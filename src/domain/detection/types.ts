@@ -98,7 +98,8 @@ export interface TokenStats {
   firstBuyTime?: ReadonlyMap<string, number>;
   /**
    * mint → its launch as the chain shows it: the slot and block time of the mint's oldest
-   * transaction (read for analysed tokens, src/activities/holders.ts); for "the launch block"
+   * successful transaction (read for a holder analysis's token, src/activities/token-launch.ts, and
+   * then used by every analysis whose wallets bought it); for "the launch block"
    */
   launches?: ReadonlyMap<string, TokenLaunch>;
 }

@@ -1,7 +1,7 @@
 // A pair's evidence oriented to its walletA / walletB (pairEvidence): the signals list a pair with
 // a < b by address, and every field that names a side follows the flip.
 import type { FundingEvidence } from '../detection/funding';
-import { pairEvidence } from './evidence';
+import { evidenceSummary, pairEvidence } from './evidence';
 
 const ref = (signature: string, amount: string, timestamp: number) => ({ asset: 'SOL', amount, signature, slot: timestamp, timestamp });
 const related = { score: 0.6, contributions: { funding: 0.6, bundle: 0, timing: 0, rarity: 0, behavior: 0 }, strongest: 'funding' as const };
@@ -34,5 +34,17 @@ describe('pairEvidence: funding oriented to the pair', () => {
     // the same amount one hop up: the fresh first funders swap too
     const [hops] = evidenceOf('B', 'A', [{ ...sameAmount, viaA: ['HOP-OF-A'], viaB: ['HOP-OF-B'] }]);
     expect(hops).toMatchObject({ funderA: 'FUNDER-OF-B', funderB: 'FUNDER-OF-A', viaA: ['HOP-OF-B'], viaB: ['HOP-OF-A'] });
+  });
+});
+
+describe('evidenceSummary: a cluster\'s strongest pair in a phrase', () => {
+  const coBuy = { mint: 'M', signatureA: 'sa', signatureB: 'sb', slotA: 7, slotB: 7, timestampA: 1, timestampB: 1, secondsApart: 0, sameSlot: true, early: true, tokenWeight: 0.2, crowd: 20, tight: 8, strength: 0.8 };
+  const withBundles = (bundles: (typeof coBuy & { launchBlock?: true })[]) =>
+    ({ contributions: { funding: 0, bundle: 0.7, timing: 0, rarity: 0, behavior: 0 }, strongest: 'bundle', funding: [], fundingOmitted: 0, bundles, bundlesOmitted: 0, timing: null, rareTokens: [], rareTokensOmitted: 0 }) as unknown as Parameters<typeof evidenceSummary>[0];
+
+  it('says when the co-buy was in the token\'s launch block, else the same slot or the seconds apart', () => {
+    expect(evidenceSummary(withBundles([{ ...coBuy, launchBlock: true }]))).toBe('bought 1 token within seconds (both in its launch block)');
+    expect(evidenceSummary(withBundles([coBuy]))).toBe('bought 1 token within seconds (same slot)');
+    expect(evidenceSummary(withBundles([{ ...coBuy, sameSlot: false, secondsApart: 3 }]))).toBe('bought 1 token within seconds (3 s apart)');
   });
 });

@@ -83,7 +83,7 @@ export function evidenceSummary(e: PairEvidence | null): string {
     case 'bundle': {
       const b = e.bundles[0];
       const tokens = e.bundles.length + e.bundlesOmitted;
-      return b === undefined ? 'bought together' : `bought ${tokens} token${tokens > 1 ? 's' : ''} within seconds (${b.sameSlot ? 'same slot' : `${b.secondsApart} s apart`})`;
+      return b === undefined ? 'bought together' : `bought ${tokens} token${tokens > 1 ? 's' : ''} within seconds (${b.launchBlock ? 'both in its launch block' : b.sameSlot ? 'same slot' : `${b.secondsApart} s apart`})`;
     }
     case 'timing':
       return e.timing?.summary ?? 'trade the same tokens in step';

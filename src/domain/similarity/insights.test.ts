@@ -128,7 +128,7 @@ describe('insights on detection evidence', () => {
   it('Same-Block Buying in the token\'s launch block says so', () => {
     const coBuy = { mint: MINT, signatureA: SIG_A, signatureB: SIG_B, slotA: 301_500_000, slotB: 301_500_000, timestampA: T0, timestampB: T0, secondsApart: 0, sameSlot: true, early: true, tokenWeight: 0.1, crowd: 24, tight: 9, launchBlock: true as const, strength: 0.8 };
     expect(pairInsights(facts({ bundle: 0.8 }, { ...none, bundles: [coBuy], bundlesOmitted: 0 }))[0].reason).toBe(
-      `bought 1 token within seconds of each other (1 of those listed in the same slot, 1 among the token's first buyers); strongest: ${MINT} both in its launch block (slot 301500000, the block of its creation: no sniper lands there) on 2024-11-19 07:06 UTC`,
+      `bought 1 token within seconds of each other (1 of those listed in the same slot, 1 among the token's first buyers); strongest: ${MINT} both in its launch block (slot 301500000, the block of its creation, where snipers rarely land) on 2024-11-19 07:06 UTC`,
     );
   });
 

@@ -132,7 +132,7 @@ function evidenceInsights(scores: PairScores, e: PairEvidence): PairInsight[] {
     const sameSlot = e.bundles.filter((x) => x.sameSlot).length;
     const early = e.bundles.filter((x) => x.early).length;
     const top = e.bundles[0];
-    const closeness = top.launchBlock ? `both in its launch block (slot ${top.slotA}, the block of its creation: no sniper lands there)` : top.sameSlot ? `in the same slot (${top.slotA})` : `${top.secondsApart} s apart`;
+    const closeness = top.launchBlock ? `both in its launch block (slot ${top.slotA}, the block of its creation, where snipers rarely land)` : top.sameSlot ? `in the same slot (${top.slotA})` : `${top.secondsApart} s apart`;
     out.push({
       type: 'Same-Block Buying',
       score: scores.bundle,
