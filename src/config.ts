@@ -170,6 +170,12 @@ const schema = z.object({
    * service weighs 0 as a common funder, a wallet of one owner 1. 0 reads none.
    */
   COUNTERPARTY_LOOKUPS: z.coerce.number().int().min(0).default(200),
+  /**
+   * Tokens whose launch (the mint's oldest transaction, read once per token) the similarity step
+   * reads first when the group crowds around it: more early buyers than the co-buy rule leaves
+   * undiscounted, two in one slot. Its creation block then shows a bundle the crowd hid. 0 reads none.
+   */
+  LAUNCH_LOOKUPS: z.coerce.number().int().min(0).default(5),
   BALANCE_CACHE_TTL_SECONDS: positiveInt.default(30),
   /**
    * Workflows each Worker keeps cached (maxCachedWorkflows): past it the least recently used is

@@ -36,6 +36,7 @@ export function buildActivityDeps(config: Config, pool: Pool, redis: Redis, sync
       similarityHeapMb: config.SIMILARITY_HEAP_MB,
       walletSyncConcurrency: config.BALANCES_CONCURRENCY,
       counterpartyLookups: config.COUNTERPARTY_LOOKUPS,
+      launchLookups: config.LAUNCH_LOOKUPS,
     },
   };
 }

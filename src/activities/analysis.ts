@@ -20,6 +20,7 @@ import { withTryAdvisoryLock, type Queryable } from '../store/db';
 import { similarityStep } from './similarity-runner';
 import { walletSyncWorkflowId } from '../workflows/contract';
 import { DEFAULT_COUNTERPARTY_LOOKUPS, type ActivityDeps } from './deps';
+import { DEFAULT_LAUNCH_LOOKUPS, readCrowdedLaunches } from './token-launch';
 import { COUNTERPARTY_ACTIVITY_DEADLINE_MS, COUNTERPARTY_ACTIVITY_LOCAL_DEADLINE_MS, COUNTERPARTY_ACTIVITY_MAX_AGE_SECONDS, refreshCounterpartyActivity } from './counterparty-activity';
 
 /** The ApplicationFailure type of an attempt that found another one computing the same analysis (retryable). */
@@ -159,6 +160,17 @@ export function createAnalysisActivities(deps: ActivityDeps) {
       return storing;
     };
     try {
+      // the launches of the tokens the group crowds around, read while the counterparties are
+      const launchLookups = deps.settings.launchLookups ?? DEFAULT_LAUNCH_LOOKUPS;
+      const launches =
+        launchLookups > 0
+          ? readCrowdedLaunches(pool, deps.helius, input.wallets, {
+              maxLookups: launchLookups,
+              deadlineMs: ctx.info.isLocal ? COUNTERPARTY_ACTIVITY_LOCAL_DEADLINE_MS : COUNTERPARTY_ACTIVITY_DEADLINE_MS,
+              signal: stop.signal,
+            })
+          : null;
+      launches?.catch(() => undefined); // awaited below
       const lookups = deps.settings.counterpartyLookups ?? DEFAULT_COUNTERPARTY_LOOKUPS;
       if (deps.signatures && lookups > 0) {
         // what the chain says of the counterparties the group shares (a service, or one owner's
@@ -176,6 +188,11 @@ export function createAnalysisActivities(deps: ActivityDeps) {
           parser: deps.helius,
         });
         if (read.failed > 0 || read.traced.failed > 0) log.warn('counterparty activity not read', { analysisId: input.analysisId, ...read });
+      }
+      if (launches) {
+        clock.step('reading launches');
+        const read = await launches;
+        if (read.considered > 0) log.info('token launches read', { analysisId: input.analysisId, ...read });
       }
       clock.step('starting');
       const computing = similarityStep({

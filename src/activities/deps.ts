@@ -26,6 +26,11 @@ export interface ActivitySettings {
    * chain at most (COUNTERPARTY_LOOKUPS; absent: DEFAULT_COUNTERPARTY_LOOKUPS; 0: none)
    */
   counterpartyLookups?: number;
+  /**
+   * tokens the group crowds around at their launch whose launch the similarity step reads first
+   * (LAUNCH_LOOKUPS; absent: DEFAULT_LAUNCH_LOOKUPS, src/activities/token-launch.ts; 0: none)
+   */
+  launchLookups?: number;
 }
 
 /** Counterparty activity reads per similarity step when the settings do not say (COUNTERPARTY_LOOKUPS's default). */

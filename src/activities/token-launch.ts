@@ -1,11 +1,15 @@
 // A token's launch: the slot and block time of the mint's oldest successful transaction (its
 // creation, with the creator's buy and any bundle landed in the same block), read once per token
-// from Helius (the mint's history, oldest first) and kept in token_launches. docs/analytics.md,
-// "Bundles": where the launch is known, two buys in its block are a launch-block co-buy.
+// from Helius (the mint's history, oldest first) and kept in token_launches: for a holder
+// analysis's token, and before any similarity step for the tokens its group crowds around.
+// docs/analytics.md, "Bundles": where the launch is known, two buys in its block are a launch-block
+// co-buy.
 import type { Pool } from 'pg';
 import type { HeliusHistorySource } from '../providers/helius';
 import { redactSecrets } from '../redact';
-import { loadTokenLaunch, storeTokenLaunch, type StoredTokenLaunch } from '../store/token-launches';
+import { BUNDLE_DEFAULTS } from '../domain/detection/bundles';
+import { UNIVERSE_EXCLUDED_MINTS } from '../domain/tokens';
+import { crowdedLaunchCandidates, loadTokenLaunch, storeTokenLaunch, type StoredTokenLaunch } from '../store/token-launches';
 
 /** the oldest transactions read: a failed one (a transaction may name an account before it exists) is passed over */
 export const LAUNCH_PAGE_LIMIT = 10;
@@ -55,4 +59,41 @@ export async function readTokenLaunch(pool: Pool, helius: HeliusHistorySource, m
     return { launch: null, reason: `the launch could not be recorded: ${redactSecrets(err instanceof Error ? err.message : String(err))}` };
   }
   return { launch, read: true };
+}
+
+/** launches read before a similarity step at most (LAUNCH_LOOKUPS; 0: none) */
+export const DEFAULT_LAUNCH_LOOKUPS = 5;
+
+export interface CrowdedLaunchesRead {
+  /** mints whose group buys make a crowd at their launch, launch not yet read */
+  considered: number;
+  read: number;
+  /** mint → why its launch was not read */
+  unread: Record<string, string>;
+}
+
+/**
+ * Before a similarity step: the launches of the tokens the group crowds around (more early buyers in
+ * the group than the co-buy rule's crowd leaves undiscounted, two or more in one slot), read and
+ * recorded so that the step's load finds them: an analysis of a token's early buyers given by hand
+ * (a list of snipers and bundlers) gets the launch block as a holder analysis does. At most
+ * `maxLookups` tokens, the most crowded first, in parallel within `deadlineMs`; never throws for
+ * the provider, only when `signal` aborts it.
+ */
+export async function readCrowdedLaunches(
+  pool: Pool,
+  helius: HeliusHistorySource,
+  wallets: readonly string[],
+  options: { maxLookups: number; deadlineMs: number; signal?: AbortSignal },
+): Promise<CrowdedLaunchesRead> {
+  const mints = await crowdedLaunchCandidates(pool, wallets, {
+    limit: options.maxLookups,
+    earlyWindowSeconds: BUNDLE_DEFAULTS.earlyWindowSeconds,
+    crowdFreeSize: BUNDLE_DEFAULTS.crowdFreeSize,
+    excludedMints: Object.keys(UNIVERSE_EXCLUDED_MINTS),
+  });
+  const reads = await Promise.all(mints.map(async (mint) => [mint, await readTokenLaunch(pool, helius, mint, options.signal, options.deadlineMs)] as const));
+  const unread: Record<string, string> = {};
+  for (const [mint, r] of reads) if (r.launch === null) unread[mint] = r.reason;
+  return { considered: mints.length, read: mints.length - Object.keys(unread).length, unread };
 }

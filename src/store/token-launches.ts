@@ -30,3 +30,35 @@ export async function loadTokenLaunch(pool: Pool, mint: string): Promise<StoredT
   const { rows } = await pool.query<{ signature: string; slot: string; block_time: string }>('SELECT signature, slot, block_time FROM token_launches WHERE mint = $1', [mint]);
   return rows.length === 0 ? null : { mint, signature: rows[0].signature, slot: Number(rows[0].slot), timestamp: Number(rows[0].block_time) };
 }
+
+/**
+ * Mints whose launch is worth reading for a group: among the group's buys within `earlyWindowSeconds`
+ * of the mint's first buy in the database, more than `crowdFreeSize` wallets (so the co-buy rule's
+ * crowd discount bites) and two or more in one slot (a bundle the crowd may hide); launch not yet
+ * read; the most crowded first, at most `limit`.
+ */
+export async function crowdedLaunchCandidates(
+  pool: Pool,
+  wallets: readonly string[],
+  options: { limit: number; earlyWindowSeconds: number; crowdFreeSize: number; excludedMints: readonly string[] },
+): Promise<string[]> {
+  if (wallets.length === 0 || options.limit <= 0) return [];
+  const { rows } = await pool.query<{ mint: string }>(
+    `WITH early AS (
+       SELECT l.mint, l.wallet, l.slot
+         FROM swap_legs l JOIN mint_populations p USING (mint)
+        WHERE l.wallet = ANY($1::text[]) AND l.kind = 'swap' AND l.direction = 'buy'
+          AND p.first_buy_at IS NOT NULL AND l.timestamp <= p.first_buy_at + $3
+          AND NOT (l.mint = ANY($4::text[])))
+     SELECT e.mint
+       FROM early e
+      WHERE NOT EXISTS (SELECT 1 FROM token_launches t WHERE t.mint = e.mint)
+      GROUP BY e.mint
+     HAVING count(DISTINCT e.wallet) > $5
+        AND EXISTS (SELECT 1 FROM early s WHERE s.mint = e.mint GROUP BY s.slot HAVING count(DISTINCT s.wallet) >= 2)
+      ORDER BY count(DISTINCT e.wallet) DESC, e.mint
+      LIMIT $2`,
+    [wallets, options.limit, options.earlyWindowSeconds, options.excludedMints, options.crowdFreeSize],
+  );
+  return rows.map((r) => r.mint);
+}
