@@ -7,7 +7,8 @@ import { ENGINE_VERSION, computeSimilarity, extractMany, formatUnits } from '../
 import type { EnhancedTransaction, SimilarityDatabaseStats, SimilarityResult, SimilarityWalletInput } from '../../src/domain';
 import { FUNDING_DEFAULTS, KNOWN_ADDRESSES, counterpartyActivityClass, extractTransfersMany, fundingOriginOf, fundingProfile, summariseSignatures } from '../../src/domain/detection';
 import type { CounterpartyActivity, FundingOrigin, TokenLaunch } from '../../src/domain/detection';
-import { LAUNCH_PAGE_LIMIT } from '../../src/activities/token-launch';
+import { DEFAULT_LAUNCH_LOOKUPS, LAUNCH_PAGE_LIMIT } from '../../src/activities/token-launch';
+import { BUNDLE_DEFAULTS } from '../../src/domain/detection/bundles';
 import { isExcludedFromUniverse } from '../../src/domain/tokens';
 import { clusterAgreement, evaluateScore, pairKey, pairsWithin, type ClusterAgreement, type ScoreEvaluation } from '../../src/domain/evaluation';
 import { EnhancedTransactionSchema } from '../../src/providers/schemas';
@@ -27,7 +28,10 @@ export interface DetectionBenchOptions {
    * world wallets among its holders, and the group is those wallets only (null: the whole world)
    */
   holders?: number | null;
-  /** in a holder analysis, read the token's launch from the world as resolveTokenHolders reads it (default true) */
+  /**
+   * read launches from the world as the stack reads them (default true): a holder analysis's token
+   * (resolveTokenHolders) and the tokens the group crowds around (readCrowdedLaunches)
+   */
   launchRead?: boolean;
 }
 
@@ -261,6 +265,30 @@ export function launchOf(sim: SimWorld, mint: string): TokenLaunch | null {
   return null;
 }
 
+/**
+ * The tokens a group crowds around at their launch, as crowdedLaunchCandidates selects them
+ * (src/store/token-launches.ts): more than `crowdFreeSize` wallets bought within `earlyWindowSeconds`
+ * of the first buy, two of them in one slot; the most crowded first, at most `limit`.
+ */
+export function crowdedMints(wallets: readonly SimilarityWalletInput[], firstBuy: ReadonlyMap<string, number>, limit: number): string[] {
+  const early = new Map<string, { wallets: Set<string>; slots: Map<number, Set<string>> }>();
+  for (const w of wallets) {
+    for (const leg of w.legs) {
+      const first = firstBuy.get(leg.mint);
+      if (leg.kind !== 'swap' || leg.direction !== 'buy' || isExcludedFromUniverse(leg.mint) || first === undefined || leg.timestamp > first + BUNDLE_DEFAULTS.earlyWindowSeconds) continue;
+      const e = early.get(leg.mint) ?? { wallets: new Set<string>(), slots: new Map<number, Set<string>>() };
+      e.wallets.add(w.address);
+      e.slots.set(leg.slot, (e.slots.get(leg.slot) ?? new Set<string>()).add(w.address));
+      early.set(leg.mint, e);
+    }
+  }
+  return [...early]
+    .filter(([, e]) => e.wallets.size > BUNDLE_DEFAULTS.crowdFreeSize && [...e.slots.values()].some((s) => s.size >= 2))
+    .sort(([ma, a], [mb, b]) => b.wallets.size - a.wallets.size || (ma < mb ? -1 : 1))
+    .slice(0, limit)
+    .map(([m]) => m);
+}
+
 /** The ground truth of a group that is part of the world: its clusters and decoys within the group. */
 export function truthWithin(truth: GroundTruth, group: ReadonlySet<string>): GroundTruth {
   const kinds: string[] = [];
@@ -286,8 +314,17 @@ export function runSeed(seed: number, options: Omit<DetectionBenchOptions, 'seed
   const built = indexes.map((i) => walletEngineInput(sim, i));
   const wallets = built.map((b) => b.input);
   const stats = worldStats(wallets, options.counterpartyActivity ? sim : undefined);
-  const launch = holders !== null && mint !== undefined && options.launchRead !== false ? launchOf(sim, mint) : null;
-  if (launch !== null) stats.tokens = { ...stats.tokens!, launches: new Map([[mint!, launch]]) };
+  if (options.launchRead !== false) {
+    // the holder analysis's token (resolveTokenHolders), then those the group crowds around (readCrowdedLaunches)
+    const launches = new Map<string, TokenLaunch>();
+    const read = (m: string) => {
+      const launch = launchOf(sim, m);
+      if (launch !== null) launches.set(m, launch);
+    };
+    if (holders !== null && mint !== undefined) read(mint);
+    for (const m of crowdedMints(wallets, stats.tokens?.firstBuyTime ?? new Map(), DEFAULT_LAUNCH_LOOKUPS)) if (!launches.has(m)) read(m);
+    if (launches.size > 0) stats.tokens = { ...stats.tokens!, launches };
+  }
   const result = detect(wallets, stats);
   const addresses = wallets.map((w) => w.address);
   const truth = world.groundTruth ?? { clusters: [] };
