@@ -22,9 +22,11 @@ import { labContext, launchChromium } from '../harness/browser';
 import { useSimulatedStack } from '../harness/stack';
 
 const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts', 'lab');
-// 6 wallets analysed from the page, 2 more only in the uploaded CSV (never synced before it)
-const world = generateWorld({ seed: 8383, wallets: 8, txPerWallet: 40, largeWallet: false });
-const allWallets = (world.wallets as Array<{ address: string }>).map((w) => w.address);
+// 6 wallets analysed from the page, 2 more only in the uploaded CSV (never synced before it); and a
+// token whose 12 largest ordinary holders are world wallets with histories (a token analysis)
+const world = generateWorld({ seed: 8383, wallets: 8, txPerWallet: 40, largeWallet: false, holderToken: { holders: 300, wallets: 12 } });
+const allWallets = (world.wallets as Array<{ address: string }>).slice(0, 8).map((w) => w.address);
+const holderMint = world.groundTruth!.holderToken!.mint;
 const group = allWallets.slice(0, 6);
 const symbols = new Map((world.tokens as Array<{ mint: string; symbol: string }>).map((t) => [t.mint, t.symbol]));
 const LAB_KEY = 'lab-browser-key-9c41e2';
@@ -413,6 +415,29 @@ describe('the Similarity Lab in a browser, against the real stack', () => {
     }
   });
 
+  it("analyses a token's top holders: the mint and the number checked in the page, then who was analysed, who was left out and where it launched", async () => {
+    await page.goto(`${origin}/lab/`);
+    await page.getByLabel('Token holders').check();
+    await page.getByLabel('Token mint').fill('not-a-mint');
+    await expectCount(page.getByTestId('input-issue'), 1);
+    await page.getByLabel('Token mint').fill(holderMint);
+    await page.getByLabel('Top holders').fill('12');
+    await expectNoIssues();
+    await screenshot('start-token');
+    await expectAccessible('start, token holders');
+    await opened.stack.withWorkers(async () => {
+      await page.getByRole('button', { name: 'Analyze', exact: true }).click();
+      await page.getByTestId('analysis-status').filter({ hasText: /^\s*completed\s*$/i }).waitFor({ timeout: 150_000 });
+    });
+    const card = page.getByTestId('holders-card');
+    await expectText(card, /the top 12 of \d+ eligible holders/);
+    await expectText(page.getByTestId('holders-left-out'), 'Left out: 1 burn, 1 amm, 1 exchange, 3 off-curve');
+    await expectText(page.getByTestId('holders-launch'), /Launch: slot \d+ on /);
+    await expectAttribute(page.getByTestId('pair-list'), 'data-pair-count', String((12 * 11) / 2));
+    await screenshot('token-holders');
+    await expectAccessible('token holders');
+  });
+
   it('with API_KEYS set, the page asks for a key, sends it, and then shows the analysis', async () => {
     const keyed = await buildApp(
       { config: { ...opened.stack.config, API_KEYS: [{ key: LAB_KEY, admin: true }] }, temporal: opened.stack.client, pool: opened.stack.pool, redis: opened.stack.redis },
@@ -459,6 +484,8 @@ describe('the Similarity Lab in a browser, against the real stack', () => {
         'deep link, small screen',
         'paged pairs',
         'tokens fetched elsewhere',
+        'start, token holders',
+        'token holders',
       ],
       blocking: [],
     });
@@ -493,8 +520,10 @@ async function expectCount(locator: Locator, n: number, timeout = 60_000): Promi
 async function expectAttribute(locator: Locator, name: string, value: string, timeout = 60_000): Promise<void> {
   await pollUntil(async () => (await locator.getAttribute(name)) === value, timeout, async () => `expected ${name}="${value}", found "${await locator.getAttribute(name)}"`);
 }
-async function expectText(locator: Locator, text: string, timeout = 60_000): Promise<void> {
-  await pollUntil(async () => (await locator.textContent())?.trim() === text, timeout, async () => `expected text "${text}", found "${(await locator.textContent())?.trim()}"`);
+/** The locator's text is `text`, or matches it when it is a pattern. */
+async function expectText(locator: Locator, text: string | RegExp, timeout = 60_000): Promise<void> {
+  const matches = (t: string | undefined) => t !== undefined && (typeof text === 'string' ? t === text : text.test(t));
+  await pollUntil(async () => matches((await locator.textContent())?.trim()), timeout, async () => `expected text ${String(text)}, found "${(await locator.textContent())?.trim()}"`);
 }
 async function pollUntil(ok: () => Promise<boolean>, timeout: number, describeFailure: () => Promise<string>): Promise<void> {
   const deadline = Date.now() + timeout;

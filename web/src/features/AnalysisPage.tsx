@@ -15,6 +15,7 @@ import { resultView } from '../lib/result';
 import { noticeAfterEvent, viewAfterEvent, viewIsFinal, withNewerTokens } from '../lib/stream-view';
 import { ProgressPanel } from './progress/ProgressPanel';
 import { SummaryCard } from './summary/SummaryCard';
+import { HoldersCard } from './summary/HoldersCard';
 import { PairList } from './pairs/PairList';
 import { PagedPairList } from './pairs/PagedPairList';
 import { PairDetail } from './pairs/PairDetail';
@@ -139,6 +140,7 @@ export function AnalysisPage() {
             {view.error}
           </p>
         ) : null}
+        {view?.holders ? <HoldersCard holders={view.holders} /> : null}
         {view ? <ProgressPanel wallets={view.wallets} progress={progress} status={view.status} running={view.status === 'running'} followed={followed} onProceed={() => void control('proceed')} onCancel={() => void control('cancel')} busy={busy} /> : null}
         {view?.result ? (
           <div className="grid">

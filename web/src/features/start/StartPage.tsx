@@ -1,5 +1,6 @@
 // Start: paste or upload wallets, see invalid and duplicate entries and each wallet's stored status
-// (READY / STALE / MISSING / SYNCING), then Analyze, sync the stale ones, or analyse the stored data.
+// (READY / STALE / MISSING / SYNCING), then Analyze, sync the stale ones, or analyse the stored data;
+// or name a token and analyse its top holders (the workflow resolves them: docs/analytics.md §7).
 import { useEffect, useMemo, useState, type ChangeEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { Database, Play, RefreshCw, Upload } from 'lucide-react';
@@ -7,7 +8,7 @@ import { api, ApiError } from '../../api/client';
 import { useApiKey } from '../../api/api-key';
 import type { SyncMode, WalletStatus } from '../../api/types';
 import { parseWalletCsv, parseWalletText } from '../../lib/parse';
-import { shortAddress } from '../../lib/addresses';
+import { isSolanaAddress, shortAddress } from '../../lib/addresses';
 import { Skeleton } from '../../components/ui';
 import { History } from '../wallet/History';
 
@@ -20,9 +21,18 @@ const WINDOWS: Array<{ value: string; label: string }> = [
   { value: '365', label: 'Last 365 days' },
 ];
 
+/** a token request's top holders: the API's default (100) and bounds (2 to MAX_WALLETS_PER_ANALYSIS, at most 1,000) */
+const DEFAULT_TOP = 100;
+const MAX_TOP = 1000;
+
+type Mode = 'wallets' | 'token';
+
 export function StartPage() {
   const navigate = useNavigate();
   const { version } = useApiKey();
+  const [mode, setMode] = useState<Mode>('wallets');
+  const [mint, setMint] = useState('');
+  const [top, setTop] = useState(String(DEFAULT_TOP));
   const [text, setText] = useState('');
   const [csvNote, setCsvNote] = useState<string | null>(null);
   const [windowDays, setWindowDays] = useState('');
@@ -33,7 +43,11 @@ export function StartPage() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const parsed = useMemo(() => parseWalletText(text), [text]);
+  const parsed = useMemo(() => parseWalletText(mode === 'wallets' ? text : ''), [text, mode]);
+  const mintProblem = mint.trim() === '' ? null : isSolanaAddress(mint.trim()) ? null : 'not a Solana address (base58, 32 bytes)';
+  const topNumber = Number(top);
+  const topProblem = Number.isInteger(topNumber) && topNumber >= 2 && topNumber <= MAX_TOP ? null : `a whole number from 2 to ${MAX_TOP.toLocaleString('en-US')}`;
+  const tokenReady = mint.trim() !== '' && mintProblem === null && topProblem === null;
   const issues = parsed.entries.filter((e) => e.issue !== null);
   const walletsKey = parsed.wallets.join(',');
 
@@ -69,11 +83,12 @@ export function StartPage() {
   const notReady = statuses?.filter((s) => s.status !== 'READY') ?? [];
   const staleOnes = statuses?.filter((s) => s.status === 'STALE' || s.status === 'MISSING').map((s) => s.wallet as string) ?? [];
 
-  const start = async (mode: SyncMode) => {
+  const start = async (syncMode: SyncMode) => {
     setBusy(true);
     setError(null);
     try {
-      const started = await api.startAnalysis({ wallets: parsed.wallets, sync: mode, window: windowDays ? Number(windowDays) : null });
+      const common = { sync: syncMode, window: windowDays ? Number(windowDays) : null };
+      const started = await api.startAnalysis(mode === 'token' ? { token: mint.trim(), top: topNumber, ...common } : { wallets: parsed.wallets, ...common });
       void navigate(`/analyses/${started.analysisId}`);
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
@@ -115,15 +130,46 @@ export function StartPage() {
           void start(sync);
         }}
       >
-        <div className="toolbar-input">
-          <label htmlFor="wallets">Wallets</label>
-          <textarea id="wallets" data-testid="wallet-input" rows={5} value={text} onChange={(e) => setText(e.target.value)} placeholder="One address per line, or comma-separated" spellCheck={false} className="mono" />
-        </div>
-        <div className="toolbar-controls">
-          <label className="file-button">
-            <Upload size={16} aria-hidden="true" /> Upload CSV
-            <input type="file" accept=".csv,text/csv,text/plain" data-testid="csv-upload" onChange={(e) => void onFile(e)} className="visually-hidden" />
+        <fieldset className="mode-switch">
+          <legend className="visually-hidden">What to analyse</legend>
+          <label>
+            <input type="radio" name="mode" value="wallets" checked={mode === 'wallets'} onChange={() => setMode('wallets')} /> Wallet list
           </label>
+          <label>
+            <input type="radio" name="mode" value="token" checked={mode === 'token'} onChange={() => setMode('token')} /> Token holders
+          </label>
+        </fieldset>
+        {mode === 'wallets' ? (
+          <div className="toolbar-input">
+            <label htmlFor="wallets">Wallets</label>
+            <textarea id="wallets" data-testid="wallet-input" rows={5} value={text} onChange={(e) => setText(e.target.value)} placeholder="One address per line, or comma-separated" spellCheck={false} className="mono" />
+          </div>
+        ) : (
+          <div className="toolbar-input token-input">
+            <label htmlFor="token-mint">Token mint</label>
+            <input id="token-mint" data-testid="token-input" value={mint} onChange={(e) => setMint(e.target.value)} placeholder="The token's mint address" spellCheck={false} className="mono" aria-invalid={mintProblem !== null} aria-describedby={mintProblem ? 'token-mint-problem' : undefined} />
+            {mintProblem ? (
+              <p id="token-mint-problem" className="error" data-testid="input-issue">
+                {mintProblem}
+              </p>
+            ) : null}
+            <label htmlFor="token-top">Top holders</label>
+            <input id="token-top" type="number" min={2} max={MAX_TOP} step={1} value={top} onChange={(e) => setTop(e.target.value)} aria-invalid={topProblem !== null} aria-describedby={topProblem ? 'token-top-problem' : undefined} />
+            {topProblem ? (
+              <p id="token-top-problem" className="error" data-testid="input-issue">
+                {topProblem}
+              </p>
+            ) : null}
+            <p className="note">The largest holders that are ordinary wallets: pool vaults and other program-owned accounts, burn addresses and listed exchanges are left out, and the analysis says which.</p>
+          </div>
+        )}
+        <div className="toolbar-controls">
+          {mode === 'wallets' ? (
+            <label className="file-button">
+              <Upload size={16} aria-hidden="true" /> Upload CSV
+              <input type="file" accept=".csv,text/csv,text/plain" data-testid="csv-upload" onChange={(e) => void onFile(e)} className="visually-hidden" />
+            </label>
+          ) : null}
           <label htmlFor="window">Window</label>
           <select id="window" value={windowDays} onChange={(e) => setWindowDays(e.target.value)}>
             {WINDOWS.map((w) => (
@@ -138,11 +184,11 @@ export function StartPage() {
             <option value="force">force: sync every wallet</option>
             <option value="skip">skip: stored data only</option>
           </select>
-          <button type="submit" className="primary" disabled={busy || parsed.wallets.length < 2}>
+          <button type="submit" className="primary" disabled={busy || (mode === 'wallets' ? parsed.wallets.length < 2 : !tokenReady)}>
             <Play size={16} aria-hidden="true" /> Analyze
           </button>
           <span className="toolbar-status" aria-live="polite">
-            {parsed.wallets.length} valid {parsed.wallets.length === 1 ? 'wallet' : 'wallets'}
+            {mode === 'token' ? (tokenReady ? `the top ${topNumber} holders of ${shortAddress(mint.trim())}` : '') : `${parsed.wallets.length} valid ${parsed.wallets.length === 1 ? 'wallet' : 'wallets'}`}
             {statuses ? ` · ${statuses.filter((s) => s.status === 'READY').length} ready` : ''}
             {syncing ? ' · syncing…' : ''}
           </span>

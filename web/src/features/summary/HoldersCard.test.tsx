@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { render, screen, within } from '@testing-library/react';
+import { HoldersCard } from './HoldersCard';
+
+const MINT = 'So11111111111111111111111111111111111111112'.replace('So1', 'Ho1');
+const SIG = '5'.repeat(88);
+
+describe('HoldersCard', () => {
+  it('says the holders are being resolved until the workflow knows them', () => {
+    render(<HoldersCard holders={{ token: MINT, top: 100, resolved: false }} />);
+    expect(screen.getByTestId('holders-card').textContent).toContain('resolving its top 100 holders…');
+    expect(screen.queryByTestId('holders-left-out')).toBeNull();
+  });
+
+  it('says how the group was chosen, who was left out and why, and where the token launched', () => {
+    render(
+      <HoldersCard
+        holders={{
+          token: MINT,
+          top: 50,
+          resolved: true,
+          selected: 50,
+          eligible: 1994,
+          ownersSeen: 2000,
+          accountsSeen: 2042,
+          pages: 3,
+          complete: true,
+          excludedCounts: { burn: 1, amm: 1, exchange: 1, 'off-curve': 3 },
+          excluded: [{ owner: '1nc1nerator11111111111111111111111111111111', amount: '25000000000000', accounts: 1, reason: 'burn', label: 'Solana incinerator' }],
+          launch: { signature: SIG, slot: 290_000_123, timestamp: 1_727_000_000 },
+        }}
+      />,
+    );
+    const card = screen.getByTestId('holders-card');
+    expect(card.textContent).toContain('the top 50 of 1,994 eligible holders (2,000 owners, 2,042 token accounts)');
+    expect(screen.getByTestId('holders-left-out').textContent).toBe('Left out: 1 burn, 1 amm, 1 exchange, 3 off-curve');
+    expect(card.textContent).toContain('burn (Solana incinerator)');
+    expect(screen.getByTestId('holders-launch').textContent).toContain('Launch: slot 290000123 on 2024-09-22 10:13:20 UTC');
+    expect(within(card).getByRole('link', { name: `Open transaction ${SIG} on Solscan` })).toBeTruthy();
+    expect(within(card).getByRole('link', { name: `Open token ${MINT} on Solscan` })).toBeTruthy();
+  });
+
+  it('says why the launch was not read, and when the scan stopped at its page cap', () => {
+    render(<HoldersCard holders={{ token: MINT, top: 10, resolved: true, selected: 10, eligible: 10, ownersSeen: 10, accountsSeen: 100_000, pages: 100, complete: false, excludedCounts: {}, excluded: [], launch: null, launchUnread: 'the mint has no transactions' }} />);
+    expect(screen.getByTestId('holders-card').textContent).toContain('100,000 token accounts, first 100 pages only');
+    expect(screen.getByTestId('holders-left-out').textContent).toBe('Left out: none');
+    expect(screen.getByTestId('holders-launch').textContent).toBe('Launch not read (the mint has no transactions): a bundle among its snipers may not show');
+  });
+});

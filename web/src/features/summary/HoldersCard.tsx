@@ -1,0 +1,57 @@
+// A token analysis: whose holders were analysed, how the group was chosen (top N of the eligible
+// owners), who was left out and why, and where the token launched (docs/analytics.md §7). Shown from
+// the start: "resolving…" until the workflow knows the holders.
+import { TokenLabel } from '../../components/tokens';
+import { ExplorerLink, Section, Signature, WalletBadge, formatNumber, formatTime } from '../../components/ui';
+import type { AnalysisView } from '../../api/types';
+
+type Holders = NonNullable<AnalysisView['holders']>;
+
+/** excluded owners named (the API lists the 20 largest; the rest are counted) */
+const EXCLUDED_SHOWN = 5;
+
+export function HoldersCard({ holders }: { holders: Holders }) {
+  const token = typeof holders.token === 'string' ? holders.token : '';
+  const counts = Object.entries(holders.excludedCounts ?? {}).filter(([, n]) => typeof n === 'number' && n > 0);
+  const excluded = Array.isArray(holders.excluded) ? holders.excluded.slice(0, EXCLUDED_SHOWN) : [];
+  const launch = holders.launch;
+  return (
+    <Section title="Token holders" testId="holders-card">
+      <p>
+        {token ? <TokenLabel mint={token} /> : null} {token ? <ExplorerLink kind="token" value={token} /> : null}{' '}
+        {holders.resolved !== true ? (
+          <span aria-live="polite">resolving its top {formatNumber(holders.top, 0)} holders…</span>
+        ) : (
+          <span>
+            the top {formatNumber(holders.selected, 0)} of {formatNumber(holders.eligible, 0)} eligible holders ({formatNumber(holders.ownersSeen, 0)} owners,{' '}
+            {formatNumber(holders.accountsSeen, 0)} token accounts{holders.complete === false ? `, first ${formatNumber(holders.pages, 0)} pages only` : ''})
+          </span>
+        )}
+      </p>
+      {holders.resolved === true ? (
+        <>
+          <p data-testid="holders-left-out">Left out: {counts.length > 0 ? counts.map(([reason, n]) => `${String(n)} ${reason}`).join(', ') : 'none'}</p>
+          {excluded.length > 0 ? (
+            <ul className="plain-list">
+              {excluded.map((e) => (
+                <li key={e.owner}>
+                  <WalletBadge address={e.owner} /> {e.reason}
+                  {e.label ? ` (${e.label})` : ''}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          {launch ? (
+            <p data-testid="holders-launch">
+              Launch: slot {launch.slot} on {formatTime(launch.timestamp)} <Signature signature={launch.signature} />; buys in its block are a launch-block co-buy
+            </p>
+          ) : holders.launchUnread ? (
+            <p data-testid="holders-launch" className="note">
+              Launch not read ({holders.launchUnread}): a bundle among its snipers may not show
+            </p>
+          ) : null}
+        </>
+      ) : null}
+    </Section>
+  );
+}
