@@ -51,6 +51,20 @@ describe('an invalid world file on the command line', () => {
   });
 });
 
+describe('npm run demo -- --token: a mistake is one line, exit code 1, before anything starts', () => {
+  it('a token the simulated world does not have names those it has holders of', async () => {
+    const result = await run('scripts/demo.ts', ['--token', 'NOPE', '--exit']);
+    expect(result).toMatchObject({ code: 1, stdout: '' });
+    expect(result.stderr).toMatch(/^error: --token NOPE: no token of the simulated world has that mint or symbol; tokens with holders: HOLD \([1-9A-HJ-NP-Za-km-z]{32,44}\)\n$/);
+  });
+
+  it('--token with --wallets, --top without --token, and a --top out of range', async () => {
+    expect(await run('scripts/demo.ts', ['--token', 'HOLD', '--wallets', 'a,b', '--exit'])).toEqual({ code: 1, stdout: '', stderr: 'error: pass --wallets or --token, not both\n' });
+    expect(await run('scripts/demo.ts', ['--top', '5', '--exit'])).toEqual({ code: 1, stdout: '', stderr: 'error: --top goes with --token <mint>: the number of its largest holders to analyse\n' });
+    expect(await run('scripts/demo.ts', ['--token', 'HOLD', '--top', '1', '--exit'])).toEqual({ code: 1, stdout: '', stderr: 'error: --top must be a whole number from 2 to 1,000 (got "1")\n' });
+  });
+});
+
 it('npm run simulator -- --world <file> serves a world with "priceUsd": 0', async () => {
   const child = spawn(TSX, ['src/simulator/cli.ts', '--world', goodFile, '--port', '0'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   try {
