@@ -14,6 +14,17 @@ CREATE TABLE token_launches (
   fetched_at  timestamptz NOT NULL DEFAULT now()
 );
 
+-- A launch that could not be read (the provider failed or was slow, the page could not be trusted,
+-- the mint has no transactions): the reason and when, so that the reads before a similarity step do
+-- not ask again for a day (each would cost a request and its deadline, and such mints would take the
+-- lookups of the ones behind them). A launch read later replaces the row.
+CREATE TABLE token_launch_failures (
+  mint        text PRIMARY KEY,
+  reason      text NOT NULL,
+  failed_at   timestamptz NOT NULL DEFAULT now()
+);
+
 -- Down Migration
 
+DROP TABLE token_launch_failures;
 DROP TABLE token_launches;

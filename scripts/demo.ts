@@ -8,6 +8,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config';
 import { isPortOpen } from '../src/temporal/dev-server';
+import { isPublicKey } from '../src/providers/address';
 import { generateWorld, loadWorldFile, parseWorld, startSimulator, type SimulatorHandle } from '../src/simulator';
 import type { World } from '../src/simulator/world';
 import { ApiClient } from '../src/cli/api-client';
@@ -94,7 +95,7 @@ async function main(): Promise<number> {
   }
   const top = values.top === undefined ? (generated ? HOLDER_DEMO.holderToken.wallets : undefined) : Number(values.top);
   if (top !== undefined && (!Number.isInteger(top) || top < 2 || top > 1000)) throw new DemoError(`--top must be a whole number from 2 to 1,000 (got ${JSON.stringify(values.top)})`);
-  const token = values.token === undefined ? undefined : world ? worldToken(world, values.token) : values.token;
+  const token = values.token === undefined ? undefined : world ? worldToken(world, values.token) : realMint(values.token);
   installMissing();
   // the Similarity Lab's static page, served by the API at /lab/ (about 20 s when it was never built)
   await ensureLabBuilt(log);
@@ -174,12 +175,24 @@ async function main(): Promise<number> {
   }
 }
 
-/** A token of the simulated world by mint or symbol (case-insensitive), or one line naming those with holders. */
+/**
+ * A token of the simulated world by mint or symbol (case-insensitive) that at least two addresses
+ * hold (declared holders, or world wallets that bought it), or one line naming those with holders.
+ */
 function worldToken(world: World, value: string): string {
-  const found = world.tokens.find((t) => t.mint === value) ?? world.tokens.find((t) => t.symbol.toLowerCase() === value.toLowerCase());
-  if (found) return found.mint;
+  const holders = (mint: string) => new Set([...(world.tokens.find((t) => t.mint === mint)?.holders ?? []).map((h) => h.owner), ...world.wallets.filter((w) => (w.trades ?? []).some((t) => t.mint === mint && t.side === 'buy')).map((w) => w.address)]).size;
   const held = world.tokens.filter((t) => (t.holders ?? []).length > 0).map((t) => `${t.symbol} (${t.mint})`);
-  throw new DemoError(`--token ${value}: no token of the simulated world has that mint or symbol${held.length > 0 ? `; tokens with holders: ${held.join(', ')}` : ''}`);
+  const named = held.length > 0 ? `; tokens with holders: ${held.join(', ')}` : '';
+  const found = world.tokens.find((t) => t.mint === value) ?? world.tokens.find((t) => t.symbol.toLowerCase() === value.toLowerCase());
+  if (!found) throw new DemoError(`--token ${value}: no token of the simulated world has that mint or symbol${named}`);
+  if (holders(found.mint) < 2) throw new DemoError(`--token ${value}: fewer than 2 holders of ${found.symbol} in the simulated world, nothing to compare${named}`);
+  return found.mint;
+}
+
+/** With the real chain: the mint as typed, refused in one line when it is not an address. */
+function realMint(value: string): string {
+  if (!isPublicKey(value)) throw new DemoError(`--token ${value}: not a token mint (a base58 address of 32 bytes); with a real HELIUS_API_KEY pass the mint itself`);
+  return value;
 }
 
 main().then(

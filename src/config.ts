@@ -172,8 +172,8 @@ const schema = z.object({
   COUNTERPARTY_LOOKUPS: z.coerce.number().int().min(0).default(200),
   /**
    * Tokens whose launch (the mint's oldest transaction, read once per token) the similarity step
-   * reads first when the group crowds around it: more early buyers than the co-buy rule leaves
-   * undiscounted, two in one slot. Its creation block then shows a bundle the crowd hid. 0 reads none.
+   * reads first when the group crowds around it: more than 6 of its wallets bought within 10 min of
+   * the first buy, two in one slot. Its creation block then shows a bundle the crowd hid. 0 reads none.
    */
   LAUNCH_LOOKUPS: z.coerce.number().int().min(0).default(5),
   BALANCE_CACHE_TTL_SECONDS: positiveInt.default(30),

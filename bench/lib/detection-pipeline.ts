@@ -268,9 +268,10 @@ export function launchOf(sim: SimWorld, mint: string): TokenLaunch | null {
 /**
  * The tokens a group crowds around at their launch, as crowdedLaunchCandidates selects them
  * (src/store/token-launches.ts): more than `crowdFreeSize` wallets bought within `earlyWindowSeconds`
- * of the first buy, two of them in one slot; the most crowded first, at most `limit`.
+ * of the first buy (the world's wallets are the database), two of them in one slot, launch not read
+ * yet; the most crowded first, at most `limit`.
  */
-export function crowdedMints(wallets: readonly SimilarityWalletInput[], firstBuy: ReadonlyMap<string, number>, limit: number): string[] {
+export function crowdedMints(wallets: readonly SimilarityWalletInput[], firstBuy: ReadonlyMap<string, number>, limit: number, read: ReadonlySet<string> = new Set()): string[] {
   const early = new Map<string, { wallets: Set<string>; slots: Map<number, Set<string>> }>();
   for (const w of wallets) {
     for (const leg of w.legs) {
@@ -283,7 +284,7 @@ export function crowdedMints(wallets: readonly SimilarityWalletInput[], firstBuy
     }
   }
   return [...early]
-    .filter(([, e]) => e.wallets.size > BUNDLE_DEFAULTS.crowdFreeSize && [...e.slots.values()].some((s) => s.size >= 2))
+    .filter(([m, e]) => !read.has(m) && e.wallets.size > BUNDLE_DEFAULTS.crowdFreeSize && [...e.slots.values()].some((s) => s.size >= 2))
     .sort(([ma, a], [mb, b]) => b.wallets.size - a.wallets.size || (ma < mb ? -1 : 1))
     .slice(0, limit)
     .map(([m]) => m);
@@ -322,7 +323,7 @@ export function runSeed(seed: number, options: Omit<DetectionBenchOptions, 'seed
       if (launch !== null) launches.set(m, launch);
     };
     if (holders !== null && mint !== undefined) read(mint);
-    for (const m of crowdedMints(wallets, stats.tokens?.firstBuyTime ?? new Map(), DEFAULT_LAUNCH_LOOKUPS)) if (!launches.has(m)) read(m);
+    for (const m of crowdedMints(wallets, stats.tokens?.firstBuyTime ?? new Map(), DEFAULT_LAUNCH_LOOKUPS, new Set(launches.keys()))) read(m);
     if (launches.size > 0) stats.tokens = { ...stats.tokens!, launches };
   }
   const result = detect(wallets, stats);

@@ -166,6 +166,7 @@ export function createAnalysisActivities(deps: ActivityDeps) {
         launchLookups > 0
           ? readCrowdedLaunches(pool, deps.helius, input.wallets, {
               maxLookups: launchLookups,
+              sinceTimestamp: input.windowDays === null ? null : input.nowSec - input.windowDays * 86_400,
               deadlineMs: ctx.info.isLocal ? COUNTERPARTY_ACTIVITY_LOCAL_DEADLINE_MS : COUNTERPARTY_ACTIVITY_DEADLINE_MS,
               signal: stop.signal,
             })
@@ -191,8 +192,14 @@ export function createAnalysisActivities(deps: ActivityDeps) {
       }
       if (launches) {
         clock.step('reading launches');
-        const read = await launches;
-        if (read.considered > 0) log.info('token launches read', { analysisId: input.analysisId, ...read });
+        try {
+          const read = await launches;
+          if (read.considered > 0) log.info('token launches read', { analysisId: input.analysisId, ...read });
+        } catch (err) {
+          // an optional read: its database's failure (a timeout of its query) costs the launches, not the step
+          stop.signal.throwIfAborted();
+          log.warn('token launches not read', { analysisId: input.analysisId, error: err instanceof Error ? err.message : String(err) });
+        }
       }
       clock.step('starting');
       const computing = similarityStep({
@@ -265,6 +272,8 @@ export function createAnalysisActivities(deps: ActivityDeps) {
       return { ...summary, tokensToEnrich };
     } finally {
       ctx.cancellationSignal.removeEventListener('abort', cancelled);
+      // reads still under way (the launches', when the counterparties' failed) end with the attempt
+      if (!stop.signal.aborted) stop.abort(new Error('the similarity step ended'));
       if (!rows.destroyed) rows.destroy();
       spool.remove();
     }

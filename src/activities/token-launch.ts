@@ -9,7 +9,7 @@ import type { HeliusHistorySource } from '../providers/helius';
 import { redactSecrets } from '../redact';
 import { BUNDLE_DEFAULTS } from '../domain/detection/bundles';
 import { UNIVERSE_EXCLUDED_MINTS } from '../domain/tokens';
-import { crowdedLaunchCandidates, loadTokenLaunch, storeTokenLaunch, type StoredTokenLaunch } from '../store/token-launches';
+import { crowdedLaunchCandidates, loadTokenLaunch, storeTokenLaunch, storeTokenLaunchFailure, type StoredTokenLaunch } from '../store/token-launches';
 
 /** the oldest transactions read: a failed one (a transaction may name an account before it exists) is passed over */
 export const LAUNCH_PAGE_LIMIT = 10;
@@ -26,6 +26,13 @@ export type TokenLaunchRead = { launch: Omit<StoredTokenLaunch, 'mint'>; read: b
  * aborts it. A launch is recorded only when nothing older could be it (a wrong one would be kept).
  */
 export async function readTokenLaunch(pool: Pool, helius: HeliusHistorySource, mint: string, signal?: AbortSignal, deadlineMs = LAUNCH_READ_DEADLINE_MS): Promise<TokenLaunchRead> {
+  const read = await readLaunch(pool, helius, mint, signal, deadlineMs);
+  // remembered for a day, so that the reads before a step do not ask again at each analysis
+  if (read.launch === null) await storeTokenLaunchFailure(pool, mint, read.reason).catch(() => undefined);
+  return read;
+}
+
+async function readLaunch(pool: Pool, helius: HeliusHistorySource, mint: string, signal: AbortSignal | undefined, deadlineMs: number): Promise<TokenLaunchRead> {
   const stored = await loadTokenLaunch(pool, mint);
   if (stored) {
     const { mint: _mint, ...launch } = stored;
@@ -73,21 +80,23 @@ export interface CrowdedLaunchesRead {
 }
 
 /**
- * Before a similarity step: the launches of the tokens the group crowds around (more early buyers in
- * the group than the co-buy rule's crowd leaves undiscounted, two or more in one slot), read and
+ * Before a similarity step: the launches of the tokens the group crowds around (more than 6 of its
+ * wallets bought within 10 min of the first buy, two or more in one slot), read and
  * recorded so that the step's load finds them: an analysis of a token's early buyers given by hand
  * (a list of snipers and bundlers) gets the launch block as a holder analysis does. At most
- * `maxLookups` tokens, the most crowded first, in parallel within `deadlineMs`; never throws for
- * the provider, only when `signal` aborts it.
+ * `maxLookups` tokens, the most crowded first, in parallel, each read within `deadlineMs`; one that
+ * failed is not asked for again for a day (`TOKEN_LAUNCH_RETRY_SECONDS`). Never throws for the
+ * provider, only when `signal` aborts it (or for the database).
  */
 export async function readCrowdedLaunches(
   pool: Pool,
   helius: HeliusHistorySource,
   wallets: readonly string[],
-  options: { maxLookups: number; deadlineMs: number; signal?: AbortSignal },
+  options: { maxLookups: number; deadlineMs: number; signal?: AbortSignal; sinceTimestamp?: number | null },
 ): Promise<CrowdedLaunchesRead> {
   const mints = await crowdedLaunchCandidates(pool, wallets, {
     limit: options.maxLookups,
+    sinceTimestamp: options.sinceTimestamp,
     earlyWindowSeconds: BUNDLE_DEFAULTS.earlyWindowSeconds,
     crowdFreeSize: BUNDLE_DEFAULTS.crowdFreeSize,
     excludedMints: Object.keys(UNIVERSE_EXCLUDED_MINTS),

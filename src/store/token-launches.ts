@@ -8,15 +8,26 @@ export interface StoredTokenLaunch extends TokenLaunch {
   signature: string;
 }
 
-/** Records a token's launch; a launch already recorded is kept (it never changes). */
+/** Records a token's launch; a launch already recorded is kept (it never changes). A failure recorded before is dropped. */
 export async function storeTokenLaunch(pool: Pool, launch: StoredTokenLaunch): Promise<void> {
-  await pool.query('INSERT INTO token_launches (mint, signature, slot, block_time) VALUES ($1, $2, $3, $4) ON CONFLICT (mint) DO NOTHING', [
-    launch.mint,
-    launch.signature,
-    launch.slot,
-    launch.timestamp,
-  ]);
+  await pool.query(
+    `WITH launch AS (INSERT INTO token_launches (mint, signature, slot, block_time) VALUES ($1, $2, $3, $4) ON CONFLICT (mint) DO NOTHING)
+     DELETE FROM token_launch_failures WHERE mint = $1`,
+    [launch.mint, launch.signature, launch.slot, launch.timestamp],
+  );
 }
+
+/** Records why a token's launch could not be read (the reads before a step skip it for `TOKEN_LAUNCH_RETRY_SECONDS`). */
+export async function storeTokenLaunchFailure(pool: Pool, mint: string, reason: string): Promise<void> {
+  await pool.query(
+    `INSERT INTO token_launch_failures (mint, reason) VALUES ($1, $2)
+     ON CONFLICT (mint) DO UPDATE SET reason = EXCLUDED.reason, failed_at = now()`,
+    [mint, reason],
+  );
+}
+
+/** a launch that could not be read is asked for again before a similarity step after this long */
+export const TOKEN_LAUNCH_RETRY_SECONDS = 86_400;
 
 /** The recorded launches of the given mints. */
 export async function loadTokenLaunches(pool: Pool, mints: readonly string[]): Promise<Map<string, TokenLaunch>> {
@@ -32,15 +43,16 @@ export async function loadTokenLaunch(pool: Pool, mint: string): Promise<StoredT
 }
 
 /**
- * Mints whose launch is worth reading for a group: among the group's buys within `earlyWindowSeconds`
- * of the mint's first buy in the database, more than `crowdFreeSize` wallets (so the co-buy rule's
- * crowd discount bites) and two or more in one slot (a bundle the crowd may hide); launch not yet
- * read; the most crowded first, at most `limit`.
+ * Mints whose launch is worth reading for a group: among the group's buys (since `sinceTimestamp`,
+ * the analysis's window) within `earlyWindowSeconds` of the mint's first buy in the database, more
+ * than `crowdFreeSize` distinct wallets and two or more in one slot (a bundle a crowd may hide);
+ * launch not read yet, nor failed within `TOKEN_LAUNCH_RETRY_SECONDS`; the most crowded first, at
+ * most `limit`.
  */
 export async function crowdedLaunchCandidates(
   pool: Pool,
   wallets: readonly string[],
-  options: { limit: number; earlyWindowSeconds: number; crowdFreeSize: number; excludedMints: readonly string[] },
+  options: { limit: number; earlyWindowSeconds: number; crowdFreeSize: number; excludedMints: readonly string[]; sinceTimestamp?: number | null },
 ): Promise<string[]> {
   if (wallets.length === 0 || options.limit <= 0) return [];
   const { rows } = await pool.query<{ mint: string }>(
@@ -48,17 +60,21 @@ export async function crowdedLaunchCandidates(
        SELECT l.mint, l.wallet, l.slot
          FROM swap_legs l JOIN mint_populations p USING (mint)
         WHERE l.wallet = ANY($1::text[]) AND l.kind = 'swap' AND l.direction = 'buy'
+          AND ($6::bigint IS NULL OR l.timestamp >= $6)
           AND p.first_buy_at IS NOT NULL AND l.timestamp <= p.first_buy_at + $3
-          AND NOT (l.mint = ANY($4::text[])))
+          AND NOT (l.mint = ANY($4::text[]))),
+     shared_slot AS (
+       SELECT DISTINCT mint FROM (SELECT mint, slot FROM early GROUP BY mint, slot HAVING count(DISTINCT wallet) >= 2) s)
      SELECT e.mint
        FROM early e
-      WHERE NOT EXISTS (SELECT 1 FROM token_launches t WHERE t.mint = e.mint)
+      WHERE e.mint IN (SELECT mint FROM shared_slot)
+        AND NOT EXISTS (SELECT 1 FROM token_launches t WHERE t.mint = e.mint)
+        AND NOT EXISTS (SELECT 1 FROM token_launch_failures f WHERE f.mint = e.mint AND f.failed_at > now() - make_interval(secs => $7))
       GROUP BY e.mint
      HAVING count(DISTINCT e.wallet) > $5
-        AND EXISTS (SELECT 1 FROM early s WHERE s.mint = e.mint GROUP BY s.slot HAVING count(DISTINCT s.wallet) >= 2)
       ORDER BY count(DISTINCT e.wallet) DESC, e.mint
       LIMIT $2`,
-    [wallets, options.limit, options.earlyWindowSeconds, options.excludedMints, options.crowdFreeSize],
+    [wallets, options.limit, options.earlyWindowSeconds, options.excludedMints, options.crowdFreeSize, options.sinceTimestamp ?? null, TOKEN_LAUNCH_RETRY_SECONDS],
   );
   return rows.map((r) => r.mint);
 }

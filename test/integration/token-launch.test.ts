@@ -87,6 +87,8 @@ describe('a token\'s launch', () => {
       opened.sim.configure({ faults: { malformedSignatures: [] } });
     }
     expect(await stored()).toEqual([]);
+    // the last reason is remembered (the reads before a step skip the mint for a day)
+    expect((await pool.query('SELECT reason FROM token_launch_failures WHERE mint = $1', [MINT])).rows).toEqual([{ reason: expect.stringMatching(/^an older transaction of the mint failed validation/) }]);
   });
 
   it('reads the oldest successful transaction once, and a mint without transactions says so', async () => {
@@ -95,6 +97,7 @@ describe('a token\'s launch', () => {
     const first = await readTokenLaunch(pool, helius, MINT);
     expect(first).toMatchObject({ read: true, launch: { slot: slotOf(T0), timestamp: T0, signature: expect.any(String) } });
     expect(await stored()).toEqual([{ mint: MINT, slot: slotOf(T0), block_time: T0 }]);
+    expect((await pool.query('SELECT 1 FROM token_launch_failures WHERE mint = $1', [MINT])).rows).toEqual([]);
     expect(await readTokenLaunch(pool, helius, MINT)).toEqual({ read: false, launch: first.launch });
     expect(reads()).toBe(before + 1);
     expect(await readTokenLaunch(pool, helius, QUIET)).toEqual({ launch: null, reason: 'the mint has no transactions' });
@@ -118,7 +121,14 @@ describe('a token\'s launch', () => {
     await pool.query('DELETE FROM token_launches WHERE mint = $1', [CROWDED]);
     expect(await readCrowdedLaunches(pool, helius, [...bundle, ...snipers.slice(0, 3)], { maxLookups: 5, deadlineMs: 10_000 })).toEqual({ considered: 0, read: 0, unread: {} });
     expect(await readCrowdedLaunches(pool, helius, wallets, { maxLookups: 0, deadlineMs: 10_000 })).toEqual({ considered: 0, read: 0, unread: {} });
+    // a window that starts after the launch: its buys are not the step's
+    expect(await readCrowdedLaunches(pool, helius, wallets, { maxLookups: 5, deadlineMs: 10_000, sinceTimestamp: T1 + 60 })).toEqual({ considered: 0, read: 0, unread: {} });
+    // a read that failed within the day is not asked for again; one older is
+    await pool.query("INSERT INTO token_launch_failures (mint, reason) VALUES ($1, 'the provider was down')", [CROWDED]);
+    expect(await readCrowdedLaunches(pool, helius, wallets, { maxLookups: 5, deadlineMs: 10_000 })).toEqual({ considered: 0, read: 0, unread: {} });
+    await pool.query("UPDATE token_launch_failures SET failed_at = now() - interval '25 hours' WHERE mint = $1", [CROWDED]);
     expect(await readCrowdedLaunches(pool, helius, wallets, { maxLookups: 5, deadlineMs: 10_000 })).toEqual({ considered: 1, read: 1, unread: {} });
     expect(crowdedReads()).toBe(2);
+    expect((await pool.query('SELECT 1 FROM token_launch_failures WHERE mint = $1', [CROWDED])).rows).toEqual([]);
   }, 120_000);
 });

@@ -63,6 +63,15 @@ describe('npm run demo -- --token: a mistake is one line, exit code 1, before an
     expect(await run('scripts/demo.ts', ['--top', '5', '--exit'])).toEqual({ code: 1, stdout: '', stderr: 'error: --top goes with --token <mint>: the number of its largest holders to analyse\n' });
     expect(await run('scripts/demo.ts', ['--token', 'HOLD', '--top', '1', '--exit'])).toEqual({ code: 1, stdout: '', stderr: 'error: --top must be a whole number from 2 to 1,000 (got "1")\n' });
   });
+
+  it('a token of a --world file that nobody holds, and with a real key, a mint that is not an address', async () => {
+    expect(await run('scripts/demo.ts', ['--world', goodFile, '--token', 'AAA', '--exit'])).toEqual({ code: 1, stdout: '', stderr: 'error: --token AAA: fewer than 2 holders of AAA in the simulated world, nothing to compare\n' });
+    const real = await promisify(execFile)(TSX, ['scripts/demo.ts', '--token', 'BONK', '--exit'], { cwd: ROOT, env: { ...env, HELIUS_API_KEY: 'not-a-real-key' }, timeout: 60_000 }).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code?: number; stderr?: string }) => ({ code: e.code, stderr: e.stderr }),
+    );
+    expect(real).toEqual({ code: 1, stderr: 'error: --token BONK: not a token mint (a base58 address of 32 bytes); with a real HELIUS_API_KEY pass the mint itself\n' });
+  });
 });
 
 it('npm run simulator -- --world <file> serves a world with "priceUsd": 0', async () => {

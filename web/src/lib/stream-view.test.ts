@@ -36,6 +36,16 @@ describe('viewAfterEvent', () => {
     expect(viewAfterEvent(null, { event: 'progress', data: {} })).toBe('keep');
   });
 
+  it('a token request read before its holders were known is read again once its progress lists wallets, and only then', () => {
+    const resolving: AnalysisView = { ...analysis, status: 'running', wallets: [], result: null, holders: { token: mintA, top: 20, resolved: false } };
+    const progress = (wallets: Record<string, unknown>) => ({ event: 'progress' as const, data: { analysisId: 'a', phase: 'syncing', percent: 5, wallets } });
+    expect(viewAfterEvent(resolving, progress({}))).toBe('keep');
+    expect(viewAfterEvent(resolving, progress({ W1: { status: 'syncing' } }))).toBe('reload');
+    const resolved: AnalysisView = { ...resolving, wallets: ['W1'], holders: { token: mintA, top: 20, resolved: true, selected: 1 } };
+    expect(viewAfterEvent(resolved, progress({ W1: { status: 'syncing' } }))).toBe('keep');
+    expect(viewAfterEvent({ ...analysis, status: 'running', result: null }, progress({ W1: { status: 'syncing' } }))).toBe('keep');
+  });
+
   it('`completed` and `enrichment` read the analysis again only when they say something the view does not', () => {
     const running: AnalysisView = { ...analysis, status: 'running', result: null, tokens: null, enrichment: { status: 'not_started', workflowId: null, fetchingElsewhere: 0 } };
     expect(viewAfterEvent(running, { event: 'completed', data: { status: 'completed' } })).toBe('reload');

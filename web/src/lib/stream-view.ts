@@ -37,7 +37,16 @@ export function viewIsFinal(view: AnalysisView): boolean {
   return (status === 'completed' || status === 'failed') && fetchingElsewhere === 0 && view.tokens !== null;
 }
 
+/** A token request read before its holders were known, whose progress now lists wallets: read it again once. */
+function holdersResolvedSince(view: AnalysisView | null, e: StreamEvent): boolean {
+  if (view?.holders?.resolved !== false) return false;
+  const wallets = (e.data as { wallets?: unknown } | null)?.wallets;
+  return typeof wallets === 'object' && wallets !== null && Object.keys(wallets).length > 0;
+}
+
 export function viewAfterEvent(view: AnalysisView | null, e: StreamEvent): EventOutcome {
+  // a token request's holders were resolved: the view (its group, the holders card) is read again
+  if (e.event === 'progress' && holdersResolvedSince(view, e)) return 'reload';
   if (e.event === 'progress' || e.event === 'error') return 'keep';
   if (!view) return 'reload';
   const data = (e.data ?? {}) as { status?: string; fetchingElsewhere?: number };

@@ -55,6 +55,7 @@ export function StartPage() {
   useEffect(() => {
     if (parsed.wallets.length === 0) {
       setStatuses(null);
+      setStatusLoading(false);
       return;
     }
     let stale = false;
@@ -107,6 +108,13 @@ export function StartPage() {
     }
   };
 
+  /** what one mode said (a CSV's note, an error) is not carried into the other */
+  const switchMode = (next: Mode) => {
+    setMode(next);
+    setCsvNote(null);
+    setError(null);
+  };
+
   const onFile = async (e: ChangeEvent<HTMLInputElement>) => {
     const file = e.target.files?.[0];
     if (!file) return;
@@ -133,10 +141,10 @@ export function StartPage() {
         <fieldset className="mode-switch">
           <legend className="visually-hidden">What to analyse</legend>
           <label>
-            <input type="radio" name="mode" value="wallets" checked={mode === 'wallets'} onChange={() => setMode('wallets')} /> Wallet list
+            <input type="radio" name="mode" value="wallets" checked={mode === 'wallets'} onChange={() => switchMode('wallets')} /> Wallet list
           </label>
           <label>
-            <input type="radio" name="mode" value="token" checked={mode === 'token'} onChange={() => setMode('token')} /> Token holders
+            <input type="radio" name="mode" value="token" checked={mode === 'token'} onChange={() => switchMode('token')} /> Token holders
           </label>
         </fieldset>
         {mode === 'wallets' ? (

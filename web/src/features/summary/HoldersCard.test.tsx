@@ -46,4 +46,11 @@ describe('HoldersCard', () => {
     expect(screen.getByTestId('holders-left-out').textContent).toBe('Left out: none');
     expect(screen.getByTestId('holders-launch').textContent).toBe('Launch not read (the mint has no transactions): a bundle among its snipers may not show');
   });
+
+  it('draws a view whose fields are missing or malformed without failing', () => {
+    const odd = { token: MINT, top: 5, resolved: true, excluded: [{ owner: 42 }, { owner: '1nc1nerator11111111111111111111111111111111', reason: 'burn' }], launch: { slot: 'x', signature: null }, launchUnread: { no: 1 } } as unknown as Parameters<typeof HoldersCard>[0]['holders'];
+    render(<HoldersCard holders={odd} />);
+    expect(screen.getByTestId('holders-left-out').textContent).toBe('Left out: 1 or more');
+    expect(screen.queryByTestId('holders-launch')).toBeNull();
+  });
 });

@@ -13,14 +13,16 @@ const EXCLUDED_SHOWN = 5;
 export function HoldersCard({ holders }: { holders: Holders }) {
   const token = typeof holders.token === 'string' ? holders.token : '';
   const counts = Object.entries(holders.excludedCounts ?? {}).filter(([, n]) => typeof n === 'number' && n > 0);
-  const excluded = Array.isArray(holders.excluded) ? holders.excluded.slice(0, EXCLUDED_SHOWN) : [];
-  const launch = holders.launch;
+  const excluded = (Array.isArray(holders.excluded) ? holders.excluded : []).filter((e) => typeof e?.owner === 'string').slice(0, EXCLUDED_SHOWN);
+  const launch = holders.launch && typeof holders.launch.signature === 'string' ? holders.launch : null;
+  const unread = typeof holders.launchUnread === 'string' ? holders.launchUnread : null;
+  const counted = counts.length > 0 ? counts.map(([reason, n]) => `${String(n)} ${reason}`).join(', ') : excluded.length > 0 ? `${excluded.length} or more` : 'none';
   return (
     <Section title="Token holders" testId="holders-card">
-      <p>
+      <p aria-live="polite">
         {token ? <TokenLabel mint={token} /> : null} {token ? <ExplorerLink kind="token" value={token} /> : null}{' '}
         {holders.resolved !== true ? (
-          <span aria-live="polite">resolving its top {formatNumber(holders.top, 0)} holders…</span>
+          <span>resolving its top {formatNumber(holders.top, 0)} holders…</span>
         ) : (
           <span>
             the top {formatNumber(holders.selected, 0)} of {formatNumber(holders.eligible, 0)} eligible holders ({formatNumber(holders.ownersSeen, 0)} owners,{' '}
@@ -30,24 +32,24 @@ export function HoldersCard({ holders }: { holders: Holders }) {
       </p>
       {holders.resolved === true ? (
         <>
-          <p data-testid="holders-left-out">Left out: {counts.length > 0 ? counts.map(([reason, n]) => `${String(n)} ${reason}`).join(', ') : 'none'}</p>
+          <p data-testid="holders-left-out">Left out: {counted}</p>
           {excluded.length > 0 ? (
             <ul className="plain-list">
               {excluded.map((e) => (
                 <li key={e.owner}>
-                  <WalletBadge address={e.owner} /> {e.reason}
-                  {e.label ? ` (${e.label})` : ''}
+                  <WalletBadge address={e.owner} /> {typeof e.reason === 'string' ? e.reason : ''}
+                  {typeof e.label === 'string' ? ` (${e.label})` : ''}
                 </li>
               ))}
             </ul>
           ) : null}
           {launch ? (
             <p data-testid="holders-launch">
-              Launch: slot {launch.slot} on {formatTime(launch.timestamp)} <Signature signature={launch.signature} />; buys in its block are a launch-block co-buy
+              Launch: slot {formatNumber(launch.slot, 0).replace(/,/g, '')} on {formatTime(launch.timestamp)} <Signature signature={launch.signature} />; buys in its block are a launch-block co-buy
             </p>
-          ) : holders.launchUnread ? (
+          ) : unread !== null ? (
             <p data-testid="holders-launch" className="note">
-              Launch not read ({holders.launchUnread}): a bundle among its snipers may not show
+              Launch not read ({unread}): a bundle among its snipers may not show
             </p>
           ) : null}
         </>
