@@ -9,7 +9,8 @@ import type { HeliusHistorySource } from '../providers/helius';
 import { redactSecrets } from '../redact';
 import { BUNDLE_DEFAULTS } from '../domain/detection/bundles';
 import { UNIVERSE_EXCLUDED_MINTS } from '../domain/tokens';
-import { crowdedLaunchCandidates, loadTokenLaunch, storeTokenLaunch, storeTokenLaunchFailure, type StoredTokenLaunch } from '../store/token-launches';
+import { clearTokenLaunchFailure, storeTokenLaunchFailure } from '../store/token-launch-failures';
+import { crowdedLaunchCandidates, loadTokenLaunch, storeTokenLaunch, type StoredTokenLaunch } from '../store/token-launches';
 
 /** the oldest transactions read: a failed one (a transaction may name an account before it exists) is passed over */
 export const LAUNCH_PAGE_LIMIT = 10;
@@ -29,6 +30,7 @@ export async function readTokenLaunch(pool: Pool, helius: HeliusHistorySource, m
   const read = await readLaunch(pool, helius, mint, signal, deadlineMs);
   // remembered for a day, so that the reads before a step do not ask again at each analysis
   if (read.launch === null) await storeTokenLaunchFailure(pool, mint, read.reason).catch(() => undefined);
+  else if ('read' in read && read.read) await clearTokenLaunchFailure(pool, mint).catch(() => undefined);
   return read;
 }
 

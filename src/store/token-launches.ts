@@ -1,33 +1,23 @@
-// Tokens' launches (token_launches): the slot and block time of each read mint's oldest
-// transaction (migrations/1795600000000_token-launches.sql).
+// Tokens' launches (token_launches): the slot and block time of each read mint's oldest successful
+// transaction (migrations/1795600000000_token-launches.sql); and which to read for a group.
 import type { Pool } from 'pg';
 import type { TokenLaunch } from '../domain/detection/types';
+import { TOKEN_LAUNCH_RETRY_SECONDS } from './token-launch-failures';
 
 export interface StoredTokenLaunch extends TokenLaunch {
   mint: string;
   signature: string;
 }
 
-/** Records a token's launch; a launch already recorded is kept (it never changes). A failure recorded before is dropped. */
+/** Records a token's launch; a launch already recorded is kept (it never changes). */
 export async function storeTokenLaunch(pool: Pool, launch: StoredTokenLaunch): Promise<void> {
-  await pool.query(
-    `WITH launch AS (INSERT INTO token_launches (mint, signature, slot, block_time) VALUES ($1, $2, $3, $4) ON CONFLICT (mint) DO NOTHING)
-     DELETE FROM token_launch_failures WHERE mint = $1`,
-    [launch.mint, launch.signature, launch.slot, launch.timestamp],
-  );
+  await pool.query('INSERT INTO token_launches (mint, signature, slot, block_time) VALUES ($1, $2, $3, $4) ON CONFLICT (mint) DO NOTHING', [
+    launch.mint,
+    launch.signature,
+    launch.slot,
+    launch.timestamp,
+  ]);
 }
-
-/** Records why a token's launch could not be read (the reads before a step skip it for `TOKEN_LAUNCH_RETRY_SECONDS`). */
-export async function storeTokenLaunchFailure(pool: Pool, mint: string, reason: string): Promise<void> {
-  await pool.query(
-    `INSERT INTO token_launch_failures (mint, reason) VALUES ($1, $2)
-     ON CONFLICT (mint) DO UPDATE SET reason = EXCLUDED.reason, failed_at = now()`,
-    [mint, reason],
-  );
-}
-
-/** a launch that could not be read is asked for again before a similarity step after this long */
-export const TOKEN_LAUNCH_RETRY_SECONDS = 86_400;
 
 /** The recorded launches of the given mints. */
 export async function loadTokenLaunches(pool: Pool, mints: readonly string[]): Promise<Map<string, TokenLaunch>> {

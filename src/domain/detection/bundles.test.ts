@@ -152,6 +152,25 @@ describe('bundleLinks launch block', () => {
     expect(bundleForPair(pair[0], pair[1], read)).toEqual(bundleForPair(pair[0], pair[1], unread));
   });
 
+  it('discounts co-buys in the snipers\' rush after a known launch, not those minutes later', () => {
+    const rare: TokenStats = { totalWallets: 3000, walletsPerMint: new Map([['LAUNCHED', 3]]), launches: new Map([['LAUNCHED', LAUNCH]]) };
+    const { launches: _read, ...unread } = rare;
+    const pairAt = (t: number) => ['S1', 'S2'].map((w) => ({ wallet: w, legs: [at(buy({ wallet: w, mint: 'LAUNCHED', t, raw: 1, sol: 1 }), slotAt(t))] }));
+    const [a, b] = pairAt(T0 + 4);
+    const ordinary = bundleForPair(a, b, unread).evidence[0].strength;
+    expect(ordinary).toBeGreaterThan(0.5);
+    expect(bundleForPair(a, b, rare).evidence[0].strength).toBeCloseTo(ordinary * 0.25, 12);
+    // a bundle member and a sniper a second after it: the sniper's buy is in the rush
+    const [bundled] = pairAt(T0);
+    const sniper = pairAt(T0 + 1)[1];
+    const withSniper = bundleForPair({ ...bundled, legs: [at(bundled.legs[0], LAUNCH.slot)] }, sniper, rare).evidence[0];
+    expect(withSniper.launchBlock).toBeUndefined();
+    expect(withSniper.strength).toBeCloseTo(bundleForPair({ ...bundled, legs: [at(bundled.legs[0], LAUNCH.slot)] }, sniper, unread).evidence[0].strength * 0.25, 12);
+    // five minutes after the launch: not the rush
+    const [c, d] = pairAt(T0 + 300);
+    expect(bundleForPair(c, d, rare).evidence[0].strength).toBeCloseTo(bundleForPair(c, d, unread).evidence[0].strength, 12);
+  });
+
   it('does not call two buys of the launch slot and the next one a launch-block co-buy', () => {
     const pair = [
       { wallet: 'B1', legs: [at(buy({ wallet: 'B1', mint: 'LAUNCHED', t: T0, raw: 1, sol: 1 }), LAUNCH.slot)] },
