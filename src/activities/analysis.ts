@@ -160,6 +160,9 @@ export function createAnalysisActivities(deps: ActivityDeps) {
       return storing;
     };
     try {
+      // a small group's step runs as a local activity, holding its workflow task (and the progress
+      // query) while it runs: its reads get a shorter deadline
+      const readDeadlineMs = ctx.info.isLocal ? COUNTERPARTY_ACTIVITY_LOCAL_DEADLINE_MS : COUNTERPARTY_ACTIVITY_DEADLINE_MS;
       // the launches of the tokens the group crowds around, read while the counterparties are
       const launchLookups = deps.settings.launchLookups ?? DEFAULT_LAUNCH_LOOKUPS;
       const launches =
@@ -167,7 +170,7 @@ export function createAnalysisActivities(deps: ActivityDeps) {
           ? readCrowdedLaunches(pool, deps.helius, input.wallets, {
               maxLookups: launchLookups,
               sinceTimestamp: input.windowDays === null ? null : input.nowSec - input.windowDays * 86_400,
-              deadlineMs: ctx.info.isLocal ? COUNTERPARTY_ACTIVITY_LOCAL_DEADLINE_MS : COUNTERPARTY_ACTIVITY_DEADLINE_MS,
+              deadlineMs: readDeadlineMs,
               signal: stop.signal,
             })
           : null;
@@ -180,9 +183,7 @@ export function createAnalysisActivities(deps: ActivityDeps) {
         const read = await refreshCounterpartyActivity(pool, deps.signatures, input.wallets, {
           maxLookups: lookups,
           maxAgeSeconds: COUNTERPARTY_ACTIVITY_MAX_AGE_SECONDS,
-          // a small group's step runs as a local activity, holding its workflow task (and the
-          // progress query) while it runs: its reads get a shorter deadline
-          deadlineMs: ctx.info.isLocal ? COUNTERPARTY_ACTIVITY_LOCAL_DEADLINE_MS : COUNTERPARTY_ACTIVITY_DEADLINE_MS,
+          deadlineMs: readDeadlineMs,
           signal: stop.signal,
           onProgress: (done, of) => heartbeat({ analysisId: input.analysisId, step: `reading counterparties' activity: ${done} of ${of}` }),
           // and who funded the first funders that are wallets of one owner (funding chains)

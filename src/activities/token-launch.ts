@@ -10,7 +10,7 @@ import { redactSecrets } from '../redact';
 import { BUNDLE_DEFAULTS } from '../domain/detection/bundles';
 import { UNIVERSE_EXCLUDED_MINTS } from '../domain/tokens';
 import { clearTokenLaunchFailure, storeTokenLaunchFailure } from '../store/token-launch-failures';
-import { crowdedLaunchCandidates, loadTokenLaunch, storeTokenLaunch, type StoredTokenLaunch } from '../store/token-launches';
+import { crowdedLaunchCandidates, loadTokenLaunches, storeTokenLaunch, type StoredTokenLaunch } from '../store/token-launches';
 
 /** the oldest transactions read: a failed one (a transaction may name an account before it exists) is passed over */
 export const LAUNCH_PAGE_LIMIT = 10;
@@ -35,7 +35,7 @@ export async function readTokenLaunch(pool: Pool, helius: HeliusHistorySource, m
 }
 
 async function readLaunch(pool: Pool, helius: HeliusHistorySource, mint: string, signal: AbortSignal | undefined, deadlineMs: number): Promise<TokenLaunchRead> {
-  const stored = await loadTokenLaunch(pool, mint);
+  const stored = (await loadTokenLaunches(pool, [mint])).get(mint);
   if (stored) {
     const { mint: _mint, ...launch } = stored;
     return { launch, read: false };

@@ -19,17 +19,14 @@ export async function storeTokenLaunch(pool: Pool, launch: StoredTokenLaunch): P
   ]);
 }
 
-/** The recorded launches of the given mints. */
-export async function loadTokenLaunches(pool: Pool, mints: readonly string[]): Promise<Map<string, TokenLaunch>> {
+/** The recorded launches of the given mints (the similarity step's load, and a holder analysis's own token). */
+export async function loadTokenLaunches(pool: Pool, mints: readonly string[]): Promise<Map<string, StoredTokenLaunch>> {
   if (mints.length === 0) return new Map();
-  const { rows } = await pool.query<{ mint: string; slot: string; block_time: string }>('SELECT mint, slot, block_time FROM token_launches WHERE mint = ANY($1::text[])', [mints]);
-  return new Map(rows.map((r) => [r.mint, { slot: Number(r.slot), timestamp: Number(r.block_time) }]));
-}
-
-/** A token's recorded launch, null when it was never read. */
-export async function loadTokenLaunch(pool: Pool, mint: string): Promise<StoredTokenLaunch | null> {
-  const { rows } = await pool.query<{ signature: string; slot: string; block_time: string }>('SELECT signature, slot, block_time FROM token_launches WHERE mint = $1', [mint]);
-  return rows.length === 0 ? null : { mint, signature: rows[0].signature, slot: Number(rows[0].slot), timestamp: Number(rows[0].block_time) };
+  const { rows } = await pool.query<{ mint: string; signature: string; slot: string; block_time: string }>(
+    'SELECT mint, signature, slot, block_time FROM token_launches WHERE mint = ANY($1::text[])',
+    [mints],
+  );
+  return new Map(rows.map((r) => [r.mint, { mint: r.mint, signature: r.signature, slot: Number(r.slot), timestamp: Number(r.block_time) }]));
 }
 
 /**

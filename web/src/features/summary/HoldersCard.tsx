@@ -45,7 +45,7 @@ export function HoldersCard({ holders }: { holders: Holders }) {
           ) : null}
           {launch ? (
             <p data-testid="holders-launch">
-              Launch: slot {formatNumber(launch.slot, 0).replace(/,/g, '')} on {formatTime(launch.timestamp)} <Signature signature={launch.signature} />; buys in its block are a launch-block co-buy
+              Launch: slot {typeof launch.slot === 'number' ? launch.slot : 'n/a'} on {formatTime(launch.timestamp)} <Signature signature={launch.signature} />; buys in its block are a launch-block co-buy
             </p>
           ) : unread !== null ? (
             <p data-testid="holders-launch" className="note">
