@@ -221,7 +221,7 @@ export function createAnalysisActivities(deps: ActivityDeps) {
       });
       // a failed computation ends the store's reader: its transaction rolls back
       computing.catch((err: unknown) => rows.destroy(err instanceof Error ? err : new Error(String(err))));
-      finished = computing.then(async ({ result, tokenUniverse, walletRanks }) => {
+      finished = computing.then(async ({ result, tokenUniverse, walletRanks, launchedMints }) => {
         // the last rows are copied meanwhile (the store checks they are pairCount)
         clock.step('copying the last rows');
         // an enrichment with nothing to fetch buys nothing: recorded as done with the result, no workflow
@@ -248,6 +248,7 @@ export function createAnalysisActivities(deps: ActivityDeps) {
           failedWallets: input.failedWallets,
           engineVersion: ENGINE_VERSION,
           enrichmentNotNeeded: tokensToEnrich === 0,
+          launchedMints,
         };
         return { pairCount, walletRanks, completed, summary, tokensToEnrich, listed: result.pairs.length };
       });

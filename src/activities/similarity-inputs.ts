@@ -152,3 +152,8 @@ async function fundingChains(
 export function tokenUniverseOf(wallets: readonly SimilarityWalletInput[]): string[] {
   return [...new Set(wallets.flatMap((w) => w.legs.filter((l) => l.kind === 'swap').map((l) => l.mint)))].filter((mint) => !isExcludedFromUniverse(mint)).sort();
 }
+
+/** The mints whose launch the step's load found, sorted: the launch-block rule applied to them. */
+export function launchedMintsOf(input: { database?: SimilarityDatabaseStats }): string[] {
+  return [...(input.database?.tokens?.launches?.keys() ?? [])].sort();
+}

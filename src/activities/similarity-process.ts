@@ -9,7 +9,7 @@
 import type { SimilarityInput } from '../domain/similarity/types';
 import { createPool } from '../store/db';
 import { PairRowWriter } from '../store/pair-rows';
-import { loadSimilarityInputs, tokenUniverseOf } from './similarity-inputs';
+import { launchedMintsOf, loadSimilarityInputs, tokenUniverseOf } from './similarity-inputs';
 import { computeRanked, SPOOL_FD, type SimilarityProcessData, type SimilarityProcessMessage } from './similarity-runner';
 
 if (typeof process.send !== 'function') throw new Error('similarity-process.ts is the entry of a process forked by similarity-runner.ts; it does not run on its own');
@@ -42,7 +42,7 @@ async function main(data: SimilarityProcessData): Promise<void> {
   const writer = new PairRowWriter(SPOOL_FD, data.analysisId, (flushed) => void send({ kind: 'flushed', flushed }));
   const { result, walletRanks } = computeRanked(input, { ...data.options, onRowStats: (rows) => void send({ kind: 'rowStats', rows }) }, (pair, index, rank) => writer.add(pair, index, rank));
   writer.flush();
-  await send({ kind: 'done', result, pairs: writer.count, tokenUniverse, walletRanks });
+  await send({ kind: 'done', result, pairs: writer.count, tokenUniverse, walletRanks, launchedMints: launchedMintsOf(input) });
 }
 
 // the step's data is the first message; a failure (the database away while loading, an invalid

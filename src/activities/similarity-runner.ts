@@ -12,7 +12,7 @@ import type { PairRowStats, SimilarityInput, SimilarityResult, SimilarityRunOpti
 import type { Pool } from 'pg';
 import type { PairSpool } from '../store/analysis-pairs';
 import { walletRanksOf, type PairRowsFlushed } from '../store/pair-rows';
-import { loadSimilarityInputs, tokenUniverseOf, type SimilarityLoadInput } from './similarity-inputs';
+import { launchedMintsOf, loadSimilarityInputs, tokenUniverseOf, type SimilarityLoadInput } from './similarity-inputs';
 
 /**
  * What the process loads its input with (a large group's step: the activity's thread then never
@@ -41,7 +41,7 @@ export type SimilarityProcessMessage =
   | { kind: 'rowStats'; rows: PairRowStats }
   | { kind: 'failed'; message: string }
   | { kind: 'flushed'; flushed: PairRowsFlushed }
-  | { kind: 'done'; result: SimilarityResult; pairs: number; tokenUniverse: string[]; walletRanks: Map<string, Int32Array> };
+  | { kind: 'done'; result: SimilarityResult; pairs: number; tokenUniverse: string[]; walletRanks: Map<string, Int32Array>; launchedMints: string[] };
 
 /** The spool's descriptor in the process: the worker passes the spool's open file as descriptor 3. */
 export const SPOOL_FD = 3;
@@ -90,6 +90,8 @@ export interface SimilarityStepResult {
   result: SimilarityResult;
   tokenUniverse: string[];
   walletRanks: Map<string, Int32Array>;
+  /** the mints whose launch the step's load found (their launch-block rule applied) */
+  launchedMints: string[];
 }
 
 /** What V8 prints when a heap limit is reached, whichever way the process then ends. */
@@ -179,9 +181,9 @@ export async function computeSimilarityInProcess(run: SimilarityProcessRun): Pro
   } finally {
     if (onAbort !== null) signal?.removeEventListener('abort', onAbort);
   }
-  const { result, pairs: written, tokenUniverse, walletRanks } = done as unknown as Extract<SimilarityProcessMessage, { kind: 'done' }>;
+  const { result, pairs: written, tokenUniverse, walletRanks, launchedMints } = done as unknown as Extract<SimilarityProcessMessage, { kind: 'done' }>;
   spool.sealAdopted(written);
-  return { result, tokenUniverse, walletRanks };
+  return { result, tokenUniverse, walletRanks, launchedMints };
 }
 
 /**
@@ -219,7 +221,7 @@ export async function similarityStep(run: SimilarityStepRun): Promise<Similarity
     (pair, index, rank) => run.spool.add(pair, index, rank),
   );
   run.spool.close();
-  return { result, tokenUniverse: tokenUniverseOf(inputs), walletRanks };
+  return { result, tokenUniverse: tokenUniverseOf(inputs), walletRanks, launchedMints: launchedMintsOf({ database }) };
 }
 
 /**

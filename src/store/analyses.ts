@@ -152,16 +152,31 @@ export interface CompletedAnalysis {
   engineVersion: string;
   /** no token of its universe needs DexScreener: its enrichment is recorded as completed with it, in the same statement */
   enrichmentNotNeeded?: boolean;
+  /**
+   * the mints whose launch the similarity step's load found: a holder analysis whose token is one of
+   * them, and whose own read of its launch failed, has its holders record say the recorded launch
+   */
+  launchedMints?: readonly string[];
 }
 
-/** Marks an analysis completed with its result; `db` may be a transaction's client (analysis-pairs storeAnalysisPairs). */
+/**
+ * Marks an analysis completed with its result; `db` may be a transaction's client (analysis-pairs
+ * storeAnalysisPairs). A holder analysis whose own read of its token's launch failed, and whose
+ * launch was recorded before its similarity step loaded (by the step's reads of the launches its
+ * group crowds, or by another analysis: `launchedMints`), has its holders record say that launch
+ * instead of why it was not read, as the pairs' launch-block evidence does.
+ */
 export async function completeAnalysis(db: Queryable, id: string, r: CompletedAnalysis): Promise<void> {
   await db.query(
     `UPDATE analyses SET status = 'completed', summary = $2, result = $3, coverage = $4, failed_wallets = $5, engine_version = $6, error = NULL, completed_at = now(),
             enrichment_status = CASE WHEN $7 THEN 'completed' ELSE enrichment_status END,
-            enrichment_completed_at = CASE WHEN $7 THEN now() ELSE enrichment_completed_at END
+            enrichment_completed_at = CASE WHEN $7 THEN now() ELSE enrichment_completed_at END,
+            holders = CASE WHEN jsonb_typeof(holders) = 'object' AND jsonb_typeof(holders->'launch') = 'null'
+                           THEN COALESCE((SELECT (holders - 'launchUnread') || jsonb_build_object('launch', jsonb_build_object('signature', t.signature, 'slot', t.slot, 'timestamp', t.block_time))
+                                            FROM token_launches t WHERE t.mint = holders->>'token' AND t.mint = ANY($8::text[])), holders)
+                           ELSE holders END
       WHERE id = $1`,
-    [id, JSON.stringify(r.summary), JSON.stringify(r.result), JSON.stringify(r.coverage), JSON.stringify(r.failedWallets), r.engineVersion, r.enrichmentNotNeeded === true],
+    [id, JSON.stringify(r.summary), JSON.stringify(r.result), JSON.stringify(r.coverage), JSON.stringify(r.failedWallets), r.engineVersion, r.enrichmentNotNeeded === true, r.launchedMints ?? []],
   );
 }
 

@@ -1,6 +1,8 @@
 import type { Pool } from 'pg';
 import { createPool, dropDatabase, migrate } from '../../src/store/db';
-import { ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE, getAnalysis, insertAnalyses, insertAnalysis } from '../../src/store/analyses';
+import { ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE, completeAnalysis, getAnalysis, insertAnalyses, insertAnalysis, recordTokenHolders } from '../../src/store/analyses';
+import { storeTokenLaunch } from '../../src/store/token-launches';
+import { walletAddress } from '../../src/simulator/keys';
 import { beginSync, commitWatermark, finishSync, finishSyncWithAnalytics, markCoveredSince, markHistoryComplete, walletStatuses } from '../../src/store/wallets';
 import { loadAnalyticsInputs, saveWalletAnalytics } from '../../src/store/wallet-analytics';
 import { loadBalances, saveBalances } from '../../src/store/wallet-balances';
@@ -123,6 +125,36 @@ describe('PostgreSQL store', () => {
     const second = await insertAnalysis(pool, analysis('idem-2', 'owner-a')).then(() => undefined, (err: unknown) => err);
     expect(second).toMatchObject({ code: '23505', constraint: ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE });
     await expect(insertAnalysis(pool, analysis('idem-3', 'owner-b'))).resolves.toBeUndefined();
+  });
+
+  it("a holder analysis whose own launch read failed says at its end the launch its step loaded; a launch it read, one recorded after the load, or none, is kept as it was", async () => {
+    const mint = (name: string) => walletAddress('store-test', 'holders-launch', name, String(process.pid));
+    const names = ['loaded', 'known', 'unread', 'after-load'];
+    const [loaded, known, unread, afterLoad] = names.map(mint);
+    const holdersOf = (token: string, launch: { signature: string; slot: number; timestamp: number } | null) => ({
+      token, top: 2, selected: 2, launch, ...(launch === null ? { launchUnread: "the mint's oldest transactions were not read within 10 s" } : {}),
+    });
+    const ids = names.map((n) => `holders-launch-${n}-${process.pid}`);
+    const rows = [holdersOf(loaded, null), holdersOf(known, { signature: 'sig-read', slot: 7, timestamp: 1_700_000_000 }), holdersOf(unread, null), holdersOf(afterLoad, null)];
+    for (const [k, id] of ids.entries()) {
+      await insertAnalysis(pool, { id, workflowId: `analysis:${id}`, requestId: null, ownerKeyId: 'owner-a', wallets: [], params: {} });
+      await recordTokenHolders(pool, id, [wallet], rows[k]);
+    }
+    // the step's crowded reads (or another analysis) recorded the first's launch before the step's
+    // load; the second's was read by its own holder step; the fourth's was recorded after the load
+    await storeTokenLaunch(pool, { mint: loaded, signature: 'sig-loaded', slot: 123_456_789_012, timestamp: 1_700_000_100 });
+    await storeTokenLaunch(pool, { mint: known, signature: 'sig-other', slot: 8, timestamp: 1_700_000_001 });
+    await storeTokenLaunch(pool, { mint: afterLoad, signature: 'sig-after', slot: 9, timestamp: 1_700_000_002 });
+    const launchedMints = [loaded, known, unread];
+    for (const id of ids) await completeAnalysis(pool, id, { summary: { pairCount: 0 }, result: { pairs: [] }, coverage: [], failedWallets: [], engineVersion: 'test', launchedMints });
+    const holders = await Promise.all(ids.map(async (id) => (await getAnalysis(pool, id))!.holders));
+    expect(holders[0]).toEqual({ token: loaded, top: 2, selected: 2, launch: { signature: 'sig-loaded', slot: 123_456_789_012, timestamp: 1_700_000_100 } });
+    expect(holders.slice(1)).toEqual(rows.slice(1));
+    // an analysis of wallets given by hand has no holders record, and gets none
+    const listed = `holders-launch-list-${process.pid}`;
+    await insertAnalysis(pool, { id: listed, workflowId: `analysis:${listed}`, requestId: null, ownerKeyId: 'owner-a', wallets: [wallet], params: {} });
+    await completeAnalysis(pool, listed, { summary: { pairCount: 0 }, result: { pairs: [] }, coverage: [], failedWallets: [], engineVersion: 'test', launchedMints });
+    expect((await getAnalysis(pool, listed))!.holders).toBeNull();
   });
 
   it('many new analyses in one statement: each stored unless its owner already used its Idempotency-Key (before, or earlier in the same call)', async () => {
