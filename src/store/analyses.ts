@@ -300,16 +300,18 @@ export interface IdempotentAnalysis {
   wallets: string[];
   params: Record<string, unknown>;
   requestId: string | null;
+  /** a finished one is answered as it is: its workflow is never started again */
+  status: AnalysisStatus;
 }
 
 /** The analysis this API key (its id; null when auth is off) started with this Idempotency-Key. */
 export async function findByIdempotencyKey(pool: Pool, key: string, ownerKeyId: string | null): Promise<IdempotentAnalysis | null> {
   // the same expression as the unique index ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE, so it serves this lookup
-  const { rows } = await pool.query(`SELECT id, wallets, params, request_id FROM analyses WHERE COALESCE(owner_key_id, '') = COALESCE($2::text, '') AND idempotency_key = $1`, [
+  const { rows } = await pool.query(`SELECT id, wallets, params, request_id, status FROM analyses WHERE COALESCE(owner_key_id, '') = COALESCE($2::text, '') AND idempotency_key = $1`, [
     key,
     ownerKeyId,
   ]);
-  return rows[0] ? { id: rows[0].id, wallets: rows[0].wallets, params: rows[0].params, requestId: rows[0].request_id } : null;
+  return rows[0] ? { id: rows[0].id, wallets: rows[0].wallets, params: rows[0].params, requestId: rows[0].request_id, status: rows[0].status } : null;
 }
 
 /** Removes a row whose workflow could not be started, so a retry with the same key starts afresh. */

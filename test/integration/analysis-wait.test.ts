@@ -1,11 +1,14 @@
 // `POST /v1/analyses?wait=<seconds>`: the start carries an update (Update-with-Start) that waits in
 // the workflow for the analysis to finish; 200 with the finished analysis when it does within the
 // wait, else 202 as without it. Real API (app.inject), Temporal, PostgreSQL, Redis and simulator.
+import { randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/api/app';
 import { generateWorld } from '../../src/simulator';
 import { analysisWorkflowId } from '../../src/workflows/contract';
+import { until } from '../harness/processes';
 import { useSimulatedStack } from '../harness/stack';
 
 const world = generateWorld({ seed: 419, wallets: 5, txPerWallet: 20, largeWallet: false });
@@ -68,6 +71,37 @@ describe('POST /v1/analyses?wait= answers with the result when it is ready', () 
       expect(again.statusCode).toBe(200);
       expect(again.json()).toMatchObject({ analysisId: (first.json() as { analysisId: string }).analysisId, status: 'completed' });
     });
+  });
+
+  it('a replay of a finished analysis starts nothing, also once Temporal has let its closed workflow go', async () => {
+    const { client, namespace } = opened.stack;
+    const gone = async (analysisId: string) => {
+      const workflowId = analysisWorkflowId(analysisId);
+      // what the namespace's retention does to a closed workflow
+      await client.workflowService.deleteWorkflowExecution({ namespace, workflowExecution: { workflowId } });
+      await until(`${workflowId} deleted`, () => client.workflow.getHandle(workflowId).describe().then(() => undefined, (err: unknown) => (err instanceof WorkflowNotFoundError ? true : undefined)));
+    };
+    const completedKey = `gone-${randomUUID()}`;
+    const failedKey = `gone-${randomUUID()}`;
+    const { completed, failed } = await opened.stack.withWorkers(async () => ({
+      completed: (await post('?wait=60', { wallets: [A, E] }, { 'idempotency-key': completedKey })).json() as { analysisId: string; status: string; result: unknown },
+      // never synced and sync skipped: it fails at once
+      failed: (await post('?wait=30', { wallets: [D, E], sync: 'skip' }, { 'idempotency-key': failedKey })).json() as { analysisId: string; status: string },
+    }));
+    expect([completed.status, failed.status]).toEqual(['completed', 'failed']);
+    await gone(completed.analysisId);
+    await gone(failed.analysisId);
+    // no worker runs meanwhile: a workflow started again would stay listed as running
+    for (const [key, body, view] of [[completedKey, { wallets: [A, E] }, completed], [failedKey, { wallets: [D, E], sync: 'skip' }, failed]] as const) {
+      const replayed = await post('', body, { 'idempotency-key': key });
+      expect(replayed.statusCode).toBe(202);
+      expect(replayed.json()).toMatchObject({ analysisId: view.analysisId, status: view.status, idempotentReplay: true });
+      const waited = await post('?wait=5', body, { 'idempotency-key': key });
+      expect(waited.statusCode).toBe(200);
+      expect(waited.json()).toMatchObject({ analysisId: view.analysisId, status: view.status });
+      await expect(client.workflow.getHandle(analysisWorkflowId(view.analysisId)).describe()).rejects.toThrow(WorkflowNotFoundError);
+    }
+    expect((await post('?wait=5', { wallets: [A, E] }, { 'idempotency-key': completedKey })).json()).toMatchObject({ result: completed.result });
   });
 
   it('answers 200 with a failed analysis that failed within the wait', async () => {

@@ -7,7 +7,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@te
 import type { similarityAnalysisWorkflow } from '../../workflows/similarity-analysis';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { MAX_WAIT_SECONDS, analysisParamsOf, analysisWorkflowId, proceedWithAvailableDataSignal, waitForAnalysisUpdate, type AnalysisInput } from '../../workflows/contract';
-import { deleteUnstartedAnalysis, findByIdempotencyKey, getAnalysis, getAnalysisOwner, listAnalyses } from '../../store/analyses';
+import { deleteUnstartedAnalysis, findByIdempotencyKey, getAnalysis, getAnalysisOwner, listAnalyses, type AnalysisStatus } from '../../store/analyses';
 import { describeFailure } from '../../errors';
 import { AnalysisRows } from '../analysis-rows';
 import { AnalysisStarts, DEFAULT_START_OPTIONS, analysisStartOptions } from '../analysis-starts';
@@ -41,6 +41,11 @@ import { TEMPORAL_CALL_DEADLINE_MS, TemporalDeadlineError, withTemporalDeadline 
 
 /** How long the route asks Temporal whether a start that missed its deadline happened after all. */
 const EXISTS_CHECK_DEADLINE_MS = 1_000;
+
+/** A start whose outcome Temporal did not say (neither accepted nor refused): its row is kept for the sweep. */
+class UnconfirmedStart extends Error {
+  override name = 'UnconfirmedStart';
+}
 
 /**
  * Whether a stored analysis (its params in today's or the legacy shape) was started by this request.
@@ -145,21 +150,33 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
       // update the workflow rejected): then the analysis runs and the caller gets 202 as without a
       // wait, rather than a 503 whose retry would start a second analysis beside a workflow whose
       // row the 503 removed. A plain refusal before the deadline started nothing: no need to ask.
-      if ((waitSeconds > 0 || err instanceof TemporalDeadlineError) && (await workflowExists(analysisWorkflowId(id)))) {
-        starts.recordStarted(id);
-        return;
+      if (waitSeconds > 0 || err instanceof TemporalDeadlineError) {
+        const exists = await workflowExists(analysisWorkflowId(id));
+        if (exists === true) {
+          starts.recordStarted(id);
+          return;
+        }
+        if (exists === 'unknown') {
+          // Temporal said neither: the start may still be accepted. The row stays (pending), so
+          // that the sweep starts it or joins the workflow started meanwhile (or fails it with the
+          // reason): a workflow never runs without its row, and a retry with the same key gets it
+          throw new UnconfirmedStart(
+            `Temporal did not confirm the analysis's start (${describeFailure(err)}): it may still start, as analysis ${id}; retry with the same Idempotency-Key to get it (a retry without one starts another analysis)`,
+          );
+        }
       }
       throw new ProblemError('temporalUnavailable', `the analysis could not be started because Temporal did not accept the workflow (${describeFailure(err)}); retry, with the same Idempotency-Key if you sent one`);
     }
   }
 
-  async function workflowExists(workflowId: string): Promise<boolean> {
+  /** Whether the workflow exists; 'unknown' when Temporal did not say (only its "not found" is a no). */
+  async function workflowExists(workflowId: string): Promise<boolean | 'unknown'> {
     try {
       // short: Temporal has just missed one deadline, and the request has waited that long already
       await withTemporalDeadline(temporal, () => temporal.workflow.getHandle(workflowId).describe(), EXISTS_CHECK_DEADLINE_MS);
       return true;
-    } catch {
-      return false;
+    } catch (err) {
+      return err instanceof WorkflowNotFoundError ? false : 'unknown';
     }
   }
 
@@ -193,6 +210,7 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
       let id: string = randomUUID();
       let requestId: string | null = request.id;
       let replay = false;
+      let replayedStatus: AnalysisStatus | null = null;
       const ownerKeyId = request.apiKeyId;
       const stored = await timing.measure('store', () => rows.insert({ id, workflowId: analysisWorkflowId(id), requestId, idempotencyKey: key, ownerKeyId, wallets, params, startPending: true, fairnessKey: clientKeyOf(request) }));
       if (!stored) {
@@ -208,13 +226,19 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
           throw new ProblemError('idempotencyKeyReused', `Idempotency-Key '${key}' was used for analysis ${existing.id} with a different body: use a new key for a different request`);
         }
         ({ id, requestId } = existing);
+        replayedStatus = existing.status;
         replay = true;
       }
       const waitSeconds = request.query.wait;
       try {
-        // also on a replay: the first request may have died between its insert and its start
-        await timing.measure('start', () => startWorkflow({ analysisId: id, request: body, requestId }, clientKeyOf(request), waitSeconds));
+        // also on a replay of a running analysis: the first request may have died between its insert
+        // and its start. A finished one never starts again (once Temporal has let its closed workflow
+        // go, a start would run it a second time over its stored result)
+        if (!replay || replayedStatus === 'running') {
+          await timing.measure('start', () => startWorkflow({ analysisId: id, request: body, requestId }, clientKeyOf(request), waitSeconds));
+        }
       } catch (err) {
+        if (err instanceof UnconfirmedStart) throw new ProblemError('temporalUnavailable', err.message);
         if (!replay) await deleteUnstartedAnalysis(pool, id);
         throw err;
       }
