@@ -13,8 +13,7 @@ import { isPublicKey } from '../providers/address';
 import { describeFailure } from '../errors';
 import type { ActivityDeps } from './deps';
 import type { TokenHoldings } from '../providers/solana-rpc';
-import pRetry from 'p-retry';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { withQuickRetries } from './quick-retries';
 
 export interface BalanceSummary {
   wallet: string;
@@ -85,43 +84,6 @@ function summarize(b: CachedBalances, fromCache: boolean): BalanceSummary {
 function retryable(err: unknown): boolean {
   if (err instanceof ProviderError) return err.retryable;
   return !(err instanceof CancelledFailure);
-}
-
-/**
- * A batch's RPC reads are retried here first, a few times within a couple of seconds: a batch fails
- * (and Temporal retries it, with a backoff that grows to 30 s) when any of its calls fails, so with
- * a provider answering 30 % of calls with a 5xx a 5-wallet batch needed many attempts, minutes apart
- * (measured: the chaos suite's provider-faults scenario left one analysis running past its 180 s).
- * Only retryable provider errors; a Retry-After longer than QUICK_RETRY_MAX_WAIT_MS is left to
- * Temporal's retry, which honours it.
- */
-const QUICK_RETRIES = 3;
-const QUICK_RETRY_MAX_WAIT_MS = 2_000;
-
-function withQuickRetries<T>(read: () => Promise<T>, signal: AbortSignal): Promise<T> {
-  return pRetry(
-    async () => {
-      // a batch cancelled during p-retry's own back-off (which takes no signal) goes no further
-      if (signal.aborted) throw new pRetry.AbortError(signal.reason as Error);
-      try {
-        return await read();
-      } catch (err) {
-        const later = err instanceof ProviderError && (err.retryAfterMs ?? 0) > QUICK_RETRY_MAX_WAIT_MS;
-        throw err instanceof ProviderError && err.retryable && !later ? err : new pRetry.AbortError(err as Error);
-      }
-    },
-    {
-      retries: QUICK_RETRIES,
-      minTimeout: 200,
-      maxTimeout: QUICK_RETRY_MAX_WAIT_MS,
-      onFailedAttempt: async (err) => {
-        const retryAfter = err instanceof ProviderError ? err.retryAfterMs : undefined;
-        if (retryAfter !== undefined && retryAfter > 0) await sleep(retryAfter, undefined, { signal }).catch(() => undefined);
-        // thrown here, p-retry gives up with it: a batch cancelled while it waited goes no further
-        signal.throwIfAborted();
-      },
-    },
-  );
 }
 
 /** A wallet's failure as the workflow words it: the provider error's type first (failures are grouped by it). */

@@ -3,11 +3,12 @@
 // the top N, and record them on the analyses row, with the token's launch (read once per token:
 // src/activities/token-launch.ts). docs/analytics.md, "Analysing a token's holders".
 import { Context, log } from '@temporalio/activity';
-import { selectTopHolders, type ExcludedHolder, type ExclusionReason } from '../domain/holders/rank';
+import { selectTopHoldersYielding, type ExcludedHolder, type ExclusionReason } from '../domain/holders/rank';
 import { recordTokenHolders } from '../store/analyses';
 import type { ActivityDeps } from './deps';
 import { withLivenessHeartbeat } from './heartbeat';
-import { readTokenLaunch } from './token-launch';
+import { readTokenLaunch, type TokenLaunchRead } from './token-launch';
+import { withQuickRetries } from './quick-retries';
 
 /**
  * Pages of 1,000 accounts read at most (100,000 accounts; 100 DAS requests, 10 s at 10 requests per
@@ -49,12 +50,19 @@ export function createHolderActivities(deps: ActivityDeps) {
           const maxPages = settings.maxHolderPages ?? MAX_HOLDER_PAGES;
           // a cancelled analysis drops the page on its way
           const signal = Context.current().cancellationSignal;
-          const scan = await holders.getTokenAccounts(input.token, { maxPages, onPage: (page) => void (pagesRead = page), signal });
-          const selection = selectTopHolders(
+          // a page that fails (a 429, a 5xx) is read again in place, a few times, before the attempt
+          // fails: Temporal's retry of the attempt starts the scan again from its first page
+          const scan = await holders.getTokenAccounts(input.token, { maxPages, onPage: (page) => void (pagesRead = page), signal, readPage: (read) => withQuickRetries(read, signal) });
+          // the curve test of every owner is CPU (seconds for 100,000 owners): the event loop turns
+          // between slices of it, so that heartbeats and the worker's other activities go on
+          const selection = await selectTopHoldersYielding(
             scan.accounts.map((a) => ({ address: a.address, owner: a.owner, amount: a.amount })),
             { top: input.top },
           );
-          const launch = await readTokenLaunch(pool, helius, input.token, signal);
+          // no group, no analysis (the workflow fails it, saying why): nothing to read the launch for,
+          // and an address that is not a mint (a wallet's) would have its oldest transaction kept as a launch
+          const launch: TokenLaunchRead =
+            selection.holders.length < 2 ? { launch: null, reason: 'not read: the token has fewer than 2 eligible holders' } : await readTokenLaunch(pool, helius, input.token, signal);
           const result: TokenHoldersResult = {
             wallets: selection.holders.map((h) => h.owner).sort(),
             token: input.token,

@@ -35,7 +35,8 @@ export async function readTokenLaunch(pool: Pool, helius: HeliusHistorySource, m
 }
 
 async function readLaunch(pool: Pool, helius: HeliusHistorySource, mint: string, signal: AbortSignal | undefined, deadlineMs: number): Promise<TokenLaunchRead> {
-  const stored = (await loadTokenLaunches(pool, [mint])).get(mint);
+  // the store away: read as if nothing were recorded (a launch never changes; its recording then fails, saying so)
+  const stored = (await loadTokenLaunches(pool, [mint]).catch(() => new Map<string, StoredTokenLaunch>())).get(mint);
   if (stored) {
     const { mint: _mint, ...launch } = stored;
     return { launch, read: false };

@@ -217,7 +217,7 @@ export function renderAnalysis(view: AnalysisView, opts: RenderOptions = {}): st
   const lines: string[] = [];
   const took = view.completedAt ? ` in ${((Date.parse(view.completedAt) - Date.parse(view.createdAt)) / 1000).toFixed(1)} s` : '';
   lines.push(`Analysis ${view.analysisId}: ${view.status}${took} (${plural(view.wallets.length, 'wallet')})`);
-  if (view.holders) lines.push(...holderLines(view.holders));
+  if (view.holders) lines.push(...holderLines(view.holders, view.status));
   const failed = (view.failedWallets as Array<{ wallet: string; reason: string }> | null) ?? [];
   if (view.status !== 'completed' || !view.result) {
     if (view.error) lines.push(...wrapped('Error: ', view.error, 2));
@@ -260,8 +260,8 @@ export function renderAnalysis(view: AnalysisView, opts: RenderOptions = {}): st
 const EXCLUDED_SHOWN = 5;
 
 /** A token analysis: which holders became the group and which were left out, and why. */
-export function holderLines(h: NonNullable<AnalysisView['holders']>): string[] {
-  if (!h.resolved) return [`Token ${h.token}: resolving its top ${h.top} holders`];
+export function holderLines(h: NonNullable<AnalysisView['holders']>, status: AnalysisView['status'] = 'running'): string[] {
+  if (!h.resolved) return [status === 'running' ? `Token ${h.token}: resolving its top ${h.top} holders` : `Token ${h.token}: its top ${h.top} holders were not resolved (the analysis ${status === 'cancelled' ? 'was cancelled' : `ended ${status}`})`];
   const counts = Object.entries(h.excludedCounts ?? {}).filter(([, n]) => typeof n === 'number' && n > 0).map(([reason, n]) => `${String(n)} ${reason}`);
   const lines = [
     `Token ${h.token}: the top ${h.selected} of ${plural(h.eligible ?? 0, 'eligible holder')} (${plural(h.ownersSeen ?? 0, 'owner')}, ${plural(h.accountsSeen ?? 0, 'token account')}${h.complete ? '' : `, first ${h.pages} pages only`})`,

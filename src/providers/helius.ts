@@ -308,6 +308,8 @@ export interface TokenAccountsOptions {
   onPage?: (page: number, accounts: number) => void | Promise<void>;
   /** aborts the scan wherever it is (a page's turn, its budget slot, on the wire); it rejects with the signal's reason */
   signal?: AbortSignal;
+  /** how a page's read is made (default: once): the caller's retries of a page, so that a failing page does not cost the pages before it */
+  readPage?: (read: () => Promise<TokenAccountsPage>) => Promise<TokenAccountsPage>;
 }
 
 export interface TokenAccountsPage {
@@ -391,12 +393,20 @@ export class HeliusDasClient implements TokenHolderSource {
   async getTokenAccounts(mint: string, options: TokenAccountsOptions): Promise<TokenAccountsResult> {
     const limit = options.limit ?? MAX_TOKEN_ACCOUNTS_PER_PAGE;
     const accounts: DasTokenAccount[] = [];
+    const readPage = options.readPage ?? ((read) => read());
     let cursor: string | undefined;
+    // a cursor seen before would list the same pages again, until maxPages
+    const seen = new Set<string>();
     for (let page = 1; page <= options.maxPages; page++) {
-      const batch = await this.getTokenAccountsPage(mint, { cursor, limit, signal: options.signal });
+      const at = cursor;
+      const batch = await readPage(() => this.getTokenAccountsPage(mint, { cursor: at, limit, signal: options.signal }));
       for (const a of batch.accounts) accounts.push(a);
       if (options.onPage) await options.onPage(page, batch.accounts.length);
       if (batch.cursor === null) return { accounts, pages: page, complete: true };
+      if (seen.has(batch.cursor)) {
+        throw new MalformedResponseError(`pagination came back to cursor ${batch.cursor} (page ${page})`, this.http.details(TOKEN_ACCOUNTS_OP, 200), 'result.cursor', `token accounts of mint ${mint}`);
+      }
+      seen.add(batch.cursor);
       cursor = batch.cursor;
     }
     return { accounts, pages: options.maxPages, complete: false };

@@ -445,6 +445,12 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
     if (isTokenRequest(asked) && has(TOKEN_HOLDERS_PATCH)) {
       const resolved = await resolveTokenHolders({ analysisId, token: asked.token, top: asked.top });
       const excluded = Object.entries(resolved.excludedCounts).filter(([, n]) => n > 0).map(([reason, n]) => `${n} ${reason}`).join(', ') || 'none';
+      if (resolved.wallets.length < 2 && resolved.accountsSeen === 0) {
+        throw ApplicationFailure.nonRetryable(
+          `token ${asked.token} has no token accounts: give a token's mint address (not a wallet, a token account or a transaction)`,
+          'AnalysisFailed',
+        );
+      }
       if (resolved.wallets.length < 2) {
         throw ApplicationFailure.nonRetryable(
           `token ${asked.token} has ${resolved.wallets.length} eligible holder${resolved.wallets.length === 1 ? '' : 's'} (of ${resolved.ownersSeen} owners; left out: ${excluded}${resolved.complete ? '' : `; only the first ${resolved.pages} pages of accounts were read`}): an analysis needs at least 2 wallets`,

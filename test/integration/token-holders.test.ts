@@ -123,11 +123,17 @@ describe('an analysis of a token’s holders through the HTTP API', () => {
   });
 
   it('analyses a small token and records its history; a token with one eligible holder fails saying why', async () => {
-    const { small, lonely } = await opened.stack.withWorkers(async () => {
+    const { small, lonely, notMint } = await opened.stack.withWorkers(async () => {
       const a = await served.api.startAnalysis({ token: SMALL, top: 3 }, 'small-token');
       const b = await served.api.startAnalysis({ token: LONELY });
-      return { small: await finished(a.analysisId), lonely: await finished(b.analysisId) };
+      // a wallet's address given as the token: it has no token accounts
+      const c = await served.api.startAnalysis({ token: holderWallets[1], top: 5 });
+      return { small: await finished(a.analysisId), lonely: await finished(b.analysisId), notMint: await finished(c.analysisId) };
     });
+    expect(notMint).toMatchObject({ status: 'failed', holders: { accountsSeen: 0, selected: 0, launch: null, launchUnread: 'not read: the token has fewer than 2 eligible holders' } });
+    expect(notMint.error).toBe(`AnalysisFailed: token ${holderWallets[1]} has no token accounts: give a token's mint address (not a wallet, a token account or a transaction)`);
+    // nothing was read for it as a launch (its oldest transaction would have been kept as one)
+    expect((await opened.stack.pool.query('SELECT 1 FROM token_launches WHERE mint = ANY($1)', [[holderWallets[1], LONELY]])).rows).toEqual([]);
     expect(small.status).toBe('completed');
     expect(small.wallets).toEqual(holderWallets.slice(0, 3).sort());
     expect(small.holders).toMatchObject({ selected: 3, excludedCounts: { 'off-curve': 1 } });

@@ -12,6 +12,8 @@ import { slotOf } from '../../src/simulator/chain';
 import { walletAddress } from '../../src/simulator/keys';
 import type { WorldInput } from '../../src/simulator/world';
 import { useSimulatedStack } from '../harness/stack';
+import { createPool } from '../../src/store/db';
+import { testEnv } from '../harness/env';
 
 const T0 = 1_731_000_000;
 const MINT = walletAddress('token-launch-test', 'mint');
@@ -89,6 +91,13 @@ describe('a token\'s launch', () => {
     expect(await stored()).toEqual([]);
     // the last reason is remembered (the reads before a step skip the mint for a day)
     expect((await pool.query('SELECT reason FROM token_launch_failures WHERE mint = $1', [MINT])).rows).toEqual([{ reason: expect.stringMatching(/^an older transaction of the mint failed validation/) }]);
+  });
+
+  it('a database that is away is a reason too: the launch is read from the provider and said not recorded', async () => {
+    const away = createPool(testEnv().databaseUrl);
+    await away.end();
+    const read = await readTokenLaunch(away, helius, MINT);
+    expect(read).toMatchObject({ launch: null, reason: expect.stringMatching(/^the launch could not be recorded: /) });
   });
 
   it('reads the oldest successful transaction once, and a mint without transactions says so', async () => {

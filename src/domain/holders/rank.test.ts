@@ -1,4 +1,4 @@
-import { exclusionOf, selectTopHolders, type HolderAccount } from './rank';
+import { OWNERS_PER_TURN, exclusionOf, selectTopHolders, selectTopHoldersYielding, type HolderAccount } from './rank';
 import { isOnCurve } from './on-curve';
 
 // Real mainnet addresses: ordinary wallets (on the curve) and program-derived ones (off it).
@@ -81,5 +81,24 @@ describe('selectTopHolders', () => {
     const big = 2n ** 60n;
     const result = selectTopHolders([acct('w1', big + 1n), acct('w2', big)], { top: 1, isWallet, known: new Map() });
     expect(result.holders).toEqual([{ owner: 'w1', amount: (big + 1n).toString(), accounts: 1 }]);
+  });
+});
+
+describe('selectTopHoldersYielding', () => {
+  it('selects as selectTopHolders does, letting the event loop turn between slices of owners', async () => {
+    // 2,600 owners: every third off the curve by the test's own isWallet
+    const accounts = Array.from({ length: 2_600 }, (_, i) => acct(`owner-${String(i).padStart(5, '0')}`, BigInt(1_000_000 - i * 7)));
+    const isWallet = (owner: string) => Number(owner.slice(6)) % 3 !== 0;
+    let turns = 0;
+    const yielded = await selectTopHoldersYielding(accounts, { top: 100, isWallet }, async () => void (turns += 1));
+    expect(yielded).toEqual(selectTopHolders(accounts, { top: 100, isWallet }));
+    expect(yielded).toMatchObject({ ownersSeen: 2_600, eligible: 1_733, excludedCounts: { 'off-curve': 867 } });
+    expect(turns).toBe(Math.floor((2_600 - 1) / OWNERS_PER_TURN));
+    // with the default turn, a timer due meanwhile fires before the selection ends
+    let fired = false;
+    setTimeout(() => void (fired = true), 0);
+    const many = Array.from({ length: 3 * OWNERS_PER_TURN }, (_, i) => acct(`wallet-${i}`, BigInt(i + 1)));
+    await selectTopHoldersYielding(many, { top: 2, isWallet: () => { const t = Date.now(); while (Date.now() - t < 1); return true; } });
+    expect(fired).toBe(true);
   });
 });

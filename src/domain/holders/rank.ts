@@ -96,6 +96,32 @@ export function exclusionOf(owner: string, known: ReadonlyMap<string, KnownAddre
  * owner up the ranking.
  */
 export function selectTopHolders(accounts: Iterable<HolderAccount>, options: SelectOptions): HolderSelection {
+  const steps = selectionSteps(accounts, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Owners whose eligibility is tested between two turns of the event loop (about 90 µs each: the curve test). */
+export const OWNERS_PER_TURN = 500;
+
+/**
+ * selectTopHolders, letting the event loop turn every OWNERS_PER_TURN owners: the curve test of
+ * every owner of a token with 100,000 holders is about 9 s of CPU, through which an activity's
+ * heartbeats (and the other activities of its worker) must go on.
+ */
+export async function selectTopHoldersYielding(accounts: Iterable<HolderAccount>, options: SelectOptions, turn: () => Promise<void> = () => new Promise((resolve) => setImmediate(resolve))): Promise<HolderSelection> {
+  const steps = selectionSteps(accounts, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await turn();
+  }
+}
+
+/** selectTopHolders' work, pausing (a yield) every OWNERS_PER_TURN owners tested. */
+function* selectionSteps(accounts: Iterable<HolderAccount>, options: SelectOptions): Generator<void, HolderSelection, void> {
   const known = options.known ?? KNOWN_ADDRESSES;
   const isWallet = options.isWallet ?? isOnCurve;
   const listed = options.excludedListed ?? EXCLUDED_LISTED_DEFAULT;
@@ -120,7 +146,8 @@ export function selectTopHolders(accounts: Iterable<HolderAccount>, options: Sel
   const excluded: ExcludedHolder[] = [];
   const excludedCounts: Record<ExclusionReason, number> = { burn: 0, amm: 0, exchange: 0, 'off-curve': 0 };
   let eligible = 0;
-  for (const h of ranked) {
+  for (const [k, h] of ranked.entries()) {
+    if (k > 0 && k % OWNERS_PER_TURN === 0) yield;
     const view = { owner: h.owner, amount: h.raw.toString(), accounts: h.accounts };
     const why = exclusionOf(h.owner, known, isWallet);
     if (why) {

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { withQuickRetries } from '../../../src/activities/quick-retries';
 import { HeliusDasClient, InvalidAddressError, InvalidApiKeyError, MalformedResponseError, ProviderRateLimitedError } from '../../../src/providers';
 
 const FIXTURE = readFileSync(join(__dirname, '../../fixtures/real/das-getTokenAccounts-helius-rust-sdk-mock.json'), 'utf8');
@@ -110,6 +111,31 @@ describe('HeliusDasClient.getTokenAccounts', () => {
     expect(err.field).toBe('result.cursor');
     expect(err.message).toContain('did not advance past cursor stuck');
     expect(requests).toHaveLength(2);
+  });
+
+  it('refuses cursors that come back to one seen before (A, B, A) instead of reading the same pages until maxPages', async () => {
+    const next: Record<string, string> = { first: 'cursor-a', 'cursor-a': 'cursor-b', 'cursor-b': 'cursor-a' };
+    respond = (body) => page([account(requests.length, '1')], `,"cursor":"${next[body.params.cursor ?? 'first']}"`);
+    const client = new HeliusDasClient({ url });
+    const err = (await client.getTokenAccounts(MINT, { maxPages: 50 }).catch((e: unknown) => e)) as MalformedResponseError;
+    await client.close();
+    expect(err).toBeInstanceOf(MalformedResponseError);
+    expect(err).toMatchObject({ field: 'result.cursor', message: expect.stringContaining('pagination came back to cursor cursor-a (page 3)') });
+    expect(requests.map((r) => r.body.params.cursor)).toEqual([undefined, 'cursor-a', 'cursor-b']);
+  });
+
+  it("reads a failing page again through the caller's readPage, keeping the pages before it", async () => {
+    let refusals = 1;
+    respond = (body) => {
+      if (body.params.cursor === 'opaque-1' && refusals-- > 0) return { status: 429, text: '{"jsonrpc":"2.0","error":{"code":-32029,"message":"Rate limit exceeded. Please try again later."},"id":"1"}' };
+      return body.params.cursor === undefined ? page([account(1, '1')], ',"cursor":"opaque-1"') : body.params.cursor === 'opaque-1' ? page([account(2, '2')], ',"cursor":"opaque-2"') : page([]);
+    };
+    const client = new HeliusDasClient({ url });
+    const result = await client.getTokenAccounts(MINT, { maxPages: 10, readPage: (read) => withQuickRetries(read, new AbortController().signal) });
+    await client.close();
+    expect(result).toMatchObject({ pages: 3, complete: true });
+    expect(result.accounts.map((a) => a.amount)).toEqual([1n, 2n]);
+    expect(requests.map((r) => r.body.params.cursor)).toEqual([undefined, 'opaque-1', 'opaque-1', 'opaque-2']);
   });
 
   it('rejects a mint that is not a public key before any request', async () => {

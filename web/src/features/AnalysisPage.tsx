@@ -140,7 +140,7 @@ export function AnalysisPage() {
             {view.error}
           </p>
         ) : null}
-        {view?.holders ? <HoldersCard holders={view.holders} /> : null}
+        {view?.holders ? <HoldersCard holders={view.holders} status={view.status} /> : null}
         {view ? <ProgressPanel wallets={view.wallets} progress={progress} status={view.status} running={view.status === 'running'} followed={followed} onProceed={() => void control('proceed')} onCancel={() => void control('cancel')} busy={busy} /> : null}
         {view?.result ? (
           <div className="grid">

@@ -12,6 +12,13 @@ describe('HoldersCard', () => {
     expect(screen.queryByTestId('holders-left-out')).toBeNull();
   });
 
+  it('says the holders were not resolved when the analysis ended before', () => {
+    render(<HoldersCard holders={{ token: MINT, top: 100, resolved: false }} status="failed" />);
+    const text = screen.getByTestId('holders-card').textContent;
+    expect(text).toContain('its top 100 holders were not resolved (the analysis ended failed)');
+    expect(text).not.toContain('resolving');
+  });
+
   it('says how the group was chosen, who was left out and why, and where the token launched', () => {
     render(
       <HoldersCard

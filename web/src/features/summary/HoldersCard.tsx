@@ -1,6 +1,7 @@
 // A token analysis: whose holders were analysed, how the group was chosen (top N of the eligible
 // owners), who was left out and why, and where the token launched (docs/analytics.md §7). Shown from
-// the start: "resolving…" until the workflow knows the holders.
+// the start: "resolving…" until the workflow knows the holders (or that they were not resolved, when
+// the analysis ended before).
 import { TokenLabel } from '../../components/tokens';
 import { ExplorerLink, Section, Signature, WalletBadge, formatNumber, formatTime } from '../../components/ui';
 import type { AnalysisView } from '../../api/types';
@@ -10,7 +11,7 @@ type Holders = NonNullable<AnalysisView['holders']>;
 /** excluded owners named (the API lists the 20 largest; the rest are counted) */
 const EXCLUDED_SHOWN = 5;
 
-export function HoldersCard({ holders }: { holders: Holders }) {
+export function HoldersCard({ holders, status = 'running' }: { holders: Holders; status?: AnalysisView['status'] }) {
   const token = typeof holders.token === 'string' ? holders.token : '';
   const counts = Object.entries(holders.excludedCounts ?? {}).filter(([, n]) => typeof n === 'number' && n > 0);
   const excluded = (Array.isArray(holders.excluded) ? holders.excluded : []).filter((e) => typeof e?.owner === 'string').slice(0, EXCLUDED_SHOWN);
@@ -22,7 +23,13 @@ export function HoldersCard({ holders }: { holders: Holders }) {
       <p aria-live="polite">
         {token ? <TokenLabel mint={token} /> : null} {token ? <ExplorerLink kind="token" value={token} /> : null}{' '}
         {holders.resolved !== true ? (
-          <span>resolving its top {formatNumber(holders.top, 0)} holders…</span>
+          status === 'running' ? (
+            <span>resolving its top {formatNumber(holders.top, 0)} holders…</span>
+          ) : (
+            <span>
+              its top {formatNumber(holders.top, 0)} holders were not resolved (the analysis {status === 'cancelled' ? 'was cancelled' : `ended ${status}`})
+            </span>
+          )
         ) : (
           <span>
             the top {formatNumber(holders.selected, 0)} of {formatNumber(holders.eligible, 0)} eligible holders ({formatNumber(holders.ownersSeen, 0)} owners,{' '}
