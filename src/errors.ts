@@ -54,6 +54,21 @@ export function describeFailure(err: unknown): string {
     .trim();
 }
 
+/**
+ * describeFailure for a client (an API answer): network addresses (host:port, IPv4, bracketed IPv6,
+ * gRPC's dns:/ipv4:/unix: targets) are the operator's, for the log only. What is left still says
+ * what happened (UNAVAILABLE, ECONNREFUSED, a namespace not found, a deadline).
+ */
+export function describeFailureForClients(err: unknown): string {
+  return describeFailure(err)
+    .replace(/\b(?:dns|ipv4|ipv6|unix|unix-abstract):\S+/g, '<address>')
+    .replace(/\[[0-9a-f:.]+\](?::\d+)?/gi, '<address>')
+    .replace(/(?<![\w:])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?::\d+)?(?![\w:])/gi, (m) => (/^\d+:\d+$/.test(m) ? m : '<address>'))
+    .replace(/\b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?\b/g, '<address>')
+    // host:port, not a time (12:30:00) nor a date-time's part
+    .replace(/(?<![\w.:-])[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*:\d{2,5}\b(?!:)/gi, '<address>');
+}
+
 /** Node's parseArgs errors (an unknown option, a missing value) are usage mistakes, not bugs. */
 export const isArgumentError = (err: unknown): err is Error & { code: string } =>
   err instanceof Error && typeof (err as { code?: unknown }).code === 'string' && (err as Error & { code: string }).code.startsWith('ERR_PARSE_ARGS_');

@@ -73,6 +73,12 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<Fa
   installProblemHandlers(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // an answer of /v1 is one API key's (its analyses, its pages): no shared cache (a proxy, a CDN)
+    // may keep it for another key; browsers and proxies store nothing of it
+    if (request.url.startsWith('/v1/')) {
+      if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+      reply.header('vary', 'x-api-key, authorization');
+    }
   });
 
   const { config } = deps;

@@ -1,5 +1,6 @@
 // RFC 9457 problem details: every error the API returns is application/problem+json with a type a
 // client can branch on and a detail a user can act on.
+import { describeFailure } from '../errors';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -63,6 +64,8 @@ export class ProblemError extends Error {
     readonly problem: ProblemName,
     detail: string,
     readonly errors?: FieldError[],
+    /** what failed underneath (a dependency's error, with its addresses): logged with the request, never answered */
+    readonly logged?: unknown,
   ) {
     super(detail);
   }
@@ -133,7 +136,10 @@ export function describeValidationError(part: string, e: AjvError): FieldError {
 /** Maps every error fastify or a handler raises to a problem response. */
 export function installProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError & { validation?: AjvError[]; validationContext?: string }, request, reply) => {
-    if (error instanceof ProblemError) return sendProblem(reply, request, error.problem, error.message, error.errors);
+    if (error instanceof ProblemError) {
+      if (error.logged !== undefined) request.log.warn({ err: describeFailure(error.logged) }, error.message);
+      return sendProblem(reply, request, error.problem, error.message, error.errors);
+    }
     if (error.validation) {
       const part = error.validationContext ?? 'body';
       const errors = error.validation.map((e) => describeValidationError(part, e));

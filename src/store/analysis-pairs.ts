@@ -197,6 +197,15 @@ export interface PairsCompletion {
 }
 
 /**
+ * The analysis has no row to store its pairs in: its start was answered 503 (the row removed) and
+ * Temporal took the start later all the same. No later attempt will find one (the API inserts a row
+ * before its start, the workflows of older code in their first step).
+ */
+export class AnalysisRowMissingError extends Error {
+  override name = 'AnalysisRowMissingError';
+}
+
+/**
  * Completes an analysis with its pairs, in one transaction: its earlier rows in analysis_pairs (a
  * retried attempt's) deleted, `rows` (a PairSpool's rows(), whole COPY rows in rank order) copied in
  * as they come, then, once they have all come, `finish()` (awaited on the same transaction) gives
@@ -211,7 +220,7 @@ export async function storeAnalysisPairs(pool: Pool, analysisId: string, rows: R
       // row is locked as a key check would lock it, so it cannot be deleted before this transaction
       // ends, and its deletion after that removes these rows (trigger analyses_delete_pairs, migrations/)
       const analysis = await client.query('SELECT 1 FROM analyses WHERE id = $1 FOR KEY SHARE', [analysisId]);
-      if (analysis.rowCount === 0) throw new Error(`analysis pairs: no analysis ${analysisId} to store them for`);
+      if (analysis.rowCount === 0) throw new AnalysisRowMissingError(`analysis pairs: no analysis ${analysisId} to store them for`);
       // a retried activity finds the rows of its earlier attempt only if that one committed: replace them
       await client.query('DELETE FROM analysis_pairs WHERE analysis_id = $1', [analysisId]);
       const copy = client.query(copyFrom('COPY analysis_pairs (analysis_id, rank, pair_index, wallet_a, wallet_b, combined, pair) FROM STDIN'));

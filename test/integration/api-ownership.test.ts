@@ -93,6 +93,18 @@ describe('analyses belong to the API key that started them', () => {
     // without the wallet filter too
     const all = ((await as(BOB, 'GET', '/v1/analyses?limit=100')).json().analyses as Array<{ analysisId: string }>).map((a) => a.analysisId);
     expect(all).toEqual([bobs]);
+    // one key's answers are its own: no cache (a proxy's, a CDN's) may keep them for another key,
+    // whichever way the key was sent; answers that are no key's (the spec) are not concerned
+    for (const res of [
+      await as(BOB, 'GET', '/v1/analyses?limit=100'),
+      await as(ALICE, 'GET', `/v1/analyses/${alices}`),
+      await as(ALICE, 'POST', '/v1/analyses', { wallets: [B, C], sync: 'skip' }),
+      await as(BOB, 'GET', `/v1/analyses/${alices}`),
+      await app.inject({ method: 'GET', url: '/v1/analyses?limit=1', headers: { authorization: `Bearer ${ALICE}` } }),
+      await app.inject({ method: 'GET', url: '/v1/analyses' }),
+    ]) {
+      expect({ status: res.statusCode, cacheControl: res.headers['cache-control'], vary: res.headers.vary }).toEqual({ status: res.statusCode, cacheControl: 'no-store', vary: 'x-api-key, authorization' });
+    }
   });
 
   it("an Idempotency-Key is scoped to its key: another key's same key starts its own analysis, never answers with someone else's", async () => {

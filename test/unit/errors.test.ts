@@ -1,5 +1,5 @@
 import { ApplicationFailure, ActivityFailure, RetryState } from '@temporalio/common';
-import { ActionableError, ConfigError, ServiceUnavailableError, describeFailure } from '../../src/errors';
+import { ActionableError, ConfigError, ServiceUnavailableError, describeFailure, describeFailureForClients } from '../../src/errors';
 
 describe('describeFailure', () => {
   it('gives the message of an Error, and a thrown non-Error as text', () => {
@@ -37,6 +37,21 @@ describe('describeFailure', () => {
     const b = new Error('b', { cause: a });
     a.cause = b;
     expect(['a', 'b']).toContain(describeFailure(a));
+  });
+});
+
+describe('describeFailureForClients', () => {
+  it('keeps what happened and leaves the operator\'s addresses out', () => {
+    const cases: Array<[string, string]> = [
+      ['14 UNAVAILABLE: No connection established. Last error: connect ECONNREFUSED 10.0.3.7:7233 (2026-12-05T05:20:00.000Z)', '14 UNAVAILABLE: No connection established. Last error: connect ECONNREFUSED <address> (2026-12-05T05:20:00.000Z)'],
+      ['14 UNAVAILABLE: Name resolution failed for target dns:temporal-frontend.prod.svc:7233', '14 UNAVAILABLE: Name resolution failed for target <address>'],
+      ['connect ECONNREFUSED ::1:7233', 'connect ECONNREFUSED <address>'],
+      ['connect ECONNREFUSED [fd00::12]:7233', 'connect ECONNREFUSED <address>'],
+      ['getaddrinfo ENOTFOUND temporal.internal.example.com:7233', 'getaddrinfo ENOTFOUND <address>'],
+      ['5 NOT_FOUND: Namespace no-such-namespace-1 is not found.', '5 NOT_FOUND: Namespace no-such-namespace-1 is not found.'],
+      ['Temporal did not answer within 3000 ms', 'Temporal did not answer within 3000 ms'],
+    ];
+    expect(cases.map(([message]) => describeFailureForClients(new Error(message)))).toEqual(cases.map(([, expected]) => expected));
   });
 });
 

@@ -8,7 +8,7 @@ import type { similarityAnalysisWorkflow } from '../../workflows/similarity-anal
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { MAX_WAIT_SECONDS, analysisParamsOf, analysisWorkflowId, proceedWithAvailableDataSignal, waitForAnalysisUpdate, type AnalysisInput } from '../../workflows/contract';
 import { deleteUnstartedAnalysis, findByIdempotencyKey, getAnalysis, getAnalysisOwner, listAnalyses, type AnalysisStatus } from '../../store/analyses';
-import { describeFailure } from '../../errors';
+import { describeFailureForClients } from '../../errors';
 import { AnalysisRows } from '../analysis-rows';
 import { AnalysisStarts, DEFAULT_START_OPTIONS, analysisStartOptions } from '../analysis-starts';
 import { analysisLinks, loadAnalysisView, reconcileAnalysis, reconcileListed } from '../analysis-view';
@@ -41,11 +41,6 @@ import { TEMPORAL_CALL_DEADLINE_MS, TemporalDeadlineError, withTemporalDeadline 
 
 /** How long the route asks Temporal whether a start that missed its deadline happened after all. */
 const EXISTS_CHECK_DEADLINE_MS = 1_000;
-
-/** A start whose outcome Temporal did not say (neither accepted nor refused): its row is kept for the sweep. */
-class UnconfirmedStart extends Error {
-  override name = 'UnconfirmedStart';
-}
 
 /**
  * Whether a stored analysis (its params in today's or the legacy shape) was started by this request.
@@ -150,33 +145,25 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
       // update the workflow rejected): then the analysis runs and the caller gets 202 as without a
       // wait, rather than a 503 whose retry would start a second analysis beside a workflow whose
       // row the 503 removed. A plain refusal before the deadline started nothing: no need to ask.
-      if (waitSeconds > 0 || err instanceof TemporalDeadlineError) {
-        const exists = await workflowExists(analysisWorkflowId(id));
-        if (exists === true) {
-          starts.recordStarted(id);
-          return;
-        }
-        if (exists === 'unknown') {
-          // Temporal said neither: the start may still be accepted. The row stays (pending), so
-          // that the sweep starts it or joins the workflow started meanwhile (or fails it with the
-          // reason): a workflow never runs without its row, and a retry with the same key gets it
-          throw new UnconfirmedStart(
-            `Temporal did not confirm the analysis's start (${describeFailure(err)}): it may still start, as analysis ${id}; retry with the same Idempotency-Key to get it (a retry without one starts another analysis)`,
-          );
-        }
+      if ((waitSeconds > 0 || err instanceof TemporalDeadlineError) && (await workflowExists(analysisWorkflowId(id)))) {
+        starts.recordStarted(id);
+        return;
       }
-      throw new ProblemError('temporalUnavailable', `the analysis could not be started because Temporal did not accept the workflow (${describeFailure(err)}); retry, with the same Idempotency-Key if you sent one`);
+      // Temporal answered neither the start nor the check: the row is removed and the caller retries.
+      // Should Temporal take that start later all the same, its workflow finds no row to store a
+      // result in (docs/api.md, temporal-unavailable): kept so, because a row kept pending here would
+      // answer every POST of an outage with an analysis that starts when Temporal is back
+      throw new ProblemError('temporalUnavailable', `the analysis could not be started because Temporal did not accept the workflow (${describeFailureForClients(err)}); retry, with the same Idempotency-Key if you sent one`, undefined, err);
     }
   }
 
-  /** Whether the workflow exists; 'unknown' when Temporal did not say (only its "not found" is a no). */
-  async function workflowExists(workflowId: string): Promise<boolean | 'unknown'> {
+  async function workflowExists(workflowId: string): Promise<boolean> {
     try {
       // short: Temporal has just missed one deadline, and the request has waited that long already
       await withTemporalDeadline(temporal, () => temporal.workflow.getHandle(workflowId).describe(), EXISTS_CHECK_DEADLINE_MS);
       return true;
-    } catch (err) {
-      return err instanceof WorkflowNotFoundError ? false : 'unknown';
+    } catch {
+      return false;
     }
   }
 
@@ -238,7 +225,6 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
           await timing.measure('start', () => startWorkflow({ analysisId: id, request: body, requestId }, clientKeyOf(request), waitSeconds));
         }
       } catch (err) {
-        if (err instanceof UnconfirmedStart) throw new ProblemError('temporalUnavailable', err.message);
         if (!replay) await deleteUnstartedAnalysis(pool, id);
         throw err;
       }
@@ -363,7 +349,7 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
         await withTemporalDeadline(temporal, () => temporal.workflow.getHandle(workflowId).signal(proceedWithAvailableDataSignal));
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) throw new ProblemError('notRunning', `analysis ${id} has no running workflow: it has just finished`);
-        throw new ProblemError('temporalUnavailable', `the signal could not be sent (${describeFailure(err)}): retry`);
+        throw new ProblemError('temporalUnavailable', `the signal could not be sent (${describeFailureForClients(err)}): retry`, undefined, err);
       }
       return reply.code(202).send({ analysisId: id, workflowId, status: 'proceeding', links: analysisLinks(uiUrl, namespace, id, workflowId) });
     },
@@ -388,7 +374,7 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
         await withTemporalDeadline(temporal, () => temporal.workflow.getHandle(workflowId).cancel());
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) throw new ProblemError('notRunning', `analysis ${id} has no running workflow: it has just finished`);
-        throw new ProblemError('temporalUnavailable', `the cancellation could not be sent (${describeFailure(err)}): retry`);
+        throw new ProblemError('temporalUnavailable', `the cancellation could not be sent (${describeFailureForClients(err)}): retry`, undefined, err);
       }
       return reply.code(202).send({ analysisId: id, workflowId, status: 'cancelling', links: analysisLinks(uiUrl, namespace, id, workflowId) });
     },

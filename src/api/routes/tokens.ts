@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import type { tokenEnrichmentWorkflow } from '../../workflows/token-enrichment';
 import { PRIORITY, WORKFLOW_TASK_QUEUE } from '../../workflows/contract';
-import { describeFailure } from '../../errors';
+import { describeFailureForClients } from '../../errors';
 import { getTokens } from '../../store/tokens';
 import { temporalUiLink } from '../analysis-view';
 import { noQuery } from '../schemas/common';
@@ -67,7 +67,7 @@ export async function tokensRoutes(fastify: FastifyInstance): Promise<void> {
           }),
         );
       } catch (err) {
-        throw new ProblemError('temporalUnavailable', `token enrichment could not be started (${describeFailure(err)}): retry`);
+        throw new ProblemError('temporalUnavailable', `token enrichment could not be started (${describeFailureForClients(err)}): retry`, undefined, err);
       }
       return reply.code(202).send({ workflowId, mints: [...mints].sort(), links: { temporalUi: temporalUiLink(config.TEMPORAL_UI_URL, namespace, workflowId) } });
     },

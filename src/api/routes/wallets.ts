@@ -4,7 +4,7 @@ import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { walletSyncWorkflow } from '../../workflows/wallet-sync';
 import { TASK_QUEUES, walletSyncWorkflowId } from '../../workflows/contract';
-import { describeFailure } from '../../errors';
+import { describeFailureForClients } from '../../errors';
 import { walletStatuses, type WalletStatusRow } from '../../store/wallets';
 import { temporalUiLink } from '../analysis-view';
 import { noQuery } from '../schemas/common';
@@ -114,7 +114,7 @@ export async function walletsRoutes(fastify: FastifyInstance): Promise<void> {
           } catch (err) {
             // one sync per wallet at a time: a running one (maybe an analysis's) is joined
             if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
-              throw new ProblemError('temporalUnavailable', `the sync of ${wallet} could not be started (${describeFailure(err)}): retry`);
+              throw new ProblemError('temporalUnavailable', `the sync of ${wallet} could not be started (${describeFailureForClients(err)}): retry`, undefined, err);
             }
             started = false;
           }
