@@ -40,6 +40,16 @@ export function decodePairsCursor(analysisId: string, cursor: string): number {
 }
 
 /**
+ * What a pairs query says by itself, checked before the analysis's state: a cursor this API wrote for
+ * this analysis (its last rank served, -1 for the first page) and a wallet that is an address. So a
+ * malformed one is told at once, not only once the analysis has completed.
+ */
+export function checkPairsQuery(analysisId: string, query: Pick<PairsPageQuery, 'cursor' | 'wallet'>): number {
+  if (query.wallet !== undefined) checkAddress('wallet', query.wallet);
+  return query.cursor === undefined ? -1 : decodePairsCursor(analysisId, query.cursor);
+}
+
+/**
  * A page of the pairs of a completed analysis (`source`). `minScore` ends the ranking where
  * combined drops below it (a binary search), `wallet` reads that wallet's row of ranks
  * (analysis_wallet_ranks), then those pairs by rank; `matched` counts the pairs both filters let
@@ -48,10 +58,9 @@ export function decodePairsCursor(analysisId: string, cursor: string): number {
 export async function loadPairsPage(pool: Pool, analysisId: string, source: PairsSource, query: PairsPageQuery): Promise<PairsPage> {
   const { cursor, minScore, wallet } = query;
   const limit = query.limit ?? PAIRS_PAGE_DEFAULT_LIMIT;
-  const afterRank = cursor === undefined ? -1 : decodePairsCursor(analysisId, cursor);
+  const afterRank = checkPairsQuery(analysisId, { cursor, wallet });
   if (afterRank >= source.pairCount) throw invalidCursor(`points past the last pair of this analysis (it has ${source.pairCount})`);
   if (wallet !== undefined) {
-    checkAddress('wallet', wallet);
     if (!source.wallets.includes(wallet)) {
       throw new ProblemError('validation', `wallet ${wallet} is not in this analysis's group of ${source.wallets.length} wallets: pass one of the \`wallets\` GET /v1/analyses/${analysisId} lists, or leave wallet out`, [
         { pointer: '/querystring/wallet', detail: 'not in the analysis\'s group' },

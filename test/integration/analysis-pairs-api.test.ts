@@ -257,6 +257,11 @@ describe('GET /v1/analyses/{id}/pairs', () => {
     const running = await get(`/v1/analyses/${id}/pairs`);
     expect(running).toMatchObject({ status: 409, contentType: expect.stringMatching(/^application\/problem\+json/) });
     expect(running.body).toMatchObject({ type: 'urn:wallet-similarity:problem:analysis-not-completed', detail: expect.stringMatching(/is still running: its pairs are served once it has completed/) });
+    // a malformed cursor or wallet is said at once, not once the analysis has completed
+    for (const [query, type] of [['cursor=not-a-cursor!', 'validation'], ['wallet=not-an-address', 'invalid-address']]) {
+      const bad = await get(`/v1/analyses/${id}/pairs?${query}`);
+      expect({ status: bad.status, type: bad.body.type }).toEqual({ status: 400, type: `urn:wallet-similarity:problem:${type}` });
+    }
     await endAnalysis(pool, id, 'failed', 'ended by the test', []);
     const failed = await get(`/v1/analyses/${id}/pairs`);
     expect(failed.status).toBe(409);

@@ -13,7 +13,7 @@ import { AnalysisRows } from '../analysis-rows';
 import { AnalysisStarts, DEFAULT_START_OPTIONS, analysisStartOptions } from '../analysis-starts';
 import { analysisLinks, loadAnalysisView, reconcileAnalysis, reconcileListed } from '../analysis-view';
 import { getPairsSource } from '../../store/analysis-pairs';
-import { loadPairsPage } from '../pairs-page';
+import { checkPairsQuery, loadPairsPage } from '../pairs-page';
 import { pairsPage, pairsPageQuery } from '../schemas/pairs';
 import { analysisNotFound, assertVisible, clientKeyOf, visibleOwner } from '../auth';
 import { noQuery } from '../schemas/common';
@@ -307,6 +307,7 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
       const { id } = request.params;
       const source = await getPairsSource(pool, id);
       assertVisible(request, id, source);
+      checkPairsQuery(id, request.query);
       if (source.status !== 'completed') {
         // a row that says running may belong to a workflow that has ended: say how it really is
         const stored = source.status === 'running' ? await getAnalysis(pool, id) : null;
