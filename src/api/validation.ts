@@ -15,7 +15,7 @@ const factory = AjvCompiler();
 const forBody = factory({}, { customOptions: { ...common, coerceTypes: false } });
 const forParams = factory({}, { customOptions: { ...common, coerceTypes: 'array' } });
 
-export const validatorCompiler: FastifySchemaCompiler<unknown> = (route) => (route.httpPart === 'body' ? forBody(route) : decimalNumbers(route.schema, forParams(route)));
+export const validatorCompiler: FastifySchemaCompiler<unknown> = (route) => (route.httpPart === 'body' ? forBody(route) : sentOnce(route.schema, decimalNumbers(route.schema, forParams(route))));
 
 const DECIMAL = { integer: /^-?\d+$/, number: /^-?(?:\d+(?:\.\d*)?|\.\d+)$/ } as const;
 type Validate = ((...args: unknown[]) => unknown) & { errors?: unknown[] | null; schemaEnv?: unknown };
@@ -40,6 +40,29 @@ function decimalNumbers(schema: unknown, validate: FastifyValidationResult): Fas
     });
     if (errors.length > 0) {
       checked.errors = errors;
+      return false;
+    }
+    const valid = inner(...args);
+    checked.errors = inner.errors;
+    return valid;
+  };
+  checked.schemaEnv = inner.schemaEnv;
+  return checked as unknown as FastifyValidationResult;
+}
+
+/**
+ * A query parameter sent twice (`?limit=5&limit=6`) arrives as a list: Ajv would say it "must be
+ * integer", which hides the mistake. No field of ours takes a list, so one sent more than once is
+ * named as such, before the other checks.
+ */
+function sentOnce(schema: unknown, validate: FastifyValidationResult): FastifyValidationResult {
+  const properties = (schema as { properties?: Record<string, { type?: unknown }> } | undefined)?.properties ?? {};
+  const inner = validate as unknown as Validate;
+  const checked: Validate = (...args) => {
+    const data = args[0] as Record<string, unknown> | null;
+    const repeated = Object.entries(data ?? {}).filter(([name, value]) => Array.isArray(value) && properties[name]?.type !== 'array');
+    if (repeated.length > 0) {
+      checked.errors = repeated.map(([name, value]) => ({ instancePath: `/${name}`, keyword: 'sentOnce', params: {}, message: `was sent ${(value as unknown[]).length} times: send it once` }));
       return false;
     }
     const valid = inner(...args);
