@@ -63,10 +63,10 @@ export function describeFailureForClients(err: unknown): string {
   return describeFailure(err)
     .replace(/\b(?:dns|ipv4|ipv6|unix|unix-abstract):\S+/g, '<address>')
     .replace(/\[[0-9a-f:.]+\](?::\d+)?/gi, '<address>')
-    .replace(/(?<![\w:])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?::\d+)?(?![\w:])/gi, (m) => (/^\d+:\d+$/.test(m) ? m : '<address>'))
+    .replace(/(?<![\w:])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?::\d+)?(?![\w:])/gi, (m) => (/^\d{1,2}(?::\d{2}){1,2}$/.test(m) ? m : '<address>'))
     .replace(/\b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?\b/g, '<address>')
     // host:port, not a time (12:30:00) nor a date-time's part
-    .replace(/(?<![\w.:-])[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*:\d{2,5}\b(?!:)/gi, '<address>');
+    .replace(/(?<![\w.:-])(?=[a-z0-9.-]*[a-z])[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*:\d{2,5}\b(?!:)/gi, '<address>');
 }
 
 /** Node's parseArgs errors (an unknown option, a missing value) are usage mistakes, not bugs. */

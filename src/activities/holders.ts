@@ -9,6 +9,8 @@ import type { ActivityDeps } from './deps';
 import { withLivenessHeartbeat } from './heartbeat';
 import { readTokenLaunch, type TokenLaunchRead } from './token-launch';
 import { withQuickRetries } from './quick-retries';
+import { SingleFlight } from './single-flight';
+import type { TokenAccountsResult } from '../providers/helius';
 
 /**
  * Pages of 1,000 accounts read at most (100,000 accounts; 100 DAS requests, 10 s at 10 requests per
@@ -40,19 +42,40 @@ export interface TokenHoldersResult {
 
 export function createHolderActivities(deps: ActivityDeps) {
   const { pool, holders, helius, settings } = deps;
+  // analyses of one token at the same moment (users asking about the token of the hour, with their
+  // own `top`) share one scan in this process: 100 DAS requests each would share the Helius budget
+  const scans = new SingleFlight<string, TokenAccountsResult>();
+  /** the scan under way for a key: pages read so far (every analysis sharing it heartbeats them) */
+  const scanProgress = new Map<string, { pages: number }>();
   return {
     /** The token's top eligible holders, recorded on the analysis's row. */
     async resolveTokenHolders(input: { analysisId: string; token: string; top: number }): Promise<TokenHoldersResult> {
+      const maxPages = settings.maxHolderPages ?? MAX_HOLDER_PAGES;
+      const key = `${input.token}:${maxPages}`;
       let pagesRead = 0;
       return withLivenessHeartbeat(
-        () => ({ pages: pagesRead }),
+        () => ({ pages: scanProgress.get(key)?.pages ?? pagesRead }),
         async () => {
-          const maxPages = settings.maxHolderPages ?? MAX_HOLDER_PAGES;
-          // a cancelled analysis drops the page on its way
+          // a cancelled analysis drops the page on its way (the shared scan stops once no analysis waits for it)
           const signal = Context.current().cancellationSignal;
-          // a page that fails (a 429, a 5xx) is read again in place, a few times, before the attempt
-          // fails: Temporal's retry of the attempt starts the scan again from its first page
-          const scan = await holders.getTokenAccounts(input.token, { maxPages, onPage: (page) => void (pagesRead = page), signal, readPage: (read) => withQuickRetries(read, signal) });
+          const { value: scan, shared } = await scans.run(
+            key,
+            async (scanSignal) => {
+              // its own record: a scan dropped by its last caller may still unwind while the next one runs
+              const progress = { pages: 0 };
+              scanProgress.set(key, progress);
+              try {
+                // a page that fails (a 429, a 5xx) is read again in place, a few times, before the
+                // attempt fails: Temporal's retry of the attempt starts the scan again from its first page
+                return await holders.getTokenAccounts(input.token, { maxPages, onPage: (page) => void (progress.pages = page), signal: scanSignal, readPage: (read) => withQuickRetries(read, scanSignal) });
+              } finally {
+                if (scanProgress.get(key) === progress) scanProgress.delete(key);
+              }
+            },
+            signal,
+          );
+          pagesRead = scan.pages;
+          if (shared) log.info('token holders: joined a scan under way', { analysisId: input.analysisId, token: input.token, pages: scan.pages });
           // the curve test of every owner is CPU (seconds for 100,000 owners): the event loop turns
           // between slices of it, so that heartbeats and the worker's other activities go on
           const selection = await selectTopHoldersYielding(

@@ -1,6 +1,7 @@
 // One run of a task per key at a time in this process, shared by every caller that asks while it
-// runs: the SOL price's fetch (sol-price.ts) and a first funder's activity read after a sync
-// (counterparty-activity.ts), which many activities of one worker ask for at the same moment.
+// runs: the SOL price's fetch (sol-price.ts), a first funder's activity read after a sync
+// (counterparty-activity.ts), which many activities of one worker ask for at the same moment, and a
+// token's holder scan (holders.ts), which analyses of one token started together share.
 
 interface Flight<T> {
   promise: Promise<T>;

@@ -6,7 +6,7 @@
 // co-buy.
 import type { Pool } from 'pg';
 import type { HeliusHistorySource } from '../providers/helius';
-import { redactSecrets } from '../redact';
+import { describeFailureForClients } from '../errors';
 import { BUNDLE_DEFAULTS } from '../domain/detection/bundles';
 import { UNIVERSE_EXCLUDED_MINTS } from '../domain/tokens';
 import { clearTokenLaunchFailure, storeTokenLaunchFailure } from '../store/token-launch-failures';
@@ -48,7 +48,7 @@ async function readLaunch(pool: Pool, helius: HeliusHistorySource, mint: string,
   } catch (err) {
     signal?.throwIfAborted();
     if (deadline.aborted) return { launch: null, reason: `the mint's oldest transactions were not read within ${deadlineMs / 1000} s` };
-    return { launch: null, reason: `the mint's oldest transactions could not be read: ${redactSecrets(err instanceof Error ? err.message : String(err))}` };
+    return { launch: null, reason: `the mint's oldest transactions could not be read: ${describeFailureForClients(err)}` };
   }
   const txs = page.transactions;
   for (let k = 1; k < txs.length; k++) {
@@ -66,7 +66,7 @@ async function readLaunch(pool: Pool, helius: HeliusHistorySource, mint: string,
   try {
     await storeTokenLaunch(pool, { mint, ...launch });
   } catch (err) {
-    return { launch: null, reason: `the launch could not be recorded: ${redactSecrets(err instanceof Error ? err.message : String(err))}` };
+    return { launch: null, reason: `the launch could not be recorded: ${describeFailureForClients(err)}` };
   }
   return { launch, read: true };
 }

@@ -22,7 +22,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { FastifyBaseLogger } from 'fastify';
 import pLimit from 'p-limit';
 import type { Pool } from 'pg';
-import { describeFailure } from '../errors';
+import { describeFailure, describeFailureForClients } from '../errors';
 import { failUnstartedAnalysis, markAnalysesStarted, pendingStarts, type PendingStart } from '../store/analyses';
 import { withTryAdvisoryLock } from '../store/db';
 import type { similarityAnalysisWorkflow } from '../workflows/similarity-analysis';
@@ -192,7 +192,8 @@ export class AnalysisStarts {
             continue;
           } catch (err) {
             if (this.stopping.signal.aborted) break;
-            refusal = describeFailure(err);
+            // stored as the row's error, which the API answers: no network addresses
+            refusal = describeFailureForClients(err);
             refusalsInARow++;
           }
         }

@@ -53,14 +53,14 @@ function decimalNumbers(schema: unknown, validate: FastifyValidationResult): Fas
 /**
  * A query parameter sent twice (`?limit=5&limit=6`) arrives as a list: Ajv would say it "must be
  * integer", which hides the mistake. No field of ours takes a list, so one sent more than once is
- * named as such, before the other checks.
+ * named as such, before the other checks (an unknown one is left to Ajv: its name is the mistake).
  */
 function sentOnce(schema: unknown, validate: FastifyValidationResult): FastifyValidationResult {
   const properties = (schema as { properties?: Record<string, { type?: unknown }> } | undefined)?.properties ?? {};
   const inner = validate as unknown as Validate;
   const checked: Validate = (...args) => {
     const data = args[0] as Record<string, unknown> | null;
-    const repeated = Object.entries(data ?? {}).filter(([name, value]) => Array.isArray(value) && properties[name]?.type !== 'array');
+    const repeated = Object.entries(data ?? {}).filter(([name, value]) => Array.isArray(value) && properties[name] !== undefined && properties[name].type !== 'array');
     if (repeated.length > 0) {
       checked.errors = repeated.map(([name, value]) => ({ instancePath: `/${name}`, keyword: 'sentOnce', params: {}, message: `was sent ${(value as unknown[]).length} times: send it once` }));
       return false;

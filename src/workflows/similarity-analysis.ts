@@ -447,7 +447,7 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
       const excluded = Object.entries(resolved.excludedCounts).filter(([, n]) => n > 0).map(([reason, n]) => `${n} ${reason}`).join(', ') || 'none';
       if (resolved.wallets.length < 2 && resolved.accountsSeen === 0) {
         throw ApplicationFailure.nonRetryable(
-          `token ${asked.token} has no token accounts: give a token's mint address (not a wallet, a token account or a transaction)`,
+          `token ${asked.token} has no token accounts with a balance: check that it is a token's mint address (a wallet's, a token account's or a transaction's has none), or the token is all burnt`,
           'AnalysisFailed',
         );
       }

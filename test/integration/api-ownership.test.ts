@@ -78,6 +78,8 @@ describe('analyses belong to the API key that started them', () => {
     expect(events.statusCode).toBe(200);
     expect(events.body).toMatch(/event: completed\n.*"status":"failed"/);
     expect(events.body).toContain('event: end');
+    // the stream is one key's too (written past the app's onSend hook)
+    expect({ cacheControl: events.headers['cache-control'], vary: events.headers.vary }).toEqual({ cacheControl: 'no-store, no-transform', vary: 'x-api-key, authorization' });
     expect((await as(BOB, 'GET', `/v1/analyses/${id}/events`)).statusCode).toBe(404);
     expect((await as(ADMIN, 'GET', `/v1/analyses/${id}/events`)).statusCode).toBe(200);
   });

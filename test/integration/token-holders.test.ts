@@ -122,6 +122,27 @@ describe('an analysis of a token’s holders through the HTTP API', () => {
     expect(printed).toContain('left out: 1 burn, 1 amm, 1 exchange, 3 off-curve');
   });
 
+  it('analyses of one token at the same moment, each with its own top, share one scan of its accounts', async () => {
+    const scanRequests = () => opened.sim.requestLog.filter((r) => r.endpoint === 'rpc:getTokenAccounts').length;
+    const before = scanRequests();
+    // a slow DAS, so that both analyses ask while the first one's scan is under way
+    opened.sim.configure({ latencyMs: { 'rpc:getTokenAccounts': 700 } });
+    try {
+      const [ten, twenty] = await opened.stack.withWorkers(async () => {
+        const started = await Promise.all([served.api.startAnalysis({ token: mint, top: 10 }), served.api.startAnalysis({ token: mint, top: 20 })]);
+        return Promise.all(started.map((a) => finished(a.analysisId)));
+      });
+      // the largest eligible holders are the same for both: the first 10 of the 20
+      expect(ten.holders).toMatchObject({ token: mint, resolved: true, selected: 10, complete: true });
+      expect(twenty.holders).toMatchObject({ token: mint, resolved: true, selected: 20, complete: true, accountsSeen: (ten.holders as { accountsSeen: number }).accountsSeen });
+      expect(ten.wallets.every((w) => twenty.wallets.includes(w))).toBe(true);
+      // one scan: its pages (the accounts by 1,000, then the empty page), not two scans' worth
+      expect(scanRequests() - before).toBe(Math.ceil((ten.holders as { accountsSeen: number }).accountsSeen / 1000) + 1);
+    } finally {
+      opened.sim.configure({ latencyMs: 0 });
+    }
+  });
+
   it('analyses a small token and records its history; a token with one eligible holder fails saying why', async () => {
     const { small, lonely, notMint } = await opened.stack.withWorkers(async () => {
       const a = await served.api.startAnalysis({ token: SMALL, top: 3 }, 'small-token');
@@ -131,7 +152,7 @@ describe('an analysis of a token’s holders through the HTTP API', () => {
       return { small: await finished(a.analysisId), lonely: await finished(b.analysisId), notMint: await finished(c.analysisId) };
     });
     expect(notMint).toMatchObject({ status: 'failed', holders: { accountsSeen: 0, selected: 0, launch: null, launchUnread: 'not read: the token has fewer than 2 eligible holders' } });
-    expect(notMint.error).toBe(`AnalysisFailed: token ${holderWallets[1]} has no token accounts: give a token's mint address (not a wallet, a token account or a transaction)`);
+    expect(notMint.error).toBe(`AnalysisFailed: token ${holderWallets[1]} has no token accounts with a balance: check that it is a token's mint address (a wallet's, a token account's or a transaction's has none), or the token is all burnt`);
     // nothing was read for it as a launch (its oldest transaction would have been kept as one)
     expect((await opened.stack.pool.query('SELECT 1 FROM token_launches WHERE mint = ANY($1)', [[holderWallets[1], LONELY]])).rows).toEqual([]);
     expect(small.status).toBe('completed');

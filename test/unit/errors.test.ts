@@ -50,6 +50,7 @@ describe('describeFailureForClients', () => {
       ['getaddrinfo ENOTFOUND temporal.internal.example.com:7233', 'getaddrinfo ENOTFOUND <address>'],
       ['5 NOT_FOUND: Namespace no-such-namespace-1 is not found.', '5 NOT_FOUND: Namespace no-such-namespace-1 is not found.'],
       ['Temporal did not answer within 3000 ms', 'Temporal did not answer within 3000 ms'],
+      ['the sweep ran at 12:30:00 and 12:30', 'the sweep ran at 12:30:00 and 12:30'],
     ];
     expect(cases.map(([message]) => describeFailureForClients(new Error(message)))).toEqual(cases.map(([, expected]) => expected));
   });

@@ -58,7 +58,9 @@ export async function eventsRoutes(fastify: FastifyInstance, opts: { pollInterva
       const raw = reply.raw;
       raw.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
+        // one API key's stream: no cache on the way keeps it (the onSend hook does not run for a hijacked reply)
+        'cache-control': 'no-store, no-transform',
+        vary: 'x-api-key, authorization',
         connection: 'keep-alive',
         'x-accel-buffering': 'no',
       });

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Client } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
 import { pingDatabase } from '../../store/db';
-import { describeFailure } from '../../errors';
+import { describeFailureForClients } from '../../errors';
 import { withTemporalDeadline } from '../../temporal/deadline';
 import { TASK_QUEUES, WORKFLOW_QUEUES } from '../../workflows/contract';
 import { keyMatcher, presentedKey } from '../auth';
@@ -36,7 +36,8 @@ async function check(what: string, fn: () => Promise<unknown>): Promise<Check> {
     await withinDeadline(CHECK_DEADLINE_MS, what, fn);
     return { ok: true };
   } catch (err) {
-    return { ok: false, error: describeFailure(err) };
+    // unauthenticated: what failed, without the operator's network addresses
+    return { ok: false, error: describeFailureForClients(err) };
   }
 }
 

@@ -66,7 +66,7 @@ describe('holderLines', () => {
     expect(holderLines({ token: MINT, top: 100, resolved: false })).toEqual([`Token ${MINT}: resolving its top 100 holders`]);
     // an analysis that ended before its holders were known does not say it is resolving them
     expect(holderLines({ token: MINT, top: 100, resolved: false }, 'cancelled')).toEqual([`Token ${MINT}: its top 100 holders were not resolved (the analysis was cancelled)`]);
-    expect(holderLines({ token: MINT, top: 100, resolved: false }, 'failed')).toEqual([`Token ${MINT}: its top 100 holders were not resolved (the analysis ended failed)`]);
+    expect(holderLines({ token: MINT, top: 100, resolved: false }, 'failed')).toEqual([`Token ${MINT}: its top 100 holders were not resolved (the analysis failed)`]);
   });
 
   it('says where the token launched, or why its launch was not read', () => {

@@ -15,7 +15,7 @@ describe('HoldersCard', () => {
   it('says the holders were not resolved when the analysis ended before', () => {
     render(<HoldersCard holders={{ token: MINT, top: 100, resolved: false }} status="failed" />);
     const text = screen.getByTestId('holders-card').textContent;
-    expect(text).toContain('its top 100 holders were not resolved (the analysis ended failed)');
+    expect(text).toContain('its top 100 holders were not resolved (the analysis failed)');
     expect(text).not.toContain('resolving');
   });
 
