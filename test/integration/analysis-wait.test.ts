@@ -102,6 +102,17 @@ describe('POST /v1/analyses?wait= answers with the result when it is ready', () 
       await expect(client.workflow.getHandle(analysisWorkflowId(view.analysisId)).describe()).rejects.toThrow(WorkflowNotFoundError);
     }
     expect((await post('?wait=5', { wallets: [A, E] }, { 'idempotency-key': completedKey })).json()).toMatchObject({ result: completed.result });
+
+    // a row left saying running by a workflow that ended and is gone (never reconciled since): the
+    // replay reconciles it, and starts nothing
+    const leftKey = `gone-${randomUUID()}`;
+    const left = (await opened.stack.withWorkers(async () => post('?wait=60', { wallets: [B, C] }, { 'idempotency-key': leftKey }))).json() as { analysisId: string; status: string };
+    expect(left.status).toBe('completed');
+    await gone(left.analysisId);
+    await opened.stack.pool.query(`UPDATE analyses SET status = 'running', completed_at = NULL, created_at = now() - interval '10 minutes' WHERE id = $1`, [left.analysisId]);
+    const replayedLeft = await post('', { wallets: [B, C] }, { 'idempotency-key': leftKey });
+    expect(replayedLeft.json()).toMatchObject({ analysisId: left.analysisId, status: 'failed', idempotentReplay: true });
+    await expect(client.workflow.getHandle(analysisWorkflowId(left.analysisId)).describe()).rejects.toThrow(WorkflowNotFoundError);
   });
 
   it('answers 200 with a failed analysis that failed within the wait', async () => {

@@ -213,8 +213,11 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
           throw new ProblemError('idempotencyKeyReused', `Idempotency-Key '${key}' was used for analysis ${existing.id} with a different body: use a new key for a different request`);
         }
         ({ id, requestId } = existing);
-        replayedStatus = existing.status;
         replay = true;
+        // how it is now: a row left saying running by a workflow that has ended (or that Temporal's
+        // retention has let go) is reconciled first, so that the replay does not start it again
+        const row = existing.status === 'running' ? await getAnalysis(pool, id) : null;
+        replayedStatus = row ? (await reconcileAnalysis({ pool, temporal }, row)).status : existing.status;
       }
       const waitSeconds = request.query.wait;
       try {
@@ -237,9 +240,8 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
           return reply.code(200).header('location', `/v1/analyses/${id}`).header('server-timing', timing.header()).send(view);
         }
       }
-      // a replay says how its analysis is now (its row reconciled: a workflow terminated since is not running)
-      const replayed = replay ? await getAnalysis(pool, id) : null;
-      const status = replayed ? (await reconcileAnalysis({ pool, temporal }, replayed)).status : 'running';
+      // a replay says how its analysis is now (its row reconciled above: a workflow terminated since is not running)
+      const status = replayedStatus ?? 'running';
       request.log.info({ analysisId: id, wallets: wallets.length, ...('token' in body ? { token: body.token, top: body.top } : {}), replay }, 'analysis started');
       return reply
         .code(202)
