@@ -1,4 +1,4 @@
-// npm run bench:detection [-- --seeds 1,2,3,4,5 --wallets 40 --tx-per-wallet 40 --scenario hard --json]
+// npm run bench:detection [-- --seeds 1,2,3,4,5 --wallets 40 --tx-per-wallet 40 --scenario hard --database 3000 --json]
 // Generated worlds with ground truth, end to end through the pure engine (no services): how well
 // the clusters and every pair score find the wallets that belong together (docs/analytics.md,
 // "Detection benchmark"). With --holders N, a holder analysis: the group is the N world wallets
@@ -8,7 +8,7 @@ import { DEFAULT_BENCH_WALLETS, DEFAULT_DETECTION_BENCH, runDetectionBench, type
 import { formatDetectionReport } from './lib/detection-report';
 import { SCENARIOS, isScenario } from '../src/simulator/generator-kit';
 
-const USAGE = 'usage: npm run bench:detection -- [--seeds 1,2,3,4,5 | 1-5] [--wallets 40 (adversarial 60)] [--tx-per-wallet 40] [--scenario hard|classic|adversarial] [--no-counterparty-activity] [--holders 60 [--no-launch-read]] [--json]';
+const USAGE = 'usage: npm run bench:detection -- [--seeds 1,2,3,4,5 | 1-5] [--wallets 40 (adversarial 60)] [--tx-per-wallet 40] [--scenario hard|classic|adversarial] [--no-counterparty-activity] [--holders 60 [--no-launch-read]] [--database 3000] [--json]';
 
 /** "1,2,5" or "1-5" (or a mix: "1-3,7"): at least one non-negative integer seed. */
 export function parseSeeds(text: string): number[] {
@@ -39,6 +39,7 @@ function main(): void {
       'no-counterparty-activity': { type: 'boolean', default: false },
       holders: { type: 'string' },
       'no-launch-read': { type: 'boolean', default: false },
+      database: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -54,6 +55,7 @@ function main(): void {
     counterpartyActivity: !values['no-counterparty-activity'],
     holders: values.holders === undefined ? null : positiveInt('holders', values.holders, 2),
     launchRead: !values['no-launch-read'],
+    databaseWallets: values.database === undefined ? 0 : positiveInt('database', values.database, 0),
   };
   const started = process.hrtime.bigint();
   const report = runDetectionBench(options);

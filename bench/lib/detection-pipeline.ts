@@ -33,6 +33,14 @@ export interface DetectionBenchOptions {
    * (resolveTokenHolders) and the tokens the group crowds around (readCrowdedLaunches)
    */
   launchRead?: boolean;
+  /**
+   * wallets of the database besides the world's (default 0): strangers who traded none of the
+   * group's tokens and transferred with none of its counterparties, as a production database of
+   * thousands of synced wallets holds. Every token and counterparty of the group is then rarer in
+   * the database-wide counts, which the rarity, bundle and common-funder weights read: the
+   * direction in which false links appear (the snipers' rush was found so, by hand)
+   */
+  databaseWallets?: number;
 }
 
 export const DEFAULT_DETECTION_BENCH: DetectionBenchOptions = { seeds: [1, 2, 3, 4, 5], wallets: 40, txPerWallet: 40, scenario: 'hard', counterpartyActivity: true };
@@ -176,7 +184,7 @@ export function detect(wallets: SimilarityWalletInput[], database?: SimilarityDa
  * With `sim`, also the activity of the counterparties two or more wallets share, read from the
  * world's getSignaturesForAddress as the analysis activity reads it (refreshCounterpartyActivity).
  */
-export function worldStats(wallets: readonly SimilarityWalletInput[], sim?: SimWorld): SimilarityDatabaseStats {
+export function worldStats(wallets: readonly SimilarityWalletInput[], sim?: SimWorld, databaseWallets = 0): SimilarityDatabaseStats {
   const counterparty = new Map<string, Set<string>>();
   const holders = new Map<string, Set<string>>();
   const firstBuy = new Map<string, number>();
@@ -205,8 +213,8 @@ export function worldStats(wallets: readonly SimilarityWalletInput[], sim?: SimW
   }
   const { origins, tops } = sim ? traceChains(wallets, sim, activity) : { origins: new Map<string, FundingOrigin>(), tops: new Map<string, CounterpartyActivity>() };
   return {
-    counterparties: { walletsPerCounterparty: new Map([...counterparty].map(([c, s]) => [c, s.size])), totalWallets: wallets.length, ...(sim ? { activity, origins, tops } : {}) },
-    tokens: { walletsPerMint: new Map([...holders].map(([m, s]) => [m, s.size])), totalWallets: wallets.length, firstBuyTime: firstBuy },
+    counterparties: { walletsPerCounterparty: new Map([...counterparty].map(([c, s]) => [c, s.size])), totalWallets: wallets.length + databaseWallets, ...(sim ? { activity, origins, tops } : {}) },
+    tokens: { walletsPerMint: new Map([...holders].map(([m, s]) => [m, s.size])), totalWallets: wallets.length + databaseWallets, firstBuyTime: firstBuy },
   };
 }
 
@@ -314,7 +322,7 @@ export function runSeed(seed: number, options: Omit<DetectionBenchOptions, 'seed
   const indexes = world.wallets.map((_, i) => i).filter((i) => holders === null || world.wallets[i].label?.startsWith('holder of the holder token'));
   const built = indexes.map((i) => walletEngineInput(sim, i));
   const wallets = built.map((b) => b.input);
-  const stats = worldStats(wallets, options.counterpartyActivity ? sim : undefined);
+  const stats = worldStats(wallets, options.counterpartyActivity ? sim : undefined, options.databaseWallets ?? 0);
   if (options.launchRead !== false) {
     // the holder analysis's token (resolveTokenHolders), then those the group crowds around (readCrowdedLaunches)
     const launches = new Map<string, TokenLaunch>();

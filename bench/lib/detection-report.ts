@@ -38,7 +38,7 @@ export function formatDetectionReport(report: DetectionBenchReport): string {
   const o = report.options;
   const all = report.overall;
   const lines = [
-    `detection benchmark: ${o.scenario} worlds, seeds ${o.seeds.join(',')}, ${o.wallets} wallets, ~${o.txPerWallet} transactions per wallet, engine ${report.engineVersion}${o.counterpartyActivity ? "" : ", counterparties' activity not read"}`,
+    `detection benchmark: ${o.scenario} worlds, seeds ${o.seeds.join(',')}, ${o.wallets} wallets, ~${o.txPerWallet} transactions per wallet, engine ${report.engineVersion}${o.counterpartyActivity ? "" : ", counterparties' activity not read"}${o.databaseWallets ? `, ${o.databaseWallets} more wallets in the database` : ''}`,
     'clusters: pairwise precision / recall / F1 against ground-truth groups.',
     'scores: ROC-AUC and average precision of related vs unrelated pairs (null ranks below every number);',
     '  above-median = unrelated pairs scoring above the median related pair / unrelated pairs; null r/u = null scores among related / unrelated pairs.',

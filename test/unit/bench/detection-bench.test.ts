@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseSeeds } from '../../../bench/detection';
-import { runDetectionBench, type DetectionBenchReport } from '../../../bench/lib/detection-pipeline';
+import { runDetectionBench, worldStats, type DetectionBenchReport } from '../../../bench/lib/detection-pipeline';
 import { formatDetectionReport } from '../../../bench/lib/detection-report';
 import { SCORE_NAMES } from '../../../src/domain/similarity/types';
 
@@ -86,6 +86,17 @@ describe('bench:detection pipeline', () => {
     expect(seed.kinds.filter((k) => k.related).reduce((s, k) => s + k.clustered, 0)).toBe(seed.clusters.truePositives);
   });
 
+  it('--database: the database-wide counts hold that many more wallets, strangers to the group\'s tokens and counterparties', () => {
+    const wallets = [{ address: 'A', legs: [], transfers: [{ counterparty: 'F', direction: 'in' as const, lamports: 1n, mint: 'SOL', amount: '1', timestamp: 1, signature: 's', slot: 1 }] }] as unknown as Parameters<typeof worldStats>[0];
+    const alone = worldStats(wallets);
+    const populated = worldStats(wallets, undefined, 3_000);
+    expect([alone.tokens?.totalWallets, alone.counterparties?.totalWallets]).toEqual([1, 1]);
+    expect([populated.tokens?.totalWallets, populated.counterparties?.totalWallets]).toEqual([3_001, 3_001]);
+    expect(populated.counterparties?.walletsPerCounterparty).toEqual(alone.counterparties?.walletsPerCounterparty);
+    const bench = runDetectionBench({ seeds: [7], wallets: 20, txPerWallet: 20, scenario: 'hard', counterpartyActivity: true, databaseWallets: 3_000 });
+    expect(formatDetectionReport(bench)).toContain('3000 more wallets in the database');
+  });
+
   it('reads --seeds as lists and ranges, and refuses anything else', () => {
     expect(parseSeeds('1-3,7,2')).toEqual([1, 2, 3, 7]);
     expect(() => parseSeeds('5-1')).toThrow('goes backwards');
@@ -96,7 +107,7 @@ describe('bench:detection pipeline', () => {
     const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
     const { stdout } = await promisify(execFile)(tsx, ['bench/detection.ts', '--seeds', '3', '--wallets', '12', '--tx-per-wallet', '12', '--no-counterparty-activity', '--json'], { cwd: ROOT, timeout: 60_000 });
     const parsed = JSON.parse(stdout) as DetectionBenchReport;
-    expect(parsed.options).toEqual({ seeds: [3], wallets: 12, txPerWallet: 12, scenario: 'hard', counterpartyActivity: false, holders: null, launchRead: true });
+    expect(parsed.options).toEqual({ seeds: [3], wallets: 12, txPerWallet: 12, scenario: 'hard', counterpartyActivity: false, holders: null, launchRead: true, databaseWallets: 0 });
     expect(parsed.seeds[0].wallets).toBe(12);
     expect(Object.keys(parsed.overall.scores)).toContain('combined');
   }, 60_000);
