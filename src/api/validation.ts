@@ -20,24 +20,17 @@ export const validatorCompiler: FastifySchemaCompiler<unknown> = (route) => (rou
 const DECIMAL = { integer: /^-?\d+$/, number: /^-?(?:\d+(?:\.\d*)?|\.\d+)$/ } as const;
 type Validate = ((...args: unknown[]) => unknown) & { errors?: unknown[] | null; schemaEnv?: unknown };
 
+type Properties = Record<string, { type?: unknown }>;
+type PreCheckError = { instancePath: string; keyword: string; params: Record<string, unknown>; message: string };
+
 /**
- * Numbers in a URL are written in decimal: Ajv's coercion (`x == +x`) would also take '0x10' as
- * 16, '1e3' as 1000 and ' 5' as 5, so a typo'd or hex value would be acted on instead of refused.
- * Checks the top-level integer and number fields of a querystring or params schema before Ajv.
+ * `validate` with `check` run first on the same data: its errors, when it finds any, are the answer
+ * (Ajv's checks would only restate them less clearly).
  */
-function decimalNumbers(schema: unknown, validate: FastifyValidationResult): FastifyValidationResult {
-  const properties = (schema as { properties?: Record<string, { type?: unknown }> } | undefined)?.properties ?? {};
-  const numeric = Object.entries(properties).flatMap(([name, p]) => (p.type === 'integer' || p.type === 'number' ? [[name, p.type] as const] : []));
+function checkedFirst(validate: FastifyValidationResult, check: (data: Record<string, unknown> | null) => PreCheckError[]): FastifyValidationResult {
   const inner = validate as unknown as Validate;
-  if (numeric.length === 0) return validate;
   const checked: Validate = (...args) => {
-    const data = args[0] as Record<string, unknown> | null;
-    const errors = numeric.flatMap(([name, type]) => {
-      const value = data?.[name];
-      if (typeof value !== 'string' || DECIMAL[type].test(value)) return [];
-      const example = type === 'integer' ? '20' : '0.5';
-      return [{ instancePath: `/${name}`, keyword: 'decimal', params: { type }, message: `must be a${type === 'integer' ? 'n' : ''} ${type} written in decimal digits (e.g. ${example}), got '${value.slice(0, 40)}'` }];
-    });
+    const errors = check(args[0] as Record<string, unknown> | null);
     if (errors.length > 0) {
       checked.errors = errors;
       return false;
@@ -50,27 +43,38 @@ function decimalNumbers(schema: unknown, validate: FastifyValidationResult): Fas
   return checked as unknown as FastifyValidationResult;
 }
 
+const propertiesOf = (schema: unknown): Properties => (schema as { properties?: Properties } | undefined)?.properties ?? {};
+
+/**
+ * Numbers in a URL are written in decimal: Ajv's coercion (`x == +x`) would also take '0x10' as
+ * 16, '1e3' as 1000 and ' 5' as 5, so a typo'd or hex value would be acted on instead of refused.
+ * Checks the top-level integer and number fields of a querystring or params schema before Ajv.
+ */
+function decimalNumbers(schema: unknown, validate: FastifyValidationResult): FastifyValidationResult {
+  const numeric = Object.entries(propertiesOf(schema)).flatMap(([name, p]) => (p.type === 'integer' || p.type === 'number' ? [[name, p.type] as const] : []));
+  if (numeric.length === 0) return validate;
+  return checkedFirst(validate, (data) =>
+    numeric.flatMap(([name, type]) => {
+      const value = data?.[name];
+      if (typeof value !== 'string' || DECIMAL[type].test(value)) return [];
+      const example = type === 'integer' ? '20' : '0.5';
+      return [{ instancePath: `/${name}`, keyword: 'decimal', params: { type }, message: `must be a${type === 'integer' ? 'n' : ''} ${type} written in decimal digits (e.g. ${example}), got '${value.slice(0, 40)}'` }];
+    }),
+  );
+}
+
 /**
  * A query parameter sent twice (`?limit=5&limit=6`) arrives as a list: Ajv would say it "must be
  * integer", which hides the mistake. No field of ours takes a list, so one sent more than once is
  * named as such, before the other checks (an unknown one is left to Ajv: its name is the mistake).
  */
 function sentOnce(schema: unknown, validate: FastifyValidationResult): FastifyValidationResult {
-  const properties = (schema as { properties?: Record<string, { type?: unknown }> } | undefined)?.properties ?? {};
-  const inner = validate as unknown as Validate;
-  const checked: Validate = (...args) => {
-    const data = args[0] as Record<string, unknown> | null;
-    const repeated = Object.entries(data ?? {}).filter(([name, value]) => Array.isArray(value) && properties[name] !== undefined && properties[name].type !== 'array');
-    if (repeated.length > 0) {
-      checked.errors = repeated.map(([name, value]) => ({ instancePath: `/${name}`, keyword: 'sentOnce', params: {}, message: `was sent ${(value as unknown[]).length} times: send it once` }));
-      return false;
-    }
-    const valid = inner(...args);
-    checked.errors = inner.errors;
-    return valid;
-  };
-  checked.schemaEnv = inner.schemaEnv;
-  return checked as unknown as FastifyValidationResult;
+  const properties = propertiesOf(schema);
+  return checkedFirst(validate, (data) =>
+    Object.entries(data ?? {})
+      .filter(([name, value]) => Array.isArray(value) && properties[name] !== undefined && properties[name].type !== 'array')
+      .map(([name, value]) => ({ instancePath: `/${name}`, keyword: 'sentOnce', params: {}, message: `was sent ${(value as unknown[]).length} times: send it once` })),
+  );
 }
 
 /**
