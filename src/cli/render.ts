@@ -259,13 +259,12 @@ export function renderAnalysis(view: AnalysisView, opts: RenderOptions = {}): st
 /** Excluded holders named under a token analysis's heading (the rest are counted). */
 const EXCLUDED_SHOWN = 5;
 
-/** How an analysis that is not running ended, as a phrase ("the analysis failed"). */
-const endedAs = (status: AnalysisView['status']): string =>
-  ({ completed: 'completed', failed: 'failed', cancelled: 'was cancelled', terminated: 'was terminated', timed_out: 'timed out', running: 'is running' })[status] ?? `ended ${String(status)}`;
+/** How an analysis is, as a phrase ("the analysis failed"): every status the API knows. */
+const STATUS_PHRASES: Record<AnalysisView['status'], string> = { running: 'is running', completed: 'completed', failed: 'failed', cancelled: 'was cancelled', terminated: 'was terminated', timed_out: 'timed out' };
 
 /** A token analysis: which holders became the group and which were left out, and why. */
 export function holderLines(h: NonNullable<AnalysisView['holders']>, status: AnalysisView['status'] = 'running'): string[] {
-  if (!h.resolved) return [status === 'running' ? `Token ${h.token}: resolving its top ${h.top} holders` : `Token ${h.token}: its top ${h.top} holders were not resolved (the analysis ${endedAs(status)})`];
+  if (!h.resolved) return [status === 'running' ? `Token ${h.token}: resolving its top ${h.top} holders` : `Token ${h.token}: its top ${h.top} holders were not resolved (the analysis ${STATUS_PHRASES[status]})`];
   const counts = Object.entries(h.excludedCounts ?? {}).filter(([, n]) => typeof n === 'number' && n > 0).map(([reason, n]) => `${String(n)} ${reason}`);
   const lines = [
     `Token ${h.token}: the top ${h.selected} of ${plural(h.eligible ?? 0, 'eligible holder')} (${plural(h.ownersSeen ?? 0, 'owner')}, ${plural(h.accountsSeen ?? 0, 'token account')}${h.complete ? '' : `, first ${h.pages} pages only`})`,

@@ -196,7 +196,7 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
       const timing = new ServerTiming().add('pre', reply.elapsedTime);
       let id: string = randomUUID();
       let requestId: string | null = request.id;
-      let replay = false;
+      // a replay's analysis as it is now (null: this request stored a new one)
       let replayedStatus: AnalysisStatus | null = null;
       const ownerKeyId = request.apiKeyId;
       const stored = await timing.measure('store', () => rows.insert({ id, workflowId: analysisWorkflowId(id), requestId, idempotencyKey: key, ownerKeyId, wallets, params, startPending: true, fairnessKey: clientKeyOf(request) }));
@@ -213,12 +213,12 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
           throw new ProblemError('idempotencyKeyReused', `Idempotency-Key '${key}' was used for analysis ${existing.id} with a different body: use a new key for a different request`);
         }
         ({ id, requestId } = existing);
-        replay = true;
         // how it is now: a row left saying running by a workflow that has ended (or that Temporal's
         // retention has let go) is reconciled first, so that the replay does not start it again
         const row = existing.status === 'running' ? await getAnalysis(pool, id) : null;
         replayedStatus = row ? (await reconcileAnalysis({ pool, temporal }, row)).status : existing.status;
       }
+      const replay = replayedStatus !== null;
       const waitSeconds = request.query.wait;
       try {
         // also on a replay of a running analysis: the first request may have died between its insert

@@ -8,8 +8,8 @@ import type { AnalysisView } from '../../api/types';
 
 type Holders = NonNullable<AnalysisView['holders']>;
 
-/** how an analysis that is not running ended, as a phrase ("the analysis failed") */
-const ENDED_AS: Partial<Record<string, string>> = { completed: 'completed', failed: 'failed', cancelled: 'was cancelled', terminated: 'was terminated', timed_out: 'timed out' };
+/** how an analysis is, as a phrase ("the analysis failed"): every status the API knows */
+const STATUS_PHRASES: Record<AnalysisView['status'], string> = { running: 'is running', completed: 'completed', failed: 'failed', cancelled: 'was cancelled', terminated: 'was terminated', timed_out: 'timed out' };
 
 /** excluded owners named (the API lists the 20 largest; the rest are counted) */
 const EXCLUDED_SHOWN = 5;
@@ -30,7 +30,7 @@ export function HoldersCard({ holders, status = 'running' }: { holders: Holders;
             <span>resolving its top {formatNumber(holders.top, 0)} holders…</span>
           ) : (
             <span>
-              its top {formatNumber(holders.top, 0)} holders were not resolved (the analysis {ENDED_AS[status] ?? `ended ${String(status)}`})
+              its top {formatNumber(holders.top, 0)} holders were not resolved (the analysis {STATUS_PHRASES[status]})
             </span>
           )
         ) : (
