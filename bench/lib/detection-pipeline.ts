@@ -5,8 +5,8 @@
 // against the world's ground truth.
 import { ENGINE_VERSION, computeSimilarity, extractMany, formatUnits } from '../../src/domain';
 import type { EnhancedTransaction, SimilarityDatabaseStats, SimilarityResult, SimilarityWalletInput } from '../../src/domain';
-import { FUNDING_DEFAULTS, KNOWN_ADDRESSES, counterpartyActivityClass, extractTransfersMany, fundingOriginOf, fundingProfile, summariseSignatures } from '../../src/domain/detection';
-import type { CounterpartyActivity, FundingOrigin, TokenLaunch } from '../../src/domain/detection';
+import { FUNDING_DEFAULTS, KNOWN_ADDRESSES, counterpartyActivityClass, extractTransfersMany, freshActivity, fundingOriginOf, fundingProfile, fundingTransfer, summariseSignatures, sweepTargetOf } from '../../src/domain/detection';
+import type { CounterpartyActivity, FundingOrigin, SweepTarget, TokenLaunch } from '../../src/domain/detection';
 import { DEFAULT_LAUNCH_LOOKUPS, LAUNCH_PAGE_LIMIT } from '../../src/activities/token-launch';
 import { BUNDLE_DEFAULTS } from '../../src/domain/detection/bundles';
 import { isExcludedFromUniverse } from '../../src/domain/tokens';
@@ -46,7 +46,7 @@ export interface DetectionBenchOptions {
 export const DEFAULT_DETECTION_BENCH: DetectionBenchOptions = { seeds: [1, 2, 3, 4, 5], wallets: 40, txPerWallet: 40, scenario: 'hard', counterpartyActivity: true };
 
 /** Wallets of a world by default, per scenario: every adversarial case appears from 57 wallets (a quarter of them the large operator); at 60, 2 independents are left. */
-export const DEFAULT_BENCH_WALLETS: Readonly<Record<DetectionBenchOptions['scenario'], number>> = { classic: 40, hard: 40, adversarial: 60 };
+export const DEFAULT_BENCH_WALLETS: Readonly<Record<DetectionBenchOptions['scenario'], number>> = { classic: 40, hard: 40, adversarial: 72 };
 
 /**
  * Everything the engine gets about one wallet, built the way the stack builds it: the wallet's
@@ -212,10 +212,44 @@ export function worldStats(wallets: readonly SimilarityWalletInput[], sim?: SimW
     }
   }
   const { origins, tops } = sim ? traceChains(wallets, sim, activity) : { origins: new Map<string, FundingOrigin>(), tops: new Map<string, CounterpartyActivity>() };
+  const sweeps = sim ? traceSweeps(wallets, sim, activity) : new Map<string, SweepTarget>();
   return {
-    counterparties: { walletsPerCounterparty: new Map([...counterparty].map(([c, s]) => [c, s.size])), totalWallets: wallets.length + databaseWallets, ...(sim ? { activity, origins, tops } : {}) },
+    counterparties: { walletsPerCounterparty: new Map([...counterparty].map(([c, s]) => [c, s.size])), totalWallets: wallets.length + databaseWallets, ...(sim ? { activity, origins, tops, sweeps } : {}) },
     tokens: { walletsPerMint: new Map([...holders].map(([m, s]) => [m, s.size])), totalWallets: wallets.length + databaseWallets, firstBuyTime: firstBuy },
   };
+}
+
+/**
+ * The sweep chains as the analysis activity follows them (traceSweeps): each wallet's largest SOL
+ * destination (sweepDestinations), its activity read; a fresh one's target from its newest
+ * transactions; the collectors' activity read.
+ */
+function traceSweeps(wallets: readonly SimilarityWalletInput[], sim: SimWorld, activity: Map<string, CounterpartyActivity>): Map<string, SweepTarget> {
+  const limit = FUNDING_DEFAULTS.activityPageLimit;
+  const members = new Set(wallets.map((w) => w.address));
+  const read = (a: string) => {
+    const page = sim.addressSignatures(a, limit);
+    if (!activity.has(a)) activity.set(a, summariseSignatures(page.map((x) => ({ blockTime: x.ts })), limit));
+    return page;
+  };
+  const sweeps = new Map<string, SweepTarget>();
+  for (const w of wallets) {
+    const totals = new Map<string, bigint>();
+    for (const t of w.transfers ?? []) {
+      if (t.direction !== 'out' || t.asset !== 'SOL' || !fundingTransfer(t) || members.has(t.counterparty) || KNOWN_ADDRESSES.has(t.counterparty)) continue;
+      totals.set(t.counterparty, (totals.get(t.counterparty) ?? 0n) + BigInt(t.rawAmount));
+    }
+    const largest = [...totals].sort((x, y) => (y[1] > x[1] ? 1 : y[1] < x[1] ? -1 : x[0] < y[0] ? -1 : 1))[0]?.[0];
+    if (largest === undefined || sweeps.has(largest)) continue;
+    const page = read(largest);
+    if (!freshActivity(activity.get(largest))) continue;
+    const parse = (list: typeof page) => list.map((x) => sim.transactionBySignature(x.signature)).filter((tx): tx is EnhancedTransaction => tx !== null);
+    const target = sweepTargetOf(largest, parse(page.slice(0, FUNDING_DEFAULTS.sweepSignatures)), parse(page.slice(-FUNDING_DEFAULTS.originSignatures)));
+    if (target === null) continue;
+    sweeps.set(largest, target);
+    if (!members.has(target.collector) && !KNOWN_ADDRESSES.has(target.collector)) read(target.collector);
+  }
+  return sweeps;
 }
 
 /**

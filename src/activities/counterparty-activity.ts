@@ -3,14 +3,17 @@
 // and kept in counterparty_activity, so that the step (loadSimilarityInputs) weighs a common funder
 // by what it is rather than only by how many wallets of our database it touched; and who funded the
 // wallets' first funders when those are wallets of one owner (funding_origins), so that wallets
-// funded through fresh wallets of one owner meet at that owner (fundingChain).
+// funded through fresh wallets of one owner meet at that owner (fundingChain); and where the fresh
+// addresses the wallets swept SOL to forwarded it (sweep_targets), so that wallets sweeping through
+// deposit addresses of their own meet at the collector (sweepChain).
 import { setMaxListeners } from 'node:events';
 import { SingleFlight } from './single-flight';
 import pLimit from 'p-limit';
 import type { Pool } from 'pg';
 import type { EnhancedTransaction } from '../domain/enhanced-transaction';
-import { counterpartyActivityClass, FUNDING_DEFAULTS, fundingOriginOf, KNOWN_ADDRESSES, summariseSignatures } from '../domain/detection/funding';
-import { loadCounterpartyActivity, loadOldestSignatures, sharedCounterparties, storeCounterpartyActivity } from '../store/counterparty-activity';
+import { counterpartyActivityClass, freshActivity, FUNDING_DEFAULTS, fundingOriginOf, KNOWN_ADDRESSES, summariseSignatures, sweepTargetOf } from '../domain/detection/funding';
+import { loadCounterpartyActivity, loadNewestSignatures, loadOldestSignatures, sharedCounterparties, storeCounterpartyActivity } from '../store/counterparty-activity';
+import { loadSweepTargets, storeSweepTarget, sweepDestinations } from '../store/sweep-targets';
 import { firstFunders, loadFundingOrigins, storeFundingOrigin } from '../store/funding-origins';
 import { storedTransactions } from '../store/transactions';
 
@@ -57,6 +60,11 @@ export interface CounterpartyActivityRefresh {
    * and the funders above them), origins read from the chain now, and reads that failed
    */
   traced: { followed: number; origins: number; failed: number };
+  /**
+   * the sweep chains: the wallets' largest SOL destinations followed downstream (fresh addresses),
+   * targets read from the chain now, and reads that failed
+   */
+  swept: { followed: number; targets: number; failed: number };
 }
 
 /** How long the reads of one step may take by default (refreshCounterpartyActivity's deadlineMs). */
@@ -80,12 +88,19 @@ export async function refreshCounterpartyActivity(pool: Pool, source: SignatureS
   const reader = activityReader(pool, source, options, deadline);
   const known = [...KNOWN_ADDRESSES.keys()];
   const candidates = await sharedCounterparties(pool, wallets, known, options.maxLookups, FUNDING_DEFAULTS.fundingMinLamports);
-  // the wallets' first funders, the chains' first level, read with the shared counterparties at once
+  // the wallets' first funders, the chains' first level, and their largest SOL destinations, the
+  // sweep chains' first level, read with the shared counterparties at once
   const firsts = options.parser === undefined ? [] : await firstFunders(pool, wallets, known, FUNDING_DEFAULTS.fundingMinLamports, options.maxLookups);
-  const levelZero = [...new Set([...candidates, ...firsts])];
+  const destinations = options.parser === undefined ? [] : await sweepDestinations(pool, wallets, known, FUNDING_DEFAULTS.fundingMinLamports, options.maxLookups);
+  const levelZero = [...new Set([...candidates, ...firsts, ...destinations])];
   const shared = await reader.read(levelZero);
-  const refresh: CounterpartyActivityRefresh = { considered: candidates.length, ...shared, traced: { followed: 0, origins: 0, failed: 0 } };
-  if (options.parser !== undefined) refresh.traced = await traceFundingChains(pool, options.parser, reader, wallets, firsts, options, deadline);
+  const refresh: CounterpartyActivityRefresh = { considered: candidates.length, ...shared, traced: { followed: 0, origins: 0, failed: 0 }, swept: { followed: 0, targets: 0, failed: 0 } };
+  if (options.parser !== undefined) {
+    [refresh.traced, refresh.swept] = await Promise.all([
+      traceFundingChains(pool, options.parser, reader, wallets, firsts, options, deadline),
+      traceSweeps(pool, options.parser, reader, wallets, destinations, options, deadline),
+    ]);
+  }
   return refresh;
 }
 
@@ -129,9 +144,77 @@ type SignaturePage = Array<{ signature?: string; blockTime?: number | null }>;
 /** The signatures an activity page asks for (getSignaturesForAddress's largest page). */
 const ACTIVITY_PAGE = FUNDING_DEFAULTS.activityPageLimit;
 
-/** Stores what an activity page says of an address: its summary, and its oldest signatures when it is the whole history. */
+/** Stores what an activity page says of an address: its summary, its newest signatures, and its oldest when it is the whole history. */
 async function storeActivityPage(pool: Pool, address: string, page: SignaturePage): Promise<void> {
-  await storeCounterpartyActivity(pool, address, summariseSignatures(page, ACTIVITY_PAGE), ACTIVITY_PAGE, oldestSignatures(page));
+  const newest = page
+    .slice(0, FUNDING_DEFAULTS.sweepSignatures)
+    .map((s) => s.signature)
+    .filter((x): x is string => typeof x === 'string');
+  await storeCounterpartyActivity(pool, address, summariseSignatures(page, ACTIVITY_PAGE), ACTIVITY_PAGE, oldestSignatures(page), newest);
+}
+
+/**
+ * Parses `signatures` (those some synced wallet's history holds from the store, the rest by Helius,
+ * 100 to a request) within the deadline; a failed request leaves its signatures out.
+ */
+async function parseSignatures(pool: Pool, parser: TransactionParser, signatures: readonly string[], options: CounterpartyActivityOptions, deadline: AbortSignal, signal: AbortSignal): Promise<Map<string, EnhancedTransaction>> {
+  const parsed = await storedTransactions(pool, signatures);
+  const missing = signatures.filter((sig) => !parsed.has(sig));
+  if (missing.length > 0) {
+    try {
+      if (deadline.aborted) throw new Error('deadline');
+      for (const [sig, tx] of await parser.getTransactions(missing, { signal })) parsed.set(sig, tx);
+    } catch (err) {
+      if (options.signal?.aborted) throw options.signal.reason ?? err;
+    }
+  }
+  return parsed;
+}
+
+/**
+ * Follows the wallets' sweeps downstream: of their largest SOL destinations (`sweepDestinations`,
+ * their activity already read), those whose whole history is short (`freshActivity`: a deposit
+ * address of one wallet's) and whose target no fresh row holds have their newest and oldest
+ * transactions parsed (`sweepTargetOf`: who received the most of their outbound SOL, and who funded
+ * them first), stored in sweep_targets;
+ * the collectors reached, other than the group's wallets, have their activity read (the step weighs
+ * a collector by it, as an upstream funder).
+ */
+async function traceSweeps(
+  pool: Pool,
+  parser: TransactionParser,
+  reader: ReturnType<typeof activityReader>,
+  wallets: readonly string[],
+  destinations: readonly string[],
+  options: CounterpartyActivityOptions,
+  deadline: AbortSignal,
+): Promise<{ followed: number; targets: number; failed: number }> {
+  const out = { followed: 0, targets: 0, failed: 0 };
+  if (destinations.length === 0 || deadline.aborted) return out;
+  const summaries = await loadCounterpartyActivity(pool, destinations);
+  const fresh = destinations.filter((a) => freshActivity(summaries.get(a)));
+  out.followed = fresh.length;
+  const targets = await loadSweepTargets(pool, fresh, options.maxAgeSeconds);
+  const unread = fresh.filter((a) => !targets.has(a));
+  // a fresh address's whole history is on its page: its newest transactions (the forwarding) and its oldest (who funded it first)
+  const [newest, oldest] = await Promise.all([loadNewestSignatures(pool, unread), loadOldestSignatures(pool, unread)]);
+  const parsed = await parseSignatures(pool, parser, [...new Set([...newest.values(), ...oldest.values()].flat())], options, deadline, reader.signal);
+  for (const [address, sigs] of newest) {
+    const first = oldest.get(address) ?? [];
+    // an address whose transactions did not all come back is not stored: a later step asks again
+    if ([...sigs, ...first].some((sig) => !parsed.has(sig))) {
+      out.failed++;
+      continue;
+    }
+    const target = sweepTargetOf(address, sigs.map((sig) => parsed.get(sig)!), first.map((sig) => parsed.get(sig)!));
+    await storeSweepTarget(pool, address, target);
+    targets.set(address, target);
+    out.targets++;
+  }
+  const skip = new Set([...wallets, ...KNOWN_ADDRESSES.keys()]);
+  const collectors = [...new Set([...targets.values()].flatMap((t) => (t === null || skip.has(t.collector) ? [] : [t.collector])))];
+  if (collectors.length > 0 && !deadline.aborted) out.failed += (await reader.read(collectors.slice(0, options.maxLookups))).failed;
+  return out;
 }
 
 /** The oldest signatures of a whole history (a page shorter than its limit), oldest first; null for a full page. */
@@ -185,19 +268,9 @@ async function traceFundingChains(
     const origins = await loadFundingOrigins(pool, dedicated);
     const oldest = await loadOldestSignatures(pool, dedicated.filter((a) => !origins.has(a)));
     out.followed += dedicated.length;
-    const wanted = [...oldest].flatMap(([, sigs]) => sigs);
     // what some synced wallet's history already holds is not asked for again (a funder's oldest
     // transaction is often its funding of a group wallet, or a sibling's)
-    const parsed = await storedTransactions(pool, wanted);
-    const missing = wanted.filter((sig) => !parsed.has(sig));
-    if (missing.length > 0) {
-      try {
-        if (deadline.aborted) throw new Error('deadline');
-        for (const [sig, tx] of await parser.getTransactions(missing, { signal: reader.signal })) parsed.set(sig, tx);
-      } catch (err) {
-        if (options.signal?.aborted) throw options.signal.reason ?? err;
-      }
-    }
+    const parsed = await parseSignatures(pool, parser, [...oldest].flatMap(([, sigs]) => sigs), options, deadline, reader.signal);
     for (const [address, sigs] of oldest) {
       // an address whose oldest transactions did not all come back (a failed request, or one the
       // provider left out or that failed validation) is not stored: its origin is kept for good,
@@ -228,11 +301,17 @@ async function traceFundingChains(
   return out;
 }
 
-/** The first funders' reads under way in this process (readFirstFunderActivity), by address. */
-const firstFunderReads = new SingleFlight<string, boolean>();
+/** The reads ahead under way in this process (readFirstFunderActivity, readSweepDestinationActivity), by address. */
+const aheadReads = new SingleFlight<string, boolean>();
 
 /** How long a sync waits at most for its wallet's first funder's activity (readFirstFunderActivity). */
 export const FIRST_FUNDER_READ_DEADLINE_MS = 2_000;
+
+interface ReadAheadOptions {
+  maxAgeSeconds: number;
+  deadlineMs?: number;
+  signal?: AbortSignal;
+}
 
 /**
  * After a wallet's sync: its first funder (now known) and what the chain says of it, read and stored
@@ -243,23 +322,30 @@ export const FIRST_FUNDER_READ_DEADLINE_MS = 2_000;
  * for the signal's abort: a failure or the deadline leaves the read to the step. Returns whether a
  * read was made.
  */
-export async function readFirstFunderActivity(
-  pool: Pool,
-  source: SignatureSource,
-  wallet: string,
-  options: { maxAgeSeconds: number; deadlineMs?: number; signal?: AbortSignal },
-): Promise<boolean> {
+export async function readFirstFunderActivity(pool: Pool, source: SignatureSource, wallet: string, options: ReadAheadOptions): Promise<boolean> {
+  return readAhead(pool, source, options, async () => (await firstFunders(pool, [wallet], [...KNOWN_ADDRESSES.keys()], FUNDING_DEFAULTS.fundingMinLamports, 1))[0]);
+}
+
+/**
+ * After a wallet's sync, the same for its largest SOL destination (`sweepDestinations`), the first
+ * level of its sweep chain (engine 2.6.0).
+ */
+export async function readSweepDestinationActivity(pool: Pool, source: SignatureSource, wallet: string, options: ReadAheadOptions): Promise<boolean> {
+  return readAhead(pool, source, options, async () => (await sweepDestinations(pool, [wallet], [...KNOWN_ADDRESSES.keys()], FUNDING_DEFAULTS.fundingMinLamports, 1))[0]);
+}
+
+async function readAhead(pool: Pool, source: SignatureSource, options: ReadAheadOptions, addressOf: () => Promise<string | undefined>): Promise<boolean> {
   try {
-    const [funder] = await firstFunders(pool, [wallet], [...KNOWN_ADDRESSES.keys()], FUNDING_DEFAULTS.fundingMinLamports, 1);
-    if (funder === undefined) return false;
+    const address = await addressOf();
+    if (address === undefined) return false;
     // wallets one funder funded finish their syncs together: one read for them all in this process,
     // which a sync joining it waits for (or for its own cancellation), and made by the one that began it
-    const { value, shared } = await firstFunderReads.run(
-      funder,
+    const { value, shared } = await aheadReads.run(
+      address,
       async (flight) => {
-        if ((await loadCounterpartyActivity(pool, [funder], options.maxAgeSeconds)).has(funder)) return false;
+        if ((await loadCounterpartyActivity(pool, [address], options.maxAgeSeconds)).has(address)) return false;
         const signal = AbortSignal.any([flight, AbortSignal.timeout(options.deadlineMs ?? FIRST_FUNDER_READ_DEADLINE_MS)]);
-        await storeActivityPage(pool, funder, await source.getSignaturesForAddress(funder, { limit: ACTIVITY_PAGE, signal }));
+        await storeActivityPage(pool, address, await source.getSignaturesForAddress(address, { limit: ACTIVITY_PAGE, signal }));
         return true;
       },
       options.signal,

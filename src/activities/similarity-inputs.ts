@@ -5,10 +5,11 @@
 import type { Pool } from 'pg';
 import { formatUnits, isExcludedFromUniverse, type SimilarityWalletInput } from '../domain';
 import { decisiveDegreeLimit } from '../domain/detection';
-import { counterpartyActivityClass, FUNDING_DEFAULTS, fundingProfile, KNOWN_ADDRESSES } from '../domain/detection/funding';
+import { counterpartyActivityClass, freshActivity, FUNDING_DEFAULTS, fundingProfile, fundingTransfer, KNOWN_ADDRESSES } from '../domain/detection/funding';
+import { loadSweepTargets } from '../store/sweep-targets';
 import { loadFundingOrigins } from '../store/funding-origins';
 import type { SimilarityDatabaseStats } from '../domain/similarity/types';
-import type { CounterpartyActivity, FundingOrigin, WalletTransfer } from '../domain/detection/types';
+import type { CounterpartyActivity, FundingOrigin, SweepTarget, WalletTransfer } from '../domain/detection/types';
 import { loadBalances } from '../store/wallet-balances';
 import { loadLegsMany } from '../store/swap-legs';
 import { mintStats } from '../store/mint-populations';
@@ -61,6 +62,8 @@ export async function loadSimilarityInputs(
   // the funding chains read before the step: each wallet's first funder, and upstream from it while
   // the chain showed a wallet of one owner (fundingChain follows the same rule), with their activity
   const { origins, tops } = await fundingChains(pool, transfers, own, activity);
+  // the sweep chains read before the step: where the fresh addresses the wallets sent SOL to forwarded it
+  const sweeps = await sweepChains(pool, transfers, own, activity);
   const mints = await mintStats(pool, input.wallets);
   // the population rarity is counted in holds every wallet that any count includes
   let totalWallets = Math.max(await countWalletsWithHistory(pool), input.wallets.length);
@@ -71,7 +74,7 @@ export async function loadSimilarityInputs(
   // the launches read (a holder analysis reads its token's): where a bundle in the creation block shows
   const launches = await loadTokenLaunches(pool, [...mints.keys()]);
   const database: SimilarityDatabaseStats = {
-    counterparties: { walletsPerCounterparty: perCounterparty, totalWallets, activity, origins, tops },
+    counterparties: { walletsPerCounterparty: perCounterparty, totalWallets, activity, origins, tops, sweeps },
     tokens: { walletsPerMint: new Map([...mints].map(([mint, m]) => [mint, m.wallets])), totalWallets, firstBuyTime, launches },
   };
   const partial = new Set(input.partialWallets);
@@ -146,6 +149,26 @@ async function fundingChains(
   }
   // a group wallet that a chain reaches tops it: its activity weighs it there (the chain is not followed above it)
   return { origins, tops: await loadCounterpartyActivity(pool, [...tops]) };
+}
+
+/**
+ * The stored targets of the fresh addresses the group wallets sent SOL to (`sweepChain` follows the
+ * same rule), adding those addresses' and their collectors' stored activity to `activity` (a
+ * collector weighs by it, as an upstream funder).
+ */
+async function sweepChains(pool: Pool, transfers: ReadonlyMap<string, WalletTransfer[]>, own: ReadonlySet<string>, activity: Map<string, CounterpartyActivity>): Promise<Map<string, SweepTarget>> {
+  const destinations = new Set<string>();
+  for (const list of transfers.values()) {
+    for (const t of list) if (t.direction === 'out' && t.asset === 'SOL' && fundingTransfer(t) && !own.has(t.counterparty) && !KNOWN_ADDRESSES.has(t.counterparty)) destinations.add(t.counterparty);
+  }
+  const load = async (addresses: readonly string[]): Promise<void> => {
+    for (const [a, s] of await loadCounterpartyActivity(pool, addresses.filter((x) => !activity.has(x)))) activity.set(a, s);
+  };
+  await load([...destinations]);
+  const sweeps = new Map<string, SweepTarget>();
+  for (const [a, target] of await loadSweepTargets(pool, [...destinations].filter((x) => freshActivity(activity.get(x))))) if (target !== null) sweeps.set(a, target);
+  await load([...new Set([...sweeps.values()].map((t) => t.collector))].filter((c) => !own.has(c)));
+  return sweeps;
 }
 
 /** The mints swapped by the group, sorted, without those left out of every universe (SOL, stablecoins). */

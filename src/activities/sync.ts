@@ -18,7 +18,7 @@ import { beginSync, commitWatermark, finishSync, finishSyncWithAnalytics, markCo
 import { afterChunk, skippedSyncResult, startingState, syncResult, walletSyncWorkflowId, type ChunkOutcome, type WalletSyncResult, type WalletSyncResume } from '../workflows/contract';
 import pLimit from 'p-limit';
 import { DEFAULT_COUNTERPARTY_LOOKUPS, DEFAULT_WALLET_SYNC_CONCURRENCY, type ActivityDeps } from './deps';
-import { COUNTERPARTY_ACTIVITY_MAX_AGE_SECONDS, readFirstFunderActivity } from './counterparty-activity';
+import { COUNTERPARTY_ACTIVITY_MAX_AGE_SECONDS, readFirstFunderActivity, readSweepDestinationActivity } from './counterparty-activity';
 import type { HistoryPage } from '../providers/helius';
 import { solPriceUsd } from './sol-price';
 import { backfillTransfers } from './transfers-backfill';
@@ -317,12 +317,14 @@ export function createSyncActivities(deps: ActivityDeps) {
   }
 
   /**
-   * A synced wallet's first funder is known: what the chain says of it is read now, while other
-   * wallets' syncs wait on Helius, rather than by the similarity step after the last sync.
+   * A synced wallet's first funder and largest SOL destination are known: what the chain says of them
+   * is read now, while other wallets' syncs wait on Helius, rather than by the similarity step after
+   * the last sync.
    */
   async function firstFunderAhead(wallet: string, signal: AbortSignal): Promise<void> {
     if (!deps.signatures || (deps.settings.counterpartyLookups ?? DEFAULT_COUNTERPARTY_LOOKUPS) <= 0) return;
-    await readFirstFunderActivity(pool, deps.signatures, wallet, { maxAgeSeconds: COUNTERPARTY_ACTIVITY_MAX_AGE_SECONDS, signal });
+    const options = { maxAgeSeconds: COUNTERPARTY_ACTIVITY_MAX_AGE_SECONDS, signal };
+    await Promise.all([readFirstFunderActivity(pool, deps.signatures, wallet, options), readSweepDestinationActivity(pool, deps.signatures, wallet, options)]);
   }
 
   async function commitSyncWatermark(input: { wallet: string; top: { signature: string; slot: number; timestamp: number } | null; historyComplete: boolean; coveredSince?: number | null }): Promise<void> {

@@ -3,7 +3,7 @@
 // full account of one pair (`show <id> --pair <A> <B>`) with every signature printed whole, so it
 // can be pasted into an explorer. Wallet A and B are the pair's walletA and walletB.
 import type { FundingEvidence, TransferRef } from '../domain/detection/funding';
-import type { ClusterEvidence, PairEvidence, SimilarityPair } from '../domain/similarity/types';
+import type { ClusterEvidence, CommonCounterpartyKind, PairEvidence, SimilarityPair } from '../domain/similarity/types';
 
 /** How the tables name things: wallets and counterparties abbreviated, mints by symbol when known. */
 export interface Names {
@@ -23,7 +23,16 @@ export function lag(seconds: number): string {
 
 const asset = (ref: TransferRef, names: Names): string => (ref.asset === 'SOL' ? 'SOL' : names.token(ref.asset));
 /** `1 wallet`, `2 wallets`. */
-export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+export const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`;
+
+/** How a cluster line names each kind of common counterparty. */
+const COMMON_COUNTERPARTY_PHRASES: Record<CommonCounterpartyKind, string> = {
+  'first-funder': 'common first funder',
+  'upstream-funder': 'common upstream funder',
+  'downstream-collector': 'common collector',
+  source: 'common top-up',
+  destination: 'common sweep to',
+};
 
 /** A or B for one of the pair's wallets, else the abbreviated address. */
 function side(p: Pick<SimilarityPair, 'walletA' | 'walletB'>, address: string | null, names: Names): string {
@@ -39,9 +48,10 @@ export function oneHopUp(e: Extract<FundingEvidence, { kind: 'same-amount-fundin
 
 function fundingPhrase(p: SimilarityPair, e: FundingEvidence, names: Names): string {
   if (e.kind === 'direct') return `direct ${e.transfer.amount} ${asset(e.transfer, names)} ${side(p, e.from, names)}→${side(p, e.to, names)}`;
-  if (e.kind === 'indirect-transfer') return `${side(p, e.from, names)}→${side(p, e.to, names)} via ${plural(e.via.length, 'fresh wallet')}`;
+  if (e.kind === 'indirect-transfer') return `${side(p, e.from, names)}→${side(p, e.to, names)} ${e.sweep ? 'swept ' : ''}via ${plural(e.via.length, 'fresh wallet')}`;
   if (e.kind === 'same-amount-funding') return `same ${oneHopUp(e) ? 'funding of their fresh funders' : 'first funding'} ${e.a.amount} SOL ${lag(e.secondsApart)} apart`;
   if (e.kind === 'common-upstream-funder') return `common funder ${names.address(e.counterparty)} via ${plural(e.viaA.length + e.viaB.length, 'hop')}`;
+  if (e.kind === 'common-downstream-collector') return `common collector ${names.address(e.counterparty)} via ${plural(e.viaA.length + e.viaB.length, 'deposit address', 'deposit addresses')}`;
   const what = e.kind === 'common-first-funder' ? 'common funder' : e.kind === 'common-source' ? 'common top-up' : 'common sweep to';
   const whose = e.counterpartyActivity?.dedicated ? `, its whole history ${plural(e.counterpartyActivity.transactions, 'tx')}` : '';
   return `${what} ${names.address(e.counterparty)} (${plural(e.counterpartyWallets, 'wallet')}${whose})`;
@@ -124,7 +134,7 @@ export function clusterBindingPhrases(
   const signals = (Object.entries(evidence.signalPairs) as Array<[string, number]>).filter(([, n]) => n > 0).sort((x, y) => y[1] - x[1]);
   if (signals.length > 0) out.push(`pairs linked by ${signals.map(([s, n]) => `${s} ${n}`).join(', ')}`);
   for (const c of evidence.commonCounterparties.slice(0, 3)) {
-    const what = c.kind === 'first-funder' ? 'common first funder' : c.kind === 'upstream-funder' ? 'common upstream funder' : c.kind === 'source' ? 'common top-up' : 'common sweep to';
+    const what = COMMON_COUNTERPARTY_PHRASES[c.kind];
     out.push(`${what} ${names.address(c.counterparty)} (${plural(c.memberCount, 'member')})`);
   }
   const top = evidence.bindingPairs[0];

@@ -127,6 +127,14 @@ function heading(what: string, shown: number, omitted: number, unit: string): st
 
 function fundingLines(f: FundingEvidence, who: (a: string) => string, transfer: (verb: string, ref: TransferRef) => string[]): string[] {
   if (f.kind === 'direct') return [`  direct transfer ${who(f.from)} → ${who(f.to)}, strength ${score(f.strength)}`, ...transfer(`${who(f.from)} sent`, f.transfer)];
+  if (f.kind === 'indirect-transfer' && f.sweep) {
+    return [
+      ...wrapped('  ', `swept ${who(f.from)} → ${who(f.to)} through a fresh address ${who(f.from)} funded first, which forwarded it ${lag(f.secondsApart)} later, strength ${score(f.strength)}`, 4),
+      ...wrapped('    ', `chain: ${[who(f.from), ...f.via, who(f.to)].join(' → ')}`, 6),
+      ...transfer(`${f.via[0]} received`, f.first),
+      ...transfer(`${who(f.to)} received`, f.last),
+    ];
+  }
   if (f.kind === 'indirect-transfer') {
     return [
       ...wrapped('  ', `indirect transfer ${who(f.from)} → ${who(f.to)} through ${plural(f.via.length, 'fresh wallet')} (each first funded by the one before), ${lag(f.secondsApart)} from the first transfer to the last, strength ${score(f.strength)}`, 4),
@@ -161,6 +169,20 @@ function fundingLines(f: FundingEvidence, who: (a: string) => string, transfer: 
       ...wrapped('    ', `B's chain: ${path(f.viaB, 'B')}`, 6),
       ...transfer(`${f.viaA[0] === undefined ? 'A' : f.viaA[0]} received`, f.a),
       ...transfer(`${f.viaB[0] === undefined ? 'B' : f.viaB[0]} received`, f.b),
+    ];
+  }
+  if (f.kind === 'common-downstream-collector') {
+    const path = (via: readonly string[], wallet: string): string => [wallet, ...via, f.counterparty].join(' → ');
+    return [
+      ...wrapped(
+        '  ',
+        `common collector ${f.counterparty}${f.counterpartyActivity?.dedicated ? ` (a wallet of one owner: ${f.counterpartyActivity.transactions} transactions in its whole history)` : ''}, weight ${score(f.counterpartyWeight)}, its receipts ${lag(f.secondsApart)} apart, strength ${score(f.strength)}`,
+        4,
+      ),
+      ...wrapped('    ', `A's sweep: ${path(f.viaA, 'A')}`, 6),
+      ...wrapped('    ', `B's sweep: ${path(f.viaB, 'B')}`, 6),
+      ...transfer(f.viaA.length > 0 ? "A's deposit address sent it" : 'A sent it', f.a),
+      ...transfer(f.viaB.length > 0 ? "B's deposit address sent it" : 'B sent it', f.b),
     ];
   }
   const what = f.kind === 'common-first-funder' ? 'common first funder' : f.kind === 'common-source' ? 'common top-up source' : 'common sweep destination';

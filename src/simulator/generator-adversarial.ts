@@ -20,6 +20,9 @@
 // - exchange-hop-withdrawal: wallets each first funded by a fresh wallet of their own, each with its
 //   own amount hours or days later, the fresh wallets withdrawn to from a listed exchange with the
 //   same odd amount within minutes.
+// - sweep-operator: wallets each funded on their own, that sweep their SOL days apart each to a fresh
+//   deposit address of its own, which forwards it within hours to one collecting wallet of the
+//   operator's (world.outsideTransfers): no destination in common, the collector one hop down.
 // Unrelated decoys (ground-truth `decoys`):
 // - unlisted-exchange: wallets first funded within the hour by one exchange hot wallet that is on no
 //   list (a `service`: thousands of transactions an hour on chain), each with its own amount;
@@ -32,6 +35,9 @@
 // - old-exchange-funders: strangers each first funded by a long-lived wallet of their own (a few dozen
 //   transactions), those wallets withdrawn to from a listed exchange with the same odd amount within
 //   minutes, months before: the same amount one hop up, but nothing fresh about it.
+// - exchange-deposit: strangers each sweeping to a deposit address of its own at an exchange, which
+//   forwards to the exchange's hot wallet (the listed one, or the unlisted one): the shape of the
+//   sweep-operator, at a service.
 // Everyone else is independent, funded by a wallet of its own.
 import { KNOWN_ADDRESSES } from '../domain/detection/funding';
 import type { Funding, GenerateOptions, GeneratorKit, Trade, Wallet } from './generator-kit';
@@ -72,6 +78,11 @@ export const ADVERSARIAL_CASES = {
   unlistedExchangeSpreadSeconds: 3600,
   dustWallets: 4,
   dustSol: '0.001',
+  /** wallets sweeping through fresh deposit addresses of their own to one collector, their sweeps spread over this many seconds */
+  sweepOperatorWallets: 5,
+  sweepSpreadSeconds: 6 * 86_400,
+  /** strangers sweeping to deposit addresses of their own at an exchange */
+  exchangeDepositWallets: 4,
   /** the services' rates on chain (getSignaturesForAddress) */
   serviceTransactionsPerHour: 3_000,
 } as const;
@@ -262,6 +273,36 @@ export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateO
     });
     truth.independent!.push(...members);
     truth.decoys!.push({ kind: 'old-exchange-funders', members, funder: LISTED_EXCHANGE });
+  }
+
+  /**
+   * wallets each sweeping a large amount of SOL to a fresh deposit address of its own, which forwards
+   * most of it to `collector` within hours; the sweeps spread over `spreadSeconds`
+   */
+  const throughDeposits = (label: string, count: number, collector: (m: number) => string, spreadSeconds: number): string[] => {
+    const base = start + Math.floor(logUniform(86_400, 10 * 86_400));
+    return Array.from({ length: Math.min(remaining, count) }, (_, m) => {
+      const deposit = addr('deposit', label, String(m));
+      const ts = base + Math.floor(rng() * spreadSeconds);
+      const sol = logUniform(20, 80);
+      outsideTransfers.push({ from: deposit, to: collector(m), sol: ui(sol * 0.995, 9), ts: ts + Math.floor(logUniform(300, 6 * 3600)) });
+      return addWallet(`${label} ${m + 1}`, ownPlays(), undefined, [{ ts, direction: 'out', mint: 'SOL', amount: ui(sol, 9), counterparty: deposit }]);
+    });
+  };
+
+  // an operator collecting from its wallets through fresh deposit addresses of its own, days apart
+  if (remaining >= 2) {
+    const collector = addr('sweep-collector');
+    const members = throughDeposits('sweep operator (wallet)', A.sweepOperatorWallets, () => collector, A.sweepSpreadSeconds);
+    truth.clusters.push(members);
+    truth.clusterKinds!.push('sweep-operator');
+  }
+
+  // strangers each depositing at an exchange through a deposit address of its own
+  if (remaining >= 2) {
+    const members = throughDeposits("exchange depositor", A.exchangeDepositWallets, (m) => (m % 2 === 0 ? LISTED_EXCHANGE : hot), A.sweepSpreadSeconds);
+    truth.independent!.push(...members);
+    truth.decoys!.push({ kind: 'exchange-deposit', members, funder: hot });
   }
 
   while (remaining > 0) truth.independent!.push(addWallet('independent', ownPlays()));

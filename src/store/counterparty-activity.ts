@@ -58,26 +58,43 @@ export async function loadCounterpartyActivity(pool: Pool, addresses: readonly s
 
 /**
  * Stores (or replaces) a counterparty's summary, read with a page of `pageLimit` signatures, with the
- * oldest signatures of a whole history (oldest first; null when the page was full).
+ * oldest signatures of a whole history (oldest first; null when the page was full) and the page's
+ * newest signatures (newest first).
  */
-export async function storeCounterpartyActivity(pool: Pool, address: string, activity: CounterpartyActivity, pageLimit: number, oldestSignatures: readonly string[] | null = null): Promise<void> {
+export async function storeCounterpartyActivity(
+  pool: Pool,
+  address: string,
+  activity: CounterpartyActivity,
+  pageLimit: number,
+  oldestSignatures: readonly string[] | null = null,
+  newestSignatures: readonly string[] | null = null,
+): Promise<void> {
   await pool.query(
-    `INSERT INTO counterparty_activity (address, transactions, page_limit, oldest_time, newest_time, oldest_signatures, fetched_at)
-     VALUES ($1, $2, $3, $4, $5, $6, now())
+    `INSERT INTO counterparty_activity (address, transactions, page_limit, oldest_time, newest_time, oldest_signatures, newest_signatures, fetched_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, now())
      ON CONFLICT (address) DO UPDATE
        SET transactions = EXCLUDED.transactions, page_limit = EXCLUDED.page_limit,
            oldest_time = EXCLUDED.oldest_time, newest_time = EXCLUDED.newest_time,
-           oldest_signatures = EXCLUDED.oldest_signatures, fetched_at = now()`,
-    [address, activity.transactions, pageLimit, activity.oldestTime, activity.newestTime, oldestSignatures],
+           oldest_signatures = EXCLUDED.oldest_signatures, newest_signatures = EXCLUDED.newest_signatures, fetched_at = now()`,
+    [address, activity.transactions, pageLimit, activity.oldestTime, activity.newestTime, oldestSignatures, newestSignatures],
   );
 }
 
 /** The stored oldest signatures (oldest first) of those of `addresses` whose whole history was read. */
 export async function loadOldestSignatures(pool: Pool, addresses: readonly string[]): Promise<Map<string, string[]>> {
+  return loadSignatures(pool, addresses, 'oldest_signatures');
+}
+
+/** The stored newest signatures (newest first) of those of `addresses` read since they were kept. */
+export async function loadNewestSignatures(pool: Pool, addresses: readonly string[]): Promise<Map<string, string[]>> {
+  return loadSignatures(pool, addresses, 'newest_signatures');
+}
+
+async function loadSignatures(pool: Pool, addresses: readonly string[], column: 'oldest_signatures' | 'newest_signatures'): Promise<Map<string, string[]>> {
   if (addresses.length === 0) return new Map();
-  const { rows } = await pool.query<{ address: string; oldest_signatures: string[] }>(
-    'SELECT address, oldest_signatures FROM counterparty_activity WHERE address = ANY($1::text[]) AND oldest_signatures IS NOT NULL',
+  const { rows } = await pool.query<{ address: string; signatures: string[] }>(
+    `SELECT address, ${column} AS signatures FROM counterparty_activity WHERE address = ANY($1::text[]) AND ${column} IS NOT NULL`,
     [addresses],
   );
-  return new Map(rows.map((r) => [r.address, r.oldest_signatures]));
+  return new Map(rows.map((r) => [r.address, r.signatures]));
 }

@@ -139,14 +139,34 @@ export const fundingEvidence = {
     {
       type: 'object',
       description:
-        'one wallet funded the other through fresh wallets: `from` stands in `to`’s funding chain above its first funder (each address between, a wallet whose whole history on chain is short, was first funded by the one before) (engine 2.4.0)',
+        'both wallets’ SOL reached `counterparty`, at least one of them through a fresh address of its own (a whole history on chain of at most 20 transactions) that forwarded the SOL there: one owner collecting from its wallets through fresh deposit addresses (engine 2.6.0)',
+      properties: {
+        kind: { type: 'string', enum: ['common-downstream-collector'] },
+        counterparty: { type: 'string', description: 'the common collector' },
+        counterpartyWallets: { type: 'integer', description: 'distinct wallets of the database it transferred with itself, or of the group whose SOL reached it, whichever is more' },
+        counterpartyWeight: { type: 'number', description: 'its weight in [0, 1], as an upstream funder’s: 1 for a wallet whose whole history on chain is short, half its degree’s weight for a longer one; a service (an exchange’s hot wallet collecting its deposit addresses), a known exchange or an address the chain was not asked about weighs 0' },
+        counterpartyActivity,
+        viaA: { type: 'array', items: walletAddress, maxItems: 1, description: 'the fresh address wallet A sent SOL to that forwarded it to the counterparty (empty: A sent it there itself)' },
+        viaB: { type: 'array', items: walletAddress, maxItems: 1, description: 'the same for wallet B' },
+        a: { ...transferRef, description: 'the counterparty’s receipt from A’s side (from viaA[0], or from A)' },
+        b: { ...transferRef, description: 'the counterparty’s receipt from B’s side' },
+        secondsApart: { ...number, description: 'seconds between its two receipts' },
+        strength,
+      },
+      required: ['kind', 'counterparty', 'counterpartyWallets', 'counterpartyWeight', 'viaA', 'viaB', 'a', 'b', 'secondsApart', 'strength'],
+    },
+    {
+      type: 'object',
+      description:
+        'one wallet funded the other through fresh wallets: `from` stands in `to`’s funding chain above its first funder (each address between, a wallet whose whole history on chain is short, was first funded by the one before) (engine 2.4.0); or, with `sweep`, `from` sent SOL to a fresh address of its own that forwarded it to `to` (engine 2.6.0)',
       properties: {
         kind: { type: 'string', enum: ['indirect-transfer'] },
         from: walletAddress,
         to: walletAddress,
         via: { type: 'array', items: walletAddress, minItems: 1, description: 'the fresh wallets between them, the one `from` funded first' },
         first: { ...transferRef, description: '`from`’s transfer to via[0], its first funding' },
-        last: { ...transferRef, description: '`to`’s first funding, from the last of `via`' },
+        last: { ...transferRef, description: '`to`’s first funding, from the last of `via` (with `sweep`: `via`’s forwarding to `to`)' },
+        sweep: { type: 'boolean', const: true, description: 'present only when `from` swept SOL through `via` to `to` (engine 2.6.0)' },
         secondsApart: { ...number, description: 'seconds from the first transfer to the last' },
         strength,
       },
@@ -248,6 +268,7 @@ export const insightType = {
     'Significant Asymmetry',
     'Co-trading',
     'Common Funder',
+    'Common Collector',
     'Direct Transfer',
     'Indirect Transfer',
     'Same-Block Buying',
@@ -314,10 +335,10 @@ export const clusterEvidence = {
     },
     commonCounterparties: {
       type: 'array',
-      description: 'counterparties that funded, topped up or received from two or more members, or that two or more members’ funding chains reach above their first funders (upstream-funder, engine 2.4.0)',
+      description: 'counterparties that funded, topped up or received from two or more members, or that two or more members’ funding chains reach above their first funders (upstream-funder, engine 2.4.0), or that collected two or more members’ SOL, one of them through a fresh address of its own at least (downstream-collector, engine 2.6.0)',
       items: {
         type: 'object',
-        properties: { counterparty: string, kind: { type: 'string', enum: ['first-funder', 'upstream-funder', 'source', 'destination'] }, memberCount: integer },
+        properties: { counterparty: string, kind: { type: 'string', enum: ['first-funder', 'upstream-funder', 'downstream-collector', 'source', 'destination'] }, memberCount: integer },
         required: ['counterparty', 'kind', 'memberCount'],
       },
     },

@@ -4,7 +4,7 @@ import knownAddressesFile from './known-addresses.json';
 import { DEFAULT_HALF_WEIGHT_DEGREE, counterpartyWeight, tokenRarityWeight } from './rarity';
 import { compareTransfers, extractTransfers } from './transfers';
 import type { EnhancedTransaction } from '../enhanced-transaction';
-import type { CounterpartyActivity, CounterpartyStats, FundingOrigin, SignalResult, WalletPair, WalletTransfer } from './types';
+import type { CounterpartyActivity, CounterpartyStats, FundingOrigin, SignalResult, SweepTarget, WalletPair, WalletTransfer } from './types';
 import { SOL_ASSET } from './types';
 
 export interface KnownAddress {
@@ -107,6 +107,11 @@ export const FUNDING_DEFAULTS = {
   upstreamHalfLifeSeconds: 24 * 3600,
   /** an ordinary upstream funder (a longer history than a wallet of one owner's) weighs this share of its degree's weight */
   upstreamOrdinaryFactor: 0.5,
+  /**
+   * an address's newest transactions read for where it forwarded its SOL (`sweepTargetOf`, engine
+   * 2.6.0): a fresh sweep destination's history is a few receipts and forwards
+   */
+  sweepSignatures: 3,
 } as const;
 
 /**
@@ -233,6 +238,23 @@ export interface TransferRef {
   timestamp: number;
 }
 
+/** Where two wallets' chains meet: upstream at a common funder, or downstream at a common collector. */
+export interface ChainMeeting {
+  counterparty: string;
+  /** distinct wallets of the database it transferred with, or of the group whose chains reach it, whichever is more */
+  counterpartyWallets: number;
+  counterpartyWeight: number;
+  counterpartyActivity?: { transactions: number; complete: boolean; dedicated: boolean };
+  /** the addresses between `counterparty` and wallet A, `counterparty`'s side first (empty: it funded A, or received from A, itself) */
+  viaA: string[];
+  viaB: string[];
+  /** the counterparty's transfer into A's chain (to viaA[0], or to A); downstream, its receipt from A's side */
+  a: TransferRef;
+  b: TransferRef;
+  secondsApart: number;
+  strength: number;
+}
+
 export type FundingEvidence =
   | {
       kind: 'direct';
@@ -260,30 +282,29 @@ export type FundingEvidence =
       secondsApart: number;
       strength: number;
     }
-  | {
+  | ({
       /**
        * both wallets' funding chains (`fundingChain`: a first funder whose whole history is short,
        * its own first funder, …) reach `counterparty`, at least one of them above its first funder:
        * one owner funded them through fresh wallets (engine 2.3.0)
        */
       kind: 'common-upstream-funder';
-      counterparty: string;
-      counterpartyWallets: number;
-      counterpartyWeight: number;
-      counterpartyActivity?: { transactions: number; complete: boolean; dedicated: boolean };
-      /** the addresses between `counterparty` and wallet A, the one it funded first (empty: it funded A itself) */
-      viaA: string[];
-      viaB: string[];
-      /** the counterparty's transfer into A's chain (to viaA[0], or to A) */
-      a: TransferRef;
-      b: TransferRef;
-      secondsApart: number;
-      strength: number;
-    }
+    } & ChainMeeting)
+  | ({
+      /**
+       * both wallets' SOL reached `counterparty`, at least one of them through a fresh address of its
+       * own that forwarded it there (`sweepChain`): one owner collecting from its wallets through
+       * fresh deposit addresses (engine 2.6.0). `viaA`/`viaB` are those addresses, and `a`/`b` the
+       * counterparty's receipts from each side
+       */
+      kind: 'common-downstream-collector';
+    } & ChainMeeting)
   | {
       /**
        * `from` funded a fresh wallet (or a chain of them, `via`) whose funding reached `to` as its
-       * first funding: `from` stands in `to`'s funding chain above its first funder (engine 2.4.0)
+       * first funding: `from` stands in `to`'s funding chain above its first funder (engine 2.4.0);
+       * or `from` sent SOL to a fresh address of its own that forwarded it to `to` (`sweepChain`,
+       * engine 2.6.0)
        */
       kind: 'indirect-transfer';
       from: string;
@@ -292,8 +313,10 @@ export type FundingEvidence =
       via: string[];
       /** `from`'s transfer to via[0] */
       first: TransferRef;
-      /** the last of `via`'s transfer to `to` (its first funding) */
+      /** the last of `via`'s transfer to `to` (its first funding, or the sweep's forwarding) */
       last: TransferRef;
+      /** engine 2.6.0: `from` swept SOL through `via` to `to` (`via`'s forwarding need not be `to`'s first funding) */
+      sweep?: true;
       secondsApart: number;
       strength: number;
     }
@@ -519,6 +542,173 @@ function indirectTransfer(from: string, to: string, chain: readonly ChainNode[],
   };
 }
 
+/**
+ * Where an address forwarded its SOL, from its newest transactions (any order): the counterparty that
+ * received the most of its outbound SOL transfers of at least `fundingMinLamports` (`extractTransfers`,
+ * so a swap's legs and rent are not a sweep), with its first such transfer among them, and who first
+ * funded the address, from its oldest transactions (`fundingOriginOf`); null when the newest hold no
+ * outbound SOL.
+ */
+export function sweepTargetOf(address: string, newest: readonly EnhancedTransaction[], oldest: readonly EnhancedTransaction[]): SweepTarget | null {
+  const outbound = newest
+    .flatMap((tx) => extractTransfers(tx, address))
+    .filter((t) => t.direction === 'out' && t.asset === SOL_ASSET && fundingTransfer(t) && t.counterparty !== address)
+    .sort(compareTransfers);
+  const totals = new Map<string, bigint>();
+  for (const t of outbound) totals.set(t.counterparty, (totals.get(t.counterparty) ?? 0n) + BigInt(t.rawAmount));
+  let collector: string | null = null;
+  for (const [c, total] of totals) if (collector === null || total > totals.get(collector)! || (total === totals.get(collector)! && c < collector)) collector = c;
+  const first = outbound.find((t) => t.counterparty === collector);
+  if (first === undefined) return null;
+  const firstFunder = fundingOriginOf(address, oldest)?.funder ?? null;
+  return { collector: first.counterparty, amount: first.amount, rawAmount: first.rawAmount, signature: first.signature, slot: first.slot, timestamp: first.timestamp, firstFunder };
+}
+
+/** One way a wallet's SOL left for `collector` through a fresh address of its own (`sweepChain`). */
+export interface SweepNode {
+  /** the fresh address the wallet sent SOL to */
+  via: string;
+  collector: string;
+  /** the wallet's last transfer to `via` before the forwarding */
+  sent: TransferRef;
+  /** `via`'s transfer to `collector` */
+  forward: TransferRef;
+}
+
+/**
+ * A fresh address (`freshMaxTransactions` at most in its whole history, as its activity page shows)
+ * that is no known exchange, touched no more wallets of the database than its transactions, whose
+ * first SOL came from the wallet, and that the wallet sent SOL to before it forwarded SOL to another
+ * address (`stats.sweeps`): the wallet's sweeps through deposit addresses of its own, one node per
+ * such address (engine 2.6.0). An address someone else funded first is not the wallet's own: a
+ * wallet that paid it did not sweep through it.
+ */
+export function sweepChain(profile: FundingProfile, stats: CounterpartyStats, known: ReadonlyMap<string, unknown> = KNOWN_ADDRESSES): SweepNode[] {
+  if (stats.sweeps === undefined || stats.sweeps.size === 0) return [];
+  const nodes: SweepNode[] = [];
+  for (const [via, list] of profile.byCounterparty) {
+    const target = stats.sweeps.get(via);
+    if (target === undefined || target.firstFunder !== profile.wallet || known.has(via) || target.collector === profile.wallet || target.collector === via) continue;
+    if (!freshAddress(stats.activity?.get(via), stats.walletsPerCounterparty.get(via) ?? 1)) continue;
+    let sent: WalletTransfer | undefined;
+    for (const t of list) if (t.direction === 'out' && t.asset === SOL_ASSET && fundingTransfer(t) && t.timestamp <= target.timestamp) sent = t;
+    if (sent === undefined) continue;
+    nodes.push({ via, collector: target.collector, sent: ref(sent), forward: { asset: SOL_ASSET, amount: target.amount, signature: target.signature, slot: target.slot, timestamp: target.timestamp } });
+  }
+  return nodes;
+}
+
+/** A whole history (`activity`) of at most `freshMaxTransactions`: a fresh address, such as a deposit address of one wallet's. */
+export function freshActivity(activity: CounterpartyActivity | undefined): activity is CounterpartyActivity {
+  return activity !== undefined && activity.complete && activity.transactions <= FUNDING_DEFAULTS.freshMaxTransactions;
+}
+
+/** A fresh address (`freshActivity`) that touched no more wallets of the database than its transactions (`dedicatedWallet`). */
+function freshAddress(activity: CounterpartyActivity | undefined, degree: number): boolean {
+  return freshActivity(activity) && dedicatedWallet(activity, degree);
+}
+
+/** How a wallet's SOL reached a collector: through a fresh address of its own (depth 1), or sent there itself (depth 0). */
+interface Downstream {
+  depth: 0 | 1;
+  via: string[];
+  /** the collector's receipt */
+  receipt: TransferRef;
+}
+
+/** Each collector a wallet's SOL reached: through its sweep chain, and, for `direct`, by its own outbound SOL. */
+function downstreamOf(profile: FundingProfile, nodes: readonly SweepNode[], direct: ReadonlySet<string>): Map<string, Downstream> {
+  const out = new Map<string, Downstream>();
+  for (const n of nodes) {
+    const had = out.get(n.collector);
+    if (had === undefined || n.forward.timestamp < had.receipt.timestamp) out.set(n.collector, { depth: 1, via: [n.via], receipt: n.forward });
+  }
+  for (const c of direct) {
+    const first = profile.byCounterparty.get(c)?.find((t) => t.direction === 'out' && t.asset === SOL_ASSET && fundingTransfer(t));
+    if (first !== undefined) out.set(c, { depth: 0, via: [], receipt: ref(first) });
+  }
+  return out;
+}
+
+/**
+ * Where two wallets' SOL meets downstream, one side through a fresh address of its own at least
+ * (both sending to it themselves is `common-destination`): the collector with the fewest hops in
+ * all, then the one weighing most. Strength: upstreamStrength × w(c) × upstreamHopFactor^(dA + dB − 1)
+ * × timing, timing between c's two receipts, as for a common upstream funder (`upstreamEvidence`).
+ */
+function downstreamEvidence(
+  a: FundingProfile,
+  nodesA: readonly SweepNode[],
+  b: FundingProfile,
+  nodesB: readonly SweepNode[],
+  stats: CounterpartyStats,
+  known: ReadonlyMap<string, unknown>,
+  halfWeightDegree: number,
+  minWeight: number,
+): Extract<FundingEvidence, { kind: 'common-downstream-collector' }> | null {
+  if (nodesA.length === 0 && nodesB.length === 0) return null;
+  const d = FUNDING_DEFAULTS;
+  const collectors = new Set([...nodesA, ...nodesB].map((n) => n.collector));
+  collectors.delete(a.wallet);
+  collectors.delete(b.wallet);
+  const atA = downstreamOf(a, nodesA, new Set([...collectors].filter((c) => nodesB.some((n) => n.collector === c))));
+  const atB = downstreamOf(b, nodesB, new Set([...collectors].filter((c) => nodesA.some((n) => n.collector === c))));
+  let best: Extract<FundingEvidence, { kind: 'common-downstream-collector' }> | null = null;
+  let bestHops = Infinity;
+  for (const c of [...collectors].sort()) {
+    const x = atA.get(c);
+    const y = atB.get(c);
+    if (x === undefined || y === undefined || x.depth + y.depth === 0) continue;
+    const w = upstreamWeight(c, stats, known, halfWeightDegree);
+    if (w < minWeight) continue;
+    const activity = upstreamActivity(c, stats);
+    const degree = stats.walletsPerCounterparty.get(c) ?? 0;
+    const floor = dedicatedWallet(activity, Math.max(degree, 2)) ? d.upstreamTimingFloor : d.timingFloor;
+    const apart = Math.abs(x.receipt.timestamp - y.receipt.timestamp);
+    const hops = x.depth + y.depth;
+    const strength = Math.min(1, d.upstreamStrength * w * d.upstreamHopFactor ** (hops - 1) * timingFactor(apart, floor, d.upstreamHalfLifeSeconds));
+    if (best !== null && (hops > bestHops || (hops === bestHops && strength <= best.strength))) continue;
+    bestHops = hops;
+    best = {
+      kind: 'common-downstream-collector',
+      counterparty: c,
+      counterpartyWallets: degree,
+      counterpartyWeight: w,
+      ...activityFacts(activity, dedicatedWallet(activity, Math.max(degree, 2))),
+      viaA: x.via,
+      viaB: y.via,
+      a: x.receipt,
+      b: y.receipt,
+      secondsApart: apart,
+      strength,
+    };
+  }
+  return best;
+}
+
+/**
+ * `from` sent SOL to a fresh address of its own that forwarded it to `to` (`sweepChain`): a direct
+ * transfer's strength × upstreamHopFactor × timing, timing = 0.75 + 0.25 × 2^(−Δt / 24 h) between
+ * the two transfers (`indirectTransfer`'s rule, downstream).
+ */
+function sweptTo(from: string, to: string, nodes: readonly SweepNode[], direct: number): Extract<FundingEvidence, { kind: 'indirect-transfer' }> | null {
+  const node = nodes.filter((n) => n.collector === to).sort((x, y) => x.forward.timestamp - y.forward.timestamp)[0];
+  if (node === undefined) return null;
+  const d = FUNDING_DEFAULTS;
+  const apart = Math.abs(node.forward.timestamp - node.sent.timestamp);
+  return {
+    kind: 'indirect-transfer',
+    from,
+    to,
+    via: [node.via],
+    first: node.sent,
+    last: node.forward,
+    sweep: true,
+    secondsApart: apart,
+    strength: Math.min(1, direct * d.upstreamHopFactor * timingFactor(apart, d.upstreamTimingFloor, d.upstreamHalfLifeSeconds)),
+  };
+}
+
 /** Whether a transfer can be funding evidence with a third party: any token, or SOL from `fundingMinLamports` on. */
 export function fundingTransfer(t: WalletTransfer): boolean {
   return t.asset !== SOL_ASSET || BigInt(t.rawAmount) >= BigInt(FUNDING_DEFAULTS.fundingMinLamports);
@@ -624,6 +814,25 @@ export function fundingForPair(
     }
   }
 
+  if (stats.sweeps !== undefined && stats.sweeps.size > 0) {
+    const nodesA = sweepChain(a, stats, known);
+    const nodesB = sweepChain(b, stats, known);
+    const downstream = downstreamEvidence(a, nodesA, b, nodesB, stats, known, half, minWeight);
+    if (downstream !== null) {
+      evidence.push(downstream);
+      for (const x of [...downstream.viaA, ...downstream.viaB]) between.add(x);
+    }
+    if (direct > 0) {
+      for (const hop of [sweptTo(a.wallet, b.wallet, nodesA, direct), sweptTo(b.wallet, a.wallet, nodesB, direct)]) {
+        // a fresh address the one created and that first funded the other is the funding chain's
+        // indirect transfer already
+        if (hop === null || evidence.some((e) => e.kind === 'indirect-transfer' && e.from === hop.from && e.to === hop.to && e.via.includes(hop.via[0]))) continue;
+        evidence.push(hop);
+        for (const x of hop.via) between.add(x);
+      }
+    }
+  }
+
   const [small, large] = a.byCounterparty.size <= b.byCounterparty.size ? [a, b] : [b, a];
   for (const [c, smallList] of small.byCounterparty) {
     if (c === a.wallet || c === b.wallet || c === firstFunder || between.has(c)) continue;
@@ -669,6 +878,11 @@ export interface GroupFunding {
   reach: ReadonlyMap<string, ReadonlyArray<{ wallet: string; depth: number }>>;
   /** the first funders' own first fundings, when the chain followed them: wallet → that funding */
   firstHops: ReadonlyMap<string, FundingOrigin>;
+  /**
+   * per address that a group wallet's SOL reached through a fresh address of its own (`sweepChain`,
+   * depth 1), those wallets, and the group wallets that sent SOL there themselves (depth 0)
+   */
+  sweepReach: ReadonlyMap<string, ReadonlyArray<{ wallet: string; depth: number }>>;
 }
 
 export function groupFunding(profiles: readonly FundingProfile[], stats: CounterpartyStats, opts: FundingOptions = {}): GroupFunding {
@@ -677,10 +891,29 @@ export function groupFunding(profiles: readonly FundingProfile[], stats: Counter
   for (const p of profiles) for (const c of p.byCounterparty.keys()) counted.set(c, (counted.get(c) ?? 0) + 1);
   const degrees = new Map(stats.walletsPerCounterparty);
   for (const [c, n] of counted) degrees.set(c, Math.max(degrees.get(c) ?? 0, n));
-  const merged: CounterpartyStats = { walletsPerCounterparty: degrees, totalWallets: stats.totalWallets, activity: stats.activity, origins: stats.origins, tops: stats.tops };
+  const merged: CounterpartyStats = { walletsPerCounterparty: degrees, totalWallets: stats.totalWallets, activity: stats.activity, origins: stats.origins, tops: stats.tops, sweeps: stats.sweeps };
   const reach = new Map<string, Array<{ wallet: string; depth: number }>>();
   const firstHops = new Map<string, FundingOrigin>();
-  if (stats.origins === undefined || stats.origins.size === 0) return { scored: merged, reach, firstHops };
+  const sweepReach = new Map<string, Array<{ wallet: string; depth: number }>>();
+  if (stats.sweeps !== undefined && stats.sweeps.size > 0) {
+    for (const p of profiles) {
+      for (const c of new Set(sweepChain(p, merged, known).map((n) => n.collector))) {
+        if (c === p.wallet) continue;
+        const list = sweepReach.get(c);
+        if (list) list.push({ wallet: p.wallet, depth: 1 });
+        else sweepReach.set(c, [{ wallet: p.wallet, depth: 1 }]);
+      }
+    }
+    const sentTo = (p: FundingProfile, c: string): boolean => (p.byCounterparty.get(c) ?? []).some((t) => t.direction === 'out' && t.asset === SOL_ASSET && fundingTransfer(t));
+    for (const [c, list] of sweepReach) {
+      const swept = new Set(list.map((x) => x.wallet));
+      for (const p of profiles) if (!swept.has(p.wallet) && p.wallet !== c && sentTo(p, c)) list.push({ wallet: p.wallet, depth: 0 });
+      // a collector counts at least the group wallets whose SOL reached it: one that collects from
+      // more wallets than its transactions is no wallet of one owner's
+      degrees.set(c, Math.max(degrees.get(c) ?? 0, list.length));
+    }
+  }
+  if (stats.origins === undefined || stats.origins.size === 0) return { scored: merged, reach, firstHops, sweepReach };
   for (const p of profiles) {
     const chain = fundingChain(p, merged, known);
     const hop = chain.length >= 2 ? stats.origins.get(chain[0].address) : undefined;
@@ -693,7 +926,7 @@ export function groupFunding(profiles: readonly FundingProfile[], stats: Counter
   }
   const reached = new Map(degrees);
   for (const [c, list] of reach) if (list.some((x) => x.depth > 0)) reached.set(c, Math.max(reached.get(c) ?? 0, list.length));
-  return { scored: { ...merged, walletsPerCounterparty: reached }, reach, firstHops };
+  return { scored: { ...merged, walletsPerCounterparty: reached }, reach, firstHops, sweepReach };
 }
 
 /**
@@ -722,6 +955,27 @@ export function commonUpstreamFunders(group: GroupFunding, wallets: ReadonlySet<
 }
 
 /**
+ * The addresses that at least two of `wallets`' SOL reached, one of them through a fresh address of
+ * its own (`GroupFunding.sweepReach`), and that weigh as an upstream funder would (`upstreamWeight`:
+ * not a known exchange, a service, unread, or a member), each with the wallets reaching it. What a
+ * cluster cites as its members' common downstream collectors (engine 2.6.0).
+ */
+export function commonDownstreamCollectors(group: GroupFunding, wallets: ReadonlySet<string>, opts: FundingOptions = {}): Array<{ address: string; wallets: string[] }> {
+  const known = opts.knownAddresses ?? KNOWN_ADDRESSES;
+  const half = opts.halfWeightDegree ?? FUNDING_DEFAULTS.halfWeightDegree;
+  const minWeight = opts.minCounterpartyWeight ?? FUNDING_DEFAULTS.minCounterpartyWeight;
+  const found: Array<{ address: string; wallets: string[] }> = [];
+  for (const [address, list] of group.sweepReach) {
+    if (wallets.has(address)) continue;
+    const inside = list.filter((x) => wallets.has(x.wallet));
+    if (inside.length < 2 || !inside.some((x) => x.depth > 0)) continue;
+    if (upstreamWeight(address, group.scored, known, half) < minWeight) continue;
+    found.push({ address, wallets: inside.map((x) => x.wallet).sort() });
+  }
+  return found;
+}
+
+/**
  * Funding links of a whole group, only for pairs with some evidence (sparse): candidates come from
  * an index counterparty → group wallets, so the cost grows with shared counterparties, not with the
  * number of pairs; pairs are scored with `groupFunding`'s stats.
@@ -744,7 +998,7 @@ export function fundingLinks(
       else members.set(c, [p.wallet]);
     }
   }
-  const { scored, reach, firstHops } = group;
+  const { scored, reach, firstHops, sweepReach } = group;
 
   const candidates = new Set<string>();
   const key = (x: string, y: string): string => (x < y ? `${x}\u0000${y}` : `${y}\u0000${x}`);
@@ -779,6 +1033,15 @@ export function fundingLinks(
     if (list.length < 2 || !list.some((x) => x.depth > 0)) continue;
     // an address that weighs nothing upstream (a known exchange, a service, not read) links no one
     if (upstreamWeight(c, scored, known, half) < minWeight) continue;
+    for (let i = 0; i < list.length; i++) {
+      for (let j = i + 1; j < list.length; j++) if (list[i].depth > 0 || list[j].depth > 0) candidates.add(key(list[i].wallet, list[j].wallet));
+    }
+  }
+  // pairs whose SOL meets downstream, one side through a fresh address of its own at least, and a
+  // group wallet that collected another's SOL through such an address (engine 2.6.0)
+  for (const [c, list] of sweepReach) {
+    if (byWallet.has(c)) for (const x of list) if (x.depth > 0) candidates.add(key(x.wallet, c));
+    if (list.length < 2 || upstreamWeight(c, scored, known, half) < minWeight) continue;
     for (let i = 0; i < list.length; i++) {
       for (let j = i + 1; j < list.length; j++) if (list[i].depth > 0 || list[j].depth > 0) candidates.add(key(list[i].wallet, list[j].wallet));
     }

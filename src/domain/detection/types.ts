@@ -63,6 +63,31 @@ export interface CounterpartyStats {
    * group wallet weighs by its degree, whether or not it tops a chain
    */
   tops?: ReadonlyMap<string, CounterpartyActivity>;
+  /**
+   * what the chain says of some addresses' outbound SOL (their newest transactions, engine 2.6.0):
+   * where a fresh address that a group wallet sent SOL to forwarded it. Read for each group wallet's
+   * largest SOL destination whose whole history is short, so that wallets sweeping through fresh
+   * addresses of their own meet at the one collecting from those (`sweepChain`)
+   */
+  sweeps?: ReadonlyMap<string, SweepTarget>;
+}
+
+/** Where an address sent its SOL as its newest transactions show it (`sweepTargetOf`). */
+export interface SweepTarget {
+  /** the address that received the most of its outbound SOL */
+  collector: string;
+  /** its first transfer to the collector among those transactions: exact SOL, lamports */
+  amount: string;
+  rawAmount: string;
+  signature: string;
+  slot: number;
+  /** unix seconds */
+  timestamp: number;
+  /**
+   * who sent the address its first SOL, from its oldest transactions (`fundingOriginOf`); null when
+   * they hold none. A deposit address of a wallet's own was first funded by that wallet
+   */
+  firstFunder: string | null;
 }
 
 /** An address's first inbound SOL as the chain shows it (its oldest transactions). */

@@ -3,7 +3,7 @@
 // its confidence and the evidence that binds it.
 import { CLUSTER_DEFAULTS, clusterPairs, type ClusterOptions } from '../detection/cluster';
 import { relatedness, type SignalName } from '../detection/combine';
-import { KNOWN_ADDRESSES, commonUpstreamFunders, fundingTransfer, type FundingProfile, type GroupFunding } from '../detection/funding';
+import { KNOWN_ADDRESSES, commonDownstreamCollectors, commonUpstreamFunders, fundingTransfer, type FundingProfile, type GroupFunding } from '../detection/funding';
 import { evidenceSummary } from './evidence';
 import { pairIndex } from './signals';
 import type { ClusterEvidence, CommonCounterpartyKind, ScoreName, SimilarityCluster, SimilarityPair } from './types';
@@ -159,6 +159,8 @@ function commonCounterparties(
   }
   const upstream = group === undefined ? [] : commonUpstreamFunders(group, members);
   for (const u of upstream) counts.set(`upstream-funder\u0000${u.address}`, { counterparty: u.address, kind: 'upstream-funder', memberCount: u.wallets.length });
+  const downstream = group === undefined ? [] : commonDownstreamCollectors(group, members);
+  for (const d of downstream) counts.set(`downstream-collector\u0000${d.address}`, { counterparty: d.address, kind: 'downstream-collector', memberCount: d.wallets.length });
   return [...counts.values()]
     .filter((c) => c.memberCount >= 2)
     .sort((x, y) => y.memberCount - x.memberCount || (x.counterparty < y.counterparty ? -1 : x.counterparty > y.counterparty ? 1 : x.kind < y.kind ? -1 : 1))

@@ -23,6 +23,12 @@ describe('pairEvidence: funding oriented to the pair', () => {
     strength: 0.45,
   };
 
+  it('swaps both receipts and both deposit addresses of a common collector when walletA is the larger address', () => {
+    const downstream: FundingEvidence = { ...(upstream as Extract<FundingEvidence, { kind: 'common-upstream-funder' }>), kind: 'common-downstream-collector', viaB: [] };
+    const [flipped] = evidenceOf('B', 'A', [downstream]);
+    expect(flipped).toEqual({ ...downstream, a: upstream.b, b: upstream.a, viaA: [], viaB: ['HOP-OF-A'] });
+  });
+
   it('keeps the evidence as the signals list it when walletA is the smaller address', () => {
     expect(evidenceOf('A', 'B', [sameAmount, upstream])).toEqual([sameAmount, upstream]);
   });

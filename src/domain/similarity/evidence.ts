@@ -45,7 +45,7 @@ export function pairEvidence(p: PairSignalParts): PairEvidence {
 
 function flipFunding(e: FundingEvidence): FundingEvidence {
   if (e.kind === 'direct' || e.kind === 'indirect-transfer') return e;
-  if (e.kind === 'common-upstream-funder') return { ...e, a: e.b, b: e.a, viaA: e.viaB, viaB: e.viaA };
+  if (e.kind === 'common-upstream-funder' || e.kind === 'common-downstream-collector') return { ...e, a: e.b, b: e.a, viaA: e.viaB, viaB: e.viaA };
   if (e.kind === 'same-amount-funding') return { ...e, a: e.b, b: e.a, funderA: e.funderB, funderB: e.funderA, ...(oneHopUp(e) ? { viaA: e.viaB, viaB: e.viaA } : {}) };
   return { ...e, a: e.b, b: e.a };
 }
@@ -74,7 +74,8 @@ export function evidenceSummary(e: PairEvidence | null): string {
       const f = e.funding[0];
       if (f === undefined) return 'funding links';
       if (f.kind === 'direct') return `direct transfer of ${f.transfer.amount} ${f.transfer.asset}`;
-      if (f.kind === 'indirect-transfer') return `${f.from} funded ${f.to} through ${hops(f.via.length)}`;
+      if (f.kind === 'indirect-transfer') return `${f.from} ${f.sweep ? 'swept SOL to' : 'funded'} ${f.to} through ${hops(f.via.length)}`;
+      if (f.kind === 'common-downstream-collector') return `swept SOL through ${hops(f.viaA.length + f.viaB.length)} to the same ${f.counterparty}`;
       if (f.kind === 'same-amount-funding') return `${oneHopUp(f) ? 'first funded through fresh wallets first funded' : 'first funded'} with the same ${f.a.amount} SOL (${formatLag(f.secondsApart)} apart)`;
       if (f.kind === 'common-upstream-funder') return `funded through ${hops(f.viaA.length + f.viaB.length)} by the same ${f.counterparty}`;
       const what = f.kind === 'common-first-funder' ? 'same first funder' : f.kind === 'common-source' ? 'same top-up source' : 'same sweep destination';

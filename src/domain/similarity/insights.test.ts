@@ -89,6 +89,31 @@ describe('insights on detection evidence', () => {
     expect(pairInsights(facts({}, { ...none, funding: [{ ...upstream, strength: INSIGHT_THRESHOLDS.commonFunderStrength - 0.01 }] }))).toEqual([]);
   });
 
+  it('Common Collector: names the collector, each wallet\'s deposit address, its history, both receipts and the time between', () => {
+    const DEPOSIT_A = 'DepA111111111111111111111111111111111111111';
+    const downstream = {
+      kind: 'common-downstream-collector' as const,
+      counterparty: FUNDER,
+      counterpartyWallets: 2,
+      counterpartyWeight: 1,
+      counterpartyActivity: { transactions: 9, complete: true, dedicated: true },
+      viaA: [DEPOSIT_A],
+      viaB: [],
+      a: ref(SIG_A, '9.99', T0),
+      b: ref(SIG_B, '4.5', T0 + 2 * 86_400),
+      secondsApart: 2 * 86_400,
+      strength: 0.55,
+    };
+    expect(pairInsights(facts({ funding: 0.55 }, { ...none, funding: [downstream] }))).toEqual([
+      {
+        type: 'Common Collector',
+        score: 0.55,
+        reason: `both sent SOL to ${FUNDER}, A through ${DEPOSIT_A}, a fresh address that forwarded it, B directly: fresh deposit addresses between wallets and their owner (its whole history on chain is 9 transactions); it received 9.99 SOL and 4.5 SOL, 48 h apart`,
+      },
+    ]);
+    expect(pairInsights(facts({}, { ...none, funding: [{ ...downstream, strength: INSIGHT_THRESHOLDS.commonFunderStrength - 0.01 }] }))).toEqual([]);
+  });
+
   it('Direct Transfer: names sender, amount, receiver and day, and counts the other transfers', () => {
     const direct = (strength: number, i: number) => ({ kind: 'direct' as const, from: A, to: B, transfer: ref(SIG_A, `${12.5 + i}`, T0 + i * 60), strength });
     const out = pairInsights(facts({ funding: 0.9 }, { ...none, funding: [direct(0.77, 0), direct(0.5, 1), direct(0.1, 2)] }));

@@ -84,7 +84,7 @@ export function pairInsights(f: InsightFacts): PairInsight[] {
   return out.sort((x, y) => y.score - x.score);
 }
 
-/** Common Funder, Direct Transfer, Indirect Transfer, Same-Block Buying, Copy Trading and Rare Tokens, from the pair's evidence. */
+/** Common Funder, Common Collector, Direct Transfer, Indirect Transfer, Same-Block Buying, Copy Trading and Rare Tokens, from the pair's evidence. */
 function evidenceInsights(scores: PairScores, e: PairEvidence): PairInsight[] {
   const t = INSIGHT_THRESHOLDS;
   const out: PairInsight[] = [];
@@ -108,6 +108,15 @@ function evidenceInsights(scores: PairScores, e: PairEvidence): PairInsight[] {
       reason: `${how} ${funder.counterparty} (it transferred with ${funder.counterpartyWallets} wallets of the database${funder.counterpartyActivity?.dedicated ? `; its whole history on chain is ${funder.counterpartyActivity.transactions} transactions` : ''}), ${apart}: A received ${amount(funder.a)}, B ${amount(funder.b)}`,
     });
   }
+  const collector = e.funding.find((x): x is Extract<FundingEvidence, { kind: 'common-downstream-collector' }> => x.kind === 'common-downstream-collector' && x.strength >= t.commonFunderStrength);
+  if (collector !== undefined) {
+    const chain = (via: readonly string[]): string => (via.length === 0 ? 'directly' : `through ${via.join(' → ')}, a fresh address that forwarded it`);
+    out.push({
+      type: 'Common Collector',
+      score: collector.strength,
+      reason: `both sent SOL to ${collector.counterparty}, A ${chain(collector.viaA)}, B ${chain(collector.viaB)}: fresh deposit addresses between wallets and their owner${collector.counterpartyActivity?.dedicated ? ` (its whole history on chain is ${collector.counterpartyActivity.transactions} transactions)` : ''}; it received ${amount(collector.a)} and ${amount(collector.b)}, ${collector.secondsApart === 0 ? 'at the same time' : `${formatLag(collector.secondsApart)} apart`}`,
+    });
+  }
   const direct = e.funding.filter((x): x is Extract<FundingEvidence, { kind: 'direct' }> => x.kind === 'direct' && x.strength >= t.directTransferStrength);
   if (direct.length > 0) {
     const first = direct[0];
@@ -124,7 +133,9 @@ function evidenceInsights(scores: PairScores, e: PairEvidence): PairInsight[] {
     out.push({
       type: 'Indirect Transfer',
       score: indirect.strength,
-      reason: `${indirect.from} funded ${indirect.to} through ${via}: it sent ${amount(indirect.first)} on ${when(indirect.first.timestamp)} as the first funding of ${indirect.via[0]}, and ${indirect.to} received its own first funding, ${amount(indirect.last)}, ${formatLag(indirect.secondsApart)} later`,
+      reason: indirect.sweep
+        ? `${indirect.from} swept SOL to ${indirect.to} through ${via}: it sent ${amount(indirect.first)} to it on ${when(indirect.first.timestamp)}, and ${indirect.to} received ${amount(indirect.last)} from it ${formatLag(indirect.secondsApart)} later`
+        : `${indirect.from} funded ${indirect.to} through ${via}: it sent ${amount(indirect.first)} on ${when(indirect.first.timestamp)} as the first funding of ${indirect.via[0]}, and ${indirect.to} received its own first funding, ${amount(indirect.last)}, ${formatLag(indirect.secondsApart)} later`,
     });
   }
   if (scores.bundle !== null && scores.bundle >= t.sameBlockScore && e.bundles.length > 0) {

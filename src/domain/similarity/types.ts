@@ -213,6 +213,7 @@ export type InsightType =
   | 'Significant Asymmetry'
   | 'Co-trading'
   | 'Common Funder'
+  | 'Common Collector'
   | 'Direct Transfer'
   | 'Indirect Transfer'
   | 'Same-Block Buying'
@@ -302,7 +303,7 @@ export interface SimilarityCluster {
   evidence: ClusterEvidence;
 }
 
-export type CommonCounterpartyKind = 'first-funder' | 'upstream-funder' | 'source' | 'destination';
+export type CommonCounterpartyKind = 'first-funder' | 'upstream-funder' | 'downstream-collector' | 'source' | 'destination';
 
 /** What binds a cluster, capped in size. */
 export interface ClusterEvidence {
@@ -310,7 +311,9 @@ export interface ClusterEvidence {
   bindingPairs: Array<{ walletA: string; walletB: string; combined: number; strongest: SignalName | null; summary: string }>;
   /**
    * counterparties that funded, topped up or received from two or more members, or that stand above
-   * two or more members' first funders in their funding chains (`upstream-funder`, engine 2.4.0)
+   * two or more members' first funders in their funding chains (`upstream-funder`, engine 2.4.0), or
+   * that collected two or more members' SOL, one of them through a fresh address of its own at least
+   * (`downstream-collector`, engine 2.6.0)
    */
   commonCounterparties: Array<{ counterparty: string; kind: CommonCounterpartyKind; memberCount: number }>;
   /** member pairs each signal links (its contribution is the pair's strongest or at least 0.1) */

@@ -285,6 +285,31 @@ describe('the evidence in the tables', () => {
     expect(flat).toContain(`${hopC} received 3.5 SOL`);
   });
 
+  it('phrases a common collector with its deposit addresses, and prints both sweeps and the collector\'s receipts in full', () => {
+    const base = pairAt(8, 9);
+    const depositA = wallets[2];
+    const ref = (t: number, amount: string) => ({ asset: 'SOL', amount, signature: sig(wallets[8], t), slot: 302_000_000 + t, timestamp: 1_710_000_000 + t });
+    const downstream = { kind: 'common-downstream-collector' as const, counterparty: FUNDER, counterpartyWallets: 2, counterpartyWeight: 1, counterpartyActivity: { transactions: 9, complete: true, dedicated: true }, viaA: [depositA], viaB: [], a: ref(0, '9.99'), b: ref(172_800, '4.5'), secondsApart: 172_800, strength: 0.55 };
+    const pair = { ...base, evidence: { ...base.evidence!, funding: [downstream], strongest: 'funding' as const } };
+    expect(strongestPhrase(pair, names)).toBe(`funding: common collector ${shortAddress(FUNDER)} via 1 deposit address`);
+    const detail = stripVTControlCharacters(renderPairEvidence(view(), pair));
+    expect(widest(detail).width).toBeLessThanOrEqual(RENDER_WIDTH);
+    const flat = detail.replace(/\n\s+/g, ' ');
+    expect(flat).toContain(`common collector ${FUNDER} (a wallet of one owner: 9 transactions in its whole history), weight 1.00, its receipts 2 d apart, strength 0.55`);
+    expect(flat).toContain(`A's sweep: A → ${depositA} → ${FUNDER}`);
+    expect(flat).toContain(`B's sweep: B → ${FUNDER}`);
+    for (const r of [downstream.a, downstream.b]) expect(detail.split('\n').map((l) => l.trim())).toContain(r.signature);
+    expect(flat).toContain("A's deposit address sent it 9.99 SOL");
+    expect(flat).toContain('B sent it 4.5 SOL');
+    // a sweep through a fresh address to the other wallet
+    const swept = { kind: 'indirect-transfer' as const, from: wallets[8], to: wallets[9], via: [depositA], first: ref(0, '9.99'), last: ref(3600, '9.9'), sweep: true as const, secondsApart: 3600, strength: 0.6 };
+    const sweptPair = { ...base, evidence: { ...base.evidence!, funding: [swept], strongest: 'funding' as const } };
+    expect(strongestPhrase(sweptPair, names)).toBe('funding: A→B swept via 1 fresh wallet');
+    const sweptDetail = stripVTControlCharacters(renderPairEvidence(view(), sweptPair)).replace(/\n\s+/g, ' ');
+    expect(sweptDetail).toContain('swept A → B through a fresh address A funded first, which forwarded it 60 min later, strength 0.60');
+    expect(sweptDetail).toContain(`chain: A → ${depositA} → B`);
+  });
+
   it('phrases an indirect transfer with its direction, and prints its chain and both transfers in full', () => {
     const base = pairAt(8, 9);
     const [hopA, hopB] = [wallets[2], wallets[3]];
@@ -332,6 +357,9 @@ describe('the evidence in the tables', () => {
     // members funded through fresh wallets of one owner: their common upstream funder
     const upstream = { ...clusters[1].evidence!, signalPairs: { funding: 3, bundle: 0, timing: 0, rarity: 0, behavior: 0 }, commonCounterparties: [{ counterparty: FUNDER, kind: 'upstream-funder' as const, memberCount: 3 }], bindingPairs: [] };
     expect(clusterBindingPhrases(upstream, names, pairOf)).toEqual(['pairs linked by funding 3', `common upstream funder ${shortAddress(FUNDER)} (3 members)`]);
+    // members sweeping through fresh deposit addresses to one wallet: their common collector
+    const downstream = { ...upstream, commonCounterparties: [{ counterparty: FUNDER, kind: 'downstream-collector' as const, memberCount: 4 }] };
+    expect(clusterBindingPhrases(downstream, names, pairOf)).toEqual(['pairs linked by funding 3', `common collector ${shortAddress(FUNDER)} (4 members)`]);
   });
 
   it('renders a stored engine 1.x result (no evidence, clusters without confidence) in 120 columns', () => {

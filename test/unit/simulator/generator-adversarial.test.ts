@@ -6,7 +6,7 @@ import { generateWorld, parseWorld, SimWorld, type World } from '../../../src/si
 import { ADVERSARIAL_CASES } from '../../../src/simulator/generator-adversarial';
 
 type Wallet = World['wallets'][number];
-const adversarial = (seed: number, wallets = 60) => parseWorld(generateWorld({ seed, wallets, txPerWallet: 40, scenario: 'adversarial', largeWallet: false }));
+const adversarial = (seed: number, wallets = 72) => parseWorld(generateWorld({ seed, wallets, txPerWallet: 40, scenario: 'adversarial', largeWallet: false }));
 const worlds = [1, 2, 3].map((s) => adversarial(s));
 const firstSolIn = (w: Wallet) => [...w.transfers].filter((t) => t.mint === 'SOL' && t.direction === 'in').sort((a, b) => a.ts - b.ts)[0];
 const groupOf = (w: World, kind: string) => w.groundTruth!.clusters[w.groundTruth!.clusterKinds!.indexOf(kind)];
@@ -25,8 +25,48 @@ describe('generateWorld({ scenario: "adversarial" })', () => {
       const t = w.groundTruth!;
       expect([...t.clusters.flat(), ...t.independent!].sort()).toEqual(w.wallets.map((x) => x.address).sort());
     }
-    expect(worlds[0].groundTruth!.clusterKinds).toEqual(['large-operator', 'exchange-withdrawal', 'unlisted-withdrawal', 'diluted-copy-chain', 'hop-funded-operator', 'relay-operator', 'exchange-hop-withdrawal']);
-    expect(worlds[0].groundTruth!.decoys!.map((d) => d.kind)).toEqual(['unlisted-exchange', 'exchange-hop', 'dust-spray', 'paid-hop', 'old-exchange-funders']);
+    expect(worlds[0].groundTruth!.clusterKinds).toEqual(['large-operator', 'exchange-withdrawal', 'unlisted-withdrawal', 'diluted-copy-chain', 'hop-funded-operator', 'relay-operator', 'exchange-hop-withdrawal', 'sweep-operator']);
+    expect(worlds[0].groundTruth!.decoys!.map((d) => d.kind)).toEqual(['unlisted-exchange', 'exchange-hop', 'dust-spray', 'paid-hop', 'old-exchange-funders', 'exchange-deposit']);
+  });
+
+  it('sweeps an operator\'s wallets days apart each through a fresh deposit address of its own to one collector, and strangers\' through deposit addresses to an exchange', () => {
+    for (const w of worlds) {
+      const sim = new SimWorld(w);
+      const sweepOf = (address: string) => {
+        const out = w.wallets.find((x) => x.address === address)!.transfers.filter((t) => t.mint === 'SOL' && t.direction === 'out' && t.counterparty !== undefined);
+        // the sweep is the wallet's largest SOL out
+        return out.sort((x, y) => Number(y.amount) - Number(x.amount))[0];
+      };
+      const forwardOf = (deposit: string) => w.outsideTransfers!.filter((t) => t.from === deposit);
+      const operator = groupOf(w, 'sweep-operator');
+      expect(operator).toHaveLength(ADVERSARIAL_CASES.sweepOperatorWallets);
+      const collectors = new Set<string>();
+      const times: number[] = [];
+      for (const address of operator) {
+        const sweep = sweepOf(address);
+        const deposit = sweep.counterparty!;
+        // a fresh address: the wallet's sweep, then its forwarding, nothing else; first funded by the wallet
+        expect(sim.addressSignatures(deposit, 1000)).toHaveLength(2);
+        const [forward] = forwardOf(deposit);
+        expect(forward.ts).toBeGreaterThan(sweep.ts);
+        expect(forward.ts - sweep.ts).toBeLessThanOrEqual(6 * 3600);
+        collectors.add(forward.to);
+        times.push(sweep.ts);
+        const oldest = sim.addressSignatures(deposit, 1000).slice(-1).map((x) => sim.transactionBySignature(x.signature)!);
+        expect(fundingOriginOf(deposit, oldest)?.funder).toBe(address);
+      }
+      // one collector, a wallet of one owner; the sweeps spread over days
+      expect(collectors.size).toBe(1);
+      expect(activityOf(w, [...collectors][0])).toBe('dedicated');
+      expect(Math.max(...times) - Math.min(...times)).toBeGreaterThan(86_400);
+      const depositors = decoyOf(w, 'exchange-deposit').members;
+      expect(depositors).toHaveLength(ADVERSARIAL_CASES.exchangeDepositWallets);
+      for (const address of depositors) {
+        const [forward] = forwardOf(sweepOf(address).counterparty!);
+        // at the listed exchange (weight 0) or the unlisted busy one (a service)
+        expect(KNOWN_ADDRESSES.has(forward.to) || activityOf(w, forward.to) === 'service').toBe(true);
+      }
+    }
   });
 
   it('funds an operator\'s wallets each through a fresh wallet it funded days apart, and strangers each through a fresh wallet the unlisted exchange funded', () => {

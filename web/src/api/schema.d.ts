@@ -454,11 +454,11 @@ export interface paths {
                                             walletA: string;
                                             walletB: string;
                                         }[];
-                                        /** @description counterparties that funded, topped up or received from two or more members, or that two or more members’ funding chains reach above their first funders (upstream-funder, engine 2.4.0) */
+                                        /** @description counterparties that funded, topped up or received from two or more members, or that two or more members’ funding chains reach above their first funders (upstream-funder, engine 2.4.0), or that collected two or more members’ SOL, one of them through a fresh address of its own at least (downstream-collector, engine 2.6.0) */
                                         commonCounterparties: {
                                             counterparty: string;
                                             /** @enum {string} */
-                                            kind: "first-funder" | "upstream-funder" | "source" | "destination";
+                                            kind: "first-funder" | "upstream-funder" | "downstream-collector" | "source" | "destination";
                                             memberCount: number;
                                         }[];
                                         /** @description member pairs each signal links (its contribution is the pair’s strongest or at least 0.1) */
@@ -697,6 +697,56 @@ export interface paths {
                                             /** @description the same for wallet B */
                                             viaB: string[];
                                         } | {
+                                            /** @description the counterparty’s receipt from A’s side (from viaA[0], or from A) */
+                                            a: {
+                                                /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                                amount: string;
+                                                /** @description "SOL" for native SOL, else the token mint */
+                                                asset: string;
+                                                /** @description transaction signature (full, for an explorer) */
+                                                signature: string;
+                                                slot: number;
+                                                /** @description unix seconds */
+                                                timestamp: number;
+                                            };
+                                            /** @description the counterparty’s receipt from B’s side */
+                                            b: {
+                                                /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                                amount: string;
+                                                /** @description "SOL" for native SOL, else the token mint */
+                                                asset: string;
+                                                /** @description transaction signature (full, for an explorer) */
+                                                signature: string;
+                                                slot: number;
+                                                /** @description unix seconds */
+                                                timestamp: number;
+                                            };
+                                            /** @description the common collector */
+                                            counterparty: string;
+                                            /** @description what the chain says of the counterparty itself (its newest page of signatures), when it was read (engine 2.2.0): a full page within a day is a busy service (weight 0, never cited), a whole history of at most 500 transactions a wallet of one owner (weight 1) */
+                                            counterpartyActivity?: {
+                                                /** @description the page is its whole history */
+                                                complete: boolean;
+                                                /** @description a wallet of one owner: its whole history is at most 500 transactions and it touched no more wallets than that, so its weight is 1 however many wallets it touched */
+                                                dedicated: boolean;
+                                                /** @description signatures its newest page listed (at most 1,000) */
+                                                transactions: number;
+                                            };
+                                            /** @description distinct wallets of the database it transferred with itself, or of the group whose SOL reached it, whichever is more */
+                                            counterpartyWallets: number;
+                                            /** @description its weight in [0, 1], as an upstream funder’s: 1 for a wallet whose whole history on chain is short, half its degree’s weight for a longer one; a service (an exchange’s hot wallet collecting its deposit addresses), a known exchange or an address the chain was not asked about weighs 0 */
+                                            counterpartyWeight: number;
+                                            /** @enum {string} */
+                                            kind: "common-downstream-collector";
+                                            /** @description seconds between its two receipts */
+                                            secondsApart: number;
+                                            /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
+                                            strength: number;
+                                            /** @description the fresh address wallet A sent SOL to that forwarded it to the counterparty (empty: A sent it there itself) */
+                                            viaA: string[];
+                                            /** @description the same for wallet B */
+                                            viaB: string[];
+                                        } | {
                                             /** @description `from`’s transfer to via[0], its first funding */
                                             first: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
@@ -713,7 +763,7 @@ export interface paths {
                                             from: string;
                                             /** @enum {string} */
                                             kind: "indirect-transfer";
-                                            /** @description `to`’s first funding, from the last of `via` */
+                                            /** @description `to`’s first funding, from the last of `via` (with `sweep`: `via`’s forwarding to `to`) */
                                             last: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
@@ -729,6 +779,11 @@ export interface paths {
                                             secondsApart: number;
                                             /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
                                             strength: number;
+                                            /**
+                                             * @description present only when `from` swept SOL through `via` to `to` (engine 2.6.0)
+                                             * @enum {boolean}
+                                             */
+                                            sweep?: true;
                                             /** @description wallet address */
                                             to: string;
                                             /** @description the fresh wallets between them, the one `from` funded first */
@@ -785,7 +840,7 @@ export interface paths {
                                         /** @description the score the rule ranks by */
                                         score: number;
                                         /** @enum {string} */
-                                        type: "Behavioral Mirror" | "Capital Divergence" | "Sustained Alignment" | "Shared Zero Holdings" | "Significant Asymmetry" | "Co-trading" | "Common Funder" | "Direct Transfer" | "Indirect Transfer" | "Same-Block Buying" | "Copy Trading" | "Rare Tokens";
+                                        type: "Behavioral Mirror" | "Capital Divergence" | "Sustained Alignment" | "Shared Zero Holdings" | "Significant Asymmetry" | "Co-trading" | "Common Funder" | "Common Collector" | "Direct Transfer" | "Indirect Transfer" | "Same-Block Buying" | "Copy Trading" | "Rare Tokens";
                                     }[];
                                     /** @description why a score is null, per metric */
                                     nullReasons?: {
@@ -1236,11 +1291,11 @@ export interface paths {
                                             walletA: string;
                                             walletB: string;
                                         }[];
-                                        /** @description counterparties that funded, topped up or received from two or more members, or that two or more members’ funding chains reach above their first funders (upstream-funder, engine 2.4.0) */
+                                        /** @description counterparties that funded, topped up or received from two or more members, or that two or more members’ funding chains reach above their first funders (upstream-funder, engine 2.4.0), or that collected two or more members’ SOL, one of them through a fresh address of its own at least (downstream-collector, engine 2.6.0) */
                                         commonCounterparties: {
                                             counterparty: string;
                                             /** @enum {string} */
-                                            kind: "first-funder" | "upstream-funder" | "source" | "destination";
+                                            kind: "first-funder" | "upstream-funder" | "downstream-collector" | "source" | "destination";
                                             memberCount: number;
                                         }[];
                                         /** @description member pairs each signal links (its contribution is the pair’s strongest or at least 0.1) */
@@ -1479,6 +1534,56 @@ export interface paths {
                                             /** @description the same for wallet B */
                                             viaB: string[];
                                         } | {
+                                            /** @description the counterparty’s receipt from A’s side (from viaA[0], or from A) */
+                                            a: {
+                                                /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                                amount: string;
+                                                /** @description "SOL" for native SOL, else the token mint */
+                                                asset: string;
+                                                /** @description transaction signature (full, for an explorer) */
+                                                signature: string;
+                                                slot: number;
+                                                /** @description unix seconds */
+                                                timestamp: number;
+                                            };
+                                            /** @description the counterparty’s receipt from B’s side */
+                                            b: {
+                                                /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                                amount: string;
+                                                /** @description "SOL" for native SOL, else the token mint */
+                                                asset: string;
+                                                /** @description transaction signature (full, for an explorer) */
+                                                signature: string;
+                                                slot: number;
+                                                /** @description unix seconds */
+                                                timestamp: number;
+                                            };
+                                            /** @description the common collector */
+                                            counterparty: string;
+                                            /** @description what the chain says of the counterparty itself (its newest page of signatures), when it was read (engine 2.2.0): a full page within a day is a busy service (weight 0, never cited), a whole history of at most 500 transactions a wallet of one owner (weight 1) */
+                                            counterpartyActivity?: {
+                                                /** @description the page is its whole history */
+                                                complete: boolean;
+                                                /** @description a wallet of one owner: its whole history is at most 500 transactions and it touched no more wallets than that, so its weight is 1 however many wallets it touched */
+                                                dedicated: boolean;
+                                                /** @description signatures its newest page listed (at most 1,000) */
+                                                transactions: number;
+                                            };
+                                            /** @description distinct wallets of the database it transferred with itself, or of the group whose SOL reached it, whichever is more */
+                                            counterpartyWallets: number;
+                                            /** @description its weight in [0, 1], as an upstream funder’s: 1 for a wallet whose whole history on chain is short, half its degree’s weight for a longer one; a service (an exchange’s hot wallet collecting its deposit addresses), a known exchange or an address the chain was not asked about weighs 0 */
+                                            counterpartyWeight: number;
+                                            /** @enum {string} */
+                                            kind: "common-downstream-collector";
+                                            /** @description seconds between its two receipts */
+                                            secondsApart: number;
+                                            /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
+                                            strength: number;
+                                            /** @description the fresh address wallet A sent SOL to that forwarded it to the counterparty (empty: A sent it there itself) */
+                                            viaA: string[];
+                                            /** @description the same for wallet B */
+                                            viaB: string[];
+                                        } | {
                                             /** @description `from`’s transfer to via[0], its first funding */
                                             first: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
@@ -1495,7 +1600,7 @@ export interface paths {
                                             from: string;
                                             /** @enum {string} */
                                             kind: "indirect-transfer";
-                                            /** @description `to`’s first funding, from the last of `via` */
+                                            /** @description `to`’s first funding, from the last of `via` (with `sweep`: `via`’s forwarding to `to`) */
                                             last: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
@@ -1511,6 +1616,11 @@ export interface paths {
                                             secondsApart: number;
                                             /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
                                             strength: number;
+                                            /**
+                                             * @description present only when `from` swept SOL through `via` to `to` (engine 2.6.0)
+                                             * @enum {boolean}
+                                             */
+                                            sweep?: true;
                                             /** @description wallet address */
                                             to: string;
                                             /** @description the fresh wallets between them, the one `from` funded first */
@@ -1567,7 +1677,7 @@ export interface paths {
                                         /** @description the score the rule ranks by */
                                         score: number;
                                         /** @enum {string} */
-                                        type: "Behavioral Mirror" | "Capital Divergence" | "Sustained Alignment" | "Shared Zero Holdings" | "Significant Asymmetry" | "Co-trading" | "Common Funder" | "Direct Transfer" | "Indirect Transfer" | "Same-Block Buying" | "Copy Trading" | "Rare Tokens";
+                                        type: "Behavioral Mirror" | "Capital Divergence" | "Sustained Alignment" | "Shared Zero Holdings" | "Significant Asymmetry" | "Co-trading" | "Common Funder" | "Common Collector" | "Direct Transfer" | "Indirect Transfer" | "Same-Block Buying" | "Copy Trading" | "Rare Tokens";
                                     }[];
                                     /** @description why a score is null, per metric */
                                     nullReasons?: {
@@ -2239,6 +2349,56 @@ export interface paths {
                                         /** @description the same for wallet B */
                                         viaB: string[];
                                     } | {
+                                        /** @description the counterparty’s receipt from A’s side (from viaA[0], or from A) */
+                                        a: {
+                                            /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                            amount: string;
+                                            /** @description "SOL" for native SOL, else the token mint */
+                                            asset: string;
+                                            /** @description transaction signature (full, for an explorer) */
+                                            signature: string;
+                                            slot: number;
+                                            /** @description unix seconds */
+                                            timestamp: number;
+                                        };
+                                        /** @description the counterparty’s receipt from B’s side */
+                                        b: {
+                                            /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                            amount: string;
+                                            /** @description "SOL" for native SOL, else the token mint */
+                                            asset: string;
+                                            /** @description transaction signature (full, for an explorer) */
+                                            signature: string;
+                                            slot: number;
+                                            /** @description unix seconds */
+                                            timestamp: number;
+                                        };
+                                        /** @description the common collector */
+                                        counterparty: string;
+                                        /** @description what the chain says of the counterparty itself (its newest page of signatures), when it was read (engine 2.2.0): a full page within a day is a busy service (weight 0, never cited), a whole history of at most 500 transactions a wallet of one owner (weight 1) */
+                                        counterpartyActivity?: {
+                                            /** @description the page is its whole history */
+                                            complete: boolean;
+                                            /** @description a wallet of one owner: its whole history is at most 500 transactions and it touched no more wallets than that, so its weight is 1 however many wallets it touched */
+                                            dedicated: boolean;
+                                            /** @description signatures its newest page listed (at most 1,000) */
+                                            transactions: number;
+                                        };
+                                        /** @description distinct wallets of the database it transferred with itself, or of the group whose SOL reached it, whichever is more */
+                                        counterpartyWallets: number;
+                                        /** @description its weight in [0, 1], as an upstream funder’s: 1 for a wallet whose whole history on chain is short, half its degree’s weight for a longer one; a service (an exchange’s hot wallet collecting its deposit addresses), a known exchange or an address the chain was not asked about weighs 0 */
+                                        counterpartyWeight: number;
+                                        /** @enum {string} */
+                                        kind: "common-downstream-collector";
+                                        /** @description seconds between its two receipts */
+                                        secondsApart: number;
+                                        /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
+                                        strength: number;
+                                        /** @description the fresh address wallet A sent SOL to that forwarded it to the counterparty (empty: A sent it there itself) */
+                                        viaA: string[];
+                                        /** @description the same for wallet B */
+                                        viaB: string[];
+                                    } | {
                                         /** @description `from`’s transfer to via[0], its first funding */
                                         first: {
                                             /** @description exact UI amount as a decimal string, e.g. "1.5" */
@@ -2255,7 +2415,7 @@ export interface paths {
                                         from: string;
                                         /** @enum {string} */
                                         kind: "indirect-transfer";
-                                        /** @description `to`’s first funding, from the last of `via` */
+                                        /** @description `to`’s first funding, from the last of `via` (with `sweep`: `via`’s forwarding to `to`) */
                                         last: {
                                             /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                             amount: string;
@@ -2271,6 +2431,11 @@ export interface paths {
                                         secondsApart: number;
                                         /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
                                         strength: number;
+                                        /**
+                                         * @description present only when `from` swept SOL through `via` to `to` (engine 2.6.0)
+                                         * @enum {boolean}
+                                         */
+                                        sweep?: true;
                                         /** @description wallet address */
                                         to: string;
                                         /** @description the fresh wallets between them, the one `from` funded first */
@@ -2327,7 +2492,7 @@ export interface paths {
                                     /** @description the score the rule ranks by */
                                     score: number;
                                     /** @enum {string} */
-                                    type: "Behavioral Mirror" | "Capital Divergence" | "Sustained Alignment" | "Shared Zero Holdings" | "Significant Asymmetry" | "Co-trading" | "Common Funder" | "Direct Transfer" | "Indirect Transfer" | "Same-Block Buying" | "Copy Trading" | "Rare Tokens";
+                                    type: "Behavioral Mirror" | "Capital Divergence" | "Sustained Alignment" | "Shared Zero Holdings" | "Significant Asymmetry" | "Co-trading" | "Common Funder" | "Common Collector" | "Direct Transfer" | "Indirect Transfer" | "Same-Block Buying" | "Copy Trading" | "Rare Tokens";
                                 }[];
                                 /** @description why a score is null, per metric */
                                 nullReasons?: {

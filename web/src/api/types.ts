@@ -30,7 +30,7 @@ export interface TransferRef {
   timestamp?: number;
 }
 export interface FundingEvidence {
-  kind?: 'direct' | 'common-first-funder' | 'common-source' | 'common-destination' | 'same-amount-funding' | 'common-upstream-funder' | 'indirect-transfer' | string;
+  kind?: 'direct' | 'common-first-funder' | 'common-source' | 'common-destination' | 'same-amount-funding' | 'common-upstream-funder' | 'common-downstream-collector' | 'indirect-transfer' | string;
   from?: string;
   to?: string;
   transfer?: TransferRef;
@@ -41,13 +41,15 @@ export interface FundingEvidence {
   /** same-amount-funding: who sent each wallet (or, with viaA/viaB, its fresh first funder) its first SOL */
   funderA?: string;
   funderB?: string;
-  /** common-upstream-funder: the fresh wallets between the funder and each wallet (engine 2.3.0); same-amount-funding: each wallet's fresh first funder (engine 2.4.0) */
+  /** common-upstream-funder: the fresh wallets between the funder and each wallet (engine 2.3.0); same-amount-funding: each wallet's fresh first funder (engine 2.4.0); common-downstream-collector: each wallet's fresh deposit address (engine 2.6.0) */
   viaA?: string[];
   viaB?: string[];
   /** indirect-transfer: the fresh wallets from `from` to `to`, and the first and last transfers (engine 2.4.0) */
   via?: string[];
   first?: TransferRef;
   last?: TransferRef;
+  /** indirect-transfer: `from` swept SOL through `via` to `to` (engine 2.6.0) */
+  sweep?: boolean;
   a?: TransferRef;
   b?: TransferRef;
   secondsApart?: number;
@@ -147,10 +149,10 @@ export interface Cluster {
   bindingTokens?: Array<{ mint?: string; memberCount?: number }>;
   evidence?: ClusterEvidence | null;
 }
-/** What binds a cluster (engine 2.0.0 on; upstream-funder since 2.4.0). */
+/** What binds a cluster (engine 2.0.0 on; upstream-funder since 2.4.0, downstream-collector since 2.6.0). */
 export interface ClusterEvidence {
   bindingPairs?: Array<{ walletA?: string; walletB?: string; combined?: number; strongest?: string | null; summary?: string }>;
-  commonCounterparties?: Array<{ counterparty?: string; kind?: 'first-funder' | 'upstream-funder' | 'source' | 'destination' | string; memberCount?: number }>;
+  commonCounterparties?: Array<{ counterparty?: string; kind?: 'first-funder' | 'upstream-funder' | 'downstream-collector' | 'source' | 'destination' | string; memberCount?: number }>;
   signalPairs?: Record<string, number>;
 }
 export interface WalletCoverage {

@@ -8,6 +8,7 @@ describe('InsightIcon', () => {
     expect(iconOf('Direct Transfer')).toContain('lucide-arrow-left-right');
     expect(iconOf('Indirect Transfer')).toContain('lucide-waypoints');
     expect(iconOf('Common Funder')).toContain('lucide-landmark');
+    expect(iconOf('Common Collector')).toContain('lucide-inbox');
     expect(iconOf('Something New')).toContain('lucide-info');
     expect(insightKey('same-block buying')).toBe('SameBlockBuying');
   });

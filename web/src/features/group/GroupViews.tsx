@@ -143,6 +143,7 @@ export function WalletGraph({ view, onWallet, minScore = 0.3 }: { view: ResultVi
 const COMMON_KINDS: Record<string, string> = {
   'first-funder': 'common first funder',
   'upstream-funder': 'common upstream funder',
+  'downstream-collector': 'common collector',
   source: 'common top-up source',
   destination: 'common sweep destination',
 };

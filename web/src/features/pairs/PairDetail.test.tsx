@@ -113,6 +113,26 @@ describe('PairDetail', () => {
     expect(screen.getAllByText(/common-upstream-funder/)[1].closest('li')?.textContent).toContain('A: directly; B: via HopB…1111');
   });
 
+  it('shows a common collector with each wallet\'s deposit address, its history and both receipts; and a sweep to the other wallet', () => {
+    const base = pairs[0];
+    const [collector, depositA] = ['Co11111111111111111111111111111111111111111', 'DepA111111111111111111111111111111111111111'];
+    const ref = (n: number, amount: string) => ({ asset: 'SOL', amount, signature: sig(n), slot: n, timestamp: 1700000000 + 60 * n });
+    const downstream = { kind: 'common-downstream-collector', counterparty: collector, counterpartyWallets: 2, counterpartyWeight: 1, counterpartyActivity: { transactions: 9, complete: true, dedicated: true }, viaA: [depositA], viaB: [], a: ref(1, '9.99'), b: ref(2, '4.5'), secondsApart: 172800, strength: 0.55 };
+    renderDetail({ ...base, evidence: { funding: [downstream] } });
+    const item = within(screen.getByTestId('pair-evidence')).getByText(/common-downstream-collector/).closest('li') as HTMLElement;
+    expect(item.textContent).toContain('Co11…1111');
+    expect(item.textContent).toContain('collected from both through fresh deposit addresses (A: via DepA…1111; B: directly)');
+    expect(item.textContent).toContain('its whole history: 9 transactions');
+    expect(item.textContent).toContain('9.99 SOL');
+    expect(item.textContent).toContain('4.5 SOL');
+    // the collector's explorer link and one per receipt signature
+    expect(within(item).getAllByRole('link')).toHaveLength(3);
+    const swept = { kind: 'indirect-transfer', from: base.walletA, to: base.walletB, via: [depositA], first: ref(3, '9.99'), last: ref(4, '9.9'), sweep: true, secondsApart: 3600, strength: 0.6 };
+    renderDetail({ ...base, evidence: { funding: [swept] } });
+    const sweptItem = within(screen.getAllByTestId('pair-evidence')[1]).getByText(/indirect-transfer/).closest('li') as HTMLElement;
+    expect(sweptItem.textContent).toContain(`${shortAddress(base.walletA as string)} → ${shortAddress(base.walletB as string)} swept via DepA…1111`);
+  });
+
   it('shows an indirect transfer with its direction, the fresh wallets between and both transfers', () => {
     const base = pairs[0];
     const [hop1, hop2] = ['Hop1111111111111111111111111111111111111111', 'Hop2111111111111111111111111111111111111111'];

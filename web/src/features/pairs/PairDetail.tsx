@@ -147,9 +147,15 @@ function FundingItem({ f }: { f: FundingEvidence }) {
         <>
           {' '}
           <span className="mono">{shortAddress(f.from)}</span> → <span className="mono">{shortAddress(f.to)}</span>{' '}
-          <span className="muted" title="each fresh wallet between them, whose whole history on chain is short, was first funded by the one before">
-            {chainText(f.via)}
-          </span>
+          {f.sweep ? (
+            <span className="muted" title="a fresh address that the sender funded first forwarded its SOL to the other wallet">
+              swept {chainText(f.via)}
+            </span>
+          ) : (
+            <span className="muted" title="each fresh wallet between them, whose whole history on chain is short, was first funded by the one before">
+              {chainText(f.via)}
+            </span>
+          )}
         </>
       ) : f.kind === 'same-amount-funding' && f.a?.amount ? (
         <>
@@ -179,6 +185,16 @@ function FundingItem({ f }: { f: FundingEvidence }) {
         <>
           {' '}
           <span className="mono">{shortAddress(f.counterparty)}</span> <ExplorerLink kind="account" value={f.counterparty} /> funded both through fresh wallets
+          <span className="muted">
+            {' '}
+            (A: {chainText(f.viaA)}; B: {chainText(f.viaB)})
+          </span>
+          {f.counterpartyActivity?.dedicated ? <span className="muted"> · its whole history: {f.counterpartyActivity.transactions} transactions</span> : null}
+        </>
+      ) : f.kind === 'common-downstream-collector' && f.counterparty ? (
+        <>
+          {' '}
+          <span className="mono">{shortAddress(f.counterparty)}</span> <ExplorerLink kind="account" value={f.counterparty} /> collected from both through fresh deposit addresses
           <span className="muted">
             {' '}
             (A: {chainText(f.viaA)}; B: {chainText(f.viaB)})

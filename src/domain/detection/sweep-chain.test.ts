@@ -1,0 +1,183 @@
+// Sweep chains (engine 2.6.0): wallets that sweep SOL through fresh addresses of their own meet at the
+// collector those forward it to; a wallet that swept SOL to another through a fresh address is linked
+// to it; an exchange's deposit addresses, which forward to its hot wallet, link no one.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EnhancedTransaction } from '../enhanced-transaction';
+import { solTransfer } from '../testing/transfers';
+import { FUNDING_DEFAULTS, KNOWN_ADDRESSES, commonDownstreamCollectors, fundingForPair, fundingLinks, fundingProfile, groupFunding, sweepChain, sweepTargetOf } from './funding';
+import type { CounterpartyActivity, CounterpartyStats, SweepTarget, WalletTransfer } from './types';
+
+const T0 = 1_710_000_000;
+const HOUR = 3600;
+const DAY = 86_400;
+const BINANCE = [...KNOWN_ADDRESSES.values()].find((k) => k.kind === 'exchange')!.address;
+/** a deposit address: its whole history is a receipt and a forwarding */
+const deposit: CounterpartyActivity = { transactions: 2, complete: true, oldestTime: T0, newestTime: T0 + HOUR };
+/** the operator's collecting wallet: a short whole history */
+const operator: CounterpartyActivity = { transactions: 12, complete: true, oldestTime: T0 - 30 * DAY, newestTime: T0 + 9 * DAY };
+/** an exchange's hot wallet on no list: a full page within the hour */
+const busy: CounterpartyActivity = { transactions: 1000, complete: false, oldestTime: T0 - HOUR, newestTime: T0 };
+/** someone's long-lived wallet: 800 transactions in all */
+const used: CounterpartyActivity = { transactions: 800, complete: true, oldestTime: T0 - 700 * DAY, newestTime: T0 };
+
+let sequence = 0;
+/** a deposit address's forwarding to `collector`, the address first funded by `firstFunder` */
+const forward = (collector: string, sol: string, t: number, firstFunder: string | null = null): SweepTarget => ({ collector, amount: sol, rawAmount: String(Math.round(Number(sol) * 1e9)), signature: `forward-${++sequence}`, slot: t, timestamp: t, firstFunder });
+
+/** wallet `w`, first funded by its own funder on a day of its own, that sent `sol` to `to` at `t` */
+const sweeper = (w: string, to: string, t: number, sol = '2', more: WalletTransfer[] = []) =>
+  fundingProfile(w, [solTransfer(w, `own-funder-${w}`, 'in', '5', T0 - 20 * DAY - (++sequence) * DAY), solTransfer(w, to, 'out', sol, t), ...more]);
+
+/** A → DA → C and B → DB → C, A's sweep at T0 and B's `apart` seconds later, each forwarded an hour after */
+function twoDeposits(collector: CounterpartyActivity | undefined, apart = 3 * DAY, c = 'C'): { stats: CounterpartyStats; a: ReturnType<typeof sweeper>; b: ReturnType<typeof sweeper> } {
+  const activity = new Map<string, CounterpartyActivity>([
+    ['DA', deposit],
+    ['DB', deposit],
+  ]);
+  if (collector !== undefined) activity.set(c, collector);
+  return {
+    stats: { walletsPerCounterparty: new Map([['DA', 1], ['DB', 1]]), totalWallets: 40, activity, sweeps: new Map([['DA', forward(c, '1.99', T0 + HOUR, 'A')], ['DB', forward(c, '2.99', T0 + apart + HOUR, 'B')]]) },
+    a: sweeper('A', 'DA', T0),
+    b: sweeper('B', 'DB', T0 + apart, '3'),
+  };
+}
+
+describe('sweepTargetOf', () => {
+  const load = (dir: string, name: string): EnhancedTransaction => JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', dir, name), 'utf8')) as EnhancedTransaction;
+  const W = '7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU';
+  const FUNDER = 'FunDer7Lq2Wx7Yk4Nv3Rm8Jc5Hd1Gf6Tp2Bb9Zu7WeQa';
+
+  it('reads where an address sent its SOL from its newest transactions, and nothing from a receiver\'s side or a swap', () => {
+    const tx = load('detection', 'plain-sol-transfer.json');
+    expect(sweepTargetOf(FUNDER, [tx], [tx])).toEqual({ collector: W, amount: '1.5', rawAmount: '1500000000', signature: tx.signature, slot: 249999000, timestamp: 1709990000, firstFunder: null });
+    expect(sweepTargetOf(W, [tx], [])).toBeNull();
+    expect(sweepTargetOf(FUNDER, [], [])).toBeNull();
+    const swap = load('domain', 'jupiter-raydium-sol-to-tweet.json');
+    expect(sweepTargetOf(swap.feePayer, [swap], [swap])).toBeNull();
+  });
+
+  it('says who funded the address first, from its oldest transactions: a deposit address of a wallet\'s own was funded by that wallet', () => {
+    const tx = load('detection', 'plain-sol-transfer.json');
+    const collector = 'Co11ector1111111111111111111111111111111111111';
+    // W, funded by FUNDER, forwards 1.5 SOL to the collector a day later
+    const forwarded = { ...(JSON.parse(JSON.stringify(tx).replaceAll(W, 'PLACEHOLDER').replaceAll(FUNDER, W).replaceAll('PLACEHOLDER', collector)) as EnhancedTransaction), signature: `${tx.signature.slice(0, -4)}FWD1`, timestamp: tx.timestamp + 86_400, slot: tx.slot + 216_000 };
+    expect(sweepTargetOf(W, [forwarded, tx], [tx, forwarded])).toEqual({ collector, amount: '1.5', rawAmount: '1500000000', signature: forwarded.signature, slot: tx.slot + 216_000, timestamp: tx.timestamp + 86_400, firstFunder: FUNDER });
+    // its oldest transactions not read, or holding no inbound SOL: unknown
+    expect(sweepTargetOf(W, [forwarded], [])?.firstFunder).toBeNull();
+  });
+
+  it('takes the address that received the most SOL in all, with its earliest transfer, and skips dust', () => {
+    const tx = load('detection', 'plain-sol-transfer.json');
+    const to = (recipient: string, lamports: number, dt: number, tag: string): EnhancedTransaction =>
+      ({
+        ...(JSON.parse(JSON.stringify(tx).replaceAll(W, recipient).replaceAll('1500000000', String(lamports)).replaceAll('-1500005000', String(-lamports - 5000))) as EnhancedTransaction),
+        signature: `${tx.signature.slice(0, -4)}${tag}`,
+        timestamp: tx.timestamp + dt,
+        slot: tx.slot + dt,
+      }) as EnhancedTransaction;
+    const other = 'Other1111111111111111111111111111111111111111';
+    // W: 1.5 then 1.0 (2.5 in all); the other: one 2.0 in between; a dust spray to a third first
+    const txs = [to(W, 1_000_000_000, 600, 'LAT1'), to(other, 2_000_000_000, 300, 'MID1'), tx, to('Dust111111111111111111111111111111111111111', 1_000_000, -60, 'DUST')];
+    expect(sweepTargetOf(FUNDER, txs, [])).toMatchObject({ collector: W, amount: '1.5', signature: tx.signature });
+    expect(sweepTargetOf(FUNDER, txs.slice(1), [])).toMatchObject({ collector: other, amount: '2' });
+  });
+});
+
+describe('sweepChain', () => {
+  it('follows a wallet\'s SOL through a fresh address of one wallet\'s to where it forwarded it', () => {
+    const { stats, a } = twoDeposits(operator);
+    const [node] = sweepChain(a, stats);
+    expect(node).toMatchObject({ via: 'DA', collector: 'C', sent: { amount: '2', timestamp: T0 }, forward: { amount: '1.99', timestamp: T0 + HOUR } });
+    expect(sweepChain(a, stats)).toHaveLength(1);
+  });
+
+  it('does not follow a longer history, a known exchange, an address that forwarded back or before the wallet sent to it, or one never read', () => {
+    const { stats, a } = twoDeposits(operator);
+    const activity = new Map(stats.activity);
+    const chainWith = (over: Partial<CounterpartyStats>, profile = a) => sweepChain(profile, { ...stats, ...over });
+    expect(chainWith({ activity: new Map([...activity, ['DA', used]]) })).toEqual([]);
+    expect(chainWith({ activity: new Map([...activity, ['DA', busy]]) })).toEqual([]);
+    activity.delete('DA');
+    expect(chainWith({ activity })).toEqual([]);
+    expect(chainWith({ sweeps: new Map([['DA', forward('A', '1', T0 + HOUR, 'A')]]) })).toEqual([]);
+    expect(chainWith({ sweeps: new Map([['DA', forward('C', '1', T0 - HOUR, 'A')]]) })).toEqual([]);
+    // someone else funded it first (the wallet paid someone's wallet), or who did is unknown
+    expect(chainWith({ sweeps: new Map([['DA', forward('C', '1', T0 + HOUR, 'someone')]]) })).toEqual([]);
+    expect(chainWith({ sweeps: new Map([['DA', forward('C', '1', T0 + HOUR, null)]]) })).toEqual([]);
+    expect(chainWith({ sweeps: new Map() })).toEqual([]);
+    // a deposit address that three wallets of the database sent to, in two transactions, is no one wallet's
+    expect(chainWith({ walletsPerCounterparty: new Map([['DA', 3]]) })).toEqual([]);
+    const exchange = sweeper('A', BINANCE, T0);
+    expect(sweepChain(exchange, { ...stats, activity: new Map([[BINANCE, deposit]]), sweeps: new Map([[BINANCE, forward('C', '1', T0 + HOUR, 'A')]]) })).toEqual([]);
+    // what the wallet received from an address is no sweep to it
+    const received = fundingProfile('A', [solTransfer('A', 'DA', 'in', '2', T0)]);
+    expect(sweepChain(received, stats)).toEqual([]);
+  });
+});
+
+describe('common downstream collector', () => {
+  it('links two wallets whose fresh deposit addresses forwarded to one wallet of one owner, days apart', () => {
+    const { stats, a, b } = twoDeposits(operator);
+    const result = fundingForPair(a, b, stats);
+    const [e] = result.evidence;
+    expect(e).toMatchObject({ kind: 'common-downstream-collector', counterparty: 'C', counterpartyWeight: 1, counterpartyActivity: { transactions: 12, complete: true, dedicated: true }, viaA: ['DA'], viaB: ['DB'] });
+    if (e.kind !== 'common-downstream-collector') throw new Error(e.kind);
+    expect(e.a).toMatchObject({ amount: '1.99', timestamp: T0 + HOUR });
+    expect(e.b).toMatchObject({ amount: '2.99', timestamp: T0 + 3 * DAY + HOUR });
+    expect(e.secondsApart).toBe(3 * DAY);
+    const d = FUNDING_DEFAULTS;
+    expect(e.strength).toBeCloseTo(d.upstreamStrength * d.upstreamHopFactor * (0.75 + 0.25 * 2 ** -3), 10);
+    expect(result.score).toBeCloseTo(e.strength, 10);
+    // the same minutes apart keeps more
+    const close = twoDeposits(operator, 600);
+    expect(fundingForPair(close.a, close.b, close.stats).score).toBeGreaterThan(result.score);
+  });
+
+  it('links a wallet that sent to the collector itself with one that swept through a fresh address (one hop in all)', () => {
+    const { stats } = twoDeposits(operator);
+    const a = sweeper('A', 'C', T0);
+    const b = sweeper('B', 'DB', T0 + 3 * DAY, '3');
+    const [e] = fundingForPair(a, b, stats).evidence;
+    expect(e).toMatchObject({ kind: 'common-downstream-collector', counterparty: 'C', viaA: [], viaB: ['DB'], a: { amount: '2', timestamp: T0 } });
+    expect(e.strength).toBeCloseTo(FUNDING_DEFAULTS.upstreamStrength * (0.75 + 0.25 * 2 ** -(3 + 1 / 24)), 10);
+  });
+
+  it('links no one through an exchange\'s deposit addresses: a known exchange, a busy hot wallet, or a collector never read weighs nothing', () => {
+    for (const [collector, c] of [[busy, 'C'], [undefined, 'C'], [deposit, BINANCE]] as const) {
+      const { stats, a, b } = twoDeposits(collector, 3 * DAY, c);
+      expect(fundingForPair(a, b, stats)).toEqual({ score: 0, evidence: [], evidenceOmitted: 0 });
+      expect(fundingLinks([a, b], stats)).toEqual([]);
+    }
+  });
+
+  it('an ordinary collector (a longer history) weighs half its degree\'s weight, and less for every wallet it collects from', () => {
+    const { stats, a, b } = twoDeposits(used);
+    const two = fundingForPair(a, b, stats).evidence[0];
+    expect(two).toMatchObject({ kind: 'common-downstream-collector', counterpartyActivity: { dedicated: false } });
+    expect(two.strength).toBeLessThan(fundingForPair(a, b, twoDeposits(operator).stats).evidence[0].strength / 2 + 1e-9);
+    // six more wallets of the group sent to it: its degree counts them
+    const more = Array.from({ length: 6 }, (_, k) => sweeper(`W${k}`, 'C', T0 + k * HOUR));
+    const links = fundingLinks([a, b, ...more], stats);
+    const ab = links.find((l) => l.a === 'A' && l.b === 'B')!;
+    expect(ab.evidence.find((e) => e.kind === 'common-downstream-collector')!.strength).toBeLessThan(two.strength);
+  });
+
+  it('finds the pairs in a group, cites the collector for a cluster, and links a group wallet that collected through a fresh address', () => {
+    const { stats, a, b } = twoDeposits(operator);
+    const stranger = sweeper('S', 'elsewhere', T0);
+    const links = fundingLinks([a, b, stranger], stats);
+    expect(links.map((l) => [l.a, l.b])).toEqual([['A', 'B']]);
+    const group = groupFunding([a, b, stranger], stats);
+    expect(commonDownstreamCollectors(group, new Set(['A', 'B', 'S']))).toEqual([{ address: 'C', wallets: ['A', 'B'] }]);
+    expect(commonDownstreamCollectors(group, new Set(['A', 'S']))).toEqual([]);
+
+    // the collector is itself analysed: A swept to it through DA
+    const c = fundingProfile('C', [solTransfer('C', 'own-funder-C', 'in', '9', T0 - 40 * DAY)]);
+    const [link] = fundingLinks([a, c], stats);
+    expect(link).toMatchObject({ a: 'A', b: 'C' });
+    const [e] = link.evidence;
+    expect(e).toMatchObject({ kind: 'indirect-transfer', from: 'A', to: 'C', via: ['DA'], sweep: true, first: { amount: '2', timestamp: T0 }, last: { amount: '1.99', timestamp: T0 + HOUR }, secondsApart: HOUR });
+    expect(e.strength).toBeCloseTo(FUNDING_DEFAULTS.directStrength * FUNDING_DEFAULTS.upstreamHopFactor * (0.75 + 0.25 * 2 ** (-1 / 24)), 10);
+  });
+});

@@ -1,0 +1,189 @@
+// Sweep chains on the real stack (engine 2.6.0): an operator sweeps each of its wallets' SOL, days
+// apart, to a fresh deposit address of that wallet's own, which forwards it within hours to one
+// collecting wallet: its wallets share no destination one hop down. Strangers each deposit at an
+// exchange through a deposit address of their own, which forwards to the exchange's hot wallet. An
+// analysis reads each wallet's largest SOL destination (getSignaturesForAddress), parses a fresh
+// one's newest and oldest transactions (POST /v0/transactions), stores where it forwarded and who
+// funded it first in sweep_targets, links the operator's wallets at their collector and not the
+// strangers at the exchange, and reads nothing again for a second analysis.
+import { readSweepDestinationActivity, refreshCounterpartyActivity } from '../../src/activities/counterparty-activity';
+import type { FundingEvidence } from '../../src/domain/detection/funding';
+import type { SimilarityCluster, SimilarityPair } from '../../src/domain/similarity/types';
+import { HeliusClient, SolanaRpcClient } from '../../src/providers';
+import { getAnalysis } from '../../src/store/analyses';
+import { walletAddress } from '../../src/simulator/keys';
+import type { WorldInput } from '../../src/simulator/world';
+import { analysisInput, executeAnalysis } from '../harness/analyses';
+import { useSimulatedStack } from '../harness/stack';
+import { servedApi } from '../harness/http-api';
+
+const T0 = 1_730_000_000;
+const DAY = 86_400;
+const HOUR = 3600;
+const at = (name: string) => walletAddress('sweep-chains-test', name);
+const COLLECTOR = at('operator-collector');
+const HOT = at('unlisted-exchange');
+const operator = [0, 1, 2].map((i) => at(`operator-${i}`));
+const deposits = operator.map((_, i) => at(`operator-deposit-${i}`));
+const strangers = [0, 1].map((i) => at(`stranger-${i}`));
+const strangerDeposits = strangers.map((_, i) => at(`stranger-deposit-${i}`));
+/** a payer that paid someone's wallet (funded first by its owner), which later paid the payee */
+const PAYER = at('payer');
+const PAYEE = at('payee');
+const PAID = at('paid-wallet');
+const wallets = [...operator, ...strangers, PAYER, PAYEE].sort();
+/** when each operator wallet swept: days apart; each deposit address forwards 2 hours later */
+const swept = [T0, T0 + 2 * DAY, T0 + 5 * DAY];
+const funded = (address: string, i: number) => ({ ts: T0 - (30 + 3 * i) * DAY, direction: 'in' as const, mint: 'SOL', amount: String(20 + i), counterparty: at(`own-funder-${address}`) });
+const world: WorldInput = {
+  name: 'sweep-chains',
+  solPriceUsd: 150,
+  tokens: [],
+  wallets: [
+    ...operator.map((address, i) => ({ address, transfers: [funded(address, i), { ts: swept[i], direction: 'out' as const, mint: 'SOL', amount: String(10 + i), counterparty: deposits[i] }] })),
+    ...strangers.map((address, i) => ({ address, transfers: [funded(address, 3 + i), { ts: T0 + i * HOUR, direction: 'out' as const, mint: 'SOL', amount: String(7 + i), counterparty: strangerDeposits[i] }] })),
+    { address: PAYER, transfers: [funded(PAYER, 5), { ts: T0 + DAY, direction: 'out' as const, mint: 'SOL', amount: '2', counterparty: PAID }] },
+    { address: PAYEE, transfers: [funded(PAYEE, 6), { ts: T0 + 2 * DAY, direction: 'in' as const, mint: 'SOL', amount: '1.5', counterparty: PAID }] },
+  ],
+  services: [{ address: HOT, label: 'unlisted exchange hot wallet', transactionsPerHour: 5000 }],
+  outsideTransfers: [
+    ...deposits.map((from, i) => ({ from, to: COLLECTOR, sol: String(9.99 + i), ts: swept[i] + 2 * HOUR })),
+    ...strangerDeposits.map((from, i) => ({ from, to: HOT, sol: String(6.99 + i), ts: T0 + i * HOUR + 600 })),
+    // the collector spends some of it
+    { from: COLLECTOR, to: at('collector-spend'), sol: '25', ts: T0 + 8 * DAY },
+    { from: at('paid-wallet-owner'), to: PAID, sol: '4', ts: T0 - DAY },
+  ],
+};
+
+describe('sweep chains', () => {
+  const served = servedApi(() => opened.stack);
+  const opened = useSimulatedStack({ world }, {}, { ...served.hooks });
+  const log = (endpoint: string) => opened.sim.requestLog.filter((r) => r.endpoint === endpoint);
+  let rpc: SolanaRpcClient;
+  let helius: HeliusClient;
+  beforeAll(() => {
+    rpc = new SolanaRpcClient({ url: opened.sim.url, apiKey: 'k' });
+    helius = new HeliusClient({ baseUrl: opened.sim.url, apiKey: 'k' });
+  });
+  afterAll(async () => {
+    await rpc.close();
+    await helius.close();
+  });
+
+  it('an analysis follows each wallet\'s sweeps through fresh addresses, stores where they forwarded, and links the operator\'s wallets at its collector, not the strangers at the exchange', async () => {
+    const input = analysisInput({ wallets }, { tuning: { pollIntervalMs: 200 } });
+    await opened.stack.withWorkers(() => executeAnalysis(opened.stack, input));
+    const read = new Set(log('rpc:getSignaturesForAddress').map((r) => r.wallet));
+    // each wallet's largest SOL destination, and the collectors those reached (not a known exchange's)
+    for (const address of [...deposits, ...strangerDeposits, PAID, COLLECTOR, HOT]) expect(read).toContain(address);
+    const { rows } = await opened.stack.pool.query<{ address: string; collector: string | null; lamports: string | null; first_funder: string | null }>(
+      'SELECT address, collector, lamports, first_funder FROM sweep_targets WHERE address = ANY($1::text[]) ORDER BY address',
+      [[...deposits, ...strangerDeposits, PAID]],
+    );
+    expect(rows).toEqual(
+      [
+        ...deposits.map((address, i) => ({ address, collector: COLLECTOR, lamports: String(Math.round((9.99 + i) * 1e9)), first_funder: operator[i] })),
+        ...strangerDeposits.map((address, i) => ({ address, collector: HOT, lamports: String(Math.round((6.99 + i) * 1e9)), first_funder: strangers[i] })),
+        // the payee's funding from it is its largest outbound SOL; its owner funded it first
+        { address: PAID, collector: PAYEE, lamports: String(1.5e9), first_funder: at('paid-wallet-owner') },
+      ].sort((x, y) => (x.address < y.address ? -1 : 1)),
+    );
+
+    const stored = await getAnalysis(opened.stack.pool, input.analysisId);
+    expect(stored?.status).toBe('completed');
+    const result = stored!.result as { pairs: SimilarityPair[]; clusters: SimilarityCluster[] };
+    // the API serves the new evidence whole (its response schema drops nothing)
+    expect((await served.api.getAnalysis(input.analysisId)).result).toEqual(stored!.result);
+    const pairOf = (x: string, y: string) => result.pairs.find((p) => p.walletA === (x < y ? x : y) && p.walletB === (x < y ? y : x))!;
+    for (const [i, j] of [[0, 1], [0, 2], [1, 2]]) {
+      const pair = pairOf(operator[i], operator[j]);
+      const downstream = pair.evidence!.funding.find((f): f is Extract<FundingEvidence, { kind: 'common-downstream-collector' }> => f.kind === 'common-downstream-collector');
+      const [a, b] = pair.walletA === operator[i] ? [i, j] : [j, i];
+      expect(downstream).toMatchObject({ counterparty: COLLECTOR, counterpartyWeight: 1, counterpartyActivity: { complete: true, dedicated: true }, viaA: [deposits[a]], viaB: [deposits[b]] });
+      expect(downstream!.a).toMatchObject({ amount: String(9.99 + a), timestamp: swept[a] + 2 * HOUR });
+      expect(downstream!.secondsApart).toBe(Math.abs(swept[i] - swept[j]));
+      expect(pair.insights.map((x) => x.type)).toContain('Common Collector');
+    }
+    // strangers at an exchange, and a payer and a payee of someone's wallet, are not linked
+    for (const [x, y] of [[strangers[0], strangers[1]], [operator[0], strangers[0]], [PAYER, PAYEE]]) expect(pairOf(x, y).scores.funding).toBe(0);
+    const cluster = result.clusters.find((c) => c.members.includes(operator[0]));
+    expect(cluster?.members.sort()).toEqual([...operator].sort());
+    expect(cluster?.evidence?.commonCounterparties).toEqual([{ counterparty: COLLECTOR, kind: 'downstream-collector', memberCount: 3 }]);
+    expect(result.clusters.some((c) => c.members.some((m) => [...strangers, PAYER, PAYEE].includes(m)))).toBe(false);
+  }, 120_000);
+
+  it('reads nothing again for a later step; a target whose transactions did not all come back is not stored, and is read later', async () => {
+    const { pool } = opened.stack;
+    const [signatures, parses] = [log('rpc:getSignaturesForAddress').length, log('helius:parse').length];
+    const again = await refreshCounterpartyActivity(pool, rpc, wallets, { maxLookups: 200, maxAgeSeconds: 86_400, parser: helius });
+    expect(again.swept).toEqual({ followed: deposits.length + strangerDeposits.length + 1, targets: 0, failed: 0 });
+    expect([log('rpc:getSignaturesForAddress').length, log('helius:parse').length]).toEqual([signatures, parses]);
+
+    await pool.query('DELETE FROM sweep_targets WHERE address = $1', [deposits[1]]);
+    const page = await rpc.getSignaturesForAddress(deposits[1], { limit: 1000 });
+    // its newest: the forwarding to the collector; the provider answers it in a shape the client rejects
+    opened.sim.configure({ faults: { malformedSignatures: [page[0].signature] } });
+    try {
+      const refresh = await refreshCounterpartyActivity(pool, rpc, [operator[1], operator[2]], { maxLookups: 200, maxAgeSeconds: 86_400, parser: helius });
+      expect(refresh.swept.failed).toBe(1);
+    } finally {
+      opened.sim.configure({ faults: { malformedSignatures: [] } });
+    }
+    expect((await pool.query('SELECT 1 FROM sweep_targets WHERE address = $1', [deposits[1]])).rows).toEqual([]);
+    const later = await refreshCounterpartyActivity(pool, rpc, [operator[1], operator[2]], { maxLookups: 200, maxAgeSeconds: 86_400, parser: helius });
+    expect(later.swept).toMatchObject({ targets: 1, failed: 0 });
+    expect((await pool.query('SELECT collector, first_funder FROM sweep_targets WHERE address = $1', [deposits[1]])).rows).toEqual([{ collector: COLLECTOR, first_funder: operator[1] }]);
+  }, 120_000);
+
+  it('a sync reads its wallet\'s largest SOL destination ahead, once, and never fails for it', async () => {
+    const { pool } = opened.stack;
+    await pool.query('DELETE FROM counterparty_activity WHERE address = $1', [deposits[0]]);
+    const asked = () => log('rpc:getSignaturesForAddress').filter((r) => r.wallet === deposits[0]).length;
+    const before = asked();
+    const options = { maxAgeSeconds: 86_400 };
+    expect(await readSweepDestinationActivity(pool, rpc, operator[0], options)).toBe(true);
+    expect(asked() - before).toBe(1);
+    // its page's newest signatures are kept for the step (the forwarding, then the wallet's sweep)
+    const { rows } = await pool.query<{ transactions: number; newest: number }>('SELECT transactions, cardinality(newest_signatures) AS newest FROM counterparty_activity WHERE address = $1', [deposits[0]]);
+    expect(rows).toEqual([{ transactions: 2, newest: 2 }]);
+    // fresh now; a wallet that sent no SOL has no destination
+    expect(await readSweepDestinationActivity(pool, rpc, operator[0], options)).toBe(false);
+    expect(await readSweepDestinationActivity(pool, rpc, PAYEE, options)).toBe(false);
+    expect(asked() - before).toBe(1);
+    // a failing RPC leaves the read to the step
+    await pool.query('DELETE FROM counterparty_activity WHERE address = $1', [deposits[0]]);
+    opened.sim.configure({ faults: { errorRate: 1, providers: ['solana-rpc'] } });
+    try {
+      expect(await readSweepDestinationActivity(pool, rpc, operator[0], options)).toBe(false);
+    } finally {
+      opened.sim.configure({ faults: { errorRate: 0 } });
+    }
+    expect(await readSweepDestinationActivity(pool, rpc, operator[0], options)).toBe(true);
+  });
+
+  it('without the chain\'s word on the collector, or with the RPC failing, links nothing and never fails the step', async () => {
+    const { pool } = opened.stack;
+    await pool.query('DELETE FROM counterparty_activity WHERE address = $1', [COLLECTOR]);
+    opened.sim.configure({ faults: { errorRate: 1, providers: ['solana-rpc'] } });
+    try {
+      const failing = await refreshCounterpartyActivity(pool, rpc, operator, { maxLookups: 200, maxAgeSeconds: 86_400, parser: helius, deadlineMs: 60_000 });
+      expect(failing.swept.failed).toBe(1);
+    } finally {
+      opened.sim.configure({ faults: { errorRate: 0 } });
+    }
+    // and an analysis whose reads of it do not answer within the step's deadline
+    const input = analysisInput({ wallets: [...operator].sort() }, { tuning: { pollIntervalMs: 200 } });
+    const before = log('rpc:getSignaturesForAddress').filter((r) => r.wallet === COLLECTOR).length;
+    opened.sim.configure({ latencyMs: { 'rpc:getSignaturesForAddress': 600_000 } });
+    try {
+      await opened.stack.withWorkers(() => executeAnalysis(opened.stack, input));
+    } finally {
+      opened.sim.configure({ latencyMs: 0 });
+    }
+    expect(log('rpc:getSignaturesForAddress').filter((r) => r.wallet === COLLECTOR).length).toBeGreaterThan(before); // it asked, and gave up at the deadline
+    const stored = await getAnalysis(pool, input.analysisId);
+    expect(stored?.status).toBe('completed');
+    const pairs = (stored!.result as { pairs: SimilarityPair[] }).pairs;
+    expect(pairs.flatMap((p) => p.evidence?.funding ?? []).filter((f) => f.kind === 'common-downstream-collector')).toEqual([]);
+  }, 120_000);
+});
