@@ -5,16 +5,17 @@
 -- that forwards the SOL to one collector. The similarity step reads each group wallet's largest SOL
 -- destination and, when that address's whole history is short, where it forwarded the SOL.
 --
--- counterparty_activity keeps the newest signatures of the page it read (newest first), where an
--- address's forwarding is; null when the row was read before this migration (read again when stale).
+-- counterparty_activity keeps the newest signatures of the page it read (newest first, as many as a
+-- fresh address's whole history: 20), where an address's forwarding is; null when the row was read
+-- before this migration (the step reads such an address again when it would follow it).
 ALTER TABLE counterparty_activity ADD COLUMN newest_signatures text[];
 
--- Where an address forwarded its SOL as its newest transactions show it: the address that received
--- the most of its outbound SOL, with the first such transfer, and who first funded the address (its
--- oldest transactions; null when they hold no inbound SOL): a deposit address of a wallet's own was
--- first funded by that wallet. collector is null when the newest transactions hold no outbound SOL. Unlike a first funding, a forwarding can change as the address
--- receives and forwards more, so a row is used while it is as fresh as the activity it was read with
--- (a day) and read again after.
+-- Where a fresh address forwarded its SOL as its whole history shows it: the address that received
+-- the most of its outbound SOL, with the first such transfer, and who first funded the address
+-- (null when its history holds no inbound SOL): a deposit address of a wallet's own was first funded
+-- by that wallet. collector is null when the history holds no outbound SOL. Unlike a first funding,
+-- a forwarding can change as the address receives and forwards more, so a step reads a row again
+-- once it is a day old (as the activity); the step's load uses the last one read, however old.
 CREATE TABLE sweep_targets (
   address     text PRIMARY KEY,
   collector   text,

@@ -212,7 +212,9 @@ export function worldStats(wallets: readonly SimilarityWalletInput[], sim?: SimW
     }
   }
   const { origins, tops } = sim ? traceChains(wallets, sim, activity) : { origins: new Map<string, FundingOrigin>(), tops: new Map<string, CounterpartyActivity>() };
-  const sweeps = sim ? traceSweeps(wallets, sim, activity) : new Map<string, SweepTarget>();
+  const { sweeps, groupCollectors } = sim ? traceSweeps(wallets, sim, activity) : { sweeps: new Map<string, SweepTarget>(), groupCollectors: [] };
+  // a group wallet that collects weighs by its own page there, as the chains' top
+  for (const a of groupCollectors) if (!tops.has(a)) tops.set(a, groupWalletActivity(sim!, a));
   return {
     counterparties: { walletsPerCounterparty: new Map([...counterparty].map(([c, s]) => [c, s.size])), totalWallets: wallets.length + databaseWallets, ...(sim ? { activity, origins, tops, sweeps } : {}) },
     tokens: { walletsPerMint: new Map([...holders].map(([m, s]) => [m, s.size])), totalWallets: wallets.length + databaseWallets, firstBuyTime: firstBuy },
@@ -222,9 +224,9 @@ export function worldStats(wallets: readonly SimilarityWalletInput[], sim?: SimW
 /**
  * The sweep chains as the analysis activity follows them (traceSweeps): each wallet's largest SOL
  * destination (sweepDestinations), its activity read; a fresh one's target from its newest
- * transactions; the collectors' activity read.
+ * transactions; the collectors' activity read (a group wallet's apart).
  */
-function traceSweeps(wallets: readonly SimilarityWalletInput[], sim: SimWorld, activity: Map<string, CounterpartyActivity>): Map<string, SweepTarget> {
+function traceSweeps(wallets: readonly SimilarityWalletInput[], sim: SimWorld, activity: Map<string, CounterpartyActivity>): { sweeps: Map<string, SweepTarget>; groupCollectors: string[] } {
   const limit = FUNDING_DEFAULTS.activityPageLimit;
   const members = new Set(wallets.map((w) => w.address));
   const read = (a: string) => {
@@ -244,12 +246,21 @@ function traceSweeps(wallets: readonly SimilarityWalletInput[], sim: SimWorld, a
     const page = read(largest);
     if (!freshActivity(activity.get(largest))) continue;
     const parse = (list: typeof page) => list.map((x) => sim.transactionBySignature(x.signature)).filter((tx): tx is EnhancedTransaction => tx !== null);
-    const target = sweepTargetOf(largest, parse(page.slice(0, FUNDING_DEFAULTS.sweepSignatures)), parse(page.slice(-FUNDING_DEFAULTS.originSignatures)));
+    // its whole history: the page's newest signatures, as many as a fresh address has
+    const target = sweepTargetOf(largest, parse(page.slice(0, FUNDING_DEFAULTS.freshMaxTransactions)));
     if (target === null) continue;
     sweeps.set(largest, target);
     if (!members.has(target.collector) && !KNOWN_ADDRESSES.has(target.collector)) read(target.collector);
   }
-  return sweeps;
+  return { sweeps, groupCollectors: [...new Set([...sweeps.values()].map((t) => t.collector))].filter((c) => members.has(c)) };
+}
+
+/** A group wallet's activity page: its own history, newest first, as getSignaturesForAddress serves it. */
+function groupWalletActivity(sim: SimWorld, address: string): CounterpartyActivity {
+  const limit = FUNDING_DEFAULTS.activityPageLimit;
+  const w = sim.indexOf(address)!;
+  const n = sim.historyLength(w);
+  return summariseSignatures(Array.from({ length: Math.min(limit, n) }, (_, j) => ({ blockTime: sim.meta(w, n - 1 - j).ts })), limit);
 }
 
 /**
@@ -284,13 +295,8 @@ function traceChains(wallets: readonly SimilarityWalletInput[], sim: SimWorld, a
     }
     level = [...next];
   }
-  // a group wallet's page is its own history, newest first, as getSignaturesForAddress serves it
   const tops = new Map<string, CounterpartyActivity>();
-  for (const a of reached) {
-    const w = sim.indexOf(a)!;
-    const n = sim.historyLength(w);
-    tops.set(a, summariseSignatures(Array.from({ length: Math.min(limit, n) }, (_, j) => ({ blockTime: sim.meta(w, n - 1 - j).ts })), limit));
-  }
+  for (const a of reached) tops.set(a, groupWalletActivity(sim, a));
   return { origins, tops };
 }
 

@@ -11,9 +11,10 @@ import { SingleFlight } from './single-flight';
 import pLimit from 'p-limit';
 import type { Pool } from 'pg';
 import type { EnhancedTransaction } from '../domain/enhanced-transaction';
+import type { CounterpartyActivity, SweepTarget } from '../domain/detection/types';
 import { counterpartyActivityClass, freshActivity, FUNDING_DEFAULTS, fundingOriginOf, KNOWN_ADDRESSES, summariseSignatures, sweepTargetOf } from '../domain/detection/funding';
 import { loadCounterpartyActivity, loadNewestSignatures, loadOldestSignatures, sharedCounterparties, storeCounterpartyActivity } from '../store/counterparty-activity';
-import { loadSweepTargets, storeSweepTarget, sweepDestinations } from '../store/sweep-targets';
+import { loadSweepTargets, storeSweepTargets, sweepDestinations } from '../store/sweep-targets';
 import { firstFunders, loadFundingOrigins, storeFundingOrigin } from '../store/funding-origins';
 import { storedTransactions } from '../store/transactions';
 
@@ -91,14 +92,14 @@ export async function refreshCounterpartyActivity(pool: Pool, source: SignatureS
   // the wallets' first funders, the chains' first level, and their largest SOL destinations, the
   // sweep chains' first level, read with the shared counterparties at once
   const firsts = options.parser === undefined ? [] : await firstFunders(pool, wallets, known, FUNDING_DEFAULTS.fundingMinLamports, options.maxLookups);
-  const destinations = options.parser === undefined ? [] : await sweepDestinations(pool, wallets, known, FUNDING_DEFAULTS.fundingMinLamports, options.maxLookups);
+  const destinations = options.parser === undefined ? [] : await sweepDestinations(pool, wallets, known, FUNDING_DEFAULTS.fundingMinLamports, options.maxLookups, FUNDING_DEFAULTS.freshMaxTransactions);
   const levelZero = [...new Set([...candidates, ...firsts, ...destinations])];
   const shared = await reader.read(levelZero);
   const refresh: CounterpartyActivityRefresh = { considered: candidates.length, ...shared, traced: { followed: 0, origins: 0, failed: 0 }, swept: { followed: 0, targets: 0, failed: 0 } };
   if (options.parser !== undefined) {
     [refresh.traced, refresh.swept] = await Promise.all([
       traceFundingChains(pool, options.parser, reader, wallets, firsts, options, deadline),
-      traceSweeps(pool, options.parser, reader, wallets, destinations, options, deadline),
+      traceSweeps(pool, options.parser, reader, destinations, options, deadline),
     ]);
   }
   return refresh;
@@ -112,8 +113,9 @@ function activityReader(pool: Pool, source: SignatureSource, options: Counterpar
   setMaxListeners(4 * (options.concurrency ?? 8) + 8, signal);
   return {
     signal,
-    async read(addresses: readonly string[]): Promise<{ fresh: number; read: number; failed: number }> {
-      const stored = await loadCounterpartyActivity(pool, addresses, options.maxAgeSeconds);
+    /** with `force`, read again whatever is stored */
+    async read(addresses: readonly string[], { force = false } = {}): Promise<{ fresh: number; read: number; failed: number }> {
+      const stored = force ? new Map<string, CounterpartyActivity>() : await loadCounterpartyActivity(pool, addresses, options.maxAgeSeconds);
       const missing = addresses.filter((c) => !stored.has(c));
       let done = 0;
       let failed = 0;
@@ -144,10 +146,13 @@ type SignaturePage = Array<{ signature?: string; blockTime?: number | null }>;
 /** The signatures an activity page asks for (getSignaturesForAddress's largest page). */
 const ACTIVITY_PAGE = FUNDING_DEFAULTS.activityPageLimit;
 
-/** Stores what an activity page says of an address: its summary, its newest signatures, and its oldest when it is the whole history. */
+/**
+ * Stores what an activity page says of an address: its summary, its newest signatures (as many as a
+ * fresh address's whole history: `freshMaxTransactions`), and its oldest when it is the whole history.
+ */
 async function storeActivityPage(pool: Pool, address: string, page: SignaturePage): Promise<void> {
   const newest = page
-    .slice(0, FUNDING_DEFAULTS.sweepSignatures)
+    .slice(0, FUNDING_DEFAULTS.freshMaxTransactions)
     .map((s) => s.signature)
     .filter((x): x is string => typeof x === 'string');
   await storeCounterpartyActivity(pool, address, summariseSignatures(page, ACTIVITY_PAGE), ACTIVITY_PAGE, oldestSignatures(page), newest);
@@ -174,17 +179,15 @@ async function parseSignatures(pool: Pool, parser: TransactionParser, signatures
 /**
  * Follows the wallets' sweeps downstream: of their largest SOL destinations (`sweepDestinations`,
  * their activity already read), those whose whole history is short (`freshActivity`: a deposit
- * address of one wallet's) and whose target no fresh row holds have their newest and oldest
- * transactions parsed (`sweepTargetOf`: who received the most of their outbound SOL, and who funded
- * them first), stored in sweep_targets;
- * the collectors reached, other than the group's wallets, have their activity read (the step weighs
- * a collector by it, as an upstream funder).
+ * address of one wallet's) and whose target no fresh row holds have their whole history parsed (the
+ * page's newest signatures; `sweepTargetOf`: who received the most of their outbound SOL, and who
+ * funded them first), stored in sweep_targets; the collectors reached, a group wallet among them,
+ * have their activity read (the step weighs a collector by it).
  */
 async function traceSweeps(
   pool: Pool,
   parser: TransactionParser,
   reader: ReturnType<typeof activityReader>,
-  wallets: readonly string[],
   destinations: readonly string[],
   options: CounterpartyActivityOptions,
   deadline: AbortSignal,
@@ -192,27 +195,34 @@ async function traceSweeps(
   const out = { followed: 0, targets: 0, failed: 0 };
   if (destinations.length === 0 || deadline.aborted) return out;
   const summaries = await loadCounterpartyActivity(pool, destinations);
-  const fresh = destinations.filter((a) => freshActivity(summaries.get(a)));
-  out.followed = fresh.length;
+  let fresh = destinations.filter((a) => freshActivity(summaries.get(a)));
   const targets = await loadSweepTargets(pool, fresh, options.maxAgeSeconds);
-  const unread = fresh.filter((a) => !targets.has(a));
-  // a fresh address's whole history is on its page: its newest transactions (the forwarding) and its oldest (who funded it first)
-  const [newest, oldest] = await Promise.all([loadNewestSignatures(pool, unread), loadOldestSignatures(pool, unread)]);
-  const parsed = await parseSignatures(pool, parser, [...new Set([...newest.values(), ...oldest.values()].flat())], options, deadline, reader.signal);
-  for (const [address, sigs] of newest) {
-    const first = oldest.get(address) ?? [];
-    // an address whose transactions did not all come back is not stored: a later step asks again
-    if ([...sigs, ...first].some((sig) => !parsed.has(sig))) {
-      out.failed++;
-      continue;
-    }
-    const target = sweepTargetOf(address, sigs.map((sig) => parsed.get(sig)!), first.map((sig) => parsed.get(sig)!));
-    await storeSweepTarget(pool, address, target);
-    targets.set(address, target);
-    out.targets++;
+  let unread = fresh.filter((a) => !targets.has(a));
+  // a fresh address's whole history is its page's newest signatures; a summary stored before they
+  // were kept is read again (and followed only if it is still fresh)
+  let history = await loadNewestSignatures(pool, unread);
+  const kept = unread.filter((a) => !history.has(a));
+  if (kept.length > 0 && !deadline.aborted) {
+    await reader.read(kept, { force: true });
+    const again = await loadCounterpartyActivity(pool, kept);
+    const grown = new Set(kept.filter((a) => again.has(a) && !freshActivity(again.get(a))));
+    fresh = fresh.filter((a) => !grown.has(a));
+    unread = unread.filter((a) => !grown.has(a));
+    history = await loadNewestSignatures(pool, unread);
   }
-  const skip = new Set([...wallets, ...KNOWN_ADDRESSES.keys()]);
-  const collectors = [...new Set([...targets.values()].flatMap((t) => (t === null || skip.has(t.collector) ? [] : [t.collector])))];
+  out.followed = fresh.length;
+  const parsed = await parseSignatures(pool, parser, [...history.values()].flat(), options, deadline, reader.signal);
+  const read: Array<[string, SweepTarget | null]> = [];
+  for (const address of unread) {
+    const sigs = history.get(address);
+    // an address whose history was not read, or did not all come back, is not stored: a later step asks again
+    if (sigs === undefined || sigs.some((sig) => !parsed.has(sig))) out.failed++;
+    else read.push([address, sweepTargetOf(address, sigs.map((sig) => parsed.get(sig)!))]);
+  }
+  await storeSweepTargets(pool, read);
+  for (const [address, target] of read) targets.set(address, target);
+  out.targets = read.length;
+  const collectors = [...new Set([...targets.values()].flatMap((t) => (t === null || KNOWN_ADDRESSES.has(t.collector) ? [] : [t.collector])))];
   if (collectors.length > 0 && !deadline.aborted) out.failed += (await reader.read(collectors.slice(0, options.maxLookups))).failed;
   return out;
 }
@@ -331,7 +341,7 @@ export async function readFirstFunderActivity(pool: Pool, source: SignatureSourc
  * level of its sweep chain (engine 2.6.0).
  */
 export async function readSweepDestinationActivity(pool: Pool, source: SignatureSource, wallet: string, options: ReadAheadOptions): Promise<boolean> {
-  return readAhead(pool, source, options, async () => (await sweepDestinations(pool, [wallet], [...KNOWN_ADDRESSES.keys()], FUNDING_DEFAULTS.fundingMinLamports, 1))[0]);
+  return readAhead(pool, source, options, async () => (await sweepDestinations(pool, [wallet], [...KNOWN_ADDRESSES.keys()], FUNDING_DEFAULTS.fundingMinLamports, 1, FUNDING_DEFAULTS.freshMaxTransactions))[0]);
 }
 
 async function readAhead(pool: Pool, source: SignatureSource, options: ReadAheadOptions, addressOf: () => Promise<string | undefined>): Promise<boolean> {

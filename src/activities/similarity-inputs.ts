@@ -5,8 +5,8 @@
 import type { Pool } from 'pg';
 import { formatUnits, isExcludedFromUniverse, type SimilarityWalletInput } from '../domain';
 import { decisiveDegreeLimit } from '../domain/detection';
-import { counterpartyActivityClass, freshActivity, FUNDING_DEFAULTS, fundingProfile, fundingTransfer, KNOWN_ADDRESSES } from '../domain/detection/funding';
-import { loadSweepTargets } from '../store/sweep-targets';
+import { counterpartyActivityClass, freshActivity, FUNDING_DEFAULTS, fundingProfile, KNOWN_ADDRESSES } from '../domain/detection/funding';
+import { loadSweepTargets, sweepDestinations } from '../store/sweep-targets';
 import { loadFundingOrigins } from '../store/funding-origins';
 import type { SimilarityDatabaseStats } from '../domain/similarity/types';
 import type { CounterpartyActivity, FundingOrigin, SweepTarget, WalletTransfer } from '../domain/detection/types';
@@ -63,7 +63,9 @@ export async function loadSimilarityInputs(
   // the chain showed a wallet of one owner (fundingChain follows the same rule), with their activity
   const { origins, tops } = await fundingChains(pool, transfers, own, activity);
   // the sweep chains read before the step: where the fresh addresses the wallets sent SOL to forwarded it
-  const sweeps = await sweepChains(pool, transfers, own, activity);
+  const { sweeps, groupCollectors } = await sweepChains(pool, input.wallets, own, activity);
+  // a group wallet that collects weighs by what the chain says of it there, as the chains' top
+  for (const [a, s] of await loadCounterpartyActivity(pool, groupCollectors.filter((c) => !tops.has(c)))) tops.set(a, s);
   const mints = await mintStats(pool, input.wallets);
   // the population rarity is counted in holds every wallet that any count includes
   let totalWallets = Math.max(await countWalletsWithHistory(pool), input.wallets.length);
@@ -152,23 +154,22 @@ async function fundingChains(
 }
 
 /**
- * The stored targets of the fresh addresses the group wallets sent SOL to (`sweepChain` follows the
- * same rule), adding those addresses' and their collectors' stored activity to `activity` (a
- * collector weighs by it, as an upstream funder).
+ * The stored targets (however old, as the activity) of the group wallets' largest SOL destinations
+ * that are fresh addresses (the activity follows the same ones; `sweepChain` applies the rule),
+ * adding those addresses' and their collectors' stored activity to `activity` (a collector weighs by
+ * it); a group wallet that collects is returned apart (`tops`: it weighs by it as a collector only).
  */
-async function sweepChains(pool: Pool, transfers: ReadonlyMap<string, WalletTransfer[]>, own: ReadonlySet<string>, activity: Map<string, CounterpartyActivity>): Promise<Map<string, SweepTarget>> {
-  const destinations = new Set<string>();
-  for (const list of transfers.values()) {
-    for (const t of list) if (t.direction === 'out' && t.asset === 'SOL' && fundingTransfer(t) && !own.has(t.counterparty) && !KNOWN_ADDRESSES.has(t.counterparty)) destinations.add(t.counterparty);
-  }
+async function sweepChains(pool: Pool, wallets: readonly string[], own: ReadonlySet<string>, activity: Map<string, CounterpartyActivity>): Promise<{ sweeps: Map<string, SweepTarget>; groupCollectors: string[] }> {
+  const destinations = await sweepDestinations(pool, wallets, [...KNOWN_ADDRESSES.keys()], FUNDING_DEFAULTS.fundingMinLamports, null, FUNDING_DEFAULTS.freshMaxTransactions);
   const load = async (addresses: readonly string[]): Promise<void> => {
     for (const [a, s] of await loadCounterpartyActivity(pool, addresses.filter((x) => !activity.has(x)))) activity.set(a, s);
   };
-  await load([...destinations]);
+  await load(destinations);
   const sweeps = new Map<string, SweepTarget>();
-  for (const [a, target] of await loadSweepTargets(pool, [...destinations].filter((x) => freshActivity(activity.get(x))))) if (target !== null) sweeps.set(a, target);
-  await load([...new Set([...sweeps.values()].map((t) => t.collector))].filter((c) => !own.has(c)));
-  return sweeps;
+  for (const [a, target] of await loadSweepTargets(pool, destinations.filter((x) => freshActivity(activity.get(x))))) if (target !== null) sweeps.set(a, target);
+  const collectors = [...new Set([...sweeps.values()].map((t) => t.collector))];
+  await load(collectors.filter((c) => !own.has(c)));
+  return { sweeps, groupCollectors: collectors.filter((c) => own.has(c)) };
 }
 
 /** The mints swapped by the group, sorted, without those left out of every universe (SOL, stablecoins). */

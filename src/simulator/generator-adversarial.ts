@@ -36,8 +36,9 @@
 //   transactions), those wallets withdrawn to from a listed exchange with the same odd amount within
 //   minutes, months before: the same amount one hop up, but nothing fresh about it.
 // - exchange-deposit: strangers each sweeping to a deposit address of its own at an exchange, which
-//   forwards to the exchange's hot wallet (the listed one, or the unlisted one): the shape of the
-//   sweep-operator, at a service.
+//   forwards to the exchange's hot wallet (the listed one, the unlisted busy one, or a small one on no
+//   list whose history is long but slow: neither a service nor a wallet of one owner): the shape of
+//   the sweep-operator, at an exchange.
 // Everyone else is independent, funded by a wallet of its own.
 import { KNOWN_ADDRESSES } from '../domain/detection/funding';
 import type { Funding, GenerateOptions, GeneratorKit, Trade, Wallet } from './generator-kit';
@@ -83,6 +84,8 @@ export const ADVERSARIAL_CASES = {
   sweepSpreadSeconds: 6 * 86_400,
   /** strangers sweeping to deposit addresses of their own at an exchange */
   exchangeDepositWallets: 4,
+  /** a small exchange's hot wallet on no list: too slow for a service, too long a history for one owner's */
+  smallExchangeTransactionsPerHour: 20,
   /** the services' rates on chain (getSignaturesForAddress) */
   serviceTransactionsPerHour: 3_000,
 } as const;
@@ -300,7 +303,9 @@ export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateO
 
   // strangers each depositing at an exchange through a deposit address of its own
   if (remaining >= 2) {
-    const members = throughDeposits("exchange depositor", A.exchangeDepositWallets, (m) => (m % 2 === 0 ? LISTED_EXCHANGE : hot), A.sweepSpreadSeconds);
+    const small = addr('small-exchange');
+    services.push({ address: small, label: 'small exchange hot wallet', transactionsPerHour: A.smallExchangeTransactionsPerHour });
+    const members = throughDeposits('exchange depositor', A.exchangeDepositWallets, (m) => [LISTED_EXCHANGE, hot, small][m % 3], A.sweepSpreadSeconds);
     truth.independent!.push(...members);
     truth.decoys!.push({ kind: 'exchange-deposit', members, funder: hot });
   }

@@ -8,10 +8,20 @@ import { formatUnits } from '../domain/decimal';
 /**
  * Each of `wallets`' largest SOL destination: the address it sent the most SOL to in transfers of at
  * least `minLamports` (a sweep), other than the wallets themselves and `exclude` (known exchanges),
- * those that received the most SOL first (then by address), at most `limit`.
+ * those that received the most SOL first (then by address), at most `limit` (null: all). With
+ * `freshMaxTransactions`, an address whose stored activity (however old) shows a longer history than
+ * that, or a full page, is left out before the limit applies: a deposit address is fresh, and the
+ * lookups go to those that may be.
  */
-export async function sweepDestinations(pool: Pool, wallets: readonly string[], exclude: readonly string[], minLamports: number, limit: number): Promise<string[]> {
-  if (wallets.length === 0 || limit <= 0) return [];
+export async function sweepDestinations(
+  pool: Pool,
+  wallets: readonly string[],
+  exclude: readonly string[],
+  minLamports: number,
+  limit: number | null,
+  freshMaxTransactions: number | null = null,
+): Promise<string[]> {
+  if (wallets.length === 0 || (limit !== null && limit <= 0)) return [];
   const { rows } = await pool.query<{ counterparty: string }>(
     `WITH sent AS (
        SELECT wallet, counterparty, sum(raw_amount) AS total
@@ -23,11 +33,13 @@ export async function sweepDestinations(pool: Pool, wallets: readonly string[], 
        SELECT DISTINCT ON (wallet) wallet, counterparty, total
          FROM sent
         ORDER BY wallet, total DESC, counterparty COLLATE "C")
-     SELECT counterparty FROM largest
-      GROUP BY counterparty
-      ORDER BY max(total) DESC, counterparty COLLATE "C"
+     SELECT l.counterparty FROM largest l
+       LEFT JOIN counterparty_activity ca ON ca.address = l.counterparty
+      WHERE $5::integer IS NULL OR ca.address IS NULL OR (ca.transactions < ca.page_limit AND ca.transactions <= $5)
+      GROUP BY l.counterparty
+      ORDER BY max(l.total) DESC, l.counterparty COLLATE "C"
       LIMIT $4`,
-    [wallets, exclude, minLamports, limit],
+    [wallets, exclude, minLamports, limit, freshMaxTransactions],
   );
   return rows.map((r) => r.counterparty);
 }
@@ -51,14 +63,24 @@ export async function loadSweepTargets(pool: Pool, addresses: readonly string[],
   );
 }
 
-/** Stores what an address's newest transactions showed (null: no outbound SOL among them). */
-export async function storeSweepTarget(pool: Pool, address: string, target: SweepTarget | null): Promise<void> {
+/** Stores, in one statement, what addresses' histories showed (null: no outbound SOL among them). */
+export async function storeSweepTargets(pool: Pool, targets: ReadonlyArray<readonly [string, SweepTarget | null]>): Promise<void> {
+  if (targets.length === 0) return;
+  const column = <T>(f: (t: SweepTarget) => T) => targets.map(([, t]) => (t === null ? null : f(t)));
   await pool.query(
     `INSERT INTO sweep_targets (address, collector, signature, slot, block_time, lamports, first_funder, fetched_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, now())
+     SELECT *, now() FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::text[])
      ON CONFLICT (address) DO UPDATE
        SET collector = EXCLUDED.collector, signature = EXCLUDED.signature, slot = EXCLUDED.slot,
            block_time = EXCLUDED.block_time, lamports = EXCLUDED.lamports, first_funder = EXCLUDED.first_funder, fetched_at = now()`,
-    target === null ? [address, null, null, null, null, null, null] : [address, target.collector, target.signature, target.slot, target.timestamp, target.rawAmount, target.firstFunder],
+    [
+      targets.map(([address]) => address),
+      column((t) => t.collector),
+      column((t) => t.signature),
+      column((t) => t.slot),
+      column((t) => t.timestamp),
+      column((t) => t.rawAmount),
+      column((t) => t.firstFunder),
+    ],
   );
 }

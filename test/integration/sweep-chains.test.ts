@@ -163,6 +163,8 @@ describe('sweep chains', () => {
 
   it('without the chain\'s word on the collector, or with the RPC failing, links nothing and never fails the step', async () => {
     const { pool } = opened.stack;
+    // the chains are stored: what is missing is the chain's word on the collector
+    expect((await pool.query('SELECT count(*)::int AS n FROM sweep_targets WHERE address = ANY($1::text[]) AND collector = $2', [deposits, COLLECTOR])).rows).toEqual([{ n: deposits.length }]);
     await pool.query('DELETE FROM counterparty_activity WHERE address = $1', [COLLECTOR]);
     opened.sim.configure({ faults: { errorRate: 1, providers: ['solana-rpc'] } });
     try {

@@ -107,11 +107,6 @@ export const FUNDING_DEFAULTS = {
   upstreamHalfLifeSeconds: 24 * 3600,
   /** an ordinary upstream funder (a longer history than a wallet of one owner's) weighs this share of its degree's weight */
   upstreamOrdinaryFactor: 0.5,
-  /**
-   * an address's newest transactions read for where it forwarded its SOL (`sweepTargetOf`, engine
-   * 2.6.0): a fresh sweep destination's history is a few receipts and forwards
-   */
-  sweepSignatures: 3,
 } as const;
 
 /**
@@ -543,14 +538,14 @@ function indirectTransfer(from: string, to: string, chain: readonly ChainNode[],
 }
 
 /**
- * Where an address forwarded its SOL, from its newest transactions (any order): the counterparty that
- * received the most of its outbound SOL transfers of at least `fundingMinLamports` (`extractTransfers`,
- * so a swap's legs and rent are not a sweep), with its first such transfer among them, and who first
- * funded the address, from its oldest transactions (`fundingOriginOf`); null when the newest hold no
+ * Where an address forwarded its SOL, from its transactions (a fresh address's whole history, any
+ * order): the counterparty that received the most of its outbound SOL transfers of at least
+ * `fundingMinLamports` (`extractTransfers`, so a swap's legs and rent are not a sweep), with its
+ * first such transfer, and who first funded the address (`fundingOriginOf`); null when they hold no
  * outbound SOL.
  */
-export function sweepTargetOf(address: string, newest: readonly EnhancedTransaction[], oldest: readonly EnhancedTransaction[]): SweepTarget | null {
-  const outbound = newest
+export function sweepTargetOf(address: string, transactions: readonly EnhancedTransaction[]): SweepTarget | null {
+  const outbound = transactions
     .flatMap((tx) => extractTransfers(tx, address))
     .filter((t) => t.direction === 'out' && t.asset === SOL_ASSET && fundingTransfer(t) && t.counterparty !== address)
     .sort(compareTransfers);
@@ -560,7 +555,7 @@ export function sweepTargetOf(address: string, newest: readonly EnhancedTransact
   for (const [c, total] of totals) if (collector === null || total > totals.get(collector)! || (total === totals.get(collector)! && c < collector)) collector = c;
   const first = outbound.find((t) => t.counterparty === collector);
   if (first === undefined) return null;
-  const firstFunder = fundingOriginOf(address, oldest)?.funder ?? null;
+  const firstFunder = fundingOriginOf(address, transactions)?.funder ?? null;
   return { collector: first.counterparty, amount: first.amount, rawAmount: first.rawAmount, signature: first.signature, slot: first.slot, timestamp: first.timestamp, firstFunder };
 }
 
@@ -631,10 +626,25 @@ function downstreamOf(profile: FundingProfile, nodes: readonly SweepNode[], dire
 }
 
 /**
+ * A collector's weight: an upstream funder's (`upstreamWeight`) when it is a wallet of one owner
+ * that touched no more wallets than its transactions, counting the group wallets whose SOL reached
+ * it; else 0. Every customer of an exchange that gives each one a deposit address sweeps through a
+ * fresh address of its own, first funded by the customer: the collector's history is what tells an
+ * operator's wallet from an exchange's, and one longer than a wallet of one owner's (a small
+ * exchange, a merchant) is no one's collector of its own wallets.
+ */
+function downstreamWeight(address: string, stats: CounterpartyStats, known: ReadonlyMap<string, unknown>, halfWeightDegree: number): number {
+  if (!dedicatedWallet(upstreamActivity(address, stats), stats.walletsPerCounterparty.get(address) ?? 2)) return 0;
+  return upstreamWeight(address, stats, known, halfWeightDegree);
+}
+
+/**
  * Where two wallets' SOL meets downstream, one side through a fresh address of its own at least
- * (both sending to it themselves is `common-destination`): the collector with the fewest hops in
- * all, then the one weighing most. Strength: upstreamStrength × w(c) × upstreamHopFactor^(dA + dB − 1)
- * × timing, timing between c's two receipts, as for a common upstream funder (`upstreamEvidence`).
+ * (both sending to it themselves is `common-destination`; a wallet that sent to it both ways counts
+ * as sending to it itself): the collector with the fewest hops in all, then the one weighing most,
+ * other than `cited` (the pair's common first or upstream funder, already evidence). Strength:
+ * upstreamStrength × w(c) × upstreamHopFactor^(dA + dB − 1) × timing, timing between c's two
+ * receipts with a wallet of one owner's floor, as for a common upstream funder (`upstreamEvidence`).
  */
 function downstreamEvidence(
   a: FundingProfile,
@@ -645,28 +655,27 @@ function downstreamEvidence(
   known: ReadonlyMap<string, unknown>,
   halfWeightDegree: number,
   minWeight: number,
+  cited: ReadonlySet<string>,
 ): Extract<FundingEvidence, { kind: 'common-downstream-collector' }> | null {
   if (nodesA.length === 0 && nodesB.length === 0) return null;
   const d = FUNDING_DEFAULTS;
   const collectors = new Set([...nodesA, ...nodesB].map((n) => n.collector));
-  collectors.delete(a.wallet);
-  collectors.delete(b.wallet);
-  const atA = downstreamOf(a, nodesA, new Set([...collectors].filter((c) => nodesB.some((n) => n.collector === c))));
-  const atB = downstreamOf(b, nodesB, new Set([...collectors].filter((c) => nodesA.some((n) => n.collector === c))));
+  for (const c of [a.wallet, b.wallet, ...cited]) collectors.delete(c);
+  const atA = downstreamOf(a, nodesA, collectors);
+  const atB = downstreamOf(b, nodesB, collectors);
   let best: Extract<FundingEvidence, { kind: 'common-downstream-collector' }> | null = null;
   let bestHops = Infinity;
   for (const c of [...collectors].sort()) {
     const x = atA.get(c);
     const y = atB.get(c);
     if (x === undefined || y === undefined || x.depth + y.depth === 0) continue;
-    const w = upstreamWeight(c, stats, known, halfWeightDegree);
+    const w = downstreamWeight(c, stats, known, halfWeightDegree);
     if (w < minWeight) continue;
     const activity = upstreamActivity(c, stats);
     const degree = stats.walletsPerCounterparty.get(c) ?? 0;
-    const floor = dedicatedWallet(activity, Math.max(degree, 2)) ? d.upstreamTimingFloor : d.timingFloor;
     const apart = Math.abs(x.receipt.timestamp - y.receipt.timestamp);
     const hops = x.depth + y.depth;
-    const strength = Math.min(1, d.upstreamStrength * w * d.upstreamHopFactor ** (hops - 1) * timingFactor(apart, floor, d.upstreamHalfLifeSeconds));
+    const strength = Math.min(1, d.upstreamStrength * w * d.upstreamHopFactor ** (hops - 1) * timingFactor(apart, d.upstreamTimingFloor, d.upstreamHalfLifeSeconds));
     if (best !== null && (hops > bestHops || (hops === bestHops && strength <= best.strength))) continue;
     bestHops = hops;
     best = {
@@ -776,6 +785,8 @@ export function fundingForPair(
   }
 
   let firstFunder: string | null = null;
+  /** the two wallets' common upstream funder, when their funding chains meet */
+  let upstreamFunder: string | null = null;
   /** the fresh wallets an indirect transfer between the two goes through */
   const between = new Set<string>();
   const fa = a.firstFunding;
@@ -801,7 +812,10 @@ export function fundingForPair(
     const chainA = fundingChain(a, stats, known);
     const chainB = fundingChain(b, stats, known);
     const upstream = upstreamEvidence(a.wallet, chainA, b.wallet, chainB, stats, known, half, minWeight);
-    if (upstream !== null) evidence.push(upstream);
+    if (upstream !== null && upstream.kind === 'common-upstream-funder') {
+      evidence.push(upstream);
+      upstreamFunder = upstream.counterparty;
+    }
     const sameUpstream = sameAmountUpstream(a.wallet, chainA, b.wallet, chainB, stats, exchange);
     if (sameUpstream !== null) evidence.push(sameUpstream);
     if (direct > 0) {
@@ -817,7 +831,9 @@ export function fundingForPair(
   if (stats.sweeps !== undefined && stats.sweeps.size > 0) {
     const nodesA = sweepChain(a, stats, known);
     const nodesB = sweepChain(b, stats, known);
-    const downstream = downstreamEvidence(a, nodesA, b, nodesB, stats, known, half, minWeight);
+    // an operator that sweeps back to the funder of both is cited once, as their funder
+    const cited = new Set([firstFunder, upstreamFunder].filter((x): x is string => x !== null));
+    const downstream = downstreamEvidence(a, nodesA, b, nodesB, stats, known, half, minWeight, cited);
     if (downstream !== null) {
       evidence.push(downstream);
       for (const x of [...downstream.viaA, ...downstream.viaB]) between.add(x);
@@ -956,8 +972,8 @@ export function commonUpstreamFunders(group: GroupFunding, wallets: ReadonlySet<
 
 /**
  * The addresses that at least two of `wallets`' SOL reached, one of them through a fresh address of
- * its own (`GroupFunding.sweepReach`), and that weigh as an upstream funder would (`upstreamWeight`:
- * not a known exchange, a service, unread, or a member), each with the wallets reaching it. What a
+ * its own (`GroupFunding.sweepReach`), and that weigh as a collector (`downstreamWeight`: a wallet
+ * of one owner, not a known exchange, not a member), each with the wallets reaching it. What a
  * cluster cites as its members' common downstream collectors (engine 2.6.0).
  */
 export function commonDownstreamCollectors(group: GroupFunding, wallets: ReadonlySet<string>, opts: FundingOptions = {}): Array<{ address: string; wallets: string[] }> {
@@ -969,7 +985,7 @@ export function commonDownstreamCollectors(group: GroupFunding, wallets: Readonl
     if (wallets.has(address)) continue;
     const inside = list.filter((x) => wallets.has(x.wallet));
     if (inside.length < 2 || !inside.some((x) => x.depth > 0)) continue;
-    if (upstreamWeight(address, group.scored, known, half) < minWeight) continue;
+    if (downstreamWeight(address, group.scored, known, half) < minWeight) continue;
     found.push({ address, wallets: inside.map((x) => x.wallet).sort() });
   }
   return found;
@@ -1041,7 +1057,7 @@ export function fundingLinks(
   // group wallet that collected another's SOL through such an address (engine 2.6.0)
   for (const [c, list] of sweepReach) {
     if (byWallet.has(c)) for (const x of list) if (x.depth > 0) candidates.add(key(x.wallet, c));
-    if (list.length < 2 || upstreamWeight(c, scored, known, half) < minWeight) continue;
+    if (list.length < 2 || downstreamWeight(c, scored, known, half) < minWeight) continue;
     for (let i = 0; i < list.length; i++) {
       for (let j = i + 1; j < list.length; j++) if (list[i].depth > 0 || list[j].depth > 0) candidates.add(key(list[i].wallet, list[j].wallet));
     }

@@ -50,21 +50,21 @@ describe('sweepTargetOf', () => {
 
   it('reads where an address sent its SOL from its newest transactions, and nothing from a receiver\'s side or a swap', () => {
     const tx = load('detection', 'plain-sol-transfer.json');
-    expect(sweepTargetOf(FUNDER, [tx], [tx])).toEqual({ collector: W, amount: '1.5', rawAmount: '1500000000', signature: tx.signature, slot: 249999000, timestamp: 1709990000, firstFunder: null });
-    expect(sweepTargetOf(W, [tx], [])).toBeNull();
-    expect(sweepTargetOf(FUNDER, [], [])).toBeNull();
+    expect(sweepTargetOf(FUNDER, [tx])).toEqual({ collector: W, amount: '1.5', rawAmount: '1500000000', signature: tx.signature, slot: 249999000, timestamp: 1709990000, firstFunder: null });
+    expect(sweepTargetOf(W, [tx])).toBeNull();
+    expect(sweepTargetOf(FUNDER, [])).toBeNull();
     const swap = load('domain', 'jupiter-raydium-sol-to-tweet.json');
-    expect(sweepTargetOf(swap.feePayer, [swap], [swap])).toBeNull();
+    expect(sweepTargetOf(swap.feePayer, [swap])).toBeNull();
   });
 
-  it('says who funded the address first, from its oldest transactions: a deposit address of a wallet\'s own was funded by that wallet', () => {
+  it('says who funded the address first: a deposit address of a wallet\'s own was funded by that wallet', () => {
     const tx = load('detection', 'plain-sol-transfer.json');
     const collector = 'Co11ector1111111111111111111111111111111111111';
     // W, funded by FUNDER, forwards 1.5 SOL to the collector a day later
     const forwarded = { ...(JSON.parse(JSON.stringify(tx).replaceAll(W, 'PLACEHOLDER').replaceAll(FUNDER, W).replaceAll('PLACEHOLDER', collector)) as EnhancedTransaction), signature: `${tx.signature.slice(0, -4)}FWD1`, timestamp: tx.timestamp + 86_400, slot: tx.slot + 216_000 };
-    expect(sweepTargetOf(W, [forwarded, tx], [tx, forwarded])).toEqual({ collector, amount: '1.5', rawAmount: '1500000000', signature: forwarded.signature, slot: tx.slot + 216_000, timestamp: tx.timestamp + 86_400, firstFunder: FUNDER });
-    // its oldest transactions not read, or holding no inbound SOL: unknown
-    expect(sweepTargetOf(W, [forwarded], [])?.firstFunder).toBeNull();
+    expect(sweepTargetOf(W, [forwarded, tx])).toEqual({ collector, amount: '1.5', rawAmount: '1500000000', signature: forwarded.signature, slot: tx.slot + 216_000, timestamp: tx.timestamp + 86_400, firstFunder: FUNDER });
+    // its funding not among them: unknown
+    expect(sweepTargetOf(W, [forwarded])?.firstFunder).toBeNull();
   });
 
   it('takes the address that received the most SOL in all, with its earliest transfer, and skips dust', () => {
@@ -79,8 +79,8 @@ describe('sweepTargetOf', () => {
     const other = 'Other1111111111111111111111111111111111111111';
     // W: 1.5 then 1.0 (2.5 in all); the other: one 2.0 in between; a dust spray to a third first
     const txs = [to(W, 1_000_000_000, 600, 'LAT1'), to(other, 2_000_000_000, 300, 'MID1'), tx, to('Dust111111111111111111111111111111111111111', 1_000_000, -60, 'DUST')];
-    expect(sweepTargetOf(FUNDER, txs, [])).toMatchObject({ collector: W, amount: '1.5', signature: tx.signature });
-    expect(sweepTargetOf(FUNDER, txs.slice(1), [])).toMatchObject({ collector: other, amount: '2' });
+    expect(sweepTargetOf(FUNDER, txs)).toMatchObject({ collector: W, amount: '1.5', signature: tx.signature });
+    expect(sweepTargetOf(FUNDER, txs.slice(1))).toMatchObject({ collector: other, amount: '2' });
   });
 });
 
@@ -90,6 +90,9 @@ describe('sweepChain', () => {
     const [node] = sweepChain(a, stats);
     expect(node).toMatchObject({ via: 'DA', collector: 'C', sent: { amount: '2', timestamp: T0 }, forward: { amount: '1.99', timestamp: T0 + HOUR } });
     expect(sweepChain(a, stats)).toHaveLength(1);
+    // the last of the wallet's transfers to it before the forwarding
+    const twice = sweeper('A', 'DA', T0 - DAY, '1', [solTransfer('A', 'DA', 'out', '3', T0 + 2 * HOUR)]);
+    expect(sweepChain(twice, stats)[0].sent).toMatchObject({ amount: '1', timestamp: T0 - DAY });
   });
 
   it('does not follow a longer history, a known exchange, an address that forwarded back or before the wallet sent to it, or one never read', () => {
@@ -151,16 +154,27 @@ describe('common downstream collector', () => {
     }
   });
 
-  it('an ordinary collector (a longer history) weighs half its degree\'s weight, and less for every wallet it collects from', () => {
+  it('a collector with a longer history than a wallet of one owner\'s (a small exchange, a merchant) links no one, nor one that collects from more wallets than its transactions', () => {
     const { stats, a, b } = twoDeposits(used);
-    const two = fundingForPair(a, b, stats).evidence[0];
-    expect(two).toMatchObject({ kind: 'common-downstream-collector', counterpartyActivity: { dedicated: false } });
-    expect(two.strength).toBeLessThan(fundingForPair(a, b, twoDeposits(operator).stats).evidence[0].strength / 2 + 1e-9);
-    // six more wallets of the group sent to it: its degree counts them
-    const more = Array.from({ length: 6 }, (_, k) => sweeper(`W${k}`, 'C', T0 + k * HOUR));
-    const links = fundingLinks([a, b, ...more], stats);
-    const ab = links.find((l) => l.a === 'A' && l.b === 'B')!;
-    expect(ab.evidence.find((e) => e.kind === 'common-downstream-collector')!.strength).toBeLessThan(two.strength);
+    expect(fundingForPair(a, b, stats).score).toBe(0);
+    expect(fundingLinks([a, b], stats)).toEqual([]);
+    // the operator's wallet of 12 transactions, that 14 wallets of the group reached: not one owner's
+    const dedicated = twoDeposits(operator);
+    const more = Array.from({ length: 12 }, (_, k) => sweeper(`W${k}`, 'C', T0 + k * HOUR));
+    expect(fundingLinks([dedicated.a, dedicated.b, ...more], dedicated.stats).find((l) => l.a === 'A' && l.b === 'B')).toBeUndefined();
+  });
+
+  it('cites a collector once: not when both wallets also sent to it themselves, nor when it is their common first funder', () => {
+    const { stats } = twoDeposits(operator);
+    // A sent to C both through DA and itself, B itself: the common sweep destination, once
+    const a = sweeper('A', 'DA', T0, '2', [solTransfer('A', 'C', 'out', '1', T0 + DAY)]);
+    const b = sweeper('B', 'C', T0 + 2 * DAY);
+    expect(fundingForPair(a, b, stats).evidence.map((e) => e.kind)).toEqual(['common-destination']);
+    // C funded both first, and collects from both through deposit addresses: their common first funder, once
+    const fundedBy = (w: string, to: string, t: number, sol: string) => fundingProfile(w, [solTransfer(w, 'C', 'in', '5', T0 - 20 * DAY + t), solTransfer(w, to, 'out', sol, t)]);
+    const kinds = fundingForPair(fundedBy('A', 'DA', T0, '2'), fundedBy('B', 'DB', T0 + 3 * DAY, '3'), stats).evidence.map((e) => e.kind);
+    expect(kinds).toContain('common-first-funder');
+    expect(kinds).not.toContain('common-downstream-collector');
   });
 
   it('finds the pairs in a group, cites the collector for a cluster, and links a group wallet that collected through a fresh address', () => {
@@ -179,5 +193,13 @@ describe('common downstream collector', () => {
     const [e] = link.evidence;
     expect(e).toMatchObject({ kind: 'indirect-transfer', from: 'A', to: 'C', via: ['DA'], sweep: true, first: { amount: '2', timestamp: T0 }, last: { amount: '1.99', timestamp: T0 + HOUR }, secondsApart: HOUR });
     expect(e.strength).toBeCloseTo(FUNDING_DEFAULTS.directStrength * FUNDING_DEFAULTS.upstreamHopFactor * (0.75 + 0.25 * 2 ** (-1 / 24)), 10);
+
+    // a fresh wallet A funded first that first funded C is the funding chain's indirect transfer: named once
+    const relayed = fundingProfile('C', [solTransfer('C', 'DA', 'in', '1.99', T0 + HOUR)]);
+    const chained: CounterpartyStats = { ...stats, origins: new Map([['DA', { funder: 'A', amount: '2', rawAmount: '2000000000', signature: 'origin-DA', slot: T0, timestamp: T0 }]]) };
+    const hops = fundingForPair(a, relayed, chained).evidence.filter((x) => x.kind === 'indirect-transfer');
+    expect(hops).toHaveLength(1);
+    expect(hops[0]).toMatchObject({ from: 'A', to: 'C', via: ['DA'] });
+    expect(hops[0]).not.toHaveProperty('sweep');
   });
 });

@@ -63,9 +63,11 @@ describe('generateWorld({ scenario: "adversarial" })', () => {
       expect(depositors).toHaveLength(ADVERSARIAL_CASES.exchangeDepositWallets);
       for (const address of depositors) {
         const [forward] = forwardOf(sweepOf(address).counterparty!);
-        // at the listed exchange (weight 0) or the unlisted busy one (a service)
-        expect(KNOWN_ADDRESSES.has(forward.to) || activityOf(w, forward.to) === 'service').toBe(true);
+        // at the listed exchange (weight 0), the unlisted busy one (a service) or the small one (a long history: ordinary)
+        expect(KNOWN_ADDRESSES.has(forward.to) || activityOf(w, forward.to) !== 'dedicated').toBe(true);
       }
+      const exchanges = depositors.map((address) => forwardOf(sweepOf(address).counterparty!)[0].to);
+      expect(exchanges.map((x) => (KNOWN_ADDRESSES.has(x) ? 'listed' : activityOf(w, x)))).toEqual(['listed', 'service', 'ordinary', 'listed']);
     }
   });
 
