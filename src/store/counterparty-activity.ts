@@ -33,15 +33,20 @@ export async function sharedCounterparties(pool: Pool, wallets: readonly string[
   return rows.map((r) => r.counterparty);
 }
 
+/** A cache row fetched at most $2 seconds ago (null: however old): the condition the caches' loads share. */
+export const FETCHED_WITHIN_SQL = '($2::double precision IS NULL OR fetched_at >= now() - make_interval(secs => $2::double precision))';
+
+/** `maxAgeSeconds` as FETCHED_WITHIN_SQL's $2. */
+export const maxAgeParam = (maxAgeSeconds: number): number | null => (Number.isFinite(maxAgeSeconds) ? maxAgeSeconds : null);
+
 /** The stored summaries of `addresses` fetched at most `maxAgeSeconds` ago. */
 export async function loadCounterpartyActivity(pool: Pool, addresses: readonly string[], maxAgeSeconds: number = Infinity): Promise<Map<string, CounterpartyActivity>> {
   if (addresses.length === 0) return new Map();
   const { rows } = await pool.query<{ address: string; transactions: number; page_limit: number; oldest_time: string | null; newest_time: string | null }>(
     `SELECT address, transactions, page_limit, oldest_time, newest_time
        FROM counterparty_activity
-      WHERE address = ANY($1::text[])
-        AND ($2::double precision IS NULL OR fetched_at >= now() - make_interval(secs => $2::double precision))`,
-    [addresses, Number.isFinite(maxAgeSeconds) ? maxAgeSeconds : null],
+      WHERE address = ANY($1::text[]) AND ${FETCHED_WITHIN_SQL}`,
+    [addresses, maxAgeParam(maxAgeSeconds)],
   );
   return new Map(
     rows.map((r) => [

@@ -4,6 +4,7 @@
 import type { Pool } from 'pg';
 import type { SweepTarget } from '../domain/detection/types';
 import { formatUnits } from '../domain/decimal';
+import { FETCHED_WITHIN_SQL, maxAgeParam } from './counterparty-activity';
 
 /**
  * Each of `wallets`' largest SOL destination: the address it sent the most SOL to in transfers of at
@@ -49,9 +50,8 @@ export async function loadSweepTargets(pool: Pool, addresses: readonly string[],
   if (addresses.length === 0) return new Map();
   const { rows } = await pool.query<{ address: string; collector: string | null; signature: string | null; slot: string | null; block_time: string | null; lamports: string | null; first_funder: string | null }>(
     `SELECT address, collector, signature, slot, block_time, lamports, first_funder FROM sweep_targets
-      WHERE address = ANY($1::text[])
-        AND ($2::double precision IS NULL OR fetched_at >= now() - make_interval(secs => $2::double precision))`,
-    [addresses, Number.isFinite(maxAgeSeconds) ? maxAgeSeconds : null],
+      WHERE address = ANY($1::text[]) AND ${FETCHED_WITHIN_SQL}`,
+    [addresses, maxAgeParam(maxAgeSeconds)],
   );
   return new Map(
     rows.map((r) => [

@@ -10,13 +10,13 @@
 import { readFirstFunderActivity, refreshCounterpartyActivity } from '../../src/activities/counterparty-activity';
 import { KNOWN_ADDRESSES, type FundingEvidence } from '../../src/domain/detection/funding';
 import type { SimilarityCluster, SimilarityPair } from '../../src/domain/similarity/types';
-import { HeliusClient, SolanaRpcClient } from '../../src/providers';
 import { getAnalysis } from '../../src/store/analyses';
 import { walletAddress } from '../../src/simulator/keys';
 import type { WorldInput } from '../../src/simulator/world';
 import { analysisInput, executeAnalysis } from '../harness/analyses';
 import { useSimulatedStack } from '../harness/stack';
 import { servedApi } from '../harness/http-api';
+import { useProviderClients } from '../harness/provider-clients';
 
 const T0 = 1_730_000_000;
 const DAY = 86_400;
@@ -79,16 +79,7 @@ describe('funding chains', () => {
     },
   );
   const log = (endpoint: string) => opened.sim.requestLog.filter((r) => r.endpoint === endpoint);
-  let rpc: SolanaRpcClient;
-  let helius: HeliusClient;
-  beforeAll(() => {
-    rpc = new SolanaRpcClient({ url: opened.sim.url, apiKey: 'k' });
-    helius = new HeliusClient({ baseUrl: opened.sim.url, apiKey: 'k' });
-  });
-  afterAll(async () => {
-    await rpc.close();
-    await helius.close();
-  });
+  const providers = useProviderClients(() => opened.sim.url);
 
   it('an analysis follows each first funder upstream, stores who funded whom, and links the operator\'s wallets at its own wallet, not the strangers at the exchange', async () => {
     const input = analysisInput({ wallets }, { tuning: { pollIntervalMs: 200 } });
@@ -132,7 +123,7 @@ describe('funding chains', () => {
 
   it('reads nothing again for a later step, and without the chain\'s word on the top of a chain links nothing', async () => {
     const [signatures, parses] = [log('rpc:getSignaturesForAddress').length, log('helius:parse').length];
-    const again = await refreshCounterpartyActivity(opened.stack.pool, rpc, wallets, { maxLookups: 200, maxAgeSeconds: 86_400, parser: helius });
+    const again = await refreshCounterpartyActivity(opened.stack.pool, providers.rpc, wallets, { maxLookups: 200, maxAgeSeconds: 86_400, parser: providers.helius });
     expect(again.traced).toEqual({ followed: hops.length + ownHops.length + 1, origins: 0, failed: 0 });
     expect([log('rpc:getSignaturesForAddress').length, log('helius:parse').length]).toEqual([signatures, parses]);
     // the operator's own wallet unread (its summary gone, the RPC failing): the chains reach it, but
@@ -140,7 +131,7 @@ describe('funding chains', () => {
     await opened.stack.pool.query('DELETE FROM counterparty_activity WHERE address = $1', [ROOT]);
     opened.sim.configure({ faults: { errorRate: 1, providers: ['solana-rpc'] } });
     try {
-      const failing = await refreshCounterpartyActivity(opened.stack.pool, rpc, wallets, { maxLookups: 200, maxAgeSeconds: 86_400, parser: helius, deadlineMs: 60_000 });
+      const failing = await refreshCounterpartyActivity(opened.stack.pool, providers.rpc, wallets, { maxLookups: 200, maxAgeSeconds: 86_400, parser: providers.helius, deadlineMs: 60_000 });
       expect(failing.traced.failed).toBe(1);
     } finally {
       opened.sim.configure({ faults: { errorRate: 0 } });
@@ -207,18 +198,18 @@ describe('funding chains', () => {
   it('stores no origin for an address whose oldest transactions did not all come back, and reads it again later', async () => {
     const { pool } = opened.stack;
     await pool.query('DELETE FROM funding_origins WHERE address = $1', [hops[1]]);
-    const page = await rpc.getSignaturesForAddress(hops[1], { limit: 1000 });
+    const page = await providers.rpc.getSignaturesForAddress(hops[1], { limit: 1000 });
     const funding = page[page.length - 1].signature; // its oldest: the operator's funding of it
     // the provider answers that transaction in a shape the client's validation rejects: left out
     opened.sim.configure({ faults: { malformedSignatures: [funding] } });
     try {
-      const refresh = await refreshCounterpartyActivity(pool, rpc, [operator[1], operator[2]], { maxLookups: 200, maxAgeSeconds: 86_400, parser: helius });
+      const refresh = await refreshCounterpartyActivity(pool, providers.rpc, [operator[1], operator[2]], { maxLookups: 200, maxAgeSeconds: 86_400, parser: providers.helius });
       expect(refresh.traced.failed).toBeGreaterThanOrEqual(1);
     } finally {
       opened.sim.configure({ faults: { malformedSignatures: [] } });
     }
     expect((await pool.query('SELECT 1 FROM funding_origins WHERE address = $1', [hops[1]])).rows).toEqual([]);
-    await refreshCounterpartyActivity(pool, rpc, [operator[1], operator[2]], { maxLookups: 200, maxAgeSeconds: 86_400, parser: helius });
+    await refreshCounterpartyActivity(pool, providers.rpc, [operator[1], operator[2]], { maxLookups: 200, maxAgeSeconds: 86_400, parser: providers.helius });
     expect((await pool.query('SELECT funder FROM funding_origins WHERE address = $1', [hops[1]])).rows).toEqual([{ funder: ROOT }]);
   });
 
@@ -228,20 +219,20 @@ describe('funding chains', () => {
     const asked = () => log('rpc:getSignaturesForAddress').filter((r) => r.wallet === hops[0]).length;
     const before = asked();
     const options = { maxAgeSeconds: 86_400 };
-    expect(await readFirstFunderActivity(pool, rpc, operator[0], options)).toBe(true);
+    expect(await readFirstFunderActivity(pool, providers.rpc, operator[0], options)).toBe(true);
     expect(asked() - before).toBe(1);
     expect((await pool.query('SELECT transactions, oldest_signatures IS NOT NULL AS oldest FROM counterparty_activity WHERE address = $1', [hops[0]])).rows).toEqual([{ transactions: 2, oldest: true }]);
     // fresh now; a wallet that was never synced has no first funder
-    expect(await readFirstFunderActivity(pool, rpc, operator[0], options)).toBe(false);
-    expect(await readFirstFunderActivity(pool, rpc, at('never-synced'), options)).toBe(false);
+    expect(await readFirstFunderActivity(pool, providers.rpc, operator[0], options)).toBe(false);
+    expect(await readFirstFunderActivity(pool, providers.rpc, at('never-synced'), options)).toBe(false);
     expect(asked() - before).toBe(1);
     // a failing or slow RPC leaves the read to the step; only a cancellation is thrown
     await pool.query('DELETE FROM counterparty_activity WHERE address = $1', [hops[0]]);
     opened.sim.configure({ latencyMs: { 'rpc:getSignaturesForAddress': 600_000 } });
     try {
-      expect(await readFirstFunderActivity(pool, rpc, operator[0], { ...options, deadlineMs: 200 })).toBe(false);
+      expect(await readFirstFunderActivity(pool, providers.rpc, operator[0], { ...options, deadlineMs: 200 })).toBe(false);
       const cancel = new AbortController();
-      const cancelled = readFirstFunderActivity(pool, rpc, operator[0], { ...options, signal: cancel.signal });
+      const cancelled = readFirstFunderActivity(pool, providers.rpc, operator[0], { ...options, signal: cancel.signal });
       setTimeout(() => cancel.abort(new Error('sync cancelled')), 100);
       await expect(cancelled).rejects.toThrow('sync cancelled');
     } finally {

@@ -9,13 +9,13 @@
 import { readSweepDestinationActivity, refreshCounterpartyActivity } from '../../src/activities/counterparty-activity';
 import type { FundingEvidence } from '../../src/domain/detection/funding';
 import type { SimilarityCluster, SimilarityPair } from '../../src/domain/similarity/types';
-import { HeliusClient, SolanaRpcClient } from '../../src/providers';
 import { getAnalysis } from '../../src/store/analyses';
 import { walletAddress } from '../../src/simulator/keys';
 import type { WorldInput } from '../../src/simulator/world';
 import { analysisInput, executeAnalysis } from '../harness/analyses';
 import { useSimulatedStack } from '../harness/stack';
 import { servedApi } from '../harness/http-api';
+import { useProviderClients } from '../harness/provider-clients';
 
 const T0 = 1_730_000_000;
 const DAY = 86_400;
@@ -59,16 +59,7 @@ describe('sweep chains', () => {
   const served = servedApi(() => opened.stack);
   const opened = useSimulatedStack({ world }, {}, { ...served.hooks });
   const log = (endpoint: string) => opened.sim.requestLog.filter((r) => r.endpoint === endpoint);
-  let rpc: SolanaRpcClient;
-  let helius: HeliusClient;
-  beforeAll(() => {
-    rpc = new SolanaRpcClient({ url: opened.sim.url, apiKey: 'k' });
-    helius = new HeliusClient({ baseUrl: opened.sim.url, apiKey: 'k' });
-  });
-  afterAll(async () => {
-    await rpc.close();
-    await helius.close();
-  });
+  const providers = useProviderClients(() => opened.sim.url);
 
   it('an analysis follows each wallet\'s sweeps through fresh addresses, stores where they forwarded, and links the operator\'s wallets at its collector, not the strangers at the exchange', async () => {
     const input = analysisInput({ wallets }, { tuning: { pollIntervalMs: 200 } });
@@ -115,22 +106,22 @@ describe('sweep chains', () => {
   it('reads nothing again for a later step; a target whose transactions did not all come back is not stored, and is read later', async () => {
     const { pool } = opened.stack;
     const [signatures, parses] = [log('rpc:getSignaturesForAddress').length, log('helius:parse').length];
-    const again = await refreshCounterpartyActivity(pool, rpc, wallets, { maxLookups: 200, maxAgeSeconds: 86_400, parser: helius });
+    const again = await refreshCounterpartyActivity(pool, providers.rpc, wallets, { maxLookups: 200, maxAgeSeconds: 86_400, parser: providers.helius });
     expect(again.swept).toEqual({ followed: deposits.length + strangerDeposits.length + 1, targets: 0, failed: 0 });
     expect([log('rpc:getSignaturesForAddress').length, log('helius:parse').length]).toEqual([signatures, parses]);
 
     await pool.query('DELETE FROM sweep_targets WHERE address = $1', [deposits[1]]);
-    const page = await rpc.getSignaturesForAddress(deposits[1], { limit: 1000 });
+    const page = await providers.rpc.getSignaturesForAddress(deposits[1], { limit: 1000 });
     // its newest: the forwarding to the collector; the provider answers it in a shape the client rejects
     opened.sim.configure({ faults: { malformedSignatures: [page[0].signature] } });
     try {
-      const refresh = await refreshCounterpartyActivity(pool, rpc, [operator[1], operator[2]], { maxLookups: 200, maxAgeSeconds: 86_400, parser: helius });
+      const refresh = await refreshCounterpartyActivity(pool, providers.rpc, [operator[1], operator[2]], { maxLookups: 200, maxAgeSeconds: 86_400, parser: providers.helius });
       expect(refresh.swept.failed).toBe(1);
     } finally {
       opened.sim.configure({ faults: { malformedSignatures: [] } });
     }
     expect((await pool.query('SELECT 1 FROM sweep_targets WHERE address = $1', [deposits[1]])).rows).toEqual([]);
-    const later = await refreshCounterpartyActivity(pool, rpc, [operator[1], operator[2]], { maxLookups: 200, maxAgeSeconds: 86_400, parser: helius });
+    const later = await refreshCounterpartyActivity(pool, providers.rpc, [operator[1], operator[2]], { maxLookups: 200, maxAgeSeconds: 86_400, parser: providers.helius });
     expect(later.swept).toMatchObject({ targets: 1, failed: 0 });
     expect((await pool.query('SELECT collector, first_funder FROM sweep_targets WHERE address = $1', [deposits[1]])).rows).toEqual([{ collector: COLLECTOR, first_funder: operator[1] }]);
   }, 120_000);
@@ -141,24 +132,24 @@ describe('sweep chains', () => {
     const asked = () => log('rpc:getSignaturesForAddress').filter((r) => r.wallet === deposits[0]).length;
     const before = asked();
     const options = { maxAgeSeconds: 86_400 };
-    expect(await readSweepDestinationActivity(pool, rpc, operator[0], options)).toBe(true);
+    expect(await readSweepDestinationActivity(pool, providers.rpc, operator[0], options)).toBe(true);
     expect(asked() - before).toBe(1);
     // its page's newest signatures are kept for the step (the forwarding, then the wallet's sweep)
     const { rows } = await pool.query<{ transactions: number; newest: number }>('SELECT transactions, cardinality(newest_signatures) AS newest FROM counterparty_activity WHERE address = $1', [deposits[0]]);
     expect(rows).toEqual([{ transactions: 2, newest: 2 }]);
     // fresh now; a wallet that sent no SOL has no destination
-    expect(await readSweepDestinationActivity(pool, rpc, operator[0], options)).toBe(false);
-    expect(await readSweepDestinationActivity(pool, rpc, PAYEE, options)).toBe(false);
+    expect(await readSweepDestinationActivity(pool, providers.rpc, operator[0], options)).toBe(false);
+    expect(await readSweepDestinationActivity(pool, providers.rpc, PAYEE, options)).toBe(false);
     expect(asked() - before).toBe(1);
     // a failing RPC leaves the read to the step
     await pool.query('DELETE FROM counterparty_activity WHERE address = $1', [deposits[0]]);
     opened.sim.configure({ faults: { errorRate: 1, providers: ['solana-rpc'] } });
     try {
-      expect(await readSweepDestinationActivity(pool, rpc, operator[0], options)).toBe(false);
+      expect(await readSweepDestinationActivity(pool, providers.rpc, operator[0], options)).toBe(false);
     } finally {
       opened.sim.configure({ faults: { errorRate: 0 } });
     }
-    expect(await readSweepDestinationActivity(pool, rpc, operator[0], options)).toBe(true);
+    expect(await readSweepDestinationActivity(pool, providers.rpc, operator[0], options)).toBe(true);
   });
 
   it('without the chain\'s word on the collector, or with the RPC failing, links nothing and never fails the step', async () => {
@@ -168,7 +159,7 @@ describe('sweep chains', () => {
     await pool.query('DELETE FROM counterparty_activity WHERE address = $1', [COLLECTOR]);
     opened.sim.configure({ faults: { errorRate: 1, providers: ['solana-rpc'] } });
     try {
-      const failing = await refreshCounterpartyActivity(pool, rpc, operator, { maxLookups: 200, maxAgeSeconds: 86_400, parser: helius, deadlineMs: 60_000 });
+      const failing = await refreshCounterpartyActivity(pool, providers.rpc, operator, { maxLookups: 200, maxAgeSeconds: 86_400, parser: providers.helius, deadlineMs: 60_000 });
       expect(failing.swept.failed).toBe(1);
     } finally {
       opened.sim.configure({ faults: { errorRate: 0 } });

@@ -144,7 +144,7 @@ export const fundingEvidence = {
         kind: { type: 'string', enum: ['common-downstream-collector'] },
         counterparty: { type: 'string', description: 'the common collector' },
         counterpartyWallets: { type: 'integer', description: 'distinct wallets of the database it transferred with itself, or of the group whose SOL reached it, whichever is more' },
-        counterpartyWeight: { type: 'number', description: 'its weight in [0, 1], as an upstream funder’s: 1 for a wallet whose whole history on chain is short, half its degree’s weight for a longer one; a service (an exchange’s hot wallet collecting its deposit addresses), a known exchange or an address the chain was not asked about weighs 0' },
+        counterpartyWeight: { type: 'number', description: 'its weight in [0, 1]: 1 for a wallet whose whole history on chain is short (at most 500 transactions) and that touched no more wallets than that; anything else weighs 0: a known exchange, a service or a longer history (an exchange’s hot wallet collecting its customers’ deposit addresses), or an address the chain was not asked about' },
         counterpartyActivity,
         viaA: { type: 'array', items: walletAddress, maxItems: 1, description: 'the fresh address wallet A sent SOL to that forwarded it to the counterparty (empty: A sent it there itself)' },
         viaB: { type: 'array', items: walletAddress, maxItems: 1, description: 'the same for wallet B' },

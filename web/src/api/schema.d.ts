@@ -734,7 +734,7 @@ export interface paths {
                                             };
                                             /** @description distinct wallets of the database it transferred with itself, or of the group whose SOL reached it, whichever is more */
                                             counterpartyWallets: number;
-                                            /** @description its weight in [0, 1], as an upstream funder’s: 1 for a wallet whose whole history on chain is short, half its degree’s weight for a longer one; a service (an exchange’s hot wallet collecting its deposit addresses), a known exchange or an address the chain was not asked about weighs 0 */
+                                            /** @description its weight in [0, 1]: 1 for a wallet whose whole history on chain is short (at most 500 transactions) and that touched no more wallets than that; anything else weighs 0: a known exchange, a service or a longer history (an exchange’s hot wallet collecting its customers’ deposit addresses), or an address the chain was not asked about */
                                             counterpartyWeight: number;
                                             /** @enum {string} */
                                             kind: "common-downstream-collector";
@@ -1571,7 +1571,7 @@ export interface paths {
                                             };
                                             /** @description distinct wallets of the database it transferred with itself, or of the group whose SOL reached it, whichever is more */
                                             counterpartyWallets: number;
-                                            /** @description its weight in [0, 1], as an upstream funder’s: 1 for a wallet whose whole history on chain is short, half its degree’s weight for a longer one; a service (an exchange’s hot wallet collecting its deposit addresses), a known exchange or an address the chain was not asked about weighs 0 */
+                                            /** @description its weight in [0, 1]: 1 for a wallet whose whole history on chain is short (at most 500 transactions) and that touched no more wallets than that; anything else weighs 0: a known exchange, a service or a longer history (an exchange’s hot wallet collecting its customers’ deposit addresses), or an address the chain was not asked about */
                                             counterpartyWeight: number;
                                             /** @enum {string} */
                                             kind: "common-downstream-collector";
@@ -2386,7 +2386,7 @@ export interface paths {
                                         };
                                         /** @description distinct wallets of the database it transferred with itself, or of the group whose SOL reached it, whichever is more */
                                         counterpartyWallets: number;
-                                        /** @description its weight in [0, 1], as an upstream funder’s: 1 for a wallet whose whole history on chain is short, half its degree’s weight for a longer one; a service (an exchange’s hot wallet collecting its deposit addresses), a known exchange or an address the chain was not asked about weighs 0 */
+                                        /** @description its weight in [0, 1]: 1 for a wallet whose whole history on chain is short (at most 500 transactions) and that touched no more wallets than that; anything else weighs 0: a known exchange, a service or a longer history (an exchange’s hot wallet collecting its customers’ deposit addresses), or an address the chain was not asked about */
                                         counterpartyWeight: number;
                                         /** @enum {string} */
                                         kind: "common-downstream-collector";

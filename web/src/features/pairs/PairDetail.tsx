@@ -181,20 +181,11 @@ function FundingItem({ f }: { f: FundingEvidence }) {
             </span>
           ) : null}
         </>
-      ) : f.kind === 'common-upstream-funder' && f.counterparty ? (
+      ) : (f.kind === 'common-upstream-funder' || f.kind === 'common-downstream-collector') && f.counterparty ? (
         <>
           {' '}
-          <span className="mono">{shortAddress(f.counterparty)}</span> <ExplorerLink kind="account" value={f.counterparty} /> funded both through fresh wallets
-          <span className="muted">
-            {' '}
-            (A: {chainText(f.viaA)}; B: {chainText(f.viaB)})
-          </span>
-          {f.counterpartyActivity?.dedicated ? <span className="muted"> · its whole history: {f.counterpartyActivity.transactions} transactions</span> : null}
-        </>
-      ) : f.kind === 'common-downstream-collector' && f.counterparty ? (
-        <>
-          {' '}
-          <span className="mono">{shortAddress(f.counterparty)}</span> <ExplorerLink kind="account" value={f.counterparty} /> collected from both through fresh deposit addresses
+          <span className="mono">{shortAddress(f.counterparty)}</span> <ExplorerLink kind="account" value={f.counterparty} />{' '}
+          {f.kind === 'common-upstream-funder' ? 'funded both through fresh wallets' : 'collected from both through fresh deposit addresses'}
           <span className="muted">
             {' '}
             (A: {chainText(f.viaA)}; B: {chainText(f.viaB)})
