@@ -5,7 +5,7 @@ import { Runtime } from '@temporalio/worker';
 import { loadConfig } from './config';
 import { createActivities } from './activities';
 import { createLogger, temporalLogger } from './logger';
-import { checkDatabase, createPool, migrate } from './store/db';
+import { checkDatabase, createPool, migrate, workerPoolSize } from './store/db';
 import { connectRedis, createRedis } from './store/redis';
 import { connectClient, connectWorkerConnection } from './temporal/connection';
 import { ensureRefreshSchedule } from './temporal/schedules';
@@ -27,12 +27,9 @@ async function main(): Promise<void> {
   });
 
   await migrate(config.DATABASE_URL);
-  // Analysis steps; each similarity step keeps a client for its advisory lock while it runs (which
-  // also asks for the tokens to enrich) and one for its store's transaction, and similarity steps run
-  // both in the analysis queue's slots and, for small groups, in as many local-activity slots
-  // (LOCAL_STEPS_PATCH): two clients for each of 2 x ANALYSIS_CONCURRENCY; and the other steps'
-  // statements (a wallet sync's go to the sync pool below).
-  const pool = createPool(config.DATABASE_URL, 4 * config.ANALYSIS_CONCURRENCY + 10, { applicationName: 'wallet-similarity worker' });
+  // Analysis steps (workerPoolSize: two clients for each similarity step a slot can run) and the other
+  // steps' statements (a wallet sync's go to the sync pool below).
+  const pool = createPool(config.DATABASE_URL, workerPoolSize(config.ANALYSIS_CONCURRENCY), { applicationName: 'wallet-similarity worker' });
   await checkDatabase(pool, config.DATABASE_URL);
   // Wallet syncs run their statements on connections of their own (SYNC_CONNECTIONS): few, warm
   // backends. A sync's statement waits for one behind the syncs' statements before it, not behind

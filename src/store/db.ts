@@ -16,6 +16,18 @@ export interface PoolOptions {
   connectionTimeoutMs?: number;
 }
 
+/**
+ * The worker's pool for `analysisConcurrency` analysis slots: each similarity step keeps a client
+ * for its advisory lock while it runs (which also asks for the tokens to enrich) and one for its
+ * store's transaction, and similarity steps run both in the analysis queue's slots and, for small
+ * groups, in as many local-activity slots (LOCAL_STEPS_PATCH): two clients for each of 2 ×
+ * analysisConcurrency; and the other steps' statements. Fewer, and steps holding their locks can
+ * take every client while each waits for one more.
+ */
+export function workerPoolSize(analysisConcurrency: number): number {
+  return 4 * analysisConcurrency + 10;
+}
+
 export function createPool(databaseUrl: string, max = 10, options: PoolOptions = {}): Pool {
   const pool = new Pool({
     connectionString: databaseUrl,

@@ -8,7 +8,7 @@ import type { Pool } from 'pg';
 import type Redis from 'ioredis';
 import { loadConfig, type Config } from '../../src/config';
 import { createActivities, type Activities } from '../../src/activities';
-import { createPool } from '../../src/store/db';
+import { createPool, workerPoolSize } from '../../src/store/db';
 import { createRedis, connectRedis } from '../../src/store/redis';
 import { createWorkers } from '../../src/temporal/workers';
 import { buildActivityDeps } from '../../src/wiring';
@@ -37,6 +37,9 @@ export interface TestStack {
   withWorkers<T>(fn: () => Promise<T>, opts?: { activities?: Partial<Activities> }): Promise<T>;
   close(): Promise<void>;
 }
+
+/** The test workers' slots per task queue. */
+const WORKER_CONCURRENCY = { balances: 20, analysis: 10, enrichment: 5 };
 
 async function openTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const env = testEnv();
@@ -67,8 +70,9 @@ async function openTestStack(options: TestStackOptions = {}): Promise<TestStack>
     ...options.env,
   };
   const config = loadConfig(processEnv);
-  // the suite's database, or one of the file's own (options.env.DATABASE_URL)
-  const pool = createPool(processEnv.DATABASE_URL);
+  // the suite's database, or one of the file's own (options.env.DATABASE_URL), with as many clients
+  // as a worker of these slots has (a burst's similarity steps each hold one for their locks)
+  const pool = createPool(processEnv.DATABASE_URL, workerPoolSize(WORKER_CONCURRENCY.analysis));
   const connection = await Connection.connect({ address: env.temporalAddress });
   const client = new Client({ connection, namespace });
   const nativeConnection = await NativeConnection.connect({ address: env.temporalAddress });
@@ -80,7 +84,7 @@ async function openTestStack(options: TestStackOptions = {}): Promise<TestStack>
       connection: nativeConnection,
       namespace,
       activities,
-      concurrency: { balances: 20, analysis: 10, enrichment: 5 },
+      concurrency: WORKER_CONCURRENCY,
       workflowBundlePath: env.workflowBundlePath,
       workflowCache: { maxCachedWorkflows: config.WORKFLOW_CACHE_SIZE, reuseV8Context: config.WORKFLOW_REUSE_V8_CONTEXT },
     });
