@@ -5,7 +5,7 @@
 // against the world's ground truth.
 import { ENGINE_VERSION, computeSimilarity, extractMany, formatUnits } from '../../src/domain';
 import type { EnhancedTransaction, SimilarityDatabaseStats, SimilarityResult, SimilarityWalletInput } from '../../src/domain';
-import { FUNDING_DEFAULTS, KNOWN_ADDRESSES, counterpartyActivityClass, extractTransfersMany, freshActivity, fundingOriginOf, fundingProfile, fundingTransfer, summariseSignatures, sweepTargetOf } from '../../src/domain/detection';
+import { FUNDING_DEFAULTS, KNOWN_ADDRESSES, counterpartyActivityClass, extractTransfersMany, freshActivity, fundingOriginOf, fundingProfile, summariseSignatures, sweepTargetOf, sweepTransfer } from '../../src/domain/detection';
 import type { CounterpartyActivity, FundingOrigin, SweepTarget, TokenLaunch } from '../../src/domain/detection';
 import { DEFAULT_LAUNCH_LOOKUPS, LAUNCH_PAGE_LIMIT } from '../../src/activities/token-launch';
 import { BUNDLE_DEFAULTS } from '../../src/domain/detection/bundles';
@@ -238,7 +238,7 @@ function traceSweeps(wallets: readonly SimilarityWalletInput[], sim: SimWorld, a
   for (const w of wallets) {
     const totals = new Map<string, bigint>();
     for (const t of w.transfers ?? []) {
-      if (t.direction !== 'out' || t.asset !== 'SOL' || !fundingTransfer(t) || members.has(t.counterparty) || KNOWN_ADDRESSES.has(t.counterparty)) continue;
+      if (!sweepTransfer(t) || members.has(t.counterparty) || KNOWN_ADDRESSES.has(t.counterparty)) continue;
       totals.set(t.counterparty, (totals.get(t.counterparty) ?? 0n) + BigInt(t.rawAmount));
     }
     const largest = [...totals].sort((x, y) => (y[1] > x[1] ? 1 : y[1] < x[1] ? -1 : x[0] < y[0] ? -1 : 1))[0]?.[0];

@@ -430,7 +430,7 @@ function upstreamEvidence(
   known: ReadonlyMap<string, unknown>,
   halfWeightDegree: number,
   minWeight: number,
-): FundingEvidence | null {
+): Extract<FundingEvidence, { kind: 'common-upstream-funder' }> | null {
   if (chainA.length < 2 && chainB.length < 2) return null;
   const d = FUNDING_DEFAULTS;
   const atB = new Map(chainB.map((n) => [n.address, n]));
@@ -547,7 +547,7 @@ function indirectTransfer(from: string, to: string, chain: readonly ChainNode[],
 export function sweepTargetOf(address: string, transactions: readonly EnhancedTransaction[]): SweepTarget | null {
   const outbound = transactions
     .flatMap((tx) => extractTransfers(tx, address))
-    .filter((t) => t.direction === 'out' && t.asset === SOL_ASSET && fundingTransfer(t) && t.counterparty !== address)
+    .filter((t) => sweepTransfer(t) && t.counterparty !== address)
     .sort(compareTransfers);
   const totals = new Map<string, bigint>();
   for (const t of outbound) totals.set(t.counterparty, (totals.get(t.counterparty) ?? 0n) + BigInt(t.rawAmount));
@@ -586,7 +586,7 @@ export function sweepChain(profile: FundingProfile, stats: CounterpartyStats, kn
     if (target === undefined || target.firstFunder !== profile.wallet || known.has(via) || target.collector === profile.wallet || target.collector === via) continue;
     if (!freshAddress(stats.activity?.get(via), stats.walletsPerCounterparty.get(via) ?? 1)) continue;
     let sent: WalletTransfer | undefined;
-    for (const t of list) if (t.direction === 'out' && t.asset === SOL_ASSET && fundingTransfer(t) && t.timestamp <= target.timestamp) sent = t;
+    for (const t of list) if (sweepTransfer(t) && t.timestamp <= target.timestamp) sent = t;
     if (sent === undefined) continue;
     nodes.push({ via, collector: target.collector, sent: ref(sent), forward: { asset: SOL_ASSET, amount: target.amount, signature: target.signature, slot: target.slot, timestamp: target.timestamp } });
   }
@@ -619,7 +619,7 @@ function downstreamOf(profile: FundingProfile, nodes: readonly SweepNode[], dire
     if (had === undefined || n.forward.timestamp < had.receipt.timestamp) out.set(n.collector, { depth: 1, via: [n.via], receipt: n.forward });
   }
   for (const c of direct) {
-    const first = profile.byCounterparty.get(c)?.find((t) => t.direction === 'out' && t.asset === SOL_ASSET && fundingTransfer(t));
+    const first = profile.byCounterparty.get(c)?.find(sweepTransfer);
     if (first !== undefined) out.set(c, { depth: 0, via: [], receipt: ref(first) });
   }
   return out;
@@ -718,6 +718,11 @@ function sweptTo(from: string, to: string, nodes: readonly SweepNode[], direct: 
   };
 }
 
+/** An outbound SOL transfer of at least `fundingMinLamports`: what a sweep is made of (engine 2.6.0). */
+export function sweepTransfer(t: WalletTransfer): boolean {
+  return t.direction === 'out' && t.asset === SOL_ASSET && fundingTransfer(t);
+}
+
 /** Whether a transfer can be funding evidence with a third party: any token, or SOL from `fundingMinLamports` on. */
 export function fundingTransfer(t: WalletTransfer): boolean {
   return t.asset !== SOL_ASSET || BigInt(t.rawAmount) >= BigInt(FUNDING_DEFAULTS.fundingMinLamports);
@@ -812,7 +817,7 @@ export function fundingForPair(
     const chainA = fundingChain(a, stats, known);
     const chainB = fundingChain(b, stats, known);
     const upstream = upstreamEvidence(a.wallet, chainA, b.wallet, chainB, stats, known, half, minWeight);
-    if (upstream !== null && upstream.kind === 'common-upstream-funder') {
+    if (upstream !== null) {
       evidence.push(upstream);
       upstreamFunder = upstream.counterparty;
     }
@@ -920,7 +925,7 @@ export function groupFunding(profiles: readonly FundingProfile[], stats: Counter
         else sweepReach.set(c, [{ wallet: p.wallet, depth: 1 }]);
       }
     }
-    const sentTo = (p: FundingProfile, c: string): boolean => (p.byCounterparty.get(c) ?? []).some((t) => t.direction === 'out' && t.asset === SOL_ASSET && fundingTransfer(t));
+    const sentTo = (p: FundingProfile, c: string): boolean => (p.byCounterparty.get(c) ?? []).some(sweepTransfer);
     for (const [c, list] of sweepReach) {
       const swept = new Set(list.map((x) => x.wallet));
       for (const p of profiles) if (!swept.has(p.wallet) && p.wallet !== c && sentTo(p, c)) list.push({ wallet: p.wallet, depth: 0 });
