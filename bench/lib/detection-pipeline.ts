@@ -46,7 +46,7 @@ export interface DetectionBenchOptions {
 export const DEFAULT_DETECTION_BENCH: DetectionBenchOptions = { seeds: [1, 2, 3, 4, 5], wallets: 40, txPerWallet: 40, scenario: 'hard', counterpartyActivity: true };
 
 /** Wallets of a world by default, per scenario: every adversarial case appears from 57 wallets (a quarter of them the large operator); at 60, 2 independents are left. */
-export const DEFAULT_BENCH_WALLETS: Readonly<Record<DetectionBenchOptions['scenario'], number>> = { classic: 40, hard: 40, adversarial: 72 };
+export const DEFAULT_BENCH_WALLETS: Readonly<Record<DetectionBenchOptions['scenario'], number>> = { classic: 40, hard: 40, adversarial: 80 };
 
 /**
  * Everything the engine gets about one wallet, built the way the stack builds it: the wallet's
@@ -224,7 +224,8 @@ export function worldStats(wallets: readonly SimilarityWalletInput[], sim?: SimW
 /**
  * The sweep chains as the analysis activity follows them (traceSweeps): each wallet's largest SOL
  * destination (sweepDestinations), its activity read; a fresh one's target from its newest
- * transactions; the collectors' activity read (a group wallet's apart).
+ * transactions; the collectors' activity read (a group wallet's apart), and a fresh collector's target
+ * in turn, up to downstreamHops fresh addresses in a row.
  */
 function traceSweeps(wallets: readonly SimilarityWalletInput[], sim: SimWorld, activity: Map<string, CounterpartyActivity>): { sweeps: Map<string, SweepTarget>; groupCollectors: string[] } {
   const limit = FUNDING_DEFAULTS.activityPageLimit;
@@ -241,16 +242,20 @@ function traceSweeps(wallets: readonly SimilarityWalletInput[], sim: SimWorld, a
       if (!sweepTransfer(t) || members.has(t.counterparty) || KNOWN_ADDRESSES.has(t.counterparty)) continue;
       totals.set(t.counterparty, (totals.get(t.counterparty) ?? 0n) + BigInt(t.rawAmount));
     }
-    const largest = [...totals].sort((x, y) => (y[1] > x[1] ? 1 : y[1] < x[1] ? -1 : x[0] < y[0] ? -1 : 1))[0]?.[0];
-    if (largest === undefined || sweeps.has(largest)) continue;
-    const page = read(largest);
-    if (!freshActivity(activity.get(largest))) continue;
-    const parse = (list: typeof page) => list.map((x) => sim.transactionBySignature(x.signature)).filter((tx): tx is EnhancedTransaction => tx !== null);
-    // its whole history: the page's newest signatures, as many as a fresh address has
-    const target = sweepTargetOf(largest, parse(page.slice(0, FUNDING_DEFAULTS.freshMaxTransactions)));
-    if (target === null) continue;
-    sweeps.set(largest, target);
-    if (!members.has(target.collector) && !KNOWN_ADDRESSES.has(target.collector)) read(target.collector);
+    let address = [...totals].sort((x, y) => (y[1] > x[1] ? 1 : y[1] < x[1] ? -1 : x[0] < y[0] ? -1 : 1))[0]?.[0];
+    // the destination, then its collector while that is a fresh address (not the group's), up to downstreamHops in a row
+    for (let depth = 0; address !== undefined && depth < FUNDING_DEFAULTS.downstreamHops && !sweeps.has(address); depth++) {
+      const page = read(address);
+      if (!freshActivity(activity.get(address))) break;
+      const parse = (list: typeof page) => list.map((x) => sim.transactionBySignature(x.signature)).filter((tx): tx is EnhancedTransaction => tx !== null);
+      // its whole history: the page's newest signatures, as many as a fresh address has
+      const target = sweepTargetOf(address, parse(page.slice(0, FUNDING_DEFAULTS.freshMaxTransactions)));
+      if (target === null) break;
+      sweeps.set(address, target);
+      if (members.has(target.collector) || KNOWN_ADDRESSES.has(target.collector)) break;
+      read(target.collector);
+      address = target.collector;
+    }
   }
   return { sweeps, groupCollectors: [...new Set([...sweeps.values()].map((t) => t.collector))].filter((c) => members.has(c)) };
 }

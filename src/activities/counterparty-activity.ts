@@ -99,7 +99,7 @@ export async function refreshCounterpartyActivity(pool: Pool, source: SignatureS
   if (options.parser !== undefined) {
     [refresh.traced, refresh.swept] = await Promise.all([
       traceFundingChains(pool, options.parser, reader, wallets, firsts, options, deadline),
-      traceSweeps(pool, options.parser, reader, destinations, options, deadline),
+      traceSweeps(pool, options.parser, reader, wallets, destinations, options, deadline),
     ]);
   }
   return refresh;
@@ -177,25 +177,54 @@ async function parseSignatures(pool: Pool, parser: TransactionParser, signatures
 }
 
 /**
- * Follows the wallets' sweeps downstream: of their largest SOL destinations (`sweepDestinations`,
- * their activity already read), those whose whole history is short (`freshActivity`: a deposit
- * address of one wallet's) and whose target no fresh row holds have their whole history parsed (the
- * page's newest signatures; `sweepTargetOf`: who received the most of their outbound SOL, and who
- * funded them first), stored in sweep_targets; the collectors reached, a group wallet among them,
- * have their activity read (the step weighs a collector by it).
+ * Follows the wallets' sweeps downstream, one level at a time: of their largest SOL destinations
+ * (`sweepDestinations`, their activity already read), those whose whole history is short
+ * (`freshActivity`: a deposit address of one wallet's) and whose target no fresh row holds have their
+ * whole history parsed (the page's newest signatures; `sweepTargetOf`: who received the most of their
+ * outbound SOL, and who funded them first), stored in sweep_targets; the collectors reached, a group
+ * wallet among them, have their activity read (the step weighs a collector by it), and those that
+ * are fresh in turn (not the group's) are the next level, up to `downstreamHops` fresh addresses in
+ * a row (engine 2.7.0: a deposit address forwarding to another fresh address of the operator's).
  */
 async function traceSweeps(
   pool: Pool,
   parser: TransactionParser,
   reader: ReturnType<typeof activityReader>,
+  wallets: readonly string[],
   destinations: readonly string[],
   options: CounterpartyActivityOptions,
   deadline: AbortSignal,
 ): Promise<{ followed: number; targets: number; failed: number }> {
   const out = { followed: 0, targets: 0, failed: 0 };
-  if (destinations.length === 0 || deadline.aborted) return out;
-  const summaries = await loadCounterpartyActivity(pool, destinations);
-  let fresh = destinations.filter((a) => freshActivity(summaries.get(a)));
+  const seen = new Set([...wallets, ...KNOWN_ADDRESSES.keys(), ...destinations]);
+  let level = [...destinations];
+  for (let depth = 0; level.length > 0 && !deadline.aborted; depth++) {
+    const targets = await sweepTargetsOf(pool, parser, reader, level, options, deadline, out);
+    const collectors = [...new Set([...targets.values()].flatMap((t) => (t === null || KNOWN_ADDRESSES.has(t.collector) ? [] : [t.collector])))].slice(0, options.maxLookups);
+    if (collectors.length === 0 || deadline.aborted) break;
+    out.failed += (await reader.read(collectors)).failed;
+    if (depth + 1 >= FUNDING_DEFAULTS.downstreamHops) break;
+    level = collectors.filter((c) => !seen.has(c));
+    for (const c of level) seen.add(c);
+  }
+  return out;
+}
+
+/**
+ * The sweep targets of the fresh addresses among `addresses` (their activity read): those stored
+ * within `maxAgeSeconds`, the others from their whole history, parsed and stored; `out` counts them.
+ */
+async function sweepTargetsOf(
+  pool: Pool,
+  parser: TransactionParser,
+  reader: ReturnType<typeof activityReader>,
+  addresses: readonly string[],
+  options: CounterpartyActivityOptions,
+  deadline: AbortSignal,
+  out: { followed: number; targets: number; failed: number },
+): Promise<Map<string, SweepTarget | null>> {
+  const summaries = await loadCounterpartyActivity(pool, addresses);
+  let fresh = addresses.filter((a) => freshActivity(summaries.get(a)));
   const targets = await loadSweepTargets(pool, fresh, options.maxAgeSeconds);
   let unread = fresh.filter((a) => !targets.has(a));
   // a fresh address's whole history is its page's newest signatures; a summary stored before they
@@ -210,7 +239,7 @@ async function traceSweeps(
     unread = unread.filter((a) => !grown.has(a));
     history = await loadNewestSignatures(pool, unread);
   }
-  out.followed = fresh.length;
+  out.followed += fresh.length;
   const parsed = await parseSignatures(pool, parser, [...history.values()].flat(), options, deadline, reader.signal);
   const read: Array<[string, SweepTarget | null]> = [];
   for (const address of unread) {
@@ -221,10 +250,8 @@ async function traceSweeps(
   }
   await storeSweepTargets(pool, read);
   for (const [address, target] of read) targets.set(address, target);
-  out.targets = read.length;
-  const collectors = [...new Set([...targets.values()].flatMap((t) => (t === null || KNOWN_ADDRESSES.has(t.collector) ? [] : [t.collector])))];
-  if (collectors.length > 0 && !deadline.aborted) out.failed += (await reader.read(collectors.slice(0, options.maxLookups))).failed;
-  return out;
+  out.targets += read.length;
+  return targets;
 }
 
 /** The oldest signatures of a whole history (a page shorter than its limit), oldest first; null for a full page. */

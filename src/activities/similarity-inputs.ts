@@ -157,7 +157,9 @@ async function fundingChains(
  * The stored targets (however old, as the activity) of the group wallets' largest SOL destinations
  * that are fresh addresses (the activity follows the same ones; `sweepChain` applies the rule),
  * adding those addresses' and their collectors' stored activity to `activity` (a collector weighs by
- * it); a group wallet that collects is returned apart (`tops`: it weighs by it as a collector only).
+ * it); a collector that is a fresh address in turn (not the group's) has its stored target loaded
+ * too, up to `downstreamHops` fresh addresses in a row; a group wallet that collects is returned
+ * apart (`tops`: it weighs by it as a collector only).
  */
 async function sweepChains(pool: Pool, wallets: readonly string[], own: ReadonlySet<string>, activity: Map<string, CounterpartyActivity>): Promise<{ sweeps: Map<string, SweepTarget>; groupCollectors: string[] }> {
   const destinations = await sweepDestinations(pool, wallets, [...KNOWN_ADDRESSES.keys()], FUNDING_DEFAULTS.fundingMinLamports, null, FUNDING_DEFAULTS.freshMaxTransactions);
@@ -166,10 +168,22 @@ async function sweepChains(pool: Pool, wallets: readonly string[], own: Readonly
   };
   await load(destinations);
   const sweeps = new Map<string, SweepTarget>();
-  for (const [a, target] of await loadSweepTargets(pool, destinations.filter((x) => freshActivity(activity.get(x))))) if (target !== null) sweeps.set(a, target);
-  const collectors = [...new Set([...sweeps.values()].map((t) => t.collector))];
-  await load(collectors.filter((c) => !own.has(c)));
-  return { sweeps, groupCollectors: collectors.filter((c) => own.has(c)) };
+  const groupCollectors = new Set<string>();
+  let level = destinations;
+  for (let depth = 0; level.length > 0; depth++) {
+    const targets = await loadSweepTargets(pool, level.filter((x) => freshActivity(activity.get(x))));
+    const collectors = new Set<string>();
+    for (const [a, target] of targets) {
+      if (target === null) continue;
+      sweeps.set(a, target);
+      if (own.has(target.collector)) groupCollectors.add(target.collector);
+      else collectors.add(target.collector);
+    }
+    await load([...collectors]);
+    if (depth + 1 >= FUNDING_DEFAULTS.downstreamHops) break;
+    level = [...collectors].filter((c) => !sweeps.has(c) && !KNOWN_ADDRESSES.has(c));
+  }
+  return { sweeps, groupCollectors: [...groupCollectors] };
 }
 
 /** The mints swapped by the group, sorted, without those left out of every universe (SOL, stablecoins). */

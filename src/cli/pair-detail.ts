@@ -129,7 +129,11 @@ function fundingLines(f: FundingEvidence, who: (a: string) => string, transfer: 
   if (f.kind === 'direct') return [`  direct transfer ${who(f.from)} → ${who(f.to)}, strength ${score(f.strength)}`, ...transfer(`${who(f.from)} sent`, f.transfer)];
   if (f.kind === 'indirect-transfer' && f.sweep) {
     return [
-      ...wrapped('  ', `swept ${who(f.from)} → ${who(f.to)} through a fresh address ${who(f.from)} funded first, which forwarded it ${lag(f.secondsApart)} later, strength ${score(f.strength)}`, 4),
+      ...wrapped(
+        '  ',
+        `swept ${who(f.from)} → ${who(f.to)} through ${f.via.length === 1 ? `a fresh address ${who(f.from)} funded first, which forwarded it` : `${plural(f.via.length, 'fresh address', 'fresh addresses')} in a row (${who(f.from)} funded the first, each one the next, first), the last forwarding it`} ${lag(f.secondsApart)} later, strength ${score(f.strength)}`,
+        4,
+      ),
       ...wrapped('    ', `chain: ${[who(f.from), ...f.via, who(f.to)].join(' → ')}`, 6),
       ...transfer(`${f.via[0]} received`, f.first),
       ...transfer(`${who(f.to)} received`, f.last),
@@ -173,6 +177,7 @@ function fundingLines(f: FundingEvidence, who: (a: string) => string, transfer: 
   }
   if (f.kind === 'common-downstream-collector') {
     const path = (via: readonly string[], wallet: string): string => [wallet, ...via, f.counterparty].join(' → ');
+    const sender = (wallet: string, via: readonly string[]): string => (via.length === 0 ? `${wallet} sent it` : via.length === 1 ? `${wallet}'s deposit address sent it` : `${wallet}'s last fresh address sent it`);
     return [
       ...wrapped(
         '  ',
@@ -181,8 +186,8 @@ function fundingLines(f: FundingEvidence, who: (a: string) => string, transfer: 
       ),
       ...wrapped('    ', `A's sweep: ${path(f.viaA, 'A')}`, 6),
       ...wrapped('    ', `B's sweep: ${path(f.viaB, 'B')}`, 6),
-      ...transfer(f.viaA.length > 0 ? "A's deposit address sent it" : 'A sent it', f.a),
-      ...transfer(f.viaB.length > 0 ? "B's deposit address sent it" : 'B sent it', f.b),
+      ...transfer(sender('A', f.viaA), f.a),
+      ...transfer(sender('B', f.viaB), f.b),
     ];
   }
   const what = f.kind === 'common-first-funder' ? 'common first funder' : f.kind === 'common-source' ? 'common top-up source' : 'common sweep destination';

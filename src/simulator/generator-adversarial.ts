@@ -23,6 +23,8 @@
 // - sweep-operator: wallets each funded on their own, that sweep their SOL days apart each to a fresh
 //   deposit address of its own, which forwards it within hours to one collecting wallet of the
 //   operator's (world.outsideTransfers): no destination in common, the collector one hop down.
+// - layered-sweep-operator: the same, each deposit address forwarding to another fresh address of
+//   the operator's, which forwards to the collector: the collector two hops down.
 // Unrelated decoys (ground-truth `decoys`):
 // - unlisted-exchange: wallets first funded within the hour by one exchange hot wallet that is on no
 //   list (a `service`: thousands of transactions an hour on chain), each with its own amount;
@@ -37,8 +39,9 @@
 //   minutes, months before: the same amount one hop up, but nothing fresh about it.
 // - exchange-deposit: strangers each sweeping to a deposit address of its own at an exchange, which
 //   forwards to the exchange's hot wallet (the listed one, the unlisted busy one, or a small one on no
-//   list whose history is long but slow: neither a service nor a wallet of one owner): the shape of
-//   the sweep-operator, at an exchange.
+//   list whose history is long but slow: neither a service nor a wallet of one owner), every other
+//   one through a forwarding address of the exchange's besides: the shape of the sweep-operators, at
+//   an exchange.
 // Everyone else is independent, funded by a wallet of its own.
 import { KNOWN_ADDRESSES } from '../domain/detection/funding';
 import type { Funding, GenerateOptions, GeneratorKit, Trade, Wallet } from './generator-kit';
@@ -82,6 +85,8 @@ export const ADVERSARIAL_CASES = {
   /** wallets sweeping through fresh deposit addresses of their own to one collector, their sweeps spread over this many seconds */
   sweepOperatorWallets: 5,
   sweepSpreadSeconds: 6 * 86_400,
+  /** wallets sweeping each through two fresh addresses of their own in a row to one collector */
+  layeredSweepWallets: 4,
   /** strangers sweeping to deposit addresses of their own at an exchange */
   exchangeDepositWallets: 4,
   /** a small exchange's hot wallet on no list: too slow for a service, too long a history for one owner's */
@@ -280,16 +285,21 @@ export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateO
 
   /**
    * wallets each sweeping a large amount of SOL to a fresh deposit address of its own, which forwards
-   * most of it to `collector` within hours; the sweeps spread over `spreadSeconds`
+   * most of it to `collector` within hours, or (`hops` 2) to another fresh address of its own that
+   * forwards it on within hours; the sweeps spread over `spreadSeconds`
    */
-  const throughDeposits = (label: string, count: number, collector: (m: number) => string, spreadSeconds: number): string[] => {
+  const throughDeposits = (label: string, count: number, collector: (m: number) => string, spreadSeconds: number, hops: (m: number) => number = () => 1): string[] => {
     const base = start + Math.floor(logUniform(86_400, 10 * 86_400));
     return Array.from({ length: Math.min(remaining, count) }, (_, m) => {
-      const deposit = addr('deposit', label, String(m));
       const ts = base + Math.floor(rng() * spreadSeconds);
       const sol = logUniform(20, 80);
-      outsideTransfers.push({ from: deposit, to: collector(m), sol: ui(sol * 0.995, 9), ts: ts + Math.floor(logUniform(300, 6 * 3600)) });
-      return addWallet(`${label} ${m + 1}`, ownPlays(), undefined, [{ ts, direction: 'out', mint: 'SOL', amount: ui(sol, 9), counterparty: deposit }]);
+      const path = Array.from({ length: hops(m) }, (_, h) => addr('deposit', label, String(m), ...(h === 0 ? [] : [String(h)])));
+      let at = ts;
+      path.forEach((from, h) => {
+        at += Math.floor(logUniform(300, 6 * 3600));
+        outsideTransfers.push({ from, to: path[h + 1] ?? collector(m), sol: ui(sol * 0.995 ** (h + 1), 9), ts: at });
+      });
+      return addWallet(`${label} ${m + 1}`, ownPlays(), undefined, [{ ts, direction: 'out', mint: 'SOL', amount: ui(sol, 9), counterparty: path[0] }]);
     });
   };
 
@@ -301,11 +311,20 @@ export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateO
     truth.clusterKinds!.push('sweep-operator');
   }
 
-  // strangers each depositing at an exchange through a deposit address of its own
+  // an operator collecting from its wallets through two fresh addresses of its own in a row, days apart
+  if (remaining >= 2) {
+    const collector = addr('layered-sweep-collector');
+    const members = throughDeposits('layered sweep operator (wallet)', A.layeredSweepWallets, () => collector, A.sweepSpreadSeconds, () => 2);
+    truth.clusters.push(members);
+    truth.clusterKinds!.push('layered-sweep-operator');
+  }
+
+  // strangers each depositing at an exchange through a deposit address of its own (every other one
+  // through the exchange's forwarding address besides)
   if (remaining >= 2) {
     const small = addr('small-exchange');
     services.push({ address: small, label: 'small exchange hot wallet', transactionsPerHour: A.smallExchangeTransactionsPerHour });
-    const members = throughDeposits('exchange depositor', A.exchangeDepositWallets, (m) => [LISTED_EXCHANGE, hot, small][m % 3], A.sweepSpreadSeconds);
+    const members = throughDeposits('exchange depositor', A.exchangeDepositWallets, (m) => [LISTED_EXCHANGE, hot, small][m % 3], A.sweepSpreadSeconds, (m) => 1 + (m % 2));
     truth.independent!.push(...members);
     truth.decoys!.push({ kind: 'exchange-deposit', members, funder: hot });
   }

@@ -1,6 +1,7 @@
 // Sweep chains on the real stack (engine 2.6.0): an operator sweeps each of its wallets' SOL, days
 // apart, to a fresh deposit address of that wallet's own, which forwards it within hours to one
-// collecting wallet: its wallets share no destination one hop down. Strangers each deposit at an
+// collecting wallet: its wallets share no destination one hop down. Another does the same through
+// two fresh addresses of each wallet's own in a row (engine 2.7.0). Strangers each deposit at an
 // exchange through a deposit address of their own, which forwards to the exchange's hot wallet. An
 // analysis reads each wallet's largest SOL destination (getSignaturesForAddress), parses a fresh
 // one's newest and oldest transactions (POST /v0/transactions), stores where it forwarded and who
@@ -31,7 +32,13 @@ const strangerDeposits = strangers.map((_, i) => at(`stranger-deposit-${i}`));
 const PAYER = at('payer');
 const PAYEE = at('payee');
 const PAID = at('paid-wallet');
-const wallets = [...operator, ...strangers, PAYER, PAYEE].sort();
+/** an operator sweeping each wallet through two fresh addresses of its own in a row (engine 2.7.0) */
+const LAYERED_COLLECTOR = at('layered-collector');
+const layered = [0, 1].map((i) => at(`layered-${i}`));
+const layeredDeposits = layered.map((_, i) => at(`layered-deposit-${i}`));
+const layeredHops = layered.map((_, i) => at(`layered-hop-${i}`));
+const layeredSwept = [T0 + DAY, T0 + 4 * DAY];
+const wallets = [...operator, ...strangers, PAYER, PAYEE, ...layered].sort();
 /** when each operator wallet swept: days apart; each deposit address forwards 2 hours later */
 const swept = [T0, T0 + 2 * DAY, T0 + 5 * DAY];
 const funded = (address: string, i: number) => ({ ts: T0 - (30 + 3 * i) * DAY, direction: 'in' as const, mint: 'SOL', amount: String(20 + i), counterparty: at(`own-funder-${address}`) });
@@ -44,6 +51,7 @@ const world: WorldInput = {
     ...strangers.map((address, i) => ({ address, transfers: [funded(address, 3 + i), { ts: T0 + i * HOUR, direction: 'out' as const, mint: 'SOL', amount: String(7 + i), counterparty: strangerDeposits[i] }] })),
     { address: PAYER, transfers: [funded(PAYER, 5), { ts: T0 + DAY, direction: 'out' as const, mint: 'SOL', amount: '2', counterparty: PAID }] },
     { address: PAYEE, transfers: [funded(PAYEE, 6), { ts: T0 + 2 * DAY, direction: 'in' as const, mint: 'SOL', amount: '1.5', counterparty: PAID }] },
+    ...layered.map((address, i) => ({ address, transfers: [funded(address, 7 + i), { ts: layeredSwept[i], direction: 'out' as const, mint: 'SOL', amount: String(30 + i), counterparty: layeredDeposits[i] }] })),
   ],
   services: [{ address: HOT, label: 'unlisted exchange hot wallet', transactionsPerHour: 5000 }],
   outsideTransfers: [
@@ -52,6 +60,8 @@ const world: WorldInput = {
     // the collector spends some of it
     { from: COLLECTOR, to: at('collector-spend'), sol: '25', ts: T0 + 8 * DAY },
     { from: at('paid-wallet-owner'), to: PAID, sol: '4', ts: T0 - DAY },
+    ...layeredDeposits.map((from, i) => ({ from, to: layeredHops[i], sol: String(29.9 + i), ts: layeredSwept[i] + HOUR })),
+    ...layeredHops.map((from, i) => ({ from, to: LAYERED_COLLECTOR, sol: String(29.8 + i), ts: layeredSwept[i] + 3 * HOUR })),
   ],
 };
 
@@ -66,7 +76,8 @@ describe('sweep chains', () => {
     await opened.stack.withWorkers(() => executeAnalysis(opened.stack, input));
     const read = new Set(log('rpc:getSignaturesForAddress').map((r) => r.wallet));
     // each wallet's largest SOL destination, and the collectors those reached (not a known exchange's)
-    for (const address of [...deposits, ...strangerDeposits, PAID, COLLECTOR, HOT]) expect(read).toContain(address);
+    // and, where a collector is fresh itself, where it forwarded in turn (two fresh addresses in a row)
+    for (const address of [...deposits, ...strangerDeposits, PAID, COLLECTOR, HOT, ...layeredDeposits, ...layeredHops, LAYERED_COLLECTOR, at('collector-spend')]) expect(read).toContain(address);
     const { rows } = await opened.stack.pool.query<{ address: string; collector: string | null; lamports: string | null; first_funder: string | null }>(
       'SELECT address, collector, lamports, first_funder FROM sweep_targets WHERE address = ANY($1::text[]) ORDER BY address',
       [[...deposits, ...strangerDeposits, PAID]],
@@ -77,6 +88,18 @@ describe('sweep chains', () => {
         ...strangerDeposits.map((address, i) => ({ address, collector: HOT, lamports: String(Math.round((6.99 + i) * 1e9)), first_funder: strangers[i] })),
         // the payee's funding from it is its largest outbound SOL; its owner funded it first
         { address: PAID, collector: PAYEE, lamports: String(1.5e9), first_funder: at('paid-wallet-owner') },
+      ].sort((x, y) => (x.address < y.address ? -1 : 1)),
+    );
+    const hops = await opened.stack.pool.query<{ address: string; collector: string | null; first_funder: string | null }>(
+      'SELECT address, collector, first_funder FROM sweep_targets WHERE address = ANY($1::text[]) ORDER BY address',
+      [[...layeredDeposits, ...layeredHops, COLLECTOR]],
+    );
+    expect(hops.rows).toEqual(
+      [
+        ...layeredDeposits.map((address, i) => ({ address, collector: layeredHops[i], first_funder: layered[i] })),
+        ...layeredHops.map((address, i) => ({ address, collector: LAYERED_COLLECTOR, first_funder: layeredDeposits[i] })),
+        // the operator's collector is fresh too, first funded by the first wallet's deposit address
+        { address: COLLECTOR, collector: at('collector-spend'), first_funder: deposits[0] },
       ].sort((x, y) => (x.address < y.address ? -1 : 1)),
     );
 
@@ -95,11 +118,24 @@ describe('sweep chains', () => {
       expect(downstream!.secondsApart).toBe(Math.abs(swept[i] - swept[j]));
       expect(pair.insights.map((x) => x.type)).toContain('Common Collector');
     }
-    // strangers at an exchange, and a payer and a payee of someone's wallet, are not linked
-    for (const [x, y] of [[strangers[0], strangers[1]], [operator[0], strangers[0]], [PAYER, PAYEE]]) expect(pairOf(x, y).scores.funding).toBe(0);
+    // the layered operator's wallets meet at its collector, two fresh addresses down each
+    const layeredPair = pairOf(layered[0], layered[1]);
+    const [la, lb] = layeredPair.walletA === layered[0] ? [0, 1] : [1, 0];
+    expect(layeredPair.evidence!.funding.find((f) => f.kind === 'common-downstream-collector')).toMatchObject({
+      counterparty: LAYERED_COLLECTOR,
+      viaA: [layeredDeposits[la], layeredHops[la]],
+      viaB: [layeredDeposits[lb], layeredHops[lb]],
+      secondsApart: layeredSwept[1] - layeredSwept[0],
+    });
+    // strangers at an exchange, and a payer and a payee of someone's wallet, are not linked; nor the two operators
+    for (const [x, y] of [[strangers[0], strangers[1]], [operator[0], strangers[0]], [PAYER, PAYEE], [operator[0], layered[0]]]) expect(pairOf(x, y).scores.funding).toBe(0);
     const cluster = result.clusters.find((c) => c.members.includes(operator[0]));
     expect(cluster?.members.sort()).toEqual([...operator].sort());
+    // where operator 0's chain went on from its fresh collector is no one else's: the collector is cited
     expect(cluster?.evidence?.commonCounterparties).toEqual([{ counterparty: COLLECTOR, kind: 'downstream-collector', memberCount: 3 }]);
+    const layeredCluster = result.clusters.find((c) => c.members.includes(layered[0]));
+    expect(layeredCluster?.members.sort()).toEqual([...layered].sort());
+    expect(layeredCluster?.evidence?.commonCounterparties).toEqual([{ counterparty: LAYERED_COLLECTOR, kind: 'downstream-collector', memberCount: 2 }]);
     expect(result.clusters.some((c) => c.members.some((m) => [...strangers, PAYER, PAYEE].includes(m)))).toBe(false);
   }, 120_000);
 
@@ -107,7 +143,8 @@ describe('sweep chains', () => {
     const { pool } = opened.stack;
     const [signatures, parses] = [log('rpc:getSignaturesForAddress').length, log('helius:parse').length];
     const again = await refreshCounterpartyActivity(pool, providers.rpc, wallets, { maxLookups: 200, maxAgeSeconds: 86_400, parser: providers.helius });
-    expect(again.swept).toEqual({ followed: deposits.length + strangerDeposits.length + 1, targets: 0, failed: 0 });
+    // the destinations (the layered operator's first addresses among them), then the fresh collectors: its second addresses and the operator's collector
+    expect(again.swept).toEqual({ followed: deposits.length + strangerDeposits.length + 1 + layeredDeposits.length + layeredHops.length + 1, targets: 0, failed: 0 });
     expect([log('rpc:getSignaturesForAddress').length, log('helius:parse').length]).toEqual([signatures, parses]);
 
     await pool.query('DELETE FROM sweep_targets WHERE address = $1', [deposits[1]]);

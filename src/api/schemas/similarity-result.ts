@@ -139,16 +139,16 @@ export const fundingEvidence = {
     {
       type: 'object',
       description:
-        'both wallets’ SOL reached `counterparty`, at least one of them through a fresh address of its own (a whole history on chain of at most 20 transactions) that forwarded the SOL there: one owner collecting from its wallets through fresh deposit addresses (engine 2.6.0)',
+        'both wallets’ SOL reached `counterparty`, at least one of them through a fresh address of its own (a whole history on chain of at most 20 transactions) that forwarded the SOL there, or through two in a row, each first funded by the one before (engine 2.7.0): one owner collecting from its wallets through fresh deposit addresses (engine 2.6.0)',
       properties: {
         kind: { type: 'string', enum: ['common-downstream-collector'] },
         counterparty: { type: 'string', description: 'the common collector' },
         counterpartyWallets: { type: 'integer', description: 'distinct wallets of the database it transferred with itself, or of the group whose SOL reached it, whichever is more' },
         counterpartyWeight: { type: 'number', description: 'its weight in [0, 1]: 1 for a wallet whose whole history on chain is short (at most 500 transactions) and that touched no more wallets than that; anything else weighs 0: a known exchange, a service or a longer history (an exchange’s hot wallet collecting its customers’ deposit addresses), or an address the chain was not asked about' },
         counterpartyActivity,
-        viaA: { type: 'array', items: walletAddress, maxItems: 1, description: 'the fresh address wallet A sent SOL to that forwarded it to the counterparty (empty: A sent it there itself)' },
-        viaB: { type: 'array', items: walletAddress, maxItems: 1, description: 'the same for wallet B' },
-        a: { ...transferRef, description: 'the counterparty’s receipt from A’s side (from viaA[0], or from A)' },
+        viaA: { type: 'array', items: walletAddress, maxItems: 2, description: 'the fresh addresses wallet A’s SOL went through to the counterparty, the one A sent it to first; two when that one forwarded to another fresh address it funded first (engine 2.7.0); empty: A sent it there itself' },
+        viaB: { type: 'array', items: walletAddress, maxItems: 2, description: 'the same for wallet B' },
+        a: { ...transferRef, description: 'the counterparty’s receipt from A’s side (from the last of viaA, or from A)' },
         b: { ...transferRef, description: 'the counterparty’s receipt from B’s side' },
         secondsApart: { ...number, description: 'seconds between its two receipts' },
         strength,
@@ -158,7 +158,7 @@ export const fundingEvidence = {
     {
       type: 'object',
       description:
-        'one wallet funded the other through fresh wallets: `from` stands in `to`’s funding chain above its first funder (each address between, a wallet whose whole history on chain is short, was first funded by the one before) (engine 2.4.0); or, with `sweep`, `from` sent SOL to a fresh address of its own that forwarded it to `to` (engine 2.6.0)',
+        'one wallet funded the other through fresh wallets: `from` stands in `to`’s funding chain above its first funder (each address between, a wallet whose whole history on chain is short, was first funded by the one before) (engine 2.4.0); or, with `sweep`, `from` sent SOL to a fresh address of its own that forwarded it to `to` (engine 2.6.0), or through two in a row (engine 2.7.0)',
       properties: {
         kind: { type: 'string', enum: ['indirect-transfer'] },
         from: walletAddress,

@@ -85,6 +85,19 @@ export const FUNDING_DEFAULTS = {
    * fresh wallets in a row two hops
    */
   upstreamHops: 2,
+  /**
+   * fresh addresses in a row that a wallet's sweep chain follows (`sweepChain`): an operator that
+   * sweeps each wallet through a deposit address of its own is one hop down, through a deposit
+   * address forwarding to another fresh address of its own two hops (engine 2.7.0)
+   */
+  downstreamHops: 2,
+  /**
+   * share of a downstream link's strength kept for each fresh address after the first in one
+   * wallet's sweep chain: each is the wallet's own by a stricter rule than an upstream hop's (a whole
+   * history of at most `freshMaxTransactions`, first funded by the address before it), so a second
+   * one costs less than another hop up (`upstreamHopFactor`) does
+   */
+  downstreamExtraHopFactor: 0.9,
   /** an address's oldest transactions read for its first funding (a new wallet's first is its funding; a few more cover a first token receipt) */
   originSignatures: 3,
   /**
@@ -288,9 +301,9 @@ export type FundingEvidence =
   | ({
       /**
        * both wallets' SOL reached `counterparty`, at least one of them through a fresh address of its
-       * own that forwarded it there (`sweepChain`): one owner collecting from its wallets through
-       * fresh deposit addresses (engine 2.6.0). `viaA`/`viaB` are those addresses, and `a`/`b` the
-       * counterparty's receipts from each side
+       * own that forwarded it there (`sweepChain`), or through two in a row (engine 2.7.0): one owner
+       * collecting from its wallets through fresh deposit addresses (engine 2.6.0). `viaA`/`viaB` are
+       * those addresses, and `a`/`b` the counterparty's receipts from each side
        */
       kind: 'common-downstream-collector';
     } & ChainMeeting)
@@ -298,8 +311,8 @@ export type FundingEvidence =
       /**
        * `from` funded a fresh wallet (or a chain of them, `via`) whose funding reached `to` as its
        * first funding: `from` stands in `to`'s funding chain above its first funder (engine 2.4.0);
-       * or `from` sent SOL to a fresh address of its own that forwarded it to `to` (`sweepChain`,
-       * engine 2.6.0)
+       * or `from` sent SOL to a fresh address of its own (or two in a row, engine 2.7.0) that
+       * forwarded it to `to` (`sweepChain`, engine 2.6.0)
        */
       kind: 'indirect-transfer';
       from: string;
@@ -559,14 +572,14 @@ export function sweepTargetOf(address: string, transactions: readonly EnhancedTr
   return { collector: first.counterparty, amount: first.amount, rawAmount: first.rawAmount, signature: first.signature, slot: first.slot, timestamp: first.timestamp, firstFunder };
 }
 
-/** One way a wallet's SOL left for `collector` through a fresh address of its own (`sweepChain`). */
+/** One way a wallet's SOL left for `collector` through fresh addresses of its own (`sweepChain`). */
 export interface SweepNode {
-  /** the fresh address the wallet sent SOL to */
-  via: string;
+  /** the fresh addresses it went through, the one the wallet sent SOL to first */
+  via: string[];
   collector: string;
-  /** the wallet's last transfer to `via` before the forwarding */
+  /** the wallet's last transfer to `via[0]` before the forwarding */
   sent: TransferRef;
-  /** `via`'s transfer to `collector` */
+  /** the last of `via`'s transfer to `collector` */
   forward: TransferRef;
 }
 
@@ -576,19 +589,32 @@ export interface SweepNode {
  * first SOL came from the wallet, and that the wallet sent SOL to before it forwarded SOL to another
  * address (`stats.sweeps`): the wallet's sweeps through deposit addresses of its own, one node per
  * such address (engine 2.6.0). An address someone else funded first is not the wallet's own: a
- * wallet that paid it did not sweep through it.
+ * wallet that paid it did not sweep through it. Where that collector is itself such an address, first
+ * funded by the deposit address before it forwarded in turn, a node more reaches its collector, up
+ * to `downstreamHops` fresh addresses in a row (engine 2.7.0); the one between stays a node of its
+ * own (an operator's collector may be fresh too, first funded by one wallet's deposit address).
  */
 export function sweepChain(profile: FundingProfile, stats: CounterpartyStats, known: ReadonlyMap<string, unknown> = KNOWN_ADDRESSES): SweepNode[] {
   if (stats.sweeps === undefined || stats.sweeps.size === 0) return [];
   const nodes: SweepNode[] = [];
+  const fresh = (address: string): boolean => !known.has(address) && freshAddress(stats.activity?.get(address), stats.walletsPerCounterparty.get(address) ?? 1);
   for (const [via, list] of profile.byCounterparty) {
-    const target = stats.sweeps.get(via);
-    if (target === undefined || target.firstFunder !== profile.wallet || known.has(via) || target.collector === profile.wallet || target.collector === via) continue;
-    if (!freshAddress(stats.activity?.get(via), stats.walletsPerCounterparty.get(via) ?? 1)) continue;
+    let target = stats.sweeps.get(via);
+    if (target === undefined || target.firstFunder !== profile.wallet || target.collector === profile.wallet || target.collector === via || !fresh(via)) continue;
     let sent: WalletTransfer | undefined;
     for (const t of list) if (sweepTransfer(t) && t.timestamp <= target.timestamp) sent = t;
     if (sent === undefined) continue;
-    nodes.push({ via, collector: target.collector, sent: ref(sent), forward: { asset: SOL_ASSET, amount: target.amount, signature: target.signature, slot: target.slot, timestamp: target.timestamp } });
+    const path = [via];
+    for (;;) {
+      nodes.push({ via: [...path], collector: target.collector, sent: ref(sent), forward: { asset: SOL_ASSET, amount: target.amount, signature: target.signature, slot: target.slot, timestamp: target.timestamp } });
+      if (path.length >= FUNDING_DEFAULTS.downstreamHops) break;
+      const hop = target.collector;
+      const next = stats.sweeps.get(hop);
+      if (next === undefined || next.firstFunder !== path[path.length - 1] || next.timestamp < target.timestamp || !fresh(hop)) break;
+      if (next.collector === profile.wallet || next.collector === hop || path.includes(next.collector)) break;
+      path.push(hop);
+      target = next;
+    }
   }
   return nodes;
 }
@@ -603,9 +629,9 @@ function freshAddress(activity: CounterpartyActivity | undefined, degree: number
   return freshActivity(activity) && dedicatedWallet(activity, degree);
 }
 
-/** How a wallet's SOL reached a collector: through a fresh address of its own (depth 1), or sent there itself (depth 0). */
+/** How a wallet's SOL reached a collector: through fresh addresses of its own (depth: how many), or sent there itself (depth 0). */
 interface Downstream {
-  depth: 0 | 1;
+  depth: number;
   via: string[];
   /** the collector's receipt */
   receipt: TransferRef;
@@ -616,7 +642,7 @@ function downstreamOf(profile: FundingProfile, nodes: readonly SweepNode[], dire
   const out = new Map<string, Downstream>();
   for (const n of nodes) {
     const had = out.get(n.collector);
-    if (had === undefined || n.forward.timestamp < had.receipt.timestamp) out.set(n.collector, { depth: 1, via: [n.via], receipt: n.forward });
+    if (had === undefined || n.via.length < had.depth || (n.via.length === had.depth && n.forward.timestamp < had.receipt.timestamp)) out.set(n.collector, { depth: n.via.length, via: n.via, receipt: n.forward });
   }
   for (const c of direct) {
     const first = profile.byCounterparty.get(c)?.find(sweepTransfer);
@@ -643,8 +669,9 @@ function downstreamWeight(address: string, stats: CounterpartyStats, known: Read
  * (both sending to it themselves is `common-destination`; a wallet that sent to it both ways counts
  * as sending to it itself): the collector with the fewest hops in all, then the one weighing most,
  * other than `cited` (the pair's common first or upstream funder, already evidence). Strength:
- * upstreamStrength × w(c) × upstreamHopFactor^(dA + dB − 1) × timing, timing between c's two
- * receipts with a wallet of one owner's floor, as for a common upstream funder (`upstreamEvidence`).
+ * upstreamStrength × w(c) × `downstreamHopShare` × timing (with one fresh address a side, that is
+ * upstreamHopFactor^(dA + dB − 1) as for a common upstream funder), timing between c's two receipts
+ * with a wallet of one owner's floor, as for a common upstream funder (`upstreamEvidence`).
  */
 function downstreamEvidence(
   a: FundingProfile,
@@ -675,7 +702,7 @@ function downstreamEvidence(
     const degree = stats.walletsPerCounterparty.get(c) ?? 0;
     const apart = Math.abs(x.receipt.timestamp - y.receipt.timestamp);
     const hops = x.depth + y.depth;
-    const strength = Math.min(1, d.upstreamStrength * w * d.upstreamHopFactor ** (hops - 1) * timingFactor(apart, d.upstreamTimingFloor, d.upstreamHalfLifeSeconds));
+    const strength = Math.min(1, d.upstreamStrength * w * downstreamHopShare(x.depth, y.depth) * timingFactor(apart, d.upstreamTimingFloor, d.upstreamHalfLifeSeconds));
     if (best !== null && (hops > bestHops || (hops === bestHops && strength <= best.strength))) continue;
     bestHops = hops;
     best = {
@@ -696,12 +723,27 @@ function downstreamEvidence(
 }
 
 /**
- * `from` sent SOL to a fresh address of its own that forwarded it to `to` (`sweepChain`): a direct
- * transfer's strength × upstreamHopFactor × timing, timing = 0.75 + 0.25 × 2^(−Δt / 24 h) between
- * the two transfers (`indirectTransfer`'s rule, downstream).
+ * The share of a downstream link's strength its sweep chains keep: upstreamHopFactor for each side
+ * but one that went through fresh addresses of its own, and downstreamExtraHopFactor for each fresh
+ * address after the first on one side (`depthA`, `depthB`: how many each went through, 0 when it sent
+ * to the collector itself).
+ */
+function downstreamHopShare(depthA: number, depthB: number): number {
+  const d = FUNDING_DEFAULTS;
+  const sides = (depthA > 0 ? 1 : 0) + (depthB > 0 ? 1 : 0);
+  const extra = Math.max(0, depthA - 1) + Math.max(0, depthB - 1);
+  return d.upstreamHopFactor ** Math.max(0, sides - 1) * d.downstreamExtraHopFactor ** extra;
+}
+
+/**
+ * `from` sent SOL to a fresh address of its own that forwarded it to `to` (`sweepChain`), or through
+ * two in a row: a direct transfer's strength × upstreamHopFactor × downstreamExtraHopFactor^(fresh
+ * addresses − 1) × timing, timing =
+ * 0.75 + 0.25 × 2^(−Δt / 24 h) between the first transfer and the last (`indirectTransfer`'s rule,
+ * downstream); the fewest addresses between, then the earliest.
  */
 function sweptTo(from: string, to: string, nodes: readonly SweepNode[], direct: number): Extract<FundingEvidence, { kind: 'indirect-transfer' }> | null {
-  const node = nodes.filter((n) => n.collector === to).sort((x, y) => x.forward.timestamp - y.forward.timestamp)[0];
+  const node = nodes.filter((n) => n.collector === to).sort((x, y) => x.via.length - y.via.length || x.forward.timestamp - y.forward.timestamp)[0];
   if (node === undefined) return null;
   const d = FUNDING_DEFAULTS;
   const apart = Math.abs(node.forward.timestamp - node.sent.timestamp);
@@ -709,12 +751,12 @@ function sweptTo(from: string, to: string, nodes: readonly SweepNode[], direct: 
     kind: 'indirect-transfer',
     from,
     to,
-    via: [node.via],
+    via: node.via,
     first: node.sent,
     last: node.forward,
     sweep: true,
     secondsApart: apart,
-    strength: Math.min(1, direct * d.upstreamHopFactor * timingFactor(apart, d.upstreamTimingFloor, d.upstreamHalfLifeSeconds)),
+    strength: Math.min(1, direct * d.upstreamHopFactor * downstreamHopShare(node.via.length, 0) * timingFactor(apart, d.upstreamTimingFloor, d.upstreamHalfLifeSeconds)),
   };
 }
 
@@ -900,8 +942,8 @@ export interface GroupFunding {
   /** the first funders' own first fundings, when the chain followed them: wallet → that funding */
   firstHops: ReadonlyMap<string, FundingOrigin>;
   /**
-   * per address that a group wallet's SOL reached through a fresh address of its own (`sweepChain`,
-   * depth 1), those wallets, and the group wallets that sent SOL there themselves (depth 0)
+   * per address that a group wallet's SOL reached through fresh addresses of its own (`sweepChain`,
+   * depth: how many), those wallets, and the group wallets that sent SOL there themselves (depth 0)
    */
   sweepReach: ReadonlyMap<string, ReadonlyArray<{ wallet: string; depth: number }>>;
 }
@@ -918,11 +960,13 @@ export function groupFunding(profiles: readonly FundingProfile[], stats: Counter
   const sweepReach = new Map<string, Array<{ wallet: string; depth: number }>>();
   if (stats.sweeps !== undefined && stats.sweeps.size > 0) {
     for (const p of profiles) {
-      for (const c of new Set(sweepChain(p, merged, known).map((n) => n.collector))) {
+      const depths = new Map<string, number>();
+      for (const n of sweepChain(p, merged, known)) depths.set(n.collector, Math.min(depths.get(n.collector) ?? Infinity, n.via.length));
+      for (const [c, depth] of depths) {
         if (c === p.wallet) continue;
         const list = sweepReach.get(c);
-        if (list) list.push({ wallet: p.wallet, depth: 1 });
-        else sweepReach.set(c, [{ wallet: p.wallet, depth: 1 }]);
+        if (list) list.push({ wallet: p.wallet, depth });
+        else sweepReach.set(c, [{ wallet: p.wallet, depth }]);
       }
     }
     const sentTo = (p: FundingProfile, c: string): boolean => (p.byCounterparty.get(c) ?? []).some(sweepTransfer);

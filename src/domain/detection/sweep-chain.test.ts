@@ -1,5 +1,5 @@
-// Sweep chains (engine 2.6.0): wallets that sweep SOL through fresh addresses of their own meet at the
-// collector those forward it to; a wallet that swept SOL to another through a fresh address is linked
+// Sweep chains (engine 2.6.0; two fresh addresses in a row, 2.7.0): wallets that sweep SOL through
+// fresh addresses of their own meet at the collector those forward it to; a wallet that swept SOL to another through a fresh address is linked
 // to it; an exchange's deposit addresses, which forward to its hot wallet, link no one.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -88,7 +88,7 @@ describe('sweepChain', () => {
   it('follows a wallet\'s SOL through a fresh address of one wallet\'s to where it forwarded it', () => {
     const { stats, a } = twoDeposits(operator);
     const [node] = sweepChain(a, stats);
-    expect(node).toMatchObject({ via: 'DA', collector: 'C', sent: { amount: '2', timestamp: T0 }, forward: { amount: '1.99', timestamp: T0 + HOUR } });
+    expect(node).toMatchObject({ via: ['DA'], collector: 'C', sent: { amount: '2', timestamp: T0 }, forward: { amount: '1.99', timestamp: T0 + HOUR } });
     expect(sweepChain(a, stats)).toHaveLength(1);
     // the last of the wallet's transfers to it before the forwarding
     const twice = sweeper('A', 'DA', T0 - DAY, '1', [solTransfer('A', 'DA', 'out', '3', T0 + 2 * HOUR)]);
@@ -201,5 +201,95 @@ describe('common downstream collector', () => {
     expect(hops).toHaveLength(1);
     expect(hops[0]).toMatchObject({ from: 'A', to: 'C', via: ['DA'] });
     expect(hops[0]).not.toHaveProperty('sweep');
+  });
+});
+
+/**
+ * A → DA → XA → C and B → DB → XB → C (two fresh addresses of each one's own in a row, each first
+ * funded by the one before), A's sweep at T0 and B's `apart` seconds later, each forwarded an hour
+ * after the one before
+ */
+function twoHops(collector: CounterpartyActivity | undefined, apart = 3 * DAY, c = 'C'): { stats: CounterpartyStats; a: ReturnType<typeof sweeper>; b: ReturnType<typeof sweeper> } {
+  const { stats, a, b } = twoDeposits(collector, apart, c);
+  const sweeps = new Map([
+    ['DA', forward('XA', '1.99', T0 + HOUR, 'A')],
+    ['XA', forward(c, '1.98', T0 + 2 * HOUR, 'DA')],
+    ['DB', forward('XB', '2.99', T0 + apart + HOUR, 'B')],
+    ['XB', forward(c, '2.98', T0 + apart + 2 * HOUR, 'DB')],
+  ]);
+  const activity = new Map([...stats.activity!, ['XA', deposit], ['XB', deposit]]);
+  return { stats: { ...stats, activity, sweeps, walletsPerCounterparty: new Map([...stats.walletsPerCounterparty, ['XA', 1], ['XB', 1]]) }, a, b };
+}
+
+describe('sweep chains two fresh addresses down (engine 2.7.0)', () => {
+  const d = FUNDING_DEFAULTS;
+
+  it('follows a deposit address\'s forwarding to another fresh address it funded first, to where that one forwarded', () => {
+    const { stats, a } = twoHops(operator);
+    expect(sweepChain(a, stats)).toEqual([
+      expect.objectContaining({ via: ['DA'], collector: 'XA', forward: expect.objectContaining({ amount: '1.99' }) }),
+      expect.objectContaining({ via: ['DA', 'XA'], collector: 'C', sent: expect.objectContaining({ amount: '2', timestamp: T0 }), forward: expect.objectContaining({ amount: '1.98', timestamp: T0 + 2 * HOUR }) }),
+    ]);
+    expect(d.downstreamHops).toBe(2);
+  });
+
+  it('links two wallets whose SOL met at one collector through two fresh addresses each, and one through one with one through two', () => {
+    const { stats, a, b } = twoHops(operator);
+    const [e] = fundingForPair(a, b, stats).evidence;
+    expect(e).toMatchObject({ kind: 'common-downstream-collector', counterparty: 'C', counterpartyWeight: 1, viaA: ['DA', 'XA'], viaB: ['DB', 'XB'], a: { amount: '1.98' }, b: { amount: '2.98' }, secondsApart: 3 * DAY });
+    expect(e.strength).toBeCloseTo(d.upstreamStrength * d.upstreamHopFactor * d.downstreamExtraHopFactor ** 2 * (0.75 + 0.25 * 2 ** -3), 10);
+    // each further fresh address of one's own costs less than a hop up: above the one-hop-a-side link's 0.75^3
+    expect(e.strength).toBeGreaterThan(d.upstreamStrength * d.upstreamHopFactor ** 3);
+    // B's deposit address forwards to C itself: three hops in all
+    const mixed: CounterpartyStats = { ...stats, sweeps: new Map([...stats.sweeps!, ['DB', forward('C', '2.99', T0 + 3 * DAY + HOUR, 'B')]]) };
+    const [m] = fundingForPair(a, b, mixed).evidence;
+    expect(m).toMatchObject({ kind: 'common-downstream-collector', counterparty: 'C', viaA: ['DA', 'XA'], viaB: ['DB'] });
+    expect(m.strength).toBeCloseTo(d.upstreamStrength * d.upstreamHopFactor * d.downstreamExtraHopFactor * (0.75 + 0.25 * 2 ** -(3 - 1 / 24)), 10);
+    const group = groupFunding([a, b], stats);
+    expect(commonDownstreamCollectors(group, new Set(['A', 'B']))).toEqual([{ address: 'C', wallets: ['A', 'B'] }]);
+    expect(group.sweepReach.get('C')).toEqual([{ wallet: 'A', depth: 2 }, { wallet: 'B', depth: 2 }]);
+  });
+
+  it('does not go on through an address someone else funded first, a longer history, one that forwarded before it was paid, a known exchange, or a third fresh address', () => {
+    const { stats, a, b } = twoHops(operator);
+    const onlyFirst = (over: Partial<CounterpartyStats>) => sweepChain(a, { ...stats, ...over }).map((n) => n.via);
+    // XA paid by DA, but first funded by someone else: a payment, not the operator's own address
+    expect(onlyFirst({ sweeps: new Map([...stats.sweeps!, ['XA', forward('C', '1.98', T0 + 2 * HOUR, 'someone')]]) })).toEqual([['DA']]);
+    expect(onlyFirst({ activity: new Map([...stats.activity!, ['XA', used]]) })).toEqual([['DA']]);
+    expect(onlyFirst({ sweeps: new Map([...stats.sweeps!, ['XA', forward('C', '1.98', T0 + HOUR - 60, 'DA')]]) })).toEqual([['DA']]);
+    expect(onlyFirst({ walletsPerCounterparty: new Map([...stats.walletsPerCounterparty, ['XA', 3]]) })).toEqual([['DA']]);
+    // back to the wallet, or to the first address: no collector
+    expect(onlyFirst({ sweeps: new Map([...stats.sweeps!, ['XA', forward('A', '1.98', T0 + 2 * HOUR, 'DA')]]) })).toEqual([['DA']]);
+    expect(onlyFirst({ sweeps: new Map([...stats.sweeps!, ['XA', forward('DA', '1.98', T0 + 2 * HOUR, 'DA')]]) })).toEqual([['DA']]);
+    // a third fresh address in a row is not followed: C (fresh, first funded by XA) forwards to Z
+    const three: CounterpartyStats = { ...stats, activity: new Map([...stats.activity!, ['C', deposit]]), sweeps: new Map([...stats.sweeps!, ['C', forward('Z', '1.97', T0 + 3 * HOUR, 'XA')]]) };
+    expect(sweepChain(a, three).map((n) => n.collector)).toEqual(['XA', 'C']);
+    // the same chains ending at a known exchange or a busy hot wallet link no one
+    for (const [collector, c] of [[deposit, BINANCE], [busy, 'C']] as const) {
+      const ex = twoHops(collector, 3 * DAY, c);
+      expect(fundingForPair(ex.a, ex.b, ex.stats).score).toBe(0);
+      expect(fundingLinks([ex.a, ex.b], ex.stats)).toEqual([]);
+    }
+    expect(fundingForPair(a, b, stats).score).toBeGreaterThan(0);
+  });
+
+  it('an operator\'s collector that is fresh itself, first funded by one wallet\'s deposit address, is where the pair meets, not where it forwarded', () => {
+    // A → DA → C (C first funded by DA) → Z; B → DB → C
+    const { stats, a, b } = twoDeposits(deposit);
+    const fresh: CounterpartyStats = { ...stats, activity: new Map([...stats.activity!, ['Z', operator]]), sweeps: new Map([...stats.sweeps!, ['C', forward('Z', '9', T0 + 5 * DAY, 'DA')]]) };
+    expect(sweepChain(a, fresh).map((n) => n.collector)).toEqual(['C', 'Z']);
+    const [e] = fundingForPair(a, b, fresh).evidence;
+    expect(e).toMatchObject({ kind: 'common-downstream-collector', counterparty: 'C', viaA: ['DA'], viaB: ['DB'] });
+    expect(commonDownstreamCollectors(groupFunding([a, b], fresh), new Set(['A', 'B']))).toEqual([{ address: 'C', wallets: ['A', 'B'] }]);
+  });
+
+  it('links a wallet that swept SOL to another analysed wallet through two fresh addresses of its own', () => {
+    const { stats, a } = twoHops(operator);
+    const c = fundingProfile('C', [solTransfer('C', 'own-funder-C', 'in', '9', T0 - 40 * DAY)]);
+    const [link] = fundingLinks([a, c], stats);
+    expect(link).toMatchObject({ a: 'A', b: 'C' });
+    const [e] = link.evidence;
+    expect(e).toMatchObject({ kind: 'indirect-transfer', from: 'A', to: 'C', via: ['DA', 'XA'], sweep: true, first: { amount: '2', timestamp: T0 }, last: { amount: '1.98', timestamp: T0 + 2 * HOUR }, secondsApart: 2 * HOUR });
+    expect(e.strength).toBeCloseTo(d.directStrength * d.upstreamHopFactor * d.downstreamExtraHopFactor * (0.75 + 0.25 * 2 ** (-2 / 24)), 10);
   });
 });

@@ -111,6 +111,9 @@ describe('insights on detection evidence', () => {
         reason: `both sent SOL to ${FUNDER}, A through ${DEPOSIT_A}, a fresh address that forwarded it, B directly: fresh deposit addresses between wallets and their owner (its whole history on chain is 9 transactions); it received 9.99 SOL and 4.5 SOL, 48 h apart`,
       },
     ]);
+    // two fresh addresses in a row (engine 2.7.0)
+    const HOP_B = 'HopB111111111111111111111111111111111111111';
+    expect(pairInsights(facts({}, { ...none, funding: [{ ...downstream, viaB: [DEPOSIT_A, HOP_B] }] }))[0].reason).toContain(`B through ${DEPOSIT_A} → ${HOP_B}, fresh addresses that forwarded it in turn: fresh deposit`);
     expect(pairInsights(facts({}, { ...none, funding: [{ ...downstream, strength: INSIGHT_THRESHOLDS.commonFunderStrength - 0.01 }] }))).toEqual([]);
   });
 
@@ -133,6 +136,13 @@ describe('insights on detection evidence', () => {
       },
     ]);
     expect(pairInsights(facts({}, { ...none, funding: [{ ...hop, via: [HOP_1, HOP_2] }] }))[0].reason).toContain(`through 2 fresh wallets in a row, ${HOP_1} → ${HOP_2}: it sent`);
+    // a sweep through one, or two in a row (engine 2.7.0)
+    expect(pairInsights(facts({}, { ...none, funding: [{ ...hop, sweep: true as const }] }))[0].reason).toBe(
+      `${B} swept SOL to ${A} through a fresh wallet, ${HOP_1}: it sent 6 SOL to it on 2024-11-19 07:06 UTC, and ${A} received 2.5 SOL from it 72 h later`,
+    );
+    expect(pairInsights(facts({}, { ...none, funding: [{ ...hop, via: [HOP_1, HOP_2], sweep: true as const }] }))[0].reason).toBe(
+      `${B} swept SOL to ${A} through 2 fresh wallets in a row, ${HOP_1} → ${HOP_2}: it sent 6 SOL to the first on 2024-11-19 07:06 UTC, and ${A} received 2.5 SOL from the last 72 h later`,
+    );
     expect(pairInsights(facts({}, { ...none, funding: [{ ...hop, strength: INSIGHT_THRESHOLDS.directTransferStrength - 0.01 }] }))).toEqual([]);
   });
 

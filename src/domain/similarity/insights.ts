@@ -110,7 +110,7 @@ function evidenceInsights(scores: PairScores, e: PairEvidence): PairInsight[] {
   }
   const collector = e.funding.find((x): x is Extract<FundingEvidence, { kind: 'common-downstream-collector' }> => x.kind === 'common-downstream-collector' && x.strength >= t.commonFunderStrength);
   if (collector !== undefined) {
-    const chain = (via: readonly string[]): string => (via.length === 0 ? 'directly' : `through ${via.join(' → ')}, a fresh address that forwarded it`);
+    const chain = (via: readonly string[]): string => (via.length === 0 ? 'directly' : via.length === 1 ? `through ${via[0]}, a fresh address that forwarded it` : `through ${via.join(' → ')}, fresh addresses that forwarded it in turn`);
     out.push({
       type: 'Common Collector',
       score: collector.strength,
@@ -134,7 +134,7 @@ function evidenceInsights(scores: PairScores, e: PairEvidence): PairInsight[] {
       type: 'Indirect Transfer',
       score: indirect.strength,
       reason: indirect.sweep
-        ? `${indirect.from} swept SOL to ${indirect.to} through ${via}: it sent ${amount(indirect.first)} to it on ${when(indirect.first.timestamp)}, and ${indirect.to} received ${amount(indirect.last)} from it ${formatLag(indirect.secondsApart)} later`
+        ? `${indirect.from} swept SOL to ${indirect.to} through ${via}: it sent ${amount(indirect.first)} to ${indirect.via.length === 1 ? 'it' : 'the first'} on ${when(indirect.first.timestamp)}, and ${indirect.to} received ${amount(indirect.last)} from ${indirect.via.length === 1 ? 'it' : 'the last'} ${formatLag(indirect.secondsApart)} later`
         : `${indirect.from} funded ${indirect.to} through ${via}: it sent ${amount(indirect.first)} on ${when(indirect.first.timestamp)} as the first funding of ${indirect.via[0]}, and ${indirect.to} received its own first funding, ${amount(indirect.last)}, ${formatLag(indirect.secondsApart)} later`,
     });
   }

@@ -308,6 +308,16 @@ describe('the evidence in the tables', () => {
     const sweptDetail = stripVTControlCharacters(renderPairEvidence(view(), sweptPair)).replace(/\n\s+/g, ' ');
     expect(sweptDetail).toContain('swept A → B through a fresh address A funded first, which forwarded it 60 min later, strength 0.60');
     expect(sweptDetail).toContain(`chain: A → ${depositA} → B`);
+    // through two fresh addresses in a row (engine 2.7.0), on either side
+    const hop = wallets[3];
+    const layered = { ...base, evidence: { ...base.evidence!, funding: [{ ...downstream, viaB: [depositA, hop] }], strongest: 'funding' as const } };
+    const layeredDetail = stripVTControlCharacters(renderPairEvidence(view(), layered)).replace(/\n\s+/g, ' ');
+    expect(layeredDetail).toContain(`B's sweep: B → ${depositA} → ${hop} → ${FUNDER}`);
+    expect(layeredDetail).toContain("B's last fresh address sent it 4.5 SOL");
+    const twice = { ...base, evidence: { ...base.evidence!, funding: [{ ...swept, via: [depositA, hop] }], strongest: 'funding' as const } };
+    const twiceDetail = stripVTControlCharacters(renderPairEvidence(view(), twice)).replace(/\n\s+/g, ' ');
+    expect(twiceDetail).toContain('swept A → B through 2 fresh addresses in a row (A funded the first, each one the next, first), the last forwarding it 60 min later, strength 0.60');
+    expect(twiceDetail).toContain(`chain: A → ${depositA} → ${hop} → B`);
   });
 
   it('phrases an indirect transfer with its direction, and prints its chain and both transfers in full', () => {

@@ -697,7 +697,7 @@ export interface paths {
                                             /** @description the same for wallet B */
                                             viaB: string[];
                                         } | {
-                                            /** @description the counterparty’s receipt from A’s side (from viaA[0], or from A) */
+                                            /** @description the counterparty’s receipt from A’s side (from the last of viaA, or from A) */
                                             a: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
@@ -742,7 +742,7 @@ export interface paths {
                                             secondsApart: number;
                                             /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
                                             strength: number;
-                                            /** @description the fresh address wallet A sent SOL to that forwarded it to the counterparty (empty: A sent it there itself) */
+                                            /** @description the fresh addresses wallet A’s SOL went through to the counterparty, the one A sent it to first; two when that one forwarded to another fresh address it funded first (engine 2.7.0); empty: A sent it there itself */
                                             viaA: string[];
                                             /** @description the same for wallet B */
                                             viaB: string[];
@@ -1534,7 +1534,7 @@ export interface paths {
                                             /** @description the same for wallet B */
                                             viaB: string[];
                                         } | {
-                                            /** @description the counterparty’s receipt from A’s side (from viaA[0], or from A) */
+                                            /** @description the counterparty’s receipt from A’s side (from the last of viaA, or from A) */
                                             a: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
@@ -1579,7 +1579,7 @@ export interface paths {
                                             secondsApart: number;
                                             /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
                                             strength: number;
-                                            /** @description the fresh address wallet A sent SOL to that forwarded it to the counterparty (empty: A sent it there itself) */
+                                            /** @description the fresh addresses wallet A’s SOL went through to the counterparty, the one A sent it to first; two when that one forwarded to another fresh address it funded first (engine 2.7.0); empty: A sent it there itself */
                                             viaA: string[];
                                             /** @description the same for wallet B */
                                             viaB: string[];
@@ -2349,7 +2349,7 @@ export interface paths {
                                         /** @description the same for wallet B */
                                         viaB: string[];
                                     } | {
-                                        /** @description the counterparty’s receipt from A’s side (from viaA[0], or from A) */
+                                        /** @description the counterparty’s receipt from A’s side (from the last of viaA, or from A) */
                                         a: {
                                             /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                             amount: string;
@@ -2394,7 +2394,7 @@ export interface paths {
                                         secondsApart: number;
                                         /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
                                         strength: number;
-                                        /** @description the fresh address wallet A sent SOL to that forwarded it to the counterparty (empty: A sent it there itself) */
+                                        /** @description the fresh addresses wallet A’s SOL went through to the counterparty, the one A sent it to first; two when that one forwarded to another fresh address it funded first (engine 2.7.0); empty: A sent it there itself */
                                         viaA: string[];
                                         /** @description the same for wallet B */
                                         viaB: string[];

@@ -41,7 +41,7 @@ export interface FundingEvidence {
   /** same-amount-funding: who sent each wallet (or, with viaA/viaB, its fresh first funder) its first SOL */
   funderA?: string;
   funderB?: string;
-  /** common-upstream-funder: the fresh wallets between the funder and each wallet (engine 2.3.0); same-amount-funding: each wallet's fresh first funder (engine 2.4.0); common-downstream-collector: each wallet's fresh deposit address (engine 2.6.0) */
+  /** common-upstream-funder: the fresh wallets between the funder and each wallet (engine 2.3.0); same-amount-funding: each wallet's fresh first funder (engine 2.4.0); common-downstream-collector: each wallet's fresh deposit address, or two in a row (engine 2.6.0; 2.7.0) */
   viaA?: string[];
   viaB?: string[];
   /** indirect-transfer: the fresh wallets from `from` to `to`, and the first and last transfers (engine 2.4.0) */
