@@ -5,7 +5,7 @@
 // against the world's ground truth.
 import { ENGINE_VERSION, computeSimilarity, extractMany, formatUnits } from '../../src/domain';
 import type { EnhancedTransaction, SimilarityDatabaseStats, SimilarityResult, SimilarityWalletInput } from '../../src/domain';
-import { FUNDING_DEFAULTS, KNOWN_ADDRESSES, counterpartyActivityClass, extractTransfersMany, freshActivity, fundingOriginOf, fundingProfile, summariseSignatures, sweepTargetOf, sweepTransfer } from '../../src/domain/detection';
+import { FUNDING_DEFAULTS, KNOWN_ADDRESSES, counterpartyActivityClass, extractTransfersMany, freshActivity, fundingOriginOf, fundingProfile, summariseSignatures, sweepCollectors, sweepTargetOf, sweepTransfer } from '../../src/domain/detection';
 import type { CounterpartyActivity, FundingOrigin, SweepTarget, TokenLaunch } from '../../src/domain/detection';
 import { DEFAULT_LAUNCH_LOOKUPS, LAUNCH_PAGE_LIMIT } from '../../src/activities/token-launch';
 import { BUNDLE_DEFAULTS } from '../../src/domain/detection/bundles';
@@ -45,7 +45,7 @@ export interface DetectionBenchOptions {
 
 export const DEFAULT_DETECTION_BENCH: DetectionBenchOptions = { seeds: [1, 2, 3, 4, 5], wallets: 40, txPerWallet: 40, scenario: 'hard', counterpartyActivity: true };
 
-/** Wallets of a world by default, per scenario: every adversarial case appears from 57 wallets (a quarter of them the large operator); at 60, 2 independents are left. */
+/** Wallets of a world by default, per scenario: at 80, every adversarial case appears whole (a quarter of them the large operator) and 4 independents are left. */
 export const DEFAULT_BENCH_WALLETS: Readonly<Record<DetectionBenchOptions['scenario'], number>> = { classic: 40, hard: 40, adversarial: 80 };
 
 /**
@@ -222,10 +222,11 @@ export function worldStats(wallets: readonly SimilarityWalletInput[], sim?: SimW
 }
 
 /**
- * The sweep chains as the analysis activity follows them (traceSweeps): each wallet's largest SOL
- * destination (sweepDestinations), its activity read; a fresh one's target from its newest
- * transactions; the collectors' activity read (a group wallet's apart), and a fresh collector's target
- * in turn, up to downstreamHops fresh addresses in a row.
+ * The sweep chains as the analysis activity follows them (traceSweeps), level by level: each
+ * wallet's largest SOL destination (sweepDestinations), its activity read; a fresh one's target from
+ * its newest transactions; the collectors of those a group wallet funded first (sweepCollectors)
+ * read (a group wallet's apart), and the fresh ones among them followed in turn where the address
+ * before funded them first, up to downstreamHops fresh addresses in a row.
  */
 function traceSweeps(wallets: readonly SimilarityWalletInput[], sim: SimWorld, activity: Map<string, CounterpartyActivity>): { sweeps: Map<string, SweepTarget>; groupCollectors: string[] } {
   const limit = FUNDING_DEFAULTS.activityPageLimit;
@@ -235,29 +236,43 @@ function traceSweeps(wallets: readonly SimilarityWalletInput[], sim: SimWorld, a
     if (!activity.has(a)) activity.set(a, summariseSignatures(page.map((x) => ({ blockTime: x.ts })), limit));
     return page;
   };
-  const sweeps = new Map<string, SweepTarget>();
+  const destinations = new Set<string>();
   for (const w of wallets) {
     const totals = new Map<string, bigint>();
     for (const t of w.transfers ?? []) {
       if (!sweepTransfer(t) || members.has(t.counterparty) || KNOWN_ADDRESSES.has(t.counterparty)) continue;
       totals.set(t.counterparty, (totals.get(t.counterparty) ?? 0n) + BigInt(t.rawAmount));
     }
-    let address = [...totals].sort((x, y) => (y[1] > x[1] ? 1 : y[1] < x[1] ? -1 : x[0] < y[0] ? -1 : 1))[0]?.[0];
-    // the destination, then its collector while that is a fresh address (not the group's), up to downstreamHops in a row
-    for (let depth = 0; address !== undefined && depth < FUNDING_DEFAULTS.downstreamHops && !sweeps.has(address); depth++) {
-      const page = read(address);
-      if (!freshActivity(activity.get(address))) break;
-      const parse = (list: typeof page) => list.map((x) => sim.transactionBySignature(x.signature)).filter((tx): tx is EnhancedTransaction => tx !== null);
-      // its whole history: the page's newest signatures, as many as a fresh address has
-      const target = sweepTargetOf(address, parse(page.slice(0, FUNDING_DEFAULTS.freshMaxTransactions)));
-      if (target === null) break;
-      sweeps.set(address, target);
-      if (members.has(target.collector) || KNOWN_ADDRESSES.has(target.collector)) break;
-      read(target.collector);
-      address = target.collector;
-    }
+    const largest = [...totals].sort((x, y) => (y[1] > x[1] ? 1 : y[1] < x[1] ? -1 : x[0] < y[0] ? -1 : 1))[0]?.[0];
+    if (largest !== undefined) destinations.add(largest);
   }
-  return { sweeps, groupCollectors: [...new Set([...sweeps.values()].map((t) => t.collector))].filter((c) => members.has(c)) };
+  const sweeps = new Map<string, SweepTarget>();
+  const groupCollectors = new Set<string>();
+  let level = [...destinations];
+  const seen = new Set([...members, ...KNOWN_ADDRESSES.keys(), ...level]);
+  let fundedBy = (_address: string, funder: string): boolean => members.has(funder);
+  for (let depth = 0; level.length > 0; depth++) {
+    const targets = new Map<string, SweepTarget | null>();
+    for (const address of level) {
+      const page = read(address);
+      if (!freshActivity(activity.get(address))) continue;
+      // its whole history: the page's newest signatures, as many as a fresh address has
+      const txs = page.slice(0, FUNDING_DEFAULTS.freshMaxTransactions).map((x) => sim.transactionBySignature(x.signature)).filter((tx): tx is EnhancedTransaction => tx !== null);
+      const target = sweepTargetOf(address, txs);
+      targets.set(address, target);
+      if (target !== null) sweeps.set(address, target);
+    }
+    const reached = sweepCollectors(targets, fundedBy);
+    for (const c of reached.keys()) {
+      if (members.has(c)) groupCollectors.add(c);
+      else if (!KNOWN_ADDRESSES.has(c)) read(c);
+    }
+    if (depth + 1 >= FUNDING_DEFAULTS.downstreamHops) break;
+    level = [...reached.keys()].filter((c) => !seen.has(c));
+    for (const c of level) seen.add(c);
+    fundedBy = (address, funder) => reached.get(address)?.includes(funder) ?? false;
+  }
+  return { sweeps, groupCollectors: [...groupCollectors] };
 }
 
 /** A group wallet's activity page: its own history, newest first, as getSignaturesForAddress serves it. */

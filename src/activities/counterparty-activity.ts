@@ -12,7 +12,7 @@ import pLimit from 'p-limit';
 import type { Pool } from 'pg';
 import type { EnhancedTransaction } from '../domain/enhanced-transaction';
 import type { CounterpartyActivity, SweepTarget } from '../domain/detection/types';
-import { counterpartyActivityClass, freshActivity, FUNDING_DEFAULTS, fundingOriginOf, KNOWN_ADDRESSES, summariseSignatures, sweepTargetOf } from '../domain/detection/funding';
+import { counterpartyActivityClass, freshActivity, FUNDING_DEFAULTS, fundingOriginOf, KNOWN_ADDRESSES, summariseSignatures, sweepCollectors, sweepTargetOf } from '../domain/detection/funding';
 import { loadCounterpartyActivity, loadNewestSignatures, loadOldestSignatures, sharedCounterparties, storeCounterpartyActivity } from '../store/counterparty-activity';
 import { loadSweepTargets, storeSweepTargets, sweepDestinations } from '../store/sweep-targets';
 import { firstFunders, loadFundingOrigins, storeFundingOrigin } from '../store/funding-origins';
@@ -62,8 +62,8 @@ export interface CounterpartyActivityRefresh {
    */
   traced: { followed: number; origins: number; failed: number };
   /**
-   * the sweep chains: the wallets' largest SOL destinations followed downstream (fresh addresses),
-   * targets read from the chain now, and reads that failed
+   * the sweep chains: the wallets' largest SOL destinations and the collectors after them followed
+   * downstream (fresh addresses, every level), targets read from the chain now, and reads that failed
    */
   swept: { followed: number; targets: number; failed: number };
 }
@@ -181,10 +181,12 @@ async function parseSignatures(pool: Pool, parser: TransactionParser, signatures
  * (`sweepDestinations`, their activity already read), those whose whole history is short
  * (`freshActivity`: a deposit address of one wallet's) and whose target no fresh row holds have their
  * whole history parsed (the page's newest signatures; `sweepTargetOf`: who received the most of their
- * outbound SOL, and who funded them first), stored in sweep_targets; the collectors reached, a group
- * wallet among them, have their activity read (the step weighs a collector by it), and those that
- * are fresh in turn (not the group's) are the next level, up to `downstreamHops` fresh addresses in
- * a row (engine 2.7.0: a deposit address forwarding to another fresh address of the operator's).
+ * outbound SOL, and who funded them first), stored in sweep_targets; the collectors of those a group
+ * wallet funded first (`sweepCollectors`), a group wallet among them, have their activity read (the
+ * step weighs a collector by it), and those that are fresh in turn (not the group's) are the next
+ * level, followed where the address before them funded them first, up to `downstreamHops` fresh
+ * addresses in a row (engine 2.7.0: a deposit address forwarding to another fresh address of the
+ * operator's).
  */
 async function traceSweeps(
   pool: Pool,
@@ -196,16 +198,20 @@ async function traceSweeps(
   deadline: AbortSignal,
 ): Promise<{ followed: number; targets: number; failed: number }> {
   const out = { followed: 0, targets: 0, failed: 0 };
+  const group = new Set(wallets);
   const seen = new Set([...wallets, ...KNOWN_ADDRESSES.keys(), ...destinations]);
   let level = [...destinations];
+  // a destination first funded by a group wallet, further down by the address before it (sweepCollectors)
+  let fundedBy = (_address: string, funder: string): boolean => group.has(funder);
   for (let depth = 0; level.length > 0 && !deadline.aborted; depth++) {
-    const targets = await sweepTargetsOf(pool, parser, reader, level, options, deadline, out);
-    const collectors = [...new Set([...targets.values()].flatMap((t) => (t === null || KNOWN_ADDRESSES.has(t.collector) ? [] : [t.collector])))].slice(0, options.maxLookups);
+    const reached = sweepCollectors(await sweepTargetsOf(pool, parser, reader, level, options, deadline, out), fundedBy);
+    const collectors = [...reached.keys()].filter((c) => !KNOWN_ADDRESSES.has(c)).slice(0, options.maxLookups);
     if (collectors.length === 0 || deadline.aborted) break;
     out.failed += (await reader.read(collectors)).failed;
     if (depth + 1 >= FUNDING_DEFAULTS.downstreamHops) break;
     level = collectors.filter((c) => !seen.has(c));
     for (const c of level) seen.add(c);
+    fundedBy = (address, funder) => reached.get(address)?.includes(funder) ?? false;
   }
   return out;
 }

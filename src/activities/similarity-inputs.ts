@@ -5,7 +5,7 @@
 import type { Pool } from 'pg';
 import { formatUnits, isExcludedFromUniverse, type SimilarityWalletInput } from '../domain';
 import { decisiveDegreeLimit } from '../domain/detection';
-import { counterpartyActivityClass, freshActivity, FUNDING_DEFAULTS, fundingProfile, KNOWN_ADDRESSES } from '../domain/detection/funding';
+import { counterpartyActivityClass, freshActivity, FUNDING_DEFAULTS, fundingProfile, KNOWN_ADDRESSES, sweepCollectors } from '../domain/detection/funding';
 import { loadSweepTargets, sweepDestinations } from '../store/sweep-targets';
 import { loadFundingOrigins } from '../store/funding-origins';
 import type { SimilarityDatabaseStats } from '../domain/similarity/types';
@@ -170,18 +170,18 @@ async function sweepChains(pool: Pool, wallets: readonly string[], own: Readonly
   const sweeps = new Map<string, SweepTarget>();
   const groupCollectors = new Set<string>();
   let level = destinations;
+  // followed as the reads follow them (sweepCollectors): first funded by a group wallet, then by the address before
+  let fundedBy = (_address: string, funder: string): boolean => own.has(funder);
   for (let depth = 0; level.length > 0; depth++) {
     const targets = await loadSweepTargets(pool, level.filter((x) => freshActivity(activity.get(x))));
-    const collectors = new Set<string>();
-    for (const [a, target] of targets) {
-      if (target === null) continue;
-      sweeps.set(a, target);
-      if (own.has(target.collector)) groupCollectors.add(target.collector);
-      else collectors.add(target.collector);
-    }
-    await load([...collectors]);
+    for (const [a, target] of targets) if (target !== null) sweeps.set(a, target);
+    const reached = sweepCollectors(targets, fundedBy);
+    const collectors = [...reached.keys()].filter((c) => !own.has(c));
+    for (const c of reached.keys()) if (own.has(c)) groupCollectors.add(c);
+    await load(collectors);
     if (depth + 1 >= FUNDING_DEFAULTS.downstreamHops) break;
-    level = [...collectors].filter((c) => !sweeps.has(c) && !KNOWN_ADDRESSES.has(c));
+    level = collectors.filter((c) => !sweeps.has(c) && !KNOWN_ADDRESSES.has(c));
+    fundedBy = (address, funder) => reached.get(address)?.includes(funder) ?? false;
   }
   return { sweeps, groupCollectors: [...groupCollectors] };
 }

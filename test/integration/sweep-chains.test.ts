@@ -78,6 +78,8 @@ describe('sweep chains', () => {
     // each wallet's largest SOL destination, and the collectors those reached (not a known exchange's)
     // and, where a collector is fresh itself, where it forwarded in turn (two fresh addresses in a row)
     for (const address of [...deposits, ...strangerDeposits, PAID, COLLECTOR, HOT, ...layeredDeposits, ...layeredHops, LAYERED_COLLECTOR, at('collector-spend')]) expect(read).toContain(address);
+    // not where a fresh wallet someone else funded first sent its SOL: no sweep of a group wallet's (the payee, here)
+    expect(read).not.toContain(PAYEE);
     const { rows } = await opened.stack.pool.query<{ address: string; collector: string | null; lamports: string | null; first_funder: string | null }>(
       'SELECT address, collector, lamports, first_funder FROM sweep_targets WHERE address = ANY($1::text[]) ORDER BY address',
       [[...deposits, ...strangerDeposits, PAID]],

@@ -605,6 +605,7 @@ export function sweepChain(profile: FundingProfile, stats: CounterpartyStats, kn
     for (const t of list) if (sweepTransfer(t) && t.timestamp <= target.timestamp) sent = t;
     if (sent === undefined) continue;
     const path = [via];
+    // a hop is never a group wallet: the reads and the load store no group wallet's target
     for (;;) {
       nodes.push({ via: [...path], collector: target.collector, sent: ref(sent), forward: { asset: SOL_ASSET, amount: target.amount, signature: target.signature, slot: target.slot, timestamp: target.timestamp } });
       if (path.length >= FUNDING_DEFAULTS.downstreamHops) break;
@@ -617,6 +618,24 @@ export function sweepChain(profile: FundingProfile, stats: CounterpartyStats, kn
     }
   }
   return nodes;
+}
+
+/**
+ * Where the reads of sweep chains go next (engine 2.7.0), level by level: of `targets` (one level's
+ * addresses, read), those first funded by an address that sent to them (`fundedBy`: for a wallet's
+ * destination, a group wallet; further down, the address before it), which `sweepChain` alone
+ * follows, give their collector; returned with the addresses leading to each (the next level's
+ * `fundedBy`). The activity reads, the step's load and the detection bench follow the same ones.
+ */
+export function sweepCollectors(targets: ReadonlyMap<string, SweepTarget | null>, fundedBy: (address: string, firstFunder: string) => boolean): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [address, target] of targets) {
+    if (target === null || target.firstFunder === null || !fundedBy(address, target.firstFunder)) continue;
+    const list = out.get(target.collector);
+    if (list) list.push(address);
+    else out.set(target.collector, [address]);
+  }
+  return out;
 }
 
 /** A whole history (`activity`) of at most `freshMaxTransactions`: a fresh address, such as a deposit address of one wallet's. */
@@ -1004,13 +1023,28 @@ export function groupFunding(profiles: readonly FundingProfile[], stats: Counter
 export function commonUpstreamFunders(group: GroupFunding, wallets: ReadonlySet<string>, opts: FundingOptions = {}): Array<{ address: string; wallets: string[] }> {
   const known = opts.knownAddresses ?? KNOWN_ADDRESSES;
   const half = opts.halfWeightDegree ?? FUNDING_DEFAULTS.halfWeightDegree;
+  return commonReached(group.reach, wallets, (address) => upstreamWeight(address, group.scored, known, half), opts);
+}
+
+/**
+ * The addresses of `reach` (where each group wallet's chain reached, at what depth) that at least two
+ * of `wallets` reach, one of them at a depth above 0, that are no member and weigh at least the
+ * minimum, each with the wallets reaching it; an address that the same wallets reach each deeper than
+ * another is left out (their chains meet at the nearer one).
+ */
+function commonReached(
+  reach: ReadonlyMap<string, ReadonlyArray<{ wallet: string; depth: number }>>,
+  wallets: ReadonlySet<string>,
+  weight: (address: string) => number,
+  opts: FundingOptions,
+): Array<{ address: string; wallets: string[] }> {
   const minWeight = opts.minCounterpartyWeight ?? FUNDING_DEFAULTS.minCounterpartyWeight;
   const found = new Map<string, { wallets: string[]; depths: Map<string, number> }>();
-  for (const [address, list] of group.reach) {
+  for (const [address, list] of reach) {
     if (wallets.has(address)) continue;
     const inside = list.filter((x) => wallets.has(x.wallet));
     if (inside.length < 2 || !inside.some((x) => x.depth > 0)) continue;
-    if (upstreamWeight(address, group.scored, known, half) < minWeight) continue;
+    if (weight(address) < minWeight) continue;
     found.set(address, { wallets: inside.map((x) => x.wallet).sort(), depths: new Map(inside.map((x) => [x.wallet, x.depth])) });
   }
   const same = (x: string[], y: string[]) => x.length === y.length && x.every((w, i) => w === y[i]);
@@ -1022,22 +1056,14 @@ export function commonUpstreamFunders(group: GroupFunding, wallets: ReadonlySet<
 /**
  * The addresses that at least two of `wallets`' SOL reached, one of them through a fresh address of
  * its own (`GroupFunding.sweepReach`), and that weigh as a collector (`downstreamWeight`: a wallet
- * of one owner, not a known exchange, not a member), each with the wallets reaching it. What a
- * cluster cites as its members' common downstream collectors (engine 2.6.0).
+ * of one owner, not a known exchange, not a member), each with the wallets reaching it; a collector
+ * the same wallets reach each further down than another is left out (engine 2.7.0). What a cluster
+ * cites as its members' common downstream collectors (engine 2.6.0).
  */
 export function commonDownstreamCollectors(group: GroupFunding, wallets: ReadonlySet<string>, opts: FundingOptions = {}): Array<{ address: string; wallets: string[] }> {
   const known = opts.knownAddresses ?? KNOWN_ADDRESSES;
   const half = opts.halfWeightDegree ?? FUNDING_DEFAULTS.halfWeightDegree;
-  const minWeight = opts.minCounterpartyWeight ?? FUNDING_DEFAULTS.minCounterpartyWeight;
-  const found: Array<{ address: string; wallets: string[] }> = [];
-  for (const [address, list] of group.sweepReach) {
-    if (wallets.has(address)) continue;
-    const inside = list.filter((x) => wallets.has(x.wallet));
-    if (inside.length < 2 || !inside.some((x) => x.depth > 0)) continue;
-    if (downstreamWeight(address, group.scored, known, half) < minWeight) continue;
-    found.push({ address, wallets: inside.map((x) => x.wallet).sort() });
-  }
-  return found;
+  return commonReached(group.sweepReach, wallets, (address) => downstreamWeight(address, group.scored, known, half), opts);
 }
 
 /**

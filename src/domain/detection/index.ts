@@ -14,7 +14,7 @@ export {
   SHARED_WEIGHT_SCALE,
 } from './rarity';
 export type { RarityProfile, RarityOverlap, RarityOverlapScore, CarrierToken } from './rarity';
-export { fundingProfile, fundingForPair, fundingLinks, fundingChain, fundingOriginOf, sweepChain, sweepTargetOf, sweepTransfer, freshActivity, decisiveDegreeLimit, counterpartyActivityClass, counterpartyLinkWeight, summariseSignatures, KNOWN_ADDRESSES, FUNDING_DEFAULTS } from './funding';
+export { fundingProfile, fundingForPair, fundingLinks, fundingChain, fundingOriginOf, sweepChain, sweepCollectors, sweepTargetOf, sweepTransfer, freshActivity, decisiveDegreeLimit, counterpartyActivityClass, counterpartyLinkWeight, summariseSignatures, KNOWN_ADDRESSES, FUNDING_DEFAULTS } from './funding';
 export type { ChainMeeting, ChainNode, SweepNode, FundingProfile, FundingEvidence, FundingOptions, KnownAddress, TransferRef } from './funding';
 export { bundleLinks, bundleForPair, BUNDLE_DEFAULTS } from './bundles';
 export type { BundleEvidence, BundleLink, BundleOptions, WalletLegs } from './bundles';

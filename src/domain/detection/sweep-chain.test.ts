@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EnhancedTransaction } from '../enhanced-transaction';
 import { solTransfer } from '../testing/transfers';
-import { FUNDING_DEFAULTS, KNOWN_ADDRESSES, commonDownstreamCollectors, fundingForPair, fundingLinks, fundingProfile, groupFunding, sweepChain, sweepTargetOf } from './funding';
+import { FUNDING_DEFAULTS, KNOWN_ADDRESSES, commonDownstreamCollectors, fundingForPair, fundingLinks, fundingProfile, groupFunding, sweepChain, sweepCollectors, sweepTargetOf } from './funding';
 import type { CounterpartyActivity, CounterpartyStats, SweepTarget, WalletTransfer } from './types';
 
 const T0 = 1_710_000_000;
@@ -261,6 +261,9 @@ describe('sweep chains two fresh addresses down (engine 2.7.0)', () => {
     // back to the wallet, or to the first address: no collector
     expect(onlyFirst({ sweeps: new Map([...stats.sweeps!, ['XA', forward('A', '1.98', T0 + 2 * HOUR, 'DA')]]) })).toEqual([['DA']]);
     expect(onlyFirst({ sweeps: new Map([...stats.sweeps!, ['XA', forward('DA', '1.98', T0 + 2 * HOUR, 'DA')]]) })).toEqual([['DA']]);
+    // a known exchange between is no address of the wallet's, whatever its history says
+    const viaExchange: CounterpartyStats = { ...stats, activity: new Map([...stats.activity!, [BINANCE, deposit]]), sweeps: new Map([...stats.sweeps!, ['DA', forward(BINANCE, '1.99', T0 + HOUR, 'A')], [BINANCE, forward('C', '1.98', T0 + 2 * HOUR, 'DA')]]) };
+    expect(sweepChain(a, viaExchange).map((n) => n.via)).toEqual([['DA']]);
     // a third fresh address in a row is not followed: C (fresh, first funded by XA) forwards to Z
     const three: CounterpartyStats = { ...stats, activity: new Map([...stats.activity!, ['C', deposit]]), sweeps: new Map([...stats.sweeps!, ['C', forward('Z', '1.97', T0 + 3 * HOUR, 'XA')]]) };
     expect(sweepChain(a, three).map((n) => n.collector)).toEqual(['XA', 'C']);
@@ -291,5 +294,49 @@ describe('sweep chains two fresh addresses down (engine 2.7.0)', () => {
     const [e] = link.evidence;
     expect(e).toMatchObject({ kind: 'indirect-transfer', from: 'A', to: 'C', via: ['DA', 'XA'], sweep: true, first: { amount: '2', timestamp: T0 }, last: { amount: '1.98', timestamp: T0 + 2 * HOUR }, secondsApart: 2 * HOUR });
     expect(e.strength).toBeCloseTo(d.directStrength * d.upstreamHopFactor * d.downstreamExtraHopFactor * (0.75 + 0.25 * 2 ** (-2 / 24)), 10);
+  });
+});
+
+describe('sweepCollectors: where the reads, the load and the bench go next', () => {
+  it('goes on from an address only where one that sent to it funded it first, with the addresses leading to each collector', () => {
+    const targets = new Map<string, SweepTarget | null>([
+      ['DA', forward('XA', '1', T0, 'A')],
+      ['DB', forward('XA', '1', T0, 'B')],
+      // a payment to someone's fresh wallet: its owner funded it first
+      ['PAID', forward('PAYEE', '1', T0, 'owner')],
+      ['EMPTY', null],
+      ['UNKNOWN', forward('Y', '1', T0, null)],
+    ]);
+    const group = new Set(['A', 'B', 'PAYEE']);
+    const level0 = sweepCollectors(targets, (_address, funder) => group.has(funder));
+    expect([...level0]).toEqual([['XA', ['DA', 'DB']]]);
+    // one level down: XA first funded by DA, which leads to it; XB by an address that does not
+    const level1 = sweepCollectors(
+      new Map([
+        ['XA', forward('C', '1', T0, 'DA')],
+        ['XB', forward('C2', '1', T0, 'elsewhere')],
+      ]),
+      (address, funder) => level0.get(address)?.includes(funder) ?? false,
+    );
+    expect([...level1]).toEqual([['C', ['XA']]]);
+  });
+});
+
+describe('a cluster\'s common collectors, two hops down', () => {
+  it('cites the nearer of two collectors that the same wallets reach, each further down than the other', () => {
+    // A → DA → C (fresh, first funded by DA) → Z; B sent to C itself, and B → DB → Z
+    const { stats, a } = twoDeposits(deposit);
+    const nested: CounterpartyStats = {
+      ...stats,
+      activity: new Map([...stats.activity!, ['Z', operator]]),
+      sweeps: new Map([...stats.sweeps!, ['C', forward('Z', '9', T0 + 5 * DAY, 'DA')], ['DB', forward('Z', '2.99', T0 + 3 * DAY + HOUR, 'B')]]),
+    };
+    const b = sweeper('B', 'DB', T0 + 3 * DAY, '3', [solTransfer('B', 'C', 'out', '1', T0 + 6 * DAY)]);
+    const group = groupFunding([a, b], nested);
+    expect(group.sweepReach.get('C')).toEqual([{ wallet: 'A', depth: 1 }, { wallet: 'B', depth: 0 }]);
+    expect(group.sweepReach.get('Z')).toEqual([{ wallet: 'A', depth: 2 }, { wallet: 'B', depth: 1 }]);
+    // their SOL meets at C first: Z, further down for both, is not cited besides
+    expect(commonDownstreamCollectors(group, new Set(['A', 'B']))).toEqual([{ address: 'C', wallets: ['A', 'B'] }]);
+    expect(fundingForPair(a, b, nested).evidence[0]).toMatchObject({ kind: 'common-downstream-collector', counterparty: 'C', viaA: ['DA'], viaB: [] });
   });
 });

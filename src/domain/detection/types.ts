@@ -66,8 +66,9 @@ export interface CounterpartyStats {
   /**
    * what the chain says of some addresses' outbound SOL (their newest transactions, engine 2.6.0):
    * where a fresh address that a group wallet sent SOL to forwarded it. Read for each group wallet's
-   * largest SOL destination whose whole history is short, so that wallets sweeping through fresh
-   * addresses of their own meet at the one collecting from those (`sweepChain`)
+   * largest SOL destination whose whole history is short, and for the fresh address that one
+   * forwarded to when it funded it first (engine 2.7.0, `sweepCollectors`), so that wallets sweeping
+   * through fresh addresses of their own meet at the one collecting from those (`sweepChain`)
    */
   sweeps?: ReadonlyMap<string, SweepTarget>;
 }

@@ -6,7 +6,7 @@ import { generateWorld, parseWorld, SimWorld, type World } from '../../../src/si
 import { ADVERSARIAL_CASES } from '../../../src/simulator/generator-adversarial';
 
 type Wallet = World['wallets'][number];
-const adversarial = (seed: number, wallets = 72) => parseWorld(generateWorld({ seed, wallets, txPerWallet: 40, scenario: 'adversarial', largeWallet: false }));
+const adversarial = (seed: number, wallets = 80) => parseWorld(generateWorld({ seed, wallets, txPerWallet: 40, scenario: 'adversarial', largeWallet: false }));
 const worlds = [1, 2, 3].map((s) => adversarial(s));
 const firstSolIn = (w: Wallet) => [...w.transfers].filter((t) => t.mint === 'SOL' && t.direction === 'in').sort((a, b) => a.ts - b.ts)[0];
 const groupOf = (w: World, kind: string) => w.groundTruth!.clusters[w.groundTruth!.clusterKinds!.indexOf(kind)];
@@ -25,11 +25,11 @@ describe('generateWorld({ scenario: "adversarial" })', () => {
       const t = w.groundTruth!;
       expect([...t.clusters.flat(), ...t.independent!].sort()).toEqual(w.wallets.map((x) => x.address).sort());
     }
-    expect(worlds[0].groundTruth!.clusterKinds).toEqual(['large-operator', 'exchange-withdrawal', 'unlisted-withdrawal', 'diluted-copy-chain', 'hop-funded-operator', 'relay-operator', 'exchange-hop-withdrawal', 'sweep-operator']);
+    expect(worlds[0].groundTruth!.clusterKinds).toEqual(['large-operator', 'exchange-withdrawal', 'unlisted-withdrawal', 'diluted-copy-chain', 'hop-funded-operator', 'relay-operator', 'exchange-hop-withdrawal', 'sweep-operator', 'layered-sweep-operator']);
     expect(worlds[0].groundTruth!.decoys!.map((d) => d.kind)).toEqual(['unlisted-exchange', 'exchange-hop', 'dust-spray', 'paid-hop', 'old-exchange-funders', 'exchange-deposit']);
   });
 
-  it('sweeps an operator\'s wallets days apart each through a fresh deposit address of its own to one collector, and strangers\' through deposit addresses to an exchange', () => {
+  it('sweeps an operator\'s wallets days apart each through a fresh deposit address of its own (another operator\'s through two in a row) to one collector, and strangers\' through deposit addresses to an exchange', () => {
     for (const w of worlds) {
       const sim = new SimWorld(w);
       const sweepOf = (address: string) => {
@@ -61,13 +61,47 @@ describe('generateWorld({ scenario: "adversarial" })', () => {
       expect(Math.max(...times) - Math.min(...times)).toBeGreaterThan(86_400);
       const depositors = decoyOf(w, 'exchange-deposit').members;
       expect(depositors).toHaveLength(ADVERSARIAL_CASES.exchangeDepositWallets);
+      /** the fresh addresses a wallet's sweep went through, and where the last forwarded it */
+      const pathOf = (address: string): { via: string[]; to: string } => {
+        const via = [sweepOf(address).counterparty!];
+        for (;;) {
+          const [forward] = forwardOf(via[via.length - 1]);
+          if (forwardOf(forward.to).length === 0 || sim.addressSignatures(forward.to, 1000).length > 2) return { via, to: forward.to };
+          via.push(forward.to);
+        }
+      };
       for (const address of depositors) {
-        const [forward] = forwardOf(sweepOf(address).counterparty!);
+        const { to } = pathOf(address);
         // at the listed exchange (weight 0), the unlisted busy one (a service) or the small one (a long history: ordinary)
-        expect(KNOWN_ADDRESSES.has(forward.to) || activityOf(w, forward.to) !== 'dedicated').toBe(true);
+        expect(KNOWN_ADDRESSES.has(to) || activityOf(w, to) !== 'dedicated').toBe(true);
       }
-      const exchanges = depositors.map((address) => forwardOf(sweepOf(address).counterparty!)[0].to);
+      const exchanges = depositors.map((address) => pathOf(address).to);
       expect(exchanges.map((x) => (KNOWN_ADDRESSES.has(x) ? 'listed' : activityOf(w, x)))).toEqual(['listed', 'service', 'ordinary', 'listed']);
+      // every other depositor through a forwarding address of the exchange's besides
+      expect(depositors.map((address) => pathOf(address).via.length)).toEqual([1, 2, 1, 2]);
+
+      // the layered operator: each wallet through two fresh addresses of its own in a row, the second
+      // first funded by the first, to one collector
+      const layered = groupOf(w, 'layered-sweep-operator');
+      expect(layered).toHaveLength(ADVERSARIAL_CASES.layeredSweepWallets);
+      const layeredCollectors = new Set<string>();
+      const layeredTimes: number[] = [];
+      for (const address of layered) {
+        const { via, to } = pathOf(address);
+        expect(via).toHaveLength(2);
+        const [first, second] = via;
+        expect(sim.addressSignatures(second, 1000)).toHaveLength(2);
+        const oldest = (a: string) => sim.addressSignatures(a, 1000).slice(-1).map((x) => sim.transactionBySignature(x.signature)!);
+        expect(fundingOriginOf(first, oldest(first))?.funder).toBe(address);
+        expect(fundingOriginOf(second, oldest(second))?.funder).toBe(first);
+        expect(forwardOf(second)[0].ts).toBeGreaterThan(forwardOf(first)[0].ts);
+        layeredCollectors.add(to);
+        layeredTimes.push(sweepOf(address).ts);
+      }
+      expect(layeredCollectors.size).toBe(1);
+      expect(layeredCollectors.has([...collectors][0])).toBe(false);
+      expect(activityOf(w, [...layeredCollectors][0])).toBe('dedicated');
+      expect(Math.max(...layeredTimes) - Math.min(...layeredTimes)).toBeGreaterThan(86_400);
     }
   });
 
