@@ -45,8 +45,8 @@ export interface DetectionBenchOptions {
 
 export const DEFAULT_DETECTION_BENCH: DetectionBenchOptions = { seeds: [1, 2, 3, 4, 5], wallets: 40, txPerWallet: 40, scenario: 'hard', counterpartyActivity: true };
 
-/** Wallets of a world by default, per scenario: at 80, every adversarial case appears whole (a quarter of them the large operator) and 4 independents are left. */
-export const DEFAULT_BENCH_WALLETS: Readonly<Record<DetectionBenchOptions['scenario'], number>> = { classic: 40, hard: 40, adversarial: 80 };
+/** Wallets of a world by default, per scenario: at 90, every adversarial case appears whole (a quarter of them the large operator) and 3 independents are left. */
+export const DEFAULT_BENCH_WALLETS: Readonly<Record<DetectionBenchOptions['scenario'], number>> = { classic: 40, hard: 40, adversarial: 90 };
 
 /**
  * Everything the engine gets about one wallet, built the way the stack builds it: the wallet's
@@ -226,7 +226,9 @@ export function worldStats(wallets: readonly SimilarityWalletInput[], sim?: SimW
  * wallet's largest SOL destination (sweepDestinations), its activity read; a fresh one's target from
  * its newest transactions; the collectors of those a group wallet funded first (sweepCollectors)
  * read (a group wallet's apart), and the fresh ones among them followed in turn where the address
- * before funded them first, up to downstreamHops fresh addresses in a row.
+ * before funded them first, up to downstreamHops fresh addresses in a row; and the SOL destinations
+ * two wallets or more share that are wallets of one owner, their newest transactions parsed (an
+ * exchange's deposit address among them).
  */
 function traceSweeps(wallets: readonly SimilarityWalletInput[], sim: SimWorld, activity: Map<string, CounterpartyActivity>): { sweeps: Map<string, SweepTarget>; groupCollectors: string[] } {
   const limit = FUNDING_DEFAULTS.activityPageLimit;
@@ -271,6 +273,26 @@ function traceSweeps(wallets: readonly SimilarityWalletInput[], sim: SimWorld, a
     level = [...reached.keys()].filter((c) => !seen.has(c));
     for (const c of level) seen.add(c);
     fundedBy = (address, funder) => reached.get(address)?.includes(funder) ?? false;
+  }
+  // the SOL destinations two wallets or more share, wallets of one owner: an exchange's deposit address among them (traceDeposits)
+  const senders = new Map<string, Set<string>>();
+  for (const w of wallets) {
+    for (const t of w.transfers ?? []) {
+      if (!sweepTransfer(t) || members.has(t.counterparty) || KNOWN_ADDRESSES.has(t.counterparty)) continue;
+      const set = senders.get(t.counterparty) ?? new Set<string>();
+      set.add(w.address);
+      senders.set(t.counterparty, set);
+    }
+  }
+  for (const [address, set] of senders) {
+    if (set.size < 2 || sweeps.has(address)) continue;
+    const page = read(address);
+    if (counterpartyActivityClass(activity.get(address)) !== 'dedicated') continue;
+    const txs = page.slice(0, FUNDING_DEFAULTS.freshMaxTransactions).map((x) => sim.transactionBySignature(x.signature)).filter((tx): tx is EnhancedTransaction => tx !== null);
+    const target = sweepTargetOf(address, txs, { wholeHistory: freshActivity(activity.get(address)) });
+    if (target === null) continue;
+    sweeps.set(address, target);
+    if (target.passThrough && !members.has(target.collector) && !KNOWN_ADDRESSES.has(target.collector)) read(target.collector);
   }
   return { sweeps, groupCollectors: [...groupCollectors] };
 }

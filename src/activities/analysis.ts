@@ -193,7 +193,7 @@ export function createAnalysisActivities(deps: ActivityDeps) {
           // and who funded the first funders that are wallets of one owner (funding chains)
           parser: deps.helius,
         });
-        if (read.failed > 0 || read.traced.failed > 0 || read.swept.failed > 0) log.warn('counterparty activity not read', { analysisId: input.analysisId, ...read });
+        if (read.failed > 0 || read.traced.failed > 0 || read.swept.failed > 0 || read.deposits.failed > 0) log.warn('counterparty activity not read', { analysisId: input.analysisId, ...read });
       }
       if (launches) {
         clock.step('reading launches');

@@ -14,7 +14,7 @@ import type { EnhancedTransaction } from '../domain/enhanced-transaction';
 import type { CounterpartyActivity, SweepTarget } from '../domain/detection/types';
 import { counterpartyActivityClass, freshActivity, FUNDING_DEFAULTS, fundingOriginOf, KNOWN_ADDRESSES, summariseSignatures, sweepCollectors, sweepTargetOf } from '../domain/detection/funding';
 import { loadCounterpartyActivity, loadNewestSignatures, loadOldestSignatures, sharedCounterparties, storeCounterpartyActivity } from '../store/counterparty-activity';
-import { loadSweepTargets, storeSweepTargets, sweepDestinations } from '../store/sweep-targets';
+import { commonSweepDestinations, loadSweepTargets, storeSweepTargets, sweepDestinations } from '../store/sweep-targets';
 import { firstFunders, loadFundingOrigins, storeFundingOrigin } from '../store/funding-origins';
 import { storedTransactions } from '../store/transactions';
 
@@ -66,6 +66,8 @@ export interface CounterpartyActivityRefresh {
    * downstream (fresh addresses, every level), targets read from the chain now, and reads that failed
    */
   swept: { followed: number; targets: number; failed: number };
+  /** the SOL destinations group wallets share followed for a deposit address (`traceDeposits`), targets read now, and reads that failed */
+  deposits: { followed: number; targets: number; failed: number };
 }
 
 /** How long the reads of one step may take by default (refreshCounterpartyActivity's deadlineMs). */
@@ -93,13 +95,22 @@ export async function refreshCounterpartyActivity(pool: Pool, source: SignatureS
   // sweep chains' first level, read with the shared counterparties at once
   const firsts = options.parser === undefined ? [] : await firstFunders(pool, wallets, known, FUNDING_DEFAULTS.fundingMinLamports, options.maxLookups);
   const destinations = options.parser === undefined ? [] : await sweepDestinations(pool, wallets, known, FUNDING_DEFAULTS.fundingMinLamports, options.maxLookups, FUNDING_DEFAULTS.freshMaxTransactions);
-  const levelZero = [...new Set([...candidates, ...firsts, ...destinations])];
+  // and the SOL destinations two wallets or more share: an exchange deposit address among them (depositExchange)
+  const common = options.parser === undefined ? [] : await commonSweepDestinations(pool, wallets, known, FUNDING_DEFAULTS.fundingMinLamports, options.maxLookups);
+  const levelZero = [...new Set([...candidates, ...firsts, ...destinations, ...common])];
   const shared = await reader.read(levelZero);
-  const refresh: CounterpartyActivityRefresh = { considered: candidates.length, ...shared, traced: { followed: 0, origins: 0, failed: 0 }, swept: { followed: 0, targets: 0, failed: 0 } };
+  const refresh: CounterpartyActivityRefresh = {
+    considered: candidates.length,
+    ...shared,
+    traced: { followed: 0, origins: 0, failed: 0 },
+    swept: { followed: 0, targets: 0, failed: 0 },
+    deposits: { followed: 0, targets: 0, failed: 0 },
+  };
   if (options.parser !== undefined) {
-    [refresh.traced, refresh.swept] = await Promise.all([
+    [refresh.traced, refresh.swept, refresh.deposits] = await Promise.all([
       traceFundingChains(pool, options.parser, reader, wallets, firsts, options, deadline),
       traceSweeps(pool, options.parser, reader, wallets, destinations, options, deadline),
+      traceDeposits(pool, options.parser, reader, common, destinations, options, deadline),
     ]);
   }
   return refresh;
@@ -217,8 +228,38 @@ async function traceSweeps(
 }
 
 /**
- * The sweep targets of the fresh addresses among `addresses` (their activity read): those stored
- * within `maxAgeSeconds`, the others from their whole history, parsed and stored; `out` counts them.
+ * Reads where the SOL destinations that group wallets share (`commonSweepDestinations`, their
+ * activity already read) pass their SOL on, when their whole history is a wallet of one owner's
+ * (`counterpartyActivityClass` dedicated): their newest transactions parsed, their target (with
+ * `passThrough`) stored in sweep_targets, and the collectors' activity read (a busy service makes
+ * the destination an exchange's deposit address: `depositExchange`, engine 2.7.0). A fresh one that
+ * is also a wallet's largest destination is left to `traceSweeps`, which reads the same.
+ */
+async function traceDeposits(
+  pool: Pool,
+  parser: TransactionParser,
+  reader: ReturnType<typeof activityReader>,
+  common: readonly string[],
+  destinations: readonly string[],
+  options: CounterpartyActivityOptions,
+  deadline: AbortSignal,
+): Promise<{ followed: number; targets: number; failed: number }> {
+  const out = { followed: 0, targets: 0, failed: 0 };
+  if (common.length === 0 || deadline.aborted) return out;
+  const summaries = await loadCounterpartyActivity(pool, destinations);
+  const swept = new Set(destinations.filter((a) => freshActivity(summaries.get(a))));
+  const dedicated = (activity: CounterpartyActivity | undefined) => counterpartyActivityClass(activity) === 'dedicated';
+  const targets = await sweepTargetsOf(pool, parser, reader, common.filter((a) => !swept.has(a)), options, deadline, out, dedicated);
+  const collectors = [...new Set([...targets.values()].flatMap((t) => (t === null || !t.passThrough || KNOWN_ADDRESSES.has(t.collector) ? [] : [t.collector])))].slice(0, options.maxLookups);
+  if (collectors.length > 0 && !deadline.aborted) out.failed += (await reader.read(collectors)).failed;
+  return out;
+}
+
+/**
+ * The sweep targets of the addresses among `addresses` (their activity read) that `follow` takes
+ * (default: the fresh ones): those stored within `maxAgeSeconds`, the others from their newest
+ * transactions (a fresh address's whole history), parsed and stored; `out` counts them. A row stored
+ * before `passThrough` was kept is read again.
  */
 async function sweepTargetsOf(
   pool: Pool,
@@ -228,19 +269,22 @@ async function sweepTargetsOf(
   options: CounterpartyActivityOptions,
   deadline: AbortSignal,
   out: { followed: number; targets: number; failed: number },
+  follow: (activity: CounterpartyActivity | undefined) => boolean = freshActivity,
 ): Promise<Map<string, SweepTarget | null>> {
   const summaries = await loadCounterpartyActivity(pool, addresses);
-  let fresh = addresses.filter((a) => freshActivity(summaries.get(a)));
+  let fresh = addresses.filter((a) => follow(summaries.get(a)));
   const targets = await loadSweepTargets(pool, fresh, options.maxAgeSeconds);
+  for (const [a, t] of targets) if (t !== null && t.passThrough === undefined) targets.delete(a);
   let unread = fresh.filter((a) => !targets.has(a));
-  // a fresh address's whole history is its page's newest signatures; a summary stored before they
-  // were kept is read again (and followed only if it is still fresh)
+  // an address's newest signatures are kept with its summary (a fresh address's whole history); a
+  // summary stored before they were kept is read again (and followed only if `follow` still takes it)
   let history = await loadNewestSignatures(pool, unread);
   const kept = unread.filter((a) => !history.has(a));
   if (kept.length > 0 && !deadline.aborted) {
     await reader.read(kept, { force: true });
     const again = await loadCounterpartyActivity(pool, kept);
-    const grown = new Set(kept.filter((a) => again.has(a) && !freshActivity(again.get(a))));
+    for (const [a, activity] of again) summaries.set(a, activity);
+    const grown = new Set(kept.filter((a) => again.has(a) && !follow(again.get(a))));
     fresh = fresh.filter((a) => !grown.has(a));
     unread = unread.filter((a) => !grown.has(a));
     history = await loadNewestSignatures(pool, unread);
@@ -252,7 +296,7 @@ async function sweepTargetsOf(
     const sigs = history.get(address);
     // an address whose history was not read, or did not all come back, is not stored: a later step asks again
     if (sigs === undefined || sigs.some((sig) => !parsed.has(sig))) out.failed++;
-    else read.push([address, sweepTargetOf(address, sigs.map((sig) => parsed.get(sig)!))]);
+    else read.push([address, sweepTargetOf(address, sigs.map((sig) => parsed.get(sig)!), { wholeHistory: freshActivity(summaries.get(address)) })]);
   }
   await storeSweepTargets(pool, read);
   for (const [address, target] of read) targets.set(address, target);

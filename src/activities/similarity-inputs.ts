@@ -6,7 +6,7 @@ import type { Pool } from 'pg';
 import { formatUnits, isExcludedFromUniverse, type SimilarityWalletInput } from '../domain';
 import { decisiveDegreeLimit } from '../domain/detection';
 import { counterpartyActivityClass, freshActivity, FUNDING_DEFAULTS, fundingProfile, KNOWN_ADDRESSES, sweepCollectors } from '../domain/detection/funding';
-import { loadSweepTargets, sweepDestinations } from '../store/sweep-targets';
+import { commonSweepDestinations, loadSweepTargets, sweepDestinations } from '../store/sweep-targets';
 import { loadFundingOrigins } from '../store/funding-origins';
 import type { SimilarityDatabaseStats } from '../domain/similarity/types';
 import type { CounterpartyActivity, FundingOrigin, SweepTarget, WalletTransfer } from '../domain/detection/types';
@@ -159,7 +159,9 @@ async function fundingChains(
  * adding those addresses' and their collectors' stored activity to `activity` (a collector weighs by
  * it); a collector that is a fresh address in turn (not the group's) has its stored target loaded
  * too, up to `downstreamHops` fresh addresses in a row; a group wallet that collects is returned
- * apart (`tops`: it weighs by it as a collector only).
+ * apart (`tops`: it weighs by it as a collector only). And the stored targets of the SOL
+ * destinations two wallets or more share that are wallets of one owner, with their collectors'
+ * activity: an exchange's deposit address among them (`depositExchange`, engine 2.7.0).
  */
 async function sweepChains(pool: Pool, wallets: readonly string[], own: ReadonlySet<string>, activity: Map<string, CounterpartyActivity>): Promise<{ sweeps: Map<string, SweepTarget>; groupCollectors: string[] }> {
   const destinations = await sweepDestinations(pool, wallets, [...KNOWN_ADDRESSES.keys()], FUNDING_DEFAULTS.fundingMinLamports, null, FUNDING_DEFAULTS.freshMaxTransactions);
@@ -183,6 +185,13 @@ async function sweepChains(pool: Pool, wallets: readonly string[], own: Readonly
     level = collectors.filter((c) => !sweeps.has(c) && !KNOWN_ADDRESSES.has(c));
     fundedBy = (address, funder) => reached.get(address)?.includes(funder) ?? false;
   }
+  // the SOL destinations two wallets or more share, whose whole history is a wallet of one owner's,
+  // as the reads follow them for an exchange's deposit address (traceDeposits, depositExchange)
+  const common = (await commonSweepDestinations(pool, wallets, [...KNOWN_ADDRESSES.keys()], FUNDING_DEFAULTS.fundingMinLamports, null)).filter((c) => !sweeps.has(c));
+  await load(common);
+  const deposits = await loadSweepTargets(pool, common.filter((c) => counterpartyActivityClass(activity.get(c)) === 'dedicated'));
+  for (const [a, target] of deposits) if (target !== null) sweeps.set(a, target);
+  await load([...new Set([...deposits.values()].flatMap((t) => (t?.passThrough === true && !own.has(t.collector) ? [t.collector] : [])))]);
   return { sweeps, groupCollectors: [...groupCollectors] };
 }
 

@@ -52,6 +52,7 @@ function fundingPhrase(p: SimilarityPair, e: FundingEvidence, names: Names): str
   if (e.kind === 'same-amount-funding') return `same ${oneHopUp(e) ? 'funding of their fresh funders' : 'first funding'} ${e.a.amount} SOL ${lag(e.secondsApart)} apart`;
   if (e.kind === 'common-upstream-funder') return `common funder ${names.address(e.counterparty)} via ${plural(e.viaA.length + e.viaB.length, 'hop')}`;
   if (e.kind === 'common-downstream-collector') return `common collector ${names.address(e.counterparty)} via ${plural(e.viaA.length + e.viaB.length, 'deposit address', 'deposit addresses')}`;
+  if (e.kind === 'common-destination' && e.depositTo !== undefined) return `common deposit address ${names.address(e.counterparty)} at ${names.address(e.depositTo)} (${lag(e.secondsApart)} apart)`;
   const what = e.kind === 'common-first-funder' ? 'common funder' : e.kind === 'common-source' ? 'common top-up' : 'common sweep to';
   const whose = e.counterpartyActivity?.dedicated ? `, its whole history ${plural(e.counterpartyActivity.transactions, 'tx')}` : '';
   return `${what} ${names.address(e.counterparty)} (${plural(e.counterpartyWallets, 'wallet')}${whose})`;

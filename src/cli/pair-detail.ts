@@ -198,6 +198,9 @@ function fundingLines(f: FundingEvidence, who: (a: string) => string, transfer: 
       `${what} ${f.counterparty} (transferred with ${f.counterpartyWallets} wallets of the database${f.counterpartyActivity?.dedicated ? `; a wallet of one owner: ${f.counterpartyActivity.transactions} transactions in its whole history` : ''}, weight ${score(f.counterpartyWeight)}), ${lag(f.secondsApart)} apart, strength ${score(f.strength)}`,
       4,
     ),
+    ...(f.kind === 'common-destination' && f.depositTo !== undefined
+      ? wrapped('    ', `an exchange deposit address: it passes on all the SOL it receives to ${f.depositTo} and trades nothing (one account's)`, 6)
+      : []),
     ...transfer(`A ${verb}`, f.a),
     ...transfer(`B ${verb}`, f.b),
   ];

@@ -25,6 +25,9 @@
 //   operator's (world.outsideTransfers): no destination in common, the collector one hop down.
 // - layered-sweep-operator: the same, each deposit address forwarding to another fresh address of
 //   the operator's, which forwards to the collector: the collector two hops down.
+// - deposit-reuse-operator: wallets depositing SOL weeks apart into one deposit address of their
+//   owner's account at the unlisted exchange (which the account's other wallets deposit into too, so
+//   its history is longer than a fresh address's), passed on to the exchange's hot wallet.
 // Unrelated decoys (ground-truth `decoys`):
 // - unlisted-exchange: wallets first funded within the hour by one exchange hot wallet that is on no
 //   list (a `service`: thousands of transactions an hour on chain), each with its own amount;
@@ -42,6 +45,8 @@
 //   list whose history is long but slow: neither a service nor a wallet of one owner), every other
 //   one through a forwarding address of the exchange's besides: the shape of the sweep-operators, at
 //   an exchange.
+// - shared-payee: strangers paying one person's wallet days apart, which passes all of it on to its
+//   owner's other wallet, or cashes out at the listed exchange and pays others: no deposit address.
 // Everyone else is independent, funded by a wallet of its own.
 import { KNOWN_ADDRESSES } from '../domain/detection/funding';
 import type { Funding, GenerateOptions, GeneratorKit, Trade, Wallet } from './generator-kit';
@@ -87,6 +92,13 @@ export const ADVERSARIAL_CASES = {
   sweepSpreadSeconds: 6 * 86_400,
   /** wallets sweeping each through two fresh addresses of their own in a row to one collector */
   layeredSweepWallets: 4,
+  /** wallets depositing weeks apart into one deposit address of their owner's exchange account… */
+  depositReuseWallets: 4,
+  depositReuseSpreadSeconds: 30 * 86_400,
+  /** …which the account's other wallets (not analysed) deposit into too: a history longer than a fresh address's */
+  depositReuseOtherDeposits: 12,
+  /** strangers paying one person's wallet, days apart (two payees: one passing all on to its owner's wallet, one cashing out and paying others) */
+  sharedPayeeWallets: 4,
   /** strangers sweeping to deposit addresses of their own at an exchange */
   exchangeDepositWallets: 4,
   /** a small exchange's hot wallet on no list: too slow for a service, too long a history for one owner's */
@@ -327,6 +339,45 @@ export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateO
     const members = throughDeposits('exchange depositor', A.exchangeDepositWallets, (m) => [LISTED_EXCHANGE, hot, small][m % 3], A.sweepSpreadSeconds, (m) => 1 + (m % 2));
     truth.independent!.push(...members);
     truth.decoys!.push({ kind: 'exchange-deposit', members, funder: hot });
+  }
+
+  // an operator depositing from each of its wallets, weeks apart, into its exchange account's one deposit address
+  if (remaining >= 2) {
+    const deposit = addr('account-deposit');
+    const depositAt = (sol: number, ts: number) => outsideTransfers.push({ from: deposit, to: hot, sol: ui(sol * 0.999, 9), ts: ts + Math.floor(logUniform(60, 3600)) });
+    const base = start + Math.floor(logUniform(86_400, 10 * 86_400));
+    const members = Array.from({ length: Math.min(remaining, A.depositReuseWallets) }, (_, m) => {
+      const ts = base + Math.floor(rng() * A.depositReuseSpreadSeconds);
+      const sol = logUniform(5, 50);
+      depositAt(sol, ts);
+      return addWallet(`deposit-reuse operator (wallet ${m + 1})`, ownPlays(), undefined, [{ ts, direction: 'out', mint: 'SOL', amount: ui(sol, 9), counterparty: deposit }]);
+    });
+    for (let k = 0; k < A.depositReuseOtherDeposits; k++) {
+      const ts = base - 60 * 86_400 + Math.floor(rng() * 90 * 86_400);
+      const sol = logUniform(1, 20);
+      outsideTransfers.push({ from: addr('account-depositor', String(k % 3)), to: deposit, sol: ui(sol, 9), ts });
+      depositAt(sol, ts);
+    }
+    truth.clusters.push(members);
+    truth.clusterKinds!.push('deposit-reuse-operator');
+  }
+
+  // strangers paying one person's wallet days apart: one that passes all of it on to its owner's
+  // other wallet, one that cashes out at an exchange and pays others too; neither an exchange's deposit address
+  if (remaining >= 2) {
+    const owner = addr('payee-owner');
+    const payees = [addr('payee', 'pass-on'), addr('payee', 'cash-out')];
+    const base = start + Math.floor(logUniform(86_400, 10 * 86_400));
+    const members = Array.from({ length: Math.min(remaining, A.sharedPayeeWallets) }, (_, m) => {
+      const payee = payees[m % 2];
+      const ts = base + m * 3 * 86_400 + Math.floor(rng() * 86_400);
+      const sol = logUniform(2, 20);
+      outsideTransfers.push({ from: payee, to: m % 2 === 0 ? owner : LISTED_EXCHANGE, sol: ui(sol * 0.99, 9), ts: ts + Math.floor(logUniform(600, 6 * 3600)) });
+      if (m % 2 === 1) outsideTransfers.push({ from: payee, to: addr('payee', 'paid', String(m)), sol: ui(logUniform(0.5, 2), 9), ts: ts + 86_400 });
+      return addWallet(`shared payee's payer ${m + 1}`, ownPlays(), undefined, [{ ts, direction: 'out', mint: 'SOL', amount: ui(sol, 9), counterparty: payee }]);
+    });
+    truth.independent!.push(...members);
+    truth.decoys!.push({ kind: 'shared-payee', members, funder: payees[0] });
   }
 
   while (remaining > 0) truth.independent!.push(addWallet('independent', ownPlays()));

@@ -45,11 +45,32 @@ export async function sweepDestinations(
   return rows.map((r) => r.counterparty);
 }
 
+/**
+ * The SOL destinations that at least two of `wallets` sent SOL to in transfers of at least
+ * `minLamports`, other than the wallets themselves and `exclude` (known exchanges), shared by the
+ * most wallets first (then by address), at most `limit` (null: all): where an exchange deposit
+ * address two of them use would be (`depositExchange`).
+ */
+export async function commonSweepDestinations(pool: Pool, wallets: readonly string[], exclude: readonly string[], minLamports: number, limit: number | null): Promise<string[]> {
+  if (wallets.length < 2 || (limit !== null && limit <= 0)) return [];
+  const { rows } = await pool.query<{ counterparty: string }>(
+    `SELECT counterparty FROM wallet_transfers
+      WHERE wallet = ANY($1::text[]) AND direction = 'out' AND asset = 'SOL' AND raw_amount >= $3
+        AND NOT counterparty = ANY($1::text[]) AND NOT counterparty = ANY($2::text[])
+      GROUP BY counterparty
+     HAVING count(DISTINCT wallet) >= 2
+      ORDER BY count(DISTINCT wallet) DESC, counterparty COLLATE "C"
+      LIMIT $4`,
+    [wallets, exclude, minLamports, limit],
+  );
+  return rows.map((r) => r.counterparty);
+}
+
 /** The stored targets of `addresses` read at most `maxAgeSeconds` ago: a target, or null for one read without outbound SOL; absent: not read. */
 export async function loadSweepTargets(pool: Pool, addresses: readonly string[], maxAgeSeconds: number = Infinity): Promise<Map<string, SweepTarget | null>> {
   if (addresses.length === 0) return new Map();
-  const { rows } = await pool.query<{ address: string; collector: string | null; signature: string | null; slot: string | null; block_time: string | null; lamports: string | null; first_funder: string | null }>(
-    `SELECT address, collector, signature, slot, block_time, lamports, first_funder FROM sweep_targets
+  const { rows } = await pool.query<{ address: string; collector: string | null; signature: string | null; slot: string | null; block_time: string | null; lamports: string | null; first_funder: string | null; pass_through: boolean | null }>(
+    `SELECT address, collector, signature, slot, block_time, lamports, first_funder, pass_through FROM sweep_targets
       WHERE address = ANY($1::text[]) AND ${FETCHED_WITHIN_SQL}`,
     [addresses, maxAgeParam(maxAgeSeconds)],
   );
@@ -58,7 +79,16 @@ export async function loadSweepTargets(pool: Pool, addresses: readonly string[],
       r.address,
       r.collector === null
         ? null
-        : { collector: r.collector, signature: r.signature as string, slot: Number(r.slot ?? 0), timestamp: Number(r.block_time), rawAmount: r.lamports as string, amount: formatUnits(BigInt(r.lamports as string), 9), firstFunder: r.first_funder },
+        : {
+            collector: r.collector,
+            signature: r.signature as string,
+            slot: Number(r.slot ?? 0),
+            timestamp: Number(r.block_time),
+            rawAmount: r.lamports as string,
+            amount: formatUnits(BigInt(r.lamports as string), 9),
+            firstFunder: r.first_funder,
+            ...(r.pass_through === null ? {} : { passThrough: r.pass_through }),
+          },
     ]),
   );
 }
@@ -68,11 +98,11 @@ export async function storeSweepTargets(pool: Pool, targets: ReadonlyArray<reado
   if (targets.length === 0) return;
   const column = <T>(f: (t: SweepTarget) => T) => targets.map(([, t]) => (t === null ? null : f(t)));
   await pool.query(
-    `INSERT INTO sweep_targets (address, collector, signature, slot, block_time, lamports, first_funder, fetched_at)
-     SELECT *, now() FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::text[])
+    `INSERT INTO sweep_targets (address, collector, signature, slot, block_time, lamports, first_funder, pass_through, fetched_at)
+     SELECT *, now() FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::text[], $8::boolean[])
      ON CONFLICT (address) DO UPDATE
-       SET collector = EXCLUDED.collector, signature = EXCLUDED.signature, slot = EXCLUDED.slot,
-           block_time = EXCLUDED.block_time, lamports = EXCLUDED.lamports, first_funder = EXCLUDED.first_funder, fetched_at = now()`,
+       SET collector = EXCLUDED.collector, signature = EXCLUDED.signature, slot = EXCLUDED.slot, block_time = EXCLUDED.block_time,
+           lamports = EXCLUDED.lamports, first_funder = EXCLUDED.first_funder, pass_through = EXCLUDED.pass_through, fetched_at = now()`,
     [
       targets.map(([address]) => address),
       column((t) => t.collector),
@@ -81,6 +111,7 @@ export async function storeSweepTargets(pool: Pool, targets: ReadonlyArray<reado
       column((t) => t.timestamp),
       column((t) => t.rawAmount),
       column((t) => t.firstFunder),
+      column((t) => t.passThrough ?? null),
     ],
   );
 }

@@ -38,7 +38,18 @@ const layered = [0, 1].map((i) => at(`layered-${i}`));
 const layeredDeposits = layered.map((_, i) => at(`layered-deposit-${i}`));
 const layeredHops = layered.map((_, i) => at(`layered-hop-${i}`));
 const layeredSwept = [T0 + DAY, T0 + 4 * DAY];
-const wallets = [...operator, ...strangers, PAYER, PAYEE, ...layered].sort();
+/**
+ * two wallets depositing 20 days apart into one deposit address of their owner's account at the
+ * unlisted exchange (engine 2.7.0), which the account's other wallets deposit into too (28
+ * transactions in all); and two strangers paying one person's wallet 10 days apart, which passes
+ * all of it on to its owner's other wallet
+ */
+const ACCOUNT_DEPOSIT = at('account-deposit');
+const accountWallets = [0, 1].map((i) => at(`account-wallet-${i}`));
+const PERSON = at('person');
+const PERSON_OWNER = at('person-owner');
+const personPayers = [0, 1].map((i) => at(`person-payer-${i}`));
+const wallets = [...operator, ...strangers, PAYER, PAYEE, ...layered, ...accountWallets, ...personPayers].sort();
 /** when each operator wallet swept: days apart; each deposit address forwards 2 hours later */
 const swept = [T0, T0 + 2 * DAY, T0 + 5 * DAY];
 const funded = (address: string, i: number) => ({ ts: T0 - (30 + 3 * i) * DAY, direction: 'in' as const, mint: 'SOL', amount: String(20 + i), counterparty: at(`own-funder-${address}`) });
@@ -52,6 +63,8 @@ const world: WorldInput = {
     { address: PAYER, transfers: [funded(PAYER, 5), { ts: T0 + DAY, direction: 'out' as const, mint: 'SOL', amount: '2', counterparty: PAID }] },
     { address: PAYEE, transfers: [funded(PAYEE, 6), { ts: T0 + 2 * DAY, direction: 'in' as const, mint: 'SOL', amount: '1.5', counterparty: PAID }] },
     ...layered.map((address, i) => ({ address, transfers: [funded(address, 7 + i), { ts: layeredSwept[i], direction: 'out' as const, mint: 'SOL', amount: String(30 + i), counterparty: layeredDeposits[i] }] })),
+    ...accountWallets.map((address, i) => ({ address, transfers: [funded(address, 9 + i), { ts: T0 + i * 20 * DAY, direction: 'out' as const, mint: 'SOL', amount: String(12 + i), counterparty: ACCOUNT_DEPOSIT }] })),
+    ...personPayers.map((address, i) => ({ address, transfers: [funded(address, 11 + i), { ts: T0 + i * 10 * DAY, direction: 'out' as const, mint: 'SOL', amount: String(3 + i), counterparty: PERSON }] })),
   ],
   services: [{ address: HOT, label: 'unlisted exchange hot wallet', transactionsPerHour: 5000 }],
   outsideTransfers: [
@@ -62,6 +75,12 @@ const world: WorldInput = {
     { from: at('paid-wallet-owner'), to: PAID, sol: '4', ts: T0 - DAY },
     ...layeredDeposits.map((from, i) => ({ from, to: layeredHops[i], sol: String(29.9 + i), ts: layeredSwept[i] + HOUR })),
     ...layeredHops.map((from, i) => ({ from, to: LAYERED_COLLECTOR, sol: String(29.8 + i), ts: layeredSwept[i] + 3 * HOUR })),
+    ...accountWallets.map((_, i) => ({ from: ACCOUNT_DEPOSIT, to: HOT, sol: String(11.99 + i), ts: T0 + i * 20 * DAY + 600 })),
+    ...Array.from({ length: 12 }, (_, k) => [
+      { from: at(`account-other-${k % 3}`), to: ACCOUNT_DEPOSIT, sol: String(1 + k), ts: T0 - (40 - 3 * k) * DAY },
+      { from: ACCOUNT_DEPOSIT, to: HOT, sol: String(0.99 + k), ts: T0 - (40 - 3 * k) * DAY + 900 },
+    ]).flat(),
+    ...personPayers.map((_, i) => ({ from: PERSON, to: PERSON_OWNER, sol: String(2.9 + i), ts: T0 + i * 10 * DAY + HOUR })),
   ],
 };
 
@@ -120,6 +139,26 @@ describe('sweep chains', () => {
       expect(downstream!.secondsApart).toBe(Math.abs(swept[i] - swept[j]));
       expect(pair.insights.map((x) => x.type)).toContain('Common Collector');
     }
+    // one account's deposit address: passes all it receives on to the exchange; its newest
+    // transactions are not its whole history, so they name no first funder
+    const passing = await opened.stack.pool.query<{ address: string; collector: string; pass_through: boolean; first_funder: string | null }>(
+      'SELECT address, collector, pass_through, first_funder FROM sweep_targets WHERE address = ANY($1::text[]) ORDER BY address',
+      [[ACCOUNT_DEPOSIT, PERSON]],
+    );
+    expect(passing.rows).toEqual(
+      [
+        { address: ACCOUNT_DEPOSIT, collector: HOT, pass_through: true, first_funder: null },
+        // the person's wallet passes all on too, but to a wallet of one owner: no exchange's deposit address
+        { address: PERSON, collector: PERSON_OWNER, pass_through: true, first_funder: personPayers[0] },
+      ].sort((x, y) => (x.address < y.address ? -1 : 1)),
+    );
+    const accountPair = pairOf(accountWallets[0], accountWallets[1]);
+    expect(accountPair.evidence!.funding[0]).toMatchObject({ kind: 'common-destination', counterparty: ACCOUNT_DEPOSIT, depositTo: HOT, counterpartyActivity: { transactions: 28, complete: true, dedicated: true }, secondsApart: 20 * DAY });
+    expect(accountPair.insights.map((x) => x.type)).toContain('Common Collector');
+    expect(result.clusters.find((c) => c.members.includes(accountWallets[0]))?.members.sort()).toEqual([...accountWallets].sort());
+    const personPair = pairOf(personPayers[0], personPayers[1]);
+    expect(personPair.evidence?.funding.some((f) => f.kind === 'common-destination' && f.depositTo !== undefined)).toBe(false);
+    expect(personPair.scores.combined ?? 0).toBeLessThan(0.3);
     // the layered operator's wallets meet at its collector, two fresh addresses down each
     const layeredPair = pairOf(layered[0], layered[1]);
     const [la, lb] = layeredPair.walletA === layered[0] ? [0, 1] : [1, 0];
@@ -146,7 +185,10 @@ describe('sweep chains', () => {
     const [signatures, parses] = [log('rpc:getSignaturesForAddress').length, log('helius:parse').length];
     const again = await refreshCounterpartyActivity(pool, providers.rpc, wallets, { maxLookups: 200, maxAgeSeconds: 86_400, parser: providers.helius });
     // the destinations (the layered operator's first addresses among them), then the fresh collectors: its second addresses and the operator's collector
-    expect(again.swept).toEqual({ followed: deposits.length + strangerDeposits.length + 1 + layeredDeposits.length + layeredHops.length + 1, targets: 0, failed: 0 });
+    // the person's wallet too (a fresh destination: the sweep chains read it), its owner's wallet (fresh) and the operator's collector
+    expect(again.swept).toEqual({ followed: deposits.length + strangerDeposits.length + 1 + layeredDeposits.length + layeredHops.length + 1 + 2, targets: 0, failed: 0 });
+    // the account's deposit address, read as a common destination (the person's is the sweep chains')
+    expect(again.deposits).toEqual({ followed: 1, targets: 0, failed: 0 });
     expect([log('rpc:getSignaturesForAddress').length, log('helius:parse').length]).toEqual([signatures, parses]);
 
     await pool.query('DELETE FROM sweep_targets WHERE address = $1', [deposits[1]]);

@@ -93,6 +93,11 @@ export const fundingEvidence = {
         counterpartyWallets: { type: 'integer', description: 'distinct wallets of the database it transferred with' },
         counterpartyWeight: { type: 'number', description: 'its weight in [0, 1]: by its degree, 0 for known exchanges and bridges, 1 for a wallet whose whole history on chain is short (engine 2.2.0)' },
         counterpartyActivity,
+        depositTo: {
+          type: 'string',
+          description:
+            'common-destination only: the exchange the counterparty passes on all the SOL it receives to (its newest transactions read: one recipient of its outbound SOL, no trade of its own), which makes it one exchange account’s deposit address (engine 2.7.0)',
+        },
         a: { ...transferRef, description: 'wallet A’s transfer with the counterparty' },
         b: { ...transferRef, description: 'wallet B’s transfer with the counterparty' },
         secondsApart: number,

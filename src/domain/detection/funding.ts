@@ -2,7 +2,7 @@
 // top-up sources and sweep destinations (docs/analytics.md, "Detection v2 signals", funding).
 import knownAddressesFile from './known-addresses.json';
 import { DEFAULT_HALF_WEIGHT_DEGREE, counterpartyWeight, tokenRarityWeight } from './rarity';
-import { compareTransfers, extractTransfers } from './transfers';
+import { compareTransfers, extractTransfers, tradedIn } from './transfers';
 import type { EnhancedTransaction } from '../enhanced-transaction';
 import type { CounterpartyActivity, CounterpartyStats, FundingOrigin, SignalResult, SweepTarget, WalletPair, WalletTransfer } from './types';
 import { SOL_ASSET } from './types';
@@ -98,6 +98,12 @@ export const FUNDING_DEFAULTS = {
    * one costs less than another hop up (`upstreamHopFactor`) does
    */
   downstreamExtraHopFactor: 0.9,
+  /**
+   * strength of a common destination that is an exchange's deposit address (`depositExchange`),
+   * before its weight and timing (with a wallet of one owner's timing floor): one exchange account's,
+   * whose owner deposits from its wallets weeks apart as readily as minutes (engine 2.7.0)
+   */
+  depositStrength: 0.8,
   /** an address's oldest transactions read for its first funding (a new wallet's first is its funding; a few more cover a first token receipt) */
   originSignatures: 3,
   /**
@@ -285,6 +291,11 @@ export type FundingEvidence =
        * that is its whole history, and whether that makes it a wallet of one owner (weight 1)
        */
       counterpartyActivity?: { transactions: number; complete: boolean; dedicated: boolean };
+      /**
+       * common-destination only: the exchange `counterparty` passes on all the SOL it receives to
+       * (`depositExchange`): one exchange account's deposit address (engine 2.7.0)
+       */
+      depositTo?: string;
       a: TransferRef;
       b: TransferRef;
       secondsApart: number;
@@ -554,10 +565,11 @@ function indirectTransfer(from: string, to: string, chain: readonly ChainNode[],
  * Where an address forwarded its SOL, from its transactions (a fresh address's whole history, any
  * order): the counterparty that received the most of its outbound SOL transfers of at least
  * `fundingMinLamports` (`extractTransfers`, so a swap's legs and rent are not a sweep), with its
- * first such transfer, and who first funded the address (`fundingOriginOf`); null when they hold no
- * outbound SOL.
+ * first such transfer, and who first funded the address (`fundingOriginOf`; null unless
+ * `wholeHistory`), and whether it passed on all of it (`passThrough`: one recipient of its outbound
+ * SOL, and no trade of its own); null when they hold no outbound SOL.
  */
-export function sweepTargetOf(address: string, transactions: readonly EnhancedTransaction[]): SweepTarget | null {
+export function sweepTargetOf(address: string, transactions: readonly EnhancedTransaction[], { wholeHistory = true }: { wholeHistory?: boolean } = {}): SweepTarget | null {
   const outbound = transactions
     .flatMap((tx) => extractTransfers(tx, address))
     .filter((t) => sweepTransfer(t) && t.counterparty !== address)
@@ -568,8 +580,9 @@ export function sweepTargetOf(address: string, transactions: readonly EnhancedTr
   for (const [c, total] of totals) if (collector === null || total > totals.get(collector)! || (total === totals.get(collector)! && c < collector)) collector = c;
   const first = outbound.find((t) => t.counterparty === collector);
   if (first === undefined) return null;
-  const firstFunder = fundingOriginOf(address, transactions)?.funder ?? null;
-  return { collector: first.counterparty, amount: first.amount, rawAmount: first.rawAmount, signature: first.signature, slot: first.slot, timestamp: first.timestamp, firstFunder };
+  const firstFunder = wholeHistory ? (fundingOriginOf(address, transactions)?.funder ?? null) : null;
+  const passThrough = totals.size === 1 && !transactions.some((tx) => tradedIn(tx, address));
+  return { collector: first.counterparty, amount: first.amount, rawAmount: first.rawAmount, signature: first.signature, slot: first.slot, timestamp: first.timestamp, firstFunder, passThrough };
 }
 
 /** One way a wallet's SOL left for `collector` through fresh addresses of its own (`sweepChain`). */
@@ -636,6 +649,21 @@ export function sweepCollectors(targets: ReadonlyMap<string, SweepTarget | null>
     else out.set(target.collector, [address]);
   }
   return out;
+}
+
+/**
+ * The exchange whose deposit address `address` is (engine 2.7.0): its newest transactions, read
+ * (`stats.sweeps`), show it passing on all the SOL it sent to one address and trading nothing
+ * (`SweepTarget.passThrough`), and that address is a known exchange or a busy service on chain; null
+ * otherwise. An exchange gives each account a deposit address of its own, which it sweeps to its hot
+ * wallet: wallets sending to one deposit address send to one account. A person's wallet that also
+ * trades, or pays anyone else, is none.
+ */
+export function depositExchange(address: string, stats: CounterpartyStats, known: ReadonlyMap<string, unknown> = KNOWN_ADDRESSES): string | null {
+  const target = stats.sweeps?.get(address);
+  if (target === undefined || target.passThrough !== true || known.has(address)) return null;
+  const c = target.collector;
+  return known.has(c) || counterpartyActivityClass(stats.activity?.get(c)) === 'service' ? c : null;
 }
 
 /** A whole history (`activity`) of at most `freshMaxTransactions`: a fresh address, such as a deposit address of one wallet's. */
@@ -932,9 +960,17 @@ export function fundingForPair(
       const w = weight(c, sol);
       if (w < minWeight) continue;
       const apart = Math.abs(ta.timestamp - tb.timestamp);
+      const dedicated = sol && dedicatedWallet(stats.activity?.get(c), degree(c));
+      // both sent SOL to one exchange account's deposit address: time matters as little as upstream
+      const exchange = direction === 'out' && sol ? depositExchange(c, stats, known) : null;
+      if (exchange !== null) {
+        const timing = timingFactor(apart, FUNDING_DEFAULTS.upstreamTimingFloor, FUNDING_DEFAULTS.upstreamHalfLifeSeconds);
+        evidence.push(common('common-destination', c, degree(c), w, stats.activity?.get(c), dedicated, ta, tb, FUNDING_DEFAULTS.depositStrength * w * timing, exchange));
+        continue;
+      }
       const timing = timingFactor(apart, floor, FUNDING_DEFAULTS.commonTransferHalfLifeSeconds);
       const kind = direction === 'in' ? 'common-source' : 'common-destination';
-      evidence.push(common(kind, c, degree(c), w, stats.activity?.get(c), sol && dedicatedWallet(stats.activity?.get(c), degree(c)), ta, tb, FUNDING_DEFAULTS.commonCounterpartyStrength * w * timing));
+      evidence.push(common(kind, c, degree(c), w, stats.activity?.get(c), dedicated, ta, tb, FUNDING_DEFAULTS.commonCounterpartyStrength * w * timing));
     }
   }
 
@@ -1160,6 +1196,7 @@ function common(
   ta: WalletTransfer,
   tb: WalletTransfer,
   strength: number,
+  depositTo: string | null = null,
 ): FundingEvidence {
   return {
     kind,
@@ -1167,6 +1204,7 @@ function common(
     counterpartyWallets: wallets,
     counterpartyWeight: weight,
     ...activityFacts(activity, dedicated),
+    ...(depositTo === null ? {} : { depositTo }),
     a: ref(ta),
     b: ref(tb),
     secondsApart: Math.abs(ta.timestamp - tb.timestamp),

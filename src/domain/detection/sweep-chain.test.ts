@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EnhancedTransaction } from '../enhanced-transaction';
 import { solTransfer } from '../testing/transfers';
-import { FUNDING_DEFAULTS, KNOWN_ADDRESSES, commonDownstreamCollectors, fundingForPair, fundingLinks, fundingProfile, groupFunding, sweepChain, sweepCollectors, sweepTargetOf } from './funding';
+import { FUNDING_DEFAULTS, KNOWN_ADDRESSES, commonDownstreamCollectors, depositExchange, fundingForPair, fundingLinks, fundingProfile, groupFunding, sweepChain, sweepCollectors, sweepTargetOf } from './funding';
 import type { CounterpartyActivity, CounterpartyStats, SweepTarget, WalletTransfer } from './types';
 
 const T0 = 1_710_000_000;
@@ -50,7 +50,7 @@ describe('sweepTargetOf', () => {
 
   it('reads where an address sent its SOL from its newest transactions, and nothing from a receiver\'s side or a swap', () => {
     const tx = load('detection', 'plain-sol-transfer.json');
-    expect(sweepTargetOf(FUNDER, [tx])).toEqual({ collector: W, amount: '1.5', rawAmount: '1500000000', signature: tx.signature, slot: 249999000, timestamp: 1709990000, firstFunder: null });
+    expect(sweepTargetOf(FUNDER, [tx])).toEqual({ collector: W, amount: '1.5', rawAmount: '1500000000', signature: tx.signature, slot: 249999000, timestamp: 1709990000, firstFunder: null, passThrough: true });
     expect(sweepTargetOf(W, [tx])).toBeNull();
     expect(sweepTargetOf(FUNDER, [])).toBeNull();
     const swap = load('domain', 'jupiter-raydium-sol-to-tweet.json');
@@ -62,7 +62,7 @@ describe('sweepTargetOf', () => {
     const collector = 'Co11ector1111111111111111111111111111111111111';
     // W, funded by FUNDER, forwards 1.5 SOL to the collector a day later
     const forwarded = { ...(JSON.parse(JSON.stringify(tx).replaceAll(W, 'PLACEHOLDER').replaceAll(FUNDER, W).replaceAll('PLACEHOLDER', collector)) as EnhancedTransaction), signature: `${tx.signature.slice(0, -4)}FWD1`, timestamp: tx.timestamp + 86_400, slot: tx.slot + 216_000 };
-    expect(sweepTargetOf(W, [forwarded, tx])).toEqual({ collector, amount: '1.5', rawAmount: '1500000000', signature: forwarded.signature, slot: tx.slot + 216_000, timestamp: tx.timestamp + 86_400, firstFunder: FUNDER });
+    expect(sweepTargetOf(W, [forwarded, tx])).toEqual({ collector, amount: '1.5', rawAmount: '1500000000', signature: forwarded.signature, slot: tx.slot + 216_000, timestamp: tx.timestamp + 86_400, firstFunder: FUNDER, passThrough: true });
     // its funding not among them: unknown
     expect(sweepTargetOf(W, [forwarded])?.firstFunder).toBeNull();
   });
@@ -338,5 +338,69 @@ describe('a cluster\'s common collectors, two hops down', () => {
     // their SOL meets at C first: Z, further down for both, is not cited besides
     expect(commonDownstreamCollectors(group, new Set(['A', 'B']))).toEqual([{ address: 'C', wallets: ['A', 'B'] }]);
     expect(fundingForPair(a, b, nested).evidence[0]).toMatchObject({ kind: 'common-downstream-collector', counterparty: 'C', viaA: ['DA'], viaB: [] });
+  });
+});
+
+describe('exchange deposit addresses (engine 2.7.0)', () => {
+  const load = (dir: string, name: string): EnhancedTransaction => JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', dir, name), 'utf8')) as EnhancedTransaction;
+  const W = '7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU';
+  const FUNDER = 'FunDer7Lq2Wx7Yk4Nv3Rm8Jc5Hd1Gf6Tp2Bb9Zu7WeQa';
+  /** `from` sending 1.5 SOL to `to` (the plain transfer fixture, its two parties replaced) */
+  const transfer = (from: string, to: string, tag: string, dt: number): EnhancedTransaction => {
+    const tx = load('detection', 'plain-sol-transfer.json');
+    return { ...(JSON.parse(JSON.stringify(tx).replaceAll(W, 'PLACEHOLDER').replaceAll(FUNDER, from).replaceAll('PLACEHOLDER', to)) as EnhancedTransaction), signature: `${tx.signature.slice(0, -4)}${tag}`, timestamp: tx.timestamp + dt, slot: tx.slot + dt };
+  };
+
+  it('sweepTargetOf says whether an address passed on all its SOL to one address and traded nothing, and names no first funder from part of a history', () => {
+    const swap = load('domain', 'jupiter-raydium-sol-to-tweet.json');
+    const X = swap.feePayer;
+    const forwards = [transfer(X, BINANCE, 'FWD1', 3600), transfer(FUNDER, X, 'RCV1', 0)];
+    expect(sweepTargetOf(X, forwards)).toMatchObject({ collector: BINANCE, passThrough: true, firstFunder: FUNDER });
+    expect(sweepTargetOf(X, forwards, { wholeHistory: false })).toMatchObject({ collector: BINANCE, passThrough: true, firstFunder: null });
+    // it traded too: a person's wallet
+    expect(sweepTargetOf(X, [...forwards, swap])).toMatchObject({ collector: BINANCE, passThrough: false });
+    // it paid someone else too
+    expect(sweepTargetOf(X, [...forwards, transfer(X, 'Other1111111111111111111111111111111111111111', 'PAY1', 7200)])?.passThrough).toBe(false);
+  });
+
+  it('depositExchange: an address passing all its SOL on to a known exchange or a busy service, nothing else', () => {
+    const stats = (target: SweepTarget | undefined, collector?: CounterpartyActivity): CounterpartyStats => ({
+      walletsPerCounterparty: new Map(),
+      totalWallets: 40,
+      activity: new Map(collector === undefined ? [] : [['HOT', collector]]),
+      sweeps: new Map(target === undefined ? [] : [['D', target]]),
+    });
+    const passing = (collector: string, passThrough?: boolean): SweepTarget => ({ ...forward(collector, '1', T0, null), ...(passThrough === undefined ? {} : { passThrough }) });
+    expect(depositExchange('D', stats(passing(BINANCE, true)))).toBe(BINANCE);
+    expect(depositExchange('D', stats(passing('HOT', true), busy))).toBe('HOT');
+    // a person's wallet that passes all on to its owner's other wallet, or one never read
+    expect(depositExchange('D', stats(passing('HOT', true), operator))).toBeNull();
+    expect(depositExchange('D', stats(passing('HOT', true)))).toBeNull();
+    // it paid others or traded; a row stored before passThrough was kept; nothing read
+    expect(depositExchange('D', stats(passing(BINANCE, false)))).toBeNull();
+    expect(depositExchange('D', stats(passing(BINANCE)))).toBeNull();
+    expect(depositExchange('D', stats(undefined))).toBeNull();
+  });
+
+  it('links two wallets that sent SOL to one exchange account\'s deposit address weeks apart; the same address passing SOL on to a person\'s wallet links them as any common destination', () => {
+    /** a deposit address of 32 transactions in all that both A and B sent to, 20 days apart */
+    const account: CounterpartyActivity = { transactions: 32, complete: true, oldestTime: T0 - 60 * DAY, newestTime: T0 + 30 * DAY };
+    const statsTo = (collector: string): CounterpartyStats => ({
+      walletsPerCounterparty: new Map([['D', 2]]),
+      totalWallets: 40,
+      activity: new Map([['D', account], ['HOT', busy], ['OWNER', operator]]),
+      sweeps: new Map([['D', { ...forward(collector, '4.99', T0 + HOUR, null), passThrough: true }]]),
+    });
+    const a = sweeper('A', 'D', T0, '5');
+    const b = sweeper('B', 'D', T0 + 20 * DAY, '7');
+    const d = FUNDING_DEFAULTS;
+    const [e] = fundingForPair(a, b, statsTo('HOT')).evidence;
+    expect(e).toMatchObject({ kind: 'common-destination', counterparty: 'D', depositTo: 'HOT', counterpartyWeight: 1, a: { amount: '5' }, b: { amount: '7' }, secondsApart: 20 * DAY });
+    expect(e.strength).toBeCloseTo(d.depositStrength * (0.75 + 0.25 * 2 ** -20), 10);
+    expect(e.strength).toBeGreaterThan(0.6);
+    expect(fundingLinks([a, b], statsTo('HOT')).map((l) => [l.a, l.b])).toEqual([['A', 'B']]);
+    const [plain] = fundingForPair(a, b, statsTo('OWNER')).evidence;
+    expect(plain).not.toHaveProperty('depositTo');
+    expect(plain.strength).toBeCloseTo(d.commonCounterpartyStrength * (d.timingFloor + (1 - d.timingFloor) * 2 ** -20), 10);
   });
 });

@@ -119,7 +119,8 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function tradedIn(tx: EnhancedTransaction, wallet: string): boolean {
+/** Whether the wallet traded in the transaction: a `swap` leg, or one skipped as `liquidity` or `non-fungible`. */
+export function tradedIn(tx: EnhancedTransaction, wallet: string): boolean {
   const result = extractLegs(tx, wallet, { solPriceUsd: 0 });
   if (result.skipped === 'liquidity' || result.skipped === 'non-fungible') return true;
   return result.legs.some((l) => l.kind === 'swap');

@@ -86,9 +86,16 @@ export interface SweepTarget {
   timestamp: number;
   /**
    * who sent the address its first SOL, from its oldest transactions (`fundingOriginOf`); null when
-   * they hold none. A deposit address of a wallet's own was first funded by that wallet
+   * they hold none, or are not its whole history. A deposit address of a wallet's own was first
+   * funded by that wallet
    */
   firstFunder: string | null;
+  /**
+   * every outbound SOL transfer among those transactions went to the collector, and the address
+   * traded nothing in them: it passes on what it receives, as an exchange's deposit address does
+   * (engine 2.7.0, `depositExchange`); absent when not known (a row stored before)
+   */
+  passThrough?: boolean;
 }
 
 /** An address's first inbound SOL as the chain shows it (its oldest transactions). */

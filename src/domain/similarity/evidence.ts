@@ -78,6 +78,7 @@ export function evidenceSummary(e: PairEvidence | null): string {
       if (f.kind === 'common-downstream-collector') return `swept SOL through ${hops(f.viaA.length + f.viaB.length)} to the same ${f.counterparty}`;
       if (f.kind === 'same-amount-funding') return `${oneHopUp(f) ? 'first funded through fresh wallets first funded' : 'first funded'} with the same ${f.a.amount} SOL (${formatLag(f.secondsApart)} apart)`;
       if (f.kind === 'common-upstream-funder') return `funded through ${hops(f.viaA.length + f.viaB.length)} by the same ${f.counterparty}`;
+      if (f.kind === 'common-destination' && f.depositTo !== undefined) return `sent SOL to the same exchange deposit address ${f.counterparty} (${formatLag(f.secondsApart)} apart)`;
       const what = f.kind === 'common-first-funder' ? 'same first funder' : f.kind === 'common-source' ? 'same top-up source' : 'same sweep destination';
       return `${what} ${f.counterparty} (${formatLag(f.secondsApart)} apart)`;
     }

@@ -111,6 +111,17 @@ describe('insights on detection evidence', () => {
         reason: `both sent SOL to ${FUNDER}, A through ${DEPOSIT_A}, a fresh address that forwarded it, B directly: fresh deposit addresses between wallets and their owner (its whole history on chain is 9 transactions); it received 9.99 SOL and 4.5 SOL, 48 h apart`,
       },
     ]);
+    // one exchange account's deposit address both sent to (engine 2.7.0), when no collector is named
+    const deposit = { kind: 'common-destination' as const, counterparty: DEPOSIT_A, counterpartyWallets: 2, counterpartyWeight: 1, counterpartyActivity: { transactions: 32, complete: true, dedicated: true }, depositTo: FUNDER, a: ref(SIG_A, '5', T0), b: ref(SIG_B, '7', T0 + 20 * 86_400), secondsApart: 20 * 86_400, strength: 0.6 };
+    expect(pairInsights(facts({ funding: 0.6 }, { ...none, funding: [deposit] }))).toEqual([
+      {
+        type: 'Common Collector',
+        score: 0.6,
+        reason: `both sent SOL to ${DEPOSIT_A}, an exchange deposit address: it passes on all the SOL it receives to ${FUNDER} and trades nothing, so it is one account's (its whole history on chain is 32 transactions); A sent 5 SOL, B 7 SOL, 480 h apart`,
+      },
+    ]);
+    expect(pairInsights(facts({}, { ...none, funding: [{ ...deposit, depositTo: undefined }] }))).toEqual([]);
+    expect(pairInsights(facts({}, { ...none, funding: [downstream, deposit] })).map((x) => x.reason.slice(0, 30))).toEqual([`both sent SOL to ${FUNDER}`.slice(0, 30)]);
     // two fresh addresses in a row (engine 2.7.0)
     const HOP_B = 'HopB111111111111111111111111111111111111111';
     expect(pairInsights(facts({}, { ...none, funding: [{ ...downstream, viaB: [DEPOSIT_A, HOP_B] }] }))[0].reason).toContain(`B through ${DEPOSIT_A} → ${HOP_B}, fresh addresses that forwarded it in turn: fresh deposit`);

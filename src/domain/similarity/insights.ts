@@ -117,6 +117,14 @@ function evidenceInsights(scores: PairScores, e: PairEvidence): PairInsight[] {
       reason: `both sent SOL to ${collector.counterparty}, A ${chain(collector.viaA)}, B ${chain(collector.viaB)}: fresh deposit addresses between wallets and their owner${collector.counterpartyActivity?.dedicated ? ` (its whole history on chain is ${collector.counterpartyActivity.transactions} transactions)` : ''}; it received ${amount(collector.a)} and ${amount(collector.b)}, ${collector.secondsApart === 0 ? 'at the same time' : `${formatLag(collector.secondsApart)} apart`}`,
     });
   }
+  const deposit = collector === undefined ? e.funding.find((x) => x.kind === 'common-destination' && x.depositTo !== undefined && x.strength >= t.commonFunderStrength) : undefined;
+  if (deposit !== undefined && deposit.kind === 'common-destination') {
+    out.push({
+      type: 'Common Collector',
+      score: deposit.strength,
+      reason: `both sent SOL to ${deposit.counterparty}, an exchange deposit address: it passes on all the SOL it receives to ${deposit.depositTo} and trades nothing, so it is one account's${deposit.counterpartyActivity?.complete ? ` (its whole history on chain is ${deposit.counterpartyActivity.transactions} transactions)` : ''}; A sent ${amount(deposit.a)}, B ${amount(deposit.b)}, ${deposit.secondsApart === 0 ? 'at the same time' : `${formatLag(deposit.secondsApart)} apart`}`,
+    });
+  }
   const direct = e.funding.filter((x): x is Extract<FundingEvidence, { kind: 'direct' }> => x.kind === 'direct' && x.strength >= t.directTransferStrength);
   if (direct.length > 0) {
     const first = direct[0];

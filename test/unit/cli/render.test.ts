@@ -308,6 +308,12 @@ describe('the evidence in the tables', () => {
     const sweptDetail = stripVTControlCharacters(renderPairEvidence(view(), sweptPair)).replace(/\n\s+/g, ' ');
     expect(sweptDetail).toContain('swept A → B through a fresh address A funded first, which forwarded it 60 min later, strength 0.60');
     expect(sweptDetail).toContain(`chain: A → ${depositA} → B`);
+    // a common destination that is one exchange account's deposit address (engine 2.7.0)
+    const account = { kind: 'common-destination' as const, counterparty: depositA, counterpartyWallets: 2, counterpartyWeight: 1, counterpartyActivity: { transactions: 32, complete: true, dedicated: true }, depositTo: FUNDER, a: ref(0, '5'), b: ref(1_728_000, '7'), secondsApart: 1_728_000, strength: 0.6 };
+    const accountPair = { ...base, evidence: { ...base.evidence!, funding: [account], strongest: 'funding' as const } };
+    expect(strongestPhrase(accountPair, names)).toBe(`funding: common deposit address ${shortAddress(depositA)} at ${shortAddress(FUNDER)} (20 d apart)`);
+    const accountDetail = stripVTControlCharacters(renderPairEvidence(view(), accountPair)).replace(/\n\s+/g, ' ');
+    expect(accountDetail).toContain(`an exchange deposit address: it passes on all the SOL it receives to ${FUNDER} and trades nothing (one account's)`);
     // through two fresh addresses in a row (engine 2.7.0), on either side
     const hop = wallets[3];
     const layered = { ...base, evidence: { ...base.evidence!, funding: [{ ...downstream, viaB: [depositA, hop] }], strongest: 'funding' as const } };

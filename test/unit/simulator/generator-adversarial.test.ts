@@ -6,7 +6,7 @@ import { generateWorld, parseWorld, SimWorld, type World } from '../../../src/si
 import { ADVERSARIAL_CASES } from '../../../src/simulator/generator-adversarial';
 
 type Wallet = World['wallets'][number];
-const adversarial = (seed: number, wallets = 80) => parseWorld(generateWorld({ seed, wallets, txPerWallet: 40, scenario: 'adversarial', largeWallet: false }));
+const adversarial = (seed: number, wallets = 90) => parseWorld(generateWorld({ seed, wallets, txPerWallet: 40, scenario: 'adversarial', largeWallet: false }));
 const worlds = [1, 2, 3].map((s) => adversarial(s));
 const firstSolIn = (w: Wallet) => [...w.transfers].filter((t) => t.mint === 'SOL' && t.direction === 'in').sort((a, b) => a.ts - b.ts)[0];
 const groupOf = (w: World, kind: string) => w.groundTruth!.clusters[w.groundTruth!.clusterKinds!.indexOf(kind)];
@@ -25,8 +25,8 @@ describe('generateWorld({ scenario: "adversarial" })', () => {
       const t = w.groundTruth!;
       expect([...t.clusters.flat(), ...t.independent!].sort()).toEqual(w.wallets.map((x) => x.address).sort());
     }
-    expect(worlds[0].groundTruth!.clusterKinds).toEqual(['large-operator', 'exchange-withdrawal', 'unlisted-withdrawal', 'diluted-copy-chain', 'hop-funded-operator', 'relay-operator', 'exchange-hop-withdrawal', 'sweep-operator', 'layered-sweep-operator']);
-    expect(worlds[0].groundTruth!.decoys!.map((d) => d.kind)).toEqual(['unlisted-exchange', 'exchange-hop', 'dust-spray', 'paid-hop', 'old-exchange-funders', 'exchange-deposit']);
+    expect(worlds[0].groundTruth!.clusterKinds).toEqual(['large-operator', 'exchange-withdrawal', 'unlisted-withdrawal', 'diluted-copy-chain', 'hop-funded-operator', 'relay-operator', 'exchange-hop-withdrawal', 'sweep-operator', 'layered-sweep-operator', 'deposit-reuse-operator']);
+    expect(worlds[0].groundTruth!.decoys!.map((d) => d.kind)).toEqual(['unlisted-exchange', 'exchange-hop', 'dust-spray', 'paid-hop', 'old-exchange-funders', 'exchange-deposit', 'shared-payee']);
   });
 
   it('sweeps an operator\'s wallets days apart each through a fresh deposit address of its own (another operator\'s through two in a row) to one collector, and strangers\' through deposit addresses to an exchange', () => {
@@ -102,6 +102,39 @@ describe('generateWorld({ scenario: "adversarial" })', () => {
       expect(layeredCollectors.has([...collectors][0])).toBe(false);
       expect(activityOf(w, [...layeredCollectors][0])).toBe('dedicated');
       expect(Math.max(...layeredTimes) - Math.min(...layeredTimes)).toBeGreaterThan(86_400);
+    }
+  });
+
+  it('deposits an operator\'s wallets weeks apart into one deposit address of its exchange account, and strangers\' payments into a person\'s wallets', () => {
+    for (const w of worlds) {
+      const sim = new SimWorld(w);
+      const sent = (address: string) => w.wallets.find((x) => x.address === address)!.transfers.filter((t) => t.mint === 'SOL' && t.direction === 'out' && t.counterparty !== undefined).sort((x, y) => Number(y.amount) - Number(x.amount))[0];
+      const members = groupOf(w, 'deposit-reuse-operator');
+      expect(members).toHaveLength(ADVERSARIAL_CASES.depositReuseWallets);
+      const deposits = new Set(members.map((m) => sent(m).counterparty!));
+      expect(deposits.size).toBe(1);
+      const [deposit] = deposits;
+      // a history longer than a fresh address's (the account's other wallets deposit there too), a wallet of one owner's length
+      const history = sim.addressSignatures(deposit, 1000);
+      expect(history.length).toBeGreaterThan(FUNDING_DEFAULTS.freshMaxTransactions);
+      expect(activityOf(w, deposit)).toBe('dedicated');
+      // it passes everything on to the unlisted exchange's hot wallet, a busy service
+      const out = w.outsideTransfers!.filter((t) => t.from === deposit);
+      expect(out.length).toBe(members.length + ADVERSARIAL_CASES.depositReuseOtherDeposits);
+      expect(new Set(out.map((t) => t.to)).size).toBe(1);
+      expect(activityOf(w, out[0].to)).toBe('service');
+      const times = members.map((m) => sent(m).ts);
+      expect(Math.max(...times) - Math.min(...times)).toBeGreaterThan(7 * 86_400);
+      // the payers of one person's wallet: to the owner's other wallet only, or to the exchange and others
+      const payers = decoyOf(w, 'shared-payee').members;
+      expect(payers).toHaveLength(ADVERSARIAL_CASES.sharedPayeeWallets);
+      const payees = [...new Set(payers.map((m) => sent(m).counterparty!))];
+      expect(payees).toHaveLength(2);
+      const recipients = payees.map((p) => [...new Set(w.outsideTransfers!.filter((t) => t.from === p).map((t) => t.to))]);
+      expect(recipients[0]).toHaveLength(1);
+      expect(KNOWN_ADDRESSES.has(recipients[0][0])).toBe(false);
+      expect(recipients[1].length).toBeGreaterThan(1);
+      expect(recipients[1].some((r) => KNOWN_ADDRESSES.has(r))).toBe(true);
     }
   });
 

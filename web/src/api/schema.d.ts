@@ -603,6 +603,8 @@ export interface paths {
                                             counterpartyWallets: number;
                                             /** @description its weight in [0, 1]: by its degree, 0 for known exchanges and bridges, 1 for a wallet whose whole history on chain is short (engine 2.2.0) */
                                             counterpartyWeight: number;
+                                            /** @description common-destination only: the exchange the counterparty passes on all the SOL it receives to (its newest transactions read: one recipient of its outbound SOL, no trade of its own), which makes it one exchange account’s deposit address (engine 2.7.0) */
+                                            depositTo?: string;
                                             /** @enum {string} */
                                             kind: "common-first-funder" | "common-source" | "common-destination";
                                             secondsApart: number;
@@ -1440,6 +1442,8 @@ export interface paths {
                                             counterpartyWallets: number;
                                             /** @description its weight in [0, 1]: by its degree, 0 for known exchanges and bridges, 1 for a wallet whose whole history on chain is short (engine 2.2.0) */
                                             counterpartyWeight: number;
+                                            /** @description common-destination only: the exchange the counterparty passes on all the SOL it receives to (its newest transactions read: one recipient of its outbound SOL, no trade of its own), which makes it one exchange account’s deposit address (engine 2.7.0) */
+                                            depositTo?: string;
                                             /** @enum {string} */
                                             kind: "common-first-funder" | "common-source" | "common-destination";
                                             secondsApart: number;
@@ -2255,6 +2259,8 @@ export interface paths {
                                         counterpartyWallets: number;
                                         /** @description its weight in [0, 1]: by its degree, 0 for known exchanges and bridges, 1 for a wallet whose whole history on chain is short (engine 2.2.0) */
                                         counterpartyWeight: number;
+                                        /** @description common-destination only: the exchange the counterparty passes on all the SOL it receives to (its newest transactions read: one recipient of its outbound SOL, no trade of its own), which makes it one exchange account’s deposit address (engine 2.7.0) */
+                                        depositTo?: string;
                                         /** @enum {string} */
                                         kind: "common-first-funder" | "common-source" | "common-destination";
                                         secondsApart: number;

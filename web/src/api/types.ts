@@ -50,6 +50,8 @@ export interface FundingEvidence {
   last?: TransferRef;
   /** indirect-transfer: `from` swept SOL through `via` to `to` (engine 2.6.0) */
   sweep?: boolean;
+  /** common-destination: the exchange the counterparty, one account's deposit address, passes all its SOL on to (engine 2.7.0) */
+  depositTo?: string;
   a?: TransferRef;
   b?: TransferRef;
   secondsApart?: number;

@@ -93,6 +93,20 @@ describe('PairDetail', () => {
     expect(item.textContent).toContain('its whole history: 41 transactions');
   });
 
+  it('says when a common destination is one exchange account\'s deposit address, and not otherwise', () => {
+    const base = pairs[0];
+    const exchange = base.walletB as string;
+    const ref = (n: number) => ({ asset: 'SOL', amount: '2', signature: sig(n), slot: n, timestamp: 1700000000 + 86400 * n });
+    const destination = { kind: 'common-destination', counterparty: base.walletA as string, counterpartyWallets: 3, counterpartyWeight: 1, counterpartyActivity: { transactions: 32, complete: true, dedicated: true }, a: ref(1), b: ref(20), secondsApart: 19 * 86400, strength: 0.6 };
+    const { unmount } = renderDetail({ ...base, evidence: { funding: [{ ...destination, depositTo: exchange }] } });
+    const item = within(screen.getByTestId('pair-evidence')).getByText(/common-destination/).closest('li') as HTMLElement;
+    expect(item.textContent).toContain(`a deposit address at ${shortAddress(exchange)}`);
+    unmount();
+    renderDetail({ ...base, evidence: { funding: [destination] } });
+    const plain = within(screen.getByTestId('pair-evidence')).getByText(/common-destination/).closest('li') as HTMLElement;
+    expect(plain.textContent).not.toContain('deposit address');
+  });
+
   it('renders a common upstream funder with the fresh wallets on each side and both fundings', () => {
     const base = pairs[0];
     const [root, hopA, hopB, hopC] = ['Root111111111111111111111111111111111111111', 'HopA111111111111111111111111111111111111111', 'HopB111111111111111111111111111111111111111', 'HopC111111111111111111111111111111111111111'];

@@ -203,6 +203,12 @@ function FundingItem({ f }: { f: FundingEvidence }) {
               · its whole history: {f.counterpartyActivity.transactions} transactions
             </span>
           ) : null}
+          {f.depositTo ? (
+            <span className="muted" title="it passes on all the SOL it receives to the exchange and trades nothing: one exchange account's deposit address">
+              {' '}
+              · a deposit address at <span className="mono">{shortAddress(f.depositTo)}</span>
+            </span>
+          ) : null}
         </>
       ) : null}
       {typeof f.secondsApart === 'number' ? <span className="muted"> · {formatNumber(f.secondsApart, 0)} s apart</span> : null}
