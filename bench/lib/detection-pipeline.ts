@@ -45,8 +45,8 @@ export interface DetectionBenchOptions {
 
 export const DEFAULT_DETECTION_BENCH: DetectionBenchOptions = { seeds: [1, 2, 3, 4, 5], wallets: 40, txPerWallet: 40, scenario: 'hard', counterpartyActivity: true };
 
-/** Wallets of a world by default, per scenario: at 90, every adversarial case appears whole (a quarter of them the large operator) and 3 independents are left. */
-export const DEFAULT_BENCH_WALLETS: Readonly<Record<DetectionBenchOptions['scenario'], number>> = { classic: 40, hard: 40, adversarial: 90 };
+/** Wallets of a world by default, per scenario: at 92, every adversarial case appears whole (a quarter of them the large operator) and 3 independents are left. */
+export const DEFAULT_BENCH_WALLETS: Readonly<Record<DetectionBenchOptions['scenario'], number>> = { classic: 40, hard: 40, adversarial: 92 };
 
 /**
  * Everything the engine gets about one wallet, built the way the stack builds it: the wallet's
@@ -213,10 +213,11 @@ export function worldStats(wallets: readonly SimilarityWalletInput[], sim?: SimW
   }
   const { origins, tops } = sim ? traceChains(wallets, sim, activity) : { origins: new Map<string, FundingOrigin>(), tops: new Map<string, CounterpartyActivity>() };
   const { sweeps, groupCollectors } = sim ? traceSweeps(wallets, sim, activity) : { sweeps: new Map<string, SweepTarget>(), groupCollectors: [] };
+  const deposits = sim ? traceDeposits(wallets, sim, activity) : new Map<string, SweepTarget>();
   // a group wallet that collects weighs by its own page there, as the chains' top
   for (const a of groupCollectors) if (!tops.has(a)) tops.set(a, groupWalletActivity(sim!, a));
   return {
-    counterparties: { walletsPerCounterparty: new Map([...counterparty].map(([c, s]) => [c, s.size])), totalWallets: wallets.length + databaseWallets, ...(sim ? { activity, origins, tops, sweeps } : {}) },
+    counterparties: { walletsPerCounterparty: new Map([...counterparty].map(([c, s]) => [c, s.size])), totalWallets: wallets.length + databaseWallets, ...(sim ? { activity, origins, tops, sweeps, deposits } : {}) },
     tokens: { walletsPerMint: new Map([...holders].map(([m, s]) => [m, s.size])), totalWallets: wallets.length + databaseWallets, firstBuyTime: firstBuy },
   };
 }
@@ -226,9 +227,7 @@ export function worldStats(wallets: readonly SimilarityWalletInput[], sim?: SimW
  * wallet's largest SOL destination (sweepDestinations), its activity read; a fresh one's target from
  * its newest transactions; the collectors of those a group wallet funded first (sweepCollectors)
  * read (a group wallet's apart), and the fresh ones among them followed in turn where the address
- * before funded them first, up to downstreamHops fresh addresses in a row; and the SOL destinations
- * two wallets or more share that are wallets of one owner, their newest transactions parsed (an
- * exchange's deposit address among them).
+ * before funded them first, up to downstreamHops fresh addresses in a row.
  */
 function traceSweeps(wallets: readonly SimilarityWalletInput[], sim: SimWorld, activity: Map<string, CounterpartyActivity>): { sweeps: Map<string, SweepTarget>; groupCollectors: string[] } {
   const limit = FUNDING_DEFAULTS.activityPageLimit;
@@ -274,7 +273,17 @@ function traceSweeps(wallets: readonly SimilarityWalletInput[], sim: SimWorld, a
     for (const c of level) seen.add(c);
     fundedBy = (address, funder) => reached.get(address)?.includes(funder) ?? false;
   }
-  // the SOL destinations two wallets or more share, wallets of one owner: an exchange's deposit address among them (traceDeposits)
+  return { sweeps, groupCollectors: [...groupCollectors] };
+}
+
+/**
+ * The shared SOL destinations as the analysis activity reads them for an exchange's deposit address
+ * (traceDeposits): those two wallets or more sent SOL to, wallets of one owner by their activity
+ * (read), their newest transactions parsed; where those passing their SOL on send it, read.
+ */
+function traceDeposits(wallets: readonly SimilarityWalletInput[], sim: SimWorld, activity: Map<string, CounterpartyActivity>): Map<string, SweepTarget> {
+  const limit = FUNDING_DEFAULTS.activityPageLimit;
+  const members = new Set(wallets.map((w) => w.address));
   const senders = new Map<string, Set<string>>();
   for (const w of wallets) {
     for (const t of w.transfers ?? []) {
@@ -284,17 +293,23 @@ function traceSweeps(wallets: readonly SimilarityWalletInput[], sim: SimWorld, a
       senders.set(t.counterparty, set);
     }
   }
+  const read = (a: string) => {
+    const page = sim.addressSignatures(a, limit);
+    if (!activity.has(a)) activity.set(a, summariseSignatures(page.map((x) => ({ blockTime: x.ts })), limit));
+    return page;
+  };
+  const deposits = new Map<string, SweepTarget>();
   for (const [address, set] of senders) {
-    if (set.size < 2 || sweeps.has(address)) continue;
+    if (set.size < 2) continue;
     const page = read(address);
     if (counterpartyActivityClass(activity.get(address)) !== 'dedicated') continue;
     const txs = page.slice(0, FUNDING_DEFAULTS.freshMaxTransactions).map((x) => sim.transactionBySignature(x.signature)).filter((tx): tx is EnhancedTransaction => tx !== null);
     const target = sweepTargetOf(address, txs, { wholeHistory: freshActivity(activity.get(address)) });
     if (target === null) continue;
-    sweeps.set(address, target);
+    deposits.set(address, target);
     if (target.passThrough && !members.has(target.collector) && !KNOWN_ADDRESSES.has(target.collector)) read(target.collector);
   }
-  return { sweeps, groupCollectors: [...groupCollectors] };
+  return deposits;
 }
 
 /** A group wallet's activity page: its own history, newest first, as getSignaturesForAddress serves it. */

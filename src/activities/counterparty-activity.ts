@@ -96,7 +96,7 @@ export async function refreshCounterpartyActivity(pool: Pool, source: SignatureS
   const firsts = options.parser === undefined ? [] : await firstFunders(pool, wallets, known, FUNDING_DEFAULTS.fundingMinLamports, options.maxLookups);
   const destinations = options.parser === undefined ? [] : await sweepDestinations(pool, wallets, known, FUNDING_DEFAULTS.fundingMinLamports, options.maxLookups, FUNDING_DEFAULTS.freshMaxTransactions);
   // and the SOL destinations two wallets or more share: an exchange deposit address among them (depositExchange)
-  const common = options.parser === undefined ? [] : await commonSweepDestinations(pool, wallets, known, FUNDING_DEFAULTS.fundingMinLamports, options.maxLookups);
+  const common = options.parser === undefined ? [] : await commonSweepDestinations(pool, wallets, known, FUNDING_DEFAULTS.fundingMinLamports, depositLookups(options.maxLookups), FUNDING_DEFAULTS.dedicatedMaxTransactions);
   const levelZero = [...new Set([...candidates, ...firsts, ...destinations, ...common])];
   const shared = await reader.read(levelZero);
   const refresh: CounterpartyActivityRefresh = {
@@ -107,10 +107,11 @@ export async function refreshCounterpartyActivity(pool: Pool, source: SignatureS
     deposits: { followed: 0, targets: 0, failed: 0 },
   };
   if (options.parser !== undefined) {
-    [refresh.traced, refresh.swept, refresh.deposits] = await Promise.all([
-      traceFundingChains(pool, options.parser, reader, wallets, firsts, options, deadline),
-      traceSweeps(pool, options.parser, reader, wallets, destinations, options, deadline),
-      traceDeposits(pool, options.parser, reader, common, destinations, options, deadline),
+    const parser = options.parser;
+    [refresh.traced, [refresh.swept, refresh.deposits]] = await Promise.all([
+      traceFundingChains(pool, parser, reader, wallets, firsts, options, deadline),
+      // the deposit addresses after the sweep chains: a fresh one both follow is parsed and stored once
+      traceSweeps(pool, parser, reader, wallets, destinations, options, deadline).then(async (swept) => [swept, await traceDeposits(pool, parser, reader, common, options, deadline)] as const),
     ]);
   }
   return refresh;
@@ -171,21 +172,31 @@ async function storeActivityPage(pool: Pool, address: string, page: SignaturePag
 
 /**
  * Parses `signatures` (those some synced wallet's history holds from the store, the rest by Helius,
- * 100 to a request) within the deadline; a failed request leaves its signatures out.
+ * 100 to a request, two requests at once) within the deadline; a failed request leaves its
+ * signatures out, the others' are kept.
  */
 async function parseSignatures(pool: Pool, parser: TransactionParser, signatures: readonly string[], options: CounterpartyActivityOptions, deadline: AbortSignal, signal: AbortSignal): Promise<Map<string, EnhancedTransaction>> {
   const parsed = await storedTransactions(pool, signatures);
   const missing = signatures.filter((sig) => !parsed.has(sig));
-  if (missing.length > 0) {
-    try {
-      if (deadline.aborted) throw new Error('deadline');
-      for (const [sig, tx] of await parser.getTransactions(missing, { signal })) parsed.set(sig, tx);
-    } catch (err) {
-      if (options.signal?.aborted) throw options.signal.reason ?? err;
-    }
-  }
+  // a request's worth at a time, two at once: what came back before the deadline is kept
+  const run = pLimit(2);
+  await Promise.all(
+    Array.from({ length: Math.ceil(missing.length / PARSE_BATCH) }, (_, i) =>
+      run(async () => {
+        try {
+          if (deadline.aborted) return;
+          for (const [sig, tx] of await parser.getTransactions(missing.slice(i * PARSE_BATCH, (i + 1) * PARSE_BATCH), { signal })) parsed.set(sig, tx);
+        } catch (err) {
+          if (options.signal?.aborted) throw options.signal.reason ?? err;
+        }
+      }),
+    ),
+  );
   return parsed;
 }
+
+/** Signatures parsed in one request (Helius's `POST /v0/transactions` takes 100). */
+const PARSE_BATCH = 100;
 
 /**
  * Follows the wallets' sweeps downstream, one level at a time: of their largest SOL destinations
@@ -227,30 +238,32 @@ async function traceSweeps(
   return out;
 }
 
+/** The shared SOL destinations read for a deposit address: a quarter of the lookups (each parses up to 20 transactions). */
+export function depositLookups(maxLookups: number): number {
+  return Math.ceil(maxLookups / 4);
+}
+
 /**
- * Reads where the SOL destinations that group wallets share (`commonSweepDestinations`, their
- * activity already read) pass their SOL on, when their whole history is a wallet of one owner's
- * (`counterpartyActivityClass` dedicated): their newest transactions parsed, their target (with
- * `passThrough`) stored in sweep_targets, and the collectors' activity read (a busy service makes
- * the destination an exchange's deposit address: `depositExchange`, engine 2.7.0). A fresh one that
- * is also a wallet's largest destination is left to `traceSweeps`, which reads the same.
+ * Reads where the SOL destinations that group wallets share (`commonSweepDestinations`, at most
+ * `depositLookups`, their activity already read) pass their SOL on, when their whole history is a
+ * wallet of one owner's (`counterpartyActivityClass` dedicated): their newest transactions parsed
+ * (those the sweep chains stored just before are not parsed again), their target (with
+ * `passThrough`) stored in sweep_targets, and the activity read of where those that pass their SOL
+ * on send it (a busy service makes the destination an exchange's deposit address:
+ * `depositExchange`, engine 2.7.0).
  */
 async function traceDeposits(
   pool: Pool,
   parser: TransactionParser,
   reader: ReturnType<typeof activityReader>,
   common: readonly string[],
-  destinations: readonly string[],
   options: CounterpartyActivityOptions,
   deadline: AbortSignal,
 ): Promise<{ followed: number; targets: number; failed: number }> {
   const out = { followed: 0, targets: 0, failed: 0 };
   if (common.length === 0 || deadline.aborted) return out;
-  const summaries = await loadCounterpartyActivity(pool, destinations);
-  const swept = new Set(destinations.filter((a) => freshActivity(summaries.get(a))));
-  const dedicated = (activity: CounterpartyActivity | undefined) => counterpartyActivityClass(activity) === 'dedicated';
-  const targets = await sweepTargetsOf(pool, parser, reader, common.filter((a) => !swept.has(a)), options, deadline, out, dedicated);
-  const collectors = [...new Set([...targets.values()].flatMap((t) => (t === null || !t.passThrough || KNOWN_ADDRESSES.has(t.collector) ? [] : [t.collector])))].slice(0, options.maxLookups);
+  const targets = await sweepTargetsOf(pool, parser, reader, common, options, deadline, out, (activity) => counterpartyActivityClass(activity) === 'dedicated');
+  const collectors = [...new Set([...targets.values()].flatMap((t) => (t === null || !t.passThrough || KNOWN_ADDRESSES.has(t.collector) ? [] : [t.collector])))];
   if (collectors.length > 0 && !deadline.aborted) out.failed += (await reader.read(collectors)).failed;
   return out;
 }

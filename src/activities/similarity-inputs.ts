@@ -64,6 +64,8 @@ export async function loadSimilarityInputs(
   const { origins, tops } = await fundingChains(pool, transfers, own, activity);
   // the sweep chains read before the step: where the fresh addresses the wallets sent SOL to forwarded it
   const { sweeps, groupCollectors } = await sweepChains(pool, input.wallets, own, activity);
+  // the shared SOL destinations read for an exchange's deposit address
+  const deposits = await depositTargets(pool, input.wallets, own, activity);
   // a group wallet that collects weighs by what the chain says of it there, as the chains' top
   for (const [a, s] of await loadCounterpartyActivity(pool, groupCollectors.filter((c) => !tops.has(c)))) tops.set(a, s);
   const mints = await mintStats(pool, input.wallets);
@@ -76,7 +78,7 @@ export async function loadSimilarityInputs(
   // the launches read (a holder analysis reads its token's): where a bundle in the creation block shows
   const launches = await loadTokenLaunches(pool, [...mints.keys()]);
   const database: SimilarityDatabaseStats = {
-    counterparties: { walletsPerCounterparty: perCounterparty, totalWallets, activity, origins, tops, sweeps },
+    counterparties: { walletsPerCounterparty: perCounterparty, totalWallets, activity, origins, tops, sweeps, deposits },
     tokens: { walletsPerMint: new Map([...mints].map(([mint, m]) => [mint, m.wallets])), totalWallets, firstBuyTime, launches },
   };
   const partial = new Set(input.partialWallets);
@@ -159,9 +161,7 @@ async function fundingChains(
  * adding those addresses' and their collectors' stored activity to `activity` (a collector weighs by
  * it); a collector that is a fresh address in turn (not the group's) has its stored target loaded
  * too, up to `downstreamHops` fresh addresses in a row; a group wallet that collects is returned
- * apart (`tops`: it weighs by it as a collector only). And the stored targets of the SOL
- * destinations two wallets or more share that are wallets of one owner, with their collectors'
- * activity: an exchange's deposit address among them (`depositExchange`, engine 2.7.0).
+ * apart (`tops`: it weighs by it as a collector only).
  */
 async function sweepChains(pool: Pool, wallets: readonly string[], own: ReadonlySet<string>, activity: Map<string, CounterpartyActivity>): Promise<{ sweeps: Map<string, SweepTarget>; groupCollectors: string[] }> {
   const destinations = await sweepDestinations(pool, wallets, [...KNOWN_ADDRESSES.keys()], FUNDING_DEFAULTS.fundingMinLamports, null, FUNDING_DEFAULTS.freshMaxTransactions);
@@ -185,14 +185,25 @@ async function sweepChains(pool: Pool, wallets: readonly string[], own: Readonly
     level = collectors.filter((c) => !sweeps.has(c) && !KNOWN_ADDRESSES.has(c));
     fundedBy = (address, funder) => reached.get(address)?.includes(funder) ?? false;
   }
-  // the SOL destinations two wallets or more share, whose whole history is a wallet of one owner's,
-  // as the reads follow them for an exchange's deposit address (traceDeposits, depositExchange)
-  const common = (await commonSweepDestinations(pool, wallets, [...KNOWN_ADDRESSES.keys()], FUNDING_DEFAULTS.fundingMinLamports, null)).filter((c) => !sweeps.has(c));
-  await load(common);
-  const deposits = await loadSweepTargets(pool, common.filter((c) => counterpartyActivityClass(activity.get(c)) === 'dedicated'));
-  for (const [a, target] of deposits) if (target !== null) sweeps.set(a, target);
-  await load([...new Set([...deposits.values()].flatMap((t) => (t?.passThrough === true && !own.has(t.collector) ? [t.collector] : [])))]);
   return { sweeps, groupCollectors: [...groupCollectors] };
+}
+
+/**
+ * The stored targets (however old) of the SOL destinations two wallets or more share whose whole
+ * history is a wallet of one owner's, as the reads follow them for an exchange's deposit address
+ * (traceDeposits), with the stored activity of where those passing their SOL on send it, added to
+ * `activity` (`depositExchange` reads both): apart from the sweep chains' targets.
+ */
+async function depositTargets(pool: Pool, wallets: readonly string[], own: ReadonlySet<string>, activity: Map<string, CounterpartyActivity>): Promise<Map<string, SweepTarget>> {
+  const common = await commonSweepDestinations(pool, wallets, [...KNOWN_ADDRESSES.keys()], FUNDING_DEFAULTS.fundingMinLamports, null, FUNDING_DEFAULTS.dedicatedMaxTransactions);
+  const load = async (addresses: readonly string[]): Promise<void> => {
+    for (const [a, s] of await loadCounterpartyActivity(pool, addresses.filter((x) => !activity.has(x)))) activity.set(a, s);
+  };
+  await load(common);
+  const deposits = new Map<string, SweepTarget>();
+  for (const [a, target] of await loadSweepTargets(pool, common.filter((c) => counterpartyActivityClass(activity.get(c)) === 'dedicated'))) if (target !== null) deposits.set(a, target);
+  await load([...new Set([...deposits.values()].flatMap((t) => (t.passThrough === true && !own.has(t.collector) ? [t.collector] : [])))]);
+  return deposits;
 }
 
 /** The mints swapped by the group, sorted, without those left out of every universe (SOL, stablecoins). */

@@ -199,7 +199,7 @@ function fundingLines(f: FundingEvidence, who: (a: string) => string, transfer: 
       4,
     ),
     ...(f.kind === 'common-destination' && f.depositTo !== undefined
-      ? wrapped('    ', `an exchange deposit address: it passes on all the SOL it receives to ${f.depositTo} and trades nothing (one account's)`, 6)
+      ? wrapped('    ', `an exchange deposit address: it passes what it receives on, within a day, to ${f.depositTo} and trades nothing (one account's)`, 6)
       : []),
     ...transfer(`A ${verb}`, f.a),
     ...transfer(`B ${verb}`, f.b),

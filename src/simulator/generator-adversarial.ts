@@ -46,7 +46,8 @@
 //   one through a forwarding address of the exchange's besides: the shape of the sweep-operators, at
 //   an exchange.
 // - shared-payee: strangers paying one person's wallet days apart, which passes all of it on to its
-//   owner's other wallet, or cashes out at the listed exchange and pays others: no deposit address.
+//   owner's other wallet, cashes out at the listed exchange and pays others, or cashes out all it
+//   received at once days later: no deposit address.
 // Everyone else is independent, funded by a wallet of its own.
 import { KNOWN_ADDRESSES } from '../domain/detection/funding';
 import type { Funding, GenerateOptions, GeneratorKit, Trade, Wallet } from './generator-kit';
@@ -97,8 +98,11 @@ export const ADVERSARIAL_CASES = {
   depositReuseSpreadSeconds: 30 * 86_400,
   /** …which the account's other wallets (not analysed) deposit into too: a history longer than a fresh address's */
   depositReuseOtherDeposits: 12,
-  /** strangers paying one person's wallet, days apart (two payees: one passing all on to its owner's wallet, one cashing out and paying others) */
-  sharedPayeeWallets: 4,
+  /**
+   * strangers paying one person's wallet, days apart, two by two: one passing all on to its owner's
+   * wallet, one cashing out at an exchange and paying others, one cashing out once at an exchange
+   */
+  sharedPayeeWallets: 6,
   /** strangers sweeping to deposit addresses of their own at an exchange */
   exchangeDepositWallets: 4,
   /** a small exchange's hot wallet on no list: too slow for a service, too long a history for one owner's */
@@ -363,18 +367,28 @@ export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateO
   }
 
   // strangers paying one person's wallet days apart: one that passes all of it on to its owner's
-  // other wallet, one that cashes out at an exchange and pays others too; neither an exchange's deposit address
+  // other wallet, one that cashes out at an exchange and pays others too, one that cashes out all it
+  // received at once, days after: none is an exchange's deposit address
   if (remaining >= 2) {
     const owner = addr('payee-owner');
-    const payees = [addr('payee', 'pass-on'), addr('payee', 'cash-out')];
+    const payees = [addr('payee', 'pass-on'), addr('payee', 'cash-out'), addr('payee', 'cash-out-once')];
     const base = start + Math.floor(logUniform(86_400, 10 * 86_400));
+    let unpaid = 0;
     const members = Array.from({ length: Math.min(remaining, A.sharedPayeeWallets) }, (_, m) => {
-      const payee = payees[m % 2];
-      const ts = base + m * 3 * 86_400 + Math.floor(rng() * 86_400);
+      const kind = m % 3;
+      const ts = base + m * 2 * 86_400 + Math.floor(rng() * 86_400);
       const sol = logUniform(2, 20);
-      outsideTransfers.push({ from: payee, to: m % 2 === 0 ? owner : LISTED_EXCHANGE, sol: ui(sol * 0.99, 9), ts: ts + Math.floor(logUniform(600, 6 * 3600)) });
-      if (m % 2 === 1) outsideTransfers.push({ from: payee, to: addr('payee', 'paid', String(m)), sol: ui(logUniform(0.5, 2), 9), ts: ts + 86_400 });
-      return addWallet(`shared payee's payer ${m + 1}`, ownPlays(), undefined, [{ ts, direction: 'out', mint: 'SOL', amount: ui(sol, 9), counterparty: payee }]);
+      if (kind === 0) outsideTransfers.push({ from: payees[0], to: owner, sol: ui(sol * 0.99, 9), ts: ts + Math.floor(logUniform(600, 6 * 3600)) });
+      if (kind === 1) {
+        outsideTransfers.push({ from: payees[1], to: LISTED_EXCHANGE, sol: ui(sol * 0.9, 9), ts: ts + Math.floor(logUniform(600, 6 * 3600)) });
+        outsideTransfers.push({ from: payees[1], to: addr('payee', 'paid', String(m)), sol: ui(logUniform(0.5, 2), 9), ts: ts + 86_400 });
+      }
+      if (kind === 2) {
+        unpaid += sol;
+        // after its second payment: all of it at once, two days later
+        if (m >= 3) outsideTransfers.push({ from: payees[2], to: LISTED_EXCHANGE, sol: ui(unpaid * 0.99, 9), ts: ts + 2 * 86_400 });
+      }
+      return addWallet(`shared payee's payer ${m + 1}`, ownPlays(), undefined, [{ ts, direction: 'out', mint: 'SOL', amount: ui(sol, 9), counterparty: payees[kind] }]);
     });
     truth.independent!.push(...members);
     truth.decoys!.push({ kind: 'shared-payee', members, funder: payees[0] });

@@ -49,19 +49,32 @@ export async function sweepDestinations(
  * The SOL destinations that at least two of `wallets` sent SOL to in transfers of at least
  * `minLamports`, other than the wallets themselves and `exclude` (known exchanges), shared by the
  * most wallets first (then by address), at most `limit` (null: all): where an exchange deposit
- * address two of them use would be (`depositExchange`).
+ * address two of them use would be (`depositExchange`). With `maxTransactions`, an address whose
+ * stored activity (however old) shows a longer history than that, or a full page, is left out before
+ * the limit applies: a busy or long-lived destination is no one account's deposit address.
  */
-export async function commonSweepDestinations(pool: Pool, wallets: readonly string[], exclude: readonly string[], minLamports: number, limit: number | null): Promise<string[]> {
+export async function commonSweepDestinations(
+  pool: Pool,
+  wallets: readonly string[],
+  exclude: readonly string[],
+  minLamports: number,
+  limit: number | null,
+  maxTransactions: number | null = null,
+): Promise<string[]> {
   if (wallets.length < 2 || (limit !== null && limit <= 0)) return [];
   const { rows } = await pool.query<{ counterparty: string }>(
-    `SELECT counterparty FROM wallet_transfers
-      WHERE wallet = ANY($1::text[]) AND direction = 'out' AND asset = 'SOL' AND raw_amount >= $3
-        AND NOT counterparty = ANY($1::text[]) AND NOT counterparty = ANY($2::text[])
-      GROUP BY counterparty
-     HAVING count(DISTINCT wallet) >= 2
-      ORDER BY count(DISTINCT wallet) DESC, counterparty COLLATE "C"
+    `WITH shared AS (
+       SELECT counterparty, count(DISTINCT wallet) AS wallets FROM wallet_transfers
+        WHERE wallet = ANY($1::text[]) AND direction = 'out' AND asset = 'SOL' AND raw_amount >= $3
+          AND NOT counterparty = ANY($1::text[]) AND NOT counterparty = ANY($2::text[])
+        GROUP BY counterparty
+       HAVING count(DISTINCT wallet) >= 2)
+     SELECT s.counterparty FROM shared s
+       LEFT JOIN counterparty_activity ca ON ca.address = s.counterparty
+      WHERE $5::integer IS NULL OR ca.address IS NULL OR (ca.transactions < ca.page_limit AND ca.transactions <= $5)
+      ORDER BY s.wallets DESC, s.counterparty COLLATE "C"
       LIMIT $4`,
-    [wallets, exclude, minLamports, limit],
+    [wallets, exclude, minLamports, limit, maxTransactions],
   );
   return rows.map((r) => r.counterparty);
 }

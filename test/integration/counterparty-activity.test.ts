@@ -16,6 +16,7 @@ import { useSimulatedStack } from '../harness/stack';
 const T0 = 1_730_000_000;
 /** no parser given: the funding and sweep chains are not followed */
 const UNTRACED = { followed: 0, origins: 0, failed: 0 };
+/** nothing followed downstream: no sweep chain, no shared destination read for a deposit address (no parser given) */
 const UNSWEPT = { followed: 0, targets: 0, failed: 0 };
 const FUNDER = walletAddress('counterparty-activity-test', 'funder');
 const HOT = walletAddress('counterparty-activity-test', 'hot-wallet');
@@ -89,15 +90,15 @@ describe('counterparty activity', () => {
   it('reuses a fresh summary, and reads one again once it is older than the step allows', async () => {
     const before = reads().length;
     const fresh = await refreshCounterpartyActivity(opened.stack.pool, rpc, wallets, { maxLookups: 200, maxAgeSeconds: 86_400 });
-    expect(fresh).toEqual({ considered: 3, fresh: 3, read: 0, failed: 0, traced: UNTRACED, swept: UNSWEPT });
+    expect(fresh).toEqual({ considered: 3, fresh: 3, read: 0, failed: 0, traced: UNTRACED, swept: UNSWEPT, deposits: UNSWEPT });
     expect(reads().length).toBe(before);
     await opened.stack.pool.query("UPDATE counterparty_activity SET fetched_at = now() - interval '2 days' WHERE address = $1", [FUNDER]);
-    expect(await refreshCounterpartyActivity(opened.stack.pool, rpc, wallets, { maxLookups: 200, maxAgeSeconds: 86_400 })).toEqual({ considered: 3, fresh: 2, read: 1, failed: 0, traced: UNTRACED, swept: UNSWEPT });
+    expect(await refreshCounterpartyActivity(opened.stack.pool, rpc, wallets, { maxLookups: 200, maxAgeSeconds: 86_400 })).toEqual({ considered: 3, fresh: 2, read: 1, failed: 0, traced: UNTRACED, swept: UNSWEPT, deposits: UNSWEPT });
     expect(reads().slice(before)).toEqual([FUNDER]);
     // at most maxLookups, those most of the group shares SOL with first (both share three: by address),
     // before the spam token's sender that all six received from
     await opened.stack.pool.query("UPDATE counterparty_activity SET fetched_at = now() - interval '2 days'");
-    expect(await refreshCounterpartyActivity(opened.stack.pool, rpc, wallets, { maxLookups: 1, maxAgeSeconds: 86_400 })).toEqual({ considered: 1, fresh: 0, read: 1, failed: 0, traced: UNTRACED, swept: UNSWEPT });
+    expect(await refreshCounterpartyActivity(opened.stack.pool, rpc, wallets, { maxLookups: 1, maxAgeSeconds: 86_400 })).toEqual({ considered: 1, fresh: 0, read: 1, failed: 0, traced: UNTRACED, swept: UNSWEPT, deposits: UNSWEPT });
     expect(reads().slice(-1)).toEqual([[FUNDER, HOT].sort()[0]]);
   });
 
@@ -109,14 +110,14 @@ describe('counterparty activity', () => {
     try {
       // the client's own retries end in a failure for each: counted, not thrown
       const failing = await refreshCounterpartyActivity(pool, rpc, wallets, { maxLookups: 200, maxAgeSeconds: 86_400, deadlineMs: 60_000 });
-      expect(failing).toEqual({ considered: 3, fresh: 0, read: 0, failed: 3, traced: UNTRACED, swept: UNSWEPT });
+      expect(failing).toEqual({ considered: 3, fresh: 0, read: 0, failed: 3, traced: UNTRACED, swept: UNSWEPT, deposits: UNSWEPT });
     } finally {
       opened.sim.configure({ faults: { errorRate: 0 } });
     }
     opened.sim.configure({ latencyMs: { 'rpc:getSignaturesForAddress': 600_000 } });
     try {
       const slow = await refreshCounterpartyActivity(pool, rpc, wallets, { maxLookups: 200, maxAgeSeconds: 86_400, deadlineMs: 300 });
-      expect(slow).toEqual({ considered: 3, fresh: 0, read: 0, failed: 3, traced: UNTRACED, swept: UNSWEPT });
+      expect(slow).toEqual({ considered: 3, fresh: 0, read: 0, failed: 3, traced: UNTRACED, swept: UNSWEPT, deposits: UNSWEPT });
       const cancel = new AbortController();
       const cancelled = refreshCounterpartyActivity(pool, rpc, wallets, { maxLookups: 200, maxAgeSeconds: 86_400, signal: cancel.signal });
       setTimeout(() => cancel.abort(new Error('activity cancelled')), 100);

@@ -49,7 +49,15 @@ const accountWallets = [0, 1].map((i) => at(`account-wallet-${i}`));
 const PERSON = at('person');
 const PERSON_OWNER = at('person-owner');
 const personPayers = [0, 1].map((i) => at(`person-payer-${i}`));
-const wallets = [...operator, ...strangers, PAYER, PAYEE, ...layered, ...accountWallets, ...personPayers].sort();
+/**
+ * a fresh deposit address of an account at another busy exchange, funded first by the account's
+ * own wallet outside the group, that two group wallets deposit into 8 days apart: the sweep chains
+ * do not follow it (no group wallet funded it first), the deposit rule reads where it passes SOL on
+ */
+const FRESH_DEPOSIT = at('fresh-account-deposit');
+const HOT_2 = at('unlisted-exchange-2');
+const freshAccountWallets = [0, 1].map((i) => at(`fresh-account-wallet-${i}`));
+const wallets = [...operator, ...strangers, PAYER, PAYEE, ...layered, ...accountWallets, ...personPayers, ...freshAccountWallets].sort();
 /** when each operator wallet swept: days apart; each deposit address forwards 2 hours later */
 const swept = [T0, T0 + 2 * DAY, T0 + 5 * DAY];
 const funded = (address: string, i: number) => ({ ts: T0 - (30 + 3 * i) * DAY, direction: 'in' as const, mint: 'SOL', amount: String(20 + i), counterparty: at(`own-funder-${address}`) });
@@ -65,8 +73,12 @@ const world: WorldInput = {
     ...layered.map((address, i) => ({ address, transfers: [funded(address, 7 + i), { ts: layeredSwept[i], direction: 'out' as const, mint: 'SOL', amount: String(30 + i), counterparty: layeredDeposits[i] }] })),
     ...accountWallets.map((address, i) => ({ address, transfers: [funded(address, 9 + i), { ts: T0 + i * 20 * DAY, direction: 'out' as const, mint: 'SOL', amount: String(12 + i), counterparty: ACCOUNT_DEPOSIT }] })),
     ...personPayers.map((address, i) => ({ address, transfers: [funded(address, 11 + i), { ts: T0 + i * 10 * DAY, direction: 'out' as const, mint: 'SOL', amount: String(3 + i), counterparty: PERSON }] })),
+    ...freshAccountWallets.map((address, i) => ({ address, transfers: [funded(address, 13 + i), { ts: T0 + DAY + i * 8 * DAY, direction: 'out' as const, mint: 'SOL', amount: String(6 + i), counterparty: FRESH_DEPOSIT }] })),
   ],
-  services: [{ address: HOT, label: 'unlisted exchange hot wallet', transactionsPerHour: 5000 }],
+  services: [
+    { address: HOT, label: 'unlisted exchange hot wallet', transactionsPerHour: 5000 },
+    { address: HOT_2, label: 'another unlisted exchange hot wallet', transactionsPerHour: 5000 },
+  ],
   outsideTransfers: [
     ...deposits.map((from, i) => ({ from, to: COLLECTOR, sol: String(9.99 + i), ts: swept[i] + 2 * HOUR })),
     ...strangerDeposits.map((from, i) => ({ from, to: HOT, sol: String(6.99 + i), ts: T0 + i * HOUR + 600 })),
@@ -81,6 +93,9 @@ const world: WorldInput = {
       { from: ACCOUNT_DEPOSIT, to: HOT, sol: String(0.99 + k), ts: T0 - (40 - 3 * k) * DAY + 900 },
     ]).flat(),
     ...personPayers.map((_, i) => ({ from: PERSON, to: PERSON_OWNER, sol: String(2.9 + i), ts: T0 + i * 10 * DAY + HOUR })),
+    { from: at('fresh-account-owner'), to: FRESH_DEPOSIT, sol: '1', ts: T0 - 5 * DAY },
+    { from: FRESH_DEPOSIT, to: HOT_2, sol: '0.999', ts: T0 - 5 * DAY + 600 },
+    ...freshAccountWallets.map((_, i) => ({ from: FRESH_DEPOSIT, to: HOT_2, sol: String(5.99 + i), ts: T0 + DAY + i * 8 * DAY + 600 })),
   ],
 };
 
@@ -156,6 +171,9 @@ describe('sweep chains', () => {
     expect(accountPair.evidence!.funding[0]).toMatchObject({ kind: 'common-destination', counterparty: ACCOUNT_DEPOSIT, depositTo: HOT, counterpartyActivity: { transactions: 28, complete: true, dedicated: true }, secondsApart: 20 * DAY });
     expect(accountPair.insights.map((x) => x.type)).toContain('Common Collector');
     expect(result.clusters.find((c) => c.members.includes(accountWallets[0]))?.members.sort()).toEqual([...accountWallets].sort());
+    // a fresh deposit address someone outside the group funded first: where it passes SOL on is read for the rule
+    expect(read).toContain(HOT_2);
+    expect(pairOf(freshAccountWallets[0], freshAccountWallets[1]).evidence!.funding[0]).toMatchObject({ kind: 'common-destination', counterparty: FRESH_DEPOSIT, depositTo: HOT_2, secondsApart: 8 * DAY });
     const personPair = pairOf(personPayers[0], personPayers[1]);
     expect(personPair.evidence?.funding.some((f) => f.kind === 'common-destination' && f.depositTo !== undefined)).toBe(false);
     expect(personPair.scores.combined ?? 0).toBeLessThan(0.3);
@@ -185,10 +203,10 @@ describe('sweep chains', () => {
     const [signatures, parses] = [log('rpc:getSignaturesForAddress').length, log('helius:parse').length];
     const again = await refreshCounterpartyActivity(pool, providers.rpc, wallets, { maxLookups: 200, maxAgeSeconds: 86_400, parser: providers.helius });
     // the destinations (the layered operator's first addresses among them), then the fresh collectors: its second addresses and the operator's collector
-    // the person's wallet too (a fresh destination: the sweep chains read it), its owner's wallet (fresh) and the operator's collector
-    expect(again.swept).toEqual({ followed: deposits.length + strangerDeposits.length + 1 + layeredDeposits.length + layeredHops.length + 1 + 2, targets: 0, failed: 0 });
-    // the account's deposit address, read as a common destination (the person's is the sweep chains')
-    expect(again.deposits).toEqual({ followed: 1, targets: 0, failed: 0 });
+    // the person's wallet and the fresh deposit address too (fresh destinations: the sweep chains read them), its owner's wallet (fresh) and the operator's collector
+    expect(again.swept).toEqual({ followed: deposits.length + strangerDeposits.length + 1 + layeredDeposits.length + layeredHops.length + 1 + 3, targets: 0, failed: 0 });
+    // the shared destinations of one owner's length: the account's deposit addresses, and the person's wallet (stored by the sweep chains)
+    expect(again.deposits).toEqual({ followed: 3, targets: 0, failed: 0 });
     expect([log('rpc:getSignaturesForAddress').length, log('helius:parse').length]).toEqual([signatures, parses]);
 
     await pool.query('DELETE FROM sweep_targets WHERE address = $1', [deposits[1]]);

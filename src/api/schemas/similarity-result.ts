@@ -96,7 +96,7 @@ export const fundingEvidence = {
         depositTo: {
           type: 'string',
           description:
-            'common-destination only: the exchange the counterparty passes on all the SOL it receives to (its newest transactions read: one recipient of its outbound SOL, no trade of its own), which makes it one exchange account’s deposit address (engine 2.7.0)',
+            'common-destination only: the exchange the counterparty passes what it receives on to (its newest transactions read: one recipient of its outbound SOL, each receipt passed on within a day, most of what it received, no trade of its own), which makes it one exchange account’s deposit address (engine 2.7.0)',
         },
         a: { ...transferRef, description: 'wallet A’s transfer with the counterparty' },
         b: { ...transferRef, description: 'wallet B’s transfer with the counterparty' },

@@ -104,6 +104,13 @@ export const FUNDING_DEFAULTS = {
    * whose owner deposits from its wallets weeks apart as readily as minutes (engine 2.7.0)
    */
   depositStrength: 0.8,
+  /**
+   * a deposit address passes each receipt on within this many seconds (an exchange sweeps its
+   * deposit addresses within minutes or hours; a person cashing out does so when it suits them)…
+   */
+  depositForwardSeconds: 86_400,
+  /** …and at least this share of what it received in all */
+  depositForwardShare: 0.9,
   /** an address's oldest transactions read for its first funding (a new wallet's first is its funding; a few more cover a first token receipt) */
   originSignatures: 3,
   /**
@@ -292,7 +299,7 @@ export type FundingEvidence =
        */
       counterpartyActivity?: { transactions: number; complete: boolean; dedicated: boolean };
       /**
-       * common-destination only: the exchange `counterparty` passes on all the SOL it receives to
+       * common-destination only: the exchange `counterparty` passes what it receives on to
        * (`depositExchange`): one exchange account's deposit address (engine 2.7.0)
        */
       depositTo?: string;
@@ -566,8 +573,9 @@ function indirectTransfer(from: string, to: string, chain: readonly ChainNode[],
  * order): the counterparty that received the most of its outbound SOL transfers of at least
  * `fundingMinLamports` (`extractTransfers`, so a swap's legs and rent are not a sweep), with its
  * first such transfer, and who first funded the address (`fundingOriginOf`; null unless
- * `wholeHistory`), and whether it passed on all of it (`passThrough`: one recipient of its outbound
- * SOL, and no trade of its own); null when they hold no outbound SOL.
+ * `wholeHistory`), and whether it passed on what it received (`passThrough`: one recipient of its
+ * outbound SOL, no trade of its own, and each receipt passed on to it within a day, `passedOn`); null
+ * when they hold no outbound SOL.
  */
 export function sweepTargetOf(address: string, transactions: readonly EnhancedTransaction[], { wholeHistory = true }: { wholeHistory?: boolean } = {}): SweepTarget | null {
   const outbound = transactions
@@ -581,8 +589,27 @@ export function sweepTargetOf(address: string, transactions: readonly EnhancedTr
   const first = outbound.find((t) => t.counterparty === collector);
   if (first === undefined) return null;
   const firstFunder = wholeHistory ? (fundingOriginOf(address, transactions)?.funder ?? null) : null;
-  const passThrough = totals.size === 1 && !transactions.some((tx) => tradedIn(tx, address));
+  const passThrough = totals.size === 1 && !transactions.some((tx) => tradedIn(tx, address)) && passedOn(address, transactions, outbound);
   return { collector: first.counterparty, amount: first.amount, rawAmount: first.rawAmount, signature: first.signature, slot: first.slot, timestamp: first.timestamp, firstFunder, passThrough };
+}
+
+/**
+ * Whether an address passed on what it received, as an exchange's deposit address does: among its
+ * transactions, each SOL receipt (of at least `fundingMinLamports`) up to its last forwarding is
+ * followed by a forwarding (`outbound`, all to one recipient) within `depositForwardSeconds`, the
+ * forwardings come to `depositForwardShare` of those receipts at least, and it received some. A
+ * wallet that collects payments for weeks and cashes out once is no deposit address.
+ */
+function passedOn(address: string, transactions: readonly EnhancedTransaction[], outbound: readonly WalletTransfer[]): boolean {
+  const d = FUNDING_DEFAULTS;
+  const last = Math.max(...outbound.map((t) => t.timestamp));
+  const received = transactions
+    .flatMap((tx) => extractTransfers(tx, address))
+    .filter((t) => t.direction === 'in' && t.asset === SOL_ASSET && fundingTransfer(t) && t.counterparty !== address && t.timestamp <= last);
+  if (received.length === 0) return false;
+  if (!received.every((r) => outbound.some((f) => f.timestamp >= r.timestamp && f.timestamp - r.timestamp <= d.depositForwardSeconds))) return false;
+  const sum = (list: readonly WalletTransfer[]) => list.reduce((x, t) => x + BigInt(t.rawAmount), 0n);
+  return sum(outbound) * 100n >= sum(received) * BigInt(Math.round(d.depositForwardShare * 100));
 }
 
 /** One way a wallet's SOL left for `collector` through fresh addresses of its own (`sweepChain`). */
@@ -653,17 +680,18 @@ export function sweepCollectors(targets: ReadonlyMap<string, SweepTarget | null>
 
 /**
  * The exchange whose deposit address `address` is (engine 2.7.0): its newest transactions, read
- * (`stats.sweeps`), show it passing on all the SOL it sent to one address and trading nothing
- * (`SweepTarget.passThrough`), and that address is a known exchange or a busy service on chain; null
- * otherwise. An exchange gives each account a deposit address of its own, which it sweeps to its hot
- * wallet: wallets sending to one deposit address send to one account. A person's wallet that also
- * trades, or pays anyone else, is none.
+ * (`stats.deposits`), show it passing each receipt on within a day to one address and trading
+ * nothing (`SweepTarget.passThrough`), and that address is a listed exchange (`KNOWN_ADDRESSES`, kind
+ * exchange) or a busy service on chain; null otherwise. An exchange gives each account a deposit
+ * address of its own, which it sweeps to its hot wallet: wallets sending to one deposit address send
+ * to one account. A person's wallet that trades, pays anyone else, or cashes out when it suits it,
+ * is none.
  */
 export function depositExchange(address: string, stats: CounterpartyStats, known: ReadonlyMap<string, unknown> = KNOWN_ADDRESSES): string | null {
-  const target = stats.sweeps?.get(address);
+  const target = stats.deposits?.get(address);
   if (target === undefined || target.passThrough !== true || known.has(address)) return null;
   const c = target.collector;
-  return known.has(c) || counterpartyActivityClass(stats.activity?.get(c)) === 'service' ? c : null;
+  return KNOWN_ADDRESSES.get(c)?.kind === 'exchange' || counterpartyActivityClass(stats.activity?.get(c)) === 'service' ? c : null;
 }
 
 /** A whole history (`activity`) of at most `freshMaxTransactions`: a fresh address, such as a deposit address of one wallet's. */
@@ -964,8 +992,11 @@ export function fundingForPair(
       // both sent SOL to one exchange account's deposit address: time matters as little as upstream
       const exchange = direction === 'out' && sol ? depositExchange(c, stats, known) : null;
       if (exchange !== null) {
+        // weighed by the wallets of the database that sent to it: a deposit address many paid (a
+        // merchant's, an OTC desk's) says less of any two of them
+        const wd = ownWeight(c);
         const timing = timingFactor(apart, FUNDING_DEFAULTS.upstreamTimingFloor, FUNDING_DEFAULTS.upstreamHalfLifeSeconds);
-        evidence.push(common('common-destination', c, degree(c), w, stats.activity?.get(c), dedicated, ta, tb, FUNDING_DEFAULTS.depositStrength * w * timing, exchange));
+        if (wd >= minWeight) evidence.push(common('common-destination', c, degree(c), wd, stats.activity?.get(c), dedicated, ta, tb, FUNDING_DEFAULTS.depositStrength * wd * timing, exchange));
         continue;
       }
       const timing = timingFactor(apart, floor, FUNDING_DEFAULTS.commonTransferHalfLifeSeconds);
@@ -1009,7 +1040,7 @@ export function groupFunding(profiles: readonly FundingProfile[], stats: Counter
   for (const p of profiles) for (const c of p.byCounterparty.keys()) counted.set(c, (counted.get(c) ?? 0) + 1);
   const degrees = new Map(stats.walletsPerCounterparty);
   for (const [c, n] of counted) degrees.set(c, Math.max(degrees.get(c) ?? 0, n));
-  const merged: CounterpartyStats = { walletsPerCounterparty: degrees, totalWallets: stats.totalWallets, activity: stats.activity, origins: stats.origins, tops: stats.tops, sweeps: stats.sweeps };
+  const merged: CounterpartyStats = { walletsPerCounterparty: degrees, totalWallets: stats.totalWallets, activity: stats.activity, origins: stats.origins, tops: stats.tops, sweeps: stats.sweeps, deposits: stats.deposits };
   const reach = new Map<string, Array<{ wallet: string; depth: number }>>();
   const firstHops = new Map<string, FundingOrigin>();
   const sweepReach = new Map<string, Array<{ wallet: string; depth: number }>>();

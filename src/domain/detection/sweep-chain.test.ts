@@ -50,7 +50,7 @@ describe('sweepTargetOf', () => {
 
   it('reads where an address sent its SOL from its newest transactions, and nothing from a receiver\'s side or a swap', () => {
     const tx = load('detection', 'plain-sol-transfer.json');
-    expect(sweepTargetOf(FUNDER, [tx])).toEqual({ collector: W, amount: '1.5', rawAmount: '1500000000', signature: tx.signature, slot: 249999000, timestamp: 1709990000, firstFunder: null, passThrough: true });
+    expect(sweepTargetOf(FUNDER, [tx])).toEqual({ collector: W, amount: '1.5', rawAmount: '1500000000', signature: tx.signature, slot: 249999000, timestamp: 1709990000, firstFunder: null, passThrough: false });
     expect(sweepTargetOf(W, [tx])).toBeNull();
     expect(sweepTargetOf(FUNDER, [])).toBeNull();
     const swap = load('domain', 'jupiter-raydium-sol-to-tweet.json');
@@ -363,12 +363,43 @@ describe('exchange deposit addresses (engine 2.7.0)', () => {
     expect(sweepTargetOf(X, [...forwards, transfer(X, 'Other1111111111111111111111111111111111111111', 'PAY1', 7200)])?.passThrough).toBe(false);
   });
 
+  it('passes on only what it received within a day of each receipt, most of it: a person cashing out once is none', () => {
+    const swap = load('domain', 'jupiter-raydium-sol-to-tweet.json');
+    const X = swap.feePayer;
+    const Y = 'Sender2222222222222222222222222222222222222222';
+    const asY = (tx: EnhancedTransaction): EnhancedTransaction => JSON.parse(JSON.stringify(tx).replaceAll(FUNDER, Y)) as EnhancedTransaction;
+    // two receipts of 1.5 SOL, one forwarding of 1.5 SOL an hour after the second: a batch sweep forwards 3, this one half
+    const second = { ...asY(transfer(FUNDER, X, 'RCV2', 2 * HOUR)) };
+    expect(sweepTargetOf(X, [transfer(FUNDER, X, 'RCV1', 0), second, transfer(X, BINANCE, 'FWD1', 3 * HOUR)])?.passThrough).toBe(false);
+    // each receipt forwarded within the hour
+    expect(sweepTargetOf(X, [transfer(FUNDER, X, 'RCV1', 0), transfer(X, BINANCE, 'FWD1', HOUR), second, transfer(X, BINANCE, 'FWD2', 3 * HOUR)])?.passThrough).toBe(true);
+    // the first receipt kept three days, then cashed out with the second: no deposit address
+    expect(sweepTargetOf(X, [transfer(FUNDER, X, 'RCV1', -3 * DAY), second, transfer(X, BINANCE, 'FWD1', 3 * HOUR), transfer(X, BINANCE, 'FWD2', 3 * HOUR + 60)])?.passThrough).toBe(false);
+    // a receipt after the last forwarding is not yet due
+    expect(sweepTargetOf(X, [transfer(FUNDER, X, 'RCV1', 0), transfer(X, BINANCE, 'FWD1', HOUR), asY(transfer(FUNDER, X, 'RCV3', 10 * DAY))])?.passThrough).toBe(true);
+  });
+
+  it('a deposit address\'s target is no sweep chain\'s, and a deposit address many wallets of the database paid weighs less', () => {
+    const account: CounterpartyActivity = { transactions: 8, complete: true, oldestTime: T0 - 60 * DAY, newestTime: T0 + 30 * DAY };
+    const target = { ...forward(BINANCE, '4.99', T0 + HOUR, 'A'), passThrough: true };
+    const stats = (degree: number): CounterpartyStats => ({ walletsPerCounterparty: new Map([['D', degree]]), totalWallets: 40_000, activity: new Map([['D', account]]), deposits: new Map([['D', target]]) });
+    const a = sweeper('A', 'D', T0, '5');
+    const b = sweeper('B', 'D', T0 + 20 * DAY, '7');
+    // first funded by A, fresh: a deposit address of A's own by the sweep chains' rule, but read as a shared destination only
+    expect(sweepChain(a, stats(2))).toEqual([]);
+    const [two] = fundingForPair(a, b, stats(2)).evidence;
+    const [many] = fundingForPair(a, b, stats(22)).evidence;
+    expect(two).toMatchObject({ kind: 'common-destination', depositTo: BINANCE, counterpartyWeight: 1 });
+    expect(many).toMatchObject({ kind: 'common-destination', depositTo: BINANCE, counterpartyWallets: 22 });
+    expect(many.strength).toBeLessThan(two.strength / 2);
+  });
+
   it('depositExchange: an address passing all its SOL on to a known exchange or a busy service, nothing else', () => {
     const stats = (target: SweepTarget | undefined, collector?: CounterpartyActivity): CounterpartyStats => ({
       walletsPerCounterparty: new Map(),
       totalWallets: 40,
       activity: new Map(collector === undefined ? [] : [['HOT', collector]]),
-      sweeps: new Map(target === undefined ? [] : [['D', target]]),
+      deposits: new Map(target === undefined ? [] : [['D', target]]),
     });
     const passing = (collector: string, passThrough?: boolean): SweepTarget => ({ ...forward(collector, '1', T0, null), ...(passThrough === undefined ? {} : { passThrough }) });
     expect(depositExchange('D', stats(passing(BINANCE, true)))).toBe(BINANCE);
@@ -389,7 +420,7 @@ describe('exchange deposit addresses (engine 2.7.0)', () => {
       walletsPerCounterparty: new Map([['D', 2]]),
       totalWallets: 40,
       activity: new Map([['D', account], ['HOT', busy], ['OWNER', operator]]),
-      sweeps: new Map([['D', { ...forward(collector, '4.99', T0 + HOUR, null), passThrough: true }]]),
+      deposits: new Map([['D', { ...forward(collector, '4.99', T0 + HOUR, null), passThrough: true }]]),
     });
     const a = sweeper('A', 'D', T0, '5');
     const b = sweeper('B', 'D', T0 + 20 * DAY, '7');

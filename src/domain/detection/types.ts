@@ -71,6 +71,12 @@ export interface CounterpartyStats {
    * through fresh addresses of their own meet at the one collecting from those (`sweepChain`)
    */
   sweeps?: ReadonlyMap<string, SweepTarget>;
+  /**
+   * where the SOL destinations that group wallets share passed their SOL on, from their newest
+   * transactions (engine 2.7.0): an exchange account's deposit address among them
+   * (`depositExchange`); apart from `sweeps`, which only a wallet's own sweep chain reads
+   */
+  deposits?: ReadonlyMap<string, SweepTarget>;
 }
 
 /** Where an address sent its SOL as its newest transactions show it (`sweepTargetOf`). */
@@ -91,9 +97,10 @@ export interface SweepTarget {
    */
   firstFunder: string | null;
   /**
-   * every outbound SOL transfer among those transactions went to the collector, and the address
-   * traded nothing in them: it passes on what it receives, as an exchange's deposit address does
-   * (engine 2.7.0, `depositExchange`); absent when not known (a row stored before)
+   * every outbound SOL transfer among those transactions went to the collector, each receipt was
+   * passed on within a day, and the address traded nothing in them: it passes on what it receives,
+   * as an exchange's deposit address does (engine 2.7.0, `depositExchange`); absent when not known
+   * (a row stored before)
    */
   passThrough?: boolean;
 }

@@ -117,7 +117,7 @@ describe('insights on detection evidence', () => {
       {
         type: 'Common Collector',
         score: 0.6,
-        reason: `both sent SOL to ${DEPOSIT_A}, an exchange deposit address: it passes on all the SOL it receives to ${FUNDER} and trades nothing, so it is one account's (its whole history on chain is 32 transactions); A sent 5 SOL, B 7 SOL, 480 h apart`,
+        reason: `both sent SOL to ${DEPOSIT_A}, an exchange deposit address: it passes what it receives on, within a day, to ${FUNDER} and trades nothing, so it is one account's (its whole history on chain is 32 transactions); A sent 5 SOL, B 7 SOL, 480 h apart`,
       },
     ]);
     expect(pairInsights(facts({}, { ...none, funding: [{ ...deposit, depositTo: undefined }] }))).toEqual([]);

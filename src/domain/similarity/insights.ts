@@ -122,7 +122,7 @@ function evidenceInsights(scores: PairScores, e: PairEvidence): PairInsight[] {
     out.push({
       type: 'Common Collector',
       score: deposit.strength,
-      reason: `both sent SOL to ${deposit.counterparty}, an exchange deposit address: it passes on all the SOL it receives to ${deposit.depositTo} and trades nothing, so it is one account's${deposit.counterpartyActivity?.complete ? ` (its whole history on chain is ${deposit.counterpartyActivity.transactions} transactions)` : ''}; A sent ${amount(deposit.a)}, B ${amount(deposit.b)}, ${deposit.secondsApart === 0 ? 'at the same time' : `${formatLag(deposit.secondsApart)} apart`}`,
+      reason: `both sent SOL to ${deposit.counterparty}, an exchange deposit address: it passes what it receives on, within a day, to ${deposit.depositTo} and trades nothing, so it is one account's${deposit.counterpartyActivity?.complete ? ` (its whole history on chain is ${deposit.counterpartyActivity.transactions} transactions)` : ''}; A sent ${amount(deposit.a)}, B ${amount(deposit.b)}, ${deposit.secondsApart === 0 ? 'at the same time' : `${formatLag(deposit.secondsApart)} apart`}`,
     });
   }
   const direct = e.funding.filter((x): x is Extract<FundingEvidence, { kind: 'direct' }> => x.kind === 'direct' && x.strength >= t.directTransferStrength);

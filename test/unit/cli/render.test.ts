@@ -313,7 +313,7 @@ describe('the evidence in the tables', () => {
     const accountPair = { ...base, evidence: { ...base.evidence!, funding: [account], strongest: 'funding' as const } };
     expect(strongestPhrase(accountPair, names)).toBe(`funding: common deposit address ${shortAddress(depositA)} at ${shortAddress(FUNDER)} (20 d apart)`);
     const accountDetail = stripVTControlCharacters(renderPairEvidence(view(), accountPair)).replace(/\n\s+/g, ' ');
-    expect(accountDetail).toContain(`an exchange deposit address: it passes on all the SOL it receives to ${FUNDER} and trades nothing (one account's)`);
+    expect(accountDetail).toContain(`an exchange deposit address: it passes what it receives on, within a day, to ${FUNDER} and trades nothing (one account's)`);
     // through two fresh addresses in a row (engine 2.7.0), on either side
     const hop = wallets[3];
     const layered = { ...base, evidence: { ...base.evidence!, funding: [{ ...downstream, viaB: [depositA, hop] }], strongest: 'funding' as const } };

@@ -6,7 +6,7 @@ import { generateWorld, parseWorld, SimWorld, type World } from '../../../src/si
 import { ADVERSARIAL_CASES } from '../../../src/simulator/generator-adversarial';
 
 type Wallet = World['wallets'][number];
-const adversarial = (seed: number, wallets = 90) => parseWorld(generateWorld({ seed, wallets, txPerWallet: 40, scenario: 'adversarial', largeWallet: false }));
+const adversarial = (seed: number, wallets = 92) => parseWorld(generateWorld({ seed, wallets, txPerWallet: 40, scenario: 'adversarial', largeWallet: false }));
 const worlds = [1, 2, 3].map((s) => adversarial(s));
 const firstSolIn = (w: Wallet) => [...w.transfers].filter((t) => t.mint === 'SOL' && t.direction === 'in').sort((a, b) => a.ts - b.ts)[0];
 const groupOf = (w: World, kind: string) => w.groundTruth!.clusters[w.groundTruth!.clusterKinds!.indexOf(kind)];
@@ -125,16 +125,23 @@ describe('generateWorld({ scenario: "adversarial" })', () => {
       expect(activityOf(w, out[0].to)).toBe('service');
       const times = members.map((m) => sent(m).ts);
       expect(Math.max(...times) - Math.min(...times)).toBeGreaterThan(7 * 86_400);
-      // the payers of one person's wallet: to the owner's other wallet only, or to the exchange and others
+      // the payers of one person's wallet, two by two: to the owner's other wallet only; to the
+      // exchange and others; to the exchange once, days after both payments
       const payers = decoyOf(w, 'shared-payee').members;
       expect(payers).toHaveLength(ADVERSARIAL_CASES.sharedPayeeWallets);
       const payees = [...new Set(payers.map((m) => sent(m).counterparty!))];
-      expect(payees).toHaveLength(2);
-      const recipients = payees.map((p) => [...new Set(w.outsideTransfers!.filter((t) => t.from === p).map((t) => t.to))]);
+      expect(payees).toHaveLength(3);
+      const outOf = (p: string) => w.outsideTransfers!.filter((t) => t.from === p);
+      const recipients = payees.map((p) => [...new Set(outOf(p).map((t) => t.to))]);
       expect(recipients[0]).toHaveLength(1);
       expect(KNOWN_ADDRESSES.has(recipients[0][0])).toBe(false);
       expect(recipients[1].length).toBeGreaterThan(1);
       expect(recipients[1].some((r) => KNOWN_ADDRESSES.has(r))).toBe(true);
+      expect(recipients[2]).toHaveLength(1);
+      expect(KNOWN_ADDRESSES.has(recipients[2][0])).toBe(true);
+      const [cashOut] = outOf(payees[2]);
+      const paidIn = payers.filter((m) => sent(m).counterparty === payees[2]).map((m) => sent(m).ts);
+      expect(cashOut.ts - Math.min(...paidIn)).toBeGreaterThan(86_400);
     }
   });
 

@@ -603,7 +603,7 @@ export interface paths {
                                             counterpartyWallets: number;
                                             /** @description its weight in [0, 1]: by its degree, 0 for known exchanges and bridges, 1 for a wallet whose whole history on chain is short (engine 2.2.0) */
                                             counterpartyWeight: number;
-                                            /** @description common-destination only: the exchange the counterparty passes on all the SOL it receives to (its newest transactions read: one recipient of its outbound SOL, no trade of its own), which makes it one exchange account’s deposit address (engine 2.7.0) */
+                                            /** @description common-destination only: the exchange the counterparty passes what it receives on to (its newest transactions read: one recipient of its outbound SOL, each receipt passed on within a day, most of what it received, no trade of its own), which makes it one exchange account’s deposit address (engine 2.7.0) */
                                             depositTo?: string;
                                             /** @enum {string} */
                                             kind: "common-first-funder" | "common-source" | "common-destination";
@@ -1442,7 +1442,7 @@ export interface paths {
                                             counterpartyWallets: number;
                                             /** @description its weight in [0, 1]: by its degree, 0 for known exchanges and bridges, 1 for a wallet whose whole history on chain is short (engine 2.2.0) */
                                             counterpartyWeight: number;
-                                            /** @description common-destination only: the exchange the counterparty passes on all the SOL it receives to (its newest transactions read: one recipient of its outbound SOL, no trade of its own), which makes it one exchange account’s deposit address (engine 2.7.0) */
+                                            /** @description common-destination only: the exchange the counterparty passes what it receives on to (its newest transactions read: one recipient of its outbound SOL, each receipt passed on within a day, most of what it received, no trade of its own), which makes it one exchange account’s deposit address (engine 2.7.0) */
                                             depositTo?: string;
                                             /** @enum {string} */
                                             kind: "common-first-funder" | "common-source" | "common-destination";
@@ -2259,7 +2259,7 @@ export interface paths {
                                         counterpartyWallets: number;
                                         /** @description its weight in [0, 1]: by its degree, 0 for known exchanges and bridges, 1 for a wallet whose whole history on chain is short (engine 2.2.0) */
                                         counterpartyWeight: number;
-                                        /** @description common-destination only: the exchange the counterparty passes on all the SOL it receives to (its newest transactions read: one recipient of its outbound SOL, no trade of its own), which makes it one exchange account’s deposit address (engine 2.7.0) */
+                                        /** @description common-destination only: the exchange the counterparty passes what it receives on to (its newest transactions read: one recipient of its outbound SOL, each receipt passed on within a day, most of what it received, no trade of its own), which makes it one exchange account’s deposit address (engine 2.7.0) */
                                         depositTo?: string;
                                         /** @enum {string} */
                                         kind: "common-first-funder" | "common-source" | "common-destination";

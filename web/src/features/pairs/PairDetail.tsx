@@ -204,7 +204,7 @@ function FundingItem({ f }: { f: FundingEvidence }) {
             </span>
           ) : null}
           {f.depositTo ? (
-            <span className="muted" title="it passes on all the SOL it receives to the exchange and trades nothing: one exchange account's deposit address">
+            <span className="muted" title="it passes what it receives on, within a day, to the exchange and trades nothing: one exchange account's deposit address">
               {' '}
               · a deposit address at <span className="mono">{shortAddress(f.depositTo)}</span>
             </span>
