@@ -6,6 +6,13 @@ import type { SweepTarget } from '../domain/detection/types';
 import { formatUnits } from '../domain/decimal';
 import { FETCHED_WITHIN_SQL, maxAgeParam } from './counterparty-activity';
 
+/** The group's sweeps in wallet_transfers: $1 the wallets, $2 the addresses left out, $3 the smallest lamports. */
+const GROUP_SWEEPS_SQL = `wallet = ANY($1::text[]) AND direction = 'out' AND asset = 'SOL' AND raw_amount >= $3
+          AND NOT counterparty = ANY($1::text[]) AND NOT counterparty = ANY($2::text[])`;
+
+/** An address (`ca`, counterparty_activity left-joined) not read, or whose whole history is at most $5 transactions ($5 null: any). */
+const SHORT_OR_UNREAD_SQL = '$5::integer IS NULL OR ca.address IS NULL OR (ca.transactions < ca.page_limit AND ca.transactions <= $5)';
+
 /**
  * Each of `wallets`' largest SOL destination: the address it sent the most SOL to in transfers of at
  * least `minLamports` (a sweep), other than the wallets themselves and `exclude` (known exchanges),
@@ -27,8 +34,7 @@ export async function sweepDestinations(
     `WITH sent AS (
        SELECT wallet, counterparty, sum(raw_amount) AS total
          FROM wallet_transfers
-        WHERE wallet = ANY($1::text[]) AND direction = 'out' AND asset = 'SOL' AND raw_amount >= $3
-          AND NOT counterparty = ANY($1::text[]) AND NOT counterparty = ANY($2::text[])
+        WHERE ${GROUP_SWEEPS_SQL}
         GROUP BY wallet, counterparty),
      largest AS (
        SELECT DISTINCT ON (wallet) wallet, counterparty, total
@@ -36,7 +42,7 @@ export async function sweepDestinations(
         ORDER BY wallet, total DESC, counterparty COLLATE "C")
      SELECT l.counterparty FROM largest l
        LEFT JOIN counterparty_activity ca ON ca.address = l.counterparty
-      WHERE $5::integer IS NULL OR ca.address IS NULL OR (ca.transactions < ca.page_limit AND ca.transactions <= $5)
+      WHERE ${SHORT_OR_UNREAD_SQL}
       GROUP BY l.counterparty
       ORDER BY max(l.total) DESC, l.counterparty COLLATE "C"
       LIMIT $4`,
@@ -65,13 +71,12 @@ export async function commonSweepDestinations(
   const { rows } = await pool.query<{ counterparty: string }>(
     `WITH shared AS (
        SELECT counterparty, count(DISTINCT wallet) AS wallets FROM wallet_transfers
-        WHERE wallet = ANY($1::text[]) AND direction = 'out' AND asset = 'SOL' AND raw_amount >= $3
-          AND NOT counterparty = ANY($1::text[]) AND NOT counterparty = ANY($2::text[])
+        WHERE ${GROUP_SWEEPS_SQL}
         GROUP BY counterparty
        HAVING count(DISTINCT wallet) >= 2)
      SELECT s.counterparty FROM shared s
        LEFT JOIN counterparty_activity ca ON ca.address = s.counterparty
-      WHERE $5::integer IS NULL OR ca.address IS NULL OR (ca.transactions < ca.page_limit AND ca.transactions <= $5)
+      WHERE ${SHORT_OR_UNREAD_SQL}
       ORDER BY s.wallets DESC, s.counterparty COLLATE "C"
       LIMIT $4`,
     [wallets, exclude, minLamports, limit, maxTransactions],
