@@ -135,8 +135,7 @@ async function fundingChains(
   const tops = new Set<string>();
   for (let depth = 0; level.size > 0; depth++) {
     const addresses = [...level];
-    const missing = addresses.filter((a) => !activity.has(a));
-    for (const [a, s] of await loadCounterpartyActivity(pool, missing)) activity.set(a, s);
+    await loadActivityInto(pool, activity, addresses);
     if (depth >= FUNDING_DEFAULTS.upstreamHops) break;
     const followed = addresses.filter((a) => counterpartyActivityClass(activity.get(a)) === 'dedicated');
     const next = new Set<string>();
@@ -165,9 +164,7 @@ async function fundingChains(
  */
 async function sweepChains(pool: Pool, wallets: readonly string[], own: ReadonlySet<string>, activity: Map<string, CounterpartyActivity>): Promise<{ sweeps: Map<string, SweepTarget>; groupCollectors: string[] }> {
   const destinations = await sweepDestinations(pool, wallets, [...KNOWN_ADDRESSES.keys()], FUNDING_DEFAULTS.fundingMinLamports, null, FUNDING_DEFAULTS.freshMaxTransactions);
-  const load = async (addresses: readonly string[]): Promise<void> => {
-    for (const [a, s] of await loadCounterpartyActivity(pool, addresses.filter((x) => !activity.has(x)))) activity.set(a, s);
-  };
+  const load = (addresses: readonly string[]) => loadActivityInto(pool, activity, addresses);
   await load(destinations);
   const sweeps = new Map<string, SweepTarget>();
   const groupCollectors = new Set<string>();
@@ -196,14 +193,17 @@ async function sweepChains(pool: Pool, wallets: readonly string[], own: Readonly
  */
 async function depositTargets(pool: Pool, wallets: readonly string[], own: ReadonlySet<string>, activity: Map<string, CounterpartyActivity>): Promise<Map<string, SweepTarget>> {
   const common = await commonSweepDestinations(pool, wallets, [...KNOWN_ADDRESSES.keys()], FUNDING_DEFAULTS.fundingMinLamports, null, FUNDING_DEFAULTS.dedicatedMaxTransactions);
-  const load = async (addresses: readonly string[]): Promise<void> => {
-    for (const [a, s] of await loadCounterpartyActivity(pool, addresses.filter((x) => !activity.has(x)))) activity.set(a, s);
-  };
+  const load = (addresses: readonly string[]) => loadActivityInto(pool, activity, addresses);
   await load(common);
   const deposits = new Map<string, SweepTarget>();
   for (const [a, target] of await loadSweepTargets(pool, common.filter((c) => counterpartyActivityClass(activity.get(c)) === 'dedicated'))) if (target !== null) deposits.set(a, target);
   await load([...new Set([...deposits.values()].flatMap((t) => (t.passThrough === true && !own.has(t.collector) ? [t.collector] : [])))]);
   return deposits;
+}
+
+/** Adds to `activity` the stored activity (however old) of those of `addresses` it does not hold yet. */
+async function loadActivityInto(pool: Pool, activity: Map<string, CounterpartyActivity>, addresses: readonly string[]): Promise<void> {
+  for (const [a, s] of await loadCounterpartyActivity(pool, addresses.filter((x) => !activity.has(x)))) activity.set(a, s);
 }
 
 /** The mints swapped by the group, sorted, without those left out of every universe (SOL, stablecoins). */

@@ -44,11 +44,11 @@ export function until<T>(what: string, probe: () => Promise<T | undefined>, time
  * The stack's workflow count once Temporal's visibility store lists at least `expected` (it lists a
  * start a moment after it): a count above `expected` is returned at once, for the caller's check to fail.
  */
-export function workflowCountReaching(stack: TestStack, expected: number, timeoutMs = 20_000): Promise<number> {
+export function workflowCountReaching(stack: TestStack, expected: number, timeoutMs = 20_000, query?: string): Promise<number> {
   return until(
     `${expected} workflows listed`,
     async () => {
-      const count = Number((await stack.client.workflow.count()).count);
+      const count = Number((await stack.client.workflow.count(query)).count);
       return count >= expected ? count : undefined;
     },
     timeoutMs,
