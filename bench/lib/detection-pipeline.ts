@@ -222,6 +222,14 @@ export function worldStats(wallets: readonly SimilarityWalletInput[], sim?: SimW
   };
 }
 
+/** An address's activity page as getSignaturesForAddress serves it, its summary kept in `activity` (the first read's). */
+function readActivityPage(sim: SimWorld, activity: Map<string, CounterpartyActivity>, address: string): ReturnType<SimWorld['addressSignatures']> {
+  const limit = FUNDING_DEFAULTS.activityPageLimit;
+  const page = sim.addressSignatures(address, limit);
+  if (!activity.has(address)) activity.set(address, summariseSignatures(page.map((x) => ({ blockTime: x.ts })), limit));
+  return page;
+}
+
 /**
  * The sweep chains as the analysis activity follows them (traceSweeps), level by level: each
  * wallet's largest SOL destination (sweepDestinations), its activity read; a fresh one's target from
@@ -230,13 +238,8 @@ export function worldStats(wallets: readonly SimilarityWalletInput[], sim?: SimW
  * before funded them first, up to downstreamHops fresh addresses in a row.
  */
 function traceSweeps(wallets: readonly SimilarityWalletInput[], sim: SimWorld, activity: Map<string, CounterpartyActivity>): { sweeps: Map<string, SweepTarget>; groupCollectors: string[] } {
-  const limit = FUNDING_DEFAULTS.activityPageLimit;
   const members = new Set(wallets.map((w) => w.address));
-  const read = (a: string) => {
-    const page = sim.addressSignatures(a, limit);
-    if (!activity.has(a)) activity.set(a, summariseSignatures(page.map((x) => ({ blockTime: x.ts })), limit));
-    return page;
-  };
+  const read = (a: string) => readActivityPage(sim, activity, a);
   const destinations = new Set<string>();
   for (const w of wallets) {
     const totals = new Map<string, bigint>();
@@ -282,7 +285,6 @@ function traceSweeps(wallets: readonly SimilarityWalletInput[], sim: SimWorld, a
  * (read), their newest transactions parsed; where those passing their SOL on send it, read.
  */
 function traceDeposits(wallets: readonly SimilarityWalletInput[], sim: SimWorld, activity: Map<string, CounterpartyActivity>): Map<string, SweepTarget> {
-  const limit = FUNDING_DEFAULTS.activityPageLimit;
   const members = new Set(wallets.map((w) => w.address));
   const senders = new Map<string, Set<string>>();
   for (const w of wallets) {
@@ -293,11 +295,7 @@ function traceDeposits(wallets: readonly SimilarityWalletInput[], sim: SimWorld,
       senders.set(t.counterparty, set);
     }
   }
-  const read = (a: string) => {
-    const page = sim.addressSignatures(a, limit);
-    if (!activity.has(a)) activity.set(a, summariseSignatures(page.map((x) => ({ blockTime: x.ts })), limit));
-    return page;
-  };
+  const read = (a: string) => readActivityPage(sim, activity, a);
   const deposits = new Map<string, SweepTarget>();
   for (const [address, set] of senders) {
     if (set.size < 2) continue;

@@ -239,7 +239,7 @@ async function traceSweeps(
 }
 
 /** The shared SOL destinations read for a deposit address: a quarter of the lookups (each parses up to 20 transactions). */
-export function depositLookups(maxLookups: number): number {
+function depositLookups(maxLookups: number): number {
   return Math.ceil(maxLookups / 4);
 }
 
