@@ -15,11 +15,11 @@ const STALL_AFTER_MS = 150;
 const STALL_MS = 800;
 
 async function main(): Promise<void> {
-  const [url, redisUrl, key, rps, calls, wallet, mode] = process.argv.slice(2);
+  const [url, redisUrl, key, rps, calls, wallet, mode, marginMs] = process.argv.slice(2);
   const redis = mode === 'no-budget' ? null : new Redis(redisUrl);
   let missed = 0;
   const observer = { margin: () => undefined, rateLimited: () => undefined, slotMissed: () => void missed++ };
-  const budget = redis ? new RedisRateBudget({ redis, key, spec: learningMargin(perSecond(Number(rps))), observer }) : unlimitedBudget;
+  const budget = redis ? new RedisRateBudget({ redis, key, spec: learningMargin(perSecond(Number(rps), Number(marginMs))), observer }) : unlimitedBudget;
   // warm up outside the budget (module loading, first connection) so a cold start does not delay
   // the first budgeted request past its slot; the simulator does not log /__sim paths
   const warmUp = new SolanaRpcClient({ url: `${url}/__sim/health`, apiKey: 'worker-key' });
