@@ -287,7 +287,8 @@ export function createAnalysisActivities(deps: ActivityDeps) {
 
   return {
     async recordAnalysisStart(input: { analysisId: string; workflowId: string; requestId: string | null; wallets: string[]; params: Record<string, unknown> }): Promise<void> {
-      await insertAnalysis(pool, { id: input.analysisId, workflowId: input.workflowId, requestId: input.requestId, wallets: input.wallets, params: input.params });
+      const namespace = Context.current().info.workflowNamespace;
+      await insertAnalysis(pool, { id: input.analysisId, workflowId: input.workflowId, requestId: input.requestId, wallets: input.wallets, params: input.params, namespace });
     },
 
     async recordAnalysisEnd(input: { analysisId: string; status: 'failed' | 'cancelled'; error: string; failedWallets: FailedWallet[] }): Promise<void> {

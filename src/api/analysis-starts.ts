@@ -11,7 +11,7 @@
 //   the answer.
 // - A row whose start has not been recorded (the process died, Temporal refused the background
 //   start) is started by the sweep that runs in every API process (one at a time, by an advisory
-//   lock); one that Temporal refuses for API_START_GIVE_UP_SECONDS is failed with the reason, so no
+//   lock; only its own Temporal namespace's rows, where deployments share the database); one that Temporal refuses for API_START_GIVE_UP_SECONDS is failed with the reason, so no
 //   analysis says `running` for ever.
 //
 // Every start is safe to repeat: one workflow per analysis id (USE_EXISTING while it runs,
@@ -85,8 +85,8 @@ export const DEFAULT_START_OPTIONS: Omit<AnalysisStartsOptions, 'handOffAt' | 'm
   recordEveryMs: 100,
 };
 
-/** The lock that lets one API process at a time sweep. */
-export const SWEEP_LOCK = 'analysis-start-sweep';
+/** The lock that lets one API process of a Temporal namespace at a time sweep (each namespace's rows are its own API's). */
+export const sweepLock = (namespace: string): string => `analysis-start-sweep:${namespace}`;
 /** Rows one sweep looks at. */
 const SWEEP_BATCH = 200;
 /** Refusals in a row after which a sweep stops trying (Temporal refuses every start). */
@@ -168,13 +168,14 @@ export class AnalysisStarts {
   }
 
   /**
-   * One sweep: starts the rows left pending for sweepAfterMs, oldest first, one at a time; fails
-   * those past giveUpAfterMs while Temporal refuses. Nothing when another process is sweeping.
+   * One sweep: starts the rows of this client's namespace (or of none recorded) left pending for
+   * sweepAfterMs, oldest first, one at a time; fails those past giveUpAfterMs while Temporal
+   * refuses. Nothing when another process of the namespace is sweeping.
    */
   async sweep(): Promise<{ started: number; failed: number; locked: boolean }> {
     const { pool, log } = this.deps;
-    const outcome = await withTryAdvisoryLock(pool, SWEEP_LOCK, async () => {
-      const rows = await pendingStarts(pool, this.options.sweepAfterMs, SWEEP_BATCH);
+    const outcome = await withTryAdvisoryLock(pool, sweepLock(this.deps.temporal.options.namespace), async () => {
+      const rows = await pendingStarts(pool, this.deps.temporal.options.namespace, this.options.sweepAfterMs, SWEEP_BATCH);
       let started = 0;
       let failed = 0;
       let refusal: string | null = null;

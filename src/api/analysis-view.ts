@@ -79,9 +79,16 @@ export async function reconcileAnalysis(deps: { pool: Pool; temporal: Client }, 
   return now;
 }
 
+/** The analysis's workflow runs in another Temporal namespace than this client's (a deployment sharing the database). */
+export function runsElsewhere(temporal: Client, record: Pick<AnalysisRecord, 'namespace'>): boolean {
+  return record.namespace !== null && record.namespace !== temporal.options.namespace;
+}
+
 /** reconcileAnalysis's work; `answered`: false when a running row was not checked (Temporal did not answer). */
 export async function reconcileAnswered(deps: { pool: Pool; temporal: Client }, record: AnalysisRecord): Promise<{ record: AnalysisRecord; answered: boolean }> {
   if (record.status !== 'running') return { record, answered: true };
+  // another namespace's workflow is missing from this one: its own deployment's API checks it
+  if (runsElsewhere(deps.temporal, record)) return { record, answered: true };
   const outcome = await workflowOutcome(deps.temporal, record.workflowId);
   if (!outcome) return { record, answered: false };
   if (outcome.state === 'running') return { record, answered: true };
@@ -119,7 +126,7 @@ export async function loadAnalysisView(deps: { pool: Pool; temporal: Client; uiU
   if (!stored) return null;
   const { record, answered } = await reconcileAnswered(deps, stored);
   // Temporal did not answer the reconcile: its query would not be answered either (2 s more for nothing)
-  const progress = record.status === 'running' && answered && opts.withProgress !== false ? await queryProgress(deps.temporal, record.workflowId) : null;
+  const progress = record.status === 'running' && answered && opts.withProgress !== false && !runsElsewhere(deps.temporal, record) ? await queryProgress(deps.temporal, record.workflowId) : null;
   let tokens: AnalysisView['tokens'] = null;
   let fetchingElsewhere = 0;
   const universe = resultTokenUniverse(record);
@@ -149,7 +156,7 @@ export async function loadAnalysisView(deps: { pool: Pool; temporal: Client; uiU
     failedWallets: (record.failedWallets ?? null) as AnalysisView['failedWallets'],
     enrichment: { status: record.enrichmentStatus, workflowId: record.enrichmentWorkflowId, fetchingElsewhere },
     tokens,
-    links: analysisLinks(deps.uiUrl, deps.temporal.options.namespace, record.id, record.workflowId),
+    links: analysisLinks(deps.uiUrl, record.namespace ?? deps.temporal.options.namespace, record.id, record.workflowId),
   };
 }
 

@@ -25,6 +25,7 @@ export const PROBLEMS = {
   methodNotAllowed: { status: 405, title: 'Method not allowed' },
   requestTimeout: { status: 408, title: 'The request took too long to arrive' },
   notRunning: { status: 409, title: 'The analysis is not running' },
+  otherNamespace: { status: 409, title: 'The analysis runs in another Temporal namespace' },
   analysisNotCompleted: { status: 409, title: 'The analysis has not completed' },
   bodyTooLarge: { status: 413, title: 'The body is too large' },
   uriTooLong: { status: 414, title: 'A part of the URL is too long' },

@@ -36,6 +36,8 @@ export interface AnalysisRecord {
   holders: Record<string, unknown> | null;
   /** the API answered before Temporal had accepted the workflow, and no start is recorded yet (src/api/analysis-starts.ts) */
   startPending: boolean;
+  /** the Temporal namespace its workflow runs in (null: a row stored before it was kept, any namespace's) */
+  namespace: string | null;
 }
 
 /** A new analysis's row. */
@@ -51,6 +53,8 @@ export interface NewAnalysisRow {
   startPending?: boolean;
   /** the start's fairness key, kept for a start from the sweep */
   fairnessKey?: string | null;
+  /** the Temporal namespace its workflow runs in: only that namespace's API sweeps and repairs the row */
+  namespace?: string | null;
 }
 
 /** Inserts the row of a new analysis (none with this id yet: nothing). Throws a unique violation of ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE when its owner already used its Idempotency-Key. */
@@ -72,10 +76,10 @@ export async function insertAnalyses(pool: Pool, rows: readonly NewAnalysisRow[]
 /** The one INSERT of both: rows in their given order (an earlier row keeps a key), `onConflict` says which conflicts skip a row. */
 async function insertRows(pool: Pool, rows: readonly NewAnalysisRow[], onConflict: 'ON CONFLICT (id) DO NOTHING' | 'ON CONFLICT DO NOTHING'): Promise<Set<string>> {
   const { rows: stored } = await pool.query<{ id: string }>(
-    `INSERT INTO analyses (id, workflow_id, request_id, idempotency_key, owner_key_id, wallets, params, start_pending, fairness_key)
-     SELECT r.id, r.workflow_id, r.request_id, r.idempotency_key, r.owner_key_id, ARRAY(SELECT jsonb_array_elements_text(r.wallets)), r.params, r.start_pending, r.fairness_key
-       FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (id text, workflow_id text, request_id text, idempotency_key text, owner_key_id text, wallets jsonb, params jsonb, start_pending boolean, fairness_key text))
-            WITH ORDINALITY AS r(id, workflow_id, request_id, idempotency_key, owner_key_id, wallets, params, start_pending, fairness_key, n)
+    `INSERT INTO analyses (id, workflow_id, request_id, idempotency_key, owner_key_id, wallets, params, start_pending, fairness_key, temporal_namespace)
+     SELECT r.id, r.workflow_id, r.request_id, r.idempotency_key, r.owner_key_id, ARRAY(SELECT jsonb_array_elements_text(r.wallets)), r.params, r.start_pending, r.fairness_key, r.temporal_namespace
+       FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (id text, workflow_id text, request_id text, idempotency_key text, owner_key_id text, wallets jsonb, params jsonb, start_pending boolean, fairness_key text, temporal_namespace text))
+            WITH ORDINALITY AS r(id, workflow_id, request_id, idempotency_key, owner_key_id, wallets, params, start_pending, fairness_key, temporal_namespace, n)
       ORDER BY r.n
      ${onConflict}
      RETURNING id`,
@@ -91,6 +95,7 @@ async function insertRows(pool: Pool, rows: readonly NewAnalysisRow[], onConflic
           params: a.params,
           start_pending: a.startPending ?? false,
           fairness_key: a.fairnessKey ?? null,
+          temporal_namespace: a.namespace ?? null,
         })),
       ),
     ],
@@ -115,13 +120,17 @@ export interface PendingStart {
   createdAt: Date;
 }
 
-/** Running analyses whose start has been pending for at least `olderThanMs`, oldest first. */
-export async function pendingStarts(pool: Queryable, olderThanMs: number, limit: number): Promise<PendingStart[]> {
+/**
+ * Running analyses of `namespace` (or of none recorded) whose start has been pending for at least
+ * `olderThanMs`, oldest first. Another namespace's rows are its own API's to start.
+ */
+export async function pendingStarts(pool: Queryable, namespace: string, olderThanMs: number, limit: number): Promise<PendingStart[]> {
   const { rows } = await pool.query(
     `SELECT id, workflow_id, request_id, wallets, params, fairness_key, created_at FROM analyses
       WHERE start_pending AND status = 'running' AND created_at <= now() - make_interval(secs => $1::double precision / 1000)
+        AND (temporal_namespace IS NULL OR temporal_namespace = $3)
       ORDER BY created_at LIMIT $2`,
-    [olderThanMs, limit],
+    [olderThanMs, limit, namespace],
   );
   return rows.map((r) => ({
     id: r.id,
@@ -230,6 +239,7 @@ function toRecord(r: Record<string, unknown>): AnalysisRecord {
     completedAt: r.completed_at ? new Date(r.completed_at as string).toISOString() : null,
     holders: (r.holders as Record<string, unknown> | null | undefined) ?? null,
     startPending: (r.start_pending as boolean | undefined) ?? false,
+    namespace: (r.temporal_namespace as string | null | undefined) ?? null,
   };
 }
 
@@ -272,12 +282,14 @@ export interface AnalysisListItem {
   summary: Record<string, unknown> | null;
   error: string | null;
   enrichmentStatus: string;
+  /** the Temporal namespace its workflow runs in (null: not recorded, any) */
+  namespace: string | null;
 }
 
 /** Stored analyses, newest first; with `wallet`, only those that include it; with `owner`, only that key's. */
 export async function listAnalyses(pool: Pool, opts: { wallet?: string; limit: number; owner?: string | null }): Promise<AnalysisListItem[]> {
   const { rows } = await pool.query(
-    `SELECT id, workflow_id, status, wallets, created_at, completed_at, summary, error, enrichment_status FROM analyses
+    `SELECT id, workflow_id, status, wallets, created_at, completed_at, summary, error, enrichment_status, temporal_namespace FROM analyses
       WHERE ($1::text IS NULL OR wallets @> ARRAY[$1::text]) AND ($3::text IS NULL OR owner_key_id = $3::text)
       ORDER BY created_at DESC, id LIMIT $2`,
     [opts.wallet ?? null, opts.limit, opts.owner ?? null],
@@ -292,6 +304,7 @@ export async function listAnalyses(pool: Pool, opts: { wallet?: string; limit: n
     summary: r.summary,
     error: r.error,
     enrichmentStatus: r.enrichment_status,
+    namespace: r.temporal_namespace,
   }));
 }
 

@@ -6,10 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { AnalysisStarts, DEFAULT_START_OPTIONS, SWEEP_LOCK, inputOfPendingStart } from '../../src/api/analysis-starts';
+import { AnalysisStarts, DEFAULT_START_OPTIONS, inputOfPendingStart, sweepLock } from '../../src/api/analysis-starts';
 import { buildApp } from '../../src/api/app';
 import type { Config } from '../../src/config';
 import { generateWorld } from '../../src/simulator';
@@ -89,9 +89,9 @@ describe('starting analyses without waiting for Temporal', () => {
         const groups = Array.from({ length: 16 }, (_, i) => [wallets[i % 6], wallets[(i + 2) % 6], wallets[(i + 4) % 6]]);
         // a sweep's lock held on one of the 2 connections through the whole burst (the app's own
         // sweep finds it taken), reading pending rows on the other as a sweep does
-        const locked = await withTryAdvisoryLock(pool, SWEEP_LOCK, async () => {
+        const locked = await withTryAdvisoryLock(pool, sweepLock(stack.namespace), async () => {
           const answering = Promise.all(groups.map((g) => post(app, { wallets: g })));
-          await pendingStarts(pool, 0, 200);
+          await pendingStarts(pool, stack.client.options.namespace, 0, 200);
           return answering;
         });
         if (!locked.locked) throw new Error('the sweep lock was taken');
@@ -154,12 +154,15 @@ describe('starting analyses without waiting for Temporal', () => {
     }
     // a Temporal that refuses at once (a namespace it does not have): once a background start was
     // refused, requests wait for their own again, and so answer 503 at once
-    const refusing = await appWith(new Client({ connection: stack.client.connection, namespace: `no-such-namespace-${randomUUID()}` }), { API_START_HAND_OFF_AT: 0 });
+    const noSuchNamespace = `no-such-namespace-${randomUUID()}`;
+    const refusing = await appWith(new Client({ connection: stack.client.connection, namespace: noSuchNamespace }), { API_START_HAND_OFF_AT: 0 });
+    // the rows it kept before: that namespace's, which only its own API's sweep starts (or fails)
+    const keptThere: string[] = [];
     try {
       const refused = await until('a refused background start', async () => {
         const res = await post(refusing, { wallets: wallets.slice(3, 6) });
         if (res.statusCode !== 202) return res;
-        kept.push((res.json() as { analysisId: string }).analysisId);
+        keptThere.push((res.json() as { analysisId: string }).analysisId);
         return undefined;
       });
       expect(refused.statusCode).toBe(503);
@@ -167,9 +170,9 @@ describe('starting analyses without waiting for Temporal', () => {
     } finally {
       await refusing.close();
     }
-    expect(kept.length).toBeGreaterThanOrEqual(3);
+    expect(keptThere.length).toBeGreaterThanOrEqual(1);
     // the kept rows are still there, still pending
-    for (const id of kept) expect((await getAnalysis(stack.pool, id))?.startPending).toBe(true);
+    for (const id of [...kept, ...keptThere]) expect((await getAnalysis(stack.pool, id))?.startPending).toBe(true);
 
     // any API process's sweep starts them once Temporal answers
     const starts = new AnalysisStarts({ pool: stack.pool, temporal: stack.client, log: quiet }, { ...DEFAULT_START_OPTIONS, handOffAt: 1, maxPending: 10, concurrency: 2, giveUpAfterMs: 3_600_000, sweepAfterMs: 0 });
@@ -188,6 +191,9 @@ describe('starting analyses without waiting for Temporal', () => {
       await starts.close();
     }
     for (const id of kept) expect((await getAnalysis(stack.pool, id))?.startPending).toBe(false);
+    // the other namespace's rows were not started in this one
+    for (const id of keptThere) expect(await getAnalysis(stack.pool, id)).toMatchObject({ status: 'running', startPending: true, namespace: noSuchNamespace });
+    await stack.pool.query(`UPDATE analyses SET status = 'failed', start_pending = false WHERE id = ANY($1)`, [keptThere]);
   });
 
   it('a row Temporal refuses past the give-up time is failed by the sweep with the reason, and GET says so', async () => {
@@ -219,6 +225,47 @@ describe('starting analyses without waiting for Temporal', () => {
       expect(view).toMatchObject({ status: 'failed', error: row?.error });
     } finally {
       await app.close();
+    }
+  });
+
+  it("starts only its own namespace's pending rows (and those stored before namespaces were kept); another namespace's running row is left to that deployment's API", async () => {
+    const { stack } = opened;
+    const elsewhere = 'wallet-similarity-elsewhere';
+    const row = (namespace?: string, startPending = true) => {
+      const id = randomUUID();
+      return { id, workflowId: analysisWorkflowId(id), requestId: null, wallets: wallets.slice(0, 2), params: { window: 30, sync: 'auto', failureThreshold: 0.5 }, startPending, fairnessKey: 'ip:127.0.0.1', namespace };
+    };
+    const own = row(stack.namespace);
+    const legacy = row(undefined);
+    const other = row(elsewhere);
+    const otherStarted = row(elsewhere, false); // its workflow started there, an hour ago
+    for (const r of [own, legacy, other, otherStarted]) await insertAnalysis(stack.pool, r);
+    await stack.pool.query(`UPDATE analyses SET created_at = now() - interval '1 hour' WHERE id = ANY($1)`, [[other.id, otherStarted.id]]);
+    const starts = new AnalysisStarts({ pool: stack.pool, temporal: stack.client, log: quiet }, { ...DEFAULT_START_OPTIONS, handOffAt: 1, maxPending: 10, concurrency: 2, giveUpAfterMs: 3_600_000, sweepAfterMs: 0 });
+    const app = await appWith(stack.client);
+    try {
+      await until('the sweep started its own rows', async () => {
+        await starts.sweep();
+        const { rows } = await stack.pool.query('SELECT count(*)::int AS n FROM analyses WHERE id = ANY($1) AND start_pending', [[own.id, legacy.id]]);
+        return rows[0].n === 0 ? true : undefined;
+      });
+      await starts.sweep(); // once more, now that nothing of its own is pending
+      expect(await getAnalysis(stack.pool, other.id)).toMatchObject({ status: 'running', startPending: true, namespace: elsewhere });
+      await expect(stack.client.workflow.getHandle(other.workflowId).describe()).rejects.toThrow(WorkflowNotFoundError);
+      expect((await stack.client.workflow.getHandle(own.workflowId).describe()).status.name).toBe('RUNNING');
+
+      // its workflow is missing from this namespace, not gone: the row is not repaired as failed
+      const view = await app.inject({ method: 'GET', url: `/v1/analyses/${otherStarted.id}` });
+      expect(view.json()).toMatchObject({ status: 'running', links: { temporalUi: expect.stringContaining(`/namespaces/${elsewhere}/workflows/`) } });
+      expect(await getAnalysis(stack.pool, otherStarted.id)).toMatchObject({ status: 'running' });
+      const cancel = await app.inject({ method: 'DELETE', url: `/v1/analyses/${otherStarted.id}` });
+      expect(cancel.statusCode).toBe(409);
+      expect(cancel.json()).toMatchObject({ type: 'urn:wallet-similarity:problem:other-namespace', detail: expect.stringContaining(`Temporal namespace '${elsewhere}'`) });
+    } finally {
+      await app.close();
+      await starts.close();
+      for (const r of [own, legacy]) await stack.client.workflow.getHandle(r.workflowId).terminate('test over').catch(() => undefined);
+      await stack.pool.query(`UPDATE analyses SET status = 'cancelled', start_pending = false WHERE id = ANY($1)`, [[own.id, legacy.id, other.id, otherStarted.id]]);
     }
   });
 

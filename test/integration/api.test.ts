@@ -86,6 +86,7 @@ describe('API routes on the real stack', () => {
     expect(Object.values(timing).every((ms) => ms >= 0)).toBe(true);
     const row = await getAnalysis(opened.stack.pool, body.analysisId);
     expect(row?.wallets).toEqual([A, C].sort());
+    expect(row?.namespace).toBe(opened.stack.namespace);
     expect(row?.params).toEqual({ weights: { capital: 2 }, window: 30, sync: 'skip', failureThreshold: 0.8 });
     const described = await opened.stack.client.workflow.getHandle(body.workflowId).describe();
     expect(described.type).toBe('similarityAnalysisWorkflow');

@@ -11,7 +11,7 @@ import { deleteUnstartedAnalysis, findByIdempotencyKey, getAnalysis, getAnalysis
 import { describeFailureForClients } from '../../errors';
 import { AnalysisRows } from '../analysis-rows';
 import { AnalysisStarts, DEFAULT_START_OPTIONS, analysisStartOptions } from '../analysis-starts';
-import { analysisLinks, loadAnalysisView, reconcileAnalysis, reconcileListed } from '../analysis-view';
+import { analysisLinks, loadAnalysisView, reconcileAnalysis, reconcileListed, runsElsewhere } from '../analysis-view';
 import { getPairsSource } from '../../store/analysis-pairs';
 import { checkPairsQuery, loadPairsPage } from '../pairs-page';
 import { pairsPage, pairsPageQuery } from '../schemas/pairs';
@@ -199,7 +199,7 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
       // a replay's analysis as it is now (null: this request stored a new one)
       let replayedStatus: AnalysisStatus | null = null;
       const ownerKeyId = request.apiKeyId;
-      const stored = await timing.measure('store', () => rows.insert({ id, workflowId: analysisWorkflowId(id), requestId, idempotencyKey: key, ownerKeyId, wallets, params, startPending: true, fairnessKey: clientKeyOf(request) }));
+      const stored = await timing.measure('store', () => rows.insert({ id, workflowId: analysisWorkflowId(id), requestId, idempotencyKey: key, ownerKeyId, wallets, params, startPending: true, fairnessKey: clientKeyOf(request), namespace }));
       if (!stored) {
         // Another request of this API key with this Idempotency-Key got there first (maybe at this very moment): answer with its analysis.
         // (Without a key, its random id or workflow id was taken: not seen in practice, and a retry draws another.)
@@ -269,7 +269,7 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
       if (wallet !== undefined) checkAddress('wallet', wallet);
       // rows that say running are checked against Temporal: a terminated workflow's row is repaired
       const rows = await reconcileListed({ pool, temporal }, await listAnalyses(pool, { wallet, limit, owner: visibleOwner(request) }));
-      return { analyses: rows.map((r) => ({ ...r, links: analysisLinks(uiUrl, namespace, r.analysisId, r.workflowId) })) };
+      return { analyses: rows.map(({ namespace: ns, ...r }) => ({ ...r, links: analysisLinks(uiUrl, ns ?? namespace, r.analysisId, r.workflowId) })) };
     },
   );
 
@@ -328,6 +328,9 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
   async function runningWorkflowId(request: FastifyRequest, id: string, action: string, unanswered: string): Promise<string> {
     const stored = await getAnalysis(pool, id);
     assertVisible(request, id, stored);
+    if (runsElsewhere(temporal, stored) && stored.status === 'running') {
+      throw new ProblemError('otherNamespace', `analysis ${id} runs in Temporal namespace '${stored.namespace}', not this API's '${namespace}': ${action} it through the API of that deployment`);
+    }
     const record = await reconcileAnalysis({ pool, temporal }, stored, { unanswered });
     if (record.status !== 'running') throw new ProblemError('notRunning', `analysis ${id} is ${record.status}: only a running analysis can ${action}`);
     return record.workflowId;

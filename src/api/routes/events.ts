@@ -18,7 +18,7 @@ import type { FastifyInstance } from 'fastify';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import { getAnalysis } from '../../store/analyses';
 import { getTokens, mintsFetchedElsewhere } from '../../store/tokens';
-import { queryProgress, reconcileAnswered, resultTokenUniverse, tokenViews } from '../analysis-view';
+import { queryProgress, reconcileAnswered, resultTokenUniverse, runsElsewhere, tokenViews } from '../analysis-view';
 import { assertVisible } from '../auth';
 import { problemResponses } from '../problem';
 import { analysisIdParams } from '../schemas/analyses';
@@ -138,7 +138,7 @@ export async function eventsRoutes(fastify: FastifyInstance, opts: { pollInterva
             }
           } else if (record.status === 'running') {
             unavailableSent = false;
-            const progress = await queryProgress(temporal, record.workflowId);
+            const progress = runsElsewhere(temporal, record) ? null : await queryProgress(temporal, record.workflowId);
             const text = progress ? JSON.stringify(progress) : '';
             if (progress && text !== lastProgress) {
               lastProgress = text;
