@@ -243,6 +243,7 @@ describe('starting analyses without waiting for Temporal', () => {
     await stack.pool.query(`UPDATE analyses SET created_at = now() - interval '1 hour' WHERE id = ANY($1)`, [[other.id, otherStarted.id]]);
     const starts = new AnalysisStarts({ pool: stack.pool, temporal: stack.client, log: quiet }, { ...DEFAULT_START_OPTIONS, handOffAt: 1, maxPending: 10, concurrency: 2, giveUpAfterMs: 3_600_000, sweepAfterMs: 0 });
     const app = await appWith(stack.client);
+    const replayed: string[] = [];
     try {
       await until('the sweep started its own rows', async () => {
         await starts.sweep();
@@ -261,11 +262,26 @@ describe('starting analyses without waiting for Temporal', () => {
       const cancel = await app.inject({ method: 'DELETE', url: `/v1/analyses/${otherStarted.id}` });
       expect(cancel.statusCode).toBe(409);
       expect(cancel.json()).toMatchObject({ type: 'urn:wallet-similarity:problem:other-namespace', detail: expect.stringContaining(`Temporal namespace '${elsewhere}'`) });
+
+      // a replay of its Idempotency-Key answers with it and starts nothing here (its API's sweep does)
+      const body = { wallets: wallets.slice(0, 2) };
+      const first = await app.inject({ method: 'POST', url: '/v1/analyses', payload: body, headers: { 'idempotency-key': `here-${own.id}` } });
+      expect(first.statusCode).toBe(202);
+      const started = (await getAnalysis(stack.pool, (first.json() as { analysisId: string }).analysisId))!;
+      replayed.push(started.workflowId);
+      const there = { ...row(elsewhere), idempotencyKey: `there-${own.id}`, params: started.params };
+      await insertAnalysis(stack.pool, there);
+      replayed.push(there.workflowId);
+      const replay = await app.inject({ method: 'POST', url: '/v1/analyses', payload: body, headers: { 'idempotency-key': there.idempotencyKey } });
+      expect(replay.statusCode).toBe(202);
+      expect(replay.json()).toMatchObject({ analysisId: there.id, status: 'running', idempotentReplay: true, links: { temporalUi: expect.stringContaining(`/namespaces/${elsewhere}/workflows/`) } });
+      await expect(stack.client.workflow.getHandle(there.workflowId).describe()).rejects.toThrow(WorkflowNotFoundError);
+      expect(await getAnalysis(stack.pool, there.id)).toMatchObject({ status: 'running', startPending: true });
     } finally {
       await app.close();
       await starts.close();
-      for (const r of [own, legacy]) await stack.client.workflow.getHandle(r.workflowId).terminate('test over').catch(() => undefined);
-      await stack.pool.query(`UPDATE analyses SET status = 'cancelled', start_pending = false WHERE id = ANY($1)`, [[own.id, legacy.id, other.id, otherStarted.id]]);
+      for (const workflowId of [own.workflowId, legacy.workflowId, ...replayed]) await stack.client.workflow.getHandle(workflowId).terminate('test over').catch(() => undefined);
+      await stack.pool.query(`UPDATE analyses SET status = 'cancelled', start_pending = false WHERE id = ANY($1) OR workflow_id = ANY($2)`, [[own.id, legacy.id, other.id, otherStarted.id], replayed]);
     }
   });
 

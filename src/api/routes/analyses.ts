@@ -198,6 +198,8 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
       let requestId: string | null = request.id;
       // a replay's analysis as it is now (null: this request stored a new one)
       let replayedStatus: AnalysisStatus | null = null;
+      // a replay's analysis that runs in another Temporal namespace (a deployment sharing the database): its namespace, whose API starts it
+      let elsewhere: string | null = null;
       const ownerKeyId = request.apiKeyId;
       const stored = await timing.measure('store', () => rows.insert({ id, workflowId: analysisWorkflowId(id), requestId, idempotencyKey: key, ownerKeyId, wallets, params, startPending: true, fairnessKey: clientKeyOf(request), namespace }));
       if (!stored) {
@@ -217,6 +219,7 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
         // retention has let go) is reconciled first, so that the replay does not start it again
         const row = existing.status === 'running' ? await getAnalysis(pool, id) : null;
         replayedStatus = row ? (await reconcileAnalysis({ pool, temporal }, row)).status : existing.status;
+        if (row && runsElsewhere(temporal, row)) elsewhere = row.namespace;
       }
       const replay = replayedStatus !== null;
       const waitSeconds = request.query.wait;
@@ -224,7 +227,7 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
         // also on a replay of a running analysis: the first request may have died between its insert
         // and its start. A finished one never starts again (once Temporal has let its closed workflow
         // go, a start would run it a second time over its stored result)
-        if (!replay || replayedStatus === 'running') {
+        if (!replay || (replayedStatus === 'running' && elsewhere === null)) {
           await timing.measure('start', () => startWorkflow({ analysisId: id, request: body, requestId }, clientKeyOf(request), waitSeconds));
         }
       } catch (err) {
@@ -247,7 +250,7 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
         .code(202)
         .header('location', `/v1/analyses/${id}`)
         .header('server-timing', timing.header())
-        .send({ analysisId: id, workflowId: analysisWorkflowId(id), status, idempotentReplay: replay, links: analysisLinks(uiUrl, namespace, id, analysisWorkflowId(id)) });
+        .send({ analysisId: id, workflowId: analysisWorkflowId(id), status, idempotentReplay: replay, links: analysisLinks(uiUrl, elsewhere ?? namespace, id, analysisWorkflowId(id)) });
     },
   );
 
