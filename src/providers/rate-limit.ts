@@ -186,8 +186,8 @@ const MARGIN_MEMORY_MS = 24 * 3600 * 1000;
 // KEYS[1] the next free slot (its "theoretical arrival time"), KEYS[2] the learnt margin and when it
 // was last raised (a hash; an adaptive budget's only). ARGV: perMs, requests, burst, the margin to
 // use when none is learnt, then (adaptive) minMs, the decay factor per request, what to add to the
-// margin first (the caller gave a slot up; else 0) and maxMs. Returns the wait and the margin this
-// slot was spaced by.
+// margin first (the caller gave a slot up; else 0) and maxMs. Returns the wait, the margin this
+// slot was spaced by, and when the script ran (Redis TIME, ms with its microseconds).
 const RESERVE_SCRIPT = `
 local perMs = tonumber(ARGV[1])
 local requests = tonumber(ARGV[2])
@@ -216,7 +216,7 @@ if adaptive then
   redis.call('HSET', KEYS[2], 'margin', tostring(decayed))
   redis.call('PEXPIRE', KEYS[2], ${MARGIN_MEMORY_MS})
 end
-return {tostring(start - now), tostring(margin)}
+return {tostring(start - now), tostring(margin), tostring(tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000)}
 `;
 
 // KEYS[2] as above. ARGV: perMs, the margin when none is learnt, minMs, maxMs. Raises the margin
@@ -272,6 +272,12 @@ export interface RedisRateBudgetOptions {
 export class RedisRateBudget implements RateBudget {
   private readonly burst: number;
   private readonly keys: [string, string];
+  /**
+   * Redis's clock (TIME, the slots' clock) as this process's `performance.now()` reads it: Redis
+   * milliseconds minus local ones, from the reservation answered quickest (NTP's way: the script ran
+   * within half its round trip of the middle). `bestRttMs` ages so that a drifting clock is followed.
+   */
+  private readonly clock = { offsetMs: 0, bestRttMs: Infinity };
   constructor(private readonly options: RedisRateBudgetOptions) {
     checkSpec(options.spec);
     this.burst = Math.max(1, options.spec.burst ?? 1);
@@ -289,19 +295,37 @@ export class RedisRateBudget implements RateBudget {
     for (let reservation = 1; ; reservation++) {
       signal?.throwIfAborted();
       const askedAt = performance.now();
-      const [wait, margin] = await runScript<[string, string]>(this.options.redis, RESERVE_COMMAND, this.keys, this.reserveArgs(reservation > 1));
+      // (a command written at once: one queued while the client connects says nothing of the clock)
+      const connected = this.options.redis.status === 'ready';
+      const [wait, margin, ranAt] = await runScript<[string, string, string]>(this.options.redis, RESERVE_COMMAND, this.keys, this.reserveArgs(reservation > 1));
+      const answeredAt = performance.now();
+      const redisRanAt = Number(ranAt);
+      if (connected) this.learnClock(askedAt, answeredAt, redisRanAt);
       const waitMs = Number(wait);
       this.options.observer?.margin(Number(margin));
       if (waitMs > maxWait) {
         throw new RateBudgetExceededError(`rate budget ${this.options.key}: next free slot in ${Math.round(waitMs)} ms (> ${maxWait} ms)`);
       }
-      // It sleeps its wait from the answer (never before its slot), but is late by how long ago it
-      // asked: the script ran somewhere between the two, and an answer a busy event loop read late
-      // (parsing pages while it lay in the socket) is time on the way out the margin must absorb.
-      const due = askedAt + waitMs;
+      // It sleeps its wait from the answer (never before its slot), but its lateness is counted
+      // from the slot on Redis's clock: an answer a busy event loop read late (parsing pages while
+      // it lay in the socket) is time on the way out the margin must absorb, while a command that
+      // waited its turn on the connection before the script ran is not late for a slot given then.
+      // (before it knows the clock: from the answer, as if read at once)
+      const due = this.clock.bestRttMs < Infinity ? Math.floor(redisRanAt) + waitMs - this.clock.offsetMs : answeredAt + waitMs;
       if (waitMs > 0) await sleepUnlessAborted(waitMs, signal);
       if (!missedSlot(due, lateSlotLimitMs(Number(margin))) || reservation >= MAX_RESERVATIONS) return;
       this.options.observer?.slotMissed();
+    }
+  }
+  /** One reservation's round trip: a sample of Redis's clock against this process's (see `clock`). */
+  private learnClock(askedAt: number, answeredAt: number, redisRanAt: number): void {
+    const rtt = answeredAt - askedAt;
+    if (!Number.isFinite(redisRanAt)) return;
+    if (rtt <= this.clock.bestRttMs) {
+      this.clock.bestRttMs = rtt;
+      this.clock.offsetMs = redisRanAt - (askedAt + rtt / 2);
+    } else {
+      this.clock.bestRttMs += CLOCK_SAMPLE_AGING_MS;
     }
   }
   async reportRateLimited(): Promise<void> {
@@ -333,6 +357,13 @@ export class RedisRateBudget implements RateBudget {
 function lateSlotLimitMs(marginMs: number): number | null {
   return marginMs > 0 ? marginMs / 2 : null;
 }
+
+/**
+ * What the quickest round trip's claim on Redis's clock loses per slower one: after a hundred
+ * reservations a sample 5 ms slower (within 2.5 ms) takes over, so that clocks drifting apart, or a
+ * Redis that moved, are followed.
+ */
+const CLOCK_SAMPLE_AGING_MS = 0.05;
 
 /** Reservations one request may make before it goes anyway (a process stalled again and again). */
 const MAX_RESERVATIONS = 5;
