@@ -287,7 +287,7 @@ export function createAnalysisActivities(deps: ActivityDeps) {
 
   return {
     async recordAnalysisStart(input: { analysisId: string; workflowId: string; requestId: string | null; wallets: string[]; params: Record<string, unknown> }): Promise<void> {
-      const namespace = Context.current().info.workflowNamespace;
+      const namespace = Context.current().info.namespace;
       await insertAnalysis(pool, { id: input.analysisId, workflowId: input.workflowId, requestId: input.requestId, wallets: input.wallets, params: input.params, namespace });
     },
 

@@ -168,7 +168,7 @@ export class AnalysisStarts {
   }
 
   /**
-   * One sweep: starts the rows of this client's namespace (or of none recorded) left pending for
+   * One sweep: starts the rows of this client's namespace (claiming those of none recorded) left pending for
    * sweepAfterMs, oldest first, one at a time; fails those past giveUpAfterMs while Temporal
    * refuses. Nothing when another process of the namespace is sweeping.
    */
@@ -257,7 +257,7 @@ export class AnalysisStarts {
     const ids = this.unrecorded;
     this.unrecorded = [];
     try {
-      await markAnalysesStarted(this.deps.pool, ids);
+      await markAnalysesStarted(this.deps.pool, ids, this.deps.temporal.options.namespace);
     } catch (err) {
       // PostgreSQL away: kept for the next UPDATE (and else the sweep finds the workflows started)
       this.unrecorded = ids.concat(this.unrecorded).slice(-MAX_UNRECORDED);

@@ -103,10 +103,13 @@ async function insertRows(pool: Pool, rows: readonly NewAnalysisRow[], onConflic
   return new Set(stored.map((r) => r.id));
 }
 
-/** Temporal has accepted these analyses' workflows (or they had closed already): no start is pending. */
-export async function markAnalysesStarted(pool: Pool, ids: string[]): Promise<void> {
+/**
+ * Temporal has accepted these analyses' workflows in `namespace` (or they had closed already): no
+ * start is pending, and a row that had no namespace recorded has this one.
+ */
+export async function markAnalysesStarted(pool: Pool, ids: string[], namespace: string): Promise<void> {
   if (ids.length === 0) return;
-  await pool.query('UPDATE analyses SET start_pending = false WHERE id = ANY($1) AND start_pending', [ids]);
+  await pool.query('UPDATE analyses SET start_pending = false, temporal_namespace = COALESCE(temporal_namespace, $2) WHERE id = ANY($1) AND start_pending', [ids, namespace]);
 }
 
 /** An analysis row whose workflow start is still pending: what the start needs. */
@@ -121,14 +124,19 @@ export interface PendingStart {
 }
 
 /**
- * Running analyses of `namespace` (or of none recorded) whose start has been pending for at least
- * `olderThanMs`, oldest first. Another namespace's rows are its own API's to start.
+ * Running analyses of `namespace` whose start has been pending for at least `olderThanMs`, oldest
+ * first. Another namespace's rows are its own API's to start; one that has no namespace recorded (an
+ * API of before it was kept stored it) is claimed first, by one namespace only: its sweep starts it.
  */
 export async function pendingStarts(pool: Queryable, namespace: string, olderThanMs: number, limit: number): Promise<PendingStart[]> {
   const { rows } = await pool.query(
-    `SELECT id, workflow_id, request_id, wallets, params, fairness_key, created_at FROM analyses
+    `WITH claimed AS (
+       UPDATE analyses SET temporal_namespace = $3
+        WHERE temporal_namespace IS NULL AND start_pending AND status = 'running' AND created_at <= now() - make_interval(secs => $1::double precision / 1000)
+        RETURNING id)
+     SELECT id, workflow_id, request_id, wallets, params, fairness_key, created_at FROM analyses
       WHERE start_pending AND status = 'running' AND created_at <= now() - make_interval(secs => $1::double precision / 1000)
-        AND (temporal_namespace IS NULL OR temporal_namespace = $3)
+        AND (temporal_namespace = $3 OR id IN (SELECT id FROM claimed))
       ORDER BY created_at LIMIT $2`,
     [olderThanMs, limit, namespace],
   );
@@ -315,16 +323,18 @@ export interface IdempotentAnalysis {
   requestId: string | null;
   /** a finished one is answered as it is: its workflow is never started again */
   status: AnalysisStatus;
+  /** the Temporal namespace its workflow runs in (null: not recorded) */
+  namespace: string | null;
 }
 
 /** The analysis this API key (its id; null when auth is off) started with this Idempotency-Key. */
 export async function findByIdempotencyKey(pool: Pool, key: string, ownerKeyId: string | null): Promise<IdempotentAnalysis | null> {
   // the same expression as the unique index ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE, so it serves this lookup
-  const { rows } = await pool.query(`SELECT id, wallets, params, request_id, status FROM analyses WHERE COALESCE(owner_key_id, '') = COALESCE($2::text, '') AND idempotency_key = $1`, [
+  const { rows } = await pool.query(`SELECT id, wallets, params, request_id, status, temporal_namespace FROM analyses WHERE COALESCE(owner_key_id, '') = COALESCE($2::text, '') AND idempotency_key = $1`, [
     key,
     ownerKeyId,
   ]);
-  return rows[0] ? { id: rows[0].id, wallets: rows[0].wallets, params: rows[0].params, requestId: rows[0].request_id, status: rows[0].status } : null;
+  return rows[0] ? { id: rows[0].id, wallets: rows[0].wallets, params: rows[0].params, requestId: rows[0].request_id, status: rows[0].status, namespace: rows[0].temporal_namespace } : null;
 }
 
 /** Removes a row whose workflow could not be started, so a retry with the same key starts afresh. */

@@ -1,6 +1,13 @@
 // What the integration harness (global-setup.ts) started for this test run. Test files read it
 // from here instead of touching process.env themselves.
 /** Namespaces the harness's server creates; each test file that runs workers takes its own. */
+/**
+ * The Temporal namespace of analysis rows a test stores as pending without starting them: no API of
+ * the suite runs in it, so no test file's start sweep starts them (rows of no namespace are claimed
+ * by the first sweep of any namespace).
+ */
+export const UNSWEPT_NAMESPACE = 'wallet-similarity-tests-unswept';
+
 export const TEST_NAMESPACES = Array.from({ length: 64 }, (_, i) => `ws-test-${i + 1}`);
 
 export interface TestEnv {

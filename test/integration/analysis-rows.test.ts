@@ -8,13 +8,13 @@ import { AnalysisRows } from '../../src/api/analysis-rows';
 import { getAnalysis, type NewAnalysisRow } from '../../src/store/analyses';
 import { createPool } from '../../src/store/db';
 import { isConnectionError } from '../../src/store/errors';
-import { testEnv } from '../harness/env';
+import { UNSWEPT_NAMESPACE, testEnv } from '../harness/env';
 
 const WALLETS = ['So11111111111111111111111111111111111111112', 'Other11111111111111111111111111111111111111'];
 
 const newRow = (idempotencyKey: string | null = null, ownerKeyId: string | null = null): NewAnalysisRow => {
   const id = randomUUID();
-  return { id, workflowId: `analysis:${id}`, requestId: `req-${id}`, idempotencyKey, ownerKeyId, wallets: WALLETS, params: { windowDays: 30 }, startPending: true, fairnessKey: 'ip:127.0.0.1' };
+  return { id, workflowId: `analysis:${id}`, requestId: `req-${id}`, idempotencyKey, ownerKeyId, wallets: WALLETS, params: { windowDays: 30 }, startPending: true, fairnessKey: 'ip:127.0.0.1', namespace: UNSWEPT_NAMESPACE };
 };
 
 /** The pool, with the number of statements sent through it and the most in flight at once. */

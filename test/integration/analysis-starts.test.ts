@@ -251,6 +251,9 @@ describe('starting analyses without waiting for Temporal', () => {
         return rows[0].n === 0 ? true : undefined;
       });
       await starts.sweep(); // once more, now that nothing of its own is pending
+      // the row of no namespace was claimed by this one's sweep (and is this namespace's now)
+      expect(await getAnalysis(stack.pool, legacy.id)).toMatchObject({ startPending: false, namespace: stack.namespace });
+      expect(await getAnalysis(stack.pool, own.id)).toMatchObject({ startPending: false, namespace: stack.namespace });
       expect(await getAnalysis(stack.pool, other.id)).toMatchObject({ status: 'running', startPending: true, namespace: elsewhere });
       await expect(stack.client.workflow.getHandle(other.workflowId).describe()).rejects.toThrow(WorkflowNotFoundError);
       expect((await stack.client.workflow.getHandle(own.workflowId).describe()).status.name).toBe('RUNNING');
@@ -277,6 +280,14 @@ describe('starting analyses without waiting for Temporal', () => {
       expect(replay.json()).toMatchObject({ analysisId: there.id, status: 'running', idempotentReplay: true, links: { temporalUi: expect.stringContaining(`/namespaces/${elsewhere}/workflows/`) } });
       await expect(stack.client.workflow.getHandle(there.workflowId).describe()).rejects.toThrow(WorkflowNotFoundError);
       expect(await getAnalysis(stack.pool, there.id)).toMatchObject({ status: 'running', startPending: true });
+
+      // a pending row of no namespace goes to the first namespace whose sweep reads it, and to no other
+      const unclaimed = row(undefined);
+      await insertAnalysis(stack.pool, unclaimed);
+      replayed.push(unclaimed.workflowId);
+      expect((await pendingStarts(stack.pool, elsewhere, 0, 1000)).map((r) => r.id)).toContain(unclaimed.id);
+      expect((await pendingStarts(stack.pool, stack.namespace, 0, 1000)).map((r) => r.id)).not.toContain(unclaimed.id);
+      expect(await getAnalysis(stack.pool, unclaimed.id)).toMatchObject({ startPending: true, namespace: elsewhere });
     } finally {
       await app.close();
       await starts.close();

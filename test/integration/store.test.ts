@@ -14,7 +14,7 @@ import { mintsNeedingFetch, saveMarkets, getTokens } from '../../src/store/token
 import { pricedMarket } from '../harness/markets';
 import { extractMany } from '../../src/domain';
 import { SimWorld, generateWorld, parseWorld } from '../../src/simulator';
-import { testEnv } from '../harness/env';
+import { UNSWEPT_NAMESPACE, testEnv } from '../harness/env';
 import { migrateFirst, migrationNames, storePageAsBefore, undoNewest } from '../harness/migrations';
 
 const world = new SimWorld(parseWorld(generateWorld({ seed: 61, wallets: 3, txPerWallet: 30, largeWallet: false })));
@@ -168,6 +168,7 @@ describe('PostgreSQL store', () => {
       params: { windowDays: 30, nested: { a: [1, 'two'] } },
       startPending: true,
       fairnessKey: ownerKeyId ? `key:${ownerKeyId}` : 'ip:127.0.0.1',
+      namespace: UNSWEPT_NAMESPACE,
     });
     await insertAnalysis(pool, row('batch-0', 'owner-c', 'batch-key-0'));
     const rows = [

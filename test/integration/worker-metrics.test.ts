@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import { freePort, stopProcess } from '../../src/temporal/dev-server';
 import { useTestStack } from '../harness/stack';
 
@@ -10,13 +12,16 @@ describe('worker observability', () => {
 
   it("a worker started with TEMPORAL_METRICS_BIND serves the SDK runtime's metrics and its provider budgets' for Prometheus", async () => {
     // a margin other worker processes learnt (docs/providers.md), reported before any request; none
-    // learnt for the RPC budget (this run's other tests share the key prefix, and some were refused)
-    await opened.stack.redis.hset('budget:helius:margin', 'margin', '37.5');
-    await opened.stack.redis.del('budget:rpc:margin');
+    // learnt for the RPC budget. Under a key prefix of its own: this run's other tests' requests
+    // move the margins of theirs (each reservation decays it) while this worker starts
+    const prefix = `${opened.stack.processEnv.REDIS_KEY_PREFIX}metrics-${randomUUID()}:`;
+    const redis = new Redis(opened.stack.processEnv.REDIS_URL, { keyPrefix: prefix });
+    await redis.hset('budget:helius:margin', 'margin', '37.5');
+    await redis.quit();
     const port = await freePort();
     const worker = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
       cwd: ROOT,
-      env: { ...process.env, ...opened.stack.processEnv, TEMPORAL_METRICS_BIND: `127.0.0.1:${port}` },
+      env: { ...process.env, ...opened.stack.processEnv, REDIS_KEY_PREFIX: prefix, TEMPORAL_METRICS_BIND: `127.0.0.1:${port}` },
       stdio: 'ignore',
     });
     try {

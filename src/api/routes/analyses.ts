@@ -219,7 +219,7 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
         // retention has let go) is reconciled first, so that the replay does not start it again
         const row = existing.status === 'running' ? await getAnalysis(pool, id) : null;
         replayedStatus = row ? (await reconcileAnalysis({ pool, temporal }, row)).status : existing.status;
-        if (row && runsElsewhere(temporal, row)) elsewhere = row.namespace;
+        if (runsElsewhere(temporal, existing)) elsewhere = existing.namespace;
       }
       const replay = replayedStatus !== null;
       const waitSeconds = request.query.wait;
@@ -332,7 +332,7 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
     const stored = await getAnalysis(pool, id);
     assertVisible(request, id, stored);
     if (runsElsewhere(temporal, stored) && stored.status === 'running') {
-      throw new ProblemError('otherNamespace', `analysis ${id} runs in Temporal namespace '${stored.namespace}', not this API's '${namespace}': ${action} it through the API of that deployment`);
+      throw new ProblemError('otherNamespace', `analysis ${id} runs in Temporal namespace '${stored.namespace}', not this API's '${namespace}': send this request to the API of that deployment`);
     }
     const record = await reconcileAnalysis({ pool, temporal }, stored, { unanswered });
     if (record.status !== 'running') throw new ProblemError('notRunning', `analysis ${id} is ${record.status}: only a running analysis can ${action}`);
