@@ -267,15 +267,22 @@ describe('analysis_pairs write path', () => {
     await insertAnalysis(pool, { id: racing, workflowId: `analysis:${racing}`, requestId: null, wallets: wallets.map((x) => x.address), params: {} });
     const { spool, ranks, result } = spooledRun(racing);
     const blocker = await pool.connect();
+    // the store's own connections, told apart by name: other test files' analyses store pairs in
+    // this database too, and their COPYs wait on the table lock as well
+    const storeName = `pairs-store-race-${randomUUID().slice(0, 8)}`;
+    const storePool = createPool(testEnv().databaseUrl, 2, { applicationName: storeName });
     let deletion: Promise<unknown> | null = null;
     try {
       await blocker.query('BEGIN');
       // hold the store back after its lock: its COPY waits on this table lock, taken first
       await blocker.query('LOCK TABLE analysis_pairs IN SHARE MODE');
-      const storing = storeAnalysisPairs(pool, racing, spool.rows(), completion(ranks, {}, result));
+      const storing = storeAnalysisPairs(storePool, racing, spool.rows(), completion(ranks, {}, result));
       // the store has its row lock once its COPY waits for the table (pg_locks shows it not granted)
       for (let i = 0; i < 200; i++) {
-        const waiting = await pool.query(`SELECT 1 FROM pg_locks WHERE relation = 'analysis_pairs'::regclass AND NOT granted`);
+        const waiting = await pool.query(
+          `SELECT 1 FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE l.relation = 'analysis_pairs'::regclass AND NOT l.granted AND a.application_name = $1`,
+          [storeName],
+        );
         if (waiting.rowCount) break;
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
@@ -289,6 +296,7 @@ describe('analysis_pairs write path', () => {
     } finally {
       spool.remove();
       blocker.release();
+      await storePool.end();
     }
     expect((await pool.query('SELECT 1 FROM analyses WHERE id = $1', [racing])).rowCount).toBe(0);
     expect(await rowsOf(racing)).toEqual([]);
