@@ -11,8 +11,9 @@
 //   the answer.
 // - A row whose start has not been recorded (the process died, Temporal refused the background
 //   start) is started by the sweep that runs in every API process (one at a time, by an advisory
-//   lock; only its own Temporal namespace's rows, where deployments share the database); one that Temporal refuses for API_START_GIVE_UP_SECONDS is failed with the reason, so no
-//   analysis says `running` for ever.
+//   lock; only its own Temporal namespace's rows, where deployments share the database); one that
+//   Temporal refuses for API_START_GIVE_UP_SECONDS is failed with the reason, so no analysis says
+//   `running` for ever.
 //
 // Every start is safe to repeat: one workflow per analysis id (USE_EXISTING while it runs,
 // REJECT_DUPLICATE once closed, which counts as started).
@@ -168,9 +169,9 @@ export class AnalysisStarts {
   }
 
   /**
-   * One sweep: starts the rows of this client's namespace (claiming those of none recorded) left pending for
-   * sweepAfterMs, oldest first, one at a time; fails those past giveUpAfterMs while Temporal
-   * refuses. Nothing when another process of the namespace is sweeping.
+   * One sweep: starts the rows of this client's namespace (claiming those of none recorded) left
+   * pending for sweepAfterMs, oldest first, one at a time; fails those past giveUpAfterMs while
+   * Temporal refuses. Nothing when another process of the namespace is sweeping.
    */
   async sweep(): Promise<{ started: number; failed: number; locked: boolean }> {
     const { pool, log } = this.deps;
