@@ -578,10 +578,8 @@ function indirectTransfer(from: string, to: string, chain: readonly ChainNode[],
  * when they hold no outbound SOL.
  */
 export function sweepTargetOf(address: string, transactions: readonly EnhancedTransaction[], { wholeHistory = true }: { wholeHistory?: boolean } = {}): SweepTarget | null {
-  const outbound = transactions
-    .flatMap((tx) => extractTransfers(tx, address))
-    .filter((t) => sweepTransfer(t) && t.counterparty !== address)
-    .sort(compareTransfers);
+  const transfers = transactions.flatMap((tx) => extractTransfers(tx, address));
+  const outbound = transfers.filter((t) => sweepTransfer(t) && t.counterparty !== address).sort(compareTransfers);
   const totals = new Map<string, bigint>();
   for (const t of outbound) totals.set(t.counterparty, (totals.get(t.counterparty) ?? 0n) + BigInt(t.rawAmount));
   let collector: string | null = null;
@@ -589,23 +587,22 @@ export function sweepTargetOf(address: string, transactions: readonly EnhancedTr
   const first = outbound.find((t) => t.counterparty === collector);
   if (first === undefined) return null;
   const firstFunder = wholeHistory ? (fundingOriginOf(address, transactions)?.funder ?? null) : null;
-  const passThrough = totals.size === 1 && !transactions.some((tx) => tradedIn(tx, address)) && passedOn(address, transactions, outbound);
+  const passThrough = totals.size === 1 && !transactions.some((tx) => tradedIn(tx, address)) && passedOn(address, transfers, outbound);
   return { collector: first.counterparty, amount: first.amount, rawAmount: first.rawAmount, signature: first.signature, slot: first.slot, timestamp: first.timestamp, firstFunder, passThrough };
 }
 
 /**
  * Whether an address passed on what it received, as an exchange's deposit address does: among its
- * transactions, each SOL receipt (of at least `fundingMinLamports`) up to its last forwarding is
- * followed by a forwarding (`outbound`, all to one recipient) within `depositForwardSeconds`, the
- * forwardings come to `depositForwardShare` of those receipts at least, and it received some. A
- * wallet that collects payments for weeks and cashes out once is no deposit address.
+ * transfers (`extractTransfers` of its transactions), each SOL receipt (of at least
+ * `fundingMinLamports`) up to its last forwarding is followed by a forwarding (`outbound`, all to one
+ * recipient) within `depositForwardSeconds`, the forwardings come to `depositForwardShare` of those
+ * receipts at least, and it received some. A wallet that collects payments for weeks and cashes out
+ * once is no deposit address.
  */
-function passedOn(address: string, transactions: readonly EnhancedTransaction[], outbound: readonly WalletTransfer[]): boolean {
+function passedOn(address: string, transfers: readonly WalletTransfer[], outbound: readonly WalletTransfer[]): boolean {
   const d = FUNDING_DEFAULTS;
   const last = Math.max(...outbound.map((t) => t.timestamp));
-  const received = transactions
-    .flatMap((tx) => extractTransfers(tx, address))
-    .filter((t) => t.direction === 'in' && t.asset === SOL_ASSET && fundingTransfer(t) && t.counterparty !== address && t.timestamp <= last);
+  const received = transfers.filter((t) => t.direction === 'in' && t.asset === SOL_ASSET && fundingTransfer(t) && t.counterparty !== address && t.timestamp <= last);
   if (received.length === 0) return false;
   if (!received.every((r) => outbound.some((f) => f.timestamp >= r.timestamp && f.timestamp - r.timestamp <= d.depositForwardSeconds))) return false;
   const sum = (list: readonly WalletTransfer[]) => list.reduce((x, t) => x + BigInt(t.rawAmount), 0n);
@@ -1040,7 +1037,7 @@ export function groupFunding(profiles: readonly FundingProfile[], stats: Counter
   for (const p of profiles) for (const c of p.byCounterparty.keys()) counted.set(c, (counted.get(c) ?? 0) + 1);
   const degrees = new Map(stats.walletsPerCounterparty);
   for (const [c, n] of counted) degrees.set(c, Math.max(degrees.get(c) ?? 0, n));
-  const merged: CounterpartyStats = { walletsPerCounterparty: degrees, totalWallets: stats.totalWallets, activity: stats.activity, origins: stats.origins, tops: stats.tops, sweeps: stats.sweeps, deposits: stats.deposits };
+  const merged: CounterpartyStats = { ...stats, walletsPerCounterparty: degrees };
   const reach = new Map<string, Array<{ wallet: string; depth: number }>>();
   const firstHops = new Map<string, FundingOrigin>();
   const sweepReach = new Map<string, Array<{ wallet: string; depth: number }>>();
