@@ -32,6 +32,7 @@ const COMMON_COUNTERPARTY_PHRASES: Record<CommonCounterpartyKind, string> = {
   'downstream-collector': 'common collector',
   source: 'common top-up',
   destination: 'common sweep to',
+  'fee-payer': 'common fee payer',
 };
 
 /** A or B for one of the pair's wallets, else the abbreviated address. */
@@ -48,6 +49,11 @@ export function oneHopUp(e: Extract<FundingEvidence, { kind: 'same-amount-fundin
 
 function fundingPhrase(p: SimilarityPair, e: FundingEvidence, names: Names): string {
   if (e.kind === 'direct') return `direct ${e.transfer.amount} ${asset(e.transfer, names)} ${side(p, e.from, names)}→${side(p, e.to, names)}`;
+  if (e.kind === 'fee-payer') return `${side(p, e.payer, names)} paid ${side(p, e.wallet, names)}'s fees (${plural(e.transactions, 'tx')})`;
+  if (e.kind === 'common-fee-payer') {
+    const whose = e.counterpartyActivity?.dedicated ? `, its whole history ${plural(e.counterpartyActivity.transactions, 'tx')}` : '';
+    return `common fee payer ${names.address(e.counterparty)} (${plural(e.counterpartyWallets, 'wallet')}${whose})`;
+  }
   if (e.kind === 'indirect-transfer') return `${side(p, e.from, names)}→${side(p, e.to, names)} ${e.sweep ? 'swept ' : ''}via ${plural(e.via.length, 'fresh wallet')}`;
   if (e.kind === 'same-amount-funding') return `same ${oneHopUp(e) ? 'funding of their fresh funders' : 'first funding'} ${e.a.amount} SOL ${lag(e.secondsApart)} apart`;
   if (e.kind === 'common-upstream-funder') return `common funder ${names.address(e.counterparty)} via ${plural(e.viaA.length + e.viaB.length, 'hop')}`;

@@ -56,7 +56,7 @@ export function renderPairEvidence(view: AnalysisView, p: SimilarityPair, opts: 
     return name === shortAddress(mint) ? mint : `${name} ${mint}`;
   };
   const transfer = (verb: string, ref: TransferRef): string[] => [
-    `    ${verb} ${ref.amount} ${ref.asset === 'SOL' ? 'SOL' : tokenName(view, ref.asset)} on ${utc(ref.timestamp)}, slot ${ref.slot}`,
+    `    ${verb} ${ref.asset === 'FEE' ? `a fee of ${ref.amount} SOL` : `${ref.amount} ${ref.asset === 'SOL' ? 'SOL' : tokenName(view, ref.asset)}`} on ${utc(ref.timestamp)}, slot ${ref.slot}`,
     `      ${ref.signature}`,
   ];
   // its rank in the result, or (a pair the result does not list) the rank the caller found
@@ -127,6 +127,23 @@ function heading(what: string, shown: number, omitted: number, unit: string): st
 
 function fundingLines(f: FundingEvidence, who: (a: string) => string, transfer: (verb: string, ref: TransferRef) => string[]): string[] {
   if (f.kind === 'direct') return [`  direct transfer ${who(f.from)} → ${who(f.to)}, strength ${score(f.strength)}`, ...transfer(`${who(f.from)} sent`, f.transfer)];
+  if (f.kind === 'fee-payer') {
+    return [
+      ...wrapped('  ', `${who(f.payer)} paid the fees of ${plural(f.transactions, 'transaction')} of ${who(f.wallet)}'s own (it signed them with ${who(f.wallet)}), strength ${score(f.strength)}`, 4),
+      ...transfer(`the first: ${who(f.payer)} paid`, f.transaction),
+    ];
+  }
+  if (f.kind === 'common-fee-payer') {
+    return [
+      ...wrapped(
+        '  ',
+        `common fee payer ${f.counterparty} (paid the fees of ${plural(f.counterpartyWallets, 'wallet')} of the database${f.counterpartyActivity?.dedicated ? `; a wallet of one owner: ${f.counterpartyActivity.transactions} transactions in its whole history` : ''}, weight ${score(f.counterpartyWeight)}): ${plural(f.transactionsA, 'transaction')} of A's own, ${plural(f.transactionsB, 'transaction')} of B's, the closest ${lag(f.secondsApart)} apart, strength ${score(f.strength)}`,
+        4,
+      ),
+      ...transfer("it paid A's", f.a),
+      ...transfer("it paid B's", f.b),
+    ];
+  }
   if (f.kind === 'indirect-transfer' && f.sweep) {
     return [
       ...wrapped(

@@ -28,6 +28,11 @@
 // - deposit-reuse-operator: wallets depositing SOL weeks apart into one deposit address of their
 //   owner's account at the unlisted exchange (which the account's other wallets deposit into too, so
 //   its history is longer than a fresh address's), passed on to the exchange's hot wallet.
+// - fee-payer-operator: wallets each funded on their own, none sending SOL to another, every trade of
+//   theirs signed and paid for by one fee payer of the operator's (outside the group): nothing in
+//   common but who paid their fees (engine 2.8.0).
+// - sponsoring-member-operator: the same, the fee payer being one of the operator's analysed wallets,
+//   which trades on its own besides.
 // Unrelated decoys (ground-truth `decoys`):
 // - unlisted-exchange: wallets first funded within the hour by one exchange hot wallet that is on no
 //   list (a `service`: thousands of transactions an hour on chain), each with its own amount;
@@ -48,6 +53,8 @@
 // - shared-payee: strangers paying one person's wallet days apart, which passes all of it on to its
 //   owner's other wallet, cashes out at the listed exchange and pays others, or cashes out all it
 //   received at once days later: no deposit address.
+// - gasless-relayer: strangers trading at random times, about half of their trades through a gasless
+//   app whose relayer (a busy service on chain) signs and pays the fee.
 // Everyone else is independent, funded by a wallet of its own.
 import { KNOWN_ADDRESSES } from '../domain/detection/funding';
 import type { Funding, GenerateOptions, GeneratorKit, Trade, Wallet } from './generator-kit';
@@ -109,6 +116,13 @@ export const ADVERSARIAL_CASES = {
   smallExchangeTransactionsPerHour: 20,
   /** the services' rates on chain (getSignaturesForAddress) */
   serviceTransactionsPerHour: 3_000,
+  /** wallets whose every trade one fee payer of the operator's (outside the group) paid */
+  feePayerOperatorWallets: 5,
+  /** wallets whose trades one of them paid the fees of (that one among them) */
+  sponsoringMemberWallets: 4,
+  /** strangers who trade through a gasless app about this share of the time */
+  gaslessRelayerWallets: 6,
+  gaslessShare: 0.5,
 } as const;
 
 /** A listed exchange hot wallet (known-addresses.json): the withdrawals' sender. */
@@ -392,6 +406,38 @@ export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateO
     });
     truth.independent!.push(...members);
     truth.decoys!.push({ kind: 'shared-payee', members, funder: payees[0] });
+  }
+
+  /** `address` (a wallet just added) with `payer` as the fee payer of each of its trades that `pick` picks */
+  const feesPaidBy = (address: string, payer: string, pick: () => boolean = () => true): string => {
+    const w = wallets.find((x) => x.address === address)!;
+    w.trades = w.trades!.map((t) => (pick() ? { ...t, feePayer: payer } : t));
+    return address;
+  };
+
+  // an operator paying every trade's fee of its wallets from one fee payer of its own, its wallets funded each on their own
+  if (remaining >= 2) {
+    const payer = addr('fee-payer-operator');
+    const members = Array.from({ length: Math.min(remaining, A.feePayerOperatorWallets) }, (_, m) => feesPaidBy(addWallet(`fee-payer operator (wallet ${m + 1})`, ownPlays()), payer));
+    truth.clusters.push(members);
+    truth.clusterKinds!.push('fee-payer-operator');
+  }
+
+  // an operator whose trading wallet pays the fees of its other wallets' trades
+  if (remaining >= 2) {
+    const main = addWallet('sponsoring member operator (its fee payer, trading on its own)', ownPlays());
+    const others = Array.from({ length: Math.min(remaining, A.sponsoringMemberWallets - 1) }, (_, m) => feesPaidBy(addWallet(`sponsoring member operator (wallet ${m + 1}, its fees paid by the first)`, ownPlays()), main));
+    truth.clusters.push([main, ...others]);
+    truth.clusterKinds!.push('sponsoring-member-operator');
+  }
+
+  // strangers trading through a gasless app about half the time: its relayer signs and pays those trades
+  if (remaining >= 2) {
+    const relayer = addr('gasless-relayer');
+    services.push({ address: relayer, label: 'gasless relayer', transactionsPerHour: A.serviceTransactionsPerHour });
+    const members = Array.from({ length: Math.min(remaining, A.gaslessRelayerWallets) }, (_, m) => feesPaidBy(addWallet(`gasless app user ${m + 1}`, ownPlays()), relayer, () => rng() < A.gaslessShare));
+    truth.independent!.push(...members);
+    truth.decoys!.push({ kind: 'gasless-relayer', members, funder: relayer });
   }
 
   while (remaining > 0) truth.independent!.push(addWallet('independent', ownPlays()));

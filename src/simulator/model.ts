@@ -150,7 +150,8 @@ export class SimWorld implements ChainFacts {
       const index = new Map<string, Array<[number, number]>>();
       this.events.forEach((list, w) =>
         list.forEach((e, i) => {
-          const c = e.kind === 'transfer' ? e.transfer.counterparty : undefined;
+          // a transfer's counterparty, or another account that paid a trade's fee
+          const c = e.kind === 'transfer' ? e.transfer.counterparty : e.trade.feePayer;
           if (c === undefined) return;
           const entries = index.get(c);
           if (entries) entries.push([w, i]);

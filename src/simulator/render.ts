@@ -78,7 +78,8 @@ function swapSides(world: ChainFacts, t: Trade): { pay: Side; recv: Side } {
 /** The wallet's own nativeBalanceChange for an event (fee included when it pays the fee). */
 export function walletNativeDelta(world: ChainFacts, walletIndex: number, eventIndex: number): number {
   const e = world.event(walletIndex, eventIndex);
-  const fee = feeOf(walletIndex, eventIndex);
+  // a trade whose fee another account paid costs the wallet none
+  const fee = e.kind === 'trade' && sponsored(world.wallets[walletIndex].address, e.trade) ? 0 : feeOf(walletIndex, eventIndex);
   if (e.kind === 'trade') {
     if (e.trade.failed) return -fee;
     const { pay, recv } = swapSides(world, e.trade);
@@ -109,6 +110,11 @@ export function renderTransaction(world: ChainFacts, walletIndex: number, eventI
 }
 
 type Base = Pick<EnhancedTransaction, 'signature' | 'slot' | 'timestamp' | 'fee'>;
+
+/** Whether another account than the wallet paid a trade's fee (`Trade.feePayer`). */
+function sponsored(wallet: string, t: Trade): boolean {
+  return t.feePayer !== undefined && t.feePayer !== wallet;
+}
 
 function legsOf(world: ChainFacts, t: Trade, pay: Side, recv: Side): Leg[] {
   const ammFor = (mint: string): string =>
@@ -171,7 +177,12 @@ function renderSwap(world: ChainFacts, wallet: string, t: Trade, base: Base, del
   if (recv.native) nativeTransfers.push({ fromUserAccount: pumpFun ? curve : ata(wallet, WSOL_MINT), toUserAccount: wallet, amount: Number(recv.raw) });
 
   const failed = !!t.failed;
-  const accountData: AccountData[] = [{ account: wallet, nativeBalanceChange: delta, tokenBalanceChanges: [] }];
+  const feePayer = t.feePayer ?? wallet;
+  // the fee payer comes first, as it signs first
+  const accountData: AccountData[] = [
+    ...(sponsored(wallet, t) ? [{ account: feePayer, nativeBalanceChange: -base.fee, tokenBalanceChanges: [] }] : []),
+    { account: wallet, nativeBalanceChange: delta, tokenBalanceChanges: [] },
+  ];
   if (!pay.native) accountData.push({ account: ata(wallet, pay.mint), nativeBalanceChange: 0, tokenBalanceChanges: failed ? [] : [change(wallet, ata(wallet, pay.mint), pay.mint, -pay.raw)] });
   if (!recv.native) accountData.push({ account: ata(wallet, recv.mint), nativeBalanceChange: 0, tokenBalanceChanges: failed ? [] : [change(wallet, ata(wallet, recv.mint), recv.mint, recv.raw)] });
   if (pay.native || recv.native || legs.length > 1) accountData.push({ account: ata(wallet, WSOL_MINT), nativeBalanceChange: 0, tokenBalanceChanges: [] });
@@ -205,7 +216,7 @@ function renderSwap(world: ChainFacts, wallet: string, t: Trade, base: Base, del
     type: 'SWAP',
     source: t.source,
     ...base,
-    feePayer: wallet,
+    feePayer,
     nativeTransfers: failed ? [] : nativeTransfers,
     tokenTransfers: failed ? [] : tokenTransfers,
     accountData,

@@ -66,6 +66,7 @@ export const TradeSchema = z.object({
   quoteAmount: Decimal,
   source: z.enum(SWAP_SOURCES).default('JUPITER'),
   failed: z.boolean().optional().describe('extension: the transaction failed on chain (fee paid, nothing moved)'),
+  feePayer: PublicKey.optional().describe("extension: another account that signed the trade and paid its fee (a gasless relayer, an operator's fee payer); default: the wallet"),
 });
 
 export const TransferSchema = z.object({

@@ -9,8 +9,9 @@ import type { CounterpartyActivity } from '../domain/detection/types';
  * The counterparties at least two of `wallets` transferred with (any direction, any token, SOL from
  * `minLamports` on: dust is no one's funding, and address poisoners spray it on every wallet), other
  * than the wallets themselves and `exclude` (known exchanges: their weight is already 0), at most
- * `limit`: those most of the group shares SOL with first, when two wallets or more do (what the
- * chain says of an address weighs SOL evidence most: a wallet of one owner weighs 1 for SOL only),
+ * `limit`: those most of the group shares SOL with (or whose fees it paid, `FEE_ASSET`) first, when
+ * two wallets or more do (what the chain says of an address weighs SOL evidence most: a wallet of
+ * one owner weighs 1 for SOL and fees only; a gasless relayer is a busy service, weight 0),
  * then those most of the group shares anything with (a spam token's sender), then by address.
  */
 export async function sharedCounterparties(pool: Pool, wallets: readonly string[], exclude: readonly string[], limit: number, minLamports: number): Promise<string[]> {
@@ -24,8 +25,9 @@ export async function sharedCounterparties(pool: Pool, wallets: readonly string[
         AND (asset <> 'SOL' OR raw_amount >= $4)
       GROUP BY counterparty
      HAVING count(DISTINCT wallet) >= 2
-      -- SOL shared with two wallets or more first (one wallet's SOL links no pair), then by all it shares
-      ORDER BY CASE WHEN count(DISTINCT wallet) FILTER (WHERE asset = 'SOL') >= 2 THEN count(DISTINCT wallet) FILTER (WHERE asset = 'SOL') ELSE 0 END DESC,
+      -- SOL (or fees paid, engine 2.8.0) shared with two wallets or more first (one wallet's links no
+      -- pair), then by all it shares
+      ORDER BY CASE WHEN count(DISTINCT wallet) FILTER (WHERE asset IN ('SOL', 'FEE')) >= 2 THEN count(DISTINCT wallet) FILTER (WHERE asset IN ('SOL', 'FEE')) ELSE 0 END DESC,
                count(DISTINCT wallet) DESC, counterparty
       LIMIT $3`,
     [wallets, exclude, limit, minLamports],

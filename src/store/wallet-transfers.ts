@@ -13,7 +13,7 @@ import { inTransaction, type Queryable } from './db';
  * from. Bump it when the extraction's rules change: every wallet below it is extracted again from
  * its stored transactions before its next analysis (wallets.transfers_extracted_version).
  */
-export const TRANSFER_EXTRACTION_VERSION = 1;
+export const TRANSFER_EXTRACTION_VERSION = 2;
 
 interface TransferRow {
   signature: string;

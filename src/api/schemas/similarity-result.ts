@@ -50,7 +50,7 @@ export const transferRef = {
   type: 'object',
   description: 'one transfer as cited in evidence',
   properties: {
-    asset: { type: 'string', description: '"SOL" for native SOL, else the token mint' },
+    asset: { type: 'string', description: '"SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint' },
     amount: { type: 'string', description: 'exact UI amount as a decimal string, e.g. "1.5"' },
     signature: { type: 'string', description: 'transaction signature (full, for an explorer)' },
     slot: integer,
@@ -82,6 +82,38 @@ export const fundingEvidence = {
       description: 'a transfer between the two wallets',
       properties: { kind: { type: 'string', enum: ['direct'] }, from: walletAddress, to: walletAddress, transfer: transferRef, strength },
       required: ['kind', 'from', 'to', 'transfer', 'strength'],
+    },
+    {
+      type: 'object',
+      description: 'one wallet paid the fees of transactions of the other’s own (a trade, or SOL or a token it sent): it signed them with it (engine 2.8.0)',
+      properties: {
+        kind: { type: 'string', enum: ['fee-payer'] },
+        payer: walletAddress,
+        wallet: walletAddress,
+        transaction: { ...transferRef, description: 'the first such transaction (asset "FEE", the fee paid)' },
+        transactions: { type: 'integer', description: 'how many of the wallet’s transactions the payer paid' },
+        strength,
+      },
+      required: ['kind', 'payer', 'wallet', 'transaction', 'transactions', 'strength'],
+    },
+    {
+      type: 'object',
+      description:
+        '`counterparty` paid the fees of transactions of both wallets’ own (a trade, or SOL or a token each sent), so signed them with each: an operator keeping its wallets without SOL of their own; a gasless relayer, a busy service, weighs 0 (engine 2.8.0)',
+      properties: {
+        kind: { type: 'string', enum: ['common-fee-payer'] },
+        counterparty: { type: 'string', description: 'the common fee payer' },
+        counterpartyWallets: { type: 'integer', description: 'distinct wallets of the database it transferred with or paid fees of' },
+        counterpartyWeight: { type: 'number', description: 'its weight in [0, 1]: by its degree, 0 for a known exchange or a busy service (a gasless relayer), 1 for a wallet whose whole history on chain is short' },
+        counterpartyActivity,
+        a: { ...transferRef, description: 'wallet A’s transaction it paid, the closest in time to one of B’s (asset "FEE")' },
+        b: { ...transferRef, description: 'wallet B’s transaction it paid (asset "FEE")' },
+        transactionsA: { type: 'integer', description: 'how many of wallet A’s transactions it paid' },
+        transactionsB: { type: 'integer', description: 'how many of wallet B’s transactions it paid' },
+        secondsApart: number,
+        strength,
+      },
+      required: ['kind', 'counterparty', 'counterpartyWallets', 'counterpartyWeight', 'a', 'b', 'transactionsA', 'transactionsB', 'secondsApart', 'strength'],
     },
     {
       type: 'object',
@@ -274,6 +306,7 @@ export const insightType = {
     'Co-trading',
     'Common Funder',
     'Common Collector',
+    'Fee Payer',
     'Direct Transfer',
     'Indirect Transfer',
     'Same-Block Buying',
@@ -340,10 +373,10 @@ export const clusterEvidence = {
     },
     commonCounterparties: {
       type: 'array',
-      description: 'counterparties that funded, topped up or received from two or more members, or that two or more members’ funding chains reach above their first funders (upstream-funder, engine 2.4.0), or that collected two or more members’ SOL, one of them through a fresh address of its own at least (downstream-collector, engine 2.6.0)',
+      description: 'counterparties that funded, topped up or received from two or more members, or that two or more members’ funding chains reach above their first funders (upstream-funder, engine 2.4.0), or that collected two or more members’ SOL, one of them through a fresh address of its own at least (downstream-collector, engine 2.6.0), or that paid the fees of transactions of two or more members’ own (fee-payer, engine 2.8.0)',
       items: {
         type: 'object',
-        properties: { counterparty: string, kind: { type: 'string', enum: ['first-funder', 'upstream-funder', 'downstream-collector', 'source', 'destination'] }, memberCount: integer },
+        properties: { counterparty: string, kind: { type: 'string', enum: ['first-funder', 'upstream-funder', 'downstream-collector', 'source', 'destination', 'fee-payer'] }, memberCount: integer },
         required: ['counterparty', 'kind', 'memberCount'],
       },
     },

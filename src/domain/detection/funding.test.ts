@@ -298,3 +298,67 @@ describe('dust is no one\'s funding', () => {
     expect(fundingForPair(c, d, stats([['OPERATOR', 2]])).evidence.map((e) => e.kind)).toEqual(['common-source']);
   });
 });
+
+describe('fees another account paid (engine 2.8.0)', () => {
+  /** a transaction of `wallet`'s own at `t` whose 5,000-lamport fee `payer` paid */
+  const fee = (wallet: string, payer: string, t: number): WalletTransfer => ({ ...solTransfer(wallet, payer, 'in', '0.000005', t), asset: 'FEE' });
+  const ownHistory = { transactions: 120, complete: true, oldestTime: T0 - 86_400, newestTime: T0 + 86_400 };
+  const relayerPage = { transactions: 1000, complete: false, oldestTime: T0, newestTime: T0 + 1200 };
+  const withPayer = (activity?: CounterpartyActivity, degree = 2): CounterpartyStats => ({
+    walletsPerCounterparty: new Map([['PAYER', degree]]),
+    totalWallets: 90,
+    ...(activity ? { activity: new Map([['PAYER', activity]]) } : {}),
+  });
+
+  it('links two wallets whose trades one fee payer of one owner paid, citing the closest two and how many of each', () => {
+    const a = profile('A', [fee('A', 'PAYER', T0), fee('A', 'PAYER', T0 + 7200), fee('A', 'PAYER', T0 + 86_400)]);
+    const b = profile('B', [fee('B', 'PAYER', T0 + 7300), fee('B', 'PAYER', T0 + 40 * 86_400)]);
+    const r = fundingForPair(a, b, withPayer(ownHistory, 5));
+    expect(r.evidence).toHaveLength(1);
+    const e = r.evidence[0];
+    expect(e).toMatchObject({ kind: 'common-fee-payer', counterparty: 'PAYER', counterpartyWallets: 5, counterpartyWeight: 1, counterpartyActivity: { transactions: 120, complete: true, dedicated: true }, transactionsA: 3, transactionsB: 2, secondsApart: 100 });
+    if (e.kind !== 'common-fee-payer') throw new Error('kind');
+    expect(e.a).toMatchObject({ asset: 'FEE', amount: '0.000005', timestamp: T0 + 7200 });
+    expect(e.b.timestamp).toBe(T0 + 7300);
+    expect(e.strength).toBeCloseTo(FUNDING_DEFAULTS.feePayerStrength * (0.25 + 0.75 * 2 ** (-100 / 86_400)), 10);
+    expect(fundingLinks([a, b], withPayer(ownHistory, 5)).map((l) => [l.a, l.b, l.evidence[0].kind])).toEqual([['A', 'B', 'common-fee-payer']]);
+  });
+
+  it('does not link strangers whose trades a gasless relayer paid (a busy service), and weighs an unread payer by its degree', () => {
+    const a = profile('A', [fee('A', 'PAYER', T0)]);
+    const b = profile('B', [fee('B', 'PAYER', T0 + 60)]);
+    expect(fundingForPair(a, b, withPayer(relayerPage, 40))).toEqual({ score: 0, evidence: [], evidenceOmitted: 0 });
+    expect(fundingLinks([a, b], withPayer(relayerPage, 40))).toEqual([]);
+    const byDegree = fundingForPair(a, b, withPayer(undefined, 40));
+    expect(byDegree.evidence[0]).toMatchObject({ kind: 'common-fee-payer', counterpartyWeight: counterpartyLinkWeight('PAYER', withPayer(undefined, 40), KNOWN_ADDRESSES, 8) });
+    expect(byDegree.score).toBeLessThan(fundingForPair(a, b, withPayer(undefined, 3)).score);
+  });
+
+  it('a fee is no funding: not a first funding, a top-up source or a direct transfer', () => {
+    const a = profile('A', [fee('A', 'B', T0), fee('A', 'PAYER', T0)]);
+    expect(a.firstFunding).toBeNull();
+    const b = profile('B', [fee('B', 'PAYER', T0 + 60)]);
+    const kinds = fundingForPair(a, b, withPayer(ownHistory)).evidence.map((e) => e.kind).sort();
+    expect(kinds).toEqual(['common-fee-payer', 'fee-payer']);
+    expect(kinds).not.toContain('common-source');
+    expect(kinds).not.toContain('direct');
+  });
+
+  it('links a wallet that paid the fees of another\'s trades as a direct link, either way round', () => {
+    const paid = [fee('B', 'A', T0 + 10), fee('B', 'A', T0 + 20)];
+    const a = profile('A', []);
+    const b = profile('B', paid);
+    const direct = FUNDING_DEFAULTS.directStrength * Math.sqrt(counterpartyWeight(2, 8));
+    for (const [x, y] of [[a, b], [b, a]]) {
+      const r = fundingForPair(x, y, { walletsPerCounterparty: new Map([['A', 2], ['B', 2]]) });
+      expect(r.evidence).toEqual([{ kind: 'fee-payer', payer: 'A', wallet: 'B', transaction: { asset: 'FEE', amount: '0.000005', signature: paid[0].signature, slot: T0 + 10, timestamp: T0 + 10 }, transactions: 2, strength: direct }]);
+    }
+    expect(fundingLinks([a, b], { walletsPerCounterparty: new Map([['A', 2], ['B', 2]]) }).map((l) => l.evidence[0].kind)).toEqual(['fee-payer']);
+  });
+
+  it('cites a first funder that also paid both wallets\' fees twice: funding them and signing their trades are two facts', () => {
+    const a = profile('A', [solTransfer('A', 'PAYER', 'in', '2', T0), fee('A', 'PAYER', T0 + 3600)]);
+    const b = profile('B', [solTransfer('B', 'PAYER', 'in', '3', T0 + 600), fee('B', 'PAYER', T0 + 4000)]);
+    expect(fundingForPair(a, b, withPayer(ownHistory)).evidence.map((e) => e.kind)).toEqual(['common-first-funder', 'common-fee-payer']);
+  });
+});

@@ -1,11 +1,12 @@
 // Funding and transfer links between two wallets: direct transfers, a common first funder, common
-// top-up sources and sweep destinations (docs/analytics.md, "Detection v2 signals", funding).
+// top-up sources and sweep destinations, a common fee payer (docs/analytics.md, "Detection v2
+// signals", funding).
 import knownAddressesFile from './known-addresses.json';
 import { DEFAULT_HALF_WEIGHT_DEGREE, counterpartyWeight, tokenRarityWeight } from './rarity';
 import { compareTransfers, extractTransfers, tradedIn } from './transfers';
 import type { EnhancedTransaction } from '../enhanced-transaction';
 import type { CounterpartyActivity, CounterpartyStats, FundingOrigin, SignalResult, SweepTarget, WalletPair, WalletTransfer } from './types';
-import { SOL_ASSET } from './types';
+import { FEE_ASSET, SOL_ASSET } from './types';
 
 export interface KnownAddress {
   address: string;
@@ -133,6 +134,14 @@ export const FUNDING_DEFAULTS = {
   upstreamHalfLifeSeconds: 24 * 3600,
   /** an ordinary upstream funder (a longer history than a wallet of one owner's) weighs this share of its degree's weight */
   upstreamOrdinaryFactor: 0.5,
+  /**
+   * strength of a common fee payer (engine 2.8.0): an account that paid the fees of transactions of
+   * both wallets' own (`FEE_ASSET`), so signed them with each; before its weight and the timing factor
+   * (`timingFloor`, `commonTransferHalfLifeSeconds`, between the two closest such transactions). A
+   * gasless relayer paying strangers' fees is a busy service and weighs 0; an operator's fee payer
+   * weighs by its activity and degree as any counterparty
+   */
+  feePayerStrength: 0.85,
 } as const;
 
 /**
@@ -343,6 +352,36 @@ export type FundingEvidence =
       last: TransferRef;
       /** engine 2.6.0: `from` swept SOL through `via` to `to` (`via`'s forwarding need not be `to`'s first funding) */
       sweep?: true;
+      secondsApart: number;
+      strength: number;
+    }
+  | {
+      /**
+       * `payer` paid the fee of `transactions` transactions of `wallet`'s own (engine 2.8.0): it
+       * signed them with it. `transaction` is the first of them
+       */
+      kind: 'fee-payer';
+      payer: string;
+      wallet: string;
+      transaction: TransferRef;
+      transactions: number;
+      strength: number;
+    }
+  | {
+      /**
+       * `counterparty` paid the fees of transactions of both wallets' own (engine 2.8.0): it signed
+       * them with each. `a`/`b` are the two closest in time, `transactionsA`/`transactionsB` how many
+       * of each wallet's it paid
+       */
+      kind: 'common-fee-payer';
+      counterparty: string;
+      counterpartyWallets: number;
+      counterpartyWeight: number;
+      counterpartyActivity?: { transactions: number; complete: boolean; dedicated: boolean };
+      a: TransferRef;
+      b: TransferRef;
+      transactionsA: number;
+      transactionsB: number;
       secondsApart: number;
       strength: number;
     }
@@ -837,9 +876,18 @@ export function sweepTransfer(t: WalletTransfer): boolean {
   return t.direction === 'out' && t.asset === SOL_ASSET && fundingTransfer(t);
 }
 
-/** Whether a transfer can be funding evidence with a third party: any token, or SOL from `fundingMinLamports` on. */
+/**
+ * Whether a transfer can be funding evidence with a third party: any token, or SOL from
+ * `fundingMinLamports` on; a fee another account paid (`FEE_ASSET`) is no funding (`feePayments`).
+ */
 export function fundingTransfer(t: WalletTransfer): boolean {
+  if (t.asset === FEE_ASSET) return false;
   return t.asset !== SOL_ASSET || BigInt(t.rawAmount) >= BigInt(FUNDING_DEFAULTS.fundingMinLamports);
+}
+
+/** A wallet's transactions whose fee `payer` paid (`FEE_ASSET`), in time order. */
+export function feePayments(profile: FundingProfile, payer: string): WalletTransfer[] {
+  return (profile.byCounterparty.get(payer) ?? []).filter((t) => t.asset === FEE_ASSET);
 }
 
 export function fundingProfile(wallet: string, transfers: readonly WalletTransfer[]): FundingProfile {
@@ -873,6 +921,10 @@ export function fundingProfile(wallet: string, transfers: readonly WalletTransfe
  * - indirect transfer (engine 2.4.0): one wallet stands in the other's funding chain above its first
  *   funder, so it funded the other through fresh wallets: a direct transfer's strength ×
  *   0.75^hops × (0.75 + 0.25 × 2^(−Δt / 24 h)), Δt from its transfer to the other's first funding.
+ * - fee payer (engine 2.8.0): one wallet paid the fees of transactions of the other's own
+ *   (`FEE_ASSET`), so signed them with it: a direct transfer's strength; a common fee payer c of
+ *   transactions of both wallets' own: 0.85 × w(c) × (0.25 + 0.75 × 2^(−Δt / 24 h)), Δt between the
+ *   closest two (a gasless relayer is a busy service: w 0), also when c is their first funder.
  * w(c) = `counterpartyLinkWeight` (by c's degree in the database, or by its activity on chain when
  * `stats.activity` has it; 0 for known exchanges); counterparties under `minCounterpartyWeight` are
  * ignored.
@@ -898,8 +950,14 @@ export function fundingForPair(
   const direct = FUNDING_DEFAULTS.directStrength * Math.sqrt(Math.min(ownWeight(a.wallet), ownWeight(b.wallet)));
   if (direct > 0) {
     for (const t of a.byCounterparty.get(b.wallet) ?? []) {
+      if (t.asset === FEE_ASSET) continue;
       const [from, to] = t.direction === 'out' ? [a.wallet, b.wallet] : [b.wallet, a.wallet];
       evidence.push({ kind: 'direct', from, to, transfer: ref(t), strength: direct });
+    }
+    // one paid the other's fees: both signed those transactions
+    for (const [payer, wallet] of [[a, b], [b, a]] as const) {
+      const paid = feePayments(wallet, payer.wallet);
+      if (paid.length > 0) evidence.push({ kind: 'fee-payer', payer: payer.wallet, wallet: wallet.wallet, transaction: ref(paid[0]), transactions: paid.length, strength: direct });
     }
   }
 
@@ -970,12 +1028,16 @@ export function fundingForPair(
 
   const [small, large] = a.byCounterparty.size <= b.byCounterparty.size ? [a, b] : [b, a];
   for (const [c, smallList] of small.byCounterparty) {
-    if (c === a.wallet || c === b.wallet || c === firstFunder || between.has(c)) continue;
+    if (c === a.wallet || c === b.wallet) continue;
     const largeList = large.byCounterparty.get(c);
     if (!largeList) continue;
     // the largest weight c can have here (SOL evidence): under the minimum, none of its evidence counts
     if (weight(c) < minWeight) continue;
     const [listA, listB] = small === a ? [smallList, largeList] : [largeList, smallList];
+    // paying both wallets' fees is a fact of its own, besides funding them first
+    const fees = commonFeePayer(c, listA, listB, stats, weight(c), dedicatedWallet(stats.activity?.get(c), degree(c)), minWeight);
+    if (fees !== null) evidence.push(fees);
+    if (c === firstFunder || between.has(c)) continue;
     for (const direction of ['in', 'out'] as const) {
       const closest = closestPair(listA, listB, direction);
       if (closest === null) continue;
@@ -1210,6 +1272,44 @@ export function fundingLinks(
   return out;
 }
 
+/**
+ * `c` paid the fees of transactions of both wallets' own (`listA`, `listB`: each wallet's transfers
+ * with `c`): `feePayerStrength` × w × the timing factor between the two closest of them, w its
+ * weight as a SOL counterparty (`counterpartyLinkWeight`: 1 for a wallet of one owner, 0 for a busy
+ * service such as a gasless relayer); null when it paid neither's or weighs too little.
+ */
+function commonFeePayer(
+  c: string,
+  listA: readonly WalletTransfer[],
+  listB: readonly WalletTransfer[],
+  stats: CounterpartyStats,
+  w: number,
+  dedicated: boolean,
+  minWeight: number,
+): Extract<FundingEvidence, { kind: 'common-fee-payer' }> | null {
+  if (w < minWeight) return null;
+  const xs = listA.filter((t) => t.asset === FEE_ASSET);
+  const ys = listB.filter((t) => t.asset === FEE_ASSET);
+  const closest = closestOf(xs, ys);
+  if (closest === null) return null;
+  const [ta, tb] = closest;
+  const apart = Math.abs(ta.timestamp - tb.timestamp);
+  const timing = timingFactor(apart, FUNDING_DEFAULTS.timingFloor, FUNDING_DEFAULTS.commonTransferHalfLifeSeconds);
+  return {
+    kind: 'common-fee-payer',
+    counterparty: c,
+    counterpartyWallets: stats.walletsPerCounterparty.get(c) ?? 2,
+    counterpartyWeight: w,
+    ...activityFacts(stats.activity?.get(c), dedicated),
+    a: ref(ta),
+    b: ref(tb),
+    transactionsA: xs.length,
+    transactionsB: ys.length,
+    secondsApart: apart,
+    strength: Math.min(1, FUNDING_DEFAULTS.feePayerStrength * w * timing),
+  };
+}
+
 function ref(t: WalletTransfer): TransferRef {
   return { asset: t.asset, amount: t.amount, signature: t.signature, slot: t.slot, timestamp: t.timestamp };
 }
@@ -1246,8 +1346,14 @@ function closestPair(
   listB: readonly WalletTransfer[],
   direction: 'in' | 'out',
 ): [WalletTransfer, WalletTransfer] | null {
-  const xs = listA.filter((t) => t.direction === direction && fundingTransfer(t));
-  const ys = listB.filter((t) => t.direction === direction && fundingTransfer(t));
+  return closestOf(
+    listA.filter((t) => t.direction === direction && fundingTransfer(t)),
+    listB.filter((t) => t.direction === direction && fundingTransfer(t)),
+  );
+}
+
+/** The two transfers of two time-ordered lists closest in time. */
+function closestOf(xs: readonly WalletTransfer[], ys: readonly WalletTransfer[]): [WalletTransfer, WalletTransfer] | null {
   let best: [WalletTransfer, WalletTransfer] | null = null;
   let bestGap = Infinity;
   let j = 0;
@@ -1281,6 +1387,7 @@ function byStrength(x: FundingEvidence, y: FundingEvidence): number {
 
 function earliest(e: FundingEvidence): number {
   if (e.kind === 'direct') return e.transfer.timestamp;
+  if (e.kind === 'fee-payer') return e.transaction.timestamp;
   if (e.kind === 'indirect-transfer') return e.first.timestamp;
   return Math.min(e.a.timestamp, e.b.timestamp);
 }

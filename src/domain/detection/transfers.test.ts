@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EnhancedTransaction } from '../enhanced-transaction';
 import { extractLegs } from '../swaps/extract';
-import { extractTransfers, extractTransfersMany } from './transfers';
+import { formatUnits } from '../decimal';
+import { extractTransfers, extractTransfersMany, sponsoredBy } from './transfers';
 
 const root = join(__dirname, '..', '..', '..', 'test', 'fixtures');
 const load = (dir: 'real' | 'domain' | 'detection', name: string): EnhancedTransaction =>
@@ -74,7 +75,8 @@ describe('extractTransfers: legs of a swap are not transfers', () => {
     'raydium-wallet-only-through-token-accounts.json',
     'meteora-dbc-migration-damm-v2-position-nft.json',
   ])('%s gives the trader no transfers (pool payments, ATA rent, temporary WSOL, Jito tips)', (name) => {
-    expect(extractTransfers(load('domain', name), W)).toEqual([]);
+    // (a fee another account paid is no leg: engine 2.8.0, below)
+    expect(extractTransfers(load('domain', name), W).filter((t) => t.asset !== 'FEE')).toEqual([]);
   });
 
   it('keeps SOL from a bundler that pays the fee and funds the wallet in the buying transaction', () => {
@@ -84,7 +86,64 @@ describe('extractTransfers: legs of a swap are not transfers', () => {
     tx.accountData = tx.accountData.map((a) => (a.account === W ? { ...a, nativeBalanceChange: a.nativeBalanceChange + 200_005_000 } : a));
     tx.accountData.push({ account: BUNDLER, nativeBalanceChange: -200_005_000, tokenBalanceChanges: [] });
     expect(extractLegs(tx, W, { solPriceUsd: 150 }).legs.map((l) => [l.kind, l.direction])).toEqual([['swap', 'buy']]);
-    expect(extractTransfers(tx, W).map((t) => [t.direction, t.counterparty, t.amount])).toEqual([['in', BUNDLER, '0.2']]);
+    // and the fee it paid for the wallet's trade (engine 2.8.0)
+    expect(extractTransfers(tx, W).map((t) => [t.direction, t.counterparty, t.asset, t.amount])).toEqual([
+      ['in', BUNDLER, 'FEE', formatUnits(BigInt(tx.fee), 9)],
+      ['in', BUNDLER, 'SOL', '0.2'],
+    ]);
+  });
+});
+
+describe('extractTransfers: fees another account paid (engine 2.8.0)', () => {
+  const RELAYER = 'ReLayer1q2Wx7Yk4Nv3Rm8Jc5Hd1Gf6Tp2Bb9Zu7WeQ';
+
+  it('a trade of the wallet whose fee another account paid: that payer, the fee as the amount', () => {
+    const tx = load('domain', 'jupiter-raydium-sol-to-tweet.json');
+    expect(sponsoredBy(tx, W)).toBeNull();
+    tx.feePayer = RELAYER;
+    expect(sponsoredBy(tx, W)).toBe(RELAYER);
+    expect(extractTransfers(tx, W)).toEqual([
+      { wallet: W, counterparty: RELAYER, direction: 'in', asset: 'FEE', amount: formatUnits(BigInt(tx.fee), 9), rawAmount: String(tx.fee), decimals: 9, amountExact: true, signature: tx.signature, slot: tx.slot, timestamp: tx.timestamp },
+    ]);
+  });
+
+  it('a token the wallet sent, its fee paid by another: the sender signed it, the receiver did not', () => {
+    const tx = load('domain', 'plain-token-transfer.json');
+    tx.feePayer = RELAYER;
+    expect(extractTransfers(tx, W).map((t) => [t.direction, t.counterparty, t.asset === 'FEE' ? 'FEE' : 'token'])).toEqual(
+      [['in', RELAYER, 'FEE'], ['out', FRIEND, 'token']].sort((x, y) => (x[1] < y[1] ? -1 : 1)),
+    );
+    expect(extractTransfers(tx, FRIEND).map((t) => t.asset === 'FEE')).toEqual([false]);
+  });
+
+  it('a bot key that signs and pays for the wallet\'s swap, the wallet only the owner of its token accounts, is its fee payer', () => {
+    const tx = load('domain', 'raydium-wallet-only-through-token-accounts.json');
+    expect(extractTransfers(tx, W).map((t) => [t.direction, t.counterparty, t.asset, t.rawAmount])).toEqual([['in', tx.feePayer, 'FEE', '5000']]);
+  });
+
+  it('a real Magic Eden sale: the buyer paid its own fee, and the seller, paid from escrow, signed nothing', () => {
+    const [sale] = ([] as EnhancedTransaction[]).concat(JSON.parse(readFileSync(join(root, 'real', 'helius-webhook-enhanced-nft-sale-magic-eden.json'), 'utf8')));
+    const buyer = 'CKs1E69a2e9TmH4mKKLrXFF8kD3ZnwKjoEuXa6sz9WqX';
+    const seller = '5DxD5ViWjvRZEkxQEaJHZw2sBsso6xoXx3wGFNKgXUzE';
+    expect(sale.feePayer).toBe(buyer);
+    for (const wallet of [buyer, seller]) {
+      expect(sponsoredBy(sale, wallet)).toBeNull();
+      expect(extractTransfers(sale, wallet).some((t) => t.asset === 'FEE')).toBe(false);
+    }
+  });
+
+  it('nothing for SOL someone sent the wallet, a transaction it paid itself, or one that failed', () => {
+    const received = load('detection', 'plain-sol-transfer.json');
+    expect(received.feePayer).not.toBe(W);
+    expect(extractTransfers(received, W).some((t) => t.asset === 'FEE')).toBe(false);
+    const own = load('domain', 'plain-token-transfer.json');
+    expect(own.feePayer).toBe(W);
+    expect(sponsoredBy(own, W)).toBeNull();
+    const failed = load('domain', 'jupiter-raydium-sol-to-tweet.json');
+    failed.feePayer = RELAYER;
+    failed.transactionError = { InstructionError: [2, { Custom: 6001 }] };
+    expect(sponsoredBy(failed, W)).toBeNull();
+    expect(extractTransfers(failed, W)).toEqual([]);
   });
 });
 

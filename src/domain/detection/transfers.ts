@@ -6,7 +6,7 @@ import { formatUnits, parseUnits } from '../decimal';
 import { SOL_DUST_LAMPORTS, extractLegs } from '../swaps/extract';
 import { JITO_TIP_ACCOUNTS, accountsCreatedIn } from '../swaps/flows';
 import type { WalletTransfer } from './types';
-import { SOL_ASSET } from './types';
+import { FEE_ASSET, SOL_ASSET } from './types';
 
 export interface TransferOptions {
   /** SOL transfers (summed per counterparty and direction in one transaction) below this are dust */
@@ -32,7 +32,10 @@ export interface TransferOptions {
  *   transaction creates or allocates (rent) → dropped: these are not other wallets;
  * - SOL is summed per counterparty and direction within the transaction; totals under
  *   `dustLamports` (default 100,000 lamports, `SOL_DUST_LAMPORTS`) are dust and dropped;
- * - wrapped SOL moved between two wallets counts as SOL (asset `'SOL'`); tokens keep their mint.
+ * - wrapped SOL moved between two wallets counts as SOL (asset `'SOL'`); tokens keep their mint;
+ * - a transaction of the wallet's own (it traded, or sent SOL or a token to another account) whose
+ *   fee another account paid adds one transfer in from that fee payer, of asset `'FEE'` (`FEE_ASSET`)
+ *   and the fee as its amount: the payer signed it with the wallet (engine 2.8.0, `sponsoredBy`).
  * Amounts: SOL exactly from lamports; a token exactly from the wallet's own integer balance change
  * when it is the wallet's only transfer of that mint in the transaction, else from the UI float
  * (`amountExact: false`).
@@ -84,7 +87,26 @@ export function extractTransfers(tx: EnhancedTransaction, wallet: string, opts: 
     const [direction, counterparty, asset] = key.split(':') as ['in' | 'out', string, string];
     out.push(make(tx, wallet, counterparty, direction, asset, v.raw, v.decimals, v.exact));
   }
+  const payer = sponsoredBy(tx, wallet, traded);
+  if (payer !== null) out.push(make(tx, wallet, payer, 'in', FEE_ASSET, BigInt(tx.fee), 9, true));
   return out.sort(compareTransfers);
+}
+
+/**
+ * The account that paid the fee of a successful transaction of the wallet's own, when that is
+ * another account: the wallet traded in it (`traded`), or SOL or a token left its own accounts, which
+ * needs its signature; null otherwise (a transfer someone sent it, an airdrop, a
+ * transaction it paid for itself).
+ */
+export function sponsoredBy(tx: EnhancedTransaction, wallet: string, traded: boolean = tradedIn(tx, wallet)): string | null {
+  const error = tx.transactionError;
+  if (error !== undefined && error !== null && error !== '') return null;
+  const payer = tx.feePayer;
+  if (typeof payer !== 'string' || payer === '' || payer === wallet) return null;
+  if (traded) return payer;
+  // SOL or tokens leaving the wallet's own accounts (to its own wrapped-SOL account too, or burnt)
+  const sent = (tx.nativeTransfers ?? []).some((t) => t.fromUserAccount === wallet && t.toUserAccount !== wallet && t.amount > 0) || (tx.tokenTransfers ?? []).some((t) => t.fromUserAccount === wallet && t.toUserAccount !== wallet && t.tokenAmount > 0);
+  return sent ? payer : null;
 }
 
 /** Every transaction of one wallet: transfers deduplicated by signature, in time order. */

@@ -4,8 +4,17 @@ import type { SwapLeg } from '../swaps/types';
 
 export type { SwapLeg };
 
-/** Native SOL in `WalletTransfer.asset`; any other value is a token mint. */
+/** Native SOL in `WalletTransfer.asset`; any other value but `FEE_ASSET` is a token mint. */
 export const SOL_ASSET = 'SOL';
+
+/**
+ * `WalletTransfer.asset` of a transaction of the wallet's own (it traded, or sent SOL or a token)
+ * whose fee another account paid (engine 2.8.0): the counterparty is that fee payer, the direction
+ * `in`, the amount the fee. Whoever pays a transaction's fee signs it with the wallet: a gasless
+ * relayer for strangers (a busy service), or an operator paying its wallets' fees from one wallet so
+ * that none of them needs SOL of its own. No funding: it is never a first funding, a top-up or a sweep.
+ */
+export const FEE_ASSET = 'FEE';
 
 /** One wallet's side of a plain transfer (not part of a swap), as evidence of a link. */
 export interface WalletTransfer {
@@ -13,7 +22,7 @@ export interface WalletTransfer {
   /** the other wallet (owner of the token account for tokens) */
   counterparty: string;
   direction: 'in' | 'out';
-  /** `'SOL'` for native SOL, else the token mint */
+  /** `'SOL'` for native SOL, `'FEE'` for a fee another account paid (`FEE_ASSET`), else the token mint */
   asset: string;
   /** exact UI amount as a decimal string, e.g. "1.5" */
   amount: string;

@@ -4,6 +4,7 @@
 import { CLUSTER_DEFAULTS, clusterPairs, type ClusterOptions } from '../detection/cluster';
 import { relatedness, type SignalName } from '../detection/combine';
 import { KNOWN_ADDRESSES, commonDownstreamCollectors, commonUpstreamFunders, fundingTransfer, type FundingProfile, type GroupFunding } from '../detection/funding';
+import { FEE_ASSET } from '../detection/types';
 import { evidenceSummary } from './evidence';
 import { pairIndex } from './signals';
 import type { ClusterEvidence, CommonCounterpartyKind, ScoreName, SimilarityCluster, SimilarityPair } from './types';
@@ -129,7 +130,7 @@ function scoreAt(column: Float64Array, k: number): number | null {
 
 /**
  * Counterparties (not members, not known exchanges or bridges, not `services`) that were the first
- * funder of, sent to, or received from two or more members, or where two or more members' funding
+ * funder of, sent to, received from, or paid the fees of (engine 2.8.0) two or more members, or where two or more members' funding
  * chains meet above a first funder and that weigh there as the engine weighs them
  * (`commonUpstreamFunders`: not unread, not a service); most members first.
  */
@@ -155,6 +156,7 @@ function commonCounterparties(
       if (counterparty === first) continue;
       if (list.some((t) => t.direction === 'in' && fundingTransfer(t))) add(counterparty, 'source');
       if (list.some((t) => t.direction === 'out' && fundingTransfer(t))) add(counterparty, 'destination');
+      if (list.some((t) => t.asset === FEE_ASSET)) add(counterparty, 'fee-payer');
     }
   }
   const upstream = group === undefined ? [] : commonUpstreamFunders(group, members);

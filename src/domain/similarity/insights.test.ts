@@ -122,6 +122,17 @@ describe('insights on detection evidence', () => {
     ]);
     expect(pairInsights(facts({}, { ...none, funding: [{ ...deposit, depositTo: undefined }] }))).toEqual([]);
     expect(pairInsights(facts({}, { ...none, funding: [downstream, deposit] })).map((x) => x.reason.slice(0, 30))).toEqual([`both sent SOL to ${FUNDER}`.slice(0, 30)]);
+    // a fee payer (engine 2.8.0): one paid the other's fees, or one account paid both's
+    const paid = { kind: 'fee-payer' as const, payer: FUNDER, wallet: DEPOSIT_A, transaction: { ...ref(SIG_A, '0.000005', T0), asset: 'FEE' }, transactions: 3, strength: 0.9 };
+    expect(pairInsights(facts({ funding: 0.9 }, { ...none, funding: [paid] }))).toEqual([
+      { type: 'Fee Payer', score: 0.9, reason: `${FUNDER} paid the fees of 3 transactions of ${DEPOSIT_A}'s own, so signed them with it, the first on 2024-11-19 07:06 UTC` },
+    ]);
+    const payer = { kind: 'common-fee-payer' as const, counterparty: FUNDER, counterpartyWallets: 5, counterpartyWeight: 1, counterpartyActivity: { transactions: 60, complete: true, dedicated: true }, a: { ...ref(SIG_A, '0.000005', T0), asset: 'FEE' }, b: { ...ref(SIG_B, '0.000005', T0 + 7200), asset: 'FEE' }, transactionsA: 12, transactionsB: 9, secondsApart: 7200, strength: 0.8 };
+    expect(pairInsights(facts({ funding: 0.8 }, { ...none, funding: [payer] }))).toEqual([
+      { type: 'Fee Payer', score: 0.8, reason: `${FUNDER} paid the fees of 12 transactions of A's own and 9 of B's, so signed them with each (it paid fees of or transferred with 5 wallets of the database; its whole history on chain is 60 transactions); the closest two 2 h apart` },
+    ]);
+    // a relayer's weak link names nothing
+    expect(pairInsights(facts({}, { ...none, funding: [{ ...payer, strength: 0.1 }] }))).toEqual([]);
     // two fresh addresses in a row (engine 2.7.0)
     const HOP_B = 'HopB111111111111111111111111111111111111111';
     expect(pairInsights(facts({}, { ...none, funding: [{ ...downstream, viaB: [DEPOSIT_A, HOP_B] }] }))[0].reason).toContain(`B through ${DEPOSIT_A} → ${HOP_B}, fresh addresses that forwarded it in turn: fresh deposit`);

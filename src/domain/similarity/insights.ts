@@ -84,7 +84,7 @@ export function pairInsights(f: InsightFacts): PairInsight[] {
   return out.sort((x, y) => y.score - x.score);
 }
 
-/** Common Funder, Common Collector, Direct Transfer, Indirect Transfer, Same-Block Buying, Copy Trading and Rare Tokens, from the pair's evidence. */
+/** Common Funder, Common Collector, Fee Payer, Direct Transfer, Indirect Transfer, Same-Block Buying, Copy Trading and Rare Tokens, from the pair's evidence. */
 function evidenceInsights(scores: PairScores, e: PairEvidence): PairInsight[] {
   const t = INSIGHT_THRESHOLDS;
   const out: PairInsight[] = [];
@@ -123,6 +123,23 @@ function evidenceInsights(scores: PairScores, e: PairEvidence): PairInsight[] {
       type: 'Common Collector',
       score: deposit.strength,
       reason: `both sent SOL to ${deposit.counterparty}, an exchange deposit address: it passes what it receives on, within a day, to ${deposit.depositTo} and trades nothing, so it is one account's${deposit.counterpartyActivity?.complete ? ` (its whole history on chain is ${deposit.counterpartyActivity.transactions} transactions)` : ''}; A sent ${amount(deposit.a)}, B ${amount(deposit.b)}, ${deposit.secondsApart === 0 ? 'at the same time' : `${formatLag(deposit.secondsApart)} apart`}`,
+    });
+  }
+  const payer = e.funding.find(
+    (x): x is Extract<FundingEvidence, { kind: 'fee-payer' | 'common-fee-payer' }> =>
+      (x.kind === 'fee-payer' && x.strength >= t.directTransferStrength) || (x.kind === 'common-fee-payer' && x.strength >= t.commonFunderStrength),
+  );
+  if (payer?.kind === 'fee-payer') {
+    out.push({
+      type: 'Fee Payer',
+      score: payer.strength,
+      reason: `${payer.payer} paid the fees of ${payer.transactions} transaction${payer.transactions === 1 ? '' : 's'} of ${payer.wallet}'s own, so signed ${payer.transactions === 1 ? 'it' : 'them'} with it, the first on ${when(payer.transaction.timestamp)}`,
+    });
+  } else if (payer !== undefined) {
+    out.push({
+      type: 'Fee Payer',
+      score: payer.strength,
+      reason: `${payer.counterparty} paid the fees of ${payer.transactionsA} transaction${payer.transactionsA === 1 ? '' : 's'} of A's own and ${payer.transactionsB} of B's, so signed them with each (it paid fees of or transferred with ${payer.counterpartyWallets} wallets of the database${payer.counterpartyActivity?.dedicated ? `; its whole history on chain is ${payer.counterpartyActivity.transactions} transactions` : ''}); the closest two ${payer.secondsApart === 0 ? 'at the same time' : `${formatLag(payer.secondsApart)} apart`}`,
     });
   }
   const direct = e.funding.filter((x): x is Extract<FundingEvidence, { kind: 'direct' }> => x.kind === 'direct' && x.strength >= t.directTransferStrength);

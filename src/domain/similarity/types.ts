@@ -214,6 +214,7 @@ export type InsightType =
   | 'Co-trading'
   | 'Common Funder'
   | 'Common Collector'
+  | 'Fee Payer'
   | 'Direct Transfer'
   | 'Indirect Transfer'
   | 'Same-Block Buying'
@@ -303,7 +304,7 @@ export interface SimilarityCluster {
   evidence: ClusterEvidence;
 }
 
-export type CommonCounterpartyKind = 'first-funder' | 'upstream-funder' | 'downstream-collector' | 'source' | 'destination';
+export type CommonCounterpartyKind = 'first-funder' | 'upstream-funder' | 'downstream-collector' | 'source' | 'destination' | 'fee-payer';
 
 /** What binds a cluster, capped in size. */
 export interface ClusterEvidence {

@@ -147,7 +147,7 @@ describe('/openapi.json', () => {
     const evidence = pairSchema.properties.evidence;
     expect(Object.keys(evidence.properties).sort()).toEqual(['bundles', 'bundlesOmitted', 'contributions', 'funding', 'fundingOmitted', 'rareTokens', 'rareTokensOmitted', 'strongest', 'timing']);
     const kinds = evidence.properties.funding.items.oneOf.flatMap((s: { properties: { kind: { enum: string[] } } }) => s.properties.kind.enum);
-    expect(kinds.sort()).toEqual(['common-destination', 'common-downstream-collector', 'common-first-funder', 'common-source', 'common-upstream-funder', 'direct', 'indirect-transfer', 'same-amount-funding']);
+    expect(kinds.sort()).toEqual(['common-destination', 'common-downstream-collector', 'common-fee-payer', 'common-first-funder', 'common-source', 'common-upstream-funder', 'direct', 'fee-payer', 'indirect-transfer', 'same-amount-funding']);
     expect(Object.keys(evidence.properties.timing.properties)).toEqual(expect.arrayContaining(['leader', 'follower', 'summary', 'medianLagSeconds', 'matches']));
     expect(evidence.properties.timing.properties.matches.items.required).toContain('followerSignature');
     expect(evidence.properties.bundles.items.required).toEqual(expect.arrayContaining(['mint', 'signatureA', 'signatureB', 'sameSlot']));

@@ -285,6 +285,26 @@ describe('the evidence in the tables', () => {
     expect(flat).toContain(`${hopC} received 3.5 SOL`);
   });
 
+  it('phrases a fee payer (engine 2.8.0): one wallet paying the other\'s fees, or one account paying both\'s, with each fee in full', () => {
+    const base = pairAt(8, 9);
+    const ref = (t: number) => ({ asset: 'FEE', amount: '0.000005', signature: sig(wallets[8], t), slot: 302_000_000 + t, timestamp: 1_710_000_000 + t });
+    const common = { kind: 'common-fee-payer' as const, counterparty: FUNDER, counterpartyWallets: 5, counterpartyWeight: 1, counterpartyActivity: { transactions: 60, complete: true, dedicated: true }, a: ref(0), b: ref(7200), transactionsA: 12, transactionsB: 9, secondsApart: 7200, strength: 0.8 };
+    const commonPair = { ...base, evidence: { ...base.evidence!, funding: [common], strongest: 'funding' as const } };
+    expect(strongestPhrase(commonPair, names)).toBe(`funding: common fee payer ${shortAddress(FUNDER)} (5 wallets, its whole history 60 txs)`);
+    const detail = stripVTControlCharacters(renderPairEvidence(view(), commonPair));
+    expect(widest(detail).width).toBeLessThanOrEqual(RENDER_WIDTH);
+    const flat = detail.replace(/\n\s+/g, ' ');
+    expect(flat).toContain(`common fee payer ${FUNDER} (paid the fees of 5 wallets of the database; a wallet of one owner: 60 transactions in its whole history, weight 1.00): 12 transactions of A's own, 9 transactions of B's, the closest 2 h apart, strength 0.80`);
+    expect(flat).toContain("it paid A's a fee of 0.000005 SOL on 2024-03-09 16:00:00 UTC, slot 302000000");
+    for (const r of [common.a, common.b]) expect(detail.split('\n').map((l) => l.trim())).toContain(r.signature);
+    const paid = { kind: 'fee-payer' as const, payer: base.walletB, wallet: base.walletA, transaction: ref(60), transactions: 3, strength: 0.9 };
+    const paidPair = { ...base, evidence: { ...base.evidence!, funding: [paid], strongest: 'funding' as const } };
+    expect(strongestPhrase(paidPair, names)).toBe("funding: B paid A's fees (3 txs)");
+    const paidDetail = stripVTControlCharacters(renderPairEvidence(view(), paidPair)).replace(/\n\s+/g, ' ');
+    expect(paidDetail).toContain("B paid the fees of 3 transactions of A's own (it signed them with A), strength 0.90");
+    expect(paidDetail).toContain('the first: B paid a fee of 0.000005 SOL on 2024-03-09 16:01:00 UTC');
+  });
+
   it('phrases a common collector with its deposit addresses, and prints both sweeps and the collector\'s receipts in full', () => {
     const base = pairAt(8, 9);
     const depositA = wallets[2];
@@ -416,7 +436,7 @@ describe('show --pair: one pair’s full evidence', () => {
     const flat = text.replace(/\n\s+/g, ' ');
     const e = bundleEvidence(a, b);
     const f = e.funding[0];
-    if (f.kind === 'direct' || f.kind === 'indirect-transfer') throw new Error('fixture: a common funder first');
+    if (f.kind !== 'common-first-funder') throw new Error('fixture: a common funder first');
     for (const signature of [f.a.signature, f.b.signature, e.bundles[0].signatureA, e.bundles[0].signatureB]) expect(text.split('\n').map((l) => l.trim())).toContain(signature);
     expect(flat).toContain(`common first funder ${FUNDER} (transferred with 3 wallets of the database, weight 0.81), 41 s apart`);
     expect(text).toMatch(/^Pair #\d+ of analysis /);

@@ -6,7 +6,7 @@ import { generateWorld, parseWorld, SimWorld, type World } from '../../../src/si
 import { ADVERSARIAL_CASES } from '../../../src/simulator/generator-adversarial';
 
 type Wallet = World['wallets'][number];
-const adversarial = (seed: number, wallets = 92) => parseWorld(generateWorld({ seed, wallets, txPerWallet: 40, scenario: 'adversarial', largeWallet: false }));
+const adversarial = (seed: number, wallets = 112) => parseWorld(generateWorld({ seed, wallets, txPerWallet: 40, scenario: 'adversarial', largeWallet: false }));
 const worlds = [1, 2, 3].map((s) => adversarial(s));
 const firstSolIn = (w: Wallet) => [...w.transfers].filter((t) => t.mint === 'SOL' && t.direction === 'in').sort((a, b) => a.ts - b.ts)[0];
 const groupOf = (w: World, kind: string) => w.groundTruth!.clusters[w.groundTruth!.clusterKinds!.indexOf(kind)];
@@ -25,8 +25,8 @@ describe('generateWorld({ scenario: "adversarial" })', () => {
       const t = w.groundTruth!;
       expect([...t.clusters.flat(), ...t.independent!].sort()).toEqual(w.wallets.map((x) => x.address).sort());
     }
-    expect(worlds[0].groundTruth!.clusterKinds).toEqual(['large-operator', 'exchange-withdrawal', 'unlisted-withdrawal', 'diluted-copy-chain', 'hop-funded-operator', 'relay-operator', 'exchange-hop-withdrawal', 'sweep-operator', 'layered-sweep-operator', 'deposit-reuse-operator']);
-    expect(worlds[0].groundTruth!.decoys!.map((d) => d.kind)).toEqual(['unlisted-exchange', 'exchange-hop', 'dust-spray', 'paid-hop', 'old-exchange-funders', 'exchange-deposit', 'shared-payee']);
+    expect(worlds[0].groundTruth!.clusterKinds).toEqual(['large-operator', 'exchange-withdrawal', 'unlisted-withdrawal', 'diluted-copy-chain', 'hop-funded-operator', 'relay-operator', 'exchange-hop-withdrawal', 'sweep-operator', 'layered-sweep-operator', 'deposit-reuse-operator', 'fee-payer-operator', 'sponsoring-member-operator']);
+    expect(worlds[0].groundTruth!.decoys!.map((d) => d.kind)).toEqual(['unlisted-exchange', 'exchange-hop', 'dust-spray', 'paid-hop', 'old-exchange-funders', 'exchange-deposit', 'shared-payee', 'gasless-relayer']);
   });
 
   it('sweeps an operator\'s wallets days apart each through a fresh deposit address of its own (another operator\'s through two in a row) to one collector, and strangers\' through deposit addresses to an exchange', () => {
@@ -102,6 +102,44 @@ describe('generateWorld({ scenario: "adversarial" })', () => {
       expect(layeredCollectors.has([...collectors][0])).toBe(false);
       expect(activityOf(w, [...layeredCollectors][0])).toBe('dedicated');
       expect(Math.max(...layeredTimes) - Math.min(...layeredTimes)).toBeGreaterThan(86_400);
+    }
+  });
+
+  it('pays every trade\'s fee of an operator\'s wallets from one fee payer (its own, or one of them), and half of strangers\' trades from a busy gasless relayer', () => {
+    for (const w of worlds) {
+      const sim = new SimWorld(w);
+      const payersOf = (m: Wallet) => new Set(m.trades.map((t) => t.feePayer ?? m.address));
+      const operator = walletsOf(w, groupOf(w, 'fee-payer-operator'));
+      expect(operator).toHaveLength(ADVERSARIAL_CASES.feePayerOperatorWallets);
+      const payers = new Set(operator.flatMap((m) => [...payersOf(m)]));
+      expect(payers.size).toBe(1);
+      const [payer] = payers;
+      expect(w.wallets.some((x) => x.address === payer)).toBe(false);
+      // nothing else in common: each funded on its own, no SOL between them
+      expect(new Set(operator.map((m) => firstSolIn(m).counterparty)).size).toBe(operator.length);
+      // on chain its history is these trades: a wallet of one owner
+      expect(sim.addressSignatures(payer, 1000).length).toBe(operator.reduce((n, m) => n + m.trades.length, 0));
+      expect(activityOf(w, payer)).toBe('dedicated');
+      // the rendered trade names it as its fee payer, and it alone pays the fee
+      const wi = sim.indexOf(operator[0].address)!;
+      const ei = Array.from({ length: sim.historyLength(wi) }, (_, i) => i).find((i) => sim.event(wi, i).kind === 'trade')!;
+      const tx = sim.transaction(wi, ei);
+      expect(tx.feePayer).toBe(payer);
+      expect(tx.accountData[0]).toEqual({ account: payer, nativeBalanceChange: -tx.fee, tokenBalanceChanges: [] });
+
+      const [main, ...others] = walletsOf(w, groupOf(w, 'sponsoring-member-operator'));
+      expect(others).toHaveLength(ADVERSARIAL_CASES.sponsoringMemberWallets - 1);
+      expect([...payersOf(main)]).toEqual([main.address]);
+      for (const m of others) expect([...payersOf(m)]).toEqual([main.address]);
+
+      const users = walletsOf(w, decoyOf(w, 'gasless-relayer').members);
+      const relayer = decoyOf(w, 'gasless-relayer').funder!;
+      expect(activityOf(w, relayer)).toBe('service');
+      const trades = users.flatMap((m) => m.trades);
+      const share = trades.filter((t) => t.feePayer === relayer).length / trades.length;
+      expect(share).toBeGreaterThan(0.35);
+      expect(share).toBeLessThan(0.65);
+      for (const m of users) expect([...payersOf(m)].every((p) => p === relayer || p === m.address)).toBe(true);
     }
   });
 

@@ -454,11 +454,11 @@ export interface paths {
                                             walletA: string;
                                             walletB: string;
                                         }[];
-                                        /** @description counterparties that funded, topped up or received from two or more members, or that two or more members’ funding chains reach above their first funders (upstream-funder, engine 2.4.0), or that collected two or more members’ SOL, one of them through a fresh address of its own at least (downstream-collector, engine 2.6.0) */
+                                        /** @description counterparties that funded, topped up or received from two or more members, or that two or more members’ funding chains reach above their first funders (upstream-funder, engine 2.4.0), or that collected two or more members’ SOL, one of them through a fresh address of its own at least (downstream-collector, engine 2.6.0), or that paid the fees of transactions of two or more members’ own (fee-payer, engine 2.8.0) */
                                         commonCounterparties: {
                                             counterparty: string;
                                             /** @enum {string} */
-                                            kind: "first-funder" | "upstream-funder" | "downstream-collector" | "source" | "destination";
+                                            kind: "first-funder" | "upstream-funder" | "downstream-collector" | "source" | "destination" | "fee-payer";
                                             memberCount: number;
                                         }[];
                                         /** @description member pairs each signal links (its contribution is the pair’s strongest or at least 0.1) */
@@ -555,7 +555,7 @@ export interface paths {
                                             transfer: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -564,11 +564,83 @@ export interface paths {
                                                 timestamp: number;
                                             };
                                         } | {
+                                            /** @enum {string} */
+                                            kind: "fee-payer";
+                                            /** @description wallet address */
+                                            payer: string;
+                                            /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
+                                            strength: number;
+                                            /** @description the first such transaction (asset "FEE", the fee paid) */
+                                            transaction: {
+                                                /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                                amount: string;
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                                asset: string;
+                                                /** @description transaction signature (full, for an explorer) */
+                                                signature: string;
+                                                slot: number;
+                                                /** @description unix seconds */
+                                                timestamp: number;
+                                            };
+                                            /** @description how many of the wallet’s transactions the payer paid */
+                                            transactions: number;
+                                            /** @description wallet address */
+                                            wallet: string;
+                                        } | {
+                                            /** @description wallet A’s transaction it paid, the closest in time to one of B’s (asset "FEE") */
+                                            a: {
+                                                /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                                amount: string;
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                                asset: string;
+                                                /** @description transaction signature (full, for an explorer) */
+                                                signature: string;
+                                                slot: number;
+                                                /** @description unix seconds */
+                                                timestamp: number;
+                                            };
+                                            /** @description wallet B’s transaction it paid (asset "FEE") */
+                                            b: {
+                                                /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                                amount: string;
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                                asset: string;
+                                                /** @description transaction signature (full, for an explorer) */
+                                                signature: string;
+                                                slot: number;
+                                                /** @description unix seconds */
+                                                timestamp: number;
+                                            };
+                                            /** @description the common fee payer */
+                                            counterparty: string;
+                                            /** @description what the chain says of the counterparty itself (its newest page of signatures), when it was read (engine 2.2.0): a full page within a day is a busy service (weight 0, never cited), a whole history of at most 500 transactions a wallet of one owner (weight 1) */
+                                            counterpartyActivity?: {
+                                                /** @description the page is its whole history */
+                                                complete: boolean;
+                                                /** @description a wallet of one owner: its whole history is at most 500 transactions and it touched no more wallets than that, so its weight is 1 however many wallets it touched */
+                                                dedicated: boolean;
+                                                /** @description signatures its newest page listed (at most 1,000) */
+                                                transactions: number;
+                                            };
+                                            /** @description distinct wallets of the database it transferred with or paid fees of */
+                                            counterpartyWallets: number;
+                                            /** @description its weight in [0, 1]: by its degree, 0 for a known exchange or a busy service (a gasless relayer), 1 for a wallet whose whole history on chain is short */
+                                            counterpartyWeight: number;
+                                            /** @enum {string} */
+                                            kind: "common-fee-payer";
+                                            secondsApart: number;
+                                            /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
+                                            strength: number;
+                                            /** @description how many of wallet A’s transactions it paid */
+                                            transactionsA: number;
+                                            /** @description how many of wallet B’s transactions it paid */
+                                            transactionsB: number;
+                                        } | {
                                             /** @description wallet A’s transfer with the counterparty */
                                             a: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -580,7 +652,7 @@ export interface paths {
                                             b: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -615,7 +687,7 @@ export interface paths {
                                             a: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -627,7 +699,7 @@ export interface paths {
                                             b: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -653,7 +725,7 @@ export interface paths {
                                             a: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -665,7 +737,7 @@ export interface paths {
                                             b: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -703,7 +775,7 @@ export interface paths {
                                             a: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -715,7 +787,7 @@ export interface paths {
                                             b: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -753,7 +825,7 @@ export interface paths {
                                             first: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -769,7 +841,7 @@ export interface paths {
                                             last: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -842,7 +914,7 @@ export interface paths {
                                         /** @description the score the rule ranks by */
                                         score: number;
                                         /** @enum {string} */
-                                        type: "Behavioral Mirror" | "Capital Divergence" | "Sustained Alignment" | "Shared Zero Holdings" | "Significant Asymmetry" | "Co-trading" | "Common Funder" | "Common Collector" | "Direct Transfer" | "Indirect Transfer" | "Same-Block Buying" | "Copy Trading" | "Rare Tokens";
+                                        type: "Behavioral Mirror" | "Capital Divergence" | "Sustained Alignment" | "Shared Zero Holdings" | "Significant Asymmetry" | "Co-trading" | "Common Funder" | "Common Collector" | "Fee Payer" | "Direct Transfer" | "Indirect Transfer" | "Same-Block Buying" | "Copy Trading" | "Rare Tokens";
                                     }[];
                                     /** @description why a score is null, per metric */
                                     nullReasons?: {
@@ -1293,11 +1365,11 @@ export interface paths {
                                             walletA: string;
                                             walletB: string;
                                         }[];
-                                        /** @description counterparties that funded, topped up or received from two or more members, or that two or more members’ funding chains reach above their first funders (upstream-funder, engine 2.4.0), or that collected two or more members’ SOL, one of them through a fresh address of its own at least (downstream-collector, engine 2.6.0) */
+                                        /** @description counterparties that funded, topped up or received from two or more members, or that two or more members’ funding chains reach above their first funders (upstream-funder, engine 2.4.0), or that collected two or more members’ SOL, one of them through a fresh address of its own at least (downstream-collector, engine 2.6.0), or that paid the fees of transactions of two or more members’ own (fee-payer, engine 2.8.0) */
                                         commonCounterparties: {
                                             counterparty: string;
                                             /** @enum {string} */
-                                            kind: "first-funder" | "upstream-funder" | "downstream-collector" | "source" | "destination";
+                                            kind: "first-funder" | "upstream-funder" | "downstream-collector" | "source" | "destination" | "fee-payer";
                                             memberCount: number;
                                         }[];
                                         /** @description member pairs each signal links (its contribution is the pair’s strongest or at least 0.1) */
@@ -1394,7 +1466,7 @@ export interface paths {
                                             transfer: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -1403,11 +1475,83 @@ export interface paths {
                                                 timestamp: number;
                                             };
                                         } | {
+                                            /** @enum {string} */
+                                            kind: "fee-payer";
+                                            /** @description wallet address */
+                                            payer: string;
+                                            /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
+                                            strength: number;
+                                            /** @description the first such transaction (asset "FEE", the fee paid) */
+                                            transaction: {
+                                                /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                                amount: string;
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                                asset: string;
+                                                /** @description transaction signature (full, for an explorer) */
+                                                signature: string;
+                                                slot: number;
+                                                /** @description unix seconds */
+                                                timestamp: number;
+                                            };
+                                            /** @description how many of the wallet’s transactions the payer paid */
+                                            transactions: number;
+                                            /** @description wallet address */
+                                            wallet: string;
+                                        } | {
+                                            /** @description wallet A’s transaction it paid, the closest in time to one of B’s (asset "FEE") */
+                                            a: {
+                                                /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                                amount: string;
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                                asset: string;
+                                                /** @description transaction signature (full, for an explorer) */
+                                                signature: string;
+                                                slot: number;
+                                                /** @description unix seconds */
+                                                timestamp: number;
+                                            };
+                                            /** @description wallet B’s transaction it paid (asset "FEE") */
+                                            b: {
+                                                /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                                amount: string;
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                                asset: string;
+                                                /** @description transaction signature (full, for an explorer) */
+                                                signature: string;
+                                                slot: number;
+                                                /** @description unix seconds */
+                                                timestamp: number;
+                                            };
+                                            /** @description the common fee payer */
+                                            counterparty: string;
+                                            /** @description what the chain says of the counterparty itself (its newest page of signatures), when it was read (engine 2.2.0): a full page within a day is a busy service (weight 0, never cited), a whole history of at most 500 transactions a wallet of one owner (weight 1) */
+                                            counterpartyActivity?: {
+                                                /** @description the page is its whole history */
+                                                complete: boolean;
+                                                /** @description a wallet of one owner: its whole history is at most 500 transactions and it touched no more wallets than that, so its weight is 1 however many wallets it touched */
+                                                dedicated: boolean;
+                                                /** @description signatures its newest page listed (at most 1,000) */
+                                                transactions: number;
+                                            };
+                                            /** @description distinct wallets of the database it transferred with or paid fees of */
+                                            counterpartyWallets: number;
+                                            /** @description its weight in [0, 1]: by its degree, 0 for a known exchange or a busy service (a gasless relayer), 1 for a wallet whose whole history on chain is short */
+                                            counterpartyWeight: number;
+                                            /** @enum {string} */
+                                            kind: "common-fee-payer";
+                                            secondsApart: number;
+                                            /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
+                                            strength: number;
+                                            /** @description how many of wallet A’s transactions it paid */
+                                            transactionsA: number;
+                                            /** @description how many of wallet B’s transactions it paid */
+                                            transactionsB: number;
+                                        } | {
                                             /** @description wallet A’s transfer with the counterparty */
                                             a: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -1419,7 +1563,7 @@ export interface paths {
                                             b: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -1454,7 +1598,7 @@ export interface paths {
                                             a: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -1466,7 +1610,7 @@ export interface paths {
                                             b: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -1492,7 +1636,7 @@ export interface paths {
                                             a: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -1504,7 +1648,7 @@ export interface paths {
                                             b: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -1542,7 +1686,7 @@ export interface paths {
                                             a: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -1554,7 +1698,7 @@ export interface paths {
                                             b: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -1592,7 +1736,7 @@ export interface paths {
                                             first: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -1608,7 +1752,7 @@ export interface paths {
                                             last: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -1681,7 +1825,7 @@ export interface paths {
                                         /** @description the score the rule ranks by */
                                         score: number;
                                         /** @enum {string} */
-                                        type: "Behavioral Mirror" | "Capital Divergence" | "Sustained Alignment" | "Shared Zero Holdings" | "Significant Asymmetry" | "Co-trading" | "Common Funder" | "Common Collector" | "Direct Transfer" | "Indirect Transfer" | "Same-Block Buying" | "Copy Trading" | "Rare Tokens";
+                                        type: "Behavioral Mirror" | "Capital Divergence" | "Sustained Alignment" | "Shared Zero Holdings" | "Significant Asymmetry" | "Co-trading" | "Common Funder" | "Common Collector" | "Fee Payer" | "Direct Transfer" | "Indirect Transfer" | "Same-Block Buying" | "Copy Trading" | "Rare Tokens";
                                     }[];
                                     /** @description why a score is null, per metric */
                                     nullReasons?: {
@@ -2211,7 +2355,7 @@ export interface paths {
                                         transfer: {
                                             /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                             amount: string;
-                                            /** @description "SOL" for native SOL, else the token mint */
+                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
                                             asset: string;
                                             /** @description transaction signature (full, for an explorer) */
                                             signature: string;
@@ -2220,11 +2364,83 @@ export interface paths {
                                             timestamp: number;
                                         };
                                     } | {
+                                        /** @enum {string} */
+                                        kind: "fee-payer";
+                                        /** @description wallet address */
+                                        payer: string;
+                                        /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
+                                        strength: number;
+                                        /** @description the first such transaction (asset "FEE", the fee paid) */
+                                        transaction: {
+                                            /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                            amount: string;
+                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                            asset: string;
+                                            /** @description transaction signature (full, for an explorer) */
+                                            signature: string;
+                                            slot: number;
+                                            /** @description unix seconds */
+                                            timestamp: number;
+                                        };
+                                        /** @description how many of the wallet’s transactions the payer paid */
+                                        transactions: number;
+                                        /** @description wallet address */
+                                        wallet: string;
+                                    } | {
+                                        /** @description wallet A’s transaction it paid, the closest in time to one of B’s (asset "FEE") */
+                                        a: {
+                                            /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                            amount: string;
+                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                            asset: string;
+                                            /** @description transaction signature (full, for an explorer) */
+                                            signature: string;
+                                            slot: number;
+                                            /** @description unix seconds */
+                                            timestamp: number;
+                                        };
+                                        /** @description wallet B’s transaction it paid (asset "FEE") */
+                                        b: {
+                                            /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                            amount: string;
+                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                            asset: string;
+                                            /** @description transaction signature (full, for an explorer) */
+                                            signature: string;
+                                            slot: number;
+                                            /** @description unix seconds */
+                                            timestamp: number;
+                                        };
+                                        /** @description the common fee payer */
+                                        counterparty: string;
+                                        /** @description what the chain says of the counterparty itself (its newest page of signatures), when it was read (engine 2.2.0): a full page within a day is a busy service (weight 0, never cited), a whole history of at most 500 transactions a wallet of one owner (weight 1) */
+                                        counterpartyActivity?: {
+                                            /** @description the page is its whole history */
+                                            complete: boolean;
+                                            /** @description a wallet of one owner: its whole history is at most 500 transactions and it touched no more wallets than that, so its weight is 1 however many wallets it touched */
+                                            dedicated: boolean;
+                                            /** @description signatures its newest page listed (at most 1,000) */
+                                            transactions: number;
+                                        };
+                                        /** @description distinct wallets of the database it transferred with or paid fees of */
+                                        counterpartyWallets: number;
+                                        /** @description its weight in [0, 1]: by its degree, 0 for a known exchange or a busy service (a gasless relayer), 1 for a wallet whose whole history on chain is short */
+                                        counterpartyWeight: number;
+                                        /** @enum {string} */
+                                        kind: "common-fee-payer";
+                                        secondsApart: number;
+                                        /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
+                                        strength: number;
+                                        /** @description how many of wallet A’s transactions it paid */
+                                        transactionsA: number;
+                                        /** @description how many of wallet B’s transactions it paid */
+                                        transactionsB: number;
+                                    } | {
                                         /** @description wallet A’s transfer with the counterparty */
                                         a: {
                                             /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                             amount: string;
-                                            /** @description "SOL" for native SOL, else the token mint */
+                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
                                             asset: string;
                                             /** @description transaction signature (full, for an explorer) */
                                             signature: string;
@@ -2236,7 +2452,7 @@ export interface paths {
                                         b: {
                                             /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                             amount: string;
-                                            /** @description "SOL" for native SOL, else the token mint */
+                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
                                             asset: string;
                                             /** @description transaction signature (full, for an explorer) */
                                             signature: string;
@@ -2271,7 +2487,7 @@ export interface paths {
                                         a: {
                                             /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                             amount: string;
-                                            /** @description "SOL" for native SOL, else the token mint */
+                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
                                             asset: string;
                                             /** @description transaction signature (full, for an explorer) */
                                             signature: string;
@@ -2283,7 +2499,7 @@ export interface paths {
                                         b: {
                                             /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                             amount: string;
-                                            /** @description "SOL" for native SOL, else the token mint */
+                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
                                             asset: string;
                                             /** @description transaction signature (full, for an explorer) */
                                             signature: string;
@@ -2309,7 +2525,7 @@ export interface paths {
                                         a: {
                                             /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                             amount: string;
-                                            /** @description "SOL" for native SOL, else the token mint */
+                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
                                             asset: string;
                                             /** @description transaction signature (full, for an explorer) */
                                             signature: string;
@@ -2321,7 +2537,7 @@ export interface paths {
                                         b: {
                                             /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                             amount: string;
-                                            /** @description "SOL" for native SOL, else the token mint */
+                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
                                             asset: string;
                                             /** @description transaction signature (full, for an explorer) */
                                             signature: string;
@@ -2359,7 +2575,7 @@ export interface paths {
                                         a: {
                                             /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                             amount: string;
-                                            /** @description "SOL" for native SOL, else the token mint */
+                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
                                             asset: string;
                                             /** @description transaction signature (full, for an explorer) */
                                             signature: string;
@@ -2371,7 +2587,7 @@ export interface paths {
                                         b: {
                                             /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                             amount: string;
-                                            /** @description "SOL" for native SOL, else the token mint */
+                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
                                             asset: string;
                                             /** @description transaction signature (full, for an explorer) */
                                             signature: string;
@@ -2409,7 +2625,7 @@ export interface paths {
                                         first: {
                                             /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                             amount: string;
-                                            /** @description "SOL" for native SOL, else the token mint */
+                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
                                             asset: string;
                                             /** @description transaction signature (full, for an explorer) */
                                             signature: string;
@@ -2425,7 +2641,7 @@ export interface paths {
                                         last: {
                                             /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                             amount: string;
-                                            /** @description "SOL" for native SOL, else the token mint */
+                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
                                             asset: string;
                                             /** @description transaction signature (full, for an explorer) */
                                             signature: string;
@@ -2498,7 +2714,7 @@ export interface paths {
                                     /** @description the score the rule ranks by */
                                     score: number;
                                     /** @enum {string} */
-                                    type: "Behavioral Mirror" | "Capital Divergence" | "Sustained Alignment" | "Shared Zero Holdings" | "Significant Asymmetry" | "Co-trading" | "Common Funder" | "Common Collector" | "Direct Transfer" | "Indirect Transfer" | "Same-Block Buying" | "Copy Trading" | "Rare Tokens";
+                                    type: "Behavioral Mirror" | "Capital Divergence" | "Sustained Alignment" | "Shared Zero Holdings" | "Significant Asymmetry" | "Co-trading" | "Common Funder" | "Common Collector" | "Fee Payer" | "Direct Transfer" | "Indirect Transfer" | "Same-Block Buying" | "Copy Trading" | "Rare Tokens";
                                 }[];
                                 /** @description why a score is null, per metric */
                                 nullReasons?: {

@@ -30,7 +30,7 @@ export interface TransferRef {
   timestamp?: number;
 }
 export interface FundingEvidence {
-  kind?: 'direct' | 'common-first-funder' | 'common-source' | 'common-destination' | 'same-amount-funding' | 'common-upstream-funder' | 'common-downstream-collector' | 'indirect-transfer' | string;
+  kind?: 'direct' | 'common-first-funder' | 'common-source' | 'common-destination' | 'same-amount-funding' | 'common-upstream-funder' | 'common-downstream-collector' | 'indirect-transfer' | 'fee-payer' | 'common-fee-payer' | string;
   from?: string;
   to?: string;
   transfer?: TransferRef;
@@ -52,6 +52,14 @@ export interface FundingEvidence {
   sweep?: boolean;
   /** common-destination: the exchange the counterparty, one account's deposit address, passes all its SOL on to (engine 2.7.0) */
   depositTo?: string;
+  /** fee-payer: `payer` paid the fees of `transactions` transactions of `wallet`'s own, the first `transaction` (engine 2.8.0) */
+  payer?: string;
+  wallet?: string;
+  transaction?: TransferRef;
+  transactions?: number;
+  /** common-fee-payer: how many of each wallet's transactions the counterparty paid (engine 2.8.0) */
+  transactionsA?: number;
+  transactionsB?: number;
   a?: TransferRef;
   b?: TransferRef;
   secondsApart?: number;
@@ -154,7 +162,7 @@ export interface Cluster {
 /** What binds a cluster (engine 2.0.0 on; upstream-funder since 2.4.0, downstream-collector since 2.6.0). */
 export interface ClusterEvidence {
   bindingPairs?: Array<{ walletA?: string; walletB?: string; combined?: number; strongest?: string | null; summary?: string }>;
-  commonCounterparties?: Array<{ counterparty?: string; kind?: 'first-funder' | 'upstream-funder' | 'downstream-collector' | 'source' | 'destination' | string; memberCount?: number }>;
+  commonCounterparties?: Array<{ counterparty?: string; kind?: 'first-funder' | 'upstream-funder' | 'downstream-collector' | 'source' | 'destination' | 'fee-payer' | string; memberCount?: number }>;
   signalPairs?: Record<string, number>;
 }
 export interface WalletCoverage {

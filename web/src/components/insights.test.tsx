@@ -9,6 +9,7 @@ describe('InsightIcon', () => {
     expect(iconOf('Indirect Transfer')).toContain('lucide-waypoints');
     expect(iconOf('Common Funder')).toContain('lucide-landmark');
     expect(iconOf('Common Collector')).toContain('lucide-inbox');
+    expect(iconOf('Fee Payer')).toContain('lucide-fuel');
     expect(iconOf('Something New')).toContain('lucide-info');
     expect(insightKey('same-block buying')).toBe('SameBlockBuying');
   });

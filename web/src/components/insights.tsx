@@ -1,5 +1,5 @@
 // Insight and evidence kinds as lucide icons (issue 13): one place maps a kind to its icon.
-import { ArrowLeftRight, ArrowUpRightFromSquare, Ban, Boxes, Gem, Handshake, Inbox, Info, Landmark, Link, Scale, Timer, Users, Waypoints, type LucideIcon } from 'lucide-react';
+import { ArrowLeftRight, ArrowUpRightFromSquare, Ban, Boxes, Fuel, Gem, Handshake, Inbox, Info, Landmark, Link, Scale, Timer, Users, Waypoints, type LucideIcon } from 'lucide-react';
 
 const ICONS: Record<string, LucideIcon> = {
   VeryHighSimilarity: Link,
@@ -14,6 +14,7 @@ const ICONS: Record<string, LucideIcon> = {
   Funding: Landmark,
   CommonFunder: Landmark,
   CommonCollector: Inbox,
+  FeePayer: Fuel,
   DirectTransfer: ArrowLeftRight,
   IndirectTransfer: Waypoints,
   Bundle: Boxes,

@@ -146,6 +146,7 @@ const COMMON_KINDS: Record<string, string> = {
   'downstream-collector': 'common collector',
   source: 'common top-up source',
   destination: 'common sweep destination',
+  'fee-payer': 'common fee payer',
 };
 
 /** What binds a cluster, from its evidence (results before engine 2.0.0 have none): the signals that link its pairs, its common counterparties, its strongest pair. */

@@ -107,6 +107,25 @@ describe('PairDetail', () => {
     expect(plain.textContent).not.toContain('deposit address');
   });
 
+  it('renders a common fee payer with how many of each wallet\'s transactions it paid, and a wallet paying the other\'s fees (engine 2.8.0)', () => {
+    const base = pairs[0];
+    const payer = 'Payer11111111111111111111111111111111111111';
+    const ref = (n: number) => ({ asset: 'FEE', amount: '0.000005', signature: sig(n), slot: n, timestamp: 1700000000 + 3600 * n });
+    const common = { kind: 'common-fee-payer', counterparty: payer, counterpartyWallets: 5, counterpartyWeight: 1, counterpartyActivity: { transactions: 60, complete: true, dedicated: true }, a: ref(1), b: ref(3), transactionsA: 12, transactionsB: 9, secondsApart: 7200, strength: 0.8 };
+    const { unmount } = renderDetail({ ...base, evidence: { funding: [common] } });
+    const item = within(screen.getByTestId('pair-evidence')).getByText(/common-fee-payer/).closest('li') as HTMLElement;
+    expect(item.textContent).toContain(`${shortAddress(payer)}`);
+    expect(item.textContent).toContain("paid both wallets' fees");
+    expect(item.textContent).toContain('(A: 12, B: 9 transactions; 5 wallets)');
+    expect(item.textContent).toContain('0.000005 SOL fee');
+    expect(item.textContent).toContain('its whole history: 60 transactions');
+    unmount();
+    renderDetail({ ...base, evidence: { funding: [{ kind: 'fee-payer', payer: base.walletB, wallet: base.walletA, transaction: ref(2), transactions: 3, strength: 0.9 }] } });
+    const paid = within(screen.getByTestId('pair-evidence')).getByText(/^fee-payer$/).closest('li') as HTMLElement;
+    expect(paid.textContent).toContain(`${shortAddress(base.walletB as string)} paid ${shortAddress(base.walletA as string)}'s fees (3 transactions)`);
+    expect(paid.textContent).toContain('0.000005 SOL fee');
+  });
+
   it('renders a common upstream funder with the fresh wallets on each side and both fundings', () => {
     const base = pairs[0];
     const [root, hopA, hopB, hopC] = ['Root111111111111111111111111111111111111111', 'HopA111111111111111111111111111111111111111', 'HopB111111111111111111111111111111111111111', 'HopC111111111111111111111111111111111111111'];

@@ -134,7 +134,7 @@ function chainText(via: readonly string[] | undefined): string {
 }
 
 function FundingItem({ f }: { f: FundingEvidence }) {
-  const refs = [f.transfer, f.first, f.last, f.a, f.b].filter((r): r is NonNullable<typeof r> => !!r && typeof r.signature === 'string');
+  const refs = [f.transfer, f.transaction, f.first, f.last, f.a, f.b].filter((r): r is NonNullable<typeof r> => !!r && typeof r.signature === 'string');
   return (
     <li>
       <InsightIcon type="Funding" /> <strong>{f.kind ?? 'funding'}</strong>
@@ -142,6 +142,26 @@ function FundingItem({ f }: { f: FundingEvidence }) {
         <>
           {' '}
           <span className="mono">{shortAddress(f.from)}</span> → <span className="mono">{shortAddress(f.to)}</span>
+        </>
+      ) : f.kind === 'fee-payer' && f.payer && f.wallet ? (
+        <>
+          {' '}
+          <span className="mono">{shortAddress(f.payer)}</span> paid <span className="mono">{shortAddress(f.wallet)}</span>&apos;s fees
+          <span className="muted" title="it signed those transactions of the other wallet's own with it">
+            {' '}
+            ({typeof f.transactions === 'number' ? `${f.transactions} transaction${f.transactions === 1 ? '' : 's'}` : 'its transactions'})
+          </span>
+        </>
+      ) : f.kind === 'common-fee-payer' && f.counterparty ? (
+        <>
+          {' '}
+          <span className="mono">{shortAddress(f.counterparty)}</span> <ExplorerLink kind="account" value={f.counterparty} /> paid both wallets&apos; fees
+          <span className="muted" title="it signed transactions of each wallet's own: a trade, or SOL or a token each sent">
+            {' '}
+            (A: {f.transactionsA ?? '?'}, B: {f.transactionsB ?? '?'} transactions
+            {typeof f.counterpartyWallets === 'number' ? `; ${f.counterpartyWallets} wallets` : ''})
+          </span>
+          {f.counterpartyActivity?.dedicated ? <span className="muted"> · its whole history: {f.counterpartyActivity.transactions} transactions</span> : null}
         </>
       ) : f.kind === 'indirect-transfer' && f.from && f.to ? (
         <>
@@ -214,8 +234,8 @@ function FundingItem({ f }: { f: FundingEvidence }) {
       {typeof f.secondsApart === 'number' ? <span className="muted"> · {formatNumber(f.secondsApart, 0)} s apart</span> : null}
       {refs.map((r, i) => (
         <span key={i} className="evidence-ref">
-          {r.amount ? `${r.amount} ${r.asset === 'SOL' || !r.asset ? 'SOL' : ''}` : ''}
-          {r.asset && r.asset !== 'SOL' ? <TokenLabel mint={r.asset} /> : null} <Signature signature={r.signature as string} />
+          {r.amount ? `${r.amount} ${r.asset === 'SOL' || !r.asset ? 'SOL' : r.asset === 'FEE' ? 'SOL fee' : ''}` : ''}
+          {r.asset && r.asset !== 'SOL' && r.asset !== 'FEE' ? <TokenLabel mint={r.asset} /> : null} <Signature signature={r.signature as string} />
         </span>
       ))}
     </li>
