@@ -137,7 +137,7 @@ function fundingLines(f: FundingEvidence, who: (a: string) => string, transfer: 
     return [
       ...wrapped(
         '  ',
-        `common fee payer ${f.counterparty} (paid the fees of ${plural(f.counterpartyWallets, 'wallet')} of the database${f.counterpartyActivity?.dedicated ? `; a wallet of one owner: ${f.counterpartyActivity.transactions} transactions in its whole history` : ''}, weight ${score(f.counterpartyWeight)}): ${plural(f.transactionsA, 'transaction')} of A's own, ${plural(f.transactionsB, 'transaction')} of B's, the closest ${lag(f.secondsApart)} apart, strength ${score(f.strength)}`,
+        `common fee payer ${f.counterparty} (paid fees of or transferred with ${plural(f.counterpartyWallets, 'wallet')} of the database${f.counterpartyActivity?.dedicated ? `; a wallet of one owner: ${f.counterpartyActivity.transactions} transactions in its whole history` : ''}, weight ${score(f.counterpartyWeight)}): ${plural(f.transactionsA, 'transaction')} of A's own, ${plural(f.transactionsB, 'transaction')} of B's, the closest ${lag(f.secondsApart)} apart, strength ${score(f.strength)}`,
         4,
       ),
       ...transfer("it paid A's", f.a),

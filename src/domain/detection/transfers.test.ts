@@ -126,10 +126,25 @@ describe('extractTransfers: fees another account paid (engine 2.8.0)', () => {
     const buyer = 'CKs1E69a2e9TmH4mKKLrXFF8kD3ZnwKjoEuXa6sz9WqX';
     const seller = '5DxD5ViWjvRZEkxQEaJHZw2sBsso6xoXx3wGFNKgXUzE';
     expect(sale.feePayer).toBe(buyer);
-    for (const wallet of [buyer, seller]) {
+    // nor the escrow and the NFT's holding account, program-derived addresses that sent SOL and the NFT
+    const escrows = ['AAaTGaA3uVqikfVEwoSG7EwkCb4bBDsMEyueiVUS5CaU', '1BWutmTvYPwDtmw9abTkS4Ssr8no61spGAvW1X6NDix'];
+    expect(escrows.every((e) => [...(sale.nativeTransfers ?? []), ...(sale.tokenTransfers ?? [])].some((t) => t.fromUserAccount === e))).toBe(true);
+    for (const wallet of [buyer, seller, ...escrows]) {
       expect(sponsoredBy(sale, wallet)).toBeNull();
       expect(extractTransfers(sale, wallet).some((t) => t.asset === 'FEE')).toBe(false);
     }
+  });
+
+  it('reads a wallet\'s own tokens going down from its balance changes when no transfer names it, and nothing from a transaction that only lists it', () => {
+    const quiet = load('domain', 'plain-token-transfer.json');
+    quiet.feePayer = RELAYER;
+    quiet.tokenTransfers = [];
+    expect(sponsoredBy(quiet, W)).toBe(RELAYER);
+    expect(sponsoredBy(quiet, FRIEND)).toBeNull();
+    // SOL someone sent it in a transaction typed as liquidity: it signed nothing
+    const listed = load('detection', 'plain-sol-transfer.json');
+    listed.type = 'ADD_LIQUIDITY';
+    expect(sponsoredBy(listed, W)).toBeNull();
   });
 
   it('nothing for SOL someone sent the wallet, a transaction it paid itself, or one that failed', () => {

@@ -5,6 +5,7 @@ import { WSOL_MINT } from '../enhanced-transaction';
 import { formatUnits, parseUnits } from '../decimal';
 import { SOL_DUST_LAMPORTS, extractLegs } from '../swaps/extract';
 import { JITO_TIP_ACCOUNTS, accountsCreatedIn } from '../swaps/flows';
+import { isOnCurve } from '../holders/on-curve';
 import type { WalletTransfer } from './types';
 import { FEE_ASSET, SOL_ASSET } from './types';
 
@@ -87,26 +88,30 @@ export function extractTransfers(tx: EnhancedTransaction, wallet: string, opts: 
     const [direction, counterparty, asset] = key.split(':') as ['in' | 'out', string, string];
     out.push(make(tx, wallet, counterparty, direction, asset, v.raw, v.decimals, v.exact));
   }
-  const payer = sponsoredBy(tx, wallet, traded);
+  const payer = sponsoredBy(tx, wallet);
   if (payer !== null) out.push(make(tx, wallet, payer, 'in', FEE_ASSET, BigInt(tx.fee), 9, true));
   return out.sort(compareTransfers);
 }
 
 /**
  * The account that paid the fee of a successful transaction of the wallet's own, when that is
- * another account: the wallet traded in it (`traded`), or SOL or a token left its own accounts, which
- * needs its signature; null otherwise (a transfer someone sent it, an airdrop, a
- * transaction it paid for itself).
+ * another account: SOL or a token left the wallet's own accounts (a trade's paid side, a transfer it
+ * sent, SOL wrapped or tokens burnt), which needs its signature; null otherwise (a transfer, a token
+ * or an NFT someone sent it, an airdrop, a transaction that only lists it, one it paid for itself,
+ * or a program-derived address's: an escrow's tokens leave it by its program's word).
  */
-export function sponsoredBy(tx: EnhancedTransaction, wallet: string, traded: boolean = tradedIn(tx, wallet)): string | null {
+export function sponsoredBy(tx: EnhancedTransaction, wallet: string): string | null {
   const error = tx.transactionError;
   if (error !== undefined && error !== null && error !== '') return null;
   const payer = tx.feePayer;
   if (typeof payer !== 'string' || payer === '' || payer === wallet) return null;
-  if (traded) return payer;
-  // SOL or tokens leaving the wallet's own accounts (to its own wrapped-SOL account too, or burnt)
-  const sent = (tx.nativeTransfers ?? []).some((t) => t.fromUserAccount === wallet && t.toUserAccount !== wallet && t.amount > 0) || (tx.tokenTransfers ?? []).some((t) => t.fromUserAccount === wallet && t.toUserAccount !== wallet && t.tokenAmount > 0);
-  return sent ? payer : null;
+  const sent =
+    (tx.nativeTransfers ?? []).some((t) => t.fromUserAccount === wallet && t.toUserAccount !== wallet && t.amount > 0) ||
+    (tx.tokenTransfers ?? []).some((t) => t.fromUserAccount === wallet && t.toUserAccount !== wallet && t.tokenAmount > 0) ||
+    // what transfers may not name: the wallet's own SOL or tokens going down
+    tx.accountData.some((a) => (a.account === wallet && a.nativeBalanceChange < 0) || (a.tokenBalanceChanges ?? []).some((c) => c.userAccount === wallet && c.rawTokenAmount.tokenAmount.startsWith('-')));
+  // a program-derived address (an escrow, a vault) signs nothing: its program moved what left it
+  return sent && isOnCurve(wallet) ? payer : null;
 }
 
 /** Every transaction of one wallet: transfers deduplicated by signature, in time order. */

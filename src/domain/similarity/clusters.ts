@@ -153,10 +153,11 @@ function commonCounterparties(
     const first = p.firstFunding?.counterparty ?? null;
     if (first !== null) add(first, 'first-funder');
     for (const [counterparty, list] of p.byCounterparty) {
+      // paying a member's fees is cited besides funding it first, as the pairs cite it
+      if (list.some((t) => t.asset === FEE_ASSET)) add(counterparty, 'fee-payer');
       if (counterparty === first) continue;
       if (list.some((t) => t.direction === 'in' && fundingTransfer(t))) add(counterparty, 'source');
       if (list.some((t) => t.direction === 'out' && fundingTransfer(t))) add(counterparty, 'destination');
-      if (list.some((t) => t.asset === FEE_ASSET)) add(counterparty, 'fee-payer');
     }
   }
   const upstream = group === undefined ? [] : commonUpstreamFunders(group, members);

@@ -246,6 +246,28 @@ describe('counterparty activity in a cluster', () => {
     expect(blind.clusters).toEqual([]);
   });
 
+  it('cites a fee payer of its members (engine 2.8.0), also one that funded some of them first, and not a gasless relayer', () => {
+    const members = ['W1', 'W2', 'W3'];
+    const fee = (w: string, payer: string, t: number) => ({ ...solTransfer(w, payer, 'in', '0.000005', t), asset: 'FEE' });
+    const wallets: SimilarityWalletInput[] = members.map((w, i) => ({
+      address: w,
+      legs: [],
+      holdings: {},
+      // P funded the first member first, and paid every member's fees; R, a relayer, paid some too
+      transfers: [...(i === 0 ? [solTransfer(w, 'P', 'in', '2', T0 - 86_400)] : [solTransfer(w, `OWN${i}`, 'in', '2', T0 - 86_400)]), fee(w, 'P', T0 + i * 600), fee(w, 'R', T0 + 7200 + i * 60)],
+    }));
+    const activity = new Map([
+      ['P', { transactions: 30, complete: true, oldestTime: T0 - 86_400, newestTime: T0 + 3600 }],
+      ['R', { transactions: 1000, complete: false, oldestTime: T0, newestTime: T0 + 600 }],
+    ]);
+    const database = { counterparties: { walletsPerCounterparty: new Map([['P', 3], ['R', 300]]), totalWallets: 40, activity } };
+    const r = computeSimilarity({ wallets, database });
+    expect(r.clusters.map((c) => c.members)).toEqual([members]);
+    expect(r.clusters[0].evidence?.commonCounterparties).toEqual([{ counterparty: 'P', kind: 'fee-payer', memberCount: 3 }]);
+    expect(r.pairs.every((p) => p.evidence?.funding.some((f) => f.kind === 'common-fee-payer' && f.counterparty === 'P'))).toBe(true);
+    expect(r.pairs.some((p) => p.evidence?.funding.some((f) => 'counterparty' in f && f.counterparty === 'R'))).toBe(false);
+  });
+
   it('cites the common upstream funder of members funded through fresh wallets of one owner, which nothing one hop up shows', () => {
     const members = ['W1', 'W2', 'W3'];
     const wallets: SimilarityWalletInput[] = members.map((w, i) => ({ address: w, legs: [], holdings: {}, transfers: [solTransfer(w, `H${i}`, 'in', String(1 + i), T0 + i * 86_400)] }));

@@ -131,6 +131,8 @@ describe('insights on detection evidence', () => {
     expect(pairInsights(facts({ funding: 0.8 }, { ...none, funding: [payer] }))).toEqual([
       { type: 'Fee Payer', score: 0.8, reason: `${FUNDER} paid the fees of 12 transactions of A's own and 9 of B's, so signed them with each (it paid fees of or transferred with 5 wallets of the database; its whole history on chain is 60 transactions); the closest two 2 h apart` },
     ]);
+    // one paying the other's fees is named before a stronger common payer
+    expect(pairInsights(facts({ funding: 0.9 }, { ...none, funding: [payer, { ...paid, strength: 0.5 }] }))[0].reason.startsWith(`${FUNDER} paid the fees of 3 transactions of ${DEPOSIT_A}'s own`)).toBe(true);
     // a relayer's weak link names nothing
     expect(pairInsights(facts({}, { ...none, funding: [{ ...payer, strength: 0.1 }] }))).toEqual([]);
     // two fresh addresses in a row (engine 2.7.0)

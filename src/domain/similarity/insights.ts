@@ -125,10 +125,10 @@ function evidenceInsights(scores: PairScores, e: PairEvidence): PairInsight[] {
       reason: `both sent SOL to ${deposit.counterparty}, an exchange deposit address: it passes what it receives on, within a day, to ${deposit.depositTo} and trades nothing, so it is one account's${deposit.counterpartyActivity?.complete ? ` (its whole history on chain is ${deposit.counterpartyActivity.transactions} transactions)` : ''}; A sent ${amount(deposit.a)}, B ${amount(deposit.b)}, ${deposit.secondsApart === 0 ? 'at the same time' : `${formatLag(deposit.secondsApart)} apart`}`,
     });
   }
-  const payer = e.funding.find(
-    (x): x is Extract<FundingEvidence, { kind: 'fee-payer' | 'common-fee-payer' }> =>
-      (x.kind === 'fee-payer' && x.strength >= t.directTransferStrength) || (x.kind === 'common-fee-payer' && x.strength >= t.commonFunderStrength),
-  );
+  // one of the two paying the other's fees first, else one account paying both's
+  const payer =
+    e.funding.find((x): x is Extract<FundingEvidence, { kind: 'fee-payer' }> => x.kind === 'fee-payer' && x.strength >= t.directTransferStrength) ??
+    e.funding.find((x): x is Extract<FundingEvidence, { kind: 'common-fee-payer' }> => x.kind === 'common-fee-payer' && x.strength >= t.commonFunderStrength);
   if (payer?.kind === 'fee-payer') {
     out.push({
       type: 'Fee Payer',

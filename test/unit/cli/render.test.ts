@@ -294,7 +294,7 @@ describe('the evidence in the tables', () => {
     const detail = stripVTControlCharacters(renderPairEvidence(view(), commonPair));
     expect(widest(detail).width).toBeLessThanOrEqual(RENDER_WIDTH);
     const flat = detail.replace(/\n\s+/g, ' ');
-    expect(flat).toContain(`common fee payer ${FUNDER} (paid the fees of 5 wallets of the database; a wallet of one owner: 60 transactions in its whole history, weight 1.00): 12 transactions of A's own, 9 transactions of B's, the closest 2 h apart, strength 0.80`);
+    expect(flat).toContain(`common fee payer ${FUNDER} (paid fees of or transferred with 5 wallets of the database; a wallet of one owner: 60 transactions in its whole history, weight 1.00): 12 transactions of A's own, 9 transactions of B's, the closest 2 h apart, strength 0.80`);
     expect(flat).toContain("it paid A's a fee of 0.000005 SOL on 2024-03-09 16:00:00 UTC, slot 302000000");
     for (const r of [common.a, common.b]) expect(detail.split('\n').map((l) => l.trim())).toContain(r.signature);
     const paid = { kind: 'fee-payer' as const, payer: base.walletB, wallet: base.walletA, transaction: ref(60), transactions: 3, strength: 0.9 };
