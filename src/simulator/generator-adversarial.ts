@@ -129,7 +129,7 @@ export const ADVERSARIAL_CASES = {
 const LISTED_EXCHANGE = [...KNOWN_ADDRESSES.values()].find((k) => k.kind === 'exchange')!.address;
 
 export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateOptions): { wallets: Wallet[]; truth: GroundTruth; services: Service[]; outsideTransfers: OutsideTransfer[] } {
-  const { rng, logUniform, addr, start, priced, ui, makePlays, tradesFor, noise, playsPerWallet: P, noiseCount } = kit;
+  const { rng, logUniform, addr, keyAddr, start, priced, ui, makePlays, tradesFor, noise, playsPerWallet: P, noiseCount } = kit;
   const A = ADVERSARIAL_CASES;
   const W = options.wallets;
   const wallets: Wallet[] = [];
@@ -137,7 +137,8 @@ export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateO
   let remaining = W;
   const ownPlays = (count = P, weight = logUniform(0.2, 5)): Trade[] => tradesFor(makePlays(count, priced), () => 0, weight);
   const addWallet = (label: string, trades: Trade[], funding?: Funding & { amount?: string }, transfers: Wallet['transfers'] = []): string => {
-    const address = addr('wallet', String(wallets.length));
+    // a key of its own: it signs its transactions (engine 2.8.0 reads a fee another paid only for a wallet on the curve)
+    const address = keyAddr('wallet', String(wallets.length));
     const n = noise(address, noiseCount, funding);
     if (funding?.amount !== undefined) n.transfers[0] = { ...n.transfers[0], amount: funding.amount };
     wallets.push({ address, label, solBalance: Number(logUniform(0.5, 80).toFixed(4)), trades: [...trades, ...n.trades], transfers: [...n.transfers, ...transfers] });
@@ -417,7 +418,7 @@ export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateO
 
   // an operator paying every trade's fee of its wallets from one fee payer of its own, its wallets funded each on their own
   if (remaining >= 2) {
-    const payer = addr('fee-payer-operator');
+    const payer = keyAddr('fee-payer-operator');
     const members = Array.from({ length: Math.min(remaining, A.feePayerOperatorWallets) }, (_, m) => feesPaidBy(addWallet(`fee-payer operator (wallet ${m + 1})`, ownPlays()), payer));
     truth.clusters.push(members);
     truth.clusterKinds!.push('fee-payer-operator');
@@ -433,7 +434,7 @@ export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateO
 
   // strangers trading through a gasless app about half the time: its relayer signs and pays those trades
   if (remaining >= 2) {
-    const relayer = addr('gasless-relayer');
+    const relayer = keyAddr('gasless-relayer');
     services.push({ address: relayer, label: 'gasless relayer', transactionsPerHour: A.serviceTransactionsPerHour });
     const members = Array.from({ length: Math.min(remaining, A.gaslessRelayerWallets) }, (_, m) => feesPaidBy(addWallet(`gasless app user ${m + 1}`, ownPlays()), relayer, () => rng() < A.gaslessShare));
     truth.independent!.push(...members);

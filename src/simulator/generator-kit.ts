@@ -2,7 +2,7 @@
 // five popular ones, spam), and the builders of plays, trades and background noise. The classic
 // world (generator.ts) and the hard cases (generator-hard.ts) draw from the same kit, in the same
 // order, so a seed always gives the same world.
-import { derivedAddress, seededRandom, plainDecimal } from './keys';
+import { derivedAddress, seededRandom, plainDecimal, walletAddress } from './keys';
 import type { WorldInput } from './world';
 import { SWAP_SOURCES } from './world';
 
@@ -61,6 +61,8 @@ export function generatorKit(options: GenerateOptions) {
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rng() * list.length)];
   const logUniform = (lo: number, hi: number) => Math.exp(Math.log(lo) + rng() * (Math.log(hi) - Math.log(lo)));
   const addr = (...label: string[]) => derivedAddress('generated', String(options.seed), ...label);
+  /** an address that is an ed25519 public key, as a wallet that signs is (`addr` may fall off the curve, as a program's does) */
+  const keyAddr = (...label: string[]) => walletAddress('generated', String(options.seed), ...label);
   const start = options.startTs ?? 1_727_000_000;
   const span = 45 * 86_400;
   const solPriceUsd = 150;
@@ -147,5 +149,5 @@ export function generatorKit(options: GenerateOptions) {
   const playsPerWallet = Math.max(1, Math.floor(tradeShare / 2));
   const noiseCount = Math.max(1, options.txPerWallet - playsPerWallet * 2);
 
-  return { rng, pick, logUniform, addr, start, span, solPriceUsd, tokens, spam, priced, popular, priceOf, decimalsOf, ui, makePlays, tradesFor, noise, playsPerWallet, noiseCount };
+  return { rng, pick, logUniform, addr, keyAddr, start, span, solPriceUsd, tokens, spam, priced, popular, priceOf, decimalsOf, ui, makePlays, tradesFor, noise, playsPerWallet, noiseCount };
 }

@@ -4,6 +4,7 @@
 import { FUNDING_DEFAULTS, KNOWN_ADDRESSES, counterpartyActivityClass, fundingOriginOf, summariseSignatures } from '../../../src/domain/detection/funding';
 import { generateWorld, parseWorld, SimWorld, type World } from '../../../src/simulator';
 import { ADVERSARIAL_CASES } from '../../../src/simulator/generator-adversarial';
+import { isOnCurve } from '../../../src/domain/holders/on-curve';
 
 type Wallet = World['wallets'][number];
 const adversarial = (seed: number, wallets = 112) => parseWorld(generateWorld({ seed, wallets, txPerWallet: 40, scenario: 'adversarial', largeWallet: false }));
@@ -132,6 +133,8 @@ describe('generateWorld({ scenario: "adversarial" })', () => {
       expect([...payersOf(main)]).toEqual([main.address]);
       for (const m of others) expect([...payersOf(m)]).toEqual([main.address]);
 
+      // every wallet, its fee payer and the relayer are keys that sign (a program-derived address pays no fee and signs nothing)
+      expect([...w.wallets.map((x) => x.address), payer].filter((a) => !isOnCurve(a))).toEqual([]);
       const users = walletsOf(w, decoyOf(w, 'gasless-relayer').members);
       const relayer = decoyOf(w, 'gasless-relayer').funder!;
       expect(activityOf(w, relayer)).toBe('service');
