@@ -116,6 +116,21 @@ describe('extractTransfers: fees another account paid (engine 2.8.0)', () => {
     expect(extractTransfers(tx, FRIEND).map((t) => t.asset === 'FEE')).toEqual([false]);
   });
 
+  it('an RFQ fill whose market maker paid the fee: its fee, and not its SOL, which is the trade\'s other side', () => {
+    // the shape of a Jupiter RFQ fill on chain: W sends its token to the market maker, which pays the
+    // fee and sends W the SOL (Helius types it UNKNOWN)
+    const MAKER = 'MaKer11q2Wx7Yk4Nv3Rm8Jc5Hd1Gf6Tp2Bb9Zu7WeQa';
+    const tx = load('domain', 'plain-token-transfer.json');
+    tx.type = 'UNKNOWN';
+    tx.feePayer = MAKER;
+    tx.tokenTransfers = tx.tokenTransfers!.map((t) => ({ ...t, toUserAccount: MAKER }));
+    tx.nativeTransfers = [{ fromUserAccount: MAKER, toUserAccount: W, amount: 52_708_178 }];
+    expect(extractTransfers(tx, W, { traded: true }).map((t) => [t.direction, t.counterparty, t.asset])).toEqual([['in', MAKER, 'FEE']]);
+    // a bundler that funds the buying wallet exchanged no token with it: its SOL is kept
+    const funded = { ...tx, tokenTransfers: tx.tokenTransfers!.map((t) => ({ ...t, toUserAccount: FRIEND })) };
+    expect(extractTransfers(funded, W, { traded: true }).map((t) => [t.direction, t.counterparty, t.asset])).toEqual([['in', MAKER, 'FEE'], ['in', MAKER, 'SOL']]);
+  });
+
   it('a bot key that signs and pays for the wallet\'s swap, the wallet only the owner of its token accounts, is its fee payer', () => {
     const tx = load('domain', 'raydium-wallet-only-through-token-accounts.json');
     expect(extractTransfers(tx, W).map((t) => [t.direction, t.counterparty, t.asset, t.rawAmount])).toEqual([['in', tx.feePayer, 'FEE', '5000']]);

@@ -26,15 +26,16 @@ export interface TransferOptions {
  * - a failed transaction moves nothing (Helius still lists its transfers);
  * - when the wallet traded in the transaction (extraction gives it a `swap` leg, or skips it as
  *   `liquidity` / `non-fungible`), its transfers are legs of that trade and are dropped, except SOL
- *   exchanged with the transaction's fee payer when that is another wallet (a bundler funding the
- *   wallet in the buying transaction);
+ *   exchanged with the transaction's fee payer when that is another wallet that exchanged no token
+ *   with it (a bundler funding the wallet in the buying transaction; a market maker filling its
+ *   order, who pays the fee of an RFQ fill, is the trade's other side: its SOL is the trade's);
  * - no counterparty (mint, burn) or the wallet itself (wrap, unwrap, own accounts) → dropped;
  * - SOL to or from a token account (ATA rent, wrapping), a Jito tip account, or an account the
  *   transaction creates or allocates (rent) → dropped: these are not other wallets;
  * - SOL is summed per counterparty and direction within the transaction; totals under
  *   `dustLamports` (default 100,000 lamports, `SOL_DUST_LAMPORTS`) are dust and dropped;
  * - wrapped SOL moved between two wallets counts as SOL (asset `'SOL'`); tokens keep their mint;
- * - a transaction of the wallet's own (it traded, or sent SOL or a token to another account) whose
+ * - a transaction of the wallet's own (SOL or a token left its own accounts) whose
  *   fee another account paid adds one transfer in from that fee payer, of asset `'FEE'` (`FEE_ASSET`)
  *   and the fee as its amount: the payer signed it with the wallet (engine 2.8.0, `sponsoredBy`).
  * Amounts: SOL exactly from lamports; a token exactly from the wallet's own integer balance change
@@ -48,12 +49,15 @@ export function extractTransfers(tx: EnhancedTransaction, wallet: string, opts: 
   const traded = opts.traded ?? tradedIn(tx, wallet);
   const notWallets = nonWalletAccounts(tx);
   const out: WalletTransfer[] = [];
+  // a fee payer that exchanged a token with the wallet is the trade's other side (a market maker's fill)
+  const payer = tx.feePayer;
+  const payerTraded = (tx.tokenTransfers ?? []).some((t) => (t.fromUserAccount === wallet && t.toUserAccount === payer) || (t.fromUserAccount === payer && t.toUserAccount === wallet));
 
   const sol = new Map<string, bigint>(); // `${direction}:${counterparty}` → lamports
   for (const t of tx.nativeTransfers ?? []) {
     const side = sideOf(t.fromUserAccount, t.toUserAccount, wallet);
     if (side === null || notWallets.has(side.counterparty)) continue;
-    if (traded && (side.counterparty !== tx.feePayer || tx.feePayer === wallet)) continue;
+    if (traded && (side.counterparty !== payer || payer === wallet || payerTraded)) continue;
     const key = `${side.direction}:${side.counterparty}`;
     sol.set(key, (sol.get(key) ?? 0n) + BigInt(t.amount));
   }
@@ -88,8 +92,8 @@ export function extractTransfers(tx: EnhancedTransaction, wallet: string, opts: 
     const [direction, counterparty, asset] = key.split(':') as ['in' | 'out', string, string];
     out.push(make(tx, wallet, counterparty, direction, asset, v.raw, v.decimals, v.exact));
   }
-  const payer = sponsoredBy(tx, wallet);
-  if (payer !== null) out.push(make(tx, wallet, payer, 'in', FEE_ASSET, BigInt(tx.fee), 9, true));
+  const sponsor = sponsoredBy(tx, wallet);
+  if (sponsor !== null) out.push(make(tx, wallet, sponsor, 'in', FEE_ASSET, BigInt(tx.fee), 9, true));
   return out.sort(compareTransfers);
 }
 
