@@ -878,16 +878,21 @@ export function sweepTransfer(t: WalletTransfer): boolean {
 
 /**
  * Whether a transfer can be funding evidence with a third party: any token, or SOL from
- * `fundingMinLamports` on; a fee another account paid (`FEE_ASSET`) is no funding (`feePayments`).
+ * `fundingMinLamports` on; a fee another account paid (`feeTransfer`) is no funding.
  */
 export function fundingTransfer(t: WalletTransfer): boolean {
-  if (t.asset === FEE_ASSET) return false;
+  if (feeTransfer(t)) return false;
   return t.asset !== SOL_ASSET || BigInt(t.rawAmount) >= BigInt(FUNDING_DEFAULTS.fundingMinLamports);
 }
 
-/** A wallet's transactions whose fee `payer` paid (`FEE_ASSET`), in time order. */
+/** Whether a transfer is a fee its counterparty paid for a transaction of the wallet's own (`FEE_ASSET`). */
+export function feeTransfer(t: WalletTransfer): boolean {
+  return t.asset === FEE_ASSET;
+}
+
+/** A wallet's transactions whose fee `payer` paid, in time order. */
 export function feePayments(profile: FundingProfile, payer: string): WalletTransfer[] {
-  return (profile.byCounterparty.get(payer) ?? []).filter((t) => t.asset === FEE_ASSET);
+  return (profile.byCounterparty.get(payer) ?? []).filter(feeTransfer);
 }
 
 export function fundingProfile(wallet: string, transfers: readonly WalletTransfer[]): FundingProfile {
@@ -950,7 +955,7 @@ export function fundingForPair(
   const direct = FUNDING_DEFAULTS.directStrength * Math.sqrt(Math.min(ownWeight(a.wallet), ownWeight(b.wallet)));
   if (direct > 0) {
     for (const t of a.byCounterparty.get(b.wallet) ?? []) {
-      if (t.asset === FEE_ASSET) continue;
+      if (feeTransfer(t)) continue;
       const [from, to] = t.direction === 'out' ? [a.wallet, b.wallet] : [b.wallet, a.wallet];
       evidence.push({ kind: 'direct', from, to, transfer: ref(t), strength: direct });
     }
@@ -1032,10 +1037,11 @@ export function fundingForPair(
     const largeList = large.byCounterparty.get(c);
     if (!largeList) continue;
     // the largest weight c can have here (SOL evidence): under the minimum, none of its evidence counts
-    if (weight(c) < minWeight) continue;
+    const wc = weight(c);
+    if (wc < minWeight) continue;
     const [listA, listB] = small === a ? [smallList, largeList] : [largeList, smallList];
     // paying both wallets' fees is a fact of its own, besides funding them first
-    const fees = commonFeePayer(c, listA, listB, stats, weight(c), dedicatedWallet(stats.activity?.get(c), degree(c)), minWeight);
+    const fees = commonFeePayer(c, listA, listB, stats, wc, dedicatedWallet(stats.activity?.get(c), degree(c)));
     if (fees !== null) evidence.push(fees);
     if (c === firstFunder || between.has(c)) continue;
     for (const direction of ['in', 'out'] as const) {
@@ -1276,7 +1282,7 @@ export function fundingLinks(
  * `c` paid the fees of transactions of both wallets' own (`listA`, `listB`: each wallet's transfers
  * with `c`): `feePayerStrength` × w × the timing factor between the two closest of them, w its
  * weight as a SOL counterparty (`counterpartyLinkWeight`: 1 for a wallet of one owner, 0 for a busy
- * service such as a gasless relayer); null when it paid neither's or weighs too little.
+ * service such as a gasless relayer, at least the minimum); null when it did not pay both's.
  */
 function commonFeePayer(
   c: string,
@@ -1285,11 +1291,9 @@ function commonFeePayer(
   stats: CounterpartyStats,
   w: number,
   dedicated: boolean,
-  minWeight: number,
 ): Extract<FundingEvidence, { kind: 'common-fee-payer' }> | null {
-  if (w < minWeight) return null;
-  const xs = listA.filter((t) => t.asset === FEE_ASSET);
-  const ys = listB.filter((t) => t.asset === FEE_ASSET);
+  const xs = listA.filter(feeTransfer);
+  const ys = listB.filter(feeTransfer);
   const closest = closestOf(xs, ys);
   if (closest === null) return null;
   const [ta, tb] = closest;

@@ -51,7 +51,7 @@ export function extractTransfers(tx: EnhancedTransaction, wallet: string, opts: 
   const out: WalletTransfer[] = [];
   // a fee payer that exchanged a token with the wallet is the trade's other side (a market maker's fill)
   const payer = tx.feePayer;
-  const payerTraded = (tx.tokenTransfers ?? []).some((t) => (t.fromUserAccount === wallet && t.toUserAccount === payer) || (t.fromUserAccount === payer && t.toUserAccount === wallet));
+  const payerTraded = traded && (tx.tokenTransfers ?? []).some((t) => (t.fromUserAccount === wallet && t.toUserAccount === payer) || (t.fromUserAccount === payer && t.toUserAccount === wallet));
 
   const sol = new Map<string, bigint>(); // `${direction}:${counterparty}` → lamports
   for (const t of tx.nativeTransfers ?? []) {

@@ -8,7 +8,7 @@ export type { SwapLeg };
 export const SOL_ASSET = 'SOL';
 
 /**
- * `WalletTransfer.asset` of a transaction of the wallet's own (it traded, or sent SOL or a token)
+ * `WalletTransfer.asset` of a transaction of the wallet's own (SOL or a token left its own accounts)
  * whose fee another account paid (engine 2.8.0): the counterparty is that fee payer, the direction
  * `in`, the amount the fee. Whoever pays a transaction's fee signs it with the wallet: a gasless
  * relayer for strangers (a busy service), or an operator paying its wallets' fees from one wallet so

@@ -3,8 +3,7 @@
 // its confidence and the evidence that binds it.
 import { CLUSTER_DEFAULTS, clusterPairs, type ClusterOptions } from '../detection/cluster';
 import { relatedness, type SignalName } from '../detection/combine';
-import { KNOWN_ADDRESSES, commonDownstreamCollectors, commonUpstreamFunders, fundingTransfer, type FundingProfile, type GroupFunding } from '../detection/funding';
-import { FEE_ASSET } from '../detection/types';
+import { KNOWN_ADDRESSES, commonDownstreamCollectors, commonUpstreamFunders, feeTransfer, fundingTransfer, type FundingProfile, type GroupFunding } from '../detection/funding';
 import { evidenceSummary } from './evidence';
 import { pairIndex } from './signals';
 import type { ClusterEvidence, CommonCounterpartyKind, ScoreName, SimilarityCluster, SimilarityPair } from './types';
@@ -130,9 +129,9 @@ function scoreAt(column: Float64Array, k: number): number | null {
 
 /**
  * Counterparties (not members, not known exchanges or bridges, not `services`) that were the first
- * funder of, sent to, received from, or paid the fees of (engine 2.8.0) two or more members, or where two or more members' funding
- * chains meet above a first funder and that weigh there as the engine weighs them
- * (`commonUpstreamFunders`: not unread, not a service); most members first.
+ * funder of, sent to, received from, or paid the fees of (engine 2.8.0) two or more members, or
+ * where two or more members' funding chains meet above a first funder and that weigh there as the
+ * engine weighs them (`commonUpstreamFunders`: not unread, not a service); most members first.
  */
 function commonCounterparties(
   profiles: ReadonlyArray<FundingProfile | null>,
@@ -154,7 +153,7 @@ function commonCounterparties(
     if (first !== null) add(first, 'first-funder');
     for (const [counterparty, list] of p.byCounterparty) {
       // paying a member's fees is cited besides funding it first, as the pairs cite it
-      if (list.some((t) => t.asset === FEE_ASSET)) add(counterparty, 'fee-payer');
+      if (list.some(feeTransfer)) add(counterparty, 'fee-payer');
       if (counterparty === first) continue;
       if (list.some((t) => t.direction === 'in' && fundingTransfer(t))) add(counterparty, 'source');
       if (list.some((t) => t.direction === 'out' && fundingTransfer(t))) add(counterparty, 'destination');

@@ -75,7 +75,7 @@ export function evidenceSummary(e: PairEvidence | null): string {
       const f = e.funding[0];
       if (f === undefined) return 'funding links';
       if (f.kind === 'direct') return `direct transfer of ${f.transfer.amount} ${f.transfer.asset}`;
-      if (f.kind === 'fee-payer') return `${f.payer} paid the fees of ${f.transactions} transaction${f.transactions === 1 ? '' : 's'} of ${f.wallet}'s`;
+      if (f.kind === 'fee-payer') return `${f.payer} paid the fees of ${f.transactions} transaction${f.transactions === 1 ? '' : 's'} of ${f.wallet}'s own`;
       if (f.kind === 'common-fee-payer') return `fees paid by the same ${f.counterparty} (${formatLag(f.secondsApart)} apart)`;
       if (f.kind === 'indirect-transfer') return `${f.from} ${f.sweep ? 'swept SOL to' : 'funded'} ${f.to} through ${hops(f.via.length)}`;
       if (f.kind === 'common-downstream-collector') return `swept SOL through ${hops(f.viaA.length + f.viaB.length)} to the same ${f.counterparty}`;
