@@ -1,7 +1,7 @@
 import type { SwapLeg } from '../swaps/types';
 import { buy, sell } from '../testing/legs';
 import { seededRandom as rng } from '../random';
-import { timingBound } from '../similarity/signals';
+import { computeSimilarity } from '../similarity/compute';
 import { poissonTailDigits, timingForPair, timingLinks, tradeIndex } from './timing';
 
 const T0 = 1_710_000_000;
@@ -64,8 +64,33 @@ describe('timingForPair', () => {
     expect(r.forward.leaderCoverage).toBeCloseTo(0.2, 12);
     expect(r.forward.improbability).toBeGreaterThan(12);
     expect(r.score).toBeGreaterThan(0.75);
-    // the similarity kernel skips pairs by an upper bound of this score: it must hold here too
-    expect(timingBound(r.forward.matched, r.backward.matched, 100, 100)).toBeGreaterThanOrEqual(r.score);
+    // the similarity kernel skips pairs by an upper bound of this score (its lag peaks): it must hold here too
+    const group = computeSimilarity({ wallets: [{ address: 'A', legs: leader, holdings: {} }, { address: 'B', legs: follower, holdings: {} }] });
+    expect(group.pairs[0].scores.timing).toBe(r.score);
+  });
+
+  it('finds a diluted copier: 7 of the leader\'s 150 trades copied, buys 15 s and sales 30 s behind, among 100 trades of its own', () => {
+    const random = rng(11);
+    const trades = (wallet: string, prefix: string, count: number): SwapLeg[] =>
+      Array.from({ length: count }, (_, k) => (k % 2 === 0 ? buy : sell)({ wallet, mint: `${prefix}${k >> 1}`, t: T0 + Math.floor(random() * 60 * DAY) + (k % 2) * 3600, raw: 1, sol: 1 }));
+    const leader = trades('A', 'LEAD', 150);
+    // the copies: 5 buys 15 s behind and 2 sales 30 s behind (the buy's delay again)
+    const follower = trades('B', 'OWN', 100);
+    for (const k of [0, 10, 20, 30, 40, 51, 61]) {
+      const l = leader[k];
+      follower.push((l.direction === 'buy' ? buy : sell)({ wallet: 'B', mint: l.mint, t: l.timestamp + (l.direction === 'buy' ? 15 : 30) + Math.round(random() * 2 - 1), raw: 1, sol: 1 }));
+    }
+    const r = timingForPair(tradeIndex('A', leader), tradeIndex('B', follower))!;
+    expect(r.forward.matched).toBe(7);
+    expect(r.forward.leaderCoverage).toBeLessThan(0.05);
+    // the buys' lags are packed at their median: 5 matches where chance puts a few thousandths
+    expect(r.forward.peakedMatches).toBe(5);
+    expect(r.forward.improbability).toBeGreaterThan(8);
+    expect(r.score).toBeGreaterThan(0.4);
+    expect(r.leader).toBe('A');
+    // the similarity kernel's bound must not skip it
+    const group = computeSimilarity({ wallets: [{ address: 'A', legs: leader, holdings: {} }, { address: 'B', legs: follower, holdings: {} }] });
+    expect(group.pairs[0].scores.timing).toBe(r.score);
   });
 
   it('does not take a few consistent matches for a copier by improbability alone', () => {

@@ -20,11 +20,6 @@ export const TIMING_DEFAULTS = {
   simultaneousSeconds: 2,
   /** matches at one lag needed before their improbability alone can carry the score */
   minSignificantMatches: 5,
-  /**
-   * …and the share of the leader's trades matched: what keeps the route affordable, since the
-   * similarity kernel must compute every pair it could lift exactly (see `timingBound`)
-   */
-  minSignificantShare: 0.1,
   /** a match is at the median lag when within max(this, `peakToleranceShare` of it) of it */
   peakToleranceSeconds: 5,
   peakToleranceShare: 0.1,
@@ -98,7 +93,10 @@ export interface DirectionalTiming {
   lagConsistency: number;
   /** mean of 0.5 + 0.5 × 2^(−lag / half-life) over matches */
   lagWeight: number;
-  /** matches within max(5 s, 10 % of it) of the median lag */
+  /**
+   * matches within max(5 s, 10 % of it) of the median lag: of all the matches, the buys or the
+   * sales, whichever set is the most improbably packed (see `improbability`)
+   */
   peakedMatches: number;
   /**
    * −log10 of the chance of as many matches at the median lag as `peakedMatches` (Poisson tail,
@@ -138,8 +136,11 @@ export interface TimingResult extends SignalResult<LagMatch> {
  *   (a follower trading at random has its next trade of the key there with that probability) and
  *   matched × (hi − lo) / window (the pair's matches spread evenly: a crowd buying around the same
  *   launches matches often, at scattered lags), s = −log10 P(Poisson(Ec) ≥ c), scaled (s − 4) / 8
- *   into [0, 1], from 5 such matches on. Coverage alone is diluted by the wallets' own
- *   trades: 20 trades copied at a steady 15 s of a leader's 100 are decisive (s ≈ 37), not 20 %.
+ *   into [0, 1], from 5 such matches on; taken over all the matches, the buys' alone and the
+ *   sales' alone (each side's Ec from its own keys and matches), the most improbable counting (a
+ *   bot copying sales after a longer delay packs each side at its own lag). Coverage alone is
+ *   diluted by the wallets' own trades: 20 trades copied at a steady 15 s of a leader's 100 are
+ *   decisive (s ≈ 37), not 20 %; so are 7 of a leader's 150 among 100 of the follower's own.
  * So popular tokens traded often by both do not make a copier, a slow copier with a steady lag
  * does, and the follower's own extra trades only lower the smallest factor. The pair's score is
  * the larger direction.
@@ -209,12 +210,15 @@ export function timingLinks(indexes: readonly TradeIndex[], opts: TimingOptions 
 
 type Resolved = Record<keyof typeof TIMING_DEFAULTS, number>;
 
+/** the sets of matches whose packing at one lag the improbability route weighs */
+const LAG_SIDES = ['all', 'buy', 'sell'] as const;
+
 function direction(leader: TradeIndex, follower: TradeIndex, o: Resolved): { result: DirectionalTiming; matches: LagMatch[] } {
   const span = Math.max(o.minSpanSeconds, follower.lastTime - follower.firstTime);
   const matches: LagMatch[] = [];
   let expected = 0;
-  /** per shared key: the leader's trades of it and the follower's rate of it */
-  const keyRates: Array<[number, number]> = [];
+  /** per shared key: the leader's trades of it, the follower's rate of it, and whether it is a buy key */
+  const keyRates: Array<[number, number, boolean]> = [];
   const small = leader.byKey.size <= follower.byKey.size ? leader : follower;
   for (const key of small.byKey.keys()) {
     const f = follower.byKey.get(key);
@@ -222,7 +226,7 @@ function direction(leader: TradeIndex, follower: TradeIndex, o: Resolved): { res
     if (!f || !l) continue;
     const rate = f.length / span;
     expected += l.length * (1 - Math.exp(-rate * o.windowSeconds));
-    keyRates.push([l.length, rate]);
+    keyRates.push([l.length, rate, l[0].direction === 'buy']);
     let j = 0;
     for (const lt of l) {
       while (j < f.length && f[j].timestamp < lt.timestamp) j++;
@@ -254,24 +258,33 @@ function direction(leader: TradeIndex, follower: TradeIndex, o: Resolved): { res
   lagWeight = m > 0 ? lagWeight / m : 0;
   const coverage = leader.trades > expected ? clamp01((m - expected) / (leader.trades - expected)) : 0;
   // the improbability route: matches packed at one lag (a bot's fixed delay) that neither the
-  // follower's trading rate nor the spread of the pair's own lags explains
+  // follower's trading rate nor the spread of the pair's own lags explains; taken over all the
+  // matches, the buys' and the sales' (a bot copying sales more slowly than buys, or after the
+  // buy's delay again, packs each side at its own lag), the most improbable counting
   let peaked = 0;
   let improbability = 0;
-  if (med !== null) {
-    const tolerance = Math.max(o.peakToleranceSeconds, med * o.peakToleranceShare);
-    const lo = Math.max(0, med - tolerance);
-    const hi = Math.min(o.windowSeconds, med + tolerance);
-    for (const lag of lags) if (lag >= lo && lag <= hi) peaked++;
+  let peakedEnough = false;
+  for (const side of LAG_SIDES) {
+    const sideLags = side === 'all' ? lags : matches.filter((x) => x.direction === side).map((x) => x.lagSeconds);
+    if (sideLags.length === 0 || (side !== 'all' && sideLags.length === m)) continue;
+    const peak = lagPeak(Float64Array.from(sideLags).sort(), sideLags.length, o.windowSeconds);
     // chance matches in [lo, hi] under two models, the larger counts: a follower trading the key
     // at random has its next trade there with probability e^(−rate·lo) − e^(−rate·hi); and the
-    // pair's matches spread evenly over the window (a crowd buying around the same launches
-    // matches often, at scattered lags, whatever the follower's average rate says)
+    // matches spread evenly over the window (a crowd buying around the same launches matches
+    // often, at scattered lags, whatever the follower's average rate says)
     let byRate = 0;
-    for (const [trades, rate] of keyRates) byRate += trades * (Math.exp(-rate * lo) - Math.exp(-rate * hi));
-    const bySpread = m * ((hi - lo) / o.windowSeconds);
-    improbability = Math.min(99, poissonTailDigits(peaked, Math.max(byRate, bySpread)));
+    for (const [trades, rate, buys] of keyRates) {
+      if (side === 'all' || buys === (side === 'buy')) byRate += trades * (Math.exp(-rate * peak.lo) - Math.exp(-rate * peak.hi));
+    }
+    const digits = Math.min(99, poissonTailDigits(peak.peaked, Math.max(byRate, peak.bySpread)));
+    const enough = peak.peaked >= o.minSignificantMatches;
+    if ((enough && !peakedEnough) || (enough === peakedEnough && (digits > improbability || (digits === improbability && peak.peaked > peaked)))) {
+      improbability = digits;
+      peaked = peak.peaked;
+      peakedEnough = enough;
+    }
   }
-  const significance = peaked >= o.minSignificantMatches && m >= o.minSignificantShare * leader.trades ? clamp01((improbability - o.significanceFrom) / (o.significanceFull - o.significanceFrom)) : 0;
+  const significance = peaked >= o.minSignificantMatches ? clamp01((improbability - o.significanceFrom) / (o.significanceFull - o.significanceFrom)) : 0;
   const excess = Math.max(coverage, significance);
   const followerShare = m / follower.trades;
   const score =
@@ -296,6 +309,23 @@ function direction(leader: TradeIndex, follower: TradeIndex, o: Resolved): { res
     },
     matches,
   };
+}
+
+/**
+ * The improbability route's figures of a direction's lags, sorted ascending (sorted[0..m)): the
+ * matches within max(5 s, 10 % of it) of the median lag, [lo, hi] (clamped to the window), and the
+ * chance matches there if the m matches spread evenly over the window. The similarity kernel
+ * computes the same from the same lags to bound the score (`lagPeakBound` in similarity/kernel.ts).
+ */
+export function lagPeak(sorted: Float64Array, m: number, windowSeconds: number): { median: number; lo: number; hi: number; peaked: number; bySpread: number } {
+  const mid = m >> 1;
+  const med = m % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  const tolerance = Math.max(TIMING_DEFAULTS.peakToleranceSeconds, med * TIMING_DEFAULTS.peakToleranceShare);
+  const lo = Math.max(0, med - tolerance);
+  const hi = Math.min(windowSeconds, med + tolerance);
+  let peaked = 0;
+  for (let k = 0; k < m; k++) if (sorted[k] >= lo && sorted[k] <= hi) peaked++;
+  return { median: med, lo, hi, peaked, bySpread: m * ((hi - lo) / windowSeconds) };
 }
 
 /**

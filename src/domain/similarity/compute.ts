@@ -22,6 +22,8 @@ import {
   CNT_CO_TRADED_B,
   CNT_NEAR_A,
   CNT_NEAR_B,
+  CNT_PEAK_A,
+  CNT_PEAK_B,
   CNT_SHARED,
   CNT_TOP_COUNT,
 } from './kernel';
@@ -298,7 +300,7 @@ function pairFacts(a: WalletVector, b: WalletVector, i: number, j: number, index
   // detection v2: sparse signals looked up by pair, rarity from the row's shared rarity weight
   const traded = signals.trades[i] > 0 && signals.trades[j] > 0;
   const timingResult =
-    traded && timingBound(counts[c + CNT_NEAR_A], counts[c + CNT_NEAR_B], signals.trades[i], signals.trades[j]) >= TIMING_MIN_SCORE
+    traded && timingBound(counts[c + CNT_NEAR_A], counts[c + CNT_NEAR_B], counts[c + CNT_PEAK_A], counts[c + CNT_PEAK_B], signals.trades[i], signals.trades[j]) >= TIMING_MIN_SCORE
       ? pairTiming(signals, i, j)
       : null;
   const timing = traded ? (timingResult !== null && timingResult.score >= TIMING_MIN_SCORE ? timingResult.score : 0) : null;

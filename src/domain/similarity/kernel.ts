@@ -1,6 +1,7 @@
 // The inner loop of all-pairs similarity: one row (wallet i against every later wallet j) at a time.
 // The main thread and the helper threads (pair-worker.ts) run this same module, so a row's figures
 // do not depend on which thread computed it.
+import { TIMING_DEFAULTS, lagPeak, poissonTailDigits } from '../detection/timing';
 
 /** Everything a row reads; flat typed arrays (SharedArrayBuffer-backed when a helper thread runs). */
 export interface RowInputs {
@@ -56,7 +57,7 @@ export const ACC_SHARED_WEIGHT_A = 2;
 export const ACC_SHARED_WEIGHT_B = 3;
 const ACC_TOP_FLOOR = 4;
 export const ACC_RARITY = 5;
-export const CNT = 6;
+export const CNT = 8;
 export const CNT_SHARED = 0;
 export const CNT_CO_TRADED_A = 1;
 export const CNT_CO_TRADED_B = 2;
@@ -64,6 +65,13 @@ export const CNT_TOP_COUNT = 3;
 /** trades of A (B) with a trade of the other, same token and direction, within `timingWindow` */
 export const CNT_NEAR_A = 4;
 export const CNT_NEAR_B = 5;
+/**
+ * 1 when timing's improbability route could open with A (B) leading: the pair's matches (detection/
+ * timing's one-to-one matching, done here as there) are packed at their median lag enough, and
+ * improbably enough even against the fewest chance matches timing could take (see `lagPeakBound`)
+ */
+export const CNT_PEAK_A = 6;
+export const CNT_PEAK_B = 7;
 // posting record layout: one cache line of everything the inner loop reads about a posting
 export const REC = 8;
 export const REC_WALLET = 0;
@@ -77,6 +85,78 @@ export const REC_SELL_MODE = 7;
 export const TRADES_NONE = 0;
 export const TRADES_ONE = 1;
 export const TRADES_MANY = 2;
+
+// The lags of a row's matches, per entry, direction and side, as linked lists in growing scratch
+// arrays (a thread computes one row at a time): list 4·(e − first) + 2·d + s of entry e (d = 0 with
+// A leading, 1 with B; s = 0 for buys, 1 for sales) starts at lagHead[list], each node's lag at
+// lagValue[k] and the next node at lagNext[k].
+const LISTS = 4;
+let lagHead = new Int32Array(0);
+let lagCount = new Int32Array(0);
+let lagValue = new Float64Array(1024);
+let lagNext = new Int32Array(1024);
+let lagUsed = 0;
+let lagSorted = new Float64Array(64);
+
+function pushLag(list: number, lag: number): void {
+  if (lagUsed === lagValue.length) {
+    const value = new Float64Array(lagUsed * 2);
+    value.set(lagValue);
+    lagValue = value;
+    const next = new Int32Array(lagUsed * 2);
+    next.set(lagNext);
+    lagNext = next;
+  }
+  lagValue[lagUsed] = lag;
+  lagNext[lagUsed] = lagHead[list];
+  lagHead[list] = lagUsed++;
+  lagCount[list]++;
+}
+
+/**
+ * Matches with the trades at ts[a0..a1) leading those at ts[b0..b1) (both ascending), as
+ * detection/timing pairs them: each leading trade with the earliest unmatched later one within
+ * `window`. Adds each one's lag to list `list`.
+ */
+function addLags(list: number, ts: Float64Array, a0: number, a1: number, b0: number, b1: number, window: number): void {
+  let j = b0;
+  for (let i = a0; i < a1; i++) {
+    const t = ts[i];
+    while (j < b1 && ts[j] < t) j++;
+    if (j >= b1) break;
+    const lag = ts[j] - t;
+    if (lag > window) continue;
+    pushLag(list, lag);
+    j++;
+  }
+}
+
+/**
+ * 1 when the matches of lists `list` (buys) and `list` + 1 (sales) could open timing's
+ * improbability route: detection/timing's `lagPeak` of all of them, of the buys or of the sales
+ * (the same matches as timing's own, so the same median, interval and count at it) holds
+ * `minSignificantMatches` and −log10 P(Poisson(λ) ≥ that count) is over `significanceFrom` with λ
+ * its chance matches by spread alone. Timing takes λ as the larger of that and the chance by the
+ * follower's rates, so its improbability is at most this one: 0 means its improbability excess is 0.
+ */
+function lagPeakBound(list: number, window: number): number {
+  const buys = lagCount[list];
+  const sells = lagCount[list + 1];
+  const all = buys + sells;
+  if (all < TIMING_DEFAULTS.minSignificantMatches) return 0;
+  if (lagSorted.length < all) lagSorted = new Float64Array(all * 2);
+  let n = 0;
+  for (let k = lagHead[list]; k >= 0; k = lagNext[k]) lagSorted[n++] = lagValue[k];
+  for (let k = lagHead[list + 1]; k >= 0; k = lagNext[k]) lagSorted[n++] = lagValue[k];
+  if (buys > 0 && sells > 0 && (packed(lagSorted.subarray(0, buys).sort(), window) || packed(lagSorted.subarray(buys, all).sort(), window))) return 1;
+  return packed(lagSorted.subarray(0, all).sort(), window) ? 1 : 0;
+}
+
+function packed(sorted: Float64Array, window: number): boolean {
+  if (sorted.length < TIMING_DEFAULTS.minSignificantMatches) return false;
+  const peak = lagPeak(sorted, sorted.length, window);
+  return peak.peaked >= TIMING_DEFAULTS.minSignificantMatches && poissonTailDigits(peak.peaked, peak.bySpread) > TIMING_DEFAULTS.significanceFrom;
+}
 
 /** How many of xs[x0..x1) have some ys[y0..y1) within `window` seconds (both ascending). */
 export function countNear(xs: Float64Array, x0: number, x1: number, ys: Float64Array, y0: number, y1: number, window: number): number {
@@ -98,15 +178,26 @@ function coTraded(ts: Float64Array, a0: number, a1: number, b0: number, b1: numb
   return countNear(ts, a0, a1, ts, b0, b1, window);
 }
 
-function coTradeMany(counts: Int32Array, c: number, start: Int32Array, ts: Float64Array, own: number, p: number, window: number, timingWindow: number): void {
+function coTradeMany(counts: Int32Array, c: number, l: number, start: Int32Array, ts: Float64Array, own: number, p: number, window: number, timingWindow: number): void {
   const a0 = start[own];
   const a1 = start[own + 1];
   const b0 = start[p];
   const b1 = start[p + 1];
   counts[c + CNT_CO_TRADED_A] += coTraded(ts, a0, a1, b0, b1, window);
   counts[c + CNT_CO_TRADED_B] += coTraded(ts, b0, b1, a0, a1, window);
-  counts[c + CNT_NEAR_A] += coTraded(ts, a0, a1, b0, b1, timingWindow);
+  const nearA = coTraded(ts, a0, a1, b0, b1, timingWindow);
+  if (nearA === 0) return; // no trade of either within the window of the other's: no match either way
+  counts[c + CNT_NEAR_A] += nearA;
   counts[c + CNT_NEAR_B] += coTraded(ts, b0, b1, a0, a1, timingWindow);
+  addLags(l, ts, a0, a1, b0, b1, timingWindow);
+  addLags(l + 2, ts, b0, b1, a0, a1, timingWindow);
+}
+
+/** One trade each: a match in the direction of the later one (both at one second: both ways). */
+function addLag(l: number, aTime: number, bTime: number, timingWindow: number): void {
+  const d = bTime - aTime;
+  if (d >= 0 && d <= timingWindow) pushLag(l, d);
+  if (d <= 0 && -d <= timingWindow) pushLag(l + 2, aTime - bTime);
 }
 
 /**
@@ -142,7 +233,7 @@ function insertTop(store: RowStore, max: number, e: number, token: number, produ
 }
 
 /** Adds token `token` (wallet i's posting `own`) to the entry of every later wallet holding it. */
-function accumulateToken(inp: RowInputs, store: RowStore, shift: number, token: number, own: number): void {
+function accumulateToken(inp: RowInputs, store: RowStore, shift: number, first: number, token: number, own: number): void {
   const acc = store.acc;
   const counts = store.counts;
   const rec = inp.rec;
@@ -167,6 +258,7 @@ function accumulateToken(inp: RowInputs, store: RowStore, shift: number, token: 
     const product = wA * wB;
     const x = e * ACC;
     const c = e * CNT;
+    const l = LISTS * (e - first);
     counts[c + CNT_SHARED]++;
     acc[x + ACC_DOT] += product;
     acc[x + ACC_MIN_WEIGHT_SUM] += wA < wB ? wA : wB;
@@ -182,12 +274,14 @@ function accumulateToken(inp: RowInputs, store: RowStore, shift: number, token: 
       const near = d <= window ? 1 : 0;
       counts[c + CNT_CO_TRADED_A] += near;
       counts[c + CNT_CO_TRADED_B] += near;
-      const nearT = d <= timingWindow ? 1 : 0;
-      counts[c + CNT_NEAR_A] += nearT;
-      counts[c + CNT_NEAR_B] += nearT;
+      if (d <= timingWindow) {
+        counts[c + CNT_NEAR_A]++;
+        counts[c + CNT_NEAR_B]++;
+        addLag(l, aBuy, rec[r + REC_BUY_FIRST], timingWindow);
+      }
     } else if (aBuyMode !== TRADES_NONE && bBuyMode !== TRADES_NONE) {
       if (!(aBuy - wide > rec[r + REC_BUY_LAST] || rec[r + REC_BUY_FIRST] - wide > aBuyLast)) {
-        coTradeMany(counts, c, inp.buyStart, inp.buyTs, own, p, window, timingWindow);
+        coTradeMany(counts, c, l, inp.buyStart, inp.buyTs, own, p, window, timingWindow);
       }
     }
     const bSellMode = rec[r + REC_SELL_MODE];
@@ -196,12 +290,14 @@ function accumulateToken(inp: RowInputs, store: RowStore, shift: number, token: 
       const near = d <= window ? 1 : 0;
       counts[c + CNT_CO_TRADED_A] += near;
       counts[c + CNT_CO_TRADED_B] += near;
-      const nearT = d <= timingWindow ? 1 : 0;
-      counts[c + CNT_NEAR_A] += nearT;
-      counts[c + CNT_NEAR_B] += nearT;
+      if (d <= timingWindow) {
+        counts[c + CNT_NEAR_A]++;
+        counts[c + CNT_NEAR_B]++;
+        addLag(l + 1, aSell, rec[r + REC_SELL_FIRST], timingWindow);
+      }
     } else if (aSellMode !== TRADES_NONE && bSellMode !== TRADES_NONE) {
       if (!(aSell - wide > rec[r + REC_SELL_LAST] || rec[r + REC_SELL_FIRST] - wide > aSellLast)) {
-        coTradeMany(counts, c, inp.sellStart, inp.sellTs, own, p, window, timingWindow);
+        coTradeMany(counts, c, l + 1, inp.sellStart, inp.sellTs, own, p, window, timingWindow);
       }
     }
     // !(x <= floor) rather than x > floor so that insertTop decides NaN as a plain comparison would
@@ -222,7 +318,21 @@ export function computeRow(inp: RowInputs, store: RowStore, i: number, shift: nu
   for (let e = first; e < end; e++) store.acc[e * ACC + ACC_TOP_FLOOR] = floor;
   store.counts.fill(0, first * CNT, end * CNT);
   store.sharedHeld.fill(0, first, end);
-  for (let k = inp.tokStart[i]; k < inp.tokStart[i + 1]; k++) accumulateToken(inp, store, shift, inp.tokens[k], inp.ownTraded[k]);
+  const lists = LISTS * (end - first);
+  if (lagHead.length < lists) {
+    lagHead = new Int32Array(lists);
+    lagCount = new Int32Array(lists);
+  }
+  lagHead.fill(-1, 0, lists);
+  lagCount.fill(0, 0, lists);
+  lagUsed = 0;
+  for (let k = inp.tokStart[i]; k < inp.tokStart[i + 1]; k++) accumulateToken(inp, store, shift, first, inp.tokens[k], inp.ownTraded[k]);
+  const counts = store.counts;
+  for (let e = first; e < end; e++) {
+    const l = LISTS * (e - first);
+    counts[e * CNT + CNT_PEAK_A] = lagPeakBound(l, inp.timingWindow);
+    counts[e * CNT + CNT_PEAK_B] = lagPeakBound(l + 2, inp.timingWindow);
+  }
   const sharedHeld = store.sharedHeld;
   const heldWallet = inp.heldWallet;
   for (let k = inp.heldStart[i]; k < inp.heldStart[i + 1]; k++) {

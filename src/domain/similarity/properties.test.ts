@@ -190,6 +190,40 @@ describe('similarity properties (fast-check)', () => {
     );
   });
 
+  it('the kernel\'s lag peaks never skip a copier that scores by improbability, whatever its lag and however diluted', () => {
+    // a leader's trades over a month; followers copy some at one lag (any from 0 to past the
+    // window, a few seconds of jitter) among trades of their own, so the improbability route opens
+    // on sparse copies and peaks fall in every lag bin, at bin edges too
+    const trade = fc.record({ mint: fc.constantFrom(...MINTS), side: fc.constantFrom('buy', 'sell'), t: fc.integer({ min: 1_700_000_000, max: 1_700_000_000 + 30 * 86_400 }), sol: fc.constant(1), raw: fc.constant(1) });
+    const follower = fc.record({
+      lag: fc.oneof(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 1900 }), fc.constantFrom(5, 10, 45, 50, 55, 500, 1700, 1800)),
+      jitter: fc.array(fc.integer({ min: -3, max: 3 }), { minLength: 12, maxLength: 12 }),
+      copied: fc.uniqueArray(fc.nat(119), { minLength: 3, maxLength: 12, size: 'max' }),
+      own: fc.array(trade, { maxLength: 60, size: 'max' }),
+    });
+    fc.assert(
+      fc.property(fc.array(trade, { minLength: 20, maxLength: 120, size: 'max' }), fc.array(follower, { minLength: 1, maxLength: 3 }), (leader, followers) => {
+        const specs: WalletSpec[] = [
+          { legs: leader, held: [] },
+          ...followers.map((f) => ({
+            legs: [...f.copied.flatMap((k, n) => (k < leader.length ? [{ ...leader[k], t: Math.max(1_700_000_000, leader[k].t + f.lag + f.jitter[n]) }] : [])), ...f.own],
+            held: [],
+          })),
+        ];
+        const inputs = toInputs(specs);
+        const r = computeSimilarity({ wallets: inputs });
+        const index = new Map(inputs.map((w) => [w.address, tradeIndex(w.address, w.legs)]));
+        for (const p of r.pairs) {
+          const [x, y] = [p.walletA, p.walletB].sort();
+          const exact = timingForPair(index.get(x)!, index.get(y)!);
+          if (exact === null) expect(p.scores.timing).toBeNull();
+          else expect(p.scores.timing).toBe(exact.score >= 0.1 ? exact.score : 0);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('does not depend on token names: relabeling mints through a bijection keeps every score', () => {
     fc.assert(
       fc.property(groupArb, fc.shuffledSubarray(MINTS, { minLength: MINTS.length, maxLength: MINTS.length }), (specs, permuted) => {

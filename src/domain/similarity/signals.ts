@@ -1,7 +1,7 @@
 // Detection v2 signals of a whole group (docs/analytics.md, "Detection v2 signals"): bundles and
 // funding on sparse candidates (pairs with a co-buy or a counterparty in common), rarity inside the
-// row kernel (the per-token weights built here), timing per pair where the kernel's near counts
-// allow a score of at least TIMING_MIN_SCORE.
+// row kernel (the per-token weights built here), timing per pair where the kernel's near counts and
+// lag peaks allow a score of at least TIMING_MIN_SCORE.
 import { bundleLinks, type BundleLink } from '../detection/bundles';
 import { fundingLinks, fundingProfile, groupFunding, type FundingEvidence, type FundingProfile, type GroupFunding } from '../detection/funding';
 import { rarityOverlap, rarityProfile, tokenRarityWeight, type RarityOverlap, type RarityProfile } from '../detection/rarity';
@@ -65,30 +65,29 @@ export interface GroupSignals {
  * Timing scores under this are reported as 0: indistinguishable from chance. Measured with
  * bench:detection (docs/analytics.md §6): copy-trading pairs score 0.30 and up, every other pair
  * (unrelated, or related through a bundle or funding) 0.031 or less. The row kernel's near counts
- * bound the score, so pairs certainly under it skip the exact computation (almost every pair of a
+ * and lag peaks bound the score, so pairs certainly under it skip the exact computation (almost every pair of a
  * large group: 99 % of the 1,000-wallet benchmark's pairs are bounded under 0.085).
  */
 export const TIMING_MIN_SCORE = 0.1;
 
 /**
- * An upper bound of `timingForPair(...).score` from the near counts nA, nB (trades of A with a trade
- * of B, same token and direction, within ± the timing window, and the reverse). With A leading, its
- * matches m ≤ nA, so the coverage excess ≤ m / A's trades, min(1, m / 3) ≤ min(1, nA / 3) and the
- * follower-share factor ≤ 0.8 + 0.2 · nA / B's trades; the lag factors are at most 1. The
- * improbability excess is at most 1, and 0 unless the matches (so nA too) are at least
- * `minSignificantMatches` and `minSignificantShare` of A's trades.
+ * An upper bound of `timingForPair(...).score` from the row kernel's figures: the near counts nA, nB
+ * (trades of A with a trade of B, same token and direction, within ± the timing window, and the
+ * reverse) and the peak flags pA, pB (kernel.ts, `CNT_PEAK_A`). With A leading, its matches m ≤ nA,
+ * so the coverage excess ≤ m / A's trades, min(1, m / 3) ≤ min(1, nA / 3) and the follower-share
+ * factor ≤ 0.8 + 0.2 · nA / B's trades; the lag factors are at most 1. The improbability excess is
+ * at most 1, and 0 unless pA is set (some lag window holds enough matches, improbably enough).
  * The larger direction.
  */
-export function timingBound(nearA: number, nearB: number, tradesA: number, tradesB: number): number {
-  const a = direction(nearA, tradesA, tradesB);
-  const b = direction(nearB, tradesB, tradesA);
+export function timingBound(nearA: number, nearB: number, peakA: number, peakB: number, tradesA: number, tradesB: number): number {
+  const a = direction(nearA, peakA, tradesA, tradesB);
+  const b = direction(nearB, peakB, tradesB, tradesA);
   return a > b ? a : b;
 }
 
-function direction(near: number, leaderTrades: number, followerTrades: number): number {
+function direction(near: number, peak: number, leaderTrades: number, followerTrades: number): number {
   if (leaderTrades === 0 || followerTrades === 0) return 0;
-  const significant = near >= TIMING_DEFAULTS.minSignificantMatches && near >= TIMING_DEFAULTS.minSignificantShare * leaderTrades;
-  const excess = significant ? 1 : Math.min(1, near / leaderTrades);
+  const excess = peak === 1 ? 1 : Math.min(1, near / leaderTrades);
   return Math.min(1, near / TIMING_DEFAULTS.minMatches) * excess * (0.8 + 0.2 * Math.min(1, near / followerTrades));
 }
 
