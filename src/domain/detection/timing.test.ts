@@ -2,7 +2,7 @@ import type { SwapLeg } from '../swaps/types';
 import { buy, sell } from '../testing/legs';
 import { seededRandom as rng } from '../random';
 import { computeSimilarity } from '../similarity/compute';
-import { poissonTailDigits, timingForPair, timingLinks, tradeIndex } from './timing';
+import { TIMING_DEFAULTS, poissonTailDigits, timingForPair, timingLinks, tradeIndex } from './timing';
 
 const T0 = 1_710_000_000;
 const DAY = 86_400;
@@ -91,6 +91,54 @@ describe('timingForPair', () => {
     // the similarity kernel's bound must not skip it
     const group = computeSimilarity({ wallets: [{ address: 'A', legs: leader, holdings: {} }, { address: 'B', legs: follower, holdings: {} }] });
     expect(group.pairs[0].scores.timing).toBe(r.score);
+  });
+
+  /** trades of a crowd around 40 launches: each within `spread` seconds after its token's launch */
+  const crowd = (random: () => number, launches: number[], spread: number) => (wallet: string, count: number): SwapLeg[] =>
+    Array.from({ length: count }, () => {
+      const k = Math.floor(random() * launches.length);
+      return (random() < 0.5 ? buy : sell)({ wallet, mint: `LAUNCH${k}`, t: launches[k] + Math.floor(random() * spread), raw: 1, sol: 1 });
+    });
+
+  it('finds a copier hiding in a crowd: copies at 15 s among the same launches traded at scattered lags', () => {
+    const random = rng(21);
+    const launches = Array.from({ length: 40 }, () => T0 + Math.floor(random() * 30 * DAY));
+    const trade = crowd(random, launches, 1800);
+    const leader = trade('A', 100);
+    const follower = trade('B', 60);
+    for (let k = 0; k < 20; k++) {
+      const l = leader[k * 3];
+      follower.push((l.direction === 'buy' ? buy : sell)({ wallet: 'B', mint: l.mint, t: l.timestamp + 15, raw: 1, sol: 1 }));
+    }
+    const r = timingForPair(tradeIndex('A', leader), tradeIndex('B', follower))!;
+    // the crowd's matches pull the median lag far from the copies' 15 s (to 339 s: 3 matches near
+    // it), and take some copied trades for themselves (one to one): 11 of the 47 matches are at 15 s
+    expect(r.forward.medianLagSeconds).toBeGreaterThan(200);
+    expect(r.forward.peakedMatches).toBeGreaterThanOrEqual(10);
+    expect(r.forward.improbability).toBeGreaterThan(8);
+    expect(r.forward.typicalLagSeconds).toBe(15);
+    // by coverage alone (the crowd's matches) 0.36
+    expect(r.score).toBeGreaterThan(0.45);
+    expect(r.summary).toMatch(/^B follows A by about 15 s on \d+ of 100 trades$/);
+    for (const e of r.evidence) expect(e.lagSeconds).toBe(15);
+    const group = computeSimilarity({ wallets: [{ address: 'A', legs: leader, holdings: {} }, { address: 'B', legs: follower, holdings: {} }] });
+    expect(group.pairs[0].scores.timing).toBe(r.score);
+  });
+
+  it('does not take a crowd for copiers: the matches around a peak say how dense lags are there', () => {
+    // 100 pairs of strangers trading the same 40 launches within 20 min of each: their lags are
+    // dense at small values, and a few land together anywhere
+    let improbable = 0;
+    for (let seed = 1; seed <= 100; seed++) {
+      const random = rng(seed);
+      const launches = Array.from({ length: 40 }, () => T0 + Math.floor(random() * 30 * DAY));
+      const trade = crowd(random, launches, 1200);
+      const r = timingForPair(tradeIndex('A', trade('A', 100)), tradeIndex('B', trade('B', 100)))!;
+      for (const d of [r.forward, r.backward]) if (d.peakedMatches >= 5 && d.improbability > TIMING_DEFAULTS.significanceFrom) improbable++;
+      expect(r.score).toBeLessThan(0.4);
+    }
+    // measured: 2 of the 200 directions (6 when only an even spread over the window set the chance)
+    expect(improbable).toBeLessThanOrEqual(3);
   });
 
   it('does not take a few consistent matches for a copier by improbability alone', () => {

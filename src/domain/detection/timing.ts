@@ -89,18 +89,24 @@ export interface DirectionalTiming {
   /** matched / followerTrades */
   followerShare: number;
   medianLagSeconds: number | null;
+  /**
+   * the lag the summary, the evidence and `simultaneous` go by: the median lag of the matches
+   * packed at the peak when their improbability carried the score, else `medianLagSeconds`
+   */
+  typicalLagSeconds: number | null;
   /** share of matches whose lag is close to the median lag */
   lagConsistency: number;
   /** mean of 0.5 + 0.5 × 2^(−lag / half-life) over matches */
   lagWeight: number;
   /**
-   * matches within max(5 s, 10 % of it) of the median lag: of all the matches, the buys or the
-   * sales, whichever set is the most improbably packed (see `improbability`)
+   * matches within max(5 s, 10 % of it) of the lag of the most improbable peak (`lagPeaks`: at the
+   * median lag or at the mode; of all the matches, the buys or the sales)
    */
   peakedMatches: number;
   /**
-   * −log10 of the chance of as many matches at the median lag as `peakedMatches` (Poisson tail,
-   * chance taken as the larger of the follower's trading rate and the pair's lags spread evenly)
+   * −log10 of the chance of as many matches at that peak as `peakedMatches` (Poisson tail, chance
+   * the largest of the follower's trading rate, the pair's lags spread evenly and their density
+   * around the peak), less 1.5 for a peak at the mode (the search's cost)
    */
   improbability: number;
   score: number;
@@ -131,16 +137,19 @@ export interface TimingResult extends SignalResult<LagMatch> {
  * - coverage: (matched − E) / (L trades − E), clamped to [0, 1], with E = Σ over L trades of
  *   1 − exp(−rate × window), rate = F's trades of that mint and direction per second over F's active
  *   span (≥ 1 day): the matches a follower trading the same tokens at random times would get;
- * - improbability: with c matches at the median lag ± max(5 s, 10 % of it) = [lo, hi] and Ec the
- *   chance matches with a lag there, the larger of Σ over L trades of e^(−rate·lo) − e^(−rate·hi)
- *   (a follower trading at random has its next trade of the key there with that probability) and
- *   matched × (hi − lo) / window (the pair's matches spread evenly: a crowd buying around the same
- *   launches matches often, at scattered lags), s = −log10 P(Poisson(Ec) ≥ c), scaled (s − 4) / 8
- *   into [0, 1], from 5 such matches on; taken over all the matches, the buys' alone and the
- *   sales' alone (each side's Ec from its own keys and matches), the most improbable counting (a
- *   bot copying sales after a longer delay packs each side at its own lag). Coverage alone is
- *   diluted by the wallets' own trades: 20 trades copied at a steady 15 s of a leader's 100 are
- *   decisive (s ≈ 37), not 20 %; so are 7 of a leader's 150 among 100 of the follower's own.
+ * - improbability: with c matches at a peak, x ± max(5 s, 10 % of x) = [lo, hi], and Ec the
+ *   chance matches with a lag there, the largest of Σ over L trades of e^(−rate·lo) − e^(−rate·hi)
+ *   (a follower trading at random has its next trade of the key there with that probability),
+ *   matched × (hi − lo) / window (the pair's matches spread evenly) and the density of the matches
+ *   around the peak × (hi − lo) (a crowd buying around the same launches matches often, its lags
+ *   dense near 0 and scattered beyond), s = −log10 P(Poisson(Ec) ≥ c), scaled (s − 4) / 8 into
+ *   [0, 1], from 5 such matches on. The peaks (`lagPeaks`): at the median lag, and at the mode
+ *   with 1.5 digits off for the search (a copier in a crowd: the crowd's matches pull the median
+ *   off the copies); each over all the matches, the buys' alone and the sales' alone (each side's
+ *   Ec from its own keys and matches: a bot copying sales after a longer delay packs each side at
+ *   its own lag); the most improbable counts. Coverage alone is diluted by the wallets' own
+ *   trades: 20 trades copied at a steady 15 s of a leader's 100 are decisive (s ≈ 37), not 20 %;
+ *   so are 7 of a leader's 150 among 100 of the follower's own.
  * So popular tokens traded often by both do not make a copier, a slow copier with a steady lag
  * does, and the follower's own extra trades only lower the smallest factor. The pair's score is
  * the larger direction.
@@ -152,9 +161,9 @@ export function timingForPair(a: TradeIndex, b: TradeIndex, opts: TimingOptions 
   const bwd = direction(b, a, o);
   const best = fwd.result.score >= bwd.result.score ? fwd : bwd;
   const r = best.result;
-  const simultaneous = r.matched > 0 && r.medianLagSeconds !== null && r.medianLagSeconds < o.simultaneousSeconds;
+  const simultaneous = r.matched > 0 && r.typicalLagSeconds !== null && r.typicalLagSeconds < o.simultaneousSeconds;
   const named = r.score > 0 && !simultaneous;
-  const evidence = representative(best.matches, r.medianLagSeconds ?? 0, o.maxEvidence);
+  const evidence = representative(best.matches, r.typicalLagSeconds ?? 0, o.maxEvidence);
   return {
     score: r.score,
     evidence,
@@ -264,24 +273,27 @@ function direction(leader: TradeIndex, follower: TradeIndex, o: Resolved): { res
   let peaked = 0;
   let improbability = 0;
   let peakedEnough = false;
+  let peakLag: number | null = null;
   for (const side of LAG_SIDES) {
+    // a side whose matches are all of them still weighs only its own keys' rates
     const sideLags = side === 'all' ? lags : matches.filter((x) => x.direction === side).map((x) => x.lagSeconds);
-    if (sideLags.length === 0 || (side !== 'all' && sideLags.length === m)) continue;
-    const peak = lagPeak(Float64Array.from(sideLags).sort(), sideLags.length, o.windowSeconds);
-    // chance matches in [lo, hi] under two models, the larger counts: a follower trading the key
-    // at random has its next trade there with probability e^(−rate·lo) − e^(−rate·hi); and the
-    // matches spread evenly over the window (a crowd buying around the same launches matches
-    // often, at scattered lags, whatever the follower's average rate says)
-    let byRate = 0;
-    for (const [trades, rate, buys] of keyRates) {
-      if (side === 'all' || buys === (side === 'buy')) byRate += trades * (Math.exp(-rate * peak.lo) - Math.exp(-rate * peak.hi));
-    }
-    const digits = Math.min(99, poissonTailDigits(peak.peaked, Math.max(byRate, peak.bySpread)));
-    const enough = peak.peaked >= o.minSignificantMatches;
-    if ((enough && !peakedEnough) || (enough === peakedEnough && (digits > improbability || (digits === improbability && peak.peaked > peaked)))) {
-      improbability = digits;
-      peaked = peak.peaked;
-      peakedEnough = enough;
+    if (sideLags.length === 0) continue;
+    for (const peak of lagPeaks(Float64Array.from(sideLags).sort(), sideLags.length, o.windowSeconds)) {
+      // chance matches in [lo, hi]: the peak's own floor (the matches spread evenly over the
+      // window, or as densely as around it), or a follower trading the key at random, whose next
+      // trade falls there with probability e^(−rate·lo) − e^(−rate·hi), whichever is larger
+      let byRate = 0;
+      for (const [trades, rate, buys] of keyRates) {
+        if (side === 'all' || buys === (side === 'buy')) byRate += trades * (Math.exp(-rate * peak.lo) - Math.exp(-rate * peak.hi));
+      }
+      const digits = Math.max(0, Math.min(99, poissonTailDigits(peak.peaked, Math.max(byRate, peak.chance))) - peak.penalty);
+      const enough = peak.peaked >= o.minSignificantMatches;
+      if ((enough && !peakedEnough) || (enough === peakedEnough && (digits > improbability || (digits === improbability && peak.peaked > peaked)))) {
+        improbability = digits;
+        peaked = peak.peaked;
+        peakedEnough = enough;
+        peakLag = peak.center;
+      }
     }
   }
   const significance = peaked >= o.minSignificantMatches ? clamp01((improbability - o.significanceFrom) / (o.significanceFull - o.significanceFrom)) : 0;
@@ -301,6 +313,7 @@ function direction(leader: TradeIndex, follower: TradeIndex, o: Resolved): { res
       leaderCoverage: m / leader.trades,
       followerShare,
       medianLagSeconds: med,
+      typicalLagSeconds: significance > coverage ? peakLag : med,
       lagConsistency: consistency,
       lagWeight,
       peakedMatches: peaked,
@@ -311,21 +324,80 @@ function direction(leader: TradeIndex, follower: TradeIndex, o: Resolved): { res
   };
 }
 
+/** Where a direction's matches are packed: see `lagPeaks`. */
+export interface LagPeak {
+  lo: number;
+  hi: number;
+  /** matches with a lag in [lo, hi], and their median lag (null with none) */
+  peaked: number;
+  center: number | null;
+  /** the fewest chance matches there (before the follower's rates are weighed) */
+  chance: number;
+  /** digits taken off the improbability: the look-elsewhere cost of having searched for it */
+  penalty: number;
+}
+
+/** a peak found by searching every lag pays for the search: about log10 of the distinct windows in 30 min */
+const MODE_PENALTY_DIGITS = 1.5;
+/** the background around a searched peak is counted this many tolerances either side of it */
+const MODE_SIDEBAND = 6;
+
 /**
- * The improbability route's figures of a direction's lags, sorted ascending (sorted[0..m)): the
- * matches within max(5 s, 10 % of it) of the median lag, [lo, hi] (clamped to the window), and the
- * chance matches there if the m matches spread evenly over the window. The similarity kernel
- * computes the same from the same lags to bound the score (`lagPeakBound` in similarity/kernel.ts).
+ * The improbability route's peaks of a direction's lags, sorted ascending (sorted[0..m)):
+ * - at the median: the matches within max(5 s, 10 % of it) of the median lag, [lo, hi] (clamped to
+ *   the window), chance the m matches spread evenly over the window;
+ * - at the mode: the interval of that width around a lag that holds the most (a copier that also
+ *   trades the same launches as a crowd does: its copies pack at one lag while the crowd's matches
+ *   pull the median away), chance the larger of the even spread and the density of the matches
+ *   around it (within `MODE_SIDEBAND` tolerances, the peak apart: a crowd's lags are dense near 0
+ *   and the peak's neighbours say so), and `MODE_PENALTY_DIGITS` off for the search.
+ * The similarity kernel computes the same from the same lags to bound the score (`lagPeakBound`
+ * in similarity/kernel.ts).
  */
-export function lagPeak(sorted: Float64Array, m: number, windowSeconds: number): { median: number; lo: number; hi: number; peaked: number; bySpread: number } {
+export function lagPeaks(sorted: Float64Array, m: number, windowSeconds: number): LagPeak[] {
+  /** the matches in [lo, hi] around x and the fewest chance ones there: spread evenly, or as densely as around it */
+  const peakAt = (x: number, penalty: number): LagPeak => {
+    const tolerance = Math.max(TIMING_DEFAULTS.peakToleranceSeconds, x * TIMING_DEFAULTS.peakToleranceShare);
+    const lo = Math.max(0, x - tolerance);
+    const hi = Math.min(windowSeconds, x + tolerance);
+    const sideLo = Math.max(0, x - MODE_SIDEBAND * tolerance);
+    const sideHi = Math.min(windowSeconds, x + MODE_SIDEBAND * tolerance);
+    let peaked = 0;
+    let first = -1;
+    let around = 0;
+    for (let k = 0; k < m; k++) {
+      const lag = sorted[k];
+      if (lag >= lo && lag <= hi) {
+        if (peaked++ === 0) first = k;
+      } else if (lag >= sideLo && lag <= sideHi) around++;
+    }
+    const sideWidth = sideHi - sideLo - (hi - lo);
+    const density = sideWidth > 0 ? around / sideWidth : 0;
+    // the packed lags are sorted[first .. first + peaked): their median
+    const center = peaked === 0 ? null : peaked % 2 === 1 ? sorted[first + (peaked >> 1)] : (sorted[first + (peaked >> 1) - 1] + sorted[first + (peaked >> 1)]) / 2;
+    return { lo, hi, peaked, center, chance: Math.max(m * ((hi - lo) / windowSeconds), density * (hi - lo)), penalty };
+  };
   const mid = m >> 1;
   const med = m % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  const tolerance = Math.max(TIMING_DEFAULTS.peakToleranceSeconds, med * TIMING_DEFAULTS.peakToleranceShare);
-  const lo = Math.max(0, med - tolerance);
-  const hi = Math.min(windowSeconds, med + tolerance);
-  let peaked = 0;
-  for (let k = 0; k < m; k++) if (sorted[k] >= lo && sorted[k] <= hi) peaked++;
-  return { median: med, lo, hi, peaked, bySpread: m * ((hi - lo) / windowSeconds) };
+  const peaks = [peakAt(med, 0)];
+  // the mode: intervals around each lag in turn (their ends only move up), the first fullest
+  let best = -1;
+  let bestCount = 0;
+  let from = 0;
+  let to = 0;
+  for (let k = 0; k < m; k++) {
+    const x = sorted[k];
+    const tolerance = Math.max(TIMING_DEFAULTS.peakToleranceSeconds, x * TIMING_DEFAULTS.peakToleranceShare);
+    while (sorted[from] < x - tolerance) from++;
+    if (to < k) to = k;
+    while (to + 1 < m && sorted[to + 1] <= x + tolerance) to++;
+    if (to - from + 1 > bestCount) {
+      bestCount = to - from + 1;
+      best = k;
+    }
+  }
+  if (best >= 0 && sorted[best] !== med) peaks.push(peakAt(sorted[best], MODE_PENALTY_DIGITS));
+  return peaks;
 }
 
 /**
@@ -363,9 +435,9 @@ function representative(matches: LagMatch[], medianLag: number, max: number): La
 }
 
 function summarize(r: DirectionalTiming, simultaneous: boolean): string {
-  if (r.matched === 0 || r.medianLagSeconds === null) return 'no trades of the same token within the window';
-  if (simultaneous) return `trade together (within ${r.medianLagSeconds} s) on ${r.matched} of ${r.leaderTrades} trades`;
-  return `${r.follower} follows ${r.leader} by about ${formatLag(r.medianLagSeconds)} on ${r.matched} of ${r.leaderTrades} trades`;
+  if (r.matched === 0 || r.typicalLagSeconds === null) return 'no trades of the same token within the window';
+  if (simultaneous) return `trade together (within ${r.typicalLagSeconds} s) on ${r.matched} of ${r.leaderTrades} trades`;
+  return `${r.follower} follows ${r.leader} by about ${formatLag(r.typicalLagSeconds)} on ${r.matched} of ${r.leaderTrades} trades`;
 }
 
 export function formatLag(seconds: number): string {

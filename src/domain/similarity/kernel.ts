@@ -1,7 +1,7 @@
 // The inner loop of all-pairs similarity: one row (wallet i against every later wallet j) at a time.
 // The main thread and the helper threads (pair-worker.ts) run this same module, so a row's figures
 // do not depend on which thread computed it.
-import { TIMING_DEFAULTS, lagPeak, poissonTailDigits } from '../detection/timing';
+import { TIMING_DEFAULTS, lagPeaks, poissonTailDigits } from '../detection/timing';
 
 /** Everything a row reads; flat typed arrays (SharedArrayBuffer-backed when a helper thread runs). */
 export interface RowInputs {
@@ -37,7 +37,8 @@ export interface RowInputs {
  * Where a row's figures go: entry e = j + shift of pair (i, j). Per entry: acc[e·6 ..] = dot,
  * Σ min(weightA, weightB), Σ weightA, Σ weightB over shared tokens, the top-list floor, and Σ
  * rarity weights of the shared tokens;
- * counts[e·4 ..] = shared tokens, co-traded trades of A, of B, listed top tokens; sharedHeld[e];
+ * counts[e·8 ..] = shared tokens, co-traded trades of A, of B, listed top tokens, near trades of A, of
+ * B (timing's window), timing's peak flags of A leading, of B leading; sharedHeld[e];
  * top tokens in slots [e·maxTop, e·maxTop + count), by product desc: topToken[slot] and
  * topValues[slot·3 ..] = weightA·weightB, weightA, weightB.
  */
@@ -133,11 +134,12 @@ function addLags(list: number, ts: Float64Array, a0: number, a1: number, b0: num
 
 /**
  * 1 when the matches of lists `list` (buys) and `list` + 1 (sales) could open timing's
- * improbability route: detection/timing's `lagPeak` of all of them, of the buys or of the sales
- * (the same matches as timing's own, so the same median, interval and count at it) holds
- * `minSignificantMatches` and −log10 P(Poisson(λ) ≥ that count) is over `significanceFrom` with λ
- * its chance matches by spread alone. Timing takes λ as the larger of that and the chance by the
- * follower's rates, so its improbability is at most this one: 0 means its improbability excess is 0.
+ * improbability route: one of detection/timing's `lagPeaks` of all of them, of the buys or of the
+ * sales (the same matches as timing's own, so the same peaks, counts and chance floors) holds
+ * `minSignificantMatches` and −log10 P(Poisson(λ) ≥ that count), less the peak's search penalty, is
+ * over `significanceFrom`, λ the peak's chance floor. Timing takes λ as the larger of that and the
+ * chance by the follower's rates, so its improbability is at most this one: 0 means its
+ * improbability excess is 0.
  */
 function lagPeakBound(list: number, window: number): number {
   const buys = lagCount[list];
@@ -154,8 +156,10 @@ function lagPeakBound(list: number, window: number): number {
 
 function packed(sorted: Float64Array, window: number): boolean {
   if (sorted.length < TIMING_DEFAULTS.minSignificantMatches) return false;
-  const peak = lagPeak(sorted, sorted.length, window);
-  return peak.peaked >= TIMING_DEFAULTS.minSignificantMatches && poissonTailDigits(peak.peaked, peak.bySpread) > TIMING_DEFAULTS.significanceFrom;
+  for (const peak of lagPeaks(sorted, sorted.length, window)) {
+    if (peak.peaked >= TIMING_DEFAULTS.minSignificantMatches && Math.min(99, poissonTailDigits(peak.peaked, peak.chance)) - peak.penalty > TIMING_DEFAULTS.significanceFrom) return true;
+  }
+  return false;
 }
 
 /** How many of xs[x0..x1) have some ys[y0..y1) within `window` seconds (both ascending). */

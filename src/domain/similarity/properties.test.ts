@@ -193,20 +193,27 @@ describe('similarity properties (fast-check)', () => {
   it('the kernel\'s lag peaks never skip a copier that scores by improbability, whatever its lag and however diluted', () => {
     // a leader's trades over a month; followers copy some at one lag (any from 0 to past the
     // window, a few seconds of jitter) among trades of their own, so the improbability route opens
-    // on sparse copies and peaks fall in every lag bin, at bin edges too
+    // on sparse copies, at every lag
     const trade = fc.record({ mint: fc.constantFrom(...MINTS), side: fc.constantFrom('buy', 'sell'), t: fc.integer({ min: 1_700_000_000, max: 1_700_000_000 + 30 * 86_400 }), sol: fc.constant(1), raw: fc.constant(1) });
     const follower = fc.record({
       lag: fc.oneof(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 1900 }), fc.constantFrom(5, 10, 45, 50, 55, 500, 1700, 1800)),
       jitter: fc.array(fc.integer({ min: -3, max: 3 }), { minLength: 12, maxLength: 12 }),
-      copied: fc.uniqueArray(fc.nat(119), { minLength: 3, maxLength: 12, size: 'max' }),
-      own: fc.array(trade, { maxLength: 60, size: 'max' }),
+      copied: fc.uniqueArray(fc.nat(199), { minLength: 3, maxLength: 12, size: 'max' }),
+      own: fc.array(trade, { maxLength: 200, size: 'max' }),
+      // trades of its own around the leader's (a crowd at the same launches): lags scattered over
+      // the window, so that the median drifts off the copies and the mode and its neighbours count
+      crowd: fc.array(fc.record({ at: fc.nat(199), offset: fc.integer({ min: -600, max: 1800 }) }), { maxLength: 16, size: 'max' }),
     });
     fc.assert(
-      fc.property(fc.array(trade, { minLength: 20, maxLength: 120, size: 'max' }), fc.array(follower, { minLength: 1, maxLength: 3 }), (leader, followers) => {
+      fc.property(fc.array(trade, { minLength: 20, maxLength: 200, size: 'max' }), fc.array(follower, { minLength: 1, maxLength: 3 }), (leader, followers) => {
         const specs: WalletSpec[] = [
           { legs: leader, held: [] },
           ...followers.map((f) => ({
-            legs: [...f.copied.flatMap((k, n) => (k < leader.length ? [{ ...leader[k], t: Math.max(1_700_000_000, leader[k].t + f.lag + f.jitter[n]) }] : [])), ...f.own],
+            legs: [
+              ...f.copied.flatMap((k, n) => (k < leader.length ? [{ ...leader[k], t: Math.max(1_700_000_000, leader[k].t + f.lag + f.jitter[n]) }] : [])),
+              ...f.own,
+              ...f.crowd.flatMap(({ at, offset }) => (at < leader.length ? [{ ...leader[at], t: Math.max(1_700_000_000, leader[at].t + offset) }] : [])),
+            ],
             held: [],
           })),
         ];
@@ -221,6 +228,37 @@ describe('similarity properties (fast-check)', () => {
         }
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('the kernel\'s lag peaks never skip a copier hiding in a crowd: copies at one lag, matches of its own scattered, both wallets busy', () => {
+    // both wallets trade a lot (so that neither's trade count lifts the coverage bound), the
+    // follower copies a few of the leader's trades at one lag and trades others of the same tokens
+    // at scattered lags, more of them than the copies: the median lag lies off the copies, and
+    // only the mode (and the matches around it) can open the improbability route
+    const T = 1_700_000_000;
+    const mints = Array.from({ length: 30 }, (_, k) => `C${k}`);
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ mint: fc.nat(29), buy: fc.boolean(), t: fc.integer({ min: T, max: T + 30 * 86_400 }) }), { minLength: 200, maxLength: 200 }),
+        fc.integer({ min: 0, max: 1700 }),
+        fc.uniqueArray(fc.nat(99), { minLength: 5, maxLength: 8 }),
+        fc.array(fc.record({ at: fc.integer({ min: 100, max: 199 }), lag: fc.integer({ min: 0, max: 1800 }) }), { minLength: 6, maxLength: 12 }),
+        fc.array(fc.record({ mint: fc.nat(99), buy: fc.boolean(), t: fc.integer({ min: T, max: T + 30 * 86_400 }) }), { minLength: 150, maxLength: 200 }),
+        (leaderTrades, lag, copied, scattered, own) => {
+          const leg = (wallet: string, mint: string, isBuy: boolean, t: number) => (isBuy ? buy : sell)({ wallet, mint, t, raw: 1, sol: 1 });
+          const leader = leaderTrades.map((x) => leg('A', mints[x.mint], x.buy, x.t));
+          const follower = [
+            ...copied.map((k) => leg('B', leader[k].mint, leader[k].direction === 'buy', leader[k].timestamp + lag)),
+            ...scattered.map((x) => leg('B', leader[x.at].mint, leader[x.at].direction === 'buy', leader[x.at].timestamp + x.lag)),
+            ...own.map((x) => leg('B', `OWN${x.mint}`, x.buy, x.t)),
+          ];
+          const exact = timingForPair(tradeIndex('A', leader), tradeIndex('B', follower))!;
+          const r = computeSimilarity({ wallets: [{ address: 'A', legs: leader, holdings: {} }, { address: 'B', legs: follower, holdings: {} }] });
+          expect(r.pairs[0].scores.timing).toBe(exact.score >= 0.1 ? exact.score : 0);
+        },
+      ),
+      { numRuns: 100 },
     );
   });
 
