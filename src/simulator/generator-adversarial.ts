@@ -33,6 +33,10 @@
 //   common but who paid their fees (engine 2.8.0).
 // - sponsoring-member-operator: the same, the fee payer being one of the operator's analysed wallets,
 //   which trades on its own besides.
+// - crowd-copier: a leader and followers of a crowd that buys the same launches within half an hour
+//   of each: the followers buy them at scattered times like everyone and besides copy half of the
+//   leader's launch buys 20 s late (their sales 40 s late: the buy's delay again), so the median
+//   lag of their matches is the crowd's, off the copies (engine 2.9.0).
 // Unrelated decoys (ground-truth `decoys`):
 // - unlisted-exchange: wallets first funded within the hour by one exchange hot wallet that is on no
 //   list (a `service`: thousands of transactions an hour on chain), each with its own amount;
@@ -55,6 +59,7 @@
 //   received at once days later: no deposit address.
 // - gasless-relayer: strangers trading at random times, about half of their trades through a gasless
 //   app whose relayer (a busy service on chain) signs and pays the fee.
+// - launch-crowd: strangers of the crowd-copier's crowd, buying the same launches at scattered times.
 // Everyone else is independent, funded by a wallet of its own.
 import { KNOWN_ADDRESSES } from '../domain/detection/funding';
 import type { Funding, GenerateOptions, GeneratorKit, Trade, Wallet } from './generator-kit';
@@ -123,13 +128,23 @@ export const ADVERSARIAL_CASES = {
   /** strangers who trade through a gasless app about this share of the time */
   gaslessRelayerWallets: 6,
   gaslessShare: 0.5,
+  /** launches a crowd trades: each wallet of it buys about `crowdShare` of them within `crowdSpreadSeconds` of the launch */
+  crowdLaunches: 16,
+  crowdShare: 0.7,
+  crowdSpreadSeconds: 1800,
+  /** the crowd copier's followers, and the share of the leader's launch buys each copies at `crowdCopyLagSeconds` (± 1 s) */
+  crowdCopyFollowers: 2,
+  crowdCopyShare: 0.5,
+  crowdCopyLagSeconds: 20,
+  /** strangers of the same crowd */
+  launchCrowdWallets: 4,
 } as const;
 
 /** A listed exchange hot wallet (known-addresses.json): the withdrawals' sender. */
 const LISTED_EXCHANGE = [...KNOWN_ADDRESSES.values()].find((k) => k.kind === 'exchange')!.address;
 
 export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateOptions): { wallets: Wallet[]; truth: GroundTruth; services: Service[]; outsideTransfers: OutsideTransfer[] } {
-  const { rng, logUniform, addr, keyAddr, start, priced, ui, makePlays, tradesFor, noise, playsPerWallet: P, noiseCount } = kit;
+  const { rng, logUniform, addr, keyAddr, start, span, priced, ui, makePlays, tradesFor, noise, playsPerWallet: P, noiseCount } = kit;
   const A = ADVERSARIAL_CASES;
   const W = options.wallets;
   const wallets: Wallet[] = [];
@@ -439,6 +454,27 @@ export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateO
     const members = Array.from({ length: Math.min(remaining, A.gaslessRelayerWallets) }, (_, m) => feesPaidBy(addWallet(`gasless app user ${m + 1}`, ownPlays()), relayer, () => rng() < A.gaslessShare));
     truth.independent!.push(...members);
     truth.decoys!.push({ kind: 'gasless-relayer', members, funder: relayer });
+  }
+
+  // a crowd buying the same launches within half an hour of each, a copier of one of them among it
+  if (remaining >= 2) {
+    const launches = Array.from({ length: A.crowdLaunches }, () => ({ mint: priced[Math.floor(rng() * priced.length)].mint, ts: start + Math.floor(rng() * (span - 86_400)) }));
+    const crowdPlays = () =>
+      makePlays(A.crowdLaunches, priced).flatMap((play, k) => (rng() < A.crowdShare ? [{ ...play, mint: launches[k].mint, ts: launches[k].ts + Math.floor(rng() * A.crowdSpreadSeconds) }] : []));
+    const leaderPlays = crowdPlays();
+    const members = [addWallet('crowd copier (leader)', [...tradesFor(leaderPlays, () => 0, logUniform(0.5, 3)), ...ownPlays()])];
+    for (let m = 0; m < A.crowdCopyFollowers && remaining > 0; m++) {
+      const copied = leaderPlays.filter(() => rng() < A.crowdCopyShare);
+      const trades = [...tradesFor(crowdPlays(), () => 0, logUniform(0.3, 3)), ...tradesFor(copied, () => A.crowdCopyLagSeconds + Math.round(rng() * 2 - 1), logUniform(0.3, 3)), ...ownPlays()];
+      members.push(addWallet(`crowd copier (follower ${m + 1}, ~${A.crowdCopyLagSeconds} s on half the leader's launch buys)`, trades));
+    }
+    truth.clusters.push(members);
+    truth.clusterKinds!.push('crowd-copier');
+    if (remaining >= 2) {
+      const strangers = Array.from({ length: Math.min(remaining, A.launchCrowdWallets) }, (_, m) => addWallet(`launch crowd stranger ${m + 1}`, [...tradesFor(crowdPlays(), () => 0, logUniform(0.3, 3)), ...ownPlays()]));
+      truth.independent!.push(...strangers);
+      truth.decoys!.push({ kind: 'launch-crowd', members: strangers });
+    }
   }
 
   while (remaining > 0) truth.independent!.push(addWallet('independent', ownPlays()));

@@ -7,7 +7,7 @@ import { ADVERSARIAL_CASES } from '../../../src/simulator/generator-adversarial'
 import { isOnCurve } from '../../../src/domain/holders/on-curve';
 
 type Wallet = World['wallets'][number];
-const adversarial = (seed: number, wallets = 112) => parseWorld(generateWorld({ seed, wallets, txPerWallet: 40, scenario: 'adversarial', largeWallet: false }));
+const adversarial = (seed: number, wallets = 119) => parseWorld(generateWorld({ seed, wallets, txPerWallet: 40, scenario: 'adversarial', largeWallet: false }));
 const worlds = [1, 2, 3].map((s) => adversarial(s));
 const firstSolIn = (w: Wallet) => [...w.transfers].filter((t) => t.mint === 'SOL' && t.direction === 'in').sort((a, b) => a.ts - b.ts)[0];
 const groupOf = (w: World, kind: string) => w.groundTruth!.clusters[w.groundTruth!.clusterKinds!.indexOf(kind)];
@@ -26,8 +26,8 @@ describe('generateWorld({ scenario: "adversarial" })', () => {
       const t = w.groundTruth!;
       expect([...t.clusters.flat(), ...t.independent!].sort()).toEqual(w.wallets.map((x) => x.address).sort());
     }
-    expect(worlds[0].groundTruth!.clusterKinds).toEqual(['large-operator', 'exchange-withdrawal', 'unlisted-withdrawal', 'diluted-copy-chain', 'hop-funded-operator', 'relay-operator', 'exchange-hop-withdrawal', 'sweep-operator', 'layered-sweep-operator', 'deposit-reuse-operator', 'fee-payer-operator', 'sponsoring-member-operator']);
-    expect(worlds[0].groundTruth!.decoys!.map((d) => d.kind)).toEqual(['unlisted-exchange', 'exchange-hop', 'dust-spray', 'paid-hop', 'old-exchange-funders', 'exchange-deposit', 'shared-payee', 'gasless-relayer']);
+    expect(worlds[0].groundTruth!.clusterKinds).toEqual(['large-operator', 'exchange-withdrawal', 'unlisted-withdrawal', 'diluted-copy-chain', 'hop-funded-operator', 'relay-operator', 'exchange-hop-withdrawal', 'sweep-operator', 'layered-sweep-operator', 'deposit-reuse-operator', 'fee-payer-operator', 'sponsoring-member-operator', 'crowd-copier']);
+    expect(worlds[0].groundTruth!.decoys!.map((d) => d.kind)).toEqual(['unlisted-exchange', 'exchange-hop', 'dust-spray', 'paid-hop', 'old-exchange-funders', 'exchange-deposit', 'shared-payee', 'gasless-relayer', 'launch-crowd']);
   });
 
   it('sweeps an operator\'s wallets days apart each through a fresh deposit address of its own (another operator\'s through two in a row) to one collector, and strangers\' through deposit addresses to an exchange', () => {
@@ -324,6 +324,27 @@ describe('generateWorld({ scenario: "adversarial" })', () => {
         expect(lags.length).toBeGreaterThan(0);
         expect(lags.length).toBeLessThan(leaderBuys.length * 0.5);
         expect(f.trades.length).toBeGreaterThan(lags.length * 3);
+      }
+    }
+  });
+
+  it('puts a copier in a crowd: everyone buys the same launches within half an hour, the followers besides copy half the leader\'s launch buys 19 to 21 s late', () => {
+    for (const w of worlds) {
+      const [leader, ...followers] = walletsOf(w, groupOf(w, 'crowd-copier'));
+      expect(followers).toHaveLength(ADVERSARIAL_CASES.crowdCopyFollowers);
+      const strangers = walletsOf(w, decoyOf(w, 'launch-crowd').members);
+      expect(strangers).toHaveLength(ADVERSARIAL_CASES.launchCrowdWallets);
+      // the launches: tokens the leader buys that each stranger buys too, within half an hour of the leader's buy
+      const leaderBuys = leader.trades.filter((t) => t.side === 'buy');
+      const near = (x: Wallet, lo: number, hi: number) => leaderBuys.filter((l) => x.trades.some((t) => t.side === 'buy' && t.mint === l.mint && Math.abs(t.ts - l.ts) >= lo && Math.abs(t.ts - l.ts) <= hi));
+      for (const s of strangers) expect(near(s, 0, ADVERSARIAL_CASES.crowdSpreadSeconds).length).toBeGreaterThanOrEqual(3);
+      for (const f of followers) {
+        const copies = f.trades.filter((t) => t.side === 'buy').flatMap((b) => leaderBuys.filter((l) => l.mint === b.mint && b.ts - l.ts >= 19 && b.ts - l.ts <= 21));
+        expect(copies.length).toBeGreaterThan(0);
+        // and buys of the same launches at scattered times, as the crowd does
+        expect(near(f, 60, ADVERSARIAL_CASES.crowdSpreadSeconds).length).toBeGreaterThan(0);
+        // nothing else in common with the leader: each funded on its own
+        expect(firstSolIn(f).counterparty).not.toBe(firstSolIn(leader).counterparty);
       }
     }
   });
