@@ -17,6 +17,9 @@ function leaderTrades(wallet: string): SwapLeg[] {
   return legs;
 }
 
+/** `wallet`'s copy of `leg`, `lag` seconds later */
+const copyOf = (leg: SwapLeg, wallet: string, lag: number): SwapLeg => (leg.direction === 'buy' ? buy : sell)({ wallet, mint: leg.mint, t: leg.timestamp + lag, raw: 1, sol: 1 });
+
 describe('timingForPair', () => {
   it('finds a copy-trader 10 min behind at 10× the size, skipping some trades and adding its own', () => {
     const random = rng(7);
@@ -78,7 +81,7 @@ describe('timingForPair', () => {
     const follower = trades('B', 'OWN', 100);
     for (const k of [0, 10, 20, 30, 40, 51, 61]) {
       const l = leader[k];
-      follower.push((l.direction === 'buy' ? buy : sell)({ wallet: 'B', mint: l.mint, t: l.timestamp + (l.direction === 'buy' ? 15 : 30) + Math.round(random() * 2 - 1), raw: 1, sol: 1 }));
+      follower.push(copyOf(l, 'B', (l.direction === 'buy' ? 15 : 30) + Math.round(random() * 2 - 1)));
     }
     const r = timingForPair(tradeIndex('A', leader), tradeIndex('B', follower))!;
     expect(r.forward.matched).toBe(7);
@@ -107,8 +110,7 @@ describe('timingForPair', () => {
     const leader = trade('A', 100);
     const follower = trade('B', 60);
     for (let k = 0; k < 20; k++) {
-      const l = leader[k * 3];
-      follower.push((l.direction === 'buy' ? buy : sell)({ wallet: 'B', mint: l.mint, t: l.timestamp + 15, raw: 1, sol: 1 }));
+      follower.push(copyOf(leader[k * 3], 'B', 15));
     }
     const r = timingForPair(tradeIndex('A', leader), tradeIndex('B', follower))!;
     // the crowd's matches pull the median lag far from the copies' 15 s (to 339 s: 3 matches near

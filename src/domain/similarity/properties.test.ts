@@ -73,6 +73,18 @@ function expectSameScores(x: PairScores, y: PairScores): void {
   }
 }
 
+/** Every pair's timing in the group's result is `timingForPair`'s score when it reaches 0.1, else 0: the kernel's bound skipped none that scores. */
+function expectTimingAsExact(inputs: SimilarityWalletInput[]): void {
+  const r = computeSimilarity({ wallets: inputs });
+  const index = new Map(inputs.map((w) => [w.address, tradeIndex(w.address, w.legs)]));
+  for (const p of r.pairs) {
+    const [x, y] = [p.walletA, p.walletB].sort();
+    const exact = timingForPair(index.get(x)!, index.get(y)!);
+    if (exact === null) expect(p.scores.timing).toBeNull();
+    else expect(p.scores.timing).toBe(exact.score >= 0.1 ? exact.score : 0);
+  }
+}
+
 describe('similarity properties (fast-check)', () => {
   it('every score is within [0, 1] and every overlap percentage within [0, 100]', () => {
     fc.assert(
@@ -176,15 +188,7 @@ describe('similarity properties (fast-check)', () => {
     const close = fc.array(fc.record({ mint: fc.constantFrom('M0', 'M1', 'M2'), side: fc.constantFrom('buy', 'sell'), t: fc.integer({ min: 1_700_000_000, max: 1_700_000_000 + 7200 }), sol: fc.constant(1), raw: fc.constant(1) }), { maxLength: 12 });
     fc.assert(
       fc.property(fc.array(fc.record({ legs: close, held: fc.constant<string[]>([]) }), { minLength: 2, maxLength: 5 }), (specs) => {
-        const inputs = toInputs(specs);
-        const r = computeSimilarity({ wallets: inputs });
-        const index = new Map(inputs.map((w) => [w.address, tradeIndex(w.address, w.legs)]));
-        for (const p of r.pairs) {
-          const [x, y] = [p.walletA, p.walletB].sort();
-          const exact = timingForPair(index.get(x)!, index.get(y)!);
-          if (exact === null) expect(p.scores.timing).toBeNull();
-          else expect(p.scores.timing).toBe(exact.score >= 0.1 ? exact.score : 0);
-        }
+        expectTimingAsExact(toInputs(specs));
       }),
       { numRuns: 300 },
     );
@@ -217,15 +221,7 @@ describe('similarity properties (fast-check)', () => {
             held: [],
           })),
         ];
-        const inputs = toInputs(specs);
-        const r = computeSimilarity({ wallets: inputs });
-        const index = new Map(inputs.map((w) => [w.address, tradeIndex(w.address, w.legs)]));
-        for (const p of r.pairs) {
-          const [x, y] = [p.walletA, p.walletB].sort();
-          const exact = timingForPair(index.get(x)!, index.get(y)!);
-          if (exact === null) expect(p.scores.timing).toBeNull();
-          else expect(p.scores.timing).toBe(exact.score >= 0.1 ? exact.score : 0);
-        }
+        expectTimingAsExact(toInputs(specs));
       }),
       { numRuns: 300 },
     );
@@ -253,9 +249,7 @@ describe('similarity properties (fast-check)', () => {
             ...scattered.map((x) => leg('B', leader[x.at].mint, leader[x.at].direction === 'buy', leader[x.at].timestamp + x.lag)),
             ...own.map((x) => leg('B', `OWN${x.mint}`, x.buy, x.t)),
           ];
-          const exact = timingForPair(tradeIndex('A', leader), tradeIndex('B', follower))!;
-          const r = computeSimilarity({ wallets: [{ address: 'A', legs: leader, holdings: {} }, { address: 'B', legs: follower, holdings: {} }] });
-          expect(r.pairs[0].scores.timing).toBe(exact.score >= 0.1 ? exact.score : 0);
+          expectTimingAsExact([{ address: 'A', legs: leader, holdings: {} }, { address: 'B', legs: follower, holdings: {} }]);
         },
       ),
       { numRuns: 100 },
