@@ -135,7 +135,9 @@ function addLags(list: number, ts: Float64Array, a0: number, a1: number, b0: num
 /**
  * 1 when the matches of lists `list` (buys) and `list` + 1 (sales) could open timing's
  * improbability route: one of detection/timing's `lagPeaks` of all of them, of the buys or of the
- * sales (the same matches as timing's own, so the same peaks, counts and chance floors) holds
+ * sales (the same matches as timing's own, so the same peaks, counts and chance floors, as long as
+ * every leg of a wallet's input is its own: the store loads legs by wallet, and timing's
+ * `tradeIndex` drops any other, which the vectors do not) holds
  * `minSignificantMatches` and −log10 P(Poisson(λ) ≥ that count), less the peak's search penalty, is
  * over `significanceFrom`, λ the peak's chance floor. Timing takes λ as the larger of that and the
  * chance by the follower's rates, so its improbability is at most this one: 0 means its
