@@ -97,8 +97,13 @@ describe('following and steering an analysis', () => {
         const handle = await start(i);
         await until('the sync to start', async () => ((await handle.query(progressQuery)).phase === 'syncing' ? true : undefined));
         await handle.signal(proceedWithAvailableDataSignal);
-        opened.sim.configure({ paused: [] });
-        return handle.result();
+        // the history stays paused until the analysis ends: a page answered while a cut-short sync
+        // was still being cancelled would be stored, and its wallet's transfers known
+        try {
+          return await handle.result();
+        } finally {
+          opened.sim.configure({ paused: [] });
+        }
       },
       {
         activities: {
