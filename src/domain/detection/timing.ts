@@ -339,20 +339,20 @@ export interface LagPeak {
 
 /** a peak found by searching every lag pays for the search: about log10 of the distinct windows in 30 min */
 const MODE_PENALTY_DIGITS = 1.5;
-/** the background around a searched peak is counted this many tolerances either side of it */
-const MODE_SIDEBAND = 6;
+/** the matches around a peak are counted this many tolerances either side of it (the peak apart) */
+const PEAK_SIDEBAND = 6;
 
 /**
- * The improbability route's peaks of a direction's lags, sorted ascending (sorted[0..m)):
- * - at the median: the matches within max(5 s, 10 % of it) of the median lag, [lo, hi] (clamped to
- *   the window), chance the m matches spread evenly over the window;
- * - at the mode: the interval of that width around a lag that holds the most (a copier that also
- *   trades the same launches as a crowd does: its copies pack at one lag while the crowd's matches
- *   pull the median away), chance the larger of the even spread and the density of the matches
- *   around it (within `MODE_SIDEBAND` tolerances, the peak apart: a crowd's lags are dense near 0
- *   and the peak's neighbours say so), and `MODE_PENALTY_DIGITS` off for the search.
- * The similarity kernel computes the same from the same lags to bound the score (`lagPeakBound`
- * in similarity/kernel.ts).
+ * The improbability route's peaks of a direction's lags, sorted ascending (sorted[0..m)), each the
+ * matches within max(5 s, 10 % of x) of a lag x, [lo, hi] (clamped to the window):
+ * - at the median lag;
+ * - at the mode, the lag whose interval holds the most (a copier that also trades the same
+ *   launches as a crowd does: its copies pack at one lag while the crowd's matches pull the median
+ *   away), `MODE_PENALTY_DIGITS` off for the search.
+ * Each one's chance floor is the larger of the m matches spread evenly over the window and the
+ * density of the matches around it (within `PEAK_SIDEBAND` tolerances, the peak apart: a crowd's
+ * lags are dense near 0, and a peak's neighbours say so). The similarity kernel computes the same
+ * from the same lags to bound the score (`lagPeakBound` in similarity/kernel.ts).
  */
 export function lagPeaks(sorted: Float64Array, m: number, windowSeconds: number): LagPeak[] {
   /** the matches in [lo, hi] around x and the fewest chance ones there: spread evenly, or as densely as around it */
@@ -360,8 +360,8 @@ export function lagPeaks(sorted: Float64Array, m: number, windowSeconds: number)
     const tolerance = Math.max(TIMING_DEFAULTS.peakToleranceSeconds, x * TIMING_DEFAULTS.peakToleranceShare);
     const lo = Math.max(0, x - tolerance);
     const hi = Math.min(windowSeconds, x + tolerance);
-    const sideLo = Math.max(0, x - MODE_SIDEBAND * tolerance);
-    const sideHi = Math.min(windowSeconds, x + MODE_SIDEBAND * tolerance);
+    const sideLo = Math.max(0, x - PEAK_SIDEBAND * tolerance);
+    const sideHi = Math.min(windowSeconds, x + PEAK_SIDEBAND * tolerance);
     let peaked = 0;
     let first = -1;
     let around = 0;

@@ -68,8 +68,9 @@ export const CNT_NEAR_A = 4;
 export const CNT_NEAR_B = 5;
 /**
  * 1 when timing's improbability route could open with A (B) leading: the pair's matches (detection/
- * timing's one-to-one matching, done here as there) are packed at their median lag enough, and
- * improbably enough even against the fewest chance matches timing could take (see `lagPeakBound`)
+ * timing's one-to-one matching, done here as there) are packed at one of timing's peaks (the median
+ * lag, the mode) enough, and improbably enough even against the fewest chance matches timing could
+ * take (see `lagPeakBound`)
  */
 export const CNT_PEAK_A = 6;
 export const CNT_PEAK_B = 7;
