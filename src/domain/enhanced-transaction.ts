@@ -130,6 +130,12 @@ export interface EnhancedTransaction {
 }
 
 /** Well-known mints and program ids used across the product. */
+/** A failed transaction (Helius still lists its transfers, but it moved nothing): `transactionError` set and not empty. */
+export function isFailedTransaction(tx: EnhancedTransaction): boolean {
+  const error = tx.transactionError;
+  return error !== undefined && error !== null && error !== '';
+}
+
 export const WSOL_MINT = 'So11111111111111111111111111111111111111112';
 export const USDC_MINT = 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v';
 export const USDT_MINT = 'Es9vMFrzaCERmJfrF4H8FYD2c1PLpFHCd6wVH8GvvLCk';

@@ -4,7 +4,7 @@
 // index), so re-running a page (a retried activity, a worker killed mid-sync) never stores anything
 // twice. The only module with SQL that writes to transactions.
 import type { Queryable } from './db';
-import type { EnhancedTransaction } from '../domain/enhanced-transaction';
+import { isFailedTransaction, type EnhancedTransaction } from '../domain/enhanced-transaction';
 import type { ReceivedPage } from '../providers/helius';
 import type { SwapLeg } from '../domain';
 import type { WalletTransfer } from '../domain/detection/types';
@@ -17,10 +17,6 @@ import { countStoredPageCte, SYNC_LEASE_SECONDS } from './wallets';
 export interface StoredPage {
   newTransactions: number;
   newLegs: number;
-}
-
-function isFailed(tx: EnhancedTransaction): boolean {
-  return tx.transactionError !== null && tx.transactionError !== undefined;
 }
 
 /**
@@ -78,7 +74,7 @@ export async function storeHistoryPage(
   const position = (tx: EnhancedTransaction, i: number): number => (fromAnswer ? (received.positions.get(tx) as number) + 1 : i + 1);
   const params = [
     wallet,
-    JSON.stringify(txs.map((tx, i) => ({ signature: tx.signature, slot: tx.slot, timestamp: tx.timestamp, type: tx.type, source: tx.source, failed: isFailed(tx), pos: position(tx, i) }))),
+    JSON.stringify(txs.map((tx, i) => ({ signature: tx.signature, slot: tx.slot, timestamp: tx.timestamp, type: tx.type, source: tx.source, failed: isFailedTransaction(tx), pos: position(tx, i) }))),
     fromAnswer ? received.json : JSON.stringify(txs),
     JSON.stringify(legRows(legs)),
     JSON.stringify(transferRows(transfers)),

@@ -286,7 +286,7 @@ function direction(leader: TradeIndex, follower: TradeIndex, o: Resolved): { res
       for (const [trades, rate, buys] of keyRates) {
         if (side === 'all' || buys === (side === 'buy')) byRate += trades * (Math.exp(-rate * peak.lo) - Math.exp(-rate * peak.hi));
       }
-      const digits = Math.max(0, Math.min(99, poissonTailDigits(peak.peaked, Math.max(byRate, peak.chance))) - peak.penalty);
+      const digits = peakImprobability(peak, byRate);
       const enough = peak.peaked >= o.minSignificantMatches;
       if ((enough && !peakedEnough) || (enough === peakedEnough && (digits > improbability || (digits === improbability && peak.peaked > peaked)))) {
         improbability = digits;
@@ -398,6 +398,15 @@ export function lagPeaks(sorted: Float64Array, m: number, windowSeconds: number)
   }
   if (best >= 0 && sorted[best] !== med) peaks.push(peakAt(sorted[best], MODE_PENALTY_DIGITS));
   return peaks;
+}
+
+/**
+ * −log10 of the chance of a peak's count (Poisson tail), its chance the larger of its floor and
+ * `byRate` (the follower's rates; the similarity kernel, which has none, bounds with the floor
+ * alone), less the peak's search penalty, at least 0.
+ */
+export function peakImprobability(peak: LagPeak, byRate = 0): number {
+  return Math.max(0, Math.min(99, poissonTailDigits(peak.peaked, Math.max(byRate, peak.chance))) - peak.penalty);
 }
 
 /**

@@ -1,7 +1,7 @@
 // A wallet's plain transfers (not trades) from Helius Enhanced Transactions: evidence of funding
 // and common control (docs/analytics.md, "Detection v2 signals", transfers).
 import type { EnhancedTransaction } from '../enhanced-transaction';
-import { WSOL_MINT } from '../enhanced-transaction';
+import { WSOL_MINT, isFailedTransaction } from '../enhanced-transaction';
 import { formatUnits, parseUnits } from '../decimal';
 import { SOL_DUST_LAMPORTS, extractLegs } from '../swaps/extract';
 import { JITO_TIP_ACCOUNTS, accountsCreatedIn } from '../swaps/flows';
@@ -43,8 +43,7 @@ export interface TransferOptions {
  * (`amountExact: false`).
  */
 export function extractTransfers(tx: EnhancedTransaction, wallet: string, opts: TransferOptions = {}): WalletTransfer[] {
-  const error = tx.transactionError;
-  if (error !== undefined && error !== null && error !== '') return [];
+  if (isFailedTransaction(tx)) return [];
   const dust = opts.dustLamports ?? SOL_DUST_LAMPORTS;
   const traded = opts.traded ?? tradedIn(tx, wallet);
   const notWallets = nonWalletAccounts(tx);
@@ -105,8 +104,7 @@ export function extractTransfers(tx: EnhancedTransaction, wallet: string, opts: 
  * or a program-derived address's: an escrow's tokens leave it by its program's word).
  */
 export function sponsoredBy(tx: EnhancedTransaction, wallet: string): string | null {
-  const error = tx.transactionError;
-  if (error !== undefined && error !== null && error !== '') return null;
+  if (isFailedTransaction(tx)) return null;
   const payer = tx.feePayer;
   if (typeof payer !== 'string' || payer === '' || payer === wallet) return null;
   const sent =

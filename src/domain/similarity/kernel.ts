@@ -1,7 +1,7 @@
 // The inner loop of all-pairs similarity: one row (wallet i against every later wallet j) at a time.
 // The main thread and the helper threads (pair-worker.ts) run this same module, so a row's figures
 // do not depend on which thread computed it.
-import { TIMING_DEFAULTS, lagPeaks, poissonTailDigits } from '../detection/timing';
+import { TIMING_DEFAULTS, lagPeaks, peakImprobability } from '../detection/timing';
 
 /** Everything a row reads; flat typed arrays (SharedArrayBuffer-backed when a helper thread runs). */
 export interface RowInputs {
@@ -160,7 +160,7 @@ function lagPeakBound(list: number, window: number): number {
 function packed(sorted: Float64Array, window: number): boolean {
   if (sorted.length < TIMING_DEFAULTS.minSignificantMatches) return false;
   for (const peak of lagPeaks(sorted, sorted.length, window)) {
-    if (peak.peaked >= TIMING_DEFAULTS.minSignificantMatches && Math.min(99, poissonTailDigits(peak.peaked, peak.chance)) - peak.penalty > TIMING_DEFAULTS.significanceFrom) return true;
+    if (peak.peaked >= TIMING_DEFAULTS.minSignificantMatches && peakImprobability(peak) > TIMING_DEFAULTS.significanceFrom) return true;
   }
   return false;
 }

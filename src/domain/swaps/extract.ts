@@ -1,5 +1,5 @@
 // Helius Enhanced transaction + wallet -> that wallet's legs (docs/analytics.md, "Extraction").
-import type { EnhancedTransaction } from '../enhanced-transaction';
+import { isFailedTransaction, type EnhancedTransaction } from '../enhanced-transaction';
 import { formatUnits } from '../decimal';
 import type { TokenDelta, WalletFlows } from './flows';
 import { flowsFromAccountData, intermediateValue, walletFlows } from './flows';
@@ -72,7 +72,7 @@ const DISTRIBUTION_RECIPIENTS = 3;
  * - a token sold for less than the dust threshold is still a sale, at that price.
  */
 export function extractLegs(tx: EnhancedTransaction, wallet: string, opts: ExtractOptions): ExtractResult {
-  if (isFailed(tx)) return { legs: [], skipped: 'failed' };
+  if (isFailedTransaction(tx)) return { legs: [], skipped: 'failed' };
   const view = flowsFromAccountData(tx, wallet);
   if (!view.involved) return { legs: [], skipped: 'not-involved' };
   if (LIQUIDITY_TYPES.has(tx.type)) return { legs: [], skipped: 'liquidity' };
@@ -126,11 +126,6 @@ export function extractMany(
   counters.legs = legs.length;
   legs.sort(compareLegs);
   return { legs, counters };
-}
-
-function isFailed(tx: EnhancedTransaction): boolean {
-  const error = tx.transactionError;
-  return error !== undefined && error !== null && error !== '';
 }
 
 function movesNonFungible(tx: EnhancedTransaction, tokens: TokenDelta[]): boolean {
