@@ -28,3 +28,27 @@ export function percentile(values: readonly number[], p: number): number | null 
 export function clamp01(x: number): number {
   return x < 0 ? 0 : x > 1 ? 1 : x;
 }
+
+/**
+ * −log10 P(X ≥ k) for X ~ Poisson(λ): 0 when k ≤ λ. Summed in log space from the k-th term (the
+ * terms fall at least as fast as λ / (k + 1) from there), exact enough for any k and λ.
+ */
+export function poissonTailDigits(k: number, lambda: number): number {
+  if (k <= 0 || k <= lambda) return 0;
+  if (lambda <= 0) return Infinity;
+  let logTerm = -lambda + k * Math.log(lambda) - logFactorial(k);
+  let logSum = logTerm;
+  for (let i = k + 1; i < k + 1000; i++) {
+    logTerm += Math.log(lambda / i);
+    const next = logSum + Math.log1p(Math.exp(logTerm - logSum));
+    if (next - logSum < 1e-12) break;
+    logSum = next;
+  }
+  return Math.max(0, -logSum / Math.LN10);
+}
+
+function logFactorial(n: number): number {
+  let sum = 0;
+  for (let i = 2; i <= n; i++) sum += Math.log(i);
+  return sum;
+}

@@ -1,5 +1,7 @@
 import type { SwapLeg } from '../swaps/types';
 import { buy, sell } from '../testing/legs';
+import { seededRandom as rng } from '../random';
+import { computeSimilarity } from '../similarity/compute';
 import { bundleForPair, bundleLinks } from './bundles';
 import type { TokenStats } from './types';
 
@@ -70,7 +72,7 @@ describe('bundleLinks', () => {
   it('ignores sells, buys more than 5 s apart, and one wallet with itself', () => {
     const a = { wallet: 'A', legs: [buy({ wallet: 'A', mint: 'FRESH', t: T0, raw: 1, sol: 1 }), buy({ wallet: 'A', mint: 'FRESH', t: T0 + 1, raw: 1, sol: 1 }), sell({ wallet: 'A', mint: 'HYPE', t: T0, raw: 1, sol: 1 })] };
     const b = { wallet: 'B', legs: [buy({ wallet: 'B', mint: 'FRESH', t: T0 + 7, raw: 1, sol: 1 }), sell({ wallet: 'B', mint: 'HYPE', t: T0, raw: 1, sol: 1 })] };
-    expect(bundleForPair(a, b, stats)).toEqual({ a: 'A', b: 'B', score: 0, coBoughtTokens: 0, evidence: [], evidenceOmitted: 0 });
+    expect(bundleForPair(a, b, stats)).toEqual({ a: 'A', b: 'B', score: 0, coBoughtTokens: 0, odds: { coBuys: 0, nearBuyPairs: 0, chance: 1, kept: 1, summary: '' }, evidence: [], evidenceOmitted: 0 });
   });
 
   it('adds up several co-bought tokens (noisy-OR) and caps the evidence', () => {
@@ -180,5 +182,132 @@ describe('bundleLinks launch block', () => {
     expect(r.evidence[0].launchBlock).toBeUndefined();
     expect(r.evidence[0].sameSlot).toBe(false);
     expect(r.score).toBeLessThan(0.8);
+  });
+});
+
+describe('bundleLinks chance', () => {
+  // two strangers of a launch's crowd: each buys the same eight launches at its own time within half
+  // an hour of each, and lands 3 s from the other on one of them by chance
+  const launches = Array.from({ length: 8 }, (_, k) => `LAUNCH${k}`);
+  const crowd: TokenStats = { totalWallets: 200, walletsPerMint: new Map(launches.map((m) => [m, 8])), firstBuyTime: new Map(launches.map((m, k) => [m, T0 + k * 86_400])) };
+  const gaps = [3, 400, 900, 1500, 250, 1200, 700, 1700];
+  const stranger = (w: string, offset: (k: number) => number) => ({ wallet: w, legs: launches.map((m, k) => buy({ wallet: w, mint: m, t: T0 + k * 86_400 + offset(k), raw: 1, sol: 1 })) });
+  const p0 = 11 / 1800;
+
+  it('weighs one co-buy against the pair\'s other buys of the same tokens within half an hour', () => {
+    const r = bundleForPair(stranger('A', () => 0), stranger('B', (k) => gaps[k]), crowd);
+    const alone = bundleForPair(stranger('A', () => 0), { wallet: 'B', legs: [stranger('B', (k) => gaps[k]).legs[0]] }, crowd);
+    // alone, the co-buy was the pair's only opportunity: all its strength
+    expect(alone.odds).toMatchObject({ coBuys: 1, nearBuyPairs: 1, kept: 1 });
+    expect(alone.score).toBeCloseTo(alone.evidence[0].strength, 12);
+    // among eight: P(at least one of 8 by chance) = 1 − e^(−8 p0); kept (log10 P − log10 0.1) / (log10 P1 − log10 0.1)
+    const chance = 1 - Math.exp(-8 * p0);
+    const full = -Math.log10(1 - Math.exp(-p0));
+    expect(r.odds.coBuys).toBe(1);
+    expect(r.odds.nearBuyPairs).toBe(8);
+    expect(r.odds.chance).toBeCloseTo(chance, 9);
+    expect(r.odds.kept).toBeCloseTo((-Math.log10(chance) - 1) / (full - 1), 9);
+    expect(r.odds.kept).toBeLessThan(0.45);
+    expect(r.evidence[0].strength).toBeCloseTo(alone.evidence[0].strength, 12);
+    expect(r.score).toBeCloseTo(r.odds.kept * alone.score, 12);
+    expect(r.odds.summary).toBe('1 of their 8 buys of the same tokens within 30 min of each other landed within seconds (4.8 % likely by chance)');
+  });
+
+  it('counts every pair of buys within half an hour: a wallet that buys a token again has more chances', () => {
+    const a = stranger('A', () => 0);
+    const b = stranger('B', (k) => gaps[k]);
+    const again = { ...b, legs: [...b.legs, ...b.legs.slice(1).map((l) => ({ ...l, signature: `${l.signature}-again`, timestamp: l.timestamp + 60 }))] };
+    expect(bundleForPair(a, again, crowd).odds.nearBuyPairs).toBe(8 + 7);
+    expect(bundleForPair(a, again, crowd).score).toBeLessThan(bundleForPair(a, b, crowd).score);
+    // a buy more than half an hour from every buy of the other is no opportunity
+    const far = { ...b, legs: b.legs.map((l, k) => (k === 0 ? l : { ...l, timestamp: l.timestamp + 1801 })) };
+    expect(bundleForPair(a, far, crowd).odds.nearBuyPairs).toBe(1);
+  });
+
+  it('keeps repeated co-buys: three of eight is not chance', () => {
+    const r = bundleForPair(stranger('A', () => 0), stranger('B', (k) => (k < 3 ? 2 : gaps[k])), crowd);
+    expect(r.odds.coBuys).toBe(3);
+    expect(r.odds.chance).toBeLessThan(1e-4);
+    expect(r.odds.kept).toBe(1);
+    expect(r.odds.summary).toBe('3 of their 8 buys of the same tokens within 30 min of each other landed within seconds (under 0.1 % likely by chance)');
+    let miss = 1;
+    for (const e of r.evidence) miss *= 1 - e.strength;
+    expect(r.score).toBeCloseTo(1 - miss, 12);
+  });
+
+  it('a co-buy nearly as likely as 1 in 10 counts for nothing', () => {
+    // fifteen launches within half an hour of each other, a co-buy on one: 1 − e^(−15 p0) ≈ 8.8 %
+    const many = Array.from({ length: 15 }, (_, k) => `MANY${k}`);
+    const stats15: TokenStats = { totalWallets: 200, walletsPerMint: new Map(many.map((m) => [m, 8])), firstBuyTime: new Map(many.map((m, k) => [m, T0 + k * 86_400])) };
+    const a = { wallet: 'A', legs: many.map((m, k) => buy({ wallet: 'A', mint: m, t: T0 + k * 86_400, raw: 1, sol: 1 })) };
+    const b = { wallet: 'B', legs: many.map((m, k) => buy({ wallet: 'B', mint: m, t: T0 + k * 86_400 + (k === 0 ? 3 : 100 * k), raw: 1, sol: 1 })) };
+    const r = bundleForPair(a, b, stats15);
+    expect(r.odds.chance).toBeGreaterThan(0.08);
+    expect(r.odds.kept).toBeLessThan(0.05);
+    expect(r.score).toBeLessThan(0.05 * r.evidence[0].strength + 1e-12);
+    const twenty = bundleForPair(a, { ...b, legs: [...b.legs, ...b.legs.slice(1, 6).map((l) => ({ ...l, signature: `${l.signature}-2`, timestamp: l.timestamp + 1 }))] }, stats15);
+    expect(twenty.odds.chance).toBeGreaterThan(0.1);
+    expect(twenty.odds.kept).toBe(0);
+    expect(twenty.score).toBe(0);
+  });
+
+  it('never discounts a co-buy in the launch block, however many chances the pair had', () => {
+    const slot = 300_000_000;
+    const launched: TokenStats = { ...crowd, launches: new Map([['LAUNCH0', { slot, timestamp: T0 }]]) };
+    const a = stranger('A', () => 0);
+    const b = stranger('B', (k) => gaps[k]);
+    a.legs[0] = at(a.legs[0], slot);
+    b.legs[0] = at({ ...b.legs[0], timestamp: T0 }, slot);
+    const r = bundleForPair(a, b, launched);
+    expect(r.evidence[0].launchBlock).toBe(true);
+    expect(r.odds).toMatchObject({ coBuys: 0, chance: 1, kept: 1, summary: '' });
+    expect(r.score).toBeCloseTo(r.evidence[0].strength, 12);
+    expect(r.score).toBeGreaterThanOrEqual(0.8);
+  });
+});
+
+describe('bundles in computeSimilarity, among a launch crowd', () => {
+  it('does not bind strangers of a crowd by the co-buys chance gives them, and still binds a pair that buys together', () => {
+    // 16 strangers, each buying about half of 12 launches at its own time within half an hour of
+    // each (a crowd of launches rare in the database), among 30 trades of tokens of its own over the
+    // month; two more wallets of one operator buy four of them within 2 s of each other and the rest
+    // at their own times, like the crowd
+    const random = rng(5);
+    const launches = Array.from({ length: 12 }, (_, k) => T0 + k * 86_400);
+    const buys = (wallet: string, together: (k: number) => number | null = () => null): SwapLeg[] => [
+      ...launches.flatMap((t, k) => {
+        const at = together(k);
+        if (at !== null) return [buy({ wallet, mint: `LAUNCH${k}`, t: at, raw: 1, sol: 1 })];
+        return random() < 0.5 ? [buy({ wallet, mint: `LAUNCH${k}`, t: t + Math.floor(random() * 1800), raw: 1, sol: 1 })] : [];
+      }),
+      ...Array.from({ length: 30 }, (_, k) => (k % 2 === 0 ? buy : sell)({ wallet, mint: `${wallet}-OWN${k >> 1}`, t: T0 + Math.floor(random() * 30 * 86_400), raw: 1, sol: 1 })),
+    ];
+    const strangers = Array.from({ length: 16 }, (_, i) => ({ address: `S${String(i).padStart(2, '0')}`, legs: buys(`S${String(i).padStart(2, '0')}`), holdings: {} }));
+    const start = (k: number) => (k < 4 ? launches[k] + 300 + 100 * k : null);
+    const operator = [
+      { address: 'OP1', legs: buys('OP1', start), holdings: {} },
+      { address: 'OP2', legs: buys('OP2', (k) => (k < 4 ? start(k)! + (k % 3) : null)), holdings: {} },
+    ];
+    const database = {
+      tokens: { totalWallets: 2000, walletsPerMint: new Map(launches.map((_, k) => [`LAUNCH${k}`, 20])), firstBuyTime: new Map(launches.map((t, k) => [`LAUNCH${k}`, t])) },
+    };
+    const result = computeSimilarity({ wallets: [...strangers, ...operator], database });
+    const isStranger = (w: string) => w.startsWith('S');
+    const strangerPairs = result.pairs.filter((p) => isStranger(p.walletA) && isStranger(p.walletB));
+    // chance gave strangers co-buys (the test would test nothing otherwise), each among many chances
+    const coBought = strangerPairs.filter((p) => (p.evidence?.bundles.length ?? 0) > 0);
+    expect(coBought.length).toBeGreaterThan(0);
+    for (const p of coBought) {
+      expect(p.evidence!.bundleOdds!.nearBuyPairs).toBeGreaterThan(p.evidence!.bundleOdds!.coBuys);
+      expect(p.evidence!.bundleOdds!.kept).toBeLessThan(1);
+      expect(p.scores.bundle!).toBeLessThan(p.evidence!.bundles[0].strength);
+    }
+    for (const c of result.clusters) expect(c.members.filter(isStranger).length).toBeLessThanOrEqual(1);
+    // the operator: four co-buys are no chance
+    const op = result.pairs.find((p) => [p.walletA, p.walletB].sort().join() === 'OP1,OP2')!;
+    expect(op.evidence!.bundleOdds).toMatchObject({ coBuys: 4, kept: 1 });
+    expect(op.scores.bundle!).toBeCloseTo(1 - op.evidence!.bundles.reduce((miss, e) => miss * (1 - e.strength), 1), 12);
+    expect(op.scores.bundle!).toBeGreaterThan(0.6);
+    expect(result.clusters.some((c) => c.members.includes('OP1') && c.members.includes('OP2'))).toBe(true);
   });
 });

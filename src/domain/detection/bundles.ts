@@ -1,6 +1,7 @@
 // Same-block buying: two wallets buying the same token in the same slot or within seconds, most
 // telling at a token's launch and on rare tokens (docs/analytics.md, "Detection v2 signals", bundles).
 import { isExcludedFromUniverse } from '../tokens';
+import { poissonTailDigits } from '../stats';
 import { clamp01, tokenRarityWeight } from './rarity';
 import type { SignalResult, SwapLeg, TokenLaunch, TokenStats, WalletPair } from './types';
 
@@ -39,6 +40,22 @@ export const BUNDLE_DEFAULTS = {
    */
   rushSeconds: 30,
   rushFactor: 0.25,
+  /**
+   * a pair's chance correction: two buys of one token, one by each wallet, at most this many seconds
+   * apart are one of the pair's opportunities for a co-buy by chance (a launch's crowd buys within
+   * half an hour of it). Under chance the gap of two such buys spreads over this span, with its
+   * density highest at 0 (two uniform buys: 2 / span), so each is a co-buy with probability
+   * (2 × `windowSeconds` + 1) / `nearSeconds` (timestamps are whole seconds)
+   */
+  nearSeconds: 1800,
+  /**
+   * a pair's co-buys as likely as this by chance, given its opportunities, are no evidence; one
+   * co-buy on its only opportunity keeps its strength; between the two, the co-buys' score is
+   * scaled by where the chance falls on a log scale (measured with bench:detection: strangers of a
+   * launch's crowd, sharing 6 to 9 launches bought within half an hour of each other, co-bought one
+   * of them by chance in 5 pairs of 120 and were clustered 3 times; none now)
+   */
+  chanceNil: 0.1,
   maxEvidence: 5,
 } as const;
 
@@ -70,6 +87,31 @@ export interface BundleEvidence {
 export interface BundleLink extends WalletPair, SignalResult<BundleEvidence> {
   /** tokens the two co-bought */
   coBoughtTokens: number;
+  /** its co-buys against its chances */
+  odds: BundleOdds;
+}
+
+/** A pair's co-buys against its chances (`bundleLinks`). */
+export interface BundleOdds {
+  /** co-bought tokens outside launch blocks: the co-buys the chance weighs */
+  coBuys: number;
+  /**
+   * pairs of buys of one token, one by each wallet, at most `nearSeconds` apart: the pair's
+   * opportunities for a co-buy by chance (the co-buys' own included)
+   */
+  nearBuyPairs: number;
+  /**
+   * the probability of at least `coBuys` co-buys by chance on those opportunities (a Poisson
+   * tail); 1 when `coBuys` is 0
+   */
+  chance: number;
+  /** the share of those co-buys' strength the score keeps (1 for one co-buy on one opportunity, 0 at `chanceNil`) */
+  kept: number;
+  /**
+   * in words: "2 of their 9 buys of the same tokens within 30 min of each other landed within
+   * seconds (0.2 % likely by chance)"; empty when `coBuys` is 0
+   */
+  summary: string;
 }
 
 export interface WalletLegs {
@@ -98,7 +140,13 @@ export interface WalletLegs {
  * block are the snipers' rush (`rushSeconds`, 30): a co-buy with a buy there keeps `rushFactor`
  * (0.25) of its strength, since racing snipers land seconds apart by design.
  * Co-buys under `minStrength` (0.05) are dropped. Per pair and token the strongest co-buy counts;
- * the score is the noisy-OR over tokens.
+ * the score is the noisy-OR over tokens, corrected for the pair's chances: two wallets of a crowd
+ * that bought many of the same tokens within half an hour of each other land seconds apart on one
+ * of them by chance. The pair's opportunities are its buy pairs of one token within `nearSeconds`
+ * (`nearBuyPairs`); its co-buys outside launch blocks are weighed against the chance of as many on
+ * those (`chance`, a Poisson tail): one co-buy on its only opportunity keeps its strength, co-buys
+ * as likely as `chanceNil` (10 %) count for nothing, log-linear between (`chanceFactor`). Co-buys
+ * in a launch block are never chance and keep theirs.
  */
 export function bundleLinks(wallets: readonly WalletLegs[], tokens: TokenStats, opts: BundleOptions = {}): BundleLink[] {
   const o = { ...BUNDLE_DEFAULTS, ...opts };
@@ -148,19 +196,38 @@ export function bundleLinks(wallets: readonly WalletLegs[], tokens: TokenStats, 
       }
     }
   }
+  const buysOf = walletBuys(perMint);
+  // timestamps are whole seconds: 2 × window + 1 of them are within ± window of a buy
+  const p0 = Math.min(1, (2 * o.windowSeconds + 1) / o.nearSeconds);
   const out: BundleLink[] = [];
   for (const key of [...best.keys()].sort()) {
     const [a, b] = key.split('\u0000');
     const evidence = [...best.get(key)!.values()].sort(
       (x, y) => y.strength - x.strength || x.timestampA - y.timestampA || (x.mint < y.mint ? -1 : 1),
     );
-    let miss = 1;
-    for (const e of evidence) miss *= 1 - e.strength;
+    // launch-block co-buys are never chance; the others count against the pair's opportunities
+    let missLaunch = 1;
+    let missOther = 1;
+    let coBuys = 0;
+    for (const e of evidence) {
+      if (e.launchBlock) missLaunch *= 1 - e.strength;
+      else {
+        missOther *= 1 - e.strength;
+        coBuys += 1;
+      }
+    }
+    const near = nearBuyPairs(buysOf.get(a)!, buysOf.get(b)!, o.nearSeconds);
+    // a launch-block token's buys are no opportunity for chance (one buy pair each, as a bundle buys once)
+    const launchBlockTokens = evidence.length - coBuys;
+    // the Poisson tail of the chance co-buys expected on the opportunities (each p0, small: the binomial's limit)
+    const digits = coBuys === 0 ? 0 : poissonTailDigits(coBuys, Math.max(coBuys, near - launchBlockTokens) * p0);
+    const kept = coBuys === 0 ? 1 : chanceFactor(digits, poissonTailDigits(1, p0), o.chanceNil);
     out.push({
       a,
       b,
-      score: clamp01(1 - miss),
+      score: clamp01(1 - missLaunch * (1 - kept * (1 - missOther))),
       coBoughtTokens: evidence.length,
+      odds: oddsOf(coBuys, near, 10 ** -digits, kept, o.nearSeconds),
       evidence: evidence.slice(0, o.maxEvidence),
       evidenceOmitted: Math.max(0, evidence.length - o.maxEvidence),
     });
@@ -168,10 +235,85 @@ export function bundleLinks(wallets: readonly WalletLegs[], tokens: TokenStats, 
   return out;
 }
 
+function oddsOf(coBuys: number, nearBuyPairs: number, chance: number, kept: number, nearSeconds: number): BundleOdds {
+  const pct = chance * 100;
+  const likely = pct < 0.1 ? 'under 0.1 %' : `${pct < 10 ? pct.toPrecision(2) : Math.round(pct)} %`;
+  const summary =
+    coBuys === 0 ? '' : `${coBuys} of their ${nearBuyPairs} buys of the same tokens within ${Math.round(nearSeconds / 60)} min of each other landed within seconds (${likely} likely by chance)`;
+  return { coBuys, nearBuyPairs, chance, kept, summary };
+}
+
+/** A wallet's buys as (token, time), ordered by token, then time: what `nearBuyPairs` merges. */
+interface BuyList {
+  tokens: number[];
+  times: number[];
+}
+
+/** Per wallet, its buys (the per-mint lists are time-sorted; their order numbers the tokens). */
+function walletBuys(perMint: ReadonlyMap<string, readonly SwapLeg[]>): Map<string, BuyList> {
+  const out = new Map<string, BuyList>();
+  let token = 0;
+  for (const buys of perMint.values()) {
+    for (const leg of buys) {
+      let list = out.get(leg.wallet);
+      if (!list) out.set(leg.wallet, (list = { tokens: [], times: [] }));
+      list.tokens.push(token);
+      list.times.push(leg.timestamp);
+    }
+    token += 1;
+  }
+  return out;
+}
+
+/**
+ * The pair's opportunities for a co-buy by chance: pairs of buys of one token, one of each wallet,
+ * at most `seconds` apart (a merge by token, then a sliding window per token).
+ */
+function nearBuyPairs(a: BuyList, b: BuyList, seconds: number): number {
+  let n = 0;
+  let i = 0;
+  let j = 0;
+  while (i < a.tokens.length && j < b.tokens.length) {
+    const token = a.tokens[i];
+    if (token < b.tokens[j]) i++;
+    else if (token > b.tokens[j]) j++;
+    else {
+      let iEnd = i;
+      while (iEnd < a.tokens.length && a.tokens[iEnd] === token) iEnd++;
+      let jEnd = j;
+      while (jEnd < b.tokens.length && b.tokens[jEnd] === token) jEnd++;
+      // for each of a's buys, b's buys within ± seconds: a window sliding over b's sorted times
+      let lo = j;
+      let hi = j;
+      for (let x = i; x < iEnd; x++) {
+        while (lo < jEnd && b.times[lo] < a.times[x] - seconds) lo++;
+        if (hi < lo) hi = lo;
+        while (hi < jEnd && b.times[hi] <= a.times[x] + seconds) hi++;
+        n += hi - lo;
+      }
+      i = iEnd;
+      j = jEnd;
+    }
+  }
+  return n;
+}
+
+/**
+ * The share of its co-buys' score a pair keeps, from how improbable its co-buys are by chance
+ * (−log10): all of it from the improbability of one co-buy on one opportunity (`full`) up, none at
+ * or below that of `nil`, linear between.
+ */
+function chanceFactor(digits: number, full: number, nil: number): number {
+  const nilDigits = -Math.log10(nil);
+  if (digits >= full) return 1;
+  if (digits <= nilDigits || full <= nilDigits) return 0;
+  return (digits - nilDigits) / (full - nilDigits);
+}
+
 /** The bundle signal of one pair (the group is just the two; their crowd is only themselves). */
 export function bundleForPair(a: WalletLegs, b: WalletLegs, tokens: TokenStats, opts: BundleOptions = {}): BundleLink {
   const [x, y] = a.wallet < b.wallet ? [a, b] : [b, a];
-  return bundleLinks([x, y], tokens, opts)[0] ?? { a: x.wallet, b: y.wallet, score: 0, coBoughtTokens: 0, evidence: [], evidenceOmitted: 0 };
+  return bundleLinks([x, y], tokens, opts)[0] ?? { a: x.wallet, b: y.wallet, score: 0, coBoughtTokens: 0, odds: oddsOf(0, 0, 1, 1, BUNDLE_DEFAULTS.nearSeconds), evidence: [], evidenceOmitted: 0 };
 }
 
 /** A buy in the snipers' rush: after the token's launch block, within `rushSeconds` of the launch. */

@@ -17,7 +17,7 @@ export type { RarityProfile, RarityOverlap, RarityOverlapScore, CarrierToken } f
 export { fundingProfile, fundingForPair, fundingLinks, fundingChain, fundingOriginOf, sweepChain, sweepCollectors, sweepTargetOf, sweepTransfer, freshActivity, decisiveDegreeLimit, counterpartyActivityClass, counterpartyLinkWeight, summariseSignatures, KNOWN_ADDRESSES, FUNDING_DEFAULTS } from './funding';
 export type { ChainMeeting, ChainNode, SweepNode, FundingProfile, FundingEvidence, FundingOptions, KnownAddress, TransferRef } from './funding';
 export { bundleLinks, bundleForPair, BUNDLE_DEFAULTS } from './bundles';
-export type { BundleEvidence, BundleLink, BundleOptions, WalletLegs } from './bundles';
+export type { BundleEvidence, BundleLink, BundleOdds, BundleOptions, WalletLegs } from './bundles';
 export { tradeIndex, timingForPair, timingLinks, formatLag, TIMING_DEFAULTS } from './timing';
 export type { TradeIndex, LagMatch, DirectionalTiming, TimingResult, TimingOptions } from './timing';
 export { relatedness, relatednessScore, RELATEDNESS_WEIGHTS } from './combine';

@@ -2,7 +2,8 @@ import type { SwapLeg } from '../swaps/types';
 import { buy, sell } from '../testing/legs';
 import { seededRandom as rng } from '../random';
 import { computeSimilarity } from '../similarity/compute';
-import { TIMING_DEFAULTS, poissonTailDigits, timingForPair, timingLinks, tradeIndex } from './timing';
+import { poissonTailDigits } from '../stats';
+import { TIMING_DEFAULTS, timingForPair, timingLinks, tradeIndex } from './timing';
 
 const T0 = 1_710_000_000;
 const DAY = 86_400;

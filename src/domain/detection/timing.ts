@@ -1,7 +1,7 @@
 // Co-trading timing in both directions: who leads, by how much, on how many trades, beyond what
 // chance explains (docs/analytics.md, "Detection v2 signals", timing).
 import { isExcludedFromUniverse } from '../tokens';
-import { median } from '../stats';
+import { median, poissonTailDigits } from '../stats';
 import { clamp01 } from './rarity';
 import type { SignalResult, SwapLeg, WalletPair } from './types';
 
@@ -407,30 +407,6 @@ export function lagPeaks(sorted: Float64Array, m: number, windowSeconds: number)
  */
 export function peakImprobability(peak: LagPeak, byRate = 0): number {
   return Math.max(0, Math.min(99, poissonTailDigits(peak.peaked, Math.max(byRate, peak.chance))) - peak.penalty);
-}
-
-/**
- * −log10 P(X ≥ k) for X ~ Poisson(λ): 0 when k ≤ λ. Summed in log space from the k-th term (the
- * terms fall at least as fast as λ / (k + 1) from there), exact enough for any k and λ.
- */
-export function poissonTailDigits(k: number, lambda: number): number {
-  if (k <= 0 || k <= lambda) return 0;
-  if (lambda <= 0) return Infinity;
-  let logTerm = -lambda + k * Math.log(lambda) - logFactorial(k);
-  let logSum = logTerm;
-  for (let i = k + 1; i < k + 1000; i++) {
-    logTerm += Math.log(lambda / i);
-    const next = logSum + Math.log1p(Math.exp(logTerm - logSum));
-    if (next - logSum < 1e-12) break;
-    logSum = next;
-  }
-  return Math.max(0, -logSum / Math.LN10);
-}
-
-function logFactorial(n: number): number {
-  let sum = 0;
-  for (let i = 2; i <= n; i++) sum += Math.log(i);
-  return sum;
 }
 
 /** The matches closest to the median lag (the most typical copies), in time order. */

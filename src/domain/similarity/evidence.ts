@@ -37,6 +37,7 @@ export function pairEvidence(p: PairSignalParts): PairEvidence {
       ? bundles.map((e) => ({ ...e, signatureA: e.signatureB, signatureB: e.signatureA, slotA: e.slotB, slotB: e.slotA, timestampA: e.timestampB, timestampB: e.timestampA }))
       : bundles,
     bundlesOmitted: p.bundle?.evidenceOmitted ?? 0,
+    ...(p.bundle !== undefined && p.bundle.evidence.length > 0 ? { bundleOdds: p.bundle.odds } : {}),
     timing: p.timing !== undefined && p.timing.forward.matched + p.timing.backward.matched > 0 ? timingEvidence(p.timing) : null,
     rareTokens: p.rarity?.evidence ?? [],
     rareTokensOmitted: p.rarity?.evidenceOmitted ?? 0,

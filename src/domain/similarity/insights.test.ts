@@ -184,6 +184,18 @@ describe('insights on detection evidence', () => {
     expect(pairInsights(facts({ bundle: null }, e))).toEqual([]);
   });
 
+  it('Same-Block Buying says how likely the co-buys were by chance, given the pair\'s buys of the same tokens within half an hour (engine 2.10.0)', () => {
+    const coBuy = { mint: MINT, signatureA: SIG_A, signatureB: SIG_B, slotA: 301_500_000, slotB: 301_500_006, timestampA: T0, timestampB: T0 + 3, secondsApart: 3, sameSlot: false, early: true, tokenWeight: 0.9, crowd: 2, tight: 2, strength: 0.6 };
+    const e = { ...none, bundles: [coBuy], bundlesOmitted: 0 };
+    const reason = (odds: PairEvidence['bundleOdds']) => pairInsights(facts({ bundle: 0.35 }, { ...e, ...(odds ? { bundleOdds: odds } : {}) }))[0].reason;
+    const plain = `bought 1 token within seconds of each other (0 of those listed in the same slot, 1 among the token's first buyers); strongest: ${MINT} 3 s apart on 2024-11-19 07:06 UTC`;
+    expect(reason(undefined)).toBe(plain);
+    const said = '1 of their 7 buys of the same tokens within 30 min of each other landed within seconds (4.2 % likely by chance)';
+    expect(reason({ coBuys: 1, nearBuyPairs: 7, chance: 0.0419, kept: 0.38, summary: said })).toBe(`${plain}; ${said}`);
+    // launch-block co-buys alone: nothing weighed, nothing said
+    expect(reason({ coBuys: 0, nearBuyPairs: 3, chance: 1, kept: 1, summary: '' })).toBe(plain);
+  });
+
   it('Same-Block Buying in the token\'s launch block says so', () => {
     const coBuy = { mint: MINT, signatureA: SIG_A, signatureB: SIG_B, slotA: 301_500_000, slotB: 301_500_000, timestampA: T0, timestampB: T0, secondsApart: 0, sameSlot: true, early: true, tokenWeight: 0.1, crowd: 24, tight: 9, launchBlock: true as const, strength: 0.8 };
     expect(pairInsights(facts({ bundle: 0.8 }, { ...none, bundles: [coBuy], bundlesOmitted: 0 }))[0].reason).toBe(

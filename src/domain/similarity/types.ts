@@ -1,6 +1,6 @@
 import type { BehaviorProfile } from '../behavior/types';
 import type { SwapLeg } from '../swaps/types';
-import type { BundleEvidence } from '../detection/bundles';
+import type { BundleEvidence, BundleOdds } from '../detection/bundles';
 import type { SignalName } from '../detection/combine';
 import type { FundingEvidence } from '../detection/funding';
 import type { CarrierToken } from '../detection/rarity';
@@ -190,6 +190,8 @@ export interface PairEvidence {
   fundingOmitted: number;
   bundles: BundleEvidence[];
   bundlesOmitted: number;
+  /** its co-buys against its chances (BundleLink); absent without co-buys and before engine 2.10.0 */
+  bundleOdds?: BundleOdds;
   timing: PairTimingEvidence | null;
   /** the rare tokens that carried the rarity overlap, rarest first */
   rareTokens: CarrierToken[];

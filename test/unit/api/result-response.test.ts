@@ -145,7 +145,9 @@ describe('/openapi.json', () => {
     const pairSchema = result.properties.pairs.items;
     expect(Object.keys(pairSchema.properties.scores.properties)).toEqual(expect.arrayContaining(['funding', 'bundle', 'rarity', 'similarity', 'combined']));
     const evidence = pairSchema.properties.evidence;
-    expect(Object.keys(evidence.properties).sort()).toEqual(['bundles', 'bundlesOmitted', 'contributions', 'funding', 'fundingOmitted', 'rareTokens', 'rareTokensOmitted', 'strongest', 'timing']);
+    expect(Object.keys(evidence.properties).sort()).toEqual(['bundleOdds', 'bundles', 'bundlesOmitted', 'contributions', 'funding', 'fundingOmitted', 'rareTokens', 'rareTokensOmitted', 'strongest', 'timing']);
+    expect(evidence.required).not.toContain('bundleOdds');
+    expect(Object.keys(evidence.properties.bundleOdds.properties)).toEqual(['coBuys', 'nearBuyPairs', 'chance', 'kept', 'summary']);
     const kinds = evidence.properties.funding.items.oneOf.flatMap((s: { properties: { kind: { enum: string[] } } }) => s.properties.kind.enum);
     expect(kinds.sort()).toEqual(['common-destination', 'common-downstream-collector', 'common-fee-payer', 'common-first-funder', 'common-source', 'common-upstream-funder', 'direct', 'fee-payer', 'indirect-transfer', 'same-amount-funding']);
     expect(Object.keys(evidence.properties.timing.properties)).toEqual(expect.arrayContaining(['leader', 'follower', 'summary', 'medianLagSeconds', 'matches']));

@@ -452,6 +452,16 @@ describe('show --pair: one pair’s full evidence', () => {
     expect(text).toContain('both in its launch block, slot 301500000, among its first buyers');
   });
 
+  it('weighs the co-buys against the pair’s chances where the result says them (engine 2.10.0)', () => {
+    const pair = structuredClone(findPair(v, a, b));
+    const before = stripVTControlCharacters(renderPairEvidence(v, pair, { labels }));
+    expect(before).not.toContain('likely by chance');
+    pair.evidence!.bundleOdds = { coBuys: 1, nearBuyPairs: 7, chance: 0.0419, kept: 0.38, summary: '1 of their 7 buys of the same tokens within 30 min of each other landed within seconds (4.2 % likely by chance)' };
+    const text = stripVTControlCharacters(renderPairEvidence(v, pair, { labels }));
+    expect(widest(text).width).toBeLessThanOrEqual(RENDER_WIDTH);
+    expect(text.replace(/\n\s+/g, ' ')).toContain('1 of their 7 buys of the same tokens within 30 min of each other landed within seconds (4.2 % likely by chance); the score keeps 0.38 of their strength');
+  });
+
   it('prints a copier’s lag and copied trades with both signatures', () => {
     const text = stripVTControlCharacters(renderPairEvidence(v, findPair(v, wallets[5], wallets[6])));
     expect(widest(text).width).toBeLessThanOrEqual(RENDER_WIDTH);

@@ -505,6 +505,19 @@ export interface paths {
                                     };
                                     /** @description why the pair is related: each signal’s share of combined and its strongest evidence, capped (…Omitted counts the rest); null for pairs without coordination evidence or rare tokens in common, and on results of engine 1.x */
                                     evidence: {
+                                        /** @description the pair’s co-buys against its chances: two wallets that bought many of the same tokens within half an hour of each other land seconds apart on one by chance; absent on results before engine 2.10.0 and for pairs without co-buys */
+                                        bundleOdds?: {
+                                            /** @description the probability of at least coBuys co-buys by chance on those opportunities; the bundle score keeps all of its co-buys’ strength at the chance of one co-buy on one opportunity or below, none at 10 % or above */
+                                            chance: number;
+                                            /** @description co-bought tokens outside launch blocks: the co-buys the chance weighs (launch-block co-buys are never chance) */
+                                            coBuys: number;
+                                            /** @description the share of those co-buys’ strength the bundle score keeps */
+                                            kept: number;
+                                            /** @description pairs of buys of one token, one by each wallet, within 30 min of each other: the pair’s opportunities for a co-buy by chance (the co-buys’ own included) */
+                                            nearBuyPairs: number;
+                                            /** @description in words, e.g. “1 of their 8 buys of the same tokens within 30 min of each other landed within seconds (4.8 % likely by chance)”; empty when coBuys is 0 */
+                                            summary: string;
+                                        };
                                         /** @description one per co-bought token, strongest first */
                                         bundles: {
                                             /** @description buys of the token by the group within ± 5 min */
@@ -1416,6 +1429,19 @@ export interface paths {
                                     };
                                     /** @description why the pair is related: each signal’s share of combined and its strongest evidence, capped (…Omitted counts the rest); null for pairs without coordination evidence or rare tokens in common, and on results of engine 1.x */
                                     evidence: {
+                                        /** @description the pair’s co-buys against its chances: two wallets that bought many of the same tokens within half an hour of each other land seconds apart on one by chance; absent on results before engine 2.10.0 and for pairs without co-buys */
+                                        bundleOdds?: {
+                                            /** @description the probability of at least coBuys co-buys by chance on those opportunities; the bundle score keeps all of its co-buys’ strength at the chance of one co-buy on one opportunity or below, none at 10 % or above */
+                                            chance: number;
+                                            /** @description co-bought tokens outside launch blocks: the co-buys the chance weighs (launch-block co-buys are never chance) */
+                                            coBuys: number;
+                                            /** @description the share of those co-buys’ strength the bundle score keeps */
+                                            kept: number;
+                                            /** @description pairs of buys of one token, one by each wallet, within 30 min of each other: the pair’s opportunities for a co-buy by chance (the co-buys’ own included) */
+                                            nearBuyPairs: number;
+                                            /** @description in words, e.g. “1 of their 8 buys of the same tokens within 30 min of each other landed within seconds (4.8 % likely by chance)”; empty when coBuys is 0 */
+                                            summary: string;
+                                        };
                                         /** @description one per co-bought token, strongest first */
                                         bundles: {
                                             /** @description buys of the token by the group within ± 5 min */
@@ -2305,6 +2331,19 @@ export interface paths {
                                 };
                                 /** @description why the pair is related: each signal’s share of combined and its strongest evidence, capped (…Omitted counts the rest); null for pairs without coordination evidence or rare tokens in common, and on results of engine 1.x */
                                 evidence: {
+                                    /** @description the pair’s co-buys against its chances: two wallets that bought many of the same tokens within half an hour of each other land seconds apart on one by chance; absent on results before engine 2.10.0 and for pairs without co-buys */
+                                    bundleOdds?: {
+                                        /** @description the probability of at least coBuys co-buys by chance on those opportunities; the bundle score keeps all of its co-buys’ strength at the chance of one co-buy on one opportunity or below, none at 10 % or above */
+                                        chance: number;
+                                        /** @description co-bought tokens outside launch blocks: the co-buys the chance weighs (launch-block co-buys are never chance) */
+                                        coBuys: number;
+                                        /** @description the share of those co-buys’ strength the bundle score keeps */
+                                        kept: number;
+                                        /** @description pairs of buys of one token, one by each wallet, within 30 min of each other: the pair’s opportunities for a co-buy by chance (the co-buys’ own included) */
+                                        nearBuyPairs: number;
+                                        /** @description in words, e.g. “1 of their 8 buys of the same tokens within 30 min of each other landed within seconds (4.8 % likely by chance)”; empty when coBuys is 0 */
+                                        summary: string;
+                                    };
                                     /** @description one per co-bought token, strongest first */
                                     bundles: {
                                         /** @description buys of the token by the group within ± 5 min */

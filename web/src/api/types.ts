@@ -104,10 +104,19 @@ export interface CarrierToken {
   weight?: number;
   walletsTrading?: number;
 }
+/** A pair's co-buys against its chances (bundles.ts BundleOdds, engine 2.10.0). */
+export interface BundleOdds {
+  coBuys?: number;
+  nearBuyPairs?: number;
+  chance?: number;
+  kept?: number;
+  summary?: string;
+}
 export interface PairEvidence {
   funding?: FundingEvidence[];
   bundle?: BundleEvidence[];
   bundles?: BundleEvidence[];
+  bundleOdds?: BundleOdds;
   timing?: TimingEvidence;
   rareTokens?: CarrierToken[];
   rarity?: CarrierToken[];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fireEvent, render, screen, within } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { PairDetail, TOKENS_PER_PAGE } from './PairDetail';
 import { TokensProvider } from '../../components/tokens';
 import type { Pair } from '../../api/types';
@@ -197,6 +197,25 @@ describe('PairDetail', () => {
     const items = within(screen.getByTestId('pair-evidence')).getAllByRole('listitem').filter((li) => /early buyers/.test(li.textContent ?? ''));
     expect(items.map((li) => /both in its launch block/.test(li.textContent ?? ''))).toEqual([true, false]);
     expect(items[1].textContent).toContain('same slot');
+  });
+
+  it('weighs the co-buys against the pair\'s chances when the result says them (engine 2.10.0)', () => {
+    const base = pairs[0];
+    const coBuy = { mint: (base.sharedTokens ?? [])[0]?.mint, signatureA: sig(3), signatureB: sig(4), sameSlot: false, secondsApart: 3, early: false };
+    renderDetail({ ...base, evidence: { bundles: [coBuy], bundleOdds: { coBuys: 1, nearBuyPairs: 7, chance: 0.042, kept: 0.35, summary: '1 of their 7 buys of the same tokens within 30 min of each other landed within seconds (4.2 % likely by chance)' } } });
+    expect(screen.getByTestId('bundle-odds').textContent).toBe(
+      '1 of their 7 buys of the same tokens within 30 min of each other landed within seconds (4.2 % likely by chance): the bundle score keeps 35 % of their strength',
+    );
+  });
+
+  it('says nothing of the chances on results that predate them or where none were weighed', () => {
+    const base = pairs[0];
+    const coBuy = { mint: (base.sharedTokens ?? [])[0]?.mint, signatureA: sig(3), signatureB: sig(4), sameSlot: true, secondsApart: 0, early: true, launchBlock: true };
+    renderDetail({ ...base, evidence: { bundles: [coBuy] } });
+    expect(screen.queryByTestId('bundle-odds')).toBeNull();
+    cleanup();
+    renderDetail({ ...base, evidence: { bundles: [coBuy], bundleOdds: { coBuys: 0, nearBuyPairs: 1, chance: 1, kept: 1, summary: '' } } });
+    expect(screen.queryByTestId('bundle-odds')).toBeNull();
   });
 
   it('renders a pair whose optional fields are all missing or malformed', () => {

@@ -4,7 +4,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Accordion } from 'radix-ui';
 import { ChevronLeft, ChevronRight, PanelRight, X } from 'lucide-react';
-import type { BundleEvidence, CarrierToken, FundingEvidence, LagMatch, Pair } from '../../api/types';
+import type { BundleEvidence, BundleOdds, CarrierToken, FundingEvidence, LagMatch, Pair } from '../../api/types';
 import { InsightIcon } from '../../components/insights';
 import { TokenLabel } from '../../components/tokens';
 import { ExplorerLink, ScoreBar, Signature, WalletBadge, formatNumber, formatTime } from '../../components/ui';
@@ -253,6 +253,18 @@ function BundleItem({ b }: { b: BundleEvidence }) {
   );
 }
 
+/** The pair's co-buys against its chances (engine 2.10.0): nothing on older results or without co-buys outside launch blocks. */
+function BundleOddsLine({ odds }: { odds: BundleOdds | undefined }) {
+  if (typeof odds?.summary !== 'string' || odds.summary === '') return null;
+  const kept = finite(odds.kept);
+  return (
+    <p data-testid="bundle-odds" className="muted">
+      {odds.summary}
+      {kept !== null && kept < 1 ? `: the bundle score keeps ${formatScore(kept)} of their strength` : ''}
+    </p>
+  );
+}
+
 function Evidence({ pair }: { pair: Pair }) {
   const e = evidenceOf(pair);
   const insights = list<NonNullable<Pair['insights']>[number]>(pair.insights);
@@ -301,11 +313,14 @@ function Evidence({ pair }: { pair: Pair }) {
                   ))}
                 </ul>
               ) : s.key === 'bundle' ? (
-                <ul className="evidence-list">
-                  {bundles.map((b, k) => (
-                    <BundleItem key={k} b={b} />
-                  ))}
-                </ul>
+                <div>
+                  <BundleOddsLine odds={e.bundleOdds} />
+                  <ul className="evidence-list">
+                    {bundles.map((b, k) => (
+                      <BundleItem key={k} b={b} />
+                    ))}
+                  </ul>
+                </div>
               ) : s.key === 'timing' ? (
                 <div>
                   <p>
