@@ -60,9 +60,12 @@
 // - gasless-relayer: strangers trading at random times, about half of their trades through a gasless
 //   app whose relayer (a busy service on chain) signs and pays the fee.
 // - launch-crowd: strangers of the crowd-copier's crowd, buying the same launches at scattered times.
+// - launch-traders: strangers whose trading is mostly a stream of fresh launches (pump.fun's crowds),
+//   each bought within half an hour of its first buy and sold within the hour: any two match on most
+//   launches both traded, within timing's window (engine 2.10.0).
 // Everyone else is independent, funded by a wallet of its own.
 import { KNOWN_ADDRESSES } from '../domain/detection/funding';
-import type { Funding, GenerateOptions, GeneratorKit, Trade, Wallet } from './generator-kit';
+import type { Funding, GenerateOptions, GeneratorKit, Token, Trade, Wallet } from './generator-kit';
 import type { GroundTruth, OutsideTransfer, Service } from './world';
 
 /** The knobs of the adversarial cases, in one place. */
@@ -138,6 +141,15 @@ export const ADVERSARIAL_CASES = {
   crowdCopyLagSeconds: 20,
   /** strangers of the same crowd */
   launchCrowdWallets: 4,
+  /**
+   * strangers trading mostly a stream of fresh launches, as pump.fun's crowds do: each buys about
+   * `launchTraderShare` of `launchTraderLaunches` within `crowdSpreadSeconds` of the launch and
+   * sells within the hour, besides `launchTraderOwnPlays` plays of its own
+   */
+  launchTraderWallets: 10,
+  launchTraderLaunches: 16,
+  launchTraderShare: 0.8,
+  launchTraderOwnPlays: 4,
 } as const;
 
 /** A listed exchange hot wallet (known-addresses.json): the withdrawals' sender. */
@@ -162,6 +174,13 @@ export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateO
   };
   const services: Service[] = [];
   const outsideTransfers: OutsideTransfer[] = [];
+  /** a token nobody else trades: a fresh launch (added to the world's tokens) */
+  const freshToken = (k: number): Token => {
+    const symbol = `LNCH${k + 1}`;
+    const token: Token = { mint: addr('launch-trader-mint', String(k)), symbol, name: `${symbol} launch`, decimals: 6, program: 'spl-token', priceUsd: Number(logUniform(1e-5, 1e-3).toPrecision(6)), liquidityUsd: Math.round(logUniform(20_000, 300_000)) };
+    kit.tokens.push(token);
+    return token;
+  };
   /** an odd amount of SOL (4 decimals, not whole hundredths but about one in a hundred), as an exchange's withdrawal page sends */
   const oddAmount = (): string => (Math.floor(logUniform(1, 20) * 1e4) / 1e4 + 0.0001).toFixed(4);
   /** the listed exchange's withdrawal of `amount` to an address outside the world, within a page's spread after `pageTs`; returns when */
@@ -475,6 +494,20 @@ export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateO
       truth.independent!.push(...strangers);
       truth.decoys!.push({ kind: 'launch-crowd', members: strangers });
     }
+  }
+
+  // launch traders: strangers whose trading is mostly fresh launches, each bought within half an hour
+  // of its first buy and sold within the hour: any two match on most launches both traded
+  if (remaining >= 2) {
+    const launches = Array.from({ length: A.launchTraderLaunches }, (_, k) => ({ mint: freshToken(k).mint, ts: start + Math.floor(rng() * (span - 86_400)) }));
+    const members = Array.from({ length: Math.min(remaining, A.launchTraderWallets) }, (_, m) => {
+      const plays = makePlays(A.launchTraderLaunches, priced).flatMap((play, k) =>
+        rng() < A.launchTraderShare ? [{ ...play, mint: launches[k].mint, ts: launches[k].ts + Math.floor(rng() * A.crowdSpreadSeconds), holdSeconds: Math.floor(logUniform(300, 3600)), quote: 'SOL' as const, source: 'PUMP_FUN' as const }] : [],
+      );
+      return addWallet(`launch trader ${m + 1}`, [...tradesFor(plays, () => 0, logUniform(0.3, 3)), ...ownPlays(A.launchTraderOwnPlays)]);
+    });
+    truth.independent!.push(...members);
+    truth.decoys!.push({ kind: 'launch-traders', members });
   }
 
   while (remaining > 0) truth.independent!.push(addWallet('independent', ownPlays()));

@@ -3,7 +3,7 @@ import { buy, sell } from '../testing/legs';
 import { seededRandom as rng } from '../random';
 import { computeSimilarity } from '../similarity/compute';
 import { poissonTailDigits } from '../stats';
-import { TIMING_DEFAULTS, timingForPair, timingLinks, tradeIndex } from './timing';
+import { TIMING_DEFAULTS, crowdedLaunches, timingForPair, timingLinks, tradeIndex } from './timing';
 
 const T0 = 1_710_000_000;
 const DAY = 86_400;
@@ -238,3 +238,81 @@ describe('poissonTailDigits', () => {
   });
 });
 
+describe('crowded launches', () => {
+  // a stream of fresh launches, each traded by a crowd within half an hour of its first buy and sold
+  // within the hour, as pump.fun's crowds trade: any two of them match on most launches both traded
+  const launchTraders = (seed: number, wallets: number, launches = 40, share = 0.5) => {
+    const random = rng(seed);
+    const times = Array.from({ length: launches }, () => T0 + Math.floor(random() * 30 * DAY));
+    const group = Array.from({ length: wallets }, (_, i) => {
+      const address = `W${String(i).padStart(2, '0')}`;
+      const legs = times.flatMap((t, k) => {
+        if (random() >= share) return [];
+        const at = t + Math.floor(random() * 1800);
+        return [buy({ wallet: address, mint: `LAUNCH${k}`, t: at, raw: 1, sol: 1 }), sell({ wallet: address, mint: `LAUNCH${k}`, t: at + 300 + Math.floor(random() * 3300), raw: 1, sol: 1 })];
+      });
+      return { address, legs, holdings: {} };
+    });
+    const firstBuyTime = new Map(times.map((t, k) => [`LAUNCH${k}`, t]));
+    return { group, firstBuyTime };
+  };
+
+  it('are the tokens more than 6 wallets of the group traded within 2 h of their first buy', () => {
+    const wallet = (w: string, legs: SwapLeg[]) => ({ address: w, legs });
+    const seven = Array.from({ length: 7 }, (_, i) => wallet(`C${i}`, [buy({ wallet: `C${i}`, mint: 'HOT', t: T0 + 600 * i, raw: 1, sol: 1 }), buy({ wallet: `C${i}`, mint: 'HOT', t: T0 + 600 * i + 5, raw: 1, sol: 1 })]));
+    const first = new Map([['HOT', T0], ['LATE', T0]]);
+    expect(crowdedLaunches(seven, first)).toEqual(new Map([['HOT', T0 + TIMING_DEFAULTS.launchSeconds]]));
+    // six are not a crowd, however many times each trades it; a trade after the 2 h does not count
+    expect(crowdedLaunches(seven.slice(0, 6), first)).toEqual(new Map());
+    const late = [...seven.slice(0, 6), wallet('C6', [buy({ wallet: 'C6', mint: 'HOT', t: T0 + TIMING_DEFAULTS.launchSeconds + 1, raw: 1, sol: 1 })])];
+    expect(crowdedLaunches(late, first)).toEqual(new Map());
+    // nor does a token without a first buy, or another wallet's leg in a wallet's list
+    expect(crowdedLaunches(seven, new Map())).toEqual(new Map());
+    const foreign = [...seven.slice(0, 6), wallet('C6', [buy({ wallet: 'C0', mint: 'HOT', t: T0, raw: 1, sol: 1 })])];
+    expect(crowdedLaunches(foreign, first)).toEqual(new Map());
+  });
+
+  it('no copy by coverage: two traders of the same crowded launches match on most of them, whoever copies whom', () => {
+    const { group, firstBuyTime } = launchTraders(3, 20);
+    const launches = crowdedLaunches(group, firstBuyTime);
+    // most launches draw more than 6 of the 20
+    expect(launches.size).toBeGreaterThan(30);
+    let scored = 0;
+    let matched = 0;
+    let inLaunch = 0;
+    for (let i = 1; i < 20; i++) {
+      const a = tradeIndex('W00', group[0].legs);
+      const b = tradeIndex(group[i].address, group[i].legs);
+      const before = timingForPair(a, b)!;
+      const after = timingForPair(a, b, {}, launches)!;
+      if (before.score > 0.1) scored++;
+      matched += after.forward.matched;
+      inLaunch += after.forward.launchMatched;
+      expect(after.score).toBeLessThan(0.1);
+    }
+    // their matches are in the crowded launches, but for the few launches 6 or fewer of them traded
+    expect(inLaunch).toBeGreaterThan(0.8 * matched);
+    // without the rule, coverage made most of them copiers (the test would test nothing otherwise)
+    expect(scored).toBeGreaterThan(10);
+  });
+
+  it('still finds a copier of a launch trader by its steady delay', () => {
+    const { group, firstBuyTime } = launchTraders(4, 20);
+    const leader = group[0].legs;
+    const follower = leader.map((l) => copyOf(l, 'F', 20));
+    const launches = crowdedLaunches([...group, { address: 'F', legs: follower }], firstBuyTime);
+    const r = timingForPair(tradeIndex('W00', leader), tradeIndex('F', follower), {}, launches)!;
+    expect(r.forward.launchMatched).toBeGreaterThan(0.8 * r.forward.matched);
+    expect(r.forward.improbability).toBeGreaterThan(TIMING_DEFAULTS.significanceFull);
+    expect(r.score).toBeGreaterThan(0.8);
+    expect(r.summary).toMatch(/^F follows W00 by about 20 s/);
+  });
+
+  it('in computeSimilarity: twenty strangers trading a stream of launches are not clustered by timing', () => {
+    const { group, firstBuyTime } = launchTraders(1, 20);
+    const database = { tokens: { totalWallets: 3000, walletsPerMint: new Map([...firstBuyTime.keys()].map((m) => [m, 50])), firstBuyTime } };
+    const result = computeSimilarity({ wallets: group, database });
+    expect(Math.max(...result.pairs.map((p) => p.scores.timing ?? 0))).toBeLessThan(0.1);
+    expect(result.clusters).toEqual([]);
+  });
+});

@@ -27,6 +27,15 @@ export const TIMING_DEFAULTS = {
   significanceFrom: 4,
   /** …and where it reaches full excess */
   significanceFull: 12,
+  /**
+   * a leader's trade within this long of its token's first buy in the database, when more than
+   * `launchCrowdWallets` wallets of the group traded the token within that time too, is in a
+   * crowded launch (`crowdedLaunches`): a crowd buys a launch within its first half hour or so and
+   * sells within the hour after, so a follower's trade of it within the window is no copy by
+   * coverage (only a steady lag, the improbability route, tells a copier there)
+   */
+  launchSeconds: 7200,
+  launchCrowdWallets: 6,
   maxEvidence: 5,
 } as const;
 
@@ -82,8 +91,13 @@ export interface DirectionalTiming {
   followerTrades: number;
   /** leader trades copied by a distinct follower trade within the window */
   matched: number;
-  /** matches expected if the follower traded the same tokens at random times */
+  /** matches expected if the follower traded the same tokens at random times (crowded launches apart) */
   expectedByChance: number;
+  /**
+   * matches of the leader's trades in a crowded launch (`crowdedLaunches`): counted in `matched`
+   * and by the improbability route, not as coverage
+   */
+  launchMatched: number;
   /** matched / leaderTrades */
   leaderCoverage: number;
   /** matched / followerTrades */
@@ -154,11 +168,11 @@ export interface TimingResult extends SignalResult<LagMatch> {
  * does, and the follower's own extra trades only lower the smallest factor. The pair's score is
  * the larger direction.
  */
-export function timingForPair(a: TradeIndex, b: TradeIndex, opts: TimingOptions = {}): TimingResult | null {
+export function timingForPair(a: TradeIndex, b: TradeIndex, opts: TimingOptions = {}, launches: CrowdedLaunches = NO_LAUNCHES): TimingResult | null {
   if (a.trades === 0 || b.trades === 0) return null;
   const o = { ...TIMING_DEFAULTS, ...opts };
-  const fwd = direction(a, b, o);
-  const bwd = direction(b, a, o);
+  const fwd = direction(a, b, o, launches);
+  const bwd = direction(b, a, o, launches);
   const best = fwd.result.score >= bwd.result.score ? fwd : bwd;
   const r = best.result;
   const simultaneous = r.matched > 0 && r.typicalLagSeconds !== null && r.typicalLagSeconds < o.simultaneousSeconds;
@@ -184,7 +198,7 @@ export function timingForPair(a: TradeIndex, b: TradeIndex, opts: TimingOptions 
  * `windowSeconds`: O(trades × trades within a window) for the whole group, never all pairs. Each
  * candidate pair is then scored exactly by `timingForPair`.
  */
-export function timingLinks(indexes: readonly TradeIndex[], opts: TimingOptions = {}): Array<WalletPair & TimingResult> {
+export function timingLinks(indexes: readonly TradeIndex[], opts: TimingOptions = {}, launches: CrowdedLaunches = NO_LAUNCHES): Array<WalletPair & TimingResult> {
   const window = opts.windowSeconds ?? TIMING_DEFAULTS.windowSeconds;
   const sorted = [...indexes].sort((x, y) => (x.wallet < y.wallet ? -1 : x.wallet > y.wallet ? 1 : 0));
   const perKey = new Map<string, Array<[number, number]>>(); // key → [timestamp, wallet position]
@@ -211,7 +225,7 @@ export function timingLinks(indexes: readonly TradeIndex[], opts: TimingOptions 
   for (const c of [...candidates].sort((x, y) => x - y)) {
     const i = Math.floor(c / n);
     const j = c % n;
-    const r = timingForPair(sorted[i], sorted[j], opts);
+    const r = timingForPair(sorted[i], sorted[j], opts, launches);
     if (r !== null) out.push({ a: sorted[i].wallet, b: sorted[j].wallet, ...r });
   }
   return out;
@@ -222,10 +236,11 @@ type Resolved = Record<keyof typeof TIMING_DEFAULTS, number>;
 /** the sets of matches whose packing at one lag the improbability route weighs */
 const LAG_SIDES = ['all', 'buy', 'sell'] as const;
 
-function direction(leader: TradeIndex, follower: TradeIndex, o: Resolved): { result: DirectionalTiming; matches: LagMatch[] } {
+function direction(leader: TradeIndex, follower: TradeIndex, o: Resolved, launches: CrowdedLaunches): { result: DirectionalTiming; matches: LagMatch[] } {
   const span = Math.max(o.minSpanSeconds, follower.lastTime - follower.firstTime);
   const matches: LagMatch[] = [];
   let expected = 0;
+  let launchMatched = 0;
   /** per shared key: the leader's trades of it, the follower's rate of it, and whether it is a buy key */
   const keyRates: Array<[number, number, boolean]> = [];
   const small = leader.byKey.size <= follower.byKey.size ? leader : follower;
@@ -234,7 +249,11 @@ function direction(leader: TradeIndex, follower: TradeIndex, o: Resolved): { res
     const l = leader.byKey.get(key);
     if (!f || !l) continue;
     const rate = f.length / span;
-    expected += l.length * (1 - Math.exp(-rate * o.windowSeconds));
+    // the leader's trades up to `launchEnd` are in a crowded launch: no chance rate, no coverage
+    const launchEnd = launches.get(l[0].mint) ?? -Infinity;
+    let inLaunch = 0;
+    while (inLaunch < l.length && l[inLaunch].timestamp <= launchEnd) inLaunch++;
+    expected += (l.length - inLaunch) * (1 - Math.exp(-rate * o.windowSeconds));
     keyRates.push([l.length, rate, l[0].direction === 'buy']);
     let j = 0;
     for (const lt of l) {
@@ -242,6 +261,7 @@ function direction(leader: TradeIndex, follower: TradeIndex, o: Resolved): { res
       if (j >= f.length) break;
       const lag = f[j].timestamp - lt.timestamp;
       if (lag > o.windowSeconds) continue;
+      if (lt.timestamp <= launchEnd) launchMatched++;
       matches.push({
         mint: lt.mint,
         direction: lt.direction,
@@ -265,7 +285,8 @@ function direction(leader: TradeIndex, follower: TradeIndex, o: Resolved): { res
   }
   const consistency = m > 0 ? consistent / m : 0;
   lagWeight = m > 0 ? lagWeight / m : 0;
-  const coverage = leader.trades > expected ? clamp01((m - expected) / (leader.trades - expected)) : 0;
+  // a crowded launch's trades stay in the denominator: coverage never exceeds matched / trades (the kernel's bound)
+  const coverage = leader.trades > expected ? clamp01((m - launchMatched - expected) / (leader.trades - expected)) : 0;
   // the improbability route: matches packed at one lag (a bot's fixed delay) that neither the
   // follower's trading rate nor the spread of the pair's own lags explains; taken over all the
   // matches, the buys' and the sales' (a bot copying sales more slowly than buys, or after the
@@ -310,6 +331,7 @@ function direction(leader: TradeIndex, follower: TradeIndex, o: Resolved): { res
       followerTrades: follower.trades,
       matched: m,
       expectedByChance: expected,
+      launchMatched,
       leaderCoverage: m / leader.trades,
       followerShare,
       medianLagSeconds: med,
@@ -322,6 +344,42 @@ function direction(leader: TradeIndex, follower: TradeIndex, o: Resolved): { res
     },
     matches,
   };
+}
+
+/** Per mint whose launch a crowd traded, the end of that launch (`crowdedLaunches`). */
+export type CrowdedLaunches = ReadonlyMap<string, number>;
+const NO_LAUNCHES: CrowdedLaunches = new Map();
+
+/**
+ * The group's crowded launches: tokens that more than `launchCrowdWallets` wallets of the group
+ * traded within `launchSeconds` (2 h) of the token's first buy in the database (`firstBuyTime`),
+ * each with the end of that time. A crowd trades a launch within its first hours, so two of its
+ * traders match within the window whoever copies whom; a copier of a launch trader is told by a
+ * steady lag. A group's own count, not the database's: a copy group of a few wallets on a token
+ * others traded too keeps its coverage (the hard worlds' copy traders lost 2 of 222 pairs when the
+ * database's count of the token's traders decided).
+ */
+export function crowdedLaunches(wallets: ReadonlyArray<{ address: string; legs: readonly SwapLeg[] }>, firstBuyTime: ReadonlyMap<string, number>, opts: TimingOptions = {}): Map<string, number> {
+  const o = { ...TIMING_DEFAULTS, ...opts };
+  const traders = new Map<string, { end: number; last: number; count: number }>();
+  wallets.forEach((w, k) => {
+    for (const leg of w.legs) {
+      if (leg.kind !== 'swap' || leg.wallet !== w.address) continue;
+      let t = traders.get(leg.mint);
+      if (t === undefined) {
+        const first = firstBuyTime.get(leg.mint);
+        if (first === undefined || isExcludedFromUniverse(leg.mint)) continue;
+        traders.set(leg.mint, (t = { end: first + o.launchSeconds, last: -1, count: 0 }));
+      }
+      if (leg.timestamp <= t.end && leg.timestamp >= t.end - o.launchSeconds && t.last !== k) {
+        t.last = k;
+        t.count++;
+      }
+    }
+  });
+  const out = new Map<string, number>();
+  for (const [mint, t] of traders) if (t.count > o.launchCrowdWallets) out.set(mint, t.end);
+  return out;
 }
 
 /** Where a direction's matches are packed: see `lagPeaks`. */

@@ -5,7 +5,7 @@
 import { bundleLinks, type BundleLink } from '../detection/bundles';
 import { fundingLinks, fundingProfile, groupFunding, type FundingEvidence, type FundingProfile, type GroupFunding } from '../detection/funding';
 import { rarityOverlap, rarityProfile, tokenRarityWeight, type RarityOverlap, type RarityProfile } from '../detection/rarity';
-import { TIMING_DEFAULTS, timingForPair, tradeIndex, type TimingResult, type TradeIndex } from '../detection/timing';
+import { TIMING_DEFAULTS, crowdedLaunches, timingForPair, tradeIndex, type CrowdedLaunches, type TimingResult, type TradeIndex } from '../detection/timing';
 import type { CounterpartyStats, SignalResult, SwapLeg, TokenStats } from '../detection/types';
 import type { SimilarityInput } from './types';
 import type { TokenUniverse, WalletVector } from './vectors';
@@ -53,6 +53,8 @@ export interface GroupSignals {
   /** per wallet, its trades indexed for the timing signal, built when a pair first needs it */
   indexes: Array<TradeIndex | undefined>;
   wallets: SimilarityInput['wallets'];
+  /** the group's crowded launches (`crowdedLaunches`): timing's coverage does not count their trades */
+  launches: CrowdedLaunches;
   /** by pair index: pairs with a co-buy */
   bundle: Map<number, BundleLink>;
   /** by pair index: pairs with funding evidence */
@@ -96,7 +98,7 @@ export function pairTiming(signals: GroupSignals, i: number, j: number): TimingR
   const t = performance.now();
   const a = (signals.indexes[i] ??= tradeIndex(signals.wallets[i].address, signals.wallets[i].legs));
   const b = (signals.indexes[j] ??= tradeIndex(signals.wallets[j].address, signals.wallets[j].legs));
-  const r = a.wallet < b.wallet ? timingForPair(a, b) : timingForPair(b, a);
+  const r = a.wallet < b.wallet ? timingForPair(a, b, {}, signals.launches) : timingForPair(b, a, {}, signals.launches);
   signals.ms.timing += performance.now() - t;
   return r;
 }
@@ -141,6 +143,7 @@ export function groupSignals(input: SimilarityInput, universe: TokenUniverse, ve
     }
     return { wallet: w.address, legs: own };
   });
+  const launches = crowdedLaunches(input.wallets, weights.tokens.firstBuyTime ?? new Map());
   ms.timing = performance.now() - t;
 
   t = performance.now();
@@ -157,7 +160,7 @@ export function groupSignals(input: SimilarityInput, universe: TokenUniverse, ve
   if (known.length >= 2) for (const link of fundingLinks(known, counterparties, {}, fundingGroup)) links.set(key(link.a, link.b), link);
   ms.funding = performance.now() - t;
 
-  return { rarityTotal: weights.rarityTotal, trades, funding, fundingGroup, indexes: new Array<TradeIndex | undefined>(n), wallets: input.wallets, bundle, fundingLinks: links, ms };
+  return { rarityTotal: weights.rarityTotal, trades, funding, fundingGroup, indexes: new Array<TradeIndex | undefined>(n), wallets: input.wallets, launches, bundle, fundingLinks: links, ms };
 }
 
 /**

@@ -7,7 +7,7 @@ import { ADVERSARIAL_CASES } from '../../../src/simulator/generator-adversarial'
 import { isOnCurve } from '../../../src/domain/holders/on-curve';
 
 type Wallet = World['wallets'][number];
-const adversarial = (seed: number, wallets = 119) => parseWorld(generateWorld({ seed, wallets, txPerWallet: 40, scenario: 'adversarial', largeWallet: false }));
+const adversarial = (seed: number, wallets = 135) => parseWorld(generateWorld({ seed, wallets, txPerWallet: 40, scenario: 'adversarial', largeWallet: false }));
 const worlds = [1, 2, 3].map((s) => adversarial(s));
 const firstSolIn = (w: Wallet) => [...w.transfers].filter((t) => t.mint === 'SOL' && t.direction === 'in').sort((a, b) => a.ts - b.ts)[0];
 const groupOf = (w: World, kind: string) => w.groundTruth!.clusters[w.groundTruth!.clusterKinds!.indexOf(kind)];
@@ -27,7 +27,7 @@ describe('generateWorld({ scenario: "adversarial" })', () => {
       expect([...t.clusters.flat(), ...t.independent!].sort()).toEqual(w.wallets.map((x) => x.address).sort());
     }
     expect(worlds[0].groundTruth!.clusterKinds).toEqual(['large-operator', 'exchange-withdrawal', 'unlisted-withdrawal', 'diluted-copy-chain', 'hop-funded-operator', 'relay-operator', 'exchange-hop-withdrawal', 'sweep-operator', 'layered-sweep-operator', 'deposit-reuse-operator', 'fee-payer-operator', 'sponsoring-member-operator', 'crowd-copier']);
-    expect(worlds[0].groundTruth!.decoys!.map((d) => d.kind)).toEqual(['unlisted-exchange', 'exchange-hop', 'dust-spray', 'paid-hop', 'old-exchange-funders', 'exchange-deposit', 'shared-payee', 'gasless-relayer', 'launch-crowd']);
+    expect(worlds[0].groundTruth!.decoys!.map((d) => d.kind)).toEqual(['unlisted-exchange', 'exchange-hop', 'dust-spray', 'paid-hop', 'old-exchange-funders', 'exchange-deposit', 'shared-payee', 'gasless-relayer', 'launch-crowd', 'launch-traders']);
   });
 
   it('sweeps an operator\'s wallets days apart each through a fresh deposit address of its own (another operator\'s through two in a row) to one collector, and strangers\' through deposit addresses to an exchange', () => {
@@ -346,6 +346,34 @@ describe('generateWorld({ scenario: "adversarial" })', () => {
         // nothing else in common with the leader: each funded on its own
         expect(firstSolIn(f).counterparty).not.toBe(firstSolIn(leader).counterparty);
       }
+    }
+  });
+
+  it('makes launch traders: strangers trading mostly fresh launches, each bought within half an hour of its first buy and sold within the hour', () => {
+    for (const w of worlds) {
+      const traders = walletsOf(w, decoyOf(w, 'launch-traders').members);
+      expect(traders).toHaveLength(ADVERSARIAL_CASES.launchTraderWallets);
+      const ours = new Set(traders.map((t) => t.address));
+      // the launches: fresh tokens of the world's, which only launch traders trade
+      const launchMints = new Set(w.tokens.filter((t) => t.symbol.startsWith('LNCH')).map((t) => t.mint));
+      expect(launchMints.size).toBe(ADVERSARIAL_CASES.launchTraderLaunches);
+      for (const x of w.wallets) if (!ours.has(x.address)) expect(x.trades.some((y) => launchMints.has(y.mint))).toBe(false);
+      const firstBuy = new Map<string, number>();
+      for (const t of traders) for (const x of t.trades) if (x.side === 'buy' && launchMints.has(x.mint)) firstBuy.set(x.mint, Math.min(firstBuy.get(x.mint) ?? Infinity, x.ts));
+      let crowded = 0;
+      for (const m of launchMints) {
+        const buyers = traders.filter((t) => t.trades.some((x) => x.mint === m && x.side === 'buy'));
+        if (buyers.length > 6) crowded++;
+        for (const t of buyers) {
+          const buys = t.trades.filter((x) => x.mint === m && x.side === 'buy');
+          for (const b of buys) expect(b.ts - firstBuy.get(m)!).toBeLessThanOrEqual(ADVERSARIAL_CASES.crowdSpreadSeconds);
+          for (const x of t.trades.filter((y) => y.mint === m && y.side === 'sell')) expect(x.ts - buys[0].ts).toBeLessThanOrEqual(3600);
+        }
+      }
+      // most launches draw a crowd of more than 6 of them, as timing's crowded launches need
+      expect(crowded).toBeGreaterThan(launchMints.size / 2);
+      // and the launches are most of each trader's trading
+      for (const t of traders) expect(t.trades.filter((x) => launchMints.has(x.mint)).length).toBeGreaterThan(t.trades.length / 2);
     }
   });
 });
