@@ -86,7 +86,8 @@ export function renderPairEvidence(view: AnalysisView, p: SimilarityPair, opts: 
     lines.push('', heading('Funding and transfers', e.funding.length, e.fundingOmitted, 'link'));
     for (const f of e.funding) lines.push(...fundingLines(f, who, transfer));
     lines.push('', heading('Same-block buying', e.bundles.length, e.bundlesOmitted, 'co-bought token'));
-    if (e.bundleOdds !== undefined && e.bundleOdds.coBuys > 0) lines.push(...wrapped('  ', `${e.bundleOdds.summary}; the score keeps ${score(e.bundleOdds.kept)} of their strength`, 4));
+    const odds = e.bundleOdds;
+    if (odds?.summary) lines.push(...wrapped('  ', odds.kept < 0.995 ? `${odds.summary}; the score keeps ${score(odds.kept)} of their strength` : odds.summary, 4));
     for (const b of e.bundles) {
       const when = b.launchBlock ? `both in its launch block, slot ${b.slotA}` : b.sameSlot ? `same slot ${b.slotA}` : `${b.secondsApart} s apart (slots ${b.slotA} and ${b.slotB})`;
       lines.push(...wrapped('  ', `${token(b.mint)}: ${when}${b.early ? ', among its first buyers' : ''}; ${b.crowd} group buys within 5 min, ${b.tight} within seconds; strength ${score(b.strength)}`, 4));

@@ -52,3 +52,20 @@ function logFactorial(n: number): number {
   for (let i = 2; i <= n; i++) sum += Math.log(i);
   return sum;
 }
+
+/**
+ * P(X ≥ k) for X ~ Poisson(λ): from the tail's digits where it is small (k > λ), else 1 − the
+ * distribution function below k.
+ */
+export function poissonTail(k: number, lambda: number): number {
+  if (k <= 0) return 1;
+  if (lambda <= 0) return 0;
+  if (k > lambda) return 10 ** -poissonTailDigits(k, lambda);
+  let term = Math.exp(-lambda);
+  let below = 0;
+  for (let i = 0; i < k; i++) {
+    below += term;
+    term *= lambda / (i + 1);
+  }
+  return clamp01(1 - below);
+}

@@ -1,6 +1,7 @@
 import type { SwapLeg } from '../swaps/types';
 import { buy, sell } from '../testing/legs';
 import { seededRandom as rng } from '../random';
+import { poissonTail } from '../stats';
 import { computeSimilarity } from '../similarity/compute';
 import { bundleForPair, bundleLinks } from './bundles';
 import type { TokenStats } from './types';
@@ -210,7 +211,7 @@ describe('bundleLinks chance', () => {
     expect(r.odds.kept).toBeLessThan(0.45);
     expect(r.evidence[0].strength).toBeCloseTo(alone.evidence[0].strength, 12);
     expect(r.score).toBeCloseTo(r.odds.kept * alone.score, 12);
-    expect(r.odds.summary).toBe('1 of their 8 buys of the same tokens within 30 min of each other landed within seconds (4.8 % likely by chance)');
+    expect(r.odds.summary).toBe('1 of the 8 pairs of their buys of one token within 30 min of each other came within seconds (4.8 % likely by chance)');
   });
 
   it('counts every pair of buys within half an hour: a wallet that buys a token again has more chances', () => {
@@ -229,7 +230,7 @@ describe('bundleLinks chance', () => {
     expect(r.odds.coBuys).toBe(3);
     expect(r.odds.chance).toBeLessThan(1e-4);
     expect(r.odds.kept).toBe(1);
-    expect(r.odds.summary).toBe('3 of their 8 buys of the same tokens within 30 min of each other landed within seconds (under 0.1 % likely by chance)');
+    expect(r.odds.summary).toBe('3 of the 8 pairs of their buys of one token within 30 min of each other came within seconds (under 0.1 % likely by chance)');
     let miss = 1;
     for (const e of r.evidence) miss *= 1 - e.strength;
     expect(r.score).toBeCloseTo(1 - miss, 12);
@@ -263,6 +264,50 @@ describe('bundleLinks chance', () => {
     expect(r.odds).toMatchObject({ coBuys: 0, chance: 1, kept: 1, summary: '' });
     expect(r.score).toBeCloseTo(r.evidence[0].strength, 12);
     expect(r.score).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('weighs the other co-buys of a pair with a launch-block co-buy against the other tokens\' chances only', () => {
+    const slot = 300_000_000;
+    const launched: TokenStats = { ...crowd, launches: new Map([['LAUNCH1', { slot, timestamp: T0 + 86_400 }]]) };
+    // LAUNCH0 co-bought 3 s apart by chance among 8 launches; LAUNCH1 in its launch block
+    const a = stranger('A', () => 0);
+    const b = stranger('B', (k) => gaps[k]);
+    a.legs[1] = at(a.legs[1], slot);
+    b.legs[1] = at({ ...b.legs[1], timestamp: a.legs[1].timestamp }, slot);
+    const r = bundleForPair(a, b, launched);
+    const inBlock = r.evidence.find((e) => e.launchBlock)!;
+    const other = r.evidence.find((e) => !e.launchBlock)!;
+    expect(inBlock.mint).toBe('LAUNCH1');
+    // the launch-block token is no opportunity: 1 co-buy among the other 7 launches
+    expect(r.odds).toMatchObject({ coBuys: 1, nearBuyPairs: 7 });
+    expect(r.odds.chance).toBeCloseTo(1 - Math.exp(-7 * p0), 9);
+    expect(r.odds.kept).toBeGreaterThan(0);
+    expect(r.odds.kept).toBeLessThan(1);
+    expect(r.score).toBeCloseTo(1 - (1 - inBlock.strength) * (1 - r.odds.kept * other.strength), 12);
+  });
+
+  it('counts co-buys as it counts chances, by pairs of buys: a bundle that buys together in several rounds is no chance', () => {
+    // four rounds in 10 min, each within 2 s: 4 co-buys among 16 pairs of buys within 30 min
+    const rounds = [0, 150, 300, 450];
+    const a = { wallet: 'A', legs: rounds.map((t) => buy({ wallet: 'A', mint: 'LAUNCH0', t: T0 + t, raw: 1, sol: 1 })) };
+    const b = { wallet: 'B', legs: rounds.map((t) => buy({ wallet: 'B', mint: 'LAUNCH0', t: T0 + t + 2, raw: 1, sol: 1 })) };
+    const r = bundleForPair(a, b, crowd);
+    expect(r.odds).toMatchObject({ coBuys: 4, nearBuyPairs: 16, kept: 1 });
+    expect(r.odds.chance).toBeLessThan(1e-5);
+    expect(r.score).toBeCloseTo(r.evidence[0].strength, 12);
+    expect(r.odds.summary).toBe('4 of the 16 pairs of their buys of one token within 30 min of each other came within seconds (under 0.1 % likely by chance)');
+  });
+
+  it('says how likely the co-buys were even when chance expects more of them than came', () => {
+    // one co-buy among 200 pairs of buys within 30 min (λ = 200 × 11 / 1800 ≈ 1.2): P(X ≥ 1) = 1 − e^(−λ)
+    const a = { wallet: 'A', legs: Array.from({ length: 20 }, (_, i) => buy({ wallet: 'A', mint: 'LAUNCH0', t: T0 + 60 * i, raw: 1, sol: 1 })) };
+    const b = { wallet: 'B', legs: Array.from({ length: 10 }, (_, i) => buy({ wallet: 'B', mint: 'LAUNCH0', t: T0 + 3 + 37 * i + (i > 0 ? 7 : 0), raw: 1, sol: 1 })) };
+    const r = bundleForPair(a, b, crowd, { minStrength: 0 });
+    expect(r.odds.nearBuyPairs).toBe(200);
+    const lambda = (200 * 11) / 1800;
+    expect(r.odds.chance).toBeCloseTo(poissonTail(r.odds.coBuys, lambda), 12);
+    expect(r.odds.chance).toBeLessThan(1);
+    expect(r.odds.kept).toBe(0);
   });
 });
 

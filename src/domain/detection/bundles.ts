@@ -1,7 +1,7 @@
 // Same-block buying: two wallets buying the same token in the same slot or within seconds, most
 // telling at a token's launch and on rare tokens (docs/analytics.md, "Detection v2 signals", bundles).
 import { isExcludedFromUniverse } from '../tokens';
-import { poissonTailDigits } from '../stats';
+import { poissonTail } from '../stats';
 import { clamp01, tokenRarityWeight } from './rarity';
 import type { SignalResult, SwapLeg, TokenLaunch, TokenStats, WalletPair } from './types';
 
@@ -93,22 +93,22 @@ export interface BundleLink extends WalletPair, SignalResult<BundleEvidence> {
 
 /** A pair's co-buys against its chances (`bundleLinks`). */
 export interface BundleOdds {
-  /** co-bought tokens outside launch blocks: the co-buys the chance weighs */
+  /**
+   * pairs of buys of one token, one by each wallet, at most `windowSeconds` apart, outside the
+   * tokens co-bought in their launch block (those are never chance): the co-buys the chance weighs
+   */
   coBuys: number;
   /**
-   * pairs of buys of one token, one by each wallet, at most `nearSeconds` apart: the pair's
-   * opportunities for a co-buy by chance (the co-buys' own included)
+   * pairs of buys of one token, one by each wallet, at most `nearSeconds` apart, the same tokens
+   * apart: the pair's opportunities for a co-buy by chance (the co-buys included)
    */
   nearBuyPairs: number;
-  /**
-   * the probability of at least `coBuys` co-buys by chance on those opportunities (a Poisson
-   * tail); 1 when `coBuys` is 0
-   */
+  /** the probability of at least `coBuys` co-buys by chance on those opportunities (a Poisson tail); 1 when `coBuys` is 0 */
   chance: number;
   /** the share of those co-buys' strength the score keeps (1 for one co-buy on one opportunity, 0 at `chanceNil`) */
   kept: number;
   /**
-   * in words: "2 of their 9 buys of the same tokens within 30 min of each other landed within
+   * in words: "2 of the 9 pairs of their buys of one token within 30 min of each other came within
    * seconds (0.2 % likely by chance)"; empty when `coBuys` is 0
    */
   summary: string;
@@ -192,13 +192,17 @@ export function bundleLinks(wallets: readonly WalletLegs[], tokens: TokenStats, 
         let mints = best.get(key);
         if (!mints) best.set(key, (mints = new Map()));
         const prev = mints.get(mint);
-        if (!prev || e.strength > prev.strength) mints.set(mint, x.wallet === a ? e : swap(e));
+        // a launch-block co-buy of the mint stands for it (never chance), else the strongest
+        const inBlock = e.launchBlock === true;
+        const better = prev === undefined || (inBlock && prev.launchBlock !== true) || (inBlock === (prev.launchBlock === true) && e.strength > prev.strength);
+        if (better) mints.set(mint, x.wallet === a ? e : swap(e));
       }
     }
   }
-  const buysOf = walletBuys(perMint);
+  const buys = walletBuys(perMint);
   // timestamps are whole seconds: 2 × window + 1 of them are within ± window of a buy
   const p0 = Math.min(1, (2 * o.windowSeconds + 1) / o.nearSeconds);
+  const full = -Math.log10(poissonTail(1, p0));
   const out: BundleLink[] = [];
   for (const key of [...best.keys()].sort()) {
     const [a, b] = key.split('\u0000');
@@ -208,26 +212,27 @@ export function bundleLinks(wallets: readonly WalletLegs[], tokens: TokenStats, 
     // launch-block co-buys are never chance; the others count against the pair's opportunities
     let missLaunch = 1;
     let missOther = 1;
-    let coBuys = 0;
+    const launchTokens = new Set<number>();
     for (const e of evidence) {
-      if (e.launchBlock) missLaunch *= 1 - e.strength;
-      else {
-        missOther *= 1 - e.strength;
-        coBuys += 1;
-      }
+      if (e.launchBlock) {
+        missLaunch *= 1 - e.strength;
+        launchTokens.add(buys.tokenOf.get(e.mint)!);
+      } else missOther *= 1 - e.strength;
     }
-    const near = nearBuyPairs(buysOf.get(a)!, buysOf.get(b)!, o.nearSeconds);
-    // a launch-block token's buys are no opportunity for chance (one buy pair each, as a bundle buys once)
-    const launchBlockTokens = evidence.length - coBuys;
-    // the Poisson tail of the chance co-buys expected on the opportunities (each p0, small: the binomial's limit)
-    const digits = coBuys === 0 ? 0 : poissonTailDigits(coBuys, Math.max(coBuys, near - launchBlockTokens) * p0);
-    const kept = coBuys === 0 ? 1 : chanceFactor(digits, poissonTailDigits(1, p0), o.chanceNil);
+    let odds = NO_ODDS;
+    if (launchTokens.size < evidence.length) {
+      // pairs of buys of one token (launch-block tokens apart) within `nearSeconds`, and of those within `windowSeconds`
+      const { near, close } = buyPairs(buys.lists.get(a)!, buys.lists.get(b)!, o.nearSeconds, o.windowSeconds, launchTokens);
+      // the Poisson tail of the chance co-buys expected on the opportunities (each p0, small: the binomial's limit)
+      const chance = poissonTail(close, near * p0);
+      odds = oddsOf(close, near, chance, chanceFactor(-Math.log10(chance), full, o.chanceNil), o.nearSeconds);
+    }
     out.push({
       a,
       b,
-      score: clamp01(1 - missLaunch * (1 - kept * (1 - missOther))),
+      score: clamp01(1 - missLaunch * (1 - odds.kept * (1 - missOther))),
       coBoughtTokens: evidence.length,
-      odds: oddsOf(coBuys, near, 10 ** -digits, kept, o.nearSeconds),
+      odds,
       evidence: evidence.slice(0, o.maxEvidence),
       evidenceOmitted: Math.max(0, evidence.length - o.maxEvidence),
     });
@@ -235,42 +240,47 @@ export function bundleLinks(wallets: readonly WalletLegs[], tokens: TokenStats, 
   return out;
 }
 
+/** The odds of a pair whose co-buys are all in launch blocks, or of no co-buys: nothing weighed. */
+const NO_ODDS: BundleOdds = { coBuys: 0, nearBuyPairs: 0, chance: 1, kept: 1, summary: '' };
+
 function oddsOf(coBuys: number, nearBuyPairs: number, chance: number, kept: number, nearSeconds: number): BundleOdds {
   const pct = chance * 100;
   const likely = pct < 0.1 ? 'under 0.1 %' : `${pct < 10 ? pct.toPrecision(2) : Math.round(pct)} %`;
-  const summary =
-    coBuys === 0 ? '' : `${coBuys} of their ${nearBuyPairs} buys of the same tokens within ${Math.round(nearSeconds / 60)} min of each other landed within seconds (${likely} likely by chance)`;
+  const summary = `${coBuys} of the ${nearBuyPairs} pairs of their buys of one token within ${Math.round(nearSeconds / 60)} min of each other came within seconds (${likely} likely by chance)`;
   return { coBuys, nearBuyPairs, chance, kept, summary };
 }
 
-/** A wallet's buys as (token, time), ordered by token, then time: what `nearBuyPairs` merges. */
+/** A wallet's buys as (token, time), ordered by token, then time: what `buyPairs` merges. */
 interface BuyList {
   tokens: number[];
   times: number[];
 }
 
-/** Per wallet, its buys (the per-mint lists are time-sorted; their order numbers the tokens). */
-function walletBuys(perMint: ReadonlyMap<string, readonly SwapLeg[]>): Map<string, BuyList> {
-  const out = new Map<string, BuyList>();
-  let token = 0;
-  for (const buys of perMint.values()) {
+/** Per wallet, its buys (the per-mint lists are time-sorted; their order numbers the tokens), and each mint's number. */
+function walletBuys(perMint: ReadonlyMap<string, readonly SwapLeg[]>): { lists: Map<string, BuyList>; tokenOf: Map<string, number> } {
+  const lists = new Map<string, BuyList>();
+  const tokenOf = new Map<string, number>();
+  for (const [mint, buys] of perMint) {
+    const token = tokenOf.size;
+    tokenOf.set(mint, token);
     for (const leg of buys) {
-      let list = out.get(leg.wallet);
-      if (!list) out.set(leg.wallet, (list = { tokens: [], times: [] }));
+      let list = lists.get(leg.wallet);
+      if (!list) lists.set(leg.wallet, (list = { tokens: [], times: [] }));
       list.tokens.push(token);
       list.times.push(leg.timestamp);
     }
-    token += 1;
   }
-  return out;
+  return { lists, tokenOf };
 }
 
 /**
- * The pair's opportunities for a co-buy by chance: pairs of buys of one token, one of each wallet,
- * at most `seconds` apart (a merge by token, then a sliding window per token).
+ * The pair's pairs of buys of one token, one by each wallet, at most `near` seconds apart (its
+ * opportunities for a co-buy by chance) and, of those, at most `close` seconds apart (its co-buys),
+ * the tokens of `skip` apart: a merge by token, then two windows sliding over b's times per token.
  */
-function nearBuyPairs(a: BuyList, b: BuyList, seconds: number): number {
-  let n = 0;
+function buyPairs(a: BuyList, b: BuyList, near: number, close: number, skip: ReadonlySet<number>): { near: number; close: number } {
+  let nearPairs = 0;
+  let closePairs = 0;
   let i = 0;
   let j = 0;
   while (i < a.tokens.length && j < b.tokens.length) {
@@ -282,38 +292,47 @@ function nearBuyPairs(a: BuyList, b: BuyList, seconds: number): number {
       while (iEnd < a.tokens.length && a.tokens[iEnd] === token) iEnd++;
       let jEnd = j;
       while (jEnd < b.tokens.length && b.tokens[jEnd] === token) jEnd++;
-      // for each of a's buys, b's buys within ± seconds: a window sliding over b's sorted times
-      let lo = j;
-      let hi = j;
-      for (let x = i; x < iEnd; x++) {
-        while (lo < jEnd && b.times[lo] < a.times[x] - seconds) lo++;
-        if (hi < lo) hi = lo;
-        while (hi < jEnd && b.times[hi] <= a.times[x] + seconds) hi++;
-        n += hi - lo;
+      if (!skip.has(token)) {
+        let lo = j;
+        let hi = j;
+        let closeLo = j;
+        let closeHi = j;
+        for (let x = i; x < iEnd; x++) {
+          const t = a.times[x];
+          while (lo < jEnd && b.times[lo] < t - near) lo++;
+          if (hi < lo) hi = lo;
+          while (hi < jEnd && b.times[hi] <= t + near) hi++;
+          while (closeLo < jEnd && b.times[closeLo] < t - close) closeLo++;
+          if (closeHi < closeLo) closeHi = closeLo;
+          while (closeHi < jEnd && b.times[closeHi] <= t + close) closeHi++;
+          nearPairs += hi - lo;
+          closePairs += closeHi - closeLo;
+        }
       }
       i = iEnd;
       j = jEnd;
     }
   }
-  return n;
+  return { near: nearPairs, close: closePairs };
 }
 
 /**
  * The share of its co-buys' score a pair keeps, from how improbable its co-buys are by chance
  * (−log10): all of it from the improbability of one co-buy on one opportunity (`full`) up, none at
- * or below that of `nil`, linear between.
+ * or below that of `nil`, linear between; all of it when the window is so wide that one co-buy on
+ * one opportunity is as likely as `nil` (nothing to weigh it by).
  */
 function chanceFactor(digits: number, full: number, nil: number): number {
   const nilDigits = -Math.log10(nil);
-  if (digits >= full) return 1;
-  if (digits <= nilDigits || full <= nilDigits) return 0;
+  if (digits >= full || full <= nilDigits) return 1;
+  if (digits <= nilDigits) return 0;
   return (digits - nilDigits) / (full - nilDigits);
 }
 
 /** The bundle signal of one pair (the group is just the two; their crowd is only themselves). */
 export function bundleForPair(a: WalletLegs, b: WalletLegs, tokens: TokenStats, opts: BundleOptions = {}): BundleLink {
   const [x, y] = a.wallet < b.wallet ? [a, b] : [b, a];
-  return bundleLinks([x, y], tokens, opts)[0] ?? { a: x.wallet, b: y.wallet, score: 0, coBoughtTokens: 0, odds: oddsOf(0, 0, 1, 1, BUNDLE_DEFAULTS.nearSeconds), evidence: [], evidenceOmitted: 0 };
+  return bundleLinks([x, y], tokens, opts)[0] ?? { a: x.wallet, b: y.wallet, score: 0, coBoughtTokens: 0, odds: NO_ODDS, evidence: [], evidenceOmitted: 0 };
 }
 
 /** A buy in the snipers' rush: after the token's launch block, within `rushSeconds` of the launch. */

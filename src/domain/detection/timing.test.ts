@@ -257,11 +257,17 @@ describe('crowded launches', () => {
     return { group, firstBuyTime };
   };
 
-  it('are the tokens more than 6 wallets of the group traded within 2 h of their first buy', () => {
+  it('are the tokens more than 6 wallets of the group bought at their first buy or from a minute to 2 h after it', () => {
     const wallet = (w: string, legs: SwapLeg[]) => ({ address: w, legs });
-    const seven = Array.from({ length: 7 }, (_, i) => wallet(`C${i}`, [buy({ wallet: `C${i}`, mint: 'HOT', t: T0 + 600 * i, raw: 1, sol: 1 }), buy({ wallet: `C${i}`, mint: 'HOT', t: T0 + 600 * i + 5, raw: 1, sol: 1 })]));
+    const seven = Array.from({ length: 7 }, (_, i) => wallet(`C${i}`, [buy({ wallet: `C${i}`, mint: 'HOT', t: T0 + 120 + 600 * i, raw: 1, sol: 1 }), buy({ wallet: `C${i}`, mint: 'HOT', t: T0 + 120 + 600 * i + 5, raw: 1, sol: 1 })]));
     const first = new Map([['HOT', T0], ['LATE', T0]]);
     expect(crowdedLaunches(seven, first)).toEqual(new Map([['HOT', T0 + TIMING_DEFAULTS.launchSeconds]]));
+    // a buy in the first minute after the first buy (a leader's copy bots follow it in within seconds) or a sale does not count…
+    const early = [...seven.slice(0, 6), wallet('C6', [buy({ wallet: 'C6', mint: 'HOT', t: T0 + 59, raw: 1, sol: 1 }), sell({ wallet: 'C6', mint: 'HOT', t: T0 + 900, raw: 1, sol: 1 })])];
+    expect(crowdedLaunches(early, first)).toEqual(new Map());
+    // …the first buy itself does
+    const firstBuyer = [...seven.slice(0, 6), wallet('C6', [buy({ wallet: 'C6', mint: 'HOT', t: T0, raw: 1, sol: 1 })])];
+    expect(crowdedLaunches(firstBuyer, first).size).toBe(1);
     // six are not a crowd, however many times each trades it; a trade after the 2 h does not count
     expect(crowdedLaunches(seven.slice(0, 6), first)).toEqual(new Map());
     const late = [...seven.slice(0, 6), wallet('C6', [buy({ wallet: 'C6', mint: 'HOT', t: T0 + TIMING_DEFAULTS.launchSeconds + 1, raw: 1, sol: 1 })])];
@@ -306,6 +312,22 @@ describe('crowded launches', () => {
     expect(r.forward.improbability).toBeGreaterThan(TIMING_DEFAULTS.significanceFull);
     expect(r.score).toBeGreaterThan(0.8);
     expect(r.summary).toMatch(/^F follows W00 by about 20 s/);
+  });
+
+  it('in computeSimilarity: a leader\'s eight copy bots, following it into fresh tokens within seconds and out of them, stay its copiers', () => {
+    const random = rng(8);
+    const leader = Array.from({ length: 30 }, (_, k) => {
+      const t = T0 + Math.floor(random() * 30 * DAY);
+      return [buy({ wallet: 'L', mint: `FRESH${k}`, t, raw: 1, sol: 1 }), sell({ wallet: 'L', mint: `FRESH${k}`, t: t + 600 + Math.floor(random() * 3000), raw: 1, sol: 1 })];
+    }).flat();
+    // each bot copies every trade 2 to 40 s late, the delay drawn anew each time: no steady lag to pack a peak
+    const bots = Array.from({ length: 8 }, (_, i) => ({ address: `BOT${i}`, legs: leader.map((l) => copyOf(l, `BOT${i}`, 2 + Math.floor(random() * 39))), holdings: {} }));
+    const group = [{ address: 'L', legs: leader, holdings: {} }, ...bots];
+    const firstBuyTime = new Map(leader.filter((l) => l.direction === 'buy').map((l) => [l.mint, l.timestamp]));
+    expect(crowdedLaunches(group, firstBuyTime).size).toBe(0);
+    const result = computeSimilarity({ wallets: group, database: { tokens: { totalWallets: 3000, walletsPerMint: new Map([...firstBuyTime.keys()].map((m) => [m, 9])), firstBuyTime } } });
+    for (const p of result.pairs.filter((x) => x.walletA === 'L' || x.walletB === 'L')) expect(p.scores.timing!).toBeGreaterThan(0.5);
+    expect(result.clusters.some((c) => c.members.length === 9)).toBe(true);
   });
 
   it('in computeSimilarity: twenty strangers trading a stream of launches are not clustered by timing', () => {

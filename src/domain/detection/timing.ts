@@ -36,6 +36,12 @@ export const TIMING_DEFAULTS = {
    */
   launchSeconds: 7200,
   launchCrowdWallets: 6,
+  /**
+   * the crowd's buys are counted from this long after the first buy: the seconds after it are the
+   * snipers' rush, or a leader's copy bots following it into a fresh token, whose trades match by
+   * their delay and keep counting as coverage
+   */
+  launchCrowdAfterSeconds: 60,
   maxEvidence: 5,
 } as const;
 
@@ -91,7 +97,7 @@ export interface DirectionalTiming {
   followerTrades: number;
   /** leader trades copied by a distinct follower trade within the window */
   matched: number;
-  /** matches expected if the follower traded the same tokens at random times (crowded launches apart) */
+  /** matches expected if the follower traded the same tokens at random times */
   expectedByChance: number;
   /**
    * matches of the leader's trades in a crowded launch (`crowdedLaunches`): counted in `matched`
@@ -249,11 +255,9 @@ function direction(leader: TradeIndex, follower: TradeIndex, o: Resolved, launch
     const l = leader.byKey.get(key);
     if (!f || !l) continue;
     const rate = f.length / span;
-    // the leader's trades up to `launchEnd` are in a crowded launch: no chance rate, no coverage
+    // the leader's trades within `launchSeconds` up to `launchEnd` are in a crowded launch: their matches are no coverage
     const launchEnd = launches.get(l[0].mint) ?? -Infinity;
-    let inLaunch = 0;
-    while (inLaunch < l.length && l[inLaunch].timestamp <= launchEnd) inLaunch++;
-    expected += (l.length - inLaunch) * (1 - Math.exp(-rate * o.windowSeconds));
+    expected += l.length * (1 - Math.exp(-rate * o.windowSeconds));
     keyRates.push([l.length, rate, l[0].direction === 'buy']);
     let j = 0;
     for (const lt of l) {
@@ -261,7 +265,7 @@ function direction(leader: TradeIndex, follower: TradeIndex, o: Resolved, launch
       if (j >= f.length) break;
       const lag = f[j].timestamp - lt.timestamp;
       if (lag > o.windowSeconds) continue;
-      if (lt.timestamp <= launchEnd) launchMatched++;
+      if (lt.timestamp <= launchEnd && lt.timestamp >= launchEnd - o.launchSeconds) launchMatched++;
       matches.push({
         mint: lt.mint,
         direction: lt.direction,
@@ -285,7 +289,7 @@ function direction(leader: TradeIndex, follower: TradeIndex, o: Resolved, launch
   }
   const consistency = m > 0 ? consistent / m : 0;
   lagWeight = m > 0 ? lagWeight / m : 0;
-  // a crowded launch's trades stay in the denominator: coverage never exceeds matched / trades (the kernel's bound)
+  // a crowded launch's matches leave the numerator only: coverage is never more than without the rule (nor than the kernel's bound)
   const coverage = leader.trades > expected ? clamp01((m - launchMatched - expected) / (leader.trades - expected)) : 0;
   // the improbability route: matches packed at one lag (a bot's fixed delay) that neither the
   // follower's trading rate nor the spread of the pair's own lags explains; taken over all the
@@ -352,12 +356,15 @@ const NO_LAUNCHES: CrowdedLaunches = new Map();
 
 /**
  * The group's crowded launches: tokens that more than `launchCrowdWallets` wallets of the group
- * traded within `launchSeconds` (2 h) of the token's first buy in the database (`firstBuyTime`),
- * each with the end of that time. A crowd trades a launch within its first hours, so two of its
- * traders match within the window whoever copies whom; a copier of a launch trader is told by a
- * steady lag. A group's own count, not the database's: a copy group of a few wallets on a token
- * others traded too keeps its coverage (the hard worlds' copy traders lost 2 of 222 pairs when the
- * database's count of the token's traders decided).
+ * bought at the token's first buy in the database (`firstBuyTime`) or from `launchCrowdAfterSeconds`
+ * (1 min) to `launchSeconds` (2 h) after it, each with the end of that time. A crowd trades a
+ * launch within its first hours, so two of its traders match within the window whoever copies
+ * whom; a copier of a launch trader is told by a steady lag. The rest of the first minute is not
+ * counted, nor sales: a leader's copy bots following it into a fresh token within seconds, and out
+ * of it when it sells, are no crowd. A group's own
+ * count, not the database's: a copy group of a few wallets on a token others traded too keeps its
+ * coverage (the hard worlds' copy traders lost 2 of 222 pairs when the database's count of the
+ * token's traders decided).
  */
 export function crowdedLaunches(wallets: ReadonlyArray<{ address: string; legs: readonly SwapLeg[] }>, firstBuyTime: ReadonlyMap<string, number>, opts: TimingOptions = {}): Map<string, number> {
   const o = { ...TIMING_DEFAULTS, ...opts };
@@ -371,7 +378,9 @@ export function crowdedLaunches(wallets: ReadonlyArray<{ address: string; legs: 
         if (first === undefined || isExcludedFromUniverse(leg.mint)) continue;
         traders.set(leg.mint, (t = { end: first + o.launchSeconds, last: -1, count: 0 }));
       }
-      if (leg.timestamp <= t.end && leg.timestamp >= t.end - o.launchSeconds && t.last !== k) {
+      const first = t.end - o.launchSeconds;
+      // the first buy, then the buys from a minute after it: the seconds between are a leader's copy bots following it in
+      if (leg.direction === 'buy' && leg.timestamp <= t.end && (leg.timestamp === first || leg.timestamp >= first + o.launchCrowdAfterSeconds) && t.last !== k) {
         t.last = k;
         t.count++;
       }

@@ -175,7 +175,7 @@ function evidenceInsights(scores: PairScores, e: PairEvidence): PairInsight[] {
       reason:
         `bought ${tokens} token${tokens === 1 ? '' : 's'} within seconds of each other (${sameSlot} of those listed in the same slot, ${early} among the token's first buyers); ` +
         `strongest: ${top.mint} ${closeness} on ${when(Math.min(top.timestampA, top.timestampB))}` +
-        (e.bundleOdds !== undefined && e.bundleOdds.coBuys > 0 ? `; ${e.bundleOdds.summary}` : ''),
+        (e.bundleOdds?.summary ? `; ${e.bundleOdds.summary}` : ''),
     });
   }
   const timing = e.timing;

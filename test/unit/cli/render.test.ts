@@ -456,10 +456,15 @@ describe('show --pair: one pair’s full evidence', () => {
     const pair = structuredClone(findPair(v, a, b));
     const before = stripVTControlCharacters(renderPairEvidence(v, pair, { labels }));
     expect(before).not.toContain('likely by chance');
-    pair.evidence!.bundleOdds = { coBuys: 1, nearBuyPairs: 7, chance: 0.0419, kept: 0.38, summary: '1 of their 7 buys of the same tokens within 30 min of each other landed within seconds (4.2 % likely by chance)' };
+    pair.evidence!.bundleOdds = { coBuys: 1, nearBuyPairs: 7, chance: 0.0419, kept: 0.31, summary: '1 of the 7 pairs of their buys of one token within 30 min of each other came within seconds (4.2 % likely by chance)' };
     const text = stripVTControlCharacters(renderPairEvidence(v, pair, { labels }));
     expect(widest(text).width).toBeLessThanOrEqual(RENDER_WIDTH);
-    expect(text.replace(/\n\s+/g, ' ')).toContain('1 of their 7 buys of the same tokens within 30 min of each other landed within seconds (4.2 % likely by chance); the score keeps 0.38 of their strength');
+    expect(text.replace(/\n\s+/g, ' ')).toContain('1 of the 7 pairs of their buys of one token within 30 min of each other came within seconds (4.2 % likely by chance); the score keeps 0.31 of their strength');
+    // all of it kept: the line says the odds alone
+    pair.evidence!.bundleOdds = { ...pair.evidence!.bundleOdds, chance: 2e-5, kept: 1, summary: '3 of the 12 pairs of their buys of one token within 30 min of each other came within seconds (under 0.1 % likely by chance)' };
+    const kept = stripVTControlCharacters(renderPairEvidence(v, pair, { labels })).replace(/\n\s+/g, ' ');
+    expect(kept).toContain('(under 0.1 % likely by chance)');
+    expect(kept).not.toContain('the score keeps');
   });
 
   it('prints a copier’s lag and copied trades with both signatures', () => {

@@ -507,15 +507,15 @@ export interface paths {
                                     evidence: {
                                         /** @description the pair’s co-buys against its chances: two wallets that bought many of the same tokens within half an hour of each other land seconds apart on one by chance; absent on results before engine 2.10.0 and for pairs without co-buys */
                                         bundleOdds?: {
-                                            /** @description the probability of at least coBuys co-buys by chance on those opportunities; the bundle score keeps all of its co-buys’ strength at the chance of one co-buy on one opportunity or below, none at 10 % or above */
+                                            /** @description the probability of at least coBuys co-buys by chance on those opportunities (a Poisson tail); 1 when coBuys is 0 */
                                             chance: number;
-                                            /** @description co-bought tokens outside launch blocks: the co-buys the chance weighs (launch-block co-buys are never chance) */
+                                            /** @description pairs of buys of one token, one by each wallet, within 5 s of each other, the tokens co-bought in their launch block apart (those are never chance): the co-buys the chance weighs */
                                             coBuys: number;
-                                            /** @description the share of those co-buys’ strength the bundle score keeps */
+                                            /** @description the share of the co-buys’ strength (outside launch blocks) the bundle score keeps: all of it at the chance of one co-buy on one opportunity or below, none at 10 % or above */
                                             kept: number;
-                                            /** @description pairs of buys of one token, one by each wallet, within 30 min of each other: the pair’s opportunities for a co-buy by chance (the co-buys’ own included) */
+                                            /** @description pairs of buys of one token, one by each wallet, within 30 min of each other, the same tokens apart: the pair’s opportunities for a co-buy by chance (the co-buys included) */
                                             nearBuyPairs: number;
-                                            /** @description in words, e.g. “1 of their 8 buys of the same tokens within 30 min of each other landed within seconds (4.8 % likely by chance)”; empty when coBuys is 0 */
+                                            /** @description in words, e.g. “1 of the 8 pairs of their buys of one token within 30 min of each other came within seconds (4.8 % likely by chance)”; empty when coBuys is 0 */
                                             summary: string;
                                         };
                                         /** @description one per co-bought token, strongest first */
@@ -1431,15 +1431,15 @@ export interface paths {
                                     evidence: {
                                         /** @description the pair’s co-buys against its chances: two wallets that bought many of the same tokens within half an hour of each other land seconds apart on one by chance; absent on results before engine 2.10.0 and for pairs without co-buys */
                                         bundleOdds?: {
-                                            /** @description the probability of at least coBuys co-buys by chance on those opportunities; the bundle score keeps all of its co-buys’ strength at the chance of one co-buy on one opportunity or below, none at 10 % or above */
+                                            /** @description the probability of at least coBuys co-buys by chance on those opportunities (a Poisson tail); 1 when coBuys is 0 */
                                             chance: number;
-                                            /** @description co-bought tokens outside launch blocks: the co-buys the chance weighs (launch-block co-buys are never chance) */
+                                            /** @description pairs of buys of one token, one by each wallet, within 5 s of each other, the tokens co-bought in their launch block apart (those are never chance): the co-buys the chance weighs */
                                             coBuys: number;
-                                            /** @description the share of those co-buys’ strength the bundle score keeps */
+                                            /** @description the share of the co-buys’ strength (outside launch blocks) the bundle score keeps: all of it at the chance of one co-buy on one opportunity or below, none at 10 % or above */
                                             kept: number;
-                                            /** @description pairs of buys of one token, one by each wallet, within 30 min of each other: the pair’s opportunities for a co-buy by chance (the co-buys’ own included) */
+                                            /** @description pairs of buys of one token, one by each wallet, within 30 min of each other, the same tokens apart: the pair’s opportunities for a co-buy by chance (the co-buys included) */
                                             nearBuyPairs: number;
-                                            /** @description in words, e.g. “1 of their 8 buys of the same tokens within 30 min of each other landed within seconds (4.8 % likely by chance)”; empty when coBuys is 0 */
+                                            /** @description in words, e.g. “1 of the 8 pairs of their buys of one token within 30 min of each other came within seconds (4.8 % likely by chance)”; empty when coBuys is 0 */
                                             summary: string;
                                         };
                                         /** @description one per co-bought token, strongest first */
@@ -2333,15 +2333,15 @@ export interface paths {
                                 evidence: {
                                     /** @description the pair’s co-buys against its chances: two wallets that bought many of the same tokens within half an hour of each other land seconds apart on one by chance; absent on results before engine 2.10.0 and for pairs without co-buys */
                                     bundleOdds?: {
-                                        /** @description the probability of at least coBuys co-buys by chance on those opportunities; the bundle score keeps all of its co-buys’ strength at the chance of one co-buy on one opportunity or below, none at 10 % or above */
+                                        /** @description the probability of at least coBuys co-buys by chance on those opportunities (a Poisson tail); 1 when coBuys is 0 */
                                         chance: number;
-                                        /** @description co-bought tokens outside launch blocks: the co-buys the chance weighs (launch-block co-buys are never chance) */
+                                        /** @description pairs of buys of one token, one by each wallet, within 5 s of each other, the tokens co-bought in their launch block apart (those are never chance): the co-buys the chance weighs */
                                         coBuys: number;
-                                        /** @description the share of those co-buys’ strength the bundle score keeps */
+                                        /** @description the share of the co-buys’ strength (outside launch blocks) the bundle score keeps: all of it at the chance of one co-buy on one opportunity or below, none at 10 % or above */
                                         kept: number;
-                                        /** @description pairs of buys of one token, one by each wallet, within 30 min of each other: the pair’s opportunities for a co-buy by chance (the co-buys’ own included) */
+                                        /** @description pairs of buys of one token, one by each wallet, within 30 min of each other, the same tokens apart: the pair’s opportunities for a co-buy by chance (the co-buys included) */
                                         nearBuyPairs: number;
-                                        /** @description in words, e.g. “1 of their 8 buys of the same tokens within 30 min of each other landed within seconds (4.8 % likely by chance)”; empty when coBuys is 0 */
+                                        /** @description in words, e.g. “1 of the 8 pairs of their buys of one token within 30 min of each other came within seconds (4.8 % likely by chance)”; empty when coBuys is 0 */
                                         summary: string;
                                     };
                                     /** @description one per co-bought token, strongest first */

@@ -202,9 +202,9 @@ describe('PairDetail', () => {
   it('weighs the co-buys against the pair\'s chances when the result says them (engine 2.10.0)', () => {
     const base = pairs[0];
     const coBuy = { mint: (base.sharedTokens ?? [])[0]?.mint, signatureA: sig(3), signatureB: sig(4), sameSlot: false, secondsApart: 3, early: false };
-    renderDetail({ ...base, evidence: { bundles: [coBuy], bundleOdds: { coBuys: 1, nearBuyPairs: 7, chance: 0.042, kept: 0.35, summary: '1 of their 7 buys of the same tokens within 30 min of each other landed within seconds (4.2 % likely by chance)' } } });
+    renderDetail({ ...base, evidence: { bundles: [coBuy], bundleOdds: { coBuys: 1, nearBuyPairs: 7, chance: 0.042, kept: 0.31, summary: '1 of the 7 pairs of their buys of one token within 30 min of each other came within seconds (4.2 % likely by chance)' } } });
     expect(screen.getByTestId('bundle-odds').textContent).toBe(
-      '1 of their 7 buys of the same tokens within 30 min of each other landed within seconds (4.2 % likely by chance): the bundle score keeps 35 % of their strength',
+      '1 of the 7 pairs of their buys of one token within 30 min of each other came within seconds (4.2 % likely by chance): the bundle score keeps 31 % of their strength',
     );
   });
 
@@ -219,7 +219,7 @@ describe('PairDetail', () => {
   });
 
   it('renders a pair whose optional fields are all missing or malformed', () => {
-    const bare = { walletA: pairs[0].walletA, walletB: pairs[0].walletB, scores: { combined: 1.8, capital: null, behavior: Number.NaN }, sharedTokens: 'none', evidence: { funding: 'x', timing: null } } as unknown as Pair;
+    const bare = { walletA: pairs[0].walletA, walletB: pairs[0].walletB, scores: { combined: 1.8, capital: null, behavior: Number.NaN }, sharedTokens: 'none', evidence: { funding: 'x', timing: null, bundles: [{ mint: 'm' }], bundleOdds: { summary: 5, kept: 'x' } } } as unknown as Pair;
     renderDetail(bare);
     expect(screen.getByTestId('pair-detail')).toBeTruthy();
     expect(within(screen.getByTestId('pair-tokens')).getByText('No shared tokens.')).toBeTruthy();
@@ -228,5 +228,6 @@ describe('PairDetail', () => {
     expect(screen.getByRole('meter', { name: 'Combined 100 %' })).toBeTruthy();
     expect(screen.getByRole('meter', { name: 'Behavior n/a' })).toBeTruthy();
     expect(screen.queryByText(/NaN/)).toBeNull();
+    expect(screen.queryByTestId('bundle-odds')).toBeNull();
   });
 });

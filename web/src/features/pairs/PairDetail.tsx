@@ -260,7 +260,7 @@ function BundleOddsLine({ odds }: { odds: BundleOdds | undefined }) {
   return (
     <p data-testid="bundle-odds" className="muted">
       {odds.summary}
-      {kept !== null && kept < 1 ? `: the bundle score keeps ${formatScore(kept)} of their strength` : ''}
+      {kept !== null && kept < 0.995 ? `: the bundle score keeps ${formatScore(kept)} of their strength` : ''}
     </p>
   );
 }
