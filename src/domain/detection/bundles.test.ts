@@ -3,7 +3,7 @@ import { buy, sell } from '../testing/legs';
 import { seededRandom as rng } from '../random';
 import { poissonTail } from '../stats';
 import { computeSimilarity } from '../similarity/compute';
-import { bundleForPair, bundleLinks } from './bundles';
+import { BUNDLE_DEFAULTS, bundleForPair, bundleLinks } from './bundles';
 import type { TokenStats } from './types';
 
 const T0 = 1_710_000_000;
@@ -116,6 +116,23 @@ describe('bundleLinks launch block', () => {
       return { wallet: w, legs: [at(buy({ wallet: w, mint: 'LAUNCHED', t, raw: 10, sol: 0.5 }), slotAt(t))] };
     }),
   ];
+
+  it('keeps a launch-block co-buy for its token even where a later co-buy of it is stronger (never chance)', () => {
+    // a rare token: the later co-buy, alone in its minutes and in one slot, is stronger than the 0.8 of the block
+    const rare: TokenStats = { totalWallets: 1000, walletsPerMint: new Map([['LAUNCHED', 2]]), launches: new Map([['LAUNCHED', LAUNCH]]) };
+    const pair = bundle.slice(0, 2).map((w) => ({
+      wallet: w,
+      legs: [at(buy({ wallet: w, mint: 'LAUNCHED', t: T0, raw: 1, sol: 1 }), LAUNCH.slot), at(buy({ wallet: w, mint: 'LAUNCHED', t: T0 + 400, raw: 1, sol: 1 }), slotAt(T0 + 400))],
+    }));
+    const crowdOf = snipers.map((w, i) => world[bundle.length + i]);
+    const [link] = bundleLinks([...pair, ...crowdOf], rare).filter((l) => l.a === 'B1' && l.b === 'B2');
+    const later = bundleForPair({ wallet: 'B1', legs: [pair[0].legs[1]] }, { wallet: 'B2', legs: [pair[1].legs[1]] }, rare).evidence[0];
+    expect(later.strength).toBeGreaterThan(BUNDLE_DEFAULTS.launchBlockStrength);
+    expect(link.evidence).toHaveLength(1);
+    expect(link.evidence[0].launchBlock).toBe(true);
+    expect(link.odds.coBuys).toBe(0);
+    expect(link.score).toBeCloseTo(link.evidence[0].strength, 12);
+  });
 
   it('links the wallets of the creation block at launchBlockStrength, whatever the crowd of snipers after them', () => {
     const links = bundleLinks(world, holders);
