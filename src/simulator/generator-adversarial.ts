@@ -65,7 +65,7 @@
 //   launches both traded, within timing's window (engine 2.10.0).
 // Everyone else is independent, funded by a wallet of its own.
 import { KNOWN_ADDRESSES } from '../domain/detection/funding';
-import type { Funding, GenerateOptions, GeneratorKit, Token, Trade, Wallet } from './generator-kit';
+import type { Funding, GenerateOptions, GeneratorKit, Trade, Wallet } from './generator-kit';
 import type { GroundTruth, OutsideTransfer, Service } from './world';
 
 /** The knobs of the adversarial cases, in one place. */
@@ -156,7 +156,7 @@ export const ADVERSARIAL_CASES = {
 const LISTED_EXCHANGE = [...KNOWN_ADDRESSES.values()].find((k) => k.kind === 'exchange')!.address;
 
 export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateOptions): { wallets: Wallet[]; truth: GroundTruth; services: Service[]; outsideTransfers: OutsideTransfer[] } {
-  const { rng, logUniform, addr, keyAddr, start, span, priced, ui, makePlays, tradesFor, noise, playsPerWallet: P, noiseCount } = kit;
+  const { rng, logUniform, addr, keyAddr, start, span, priced, ui, freshToken, makePlays, tradesFor, noise, playsPerWallet: P, noiseCount } = kit;
   const A = ADVERSARIAL_CASES;
   const W = options.wallets;
   const wallets: Wallet[] = [];
@@ -174,13 +174,6 @@ export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateO
   };
   const services: Service[] = [];
   const outsideTransfers: OutsideTransfer[] = [];
-  /** a token nobody else trades: a fresh launch (added to the world's tokens) */
-  const freshToken = (k: number): Token => {
-    const symbol = `LNCH${k + 1}`;
-    const token: Token = { mint: addr('launch-trader-mint', String(k)), symbol, name: `${symbol} launch`, decimals: 6, program: 'spl-token', priceUsd: Number(logUniform(1e-5, 1e-3).toPrecision(6)), liquidityUsd: Math.round(logUniform(20_000, 300_000)) };
-    kit.tokens.push(token);
-    return token;
-  };
   /** an odd amount of SOL (4 decimals, not whole hundredths but about one in a hundred), as an exchange's withdrawal page sends */
   const oddAmount = (): string => (Math.floor(logUniform(1, 20) * 1e4) / 1e4 + 0.0001).toFixed(4);
   /** the listed exchange's withdrawal of `amount` to an address outside the world, within a page's spread after `pageTs`; returns when */
@@ -499,7 +492,7 @@ export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateO
   // launch traders: strangers whose trading is mostly fresh launches, each bought within half an hour
   // of its first buy and sold within the hour: any two match on most launches both traded
   if (remaining >= 2) {
-    const launches = Array.from({ length: A.launchTraderLaunches }, (_, k) => ({ mint: freshToken(k).mint, ts: start + Math.floor(rng() * (span - 86_400)) }));
+    const launches = Array.from({ length: A.launchTraderLaunches }, (_, k) => ({ mint: freshToken('launch-trader', k).mint, ts: start + Math.floor(rng() * (span - 86_400)) }));
     const members = Array.from({ length: Math.min(remaining, A.launchTraderWallets) }, (_, m) => {
       const plays = makePlays(A.launchTraderLaunches, priced).flatMap((play, k) =>
         rng() < A.launchTraderShare ? [{ ...play, mint: launches[k].mint, ts: launches[k].ts + Math.floor(rng() * A.crowdSpreadSeconds), holdSeconds: Math.floor(logUniform(300, 3600)), quote: 'SOL' as const, source: 'PUMP_FUN' as const }] : [],

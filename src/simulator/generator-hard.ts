@@ -8,7 +8,7 @@
 // Unrelated decoys (ground-truth `decoys`): popular-token crowds (the same five tokens, own timing
 // and sizes), behavior twins (the same style on disjoint tokens), wallets funded by the same exchange
 // hot wallet, and hype waves (unrelated wallets piling into one token within ten minutes).
-import type { Funding, GenerateOptions, GeneratorKit, Token, Trade, Transfer, Wallet } from './generator-kit';
+import type { Funding, GenerateOptions, GeneratorKit, Trade, Transfer, Wallet } from './generator-kit';
 import type { GroundTruth, Service } from './world';
 
 /** The knobs of the hard cases, in one place (docs/analytics.md, "Detection benchmark"). */
@@ -34,7 +34,7 @@ export const HARD_CASES = {
 const DAY = 86_400;
 
 export function generateHardWallets(kit: GeneratorKit, options: GenerateOptions): { wallets: Wallet[]; truth: GroundTruth; services: Service[] } {
-  const { rng, pick, logUniform, addr, start, span, priced, popular, ui, priceOf, decimalsOf, makePlays, tradesFor, noise, playsPerWallet: P, noiseCount } = kit;
+  const { rng, pick, logUniform, addr, start, span, priced, popular, ui, priceOf, decimalsOf, freshToken, makePlays, tradesFor, noise, playsPerWallet: P, noiseCount } = kit;
   const H = HARD_CASES;
   const W = options.wallets;
   const wallets: Wallet[] = [];
@@ -61,13 +61,6 @@ export function generateHardWallets(kit: GeneratorKit, options: GenerateOptions)
     return address;
   };
   const walletOf = (address: string) => wallets.find((w) => w.address === address)!;
-  /** a token nobody else trades: a fresh launch or a hype token */
-  const freshToken = (kind: string, k: number): Token => {
-    const symbol = `${kind.slice(0, 4).toUpperCase()}${k + 1}`;
-    const token: Token = { mint: addr(`${kind}-mint`, String(k)), symbol, name: `${symbol} ${kind}`, decimals: 6, program: 'spl-token', priceUsd: Number(logUniform(1e-5, 1e-3).toPrecision(6)), liquidityUsd: Math.round(logUniform(20_000, 300_000)) };
-    kit.tokens.push(token);
-    return token;
-  };
   /** a buy and (unless it stays open) a sale of `mint` for SOL */
   const roundTrip = (mint: string, buyTs: number, usd: number, holdSeconds: number, source: Trade['source']): Trade[] => {
     const amount = ui(usd / priceOf(mint), decimalsOf(mint));

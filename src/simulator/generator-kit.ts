@@ -145,9 +145,17 @@ export function generatorKit(options: GenerateOptions) {
     return { trades, transfers };
   };
 
+  /** a token nobody else trades (a fresh launch, a hype token), added to the world's tokens */
+  const freshToken = (kind: string, k: number): Token => {
+    const symbol = `${kind.slice(0, 4).toUpperCase()}${k + 1}`;
+    const token: Token = { mint: addr(`${kind}-mint`, String(k)), symbol, name: `${symbol} ${kind}`, decimals: 6, program: 'spl-token', priceUsd: Number(logUniform(1e-5, 1e-3).toPrecision(6)), liquidityUsd: Math.round(logUniform(20_000, 300_000)) };
+    tokens.push(token);
+    return token;
+  };
+
   const tradeShare = Math.max(2, Math.round(options.txPerWallet * 0.75));
   const playsPerWallet = Math.max(1, Math.floor(tradeShare / 2));
   const noiseCount = Math.max(1, options.txPerWallet - playsPerWallet * 2);
 
-  return { rng, pick, logUniform, addr, keyAddr, start, span, solPriceUsd, tokens, spam, priced, popular, priceOf, decimalsOf, ui, makePlays, tradesFor, noise, playsPerWallet, noiseCount };
+  return { rng, pick, logUniform, addr, keyAddr, start, span, solPriceUsd, tokens, spam, priced, popular, priceOf, decimalsOf, ui, freshToken, makePlays, tradesFor, noise, playsPerWallet, noiseCount };
 }

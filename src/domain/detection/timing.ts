@@ -255,8 +255,8 @@ function direction(leader: TradeIndex, follower: TradeIndex, o: Resolved, launch
     const l = leader.byKey.get(key);
     if (!f || !l) continue;
     const rate = f.length / span;
-    // the leader's trades within `launchSeconds` up to `launchEnd` are in a crowded launch: their matches are no coverage
-    const launchEnd = launches.get(l[0].mint) ?? -Infinity;
+    // the leader's trades in the token's crowded launch: their matches are no coverage
+    const launch = launches.get(l[0].mint);
     expected += l.length * (1 - Math.exp(-rate * o.windowSeconds));
     keyRates.push([l.length, rate, l[0].direction === 'buy']);
     let j = 0;
@@ -265,7 +265,7 @@ function direction(leader: TradeIndex, follower: TradeIndex, o: Resolved, launch
       if (j >= f.length) break;
       const lag = f[j].timestamp - lt.timestamp;
       if (lag > o.windowSeconds) continue;
-      if (lt.timestamp <= launchEnd && lt.timestamp >= launchEnd - o.launchSeconds) launchMatched++;
+      if (launch !== undefined && lt.timestamp >= launch.from && lt.timestamp <= launch.to) launchMatched++;
       matches.push({
         mint: lt.mint,
         direction: lt.direction,
@@ -350,14 +350,14 @@ function direction(leader: TradeIndex, follower: TradeIndex, o: Resolved, launch
   };
 }
 
-/** Per mint whose launch a crowd traded, the end of that launch (`crowdedLaunches`). */
-export type CrowdedLaunches = ReadonlyMap<string, number>;
+/** Per mint whose launch a crowd traded, that launch's time: its first buy to `launchSeconds` after (`crowdedLaunches`). */
+export type CrowdedLaunches = ReadonlyMap<string, { from: number; to: number }>;
 const NO_LAUNCHES: CrowdedLaunches = new Map();
 
 /**
  * The group's crowded launches: tokens that more than `launchCrowdWallets` wallets of the group
  * bought at the token's first buy in the database (`firstBuyTime`) or from `launchCrowdAfterSeconds`
- * (1 min) to `launchSeconds` (2 h) after it, each with the end of that time. A crowd trades a
+ * (1 min) to `launchSeconds` (2 h) after it, each with that time. A crowd trades a
  * launch within its first hours, so two of its traders match within the window whoever copies
  * whom; a copier of a launch trader is told by a steady lag. The rest of the first minute is not
  * counted, nor sales: a leader's copy bots following it into a fresh token within seconds, and out
@@ -366,28 +366,27 @@ const NO_LAUNCHES: CrowdedLaunches = new Map();
  * coverage (the hard worlds' copy traders lost 2 of 222 pairs when the database's count of the
  * token's traders decided).
  */
-export function crowdedLaunches(wallets: ReadonlyArray<{ address: string; legs: readonly SwapLeg[] }>, firstBuyTime: ReadonlyMap<string, number>, opts: TimingOptions = {}): Map<string, number> {
+export function crowdedLaunches(wallets: ReadonlyArray<{ address: string; legs: readonly SwapLeg[] }>, firstBuyTime: ReadonlyMap<string, number>, opts: TimingOptions = {}): Map<string, { from: number; to: number }> {
   const o = { ...TIMING_DEFAULTS, ...opts };
-  const traders = new Map<string, { end: number; last: number; count: number }>();
+  const buyers = new Map<string, { from: number; to: number; last: number; count: number }>();
   wallets.forEach((w, k) => {
     for (const leg of w.legs) {
-      if (leg.kind !== 'swap' || leg.wallet !== w.address) continue;
-      let t = traders.get(leg.mint);
-      if (t === undefined) {
+      if (leg.kind !== 'swap' || leg.direction !== 'buy' || leg.wallet !== w.address) continue;
+      let b = buyers.get(leg.mint);
+      if (b === undefined) {
         const first = firstBuyTime.get(leg.mint);
         if (first === undefined || isExcludedFromUniverse(leg.mint)) continue;
-        traders.set(leg.mint, (t = { end: first + o.launchSeconds, last: -1, count: 0 }));
+        buyers.set(leg.mint, (b = { from: first, to: first + o.launchSeconds, last: -1, count: 0 }));
       }
-      const first = t.end - o.launchSeconds;
       // the first buy, then the buys from a minute after it: the seconds between are a leader's copy bots following it in
-      if (leg.direction === 'buy' && leg.timestamp <= t.end && (leg.timestamp === first || leg.timestamp >= first + o.launchCrowdAfterSeconds) && t.last !== k) {
-        t.last = k;
-        t.count++;
+      if (leg.timestamp <= b.to && (leg.timestamp === b.from || leg.timestamp >= b.from + o.launchCrowdAfterSeconds) && b.last !== k) {
+        b.last = k;
+        b.count++;
       }
     }
   });
-  const out = new Map<string, number>();
-  for (const [mint, t] of traders) if (t.count > o.launchCrowdWallets) out.set(mint, t.end);
+  const out = new Map<string, { from: number; to: number }>();
+  for (const [mint, b] of buyers) if (b.count > o.launchCrowdWallets) out.set(mint, { from: b.from, to: b.to });
   return out;
 }
 

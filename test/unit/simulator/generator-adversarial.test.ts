@@ -355,7 +355,7 @@ describe('generateWorld({ scenario: "adversarial" })', () => {
       expect(traders).toHaveLength(ADVERSARIAL_CASES.launchTraderWallets);
       const ours = new Set(traders.map((t) => t.address));
       // the launches: fresh tokens of the world's, which only launch traders trade
-      const launchMints = new Set(w.tokens.filter((t) => t.symbol.startsWith('LNCH')).map((t) => t.mint));
+      const launchMints = new Set(w.tokens.filter((t) => t.name.endsWith(' launch-trader')).map((t) => t.mint));
       expect(launchMints.size).toBe(ADVERSARIAL_CASES.launchTraderLaunches);
       for (const x of w.wallets) if (!ours.has(x.address)) expect(x.trades.some((y) => launchMints.has(y.mint))).toBe(false);
       const firstBuy = new Map<string, number>();
