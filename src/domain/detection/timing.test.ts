@@ -2,7 +2,7 @@ import type { SwapLeg } from '../swaps/types';
 import { buy, sell } from '../testing/legs';
 import { seededRandom as rng } from '../random';
 import { computeSimilarity } from '../similarity/compute';
-import { poissonTailDigits } from '../stats';
+import { jointDigits, poissonTailDigits } from '../stats';
 import { TIMING_DEFAULTS, crowdedLaunches, timingForPair, timingLinks, tradeIndex } from './timing';
 
 const T0 = 1_710_000_000;
@@ -90,13 +90,54 @@ describe('timingForPair', () => {
     const r = timingForPair(tradeIndex('A', leader), tradeIndex('B', follower))!;
     expect(r.forward.matched).toBe(7);
     expect(r.forward.leaderCoverage).toBeLessThan(0.05);
-    // the buys' lags are packed at their median: 5 matches where chance puts a few thousandths
-    expect(r.forward.peakedMatches).toBe(5);
+    // the buys' lags are packed at their median (5 matches where chance puts a few thousandths), the
+    // sales' at theirs (2): the two peaks joined
+    expect(r.forward.peakedMatches).toBe(7);
+    expect(r.forward.typicalSellLagSeconds).toBeGreaterThanOrEqual(29);
     expect(r.forward.improbability).toBeGreaterThan(8);
     expect(r.score).toBeGreaterThan(0.4);
     expect(r.leader).toBe('A');
     // the similarity kernel's bound must not skip it
     expect(engineTiming(leader, follower)).toBe(r.score);
+  });
+
+  it('finds a copier whose buys and sales each pack at their own lag, four of each: too few on either side alone', () => {
+    const random = rng(5);
+    const leader = leaderTrades('A');
+    // its own trades: 40 of 20 tokens the leader never trades
+    const follower = Array.from({ length: 40 }, (_, k) => (k % 2 === 0 ? buy : sell)({ wallet: 'B', mint: `OWN${k >> 1}`, t: T0 + Math.floor(random() * 3 * DAY) + (k % 2) * 3600, raw: 1, sol: 1 }));
+    // the copies: the buys of tokens 0, 2, 4 and 6 after 20 s, the sales of 1, 3, 5 and 7 after 40 s (± 1 s)
+    for (const k of [0, 2, 4, 6]) follower.push(copyOf(leader[2 * k], 'B', 20 + Math.round(random() * 2 - 1)));
+    for (const k of [1, 3, 5, 7]) follower.push(copyOf(leader[2 * k + 1], 'B', 40 + Math.round(random() * 2 - 1)));
+    const r = timingForPair(tradeIndex('A', leader), tradeIndex('B', follower))!;
+    expect(r.forward.matched).toBe(8);
+    // the buys' peak and the sales' peak, four matches each, joined
+    expect(r.forward.peakedMatches).toBe(8);
+    expect(r.forward.improbability).toBeGreaterThan(TIMING_DEFAULTS.significanceFull);
+    expect(r.forward.typicalLagSeconds).toBeGreaterThanOrEqual(19);
+    expect(r.forward.typicalLagSeconds).toBeLessThanOrEqual(21);
+    expect(r.forward.typicalSellLagSeconds).toBeGreaterThanOrEqual(39);
+    expect(r.forward.typicalSellLagSeconds).toBeLessThanOrEqual(41);
+    // by coverage alone (8 of the leader's 22 trades) about 0.3
+    expect(r.score).toBeGreaterThan(0.6);
+    expect(r.summary).toMatch(/^B follows A by about 2\d s on buys and 4\d s on sales, on 8 of 22 trades$/);
+    // the evidence: the matches nearest their own side's lag
+    for (const e of r.evidence) expect(Math.abs(e.lagSeconds - (e.direction === 'buy' ? 20 : 40))).toBeLessThanOrEqual(1);
+    expect(engineTiming(leader, follower)).toBe(r.score);
+  });
+
+  it('does not join a side with a single match at its peak, nor two sides of four matches in all', () => {
+    const leader = leaderTrades('A');
+    // 4 buys copied after 20 s and 1 sale after 40 s: the sales have no peak of two
+    const follower = [0, 2, 4, 6].map((k) => copyOf(leader[2 * k], 'B', 20));
+    follower.push(copyOf(leader[3], 'B', 40));
+    const r = timingForPair(tradeIndex('A', leader), tradeIndex('B', follower))!;
+    expect(r.forward.matched).toBe(5);
+    expect(r.forward.typicalSellLagSeconds).toBeNull();
+    expect(r.forward.peakedMatches).toBe(4);
+    // 2 buys after 20 s and 2 sales after 40 s: four in all, under the five the route needs
+    const few = [0, 2].map((k) => copyOf(leader[2 * k], 'B', 20)).concat([1, 3].map((k) => copyOf(leader[2 * k + 1], 'B', 40)));
+    expect(timingForPair(tradeIndex('A', leader), tradeIndex('B', few))!.forward.typicalSellLagSeconds).toBeNull();
   });
 
   /** trades of a crowd around 40 launches: each within `spread` seconds after its token's launch */
@@ -236,6 +277,20 @@ describe('poissonTailDigits', () => {
     expect(poissonTailDigits(0, 0.3)).toBe(0);
     expect(poissonTailDigits(5, 5)).toBe(0);
     expect(poissonTailDigits(3, 7.5)).toBe(0);
+  });
+});
+
+describe('jointDigits', () => {
+  it('is −log10 of the chance that two independent uniform chances multiply to as little (Fisher\'s method for two)', () => {
+    // P(p1·p2 ≤ x) = x·(1 − ln x): with x = 10^−16, about 37.8 × 10^−16
+    const x = 1e-16;
+    expect(jointDigits(8, 8)).toBeCloseTo(-Math.log10(x * (1 - Math.log(x))), 9);
+    // checked against the product of two simulated uniforms: the share of products under 10^−2
+    const random = rng(3);
+    let under = 0;
+    for (let k = 0; k < 200_000; k++) if (random() * random() <= 0.01) under++;
+    expect(-Math.log10(under / 200_000)).toBeCloseTo(jointDigits(1, 1), 1);
+    expect(jointDigits(0, 0)).toBe(0);
   });
 });
 

@@ -1,7 +1,7 @@
 // Co-trading timing in both directions: who leads, by how much, on how many trades, beyond what
 // chance explains (docs/analytics.md, "Detection v2 signals", timing).
 import { isExcludedFromUniverse } from '../tokens';
-import { median, poissonTailDigits } from '../stats';
+import { jointDigits, median, poissonTailDigits } from '../stats';
 import { clamp01 } from './rarity';
 import type { SignalResult, SwapLeg, WalletPair } from './types';
 
@@ -114,19 +114,26 @@ export interface DirectionalTiming {
    * packed at the peak when their improbability carried the score, else `medianLagSeconds`
    */
   typicalLagSeconds: number | null;
+  /**
+   * the sales' own lag, when the buys' and the sales' peaks together carried the score, each packed
+   * at its own lag (`typicalLagSeconds` is then the buys'); else null
+   */
+  typicalSellLagSeconds: number | null;
   /** share of matches whose lag is close to the median lag */
   lagConsistency: number;
   /** mean of 0.5 + 0.5 × 2^(−lag / half-life) over matches */
   lagWeight: number;
   /**
    * matches within max(5 s, 10 % of it) of the lag of the most improbable peak (`lagPeaks`: at the
-   * median lag or at the mode; of all the matches, the buys or the sales)
+   * median lag or at the mode; of all the matches, the buys or the sales), or of the buys' and the
+   * sales' peaks together (`bothSides`)
    */
   peakedMatches: number;
   /**
    * −log10 of the chance of as many matches at that peak as `peakedMatches` (Poisson tail, chance
    * the largest of the follower's trading rate, the pair's lags spread evenly and their density
-   * around the peak), less 1.5 for a peak at the mode (the search's cost)
+   * around the peak), less 1.5 for a peak at the mode (the search's cost); for the two sides'
+   * peaks together, their digits joined (`jointDigits`)
    */
   improbability: number;
   score: number;
@@ -183,7 +190,9 @@ export function timingForPair(a: TradeIndex, b: TradeIndex, opts: TimingOptions 
   const r = best.result;
   const simultaneous = r.matched > 0 && r.typicalLagSeconds !== null && r.typicalLagSeconds < o.simultaneousSeconds;
   const named = r.score > 0 && !simultaneous;
-  const evidence = representative(best.matches, r.typicalLagSeconds ?? 0, o.maxEvidence);
+  const buyLag = r.typicalLagSeconds ?? 0;
+  const sellLag = r.typicalSellLagSeconds;
+  const evidence = representative(best.matches, sellLag === null ? () => buyLag : (x) => (x.direction === 'sell' ? sellLag : buyLag), o.maxEvidence);
   return {
     score: r.score,
     evidence,
@@ -294,11 +303,15 @@ function direction(leader: TradeIndex, follower: TradeIndex, o: Resolved, launch
   // the improbability route: matches packed at one lag (a bot's fixed delay) that neither the
   // follower's trading rate nor the spread of the pair's own lags explains; taken over all the
   // matches, the buys' and the sales' (a bot copying sales more slowly than buys, or after the
-  // buy's delay again, packs each side at its own lag), the most improbable counting
+  // buy's delay again, packs each side at its own lag), the most improbable counting; and the
+  // buys' and the sales' peaks together, each side packed at its own lag (`sidePeaks`)
   let peaked = 0;
   let improbability = 0;
   let peakedEnough = false;
   let peakLag: number | null = null;
+  let sellLag: number | null = null;
+  /** per side, its most improbable peak of at least `SIDE_PEAK_MATCHES` matches */
+  const sideBest: Record<'buy' | 'sell', { digits: number; peaked: number; center: number | null } | null> = { buy: null, sell: null };
   for (const side of LAG_SIDES) {
     // a side whose matches are all of them still weighs only its own keys' rates
     const sideLags = side === 'all' ? lags : matches.filter((x) => x.direction === side).map((x) => x.lagSeconds);
@@ -319,7 +332,19 @@ function direction(leader: TradeIndex, follower: TradeIndex, o: Resolved, launch
         peakedEnough = enough;
         peakLag = peak.center;
       }
+      if (side !== 'all' && peak.peaked >= SIDE_PEAK_MATCHES) {
+        const b = sideBest[side];
+        if (b === null || digits > b.digits || (digits === b.digits && peak.peaked > b.peaked)) sideBest[side] = { digits, peaked: peak.peaked, center: peak.center };
+      }
     }
+  }
+  const both = bothSides(sideBest.buy, sideBest.sell, o.minSignificantMatches);
+  if (both !== null && (!peakedEnough || both.digits > improbability)) {
+    improbability = both.digits;
+    peaked = both.peaked;
+    peakedEnough = true;
+    peakLag = sideBest.buy!.center;
+    sellLag = sideBest.sell!.center;
   }
   const significance = peaked >= o.minSignificantMatches ? clamp01((improbability - o.significanceFrom) / (o.significanceFull - o.significanceFrom)) : 0;
   const excess = Math.max(coverage, significance);
@@ -340,6 +365,7 @@ function direction(leader: TradeIndex, follower: TradeIndex, o: Resolved, launch
       followerShare,
       medianLagSeconds: med,
       typicalLagSeconds: significance > coverage ? peakLag : med,
+      typicalSellLagSeconds: significance > coverage ? sellLag : null,
       lagConsistency: consistency,
       lagWeight,
       peakedMatches: peaked,
@@ -475,10 +501,30 @@ export function peakImprobability(peak: LagPeak, byRate = 0): number {
   return Math.max(0, Math.min(99, poissonTailDigits(peak.peaked, Math.max(byRate, peak.chance))) - peak.penalty);
 }
 
-/** The matches closest to the median lag (the most typical copies), in time order. */
-function representative(matches: LagMatch[], medianLag: number, max: number): LagMatch[] {
+/** matches a side's peak needs to join the other side's (`bothSides`) */
+export const SIDE_PEAK_MATCHES = 2;
+
+/**
+ * The buys' and the sales' peaks as one: a copier whose bot buys after one delay and sells after
+ * another packs each side at its own lag, and four buys at 20 s with four sales at 40 s are as
+ * telling as eight matches at one lag, though neither side alone has the `minSignificantMatches`
+ * the route needs. Each side's most improbable peak of at least `SIDE_PEAK_MATCHES` (2) matches;
+ * their digits joined by `jointDigits` (the two sides' matches are of different trades, so their
+ * chances are independent), when they hold `min` matches between them; else null.
+ */
+export function bothSides(
+  buy: { digits: number; peaked: number } | null,
+  sell: { digits: number; peaked: number } | null,
+  min: number,
+): { digits: number; peaked: number } | null {
+  if (buy === null || sell === null || buy.peaked < SIDE_PEAK_MATCHES || sell.peaked < SIDE_PEAK_MATCHES || buy.peaked + sell.peaked < min) return null;
+  return { digits: jointDigits(buy.digits, sell.digits), peaked: buy.peaked + sell.peaked };
+}
+
+/** The matches closest to their side's typical lag (the most typical copies), in time order. */
+function representative(matches: LagMatch[], lagOf: (m: LagMatch) => number, max: number): LagMatch[] {
   return matches
-    .map((m, i) => ({ m, i, d: Math.abs(m.lagSeconds - medianLag) }))
+    .map((m, i) => ({ m, i, d: Math.abs(m.lagSeconds - lagOf(m)) }))
     .sort((x, y) => x.d - y.d || x.i - y.i)
     .slice(0, max)
     .sort((x, y) => x.i - y.i)
@@ -488,6 +534,9 @@ function representative(matches: LagMatch[], medianLag: number, max: number): La
 function summarize(r: DirectionalTiming, simultaneous: boolean): string {
   if (r.matched === 0 || r.typicalLagSeconds === null) return 'no trades of the same token within the window';
   if (simultaneous) return `trade together (within ${r.typicalLagSeconds} s) on ${r.matched} of ${r.leaderTrades} trades`;
+  if (r.typicalSellLagSeconds !== null) {
+    return `${r.follower} follows ${r.leader} by about ${formatLag(r.typicalLagSeconds)} on buys and ${formatLag(r.typicalSellLagSeconds)} on sales, on ${r.matched} of ${r.leaderTrades} trades`;
+  }
   return `${r.follower} follows ${r.leader} by about ${formatLag(r.typicalLagSeconds)} on ${r.matched} of ${r.leaderTrades} trades`;
 }
 

@@ -1,7 +1,7 @@
 // The inner loop of all-pairs similarity: one row (wallet i against every later wallet j) at a time.
 // The main thread and the helper threads (pair-worker.ts) run this same module, so a row's figures
 // do not depend on which thread computed it.
-import { TIMING_DEFAULTS, lagPeaks, peakImprobability } from '../detection/timing';
+import { SIDE_PEAK_MATCHES, TIMING_DEFAULTS, bothSides, lagPeaks, peakImprobability, type LagPeak } from '../detection/timing';
 
 /** Everything a row reads; flat typed arrays (SharedArrayBuffer-backed when a helper thread runs). */
 export interface RowInputs {
@@ -140,9 +140,9 @@ function addLags(list: number, ts: Float64Array, a0: number, a1: number, b0: num
  * every leg of a wallet's input is its own: the store loads legs by wallet, and timing's
  * `tradeIndex` drops any other, which the vectors do not) holds
  * `minSignificantMatches` and −log10 P(Poisson(λ) ≥ that count), less the peak's search penalty, is
- * over `significanceFrom`, λ the peak's chance floor. Timing takes λ as the larger of that and the
- * chance by the follower's rates, so its improbability is at most this one: 0 means its
- * improbability excess is 0.
+ * over `significanceFrom`, λ the peak's chance floor, or a peak of the buys and one of the sales
+ * joined are over it (`bothSides`). Timing takes λ as the larger of that and the chance by the
+ * follower's rates, so its improbability is at most this one: 0 means its improbability excess is 0.
  */
 function lagPeakBound(list: number, window: number): number {
   const buys = lagCount[list];
@@ -153,14 +153,40 @@ function lagPeakBound(list: number, window: number): number {
   let n = 0;
   for (let k = lagHead[list]; k >= 0; k = lagNext[k]) lagSorted[n++] = lagValue[k];
   for (let k = lagHead[list + 1]; k >= 0; k = lagNext[k]) lagSorted[n++] = lagValue[k];
-  if (buys > 0 && sells > 0 && (packed(lagSorted.subarray(0, buys).sort(), window) || packed(lagSorted.subarray(buys, all).sort(), window))) return 1;
-  return packed(lagSorted.subarray(0, all).sort(), window) ? 1 : 0;
+  if (buys > 0 && sells > 0) {
+    const buyPeaks = sidePeaks(lagSorted.subarray(0, buys).sort(), window);
+    if (packed(buyPeaks)) return 1;
+    const sellPeaks = sidePeaks(lagSorted.subarray(buys, all).sort(), window);
+    if (packed(sellPeaks) || packedBothSides(buyPeaks, sellPeaks)) return 1;
+  }
+  return packed(sidePeaks(lagSorted.subarray(0, all).sort(), window)) ? 1 : 0;
 }
 
-function packed(sorted: Float64Array, window: number): boolean {
-  if (sorted.length < TIMING_DEFAULTS.minSignificantMatches) return false;
-  for (const peak of lagPeaks(sorted, sorted.length, window)) {
-    if (peak.peaked >= TIMING_DEFAULTS.minSignificantMatches && peakImprobability(peak) > TIMING_DEFAULTS.significanceFrom) return true;
+/** A side's `lagPeaks` (none under the matches a side's peak needs to join the other's). */
+function sidePeaks(sorted: Float64Array, window: number): LagPeak[] {
+  return sorted.length < SIDE_PEAK_MATCHES ? [] : lagPeaks(sorted, sorted.length, window);
+}
+
+/** Whether a peak holds `minSignificantMatches` over `significanceFrom` by its chance floor alone. */
+function packed(peaks: readonly LagPeak[]): boolean {
+  return peaks.some((p) => p.peaked >= TIMING_DEFAULTS.minSignificantMatches && peakImprobability(p) > TIMING_DEFAULTS.significanceFrom);
+}
+
+/**
+ * Whether some peak of the buys and some of the sales could join over `significanceFrom`
+ * (detection/timing's `bothSides`): every such pair of peaks is tried with its chance floor alone,
+ * so timing's own (its chances at least these) is never above it.
+ */
+function packedBothSides(buyPeaks: readonly LagPeak[], sellPeaks: readonly LagPeak[]): boolean {
+  for (const b of buyPeaks) {
+    if (b.peaked < SIDE_PEAK_MATCHES) continue;
+    let buy: { digits: number; peaked: number } | null = null;
+    for (const s of sellPeaks) {
+      if (s.peaked < SIDE_PEAK_MATCHES || b.peaked + s.peaked < TIMING_DEFAULTS.minSignificantMatches) continue;
+      buy ??= { digits: peakImprobability(b), peaked: b.peaked };
+      const both = bothSides(buy, { digits: peakImprobability(s), peaked: s.peaked }, TIMING_DEFAULTS.minSignificantMatches);
+      if (both !== null && both.digits > TIMING_DEFAULTS.significanceFrom) return true;
+    }
   }
   return false;
 }
