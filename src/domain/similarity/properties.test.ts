@@ -246,6 +246,52 @@ describe('similarity properties (fast-check)', () => {
     );
   });
 
+  it('the kernel\'s lag peaks never skip a copier whose buys and sales pack at lags of their own, too few on either side alone', () => {
+    // a busy leader's trades over a month (so that the coverage of a few copies bounds nothing);
+    // followers copy a few of its buys at one lag and a few of its sales at another (2 to 5 of each,
+    // a few seconds of jitter) among trades of their own, so that only the two sides' peaks joined
+    // open the improbability route
+    const trade = fc.record({ mint: fc.constantFrom(...MINTS), side: fc.constantFrom('buy', 'sell'), t: fc.integer({ min: 1_700_000_000, max: 1_700_000_000 + 30 * 86_400 }), sol: fc.constant(1), raw: fc.constant(1) });
+    const lag = fc.oneof(fc.integer({ min: 0, max: 90 }), fc.integer({ min: 0, max: 1800 }));
+    const follower = fc.record({
+      buyLag: lag,
+      sellLag: lag,
+      jitter: fc.array(fc.integer({ min: -2, max: 2 }), { minLength: 10, maxLength: 10 }),
+      buys: fc.integer({ min: 2, max: 5 }),
+      sells: fc.integer({ min: 2, max: 5 }),
+      // many, of tokens the leader never trades: its copies alone are near the leader's trades, and
+      // are too few of either wallet's trades for the coverage to lift the bound either way
+      own: fc.array(fc.record({ mint: fc.constantFrom('OWN0', 'OWN1', 'OWN2', 'OWN3'), side: fc.constantFrom('buy', 'sell'), t: fc.integer({ min: 1_700_000_000, max: 1_700_000_000 + 30 * 86_400 }), sol: fc.constant(1), raw: fc.constant(1) }), { minLength: 100, maxLength: 150 }),
+    });
+    let joined = 0;
+    fc.assert(
+      fc.property(fc.array(trade, { minLength: 100, maxLength: 200, size: 'max' }), fc.array(follower, { minLength: 1, maxLength: 3 }), (leader, followers) => {
+        const buys = leader.filter((l) => l.side === 'buy');
+        const sells = leader.filter((l) => l.side === 'sell');
+        const specs: WalletSpec[] = [
+          { legs: leader, held: [] },
+          ...followers.map((f) => ({
+            legs: [
+              ...buys.slice(0, f.buys).map((l, n) => ({ ...l, t: l.t + f.buyLag + Math.max(0, f.jitter[n]) })),
+              ...sells.slice(0, f.sells).map((l, n) => ({ ...l, t: l.t + f.sellLag + Math.max(0, f.jitter[5 + n]) })),
+              ...f.own,
+            ],
+            held: [],
+          })),
+        ];
+        const inputs = toInputs(specs);
+        expectTimingAsExact(inputs);
+        for (const w of inputs.slice(1)) {
+          const r = timingForPair(tradeIndex('W0', inputs[0].legs), tradeIndex(w.address, w.legs));
+          if (r !== null && r.score >= 0.1 && r.forward.typicalSellLagSeconds !== null) joined++;
+        }
+      }),
+      { numRuns: 200 },
+    );
+    // the joined peaks carried the score for many followers (the property would test nothing otherwise)
+    expect(joined).toBeGreaterThan(50);
+  });
+
   it('the kernel\'s lag peaks never skip a copier hiding in a crowd: copies at one lag, matches of its own scattered, both wallets busy', () => {
     // both wallets trade a lot (so that neither's trade count lifts the coverage bound), the
     // follower copies a few of the leader's trades at one lag and trades others of the same tokens
