@@ -68,10 +68,15 @@ describe('fundingForPair', () => {
     ]);
   });
 
-  it('counts a round amount for a third, and nothing for dust, fundings over 15 min apart or one sender that is not an exchange', () => {
+  it('counts a round amount by how round (whole or half SOL a third, tenths a half, hundredths 0.7), and nothing for dust, fundings over 15 min apart or one sender that is not an exchange', () => {
     const pair = (x: [string, string, number], y: [string, string, number]) =>
       fundingForPair(profile('A', [solTransfer('A', x[0], 'in', x[1], T0 + x[2])]), profile('B', [solTransfer('B', y[0], 'in', y[1], T0 + y[2])]), stats([['GASDROP', 5000]]));
     expect(pair(['F1', '2', 0], ['F2', '2', 0]).score).toBeCloseTo(0.8 * 0.35, 12);
+    expect(pair(['F1', '1.5', 0], ['F2', '1.5', 0]).score).toBeCloseTo(0.8 * 0.35, 12);
+    expect(pair(['F1', '1.3', 0], ['F2', '1.3', 0]).score).toBeCloseTo(0.8 * 0.5, 12);
+    // an operator's scripted 1.36 SOL: a hundred times as many amounts share its precision as 1 or 1.5
+    expect(pair(['F1', '1.36', 0], ['F2', '1.36', 0]).score).toBeCloseTo(0.8 * 0.7, 12);
+    expect(pair(['F1', '1.3674', 0], ['F2', '1.3674', 0]).score).toBeCloseTo(0.8, 12);
     expect(pair(['F1', '0.001234', 0], ['F2', '0.001234', 0]).score).toBe(0);
     expect(pair(['F1', '1.2345', 0], ['F2', '1.2345', 901]).score).toBe(0);
     expect(pair(['F1', '1.2345', 0], ['F2', '1.2346', 0]).score).toBe(0);

@@ -59,8 +59,16 @@ export const FUNDING_DEFAULTS = {
   sameAmountMaxSeconds: 900,
   /** first fundings under this many lamports are not compared (dust: one sender sprays thousands) */
   sameAmountMinLamports: 10_000_000,
-  /** a round amount (whole hundredths of a SOL) keeps this share: people often pick 1 or 0.5 SOL */
+  /**
+   * a round amount keeps a share by how round: the fewer amounts share its precision, the less
+   * often two strangers pick it by chance. Whole or half SOL (1, 0.5, 2: what people pick most)
+   * keeps this share…
+   */
   sameAmountRoundFactor: 0.35,
+  /** …whole tenths (1.3) this… */
+  sameAmountTenthsFactor: 0.5,
+  /** …and whole hundredths (1.36: ten times as many such amounts) this; finer amounts all of it */
+  sameAmountHundredthsFactor: 0.7,
   /**
    * the same amount one hop up (`sameAmountUpstream`) counts a first funder as a fresh wallet only
    * when its whole history is at most this many transactions…
@@ -225,8 +233,16 @@ export function sameAmountFunding(fa: SameAmountFacts, fb: SameAmountFacts, exch
   const apart = Math.abs(fa.timestamp - fb.timestamp);
   if (apart > d.sameAmountMaxSeconds) return 0;
   if (fa.counterparty === fb.counterparty && !exchange(fa.counterparty)) return 0;
-  const round = BigInt(fa.rawAmount) % 10_000_000n === 0n;
-  return d.sameAmountStrength * (round ? d.sameAmountRoundFactor : 1) * 2 ** (-apart / d.sameAmountHalfLifeSeconds);
+  return d.sameAmountStrength * roundnessFactor(BigInt(fa.rawAmount)) * 2 ** (-apart / d.sameAmountHalfLifeSeconds);
+}
+
+/** The share of a same-amount funding's strength its amount (lamports) keeps by how round it is (`sameAmountRoundFactor` and the two after it). */
+export function roundnessFactor(lamports: bigint): number {
+  const d = FUNDING_DEFAULTS;
+  if (lamports % 500_000_000n === 0n) return d.sameAmountRoundFactor;
+  if (lamports % 100_000_000n === 0n) return d.sameAmountTenthsFactor;
+  if (lamports % 10_000_000n === 0n) return d.sameAmountHundredthsFactor;
+  return 1;
 }
 
 /** Whether a same-amount-funding is of the two wallets' fresh first funders (engine 2.4.0), not of the wallets. */
