@@ -66,8 +66,20 @@ function fundingPhrase(p: SimilarityPair, e: FundingEvidence, names: Names): str
 
 function timingPhrase(p: SimilarityPair, t: NonNullable<PairEvidence['timing']>, names: Names): string {
   if (t.simultaneous) return `trade together on ${t.matched}/${t.leaderTrades}`;
-  if (t.leader === null || t.follower === null || t.medianLagSeconds === null) return `${t.matched}/${t.leaderTrades} trades matched`;
-  return `${side(p, t.follower, names)} follows ${side(p, t.leader, names)} ~${lag(t.medianLagSeconds)} on ${t.matched}/${t.leaderTrades}`;
+  const lags = followLags(t);
+  if (t.leader === null || t.follower === null || lags === null) return `${t.matched}/${t.leaderTrades} trades matched`;
+  return `${side(p, t.follower, names)} follows ${side(p, t.leader, names)} ~${lags.buys}${lags.sales !== null ? ` (sales ~${lags.sales})` : ''} on ${t.matched}/${t.leaderTrades}`;
+}
+
+/**
+ * The lag a timing summary goes by: its typical lag (a copier's packed copies, not the crowd's
+ * median; on results before engine 2.11.0, which do not carry it, the median lag), with the sales'
+ * own when the buys' and the sales' peaks joined; null without either.
+ */
+export function followLags(t: NonNullable<PairEvidence['timing']>): { buys: string; sales: string | null } | null {
+  const buys = t.typicalLagSeconds ?? t.medianLagSeconds;
+  if (buys === null) return null;
+  return { buys: lag(buys), sales: t.typicalSellLagSeconds != null ? lag(t.typicalSellLagSeconds) : null };
 }
 
 /** A block time as the CLI prints it: `2024-09-22 10:13:20 UTC`. */

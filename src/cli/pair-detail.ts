@@ -6,7 +6,7 @@ import { ActionableError } from '../errors';
 import type { AnalysisView } from '../api/schemas/analyses';
 import type { FundingEvidence, TransferRef } from '../domain/detection/funding';
 import type { SimilarityPair } from '../domain/similarity/types';
-import { lag, oneHopUp, plural, shortAddress, utc } from './evidence';
+import { followLags, lag, oneHopUp, plural, shortAddress, utc } from './evidence';
 import { rankedPairs, score, servedResult, tokenName, wrapped } from './render';
 
 /** The pair asked for is not in the result, or a wallet matches several members. */
@@ -96,10 +96,11 @@ export function renderPairEvidence(view: AnalysisView, p: SimilarityPair, opts: 
     const t = e.timing;
     if (!t) lines.push('', 'Timing: no trades of the same token within the window');
     else {
+      const lags = followLags(t);
       const summary = t.simultaneous
         ? `they trade together (median lag ${t.medianLagSeconds ?? '–'} s) on ${t.matched} of ${t.leaderTrades} trades`
-        : t.leader && t.follower && t.medianLagSeconds !== null
-          ? `${who(t.follower)} follows ${who(t.leader)} by about ${lag(t.medianLagSeconds)} on ${t.matched} of ${t.leaderTrades} trades (${who(t.follower)} made ${t.followerTrades})`
+        : t.leader && t.follower && lags !== null
+          ? `${who(t.follower)} follows ${who(t.leader)} by about ${lags.buys}${lags.sales !== null ? ` on buys and ${lags.sales} on sales,` : ''} on ${t.matched} of ${t.leaderTrades} trades (${who(t.follower)} made ${t.followerTrades})`
           : `${t.matched} of ${t.leaderTrades} trades matched, no leader`;
       lines.push('', ...wrapped('Timing: ', summary, 2));
       const leader = t.leader ?? p.walletA;

@@ -73,7 +73,8 @@ export function poissonTail(k: number, lambda: number): number {
 /**
  * −log10 of the chance of two independent tests as improbable together as digits `a` and `b`
  * (Fisher's method for two: P(p₁·p₂ ≤ x) = x·(1 − ln x) for uniform p₁, p₂): the sum of the digits,
- * less the look-elsewhere of a product, log10(1 + (a + b)·ln 10); at least 0.
+ * less Fisher's correction, log10(1 + (a + b)·ln 10) (many pairs of chances multiply to as little);
+ * at least 0.
  */
 export function jointDigits(a: number, b: number): number {
   const s = Math.max(0, a) + Math.max(0, b);

@@ -272,6 +272,11 @@ export const pairTimingEvidence = {
     simultaneous: { type: 'boolean', description: 'median lag under 2 s: they trade together, no one leads' },
     summary: { type: 'string', description: 'e.g. "B follows A by about 40 s on 17 of 22 trades" (with full addresses)' },
     medianLagSeconds: nullableNumber,
+    typicalLagSeconds: {
+      ...nullableNumber,
+      description: 'the lag the summary goes by: the median lag, or the median of the matches packed at one lag when their improbability carried the score (the buys’ when joined with the sales’); absent before engine 2.11.0',
+    },
+    typicalSellLagSeconds: { ...nullableNumber, description: 'the sales’ own lag when the buys’ and the sales’ peaks joined carried the score, else null; absent before engine 2.11.0' },
     matched: { type: 'integer', description: 'leader trades copied by the follower' },
     leaderTrades: integer,
     followerTrades: integer,

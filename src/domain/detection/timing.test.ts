@@ -109,19 +109,21 @@ describe('timingForPair', () => {
     // the copies: the buys of tokens 0, 2, 4 and 6 after 20 s, the sales of 1, 3, 5 and 7 after 40 s (± 1 s)
     for (const k of [0, 2, 4, 6]) follower.push(copyOf(leader[2 * k], 'B', 20 + Math.round(random() * 2 - 1)));
     for (const k of [1, 3, 5, 7]) follower.push(copyOf(leader[2 * k + 1], 'B', 40 + Math.round(random() * 2 - 1)));
+    // and a sale of its own 25 s after the leader's sale of token 9: nearer the buys' lag than the sales'
+    follower.push(copyOf(leader[19], 'B', 25));
     const r = timingForPair(tradeIndex('A', leader), tradeIndex('B', follower))!;
-    expect(r.forward.matched).toBe(8);
+    expect(r.forward.matched).toBe(9);
     // the buys' peak and the sales' peak, four matches each, joined
     expect(r.forward.peakedMatches).toBe(8);
-    expect(r.forward.improbability).toBeGreaterThan(TIMING_DEFAULTS.significanceFull);
+    expect(r.forward.improbability).toBeGreaterThan(8);
     expect(r.forward.typicalLagSeconds).toBeGreaterThanOrEqual(19);
     expect(r.forward.typicalLagSeconds).toBeLessThanOrEqual(21);
     expect(r.forward.typicalSellLagSeconds).toBeGreaterThanOrEqual(39);
     expect(r.forward.typicalSellLagSeconds).toBeLessThanOrEqual(41);
     // by coverage alone (8 of the leader's 22 trades) about 0.3
     expect(r.score).toBeGreaterThan(0.6);
-    expect(r.summary).toMatch(/^B follows A by about 2\d s on buys and 4\d s on sales, on 8 of 22 trades$/);
-    // the evidence: the matches nearest their own side's lag
+    expect(r.summary).toMatch(/^B follows A by about 2\d s on buys and 4\d s on sales, on 9 of 22 trades$/);
+    // the evidence: the matches nearest their own side's lag (by the buys' lag alone, the sale at 25 s would be among them)
     for (const e of r.evidence) expect(Math.abs(e.lagSeconds - (e.direction === 'buy' ? 20 : 40))).toBeLessThanOrEqual(1);
     expect(engineTiming(leader, follower)).toBe(r.score);
   });
@@ -137,7 +139,72 @@ describe('timingForPair', () => {
     expect(r.forward.peakedMatches).toBe(4);
     // 2 buys after 20 s and 2 sales after 40 s: four in all, under the five the route needs
     const few = [0, 2].map((k) => copyOf(leader[2 * k], 'B', 20)).concat([1, 3].map((k) => copyOf(leader[2 * k + 1], 'B', 40)));
-    expect(timingForPair(tradeIndex('A', leader), tradeIndex('B', few))!.forward.typicalSellLagSeconds).toBeNull();
+    const r4 = timingForPair(tradeIndex('A', leader), tradeIndex('B', few))!;
+    expect(r4.forward.peakedMatches).toBe(2);
+    expect(r4.forward.typicalSellLagSeconds).toBeNull();
+  });
+
+  it('keeps a peak of five at one lag where it is more improbable than the two sides joined', () => {
+    const leader = leaderTrades('A');
+    // 5 buys copied after 20 s, and sales of 6 tokens 10 to 20 min after the leader's: a peak of two
+    // among them is likely where their lags are so dense, and adds less than the join costs
+    const follower = [0, 1, 2, 3, 4].map((k) => copyOf(leader[2 * k], 'B', 20));
+    [600, 700, 760, 900, 1000, 1150].forEach((lag, n) => follower.push(copyOf(leader[2 * (5 + n) + 1], 'B', lag)));
+    const r = timingForPair(tradeIndex('A', leader), tradeIndex('B', follower))!;
+    expect(r.forward.peakedMatches).toBe(5);
+    expect(r.forward.typicalSellLagSeconds).toBeNull();
+    expect(r.forward.typicalLagSeconds).toBe(20);
+  });
+
+  /** a bot's round trips: 12 tokens, each bought at `at(k)` and sold `hold(k)` seconds later */
+  const roundTrips = (wallet: string, at: (k: number) => number, hold: (k: number) => number): SwapLeg[] =>
+    Array.from({ length: 12 }, (_, k) => [buy({ wallet, mint: `RT${k}`, t: at(k), raw: 1, sol: 1 }), sell({ wallet, mint: `RT${k}`, t: at(k) + hold(k), raw: 1, sol: 1 })]).flat();
+
+  it('does not count one coincidence twice: two strangers\' bots selling a fixed time after buying pack their sales wherever their buys packed', () => {
+    const random = rng(8);
+    const starts = Array.from({ length: 12 }, () => T0 + Math.floor(random() * 20 * DAY));
+    // A sells every token 1 h after buying it, B 1 h 40 s after; B's buys land 20 s after A's on 3
+    // tokens by chance (the rest from 2 to 28 min after): its sales 60 s after A's on those 3
+    const lagOf = (k: number) => (k < 3 ? 20 : 120 + Math.floor(random() * 1560));
+    const lags = Array.from({ length: 12 }, (_, k) => lagOf(k));
+    // each trades 60 round trips of tokens of its own besides: the 12 in common are no copying by coverage
+    const own = (wallet: string, hold: number): SwapLeg[] =>
+      Array.from({ length: 60 }, (_, k) => {
+        const t = T0 + Math.floor(random() * 20 * DAY);
+        return [buy({ wallet, mint: `${wallet}-OWN${k}`, t, raw: 1, sol: 1 }), sell({ wallet, mint: `${wallet}-OWN${k}`, t: t + hold, raw: 1, sol: 1 })];
+      }).flat();
+    const a = [...roundTrips('A', (k) => starts[k], () => 3600), ...own('A', 3600)];
+    const b = [...roundTrips('B', (k) => starts[k] + lags[k], () => 3640), ...own('B', 3640)];
+    const r = timingForPair(tradeIndex('A', a), tradeIndex('B', b))!;
+    expect(r.forward.matched).toBe(24);
+    // three buys at 20 s and three sales at 60 s: one coincidence, not two
+    expect(r.forward.peakedMatches).toBeLessThan(5);
+    expect(r.score).toBeLessThan(0.2);
+    // and where the two hold alike, the sales land at the buys' lag: six matches at 20 s, three once
+    const alike = timingForPair(tradeIndex('A', a), tradeIndex('B', [...roundTrips('B', (k) => starts[k] + lags[k], () => 3600), ...own('B', 3640)]))!;
+    expect(alike.forward.matched).toBe(24);
+    expect(alike.forward.peakedMatches).toBeLessThan(5);
+    expect(alike.score).toBeLessThan(0.2);
+    // had A held each token for its own time, B's sales packing at one lag after A's would be a copy of its own
+    const holds = [3600, 9000, 5400, 12_600];
+    const c = [...roundTrips('C', (k) => starts[k], (k) => holds[k % 4]), ...own('C', 3600)];
+    const d = [...roundTrips('D', (k) => starts[k] + lags[k], (k) => (k < 3 ? holds[k % 4] + 40 : 3640)), ...own('D', 3640)];
+    const r2 = timingForPair(tradeIndex('C', c), tradeIndex('D', d))!;
+    expect(r2.forward.peakedMatches).toBe(6);
+    expect(r2.forward.improbability).toBeGreaterThan(r.forward.improbability);
+  });
+
+  it('joins the buys and the sales of the same round trips where the leader held each for its own time', () => {
+    const random = rng(9);
+    // the leader's round trips held 1 to 8 h; the follower copies four of them whole, buys 20 s and sales 40 s late, among trades of its own
+    const leader = roundTrips('A', (k) => T0 + k * 9 * 3600, () => 3600 + Math.floor(random() * 7 * 3600));
+    const follower = Array.from({ length: 30 }, (_, k) => (k % 2 === 0 ? buy : sell)({ wallet: 'B', mint: `OWN${k >> 1}`, t: T0 + Math.floor(random() * 5 * DAY) + (k % 2) * 3600, raw: 1, sol: 1 }));
+    for (const k of [0, 3, 6, 9]) follower.push(copyOf(leader[2 * k], 'B', 20), copyOf(leader[2 * k + 1], 'B', 40));
+    const r = timingForPair(tradeIndex('A', leader), tradeIndex('B', follower))!;
+    expect(r.forward.peakedMatches).toBe(8);
+    expect(r.forward.typicalSellLagSeconds).toBe(40);
+    expect(r.score).toBeGreaterThan(0.6);
+    expect(engineTiming(leader, follower)).toBe(r.score);
   });
 
   /** trades of a crowd around 40 launches: each within `spread` seconds after its token's launch */

@@ -60,6 +60,8 @@ function timingEvidence(r: TimingResult): PairTimingEvidence {
     simultaneous: r.simultaneous,
     summary: r.summary,
     medianLagSeconds: d.medianLagSeconds,
+    typicalLagSeconds: d.typicalLagSeconds,
+    typicalSellLagSeconds: d.typicalSellLagSeconds,
     matched: d.matched,
     leaderTrades: d.leaderTrades,
     followerTrades: d.followerTrades,

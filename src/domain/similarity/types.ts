@@ -171,6 +171,14 @@ export interface PairTimingEvidence {
   /** e.g. "B follows A by about 40 s on 17 of 22 trades" */
   summary: string;
   medianLagSeconds: number | null;
+  /**
+   * the lag the summary goes by: the median lag, or the median of the matches packed at one lag
+   * when their improbability carried the score (the buys' when joined with the sales'); absent on
+   * results before engine 2.11.0
+   */
+  typicalLagSeconds?: number | null;
+  /** the sales' own lag when the buys' and the sales' peaks joined carried the score, else null; absent before engine 2.11.0 */
+  typicalSellLagSeconds?: number | null;
   /** leader trades copied by the follower */
   matched: number;
   leaderTrades: number;

@@ -477,6 +477,20 @@ describe('show --pair: one pair’s full evidence', () => {
     expect(text).toContain('Rare tokens in common (3 tokens, 2 more not kept)');
   });
 
+  it('says a copier\'s typical lag, not the median of all its matches, and the sales\' own lag where the result has one (engine 2.11.0)', () => {
+    const pair = structuredClone(findPair(v, wallets[5], wallets[6]));
+    // a copier at 15 s in a crowd whose matches put the median at 339 s
+    pair.evidence!.timing = { ...pair.evidence!.timing!, medianLagSeconds: 339, typicalLagSeconds: 15, typicalSellLagSeconds: null };
+    const typical = stripVTControlCharacters(renderPairEvidence(v, pair));
+    expect(typical).toContain('Timing: B follows A by about 15 s on 17 of 22 trades (B made 26)');
+    const names = { address: shortAddress, token: shortAddress };
+    expect(strongestPhrase(pair, names)).toBe('timing: B follows A ~15 s on 17/22');
+    pair.evidence!.timing = { ...pair.evidence!.timing!, typicalLagSeconds: 20, typicalSellLagSeconds: 40 };
+    const joined = stripVTControlCharacters(renderPairEvidence(v, pair)).replace(/\n\s+/g, ' ');
+    expect(joined).toContain('Timing: B follows A by about 20 s on buys and 40 s on sales, on 17 of 22 trades (B made 26)');
+    expect(strongestPhrase(pair, names)).toBe('timing: B follows A ~20 s (sales ~40 s) on 17/22');
+  });
+
   it('says so when a pair has no evidence', () => {
     const text = renderPairEvidence(v, findPair(v, wallets[10], wallets[11]));
     expect(text).toContain('No detection evidence for this pair');

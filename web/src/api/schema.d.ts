@@ -917,6 +917,10 @@ export interface paths {
                                             simultaneous: boolean;
                                             /** @description e.g. "B follows A by about 40 s on 17 of 22 trades" (with full addresses) */
                                             summary: string;
+                                            /** @description the lag the summary goes by: the median lag, or the median of the matches packed at one lag when their improbability carried the score (the buys’ when joined with the sales’); absent before engine 2.11.0 */
+                                            typicalLagSeconds?: number | null;
+                                            /** @description the sales’ own lag when the buys’ and the sales’ peaks joined carried the score, else null; absent before engine 2.11.0 */
+                                            typicalSellLagSeconds?: number | null;
                                         } | null;
                                     } | null;
                                     heldTokenCountA?: number;
@@ -1841,6 +1845,10 @@ export interface paths {
                                             simultaneous: boolean;
                                             /** @description e.g. "B follows A by about 40 s on 17 of 22 trades" (with full addresses) */
                                             summary: string;
+                                            /** @description the lag the summary goes by: the median lag, or the median of the matches packed at one lag when their improbability carried the score (the buys’ when joined with the sales’); absent before engine 2.11.0 */
+                                            typicalLagSeconds?: number | null;
+                                            /** @description the sales’ own lag when the buys’ and the sales’ peaks joined carried the score, else null; absent before engine 2.11.0 */
+                                            typicalSellLagSeconds?: number | null;
                                         } | null;
                                     } | null;
                                     heldTokenCountA?: number;
@@ -2743,6 +2751,10 @@ export interface paths {
                                         simultaneous: boolean;
                                         /** @description e.g. "B follows A by about 40 s on 17 of 22 trades" (with full addresses) */
                                         summary: string;
+                                        /** @description the lag the summary goes by: the median lag, or the median of the matches packed at one lag when their improbability carried the score (the buys’ when joined with the sales’); absent before engine 2.11.0 */
+                                        typicalLagSeconds?: number | null;
+                                        /** @description the sales’ own lag when the buys’ and the sales’ peaks joined carried the score, else null; absent before engine 2.11.0 */
+                                        typicalSellLagSeconds?: number | null;
                                     } | null;
                                 } | null;
                                 heldTokenCountA?: number;
