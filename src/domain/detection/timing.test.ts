@@ -194,6 +194,18 @@ describe('timingForPair', () => {
     expect(r2.forward.improbability).toBeGreaterThan(r.forward.improbability);
   });
 
+  it('names a bot that buys in the leader\'s second and sells 40 s after it a follower, not a wallet trading together with it', () => {
+    const random = rng(10);
+    const leader = roundTrips('A', (k) => T0 + k * 9 * 3600, () => 3600 + Math.floor(random() * 7 * 3600));
+    const follower = [0, 2, 4, 6, 8].flatMap((k) => [copyOf(leader[2 * k], 'B', 1), copyOf(leader[2 * k + 1], 'B', 40)]);
+    const r = timingForPair(tradeIndex('A', leader), tradeIndex('B', follower))!;
+    expect(r.forward.typicalLagSeconds).toBe(1);
+    expect(r.forward.typicalSellLagSeconds).toBe(40);
+    expect(r.simultaneous).toBe(false);
+    expect(r.leader).toBe('A');
+    expect(r.summary).toBe('B follows A by about 1 s on buys and 40 s on sales, on 10 of 24 trades');
+  });
+
   it('joins the buys and the sales of the same round trips where the leader held each for its own time', () => {
     const random = rng(9);
     // the leader's round trips held 1 to 8 h; the follower copies four of them whole, buys 20 s and sales 40 s late, among trades of its own
