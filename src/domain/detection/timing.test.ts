@@ -447,6 +447,9 @@ describe('crowded launches', () => {
     expect(r.forward.improbability).toBeGreaterThan(TIMING_DEFAULTS.significanceFull);
     expect(r.score).toBeGreaterThan(0.8);
     expect(r.summary).toMatch(/^F follows W00 by about 20 s/);
+    // the summary says how many of its matches were in crowded launches
+    expect(r.summary).toBe(`F follows W00 by about 20 s on ${r.forward.matched} of ${r.forward.leaderTrades} trades (${r.forward.launchMatched} of them in launches a crowd of the group traded)`);
+    expect(timingForPair(tradeIndex('W00', leader), tradeIndex('F', follower))!.summary).toBe(`F follows W00 by about 20 s on ${r.forward.matched} of ${r.forward.leaderTrades} trades`);
   });
 
   it('in computeSimilarity: a leader\'s eight copy bots, following it into fresh tokens within seconds and out of them, stay its copiers', () => {

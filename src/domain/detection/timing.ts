@@ -595,11 +595,13 @@ function representative(matches: LagMatch[], lagOf: (m: LagMatch) => number, max
 
 function summarize(r: DirectionalTiming, simultaneous: boolean): string {
   if (r.matched === 0 || r.typicalLagSeconds === null) return 'no trades of the same token within the window';
-  if (simultaneous) return `trade together (within ${r.typicalLagSeconds} s) on ${r.matched} of ${r.leaderTrades} trades`;
+  // matches in crowded launches are no copying by coverage: say how many of them there are
+  const crowded = r.launchMatched > 0 ? ` (${r.launchMatched} of them in launches a crowd of the group traded)` : '';
+  if (simultaneous) return `trade together (within ${r.typicalLagSeconds} s) on ${r.matched} of ${r.leaderTrades} trades${crowded}`;
   if (r.typicalSellLagSeconds !== null) {
-    return `${r.follower} follows ${r.leader} by about ${formatLag(r.typicalLagSeconds)} on buys and ${formatLag(r.typicalSellLagSeconds)} on sales, on ${r.matched} of ${r.leaderTrades} trades`;
+    return `${r.follower} follows ${r.leader} by about ${formatLag(r.typicalLagSeconds)} on buys and ${formatLag(r.typicalSellLagSeconds)} on sales, on ${r.matched} of ${r.leaderTrades} trades${crowded}`;
   }
-  return `${r.follower} follows ${r.leader} by about ${formatLag(r.typicalLagSeconds)} on ${r.matched} of ${r.leaderTrades} trades`;
+  return `${r.follower} follows ${r.leader} by about ${formatLag(r.typicalLagSeconds)} on ${r.matched} of ${r.leaderTrades} trades${crowded}`;
 }
 
 export function formatLag(seconds: number): string {
