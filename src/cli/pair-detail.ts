@@ -98,7 +98,7 @@ export function renderPairEvidence(view: AnalysisView, p: SimilarityPair, opts: 
     else {
       const lags = followLags(t);
       const summary = t.simultaneous
-        ? `they trade together (median lag ${t.medianLagSeconds ?? '–'} s) on ${t.matched} of ${t.leaderTrades} trades`
+        ? `they trade together (lag ${lags?.buys ?? '–'}) on ${t.matched} of ${t.leaderTrades} trades`
         : t.leader && t.follower && lags !== null
           ? `${who(t.follower)} follows ${who(t.leader)} by about ${lags.buys}${lags.sales !== null ? ` on buys and ${lags.sales} on sales,` : ''} on ${t.matched} of ${t.leaderTrades} trades (${who(t.follower)} made ${t.followerTrades})`
           : `${t.matched} of ${t.leaderTrades} trades matched, no leader`;

@@ -269,7 +269,7 @@ export const pairTimingEvidence = {
   properties: {
     leader: { ...nullableString, description: 'null when neither direction scores or they trade together' },
     follower: nullableString,
-    simultaneous: { type: 'boolean', description: 'median lag under 2 s: they trade together, no one leads' },
+    simultaneous: { type: 'boolean', description: 'typical lag (and the sales’ own, where they have one) under 2 s: they trade together, no one leads' },
     summary: { type: 'string', description: 'e.g. "B follows A by about 40 s on 17 of 22 trades" (with full addresses)' },
     medianLagSeconds: nullableNumber,
     typicalLagSeconds: {

@@ -74,7 +74,7 @@ describe('fundingForPair', () => {
     expect(pair(['F1', '2', 0], ['F2', '2', 0]).score).toBeCloseTo(0.8 * 0.35, 12);
     expect(pair(['F1', '1.5', 0], ['F2', '1.5', 0]).score).toBeCloseTo(0.8 * 0.35, 12);
     expect(pair(['F1', '1.3', 0], ['F2', '1.3', 0]).score).toBeCloseTo(0.8 * 0.5, 12);
-    // an operator's scripted 1.36 SOL: a hundred times as many amounts share its precision as 1 or 1.5
+    // an operator's scripted 1.36 SOL: fifty times as many amounts share its precision as whole or half SOL
     expect(pair(['F1', '1.36', 0], ['F2', '1.36', 0]).score).toBeCloseTo(0.8 * 0.7, 12);
     expect(pair(['F1', '1.3674', 0], ['F2', '1.3674', 0]).score).toBeCloseTo(0.8, 12);
     expect(pair(['F1', '0.001234', 0], ['F2', '0.001234', 0]).score).toBe(0);

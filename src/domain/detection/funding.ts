@@ -67,7 +67,7 @@ export const FUNDING_DEFAULTS = {
   sameAmountRoundFactor: 0.35,
   /** …whole tenths (1.3) this… */
   sameAmountTenthsFactor: 0.5,
-  /** …and whole hundredths (1.36: ten times as many such amounts) this; finer amounts all of it */
+  /** …and whole hundredths (1.36: ten times as many such amounts as tenths) this; finer amounts all of it */
   sameAmountHundredthsFactor: 0.7,
   /**
    * the same amount one hop up (`sameAmountUpstream`) counts a first funder as a fresh wallet only

@@ -185,6 +185,13 @@ describe('timingForPair', () => {
     expect(alike.forward.matched).toBe(24);
     expect(alike.forward.peakedMatches).toBeLessThan(5);
     expect(alike.score).toBeLessThan(0.2);
+    // and where A trades one of those tokens again days later, B's buy 20 s behind it again: each
+    // sale is timed from its own round trip's buy (from the token's first buy, its hold was days)
+    const again = (wallet: string, lag: number, hold: number): SwapLeg[] => [buy({ wallet, mint: 'RT0', t: starts[0] + 5 * DAY + lag, raw: 1, sol: 1 }), sell({ wallet, mint: 'RT0', t: starts[0] + 5 * DAY + lag + hold, raw: 1, sol: 1 })];
+    const twice = timingForPair(tradeIndex('A', [...a, ...again('A', 0, 3600)]), tradeIndex('B', [...b, ...again('B', 20, 3640)]))!;
+    expect(twice.forward.matched).toBe(26);
+    expect(twice.forward.peakedMatches).toBeLessThan(5);
+    expect(twice.forward.typicalSellLagSeconds).toBeNull();
     // had A held each token for its own time, B's sales packing at one lag after A's would be a copy of its own
     const holds = [3600, 9000, 5400, 12_600];
     const c = [...roundTrips('C', (k) => starts[k], (k) => holds[k % 4]), ...own('C', 3600)];

@@ -143,7 +143,7 @@ export interface TimingResult extends SignalResult<LagMatch> {
   /** the wallet the other follows; null when neither direction scores, or they trade together */
   leader: string | null;
   follower: string | null;
-  /** median lag under 2 s: they trade together (a bundle or one operator), no one leads */
+  /** typical lag (and the sales' own, where they have one) under 2 s: they trade together (a bundle or one operator), no one leads */
   simultaneous: boolean;
   /** e.g. "B follows A by about 40 s on 17 of 22 trades" */
   summary: string;
@@ -329,7 +329,7 @@ function direction(leader: TradeIndex, follower: TradeIndex, o: Resolved, launch
         if (side === 'all' || buys === (side === 'buy')) byRate += trades * (Math.exp(-rate * peak.lo) - Math.exp(-rate * peak.hi));
       }
       // all the matches: the sales that are the peak's buys again count once (`dependentSales`)
-      const again = side === 'all' ? dependentSales(peak, peak, matches) : 0;
+      const again = side === 'all' ? dependentSales(peak, peak, matches, leader) : 0;
       if (again > 0) peak = { ...peak, peaked: peak.peaked - again };
       const digits = peakImprobability(peak, byRate);
       const enough = peak.peaked >= o.minSignificantMatches;
@@ -345,7 +345,7 @@ function direction(leader: TradeIndex, follower: TradeIndex, o: Resolved, launch
       }
     }
   }
-  const sales = sideBest.sell === null ? null : independentSales(sideBest.buy, sideBest.sell, matches);
+  const sales = sideBest.sell === null ? null : independentSales(sideBest.buy, sideBest.sell, matches, leader);
   const both = bothSides(sideBest.buy, sales, o.minSignificantMatches);
   // a join replaces a peak of 5 or more only when more improbable, and one of fewer (which counts for nothing) when improbable at all
   if (both !== null && (peakedEnough ? both.digits > improbability : both.digits > 0)) {
@@ -543,40 +543,50 @@ interface SidePeak {
  * The sales' peak as evidence of its own beside the buys': the sales' count without those that are
  * the buys' peak again (`dependentSales`), its improbability computed again without them.
  */
-function independentSales(buy: SidePeak | null, sell: SidePeak, matches: readonly LagMatch[]): { digits: number; peaked: number } {
-  const again = buy === null ? 0 : dependentSales(buy.peak, sell.peak, matches);
+function independentSales(buy: SidePeak | null, sell: SidePeak, matches: readonly LagMatch[], leader: TradeIndex): { digits: number; peaked: number } {
+  const again = buy === null ? 0 : dependentSales(buy.peak, sell.peak, matches, leader);
   if (again === 0) return sell;
   const peaked = sell.peaked - again;
   return { peaked, digits: peaked > 0 ? peakImprobability({ ...sell.peak, peaked }, sell.byRate) : 0 };
 }
 
 /**
- * How many sales with a lag in `sells` are the buys with a lag in `buys` again: a sale of a token
- * whose buy is there is the same round trip, and where the leader held two or more such tokens for
- * about the same time (their holds within the sales' range's width of each other), a follower
- * holding for a fixed time of its own sells at the buys' lag shifted by a constant (one such round
- * trip shows no holds to compare, and counts once more at most: left as it is). Bots of
- * two strangers that sell a fixed time after buying pack their sales wherever their buys packed by
- * chance (at one lag with them, where they hold alike), and counting both would count one
+ * How many sales with a lag in `sells` are the buys with a lag in `buys` again: each such sale is
+ * paired with the leader's latest buy of the token before it (one to one), and when that buy's
+ * match has a lag in `buys`, the two are one round trip. Where the leader held two or more such
+ * round trips for about the same time (their holds within the sales' range's width of each other),
+ * a follower holding for a fixed time of its own sells at the buys' lag shifted by a constant. Bots
+ * of two strangers that sell a fixed time after buying pack their sales wherever their buys packed
+ * by chance (at one lag with them, where they hold alike), and counting both would count one
  * coincidence twice (a read-only review measured 134 joined peaks over 4 digits in 120,000
  * directions of such strangers). Where the leader's holds varied, a follower whose sales still
- * land at one lag after the leader's timed them to the leader's sales: a copy of its own (0).
+ * land at one lag after the leader's timed them to the leader's sales: a copy of its own (0). One
+ * such round trip shows no holds to compare, and counts once more at most: left as it is (0). A
+ * copier of a leader that holds alike counts its buys' peak, or its sales', not both.
  */
-function dependentSales(buys: { lo: number; hi: number }, sells: { lo: number; hi: number }, matches: readonly LagMatch[]): number {
-  const bought = new Map<string, number>();
-  for (const x of matches) {
-    if (x.direction === 'buy' && x.lagSeconds >= buys.lo && x.lagSeconds <= buys.hi && !bought.has(x.mint)) bought.set(x.mint, x.leaderTime);
-  }
-  if (bought.size === 0) return 0;
+function dependentSales(buys: { lo: number; hi: number }, sells: { lo: number; hi: number }, matches: readonly LagMatch[], leader: TradeIndex): number {
+  /** the leader's buys whose match lies in `buys`, by their signature */
+  const inPeak = new Set<string>();
+  for (const x of matches) if (x.direction === 'buy' && x.lagSeconds >= buys.lo && x.lagSeconds <= buys.hi) inPeak.add(x.leaderSignature);
+  if (inPeak.size === 0) return 0;
+  const paired = new Set<string>();
   let shared = 0;
   let minHold = Infinity;
   let maxHold = -Infinity;
   for (const x of matches) {
     if (x.direction !== 'sell' || x.lagSeconds < sells.lo || x.lagSeconds > sells.hi) continue;
-    const boughtAt = bought.get(x.mint);
-    if (boughtAt === undefined) continue;
+    // the leader's latest buy of the token before this sale: the round trip it closes
+    const legs = leader.byKey.get(`${x.mint}:buy`);
+    if (legs === undefined) continue;
+    let latest: SwapLeg | undefined;
+    for (const leg of legs) {
+      if (leg.timestamp > x.leaderTime) break;
+      latest = leg;
+    }
+    if (latest === undefined || !inPeak.has(latest.signature) || paired.has(latest.signature)) continue;
+    paired.add(latest.signature);
     shared++;
-    const hold = x.leaderTime - boughtAt;
+    const hold = x.leaderTime - latest.timestamp;
     if (hold < minHold) minHold = hold;
     if (hold > maxHold) maxHold = hold;
   }

@@ -166,7 +166,7 @@ export interface PairTimingEvidence {
   /** null when neither direction scores or they trade together */
   leader: string | null;
   follower: string | null;
-  /** median lag under 2 s: they trade together, no one leads */
+  /** typical lag (and the sales' own, where they have one) under 2 s: they trade together, no one leads */
   simultaneous: boolean;
   /** e.g. "B follows A by about 40 s on 17 of 22 trades" */
   summary: string;

@@ -489,6 +489,9 @@ describe('show --pair: one pair’s full evidence', () => {
     const joined = stripVTControlCharacters(renderPairEvidence(v, pair)).replace(/\n\s+/g, ' ');
     expect(joined).toContain('Timing: B follows A by about 20 s on buys and 40 s on sales, on 17 of 22 trades (B made 26)');
     expect(strongestPhrase(pair, names)).toBe('timing: B follows A ~20 s (sales ~40 s) on 17/22');
+    // trading together: the lag that decided it, not the median of all the matches
+    pair.evidence!.timing = { ...pair.evidence!.timing!, simultaneous: true, leader: null, follower: null, typicalLagSeconds: 1, typicalSellLagSeconds: null };
+    expect(stripVTControlCharacters(renderPairEvidence(v, pair))).toContain('Timing: they trade together (lag 1 s) on 17 of 22 trades');
   });
 
   it('says so when a pair has no evidence', () => {

@@ -913,7 +913,7 @@ export interface paths {
                                             }[];
                                             matchesOmitted: number;
                                             medianLagSeconds: number | null;
-                                            /** @description median lag under 2 s: they trade together, no one leads */
+                                            /** @description typical lag (and the sales’ own, where they have one) under 2 s: they trade together, no one leads */
                                             simultaneous: boolean;
                                             /** @description e.g. "B follows A by about 40 s on 17 of 22 trades" (with full addresses) */
                                             summary: string;
@@ -1841,7 +1841,7 @@ export interface paths {
                                             }[];
                                             matchesOmitted: number;
                                             medianLagSeconds: number | null;
-                                            /** @description median lag under 2 s: they trade together, no one leads */
+                                            /** @description typical lag (and the sales’ own, where they have one) under 2 s: they trade together, no one leads */
                                             simultaneous: boolean;
                                             /** @description e.g. "B follows A by about 40 s on 17 of 22 trades" (with full addresses) */
                                             summary: string;
@@ -2747,7 +2747,7 @@ export interface paths {
                                         }[];
                                         matchesOmitted: number;
                                         medianLagSeconds: number | null;
-                                        /** @description median lag under 2 s: they trade together, no one leads */
+                                        /** @description typical lag (and the sales’ own, where they have one) under 2 s: they trade together, no one leads */
                                         simultaneous: boolean;
                                         /** @description e.g. "B follows A by about 40 s on 17 of 22 trades" (with full addresses) */
                                         summary: string;
