@@ -308,7 +308,7 @@ function direction(leader: TradeIndex, follower: TradeIndex, o: Resolved, launch
   // follower's trading rate nor the spread of the pair's own lags explains; taken over all the
   // matches, the buys' and the sales' (a bot copying sales more slowly than buys, or after the
   // buy's delay again, packs each side at its own lag), the most improbable counting; and the
-  // buys' and the sales' peaks together, each side packed at its own lag (`sidePeaks`)
+  // buys' and the sales' peaks together, each side packed at its own lag (`bothSides`)
   let peaked = 0;
   let improbability = 0;
   let peakedEnough = false;
@@ -341,19 +341,20 @@ function direction(leader: TradeIndex, follower: TradeIndex, o: Resolved, launch
       }
       if (side !== 'all' && peak.peaked >= SIDE_PEAK_MATCHES) {
         const b = sideBest[side];
-        if (b === null || digits > b.digits || (digits === b.digits && peak.peaked > b.peaked)) sideBest[side] = { digits, peaked: peak.peaked, center: peak.center, peak, byRate };
+        if (b === null || digits > b.digits || (digits === b.digits && peak.peaked > b.peak.peaked)) sideBest[side] = { digits, peak, byRate };
       }
     }
   }
+  const buys = sideBest.buy === null ? null : { digits: sideBest.buy.digits, peaked: sideBest.buy.peak.peaked };
   const sales = sideBest.sell === null ? null : independentSales(sideBest.buy, sideBest.sell, matches, leader);
-  const both = bothSides(sideBest.buy, sales, o.minSignificantMatches);
+  const both = bothSides(buys, sales, o.minSignificantMatches);
   // a join replaces a peak of 5 or more only when more improbable, and one of fewer (which counts for nothing) when improbable at all
   if (both !== null && (peakedEnough ? both.digits > improbability : both.digits > 0)) {
     improbability = both.digits;
     peaked = both.peaked;
     peakedEnough = true;
-    peakLag = sideBest.buy!.center;
-    sellLag = sideBest.sell!.center;
+    peakLag = sideBest.buy!.peak.center;
+    sellLag = sideBest.sell!.peak.center;
   }
   const significance = peaked >= o.minSignificantMatches ? clamp01((improbability - o.significanceFrom) / (o.significanceFull - o.significanceFrom)) : 0;
   const excess = Math.max(coverage, significance);
@@ -517,9 +518,10 @@ export const SIDE_PEAK_MATCHES = 2;
  * The buys' and the sales' peaks as one: a copier whose bot buys after one delay and sells after
  * another packs each side at its own lag, and four buys at 20 s with four sales at 40 s are as
  * telling as eight matches at one lag, though neither side alone has the `minSignificantMatches`
- * the route needs. Each side's most improbable peak of at least `SIDE_PEAK_MATCHES` (2) matches;
- * their digits joined by `jointDigits` (the two sides' matches are of different trades, so their
- * chances are independent), when they hold `min` matches between them; else null.
+ * the route needs. Each side's most improbable peak of at least `SIDE_PEAK_MATCHES` (2) matches,
+ * the sales without those that are the buys' round trips again (`independentSales`, so that the
+ * two chances are independent), their digits joined by `jointDigits`, when they hold `min` matches
+ * between them; else null.
  */
 export function bothSides(
   buy: { digits: number; peaked: number } | null,
@@ -530,11 +532,9 @@ export function bothSides(
   return { digits: jointDigits(buy.digits, sell.digits), peaked: buy.peaked + sell.peaked };
 }
 
-/** A side's most improbable peak in `direction`: its figures, and what its improbability was computed from. */
+/** A side's most improbable peak in `direction`, its improbability, and the chance by the follower's rates it was computed with. */
 interface SidePeak {
   digits: number;
-  peaked: number;
-  center: number | null;
   peak: LagPeak;
   byRate: number;
 }
@@ -545,8 +545,8 @@ interface SidePeak {
  */
 function independentSales(buy: SidePeak | null, sell: SidePeak, matches: readonly LagMatch[], leader: TradeIndex): { digits: number; peaked: number } {
   const again = buy === null ? 0 : dependentSales(buy.peak, sell.peak, matches, leader);
-  if (again === 0) return sell;
-  const peaked = sell.peaked - again;
+  if (again === 0) return { digits: sell.digits, peaked: sell.peak.peaked };
+  const peaked = sell.peak.peaked - again;
   return { peaked, digits: peaked > 0 ? peakImprobability({ ...sell.peak, peaked }, sell.byRate) : 0 };
 }
 
