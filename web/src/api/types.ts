@@ -93,6 +93,10 @@ export interface TimingEvidence {
   leader?: string | null;
   follower?: string | null;
   medianLagSeconds?: number | null;
+  /** the lag the summary goes by: a copier's packed copies rather than the crowd's median (engine 2.11.0) */
+  typicalLagSeconds?: number | null;
+  /** the sales' own lag, when the buys' and the sales' peaks joined (engine 2.11.0) */
+  typicalSellLagSeconds?: number | null;
   simultaneous?: boolean;
   summary?: string;
   matches?: LagMatch[];

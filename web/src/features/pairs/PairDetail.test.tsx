@@ -218,6 +218,23 @@ describe('PairDetail', () => {
     expect(screen.queryByTestId('bundle-odds')).toBeNull();
   });
 
+  it('goes by the typical lag of the packed copies, with the sales\' own and the median of all matches beside it (engine 2.11.0)', () => {
+    const base = pairs[0];
+    const timing = { leader: base.walletA, follower: base.walletB, medianLagSeconds: 372, typicalLagSeconds: 20, typicalSellLagSeconds: 40, summary: 'B follows A by about 20 s on buys and 40 s on sales, on 8 of 22 trades', matches: [] };
+    renderDetail({ ...base, evidence: { timing } });
+    const line = within(screen.getByTestId('pair-evidence')).getByText(/Leader/).closest('p') as HTMLElement;
+    expect(line.textContent).toContain(', lag 20 s on buys and 40 s on sales (median of all matches 372 s)');
+    expect(line.textContent).not.toContain('median lag');
+    cleanup();
+    renderDetail({ ...base, evidence: { timing: { ...timing, typicalSellLagSeconds: null, medianLagSeconds: 20.2 } } });
+    const alone = within(screen.getByTestId('pair-evidence')).getByText(/Leader/).closest('p') as HTMLElement;
+    expect(alone.textContent?.endsWith(', lag 20 s')).toBe(true);
+    cleanup();
+    renderDetail({ ...base, evidence: { timing: { leader: base.walletA, follower: base.walletB, medianLagSeconds: 40, summary: 'B follows A by about 40 s on 2 of 3 trades', matches: [] } } });
+    const older = within(screen.getByTestId('pair-evidence')).getByText(/Leader/).closest('p') as HTMLElement;
+    expect(older.textContent?.endsWith(', median lag 40 s')).toBe(true);
+  });
+
   it('renders a pair whose optional fields are all missing or malformed', () => {
     const bare = { walletA: pairs[0].walletA, walletB: pairs[0].walletB, scores: { combined: 1.8, capital: null, behavior: Number.NaN }, sharedTokens: 'none', evidence: { funding: 'x', timing: null, bundles: [{ mint: 'm' }], bundleOdds: { summary: 5, kept: 'x' } } } as unknown as Pair;
     renderDetail(bare);

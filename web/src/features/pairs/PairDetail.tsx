@@ -4,7 +4,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Accordion } from 'radix-ui';
 import { ChevronLeft, ChevronRight, PanelRight, X } from 'lucide-react';
-import type { BundleEvidence, BundleOdds, CarrierToken, FundingEvidence, LagMatch, Pair } from '../../api/types';
+import type { BundleEvidence, BundleOdds, CarrierToken, FundingEvidence, LagMatch, Pair, TimingEvidence } from '../../api/types';
 import { InsightIcon } from '../../components/insights';
 import { TokenLabel } from '../../components/tokens';
 import { ExplorerLink, ScoreBar, Signature, WalletBadge, formatNumber, formatTime } from '../../components/ui';
@@ -265,6 +265,21 @@ function BundleOddsLine({ odds }: { odds: BundleOdds | undefined }) {
   );
 }
 
+/**
+ * The lag the timing goes by: the typical lag of the packed copies, with the sales' own when the
+ * buys' and the sales' peaks joined (engine 2.11.0), and the median of all matches beside it when it
+ * differs (a copier in a crowd: its copies 15 s behind, the crowd's matches minutes apart). Results
+ * before engine 2.11.0 carry only the median.
+ */
+export function lagWords(timing: TimingEvidence | undefined): string {
+  const typical = finite(timing?.typicalLagSeconds);
+  const sales = finite(timing?.typicalSellLagSeconds);
+  const median = finite(timing?.medianLagSeconds);
+  if (typical === null) return median !== null ? `, median lag ${formatNumber(median, 1)} s` : '';
+  const lag = sales !== null ? `, lag ${formatNumber(typical, 1)} s on buys and ${formatNumber(sales, 1)} s on sales` : `, lag ${formatNumber(typical, 1)} s`;
+  return median !== null && Math.abs(median - typical) >= 1 ? `${lag} (median of all matches ${formatNumber(median, 1)} s)` : lag;
+}
+
 function Evidence({ pair }: { pair: Pair }) {
   const e = evidenceOf(pair);
   const insights = list<NonNullable<Pair['insights']>[number]>(pair.insights);
@@ -336,7 +351,7 @@ function Evidence({ pair }: { pair: Pair }) {
                         , follower <span className="mono">{shortAddress(timing.follower)}</span>
                       </>
                     ) : null}
-                    {finite(timing?.medianLagSeconds) !== null ? `, median lag ${formatNumber(timing?.medianLagSeconds, 1)} s` : ''}
+                    {lagWords(timing)}
                   </p>
                   <ul className="evidence-list">
                     {matches.slice(0, 20).map((m, k) => (
