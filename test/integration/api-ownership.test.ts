@@ -10,7 +10,8 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/api/app';
 import { apiKeyId } from '../../src/api/auth';
 import { getAnalysis, insertAnalysis } from '../../src/store/analyses';
-import { takeSyncLease } from '../../src/store/wallets';
+import { finishSync, takeSyncLease } from '../../src/store/wallets';
+import { saveWalletAnalytics } from '../../src/store/wallet-analytics';
 import { derivedAddress } from '../../src/simulator/keys';
 import { workflowCountReaching } from '../harness/processes';
 import { useTestStack } from '../harness/stack';
@@ -157,7 +158,21 @@ describe('analyses belong to the API key that started them', () => {
         { wallet: own, status: 'SYNCING', syncWorkflowId: `wallet-sync:${own}` },
       ]);
     }
+    // a wallet's own page says no more: not while the sync runs, nor once it is synced (the row keeps its last holder)
+    await saveWalletAnalytics(opened.stack.pool, held, { pnl: {}, behavior: {}, coverage: {}, engineVersion: 'test' });
+    const holderOnPage = async (key: string) => {
+      const res = await as(key, 'GET', `/v1/wallets/${held}`);
+      expect(res.statusCode).toBe(200);
+      return (res.json().status as { status: string; syncWorkflowId: string | null });
+    };
+    expect(await holderOnPage(ALICE)).toMatchObject({ status: 'SYNCING', syncWorkflowId: null });
+    expect(await holderOnPage(BOB)).toMatchObject({ status: 'SYNCING', syncWorkflowId: `analysis:${bobs}` });
+    await finishSync(opened.stack.pool, held, { ok: true });
+    expect(await holderOnPage(ALICE)).toMatchObject({ status: 'READY', syncWorkflowId: null });
+    expect(await holderOnPage(ADMIN)).toMatchObject({ status: 'READY', syncWorkflowId: `analysis:${bobs}` });
+    expect((await as(ALICE, 'GET', `/v1/wallets/${held}`)).body).not.toContain(bobs);
     await opened.stack.pool.query('DELETE FROM wallets WHERE address = ANY($1::text[])', [[held, own]]);
+    await opened.stack.pool.query('DELETE FROM wallet_analytics WHERE wallet = $1', [held]);
   });
 
   it('an analysis started while auth was off (no owner) is visible to admin keys only', async () => {

@@ -15,6 +15,14 @@ import { checkAddress, checkAddresses } from '../validation';
 import { withTemporalDeadline } from '../../temporal/deadline';
 import { clientKeyOf, visibleOwner } from '../auth';
 import { analysisOwnersByWorkflow } from '../../store/analyses';
+import pLimit from 'p-limit';
+
+/**
+ * Temporal calls one request makes at once (a group of 1,000 wallets is 1,000 describes or starts):
+ * as few as the analysis starts' (docs/api.md, "Starting under load"), whose 64 at once overloaded
+ * Temporal and its PostgreSQL.
+ */
+const TEMPORAL_CALLS_PER_REQUEST = 8;
 
 export async function walletsRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
@@ -28,17 +36,32 @@ export async function walletsRoutes(fastify: FastifyInstance): Promise<void> {
    * Temporal does not answer within a second, the stored status stands.
    */
   async function withRunningSyncs(rows: WalletStatusRow[]): Promise<WalletStatusRow[]> {
+    const limit = pLimit(TEMPORAL_CALLS_PER_REQUEST);
     return Promise.all(
       rows.map(async (r) => {
         if (r.status === 'SYNCING') return r;
         const workflowId = walletSyncWorkflowId(r.wallet);
         // the second holds across the client's own retries (an unreachable server), not per attempt
-        const running = await withTemporalDeadline(temporal, () => temporal.workflow.getHandle(workflowId).describe(), 1_000)
+        const running = await limit(() => withTemporalDeadline(temporal, () => temporal.workflow.getHandle(workflowId).describe(), 1_000))
           .then((d) => d.status.name === 'RUNNING')
           .catch(() => false);
         return running ? { ...r, status: 'SYNCING' as const, syncWorkflowId: workflowId } : r;
       }),
     );
+  }
+
+  /** Wallets' statuses as a request may see them: another key's analysis holding a sync is not named (visibleSyncHolders). */
+  async function statusViews(request: FastifyRequest, wallets: string[]) {
+    const rows = await withRunningSyncs(await walletStatuses(pool, wallets, config.WALLET_STALE_AFTER_SECONDS));
+    const shown = await visibleSyncHolders(request, rows);
+    return rows.map((r) => ({
+      wallet: r.wallet,
+      status: r.status,
+      lastSyncedAt: r.lastSyncedAt,
+      syncWorkflowId: r.syncWorkflowId !== null && shown.has(r.syncWorkflowId) ? r.syncWorkflowId : null,
+      sync: r.status === 'SYNCING' ? { pages: r.pages, transactions: r.transactions } : null,
+      lastSyncError: r.lastSyncError,
+    }));
   }
 
   /**
@@ -66,18 +89,7 @@ export async function walletsRoutes(fastify: FastifyInstance): Promise<void> {
     },
     async (request) => {
       checkAddresses('wallets', request.body.wallets);
-      const rows = await withRunningSyncs(await walletStatuses(pool, request.body.wallets, config.WALLET_STALE_AFTER_SECONDS));
-      const shown = await visibleSyncHolders(request, rows);
-      return {
-        wallets: rows.map((r) => ({
-          wallet: r.wallet,
-          status: r.status,
-          lastSyncedAt: r.lastSyncedAt,
-          syncWorkflowId: r.syncWorkflowId !== null && shown.has(r.syncWorkflowId) ? r.syncWorkflowId : null,
-          sync: r.status === 'SYNCING' ? { pages: r.pages, transactions: r.transactions } : null,
-          lastSyncError: r.lastSyncError,
-        })),
-      };
+      return { wallets: await statusViews(request, request.body.wallets) };
     },
   );
 
@@ -98,29 +110,43 @@ export async function walletsRoutes(fastify: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const wallets = request.body.wallets;
       checkAddresses('wallets', wallets);
-      const syncs = await Promise.all(
-        wallets.map(async (wallet) => {
-          const workflowId = walletSyncWorkflowId(wallet);
-          let started = true;
-          try {
-            await withTemporalDeadline(temporal, () =>
-              temporal.workflow.start<typeof walletSyncWorkflow>('walletSyncWorkflow', {
-                taskQueue: TASK_QUEUES.analysis,
-                workflowId,
-                args: [{ wallet, sinceTimestamp: null }],
-                priority: { fairnessKey: clientKeyOf(request) },
-              }),
-            );
-          } catch (err) {
-            // one sync per wallet at a time: a running one (maybe an analysis's) is joined
-            if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
-              throw new ProblemError('temporalUnavailable', `the sync of ${wallet} could not be started (${describeFailureForClients(err)}): retry`, undefined, err);
+      const limit = pLimit(TEMPORAL_CALLS_PER_REQUEST);
+      let refusal: { wallet: string; err: unknown } | null = null;
+      const outcomes = await Promise.all(
+        wallets.map((wallet) =>
+          limit(async () => {
+            const workflowId = walletSyncWorkflowId(wallet);
+            // after one refusal the others are not tried: the answer is a 503, and a retry starts them
+            if (refusal) return null;
+            let started = true;
+            try {
+              await withTemporalDeadline(temporal, () =>
+                temporal.workflow.start<typeof walletSyncWorkflow>('walletSyncWorkflow', {
+                  taskQueue: TASK_QUEUES.analysis,
+                  workflowId,
+                  args: [{ wallet, sinceTimestamp: null }],
+                  priority: { fairnessKey: clientKeyOf(request) },
+                }),
+              );
+            } catch (err) {
+              // one sync per wallet at a time: a running one (maybe an analysis's) is joined
+              if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
+                refusal ??= { wallet, err };
+                return null;
+              }
+              started = false;
             }
-            started = false;
-          }
-          return { wallet, workflowId, started, links: { temporalUi: temporalUiLink(config.TEMPORAL_UI_URL, namespace, workflowId) } };
-        }),
+            return { wallet, workflowId, started, links: { temporalUi: temporalUiLink(config.TEMPORAL_UI_URL, namespace, workflowId) } };
+          }),
+        ),
       );
+      const syncs = outcomes.filter((x) => x !== null);
+      if (refusal) {
+        const { wallet, err } = refusal;
+        // the syncs started before the refusal run on: a retry joins them and starts the rest
+        const begun = syncs.length > 0 ? `; ${syncs.length} of the ${wallets.length} syncs were started or joined and run on, and a retry joins them` : '';
+        throw new ProblemError('temporalUnavailable', `the sync of ${wallet} could not be started (${describeFailureForClients(err)})${begun}: retry`, undefined, err);
+      }
       return reply.code(202).send({ syncs });
     },
   );
@@ -144,10 +170,11 @@ export async function walletsRoutes(fastify: FastifyInstance): Promise<void> {
       checkAddress('the wallet', wallet);
       const analytics = await getWalletAnalytics(pool, wallet);
       if (!analytics) throw new ProblemError('notFound', `no stored analytics for ${wallet}: sync it first with POST /v1/wallets/sync`);
-      const [s] = await withRunningSyncs(await walletStatuses(pool, [wallet], config.WALLET_STALE_AFTER_SECONDS));
+      // the same view as POST /v1/wallets/status: another key's analysis that synced it stays unnamed
+      const [status] = await statusViews(request, [wallet]);
       return {
         wallet,
-        status: { ...s, sync: s.status === 'SYNCING' ? { pages: s.pages, transactions: s.transactions } : null },
+        status,
         ...analytics,
         // jsonb objects written by computeWalletAnalytics
         pnl: analytics.pnl as Record<string, unknown>,
