@@ -12,7 +12,7 @@ import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { ENGINE_VERSION, type MetricName } from '../domain';
 import { DEFAULT_TOP_PAIRS } from '../api/schemas/analyses';
-import { AnalysisRowMissingError, PairSpool, storeAnalysisPairs, type PairsCompletion } from '../store/analysis-pairs';
+import { AnalysisEndedError, AnalysisRowMissingError, PairSpool, storeAnalysisPairs, type PairsCompletion } from '../store/analysis-pairs';
 import { endAnalysis, insertAnalysis, setEnrichmentStatus, type EnrichmentStatus } from '../store/analyses';
 import { groupSyncProgress, walletSyncRows } from '../store/wallets';
 import { mintsToEnrich } from './enrichment';
@@ -112,7 +112,7 @@ export function createAnalysisActivities(deps: ActivityDeps) {
     // the retry backoff, instead of computing alongside it
     const run = await withTryAdvisoryLock(pool, `analysis-similarity:${input.analysisId}`, (lockClient) => lockedComputeAndStore(input, ctx, lockClient)).catch((err: unknown) => {
       // a workflow whose row is gone ends here rather than computing again at every retry
-      if (err instanceof AnalysisRowMissingError) throw ApplicationFailure.nonRetryable(err.message, err.name);
+      if (err instanceof AnalysisRowMissingError || err instanceof AnalysisEndedError) throw ApplicationFailure.nonRetryable(err.message, err.name);
       throw err;
     });
     if (!run.locked) {

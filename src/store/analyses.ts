@@ -177,14 +177,17 @@ export interface CompletedAnalysis {
 }
 
 /**
- * Marks an analysis completed with its result; `db` may be a transaction's client (analysis-pairs
- * storeAnalysisPairs). A holder analysis whose own read of its token's launch failed, and whose
+ * Marks an analysis completed with its result, only while it says `running` (or `completed`: a
+ * retried step whose earlier attempt committed), false otherwise: its workflow recorded it cancelled
+ * or failed meanwhile, or the API repaired it so, and a late commit of the similarity step must not
+ * turn that into `completed`; `db` may be a transaction's client
+ * (analysis-pairs storeAnalysisPairs). A holder analysis whose own read of its token's launch failed, and whose
  * launch was recorded before its similarity step loaded (by the step's reads of the launches its
  * group crowds, or by another analysis: `launchedMints`), has its holders record say that launch
  * instead of why it was not read, as the pairs' launch-block evidence does.
  */
-export async function completeAnalysis(db: Queryable, id: string, r: CompletedAnalysis): Promise<void> {
-  await db.query(
+export async function completeAnalysis(db: Queryable, id: string, r: CompletedAnalysis): Promise<boolean> {
+  const { rowCount } = await db.query(
     `UPDATE analyses SET status = 'completed', summary = $2, result = $3, coverage = $4, failed_wallets = $5, engine_version = $6, error = NULL, completed_at = now(),
             enrichment_status = CASE WHEN $7 THEN 'completed' ELSE enrichment_status END,
             enrichment_completed_at = CASE WHEN $7 THEN now() ELSE enrichment_completed_at END,
@@ -192,9 +195,10 @@ export async function completeAnalysis(db: Queryable, id: string, r: CompletedAn
                            THEN COALESCE((SELECT (holders - 'launchUnread') || jsonb_build_object('launch', jsonb_build_object('signature', t.signature, 'slot', t.slot, 'timestamp', t.block_time))
                                             FROM token_launches t WHERE t.mint = holders->>'token' AND t.mint = ANY($8::text[])), holders)
                            ELSE holders END
-      WHERE id = $1`,
+      WHERE id = $1 AND status IN ('running', 'completed')`,
     [id, JSON.stringify(r.summary), JSON.stringify(r.result), JSON.stringify(r.coverage), JSON.stringify(r.failedWallets), r.engineVersion, r.enrichmentNotNeeded === true, r.launchedMints ?? []],
   );
+  return rowCount === 1;
 }
 
 export async function endAnalysis(pool: Pool, id: string, status: 'failed' | 'cancelled', error: string, failedWallets: unknown): Promise<void> {

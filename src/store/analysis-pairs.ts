@@ -206,6 +206,15 @@ export class AnalysisRowMissingError extends Error {
 }
 
 /**
+ * The analysis says neither `running` nor `completed`: its workflow recorded it cancelled or failed (a cancel, or
+ * the step's schedule-to-close timeout, while this attempt still ran), or the API repaired it so.
+ * Nothing is stored; no later attempt would store anything either.
+ */
+export class AnalysisEndedError extends Error {
+  override name = 'AnalysisEndedError';
+}
+
+/**
  * Completes an analysis with its pairs, in one transaction: its earlier rows in analysis_pairs (a
  * retried attempt's) deleted, `rows` (a PairSpool's rows(), whole COPY rows in rank order) copied in
  * as they come, then, once they have all come, `finish()` (awaited on the same transaction) gives
@@ -219,8 +228,11 @@ export async function storeAnalysisPairs(pool: Pool, analysisId: string, rows: R
       // analysis_pairs has no foreign key (its per-row check was a third of the COPY): the analysis's
       // row is locked as a key check would lock it, so it cannot be deleted before this transaction
       // ends, and its deletion after that removes these rows (trigger analyses_delete_pairs, migrations/)
-      const analysis = await client.query('SELECT 1 FROM analyses WHERE id = $1 FOR KEY SHARE', [analysisId]);
+      const analysis = await client.query<{ status: string }>('SELECT status FROM analyses WHERE id = $1 FOR KEY SHARE', [analysisId]);
       if (analysis.rowCount === 0) throw new AnalysisRowMissingError(`analysis pairs: no analysis ${analysisId} to store them for`);
+      // completed: an earlier attempt of the step committed and its completion was lost (its worker
+      // died): this one stores the same again, as below; cancelled or failed: the workflow ended it
+      if (analysis.rows[0].status !== 'running' && analysis.rows[0].status !== 'completed') throw new AnalysisEndedError(`analysis pairs: analysis ${analysisId} is ${analysis.rows[0].status}, not running: its result is not stored`);
       // a retried activity finds the rows of its earlier attempt only if that one committed: replace them
       await client.query('DELETE FROM analysis_pairs WHERE analysis_id = $1', [analysisId]);
       const copy = client.query(copyFrom('COPY analysis_pairs (analysis_id, rank, pair_index, wallet_a, wallet_b, combined, pair) FROM STDIN'));
@@ -228,7 +240,8 @@ export async function storeAnalysisPairs(pool: Pool, analysisId: string, rows: R
       const done = await finish();
       if (copy.rowCount !== done.pairCount) throw new Error(`analysis pairs: COPY stored ${copy.rowCount} rows of ${done.pairCount}`);
       await replaceWalletRanks(client, analysisId, done.walletRanks);
-      await completeAnalysis(client, analysisId, done.completed);
+      // its workflow may have ended it while the rows were copied (the row is not locked against that)
+      if (!(await completeAnalysis(client, analysisId, done.completed))) throw new AnalysisEndedError(`analysis pairs: analysis ${analysisId} ended while its result was stored: not stored`);
       return copy.rowCount;
     });
   } finally {

@@ -569,7 +569,8 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
     await condition(allHandlersFinished);
     return summary;
   } catch (err) {
-    error = describeFailure(err);
+    const failure = describeFailure(err);
+    error = failure;
     if (isCancellation(err)) {
       phase = 'cancelled';
       if (sized) showDetails();
@@ -581,7 +582,9 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
       phase = 'failed';
       if (sized) showDetails();
       setStatus('failed');
-      await recordAnalysisEnd({ analysisId, status: 'failed', error, failedWallets: failedWallets() });
+      // not cancellable: a cancel arriving now must not lose the failure's reason (the row would stay
+      // running until the API repaired it as cancelled)
+      await CancellationScope.nonCancellable(() => recordAnalysisEnd({ analysisId, status: 'failed', error: failure, failedWallets: failedWallets() }));
     }
     settled = true;
     await CancellationScope.nonCancellable(() => condition(allHandlersFinished));

@@ -13,7 +13,7 @@ import { SimWorld } from '../../src/simulator/model';
 import { parseWorld } from '../../src/simulator/world';
 import { PairSpool, copyText, rankedPairs, storeAnalysisPairs } from '../../src/store/analysis-pairs';
 import { unpackPair, walletRanksOf } from '../../src/store/pair-rows';
-import { getAnalysis, insertAnalysis } from '../../src/store/analyses';
+import { endAnalysis, getAnalysis, insertAnalysis } from '../../src/store/analyses';
 import { createPool } from '../../src/store/db';
 import { testEnv } from '../harness/env';
 
@@ -241,6 +241,37 @@ describe('analysis_pairs write path', () => {
       spool.remove();
     }
     expect(await rowsOf(id)).toEqual([]);
+  });
+
+  it('an analysis its workflow ended (cancelled, failed) before or while its pairs were copied keeps its status, and nothing is stored', async () => {
+    const before = `pairs-store-${randomUUID()}`;
+    await insertAnalysis(pool, { id: before, workflowId: `analysis:${before}`, requestId: null, wallets: wallets.map((x) => x.address), params: {} });
+    await endAnalysis(pool, before, 'cancelled', 'cancelled by the user', []);
+    const early = spooledRun(before);
+    try {
+      await expect(storeAnalysisPairs(pool, before, early.spool.rows(), completion(early.ranks, {}, early.result))).rejects.toThrow(`analysis ${before} is cancelled, not running`);
+    } finally {
+      early.spool.remove();
+    }
+    expect(await rowsOf(before)).toEqual([]);
+    expect(await getAnalysis(pool, before)).toMatchObject({ status: 'cancelled', error: 'cancelled by the user', result: null });
+
+    // the workflow records the cancellation (another session) once every row is copied, before the row is completed
+    const during = `pairs-store-${randomUUID()}`;
+    await insertAnalysis(pool, { id: during, workflowId: `analysis:${during}`, requestId: null, wallets: wallets.map((x) => x.address), params: {} });
+    const late = spooledRun(during);
+    try {
+      await expect(
+        storeAnalysisPairs(pool, during, late.spool.rows(), async () => {
+          await endAnalysis(pool, during, 'failed', 'the similarity step timed out', []);
+          return completion(late.ranks, { pairCount }, late.result)();
+        }),
+      ).rejects.toThrow(`analysis ${during} ended while its result was stored`);
+    } finally {
+      late.spool.remove();
+    }
+    expect(await rowsOf(during)).toEqual([]);
+    expect(await getAnalysis(pool, during)).toMatchObject({ status: 'failed', error: 'the similarity step timed out', result: null });
   });
 
   it('deleting an analysis deletes its pairs; a deletion during the store waits for it, then deletes them too', async () => {
