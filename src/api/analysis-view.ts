@@ -2,11 +2,11 @@
 // while it runs, the result once completed, and the token metadata once enrichment has finished.
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { getAnalysis, repairRunningAnalysis, type AnalysisRecord } from '../store/analyses';
+import { getAnalysis, repairEnrichment, repairRunningAnalysis, type AnalysisRecord } from '../store/analyses';
 import { workflowOutcome } from '../temporal/workflow-outcome';
 import { withTemporalDeadline } from '../temporal/deadline';
 import { tokensAndFetchesElsewhere, type TokenRecord } from '../store/tokens';
-import { USER_METADATA_LIMITS, analysisParamsOf, analysisSummaryLine, progressQuery, truncateBytes, utf8Bytes, type AnalysisInput, type AnalysisParams, type AnalysisProgress } from '../workflows/contract';
+import { USER_METADATA_LIMITS, enrichmentWorkflowId, analysisParamsOf, analysisSummaryLine, progressQuery, truncateBytes, utf8Bytes, type AnalysisInput, type AnalysisParams, type AnalysisProgress } from '../workflows/contract';
 import { ProblemError } from './problem';
 import { DEFAULT_TOP_PAIRS, type AnalysisLinks, type AnalysisView, type TokenHolders } from './schemas/analyses';
 
@@ -98,6 +98,28 @@ export async function reconcileAnswered(deps: { pool: Pool; temporal: Client }, 
   return { record: (await repairRunningAnalysis(deps.pool, record.id, status, outcome.reason)) ?? record, answered: true };
 }
 
+/**
+ * The enrichment as it really is: a completed analysis whose enrichment says `running` or
+ * `not_started` is checked against Temporal, and when no enrichment workflow runs (it closed
+ * without recording its end: terminated, or failed while PostgreSQL was down; or it was never
+ * started and the analysis's workflow has closed) the row is repaired as `failed`
+ * (repairEnrichment). When Temporal cannot answer, the row is returned as it is.
+ */
+export async function reconcileEnrichment(deps: { pool: Pool; temporal: Client }, record: AnalysisRecord): Promise<AnalysisRecord> {
+  if (record.status !== 'completed' || (record.enrichmentStatus !== 'running' && record.enrichmentStatus !== 'not_started')) return record;
+  if (runsElsewhere(deps.temporal, record)) return record;
+  const outcome = await workflowOutcome(deps.temporal, record.enrichmentWorkflowId ?? enrichmentWorkflowId(record.id));
+  if (!outcome || outcome.state === 'running') return record;
+  if (outcome.status === 'missing') {
+    // not started yet: the analysis's workflow starts it right after storing the result
+    const analysis = await workflowOutcome(deps.temporal, record.workflowId);
+    if (!analysis || analysis.state === 'running') return record;
+  }
+  const repaired = await repairEnrichment(deps.pool, record.id);
+  // the caller's record may lack its result (getAnalysisState): only the enrichment's fields are taken
+  return repaired ? { ...record, enrichmentStatus: repaired.enrichmentStatus, enrichmentWorkflowId: repaired.enrichmentWorkflowId } : record;
+}
+
 /** reconcileAnalysis for a page of listed analyses: only the running ones are checked, in parallel. */
 export async function reconcileListed<T extends { analysisId: string; status: string }>(deps: { pool: Pool; temporal: Client }, items: T[]): Promise<T[]> {
   return Promise.all(
@@ -124,7 +146,9 @@ export function tokenViews(rows: TokenRecord[]): NonNullable<AnalysisView['token
 export async function loadAnalysisView(deps: { pool: Pool; temporal: Client; uiUrl: string }, id: string, opts: { withProgress?: boolean } = {}): Promise<AnalysisView | null> {
   const stored = await getAnalysis(deps.pool, id);
   if (!stored) return null;
-  const { record, answered } = await reconcileAnswered(deps, stored);
+  const reconciled = await reconcileAnswered(deps, stored);
+  const answered = reconciled.answered;
+  const record = await reconcileEnrichment(deps, reconciled.record);
   // Temporal did not answer the reconcile: its query would not be answered either (2 s more for nothing)
   const progress = record.status === 'running' && answered && opts.withProgress !== false && !runsElsewhere(deps.temporal, record) ? await queryProgress(deps.temporal, record.workflowId) : null;
   let tokens: AnalysisView['tokens'] = null;

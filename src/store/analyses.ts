@@ -260,6 +260,35 @@ export async function getAnalysis(pool: Pool, id: string): Promise<AnalysisRecor
   return rows[0] ? toRecord(rows[0]) : null;
 }
 
+/**
+ * The analysis without its result (`result` null): what a poll of its state needs (the event stream,
+ * twice a second), without reading and parsing a result of up to several MB each time.
+ */
+export async function getAnalysisState(pool: Pool, id: string): Promise<AnalysisRecord | null> {
+  const { rows } = await pool.query(
+    `SELECT id, workflow_id, request_id, owner_key_id, wallets, params, status, summary, NULL::jsonb AS result, coverage, failed_wallets, engine_version, error,
+            enrichment_workflow_id, enrichment_status, created_at, completed_at, holders, start_pending, temporal_namespace
+       FROM analyses WHERE id = $1`,
+    [id],
+  );
+  return rows[0] ? toRecord(rows[0]) : null;
+}
+
+/**
+ * A completed analysis's enrichment that still says `running` or `not_started` although no
+ * enrichment workflow runs (terminated, failed past its steps' budget, or never started because the
+ * analysis's workflow ended first) ends as `failed`: the tokens are shown as the registry has them.
+ * A status its workflow recorded meanwhile is left alone. Returns the row as it now is.
+ */
+export async function repairEnrichment(pool: Pool, id: string): Promise<AnalysisRecord | null> {
+  const { rows } = await pool.query(
+    `UPDATE analyses SET enrichment_status = 'failed', enrichment_completed_at = now()
+      WHERE id = $1 AND status = 'completed' AND enrichment_status IN ('running', 'not_started') RETURNING *`,
+    [id],
+  );
+  return rows[0] ? toRecord(rows[0]) : getAnalysis(pool, id);
+}
+
 /** The mints of an analysis's token universe (what its enrichment resolves). */
 export async function analysisMints(pool: Pool, id: string): Promise<string[]> {
   const { rows } = await pool.query<{ mints: string[] | null }>(

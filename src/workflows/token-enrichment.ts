@@ -1,7 +1,7 @@
 // tokenEnrichmentWorkflow: resolves token metadata and prices from DexScreener into the token
 // registry, in batches of 30 within the DexScreener budget. Started by an analysis (abandoned
 // child, finishes in the background), by a user (high priority) or by the background schedule.
-import { proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, patched, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
 import type { AnalysisActivities } from '../activities/analysis';
 import type { EnrichmentActivities } from '../activities/enrichment';
 import { PRIORITY, TASK_QUEUES, WORKFLOW_TASK_QUEUE, type TokenEnrichmentInput } from './contract';
@@ -36,8 +36,29 @@ export interface TokenEnrichmentResult {
   fetchingElsewhere: number;
 }
 
+/**
+ * patched() id of an analysis's enrichment recording its own failure (a PostgreSQL outage past the
+ * steps' budget, a cancellation): before it, the analysis's enrichment said `running` for ever, and
+ * its event stream never ended. (Terminated runs record nothing: the API repairs those,
+ * reconcileEnrichment in api/analysis-view.ts.)
+ */
+export const ENRICHMENT_RECORDS_FAILURE_PATCH = 'enrichment-records-failure';
+
 export async function tokenEnrichmentWorkflow(input: TokenEnrichmentInput): Promise<TokenEnrichmentResult> {
   if (input.analysisId) await recordEnrichmentStatus({ analysisId: input.analysisId, status: 'running', workflowId: workflowInfo().workflowId });
+  try {
+    return await enrich(input);
+  } catch (err) {
+    if (input.analysisId && patched(ENRICHMENT_RECORDS_FAILURE_PATCH)) {
+      const analysisId = input.analysisId;
+      // best effort: a store that is down still leaves it to the API's repair
+      await CancellationScope.nonCancellable(() => recordEnrichmentStatus({ analysisId, status: 'failed' })).catch(() => undefined);
+    }
+    throw err;
+  }
+}
+
+async function enrich(input: TokenEnrichmentInput): Promise<TokenEnrichmentResult> {
   const plan = await planTokenEnrichment({ analysisId: input.analysisId, mints: input.mints });
   const result: TokenEnrichmentResult = { requested: plan.requested, fresh: plan.fresh, resolved: 0, unknown: 0, failedBatches: 0, fetchingElsewhere: plan.fetchingElsewhere ?? 0 };
   const queue = [...plan.batches];

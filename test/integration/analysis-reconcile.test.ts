@@ -12,7 +12,7 @@ import { ApiClient, type SseEvent } from '../../src/cli/api-client';
 import { generateWorld } from '../../src/simulator';
 import { getAnalysis, insertAnalysis } from '../../src/store/analyses';
 import { resolveTemporalCli } from '../../src/temporal/dev-server';
-import { analysisWorkflowId, walletSyncWorkflowId } from '../../src/workflows/contract';
+import { analysisWorkflowId, enrichmentWorkflowId, walletSyncWorkflowId } from '../../src/workflows/contract';
 import { testEnv } from '../harness/env';
 import { useSimulatedStack } from '../harness/stack';
 import { until } from '../harness/processes';
@@ -131,6 +131,42 @@ describe('an analysis whose workflow closed behind the API’s back', () => {
     const view = (await res.json()) as { analysisId: string; status: string; error: string };
     expect(view).toMatchObject({ analysisId: row.id, status: 'terminated' });
     expect(view.error).toContain('stopped during the wait');
+  });
+
+  it('a completed analysis whose enrichment ended without recording it (terminated, or never started) is reported with its enrichment failed, and its event stream ends', async () => {
+    const { stack } = opened;
+    /** a completed analysis whose enrichment says `status` */
+    const completed = async (status: 'running' | 'not_started') => {
+      const id = randomUUID();
+      await insertAnalysis(stack.pool, { id, workflowId: analysisWorkflowId(id), requestId: null, wallets, params: {} });
+      await stack.pool.query(
+        `UPDATE analyses SET status = 'completed', completed_at = now(), summary = '{"pairCount": 0}', result = '{"tokenUniverse": [], "pairs": []}',
+                enrichment_status = $2, enrichment_workflow_id = $3 WHERE id = $1`,
+        [id, status, status === 'running' ? enrichmentWorkflowId(id) : null],
+      );
+      return id;
+    };
+    const enrichmentOf = async (id: string) => (await api.getAnalysis(id)).enrichment?.status;
+
+    // its enrichment workflow runs: left as it is
+    const running = await completed('running');
+    const child = await stack.client.workflow.start('tokenEnrichmentWorkflow', { taskQueue: 'no-worker-polls-this', workflowId: enrichmentWorkflowId(running), args: [{ analysisId: running, reason: 'analysis' }] });
+    expect(await enrichmentOf(running)).toBe('running');
+    // terminated behind the API's back: repaired, and the stream ends after the enrichment event
+    await child.terminate('test: enrichment terminated');
+    const events: SseEvent[] = [];
+    for await (const e of api.events(running)) events.push(e);
+    expect(events.map((e) => e.event)).toEqual(['completed', 'enrichment', 'end']);
+    expect(events[1].data).toMatchObject({ status: 'failed' });
+    expect(await enrichmentOf(running)).toBe('failed');
+    expect((await getAnalysis(stack.pool, running))?.enrichmentStatus).toBe('failed');
+
+    // never started: not while the analysis's workflow may still start it, then failed
+    const notStarted = await completed('not_started');
+    const parent = await stack.client.workflow.start('similarityAnalysisWorkflow', { taskQueue: 'no-worker-polls-this', workflowId: analysisWorkflowId(notStarted), args: [{ analysisId: notStarted, wallets }] });
+    expect(await enrichmentOf(notStarted)).toBe('not_started');
+    await parent.terminate('test: the analysis workflow ended before its enrichment');
+    expect(await enrichmentOf(notStarted)).toBe('failed');
   });
 
   it('a running row whose workflow Temporal does not know is reported failed with a reason, but not while it may still be starting', async () => {

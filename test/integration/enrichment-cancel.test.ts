@@ -9,9 +9,10 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { createEnrichmentActivities } from '../../src/activities/enrichment';
 import { generateWorld } from '../../src/simulator';
 import { getTokens, mintsNeedingFetch } from '../../src/store/tokens';
+import { getAnalysis, insertAnalysis } from '../../src/store/analyses';
 import { buildActivityDeps } from '../../src/wiring';
 import { tokenEnrichmentWorkflow } from '../../src/workflows/token-enrichment';
-import { WORKFLOW_TASK_QUEUE } from '../../src/workflows/contract';
+import { WORKFLOW_TASK_QUEUE, analysisWorkflowId, enrichmentWorkflowId } from '../../src/workflows/contract';
 import { useSimulatedStack } from '../harness/stack';
 import { until } from '../harness/processes';
 import { cancelInFlight } from '../harness/in-flight';
@@ -48,6 +49,27 @@ describe('enrichTokenBatch, cancelled', () => {
     const result: Awaited<ReturnType<typeof enrichTokenBatch>> = await new MockActivityEnvironment().run(enrichTokenBatch, { mints });
     expect(result.resolved + result.unknown).toBe(mints.length);
     expect((await getTokens(opened.stack.pool, mints)).every((t) => t.status === 'resolved' || t.status === 'unknown')).toBe(true);
+  });
+
+  it("an analysis's enrichment that ends without finishing (here cancelled while DexScreener holds a batch) records itself failed, not running for ever", async () => {
+    opened.sim.reset();
+    const { pool } = opened.stack;
+    const analysisId = randomUUID();
+    await insertAnalysis(pool, { id: analysisId, workflowId: analysisWorkflowId(analysisId), requestId: null, wallets: [], params: {} });
+    await pool.query(`UPDATE analyses SET status = 'completed', result = $2 WHERE id = $1`, [analysisId, JSON.stringify({ tokenUniverse: world.tokens.slice(6, 9).map((t) => t.mint) })]);
+    opened.sim.configure({ paused: ['dexscreener:tokens'] });
+    await opened.stack.withWorkers(async () => {
+      const handle = await opened.stack.client.workflow.start(tokenEnrichmentWorkflow, {
+        taskQueue: WORKFLOW_TASK_QUEUE,
+        workflowId: enrichmentWorkflowId(analysisId),
+        args: [{ analysisId, reason: 'analysis' }],
+      });
+      await until('the batch request held by the simulator', async () => (opened.sim.requestLog.some((r) => r.endpoint === 'dexscreener:tokens') ? true : undefined), 30_000);
+      expect((await getAnalysis(pool, analysisId))?.enrichmentStatus).toBe('running');
+      await handle.cancel();
+      await expect(handle.result()).rejects.toThrow();
+    });
+    expect((await getAnalysis(pool, analysisId))?.enrichmentStatus).toBe('failed');
   });
 
   it('a worker shutting down while DexScreener holds the answer gives the request up instead of waiting it out', async () => {

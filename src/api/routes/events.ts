@@ -16,9 +16,9 @@
 // so the wait on other runs is bounded even when such a run died.
 import type { FastifyInstance } from 'fastify';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
-import { getAnalysis } from '../../store/analyses';
+import { analysisMints, getAnalysisState } from '../../store/analyses';
 import { getTokens, mintsFetchedElsewhere } from '../../store/tokens';
-import { queryProgress, reconcileAnswered, resultTokenUniverse, runsElsewhere, tokenViews } from '../analysis-view';
+import { queryProgress, reconcileAnswered, reconcileEnrichment, runsElsewhere, tokenViews } from '../analysis-view';
 import { assertVisible } from '../auth';
 import { problemResponses } from '../problem';
 import { analysisIdParams } from '../schemas/analyses';
@@ -26,6 +26,14 @@ import { noQuery } from '../schemas/common';
 
 /** A comment line every this often keeps proxies from closing an idle stream. */
 const HEARTBEAT_MS = 15_000;
+/** A completed analysis's enrichment is checked against Temporal (reconcileEnrichment) at most this often. */
+const ENRICHMENT_CHECK_MS = 5_000;
+/**
+ * A client that stops reading (its connection kept open) gets no more progress events while the
+ * socket's buffer is full (the next one says all the last did), and its stream ends once this much
+ * is waiting: the server never holds an unbounded backlog for it.
+ */
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 export async function eventsRoutes(fastify: FastifyInstance, opts: { pollIntervalMs?: number }): Promise<void> {
   const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
@@ -51,7 +59,7 @@ export async function eventsRoutes(fastify: FastifyInstance, opts: { pollInterva
     },
     async (request, reply) => {
       const { id } = request.params;
-      const first = await getAnalysis(pool, id);
+      const first = await getAnalysisState(pool, id);
       assertVisible(request, id, first);
 
       reply.hijack();
@@ -67,7 +75,13 @@ export async function eventsRoutes(fastify: FastifyInstance, opts: { pollInterva
       let closed = false;
       let seq = 0;
       const send = (event: string, data: unknown) => {
-        if (!closed) raw.write(`id: ${++seq}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+        if (closed) return;
+        if (raw.writableLength > MAX_BUFFERED_BYTES) {
+          request.log.warn({ analysisId: id, buffered: raw.writableLength }, 'event stream ended: its client stopped reading');
+          end();
+          return;
+        }
+        raw.write(`id: ${++seq}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
       };
       let wake: () => void = () => undefined;
       const end = () => {
@@ -96,6 +110,7 @@ export async function eventsRoutes(fastify: FastifyInstance, opts: { pollInterva
       let lastProgress = '';
       let completedSent = false;
       let unavailableSent = false;
+      let lastEnrichmentCheck = 0;
       /**
        * After the enrichment event, while other runs fetch some of the analysis's tokens: the analysis
        * and its enrichment are done, so only those runs' claims are read (not the row again)
@@ -125,7 +140,7 @@ export async function eventsRoutes(fastify: FastifyInstance, opts: { pollInterva
             await beatAndSleep();
             continue;
           }
-          const stored = await getAnalysis(pool, id);
+          const stored = await getAnalysisState(pool, id);
           if (!stored) break;
           // a workflow terminated (or failed, timed out, gone) behind the API's back ends the stream too
           const { record, answered } = await reconcileAnswered({ pool, temporal }, stored);
@@ -140,7 +155,8 @@ export async function eventsRoutes(fastify: FastifyInstance, opts: { pollInterva
             unavailableSent = false;
             const progress = runsElsewhere(temporal, record) ? null : await queryProgress(temporal, record.workflowId);
             const text = progress ? JSON.stringify(progress) : '';
-            if (progress && text !== lastProgress) {
+            // a client not keeping up is sent the progress once its socket drains (the newest then)
+            if (progress && text !== lastProgress && !raw.writableNeedDrain) {
               lastProgress = text;
               send('progress', progress);
             }
@@ -150,12 +166,18 @@ export async function eventsRoutes(fastify: FastifyInstance, opts: { pollInterva
               send('completed', { analysisId: id, status: record.status, error: record.error, summary: record.summary, failedWallets: record.failedWallets ?? [] });
             }
             if (record.status !== 'completed') break;
-            if (record.enrichmentStatus === 'completed' || record.enrichmentStatus === 'failed') {
-              const universe = resultTokenUniverse(record);
-              const held = await mintsFetchedElsewhere(pool, universe, record.enrichmentWorkflowId);
-              send('enrichment', { analysisId: id, status: record.enrichmentStatus, workflowId: record.enrichmentWorkflowId, fetchingElsewhere: held.length });
+            // an enrichment that ended without recording it (terminated, or never started) is repaired as failed
+            let enrichment = record;
+            if (record.enrichmentStatus !== 'completed' && record.enrichmentStatus !== 'failed' && Date.now() - lastEnrichmentCheck >= ENRICHMENT_CHECK_MS) {
+              lastEnrichmentCheck = Date.now();
+              enrichment = await reconcileEnrichment({ pool, temporal }, record);
+            }
+            if (enrichment.enrichmentStatus === 'completed' || enrichment.enrichmentStatus === 'failed') {
+              const universe = await analysisMints(pool, id);
+              const held = await mintsFetchedElsewhere(pool, universe, enrichment.enrichmentWorkflowId);
+              send('enrichment', { analysisId: id, status: enrichment.enrichmentStatus, workflowId: enrichment.enrichmentWorkflowId, fetchingElsewhere: held.length });
               if (held.length === 0) break;
-              fetchedElsewhere = { universe, own: record.enrichmentWorkflowId, held };
+              fetchedElsewhere = { universe, own: enrichment.enrichmentWorkflowId, held };
             }
           }
           await beatAndSleep();
