@@ -18,7 +18,7 @@ import { groupSyncProgress, walletSyncRows } from '../store/wallets';
 import { mintsToEnrich } from './enrichment';
 import { withTryAdvisoryLock, type Queryable } from '../store/db';
 import { similarityStep } from './similarity-runner';
-import { walletSyncWorkflowId } from '../workflows/contract';
+import { joinedSyncsRunning } from './joined-syncs';
 import { DEFAULT_COUNTERPARTY_LOOKUPS, type ActivityDeps } from './deps';
 import { DEFAULT_LAUNCH_LOOKUPS, readCrowdedLaunches } from './token-launch';
 import { COUNTERPARTY_ACTIVITY_DEADLINE_MS, COUNTERPARTY_ACTIVITY_LOCAL_DEADLINE_MS, COUNTERPARTY_ACTIVITY_MAX_AGE_SECONDS, refreshCounterpartyActivity } from './counterparty-activity';
@@ -305,17 +305,11 @@ export function createAnalysisActivities(deps: ActivityDeps) {
       const changed = await groupSyncProgress(pool, input.analysisId, input.changedSince);
       const joined = new Set(input.joined);
       const rows = new Map<string, SyncProgressRow>(changed.rows.filter((r) => !joined.has(r.wallet)).map((r) => [r.wallet, { wallet: r.wallet, pages: r.pages, transactions: r.transactions, running: null, error: r.lastSyncError }]));
-      const client = Context.current().client;
       const stored = new Map((await walletSyncRows(pool, input.joined)).map((r) => [r.wallet, r]));
+      const running = await joinedSyncsRunning(Context.current().client, input.joined);
       for (const wallet of input.joined) {
-        let running: boolean;
-        try {
-          running = (await client.workflow.getHandle(walletSyncWorkflowId(wallet)).describe()).status.name === 'RUNNING';
-        } catch {
-          running = false;
-        }
         const r = stored.get(wallet);
-        rows.set(wallet, { wallet, pages: r?.pages ?? 0, transactions: r?.transactions ?? 0, running, error: r?.lastSyncError ?? null });
+        rows.set(wallet, { wallet, pages: r?.pages ?? 0, transactions: r?.transactions ?? 0, running: running.get(wallet) ?? false, error: r?.lastSyncError ?? null });
       }
       return { readAt: changed.readAt, rows: [...rows.values()] };
     },

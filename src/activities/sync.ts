@@ -15,7 +15,8 @@ import type { RejectedRow } from '../store/rejected-transactions';
 import { loadAnalyticsInputs, saveWalletAnalytics, type WalletAnalyticsValues } from '../store/wallet-analytics';
 import { TRANSFER_EXTRACTION_VERSION } from '../store/wallet-transfers';
 import { beginSync, commitWatermark, finishSync, finishSyncWithAnalytics, markCoveredSince, markHistoryComplete, syncHolder, syncedAfter, takeSyncLease, walletStatuses, type WalletStatusRow, type WalletSyncCursor } from '../store/wallets';
-import { afterChunk, skippedSyncResult, startingState, syncResult, walletSyncWorkflowId, type ChunkOutcome, type WalletSyncResult, type WalletSyncResume } from '../workflows/contract';
+import { afterChunk, skippedSyncResult, startingState, syncResult, type ChunkOutcome, type WalletSyncResult, type WalletSyncResume } from '../workflows/contract';
+import { joinedSyncsRunning } from './joined-syncs';
 import pLimit from 'p-limit';
 import { DEFAULT_COUNTERPARTY_LOOKUPS, DEFAULT_WALLET_SYNC_CONCURRENCY, type ActivityDeps } from './deps';
 import { COUNTERPARTY_ACTIVITY_MAX_AGE_SECONDS, readFirstFunderActivity, readSweepDestinationActivity } from './counterparty-activity';
@@ -308,12 +309,20 @@ export function createSyncActivities(deps: ActivityDeps) {
       return { finished: syncResult(input.wallet, s, analytics.summary.legs) };
     } catch (err) {
       // a step cancelled with its analysis gives the wallet up at once: another analysis waiting for
-      // it takes it over now, not when the lease runs out (its stored pages are kept)
-      if (input.exclusive && beat !== null && (err instanceof CancelledFailure || ctx.cancellationSignal.aborted)) {
+      // it takes it over now, not when the lease runs out (its stored pages are kept). Only then: an
+      // attempt cancelled because it timed out (its retry resumes under the same lease), or because
+      // its worker shuts down, keeps the lease for the attempt that goes on
+      if (input.exclusive && beat !== null && (err instanceof CancelledFailure || ctx.cancellationSignal.aborted) && cancelledWithItsAnalysis(ctx)) {
         await finishSync(pool, input.wallet, { ok: false, error: 'sync cancelled with its analysis' }).catch(() => undefined);
       }
       throw err;
     }
+  }
+
+  /** The activity was cancelled because its workflow asked (not timed out, superseded, paused or shut down); so too when the server does not say why. */
+  function cancelledWithItsAnalysis(ctx: Context): boolean {
+    const why = ctx.cancellationDetails;
+    return why === undefined || why.cancelRequested;
   }
 
   /**
@@ -470,20 +479,16 @@ export function createSyncActivities(deps: ActivityDeps) {
      */
     async readSyncProgress(input: { wallets: string[]; joined: string[] }): Promise<Array<{ wallet: string; pages: number; transactions: number; legs: number; running: boolean | null; error: string | null }>> {
       const statuses = await walletStatuses(deps.pool, input.wallets, deps.settings.staleAfterSeconds);
-      const client = Context.current().client;
+      const running = await joinedSyncsRunning(Context.current().client, input.joined);
       return Promise.all(
-        statuses.map(async (s) => {
-          let running: boolean | null = null;
-          if (input.joined.includes(s.wallet)) {
-            try {
-              const d = await client.workflow.getHandle(walletSyncWorkflowId(s.wallet)).describe();
-              running = d.status.name === 'RUNNING';
-            } catch {
-              running = false;
-            }
-          }
-          return { wallet: s.wallet, pages: s.pages, transactions: s.transactions, legs: await countLegs(deps.pool, s.wallet), running, error: s.lastSyncError };
-        }),
+        statuses.map(async (s) => ({
+          wallet: s.wallet,
+          pages: s.pages,
+          transactions: s.transactions,
+          legs: await countLegs(deps.pool, s.wallet),
+          running: running.get(s.wallet) ?? null,
+          error: s.lastSyncError,
+        })),
       );
     },
   };

@@ -10,11 +10,13 @@ export async function cancelInFlight(
   requests: (entry: RequestLogEntry) => boolean,
   env: MockActivityEnvironment,
   running: Promise<unknown>,
+  /** how it is cancelled: as its workflow asks, by default */
+  cancel: (env: MockActivityEnvironment) => void = (e) => e.cancel(),
 ): Promise<{ requestsWhenCancelled: number; outcome: unknown; abandoned: Array<boolean | undefined> }> {
   const mine = () => sim.requestLog.filter(requests);
   for (let i = 0; i < 50 && mine().length === 0; i++) await pause();
   const requestsWhenCancelled = mine().length;
-  env.cancel();
+  cancel(env);
   const outcome = await running.then(
     () => 'completed',
     (err: unknown) => err,

@@ -4,6 +4,7 @@
 // meanwhile makes it unnecessary; a step cancelled with its analysis drops the page on its way and gives the wallet up at once. Real simulator, PostgreSQL and Redis (the activity run in
 // Temporal's activity test environment).
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { ActivityCancellationDetails } from '@temporalio/common';
 import { createSyncActivities } from '../../src/activities/sync';
 import { generateWorld } from '../../src/simulator';
 import { finishSync, markCoveredSince, markHistoryComplete, takeSyncLease } from '../../src/store/wallets';
@@ -104,6 +105,32 @@ describe('sync steps and the sync lease', () => {
 
     expect(await row(wallet)).toMatchObject({ sync_state: 'failed', last_sync_error: 'sync cancelled with its analysis' });
     expect(await takeSyncLease(pool, wallet, 'analysis:next')).not.toBeNull();
+    await finishSync(pool, wallet, { ok: true });
+  });
+
+  it('keeps the wallet when the step is cancelled for any other reason (timed out: its retry resumes under the lease; its worker shutting down): no other analysis takes it meanwhile', async () => {
+    const { pool } = opened.stack;
+    const wallet = wallets[0];
+    await finishSync(pool, wallet, { ok: true });
+    await pool.query('DELETE FROM wallets WHERE address = $1', [wallet]);
+    opened.sim.configure({ latencyMs: { 'helius:history': 600_000 } });
+    for (const [reason, details] of [
+      ['TIMED_OUT', { timedOut: true }],
+      ['WORKER_SHUTDOWN', { workerShutdown: true }],
+    ] as const) {
+      opened.sim.reset();
+      const env = new MockActivityEnvironment();
+      const cancelled = await cancelInFlight(
+        opened.sim,
+        (r) => r.endpoint === 'helius:history' && r.wallet === wallet,
+        env,
+        step(wallet, 'analysis:resumed', null, env),
+        (e) => e.cancel(reason, new ActivityCancellationDetails(details)),
+      );
+      expect(cancelled.outcome).not.toBe('completed');
+      expect(await row(wallet)).toMatchObject({ sync_state: 'syncing', sync_workflow_id: 'analysis:resumed' });
+      expect(await takeSyncLease(pool, wallet, 'analysis:other')).toBeNull();
+    }
     await finishSync(pool, wallet, { ok: true });
   });
 });
