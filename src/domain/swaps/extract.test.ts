@@ -191,6 +191,21 @@ describe('extractLegs on wire-shape payloads of the classes real Helius payloads
     });
   });
 
+  it('Raydium v4 sale whose events.swap names the wallet on the token side only and the pool authority on the WSOL side: 0.5 SOL from accountData, not a sale at 0', () => {
+    const tx = load('domain', 'raydium-v4-sell-swap-event-names-pool-authority.json');
+    expect(tx.events.swap?.tokenInputs[0].userAccount).toBe(W);
+    expect(tx.events.swap?.tokenOutputs[0].userAccount).toBe('5Q544fKrFoe6tsEbD7S8EmxGTJYAKtTVhAW5Q5pge4j1');
+    expect(tx.events.swap?.nativeOutput).toBeNull();
+    const { legs, skipped } = extractLegs(tx, W, opts);
+    expect(skipped).toBeNull();
+    expect(legs).toHaveLength(1);
+    expect(legs[0]).toMatchObject({ mint: 'RugTokn5Lq8Wx2Yk9Nv6Rm3Jc7Hd4Gf1Tp8Bb5Zu2Abc', direction: 'sell', kind: 'swap', amount: '123456789', quote: 'SOL', quoteAmount: '0.5', solValue: 0.5, valuation: 'exact', feeLamports: 5000 });
+    // its buy and this sale: the round trip realizes nothing, rather than the whole 0.5 SOL lost
+    const buy = extractLegs(load('domain', 'raydium-v4-buy-swap-event-names-pool-authority.json'), W, opts).legs;
+    const pnl = computePnl([...buy, ...legs]);
+    expect(pnl.totals.realizedPnlSol).toBeCloseTo(0, 9);
+  });
+
   it('Jupiter multi-hop SOL → USDC → token: one buy for exactly 1 SOL, the intermediate USDC is not a trade', () => {
     const tx = load('domain', 'jupiter-multi-hop-sol-usdc-token.json');
     const expected = { mint: 'HopTokn5Lq8Wx2Yk9Nv6Rm3Jc7Hd4Gf1Tp8Bb5Zu2Abc', direction: 'buy', kind: 'swap', amount: '4200000', quote: 'SOL', quoteAmount: '1', solValue: 1, valuation: 'exact', feeLamports: 25000 };

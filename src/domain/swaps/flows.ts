@@ -85,8 +85,8 @@ export function flowsFromAccountData(tx: EnhancedTransaction, wallet: string): A
 
 /**
  * The wallet's flows for pricing: token amounts always from `accountData` (the ground truth); the
- * SOL/USDC/USDT side from `events.swap` only when the event names the wallet and moves exactly the
- * same mints in the same directions, else from `accountData` too. The event alone is used only when
+ * SOL/USDC/USDT side from `events.swap` only when the event names the wallet, moves exactly the
+ * same mints in the same directions and gives the wallet a quote amount, else from `accountData` too. The event alone is used only when
  * `accountData` shows no token movement for the wallet at all.
  */
 export function walletFlows(tx: EnhancedTransaction, wallet: string, view: AccountDataView): WalletFlows {
@@ -95,6 +95,9 @@ export function walletFlows(tx: EnhancedTransaction, wallet: string, view: Accou
   const fromEvent = flowsFromSwapEvent(event, wallet);
   if (view.flows.tokens.length === 0) return fromEvent;
   if (!sameMovement(fromEvent.tokens, view.flows.tokens)) return view.flows;
+  // the event names the wallet on the token side only (Raydium v4's names the pool authority on the
+  // quote side): it says nothing of the quote, which accountData has
+  if (fromEvent.lamports === 0n && fromEvent.usdc === 0n && fromEvent.usdt === 0n) return view.flows;
   return { ...fromEvent, tokens: view.flows.tokens };
 }
 

@@ -145,6 +145,7 @@ describe('HeliusClient on wire-shape payloads of the misread classes (test/fixtu
     'pump-amm-sell-without-swap-event.json': { skipped: null, kinds: ['swap'] },
     'raydium-v4-buy-swap-event-names-pool-authority.json': { skipped: null, kinds: ['swap'] },
     'raydium-v4-dust-sell.json': { skipped: null, kinds: ['swap'] },
+    'raydium-v4-sell-swap-event-names-pool-authority.json': { skipped: null, kinds: ['swap'] },
     'raydium-wallet-only-through-token-accounts.json': { skipped: null, kinds: ['swap'] },
   };
 
