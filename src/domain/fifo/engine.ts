@@ -77,7 +77,15 @@ export function runFifo(legs: readonly SwapLeg[], handlers: FifoHandlers = {}): 
   return lots.slice(head);
 }
 
-/** Groups legs by mint, each group in chronological order (input order is kept for ties). */
+/**
+ * Groups legs by mint, each group in chronological order (input order is kept for ties), except
+ * that within one block (the same slot and time) what came in goes before what went out. The legs
+ * do not carry a transaction's place in its block, and a buy and a sale in one block (a bundle's
+ * round trip) in signature order would have the sale come first half the time: unmatched, its
+ * buy's cost left open. A wallet cannot sell what it does not hold, so the sale had the buy to sell
+ * from; and FIFO takes older lots first, so a sale that the lots before the block cover is matched
+ * the same either way.
+ */
 export function legsByMint(legs: readonly SwapLeg[]): Map<string, SwapLeg[]> {
   const byMint = new Map<string, SwapLeg[]>();
   for (const leg of legs) {
@@ -85,5 +93,20 @@ export function legsByMint(legs: readonly SwapLeg[]): Map<string, SwapLeg[]> {
     if (group) group.push(leg);
     else byMint.set(leg.mint, [leg]);
   }
+  for (const group of byMint.values()) inflowsFirstWithinABlock(group);
   return byMint;
+}
+
+/** Reorders, in place, each run of one block's legs (chronological input) with its buys before its sales, each kept in its order. */
+function inflowsFirstWithinABlock(group: SwapLeg[]): void {
+  for (let start = 0; start < group.length; ) {
+    let end = start + 1;
+    while (end < group.length && group[end].slot === group[start].slot && group[end].timestamp === group[start].timestamp) end++;
+    if (end - start > 1) {
+      const run = group.slice(start, end);
+      const ordered = [...run.filter((l) => l.direction === 'buy'), ...run.filter((l) => l.direction !== 'buy')];
+      for (let k = 0; k < ordered.length; k++) group[start + k] = ordered[k];
+    }
+    start = end;
+  }
 }

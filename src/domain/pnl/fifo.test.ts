@@ -59,6 +59,18 @@ describe('computePnl (FIFO lots in SOL)', () => {
     expect(pnl.totals.winRate).toBe(1);
   });
 
+  it('a buy and a sale in one block are a round trip whichever signature sorts first: realized 0.3, nothing unmatched or left open', () => {
+    // the legs do not say their transactions' order within the block: the sale's signature sorts first
+    const inBlock = [sell({ mint: M, t: 500, raw: 100, sol: 1.3, signature: 'A-sale' }), buy({ mint: M, t: 500, raw: 100, sol: 1, signature: 'Z-buy' })];
+    const [row] = computePnl(inBlock).tokens;
+    expect(row).toMatchObject({ unmatchedSellAmount: '0', openAmount: '0', openCostBasisSol: 0, closedPositions: 1 });
+    expect(row.realizedPnlSol).toBeCloseTo(0.3, 12);
+    // a sale the lots before the block cover still takes the oldest lot first
+    const [held] = computePnl([buy({ mint: M, t: 100, raw: 100, sol: 2 }), ...inBlock]).tokens;
+    expect(held).toMatchObject({ unmatchedSellAmount: '0', openAmount: '100', openCostBasisSol: 1 });
+    expect(held.realizedPnlSol).toBeCloseTo(-0.7, 12);
+  });
+
   it('re-entry after a full exit is a new position: one loss (−0.5) and one win (+2) give win rate 0.5', () => {
     const pnl = computePnl([
       buy({ mint: M, t: 100, raw: 10, sol: 1 }),
