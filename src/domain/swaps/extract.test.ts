@@ -206,6 +206,31 @@ describe('extractLegs on wire-shape payloads of the classes real Helius payloads
     expect(pnl.totals.realizedPnlSol).toBeCloseTo(0, 9);
   });
 
+  it("rent of the wallet's own WSOL account, created by a sale that leaves it open or closed by a buy, is not the swap's value", () => {
+    const WSOL = 'So11111111111111111111111111111111111111112';
+    const TMP = 'TmpWso1Lq8Wx2Yk9Nv6Rm3Jc7Hd4Gf1Tp8Bb5Zu2Abcd';
+    const OWN = 'OwnWso1Lq8Wx2Yk9Nv6Rm3Jc7Hd4Gf1Tp8Bb5Zu2Abcd';
+    const RENT = 2_039_280;
+    /** the fixture with its temporary WSOL account the wallet's own one, its entry moving `native` lamports and `wrapped` WSOL */
+    const withOwnWsol = (name: string, walletNative: number, native: number, wrapped: number, nativeTransfers: EnhancedTransaction['nativeTransfers']) => {
+      const tx = JSON.parse(JSON.stringify(load('domain', name)).replaceAll(TMP, OWN)) as EnhancedTransaction;
+      tx.nativeTransfers = nativeTransfers;
+      tx.accountData = tx.accountData.map((a) =>
+        a.account === W ? { ...a, nativeBalanceChange: walletNative } : a.account === OWN ? { account: OWN, nativeBalanceChange: native, tokenBalanceChanges: [{ userAccount: W, tokenAccount: OWN, mint: WSOL, rawTokenAmount: { tokenAmount: String(wrapped), decimals: 9 } }] } : a,
+      );
+      return tx;
+    };
+    // the sale's 0.5 SOL paid into a WSOL account of the wallet's that the transaction creates (rent from the wallet) and leaves open
+    const sale = withOwnWsol('raydium-v4-sell-swap-event-names-pool-authority.json', -RENT - 5000, 500_000_000 + RENT, 500_000_000, [{ fromUserAccount: W, toUserAccount: OWN, amount: RENT }]);
+    expect(extractLegs(sale, W, opts).legs[0]).toMatchObject({ direction: 'sell', quote: 'SOL', quoteAmount: '0.5', solValue: 0.5 });
+    // the buy's 0.5 SOL taken from a WSOL account of the wallet's that it closes (its rent back to the wallet), the RUG account created
+    const buy = withOwnWsol('raydium-v4-buy-swap-event-names-pool-authority.json', -RENT + RENT - 5000, -500_000_000 - RENT, -500_000_000, [
+      { fromUserAccount: W, toUserAccount: 'WRugAta7Lq8Wx2Yk9Nv6Rm3Jc7Hd4Gf1Tp8Bb5Zu2Abc', amount: RENT },
+      { fromUserAccount: OWN, toUserAccount: W, amount: RENT },
+    ]);
+    expect(extractLegs(buy, W, opts).legs[0]).toMatchObject({ direction: 'buy', quote: 'SOL', quoteAmount: '0.5', solValue: 0.5 });
+  });
+
   it('Jupiter multi-hop SOL → USDC → token: one buy for exactly 1 SOL, the intermediate USDC is not a trade', () => {
     const tx = load('domain', 'jupiter-multi-hop-sol-usdc-token.json');
     const expected = { mint: 'HopTokn5Lq8Wx2Yk9Nv6Rm3Jc7Hd4Gf1Tp8Bb5Zu2Abc', direction: 'buy', kind: 'swap', amount: '4200000', quote: 'SOL', quoteAmount: '1', solValue: 1, valuation: 'exact', feeLamports: 25000 };

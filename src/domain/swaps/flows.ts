@@ -66,6 +66,8 @@ export function flowsFromAccountData(tx: EnhancedTransaction, wallet: string): A
       const mint = change.mint;
       if (mint === WSOL_MINT) {
         lamports += raw;
+        // its own WSOL account created or closed here: the rent the wallet's SOL entry paid or got back is not swap value
+        if (entry.account !== wallet) lamports += wsolAccountRent(BigInt(entry.nativeBalanceChange) - raw);
         continue;
       }
       ownsNonWsolAccount = true;
@@ -81,6 +83,18 @@ export function flowsFromAccountData(tx: EnhancedTransaction, wallet: string): A
   lamports += rentForCreatedAccounts(tx, wallet);
   if (!involved) involved = mentionedInTransfers(tx, wallet);
   return { involved, flows: { tokens: tokens.filter((t) => t.raw !== 0n), lamports, usdc, usdt } };
+}
+
+/** a WSOL (SPL Token) account's rent-exempt minimum: 165 bytes */
+const WSOL_ACCOUNT_RENT = 2_039_280n;
+
+/**
+ * The rent moved into (created) or out of (closed) a WSOL account: what its lamports changed beyond
+ * its wrapped amount, when that is exactly one account's rent; else 0 (a payload whose native
+ * change does not account for the wrapped amount says nothing of rent).
+ */
+function wsolAccountRent(beyondWrapped: bigint): bigint {
+  return beyondWrapped === WSOL_ACCOUNT_RENT || beyondWrapped === -WSOL_ACCOUNT_RENT ? beyondWrapped : 0n;
 }
 
 /**
