@@ -38,6 +38,11 @@ export interface SyncProgressRow {
   /** for a joined sync: whether its workflow still runs; null for this analysis's own children */
   running: boolean | null;
   error: string | null;
+  /**
+   * (readGroupSyncProgress) its sync lease is live and held by another analysis (or sync workflow):
+   * a step of this analysis that found it busy waits until a poll says it no longer is
+   */
+  heldElsewhere?: boolean;
 }
 
 export interface SimilarityStepInput {
@@ -304,7 +309,9 @@ export function createAnalysisActivities(deps: ActivityDeps) {
     async readGroupSyncProgress(input: { analysisId: string; joined: string[]; changedSince: string | null }): Promise<{ readAt: string; rows: SyncProgressRow[] }> {
       const changed = await groupSyncProgress(pool, input.analysisId, input.changedSince);
       const joined = new Set(input.joined);
-      const rows = new Map<string, SyncProgressRow>(changed.rows.filter((r) => !joined.has(r.wallet)).map((r) => [r.wallet, { wallet: r.wallet, pages: r.pages, transactions: r.transactions, running: null, error: r.lastSyncError }]));
+      const rows = new Map<string, SyncProgressRow>(
+        changed.rows.filter((r) => !joined.has(r.wallet)).map((r) => [r.wallet, { wallet: r.wallet, pages: r.pages, transactions: r.transactions, running: null, error: r.lastSyncError, heldElsewhere: r.heldElsewhere === true }]),
+      );
       const stored = new Map((await walletSyncRows(pool, input.joined)).map((r) => [r.wallet, r]));
       const running = await joinedSyncsRunning(Context.current().client, input.joined);
       for (const wallet of input.joined) {

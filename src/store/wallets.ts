@@ -251,6 +251,8 @@ export interface GroupSyncRow {
   pages: number;
   transactions: number;
   lastSyncError: string | null;
+  /** (groupSyncProgress) its sync lease is live and held by another holder than the analysis's workflow */
+  heldElsewhere?: boolean;
 }
 
 /**
@@ -260,7 +262,8 @@ export interface GroupSyncRow {
  */
 export async function groupSyncProgress(pool: Pool, analysisId: string, changedSince: string | null): Promise<{ readAt: string; rows: GroupSyncRow[] }> {
   const { rows } = await pool.query(
-    `SELECT now() AS read_at, w.address, w.sync_pages, w.sync_transactions, w.last_sync_error
+    `SELECT now() AS read_at, w.address, w.sync_pages, w.sync_transactions, w.last_sync_error,
+            (w.sync_state = 'syncing' AND w.sync_lease_until > now() AND w.sync_workflow_id IS DISTINCT FROM a.workflow_id) AS held_elsewhere
        FROM (SELECT now()) AS t
        LEFT JOIN analyses a ON a.id = $1
        LEFT JOIN wallets w ON w.address = ANY(a.wallets) AND ($2::timestamptz IS NULL OR w.updated_at > $2::timestamptz - interval '10 seconds')`,
@@ -269,7 +272,7 @@ export async function groupSyncProgress(pool: Pool, analysisId: string, changedS
   const readAt = new Date(rows[0].read_at).toISOString();
   return {
     readAt,
-    rows: rows.filter((r) => r.address).map((r) => ({ wallet: r.address, pages: r.sync_pages, transactions: r.sync_transactions, lastSyncError: r.last_sync_error })),
+    rows: rows.filter((r) => r.address).map((r) => ({ wallet: r.address, pages: r.sync_pages, transactions: r.sync_transactions, lastSyncError: r.last_sync_error, heldElsewhere: r.held_elsewhere === true })),
   };
 }
 

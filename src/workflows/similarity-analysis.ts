@@ -276,9 +276,26 @@ export const ANALYSIS_PATCHES_2026_12_02 = 'analysis-patches-2026-12-02';
  */
 export const ANALYSIS_PATCHES_2026_12_03 = 'analysis-patches-2026-12-03';
 
-/** How long a sync step that found another analysis's sync of its wallet waits before asking again (doubling up to the max). */
+/**
+ * patched() id of a sync step that found its wallet busy (another analysis's sync holds it) waiting
+ * for the group's progress poll to say the wallet is free (readGroupSyncProgress's heldElsewhere),
+ * not on timers of its own: each busy wallet asked again every 10 s, an activity and a timer, about
+ * 5 history events per wallet per 10 s. Two analyses of one token's 1,000 holders started together
+ * have the second find every wallet busy for the minute or more the first takes: some 50,000 events,
+ * at Temporal's limit of 51,200 for one execution. Now a busy wallet costs its step, a timer
+ * (BUSY_RECHECK_MS, for a holder that died without releasing its lease) and its step after the
+ * release. Stands for ANALYSIS_PATCHES_2026_12_03 and every patch before it, asked where it is.
+ */
+export const ANALYSIS_PATCHES_2026_12_06 = 'analysis-patches-2026-12-06';
+
+/** How long a sync step that found another analysis's sync of its wallet waits before asking again (doubling up to the max): histories before ANALYSIS_PATCHES_2026_12_06. */
 const STEP_BUSY_FIRST_WAIT_MS = 1_000;
 const STEP_BUSY_MAX_WAIT_MS = 10_000;
+/**
+ * (ANALYSIS_PATCHES_2026_12_06) How long a busy wallet's step waits for the poll to say it is free
+ * before asking again all the same: a holder that died leaves its lease to run out (SYNC_LEASE_SECONDS, 120 s).
+ */
+const BUSY_RECHECK_MS = 30_000;
 
 /** Sync steps scheduled at once (Temporal allows 2,000 pending activities; the balances queue's slots set the real pace). */
 const SYNC_STEPS_IN_FLIGHT = 200;
@@ -429,8 +446,9 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
   const failedWallets = (): FailedWallet[] =>
     wallets.filter((w) => progress[w].sync === 'failed' || progress[w].balances === 'failed').map((w) => ({ wallet: w, reason: progress[w].error ?? 'failed' }));
 
-  // one marker for the patches it stands for; a history recorded before it asks each (see ANALYSIS_PATCHES_2026_12_03, ANALYSIS_PATCHES_2026_12_02, LOCAL_STEPS_PATCH, ANALYSIS_PATCHES_2026_11)
-  const dec03 = patched(ANALYSIS_PATCHES_2026_12_03);
+  // one marker for the patches it stands for; a history recorded before it asks each (see ANALYSIS_PATCHES_2026_12_06, ANALYSIS_PATCHES_2026_12_03, ANALYSIS_PATCHES_2026_12_02, LOCAL_STEPS_PATCH, ANALYSIS_PATCHES_2026_11)
+  const dec06 = patched(ANALYSIS_PATCHES_2026_12_06);
+  const dec03 = dec06 || patched(ANALYSIS_PATCHES_2026_12_03);
   const dec02 = dec03 || patched(ANALYSIS_PATCHES_2026_12_02);
   const local = dec02 || patched(LOCAL_STEPS_PATCH);
   const current = local || patched(ANALYSIS_PATCHES_2026_11);
@@ -649,6 +667,9 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
     if (toSync.length === 0) return;
     const joined = new Set<string>();
     const pending = new Set<string>(toSync);
+    /** (ANALYSIS_PATCHES_2026_12_06) wallets whose step found them busy, and those a poll has since seen free */
+    const waitingForRelease = new Set<string>();
+    const released = new Set<string>();
     const children: Array<Promise<void>> = [];
     /** A walletSyncWorkflow child for the wallet (with `resume`: continuing a sync step's state). */
     const startSync = async (wallet: string, resume?: WalletSyncResume): Promise<void> => {
@@ -740,11 +761,22 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
             exclusive: true,
           });
           if (!step.busy) break;
-          // another analysis syncs the wallet: wait for it here, on a timer, not in the step (a
-          // waiting step would hold a slot its holder may need); its end usually makes ours a skip
+          // another analysis syncs the wallet: wait for it here, not in the step (a waiting step
+          // would hold a slot its holder may need); its end usually makes ours a skip
           progress[wallet].sync = 'joined';
-          await sleep(busyWaitMs);
-          busyWaitMs = Math.min(2 * busyWaitMs, STEP_BUSY_MAX_WAIT_MS);
+          if (dec06) {
+            // until the group's progress poll says it is free (applySyncRows), or a while passed
+            released.delete(wallet);
+            waitingForRelease.add(wallet);
+            await condition(() => released.has(wallet) || proceedRequested, BUSY_RECHECK_MS);
+            waitingForRelease.delete(wallet);
+            released.delete(wallet);
+            // the analysis goes on without it: the poll loop marks it partial
+            if (proceedRequested) return;
+          } else {
+            await sleep(busyWaitMs);
+            busyWaitMs = Math.min(2 * busyWaitMs, STEP_BUSY_MAX_WAIT_MS);
+          }
           progress[wallet].sync = 'syncing';
         }
       } catch (err) {
@@ -815,6 +847,7 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
         const read: { readAt: string; rows: SyncProgressRow[] } = await readGroupSyncProgress({ analysisId, joined: [...joined].filter((w) => pending.has(w)), changedSince });
         changedSince = read.readAt;
         applySyncRows(read.rows, joined, pending);
+        for (const row of read.rows) if (row.heldElsewhere === false && waitingForRelease.has(row.wallet)) released.add(row.wallet);
         showDetails();
       } else {
         const rows = await readSyncProgress({ wallets: [...pending], joined: [...joined].filter((w) => pending.has(w)) });
