@@ -24,7 +24,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import pLimit from 'p-limit';
 import type { Pool } from 'pg';
 import { describeFailure, describeFailureForClients } from '../errors';
-import { failUnstartedAnalysis, markAnalysesStarted, pendingStarts, type PendingStart } from '../store/analyses';
+import { analysisStatus, failUnstartedAnalysis, markAnalysesStarted, pendingStarts, type PendingStart } from '../store/analyses';
 import { withTryAdvisoryLock } from '../store/db';
 import type { similarityAnalysisWorkflow } from '../workflows/similarity-analysis';
 import { TASK_QUEUES, analysisWorkflowId, isTokenRequest, runningSearchAttributes, type AnalysisInput } from '../workflows/contract';
@@ -241,6 +241,8 @@ export class AnalysisStarts {
   private async startNow(input: AnalysisInput, fairnessKey: string | null, deadlineMs: number, signal?: AbortSignal): Promise<void> {
     const { temporal } = this.deps;
     signal?.throwIfAborted();
+    // a start that waited in the background (or was read by the sweep): not for an analysis cancelled meanwhile
+    if (signal && (await analysisStatus(this.deps.pool, input.analysisId)) === 'cancelled') return;
     try {
       await withTemporalDeadline(temporal, () => temporal.workflow.start<typeof similarityAnalysisWorkflow>('similarityAnalysisWorkflow', analysisStartOptions(input, fairnessKey)), deadlineMs, signal);
     } catch (err) {
@@ -251,6 +253,20 @@ export class AnalysisStarts {
       }
     }
     this.recordStarted(input.analysisId);
+    // a start that waited in the background (or for the sweep) may come after the analysis was
+    // cancelled (DELETE of a pending start): the workflow it started is cancelled at once
+    if (signal) await this.cancelIfCancelledMeanwhile(input);
+  }
+
+  private async cancelIfCancelledMeanwhile(input: AnalysisInput): Promise<void> {
+    const { pool, temporal, log } = this.deps;
+    try {
+      if ((await analysisStatus(pool, input.analysisId)) !== 'cancelled') return;
+      await withTemporalDeadline(temporal, () => temporal.workflow.getHandle(analysisWorkflowId(input.analysisId)).cancel(), TEMPORAL_CALL_DEADLINE_MS);
+    } catch (err) {
+      // the workflow's result is refused all the same (the row says cancelled): only its work is wasted
+      log.warn({ analysisId: input.analysisId, err: describeFailure(err) }, 'an analysis cancelled before its start was started: its workflow could not be cancelled');
+    }
   }
 
   private async recordNow(): Promise<void> {

@@ -209,6 +209,22 @@ export async function endAnalysis(pool: Pool, id: string, status: 'failed' | 'ca
 }
 
 /**
+ * Cancels an analysis whose workflow has not been started yet (its start queued in a burst, or left
+ * to the sweep): true when this did it. Its start, if it comes after all, finds it cancelled and
+ * cancels the workflow it started (AnalysisStarts); the sweep starts only running rows.
+ */
+export async function cancelPendingStart(pool: Pool, id: string, error: string): Promise<boolean> {
+  const { rowCount } = await pool.query(`UPDATE analyses SET status = 'cancelled', error = $2, completed_at = now(), start_pending = false WHERE id = $1 AND status = 'running' AND start_pending`, [id, error]);
+  return rowCount === 1;
+}
+
+/** The analysis's status ('running', 'completed', …), or null without a row. */
+export async function analysisStatus(pool: Pool, id: string): Promise<AnalysisStatus | null> {
+  const { rows } = await pool.query<{ status: AnalysisStatus }>('SELECT status FROM analyses WHERE id = $1', [id]);
+  return rows[0]?.status ?? null;
+}
+
+/**
  * Ends a row that still says `running` although its workflow has closed (terminated, failed, timed
  * out, cancelled behind the service's back, or gone): the status Temporal reports and why. A row the
  * workflow itself ended meanwhile is left alone. Returns the row as it now is.

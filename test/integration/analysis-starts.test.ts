@@ -296,6 +296,35 @@ describe('starting analyses without waiting for Temporal', () => {
     }
   });
 
+  it('an analysis whose start is still queued: DELETE cancels it for good (its queued start and the sweep then start nothing), and proceed says it has not started yet', async () => {
+    const { stack } = opened;
+    const id = randomUUID();
+    const pending = { id, workflowId: analysisWorkflowId(id), requestId: null, wallets: wallets.slice(0, 2), params: { window: 30, sync: 'auto', failureThreshold: 0.5 }, startPending: true, fairnessKey: 'ip:127.0.0.1', namespace: stack.namespace };
+    await insertAnalysis(stack.pool, pending);
+    const app = await appWith(stack.client);
+    const starts = new AnalysisStarts({ pool: stack.pool, temporal: stack.client, log: quiet }, { ...DEFAULT_START_OPTIONS, handOffAt: 0, maxPending: 10, concurrency: 2, giveUpAfterMs: 3_600_000, sweepAfterMs: 0 });
+    try {
+      const proceed = await app.inject({ method: 'POST', url: `/v1/analyses/${id}/proceed` });
+      expect(proceed.statusCode).toBe(409);
+      expect((proceed.json() as { detail: string }).detail).toContain('has not started yet');
+
+      const cancel = await app.inject({ method: 'DELETE', url: `/v1/analyses/${id}` });
+      expect(cancel.statusCode).toBe(202);
+      expect(cancel.json()).toMatchObject({ analysisId: id, status: 'cancelled' });
+      expect(await getAnalysis(stack.pool, id)).toMatchObject({ status: 'cancelled', error: 'cancelled by the user before its workflow started' });
+      // the start queued in the background, and the sweep, come after: neither starts it
+      expect(await starts.start(inputOfPendingStart(pending), null)).toBe('handedOff');
+      await until('the background start settled', async () => ((starts as unknown as { inFlight: Map<string, unknown> }).inFlight.size === 0 ? true : undefined));
+      await starts.sweep();
+      await expect(stack.client.workflow.getHandle(pending.workflowId).describe()).rejects.toThrow(WorkflowNotFoundError);
+      // a second DELETE: no longer running
+      expect((await app.inject({ method: 'DELETE', url: `/v1/analyses/${id}` })).statusCode).toBe(409);
+    } finally {
+      await app.close();
+      await starts.close();
+    }
+  });
+
   it('the workflow input of a stored row: a wallets request and a token request', () => {
     const base = { id: 'a1', requestId: 'r1' };
     expect(inputOfPendingStart({ ...base, wallets: ['w1', 'w2'], params: { window: 30, sync: 'auto' } })).toEqual({ analysisId: 'a1', requestId: 'r1', request: { window: 30, sync: 'auto', wallets: ['w1', 'w2'] } });

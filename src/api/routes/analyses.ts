@@ -7,7 +7,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@te
 import type { similarityAnalysisWorkflow } from '../../workflows/similarity-analysis';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { MAX_WAIT_SECONDS, analysisParamsOf, analysisWorkflowId, proceedWithAvailableDataSignal, waitForAnalysisUpdate, type AnalysisInput } from '../../workflows/contract';
-import { deleteUnstartedAnalysis, findByIdempotencyKey, getAnalysis, getAnalysisOwner, listAnalyses, type AnalysisStatus } from '../../store/analyses';
+import { cancelPendingStart, deleteUnstartedAnalysis, findByIdempotencyKey, getAnalysis, getAnalysisOwner, listAnalyses, type AnalysisStatus } from '../../store/analyses';
 import { describeFailureForClients } from '../../errors';
 import { AnalysisRows } from '../analysis-rows';
 import { AnalysisStarts, DEFAULT_START_OPTIONS, analysisStartOptions } from '../analysis-starts';
@@ -357,7 +357,13 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
       try {
         await withTemporalDeadline(temporal, () => temporal.workflow.getHandle(workflowId).signal(proceedWithAvailableDataSignal));
       } catch (err) {
-        if (err instanceof WorkflowNotFoundError) throw new ProblemError('notRunning', `analysis ${id} has no running workflow: it has just finished`);
+        if (err instanceof WorkflowNotFoundError) {
+          const now = await getAnalysis(pool, id);
+          if (now?.status === 'running' && now.startPending) {
+            throw new ProblemError('notRunning', `analysis ${id} has not started yet: its workflow's start is queued behind others; proceed once it runs (GET /v1/analyses/${id} says when)`);
+          }
+          throw new ProblemError('notRunning', `analysis ${id} has no running workflow: it has just finished`);
+        }
         throw new ProblemError('temporalUnavailable', `the signal could not be sent (${describeFailureForClients(err)}): retry`, undefined, err);
       }
       return reply.code(202).send({ analysisId: id, workflowId, status: 'proceeding', links: analysisLinks(uiUrl, namespace, id, workflowId) });
@@ -382,7 +388,13 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
       try {
         await withTemporalDeadline(temporal, () => temporal.workflow.getHandle(workflowId).cancel());
       } catch (err) {
-        if (err instanceof WorkflowNotFoundError) throw new ProblemError('notRunning', `analysis ${id} has no running workflow: it has just finished`);
+        if (err instanceof WorkflowNotFoundError) {
+          // its start is still queued (a burst, or left to the sweep): cancelled here, and never started
+          if (await cancelPendingStart(pool, id, 'cancelled by the user before its workflow started')) {
+            return reply.code(202).send({ analysisId: id, workflowId, status: 'cancelled', links: analysisLinks(uiUrl, namespace, id, workflowId) });
+          }
+          throw new ProblemError('notRunning', `analysis ${id} has no running workflow: it has just finished`);
+        }
         throw new ProblemError('temporalUnavailable', `the cancellation could not be sent (${describeFailureForClients(err)}): retry`, undefined, err);
       }
       return reply.code(202).send({ analysisId: id, workflowId, status: 'cancelling', links: analysisLinks(uiUrl, namespace, id, workflowId) });
