@@ -386,9 +386,13 @@ export async function findByIdempotencyKey(pool: Pool, key: string, ownerKeyId: 
   return rows[0] ? { id: rows[0].id, wallets: rows[0].wallets, params: rows[0].params, requestId: rows[0].request_id, status: rows[0].status, namespace: rows[0].temporal_namespace } : null;
 }
 
-/** Removes a row whose workflow could not be started, so a retry with the same key starts afresh. */
+/**
+ * Removes a row whose workflow could not be started, so a retry with the same key starts afresh;
+ * not one whose start is recorded (a concurrent replay with the same Idempotency-Key started it and
+ * answered with its id meanwhile).
+ */
 export async function deleteUnstartedAnalysis(pool: Pool, id: string): Promise<void> {
-  await pool.query(`DELETE FROM analyses WHERE id = $1 AND status = 'running' AND summary IS NULL`, [id]);
+  await pool.query(`DELETE FROM analyses WHERE id = $1 AND status = 'running' AND summary IS NULL AND start_pending`, [id]);
 }
 
 /**

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { AnalysisRows } from '../../src/api/analysis-rows';
-import { getAnalysis, type NewAnalysisRow } from '../../src/store/analyses';
+import { deleteUnstartedAnalysis, getAnalysis, insertAnalysis, markAnalysesStarted, type NewAnalysisRow } from '../../src/store/analyses';
 import { createPool } from '../../src/store/db';
 import { isConnectionError } from '../../src/store/errors';
 import { UNSWEPT_NAMESPACE, testEnv } from '../harness/env';
@@ -125,5 +125,16 @@ describe('AnalysisRows: the rows of POST /v1/analyses', () => {
     expect(seen.maxInFlight).toBe(1);
     for (const row of good) expect((await getAnalysis(pool, row.id))?.startPending).toBe(true);
     expect(await getAnalysis(pool, bad.id)).toBeNull();
+  });
+
+  it('a request whose start failed removes its row only while no start is recorded: not once a replay with its Idempotency-Key started it and answered with its id', async () => {
+    const failed = newRow('k-failed');
+    const replayed = newRow('k-replayed');
+    for (const row of [failed, replayed]) await insertAnalysis(pool, row);
+    await markAnalysesStarted(pool, [replayed.id], UNSWEPT_NAMESPACE); // the replay's start, recorded at once
+    for (const row of [failed, replayed]) await deleteUnstartedAnalysis(pool, row.id);
+    expect(await getAnalysis(pool, failed.id)).toBeNull();
+    expect(await getAnalysis(pool, replayed.id)).toMatchObject({ status: 'running', startPending: false });
+    await pool.query(`UPDATE analyses SET status = 'cancelled' WHERE id = $1`, [replayed.id]);
   });
 });

@@ -7,7 +7,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@te
 import type { similarityAnalysisWorkflow } from '../../workflows/similarity-analysis';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { MAX_WAIT_SECONDS, analysisParamsOf, analysisWorkflowId, proceedWithAvailableDataSignal, waitForAnalysisUpdate, type AnalysisInput } from '../../workflows/contract';
-import { cancelPendingStart, deleteUnstartedAnalysis, findByIdempotencyKey, getAnalysis, getAnalysisOwner, listAnalyses, type AnalysisStatus } from '../../store/analyses';
+import { cancelPendingStart, deleteUnstartedAnalysis, markAnalysesStarted, findByIdempotencyKey, getAnalysis, getAnalysisOwner, listAnalyses, type AnalysisStatus } from '../../store/analyses';
 import { describeFailureForClients } from '../../errors';
 import { AnalysisRows } from '../analysis-rows';
 import { AnalysisStarts, DEFAULT_START_OPTIONS, analysisStartOptions } from '../analysis-starts';
@@ -120,15 +120,13 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
    * Without a wait: returns once Temporal accepted it, or at once when the start was handed off (see
    * AnalysisStarts). With `waitSeconds` > 0 the start carries an update that waits (in the workflow)
    * up to that long for the analysis to finish — Update-with-Start, one call — and returns once it
-   * finished or the wait ended (the row then says how the analysis is).
+   * finished or the wait ended (the row then says how the analysis is). True when Temporal has the
+   * workflow; false when its start was handed off.
    */
-  async function startWorkflow(input: AnalysisInput, fairnessKey: string, waitSeconds = 0): Promise<void> {
+  async function startWorkflow(input: AnalysisInput, fairnessKey: string, waitSeconds = 0): Promise<boolean> {
     const id = input.analysisId;
     try {
-      if (waitSeconds === 0) {
-        await starts.start(input, fairnessKey);
-        return;
-      }
+      if (waitSeconds === 0) return (await starts.start(input, fairnessKey)) === 'started';
       const startWorkflowOperation = new WithStartWorkflowOperation<typeof similarityAnalysisWorkflow>('similarityAnalysisWorkflow', analysisStartOptions(input, fairnessKey));
       await withTemporalDeadline(
         temporal,
@@ -136,10 +134,11 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
         waitSeconds * 1000 + TEMPORAL_CALL_DEADLINE_MS,
       );
       starts.recordStarted(id);
+      return true;
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
         starts.recordStarted(id);
-        return;
+        return true;
       }
       // the call failed but the start may have happened (Temporal accepted it after our deadline, an
       // update the workflow rejected): then the analysis runs and the caller gets 202 as without a
@@ -147,7 +146,7 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
       // row the 503 removed. A plain refusal before the deadline started nothing: no need to ask.
       if ((waitSeconds > 0 || err instanceof TemporalDeadlineError) && (await workflowExists(analysisWorkflowId(id)))) {
         starts.recordStarted(id);
-        return;
+        return true;
       }
       // Temporal answered neither the start nor the check: the row is removed and the caller retries.
       // Should Temporal take that start later all the same, its workflow finds no row to store a
@@ -228,7 +227,11 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
         // and its start. A finished one never starts again (once Temporal has let its closed workflow
         // go, a start would run it a second time over its stored result)
         if (!replay || (replayedStatus === 'running' && elsewhere === null)) {
-          await timing.measure('start', () => startWorkflow({ analysisId: id, request: body, requestId }, clientKeyOf(request), waitSeconds));
+          const started = await timing.measure('start', () => startWorkflow({ analysisId: id, request: body, requestId }, clientKeyOf(request), waitSeconds));
+          // a replay answers with the analysis's id: its start recorded now, not in the next batch, so
+          // that the first request, whose own start may be failing at this moment, does not remove
+          // its row (deleteUnstartedAnalysis leaves a started row)
+          if (replay && started) await markAnalysesStarted(pool, [id], namespace);
         }
       } catch (err) {
         if (!replay) await deleteUnstartedAnalysis(pool, id);
