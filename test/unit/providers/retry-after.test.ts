@@ -154,6 +154,20 @@ describe('toActivityFailure: what Temporal sees', () => {
     expect(failure.message).toContain('API key rejected');
   });
 
+  it("PostgreSQL's refusal of a statement's data (class 22, NOT NULL, CHECK) fails at once; races (unique, foreign key) and outages keep the policy's retries", () => {
+    const pgError = (code: string, message: string) => Object.assign(new Error(message), { code, severity: 'ERROR' });
+    for (const code of ['22P02', '22003', '22021', '23502', '23514']) {
+      const failure = toActivityFailure(pgError(code, 'invalid input syntax for type bigint: "x"')) as ApplicationFailure;
+      expect(failure).toBeInstanceOf(ApplicationFailure);
+      expect(failure).toMatchObject({ type: 'PostgresDataError', nonRetryable: true });
+      expect(failure.message).toBe(`PostgreSQL refused the data (SQLSTATE ${code}): invalid input syntax for type bigint: "x"`);
+    }
+    for (const code of ['23505', '23503', '57P01', '08006', '40001']) {
+      const err = pgError(code, 'retry may settle it');
+      expect(toActivityFailure(err)).toBe(err);
+    }
+  });
+
   it('leaves other errors alone', () => {
     const err = new Error('database is down');
     expect(toActivityFailure(err)).toBe(err);
