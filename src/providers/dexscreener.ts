@@ -62,12 +62,14 @@ const TOKENS_OP = 'GET /tokens/v1/solana/{mints}';
 
 export class DexScreenerClient implements MarketDataSource {
   private readonly http: ProviderHttp;
+  /** pairs of answers that did not read and were left out (an answer of which none reads fails) */
+  pairsLeftOut = 0;
 
   constructor(options: DexScreenerClientOptions) {
     this.http = new ProviderHttp({ provider: 'dexscreener', baseUrl: options.baseUrl, budget: options.budget, timeouts: options.timeouts });
   }
 
-  /** All Solana pairs touching these mints (base or quote side), requested 30 at a time. */
+  /** All Solana pairs touching these mints (base or quote side), requested 30 at a time; a pair that does not read is left out. */
   async getPairs(mints: readonly string[], options: MarketCallOptions = {}): Promise<DexPair[]> {
     for (const mint of mints) {
       if (!isPublicKey(mint)) throw new InvalidAddressError(mint, this.http.details(TOKENS_OP));
@@ -83,7 +85,21 @@ export class DexScreenerClient implements MarketDataSource {
       if (!Array.isArray(body)) {
         throw new MalformedResponseError(`expected a JSON array of pairs, got ${body === null ? 'null' : typeof body}`, details, '(root)', `mints ${chunk.join(',')}`);
       }
-      body.forEach((raw, j) => pairs.push(parseOrThrow(DexPairSchema, raw, details, pairSubject(raw, chunk), `[${j}].`)));
+      // a pair that does not read (a field missing or of another type) is left out: the others still
+      // price their mints, where one bad pair of 30 mints' answer failed them all. An answer of which
+      // no pair reads fails as before.
+      let firstError: unknown = null;
+      let read = 0;
+      body.forEach((raw, j) => {
+        try {
+          pairs.push(parseOrThrow(DexPairSchema, raw, details, pairSubject(raw, chunk), `[${j}].`));
+          read++;
+        } catch (err) {
+          firstError ??= err;
+        }
+      });
+      this.pairsLeftOut += body.length - read;
+      if (read === 0 && firstError !== null) throw firstError;
     }
     return pairs;
   }

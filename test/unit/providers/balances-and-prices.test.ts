@@ -1,5 +1,7 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { WSOL_MINT } from '../../../src/domain/enhanced-transaction';
-import { DexScreenerClient, SolanaRpcClient, canonicalMarket, type DexPair } from '../../../src/providers';
+import { DexScreenerClient, MalformedResponseError, SolanaRpcClient, canonicalMarket, type DexPair } from '../../../src/providers';
 import { startSimulator, type SimulatorHandle } from '../../../src/simulator';
 import { TOKEN_A, TOKEN_B, addr, baseTokens, swaps, worldWith } from './worlds';
 
@@ -154,6 +156,33 @@ describe('DexScreenerClient', () => {
 
     const market = (await dex.getTokens([TOKEN_A])).get(TOKEN_A)!;
     expect(market).toMatchObject({ status: 'priced', priceSource: 'base', priceUsd: 0.5, liquidityUsd: 250_000, dexId: 'raydium', quoteMint: WSOL_MINT, symbol: 'AAA' });
+  });
+
+  it("leaves out a pair that does not read and prices the others' mints; an answer of which no pair reads fails", async () => {
+    // the simulator's answer, with `corrupt` applied to it on the way (a DexScreener whose answer has one odd pair)
+    let corrupt: (pairs: Array<Record<string, unknown>>) => unknown[] = (pairs) => pairs;
+    const proxy = createServer((req, res) => {
+      void fetch(`${sim.url}${req.url}`).then(async (upstream) => {
+        const pairs = (await upstream.json()) as Array<Record<string, unknown>>;
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(corrupt(pairs)));
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const odd = new DexScreenerClient({ baseUrl: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` });
+    try {
+      const whole = await dex.getTokens([TOKEN_A, TOKEN_B]);
+      // a pair of TOKEN_B's whose pairAddress is a number and whose baseToken has no address
+      corrupt = (pairs) => [...pairs, { ...pairs.find((p) => (p.baseToken as { address: string }).address === TOKEN_B), pairAddress: 7, baseToken: { name: null } }];
+      const markets = await odd.getTokens([TOKEN_A, TOKEN_B]);
+      expect(markets.get(TOKEN_A)).toEqual(whole.get(TOKEN_A));
+      expect(markets.get(TOKEN_B)).toEqual(whole.get(TOKEN_B));
+      expect(odd.pairsLeftOut).toBe(1);
+      corrupt = (pairs) => pairs.map((p) => ({ ...p, priceNative: 1 }));
+      await expect(odd.getTokens([TOKEN_A])).rejects.toBeInstanceOf(MalformedResponseError);
+    } finally {
+      await odd.close();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 
   it('reports a token without pairs as unknown, not as an error', async () => {
