@@ -13,7 +13,8 @@ import { inTransaction, type Queryable } from './db';
  * from. Bump it when the extraction's rules change: every wallet below it is extracted again from
  * its stored transactions before its next analysis (wallets.transfers_extracted_version).
  */
-export const TRANSFER_EXTRACTION_VERSION = 2;
+// 3: an NFT sale's seller, paid from the marketplace's escrow, no longer has a transfer in from it
+export const TRANSFER_EXTRACTION_VERSION = 3;
 
 interface TransferRow {
   signature: string;

@@ -150,6 +150,15 @@ describe('extractTransfers: fees another account paid (engine 2.8.0)', () => {
     }
   });
 
+  it("a real Magic Eden sale: the seller's 71.856 SOL from the marketplace escrow is the sale's, not a transfer from another wallet; the creator's royalty stays a transfer in", () => {
+    const [sale] = ([] as EnhancedTransaction[]).concat(JSON.parse(readFileSync(join(root, 'real', 'helius-webhook-enhanced-nft-sale-magic-eden.json'), 'utf8')));
+    const seller = '5DxD5ViWjvRZEkxQEaJHZw2sBsso6xoXx3wGFNKgXUzE';
+    const creator = 'rFqFJ9g7TGBD8Ed7TPDnvGKZ5pWLPDyxLcvcH2eRCtt';
+    expect((sale.events.nft as { seller: string }).seller).toBe(seller);
+    expect(extractTransfers(sale, seller)).toEqual([]);
+    expect(extractTransfers(sale, creator).map((t) => [t.direction, t.counterparty, t.asset, t.rawAmount])).toEqual([['in', 'AAaTGaA3uVqikfVEwoSG7EwkCb4bBDsMEyueiVUS5CaU', 'SOL', '1080000000']]);
+  });
+
   it('reads a wallet\'s own tokens going down from its balance changes when no transfer names it, and nothing from a transaction that only lists it', () => {
     const quiet = load('domain', 'plain-token-transfer.json');
     quiet.feePayer = RELAYER;

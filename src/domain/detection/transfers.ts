@@ -25,7 +25,8 @@ export interface TransferOptions {
  * Rules, in order:
  * - a failed transaction moves nothing (Helius still lists its transfers);
  * - when the wallet traded in the transaction (extraction gives it a `swap` leg, or skips it as
- *   `liquidity` / `non-fungible`), its transfers are legs of that trade and are dropped, except SOL
+ *   `liquidity` / `non-fungible`, or `events.nft` names it the seller or buyer of an NFT sale: the
+ *   seller is paid from the marketplace's escrow), its transfers are legs of that trade and are dropped, except SOL
  *   exchanged with the transaction's fee payer when that is another wallet that exchanged no token
  *   with it (a bundler funding the wallet in the buying transaction; a market maker filling its
  *   order, who pays the fee of an RFQ fill, is the trade's other side: its SOL is the trade's);
@@ -150,9 +151,19 @@ function cmp(a: string, b: string): number {
 
 /** Whether the wallet traded in the transaction: a `swap` leg, or one skipped as `liquidity` or `non-fungible`. */
 export function tradedIn(tx: EnhancedTransaction, wallet: string): boolean {
+  // the seller of an NFT sale is paid from the marketplace's escrow (a program-derived account the
+  // buyer funded in the same transaction) and its NFT may leave an escrow's token account, not its
+  // own: the sale's SOL is the trade's, not a transfer from another wallet
+  if (nftSaleParty(tx, wallet)) return true;
   const result = extractLegs(tx, wallet, { solPriceUsd: 0 });
   if (result.skipped === 'liquidity' || result.skipped === 'non-fungible') return true;
   return result.legs.some((l) => l.kind === 'swap');
+}
+
+/** Whether `events.nft` names the wallet as the seller or the buyer of the transaction's NFT sale. */
+function nftSaleParty(tx: EnhancedTransaction, wallet: string): boolean {
+  const nft = tx.events?.nft as { seller?: unknown; buyer?: unknown } | null | undefined;
+  return typeof nft === 'object' && nft !== null && (nft.seller === wallet || nft.buyer === wallet);
 }
 
 /** Accounts that are not another wallet: token accounts, Jito tip accounts, accounts created here. */
