@@ -20,6 +20,7 @@ import { loadCounterpartyActivity } from '../store/counterparty-activity';
 import { historyCoverage } from '../store/wallets';
 import { countWalletsWithHistory } from '../store/wallet-population';
 import { backfillTransfers } from './transfers-backfill';
+import { backfillLegs } from './legs-backfill';
 
 /** The step's own input that says what to load (SimilarityStepInput's fields). */
 export interface SimilarityLoadInput {
@@ -44,6 +45,8 @@ export async function loadSimilarityInputs(
   const sinceTimestamp = input.windowDays === null ? null : input.nowSec - input.windowDays * 86_400;
   onStep('backfilling transfers');
   await backfillTransfers(pool, input.wallets, (p) => onStep(`backfilling transfers of ${p.wallet}: ${p.transactions} transactions`));
+  onStep('backfilling legs');
+  await backfillLegs(pool, input.wallets);
   onStep('loading balances and coverage');
   const balances = await loadBalances(pool, input.wallets);
   const coverage = await historyCoverage(pool, input.wallets, sinceTimestamp);

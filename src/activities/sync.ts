@@ -23,6 +23,7 @@ import { COUNTERPARTY_ACTIVITY_MAX_AGE_SECONDS, readFirstFunderActivity, readSwe
 import type { HistoryPage } from '../providers/helius';
 import { solPriceUsd } from './sol-price';
 import { backfillTransfers } from './transfers-backfill';
+import { backfillLegs } from './legs-backfill';
 import { walletsWithCachedBalances } from './balances';
 import { describeFailure } from '../errors';
 
@@ -203,8 +204,8 @@ export function createSyncActivities(deps: ActivityDeps) {
 
   /**
    * PnL, behavior and coverage of the wallet's stored legs, to be stored in wallet_analytics: its
-   * inputs read in one statement (with the SOL price from the cache meanwhile), its transfers
-   * extracted first if its stored history predates the current extraction.
+   * inputs read in one statement (with the SOL price from the cache meanwhile), its legs and its
+   * transfers extracted again first if its stored history predates the current extractions.
    */
   async function walletAnalytics(wallet: string, onStep: (step: string) => void): Promise<{ values: WalletAnalyticsValues; summary: { legs: number; tokens: number; realizedPnlSol: number } }> {
     // without a price (DexScreener down, none known) the USD values are left out; a cancelled
@@ -215,6 +216,8 @@ export function createSyncActivities(deps: ActivityDeps) {
       return undefined;
     });
     solPriceAsked.catch(() => undefined);
+    // a wallet whose stored legs predate the current swap extraction: its SOL-quoted legs extracted again first
+    await backfillLegs(pool, [wallet]);
     const { legs, heldTokens, pricesUsd, rejected, transfersVersion } = await loadAnalyticsInputs(pool, wallet);
     onStep('pnl');
     const holdings = heldTokens ? Object.fromEntries(heldTokens.map((t) => [t.mint, { uiAmount: formatUnits(BigInt(t.rawAmount), t.decimals) }])) : undefined;

@@ -3,6 +3,7 @@
 // a trigger: src/store/mint-wallets.ts.)
 import type { Pool } from 'pg';
 import { legKey, type SwapLeg } from '../domain';
+import type { Queryable } from './db';
 
 /** The rows of some legs as the statements below read them (jsonb_to_recordset). */
 export function legRows(legs: readonly SwapLeg[]): object[] {
@@ -31,6 +32,37 @@ const INSERT_LEGS = (walletParam: string, rowsParam: string) => `INSERT INTO swa
        FROM jsonb_to_recordset(${rowsParam}::jsonb) AS x(leg_key text, signature text, slot bigint, timestamp bigint, mint text, direction text, kind text, amount numeric, quote text,
             quote_amount numeric, sol_value double precision, sol_value_estimated boolean, fee_lamports bigint, source text, type text, leg jsonb)
      ON CONFLICT (leg_key) DO NOTHING RETURNING leg_key`;
+
+/**
+ * The version of the swap extraction (src/domain/swaps) the stored legs come from
+ * (wallets.legs_extracted_version). Bump it when the extraction's values change: every wallet below
+ * it has its SOL-quoted legs extracted again from its stored transactions before its next analysis
+ * (backfillLegs). 2: a sale whose swap event names the wallet on the token side only is valued from
+ * accountData (it was a sale at 0 SOL); the rent of the wallet's own WSOL account is not swap value.
+ */
+export const LEG_EXTRACTION_VERSION = 2;
+
+/**
+ * Legs extracted again (backfillLegs): each one valued exactly in SOL (valuation `exact`, the only
+ * kind whose value does not depend on the SOL price of the day it was stored) is stored anew where
+ * it differs from the stored one, or added when its key is new (the mint_wallets trigger counts it
+ * as any insert); the others are left as stored. Returns how many rows were written.
+ */
+export async function restoreExactLegs(db: Queryable, wallet: string, legs: readonly SwapLeg[]): Promise<number> {
+  const exact = legs.filter((l) => l.valuation === 'exact');
+  if (exact.length === 0) return 0;
+  const { rowCount } = await db.query(
+    `INSERT INTO swap_legs (leg_key, wallet, signature, slot, timestamp, mint, direction, kind, amount, quote, quote_amount, sol_value, sol_value_estimated, fee_lamports, source, type, leg)
+     SELECT leg_key, $1, signature, slot, timestamp, mint, direction, kind, amount, quote, quote_amount, sol_value, sol_value_estimated, fee_lamports, source, type, leg
+       FROM jsonb_to_recordset($2::jsonb) AS x(leg_key text, signature text, slot bigint, timestamp bigint, mint text, direction text, kind text, amount numeric, quote text,
+            quote_amount numeric, sol_value double precision, sol_value_estimated boolean, fee_lamports bigint, source text, type text, leg jsonb)
+     ON CONFLICT (leg_key) DO UPDATE SET amount = EXCLUDED.amount, quote = EXCLUDED.quote, quote_amount = EXCLUDED.quote_amount, sol_value = EXCLUDED.sol_value,
+            sol_value_estimated = EXCLUDED.sol_value_estimated, fee_lamports = EXCLUDED.fee_lamports, source = EXCLUDED.source, type = EXCLUDED.type, leg = EXCLUDED.leg
+      WHERE swap_legs.leg IS DISTINCT FROM EXCLUDED.leg`,
+    [wallet, JSON.stringify(legRows(exact))],
+  );
+  return rowCount ?? 0;
+}
 
 /** The page statement's part (storeHistoryPage): stores the legs of `rowsParam` (legRows, JSON) for the wallet `$1`; returns the new ones' keys. */
 export function insertLegsCte(name: string, rowsParam: string): string {

@@ -3,6 +3,7 @@
 import type { Pool } from 'pg';
 import type { Queryable } from './db';
 import { TRANSFER_EXTRACTION_VERSION } from './wallet-transfers';
+import { LEG_EXTRACTION_VERSION } from './swap-legs';
 import { analyticsParams, upsertWalletAnalyticsSql, type WalletAnalyticsValues } from './wallet-analytics';
 
 import type { WalletHistoryStatus as WalletStatus } from '../api/schemas/analyses';
@@ -101,8 +102,9 @@ export async function syncedAfter(
   };
 }
 
-const BEGIN_SYNC = `INSERT INTO wallets (address, sync_state, sync_workflow_id, sync_lease_until, last_sync_started_at, sync_pages, sync_transactions, last_sync_error, transfers_extracted_version)
-     VALUES ($1, 'syncing', $2, now() + make_interval(secs => $3), now(), 0, 0, NULL, $4)
+// a new wallet has no stored transactions yet: every page its syncs store has its transfers and legs extracted by today's code
+const BEGIN_SYNC = `INSERT INTO wallets (address, sync_state, sync_workflow_id, sync_lease_until, last_sync_started_at, sync_pages, sync_transactions, last_sync_error, transfers_extracted_version, legs_extracted_version)
+     VALUES ($1, 'syncing', $2, now() + make_interval(secs => $3), now(), 0, 0, NULL, $4, ${LEG_EXTRACTION_VERSION})
      ON CONFLICT (address) DO UPDATE SET sync_state = 'syncing', sync_workflow_id = $2,
        sync_lease_until = now() + make_interval(secs => $3), last_sync_started_at = now(),
        sync_pages = 0, sync_transactions = 0, last_sync_error = NULL, updated_at = now()`;
@@ -304,6 +306,23 @@ export async function transfersExtractedVersion(db: Queryable, wallet: string): 
 }
 
 /** Every stored transaction of the wallet has had its transfers extracted with extraction `version`. */
+/** The wallets among `wallets` whose stored legs come from a swap extraction before `version` (LEG_EXTRACTION_VERSION). */
+export async function walletsNeedingLegs(pool: Pool, wallets: string[], version: number): Promise<string[]> {
+  if (wallets.length === 0) return [];
+  const { rows } = await pool.query<{ address: string }>('SELECT address FROM wallets WHERE address = ANY($1::text[]) AND legs_extracted_version < $2 ORDER BY address', [wallets, version]);
+  return rows.map((r) => r.address);
+}
+
+/** The swap extraction version of the wallet's stored legs (0 for an unknown wallet). */
+export async function legsExtractedVersion(db: Queryable, wallet: string): Promise<number> {
+  const { rows } = await db.query<{ v: number }>('SELECT legs_extracted_version AS v FROM wallets WHERE address = $1', [wallet]);
+  return rows[0]?.v ?? 0;
+}
+
+export async function markLegsExtracted(db: Queryable, wallet: string, version: number): Promise<void> {
+  await db.query('UPDATE wallets SET legs_extracted_version = GREATEST(legs_extracted_version, $2) WHERE address = $1', [wallet, version]);
+}
+
 export async function markTransfersExtracted(db: Queryable, wallet: string, version: number): Promise<void> {
   await db.query('UPDATE wallets SET transfers_extracted_version = GREATEST(transfers_extracted_version, $2), updated_at = now() WHERE address = $1', [wallet, version]);
 }

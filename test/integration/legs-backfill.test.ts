@@ -1,0 +1,54 @@
+// Legs stored by an older swap extraction are extracted again from the stored transactions before
+// the wallet's next analysis: here a Raydium v4 sale stored at 0 SOL (the extraction before
+// LEG_EXTRACTION_VERSION 2 took the quote from a swap event that gave the wallet none) comes back at
+// its 0.5 SOL, once, and the mint's population does not count the wallet twice. Real PostgreSQL.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import bs58 from 'bs58';
+import { backfillLegs } from '../../src/activities/legs-backfill';
+import { extractMany, type EnhancedTransaction } from '../../src/domain';
+import { derivedAddress } from '../../src/simulator/keys';
+import { LEG_EXTRACTION_VERSION, loadLegs } from '../../src/store/swap-legs';
+import { storeHistoryPage } from '../../src/store/transactions';
+import { beginSync, finishSync } from '../../src/store/wallets';
+import { useTestStack } from '../harness/stack';
+
+const FIXTURE_WALLET = '7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU';
+const RUG = 'RugTokn5Lq8Wx2Yk9Nv6Rm3Jc7Hd4Gf1Tp8Bb5Zu2Abc';
+
+/** The fixture as another wallet's, under a signature of its own (transactions are shared by signature). */
+function fixtureOf(name: string, wallet: string): EnhancedTransaction {
+  const text = readFileSync(join(__dirname, '../fixtures/domain', name), 'utf8').replaceAll(FIXTURE_WALLET, wallet);
+  const tx = JSON.parse(text) as EnhancedTransaction;
+  tx.signature = bs58.encode(Buffer.from(randomUUID().replace(/-/g, '').repeat(4), 'hex'));
+  return tx;
+}
+
+describe('legs of an older swap extraction', () => {
+  const opened = useTestStack();
+
+  it('are extracted again from the stored transactions, once: a sale stored at 0 SOL comes back at 0.5 SOL, the population unchanged', async () => {
+    const { pool } = opened.stack;
+    const wallet = derivedAddress('legs-backfill', randomUUID());
+    const txs = [fixtureOf('raydium-v4-buy-swap-event-names-pool-authority.json', wallet), fixtureOf('raydium-v4-sell-swap-event-names-pool-authority.json', wallet)];
+    await beginSync(pool, wallet, 'test:legs-backfill');
+    // as the extraction before version 2 stored them: the sale at 0 SOL
+    const { legs } = extractMany(txs, wallet, { solPriceUsd: 150 });
+    const stale = legs.map((l) => (l.direction === 'sell' ? { ...l, quoteAmount: '0', solValue: 0 } : l));
+    await storeHistoryPage(pool, wallet, txs, stale);
+    await finishSync(pool, wallet, { ok: true });
+    await pool.query('UPDATE wallets SET legs_extracted_version = 1 WHERE address = $1', [wallet]);
+    const population = async () => (await pool.query<{ wallets: number }>('SELECT wallets FROM mint_populations WHERE mint = $1', [RUG])).rows[0]?.wallets;
+    const before = await population();
+    expect((await loadLegs(pool, wallet)).find((l) => l.direction === 'sell')).toMatchObject({ solValue: 0 });
+
+    expect(await backfillLegs(pool, [wallet])).toBe(1); // the sale; the buy was right
+    const sale = (await loadLegs(pool, wallet)).find((l) => l.direction === 'sell');
+    expect(sale).toMatchObject({ solValue: 0.5, quoteAmount: '0.5', valuation: 'exact' });
+    const { rows } = await pool.query('SELECT sol_value, quote_amount::text AS quote_amount, legs_extracted_version FROM swap_legs JOIN wallets ON address = wallet WHERE wallet = $1 AND direction = $2', [wallet, 'sell']);
+    expect(rows).toEqual([{ sol_value: 0.5, quote_amount: '0.5', legs_extracted_version: LEG_EXTRACTION_VERSION }]);
+    expect(await population()).toBe(before);
+    expect(await backfillLegs(pool, [wallet])).toBe(0);
+  });
+});
