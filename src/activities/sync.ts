@@ -17,6 +17,7 @@ import { TRANSFER_EXTRACTION_VERSION } from '../store/wallet-transfers';
 import { beginSync, commitWatermark, finishSync, finishSyncWithAnalytics, markCoveredSince, markHistoryComplete, syncHolder, syncedAfter, takeSyncLease, walletStatuses, type WalletStatusRow, type WalletSyncCursor } from '../store/wallets';
 import { afterChunk, skippedSyncResult, startingState, syncResult, type ChunkOutcome, type WalletSyncResult, type WalletSyncResume } from '../workflows/contract';
 import { joinedSyncsRunning } from './joined-syncs';
+import { WorkflowNotFoundError } from '@temporalio/common';
 import pLimit from 'p-limit';
 import { DEFAULT_COUNTERPARTY_LOOKUPS, DEFAULT_WALLET_SYNC_CONCURRENCY, type ActivityDeps } from './deps';
 import { COUNTERPARTY_ACTIVITY_MAX_AGE_SECONDS, readFirstFunderActivity, readSweepDestinationActivity } from './counterparty-activity';
@@ -315,17 +316,29 @@ export function createSyncActivities(deps: ActivityDeps) {
       // it takes it over now, not when the lease runs out (its stored pages are kept). Only then: an
       // attempt cancelled because it timed out (its retry resumes under the same lease), or because
       // its worker shuts down, keeps the lease for the attempt that goes on
-      if (input.exclusive && beat !== null && (err instanceof CancelledFailure || ctx.cancellationSignal.aborted) && cancelledWithItsAnalysis(ctx)) {
+      if (input.exclusive && beat !== null && (err instanceof CancelledFailure || ctx.cancellationSignal.aborted) && (await cancelledWithItsAnalysis(ctx, input.workflowId))) {
         await finishSync(pool, input.wallet, { ok: false, error: 'sync cancelled with its analysis' }).catch(() => undefined);
       }
       throw err;
     }
   }
 
-  /** The activity was cancelled because its workflow asked (not timed out, superseded, paused or shut down); so too when the server does not say why. */
-  function cancelledWithItsAnalysis(ctx: Context): boolean {
+  /**
+   * The activity ended with its analysis: its workflow asked (so too when the server does not say
+   * why), or the server no longer knows the activity because the workflow has closed (it went on
+   * without the step: proceed, or terminated). Not when the attempt timed out, was superseded by
+   * its retry (which resumes under the same lease), was paused or its worker shuts down.
+   */
+  async function cancelledWithItsAnalysis(ctx: Context, workflowId: string): Promise<boolean> {
     const why = ctx.cancellationDetails;
-    return why === undefined || why.cancelRequested;
+    if (why === undefined || why.cancelRequested) return true;
+    if (!why.notFound) return false;
+    // not found: a superseded attempt, or a closed workflow; only Temporal can tell which
+    try {
+      return (await ctx.client.workflow.getHandle(workflowId).describe()).status.name !== 'RUNNING';
+    } catch (err) {
+      return err instanceof WorkflowNotFoundError;
+    }
   }
 
   /**

@@ -241,8 +241,9 @@ export class AnalysisStarts {
   private async startNow(input: AnalysisInput, fairnessKey: string | null, deadlineMs: number, signal?: AbortSignal): Promise<void> {
     const { temporal } = this.deps;
     signal?.throwIfAborted();
-    // a start that waited in the background (or was read by the sweep): not for an analysis cancelled meanwhile
-    if (signal && (await analysisStatus(this.deps.pool, input.analysisId)) === 'cancelled') return;
+    // a start that waited in the background (or was read by the sweep): only for an analysis still
+    // running (not one cancelled meanwhile, nor one whose row its request removed)
+    if (signal && (await analysisStatus(this.deps.pool, input.analysisId)) !== 'running') return;
     try {
       await withTemporalDeadline(temporal, () => temporal.workflow.start<typeof similarityAnalysisWorkflow>('similarityAnalysisWorkflow', analysisStartOptions(input, fairnessKey)), deadlineMs, signal);
     } catch (err) {

@@ -108,12 +108,16 @@ export async function reconcileAnswered(deps: { pool: Pool; temporal: Client }, 
 export async function reconcileEnrichment(deps: { pool: Pool; temporal: Client }, record: AnalysisRecord): Promise<AnalysisRecord> {
   if (record.status !== 'completed' || (record.enrichmentStatus !== 'running' && record.enrichmentStatus !== 'not_started')) return record;
   if (runsElsewhere(deps.temporal, record)) return record;
-  const outcome = await workflowOutcome(deps.temporal, record.enrichmentWorkflowId ?? enrichmentWorkflowId(record.id));
+  const enrichmentId = record.enrichmentWorkflowId ?? enrichmentWorkflowId(record.id);
+  const outcome = await workflowOutcome(deps.temporal, enrichmentId);
   if (!outcome || outcome.state === 'running') return record;
   if (outcome.status === 'missing') {
     // not started yet: the analysis's workflow starts it right after storing the result
     const analysis = await workflowOutcome(deps.temporal, record.workflowId);
     if (!analysis || analysis.state === 'running') return record;
+    // it may have started its enrichment, then closed, between the two questions: asked once more
+    const again = await workflowOutcome(deps.temporal, enrichmentId);
+    if (!again || again.state === 'running' || again.status !== 'missing') return record;
   }
   const repaired = await repairEnrichment(deps.pool, record.id);
   // the caller's record may lack its result (getAnalysisState): only the enrichment's fields are taken

@@ -39,6 +39,8 @@ const INSERT_LEGS = (walletParam: string, rowsParam: string) => `INSERT INTO swa
  * it has its SOL-quoted legs extracted again from its stored transactions before its next analysis
  * (backfillLegs). 2: a sale whose swap event names the wallet on the token side only is valued from
  * accountData (it was a sale at 0 SOL); the rent of the wallet's own WSOL account is not swap value.
+ * A new wallet row takes the column's default, which the migration that bumps this sets to it too
+ * (migrations/1795640000000_legs-extracted-version.sql: existing rows 1, new ones 2).
  */
 export const LEG_EXTRACTION_VERSION = 2;
 
@@ -46,22 +48,31 @@ export const LEG_EXTRACTION_VERSION = 2;
  * Legs extracted again (backfillLegs): each one valued exactly in SOL (valuation `exact`, the only
  * kind whose value does not depend on the SOL price of the day it was stored) is stored anew where
  * it differs from the stored one, or added when its key is new (the mint_wallets trigger counts it
- * as any insert); the others are left as stored. Returns how many rows were written.
+ * as any insert; so too one whose kind changed, removed and inserted again); the others are left as
+ * stored. Returns how many rows were written.
  */
 export async function restoreExactLegs(db: Queryable, wallet: string, legs: readonly SwapLeg[]): Promise<number> {
   const exact = legs.filter((l) => l.valuation === 'exact');
   if (exact.length === 0) return 0;
+  const rows = JSON.stringify(legRows(exact));
+  // a leg whose kind changed (a transfer that is a trade now) is removed and inserted again, so that
+  // the insert trigger counts a new trade in its mint's population (an update would not)
+  const removed = await db.query(
+    `DELETE FROM swap_legs s USING jsonb_to_recordset($2::jsonb) AS x(leg_key text, kind text) WHERE s.leg_key = x.leg_key AND s.wallet = $1 AND s.kind IS DISTINCT FROM x.kind`,
+    [wallet, rows],
+  );
   const { rowCount } = await db.query(
     `INSERT INTO swap_legs (leg_key, wallet, signature, slot, timestamp, mint, direction, kind, amount, quote, quote_amount, sol_value, sol_value_estimated, fee_lamports, source, type, leg)
      SELECT leg_key, $1, signature, slot, timestamp, mint, direction, kind, amount, quote, quote_amount, sol_value, sol_value_estimated, fee_lamports, source, type, leg
        FROM jsonb_to_recordset($2::jsonb) AS x(leg_key text, signature text, slot bigint, timestamp bigint, mint text, direction text, kind text, amount numeric, quote text,
             quote_amount numeric, sol_value double precision, sol_value_estimated boolean, fee_lamports bigint, source text, type text, leg jsonb)
-     ON CONFLICT (leg_key) DO UPDATE SET amount = EXCLUDED.amount, quote = EXCLUDED.quote, quote_amount = EXCLUDED.quote_amount, sol_value = EXCLUDED.sol_value,
+     ON CONFLICT (leg_key) DO UPDATE SET kind = EXCLUDED.kind, amount = EXCLUDED.amount, quote = EXCLUDED.quote, quote_amount = EXCLUDED.quote_amount, sol_value = EXCLUDED.sol_value,
             sol_value_estimated = EXCLUDED.sol_value_estimated, fee_lamports = EXCLUDED.fee_lamports, source = EXCLUDED.source, type = EXCLUDED.type, leg = EXCLUDED.leg
       WHERE swap_legs.leg IS DISTINCT FROM EXCLUDED.leg`,
-    [wallet, JSON.stringify(legRows(exact))],
+    [wallet, rows],
   );
-  return rowCount ?? 0;
+  // rows written: each removed one is written again by the insert
+  return Math.max(rowCount ?? 0, removed.rowCount ?? 0);
 }
 
 /** The page statement's part (storeHistoryPage): stores the legs of `rowsParam` (legRows, JSON) for the wallet `$1`; returns the new ones' keys. */

@@ -3,7 +3,6 @@
 import type { Pool } from 'pg';
 import type { Queryable } from './db';
 import { TRANSFER_EXTRACTION_VERSION } from './wallet-transfers';
-import { LEG_EXTRACTION_VERSION } from './swap-legs';
 import { analyticsParams, upsertWalletAnalyticsSql, type WalletAnalyticsValues } from './wallet-analytics';
 
 import type { WalletHistoryStatus as WalletStatus } from '../api/schemas/analyses';
@@ -102,9 +101,8 @@ export async function syncedAfter(
   };
 }
 
-// a new wallet has no stored transactions yet: every page its syncs store has its transfers and legs extracted by today's code
-const BEGIN_SYNC = `INSERT INTO wallets (address, sync_state, sync_workflow_id, sync_lease_until, last_sync_started_at, sync_pages, sync_transactions, last_sync_error, transfers_extracted_version, legs_extracted_version)
-     VALUES ($1, 'syncing', $2, now() + make_interval(secs => $3), now(), 0, 0, NULL, $4, ${LEG_EXTRACTION_VERSION})
+const BEGIN_SYNC = `INSERT INTO wallets (address, sync_state, sync_workflow_id, sync_lease_until, last_sync_started_at, sync_pages, sync_transactions, last_sync_error, transfers_extracted_version)
+     VALUES ($1, 'syncing', $2, now() + make_interval(secs => $3), now(), 0, 0, NULL, $4)
      ON CONFLICT (address) DO UPDATE SET sync_state = 'syncing', sync_workflow_id = $2,
        sync_lease_until = now() + make_interval(secs => $3), last_sync_started_at = now(),
        sync_pages = 0, sync_transactions = 0, last_sync_error = NULL, updated_at = now()`;

@@ -33,9 +33,9 @@ describe('legs of an older swap extraction', () => {
     const wallet = derivedAddress('legs-backfill', randomUUID());
     const txs = [fixtureOf('raydium-v4-buy-swap-event-names-pool-authority.json', wallet), fixtureOf('raydium-v4-sell-swap-event-names-pool-authority.json', wallet)];
     await beginSync(pool, wallet, 'test:legs-backfill');
-    // as the extraction before version 2 stored them: the sale at 0 SOL
+    // as an extraction before version 2 could store them: the sale at 0 SOL, and not even a trade
     const { legs } = extractMany(txs, wallet, { solPriceUsd: 150 });
-    const stale = legs.map((l) => (l.direction === 'sell' ? { ...l, quoteAmount: '0', solValue: 0 } : l));
+    const stale = legs.map((l) => (l.direction === 'sell' ? { ...l, kind: 'transfer_out' as const, quoteAmount: '0', solValue: 0 } : l));
     await storeHistoryPage(pool, wallet, txs, stale);
     await finishSync(pool, wallet, { ok: true });
     await pool.query('UPDATE wallets SET legs_extracted_version = 1 WHERE address = $1', [wallet]);
@@ -45,9 +45,9 @@ describe('legs of an older swap extraction', () => {
 
     expect(await backfillLegs(pool, [wallet])).toBe(1); // the sale; the buy was right
     const sale = (await loadLegs(pool, wallet)).find((l) => l.direction === 'sell');
-    expect(sale).toMatchObject({ solValue: 0.5, quoteAmount: '0.5', valuation: 'exact' });
-    const { rows } = await pool.query('SELECT sol_value, quote_amount::text AS quote_amount, legs_extracted_version FROM swap_legs JOIN wallets ON address = wallet WHERE wallet = $1 AND direction = $2', [wallet, 'sell']);
-    expect(rows).toEqual([{ sol_value: 0.5, quote_amount: '0.5', legs_extracted_version: LEG_EXTRACTION_VERSION }]);
+    expect(sale).toMatchObject({ kind: 'swap', solValue: 0.5, quoteAmount: '0.5', valuation: 'exact' });
+    const { rows } = await pool.query('SELECT kind, sol_value, quote_amount::text AS quote_amount, legs_extracted_version FROM swap_legs JOIN wallets ON address = wallet WHERE wallet = $1 AND direction = $2', [wallet, 'sell']);
+    expect(rows).toEqual([{ kind: 'swap', sol_value: 0.5, quote_amount: '0.5', legs_extracted_version: LEG_EXTRACTION_VERSION }]);
     expect(await population()).toBe(before);
     expect(await backfillLegs(pool, [wallet])).toBe(0);
   });

@@ -133,4 +133,42 @@ describe('sync steps and the sync lease', () => {
     }
     await finishSync(pool, wallet, { ok: true });
   });
+
+  it('gives the wallet up when the server no longer knows the step because its analysis closed (proceeded without it, or terminated); keeps it while that analysis still runs (a superseded attempt)', async () => {
+    const { pool, client } = opened.stack;
+    const wallet = wallets[1];
+    await finishSync(pool, wallet, { ok: true });
+    await pool.query('DELETE FROM wallets WHERE address = $1', [wallet]);
+    opened.sim.configure({ latencyMs: { 'helius:history': 600_000 } });
+    // a running analysis workflow (no worker polls its queue) and one Temporal has no record of
+    const running = await client.workflow.start('similarityAnalysisWorkflow', { taskQueue: `no-worker-${Date.now()}`, workflowId: `analysis:lease-running-${Date.now()}`, args: [] });
+    try {
+      for (const [holder, released] of [
+        [running.workflowId, false],
+        [`analysis:lease-closed-${Date.now()}`, true],
+      ] as const) {
+        opened.sim.reset();
+        const env = new MockActivityEnvironment(undefined, { client });
+        const cancelled = await cancelInFlight(
+          opened.sim,
+          (r) => r.endpoint === 'helius:history' && r.wallet === wallet,
+          env,
+          step(wallet, holder, null, env),
+          (e) => e.cancel('NOT_FOUND', new ActivityCancellationDetails({ notFound: true })),
+        );
+        expect(cancelled.outcome).not.toBe('completed');
+        if (released) {
+          expect(await row(wallet)).toMatchObject({ sync_state: 'failed', sync_workflow_id: holder });
+          expect(await takeSyncLease(pool, wallet, 'analysis:next')).not.toBeNull();
+        } else {
+          expect(await row(wallet)).toMatchObject({ sync_state: 'syncing', sync_workflow_id: holder });
+          expect(await takeSyncLease(pool, wallet, 'analysis:other')).toBeNull();
+        }
+        await finishSync(pool, wallet, { ok: true });
+        await pool.query('DELETE FROM wallets WHERE address = $1', [wallet]);
+      }
+    } finally {
+      await running.terminate('test over');
+    }
+  });
 });

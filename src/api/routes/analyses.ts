@@ -394,6 +394,9 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
         if (err instanceof WorkflowNotFoundError) {
           // its start is still queued (a burst, or left to the sweep): cancelled here, and never started
           if (await cancelPendingStart(pool, id, 'cancelled by the user before its workflow started')) {
+            // a start that reached Temporal since the cancellation above found nothing is cancelled
+            // now (one that comes later finds the row cancelled: AnalysisStarts)
+            await withTemporalDeadline(temporal, () => temporal.workflow.getHandle(workflowId).cancel()).catch(() => undefined);
             return reply.code(202).send({ analysisId: id, workflowId, status: 'cancelled', links: analysisLinks(uiUrl, namespace, id, workflowId) });
           }
           throw new ProblemError('notRunning', `analysis ${id} has no running workflow: it has just finished`);

@@ -129,6 +129,15 @@ describe('extractLegs on synthetic successful swaps (test/fixtures/domain)', () 
       ['sell', '420500000000', 2.5],
       ['buy', '77777777777', 2.5],
     ]);
+    // a tip of 0.001 SOL to a landing service on no list (not a Jito tip account): the event, which
+    // names the wallet on both token sides and has no quote, still makes the trade, not liquidity
+    const NOZOMI = 'TipNozo1Lq8Wx2Yk9Nv6Rm3Jc7Hd4Gf1Tp8Bb5Zu2Abcd';
+    const tipped = {
+      ...tx,
+      nativeTransfers: [...(tx.nativeTransfers ?? []), { fromUserAccount: W, toUserAccount: NOZOMI, amount: 1_000_000 }],
+      accountData: tx.accountData.map((a) => (a.account === W ? { ...a, nativeBalanceChange: a.nativeBalanceChange - 1_000_000 } : a)),
+    };
+    expect(extractLegs(tipped, W, opts)).toMatchObject({ skipped: null, legs: [{ direction: 'sell', mint: A }, { direction: 'buy', mint: B }] });
   });
 
   it('a wallet seen only through its token accounts (a bot signed and paid) still gets its buy, with no fee', () => {

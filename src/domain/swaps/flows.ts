@@ -109,9 +109,11 @@ export function walletFlows(tx: EnhancedTransaction, wallet: string, view: Accou
   const fromEvent = flowsFromSwapEvent(event, wallet);
   if (view.flows.tokens.length === 0) return fromEvent;
   if (!sameMovement(fromEvent.tokens, view.flows.tokens)) return view.flows;
-  // the event names the wallet on the token side only (Raydium v4's names the pool authority on the
-  // quote side): it says nothing of the quote, which accountData has
-  if (fromEvent.lamports === 0n && fromEvent.usdc === 0n && fromEvent.usdt === 0n) return view.flows;
+  // the event names the wallet on one token side only, a sale's or a buy's (Raydium v4's names the
+  // pool authority on the quote side): it says nothing of the quote, which accountData has. (A
+  // token-to-token swap has no quote side: its event is taken as it is.)
+  const oneSided = fromEvent.tokens.every((t) => t.raw < 0n) || fromEvent.tokens.every((t) => t.raw > 0n);
+  if (oneSided && fromEvent.lamports === 0n && fromEvent.usdc === 0n && fromEvent.usdt === 0n) return view.flows;
   return { ...fromEvent, tokens: view.flows.tokens };
 }
 
