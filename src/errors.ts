@@ -79,3 +79,15 @@ export function exitWithOneLine(err: unknown, exitCode = 1): never {
   else console.error(err);
   process.exit(exitCode);
 }
+
+/**
+ * A refusal of PostgreSQL's that the same statement meets again, however often it is retried: a
+ * data exception (SQLSTATE class 22: a value out of range, a malformed one, a \u0000 in text) or a
+ * NOT NULL or CHECK violation (23502, 23514). Not a unique or foreign-key violation (23505, 23503):
+ * those can be races that a retry settles (a row inserted or removed by another step meanwhile).
+ * (Pure: it reads the error's `code`, as `pg` sets it.)
+ */
+export function isPermanentDataError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (/^22[0-9A-Z]{3}$/.test(code) || code === '23502' || code === '23514');
+}

@@ -46,14 +46,3 @@ export function isDataError(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
 }
-
-/**
- * A refusal of PostgreSQL's that the same statement meets again, however often it is retried: a
- * data exception (class 22: a value out of range, a malformed one, a \u0000 in text) or a NOT NULL
- * or CHECK violation (23502, 23514). Not a unique or foreign-key violation (23505, 23503): those can
- * be races that a retry settles (a row inserted or removed by another step meanwhile).
- */
-export function isPermanentDataError(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (/^22[0-9A-Z]{3}$/.test(code) || code === '23502' || code === '23514');
-}

@@ -7,7 +7,7 @@
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import { ProviderError } from '../providers/errors';
-import { isPermanentDataError } from '../store/errors';
+import { isPermanentDataError } from '../errors';
 
 /** Up to this much random delay is added to a Retry-After, so callers told the same second do not all return in it. */
 export const RETRY_AFTER_JITTER_MS = 1_000;
