@@ -5,7 +5,7 @@
 import type { Pool } from 'pg';
 import { extractMany } from '../domain';
 import { LEG_EXTRACTION_VERSION, restoreExactLegs } from '../store/swap-legs';
-import { storedPayloadPage, withWalletTransfersLock } from '../store/wallet-transfers';
+import { forEachStoredPage, withWalletTransfersLock } from '../store/wallet-transfers';
 import { legsExtractedVersion, markLegsExtracted, walletsNeedingLegs } from '../store/wallets';
 import { BACKFILL_PAGE_SIZE } from './transfers-backfill';
 
@@ -22,14 +22,11 @@ export async function backfillLegs(pool: Pool, wallets: string[], pageSize = BAC
   for (const wallet of await walletsNeedingLegs(pool, wallets, LEG_EXTRACTION_VERSION)) {
     rewritten += await withWalletTransfersLock(pool, wallet, async (db) => {
       if ((await legsExtractedVersion(db, wallet)) >= LEG_EXTRACTION_VERSION) return 0; // another backfill did it meanwhile
-      let after: string | null = null;
       let written = 0;
-      do {
-        const page = await storedPayloadPage(db, wallet, after, pageSize);
+      await forEachStoredPage(db, wallet, pageSize, async (page) => {
         // the SOL price only converts USDC and USDT legs, which are not stored anew
-        written += await restoreExactLegs(db, wallet, extractMany(page.transactions, wallet, { solPriceUsd: 0 }).legs);
-        after = page.nextAfter;
-      } while (after !== null);
+        written += await restoreExactLegs(db, wallet, extractMany(page, wallet, { solPriceUsd: 0 }).legs);
+      });
       await markLegsExtracted(db, wallet, LEG_EXTRACTION_VERSION);
       return written;
     });

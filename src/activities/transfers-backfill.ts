@@ -3,7 +3,7 @@
 // wallet sync (computeWalletAnalytics) and, for wallets no sync touched, before an analysis loads.
 import type { Pool } from 'pg';
 import { extractTransfersMany } from '../domain/detection/transfers';
-import { TRANSFER_EXTRACTION_VERSION, deleteTransfers, insertTransfers, storedPayloadPage, withWalletTransfersLock } from '../store/wallet-transfers';
+import { TRANSFER_EXTRACTION_VERSION, deleteTransfers, insertTransfers, forEachStoredPage, withWalletTransfersLock } from '../store/wallet-transfers';
 import { markTransfersExtracted, transfersExtractedVersion, walletsNeedingTransfers } from '../store/wallets';
 
 /** Stored raw transactions read per backfill page: bounds the memory a backfill takes. */
@@ -30,15 +30,12 @@ export async function backfillTransfers(
       if (version >= TRANSFER_EXTRACTION_VERSION) return false; // another backfill did it meanwhile
       // rows of an older extraction may be numbered differently: extract them all again
       if (version > 0) await deleteTransfers(db, wallet);
-      let after: string | null = null;
       let transactions = 0;
-      do {
-        const page = await storedPayloadPage(db, wallet, after, pageSize);
-        await insertTransfers(db, wallet, extractTransfersMany(page.transactions, wallet));
-        transactions += page.transactions.length;
-        after = page.nextAfter;
+      await forEachStoredPage(db, wallet, pageSize, async (page) => {
+        await insertTransfers(db, wallet, extractTransfersMany(page, wallet));
+        transactions += page.length;
         onPage({ wallet, transactions });
-      } while (after !== null);
+      });
       await markTransfersExtracted(db, wallet, TRANSFER_EXTRACTION_VERSION);
       return true;
     });

@@ -120,8 +120,7 @@ export async function reconcileEnrichment(deps: { pool: Pool; temporal: Client }
     if (!again || again.state === 'running' || again.status !== 'missing') return record;
   }
   const repaired = await repairEnrichment(deps.pool, record.id);
-  // the caller's record may lack its result (getAnalysisState): only the enrichment's fields are taken
-  return repaired ? { ...record, enrichmentStatus: repaired.enrichmentStatus, enrichmentWorkflowId: repaired.enrichmentWorkflowId } : record;
+  return repaired ? { ...record, ...repaired } : record;
 }
 
 /** reconcileAnalysis for a page of listed analyses: only the running ones are checked, in parallel. */

@@ -294,15 +294,19 @@ export async function getAnalysisState(pool: Pool, id: string): Promise<Analysis
  * A completed analysis's enrichment that still says `running` or `not_started` although no
  * enrichment workflow runs (terminated, failed past its steps' budget, or never started because the
  * analysis's workflow ended first) ends as `failed`: the tokens are shown as the registry has them.
- * A status its workflow recorded meanwhile is left alone. Returns the row as it now is.
+ * A status its workflow recorded meanwhile is left alone. Returns the enrichment as it now is.
  */
-export async function repairEnrichment(pool: Pool, id: string): Promise<AnalysisRecord | null> {
-  const { rows } = await pool.query(
-    `UPDATE analyses SET enrichment_status = 'failed', enrichment_completed_at = now()
-      WHERE id = $1 AND status = 'completed' AND enrichment_status IN ('running', 'not_started') RETURNING *`,
+export async function repairEnrichment(pool: Pool, id: string): Promise<Pick<AnalysisRecord, 'enrichmentStatus' | 'enrichmentWorkflowId'> | null> {
+  // the enrichment's columns only (the row's result may be several MB)
+  const { rows } = await pool.query<{ enrichment_status: EnrichmentStatus; enrichment_workflow_id: string | null }>(
+    `WITH repaired AS (
+       UPDATE analyses SET enrichment_status = 'failed', enrichment_completed_at = now()
+        WHERE id = $1 AND status = 'completed' AND enrichment_status IN ('running', 'not_started') RETURNING enrichment_status, enrichment_workflow_id)
+     SELECT enrichment_status, enrichment_workflow_id FROM repaired
+     UNION ALL SELECT enrichment_status, enrichment_workflow_id FROM analyses WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM repaired)`,
     [id],
   );
-  return rows[0] ? toRecord(rows[0]) : getAnalysis(pool, id);
+  return rows[0] ? { enrichmentStatus: rows[0].enrichment_status, enrichmentWorkflowId: rows[0].enrichment_workflow_id } : null;
 }
 
 /** The mints of an analysis's token universe (what its enrichment resolves). */

@@ -27,10 +27,13 @@ export function legRows(legs: readonly SwapLeg[]): object[] {
   }));
 }
 
-const INSERT_LEGS = (walletParam: string, rowsParam: string) => `INSERT INTO swap_legs (leg_key, wallet, signature, slot, timestamp, mint, direction, kind, amount, quote, quote_amount, sol_value, sol_value_estimated, fee_lamports, source, type, leg)
+/** The insert of the legs of `rowsParam` (legRows, JSON) for the wallet `walletParam`, without its ON CONFLICT clause. */
+const LEGS_FROM_ROWS = (walletParam: string, rowsParam: string) => `INSERT INTO swap_legs (leg_key, wallet, signature, slot, timestamp, mint, direction, kind, amount, quote, quote_amount, sol_value, sol_value_estimated, fee_lamports, source, type, leg)
      SELECT leg_key, ${walletParam}, signature, slot, timestamp, mint, direction, kind, amount, quote, quote_amount, sol_value, sol_value_estimated, fee_lamports, source, type, leg
        FROM jsonb_to_recordset(${rowsParam}::jsonb) AS x(leg_key text, signature text, slot bigint, timestamp bigint, mint text, direction text, kind text, amount numeric, quote text,
-            quote_amount numeric, sol_value double precision, sol_value_estimated boolean, fee_lamports bigint, source text, type text, leg jsonb)
+            quote_amount numeric, sol_value double precision, sol_value_estimated boolean, fee_lamports bigint, source text, type text, leg jsonb)`;
+
+const INSERT_LEGS = (walletParam: string, rowsParam: string) => `${LEGS_FROM_ROWS(walletParam, rowsParam)}
      ON CONFLICT (leg_key) DO NOTHING RETURNING leg_key`;
 
 /**
@@ -62,10 +65,7 @@ export async function restoreExactLegs(db: Queryable, wallet: string, legs: read
     [wallet, rows],
   );
   const { rowCount } = await db.query(
-    `INSERT INTO swap_legs (leg_key, wallet, signature, slot, timestamp, mint, direction, kind, amount, quote, quote_amount, sol_value, sol_value_estimated, fee_lamports, source, type, leg)
-     SELECT leg_key, $1, signature, slot, timestamp, mint, direction, kind, amount, quote, quote_amount, sol_value, sol_value_estimated, fee_lamports, source, type, leg
-       FROM jsonb_to_recordset($2::jsonb) AS x(leg_key text, signature text, slot bigint, timestamp bigint, mint text, direction text, kind text, amount numeric, quote text,
-            quote_amount numeric, sol_value double precision, sol_value_estimated boolean, fee_lamports bigint, source text, type text, leg jsonb)
+    `${LEGS_FROM_ROWS('$1', '$2')}
      ON CONFLICT (leg_key) DO UPDATE SET kind = EXCLUDED.kind, amount = EXCLUDED.amount, quote = EXCLUDED.quote, quote_amount = EXCLUDED.quote_amount, sol_value = EXCLUDED.sol_value,
             sol_value_estimated = EXCLUDED.sol_value_estimated, fee_lamports = EXCLUDED.fee_lamports, source = EXCLUDED.source, type = EXCLUDED.type, leg = EXCLUDED.leg
       WHERE swap_legs.leg IS DISTINCT FROM EXCLUDED.leg`,

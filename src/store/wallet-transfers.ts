@@ -138,6 +138,16 @@ export async function storedPayloadPage(db: Queryable, wallet: string, after: st
   return { transactions: rows.map((r) => r.payload), nextAfter: rows.length === limit ? rows[rows.length - 1].signature : null };
 }
 
+/** `onPage` for each page of `pageSize` of the wallet's stored raw transactions, in signature order (storedPayloadPage), one after another. */
+export async function forEachStoredPage(db: Queryable, wallet: string, pageSize: number, onPage: (transactions: EnhancedTransaction[]) => Promise<void>): Promise<void> {
+  let after: string | null = null;
+  do {
+    const page: StoredPayloadPage = await storedPayloadPage(db, wallet, after, pageSize);
+    await onPage(page.transactions);
+    after = page.nextAfter;
+  } while (after !== null);
+}
+
 /**
  * `fn` in one transaction that holds the wallet's transfer lock (a transaction-level advisory lock):
  * one backfill of a wallet at a time, and readers see its transfers from before or after a backfill,

@@ -284,7 +284,8 @@ export const ANALYSIS_PATCHES_2026_12_03 = 'analysis-patches-2026-12-03';
  * have the second find every wallet busy for the minute or more the first takes: some 50,000 events,
  * at Temporal's limit of 51,200 for one execution. Now a busy wallet costs its step, a timer
  * (BUSY_RECHECK_MS, for a holder that died without releasing its lease) and its step after the
- * release. Stands for ANALYSIS_PATCHES_2026_12_03 and every patch before it, asked where it is.
+ * release (and a step and a timer every 30 s while it stays held). Stands for
+ * ANALYSIS_PATCHES_2026_12_03 and every patch before it, asked where it is.
  */
 export const ANALYSIS_PATCHES_2026_12_06 = 'analysis-patches-2026-12-06';
 
@@ -766,7 +767,6 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
           progress[wallet].sync = 'joined';
           if (dec06) {
             // until the group's progress poll says it is free (applySyncRows), or a while passed
-            released.delete(wallet);
             waitingForRelease.add(wallet);
             await condition(() => released.has(wallet) || proceedRequested, BUSY_RECHECK_MS);
             waitingForRelease.delete(wallet);

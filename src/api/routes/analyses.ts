@@ -7,7 +7,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@te
 import type { similarityAnalysisWorkflow } from '../../workflows/similarity-analysis';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { MAX_WAIT_SECONDS, analysisParamsOf, analysisWorkflowId, proceedWithAvailableDataSignal, waitForAnalysisUpdate, type AnalysisInput } from '../../workflows/contract';
-import { cancelPendingStart, deleteUnstartedAnalysis, markAnalysesStarted, findByIdempotencyKey, getAnalysis, getAnalysisOwner, listAnalyses, type AnalysisStatus } from '../../store/analyses';
+import { cancelPendingStart, deleteUnstartedAnalysis, markAnalysesStarted, findByIdempotencyKey, getAnalysis, getAnalysisOwner, getAnalysisState, listAnalyses, type AnalysisStatus } from '../../store/analyses';
 import { describeFailureForClients } from '../../errors';
 import { AnalysisRows } from '../analysis-rows';
 import { AnalysisStarts, DEFAULT_START_OPTIONS, analysisStartOptions } from '../analysis-starts';
@@ -361,7 +361,7 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
         await withTemporalDeadline(temporal, () => temporal.workflow.getHandle(workflowId).signal(proceedWithAvailableDataSignal));
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) {
-          const now = await getAnalysis(pool, id);
+          const now = await getAnalysisState(pool, id);
           if (now?.status === 'running' && now.startPending) {
             throw new ProblemError('notRunning', `analysis ${id} has not started yet: its workflow's start is queued behind others; proceed once it runs (GET /v1/analyses/${id} says when)`);
           }

@@ -99,9 +99,10 @@ function wsolAccountRent(beyondWrapped: bigint): bigint {
 
 /**
  * The wallet's flows for pricing: token amounts always from `accountData` (the ground truth); the
- * SOL/USDC/USDT side from `events.swap` only when the event names the wallet, moves exactly the
- * same mints in the same directions and gives the wallet a quote amount, else from `accountData` too. The event alone is used only when
- * `accountData` shows no token movement for the wallet at all.
+ * SOL/USDC/USDT side from `events.swap` only when the event names the wallet and moves exactly the
+ * same mints in the same directions (and, when it names the wallet on one token side only, gives
+ * it a quote amount), else from `accountData` too. The event alone is used only when `accountData`
+ * shows no token movement for the wallet at all.
  */
 export function walletFlows(tx: EnhancedTransaction, wallet: string, view: AccountDataView): WalletFlows {
   const event = tx.events?.swap;
