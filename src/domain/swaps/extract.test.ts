@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import bs58 from 'bs58';
 import { join } from 'node:path';
-import type { EnhancedTransaction } from '../enhanced-transaction';
+import type { EnhancedTransaction, Instruction } from '../enhanced-transaction';
 import { computePnl } from '../pnl/fifo';
 import { extractLegs, extractMany } from './extract';
 import { rentForCreatedAccounts } from './flows';
@@ -238,6 +239,50 @@ describe('extractLegs on wire-shape payloads of the classes real Helius payloads
       { fromUserAccount: OWN, toUserAccount: W, amount: RENT },
     ]);
     expect(extractLegs(buy, W, opts).legs[0]).toMatchObject({ direction: 'buy', quote: 'SOL', quoteAmount: '0.5', solValue: 0.5 });
+  });
+
+  it("rent another party moves for the wallet's token accounts (a gasless swap's relayer creates its account, or takes its WSOL account's rent on closing it) is not the wallet's SOL", () => {
+    const BOT = 'BoTsgn3Lq8Wx5Yk2Nv9Rm6Jc1Hd7Gf4Tp3Bb8Zu5WeR';
+    const TOKEN_ACCOUNT = 'WtaTweet5Lq8Wx2Yk9Nv6Rm3Jc7Hd4Gf1Tp8Bb5Zu2Ab';
+    const WSOL_ACCOUNT = 'WtaWsolX5Lq8Wx2Yk9Nv6Rm3Jc7Hd4Gf1Tp8Bb5Zu2Ab';
+    const RENT = 2_039_280;
+    const base = load('domain', 'raydium-wallet-only-through-token-accounts.json');
+    expect(base.feePayer).toBe(BOT);
+    expect(base.accountData.map((a) => a.account)).toEqual(expect.arrayContaining([TOKEN_ACCOUNT, WSOL_ACCOUNT]));
+    /** System Program CreateAccount { lamports, space 165, owner SPL Token }, bincode in base58 as Helius gives it */
+    const createAccount = (from: string, to: string) => {
+      const data = new Uint8Array(4 + 8 + 8 + 32);
+      const view = new DataView(data.buffer);
+      view.setUint32(0, 0, true);
+      view.setBigUint64(4, BigInt(RENT), true);
+      view.setBigUint64(12, 165n, true);
+      data.set(bs58.decode('TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA'), 20);
+      const ata = { programId: 'ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL', accounts: [from, to, W], data: '2', innerInstructions: [{ programId: '11111111111111111111111111111111', accounts: [from, to], data: bs58.encode(data), innerInstructions: [] }] };
+      return ata as Instruction;
+    };
+    const closeAccount = (account: string, destination: string) =>
+      ({ programId: 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA', accounts: [account, destination, W], data: 'A', innerInstructions: [] }) as Instruction;
+    const variant = (payer: string, extra: Instruction[], native: Record<string, number>) => ({
+      ...base,
+      instructions: [...extra, ...(base.instructions ?? [])],
+      accountData: [
+        ...base.accountData.map((a) => (a.account in native ? { ...a, nativeBalanceChange: native[a.account] } : a)),
+        ...(payer === W && !base.accountData.some((a) => a.account === W) ? [{ account: W, nativeBalanceChange: native[W] ?? 0, tokenBalanceChanges: [] }] : []),
+      ],
+    });
+    const quoteOf = (tx: EnhancedTransaction) => extractLegs(tx, W, opts).legs[0];
+    // the relayer creates the wallet's new TWEET account: 0.4 SOL, not 0.4 less the rent the relayer paid
+    const relayed = variant(BOT, [createAccount(BOT, TOKEN_ACCOUNT)], { [TOKEN_ACCOUNT]: RENT, [BOT]: -5000 - RENT });
+    expect(quoteOf(relayed)).toMatchObject({ direction: 'buy', quote: 'SOL', quoteAmount: '0.4', solValue: 0.4 });
+    // the wallet creates it itself: its SOL entry paid the rent, which is added back, 0.4 SOL too
+    const own = variant(W, [createAccount(W, TOKEN_ACCOUNT)], { [TOKEN_ACCOUNT]: RENT, [W]: -RENT });
+    expect(quoteOf(own)).toMatchObject({ direction: 'buy', quoteAmount: '0.4', solValue: 0.4 });
+    // the relayer closes the wallet's WSOL account to itself: the rent never reaches the wallet, 0.4 SOL
+    const closedToRelayer = variant(BOT, [closeAccount(WSOL_ACCOUNT, BOT)], { [WSOL_ACCOUNT]: -400_000_000 - RENT, [BOT]: -5000 + RENT });
+    expect(quoteOf(closedToRelayer)).toMatchObject({ direction: 'buy', quoteAmount: '0.4', solValue: 0.4 });
+    // closed to the wallet: the rent came back to its SOL entry and is taken off again, 0.4 SOL
+    const closedToWallet = variant(W, [closeAccount(WSOL_ACCOUNT, W)], { [WSOL_ACCOUNT]: -400_000_000 - RENT, [W]: RENT });
+    expect(quoteOf(closedToWallet)).toMatchObject({ direction: 'buy', quoteAmount: '0.4', solValue: 0.4 });
   });
 
   it('Jupiter multi-hop SOL → USDC → token: one buy for exactly 1 SOL, the intermediate USDC is not a trade', () => {

@@ -3,7 +3,7 @@
 // `events.swap` is a hint that may supply the exact quote amount when it agrees with them.
 import bs58 from 'bs58';
 import type { EnhancedTransaction, Instruction, SwapEvent, TokenBalanceChange } from '../enhanced-transaction';
-import { SYSTEM_PROGRAM_ID, USDC_MINT, USDT_MINT, WSOL_MINT } from '../enhanced-transaction';
+import { SPL_TOKEN_PROGRAM_ID, SYSTEM_PROGRAM_ID, TOKEN_2022_PROGRAM_ID, USDC_MINT, USDT_MINT, WSOL_MINT } from '../enhanced-transaction';
 
 export interface TokenDelta {
   mint: string;
@@ -51,6 +51,9 @@ export function flowsFromAccountData(tx: EnhancedTransaction, wallet: string): A
   let usdc = 0n;
   let usdt = 0n;
   const tokens: TokenDelta[] = [];
+  let moves: RentMoves | undefined;
+  // the part of a token account's rent that came out of (or went back to) the wallet's SOL entry
+  const ownRent = (account: string, change: bigint): bigint => rentBorneBy(wallet, account, change, (moves ??= rentMoves(tx)));
   for (const entry of tx.accountData) {
     if (entry.account === wallet) {
       involved = true;
@@ -67,7 +70,7 @@ export function flowsFromAccountData(tx: EnhancedTransaction, wallet: string): A
       if (mint === WSOL_MINT) {
         lamports += raw;
         // its own WSOL account created or closed here: the rent the wallet's SOL entry paid or got back is not swap value
-        if (entry.account !== wallet) lamports += wsolAccountRent(BigInt(entry.nativeBalanceChange) - raw);
+        if (entry.account !== wallet) lamports += ownRent(entry.account, wsolAccountRent(BigInt(entry.nativeBalanceChange) - raw));
         continue;
       }
       ownsNonWsolAccount = true;
@@ -76,7 +79,7 @@ export function flowsFromAccountData(tx: EnhancedTransaction, wallet: string): A
       else addDelta(tokens, mint, raw, change.rawTokenAmount.decimals);
     }
     // rent paid into (or refunded from) the wallet's own token account is not swap value
-    if (ownsNonWsolAccount && entry.account !== wallet) lamports += BigInt(entry.nativeBalanceChange);
+    if (ownsNonWsolAccount && entry.account !== wallet) lamports += ownRent(entry.account, BigInt(entry.nativeBalanceChange));
   }
   if (tx.feePayer === wallet) lamports += BigInt(tx.fee);
   lamports += tipsPaidBy(tx, wallet);
@@ -204,6 +207,55 @@ function addDelta(tokens: TokenDelta[], mint: string, raw: bigint, decimals: num
     }
   }
   tokens.push({ mint, raw, decimals });
+}
+
+/** Who created (funded the rent of) and who received the lamports of closed accounts, from instructions. */
+interface RentMoves {
+  /** account -> the payers of System Program `CreateAccount` / `CreateAccountWithSeed` into it */
+  createdBy: Map<string, Set<string>>;
+  /** account -> the destination of an SPL Token / Token-2022 `CloseAccount` of it */
+  closedTo: Map<string, string>;
+}
+
+/** SPL Token and Token-2022 `CloseAccount`: the one-byte instruction 9 (base58 "A"); accounts: account, destination, owner */
+const CLOSE_ACCOUNT_DATA = 'A';
+
+function rentMoves(tx: EnhancedTransaction): RentMoves {
+  const createdBy = new Map<string, Set<string>>();
+  const closedTo = new Map<string, string>();
+  for (const ix of allInstructions(tx.instructions ?? [])) {
+    if (ix.programId === SYSTEM_PROGRAM_ID) {
+      const op = decodeSystemInstruction(ix.data);
+      const [from, to] = ix.accounts;
+      if (op?.kind !== 'create' || from === undefined || to === undefined) continue;
+      const payers = createdBy.get(to) ?? new Set<string>();
+      payers.add(from);
+      createdBy.set(to, payers);
+    } else if ((ix.programId === SPL_TOKEN_PROGRAM_ID || ix.programId === TOKEN_2022_PROGRAM_ID) && ix.data === CLOSE_ACCOUNT_DATA) {
+      const [account, destination] = ix.accounts;
+      if (account !== undefined && destination !== undefined) closedTo.set(account, destination);
+    }
+  }
+  return { createdBy, closedTo };
+}
+
+/**
+ * The part of `change` (rent moved into or out of one of the wallet's token accounts) that the
+ * wallet's own SOL entry paid or got back. When the instructions show another party created the
+ * account (a relayer of a gasless swap, a distributor creating the recipient's account) or took
+ * its lamports on closing it, the wallet's SOL entry never moved, so there is nothing to add back.
+ * Without such evidence (no instructions in the payload) the wallet is taken to have moved it.
+ */
+function rentBorneBy(wallet: string, account: string, change: bigint, moves: RentMoves): bigint {
+  if (change > 0n) {
+    const payers = moves.createdBy.get(account);
+    return payers !== undefined && !payers.has(wallet) ? 0n : change;
+  }
+  if (change < 0n) {
+    const destination = moves.closedTo.get(account);
+    return destination !== undefined && destination !== wallet ? 0n : change;
+  }
+  return 0n;
 }
 
 /**
