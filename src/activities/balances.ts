@@ -302,7 +302,7 @@ export function createBalanceActivities(deps: ActivityDeps) {
         const [sol, holdings] = await Promise.all([rpc.getSolBalances([wallet], { signal }), rpc.getTokenBalances(wallet, { signal })]);
         const balances = balancesOf(wallet, sol.get(wallet), holdings);
         await store(balances);
-        log.info('balances fetched', { wallet, tokens: balances.tokens.length, tokenAccounts: balances.tokenAccountCount });
+        log.info('balances fetched', { wallet, tokens: balances.tokens.length, tokenAccounts: balances.tokenAccountCount, ...(holdings.unreadTokenAccounts > 0 ? { unreadTokenAccounts: holdings.unreadTokenAccounts } : {}) });
         return summarize(balances, false);
       } finally {
         await redis.eval(RELEASE_SCRIPT, 1, lockKey(wallet), token);

@@ -148,25 +148,32 @@ export const TokenAmountSchema = z.looseObject({
   uiAmountString: z.string().optional(),
 });
 
+export const ParsedTokenAccountDataSchema = z.looseObject({
+  program: z.string(),
+  space: z.number().optional(),
+  parsed: z.looseObject({
+    type: z.string().optional(),
+    info: z.looseObject({
+      mint: z.string(),
+      owner: z.string(),
+      state: z.string().optional(),
+      isNative: z.boolean().optional(),
+      tokenAmount: TokenAmountSchema,
+    }),
+  }),
+});
+
+/**
+ * A token account as `getTokenAccountsByOwner` with `jsonParsed` lists it: parsed, or, when the
+ * validator cannot parse it (an account of a Token-2022 mint since closed: no decimals to read), in
+ * base64 as `[data, encoding]` (the RPC's documented fallback; a bare string is the legacy form).
+ */
 export const ParsedTokenAccountSchema = z.looseObject({
   pubkey: z.string(),
   account: z.looseObject({
     lamports: U64,
     owner: z.string(),
-    data: z.looseObject({
-      program: z.string(),
-      space: z.number().optional(),
-      parsed: z.looseObject({
-        type: z.string().optional(),
-        info: z.looseObject({
-          mint: z.string(),
-          owner: z.string(),
-          state: z.string().optional(),
-          isNative: z.boolean().optional(),
-          tokenAmount: TokenAmountSchema,
-        }),
-      }),
-    }),
+    data: z.union([ParsedTokenAccountDataSchema, z.tuple([z.string(), z.string()]), z.string()]),
   }),
 });
 

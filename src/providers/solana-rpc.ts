@@ -1,5 +1,6 @@
 // Solana JSON-RPC (through Helius RPC or any node): SOL balances and token balances per mint with
 // exact raw amounts, for both token programs. Contract: provider-contracts.md §2.
+import bs58 from 'bs58';
 import { SPL_TOKEN_PROGRAM_ID, TOKEN_2022_PROGRAM_ID } from '../domain/enhanced-transaction';
 import { isPublicKey } from './address';
 import { InvalidAddressError, MalformedResponseError } from './errors';
@@ -44,6 +45,12 @@ export interface TokenHoldings {
   balances: TokenBalance[];
   /** all token accounts returned for both programs, zero balances included */
   tokenAccountCount: number;
+  /**
+   * accounts the RPC could not parse (sent in base64) that hold a non-zero amount of a mint no parsed
+   * account gives the decimals of: left out of `balances` (an unparsed account holding nothing is
+   * simply empty: a closed mint's)
+   */
+  unreadTokenAccounts: number;
   /** true at LARGE_WALLET_TOKEN_ACCOUNTS or more token accounts (spam-heavy or service wallets) */
   isLargeWallet: boolean;
 }
@@ -134,26 +141,44 @@ export class SolanaRpcClient implements BalanceSource {
         this.call('getTokenAccountsByOwner', [owner, { programId }, { encoding: 'jsonParsed', commitment: this.commitment }], GetTokenAccountsByOwnerResultSchema, `token accounts of ${owner} (${program})`, options.signal),
       ),
     );
+    const add = (mint: string, program: TokenProgram, raw: bigint, decimals: number): void => {
+      const current = perMint.get(mint);
+      if (current) {
+        current.raw += raw;
+        current.accounts += 1;
+      } else {
+        perMint.set(mint, { mint, program, rawAmount: '', decimals, accounts: 1, raw });
+      }
+    };
+    /** the accounts sent unparsed with a non-zero amount, read from their bytes */
+    const unparsed: Array<{ mint: string; program: TokenProgram; raw: bigint }> = [];
+    const decimalsOf = new Map<string, number>();
     for (const [k, [program]] of PROGRAMS.entries()) {
       const result = results[k];
       tokenAccountCount += result.value.length;
       for (const entry of result.value) {
-        const info = entry.account.data.parsed.info;
-        const raw = BigInt(info.tokenAmount.amount);
-        if (raw === 0n) continue;
-        const current = perMint.get(info.mint);
-        if (current) {
-          current.raw += raw;
-          current.accounts += 1;
-        } else {
-          perMint.set(info.mint, { mint: info.mint, program, rawAmount: '', decimals: info.tokenAmount.decimals, accounts: 1, raw });
+        const data = entry.account.data;
+        if (typeof data === 'string' || Array.isArray(data)) {
+          const account = tokenAccountFromBytes(data);
+          if (account !== null && account.raw > 0n) unparsed.push({ ...account, program });
+          continue;
         }
+        const info = data.parsed.info;
+        decimalsOf.set(info.mint, info.tokenAmount.decimals);
+        const raw = BigInt(info.tokenAmount.amount);
+        if (raw !== 0n) add(info.mint, program, raw, info.tokenAmount.decimals);
       }
+    }
+    let unreadTokenAccounts = 0;
+    for (const u of unparsed) {
+      const decimals = decimalsOf.get(u.mint);
+      if (decimals === undefined) unreadTokenAccounts++;
+      else add(u.mint, u.program, u.raw, decimals);
     }
     const balances = [...perMint.values()]
       .sort((a, b) => (a.mint < b.mint ? -1 : a.mint > b.mint ? 1 : 0))
       .map(({ raw, ...rest }) => ({ ...rest, rawAmount: raw.toString() }));
-    return { owner, balances, tokenAccountCount, isLargeWallet: tokenAccountCount >= LARGE_WALLET_TOKEN_ACCOUNTS };
+    return { owner, balances, tokenAccountCount, unreadTokenAccounts, isLargeWallet: tokenAccountCount >= LARGE_WALLET_TOKEN_ACCOUNTS };
   }
 
   /** Signatures newest first (1..1000 per call), exclusive `before`/`until`. */
@@ -194,6 +219,24 @@ export class SolanaRpcClient implements BalanceSource {
   async close(): Promise<void> {
     await this.http.close();
   }
+}
+
+/**
+ * The mint and amount of an SPL Token / Token-2022 account from its bytes (base64; the legacy bare
+ * string is base58): mint at 0..32, owner at 32..64, amount (u64 little-endian) at 64..72. Null for
+ * another encoding or fewer than 72 bytes.
+ */
+function tokenAccountFromBytes(data: string | [string, string]): { mint: string; raw: bigint } | null {
+  let bytes: Buffer;
+  try {
+    if (typeof data === 'string') bytes = Buffer.from(bs58.decode(data));
+    else if (data[1] === 'base64') bytes = Buffer.from(data[0], 'base64');
+    else return null;
+  } catch {
+    return null;
+  }
+  if (bytes.length < 72) return null;
+  return { mint: bs58.encode(bytes.subarray(0, 32)), raw: bytes.readBigUInt64LE(64) };
 }
 
 function safeJson(text: string): unknown {

@@ -1,6 +1,7 @@
 // Every real payload in test/fixtures/real that one of our clients reads goes through that client,
 // served over HTTP exactly as stored; the simulator's answers must pass the same schemas.
 import { readFileSync, readdirSync } from 'node:fs';
+import bs58 from 'bs58';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -199,6 +200,33 @@ describe('SolanaRpcClient on real JSON-RPC payloads', () => {
     expect(holdings.tokenAccountCount).toBe(2);
     expect(holdings.balances.find((b) => b.mint.startsWith('2cHr7QS3'))).toMatchObject({ rawAmount: '420000000000000', decimals: 6, program: 'spl-token', accounts: 1 });
     expect(holdings.balances.find((b) => b.rawAmount === '1')).toMatchObject({ decimals: 1, program: 'spl-token-2022' });
+  });
+
+  it('reads a token account the RPC could not parse and sent in base64 (a closed Token-2022 mint\'s): empty, it is only counted; holding a mint a parsed account gives the decimals of, it adds to it; else it is counted unread', async () => {
+    const real = JSON.parse(fixture('rpc-getTokenAccountsByOwner-jsonParsed-solana-docs.json')) as { result: { value: Array<{ pubkey: string; account: Record<string, unknown> & { data: { parsed: { info: { mint: string } } } } }> } };
+    const parsed = real.result.value[0];
+    const mintOf = parsed.account.data.parsed.info.mint;
+    /** a 165-byte token account of `mint` holding `raw`, as the RPC's base64 fallback sends it */
+    const unparsed = (mint: string, raw: bigint) => {
+      const bytes = Buffer.alloc(165);
+      Buffer.from(bs58.decode(mint)).copy(bytes, 0);
+      Buffer.from(bs58.decode(owner)).copy(bytes, 32);
+      bytes.writeBigUInt64LE(raw, 64);
+      return { pubkey: '11111111111111111111111111111111', account: { ...parsed.account, data: [bytes.toString('base64'), 'base64'] } };
+    };
+    const CLOSED = 'C1osedMint111111111111111111111111111111111';
+    const value = [parsed, unparsed(CLOSED, 0n), unparsed(mintOf, 9n), unparsed(CLOSED, 5n)];
+    respond = (_m, _p, body) => {
+      const req = JSON.parse(body) as { id: number; params: Array<{ programId?: string }> };
+      const list = req.params[1].programId === SPL_TOKEN_PROGRAM_ID ? [] : value;
+      return { status: 200, text: JSON.stringify({ ...real, id: req.id, result: { ...real.result, value: list } }) };
+    };
+    const client = new SolanaRpcClient({ url: baseUrl, apiKey: 'k' });
+    const holdings = await client.getTokenBalances(owner);
+    await client.close();
+    expect(holdings.tokenAccountCount).toBe(4);
+    expect(holdings.unreadTokenAccounts).toBe(1);
+    expect(holdings.balances).toEqual([{ mint: mintOf, program: 'spl-token-2022', rawAmount: String(1n + 9n), decimals: 1, accounts: 2 }]);
   });
 
   it.each(['rpc-getSignaturesForAddress-helius-docs.json', 'rpc-getSignaturesForAddress-solana-docs.json'])('reads getSignaturesForAddress from %s', async (file) => {
