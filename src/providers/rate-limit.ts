@@ -185,38 +185,44 @@ const MARGIN_MEMORY_MS = 24 * 3600 * 1000;
 
 // KEYS[1] the next free slot (its "theoretical arrival time"), KEYS[2] the learnt margin and when it
 // was last raised (a hash; an adaptive budget's only). ARGV: perMs, requests, burst, the margin to
-// use when none is learnt, then (adaptive) minMs, the decay factor per request, what to add to the
-// margin first (the caller gave a slot up; else 0) and maxMs. Returns the wait, the margin this
-// slot was spaced by, and when the script ran (Redis TIME, ms with its microseconds).
+// use when none is learnt, the longest wait the caller takes, then (adaptive) minMs, the decay
+// factor per request, what to add to the margin first (the caller gave a slot up; else 0) and
+// maxMs. Returns the wait, the margin this slot was spaced by, and when the script ran (Redis TIME,
+// ms with its microseconds). A wait beyond the longest is returned without taking the slot: a
+// caller that gives up must not push every later caller's slot back (under a backlog, each refusal
+// would lengthen it, and no request would go out until the load stopped).
 const RESERVE_SCRIPT = `
 local perMs = tonumber(ARGV[1])
 local requests = tonumber(ARGV[2])
 local burst = tonumber(ARGV[3])
 local margin = tonumber(ARGV[4])
-local adaptive = ARGV[5] ~= nil
+local maxWait = tonumber(ARGV[5])
+local adaptive = ARGV[6] ~= nil
 if adaptive then
   local learnt = redis.call('HGET', KEYS[2], 'margin')
   if learnt then margin = tonumber(learnt) end
   -- the caller gave its last slot up (it woke too late): the margin widens first
-  if tonumber(ARGV[7]) > 0 then margin = math.min(tonumber(ARGV[8]), margin + tonumber(ARGV[7])) end
+  if tonumber(ARGV[8]) > 0 then margin = math.min(tonumber(ARGV[9]), margin + tonumber(ARGV[8])) end
 end
 local interval = (perMs + margin) / requests
 local t = redis.call('TIME')
+local ranAt = tostring(tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000)
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 if tat < now then tat = now end
 local start = tat - (burst - 1) * interval
 if start < now then start = now end
+if start - now > maxWait then return {tostring(start - now), tostring(margin), ranAt} end
 local newTat = tat + interval
 redis.call('SET', KEYS[1], tostring(newTat), 'PX', math.ceil(newTat - now + interval))
 if adaptive then
-  local minMs = tonumber(ARGV[5])
+  local minMs = tonumber(ARGV[6])
   local decayed = minMs
-  if margin > minMs then decayed = minMs + (margin - minMs) * tonumber(ARGV[6]) end
+  if margin > minMs then decayed = minMs + (margin - minMs) * tonumber(ARGV[7]) end
   redis.call('HSET', KEYS[2], 'margin', tostring(decayed))
   redis.call('PEXPIRE', KEYS[2], ${MARGIN_MEMORY_MS})
 end
-return {tostring(start - now), tostring(margin), tostring(tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000)}
+return {tostring(start - now), tostring(margin), ranAt}
 `;
 
 // KEYS[2] as above. ARGV: perMs, the margin when none is learnt, minMs, maxMs. Raises the margin
@@ -284,9 +290,9 @@ export class RedisRateBudget implements RateBudget {
     this.keys = [options.key, `${options.key}:margin`];
   }
   /** the reservation's arguments: the margin is learnt (four more; `missed`: the last slot was given up) or fixed */
-  private reserveArgs(missed: boolean): Array<string | number> {
+  private reserveArgs(missed: boolean, maxWait: number): Array<string | number> {
     const { spec } = this.options;
-    const base = [spec.perMs, spec.requests, this.burst, spec.marginMs ?? 0];
+    const base = [spec.perMs, spec.requests, this.burst, spec.marginMs ?? 0, maxWait];
     const a = spec.adaptive;
     return a ? [...base, a.minMs, Math.pow(2, -1 / a.halfLifeRequests), missed ? (a.missRaiseMs ?? 0) : 0, a.maxMs] : base;
   }
@@ -297,7 +303,7 @@ export class RedisRateBudget implements RateBudget {
       const askedAt = performance.now();
       // (a command written at once: one queued while the client connects says nothing of the clock)
       const connected = this.options.redis.status === 'ready';
-      const [wait, margin, ranAt] = await runScript<[string, string, string]>(this.options.redis, RESERVE_COMMAND, this.keys, this.reserveArgs(reservation > 1));
+      const [wait, margin, ranAt] = await runScript<[string, string, string]>(this.options.redis, RESERVE_COMMAND, this.keys, this.reserveArgs(reservation > 1, maxWait));
       const answeredAt = performance.now();
       const redisRanAt = Number(ranAt);
       if (connected) this.learnClock(askedAt, answeredAt, redisRanAt);

@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { InMemoryRateBudget, RedisRateBudget, SolanaRpcClient, learningMargin, perSecond, type RateBudget } from '../../../src/providers';
+import { InMemoryRateBudget, RateBudgetExceededError, RedisRateBudget, SolanaRpcClient, learningMargin, perSecond, type RateBudget } from '../../../src/providers';
 import { peakPerWindow, startSimulator, type SimulatorHandle } from '../../../src/simulator';
 import { testEnv } from '../../harness/env';
 import { addr, swaps, worldWith } from '../../unit/providers/worlds';
@@ -124,6 +124,28 @@ describe('the shared Redis request budget', () => {
       expect(seen).toEqual(['eval', 'evalsha', 'evalsha', 'evalsha', 'eval']);
     } finally {
       await client.quit();
+    }
+  });
+
+  it('takes no slot for a caller it refuses (the wait beyond its longest): refusals under a backlog do not push the next slot back', async () => {
+    const env = testEnv();
+    const key = `${env.redisKeyPrefix}budget:refusals:${Date.now()}`;
+    const redis = new Redis(env.redisUrl);
+    try {
+      // 1 a second: a backlog of 3 slots (the next free one 3 s away), and a caller that waits at most 1.5 s
+      const patient = new RedisRateBudget({ redis, key, spec: perSecond(1, 0) });
+      const hasty = new RedisRateBudget({ redis, key, spec: perSecond(1, 0), maxWaitMs: 1500 });
+      await patient.acquire();
+      const backlog = [patient.acquire(), patient.acquire(), patient.acquire()];
+      // (their reservations are written on this connection before the read: they ran first)
+      const nextSlotAt = async () => Number(await redis.get(key));
+      const before = await nextSlotAt();
+      expect(before - Date.now()).toBeGreaterThan(2000);
+      for (let i = 0; i < 20; i++) await expect(hasty.acquire()).rejects.toThrow(RateBudgetExceededError);
+      expect(await nextSlotAt()).toBe(before);
+      await Promise.all(backlog);
+    } finally {
+      await redis.quit();
     }
   });
 
