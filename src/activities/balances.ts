@@ -8,7 +8,7 @@ import { withLivenessHeartbeat } from './heartbeat';
 import { randomUUID } from 'node:crypto';
 import { Context, CancelledFailure, log } from '@temporalio/activity';
 import { saveBalances, type StoredBalances } from '../store/wallet-balances';
-import { InvalidAddressError, ProviderError } from '../providers/errors';
+import { InvalidAddressError, InvalidRequestError, ProviderError } from '../providers/errors';
 import { isPublicKey } from '../providers/address';
 import { describeFailure } from '../errors';
 import type { ActivityDeps } from './deps';
@@ -206,7 +206,11 @@ export function createBalanceActivities(deps: ActivityDeps) {
       waiting = others;
       if (waiting.length > 0) {
         if (Date.now() > deadline) {
-          for (const w of waiting) fail(w, new BalanceLockTimeoutError(`balances of ${w}: another fetch held the lock for over ${LOCK_TTL_MS / 1000}s`));
+          // the other fetches have most likely filled the cache meanwhile (this batch's own fetch may
+          // have run past the deadline): only a wallet still missing there has waited in vain
+          const late = await readCaches(waiting);
+          for (const w of late.keys()) done.set(w, { wallet: w, balances: 'cached' });
+          for (const w of waiting.filter((x) => !late.has(x))) fail(w, new BalanceLockTimeoutError(`balances of ${w}: another fetch held the lock for over ${LOCK_TTL_MS / 1000}s`));
           break;
         }
         await ctx.sleep(WAIT_STEP_MS);
@@ -247,7 +251,9 @@ export function createBalanceActivities(deps: ActivityDeps) {
     try {
       sol = await withQuickRetries(() => rpc.getSolBalances(wallets, { signal }), signal);
     } catch (err) {
-      if (!(err instanceof ProviderError) || err.retryable || wallets.length === 1) {
+      // a quota spent, a key refused or an answer that does not read: asking per wallet would only
+      // repeat it a hundred times
+      if (!(err instanceof InvalidRequestError) || wallets.length === 1) {
         for (const w of wallets) fail(w, err);
         return;
       }

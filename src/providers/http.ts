@@ -199,6 +199,8 @@ export class ProviderHttp {
       return new InvalidApiKeyError(`API key rejected (${described}); check the configured key`, details);
     }
     if (res.status >= 500) return new ProviderUnavailableError(described, details, 'http-5xx');
+    // a proxy's or gateway's "request timeout" / "too early" says nothing of the request itself
+    if (res.status === 408 || res.status === 425) return new ProviderUnavailableError(described, details, 'timeout');
     return new InvalidRequestError(described, details);
   }
 

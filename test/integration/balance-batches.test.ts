@@ -47,6 +47,15 @@ describe('fetchBalanceBatch', () => {
     for (const w of wallets) expect(stored.get(w)?.solLamports).toBe(String(opened.sim.world.lamports(w) ?? 0n));
   });
 
+  it('with the quota spent, fails its wallets on the one getMultipleAccounts call, without asking again per wallet', async () => {
+    await opened.stack.redis.del(...wallets.map((w) => `balance:${w}`));
+    opened.sim.reset();
+    opened.sim.configure({ rateLimits: { quotaExhausted: true } });
+    const result = await runBatch(wallets);
+    for (const w of wallets) expect(result.wallets.find((o) => o.wallet === w)).toMatchObject({ balances: 'failed', error: expect.stringMatching(/^QuotaExhaustedError: /) });
+    expect(opened.sim.requestLog.filter((r) => r.endpoint === 'rpc:getMultipleAccounts')).toHaveLength(1);
+  });
+
   it('serves a second batch of the same wallets from the cache without any request', async () => {
     await runBatch(wallets);
     opened.sim.reset();

@@ -189,6 +189,15 @@ describe('classification rules that the simulator does not produce', () => {
     expect(err).toBeInstanceOf(ProviderRateLimitedError);
   });
 
+  it("treats a proxy's 408 (request timeout) and 425 (too early) as retryable unavailability, not a bad request", () => {
+    for (const status of [408, 425]) {
+      const err = http.httpError({ status, text: 'Request Timeout' }, 'op');
+      expect(err).toBeInstanceOf(ProviderUnavailableError);
+      expect(err.retryable).toBe(true);
+    }
+    expect(http.httpError({ status: 404, text: 'not found' }, 'op').retryable).toBe(false);
+  });
+
   it('reads the message from {"error": "string"} bodies (Helius REST 500)', () => {
     const err = http.httpError({ status: 500, text: '{"error":"Internal Server Error"}' }, 'op');
     expect(err).toBeInstanceOf(ProviderUnavailableError);
