@@ -78,52 +78,64 @@ export function sessionSummary(timestamps: readonly number[]): SessionSummary {
 /**
  * Active periods: UTC hourly trade counts, smoothed over 3 hours, hours at or above the 75th
  * percentile of non-zero smoothed values form runs; runs shorter than 2 h or holding under 5 % of
- * trades are dropped; runs one hour apart or less are merged.
+ * trades are dropped; runs one hour apart or less are merged. The day is a circle (engine 2.12.0):
+ * hour 23 neighbours hour 0 in the smoothing, the runs and the merging, so a period across midnight
+ * UTC (22:00 to 01:00, an analyst's evening in Asia) is one period, ending at a smaller hour than it
+ * starts.
  */
 export function activePeriods(timestamps: readonly number[]): { periods: ActivePeriod[]; focusPercent: number } {
   if (timestamps.length === 0) return { periods: [], focusPercent: 0 };
   const counts = new Array<number>(24).fill(0);
   for (const t of timestamps) counts[hourOfDay(t)]++;
-  const smoothed = counts.map((_, h) => {
-    let sum = 0;
-    let n = 0;
-    for (let k = h - 1; k <= h + 1; k++) {
-      if (k < 0 || k > 23) continue;
-      sum += counts[k];
-      n++;
-    }
-    return sum / n;
-  });
+  const at = (h: number): number => counts[((h % 24) + 24) % 24];
+  const smoothed = counts.map((_, h) => (at(h - 1) + at(h) + at(h + 1)) / 3);
   const threshold = percentile(
     smoothed.filter((v) => v > 0),
     75,
   )!;
+  const active = (h: number): boolean => smoothed[h % 24] >= threshold && smoothed[h % 24] > 0;
+  /** runs as [first hour, length]: scanned from an inactive hour so that none is cut at midnight */
   const runs: Array<[number, number]> = [];
-  for (let h = 0; h < 24; h++) {
-    if (smoothed[h] < threshold || smoothed[h] === 0) continue;
-    const last = runs[runs.length - 1];
-    if (last && last[1] === h - 1) last[1] = h;
-    else runs.push([h, h]);
+  const from = smoothed.findIndex((_, h) => !active(h));
+  if (from === -1) runs.push([0, 24]);
+  else {
+    for (let i = 1; i <= 24; i++) {
+      const h = (from + i) % 24;
+      if (!active(h)) continue;
+      const last = runs[runs.length - 1];
+      if (last && (last[0] + last[1]) % 24 === h) last[1]++;
+      else runs.push([h, 1]);
+    }
   }
   const total = timestamps.length;
-  const tradesIn = (run: [number, number]): number => {
+  const tradesIn = ([first, length]: [number, number]): number => {
     let n = 0;
-    for (let h = run[0]; h <= run[1]; h++) n += counts[h];
+    for (let i = 0; i < length; i++) n += at(first + i);
     return n;
   };
-  const kept = runs.filter((r) => r[1] - r[0] + 1 >= 2 && tradesIn(r) / total >= 0.05);
+  const kept = runs.filter((r) => r[1] >= 2 && tradesIn(r) / total >= 0.05);
+  /** hours between the end of `a` and the start of `b`, going forward round the day */
+  const gap = (a: [number, number], b: [number, number]): number => (((b[0] - (a[0] + a[1] - 1)) % 24) + 24) % 24;
   const merged: Array<[number, number]> = [];
   for (const r of kept) {
     const last = merged[merged.length - 1];
-    if (last && r[0] - last[1] <= 2) last[1] = r[1];
+    if (last && gap(last, r) <= 2) last[1] = last[1] + gap(last, r) - 1 + r[1];
     else merged.push([r[0], r[1]]);
   }
+  // the last run and the first meet across the scan's start
+  if (merged.length > 1 && gap(merged[merged.length - 1], merged[0]) <= 2) {
+    const last = merged.pop()!;
+    const first = merged[0];
+    merged[0] = [last[0], Math.min(24, last[1] + gap(last, first) - 1 + first[1])];
+  }
   let inside = 0;
-  const periods = merged.map((r) => {
-    const n = tradesIn(r);
-    inside += n;
-    return { startHourUtc: r[0], endHourUtc: r[1], tradeShare: n / total };
-  });
+  const periods = merged
+    .map((r) => {
+      const n = tradesIn(r);
+      inside += n;
+      return { startHourUtc: r[0], endHourUtc: (r[0] + r[1] - 1) % 24, tradeShare: n / total };
+    })
+    .sort((x, y) => x.startHourUtc - y.startHourUtc);
   return { periods, focusPercent: (inside / total) * 100 };
 }
 

@@ -144,4 +144,33 @@ describe('activity helpers', () => {
     expect(periods).toEqual([{ startHourUtc: 10, endHourUtc: 11, tradeShare: 20 / 21 }]);
     expect(focusPercent).toBeCloseTo((20 / 21) * 100, 12);
   });
+
+  it('active periods: the day is a circle, so trades from 22:00 to 02:00 UTC are one period across midnight, as focused as the same hours at noon', () => {
+    const at = (hours: number[]) => hours.flatMap((h) => Array.from({ length: 10 }, (_, i) => ((h + 24) % 24) * H + i * 300));
+    const night = activePeriods(at([22, 23, 0, 1]));
+    const noon = activePeriods(at([10, 11, 12, 13]));
+    // smoothed, the middle two hours are the peak (the 75th percentile of the smoothed counts)
+    expect(noon.periods).toEqual([{ startHourUtc: 11, endHourUtc: 12, tradeShare: 0.5 }]);
+    expect(night.periods).toEqual([{ startHourUtc: 23, endHourUtc: 0, tradeShare: 0.5 }]);
+    expect(night.focusPercent).toBe(noon.focusPercent);
+    // five busy hours across midnight, one of them quiet: one period
+    const split = activePeriods(at([21, 22, 0, 1]));
+    expect(split.periods).toEqual([{ startHourUtc: 21, endHourUtc: 1, tradeShare: 1 }]);
+  });
+
+  it('active periods: shifting every trade by whole hours shifts the periods round the day and keeps the focus', () => {
+    let seed = 7;
+    const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const key = (p: { startHourUtc: number; endHourUtc: number; tradeShare: number }, shift: number) => `${(p.startHourUtc + shift) % 24}-${(p.endHourUtc + shift) % 24}:${p.tradeShare.toFixed(12)}`;
+    for (let round = 0; round < 200; round++) {
+      const hours = Array.from({ length: 2 + Math.floor(rnd() * 5) }, () => Math.floor(rnd() * 24));
+      const ts = Array.from({ length: 20 + Math.floor(rnd() * 60) }, () => hours[Math.floor(rnd() * hours.length)] * H + Math.floor(rnd() * H));
+      const base = activePeriods(ts);
+      for (const shift of [1, 5, 13, 23]) {
+        const moved = activePeriods(ts.map((t) => t + shift * H));
+        expect(moved.focusPercent).toBeCloseTo(base.focusPercent, 9);
+        expect(moved.periods.map((p) => key(p, 0)).sort()).toEqual(base.periods.map((p) => key(p, shift)).sort());
+      }
+    }
+  });
 });

@@ -63,7 +63,7 @@ export type DataQualityTier = 'HIGH' | 'MEDIUM' | 'LOW' | 'INSUFFICIENT';
 export interface ActivePeriod {
   /** first UTC hour of the period (0–23) */
   startHourUtc: number;
-  /** last UTC hour, inclusive */
+  /** last UTC hour, inclusive; smaller than `startHourUtc` for a period across midnight UTC */
   endHourUtc: number;
   /** share of trades inside the period (0–1) */
   tradeShare: number;

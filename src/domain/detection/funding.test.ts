@@ -93,6 +93,17 @@ describe('fundingForPair', () => {
     expect(back.evidence[0]).toMatchObject({ kind: 'direct', from: 'A', to: 'B' });
   });
 
+  it('links a direct transfer only one of the two kept (the sender traded in that transaction), whichever wallet is listed first, once', () => {
+    const [out, inn] = solPayment('A', 'B', '5', T0);
+    const expected = [{ kind: 'direct', from: 'A', to: 'B', transfer: { asset: 'SOL', amount: '5', signature: inn.signature, slot: T0, timestamp: T0 }, strength: 0.9 }];
+    // A's history has no transfer there (its transfers in a transaction it traded in are the trade's)
+    expect(fundingForPair(profile('A', []), profile('B', [inn]), stats([])).evidence).toEqual(expected);
+    expect(fundingForPair(profile('B', [inn]), profile('A', []), stats([])).evidence).toEqual(expected);
+    expect(fundingLinks([profile('A', []), profile('B', [inn])], stats([]))).toMatchObject([{ a: 'A', b: 'B', evidence: expected }]);
+    // both kept it: listed once
+    expect(fundingForPair(profile('A', [out]), profile('B', [inn]), stats([])).evidence).toHaveLength(1);
+  });
+
   it('links a common sweep destination and a common top-up source, weaker than a first funder', () => {
     const a = profile('A', [solTransfer('A', 'BANK', 'in', '1', T0), solTransfer('A', 'TOPUP', 'in', '1', T0 + 500), solTransfer('A', 'SWEEP', 'out', '9', T0 + 9000)]);
     const b = profile('B', [solTransfer('B', 'OTHERBANK', 'in', '1.5', T0), solTransfer('B', 'TOPUP', 'in', '1', T0 + 600), solTransfer('B', 'SWEEP', 'out', '7', T0 + 9100)]);
@@ -160,14 +171,16 @@ describe('fundingForPair with the database size', () => {
 });
 
 describe('decisiveDegreeLimit', () => {
-  it('is the first degree that weighs under the minimum, for the defaults and other options', () => {
-    expect(decisiveDegreeLimit()).toBe(395);
-    for (const opts of [{}, { halfWeightDegree: 4, minCounterpartyWeight: 0.1 }, { halfWeightDegree: 8, minCounterpartyWeight: 0.03 }, { halfWeightDegree: 20, minCounterpartyWeight: 0.5 }]) {
+  it('is the first degree that weighs under the minimum and is past the sprayer test (more wallets than a dedicated wallet has transactions), for the defaults and other options', () => {
+    expect(decisiveDegreeLimit()).toBe(FUNDING_DEFAULTS.dedicatedMaxTransactions + 1);
+    for (const opts of [{}, { halfWeightDegree: 4, minCounterpartyWeight: 0.1 }, { halfWeightDegree: 8, minCounterpartyWeight: 0.03 }, { halfWeightDegree: 20, minCounterpartyWeight: 0.5 }, { halfWeightDegree: 8, minCounterpartyWeight: 0.001 }]) {
       const limit = decisiveDegreeLimit(opts);
       const [half, min] = [opts.halfWeightDegree ?? 8, opts.minCounterpartyWeight ?? 0.02];
       expect(counterpartyWeight(limit, half)).toBeLessThan(min);
-      if (limit > 2) expect(counterpartyWeight(limit - 1, half)).toBeGreaterThanOrEqual(min);
+      expect(limit).toBeGreaterThan(FUNDING_DEFAULTS.dedicatedMaxTransactions);
+      if (limit > FUNDING_DEFAULTS.dedicatedMaxTransactions + 1) expect(counterpartyWeight(limit - 1, half)).toBeGreaterThanOrEqual(min);
     }
+    expect(decisiveDegreeLimit({ halfWeightDegree: 8, minCounterpartyWeight: 0.001 })).toBeGreaterThan(7000);
     expect(decisiveDegreeLimit({ minCounterpartyWeight: 0 })).toBe(Infinity);
   });
 
@@ -189,9 +202,11 @@ describe('decisiveDegreeLimit', () => {
       const degrees = new Map<string, number>([...hubs, ...wallets].map((c) => [c, Math.floor(rnd() < 0.5 ? 2 + rnd() * (limit - 2) : limit + rnd() * 50_000)]));
       const clipped = new Map([...degrees].map(([c, n]) => [c, wallets.includes(c) ? n : Math.min(n, limit)]));
       const profiles = wallets.map((w) => fundingProfile(w, transfers));
-      for (const totalWallets of [undefined, 60_000]) {
-        const exact = fundingLinks(profiles, { walletsPerCounterparty: degrees, totalWallets });
-        expect(fundingLinks(profiles, { walletsPerCounterparty: clipped, totalWallets })).toEqual(exact);
+      // what the chain says of the hubs: short whole histories (dedicated wallets, or sprayers that paid more wallets than that)
+      const activity = new Map<string, CounterpartyActivity>(hubs.map((c) => [c, { transactions: 2 + Math.floor(rnd() * (FUNDING_DEFAULTS.dedicatedMaxTransactions - 1)), complete: true, oldestTime: T0 - 86_400, newestTime: T0 }]));
+      for (const [totalWallets, withActivity] of [[undefined, undefined], [60_000, undefined], [undefined, activity]] as const) {
+        const exact = fundingLinks(profiles, { walletsPerCounterparty: degrees, totalWallets, activity: withActivity });
+        expect(fundingLinks(profiles, { walletsPerCounterparty: clipped, totalWallets, activity: withActivity })).toEqual(exact);
         if (round === 0 && totalWallets === undefined) expect(exact.length).toBeGreaterThan(0);
       }
     }
@@ -236,6 +251,17 @@ describe('counterparty activity on chain', () => {
     expect(counterpartyLinkWeight('F', withActivity(longHistory), KNOWN_ADDRESSES, 8)).toBe(byDegree);
     // a known exchange stays 0 whatever its activity says
     expect(counterpartyLinkWeight(BINANCE, { walletsPerCounterparty: new Map(), activity: new Map([[BINANCE, shortHistory]]) }, KNOWN_ADDRESSES, 8)).toBe(0);
+  });
+
+  it('weighs a dedicated wallet\'s common SOL at 1 even when a token it sent both is closer in time', () => {
+    const stats: CounterpartyStats = { walletsPerCounterparty: new Map([['F', 20]]), totalWallets: 60, activity: new Map([['F', shortHistory]]) };
+    const token = (w: string, t: number) => ({ ...solTransfer(w, 'F', 'in', '1', t), asset: 'GIFTTOKEN', rawAmount: '1000', amount: '1000', decimals: 0 });
+    const a = profile('A', [solTransfer('A', 'BANK1', 'in', '5', T0), solTransfer('A', 'F', 'in', '1', T0 + 86_400), token('A', T0 + 7 * 86_400)]);
+    const b = profile('B', [solTransfer('B', 'BANK2', 'in', '5', T0), solTransfer('B', 'F', 'in', '1', T0 + 2 * 86_400), token('B', T0 + 7 * 86_400 + 60)]);
+    const r = fundingForPair(a, b, stats);
+    const source = r.evidence.find((e) => e.kind === 'common-source');
+    expect(source).toMatchObject({ counterparty: 'F', counterpartyWeight: 1, a: { asset: 'SOL', timestamp: T0 + 86_400 }, b: { asset: 'SOL', timestamp: T0 + 2 * 86_400 } });
+    expect(source?.strength).toBeCloseTo(FUNDING_DEFAULTS.commonCounterpartyStrength * (FUNDING_DEFAULTS.timingFloor + (1 - FUNDING_DEFAULTS.timingFloor) * 0.5), 12);
   });
 
   it('takes exactly the same first funding from one unlisted sender the chain shows is busy as a withdrawal page, not a gas drop', () => {

@@ -257,13 +257,14 @@ export type SameAmountFacts = Pick<WalletTransfer, 'rawAmount' | 'timestamp' | '
 const comparableAmount = (f: Pick<WalletTransfer, 'rawAmount'>): boolean => BigInt(f.rawAmount) >= BigInt(FUNDING_DEFAULTS.sameAmountMinLamports);
 
 /**
- * The degree from which a counterparty weighs less than `minCounterpartyWeight` whatever the
- * database's size (its weight is `counterpartyWeight` of its degree times a share weight of at most
- * 1), and so is ignored as a common funder, source or destination: 395 with the defaults. Every
- * degree from it on gives the same links and evidence as the exact one, so a store may stop counting
- * a counterparty's wallets there (an exchange's hot wallet has transferred with a large part of any
- * database). Not for the group's own wallets: a direct transfer between two of them weighs by their
- * degrees whatever they are.
+ * The degree from which a counterparty's degree no longer changes a link: it weighs less than
+ * `minCounterpartyWeight` whatever the database's size (its weight is `counterpartyWeight` of its
+ * degree times a share weight of at most 1), 395 with the defaults, and it is past the test that
+ * tells a dedicated wallet from a sprayer (more wallets than its at most `dedicatedMaxTransactions`
+ * transactions: `dedicatedWallet`), so 501 with the defaults. Every degree from it on gives the
+ * same links and evidence as the exact one, so a store may stop counting a counterparty's wallets
+ * there (an exchange's hot wallet has transferred with a large part of any database). Not for the
+ * group's own wallets: a direct transfer between two of them weighs by their degrees whatever they are.
  */
 export function decisiveDegreeLimit(opts: Pick<FundingOptions, 'halfWeightDegree' | 'minCounterpartyWeight'> = {}): number {
   const half = opts.halfWeightDegree ?? FUNDING_DEFAULTS.halfWeightDegree;
@@ -272,7 +273,7 @@ export function decisiveDegreeLimit(opts: Pick<FundingOptions, 'halfWeightDegree
   // h / (h + n − 2) < min from n > h / min − h + 2: start just below and step to the first that is
   let n = Math.max(2, Math.floor(half / min - half + 2) - 1);
   while (counterpartyWeight(n, half) >= min) n++;
-  return n;
+  return Math.max(n, FUNDING_DEFAULTS.dedicatedMaxTransactions + 1);
 }
 
 /** One transfer as cited in evidence. */
@@ -970,10 +971,18 @@ export function fundingForPair(
 
   const direct = FUNDING_DEFAULTS.directStrength * Math.sqrt(Math.min(ownWeight(a.wallet), ownWeight(b.wallet)));
   if (direct > 0) {
-    for (const t of a.byCounterparty.get(b.wallet) ?? []) {
-      if (feeTransfer(t)) continue;
-      const [from, to] = t.direction === 'out' ? [a.wallet, b.wallet] : [b.wallet, a.wallet];
-      evidence.push({ kind: 'direct', from, to, transfer: ref(t), strength: direct });
+    // read from both wallets' transfers: one side may lack a transfer the other has (a wallet that
+    // traded in the transaction keeps none of its transfers there; a partial history), once each
+    const seen = new Set<string>();
+    for (const [self, other] of [[a, b], [b, a]] as const) {
+      for (const t of self.byCounterparty.get(other.wallet) ?? []) {
+        if (feeTransfer(t)) continue;
+        const [from, to] = t.direction === 'out' ? [self.wallet, other.wallet] : [other.wallet, self.wallet];
+        const key = `${t.signature}\u0000${t.asset}\u0000${from}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        evidence.push({ kind: 'direct', from, to, transfer: ref(t), strength: direct });
+      }
     }
     // one paid the other's fees: both signed those transactions
     for (const [payer, wallet] of [[a, b], [b, a]] as const) {
@@ -1061,28 +1070,35 @@ export function fundingForPair(
     if (fees !== null) evidence.push(fees);
     if (c === firstFunder || between.has(c)) continue;
     for (const direction of ['in', 'out'] as const) {
-      const closest = closestPair(listA, listB, direction);
-      if (closest === null) continue;
-      const [ta, tb] = closest;
-      // a dedicated wallet weighs 1 for SOL only: tokens are what spam sends to many wallets
-      const sol = ta.asset === SOL_ASSET && tb.asset === SOL_ASSET;
-      const w = weight(c, sol);
-      if (w < minWeight) continue;
-      const apart = Math.abs(ta.timestamp - tb.timestamp);
-      const dedicated = sol && dedicatedWallet(stats.activity?.get(c), degree(c));
-      // both sent SOL to one exchange account's deposit address: time matters as little as upstream
-      const exchange = direction === 'out' && sol ? depositExchange(c, stats, known) : null;
-      if (exchange !== null) {
-        // weighed by the wallets of the database that sent to it: a deposit address many paid (a
-        // merchant's, an OTC desk's) says less of any two of them
-        const wd = ownWeight(c);
-        const timing = timingFactor(apart, FUNDING_DEFAULTS.upstreamTimingFloor, FUNDING_DEFAULTS.upstreamHalfLifeSeconds);
-        if (wd >= minWeight) evidence.push(common('common-destination', c, degree(c), wd, stats.activity?.get(c), dedicated, ta, tb, FUNDING_DEFAULTS.depositStrength * wd * timing, exchange));
-        continue;
+      /** the evidence of c from two of its transfers, one with each wallet */
+      const fromPair = ([ta, tb]: [WalletTransfer, WalletTransfer]): FundingEvidence | null => {
+        // a dedicated wallet weighs 1 for SOL only: tokens are what spam sends to many wallets
+        const sol = ta.asset === SOL_ASSET && tb.asset === SOL_ASSET;
+        const w = weight(c, sol);
+        if (w < minWeight) return null;
+        const apart = Math.abs(ta.timestamp - tb.timestamp);
+        const dedicated = sol && dedicatedWallet(stats.activity?.get(c), degree(c));
+        // both sent SOL to one exchange account's deposit address: time matters as little as upstream
+        const exchange = direction === 'out' && sol ? depositExchange(c, stats, known) : null;
+        if (exchange !== null) {
+          // weighed by the wallets of the database that sent to it: a deposit address many paid (a
+          // merchant's, an OTC desk's) says less of any two of them
+          const wd = ownWeight(c);
+          const timing = timingFactor(apart, FUNDING_DEFAULTS.upstreamTimingFloor, FUNDING_DEFAULTS.upstreamHalfLifeSeconds);
+          return wd >= minWeight ? common('common-destination', c, degree(c), wd, stats.activity?.get(c), dedicated, ta, tb, FUNDING_DEFAULTS.depositStrength * wd * timing, exchange) : null;
+        }
+        const timing = timingFactor(apart, floor, FUNDING_DEFAULTS.commonTransferHalfLifeSeconds);
+        const kind = direction === 'in' ? 'common-source' : 'common-destination';
+        return common(kind, c, degree(c), w, stats.activity?.get(c), dedicated, ta, tb, FUNDING_DEFAULTS.commonCounterpartyStrength * w * timing);
+      };
+      // the closest two transfers of any asset, and the closest two of SOL (which a dedicated wallet
+      // weighs 1 for): a token c sent both minutes apart does not hide the SOL it sent both (engine 2.12.0)
+      let best: FundingEvidence | null = null;
+      for (const closest of [closestPair(listA, listB, direction), closestPair(listA, listB, direction, SOL_ASSET)]) {
+        const e = closest === null ? null : fromPair(closest);
+        if (e !== null && (best === null || e.strength > best.strength)) best = e;
       }
-      const timing = timingFactor(apart, floor, FUNDING_DEFAULTS.commonTransferHalfLifeSeconds);
-      const kind = direction === 'in' ? 'common-source' : 'common-destination';
-      evidence.push(common(kind, c, degree(c), w, stats.activity?.get(c), dedicated, ta, tb, FUNDING_DEFAULTS.commonCounterpartyStrength * w * timing));
+      if (best !== null) evidence.push(best);
     }
   }
 
@@ -1365,11 +1381,10 @@ function closestPair(
   listA: readonly WalletTransfer[],
   listB: readonly WalletTransfer[],
   direction: 'in' | 'out',
+  asset?: string,
 ): [WalletTransfer, WalletTransfer] | null {
-  return closestOf(
-    listA.filter((t) => t.direction === direction && fundingTransfer(t)),
-    listB.filter((t) => t.direction === direction && fundingTransfer(t)),
-  );
+  const keep = (t: WalletTransfer): boolean => t.direction === direction && fundingTransfer(t) && (asset === undefined || t.asset === asset);
+  return closestOf(listA.filter(keep), listB.filter(keep));
 }
 
 /** The two transfers of two time-ordered lists closest in time. */

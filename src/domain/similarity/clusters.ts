@@ -3,7 +3,7 @@
 // its confidence and the evidence that binds it.
 import { CLUSTER_DEFAULTS, clusterPairs, type ClusterOptions } from '../detection/cluster';
 import { relatedness, type SignalName } from '../detection/combine';
-import { KNOWN_ADDRESSES, commonDownstreamCollectors, commonUpstreamFunders, feeTransfer, fundingTransfer, type FundingProfile, type GroupFunding } from '../detection/funding';
+import { FUNDING_DEFAULTS, KNOWN_ADDRESSES, commonDownstreamCollectors, commonUpstreamFunders, counterpartyLinkWeight, feeTransfer, fundingTransfer, type FundingProfile, type GroupFunding } from '../detection/funding';
 import { evidenceSummary } from './evidence';
 import { pairIndex } from './signals';
 import type { ClusterEvidence, CommonCounterpartyKind, ScoreName, SimilarityCluster, SimilarityPair } from './types';
@@ -128,7 +128,9 @@ function scoreAt(column: Float64Array, k: number): number | null {
 }
 
 /**
- * Counterparties (not members, not known exchanges or bridges, not `services`) that were the first
+ * Counterparties (not members, not known exchanges or bridges, not `services`, and, with the
+ * group's stats, not weighing under `minCounterpartyWeight` where the pairs' evidence would ignore
+ * them: a spam airdropper known to thousands of wallets; engine 2.12.0) that were the first
  * funder of, sent to, received from, or paid the fees of (engine 2.8.0) two or more members, or
  * where two or more members' funding chains meet above a first funder and that weigh there as the
  * engine weighs them (`commonUpstreamFunders`: not unread, not a service); most members first.
@@ -142,6 +144,8 @@ function commonCounterparties(
   const counts = new Map<string, { counterparty: string; kind: CommonCounterpartyKind; memberCount: number }>();
   const add = (counterparty: string, kind: CommonCounterpartyKind): void => {
     if (members.has(counterparty) || KNOWN_ADDRESSES.has(counterparty) || services.has(counterparty)) return;
+    // the largest weight the pairs' evidence can give it (SOL): under the minimum, no pair cites it
+    if (group !== undefined && counterpartyLinkWeight(counterparty, group.scored, KNOWN_ADDRESSES, FUNDING_DEFAULTS.halfWeightDegree) < FUNDING_DEFAULTS.minCounterpartyWeight) return;
     const id = `${kind}\u0000${counterparty}`;
     const c = counts.get(id);
     if (c) c.memberCount++;

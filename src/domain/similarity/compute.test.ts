@@ -246,6 +246,18 @@ describe('counterparty activity in a cluster', () => {
     expect(blind.clusters).toEqual([]);
   });
 
+  it('does not cite a counterparty the pairs ignore: a spam airdropper known to thousands of wallets that sent every member a token', () => {
+    const members = ['W1', 'W2', 'W3', 'W4'];
+    const spam = (w: string, t: number) => ({ ...solTransfer(w, 'SPAMMER', 'in', '1', t), asset: 'SPAMTOKEN', rawAmount: '1000', amount: '1000', decimals: 0 });
+    const wallets: SimilarityWalletInput[] = members.map((w, i) => ({ address: w, legs: [], holdings: {}, transfers: [solTransfer(w, 'F', 'in', String(1 + i), T0 + i * 60), spam(w, T0 + 7200 + i * 60)] }));
+    const activity = new Map([['F', { transactions: 41, complete: true, oldestTime: T0 - 86_400, newestTime: T0 + 180 }]]);
+    const database = { counterparties: { walletsPerCounterparty: new Map([['F', 20], ['SPAMMER', 5000]]), totalWallets: 60_000, activity } };
+    const r = computeSimilarity({ wallets, database });
+    expect(r.clusters.map((c) => c.members)).toEqual([members]);
+    expect(r.clusters[0].evidence?.commonCounterparties).toEqual([{ counterparty: 'F', kind: 'first-funder', memberCount: 4 }]);
+    expect(r.pairs.some((p) => p.evidence?.funding.some((f) => 'counterparty' in f && f.counterparty === 'SPAMMER'))).toBe(false);
+  });
+
   it('cites a fee payer of its members (engine 2.8.0), also one that funded some of them first, and not a gasless relayer', () => {
     const members = ['W1', 'W2', 'W3'];
     const fee = (w: string, payer: string, t: number) => ({ ...solTransfer(w, payer, 'in', '0.000005', t), asset: 'FEE' });

@@ -404,7 +404,7 @@ function scorePair(a: WalletVector, b: WalletVector, i: number, j: number, row: 
   const insights =
     evidence === null && (binary === null || binary < INSIGHT_THRESHOLDS.asymmetryBinary) && (timing === null || timing < INSIGHT_THRESHOLDS.coTradingShare)
       ? NO_INSIGHTS
-      : insightsOf({ scores, sharedTokenCount: shared, tradedTokenCountA: nA, tradedTokenCountB: nB, sharedHeldCount: sharedHeld, coTradedA, coTradedB, evidence });
+      : insightsOf({ scores, sharedTokenCount: shared, tradedTokenCountA: nA, tradedTokenCountB: nB, sharedHeldCount: sharedHeld, coTradedA, coTradedB, tradesA: a.trades, tradesB: b.trades, evidence });
   return {
     walletA: a.address,
     walletB: b.address,

@@ -220,6 +220,13 @@ describe('insights on detection evidence', () => {
     expect(pairInsights(facts({ timing: 0.29 }, timing()))).toEqual([]);
   });
 
+  it('Co-trading says the share of their trades that were co-traded, not the timing score as that share', () => {
+    const [out] = pairInsights(facts({ timing: 0.35 }, null, { coTradedA: 3, coTradedB: 3, tradesA: 100, tradesB: 100 }));
+    expect(out).toEqual({ type: 'Co-trading', score: 0.35, reason: '3 trades of A and 3 of B were the same token and direction within the co-trade window (3 % of their trades); timing score 35 %' });
+    // without the trade counts the share is not said
+    expect(pairInsights(facts({ timing: 0.35 }, null, { coTradedA: 3, coTradedB: 3 }))[0].reason).not.toContain('of their trades');
+  });
+
   it('Rare Tokens: names the rarest tokens with how many wallets traded them, and counts the rest', () => {
     const rare = ['R1', 'R2', 'R3', 'R4'].map((mint, i) => ({ mint, weight: 0.9 - i / 10, walletsTrading: i + 1 }));
     const out = pairInsights(facts({ rarity: 0.45 }, { ...none, rareTokens: rare, rareTokensOmitted: 2 }));

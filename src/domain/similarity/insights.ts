@@ -1,6 +1,7 @@
 // Named findings per pair, each from one documented rule (docs/analytics.md, "Insights").
 import type { FundingEvidence, TransferRef } from '../detection/funding';
 import { formatLag } from '../detection/timing';
+import { coTradingShare } from './metrics';
 import type { PairEvidence, PairInsight, PairScores, StrengthLabel } from './types';
 
 export interface InsightFacts {
@@ -11,6 +12,9 @@ export interface InsightFacts {
   sharedHeldCount: number;
   coTradedA: number;
   coTradedB: number;
+  /** each wallet's trades (the denominator of the co-traded share); absent: the share is not said */
+  tradesA?: number;
+  tradesB?: number;
   /** the pair's detection evidence (funding, bundles, timing, rare tokens); null: none */
   evidence: PairEvidence | null;
 }
@@ -79,7 +83,9 @@ export function pairInsights(f: InsightFacts): PairInsight[] {
   if (evidence) out.push(...evidenceInsights(f.scores, evidence));
   const copying = out.some((x) => x.type === 'Copy Trading');
   if (!copying && timing !== null && timing >= t.coTradingShare && f.coTradedA >= t.coTradesPerSide && f.coTradedB >= t.coTradesPerSide) {
-    out.push({ type: 'Co-trading', score: timing, reason: `${f.coTradedA} trades of A and ${f.coTradedB} of B were the same token and direction within the co-trade window (${pct(timing)} of their trades)` });
+    // the share of their trades that were co-traded, not the timing score (which weighs how improbable the matches are)
+    const share = f.tradesA === undefined || f.tradesB === undefined ? null : coTradingShare(f.coTradedA, f.coTradedB, f.tradesA, f.tradesB);
+    out.push({ type: 'Co-trading', score: timing, reason: `${f.coTradedA} trades of A and ${f.coTradedB} of B were the same token and direction within the co-trade window${share === null ? '' : ` (${pct(share)} of their trades)`}; timing score ${pct(timing)}` });
   }
   return out.sort((x, y) => y.score - x.score);
 }
