@@ -73,10 +73,15 @@ export function describeFailureForClients(err: unknown): string {
 export const isArgumentError = (err: unknown): err is Error & { code: string } =>
   err instanceof Error && typeof (err as { code?: unknown }).code === 'string' && (err as Error & { code: string }).code.startsWith('ERR_PARSE_ARGS_');
 
-/** For an entry point's last catch: an error the user can act on as its message alone, anything else with its stack; then exit. */
-export function exitWithOneLine(err: unknown, exitCode = 1): never {
+/** An error the user can act on as its message alone (one line, secrets redacted), anything else with its stack, on stderr. */
+export function printOneLine(err: unknown): void {
   if (err instanceof ActionableError || isArgumentError(err)) console.error(`error: ${redactSecrets((err as Error).message)}`);
   else console.error(err);
+}
+
+/** For an entry point's last catch: `printOneLine`, then exit. */
+export function exitWithOneLine(err: unknown, exitCode = 1): never {
+  printOneLine(err);
   process.exit(exitCode);
 }
 

@@ -11,6 +11,8 @@ export class ApiError extends ActionableError {
     message: string,
     readonly status: number | null,
     readonly problemType: string | null = null,
+    /** the answer's `Retry-After` in seconds, as ms (a 429's, a 503's); null without one */
+    readonly retryAfterMs: number | null = null,
   ) {
     super(message);
   }
@@ -60,7 +62,8 @@ export class ApiClient {
     }
     if (!res.ok) {
       const problem = parsed as { detail?: string; title?: string; type?: string } | null;
-      throw new ApiError(`${res.status} ${problem?.title ?? res.statusText}: ${problem?.detail ?? text}`, res.status, problem?.type ?? null);
+      const retryAfter = Number(res.headers.get('retry-after') ?? '');
+      throw new ApiError(`${res.status} ${problem?.title ?? res.statusText}: ${problem?.detail ?? text}`, res.status, problem?.type ?? null, retryAfter > 0 ? retryAfter * 1000 : null);
     }
     return parsed as T;
   }

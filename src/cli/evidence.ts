@@ -13,6 +13,14 @@ export interface Names {
 
 export const shortAddress = (a: string): string => (a.length > 12 ? `${a.slice(0, 4)}…${a.slice(-4)}` : a);
 
+/**
+ * Text a provider supplied (a token's symbol from DexScreener) as the terminal may show it: without
+ * C0 and C1 control characters, so it cannot carry an escape sequence that moves the cursor, clears
+ * the screen or rewrites what the CLI printed.
+ */
+// eslint-disable-next-line no-control-regex -- the control characters are what it removes
+export const printable = (text: string): string => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
+
 /** e.g. "40 s", "12 min", "3 h", "2 d" */
 export function lag(seconds: number): string {
   if (seconds < 90) return `${Math.round(seconds)} s`;

@@ -11,6 +11,8 @@ export interface FollowOptions {
   stream?: NodeJS.WriteStream;
   /** how long to wait for token enrichment after the analysis completed */
   enrichmentWaitMs?: number;
+  /** waits between polls and retries (tests pass one that does not wait) */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 interface Reporter {
@@ -45,7 +47,14 @@ function reporter(stream: NodeJS.WriteStream): Reporter {
   };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** How long polling rides out an API that does not answer (a restart, a 503, a 429) before it gives up. */
+export const POLL_OUTAGE_MS = 120_000;
+/** No answer, a server error or a rate limit: asking again later may succeed; another 4xx will not. */
+const transientFailure = (err: unknown): err is ApiError => err instanceof ApiError && (err.status === null || err.status >= 500 || err.status === 429);
+/** The wait before retry n (0-based) without a Retry-After: 1, 2, 4, 8, then 10 s. */
+const backoffMs = (n: number) => Math.min(1000 * 2 ** n, 10_000);
 const finished = (v: AnalysisView, enrichmentDeadline: number) =>
   v.status !== 'running' &&
   (v.status !== 'completed' || ((v.enrichment.status === 'completed' || v.enrichment.status === 'failed') && v.enrichment.fetchingElsewhere === 0) || Date.now() > enrichmentDeadline);
@@ -57,11 +66,15 @@ const enrichedPhase = (status: string, elsewhere: number) =>
 export async function followAnalysis(api: ApiClient, analysisId: string, opts: FollowOptions = {}): Promise<AnalysisView> {
   const report = reporter(opts.stream ?? process.stderr);
   const enrichmentWaitMs = opts.enrichmentWaitMs ?? 120_000;
+  const wait = opts.sleep ?? sleep;
   let enrichmentDeadline = Number.POSITIVE_INFINITY;
   let enrichment = 'completed';
+  // once the API has answered, not reaching it is an outage (a restart) to ride out; before, a wrong --api
+  let answered = false;
   try {
     try {
       for await (const e of api.events(analysisId)) {
+        answered = true;
         if (e.event === 'progress') report.progress(e.data as AnalysisProgress);
         else if (e.event === 'completed') {
           const status = (e.data as { status: string }).status;
@@ -79,13 +92,33 @@ export async function followAnalysis(api: ApiClient, analysisId: string, opts: F
       // a refused stream (404, 401) is the analysis's own answer: the read below says it in full
       if (!(err instanceof ApiError && err.status !== null && err.status >= 400 && err.status < 500)) report.phase('event stream interrupted; polling');
     }
-    // The stream ended (or broke): poll until the analysis and its enrichment are done.
+    // The stream ended (or broke): poll until the analysis and its enrichment are done, riding out
+    // an API restart (the analysis goes on meanwhile) for up to POLL_OUTAGE_MS.
+    let failures = 0;
+    let outageMs = 0;
     for (;;) {
-      const view = await api.getAnalysis(analysisId);
+      let view: AnalysisView;
+      try {
+        view = await api.getAnalysis(analysisId);
+      } catch (err) {
+        if (!answered || !transientFailure(err)) throw err;
+        if (outageMs >= POLL_OUTAGE_MS) {
+          throw new ApiError(`${err.message} (still so after ${POLL_OUTAGE_MS / 1000} s of retries; the analysis may still run: wallet-similarity show ${analysisId} follows it again)`, err.status, err.problemType);
+        }
+        const ms = Math.min(err.retryAfterMs ?? backoffMs(failures), POLL_OUTAGE_MS - outageMs);
+        failures += 1;
+        outageMs += ms;
+        report.phase(err.status === null ? 'the API is unreachable; retrying' : `the API answered ${err.status}; retrying`);
+        await wait(ms);
+        continue;
+      }
+      answered = true;
+      failures = 0;
+      outageMs = 0;
       if (view.status !== 'running' && enrichmentDeadline === Number.POSITIVE_INFINITY) enrichmentDeadline = Date.now() + enrichmentWaitMs;
       if (finished(view, enrichmentDeadline)) return view;
       if (view.progress) report.progress(view.progress);
-      await sleep(1000);
+      await wait(1000);
     }
   } finally {
     report.stop();

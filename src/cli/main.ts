@@ -5,7 +5,7 @@
 //   wallet-similarity show <analysis-id> --pair <A> <B> [--json]   one pair's full evidence
 //   wallet-similarity pairs <analysis-id> [--min-score x] [--wallet w] [--limit n] [--all] [--json]
 import { parseArgs } from 'node:util';
-import { ActionableError, exitWithOneLine, isArgumentError } from '../errors';
+import { ActionableError, isArgumentError, printOneLine } from '../errors';
 import { ApiClient } from './api-client';
 import { followAnalysis, startAndFollow } from './follow';
 import { renderPairEvidence } from './pair-detail';
@@ -82,7 +82,8 @@ export async function main(argv: string[]): Promise<number> {
     (values.help ? console.log : console.error)(USAGE);
     return values.help ? 0 : 2;
   }
-  if (command in OPTIONS_OF) {
+  // own keys only: `in` also finds 'constructor', 'toString' and '__proto__' on the prototype
+  if (Object.hasOwn(OPTIONS_OF, command)) {
     const given = [...new Set(tokens.flatMap((t) => (t.kind === 'option' ? [t.name] : [])))];
     const foreign = given.filter((name) => !COMMON_OPTIONS.includes(name) && !OPTIONS_OF[command as Command].includes(name));
     if (foreign.length > 0) {
@@ -196,7 +197,11 @@ export function runCli(argv: string[]): void {
     (code) => exitWhenWritten(code),
     (err: unknown) => {
       // parseArgs refusing the arguments (an unknown option, a missing value) is a usage mistake too
-      if (!(err instanceof UsageError) && !isArgumentError(err)) exitWithOneLine(err);
+      if (!(err instanceof UsageError) && !isArgumentError(err)) {
+        // then exit as a success does: NDJSON already written still reaches a slow reader
+        printOneLine(err);
+        return exitWhenWritten(1);
+      }
       // one line: parseArgs's own messages may span several
       console.error(`error: ${err.message.replace(/\s*\n\s*/g, ' ').trim()}\n\n${USAGE}`);
       return exitWhenWritten(2);

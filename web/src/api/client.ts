@@ -23,17 +23,18 @@ async function request<T>(method: string, path: string, body?: unknown, signal?:
   if (body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
   if (res.status === 401) apiKeyStore.unauthorized();
-  if (!res.ok) {
-    let detail = `${method} ${path} answered ${res.status}`;
-    try {
-      const problem = (await res.json()) as { detail?: string };
-      if (problem.detail) detail = problem.detail;
-    } catch {
-      // not JSON: keep the status line
-    }
-    throw new ApiError(res.status, detail);
-  }
+  if (!res.ok) throw new ApiError(res.status, await problemDetail(res, `${method} ${path} answered ${res.status}`));
   return (await res.json()) as T;
+}
+
+/** An error answer's problem+json `detail`, else `fallback` (the status line). */
+export async function problemDetail(res: Response, fallback: string): Promise<string> {
+  try {
+    const problem = (await res.json()) as { detail?: string };
+    return problem.detail || fallback;
+  } catch {
+    return fallback; // not JSON
+  }
 }
 
 export const api = {

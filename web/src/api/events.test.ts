@@ -1,7 +1,7 @@
 // @vitest-environment node
 // The event stream against a real HTTP server speaking Server-Sent Events the way
 // src/api/routes/events.ts does: events arrive parsed, the API key goes in the header, a dropped
-// connection is resumed after the server's `retry`, and `end` stops the client.
+// connection is resumed after the server's `retry`, and `end` or a refusal (a 4xx) stops the client.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -85,6 +85,22 @@ describe('followAnalysis', () => {
     const events = await collect(origin, (es) => es.some((e) => e.event === 'end'));
     expect(events.map((e) => e.event)).toEqual(['progress', 'progress', 'end']);
     expect(connections).toBe(2);
+  });
+
+  it.each([404, 403])('stops on a %i and says so with a refused event, instead of asking again every 2 s', async (status) => {
+    let connections = 0;
+    const origin = await serve((_req, res) => {
+      connections += 1;
+      res.writeHead(status, { 'content-type': 'application/problem+json' });
+      res.end(JSON.stringify({ title: 'Refused', status, detail: 'no analysis a1 for this API key' }));
+    });
+    const events: StreamEvent[] = [];
+    const stop = followAnalysis('a1', (e) => events.push(e), origin);
+    // longer than the 2 s the stream waits before it asks again
+    await new Promise((r) => setTimeout(r, 2_500));
+    stop();
+    expect(events).toEqual([{ event: 'refused', data: { status, detail: 'no analysis a1 for this API key' } }]);
+    expect(connections).toBe(1);
   });
 
   it('asks for an API key when the stream answers 401', async () => {

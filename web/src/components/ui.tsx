@@ -1,4 +1,5 @@
-// Small building blocks every feature uses: score bars, skeletons, wallet badges, explorer links.
+// Small building blocks every feature uses: score bars, skeletons, wallet badges, explorer links,
+// and an error with its Retry button.
 import { useState, type MouseEvent, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import { Check, Copy, ExternalLink } from 'lucide-react';
@@ -12,6 +13,23 @@ export function Skeleton({ lines = 3, label = 'Loading' }: { lines?: number; lab
         <div key={i} className="skeleton-line" style={{ width: `${90 - ((i * 17) % 40)}%` }} />
       ))}
     </div>
+  );
+}
+
+/** An answer that failed (the API's message) and, where asking again may help, a Retry button. */
+export function ErrorNote({ message, onRetry }: { message: string; onRetry?: () => void }) {
+  return (
+    <p className="error" role="alert">
+      {message}
+      {onRetry ? (
+        <>
+          {' '}
+          <button type="button" onClick={onRetry}>
+            Retry
+          </button>
+        </>
+      ) : null}
+    </p>
   );
 }
 

@@ -7,10 +7,10 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useParams } from 'react-router';
 import { api } from '../api/client';
 import { useApiKey } from '../api/api-key';
-import { followAnalysis } from '../api/events';
+import { followAnalysis, type StreamRefused } from '../api/events';
 import type { AnalysisProgress, AnalysisView, Pair, TokenInfo } from '../api/types';
 import { TokensProvider } from '../components/tokens';
-import { Skeleton } from '../components/ui';
+import { ErrorNote, Skeleton } from '../components/ui';
 import { resultView } from '../lib/result';
 import { noticeAfterEvent, viewAfterEvent, viewIsFinal, withNewerTokens } from '../lib/stream-view';
 import { ProgressPanel } from './progress/ProgressPanel';
@@ -76,6 +76,8 @@ export function AnalysisPage() {
     if (!waiting) return;
     return followAnalysis(id, (e) => {
       setNotice((now) => noticeAfterEvent(now, e));
+      // the stream was refused (the analysis is gone, the key no longer reaches it): it is not asked again
+      if (e.event === 'refused') setError((e.data as StreamRefused).detail);
       if (e.event === 'progress') setProgress(e.data as AnalysisProgress);
       if (e.event === 'tokens') eventTokens.current = { ...eventTokens.current, ...((e.data as { tokens?: Record<string, TokenInfo> }).tokens ?? {}) };
       const outcome = viewAfterEvent(viewRef.current, e);
@@ -125,11 +127,8 @@ export function AnalysisPage() {
             </span>
           ) : null}
         </header>
-        {error ? (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        {/* nothing shown yet (the first read failed: a 503, the network): Retry reads it again */}
+        {error ? <ErrorNote message={error} onRetry={view ? undefined : () => void load()} /> : null}
         {notice && view?.status === 'running' ? (
           <p className="notice" role="status" data-testid="stream-notice">
             {notice}

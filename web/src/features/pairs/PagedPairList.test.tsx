@@ -108,6 +108,33 @@ describe('PagedPairList (a result that lists only its strongest pairs)', () => {
     expect(server.requests.every((u) => !u.searchParams.has('wallet'))).toBe(true);
   });
 
+  it('reads again from the page that failed when Retry is pressed (the reading stopped for good before)', async () => {
+    let failures = 0;
+    // the second page fails once (the API restarting), then the API answers again
+    vi.stubGlobal('fetch', async (input: RequestInfo | URL, init?: RequestInit) => {
+      if (new URL(String(input), 'http://lab.test').searchParams.get('cursor') === '200' && failures++ === 0) {
+        return new Response(JSON.stringify({ title: 'Service Unavailable', status: 503, detail: 'the API is restarting' }), { status: 503, headers: { 'content-type': 'application/problem+json' } });
+      }
+      return server.fetch(input, init);
+    });
+    renderList();
+    await waitFor(() => expect(rows().length).toBeGreaterThan(5));
+    const list = screen.getByTestId('pair-list');
+    act(() => {
+      list.scrollTop = 300 * 44;
+      fireEvent.scroll(list);
+    });
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toMatch(/the API is restarting/);
+    expect(screen.getAllByTestId('pair-pending').length).toBeGreaterThan(0);
+    fireEvent.click(within(alert).getByRole('button', { name: 'Retry' }));
+    await waitFor(() => expect(rows().some((r) => r.style.transform === `translateY(${300 * 44}px)`)).toBe(true));
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(screen.queryAllByTestId('pair-pending')).toHaveLength(0);
+    expect(server.requests.map((u) => u.searchParams.get('cursor'))).toEqual([null, '200']);
+    expect(failures).toBe(2);
+  });
+
   it('shows the API error and keeps the count of pairs', async () => {
     vi.stubGlobal('fetch', async () => new Response(JSON.stringify({ title: 'Conflict', status: 409, detail: 'analysis big is running: its pairs are served once it completes' }), { status: 409, headers: { 'content-type': 'application/problem+json' } }));
     renderList();

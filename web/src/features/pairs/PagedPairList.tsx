@@ -5,7 +5,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Pair } from '../../api/types';
-import { Section } from '../../components/ui';
+import { ErrorNote, Section } from '../../components/ui';
 import { pairKey, walletOfFilter } from '../../lib/result';
 import { COLUMNS, MinCombinedSelect, PairRow, ROW_HEIGHT } from './PairList';
 import { usePairPages } from './usePairPages';
@@ -62,11 +62,7 @@ export function PagedPairList({
       <p id="pair-filter-issue" className="note">
         {target.issue ?? 'Strongest first; pages are read from the API as you scroll, and the filters are applied there.'}
       </p>
-      {error ? (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      {error ? <ErrorNote message={error} onRetry={pages.retry} /> : null}
       <div className="pair-grid pair-head" role="presentation">
         {COLUMNS.map((c) => (
           <span key={c.field}>{c.label}</span>

@@ -1,6 +1,7 @@
 // The pages of an analysis's pairs (GET /v1/analyses/{id}/pairs), read in order as the reader asks
 // for more: the cursor is opaque, so page n+1 needs page n. A new query (filter) starts over and
-// aborts the page still in flight, so a late answer never lands in the wrong list.
+// aborts the page still in flight, so a late answer never lands in the wrong list. A page that
+// failed stops the reading until `retry` asks for it again.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../../api/client';
 import { useApiKey } from '../../api/api-key';
@@ -19,6 +20,8 @@ export interface PairPages {
   done: boolean;
   /** reads the next page unless one is on its way or the last is read */
   more: () => void;
+  /** after a page failed: forgets the error and reads that page again */
+  retry: () => void;
 }
 
 interface State {
@@ -72,6 +75,15 @@ export function usePairPages(analysisId: string, query: Omit<PairsQuery, 'cursor
       });
   }, [key, enabled]); // the query's parts are all in `key`
 
+  const retry = useCallback(() => {
+    const { key: at, state: s } = current.current;
+    if (!s.error) return;
+    // `more` reads the state of the last render: it must see the error gone now
+    current.current = { key: at, state: { ...s, error: null } };
+    setState((prev) => ({ ...prev, error: null }));
+    more();
+  }, [more]);
+
   // a new query: forget the pages read and read its first
   useEffect(() => {
     inFlight.current?.abort();
@@ -86,5 +98,5 @@ export function usePairPages(analysisId: string, query: Omit<PairsQuery, 'cursor
     };
   }, [key, more]);
 
-  return { ...state, loading, more };
+  return { ...state, loading, more, retry };
 }

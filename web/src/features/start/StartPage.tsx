@@ -24,6 +24,8 @@ const WINDOWS: Array<{ value: string; label: string }> = [
 /** a token request's top holders: the API's default (100) and bounds (2 to MAX_WALLETS_PER_ANALYSIS, at most 1,000) */
 const DEFAULT_TOP = 100;
 const MAX_TOP = 1000;
+/** wallets per POST /v1/wallets/status, whose limit is MAX_WALLETS_PER_ANALYSIS too: a longer list is asked in parts */
+const STATUS_BATCH = 1000;
 
 type Mode = 'wallets' | 'token';
 
@@ -40,6 +42,10 @@ export function StartPage() {
   const [statuses, setStatuses] = useState<WalletStatus[] | null>(null);
   const [statusLoading, setStatusLoading] = useState(false);
   const [statusTick, setStatusTick] = useState(0);
+  /** the last status read failed (kept apart from `error`: the next read that succeeds clears it) */
+  const [statusError, setStatusError] = useState<string | null>(null);
+  /** status reads that ended, failed ones too: while a wallet syncs, each one schedules the next */
+  const [statusReads, setStatusReads] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -55,17 +61,27 @@ export function StartPage() {
   useEffect(() => {
     if (parsed.wallets.length === 0) {
       setStatuses(null);
+      setStatusError(null);
       setStatusLoading(false);
       return;
     }
     let stale = false;
     const t = setTimeout(() => {
       setStatusLoading(true);
-      api
-        .walletStatuses(parsed.wallets.slice(0, 500))
-        .then((r) => !stale && setStatuses(r.wallets ?? []))
-        .catch((e: unknown) => !stale && setError(e instanceof Error ? e.message : String(e)))
-        .finally(() => !stale && setStatusLoading(false));
+      const batches: string[][] = [];
+      for (let i = 0; i < parsed.wallets.length; i += STATUS_BATCH) batches.push(parsed.wallets.slice(i, i + STATUS_BATCH));
+      Promise.all(batches.map((wallets) => api.walletStatuses(wallets)))
+        .then((answers) => {
+          if (stale) return;
+          setStatuses(answers.flatMap((r) => r.wallets ?? []));
+          setStatusError(null);
+        })
+        .catch((e: unknown) => !stale && setStatusError(e instanceof Error ? e.message : String(e)))
+        .finally(() => {
+          if (stale) return;
+          setStatusLoading(false);
+          setStatusReads((n) => n + 1);
+        });
     }, 400);
     return () => {
       stale = true;
@@ -75,11 +91,12 @@ export function StartPage() {
   }, [walletsKey, statusTick, version]);
 
   const syncing = statuses?.some((s) => s.status === 'SYNCING') ?? false;
+  // the next read 3 s after each one ends, whether it succeeded or failed (the statuses then stay as they were)
   useEffect(() => {
     if (!syncing) return;
     const t = setTimeout(() => setStatusTick((n) => n + 1), 3000);
     return () => clearTimeout(t);
-  }, [syncing, statuses]);
+  }, [syncing, statusReads]);
 
   const notReady = statuses?.filter((s) => s.status !== 'READY') ?? [];
   const staleOnes = statuses?.filter((s) => s.status === 'STALE' || s.status === 'MISSING').map((s) => s.wallet as string) ?? [];
@@ -206,6 +223,11 @@ export function StartPage() {
       {error ? (
         <p className="error" role="alert">
           {error}
+        </p>
+      ) : null}
+      {statusError ? (
+        <p className="error" role="alert">
+          {statusError}
         </p>
       ) : null}
       {issues.length > 0 ? (

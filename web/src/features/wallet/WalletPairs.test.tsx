@@ -45,6 +45,32 @@ describe("the wallet panel of a result that lists only its strongest pairs", () 
     expect([opened[0].walletA, opened[0].walletB]).toContain(wallet);
   });
 
+  it('reads a page that failed again when Retry is pressed', async () => {
+    let failed = false;
+    // the second page fails once (the API restarting), then the API answers again
+    vi.stubGlobal('fetch', async (input: RequestInfo | URL, init?: RequestInit) => {
+      if (new URL(String(input), 'http://lab.test').searchParams.get('cursor') === '10' && !failed) {
+        failed = true;
+        return new Response(JSON.stringify({ title: 'Service Unavailable', status: 503, detail: 'the API is restarting' }), { status: 503, headers: { 'content-type': 'application/problem+json' } });
+      }
+      return server.fetch(input, init);
+    });
+    const wallet = group.wallets[5];
+    render(
+      <MemoryRouter>
+        <WalletPanel wallets={group.wallets} wallet={wallet} onWallet={() => undefined} pagedPairs={{ analysisId: 'big', onOpen: () => undefined }} />
+      </MemoryRouter>,
+    );
+    const list = await screen.findByTestId('wallet-pairs');
+    await waitFor(() => expect(within(list).getAllByTestId('wallet-pair')).toHaveLength(WALLET_PAIRS_PAGE));
+    fireEvent.click(within(list).getByRole('button', { name: /^More pairs of/ }));
+    const alert = await screen.findByText(/the API is restarting/);
+    fireEvent.click(within(alert).getByRole('button', { name: 'Retry' }));
+    await waitFor(() => expect(within(screen.getByTestId('wallet-pairs')).getAllByTestId('wallet-pair')).toHaveLength(20));
+    expect(screen.queryByText(/the API is restarting/)).toBeNull();
+    expect(server.requests.map((u) => u.searchParams.get('cursor'))).toEqual([null, '10']);
+  });
+
   it('reads no pairs for a complete result (the pair list has them all)', async () => {
     render(
       <MemoryRouter>

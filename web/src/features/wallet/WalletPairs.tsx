@@ -1,7 +1,7 @@
 // One wallet's pairs in a result that lists only the strongest of all pairs: read from the API
 // (GET /v1/analyses/{id}/pairs?wallet=), strongest first, a page at a time on request.
 import type { Pair } from '../../api/types';
-import { ScoreBar, Skeleton } from '../../components/ui';
+import { ErrorNote, ScoreBar, Skeleton } from '../../components/ui';
 import { shortAddress } from '../../lib/addresses';
 import { usePairPages } from '../pairs/usePairPages';
 
@@ -9,12 +9,7 @@ export const WALLET_PAIRS_PAGE = 10;
 
 export function WalletPairs({ analysisId, wallet, onOpen }: { analysisId: string; wallet: string; onOpen?: (p: Pair) => void }) {
   const pages = usePairPages(analysisId, { wallet, limit: WALLET_PAIRS_PAGE });
-  if (pages.error)
-    return (
-      <p className="error" role="alert">
-        {pages.error}
-      </p>
-    );
+  if (pages.error) return <ErrorNote message={pages.error} onRetry={pages.retry} />;
   if (pages.matched === null) return <Skeleton lines={3} label="Loading the wallet's pairs" />;
   return (
     <div data-testid="wallet-pairs">
