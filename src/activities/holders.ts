@@ -10,7 +10,7 @@ import { withLivenessHeartbeat } from './heartbeat';
 import { readTokenLaunch, type TokenLaunchRead } from './token-launch';
 import { withQuickRetries } from './quick-retries';
 import { SingleFlight } from './single-flight';
-import type { TokenAccountsResult } from '../providers/helius';
+import type { LargestAccountsRead, TokenAccountsResult } from '../providers/helius';
 
 /**
  * Pages of 1,000 accounts read at most (100,000 accounts; 100 DAS requests, 10 s at 10 requests per
@@ -26,6 +26,8 @@ export interface TokenHoldersResult {
   top: number;
   pages: number;
   complete: boolean;
+  /** an incomplete scan: the mint's largest accounts read besides (docs/analytics.md, "Analysing a token's holders") */
+  largestAccounts?: LargestAccountsRead;
   accountsSeen: number;
   ownersSeen: number;
   eligible: number;
@@ -67,7 +69,13 @@ export function createHolderActivities(deps: ActivityDeps) {
               try {
                 // a page that fails (a 429, a 5xx) is read again in place, a few times, before the
                 // attempt fails: Temporal's retry of the attempt starts the scan again from its first page
-                return await holders.getTokenAccounts(input.token, { maxPages, onPage: (page) => void (progress.pages = page), signal: scanSignal, readPage: (read) => withQuickRetries(read, scanSignal) });
+                return await holders.getTokenAccounts(input.token, {
+                  maxPages,
+                  onPage: (page) => void (progress.pages = page),
+                  signal: scanSignal,
+                  readPage: (read) => withQuickRetries(read, scanSignal),
+                  readLargest: (read) => withQuickRetries(read, scanSignal),
+                });
               } finally {
                 if (scanProgress.get(key) === progress) scanProgress.delete(key);
               }
@@ -92,6 +100,7 @@ export function createHolderActivities(deps: ActivityDeps) {
             top: input.top,
             pages: scan.pages,
             complete: scan.complete,
+            ...(scan.largest === undefined ? {} : { largestAccounts: scan.largest }),
             accountsSeen: selection.accountsSeen,
             ownersSeen: selection.ownersSeen,
             eligible: selection.eligible,
@@ -103,7 +112,7 @@ export function createHolderActivities(deps: ActivityDeps) {
           };
           const { wallets, ...summary } = result;
           await recordTokenHolders(pool, input.analysisId, wallets, summary);
-          log.info('token holders resolved', { analysisId: input.analysisId, token: input.token, pages: scan.pages, complete: scan.complete, owners: selection.ownersSeen, selected: wallets.length, repeatedListings: selection.repeatedListings, launchSlot: launch.launch?.slot ?? null, launchUnread: launch.launch === null ? launch.reason : undefined });
+          log.info('token holders resolved', { analysisId: input.analysisId, token: input.token, pages: scan.pages, complete: scan.complete, largestAccounts: scan.largest, owners: selection.ownersSeen, selected: wallets.length, repeatedListings: selection.repeatedListings, launchSlot: launch.launch?.slot ?? null, launchUnread: launch.launch === null ? launch.reason : undefined });
           return result;
         },
       );

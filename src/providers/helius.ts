@@ -8,7 +8,8 @@ import type { HttpTimeouts } from './http';
 import { ProviderHttp } from './http';
 import { parseEnhancedTransaction } from './enhanced-validation';
 import type { RateBudget } from './rate-limit';
-import { GetTokenAccountsResultSchema, RpcEnvelopeSchema, issuePath, parseOrThrow, signatureOf, type DasTokenAccount } from './schemas';
+import type { z } from 'zod';
+import { GetParsedMultipleAccountsResultSchema, GetTokenAccountsResultSchema, GetTokenLargestAccountsResultSchema, ParsedTokenAccountDataSchema, RpcEnvelopeSchema, issuePath, parseOrThrow, signatureOf, type DasTokenAccount } from './schemas';
 
 export interface HeliusClientOptions {
   /** e.g. https://api-mainnet.helius-rpc.com (HELIUS_BASE_URL) or the simulator's URL */
@@ -310,6 +311,8 @@ export interface TokenAccountsOptions {
   signal?: AbortSignal;
   /** how a page's read is made (default: once): the caller's retries of a page, so that a failing page does not cost the pages before it */
   readPage?: (read: () => Promise<TokenAccountsPage>) => Promise<TokenAccountsPage>;
+  /** the same for the read of the largest accounts after a scan stopped at maxPages */
+  readLargest?: (read: () => Promise<DasTokenAccount[]>) => Promise<DasTokenAccount[]>;
 }
 
 export interface TokenAccountsPage {
@@ -323,6 +326,17 @@ export interface TokenAccountsResult {
   pages: number;
   /** false when maxPages stopped the scan before the last page */
   complete: boolean;
+  /**
+   * a scan stopped at maxPages: the mint's largest accounts (at most 20, by amount) read besides and
+   * how many of them the pages had not listed (added to `accounts`), or why they could not be read
+   */
+  largest?: LargestAccountsRead;
+}
+
+export interface LargestAccountsRead {
+  read: number;
+  added: number;
+  unread?: string;
 }
 
 /** What the holder activity depends on; tests may pass a fake. */
@@ -332,6 +346,8 @@ export interface TokenHolderSource {
 
 export const MAX_TOKEN_ACCOUNTS_PER_PAGE = 1000;
 const TOKEN_ACCOUNTS_OP = 'rpc getTokenAccounts';
+const LARGEST_ACCOUNTS_OP = 'rpc getTokenLargestAccounts';
+const OWNERS_OP = 'rpc getMultipleAccounts';
 
 export class HeliusDasClient implements TokenHolderSource {
   private readonly http: ProviderHttp;
@@ -353,14 +369,50 @@ export class HeliusDasClient implements TokenHolderSource {
       throw new InvalidRequestError(`limit must be an integer 1..${MAX_TOKEN_ACCOUNTS_PER_PAGE}, got ${limit}`, details);
     }
     if (cursor !== undefined && cursor.length === 0) throw new InvalidRequestError('cursor must not be empty', details);
-    const id = String(this.nextId++);
     const params = cursor === undefined ? { mint, limit } : { mint, limit, cursor };
-    const res = await this.http.send({ method: 'POST', path: '', json: { jsonrpc: '2.0', id, method: 'getTokenAccounts', params }, operation: TOKEN_ACCOUNTS_OP, signal });
     const subject = `token accounts of mint ${mint} (${cursor === undefined ? 'first page' : `after ${cursor}`})`;
+    const result = await this.call('getTokenAccounts', params, GetTokenAccountsResultSchema, TOKEN_ACCOUNTS_OP, subject, signal);
+    const accounts = result.token_accounts;
+    if (accounts.length === 0) return { accounts, cursor: null };
+    // the cursor DAS answers; without one, the page's last address, which is what DAS's cursor is
+    // documented to be (das/pagination.mdx: "the cursor will be the last asset ID of the response")
+    const next = result.cursor || accounts[accounts.length - 1].address;
+    // a cursor that does not move would ask for the same page until maxPages
+    if (next === cursor) {
+      throw new MalformedResponseError(`pagination did not advance past cursor ${cursor}`, this.http.details(TOKEN_ACCOUNTS_OP, 200), 'result.cursor', subject);
+    }
+    return { accounts, cursor: next };
+  }
+
+  /**
+   * The mint's largest token accounts by amount (Solana RPC `getTokenLargestAccounts`: at most 20),
+   * with their owners (`getMultipleAccounts`, `jsonParsed`); an account closed meanwhile, or one that
+   * does not read as a token account of the mint, is left out. Two requests of the Helius budget.
+   */
+  async getLargestTokenAccounts(mint: string, signal?: AbortSignal): Promise<DasTokenAccount[]> {
+    if (!isPublicKey(mint)) throw new InvalidAddressError(mint, this.http.details(LARGEST_ACCOUNTS_OP));
+    const largest = await this.call('getTokenLargestAccounts', [mint, { commitment: 'confirmed' }], GetTokenLargestAccountsResultSchema, LARGEST_ACCOUNTS_OP, `largest token accounts of mint ${mint}`, signal);
+    const addresses = largest.value.map((a) => a.address);
+    if (addresses.length === 0) return [];
+    const infos = await this.call('getMultipleAccounts', [addresses, { encoding: 'jsonParsed', commitment: 'confirmed' }], GetParsedMultipleAccountsResultSchema, OWNERS_OP, `owners of the largest token accounts of mint ${mint}`, signal);
+    const out: DasTokenAccount[] = [];
+    addresses.forEach((address, i) => {
+      const parsed = ParsedTokenAccountDataSchema.safeParse(infos.value[i]?.data);
+      if (!parsed.success || parsed.data.parsed.info.mint !== mint) return;
+      const { owner, tokenAmount } = parsed.data.parsed.info;
+      out.push({ address, mint, owner, amount: BigInt(tokenAmount.amount) });
+    });
+    return out;
+  }
+
+  /** One JSON-RPC call: its envelope read (errors inside HTTP 200 too, amounts beyond 2^53 kept exact) and its result checked against `schema`. */
+  private async call<S extends z.ZodType>(method: string, params: unknown, schema: S, operation: string, subject: string, signal?: AbortSignal): Promise<z.output<S>> {
+    const id = String(this.nextId++);
+    const res = await this.http.send({ method: 'POST', path: '', json: { jsonrpc: '2.0', id, method, params }, operation, signal });
     let envelope;
     if (res.status >= 200 && res.status < 300) {
-      const body = this.http.parseJson({ status: res.status, text: protectAmounts(res.text) }, TOKEN_ACCOUNTS_OP);
-      envelope = parseOrThrow(RpcEnvelopeSchema, body, this.http.details(TOKEN_ACCOUNTS_OP, res.status), subject);
+      const body = this.http.parseJson({ status: res.status, text: protectAmounts(res.text) }, operation);
+      envelope = parseOrThrow(RpcEnvelopeSchema, body, this.http.details(operation, res.status), subject);
     } else {
       let body: unknown;
       try {
@@ -369,21 +421,11 @@ export class HeliusDasClient implements TokenHolderSource {
         body = undefined;
       }
       const parsed = RpcEnvelopeSchema.safeParse(body);
-      if (!parsed.success || !parsed.data.error) throw this.http.httpError(res, TOKEN_ACCOUNTS_OP);
+      if (!parsed.success || !parsed.data.error) throw this.http.httpError(res, operation);
       envelope = parsed.data;
     }
-    if (envelope.error) throw this.http.rpcError(envelope.error.code, envelope.error.message, TOKEN_ACCOUNTS_OP, res.status, res.retryAfterMs);
-    const result = parseOrThrow(GetTokenAccountsResultSchema, envelope.result, this.http.details(TOKEN_ACCOUNTS_OP, res.status), subject, 'result.');
-    const accounts = result.token_accounts;
-    if (accounts.length === 0) return { accounts, cursor: null };
-    // the cursor DAS answers; without one, the page's last address, which is what DAS's cursor is
-    // documented to be (das/pagination.mdx: "the cursor will be the last asset ID of the response")
-    const next = result.cursor || accounts[accounts.length - 1].address;
-    // a cursor that does not move would ask for the same page until maxPages
-    if (next === cursor) {
-      throw new MalformedResponseError(`pagination did not advance past cursor ${cursor}`, this.http.details(TOKEN_ACCOUNTS_OP, res.status), 'result.cursor', subject);
-    }
-    return { accounts, cursor: next };
+    if (envelope.error) throw this.http.rpcError(envelope.error.code, envelope.error.message, operation, res.status, res.retryAfterMs);
+    return parseOrThrow(schema, envelope.result, this.http.details(operation, res.status), subject, 'result.');
   }
 
   /**
@@ -409,7 +451,25 @@ export class HeliusDasClient implements TokenHolderSource {
       seen.add(batch.cursor);
       cursor = batch.cursor;
     }
-    return { accounts, pages: options.maxPages, complete: false };
+    // the scan stopped at the cap, and DAS lists accounts by address: the mint's largest accounts are
+    // read besides, so that its largest holders are ranked whatever their addresses. Without them
+    // (the read failed) the ranking covers the pages only, as the result says.
+    let largest: LargestAccountsRead;
+    try {
+      const read = await (options.readLargest ?? ((r) => r()))(() => this.getLargestTokenAccounts(mint, options.signal));
+      const listed = new Set(accounts.map((a) => a.address));
+      let added = 0;
+      for (const a of read) {
+        if (listed.has(a.address)) continue;
+        accounts.push(a);
+        added++;
+      }
+      largest = { read: read.length, added };
+    } catch (err) {
+      if (options.signal?.aborted) throw err;
+      largest = { read: 0, added: 0, unread: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
+    }
+    return { accounts, pages: options.maxPages, complete: false, largest };
   }
 
   async close(): Promise<void> {

@@ -283,3 +283,15 @@ export const GetTokenAccountsResultSchema = z.looseObject({
   token_accounts: z.array(DasTokenAccountSchema),
 });
 export type DasTokenAccount = z.output<typeof DasTokenAccountSchema>;
+
+/** `result` of getTokenLargestAccounts: the mint's largest token accounts (at most 20), amounts as strings. */
+export const GetTokenLargestAccountsResultSchema = z.looseObject({
+  context: RpcContextSchema,
+  value: z.array(z.looseObject({ address: z.string(), amount: z.string().regex(/^\d+$/, 'an unsigned integer string'), decimals: z.number().int() })),
+});
+
+/** `result` of getMultipleAccounts with `jsonParsed`, read for token accounts (another account, or an unparsed one, is left aside by its reader). */
+export const GetParsedMultipleAccountsResultSchema = z.looseObject({
+  context: RpcContextSchema,
+  value: z.array(z.looseObject({ owner: z.string(), data: z.unknown() }).nullable()),
+});

@@ -55,6 +55,7 @@ export class SimWorld implements ChainFacts {
   /** token accounts of the tokens' declared `holders`, by owner */
   private readonly declaredByOwner = new Map<string, SimTokenAccount[]>();
   private readonly mintAccountsCache = new Map<string, SimTokenAccount[]>();
+  private accountsByPubkey: Map<string, SimTokenAccount> | null = null;
   readonly currentSlot: number;
   /** block time of the world's newest event: the present of services' streams */
   readonly presentTs: number;
@@ -108,6 +109,22 @@ export class SimWorld implements ChainFacts {
         this.declaredByOwner.set(h.owner, list);
       }
     }
+  }
+
+  /** A token account by its address (world wallets' and the tokens' declared holders'), or undefined. */
+  tokenAccountAt(pubkey: string): SimTokenAccount | undefined {
+    if (this.accountsByPubkey === null) {
+      const map = new Map<string, SimTokenAccount>();
+      for (const w of this.wallets) for (const a of this.tokenAccounts(w.address)) map.set(a.pubkey, a);
+      for (const list of this.declaredByOwner.values()) for (const a of list) if (!map.has(a.pubkey)) map.set(a.pubkey, a);
+      this.accountsByPubkey = map;
+    }
+    return this.accountsByPubkey.get(pubkey);
+  }
+
+  /** The mint's largest token accounts by amount, at most `limit` (getTokenLargestAccounts: 20), equal amounts by address. */
+  largestAccounts(mint: string, limit = 20): SimTokenAccount[] {
+    return [...this.mintAccounts(mint)].sort((x, y) => (x.raw === y.raw ? (x.pubkey < y.pubkey ? -1 : 1) : x.raw > y.raw ? -1 : 1)).slice(0, limit);
   }
 
   /**

@@ -1,4 +1,4 @@
-// Solana JSON-RPC over the world (contract §2): getBalance, getMultipleAccounts,
+// Solana JSON-RPC over the world (contract §2): getBalance, getMultipleAccounts (jsonParsed token accounts too), getTokenLargestAccounts,
 // getTokenAccountsByOwner (jsonParsed, both token programs), getSignaturesForAddress, plus
 // getSlot/getHealth. Errors are JSON-RPC envelopes inside HTTP 200, with the agave messages.
 import bs58 from 'bs58';
@@ -132,13 +132,28 @@ function call(world: SimWorld, method: string, params: unknown[]): unknown {
       const keys = params[0];
       if (!Array.isArray(keys)) throw invalid('Invalid params: expected an array of pubkeys');
       if (keys.length > 100) throw invalid('Too many inputs provided; max 100');
+      const parsed = ((params[1] ?? {}) as { encoding?: unknown }).encoding === 'jsonParsed';
       return {
         context: context(world),
         value: keys.map((k) => {
+          // a token account, asked jsonParsed: as getTokenAccountsByOwner lists it
+          const tokenAccount = parsed ? world.tokenAccountAt(pubkey(k)) : undefined;
+          if (tokenAccount !== undefined) return tokenAccountJson(tokenAccount).account;
           const lamports = world.lamports(pubkey(k));
           return lamports === null || lamports === 0n
             ? null
             : { data: ['', 'base64'], executable: false, lamports: Number(lamports), owner: '11111111111111111111111111111111', rentEpoch: U64_MAX_MARKER, space: 0 };
+        }),
+      };
+    }
+    case 'getTokenLargestAccounts': {
+      const mint = pubkey(params[0]);
+      if (!world.tokens.has(mint)) throw invalid('Invalid param: not a Token mint');
+      return {
+        context: context(world),
+        value: world.largestAccounts(mint).map((a) => {
+          const uiString = fromRaw(a.raw, a.decimals);
+          return { address: a.pubkey, amount: a.raw.toString(), decimals: a.decimals, uiAmount: Number(uiString), uiAmountString: uiString };
         }),
       };
     }

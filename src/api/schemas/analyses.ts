@@ -261,7 +261,13 @@ export const tokenHolders = {
     eligible: { type: 'integer', description: 'owners that are ordinary wallets' },
     selected: { type: 'integer', description: 'wallets in the group (at most top)' },
     pages: { type: 'integer' },
-    complete: { type: 'boolean', description: 'false when the scan stopped at its page cap: the ranking then covers the accounts read only' },
+    complete: { type: 'boolean', description: "false when the scan stopped at its page cap: the ranking then covers the accounts read and the mint's largest accounts (largestAccounts)" },
+    largestAccounts: {
+      type: 'object',
+      description: "a scan stopped at its page cap: the mint's largest token accounts (getTokenLargestAccounts, at most 20) read besides, how many the pages had not listed, or why they could not be read",
+      properties: { read: { type: 'integer' }, added: { type: 'integer' }, unread: { type: 'string' } },
+      required: ['read', 'added'],
+    },
     excludedCounts: { type: 'object', properties: { burn: { type: 'integer' }, amm: { type: 'integer' }, exchange: { type: 'integer' }, 'off-curve': { type: 'integer' } } },
     excluded: {
       type: 'array',

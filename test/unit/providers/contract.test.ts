@@ -29,6 +29,7 @@ const USED_BY: Record<string, string> = {
   'das-getAssetsByOwner-item-compressed-nft-helius-docs.json': 'not applicable: DAS API, not used',
   'das-getAsset-programmable-nft-helius-docs.json': 'not applicable: DAS API, not used',
   'das-getTokenAccounts-helius-rust-sdk-mock.json': 'HeliusDasClient (test/unit/providers/helius-das.test.ts)',
+  'rpc-getTokenLargestAccounts-solana-docs.json': 'HeliusDasClient.getLargestTokenAccounts (test/unit/providers/helius-das.test.ts)',
 };
 
 let server: Server;

@@ -102,6 +102,42 @@ describe('HeliusDasClient.getTokenAccounts', () => {
     expect(result.accounts.map((a) => a.address.slice(-1))).toEqual(['1', '2', '3']);
   });
 
+  it("stopped at maxPages, reads the mint's largest accounts besides (the recorded getTokenLargestAccounts answer) with their owners, and adds those the pages did not list", async () => {
+    const LARGEST = JSON.parse(readFileSync(join(__dirname, '../../fixtures/real/rpc-getTokenLargestAccounts-solana-docs.json'), 'utf8')) as { result: { value: Array<{ address: string; amount: string }> } };
+    const PARSED = JSON.parse(readFileSync(join(__dirname, '../../fixtures/real/rpc-getTokenAccountsByOwner-jsonParsed-solana-docs.json'), 'utf8')) as { result: { value: Array<{ account: { data: { parsed: { info: Record<string, unknown> } } } }> } };
+    const [first, second] = LARGEST.result.value.map((a) => a.address);
+    /** the recorded parsed token account, of `mint`, owned by `owner`, holding `amount` */
+    const parsedAccount = (mint: string, owner: string, amount: string) => {
+      const recorded = PARSED.result.value[0].account;
+      return { ...recorded, data: { ...recorded.data, parsed: { ...recorded.data.parsed, info: { ...recorded.data.parsed.info, mint, owner, tokenAmount: { amount, decimals: 2, uiAmount: null, uiAmountString: '0' } } } } };
+    };
+    let largestFails = false;
+    respond = (body) => {
+      const { method } = body as unknown as { method: string };
+      if (method === 'getTokenLargestAccounts') return largestFails ? { status: 503, text: 'unavailable' } : { status: 200, text: readFileSync(join(__dirname, '../../fixtures/real/rpc-getTokenLargestAccounts-solana-docs.json'), 'utf8') };
+      // the first is this mint's, listed on no page read; the second (closed and reopened for another mint) is not
+      if (method === 'getMultipleAccounts') return { status: 200, text: JSON.stringify({ jsonrpc: '2.0', id: '1', result: { context: { slot: 1114 }, value: [parsedAccount(MINT, 'BigHo1der1111111111111111111111111111111111', '771'), parsedAccount('So11111111111111111111111111111111111111112', 'Other111111111111111111111111111111111111111', '229')] } }) };
+      const n = Number(body.params.cursor?.slice(-1) ?? 0);
+      return page([account(n + 1, '1')], `,"cursor":"${'1'.repeat(31)}${n + 1}"`);
+    };
+    const client = new HeliusDasClient({ url });
+    const result = await client.getTokenAccounts(MINT, { maxPages: 2, limit: 2 });
+    expect(result).toMatchObject({ pages: 2, complete: false, largest: { read: 1, added: 1 } });
+    expect(result.accounts.at(-1)).toEqual({ address: first, mint: MINT, owner: 'BigHo1der1111111111111111111111111111111111', amount: 771n });
+    expect(result.accounts.some((a) => a.address === second)).toBe(false);
+    const asked = requests.map((r) => r.body as unknown as { method: string; params: unknown });
+    expect(asked.slice(-2)).toEqual([
+      expect.objectContaining({ method: 'getTokenLargestAccounts', params: [MINT, { commitment: 'confirmed' }] }),
+      expect.objectContaining({ method: 'getMultipleAccounts', params: [[first, second], { encoding: 'jsonParsed', commitment: 'confirmed' }] }),
+    ]);
+    // the largest accounts unread (a 503): the pages alone, and why
+    largestFails = true;
+    const without = await client.getTokenAccounts(MINT, { maxPages: 2, limit: 2 });
+    await client.close();
+    expect(without.accounts).toHaveLength(2);
+    expect(without.largest).toEqual({ read: 0, added: 0, unread: expect.stringMatching(/^ProviderUnavailableError: .*getTokenLargestAccounts: HTTP 503/) });
+  });
+
   it('refuses a cursor that does not advance instead of asking for the same page again', async () => {
     respond = () => page([account(1, '1')], ',"cursor":"stuck"');
     const client = new HeliusDasClient({ url });

@@ -319,7 +319,7 @@ export interface paths {
                             holders?: {
                                 /** @description token accounts read */
                                 accountsSeen?: number;
-                                /** @description false when the scan stopped at its page cap: the ranking then covers the accounts read only */
+                                /** @description false when the scan stopped at its page cap: the ranking then covers the accounts read and the mint's largest accounts (largestAccounts) */
                                 complete?: boolean;
                                 /** @description owners that are ordinary wallets */
                                 eligible?: number;
@@ -337,6 +337,12 @@ export interface paths {
                                     burn?: number;
                                     exchange?: number;
                                     "off-curve"?: number;
+                                };
+                                /** @description a scan stopped at its page cap: the mint's largest token accounts (getTokenLargestAccounts, at most 20) read besides, how many the pages had not listed, or why they could not be read */
+                                largestAccounts?: {
+                                    added: number;
+                                    read: number;
+                                    unread?: string;
                                 };
                                 /** @description the token's launch: its oldest successful transaction (creation), whose block holds the creator's buy and any bundle; null when it could not be read (launchUnread says why) */
                                 launch?: {
@@ -1247,7 +1253,7 @@ export interface paths {
                             holders?: {
                                 /** @description token accounts read */
                                 accountsSeen?: number;
-                                /** @description false when the scan stopped at its page cap: the ranking then covers the accounts read only */
+                                /** @description false when the scan stopped at its page cap: the ranking then covers the accounts read and the mint's largest accounts (largestAccounts) */
                                 complete?: boolean;
                                 /** @description owners that are ordinary wallets */
                                 eligible?: number;
@@ -1265,6 +1271,12 @@ export interface paths {
                                     burn?: number;
                                     exchange?: number;
                                     "off-curve"?: number;
+                                };
+                                /** @description a scan stopped at its page cap: the mint's largest token accounts (getTokenLargestAccounts, at most 20) read besides, how many the pages had not listed, or why they could not be read */
+                                largestAccounts?: {
+                                    added: number;
+                                    read: number;
+                                    unread?: string;
                                 };
                                 /** @description the token's launch: its oldest successful transaction (creation), whose block holds the creator's buy and any bundle; null when it could not be read (launchUnread says why) */
                                 launch?: {
