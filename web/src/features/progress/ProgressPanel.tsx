@@ -1,4 +1,5 @@
 // Live per-wallet progress from the event stream: sync state, pages and transactions, balances.
+import { memo } from 'react';
 import { CircleStop, FastForward } from 'lucide-react';
 import type { AnalysisProgress } from '../../api/types';
 import { shortAddress } from '../../lib/addresses';
@@ -23,21 +24,7 @@ export function ProgressPanel({ wallets, progress, status, running, followed, on
       <tbody>
         {wallets.map((w) => {
           const p = progress?.wallets?.[w];
-          return (
-            <tr key={w} data-testid="progress-row" data-wallet={w} data-sync={p?.sync ?? 'pending'}>
-              <td className="mono" title={w}>
-                {shortAddress(w, 6)}
-              </td>
-              <td>{p?.status ?? '…'}</td>
-              <td>
-                <span className={`chip chip-${p?.sync ?? 'pending'}`}>{p?.sync ?? (running ? 'pending' : 'n/a')}</span>
-                {p?.error ? <span className="error-text"> {p.error}</span> : null}
-              </td>
-              <td>{p?.pages ?? 0}</td>
-              <td>{p?.transactions ?? 0}</td>
-              <td>{p?.balances ?? (running ? 'pending' : 'n/a')}</td>
-            </tr>
-          );
+          return <WalletRow key={w} wallet={w} status={p?.status} sync={p?.sync} error={p?.error} pages={p?.pages} transactions={p?.transactions} balances={p?.balances} running={running} />;
         })}
       </tbody>
     </table>
@@ -74,3 +61,25 @@ export function ProgressPanel({ wallets, progress, status, running, followed, on
     </Section>
   );
 }
+
+/**
+ * One wallet's row, from its fields only: a progress event (every 500 ms, a new object for every
+ * wallet) re-renders the rows whose wallet moved, not all 1,000 of a token's holders.
+ */
+const WalletRow = memo(function WalletRow({ wallet, status, sync, error, pages, transactions, balances, running }: { wallet: string; status?: string | null; sync?: string | null; error?: string | null; pages?: number | null; transactions?: number | null; balances?: string | null; running: boolean }) {
+  return (
+    <tr data-testid="progress-row" data-wallet={wallet} data-sync={sync ?? 'pending'}>
+      <td className="mono" title={wallet}>
+        {shortAddress(wallet, 6)}
+      </td>
+      <td>{status ?? '…'}</td>
+      <td>
+        <span className={`chip chip-${sync ?? 'pending'}`}>{sync ?? (running ? 'pending' : 'n/a')}</span>
+        {error ? <span className="error-text"> {error}</span> : null}
+      </td>
+      <td>{pages ?? 0}</td>
+      <td>{transactions ?? 0}</td>
+      <td>{balances ?? (running ? 'pending' : 'n/a')}</td>
+    </tr>
+  );
+});
