@@ -141,7 +141,7 @@ export interface AnalysisInput {
   request: AnalysisRequest | TokenAnalysisRequest;
   requestId: string | null;
   /** tuning for tests; production leaves these unset */
-  tuning?: { pollIntervalMs?: number; maxPagesPerChunk?: number; chunksBeforeContinueAsNew?: number };
+  tuning?: { pollIntervalMs?: number; maxPagesPerChunk?: number; chunksBeforeContinueAsNew?: number; historyProceedEvents?: number };
 }
 
 /** The analyses row's `params` as written before the row stored the validated request (legacy rows). */

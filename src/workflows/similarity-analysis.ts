@@ -289,6 +289,30 @@ export const ANALYSIS_PATCHES_2026_12_03 = 'analysis-patches-2026-12-03';
  */
 export const ANALYSIS_PATCHES_2026_12_06 = 'analysis-patches-2026-12-06';
 
+/**
+ * patched() id of two bounds on the history an analysis writes while it waits for its wallets'
+ * syncs, for a new run:
+ * - a busy wallet's recheck (BUSY_RECHECK_MS) doubles up to BUSY_RECHECK_MAX_MS while the wallet
+ *   stays held: another analysis's sync of a long history renews its lease for hours, and a step
+ *   and a timer every 30 s cost 10 to 22 events a minute per held wallet (the poll still frees it
+ *   as soon as the lease is let go);
+ * - the wait proceeds with the data available on its own once the history holds
+ *   HISTORY_PROCEED_EVENTS events (the poll loop writes some 66 a minute, so a sync of many hours
+ *   would reach Temporal's limit of 51,200, and the server would terminate the analysis, its row
+ *   left saying running).
+ * Stands for ANALYSIS_PATCHES_2026_12_06 and every patch before it, asked where it is.
+ */
+export const ANALYSIS_PATCHES_2026_12_06B = 'analysis-patches-2026-12-06b';
+
+/** (ANALYSIS_PATCHES_2026_12_06B) The longest wait between a held wallet's rechecks. */
+const BUSY_RECHECK_MAX_MS = 10 * 60_000;
+/**
+ * (ANALYSIS_PATCHES_2026_12_06B) History events from which the wait for syncs proceeds with the data
+ * available: what is left below Temporal's 51,200 is room for the balances, the similarity step,
+ * the enrichment child's start and the end (tests lower it through `tuning.historyProceedEvents`).
+ */
+export const HISTORY_PROCEED_EVENTS = 40_000;
+
 /** How long a sync step that found another analysis's sync of its wallet waits before asking again (doubling up to the max): histories before ANALYSIS_PATCHES_2026_12_06. */
 const STEP_BUSY_FIRST_WAIT_MS = 1_000;
 const STEP_BUSY_MAX_WAIT_MS = 10_000;
@@ -369,6 +393,8 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
 
   let phase: AnalysisPhase = 'starting';
   let proceedRequested = false;
+  /** why the wait for syncs ended without a request to proceed (ANALYSIS_PATCHES_2026_12_06B), else null */
+  let proceededOnItsOwn: string | null = null;
   let error: string | null = null;
   let enrichmentId: string | null = null;
   /** false once the similarity step found every token of the universe fresh (ENRICH_WHEN_NEEDED_PATCH) */
@@ -438,7 +464,7 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
       `sync: ${Object.entries(counts).map(([state, n]) => `${n} ${state}`).join(', ')} · ${pages} pages fetched`,
       `balances: ${balances} of ${wallets.length}`,
     ];
-    if (proceedRequested) lines.push('proceeding with the data available');
+    if (proceedRequested) lines.push(proceededOnItsOwn ?? 'proceeding with the data available');
     if (error) lines.push(`error: ${error}`);
     setCurrentDetails(truncateBytes(lines.join('\n\n'), USER_METADATA_LIMITS.detailsBytes));
   }
@@ -447,8 +473,9 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
   const failedWallets = (): FailedWallet[] =>
     wallets.filter((w) => progress[w].sync === 'failed' || progress[w].balances === 'failed').map((w) => ({ wallet: w, reason: progress[w].error ?? 'failed' }));
 
-  // one marker for the patches it stands for; a history recorded before it asks each (see ANALYSIS_PATCHES_2026_12_06, ANALYSIS_PATCHES_2026_12_03, ANALYSIS_PATCHES_2026_12_02, LOCAL_STEPS_PATCH, ANALYSIS_PATCHES_2026_11)
-  const dec06 = patched(ANALYSIS_PATCHES_2026_12_06);
+  // one marker for the patches it stands for; a history recorded before it asks each (see ANALYSIS_PATCHES_2026_12_06B, ANALYSIS_PATCHES_2026_12_06, ANALYSIS_PATCHES_2026_12_03, ANALYSIS_PATCHES_2026_12_02, LOCAL_STEPS_PATCH, ANALYSIS_PATCHES_2026_11)
+  const dec06b = patched(ANALYSIS_PATCHES_2026_12_06B);
+  const dec06 = dec06b || patched(ANALYSIS_PATCHES_2026_12_06);
   const dec03 = dec06 || patched(ANALYSIS_PATCHES_2026_12_03);
   const dec02 = dec03 || patched(ANALYSIS_PATCHES_2026_12_02);
   const local = dec02 || patched(LOCAL_STEPS_PATCH);
@@ -751,6 +778,7 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
       progress[wallet].sync = 'syncing';
       let step: Awaited<ReturnType<typeof syncWalletStep>>;
       let busyWaitMs = STEP_BUSY_FIRST_WAIT_MS;
+      let recheckMs = BUSY_RECHECK_MS;
       try {
         for (;;) {
           step = await syncWalletStep({
@@ -768,7 +796,8 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
           if (dec06) {
             // until the group's progress poll says it is free (applySyncRows), or a while passed
             waitingForRelease.add(wallet);
-            await condition(() => released.has(wallet) || proceedRequested, BUSY_RECHECK_MS);
+            await condition(() => released.has(wallet) || proceedRequested, recheckMs);
+            if (dec06b) recheckMs = Math.min(2 * recheckMs, BUSY_RECHECK_MAX_MS);
             waitingForRelease.delete(wallet);
             released.delete(wallet);
             // the analysis goes on without it: the poll loop marks it partial
@@ -841,7 +870,15 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
 
     let interval = pollIntervalMs;
     let changedSince: string | null = null;
+    const historyProceedEvents = input.tuning?.historyProceedEvents ?? HISTORY_PROCEED_EVENTS;
     while (pending.size > 0 && !proceedRequested) {
+      if (dec06b && workflowInfo().historyLength >= historyProceedEvents) {
+        // near Temporal's limit on one execution's history: end the wait rather than be terminated
+        proceedRequested = true;
+        proceededOnItsOwn = `proceeded on its own after ${workflowInfo().historyLength} history events (Temporal ends an execution at 51,200): the wallets still syncing are partial`;
+        showDetails();
+        break;
+      }
       if (sized) {
         // By analysis id, changed rows only: a poll's history events stay small for any group size.
         const read: { readAt: string; rows: SyncProgressRow[] } = await readGroupSyncProgress({ analysisId, joined: [...joined].filter((w) => pending.has(w)), changedSince });

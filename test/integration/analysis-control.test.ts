@@ -131,6 +131,28 @@ describe('following and steering an analysis', () => {
     expect(pairs.map((p) => p.scores.funding)).toEqual([null, null, null, null, null, null]);
   });
 
+  it('proceeds on its own with the data available when its history nears the limit while syncs wait (ANALYSIS_PATCHES_2026_12_06B), rather than being terminated', async () => {
+    // no page is answered: the syncs would wait for ever, the poll loop writing history meanwhile
+    opened.sim.configure({ paused: ['helius:history'] });
+    const i = input({ tuning: { pollIntervalMs: 50, maxPagesPerChunk: 1, historyProceedEvents: 120 } });
+    const { summary, proceeded, events } = await opened.stack.withWorkers(async () => {
+      const handle = await start(i);
+      try {
+        const result = await handle.result();
+        // no one asked it to proceed: it did so on its own
+        return { summary: result, proceeded: (await handle.query(progressQuery)).proceedRequested, events: (await handle.describe()).historyLength };
+      } finally {
+        opened.sim.configure({ paused: [] });
+      }
+    });
+    expect(proceeded).toBe(true);
+    expect([...summary.partialWallets].sort()).toEqual(wallets);
+    expect(summary.pairCount).toBe(10);
+    // the wait ended at the bound (its last poll's events past it), far below Temporal's limit
+    expect(events).toBeLessThan(1_000);
+    expect((await getAnalysis(opened.stack.pool, i.analysisId))?.status).toBe('completed');
+  });
+
   it('cancellation stops the analysis and leaves a visible cancelled status in PostgreSQL and the search attributes', async () => {
     // the history pages held until the cancellation is in: no sync can end before it
     opened.sim.configure({ latencyMs: { 'helius:history': 400 }, paused: ['helius:history'] });

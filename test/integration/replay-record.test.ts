@@ -54,11 +54,12 @@ describe('histories of every workflow type replay without non-determinism', () =
       // (before ANALYSIS_PATCHES_2026_12_02: the search attributes upserted at the start) and
       // 'similarity-analysis-patches-2026-12-02' (before ANALYSIS_PATCHES_2026_12_03: a sync step per
       // wallet) and 'similarity-analysis-patches-2026-12-03' (before ANALYSIS_PATCHES_2026_12_06: a busy
-      // wallet's step waited on timers of its own) are kept as recorded: they check that analyses started by older code still replay;
+      // wallet's step waited on timers of its own) and 'similarity-analysis-patches-2026-12-06' (before
+      // ANALYSIS_PATCHES_2026_12_06B: no bound on the history of the wait for syncs) are kept as recorded: they check that analyses started by older code still replay;
       // this is today's code's recording (the balance batch scheduled first, then the four wallets'
       // syncs in one step of one page each, each continued in a child; the statuses and the
       // similarity step as local activities; started with its search attributes, as the API starts it)
-      recorded.push({ name: 'similarity-analysis-patches-2026-12-06', workflowId: analysisWorkflowId(analysisId) });
+      recorded.push({ name: 'similarity-analysis-patches-2026-12-06b', workflowId: analysisWorkflowId(analysisId) });
       await opened.stack.client.workflow.getHandle(enrichmentWorkflowId(analysisId)).result();
       recorded.push({ name: 'token-enrichment', workflowId: enrichmentWorkflowId(analysisId) });
 
@@ -79,8 +80,9 @@ describe('histories of every workflow type replay without non-determinism', () =
       // 'similarity-analysis-wait-no-enrichment' before patched('analysis-patches-2026-11') and
       // 'similarity-analysis-wait-one-patch' before LOCAL_STEPS_PATCH, 'similarity-analysis-wait-local-steps'
       // before ANALYSIS_PATCHES_2026_12_02, 'similarity-analysis-wait-patches-2026-12-02' before ANALYSIS_PATCHES_2026_12_03
-      // and 'similarity-analysis-wait-patches-2026-12-03' before ANALYSIS_PATCHES_2026_12_06
-      recorded.push({ name: 'similarity-analysis-wait-patches-2026-12-06', workflowId: analysisWorkflowId(waited.analysisId) });
+      // and 'similarity-analysis-wait-patches-2026-12-03' before ANALYSIS_PATCHES_2026_12_06, 'similarity-analysis-wait-patches-2026-12-06'
+      // before ANALYSIS_PATCHES_2026_12_06B
+      recorded.push({ name: 'similarity-analysis-wait-patches-2026-12-06b', workflowId: analysisWorkflowId(waited.analysisId) });
 
       const syncId = walletSyncWorkflowId(wallets[0]);
       const syncRuns: string[] = [];
@@ -131,9 +133,9 @@ describe('histories of every workflow type replay without non-determinism', () =
     }
     expect(recorded.map((r) => r.name)).toEqual([
       'smoke',
-      'similarity-analysis-patches-2026-12-06',
+      'similarity-analysis-patches-2026-12-06b',
       'token-enrichment',
-      'similarity-analysis-wait-patches-2026-12-06',
+      'similarity-analysis-wait-patches-2026-12-06b',
       'wallet-sync-at-once-continued',
       'wallet-sync-at-once-final',
       'wallet-sync-at-once-skipped',

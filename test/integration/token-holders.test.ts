@@ -175,11 +175,12 @@ describe('an analysis of a token’s holders through the HTTP API', () => {
     const cli = await resolveTemporalCli();
     // 'similarity-analysis-token' and '-too-few' are kept as recorded before ANALYSIS_PATCHES_2026_12_02 (the search attributes
     // upserted at the start), '-patches-2026-12-02' before ANALYSIS_PATCHES_2026_12_03, '-patches-2026-12-03' before
-    // ANALYSIS_PATCHES_2026_12_06 (a busy wallet's waits on timers of its own); a recording is named for the newest
+    // ANALYSIS_PATCHES_2026_12_06 (a busy wallet's waits on timers of its own), '-patches-2026-12-06' before
+    // ANALYSIS_PATCHES_2026_12_06B (no bound on the wait's history); a recording is named for the newest
     // patch of the code that made it (test/unit/replay.test.ts checks its markers), so recording today's never overwrites those
     for (const [name, id] of [
-      ['similarity-analysis-token-patches-2026-12-06', small.analysisId],
-      ['similarity-analysis-token-too-few-patches-2026-12-06', lonely.analysisId],
+      ['similarity-analysis-token-patches-2026-12-06b', small.analysisId],
+      ['similarity-analysis-token-too-few-patches-2026-12-06b', lonely.analysisId],
     ] as const) {
       const handle = opened.stack.client.workflow.getHandle(analysisWorkflowId(id));
       await Worker.runReplayHistory({ workflowBundle: { codePath: testEnv().workflowBundlePath } }, await handle.fetchHistory(), analysisWorkflowId(id));
