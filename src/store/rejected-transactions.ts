@@ -20,7 +20,10 @@ export interface RejectedRow {
 export function recordRejectedCtes(insertName: string, clearName: string, rowsParam: string, storedRows: string): string {
   return `${insertName} AS (
     INSERT INTO rejected_transactions (wallet, reject_key, signature, timestamp, field, reason)
-    SELECT $1, key, signature, timestamp, field, reason FROM jsonb_to_recordset(${rowsParam}::jsonb) AS x(key text, signature text, timestamp bigint, field text, reason text)
+    -- once per key: a provider that lists one transaction twice in a page would otherwise have the
+    -- statement update one row twice, which PostgreSQL refuses (and the page would fail on every retry)
+    SELECT DISTINCT ON (key) $1, key, signature, timestamp, field, reason FROM jsonb_to_recordset(${rowsParam}::jsonb) AS x(key text, signature text, timestamp bigint, field text, reason text)
+    ORDER BY key
     ON CONFLICT (wallet, reject_key) DO UPDATE SET field = EXCLUDED.field, reason = EXCLUDED.reason, last_seen_at = now()
     RETURNING 1),
   ${clearName} AS (

@@ -256,7 +256,8 @@ describe('PostgreSQL store', () => {
     await beginSync(pool, w, 'wallet-sync:test');
     const { legs } = extractMany(t, w, { solPriceUsd: 150 });
     const rejected = Array.from({ length: 23 }, (_, i) => ({ key: `bad${i}`, signature: i % 2 ? `badsig${i}` : null, timestamp: 1_700_000_000 + i, field: 'fee', reason: `reason ${i}` }));
-    await storeHistoryPage(pool, w, t, legs, rejected);
+    // one listed twice in the page (a provider repeating a transaction): stored once, the page not refused
+    await storeHistoryPage(pool, w, t, legs, [...rejected, rejected[3]]);
     const mints = [...new Set(legs.map((l) => l.mint))];
     expect(mints.length).toBeGreaterThan(1);
     // one mint priced, one known without a price, the rest never fetched
