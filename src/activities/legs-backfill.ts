@@ -2,10 +2,11 @@
 // (wallets.legs_extracted_version below LEG_EXTRACTION_VERSION) have their SOL-quoted legs extracted
 // again from their stored raw transactions. Run before a synced wallet's analytics
 // (computeWalletAnalytics) and, for wallets no sync touched, before an analysis loads.
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { extractMany } from '../domain';
 import { LEG_EXTRACTION_VERSION, restoreExactLegs } from '../store/swap-legs';
-import { forEachStoredPage, withWalletTransfersLock } from '../store/wallet-transfers';
+import { forEachStoredPage } from '../store/wallet-transfers';
+import { inClientTransaction, withClient } from '../store/db';
 import { legsExtractedVersion, markLegsExtracted, walletsNeedingLegs } from '../store/wallets';
 import { BACKFILL_PAGE_SIZE } from './transfers-backfill';
 
@@ -13,23 +14,42 @@ import { BACKFILL_PAGE_SIZE } from './transfers-backfill';
  * Extracts again the legs of the wallets whose stored legs predate the current swap extraction, a
  * page of stored transactions at a time (bounded memory), and stores anew those valued exactly in
  * SOL that changed (restoreExactLegs: a USDC leg's value depends on the SOL price of the day it was
- * stored, so it is left as it is), then marks the wallet extracted. Each wallet in one transaction
- * under its lock (two backfills never interleave; a reader sees its legs before or after one). A
- * page stored meanwhile inserts legs of today's extraction. Returns how many legs it rewrote.
+ * stored, so it is left as it is), then marks the wallet extracted. One backfill of a wallet at a
+ * time (a session lock of its own); each page in a transaction of its own, as the page store writes
+ * legs: the mints' population counters its legs lock are held for that page only, not across the
+ * wallet's whole history (where other wallets' page stores, locking the same counters in another
+ * order, deadlocked with it), and the wallet's row is not locked (a page store of the same wallet
+ * updates it after inserting its legs: the two waited on each other). Every page's write is
+ * idempotent, so a backfill cut short is finished by the next. A page stored meanwhile inserts legs
+ * of today's extraction. Returns how many legs it rewrote.
  */
 export async function backfillLegs(pool: Pool, wallets: string[], pageSize = BACKFILL_PAGE_SIZE): Promise<number> {
   let rewritten = 0;
   for (const wallet of await walletsNeedingLegs(pool, wallets, LEG_EXTRACTION_VERSION)) {
-    rewritten += await withWalletTransfersLock(pool, wallet, async (db) => {
-      if ((await legsExtractedVersion(db, wallet)) >= LEG_EXTRACTION_VERSION) return 0; // another backfill did it meanwhile
+    rewritten += await withWalletLegsLock(pool, wallet, async (session) => {
+      if ((await legsExtractedVersion(session, wallet)) >= LEG_EXTRACTION_VERSION) return 0; // another backfill did it meanwhile
       let written = 0;
-      await forEachStoredPage(db, wallet, pageSize, async (page) => {
+      await forEachStoredPage(session, wallet, pageSize, async (page) => {
         // the SOL price only converts USDC and USDT legs, which are not stored anew
-        written += await restoreExactLegs(db, wallet, extractMany(page, wallet, { solPriceUsd: 0 }).legs);
+        const legs = extractMany(page, wallet, { solPriceUsd: 0 }).legs;
+        // (its own transaction on the session's connection: a second connection per page could wait on a pool the backfills hold)
+        written += await inClientTransaction(session, () => restoreExactLegs(session, wallet, legs));
       });
-      await markLegsExtracted(db, wallet, LEG_EXTRACTION_VERSION);
+      await markLegsExtracted(session, wallet, LEG_EXTRACTION_VERSION);
       return written;
     });
   }
   return rewritten;
+}
+
+/** `fn` on a connection that holds the wallet's legs-backfill lock (a session-level advisory lock), released after it. */
+async function withWalletLegsLock<T>(pool: Pool, wallet: string, fn: (session: PoolClient) => Promise<T>): Promise<T> {
+  return withClient(pool, async (client) => {
+    await client.query(`SELECT pg_advisory_lock(hashtextextended('swap_legs_backfill:' || $1, 0))`, [wallet]);
+    try {
+      return await fn(client);
+    } finally {
+      await client.query(`SELECT pg_advisory_unlock(hashtextextended('swap_legs_backfill:' || $1, 0))`, [wallet]);
+    }
+  });
 }

@@ -101,17 +101,20 @@ export type Queryable = Pool | PoolClient;
 
 /** `fn` in one transaction on a checked-out client (see withClient): committed, or rolled back when it throws. */
 export async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
-  return withClient(pool, async (client) => {
-    await client.query('BEGIN');
-    try {
-      const result = await fn(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    }
-  });
+  return withClient(pool, (client) => inClientTransaction(client, () => fn(client)));
+}
+
+/** `fn` in a transaction on a connection already checked out (one that holds a session lock across several). */
+export async function inClientTransaction<T>(client: PoolClient, fn: () => Promise<T>): Promise<T> {
+  await client.query('BEGIN');
+  try {
+    const result = await fn();
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
 }
 
 function databaseName(databaseUrl: string): string {
