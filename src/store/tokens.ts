@@ -61,9 +61,9 @@ const NEEDS_FETCH = `(status = 'pending'
  */
 export const TOKEN_FETCH_CLAIM_SECONDS = 300;
 
-/** Registers the mints not yet in the registry as pending. */
+/** Registers the mints not yet in the registry as pending (in mint order: two registrations at once lock their rows in one order, never deadlocking). */
 async function registerMints(pool: Queryable, mints: string[]): Promise<void> {
-  await pool.query(`INSERT INTO tokens (mint) SELECT unnest($1::text[]) ON CONFLICT (mint) DO NOTHING`, [mints]);
+  await pool.query(`INSERT INTO tokens (mint) SELECT m FROM unnest($1::text[]) AS m ORDER BY m ON CONFLICT (mint) DO NOTHING`, [mints]);
 }
 
 /** SQL: a live claim of some run on the row's fetch (claimTokenFetches). */

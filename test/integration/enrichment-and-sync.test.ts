@@ -5,7 +5,7 @@ import { walletSyncWorkflow } from '../../src/workflows/wallet-sync';
 import { tokenEnrichmentWorkflow } from '../../src/workflows/token-enrichment';
 import { TASK_QUEUES, WORKFLOW_TASK_QUEUE, enrichmentWorkflowId, progressQuery, walletSyncWorkflowId } from '../../src/workflows/contract';
 import { analysisInput, executeAnalysis, startAnalysis } from '../harness/analyses';
-import { ANALYSIS_PATCHES_2026_12_06 } from '../../src/workflows/similarity-analysis';
+import { ANALYSIS_PATCHES_2026_12_06B } from '../../src/workflows/similarity-analysis';
 import { searchAttributeWrites } from '../harness/histories';
 import { getAnalysis } from '../../src/store/analyses';
 import { balanceCacheKey } from '../../src/activities/balances';
@@ -80,7 +80,7 @@ describe('token enrichment, the refresh schedule and long syncs', () => {
       .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
       .map((e) => JSON.parse(Buffer.from(e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data ?? []).toString()).id as string);
     // today's analysis records one patch marker, which stands for ENRICH_WHEN_NEEDED_PATCH and the others
-    expect(patches).toEqual([ANALYSIS_PATCHES_2026_12_06]);
+    expect(patches).toEqual([ANALYSIS_PATCHES_2026_12_06B]);
     // started as the API starts it, listed as running with its group: the workflow's one upsert is its end
     expect(searchAttributeWrites(history)).toEqual({
       started: { Wallets: wallets, WalletCount: wallets.length, AnalysisStatus: 'running' },
