@@ -2,11 +2,11 @@
 // (wallets.legs_extracted_version below LEG_EXTRACTION_VERSION) have their SOL-quoted legs extracted
 // again from their stored raw transactions. Run before a synced wallet's analytics
 // (computeWalletAnalytics) and, for wallets no sync touched, before an analysis loads.
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import { extractMany } from '../domain';
-import { LEG_EXTRACTION_VERSION, restoreExactLegs } from '../store/swap-legs';
+import { LEG_EXTRACTION_VERSION, restoreExactLegs, withWalletLegsBackfillLock } from '../store/swap-legs';
 import { forEachStoredPage } from '../store/wallet-transfers';
-import { inClientTransaction, withClient } from '../store/db';
+import { inClientTransaction } from '../store/db';
 import { legsExtractedVersion, markLegsExtracted, walletsNeedingLegs } from '../store/wallets';
 import { BACKFILL_PAGE_SIZE } from './transfers-backfill';
 
@@ -26,7 +26,7 @@ import { BACKFILL_PAGE_SIZE } from './transfers-backfill';
 export async function backfillLegs(pool: Pool, wallets: string[], pageSize = BACKFILL_PAGE_SIZE): Promise<number> {
   let rewritten = 0;
   for (const wallet of await walletsNeedingLegs(pool, wallets, LEG_EXTRACTION_VERSION)) {
-    rewritten += await withWalletLegsLock(pool, wallet, async (session) => {
+    rewritten += await withWalletLegsBackfillLock(pool, wallet, async (session) => {
       if ((await legsExtractedVersion(session, wallet)) >= LEG_EXTRACTION_VERSION) return 0; // another backfill did it meanwhile
       let written = 0;
       await forEachStoredPage(session, wallet, pageSize, async (page) => {
@@ -40,16 +40,4 @@ export async function backfillLegs(pool: Pool, wallets: string[], pageSize = BAC
     });
   }
   return rewritten;
-}
-
-/** `fn` on a connection that holds the wallet's legs-backfill lock (a session-level advisory lock), released after it. */
-async function withWalletLegsLock<T>(pool: Pool, wallet: string, fn: (session: PoolClient) => Promise<T>): Promise<T> {
-  return withClient(pool, async (client) => {
-    await client.query(`SELECT pg_advisory_lock(hashtextextended('swap_legs_backfill:' || $1, 0))`, [wallet]);
-    try {
-      return await fn(client);
-    } finally {
-      await client.query(`SELECT pg_advisory_unlock(hashtextextended('swap_legs_backfill:' || $1, 0))`, [wallet]);
-    }
-  });
 }

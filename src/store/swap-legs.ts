@@ -1,9 +1,9 @@
 // A wallet's swap and transfer legs (swap_legs), keyed by an idempotency key that includes the
 // wallet. The only module with SQL that writes to swap_legs. (Its inserts also keep mint_wallets, through
 // a trigger: src/store/mint-wallets.ts.)
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { legKey, type SwapLeg } from '../domain';
-import type { Queryable } from './db';
+import { withClient, type Queryable } from './db';
 
 /** The rows of some legs as the statements below read them (jsonb_to_recordset). */
 export function legRows(legs: readonly SwapLeg[]): object[] {
@@ -123,4 +123,16 @@ export async function loadLegsMany(pool: Pool, wallets: readonly string[], since
   );
   for (const r of rows) if (r.legs !== null) out.set(r.wallet, r.legs); // one row per wallet asked: null when it has no legs
   return out;
+}
+
+/** `fn` on a connection that holds the wallet's legs-backfill lock (a session-level advisory lock), released after it. */
+export async function withWalletLegsBackfillLock<T>(pool: Pool, wallet: string, fn: (session: PoolClient) => Promise<T>): Promise<T> {
+  return withClient(pool, async (client) => {
+    await client.query(`SELECT pg_advisory_lock(hashtextextended('swap_legs_backfill:' || $1, 0))`, [wallet]);
+    try {
+      return await fn(client);
+    } finally {
+      await client.query(`SELECT pg_advisory_unlock(hashtextextended('swap_legs_backfill:' || $1, 0))`, [wallet]);
+    }
+  });
 }
