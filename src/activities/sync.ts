@@ -325,7 +325,7 @@ export function createSyncActivities(deps: ActivityDeps) {
       // attempt cancelled because it timed out (its retry resumes under the same lease), or because
       // its worker shuts down, keeps the lease for the attempt that goes on
       if (input.exclusive && beat !== null && (err instanceof CancelledFailure || ctx.cancellationSignal.aborted) && (await cancelledWithItsAnalysis(ctx, input.workflowId))) {
-        await finishSync(pool, input.wallet, { ok: false, error: 'sync cancelled with its analysis' }).catch(() => undefined);
+        await finishSync(pool, input.wallet, { ok: false, error: 'sync cancelled with its analysis' }, input.workflowId).catch(() => undefined);
       }
       throw err;
     }

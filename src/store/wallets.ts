@@ -151,7 +151,12 @@ export async function takeSyncLease(
   return { newestSignature: rows[0].newest_signature, oldestSignature: rows[0].oldest_signature, historyComplete: rows[0].history_complete };
 }
 
-export async function finishSync(pool: Pool, wallet: string, outcome: { ok: true } | { ok: false; error: string }): Promise<void> {
+/**
+ * The end of a wallet's sync. `holder`: only if the wallet's lease is still this sync's (a step
+ * cancelled with its analysis giving the wallet up: its lease may have lapsed meanwhile and another
+ * analysis's sync taken the wallet, whose lease this must not end).
+ */
+export async function finishSync(pool: Pool, wallet: string, outcome: { ok: true } | { ok: false; error: string }, holder: string | null = null): Promise<void> {
   if (outcome.ok) {
     await pool.query(
       `UPDATE wallets SET sync_state = 'synced', sync_lease_until = NULL, last_synced_at = now(), last_sync_error = NULL, updated_at = now() WHERE address = $1`,
@@ -159,8 +164,8 @@ export async function finishSync(pool: Pool, wallet: string, outcome: { ok: true
     );
   } else {
     await pool.query(
-      `UPDATE wallets SET sync_state = 'failed', sync_lease_until = NULL, last_sync_error = $2, updated_at = now() WHERE address = $1`,
-      [wallet, outcome.error.slice(0, 2000)],
+      `UPDATE wallets SET sync_state = 'failed', sync_lease_until = NULL, last_sync_error = $2, updated_at = now() WHERE address = $1 AND ($3::text IS NULL OR sync_workflow_id = $3)`,
+      [wallet, outcome.error.slice(0, 2000), holder],
     );
   }
 }

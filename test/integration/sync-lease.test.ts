@@ -42,6 +42,10 @@ describe('sync steps and the sync lease', () => {
     await finishSync(pool, wallet, { ok: true });
     expect(await takeSyncLease(pool, wallet, 'analysis:b')).not.toBeNull();
     expect((await row(wallet)).sync_workflow_id).toBe('analysis:b');
+    // a's step, cancelled with its analysis late, gives up only a lease that is still its own: b's sync goes on
+    await finishSync(pool, wallet, { ok: false, error: 'sync cancelled with its analysis' }, 'analysis:a');
+    expect(await row(wallet)).toMatchObject({ sync_state: 'syncing', sync_workflow_id: 'analysis:b', last_sync_error: null });
+    expect(await takeSyncLease(pool, wallet, 'analysis:c')).toBeNull();
     await finishSync(pool, wallet, { ok: true });
   });
 
