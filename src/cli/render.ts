@@ -263,12 +263,19 @@ const EXCLUDED_SHOWN = 5;
 /** How an analysis is, as a phrase ("the analysis failed"): every status the API knows. */
 const STATUS_PHRASES: Record<AnalysisView['status'], string> = { running: 'is running', completed: 'completed', failed: 'failed', cancelled: 'was cancelled', terminated: 'was terminated', timed_out: 'timed out' };
 
+/** A scan stopped at its page cap: the mint's largest accounts read besides (", and its 20 largest accounts, 3 of them past those pages"), or why not. */
+export function largestPhrase(largest: NonNullable<AnalysisView['holders']>['largestAccounts']): string {
+  if (!largest) return '';
+  if (typeof largest.unread === 'string') return `; its largest accounts could not be read (${largest.unread})`;
+  return `, and its ${largest.read} largest accounts, ${largest.added} of them past those pages`;
+}
+
 /** A token analysis: which holders became the group and which were left out, and why. */
 export function holderLines(h: NonNullable<AnalysisView['holders']>, status: AnalysisView['status'] = 'running'): string[] {
   if (!h.resolved) return [status === 'running' ? `Token ${h.token}: resolving its top ${h.top} holders` : `Token ${h.token}: its top ${h.top} holders were not resolved (the analysis ${STATUS_PHRASES[status]})`];
   const counts = Object.entries(h.excludedCounts ?? {}).filter(([, n]) => typeof n === 'number' && n > 0).map(([reason, n]) => `${String(n)} ${reason}`);
   const lines = [
-    `Token ${h.token}: the top ${h.selected} of ${plural(h.eligible ?? 0, 'eligible holder')} (${plural(h.ownersSeen ?? 0, 'owner')}, ${plural(h.accountsSeen ?? 0, 'token account')}${h.complete ? '' : `, first ${h.pages} pages only`})`,
+    `Token ${h.token}: the top ${h.selected} of ${plural(h.eligible ?? 0, 'eligible holder')} (${plural(h.ownersSeen ?? 0, 'owner')}, ${plural(h.accountsSeen ?? 0, 'token account')}${h.complete ? '' : `, first ${h.pages} pages only${largestPhrase(h.largestAccounts)}`})`,
     `  left out: ${counts.length > 0 ? counts.join(', ') : 'none'}`,
   ];
   for (const e of (h.excluded ?? []).slice(0, EXCLUDED_SHOWN)) lines.push(`    ${e.owner}  ${e.reason}${e.label ? ` (${e.label})` : ''}`);

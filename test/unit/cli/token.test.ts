@@ -69,6 +69,13 @@ describe('holderLines', () => {
     expect(holderLines({ token: MINT, top: 100, resolved: false }, 'failed')).toEqual([`Token ${MINT}: its top 100 holders were not resolved (the analysis failed)`]);
   });
 
+  it('says when the scan stopped at its page cap, and what the largest accounts read besides added', () => {
+    const capped = { token: MINT, top: 50, resolved: true, selected: 50, eligible: 90_000, ownersSeen: 95_000, accountsSeen: 100_004, pages: 100, complete: false, excludedCounts: {}, excluded: [] };
+    expect(holderLines(capped)[0]).toBe(`Token ${MINT}: the top 50 of 90000 eligible holders (95000 owners, 100004 token accounts, first 100 pages only)`);
+    expect(holderLines({ ...capped, largestAccounts: { read: 20, added: 4 } })[0]).toBe(`Token ${MINT}: the top 50 of 90000 eligible holders (95000 owners, 100004 token accounts, first 100 pages only, and its 20 largest accounts, 4 of them past those pages)`);
+    expect(holderLines({ ...capped, largestAccounts: { read: 0, added: 0, unread: 'ProviderUnavailableError: HTTP 503' } })[0]).toContain('first 100 pages only; its largest accounts could not be read (ProviderUnavailableError: HTTP 503))');
+  });
+
   it('says where the token launched, or why its launch was not read', () => {
     const resolved = { token: MINT, top: 10, resolved: true, selected: 10, eligible: 10, ownersSeen: 10, accountsSeen: 10, pages: 1, complete: true, excludedCounts: {}, excluded: [] };
     const sig = '5'.repeat(88);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { render, screen, within } from '@testing-library/react';
+import { cleanup, render, screen, within } from '@testing-library/react';
 import { HoldersCard } from './HoldersCard';
 
 const MINT = 'So11111111111111111111111111111111111111112'.replace('So1', 'Ho1');
@@ -49,9 +49,17 @@ describe('HoldersCard', () => {
 
   it('says why the launch was not read, and when the scan stopped at its page cap', () => {
     render(<HoldersCard holders={{ token: MINT, top: 10, resolved: true, selected: 10, eligible: 10, ownersSeen: 10, accountsSeen: 100_000, pages: 100, complete: false, excludedCounts: {}, excluded: [], launch: null, launchUnread: 'the mint has no transactions' }} />);
-    expect(screen.getByTestId('holders-card').textContent).toContain('100,000 token accounts, first 100 pages only');
+    expect(screen.getByTestId('holders-card').textContent).toContain('100,000 token accounts, first 100 pages only)');
+
     expect(screen.getByTestId('holders-left-out').textContent).toBe('Left out: none');
     expect(screen.getByTestId('holders-launch').textContent).toBe('Launch not read (the mint has no transactions): a bundle among its snipers may not show');
+    cleanup();
+    // with the mint's largest accounts read besides, or not
+    render(<HoldersCard holders={{ token: MINT, top: 10, resolved: true, selected: 10, eligible: 10, ownersSeen: 10, accountsSeen: 100_003, pages: 100, complete: false, largestAccounts: { read: 20, added: 3 }, excludedCounts: {}, excluded: [], launch: null }} />);
+    expect(screen.getByTestId('holders-card').textContent).toContain('100,003 token accounts, first 100 pages only, and its 20 largest accounts, 3 of them past those pages)');
+    cleanup();
+    render(<HoldersCard holders={{ token: MINT, top: 10, resolved: true, selected: 10, eligible: 10, ownersSeen: 10, accountsSeen: 100_000, pages: 100, complete: false, largestAccounts: { read: 0, added: 0, unread: 'ProviderUnavailableError: HTTP 503' }, excludedCounts: {}, excluded: [], launch: null }} />);
+    expect(screen.getByTestId('holders-card').textContent).toContain('first 100 pages only; its largest accounts could not be read (ProviderUnavailableError: HTTP 503))');
   });
 
   it('draws a view whose fields are missing or malformed without failing', () => {

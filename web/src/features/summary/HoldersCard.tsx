@@ -36,7 +36,7 @@ export function HoldersCard({ holders, status = 'running' }: { holders: Holders;
         ) : (
           <span>
             the top {formatNumber(holders.selected, 0)} of {formatNumber(holders.eligible, 0)} eligible holders ({formatNumber(holders.ownersSeen, 0)} owners,{' '}
-            {formatNumber(holders.accountsSeen, 0)} token accounts{holders.complete === false ? `, first ${formatNumber(holders.pages, 0)} pages only` : ''})
+            {formatNumber(holders.accountsSeen, 0)} token accounts{holders.complete === false ? `, first ${formatNumber(holders.pages, 0)} pages only${largestPhrase(holders.largestAccounts)}` : ''})
           </span>
         )}
       </p>
@@ -66,4 +66,11 @@ export function HoldersCard({ holders, status = 'running' }: { holders: Holders;
       ) : null}
     </Section>
   );
+}
+
+/** A scan stopped at its page cap: the mint's largest accounts read besides, or why not. */
+function largestPhrase(largest: { read?: number; added?: number; unread?: string } | undefined): string {
+  if (!largest) return '';
+  if (typeof largest.unread === 'string') return `; its largest accounts could not be read (${largest.unread})`;
+  return `, and its ${formatNumber(largest.read, 0)} largest accounts, ${formatNumber(largest.added, 0)} of them past those pages`;
 }
