@@ -4,6 +4,16 @@ import { MemoryRouter, Route, Routes } from 'react-router';
 import { AnalysisPage } from './AnalysisPage';
 import { analysis } from '../testing/fixture';
 
+/** The page of analysis `id`, as the router serves it. */
+const renderPage = (id: string) =>
+  render(
+    <MemoryRouter initialEntries={[`/analyses/${id}`]}>
+      <Routes>
+        <Route path="/analyses/:id" element={<AnalysisPage />} />
+      </Routes>
+    </MemoryRouter>,
+  );
+
 describe('AnalysisPage', () => {
   afterEach(() => {
     cleanup();
@@ -19,13 +29,7 @@ describe('AnalysisPage', () => {
       if (reads.length === 1) return new Response(JSON.stringify({ title: 'Service Unavailable', status: 503, detail: 'Temporal is not answering' }), { status: 503, headers: { 'content-type': 'application/problem+json' } });
       return new Response(JSON.stringify(failed), { status: 200, headers: { 'content-type': 'application/json' } });
     });
-    render(
-      <MemoryRouter initialEntries={['/analyses/a1']}>
-        <Routes>
-          <Route path="/analyses/:id" element={<AnalysisPage />} />
-        </Routes>
-      </MemoryRouter>,
-    );
+    renderPage('a1');
     const alert = await screen.findByText('Temporal is not answering', { exact: false });
     fireEvent.click(within(alert).getByRole('button', { name: 'Retry' }));
     await waitFor(() => expect(screen.getByTestId('analysis-status').textContent).toBe('failed'));
@@ -42,13 +46,7 @@ describe('AnalysisPage', () => {
       if (String(input).endsWith('/events')) return new Response(JSON.stringify({ title: 'Not Found', status: 404, detail: 'no analysis a1' }), { status: 404, headers: { 'content-type': 'application/problem+json' } });
       return new Response(JSON.stringify(running), { status: 200, headers: { 'content-type': 'application/json' } });
     });
-    render(
-      <MemoryRouter initialEntries={['/analyses/a1']}>
-        <Routes>
-          <Route path="/analyses/:id" element={<AnalysisPage />} />
-        </Routes>
-      </MemoryRouter>,
-    );
+    renderPage('a1');
     expect((await screen.findByRole('alert')).textContent).toBe('no analysis a1');
     expect(reads).toEqual(['/v1/analyses/a1', '/v1/analyses/a1/events']);
   });
