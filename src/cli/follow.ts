@@ -13,6 +13,8 @@ export interface FollowOptions {
   enrichmentWaitMs?: number;
   /** waits between polls and retries (tests pass one that does not wait) */
   sleep?: (ms: number) => Promise<void>;
+  /** the API has already answered (it started the analysis): not reaching it from here on is an outage to ride out */
+  apiAnswered?: boolean;
 }
 
 interface Reporter {
@@ -52,7 +54,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /** How long polling rides out an API that does not answer (a restart, a 503, a 429) before it gives up. */
 export const POLL_OUTAGE_MS = 120_000;
 /** No answer, a server error or a rate limit: asking again later may succeed; another 4xx will not. */
-const transientFailure = (err: unknown): err is ApiError => err instanceof ApiError && (err.status === null || err.status >= 500 || err.status === 429);
+const transientFailure = (err: unknown): err is ApiError => err instanceof ApiError && (err.status === null || err.status >= 500 || err.status === 408 || err.status === 425 || err.status === 429);
 /** The wait before retry n (0-based) without a Retry-After: 1, 2, 4, 8, then 10 s. */
 const backoffMs = (n: number) => Math.min(1000 * 2 ** n, 10_000);
 const finished = (v: AnalysisView, enrichmentDeadline: number) =>
@@ -70,7 +72,7 @@ export async function followAnalysis(api: ApiClient, analysisId: string, opts: F
   let enrichmentDeadline = Number.POSITIVE_INFINITY;
   let enrichment = 'completed';
   // once the API has answered, not reaching it is an outage (a restart) to ride out; before, a wrong --api
-  let answered = false;
+  let answered = opts.apiAnswered ?? false;
   try {
     try {
       for await (const e of api.events(analysisId)) {
@@ -129,5 +131,5 @@ export async function startAndFollow(api: ApiClient, request: AnalysisStartBody,
   const started = await api.startAnalysis(request);
   const group = request.token !== undefined ? `${request.top !== undefined ? `the top ${request.top}` : 'the largest (as many as the API takes by default)'} holders of token ${request.token}` : plural(request.wallets?.length ?? 0, 'wallet');
   opts.log?.(`Started analysis ${started.analysisId} of ${group}\n  Temporal Web UI: ${started.links.temporalUi}`);
-  return followAnalysis(api, started.analysisId, opts);
+  return followAnalysis(api, started.analysisId, { ...opts, apiAnswered: true });
 }

@@ -266,7 +266,7 @@ const STATUS_PHRASES: Record<AnalysisView['status'], string> = { running: 'is ru
 /** A scan stopped at its page cap: the mint's largest accounts read besides (", and its 20 largest accounts, 3 of them past those pages"), or why not. */
 export function largestPhrase(largest: NonNullable<AnalysisView['holders']>['largestAccounts']): string {
   if (!largest) return '';
-  if (typeof largest.unread === 'string') return `; its largest accounts could not be read (${largest.unread})`;
+  if (typeof largest.unread === 'string') return `; its largest accounts could not be read (${printable(largest.unread)})`;
   return `, and its ${largest.read} largest accounts, ${largest.added} of them past those pages`;
 }
 

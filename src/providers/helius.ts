@@ -457,12 +457,16 @@ export class HeliusDasClient implements TokenHolderSource {
     let largest: LargestAccountsRead;
     try {
       const read = await (options.readLargest ?? ((r) => r()))(() => this.getLargestTokenAccounts(mint, options.signal));
-      const listed = new Set(accounts.map((a) => a.address));
+      const listed = new Map(accounts.map((a, i) => [a.address, i]));
       let added = 0;
       for (const a of read) {
-        if (listed.has(a.address)) continue;
-        accounts.push(a);
-        added++;
+        const at = listed.get(a.address);
+        // one the pages listed takes the amount read now (the later read)
+        if (at !== undefined) accounts[at] = { ...accounts[at], amount: a.amount };
+        else {
+          accounts.push(a);
+          added++;
+        }
       }
       largest = { read: read.length, added };
     } catch (err) {

@@ -102,6 +102,9 @@ describe('fundingForPair', () => {
     expect(fundingLinks([profile('A', []), profile('B', [inn])], stats([]))).toMatchObject([{ a: 'A', b: 'B', evidence: expected }]);
     // both kept it: listed once
     expect(fundingForPair(profile('A', [out]), profile('B', [inn]), stats([])).evidence).toHaveLength(1);
+    // SOL and wrapped SOL sent in one transaction (both asset 'SOL'): two transfers, each listed once
+    const [out2, inn2] = solPayment('A', 'B', '2', T0).map((t) => ({ ...t, signature: out.signature }));
+    expect(fundingForPair(profile('A', [out, out2]), profile('B', [inn, inn2]), stats([])).evidence.map((e) => (e.kind === 'direct' ? e.transfer.amount : null))).toEqual(['5', '2']);
   });
 
   it('links a common sweep destination and a common top-up source, weaker than a first funder', () => {

@@ -973,14 +973,15 @@ export function fundingForPair(
   if (direct > 0) {
     // read from both wallets' transfers: one side may lack a transfer the other has (a wallet that
     // traded in the transaction keeps none of its transfers there; a partial history), once each
-    const seen = new Set<string>();
+    // (b's only where a's has none of that transaction, asset and sender: a's own list may hold two, SOL and wrapped SOL)
+    const inA = new Set<string>();
     for (const [self, other] of [[a, b], [b, a]] as const) {
       for (const t of self.byCounterparty.get(other.wallet) ?? []) {
         if (feeTransfer(t)) continue;
         const [from, to] = t.direction === 'out' ? [self.wallet, other.wallet] : [other.wallet, self.wallet];
         const key = `${t.signature}\u0000${t.asset}\u0000${from}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
+        if (self === a) inA.add(key);
+        else if (inA.has(key)) continue;
         evidence.push({ kind: 'direct', from, to, transfer: ref(t), strength: direct });
       }
     }

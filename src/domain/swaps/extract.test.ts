@@ -285,6 +285,23 @@ describe('extractLegs on wire-shape payloads of the classes real Helius payloads
     expect(quoteOf(closedToWallet)).toMatchObject({ direction: 'buy', quoteAmount: '0.4', solValue: 0.4 });
   });
 
+  it("a temporary WSOL account a relayer opened for the wallet's sale and closed to the wallet: its rent, which the wallet got and never paid, is not the sale's value", () => {
+    const BOT = 'BoTsgn3Lq8Wx5Yk2Nv9Rm6Jc1Hd7Gf4Tp3Bb8Zu5WeR';
+    const TMP = 'TmpWso1Lq8Wx2Yk9Nv6Rm3Jc7Hd4Gf1Tp8Bb5Zu2Abcd';
+    const RENT = 2_039_280;
+    const base = load('domain', 'raydium-v4-sell-swap-event-names-pool-authority.json');
+    // as recorded the wallet opens it and closes it to itself: its rent nets to nothing, 0.5 SOL
+    expect(extractLegs(base, W, opts).legs[0]).toMatchObject({ direction: 'sell', quoteAmount: '0.5' });
+    const create = base.instructions!.find((ix) => ix.programId === '11111111111111111111111111111111' && ix.accounts[1] === TMP)!;
+    const relayed: EnhancedTransaction = {
+      ...base,
+      instructions: base.instructions!.map((ix) => (ix === create ? { ...ix, accounts: [BOT, TMP] } : ix)),
+      // the wallet paid no rent, and got it back with the 0.5 SOL when the account closed
+      accountData: base.accountData.map((a) => (a.account === W ? { ...a, nativeBalanceChange: 500_000_000 + RENT - 5000 } : a)),
+    };
+    expect(extractLegs(relayed, W, opts).legs[0]).toMatchObject({ direction: 'sell', quote: 'SOL', quoteAmount: '0.5', solValue: 0.5 });
+  });
+
   it('Jupiter multi-hop SOL → USDC → token: one buy for exactly 1 SOL, the intermediate USDC is not a trade', () => {
     const tx = load('domain', 'jupiter-multi-hop-sol-usdc-token.json');
     const expected = { mint: 'HopTokn5Lq8Wx2Yk9Nv6Rm3Jc7Hd4Gf1Tp8Bb5Zu2Abc', direction: 'buy', kind: 'swap', amount: '4200000', quote: 'SOL', quoteAmount: '1', solValue: 1, valuation: 'exact', feeLamports: 25000 };

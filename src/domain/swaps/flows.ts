@@ -51,9 +51,11 @@ export function flowsFromAccountData(tx: EnhancedTransaction, wallet: string): A
   let usdc = 0n;
   let usdt = 0n;
   const tokens: TokenDelta[] = [];
-  let moves: RentMoves | undefined;
+  const moves = rentMoves(tx);
   // the part of a token account's rent that came out of (or went back to) the wallet's SOL entry
-  const ownRent = (account: string, change: bigint): bigint => rentBorneBy(wallet, account, change, (moves ??= rentMoves(tx)));
+  const ownRent = (account: string, change: bigint): bigint => rentBorneBy(wallet, account, change, moves);
+  /** the wallet's token accounts with a balance change listed (their rent is read from their entries) */
+  const listed = new Set<string>();
   for (const entry of tx.accountData) {
     if (entry.account === wallet) {
       involved = true;
@@ -65,6 +67,7 @@ export function flowsFromAccountData(tx: EnhancedTransaction, wallet: string): A
     for (const change of changes) {
       if (change.userAccount !== wallet) continue;
       involved = true;
+      listed.add(entry.account);
       const raw = BigInt(change.rawTokenAmount.tokenAmount);
       const mint = change.mint;
       if (mint === WSOL_MINT) {
@@ -84,6 +87,7 @@ export function flowsFromAccountData(tx: EnhancedTransaction, wallet: string): A
   if (tx.feePayer === wallet) lamports += BigInt(tx.fee);
   lamports += tipsPaidBy(tx, wallet);
   lamports += rentForCreatedAccounts(tx, wallet);
+  lamports += temporaryAccountRent(wallet, moves, listed);
   if (!involved) involved = mentionedInTransfers(tx, wallet);
   return { involved, flows: { tokens: tokens.filter((t) => t.raw !== 0n), lamports, usdc, usdt } };
 }
@@ -213,8 +217,11 @@ function addDelta(tokens: TokenDelta[], mint: string, raw: bigint, decimals: num
 interface RentMoves {
   /** account -> the payers of System Program `CreateAccount` / `CreateAccountWithSeed` into it */
   createdBy: Map<string, Set<string>>;
-  /** account -> the destination of an SPL Token / Token-2022 `CloseAccount` of it */
+  /** account -> the lamports those instructions put into it (its rent) */
+  createdWith: Map<string, bigint>;
+  /** account -> the destination and the owner (signing authority) of an SPL Token / Token-2022 `CloseAccount` of it */
   closedTo: Map<string, string>;
+  closedBy: Map<string, string>;
 }
 
 /** SPL Token and Token-2022 `CloseAccount`: the one-byte instruction 9 (base58 "A"); accounts: account, destination, owner */
@@ -222,7 +229,9 @@ const CLOSE_ACCOUNT_DATA = 'A';
 
 function rentMoves(tx: EnhancedTransaction): RentMoves {
   const createdBy = new Map<string, Set<string>>();
+  const createdWith = new Map<string, bigint>();
   const closedTo = new Map<string, string>();
+  const closedBy = new Map<string, string>();
   for (const ix of allInstructions(tx.instructions ?? [])) {
     if (ix.programId === SYSTEM_PROGRAM_ID) {
       const op = decodeSystemInstruction(ix.data);
@@ -231,12 +240,35 @@ function rentMoves(tx: EnhancedTransaction): RentMoves {
       const payers = createdBy.get(to) ?? new Set<string>();
       payers.add(from);
       createdBy.set(to, payers);
+      createdWith.set(to, (createdWith.get(to) ?? 0n) + op.lamports);
     } else if ((ix.programId === SPL_TOKEN_PROGRAM_ID || ix.programId === TOKEN_2022_PROGRAM_ID) && ix.data === CLOSE_ACCOUNT_DATA) {
-      const [account, destination] = ix.accounts;
-      if (account !== undefined && destination !== undefined) closedTo.set(account, destination);
+      const [account, destination, owner] = ix.accounts;
+      if (account === undefined || destination === undefined) continue;
+      closedTo.set(account, destination);
+      if (owner !== undefined) closedBy.set(account, owner);
     }
   }
-  return { createdBy, closedTo };
+  return { createdBy, createdWith, closedTo, closedBy };
+}
+
+/**
+ * The rent of the wallet's temporary token accounts (created and closed in the transaction, so no
+ * balance change of theirs is listed) that one party paid and the other got back: a relayer's
+ * temporary WSOL account closed to the wallet gave it rent it never paid (taken off), and one the
+ * wallet paid for closed to the relayer took rent that is no swap value (added back). Created and
+ * closed by the same party, it nets to nothing on the wallet's SOL entry already.
+ */
+function temporaryAccountRent(wallet: string, moves: RentMoves, listed: ReadonlySet<string>): bigint {
+  let rent = 0n;
+  for (const [account, destination] of moves.closedTo) {
+    if (listed.has(account) || moves.closedBy.get(account) !== wallet) continue;
+    const payers = moves.createdBy.get(account);
+    const lamports = moves.createdWith.get(account);
+    if (payers === undefined || lamports === undefined) continue;
+    if (destination === wallet && !payers.has(wallet)) rent -= lamports;
+    else if (destination !== wallet && payers.has(wallet)) rent += lamports;
+  }
+  return rent;
 }
 
 /**

@@ -42,6 +42,15 @@ describe('followAnalysis when the API restarts', () => {
     expect(waits).toEqual([]);
   });
 
+  it('rides out a stream that broke before its first event when the API had answered the start, and a proxy\'s 408', async () => {
+    const { api, getAnalysis } = brokenStreamApi([unreachable(), new ApiError('408 Request Timeout: proxy', 408), done], null);
+    const waits: number[] = [];
+    const view = await followAnalysis(api, 'a1', { stream: quiet, sleep: async (ms) => void waits.push(ms), apiAnswered: true });
+    expect(view).toBe(done);
+    expect(getAnalysis).toHaveBeenCalledTimes(3);
+    expect(waits).toEqual([1_000, 2_000]);
+  });
+
   it('ends at once on another 4xx (a 404: no such analysis), without waiting', async () => {
     const notFound = new ApiError('404 Not Found: no analysis a1', 404);
     const { api, getAnalysis } = brokenStreamApi([notFound]);

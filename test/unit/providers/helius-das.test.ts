@@ -115,7 +115,7 @@ describe('HeliusDasClient.getTokenAccounts', () => {
     respond = (body) => {
       const { method } = body as unknown as { method: string };
       if (method === 'getTokenLargestAccounts') return largestFails ? { status: 503, text: 'unavailable' } : { status: 200, text: readFileSync(join(__dirname, '../../fixtures/real/rpc-getTokenLargestAccounts-solana-docs.json'), 'utf8') };
-      // the first is this mint's, listed on no page read; the second (closed and reopened for another mint) is not
+      // the first is this mint's (listed on no page read, unless `listedFirst`); the second (closed and reopened for another mint) is not
       if (method === 'getMultipleAccounts') return { status: 200, text: JSON.stringify({ jsonrpc: '2.0', id: '1', result: { context: { slot: 1114 }, value: [parsedAccount(MINT, 'BigHo1der1111111111111111111111111111111111', '771'), parsedAccount('So11111111111111111111111111111111111111112', 'Other111111111111111111111111111111111111111', '229')] } }) };
       const n = Number(body.params.cursor?.slice(-1) ?? 0);
       return page([account(n + 1, '1')], `,"cursor":"${'1'.repeat(31)}${n + 1}"`);
@@ -130,6 +130,13 @@ describe('HeliusDasClient.getTokenAccounts', () => {
       expect.objectContaining({ method: 'getTokenLargestAccounts', params: [MINT, { commitment: 'confirmed' }] }),
       expect.objectContaining({ method: 'getMultipleAccounts', params: [[first, second], { encoding: 'jsonParsed', commitment: 'confirmed' }] }),
     ]);
+    // one the pages listed takes the amount read later, and is not added twice
+    const listedFirst = await client.getTokenAccounts(MINT, { maxPages: 2, limit: 2, readPage: async (read) => {
+      const p = await read();
+      return p.accounts.length > 0 && p.accounts[0].address.endsWith('1') ? { ...p, accounts: [...p.accounts, { address: first, mint: MINT, owner: 'BigHo1der1111111111111111111111111111111111', amount: 5n }] } : p;
+    } });
+    expect(listedFirst.largest).toEqual({ read: 1, added: 0 });
+    expect(listedFirst.accounts.filter((a) => a.address === first)).toEqual([expect.objectContaining({ amount: 771n })]);
     // the largest accounts unread (a 503): the pages alone, and why
     largestFails = true;
     const without = await client.getTokenAccounts(MINT, { maxPages: 2, limit: 2 });

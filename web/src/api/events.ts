@@ -26,7 +26,8 @@ export function followAnalysis(id: string, onEvent: (e: StreamEvent) => void, or
       try {
         const res = await fetch(`${origin}/v1/analyses/${encodeURIComponent(id)}/events`, { headers: { accept: 'text/event-stream', ...authHeaders() }, signal: controller.signal });
         if (res.status === 401) apiKeyStore.unauthorized();
-        if (res.status >= 400 && res.status < 500 && res.status !== 429) {
+        // (a proxy's 408 or 425, and a 429, are worth asking again)
+        if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 425 && res.status !== 429) {
           const refused: StreamRefused = { status: res.status, detail: await problemDetail(res, `the event stream answered ${res.status}`) };
           if (!controller.signal.aborted) onEvent({ event: 'refused', data: refused });
           return;
