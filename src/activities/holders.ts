@@ -3,14 +3,24 @@
 // the top N, and record them on the analyses row, with the token's launch (read once per token:
 // src/activities/token-launch.ts). docs/analytics.md, "Analysing a token's holders".
 import { Context, log } from '@temporalio/activity';
-import { selectTopHoldersYielding, type ExcludedHolder, type ExclusionReason } from '../domain/holders/rank';
+import { selectTopHoldersYielding, withLargestAccounts, type ExcludedHolder, type ExclusionReason } from '../domain/holders/rank';
 import { recordTokenHolders } from '../store/analyses';
 import type { ActivityDeps } from './deps';
 import { withLivenessHeartbeat } from './heartbeat';
 import { readTokenLaunch, type TokenLaunchRead } from './token-launch';
 import { withQuickRetries } from './quick-retries';
 import { SingleFlight } from './single-flight';
-import type { LargestAccountsRead, TokenAccountsResult } from '../providers/helius';
+import type { TokenAccountsResult } from '../providers/helius';
+
+/** A scan stopped at its page cap: the mint's largest accounts read besides, how many the pages had not listed, or why they could not be read. */
+export interface LargestAccountsRead {
+  read: number;
+  added: number;
+  unread?: string;
+}
+
+/** The token's accounts as read: its pages, and past the page cap its largest accounts. */
+type HolderScan = TokenAccountsResult & { largest?: LargestAccountsRead };
 
 /**
  * Pages of 1,000 accounts read at most (100,000 accounts; 100 DAS requests, 10 s at 10 requests per
@@ -46,7 +56,22 @@ export function createHolderActivities(deps: ActivityDeps) {
   const { pool, holders, helius, settings } = deps;
   // analyses of one token at the same moment (users asking about the token of the hour, with their
   // own `top`) share one scan in this process: 100 DAS requests each would share the Helius budget
-  const scans = new SingleFlight<string, TokenAccountsResult>();
+  const scans = new SingleFlight<string, HolderScan>();
+  /**
+   * A scan stopped at its page cap, with the mint's largest accounts read besides (two requests):
+   * DAS lists accounts by address, not amount, so its largest holders may lie past the pages. If
+   * they cannot be read (after the quick retries) the ranking covers the pages, and says why.
+   */
+  async function besidesLargest(mint: string, pages: TokenAccountsResult, signal: AbortSignal): Promise<HolderScan> {
+    try {
+      const largest = await withQuickRetries(() => holders.getLargestTokenAccounts(mint, signal), signal);
+      const { accounts, added } = withLargestAccounts(pages.accounts, largest);
+      return { ...pages, accounts, largest: { read: largest.length, added } };
+    } catch (err) {
+      if (signal.aborted) throw err;
+      return { ...pages, largest: { read: 0, added: 0, unread: err instanceof Error ? `${err.name}: ${err.message}` : String(err) } };
+    }
+  }
   /** the scan under way for a key: pages read so far (every analysis sharing it heartbeats them) */
   const scanProgress = new Map<string, { pages: number }>();
   return {
@@ -69,13 +94,8 @@ export function createHolderActivities(deps: ActivityDeps) {
               try {
                 // a page that fails (a 429, a 5xx) is read again in place, a few times, before the
                 // attempt fails: Temporal's retry of the attempt starts the scan again from its first page
-                return await holders.getTokenAccounts(input.token, {
-                  maxPages,
-                  onPage: (page) => void (progress.pages = page),
-                  signal: scanSignal,
-                  readPage: (read) => withQuickRetries(read, scanSignal),
-                  readLargest: (read) => withQuickRetries(read, scanSignal),
-                });
+                const pages = await holders.getTokenAccounts(input.token, { maxPages, onPage: (page) => void (progress.pages = page), signal: scanSignal, readPage: (read) => withQuickRetries(read, scanSignal) });
+                return pages.complete ? pages : await besidesLargest(input.token, pages, scanSignal);
               } finally {
                 if (scanProgress.get(key) === progress) scanProgress.delete(key);
               }

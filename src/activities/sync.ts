@@ -177,17 +177,10 @@ export function createSyncActivities(deps: ActivityDeps) {
       if (!done && state.pages + 1 < input.maxPages) inFlight = request(page.nextCursor);
       // A transaction that failed validation never sinks the page: it is recorded with its reason
       // (counted in coverage) unless its raw timestamp puts it before the window.
-      // (once each: a provider may list a transaction twice in a page)
-      const rejected: RejectedRow[] = [
-        ...new Map(
-          page.rejected
-            .filter((r) => input.sinceTimestamp === null || r.timestamp === null || r.timestamp >= input.sinceTimestamp)
-            .map((r): [string, RejectedRow] => {
-              const key = r.signature ?? `${state.cursor ?? 'top'}#${r.index}`;
-              return [key, { key, signature: r.signature, timestamp: r.timestamp, field: r.field, reason: r.reason }];
-            }),
-        ).values(),
-      ];
+      // (a transaction a provider lists twice in a page is stored once: recordRejectedCtes)
+      const rejected: RejectedRow[] = page.rejected
+        .filter((r) => input.sinceTimestamp === null || r.timestamp === null || r.timestamp >= input.sinceTimestamp)
+        .map((r) => ({ key: r.signature ?? `${state.cursor ?? 'top'}#${r.index}`, signature: r.signature, timestamp: r.timestamp, field: r.field, reason: r.reason }));
       if (rejected.length > 0) log.warn('transactions rejected', { wallet: input.wallet, count: rejected.length, reasons: rejected.slice(0, 5).map((r) => r.reason) });
       // A page is milliseconds of CPU in three parts (parsed with its arrival, extracted, handed to
       // PostgreSQL), which would otherwise run as one long turn of the event loop. The first turn

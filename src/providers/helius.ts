@@ -6,10 +6,11 @@ import { isPublicKey, isSignature } from './address';
 import { InvalidAddressError, InvalidRequestError, MalformedResponseError } from './errors';
 import type { HttpTimeouts } from './http';
 import { ProviderHttp } from './http';
+import { callJsonRpc } from './json-rpc';
 import { parseEnhancedTransaction } from './enhanced-validation';
 import type { RateBudget } from './rate-limit';
 import type { z } from 'zod';
-import { GetParsedMultipleAccountsResultSchema, GetTokenAccountsResultSchema, GetTokenLargestAccountsResultSchema, ParsedTokenAccountDataSchema, RpcEnvelopeSchema, issuePath, parseOrThrow, signatureOf, type DasTokenAccount } from './schemas';
+import { GetParsedMultipleAccountsResultSchema, GetTokenAccountsResultSchema, GetTokenLargestAccountsResultSchema, ParsedTokenAccountDataSchema, issuePath, signatureOf, type DasTokenAccount } from './schemas';
 
 export interface HeliusClientOptions {
   /** e.g. https://api-mainnet.helius-rpc.com (HELIUS_BASE_URL) or the simulator's URL */
@@ -311,8 +312,6 @@ export interface TokenAccountsOptions {
   signal?: AbortSignal;
   /** how a page's read is made (default: once): the caller's retries of a page, so that a failing page does not cost the pages before it */
   readPage?: (read: () => Promise<TokenAccountsPage>) => Promise<TokenAccountsPage>;
-  /** the same for the read of the largest accounts after a scan stopped at maxPages */
-  readLargest?: (read: () => Promise<DasTokenAccount[]>) => Promise<DasTokenAccount[]>;
 }
 
 export interface TokenAccountsPage {
@@ -326,22 +325,12 @@ export interface TokenAccountsResult {
   pages: number;
   /** false when maxPages stopped the scan before the last page */
   complete: boolean;
-  /**
-   * a scan stopped at maxPages: the mint's largest accounts (at most 20, by amount) read besides and
-   * how many of them the pages had not listed (added to `accounts`), or why they could not be read
-   */
-  largest?: LargestAccountsRead;
-}
-
-export interface LargestAccountsRead {
-  read: number;
-  added: number;
-  unread?: string;
 }
 
 /** What the holder activity depends on; tests may pass a fake. */
 export interface TokenHolderSource {
   getTokenAccounts(mint: string, options: TokenAccountsOptions): Promise<TokenAccountsResult>;
+  getLargestTokenAccounts(mint: string, signal?: AbortSignal): Promise<DasTokenAccount[]>;
 }
 
 export const MAX_TOKEN_ACCOUNTS_PER_PAGE = 1000;
@@ -405,27 +394,8 @@ export class HeliusDasClient implements TokenHolderSource {
     return out;
   }
 
-  /** One JSON-RPC call: its envelope read (errors inside HTTP 200 too, amounts beyond 2^53 kept exact) and its result checked against `schema`. */
-  private async call<S extends z.ZodType>(method: string, params: unknown, schema: S, operation: string, subject: string, signal?: AbortSignal): Promise<z.output<S>> {
-    const id = String(this.nextId++);
-    const res = await this.http.send({ method: 'POST', path: '', json: { jsonrpc: '2.0', id, method, params }, operation, signal });
-    let envelope;
-    if (res.status >= 200 && res.status < 300) {
-      const body = this.http.parseJson({ status: res.status, text: protectAmounts(res.text) }, operation);
-      envelope = parseOrThrow(RpcEnvelopeSchema, body, this.http.details(operation, res.status), subject);
-    } else {
-      let body: unknown;
-      try {
-        body = JSON.parse(res.text);
-      } catch {
-        body = undefined;
-      }
-      const parsed = RpcEnvelopeSchema.safeParse(body);
-      if (!parsed.success || !parsed.data.error) throw this.http.httpError(res, operation);
-      envelope = parsed.data;
-    }
-    if (envelope.error) throw this.http.rpcError(envelope.error.code, envelope.error.message, operation, res.status, res.retryAfterMs);
-    return parseOrThrow(schema, envelope.result, this.http.details(operation, res.status), subject, 'result.');
+  private call<S extends z.ZodType>(method: string, params: unknown, schema: S, operation: string, subject: string, signal?: AbortSignal): Promise<z.output<S>> {
+    return callJsonRpc(this.http, { id: String(this.nextId++), method, params, schema, operation, subject, protect: protectAmounts, signal });
   }
 
   /**
@@ -451,29 +421,7 @@ export class HeliusDasClient implements TokenHolderSource {
       seen.add(batch.cursor);
       cursor = batch.cursor;
     }
-    // the scan stopped at the cap, and DAS lists accounts by address: the mint's largest accounts are
-    // read besides, so that its largest holders are ranked whatever their addresses. Without them
-    // (the read failed) the ranking covers the pages only, as the result says.
-    let largest: LargestAccountsRead;
-    try {
-      const read = await (options.readLargest ?? ((r) => r()))(() => this.getLargestTokenAccounts(mint, options.signal));
-      const listed = new Map(accounts.map((a, i) => [a.address, i]));
-      let added = 0;
-      for (const a of read) {
-        const at = listed.get(a.address);
-        // one the pages listed takes the amount read now (the later read)
-        if (at !== undefined) accounts[at] = { ...accounts[at], amount: a.amount };
-        else {
-          accounts.push(a);
-          added++;
-        }
-      }
-      largest = { read: read.length, added };
-    } catch (err) {
-      if (options.signal?.aborted) throw err;
-      largest = { read: 0, added: 0, unread: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
-    }
-    return { accounts, pages: options.maxPages, complete: false, largest };
+    return { accounts, pages: options.maxPages, complete: false };
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,7 @@ import { isPublicKey } from './address';
 import { InvalidAddressError, MalformedResponseError } from './errors';
 import type { HttpTimeouts } from './http';
 import { ProviderHttp } from './http';
+import { callJsonRpc } from './json-rpc';
 import type { RateBudget } from './rate-limit';
 import type { z } from 'zod';
 import {
@@ -13,8 +14,6 @@ import {
   GetMultipleAccountsResultSchema,
   GetSignaturesForAddressResultSchema,
   GetTokenAccountsByOwnerResultSchema,
-  RpcEnvelopeSchema,
-  parseOrThrow,
 } from './schemas';
 
 export interface SolanaRpcClientOptions {
@@ -198,22 +197,8 @@ export class SolanaRpcClient implements BalanceSource {
     if (!isPublicKey(address)) throw new InvalidAddressError(address, this.http.details(`rpc ${method}`));
   }
 
-  private async call<S extends z.ZodType>(method: string, params: unknown[], schema: S, subject: string, signal?: AbortSignal): Promise<z.output<S>> {
-    const operation = `rpc ${method}`;
-    const id = this.nextId++;
-    const res = await this.http.send({ method: 'POST', path: '', json: { jsonrpc: '2.0', id, method, params }, operation, signal });
-    // Helius sends -32401/-32429 envelopes with HTTP 401/429; validators send errors inside HTTP 200.
-    let envelope: z.output<typeof RpcEnvelopeSchema> | undefined;
-    if (res.status >= 200 && res.status < 300) {
-      const body = this.http.parseJson({ status: res.status, text: protectLargeIntegers(res.text) }, operation);
-      envelope = parseOrThrow(RpcEnvelopeSchema, body, this.http.details(operation, res.status), subject);
-    } else {
-      const parsed = RpcEnvelopeSchema.safeParse(safeJson(res.text));
-      if (!parsed.success || !parsed.data.error) throw this.http.httpError(res, operation);
-      envelope = parsed.data;
-    }
-    if (envelope.error) throw this.http.rpcError(envelope.error.code, envelope.error.message, operation, res.status, res.retryAfterMs);
-    return parseOrThrow(schema, envelope.result, this.http.details(operation, res.status), subject, 'result.');
+  private call<S extends z.ZodType>(method: string, params: unknown[], schema: S, subject: string, signal?: AbortSignal): Promise<z.output<S>> {
+    return callJsonRpc(this.http, { id: this.nextId++, method, params, schema, operation: `rpc ${method}`, subject, protect: protectLargeIntegers, signal });
   }
 
   async close(): Promise<void> {
@@ -237,14 +222,6 @@ function tokenAccountFromBytes(data: string | [string, string]): { mint: string;
   }
   if (bytes.length < 72) return null;
   return { mint: bs58.encode(bytes.subarray(0, 32)), raw: bytes.readBigUInt64LE(64) };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Quotes integers too large for a double (lamports, rentEpoch = u64::MAX) so they reach BigInt exactly. */

@@ -7,6 +7,7 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createHolderActivities, type TokenHoldersResult } from '../../src/activities/holders';
 import { isOnCurve } from '../../src/domain/holders/on-curve';
+import { InvalidRequestError } from '../../src/providers';
 import { generateWorld } from '../../src/simulator';
 import { buildActivityDeps } from '../../src/wiring';
 import { useSimulatedStack } from '../harness/stack';
@@ -35,5 +36,14 @@ describe('resolveTokenHolders past its page cap', () => {
     // the largest of them ranks first among the eligible: it is in the group
     expect(result.wallets).toContain(largestUnpaged[0].owner);
     expect(opened.sim.requestLog.slice(0, 3).map((r) => r.endpoint)).toEqual(['rpc:getTokenAccounts', 'rpc:getTokenLargestAccounts', 'rpc:getMultipleAccounts']);
+  });
+
+  it('ranks the pages alone when the largest accounts cannot be read, and says why', async () => {
+    const deps = buildActivityDeps(opened.stack.config, opened.stack.pool, opened.stack.redis);
+    // the real DAS scan; the provider refusing the largest accounts for good
+    const holders = { getTokenAccounts: deps.holders.getTokenAccounts.bind(deps.holders), getLargestTokenAccounts: () => Promise.reject(new InvalidRequestError('getTokenLargestAccounts refused', { provider: 'helius', operation: 'rpc getTokenLargestAccounts' })) };
+    const { resolveTokenHolders } = createHolderActivities({ ...deps, holders, settings: { ...deps.settings, maxHolderPages: 1 } });
+    const result: TokenHoldersResult = await new MockActivityEnvironment().run(resolveTokenHolders, { analysisId: '00000000-0000-4000-8000-000000000003', token: mint, top: 20 });
+    expect(result).toMatchObject({ pages: 1, complete: false, accountsSeen: 1000, largestAccounts: { read: 0, added: 0, unread: 'InvalidRequestError: helius rpc getTokenLargestAccounts: getTokenLargestAccounts refused' } });
   });
 });

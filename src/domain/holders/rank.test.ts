@@ -1,4 +1,4 @@
-import { OWNERS_PER_TURN, exclusionOf, selectTopHolders, selectTopHoldersYielding, type HolderAccount } from './rank';
+import { OWNERS_PER_TURN, exclusionOf, selectTopHolders, selectTopHoldersYielding, withLargestAccounts, type HolderAccount } from './rank';
 import { isOnCurve } from './on-curve';
 
 // Real mainnet addresses: ordinary wallets (on the curve) and program-derived ones (off it).
@@ -100,5 +100,28 @@ describe('selectTopHoldersYielding', () => {
     const many = Array.from({ length: 3 * OWNERS_PER_TURN }, (_, i) => acct(`wallet-${i}`, BigInt(i + 1)));
     await selectTopHoldersYielding(many, { top: 2, isWallet: () => { const t = Date.now(); while (Date.now() - t < 1); return true; } });
     expect(fired).toBe(true);
+  });
+});
+
+describe('withLargestAccounts', () => {
+  it("adds the largest accounts the pages did not list, and gives one they listed the amount read later, once", () => {
+    const pages: HolderAccount[] = [
+      { address: 'acc1', owner: 'o1', amount: 5n },
+      { address: 'acc2', owner: 'o2', amount: 7n },
+    ];
+    const largest: HolderAccount[] = [
+      { address: 'acc9', owner: 'o9', amount: 900n },
+      { address: 'acc1', owner: 'o1', amount: 771n },
+    ];
+    expect(withLargestAccounts(pages, largest)).toEqual({
+      accounts: [
+        { address: 'acc1', owner: 'o1', amount: 771n },
+        { address: 'acc2', owner: 'o2', amount: 7n },
+        { address: 'acc9', owner: 'o9', amount: 900n },
+      ],
+      added: 1,
+    });
+    expect(pages[0].amount).toBe(5n);
+    expect(withLargestAccounts(pages, [])).toEqual({ accounts: pages, added: 0 });
   });
 });

@@ -15,6 +15,28 @@ export interface HolderAccount {
 }
 
 /**
+ * The accounts of a scan stopped at its page cap with the mint's largest accounts read besides
+ * (DAS lists accounts by address, not amount: the largest holders may lie past the pages): one the
+ * pages listed takes the amount read later; the others are added. Returns the accounts and how
+ * many were added.
+ */
+export function withLargestAccounts<A extends HolderAccount>(accounts: readonly A[], largest: readonly A[]): { accounts: A[]; added: number } {
+  const out = [...accounts];
+  const at = new Map(out.map((a, i) => [a.address, i]));
+  let added = 0;
+  for (const a of largest) {
+    const i = at.get(a.address);
+    if (i !== undefined) out[i] = { ...out[i], amount: a.amount };
+    else {
+      at.set(a.address, out.length);
+      out.push(a);
+      added++;
+    }
+  }
+  return { accounts: out, added };
+}
+
+/**
  * Why an owner was left out:
  * - burn: a burn address (the incinerator, the System Program id): no key can spend it;
  * - amm: a known pool or AMM authority;

@@ -34,6 +34,13 @@ describe('PagedPairList (a result that lists only its strongest pairs)', () => {
   const renderList = (onOpen: (p: Pair) => void = () => undefined) =>
     render(<PagedPairList analysisId="big" wallets={group.wallets} pairCount={group.pairs.length} onOpen={onOpen} selected={null} />);
   const rows = () => within(screen.getByTestId('pair-list')).queryAllByTestId('pair-row');
+  /** scrolls the list to pair `n` (rows of 44 px) */
+  const scrollToPair = (n: number) =>
+    act(() => {
+      const list = screen.getByTestId('pair-list');
+      list.scrollTop = n * 44;
+      fireEvent.scroll(list);
+    });
   const combined = (row: HTMLElement) => Number(within(row).getByRole('meter', { name: /^Combined/ }).getAttribute('aria-valuenow'));
 
   it('counts every pair, reads the first page only, strongest first, with the API key', async () => {
@@ -59,12 +66,8 @@ describe('PagedPairList (a result that lists only its strongest pairs)', () => {
   it('reads the next pages, in order, as the list scrolls past the pairs read', async () => {
     renderList();
     await waitFor(() => expect(rows().length).toBeGreaterThan(5));
-    const list = screen.getByTestId('pair-list');
     // scroll to pair 1,000: pages 2 to 6 are read one after the other (the cursor of each is in the one before)
-    act(() => {
-      list.scrollTop = 1000 * 44;
-      fireEvent.scroll(list);
-    });
+    scrollToPair(1000);
     await waitFor(() => expect(rows().some((r) => r.style.transform === `translateY(${1000 * 44}px)`)).toBe(true));
     const cursors = server.requests.map((u) => u.searchParams.get('cursor'));
     expect(cursors.slice(0, 6)).toEqual([null, '200', '400', '600', '800', '1000']);
@@ -119,11 +122,7 @@ describe('PagedPairList (a result that lists only its strongest pairs)', () => {
     });
     renderList();
     await waitFor(() => expect(rows().length).toBeGreaterThan(5));
-    const list = screen.getByTestId('pair-list');
-    act(() => {
-      list.scrollTop = 300 * 44;
-      fireEvent.scroll(list);
-    });
+    scrollToPair(300);
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toMatch(/the API is restarting/);
     expect(screen.getAllByTestId('pair-pending').length).toBeGreaterThan(0);
