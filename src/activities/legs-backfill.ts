@@ -3,8 +3,8 @@
 // again from their stored raw transactions. Run before a synced wallet's analytics
 // (computeWalletAnalytics) and, for wallets no sync touched, before an analysis loads.
 import type { Pool } from 'pg';
-import { extractMany } from '../domain';
-import { LEG_EXTRACTION_VERSION, restoreExactLegs, withWalletLegsBackfillLock } from '../store/swap-legs';
+import { extractMany, legKey } from '../domain';
+import { LEG_EXTRACTION_VERSION, pruneMintWallets, removeStaleLegs, restoreExactLegs, withWalletLegsBackfillLock } from '../store/swap-legs';
 import { forEachStoredPage } from '../store/wallet-transfers';
 import { inClientTransaction } from '../store/db';
 import { legsExtractedVersion, markLegsExtracted, walletsNeedingLegs } from '../store/wallets';
@@ -14,14 +14,16 @@ import { BACKFILL_PAGE_SIZE } from './transfers-backfill';
  * Extracts again the legs of the wallets whose stored legs predate the current swap extraction, a
  * page of stored transactions at a time (bounded memory), and stores anew those valued exactly in
  * SOL that changed (restoreExactLegs: a USDC leg's value depends on the SOL price of the day it was
- * stored, so it is left as it is), then marks the wallet extracted. One backfill of a wallet at a
+ * stored, so it is left as it is), removes those it no longer finds at all (a transaction an older
+ * extraction read as a trade that is none; the wallet leaves the populations of mints it no longer
+ * trades), then marks the wallet extracted. One backfill of a wallet at a
  * time (a session lock of its own); each page in a transaction of its own, as the page store writes
  * legs: the mints' population counters its legs lock are held for that page only, not across the
  * wallet's whole history (where other wallets' page stores, locking the same counters in another
  * order, deadlocked with it), and the wallet's row is not locked (a page store of the same wallet
  * updates it after inserting its legs: the two waited on each other). Every page's write is
  * idempotent, so a backfill cut short is finished by the next. A page stored meanwhile inserts legs
- * of today's extraction. Returns how many legs it rewrote.
+ * of today's extraction. Returns how many legs it rewrote or removed.
  */
 export async function backfillLegs(pool: Pool, wallets: string[], pageSize = BACKFILL_PAGE_SIZE): Promise<number> {
   let rewritten = 0;
@@ -33,7 +35,13 @@ export async function backfillLegs(pool: Pool, wallets: string[], pageSize = BAC
         // the SOL price only converts USDC and USDT legs, which are not stored anew
         const legs = extractMany(page, wallet, { solPriceUsd: 0 }).legs;
         // (its own transaction on the session's connection: a second connection per page could wait on a pool the backfills hold)
-        written += await inClientTransaction(session, () => restoreExactLegs(session, wallet, legs));
+        const stale = await inClientTransaction(session, async () => {
+          // legs of a transaction the extraction no longer reads as they were stored (a trade that is none)
+          const gone = await removeStaleLegs(session, wallet, page.map((t) => t.signature), legs.map(legKey));
+          written += gone.removed + (await restoreExactLegs(session, wallet, legs));
+          return gone.tradedMints;
+        });
+        await pruneMintWallets(session, wallet, stale);
       });
       await markLegsExtracted(session, wallet, LEG_EXTRACTION_VERSION);
       return written;

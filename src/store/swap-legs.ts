@@ -77,6 +77,38 @@ export async function restoreExactLegs(db: Queryable, wallet: string, legs: read
   return Math.max(rowCount ?? 0, removed.rowCount ?? 0);
 }
 
+/**
+ * Legs stored for the transactions `signatures` whose keys the current extraction no longer gives
+ * (`keys`: every leg it finds in them, of any valuation): a transaction an older extraction read as a
+ * trade that is none (backfillLegs). Removed, whatever their valuation; returns how many, and the
+ * mints of the trades among them (pruneMintWallets).
+ */
+export async function removeStaleLegs(db: Queryable, wallet: string, signatures: readonly string[], keys: readonly string[]): Promise<{ removed: number; tradedMints: string[] }> {
+  if (signatures.length === 0) return { removed: 0, tradedMints: [] };
+  const { rows } = await db.query<{ mint: string; kind: string }>(
+    `DELETE FROM swap_legs WHERE wallet = $1 AND signature = ANY($2::text[]) AND NOT (leg_key = ANY($3::text[])) RETURNING mint, kind`,
+    [wallet, signatures, keys],
+  );
+  return { removed: rows.length, tradedMints: [...new Set(rows.filter((r) => r.kind === 'swap').map((r) => r.mint))].sort() };
+}
+
+/**
+ * The wallet's place in the populations of `mints` (mint_wallets; its delete trigger moves
+ * mint_populations) where it has no trade of the mint left: after removeStaleLegs, in a transaction
+ * of its own (the counters it locks are not held with the page's). A mint's first buy is not moved
+ * later (it only moves earlier: the population's rarity, not its first buy, is what a stale trade
+ * changed).
+ */
+export async function pruneMintWallets(db: Queryable, wallet: string, mints: readonly string[]): Promise<number> {
+  if (mints.length === 0) return 0;
+  const { rowCount } = await db.query(
+    `DELETE FROM mint_wallets m WHERE m.wallet = $1 AND m.mint = ANY($2::text[])
+        AND NOT EXISTS (SELECT 1 FROM swap_legs s WHERE s.mint = m.mint AND s.wallet = m.wallet AND s.kind = 'swap')`,
+    [wallet, mints],
+  );
+  return rowCount ?? 0;
+}
+
 /** The page statement's part (storeHistoryPage): stores the legs of `rowsParam` (legRows, JSON) for the wallet `$1`; returns the new ones' keys. */
 export function insertLegsCte(name: string, rowsParam: string): string {
   return `${name} AS (${INSERT_LEGS('$1', rowsParam)})`;

@@ -200,6 +200,13 @@ export interface WalletSyncInput {
   skipIfSyncedAfter?: string | null;
   /** carried across continue-as-new */
   resume?: WalletSyncResume;
+  /**
+   * Who holds the wallet's sync lease when this sync goes on from `resume` (an analysis's sync step
+   * whose state this continues, or this workflow's own earlier run): its end is recorded only while
+   * the lease is still that holder's. Absent with `resume` (a run started before it was carried): no
+   * such check.
+   */
+  leaseHolder?: string;
 }
 
 export interface WalletSyncResume {

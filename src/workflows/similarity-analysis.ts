@@ -716,7 +716,8 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
                 skipIfSyncedAfter: resume ? null : (checkedAt.get(wallet) ?? null),
                 maxPagesPerChunk: input.tuning?.maxPagesPerChunk,
                 chunksBeforeContinueAsNew: input.tuning?.chunksBeforeContinueAsNew,
-                ...(resume ? { resume } : {}),
+                // the step's lease (this analysis's) goes on with the child: its end is recorded under it
+                ...(resume ? { resume, leaseHolder: workflowInfo().workflowId } : {}),
               },
             ],
             // a sync is shared by every analysis of the wallet: it outlives this one
@@ -751,8 +752,10 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
       progress[wallet].sync = 'failed';
       progress[wallet].error = walletReason(describeFailure(err));
       pending.delete(wallet);
-      // what walletSyncWorkflow records for a sync of its own that failed for good
-      await CancellationScope.nonCancellable(() => finishWalletSync({ wallet, error: describeFailure(err) })).catch(() => undefined);
+      // what walletSyncWorkflow records for a sync of its own that failed for good; only while the
+      // wallet's lease is this analysis's (a step that failed while another's sync held it, or after
+      // its own lease lapsed and another analysis took the wallet over, must not end that sync)
+      await CancellationScope.nonCancellable(() => finishWalletSync({ wallet, error: describeFailure(err), holder: workflowInfo().workflowId })).catch(() => undefined);
     };
     /** A step's end: the wallet synced, or its sync continued in a child (a history longer than one chunk). */
     const afterStep = async (wallet: string, step: { finished?: unknown; resume?: WalletSyncResume }): Promise<void> => {

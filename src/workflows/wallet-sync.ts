@@ -60,6 +60,9 @@ export async function walletSyncWorkflow(input: WalletSyncInput): Promise<Wallet
   const chunksBeforeContinueAsNew = input.chunksBeforeContinueAsNew ?? DEFAULT_CHUNKS_BEFORE_CONTINUE_AS_NEW;
   const atOnce = patched(SYNC_AT_ONCE_PATCH);
   const fetchChunk = atOnce ? syncHistoryChunkOnProviderQueue : syncHistoryChunk;
+  // the sync's end is recorded only while the wallet's lease is still its holder's (finishWalletSync)
+  const holder = input.leaseHolder ?? (input.resume ? undefined : workflowInfo().workflowId);
+  const continued = (s: WalletSyncResume) => continueAsNew<typeof walletSyncWorkflow>({ ...input, resume: s, ...(holder === undefined ? {} : { leaseHolder: holder }) });
   try {
     let s: WalletSyncResume;
     let chunks = 0;
@@ -73,7 +76,7 @@ export async function walletSyncWorkflow(input: WalletSyncInput): Promise<Wallet
       s = step.resume;
       chunks = 1;
       if (workflowInfo().continueAsNewSuggested || chunks >= chunksBeforeContinueAsNew) {
-        await continueAsNew<typeof walletSyncWorkflow>({ ...input, resume: s });
+        await continued(s);
       }
     } else {
       const cursor = await beginWalletSync({ wallet, workflowId: workflowInfo().workflowId, skipIfSyncedAfter: input.skipIfSyncedAfter, sinceTimestamp: input.sinceTimestamp });
@@ -94,17 +97,17 @@ export async function walletSyncWorkflow(input: WalletSyncInput): Promise<Wallet
       }
       chunks += 1;
       if (workflowInfo().continueAsNewSuggested || chunks >= chunksBeforeContinueAsNew) {
-        await continueAsNew<typeof walletSyncWorkflow>({ ...input, resume: s });
+        await continued(s);
       }
     }
 
     const analytics = await computeWalletAnalytics({ wallet });
-    await finishWalletSync({ wallet });
+    await finishWalletSync({ wallet, holder });
     return syncResult(wallet, s, analytics.legs);
   } catch (err) {
     if (err instanceof ContinueAsNew) throw err;
     const message = describeFailure(err);
-    await CancellationScope.nonCancellable(() => finishWalletSync({ wallet, error: message }));
+    await CancellationScope.nonCancellable(() => finishWalletSync({ wallet, error: message, holder }));
     throw err;
   }
 }

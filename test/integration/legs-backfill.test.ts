@@ -1,7 +1,8 @@
 // Legs stored by an older swap extraction are extracted again from the stored transactions before
 // the wallet's next analysis: here a Raydium v4 sale stored at 0 SOL (the extraction before
 // LEG_EXTRACTION_VERSION 2 took the quote from a swap event that gave the wallet none) comes back at
-// its 0.5 SOL, once, and the mint's population does not count the wallet twice. Real PostgreSQL.
+// its 0.5 SOL, once, and the mint's population does not count the wallet twice; a leg the extraction
+// no longer finds is removed, with the wallet's place in its mint's population. Real PostgreSQL.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -49,6 +50,36 @@ describe('legs of an older swap extraction', () => {
     const { rows } = await pool.query('SELECT kind, sol_value, quote_amount::text AS quote_amount, legs_extracted_version FROM swap_legs JOIN wallets ON address = wallet WHERE wallet = $1 AND direction = $2', [wallet, 'sell']);
     expect(rows).toEqual([{ kind: 'swap', sol_value: 0.5, quote_amount: '0.5', legs_extracted_version: LEG_EXTRACTION_VERSION }]);
     expect(await population()).toBe(before);
+    expect(await backfillLegs(pool, [wallet])).toBe(0);
+  });
+
+  it('lose the legs the extraction no longer finds: a trade read where there is none leaves the wallet\'s legs, its count and its place in the mint\'s population', async () => {
+    const { pool } = opened.stack;
+    const wallet = derivedAddress('legs-backfill', randomUUID());
+    const phantomMint = derivedAddress('legs-backfill-mint', randomUUID());
+    const txs = [fixtureOf('raydium-v4-buy-swap-event-names-pool-authority.json', wallet), fixtureOf('raydium-v4-sell-swap-event-names-pool-authority.json', wallet)];
+    await beginSync(pool, wallet, 'test:legs-backfill');
+    const { legs } = extractMany(txs, wallet, { solPriceUsd: 150 });
+    // as an older extraction could store them: beside the real buy, a buy of another mint in the same transaction
+    const buy = legs.find((l) => l.direction === 'buy')!;
+    const phantom = { ...buy, mint: phantomMint, legIndex: buy.legIndex + 1 };
+    await storeHistoryPage(pool, wallet, txs, [...legs, phantom]);
+    await finishSync(pool, wallet, { ok: true });
+    await pool.query('UPDATE wallets SET legs_extracted_version = 1 WHERE address = $1', [wallet]);
+    const population = async (mint: string) => (await pool.query<{ wallets: number }>('SELECT wallets FROM mint_populations WHERE mint = $1', [mint])).rows[0]?.wallets ?? 0;
+    const listed = async () => (await pool.query('SELECT mint FROM mint_wallets WHERE wallet = $1 ORDER BY mint', [wallet])).rows.map((r) => r.mint as string);
+    const legCount = async () => (await pool.query<{ leg_count: number }>('SELECT leg_count FROM wallets WHERE address = $1', [wallet])).rows[0].leg_count;
+    expect(await population(phantomMint)).toBe(1);
+    expect(await listed()).toEqual([RUG, phantomMint].sort());
+    expect(await legCount()).toBe(3);
+    const rugPopulation = await population(RUG);
+
+    expect(await backfillLegs(pool, [wallet])).toBe(1); // the phantom removed; the real legs were right
+    expect((await loadLegs(pool, wallet)).map((l) => `${l.mint}:${l.direction}`).sort()).toEqual([`${RUG}:buy`, `${RUG}:sell`]);
+    expect(await legCount()).toBe(2);
+    expect(await listed()).toEqual([RUG]);
+    expect(await population(phantomMint)).toBe(0);
+    expect(await population(RUG)).toBe(rugPopulation);
     expect(await backfillLegs(pool, [wallet])).toBe(0);
   });
 });
