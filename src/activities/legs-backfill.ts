@@ -35,14 +35,13 @@ export async function backfillLegs(pool: Pool, wallets: string[], pageSize = BAC
         // the SOL price only converts USDC and USDT legs, which are not stored anew
         const legs = extractMany(page, wallet, { solPriceUsd: 0 }).legs;
         // (its own transaction on the session's connection: a second connection per page could wait on a pool the backfills hold)
-        const stale = await inClientTransaction(session, async () => {
+        written += await inClientTransaction(session, async () => {
           // legs of a transaction the extraction no longer reads as they were stored (a trade that is none)
-          const gone = await removeStaleLegs(session, wallet, page.map((t) => t.signature), legs.map(legKey));
-          written += gone.removed + (await restoreExactLegs(session, wallet, legs));
-          return gone.tradedMints;
+          const removed = await removeStaleLegs(session, wallet, page.map((t) => t.signature), legs.map(legKey));
+          return removed + (await restoreExactLegs(session, wallet, legs));
         });
-        await pruneMintWallets(session, wallet, stale);
       });
+      await pruneMintWallets(session, wallet);
       await markLegsExtracted(session, wallet, LEG_EXTRACTION_VERSION);
       return written;
     });

@@ -310,7 +310,7 @@ export function createSyncActivities(deps: ActivityDeps) {
       }
       // the watermark, the analytics and the end in one statement, after one that reads the analytics' inputs
       const analytics = await walletAnalytics(input.wallet, () => undefined);
-      await finishSyncWithAnalytics(pool, input.wallet, next.commit, analytics.values, input.workflowId);
+      await finishSyncWithAnalytics(pool, input.wallet, next.commit, analytics.values);
       return { finished: syncResult(input.wallet, s, analytics.summary.legs) };
     } catch (err) {
       // a step cancelled with its analysis gives the wallet up at once: another analysis waiting for
@@ -485,7 +485,7 @@ export function createSyncActivities(deps: ActivityDeps) {
       );
     },
 
-    /** The end of the wallet's sync; with `holder`, only if the sync is still that holder's (finishSync). */
+    /** The end of the wallet's sync; a failure with `holder`, only if the sync is still that holder's (finishSync). */
     async finishWalletSync(input: { wallet: string; error?: string; holder?: string }): Promise<void> {
       await finishSync(pool, input.wallet, input.error === undefined ? { ok: true } : { ok: false, error: input.error }, input.holder ?? null);
       if (input.error === undefined) await firstFunderAhead(input.wallet, Context.current().cancellationSignal);

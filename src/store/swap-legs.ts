@@ -80,31 +80,27 @@ export async function restoreExactLegs(db: Queryable, wallet: string, legs: read
 /**
  * Legs stored for the transactions `signatures` whose keys the current extraction no longer gives
  * (`keys`: every leg it finds in them, of any valuation): a transaction an older extraction read as a
- * trade that is none (backfillLegs). Removed, whatever their valuation; returns how many, and the
- * mints of the trades among them (pruneMintWallets).
+ * trade that is none (backfillLegs). Removed, whatever their valuation; returns how many.
  */
-export async function removeStaleLegs(db: Queryable, wallet: string, signatures: readonly string[], keys: readonly string[]): Promise<{ removed: number; tradedMints: string[] }> {
-  if (signatures.length === 0) return { removed: 0, tradedMints: [] };
-  const { rows } = await db.query<{ mint: string; kind: string }>(
-    `DELETE FROM swap_legs WHERE wallet = $1 AND signature = ANY($2::text[]) AND NOT (leg_key = ANY($3::text[])) RETURNING mint, kind`,
-    [wallet, signatures, keys],
-  );
-  return { removed: rows.length, tradedMints: [...new Set(rows.filter((r) => r.kind === 'swap').map((r) => r.mint))].sort() };
+export async function removeStaleLegs(db: Queryable, wallet: string, signatures: readonly string[], keys: readonly string[]): Promise<number> {
+  if (signatures.length === 0) return 0;
+  const { rowCount } = await db.query(`DELETE FROM swap_legs WHERE wallet = $1 AND signature = ANY($2::text[]) AND NOT (leg_key = ANY($3::text[]))`, [wallet, signatures, keys]);
+  return rowCount ?? 0;
 }
 
 /**
- * The wallet's place in the populations of `mints` (mint_wallets; its delete trigger moves
- * mint_populations) where it has no trade of the mint left: after removeStaleLegs, in a transaction
- * of its own (the counters it locks are not held with the page's). A mint's first buy is not moved
- * later (it only moves earlier: the population's rarity, not its first buy, is what a stale trade
- * changed).
+ * The wallet's place in the populations of the mints it no longer trades (mint_wallets rows left
+ * without a trade of the mint; their delete trigger moves mint_populations): after the legs
+ * backfill's pages, in a statement of its own (the counters it locks are not held with a page's),
+ * over every row of the wallet, so that a backfill cut short between a page and this is finished
+ * by the next. A mint's first buy is not moved later: the stale trade changed its rarity, which is
+ * what the populations are read for.
  */
-export async function pruneMintWallets(db: Queryable, wallet: string, mints: readonly string[]): Promise<number> {
-  if (mints.length === 0) return 0;
+export async function pruneMintWallets(db: Queryable, wallet: string): Promise<number> {
   const { rowCount } = await db.query(
-    `DELETE FROM mint_wallets m WHERE m.wallet = $1 AND m.mint = ANY($2::text[])
+    `DELETE FROM mint_wallets m WHERE m.wallet = $1
         AND NOT EXISTS (SELECT 1 FROM swap_legs s WHERE s.mint = m.mint AND s.wallet = m.wallet AND s.kind = 'swap')`,
-    [wallet, mints],
+    [wallet],
   );
   return rowCount ?? 0;
 }

@@ -151,25 +151,24 @@ export async function takeSyncLease(
   return { newestSignature: rows[0].newest_signature, oldestSignature: rows[0].oldest_signature, historyComplete: rows[0].history_complete };
 }
 
-/** Whether `holder` (null: whoever) still holds the wallet's sync: the condition on the sync state's columns of a sync's end. */
-const HOLDS = (holderParam: string) => `(${holderParam}::text IS NULL OR sync_workflow_id = ${holderParam}::text)`;
-
 /**
- * The end of a wallet's sync. `holder`: only if the wallet's sync is still this holder's. A sync
- * whose lease lapsed (its worker stalled, its step failed for good after a long outage, its step
- * cancelled with its analysis) may have been taken over by another analysis's sync, which is still
- * under way: ending it here would free the wallet for a third sync beside that one, and say
- * `synced` or `failed` of a sync that is still running.
+ * The end of a wallet's sync. A failure, with `holder`, only if the wallet's sync is still this
+ * holder's: a sync whose lease lapsed (its worker stalled, its step failed for good after a long
+ * outage, its step cancelled with its analysis) may have been taken over by another analysis's
+ * sync, which is still under way; recording the failure would free the wallet for a third sync
+ * beside that one, and say `failed` of a wallet whose sync is running. A success is recorded
+ * whoever holds the wallet now: its history is stored to the top, which is what `synced` says (a
+ * sync the holder joined rather than ran, a `wallet-sync:<address>` child, ends it so too).
  */
 export async function finishSync(pool: Pool, wallet: string, outcome: { ok: true } | { ok: false; error: string }, holder: string | null = null): Promise<void> {
   if (outcome.ok) {
     await pool.query(
-      `UPDATE wallets SET sync_state = 'synced', sync_lease_until = NULL, last_synced_at = now(), last_sync_error = NULL, updated_at = now() WHERE address = $1 AND ${HOLDS('$2')}`,
-      [wallet, holder],
+      `UPDATE wallets SET sync_state = 'synced', sync_lease_until = NULL, last_synced_at = now(), last_sync_error = NULL, updated_at = now() WHERE address = $1`,
+      [wallet],
     );
   } else {
     await pool.query(
-      `UPDATE wallets SET sync_state = 'failed', sync_lease_until = NULL, last_sync_error = $2, updated_at = now() WHERE address = $1 AND ${HOLDS('$3')}`,
+      `UPDATE wallets SET sync_state = 'failed', sync_lease_until = NULL, last_sync_error = $2, updated_at = now() WHERE address = $1 AND ($3::text IS NULL OR sync_workflow_id = $3)`,
       [wallet, outcome.error.slice(0, 2000), holder],
     );
   }
@@ -179,7 +178,7 @@ export async function finishSync(pool: Pool, wallet: string, outcome: { ok: true
  * The end of a sync that needs no older phase, in one statement: the watermark moved to `commit.top`
  * (commitWatermark's rule: never below a newer one), how far back the history is complete
  * (markHistoryComplete, or markCoveredSince), the wallet's analytics stored (saveWalletAnalytics) and
- * the sync finished (finishSync, with its `holder` rule). Each part is idempotent, as they are one by one: a retried attempt
+ * the sync finished (finishSync: a success, whoever holds the wallet now). Each part is idempotent, as they are one by one: a retried attempt
  * runs it again.
  */
 export async function finishSyncWithAnalytics(
@@ -187,11 +186,8 @@ export async function finishSyncWithAnalytics(
   wallet: string,
   commit: { top: { signature: string; slot: number; timestamp: number } | null; historyComplete: boolean; coveredSince?: number | null },
   analytics: WalletAnalyticsValues,
-  holder: string | null = null,
 ): Promise<void> {
   const moves = `($2::text IS NOT NULL AND (newest_slot IS NULL OR newest_slot <= $3::bigint))`;
-  // what this sync stored stands whoever holds the wallet now; its end only if it still holds it (finishSync)
-  const holds = HOLDS(`$${7 + analyticsParams(analytics).length}`);
   await pool.query(
     `WITH analytics AS (${upsertWalletAnalyticsSql('$1', 7)} RETURNING 1)
      UPDATE wallets SET
@@ -200,13 +196,9 @@ export async function finishSyncWithAnalytics(
        newest_timestamp = CASE WHEN ${moves} THEN $4::bigint ELSE newest_timestamp END,
        history_complete = history_complete OR $5::boolean,
        covered_since = CASE WHEN NOT $5::boolean AND $6::bigint IS NOT NULL THEN LEAST(COALESCE(covered_since, $6::bigint), $6::bigint) ELSE covered_since END,
-       sync_state = CASE WHEN ${holds} THEN 'synced' ELSE sync_state END,
-       sync_lease_until = CASE WHEN ${holds} THEN NULL ELSE sync_lease_until END,
-       last_synced_at = CASE WHEN ${holds} THEN now() ELSE last_synced_at END,
-       last_sync_error = CASE WHEN ${holds} THEN NULL ELSE last_sync_error END,
-       updated_at = now()
+       sync_state = 'synced', sync_lease_until = NULL, last_synced_at = now(), last_sync_error = NULL, updated_at = now()
      WHERE address = $1`,
-    [wallet, commit.top?.signature ?? null, commit.top?.slot ?? null, commit.top?.timestamp ?? null, commit.historyComplete, commit.coveredSince ?? null, ...analyticsParams(analytics), holder],
+    [wallet, commit.top?.signature ?? null, commit.top?.slot ?? null, commit.top?.timestamp ?? null, commit.historyComplete, commit.coveredSince ?? null, ...analyticsParams(analytics)],
   );
 }
 

@@ -202,8 +202,8 @@ export interface WalletSyncInput {
   resume?: WalletSyncResume;
   /**
    * Who holds the wallet's sync lease when this sync goes on from `resume` (an analysis's sync step
-   * whose state this continues, or this workflow's own earlier run): its end is recorded only while
-   * the lease is still that holder's. Absent with `resume` (a run started before it was carried): no
+   * whose state this continues, or this workflow's own earlier run): its failure is recorded only
+   * while the lease is still that holder's. Absent with `resume` (a run started before it was carried): no
    * such check.
    */
   leaseHolder?: string;

@@ -716,7 +716,7 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
                 skipIfSyncedAfter: resume ? null : (checkedAt.get(wallet) ?? null),
                 maxPagesPerChunk: input.tuning?.maxPagesPerChunk,
                 chunksBeforeContinueAsNew: input.tuning?.chunksBeforeContinueAsNew,
-                // the step's lease (this analysis's) goes on with the child: its end is recorded under it
+                // the step's lease (this analysis's) goes on with the child: its failure is recorded under it
                 ...(resume ? { resume, leaseHolder: workflowInfo().workflowId } : {}),
               },
             ],

@@ -60,7 +60,7 @@ export async function walletSyncWorkflow(input: WalletSyncInput): Promise<Wallet
   const chunksBeforeContinueAsNew = input.chunksBeforeContinueAsNew ?? DEFAULT_CHUNKS_BEFORE_CONTINUE_AS_NEW;
   const atOnce = patched(SYNC_AT_ONCE_PATCH);
   const fetchChunk = atOnce ? syncHistoryChunkOnProviderQueue : syncHistoryChunk;
-  // the sync's end is recorded only while the wallet's lease is still its holder's (finishWalletSync)
+  // its failure is recorded only while the wallet's lease is still its holder's (finishWalletSync)
   const holder = input.leaseHolder ?? (input.resume ? undefined : workflowInfo().workflowId);
   const continued = (s: WalletSyncResume) => continueAsNew<typeof walletSyncWorkflow>({ ...input, resume: s, ...(holder === undefined ? {} : { leaseHolder: holder }) });
   try {
