@@ -4,7 +4,8 @@
 // (computeWalletAnalytics) and, for wallets no sync touched, before an analysis loads.
 import type { Pool } from 'pg';
 import { extractMany, legKey } from '../domain';
-import { LEG_EXTRACTION_VERSION, pruneMintWallets, removeStaleLegs, restoreExactLegs, withWalletLegsBackfillLock } from '../store/swap-legs';
+import { LEG_EXTRACTION_VERSION, removeStaleLegs, restoreExactLegs, withWalletLegsBackfillLock } from '../store/swap-legs';
+import { pruneMintWallets } from '../store/mint-wallets';
 import { forEachStoredPage } from '../store/wallet-transfers';
 import { inClientTransaction } from '../store/db';
 import { legsExtractedVersion, markLegsExtracted, walletsNeedingLegs } from '../store/wallets';

@@ -88,23 +88,6 @@ export async function removeStaleLegs(db: Queryable, wallet: string, signatures:
   return rowCount ?? 0;
 }
 
-/**
- * The wallet's place in the populations of the mints it no longer trades (mint_wallets rows left
- * without a trade of the mint; their delete trigger moves mint_populations): after the legs
- * backfill's pages, in a statement of its own (the counters it locks are not held with a page's),
- * over every row of the wallet, so that a backfill cut short between a page and this is finished
- * by the next. A mint's first buy is not moved later: the stale trade changed its rarity, which is
- * what the populations are read for.
- */
-export async function pruneMintWallets(db: Queryable, wallet: string): Promise<number> {
-  const { rowCount } = await db.query(
-    `DELETE FROM mint_wallets m WHERE m.wallet = $1
-        AND NOT EXISTS (SELECT 1 FROM swap_legs s WHERE s.mint = m.mint AND s.wallet = m.wallet AND s.kind = 'swap')`,
-    [wallet],
-  );
-  return rowCount ?? 0;
-}
-
 /** The page statement's part (storeHistoryPage): stores the legs of `rowsParam` (legRows, JSON) for the wallet `$1`; returns the new ones' keys. */
 export function insertLegsCte(name: string, rowsParam: string): string {
   return `${name} AS (${INSERT_LEGS('$1', rowsParam)})`;

@@ -20,12 +20,10 @@ export function tradeRates(timestamps: readonly number[]): TradeRates {
   const span = Math.max(MIN_SPAN_SECONDS, timestamps[timestamps.length - 1] - timestamps[0]);
   const spanDays = span / 86_400;
   const n = timestamps.length;
-  return {
-    activeSpanDays: spanDays,
-    tradesPerDay: n / Math.max(1, spanDays),
-    tradesPerWeek: (n / spanDays) * 7,
-    tradesPerMonth: (n / spanDays) * DAYS_PER_MONTH,
-  };
+  // per period: the mean rate over the span, or, over a span shorter than the period, the trades
+  // themselves (all made within one period; 3 trades in one second are 3 a week, not 30,240)
+  const per = (periodDays: number) => (n / Math.max(periodDays, spanDays)) * periodDays;
+  return { activeSpanDays: spanDays, tradesPerDay: per(1), tradesPerWeek: per(7), tradesPerMonth: per(DAYS_PER_MONTH) };
 }
 
 export interface SessionSummary {

@@ -40,39 +40,49 @@ export interface HoldAnalysis {
 /** A position counts as exited when at most this share of its peak is left (anchor: 20 %). */
 export const EXIT_REMAINDER_SHARE = 0.2;
 
-/** FIFO over swap legs (chronological), per mint. */
-export function analyseHolds(swapLegs: readonly SwapLeg[]): HoldAnalysis {
+/**
+ * FIFO over the wallet's legs (chronological), per mint, as PnL runs it: transfers in open lots and
+ * transfers out consume them (tokens sent away are no longer held, and a later sale does not pair
+ * with a buy they came from), but only trades make pairs, tallies and completed positions: a pair is
+ * a sale of a bought lot, and a position emptied by transfers out without a sale ends uncounted.
+ */
+export function analyseHolds(legs: readonly SwapLeg[]): HoldAnalysis {
   const out: HoldAnalysis = { pairs: [], openLots: [], completed: [], tokens: [] };
-  for (const [mint, legs] of legsByMint(swapLegs)) {
+  for (const [mint, group] of legsByMint(legs)) {
     const tally: TokenTally = { mint, buys: 0, sells: 0, pairs: 0, reentered: false, exited: false };
     let position = 0n;
     let peak = 0n;
     let cycle: { start: number; capital: number; pnl: number; sells: number } | null = null;
     let emptySinceExit = false;
-    const open = runFifo(legs, {
+    const open = runFifo(group, {
       onOpen(lot) {
-        tally.buys++;
-        if (emptySinceExit) tally.reentered = true;
-        if (cycle === null) {
-          cycle = { start: lot.leg.timestamp, capital: 0, pnl: 0, sells: 0 };
-          peak = position;
+        if (lot.leg.kind === 'swap') {
+          tally.buys++;
+          if (emptySinceExit) tally.reentered = true;
+          if (cycle === null) {
+            cycle = { start: lot.leg.timestamp, capital: 0, pnl: 0, sells: 0 };
+            peak = position;
+          }
         }
-        cycle.capital += lot.costSol;
+        if (cycle !== null) cycle.capital += lot.costSol;
         position += lot.original;
         if (position > peak) peak = position;
       },
       onMatch(m) {
+        position -= m.consumed;
+        if (m.closingLeg.kind !== 'swap' || m.lot.leg.kind !== 'swap') return;
         tally.pairs++;
         out.pairs.push({ mint, hours: m.holdSeconds / 3600, costSol: m.costSol });
-        position -= m.consumed;
         if (cycle !== null) cycle.pnl += m.proceedsSol - m.costSol;
       },
       onAfterLeg(leg) {
         if (leg.direction !== 'sell') return;
-        tally.sells++;
+        const sale = leg.kind === 'swap';
+        if (sale) tally.sells++;
         if (cycle === null) return;
-        cycle.sells++;
-        if (position * 5n <= peak) {
+        if (sale) cycle.sells++;
+        if (position * 5n > peak) return;
+        if (cycle.sells > 0) {
           out.completed.push({
             mint,
             holdSeconds: leg.timestamp - cycle.start,
@@ -81,14 +91,14 @@ export function analyseHolds(swapLegs: readonly SwapLeg[]): HoldAnalysis {
             pnlSol: cycle.pnl,
             sells: cycle.sells,
           });
-          cycle = null;
           tally.exited = true;
           emptySinceExit = true;
         }
+        cycle = null;
       },
     });
     out.openLots.push(...open);
-    out.tokens.push(tally);
+    if (tally.buys + tally.sells > 0) out.tokens.push(tally);
   }
   return out;
 }

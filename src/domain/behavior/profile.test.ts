@@ -1,4 +1,4 @@
-import { airdrop, buy, sell } from '../testing/legs';
+import { airdrop, buy, sell, transferIn, transferOut } from '../testing/legs';
 import { activePeriods, sessionSummary, tradeRates } from './activity';
 import { computeBehavior } from './profile';
 
@@ -78,6 +78,34 @@ describe('computeBehavior', () => {
     expect(withAirdrop.uniqueTokens).toBe(3);
   });
 
+  it('tokens sent away are no longer held: a transfer out consumes the lots it takes, as in PnL, and the next buy is paired with its own sale', () => {
+    const day = 86_400;
+    const q = computeBehavior(
+      [
+        buy({ mint: 'A', t: 0, raw: 100, sol: 1 }),
+        transferOut({ mint: 'A', t: 60, raw: 100 }),
+        buy({ mint: 'A', t: 10 * day, raw: 100, sol: 1 }),
+        sell({ mint: 'A', t: 10 * day + 30, raw: 100, sol: 1.2 }),
+      ],
+      { nowSec: 10 * day + 3600 },
+    );
+    expect(q.medianHoldTimeHours).toBeCloseTo(30 / 3600, 12); // not 240 h from the first buy
+    expect(q.completePairsCount).toBe(1);
+    expect(q.currentHoldings.count).toBe(0);
+    expect(q.currentHoldings.percentOfValueHeld).toBe(0);
+    expect(q.tradeCount).toBe(3);
+    // the position emptied by the transfer is not a completed trade; the one closed by the sale is
+    expect(q.completedPositions.count).toBe(1);
+    expect(q.completedPositions.holdTimeDistribution.underOneMinute).toMatchObject({ count: 1, totalPnlSol: expect.closeTo(0.2, 12) });
+  });
+
+  it('tokens received are not trades, but a sale takes them first, as in PnL (no pair: nothing was bought)', () => {
+    const q = computeBehavior([transferIn({ mint: 'A', t: 0, raw: 100 }), buy({ mint: 'A', t: 100, raw: 100, sol: 1 }), sell({ mint: 'A', t: 200, raw: 100, sol: 2 })], { nowSec: 4000 });
+    expect(q).toMatchObject({ tradeCount: 2, uniqueTokens: 1, completePairsCount: 0 });
+    // the bought lot is still held
+    expect(q.currentHoldings.count).toBe(1);
+  });
+
   it('a buy after a full exit is a re-entry', () => {
     const q = computeBehavior([
       buy({ mint: 'A', t: 0, raw: 10, sol: 1 }),
@@ -134,8 +162,12 @@ describe('activity helpers', () => {
     expect(s.averageStartHourUtc! % 24).toBeCloseTo(0, 10);
   });
 
-  it('rates: per day over at least one day, per week and month over the span', () => {
-    expect(tradeRates([0, 43_200])).toEqual({ activeSpanDays: 0.5, tradesPerDay: 2, tradesPerWeek: 28, tradesPerMonth: 2 * 2 * 30.44 });
+  it('rates: per day, week and month over at least that period (the trades themselves over a shorter span)', () => {
+    expect(tradeRates([0, 43_200])).toEqual({ activeSpanDays: 0.5, tradesPerDay: 2, tradesPerWeek: 2, tradesPerMonth: 2 });
+    // three trades in one second: three a day, a week, a month (not extrapolated from the second)
+    expect(tradeRates([100, 100, 101])).toMatchObject({ tradesPerDay: 3, tradesPerWeek: 3, tradesPerMonth: 3 });
+    // over 14 days: the mean rate
+    expect(tradeRates(Array.from({ length: 29 }, (_, i) => i * 43_200))).toMatchObject({ activeSpanDays: 14, tradesPerDay: 29 / 14, tradesPerWeek: (29 / 14) * 7 });
   });
 
   it('active periods: hours 10–11 UTC hold 20 of 21 trades → one period, focus 95.2 %', () => {

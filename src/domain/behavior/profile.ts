@@ -33,7 +33,8 @@ export function computeBehavior(legs: readonly SwapLeg[], opts: BehaviorOptions 
   const timestamps = trades.map((l) => l.timestamp);
   const lastTradeAt = timestamps.length > 0 ? timestamps[timestamps.length - 1] : null;
   const now = opts.nowSec ?? (lastTradeAt ?? 0) + HOUR;
-  const holds = analyseHolds(trades);
+  // (transfers move the lots, as in PnL: tokens sent away are not held, nor paired with a later sale)
+  const holds = analyseHolds([...legs].sort(compareLegs));
 
   const buyCount = trades.filter((l) => l.direction === 'buy').length;
   const sellCount = trades.length - buyCount;

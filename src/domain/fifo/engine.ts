@@ -7,9 +7,13 @@ export interface FifoLot {
   /** base units when the lot was opened */
   original: bigint;
   remaining: bigint;
-  /** SOL paid for the whole lot; 0 for transfers in and airdrops */
+  /** SOL paid for the whole lot; 0 for transfers in, airdrops and unvalued swaps */
   costSol: number;
-  /** entered by transfer or airdrop at zero cost */
+  /**
+   * entered at no known cost: by transfer or airdrop, or by a swap the extraction could not value
+   * (a token→token route with no quote between its hops, a stablecoin leg without a SOL price):
+   * what selling it brings is not trading profit
+   */
   fromTransfer: boolean;
 }
 
@@ -23,7 +27,7 @@ export interface FifoMatch {
   /** share of the closing leg's proceeds (0 for transfers out) */
   proceedsSol: number;
   holdSeconds: number;
-  /** the lot was closed by a transfer out, not a sale */
+  /** the lot was closed by a transfer out, or by a sale the extraction could not value: its cost left without a realized loss */
   byTransfer: boolean;
 }
 
@@ -44,13 +48,13 @@ export function runFifo(legs: readonly SwapLeg[], handlers: FifoHandlers = {}): 
   for (const leg of legs) {
     const raw = BigInt(leg.rawAmount);
     if (leg.direction === 'buy') {
-      const fromTransfer = leg.kind !== 'swap';
+      const fromTransfer = !valued(leg);
       const lot: FifoLot = { leg, original: raw, remaining: raw, costSol: fromTransfer ? 0 : leg.solValue, fromTransfer };
       lots.push(lot);
       open += raw;
       handlers.onOpen?.(lot);
     } else {
-      const byTransfer = leg.kind !== 'swap';
+      const byTransfer = !valued(leg);
       const proceeds = byTransfer ? 0 : leg.solValue;
       let left = raw;
       while (left > 0n && head < lots.length) {
@@ -75,6 +79,11 @@ export function runFifo(legs: readonly SwapLeg[], handlers: FifoHandlers = {}): 
     handlers.onAfterLeg?.(leg, open);
   }
   return lots.slice(head);
+}
+
+/** A trade with a known value: not a transfer or airdrop, nor a swap left unvalued (`valuation: 'none'`, its solValue a stand-in 0). */
+export function valued(leg: SwapLeg): boolean {
+  return leg.kind === 'swap' && leg.valuation !== 'none';
 }
 
 /**

@@ -45,6 +45,23 @@ describe('computePnl (FIFO lots in SOL)', () => {
     expect(pnl.totals).toMatchObject({ unrealizedPnlSol: null, pricedOpenTokens: 0, unpricedOpenTokens: 1 });
   });
 
+  it('a swap the extraction could not value is no zero-cost buy nor a sale at a loss: its cost is unknown, as a transfer\'s', () => {
+    const unvalued = <T extends ReturnType<typeof buy>>(leg: T): T => ({ ...leg, solValue: 0, quoteAmount: '0', quote: 'other', valuation: 'none', solValueEstimated: true });
+    // A bought for 1 SOL, swapped into B with no quote seen between the hops; B sold for 3 SOL
+    const pnl = computePnl([
+      buy({ mint: 'A', t: 100, raw: 100, sol: 1 }),
+      unvalued(sell({ mint: 'A', t: 200, raw: 100 })),
+      unvalued(buy({ mint: 'B', t: 200, raw: 500 })),
+      sell({ mint: 'B', t: 300, raw: 500, sol: 3 }),
+    ]);
+    const [a, b] = pnl.tokens;
+    // A's cost left without a realized loss; B's sale is not 3 SOL of trading profit
+    expect(a).toMatchObject({ mint: 'A', realizedPnlSol: 0, transferredOutCostSol: 1, closedPositions: 0 });
+    expect(b).toMatchObject({ mint: 'B', realizedPnlSol: 0, transferProceedsSol: 3, closedPositions: 0, openAmount: '0' });
+    expect(pnl.totals.realizedPnlSol).toBe(0);
+    expect(pnl.totals.winRate).toBeNull();
+  });
+
   it('a sale larger than the open position: the excess is unmatched, its proceeds kept apart from profit', () => {
     const pnl = computePnl([buy({ mint: M, t: 100, raw: 100, sol: 1 }), sell({ mint: M, t: 200, raw: 150, sol: 3 })]);
     expect(pnl.tokens[0]).toMatchObject({
