@@ -49,9 +49,13 @@ function describe(err: unknown, depth: number): string {
  * "InvalidApiKeyError: helius getTransactions: the API key was rejected".
  */
 export function describeFailure(err: unknown): string {
-  return redactSecrets(describe(err, 0))
-    .replace(/\s*\n\s*/g, ' ')
-    .trim();
+  return (
+    redactSecrets(describe(err, 0))
+      .replace(/\s*\n\s*/g, ' ')
+      // control characters (a NUL in a provider's error body): nothing to read, and PostgreSQL refuses a NUL in text
+      .replace(/\s*[\u0000-\u001f\u007f][\s\u0000-\u001f\u007f]*/g, ' ')
+      .trim()
+  );
 }
 
 /**

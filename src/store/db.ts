@@ -99,6 +99,17 @@ export async function withTryAdvisoryLock<T>(pool: Pool, name: string, fn: (clie
 /** What a store function that can run inside another one's transaction takes: the pool, or the transaction's client. */
 export type Queryable = Pool | PoolClient;
 
+/**
+ * `value` as JSON for a `jsonb` parameter, without the NUL characters of its strings: jsonb cannot
+ * hold U+0000 (PostgreSQL refuses the whole statement, a data error no retry mends), and text from
+ * outside (a token's name, its links' labels, set by whoever created it) may carry one. An escaped
+ * backslash before `u0000` (the text `\u0000` itself) is kept.
+ */
+export function jsonForPostgres(value: unknown): string {
+  const json = JSON.stringify(value);
+  return json.includes('\\u0000') ? json.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1') : json;
+}
+
 /** `fn` in one transaction on a checked-out client (see withClient): committed, or rolled back when it throws. */
 export async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
   return withClient(pool, (client) => inClientTransaction(client, () => fn(client)));

@@ -3,7 +3,7 @@
 // growing back-off (negative cache), not on every run. The only module with SQL that writes to tokens.
 import type { Pool } from 'pg';
 import type { PricedToken, TokenMarket } from '../providers';
-import type { Queryable } from './db';
+import { jsonForPostgres, type Queryable } from './db';
 import type { TokenStatus } from '../api/schemas/tokens';
 
 export const METADATA_FRESH_SECONDS = 3600;
@@ -166,7 +166,7 @@ export async function saveMarkets(pool: Pool, markets: TokenMarket[]): Promise<v
          last_error = NULL, updated_at = now(), fetch_claimed_by = NULL, fetch_claimed_until = NULL
          FROM jsonb_array_elements($1::jsonb) AS m
         WHERE t.mint = m->>'mint'`,
-      [JSON.stringify(priced)],
+      [jsonForPostgres(priced)],
     );
   }
   if (unknown.length > 0) {

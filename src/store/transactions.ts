@@ -3,7 +3,7 @@
 // idempotency key that includes the wallet, and so are its plain transfers (wallet, signature,
 // index), so re-running a page (a retried activity, a worker killed mid-sync) never stores anything
 // twice. The only module with SQL that writes to transactions.
-import type { Queryable } from './db';
+import { jsonForPostgres, type Queryable } from './db';
 import { isFailedTransaction, type EnhancedTransaction } from '../domain/enhanced-transaction';
 import type { ReceivedPage } from '../providers/helius';
 import type { SwapLeg } from '../domain';
@@ -74,11 +74,12 @@ export async function storeHistoryPage(
   const position = (tx: EnhancedTransaction, i: number): number => (fromAnswer ? (received.positions.get(tx) as number) + 1 : i + 1);
   const params = [
     wallet,
-    JSON.stringify(txs.map((tx, i) => ({ signature: tx.signature, slot: tx.slot, timestamp: tx.timestamp, type: tx.type, source: tx.source, failed: isFailedTransaction(tx), pos: position(tx, i) }))),
+    // (jsonb parameters: the provider's text in them, a type, a source, a rejection's quoted value, without NULs; the payloads are json, which keeps them)
+    jsonForPostgres(txs.map((tx, i) => ({ signature: tx.signature, slot: tx.slot, timestamp: tx.timestamp, type: tx.type, source: tx.source, failed: isFailedTransaction(tx), pos: position(tx, i) }))),
     fromAnswer ? received.json : JSON.stringify(txs),
-    JSON.stringify(legRows(legs)),
-    JSON.stringify(transferRows(transfers)),
-    JSON.stringify(rejected),
+    jsonForPostgres(legRows(legs)),
+    jsonForPostgres(transferRows(transfers)),
+    jsonForPostgres(rejected),
     txs.length,
     oldest?.signature ?? null,
     oldest?.timestamp ?? null,

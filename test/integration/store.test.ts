@@ -224,6 +224,21 @@ describe('PostgreSQL store', () => {
     expect(rows[0]).toEqual({ transaction_count: txs.length, leg_count: legs.length, sync_pages: 2, legs: legs.length });
   });
 
+  it("stores a page whose provider text carries a NUL (a transaction's source, a rejection's quoted value): the payload as sent, the columns without it", async () => {
+    // a wallet of its own, and transactions under signatures of their own (transactions are shared by signature)
+    const w = 'NulText111111111111111111111111111111111111';
+    const t = Array.from({ length: 5 }, (_, e) => ({ ...world.transaction(0, e), signature: `NulText${e}${'1'.repeat(80)}` }));
+    t[0] = { ...t[0], source: `ODD\u0000SOURCE`, description: 'memo\u0000' };
+    await beginSync(pool, w, 'wallet-sync:test');
+    const rejected = [{ key: 'nul0', signature: null, timestamp: 1_700_000_000, field: 'type', reason: 'not a string: "\u0000"' }];
+    expect(await storeHistoryPage(pool, w, t, extractMany(t, w, { solPriceUsd: 150 }).legs, rejected)).toMatchObject({ newTransactions: 5 });
+    const { rows } = await pool.query(`SELECT source, payload_json::text AS payload FROM transactions WHERE signature = $1`, [t[0].signature]);
+    expect(rows[0].source).toBe('ODDSOURCE');
+    expect(JSON.parse(rows[0].payload)).toMatchObject({ source: 'ODD\u0000SOURCE', description: 'memo\u0000' });
+    const reasons = await pool.query(`SELECT reason FROM rejected_transactions WHERE wallet = $1`, [w]);
+    expect(reasons.rows).toEqual([{ reason: 'not a string: ""' }]);
+  });
+
   it("a group's legs come back per wallet, oldest first, as each wallet's own read gives them, from a time on when asked", async () => {
     const other = world.world.wallets[1].address;
     const otherTxs = Array.from({ length: world.historyLength(1) }, (_, e) => world.transaction(1, e));

@@ -2,6 +2,10 @@ import { ApplicationFailure, ActivityFailure, RetryState } from '@temporalio/com
 import { ActionableError, ConfigError, ServiceUnavailableError, describeFailure, describeFailureForClients } from '../../src/errors';
 
 describe('describeFailure', () => {
+  it('drops control characters (a NUL in a provider\'s error body cannot be stored as text)', () => {
+    expect(describeFailure(new Error('HTTP 500: bad\u0000 body\u0007 here'))).toBe('HTTP 500: bad body here');
+  });
+
   it('gives the message of an Error, and a thrown non-Error as text', () => {
     expect(describeFailure(new Error('the wallet list is empty'))).toBe('the wallet list is empty');
     expect(describeFailure('plain text')).toBe('plain text');
