@@ -40,6 +40,15 @@ export async function workflowSource(bundlePath?: string): Promise<Pick<WorkerOp
 export const STICKY_QUEUE_TIMEOUT = '3 seconds';
 
 /**
+ * How long a Worker's shutdown (SIGTERM, SIGINT) may take once its activities are cancelled: an
+ * activity that does not answer its cancellation (a backfill over a wallet's whole history, a wait
+ * for an advisory lock) is abandoned then and the process exits, rather than holding the shutdown
+ * until an orchestrator's kill (whose usual grace, 30 s, this stays under). Its attempt is retried
+ * elsewhere: sync steps resume from their heartbeats, store steps are idempotent.
+ */
+export const SHUTDOWN_FORCE_TIME = '20 seconds';
+
+/**
  * One Worker per queue. When one cannot be created (the server away, its namespace not described, a
  * Worker of the same queue already registered in this process), the others are released before the
  * failure is thrown: a created Worker stays registered with the process's runtime until it has run,
@@ -70,6 +79,7 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
         // A workflow cached on a worker that died (SIGKILL, host gone) waits this long on that
         // worker's sticky queue before any worker takes it (default 10 s): keep it short.
         stickyQueueScheduleToStartTimeout: STICKY_QUEUE_TIMEOUT,
+        shutdownForceTime: SHUTDOWN_FORCE_TIME,
         // a provider's Retry-After becomes the next retry delay; unfixable provider errors fail at once
         interceptors: { activity: [providerFailureInterceptor] },
       }),

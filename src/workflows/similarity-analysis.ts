@@ -256,6 +256,16 @@ export const LOCAL_STEPS_PATCH = 'analysis-patches-2026-12-local-steps';
 export const ANALYSIS_PATCHES_2026_12_02 = 'analysis-patches-2026-12-02';
 
 /**
+ * patched() id, asked only when it applies (so a run writes its marker only then): a cancel that
+ * arrives once the analysis is completed (its result stored, its status upserted, a waiting caller
+ * answered), while it waits for its handlers to finish, is too late: the run completes with its
+ * result. Before, the wait threw, the run recorded `cancelled` (which the completed row refused)
+ * and closed Cancelled with `AnalysisStatus` cancelled beside a row that says completed. A history
+ * recorded before it, where that happened, replays as it ran.
+ */
+export const CANCEL_AFTER_COMPLETION_PATCH = 'cancel-after-completion';
+
+/**
  * patched() id of the sync steps taken SYNC_BATCH_WALLETS wallets at a time (syncWalletsAtOnce),
  * standing for ANALYSIS_PATCHES_2026_12_02 and every patch before it, asked first as they are: one
  * patch marker a new run, as before. (Asked where the syncs begin, after the statuses' local
@@ -438,6 +448,8 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
   });
   /** true once the analysis has finished and its row says so (what a waiting caller then reads) */
   let settled = false;
+  /** the summary once the analysis has completed (CANCEL_AFTER_COMPLETION_PATCH) */
+  let completedSummary: AnalysisSummary | null = null;
   const finished = (): boolean => settled;
   setHandler(
     waitForAnalysisUpdate,
@@ -612,9 +624,14 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
     log.info('analysis completed', { analysisId, pairs: summary.pairCount, clusters: summary.clusterCount, enrichmentWorkflowId: enrichmentId });
     // a caller waiting for the result (waitForAnalysisUpdate) gets its answer before the workflow closes
     settled = true;
+    completedSummary = summary;
     await condition(allHandlersFinished);
     return summary;
   } catch (err) {
+    if (completedSummary !== null && isCancellation(err) && patched(CANCEL_AFTER_COMPLETION_PATCH)) {
+      await CancellationScope.nonCancellable(() => condition(allHandlersFinished));
+      return completedSummary;
+    }
     const failure = describeFailure(err);
     error = failure;
     if (isCancellation(err)) {
@@ -623,14 +640,16 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
       setStatus('cancelled');
       await CancellationScope.nonCancellable(() =>
         recordAnalysisEnd({ analysisId, status: 'cancelled', error: 'cancelled by the user', failedWallets: failedWallets() }),
-      );
+      ).catch(() => undefined); // (as below)
     } else {
       phase = 'failed';
       if (sized) showDetails();
       setStatus('failed');
       // not cancellable: a cancel arriving now must not lose the failure's reason (the row would stay
-      // running until the API repaired it as cancelled)
-      await CancellationScope.nonCancellable(() => recordAnalysisEnd({ analysisId, status: 'failed', error: failure, failedWallets: failedWallets() }));
+      // running until the API repaired it as cancelled). A row that could not be written (PostgreSQL
+      // out past the step's retries) is repaired by the API from how the run closed: the run fails
+      // with its own reason, not the store step's
+      await CancellationScope.nonCancellable(() => recordAnalysisEnd({ analysisId, status: 'failed', error: failure, failedWallets: failedWallets() })).catch(() => undefined);
     }
     settled = true;
     await CancellationScope.nonCancellable(() => condition(allHandlersFinished));
