@@ -4,7 +4,7 @@
 // (computeWalletAnalytics) and, for wallets no sync touched, before an analysis loads.
 import type { Pool } from 'pg';
 import { extractMany, legKey } from '../domain';
-import { LEG_EXTRACTION_VERSION, removeStaleLegs, restoreExactLegs, withWalletLegsBackfillLock } from '../store/swap-legs';
+import { LEG_EXTRACTION_VERSION, removeStaleLegs, restoreLegs, withWalletLegsBackfillLock } from '../store/swap-legs';
 import { pruneMintWallets } from '../store/mint-wallets';
 import { forEachStoredPage } from '../store/wallet-transfers';
 import { inClientTransaction } from '../store/db';
@@ -13,9 +13,9 @@ import { BACKFILL_PAGE_SIZE } from './transfers-backfill';
 
 /**
  * Extracts again the legs of the wallets whose stored legs predate the current swap extraction, a
- * page of stored transactions at a time (bounded memory), and stores anew those valued exactly in
- * SOL that changed (restoreExactLegs: a USDC leg's value depends on the SOL price of the day it was
- * stored, so it is left as it is), removes those it no longer finds at all (a transaction an older
+ * page of stored transactions at a time (bounded memory), and stores anew those that changed or are
+ * new, whose value does not depend on the SOL price (restoreLegs: a USDC leg's value depends on the
+ * SOL price of the day it was stored, so it is left as it is), removes those it no longer finds at all (a transaction an older
  * extraction read as a trade that is none; the wallet leaves the populations of mints it no longer
  * trades), then marks the wallet extracted. One backfill of a wallet at a
  * time (a session lock of its own); each page in a transaction of its own, as the page store writes
@@ -39,7 +39,7 @@ export async function backfillLegs(pool: Pool, wallets: string[], pageSize = BAC
         written += await inClientTransaction(session, async () => {
           // legs of a transaction the extraction no longer reads as they were stored (a trade that is none)
           const removed = await removeStaleLegs(session, wallet, page.map((t) => t.signature), legs.map(legKey));
-          return removed + (await restoreExactLegs(session, wallet, legs));
+          return removed + (await restoreLegs(session, wallet, legs));
         });
       });
       await pruneMintWallets(session, wallet);

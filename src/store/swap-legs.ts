@@ -50,16 +50,18 @@ const INSERT_LEGS = (walletParam: string, rowsParam: string) => `${LEGS_FROM_ROW
 export const LEG_EXTRACTION_VERSION = 3;
 
 /**
- * Legs extracted again (backfillLegs): each one valued exactly in SOL (valuation `exact`, the only
- * kind whose value does not depend on the SOL price of the day it was stored) is stored anew where
- * it differs from the stored one, or added when its key is new (the mint_wallets trigger counts it
- * as any insert; so too one whose kind changed, removed and inserted again); the others are left as
- * stored. Returns how many rows were written.
+ * Legs extracted again (backfillLegs): each one whose value does not depend on the SOL price of the
+ * day it was stored (quoted in SOL, whatever its valuation: exact, through a SOL intermediate, a
+ * share; or of no quote: a transfer, an unvalued swap) is stored anew where it differs from the
+ * stored one, or added when its key is new (a transaction an older extraction skipped, e.g. a
+ * token→token swap it read as liquidity; the mint_wallets trigger counts it as any insert; so too
+ * one whose kind changed, removed and inserted again). A stablecoin-quoted leg is left as stored
+ * (the backfill extracts without the day's SOL price). Returns how many rows were written.
  */
-export async function restoreExactLegs(db: Queryable, wallet: string, legs: readonly SwapLeg[]): Promise<number> {
-  const exact = legs.filter((l) => l.valuation === 'exact');
-  if (exact.length === 0) return 0;
-  const rows = JSON.stringify(legRows(exact));
+export async function restoreLegs(db: Queryable, wallet: string, legs: readonly SwapLeg[]): Promise<number> {
+  const priceFree = legs.filter((l) => l.quote === 'SOL' || l.quote === 'other');
+  if (priceFree.length === 0) return 0;
+  const rows = JSON.stringify(legRows(priceFree));
   // a leg whose kind changed (a transfer that is a trade now) is removed and inserted again, so that
   // the insert trigger counts a new trade in its mint's population (an update would not)
   const removed = await db.query(

@@ -53,6 +53,27 @@ describe('legs of an older swap extraction', () => {
     expect(await backfillLegs(pool, [wallet])).toBe(0);
   });
 
+  it('gain the legs of a transaction an older extraction skipped, valued without the day\'s SOL price: a token→token swap through WSOL', async () => {
+    const { pool } = opened.stack;
+    const wallet = derivedAddress('legs-backfill', randomUUID());
+    const txs = [fixtureOf('jupiter-token-to-token-via-wsol.json', wallet)];
+    const { legs } = extractMany(txs, wallet, { solPriceUsd: 150 });
+    expect(legs.map((l) => l.valuation)).toEqual(['via-intermediate', 'via-intermediate']);
+    await beginSync(pool, wallet, 'test:legs-backfill');
+    // as an older extraction stored it: no legs (read as liquidity)
+    await storeHistoryPage(pool, wallet, txs, []);
+    await finishSync(pool, wallet, { ok: true });
+    await pool.query('UPDATE wallets SET legs_extracted_version = 1 WHERE address = $1', [wallet]);
+
+    expect(await backfillLegs(pool, [wallet])).toBe(2);
+    const restored = await loadLegs(pool, wallet);
+    expect(restored.map((l) => ({ direction: l.direction, solValue: l.solValue, valuation: l.valuation }))).toEqual(
+      legs.map((l) => ({ direction: l.direction, solValue: l.solValue, valuation: l.valuation })),
+    );
+    const listed = await pool.query('SELECT mint FROM mint_wallets WHERE wallet = $1 ORDER BY mint', [wallet]);
+    expect(listed.rows.map((r) => r.mint)).toEqual([...new Set(legs.map((l) => l.mint))].sort());
+  });
+
   it('lose the legs the extraction no longer finds: a trade read where there is none leaves the wallet\'s legs, its count and its place in the mint\'s population', async () => {
     const { pool } = opened.stack;
     const wallet = derivedAddress('legs-backfill', randomUUID());
