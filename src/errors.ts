@@ -53,6 +53,7 @@ export function describeFailure(err: unknown): string {
     redactSecrets(describe(err, 0))
       .replace(/\s*\n\s*/g, ' ')
       // control characters (a NUL in a provider's error body): nothing to read, and PostgreSQL refuses a NUL in text
+      // eslint-disable-next-line no-control-regex
       .replace(/\s*[\u0000-\u001f\u007f][\s\u0000-\u001f\u007f]*/g, ' ')
       .trim()
   );

@@ -2,7 +2,7 @@
 // so workflow and activity log lines carry workflowId, runId and activityId as fields.
 import pino, { type Logger } from 'pino';
 import type { LogLevel, LogMetadata, Logger as TemporalLogger } from '@temporalio/common';
-import { redactSecrets } from './redact';
+import { redactRequestUrl, redactSecrets } from './redact';
 
 export type { Logger };
 
@@ -13,7 +13,7 @@ export function createLogger(level: string, name = 'wallet-similarity', destinat
     // Secrets travel in provider URLs as api-key=...; never print them.
     redact: { paths: ['apiKey', '*.apiKey', 'headers.authorization', 'headers["x-api-key"]'], censor: '<redacted>' },
     // Temporal logs failures as `error` (pino knows only `err`): an Error has no enumerable fields and would print as {}
-    serializers: { err: serializeError, error: serializeError },
+    serializers: { err: serializeError, error: serializeError, req: serializeRequest },
   };
   return destination ? pino(options, destination) : pino(options);
 }
@@ -27,6 +27,21 @@ export function serializeError(value: unknown, depth = 0): unknown {
   if (e.stack) out.stack = redactSecrets(e.stack);
   if (e.cause !== undefined && depth < 5) out.cause = serializeError(e.cause, depth + 1);
   return out;
+}
+
+/**
+ * fastify's `req` log field (its "incoming request" line) with the URL redacted: a key sent in the
+ * query (`?api-key=…`) never reaches the log. The fields are fastify's own.
+ */
+export function serializeRequest(req: { method?: string; url?: string; headers?: Record<string, unknown>; host?: string; ip?: string; socket?: { remotePort?: number } }): Record<string, unknown> {
+  return {
+    method: req.method,
+    url: typeof req.url === 'string' ? redactRequestUrl(req.url) : req.url,
+    version: req.headers?.['accept-version'],
+    host: req.host,
+    remoteAddress: req.ip,
+    remotePort: req.socket?.remotePort,
+  };
 }
 
 const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {

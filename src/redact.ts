@@ -17,6 +17,39 @@ export function redactKnownSecrets(text: string, secrets: readonly (string | und
   return redactSecrets(out);
 }
 
+/**
+ * Query parameters whose value is a credential, by name (decoded, any case): `api-key`, `api_key`,
+ * `apikey`, `x-api-key`, `key`, `token`, `access_token`, `authorization`, …
+ */
+const SECRET_PARAM = /^(?:x[-_]?)?(?:api[-_]?)?key$|^(?:access[-_]?|auth[-_]?|api[-_]?)?token$|^(?:authorization|bearer|secret|password)$/i;
+
+function decodedName(name: string): string {
+  try {
+    return decodeURIComponent(name.replace(/\+/g, ' '));
+  } catch {
+    return name;
+  }
+}
+
+/**
+ * A request's target (path and query, as its request line carries it: `/v1/…?api-key=…`) fit for
+ * logs: the value of every query parameter named as a credential, however its name is cased or
+ * percent-encoded, replaced by `***`. The API reads keys from headers only, but a client may put
+ * one in the URL all the same.
+ */
+export function redactRequestUrl(target: string): string {
+  const q = target.indexOf('?');
+  if (q < 0) return redactSecrets(target);
+  const pairs = target
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      return eq >= 0 && SECRET_PARAM.test(decodedName(pair.slice(0, eq))) ? `${pair.slice(0, eq)}=***` : pair;
+    });
+  return redactSecrets(`${target.slice(0, q)}?${pairs.join('&')}`);
+}
+
 /** A URL fit for logs: origin + path, with any api key in the query replaced by `***`. */
 export function redactUrl(url: string | URL): string {
   try {

@@ -7,7 +7,6 @@ import { workflowOutcome } from '../temporal/workflow-outcome';
 import { withTemporalDeadline } from '../temporal/deadline';
 import { tokensAndFetchesElsewhere, type TokenRecord } from '../store/tokens';
 import { USER_METADATA_LIMITS, enrichmentWorkflowId, analysisParamsOf, analysisSummaryLine, progressQuery, truncateBytes, utf8Bytes, type AnalysisInput, type AnalysisParams, type AnalysisProgress } from '../workflows/contract';
-import { ProblemError } from './problem';
 import { DEFAULT_TOP_PAIRS, type AnalysisLinks, type AnalysisView, type TokenHolders } from './schemas/analyses';
 
 export function temporalUiLink(uiUrl: string, namespace: string, workflowId: string): string {
@@ -29,7 +28,7 @@ export function analysisUserMetadata({ analysisId, request }: Pick<AnalysisInput
     `window: ${request.window === null ? 'full history' : `${request.window} days`} · sync: ${request.sync} · failure threshold: ${Math.round(request.failureThreshold * 100)} %` +
       (request.clusterThreshold !== undefined ? ` · cluster threshold: ${request.clusterThreshold}` : '') +
       (request.weights ? ` · weights: ${Object.entries(request.weights).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''),
-    `API: GET /v1/analyses/${analysisId} · every analysis of a wallet: GET /v1/analyses?wallet=<address>`,
+    `API: GET /v1/analyses/${analysisId} · the newest analyses of a wallet: GET /v1/analyses?wallet=<address>`,
     'wallets' in request ? `${request.wallets.length} wallets:` : `the top ${request.top} holders of token ${request.token} (resolved by the workflow; GET /v1/analyses/${analysisId} lists them)`,
   ].join('\n\n');
   const wallets = 'wallets' in request ? request.wallets : [];
@@ -69,14 +68,10 @@ const MISSING_GRACE_MS = 60_000;
  * The analysis as it really is: a row that says `running` is checked against Temporal, and when the
  * workflow has closed without recording it (terminated, failed, timed out, cancelled behind the
  * service's back, or missing) the row is repaired with Temporal's status and reason. When Temporal
- * cannot answer (within 2 s), the row is returned as it is, or with `unanswered` a 503 is thrown.
+ * cannot answer (within 2 s), the row is returned as it is (reconcileAnswered says so).
  */
-export async function reconcileAnalysis(deps: { pool: Pool; temporal: Client }, record: AnalysisRecord, opts: { unanswered?: string } = {}): Promise<AnalysisRecord> {
-  const { record: now, answered } = await reconcileAnswered(deps, record);
-  // `unanswered`: what could not be done without Temporal's answer (a control that acts on the
-  // workflow): a 503 then, rather than an action taken on a row that may be out of date
-  if (!answered && opts.unanswered) throw new ProblemError('temporalUnavailable', `${opts.unanswered}: Temporal did not say whether analysis ${record.id} still runs; retry`);
-  return now;
+export async function reconcileAnalysis(deps: { pool: Pool; temporal: Client }, record: AnalysisRecord): Promise<AnalysisRecord> {
+  return (await reconcileAnswered(deps, record)).record;
 }
 
 /** The analysis's workflow runs in another Temporal namespace than this client's (a deployment sharing the database). */

@@ -93,7 +93,7 @@ export function installAuth(app: FastifyInstance, keys: readonly ApiKey[]): void
 
 /** The one 404 for an unknown analysis and for another key's: the answer must not reveal that it exists. */
 export function analysisNotFound(id: string): ProblemError {
-  return new ProblemError('notFound', `no analysis with id '${id}': list yours with GET /v1/analyses?wallet=<address>`);
+  return new ProblemError('notFound', `no analysis with id '${id}': GET /v1/analyses lists your newest analyses (?wallet=<address>: those of a wallet)`);
 }
 
 /** Throws the 404 unless the analysis exists and this request's key may see it (its own, or an admin key). */

@@ -162,11 +162,30 @@ export function parseJsonBody(request: FastifyRequest, body: Buffer): unknown {
   return parsed;
 }
 
-/** JSON bodies go through parseJsonBody instead of fastify's parser, whose errors say only "not valid JSON". */
+/** The route takes no body (proceed, DELETE, the GET routes): it has no body schema. */
+const takesNoBody = (request: FastifyRequest): boolean => request.routeOptions.schema?.body === undefined;
+
+/**
+ * JSON bodies go through parseJsonBody instead of fastify's parser, whose errors say only "not valid
+ * JSON". A route that takes no body accepts an empty one whatever its content type (many clients
+ * send `content-type: application/json` with every request).
+ */
 export function installJsonParser(app: FastifyInstance): void {
+  app.addHook('onRequest', async (request) => {
+    const { headers } = request.raw;
+    // no body (a Content-Length of 0, or neither it nor Transfer-Encoding): read as fastify reads one
+    // sent without a content type, whatever parser its content type would pick
+    const empty = (headers['content-length'] === undefined || headers['content-length'] === '0') && headers['transfer-encoding'] === undefined;
+    if (empty && takesNoBody(request)) {
+      delete headers['content-type'];
+      delete headers['content-encoding'];
+    }
+  });
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     try {
+      // an empty chunked body (its length not declared)
+      if ((body as Buffer).length === 0 && takesNoBody(request)) return done(null, undefined);
       done(null, parseJsonBody(request, body as Buffer));
     } catch (err) {
       done(err as Error, undefined);

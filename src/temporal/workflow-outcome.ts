@@ -5,6 +5,7 @@
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
+import { describeFailureForClients } from '../errors';
 import { withTemporalDeadline } from './deadline';
 
 export type ClosedStatus = 'completed' | 'failed' | 'cancelled' | 'terminated' | 'timed_out' | 'missing';
@@ -13,7 +14,11 @@ export type WorkflowOutcome = { state: 'running' } | { state: 'closed'; status: 
 
 /** How long one look at Temporal may take before the caller goes on without it. */
 const DEADLINE_MS = 2_000;
-/** Reasons are stored in analyses.error and shown to users: keep them short. */
+/**
+ * Reasons are stored in analyses.error and shown to users: kept short, and what comes from Temporal
+ * (a termination's reason, a failure's message) without network addresses or API keys, as every
+ * answer of the API (describeFailureForClients).
+ */
 const MAX_REASON_CHARS = 1_000;
 
 const cut = (s: string): string => (s.length > MAX_REASON_CHARS ? `${s.slice(0, MAX_REASON_CHARS - 1)}…` : s);
@@ -63,14 +68,13 @@ export async function workflowOutcome(client: Client, workflowId: string): Promi
       const event = await closeEvent(client, workflowId, description.runId).catch(() => null);
       switch (status) {
         case 'TERMINATED': {
-          const a = event?.workflowExecutionTerminatedEventAttributes;
-          const why = a?.reason ? `: ${a.reason}` : '';
-          const who = a?.identity ? ` (by ${a.identity})` : '';
-          return { state: 'closed', status: 'terminated', reason: cut(`the workflow ${workflowId} was terminated in Temporal${who}${why}`) } as const;
+          // who terminated it (its identity: pid@host) is not said: the Web UI shows it to operators
+          const reason = event?.workflowExecutionTerminatedEventAttributes?.reason;
+          return { state: 'closed', status: 'terminated', reason: cut(`the workflow ${workflowId} was terminated in Temporal${reason ? `: ${describeFailureForClients(reason)}` : ''}`) } as const;
         }
         case 'FAILED': {
           const failure = innermostFailure(event?.workflowExecutionFailedEventAttributes?.failure);
-          return { state: 'closed', status: 'failed', reason: cut(`the workflow ${workflowId} failed in Temporal${failure ? `: ${failure}` : ''}`) } as const;
+          return { state: 'closed', status: 'failed', reason: cut(`the workflow ${workflowId} failed in Temporal${failure ? `: ${describeFailureForClients(failure)}` : ''}`) } as const;
         }
         case 'TIMED_OUT':
           return { state: 'closed', status: 'timed_out', reason: `the workflow ${workflowId} timed out in Temporal` } as const;

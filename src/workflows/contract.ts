@@ -37,8 +37,8 @@ export const LEGACY_WORKFLOW_QUEUES: readonly TaskQueueName[] = [TASK_QUEUES.enr
  * Search attributes registered on the dev server (see src/temporal/dev-server.ts). Nothing that grows
  * with the group goes in unguarded: Temporal rejects a value above 2,048 bytes and terminates the
  * workflow. `Wallets` holds the whole group only when it fits WALLETS_SEARCH_ATTRIBUTE_MAX_BYTES
- * (about 30 wallets), else it is left unset; `WalletCount` is always set. Every analysis of a wallet,
- * whatever the group size: `GET /v1/analyses?wallet=<address>` (PostgreSQL).
+ * (about 30 wallets), else it is left unset; `WalletCount` is always set. The analyses of a wallet,
+ * whatever the group size: `GET /v1/analyses?wallet=<address>` (PostgreSQL, the newest 100).
  */
 export const SEARCH_ATTRIBUTES = {
   wallets: defineSearchAttributeKey('Wallets', SearchAttributeType.KEYWORD_LIST),

@@ -2,7 +2,8 @@
 // unreachable, and callers without a key (who must not read internal hosts and ports).
 import type { FastifyInstance } from 'fastify';
 import { Client, Connection } from '@temporalio/client';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import bs58 from 'bs58';
 import { buildApp } from '../../src/api/app';
 import { apiKeyId } from '../../src/api/auth';
 import { getAnalysis, insertAnalysis } from '../../src/store/analyses';
@@ -181,6 +182,62 @@ describe('readiness', () => {
       const data = JSON.parse(/event: unavailable\ndata: (.*)\n/.exec(text)?.[1] ?? 'null') as { analysisId: string; dependency: string; detail: string } | null;
       expect(data).toMatchObject({ analysisId: id, dependency: 'temporal', detail: expect.stringContaining('Temporal is not answering') });
       await opened.stack.pool.query('DELETE FROM analyses WHERE id = $1', [id]);
+    });
+
+    it('DELETE of an analysis whose start is queued (left to the sweep) cancels it in PostgreSQL when Temporal does not answer, so that nothing starts it once Temporal is back', async () => {
+      const id = randomUUID();
+      const workflowId = analysisWorkflowId(id);
+      await insertAnalysis(opened.stack.pool, { id, workflowId, requestId: null, wallets, params: {}, ownerKeyId: apiKeyId(KEY), startPending: true, fairnessKey: 'test', namespace: opened.stack.namespace });
+      try {
+        // (before the fix: 503 temporal-unavailable on every retry, and the sweep started it later). Temporal
+        // is asked first (2 s): a start it has just accepted is recorded a moment later
+        const res = await fetch(`${url}/v1/analyses/${id}`, { ...within5s(), method: 'DELETE', headers: { 'x-api-key': KEY, 'content-type': 'application/json' } });
+        expect(res.status).toBe(202);
+        expect(await res.json()).toMatchObject({ analysisId: id, workflowId, status: 'cancelled' });
+        // no longer pending: the sweep (of any API process) starts only running rows whose start is pending
+        expect(await getAnalysis(opened.stack.pool, id)).toMatchObject({ status: 'cancelled', startPending: false, error: 'cancelled by the user before its workflow started' });
+        // a second DELETE is told it no longer runs
+        const again = await fetch(`${url}/v1/analyses/${id}`, { ...within5s(), method: 'DELETE', headers: { 'x-api-key': KEY } });
+        expect(again.status).toBe(409);
+        expect(((await again.json()) as { type: string }).type).toBe('urn:wallet-similarity:problem:not-running');
+      } finally {
+        await opened.stack.pool.query('DELETE FROM analyses WHERE id = $1', [id]);
+      }
+    });
+
+    it('POST /v1/wallets/status of 400 wallets answers from PostgreSQL within one deadline, not one second per 8 wallets', async () => {
+      const many = Array.from({ length: 400 }, () => bs58.encode(randomBytes(32)));
+      const started = Date.now();
+      // (before the fix: 50 rounds of 8 describes, each waiting out its 1 s: about 50 s)
+      const res = await fetch(`${url}/v1/wallets/status`, {
+        ...within5s(),
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': KEY },
+        body: JSON.stringify({ wallets: many }),
+      });
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { wallets: Array<{ wallet: string; status: string }> };
+      expect(body.wallets.map((w) => w.wallet)).toEqual(many);
+      expect(new Set(body.wallets.map((w) => w.status))).toEqual(new Set(['MISSING']));
+      expect(Date.now() - started).toBeLessThan(5_000);
+    });
+
+    it('the event stream carries the request id, as every answer does', async () => {
+      const id = randomUUID();
+      await insertAnalysis(opened.stack.pool, { id, workflowId: analysisWorkflowId(id), requestId: null, wallets, params: {}, ownerKeyId: apiKeyId(KEY) });
+      // ended: its stream needs no Temporal, and ends by itself
+      await opened.stack.pool.query(`UPDATE analyses SET status = 'failed', error = 'test', completed_at = now() WHERE id = $1`, [id]);
+      try {
+        const given = await fetch(`${url}/v1/analyses/${id}/events`, { ...within5s(), headers: { 'x-api-key': KEY, 'x-request-id': 'events-test-1' } });
+        expect(given.status).toBe(200);
+        expect(given.headers.get('x-request-id')).toBe('events-test-1');
+        expect(await given.text()).toContain('event: end');
+        const drawn = await fetch(`${url}/v1/analyses/${id}/events`, { ...within5s(), headers: { 'x-api-key': KEY } });
+        expect(drawn.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+        await drawn.text();
+      } finally {
+        await opened.stack.pool.query('DELETE FROM analyses WHERE id = $1', [id]);
+      }
     });
   });
 });

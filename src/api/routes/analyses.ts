@@ -7,11 +7,11 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@te
 import type { similarityAnalysisWorkflow } from '../../workflows/similarity-analysis';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { MAX_WAIT_SECONDS, analysisParamsOf, analysisWorkflowId, proceedWithAvailableDataSignal, waitForAnalysisUpdate, type AnalysisInput } from '../../workflows/contract';
-import { cancelPendingStart, deleteUnstartedAnalysis, markAnalysesStarted, findByIdempotencyKey, getAnalysis, getAnalysisOwner, getAnalysisState, listAnalyses, type AnalysisStatus } from '../../store/analyses';
+import { cancelPendingStart, deleteUnstartedAnalysis, markAnalysesStarted, findByIdempotencyKey, getAnalysis, getAnalysisOwner, getAnalysisState, listAnalyses, type AnalysisRecord, type AnalysisStatus } from '../../store/analyses';
 import { describeFailureForClients } from '../../errors';
 import { AnalysisRows } from '../analysis-rows';
 import { AnalysisStarts, DEFAULT_START_OPTIONS, analysisStartOptions } from '../analysis-starts';
-import { analysisLinks, loadAnalysisView, reconcileAnalysis, reconcileListed, runsElsewhere } from '../analysis-view';
+import { analysisLinks, loadAnalysisView, reconcileAnalysis, reconcileAnswered, reconcileListed, runsElsewhere } from '../analysis-view';
 import { getPairsSource } from '../../store/analysis-pairs';
 import { checkPairsQuery, loadPairsPage } from '../pairs-page';
 import { pairsPage, pairsPageQuery } from '../schemas/pairs';
@@ -41,6 +41,8 @@ import { TEMPORAL_CALL_DEADLINE_MS, TemporalDeadlineError, withTemporalDeadline 
 
 /** How long the route asks Temporal whether a start that missed its deadline happened after all. */
 const EXISTS_CHECK_DEADLINE_MS = 1_000;
+/** The error of an analysis cancelled while its start was queued. */
+const CANCELLED_BEFORE_START = 'cancelled by the user before its workflow started';
 
 /**
  * Whether a stored analysis (its params in today's or the legacy shape) was started by this request.
@@ -327,18 +329,24 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
     },
   );
 
-  /**
-   * The workflow of a running analysis of this request's key; a row that says running is checked
-   * against Temporal first (a workflow terminated behind the service's back answers 409, not 202).
-   */
-  async function runningWorkflowId(request: FastifyRequest, id: string, action: string, unanswered: string): Promise<string> {
+  /** The analysis a control (proceed, cancel) acts on: 404 unless this request's key may see it, 409 when it runs in another namespace. */
+  async function controlledAnalysis(request: FastifyRequest, id: string): Promise<AnalysisRecord> {
     const stored = await getAnalysis(pool, id);
     assertVisible(request, id, stored);
     if (runsElsewhere(temporal, stored) && stored.status === 'running') {
       throw new ProblemError('otherNamespace', `analysis ${id} runs in Temporal namespace '${stored.namespace}', not this API's '${namespace}': send this request to the API of that deployment`);
     }
-    const record = await reconcileAnalysis({ pool, temporal }, stored, { unanswered });
-    if (record.status !== 'running') throw new ProblemError('notRunning', `analysis ${id} is ${record.status}: only a running analysis can ${action}`);
+    return stored;
+  }
+
+  /**
+   * The workflow of a running analysis for a control (`action`), its row checked against Temporal
+   * (reconcileAnswered: a workflow terminated behind the service's back answers 409, not 202). Without
+   * Temporal's answer, a 503: a control does not act on a row that may be out of date.
+   */
+  function runningWorkflowId({ record, answered }: { record: AnalysisRecord; answered: boolean }, action: string, unanswered: string): string {
+    if (!answered) throw new ProblemError('temporalUnavailable', `${unanswered}: Temporal did not say whether analysis ${record.id} still runs; retry`);
+    if (record.status !== 'running') throw new ProblemError('notRunning', `analysis ${record.id} is ${record.status}: only a running analysis can ${action}`);
     return record.workflowId;
   }
 
@@ -356,7 +364,7 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const { id } = request.params;
-      const workflowId = await runningWorkflowId(request, id, 'proceed', 'the signal could not be sent');
+      const workflowId = runningWorkflowId(await reconcileAnswered({ pool, temporal }, await controlledAnalysis(request, id)), 'proceed', 'the signal could not be sent');
       try {
         await withTemporalDeadline(temporal, () => temporal.workflow.getHandle(workflowId).signal(proceedWithAvailableDataSignal));
       } catch (err) {
@@ -387,17 +395,24 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const { id } = request.params;
-      const workflowId = await runningWorkflowId(request, id, 'be cancelled', 'the cancellation could not be sent');
+      const checked = await reconcileAnswered({ pool, temporal }, await controlledAnalysis(request, id));
+      const cancelledBeforeStart = (workflowId: string) => reply.code(202).send({ analysisId: id, workflowId, status: 'cancelled', links: analysisLinks(uiUrl, namespace, id, workflowId) });
+      // Temporal did not say whether it runs (an outage): a start still queued (a burst, or left to
+      // the sweep) is cancelled in PostgreSQL all the same, rather than a 503 on every retry and a
+      // start by the sweep once Temporal is back. Not before asking: a start Temporal has just
+      // accepted is recorded a moment later (batched), its row pending until then.
+      if (!checked.answered && checked.record.startPending && (await cancelPendingStart(pool, id, CANCELLED_BEFORE_START))) return cancelledBeforeStart(checked.record.workflowId);
+      const workflowId = runningWorkflowId(checked, 'be cancelled', 'the cancellation could not be sent');
       try {
         await withTemporalDeadline(temporal, () => temporal.workflow.getHandle(workflowId).cancel());
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) {
           // its start is still queued (a burst, or left to the sweep): cancelled here, and never started
-          if (await cancelPendingStart(pool, id, 'cancelled by the user before its workflow started')) {
+          if (await cancelPendingStart(pool, id, CANCELLED_BEFORE_START)) {
             // a start that reached Temporal since the cancellation above found nothing is cancelled
             // now (one that comes later finds the row cancelled: AnalysisStarts)
             await withTemporalDeadline(temporal, () => temporal.workflow.getHandle(workflowId).cancel()).catch(() => undefined);
-            return reply.code(202).send({ analysisId: id, workflowId, status: 'cancelled', links: analysisLinks(uiUrl, namespace, id, workflowId) });
+            return cancelledBeforeStart(workflowId);
           }
           throw new ProblemError('notRunning', `analysis ${id} has no running workflow: it has just finished`);
         }

@@ -64,13 +64,15 @@ export async function eventsRoutes(fastify: FastifyInstance, opts: { pollInterva
 
       reply.hijack();
       const raw = reply.raw;
+      // the onSend hook (app.ts) does not run for a hijacked reply: its headers are set here
       raw.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
-        // one API key's stream: no cache on the way keeps it (the onSend hook does not run for a hijacked reply)
+        // one API key's stream: no cache on the way keeps it
         'cache-control': 'no-store, no-transform',
         vary: 'x-api-key, authorization',
         connection: 'keep-alive',
         'x-accel-buffering': 'no',
+        'x-request-id': request.id,
       });
       let closed = false;
       let seq = 0;

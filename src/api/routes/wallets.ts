@@ -1,10 +1,10 @@
 // /v1/wallets: status of stored history, starting (or joining) syncs, and a wallet's stored analytics.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import type { walletSyncWorkflow } from '../../workflows/wallet-sync';
 import { TASK_QUEUES, walletSyncWorkflowId } from '../../workflows/contract';
-import { describeFailureForClients } from '../../errors';
+import { describeFailure, describeFailureForClients } from '../../errors';
 import { walletStatuses, type WalletStatusRow } from '../../store/wallets';
 import { temporalUiLink } from '../analysis-view';
 import { noQuery } from '../schemas/common';
@@ -12,7 +12,7 @@ import { ProblemError, problemResponses } from '../problem';
 import { getWalletAnalytics } from '../../store/wallet-analytics';
 import { syncsStarted, walletAddressParams, walletAnalytics, walletStatuses as walletStatusesResponse, walletsBody } from '../schemas/wallets';
 import { checkAddress, checkAddresses } from '../validation';
-import { withTemporalDeadline } from '../../temporal/deadline';
+import { TEMPORAL_CALL_DEADLINE_MS, withTemporalDeadline } from '../../temporal/deadline';
 import { clientKeyOf, visibleOwner } from '../auth';
 import { analysisOwnersByWorkflow } from '../../store/analyses';
 import pLimit from 'p-limit';
@@ -23,6 +23,13 @@ import pLimit from 'p-limit';
  * Temporal and its PostgreSQL.
  */
 const TEMPORAL_CALLS_PER_REQUEST = 8;
+/**
+ * How long POST /v1/wallets/status (and GET /v1/wallets/{address}) waits for Temporal, for all its
+ * wallets together (1,000 describes, 8 at a time, take well under a second on a Temporal that
+ * answers), and for one describe: an unreachable Temporal costs a second, not one per 8 wallets.
+ */
+const SYNC_CHECK_DEADLINE_MS = TEMPORAL_CALL_DEADLINE_MS;
+const SYNC_CHECK_CALL_DEADLINE_MS = 1_000;
 
 export async function walletsRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
@@ -32,27 +39,47 @@ export async function walletsRoutes(fastify: FastifyInstance): Promise<void> {
   /**
    * The sync lease says SYNCING only while a sync keeps storing pages; a sync waiting out a lost
    * worker or a database outage stops renewing it, yet is still running. Temporal knows: a wallet
-   * whose `wallet-sync:<address>` workflow is running is SYNCING, whatever its lease says. If
-   * Temporal does not answer within a second, the stored status stands.
+   * whose `wallet-sync:<address>` workflow is running is SYNCING, whatever its lease says. Temporal
+   * is asked within one deadline for the whole request (a describe takes milliseconds): once it
+   * refuses one or does not answer in time, the wallets not asked yet keep their stored status.
    */
-  async function withRunningSyncs(rows: WalletStatusRow[]): Promise<WalletStatusRow[]> {
+  async function withRunningSyncs(rows: WalletStatusRow[], log: FastifyBaseLogger): Promise<WalletStatusRow[]> {
     const limit = pLimit(TEMPORAL_CALLS_PER_REQUEST);
-    return Promise.all(
+    const deadline = Date.now() + SYNC_CHECK_DEADLINE_MS;
+    // aborted at the first refusal or timeout: the describes in flight give up with it
+    const giveUp = new AbortController();
+    let unanswered = 0;
+    const checked = await Promise.all(
       rows.map(async (r) => {
         if (r.status === 'SYNCING') return r;
-        const workflowId = walletSyncWorkflowId(r.wallet);
-        // the second holds across the client's own retries (an unreachable server), not per attempt
-        const running = await limit(() => withTemporalDeadline(temporal, () => temporal.workflow.getHandle(workflowId).describe(), 1_000))
-          .then((d) => d.status.name === 'RUNNING')
-          .catch(() => false);
-        return running ? { ...r, status: 'SYNCING' as const, syncWorkflowId: workflowId } : r;
+        return limit(async () => {
+          const left = deadline - Date.now();
+          if (giveUp.signal.aborted || left <= 0) {
+            unanswered++;
+            return r;
+          }
+          const workflowId = walletSyncWorkflowId(r.wallet);
+          try {
+            // the deadline holds across the client's own retries (an unreachable server), not per attempt
+            const d = await withTemporalDeadline(temporal, () => temporal.workflow.getHandle(workflowId).describe(), Math.min(left, SYNC_CHECK_CALL_DEADLINE_MS), giveUp.signal);
+            return d.status.name === 'RUNNING' ? { ...r, status: 'SYNCING' as const, syncWorkflowId: workflowId } : r;
+          } catch (err) {
+            // no such workflow: Temporal answered (the wallet was never synced on its own, or not recently)
+            if (err instanceof WorkflowNotFoundError) return r;
+            if (!giveUp.signal.aborted) giveUp.abort(err);
+            unanswered++;
+            return r;
+          }
+        });
       }),
     );
+    if (unanswered > 0) log.warn({ wallets: rows.length, unanswered, err: describeFailure(giveUp.signal.reason ?? 'the deadline passed') }, 'wallet statuses answered from PostgreSQL alone: Temporal did not say whether their syncs run');
+    return checked;
   }
 
   /** Wallets' statuses as a request may see them: another key's analysis holding a sync is not named (visibleSyncHolders). */
   async function statusViews(request: FastifyRequest, wallets: string[]) {
-    const rows = await withRunningSyncs(await walletStatuses(pool, wallets, config.WALLET_STALE_AFTER_SECONDS));
+    const rows = await withRunningSyncs(await walletStatuses(pool, wallets, config.WALLET_STALE_AFTER_SECONDS), request.log);
     const shown = await visibleSyncHolders(request, rows);
     return rows.map((r) => ({
       wallet: r.wallet,
