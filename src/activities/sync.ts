@@ -14,7 +14,7 @@ import { countLegs } from '../store/swap-legs';
 import type { RejectedRow } from '../store/rejected-transactions';
 import { loadAnalyticsInputs, saveWalletAnalytics, type WalletAnalyticsValues } from '../store/wallet-analytics';
 import { TRANSFER_EXTRACTION_VERSION } from '../store/wallet-transfers';
-import { beginSync, commitWatermark, finishSync, finishSyncWithAnalytics, markCoveredSince, markHistoryComplete, syncHolder, syncedAfter, takeSyncLease, walletStatuses, type WalletStatusRow, type WalletSyncCursor } from '../store/wallets';
+import { beginSync, commitWatermark, finishSync, finishSyncWithAnalytics, keepSyncLease, markCoveredSince, markHistoryComplete, syncHolder, syncedAfter, takeSyncLease, walletStatuses, type WalletStatusRow, type WalletSyncCursor } from '../store/wallets';
 import { afterChunk, skippedSyncResult, startingState, syncResult, type ChunkOutcome, type WalletSyncResult, type WalletSyncResume } from '../workflows/contract';
 import { joinedSyncsRunning } from './joined-syncs';
 import { WorkflowNotFoundError } from '@temporalio/common';
@@ -295,6 +295,11 @@ export function createSyncActivities(deps: ActivityDeps) {
         if (cursor.busy) return { busy: cursor.busy };
         beat = { begun: startingState(cursor), chunk: freshChunk(null) };
         onBegun(beat);
+      } else if (input.exclusive && !(await keepSyncLease(pool, input.wallet, input.workflowId))) {
+        // a retried step resuming while another analysis's sync holds the wallet (this one's lease
+        // lapsed: a stalled worker, an outage longer than the lease): left to that sync, as a step
+        // that found it busy; its pages stored so far are kept
+        return { busy: { heldBy: (await syncHolder(pool, input.wallet)) ?? 'another sync' } };
       }
       const b = beat;
       // afterChunk changes the state: work on a copy, so that a retried attempt starts from the heartbeated one

@@ -117,6 +117,22 @@ export async function beginSync(pool: Pool, wallet: string, workflowId: string):
   return { newestSignature: rows[0].newest_signature, oldestSignature: rows[0].oldest_signature, historyComplete: rows[0].history_complete };
 }
 
+/**
+ * The lease again for a sync that goes on from where an earlier attempt of the same holder left it
+ * (a retried step resuming from its heartbeat): renewed only while the wallet's sync is still this
+ * holder's, false when another holder took it over meanwhile (the lease lapsed: a worker stalled, a
+ * provider outage longer than the lease), whose sync then goes on alone. The sync's counters are
+ * kept (beginSync would start them again).
+ */
+export async function keepSyncLease(pool: Pool, wallet: string, holder: string): Promise<boolean> {
+  const { rowCount } = await pool.query(
+    `UPDATE wallets SET sync_state = 'syncing', sync_lease_until = now() + make_interval(secs => $3), updated_at = now()
+      WHERE address = $1 AND sync_workflow_id = $2`,
+    [wallet, holder, SYNC_LEASE_SECONDS],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
 /** Who holds the wallet's sync lease while it is live (null: nobody). */
 export async function syncHolder(pool: Pool, wallet: string): Promise<string | null> {
   const { rows } = await pool.query<{ holder: string }>(

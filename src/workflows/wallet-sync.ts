@@ -3,7 +3,7 @@
 // sync never reached the wallet's first transaction, older ones below the oldest stored signature.
 // Chunks of pages run as activities that heartbeat their cursor; the workflow continues as new
 // before its history grows large. Then PnL and behavior are computed and stored.
-import { CancellationScope, ContinueAsNew, continueAsNew, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, ContinueAsNew, continueAsNew, patched, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { SyncActivities } from '../activities/sync';
 import { HISTORY_CHUNK_RETRY_TIMEOUT, PROVIDER_RETRY, STORE_RETRY, STORE_STEP } from './policies';
 import { TASK_QUEUES, afterChunk, skippedSyncResult, startingState, syncResult, type WalletSyncInput, type WalletSyncResult, type WalletSyncResume } from './contract';
@@ -30,6 +30,9 @@ const { computeWalletAnalytics } = proxyActivities<Pick<SyncActivities, 'compute
 });
 
 export const DEFAULT_PAGES_PER_CHUNK = 20;
+/** While another holder's sync of the wallet is live: asked again after 5 s, then after twice as long each time, up to 5 minutes. */
+const BUSY_FIRST_WAIT_MS = 5_000;
+const BUSY_MAX_WAIT_MS = 5 * 60_000;
 /** Continue as new well before the 51,200-event limit even if the server does not suggest it. */
 const DEFAULT_CHUNKS_BEFORE_CONTINUE_AS_NEW = 500;
 
@@ -69,9 +72,16 @@ export async function walletSyncWorkflow(input: WalletSyncInput): Promise<Wallet
     if (input.resume) {
       s = input.resume;
     } else if (atOnce) {
-      const step = await syncWalletAtOnce({ wallet, workflowId: workflowInfo().workflowId, skipIfSyncedAfter: input.skipIfSyncedAfter, sinceTimestamp: input.sinceTimestamp, maxPages });
+      // exclusive: the wallet's lease is taken only when no other holder's sync (an analysis's sync
+      // step) is live; while one is, this waits and asks again (before, it took the lease over and
+      // the two synced the wallet side by side)
+      const begin = () => syncWalletAtOnce({ wallet, workflowId: workflowInfo().workflowId, skipIfSyncedAfter: input.skipIfSyncedAfter, sinceTimestamp: input.sinceTimestamp, maxPages, exclusive: true });
+      let step = await begin();
+      for (let waitMs = BUSY_FIRST_WAIT_MS; step.busy; waitMs = Math.min(2 * waitMs, BUSY_MAX_WAIT_MS)) {
+        await sleep(waitMs);
+        step = await begin();
+      }
       if (step.finished) return step.finished;
-      // `busy` answers only an analysis's exclusive sync step, never this workflow (its id keeps it unique)
       if (!step.resume) throw new Error(`syncWalletAtOnce answered neither a result nor a state to resume for ${wallet}`);
       s = step.resume;
       chunks = 1;

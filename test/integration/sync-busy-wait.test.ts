@@ -5,6 +5,7 @@
 // Real dev server, PostgreSQL, Redis and the simulator.
 import { generateWorld } from '../../src/simulator';
 import { finishSync, takeSyncLease } from '../../src/store/wallets';
+import { TASK_QUEUES, walletSyncWorkflowId } from '../../src/workflows/contract';
 import { analysisInput, startAnalysis } from '../harness/analyses';
 import { activityRuns } from '../harness/histories';
 import { until } from '../harness/processes';
@@ -15,6 +16,25 @@ const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.addre
 
 describe('sync steps of wallets another analysis is syncing', () => {
   const opened = useSimulatedStack({ world });
+
+  it("a wallet's own sync (POST /v1/wallets/sync) waits while an analysis's sync step holds the wallet, then runs: never beside it", async () => {
+    const { pool, client } = opened.stack;
+    const wallet = wallets[3];
+    expect(await takeSyncLease(pool, wallet, 'analysis:holding-it')).not.toBeNull();
+    opened.sim.reset();
+    const history = await opened.stack.withWorkers(async () => {
+      const handle = await client.workflow.start('walletSyncWorkflow', { taskQueue: TASK_QUEUES.analysis, workflowId: walletSyncWorkflowId(wallet), args: [{ wallet, sinceTimestamp: null }] });
+      // it asked, found the wallet held, and waits: no page fetched, the lease still the analysis's
+      await until('the sync found the wallet held', async () => ((await handle.fetchHistory()).events ?? []).some((e) => e.timerStartedEventAttributes) || undefined);
+      expect(opened.sim.requestLog.filter((r) => r.endpoint === 'helius:history' && r.wallet === wallet)).toEqual([]);
+      expect((await pool.query('SELECT sync_workflow_id FROM wallets WHERE address = $1', [wallet])).rows[0].sync_workflow_id).toBe('analysis:holding-it');
+      await finishSync(pool, wallet, { ok: false, error: 'the holder gave up' });
+      const result = (await handle.result()) as { pages: number };
+      return { result, handle };
+    });
+    expect(history.result.pages).toBeGreaterThan(0);
+    expect((await pool.query('SELECT sync_state, sync_workflow_id FROM wallets WHERE address = $1', [wallet])).rows[0]).toEqual({ sync_state: 'synced', sync_workflow_id: walletSyncWorkflowId(wallet) });
+  });
 
   it('find them busy once, wait for the poll to see them free, then take one step each; no recheck timer runs out', async () => {
     const { pool } = opened.stack;

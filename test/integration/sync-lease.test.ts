@@ -10,6 +10,7 @@ import { generateWorld } from '../../src/simulator';
 import { finishSync, finishSyncWithAnalytics, markCoveredSince, markHistoryComplete, takeSyncLease } from '../../src/store/wallets';
 import { buildActivityDeps } from '../../src/wiring';
 import { useSimulatedStack } from '../harness/stack';
+import { startingState } from '../../src/workflows/contract';
 import { cancelInFlight } from '../harness/in-flight';
 
 const world = generateWorld({ seed: 7433, wallets: 3, txPerWallet: 120, largeWallet: false });
@@ -78,6 +79,29 @@ describe('sync steps and the sync lease', () => {
     expect(await takeSyncLease(pool, wallet, 'analysis:a')).not.toBeNull();
     await env().run(activities().finishWalletSync, { wallet, holder: 'analysis:other' });
     expect(await row(wallet)).toMatchObject({ sync_state: 'synced', sync_workflow_id: 'analysis:a' });
+  });
+
+  it("a retried step resuming from its heartbeat goes on only while the wallet is still its own: taken over meanwhile, it answers busy and fetches nothing", async () => {
+    const { pool } = opened.stack;
+    const wallet = wallets[2];
+    await pool.query('DELETE FROM wallets WHERE address = $1', [wallet]);
+    const begun = await takeSyncLease(pool, wallet, 'analysis:first-holder');
+    expect(begun).not.toBeNull();
+    // what its first attempt heartbeated once it had begun
+    const heartbeat = { begun: startingState(begun!), chunk: { cursor: null, pages: 0, transactions: 0, newTransactions: 0, newLegs: 0, top: null } };
+    await pool.query(`UPDATE wallets SET sync_lease_until = now() - interval '1 second' WHERE address = $1`, [wallet]);
+    expect(await takeSyncLease(pool, wallet, 'analysis:took-over')).not.toBeNull();
+    opened.sim.reset();
+    const resumed = await step(wallet, 'analysis:first-holder', null, new MockActivityEnvironment({ heartbeatDetails: heartbeat }));
+    expect(resumed).toEqual({ busy: { heldBy: 'analysis:took-over' } });
+    expect(historyRequests(wallet)).toBe(0);
+    expect(await row(wallet)).toMatchObject({ sync_state: 'syncing', sync_workflow_id: 'analysis:took-over' });
+    // its own lease, lapsed but not taken: it goes on from its heartbeat
+    await finishSync(pool, wallet, { ok: false, error: 'the other gave up' }, 'analysis:took-over');
+    await pool.query(`UPDATE wallets SET sync_workflow_id = 'analysis:first-holder' WHERE address = $1`, [wallet]);
+    const goesOn = await step(wallet, 'analysis:first-holder', null, new MockActivityEnvironment({ heartbeatDetails: heartbeat }));
+    expect(goesOn.finished?.pages).toBeGreaterThan(0);
+    expect(await row(wallet)).toMatchObject({ sync_state: 'synced', sync_workflow_id: 'analysis:first-holder' });
   });
 
   it("answers busy while another holder's sync of the wallet is live, and skips once that sync has completed", async () => {
