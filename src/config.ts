@@ -126,6 +126,12 @@ const schema = z.object({
   SOLANA_RPC_URL: urlWithScheme(['http:', 'https:']).default('https://mainnet.helius-rpc.com'),
   DEXSCREENER_BASE_URL: urlWithScheme(['http:', 'https:']).default('https://api.dexscreener.com'),
   HELIUS_RPS: positiveNumber.default(10),
+  /**
+   * The wallet histories' `token-accounts` filter (TokenAccountsFilter in src/providers/helius.ts):
+   * balanceChanged lists the transactions that change a token account the wallet owns (a token sent
+   * to it) besides those that name it; none is Helius's own default, which leaves them out.
+   */
+  HELIUS_TOKEN_ACCOUNTS: z.enum(['none', 'balanceChanged', 'all']).default('balanceChanged'),
   RPC_RPS: positiveNumber.default(50),
   DEXSCREENER_RPM: positiveNumber.default(300),
   HTTP_CONNECT_TIMEOUT_MS: positiveInt.default(5_000),

@@ -23,7 +23,7 @@ export function buildActivityDeps(config: Config, pool: Pool, redis: Redis, sync
     pool,
     ...(syncPool ? { syncPool } : {}),
     redis,
-    helius: new HeliusClient({ baseUrl: config.HELIUS_BASE_URL, apiKey, budget: budgets.helius, timeouts }),
+    helius: new HeliusClient({ baseUrl: config.HELIUS_BASE_URL, apiKey, budget: budgets.helius, timeouts, tokenAccounts: config.HELIUS_TOKEN_ACCOUNTS }),
     rpc,
     signatures: rpc,
     market: new DexScreenerClient({ baseUrl: config.DEXSCREENER_BASE_URL, budget: budgets.dexscreener, timeouts }),

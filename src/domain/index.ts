@@ -19,7 +19,7 @@ export type {
 } from './swaps/types';
 export { legKey, compareLegs, SKIP_REASONS } from './swaps/types';
 export { extractLegs, extractMany, SOL_DUST_LAMPORTS } from './swaps/extract';
-export { JITO_TIP_ACCOUNTS } from './swaps/flows';
+export { TIP_ACCOUNTS } from './swaps/flows';
 
 export type { WalletPnl, TokenPnl, WalletPnlTotals, PnlOptions } from './pnl/types';
 export { computePnl } from './pnl/fifo';

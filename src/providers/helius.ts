@@ -12,12 +12,24 @@ import type { RateBudget } from './rate-limit';
 import type { z } from 'zod';
 import { GetParsedMultipleAccountsResultSchema, GetTokenAccountsResultSchema, GetTokenLargestAccountsResultSchema, ParsedTokenAccountDataSchema, issuePath, signatureOf, type DasTokenAccount } from './schemas';
 
+/**
+ * Which transactions of an address's token accounts its history lists (Helius's `token-accounts`
+ * filter): `none`, Helius's default, only those that name the address itself, so a token sent to
+ * the wallet's existing token account (an incoming transfer, an airdrop, a bot trading from it) is
+ * missing; `balanceChanged` (Helius's recommendation, our default) also those that change the
+ * balance of a token account it owns; `all` also those that touch one without changing it.
+ */
+export type TokenAccountsFilter = 'none' | 'balanceChanged' | 'all';
+export const TOKEN_ACCOUNTS_FILTERS: readonly TokenAccountsFilter[] = ['none', 'balanceChanged', 'all'];
+
 export interface HeliusClientOptions {
   /** e.g. https://api-mainnet.helius-rpc.com (HELIUS_BASE_URL) or the simulator's URL */
   baseUrl: string;
   apiKey: string;
   budget?: RateBudget;
   timeouts?: HttpTimeouts;
+  /** the histories' `token-accounts` filter (HELIUS_TOKEN_ACCOUNTS); default `balanceChanged` */
+  tokenAccounts?: TokenAccountsFilter;
 }
 
 export interface HistoryPageOptions {
@@ -127,6 +139,8 @@ export const MAX_SIGNATURES_PER_PARSE = 100;
 export class HeliusClient implements HeliusHistorySource {
   private readonly http: ProviderHttp;
 
+  private readonly tokenAccounts: TokenAccountsFilter;
+
   constructor(options: HeliusClientOptions) {
     this.http = new ProviderHttp({
       provider: 'helius',
@@ -135,6 +149,7 @@ export class HeliusClient implements HeliusHistorySource {
       budget: options.budget,
       timeouts: options.timeouts,
     });
+    this.tokenAccounts = options.tokenAccounts ?? 'balanceChanged';
   }
 
   async fetchHistoryPage(address: string, options: HistoryPageOptions = {}): Promise<HistoryPage> {
@@ -147,13 +162,15 @@ export class HeliusClient implements HeliusHistorySource {
     if (options.before !== undefined && !isSignature(options.before)) {
       throw new InvalidRequestError(`cursor ${JSON.stringify(options.before)} is not a transaction signature`, details);
     }
+    // (none is Helius's default: not sent)
+    const tokenAccounts = this.tokenAccounts === 'none' ? undefined : this.tokenAccounts;
     const res = await this.http.send({
       method: 'GET',
       path: `/v0/addresses/${address}/transactions`,
       query:
         options.sortOrder === 'asc'
-          ? { limit, 'sort-order': 'asc', 'after-signature': options.before, type: options.type, source: options.source }
-          : { limit, 'before-signature': options.before, type: options.type, source: options.source },
+          ? { limit, 'sort-order': 'asc', 'after-signature': options.before, type: options.type, source: options.source, 'token-accounts': tokenAccounts }
+          : { limit, 'before-signature': options.before, type: options.type, source: options.source, 'token-accounts': tokenAccounts },
       operation: HISTORY_OP,
       signal: options.signal,
     });

@@ -1,7 +1,7 @@
 // Helius Enhanced Transactions endpoints over the world (contract §1.2, §1.3, §1.5).
 import type { EnhancedTransaction } from '../domain/enhanced-transaction';
 import { isPublicKey } from '../providers/address';
-import type { SimWorld } from './model';
+import type { EventMeta, SimWorld } from './model';
 
 export interface Reply {
   status: number;
@@ -30,6 +30,7 @@ export interface HistoryQuery {
   gteSlot: string | null;
   ltSlot: string | null;
   lteSlot: string | null;
+  tokenAccounts: string | null;
 }
 
 export function historyQuery(params: URLSearchParams): HistoryQuery {
@@ -49,6 +50,7 @@ export function historyQuery(params: URLSearchParams): HistoryQuery {
     gteSlot: params.get('gte-slot'),
     ltSlot: params.get('lt-slot'),
     lteSlot: params.get('lte-slot'),
+    tokenAccounts: params.get('token-accounts'),
   };
 }
 
@@ -72,6 +74,11 @@ export function getHistory(world: SimWorld, address: string, q: HistoryQuery, sc
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) return invalidParams('Invalid params: limit must be between 1 and 100');
   const asc = q.sortOrder === 'asc';
   if (q.sortOrder !== null && q.sortOrder !== 'asc' && q.sortOrder !== 'desc') return invalidParams('Invalid params: sort-order must be asc or desc');
+  const tokenAccounts = q.tokenAccounts ?? 'none';
+  if (tokenAccounts !== 'none' && tokenAccounts !== 'balanceChanged' && tokenAccounts !== 'all') return invalidParams('Invalid params: token-accounts must be none, balanceChanged or all');
+  // a transaction that reaches the wallet only through its token account: listed with balanceChanged
+  // when it changed that account's balance (a failed one did not), with all whatever it did
+  const listed = (meta: EventMeta): boolean => !meta.viaTokenAccount || tokenAccounts === 'all' || (tokenAccounts === 'balanceChanged' && !meta.failed);
   const history = world.history(address);
   if (history === null) return json(200, []);
   const n = history.length;
@@ -101,7 +108,7 @@ export function getHistory(world: SimWorld, address: string, q: HistoryQuery, sc
     const inWindow =
       (gtT === null || meta.ts > gtT) && (gteT === null || meta.ts >= gteT) && (ltT === null || meta.ts < ltT) && (lteT === null || meta.ts <= lteT) &&
       (gtS === null || meta.slot > gtS) && (gteS === null || meta.slot >= gteS) && (ltS === null || meta.slot < ltS) && (lteS === null || meta.slot <= lteS);
-    if (inWindow && (q.type === null || meta.type === q.type) && (q.source === null || meta.source === q.source)) out.push(served(history.transaction(index), malformed));
+    if (inWindow && listed(meta) && (q.type === null || meta.type === q.type) && (q.source === null || meta.source === q.source)) out.push(served(history.transaction(index), malformed));
     scanned += 1;
     lastScanned = index;
     index += step;

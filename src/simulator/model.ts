@@ -18,6 +18,12 @@ export interface EventMeta {
   slot: number;
   ts: number;
   failed: boolean;
+  /**
+   * the wallet is in it only through its token account (a token sent to it, an airdrop minted to it,
+   * by another party that pays the fee): the transaction does not name the wallet, and a history
+   * asked without Helius's `token-accounts` filter leaves it out
+   */
+  viaTokenAccount?: boolean;
 }
 
 /**
@@ -286,8 +292,9 @@ export class SimWorld implements ChainFacts {
     const e = this.event(walletIndex, eventIndex);
     if (e.kind === 'trade') return { type: 'SWAP', source: e.trade.source, slot: slotOf(e.ts), ts: e.ts, failed: !!e.trade.failed };
     const t = e.transfer;
-    if (t.kind === 'airdrop') return { type: 'TOKEN_MINT', source: 'SOLANA_PROGRAM_LIBRARY', slot: slotOf(e.ts), ts: e.ts, failed: !!t.failed };
-    return { type: 'TRANSFER', source: t.mint === 'SOL' ? 'SYSTEM_PROGRAM' : 'SOLANA_PROGRAM_LIBRARY', slot: slotOf(e.ts), ts: e.ts, failed: !!t.failed };
+    const viaTokenAccount = t.mint !== 'SOL' && t.direction === 'in';
+    if (t.kind === 'airdrop') return { type: 'TOKEN_MINT', source: 'SOLANA_PROGRAM_LIBRARY', slot: slotOf(e.ts), ts: e.ts, failed: !!t.failed, viaTokenAccount };
+    return { type: 'TRANSFER', source: t.mint === 'SOL' ? 'SYSTEM_PROGRAM' : 'SOLANA_PROGRAM_LIBRARY', slot: slotOf(e.ts), ts: e.ts, failed: !!t.failed, viaTokenAccount };
   }
 
   signature(walletIndex: number, eventIndex: number): string {

@@ -284,7 +284,9 @@ function renderTransfer(world: ChainFacts, wallet: string, t: Transfer, base: Ba
   ];
   if (!airdrop) accountData.push({ account: fromAcct, nativeBalanceChange: 0, tokenBalanceChanges: failed ? [] : [change(from, fromAcct, -raw)] });
   accountData.push({ account: toAcct, nativeBalanceChange: 0, tokenBalanceChanges: failed ? [] : [change(to, toAcct, raw)] });
-  if (to !== feePayer) accountData.push({ account: to, nativeBalanceChange: to === wallet ? delta : 0, tokenBalanceChanges: [] });
+  // a token sent to the wallet's existing token account does not name the wallet (it is in the
+  // transaction only through that account: EventMeta.viaTokenAccount); one it sends names the recipient as before
+  if (to !== feePayer && !incoming) accountData.push({ account: to, nativeBalanceChange: 0, tokenBalanceChanges: [] });
   accountData.push({ account: tokenProgramId(world, t.mint), nativeBalanceChange: 0, tokenBalanceChanges: [] });
   if (airdrop) accountData.push({ account: t.mint, nativeBalanceChange: 0, tokenBalanceChanges: [] });
   return {

@@ -43,8 +43,9 @@ const INSERT_LEGS = (walletParam: string, rowsParam: string) => `${LEGS_FROM_ROW
  * (backfillLegs). 2: a sale whose swap event names the wallet on the token side only is valued from
  * accountData (it was a sale at 0 SOL); the rent of the wallet's own WSOL account is not swap value.
  * 3: rent another party moved for the wallet's token accounts (a relayer creating one, or taking a
- * closed one's rent) is not the wallet's SOL. 4: the same extraction, its backfill storing the legs
- * it finds anew (not only exact ones) and removing those it no longer finds. A new wallet row takes
+ * closed one's rent) is not the wallet's SOL. 4: the tips of every landing service that publishes its
+ * tip accounts (src/domain/swaps/tip-accounts.ts), not only Jito's, are not swap value; and the
+ * backfill stores the legs it finds anew (not only exact ones) and removes those it no longer finds. A new wallet row takes
  * the column's default, which the migration that bumps this sets to it too
  * (1795640000000_legs-extracted-version.sql: existing rows 1, new ones 2;
  * 1795650000000_legs-extraction-version-3.sql: new ones 3; 1795660000000_legs-extraction-version-4.sql: 4).

@@ -14,7 +14,8 @@ import { inTransaction, type Queryable } from './db';
  * its stored transactions before its next analysis (wallets.transfers_extracted_version).
  */
 // 3: an NFT sale's seller, paid from the marketplace's escrow, no longer has a transfer in from it
-export const TRANSFER_EXTRACTION_VERSION = 3;
+// 4: a tip to any landing service that publishes its tip accounts (not only Jito) is no transfer
+export const TRANSFER_EXTRACTION_VERSION = 4;
 
 interface TransferRow {
   signature: string;

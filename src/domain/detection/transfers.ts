@@ -4,7 +4,7 @@ import type { EnhancedTransaction } from '../enhanced-transaction';
 import { WSOL_MINT, isFailedTransaction } from '../enhanced-transaction';
 import { formatUnits, parseUnits } from '../decimal';
 import { SOL_DUST_LAMPORTS, extractLegs } from '../swaps/extract';
-import { JITO_TIP_ACCOUNTS, accountsCreatedIn } from '../swaps/flows';
+import { TIP_ACCOUNTS, accountsCreatedIn } from '../swaps/flows';
 import { isOnCurve } from '../holders/on-curve';
 import type { WalletTransfer } from './types';
 import { FEE_ASSET, SOL_ASSET } from './types';
@@ -31,7 +31,7 @@ export interface TransferOptions {
  *   with it (a bundler funding the wallet in the buying transaction; a market maker filling its
  *   order, who pays the fee of an RFQ fill, is the trade's other side: its SOL is the trade's);
  * - no counterparty (mint, burn) or the wallet itself (wrap, unwrap, own accounts) → dropped;
- * - SOL to or from a token account (ATA rent, wrapping), a Jito tip account, or an account the
+ * - SOL to or from a token account (ATA rent, wrapping), a landing service's tip account, or an account the
  *   transaction creates or allocates (rent) → dropped: these are not other wallets;
  * - SOL is summed per counterparty and direction within the transaction; totals under
  *   `dustLamports` (default 100,000 lamports, `SOL_DUST_LAMPORTS`) are dust and dropped;
@@ -166,10 +166,10 @@ function nftSaleParty(tx: EnhancedTransaction, wallet: string): boolean {
   return typeof nft === 'object' && nft !== null && (nft.seller === wallet || nft.buyer === wallet);
 }
 
-/** Accounts that are not another wallet: token accounts, Jito tip accounts, accounts created here. */
+/** Accounts that are not another wallet: token accounts, landing services' tip accounts, accounts created here. */
 function nonWalletAccounts(tx: EnhancedTransaction): Set<string> {
   const set = accountsCreatedIn(tx);
-  for (const tip of JITO_TIP_ACCOUNTS) set.add(tip);
+  for (const tip of TIP_ACCOUNTS) set.add(tip);
   for (const entry of tx.accountData) {
     for (const c of entry.tokenBalanceChanges ?? []) set.add(c.tokenAccount);
   }

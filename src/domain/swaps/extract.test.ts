@@ -6,6 +6,7 @@ import { computePnl } from '../pnl/fifo';
 import { extractLegs, extractMany } from './extract';
 import { rentForCreatedAccounts } from './flows';
 import { legKey } from './types';
+import { extractTransfers } from '../detection/transfers';
 
 const root = join(__dirname, '..', '..', '..', 'test', 'fixtures');
 const load = <T = EnhancedTransaction>(dir: 'real' | 'domain', name: string): T =>
@@ -368,6 +369,30 @@ describe('extractLegs on wire-shape payloads of the classes real Helius payloads
     const pnl = computePnl([bought, sale]);
     expect(pnl.tokens[0].realizedPnlSol).toBeCloseTo(0.00003 - 1, 9);
     expect(pnl.tokens[0].transferredOutCostSol).toBe(0);
+  });
+
+  it("a landing service's tip (Nozomi, Helius Sender, 0slot ...) is no more swap value than a Jito tip: a token→token route stays a trade, a dust sale a sale", () => {
+    const tip = (tx: EnhancedTransaction, to: string, lamports: number): EnhancedTransaction => ({
+      ...tx,
+      nativeTransfers: [...(tx.nativeTransfers ?? []), { fromUserAccount: W, toUserAccount: to, amount: lamports }],
+      accountData: tx.accountData.map((a) => (a.account === W ? { ...a, nativeBalanceChange: a.nativeBalanceChange - lamports } : a)),
+    });
+    const NOZOMI = 'TEMPaMeCRFAS9EKF53Jd6KpHxgL47uWLcpFArU1Fanq';
+    const HELIUS_SENDER = '4ACfpUFoaSD9bfPdeu6DBt89gB6ENTeHBXCAi87NhDEE';
+    // without events.swap (as pump.fun's), read from accountData alone
+    const route = load('domain', 'jupiter-token-to-token-via-wsol.json');
+    const tipped = extractLegs(tip({ ...route, events: {} }, NOZOMI, 1_000_000), W, opts);
+    expect(tipped.skipped).toBeNull();
+    expect(tipped.legs.map((l) => [l.direction, l.solValue, l.valuation])).toEqual([
+      ['sell', 2.5, 'via-intermediate'],
+      ['buy', 2.5, 'via-intermediate'],
+    ]);
+    // a tip to an account on no list is still SOL the wallet moved: the route reads as liquidity
+    expect(extractLegs(tip({ ...route, events: {} }, 'TipUnknown1q8Wx2Yk9Nv6Rm3Jc7Hd4Gf1Tp8Bb5Zu2A', 1_000_000), W, opts).skipped).toBe('liquidity');
+    const dust = extractLegs(tip(load('domain', 'raydium-v4-dust-sell.json'), HELIUS_SENDER, 1_000_000), W, opts).legs;
+    expect(dust).toMatchObject([{ kind: 'swap', direction: 'sell', solValue: 0.00003 }]);
+    // and the tip account is no counterparty: the wallet sent no transfer
+    expect(extractTransfers(tip(load('domain', 'raydium-v4-dust-sell.json'), HELIUS_SENDER, 1_000_000), W)).toEqual([]);
   });
 
   it('a token sent away for nothing is still transfer_out, and a zero-SOL sale typed SWAP is a sale at 0', () => {

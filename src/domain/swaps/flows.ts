@@ -2,6 +2,7 @@
 // of fee, rent and tips. Ground truth: the wallet's own balance changes in `accountData`;
 // `events.swap` is a hint that may supply the exact quote amount when it agrees with them.
 import bs58 from 'bs58';
+import { TIP_ACCOUNTS } from './tip-accounts';
 import type { EnhancedTransaction, Instruction, SwapEvent, TokenBalanceChange } from '../enhanced-transaction';
 import { SPL_TOKEN_PROGRAM_ID, SYSTEM_PROGRAM_ID, TOKEN_2022_PROGRAM_ID, USDC_MINT, USDT_MINT, WSOL_MINT } from '../enhanced-transaction';
 
@@ -15,23 +16,14 @@ export interface TokenDelta {
 export interface WalletFlows {
   /** non-quote tokens with a non-zero net change, in order of first appearance */
   tokens: TokenDelta[];
-  /** SOL + wrapped SOL, net of network fee, own-token-account rent and Jito tips (signed lamports) */
+  /** SOL + wrapped SOL, net of network fee, own-token-account rent and landing services' tips (signed lamports) */
   lamports: bigint;
   usdc: bigint;
   usdt: bigint;
 }
 
-/** Jito tip accounts: SOL sent there is a fee for inclusion, not part of a swap's value. */
-export const JITO_TIP_ACCOUNTS: ReadonlySet<string> = new Set([
-  '96gYZGLnJYVFmbjzopPSU6QiEV5fGqZNyN9nmNhvrZU5',
-  'HFqU5x63VTqvQss8hp11i4wVV8bD44PvwucfZ2bU7gRe',
-  'Cw8CFyM9FkoMi7K7Crf6HNQqf4uEMzpKw6QNghXLvLkY',
-  'ADaUMid9yfUytqMBgopwjb2DTLSokTSzL1zt6iGPaS49',
-  'DfXygSm4jCyNCybVYYK6DwvWqjKee8pbDmJGcLWNDXjh',
-  'ADuUkR4vqLUMWXxW9gh6D6L8pMSawimctcNZ5pGwDcEt',
-  'DttWaMuVvTiduZRnguLF7jNxTgiMBZ1hyAumKUiL2KRL',
-  '3AVi9Tg9Uo68tJfuvoKvqKNWKkC5wPdSSdeBnizKZ6jT',
-]);
+/** Landing services' tip accounts (Jito, Helius Sender, Nozomi, ...): SOL sent there is a fee for inclusion, not part of a swap's value. */
+export { TIP_ACCOUNTS } from './tip-accounts';
 
 export interface AccountDataView {
   involved: boolean;
@@ -42,8 +34,8 @@ export interface AccountDataView {
  * Net balance changes of `wallet` from `accountData`: its own SOL entry, plus every token account
  * whose `tokenBalanceChanges[].userAccount` is the wallet (so a wallet that appears only through
  * its token accounts is still seen). Rent moved into or out of its token accounts, rent it paid for
- * new non-token accounts (see `rentForCreatedAccounts`), the network fee (when it paid it) and Jito
- * tips are added back, so `lamports` is the swap's SOL side only.
+ * new non-token accounts (see `rentForCreatedAccounts`), the network fee (when it paid it) and landing
+ * services' tips are added back, so `lamports` is the swap's SOL side only.
  */
 export function flowsFromAccountData(tx: EnhancedTransaction, wallet: string): AccountDataView {
   let involved = tx.feePayer === wallet;
@@ -381,7 +373,7 @@ function decodeSystemInstruction(data: string): SystemOp | null {
 function tipsPaidBy(tx: EnhancedTransaction, wallet: string): bigint {
   let tips = 0n;
   for (const t of tx.nativeTransfers ?? []) {
-    if (t.fromUserAccount === wallet && t.toUserAccount !== null && JITO_TIP_ACCOUNTS.has(t.toUserAccount)) {
+    if (t.fromUserAccount === wallet && t.toUserAccount !== null && TIP_ACCOUNTS.has(t.toUserAccount)) {
       tips += BigInt(t.amount);
     }
   }

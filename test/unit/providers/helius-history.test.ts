@@ -1,10 +1,11 @@
 import { HeliusClient, InvalidRequestError } from '../../../src/providers';
 import { startSimulator, type SimulatorHandle } from '../../../src/simulator';
-import { START_TS, addr, solTransfers, swaps, worldWith } from './worlds';
+import { START_TS, TOKEN_A, addr, solTransfers, swaps, worldWith } from './worlds';
 
 const BIG = addr('wallet', 'five-thousand');
 const GAPPED = addr('wallet', 'swaps-with-a-transfer-gap');
 const SMALL = addr('wallet', 'small');
+const RECEIVER = addr('wallet', 'receives-tokens');
 
 let sim: SimulatorHandle;
 let helius: HeliusClient;
@@ -16,6 +17,16 @@ beforeAll(async () => {
       // newest first: 2,500 swaps, then 300 transfers (three scan windows without a match), then 2,500 swaps
       { address: GAPPED, trades: [...swaps(2500, START_TS), ...swaps(2500, START_TS + 10_000)], transfers: solTransfers(300, START_TS + 5_000) },
       { address: SMALL, trades: swaps(250) },
+      // tokens sent to its token account by others (one of them failed), besides its own trades and a token it sent
+      {
+        address: RECEIVER,
+        trades: swaps(3, START_TS),
+        transfers: [
+          { ts: START_TS + 10, direction: 'in', mint: TOKEN_A, amount: '5' },
+          { ts: START_TS + 11, direction: 'in', mint: TOKEN_A, amount: '6', failed: true },
+          { ts: START_TS + 12, direction: 'out', mint: TOKEN_A, amount: '1' },
+        ],
+      },
     ]),
     scanWindow: 100,
   });
@@ -28,6 +39,38 @@ afterAll(async () => {
 beforeEach(() => sim.reset());
 
 const historyRequests = () => sim.requestLog.filter((e) => e.endpoint === 'helius:history');
+
+describe("HeliusClient's token-accounts filter", () => {
+  const isIncoming = (t: { type: string; tokenTransfers?: Array<{ toUserAccount: string | null }> | null }) =>
+    t.type === 'TRANSFER' && (t.tokenTransfers ?? []).some((x) => x.toUserAccount === RECEIVER);
+  const incoming = (txs: Array<Parameters<typeof isIncoming>[0]>) => txs.filter(isIncoming).length;
+
+  it('lists the tokens sent to the wallet\'s token account (a transaction that does not name the wallet), which Helius leaves out by default', async () => {
+    const page = await helius.fetchHistoryPage(RECEIVER);
+    // its 3 swaps, the token it sent, the one it received; not the failed one (no balance changed)
+    expect(page.transactions).toHaveLength(5);
+    expect(incoming(page.transactions)).toBe(1);
+    const received = page.transactions.find(isIncoming)!;
+    expect(received.accountData.map((a) => a.account)).not.toContain(RECEIVER);
+
+    // Helius's default (HELIUS_TOKEN_ACCOUNTS=none, the filter not sent): the incoming tokens are missing
+    const byDefault = new HeliusClient({ baseUrl: sim.url, apiKey: 'test-key', tokenAccounts: 'none' });
+    try {
+      const plain = await byDefault.fetchHistoryPage(RECEIVER);
+      expect(plain.transactions).toHaveLength(4);
+      expect(incoming(plain.transactions)).toBe(0);
+    } finally {
+      await byDefault.close();
+    }
+    // all: the failed one too
+    const all = new HeliusClient({ baseUrl: sim.url, apiKey: 'test-key', tokenAccounts: 'all' });
+    try {
+      expect((await all.fetchHistoryPage(RECEIVER)).transactions).toHaveLength(6);
+    } finally {
+      await all.close();
+    }
+  });
+});
 
 describe('HeliusClient.fetchHistory', () => {
   it('returns a 5,000-transaction wallet complete, newest first, without duplicates, in 50 full pages plus the empty page that ends history', async () => {
