@@ -56,7 +56,7 @@ export interface SyncChunkResult extends ChunkOutcome {
 }
 
 /** syncWalletAtOnce's heartbeat once the sync has begun: its starting state, the chunk's progress, and the chunk's result once it is in. */
-interface AtOnceStarted {
+export interface AtOnceStarted {
   begun: WalletSyncResume;
   chunk: ChunkHeartbeat;
   result?: SyncChunkResult;
@@ -71,6 +71,12 @@ interface AtOnceInput {
   maxPages: number;
   /** run as a step of the analysis `workflowId` (see beginWalletSync): a cancelled step says so in the wallet's row */
   exclusive?: boolean;
+  /**
+   * where a batch's sync of the wallet stood when it failed in a way a retry may mend (its `retry`
+   * outcome's `resumeFrom`): this step goes on from there, as a retried attempt from its heartbeat,
+   * rather than fetching again the pages that sync stored
+   */
+  resumeFrom?: AtOnceStarted | null;
 }
 
 /** How a wallet's sync at once ended: finished, to be continued in chunks (`resume`), or left to the sync that holds it (`busy`). */
@@ -82,7 +88,7 @@ export type AtOnceOutcome =
 /** A wallet's outcome in syncWalletsAtOnce: as syncWalletAtOnce's, `failed` (its sync failed for good: why), or `retry` (it failed, a retry may help: why). */
 export type BatchOutcome = { wallet: string } & (
   | (AtOnceOutcome & { failed?: undefined })
-  | { finished?: undefined; resume?: undefined; busy?: undefined; retry: string; failed?: undefined }
+  | { finished?: undefined; resume?: undefined; busy?: undefined; retry: string; failed?: undefined; resumeFrom?: AtOnceStarted }
   | { finished?: undefined; resume?: undefined; busy?: undefined; retry?: undefined; failed: string }
 );
 
@@ -404,7 +410,7 @@ export function createSyncActivities(deps: ActivityDeps) {
      * from the last heartbeat (syncAtOnce).
      */
     async syncWalletAtOnce(input: AtOnceInput): Promise<AtOnceOutcome> {
-      let beat = (Context.current().info.heartbeatDetails as AtOnceStarted | undefined) ?? null;
+      let beat = (Context.current().info.heartbeatDetails as AtOnceStarted | undefined) ?? input.resumeFrom ?? null;
       return withLivenessHeartbeat(
         () => beat,
         async () => {
@@ -440,7 +446,7 @@ export function createSyncActivities(deps: ActivityDeps) {
       const syncOne = async (wallet: string, skipIfSyncedAfter: string | null): Promise<void> => {
         // a cancelled batch begins no more syncs (those under way meet it at their next page)
         if (ctx.cancellationSignal.aborted) throw new CancelledFailure('wallet sync cancelled');
-        let outcome: AtOnceOutcome | { retry: string } | { failed: string };
+        let outcome: AtOnceOutcome | { retry: string; resumeFrom?: AtOnceStarted } | { failed: string };
         try {
           outcome = await syncAtOnce({ ...shared, wallet, skipIfSyncedAfter }, state.started[wallet] ?? null, (begun) => (state.started[wallet] = begun));
         } catch (err) {
@@ -448,7 +454,10 @@ export function createSyncActivities(deps: ActivityDeps) {
           // the reason a step of its own would fail with (the worker's interceptor makes a provider
           // failure an ApplicationFailure of its name: src/temporal/activity-failures.ts)
           const reason = describeFailure(err instanceof ProviderError ? { type: err.name, message: err.message } : err);
-          outcome = !isRetryable(err) || (err instanceof ApplicationFailure && err.nonRetryable) ? { failed: reason } : { retry: reason };
+          const retryable = isRetryable(err) && !(err instanceof ApplicationFailure && err.nonRetryable);
+          // a retry goes on from where this sync stood (its step resumes as from a heartbeat)
+          const at = state.started[wallet];
+          outcome = !retryable ? { failed: reason } : at === undefined ? { retry: reason } : { retry: reason, resumeFrom: at };
         }
         state.done.push({ wallet, ...outcome });
         delete state.started[wallet];

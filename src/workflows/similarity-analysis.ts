@@ -28,7 +28,7 @@ import { WorkflowExecutionAlreadyStartedError, type SearchAttributePair } from '
 import type { AnalysisActivities, AnalysisSummary, FailedWallet, SyncProgressRow } from '../activities/analysis';
 import type { BalanceActivities } from '../activities/balances';
 import type { HolderActivities } from '../activities/holders';
-import type { SyncActivities } from '../activities/sync';
+import type { AtOnceStarted, SyncActivities } from '../activities/sync';
 import {
   NON_RETRYABLE_ERROR_TYPES,
   PRIORITY,
@@ -796,11 +796,13 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
      * chunk continues in a child. Waited for by the lanes below, never by the poll loop: `pending`
      * says when it is over.
      */
-    const stepSync = async (wallet: string): Promise<void> => {
+    const stepSync = async (wallet: string, resumeFrom?: AtOnceStarted): Promise<void> => {
       progress[wallet].sync = 'syncing';
       let step: Awaited<ReturnType<typeof syncWalletStep>>;
       let busyWaitMs = STEP_BUSY_FIRST_WAIT_MS;
       let recheckMs = BUSY_RECHECK_MS;
+      // (a batch's sync that failed in a way a retry may mend: its first step goes on from there)
+      let from = resumeFrom;
       try {
         for (;;) {
           step = await syncWalletStep({
@@ -810,7 +812,9 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
             sinceTimestamp,
             maxPages: input.tuning?.maxPagesPerChunk ?? DEFAULT_PAGES_PER_CHUNK,
             exclusive: true,
+            ...(from === undefined ? {} : { resumeFrom: from }),
           });
+          from = undefined;
           if (!step.busy) break;
           // another analysis syncs the wallet: wait for it here, not in the step (a waiting step
           // would hold a slot its holder may need); its end usually makes ours a skip
@@ -861,7 +865,11 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
       }
       await Promise.all(
         outcomes.map((outcome) =>
-          outcome.finished || outcome.resume ? afterStep(outcome.wallet, outcome) : outcome.failed !== undefined ? failedFor(outcome.wallet, outcome.failed) : stepSync(outcome.wallet),
+          outcome.finished || outcome.resume
+            ? afterStep(outcome.wallet, outcome)
+            : outcome.failed !== undefined
+              ? failedFor(outcome.wallet, outcome.failed)
+              : stepSync(outcome.wallet, outcome.retry !== undefined ? outcome.resumeFrom : undefined),
         ),
       );
     };

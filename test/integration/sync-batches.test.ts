@@ -21,15 +21,16 @@ describe('sync steps in batches (syncWalletsAtOnce)', () => {
   const opened = useSimulatedStack({ world });
 
   /** The sync activities with at most `slots` wallet syncs at once, a Helius client that can fail one wallet's requests, and the most syncs seen in flight. */
-  function instrumented(slots: number, failing: string | null = null, rejectedKey: string | null = null) {
+  function instrumented(slots: number, failing: string | null = null, rejectedKey: string | null = null, failingFromRequest = 1) {
     const deps = buildActivityDeps(opened.stack.config, opened.stack.pool, opened.stack.redis);
     const real = deps.helius;
     const helius = Object.create(real) as typeof real;
     // a wallet's sync has at most one page request on its way: the wallets with one are the syncs under way
     const inFlight = new Set<string>();
     let mostInFlight = 0;
+    let failingRequests = 0;
     helius.fetchHistoryPage = async (address: string, options?: HistoryPageOptions): Promise<HistoryPage> => {
-      if (address === failing) throw new Error(`provider down for ${address} (test)`);
+      if (address === failing && ++failingRequests >= failingFromRequest) throw new Error(`provider down for ${address} (test)`);
       if (address === rejectedKey) throw new InvalidApiKeyError('the API key was rejected (test)', { provider: 'helius', operation: 'GET /v0/addresses/{address}/transactions', status: 401 });
       inFlight.add(address);
       mostInFlight = Math.max(mostInFlight, inFlight.size);
@@ -77,13 +78,39 @@ describe('sync steps in batches (syncWalletsAtOnce)', () => {
     const { activities } = instrumented(25, failed, rejected);
     const { outcomes } = await batch(activities, [failed, busy, rejected, ...rest], 'analysis:batch-b');
     const byWallet = new Map(outcomes.map((o) => [o.wallet, o]));
-    expect(byWallet.get(failed)).toEqual({ wallet: failed, retry: expect.stringContaining(`provider down for ${failed} (test)`) });
+    expect(byWallet.get(failed)).toEqual({ wallet: failed, retry: expect.stringContaining(`provider down for ${failed} (test)`), resumeFrom: expect.objectContaining({ chunk: expect.objectContaining({ pages: 0 }) }) });
     // the reason a step of its own would fail with: the failure's type first
     expect(byWallet.get(rejected)).toEqual({ wallet: rejected, failed: 'InvalidApiKeyError: helius GET /v0/addresses/{address}/transactions: the API key was rejected (test)' });
     expect(byWallet.get(busy)).toEqual({ wallet: busy, busy: { heldBy: 'analysis:other' } });
     for (const wallet of rest) expect(byWallet.get(wallet)?.finished?.historyComplete).toBe(true);
     expect(historyRequests(busy)).toHaveLength(0);
     await finishSync(opened.stack.pool, busy, { ok: true });
+  });
+
+  it("gives a wallet whose sync failed after some pages the state to go on from: its own step then fetches only the pages left", async () => {
+    const wallet = wallets[10];
+    await opened.stack.pool.query('DELETE FROM wallets WHERE address = $1', [wallet]);
+    // its third page request fails (a provider outage): two pages stored
+    const { activities } = instrumented(25, wallet, null, 3);
+    const { outcomes } = await batch(activities, [wallet], 'analysis:batch-d');
+    const outcome = outcomes[0] as Extract<BatchOutcome, { retry: string }>;
+    expect(outcome).toMatchObject({ wallet, retry: expect.stringContaining('provider down') });
+    expect(outcome.resumeFrom?.chunk).toMatchObject({ pages: 2 });
+    expect(historyRequests(wallet)).toHaveLength(2);
+    // the analysis's step of its own for it (the provider back)
+    const step = (await new MockActivityEnvironment({ heartbeatTimeoutMs: 10_000 }).run(instrumented(25).activities.syncWalletAtOnce, {
+      wallet,
+      workflowId: 'analysis:batch-d',
+      skipIfSyncedAfter: null,
+      sinceTimestamp: null,
+      maxPages: 20,
+      exclusive: true,
+      resumeFrom: outcome.resumeFrom,
+    })) as { finished?: { historyComplete: boolean } };
+    expect(step.finished?.historyComplete).toBe(true);
+    // every page fetched once: the two before the failure are not asked again
+    expect(historyRequests(wallet)).toHaveLength(pagesOf(wallet));
+    expect(await syncState(wallet)).toBe('synced');
   });
 
   it('skips, on a retried attempt, the wallets its predecessor heartbeated as done', async () => {
