@@ -465,16 +465,27 @@ export function createSyncActivities(deps: ActivityDeps) {
       return withLivenessHeartbeat(
         () => state,
         async () => {
-          await Promise.all(
-            wallets
-              .filter(({ wallet }) => !outcomeOf(wallet))
-              .map(async ({ wallet, skipIfSyncedAfter }) => {
-                await walletSyncSlots(() => syncOne(wallet, skipIfSyncedAfter));
-                // out of the sync slot: the next wallet's pages need not wait for this read
-                const outcome = outcomeOf(wallet);
-                if (outcome !== undefined && 'finished' in outcome) await firstFunderAhead(wallet, ctx.cancellationSignal);
-              }),
-          );
+          try {
+            await Promise.all(
+              wallets
+                .filter(({ wallet }) => !outcomeOf(wallet))
+                .map(async ({ wallet, skipIfSyncedAfter }) => {
+                  await walletSyncSlots(() => syncOne(wallet, skipIfSyncedAfter));
+                  // out of the sync slot: the next wallet's pages need not wait for this read
+                  const outcome = outcomeOf(wallet);
+                  if (outcome !== undefined && 'finished' in outcome) await firstFunderAhead(wallet, ctx.cancellationSignal);
+                }),
+            );
+          } catch (err) {
+            // cancelled with its analysis: the wallets whose syncs it left to go on in a child
+            // (`resume`) or to retry in a step of their own still hold its lease, and nothing will
+            // take them up now; given up at once, as a sync under way gives its own up (syncAtOnce)
+            if (input.exclusive && (err instanceof CancelledFailure || ctx.cancellationSignal.aborted) && (await cancelledWithItsAnalysis(ctx, input.workflowId))) {
+              const leftHeld = state.done.filter((d) => d.resume !== undefined || d.retry !== undefined);
+              await Promise.all(leftHeld.map((d) => finishSync(pool, d.wallet, { ok: false, error: 'sync cancelled with its analysis' }, input.workflowId).catch(() => undefined)));
+            }
+            throw err;
+          }
           return { outcomes: wallets.map(({ wallet }) => outcomeOf(wallet) as BatchOutcome) };
         },
       );

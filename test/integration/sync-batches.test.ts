@@ -21,7 +21,7 @@ describe('sync steps in batches (syncWalletsAtOnce)', () => {
   const opened = useSimulatedStack({ world });
 
   /** The sync activities with at most `slots` wallet syncs at once, a Helius client that can fail one wallet's requests, and the most syncs seen in flight. */
-  function instrumented(slots: number, failing: string | null = null, rejectedKey: string | null = null, failingFromRequest = 1) {
+  function instrumented(slots: number, failing: string | null = null, rejectedKey: string | null = null, failingFromRequest = 1, hanging: string | null = null) {
     const deps = buildActivityDeps(opened.stack.config, opened.stack.pool, opened.stack.redis);
     const real = deps.helius;
     const helius = Object.create(real) as typeof real;
@@ -31,6 +31,8 @@ describe('sync steps in batches (syncWalletsAtOnce)', () => {
     let failingRequests = 0;
     helius.fetchHistoryPage = async (address: string, options?: HistoryPageOptions): Promise<HistoryPage> => {
       if (address === failing && ++failingRequests >= failingFromRequest) throw new Error(`provider down for ${address} (test)`);
+      // a page that never comes (until the request is aborted)
+      if (address === hanging) return new Promise((_, reject) => options?.signal?.addEventListener('abort', () => reject(options.signal?.reason)));
       if (address === rejectedKey) throw new InvalidApiKeyError('the API key was rejected (test)', { provider: 'helius', operation: 'GET /v0/addresses/{address}/transactions', status: 401 });
       inFlight.add(address);
       mostInFlight = Math.max(mostInFlight, inFlight.size);
@@ -111,6 +113,30 @@ describe('sync steps in batches (syncWalletsAtOnce)', () => {
     // every page fetched once: the two before the failure are not asked again
     expect(historyRequests(wallet)).toHaveLength(pagesOf(wallet));
     expect(await syncState(wallet)).toBe('synced');
+  });
+
+  it('gives up, when cancelled with its analysis, the wallets it had left to go on in a child or to retry: another analysis takes them at once', async () => {
+    const [goesOn, hangs] = wallets.slice(11, 13);
+    for (const w of [goesOn, hangs]) await opened.stack.pool.query('DELETE FROM wallets WHERE address = $1', [w]);
+    const { activities } = instrumented(25, null, null, 1, hangs);
+    const env = new MockActivityEnvironment({ heartbeatTimeoutMs: 10_000 });
+    // one page per chunk: the first wallet's sync is left to go on in a child (`resume`)
+    const running = env.run(activities.syncWalletsAtOnce, {
+      wallets: [goesOn, hangs].map((wallet) => ({ wallet, skipIfSyncedAfter: null })),
+      workflowId: 'analysis:batch-cancelled',
+      sinceTimestamp: null,
+      maxPages: 1,
+      exclusive: true,
+    });
+    for (let i = 0; i < 100 && historyRequests(goesOn).length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 300)); // its page stored, its outcome in
+    env.cancel();
+    await expect(running).rejects.toThrow();
+    for (const w of [goesOn, hangs]) {
+      expect(await syncState(w)).toBe('failed');
+      expect(await takeSyncLease(opened.stack.pool, w, 'analysis:next')).not.toBeNull();
+      await finishSync(opened.stack.pool, w, { ok: true });
+    }
   });
 
   it('skips, on a retried attempt, the wallets its predecessor heartbeated as done', async () => {
