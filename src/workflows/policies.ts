@@ -44,7 +44,10 @@ export const STORE_RETRY: RetryPolicy = {
 /**
  * Activity options of a short store step (a few statements, milliseconds of work): a step lost
  * with its worker is retried elsewhere after `startToCloseTimeout`, seconds rather than minutes
- * (20 s leaves room for a pool that waits its 5 s connection timeout, twice).
+ * (10 s leaves room for the shared pool's 5 s connection timeout). A long sync's watermark and
+ * finish steps run on the syncs' pool, whose statements may wait up to 30 s for a connection under
+ * load: such a step's attempt then times out and its retry runs beside it, which its idempotent
+ * statements allow.
  */
 export const STORE_STEP = {
   startToCloseTimeout: '10 seconds',
