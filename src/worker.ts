@@ -68,14 +68,27 @@ async function main(): Promise<void> {
   try {
     await runWorkers(workers); // the SDK shuts workers down on SIGINT/SIGTERM
   } finally {
-    await Promise.all(legacy.map((l) => l.stop()));
-    await connection.close();
-    await client.connection.close();
-    await pool.end();
-    await syncPool.end();
+    // bounded: a pool's end waits for every client checked out, and an activity the shutdown
+    // abandoned (SHUTDOWN_FORCE_TIME) may hold one for good; the process exits all the same
+    const closed = (async () => {
+      await Promise.all(legacy.map((l) => l.stop()));
+      await connection.close();
+      await client.connection.close();
+      await pool.end();
+      await syncPool.end();
+    })();
+    const settled = await Promise.race([closed.then(() => true, () => true), new Promise<false>((resolve) => setTimeout(resolve, CLOSE_DEADLINE_MS, false).unref())]);
     redis.disconnect();
-    logger.info('workers stopped');
+    logger.info(settled ? 'workers stopped' : 'workers stopped; connections still in use were left to the process exit');
+    if (!settled) process.exitCode ??= 1;
   }
 }
 
-main().catch(exitWithOneLine);
+/** How long the connections may take to close after the Workers have stopped. */
+const CLOSE_DEADLINE_MS = 5_000;
+
+main().then(
+  // (an activity left running by a forced shutdown keeps the event loop alive)
+  () => process.exit(),
+  exitWithOneLine,
+);

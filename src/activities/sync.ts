@@ -69,7 +69,11 @@ interface AtOnceInput {
   skipIfSyncedAfter?: string | null;
   sinceTimestamp: number | null;
   maxPages: number;
-  /** run as a step of the analysis `workflowId` (see beginWalletSync): a cancelled step says so in the wallet's row */
+  /**
+   * take the wallet's lease only when no other holder's sync is live (see beginWalletSync): an
+   * analysis's step, or a walletSyncWorkflow's begin; a step cancelled with its workflow gives the
+   * wallet up at once
+   */
   exclusive?: boolean;
   /**
    * where a batch's sync of the wallet stood when it failed in a way a retry may mend (its `retry`
@@ -97,6 +101,9 @@ interface BatchHeartbeat {
   done: BatchOutcome[];
   started: Record<string, AtOnceStarted>;
 }
+
+/** What a sync cancelled with its workflow records on the wallet: an analysis's step, or a wallet's own sync (`wallet-sync:<address>`). */
+const cancelledReason = (workflowId: string): string => (workflowId.startsWith('wallet-sync:') ? 'sync cancelled with its workflow' : 'sync cancelled with its analysis');
 
 function freshChunk(cursor: string | null): ChunkHeartbeat {
   return { cursor, pages: 0, transactions: 0, newTransactions: 0, newLegs: 0, top: null };
@@ -250,11 +257,11 @@ export function createSyncActivities(deps: ActivityDeps) {
   }
 
   /**
-   * With `exclusive` (a sync run as a step of an analysis, not in a `wallet-sync:<address>` workflow
-   * whose id keeps it unique): the sync lease is taken only when no other holder's sync of the wallet
-   * is live; otherwise `busy` says who holds it, and the analysis waits on a timer and asks again (a
-   * step that waited here would hold one of the balances queue's slots, which the holder itself may
-   * need for its next chunk or its retry). A holder that died stops renewing its lease, and after
+   * With `exclusive` (a sync run as a step of an analysis, or the begin of a `wallet-sync:<address>`
+   * workflow, whose id keeps it unique among those workflows but not among analyses' steps): the
+   * sync lease is taken only when no other holder's sync of the wallet is live; otherwise `busy` says
+   * who holds it, and the workflow waits and asks again (a step that waited here would hold one of
+   * the balances queue's slots, which the holder itself may need for its next chunk or its retry). A holder that died stops renewing its lease, and after
    * SYNC_LEASE_SECONDS the wallet is taken over.
    */
   async function beginWalletSync(input: { wallet: string; workflowId: string; skipIfSyncedAfter?: string | null; sinceTimestamp?: number | null; exclusive?: boolean }): Promise<
@@ -292,6 +299,15 @@ export function createSyncActivities(deps: ActivityDeps) {
     const ctx = Context.current();
     let beat = started;
     try {
+      if (beat !== null && input.exclusive && !(await keepSyncLease(pool, input.wallet, input.workflowId))) {
+        // a retried step resuming while another analysis's sync holds the wallet (this one's lease
+        // lapsed: a stalled worker, an outage longer than the lease): left to that sync, as a step
+        // that found it busy; its pages stored so far are kept. Taken over and let go since (that
+        // sync ended): begun afresh, where a sync completed meanwhile makes it a skip
+        const heldBy = await syncHolder(pool, input.wallet);
+        if (heldBy !== null) return { busy: { heldBy } };
+        beat = null;
+      }
       if (beat === null) {
         const cursor = await beginWalletSync(input);
         if (cursor.alreadySynced) {
@@ -301,11 +317,6 @@ export function createSyncActivities(deps: ActivityDeps) {
         if (cursor.busy) return { busy: cursor.busy };
         beat = { begun: startingState(cursor), chunk: freshChunk(null) };
         onBegun(beat);
-      } else if (input.exclusive && !(await keepSyncLease(pool, input.wallet, input.workflowId))) {
-        // a retried step resuming while another analysis's sync holds the wallet (this one's lease
-        // lapsed: a stalled worker, an outage longer than the lease): left to that sync, as a step
-        // that found it busy; its pages stored so far are kept
-        return { busy: { heldBy: (await syncHolder(pool, input.wallet)) ?? 'another sync' } };
       }
       const b = beat;
       // afterChunk changes the state: work on a copy, so that a retried attempt starts from the heartbeated one
@@ -329,7 +340,7 @@ export function createSyncActivities(deps: ActivityDeps) {
       // attempt cancelled because it timed out (its retry resumes under the same lease), or because
       // its worker shuts down, keeps the lease for the attempt that goes on
       if (input.exclusive && beat !== null && (err instanceof CancelledFailure || ctx.cancellationSignal.aborted) && (await cancelledWithItsAnalysis(ctx, input.workflowId))) {
-        await finishSync(pool, input.wallet, { ok: false, error: 'sync cancelled with its analysis' }, input.workflowId).catch(() => undefined);
+        await finishSync(pool, input.wallet, { ok: false, error: cancelledReason(input.workflowId) }, input.workflowId).catch(() => undefined);
       }
       throw err;
     }
@@ -466,7 +477,9 @@ export function createSyncActivities(deps: ActivityDeps) {
         () => state,
         async () => {
           try {
-            await Promise.all(
+            // every wallet's sync settled before a failure is looked at: one still storing its page
+            // when another met the cancellation would add its outcome after the release below
+            const settled = await Promise.allSettled(
               wallets
                 .filter(({ wallet }) => !outcomeOf(wallet))
                 .map(async ({ wallet, skipIfSyncedAfter }) => {
@@ -476,13 +489,15 @@ export function createSyncActivities(deps: ActivityDeps) {
                   if (outcome !== undefined && 'finished' in outcome) await firstFunderAhead(wallet, ctx.cancellationSignal);
                 }),
             );
+            const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+            if (failure !== undefined) throw failure.reason;
           } catch (err) {
             // cancelled with its analysis: the wallets whose syncs it left to go on in a child
             // (`resume`) or to retry in a step of their own still hold its lease, and nothing will
             // take them up now; given up at once, as a sync under way gives its own up (syncAtOnce)
             if (input.exclusive && (err instanceof CancelledFailure || ctx.cancellationSignal.aborted) && (await cancelledWithItsAnalysis(ctx, input.workflowId))) {
               const leftHeld = state.done.filter((d) => d.resume !== undefined || d.retry !== undefined);
-              await Promise.all(leftHeld.map((d) => finishSync(pool, d.wallet, { ok: false, error: 'sync cancelled with its analysis' }, input.workflowId).catch(() => undefined)));
+              await Promise.all(leftHeld.map((d) => finishSync(pool, d.wallet, { ok: false, error: cancelledReason(input.workflowId) }, input.workflowId).catch(() => undefined)));
             }
             throw err;
           }

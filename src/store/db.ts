@@ -100,15 +100,19 @@ export async function withTryAdvisoryLock<T>(pool: Pool, name: string, fn: (clie
 export type Queryable = Pool | PoolClient;
 
 /**
- * `value` as JSON for a `jsonb` parameter, without the NUL characters of its strings: jsonb cannot
- * hold U+0000 (PostgreSQL refuses the whole statement, a data error no retry mends), and text from
- * outside (a token's name, its links' labels, set by whoever created it) may carry one. An escaped
- * backslash before `u0000` (the text `\u0000` itself) is kept.
+ * `value` as JSON for a `jsonb` parameter, fit for it: jsonb holds neither U+0000 nor a lone UTF-16
+ * surrogate (PostgreSQL refuses the whole statement, a data error no retry mends), and text from
+ * outside (a token's name or links, set by whoever created it; a name cut inside an emoji; a
+ * transaction's source) may carry either. Such strings lose their NULs and have their lone
+ * surrogates replaced (U+FFFD); JSON.stringify writes both as escapes, so the rare value that needs
+ * it is serialized a second time, the others once.
  */
 export function jsonForPostgres(value: unknown): string {
   const json = JSON.stringify(value);
-  return json.includes('\\u0000') ? json.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1') : json;
+  if (!/\\u(?:0000|d[89a-f])/.test(json)) return json;
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? v.replaceAll('\u0000', '').replace(LONE_SURROGATE, '\ufffd') : v));
 }
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** `fn` in one transaction on a checked-out client (see withClient): committed, or rolled back when it throws. */
 export async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {

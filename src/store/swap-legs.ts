@@ -3,7 +3,7 @@
 // a trigger: src/store/mint-wallets.ts.)
 import type { Pool, PoolClient } from 'pg';
 import { legKey, type SwapLeg } from '../domain';
-import { withClient, type Queryable } from './db';
+import { jsonForPostgres, withClient, type Queryable } from './db';
 
 /** The rows of some legs as the statements below read them (jsonb_to_recordset). */
 export function legRows(legs: readonly SwapLeg[]): object[] {
@@ -64,7 +64,8 @@ export const LEG_EXTRACTION_VERSION = 4;
 export async function restoreLegs(db: Queryable, wallet: string, legs: readonly SwapLeg[]): Promise<number> {
   const priceFree = legs.filter((l) => l.quote === 'SOL' || l.quote === 'other');
   if (priceFree.length === 0) return 0;
-  const rows = JSON.stringify(legRows(priceFree));
+  // (the provider's text in them, a source, a type: read back from the stored payloads, which keep a NUL)
+  const rows = jsonForPostgres(legRows(priceFree));
   // a leg whose kind changed (a transfer that is a trade now) is removed and inserted again, so that
   // the insert trigger counts a new trade in its mint's population (an update would not)
   const removed = await db.query(

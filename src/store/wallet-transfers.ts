@@ -6,7 +6,7 @@ import type { Pool } from 'pg';
 import type { EnhancedTransaction } from '../domain/enhanced-transaction';
 import { compareTransfers } from '../domain/detection/transfers';
 import type { WalletTransfer } from '../domain/detection/types';
-import { inTransaction, type Queryable } from './db';
+import { inTransaction, jsonForPostgres, type Queryable } from './db';
 
 /**
  * The version of the transfer extraction (src/domain/detection/transfers.ts) the stored rows come
@@ -60,7 +60,7 @@ export function transferRows(transfers: readonly WalletTransfer[]): TransferRow[
  */
 export async function insertTransfers(db: Queryable, wallet: string, transfers: readonly WalletTransfer[]): Promise<number> {
   if (transfers.length === 0) return 0;
-  const inserted = await db.query(INSERT_TRANSFERS('$1', '$2'), [wallet, JSON.stringify(transferRows(transfers))]);
+  const inserted = await db.query(INSERT_TRANSFERS('$1', '$2'), [wallet, jsonForPostgres(transferRows(transfers))]);
   return inserted.rowCount ?? 0;
 }
 

@@ -1,7 +1,7 @@
 // The wallets table: sync state with a lease (a crashed sync cannot stay SYNCING), watermarks and
 // progress counters. The only module with SQL that writes to it.
-import type { Pool } from 'pg';
-import type { Queryable } from './db';
+import type { Pool, PoolClient } from 'pg';
+import { inClientTransaction, type Queryable } from './db';
 import { TRANSFER_EXTRACTION_VERSION } from './wallet-transfers';
 import { analyticsParams, upsertWalletAnalyticsSql, type WalletAnalyticsValues } from './wallet-analytics';
 
@@ -342,12 +342,20 @@ export async function legsExtractedVersion(db: Queryable, wallet: string): Promi
   return rows[0]?.v ?? 0;
 }
 
-export async function markLegsExtracted(db: Queryable, wallet: string, version: number): Promise<void> {
-  // the legs counted anew: the backfill adds and removes legs the page counts never saw
-  await db.query(
-    'UPDATE wallets SET legs_extracted_version = GREATEST(legs_extracted_version, $2), leg_count = (SELECT count(*) FROM swap_legs WHERE wallet = $1) WHERE address = $1',
-    [wallet, version],
-  );
+/**
+ * The wallet's legs extracted by `version`, and counted anew (the backfill adds and removes legs the
+ * page counts never saw). `session`'s own transaction: the wallet's row is locked first, so the
+ * count, a statement of its own, sees every page store that updated the row before it; one that
+ * comes after adds its legs to the count itself.
+ */
+export async function markLegsExtracted(session: PoolClient, wallet: string, version: number): Promise<void> {
+  await inClientTransaction(session, async () => {
+    await session.query('SELECT 1 FROM wallets WHERE address = $1 FOR UPDATE', [wallet]);
+    await session.query(
+      'UPDATE wallets SET legs_extracted_version = GREATEST(legs_extracted_version, $2), leg_count = (SELECT count(*) FROM swap_legs WHERE wallet = $1) WHERE address = $1',
+      [wallet, version],
+    );
+  });
 }
 
 export async function markTransfersExtracted(db: Queryable, wallet: string, version: number): Promise<void> {

@@ -640,7 +640,7 @@ export async function similarityAnalysisWorkflow(started: AnalysisInput): Promis
       setStatus('cancelled');
       await CancellationScope.nonCancellable(() =>
         recordAnalysisEnd({ analysisId, status: 'cancelled', error: 'cancelled by the user', failedWallets: failedWallets() }),
-      ).catch(() => undefined); // (as below)
+      );
     } else {
       phase = 'failed';
       if (sized) showDetails();

@@ -30,9 +30,15 @@ const { computeWalletAnalytics } = proxyActivities<Pick<SyncActivities, 'compute
 });
 
 export const DEFAULT_PAGES_PER_CHUNK = 20;
-/** While another holder's sync of the wallet is live: asked again after 5 s, then after twice as long each time, up to 5 minutes. */
+/**
+ * While another holder's sync of the wallet is live: asked again after 5 s, then after twice as long
+ * each time, up to 30 s (a step per 30 s: a few events a minute while an analysis's sync of a long
+ * history holds it). An analysis whose step left the wallet to go on in a child and finds this one
+ * running joins it, and its lease then lapses unrenewed (SYNC_LEASE_SECONDS): the wait that follows
+ * is that lapse, not a long backoff on top of it.
+ */
 const BUSY_FIRST_WAIT_MS = 5_000;
-const BUSY_MAX_WAIT_MS = 5 * 60_000;
+const BUSY_MAX_WAIT_MS = 30_000;
 /** Continue as new well before the 51,200-event limit even if the server does not suggest it. */
 const DEFAULT_CHUNKS_BEFORE_CONTINUE_AS_NEW = 500;
 
@@ -74,7 +80,7 @@ export async function walletSyncWorkflow(input: WalletSyncInput): Promise<Wallet
     } else if (atOnce) {
       // exclusive: the wallet's lease is taken only when no other holder's sync (an analysis's sync
       // step) is live; while one is, this waits and asks again (before, it took the lease over and
-      // the two synced the wallet side by side)
+      // the two synced the wallet side by side; the pages that sync stored are kept, not fetched again)
       const begin = () => syncWalletAtOnce({ wallet, workflowId: workflowInfo().workflowId, skipIfSyncedAfter: input.skipIfSyncedAfter, sinceTimestamp: input.sinceTimestamp, maxPages, exclusive: true });
       let step = await begin();
       for (let waitMs = BUSY_FIRST_WAIT_MS; step.busy; waitMs = Math.min(2 * waitMs, BUSY_MAX_WAIT_MS)) {

@@ -56,7 +56,8 @@ describe('legs of an older swap extraction', () => {
   it('gain the legs of a transaction an older extraction skipped, valued without the day\'s SOL price: a token→token swap through WSOL', async () => {
     const { pool } = opened.stack;
     const wallet = derivedAddress('legs-backfill', randomUUID());
-    const txs = [fixtureOf('jupiter-token-to-token-via-wsol.json', wallet)];
+    // its source with a NUL (provider text: the page store keeps it in the payload, and the backfill reads it back)
+    const txs = [{ ...fixtureOf('jupiter-token-to-token-via-wsol.json', wallet), source: 'JUPITER\u0000' }];
     const { legs } = extractMany(txs, wallet, { solPriceUsd: 150 });
     expect(legs.map((l) => l.valuation)).toEqual(['via-intermediate', 'via-intermediate']);
     await beginSync(pool, wallet, 'test:legs-backfill');

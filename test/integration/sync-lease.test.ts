@@ -96,11 +96,16 @@ describe('sync steps and the sync lease', () => {
     expect(resumed).toEqual({ busy: { heldBy: 'analysis:took-over' } });
     expect(historyRequests(wallet)).toBe(0);
     expect(await row(wallet)).toMatchObject({ sync_state: 'syncing', sync_workflow_id: 'analysis:took-over' });
-    // its own lease, lapsed but not taken: it goes on from its heartbeat
+    // taken over and let go since (the other sync ended): it begins afresh rather than answer busy for a wallet nobody holds
     await finishSync(pool, wallet, { ok: false, error: 'the other gave up' }, 'analysis:took-over');
-    await pool.query(`UPDATE wallets SET sync_workflow_id = 'analysis:first-holder' WHERE address = $1`, [wallet]);
+    const afresh = await step(wallet, 'analysis:first-holder', null, new MockActivityEnvironment({ heartbeatDetails: heartbeat }));
+    expect(afresh.finished?.pages).toBeGreaterThan(0);
+    expect(await row(wallet)).toMatchObject({ sync_state: 'synced', sync_workflow_id: 'analysis:first-holder' });
+    // its own lease, lapsed but not taken: it goes on from its heartbeat (its cursor, not the top)
+    await pool.query(`UPDATE wallets SET sync_state = 'syncing', sync_lease_until = now() - interval '1 second' WHERE address = $1`, [wallet]);
+    opened.sim.reset();
     const goesOn = await step(wallet, 'analysis:first-holder', null, new MockActivityEnvironment({ heartbeatDetails: heartbeat }));
-    expect(goesOn.finished?.pages).toBeGreaterThan(0);
+    expect(goesOn.finished).toBeDefined();
     expect(await row(wallet)).toMatchObject({ sync_state: 'synced', sync_workflow_id: 'analysis:first-holder' });
   });
 

@@ -46,13 +46,13 @@ describe('claims on token fetches', () => {
       expect(await mintsNeedingFetch(pool(), mints)).toEqual([]);
     });
 
-    it("stores a token whose name, symbol or links carry a NUL (its creator's text): without it, the batch's other tokens with it, and a written backslash-u0000 as written", async () => {
+    it("stores a token whose name, symbol or links carry a NUL or a lone surrogate (its creator's text): without it, the batch's other tokens with it, and a written backslash-u0000 as written", async () => {
       const mints = freshMints(2);
       await claimTokenFetches(pool(), mints, 'nul-run', 3000);
-      const odd = { ...pricedMarket(mints[0], 0, 'NU\u0000L'), name: 'Rug\u0000 Token', websites: [{ label: 'site\u0000', url: 'https://x.example/\\u0000' }] };
+      const odd = { ...pricedMarket(mints[0], 0, 'NU\u0000L'), name: 'Rug\u0000 Token \ud83d', websites: [{ label: 'site\u0000', url: 'https://x.example/\\u0000' }] };
       await saveMarkets(pool(), [odd, pricedMarket(mints[1], 1)]);
       const tokens = new Map((await getTokens(pool(), mints)).map((t) => [t.mint, t]));
-      expect(tokens.get(mints[0])).toMatchObject({ status: 'resolved', symbol: 'NUL', name: 'Rug Token' });
+      expect(tokens.get(mints[0])).toMatchObject({ status: 'resolved', symbol: 'NUL', name: 'Rug Token \ufffd' });
       expect(tokens.get(mints[1])).toMatchObject({ status: 'resolved', symbol: 'SYM1' });
       const { rows } = await pool().query<{ websites: unknown }>(`SELECT metadata->'websites' AS websites FROM tokens WHERE mint = $1`, [mints[0]]);
       expect(rows[0].websites).toEqual([{ label: 'site', url: 'https://x.example/\\u0000' }]);

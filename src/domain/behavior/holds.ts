@@ -73,7 +73,8 @@ export function analyseHolds(legs: readonly SwapLeg[]): HoldAnalysis {
         if (m.closingLeg.kind !== 'swap' || m.lot.leg.kind !== 'swap') return;
         tally.pairs++;
         out.pairs.push({ mint, hours: m.holdSeconds / 3600, costSol: m.costSol });
-        if (cycle !== null) cycle.pnl += m.proceedsSol - m.costSol;
+        // a position's PnL as PnL counts it: not from a lot of unknown cost, nor from a sale left unvalued
+        if (cycle !== null && !m.byTransfer && !m.lot.fromTransfer) cycle.pnl += m.proceedsSol - m.costSol;
       },
       onAfterLeg(leg) {
         if (leg.direction !== 'sell') return;

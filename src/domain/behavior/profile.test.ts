@@ -106,6 +106,19 @@ describe('computeBehavior', () => {
     expect(q.currentHoldings.count).toBe(1);
   });
 
+  it("a position's PnL is PnL's: a swap left unvalued is neither a total loss nor all profit", () => {
+    const unvalued = <T extends ReturnType<typeof buy>>(leg: T): T => ({ ...leg, solValue: 0, quoteAmount: '0', quote: 'other', valuation: 'none', solValueEstimated: true });
+    const q = computeBehavior([
+      buy({ mint: 'A', t: 0, raw: 100, sol: 1 }),
+      unvalued(sell({ mint: 'A', t: 600, raw: 100 })),
+      unvalued(buy({ mint: 'B', t: 600, raw: 500 })),
+      sell({ mint: 'B', t: 1200, raw: 500, sol: 3 }),
+    ]);
+    // both positions closed after 10 minutes, neither with a gain or a loss PnL could tell
+    const d = q.completedPositions.holdTimeDistribution.fiveToThirtyMinutes;
+    expect(d).toMatchObject({ count: 2, totalPnlSol: 0 });
+  });
+
   it('a buy after a full exit is a re-entry', () => {
     const q = computeBehavior([
       buy({ mint: 'A', t: 0, raw: 10, sol: 1 }),
