@@ -1,4 +1,4 @@
-import { airdrop, buy, sell, transferIn, transferOut } from '../testing/legs';
+import { airdrop, buy, sell, transferIn, transferOut, unvalued } from '../testing/legs';
 import { activePeriods, sessionSummary, tradeRates } from './activity';
 import { computeBehavior } from './profile';
 
@@ -107,7 +107,6 @@ describe('computeBehavior', () => {
   });
 
   it("a position's PnL is PnL's: a swap left unvalued is neither a total loss nor all profit", () => {
-    const unvalued = <T extends ReturnType<typeof buy>>(leg: T): T => ({ ...leg, solValue: 0, quoteAmount: '0', quote: 'other', valuation: 'none', solValueEstimated: true });
     const q = computeBehavior([
       buy({ mint: 'A', t: 0, raw: 100, sol: 1 }),
       unvalued(sell({ mint: 'A', t: 600, raw: 100 })),

@@ -1,4 +1,4 @@
-import { buy, sell, transferIn, transferOut } from '../testing/legs';
+import { buy, sell, transferIn, transferOut, unvalued } from '../testing/legs';
 import { computePnl } from './fifo';
 
 const M = 'MintAAA';
@@ -46,7 +46,6 @@ describe('computePnl (FIFO lots in SOL)', () => {
   });
 
   it('a swap the extraction could not value is no zero-cost buy nor a sale at a loss: its cost is unknown, as a transfer\'s', () => {
-    const unvalued = <T extends ReturnType<typeof buy>>(leg: T): T => ({ ...leg, solValue: 0, quoteAmount: '0', quote: 'other', valuation: 'none', solValueEstimated: true });
     // A bought for 1 SOL, swapped into B with no quote seen between the hops; B sold for 3 SOL
     const pnl = computePnl([
       buy({ mint: 'A', t: 100, raw: 100, sol: 1 }),

@@ -56,3 +56,6 @@ export const sell = (spec: LegSpec): SwapLeg => make(spec, 'sell', 'swap');
 export const transferIn = (spec: LegSpec): SwapLeg => make(spec, 'buy', 'transfer_in');
 export const airdrop = (spec: LegSpec): SwapLeg => make(spec, 'buy', 'airdrop');
 export const transferOut = (spec: LegSpec): SwapLeg => make(spec, 'sell', 'transfer_out');
+
+/** A swap the extraction could not value (`valuation: 'none'`: a token→token route with no quote seen, a stablecoin leg without a SOL price). */
+export const unvalued = (leg: SwapLeg): SwapLeg => ({ ...leg, solValue: 0, quoteAmount: '0', quote: 'other', valuation: 'none', solValueEstimated: true });
