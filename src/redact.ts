@@ -32,8 +32,8 @@ function decodedName(name: string): string {
 }
 
 /**
- * A request's target (path and query, as its request line carries it: `/v1/…?api-key=…`) fit for
- * logs: the value of every query parameter named as a credential, however its name is cased or
+ * A URL or a request's target (path and query, as its request line carries it: `/v1/…?api-key=…`)
+ * fit for logs: the value of every query parameter named as a credential, however its name is cased or
  * percent-encoded, replaced by `***`. The API reads keys from headers only, but a client may put
  * one in the URL all the same.
  */
@@ -48,17 +48,4 @@ export function redactRequestUrl(target: string): string {
       return eq >= 0 && SECRET_PARAM.test(decodedName(pair.slice(0, eq))) ? `${pair.slice(0, eq)}=***` : pair;
     });
   return redactSecrets(`${target.slice(0, q)}?${pairs.join('&')}`);
-}
-
-/** A URL fit for logs: origin + path, with any api key in the query replaced by `***`. */
-export function redactUrl(url: string | URL): string {
-  try {
-    const u = new URL(String(url));
-    for (const name of [...u.searchParams.keys()]) {
-      if (/^(api[-_]?key|apikey)$/i.test(name)) u.searchParams.set(name, '***');
-    }
-    return u.toString().replace(/%2A%2A%2A/g, '***');
-  } catch {
-    return redactSecrets(String(url));
-  }
 }

@@ -15,7 +15,7 @@ import type { RejectedRow } from '../store/rejected-transactions';
 import { loadAnalyticsInputs, saveWalletAnalytics, type WalletAnalyticsValues } from '../store/wallet-analytics';
 import { TRANSFER_EXTRACTION_VERSION } from '../store/wallet-transfers';
 import { beginSync, commitWatermark, finishSync, finishSyncWithAnalytics, keepSyncLease, markCoveredSince, markHistoryComplete, syncHolder, syncedAfter, takeSyncLease, walletStatuses, type WalletStatusRow, type WalletSyncCursor } from '../store/wallets';
-import { afterChunk, skippedSyncResult, startingState, syncResult, type ChunkOutcome, type WalletSyncResult, type WalletSyncResume } from '../workflows/contract';
+import { afterChunk, skippedSyncResult, startingState, syncResult, walletSyncWorkflowId, type ChunkOutcome, type WalletSyncResult, type WalletSyncResume } from '../workflows/contract';
 import { joinedSyncsRunning } from './joined-syncs';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import pLimit from 'p-limit';
@@ -103,7 +103,8 @@ interface BatchHeartbeat {
 }
 
 /** What a sync cancelled with its workflow records on the wallet: an analysis's step, or a wallet's own sync (`wallet-sync:<address>`). */
-const cancelledReason = (workflowId: string): string => (workflowId.startsWith('wallet-sync:') ? 'sync cancelled with its workflow' : 'sync cancelled with its analysis');
+const cancelledReason = (wallet: string, workflowId: string): string =>
+  workflowId === walletSyncWorkflowId(wallet) ? 'sync cancelled with its workflow' : 'sync cancelled with its analysis';
 
 function freshChunk(cursor: string | null): ChunkHeartbeat {
   return { cursor, pages: 0, transactions: 0, newTransactions: 0, newLegs: 0, top: null };
@@ -340,7 +341,7 @@ export function createSyncActivities(deps: ActivityDeps) {
       // attempt cancelled because it timed out (its retry resumes under the same lease), or because
       // its worker shuts down, keeps the lease for the attempt that goes on
       if (input.exclusive && beat !== null && (err instanceof CancelledFailure || ctx.cancellationSignal.aborted) && (await cancelledWithItsAnalysis(ctx, input.workflowId))) {
-        await finishSync(pool, input.wallet, { ok: false, error: cancelledReason(input.workflowId) }, input.workflowId).catch(() => undefined);
+        await finishSync(pool, input.wallet, { ok: false, error: cancelledReason(input.wallet, input.workflowId) }, input.workflowId).catch(() => undefined);
       }
       throw err;
     }
@@ -497,7 +498,7 @@ export function createSyncActivities(deps: ActivityDeps) {
             // take them up now; given up at once, as a sync under way gives its own up (syncAtOnce)
             if (input.exclusive && (err instanceof CancelledFailure || ctx.cancellationSignal.aborted) && (await cancelledWithItsAnalysis(ctx, input.workflowId))) {
               const leftHeld = state.done.filter((d) => d.resume !== undefined || d.retry !== undefined);
-              await Promise.all(leftHeld.map((d) => finishSync(pool, d.wallet, { ok: false, error: cancelledReason(input.workflowId) }, input.workflowId).catch(() => undefined)));
+              await Promise.all(leftHeld.map((d) => finishSync(pool, d.wallet, { ok: false, error: cancelledReason(d.wallet, input.workflowId) }, input.workflowId).catch(() => undefined)));
             }
             throw err;
           }

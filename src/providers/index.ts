@@ -1,6 +1,6 @@
 // Provider adapters: Helius Enhanced Transactions, Solana JSON-RPC and DexScreener.
 export * from './errors';
-export { redactSecrets, redactKnownSecrets, redactUrl } from '../redact';
+export { redactSecrets, redactKnownSecrets, redactRequestUrl } from '../redact';
 export type { HttpTimeouts } from './http';
 export * from './rate-limit';
 export { parseRetryAfter, MAX_RETRY_AFTER_MS } from './retry-after';

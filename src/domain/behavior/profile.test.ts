@@ -1,4 +1,4 @@
-import { airdrop, buy, sell, transferIn, transferOut, unvalued } from '../testing/legs';
+import { airdrop, buy, sell, transferIn, transferOut, unvaluedRotation } from '../testing/legs';
 import { activePeriods, sessionSummary, tradeRates } from './activity';
 import { computeBehavior } from './profile';
 
@@ -107,12 +107,7 @@ describe('computeBehavior', () => {
   });
 
   it("a position's PnL is PnL's: a swap left unvalued is neither a total loss nor all profit", () => {
-    const q = computeBehavior([
-      buy({ mint: 'A', t: 0, raw: 100, sol: 1 }),
-      unvalued(sell({ mint: 'A', t: 600, raw: 100 })),
-      unvalued(buy({ mint: 'B', t: 600, raw: 500 })),
-      sell({ mint: 'B', t: 1200, raw: 500, sol: 3 }),
-    ]);
+    const q = computeBehavior(unvaluedRotation());
     // both positions closed after 10 minutes, neither with a gain or a loss PnL could tell
     const d = q.completedPositions.holdTimeDistribution.fiveToThirtyMinutes;
     expect(d).toMatchObject({ count: 2, totalPnlSol: 0 });

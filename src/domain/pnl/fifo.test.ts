@@ -1,4 +1,4 @@
-import { buy, sell, transferIn, transferOut, unvalued } from '../testing/legs';
+import { buy, sell, transferIn, transferOut, unvaluedRotation } from '../testing/legs';
 import { computePnl } from './fifo';
 
 const M = 'MintAAA';
@@ -47,12 +47,7 @@ describe('computePnl (FIFO lots in SOL)', () => {
 
   it('a swap the extraction could not value is no zero-cost buy nor a sale at a loss: its cost is unknown, as a transfer\'s', () => {
     // A bought for 1 SOL, swapped into B with no quote seen between the hops; B sold for 3 SOL
-    const pnl = computePnl([
-      buy({ mint: 'A', t: 100, raw: 100, sol: 1 }),
-      unvalued(sell({ mint: 'A', t: 200, raw: 100 })),
-      unvalued(buy({ mint: 'B', t: 200, raw: 500 })),
-      sell({ mint: 'B', t: 300, raw: 500, sol: 3 }),
-    ]);
+    const pnl = computePnl(unvaluedRotation());
     const [a, b] = pnl.tokens;
     // A's cost left without a realized loss; B's sale is not 3 SOL of trading profit
     expect(a).toMatchObject({ mint: 'A', realizedPnlSol: 0, transferredOutCostSol: 1, closedPositions: 0 });

@@ -59,3 +59,14 @@ export const transferOut = (spec: LegSpec): SwapLeg => make(spec, 'sell', 'trans
 
 /** A swap the extraction could not value (`valuation: 'none'`: a token→token route with no quote seen, a stablecoin leg without a SOL price). */
 export const unvalued = (leg: SwapLeg): SwapLeg => ({ ...leg, solValue: 0, quoteAmount: '0', quote: 'other', valuation: 'none', solValueEstimated: true });
+
+/**
+ * A rotation through a swap left unvalued: A bought for 1 SOL at 0, swapped 10 minutes later into B
+ * with no quote seen between the hops, B sold for 3 SOL 10 minutes after that.
+ */
+export const unvaluedRotation = (): SwapLeg[] => [
+  buy({ mint: 'A', t: 0, raw: 100, sol: 1 }),
+  unvalued(sell({ mint: 'A', t: 600, raw: 100 })),
+  unvalued(buy({ mint: 'B', t: 600, raw: 500 })),
+  sell({ mint: 'B', t: 1200, raw: 500, sol: 3 }),
+];
