@@ -2,13 +2,13 @@
 // or unknown with an expired back-off) go to DexScreener, 30 per request, within the budget.
 // Results land in the PostgreSQL registry and a Redis price cache (`token_price:{mint}`, 5 min).
 import { Context } from '@temporalio/activity';
-import { describeFailure } from '../errors';
-import { isRetryable, MAX_MINTS_PER_CALL } from '../providers';
+import { MAX_MINTS_PER_CALL } from '../providers';
 import { analysisMints } from '../store/analyses';
 import { claimTokenFetches, markFailed, mintsNeedingFetch, saveMarkets, PRICE_FRESH_SECONDS } from '../store/tokens';
 import { mostHeldMints } from '../store/wallet-balances';
 import type { Queryable } from '../store/db';
 import type { ActivityDeps } from './deps';
+import { withLivenessHeartbeat } from './heartbeat';
 
 /**
  * Mints one tokenEnrichmentWorkflow run sends to DexScreener (100 batches of 30); the rest wait for
@@ -58,28 +58,29 @@ export function createEnrichmentActivities(deps: ActivityDeps) {
     },
 
     /**
-     * One DexScreener request for at most 30 mints. The activity's cancellation (its workflow
-     * cancelled, or the worker shutting down) drops the request wherever it is, its budget slot
-     * included: a shutdown does not wait out a slow or held answer.
+     * One DexScreener request for at most 30 mints, heartbeating while it waits for the budget or
+     * the answer (a lost worker is noticed within the heartbeat timeout; the workflow's cancellation
+     * reaches a heartbeating activity only). The activity's cancellation (its workflow cancelled, or
+     * the worker shutting down) drops the request wherever it is, its budget slot included: a
+     * shutdown does not wait out a slow or held answer. A batch that fails for good is recorded
+     * failed by its workflow (markTokensFailed), once.
      */
-    async enrichTokenBatch(input: { mints: string[]; finalAttempt?: boolean }): Promise<{ resolved: number; unknown: number }> {
+    async enrichTokenBatch(input: { mints: string[] }): Promise<{ resolved: number; unknown: number }> {
       const signal = Context.current().cancellationSignal;
-      try {
-        const markets = [...(await market.getTokens(input.mints, { signal })).values()];
-        await saveMarkets(pool, markets);
-        const priced = markets.filter((m) => m.status === 'priced');
-        if (priced.length > 0) {
-          const tx = redis.multi();
-          for (const m of priced) tx.set(`token_price:${m.mint}`, String(m.priceUsd), 'EX', PRICE_FRESH_SECONDS);
-          await tx.exec();
-        }
-        return { resolved: priced.length, unknown: markets.length - priced.length };
-      } catch (err) {
-        // A non-retryable failure is final now; a retryable one is recorded only on the last attempt.
-        // A cancelled request says nothing about the mints.
-        if (!signal.aborted && !isRetryable(err)) await markFailed(pool, input.mints, describeFailure(err));
-        throw err;
-      }
+      return withLivenessHeartbeat(
+        () => undefined,
+        async () => {
+          const markets = [...(await market.getTokens(input.mints, { signal })).values()];
+          await saveMarkets(pool, markets);
+          const priced = markets.filter((m) => m.status === 'priced');
+          if (priced.length > 0) {
+            const tx = redis.multi();
+            for (const m of priced) tx.set(`token_price:${m.mint}`, String(m.priceUsd), 'EX', PRICE_FRESH_SECONDS);
+            await tx.exec();
+          }
+          return { resolved: priced.length, unknown: markets.length - priced.length };
+        },
+      );
     },
 
     async markTokensFailed(input: { mints: string[]; error: string }): Promise<void> {

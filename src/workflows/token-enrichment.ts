@@ -19,6 +19,7 @@ const { recordEnrichmentStatus, planTokenEnrichment, markTokensFailed, selectMos
 const { enrichTokenBatch } = proxyActivities<Pick<EnrichmentActivities, 'enrichTokenBatch'>>({
   taskQueue: TASK_QUEUES.enrichment,
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '20 seconds',
   scheduleToCloseTimeout: PROVIDER_RETRY_TIMEOUT,
   retry: PROVIDER_RETRY,
 });

@@ -51,6 +51,18 @@ describe('enrichTokenBatch, cancelled', () => {
     expect((await getTokens(opened.stack.pool, mints)).every((t) => t.status === 'resolved' || t.status === 'unknown')).toBe(true);
   });
 
+  it('a batch DexScreener refuses for good is left to its workflow to record failed (once: each attempt counts once)', async () => {
+    opened.sim.reset();
+    const refused = world.tokens.slice(9, 12).map((t) => t.mint);
+    await mintsNeedingFetch(opened.stack.pool, refused); // registered as pending
+    // a path DexScreener does not serve: a 404, which no retry mends
+    const config = { ...opened.stack.config, DEXSCREENER_BASE_URL: `${opened.stack.config.DEXSCREENER_BASE_URL}/no-such-api` };
+    const { enrichTokenBatch } = createEnrichmentActivities(buildActivityDeps(config, opened.stack.pool, opened.stack.redis));
+    await expect(new MockActivityEnvironment().run(enrichTokenBatch, { mints: refused })).rejects.toThrow();
+    // the workflow's markTokensFailed records the batch; the activity recording it as well counted two attempts
+    expect((await getTokens(opened.stack.pool, refused)).map((t) => [t.status, t.lastError])).toEqual(refused.map(() => ['pending', null]));
+  });
+
   it("an analysis's enrichment that ends without finishing (here cancelled while DexScreener holds a batch) records itself failed, not running for ever", async () => {
     opened.sim.reset();
     const { pool } = opened.stack;

@@ -93,6 +93,21 @@ describe('computePnl (FIFO lots in SOL)', () => {
     expect(pnl.totals).toMatchObject({ closedPositions: 2, winningPositions: 1, losingPositions: 1, winRate: 0.5 });
   });
 
+  it('a sale of everything that leaves dust (at most 1 % of the peak) closes the position; a kept 20 % does not', () => {
+    const pnl = computePnl([
+      buy({ mint: M, t: 100, raw: 1_000_000, sol: 1 }),
+      sell({ mint: M, t: 200, raw: 999_990, sol: 2 }), // 10 base units of dust left
+      buy({ mint: M, t: 300, raw: 1_000_000, sol: 1 }),
+      sell({ mint: M, t: 400, raw: 990_010, sol: 0.5 }), // the dust and 99 % of the new lot: 1 % of the peak left
+      sell({ mint: M, t: 450, raw: 10_000, sol: 0.01 }), // the rest sold later: no position of its own
+    ]);
+    expect(pnl.tokens[0]).toMatchObject({ closedPositions: 2, winningPositions: 1 });
+    expect(pnl.totals.winRate).toBe(0.5);
+    const kept = computePnl([buy({ mint: M, t: 100, raw: 1_000, sol: 1 }), sell({ mint: M, t: 200, raw: 800, sol: 2 })]);
+    expect(kept.tokens[0]).toMatchObject({ closedPositions: 0, openAmount: '200' });
+    expect(kept.totals.winRate).toBeNull();
+  });
+
   it('tokens received by transfer enter at zero cost; selling them is transferProceeds, not trading profit', () => {
     const pnl = computePnl([
       transferIn({ mint: M, t: 100, raw: 100 }),

@@ -63,10 +63,14 @@ function tokenPnl(mint: string, legs: SwapLeg[], opts: PnlOptions): TokenPnl {
     }
   }
 
-  // a position opens when the open amount leaves zero and closes when a sale brings it back
+  // a position opens with the first buy after the last close and closes when what is left is at
+  // most 1/DUST_PARTS of its peak: a sale of "all" that leaves a few base units behind (a
+  // route's rounding, a fee taken in the token) still ends the position
   let cyclePnl = 0;
   let cycleTradedCost = 0;
   let cycleHadSale = false;
+  let cycleHadBuy = false;
+  let peak = 0n;
   const open = runFifo(legs, {
     onMatch(m) {
       if (m.byTransfer) {
@@ -87,8 +91,13 @@ function tokenPnl(mint: string, legs: SwapLeg[], opts: PnlOptions): TokenPnl {
       unmatched += excess;
       row.unmatchedProceedsSol += proceeds;
     },
-    onAfterLeg(_leg, openAmount) {
-      if (openAmount !== 0n) return;
+    onAfterLeg(leg, openAmount) {
+      if (leg.direction === 'buy') {
+        cycleHadBuy = true;
+        if (openAmount > peak) peak = openAmount;
+        return;
+      }
+      if (!cycleHadBuy || openAmount * DUST_PARTS > peak) return;
       if (cycleHadSale && cycleTradedCost > 0) {
         row.closedPositions++;
         if (cyclePnl > 0) row.winningPositions++;
@@ -96,6 +105,8 @@ function tokenPnl(mint: string, legs: SwapLeg[], opts: PnlOptions): TokenPnl {
       cyclePnl = 0;
       cycleTradedCost = 0;
       cycleHadSale = false;
+      cycleHadBuy = false;
+      peak = openAmount;
     },
   });
 
@@ -149,6 +160,13 @@ function tokenPnl(mint: string, legs: SwapLeg[], opts: PnlOptions): TokenPnl {
     lastTradeAt: legs[legs.length - 1].timestamp,
   };
 }
+
+/**
+ * A position is closed when at most one part in DUST_PARTS of its peak is left (1 %): the dust a
+ * sale of everything can leave behind, not a "moonbag" kept on purpose (behavior's exits, after the
+ * anchor, allow 20 %).
+ */
+const DUST_PARTS = 100n;
 
 function totalsOf(tokens: TokenPnl[], opts: PnlOptions): WalletPnlTotals {
   const t: WalletPnlTotals = {
