@@ -216,6 +216,8 @@ export function worldStats(wallets: readonly SimilarityWalletInput[], sim?: SimW
   const deposits = sim ? traceDeposits(wallets, sim, activity) : new Map<string, SweepTarget>();
   // a group wallet that collects weighs by its own page there, as the chains' top
   for (const a of groupCollectors) if (!tops.has(a)) tops.set(a, groupWalletActivity(sim!, a));
+  // each group wallet's whole history, as the analysis loads it from its stored sync (ownActivity)
+  if (sim) for (const w of wallets) if (!tops.has(w.address)) activity.set(w.address, wholeHistoryActivity(sim, w.address));
   return {
     counterparties: { walletsPerCounterparty: new Map([...counterparty].map(([c, s]) => [c, s.size])), totalWallets: wallets.length + databaseWallets, ...(sim ? { activity, origins, tops, sweeps, deposits } : {}) },
     tokens: { walletsPerMint: new Map([...holders].map(([m, s]) => [m, s.size])), totalWallets: wallets.length + databaseWallets, firstBuyTime: firstBuy },
@@ -316,6 +318,14 @@ function groupWalletActivity(sim: SimWorld, address: string): CounterpartyActivi
   const w = sim.indexOf(address)!;
   const n = sim.historyLength(w);
   return summariseSignatures(Array.from({ length: Math.min(limit, n) }, (_, j) => ({ blockTime: sim.meta(w, n - 1 - j).ts })), limit);
+}
+
+/** A group wallet's whole served history summarised as its stored sync is (similarity-inputs, ownActivity). */
+function wholeHistoryActivity(sim: SimWorld, address: string): CounterpartyActivity {
+  const w = sim.indexOf(address)!;
+  const n = sim.historyLength(w);
+  const times = Array.from({ length: n }, (_, j) => sim.meta(w, j).ts);
+  return { transactions: n, complete: true, oldestTime: n === 0 ? null : Math.min(...times), newestTime: n === 0 ? null : Math.max(...times) };
 }
 
 /**

@@ -59,7 +59,7 @@ export async function loadSimilarityInputs(
   // would otherwise cost an index entry per wallet it ever paid)
   const perCounterparty = await walletsPerCounterparty(pool, input.wallets, decisiveDegreeLimit());
   // what the chain said of them, however old (read before the step for those the group shares); not
-  // of the group's own wallets, which the step never reads (another analysis may have)
+  // of the group's own wallets, which the step never reads (their stored histories say, below)
   const own = new Set(input.wallets);
   const activity = await loadCounterpartyActivity(pool, [...perCounterparty].filter(([c, n]) => n >= 2 && !own.has(c)).map(([c]) => c));
   // the funding chains read before the step: each wallet's first funder, and upstream from it while
@@ -71,6 +71,10 @@ export async function loadSimilarityInputs(
   const deposits = await depositTargets(pool, input.wallets, own, activity);
   // a group wallet that collects weighs by what the chain says of it there, as the chains' top
   for (const [a, s] of await loadCounterpartyActivity(pool, groupCollectors.filter((c) => !tops.has(c)))) tops.set(a, s);
+  // a group wallet whose whole history is stored says what it is by that history, as a counterparty
+  // of the others (their first funder, their direct link): an operator's funding wallet analysed with
+  // the wallets it funded weighed by its degree alone, as a busy stranger would, and hid the group
+  for (const [address, a] of ownActivity(input.wallets, coverage, new Set(input.partialWallets))) if (!tops.has(address)) activity.set(address, a);
   const mints = await mintStats(pool, input.wallets);
   // the population rarity is counted in holds every wallet that any count includes
   let totalWallets = Math.max(await countWalletsWithHistory(pool), input.wallets.length);
@@ -103,6 +107,25 @@ export async function loadSimilarityInputs(
     };
   });
   return { wallets, database };
+}
+
+/**
+ * What the group wallets' stored histories say of them, as a page of their signatures would
+ * (counterpartyActivityClass): only of a whole history stored (not one cut at a window or by
+ * proceed, which says nothing of the wallet's other transactions).
+ */
+function ownActivity(
+  wallets: readonly string[],
+  coverage: ReadonlyMap<string, { transactions: number; complete: boolean; oldestTimestamp: number | null; newestTimestamp: number | null }>,
+  partial: ReadonlySet<string>,
+): Map<string, CounterpartyActivity> {
+  const out = new Map<string, CounterpartyActivity>();
+  for (const wallet of wallets) {
+    const stored = coverage.get(wallet);
+    if (stored === undefined || !stored.complete || partial.has(wallet)) continue;
+    out.set(wallet, { transactions: stored.transactions, complete: true, oldestTime: stored.oldestTimestamp, newestTime: stored.newestTimestamp });
+  }
+  return out;
 }
 
 /**

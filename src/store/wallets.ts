@@ -223,14 +223,31 @@ export async function finishSyncWithAnalytics(
  * many transactions are stored, and how many the provider sent that failed validation (in the
  * window when one is given; those without a readable timestamp always count).
  */
-export async function historyCoverage(pool: Pool, wallets: string[], sinceTimestamp: number | null): Promise<Map<string, { covers: boolean; transactions: number; rejected: number }>> {
+export async function historyCoverage(
+  pool: Pool,
+  wallets: string[],
+  sinceTimestamp: number | null,
+): Promise<Map<string, { covers: boolean; transactions: number; rejected: number; complete: boolean; oldestTimestamp: number | null; newestTimestamp: number | null }>> {
   const { rows } = await pool.query(
-    `SELECT w.address, ${COVERS('$2')} AS covers, w.transaction_count,
+    `SELECT w.address, ${COVERS('$2')} AS covers, w.transaction_count, w.history_complete, w.oldest_timestamp, w.newest_timestamp,
             (SELECT count(*) FROM rejected_transactions r WHERE r.wallet = w.address AND ($2::bigint IS NULL OR r.timestamp IS NULL OR r.timestamp >= $2::bigint)) AS rejected
        FROM wallets w WHERE w.address = ANY($1::text[])`,
     [wallets, sinceTimestamp],
   );
-  return new Map(rows.map((r) => [r.address as string, { covers: r.covers as boolean, transactions: Number(r.transaction_count), rejected: Number(r.rejected) }]));
+  const time = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+  return new Map(
+    rows.map((r) => [
+      r.address as string,
+      {
+        covers: r.covers as boolean,
+        transactions: Number(r.transaction_count),
+        rejected: Number(r.rejected),
+        complete: r.history_complete === true,
+        oldestTimestamp: time(r.oldest_timestamp),
+        newestTimestamp: time(r.newest_timestamp),
+      },
+    ]),
+  );
 }
 
 /** A sync stopped at `since` (an analysis's window): everything from the top down to it is stored. */

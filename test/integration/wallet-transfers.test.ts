@@ -77,6 +77,21 @@ describe('wallet transfers', () => {
       expect({ funder: source.address, wallets: database.counterparties!.walletsPerCounterparty.get(source.address) }).toEqual({ funder: source.address, wallets: source.funded.length });
     }
     expect(database.counterparties!.totalWallets).toBeGreaterThanOrEqual(wallets.length);
+    // each group wallet's whole stored history says what it is as a counterparty of the others (a
+    // funding wallet of one owner analysed with the wallets it funded), as a page of its signatures would
+    const { rows: histories } = await pool.query<{ address: string; transaction_count: number; oldest_timestamp: string; newest_timestamp: string }>(
+      'SELECT address, transaction_count, oldest_timestamp, newest_timestamp FROM wallets WHERE address = ANY($1::text[]) AND history_complete',
+      [wallets],
+    );
+    expect(histories).toHaveLength(wallets.length);
+    let read = 0;
+    for (const w of histories) {
+      // (a group wallet that tops a chain weighs by what the chain said of it there)
+      if (database.counterparties!.tops?.has(w.address)) continue;
+      read++;
+      expect(database.counterparties!.activity?.get(w.address)).toEqual({ transactions: w.transaction_count, complete: true, oldestTime: Number(w.oldest_timestamp), newestTime: Number(w.newest_timestamp) });
+    }
+    expect(read).toBeGreaterThan(wallets.length / 2);
 
     // mints: distinct wallets that ever swapped each, and its first buy, as the world says
     const swaps = new Map<string, { wallets: Set<string>; firstBuy: number }>();

@@ -290,12 +290,38 @@ describe('counterparty activity on chain', () => {
     expect(byDegree).toBeLessThan(0.5);
     expect(tokens.evidence).toHaveLength(1);
     expect(tokens.evidence[0]).toMatchObject({ kind: 'common-source', counterpartyWeight: byDegree, counterpartyActivity: { dedicated: false } });
-    // a direct transfer between the two weighs by their degrees, whatever a stored summary says of either
+    // a direct transfer between the two weighs by their degrees when neither is a wallet of one owner
+    // that paid no more wallets than it has transactions: not 0 for a busy one (the group's own bot)
     const a = profile('A', [solTransfer('A', 'B', 'out', '2', T0)]);
     const b = profile('B', [solTransfer('B', 'A', 'in', '2', T0)]);
     const degrees = { walletsPerCounterparty: new Map([['A', 3], ['B', 300]]) };
     const plain = fundingForPair(a, b, degrees).score;
+    expect(plain).toBeGreaterThan(0);
     expect(fundingForPair(a, b, { ...degrees, activity: new Map([['A', busy], ['B', shortHistory]]) }).score).toBe(plain);
+  });
+
+  it("weighs a group wallet by its own whole history: the operator's funding wallet analysed with the 30 wallets it funded still links them, and itself to each", () => {
+    // F's whole history: 60 transactions, 30 first fundings an hour apart at most; the database counts it for the 30 wallets
+    const funded = Array.from({ length: 30 }, (_, i) => `S${String(i).padStart(2, '0')}`);
+    const transfers = funded.map((w, i) => solPayment('F', w, '0.5', T0 + i * 120));
+    const fProfile = profile('F', transfers.map(([out]) => out));
+    const sybils = funded.map((w, i) => profile(w, [transfers[i][1]]));
+    const database = (activity?: CounterpartyActivity): CounterpartyStats => ({
+      walletsPerCounterparty: new Map([['F', 30], ...funded.map((w): [string, number] => [w, 1])]),
+      totalWallets: 1000,
+      ...(activity ? { activity: new Map([['F', activity]]) } : {}),
+    });
+    const own: CounterpartyActivity = { transactions: 60, complete: true, oldestTime: T0 - 86_400, newestTime: T0 + 3600 };
+    // without what its history says, F weighs by its degree: its wallets' links fall under any cluster's edge
+    expect(fundingForPair(sybils[0], sybils[1], database()).score).toBeLessThan(0.3);
+    expect(fundingForPair(fProfile, sybils[0], database()).score).toBeLessThan(0.5);
+    // with it, a wallet of one owner: a common first funder of weight 1, and a direct link of full strength
+    const pair = fundingForPair(sybils[0], sybils[1], database(own));
+    expect(pair.score).toBeGreaterThan(0.8);
+    expect(pair.evidence[0]).toMatchObject({ kind: 'common-first-funder', counterparty: 'F', counterpartyWeight: 1 });
+    const toF = fundingForPair(fProfile, sybils[0], database(own));
+    expect(toF.evidence[0]).toMatchObject({ kind: 'direct', from: 'F', to: 'S00' });
+    expect(toF.score).toBeCloseTo(FUNDING_DEFAULTS.directStrength, 6);
   });
 
   it('links an operator that funds 20 wallets from a wallet of its own, and not strangers an unlisted exchange paid minutes apart', () => {

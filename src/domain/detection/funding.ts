@@ -964,11 +964,15 @@ export function fundingForPair(
   const degree = (address: string): number => stats.walletsPerCounterparty.get(address) ?? 2;
   const floor = FUNDING_DEFAULTS.timingFloor;
   const weight = (address: string, sol = true): number => counterpartyLinkWeight(address, stats, known, half, sol);
-  // a wallet of the pair weighs by its degree alone: what the chain says of a counterparty is read
-  // for those the group shares, not for the group's own wallets
-  const ownWeight = (address: string): number => degreeWeight(address, stats, known, half);
+  // a deposit address weighs by the wallets of the database that paid it, whatever the chain says of it
+  const byDegree = (address: string): number => degreeWeight(address, stats, known, half);
   const evidence: FundingEvidence[] = [];
 
+  // a wallet of the pair weighs 1 when its whole history, as the analysis loaded it, is that of a
+  // wallet of one owner that paid no more of the database's wallets than it has transactions (an
+  // operator's funding wallet analysed with the wallets it funded), else by its degree; never 0 as a
+  // busy service would (the group's own bot is no exchange to the wallet it paid)
+  const ownWeight = (address: string): number => (!known.has(address) && dedicatedWallet(stats.activity?.get(address), degree(address)) ? 1 : byDegree(address));
   const direct = FUNDING_DEFAULTS.directStrength * Math.sqrt(Math.min(ownWeight(a.wallet), ownWeight(b.wallet)));
   if (direct > 0) {
     // read from both wallets' transfers: one side may lack a transfer the other has (a wallet that
@@ -1084,7 +1088,7 @@ export function fundingForPair(
         if (exchange !== null) {
           // weighed by the wallets of the database that sent to it: a deposit address many paid (a
           // merchant's, an OTC desk's) says less of any two of them
-          const wd = ownWeight(c);
+          const wd = byDegree(c);
           const timing = timingFactor(apart, FUNDING_DEFAULTS.upstreamTimingFloor, FUNDING_DEFAULTS.upstreamHalfLifeSeconds);
           return wd >= minWeight ? common('common-destination', c, degree(c), wd, stats.activity?.get(c), dedicated, ta, tb, FUNDING_DEFAULTS.depositStrength * wd * timing, exchange) : null;
         }
