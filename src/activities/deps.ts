@@ -13,6 +13,8 @@ export interface ActivitySettings {
   similarityThreads: { threads: number | 'auto'; minPairsForThreads: number };
   /** heap limit (MB, old generation) of the process computing one similarity step (SIMILARITY_HEAP_MB) */
   similarityHeapMb: number;
+  /** mints one plan of an enrichment run claims at most (default MAX_MINTS_FETCHED_PER_ENRICHMENT_RUN, src/activities/enrichment.ts) */
+  mintsPerEnrichmentPlan?: number;
   /** pages of token accounts a token request reads at most (default MAX_HOLDER_PAGES, src/activities/holders.ts) */
   maxHolderPages?: number;
   /**

@@ -2,6 +2,7 @@
 // or unknown with an expired back-off) go to DexScreener, 30 per request, within the budget.
 // Results land in the PostgreSQL registry and a Redis price cache (`token_price:{mint}`, 5 min).
 import { Context } from '@temporalio/activity';
+import { describeFailure } from '../errors';
 import { MAX_MINTS_PER_CALL } from '../providers';
 import { analysisMints } from '../store/analyses';
 import { claimTokenFetches, markFailed, mintsNeedingFetch, saveMarkets, PRICE_FRESH_SECONDS } from '../store/tokens';
@@ -11,9 +12,9 @@ import type { ActivityDeps } from './deps';
 import { withLivenessHeartbeat } from './heartbeat';
 
 /**
- * Mints one tokenEnrichmentWorkflow run sends to DexScreener (100 batches of 30); the rest wait for
- * the next run. An analysis's token universe can be this large; a user's request is smaller
- * (MAX_MINTS_PER_ENRICH_REQUEST).
+ * Mints one plan of a tokenEnrichmentWorkflow run claims and sends to DexScreener (100 batches of
+ * 30); the run plans again for the rest (ENRICHMENT_PLANS_AGAIN_PATCH). An analysis's token universe
+ * can be larger; a user's request is smaller (MAX_MINTS_PER_ENRICH_REQUEST).
  */
 export const MAX_MINTS_FETCHED_PER_ENRICHMENT_RUN = 3_000;
 
@@ -37,6 +38,8 @@ export interface TokenEnrichmentPlan {
   fresh: number;
   /** mints that need a call which another run was fetching when this one planned: left to it. Absent from plans of older workers. */
   fetchingElsewhere?: number;
+  /** mints that need a call past this plan's limit (MAX_MINTS_FETCHED_PER_ENRICHMENT_RUN): the run plans again for them. Absent from plans of older workers. */
+  left?: number;
 }
 
 export function createEnrichmentActivities(deps: ActivityDeps) {
@@ -51,10 +54,10 @@ export function createEnrichmentActivities(deps: ActivityDeps) {
       const requested = [...new Set([...(input.mints ?? []), ...(input.analysisId ? await analysisMints(pool, input.analysisId) : [])])];
       const info = Context.current().info;
       const claimant = info.workflowExecution?.workflowId ?? `activity:${info.activityId}`;
-      const { claimed, claimedElsewhere, needed } = await claimTokenFetches(pool, requested, claimant, MAX_MINTS_FETCHED_PER_ENRICHMENT_RUN);
+      const { claimed, claimedElsewhere, needed } = await claimTokenFetches(pool, requested, claimant, deps.settings.mintsPerEnrichmentPlan ?? MAX_MINTS_FETCHED_PER_ENRICHMENT_RUN);
       const batches: string[][] = [];
       for (let i = 0; i < claimed.length; i += MAX_MINTS_PER_CALL) batches.push(claimed.slice(i, i + MAX_MINTS_PER_CALL));
-      return { batches, requested: requested.length, fresh: requested.length - needed, fetchingElsewhere: claimedElsewhere };
+      return { batches, requested: requested.length, fresh: requested.length - needed, fetchingElsewhere: claimedElsewhere, left: Math.max(0, needed - claimedElsewhere - claimed.length) };
     },
 
     /**
@@ -74,9 +77,11 @@ export function createEnrichmentActivities(deps: ActivityDeps) {
           await saveMarkets(pool, markets);
           const priced = markets.filter((m) => m.status === 'priced');
           if (priced.length > 0) {
+            // the price cache is a copy of what the registry now holds: Redis down loses the copy,
+            // not the batch (whose retry would ask DexScreener again for what is stored)
             const tx = redis.multi();
             for (const m of priced) tx.set(`token_price:${m.mint}`, String(m.priceUsd), 'EX', PRICE_FRESH_SECONDS);
-            await tx.exec();
+            await tx.exec().catch((err: unknown) => Context.current().log.warn('token price cache not written', { mints: priced.length, error: describeFailure(err) }));
           }
           return { resolved: priced.length, unknown: markets.length - priced.length };
         },

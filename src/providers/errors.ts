@@ -49,7 +49,8 @@ export class ProviderUnavailableError extends ProviderError {
   constructor(
     message: string,
     details: ProviderErrorDetails,
-    readonly reason: 'http-5xx' | 'network' | 'timeout' | 'truncated-body' | 'rpc-server-error',
+    /** `refused`: a 401/403 to a request sent without an API key (an edge's challenge) */
+    readonly reason: 'http-5xx' | 'network' | 'timeout' | 'truncated-body' | 'rpc-server-error' | 'refused',
   ) {
     super(message, details);
   }

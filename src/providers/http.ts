@@ -196,6 +196,9 @@ export class ProviderHttp {
     if (res.status === 401 || res.status === 403) {
       // Helius sometimes answers bursts with 401 "Bad request, please try again later."
       if (/try again later/i.test(text)) return this.rateLimited(described, details);
+      // a provider sent no key (DexScreener has none) refused at its edge (a CDN's or firewall's
+      // challenge, usually brief): retried as unavailability, not reported as a key to check
+      if (!this.apiKey) return new ProviderUnavailableError(`${described} (refused without an API key: the provider's edge)`, details, 'refused');
       return new InvalidApiKeyError(`API key rejected (${described}); check the configured key`, details);
     }
     if (res.status >= 500) return new ProviderUnavailableError(described, details, 'http-5xx');

@@ -88,7 +88,7 @@ export async function mintsNeedingFetch(pool: Queryable, mints: string[]): Promi
 }
 
 export interface TokenFetchClaims {
-  /** mints this run now fetches (claimed by it, at most `limit`, in mint order) */
+  /** mints this run now fetches (claimed by it, at most `limit`, in mint order; chosen never fetched first, then by the oldest price) */
   claimed: string[];
   /** how many of the mints that need a fetch another run has claimed: left to it */
   claimedElsewhere: number;
@@ -99,18 +99,30 @@ export interface TokenFetchClaims {
 /**
  * Claims the fetch of the mints that need one and that no other run is fetching (a live claim of
  * another `claimant`), at most `limit`, for TOKEN_FETCH_CLAIM_SECONDS; a claim of `claimant`'s own
- * (its plan retried) is taken again. The rows are locked in mint order and a concurrent claim of
- * the same row is waited for and then seen, so two runs never claim one mint and never deadlock.
+ * (its plan retried) is taken again. Never fetched first, then the stalest prices. The rows are
+ * locked in mint order and a concurrent claim of the same row is waited for and then seen, so two
+ * runs never claim one mint and never deadlock (a run that lost some of its picks to another claims
+ * fewer than `limit`; its next plan takes more).
  */
 export async function claimTokenFetches(pool: Queryable, mints: string[], claimant: string, limit: number): Promise<TokenFetchClaims> {
   if (mints.length === 0) return { claimed: [], claimedElsewhere: 0, needed: 0 };
   await registerMints(pool, mints);
   const { rows: claimed } = await pool.query<{ mint: string }>(
-    `WITH free AS (
+    `WITH picked AS (
+       -- never fetched first, then the oldest prices: a universe larger than one plan's limit is
+       -- covered plan after plan (by mint, each run took the same first mints again once their
+       -- prices went stale)
        SELECT mint FROM tokens
         WHERE mint = ANY($1::text[]) AND ${NEEDS_FETCH}
           AND (fetch_claimed_until IS NULL OR fetch_claimed_until <= now() OR fetch_claimed_by = $3)
-        ORDER BY mint LIMIT $5 FOR UPDATE)
+        ORDER BY status = 'pending' DESC, price_fetched_at NULLS FIRST, mint LIMIT $5),
+     free AS (
+       -- locked in mint order (two claims at once never deadlock); a row another claim took
+       -- meanwhile is waited for, then seen claimed and left out
+       SELECT mint FROM tokens
+        WHERE mint IN (SELECT mint FROM picked) AND ${NEEDS_FETCH}
+          AND (fetch_claimed_until IS NULL OR fetch_claimed_until <= now() OR fetch_claimed_by = $3)
+        ORDER BY mint FOR UPDATE)
      UPDATE tokens t SET fetch_claimed_by = $3, fetch_claimed_until = now() + make_interval(secs => $4)
        FROM free WHERE t.mint = free.mint
      RETURNING t.mint`,
@@ -170,9 +182,11 @@ export async function saveMarkets(pool: Pool, markets: TokenMarket[]): Promise<v
     );
   }
   if (unknown.length > 0) {
-    // attempts on the right is the value before this update: 1 h, 2 h, 4 h ... capped at 24 h
+    // attempts on the right is the value before this update: 1 h, 2 h, 4 h ... capped at 24 h. A token
+    // DexScreener no longer lists (delisted, its pool drained) has no price now: the last one it had
+    // would value a wallet's holdings for ever (its name and symbol stay)
     await pool.query(
-      `UPDATE tokens SET status = 'unknown', attempts = attempts + 1, last_error = NULL, updated_at = now(), fetch_claimed_by = NULL, fetch_claimed_until = NULL,
+      `UPDATE tokens SET status = 'unknown', price_usd = NULL, liquidity_usd = NULL, attempts = attempts + 1, last_error = NULL, updated_at = now(), fetch_claimed_by = NULL, fetch_claimed_until = NULL,
          next_attempt_at = now() + make_interval(secs => LEAST(3600 * power(2, attempts), 86400)) WHERE mint = ANY($1::text[])`,
       [unknown],
     );

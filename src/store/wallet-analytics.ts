@@ -67,7 +67,7 @@ export async function loadAnalyticsInputs(pool: Pool, wallet: string, recentReje
        (SELECT COALESCE(json_agg(leg ORDER BY ${LEG_ORDER}), '[]'::json) FROM swap_legs WHERE wallet = $1) AS legs,
        (${storedTokensSql('$1')}) AS held_tokens,
        (SELECT COALESCE(json_object_agg(t.mint, t.price_usd), '{}'::json) FROM tokens t
-         WHERE t.price_usd IS NOT NULL AND t.mint IN (SELECT DISTINCT mint FROM swap_legs WHERE wallet = $1)) AS prices,
+         WHERE t.status = 'resolved' AND t.price_usd IS NOT NULL AND t.mint IN (SELECT DISTINCT mint FROM swap_legs WHERE wallet = $1)) AS prices,
        (SELECT count(*) FROM rejected_transactions WHERE wallet = $1) AS rejected_count,
        (SELECT COALESCE(json_agg(json_build_object('signature', r.signature, 'field', r.field, 'reason', r.reason) ORDER BY r.last_seen_at DESC, r.reject_key), '[]'::json)
           FROM (SELECT signature, field, reason, last_seen_at, reject_key FROM rejected_transactions WHERE wallet = $1

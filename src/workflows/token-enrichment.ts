@@ -59,10 +59,35 @@ export async function tokenEnrichmentWorkflow(input: TokenEnrichmentInput): Prom
   }
 }
 
+/**
+ * patched() id of a run planning again while its plan left mints past the plan's limit (3,000): an
+ * analysis's universe of 12,000 tokens had 9,000 of them never fetched, its enrichment recorded
+ * completed, and its next analyses took the same first 3,000 again.
+ */
+export const ENRICHMENT_PLANS_AGAIN_PATCH = 'enrichment-plans-again';
+
+/** Plans one run makes at most (60,000 mints at 3,000 a plan; about 300 history events a plan). */
+const MAX_PLANS = 20;
+
 async function enrich(input: TokenEnrichmentInput): Promise<TokenEnrichmentResult> {
-  const plan = await planTokenEnrichment({ analysisId: input.analysisId, mints: input.mints });
+  let plan = await planTokenEnrichment({ analysisId: input.analysisId, mints: input.mints });
   const result: TokenEnrichmentResult = { requested: plan.requested, fresh: plan.fresh, resolved: 0, unknown: 0, failedBatches: 0, fetchingElsewhere: plan.fetchingElsewhere ?? 0 };
-  const queue = [...plan.batches];
+  for (let plans = 1; ; plans++) {
+    await fetchBatches(plan.batches, result);
+    // (plans of older workers do not say what they left)
+    if ((plan.left ?? 0) === 0 || plan.batches.length === 0 || plans >= MAX_PLANS || !patched(ENRICHMENT_PLANS_AGAIN_PATCH)) break;
+    plan = await planTokenEnrichment({ analysisId: input.analysisId, mints: input.mints });
+    result.fetchingElsewhere = Math.max(result.fetchingElsewhere, plan.fetchingElsewhere ?? 0);
+  }
+  if (input.analysisId) {
+    await recordEnrichmentStatus({ analysisId: input.analysisId, status: result.failedBatches > 0 && result.resolved === 0 ? 'failed' : 'completed' });
+  }
+  return result;
+}
+
+/** The batches, CONCURRENT_BATCHES at a time; a batch that fails for good is recorded failed (with a retry time) and the others go on. */
+async function fetchBatches(batches: readonly string[][], result: TokenEnrichmentResult): Promise<void> {
+  const queue = [...batches];
   const worker = async () => {
     for (let batch = queue.shift(); batch; batch = queue.shift()) {
       try {
@@ -70,17 +95,12 @@ async function enrich(input: TokenEnrichmentInput): Promise<TokenEnrichmentResul
         result.resolved += r.resolved;
         result.unknown += r.unknown;
       } catch (err) {
-        // The batch is recorded as failed (with a retry time); the other batches go on.
         result.failedBatches += 1;
         await markTokensFailed({ mints: batch, error: describeFailure(err) });
       }
     }
   };
   await Promise.all(Array.from({ length: CONCURRENT_BATCHES }, worker));
-  if (input.analysisId) {
-    await recordEnrichmentStatus({ analysisId: input.analysisId, status: result.failedBatches > 0 && result.resolved === 0 ? 'failed' : 'completed' });
-  }
-  return result;
 }
 
 /** Run by a Temporal Schedule every 10 minutes: re-enriches the most-held tokens at background priority. */

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { CancelledFailure } from '@temporalio/activity';
 import { MockActivityEnvironment } from '@temporalio/testing';
+import Redis from 'ioredis';
 import { createEnrichmentActivities } from '../../src/activities/enrichment';
 import { generateWorld } from '../../src/simulator';
 import { getTokens, mintsNeedingFetch } from '../../src/store/tokens';
@@ -49,6 +50,23 @@ describe('enrichTokenBatch, cancelled', () => {
     const result: Awaited<ReturnType<typeof enrichTokenBatch>> = await new MockActivityEnvironment().run(enrichTokenBatch, { mints });
     expect(result.resolved + result.unknown).toBe(mints.length);
     expect((await getTokens(opened.stack.pool, mints)).every((t) => t.status === 'resolved' || t.status === 'unknown')).toBe(true);
+  });
+
+  it('a batch whose price cache cannot be written (Redis down) still resolves its mints: the registry holds them', async () => {
+    opened.sim.reset();
+    const cached = world.tokens.slice(12, 15).map((t) => t.mint);
+    await mintsNeedingFetch(opened.stack.pool, cached);
+    // a Redis nobody answers for the cache (the budget keeps the stack's)
+    const down = new Redis('redis://127.0.0.1:1', { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+    try {
+      const deps = { ...buildActivityDeps(opened.stack.config, opened.stack.pool, opened.stack.redis), redis: down };
+      const { enrichTokenBatch } = createEnrichmentActivities(deps);
+      const result: Awaited<ReturnType<typeof enrichTokenBatch>> = await new MockActivityEnvironment().run(enrichTokenBatch, { mints: cached });
+      expect(result.resolved + result.unknown).toBe(cached.length);
+      expect((await getTokens(opened.stack.pool, cached)).every((t) => t.status === 'resolved' || t.status === 'unknown')).toBe(true);
+    } finally {
+      down.disconnect();
+    }
   });
 
   it('a batch DexScreener refuses for good is left to its workflow to record failed (once: each attempt counts once)', async () => {

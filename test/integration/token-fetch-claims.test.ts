@@ -15,6 +15,8 @@ import { tokenEnrichmentWorkflow } from '../../src/workflows/token-enrichment';
 import { WORKFLOW_TASK_QUEUE, enrichmentWorkflowId } from '../../src/workflows/contract';
 import { claimTokenFetches, getTokens, markFailed, mintsNeedingFetch, saveMarkets } from '../../src/store/tokens';
 import { getAnalysis } from '../../src/store/analyses';
+import { createEnrichmentActivities } from '../../src/activities/enrichment';
+import { buildActivityDeps } from '../../src/wiring';
 import { analysisInput, executeAnalysis } from '../harness/analyses';
 import { pricedMarket } from '../harness/markets';
 import { useSimulatedStack } from '../harness/stack';
@@ -58,10 +60,33 @@ describe('claims on token fetches', () => {
       expect(rows[0].websites).toEqual([{ label: 'site', url: 'https://x.example/\\u0000' }]);
     });
 
+    it('a token DexScreener no longer lists loses its price (not its name): the last price would value holdings for ever', async () => {
+      const [delisted] = freshMints(1);
+      await claimTokenFetches(pool(), [delisted], 'priced-run', 3000);
+      await saveMarkets(pool(), [pricedMarket(delisted, 0, 'GONE')]);
+      expect((await getTokens(pool(), [delisted]))[0]).toMatchObject({ status: 'resolved', symbol: 'GONE' });
+      expect((await getTokens(pool(), [delisted]))[0].priceUsd).not.toBeNull();
+      await saveMarkets(pool(), [{ mint: delisted, status: 'unknown' }]);
+      expect((await getTokens(pool(), [delisted]))[0]).toMatchObject({ status: 'unknown', symbol: 'GONE', priceUsd: null, liquidityUsd: null });
+    });
+
     it('claims at most the limit, in mint order; the rest stay free for the next run', async () => {
       const mints = freshMints(12);
       expect(await claimTokenFetches(pool(), mints, 'limited-run', 5)).toEqual({ claimed: [...mints].sort().slice(0, 5), claimedElsewhere: 0, needed: 12 });
       expect(await claimTokenFetches(pool(), mints, 'next-run', 5)).toEqual({ claimed: [...mints].sort().slice(5, 10), claimedElsewhere: 5, needed: 12 });
+    });
+
+    it('claims never-fetched mints first, then the stalest prices: a universe past the limit is covered plan after plan', async () => {
+      // "A…" sorts first by mint, but its price is only stale; the "Z…" mints were never fetched
+      const [stale, staler] = [`A${freshMints(1)[0]}`, `B${freshMints(1)[0]}`];
+      const pending = freshMints(2).map((m) => `Z${m}`);
+      await claimTokenFetches(pool(), [stale, staler], 'first-run', 3000);
+      await saveMarkets(pool(), [pricedMarket(stale, 0), pricedMarket(staler, 1)]);
+      await pool().query(`UPDATE tokens SET price_fetched_at = now() - make_interval(mins => CASE WHEN mint = $1 THEN 10 ELSE 20 END) WHERE mint = ANY($2)`, [stale, [stale, staler]]);
+      const all = [stale, staler, ...pending];
+      expect((await claimTokenFetches(pool(), all, 'run-1', 2)).claimed).toEqual([...pending].sort());
+      expect((await claimTokenFetches(pool(), all, 'run-2', 1)).claimed).toEqual([staler]);
+      expect((await claimTokenFetches(pool(), all, 'run-3', 1)).claimed).toEqual([stale]);
     });
 
     it('an answer or a failure stored clears the claim; a lapsed lease frees the mint for the next run', async () => {
@@ -104,6 +129,17 @@ describe('claims on token fetches', () => {
         expect(r.resolved + r.unknown + r.fetchingElsewhere).toBe(mints.length); // its own, and those left to the other
       }
       expect(first.resolved + first.unknown + second.resolved + second.unknown).toBe(mints.length);
+      expect((await getTokens(pool(), mints)).filter((t) => t.status === 'pending')).toEqual([]);
+    });
+
+    it("a run whose mints outnumber one plan's limit plans again until every one is fetched, each once", async () => {
+      const deps = buildActivityDeps(opened.stack.config, opened.stack.pool, opened.stack.redis);
+      // plans of 10 mints: the 40 take four
+      const { planTokenEnrichment } = createEnrichmentActivities({ ...deps, settings: { ...deps.settings, mintsPerEnrichmentPlan: 10 } });
+      const result = await opened.stack.withWorkers(async () => (await enrich('plans-again')).result(), { activities: { planTokenEnrichment } });
+      expect(result).toMatchObject({ requested: mints.length, fresh: 0, failedBatches: 0, fetchingElsewhere: 0 });
+      expect(result.resolved + result.unknown).toBe(mints.length);
+      expect(asked().sort()).toEqual([...mints].sort());
       expect((await getTokens(pool(), mints)).filter((t) => t.status === 'pending')).toEqual([]);
     });
 

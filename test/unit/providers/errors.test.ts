@@ -189,6 +189,22 @@ describe('classification rules that the simulator does not produce', () => {
     expect(err).toBeInstanceOf(ProviderRateLimitedError);
   });
 
+  it("treats a 401/403 to a request sent without a key (DexScreener's edge) as retryable unavailability, not a key to check", () => {
+    const keyless = new ProviderHttp({ provider: 'dexscreener', baseUrl: 'http://127.0.0.1:9' });
+    try {
+      for (const status of [401, 403]) {
+        const err = keyless.httpError({ status, text: '<html>Just a moment...</html>' }, 'op');
+        expect(err).toBeInstanceOf(ProviderUnavailableError);
+        expect(err.retryable).toBe(true);
+        expect(err.message).not.toContain('check the configured key');
+      }
+      // with a key, the key is what was refused
+      expect(http.httpError({ status: 403, text: 'Forbidden' }, 'op')).toBeInstanceOf(InvalidApiKeyError);
+    } finally {
+      void keyless.close();
+    }
+  });
+
   it("treats a proxy's 408 (request timeout) and 425 (too early) as retryable unavailability, not a bad request", () => {
     for (const status of [408, 425]) {
       const err = http.httpError({ status, text: 'Request Timeout' }, 'op');
