@@ -429,7 +429,9 @@ export class HeliusDasClient implements TokenHolderSource {
     for (let page = 1; page <= options.maxPages; page++) {
       const at = cursor;
       const batch = await readPage(() => this.getTokenAccountsPage(mint, { cursor: at, limit, signal: options.signal }));
-      for (const a of batch.accounts) accounts.push(a);
+      // only what the ranking reads, the mint shared: a parsed account keeps every field DAS sent
+      // (delegation, frozen, extensions), about 430 bytes an account held to the scan's end
+      for (const a of batch.accounts) accounts.push({ address: a.address, mint, owner: a.owner, amount: a.amount });
       if (options.onPage) await options.onPage(page, batch.accounts.length);
       if (batch.cursor === null) return { accounts, pages: page, complete: true };
       if (seen.has(batch.cursor)) {

@@ -76,9 +76,13 @@ const { fetchBalances, fetchBalanceBatch } = proxyActivities<BalanceActivities>(
   retry: PROVIDER_RETRY,
 });
 
-// A token request's holders: provider calls (Helius DAS) on the queue of provider calls, retried like them.
+// A token request's holders: provider calls (Helius DAS) on the queue of provider calls, retried like
+// them; ahead of the syncs queued there (another analysis's hundreds of steps), whose wait would
+// count against its 10 minutes before it read a page. (Its fairness key is the workflow's: Temporal
+// merges an activity's priority with its workflow's field by field.)
 const { resolveTokenHolders } = proxyActivities<HolderActivities>({
   taskQueue: TASK_QUEUES.balances,
+  priority: { priorityKey: PRIORITY.userTriggered },
   startToCloseTimeout: '5 minutes',
   heartbeatTimeout: '10 seconds',
   scheduleToCloseTimeout: PROVIDER_RETRY_TIMEOUT,

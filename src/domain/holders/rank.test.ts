@@ -124,4 +124,10 @@ describe('withLargestAccounts', () => {
     expect(pages[0].amount).toBe(5n);
     expect(withLargestAccounts(pages, [])).toEqual({ accounts: pages, added: 0 });
   });
+
+  it('credits a listed account to the owner read later: its owner changed between the page and the read', () => {
+    const pages: HolderAccount[] = [{ address: 'acc1', owner: 'old-owner', amount: 5n }];
+    const { accounts } = withLargestAccounts(pages, [{ address: 'acc1', owner: 'new-owner', amount: 500n }]);
+    expect(accounts).toEqual([{ address: 'acc1', owner: 'new-owner', amount: 500n }]);
+  });
 });

@@ -17,7 +17,7 @@ export interface HolderAccount {
 /**
  * The accounts of a scan stopped at its page cap with the mint's largest accounts read besides
  * (DAS lists accounts by address, not amount: the largest holders may lie past the pages): one the
- * pages listed takes the amount read later; the others are added. Returns the accounts and how
+ * pages listed takes the amount and owner read later; the others are added. Returns the accounts and how
  * many were added.
  */
 export function withLargestAccounts<A extends HolderAccount>(accounts: readonly A[], largest: readonly A[]): { accounts: A[]; added: number } {
@@ -26,7 +26,8 @@ export function withLargestAccounts<A extends HolderAccount>(accounts: readonly 
   let added = 0;
   for (const a of largest) {
     const i = at.get(a.address);
-    if (i !== undefined) out[i] = { ...out[i], amount: a.amount };
+    // the account as read now: its amount, and its owner (an account's owner can be changed)
+    if (i !== undefined) out[i] = { ...out[i], owner: a.owner, amount: a.amount };
     else {
       at.set(a.address, out.length);
       out.push(a);

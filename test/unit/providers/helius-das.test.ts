@@ -54,13 +54,13 @@ const account = (n: number, amount: string) =>
 const page = (accounts: string[], extra = '') => ({ status: 200, text: `{"jsonrpc":"2.0","id":"1","result":{"total":${accounts.length},"limit":2${extra},"token_accounts":[${accounts.join(',')}]}}` });
 
 describe('HeliusDasClient.getTokenAccounts', () => {
-  it('reads the recorded example payload: one account with its owner and raw amount', async () => {
+  it('reads the recorded example payload: one account with its owner and raw amount (only what the ranking reads: not its delegation nor frozen flag)', async () => {
     respond = (body) => (body.params.cursor === undefined ? { status: 200, text: FIXTURE } : page([]));
     const client = new HeliusDasClient({ url, apiKey: 'secret' });
     const result = await client.getTokenAccounts(MINT, { maxPages: 5 });
     await client.close();
     expect(result).toEqual({
-      accounts: [{ address: 'FDxksmT4hRCpS2Wr5NF2i3uuYGeTz6pSyychb44gDzL', mint: MINT, owner: 'GdNh12yVy5Lsew9WXVCV5ErgK5SpmsBJkcti5jVtPB7o', amount: 1n, delegated_amount: 0n, frozen: true }],
+      accounts: [{ address: 'FDxksmT4hRCpS2Wr5NF2i3uuYGeTz6pSyychb44gDzL', mint: MINT, owner: 'GdNh12yVy5Lsew9WXVCV5ErgK5SpmsBJkcti5jVtPB7o', amount: 1n }],
       pages: 2,
       complete: true,
     });
