@@ -41,7 +41,7 @@ export const api = {
   walletStatuses: (wallets: string[]) => request<WalletStatuses>('POST', '/v1/wallets/status', { wallets }),
   syncWallets: (wallets: string[]) => request<unknown>('POST', '/v1/wallets/sync', { wallets }),
   startAnalysis: (body: StartAnalysisBody) => request<StartedAnalysis>('POST', '/v1/analyses', body),
-  analysis: (id: string) => request<AnalysisView>('GET', `/v1/analyses/${encodeURIComponent(id)}`),
+  analysis: (id: string, signal?: AbortSignal) => request<AnalysisView>('GET', `/v1/analyses/${encodeURIComponent(id)}`, undefined, signal),
   proceed: (id: string) => request<unknown>('POST', `/v1/analyses/${encodeURIComponent(id)}/proceed`),
   cancel: (id: string) => request<unknown>('DELETE', `/v1/analyses/${encodeURIComponent(id)}`),
   analysesOf: (wallet: string) => request<AnalysisList>('GET', `/v1/analyses?wallet=${encodeURIComponent(wallet)}&limit=20`),

@@ -1,6 +1,6 @@
 // Small building blocks every feature uses: score bars, skeletons, wallet badges, explorer links,
 // and an error with its Retry button.
-import { useState, type MouseEvent, type ReactNode } from 'react';
+import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import { Check, Copy, ExternalLink } from 'lucide-react';
 import { shortAddress } from '../lib/addresses';
@@ -33,34 +33,43 @@ export function ErrorNote({ message, onRetry }: { message: string; onRetry?: () 
   );
 }
 
-/** A bar that never leaves its track: the value is clamped to 0–100 %; no value shows "n/a". */
-export function ScoreBar({ value, label, hover }: { value: unknown; label: string; hover?: ReactNode }) {
+/**
+ * A bar that never leaves its track: the value is clamped to 0–100 %; no value shows "n/a". `hover`
+ * shows below it while the pointer rests on it, and while `focused`: the bar sits inside a control
+ * (a pair's row) and cannot take focus itself, so the control says when it has it, and names the
+ * tooltip (`hoverId`) in its aria-describedby.
+ */
+export function ScoreBar({ value, label, hover, hoverId, focused = false }: { value: unknown; label: string; hover?: ReactNode; hoverId?: string; focused?: boolean }) {
+  const bar = useRef<HTMLSpanElement>(null);
+  const [pointed, setPointed] = useState(false);
+  const open = Boolean(hover) && (pointed || focused);
   // the tooltip goes to <body>, so the list's scroll box and its transformed rows never clip it
   const [at, setAt] = useState<{ left: number; top: number } | null>(null);
-  const show = (e: MouseEvent<HTMLElement>) => {
-    const r = e.currentTarget.getBoundingClientRect();
-    setAt({ left: r.left, top: r.bottom + 4 });
-  };
+  useLayoutEffect(() => {
+    const r = open ? bar.current?.getBoundingClientRect() : undefined;
+    setAt(r ? { left: r.left, top: r.bottom + 4 } : null);
+  }, [open]);
   const pct = scorePercent(value);
   const text = formatScore(value);
   return (
     <span
+      ref={bar}
       className="score"
       role="meter"
       aria-label={`${label} ${text}`}
       aria-valuemin={0}
       aria-valuemax={100}
       aria-valuenow={pct ?? undefined}
-      onMouseEnter={hover ? show : undefined}
-      onMouseLeave={hover ? () => setAt(null) : undefined}
+      onMouseEnter={hover ? () => setPointed(true) : undefined}
+      onMouseLeave={hover ? () => setPointed(false) : undefined}
     >
       <span className="score-track" aria-hidden="true">
         <span className="score-fill" style={{ width: `${pct ?? 0}%` }} data-testid="score-fill" />
       </span>
       <span className="score-text">{text}</span>
-      {at && hover
+      {open && at
         ? createPortal(
-            <div className="score-tooltip" role="tooltip" style={{ left: at.left, top: at.top }}>
+            <div className="score-tooltip" role="tooltip" id={hoverId} style={{ left: at.left, top: at.top }}>
               {hover}
             </div>,
             document.body,

@@ -29,6 +29,8 @@ export function AnalysisPage() {
   const [view, setView] = useState<AnalysisView | null>(null);
   const [progress, setProgress] = useState<AnalysisProgress | null>(null);
   const [error, setError] = useState<string | null>(null);
+  /** the last read of the analysis failed: Retry reads it again while the view shown may still change */
+  const [readFailed, setReadFailed] = useState(false);
   const [busy, setBusy] = useState(false);
   const [selected, setSelected] = useState<Pair | null>(null);
   const [walletForPanel, setWalletForPanel] = useState<string | null>(null);
@@ -39,30 +41,52 @@ export function AnalysisPage() {
   const viewRef = useRef<AnalysisView | null>(null);
   /** token records the event stream brought (newer than those of a view read before they came) */
   const eventTokens = useRef<Record<string, TokenInfo>>({});
+  /**
+   * The analysis the page shows now, and the reads of it under way. The router keeps this page when
+   * only the id changes (Back from one analysis to another), so a read of the one before is aborted,
+   * and an answer it still gives is dropped rather than shown under the other's URL.
+   */
+  const reading = useRef<{ id: string; controller: AbortController } | null>(null);
   const show = useCallback((v: AnalysisView | null) => {
     viewRef.current = v;
     setView(v);
   }, []);
 
   const load = useCallback(async () => {
+    const now = reading.current;
+    if (now?.id !== id) return; // a caller still holding the analysis before (a Proceed answered late)
+    const { signal } = now.controller;
     try {
-      const v = await api.analysis(id);
+      const v = await api.analysis(id, signal);
+      if (signal.aborted) return;
       show(withNewerTokens(v, eventTokens.current));
       if (v.status === 'running') setFollowed(true);
       if (v.progress) setProgress(v.progress);
       setError(null);
+      setReadFailed(false);
     } catch (e) {
+      if (signal.aborted) return;
       setError(e instanceof Error ? e.message : String(e));
+      setReadFailed(true);
     }
   }, [id, show]);
 
   useEffect(() => {
+    const controller = new AbortController();
+    reading.current = { id, controller };
+    // nothing of the analysis (or key) before carries over
     show(null);
     eventTokens.current = {};
     setProgress(null);
     setSelected(null);
+    setWalletForPanel(null);
+    setFollowed(false);
+    setNotice(null);
+    setError(null);
+    setReadFailed(false);
     void load();
-  }, [load, show, version]);
+    return () => controller.abort();
+  }, [id, load, show, version]);
 
   // follow the stream while the analysis runs, its tokens are still being enriched, or another
   // analysis's enrichment run is fetching some of them (they show once that run stores them: the
@@ -127,8 +151,9 @@ export function AnalysisPage() {
             </span>
           ) : null}
         </header>
-        {/* nothing shown yet (the first read failed: a 503, the network): Retry reads it again */}
-        {error ? <ErrorNote message={error} onRetry={view ? undefined : () => void load()} /> : null}
+        {/* the read failed (a 503, the network) with nothing shown yet, or with a view that is not final:
+            the reload after the stream's last event failed, and no event will ask again. Retry reads it */}
+        {error ? <ErrorNote message={error} onRetry={readFailed && (view === null || !viewIsFinal(view)) ? () => void load() : undefined} /> : null}
         {notice && view?.status === 'running' ? (
           <p className="notice" role="status" data-testid="stream-notice">
             {notice}

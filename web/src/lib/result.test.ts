@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clusterOrder, countAbove, insightKinds, resultView } from './result';
+import { clusterOrder, countAbove, groupFocus, insightKinds, resultView } from './result';
 import type { Pair } from '../api/types';
 import { analysis, pairs } from '../testing/fixture';
 
@@ -19,8 +19,21 @@ describe('resultView', () => {
     expect([...order].sort()).toEqual([...analysis.wallets].sort());
     const clusters = order.map((w) => clusterOf.get(w) ?? -1);
     const firstLoose = clusters.indexOf(-1);
-    expect(clusters.slice(0, firstLoose === -1 ? undefined : firstLoose)).toEqual([...clusters.slice(0, firstLoose === -1 ? undefined : firstLoose)].sort((a, b) => a - b));
+    const sizes = clusters.slice(0, firstLoose === -1 ? undefined : firstLoose).map((c) => view.clusters[c].members?.length ?? 0);
+    expect(sizes).toEqual([...sizes].sort((a, b) => b - a));
     if (firstLoose !== -1) expect(clusters.slice(firstLoose).every((c) => c === -1)).toBe(true);
+  });
+
+  it("keys each wallet's cluster by the cluster's index in the result (confidence order), drawn largest first", () => {
+    const w = ['w0', 'w1', 'w2', 'w3', 'w4', 'w5', 'w6'];
+    const view = { ...resultView(null, w), clusters: [{ members: ['w0', 'w1'] }, { members: ['w2', 'w3', 'w4'] }] };
+    const { order, clusterOf } = clusterOrder(view);
+    expect(order).toEqual(['w2', 'w3', 'w4', 'w0', 'w1', 'w5', 'w6']);
+    expect(order.map((x) => clusterOf.get(x) ?? -1)).toEqual([1, 1, 1, 0, 0, -1, -1]);
+    // a focus that leaves the first cluster out keeps the second one's index (and so its colour)
+    const focus = groupFocus(view, 3);
+    expect(focus.view.wallets).toEqual(['w2', 'w3', 'w4']);
+    expect(clusterOrder(focus.view).clusterOf.get('w2')).toBe(1);
   });
 
   it('counts pairs at or above 0.5 on a score, skipping missing ones', () => {

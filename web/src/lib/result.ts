@@ -87,8 +87,9 @@ export function groupFocus(view: ResultView, max = GROUP_VIEW_MAX_WALLETS): Grou
   const note =
     `${view.wallets.length} wallets are too many to draw: showing ${wallets.length}, ` +
     `${clustered > 0 ? `the ${clustered} in clusters${wallets.length > clustered ? ' and then those of the strongest pairs' : ''}` : 'those of the strongest pairs'}.${listed}`;
-  // clusters cut to the wallets drawn (the cluster list itself reads the whole result)
-  const clusters = view.clusters.map((c) => ({ ...c, members: (c.members ?? []).filter((m) => chosen.has(m)) })).filter((c) => c.members.length > 0);
+  // clusters cut to the wallets drawn (the cluster list itself reads the whole result); one left with
+  // none stays in its place, as a cluster's index in the result is its colour
+  const clusters = view.clusters.map((c) => ({ ...c, members: (c.members ?? []).filter((m) => chosen.has(m)) }));
   return { view: { ...view, wallets, pairs, clusters }, note };
 }
 
@@ -118,13 +119,17 @@ export function coverageWarnings(view: ResultView, failed: ReadonlyArray<{ walle
   return out;
 }
 
-/** Wallets ordered cluster by cluster (largest first), then the rest; with each wallet's cluster index or -1. */
+/**
+ * Wallets ordered cluster by cluster (largest first), then the rest; with each wallet's cluster as
+ * its index in the result (the engine lists clusters by confidence), the key of the cluster's colour
+ * in the cluster list, the heatmap and the graph alike.
+ */
 export function clusterOrder(view: ResultView): { order: string[]; clusterOf: Map<string, number> } {
   const clusterOf = new Map<string, number>();
-  const clusters = [...view.clusters].sort((a, b) => (b.members?.length ?? 0) - (a.members?.length ?? 0));
+  const bySize = view.clusters.map((c, i) => ({ members: c.members ?? [], i })).sort((a, b) => b.members.length - a.members.length);
   const order: string[] = [];
-  clusters.forEach((c, i) => {
-    for (const m of c.members ?? []) {
+  bySize.forEach(({ members, i }) => {
+    for (const m of members) {
       if (!clusterOf.has(m)) {
         clusterOf.set(m, i);
         order.push(m);

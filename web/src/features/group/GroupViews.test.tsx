@@ -90,4 +90,24 @@ describe('a result that lists only its strongest pairs', () => {
     expect(walletOfFilter(group.wallets, 'zzzz').issue).toBe('No wallet of this group matches.');
     expect(walletOfFilter(group.wallets, w.slice(0, 10)).issue).toMatch(/^\d+ wallets match/);
   });
+
+  it('colours each cluster alike in the list, the heatmap and the graph, though the list goes by confidence and the drawings by size', () => {
+    const { view } = bigResult(12, 66, 0);
+    const w = view.wallets;
+    // the engine's order: the small sure cluster before the large doubtful one
+    const clusters = [
+      { members: w.slice(0, 2), confidence: 0.9, meanCombined: 0.8 },
+      { members: w.slice(2, 6), confidence: 0.4, meanCombined: 0.5 },
+    ];
+    render(<GroupViews view={{ ...view, clusters }} />);
+    const swatches = screen.getAllByRole('listitem').map((li) => (li.querySelector('.swatch') as HTMLElement).style.background);
+    expect(new Set(swatches).size).toBe(2);
+    clusters.forEach((c, i) => {
+      for (const m of c.members) {
+        const stripe = within(screen.getByTestId('heatmap')).getByRole('img').querySelector(`rect[data-wallet="${m}"]`) as SVGElement;
+        const node = within(screen.getByTestId('wallet-graph')).getByRole('img').querySelector(`circle[data-wallet="${m}"]`) as SVGElement;
+        expect([m, stripe.getAttribute('fill'), node.getAttribute('fill')]).toEqual([m, swatches[i], swatches[i]]);
+      }
+    });
+  });
 });

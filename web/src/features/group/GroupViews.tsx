@@ -10,6 +10,7 @@ import { GROUP_VIEW_MAX_WALLETS, clusterOrder, groupFocus, hasFunding, pairIndex
 import { finite, formatScore, scorePercent } from '../../lib/scores';
 
 const CLUSTER_COLORS = ['#1d4ed8', '#b45309', '#047857', '#7c3aed', '#be123c', '#0e7490', '#4d7c0f', '#a21caf'];
+/** A cluster's colour, by its index in the result (as clusterOrder keys it), so the list, heatmap and graph agree. */
 const clusterColor = (i: number) => (i < 0 ? '#6b7280' : CLUSTER_COLORS[i % CLUSTER_COLORS.length]);
 
 function heatColor(value: unknown): string {
@@ -31,7 +32,7 @@ export function Heatmap({ view }: { view: ResultView }) {
     <div data-testid="heatmap" className="heatmap">
       <svg width="100%" viewBox={`0 0 ${size} ${size}`} style={{ maxWidth: Math.max(240, size * 1.5) }} role="img" aria-label={`Heatmap of combined scores of ${n} wallets, ordered by cluster`}>
         {order.map((w, i) => (
-          <rect key={`c${w}`} x={0} y={pad + i * cell} width={4} height={cell} fill={clusterColor(clusterOf.get(w) ?? -1)} />
+          <rect key={`c${w}`} x={0} y={pad + i * cell} width={4} height={cell} fill={clusterColor(clusterOf.get(w) ?? -1)} data-wallet={w} />
         ))}
         {order.map((a, i) =>
           order.map((b, j) => {
@@ -127,7 +128,7 @@ export function WalletGraph({ view, onWallet, minScore = 0.3 }: { view: ResultVi
         ))}
         {nodes.map((n) => (
           <g key={n.wallet} className="graph-node" onClick={onWallet ? () => onWallet(n.wallet) : undefined}>
-            <circle cx={n.x} cy={n.y} r={9} fill={clusterColor(n.cluster)} stroke="#fff" strokeWidth={2} />
+            <circle cx={n.x} cy={n.y} r={9} fill={clusterColor(n.cluster)} stroke="#fff" strokeWidth={2} data-wallet={n.wallet} />
             <text x={n.x + 11} y={n.y + 4} className="graph-label">
               {shortAddress(n.wallet, 3)}
             </text>

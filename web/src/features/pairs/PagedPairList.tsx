@@ -69,7 +69,8 @@ export function PagedPairList({
         ))}
         <span>Insight</span>
       </div>
-      <div ref={scroller} className="pair-scroll" data-testid="pair-list" data-pair-count={all} data-matched={pages.matched ?? undefined} data-paged="true" aria-busy={loading}>
+      {/* focusable by script only: closing a pair whose row is gone returns focus here */}
+      <div ref={scroller} className="pair-scroll" tabIndex={-1} data-testid="pair-list" data-pair-count={all} data-matched={pages.matched ?? undefined} data-paged="true" aria-busy={loading}>
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {items.map((item) => {
             const p = pairs[item.index];

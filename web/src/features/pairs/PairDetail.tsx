@@ -392,14 +392,29 @@ export function PairDetail({ pair, onClose, onWallet }: { pair: Pair; onClose: (
   const b = pair.walletB ?? '';
   const scores = SCORE_NAMES.filter((n) => pair.scores && n in pair.scores);
   const ref = useRef<HTMLElement>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  /** what opened the pair (its row, a wallet's pair button) and the pair list holding it: focus goes back there on close */
+  const opener = useRef<{ control: HTMLElement; list: HTMLElement | null } | null>(null);
   useEffect(() => {
+    const from = document.activeElement;
+    if (from instanceof HTMLElement && from !== document.body && !ref.current?.contains(from)) opener.current = { control: from, list: from.closest<HTMLElement>('.pair-scroll') };
     ref.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
+    // a keyboard or screen-reader user lands on what was opened, not on the row left behind
+    heading.current?.focus({ preventScroll: true });
   }, [a, b]);
+  const close = () => {
+    // the row is gone when the virtualized list scrolled past it or a filter hid it: its list then
+    const back = opener.current?.control.isConnected ? opener.current.control : opener.current?.list;
+    back?.focus();
+    onClose();
+  };
   return (
     <section ref={ref} className="card pair-detail" data-testid="pair-detail" aria-labelledby="pair-detail-title">
       <header className="card-header">
-        <h2 id="pair-detail-title">Pair detail</h2>
-        <button type="button" className="icon-button" onClick={onClose} aria-label="Close pair detail">
+        <h2 id="pair-detail-title" ref={heading} tabIndex={-1}>
+          Pair detail
+        </h2>
+        <button type="button" className="icon-button" onClick={close} aria-label="Close pair detail">
           <X size={16} aria-hidden="true" />
         </button>
       </header>

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fireEvent, render, screen, within } from '@testing-library/react';
+import { useState } from 'react';
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { PairList } from './PairList';
+import { PairDetail } from './PairDetail';
 import type { Pair } from '../../api/types';
 import { pairs, wallets } from '../../testing/fixture';
 
@@ -10,6 +12,17 @@ function fiftyWalletPairs(): Pair[] {
   const out: Pair[] = [];
   for (let i = 0; i < names.length; i++) for (let j = i + 1; j < names.length; j++) out.push({ ...pairs[out.length % pairs.length], walletA: names[i], walletB: names[j] });
   return out;
+}
+
+/** The pair list and the detail of the pair opened from it, as the analysis page lays them out. */
+function ListWithDetail() {
+  const [selected, setSelected] = useState<Pair | null>(null);
+  return (
+    <>
+      <PairList pairs={pairs} onOpen={setSelected} selected={selected} />
+      {selected ? <PairDetail pair={selected} onClose={() => setSelected(null)} /> : null}
+    </>
+  );
 }
 
 describe('PairList', () => {
@@ -65,5 +78,50 @@ describe('PairList', () => {
     fireEvent.mouseLeave(within(first).getByRole('meter', { name: /^Combined/ }));
     expect(screen.queryByRole('tooltip')).toBeNull();
   });
-});
 
+  it('shows the tokens behind a score while its row has keyboard focus, as the description of the row', () => {
+    render(<PairList pairs={pairs} onOpen={() => undefined} selected={null} />);
+    const first = screen.getAllByTestId('pair-row')[0];
+    const pair = pairs.find((p) => p.walletA === first.getAttribute('data-wallet-a') && p.walletB === first.getAttribute('data-wallet-b')) as Pair;
+    expect(first.getAttribute('aria-describedby')).toBeNull();
+    act(() => first.focus());
+    const tip = screen.getByRole('tooltip');
+    expect(first.getAttribute('aria-describedby')).toBe(tip.id);
+    expect(tip.id).not.toBe('');
+    expect(within(tip).getAllByTestId('token-label').map((l) => l.getAttribute('data-mint'))).toEqual((pair.sharedTokens ?? []).slice(0, 5).map((t) => t.mint));
+    act(() => first.blur());
+    expect(screen.queryByRole('tooltip')).toBeNull();
+    expect(first.getAttribute('aria-describedby')).toBeNull();
+    // Escape hides it while the row keeps focus
+    act(() => first.focus());
+    fireEvent.keyDown(first, { key: 'Escape' });
+    expect(screen.queryByRole('tooltip')).toBeNull();
+    expect(document.activeElement).toBe(first);
+  });
+
+  it("moves focus to a pair's detail (its heading) on open, and back to the row that opened it on close", () => {
+    render(<ListWithDetail />);
+    const row = screen.getAllByTestId('pair-row')[1];
+    row.focus();
+    fireEvent.click(row);
+    expect(document.activeElement).toBe(screen.getByRole('heading', { name: 'Pair detail' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Close pair detail' }));
+    expect(screen.queryByTestId('pair-detail')).toBeNull();
+    expect(document.activeElement).toBe(row);
+  });
+
+  it("moves focus back to the list on closing a pair's detail whose row is no longer shown", () => {
+    render(<ListWithDetail />);
+    const row = screen.getAllByTestId('pair-row')[0];
+    const other = wallets.find((w) => w !== row.getAttribute('data-wallet-a') && w !== row.getAttribute('data-wallet-b')) as string;
+    row.focus();
+    fireEvent.click(row);
+    // a filter hides the row while its detail is open
+    fireEvent.change(screen.getByLabelText('Filter by wallet'), { target: { value: other } });
+    expect(row.isConnected).toBe(false);
+    fireEvent.click(screen.getByRole('button', { name: 'Close pair detail' }));
+    // (a browser focuses the list only because it is focusable: tabindex -1)
+    expect(screen.getByTestId('pair-list').getAttribute('tabindex')).toBe('-1');
+    expect(document.activeElement).toBe(screen.getByTestId('pair-list'));
+  });
+});

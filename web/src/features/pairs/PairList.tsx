@@ -1,7 +1,7 @@
 // Tier two: one line per pair, sortable and filterable, virtualized (@tanstack/react-virtual) so a
 // 50-wallet group's 1,225 pairs scroll smoothly. Each line is one button that opens the pair. A result
 // that lists only its strongest pairs is read a page at a time instead (PagedPairList).
-import { useMemo, useRef, useState } from 'react';
+import { useId, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { ArrowDown, ArrowUp } from 'lucide-react';
 import type { Pair } from '../../api/types';
@@ -38,9 +38,15 @@ export function ContributingTokens({ pair }: { pair: Pair }) {
   );
 }
 
-/** One line of a pair list: a button that opens the pair, placed by the virtualizer at `start`. */
+/**
+ * One line of a pair list: a button that opens the pair, placed by the virtualizer at `start`. While
+ * it has keyboard focus, the contributing tokens show under its capital bar and describe it (Escape
+ * hides them), as they show to a pointer resting on a bar.
+ */
 export function PairRow({ pair: p, start, selected, onOpen }: { pair: Pair; start: number; selected: boolean; onOpen: (p: Pair) => void }) {
   const kinds = insightKinds(p);
+  const [focused, setFocused] = useState(false);
+  const tokensId = useId();
   return (
     <button
       type="button"
@@ -50,13 +56,17 @@ export function PairRow({ pair: p, start, selected, onOpen }: { pair: Pair; star
       data-wallet-b={p.walletB}
       style={{ position: 'absolute', top: 0, left: 0, width: '100%', height: ROW_HEIGHT, transform: `translateY(${start}px)` }}
       onClick={() => onOpen(p)}
+      onFocus={() => setFocused(true)}
+      onBlur={() => setFocused(false)}
+      onKeyDown={(e) => e.key === 'Escape' && setFocused(false)}
+      aria-describedby={focused ? tokensId : undefined}
       title={`Open pair ${p.walletA} and ${p.walletB}`}
     >
       <span className="mono">{shortAddress(p.walletA ?? '')}</span>
       <span className="mono">{shortAddress(p.walletB ?? '')}</span>
       <ScoreBar value={p.scores?.combined} label="Combined" hover={<ContributingTokens pair={p} />} />
       <ScoreBar value={p.scores?.behavior} label="Behavior" />
-      <ScoreBar value={p.scores?.capital} label="Capital" hover={<ContributingTokens pair={p} />} />
+      <ScoreBar value={p.scores?.capital} label="Capital" hover={<ContributingTokens pair={p} />} hoverId={tokensId} focused={focused} />
       <ScoreBar value={p.scores?.timing} label="Timing" />
       <span className="insight-icons">
         {kinds.slice(0, 5).map((kind) => (
@@ -110,7 +120,8 @@ export function PairList({ pairs, onOpen, selected }: { pairs: Pair[]; onOpen: (
         ))}
         <span>Insight</span>
       </div>
-      <div ref={scroller} className="pair-scroll" data-testid="pair-list" data-pair-count={pairs.length}>
+      {/* focusable by script only: closing a pair whose row is gone returns focus here */}
+      <div ref={scroller} className="pair-scroll" tabIndex={-1} data-testid="pair-list" data-pair-count={pairs.length}>
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {virtualizer.getVirtualItems().map((item) => {
             const p = shown[item.index];
