@@ -329,6 +329,7 @@ export const insightType = {
     'Direct Transfer',
     'Indirect Transfer',
     'Same-Block Buying',
+    'Bought Within Seconds',
     'Copy Trading',
     'Rare Tokens',
   ],

@@ -190,6 +190,8 @@ describe('insights on detection evidence', () => {
     const reason = (odds: PairEvidence['bundleOdds']) => pairInsights(facts({ bundle: 0.35 }, { ...e, ...(odds ? { bundleOdds: odds } : {}) }))[0].reason;
     const plain = `bought 1 token within seconds of each other (0 of those listed in the same slot, 1 among the token's first buyers); strongest: ${MINT} 3 s apart on 2024-11-19 07:06 UTC`;
     expect(reason(undefined)).toBe(plain);
+    // no listed co-buy shared a slot: not called same-block
+    expect(pairInsights(facts({ bundle: 0.35 }, e))[0].type).toBe('Bought Within Seconds');
     const said = '1 of the 7 pairs of their buys of one token within 30 min of each other came within seconds (4.2 % likely by chance)';
     expect(reason({ coBuys: 1, nearBuyPairs: 7, chance: 0.0419, kept: 0.31, summary: said })).toBe(`${plain}; ${said}`);
     // launch-block co-buys alone: nothing weighed, nothing said

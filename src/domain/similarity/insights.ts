@@ -90,7 +90,7 @@ export function pairInsights(f: InsightFacts): PairInsight[] {
   return out.sort((x, y) => y.score - x.score);
 }
 
-/** Common Funder, Common Collector, Fee Payer, Direct Transfer, Indirect Transfer, Same-Block Buying, Copy Trading and Rare Tokens, from the pair's evidence. */
+/** Common Funder, Common Collector, Fee Payer, Direct Transfer, Indirect Transfer, Same-Block Buying (or Bought Within Seconds), Copy Trading and Rare Tokens, from the pair's evidence. */
 function evidenceInsights(scores: PairScores, e: PairEvidence): PairInsight[] {
   const t = INSIGHT_THRESHOLDS;
   const out: PairInsight[] = [];
@@ -175,8 +175,10 @@ function evidenceInsights(scores: PairScores, e: PairEvidence): PairInsight[] {
     const early = e.bundles.filter((x) => x.early).length;
     const top = e.bundles[0];
     const closeness = top.launchBlock ? `both in its launch block (slot ${top.slotA}, the block of its creation, where snipers rarely land)` : top.sameSlot ? `in the same slot (${top.slotA})` : `${top.secondsApart} s apart`;
+    // a block the two shared is what the name says: co-buys seconds apart in other slots are told as such
+    const sameBlock = e.bundles.some((x) => x.sameSlot || x.launchBlock === true);
     out.push({
-      type: 'Same-Block Buying',
+      type: sameBlock ? 'Same-Block Buying' : 'Bought Within Seconds',
       score: scores.bundle,
       reason:
         `bought ${tokens} token${tokens === 1 ? '' : 's'} within seconds of each other (${sameSlot} of those listed in the same slot, ${early} among the token's first buyers); ` +

@@ -228,6 +228,8 @@ export type InsightType =
   | 'Direct Transfer'
   | 'Indirect Transfer'
   | 'Same-Block Buying'
+  /** the same rule as Same-Block Buying when none of the listed co-buys shared a slot */
+  | 'Bought Within Seconds'
   | 'Copy Trading'
   | 'Rare Tokens';
 

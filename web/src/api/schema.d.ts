@@ -937,7 +937,7 @@ export interface paths {
                                         /** @description the score the rule ranks by */
                                         score: number;
                                         /** @enum {string} */
-                                        type: "Behavioral Mirror" | "Capital Divergence" | "Sustained Alignment" | "Shared Zero Holdings" | "Significant Asymmetry" | "Co-trading" | "Common Funder" | "Common Collector" | "Fee Payer" | "Direct Transfer" | "Indirect Transfer" | "Same-Block Buying" | "Copy Trading" | "Rare Tokens";
+                                        type: "Behavioral Mirror" | "Capital Divergence" | "Sustained Alignment" | "Shared Zero Holdings" | "Significant Asymmetry" | "Co-trading" | "Common Funder" | "Common Collector" | "Fee Payer" | "Direct Transfer" | "Indirect Transfer" | "Same-Block Buying" | "Bought Within Seconds" | "Copy Trading" | "Rare Tokens";
                                     }[];
                                     /** @description why a score is null, per metric */
                                     nullReasons?: {
@@ -1871,7 +1871,7 @@ export interface paths {
                                         /** @description the score the rule ranks by */
                                         score: number;
                                         /** @enum {string} */
-                                        type: "Behavioral Mirror" | "Capital Divergence" | "Sustained Alignment" | "Shared Zero Holdings" | "Significant Asymmetry" | "Co-trading" | "Common Funder" | "Common Collector" | "Fee Payer" | "Direct Transfer" | "Indirect Transfer" | "Same-Block Buying" | "Copy Trading" | "Rare Tokens";
+                                        type: "Behavioral Mirror" | "Capital Divergence" | "Sustained Alignment" | "Shared Zero Holdings" | "Significant Asymmetry" | "Co-trading" | "Common Funder" | "Common Collector" | "Fee Payer" | "Direct Transfer" | "Indirect Transfer" | "Same-Block Buying" | "Bought Within Seconds" | "Copy Trading" | "Rare Tokens";
                                     }[];
                                     /** @description why a score is null, per metric */
                                     nullReasons?: {
@@ -2777,7 +2777,7 @@ export interface paths {
                                     /** @description the score the rule ranks by */
                                     score: number;
                                     /** @enum {string} */
-                                    type: "Behavioral Mirror" | "Capital Divergence" | "Sustained Alignment" | "Shared Zero Holdings" | "Significant Asymmetry" | "Co-trading" | "Common Funder" | "Common Collector" | "Fee Payer" | "Direct Transfer" | "Indirect Transfer" | "Same-Block Buying" | "Copy Trading" | "Rare Tokens";
+                                    type: "Behavioral Mirror" | "Capital Divergence" | "Sustained Alignment" | "Shared Zero Holdings" | "Significant Asymmetry" | "Co-trading" | "Common Funder" | "Common Collector" | "Fee Payer" | "Direct Transfer" | "Indirect Transfer" | "Same-Block Buying" | "Bought Within Seconds" | "Copy Trading" | "Rare Tokens";
                                 }[];
                                 /** @description why a score is null, per metric */
                                 nullReasons?: {
