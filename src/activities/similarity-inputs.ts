@@ -64,7 +64,7 @@ export async function loadSimilarityInputs(
   const activity = await loadCounterpartyActivity(pool, [...perCounterparty].filter(([c, n]) => n >= 2 && !own.has(c)).map(([c]) => c));
   // the funding chains read before the step: each wallet's first funder, and upstream from it while
   // the chain showed a wallet of one owner (fundingChain follows the same rule), with their activity
-  const { origins, tops } = await fundingChains(pool, transfers, own, activity);
+  const { origins, tops } = await fundingChains(pool, transfers, own, activity, (wallet) => coverage.get(wallet)?.complete === true && !input.partialWallets.includes(wallet));
   // the sweep chains read before the step: where the fresh addresses the wallets sent SOL to forwarded it
   const { sweeps, groupCollectors } = await sweepChains(pool, input.wallets, own, activity);
   // the shared SOL destinations read for an exchange's deposit address
@@ -102,6 +102,7 @@ export async function loadSimilarityInputs(
         transactionsRejected: stored?.rejected ?? 0,
         windowStartSec: sinceTimestamp,
         windowEndSec: input.nowSec,
+        wholeHistory: stored?.complete === true && !partial.has(address),
       },
       transfers: transfersOf(transfers.get(address) ?? [], stored, partial.has(address)),
     };
@@ -150,11 +151,12 @@ async function fundingChains(
   transfers: ReadonlyMap<string, WalletTransfer[]>,
   own: ReadonlySet<string>,
   activity: Map<string, CounterpartyActivity>,
+  wholeHistory: (wallet: string) => boolean,
 ): Promise<{ origins: Map<string, FundingOrigin>; tops: Map<string, CounterpartyActivity> }> {
   const origins = new Map<string, FundingOrigin>();
   let level = new Set<string>();
   for (const [wallet, list] of transfers) {
-    const first = fundingProfile(wallet, list).firstFunding;
+    const first = fundingProfile(wallet, list, { wholeHistory: wholeHistory(wallet) }).firstFunding;
     if (first !== null && !own.has(first.counterparty) && !KNOWN_ADDRESSES.has(first.counterparty)) level.add(first.counterparty);
   }
   const seen = new Set(level);

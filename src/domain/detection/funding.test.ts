@@ -28,6 +28,18 @@ describe('fundingForPair', () => {
     ]);
   });
 
+  it("reads no first funding from a history cut short (a window, a proceed): the oldest SOL stored is a top-up, a common source", () => {
+    const fa = solTransfer('A', 'FUNDER', 'in', '0.5', T0);
+    const fb = solTransfer('B', 'FUNDER', 'in', '0.5', T0 + 120);
+    const cut = (w: string, t: WalletTransfer) => fundingProfile(w, [t], { wholeHistory: false });
+    expect(cut('A', fa).firstFunding).toBeNull();
+    const whole = fundingForPair(profile('A', [fa]), profile('B', [fb]), stats([['FUNDER', 4]]));
+    const partial = fundingForPair(cut('A', fa), cut('B', fb), stats([['FUNDER', 4]]));
+    expect(whole.evidence.map((e) => e.kind)).toEqual(['common-first-funder']);
+    expect(partial.evidence.map((e) => e.kind)).toEqual(['common-source']);
+    expect(partial.score).toBeLessThan(whole.score);
+  });
+
   it('does not link wallets funded by a known exchange hot wallet, even minutes apart', () => {
     expect(KNOWN_ADDRESSES.get(BINANCE)?.kind).toBe('exchange');
     const a = profile('A', [solTransfer('A', BINANCE, 'in', '3', T0)]);

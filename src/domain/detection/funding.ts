@@ -912,12 +912,18 @@ export function feePayments(profile: FundingProfile, payer: string): WalletTrans
   return (profile.byCounterparty.get(payer) ?? []).filter(feeTransfer);
 }
 
-export function fundingProfile(wallet: string, transfers: readonly WalletTransfer[]): FundingProfile {
+/**
+ * A wallet's transfers by counterparty, and its first funding: its oldest SOL received, when
+ * `wholeHistory` (the default) says its history is known back to its first transaction. Of a history
+ * cut at a window or by proceed the oldest SOL stored is only a top-up (its SOL received then counts
+ * as a common source, not as a first funder, and no funding chain starts from it).
+ */
+export function fundingProfile(wallet: string, transfers: readonly WalletTransfer[], { wholeHistory = true }: { wholeHistory?: boolean } = {}): FundingProfile {
   const sorted = transfers.filter((t) => t.wallet === wallet).sort(compareTransfers);
   const byCounterparty = new Map<string, WalletTransfer[]>();
   let firstFunding: WalletTransfer | null = null;
   for (const t of sorted) {
-    if (firstFunding === null && t.direction === 'in' && t.asset === SOL_ASSET && fundingTransfer(t)) firstFunding = t;
+    if (wholeHistory && firstFunding === null && t.direction === 'in' && t.asset === SOL_ASSET && fundingTransfer(t)) firstFunding = t;
     const list = byCounterparty.get(t.counterparty);
     if (list) list.push(t);
     else byCounterparty.set(t.counterparty, [t]);

@@ -152,7 +152,7 @@ export function groupSignals(input: SimilarityInput, universe: TokenUniverse, ve
   ms.bundle = performance.now() - t;
 
   t = performance.now();
-  const funding = input.wallets.map((w) => (w.transfers === undefined ? null : fundingProfile(w.address, w.transfers)));
+  const funding = input.wallets.map((w) => (w.transfers === undefined ? null : fundingProfile(w.address, w.transfers, { wholeHistory: w.coverage?.wholeHistory !== false })));
   const counterparties: CounterpartyStats = input.database?.counterparties ?? { walletsPerCounterparty: new Map(), totalWallets: n };
   const links = new Map<number, SignalResult<FundingEvidence>>();
   const known = funding.filter((p): p is FundingProfile => p !== null);

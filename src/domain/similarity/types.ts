@@ -34,6 +34,11 @@ export interface WalletCoverageInput {
   transactionsRejected?: number;
   windowStartSec?: number | null;
   windowEndSec?: number | null;
+  /**
+   * the wallet's history is known back to its first transaction (absent: assumed); false (a sync
+   * stopped at a window, a cap or by proceed): its oldest SOL received is not its first funding
+   */
+  wholeHistory?: boolean;
 }
 
 export interface SimilarityWalletInput {
