@@ -53,4 +53,13 @@ describe('evidenceSummary: a cluster\'s strongest pair in a phrase', () => {
     expect(evidenceSummary(withBundles([coBuy]))).toBe('bought 1 token within seconds (same slot)');
     expect(evidenceSummary(withBundles([{ ...coBuy, sameSlot: false, secondsApart: 3 }]))).toBe('bought 1 token within seconds (3 s apart)');
   });
+
+  it('counts the tokens in common without calling each rare (popular ones carry the overlap too), naming how rare the rarest is', () => {
+    const carriers = [
+      { mint: 'R', weight: 0.9, walletsTrading: 2 },
+      { mint: 'P', weight: 0.02, walletsTrading: 900 },
+    ];
+    const summary = evidenceSummary({ ...withBundles([]), strongest: 'rarity', rareTokens: carriers, rareTokensOmitted: 5 } as unknown as Parameters<typeof evidenceSummary>[0]);
+    expect(summary).toBe('7 tokens in common, weighed by rarity (the rarest traded by 2 wallets)');
+  });
 });

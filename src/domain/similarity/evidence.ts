@@ -96,8 +96,10 @@ export function evidenceSummary(e: PairEvidence | null): string {
     case 'timing':
       return e.timing?.summary ?? 'trade the same tokens in step';
     case 'rarity': {
+      // every shared token carries the overlap by its rarity; the rarest leads the list
       const n = e.rareTokens.length + e.rareTokensOmitted;
-      return `${n} rare token${n > 1 ? 's' : ''} in common`;
+      const rarest = e.rareTokens[0];
+      return `${n} token${n > 1 ? 's' : ''} in common, weighed by rarity${rarest === undefined ? '' : ` (the rarest traded by ${rarest.walletsTrading} wallet${rarest.walletsTrading === 1 ? '' : 's'})`}`;
     }
     default:
       return 'similar trading style';

@@ -232,8 +232,23 @@ describe('insights on detection evidence', () => {
   it('Rare Tokens: names the rarest tokens with how many wallets traded them, and counts the rest', () => {
     const rare = ['R1', 'R2', 'R3', 'R4'].map((mint, i) => ({ mint, weight: 0.9 - i / 10, walletsTrading: i + 1 }));
     const out = pairInsights(facts({ rarity: 0.45 }, { ...none, rareTokens: rare, rareTokensOmitted: 2 }));
-    expect(out).toEqual([{ type: 'Rare Tokens', score: 0.45, reason: 'share 6 rare tokens: R1 (traded by 1 wallet), R2 (traded by 2 wallets), R3 (traded by 3 wallets) and 3 more' }]);
+    expect(out).toEqual([{ type: 'Rare Tokens', score: 0.45, reason: 'share 6 tokens, at least 4 of them rare: R1 (traded by 1 wallet), R2 (traded by 2 wallets), R3 (traded by 3 wallets) and 1 more' }]);
+    expect(pairInsights(facts({ rarity: 0.45 }, { ...none, rareTokens: rare, rareTokensOmitted: 0 }))[0].reason).toBe(
+      'share 4 rare tokens: R1 (traded by 1 wallet), R2 (traded by 2 wallets), R3 (traded by 3 wallets) and 1 more',
+    );
     expect(pairInsights(facts({ rarity: 0.29 }, { ...none, rareTokens: rare }))).toEqual([]);
+  });
+
+  it('Rare Tokens calls rare only the shared tokens rare on their own, not the popular ones shared besides', () => {
+    const carriers = [
+      ...['R1', 'R2', 'R3'].map((mint) => ({ mint, weight: 0.9, walletsTrading: 2 })),
+      ...['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7'].map((mint) => ({ mint, weight: 0.02, walletsTrading: 900 })),
+    ];
+    expect(pairInsights(facts({ rarity: 0.4 }, { ...none, rareTokens: carriers, rareTokensOmitted: 0 }))[0].reason).toBe(
+      'share 10 tokens, 3 of them rare: R1 (traded by 2 wallets), R2 (traded by 2 wallets), R3 (traded by 2 wallets)',
+    );
+    // popular tokens alone: no insight that calls them rare
+    expect(pairInsights(facts({ rarity: 0.4 }, { ...none, rareTokens: carriers.slice(3), rareTokensOmitted: 0 }))).toEqual([]);
   });
 
   it('orders several findings by score, and finds none without evidence', () => {

@@ -47,6 +47,8 @@ export const INSIGHT_THRESHOLDS = {
   rareTokensScore: 0.3,
   /** rare tokens named in the reason */
   rareTokensNamed: 3,
+  /** a shared token's rarity weight from which it is called rare (tokenRarityWeight: traded by a few of the database's wallets) */
+  rareTokenWeight: 0.5,
 } as const;
 
 /** Every rule that holds for the pair, highest score first. Rules needing a null metric do not fire. */
@@ -198,14 +200,20 @@ function evidenceInsights(scores: PairScores, e: PairEvidence): PairInsight[] {
   ) {
     out.push({ type: 'Copy Trading', score: scores.timing, reason: timing.summary });
   }
-  if (scores.rarity !== null && scores.rarity >= t.rareTokensScore && e.rareTokens.length > 0) {
+  // only the shared tokens rare on their own (weight ≥ rareTokenWeight) are called rare: the carriers
+  // list every shared token, the popular ones too (7 tokens 90 % of the database trades were "rare")
+  const rare = e.rareTokens.filter((x) => x.weight >= t.rareTokenWeight);
+  if (scores.rarity !== null && scores.rarity >= t.rareTokensScore && rare.length > 0) {
     const count = e.rareTokens.length + e.rareTokensOmitted;
-    const named = e.rareTokens.slice(0, t.rareTokensNamed).map((x) => `${x.mint} (traded by ${x.walletsTrading} wallet${x.walletsTrading === 1 ? '' : 's'})`);
-    const rest = count - named.length;
+    const named = rare.slice(0, t.rareTokensNamed).map((x) => `${x.mint} (traded by ${x.walletsTrading} wallet${x.walletsTrading === 1 ? '' : 's'})`);
+    const rest = rare.length - named.length;
+    const listing = `${named.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}`;
+    // the carriers are listed rarest first: past the list there may be more rare ones only when all listed are
+    const rareCount = e.rareTokensOmitted > 0 && rare.length === e.rareTokens.length ? `at least ${rare.length}` : `${rare.length}`;
     out.push({
       type: 'Rare Tokens',
       score: scores.rarity,
-      reason: `share ${count} rare token${count === 1 ? '' : 's'}: ${named.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}`,
+      reason: rare.length === count ? `share ${count} rare token${count === 1 ? '' : 's'}: ${listing}` : `share ${count} tokens, ${rareCount} of them rare: ${listing}`,
     });
   }
   return out;
