@@ -146,6 +146,9 @@ describe('insights on detection evidence', () => {
     const out = pairInsights(facts({ funding: 0.9 }, { ...none, funding: [direct(0.77, 0), direct(0.5, 1), direct(0.1, 2)] }));
     expect(out).toEqual([{ type: 'Direct Transfer', score: 0.77, reason: `${A} sent 12.5 SOL to ${B} on 2024-11-19 07:06 UTC and 1 more direct transfer between them` }]);
     expect(pairInsights(facts({}, { ...none, funding: [direct(0.19, 0)] }))).toEqual([]);
+    // evidence left out of the capped list: there may be more of them than it shows
+    const capped = pairInsights(facts({ funding: 0.9 }, { ...none, funding: [direct(0.77, 0), direct(0.5, 1)], fundingOmitted: 22 }));
+    expect(capped[0].reason).toBe(`${A} sent 12.5 SOL to ${B} on 2024-11-19 07:06 UTC and at least 1 more direct transfer between them`);
   });
 
   it('Indirect Transfer: names sender, the fresh wallets between, both amounts, the day and the lag', () => {

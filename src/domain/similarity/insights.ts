@@ -153,7 +153,9 @@ function evidenceInsights(scores: PairScores, e: PairEvidence): PairInsight[] {
   const direct = e.funding.filter((x): x is Extract<FundingEvidence, { kind: 'direct' }> => x.kind === 'direct' && x.strength >= t.directTransferStrength);
   if (direct.length > 0) {
     const first = direct[0];
-    const more = direct.length > 1 ? ` and ${direct.length - 1} more direct transfer${direct.length > 2 ? 's' : ''} between them` : '';
+    // the evidence is capped: past it there may be more (it lists only the strongest)
+    const atLeast = e.fundingOmitted > 0 ? 'at least ' : '';
+    const more = direct.length > 1 ? ` and ${atLeast}${direct.length - 1} more direct transfer${direct.length > 2 ? 's' : ''} between them` : atLeast ? ' and maybe more between them' : '';
     out.push({
       type: 'Direct Transfer',
       score: Math.max(...direct.map((x) => x.strength)),
