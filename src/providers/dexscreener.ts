@@ -105,7 +105,10 @@ export class DexScreenerClient implements MarketDataSource {
   }
 
   async getTokens(mints: readonly string[], options: MarketCallOptions = {}): Promise<Map<string, TokenMarket>> {
-    const pairs = await this.getPairs(mints, options);
+    // a string that is no address (a malformed mint in a provider's payload) has no market: it is
+    // answered as unknown rather than failing its batch's other mints, at every run
+    const addresses = mints.filter((m) => isPublicKey(m));
+    const pairs = addresses.length === 0 ? [] : await this.getPairs(addresses, options);
     const out = new Map<string, TokenMarket>();
     for (const mint of mints) out.set(mint, canonicalMarket(mint, pairs));
     return out;

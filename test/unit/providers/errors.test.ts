@@ -164,12 +164,21 @@ describe('error classification against the simulator', () => {
   });
 
   it('rejects a malformed wallet address before any request with InvalidAddressError', async () => {
-    for (const call of [helius.fetchHistoryPage('not-a-wallet'), rpc.getTokenBalances('0OIl'), dex.getTokens(['abc'])]) {
+    for (const call of [helius.fetchHistoryPage('not-a-wallet'), rpc.getTokenBalances('0OIl'), dex.getPairs(['abc'])]) {
       const err = await failure(call);
       expect(err).toBeInstanceOf(InvalidAddressError);
       expect(isRetryable(err)).toBe(false);
     }
     expect(sim.requestLog).toHaveLength(0);
+  });
+
+  it("answers a batch's mint that is no address (a malformed payload's) as unknown, and prices the others: one string does not fail its batch", async () => {
+    expect(await dex.getTokens(['abc'])).toEqual(new Map([['abc', { mint: 'abc', status: 'unknown' }]]));
+    expect(sim.requestLog).toHaveLength(0);
+    const markets = await dex.getTokens(['0OIl', TOKEN_A]);
+    expect(markets.get('0OIl')).toEqual({ mint: '0OIl', status: 'unknown' });
+    expect(markets.get(TOKEN_A)?.status).toBe('priced');
+    expect(sim.requestLog.map((r) => r.mints)).toEqual([[TOKEN_A]]);
   });
 
   it('succeeds again once faults are switched off at runtime through POST /__sim/config', async () => {
