@@ -117,6 +117,18 @@ export async function refreshCounterpartyActivity(pool: Pool, source: SignatureS
   return refresh;
 }
 
+/**
+ * What the chain says of `addresses` (one page of signatures each, read for those without a summary
+ * younger than `maxAgeSeconds`, stored for the next reader), within the deadline: those read, or
+ * stored before; an address whose read failed or did not end in time is absent.
+ */
+export async function readActivities(pool: Pool, source: SignatureSource, addresses: readonly string[], options: Omit<CounterpartyActivityOptions, 'maxLookups' | 'parser'>): Promise<Map<string, CounterpartyActivity>> {
+  if (addresses.length === 0) return new Map();
+  const reader = activityReader(pool, source, { ...options, maxLookups: addresses.length }, AbortSignal.timeout(options.deadlineMs ?? COUNTERPARTY_ACTIVITY_DEADLINE_MS));
+  await reader.read(addresses);
+  return loadCounterpartyActivity(pool, addresses, options.maxAgeSeconds);
+}
+
 /** Reads the activity of addresses (those without a fresh summary), under the step's deadline. */
 function activityReader(pool: Pool, source: SignatureSource, options: CounterpartyActivityOptions, deadline: AbortSignal) {
   const run = pLimit(options.concurrency ?? 8);

@@ -3,7 +3,9 @@
 // the top N, and record them on the analyses row, with the token's launch (read once per token:
 // src/activities/token-launch.ts). docs/analytics.md, "Analysing a token's holders".
 import { Context, log } from '@temporalio/activity';
-import { selectTopHoldersYielding, withLargestAccounts, type ExcludedHolder, type ExclusionReason } from '../domain/holders/rank';
+import { counterpartyActivityClass } from '../domain/detection/funding';
+import { leaveOutServices, selectTopHoldersYielding, withLargestAccounts, type ExcludedHolder, type ExclusionReason, type HolderSelection } from '../domain/holders/rank';
+import { COUNTERPARTY_ACTIVITY_MAX_AGE_SECONDS, readActivities } from './counterparty-activity';
 import { recordTokenHolders } from '../store/analyses';
 import type { ActivityDeps } from './deps';
 import { withLivenessHeartbeat } from './heartbeat';
@@ -28,6 +30,16 @@ type HolderScan = TokenAccountsResult & { largest?: LargestAccountsRead };
  * ranking covers the accounts read only: the result says `complete: false`.
  */
 export const MAX_HOLDER_PAGES = 100;
+
+/**
+ * The largest candidates whose activity on chain is read (one getSignaturesForAddress page each,
+ * kept a day) to leave out busy services the list of known addresses does not name: exchanges and
+ * market makers hold the most, and their histories are millions of transactions.
+ */
+export const HOLDER_SERVICE_CHECKS = 100;
+
+/** How long those reads may take in all: an owner not read by then is kept. */
+export const HOLDER_SERVICE_CHECK_DEADLINE_MS = 15_000;
 
 export interface TokenHoldersResult {
   /** the group: the top eligible owners, sorted by address (the analysis's wallet order) */
@@ -72,6 +84,17 @@ export function createHolderActivities(deps: ActivityDeps) {
       return { ...pages, largest: { read: 0, added: 0, unread: err instanceof Error ? `${err.name}: ${err.message}` : String(err) } };
     }
   }
+  /**
+   * The selection without the busy services among its HOLDER_SERVICE_CHECKS largest candidates, as
+   * their activity on chain says (read now, or within the day by any analysis); without an RPC to
+   * ask, or for a candidate not read in time, the selection is kept as it is.
+   */
+  async function withoutServices(candidates: HolderSelection, top: number, signal: AbortSignal): Promise<HolderSelection> {
+    if (deps.signatures === undefined) return leaveOutServices(candidates, top, () => false);
+    const checked = candidates.holders.slice(0, HOLDER_SERVICE_CHECKS).map((h) => h.owner);
+    const activity = await readActivities(pool, deps.signatures, checked, { maxAgeSeconds: COUNTERPARTY_ACTIVITY_MAX_AGE_SECONDS, deadlineMs: HOLDER_SERVICE_CHECK_DEADLINE_MS, signal });
+    return leaveOutServices(candidates, top, (owner) => counterpartyActivityClass(activity.get(owner)) === 'service');
+  }
   /** the scan under way for a key: pages read so far (every analysis sharing it heartbeats them) */
   const scanProgress = new Map<string, { pages: number }>();
   return {
@@ -106,10 +129,12 @@ export function createHolderActivities(deps: ActivityDeps) {
           if (shared) log.info('token holders: joined a scan under way', { analysisId: input.analysisId, token: input.token, pages: scan.pages });
           // the curve test of every owner is CPU (seconds for 100,000 owners): the event loop turns
           // between slices of it, so that heartbeats and the worker's other activities go on
-          const selection = await selectTopHoldersYielding(
+          // candidates past the top, to take the places of the services among the largest
+          const candidates = await selectTopHoldersYielding(
             scan.accounts.map((a) => ({ address: a.address, owner: a.owner, amount: a.amount })),
-            { top: input.top },
+            { top: input.top + HOLDER_SERVICE_CHECKS },
           );
+          const selection = await withoutServices(candidates, input.top, signal);
           // no group, no analysis (the workflow fails it, saying why): nothing to read the launch for,
           // and an address that is not a mint (a wallet's) would have its oldest transaction kept as a launch
           const launch: TokenLaunchRead =

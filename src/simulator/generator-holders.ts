@@ -1,9 +1,11 @@
 // The generator's holder token (option holderToken): a token with thousands of holders, as DAS
 // getTokenAccounts lists them, including the owners a holder analysis must leave out (pool vaults
-// and an AMM authority, which are program-derived; a burn account; an exchange hot wallet). Its
+// and an AMM authority, which are program-derived; a burn account; an exchange hot wallet; a market
+// maker's hot wallet no list names, busy on chain). Its
 // launch, as the chain would show it: a bundle of top holders buying in its creation block, and a
 // crowd of snipers among the top holders buying in the seconds after.
 import type { GeneratorKit, Token, Wallet } from './generator-kit';
+import type { Service } from './world';
 import { programDerivedAddress, walletAddress } from './keys';
 import type { GroundTruth } from './world';
 
@@ -22,7 +24,7 @@ const RAYDIUM_AMM_AUTHORITY = '5Q544fKrFoe6tsEbD7S8EmxGTJYAKtTVhAW5Q5pge4j1';
 const BINANCE_HOT_WALLET = '5tzFkiKscXHK5ZXCGbXZxdw7gTjjD1mBwuoFbhUvuAi9';
 
 /** Adds the holder token to `kit.tokens`, its world wallets to `wallets`, and its facts to `truth`. */
-export function addHolderToken(kit: GeneratorKit, spec: { holders: number; wallets?: number }, seed: number, wallets: Wallet[], truth: GroundTruth): void {
+export function addHolderToken(kit: GeneratorKit, spec: { holders: number; wallets?: number }, seed: number, wallets: Wallet[], truth: GroundTruth, services: Service[]): void {
   const { rng, logUniform, addr, priced, makePlays, tradesFor, noise, playsPerWallet, noiseCount } = kit;
   const mint = addr('holder-token');
   const wanted = Math.max(2, Math.min(spec.wallets ?? HOLDER_TOKEN_WALLETS_DEFAULT, spec.holders));
@@ -31,8 +33,12 @@ export function addHolderToken(kit: GeneratorKit, spec: { holders: number; walle
 
   // Above every ordinary holder: what a holder analysis must drop.
   const vaults = [0, 1, 2].map((k) => programDerivedAddress(String(seed), 'holder-token', 'pool-vault', String(k)));
-  const excluded = [...vaults, RAYDIUM_AMM_AUTHORITY, INCINERATOR, BINANCE_HOT_WALLET];
+  // a market maker's hot wallet no list names: an ordinary key, a busy service on chain
+  const marketMaker = walletAddress(String(seed), 'holder-token', 'market-maker');
+  services.push({ address: marketMaker, label: 'market maker hot wallet (unlisted)', transactionsPerHour: 3_000 });
+  const excluded = [...vaults, RAYDIUM_AMM_AUTHORITY, INCINERATOR, BINANCE_HOT_WALLET, marketMaker];
   holders.push(
+    { owner: marketMaker, amount: amount(6e6), label: 'market maker hot wallet (unlisted)' },
     { owner: vaults[0], amount: amount(90e6), label: 'pool vault (PDA)' },
     { owner: vaults[1], amount: amount(40e6), label: 'pool vault (PDA)' },
     { owner: vaults[2], amount: amount(12e6), accounts: 2, label: 'pool vault (PDA)' },

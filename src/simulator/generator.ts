@@ -22,7 +22,7 @@ export function generateWorld(options: GenerateOptions): WorldInput {
       : scenario === 'adversarial'
         ? generateAdversarialWallets(kit, options)
         : { ...classicWallets(kit, options), services: [], outsideTransfers: [] };
-  if (options.holderToken) addHolderToken(kit, options.holderToken, options.seed, wallets, truth);
+  if (options.holderToken) addHolderToken(kit, options.holderToken, options.seed, wallets, truth, services);
   return {
     $schema: './world.schema.json',
     name: options.name ?? (scenario === 'classic' ? `generated-seed-${options.seed}` : `generated-${scenario}-seed-${options.seed}`),

@@ -58,7 +58,7 @@ describe('an analysis of a token’s holders through the HTTP API', () => {
     }
   }
 
-  it('analyses the top 50 of 2,000 holders, leaving out vaults, the AMM authority, the burn account and the exchange', async () => {
+  it('analyses the top 50 of 2,000 holders, leaving out vaults, the AMM authority, the burn account, the exchange and a market maker no list names (busy on chain)', async () => {
     const view = await opened.stack.withWorkers(async () => {
       const started = await served.api.startAnalysis({ token: mint, top: 50, sync: 'force' });
       expect(started.status).toBe('running');
@@ -76,11 +76,12 @@ describe('an analysis of a token’s holders through the HTTP API', () => {
       selected: 50,
       complete: true,
       pages: 4,
-      excludedCounts: { burn: 1, amm: 1, exchange: 1, 'off-curve': 3 },
+      excludedCounts: { burn: 1, amm: 1, exchange: 1, 'off-curve': 3, service: 1 },
     });
     expect(view.holders!.ownersSeen).toBeGreaterThanOrEqual(2_000);
     expect(view.holders!.excluded!.map((e) => e.owner).sort()).toEqual([...excludedOwners].sort());
     expect(view.holders!.excluded!.find((e) => e.owner === '1nc1nerator11111111111111111111111111111111')).toMatchObject({ reason: 'burn' });
+    expect(view.holders!.excluded!.filter((e) => e.reason === 'service')).toHaveLength(1);
     const result = view.result as unknown as { pairs: unknown[]; pairCount: number; pairsComplete: boolean; clusters: Array<{ members: string[] }> };
     // 1,225 pairs: the result lists the strongest DEFAULT_TOP_PAIRS, analysis_pairs holds them all
     expect(result).toMatchObject({ pairCount: (50 * 49) / 2, pairsComplete: false });

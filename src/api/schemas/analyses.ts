@@ -268,11 +268,11 @@ export const tokenHolders = {
       properties: { read: { type: 'integer' }, added: { type: 'integer' }, unread: { type: 'string' } },
       required: ['read', 'added'],
     },
-    excludedCounts: { type: 'object', properties: { burn: { type: 'integer' }, amm: { type: 'integer' }, exchange: { type: 'integer' }, 'off-curve': { type: 'integer' } } },
+    excludedCounts: { type: 'object', properties: { burn: { type: 'integer' }, amm: { type: 'integer' }, exchange: { type: 'integer' }, 'off-curve': { type: 'integer' }, service: { type: 'integer' } } },
     excluded: {
       type: 'array',
       description: 'the largest owners left out (at most 20)',
-      items: { type: 'object', properties: { owner: { type: 'string' }, amount: { type: 'string' }, accounts: { type: 'integer' }, reason: { type: 'string', enum: ['burn', 'amm', 'exchange', 'off-curve'] }, label: { type: 'string' } }, required: ['owner', 'amount', 'accounts', 'reason'] },
+      items: { type: 'object', properties: { owner: { type: 'string' }, amount: { type: 'string' }, accounts: { type: 'integer' }, reason: { type: 'string', enum: ['burn', 'amm', 'exchange', 'off-curve', 'service'] }, label: { type: 'string' } }, required: ['owner', 'amount', 'accounts', 'reason'] },
     },
     launch: {
       type: ['object', 'null'],

@@ -1,4 +1,4 @@
-import { OWNERS_PER_TURN, exclusionOf, selectTopHolders, selectTopHoldersYielding, withLargestAccounts, type HolderAccount } from './rank';
+import { OWNERS_PER_TURN, exclusionOf, leaveOutServices, selectTopHolders, selectTopHoldersYielding, withLargestAccounts, type HolderAccount } from './rank';
 import { isOnCurve } from './on-curve';
 
 // Real mainnet addresses: ordinary wallets (on the curve) and program-derived ones (off it).
@@ -68,7 +68,7 @@ describe('selectTopHolders', () => {
       { top: 5, isWallet: (o) => !o.startsWith('pda') && isOnCurve(o), excludedListed: 3 },
     );
     expect(result.holders.map((h) => h.owner)).toEqual([WALLET_B, WALLET_A]);
-    expect(result.excludedCounts).toEqual({ burn: 1, amm: 1, exchange: 1, 'off-curve': 2 });
+    expect(result.excludedCounts).toEqual({ burn: 1, amm: 1, exchange: 1, 'off-curve': 2, service: 0 });
     expect(result.excluded).toEqual([
       { owner: RAYDIUM_AUTHORITY, amount: '1000', accounts: 1, reason: 'amm', label: 'Raydium AMM v4 authority' },
       { owner: 'pda-vault', amount: '900', accounts: 1, reason: 'off-curve' },
@@ -129,5 +129,18 @@ describe('withLargestAccounts', () => {
     const pages: HolderAccount[] = [{ address: 'acc1', owner: 'old-owner', amount: 5n }];
     const { accounts } = withLargestAccounts(pages, [{ address: 'acc1', owner: 'new-owner', amount: 500n }]);
     expect(accounts).toEqual([{ address: 'acc1', owner: 'new-owner', amount: 500n }]);
+  });
+});
+
+describe('leaveOutServices', () => {
+  it('leaves out the candidates that are busy services, lists them by amount among the excluded, and lets the next ones in', () => {
+    const accounts: HolderAccount[] = ['w1', 'svc', 'w2', 'w3', 'w4'].map((owner, i) => ({ address: `acc-${owner}`, owner, amount: BigInt(1000 - i * 100) }));
+    const candidates = selectTopHolders(accounts, { top: 4, isWallet: () => true, known: new Map() });
+    const picked = leaveOutServices(candidates, 3, (owner) => owner === 'svc');
+    expect(picked.holders.map((h) => h.owner)).toEqual(['w1', 'w2', 'w3']);
+    expect(picked.excluded).toEqual([{ owner: 'svc', amount: '900', accounts: 1, reason: 'service' }]);
+    expect(picked).toMatchObject({ eligible: 4, excludedCounts: { service: 1 } });
+    // none: the top of the candidates, as they were
+    expect(leaveOutServices(candidates, 3, () => false).holders.map((h) => h.owner)).toEqual(['w1', 'svc', 'w2']);
   });
 });

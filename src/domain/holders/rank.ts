@@ -43,10 +43,14 @@ export function withLargestAccounts<A extends HolderAccount>(accounts: readonly 
  * - amm: a known pool or AMM authority;
  * - exchange: a known exchange hot wallet (holds for many customers);
  * - off-curve: the owner is not an ed25519 point, so no private key exists: a program-derived
- *   address (pool vaults, bonding curves, escrows, vesting and staking programs).
+ *   address (pool vaults, bonding curves, escrows, vesting and staking programs);
+ * - service: an unlisted owner whose activity on chain is a busy service's (a full page of 1,000
+ *   signatures within a day, `counterpartyActivityClass`): an exchange's, a market maker's or a
+ *   bot's hot wallet, which holds for many and whose history (millions of transactions) no sync
+ *   should fetch (`leaveOutServices`, checked for the largest candidates only).
  */
-export type ExclusionReason = 'burn' | 'amm' | 'exchange' | 'off-curve';
-export const EXCLUSION_REASONS: readonly ExclusionReason[] = ['burn', 'amm', 'exchange', 'off-curve'];
+export type ExclusionReason = 'burn' | 'amm' | 'exchange' | 'off-curve' | 'service';
+export const EXCLUSION_REASONS: readonly ExclusionReason[] = ['burn', 'amm', 'exchange', 'off-curve', 'service'];
 
 export interface KnownAddress {
   address: string;
@@ -167,7 +171,7 @@ function* selectionSteps(accounts: Iterable<HolderAccount>, options: SelectOptio
   const ranked = [...perOwner.values()].sort(byAmountThenOwner);
   const holders: RankedHolder[] = [];
   const excluded: ExcludedHolder[] = [];
-  const excludedCounts: Record<ExclusionReason, number> = { burn: 0, amm: 0, exchange: 0, 'off-curve': 0 };
+  const excludedCounts: Record<ExclusionReason, number> = { burn: 0, amm: 0, exchange: 0, 'off-curve': 0, service: 0 };
   let eligible = 0;
   for (const [k, h] of ranked.entries()) {
     if (k > 0 && k % OWNERS_PER_TURN === 0) yield;
@@ -182,4 +186,25 @@ function* selectionSteps(accounts: Iterable<HolderAccount>, options: SelectOptio
     if (holders.length < options.top) holders.push(view);
   }
   return { holders, excludedCounts, excluded, ownersSeen: ranked.length, eligible, accountsSeen: byAddress.size, repeatedListings: listings - byAddress.size };
+}
+
+/**
+ * A selection made with more candidates than `top` (largest first) without the owners `isService`
+ * says are busy services: they are counted and listed as excluded (`service`, the list kept largest
+ * first and at most `excludedListed` long) and the next candidates take their places, `top` at most.
+ */
+export function leaveOutServices(selection: HolderSelection, top: number, isService: (owner: string) => boolean, excludedListed = EXCLUDED_LISTED_DEFAULT): HolderSelection {
+  const services = selection.holders.filter((h) => isService(h.owner));
+  if (services.length === 0) return { ...selection, holders: selection.holders.slice(0, top) };
+  const left = new Set(services.map((h) => h.owner));
+  const excluded = [...selection.excluded, ...services.map((h): ExcludedHolder => ({ ...h, reason: 'service' }))]
+    .sort((a, b) => byAmountThenOwner({ raw: BigInt(a.amount), owner: a.owner }, { raw: BigInt(b.amount), owner: b.owner }))
+    .slice(0, excludedListed);
+  return {
+    ...selection,
+    holders: selection.holders.filter((h) => !left.has(h.owner)).slice(0, top),
+    excluded,
+    excludedCounts: { ...selection.excludedCounts, service: selection.excludedCounts.service + services.length },
+    eligible: selection.eligible - services.length,
+  };
 }

@@ -330,13 +330,14 @@ export interface paths {
                                     label?: string;
                                     owner: string;
                                     /** @enum {string} */
-                                    reason: "burn" | "amm" | "exchange" | "off-curve";
+                                    reason: "burn" | "amm" | "exchange" | "off-curve" | "service";
                                 }[];
                                 excludedCounts?: {
                                     amm?: number;
                                     burn?: number;
                                     exchange?: number;
                                     "off-curve"?: number;
+                                    service?: number;
                                 };
                                 /** @description a scan stopped at its page cap: the mint's largest token accounts (getTokenLargestAccounts, at most 20) read besides, how many the pages had not listed, or why they could not be read */
                                 largestAccounts?: {
@@ -1264,13 +1265,14 @@ export interface paths {
                                     label?: string;
                                     owner: string;
                                     /** @enum {string} */
-                                    reason: "burn" | "amm" | "exchange" | "off-curve";
+                                    reason: "burn" | "amm" | "exchange" | "off-curve" | "service";
                                 }[];
                                 excludedCounts?: {
                                     amm?: number;
                                     burn?: number;
                                     exchange?: number;
                                     "off-curve"?: number;
+                                    service?: number;
                                 };
                                 /** @description a scan stopped at its page cap: the mint's largest token accounts (getTokenLargestAccounts, at most 20) read besides, how many the pages had not listed, or why they could not be read */
                                 largestAccounts?: {
