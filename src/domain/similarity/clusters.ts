@@ -158,10 +158,18 @@ function commonCounterparties(
     for (const [counterparty, list] of p.byCounterparty) {
       // paying a member's fees is cited besides funding it first, as the pairs cite it
       if (list.some(feeTransfer)) add(counterparty, 'fee-payer');
-      if (counterparty === first) continue;
+      // a member's first funder is also a source of its SOL, as a pair cites it with a member it
+      // only topped up (it funded one first and the others later: a source of all of them)
       if (list.some((t) => t.direction === 'in' && fundingTransfer(t))) add(counterparty, 'source');
+      if (counterparty === first) continue;
       if (list.some((t) => t.direction === 'out' && fundingTransfer(t))) add(counterparty, 'destination');
     }
+  }
+  // ... but one that first funded as many members as it sent SOL to is cited as their first funder alone
+  for (const [id, c] of counts) {
+    if (c.kind !== 'source') continue;
+    const asFirst = counts.get(`first-funder\u0000${c.counterparty}`);
+    if (asFirst !== undefined && asFirst.memberCount >= c.memberCount) counts.delete(id);
   }
   const upstream = group === undefined ? [] : commonUpstreamFunders(group, members);
   for (const u of upstream) counts.set(`upstream-funder\u0000${u.address}`, { counterparty: u.address, kind: 'upstream-funder', memberCount: u.wallets.length });

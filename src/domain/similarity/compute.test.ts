@@ -246,6 +246,23 @@ describe('counterparty activity in a cluster', () => {
     expect(blind.clusters).toEqual([]);
   });
 
+  it('cites a counterparty that first funded one member and topped up the others as their common source, as the pairs cite it', () => {
+    const members = ['W1', 'W2', 'W3'];
+    // C funded W1 first; W2 and W3 were first funded elsewhere (strangers each) and topped up by C minutes later
+    const wallets: SimilarityWalletInput[] = members.map((w, i) => ({
+      address: w,
+      legs: [],
+      holdings: {},
+      transfers: i === 0 ? [solTransfer(w, 'C', 'in', '2', T0)] : [solTransfer(w, `ORIGIN${i}`, 'in', '1', T0 - 86_400 * i), solTransfer(w, 'C', 'in', '2', T0 + i * 60)],
+    }));
+    const activity = new Map([['C', { transactions: 12, complete: true, oldestTime: T0 - 86_400, newestTime: T0 + 180 }]]);
+    const database = { counterparties: { walletsPerCounterparty: new Map([['C', 3], ['ORIGIN1', 1], ['ORIGIN2', 1]]), totalWallets: 100, activity } };
+    const r = computeSimilarity({ wallets, database });
+    expect(r.clusters.map((c) => c.members)).toEqual([members]);
+    expect(r.pairs.every((p) => p.evidence?.funding.some((f) => f.kind === 'common-source' && f.counterparty === 'C'))).toBe(true);
+    expect(r.clusters[0].evidence?.commonCounterparties).toEqual([{ counterparty: 'C', kind: 'source', memberCount: 3 }]);
+  });
+
   it('does not cite a counterparty the pairs ignore: a spam airdropper known to thousands of wallets that sent every member a token', () => {
     const members = ['W1', 'W2', 'W3', 'W4'];
     const spam = (w: string, t: number) => ({ ...solTransfer(w, 'SPAMMER', 'in', '1', t), asset: 'SPAMTOKEN', rawAmount: '1000', amount: '1000', decimals: 0 });
