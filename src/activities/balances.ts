@@ -53,6 +53,8 @@ export class BalanceLockTimeoutError extends Error {
 }
 
 const RELEASE_SCRIPT = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
+/** The lock again for LOCK_TTL_MS, only while it is still the holder's (its token). */
+const RENEW_SCRIPT = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
 
 type CachedBalances = StoredBalances & { isLargeWallet: boolean };
 
@@ -198,7 +200,7 @@ export function createBalanceActivities(deps: ActivityDeps) {
         try {
           const filled = await readCaches(locked);
           for (const w of filled.keys()) done.set(w, { wallet: w, balances: 'cached' });
-          await fetchLocked(locked.filter((w) => !filled.has(w)), done, fail);
+          await holdingLocks(locked, token, () => fetchLocked(locked.filter((w) => !filled.has(w)), done, fail));
         } finally {
           await locked.reduce((p, w) => p.eval(RELEASE_SCRIPT, 1, lockKey(w), token), redis.pipeline()).exec();
         }
@@ -223,6 +225,26 @@ export function createBalanceActivities(deps: ActivityDeps) {
         throw retryCause;
       }
       for (const [w, outcome] of retryFailures) done.set(w, outcome);
+    }
+  }
+
+  /**
+   * `fn` while the locks of `wallets` (taken with `token`) are renewed every third of their TTL: a
+   * batch of 100 wallets' fetches outlasts one TTL under the RPC budget, and another fetch took its
+   * wallets' lapsed locks and fetched them again. A renewal that fails (Redis) is let go: the lock
+   * then lapses as before.
+   */
+  async function holdingLocks<T>(wallets: readonly string[], token: string, fn: () => Promise<T>): Promise<T> {
+    const timer = setInterval(() => {
+      void wallets
+        .reduce((p, w) => p.eval(RENEW_SCRIPT, 1, lockKey(w), token, String(LOCK_TTL_MS)), redis.pipeline())
+        .exec()
+        .catch(() => undefined);
+    }, LOCK_TTL_MS / 3);
+    try {
+      return await fn();
+    } finally {
+      clearInterval(timer);
     }
   }
 
@@ -305,7 +327,7 @@ export function createBalanceActivities(deps: ActivityDeps) {
         if (filled) return summarize(filled, true);
         if (ctx.cancellationSignal.aborted) throw new CancelledFailure('balance fetch cancelled');
         const signal = ctx.cancellationSignal;
-        const [sol, holdings] = await Promise.all([rpc.getSolBalances([wallet], { signal }), rpc.getTokenBalances(wallet, { signal })]);
+        const [sol, holdings] = await holdingLocks([wallet], token, () => Promise.all([rpc.getSolBalances([wallet], { signal }), rpc.getTokenBalances(wallet, { signal })]));
         const balances = balancesOf(wallet, sol.get(wallet), holdings);
         await store(balances);
         log.info('balances fetched', { wallet, tokens: balances.tokens.length, tokenAccounts: balances.tokenAccountCount, ...(holdings.unreadTokenAccounts > 0 ? { unreadTokenAccounts: holdings.unreadTokenAccounts } : {}) });

@@ -26,6 +26,22 @@ describe('fetchBalanceBatch', () => {
     return env.run(fetchBalanceBatch, { wallets: batch });
   };
 
+  it("renews its wallets' locks while its fetch outlasts a third of their TTL: another fetch does not take them and fetch the wallets again", async () => {
+    const batch = wallets.slice(0, 2);
+    await opened.stack.redis.del(...batch.map((w) => `balance:${w}`));
+    opened.sim.reset();
+    opened.sim.configure({ paused: ['rpc:getMultipleAccounts'] }); // the batch's SOL call held
+    const running = runBatch(batch);
+    // the locks were taken with a TTL of 30 s; 12 s on, renewed at 10 s, they have about 28 s left (18 s unrenewed)
+    await new Promise((resolve) => setTimeout(resolve, 12_000));
+    const left = await Promise.all(batch.map((w) => opened.stack.redis.pttl(`balance-lock:${w}`)));
+    opened.sim.configure({ paused: [] });
+    expect((await running).wallets.map((o) => o.balances)).toEqual(['fetched', 'fetched']);
+    for (const ms of left) expect(ms).toBeGreaterThan(22_000);
+    // and given back once the batch is done
+    expect(await Promise.all(batch.map((w) => opened.stack.redis.exists(`balance-lock:${w}`)))).toEqual([0, 0]);
+  }, 30_000);
+
   it('fetches a batch with one getMultipleAccounts call, reports each wallet, and a malformed one fails alone', async () => {
     await opened.stack.redis.del(...wallets.map((w) => `balance:${w}`));
     opened.sim.reset();
