@@ -28,7 +28,7 @@ options:
                       (pairs: one pair per line, NDJSON)
   --window <days>     analyse only the last <days> days (default: full history)
   --sync <mode>       auto (sync wallets that are not READY; default), force, or skip
-  --token <mint>      analyse the token's largest holders (burn, program-owned and exchange accounts left out)
+  --token <mint>      analyse the token's largest holders (burn, program-owned, exchange and busy service accounts left out)
   --top <n>           with --token: how many holders (default 100, at most the API's MAX_WALLETS_PER_ANALYSIS);
                       otherwise: pairs shown in the table (default 10)
   --pairs <n>         pairs shown in the table (default 10)

@@ -175,7 +175,7 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
       schema: {
         tags: ['analyses'],
         summary: 'Start a similarity analysis of a group of wallets, or of a token\'s largest holders',
-        description: `Either \`wallets\`: ${2}–${max} distinct addresses, sorted (order does not matter); or \`token\`: a mint, whose \`top\` largest holders (2–${max}, default ${Math.min(DEFAULT_TOP_HOLDERS, max)}) become the group, leaving out burn addresses, program-owned accounts (pool vaults, AMM authorities) and known exchanges. The same Idempotency-Key returns the same analysis and starts no second workflow.`,
+        description: `Either \`wallets\`: ${2}–${max} distinct addresses, sorted (order does not matter); or \`token\`: a mint, whose \`top\` largest holders (2–${max}, default ${Math.min(DEFAULT_TOP_HOLDERS, max)}) become the group, leaving out burn addresses, program-owned accounts (pool vaults, AMM authorities), known exchanges and owners whose activity on chain is a busy service's (an unlisted exchange, market maker or bot hot wallet). The same Idempotency-Key returns the same analysis and starts no second workflow.`,
         headers: idempotencyKeyHeaders,
         querystring: startAnalysisQuery(MAX_WAIT_SECONDS),
         body: analysisStartSchema(max),

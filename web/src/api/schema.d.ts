@@ -229,7 +229,7 @@ export interface paths {
         put?: never;
         /**
          * Start a similarity analysis of a group of wallets, or of a token's largest holders
-         * @description Either `wallets`: 2–1000 distinct addresses, sorted (order does not matter); or `token`: a mint, whose `top` largest holders (2–1000, default 100) become the group, leaving out burn addresses, program-owned accounts (pool vaults, AMM authorities) and known exchanges. The same Idempotency-Key returns the same analysis and starts no second workflow.
+         * @description Either `wallets`: 2–1000 distinct addresses, sorted (order does not matter); or `token`: a mint, whose `top` largest holders (2–1000, default 100) become the group, leaving out burn addresses, program-owned accounts (pool vaults, AMM authorities), known exchanges and owners whose activity on chain is a busy service's (an unlisted exchange, market maker or bot hot wallet). The same Idempotency-Key returns the same analysis and starts no second workflow.
          */
         post: {
             parameters: {
