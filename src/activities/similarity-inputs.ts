@@ -64,7 +64,7 @@ export async function loadSimilarityInputs(
   const activity = await loadCounterpartyActivity(pool, [...perCounterparty].filter(([c, n]) => n >= 2 && !own.has(c)).map(([c]) => c));
   // the funding chains read before the step: each wallet's first funder, and upstream from it while
   // the chain showed a wallet of one owner (fundingChain follows the same rule), with their activity
-  const { origins, tops } = await fundingChains(pool, transfers, own, activity, (wallet) => coverage.get(wallet)?.complete === true && !input.partialWallets.includes(wallet));
+  const { origins, tops } = await fundingChains(pool, transfers, own, activity, (wallet) => coverage.get(wallet)?.complete === true);
   // the sweep chains read before the step: where the fresh addresses the wallets sent SOL to forwarded it
   const { sweeps, groupCollectors } = await sweepChains(pool, input.wallets, own, activity);
   // the shared SOL destinations read for an exchange's deposit address
@@ -102,7 +102,8 @@ export async function loadSimilarityInputs(
         transactionsRejected: stored?.rejected ?? 0,
         windowStartSec: sinceTimestamp,
         windowEndSec: input.nowSec,
-        wholeHistory: stored?.complete === true && !partial.has(address),
+        // its oldest transactions are stored (a sync left behind by proceed adds only newer ones)
+        wholeHistory: stored?.complete === true,
       },
       transfers: transfersOf(transfers.get(address) ?? [], stored, partial.has(address)),
     };

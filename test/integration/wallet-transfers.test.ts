@@ -92,10 +92,17 @@ describe('wallet transfers', () => {
       expect(database.counterparties!.activity?.get(w.address)).toEqual({ transactions: w.transaction_count, complete: true, oldestTime: Number(w.oldest_timestamp), newestTime: Number(w.newest_timestamp) });
     }
     expect(read).toBeGreaterThan(wallets.length / 2);
-    // whole histories: each wallet's oldest SOL received is its first funding; not of one the user stopped waiting for
+    // whole histories: each wallet's oldest SOL received is its first funding; not of one whose history
+    // does not reach back to its first transaction (a sync stopped at a window)
     expect(inputs.every((w) => w.coverage?.wholeHistory === true)).toBe(true);
-    const cut = await loadSimilarityInputs(pool, { wallets, partialWallets: [wallets[0]], windowDays: null, nowSec: Math.floor(Date.now() / 1000) });
-    expect(cut.wallets.map((w) => w.coverage?.wholeHistory)).toEqual(wallets.map((w) => w !== wallets[0]));
+    await pool.query('UPDATE wallets SET history_complete = false WHERE address = $1', [wallets[0]]);
+    try {
+      const cut = await loadSimilarityInputs(pool, { wallets, partialWallets: [], windowDays: null, nowSec: Math.floor(Date.now() / 1000) });
+      expect(cut.wallets.map((w) => w.coverage?.wholeHistory)).toEqual(wallets.map((w) => w !== wallets[0]));
+      expect(cut.database.counterparties!.activity?.has(wallets[0])).toBe(false);
+    } finally {
+      await pool.query('UPDATE wallets SET history_complete = true WHERE address = $1', [wallets[0]]);
+    }
 
     // mints: distinct wallets that ever swapped each, and its first buy, as the world says
     const swaps = new Map<string, { wallets: Set<string>; firstBuy: number }>();
