@@ -441,7 +441,7 @@ describe('the Similarity Lab in a browser, against the real stack', () => {
     } finally {
       opened.sim.configure({ paused: [] });
     }
-    await expectText(page.getByTestId('holders-left-out'), 'Left out: 1 burn, 1 amm, 1 exchange, 3 off-curve');
+    await expectText(page.getByTestId('holders-left-out'), 'Left out: 1 burn, 1 amm, 1 exchange, 3 off-curve, 1 service');
     await expectText(page.getByTestId('holders-launch'), /Launch: slot \d+ on /);
     await expectAttribute(page.getByTestId('pair-list'), 'data-pair-count', String((12 * 11) / 2));
     await screenshot('token-holders');

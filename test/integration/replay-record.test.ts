@@ -4,7 +4,9 @@ import { promisify } from 'node:util';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { generateWorld } from '../../src/simulator';
-import { refreshPopularTokensWorkflow } from '../../src/workflows/token-enrichment';
+import { refreshPopularTokensWorkflow, tokenEnrichmentWorkflow } from '../../src/workflows/token-enrichment';
+import { createEnrichmentActivities } from '../../src/activities/enrichment';
+import { buildActivityDeps } from '../../src/wiring';
 import { smokeWorkflow } from '../../src/workflows/smoke';
 import { walletSyncWorkflow } from '../../src/workflows/wallet-sync';
 import { TASK_QUEUES, WORKFLOW_TASK_QUEUE, analysisWorkflowId, enrichmentWorkflowId, runningSearchAttributes, waitForAnalysisUpdate, walletSyncWorkflowId } from '../../src/workflows/contract';
@@ -120,6 +122,21 @@ describe('histories of every workflow type replay without non-determinism', () =
       recorded.push({ name: 'refresh-popular-tokens', workflowId: refreshId });
     });
 
+    // an enrichment run whose mints outnumber one plan's limit (here 3): it plans again until none is
+    // left (patched('enrichment-plans-again')); the world's tokens made stale again first
+    const mints = (world.tokens as Array<{ mint: string }>).map((t) => t.mint);
+    await opened.stack.pool.query(`UPDATE tokens SET price_fetched_at = now() - interval '1 hour', next_attempt_at = NULL WHERE mint = ANY($1)`, [mints]);
+    const deps = buildActivityDeps(opened.stack.config, opened.stack.pool, opened.stack.redis);
+    const { planTokenEnrichment } = createEnrichmentActivities({ ...deps, settings: { ...deps.settings, mintsPerEnrichmentPlan: 3 } });
+    const plansAgainId = `enrich-plans-again-${randomUUID()}`;
+    const plannedAgain = await opened.stack.withWorkers(
+      () => opened.stack.client.workflow.execute(tokenEnrichmentWorkflow, { taskQueue: WORKFLOW_TASK_QUEUE, workflowId: plansAgainId, args: [{ mints, reason: 'user' }] }),
+      { activities: { planTokenEnrichment } },
+    );
+    expect(plannedAgain.resolved + plannedAgain.unknown + plannedAgain.fresh).toBe(mints.length);
+    expect(plannedAgain.fresh).toBe(0);
+    recorded.push({ name: 'token-enrichment-plans-again', workflowId: plansAgainId });
+
     const cli = await resolveTemporalCli();
     for (const r of recorded) {
       const handle = opened.stack.client.workflow.getHandle(r.workflowId, r.runId);
@@ -141,6 +158,7 @@ describe('histories of every workflow type replay without non-determinism', () =
       'wallet-sync-at-once-skipped',
       'wallet-sync-at-once',
       'refresh-popular-tokens',
+      'token-enrichment-plans-again',
     ]);
   });
 });

@@ -120,7 +120,7 @@ describe('an analysis of a token’s holders through the HTTP API', () => {
     expect(laterPair.evidence.bundles[0]).toMatchObject({ launchBlock: true });
     const printed = renderAnalysis(view);
     expect(printed).toContain(`Token ${mint}: the top 50 of`);
-    expect(printed).toContain('left out: 1 burn, 1 amm, 1 exchange, 3 off-curve');
+    expect(printed).toContain('left out: 1 burn, 1 amm, 1 exchange, 3 off-curve, 1 service');
   });
 
   it('analyses of one token at the same moment, each with its own top, share one scan of its accounts', async () => {

@@ -46,6 +46,7 @@ const RECORDED_PATCHES: Record<string, string[]> = {
   'similarity-analysis-wait-patches-2026-12-06b': ['analysis-patches-2026-12-06b'],
   smoke: [],
   'token-enrichment': [],
+  'token-enrichment-plans-again': ['enrichment-plans-again'],
   'wallet-sync-continued': [],
   'wallet-sync-final': [],
   'wallet-sync-skipped': [],
