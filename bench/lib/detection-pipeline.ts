@@ -217,7 +217,7 @@ export function worldStats(wallets: readonly SimilarityWalletInput[], sim?: SimW
   // a group wallet that collects weighs by its own page there, as the chains' top
   for (const a of groupCollectors) if (!tops.has(a)) tops.set(a, groupWalletActivity(sim!, a));
   // each group wallet's whole history, as the analysis loads it from its stored sync (ownActivity)
-  if (sim) for (const w of wallets) if (!tops.has(w.address)) activity.set(w.address, wholeHistoryActivity(sim, w.address));
+  if (sim) for (const w of wallets) activity.set(w.address, wholeHistoryActivity(sim, w.address));
   return {
     counterparties: { walletsPerCounterparty: new Map([...counterparty].map(([c, s]) => [c, s.size])), totalWallets: wallets.length + databaseWallets, ...(sim ? { activity, origins, tops, sweeps, deposits } : {}) },
     tokens: { walletsPerMint: new Map([...holders].map(([m, s]) => [m, s.size])), totalWallets: wallets.length + databaseWallets, firstBuyTime: firstBuy },

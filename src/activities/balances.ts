@@ -45,6 +45,12 @@ const TOKEN_FETCHES_IN_FLIGHT = 10;
 const LAST_ATTEMPT_MARGIN_MS = 60_000;
 
 const LOCK_TTL_MS = 30_000;
+/**
+ * How long a fetch waits for wallets another fetch holds: a live holder renews its locks
+ * (holdingLocks), so a batch of 100 wallets may hold them past one TTL; a dead one's lapse within
+ * LOCK_TTL_MS and are taken then. Under the balance activities' 2-minute start-to-close.
+ */
+const LOCK_WAIT_MS = 90_000;
 const WAIT_STEP_MS = 100;
 
 /** Another fetch of the same wallet held the lock longer than it may (retryable). */
@@ -180,7 +186,7 @@ export function createBalanceActivities(deps: ActivityDeps) {
         retryCause ??= err;
       } else done.set(wallet, outcome);
     };
-    const deadline = Date.now() + LOCK_TTL_MS + 5_000;
+    const deadline = Date.now() + LOCK_WAIT_MS;
     let waiting = wallets;
     // Each turn, like fetchWalletBalances for one wallet: the cache, then the locks, then the cache
     // again under the locks; wallets whose lock someone else holds wait for the next turn.
@@ -212,7 +218,7 @@ export function createBalanceActivities(deps: ActivityDeps) {
           // have run past the deadline): only a wallet still missing there has waited in vain
           const late = await readCaches(waiting);
           for (const w of late.keys()) done.set(w, { wallet: w, balances: 'cached' });
-          for (const w of waiting.filter((x) => !late.has(x))) fail(w, new BalanceLockTimeoutError(`balances of ${w}: another fetch held the lock for over ${LOCK_TTL_MS / 1000}s`));
+          for (const w of waiting.filter((x) => !late.has(x))) fail(w, new BalanceLockTimeoutError(`balances of ${w}: another fetch held the lock for over ${LOCK_WAIT_MS / 1000}s`));
           break;
         }
         await ctx.sleep(WAIT_STEP_MS);
@@ -311,12 +317,12 @@ export function createBalanceActivities(deps: ActivityDeps) {
       // therefore either finds the holder's result or, once the holder has released without one
       // (it failed, or died and the lock expired), fetches itself.
       const token = randomUUID();
-      const deadline = Date.now() + LOCK_TTL_MS + 5_000;
+      const deadline = Date.now() + LOCK_WAIT_MS;
       for (;;) {
         const cached = await readCache(wallet);
         if (cached) return summarize(cached, true);
         if ((await redis.set(lockKey(wallet), token, 'PX', LOCK_TTL_MS, 'NX')) === 'OK') break;
-        if (Date.now() > deadline) throw new BalanceLockTimeoutError(`balances of ${wallet}: another fetch held the lock for over ${LOCK_TTL_MS / 1000}s`);
+        if (Date.now() > deadline) throw new BalanceLockTimeoutError(`balances of ${wallet}: another fetch held the lock for over ${LOCK_WAIT_MS / 1000}s`);
         await ctx.sleep(WAIT_STEP_MS);
         ctx.heartbeat({ waitingFor: 'balance-lock' });
       }

@@ -85,13 +85,15 @@ export function createHolderActivities(deps: ActivityDeps) {
     }
   }
   /**
-   * The selection without the busy services among its HOLDER_SERVICE_CHECKS largest candidates, as
+   * The selection without the busy services among its largest candidates (twice `top`, at most
+   * HOLDER_SERVICE_CHECKS), as
    * their activity on chain says (read now, or within the day by any analysis); without an RPC to
    * ask, or for a candidate not read in time, the selection is kept as it is.
    */
   async function withoutServices(candidates: HolderSelection, top: number, signal: AbortSignal): Promise<HolderSelection> {
     if (deps.signatures === undefined) return leaveOutServices(candidates, top, () => false);
-    const checked = candidates.holders.slice(0, HOLDER_SERVICE_CHECKS).map((h) => h.owner);
+    // the largest, twice the group at most: a top 10 does not read a hundred owners' pages
+    const checked = candidates.holders.slice(0, Math.min(HOLDER_SERVICE_CHECKS, 2 * top)).map((h) => h.owner);
     const activity = await readActivities(pool, deps.signatures, checked, { maxAgeSeconds: COUNTERPARTY_ACTIVITY_MAX_AGE_SECONDS, deadlineMs: HOLDER_SERVICE_CHECK_DEADLINE_MS, signal });
     return leaveOutServices(candidates, top, (owner) => counterpartyActivityClass(activity.get(owner)) === 'service');
   }

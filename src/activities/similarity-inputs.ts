@@ -74,7 +74,9 @@ export async function loadSimilarityInputs(
   // a group wallet whose whole history is stored says what it is by that history, as a counterparty
   // of the others (their first funder, their direct link): an operator's funding wallet analysed with
   // the wallets it funded weighed by its degree alone, as a busy stranger would, and hid the group
-  for (const [address, a] of ownActivity(input.wallets, coverage, new Set(input.partialWallets))) if (!tops.has(address)) activity.set(address, a);
+  // (one that also tops a chain as well: its whole history says more than a page of its signatures)
+  const partial = new Set(input.partialWallets);
+  for (const [address, a] of ownActivity(input.wallets, coverage, partial)) activity.set(address, a);
   const mints = await mintStats(pool, input.wallets);
   // the population rarity is counted in holds every wallet that any count includes
   let totalWallets = Math.max(await countWalletsWithHistory(pool), input.wallets.length);
@@ -88,7 +90,6 @@ export async function loadSimilarityInputs(
     counterparties: { walletsPerCounterparty: perCounterparty, totalWallets, activity, origins, tops, sweeps, deposits },
     tokens: { walletsPerMint: new Map([...mints].map(([mint, m]) => [mint, m.wallets])), totalWallets, firstBuyTime, launches },
   };
-  const partial = new Set(input.partialWallets);
   const wallets = input.wallets.map((address): SimilarityWalletInput => {
     const held = balances.get(address);
     const stored = coverage.get(address);

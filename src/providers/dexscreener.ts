@@ -66,7 +66,7 @@ export class DexScreenerClient implements MarketDataSource {
   pairsLeftOut = 0;
 
   constructor(options: DexScreenerClientOptions) {
-    this.http = new ProviderHttp({ provider: 'dexscreener', baseUrl: options.baseUrl, budget: options.budget, timeouts: options.timeouts });
+    this.http = new ProviderHttp({ provider: 'dexscreener', keyless: true, baseUrl: options.baseUrl, budget: options.budget, timeouts: options.timeouts });
   }
 
   /** All Solana pairs touching these mints (base or quote side), requested 30 at a time; a pair that does not read is left out. */

@@ -36,6 +36,12 @@ export interface ProviderHttpOptions {
   baseUrl: string;
   /** sent as the `api-key` query parameter when set */
   apiKey?: string;
+  /**
+   * the provider takes no key at all (DexScreener): a 401/403 is its edge refusing the request (a
+   * CDN's challenge, usually brief), retried, not a key to check. A provider that takes one, asked
+   * without it (HELIUS_API_KEY unset), is told to check the key
+   */
+  keyless?: boolean;
   budget?: RateBudget;
   timeouts?: HttpTimeouts;
 }
@@ -67,6 +73,7 @@ export class ProviderHttp {
   readonly provider: ProviderName;
   private readonly base: URL;
   private readonly apiKey?: string;
+  private readonly keyless: boolean;
   private readonly budget: RateBudget;
   private readonly agent: Agent;
   private readonly gate: ReturnType<typeof pLimit>;
@@ -75,6 +82,7 @@ export class ProviderHttp {
     this.provider = options.provider;
     this.base = new URL(options.baseUrl);
     this.apiKey = options.apiKey || this.base.searchParams.get('api-key') || undefined;
+    this.keyless = options.keyless === true;
     this.budget = options.budget ?? unlimitedBudget;
     const t = options.timeouts ?? {};
     const connections = t.connections ?? 32;
@@ -196,9 +204,9 @@ export class ProviderHttp {
     if (res.status === 401 || res.status === 403) {
       // Helius sometimes answers bursts with 401 "Bad request, please try again later."
       if (/try again later/i.test(text)) return this.rateLimited(described, details);
-      // a provider sent no key (DexScreener has none) refused at its edge (a CDN's or firewall's
+      // a provider that takes no key (DexScreener) refused at its edge (a CDN's or firewall's
       // challenge, usually brief): retried as unavailability, not reported as a key to check
-      if (!this.apiKey) return new ProviderUnavailableError(`${described} (refused without an API key: the provider's edge)`, details, 'refused');
+      if (this.keyless) return new ProviderUnavailableError(`${described} (refused at the edge of a provider that takes no key)`, details, 'refused');
       return new InvalidApiKeyError(`API key rejected (${described}); check the configured key`, details);
     }
     if (res.status >= 500) return new ProviderUnavailableError(described, details, 'http-5xx');

@@ -51,13 +51,14 @@ export async function getTokens(pool: Pool, mints: string[]): Promise<TokenRecor
 
 /** SQL: the token row needs a DexScreener call now (never fetched, price stale, or a back-off that ended); $2 is PRICE_FRESH_SECONDS. */
 const NEEDS_FETCH = `(status = 'pending'
-        OR (status = 'resolved' AND (price_fetched_at IS NULL OR price_fetched_at < now() - make_interval(secs => $2)))
+        OR (status = 'resolved' AND (price_fetched_at IS NULL OR price_fetched_at < now() - make_interval(secs => $2))
+            AND (next_attempt_at IS NULL OR next_attempt_at <= now()))
         OR (status IN ('unknown', 'failed') AND (next_attempt_at IS NULL OR next_attempt_at <= now())))`;
 
 /**
- * How long a run's claim on a mint's fetch holds (claimTokenFetches): well past a run's own fetching
- * (at most 3,000 mints, 100 requests, 20 s at DexScreener's 300 a minute), short enough that the
- * mints of a run that died are fetched by the next one within minutes.
+ * How long a plan's claim on a mint's fetch holds (claimTokenFetches): well past the fetching of one
+ * plan of a run (at most 3,000 mints, 100 requests, 20 s at DexScreener's 300 a minute), short
+ * enough that the mints of a run that died are fetched by the next one within minutes.
  */
 export const TOKEN_FETCH_CLAIM_SECONDS = 300;
 
@@ -97,23 +98,15 @@ export interface TokenFetchClaims {
 }
 
 /**
- * Claims the fetch of the mints that need one and that no other run is fetching (a live claim of
- * another `claimant`), at most `limit`, for TOKEN_FETCH_CLAIM_SECONDS; a claim of `claimant`'s own
- * (its plan retried) is taken again. Never fetched first, then the stalest prices. The rows are
- * locked in mint order and a concurrent claim of the same row is waited for and then seen, so two
- * runs never claim one mint and never deadlock (a run that lost some of its picks to another claims
- * fewer than `limit`; its next plan takes more).
+ * claimTokenFetches' statement: $1 the mints, $2 PRICE_FRESH_SECONDS, $3 the claimant, $4 the claim's
+ * seconds, $5 how many more, $6 those this call claimed already.
  */
-export async function claimTokenFetches(pool: Queryable, mints: string[], claimant: string, limit: number): Promise<TokenFetchClaims> {
-  if (mints.length === 0) return { claimed: [], claimedElsewhere: 0, needed: 0 };
-  await registerMints(pool, mints);
-  const { rows: claimed } = await pool.query<{ mint: string }>(
-    `WITH picked AS (
+const CLAIM_FETCHES = `WITH picked AS (
        -- never fetched first, then the oldest prices: a universe larger than one plan's limit is
        -- covered plan after plan (by mint, each run took the same first mints again once their
        -- prices went stale)
        SELECT mint FROM tokens
-        WHERE mint = ANY($1::text[]) AND ${NEEDS_FETCH}
+        WHERE mint = ANY($1::text[]) AND NOT mint = ANY($6::text[]) AND ${NEEDS_FETCH}
           AND (fetch_claimed_until IS NULL OR fetch_claimed_until <= now() OR fetch_claimed_by = $3)
         ORDER BY status = 'pending' DESC, price_fetched_at NULLS FIRST, mint LIMIT $5),
      free AS (
@@ -125,15 +118,32 @@ export async function claimTokenFetches(pool: Queryable, mints: string[], claima
         ORDER BY mint FOR UPDATE)
      UPDATE tokens t SET fetch_claimed_by = $3, fetch_claimed_until = now() + make_interval(secs => $4)
        FROM free WHERE t.mint = free.mint
-     RETURNING t.mint`,
-    [mints, PRICE_FRESH_SECONDS, claimant, TOKEN_FETCH_CLAIM_SECONDS, limit],
-  );
+     RETURNING t.mint`;
+
+/**
+ * Claims the fetch of the mints that need one and that no other run is fetching (a live claim of
+ * another `claimant`), at most `limit`, for TOKEN_FETCH_CLAIM_SECONDS; a claim of `claimant`'s own
+ * (its plan retried) is taken again. Never fetched first, then the stalest prices. The rows are
+ * locked in mint order and a concurrent claim of the same row is waited for and then seen, so two
+ * runs never claim one mint and never deadlock; picks another claim took meanwhile are replaced by
+ * the next free ones.
+ */
+export async function claimTokenFetches(pool: Queryable, mints: string[], claimant: string, limit: number): Promise<TokenFetchClaims> {
+  if (mints.length === 0) return { claimed: [], claimedElsewhere: 0, needed: 0 };
+  await registerMints(pool, mints);
+  // picks another claim took meanwhile are left out: pick again past them, until the limit or none is free
+  const claimed: string[] = [];
+  for (;;) {
+    const { rows } = await pool.query<{ mint: string }>(CLAIM_FETCHES, [mints, PRICE_FRESH_SECONDS, claimant, TOKEN_FETCH_CLAIM_SECONDS, limit - claimed.length, claimed]);
+    for (const r of rows) claimed.push(r.mint);
+    if (rows.length === 0 || claimed.length >= limit) break;
+  }
   const { rows } = await pool.query<{ needed: number; elsewhere: number }>(
     `SELECT count(*)::int AS needed, (count(*) FILTER (WHERE ${CLAIMED} AND fetch_claimed_by <> $3))::int AS elsewhere
        FROM tokens WHERE mint = ANY($1::text[]) AND ${NEEDS_FETCH}`,
     [mints, PRICE_FRESH_SECONDS, claimant],
   );
-  return { claimed: claimed.map((r) => r.mint).sort(), claimedElsewhere: rows[0].elsewhere, needed: rows[0].needed };
+  return { claimed: claimed.sort(), claimedElsewhere: rows[0].elsewhere, needed: rows[0].needed };
 }
 
 /**

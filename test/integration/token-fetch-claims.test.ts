@@ -70,6 +70,18 @@ describe('claims on token fetches', () => {
       expect((await getTokens(pool(), [delisted]))[0]).toMatchObject({ status: 'unknown', symbol: 'GONE', priceUsd: null, liquidityUsd: null });
     });
 
+    it("a priced token whose refresh failed waits out its back-off, stale as its price is: a run's next plan does not take it again at once", async () => {
+      const [refreshed] = freshMints(1);
+      await claimTokenFetches(pool(), [refreshed], 'priced-run', 3000);
+      await saveMarkets(pool(), [pricedMarket(refreshed, 0)]);
+      await pool().query(`UPDATE tokens SET price_fetched_at = now() - interval '1 hour' WHERE mint = $1`, [refreshed]);
+      expect(await mintsNeedingFetch(pool(), [refreshed])).toEqual([refreshed]);
+      await markFailed(pool(), [refreshed], 'DexScreener answered 503');
+      expect((await getTokens(pool(), [refreshed]))[0].status).toBe('resolved');
+      expect(await mintsNeedingFetch(pool(), [refreshed])).toEqual([]);
+      expect((await claimTokenFetches(pool(), [refreshed], 'next-plan', 3000)).claimed).toEqual([]);
+    });
+
     it('claims at most the limit, in mint order; the rest stay free for the next run', async () => {
       const mints = freshMints(12);
       expect(await claimTokenFetches(pool(), mints, 'limited-run', 5)).toEqual({ claimed: [...mints].sort().slice(0, 5), claimedElsewhere: 0, needed: 12 });

@@ -84,14 +84,9 @@ describe('wallet transfers', () => {
       [wallets],
     );
     expect(histories).toHaveLength(wallets.length);
-    let read = 0;
     for (const w of histories) {
-      // (a group wallet that tops a chain weighs by what the chain said of it there)
-      if (database.counterparties!.tops?.has(w.address)) continue;
-      read++;
       expect(database.counterparties!.activity?.get(w.address)).toEqual({ transactions: w.transaction_count, complete: true, oldestTime: Number(w.oldest_timestamp), newestTime: Number(w.newest_timestamp) });
     }
-    expect(read).toBeGreaterThan(wallets.length / 2);
     // whole histories: each wallet's oldest SOL received is its first funding; not of one whose history
     // does not reach back to its first transaction (a sync stopped at a window)
     expect(inputs.every((w) => w.coverage?.wholeHistory === true)).toBe(true);

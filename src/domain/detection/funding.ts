@@ -264,7 +264,8 @@ const comparableAmount = (f: Pick<WalletTransfer, 'rawAmount'>): boolean => BigI
  * transactions: `dedicatedWallet`), so 501 with the defaults. Every degree from it on gives the
  * same links and evidence as the exact one, so a store may stop counting a counterparty's wallets
  * there (an exchange's hot wallet has transferred with a large part of any database). Not for the
- * group's own wallets: a direct transfer between two of them weighs by their degrees whatever they are.
+ * group's own wallets: a direct transfer between two of them weighs by their exact degrees (unless
+ * one is a wallet of one owner by its whole stored history).
  */
 export function decisiveDegreeLimit(opts: Pick<FundingOptions, 'halfWeightDegree' | 'minCounterpartyWeight'> = {}): number {
   const half = opts.halfWeightDegree ?? FUNDING_DEFAULTS.halfWeightDegree;
@@ -915,7 +916,7 @@ export function feePayments(profile: FundingProfile, payer: string): WalletTrans
 /**
  * A wallet's transfers by counterparty, and its first funding: its oldest SOL received, when
  * `wholeHistory` (the default) says its history is known back to its first transaction. Of a history
- * cut at a window or by proceed the oldest SOL stored is only a top-up (its SOL received then counts
+ * that does not reach back (a window, a cap, a first sync cut by proceed) the oldest SOL stored is only a top-up (its SOL received then counts
  * as a common source, not as a first funder, and no funding chain starts from it).
  */
 export function fundingProfile(wallet: string, transfers: readonly WalletTransfer[], { wholeHistory = true }: { wholeHistory?: boolean } = {}): FundingProfile {

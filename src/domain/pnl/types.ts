@@ -42,7 +42,7 @@ export interface TokenPnl {
   unrealizedPnlSol: number | null;
   /** AVERAGE COST (not FIFO): costSol per token bought; null if nothing bought */
   averageBuyCostSolPerToken: number | null;
-  /** closed positions (open amount returned to zero after a sale) with a trading cost */
+  /** closed positions (at most 1 % of the position's peak left after a sale or transfer out) with a trading cost */
   closedPositions: number;
   winningPositions: number;
   /** some legs were valued from USDC/USDT at the supplied SOL price, or split */

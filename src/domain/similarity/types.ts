@@ -36,7 +36,8 @@ export interface WalletCoverageInput {
   windowEndSec?: number | null;
   /**
    * the wallet's history is known back to its first transaction (absent: assumed); false (a sync
-   * stopped at a window, a cap or by proceed): its oldest SOL received is not its first funding
+   * stopped at a window or a cap, or a first sync cut by proceed): its oldest SOL received is not its
+   * first funding
    */
   wholeHistory?: boolean;
 }

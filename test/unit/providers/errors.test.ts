@@ -198,8 +198,10 @@ describe('classification rules that the simulator does not produce', () => {
     expect(err).toBeInstanceOf(ProviderRateLimitedError);
   });
 
-  it("treats a 401/403 to a request sent without a key (DexScreener's edge) as retryable unavailability, not a key to check", () => {
-    const keyless = new ProviderHttp({ provider: 'dexscreener', baseUrl: 'http://127.0.0.1:9' });
+  it("treats a 401/403 of a provider that takes no key (DexScreener's edge) as retryable unavailability, not a key to check", () => {
+    const keyless = new ProviderHttp({ provider: 'dexscreener', keyless: true, baseUrl: 'http://127.0.0.1:9' });
+    // a provider that takes a key, asked without one (HELIUS_API_KEY unset): the key to check
+    const unkeyed = new ProviderHttp({ provider: 'helius', baseUrl: 'http://127.0.0.1:9' });
     try {
       for (const status of [401, 403]) {
         const err = keyless.httpError({ status, text: '<html>Just a moment...</html>' }, 'op');
@@ -207,10 +209,12 @@ describe('classification rules that the simulator does not produce', () => {
         expect(err.retryable).toBe(true);
         expect(err.message).not.toContain('check the configured key');
       }
-      // with a key, the key is what was refused
+      // with a key, the key is what was refused; without the key it takes, the same
       expect(http.httpError({ status: 403, text: 'Forbidden' }, 'op')).toBeInstanceOf(InvalidApiKeyError);
+      expect(unkeyed.httpError({ status: 401, text: 'Unauthorized' }, 'op')).toBeInstanceOf(InvalidApiKeyError);
     } finally {
       void keyless.close();
+      void unkeyed.close();
     }
   });
 
