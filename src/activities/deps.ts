@@ -17,6 +17,10 @@ export interface ActivitySettings {
   mintsPerEnrichmentPlan?: number;
   /** pages of token accounts a token request reads at most (default MAX_HOLDER_PAGES, src/activities/holders.ts) */
   maxHolderPages?: number;
+  /** pages of getProgramAccountsV2 a token request reads at most (default MAX_PROGRAM_ACCOUNT_PAGES, src/activities/holders.ts) */
+  maxProgramAccountPages?: number;
+  /** accounts a page of getProgramAccountsV2 asks for (default and most 10,000; tests ask fewer, to page a small token) */
+  programAccountsPageSize?: number;
   /**
    * wallet syncs this worker runs at once, whichever activity runs them (BALANCES_CONCURRENCY, the
    * balances queue's slots: a batch of wallets in one activity holds no more pages than as many
@@ -56,7 +60,7 @@ export interface ActivityDeps {
   market: MarketDataSource;
   /** Solana RPC's getSignaturesForAddress: counterparties' activity (absent: not read) */
   signatures?: SignatureSource;
-  /** Helius DAS: the token accounts of a mint (token requests) */
+  /** Helius getProgramAccountsV2 and DAS: the token accounts of a mint (token requests) */
   holders: TokenHolderSource;
   settings: ActivitySettings;
 }

@@ -1,10 +1,11 @@
-// A token request's group: page through the mint's token accounts (Helius DAS getTokenAccounts),
+// A token request's group: page through the mint's token accounts (Helius getProgramAccountsV2, or
+// DAS getTokenAccounts on an RPC without it),
 // rank owners and leave out the ones that are not ordinary wallets (src/domain/holders/rank.ts), keep
 // the top N, and record them on the analyses row, with the token's launch (read once per token:
 // src/activities/token-launch.ts). docs/analytics.md, "Analysing a token's holders".
 import { Context, log } from '@temporalio/activity';
 import { counterpartyActivityClass } from '../domain/detection/funding';
-import { leaveOutServices, selectTopHoldersYielding, withLargestAccounts, type ExcludedHolder, type ExclusionReason, type HolderSelection } from '../domain/holders/rank';
+import { OwnerTally, leaveOutServices, selectFromTallyYielding, selectTopHoldersYielding, withLargestAccounts, type ExcludedHolder, type ExclusionReason, type HolderSelection } from '../domain/holders/rank';
 import { COUNTERPARTY_ACTIVITY_MAX_AGE_SECONDS, readActivities } from './counterparty-activity';
 import { recordTokenHolders } from '../store/analyses';
 import type { ActivityDeps } from './deps';
@@ -12,7 +13,9 @@ import { withLivenessHeartbeat } from './heartbeat';
 import { readTokenLaunch, type TokenLaunchRead } from './token-launch';
 import { withQuickRetries } from './quick-retries';
 import { SingleFlight } from './single-flight';
+import { UnsupportedMethodError } from '../providers/errors';
 import type { TokenAccountsResult } from '../providers/helius';
+import type { DasTokenAccount } from '../providers/schemas';
 
 /** A scan stopped at its page cap: the mint's largest accounts read besides, how many the pages had not listed, or why they could not be read. */
 export interface LargestAccountsRead {
@@ -21,8 +24,11 @@ export interface LargestAccountsRead {
   unread?: string;
 }
 
-/** The token's accounts as read: its pages, and past the page cap its largest accounts. */
-type HolderScan = TokenAccountsResult & { largest?: LargestAccountsRead };
+/**
+ * The token's accounts as read, past the page cap with its largest accounts: DAS's pages (the accounts
+ * kept, ranked by selectTopHolders), or getProgramAccountsV2's (summed per owner as they came).
+ */
+type HolderScan = { pages: number; complete: boolean; largest?: LargestAccountsRead } & ({ accounts: TokenAccountsResult['accounts'] } | { tally: OwnerTally });
 
 /**
  * Pages of 1,000 accounts read at most (100,000 accounts; 100 DAS requests, 10 s at 10 requests per
@@ -30,6 +36,13 @@ type HolderScan = TokenAccountsResult & { largest?: LargestAccountsRead };
  * ranking covers the accounts read only: the result says `complete: false`.
  */
 export const MAX_HOLDER_PAGES = 100;
+
+/**
+ * Pages of getProgramAccountsV2 read at most, 10,000 accounts each (500,000 accounts in 50 requests,
+ * where DAS's 100 pages read 100,000): the scan of a Helius RPC. The accounts are summed per owner as
+ * they come, so a page's accounts are not held; the owners are (about 150 bytes each).
+ */
+export const MAX_PROGRAM_ACCOUNT_PAGES = 50;
 
 /**
  * The largest candidates whose activity on chain is read (one getSignaturesForAddress page each,
@@ -52,6 +65,8 @@ export interface TokenHoldersResult {
   largestAccounts?: LargestAccountsRead;
   accountsSeen: number;
   ownersSeen: number;
+  /** present when fewer than ownersSeen: the largest owners the exclusion rules were tested on, which `eligible` and `excludedCounts` count (MAX_OWNERS_TESTED) */
+  ownersTested?: number;
   eligible: number;
   selected: number;
   excludedCounts: Record<ExclusionReason, number>;
@@ -67,22 +82,51 @@ export interface TokenHoldersResult {
 export function createHolderActivities(deps: ActivityDeps) {
   const { pool, holders, helius, settings } = deps;
   // analyses of one token at the same moment (users asking about the token of the hour, with their
-  // own `top`) share one scan in this process: 100 DAS requests each would share the Helius budget
+  // own `top`) share one scan in this process: 50 requests each would share the Helius budget
   const scans = new SingleFlight<string, HolderScan>();
   /**
-   * A scan stopped at its page cap, with the mint's largest accounts read besides (two requests):
-   * DAS lists accounts by address, not amount, so its largest holders may lie past the pages. If
-   * they cannot be read (after the quick retries) the ranking covers the pages, and says why.
+   * A scan stopped at its page cap: the mint's largest accounts read besides (two requests) and
+   * merged into it (`merge` says how many it had not listed). Neither DAS nor getProgramAccountsV2
+   * lists accounts by amount, so the largest holders may lie past the pages. If they cannot be read
+   * (after the quick retries) the ranking covers the pages, and says why.
    */
-  async function besidesLargest(mint: string, pages: TokenAccountsResult, signal: AbortSignal): Promise<HolderScan> {
+  async function besidesLargest(mint: string, signal: AbortSignal, merge: (largest: DasTokenAccount[]) => number): Promise<LargestAccountsRead> {
     try {
       const largest = await withQuickRetries(() => holders.getLargestTokenAccounts(mint, signal), signal);
-      const { accounts, added } = withLargestAccounts(pages.accounts, largest);
-      return { ...pages, accounts, largest: { read: largest.length, added } };
+      return { read: largest.length, added: merge(largest) };
     } catch (err) {
       if (signal.aborted) throw err;
-      return { ...pages, largest: { read: 0, added: 0, unread: err instanceof Error ? `${err.name}: ${err.message}` : String(err) } };
+      return { read: 0, added: 0, unread: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
     }
+  }
+  /**
+   * The scan by Helius's getProgramAccountsV2: 10,000 accounts a request, summed per owner as they
+   * come; past its page cap, with the mint's largest accounts besides. Null when the holder source
+   * has no such scan, or the RPC does not serve the method (its first page refused it): the DAS pages
+   * are then the scan.
+   */
+  async function scanByProgramAccounts(mint: string, progress: { pages: number }, signal: AbortSignal): Promise<HolderScan | null> {
+    if (holders.scanProgramAccounts === undefined) return null;
+    const tally = new OwnerTally();
+    let scanned;
+    try {
+      scanned = await holders.scanProgramAccounts(mint, {
+        maxPages: settings.maxProgramAccountPages ?? MAX_PROGRAM_ACCOUNT_PAGES,
+        ...(settings.programAccountsPageSize === undefined ? {} : { limit: settings.programAccountsPageSize }),
+        onAccount: (a) => tally.add(a),
+        onPage: (page) => void (progress.pages = page),
+        signal,
+        readPage: (read) => withQuickRetries(read, signal),
+      });
+    } catch (err) {
+      if (err instanceof UnsupportedMethodError && tally.accountsSeen === 0) {
+        log.info('token holders: the RPC does not serve getProgramAccountsV2, scanning by DAS pages', { token: mint });
+        return null;
+      }
+      throw err;
+    }
+    const scan = { pages: scanned.pages, complete: scanned.complete, tally };
+    return scanned.complete ? scan : { ...scan, largest: await besidesLargest(mint, signal, (largest) => tally.withLargest(largest)) };
   }
   /**
    * The selection without the busy services among its largest candidates (twice `top`, at most
@@ -119,8 +163,17 @@ export function createHolderActivities(deps: ActivityDeps) {
               try {
                 // a page that fails (a 429, a 5xx) is read again in place, a few times, before the
                 // attempt fails: Temporal's retry of the attempt starts the scan again from its first page
+                const byProgram = await scanByProgramAccounts(input.token, progress, scanSignal);
+                if (byProgram !== null) return byProgram;
                 const pages = await holders.getTokenAccounts(input.token, { maxPages, onPage: (page) => void (progress.pages = page), signal: scanSignal, readPage: (read) => withQuickRetries(read, scanSignal) });
-                return pages.complete ? pages : await besidesLargest(input.token, pages, scanSignal);
+                if (pages.complete) return pages;
+                let accounts = pages.accounts;
+                const largest = await besidesLargest(input.token, scanSignal, (read) => {
+                  const merged = withLargestAccounts(pages.accounts, read);
+                  accounts = merged.accounts;
+                  return merged.added;
+                });
+                return { ...pages, accounts, largest };
               } finally {
                 if (scanProgress.get(key) === progress) scanProgress.delete(key);
               }
@@ -132,10 +185,13 @@ export function createHolderActivities(deps: ActivityDeps) {
           // the curve test of every owner is CPU (seconds for 100,000 owners): the event loop turns
           // between slices of it, so that heartbeats and the worker's other activities go on
           // candidates past the top, to take the places of the services among the largest
-          const candidates = await selectTopHoldersYielding(
-            scan.accounts.map((a) => ({ address: a.address, owner: a.owner, amount: a.amount })),
-            { top: input.top + HOLDER_SERVICE_CHECKS },
-          );
+          const candidates =
+            'tally' in scan
+              ? await selectFromTallyYielding(scan.tally, { top: input.top + HOLDER_SERVICE_CHECKS })
+              : await selectTopHoldersYielding(
+                  scan.accounts.map((a) => ({ address: a.address, owner: a.owner, amount: a.amount })),
+                  { top: input.top + HOLDER_SERVICE_CHECKS },
+                );
           const selection = await withoutServices(candidates, input.top, signal);
           // no group, no analysis (the workflow fails it, saying why): nothing to read the launch for,
           // and an address that is not a mint (a wallet's) would have its oldest transaction kept as a launch
@@ -150,6 +206,7 @@ export function createHolderActivities(deps: ActivityDeps) {
             ...(scan.largest === undefined ? {} : { largestAccounts: scan.largest }),
             accountsSeen: selection.accountsSeen,
             ownersSeen: selection.ownersSeen,
+            ...(selection.ownersTested < selection.ownersSeen ? { ownersTested: selection.ownersTested } : {}),
             eligible: selection.eligible,
             selected: selection.holders.length,
             excludedCounts: selection.excludedCounts,

@@ -275,7 +275,7 @@ export function holderLines(h: NonNullable<AnalysisView['holders']>, status: Ana
   if (!h.resolved) return [status === 'running' ? `Token ${h.token}: resolving its top ${h.top} holders` : `Token ${h.token}: its top ${h.top} holders were not resolved (the analysis ${STATUS_PHRASES[status]})`];
   const counts = Object.entries(h.excludedCounts ?? {}).filter(([, n]) => typeof n === 'number' && n > 0).map(([reason, n]) => `${String(n)} ${reason}`);
   const lines = [
-    `Token ${h.token}: the top ${h.selected} of ${plural(h.eligible ?? 0, 'eligible holder')} (${plural(h.ownersSeen ?? 0, 'owner')}, ${plural(h.accountsSeen ?? 0, 'token account')}${h.complete ? '' : `, first ${h.pages} pages only${largestPhrase(h.largestAccounts)}`})`,
+    `Token ${h.token}: the top ${h.selected} of ${plural(h.eligible ?? 0, 'eligible holder')}${h.ownersTested === undefined ? '' : ` among the largest ${h.ownersTested} owners tested`} (${plural(h.ownersSeen ?? 0, 'owner')}, ${plural(h.accountsSeen ?? 0, 'token account')}${h.complete ? '' : `, first ${h.pages} pages only${largestPhrase(h.largestAccounts)}`})`,
     `  left out: ${counts.length > 0 ? counts.join(', ') : 'none'}`,
   ];
   for (const e of (h.excluded ?? []).slice(0, EXCLUDED_SHOWN)) lines.push(`    ${e.owner}  ${e.reason}${e.label ? ` (${e.label})` : ''}`);

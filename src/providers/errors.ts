@@ -74,6 +74,11 @@ export class InvalidRequestError extends ProviderError {
   readonly retryable = false;
 }
 
+/** JSON-RPC -32601: the endpoint does not serve the method (getProgramAccountsV2 is Helius's own: another RPC refuses it). */
+export class UnsupportedMethodError extends InvalidRequestError {
+  override readonly name = 'UnsupportedMethodError';
+}
+
 /** A wallet or mint address that is not a base58 32-byte public key (checked before sending, or refused by the provider). */
 export class InvalidAddressError extends InvalidRequestError {
   override readonly name = 'InvalidAddressError';

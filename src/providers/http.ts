@@ -11,6 +11,7 @@ import {
   ProviderRateLimitedError,
   ProviderUnavailableError,
   QuotaExhaustedError,
+  UnsupportedMethodError,
   type ProviderError,
 } from './errors';
 import type { RateBudget } from './rate-limit';
@@ -229,7 +230,8 @@ export class ProviderHttp {
       if (/try again later/i.test(message)) return this.rateLimited(described, details);
       return new InvalidApiKeyError(`API key rejected (${described}); check the configured key`, details);
     }
-    if (code === -32600 || code === -32601 || code === -32602 || code === -32700) {
+    if (code === -32601) return new UnsupportedMethodError(described, details);
+    if (code === -32600 || code === -32602 || code === -32700) {
       return new InvalidRequestError(described, details);
     }
     return new ProviderUnavailableError(described, details, 'rpc-server-error');

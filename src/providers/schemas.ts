@@ -284,6 +284,22 @@ export const GetTokenAccountsResultSchema = z.looseObject({
 });
 export type DasTokenAccount = z.output<typeof DasTokenAccountSchema>;
 
+/**
+ * `result` of Helius's getProgramAccountsV2 without `withContext`: a page of accounts, each's data as
+ * asked (`[base64, "base64"]`), and the key of the next page (null, or absent, after the last).
+ */
+export const GetProgramAccountsV2ResultSchema = z.looseObject({
+  accounts: z.array(z.looseObject({ pubkey: z.string(), account: z.looseObject({ data: z.tuple([z.string(), z.literal('base64')]) }) })),
+  paginationKey: z.string().min(1).nullable().optional(),
+  totalResults: z.number().int().optional(),
+});
+
+/** `result` of getAccountInfo: the account's owning program (its data is not read), or null when there is no account. */
+export const GetAccountOwnerResultSchema = z.looseObject({
+  context: RpcContextSchema,
+  value: z.looseObject({ owner: z.string() }).nullable(),
+});
+
 /** `result` of getTokenLargestAccounts: the mint's largest token accounts (at most 20), amounts as strings. */
 export const GetTokenLargestAccountsResultSchema = z.looseObject({
   context: RpcContextSchema,

@@ -55,8 +55,8 @@ export function routeProviderRequest(world: SimWorld, knobs: SimulatorKnobs, met
       methods = ['(parse error)'];
     }
     return {
-      // DAS shares Helius' "DAS & Enhanced" rate limit, not the RPC one
-      provider: methods[0] === 'getTokenAccounts' ? 'helius' : 'solana-rpc',
+      // DAS shares Helius' "DAS & Enhanced" rate limit, not the RPC one; getProgramAccountsV2 is Helius's own method
+      provider: methods[0] === 'getTokenAccounts' || methods[0] === 'getProgramAccountsV2' ? 'helius' : 'solana-rpc',
       endpoint: `rpc:${methods[0] ?? '(empty)'}`,
       wallet: first && isPublicKey(first) ? first : undefined,
       wallets: addresses,

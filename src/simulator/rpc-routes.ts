@@ -1,5 +1,6 @@
 // Solana JSON-RPC over the world (contract §2): getBalance, getMultipleAccounts (jsonParsed token accounts too), getTokenLargestAccounts,
-// getTokenAccountsByOwner (jsonParsed, both token programs), getSignaturesForAddress, plus
+// getTokenAccountsByOwner (jsonParsed, both token programs), getSignaturesForAddress, getAccountInfo
+// (base64), Helius's getProgramAccountsV2 (a mint's token accounts, base64), plus
 // getSlot/getHealth. Errors are JSON-RPC envelopes inside HTTP 200, with the agave messages.
 import bs58 from 'bs58';
 import { SPL_TOKEN_PROGRAM_ID, TOKEN_2022_PROGRAM_ID } from '../domain/enhanced-transaction';
@@ -118,6 +119,97 @@ function getTokenAccounts(world: SimWorld, params: Record<string, unknown>): unk
   };
 }
 
+/** An account's data as `dataSlice` asks it ({offset, length}; the whole data without one). */
+function sliced(data: Buffer, slice: unknown): Buffer {
+  if (slice === undefined) return data;
+  const { offset, length } = (slice ?? {}) as { offset?: unknown; length?: unknown };
+  if (!Number.isInteger(offset) || !Number.isInteger(length) || (offset as number) < 0 || (length as number) < 0) throw invalid('Invalid params: dataSlice needs offset and length');
+  return data.subarray(offset as number, (offset as number) + (length as number));
+}
+
+/** A token account's bytes as the token program lays them out: mint, owner, amount (u64 LE), state; Token-2022's with its account type and extensions after byte 165. */
+function tokenAccountData(a: SimTokenAccount): Buffer {
+  const is2022 = a.program === 'spl-token-2022';
+  const data = Buffer.alloc(is2022 ? 182 : 165);
+  Buffer.from(bs58.decode(a.mint)).copy(data, 0);
+  Buffer.from(bs58.decode(a.owner)).copy(data, 32);
+  data.writeBigUInt64LE(a.raw, 64);
+  data[108] = 1; // AccountState::Initialized
+  if (is2022) data[165] = 2; // AccountType::Account, then the extensions' TLVs
+  return data;
+}
+
+/**
+ * Helius getProgramAccountsV2 over the world's token accounts: a token program's accounts whose bytes
+ * match every filter (memcmp with base58 bytes, dataSize), ordered by address, `limit` 1..10,000
+ * (default 1,000) a page after `paginationKey` (the last address of the page before). A page that
+ * reaches the end with room to spare answers a null key; a full page answers a key even when nothing
+ * follows, and the next page is then empty with a null key (the docs: only a null key ends the walk).
+ * Only `encoding: "base64"` is served. docs/simulator.md.
+ */
+function getProgramAccountsV2(world: SimWorld, params: unknown[]): unknown {
+  const programId = pubkey(params[0]);
+  const config = (params[1] ?? {}) as { encoding?: unknown; filters?: unknown; dataSlice?: unknown; limit?: unknown; paginationKey?: unknown; withContext?: unknown };
+  if (config.encoding !== 'base64') throw invalid('Invalid params: the simulator serves only encoding "base64"');
+  const limit = config.limit === undefined ? 1000 : Number(config.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw invalid('Invalid params: limit must be between 1 and 10000');
+  const filters = config.filters === undefined ? [] : config.filters;
+  if (!Array.isArray(filters) || filters.length > 4) throw invalid('Invalid params: too many filters provided; max 4');
+  const tests = filters.map((f: unknown): ((data: Buffer) => boolean) => {
+    const { memcmp, dataSize } = (f ?? {}) as { memcmp?: { offset?: unknown; bytes?: unknown }; dataSize?: unknown };
+    if (dataSize !== undefined) return (data) => data.length === Number(dataSize);
+    if (memcmp !== undefined && Number.isInteger(memcmp.offset) && typeof memcmp.bytes === 'string') {
+      let bytes: Buffer;
+      try {
+        bytes = Buffer.from(bs58.decode(memcmp.bytes));
+      } catch {
+        throw invalid('Invalid params: memcmp bytes are not base58');
+      }
+      const offset = memcmp.offset as number;
+      return (data) => data.length >= offset + bytes.length && data.subarray(offset, offset + bytes.length).equals(bytes);
+    }
+    throw invalid('Invalid params: a filter is a memcmp {offset, bytes} or a dataSize');
+  });
+  // the filters name a mint: the world's accounts of it (a scan of a whole program would list every mint's)
+  const mintFilter = filters.find((f: unknown) => (f as { memcmp?: { offset?: unknown } }).memcmp?.offset === 0) as { memcmp: { bytes: string } } | undefined;
+  if (mintFilter === undefined) throw invalid('Invalid params: the simulator serves scans filtered by a mint (memcmp at offset 0)');
+  const program = programId === SPL_TOKEN_PROGRAM_ID ? 'spl-token' : programId === TOKEN_2022_PROGRAM_ID ? 'spl-token-2022' : null;
+  let mint: string;
+  try {
+    mint = pubkey(mintFilter.memcmp.bytes);
+  } catch {
+    mint = '';
+  }
+  const matching = program === null || mint === '' ? [] : world.mintAccounts(mint).filter((a) => a.program === program);
+  let from = 0;
+  if (config.paginationKey !== undefined && config.paginationKey !== null) {
+    const key = Buffer.from(bs58.decode(pubkey(config.paginationKey)));
+    from = matching.findIndex((a) => Buffer.compare(Buffer.from(bs58.decode(a.pubkey)), key) > 0);
+    if (from === -1) from = matching.length;
+  }
+  const page: { pubkey: string; data: Buffer; account: SimTokenAccount }[] = [];
+  for (let i = from; i < matching.length && page.length < limit; i++) {
+    const data = tokenAccountData(matching[i]);
+    if (tests.every((t) => t(data))) page.push({ pubkey: matching[i].pubkey, data, account: matching[i] });
+  }
+  const paginationKey = page.length === limit ? page[page.length - 1].pubkey : null;
+  const value = {
+    accounts: page.map((p) => ({
+      pubkey: p.pubkey,
+      account: {
+        data: [sliced(p.data, config.dataSlice).toString('base64'), 'base64'],
+        executable: false,
+        lamports: p.account.program === 'spl-token-2022' ? 2157600 : 2039280,
+        owner: programId,
+        rentEpoch: U64_MAX_MARKER,
+        space: p.data.length,
+      },
+    })),
+    paginationKey,
+  };
+  return config.withContext === true ? { context: context(world), value } : value;
+}
+
 function call(world: SimWorld, method: string, params: unknown[]): unknown {
   switch (method) {
     case 'getHealth':
@@ -144,6 +236,30 @@ function call(world: SimWorld, method: string, params: unknown[]): unknown {
             ? null
             : { data: ['', 'base64'], executable: false, lamports: Number(lamports), owner: '11111111111111111111111111111111', rentEpoch: U64_MAX_MARKER, space: 0 };
         }),
+      };
+    }
+    case 'getProgramAccountsV2':
+      return getProgramAccountsV2(world, params);
+    case 'getAccountInfo': {
+      const address = pubkey(params[0]);
+      const config = (params[1] ?? {}) as { encoding?: unknown; dataSlice?: unknown };
+      if (config.encoding !== 'base64') throw invalid('Invalid params: the simulator serves getAccountInfo only with encoding "base64"');
+      const token = world.tokens.get(address);
+      if (token !== undefined) {
+        // a mint: 82 bytes, its supply and decimals (the rest zero: no authorities)
+        const data = Buffer.alloc(82);
+        data[44] = token.decimals;
+        data[45] = 1; // is_initialized
+        const is2022 = token.program === 'spl-token-2022';
+        return {
+          context: context(world),
+          value: { data: [sliced(data, config.dataSlice).toString('base64'), 'base64'], executable: false, lamports: 1461600, owner: is2022 ? TOKEN_2022_PROGRAM_ID : SPL_TOKEN_PROGRAM_ID, rentEpoch: U64_MAX_MARKER, space: 82 },
+        };
+      }
+      const lamports = world.lamports(address);
+      return {
+        context: context(world),
+        value: lamports === null || lamports === 0n ? null : { data: ['', 'base64'], executable: false, lamports: Number(lamports), owner: '11111111111111111111111111111111', rentEpoch: U64_MAX_MARKER, space: 0 },
       };
     }
     case 'getTokenLargestAccounts': {

@@ -76,7 +76,7 @@ const { fetchBalances, fetchBalanceBatch } = proxyActivities<BalanceActivities>(
   retry: PROVIDER_RETRY,
 });
 
-// A token request's holders: provider calls (Helius DAS) on the queue of provider calls, retried like
+// A token request's holders: provider calls (Helius getProgramAccountsV2, or DAS) on the queue of provider calls, retried like
 // them; ahead of the syncs queued there (another analysis's hundreds of steps), whose wait would
 // count against its 10 minutes before it read a page. (Its fairness key is the workflow's: Temporal
 // merges an activity's priority with its workflow's field by field.)

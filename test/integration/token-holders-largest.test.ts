@@ -1,13 +1,14 @@
 // resolveTokenHolders against the real simulator's RPC (the activity run in Temporal's activity test
 // environment): a token with more accounts than the scan's page cap reads, whose largest holders'
-// accounts lie past the pages read (DAS lists accounts by address, not amount). The scan stops at
-// the cap, reads the mint's largest accounts besides (getTokenLargestAccounts, their owners with
-// getMultipleAccounts jsonParsed), and ranks those holders with the rest: the token's largest
-// holders are in the group whatever their accounts' addresses.
+// accounts lie past the pages read (neither getProgramAccountsV2 nor DAS lists accounts by amount).
+// The scan stops at the cap, reads the mint's largest accounts besides (getTokenLargestAccounts,
+// their owners with getMultipleAccounts jsonParsed), and ranks those holders with the rest: the
+// token's largest holders are in the group whatever their accounts' addresses. Both scans: by
+// getProgramAccountsV2 (Helius's RPC), and by DAS pages (an RPC without that method).
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createHolderActivities, type TokenHoldersResult } from '../../src/activities/holders';
 import { isOnCurve } from '../../src/domain/holders/on-curve';
-import { InvalidRequestError } from '../../src/providers';
+import { InvalidRequestError, UnsupportedMethodError } from '../../src/providers';
 import { generateWorld } from '../../src/simulator';
 import { buildActivityDeps } from '../../src/wiring';
 import { useSimulatedStack } from '../harness/stack';
@@ -18,7 +19,10 @@ const { mint, excludedOwners } = world.groundTruth!.holderToken!;
 describe('resolveTokenHolders past its page cap', () => {
   const opened = useSimulatedStack({ world });
 
-  it("ranks the mint's largest accounts read besides the pages, so its largest holders are in the group", async () => {
+  it.each([
+    ['getProgramAccountsV2', { maxProgramAccountPages: 1, programAccountsPageSize: 1000 }, ['rpc:getAccountInfo', 'rpc:getProgramAccountsV2', 'rpc:getTokenLargestAccounts', 'rpc:getMultipleAccounts']],
+    ['DAS pages', { maxHolderPages: 1, dasOnly: true }, ['rpc:getTokenAccounts', 'rpc:getTokenLargestAccounts', 'rpc:getMultipleAccounts']],
+  ] as const)("ranks the mint's largest accounts read besides the pages, so its largest holders are in the group (%s)", async (_scan, settings, endpoints) => {
     const simWorld = opened.sim.world;
     const pageOne = new Set(simWorld.mintAccounts(mint).slice(0, 1000).map((a) => a.pubkey));
     const eligible = (owner: string) => isOnCurve(owner) && !excludedOwners.includes(owner);
@@ -27,15 +31,53 @@ describe('resolveTokenHolders past its page cap', () => {
     expect(largestUnpaged.length).toBeGreaterThan(0);
 
     const deps = buildActivityDeps(opened.stack.config, opened.stack.pool, opened.stack.redis);
-    const { resolveTokenHolders } = createHolderActivities({ ...deps, settings: { ...deps.settings, maxHolderPages: 1 } });
+    const { dasOnly, ...capped } = { dasOnly: false, ...settings };
+    // an RPC without getProgramAccountsV2: the holder source without that scan
+    const holders = dasOnly ? { getTokenAccounts: deps.holders.getTokenAccounts.bind(deps.holders), getLargestTokenAccounts: deps.holders.getLargestTokenAccounts.bind(deps.holders) } : deps.holders;
+    const { resolveTokenHolders } = createHolderActivities({ ...deps, holders, settings: { ...deps.settings, ...capped } });
     opened.sim.reset();
     const result: TokenHoldersResult = await new MockActivityEnvironment().run(resolveTokenHolders, { analysisId: '00000000-0000-4000-8000-000000000002', token: mint, top: 20 });
 
-    expect(result).toMatchObject({ pages: 1, complete: false, largestAccounts: { read: 20, added: expect.any(Number) } });
+    expect(result).toMatchObject({ pages: 1, complete: false, accountsSeen: 1000 + result.largestAccounts!.added, largestAccounts: { read: 20, added: expect.any(Number) } });
     expect(result.largestAccounts!.added).toBeGreaterThanOrEqual(largestUnpaged.length);
     // the largest of them ranks first among the eligible: it is in the group
     expect(result.wallets).toContain(largestUnpaged[0].owner);
-    expect(opened.sim.requestLog.slice(0, 3).map((r) => r.endpoint)).toEqual(['rpc:getTokenAccounts', 'rpc:getTokenLargestAccounts', 'rpc:getMultipleAccounts']);
+    expect(opened.sim.requestLog.slice(0, endpoints.length).map((r) => r.endpoint)).toEqual(endpoints);
+  });
+
+  it('scans by getProgramAccountsV2 as DAS pages would: the same group, counts and exclusions, in fewer requests', async () => {
+    const deps = buildActivityDeps(opened.stack.config, opened.stack.pool, opened.stack.redis);
+    const das = { getTokenAccounts: deps.holders.getTokenAccounts.bind(deps.holders), getLargestTokenAccounts: deps.holders.getLargestTokenAccounts.bind(deps.holders) };
+    const env = new MockActivityEnvironment();
+    opened.sim.reset();
+    const byProgram: TokenHoldersResult = await env.run(createHolderActivities(deps).resolveTokenHolders, { analysisId: '00000000-0000-4000-8000-000000000004', token: mint, top: 50 });
+    const v2Requests = opened.sim.requestLog.filter((r) => r.endpoint === 'rpc:getProgramAccountsV2').length;
+    const byDas: TokenHoldersResult = await env.run(createHolderActivities({ ...deps, holders: das }).resolveTokenHolders, { analysisId: '00000000-0000-4000-8000-000000000005', token: mint, top: 50 });
+    expect(byProgram.complete).toBe(true);
+    expect(v2Requests).toBe(1);
+    expect(byDas.pages).toBe(Math.ceil(byDas.accountsSeen / 1000) + 1);
+    const { pages: _p1, ...programView } = byProgram;
+    const { pages: _p2, ...dasView } = byDas;
+    expect(programView).toEqual(dasView);
+    expect(byProgram.excludedCounts['off-curve'] + byProgram.excludedCounts.amm).toBeGreaterThan(0);
+  });
+
+  it("scans by DAS pages on an RPC that does not serve getProgramAccountsV2 (it answers -32601)", async () => {
+    const deps = buildActivityDeps(opened.stack.config, opened.stack.pool, opened.stack.redis);
+    let asked = 0;
+    const holders = {
+      getTokenAccounts: deps.holders.getTokenAccounts.bind(deps.holders),
+      getLargestTokenAccounts: deps.holders.getLargestTokenAccounts.bind(deps.holders),
+      scanProgramAccounts: () => {
+        asked += 1;
+        return Promise.reject(new UnsupportedMethodError('rpc getProgramAccountsV2: JSON-RPC -32601: Method not found', { provider: 'helius', operation: 'rpc getProgramAccountsV2' }));
+      },
+    };
+    opened.sim.reset();
+    const result: TokenHoldersResult = await new MockActivityEnvironment().run(createHolderActivities({ ...deps, holders }).resolveTokenHolders, { analysisId: '00000000-0000-4000-8000-000000000006', token: mint, top: 20 });
+    expect(asked).toBe(1);
+    expect(result).toMatchObject({ complete: true, selected: 20, pages: Math.ceil(result.accountsSeen / 1000) + 1 });
+    expect(opened.sim.requestLog.some((r) => r.endpoint === 'rpc:getTokenAccounts')).toBe(true);
   });
 
   it('ranks the pages alone when the largest accounts cannot be read, and says why', async () => {

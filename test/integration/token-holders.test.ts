@@ -1,5 +1,5 @@
 // POST /v1/analyses {token, top} end to end: the API, real workers, PostgreSQL, Redis and Temporal,
-// and a simulator serving DAS getTokenAccounts for a token with 2,000+ holders. The group is the
+// and a simulator serving getProgramAccountsV2 for a token with 2,000+ holders. The group is the
 // top eligible holders: pool vaults and an AMM authority (program-derived), a burn account and an
 // exchange hot wallet hold more, and are left out and reported. A token with fewer than two
 // eligible holders fails with the reason. With RECORD_HISTORIES=similarity-analysis-token-patches-2026-12-03 (or 1)
@@ -75,7 +75,7 @@ describe('an analysis of a token’s holders through the HTTP API', () => {
       resolved: true,
       selected: 50,
       complete: true,
-      pages: 4,
+      pages: 1,
       excludedCounts: { burn: 1, amm: 1, exchange: 1, 'off-curve': 3, service: 1 },
     });
     expect(view.holders!.ownersSeen).toBeGreaterThanOrEqual(2_000);
@@ -124,10 +124,10 @@ describe('an analysis of a token’s holders through the HTTP API', () => {
   });
 
   it('analyses of one token at the same moment, each with its own top, share one scan of its accounts', async () => {
-    const scanRequests = () => opened.sim.requestLog.filter((r) => r.endpoint === 'rpc:getTokenAccounts').length;
+    const scanRequests = () => opened.sim.requestLog.filter((r) => r.endpoint === 'rpc:getProgramAccountsV2' || r.endpoint === 'rpc:getAccountInfo').length;
     const before = scanRequests();
-    // a slow DAS, so that both analyses ask while the first one's scan is under way
-    opened.sim.configure({ latencyMs: { 'rpc:getTokenAccounts': 700 } });
+    // a slow scan, so that both analyses ask while the first one's scan is under way
+    opened.sim.configure({ latencyMs: { 'rpc:getAccountInfo': 700, 'rpc:getProgramAccountsV2': 700 } });
     try {
       const [ten, twenty] = await opened.stack.withWorkers(async () => {
         const started = await Promise.all([served.api.startAnalysis({ token: mint, top: 10 }), served.api.startAnalysis({ token: mint, top: 20 })]);
@@ -137,8 +137,9 @@ describe('an analysis of a token’s holders through the HTTP API', () => {
       expect(ten.holders).toMatchObject({ token: mint, resolved: true, selected: 10, complete: true });
       expect(twenty.holders).toMatchObject({ token: mint, resolved: true, selected: 20, complete: true, accountsSeen: (ten.holders as { accountsSeen: number }).accountsSeen });
       expect(ten.wallets.every((w) => twenty.wallets.includes(w))).toBe(true);
-      // one scan: its pages (the accounts by 1,000, then the empty page), not two scans' worth
-      expect(scanRequests() - before).toBe(Math.ceil((ten.holders as { accountsSeen: number }).accountsSeen / 1000) + 1);
+      // one scan: the mint's program, then its one page of accounts (10,000 a page), not two scans' worth
+      expect(scanRequests() - before).toBe(2);
+      expect((ten.holders as { pages: number }).pages).toBe(1);
     } finally {
       opened.sim.configure({ latencyMs: 0 });
     }

@@ -68,6 +68,7 @@ const EXERCISES: Record<string, Exercise | { notRunHere: string }> = {
   'bench:similarity': { env: { BENCH_WALLETS: '6', BENCH_TOKENS: '1000', BENCH_DENSE_SAMPLE: '4' }, code: 0, output: /"bench":"similarity","wallets":6,"tokens":\d+,"pairs":15,/ },
   'bench:detection': { args: ['--seeds', '1', '--wallets', '20', '--tx-per-wallet', '10'], code: 0, output: /detection benchmark: hard worlds, seeds 1, 20 wallets[^]*combined\s+\d\.\d{3}/ },
   'bench:lab': { args: ['--help'], code: 0, output: /usage: npm run bench:lab/ },
+  'bench:holders': { args: ['--holders', '300', '--top', '20'], code: 0, output: /^\{"holders":300,"accounts":\d+,"top":20,.*"programAccountsV2":\{"requests":\d+,"accountsRead":\d+,"complete":true,.*"trueTopFound":20\}/m },
   'bench:extract': { env: { BENCH_TX: '2000' }, code: 0, output: /extract benchmark: 2,000 distinct transactions[^]*"bench":"extract"/ },
   'bench:e2e': { args: ['--temporal', 'nowhere'], code: 1, output: /^error: --temporal must be dev or prod \(got "nowhere"\)$/m },
   build: { notRunHere: 'bench:e2e runs it at each start (it measures the compiled worker and API); it rewrites build/ and dist/workflow-bundle.js, which other tests of this run may be reading' },

@@ -220,7 +220,7 @@ export const walletProgress = {
   properties: {
     status: { type: ['string', 'null'], enum: [...walletHistoryStatus.enum, null] },
     sync: walletSyncState,
-    pages: { type: 'integer' },
+    pages: { type: 'integer', description: "the scan's requests: getProgramAccountsV2's pages of 10,000 accounts, or (an RPC without that method) DAS getTokenAccounts' pages of 1,000" },
     transactions: { type: 'integer' },
     balances: balanceState,
     error: nullableString,
@@ -258,9 +258,10 @@ export const tokenHolders = {
     resolved: { type: 'boolean', description: 'false until the holders are known (the group is then empty)' },
     accountsSeen: { type: 'integer', description: 'token accounts read' },
     ownersSeen: { type: 'integer', description: 'distinct owners with a non-zero balance' },
-    eligible: { type: 'integer', description: 'owners that are ordinary wallets' },
+    ownersTested: { type: 'integer', description: 'present when fewer than ownersSeen (a token of more than 100,000 owners): the largest owners tested by the exclusion rules, which eligible and excludedCounts count' },
+    eligible: { type: 'integer', description: 'owners that are ordinary wallets (of ownersTested, when present)' },
     selected: { type: 'integer', description: 'wallets in the group (at most top)' },
-    pages: { type: 'integer' },
+    pages: { type: 'integer', description: "the scan's requests: getProgramAccountsV2's pages of 10,000 accounts, or (an RPC without that method) DAS getTokenAccounts' pages of 1,000" },
     complete: { type: 'boolean', description: "false when the scan stopped at its page cap: the ranking then covers the accounts read and the mint's largest accounts (largestAccounts)" },
     largestAccounts: {
       type: 'object',

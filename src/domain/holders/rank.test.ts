@@ -1,4 +1,4 @@
-import { OWNERS_PER_TURN, exclusionOf, leaveOutServices, selectTopHolders, selectTopHoldersYielding, withLargestAccounts, type HolderAccount } from './rank';
+import { OWNERS_PER_TURN, OwnerTally, TALLY_LARGEST_KEPT, exclusionOf, leaveOutServices, selectFromTallyYielding, selectTopHolders, selectTopHoldersYielding, withLargestAccounts, type HolderAccount } from './rank';
 import { isOnCurve } from './on-curve';
 
 // Real mainnet addresses: ordinary wallets (on the curve) and program-derived ones (off it).
@@ -142,5 +142,65 @@ describe('leaveOutServices', () => {
     expect(picked).toMatchObject({ eligible: 4, excludedCounts: { service: 1 } });
     // none: the top of the candidates, as they were
     expect(leaveOutServices(candidates, 3, () => false).holders.map((h) => h.owner)).toEqual(['w1', 'svc', 'w2']);
+  });
+});
+
+describe('OwnerTally', () => {
+  const isWallet = (o: string) => !o.startsWith('pda');
+  const noTurn = async () => undefined;
+
+  it('ranks the accounts it was given as selectTopHolders ranks them, without keeping them', async () => {
+    const accounts = [acct('w3', 50n), acct('w1', 60n), acct('w2', 40n, 0), acct('w2', 30n, 1), acct('w4', 50n), acct('w5', 0n), acct('pda1', 99n), acct('w6', 1n)];
+    const tally = new OwnerTally();
+    for (const a of accounts) tally.add(a);
+    const fromTally = await selectFromTallyYielding(tally, { top: 3, isWallet, known: new Map() }, noTurn);
+    expect(fromTally).toEqual(selectTopHolders(accounts, { top: 3, isWallet, known: new Map() }));
+    expect(fromTally).toMatchObject({ accountsSeen: 8, ownersSeen: 6, ownersTested: 6, eligible: 5, excludedCounts: { 'off-curve': 1 } });
+    expect(fromTally.holders[0]).toEqual({ owner: 'w2', amount: '70', accounts: 2 });
+  });
+
+  it('tests the largest owners only, up to maxOwnersTested, and counts those', async () => {
+    const tally = new OwnerTally();
+    for (let i = 0; i < 10; i++) tally.add(acct(i % 2 === 0 ? `w${i}` : `pda${i}`, BigInt(100 - i)));
+    let tested = 0;
+    const picked = await selectFromTallyYielding(tally, { top: 2, isWallet: (o) => (tested++, isWallet(o)), known: new Map(), maxOwnersTested: 4 }, noTurn);
+    expect(tested).toBe(4);
+    expect(picked).toMatchObject({ ownersSeen: 10, ownersTested: 4, eligible: 2, excludedCounts: { 'off-curve': 2 } });
+    expect(picked.holders.map((h) => h.owner)).toEqual(['w0', 'w2']);
+  });
+
+  it("past a capped scan, adds the mint's largest accounts it did not list and updates the ones it did, once", async () => {
+    const tally = new OwnerTally();
+    tally.add({ address: 'acc1', owner: 'o1', amount: 5n });
+    tally.add({ address: 'acc2', owner: 'o2', amount: 7n });
+    tally.add({ address: 'acc3', owner: 'o1', amount: 3n });
+    const added = tally.withLargest([
+      { address: 'acc9', owner: 'o9', amount: 900n },
+      // listed, since moved to another owner with more
+      { address: 'acc1', owner: 'o3', amount: 771n },
+    ]);
+    expect(added).toBe(1);
+    const picked = await selectFromTallyYielding(tally, { top: 5, isWallet: () => true, known: new Map() }, noTurn);
+    expect(picked.holders).toEqual([
+      { owner: 'o9', amount: '900', accounts: 1 },
+      { owner: 'o3', amount: '771', accounts: 1 },
+      { owner: 'o2', amount: '7', accounts: 1 },
+      { owner: 'o1', amount: '3', accounts: 1 },
+    ]);
+    expect(picked).toMatchObject({ accountsSeen: 4, ownersSeen: 4 });
+  });
+
+  it('keeps its largest accounts only: a largest account smaller than all of them was listed (its amount fell) and is not added twice', () => {
+    const tally = new OwnerTally();
+    for (let i = 0; i < TALLY_LARGEST_KEPT + 10; i++) tally.add({ address: `acc${i}`, owner: `o${i}`, amount: BigInt(1_000 + i) });
+    // acc0 (1,000) is no longer among the kept: read now at 999, it is taken as listed
+    expect(tally.withLargest([{ address: 'acc0', owner: 'o0', amount: 999n }])).toBe(0);
+    // an account larger than the smallest kept, unknown to them: past the pages
+    expect(tally.withLargest([{ address: 'accX', owner: 'oX', amount: 5_000n }])).toBe(1);
+    // a kept one read at a new amount replaces its listing
+    expect(tally.withLargest([{ address: `acc${TALLY_LARGEST_KEPT + 9}`, owner: 'o-new', amount: 4_000n }])).toBe(0);
+    expect(tally.owners.get(`o${TALLY_LARGEST_KEPT + 9}`)).toBeUndefined();
+    expect(tally.owners.get('o-new')).toEqual({ owner: 'o-new', raw: 4_000n, accounts: 1 });
+    expect(tally.accountsSeen).toBe(TALLY_LARGEST_KEPT + 11);
   });
 });

@@ -86,8 +86,10 @@ export interface HolderSelection {
   excluded: ExcludedHolder[];
   /** distinct owners with a non-zero balance */
   ownersSeen: number;
-  /** eligible owners (before the cut at `top`) */
+  /** eligible owners (before the cut at `top`), among the owners tested */
   eligible: number;
+  /** the largest owners the exclusion rules were tested on (`excludedCounts` and `eligible` count them): all, up to MAX_OWNERS_TESTED */
+  ownersTested: number;
   /** distinct token accounts read (zero balances included) */
   accountsSeen: number;
   /** listings of an account already read, left out (a paged scan over a live set of accounts can list one on two pages) */
@@ -101,6 +103,8 @@ export interface SelectOptions {
   known?: ReadonlyMap<string, KnownAddress>;
   /** whether an address has a private key (default: isOnCurve) */
   isWallet?: (owner: string) => boolean;
+  /** owners tested by the exclusion rules at most, largest first (default MAX_OWNERS_TESTED) */
+  maxOwnersTested?: number;
 }
 
 export const EXCLUDED_LISTED_DEFAULT = 20;
@@ -149,9 +153,6 @@ export async function selectTopHoldersYielding(accounts: Iterable<HolderAccount>
 
 /** selectTopHolders' work, pausing (a yield) every OWNERS_PER_TURN owners tested. */
 function* selectionSteps(accounts: Iterable<HolderAccount>, options: SelectOptions): Generator<void, HolderSelection, void> {
-  const known = options.known ?? KNOWN_ADDRESSES;
-  const isWallet = options.isWallet ?? isOnCurve;
-  const listed = options.excludedListed ?? EXCLUDED_LISTED_DEFAULT;
   const byAddress = new Map<string, HolderAccount>();
   let listings = 0;
   for (const a of accounts) {
@@ -160,21 +161,110 @@ function* selectionSteps(accounts: Iterable<HolderAccount>, options: SelectOptio
     byAddress.delete(a.address);
     byAddress.set(a.address, a);
   }
-  const perOwner = new Map<string, { owner: string; raw: bigint; accounts: number }>();
-  for (const a of byAddress.values()) {
-    if (a.amount <= 0n) continue;
-    const entry = perOwner.get(a.owner) ?? { owner: a.owner, raw: 0n, accounts: 0 };
-    entry.raw += a.amount;
-    entry.accounts += 1;
-    perOwner.set(a.owner, entry);
+  const tally = new OwnerTally();
+  for (const a of byAddress.values()) tally.add(a);
+  const selection = yield* rankingSteps(tally, options);
+  return { ...selection, repeatedListings: listings - byAddress.size };
+}
+
+/** The largest accounts an OwnerTally keeps of those it was given (to tell a mint's largest accounts read later from ones listed). */
+export const TALLY_LARGEST_KEPT = 64;
+
+/**
+ * A scan's token accounts summed per owner as they arrive, without keeping the accounts: a scan by
+ * getProgramAccountsV2 lists up to a million of them, 10,000 a page. It keeps the largest
+ * TALLY_LARGEST_KEPT accounts it was given, so that the mint's largest accounts read after a scan
+ * stopped at its cap can be told from the ones it listed (`withLargest`). The scan pages by key, so
+ * it lists an account once; a tally cannot tell a second listing of one (selectTopHolders can).
+ */
+export class OwnerTally {
+  readonly owners = new Map<string, { owner: string; raw: bigint; accounts: number }>();
+  /** accounts given, zero balances included */
+  accountsSeen = 0;
+  /** the largest non-zero accounts given, largest first */
+  private readonly largest: HolderAccount[] = [];
+
+  add(a: HolderAccount): void {
+    this.accountsSeen += 1;
+    if (a.amount <= 0n) return;
+    this.credit(a.owner, a.amount, 1);
+    const kept = this.largest;
+    if (kept.length === TALLY_LARGEST_KEPT && a.amount <= kept[kept.length - 1].amount) return;
+    let i = kept.length;
+    while (i > 0 && kept[i - 1].amount < a.amount) i--;
+    kept.splice(i, 0, { address: a.address, owner: a.owner, amount: a.amount });
+    if (kept.length > TALLY_LARGEST_KEPT) kept.pop();
   }
-  const ranked = [...perOwner.values()].sort(byAmountThenOwner);
+
+  /**
+   * A scan stopped at its cap, with the mint's largest accounts read besides (the accounts it listed
+   * are not kept): one among the largest the tally listed takes the amount and owner read now; one
+   * larger than the smallest of them, or any while the tally kept fewer than TALLY_LARGEST_KEPT, was
+   * not listed and is added; another was listed, at a larger amount than it has now, and is left as
+   * listed. Returns how many were added.
+   */
+  withLargest(largest: readonly HolderAccount[]): number {
+    let added = 0;
+    for (const a of largest) {
+      const at = this.largest.findIndex((k) => k.address === a.address);
+      if (at >= 0) {
+        const listed = this.largest[at];
+        this.credit(listed.owner, -listed.amount, -1);
+        this.largest.splice(at, 1);
+        this.accountsSeen -= 1;
+        this.add(a);
+      } else if (this.largest.length < TALLY_LARGEST_KEPT || a.amount > this.largest[this.largest.length - 1].amount) {
+        this.add(a);
+        added++;
+      }
+    }
+    return added;
+  }
+
+  private credit(owner: string, raw: bigint, accounts: number): void {
+    const entry = this.owners.get(owner);
+    if (entry === undefined) {
+      this.owners.set(owner, { owner, raw, accounts });
+      return;
+    }
+    entry.raw += raw;
+    entry.accounts += accounts;
+    if (entry.accounts <= 0 || entry.raw <= 0n) this.owners.delete(owner);
+  }
+}
+
+/**
+ * The owners tested by the exclusion rules at most, largest first (the curve test is about 90 µs an
+ * owner: 9 s for these): a token of more owners has its counts of eligible and excluded owners over
+ * its largest ones (`ownersTested`).
+ */
+export const MAX_OWNERS_TESTED = 100_000;
+
+/** selectTopHoldersYielding over a tally (a scan by getProgramAccountsV2). */
+export async function selectFromTallyYielding(tally: OwnerTally, options: SelectOptions, turn: () => Promise<void> = () => new Promise((resolve) => setImmediate(resolve))): Promise<HolderSelection> {
+  const steps = rankingSteps(tally, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await turn();
+  }
+}
+
+/** Ranks a tally's owners, tests the largest (MAX_OWNERS_TESTED at most) and keeps the top N eligible. */
+function* rankingSteps(tally: OwnerTally, options: SelectOptions): Generator<void, HolderSelection, void> {
+  const known = options.known ?? KNOWN_ADDRESSES;
+  const isWallet = options.isWallet ?? isOnCurve;
+  const listed = options.excludedListed ?? EXCLUDED_LISTED_DEFAULT;
+  const maxTested = options.maxOwnersTested ?? MAX_OWNERS_TESTED;
+  const ranked = [...tally.owners.values()].sort(byAmountThenOwner);
   const holders: RankedHolder[] = [];
   const excluded: ExcludedHolder[] = [];
   const excludedCounts: Record<ExclusionReason, number> = { burn: 0, amm: 0, exchange: 0, 'off-curve': 0, service: 0 };
   let eligible = 0;
-  for (const [k, h] of ranked.entries()) {
+  const tested = Math.min(ranked.length, maxTested);
+  for (let k = 0; k < tested; k++) {
     if (k > 0 && k % OWNERS_PER_TURN === 0) yield;
+    const h = ranked[k];
     const view = { owner: h.owner, amount: h.raw.toString(), accounts: h.accounts };
     const why = exclusionOf(h.owner, known, isWallet);
     if (why) {
@@ -185,7 +275,7 @@ function* selectionSteps(accounts: Iterable<HolderAccount>, options: SelectOptio
     eligible += 1;
     if (holders.length < options.top) holders.push(view);
   }
-  return { holders, excludedCounts, excluded, ownersSeen: ranked.length, eligible, accountsSeen: byAddress.size, repeatedListings: listings - byAddress.size };
+  return { holders, excludedCounts, excluded, ownersSeen: ranked.length, ownersTested: tested, eligible, accountsSeen: tally.accountsSeen, repeatedListings: 0 };
 }
 
 /**

@@ -76,6 +76,11 @@ describe('holderLines', () => {
     expect(holderLines({ ...capped, largestAccounts: { read: 0, added: 0, unread: 'ProviderUnavailableError: HTTP 503' } })[0]).toContain('first 100 pages only; its largest accounts could not be read (ProviderUnavailableError: HTTP 503))');
   });
 
+  it('says among how many of the largest owners the eligible ones were counted, when not all were tested', () => {
+    const many = { token: MINT, top: 50, resolved: true, selected: 50, eligible: 97_000, ownersSeen: 480_000, ownersTested: 100_000, accountsSeen: 500_000, pages: 50, complete: false, excludedCounts: {}, excluded: [] };
+    expect(holderLines(many)[0]).toBe(`Token ${MINT}: the top 50 of 97000 eligible holders among the largest 100000 owners tested (480000 owners, 500000 token accounts, first 50 pages only)`);
+  });
+
   it('says where the token launched, or why its launch was not read', () => {
     const resolved = { token: MINT, top: 10, resolved: true, selected: 10, eligible: 10, ownersSeen: 10, accountsSeen: 10, pages: 1, complete: true, excludedCounts: {}, excluded: [] };
     const sig = '5'.repeat(88);

@@ -1,11 +1,13 @@
 // HeliusDasClient.getTokenAccounts over HTTP: the vendor's recorded example payload
-// (test/fixtures/real/das-getTokenAccounts-helius-rust-sdk-mock.json), cursor paging, u64 amounts and errors.
+// (test/fixtures/real/das-getTokenAccounts-helius-rust-sdk-mock.json), cursor paging, u64 amounts and errors;
+// scanProgramAccounts (getProgramAccountsV2, the wire shape of Helius's docs): its request, key paging and errors.
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { withQuickRetries } from '../../../src/activities/quick-retries';
-import { HeliusDasClient, InvalidAddressError, InvalidApiKeyError, MalformedResponseError, ProviderRateLimitedError } from '../../../src/providers';
+import bs58 from 'bs58';
+import { HeliusDasClient, InvalidAddressError, InvalidApiKeyError, MalformedResponseError, ProviderRateLimitedError, UnsupportedMethodError } from '../../../src/providers';
 
 const FIXTURE = readFileSync(join(__dirname, '../../fixtures/real/das-getTokenAccounts-helius-rust-sdk-mock.json'), 'utf8');
 const MINT = '2v5byxxWVeAcrN39fznVrhuWZuoPkjpzGuqJHemyqP1x';
@@ -211,5 +213,89 @@ describe('HeliusDasClient.getTokenAccounts with an abort signal', () => {
     await expect(das.getTokenAccounts(MINT, { maxPages: 5, signal: abort.signal })).rejects.toThrow('cancelled before it went out');
     expect(requests).toHaveLength(0);
     await das.close();
+  });
+});
+
+describe('HeliusDasClient.scanProgramAccounts (getProgramAccountsV2)', () => {
+  const SPL = 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA';
+  const T22 = 'TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb';
+  const OWNER = 'GdNh12yVy5Lsew9WXVCV5ErgK5SpmsBJkcti5jVtPB7o';
+  const KEY_A = '8WzDXwBbmkg8ZTbNMqUxvQRAyrZzDsGYdLVL9zYtAWWM';
+  const KEY_B = 'CxELquR1gPP8wHe33gZ4QxqGB3sZ9RSwsJ2KshVewkFY';
+  /** an account's data as asked (dataSlice 32..72): its owner's 32 bytes and its amount, u64 little-endian */
+  const sliceOf = (owner: string, amount: bigint) => {
+    const data = Buffer.alloc(40);
+    Buffer.from(bs58.decode(owner)).copy(data, 0);
+    data.writeBigUInt64LE(amount, 32);
+    return data.toString('base64');
+  };
+  const entry = (pubkey: string, data: string) => ({ pubkey, account: { lamports: 2039280, owner: SPL, data: [data, 'base64'], executable: false, rentEpoch: 28, space: 165 } });
+  const rpc = (result: unknown) => ({ status: 200, text: JSON.stringify({ jsonrpc: '2.0', id: '1', result }) });
+  const accountInfo = (owner: string | null) => rpc({ context: { slot: 1 }, value: owner === null ? null : { data: ['', 'base64'], executable: false, lamports: 1461600, owner, rentEpoch: 0, space: 82 } });
+  type Body = { method: string; params: unknown[] };
+  const serve = (pages: (config: Record<string, unknown>) => { status: number; text: string }, program: string | null = SPL) => {
+    respond = (body) => {
+      const b = body as unknown as Body;
+      return b.method === 'getAccountInfo' ? accountInfo(program) : pages(b.params[1] as Record<string, unknown>);
+    };
+  };
+  const scanned = () => requests.map((r) => r.body as unknown as Body).filter((b) => b.method === 'getProgramAccountsV2');
+
+  it('asks for the mint by memcmp, SPL Token accounts by size, only owner and amount of each; pages by key until a null key, past short and empty pages', async () => {
+    const big = 2n ** 60n + 3n;
+    serve((config) =>
+      config.paginationKey === undefined
+        ? rpc({ accounts: [entry(KEY_A, sliceOf(OWNER, big))], paginationKey: KEY_A, totalResults: 3 })
+        : config.paginationKey === KEY_A
+          ? rpc({ accounts: [], paginationKey: KEY_B })
+          : rpc({ accounts: [entry('9'.repeat(32), sliceOf(KEY_B, 0n)), entry('8'.repeat(32), sliceOf(KEY_A, 12n))], paginationKey: null }),
+    );
+    const client = new HeliusDasClient({ url, apiKey: 'secret' });
+    const listed: { address: string; owner: string; amount: bigint }[] = [];
+    const pagesSeen: number[] = [];
+    const result = await client.scanProgramAccounts(MINT, { maxPages: 10, onAccount: (a) => listed.push(a), onPage: (p) => void pagesSeen.push(p) });
+    expect(result).toEqual({ pages: 3, complete: true, program: SPL });
+    expect(listed).toEqual([
+      { address: KEY_A, owner: OWNER, amount: big },
+      { address: '9'.repeat(32), owner: KEY_B, amount: 0n },
+      { address: '8'.repeat(32), owner: KEY_A, amount: 12n },
+    ]);
+    expect(pagesSeen).toEqual([1, 2, 3]);
+    const [first, second] = scanned();
+    expect(first.params).toEqual([SPL, { encoding: 'base64', commitment: 'confirmed', dataSlice: { offset: 32, length: 40 }, filters: [{ memcmp: { offset: 0, bytes: MINT } }, { dataSize: 165 }], limit: 10_000 }]);
+    expect((second.params[1] as { paginationKey: string }).paginationKey).toBe(KEY_A);
+    expect(requests[0].body.method).toBe('getAccountInfo');
+  });
+
+  it("scans a Token-2022 mint's program without the size filter (its accounts carry extensions), and stops at maxPages", async () => {
+    serve(() => rpc({ accounts: [entry(KEY_A, sliceOf(OWNER, 1n))], paginationKey: KEY_A }), T22);
+    const client = new HeliusDasClient({ url });
+    // keys that repeat are refused, so each page answers its own
+    let n = 0;
+    serve(() => rpc({ accounts: [entry(KEY_A, sliceOf(OWNER, 1n))], paginationKey: [KEY_A, KEY_B][n++ % 2] }), T22);
+    const result = await client.scanProgramAccounts(MINT, { maxPages: 2, limit: 500, onAccount: () => undefined });
+    expect(result).toEqual({ pages: 2, complete: false, program: T22 });
+    expect(scanned()[0].params).toEqual([T22, { encoding: 'base64', commitment: 'confirmed', dataSlice: { offset: 32, length: 40 }, filters: [{ memcmp: { offset: 0, bytes: MINT } }], limit: 500 }]);
+  });
+
+  it('lists nothing for an address that is no mint of a token program (no account, or another owner)', async () => {
+    const client = new HeliusDasClient({ url });
+    for (const owner of [null, '11111111111111111111111111111111']) {
+      requests.length = 0;
+      serve(() => rpc({ accounts: [], paginationKey: null }), owner);
+      await expect(client.scanProgramAccounts(MINT, { maxPages: 5, onAccount: () => undefined })).resolves.toEqual({ pages: 0, complete: true, program: null });
+      expect(scanned()).toHaveLength(0);
+    }
+  });
+
+  it('refuses data other than the 40 bytes asked, a key that does not advance, and reports an RPC without the method as UnsupportedMethodError', async () => {
+    const client = new HeliusDasClient({ url });
+    serve(() => rpc({ accounts: [entry(KEY_A, Buffer.alloc(165).toString('base64'))], paginationKey: null }));
+    await expect(client.scanProgramAccounts(MINT, { maxPages: 5, onAccount: () => undefined })).rejects.toThrow(MalformedResponseError);
+    serve(() => rpc({ accounts: [], paginationKey: KEY_A }));
+    await expect(client.scanProgramAccounts(MINT, { maxPages: 5, onAccount: () => undefined })).rejects.toThrow(/pagination (did not advance|came back)/);
+    serve(() => ({ status: 200, text: '{"jsonrpc":"2.0","id":"1","error":{"code":-32601,"message":"Method not found"}}' }));
+    await expect(client.scanProgramAccounts(MINT, { maxPages: 5, onAccount: () => undefined })).rejects.toThrow(UnsupportedMethodError);
+    await expect(client.scanProgramAccounts('not-a-mint', { maxPages: 5, onAccount: () => undefined })).rejects.toThrow(InvalidAddressError);
   });
 });

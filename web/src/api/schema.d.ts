@@ -321,7 +321,7 @@ export interface paths {
                                 accountsSeen?: number;
                                 /** @description false when the scan stopped at its page cap: the ranking then covers the accounts read and the mint's largest accounts (largestAccounts) */
                                 complete?: boolean;
-                                /** @description owners that are ordinary wallets */
+                                /** @description owners that are ordinary wallets (of ownersTested, when present) */
                                 eligible?: number;
                                 /** @description the largest owners left out (at most 20) */
                                 excluded?: {
@@ -356,6 +356,9 @@ export interface paths {
                                 launchUnread?: string;
                                 /** @description distinct owners with a non-zero balance */
                                 ownersSeen?: number;
+                                /** @description present when fewer than ownersSeen (a token of more than 100,000 owners): the largest owners tested by the exclusion rules, which eligible and excludedCounts count */
+                                ownersTested?: number;
+                                /** @description the scan's requests: getProgramAccountsV2's pages of 10,000 accounts, or (an RPC without that method) DAS getTokenAccounts' pages of 1,000 */
                                 pages?: number;
                                 /** @description false until the holders are known (the group is then empty) */
                                 resolved: boolean;
@@ -422,6 +425,7 @@ export interface paths {
                                         /** @enum {string} */
                                         balances: "pending" | "fetched" | "cached" | "failed";
                                         error: string | null;
+                                        /** @description the scan's requests: getProgramAccountsV2's pages of 10,000 accounts, or (an RPC without that method) DAS getTokenAccounts' pages of 1,000 */
                                         pages: number;
                                         /** @enum {string|null} */
                                         status: "READY" | "STALE" | "MISSING" | "SYNCING" | null;
@@ -1256,7 +1260,7 @@ export interface paths {
                                 accountsSeen?: number;
                                 /** @description false when the scan stopped at its page cap: the ranking then covers the accounts read and the mint's largest accounts (largestAccounts) */
                                 complete?: boolean;
-                                /** @description owners that are ordinary wallets */
+                                /** @description owners that are ordinary wallets (of ownersTested, when present) */
                                 eligible?: number;
                                 /** @description the largest owners left out (at most 20) */
                                 excluded?: {
@@ -1291,6 +1295,9 @@ export interface paths {
                                 launchUnread?: string;
                                 /** @description distinct owners with a non-zero balance */
                                 ownersSeen?: number;
+                                /** @description present when fewer than ownersSeen (a token of more than 100,000 owners): the largest owners tested by the exclusion rules, which eligible and excludedCounts count */
+                                ownersTested?: number;
+                                /** @description the scan's requests: getProgramAccountsV2's pages of 10,000 accounts, or (an RPC without that method) DAS getTokenAccounts' pages of 1,000 */
                                 pages?: number;
                                 /** @description false until the holders are known (the group is then empty) */
                                 resolved: boolean;
@@ -1357,6 +1364,7 @@ export interface paths {
                                         /** @enum {string} */
                                         balances: "pending" | "fetched" | "cached" | "failed";
                                         error: string | null;
+                                        /** @description the scan's requests: getProgramAccountsV2's pages of 10,000 accounts, or (an RPC without that method) DAS getTokenAccounts' pages of 1,000 */
                                         pages: number;
                                         /** @enum {string|null} */
                                         status: "READY" | "STALE" | "MISSING" | "SYNCING" | null;

@@ -62,6 +62,11 @@ describe('HoldersCard', () => {
     expect(screen.getByTestId('holders-card').textContent).toContain('first 100 pages only; its largest accounts could not be read (ProviderUnavailableError: HTTP 503))');
   });
 
+  it('says among how many of the largest owners the eligible ones were counted, when not all were tested', () => {
+    render(<HoldersCard holders={{ token: MINT, top: 10, resolved: true, selected: 10, eligible: 97_000, ownersSeen: 480_000, ownersTested: 100_000, accountsSeen: 500_000, pages: 50, complete: false, excludedCounts: {}, excluded: [], launch: null }} />);
+    expect(screen.getByTestId('holders-card').textContent).toContain('the top 10 of 97,000 eligible holders among the largest 100,000 owners tested (480,000 owners, 500,000 token accounts, first 50 pages only');
+  });
+
   it('draws a view whose fields are missing or malformed without failing', () => {
     const odd = { token: MINT, top: 5, resolved: true, excluded: [{ owner: 42 }, { owner: '1nc1nerator11111111111111111111111111111111', reason: 'burn' }], launch: { slot: 'x', signature: null }, launchUnread: { no: 1 } } as unknown as Parameters<typeof HoldersCard>[0]['holders'];
     render(<HoldersCard holders={odd} />);

@@ -35,7 +35,8 @@ export function HoldersCard({ holders, status = 'running' }: { holders: Holders;
           )
         ) : (
           <span>
-            the top {formatNumber(holders.selected, 0)} of {formatNumber(holders.eligible, 0)} eligible holders ({formatNumber(holders.ownersSeen, 0)} owners,{' '}
+            the top {formatNumber(holders.selected, 0)} of {formatNumber(holders.eligible, 0)} eligible holders
+            {holders.ownersTested === undefined ? '' : ` among the largest ${formatNumber(holders.ownersTested, 0)} owners tested`} ({formatNumber(holders.ownersSeen, 0)} owners,{' '}
             {formatNumber(holders.accountsSeen, 0)} token accounts{holders.complete === false ? `, first ${formatNumber(holders.pages, 0)} pages only${largestPhrase(holders.largestAccounts)}` : ''})
           </span>
         )}
