@@ -103,8 +103,9 @@ export function renderPairEvidence(view: AnalysisView, p: SimilarityPair, opts: 
           ? `${who(t.follower)} follows ${who(t.leader)} by about ${lags.buys}${lags.sales !== null ? ` on buys and ${lags.sales} on sales,` : ''} on ${t.matched} of ${t.leaderTrades} trades (${who(t.follower)} made ${t.followerTrades})`
           : `${t.matched} of ${t.leaderTrades} trades matched, no leader`;
       lines.push('', ...wrapped('Timing: ', summary, 2));
-      const leader = t.leader ?? p.walletA;
-      const follower = t.follower ?? p.walletB;
+      // whose trades the matches' two sides are: named or not (they trade together), the direction that scored
+      const leader = t.matchedWallets?.leader ?? t.leader ?? p.walletA;
+      const follower = t.matchedWallets?.follower ?? t.follower ?? p.walletB;
       for (const m of t.matches) {
         lines.push(...wrapped('  ', `${m.direction} ${token(m.mint)}: ${who(leader)} on ${utc(m.leaderTime)}, ${who(follower)} ${lag(m.lagSeconds)} later`, 4));
         lines.push(`    ${who(leader)} ${m.leaderSignature}`, `    ${who(follower)} ${m.followerSignature}`);

@@ -270,6 +270,12 @@ export const pairTimingEvidence = {
     leader: { ...nullableString, description: 'null when neither direction scores or they trade together' },
     follower: nullableString,
     simultaneous: { type: 'boolean', description: 'typical lag (and the sales’ own, where they have one) under 2 s: they trade together, no one leads' },
+    matchedWallets: {
+      type: 'object',
+      description: 'whose trades each match’s leader* and follower* fields are: the direction that scored, also when leader and follower are null (they trade together, or neither direction scores); absent on results stored before it was kept',
+      properties: { leader: string, follower: string },
+      required: ['leader', 'follower'],
+    },
     summary: { type: 'string', description: 'e.g. "B follows A by about 40 s on 17 of 22 trades" (with full addresses)' },
     medianLagSeconds: nullableNumber,
     typicalLagSeconds: {

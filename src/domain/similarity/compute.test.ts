@@ -332,3 +332,21 @@ describe('counterparty activity in a cluster', () => {
     expect(cited[0].evidence?.commonCounterparties).toEqual([{ counterparty: 'S', kind: 'source', memberCount: 3 }]);
   });
 });
+
+describe('timing evidence of a pair that trades together', () => {
+  it("names whose trades each match's two sides are, though no one leads: Q, a second ahead of P, whose pair lists P first", () => {
+    // P and Q buy the same 6 tokens, Q 1 s before P each time: simultaneous, Q's direction scoring
+    const mints = ['M1', 'M2', 'M3', 'M4', 'M5', 'M6'];
+    const P: SimilarityWalletInput = { address: 'P', legs: mints.map((mint, i) => buy({ wallet: 'P', mint, t: T0 + i * 3_600 + 1, raw: 1, sol: 1, signature: `P-${mint}` })), holdings: {} };
+    const Q: SimilarityWalletInput = { address: 'Q', legs: mints.map((mint, i) => buy({ wallet: 'Q', mint, t: T0 + i * 3_600, raw: 1, sol: 1, signature: `Q-${mint}` })), holdings: {} };
+    const together = computeSimilarity({ wallets: [P, Q] }).pairs[0];
+    expect([together.walletA, together.walletB]).toEqual(['P', 'Q']);
+    const t = together.evidence!.timing!;
+    expect(t).toMatchObject({ simultaneous: true, leader: null, follower: null, matchedWallets: { leader: 'Q', follower: 'P' } });
+    expect(t.matches.length).toBeGreaterThan(0);
+    for (const m of t.matches) {
+      expect(m.leaderSignature).toBe(`Q-${m.mint}`);
+      expect(m.followerSignature).toBe(`P-${m.mint}`);
+    }
+  });
+});

@@ -58,6 +58,8 @@ function timingEvidence(r: TimingResult): PairTimingEvidence {
     leader: r.leader,
     follower: r.follower,
     simultaneous: r.simultaneous,
+    // the matches are the scoring direction's (timingForPair picks it as here), named or not
+    matchedWallets: { leader: d.leader, follower: d.follower },
     summary: r.summary,
     medianLagSeconds: d.medianLagSeconds,
     typicalLagSeconds: d.typicalLagSeconds,

@@ -174,6 +174,12 @@ export interface PairTimingEvidence {
   follower: string | null;
   /** typical lag (and the sales' own, where they have one) under 2 s: they trade together, no one leads */
   simultaneous: boolean;
+  /**
+   * whose trades each match's `leader*` and `follower*` fields are: the direction that scored, also
+   * when `leader` and `follower` are null (they trade together, or neither direction scores); absent
+   * on results stored before it was kept
+   */
+  matchedWallets?: { leader: string; follower: string };
   /** e.g. "B follows A by about 40 s on 17 of 22 trades" */
   summary: string;
   medianLagSeconds: number | null;

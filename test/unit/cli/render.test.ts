@@ -492,6 +492,13 @@ describe('show --pair: one pair’s full evidence', () => {
     // trading together: the lag that decided it, not the median of all the matches
     pair.evidence!.timing = { ...pair.evidence!.timing!, simultaneous: true, leader: null, follower: null, typicalLagSeconds: 1, typicalSellLagSeconds: null };
     expect(stripVTControlCharacters(renderPairEvidence(v, pair))).toContain('Timing: they trade together (lag 1 s) on 17 of 22 trades');
+    // the matches' sides are the scoring direction's: B a second ahead of A, though no one leads
+    const m = pair.evidence!.timing!.matches[0];
+    pair.evidence!.timing = { ...pair.evidence!.timing!, matchedWallets: { leader: wallets[6], follower: wallets[5] }, matches: [{ ...m, leaderSignature: sig(wallets[6], 1), followerSignature: sig(wallets[5], 1) }] };
+    const together = stripVTControlCharacters(renderPairEvidence(v, pair));
+    expect(together).toContain(`    B ${sig(wallets[6], 1)}`);
+    expect(together).toContain(`    A ${sig(wallets[5], 1)}`);
+    expect(together).toMatch(/: B on .*, A .* later/);
   });
 
   it('says so when a pair has no evidence', () => {

@@ -911,6 +911,11 @@ export interface paths {
                                             leaderTrades: number;
                                             /** @description leader trades copied by the follower */
                                             matched: number;
+                                            /** @description whose trades each match’s leader* and follower* fields are: the direction that scored, also when leader and follower are null (they trade together, or neither direction scores); absent on results stored before it was kept */
+                                            matchedWallets?: {
+                                                follower: string;
+                                                leader: string;
+                                            };
                                             /** @description representative copied trades (capped) */
                                             matches: {
                                                 /** @enum {string} */
@@ -1850,6 +1855,11 @@ export interface paths {
                                             leaderTrades: number;
                                             /** @description leader trades copied by the follower */
                                             matched: number;
+                                            /** @description whose trades each match’s leader* and follower* fields are: the direction that scored, also when leader and follower are null (they trade together, or neither direction scores); absent on results stored before it was kept */
+                                            matchedWallets?: {
+                                                follower: string;
+                                                leader: string;
+                                            };
                                             /** @description representative copied trades (capped) */
                                             matches: {
                                                 /** @enum {string} */
@@ -2756,6 +2766,11 @@ export interface paths {
                                         leaderTrades: number;
                                         /** @description leader trades copied by the follower */
                                         matched: number;
+                                        /** @description whose trades each match’s leader* and follower* fields are: the direction that scored, also when leader and follower are null (they trade together, or neither direction scores); absent on results stored before it was kept */
+                                        matchedWallets?: {
+                                            follower: string;
+                                            leader: string;
+                                        };
                                         /** @description representative copied trades (capped) */
                                         matches: {
                                             /** @enum {string} */
