@@ -89,6 +89,29 @@ describe('AnalysisPage', () => {
     expect(screen.queryByText('analysis A: every wallet failed to sync')).toBeNull();
   });
 
+  it("shows a Cancel's failure on its own analysis only: one that answers after the user moved to another is dropped", async () => {
+    const runningA = { ...analysis, analysisId: 'A', status: 'running', result: null, progress: null };
+    let refuseCancel: (r: Response) => void = () => undefined;
+    vi.stubGlobal('fetch', (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = String(input);
+      // the cancel of A answers only once the page shows B
+      if (url === '/v1/analyses/A' && init?.method === 'DELETE') return new Promise<Response>((resolve) => (refuseCancel = resolve));
+      if (url === '/v1/analyses/A/events') return new Promise<Response>(() => undefined);
+      if (url === '/v1/analyses/A') return Promise.resolve(json(runningA));
+      if (url === '/v1/analyses/B') return Promise.resolve(json(completed('B')));
+      return Promise.resolve(json({ title: 'Not Found', status: 404, detail: 'not in this test' }, 404));
+    });
+    renderPage('A');
+    fireEvent.click(await screen.findByRole('button', { name: /Cancel analysis/ }));
+    act(() => void navigate('/analyses/B'));
+    await waitFor(() => expect(screen.getByTestId('analysis-status').textContent).toBe('completed'));
+    await act(async () => refuseCancel(json({ title: 'Conflict', status: 409, detail: 'analysis A has already finished' }, 409)));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Analysis B');
+    expect(screen.queryByText('analysis A has already finished', { exact: false })).toBeNull();
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
   it('shows the first wallet of another analysis in the wallet panel, not the one chosen on the analysis before', async () => {
     vi.stubGlobal('fetch', async (input: RequestInfo | URL) => {
       const url = String(input);

@@ -84,6 +84,7 @@ export function AnalysisPage() {
     setNotice(null);
     setError(null);
     setReadFailed(false);
+    setBusy(false);
     void load();
     return () => controller.abort();
   }, [id, load, show, version]);
@@ -113,14 +114,16 @@ export function AnalysisPage() {
   const result = useMemo(() => resultView(view?.result, view?.wallets ?? []), [view?.result, view?.wallets]);
 
   const control = async (action: 'proceed' | 'cancel') => {
+    // the analysis asked about: an answer that comes once the page shows another is not that one's
+    const asked = reading.current;
     setBusy(true);
     try {
       await (action === 'proceed' ? api.proceed(id) : api.cancel(id));
       await load();
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      if (reading.current === asked) setError(e instanceof Error ? e.message : String(e));
     } finally {
-      setBusy(false);
+      if (reading.current === asked) setBusy(false);
     }
   };
 
