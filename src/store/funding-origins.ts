@@ -9,6 +9,9 @@ import { formatUnits } from '../domain/decimal';
  * Each of `wallets`' first funder: the sender of its earliest inbound SOL of at least `minLamports`
  * (the engine's first funding, `fundingProfile`), other than the wallets themselves and `exclude`
  * (known exchanges), those that funded the most of the group first (then by address), at most `limit`.
+ * Only of wallets whose stored history reaches back to their first transaction (`history_complete`,
+ * the engine's `wholeHistory`): of another, the oldest SOL stored is a top-up, which the engine does
+ * not take for a first funding, so reading its sender's activity would buy nothing.
  */
 export async function firstFunders(pool: Pool, wallets: readonly string[], exclude: readonly string[], minLamports: number, limit: number): Promise<string[]> {
   if (wallets.length === 0 || limit <= 0) return [];
@@ -17,6 +20,7 @@ export async function firstFunders(pool: Pool, wallets: readonly string[], exclu
        SELECT DISTINCT ON (wallet) wallet, counterparty
          FROM wallet_transfers
         WHERE wallet = ANY($1::text[]) AND direction = 'in' AND asset = 'SOL' AND raw_amount >= $3
+          AND wallet IN (SELECT address FROM wallets WHERE address = ANY($1::text[]) AND history_complete)
         -- byte order, as the engine's compareTransfers orders (the database's collation may not)
         ORDER BY wallet, timestamp, slot, signature COLLATE "C", counterparty COLLATE "C")
      SELECT counterparty FROM first

@@ -226,6 +226,15 @@ describe('funding chains', () => {
     expect(await readFirstFunderActivity(pool, providers.rpc, operator[0], options)).toBe(false);
     expect(await readFirstFunderActivity(pool, providers.rpc, at('never-synced'), options)).toBe(false);
     expect(asked() - before).toBe(1);
+    // a wallet whose stored history does not reach back: its oldest SOL is a top-up, its sender not read
+    await pool.query('DELETE FROM counterparty_activity WHERE address = $1', [hops[0]]);
+    await pool.query('UPDATE wallets SET history_complete = false WHERE address = $1', [operator[0]]);
+    try {
+      expect(await readFirstFunderActivity(pool, providers.rpc, operator[0], options)).toBe(false);
+      expect(asked() - before).toBe(1);
+    } finally {
+      await pool.query('UPDATE wallets SET history_complete = true WHERE address = $1', [operator[0]]);
+    }
     // a failing or slow RPC leaves the read to the step; only a cancellation is thrown
     await pool.query('DELETE FROM counterparty_activity WHERE address = $1', [hops[0]]);
     opened.sim.configure({ latencyMs: { 'rpc:getSignaturesForAddress': 600_000 } });
