@@ -15,7 +15,7 @@ export interface ActivitySettings {
   similarityHeapMb: number;
   /** mints one plan of an enrichment run claims at most (default MAX_MINTS_FETCHED_PER_ENRICHMENT_RUN, src/activities/enrichment.ts) */
   mintsPerEnrichmentPlan?: number;
-  /** pages of token accounts a token request reads at most (default MAX_HOLDER_PAGES, src/activities/holders.ts) */
+  /** pages of DAS getTokenAccounts a token request reads at most, on an RPC without getProgramAccountsV2 (default MAX_HOLDER_PAGES, src/activities/holders.ts) */
   maxHolderPages?: number;
   /** pages of getProgramAccountsV2 a token request reads at most (default MAX_PROGRAM_ACCOUNT_PAGES, src/activities/holders.ts) */
   maxProgramAccountPages?: number;

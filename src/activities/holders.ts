@@ -4,6 +4,7 @@
 // the top N, and record them on the analyses row, with the token's launch (read once per token:
 // src/activities/token-launch.ts). docs/analytics.md, "Analysing a token's holders".
 import { Context, log } from '@temporalio/activity';
+import pLimit from 'p-limit';
 import { counterpartyActivityClass } from '../domain/detection/funding';
 import { OwnerTally, leaveOutServices, selectFromTallyYielding, selectTopHoldersYielding, withLargestAccounts, type ExcludedHolder, type ExclusionReason, type HolderSelection } from '../domain/holders/rank';
 import { COUNTERPARTY_ACTIVITY_MAX_AGE_SECONDS, readActivities } from './counterparty-activity';
@@ -45,6 +46,13 @@ export const MAX_HOLDER_PAGES = 100;
 export const MAX_PROGRAM_ACCOUNT_PAGES = 50;
 
 /**
+ * Scans of different tokens a worker process runs at once; the others wait their turn (heartbeating).
+ * A scan at its cap holds about 90 MB of owners (docs/benchmarks.md, fifty-first session), and the
+ * worker's heap is 384 MB: two at once stay within it beside the rest of its work.
+ */
+export const HOLDER_SCANS_AT_ONCE = 2;
+
+/**
  * The largest candidates whose activity on chain is read (one getSignaturesForAddress page each,
  * kept a day) to leave out busy services the list of known addresses does not name: exchanges and
  * market makers hold the most, and their histories are millions of transactions.
@@ -84,6 +92,7 @@ export function createHolderActivities(deps: ActivityDeps) {
   // analyses of one token at the same moment (users asking about the token of the hour, with their
   // own `top`) share one scan in this process: 50 requests each would share the Helius budget
   const scans = new SingleFlight<string, HolderScan>();
+  const scanSlots = pLimit(HOLDER_SCANS_AT_ONCE);
   /**
    * A scan stopped at its page cap: the mint's largest accounts read besides (two requests) and
    * merged into it (`merge` says how many it had not listed). Neither DAS nor getProgramAccountsV2
@@ -102,12 +111,13 @@ export function createHolderActivities(deps: ActivityDeps) {
   /**
    * The scan by Helius's getProgramAccountsV2: 10,000 accounts a request, summed per owner as they
    * come; past its page cap, with the mint's largest accounts besides. Null when the holder source
-   * has no such scan, or the RPC does not serve the method (its first page refused it): the DAS pages
-   * are then the scan.
+   * has no such scan, or the RPC does not serve the method (`-32601`, on whichever request: a
+   * balancer may send one page to a node without it): the DAS pages are then the scan, and what
+   * this one summed is dropped.
    */
   async function scanByProgramAccounts(mint: string, progress: { pages: number }, signal: AbortSignal): Promise<HolderScan | null> {
     if (holders.scanProgramAccounts === undefined) return null;
-    const tally = new OwnerTally();
+    const tally = new OwnerTally({ trackListings: true });
     let scanned;
     try {
       scanned = await holders.scanProgramAccounts(mint, {
@@ -119,12 +129,14 @@ export function createHolderActivities(deps: ActivityDeps) {
         readPage: (read) => withQuickRetries(read, signal),
       });
     } catch (err) {
-      if (err instanceof UnsupportedMethodError && tally.accountsSeen === 0) {
-        log.info('token holders: the RPC does not serve getProgramAccountsV2, scanning by DAS pages', { token: mint });
+      if (err instanceof UnsupportedMethodError) {
+        log.info('token holders: the RPC does not serve getProgramAccountsV2, scanning by DAS pages', { token: mint, pagesRead: progress.pages });
+        progress.pages = 0;
         return null;
       }
       throw err;
     }
+    if (tally.unorderedListings > 0) log.warn('token holders: getProgramAccountsV2 listed accounts out of address order (an owner may be counted twice)', { token: mint, unorderedListings: tally.unorderedListings });
     const scan = { pages: scanned.pages, complete: scanned.complete, tally };
     return scanned.complete ? scan : { ...scan, largest: await besidesLargest(mint, signal, (largest) => tally.withLargest(largest)) };
   }
@@ -143,11 +155,38 @@ export function createHolderActivities(deps: ActivityDeps) {
   }
   /** the scan under way for a key: pages read so far (every analysis sharing it heartbeats them) */
   const scanProgress = new Map<string, { pages: number }>();
+  /**
+   * One scan of a token's accounts, in its turn among the scans of this process: by
+   * getProgramAccountsV2, or DAS's pages on an RPC without it; past its page cap, with the mint's
+   * largest accounts besides. A page that fails (a 429, a 5xx) is read again in place, a few times,
+   * before the attempt fails: Temporal's retry of the attempt starts the scan again from its first page.
+   */
+  async function scanToken(token: string, maxPages: number, key: string, signal: AbortSignal): Promise<HolderScan> {
+    signal.throwIfAborted();
+    // its own record: a scan dropped by its last caller may still unwind while the next one runs
+    const progress = { pages: 0 };
+    scanProgress.set(key, progress);
+    try {
+      const byProgram = await scanByProgramAccounts(token, progress, signal);
+      if (byProgram !== null) return byProgram;
+      const pages = await holders.getTokenAccounts(token, { maxPages, onPage: (page) => void (progress.pages = page), signal, readPage: (read) => withQuickRetries(read, signal) });
+      if (pages.complete) return pages;
+      let accounts = pages.accounts;
+      const largest = await besidesLargest(token, signal, (read) => {
+        const merged = withLargestAccounts(pages.accounts, read);
+        accounts = merged.accounts;
+        return merged.added;
+      });
+      return { ...pages, accounts, largest };
+    } finally {
+      if (scanProgress.get(key) === progress) scanProgress.delete(key);
+    }
+  }
   return {
     /** The token's top eligible holders, recorded on the analysis's row. */
     async resolveTokenHolders(input: { analysisId: string; token: string; top: number }): Promise<TokenHoldersResult> {
       const maxPages = settings.maxHolderPages ?? MAX_HOLDER_PAGES;
-      const key = `${input.token}:${maxPages}`;
+      const key = [input.token, maxPages, settings.maxProgramAccountPages ?? '', settings.programAccountsPageSize ?? ''].join(':');
       let pagesRead = 0;
       return withLivenessHeartbeat(
         () => ({ pages: scanProgress.get(key)?.pages ?? pagesRead }),
@@ -156,28 +195,7 @@ export function createHolderActivities(deps: ActivityDeps) {
           const signal = Context.current().cancellationSignal;
           const { value: scan, shared } = await scans.run(
             key,
-            async (scanSignal) => {
-              // its own record: a scan dropped by its last caller may still unwind while the next one runs
-              const progress = { pages: 0 };
-              scanProgress.set(key, progress);
-              try {
-                // a page that fails (a 429, a 5xx) is read again in place, a few times, before the
-                // attempt fails: Temporal's retry of the attempt starts the scan again from its first page
-                const byProgram = await scanByProgramAccounts(input.token, progress, scanSignal);
-                if (byProgram !== null) return byProgram;
-                const pages = await holders.getTokenAccounts(input.token, { maxPages, onPage: (page) => void (progress.pages = page), signal: scanSignal, readPage: (read) => withQuickRetries(read, scanSignal) });
-                if (pages.complete) return pages;
-                let accounts = pages.accounts;
-                const largest = await besidesLargest(input.token, scanSignal, (read) => {
-                  const merged = withLargestAccounts(pages.accounts, read);
-                  accounts = merged.accounts;
-                  return merged.added;
-                });
-                return { ...pages, accounts, largest };
-              } finally {
-                if (scanProgress.get(key) === progress) scanProgress.delete(key);
-              }
-            },
+            (scanSignal) => scanSlots(() => scanToken(input.token, maxPages, key, scanSignal)),
             signal,
           );
           pagesRead = scan.pages;
@@ -216,7 +234,7 @@ export function createHolderActivities(deps: ActivityDeps) {
           };
           const { wallets, ...summary } = result;
           await recordTokenHolders(pool, input.analysisId, wallets, summary);
-          log.info('token holders resolved', { analysisId: input.analysisId, token: input.token, pages: scan.pages, complete: scan.complete, largestAccounts: scan.largest, owners: selection.ownersSeen, selected: wallets.length, repeatedListings: selection.repeatedListings, launchSlot: launch.launch?.slot ?? null, launchUnread: launch.launch === null ? launch.reason : undefined });
+          log.info('token holders resolved', { analysisId: input.analysisId, token: input.token, pages: scan.pages, complete: scan.complete, largestAccounts: scan.largest, owners: selection.ownersSeen, selected: wallets.length, repeatedListings: selection.repeatedListings, ...('tally' in scan ? { emptyAccounts: scan.tally.emptyAccounts, unorderedListings: scan.tally.unorderedListings } : {}), launchSlot: launch.launch?.slot ?? null, launchUnread: launch.launch === null ? launch.reason : undefined });
           return result;
         },
       );

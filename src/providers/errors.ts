@@ -74,7 +74,7 @@ export class InvalidRequestError extends ProviderError {
   readonly retryable = false;
 }
 
-/** JSON-RPC -32601: the endpoint does not serve the method (getProgramAccountsV2 is Helius's own: another RPC refuses it). */
+/** JSON-RPC -32601: the endpoint does not serve the method (getProgramAccountsV2 is Helius's: Solana's own RPC, among others, refuses it). */
 export class UnsupportedMethodError extends InvalidRequestError {
   override readonly name = 'UnsupportedMethodError';
 }
@@ -108,6 +108,7 @@ export const NON_RETRYABLE_PROVIDER_ERRORS: string[] = [
   'QuotaExhaustedError',
   'InvalidRequestError',
   'InvalidAddressError',
+  'UnsupportedMethodError',
   'MalformedResponseError',
 ];
 

@@ -314,7 +314,7 @@ export interface HeliusDasClientOptions {
   /** the Helius RPC URL, e.g. https://mainnet.helius-rpc.com (SOLANA_RPC_URL) or the simulator's URL */
   url: string;
   apiKey?: string;
-  /** DAS shares Helius' "DAS & Enhanced" rate limit: pass the Helius budget */
+  /** DAS shares Helius' "DAS & Enhanced" rate limit, and getProgramAccountsV2 has limits of its own below the RPC's: pass the Helius budget (every call of this client takes it) */
   budget?: RateBudget;
   timeouts?: HttpTimeouts;
 }
@@ -518,7 +518,7 @@ export class HeliusDasClient implements TokenHolderSource {
       }
       return { address: entry.pubkey, owner: flatString(bs58.encode(data.subarray(0, 32))), amount: data.readBigUInt64LE(32) };
     });
-    const next = result.paginationKey ?? null;
+    const next = result.paginationKey || null;
     if (next !== null && next === paginationKey) {
       throw new MalformedResponseError(`pagination did not advance past key ${paginationKey}`, this.http.details(PROGRAM_ACCOUNTS_OP, 200), 'result.paginationKey', subject);
     }

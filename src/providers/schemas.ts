@@ -290,8 +290,8 @@ export type DasTokenAccount = z.output<typeof DasTokenAccountSchema>;
  */
 export const GetProgramAccountsV2ResultSchema = z.looseObject({
   accounts: z.array(z.looseObject({ pubkey: z.string(), account: z.looseObject({ data: z.tuple([z.string(), z.literal('base64')]) }) })),
-  paginationKey: z.string().min(1).nullable().optional(),
-  totalResults: z.number().int().optional(),
+  // the client reads an empty key, as a missing one, as null (the end); totalResults, not read, passes through as sent
+  paginationKey: z.string().nullish(),
 });
 
 /** `result` of getAccountInfo: the account's owning program (its data is not read), or null when there is no account. */

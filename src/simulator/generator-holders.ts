@@ -69,6 +69,10 @@ export function addHolderToken(kit: GeneratorKit, spec: { holders: number; walle
     holders.push({ owner: walletAddress(String(seed), 'holder-token', 'tail', String(i)), amount: amount(logUniform(1, 1.5e5)), accounts: i % 50 === 0 ? 2 : 1 });
   }
 
+  // Emptied accounts: holders who sold out keep their token account at zero (getProgramAccountsV2
+  // lists them, DAS does not; neither is a holder). No draw: the rest of the world is as without them.
+  for (let i = 0; i < Math.floor(spec.holders / 40); i++) holders.push({ owner: walletAddress(String(seed), 'holder-token', 'emptied', String(i)), amount: '0' });
+
   // The launch (drawn after everything above, so the rest of the world is what it was without it).
   // The bundle's buys land in the creation block (the mint's first transactions); each member was
   // funded apart and trades on its own, so that block is all that links them. The snipers land a

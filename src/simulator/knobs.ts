@@ -40,6 +40,11 @@ export interface SimulatorKnobs {
    * while an answer is on its way, then lets it through
    */
   paused: string[];
+  /**
+   * JSON-RPC methods answered `-32601 Method not found`, as an RPC without them answers (e.g.
+   * ["getProgramAccountsV2"]: Helius's own method, which Solana's RPC does not serve)
+   */
+  unsupportedMethods: string[];
 }
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
@@ -51,6 +56,7 @@ export interface KnobOptions {
   invalidKey?: boolean;
   scanWindow?: number;
   paused?: string[];
+  unsupportedMethods?: string[];
 }
 
 export function defaultKnobs(o: KnobOptions): SimulatorKnobs {
@@ -61,6 +67,7 @@ export function defaultKnobs(o: KnobOptions): SimulatorKnobs {
     invalidKey: o.invalidKey ?? false,
     scanWindow: o.scanWindow ?? 100,
     paused: o.paused ?? [],
+    unsupportedMethods: o.unsupportedMethods ?? [],
   };
 }
 

@@ -61,6 +61,7 @@ export class SimWorld implements ChainFacts {
   /** token accounts of the tokens' declared `holders`, by owner */
   private readonly declaredByOwner = new Map<string, SimTokenAccount[]>();
   private readonly mintAccountsCache = new Map<string, SimTokenAccount[]>();
+  private readonly programAccountsCache = new Map<string, { accounts: SimTokenAccount[]; keys: Buffer[] }>();
   private accountsByPubkey: Map<string, SimTokenAccount> | null = null;
   readonly currentSlot: number;
   /** block time of the world's newest event: the present of services' streams */
@@ -151,6 +152,45 @@ export class SimWorld implements ChainFacts {
     const sorted = keyed.map((k) => k.a);
     this.mintAccountsCache.set(mint, sorted);
     return sorted;
+  }
+
+  /**
+   * Every token account of a token program, zero balances included, ordered by address (bytes), as
+   * getProgramAccountsV2 walks the program's accounts: world wallets' accounts of every mint and the
+   * tokens' declared holders'.
+   */
+  programAccounts(program: SimTokenAccount['program']): SimTokenAccount[] {
+    return this.programListing(program).accounts;
+  }
+
+  /** Where a walk of the program's accounts goes on after `key` (an address): the index of the first account past it. */
+  programAccountsAfter(program: SimTokenAccount['program'], key: string): number {
+    const { keys } = this.programListing(program);
+    const after = Buffer.from(bs58.decode(key));
+    let lo = 0;
+    let hi = keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (Buffer.compare(keys[mid], after) > 0) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+
+  private programListing(program: SimTokenAccount['program']): { accounts: SimTokenAccount[]; keys: Buffer[] } {
+    const cached = this.programAccountsCache.get(program);
+    if (cached) return cached;
+    const out: SimTokenAccount[] = [];
+    for (const w of this.wallets) for (const a of this.tokenAccounts(w.address)) if (a.program === program) out.push(a);
+    for (const [owner, list] of this.declaredByOwner) {
+      if (this.walletIndex.has(owner)) continue; // already in that wallet's token accounts
+      for (const a of list) if (a.program === program) out.push(a);
+    }
+    const keyed = out.map((a) => ({ a, key: Buffer.from(bs58.decode(a.pubkey)) }));
+    keyed.sort((x, y) => Buffer.compare(x.key, y.key));
+    const listing = { accounts: keyed.map((k) => k.a), keys: keyed.map((k) => k.key) };
+    this.programAccountsCache.set(program, listing);
+    return listing;
   }
 
   /**

@@ -60,7 +60,11 @@ export function routeProviderRequest(world: SimWorld, knobs: SimulatorKnobs, met
       endpoint: `rpc:${methods[0] ?? '(empty)'}`,
       wallet: first && isPublicKey(first) ? first : undefined,
       wallets: addresses,
-      answer: () => ({ status: 200, body: handleRpc(world, body).text }),
+      answer: () =>
+        // an RPC without the method: the envelope Solana's RPC answers
+        methods.length === 1 && knobs.unsupportedMethods.includes(methods[0])
+          ? { status: 200, body: JSON.stringify({ jsonrpc: '2.0', error: { code: -32601, message: 'Method not found' }, id: requestId(body) }) }
+          : { status: 200, body: handleRpc(world, body).text },
     };
   }
   if (method === 'GET') {
@@ -68,4 +72,13 @@ export function routeProviderRequest(world: SimWorld, knobs: SimulatorKnobs, met
     if (dex) return { provider: 'dexscreener', endpoint: dex.endpoint, mints: dex.mints, answer: () => dex.reply };
   }
   return null;
+}
+
+/** The `id` of a single JSON-RPC request, echoed in its answer (null when it has none or does not parse). */
+function requestId(body: string): unknown {
+  try {
+    return (JSON.parse(body) as { id?: unknown }).id ?? null;
+  } catch {
+    return null;
+  }
 }

@@ -140,12 +140,13 @@ function tokenAccountData(a: SimTokenAccount): Buffer {
 }
 
 /**
- * Helius getProgramAccountsV2 over the world's token accounts: a token program's accounts whose bytes
- * match every filter (memcmp with base58 bytes, dataSize), ordered by address, `limit` 1..10,000
- * (default 1,000) a page after `paginationKey` (the last address of the page before). A page that
- * reaches the end with room to spare answers a null key; a full page answers a key even when nothing
- * follows, and the next page is then empty with a null key (the docs: only a null key ends the walk).
- * Only `encoding: "base64"` is served. docs/simulator.md.
+ * Helius getProgramAccountsV2 over the world's token accounts: the program's accounts (every mint's,
+ * zero balances included) ordered by address, `limit` 1..10,000 (default 1,000) of them a page after
+ * `paginationKey` (the last address of the page before), and of those the ones whose bytes (mint,
+ * owner, amount u64 LE, state; SPL Token's 165 bytes, Token-2022's 182) match every filter (memcmp
+ * with base58 bytes, dataSize). The filters apply after the page is cut, so a page of one mint's
+ * accounts comes back short, or empty, before the end, and only a null key ends the walk (as the
+ * method's docs warn). Only `encoding: "base64"` is served. docs/simulator.md.
  */
 function getProgramAccountsV2(world: SimWorld, params: unknown[]): unknown {
   const programId = pubkey(params[0]);
@@ -170,32 +171,19 @@ function getProgramAccountsV2(world: SimWorld, params: unknown[]): unknown {
     }
     throw invalid('Invalid params: a filter is a memcmp {offset, bytes} or a dataSize');
   });
-  // the filters name a mint: the world's accounts of it (a scan of a whole program would list every mint's)
-  const mintFilter = filters.find((f: unknown) => (f as { memcmp?: { offset?: unknown } }).memcmp?.offset === 0) as { memcmp: { bytes: string } } | undefined;
-  if (mintFilter === undefined) throw invalid('Invalid params: the simulator serves scans filtered by a mint (memcmp at offset 0)');
   const program = programId === SPL_TOKEN_PROGRAM_ID ? 'spl-token' : programId === TOKEN_2022_PROGRAM_ID ? 'spl-token-2022' : null;
-  let mint: string;
-  try {
-    mint = pubkey(mintFilter.memcmp.bytes);
-  } catch {
-    mint = '';
+  const all = program === null ? [] : world.programAccounts(program);
+  const from = program === null || config.paginationKey === undefined || config.paginationKey === null ? 0 : world.programAccountsAfter(program, pubkey(config.paginationKey));
+  const cut = all.slice(from, from + limit);
+  const page: { data: Buffer; account: SimTokenAccount }[] = [];
+  for (const account of cut) {
+    const data = tokenAccountData(account);
+    if (tests.every((t) => t(data))) page.push({ data, account });
   }
-  const matching = program === null || mint === '' ? [] : world.mintAccounts(mint).filter((a) => a.program === program);
-  let from = 0;
-  if (config.paginationKey !== undefined && config.paginationKey !== null) {
-    const key = Buffer.from(bs58.decode(pubkey(config.paginationKey)));
-    from = matching.findIndex((a) => Buffer.compare(Buffer.from(bs58.decode(a.pubkey)), key) > 0);
-    if (from === -1) from = matching.length;
-  }
-  const page: { pubkey: string; data: Buffer; account: SimTokenAccount }[] = [];
-  for (let i = from; i < matching.length && page.length < limit; i++) {
-    const data = tokenAccountData(matching[i]);
-    if (tests.every((t) => t(data))) page.push({ pubkey: matching[i].pubkey, data, account: matching[i] });
-  }
-  const paginationKey = page.length === limit ? page[page.length - 1].pubkey : null;
+  const paginationKey = from + cut.length < all.length ? cut[cut.length - 1].pubkey : null;
   const value = {
     accounts: page.map((p) => ({
-      pubkey: p.pubkey,
+      pubkey: p.account.pubkey,
       account: {
         data: [sliced(p.data, config.dataSlice).toString('base64'), 'base64'],
         executable: false,

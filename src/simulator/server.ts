@@ -30,6 +30,7 @@ export interface SimulatorOptions {
   invalidKey?: boolean;
   scanWindow?: number;
   paused?: string[];
+  unsupportedMethods?: string[];
   /** request log entries kept (oldest dropped), default 500,000 */
   maxLogEntries?: number;
 }
@@ -169,6 +170,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     metrics: () => metricsOf(log.entries),
     knobs: () => structuredClone(knobs),
     configure(patch) {
+      if (patch.unsupportedMethods !== undefined && !(Array.isArray(patch.unsupportedMethods) && patch.unsupportedMethods.every((m) => typeof m === 'string'))) {
+        throw new Error(`unsupportedMethods must be a list of JSON-RPC method names, e.g. ["getProgramAccountsV2"], got ${JSON.stringify(patch.unsupportedMethods)}`);
+      }
       if (patch.paused !== undefined && !(Array.isArray(patch.paused) && patch.paused.every(isPausable))) {
         throw new Error(`paused must be a list of providers (helius, solana-rpc, dexscreener) or their endpoints (helius:…, rpc:…, dexscreener:…), e.g. ["helius:history"], got ${JSON.stringify(patch.paused)}`);
       }

@@ -121,6 +121,7 @@ export const NON_RETRYABLE_ERROR_TYPES = [
   'QuotaExhaustedError',
   'InvalidRequestError',
   'InvalidAddressError',
+  'UnsupportedMethodError',
   'MalformedResponseError',
 ];
 

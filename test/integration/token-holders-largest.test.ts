@@ -8,7 +8,7 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createHolderActivities, type TokenHoldersResult } from '../../src/activities/holders';
 import { isOnCurve } from '../../src/domain/holders/on-curve';
-import { InvalidRequestError, UnsupportedMethodError } from '../../src/providers';
+import { InvalidRequestError } from '../../src/providers';
 import { generateWorld } from '../../src/simulator';
 import { buildActivityDeps } from '../../src/wiring';
 import { useSimulatedStack } from '../harness/stack';
@@ -20,9 +20,10 @@ describe('resolveTokenHolders past its page cap', () => {
   const opened = useSimulatedStack({ world });
 
   it.each([
-    ['getProgramAccountsV2', { maxProgramAccountPages: 1, programAccountsPageSize: 1000 }, ['rpc:getAccountInfo', 'rpc:getProgramAccountsV2', 'rpc:getTokenLargestAccounts', 'rpc:getMultipleAccounts']],
-    ['DAS pages', { maxHolderPages: 1, dasOnly: true }, ['rpc:getTokenAccounts', 'rpc:getTokenLargestAccounts', 'rpc:getMultipleAccounts']],
-  ] as const)("ranks the mint's largest accounts read besides the pages, so its largest holders are in the group (%s)", async (_scan, settings, endpoints) => {
+    // a page of the program's first 1,000 accounts (every mint's, empty ones too), the mint's filtered from them
+    ['getProgramAccountsV2', { maxProgramAccountPages: 1, programAccountsPageSize: 1000 }, ['rpc:getAccountInfo', 'rpc:getProgramAccountsV2', 'rpc:getTokenLargestAccounts', 'rpc:getMultipleAccounts'], (): number => opened.sim.world.programAccounts('spl-token').slice(0, 1000).filter((a) => a.mint === mint && a.raw > 0n).length],
+    ['DAS pages', { maxHolderPages: 1, dasOnly: true }, ['rpc:getTokenAccounts', 'rpc:getTokenLargestAccounts', 'rpc:getMultipleAccounts'], (): number => 1000],
+  ] as const)("ranks the mint's largest accounts read besides the pages, so its largest holders are in the group (%s)", async (_scan, settings, endpoints, listedOnPage) => {
     const simWorld = opened.sim.world;
     const pageOne = new Set(simWorld.mintAccounts(mint).slice(0, 1000).map((a) => a.pubkey));
     const eligible = (owner: string) => isOnCurve(owner) && !excludedOwners.includes(owner);
@@ -38,7 +39,7 @@ describe('resolveTokenHolders past its page cap', () => {
     opened.sim.reset();
     const result: TokenHoldersResult = await new MockActivityEnvironment().run(resolveTokenHolders, { analysisId: '00000000-0000-4000-8000-000000000002', token: mint, top: 20 });
 
-    expect(result).toMatchObject({ pages: 1, complete: false, accountsSeen: 1000 + result.largestAccounts!.added, largestAccounts: { read: 20, added: expect.any(Number) } });
+    expect(result).toMatchObject({ pages: 1, complete: false, accountsSeen: listedOnPage() + result.largestAccounts!.added, largestAccounts: { read: 20, added: expect.any(Number) } });
     expect(result.largestAccounts!.added).toBeGreaterThanOrEqual(largestUnpaged.length);
     // the largest of them ranks first among the eligible: it is in the group
     expect(result.wallets).toContain(largestUnpaged[0].owner);
@@ -55,6 +56,8 @@ describe('resolveTokenHolders past its page cap', () => {
     const byDas: TokenHoldersResult = await env.run(createHolderActivities({ ...deps, holders: das }).resolveTokenHolders, { analysisId: '00000000-0000-4000-8000-000000000005', token: mint, top: 50 });
     expect(byProgram.complete).toBe(true);
     expect(v2Requests).toBe(1);
+    // the scan listed the token's emptied accounts (DAS does not): no holdings, as DAS's view has it
+    expect(opened.sim.world.programAccounts('spl-token').filter((a) => a.mint === mint && a.raw === 0n).length).toBeGreaterThan(0);
     expect(byDas.pages).toBe(Math.ceil(byDas.accountsSeen / 1000) + 1);
     const { pages: _p1, ...programView } = byProgram;
     const { pages: _p2, ...dasView } = byDas;
@@ -62,22 +65,32 @@ describe('resolveTokenHolders past its page cap', () => {
     expect(byProgram.excludedCounts['off-curve'] + byProgram.excludedCounts.amm).toBeGreaterThan(0);
   });
 
-  it("scans by DAS pages on an RPC that does not serve getProgramAccountsV2 (it answers -32601)", async () => {
+  it.each([
+    ['on its first page', 0],
+    ['on a later page, after accounts were summed', 1],
+  ])('scans by DAS pages on an RPC that does not serve getProgramAccountsV2 (-32601 %s)', async (_when, pagesServed) => {
     const deps = buildActivityDeps(opened.stack.config, opened.stack.pool, opened.stack.redis);
-    let asked = 0;
-    const holders = {
-      getTokenAccounts: deps.holders.getTokenAccounts.bind(deps.holders),
-      getLargestTokenAccounts: deps.holders.getLargestTokenAccounts.bind(deps.holders),
-      scanProgramAccounts: () => {
-        asked += 1;
-        return Promise.reject(new UnsupportedMethodError('rpc getProgramAccountsV2: JSON-RPC -32601: Method not found', { provider: 'helius', operation: 'rpc getProgramAccountsV2' }));
-      },
-    };
     opened.sim.reset();
-    const result: TokenHoldersResult = await new MockActivityEnvironment().run(createHolderActivities({ ...deps, holders }).resolveTokenHolders, { analysisId: '00000000-0000-4000-8000-000000000006', token: mint, top: 20 });
-    expect(asked).toBe(1);
-    expect(result).toMatchObject({ complete: true, selected: 20, pages: Math.ceil(result.accountsSeen / 1000) + 1 });
-    expect(opened.sim.requestLog.some((r) => r.endpoint === 'rpc:getTokenAccounts')).toBe(true);
+    const v2 = () => opened.sim.requestLog.filter((r) => r.endpoint === 'rpc:getProgramAccountsV2');
+    // a balancer's node without the method: refused from the request after `pagesServed`
+    const refuse = () => opened.sim.configure({ unsupportedMethods: ['getProgramAccountsV2'] });
+    if (pagesServed === 0) refuse();
+    const holders = {
+      ...{ getTokenAccounts: deps.holders.getTokenAccounts.bind(deps.holders), getLargestTokenAccounts: deps.holders.getLargestTokenAccounts.bind(deps.holders) },
+      scanProgramAccounts: (token: string, options: Parameters<NonNullable<typeof deps.holders.scanProgramAccounts>>[1]) =>
+        deps.holders.scanProgramAccounts!(token, { ...options, onPage: (page, n) => (page === pagesServed ? refuse() : undefined, options.onPage?.(page, n)) }),
+    };
+    try {
+      const env = new MockActivityEnvironment();
+      const result: TokenHoldersResult = await env.run(createHolderActivities({ ...deps, holders, settings: { ...deps.settings, programAccountsPageSize: 1000 } }).resolveTokenHolders, { analysisId: '00000000-0000-4000-8000-000000000006', token: mint, top: 20 });
+      expect(v2().map((r) => r.status)).toEqual([...Array(pagesServed).fill(200), 200]);
+      expect(result).toMatchObject({ complete: true, selected: 20, pages: Math.ceil(result.accountsSeen / 1000) + 1 });
+      // the DAS scan alone: nothing of the refused scan counted twice
+      const byDas: TokenHoldersResult = await env.run(createHolderActivities({ ...deps, holders: { getTokenAccounts: holders.getTokenAccounts, getLargestTokenAccounts: holders.getLargestTokenAccounts } }).resolveTokenHolders, { analysisId: '00000000-0000-4000-8000-000000000007', token: mint, top: 20 });
+      expect(result).toEqual(byDas);
+    } finally {
+      opened.sim.configure({ unsupportedMethods: [] });
+    }
   });
 
   it('ranks the pages alone when the largest accounts cannot be read, and says why', async () => {

@@ -1,4 +1,4 @@
-import { NON_RETRYABLE_PROVIDER_ERRORS, InvalidApiKeyError, QuotaExhaustedError, InvalidRequestError, InvalidAddressError, MalformedResponseError, ProviderRateLimitedError, ProviderUnavailableError } from '../../src/providers';
+import { NON_RETRYABLE_PROVIDER_ERRORS, InvalidApiKeyError, QuotaExhaustedError, InvalidRequestError, InvalidAddressError, MalformedResponseError, ProviderRateLimitedError, ProviderUnavailableError, UnsupportedMethodError } from '../../src/providers';
 import { NON_RETRYABLE_ERROR_TYPES } from '../../src/workflows/contract';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { COMPUTE_RETRY, HISTORY_CHUNK_RETRY_TIMEOUT, PROVIDER_RETRY, PROVIDER_RETRY_TIMEOUT, STORE_OUTAGE_BUDGET, STORE_RETRY, STORE_STEP } from '../../src/workflows/policies';
@@ -17,6 +17,7 @@ describe('retry policies', () => {
       new QuotaExhaustedError('max usage reached', details),
       new InvalidRequestError('bad params', details),
       new InvalidAddressError('xyz', details),
+      new UnsupportedMethodError('Method not found', details),
       new MalformedResponseError('missing field', details),
     ].map((e) => e.name);
     expect(nonRetryable.sort()).toEqual([...NON_RETRYABLE_ERROR_TYPES].sort());

@@ -220,7 +220,7 @@ export const walletProgress = {
   properties: {
     status: { type: ['string', 'null'], enum: [...walletHistoryStatus.enum, null] },
     sync: walletSyncState,
-    pages: { type: 'integer', description: "the scan's requests: getProgramAccountsV2's pages of 10,000 accounts, or (an RPC without that method) DAS getTokenAccounts' pages of 1,000" },
+    pages: { type: 'integer' },
     transactions: { type: 'integer' },
     balances: balanceState,
     error: nullableString,
@@ -256,7 +256,7 @@ export const tokenHolders = {
     token: { type: 'string' },
     top: { type: 'integer' },
     resolved: { type: 'boolean', description: 'false until the holders are known (the group is then empty)' },
-    accountsSeen: { type: 'integer', description: 'token accounts read' },
+    accountsSeen: { type: 'integer', description: 'token accounts with a balance read (an emptied account is no holding)' },
     ownersSeen: { type: 'integer', description: 'distinct owners with a non-zero balance' },
     ownersTested: { type: 'integer', description: 'present when fewer than ownersSeen (a token of more than 100,000 owners): the largest owners tested by the exclusion rules, which eligible and excludedCounts count' },
     eligible: { type: 'integer', description: 'owners that are ordinary wallets (of ownersTested, when present)' },

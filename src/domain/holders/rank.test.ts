@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import bs58 from 'bs58';
 import { OWNERS_PER_TURN, OwnerTally, TALLY_LARGEST_KEPT, exclusionOf, leaveOutServices, selectFromTallyYielding, selectTopHolders, selectTopHoldersYielding, withLargestAccounts, type HolderAccount } from './rank';
 import { isOnCurve } from './on-curve';
 
@@ -44,7 +46,7 @@ describe('selectTopHolders', () => {
       { owner: 'w1', amount: '60', accounts: 1 },
       { owner: 'w3', amount: '50', accounts: 1 },
     ]);
-    expect(result).toMatchObject({ ownersSeen: 5, eligible: 5, accountsSeen: 7, excluded: [] });
+    expect(result).toMatchObject({ ownersSeen: 5, eligible: 5, accountsSeen: 6, excluded: [] });
   });
 
   it('counts an account listed on two pages once, as its last listing has it (offset paging over accounts that change)', () => {
@@ -148,15 +150,23 @@ describe('leaveOutServices', () => {
 describe('OwnerTally', () => {
   const isWallet = (o: string) => !o.startsWith('pda');
   const noTurn = async () => undefined;
+  /** a distinct base58 address per label (the tally reads addresses' bytes to note listings) */
+  const address = (label: string) => bs58.encode(createHash('sha256').update(label).digest());
+  const listing = (label: string, owner: string, amount: bigint): HolderAccount => ({ address: address(label), owner, amount });
 
   it('ranks the accounts it was given as selectTopHolders ranks them, without keeping them', async () => {
     const accounts = [acct('w3', 50n), acct('w1', 60n), acct('w2', 40n, 0), acct('w2', 30n, 1), acct('w4', 50n), acct('w5', 0n), acct('pda1', 99n), acct('w6', 1n)];
     const tally = new OwnerTally();
     for (const a of accounts) tally.add(a);
     const fromTally = await selectFromTallyYielding(tally, { top: 3, isWallet, known: new Map() }, noTurn);
-    expect(fromTally).toEqual(selectTopHolders(accounts, { top: 3, isWallet, known: new Map() }));
-    expect(fromTally).toMatchObject({ accountsSeen: 8, ownersSeen: 6, ownersTested: 6, eligible: 5, excludedCounts: { 'off-curve': 1 } });
-    expect(fromTally.holders[0]).toEqual({ owner: 'w2', amount: '70', accounts: 2 });
+    expect(fromTally.holders).toEqual([
+      { owner: 'w2', amount: '70', accounts: 2 },
+      { owner: 'w1', amount: '60', accounts: 1 },
+      { owner: 'w3', amount: '50', accounts: 1 },
+    ]);
+    // the empty account is no holding: not an account seen, its owner not an owner
+    expect(fromTally).toMatchObject({ accountsSeen: 7, ownersSeen: 6, ownersTested: 6, eligible: 5, excludedCounts: { 'off-curve': 1 }, repeatedListings: 0 });
+    expect(tally.emptyAccounts).toBe(1);
   });
 
   it('tests the largest owners only, up to maxOwnersTested, and counts those', async () => {
@@ -169,15 +179,15 @@ describe('OwnerTally', () => {
     expect(picked.holders.map((h) => h.owner)).toEqual(['w0', 'w2']);
   });
 
-  it("past a capped scan, adds the mint's largest accounts it did not list and updates the ones it did, once", async () => {
-    const tally = new OwnerTally();
-    tally.add({ address: 'acc1', owner: 'o1', amount: 5n });
-    tally.add({ address: 'acc2', owner: 'o2', amount: 7n });
-    tally.add({ address: 'acc3', owner: 'o1', amount: 3n });
+  it("past a capped scan, adds the mint's largest accounts it did not list and gives the ones it kept the amount read now, once", async () => {
+    const tally = new OwnerTally({ trackListings: true });
+    tally.add(listing('acc1', 'o1', 5n));
+    tally.add(listing('acc2', 'o2', 7n));
+    tally.add(listing('acc3', 'o1', 3n));
     const added = tally.withLargest([
-      { address: 'acc9', owner: 'o9', amount: 900n },
+      listing('acc9', 'o9', 900n),
       // listed, since moved to another owner with more
-      { address: 'acc1', owner: 'o3', amount: 771n },
+      listing('acc1', 'o3', 771n),
     ]);
     expect(added).toBe(1);
     const picked = await selectFromTallyYielding(tally, { top: 5, isWallet: () => true, known: new Map() }, noTurn);
@@ -190,17 +200,33 @@ describe('OwnerTally', () => {
     expect(picked).toMatchObject({ accountsSeen: 4, ownersSeen: 4 });
   });
 
-  it('keeps its largest accounts only: a largest account smaller than all of them was listed (its amount fell) and is not added twice', () => {
-    const tally = new OwnerTally();
-    for (let i = 0; i < TALLY_LARGEST_KEPT + 10; i++) tally.add({ address: `acc${i}`, owner: `o${i}`, amount: BigInt(1_000 + i) });
-    // acc0 (1,000) is no longer among the kept: read now at 999, it is taken as listed
-    expect(tally.withLargest([{ address: 'acc0', owner: 'o0', amount: 999n }])).toBe(0);
-    // an account larger than the smallest kept, unknown to them: past the pages
-    expect(tally.withLargest([{ address: 'accX', owner: 'oX', amount: 5_000n }])).toBe(1);
-    // a kept one read at a new amount replaces its listing
-    expect(tally.withLargest([{ address: `acc${TALLY_LARGEST_KEPT + 9}`, owner: 'o-new', amount: 4_000n }])).toBe(0);
+  it('tells a largest account it listed from one it did not by its address, whatever their amounts: none counted twice, none lost', () => {
+    const tally = new OwnerTally({ trackListings: true });
+    for (let i = 0; i < TALLY_LARGEST_KEPT + 10; i++) tally.add(listing(`acc${i}`, `o${i}`, BigInt(1_000 + i)));
+    tally.add(listing('emptied', 'o-empty', 0n));
+    // acc0 (1,000) is past the kept ones: read now at 999, or grown to 1,000,000 during the scan, it was listed
+    expect(tally.withLargest([listing('acc0', 'o0', 999n), listing('acc1', 'o1', 1_000_000n)])).toBe(0);
+    expect(tally.owners.get('o1')).toEqual({ owner: 'o1', raw: 1_001n, accounts: 1 });
+    // an account listed at zero is listed too
+    expect(tally.withLargest([listing('emptied', 'o-empty', 5_000n)])).toBe(0);
+    // never listed, however small: past the pages (an amount equal to the smallest kept is not taken for a listing)
+    expect(tally.withLargest([listing('accX', 'oX', 5_000n), listing('accY', 'oY', 1_010n)])).toBe(2);
+    // a kept one read at a new amount and owner replaces its listing
+    expect(tally.withLargest([listing(`acc${TALLY_LARGEST_KEPT + 9}`, 'o-new', 4_000n)])).toBe(0);
     expect(tally.owners.get(`o${TALLY_LARGEST_KEPT + 9}`)).toBeUndefined();
     expect(tally.owners.get('o-new')).toEqual({ owner: 'o-new', raw: 4_000n, accounts: 1 });
-    expect(tally.accountsSeen).toBe(TALLY_LARGEST_KEPT + 11);
+    expect([tally.accountsSeen, tally.emptyAccounts]).toEqual([TALLY_LARGEST_KEPT + 12, 1]);
+    expect(() => new OwnerTally().withLargest([])).toThrow(/trackListings/);
+  });
+
+  it('counts listings repeated or out of address order (a key-paged scan has none)', () => {
+    const ordered = Array.from({ length: 50 }, (_, i) => address(`a${i}`)).sort((x, y) => Buffer.compare(Buffer.from(bs58.decode(x)), Buffer.from(bs58.decode(y))));
+    const clean = new OwnerTally({ trackListings: true });
+    for (const a of ordered) clean.add({ address: a, owner: 'o', amount: 1n });
+    expect([clean.repeatedListings(), clean.unorderedListings]).toEqual([0, 0]);
+    const relisted = new OwnerTally({ trackListings: true });
+    // a cursor that came back: the last 10 listed again
+    for (const a of [...ordered, ...ordered.slice(40)]) relisted.add({ address: a, owner: 'o', amount: 1n });
+    expect([relisted.repeatedListings(), relisted.unorderedListings]).toEqual([10, 1]);
   });
 });

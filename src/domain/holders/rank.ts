@@ -2,6 +2,7 @@
 // owner, rank them, leave out owners that are not one person's wallet, keep the top N.
 // docs/analytics.md, "Analysing a token's holders", states the rules; this is the one place they live.
 import known from './known-addresses.json';
+import bs58 from 'bs58';
 import { isOnCurve } from './on-curve';
 
 /** One token account of the mint, as the provider lists it. */
@@ -80,7 +81,7 @@ export interface ExcludedHolder extends RankedHolder {
 export interface HolderSelection {
   /** the top eligible owners, largest first (ties: by address) */
   holders: RankedHolder[];
-  /** owners left out, counted by reason, over every owner seen */
+  /** owners left out, counted by reason, over the owners tested (`ownersTested`: every owner, up to MAX_OWNERS_TESTED) */
   excludedCounts: Record<ExclusionReason, number>;
   /** the largest excluded owners, largest first, at most `excludedListed` */
   excluded: ExcludedHolder[];
@@ -90,7 +91,7 @@ export interface HolderSelection {
   eligible: number;
   /** the largest owners the exclusion rules were tested on (`excludedCounts` and `eligible` count them): all, up to MAX_OWNERS_TESTED */
   ownersTested: number;
-  /** distinct token accounts read (zero balances included) */
+  /** distinct token accounts with a balance read (an empty one is no holding, whichever scan listed it) */
   accountsSeen: number;
   /** listings of an account already read, left out (a paged scan over a live set of accounts can list one on two pages) */
   repeatedListings: number;
@@ -172,21 +173,78 @@ export const TALLY_LARGEST_KEPT = 64;
 
 /**
  * A scan's token accounts summed per owner as they arrive, without keeping the accounts: a scan by
- * getProgramAccountsV2 lists up to a million of them, 10,000 a page. It keeps the largest
- * TALLY_LARGEST_KEPT accounts it was given, so that the mint's largest accounts read after a scan
- * stopped at its cap can be told from the ones it listed (`withLargest`). The scan pages by key, so
- * it lists an account once; a tally cannot tell a second listing of one (selectTopHolders can).
+ * getProgramAccountsV2 lists up to 500,000 of them, 10,000 a page. With `trackListings`, it also
+ * notes each listing's address (its first 6 bytes, 8 bytes a listing), so that the mint's largest
+ * accounts read after a scan stopped at its cap are told exactly from the ones it listed
+ * (`withLargest`), accounts listed twice are counted (`repeatedListings`), and listings out of
+ * address order too (`unorderedListings`: the scan pages by key, so 0 is expected; a cursor that
+ * listed an account again would count its owner twice, and these say so). It keeps the largest
+ * TALLY_LARGEST_KEPT accounts whole, to give one of them read again the amount read then.
  */
 export class OwnerTally {
   readonly owners = new Map<string, { owner: string; raw: bigint; accounts: number }>();
-  /** accounts given, zero balances included */
+  /** accounts with a balance given (DAS lists only these) */
   accountsSeen = 0;
+  /** accounts given at zero: a sold-out holder keeps its account (getProgramAccountsV2 lists them) */
+  emptyAccounts = 0;
+  /** listings not past the one before in address order (trackListings) */
+  unorderedListings = 0;
   /** the largest non-zero accounts given, largest first */
   private readonly largest: HolderAccount[] = [];
+  /** every listing's address as the number its first 6 bytes make (trackListings), `listedCount` of them */
+  private listed: Float64Array | null;
+  private listedCount = 0;
+  private listedSorted = true;
+  private previous: Uint8Array | null = null;
+
+  constructor(options: { trackListings?: boolean } = {}) {
+    this.listed = options.trackListings === true ? new Float64Array(1024) : null;
+  }
 
   add(a: HolderAccount): void {
+    if (this.listed !== null) this.note(a.address);
+    this.count(a);
+  }
+
+  /**
+   * A scan stopped at its cap, with the mint's largest accounts read besides (the accounts it listed
+   * are not kept, their addresses are): one among the largest accounts kept takes the amount and
+   * owner read now; one listed otherwise keeps what its listing said (it grew past the kept ones
+   * during the scan, or was empty then); one never listed is added. Returns how many were added.
+   */
+  withLargest(largest: readonly HolderAccount[]): number {
+    if (this.listed === null) throw new Error('OwnerTally.withLargest needs a tally made with trackListings');
+    let added = 0;
+    for (const a of largest) {
+      const at = this.largest.findIndex((k) => k.address === a.address);
+      if (at >= 0) {
+        const listed = this.largest[at];
+        this.credit(listed.owner, -listed.amount, -1);
+        this.largest.splice(at, 1);
+        this.accountsSeen -= 1;
+        this.count(a);
+      } else if (!this.wasListed(a.address)) {
+        this.count(a);
+        added++;
+      }
+    }
+    return added;
+  }
+
+  /** Listings of an address listed before (trackListings; two addresses sharing their first 6 bytes count too, about 1 in 10^8 for 500,000). */
+  repeatedListings(): number {
+    const keys = this.sortedListings();
+    let repeated = 0;
+    for (let i = 1; i < keys.length; i++) if (keys[i] === keys[i - 1]) repeated++;
+    return repeated;
+  }
+
+  private count(a: HolderAccount): void {
+    if (a.amount <= 0n) {
+      this.emptyAccounts += 1;
+      return;
+    }
     this.accountsSeen += 1;
-    if (a.amount <= 0n) return;
     this.credit(a.owner, a.amount, 1);
     const kept = this.largest;
     if (kept.length === TALLY_LARGEST_KEPT && a.amount <= kept[kept.length - 1].amount) return;
@@ -196,29 +254,53 @@ export class OwnerTally {
     if (kept.length > TALLY_LARGEST_KEPT) kept.pop();
   }
 
-  /**
-   * A scan stopped at its cap, with the mint's largest accounts read besides (the accounts it listed
-   * are not kept): one among the largest the tally listed takes the amount and owner read now; one
-   * larger than the smallest of them, or any while the tally kept fewer than TALLY_LARGEST_KEPT, was
-   * not listed and is added; another was listed, at a larger amount than it has now, and is left as
-   * listed. Returns how many were added.
-   */
-  withLargest(largest: readonly HolderAccount[]): number {
-    let added = 0;
-    for (const a of largest) {
-      const at = this.largest.findIndex((k) => k.address === a.address);
-      if (at >= 0) {
-        const listed = this.largest[at];
-        this.credit(listed.owner, -listed.amount, -1);
-        this.largest.splice(at, 1);
-        this.accountsSeen -= 1;
-        this.add(a);
-      } else if (this.largest.length < TALLY_LARGEST_KEPT || a.amount > this.largest[this.largest.length - 1].amount) {
-        this.add(a);
-        added++;
-      }
+  private note(address: string): void {
+    let bytes: Uint8Array;
+    try {
+      bytes = bs58.decode(address);
+    } catch {
+      return;
     }
-    return added;
+    if (bytes.length !== 32) return;
+    if (this.previous !== null && Buffer.compare(bytes, this.previous) <= 0) this.unorderedListings += 1;
+    this.previous = bytes;
+    let listed = this.listed as Float64Array;
+    if (this.listedCount === listed.length) {
+      const grown = new Float64Array(listed.length * 2);
+      grown.set(listed);
+      this.listed = listed = grown;
+    }
+    listed[this.listedCount++] = prefixOf(bytes);
+    this.listedSorted = false;
+  }
+
+  private sortedListings(): Float64Array {
+    const keys = (this.listed ?? new Float64Array(0)).subarray(0, this.listedCount);
+    if (!this.listedSorted) {
+      keys.sort();
+      this.listedSorted = true;
+    }
+    return keys;
+  }
+
+  private wasListed(address: string): boolean {
+    let bytes: Uint8Array;
+    try {
+      bytes = bs58.decode(address);
+    } catch {
+      return false;
+    }
+    if (bytes.length !== 32) return false;
+    const key = prefixOf(bytes);
+    const keys = this.sortedListings();
+    let lo = 0;
+    let hi = keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (keys[mid] < key) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < keys.length && keys[lo] === key;
   }
 
   private credit(owner: string, raw: bigint, accounts: number): void {
@@ -231,6 +313,11 @@ export class OwnerTally {
     entry.accounts += accounts;
     if (entry.accounts <= 0 || entry.raw <= 0n) this.owners.delete(owner);
   }
+}
+
+/** An address's first 6 bytes as a number (exact: 48 bits), big-endian: the order of the addresses' bytes. */
+function prefixOf(bytes: Uint8Array): number {
+  return ((((bytes[0] * 256 + bytes[1]) * 256 + bytes[2]) * 256 + bytes[3]) * 256 + bytes[4]) * 256 + bytes[5];
 }
 
 /**
@@ -275,7 +362,7 @@ function* rankingSteps(tally: OwnerTally, options: SelectOptions): Generator<voi
     eligible += 1;
     if (holders.length < options.top) holders.push(view);
   }
-  return { holders, excludedCounts, excluded, ownersSeen: ranked.length, ownersTested: tested, eligible, accountsSeen: tally.accountsSeen, repeatedListings: 0 };
+  return { holders, excludedCounts, excluded, ownersSeen: ranked.length, ownersTested: tested, eligible, accountsSeen: tally.accountsSeen, repeatedListings: tally.repeatedListings() };
 }
 
 /**

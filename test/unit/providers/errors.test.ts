@@ -239,7 +239,8 @@ describe('classification rules that the simulator does not produce', () => {
   });
 
   it('lists exactly the non-retryable class names for Temporal, and honours them after serialization', () => {
-    expect(NON_RETRYABLE_PROVIDER_ERRORS.sort()).toEqual(['InvalidAddressError', 'InvalidApiKeyError', 'InvalidRequestError', 'MalformedResponseError', 'QuotaExhaustedError']);
+    expect(NON_RETRYABLE_PROVIDER_ERRORS.sort()).toEqual(['InvalidAddressError', 'InvalidApiKeyError', 'InvalidRequestError', 'MalformedResponseError', 'QuotaExhaustedError', 'UnsupportedMethodError']);
+    expect(isRetryable({ type: 'UnsupportedMethodError', message: 'JSON-RPC -32601: Method not found' })).toBe(false);
     expect(isRetryable({ type: 'QuotaExhaustedError', message: 'from a Temporal ApplicationFailure' })).toBe(false);
     expect(isRetryable({ type: 'ProviderRateLimitedError' })).toBe(true);
   });

@@ -268,7 +268,6 @@ describe('HeliusDasClient.scanProgramAccounts (getProgramAccountsV2)', () => {
   });
 
   it("scans a Token-2022 mint's program without the size filter (its accounts carry extensions), and stops at maxPages", async () => {
-    serve(() => rpc({ accounts: [entry(KEY_A, sliceOf(OWNER, 1n))], paginationKey: KEY_A }), T22);
     const client = new HeliusDasClient({ url });
     // keys that repeat are refused, so each page answers its own
     let n = 0;
@@ -276,6 +275,13 @@ describe('HeliusDasClient.scanProgramAccounts (getProgramAccountsV2)', () => {
     const result = await client.scanProgramAccounts(MINT, { maxPages: 2, limit: 500, onAccount: () => undefined });
     expect(result).toEqual({ pages: 2, complete: false, program: T22 });
     expect(scanned()[0].params).toEqual([T22, { encoding: 'base64', commitment: 'confirmed', dataSlice: { offset: 32, length: 40 }, filters: [{ memcmp: { offset: 0, bytes: MINT } }], limit: 500 }]);
+  });
+
+  it('ends at an empty key as at a null one, and lets a count it does not read through whatever it is', async () => {
+    serve((config) => (config.paginationKey === undefined ? rpc({ accounts: [entry(KEY_A, sliceOf(OWNER, 4n))], paginationKey: KEY_A, totalResults: null }) : rpc({ accounts: [], paginationKey: '' })));
+    const listed: bigint[] = [];
+    await expect(new HeliusDasClient({ url }).scanProgramAccounts(MINT, { maxPages: 10, onAccount: (a) => void listed.push(a.amount) })).resolves.toEqual({ pages: 2, complete: true, program: SPL });
+    expect(listed).toEqual([4n]);
   });
 
   it('lists nothing for an address that is no mint of a token program (no account, or another owner)', async () => {

@@ -317,7 +317,7 @@ export interface paths {
                             }[] | null;
                             /** @description token requests only: the mint, and once its holders are resolved, how the group was chosen and who was left out */
                             holders?: {
-                                /** @description token accounts read */
+                                /** @description token accounts with a balance read (an emptied account is no holding) */
                                 accountsSeen?: number;
                                 /** @description false when the scan stopped at its page cap: the ranking then covers the accounts read and the mint's largest accounts (largestAccounts) */
                                 complete?: boolean;
@@ -425,7 +425,6 @@ export interface paths {
                                         /** @enum {string} */
                                         balances: "pending" | "fetched" | "cached" | "failed";
                                         error: string | null;
-                                        /** @description the scan's requests: getProgramAccountsV2's pages of 10,000 accounts, or (an RPC without that method) DAS getTokenAccounts' pages of 1,000 */
                                         pages: number;
                                         /** @enum {string|null} */
                                         status: "READY" | "STALE" | "MISSING" | "SYNCING" | null;
@@ -1261,7 +1260,7 @@ export interface paths {
                             }[] | null;
                             /** @description token requests only: the mint, and once its holders are resolved, how the group was chosen and who was left out */
                             holders?: {
-                                /** @description token accounts read */
+                                /** @description token accounts with a balance read (an emptied account is no holding) */
                                 accountsSeen?: number;
                                 /** @description false when the scan stopped at its page cap: the ranking then covers the accounts read and the mint's largest accounts (largestAccounts) */
                                 complete?: boolean;
@@ -1369,7 +1368,6 @@ export interface paths {
                                         /** @enum {string} */
                                         balances: "pending" | "fetched" | "cached" | "failed";
                                         error: string | null;
-                                        /** @description the scan's requests: getProgramAccountsV2's pages of 10,000 accounts, or (an RPC without that method) DAS getTokenAccounts' pages of 1,000 */
                                         pages: number;
                                         /** @enum {string|null} */
                                         status: "READY" | "STALE" | "MISSING" | "SYNCING" | null;
