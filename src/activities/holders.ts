@@ -7,6 +7,7 @@ import { Context, log } from '@temporalio/activity';
 import pLimit from 'p-limit';
 import { counterpartyActivityClass } from '../domain/detection/funding';
 import { OwnerTally, leaveOutServices, selectFromTallyYielding, selectTopHoldersYielding, withLargestAccounts, type ExcludedHolder, type ExclusionReason, type HolderSelection } from '../domain/holders/rank';
+import { isOnCurve } from '../domain/holders/on-curve';
 import { COUNTERPARTY_ACTIVITY_MAX_AGE_SECONDS, readActivities } from './counterparty-activity';
 import { recordTokenHolders } from '../store/analyses';
 import type { ActivityDeps } from './deps';
@@ -93,6 +94,21 @@ export function createHolderActivities(deps: ActivityDeps) {
   // own `top`) share one scan in this process: 50 requests each would share the Helius budget
   const scans = new SingleFlight<string, HolderScan>();
   const scanSlots = pLimit(HOLDER_SCANS_AT_ONCE);
+  /**
+   * Each scan's owners tested on the curve so far, shared by the analyses that share the scan: the
+   * test is about 90 µs an owner (9 s for 100,000), which each of them would spend again.
+   */
+  const curveTests = new WeakMap<HolderScan, Map<string, boolean>>();
+  const isWalletOf = (scan: HolderScan): ((owner: string) => boolean) => {
+    let tested = curveTests.get(scan);
+    if (tested === undefined) curveTests.set(scan, (tested = new Map()));
+    const known = tested;
+    return (owner) => {
+      let wallet = known.get(owner);
+      if (wallet === undefined) known.set(owner, (wallet = isOnCurve(owner)));
+      return wallet;
+    };
+  };
   /**
    * A scan stopped at its page cap: the mint's largest accounts read besides (two requests) and
    * merged into it (`merge` says how many it had not listed). Neither DAS nor getProgramAccountsV2
@@ -205,10 +221,10 @@ export function createHolderActivities(deps: ActivityDeps) {
           // candidates past the top, to take the places of the services among the largest
           const candidates =
             'tally' in scan
-              ? await selectFromTallyYielding(scan.tally, { top: input.top + HOLDER_SERVICE_CHECKS })
+              ? await selectFromTallyYielding(scan.tally, { top: input.top + HOLDER_SERVICE_CHECKS, isWallet: isWalletOf(scan) })
               : await selectTopHoldersYielding(
                   scan.accounts.map((a) => ({ address: a.address, owner: a.owner, amount: a.amount })),
-                  { top: input.top + HOLDER_SERVICE_CHECKS },
+                  { top: input.top + HOLDER_SERVICE_CHECKS, isWallet: isWalletOf(scan) },
                 );
           const selection = await withoutServices(candidates, input.top, signal);
           // no group, no analysis (the workflow fails it, saying why): nothing to read the launch for,

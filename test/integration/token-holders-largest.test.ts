@@ -13,6 +13,13 @@ import { generateWorld } from '../../src/simulator';
 import { buildActivityDeps } from '../../src/wiring';
 import { useSimulatedStack } from '../harness/stack';
 
+// the curve test, counted (as it is): analyses sharing a scan share its tests
+jest.mock('../../src/domain/holders/on-curve', () => {
+  const actual = jest.requireActual<typeof import('../../src/domain/holders/on-curve')>('../../src/domain/holders/on-curve');
+  return { isOnCurve: jest.fn(actual.isOnCurve) };
+});
+const curveTests = isOnCurve as jest.MockedFunction<typeof isOnCurve>;
+
 const world = generateWorld({ seed: 7403, wallets: 2, txPerWallet: 2, largeWallet: false, holderToken: { holders: 2_500, wallets: 20 } });
 const { mint, excludedOwners } = world.groundTruth!.holderToken!;
 
@@ -90,6 +97,30 @@ describe('resolveTokenHolders past its page cap', () => {
       expect(result).toEqual(byDas);
     } finally {
       opened.sim.configure({ unsupportedMethods: [] });
+    }
+  });
+
+  it('tests each owner on the curve once for analyses of one token at the same moment, each with its own top', async () => {
+    const deps = buildActivityDeps(opened.stack.config, opened.stack.pool, opened.stack.redis);
+    const { resolveTokenHolders } = createHolderActivities(deps);
+    opened.sim.reset();
+    // a slow page: the second analysis joins the scan under way
+    opened.sim.configure({ latencyMs: { 'rpc:getProgramAccountsV2': 500 } });
+    try {
+      curveTests.mockClear();
+      const [ten, thirty] = await Promise.all<TokenHoldersResult>([
+        new MockActivityEnvironment().run(resolveTokenHolders, { analysisId: '00000000-0000-4000-8000-000000000008', token: mint, top: 10 }),
+        new MockActivityEnvironment().run(resolveTokenHolders, { analysisId: '00000000-0000-4000-8000-000000000009', token: mint, top: 30 }),
+      ]);
+      expect(opened.sim.requestLog.filter((r) => r.endpoint === 'rpc:getProgramAccountsV2')).toHaveLength(1);
+      expect(thirty.wallets.filter((w) => ten.wallets.includes(w))).toHaveLength(10);
+      // every owner tested once between the two, not once for each
+      expect(ten.ownersSeen).toBe(thirty.ownersSeen);
+      const tested = curveTests.mock.calls.map(([owner]) => owner);
+      expect(tested.length).toBeGreaterThan(ten.ownersSeen - 10); // the listed burn, AMM and exchange owners are not tested
+      expect(new Set(tested).size).toBe(tested.length);
+    } finally {
+      opened.sim.configure({ latencyMs: 0 });
     }
   });
 
