@@ -2,8 +2,7 @@
 // owner, rank them, leave out owners that are not one person's wallet, keep the top N.
 // docs/analytics.md, "Analysing a token's holders", states the rules; this is the one place they live.
 import known from './known-addresses.json';
-import bs58 from 'bs58';
-import { isOnCurve } from './on-curve';
+import { addressBytes, isOnCurve } from './on-curve';
 
 /** One token account of the mint, as the provider lists it. */
 export interface HolderAccount {
@@ -255,13 +254,8 @@ export class OwnerTally {
   }
 
   private note(address: string): void {
-    let bytes: Uint8Array;
-    try {
-      bytes = bs58.decode(address);
-    } catch {
-      return;
-    }
-    if (bytes.length !== 32) return;
+    const bytes = addressBytes(address);
+    if (bytes === null) return;
     if (this.previous !== null && Buffer.compare(bytes, this.previous) <= 0) this.unorderedListings += 1;
     this.previous = bytes;
     let listed = this.listed as Float64Array;
@@ -284,13 +278,8 @@ export class OwnerTally {
   }
 
   private wasListed(address: string): boolean {
-    let bytes: Uint8Array;
-    try {
-      bytes = bs58.decode(address);
-    } catch {
-      return false;
-    }
-    if (bytes.length !== 32) return false;
+    const bytes = addressBytes(address);
+    if (bytes === null) return false;
     const key = prefixOf(bytes);
     const keys = this.sortedListings();
     let lo = 0;
