@@ -8,11 +8,16 @@ import { MalformedResponseError, type ProviderErrorDetails } from './errors';
 // ---------- Helius Enhanced Transactions (contract §1.4) ----------
 
 const nullableString = z.string().nullable();
+/**
+ * Lamports: a JSON integer (the domain reads them with BigInt, which throws on a fraction; a double
+ * past 2^53 is still an integer, and is read as sent).
+ */
+const Lamports = z.number().multipleOf(1);
 
 export const NativeTransferSchema = z.looseObject({
   fromUserAccount: nullableString,
   toUserAccount: nullableString,
-  amount: z.number(),
+  amount: Lamports,
 });
 
 export const TokenTransferSchema = z.looseObject({
@@ -39,7 +44,7 @@ export const TokenBalanceChangeSchema = z.looseObject({
 
 export const AccountDataSchema = z.looseObject({
   account: z.string(),
-  nativeBalanceChange: z.number(),
+  nativeBalanceChange: Lamports,
   tokenBalanceChanges: z.array(TokenBalanceChangeSchema).nullable(),
 });
 
@@ -53,7 +58,7 @@ export const InstructionSchema: z.ZodType<InstructionOut> = z.looseObject({
   },
 });
 
-const NativeAmountSchema = z.looseObject({ account: z.string(), amount: z.string() });
+const NativeAmountSchema = z.looseObject({ account: z.string(), amount: z.string().regex(/^\d+$/, 'lamports as an unsigned integer string') });
 
 export const InnerSwapSchema = z.looseObject({
   tokenInputs: z.array(TokenTransferSchema),
@@ -93,7 +98,7 @@ export const EnhancedTransactionSchema = z.looseObject({
   description: z.string().default(''),
   type: z.string(),
   source: z.string(),
-  fee: z.number(),
+  fee: Lamports,
   feePayer: z.string(),
   signature: z.string(),
   slot: z.number().int(),

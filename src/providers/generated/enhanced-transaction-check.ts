@@ -7,11 +7,12 @@
 "use strict";
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"description":{"default":"","type":"string"},"type":{"type":"string"},"source":{"type":"string"},"fee":{"type":"number"},"feePayer":{"type":"string"},"signature":{"type":"string"},"slot":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"timestamp":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"nativeTransfers":{"anyOf":[{"type":"array","items":{"$ref":"#/$defs/__schema0"}},{"type":"null"}]},"tokenTransfers":{"anyOf":[{"type":"array","items":{"$ref":"#/$defs/__schema2"}},{"type":"null"}]},"accountData":{"type":"array","items":{"type":"object","properties":{"account":{"type":"string"},"nativeBalanceChange":{"type":"number"},"tokenBalanceChanges":{"anyOf":[{"type":"array","items":{"$ref":"#/$defs/__schema3"}},{"type":"null"}]}},"required":["account","nativeBalanceChange","tokenBalanceChanges"],"additionalProperties":{}}},"transactionError":{"anyOf":[{"type":"object","propertyNames":{"type":"string"},"additionalProperties":{}},{"type":"string"},{"type":"null"}]},"instructions":{"type":"array","items":{"$ref":"#/$defs/__schema4"}},"events":{"default":{},"type":"object","properties":{"swap":{"type":"object","properties":{"nativeInput":{"anyOf":[{"$ref":"#/$defs/__schema5"},{"type":"null"}]},"nativeOutput":{"anyOf":[{"$ref":"#/$defs/__schema5"},{"type":"null"}]},"tokenInputs":{"type":"array","items":{"$ref":"#/$defs/__schema3"}},"tokenOutputs":{"type":"array","items":{"$ref":"#/$defs/__schema3"}},"tokenFees":{"type":"array","items":{"$ref":"#/$defs/__schema3"}},"nativeFees":{"type":"array","items":{"$ref":"#/$defs/__schema5"}},"innerSwaps":{"type":"array","items":{"type":"object","properties":{"tokenInputs":{"type":"array","items":{"$ref":"#/$defs/__schema2"}},"tokenOutputs":{"type":"array","items":{"$ref":"#/$defs/__schema2"}},"tokenFees":{"type":"array","items":{"$ref":"#/$defs/__schema2"}},"nativeFees":{"type":"array","items":{"$ref":"#/$defs/__schema0"}},"nativeInput":{"anyOf":[{"$ref":"#/$defs/__schema0"},{"type":"null"}]},"nativeOutput":{"anyOf":[{"$ref":"#/$defs/__schema0"},{"type":"null"}]},"programInfo":{"type":"object","properties":{"source":{"type":"string"},"account":{"type":"string"},"programName":{"type":"string"},"instructionName":{"type":"string"}},"required":["source","account","programName","instructionName"],"additionalProperties":{}}},"required":["tokenInputs","tokenOutputs","tokenFees","nativeFees","programInfo"],"additionalProperties":{}}}},"required":["nativeInput","nativeOutput","tokenInputs","tokenOutputs","tokenFees","nativeFees","innerSwaps"],"additionalProperties":{}}},"additionalProperties":{}}},"required":["type","source","fee","feePayer","signature","slot","timestamp","nativeTransfers","tokenTransfers","accountData"],"additionalProperties":{},"$defs":{"__schema0":{"type":"object","properties":{"fromUserAccount":{"$ref":"#/$defs/__schema1"},"toUserAccount":{"$ref":"#/$defs/__schema1"},"amount":{"type":"number"}},"required":["fromUserAccount","toUserAccount","amount"],"additionalProperties":{}},"__schema1":{"type":["string","null"]},"__schema2":{"type":"object","properties":{"fromUserAccount":{"$ref":"#/$defs/__schema1"},"toUserAccount":{"$ref":"#/$defs/__schema1"},"fromTokenAccount":{"$ref":"#/$defs/__schema1"},"toTokenAccount":{"$ref":"#/$defs/__schema1"},"tokenAmount":{"type":"number"},"mint":{"type":"string"},"tokenStandard":{"type":"string"}},"required":["fromUserAccount","toUserAccount","fromTokenAccount","toTokenAccount","tokenAmount","mint"],"additionalProperties":{}},"__schema3":{"type":"object","properties":{"userAccount":{"type":"string"},"tokenAccount":{"type":"string"},"mint":{"type":"string"},"rawTokenAmount":{"type":"object","properties":{"tokenAmount":{"type":"string","pattern":"^-?\\d+$"},"decimals":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991}},"required":["tokenAmount","decimals"],"additionalProperties":{}}},"required":["userAccount","tokenAccount","mint","rawTokenAmount"],"additionalProperties":{}},"__schema4":{"type":"object","properties":{"accounts":{"type":"array","items":{"type":"string"}},"data":{"type":"string"},"programId":{"type":"string"},"innerInstructions":{"type":"array","items":{"$ref":"#/$defs/__schema4"}}},"required":["accounts","data","programId"],"additionalProperties":{}},"__schema5":{"type":"object","properties":{"account":{"type":"string"},"amount":{"type":"string"}},"required":["account","amount"],"additionalProperties":{}}}};
-const schema40 = {"type":"object","properties":{"userAccount":{"type":"string"},"tokenAccount":{"type":"string"},"mint":{"type":"string"},"rawTokenAmount":{"type":"object","properties":{"tokenAmount":{"type":"string","pattern":"^-?\\d+$"},"decimals":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991}},"required":["tokenAmount","decimals"],"additionalProperties":{}}},"required":["userAccount","tokenAccount","mint","rawTokenAmount"],"additionalProperties":{}};
-const schema42 = {"type":"object","properties":{"account":{"type":"string"},"amount":{"type":"string"}},"required":["account","amount"],"additionalProperties":{}};
-const schema32 = {"type":"object","properties":{"fromUserAccount":{"$ref":"#/$defs/__schema1"},"toUserAccount":{"$ref":"#/$defs/__schema1"},"amount":{"type":"number"}},"required":["fromUserAccount","toUserAccount","amount"],"additionalProperties":{}};
-const schema33 = {"type":["string","null"]};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"description":{"default":"","type":"string"},"type":{"type":"string"},"source":{"type":"string"},"fee":{"$ref":"#/$defs/__schema0"},"feePayer":{"type":"string"},"signature":{"type":"string"},"slot":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"timestamp":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"nativeTransfers":{"anyOf":[{"type":"array","items":{"$ref":"#/$defs/__schema1"}},{"type":"null"}]},"tokenTransfers":{"anyOf":[{"type":"array","items":{"$ref":"#/$defs/__schema3"}},{"type":"null"}]},"accountData":{"type":"array","items":{"type":"object","properties":{"account":{"type":"string"},"nativeBalanceChange":{"$ref":"#/$defs/__schema0"},"tokenBalanceChanges":{"anyOf":[{"type":"array","items":{"$ref":"#/$defs/__schema4"}},{"type":"null"}]}},"required":["account","nativeBalanceChange","tokenBalanceChanges"],"additionalProperties":{}}},"transactionError":{"anyOf":[{"type":"object","propertyNames":{"type":"string"},"additionalProperties":{}},{"type":"string"},{"type":"null"}]},"instructions":{"type":"array","items":{"$ref":"#/$defs/__schema5"}},"events":{"default":{},"type":"object","properties":{"swap":{"type":"object","properties":{"nativeInput":{"anyOf":[{"$ref":"#/$defs/__schema6"},{"type":"null"}]},"nativeOutput":{"anyOf":[{"$ref":"#/$defs/__schema6"},{"type":"null"}]},"tokenInputs":{"type":"array","items":{"$ref":"#/$defs/__schema4"}},"tokenOutputs":{"type":"array","items":{"$ref":"#/$defs/__schema4"}},"tokenFees":{"type":"array","items":{"$ref":"#/$defs/__schema4"}},"nativeFees":{"type":"array","items":{"$ref":"#/$defs/__schema6"}},"innerSwaps":{"type":"array","items":{"type":"object","properties":{"tokenInputs":{"type":"array","items":{"$ref":"#/$defs/__schema3"}},"tokenOutputs":{"type":"array","items":{"$ref":"#/$defs/__schema3"}},"tokenFees":{"type":"array","items":{"$ref":"#/$defs/__schema3"}},"nativeFees":{"type":"array","items":{"$ref":"#/$defs/__schema1"}},"nativeInput":{"anyOf":[{"$ref":"#/$defs/__schema1"},{"type":"null"}]},"nativeOutput":{"anyOf":[{"$ref":"#/$defs/__schema1"},{"type":"null"}]},"programInfo":{"type":"object","properties":{"source":{"type":"string"},"account":{"type":"string"},"programName":{"type":"string"},"instructionName":{"type":"string"}},"required":["source","account","programName","instructionName"],"additionalProperties":{}}},"required":["tokenInputs","tokenOutputs","tokenFees","nativeFees","programInfo"],"additionalProperties":{}}}},"required":["nativeInput","nativeOutput","tokenInputs","tokenOutputs","tokenFees","nativeFees","innerSwaps"],"additionalProperties":{}}},"additionalProperties":{}}},"required":["type","source","fee","feePayer","signature","slot","timestamp","nativeTransfers","tokenTransfers","accountData"],"additionalProperties":{},"$defs":{"__schema0":{"type":"number","multipleOf":1},"__schema1":{"type":"object","properties":{"fromUserAccount":{"$ref":"#/$defs/__schema2"},"toUserAccount":{"$ref":"#/$defs/__schema2"},"amount":{"$ref":"#/$defs/__schema0"}},"required":["fromUserAccount","toUserAccount","amount"],"additionalProperties":{}},"__schema2":{"type":["string","null"]},"__schema3":{"type":"object","properties":{"fromUserAccount":{"$ref":"#/$defs/__schema2"},"toUserAccount":{"$ref":"#/$defs/__schema2"},"fromTokenAccount":{"$ref":"#/$defs/__schema2"},"toTokenAccount":{"$ref":"#/$defs/__schema2"},"tokenAmount":{"type":"number"},"mint":{"type":"string"},"tokenStandard":{"type":"string"}},"required":["fromUserAccount","toUserAccount","fromTokenAccount","toTokenAccount","tokenAmount","mint"],"additionalProperties":{}},"__schema4":{"type":"object","properties":{"userAccount":{"type":"string"},"tokenAccount":{"type":"string"},"mint":{"type":"string"},"rawTokenAmount":{"type":"object","properties":{"tokenAmount":{"type":"string","pattern":"^-?\\d+$"},"decimals":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991}},"required":["tokenAmount","decimals"],"additionalProperties":{}}},"required":["userAccount","tokenAccount","mint","rawTokenAmount"],"additionalProperties":{}},"__schema5":{"type":"object","properties":{"accounts":{"type":"array","items":{"type":"string"}},"data":{"type":"string"},"programId":{"type":"string"},"innerInstructions":{"type":"array","items":{"$ref":"#/$defs/__schema5"}}},"required":["accounts","data","programId"],"additionalProperties":{}},"__schema6":{"type":"object","properties":{"account":{"type":"string"},"amount":{"type":"string","pattern":"^\\d+$"}},"required":["account","amount"],"additionalProperties":{}}}};
+const schema32 = {"type":"number","multipleOf":1};
+const schema43 = {"type":"object","properties":{"userAccount":{"type":"string"},"tokenAccount":{"type":"string"},"mint":{"type":"string"},"rawTokenAmount":{"type":"object","properties":{"tokenAmount":{"type":"string","pattern":"^-?\\d+$"},"decimals":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991}},"required":["tokenAmount","decimals"],"additionalProperties":{}}},"required":["userAccount","tokenAccount","mint","rawTokenAmount"],"additionalProperties":{}};
+const schema45 = {"type":"object","properties":{"account":{"type":"string"},"amount":{"type":"string","pattern":"^\\d+$"}},"required":["account","amount"],"additionalProperties":{}};
+const schema33 = {"type":"object","properties":{"fromUserAccount":{"$ref":"#/$defs/__schema2"},"toUserAccount":{"$ref":"#/$defs/__schema2"},"amount":{"$ref":"#/$defs/__schema0"}},"required":["fromUserAccount","toUserAccount","amount"],"additionalProperties":{}};
+const schema34 = {"type":["string","null"]};
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -35,7 +36,7 @@ if(data.fromUserAccount !== undefined){
 let data0 = data.fromUserAccount;
 const _errs2 = errors;
 if((typeof data0 !== "string") && (data0 !== null)){
-validate21.errors = [{instancePath:instancePath+"/fromUserAccount",schemaPath:"#/$defs/__schema1/type",keyword:"type",params:{type: schema33.type},message:"must be string,null"}];
+validate21.errors = [{instancePath:instancePath+"/fromUserAccount",schemaPath:"#/$defs/__schema2/type",keyword:"type",params:{type: schema34.type},message:"must be string,null"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -48,7 +49,7 @@ if(data.toUserAccount !== undefined){
 let data1 = data.toUserAccount;
 const _errs5 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate21.errors = [{instancePath:instancePath+"/toUserAccount",schemaPath:"#/$defs/__schema1/type",keyword:"type",params:{type: schema33.type},message:"must be string,null"}];
+validate21.errors = [{instancePath:instancePath+"/toUserAccount",schemaPath:"#/$defs/__schema2/type",keyword:"type",params:{type: schema34.type},message:"must be string,null"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -58,10 +59,21 @@ var valid0 = true;
 }
 if(valid0){
 if(data.amount !== undefined){
+let data2 = data.amount;
 const _errs8 = errors;
-if(!(typeof data.amount == "number")){
-validate21.errors = [{instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data2 == "number"){
+let res0;
+if((1 === 0 || (res0 = data2/1, res0 !== parseInt(res0)))){
+validate21.errors = [{instancePath:instancePath+"/amount",schemaPath:"#/$defs/__schema0/multipleOf",keyword:"multipleOf",params:{multipleOf: 1},message:"must be multiple of 1"}];
 return false;
+}
+}
+else {
+validate21.errors = [{instancePath:instancePath+"/amount",schemaPath:"#/$defs/__schema0/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
 }
 var valid0 = _errs8 === errors;
 }
@@ -82,7 +94,7 @@ return errors === 0;
 }
 validate21.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema35 = {"type":"object","properties":{"fromUserAccount":{"$ref":"#/$defs/__schema1"},"toUserAccount":{"$ref":"#/$defs/__schema1"},"fromTokenAccount":{"$ref":"#/$defs/__schema1"},"toTokenAccount":{"$ref":"#/$defs/__schema1"},"tokenAmount":{"type":"number"},"mint":{"type":"string"},"tokenStandard":{"type":"string"}},"required":["fromUserAccount","toUserAccount","fromTokenAccount","toTokenAccount","tokenAmount","mint"],"additionalProperties":{}};
+const schema37 = {"type":"object","properties":{"fromUserAccount":{"$ref":"#/$defs/__schema2"},"toUserAccount":{"$ref":"#/$defs/__schema2"},"fromTokenAccount":{"$ref":"#/$defs/__schema2"},"toTokenAccount":{"$ref":"#/$defs/__schema2"},"tokenAmount":{"type":"number"},"mint":{"type":"string"},"tokenStandard":{"type":"string"}},"required":["fromUserAccount","toUserAccount","fromTokenAccount","toTokenAccount","tokenAmount","mint"],"additionalProperties":{}};
 
 function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -106,7 +118,7 @@ if(data.fromUserAccount !== undefined){
 let data0 = data.fromUserAccount;
 const _errs2 = errors;
 if((typeof data0 !== "string") && (data0 !== null)){
-validate23.errors = [{instancePath:instancePath+"/fromUserAccount",schemaPath:"#/$defs/__schema1/type",keyword:"type",params:{type: schema33.type},message:"must be string,null"}];
+validate23.errors = [{instancePath:instancePath+"/fromUserAccount",schemaPath:"#/$defs/__schema2/type",keyword:"type",params:{type: schema34.type},message:"must be string,null"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -119,7 +131,7 @@ if(data.toUserAccount !== undefined){
 let data1 = data.toUserAccount;
 const _errs5 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate23.errors = [{instancePath:instancePath+"/toUserAccount",schemaPath:"#/$defs/__schema1/type",keyword:"type",params:{type: schema33.type},message:"must be string,null"}];
+validate23.errors = [{instancePath:instancePath+"/toUserAccount",schemaPath:"#/$defs/__schema2/type",keyword:"type",params:{type: schema34.type},message:"must be string,null"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -132,7 +144,7 @@ if(data.fromTokenAccount !== undefined){
 let data2 = data.fromTokenAccount;
 const _errs8 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate23.errors = [{instancePath:instancePath+"/fromTokenAccount",schemaPath:"#/$defs/__schema1/type",keyword:"type",params:{type: schema33.type},message:"must be string,null"}];
+validate23.errors = [{instancePath:instancePath+"/fromTokenAccount",schemaPath:"#/$defs/__schema2/type",keyword:"type",params:{type: schema34.type},message:"must be string,null"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -145,7 +157,7 @@ if(data.toTokenAccount !== undefined){
 let data3 = data.toTokenAccount;
 const _errs11 = errors;
 if((typeof data3 !== "string") && (data3 !== null)){
-validate23.errors = [{instancePath:instancePath+"/toTokenAccount",schemaPath:"#/$defs/__schema1/type",keyword:"type",params:{type: schema33.type},message:"must be string,null"}];
+validate23.errors = [{instancePath:instancePath+"/toTokenAccount",schemaPath:"#/$defs/__schema2/type",keyword:"type",params:{type: schema34.type},message:"must be string,null"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -207,7 +219,7 @@ return errors === 0;
 }
 validate23.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema41 = {"type":"object","properties":{"accounts":{"type":"array","items":{"type":"string"}},"data":{"type":"string"},"programId":{"type":"string"},"innerInstructions":{"type":"array","items":{"$ref":"#/$defs/__schema4"}}},"required":["accounts","data","programId"],"additionalProperties":{}};
+const schema44 = {"type":"object","properties":{"accounts":{"type":"array","items":{"type":"string"}},"data":{"type":"string"},"programId":{"type":"string"},"innerInstructions":{"type":"array","items":{"$ref":"#/$defs/__schema5"}}},"required":["accounts","data","programId"],"additionalProperties":{}};
 const wrapper0 = {validate: validate25};
 
 function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -327,6 +339,7 @@ return errors === 0;
 validate25.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const pattern4 = new RegExp("^-?\\d+$", "u");
+const pattern5 = new RegExp("^\\d+$", "u");
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -384,10 +397,21 @@ var valid0 = true;
 }
 if(valid0){
 if(data.fee !== undefined){
+let data3 = data.fee;
 const _errs8 = errors;
-if(!(typeof data.fee == "number")){
-validate20.errors = [{instancePath:instancePath+"/fee",schemaPath:"#/properties/fee/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data3 == "number"){
+let res0;
+if((1 === 0 || (res0 = data3/1, res0 !== parseInt(res0)))){
+validate20.errors = [{instancePath:instancePath+"/fee",schemaPath:"#/$defs/__schema0/multipleOf",keyword:"multipleOf",params:{multipleOf: 1},message:"must be multiple of 1"}];
 return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/fee",schemaPath:"#/$defs/__schema0/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
 }
 var valid0 = _errs8 === errors;
 }
@@ -396,24 +420,24 @@ var valid0 = true;
 }
 if(valid0){
 if(data.feePayer !== undefined){
-const _errs10 = errors;
+const _errs11 = errors;
 if(typeof data.feePayer !== "string"){
 validate20.errors = [{instancePath:instancePath+"/feePayer",schemaPath:"#/properties/feePayer/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid0 = _errs10 === errors;
+var valid0 = _errs11 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.signature !== undefined){
-const _errs12 = errors;
+const _errs13 = errors;
 if(typeof data.signature !== "string"){
 validate20.errors = [{instancePath:instancePath+"/signature",schemaPath:"#/properties/signature/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid0 = _errs12 === errors;
+var valid0 = _errs13 === errors;
 }
 else {
 var valid0 = true;
@@ -421,12 +445,12 @@ var valid0 = true;
 if(valid0){
 if(data.slot !== undefined){
 let data6 = data.slot;
-const _errs14 = errors;
+const _errs15 = errors;
 if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
 validate20.errors = [{instancePath:instancePath+"/slot",schemaPath:"#/properties/slot/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs14){
+if(errors === _errs15){
 if(typeof data6 == "number"){
 if(data6 > 9007199254740991 || isNaN(data6)){
 validate20.errors = [{instancePath:instancePath+"/slot",schemaPath:"#/properties/slot/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
@@ -440,7 +464,7 @@ return false;
 }
 }
 }
-var valid0 = _errs14 === errors;
+var valid0 = _errs15 === errors;
 }
 else {
 var valid0 = true;
@@ -448,12 +472,12 @@ var valid0 = true;
 if(valid0){
 if(data.timestamp !== undefined){
 let data7 = data.timestamp;
-const _errs16 = errors;
+const _errs17 = errors;
 if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){
 validate20.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs16){
+if(errors === _errs17){
 if(typeof data7 == "number"){
 if(data7 > 9007199254740991 || isNaN(data7)){
 validate20.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
@@ -467,7 +491,7 @@ return false;
 }
 }
 }
-var valid0 = _errs16 === errors;
+var valid0 = _errs17 === errors;
 }
 else {
 var valid0 = true;
@@ -475,22 +499,22 @@ var valid0 = true;
 if(valid0){
 if(data.nativeTransfers !== undefined){
 let data8 = data.nativeTransfers;
-const _errs18 = errors;
 const _errs19 = errors;
-let valid1 = false;
 const _errs20 = errors;
-if(errors === _errs20){
+let valid2 = false;
+const _errs21 = errors;
+if(errors === _errs21){
 if(Array.isArray(data8)){
-var valid2 = true;
+var valid3 = true;
 const len0 = data8.length;
 for(let i0=0; i0<len0; i0++){
-const _errs22 = errors;
+const _errs23 = errors;
 if(!(validate21(data8[i0], {instancePath:instancePath+"/nativeTransfers/" + i0,parentData:data8,parentDataProperty:i0,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
 }
-var valid2 = _errs22 === errors;
-if(!valid2){
+var valid3 = _errs23 === errors;
+if(!valid3){
 break;
 }
 }
@@ -506,9 +530,9 @@ vErrors.push(err0);
 errors++;
 }
 }
-var _valid0 = _errs20 === errors;
-valid1 = valid1 || _valid0;
-const _errs23 = errors;
+var _valid0 = _errs21 === errors;
+valid2 = valid2 || _valid0;
+const _errs24 = errors;
 if(data8 !== null){
 const err1 = {instancePath:instancePath+"/nativeTransfers",schemaPath:"#/properties/nativeTransfers/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
@@ -519,9 +543,9 @@ vErrors.push(err1);
 }
 errors++;
 }
-var _valid0 = _errs23 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
+var _valid0 = _errs24 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
 const err2 = {instancePath:instancePath+"/nativeTransfers",schemaPath:"#/properties/nativeTransfers/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err2];
@@ -534,17 +558,17 @@ validate20.errors = vErrors;
 return false;
 }
 else {
-errors = _errs19;
+errors = _errs20;
 if(vErrors !== null){
-if(_errs19){
-vErrors.length = _errs19;
+if(_errs20){
+vErrors.length = _errs20;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid0 = _errs18 === errors;
+var valid0 = _errs19 === errors;
 }
 else {
 var valid0 = true;
@@ -552,22 +576,22 @@ var valid0 = true;
 if(valid0){
 if(data.tokenTransfers !== undefined){
 let data10 = data.tokenTransfers;
-const _errs25 = errors;
 const _errs26 = errors;
-let valid3 = false;
 const _errs27 = errors;
-if(errors === _errs27){
+let valid4 = false;
+const _errs28 = errors;
+if(errors === _errs28){
 if(Array.isArray(data10)){
-var valid4 = true;
+var valid5 = true;
 const len1 = data10.length;
 for(let i1=0; i1<len1; i1++){
-const _errs29 = errors;
+const _errs30 = errors;
 if(!(validate23(data10[i1], {instancePath:instancePath+"/tokenTransfers/" + i1,parentData:data10,parentDataProperty:i1,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
 errors = vErrors.length;
 }
-var valid4 = _errs29 === errors;
-if(!valid4){
+var valid5 = _errs30 === errors;
+if(!valid5){
 break;
 }
 }
@@ -583,9 +607,9 @@ vErrors.push(err3);
 errors++;
 }
 }
-var _valid1 = _errs27 === errors;
-valid3 = valid3 || _valid1;
-const _errs30 = errors;
+var _valid1 = _errs28 === errors;
+valid4 = valid4 || _valid1;
+const _errs31 = errors;
 if(data10 !== null){
 const err4 = {instancePath:instancePath+"/tokenTransfers",schemaPath:"#/properties/tokenTransfers/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
@@ -596,9 +620,9 @@ vErrors.push(err4);
 }
 errors++;
 }
-var _valid1 = _errs30 === errors;
-valid3 = valid3 || _valid1;
-if(!valid3){
+var _valid1 = _errs31 === errors;
+valid4 = valid4 || _valid1;
+if(!valid4){
 const err5 = {instancePath:instancePath+"/tokenTransfers",schemaPath:"#/properties/tokenTransfers/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err5];
@@ -611,17 +635,17 @@ validate20.errors = vErrors;
 return false;
 }
 else {
-errors = _errs26;
+errors = _errs27;
 if(vErrors !== null){
-if(_errs26){
-vErrors.length = _errs26;
+if(_errs27){
+vErrors.length = _errs27;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid0 = _errs25 === errors;
+var valid0 = _errs26 === errors;
 }
 else {
 var valid0 = true;
@@ -629,15 +653,15 @@ var valid0 = true;
 if(valid0){
 if(data.accountData !== undefined){
 let data12 = data.accountData;
-const _errs32 = errors;
-if(errors === _errs32){
+const _errs33 = errors;
+if(errors === _errs33){
 if(Array.isArray(data12)){
-var valid5 = true;
+var valid6 = true;
 const len2 = data12.length;
 for(let i2=0; i2<len2; i2++){
 let data13 = data12[i2];
-const _errs34 = errors;
-if(errors === _errs34){
+const _errs35 = errors;
+if(errors === _errs35){
 if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
 let missing1;
 if((((data13.account === undefined) && (missing1 = "account")) || ((data13.nativeBalanceChange === undefined) && (missing1 = "nativeBalanceChange"))) || ((data13.tokenBalanceChanges === undefined) && (missing1 = "tokenBalanceChanges"))){
@@ -646,48 +670,59 @@ return false;
 }
 else {
 if(data13.account !== undefined){
-const _errs37 = errors;
+const _errs38 = errors;
 if(typeof data13.account !== "string"){
 validate20.errors = [{instancePath:instancePath+"/accountData/" + i2+"/account",schemaPath:"#/properties/accountData/items/properties/account/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid6 = _errs37 === errors;
+var valid7 = _errs38 === errors;
 }
 else {
-var valid6 = true;
+var valid7 = true;
 }
-if(valid6){
+if(valid7){
 if(data13.nativeBalanceChange !== undefined){
-const _errs39 = errors;
-if(!(typeof data13.nativeBalanceChange == "number")){
-validate20.errors = [{instancePath:instancePath+"/accountData/" + i2+"/nativeBalanceChange",schemaPath:"#/properties/accountData/items/properties/nativeBalanceChange/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+let data15 = data13.nativeBalanceChange;
+const _errs40 = errors;
+const _errs41 = errors;
+if(errors === _errs41){
+if(typeof data15 == "number"){
+let res1;
+if((1 === 0 || (res1 = data15/1, res1 !== parseInt(res1)))){
+validate20.errors = [{instancePath:instancePath+"/accountData/" + i2+"/nativeBalanceChange",schemaPath:"#/$defs/__schema0/multipleOf",keyword:"multipleOf",params:{multipleOf: 1},message:"must be multiple of 1"}];
 return false;
 }
-var valid6 = _errs39 === errors;
 }
 else {
-var valid6 = true;
+validate20.errors = [{instancePath:instancePath+"/accountData/" + i2+"/nativeBalanceChange",schemaPath:"#/$defs/__schema0/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
 }
-if(valid6){
+}
+var valid7 = _errs40 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
 if(data13.tokenBalanceChanges !== undefined){
 let data16 = data13.tokenBalanceChanges;
-const _errs41 = errors;
-const _errs42 = errors;
-let valid7 = false;
 const _errs43 = errors;
-if(errors === _errs43){
+const _errs44 = errors;
+let valid9 = false;
+const _errs45 = errors;
+if(errors === _errs45){
 if(Array.isArray(data16)){
-var valid8 = true;
+var valid10 = true;
 const len3 = data16.length;
 for(let i3=0; i3<len3; i3++){
 let data17 = data16[i3];
-const _errs45 = errors;
-const _errs46 = errors;
-if(errors === _errs46){
+const _errs47 = errors;
+const _errs48 = errors;
+if(errors === _errs48){
 if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
 let missing2;
 if(((((data17.userAccount === undefined) && (missing2 = "userAccount")) || ((data17.tokenAccount === undefined) && (missing2 = "tokenAccount"))) || ((data17.mint === undefined) && (missing2 = "mint"))) || ((data17.rawTokenAmount === undefined) && (missing2 = "rawTokenAmount"))){
-const err6 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3,schemaPath:"#/$defs/__schema3/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"};
+const err6 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3,schemaPath:"#/$defs/__schema4/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -698,9 +733,9 @@ errors++;
 }
 else {
 if(data17.userAccount !== undefined){
-const _errs49 = errors;
+const _errs51 = errors;
 if(typeof data17.userAccount !== "string"){
-const err7 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3+"/userAccount",schemaPath:"#/$defs/__schema3/properties/userAccount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err7 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3+"/userAccount",schemaPath:"#/$defs/__schema4/properties/userAccount/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -709,16 +744,16 @@ vErrors.push(err7);
 }
 errors++;
 }
-var valid10 = _errs49 === errors;
+var valid12 = _errs51 === errors;
 }
 else {
-var valid10 = true;
+var valid12 = true;
 }
-if(valid10){
+if(valid12){
 if(data17.tokenAccount !== undefined){
-const _errs51 = errors;
+const _errs53 = errors;
 if(typeof data17.tokenAccount !== "string"){
-const err8 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3+"/tokenAccount",schemaPath:"#/$defs/__schema3/properties/tokenAccount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err8 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3+"/tokenAccount",schemaPath:"#/$defs/__schema4/properties/tokenAccount/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -727,16 +762,16 @@ vErrors.push(err8);
 }
 errors++;
 }
-var valid10 = _errs51 === errors;
+var valid12 = _errs53 === errors;
 }
 else {
-var valid10 = true;
+var valid12 = true;
 }
-if(valid10){
+if(valid12){
 if(data17.mint !== undefined){
-const _errs53 = errors;
+const _errs55 = errors;
 if(typeof data17.mint !== "string"){
-const err9 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3+"/mint",schemaPath:"#/$defs/__schema3/properties/mint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err9 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3+"/mint",schemaPath:"#/$defs/__schema4/properties/mint/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -745,20 +780,20 @@ vErrors.push(err9);
 }
 errors++;
 }
-var valid10 = _errs53 === errors;
+var valid12 = _errs55 === errors;
 }
 else {
-var valid10 = true;
+var valid12 = true;
 }
-if(valid10){
+if(valid12){
 if(data17.rawTokenAmount !== undefined){
 let data21 = data17.rawTokenAmount;
-const _errs55 = errors;
-if(errors === _errs55){
+const _errs57 = errors;
+if(errors === _errs57){
 if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
 let missing3;
 if(((data21.tokenAmount === undefined) && (missing3 = "tokenAmount")) || ((data21.decimals === undefined) && (missing3 = "decimals"))){
-const err10 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3+"/rawTokenAmount",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"};
+const err10 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3+"/rawTokenAmount",schemaPath:"#/$defs/__schema4/properties/rawTokenAmount/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -770,11 +805,11 @@ errors++;
 else {
 if(data21.tokenAmount !== undefined){
 let data22 = data21.tokenAmount;
-const _errs58 = errors;
-if(errors === _errs58){
+const _errs60 = errors;
+if(errors === _errs60){
 if(typeof data22 === "string"){
 if(!pattern4.test(data22)){
-const err11 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3+"/rawTokenAmount/tokenAmount",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/properties/tokenAmount/pattern",keyword:"pattern",params:{pattern: "^-?\\d+$"},message:"must match pattern \""+"^-?\\d+$"+"\""};
+const err11 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3+"/rawTokenAmount/tokenAmount",schemaPath:"#/$defs/__schema4/properties/rawTokenAmount/properties/tokenAmount/pattern",keyword:"pattern",params:{pattern: "^-?\\d+$"},message:"must match pattern \""+"^-?\\d+$"+"\""};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -785,7 +820,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3+"/rawTokenAmount/tokenAmount",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/properties/tokenAmount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err12 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3+"/rawTokenAmount/tokenAmount",schemaPath:"#/$defs/__schema4/properties/rawTokenAmount/properties/tokenAmount/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -795,17 +830,17 @@ vErrors.push(err12);
 errors++;
 }
 }
-var valid11 = _errs58 === errors;
+var valid13 = _errs60 === errors;
 }
 else {
-var valid11 = true;
+var valid13 = true;
 }
-if(valid11){
+if(valid13){
 if(data21.decimals !== undefined){
 let data23 = data21.decimals;
-const _errs60 = errors;
+const _errs62 = errors;
 if(!((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23)))){
-const err13 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3+"/rawTokenAmount/decimals",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/properties/decimals/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err13 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3+"/rawTokenAmount/decimals",schemaPath:"#/$defs/__schema4/properties/rawTokenAmount/properties/decimals/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -814,10 +849,10 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(errors === _errs60){
+if(errors === _errs62){
 if(typeof data23 == "number"){
 if(data23 > 9007199254740991 || isNaN(data23)){
-const err14 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3+"/rawTokenAmount/decimals",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/properties/decimals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
+const err14 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3+"/rawTokenAmount/decimals",schemaPath:"#/$defs/__schema4/properties/rawTokenAmount/properties/decimals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -828,7 +863,7 @@ errors++;
 }
 else {
 if(data23 < -9007199254740991 || isNaN(data23)){
-const err15 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3+"/rawTokenAmount/decimals",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/properties/decimals/minimum",keyword:"minimum",params:{comparison: ">=", limit: -9007199254740991},message:"must be >= -9007199254740991"};
+const err15 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3+"/rawTokenAmount/decimals",schemaPath:"#/$defs/__schema4/properties/rawTokenAmount/properties/decimals/minimum",keyword:"minimum",params:{comparison: ">=", limit: -9007199254740991},message:"must be >= -9007199254740991"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -840,16 +875,16 @@ errors++;
 }
 }
 }
-var valid11 = _errs60 === errors;
+var valid13 = _errs62 === errors;
 }
 else {
-var valid11 = true;
+var valid13 = true;
 }
 }
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3+"/rawTokenAmount",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err16 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3+"/rawTokenAmount",schemaPath:"#/$defs/__schema4/properties/rawTokenAmount/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -859,10 +894,10 @@ vErrors.push(err16);
 errors++;
 }
 }
-var valid10 = _errs55 === errors;
+var valid12 = _errs57 === errors;
 }
 else {
-var valid10 = true;
+var valid12 = true;
 }
 }
 }
@@ -870,7 +905,7 @@ var valid10 = true;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3,schemaPath:"#/$defs/__schema3/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err17 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges/" + i3,schemaPath:"#/$defs/__schema4/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -880,8 +915,8 @@ vErrors.push(err17);
 errors++;
 }
 }
-var valid8 = _errs45 === errors;
-if(!valid8){
+var valid10 = _errs47 === errors;
+if(!valid10){
 break;
 }
 }
@@ -897,9 +932,9 @@ vErrors.push(err18);
 errors++;
 }
 }
-var _valid2 = _errs43 === errors;
-valid7 = valid7 || _valid2;
-const _errs62 = errors;
+var _valid2 = _errs45 === errors;
+valid9 = valid9 || _valid2;
+const _errs64 = errors;
 if(data16 !== null){
 const err19 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges",schemaPath:"#/properties/accountData/items/properties/tokenBalanceChanges/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
@@ -910,9 +945,9 @@ vErrors.push(err19);
 }
 errors++;
 }
-var _valid2 = _errs62 === errors;
-valid7 = valid7 || _valid2;
-if(!valid7){
+var _valid2 = _errs64 === errors;
+valid9 = valid9 || _valid2;
+if(!valid9){
 const err20 = {instancePath:instancePath+"/accountData/" + i2+"/tokenBalanceChanges",schemaPath:"#/properties/accountData/items/properties/tokenBalanceChanges/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err20];
@@ -925,20 +960,20 @@ validate20.errors = vErrors;
 return false;
 }
 else {
-errors = _errs42;
+errors = _errs44;
 if(vErrors !== null){
-if(_errs42){
-vErrors.length = _errs42;
+if(_errs44){
+vErrors.length = _errs44;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid6 = _errs41 === errors;
+var valid7 = _errs43 === errors;
 }
 else {
-var valid6 = true;
+var valid7 = true;
 }
 }
 }
@@ -949,8 +984,8 @@ validate20.errors = [{instancePath:instancePath+"/accountData/" + i2,schemaPath:
 return false;
 }
 }
-var valid5 = _errs34 === errors;
-if(!valid5){
+var valid6 = _errs35 === errors;
+if(!valid6){
 break;
 }
 }
@@ -960,7 +995,7 @@ validate20.errors = [{instancePath:instancePath+"/accountData",schemaPath:"#/pro
 return false;
 }
 }
-var valid0 = _errs32 === errors;
+var valid0 = _errs33 === errors;
 }
 else {
 var valid0 = true;
@@ -968,14 +1003,14 @@ var valid0 = true;
 if(valid0){
 if(data.transactionError !== undefined){
 let data24 = data.transactionError;
-const _errs64 = errors;
-const _errs65 = errors;
-let valid12 = false;
 const _errs66 = errors;
-if(errors === _errs66){
+const _errs67 = errors;
+let valid14 = false;
+const _errs68 = errors;
+if(errors === _errs68){
 if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
 for(const key0 in data24){
-const _errs68 = errors;
+const _errs70 = errors;
 if(typeof key0 !== "string"){
 const err21 = {instancePath:instancePath+"/transactionError",schemaPath:"#/properties/transactionError/anyOf/0/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",propertyName:key0};
 if(vErrors === null){
@@ -986,8 +1021,8 @@ vErrors.push(err21);
 }
 errors++;
 }
-var valid13 = _errs68 === errors;
-if(!valid13){
+var valid15 = _errs70 === errors;
+if(!valid15){
 const err22 = {instancePath:instancePath+"/transactionError",schemaPath:"#/properties/transactionError/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err22];
@@ -1011,9 +1046,9 @@ vErrors.push(err23);
 errors++;
 }
 }
-var _valid3 = _errs66 === errors;
-valid12 = valid12 || _valid3;
-const _errs71 = errors;
+var _valid3 = _errs68 === errors;
+valid14 = valid14 || _valid3;
+const _errs73 = errors;
 if(typeof data24 !== "string"){
 const err24 = {instancePath:instancePath+"/transactionError",schemaPath:"#/properties/transactionError/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -1024,9 +1059,9 @@ vErrors.push(err24);
 }
 errors++;
 }
-var _valid3 = _errs71 === errors;
-valid12 = valid12 || _valid3;
-const _errs73 = errors;
+var _valid3 = _errs73 === errors;
+valid14 = valid14 || _valid3;
+const _errs75 = errors;
 if(data24 !== null){
 const err25 = {instancePath:instancePath+"/transactionError",schemaPath:"#/properties/transactionError/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
@@ -1037,9 +1072,9 @@ vErrors.push(err25);
 }
 errors++;
 }
-var _valid3 = _errs73 === errors;
-valid12 = valid12 || _valid3;
-if(!valid12){
+var _valid3 = _errs75 === errors;
+valid14 = valid14 || _valid3;
+if(!valid14){
 const err26 = {instancePath:instancePath+"/transactionError",schemaPath:"#/properties/transactionError/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err26];
@@ -1052,17 +1087,17 @@ validate20.errors = vErrors;
 return false;
 }
 else {
-errors = _errs65;
+errors = _errs67;
 if(vErrors !== null){
-if(_errs65){
-vErrors.length = _errs65;
+if(_errs67){
+vErrors.length = _errs67;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid0 = _errs64 === errors;
+var valid0 = _errs66 === errors;
 }
 else {
 var valid0 = true;
@@ -1070,19 +1105,19 @@ var valid0 = true;
 if(valid0){
 if(data.instructions !== undefined){
 let data25 = data.instructions;
-const _errs75 = errors;
-if(errors === _errs75){
+const _errs77 = errors;
+if(errors === _errs77){
 if(Array.isArray(data25)){
-var valid14 = true;
+var valid16 = true;
 const len4 = data25.length;
 for(let i4=0; i4<len4; i4++){
-const _errs77 = errors;
+const _errs79 = errors;
 if(!(validate25(data25[i4], {instancePath:instancePath+"/instructions/" + i4,parentData:data25,parentDataProperty:i4,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
 errors = vErrors.length;
 }
-var valid14 = _errs77 === errors;
-if(!valid14){
+var valid16 = _errs79 === errors;
+if(!valid16){
 break;
 }
 }
@@ -1092,20 +1127,20 @@ validate20.errors = [{instancePath:instancePath+"/instructions",schemaPath:"#/pr
 return false;
 }
 }
-var valid0 = _errs75 === errors;
+var valid0 = _errs77 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 let data27 = data.events;
-const _errs78 = errors;
-if(errors === _errs78){
+const _errs80 = errors;
+if(errors === _errs80){
 if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
 if(data27.swap !== undefined){
 let data28 = data27.swap;
-const _errs81 = errors;
-if(errors === _errs81){
+const _errs83 = errors;
+if(errors === _errs83){
 if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
 let missing4;
 if((((((((data28.nativeInput === undefined) && (missing4 = "nativeInput")) || ((data28.nativeOutput === undefined) && (missing4 = "nativeOutput"))) || ((data28.tokenInputs === undefined) && (missing4 = "tokenInputs"))) || ((data28.tokenOutputs === undefined) && (missing4 = "tokenOutputs"))) || ((data28.tokenFees === undefined) && (missing4 = "tokenFees"))) || ((data28.nativeFees === undefined) && (missing4 = "nativeFees"))) || ((data28.innerSwaps === undefined) && (missing4 = "innerSwaps"))){
@@ -1115,16 +1150,16 @@ return false;
 else {
 if(data28.nativeInput !== undefined){
 let data29 = data28.nativeInput;
-const _errs84 = errors;
-const _errs85 = errors;
-let valid17 = false;
 const _errs86 = errors;
 const _errs87 = errors;
-if(errors === _errs87){
+let valid19 = false;
+const _errs88 = errors;
+const _errs89 = errors;
+if(errors === _errs89){
 if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
 let missing5;
 if(((data29.account === undefined) && (missing5 = "account")) || ((data29.amount === undefined) && (missing5 = "amount"))){
-const err27 = {instancePath:instancePath+"/events/swap/nativeInput",schemaPath:"#/$defs/__schema5/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"};
+const err27 = {instancePath:instancePath+"/events/swap/nativeInput",schemaPath:"#/$defs/__schema6/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -1135,9 +1170,9 @@ errors++;
 }
 else {
 if(data29.account !== undefined){
-const _errs90 = errors;
+const _errs92 = errors;
 if(typeof data29.account !== "string"){
-const err28 = {instancePath:instancePath+"/events/swap/nativeInput/account",schemaPath:"#/$defs/__schema5/properties/account/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err28 = {instancePath:instancePath+"/events/swap/nativeInput/account",schemaPath:"#/$defs/__schema6/properties/account/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -1146,16 +1181,19 @@ vErrors.push(err28);
 }
 errors++;
 }
-var valid19 = _errs90 === errors;
+var valid21 = _errs92 === errors;
 }
 else {
-var valid19 = true;
+var valid21 = true;
 }
-if(valid19){
+if(valid21){
 if(data29.amount !== undefined){
-const _errs92 = errors;
-if(typeof data29.amount !== "string"){
-const err29 = {instancePath:instancePath+"/events/swap/nativeInput/amount",schemaPath:"#/$defs/__schema5/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data31 = data29.amount;
+const _errs94 = errors;
+if(errors === _errs94){
+if(typeof data31 === "string"){
+if(!pattern5.test(data31)){
+const err29 = {instancePath:instancePath+"/events/swap/nativeInput/amount",schemaPath:"#/$defs/__schema6/properties/amount/pattern",keyword:"pattern",params:{pattern: "^\\d+$"},message:"must match pattern \""+"^\\d+$"+"\""};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -1164,16 +1202,9 @@ vErrors.push(err29);
 }
 errors++;
 }
-var valid19 = _errs92 === errors;
 }
 else {
-var valid19 = true;
-}
-}
-}
-}
-else {
-const err30 = {instancePath:instancePath+"/events/swap/nativeInput",schemaPath:"#/$defs/__schema5/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err30 = {instancePath:instancePath+"/events/swap/nativeInput/amount",schemaPath:"#/$defs/__schema6/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -1183,11 +1214,16 @@ vErrors.push(err30);
 errors++;
 }
 }
-var _valid4 = _errs86 === errors;
-valid17 = valid17 || _valid4;
-const _errs94 = errors;
-if(data29 !== null){
-const err31 = {instancePath:instancePath+"/events/swap/nativeInput",schemaPath:"#/properties/events/properties/swap/properties/nativeInput/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+var valid21 = _errs94 === errors;
+}
+else {
+var valid21 = true;
+}
+}
+}
+}
+else {
+const err31 = {instancePath:instancePath+"/events/swap/nativeInput",schemaPath:"#/$defs/__schema6/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -1196,10 +1232,12 @@ vErrors.push(err31);
 }
 errors++;
 }
-var _valid4 = _errs94 === errors;
-valid17 = valid17 || _valid4;
-if(!valid17){
-const err32 = {instancePath:instancePath+"/events/swap/nativeInput",schemaPath:"#/properties/events/properties/swap/properties/nativeInput/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+var _valid4 = _errs88 === errors;
+valid19 = valid19 || _valid4;
+const _errs96 = errors;
+if(data29 !== null){
+const err32 = {instancePath:instancePath+"/events/swap/nativeInput",schemaPath:"#/properties/events/properties/swap/properties/nativeInput/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -1207,38 +1245,11 @@ else {
 vErrors.push(err32);
 }
 errors++;
-validate20.errors = vErrors;
-return false;
 }
-else {
-errors = _errs85;
-if(vErrors !== null){
-if(_errs85){
-vErrors.length = _errs85;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid16 = _errs84 === errors;
-}
-else {
-var valid16 = true;
-}
-if(valid16){
-if(data28.nativeOutput !== undefined){
-let data32 = data28.nativeOutput;
-const _errs96 = errors;
-const _errs97 = errors;
-let valid20 = false;
-const _errs98 = errors;
-const _errs99 = errors;
-if(errors === _errs99){
-if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
-let missing6;
-if(((data32.account === undefined) && (missing6 = "account")) || ((data32.amount === undefined) && (missing6 = "amount"))){
-const err33 = {instancePath:instancePath+"/events/swap/nativeOutput",schemaPath:"#/$defs/__schema5/required",keyword:"required",params:{missingProperty: missing6},message:"must have required property '"+missing6+"'"};
+var _valid4 = _errs96 === errors;
+valid19 = valid19 || _valid4;
+if(!valid19){
+const err33 = {instancePath:instancePath+"/events/swap/nativeInput",schemaPath:"#/properties/events/properties/swap/properties/nativeInput/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -1246,12 +1257,38 @@ else {
 vErrors.push(err33);
 }
 errors++;
+validate20.errors = vErrors;
+return false;
 }
 else {
-if(data32.account !== undefined){
-const _errs102 = errors;
-if(typeof data32.account !== "string"){
-const err34 = {instancePath:instancePath+"/events/swap/nativeOutput/account",schemaPath:"#/$defs/__schema5/properties/account/type",keyword:"type",params:{type: "string"},message:"must be string"};
+errors = _errs87;
+if(vErrors !== null){
+if(_errs87){
+vErrors.length = _errs87;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid18 = _errs86 === errors;
+}
+else {
+var valid18 = true;
+}
+if(valid18){
+if(data28.nativeOutput !== undefined){
+let data32 = data28.nativeOutput;
+const _errs98 = errors;
+const _errs99 = errors;
+let valid22 = false;
+const _errs100 = errors;
+const _errs101 = errors;
+if(errors === _errs101){
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+let missing6;
+if(((data32.account === undefined) && (missing6 = "account")) || ((data32.amount === undefined) && (missing6 = "amount"))){
+const err34 = {instancePath:instancePath+"/events/swap/nativeOutput",schemaPath:"#/$defs/__schema6/required",keyword:"required",params:{missingProperty: missing6},message:"must have required property '"+missing6+"'"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -1260,16 +1297,11 @@ vErrors.push(err34);
 }
 errors++;
 }
-var valid22 = _errs102 === errors;
-}
 else {
-var valid22 = true;
-}
-if(valid22){
-if(data32.amount !== undefined){
+if(data32.account !== undefined){
 const _errs104 = errors;
-if(typeof data32.amount !== "string"){
-const err35 = {instancePath:instancePath+"/events/swap/nativeOutput/amount",schemaPath:"#/$defs/__schema5/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data32.account !== "string"){
+const err35 = {instancePath:instancePath+"/events/swap/nativeOutput/account",schemaPath:"#/$defs/__schema6/properties/account/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -1278,16 +1310,19 @@ vErrors.push(err35);
 }
 errors++;
 }
-var valid22 = _errs104 === errors;
+var valid24 = _errs104 === errors;
 }
 else {
-var valid22 = true;
+var valid24 = true;
 }
-}
-}
-}
-else {
-const err36 = {instancePath:instancePath+"/events/swap/nativeOutput",schemaPath:"#/$defs/__schema5/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(valid24){
+if(data32.amount !== undefined){
+let data34 = data32.amount;
+const _errs106 = errors;
+if(errors === _errs106){
+if(typeof data34 === "string"){
+if(!pattern5.test(data34)){
+const err36 = {instancePath:instancePath+"/events/swap/nativeOutput/amount",schemaPath:"#/$defs/__schema6/properties/amount/pattern",keyword:"pattern",params:{pattern: "^\\d+$"},message:"must match pattern \""+"^\\d+$"+"\""};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -1297,11 +1332,8 @@ vErrors.push(err36);
 errors++;
 }
 }
-var _valid5 = _errs98 === errors;
-valid20 = valid20 || _valid5;
-const _errs106 = errors;
-if(data32 !== null){
-const err37 = {instancePath:instancePath+"/events/swap/nativeOutput",schemaPath:"#/properties/events/properties/swap/properties/nativeOutput/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+else {
+const err37 = {instancePath:instancePath+"/events/swap/nativeOutput/amount",schemaPath:"#/$defs/__schema6/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -1310,10 +1342,17 @@ vErrors.push(err37);
 }
 errors++;
 }
-var _valid5 = _errs106 === errors;
-valid20 = valid20 || _valid5;
-if(!valid20){
-const err38 = {instancePath:instancePath+"/events/swap/nativeOutput",schemaPath:"#/properties/events/properties/swap/properties/nativeOutput/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+var valid24 = _errs106 === errors;
+}
+else {
+var valid24 = true;
+}
+}
+}
+}
+else {
+const err38 = {instancePath:instancePath+"/events/swap/nativeOutput",schemaPath:"#/$defs/__schema6/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -1321,705 +1360,13 @@ else {
 vErrors.push(err38);
 }
 errors++;
-validate20.errors = vErrors;
-return false;
-}
-else {
-errors = _errs97;
-if(vErrors !== null){
-if(_errs97){
-vErrors.length = _errs97;
-}
-else {
-vErrors = null;
 }
 }
-}
-var valid16 = _errs96 === errors;
-}
-else {
-var valid16 = true;
-}
-if(valid16){
-if(data28.tokenInputs !== undefined){
-let data35 = data28.tokenInputs;
+var _valid5 = _errs100 === errors;
+valid22 = valid22 || _valid5;
 const _errs108 = errors;
-if(errors === _errs108){
-if(Array.isArray(data35)){
-var valid23 = true;
-const len5 = data35.length;
-for(let i5=0; i5<len5; i5++){
-let data36 = data35[i5];
-const _errs110 = errors;
-const _errs111 = errors;
-if(errors === _errs111){
-if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
-let missing7;
-if(((((data36.userAccount === undefined) && (missing7 = "userAccount")) || ((data36.tokenAccount === undefined) && (missing7 = "tokenAccount"))) || ((data36.mint === undefined) && (missing7 = "mint"))) || ((data36.rawTokenAmount === undefined) && (missing7 = "rawTokenAmount"))){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5,schemaPath:"#/$defs/__schema3/required",keyword:"required",params:{missingProperty: missing7},message:"must have required property '"+missing7+"'"}];
-return false;
-}
-else {
-if(data36.userAccount !== undefined){
-const _errs114 = errors;
-if(typeof data36.userAccount !== "string"){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5+"/userAccount",schemaPath:"#/$defs/__schema3/properties/userAccount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid25 = _errs114 === errors;
-}
-else {
-var valid25 = true;
-}
-if(valid25){
-if(data36.tokenAccount !== undefined){
-const _errs116 = errors;
-if(typeof data36.tokenAccount !== "string"){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5+"/tokenAccount",schemaPath:"#/$defs/__schema3/properties/tokenAccount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid25 = _errs116 === errors;
-}
-else {
-var valid25 = true;
-}
-if(valid25){
-if(data36.mint !== undefined){
-const _errs118 = errors;
-if(typeof data36.mint !== "string"){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5+"/mint",schemaPath:"#/$defs/__schema3/properties/mint/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid25 = _errs118 === errors;
-}
-else {
-var valid25 = true;
-}
-if(valid25){
-if(data36.rawTokenAmount !== undefined){
-let data40 = data36.rawTokenAmount;
-const _errs120 = errors;
-if(errors === _errs120){
-if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
-let missing8;
-if(((data40.tokenAmount === undefined) && (missing8 = "tokenAmount")) || ((data40.decimals === undefined) && (missing8 = "decimals"))){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5+"/rawTokenAmount",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/required",keyword:"required",params:{missingProperty: missing8},message:"must have required property '"+missing8+"'"}];
-return false;
-}
-else {
-if(data40.tokenAmount !== undefined){
-let data41 = data40.tokenAmount;
-const _errs123 = errors;
-if(errors === _errs123){
-if(typeof data41 === "string"){
-if(!pattern4.test(data41)){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5+"/rawTokenAmount/tokenAmount",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/properties/tokenAmount/pattern",keyword:"pattern",params:{pattern: "^-?\\d+$"},message:"must match pattern \""+"^-?\\d+$"+"\""}];
-return false;
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5+"/rawTokenAmount/tokenAmount",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/properties/tokenAmount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid26 = _errs123 === errors;
-}
-else {
-var valid26 = true;
-}
-if(valid26){
-if(data40.decimals !== undefined){
-let data42 = data40.decimals;
-const _errs125 = errors;
-if(!((typeof data42 == "number") && (!(data42 % 1) && !isNaN(data42)))){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5+"/rawTokenAmount/decimals",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/properties/decimals/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs125){
-if(typeof data42 == "number"){
-if(data42 > 9007199254740991 || isNaN(data42)){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5+"/rawTokenAmount/decimals",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/properties/decimals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
-return false;
-}
-else {
-if(data42 < -9007199254740991 || isNaN(data42)){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5+"/rawTokenAmount/decimals",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/properties/decimals/minimum",keyword:"minimum",params:{comparison: ">=", limit: -9007199254740991},message:"must be >= -9007199254740991"}];
-return false;
-}
-}
-}
-}
-var valid26 = _errs125 === errors;
-}
-else {
-var valid26 = true;
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5+"/rawTokenAmount",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid25 = _errs120 === errors;
-}
-else {
-var valid25 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5,schemaPath:"#/$defs/__schema3/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid23 = _errs110 === errors;
-if(!valid23){
-break;
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs",schemaPath:"#/properties/events/properties/swap/properties/tokenInputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid16 = _errs108 === errors;
-}
-else {
-var valid16 = true;
-}
-if(valid16){
-if(data28.tokenOutputs !== undefined){
-let data43 = data28.tokenOutputs;
-const _errs127 = errors;
-if(errors === _errs127){
-if(Array.isArray(data43)){
-var valid27 = true;
-const len6 = data43.length;
-for(let i6=0; i6<len6; i6++){
-let data44 = data43[i6];
-const _errs129 = errors;
-const _errs130 = errors;
-if(errors === _errs130){
-if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
-let missing9;
-if(((((data44.userAccount === undefined) && (missing9 = "userAccount")) || ((data44.tokenAccount === undefined) && (missing9 = "tokenAccount"))) || ((data44.mint === undefined) && (missing9 = "mint"))) || ((data44.rawTokenAmount === undefined) && (missing9 = "rawTokenAmount"))){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6,schemaPath:"#/$defs/__schema3/required",keyword:"required",params:{missingProperty: missing9},message:"must have required property '"+missing9+"'"}];
-return false;
-}
-else {
-if(data44.userAccount !== undefined){
-const _errs133 = errors;
-if(typeof data44.userAccount !== "string"){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6+"/userAccount",schemaPath:"#/$defs/__schema3/properties/userAccount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid29 = _errs133 === errors;
-}
-else {
-var valid29 = true;
-}
-if(valid29){
-if(data44.tokenAccount !== undefined){
-const _errs135 = errors;
-if(typeof data44.tokenAccount !== "string"){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6+"/tokenAccount",schemaPath:"#/$defs/__schema3/properties/tokenAccount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid29 = _errs135 === errors;
-}
-else {
-var valid29 = true;
-}
-if(valid29){
-if(data44.mint !== undefined){
-const _errs137 = errors;
-if(typeof data44.mint !== "string"){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6+"/mint",schemaPath:"#/$defs/__schema3/properties/mint/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid29 = _errs137 === errors;
-}
-else {
-var valid29 = true;
-}
-if(valid29){
-if(data44.rawTokenAmount !== undefined){
-let data48 = data44.rawTokenAmount;
-const _errs139 = errors;
-if(errors === _errs139){
-if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
-let missing10;
-if(((data48.tokenAmount === undefined) && (missing10 = "tokenAmount")) || ((data48.decimals === undefined) && (missing10 = "decimals"))){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6+"/rawTokenAmount",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/required",keyword:"required",params:{missingProperty: missing10},message:"must have required property '"+missing10+"'"}];
-return false;
-}
-else {
-if(data48.tokenAmount !== undefined){
-let data49 = data48.tokenAmount;
-const _errs142 = errors;
-if(errors === _errs142){
-if(typeof data49 === "string"){
-if(!pattern4.test(data49)){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6+"/rawTokenAmount/tokenAmount",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/properties/tokenAmount/pattern",keyword:"pattern",params:{pattern: "^-?\\d+$"},message:"must match pattern \""+"^-?\\d+$"+"\""}];
-return false;
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6+"/rawTokenAmount/tokenAmount",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/properties/tokenAmount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid30 = _errs142 === errors;
-}
-else {
-var valid30 = true;
-}
-if(valid30){
-if(data48.decimals !== undefined){
-let data50 = data48.decimals;
-const _errs144 = errors;
-if(!((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50)))){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6+"/rawTokenAmount/decimals",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/properties/decimals/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs144){
-if(typeof data50 == "number"){
-if(data50 > 9007199254740991 || isNaN(data50)){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6+"/rawTokenAmount/decimals",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/properties/decimals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
-return false;
-}
-else {
-if(data50 < -9007199254740991 || isNaN(data50)){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6+"/rawTokenAmount/decimals",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/properties/decimals/minimum",keyword:"minimum",params:{comparison: ">=", limit: -9007199254740991},message:"must be >= -9007199254740991"}];
-return false;
-}
-}
-}
-}
-var valid30 = _errs144 === errors;
-}
-else {
-var valid30 = true;
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6+"/rawTokenAmount",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid29 = _errs139 === errors;
-}
-else {
-var valid29 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6,schemaPath:"#/$defs/__schema3/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid27 = _errs129 === errors;
-if(!valid27){
-break;
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs",schemaPath:"#/properties/events/properties/swap/properties/tokenOutputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid16 = _errs127 === errors;
-}
-else {
-var valid16 = true;
-}
-if(valid16){
-if(data28.tokenFees !== undefined){
-let data51 = data28.tokenFees;
-const _errs146 = errors;
-if(errors === _errs146){
-if(Array.isArray(data51)){
-var valid31 = true;
-const len7 = data51.length;
-for(let i7=0; i7<len7; i7++){
-let data52 = data51[i7];
-const _errs148 = errors;
-const _errs149 = errors;
-if(errors === _errs149){
-if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
-let missing11;
-if(((((data52.userAccount === undefined) && (missing11 = "userAccount")) || ((data52.tokenAccount === undefined) && (missing11 = "tokenAccount"))) || ((data52.mint === undefined) && (missing11 = "mint"))) || ((data52.rawTokenAmount === undefined) && (missing11 = "rawTokenAmount"))){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7,schemaPath:"#/$defs/__schema3/required",keyword:"required",params:{missingProperty: missing11},message:"must have required property '"+missing11+"'"}];
-return false;
-}
-else {
-if(data52.userAccount !== undefined){
-const _errs152 = errors;
-if(typeof data52.userAccount !== "string"){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7+"/userAccount",schemaPath:"#/$defs/__schema3/properties/userAccount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid33 = _errs152 === errors;
-}
-else {
-var valid33 = true;
-}
-if(valid33){
-if(data52.tokenAccount !== undefined){
-const _errs154 = errors;
-if(typeof data52.tokenAccount !== "string"){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7+"/tokenAccount",schemaPath:"#/$defs/__schema3/properties/tokenAccount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid33 = _errs154 === errors;
-}
-else {
-var valid33 = true;
-}
-if(valid33){
-if(data52.mint !== undefined){
-const _errs156 = errors;
-if(typeof data52.mint !== "string"){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7+"/mint",schemaPath:"#/$defs/__schema3/properties/mint/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid33 = _errs156 === errors;
-}
-else {
-var valid33 = true;
-}
-if(valid33){
-if(data52.rawTokenAmount !== undefined){
-let data56 = data52.rawTokenAmount;
-const _errs158 = errors;
-if(errors === _errs158){
-if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
-let missing12;
-if(((data56.tokenAmount === undefined) && (missing12 = "tokenAmount")) || ((data56.decimals === undefined) && (missing12 = "decimals"))){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7+"/rawTokenAmount",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/required",keyword:"required",params:{missingProperty: missing12},message:"must have required property '"+missing12+"'"}];
-return false;
-}
-else {
-if(data56.tokenAmount !== undefined){
-let data57 = data56.tokenAmount;
-const _errs161 = errors;
-if(errors === _errs161){
-if(typeof data57 === "string"){
-if(!pattern4.test(data57)){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7+"/rawTokenAmount/tokenAmount",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/properties/tokenAmount/pattern",keyword:"pattern",params:{pattern: "^-?\\d+$"},message:"must match pattern \""+"^-?\\d+$"+"\""}];
-return false;
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7+"/rawTokenAmount/tokenAmount",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/properties/tokenAmount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid34 = _errs161 === errors;
-}
-else {
-var valid34 = true;
-}
-if(valid34){
-if(data56.decimals !== undefined){
-let data58 = data56.decimals;
-const _errs163 = errors;
-if(!((typeof data58 == "number") && (!(data58 % 1) && !isNaN(data58)))){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7+"/rawTokenAmount/decimals",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/properties/decimals/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs163){
-if(typeof data58 == "number"){
-if(data58 > 9007199254740991 || isNaN(data58)){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7+"/rawTokenAmount/decimals",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/properties/decimals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
-return false;
-}
-else {
-if(data58 < -9007199254740991 || isNaN(data58)){
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7+"/rawTokenAmount/decimals",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/properties/decimals/minimum",keyword:"minimum",params:{comparison: ">=", limit: -9007199254740991},message:"must be >= -9007199254740991"}];
-return false;
-}
-}
-}
-}
-var valid34 = _errs163 === errors;
-}
-else {
-var valid34 = true;
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7+"/rawTokenAmount",schemaPath:"#/$defs/__schema3/properties/rawTokenAmount/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid33 = _errs158 === errors;
-}
-else {
-var valid33 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7,schemaPath:"#/$defs/__schema3/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid31 = _errs148 === errors;
-if(!valid31){
-break;
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees",schemaPath:"#/properties/events/properties/swap/properties/tokenFees/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid16 = _errs146 === errors;
-}
-else {
-var valid16 = true;
-}
-if(valid16){
-if(data28.nativeFees !== undefined){
-let data59 = data28.nativeFees;
-const _errs165 = errors;
-if(errors === _errs165){
-if(Array.isArray(data59)){
-var valid35 = true;
-const len8 = data59.length;
-for(let i8=0; i8<len8; i8++){
-let data60 = data59[i8];
-const _errs167 = errors;
-const _errs168 = errors;
-if(errors === _errs168){
-if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
-let missing13;
-if(((data60.account === undefined) && (missing13 = "account")) || ((data60.amount === undefined) && (missing13 = "amount"))){
-validate20.errors = [{instancePath:instancePath+"/events/swap/nativeFees/" + i8,schemaPath:"#/$defs/__schema5/required",keyword:"required",params:{missingProperty: missing13},message:"must have required property '"+missing13+"'"}];
-return false;
-}
-else {
-if(data60.account !== undefined){
-const _errs171 = errors;
-if(typeof data60.account !== "string"){
-validate20.errors = [{instancePath:instancePath+"/events/swap/nativeFees/" + i8+"/account",schemaPath:"#/$defs/__schema5/properties/account/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid37 = _errs171 === errors;
-}
-else {
-var valid37 = true;
-}
-if(valid37){
-if(data60.amount !== undefined){
-const _errs173 = errors;
-if(typeof data60.amount !== "string"){
-validate20.errors = [{instancePath:instancePath+"/events/swap/nativeFees/" + i8+"/amount",schemaPath:"#/$defs/__schema5/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid37 = _errs173 === errors;
-}
-else {
-var valid37 = true;
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/events/swap/nativeFees/" + i8,schemaPath:"#/$defs/__schema5/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid35 = _errs167 === errors;
-if(!valid35){
-break;
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/events/swap/nativeFees",schemaPath:"#/properties/events/properties/swap/properties/nativeFees/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid16 = _errs165 === errors;
-}
-else {
-var valid16 = true;
-}
-if(valid16){
-if(data28.innerSwaps !== undefined){
-let data63 = data28.innerSwaps;
-const _errs175 = errors;
-if(errors === _errs175){
-if(Array.isArray(data63)){
-var valid38 = true;
-const len9 = data63.length;
-for(let i9=0; i9<len9; i9++){
-let data64 = data63[i9];
-const _errs177 = errors;
-if(errors === _errs177){
-if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
-let missing14;
-if((((((data64.tokenInputs === undefined) && (missing14 = "tokenInputs")) || ((data64.tokenOutputs === undefined) && (missing14 = "tokenOutputs"))) || ((data64.tokenFees === undefined) && (missing14 = "tokenFees"))) || ((data64.nativeFees === undefined) && (missing14 = "nativeFees"))) || ((data64.programInfo === undefined) && (missing14 = "programInfo"))){
-validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9,schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/required",keyword:"required",params:{missingProperty: missing14},message:"must have required property '"+missing14+"'"}];
-return false;
-}
-else {
-if(data64.tokenInputs !== undefined){
-let data65 = data64.tokenInputs;
-const _errs180 = errors;
-if(errors === _errs180){
-if(Array.isArray(data65)){
-var valid40 = true;
-const len10 = data65.length;
-for(let i10=0; i10<len10; i10++){
-const _errs182 = errors;
-if(!(validate23(data65[i10], {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenInputs/" + i10,parentData:data65,parentDataProperty:i10,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-errors = vErrors.length;
-}
-var valid40 = _errs182 === errors;
-if(!valid40){
-break;
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenInputs",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/tokenInputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid39 = _errs180 === errors;
-}
-else {
-var valid39 = true;
-}
-if(valid39){
-if(data64.tokenOutputs !== undefined){
-let data67 = data64.tokenOutputs;
-const _errs183 = errors;
-if(errors === _errs183){
-if(Array.isArray(data67)){
-var valid41 = true;
-const len11 = data67.length;
-for(let i11=0; i11<len11; i11++){
-const _errs185 = errors;
-if(!(validate23(data67[i11], {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenOutputs/" + i11,parentData:data67,parentDataProperty:i11,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-errors = vErrors.length;
-}
-var valid41 = _errs185 === errors;
-if(!valid41){
-break;
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenOutputs",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/tokenOutputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid39 = _errs183 === errors;
-}
-else {
-var valid39 = true;
-}
-if(valid39){
-if(data64.tokenFees !== undefined){
-let data69 = data64.tokenFees;
-const _errs186 = errors;
-if(errors === _errs186){
-if(Array.isArray(data69)){
-var valid42 = true;
-const len12 = data69.length;
-for(let i12=0; i12<len12; i12++){
-const _errs188 = errors;
-if(!(validate23(data69[i12], {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenFees/" + i12,parentData:data69,parentDataProperty:i12,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-errors = vErrors.length;
-}
-var valid42 = _errs188 === errors;
-if(!valid42){
-break;
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenFees",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/tokenFees/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid39 = _errs186 === errors;
-}
-else {
-var valid39 = true;
-}
-if(valid39){
-if(data64.nativeFees !== undefined){
-let data71 = data64.nativeFees;
-const _errs189 = errors;
-if(errors === _errs189){
-if(Array.isArray(data71)){
-var valid43 = true;
-const len13 = data71.length;
-for(let i13=0; i13<len13; i13++){
-const _errs191 = errors;
-if(!(validate21(data71[i13], {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeFees/" + i13,parentData:data71,parentDataProperty:i13,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
-errors = vErrors.length;
-}
-var valid43 = _errs191 === errors;
-if(!valid43){
-break;
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeFees",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/nativeFees/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid39 = _errs189 === errors;
-}
-else {
-var valid39 = true;
-}
-if(valid39){
-if(data64.nativeInput !== undefined){
-let data73 = data64.nativeInput;
-const _errs192 = errors;
-const _errs193 = errors;
-let valid44 = false;
-const _errs194 = errors;
-if(!(validate21(data73, {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeInput",parentData:data64,parentDataProperty:"nativeInput",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
-errors = vErrors.length;
-}
-var _valid6 = _errs194 === errors;
-valid44 = valid44 || _valid6;
-const _errs195 = errors;
-if(data73 !== null){
-const err39 = {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeInput",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/nativeInput/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data32 !== null){
+const err39 = {instancePath:instancePath+"/events/swap/nativeOutput",schemaPath:"#/properties/events/properties/swap/properties/nativeOutput/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -2028,10 +1375,10 @@ vErrors.push(err39);
 }
 errors++;
 }
-var _valid6 = _errs195 === errors;
-valid44 = valid44 || _valid6;
-if(!valid44){
-const err40 = {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeInput",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/nativeInput/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid5 = _errs108 === errors;
+valid22 = valid22 || _valid5;
+if(!valid22){
+const err40 = {instancePath:instancePath+"/events/swap/nativeOutput",schemaPath:"#/properties/events/properties/swap/properties/nativeOutput/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -2043,37 +1390,710 @@ validate20.errors = vErrors;
 return false;
 }
 else {
-errors = _errs193;
+errors = _errs99;
 if(vErrors !== null){
-if(_errs193){
-vErrors.length = _errs193;
+if(_errs99){
+vErrors.length = _errs99;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid39 = _errs192 === errors;
+var valid18 = _errs98 === errors;
+}
+else {
+var valid18 = true;
+}
+if(valid18){
+if(data28.tokenInputs !== undefined){
+let data35 = data28.tokenInputs;
+const _errs110 = errors;
+if(errors === _errs110){
+if(Array.isArray(data35)){
+var valid25 = true;
+const len5 = data35.length;
+for(let i5=0; i5<len5; i5++){
+let data36 = data35[i5];
+const _errs112 = errors;
+const _errs113 = errors;
+if(errors === _errs113){
+if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
+let missing7;
+if(((((data36.userAccount === undefined) && (missing7 = "userAccount")) || ((data36.tokenAccount === undefined) && (missing7 = "tokenAccount"))) || ((data36.mint === undefined) && (missing7 = "mint"))) || ((data36.rawTokenAmount === undefined) && (missing7 = "rawTokenAmount"))){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5,schemaPath:"#/$defs/__schema4/required",keyword:"required",params:{missingProperty: missing7},message:"must have required property '"+missing7+"'"}];
+return false;
+}
+else {
+if(data36.userAccount !== undefined){
+const _errs116 = errors;
+if(typeof data36.userAccount !== "string"){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5+"/userAccount",schemaPath:"#/$defs/__schema4/properties/userAccount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid27 = _errs116 === errors;
+}
+else {
+var valid27 = true;
+}
+if(valid27){
+if(data36.tokenAccount !== undefined){
+const _errs118 = errors;
+if(typeof data36.tokenAccount !== "string"){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5+"/tokenAccount",schemaPath:"#/$defs/__schema4/properties/tokenAccount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid27 = _errs118 === errors;
+}
+else {
+var valid27 = true;
+}
+if(valid27){
+if(data36.mint !== undefined){
+const _errs120 = errors;
+if(typeof data36.mint !== "string"){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5+"/mint",schemaPath:"#/$defs/__schema4/properties/mint/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid27 = _errs120 === errors;
+}
+else {
+var valid27 = true;
+}
+if(valid27){
+if(data36.rawTokenAmount !== undefined){
+let data40 = data36.rawTokenAmount;
+const _errs122 = errors;
+if(errors === _errs122){
+if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
+let missing8;
+if(((data40.tokenAmount === undefined) && (missing8 = "tokenAmount")) || ((data40.decimals === undefined) && (missing8 = "decimals"))){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5+"/rawTokenAmount",schemaPath:"#/$defs/__schema4/properties/rawTokenAmount/required",keyword:"required",params:{missingProperty: missing8},message:"must have required property '"+missing8+"'"}];
+return false;
+}
+else {
+if(data40.tokenAmount !== undefined){
+let data41 = data40.tokenAmount;
+const _errs125 = errors;
+if(errors === _errs125){
+if(typeof data41 === "string"){
+if(!pattern4.test(data41)){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5+"/rawTokenAmount/tokenAmount",schemaPath:"#/$defs/__schema4/properties/rawTokenAmount/properties/tokenAmount/pattern",keyword:"pattern",params:{pattern: "^-?\\d+$"},message:"must match pattern \""+"^-?\\d+$"+"\""}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5+"/rawTokenAmount/tokenAmount",schemaPath:"#/$defs/__schema4/properties/rawTokenAmount/properties/tokenAmount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid28 = _errs125 === errors;
+}
+else {
+var valid28 = true;
+}
+if(valid28){
+if(data40.decimals !== undefined){
+let data42 = data40.decimals;
+const _errs127 = errors;
+if(!((typeof data42 == "number") && (!(data42 % 1) && !isNaN(data42)))){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5+"/rawTokenAmount/decimals",schemaPath:"#/$defs/__schema4/properties/rawTokenAmount/properties/decimals/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs127){
+if(typeof data42 == "number"){
+if(data42 > 9007199254740991 || isNaN(data42)){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5+"/rawTokenAmount/decimals",schemaPath:"#/$defs/__schema4/properties/rawTokenAmount/properties/decimals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
+return false;
+}
+else {
+if(data42 < -9007199254740991 || isNaN(data42)){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5+"/rawTokenAmount/decimals",schemaPath:"#/$defs/__schema4/properties/rawTokenAmount/properties/decimals/minimum",keyword:"minimum",params:{comparison: ">=", limit: -9007199254740991},message:"must be >= -9007199254740991"}];
+return false;
+}
+}
+}
+}
+var valid28 = _errs127 === errors;
+}
+else {
+var valid28 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5+"/rawTokenAmount",schemaPath:"#/$defs/__schema4/properties/rawTokenAmount/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid27 = _errs122 === errors;
+}
+else {
+var valid27 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs/" + i5,schemaPath:"#/$defs/__schema4/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid25 = _errs112 === errors;
+if(!valid25){
+break;
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenInputs",schemaPath:"#/properties/events/properties/swap/properties/tokenInputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid18 = _errs110 === errors;
+}
+else {
+var valid18 = true;
+}
+if(valid18){
+if(data28.tokenOutputs !== undefined){
+let data43 = data28.tokenOutputs;
+const _errs129 = errors;
+if(errors === _errs129){
+if(Array.isArray(data43)){
+var valid29 = true;
+const len6 = data43.length;
+for(let i6=0; i6<len6; i6++){
+let data44 = data43[i6];
+const _errs131 = errors;
+const _errs132 = errors;
+if(errors === _errs132){
+if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
+let missing9;
+if(((((data44.userAccount === undefined) && (missing9 = "userAccount")) || ((data44.tokenAccount === undefined) && (missing9 = "tokenAccount"))) || ((data44.mint === undefined) && (missing9 = "mint"))) || ((data44.rawTokenAmount === undefined) && (missing9 = "rawTokenAmount"))){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6,schemaPath:"#/$defs/__schema4/required",keyword:"required",params:{missingProperty: missing9},message:"must have required property '"+missing9+"'"}];
+return false;
+}
+else {
+if(data44.userAccount !== undefined){
+const _errs135 = errors;
+if(typeof data44.userAccount !== "string"){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6+"/userAccount",schemaPath:"#/$defs/__schema4/properties/userAccount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid31 = _errs135 === errors;
+}
+else {
+var valid31 = true;
+}
+if(valid31){
+if(data44.tokenAccount !== undefined){
+const _errs137 = errors;
+if(typeof data44.tokenAccount !== "string"){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6+"/tokenAccount",schemaPath:"#/$defs/__schema4/properties/tokenAccount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid31 = _errs137 === errors;
+}
+else {
+var valid31 = true;
+}
+if(valid31){
+if(data44.mint !== undefined){
+const _errs139 = errors;
+if(typeof data44.mint !== "string"){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6+"/mint",schemaPath:"#/$defs/__schema4/properties/mint/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid31 = _errs139 === errors;
+}
+else {
+var valid31 = true;
+}
+if(valid31){
+if(data44.rawTokenAmount !== undefined){
+let data48 = data44.rawTokenAmount;
+const _errs141 = errors;
+if(errors === _errs141){
+if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
+let missing10;
+if(((data48.tokenAmount === undefined) && (missing10 = "tokenAmount")) || ((data48.decimals === undefined) && (missing10 = "decimals"))){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6+"/rawTokenAmount",schemaPath:"#/$defs/__schema4/properties/rawTokenAmount/required",keyword:"required",params:{missingProperty: missing10},message:"must have required property '"+missing10+"'"}];
+return false;
+}
+else {
+if(data48.tokenAmount !== undefined){
+let data49 = data48.tokenAmount;
+const _errs144 = errors;
+if(errors === _errs144){
+if(typeof data49 === "string"){
+if(!pattern4.test(data49)){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6+"/rawTokenAmount/tokenAmount",schemaPath:"#/$defs/__schema4/properties/rawTokenAmount/properties/tokenAmount/pattern",keyword:"pattern",params:{pattern: "^-?\\d+$"},message:"must match pattern \""+"^-?\\d+$"+"\""}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6+"/rawTokenAmount/tokenAmount",schemaPath:"#/$defs/__schema4/properties/rawTokenAmount/properties/tokenAmount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid32 = _errs144 === errors;
+}
+else {
+var valid32 = true;
+}
+if(valid32){
+if(data48.decimals !== undefined){
+let data50 = data48.decimals;
+const _errs146 = errors;
+if(!((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50)))){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6+"/rawTokenAmount/decimals",schemaPath:"#/$defs/__schema4/properties/rawTokenAmount/properties/decimals/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs146){
+if(typeof data50 == "number"){
+if(data50 > 9007199254740991 || isNaN(data50)){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6+"/rawTokenAmount/decimals",schemaPath:"#/$defs/__schema4/properties/rawTokenAmount/properties/decimals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
+return false;
+}
+else {
+if(data50 < -9007199254740991 || isNaN(data50)){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6+"/rawTokenAmount/decimals",schemaPath:"#/$defs/__schema4/properties/rawTokenAmount/properties/decimals/minimum",keyword:"minimum",params:{comparison: ">=", limit: -9007199254740991},message:"must be >= -9007199254740991"}];
+return false;
+}
+}
+}
+}
+var valid32 = _errs146 === errors;
+}
+else {
+var valid32 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6+"/rawTokenAmount",schemaPath:"#/$defs/__schema4/properties/rawTokenAmount/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid31 = _errs141 === errors;
+}
+else {
+var valid31 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs/" + i6,schemaPath:"#/$defs/__schema4/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid29 = _errs131 === errors;
+if(!valid29){
+break;
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenOutputs",schemaPath:"#/properties/events/properties/swap/properties/tokenOutputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid18 = _errs129 === errors;
+}
+else {
+var valid18 = true;
+}
+if(valid18){
+if(data28.tokenFees !== undefined){
+let data51 = data28.tokenFees;
+const _errs148 = errors;
+if(errors === _errs148){
+if(Array.isArray(data51)){
+var valid33 = true;
+const len7 = data51.length;
+for(let i7=0; i7<len7; i7++){
+let data52 = data51[i7];
+const _errs150 = errors;
+const _errs151 = errors;
+if(errors === _errs151){
+if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
+let missing11;
+if(((((data52.userAccount === undefined) && (missing11 = "userAccount")) || ((data52.tokenAccount === undefined) && (missing11 = "tokenAccount"))) || ((data52.mint === undefined) && (missing11 = "mint"))) || ((data52.rawTokenAmount === undefined) && (missing11 = "rawTokenAmount"))){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7,schemaPath:"#/$defs/__schema4/required",keyword:"required",params:{missingProperty: missing11},message:"must have required property '"+missing11+"'"}];
+return false;
+}
+else {
+if(data52.userAccount !== undefined){
+const _errs154 = errors;
+if(typeof data52.userAccount !== "string"){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7+"/userAccount",schemaPath:"#/$defs/__schema4/properties/userAccount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid35 = _errs154 === errors;
+}
+else {
+var valid35 = true;
+}
+if(valid35){
+if(data52.tokenAccount !== undefined){
+const _errs156 = errors;
+if(typeof data52.tokenAccount !== "string"){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7+"/tokenAccount",schemaPath:"#/$defs/__schema4/properties/tokenAccount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid35 = _errs156 === errors;
+}
+else {
+var valid35 = true;
+}
+if(valid35){
+if(data52.mint !== undefined){
+const _errs158 = errors;
+if(typeof data52.mint !== "string"){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7+"/mint",schemaPath:"#/$defs/__schema4/properties/mint/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid35 = _errs158 === errors;
+}
+else {
+var valid35 = true;
+}
+if(valid35){
+if(data52.rawTokenAmount !== undefined){
+let data56 = data52.rawTokenAmount;
+const _errs160 = errors;
+if(errors === _errs160){
+if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
+let missing12;
+if(((data56.tokenAmount === undefined) && (missing12 = "tokenAmount")) || ((data56.decimals === undefined) && (missing12 = "decimals"))){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7+"/rawTokenAmount",schemaPath:"#/$defs/__schema4/properties/rawTokenAmount/required",keyword:"required",params:{missingProperty: missing12},message:"must have required property '"+missing12+"'"}];
+return false;
+}
+else {
+if(data56.tokenAmount !== undefined){
+let data57 = data56.tokenAmount;
+const _errs163 = errors;
+if(errors === _errs163){
+if(typeof data57 === "string"){
+if(!pattern4.test(data57)){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7+"/rawTokenAmount/tokenAmount",schemaPath:"#/$defs/__schema4/properties/rawTokenAmount/properties/tokenAmount/pattern",keyword:"pattern",params:{pattern: "^-?\\d+$"},message:"must match pattern \""+"^-?\\d+$"+"\""}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7+"/rawTokenAmount/tokenAmount",schemaPath:"#/$defs/__schema4/properties/rawTokenAmount/properties/tokenAmount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid36 = _errs163 === errors;
+}
+else {
+var valid36 = true;
+}
+if(valid36){
+if(data56.decimals !== undefined){
+let data58 = data56.decimals;
+const _errs165 = errors;
+if(!((typeof data58 == "number") && (!(data58 % 1) && !isNaN(data58)))){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7+"/rawTokenAmount/decimals",schemaPath:"#/$defs/__schema4/properties/rawTokenAmount/properties/decimals/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs165){
+if(typeof data58 == "number"){
+if(data58 > 9007199254740991 || isNaN(data58)){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7+"/rawTokenAmount/decimals",schemaPath:"#/$defs/__schema4/properties/rawTokenAmount/properties/decimals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
+return false;
+}
+else {
+if(data58 < -9007199254740991 || isNaN(data58)){
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7+"/rawTokenAmount/decimals",schemaPath:"#/$defs/__schema4/properties/rawTokenAmount/properties/decimals/minimum",keyword:"minimum",params:{comparison: ">=", limit: -9007199254740991},message:"must be >= -9007199254740991"}];
+return false;
+}
+}
+}
+}
+var valid36 = _errs165 === errors;
+}
+else {
+var valid36 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7+"/rawTokenAmount",schemaPath:"#/$defs/__schema4/properties/rawTokenAmount/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid35 = _errs160 === errors;
+}
+else {
+var valid35 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees/" + i7,schemaPath:"#/$defs/__schema4/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid33 = _errs150 === errors;
+if(!valid33){
+break;
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/events/swap/tokenFees",schemaPath:"#/properties/events/properties/swap/properties/tokenFees/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid18 = _errs148 === errors;
+}
+else {
+var valid18 = true;
+}
+if(valid18){
+if(data28.nativeFees !== undefined){
+let data59 = data28.nativeFees;
+const _errs167 = errors;
+if(errors === _errs167){
+if(Array.isArray(data59)){
+var valid37 = true;
+const len8 = data59.length;
+for(let i8=0; i8<len8; i8++){
+let data60 = data59[i8];
+const _errs169 = errors;
+const _errs170 = errors;
+if(errors === _errs170){
+if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
+let missing13;
+if(((data60.account === undefined) && (missing13 = "account")) || ((data60.amount === undefined) && (missing13 = "amount"))){
+validate20.errors = [{instancePath:instancePath+"/events/swap/nativeFees/" + i8,schemaPath:"#/$defs/__schema6/required",keyword:"required",params:{missingProperty: missing13},message:"must have required property '"+missing13+"'"}];
+return false;
+}
+else {
+if(data60.account !== undefined){
+const _errs173 = errors;
+if(typeof data60.account !== "string"){
+validate20.errors = [{instancePath:instancePath+"/events/swap/nativeFees/" + i8+"/account",schemaPath:"#/$defs/__schema6/properties/account/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid39 = _errs173 === errors;
 }
 else {
 var valid39 = true;
 }
 if(valid39){
-if(data64.nativeOutput !== undefined){
-let data74 = data64.nativeOutput;
-const _errs197 = errors;
-const _errs198 = errors;
-let valid45 = false;
-const _errs199 = errors;
-if(!(validate21(data74, {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeOutput",parentData:data64,parentDataProperty:"nativeOutput",rootData,dynamicAnchors}))){
+if(data60.amount !== undefined){
+let data62 = data60.amount;
+const _errs175 = errors;
+if(errors === _errs175){
+if(typeof data62 === "string"){
+if(!pattern5.test(data62)){
+validate20.errors = [{instancePath:instancePath+"/events/swap/nativeFees/" + i8+"/amount",schemaPath:"#/$defs/__schema6/properties/amount/pattern",keyword:"pattern",params:{pattern: "^\\d+$"},message:"must match pattern \""+"^\\d+$"+"\""}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/events/swap/nativeFees/" + i8+"/amount",schemaPath:"#/$defs/__schema6/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid39 = _errs175 === errors;
+}
+else {
+var valid39 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/events/swap/nativeFees/" + i8,schemaPath:"#/$defs/__schema6/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid37 = _errs169 === errors;
+if(!valid37){
+break;
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/events/swap/nativeFees",schemaPath:"#/properties/events/properties/swap/properties/nativeFees/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid18 = _errs167 === errors;
+}
+else {
+var valid18 = true;
+}
+if(valid18){
+if(data28.innerSwaps !== undefined){
+let data63 = data28.innerSwaps;
+const _errs177 = errors;
+if(errors === _errs177){
+if(Array.isArray(data63)){
+var valid40 = true;
+const len9 = data63.length;
+for(let i9=0; i9<len9; i9++){
+let data64 = data63[i9];
+const _errs179 = errors;
+if(errors === _errs179){
+if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
+let missing14;
+if((((((data64.tokenInputs === undefined) && (missing14 = "tokenInputs")) || ((data64.tokenOutputs === undefined) && (missing14 = "tokenOutputs"))) || ((data64.tokenFees === undefined) && (missing14 = "tokenFees"))) || ((data64.nativeFees === undefined) && (missing14 = "nativeFees"))) || ((data64.programInfo === undefined) && (missing14 = "programInfo"))){
+validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9,schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/required",keyword:"required",params:{missingProperty: missing14},message:"must have required property '"+missing14+"'"}];
+return false;
+}
+else {
+if(data64.tokenInputs !== undefined){
+let data65 = data64.tokenInputs;
+const _errs182 = errors;
+if(errors === _errs182){
+if(Array.isArray(data65)){
+var valid42 = true;
+const len10 = data65.length;
+for(let i10=0; i10<len10; i10++){
+const _errs184 = errors;
+if(!(validate23(data65[i10], {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenInputs/" + i10,parentData:data65,parentDataProperty:i10,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid42 = _errs184 === errors;
+if(!valid42){
+break;
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenInputs",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/tokenInputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid41 = _errs182 === errors;
+}
+else {
+var valid41 = true;
+}
+if(valid41){
+if(data64.tokenOutputs !== undefined){
+let data67 = data64.tokenOutputs;
+const _errs185 = errors;
+if(errors === _errs185){
+if(Array.isArray(data67)){
+var valid43 = true;
+const len11 = data67.length;
+for(let i11=0; i11<len11; i11++){
+const _errs187 = errors;
+if(!(validate23(data67[i11], {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenOutputs/" + i11,parentData:data67,parentDataProperty:i11,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid43 = _errs187 === errors;
+if(!valid43){
+break;
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenOutputs",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/tokenOutputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid41 = _errs185 === errors;
+}
+else {
+var valid41 = true;
+}
+if(valid41){
+if(data64.tokenFees !== undefined){
+let data69 = data64.tokenFees;
+const _errs188 = errors;
+if(errors === _errs188){
+if(Array.isArray(data69)){
+var valid44 = true;
+const len12 = data69.length;
+for(let i12=0; i12<len12; i12++){
+const _errs190 = errors;
+if(!(validate23(data69[i12], {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenFees/" + i12,parentData:data69,parentDataProperty:i12,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid44 = _errs190 === errors;
+if(!valid44){
+break;
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/tokenFees",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/tokenFees/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid41 = _errs188 === errors;
+}
+else {
+var valid41 = true;
+}
+if(valid41){
+if(data64.nativeFees !== undefined){
+let data71 = data64.nativeFees;
+const _errs191 = errors;
+if(errors === _errs191){
+if(Array.isArray(data71)){
+var valid45 = true;
+const len13 = data71.length;
+for(let i13=0; i13<len13; i13++){
+const _errs193 = errors;
+if(!(validate21(data71[i13], {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeFees/" + i13,parentData:data71,parentDataProperty:i13,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
 }
-var _valid7 = _errs199 === errors;
-valid45 = valid45 || _valid7;
-const _errs200 = errors;
-if(data74 !== null){
-const err41 = {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeOutput",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/nativeOutput/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+var valid45 = _errs193 === errors;
+if(!valid45){
+break;
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeFees",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/nativeFees/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid41 = _errs191 === errors;
+}
+else {
+var valid41 = true;
+}
+if(valid41){
+if(data64.nativeInput !== undefined){
+let data73 = data64.nativeInput;
+const _errs194 = errors;
+const _errs195 = errors;
+let valid46 = false;
+const _errs196 = errors;
+if(!(validate21(data73, {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeInput",parentData:data64,parentDataProperty:"nativeInput",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+var _valid6 = _errs196 === errors;
+valid46 = valid46 || _valid6;
+const _errs197 = errors;
+if(data73 !== null){
+const err41 = {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeInput",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/nativeInput/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -2082,10 +2102,10 @@ vErrors.push(err41);
 }
 errors++;
 }
-var _valid7 = _errs200 === errors;
-valid45 = valid45 || _valid7;
-if(!valid45){
-const err42 = {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeOutput",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/nativeOutput/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid6 = _errs197 === errors;
+valid46 = valid46 || _valid6;
+if(!valid46){
+const err42 = {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeInput",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/nativeInput/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -2097,26 +2117,80 @@ validate20.errors = vErrors;
 return false;
 }
 else {
-errors = _errs198;
+errors = _errs195;
 if(vErrors !== null){
-if(_errs198){
-vErrors.length = _errs198;
+if(_errs195){
+vErrors.length = _errs195;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid39 = _errs197 === errors;
+var valid41 = _errs194 === errors;
 }
 else {
-var valid39 = true;
+var valid41 = true;
 }
-if(valid39){
+if(valid41){
+if(data64.nativeOutput !== undefined){
+let data74 = data64.nativeOutput;
+const _errs199 = errors;
+const _errs200 = errors;
+let valid47 = false;
+const _errs201 = errors;
+if(!(validate21(data74, {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeOutput",parentData:data64,parentDataProperty:"nativeOutput",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+var _valid7 = _errs201 === errors;
+valid47 = valid47 || _valid7;
+const _errs202 = errors;
+if(data74 !== null){
+const err43 = {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeOutput",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/nativeOutput/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+var _valid7 = _errs202 === errors;
+valid47 = valid47 || _valid7;
+if(!valid47){
+const err44 = {instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/nativeOutput",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/nativeOutput/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+validate20.errors = vErrors;
+return false;
+}
+else {
+errors = _errs200;
+if(vErrors !== null){
+if(_errs200){
+vErrors.length = _errs200;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid41 = _errs199 === errors;
+}
+else {
+var valid41 = true;
+}
+if(valid41){
 if(data64.programInfo !== undefined){
 let data75 = data64.programInfo;
-const _errs202 = errors;
-if(errors === _errs202){
+const _errs204 = errors;
+if(errors === _errs204){
 if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
 let missing15;
 if(((((data75.source === undefined) && (missing15 = "source")) || ((data75.account === undefined) && (missing15 = "account"))) || ((data75.programName === undefined) && (missing15 = "programName"))) || ((data75.instructionName === undefined) && (missing15 = "instructionName"))){
@@ -2125,51 +2199,51 @@ return false;
 }
 else {
 if(data75.source !== undefined){
-const _errs205 = errors;
+const _errs207 = errors;
 if(typeof data75.source !== "string"){
 validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/programInfo/source",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/programInfo/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid46 = _errs205 === errors;
+var valid48 = _errs207 === errors;
 }
 else {
-var valid46 = true;
+var valid48 = true;
 }
-if(valid46){
+if(valid48){
 if(data75.account !== undefined){
-const _errs207 = errors;
+const _errs209 = errors;
 if(typeof data75.account !== "string"){
 validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/programInfo/account",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/programInfo/properties/account/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid46 = _errs207 === errors;
+var valid48 = _errs209 === errors;
 }
 else {
-var valid46 = true;
+var valid48 = true;
 }
-if(valid46){
+if(valid48){
 if(data75.programName !== undefined){
-const _errs209 = errors;
+const _errs211 = errors;
 if(typeof data75.programName !== "string"){
 validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/programInfo/programName",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/programInfo/properties/programName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid46 = _errs209 === errors;
+var valid48 = _errs211 === errors;
 }
 else {
-var valid46 = true;
+var valid48 = true;
 }
-if(valid46){
+if(valid48){
 if(data75.instructionName !== undefined){
-const _errs211 = errors;
+const _errs213 = errors;
 if(typeof data75.instructionName !== "string"){
 validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+"/programInfo/instructionName",schemaPath:"#/properties/events/properties/swap/properties/innerSwaps/items/properties/programInfo/properties/instructionName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid46 = _errs211 === errors;
+var valid48 = _errs213 === errors;
 }
 else {
-var valid46 = true;
+var valid48 = true;
 }
 }
 }
@@ -2181,10 +2255,10 @@ validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9+
 return false;
 }
 }
-var valid39 = _errs202 === errors;
+var valid41 = _errs204 === errors;
 }
 else {
-var valid39 = true;
+var valid41 = true;
 }
 }
 }
@@ -2199,8 +2273,8 @@ validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps/" + i9,
 return false;
 }
 }
-var valid38 = _errs177 === errors;
-if(!valid38){
+var valid40 = _errs179 === errors;
+if(!valid40){
 break;
 }
 }
@@ -2210,10 +2284,10 @@ validate20.errors = [{instancePath:instancePath+"/events/swap/innerSwaps",schema
 return false;
 }
 }
-var valid16 = _errs175 === errors;
+var valid18 = _errs177 === errors;
 }
 else {
-var valid16 = true;
+var valid18 = true;
 }
 }
 }
@@ -2235,7 +2309,7 @@ validate20.errors = [{instancePath:instancePath+"/events",schemaPath:"#/properti
 return false;
 }
 }
-var valid0 = _errs78 === errors;
+var valid0 = _errs80 === errors;
 }
 }
 }

@@ -118,6 +118,25 @@ describe('HeliusClient on real Enhanced Transaction payloads', () => {
     expect(page.nextCursor).toBe(raw.signature);
   });
 
+  it('keeps a transaction with lamports that are no integer out of the page (the domain reads them with BigInt), and keeps the rest', async () => {
+    const good = JSON.parse(fixture('helius-enhanced-swap-failed-raydium.json')) as { accountData: { nativeBalanceChange: number }[] } & Record<string, unknown>;
+    const swap = JSON.parse(readFileSync(join(__dirname, '../../fixtures/domain/jupiter-raydium-sol-to-tweet.json'), 'utf8')) as { signature: string; events: { swap: { nativeInput: { amount: string } } } };
+    const fractional = structuredClone(good);
+    fractional.signature = '5'.repeat(87);
+    fractional.accountData[0].nativeBalanceChange = 1.5;
+    const decimalString = structuredClone(swap);
+    decimalString.events.swap.nativeInput.amount = '100000000.5';
+    respond = () => ({ status: 200, text: JSON.stringify([good, fractional, swap, decimalString].map((t, i) => (i === 3 ? { ...t, signature: '6'.repeat(87) } : t))) });
+    const client = new HeliusClient({ baseUrl, apiKey: 'k' });
+    const page = await client.fetchHistoryPage(wallet);
+    await client.close();
+    expect(page.transactions.map((t) => t.signature)).toEqual([good.signature, swap.signature]);
+    expect(page.rejected.map((r) => [r.index, r.field])).toEqual([
+      [1, 'accountData[0].nativeBalanceChange'],
+      [3, 'events.swap.nativeInput.amount'],
+    ]);
+  });
+
   it('still fails the whole answer when it is not an array', async () => {
     respond = () => ({ status: 200, text: '{"error":"oops"}' });
     const client = new HeliusClient({ baseUrl, apiKey: 'k' });
