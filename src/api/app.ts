@@ -75,7 +75,8 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<Fa
     reply.header('x-request-id', request.id);
     // an answer of /v1 is one API key's (its analyses, its pages): no shared cache (a proxy, a CDN)
     // may keep it for another key; browsers and proxies store nothing of it
-    if (request.url.startsWith('/v1/')) {
+    // the route's pattern: a percent-encoded path (/%76%31/…) reaches the same route
+    if ((request.routeOptions.url ?? request.url).startsWith('/v1/') || request.url.startsWith('/v1/')) {
       if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
       reply.header('vary', 'x-api-key, authorization');
     }
@@ -106,7 +107,7 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<Fa
   installAuth(app, config.API_KEYS);
   await app.register(rateLimit, {
     global: false,
-    ...(opts.rateLimitStore === 'memory' ? {} : { redis: deps.redis, nameSpace: 'api-rate-limit:', skipOnError: true }),
+    ...(opts.rateLimitStore === 'memory' ? {} : { redis: await limiterRedis(app, deps.redis), nameSpace: 'api-rate-limit:', skipOnError: true }),
   });
   const windowSeconds = config.API_RATE_LIMIT_WINDOW_SECONDS;
   app.decorate('postRateLimit', {
@@ -128,4 +129,22 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<Fa
   await app.register(tokensRoutes);
   await app.register(labRoutes, { root: opts.labDir });
   return app;
+}
+
+/**
+ * The rate limiter's own Redis connection: a command Redis cannot take fails at once (no offline
+ * queue, no retries, 500 ms at most for an answer), and the limit is skipped (`skipOnError`), not
+ * the request. On the shared client a POST waited while Redis was down, its command queued until
+ * the reconnects gave up (1 to 6 s), or for ever on a connection that took commands and answered none.
+ */
+async function limiterRedis(app: FastifyInstance, redis: Redis): Promise<Redis> {
+  const limiter = redis.duplicate({ enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 500, lazyConnect: true });
+  // failures surface as skipped limits; the listener keeps ioredis from printing them
+  limiter.on('error', () => undefined);
+  // connected before the first request (the API starts only with Redis reachable); if it is not, the limits are skipped until it is
+  await limiter.connect().catch(() => undefined);
+  app.addHook('onClose', async () => {
+    limiter.disconnect();
+  });
+  return limiter;
 }

@@ -9,6 +9,8 @@ import type { FastifyInstance, InjectOptions } from 'fastify';
 import { buildApp } from '../../src/api/app';
 import { apiKeyId } from '../../src/api/auth';
 import { useTestStack } from '../harness/stack';
+import type Redis from 'ioredis';
+import { connectRedis, createRedis } from '../../src/store/redis';
 
 const KEY = 'table-secret-key-91c2';
 const ADMIN = 'table-admin-key-3e7d';
@@ -390,4 +392,52 @@ describe('rate limits: every POST and DELETE route, POST /v1/wallets/status incl
     expect(limited.headers['retry-after']).toBeDefined();
     expect(limited.json()).toMatchObject({ type: 'urn:wallet-similarity:problem:rate-limited', detail: expect.stringMatching(/more than 2 requests in 300 s/) });
   });
+});
+
+describe('rate limits while Redis takes commands and answers none', () => {
+  let app: FastifyInstance;
+  let proxy: net.Server;
+  let redis: Redis;
+  /** while set, what Redis answers is dropped: a connection that takes commands and answers none */
+  let silent = false;
+  const opened = useTestStack(
+    { env: { API_KEYS: 'silent-redis-key-77c2', API_RATE_LIMIT_MAX: '100' } },
+    {
+      afterOpen: async () => {
+        // a TCP relay to the stack's Redis, whose answers it can stop passing on
+        const target = new URL(opened.stack.config.REDIS_URL);
+        proxy = net.createServer((client) => {
+          const server = net.connect(Number(target.port || 6379), target.hostname);
+          client.on('data', (d) => server.write(d));
+          server.on('data', (d) => void (silent || client.write(d)));
+          client.on('error', () => server.destroy());
+          server.on('error', () => client.destroy());
+          client.on('close', () => server.destroy());
+        });
+        await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+        const url = `redis://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+        redis = createRedis(url, opened.stack.config.REDIS_KEY_PREFIX);
+        await connectRedis(redis, url);
+        app = await buildApp({ config: opened.stack.config, temporal: opened.stack.client, pool: opened.stack.pool, redis });
+      },
+      beforeClose: async () => {
+        await app?.close();
+        redis?.disconnect();
+        await new Promise<void>((r) => (proxy ? proxy.close(() => r()) : r()));
+      },
+    },
+  );
+
+  it('skips the limit, not the request: a POST is answered though Redis answers nothing', async () => {
+    const status = () => app.inject({ method: 'POST', url: '/v1/wallets/status', headers: { 'x-api-key': 'silent-redis-key-77c2' }, payload: { wallets: ['GdNh12yVy5Lsew9WXVCV5ErgK5SpmsBJkcti5jVtPB7o'] } });
+    expect((await status()).statusCode).toBe(200);
+    silent = true;
+    try {
+      // the shared client's command would wait for an answer for ever; the request must not
+      const answered = await Promise.race([status(), new Promise<'no answer'>((r) => setTimeout(() => r('no answer'), 15_000))]);
+      expect(answered === 'no answer' ? answered : answered.statusCode).toBe(200);
+    } finally {
+      silent = false;
+    }
+  }, 30_000);
 });

@@ -105,6 +105,8 @@ describe('analyses belong to the API key that started them', () => {
       await as(BOB, 'GET', `/v1/analyses/${alices}`),
       await app.inject({ method: 'GET', url: '/v1/analyses?limit=1', headers: { authorization: `Bearer ${ALICE}` } }),
       await app.inject({ method: 'GET', url: '/v1/analyses' }),
+      // a percent-encoded path reaches the same route, and is answered the same way
+      await as(ALICE, 'GET', `/%76%31/analyses/${alices}`),
     ]) {
       expect({ status: res.statusCode, cacheControl: res.headers['cache-control'], vary: res.headers.vary }).toEqual({ status: res.statusCode, cacheControl: 'no-store', vary: 'x-api-key, authorization' });
     }
