@@ -253,21 +253,24 @@ export class AnalysisStarts {
         throw err;
       }
     }
+    // a start may land after a DELETE cancelled its pending row (Temporal slow to accept it, a start
+    // that waited in the background or for the sweep): recordNow cancels the workflow it started
     this.recordStarted(input.analysisId);
-    // a start that waited in the background (or for the sweep) may come after the analysis was
-    // cancelled (DELETE of a pending start): the workflow it started is cancelled at once
-    if (signal) await this.cancelIfCancelledMeanwhile(input);
   }
 
-  private async cancelIfCancelledMeanwhile(input: AnalysisInput): Promise<void> {
-    const { pool, temporal, log } = this.deps;
-    try {
-      if ((await analysisStatus(pool, input.analysisId)) !== 'cancelled') return;
-      await withTemporalDeadline(temporal, () => temporal.workflow.getHandle(analysisWorkflowId(input.analysisId)).cancel(), TEMPORAL_CALL_DEADLINE_MS);
-    } catch (err) {
-      // the workflow's result is refused all the same (the row says cancelled): only its work is wasted
-      log.warn({ analysisId: input.analysisId, err: describeFailure(err) }, 'an analysis cancelled before its start was started: its workflow could not be cancelled');
-    }
+  /** Workflows started for analyses a DELETE cancelled while their starts were on their way: cancelled now. */
+  private async cancelStartedAfterCancel(ids: string[]): Promise<void> {
+    const { temporal, log } = this.deps;
+    await Promise.all(
+      ids.map(async (id) => {
+        try {
+          await withTemporalDeadline(temporal, () => temporal.workflow.getHandle(analysisWorkflowId(id)).cancel(), TEMPORAL_CALL_DEADLINE_MS);
+        } catch (err) {
+          // the workflow's result is refused all the same (the row says cancelled): only its work is wasted
+          log.warn({ analysisId: id, err: describeFailure(err) }, 'an analysis cancelled before its start was started: its workflow could not be cancelled');
+        }
+      }),
+    );
   }
 
   private async recordNow(): Promise<void> {
@@ -275,7 +278,8 @@ export class AnalysisStarts {
     const ids = this.unrecorded;
     this.unrecorded = [];
     try {
-      await markAnalysesStarted(this.deps.pool, ids, this.deps.temporal.options.namespace);
+      const cancelled = await markAnalysesStarted(this.deps.pool, ids, this.deps.temporal.options.namespace);
+      if (cancelled.length > 0) await this.cancelStartedAfterCancel(cancelled);
     } catch (err) {
       // PostgreSQL away: kept for the next UPDATE (and else the sweep finds the workflows started)
       this.unrecorded = ids.concat(this.unrecorded).slice(-MAX_UNRECORDED);

@@ -107,10 +107,20 @@ async function insertRows(pool: Pool, rows: readonly NewAnalysisRow[], onConflic
  * Temporal has accepted these analyses' workflows in `namespace` (or they had closed already): no
  * start is pending, and a row that had no namespace recorded has this one.
  */
-export async function markAnalysesStarted(pool: Pool, ids: string[], namespace: string): Promise<void> {
-  if (ids.length === 0) return;
-  await pool.query('UPDATE analyses SET start_pending = false, temporal_namespace = COALESCE(temporal_namespace, $2) WHERE id = ANY($1) AND start_pending', [ids, namespace]);
+export async function markAnalysesStarted(pool: Pool, ids: string[], namespace: string): Promise<string[]> {
+  if (ids.length === 0) return [];
+  // one statement: the rows marked, and of these ids the ones a DELETE cancelled while their start
+  // was on its way (cancelPendingStart), whose workflows Temporal has now started all the same
+  const { rows } = await pool.query<{ id: string }>(
+    `WITH marked AS (UPDATE analyses SET start_pending = false, temporal_namespace = COALESCE(temporal_namespace, $2) WHERE id = ANY($1) AND start_pending RETURNING id)
+     SELECT id FROM analyses WHERE id = ANY($1) AND status = 'cancelled' AND error = $3`,
+    [ids, namespace, CANCELLED_BEFORE_START],
+  );
+  return rows.map((r) => r.id);
 }
+
+/** The error of an analysis cancelled while its start was pending (cancelPendingStart). */
+export const CANCELLED_BEFORE_START = 'cancelled by the user before its workflow started';
 
 /** An analysis row whose workflow start is still pending: what the start needs. */
 export interface PendingStart {

@@ -325,6 +325,40 @@ describe('starting analyses without waiting for Temporal', () => {
     }
   });
 
+  it("a DELETE while Temporal is slow to accept the request's own start: the workflow the start then gets is asked to cancel", async () => {
+    const { stack } = opened;
+    const id = randomUUID();
+    const pending = { id, workflowId: analysisWorkflowId(id), requestId: null, wallets: wallets.slice(0, 2), params: { window: 30, sync: 'auto', failureThreshold: 0.5 }, startPending: true, fairnessKey: 'ip:127.0.0.1', namespace: stack.namespace };
+    await insertAnalysis(stack.pool, pending);
+    // the real Temporal, whose acceptance of the start waits until the test lets it through
+    let accept: () => void = () => undefined;
+    const accepted = new Promise<void>((resolve) => (accept = resolve));
+    const workflow = Object.create(stack.client.workflow, {
+      start: { value: async (...args: Parameters<Client['workflow']['start']>) => (await accepted, stack.client.workflow.start(...args)) },
+    }) as Client['workflow'];
+    const slow = Object.create(stack.client, { workflow: { value: workflow } }) as Client;
+    // never handed off: the request waits for its own start
+    const starts = new AnalysisStarts({ pool: stack.pool, temporal: slow, log: quiet }, { ...DEFAULT_START_OPTIONS, handOffAt: 1_000, maxPending: 10, concurrency: 2, giveUpAfterMs: 3_600_000, sweepAfterMs: 3_600_000 });
+    const app = await appWith(stack.client);
+    try {
+      const starting = starts.start(inputOfPendingStart(pending), null);
+      // Temporal does not know the workflow yet: the DELETE cancels the pending row
+      const cancel = await app.inject({ method: 'DELETE', url: `/v1/analyses/${id}` });
+      expect(cancel.json()).toMatchObject({ analysisId: id, status: 'cancelled' });
+      accept();
+      expect(await starting).toBe('started');
+      // (no worker runs here: the cancellation is requested, in the workflow's history)
+      await until('the workflow started after the DELETE is asked to cancel', async () => {
+        const history = await stack.client.workflow.getHandle(pending.workflowId).fetchHistory();
+        return history.events?.some((e) => e.workflowExecutionCancelRequestedEventAttributes) ? true : undefined;
+      });
+      expect(await getAnalysis(stack.pool, id)).toMatchObject({ status: 'cancelled', error: 'cancelled by the user before its workflow started' });
+    } finally {
+      await app.close();
+      await starts.close();
+    }
+  });
+
   it('the workflow input of a stored row: a wallets request and a token request', () => {
     const base = { id: 'a1', requestId: 'r1' };
     expect(inputOfPendingStart({ ...base, wallets: ['w1', 'w2'], params: { window: 30, sync: 'auto' } })).toEqual({ analysisId: 'a1', requestId: 'r1', request: { window: 30, sync: 'auto', wallets: ['w1', 'w2'] } });

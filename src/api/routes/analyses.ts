@@ -7,7 +7,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@te
 import type { similarityAnalysisWorkflow } from '../../workflows/similarity-analysis';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { MAX_WAIT_SECONDS, analysisParamsOf, analysisWorkflowId, proceedWithAvailableDataSignal, waitForAnalysisUpdate, type AnalysisInput } from '../../workflows/contract';
-import { cancelPendingStart, deleteUnstartedAnalysis, markAnalysesStarted, findByIdempotencyKey, getAnalysis, getAnalysisOwner, getAnalysisState, listAnalyses, type AnalysisRecord, type AnalysisStatus } from '../../store/analyses';
+import { CANCELLED_BEFORE_START, cancelPendingStart, deleteUnstartedAnalysis, markAnalysesStarted, findByIdempotencyKey, getAnalysis, getAnalysisOwner, getAnalysisState, listAnalyses, type AnalysisRecord, type AnalysisStatus } from '../../store/analyses';
 import { describeFailureForClients } from '../../errors';
 import { AnalysisRows } from '../analysis-rows';
 import { AnalysisStarts, DEFAULT_START_OPTIONS, analysisStartOptions } from '../analysis-starts';
@@ -42,7 +42,6 @@ import { TEMPORAL_CALL_DEADLINE_MS, TemporalDeadlineError, withTemporalDeadline 
 /** How long the route asks Temporal whether a start that missed its deadline happened after all. */
 const EXISTS_CHECK_DEADLINE_MS = 1_000;
 /** The error of an analysis cancelled while its start was queued. */
-const CANCELLED_BEFORE_START = 'cancelled by the user before its workflow started';
 
 /**
  * Whether a stored analysis (its params in today's or the legacy shape) was started by this request.
