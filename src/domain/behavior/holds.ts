@@ -16,6 +16,8 @@ export interface CompletedPosition {
   closedAt: number;
   capitalSol: number;
   pnlSol: number;
+  /** a valued sale of a valued buy closed part of it (as PnL counts a closed position): else its PnL is unknown, not 0 */
+  pnlKnown: boolean;
   sells: number;
 }
 
@@ -52,7 +54,7 @@ export function analyseHolds(legs: readonly SwapLeg[]): HoldAnalysis {
     const tally: TokenTally = { mint, buys: 0, sells: 0, pairs: 0, reentered: false, exited: false };
     let position = 0n;
     let peak = 0n;
-    let cycle: { start: number; capital: number; pnl: number; sells: number } | null = null;
+    let cycle: { start: number; capital: number; pnl: number; sells: number; valued: boolean } | null = null;
     let emptySinceExit = false;
     const open = runFifo(group, {
       onOpen(lot) {
@@ -60,7 +62,7 @@ export function analyseHolds(legs: readonly SwapLeg[]): HoldAnalysis {
           tally.buys++;
           if (emptySinceExit) tally.reentered = true;
           if (cycle === null) {
-            cycle = { start: lot.leg.timestamp, capital: 0, pnl: 0, sells: 0 };
+            cycle = { start: lot.leg.timestamp, capital: 0, pnl: 0, sells: 0, valued: false };
             peak = position;
           }
         }
@@ -74,7 +76,10 @@ export function analyseHolds(legs: readonly SwapLeg[]): HoldAnalysis {
         tally.pairs++;
         out.pairs.push({ mint, hours: m.holdSeconds / 3600, costSol: m.costSol });
         // a position's PnL as PnL counts it: not from a lot of unknown cost, nor from a sale left unvalued
-        if (cycle !== null && !m.byTransfer && !m.lot.fromTransfer) cycle.pnl += m.proceedsSol - m.costSol;
+        if (cycle !== null && !m.byTransfer && !m.lot.fromTransfer) {
+          cycle.pnl += m.proceedsSol - m.costSol;
+          cycle.valued = true;
+        }
       },
       onAfterLeg(leg) {
         if (leg.direction !== 'sell') return;
@@ -90,6 +95,7 @@ export function analyseHolds(legs: readonly SwapLeg[]): HoldAnalysis {
             closedAt: leg.timestamp,
             capitalSol: cycle.capital,
             pnlSol: cycle.pnl,
+            pnlKnown: cycle.valued,
             sells: cycle.sells,
           });
           tally.exited = true;
@@ -155,9 +161,13 @@ export function completedHoldDistribution(positions: readonly CompletedPosition[
 
 function bucketStats(positions: CompletedPosition[]): HoldBucketStats {
   let wins = 0;
+  let known = 0;
   let pnl = 0;
   let capital = 0;
   for (const p of positions) {
+    // a position no valued sale of a valued buy closed has no PnL to win or lose by (PnL counts none)
+    if (!p.pnlKnown) continue;
+    known++;
     if (p.pnlSol > 0) wins++;
     pnl += p.pnlSol;
     capital += p.capitalSol;
@@ -165,9 +175,9 @@ function bucketStats(positions: CompletedPosition[]): HoldBucketStats {
   const n = positions.length;
   return {
     count: n,
-    winRate: n > 0 ? wins / n : null,
+    winRate: known > 0 ? wins / known : null,
     totalPnlSol: pnl,
-    averagePnlSol: n > 0 ? pnl / n : null,
+    averagePnlSol: known > 0 ? pnl / known : null,
     roiPercent: capital > 0 ? (pnl / capital) * 100 : null,
     capitalSol: capital,
   };

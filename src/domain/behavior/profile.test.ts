@@ -110,7 +110,8 @@ describe('computeBehavior', () => {
     const q = computeBehavior(unvaluedRotation());
     // both positions closed after 10 minutes, neither with a gain or a loss PnL could tell
     const d = q.completedPositions.holdTimeDistribution.fiveToThirtyMinutes;
-    expect(d).toMatchObject({ count: 2, totalPnlSol: 0 });
+    // counted as positions held, not as losses: no win rate, PnL, average or ROI of theirs to tell
+    expect(d).toMatchObject({ count: 2, totalPnlSol: 0, winRate: null, averagePnlSol: null, roiPercent: null, capitalSol: 0 });
   });
 
   it('a buy after a full exit is a re-entry', () => {

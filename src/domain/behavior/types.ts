@@ -18,12 +18,14 @@ export interface TradeSpeedDistribution {
 
 export interface HoldBucketStats {
   count: number;
-  /** share of cycles in the bucket with PnL > 0; null when empty */
+  /** share of the bucket's cycles whose PnL is known with PnL > 0; null when none is known */
   winRate: number | null;
+  /** over the cycles whose PnL is known (a cycle of unvalued swaps or received tokens has none) */
   totalPnlSol: number;
   averagePnlSol: number | null;
   /** totalPnlSol / capitalSol × 100; null without capital */
   roiPercent: number | null;
+  /** the capital of the cycles whose PnL is known */
   capitalSol: number;
 }
 
