@@ -40,7 +40,7 @@ describe('analyses belong to the API key that started them', () => {
     },
   );
 
-  const as = (key: string, method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object, headers: Record<string, string> = {}) =>
+  const as = (key: string, method: 'GET' | 'HEAD' | 'POST' | 'DELETE', url: string, payload?: object, headers: Record<string, string> = {}) =>
     app.inject({ method, url, headers: { 'x-api-key': key, ...headers }, ...(payload ? { payload } : {}) });
   const start = async (key: string, wallets: string[], headers: Record<string, string> = {}) => {
     const res = await as(key, 'POST', '/v1/analyses', { wallets, sync: 'skip' }, headers);
@@ -68,6 +68,9 @@ describe('analyses belong to the API key that started them', () => {
     }
     expect((await as(ALICE, 'GET', `/v1/analyses/${id}`)).json()).toMatchObject({ analysisId: id, status: 'running' });
     expect((await as(ADMIN, 'GET', `/v1/analyses/${id}`)).json()).toMatchObject({ analysisId: id, status: 'running' });
+    // HEAD of a running analysis's stream: its headers, answered at once (no stream is started)
+    const head = await as(ALICE, 'HEAD', `/v1/analyses/${id}/events`);
+    expect({ status: head.statusCode, type: head.headers['content-type'], body: head.body }).toEqual({ status: 200, type: 'text/event-stream; charset=utf-8', body: '' });
     expect((await as(ALICE, 'POST', `/v1/analyses/${id}/proceed`)).statusCode).toBe(202);
     // Bob's DELETE did nothing: the workflow still runs until an admin key cancels it
     expect((await opened.stack.client.workflow.getHandle(`analysis:${id}`).describe()).status.name).toBe('RUNNING');

@@ -74,6 +74,11 @@ export async function eventsRoutes(fastify: FastifyInstance, opts: { pollInterva
         'x-accel-buffering': 'no',
         'x-request-id': request.id,
       });
+      // HEAD (fastify's, from this GET): the headers only; the stream's polling is not started
+      if (request.method === 'HEAD') {
+        raw.end();
+        return;
+      }
       let closed = false;
       let seq = 0;
       const send = (event: string, data: unknown) => {
