@@ -16,7 +16,7 @@ import { useSimulatedStack } from '../harness/stack';
 // the curve test, counted (as it is): analyses sharing a scan share its tests
 jest.mock('../../src/domain/holders/on-curve', () => {
   const actual = jest.requireActual<typeof import('../../src/domain/holders/on-curve')>('../../src/domain/holders/on-curve');
-  return { isOnCurve: jest.fn(actual.isOnCurve) };
+  return { ...actual, isOnCurve: jest.fn(actual.isOnCurve) };
 });
 const curveTests = isOnCurve as jest.MockedFunction<typeof isOnCurve>;
 
