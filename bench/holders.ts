@@ -42,7 +42,7 @@ async function main(): Promise<void> {
 
     // getProgramAccountsV2: the accounts summed per owner as they come
     let started = Date.now();
-    let tally: OwnerTally | null = new OwnerTally();
+    let tally: OwnerTally | null = new OwnerTally({ trackListings: true });
     const v2 = await client.scanProgramAccounts(mint, { maxPages: MAX_PROGRAM_ACCOUNT_PAGES, onAccount: (a) => tally!.add(a) });
     if (!v2.complete) tally.withLargest(await client.getLargestTokenAccounts(mint));
     const v2ScanMs = Date.now() - started;

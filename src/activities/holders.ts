@@ -6,7 +6,7 @@
 import { Context, log } from '@temporalio/activity';
 import pLimit from 'p-limit';
 import { counterpartyActivityClass } from '../domain/detection/funding';
-import { OwnerTally, leaveOutServices, selectFromTallyYielding, selectTopHoldersYielding, withLargestAccounts, type ExcludedHolder, type ExclusionReason, type HolderSelection } from '../domain/holders/rank';
+import { OwnerTally, leaveOutServices, rankedOwners, selectFromTallyYielding, type RankedOwners, selectTopHoldersYielding, withLargestAccounts, type ExcludedHolder, type ExclusionReason, type HolderSelection } from '../domain/holders/rank';
 import { isOnCurve } from '../domain/holders/on-curve';
 import { COUNTERPARTY_ACTIVITY_MAX_AGE_SECONDS, readActivities } from './counterparty-activity';
 import { recordTokenHolders } from '../store/analyses';
@@ -15,7 +15,8 @@ import { withLivenessHeartbeat } from './heartbeat';
 import { readTokenLaunch, type TokenLaunchRead } from './token-launch';
 import { withQuickRetries } from './quick-retries';
 import { SingleFlight } from './single-flight';
-import { UnsupportedMethodError } from '../providers/errors';
+import { InvalidRequestError, UnsupportedMethodError } from '../providers/errors';
+import { MAX_PROGRAM_ACCOUNTS_PER_PAGE } from '../providers/helius';
 import type { TokenAccountsResult } from '../providers/helius';
 import type { DasTokenAccount } from '../providers/schemas';
 
@@ -30,7 +31,7 @@ export interface LargestAccountsRead {
  * The token's accounts as read, past the page cap with its largest accounts: DAS's pages (the accounts
  * kept, ranked by selectTopHolders), or getProgramAccountsV2's (summed per owner as they came).
  */
-type HolderScan = { pages: number; complete: boolean; largest?: LargestAccountsRead } & ({ accounts: TokenAccountsResult['accounts'] } | { tally: OwnerTally });
+type HolderScan = { pages: number; complete: boolean; largest?: LargestAccountsRead } & ({ accounts: TokenAccountsResult['accounts'] } | { owners: RankedOwners; emptyAccounts: number; unorderedListings: number });
 
 /**
  * Pages of 1,000 accounts read at most (100,000 accounts; 100 DAS requests, 10 s at 10 requests per
@@ -42,7 +43,7 @@ export const MAX_HOLDER_PAGES = 100;
 /**
  * Pages of getProgramAccountsV2 read at most, 10,000 accounts each (500,000 accounts in 50 requests,
  * where DAS's 100 pages read 100,000): the scan of a Helius RPC. The accounts are summed per owner as
- * they come, so a page's accounts are not held; the owners are (about 150 bytes each).
+ * they come, so a page's accounts are not held; the owners are (about 180 bytes each).
  */
 export const MAX_PROGRAM_ACCOUNT_PAGES = 50;
 
@@ -52,6 +53,19 @@ export const MAX_PROGRAM_ACCOUNT_PAGES = 50;
  * worker's heap is 384 MB: two at once stay within it beside the rest of its work.
  */
 export const HOLDER_SCANS_AT_ONCE = 2;
+
+/**
+ * The first pages of getProgramAccountsV2 looked at for how full they come back: a provider that cuts
+ * its pages from the whole token program and filters the mint's accounts after (as its docs allow:
+ * "fewer accounts than your limit because of filtering") would walk hundreds of millions of accounts
+ * for a few of the mint's. Pages that list less than SPARSE_PAGE_SHARE of what they asked for, over
+ * these pages with more to come, make the scan DAS's (a scan of the mint's accounts only).
+ */
+export const SPARSE_CHECK_PAGES = 3;
+export const SPARSE_PAGE_SHARE = 0.1;
+
+/** Thrown by a scan's page callback to end a getProgramAccountsV2 scan whose pages come back sparse. */
+class SparsePages extends Error {}
 
 /**
  * The largest candidates whose activity on chain is read (one getSignaturesForAddress page each,
@@ -134,27 +148,43 @@ export function createHolderActivities(deps: ActivityDeps) {
   async function scanByProgramAccounts(mint: string, progress: { pages: number }, signal: AbortSignal): Promise<HolderScan | null> {
     if (holders.scanProgramAccounts === undefined) return null;
     const tally = new OwnerTally({ trackListings: true });
+    const limit = settings.programAccountsPageSize ?? MAX_PROGRAM_ACCOUNTS_PER_PAGE;
+    let listed = 0;
     let scanned;
     try {
       scanned = await holders.scanProgramAccounts(mint, {
         maxPages: settings.maxProgramAccountPages ?? MAX_PROGRAM_ACCOUNT_PAGES,
-        ...(settings.programAccountsPageSize === undefined ? {} : { limit: settings.programAccountsPageSize }),
+        limit,
         onAccount: (a) => tally.add(a),
-        onPage: (page) => void (progress.pages = page),
+        onPage: (page, accounts) => {
+          progress.pages = page;
+          listed += accounts;
+          // called before the scan asks for the next page: only a walk with more to come is judged
+          if (page === SPARSE_CHECK_PAGES && listed < SPARSE_PAGE_SHARE * limit * page) throw new SparsePages(`${listed} accounts in ${page} pages of ${limit}`);
+        },
         signal,
         readPage: (read) => withQuickRetries(read, signal),
       });
     } catch (err) {
-      if (err instanceof UnsupportedMethodError) {
-        log.info('token holders: the RPC does not serve getProgramAccountsV2, scanning by DAS pages', { token: mint, pagesRead: progress.pages });
-        progress.pages = 0;
-        return null;
-      }
-      throw err;
+      // an RPC without the method (on any page: a balancer may send one to a node without it), one
+      // that refuses the request as sent (on its first page), or pages cut from the whole program
+      const why =
+        err instanceof UnsupportedMethodError
+          ? 'the RPC does not serve getProgramAccountsV2'
+          : err instanceof InvalidRequestError && progress.pages === 0
+            ? `the RPC refused getProgramAccountsV2 (${err.message})`
+            : err instanceof SparsePages
+              ? `getProgramAccountsV2's pages came back sparse (${err.message}): cut from the whole program, not the mint's accounts`
+              : null;
+      if (why === null) throw err;
+      log.info(`token holders: ${why}; scanning by DAS pages`, { token: mint, pagesRead: progress.pages });
+      progress.pages = 0;
+      return null;
     }
     if (tally.unorderedListings > 0) log.warn('token holders: getProgramAccountsV2 listed accounts out of address order (an owner may be counted twice)', { token: mint, unorderedListings: tally.unorderedListings });
-    const scan = { pages: scanned.pages, complete: scanned.complete, tally };
-    return scanned.complete ? scan : { ...scan, largest: await besidesLargest(mint, signal, (largest) => tally.withLargest(largest)) };
+    const largest = scanned.complete ? undefined : await besidesLargest(mint, signal, (read) => tally.withLargest(read));
+    // the largest owners, ranked, and the counts: the tally itself is not kept past the scan's slot
+    return { pages: scanned.pages, complete: scanned.complete, ...(largest === undefined ? {} : { largest }), owners: rankedOwners(tally), emptyAccounts: tally.emptyAccounts, unorderedListings: tally.unorderedListings };
   }
   /**
    * The selection without the busy services among its largest candidates (twice `top`, at most
@@ -220,8 +250,8 @@ export function createHolderActivities(deps: ActivityDeps) {
           // between slices of it, so that heartbeats and the worker's other activities go on
           // candidates past the top, to take the places of the services among the largest
           const candidates =
-            'tally' in scan
-              ? await selectFromTallyYielding(scan.tally, { top: input.top + HOLDER_SERVICE_CHECKS, isWallet: isWalletOf(scan) })
+            'owners' in scan
+              ? await selectFromTallyYielding(scan.owners, { top: input.top + HOLDER_SERVICE_CHECKS, isWallet: isWalletOf(scan) })
               : await selectTopHoldersYielding(
                   scan.accounts.map((a) => ({ address: a.address, owner: a.owner, amount: a.amount })),
                   { top: input.top + HOLDER_SERVICE_CHECKS, isWallet: isWalletOf(scan) },
@@ -250,7 +280,7 @@ export function createHolderActivities(deps: ActivityDeps) {
           };
           const { wallets, ...summary } = result;
           await recordTokenHolders(pool, input.analysisId, wallets, summary);
-          log.info('token holders resolved', { analysisId: input.analysisId, token: input.token, pages: scan.pages, complete: scan.complete, largestAccounts: scan.largest, owners: selection.ownersSeen, selected: wallets.length, repeatedListings: selection.repeatedListings, ...('tally' in scan ? { emptyAccounts: scan.tally.emptyAccounts, unorderedListings: scan.tally.unorderedListings } : {}), launchSlot: launch.launch?.slot ?? null, launchUnread: launch.launch === null ? launch.reason : undefined });
+          log.info('token holders resolved', { analysisId: input.analysisId, token: input.token, pages: scan.pages, complete: scan.complete, largestAccounts: scan.largest, owners: selection.ownersSeen, selected: wallets.length, repeatedListings: selection.repeatedListings, ...('owners' in scan ? { emptyAccounts: scan.emptyAccounts, unorderedListings: scan.unorderedListings } : {}), launchSlot: launch.launch?.slot ?? null, launchUnread: launch.launch === null ? launch.reason : undefined });
           return result;
         },
       );

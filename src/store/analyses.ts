@@ -109,14 +109,17 @@ async function insertRows(pool: Pool, rows: readonly NewAnalysisRow[], onConflic
  */
 export async function markAnalysesStarted(pool: Pool, ids: string[], namespace: string): Promise<string[]> {
   if (ids.length === 0) return [];
-  // one statement: the rows marked, and of these ids the ones a DELETE cancelled while their start
-  // was on its way (cancelPendingStart), whose workflows Temporal has now started all the same
-  const { rows } = await pool.query<{ id: string }>(
-    `WITH marked AS (UPDATE analyses SET start_pending = false, temporal_namespace = COALESCE(temporal_namespace, $2) WHERE id = ANY($1) AND start_pending RETURNING id)
-     SELECT id FROM analyses WHERE id = ANY($1) AND status = 'cancelled' AND error = $3`,
+  // one UPDATE decides both, on the rows as they are when it takes them (a DELETE committing
+  // meanwhile is seen, as a SELECT beside it, reading the statement's snapshot, would not see it):
+  // the rows marked, and the ones a DELETE cancelled while their start was on its way
+  // (cancelPendingStart), whose workflows Temporal has now started all the same
+  const { rows } = await pool.query<{ id: string; cancelled: boolean }>(
+    `UPDATE analyses SET start_pending = false, temporal_namespace = COALESCE(temporal_namespace, $2)
+      WHERE id = ANY($1) AND (start_pending OR (status = 'cancelled' AND error = $3))
+      RETURNING id, status = 'cancelled' AS cancelled`,
     [ids, namespace, CANCELLED_BEFORE_START],
   );
-  return rows.map((r) => r.id);
+  return rows.filter((r) => r.cancelled).map((r) => r.id);
 }
 
 /** The error of an analysis cancelled while its start was pending (cancelPendingStart). */

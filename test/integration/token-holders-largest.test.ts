@@ -124,6 +124,23 @@ describe('resolveTokenHolders past its page cap', () => {
     }
   });
 
+  it("scans by DAS pages when getProgramAccountsV2's first pages come back sparse (cut from the whole program, the mint's accounts filtered after)", async () => {
+    const deps = buildActivityDeps(opened.stack.config, opened.stack.pool, opened.stack.redis);
+    const simWorld = opened.sim.world;
+    // a token the world's wallets traded: a few of the program's thousands of accounts
+    const rare = [...simWorld.tokens.keys()].find((m) => m !== mint && simWorld.mintAccounts(m).length > 0 && simWorld.programAccounts('spl-token').some((a) => a.mint === m))!;
+    expect(rare).toBeDefined();
+    opened.sim.reset();
+    const settings = { ...deps.settings, programAccountsPageSize: 100 };
+    const byProgram: TokenHoldersResult = await new MockActivityEnvironment().run(createHolderActivities({ ...deps, settings }).resolveTokenHolders, { analysisId: '00000000-0000-4000-8000-000000000010', token: rare, top: 5 });
+    // three sparse pages, then DAS's
+    expect(opened.sim.requestLog.filter((r) => r.endpoint === 'rpc:getProgramAccountsV2')).toHaveLength(3);
+    expect(opened.sim.requestLog.some((r) => r.endpoint === 'rpc:getTokenAccounts')).toBe(true);
+    const das = { getTokenAccounts: deps.holders.getTokenAccounts.bind(deps.holders), getLargestTokenAccounts: deps.holders.getLargestTokenAccounts.bind(deps.holders) };
+    const byDas: TokenHoldersResult = await new MockActivityEnvironment().run(createHolderActivities({ ...deps, holders: das }).resolveTokenHolders, { analysisId: '00000000-0000-4000-8000-000000000011', token: rare, top: 5 });
+    expect(byProgram).toEqual(byDas);
+  });
+
   it('ranks the pages alone when the largest accounts cannot be read, and says why', async () => {
     const deps = buildActivityDeps(opened.stack.config, opened.stack.pool, opened.stack.redis);
     // the real DAS scan; the provider refusing the largest accounts for good

@@ -163,7 +163,7 @@ function* selectionSteps(accounts: Iterable<HolderAccount>, options: SelectOptio
   }
   const tally = new OwnerTally();
   for (const a of byAddress.values()) tally.add(a);
-  const selection = yield* rankingSteps(tally, options);
+  const selection = yield* rankingSteps(rankedOwners(tally, options.maxOwnersTested ?? MAX_OWNERS_TESTED), options);
   return { ...selection, repeatedListings: listings - byAddress.size };
 }
 
@@ -230,7 +230,7 @@ export class OwnerTally {
     return added;
   }
 
-  /** Listings of an address listed before (trackListings; two addresses sharing their first 6 bytes count too, about 1 in 10^8 for 500,000). */
+  /** Listings of an address listed before (trackListings; two addresses sharing their first 6 bytes count too: of 500,000 listings, in about 1 scan of 2,300). */
   repeatedListings(): number {
     const keys = this.sortedListings();
     let repeated = 0;
@@ -316,9 +316,25 @@ function prefixOf(bytes: Uint8Array): number {
  */
 export const MAX_OWNERS_TESTED = 100_000;
 
-/** selectTopHoldersYielding over a tally (a scan by getProgramAccountsV2). */
-export async function selectFromTallyYielding(tally: OwnerTally, options: SelectOptions, turn: () => Promise<void> = () => new Promise((resolve) => setImmediate(resolve))): Promise<HolderSelection> {
-  const steps = rankingSteps(tally, options);
+/**
+ * A tally's owners ranked, its largest `keep` only, with its counts: what a selection reads of a scan,
+ * without the tally (a scan at its cap holds about 90 MB of owners; the largest 100,000 take 18).
+ */
+export interface RankedOwners {
+  /** largest first (equal amounts by address), `keep` at most */
+  ranked: Array<{ owner: string; raw: bigint; accounts: number }>;
+  ownersSeen: number;
+  accountsSeen: number;
+  repeatedListings: number;
+}
+
+export function rankedOwners(tally: OwnerTally, keep: number = MAX_OWNERS_TESTED): RankedOwners {
+  return { ranked: [...tally.owners.values()].sort(byAmountThenOwner).slice(0, keep), ownersSeen: tally.owners.size, accountsSeen: tally.accountsSeen, repeatedListings: tally.repeatedListings() };
+}
+
+/** selectTopHoldersYielding over a tally (a scan by getProgramAccountsV2), or its ranked owners. */
+export async function selectFromTallyYielding(tally: OwnerTally | RankedOwners, options: SelectOptions, turn: () => Promise<void> = () => new Promise((resolve) => setImmediate(resolve))): Promise<HolderSelection> {
+  const steps = rankingSteps(tally instanceof OwnerTally ? rankedOwners(tally, options.maxOwnersTested ?? MAX_OWNERS_TESTED) : tally, options);
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
@@ -326,13 +342,13 @@ export async function selectFromTallyYielding(tally: OwnerTally, options: Select
   }
 }
 
-/** Ranks a tally's owners, tests the largest (MAX_OWNERS_TESTED at most) and keeps the top N eligible. */
-function* rankingSteps(tally: OwnerTally, options: SelectOptions): Generator<void, HolderSelection, void> {
+/** Tests ranked owners, the largest (MAX_OWNERS_TESTED at most), and keeps the top N eligible. */
+function* rankingSteps(owners: RankedOwners, options: SelectOptions): Generator<void, HolderSelection, void> {
   const known = options.known ?? KNOWN_ADDRESSES;
   const isWallet = options.isWallet ?? isOnCurve;
   const listed = options.excludedListed ?? EXCLUDED_LISTED_DEFAULT;
   const maxTested = options.maxOwnersTested ?? MAX_OWNERS_TESTED;
-  const ranked = [...tally.owners.values()].sort(byAmountThenOwner);
+  const { ranked } = owners;
   const holders: RankedHolder[] = [];
   const excluded: ExcludedHolder[] = [];
   const excludedCounts: Record<ExclusionReason, number> = { burn: 0, amm: 0, exchange: 0, 'off-curve': 0, service: 0 };
@@ -351,7 +367,7 @@ function* rankingSteps(tally: OwnerTally, options: SelectOptions): Generator<voi
     eligible += 1;
     if (holders.length < options.top) holders.push(view);
   }
-  return { holders, excludedCounts, excluded, ownersSeen: ranked.length, ownersTested: tested, eligible, accountsSeen: tally.accountsSeen, repeatedListings: tally.repeatedListings() };
+  return { holders, excludedCounts, excluded, ownersSeen: owners.ownersSeen, ownersTested: tested, eligible, accountsSeen: owners.accountsSeen, repeatedListings: owners.repeatedListings };
 }
 
 /**
