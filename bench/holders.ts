@@ -9,7 +9,7 @@
 // world) its top N has. Figures only: nothing is asserted.
 import { parseArgs } from 'node:util';
 import { MAX_HOLDER_PAGES, MAX_PROGRAM_ACCOUNT_PAGES } from '../src/activities/holders';
-import { OwnerTally, selectFromTallyYielding, selectTopHolders, selectTopHoldersYielding, withLargestAccounts, type HolderAccount, type HolderSelection } from '../src/domain/holders/rank';
+import { OwnerTally, rankedOwners, selectFromTallyYielding, selectTopHolders, selectTopHoldersYielding, withLargestAccounts, type HolderAccount, type HolderSelection } from '../src/domain/holders/rank';
 import { HeliusDasClient } from '../src/providers';
 import { generateWorld, startSimulator } from '../src/simulator';
 import { ActionableError, exitWithOneLine } from '../src/errors';
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     // the heap the scan holds: with its tally, less without it
     const v2Held = heapMb();
     started = Date.now();
-    const v2Selection = await selectFromTallyYielding(tally, { top });
+    const v2Selection = await selectFromTallyYielding(rankedOwners(tally), { top });
     const v2SelectMs = Date.now() - started;
     tally = null;
     const v2HeapMb = v2Held - heapMb();

@@ -19,6 +19,8 @@ export interface ActivitySettings {
   maxHolderPages?: number;
   /** pages of getProgramAccountsV2 a token request reads at most (default MAX_PROGRAM_ACCOUNT_PAGES, src/activities/holders.ts) */
   maxProgramAccountPages?: number;
+  /** how long a holder step waits for a scan slot before it gives its activity slot back and is retried (default HOLDER_SCAN_SLOT_WAIT_MS, src/activities/holders.ts) */
+  holderScanSlotWaitMs?: number;
   /** accounts a page of getProgramAccountsV2 asks for (default and most 10,000; tests ask fewer, to page a small token) */
   programAccountsPageSize?: number;
   /**

@@ -4,6 +4,7 @@
 // the top N, and record them on the analyses row, with the token's launch (read once per token:
 // src/activities/token-launch.ts). docs/analytics.md, "Analysing a token's holders".
 import { Context, log } from '@temporalio/activity';
+import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import pLimit from 'p-limit';
 import { counterpartyActivityClass } from '../domain/detection/funding';
 import { OwnerTally, leaveOutServices, rankedOwners, selectFromTallyYielding, type RankedOwners, selectTopHoldersYielding, withLargestAccounts, type ExcludedHolder, type ExclusionReason, type HolderSelection } from '../domain/holders/rank';
@@ -53,6 +54,17 @@ export const MAX_PROGRAM_ACCOUNT_PAGES = 50;
  * worker's heap is 384 MB: two at once stay within it beside the rest of its work.
  */
 export const HOLDER_SCANS_AT_ONCE = 2;
+
+/**
+ * How long a holder step waits for one of those scan slots before it gives up its attempt (a
+ * retryable `HolderScansBusy` failure, retried HOLDER_SCANS_BUSY_RETRY_DELAY_MS later, on whichever
+ * worker takes it): a step queued behind other tokens' scans would otherwise spend its start-to-close
+ * timeout waiting, and hold one of the provider queue's activity slots (its wallet syncs') meanwhile.
+ * The workflow's schedule-to-close timeout for the step (HOLDER_STEP_RETRY_TIMEOUT) bounds the retries.
+ */
+export const HOLDER_SCAN_SLOT_WAIT_MS = 60_000;
+export const HOLDER_SCANS_BUSY_RETRY_DELAY_MS = 20_000;
+export const HOLDER_SCANS_BUSY = 'HolderScansBusy';
 
 /**
  * The first pages of getProgramAccountsV2 looked at for how full they come back: a provider that cuts
@@ -228,6 +240,32 @@ export function createHolderActivities(deps: ActivityDeps) {
       if (scanProgress.get(key) === progress) scanProgress.delete(key);
     }
   }
+  /**
+   * `join` (a scan, or a place in its queue) given a signal that also aborts when no scan of `key` has
+   * started within the slot wait: then this attempt leaves the queue (a scan no one else waits for
+   * is dropped before it starts) and fails retryably, its activity slot given back meanwhile.
+   */
+  async function waitingForSlot<T>(key: string, cancelled: AbortSignal, join: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const waitMs = settings.holderScanSlotWaitMs ?? HOLDER_SCAN_SLOT_WAIT_MS;
+    const busy = new AbortController();
+    const timer = setTimeout(() => {
+      if (!scanProgress.has(key)) busy.abort(new Error('no scan slot'));
+    }, waitMs);
+    try {
+      return await join(AbortSignal.any([cancelled, busy.signal]));
+    } catch (err) {
+      if (!busy.signal.aborted || cancelled.aborted) throw err;
+      throw ApplicationFailure.create({
+        type: HOLDER_SCANS_BUSY,
+        message: `this worker's ${HOLDER_SCANS_AT_ONCE} holder scans were taken by other tokens for ${Math.round(waitMs / 1000)} s: the step is retried in ${HOLDER_SCANS_BUSY_RETRY_DELAY_MS / 1000} s`,
+        nextRetryDelay: HOLDER_SCANS_BUSY_RETRY_DELAY_MS,
+        // expected under load: logged by the worker at debug, not as a failure
+        category: ApplicationFailureCategory.BENIGN,
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
   return {
     /** The token's top eligible holders, recorded on the analysis's row. */
     async resolveTokenHolders(input: { analysisId: string; token: string; top: number }): Promise<TokenHoldersResult> {
@@ -239,10 +277,8 @@ export function createHolderActivities(deps: ActivityDeps) {
         async () => {
           // a cancelled analysis drops the page on its way (the shared scan stops once no analysis waits for it)
           const signal = Context.current().cancellationSignal;
-          const { value: scan, shared } = await scans.run(
-            key,
-            (scanSignal) => scanSlots(() => scanToken(input.token, maxPages, key, scanSignal)),
-            signal,
+          const { value: scan, shared } = await waitingForSlot(key, signal, (waiting) =>
+            scans.run(key, (scanSignal) => scanSlots(() => scanToken(input.token, maxPages, key, scanSignal)), waiting),
           );
           pagesRead = scan.pages;
           if (shared) log.info('token holders: joined a scan under way', { analysisId: input.analysisId, token: input.token, pages: scan.pages });

@@ -14,8 +14,8 @@ export interface RequestLogEntry {
   /** the token addresses of a DexScreener request */
   mints?: string[];
   status: number;
-  /** why the simulator answered with an error on purpose */
-  injected?: FaultKind | 'rate-limited' | 'quota' | 'invalid-key';
+  /** why the simulator answered with an error on purpose ('unsupported-method': a JSON-RPC method refused by knob unsupportedMethods) */
+  injected?: FaultKind | 'rate-limited' | 'quota' | 'invalid-key' | 'unsupported-method';
   /** the client went away (aborted, or gave up waiting) before the answer was sent */
   abandoned?: true;
 }

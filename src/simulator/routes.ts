@@ -13,7 +13,8 @@ export interface ProviderRoute {
   wallets?: string[];
   /** the token addresses a DexScreener request asks about */
   mints?: string[];
-  answer: () => Reply;
+  /** `injected`: why the answer carries an error on purpose (the request log says so) */
+  answer: () => Reply & { injected?: 'unsupported-method' };
 }
 
 export function routeProviderRequest(world: SimWorld, knobs: SimulatorKnobs, method: string, url: URL, body: string): ProviderRoute | null {
@@ -60,11 +61,10 @@ export function routeProviderRequest(world: SimWorld, knobs: SimulatorKnobs, met
       endpoint: `rpc:${methods[0] ?? '(empty)'}`,
       wallet: first && isPublicKey(first) ? first : undefined,
       wallets: addresses,
-      answer: () =>
-        // an RPC without the method: the envelope Solana's RPC answers
-        methods.length === 1 && knobs.unsupportedMethods.includes(methods[0])
-          ? { status: 200, body: JSON.stringify({ jsonrpc: '2.0', error: { code: -32601, message: 'Method not found' }, id: requestId(body) }) }
-          : { status: 200, body: handleRpc(world, body).text },
+      answer: () => {
+        const rpc = handleRpc(world, body, new Set(knobs.unsupportedMethods));
+        return { status: 200, body: rpc.text, ...(rpc.refused > 0 ? { injected: 'unsupported-method' as const } : {}) };
+      },
     };
   }
   if (method === 'GET') {
@@ -72,13 +72,4 @@ export function routeProviderRequest(world: SimWorld, knobs: SimulatorKnobs, met
     if (dex) return { provider: 'dexscreener', endpoint: dex.endpoint, mints: dex.mints, answer: () => dex.reply };
   }
   return null;
-}
-
-/** The `id` of a single JSON-RPC request, echoed in its answer (null when it has none or does not parse). */
-function requestId(body: string): unknown {
-  try {
-    return (JSON.parse(body) as { id?: unknown }).id ?? null;
-  } catch {
-    return null;
-  }
 }

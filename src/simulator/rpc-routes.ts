@@ -325,12 +325,14 @@ function call(world: SimWorld, method: string, params: unknown[]): unknown {
   }
 }
 
-function answer(world: SimWorld, request: unknown): RpcResponse {
+function answer(world: SimWorld, request: unknown, unsupported: ReadonlySet<string>): RpcResponse {
   const r = request as { jsonrpc?: unknown; id?: unknown; method?: unknown; params?: unknown } | null;
   if (!r || typeof r !== 'object' || r.jsonrpc !== '2.0' || typeof r.method !== 'string') {
     return { jsonrpc: '2.0', error: { code: -32600, message: 'Invalid request' }, id: r?.id ?? null };
   }
   try {
+    // an RPC without the method (knob unsupportedMethods): the envelope Solana's RPC answers
+    if (unsupported.has(r.method)) throw new RpcFailure(-32601, 'Method not found');
     if (r.method === 'getTokenAccounts') {
       if (!r.params || typeof r.params !== 'object' || Array.isArray(r.params)) throw invalid('Invalid params: expected an object');
       return { jsonrpc: '2.0', result: getTokenAccounts(world, r.params as Record<string, unknown>), id: r.id ?? null };
@@ -344,21 +346,25 @@ function answer(world: SimWorld, request: unknown): RpcResponse {
   }
 }
 
-/** The JSON text answering a JSON-RPC body (single or batch); `methods` receives the method names. */
-export function handleRpc(world: SimWorld, bodyText: string): { text: string; methods: string[]; firstParam?: string } {
+/**
+ * The JSON text answering a JSON-RPC body (single or batch); `methods` receives the method names.
+ * Methods in `unsupported` are answered `-32601 Method not found`, each request of a batch on its own.
+ */
+export function handleRpc(world: SimWorld, bodyText: string, unsupported: ReadonlySet<string> = new Set()): { text: string; methods: string[]; firstParam?: string; refused: number } {
   let body: unknown;
   try {
     body = JSON.parse(bodyText);
   } catch {
-    return { text: JSON.stringify({ jsonrpc: '2.0', error: { code: -32700, message: 'Parse error' }, id: null }), methods: ['(parse error)'] };
+    return { text: JSON.stringify({ jsonrpc: '2.0', error: { code: -32700, message: 'Parse error' }, id: null }), methods: ['(parse error)'], refused: 0 };
   }
   const list = Array.isArray(body) ? body : [body];
   const methods = list.map((r) => String((r as { method?: unknown } | null)?.method ?? '(invalid)'));
   const first = (list[0] as { params?: unknown[] } | null)?.params?.[0];
-  const responses = list.map((r) => answer(world, r));
+  const responses = list.map((r) => answer(world, r, unsupported));
   const text = JSON.stringify(Array.isArray(body) ? responses : responses[0])
     .split(`"${U64_MAX_MARKER}"`)
     .join(U64_MAX_LITERAL)
     .replace(/"__U64:(\d+)"/g, '$1');
-  return { text, methods, firstParam: typeof first === 'string' ? first : undefined };
+  const refused = responses.filter((response, i) => response.error?.code === -32601 && unsupported.has(methods[i])).length;
+  return { text, methods, firstParam: typeof first === 'string' ? first : undefined, refused };
 }

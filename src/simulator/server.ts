@@ -140,7 +140,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     if (fault?.kind === '5xx') return finish(fault.reply, '5xx');
     if (fault?.kind === 'timeout') return hold(res, entry);
     if (fault?.kind === 'truncated') return finish(r.answer(), 'truncated', true);
-    finish(r.answer());
+    const reply = r.answer();
+    finish(reply, reply.injected);
   };
 
   const server = createServer((req, res) => {

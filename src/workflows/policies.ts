@@ -21,6 +21,12 @@ export const PROVIDER_RETRY: RetryPolicy = {
 
 /** How long a provider call may keep failing (rate limits, 5xx, timeouts) before its activity fails. */
 export const PROVIDER_RETRY_TIMEOUT = '10 minutes';
+/**
+ * The same for a token request's holder step: its attempts also give way while the worker's holder
+ * scans are taken by other tokens (HolderScansBusy, src/activities/holders.ts), which is a wait, not a
+ * provider failing, and should not end the analysis after ten minutes of a busy hour.
+ */
+export const HOLDER_STEP_RETRY_TIMEOUT = '30 minutes';
 /** The same for a chunk of history pages (up to 10 minutes per attempt; retries resume at the heartbeated cursor). */
 export const HISTORY_CHUNK_RETRY_TIMEOUT = '30 minutes';
 

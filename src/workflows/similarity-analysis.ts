@@ -55,7 +55,7 @@ import {
   type WalletProgress,
   type WalletSyncResume,
 } from './contract';
-import { COMPUTE_RETRY, HISTORY_CHUNK_RETRY_TIMEOUT, PROVIDER_RETRY, PROVIDER_RETRY_TIMEOUT, STORE_STEP } from './policies';
+import { COMPUTE_RETRY, HISTORY_CHUNK_RETRY_TIMEOUT, HOLDER_STEP_RETRY_TIMEOUT, PROVIDER_RETRY, PROVIDER_RETRY_TIMEOUT, STORE_STEP } from './policies';
 import { tokenEnrichmentWorkflow } from './token-enrichment';
 import { DEFAULT_PAGES_PER_CHUNK, walletSyncWorkflow } from './wallet-sync';
 import { describeFailure } from '../errors';
@@ -78,14 +78,15 @@ const { fetchBalances, fetchBalanceBatch } = proxyActivities<BalanceActivities>(
 
 // A token request's holders: provider calls (Helius getProgramAccountsV2, or DAS) on the queue of provider calls, retried like
 // them; ahead of the syncs queued there (another analysis's hundreds of steps), whose wait would
-// count against its 10 minutes before it read a page. (Its fairness key is the workflow's: Temporal
-// merges an activity's priority with its workflow's field by field.)
+// count against its timeout before it read a page. (Its fairness key is the workflow's: Temporal
+// merges an activity's priority with its workflow's field by field.) Its attempts also give way
+// while a worker's holder scans are taken by other tokens (HolderScansBusy): 30 minutes in all.
 const { resolveTokenHolders } = proxyActivities<HolderActivities>({
   taskQueue: TASK_QUEUES.balances,
   priority: { priorityKey: PRIORITY.userTriggered },
   startToCloseTimeout: '5 minutes',
   heartbeatTimeout: '10 seconds',
-  scheduleToCloseTimeout: PROVIDER_RETRY_TIMEOUT,
+  scheduleToCloseTimeout: HOLDER_STEP_RETRY_TIMEOUT,
   retry: PROVIDER_RETRY,
 });
 

@@ -6,7 +6,8 @@
 // token's largest holders are in the group whatever their accounts' addresses. Both scans: by
 // getProgramAccountsV2 (Helius's RPC), and by DAS pages (an RPC without that method).
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { createHolderActivities, type TokenHoldersResult } from '../../src/activities/holders';
+import { ApplicationFailure } from '@temporalio/common';
+import { HOLDER_SCANS_AT_ONCE, HOLDER_SCANS_BUSY, HOLDER_SCANS_BUSY_RETRY_DELAY_MS, createHolderActivities, type TokenHoldersResult } from '../../src/activities/holders';
 import { isOnCurve } from '../../src/domain/holders/on-curve';
 import { InvalidRequestError } from '../../src/providers';
 import { generateWorld } from '../../src/simulator';
@@ -90,13 +91,45 @@ describe('resolveTokenHolders past its page cap', () => {
     try {
       const env = new MockActivityEnvironment();
       const result: TokenHoldersResult = await env.run(createHolderActivities({ ...deps, holders, settings: { ...deps.settings, programAccountsPageSize: 1000 } }).resolveTokenHolders, { analysisId: '00000000-0000-4000-8000-000000000006', token: mint, top: 20 });
-      expect(v2().map((r) => r.status)).toEqual([...Array(pagesServed).fill(200), 200]);
+      // the pages served, then the one refused (-32601 in a 200's envelope), and no V2 request after it
+      expect(v2().map((r) => r.injected ?? 'served')).toEqual([...Array(pagesServed).fill('served'), 'unsupported-method']);
       expect(result).toMatchObject({ complete: true, selected: 20, pages: Math.ceil(result.accountsSeen / 1000) + 1 });
       // the DAS scan alone: nothing of the refused scan counted twice
       const byDas: TokenHoldersResult = await env.run(createHolderActivities({ ...deps, holders: { getTokenAccounts: holders.getTokenAccounts, getLargestTokenAccounts: holders.getLargestTokenAccounts } }).resolveTokenHolders, { analysisId: '00000000-0000-4000-8000-000000000007', token: mint, top: 20 });
       expect(result).toEqual(byDas);
     } finally {
       opened.sim.configure({ unsupportedMethods: [] });
+    }
+  });
+
+  it("gives its attempt up, retryably, when other tokens' scans hold this worker's scan slots past the slot wait; the scans ahead go on", async () => {
+    const deps = buildActivityDeps(opened.stack.config, opened.stack.pool, opened.stack.redis);
+    const { resolveTokenHolders } = createHolderActivities({ ...deps, settings: { ...deps.settings, holderScanSlotWaitMs: 300 } });
+    const others = world.tokens.map((t) => t.mint).filter((m) => m !== mint);
+    expect(others.length).toBeGreaterThanOrEqual(HOLDER_SCANS_AT_ONCE);
+    opened.sim.reset();
+    // slow pages: the scans ahead hold the slots for seconds
+    opened.sim.configure({ latencyMs: { 'rpc:getProgramAccountsV2': 1500 } });
+    try {
+      const ahead = others.slice(0, HOLDER_SCANS_AT_ONCE).map((token, i) =>
+        new MockActivityEnvironment().run(resolveTokenHolders, { analysisId: `00000000-0000-4000-8000-00000000001${i}`, token, top: 2 }).then(
+          () => 'done',
+          (err: unknown) => (err instanceof Error ? err.message : String(err)),
+        ),
+      );
+      const queued = new MockActivityEnvironment().run(resolveTokenHolders, { analysisId: '00000000-0000-4000-8000-000000000019', token: mint, top: 20 });
+      const failure = await queued.then(() => null, (err: unknown) => err);
+      expect(failure).toBeInstanceOf(ApplicationFailure);
+      expect(failure).toMatchObject({ type: HOLDER_SCANS_BUSY, nonRetryable: false, nextRetryDelay: HOLDER_SCANS_BUSY_RETRY_DELAY_MS });
+      // its scan never started: no page of its mint was asked for, while the scans ahead run
+      expect(opened.sim.requestLog.filter((r) => r.endpoint === 'rpc:getAccountInfo')).toHaveLength(HOLDER_SCANS_AT_ONCE);
+      // the scans ahead end as they would have; the retry, once they have, scans in its turn
+      await expect(Promise.all(ahead)).resolves.toEqual(Array(HOLDER_SCANS_AT_ONCE).fill('done'));
+      opened.sim.configure({ latencyMs: 0 });
+      const retried: TokenHoldersResult = await new MockActivityEnvironment().run(resolveTokenHolders, { analysisId: '00000000-0000-4000-8000-000000000019', token: mint, top: 20 });
+      expect(retried).toMatchObject({ complete: true, selected: 20 });
+    } finally {
+      opened.sim.configure({ latencyMs: 0 });
     }
   });
 

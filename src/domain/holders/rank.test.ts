@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import bs58 from 'bs58';
-import { OWNERS_PER_TURN, OwnerTally, TALLY_LARGEST_KEPT, exclusionOf, leaveOutServices, selectFromTallyYielding, selectTopHolders, selectTopHoldersYielding, withLargestAccounts, type HolderAccount } from './rank';
+import { OWNERS_PER_TURN, OwnerTally, TALLY_LARGEST_KEPT, exclusionOf, leaveOutServices, rankedOwners, selectFromTallyYielding, selectTopHolders, selectTopHoldersYielding, withLargestAccounts, type HolderAccount } from './rank';
 import { isOnCurve } from './on-curve';
 
 // Real mainnet addresses: ordinary wallets (on the curve) and program-derived ones (off it).
@@ -158,7 +158,7 @@ describe('OwnerTally', () => {
     const accounts = [acct('w3', 50n), acct('w1', 60n), acct('w2', 40n, 0), acct('w2', 30n, 1), acct('w4', 50n), acct('w5', 0n), acct('pda1', 99n), acct('w6', 1n)];
     const tally = new OwnerTally();
     for (const a of accounts) tally.add(a);
-    const fromTally = await selectFromTallyYielding(tally, { top: 3, isWallet, known: new Map() }, noTurn);
+    const fromTally = await selectFromTallyYielding(rankedOwners(tally), { top: 3, isWallet, known: new Map() }, noTurn);
     expect(fromTally.holders).toEqual([
       { owner: 'w2', amount: '70', accounts: 2 },
       { owner: 'w1', amount: '60', accounts: 1 },
@@ -173,7 +173,7 @@ describe('OwnerTally', () => {
     const tally = new OwnerTally();
     for (let i = 0; i < 10; i++) tally.add(acct(i % 2 === 0 ? `w${i}` : `pda${i}`, BigInt(100 - i)));
     let tested = 0;
-    const picked = await selectFromTallyYielding(tally, { top: 2, isWallet: (o) => (tested++, isWallet(o)), known: new Map(), maxOwnersTested: 4 }, noTurn);
+    const picked = await selectFromTallyYielding(rankedOwners(tally), { top: 2, isWallet: (o) => (tested++, isWallet(o)), known: new Map(), maxOwnersTested: 4 }, noTurn);
     expect(tested).toBe(4);
     expect(picked).toMatchObject({ ownersSeen: 10, ownersTested: 4, eligible: 2, excludedCounts: { 'off-curve': 2 } });
     expect(picked.holders.map((h) => h.owner)).toEqual(['w0', 'w2']);
@@ -190,7 +190,7 @@ describe('OwnerTally', () => {
       listing('acc1', 'o3', 771n),
     ]);
     expect(added).toBe(1);
-    const picked = await selectFromTallyYielding(tally, { top: 5, isWallet: () => true, known: new Map() }, noTurn);
+    const picked = await selectFromTallyYielding(rankedOwners(tally), { top: 5, isWallet: () => true, known: new Map() }, noTurn);
     expect(picked.holders).toEqual([
       { owner: 'o9', amount: '900', accounts: 1 },
       { owner: 'o3', amount: '771', accounts: 1 },

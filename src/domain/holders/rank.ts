@@ -332,9 +332,9 @@ export function rankedOwners(tally: OwnerTally, keep: number = MAX_OWNERS_TESTED
   return { ranked: [...tally.owners.values()].sort(byAmountThenOwner).slice(0, keep), ownersSeen: tally.owners.size, accountsSeen: tally.accountsSeen, repeatedListings: tally.repeatedListings() };
 }
 
-/** selectTopHoldersYielding over a tally (a scan by getProgramAccountsV2), or its ranked owners. */
-export async function selectFromTallyYielding(tally: OwnerTally | RankedOwners, options: SelectOptions, turn: () => Promise<void> = () => new Promise((resolve) => setImmediate(resolve))): Promise<HolderSelection> {
-  const steps = rankingSteps(tally instanceof OwnerTally ? rankedOwners(tally, options.maxOwnersTested ?? MAX_OWNERS_TESTED) : tally, options);
+/** selectTopHoldersYielding over a tally's ranked owners (a scan by getProgramAccountsV2). */
+export async function selectFromTallyYielding(owners: RankedOwners, options: SelectOptions, turn: () => Promise<void> = () => new Promise((resolve) => setImmediate(resolve))): Promise<HolderSelection> {
+  const steps = rankingSteps(owners, options);
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;

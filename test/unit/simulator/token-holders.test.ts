@@ -77,6 +77,30 @@ describe('simulator getTokenAccounts', () => {
       expect(JSON.parse(text).error.code).toBe(-32602);
     }
   });
+
+  it('answers a method named in unsupportedMethods -32601 with the request\'s id, each request of a batch on its own, and logs it as refused', async () => {
+    sim.configure({ unsupportedMethods: ['getProgramAccountsV2'] });
+    try {
+      const before = sim.requestLog.length;
+      const single = await rpc({ jsonrpc: '2.0', id: 'v2', method: 'getProgramAccountsV2', params: ['TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA', { encoding: 'base64' }] });
+      expect(JSON.parse(single.text)).toEqual({ jsonrpc: '2.0', error: { code: -32601, message: 'Method not found' }, id: 'v2' });
+      const batch = await rpc([
+        { jsonrpc: '2.0', id: 1, method: 'getSlot', params: [] },
+        { jsonrpc: '2.0', id: 2, method: 'getProgramAccountsV2', params: [] },
+      ]);
+      const [served, refused] = JSON.parse(batch.text) as Array<{ id: number; result?: unknown; error?: { code: number } }>;
+      expect(served).toMatchObject({ id: 1, result: expect.any(Number) });
+      expect(refused).toMatchObject({ id: 2, error: { code: -32601 } });
+      expect(sim.requestLog.slice(before).map((r) => r.injected)).toEqual(['unsupported-method', 'unsupported-method']);
+      // served again once the knob is cleared
+      sim.configure({ unsupportedMethods: [] });
+      const again = await rpc({ jsonrpc: '2.0', id: 3, method: 'getSlot', params: [] });
+      expect(JSON.parse(again.text)).toMatchObject({ id: 3, result: expect.any(Number) });
+      expect(sim.requestLog.at(-1)?.injected).toBeUndefined();
+    } finally {
+      sim.configure({ unsupportedMethods: [] });
+    }
+  });
 });
 
 describe('simulator: a token mint\'s history (the launch read)', () => {
