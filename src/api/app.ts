@@ -70,7 +70,7 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<Fa
   // JSON only: a text body is refused with 415 instead of failing the schema as a string
   app.removeContentTypeParser('text/plain');
   installJsonParser(app);
-  installProblemHandlers(app);
+  installProblemHandlers(app, deps.pool);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
     // an answer of /v1 is one API key's (its analyses, its pages): no shared cache (a proxy, a CDN)

@@ -4,6 +4,7 @@ import { describeFailure } from '../errors';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Pool } from 'pg';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import { isConnectionError } from '../store/errors';
 
@@ -36,6 +37,7 @@ export const PROBLEMS = {
   internal: { status: 500, title: 'Internal error' },
   temporalUnavailable: { status: 503, title: 'Temporal is not reachable' },
   databaseUnavailable: { status: 503, title: 'The database is not reachable' },
+  databaseBusy: { status: 503, title: 'Every database connection of this server is in use' },
   labNotBuilt: { status: 503, title: 'The Lab is not built' },
 } as const;
 export type ProblemName = keyof typeof PROBLEMS;
@@ -134,8 +136,21 @@ export function describeValidationError(part: string, e: AjvError): FieldError {
   }
 }
 
-/** Maps every error fastify or a handler raises to a problem response. */
-export function installProblemHandlers(app: FastifyInstance): void {
+/**
+ * Why a request found no connection in `pool` when it is not PostgreSQL's fault: pg-pool gave up
+ * waiting (its connection timeout) while every client of the pool was checked out (requests, event
+ * streams) or connecting. Null otherwise: then the timeout was a connection PostgreSQL did not
+ * accept in time, which is an unreachable database.
+ */
+export function poolSaturation(pool: Pool, error: unknown): string | null {
+  if ((error as { message?: unknown } | null)?.message !== 'timeout exceeded when trying to connect') return null;
+  const max = pool.options.max ?? 10;
+  if (pool.totalCount < max || pool.idleCount > 0) return null;
+  return `all ${max} of this server's database connections were in use or connecting, ${pool.waitingCount} more requests waiting`;
+}
+
+/** Maps every error fastify or a handler raises to a problem response (`pool`: the API's, to tell a busy pool from an unreachable database). */
+export function installProblemHandlers(app: FastifyInstance, pool?: Pool): void {
   app.setErrorHandler((error: FastifyError & { validation?: AjvError[]; validationContext?: string }, request, reply) => {
     if (error instanceof ProblemError) {
       if (error.logged !== undefined) request.log.warn({ err: describeFailure(error.logged) }, error.message);
@@ -163,6 +178,12 @@ export function installProblemHandlers(app: FastifyInstance): void {
     if (error.statusCode === 429) return sendProblem(reply, request, 'rateLimited', error.message);
     if (error instanceof SyntaxError && error.statusCode === 400) return sendProblem(reply, request, 'invalidJson', `the body is not valid JSON: ${error.message}`);
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return sendProblem(reply, request, 'validation', error.message);
+    const saturated = pool === undefined ? null : poolSaturation(pool, error);
+    if (saturated !== null) {
+      // PostgreSQL answers; this server's share of it is taken: transient too, but not an outage
+      request.log.warn({ err: error, pool: { total: pool!.totalCount, idle: pool!.idleCount, waiting: pool!.waitingCount } }, 'database pool exhausted');
+      return sendProblem(reply, request, 'databaseBusy', `the server is busy: ${saturated}; retry in ${RETRY_AFTER_SECONDS} seconds`);
+    }
     if (isConnectionError(error)) {
       // PostgreSQL (or Redis) restarting or away: transient, say so and when to come back.
       request.log.warn({ err: error }, 'database unreachable');

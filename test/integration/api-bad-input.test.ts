@@ -11,6 +11,9 @@ import { apiKeyId } from '../../src/api/auth';
 import { useTestStack } from '../harness/stack';
 import type Redis from 'ioredis';
 import { connectRedis, createRedis } from '../../src/store/redis';
+import type { Pool } from 'pg';
+import { createPool } from '../../src/store/db';
+import { freePort } from '../../src/temporal/dev-server';
 
 const KEY = 'table-secret-key-91c2';
 const ADMIN = 'table-admin-key-3e7d';
@@ -440,4 +443,55 @@ describe('rate limits while Redis takes commands and answers none', () => {
       silent = false;
     }
   }, 30_000);
+});
+
+describe('an API whose database connections are all taken', () => {
+  let app: FastifyInstance;
+  let pool: Pool;
+  const opened = useTestStack(
+    { env: { API_KEYS: 'busy-pool-key-4d1e' } },
+    {
+      afterOpen: async () => {
+        // two connections (API_DB_CONNECTIONS's least), given up on after 300 ms: a request that waits longer finds none
+        pool = createPool(opened.stack.config.DATABASE_URL, 2, { connectionTimeoutMs: 300 });
+        app = await buildApp({ config: opened.stack.config, temporal: opened.stack.client, pool, redis: opened.stack.redis });
+      },
+      beforeClose: async () => {
+        await app?.close();
+        await pool?.end();
+      },
+    },
+  );
+
+  it('answers 503 database-busy with Retry-After, saying the connections are in use (not that PostgreSQL is away), and serves again once one is free', async () => {
+    const list = () => app.inject({ method: 'GET', url: '/v1/analyses?limit=1', headers: { 'x-api-key': 'busy-pool-key-4d1e' } });
+    const first = await list();
+    expect(first.statusCode === 200 ? 200 : first.body).toBe(200);
+    // every connection checked out (by long requests, event streams): here, by the test
+    const held = [await pool.connect(), await pool.connect()];
+    let answer;
+    try {
+      answer = await list();
+    } finally {
+      for (const client of held) client.release();
+    }
+    expect(answer.statusCode).toBe(503);
+    expect(answer.headers['retry-after']).toBe('5');
+    expect(answer.json()).toMatchObject({ type: 'urn:wallet-similarity:problem:database-busy', detail: expect.stringMatching(/all 2 of this server's database connections were in use/) });
+    expect((await list()).statusCode).toBe(200);
+  });
+
+  it('still answers database-unavailable when PostgreSQL does not take the connection (a port nothing listens on)', async () => {
+    const port = await freePort();
+    const away = createPool(`postgres://postgres@127.0.0.1:${port}/none`, 2, { connectionTimeoutMs: 300 });
+    const awayApp = await buildApp({ config: opened.stack.config, temporal: opened.stack.client, pool: away, redis: opened.stack.redis });
+    try {
+      const answer = await awayApp.inject({ method: 'GET', url: '/v1/analyses?limit=1', headers: { 'x-api-key': 'busy-pool-key-4d1e' } });
+      expect(answer.statusCode).toBe(503);
+      expect(answer.json().type).toBe('urn:wallet-similarity:problem:database-unavailable');
+    } finally {
+      await awayApp.close();
+      await away.end();
+    }
+  });
 });
