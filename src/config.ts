@@ -92,6 +92,8 @@ const schema = z.object({
   /** requests per API key (or client IP without keys) per window, on each POST/DELETE route */
   API_RATE_LIMIT_MAX: positiveInt.default(60),
   API_RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(60),
+  /** event streams (GET /v1/analyses/{id}/events) one API key (a client address without keys) may hold open at once in an API process */
+  API_MAX_STREAMS_PER_KEY: positiveInt.default(20),
   /**
    * POST /v1/analyses answers from the stored row, without waiting for Temporal to accept the
    * workflow, while at least this many of the process's starts are already waiting (0: never wait

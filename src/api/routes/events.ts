@@ -14,13 +14,17 @@
 // A completed analysis ends after its enrichment event, or once no other run fetches its tokens; a
 // failed or cancelled one after `completed`. A run's claim lapses within minutes (TOKEN_FETCH_CLAIM_SECONDS),
 // so the wait on other runs is bounded even when such a run died.
+// The streams of one analysis in an API process share their reads of it (the row, Temporal's
+// answer, the progress query): one read per poll interval however many tabs follow it. An API key
+// (a client address without keys) holds at most API_MAX_STREAMS_PER_KEY streams at once per process.
 import type { FastifyInstance } from 'fastify';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
-import { analysisMints, getAnalysisState } from '../../store/analyses';
+import { analysisMints, getAnalysisState, type AnalysisRecord } from '../../store/analyses';
 import { getTokens, mintsFetchedElsewhere } from '../../store/tokens';
 import { queryProgress, reconcileAnswered, reconcileEnrichment, runsElsewhere, tokenViews } from '../analysis-view';
-import { assertVisible } from '../auth';
-import { problemResponses } from '../problem';
+import type { AnalysisProgress } from '../../workflows/contract';
+import { assertVisible, clientKeyOf } from '../auth';
+import { ProblemError, problemResponses } from '../problem';
 import { analysisIdParams } from '../schemas/analyses';
 import { noQuery } from '../schemas/common';
 
@@ -35,11 +39,66 @@ const ENRICHMENT_CHECK_MS = 5_000;
  */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
+/** One poll's reading of an analysis: its row (null: gone), reconciled with Temporal, and its progress while it runs. */
+interface AnalysisReading {
+  record: AnalysisRecord | null;
+  /** whether Temporal answered the reconciliation */
+  answered: boolean;
+  progress: AnalysisProgress | null;
+}
+
+/**
+ * Readings shared by the streams of one analysis: a reading started less than `freshForMs` ago, or
+ * still under way, is every stream's; a failed one is nobody's (the next poll reads again).
+ */
+export class SharedReadings<T> {
+  private readonly readings = new Map<string, { at: number; settled: boolean; value: Promise<T> }>();
+  constructor(
+    private readonly freshForMs: number,
+    private readonly read: (id: string) => Promise<T>,
+  ) {}
+
+  get(id: string): Promise<T> {
+    const now = Date.now();
+    const cached = this.readings.get(id);
+    if (cached && (!cached.settled || now - cached.at < this.freshForMs)) return cached.value;
+    const entry = { at: now, settled: false, value: this.read(id) };
+    this.readings.set(id, entry);
+    const forget = () => {
+      if (this.readings.get(id) === entry) this.readings.delete(id);
+    };
+    entry.value.then(
+      () => {
+        entry.settled = true;
+        setTimeout(forget, this.freshForMs).unref();
+      },
+      forget,
+    );
+    return entry.value;
+  }
+
+  /** analyses with a reading kept (for tests) */
+  get size(): number {
+    return this.readings.size;
+  }
+}
+
 export async function eventsRoutes(fastify: FastifyInstance, opts: { pollIntervalMs?: number }): Promise<void> {
   const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
-  const { pool, temporal } = app.deps;
+  const { pool, temporal, config } = app.deps;
   const pollIntervalMs = opts.pollIntervalMs ?? 500;
   const open = new Set<() => void>();
+  /** open streams per API key (or client address) */
+  const streamsOf = new Map<string, number>();
+  const maxStreams = config.API_MAX_STREAMS_PER_KEY;
+  const readings = new SharedReadings<AnalysisReading>(pollIntervalMs, async (id) => {
+    const stored = await getAnalysisState(pool, id);
+    if (!stored) return { record: null, answered: true, progress: null };
+    // a workflow terminated (or failed, timed out, gone) behind the API's back ends the stream too
+    const { record, answered } = await reconcileAnswered({ pool, temporal }, stored);
+    const progress = record.status === 'running' && answered && !runsElsewhere(temporal, record) ? await queryProgress(temporal, record.workflowId) : null;
+    return { record, answered, progress };
+  });
   // end open streams first, or app.close() would wait for them
   app.addHook('preClose', async () => {
     for (const end of open) end();
@@ -54,13 +113,23 @@ export async function eventsRoutes(fastify: FastifyInstance, opts: { pollInterva
         params: analysisIdParams,
         querystring: noQuery,
         produces: ['text/event-stream'],
-        response: { 200: { description: 'an event stream; see docs/api.md', type: 'string' }, ...problemResponses(400, 401, 404) },
+        response: { 200: { description: 'an event stream; see docs/api.md', type: 'string' }, ...problemResponses(400, 401, 404, 429) },
       },
     },
     async (request, reply) => {
       const { id } = request.params;
+      // refused before any read (a page past the cap asks again every 2 s, the stream's retry), and
+      // after it, as other streams of the key may have opened meanwhile
+      const client = clientKeyOf(request);
+      const refuseOverCap = () => {
+        const held = streamsOf.get(client) ?? 0;
+        if (held < maxStreams || request.method === 'HEAD') return held;
+        throw new ProblemError('rateLimited', `this API key has ${held} event streams open on this server, the most it may (API_MAX_STREAMS_PER_KEY): close one (each open page of an analysis holds one), or follow the analysis with GET /v1/analyses/${id}`);
+      };
+      refuseOverCap();
       const first = await getAnalysisState(pool, id);
       assertVisible(request, id, first);
+      const held = refuseOverCap();
 
       reply.hijack();
       const raw = reply.raw;
@@ -91,7 +160,18 @@ export async function eventsRoutes(fastify: FastifyInstance, opts: { pollInterva
         raw.write(`id: ${++seq}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
       };
       let wake: () => void = () => undefined;
+      // counted until the stream is over, whichever way it ends
+      streamsOf.set(client, held + 1);
+      let counted = true;
+      const release = () => {
+        if (!counted) return;
+        counted = false;
+        const left = (streamsOf.get(client) ?? 1) - 1;
+        if (left > 0) streamsOf.set(client, left);
+        else streamsOf.delete(client);
+      };
       const end = () => {
+        release();
         if (closed) return;
         closed = true;
         open.delete(end);
@@ -100,6 +180,7 @@ export async function eventsRoutes(fastify: FastifyInstance, opts: { pollInterva
       };
       open.add(end);
       raw.on('close', () => {
+        release();
         closed = true;
         open.delete(end);
         wake();
@@ -147,10 +228,9 @@ export async function eventsRoutes(fastify: FastifyInstance, opts: { pollInterva
             await beatAndSleep();
             continue;
           }
-          const stored = await getAnalysisState(pool, id);
-          if (!stored) break;
-          // a workflow terminated (or failed, timed out, gone) behind the API's back ends the stream too
-          const { record, answered } = await reconcileAnswered({ pool, temporal }, stored);
+          // this poll's reading, shared with the analysis's other streams
+          const { record, answered, progress } = await readings.get(id);
+          if (!record) break;
           if (record.status === 'running' && !answered) {
             // Temporal is not answering: said once, and the progress is sent again when it answers
             if (!unavailableSent) {
@@ -160,7 +240,6 @@ export async function eventsRoutes(fastify: FastifyInstance, opts: { pollInterva
             }
           } else if (record.status === 'running') {
             unavailableSent = false;
-            const progress = runsElsewhere(temporal, record) ? null : await queryProgress(temporal, record.workflowId);
             const text = progress ? JSON.stringify(progress) : '';
             // a client not keeping up is sent the progress once its socket drains (the newest then)
             if (progress && text !== lastProgress && !raw.writableNeedDrain) {

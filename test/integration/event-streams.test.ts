@@ -1,0 +1,115 @@
+// Event streams under many viewers (issue 14, "many users at once"): every open page of an analysis
+// holds a stream, and each stream polled the row, Temporal and the progress query every 500 ms on
+// its own. On the real stack, over real HTTP: several streams of one running analysis share one
+// reading per poll interval (the row's reads counted at the pool the API is given), every one still
+// gets the analysis's events to its end, and an API key past API_MAX_STREAMS_PER_KEY open streams
+// is answered 429 problem+json until one of its streams closes.
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import type { Pool } from 'pg';
+import { buildApp } from '../../src/api/app';
+import { ApiClient, type SseEvent } from '../../src/cli/api-client';
+import { generateWorld } from '../../src/simulator';
+import { useSimulatedStack } from '../harness/stack';
+
+const KEY = 'stream-viewer-key-8b3d';
+const OTHER = 'stream-other-key-2f6a';
+const POLL_MS = 200;
+const MAX_STREAMS = 3;
+const world = generateWorld({ seed: 72, wallets: 3, txPerWallet: 20, largeWallet: false });
+const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.address);
+
+/** the stack's pool, counting the statements that read an analysis's row by id (getAnalysisState) */
+function countingRowReads(pool: Pool): { pool: Pool; reads: () => number } {
+  let reads = 0;
+  const counted = new Proxy(pool, {
+    get(target, prop, receiver) {
+      if (prop === 'query') {
+        return (...args: unknown[]) => {
+          const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string } | undefined)?.text;
+          if (text?.includes('FROM analyses WHERE id = $1') && text.includes('NULL::jsonb AS result')) reads += 1;
+          return (target.query as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      }
+      const value: unknown = Reflect.get(target, prop, receiver);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { pool: counted, reads: () => reads };
+}
+
+describe('event streams of one analysis, followed by many viewers', () => {
+  let app: FastifyInstance;
+  let baseUrl: string;
+  let rowReads: () => number;
+  const opened = useSimulatedStack(
+    { world },
+    { API_KEYS: `${KEY},${OTHER}`, API_MAX_STREAMS_PER_KEY: String(MAX_STREAMS) },
+    {
+      afterOpen: async () => {
+        const counting = countingRowReads(opened.stack.pool);
+        rowReads = counting.reads;
+        app = await buildApp({ config: opened.stack.config, temporal: opened.stack.client, pool: counting.pool, redis: opened.stack.redis }, { eventPollIntervalMs: POLL_MS });
+        await app.listen({ host: '127.0.0.1', port: 0 });
+        baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+      },
+      beforeClose: async () => {
+        await app?.close();
+      },
+    },
+  );
+
+  it('shares one reading per poll interval among the streams of one analysis, each of which still gets every event to its end; a key past its streams gets 429 until one closes', async () => {
+    const api = new ApiClient(baseUrl, KEY);
+    // the history pages held: the analysis runs while the streams are counted
+    opened.sim.configure({ paused: ['helius:history'] });
+    try {
+      await opened.stack.withWorkers(async () => {
+        const analysis = await api.startAnalysis({ wallets, sync: 'force' });
+        // opened a third of a poll interval apart, as viewers open their pages: their polls do not coincide
+        const streams = Array.from({ length: MAX_STREAMS }, (_, i) => {
+          const seen: SseEvent[] = [];
+          const done = (async () => {
+            await new Promise((r) => setTimeout(r, (i * POLL_MS) / MAX_STREAMS));
+            for await (const e of api.events(analysis.analysisId)) seen.push(e);
+            return seen;
+          })();
+          return { seen, done };
+        });
+        // every stream has had its first progress event: all are open and polling
+        const deadline = Date.now() + 30_000;
+        while (streams.some((s) => !s.seen.some((e) => e.event === 'progress')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+        expect(streams.map((s) => s.seen.some((e) => e.event === 'progress'))).toEqual(Array(MAX_STREAMS).fill(true));
+
+        // the row's reads over 2 s: about one per poll interval for the three streams, not one per stream per interval (30)
+        const before = rowReads();
+        await new Promise((r) => setTimeout(r, 2_000));
+        const during = rowReads() - before;
+        const intervals = 2_000 / POLL_MS;
+        console.log(`event streams: ${MAX_STREAMS} streams, ${during} row reads in ${intervals} poll intervals`);
+        expect(during).toBeLessThanOrEqual(intervals * 1.5);
+        expect(during).toBeGreaterThanOrEqual(intervals / 2);
+
+        // the key's streams are all taken: one more is refused, another key's is not
+        const refused = await fetch(`${baseUrl}/v1/analyses/${analysis.analysisId}/events`, { headers: { 'x-api-key': KEY } });
+        expect(refused.status).toBe(429);
+        expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(await refused.json()).toMatchObject({ type: 'urn:wallet-similarity:problem:rate-limited', detail: expect.stringMatching(/3 event streams open on this server/) });
+
+        opened.sim.configure({ paused: [] });
+        const ended = await Promise.all(streams.map((s) => s.done));
+        for (const seen of ended) {
+          const tail = seen.filter((e) => e.event !== 'progress' && e.event !== 'tokens');
+          expect(tail[0]).toMatchObject({ event: 'completed', data: { status: 'completed' } });
+          expect(tail.at(-1)?.event).toBe('end');
+        }
+        // the streams have ended: the key may open one again
+        const again = await fetch(`${baseUrl}/v1/analyses/${analysis.analysisId}/events`, { headers: { 'x-api-key': KEY } });
+        expect(again.status).toBe(200);
+        await again.body?.cancel();
+      });
+    } finally {
+      opened.sim.reset({ knobs: true });
+    }
+  });
+});
