@@ -92,6 +92,9 @@ const schema = z.object({
   /** requests per API key (or client IP without keys) per window, on each POST/DELETE route */
   API_RATE_LIMIT_MAX: positiveInt.default(60),
   API_RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(60),
+  /** wrong API keys a client address may send within API_KEY_FAILURE_WINDOW_SECONDS before its requests get 429 until the window ends (per API process) */
+  API_KEY_FAILURES_MAX: positiveInt.default(20),
+  API_KEY_FAILURE_WINDOW_SECONDS: positiveInt.default(300),
   /** event streams (GET /v1/analyses/{id}/events) one API key (a client address without keys) may hold open at once in an API process */
   API_MAX_STREAMS_PER_KEY: positiveInt.default(20),
   /**

@@ -10,7 +10,7 @@ import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type Redis from 'ioredis';
 import type { Config } from '../config';
-import { clientKeyOf, installAuth } from './auth';
+import { FailedKeyAttempts, SHORT_KEY_CHARS, clientKeyOf, installAuth } from './auth';
 import { labRoutes } from './lab';
 import { installMetrics } from './metrics';
 import { MAX_PATH_SEGMENT, clientErrorHandler, frameworkErrorHandler, installProblemHandlers } from './problem';
@@ -104,7 +104,10 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<Fa
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  installAuth(app, config.API_KEYS);
+  installAuth(app, config.API_KEYS, new FailedKeyAttempts(config.API_KEY_FAILURES_MAX, config.API_KEY_FAILURE_WINDOW_SECONDS));
+  // by position, never by value
+  const short = config.API_KEYS.flatMap((k, i) => (k.key.length < SHORT_KEY_CHARS ? [i + 1] : []));
+  if (short.length > 0) app.log.warn({ entries: short }, `API_KEYS entries ${short.join(', ')} are shorter than ${SHORT_KEY_CHARS} characters and can be guessed: use long random keys (openssl rand -hex 24)`);
   await app.register(rateLimit, {
     global: false,
     ...(opts.rateLimitStore === 'memory' ? {} : { redis: await limiterRedis(app, deps.redis), nameSpace: 'api-rate-limit:', skipOnError: true }),

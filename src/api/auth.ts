@@ -74,7 +74,56 @@ export function visibleOwner(request: FastifyRequest): string | null {
   return request.apiKeyAdmin ? null : request.apiKeyId;
 }
 
-export function installAuth(app: FastifyInstance, keys: readonly ApiKey[]): void {
+/** Keys shorter than this are logged at start-up as guessable (the key itself never is). */
+export const SHORT_KEY_CHARS = 16;
+
+/**
+ * Wrong keys counted per client address in this process: past `max` within `windowSeconds` of the
+ * first, the address's requests under /v1 get 429 until the window ends, whatever key they carry (a
+ * guess that would be right is not tried). A request without a key is no guess and is not counted.
+ * Held in memory (no I/O on a request): with several API processes an address has `max` per process.
+ */
+export class FailedKeyAttempts {
+  private readonly failures = new Map<string, { count: number; until: number }>();
+  constructor(
+    readonly max: number,
+    readonly windowSeconds: number,
+    /** addresses tracked at most: past it, expired ones are dropped, then the oldest */
+    private readonly tracked = 100_000,
+  ) {}
+
+  /** seconds until `address` may try again, or 0 */
+  blockedFor(address: string, now = Date.now()): number {
+    const f = this.failures.get(address);
+    if (f === undefined || f.count < this.max) return 0;
+    if (f.until <= now) {
+      this.failures.delete(address);
+      return 0;
+    }
+    return Math.ceil((f.until - now) / 1000);
+  }
+
+  failed(address: string, now = Date.now()): void {
+    let f = this.failures.get(address);
+    if (f === undefined || f.until <= now) {
+      if (this.failures.size >= this.tracked) this.prune(now);
+      f = { count: 0, until: now + this.windowSeconds * 1000 };
+      this.failures.set(address, f);
+    }
+    f.count += 1;
+  }
+
+  private prune(now: number): void {
+    for (const [address, f] of this.failures) if (f.until <= now) this.failures.delete(address);
+    // still full: the oldest windows go (a Map iterates in insertion order)
+    for (const address of this.failures.keys()) {
+      if (this.failures.size < this.tracked) break;
+      this.failures.delete(address);
+    }
+  }
+}
+
+export function installAuth(app: FastifyInstance, keys: readonly ApiKey[], attempts?: FailedKeyAttempts): void {
   app.decorateRequest('apiKeyId', null);
   app.decorateRequest('apiKeyAdmin', false);
   if (keys.length === 0) return;
@@ -82,10 +131,17 @@ export function installAuth(app: FastifyInstance, keys: readonly ApiKey[]): void
   app.addHook('onRequest', async (request) => {
     const path = request.url.split('?')[0];
     if (OPEN_PATHS.some((p) => p.test(path))) return;
+    const wait = attempts?.blockedFor(request.ip) ?? 0;
+    if (wait > 0) {
+      throw new ProblemError('rateLimited', `too many requests with a wrong API key from this address (${attempts!.max} in ${attempts!.windowSeconds} s): retry in ${wait} s with a key from API_KEYS`);
+    }
     const key = presentedKey(request);
     if (key === null) throw new ProblemError('unauthorized', 'this API needs a key: send it in the x-api-key header or as Authorization: Bearer <key>');
     const found = match(key);
-    if (found === null) throw new ProblemError('unauthorized', 'the API key is not one of the configured API_KEYS');
+    if (found === null) {
+      attempts?.failed(request.ip);
+      throw new ProblemError('unauthorized', 'the API key is not one of the configured API_KEYS');
+    }
     request.apiKeyId = found.id;
     request.apiKeyAdmin = found.admin;
   });

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../../src/config';
 import { buildApp } from '../../../src/api/app';
 import { createHash } from 'node:crypto';
-import { apiKeyId, keyMatcher } from '../../../src/api/auth';
+import { FailedKeyAttempts, apiKeyId, keyMatcher } from '../../../src/api/auth';
 
 const A = '37RqtwV1Huak8b89qQy9AxxJgbKzeA3AECZxQMgboRsk';
 
@@ -47,6 +47,43 @@ describe('API keys', () => {
     const res = await app.inject({ method: 'GET', url });
     expect(res.statusCode).not.toBe(401);
     expect(res.statusCode).toBeLessThan(400);
+  });
+
+  it('answers 429 to an address past API_KEY_FAILURES_MAX wrong keys, even with a right key, until its window ends; a missing key is no guess', async () => {
+    const throttled = await appWith({ API_KEYS: 'first-secret-key-0123', API_KEY_FAILURES_MAX: '3', API_KEY_FAILURE_WINDOW_SECONDS: '600' });
+    try {
+      const ask = (key?: string, remoteAddress = '10.0.0.7') => throttled.inject({ method: 'GET', url: '/v1/analyses?limit=0', remoteAddress, ...(key ? { headers: { 'x-api-key': key } } : {}) });
+      for (let i = 0; i < 5; i++) expect((await ask()).statusCode).toBe(401);
+      for (const guess of ['guess-1', 'guess-2', 'guess-3']) expect((await ask(guess)).statusCode).toBe(401);
+      const refused = await ask('first-secret-key-0123');
+      expect(refused.statusCode).toBe(429);
+      expect(refused.json()).toMatchObject({ type: 'urn:wallet-similarity:problem:rate-limited', detail: expect.stringMatching(/too many requests with a wrong API key from this address \(3 in 600 s\): retry in (599|600) s/) });
+      expect(refused.body).not.toContain('first-secret-key');
+      // another address is not held back
+      expect((await ask('first-secret-key-0123', '10.0.0.8')).statusCode).toBe(400);
+    } finally {
+      await throttled.close();
+    }
+  });
+
+  it('counts wrong keys per address in windows, and tracks a bounded number of addresses', () => {
+    const attempts = new FailedKeyAttempts(2, 60, 3);
+    attempts.failed('a', 0);
+    expect(attempts.blockedFor('a', 1)).toBe(0);
+    attempts.failed('a', 1_000);
+    expect(attempts.blockedFor('a', 1_000)).toBe(59);
+    // the window ends: counted afresh
+    expect(attempts.blockedFor('a', 60_000)).toBe(0);
+    attempts.failed('a', 60_000);
+    expect(attempts.blockedFor('a', 60_001)).toBe(0);
+    attempts.failed('a', 60_500);
+    expect(attempts.blockedFor('a', 60_501)).toBe(60);
+    // a fourth address past the 3 tracked: the oldest window (a's) is dropped
+    for (const address of ['b', 'c', 'd']) {
+      attempts.failed(address, 61_000);
+      attempts.failed(address, 61_000);
+    }
+    expect(['a', 'b', 'c', 'd'].map((x) => attempts.blockedFor(x, 61_001) > 0)).toEqual([false, true, true, true]);
   });
 
   it('matches keys by digest: the right key id and admin flag, or null', () => {

@@ -62,3 +62,22 @@ describe('redactRequestUrl', () => {
     expect(redactRequestUrl('/v1/x?%E0%A4%A=1&api-key')).toBe('/v1/x?%E0%A4%A=1&api-key');
   });
 });
+
+describe('the start-up log of short API keys', () => {
+  it('names the entries shorter than 16 characters by position, never the keys', async () => {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const config = loadConfig({ API_KEYS: 'long-enough-key-0123456789,short-7f,admin:tiny' });
+    const temporal = { options: { namespace: 'default' }, workflow: { start: jest.fn(), getHandle: jest.fn() } } as unknown as Client;
+    const app = await buildApp({ config, temporal, pool: { query: jest.fn() } as unknown as Pool, redis: {} as Redis }, { rateLimitStore: 'memory', logger: createLogger('info', 'test', stream) });
+    await app.close();
+    const warning = lines.map((l) => JSON.parse(l) as { level: number | string; msg: string; entries?: number[] }).find((l) => /shorter than 16 characters/.test(l.msg));
+    expect(warning).toMatchObject({ msg: expect.stringMatching(/^API_KEYS entries 2, 3 are shorter than 16 characters and can be guessed/), entries: [2, 3] });
+    expect(lines.join('')).not.toMatch(/short-7f|tiny|long-enough-key/);
+  });
+});
