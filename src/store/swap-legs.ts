@@ -45,12 +45,16 @@ const INSERT_LEGS = (walletParam: string, rowsParam: string) => `${LEGS_FROM_ROW
  * 3: rent another party moved for the wallet's token accounts (a relayer creating one, or taking a
  * closed one's rent) is not the wallet's SOL. 4: the tips of every landing service that publishes its
  * tip accounts (src/domain/swaps/tip-accounts.ts), not only Jito's, are not swap value; and the
- * backfill stores the legs it finds anew (not only exact ones) and removes those it no longer finds. A new wallet row takes
+ * backfill stores the legs it finds anew (not only exact ones) and removes those it no longer finds. 5: a
+ * swap event's quote gives way to the wallet's own net quote within 5 % of it (a fee paid beside the
+ * swap is part of the price); a sale whose proceeds the swap paid to another wallet is valued at the
+ * event's amount; a stablecoin trade with SOL beside it is valued by both (the backfill, without the
+ * day's SOL price, leaves such a stored leg as it is). A new wallet row takes
  * the column's default, which the migration that bumps this sets to it too
  * (1795640000000_legs-extracted-version.sql: existing rows 1, new ones 2;
- * 1795650000000_legs-extraction-version-3.sql: new ones 3; 1795660000000_legs-extraction-version-4.sql: 4).
+ * 1795650000000_legs-extraction-version-3.sql: new ones 3; 1795660000000_legs-extraction-version-4.sql: 4; 1795670000000_legs-extraction-version-5.sql: 5).
  */
-export const LEG_EXTRACTION_VERSION = 4;
+export const LEG_EXTRACTION_VERSION = 5;
 
 /**
  * Legs extracted again (backfillLegs): each one whose value does not depend on the SOL price of the

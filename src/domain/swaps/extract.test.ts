@@ -116,6 +116,23 @@ describe('extractLegs on synthetic successful swaps (test/fixtures/domain)', () 
     expect(leg.solValue).toBeCloseTo(12.345678 / 150, 12);
   });
 
+  it("token→USDC with SOL beside it (a bot's fee paid out of the sale's SOL, or SOL got besides): the USDC is the quote, the SOL is in the value, never the price alone", () => {
+    // its accountData only (a swap event names the USDC alone and supplies the quote as it says)
+    const tx = { ...load('domain', 'orca-token-to-usdc.json'), events: {} };
+    const BOT = 'BoTFee1111111111111111111111111111111111111';
+    const withSol = (lamports: number) => ({ ...tx, accountData: [...tx.accountData.map((a) => (a.account === W ? { ...a, nativeBalanceChange: a.nativeBalanceChange + lamports } : a)), { account: BOT, nativeBalanceChange: -lamports, tokenBalanceChanges: [] }] });
+    // 0.002 SOL came in beside the 12.345678 USDC: both are proceeds
+    const [leg] = extractLegs(withSol(2_000_000), W, { solPriceUsd: 150 }).legs;
+    expect(leg).toMatchObject({ direction: 'sell', quote: 'USDC', quoteAmount: '12.345678', valuation: 'converted', solValueEstimated: true });
+    expect(leg.solValue).toBeCloseTo(12.345678 / 150 + 0.002, 12);
+    // SOL worth more than the USDC beside it: SOL is the quote, the USDC in the value
+    const [solLed] = extractLegs(withSol(1_000_000_000), W, { solPriceUsd: 150 }).legs;
+    expect(solLed).toMatchObject({ quote: 'SOL', quoteAmount: '1', valuation: 'converted', solValueEstimated: true });
+    expect(solLed.solValue).toBeCloseTo(1 + 12.345678 / 150, 12);
+    // without the day's price (the legs backfill): the stablecoin is the quote, unvalued
+    expect(extractLegs(withSol(2_000_000), W, { solPriceUsd: 0 }).legs[0]).toMatchObject({ quote: 'USDC', valuation: 'none', solValue: 0 });
+  });
+
   it('token→token through WSOL: one sell and one buy, each valued at the 2.5 SOL between the hops', () => {
     const tx = load('domain', 'jupiter-token-to-token-via-wsol.json');
     const A = 'AtokEn4aQv9YmR2sKx7Lw3Nc5Hd8Jf1Gp6Tb2Zr9uWy';
@@ -318,13 +335,60 @@ describe('extractLegs on wire-shape payloads of the classes real Helius payloads
 
   it('takes the quote amount from events.swap only when the event moves the same mints as accountData', () => {
     const tx = load('domain', 'jupiter-raydium-sol-to-tweet.json');
-    // the event says 0.1 SOL; make accountData say 0.2 SOL: the agreeing event still supplies the price
+    // the event says 0.1 SOL; make accountData say 0.2 SOL (SOL moved for something else beside the
+    // swap, far past a fee): the agreeing event still supplies the price
     const moved = { ...tx, accountData: tx.accountData.map((a) => (a.account === W ? { ...a, nativeBalanceChange: a.nativeBalanceChange - 100_000_000 } : a)) };
     expect(extractLegs(moved, W, opts).legs[0].quoteAmount).toBe('0.1');
     // an event naming another mint disagrees with accountData: accountData's token and SOL are used
     const swap = tx.events.swap!;
     const other = { ...moved, events: { swap: { ...swap, tokenOutputs: swap.tokenOutputs.map((t) => ({ ...t, mint: 'OtherMint1111111111111111111111111111111111' })) } } };
     expect(extractLegs(other, W, opts).legs.map((l) => [l.mint, l.quoteAmount])).toEqual([[TWEET, '0.2']]);
+  });
+
+  it("a trading bot's fee paid beside the swap (within 5 % of the event's amount) is part of the price: the wallet's own net SOL, not the event's", () => {
+    const tx = load('domain', 'jupiter-raydium-sol-to-tweet.json');
+    const BOT_FEE_ACCOUNT = 'BoTFee1111111111111111111111111111111111111';
+    // 1 % of the event's 0.1 SOL to a bot's fee account, from the wallet's SOL, in the same transaction
+    const withFee = {
+      ...tx,
+      accountData: [...tx.accountData.map((a) => (a.account === W ? { ...a, nativeBalanceChange: a.nativeBalanceChange - 1_000_000 } : a)), { account: BOT_FEE_ACCOUNT, nativeBalanceChange: 1_000_000, tokenBalanceChanges: [] }],
+    };
+    expect(extractLegs(withFee, W, opts).legs[0]).toMatchObject({ quote: 'SOL', quoteAmount: '0.101', solValue: 0.101, valuation: 'exact' });
+    // without the event, the same price
+    expect(extractLegs({ ...withFee, events: {} }, W, opts).legs[0]).toMatchObject({ quoteAmount: '0.101' });
+  });
+
+  it("a sale whose proceeds a bot keeps 1 % of is a sale for what the wallet got; a round trip through such a bot loses the two fees, not nothing", () => {
+    const buy = extractLegs(load('domain', 'raydium-v4-buy-swap-event-names-pool-authority.json'), W, opts).legs;
+    const sale = load('domain', 'raydium-v4-sell-swap-event-names-pool-authority.json');
+    // the event says 0.5 SOL out to the wallet; 0.005 of it goes on to the bot's fee account
+    const swap = sale.events.swap!;
+    const named = { ...sale, events: { swap: { ...swap, nativeOutput: { account: W, amount: '500000000' } } } };
+    const kept = { ...named, accountData: [...named.accountData.map((a) => (a.account === W ? { ...a, nativeBalanceChange: a.nativeBalanceChange - 5_000_000 } : a)), { account: 'BoTFee1111111111111111111111111111111111111', nativeBalanceChange: 5_000_000, tokenBalanceChanges: [] }] };
+    expect(extractLegs(named, W, opts).legs[0]).toMatchObject({ quoteAmount: '0.5' });
+    const legs = extractLegs(kept, W, opts).legs;
+    expect(legs[0]).toMatchObject({ direction: 'sell', quote: 'SOL', quoteAmount: '0.495', solValue: 0.495 });
+    expect(computePnl([...buy, ...legs]).totals.realizedPnlSol).toBeCloseTo(-0.005, 9);
+  });
+
+  it("a sale whose swap paid the proceeds to another wallet is a sale at the event's amount, not a sale for nothing", () => {
+    const sale = load('domain', 'raydium-v4-sell-swap-event-names-pool-authority.json');
+    const MAIN = 'MainWa11et1111111111111111111111111111111111';
+    // the 0.5 SOL the pool paid out went to the trader's main wallet, not to the selling wallet
+    const elsewhere = {
+      ...sale,
+      accountData: [...sale.accountData.map((a) => (a.account === W ? { ...a, nativeBalanceChange: a.nativeBalanceChange - 500_000_000 } : a)), { account: MAIN, nativeBalanceChange: 500_000_000, tokenBalanceChanges: [] }],
+    };
+    const [leg] = extractLegs(elsewhere, W, opts).legs;
+    expect(leg).toMatchObject({ direction: 'sell', kind: 'swap', quote: 'SOL', quoteAmount: '0.5', solValue: 0.5, valuation: 'exact', solValueEstimated: false });
+    const buy = extractLegs(load('domain', 'raydium-v4-buy-swap-event-names-pool-authority.json'), W, opts).legs;
+    expect(computePnl([...buy, leg]).totals.realizedPnlSol).toBeCloseTo(0, 9);
+    // without the event nothing says what the tokens fetched: a swap-typed sale at 0, as before
+    expect(extractLegs({ ...elsewhere, events: {} }, W, opts).legs[0]).toMatchObject({ direction: 'sell', quoteAmount: '0', solValue: 0 });
+    // an event whose inputs name another wallet says nothing of this wallet's sale
+    const swap = sale.events.swap!;
+    const notOurs = { ...elsewhere, events: { swap: { ...swap, tokenInputs: swap.tokenInputs.map((t) => ({ ...t, userAccount: MAIN })) } } };
+    expect(extractLegs(notOurs, W, opts).legs[0]).toMatchObject({ quoteAmount: '0' });
   });
 
   it('a claim that only paid rent (claim-status account, own token account) and the fee is a transfer in at zero cost', () => {

@@ -1,5 +1,5 @@
 // Helius Enhanced transaction + wallet -> that wallet's legs (docs/analytics.md, "Extraction").
-import { isFailedTransaction, type EnhancedTransaction } from '../enhanced-transaction';
+import { USDC_MINT, USDT_MINT, WSOL_MINT, isFailedTransaction, type EnhancedTransaction } from '../enhanced-transaction';
 import { formatUnits } from '../decimal';
 import type { TokenDelta, WalletFlows } from './flows';
 import { flowsFromAccountData, intermediateValue, walletFlows } from './flows';
@@ -154,6 +154,8 @@ interface Consideration {
   decimals: number;
   valuation: LegValuation;
   estimated: boolean;
+  /** paid (or got) beside the quote, in the same direction, and part of the leg's SOL value: lamports beside a stablecoin, or a stablecoin's raw amount (6 decimals) beside SOL */
+  beside?: { quote: 'SOL' | 'USDC' | 'USDT'; raw: bigint };
 }
 
 function classify(tx: EnhancedTransaction, wallet: string, flows: WalletFlows, opts: ExtractOptions): ExtractResult {
@@ -186,7 +188,7 @@ function classify(tx: EnhancedTransaction, wallet: string, flows: WalletFlows, o
 
   const side = sells.length > 0 ? sells : buys;
   const sign = sells.length > 0 ? 1n : -1n; // sells receive (+), buys pay (-)
-  const pay = consideration(flows, sign) ?? (sells.length > 0 ? dustSale(tx, flows) : null);
+  const pay = consideration(flows, sign, opts.solPriceUsd) ?? (sells.length > 0 ? (proceedsSentElsewhere(tx, wallet, sells) ?? dustSale(tx, flows)) : null);
   if (pay === null) {
     const kind: LegKind = sells.length > 0 ? 'transfer_out' : isAirdrop(tx, wallet, side) ? 'airdrop' : 'transfer_in';
     for (const d of side) emit(d, kind, null, null);
@@ -196,13 +198,55 @@ function classify(tx: EnhancedTransaction, wallet: string, flows: WalletFlows, o
   return { legs, skipped: null };
 }
 
-/** What the wallet paid (sign -1) or received (sign +1) for the tokens, SOL first. */
-function consideration(flows: WalletFlows, sign: bigint): Consideration | null {
+/**
+ * What the wallet paid (sign -1) or received (sign +1) for the tokens: SOL, or a stablecoin. When
+ * both moved that way (a USDC trade with a bot's fee in SOL), the larger by value at `solPriceUsd` is
+ * the quote and the other is beside it, in the leg's SOL value too: a stablecoin trade is never
+ * valued at the SOL that moved beside it. Without a price (the legs backfill) the stablecoin is the quote.
+ */
+function consideration(flows: WalletFlows, sign: bigint, solPriceUsd: number): Consideration | null {
   const sol = flows.lamports * sign;
-  if (sol > SOL_DUST_LAMPORTS) return { quote: 'SOL', raw: sol, decimals: 9, valuation: 'exact', estimated: false };
   const usdc = flows.usdc * sign;
-  if (usdc > 0n) return { quote: 'USDC', raw: usdc, decimals: 6, valuation: 'converted', estimated: true };
   const usdt = flows.usdt * sign;
+  const stable = usdc > 0n ? { quote: 'USDC' as const, raw: usdc } : usdt > 0n ? { quote: 'USDT' as const, raw: usdt } : null;
+  if (sol > SOL_DUST_LAMPORTS) {
+    if (stable === null) return { quote: 'SOL', raw: sol, decimals: 9, valuation: 'exact', estimated: false };
+    const stableInSol = solPriceUsd > 0 ? Number(stable.raw) / 1e6 / solPriceUsd : Infinity;
+    if (Number(sol) / 1e9 > stableInSol) return { quote: 'SOL', raw: sol, decimals: 9, valuation: 'converted', estimated: true, beside: stable };
+    return { ...stable, decimals: 6, valuation: 'converted', estimated: true, beside: { quote: 'SOL', raw: sol } };
+  }
+  if (stable !== null) return { ...stable, decimals: 6, valuation: 'converted', estimated: true };
+  return null;
+}
+
+/**
+ * A sale whose proceeds the swap paid to another account (a bot's or a front end's "send to"
+ * destination, the trader's main wallet): the wallet got no SOL, but `events.swap` says it sold
+ * exactly its tokens (it is named on every input, nothing else went in) for one quote asset, and how
+ * much. Valued at that amount, as any sale (where the proceeds went is the seller's choice), not
+ * as a sale for nothing that realizes the whole cost as a loss.
+ */
+function proceedsSentElsewhere(tx: EnhancedTransaction, wallet: string, sells: TokenDelta[]): Consideration | null {
+  const event = tx.events?.swap;
+  if (!event || event.nativeInput || event.tokenInputs.length === 0) return null;
+  if (!event.tokenInputs.every((t) => t.userAccount === wallet)) return null;
+  const sold = new Set(event.tokenInputs.map((t) => t.mint));
+  if (sold.size !== sells.length || !sells.every((d) => sold.has(d.mint))) return null;
+  let sol = event.nativeOutput ? BigInt(event.nativeOutput.amount) : 0n;
+  let usdc = 0n;
+  let usdt = 0n;
+  for (const t of event.tokenOutputs) {
+    const raw = BigInt(t.rawTokenAmount.tokenAmount);
+    const amount = raw < 0n ? -raw : raw;
+    if (t.mint === WSOL_MINT) sol += amount;
+    else if (t.mint === USDC_MINT) usdc += amount;
+    else if (t.mint === USDT_MINT) usdt += amount;
+    // a token came out: a route whose output is no quote says nothing of the price
+    else return null;
+  }
+  if ([sol > 0n, usdc > 0n, usdt > 0n].filter(Boolean).length !== 1) return null;
+  if (sol > SOL_DUST_LAMPORTS) return { quote: 'SOL', raw: sol, decimals: 9, valuation: 'exact', estimated: false };
+  if (usdc > 0n) return { quote: 'USDC', raw: usdc, decimals: 6, valuation: 'converted', estimated: true };
   if (usdt > 0n) return { quote: 'USDT', raw: usdt, decimals: 6, valuation: 'converted', estimated: true };
   return null;
 }
@@ -221,8 +265,8 @@ function dustSale(tx: EnhancedTransaction, flows: WalletFlows): Consideration | 
 function share(pay: Consideration | null, index: number, count: number): Consideration | null {
   if (pay === null || count === 1) return pay;
   const n = BigInt(count);
-  const part = pay.raw / n + (index === 0 ? pay.raw % n : 0n);
-  return { ...pay, raw: part, valuation: 'split', estimated: true };
+  const part = (raw: bigint) => raw / n + (index === 0 ? raw % n : 0n);
+  return { ...pay, raw: part(pay.raw), valuation: 'split', estimated: true, ...(pay.beside ? { beside: { ...pay.beside, raw: part(pay.beside.raw) } } : {}) };
 }
 
 function isAirdrop(tx: EnhancedTransaction, wallet: string, side: TokenDelta[]): boolean {
@@ -270,10 +314,9 @@ function makeLeg(
     quoteAmount = formatUnits(pay.raw, pay.decimals);
     valuation = pay.valuation;
     estimated = pay.estimated;
-    if (pay.quote === 'SOL') {
-      solValue = Number(pay.raw) / 1e9;
-    } else if (opts.solPriceUsd > 0) {
-      solValue = Number(pay.raw) / 1e6 / opts.solPriceUsd;
+    const inSol = (quote: QuoteAsset, amount: bigint): number => (quote === 'SOL' ? Number(amount) / 1e9 : Number(amount) / 1e6 / opts.solPriceUsd);
+    if (pay.quote === 'SOL' || opts.solPriceUsd > 0) {
+      solValue = inSol(pay.quote, pay.raw) + (pay.beside && (pay.beside.quote === 'SOL' || opts.solPriceUsd > 0) ? inSol(pay.beside.quote, pay.beside.raw) : 0);
     } else {
       valuation = 'none';
     }

@@ -100,8 +100,10 @@ function wsolAccountRent(beyondWrapped: bigint): bigint {
  * The wallet's flows for pricing: token amounts always from `accountData` (the ground truth); the
  * SOL/USDC/USDT side from `events.swap` only when the event names the wallet and moves exactly the
  * same mints in the same directions (and, when it names the wallet on one token side only, gives
- * it a quote amount), else from `accountData` too. The event alone is used only when `accountData`
- * shows no token movement for the wallet at all.
+ * it a quote amount), else from `accountData` too. Even then, a quote the wallet's own net change
+ * puts within QUOTE_FEE_TOLERANCE of the event's is the wallet's (a fee paid beside the swap is part
+ * of the price). The event alone is used only when `accountData` shows no token movement for the
+ * wallet at all.
  */
 export function walletFlows(tx: EnhancedTransaction, wallet: string, view: AccountDataView): WalletFlows {
   const event = tx.events?.swap;
@@ -114,7 +116,31 @@ export function walletFlows(tx: EnhancedTransaction, wallet: string, view: Accou
   // token-to-token swap has no quote side: its event is taken as it is.)
   const oneSided = fromEvent.tokens.every((t) => t.raw < 0n) || fromEvent.tokens.every((t) => t.raw > 0n);
   if (oneSided && fromEvent.lamports === 0n && fromEvent.usdc === 0n && fromEvent.usdt === 0n) return view.flows;
-  return { ...fromEvent, tokens: view.flows.tokens };
+  const own = view.flows;
+  return {
+    tokens: own.tokens,
+    lamports: quoteOf(fromEvent.lamports, own.lamports),
+    usdc: quoteOf(fromEvent.usdc, own.usdc),
+    usdt: quoteOf(fromEvent.usdt, own.usdt),
+  };
+}
+
+/**
+ * How far (a share of the event's amount) the wallet's own net quote may differ from the swap
+ * event's and still be the price: a trading bot's or front end's fee taken in the same transaction
+ * (0.5 to 2 %: paid beside a buy, or kept from a sale's proceeds) is part of what the wallet paid or
+ * got. A larger difference is SOL moved for something else in the transaction (a transfer to
+ * another wallet): then the event's amount is the price.
+ */
+export const QUOTE_FEE_TOLERANCE = 0.05;
+
+/** The quote amount of one asset: the wallet's own net change when it agrees with the event's within QUOTE_FEE_TOLERANCE, else the event's. */
+function quoteOf(event: bigint, own: bigint): bigint {
+  if (event === 0n || own === 0n || event > 0n !== own > 0n) return event;
+  const gap = own > event ? own - event : event - own;
+  const size = event > 0n ? event : -event;
+  // integer arithmetic: gap / size <= 5 / 100
+  return gap * 100n <= size * BigInt(Math.round(QUOTE_FEE_TOLERANCE * 100)) ? own : event;
 }
 
 function sameMovement(a: TokenDelta[], b: TokenDelta[]): boolean {
