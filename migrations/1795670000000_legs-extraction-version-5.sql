@@ -4,7 +4,8 @@
 -- own net quote when the two agree within 5 % (a bot's or front end's fee paid beside the swap, or
 -- kept from a sale's proceeds, is part of the price); a sale whose swap paid the proceeds to another
 -- wallet is valued at the event's amount (it was a sale for nothing); a stablecoin trade with SOL
--- beside it is valued by both (it was valued at the SOL alone). Wallets extracted before run the
+-- beside it, and a token-to-token route split between SOL and a stablecoin, are valued by both parts
+-- (at the SOL, or the WSOL part, alone before). Wallets extracted before run the
 -- legs backfill again before their next analysis; new wallets start at the current version.
 ALTER TABLE wallets ALTER COLUMN legs_extracted_version SET DEFAULT 5;
 

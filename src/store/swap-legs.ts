@@ -48,8 +48,9 @@ const INSERT_LEGS = (walletParam: string, rowsParam: string) => `${LEGS_FROM_ROW
  * backfill stores the legs it finds anew (not only exact ones) and removes those it no longer finds. 5: a
  * swap event's quote gives way to the wallet's own net quote within 5 % of it (a fee paid beside the
  * swap is part of the price); a sale whose proceeds the swap paid to another wallet is valued at the
- * event's amount; a stablecoin trade with SOL beside it is valued by both (the backfill, without the
- * day's SOL price, leaves such a stored leg as it is). A new wallet row takes
+ * event's amount; a stablecoin trade with SOL beside it, and a token→token route split between SOL
+ * and a stablecoin, are valued by both parts (the backfill, without the day's SOL price, leaves such
+ * a stored leg as it is). A new wallet row takes
  * the column's default, which the migration that bumps this sets to it too
  * (1795640000000_legs-extracted-version.sql: existing rows 1, new ones 2;
  * 1795650000000_legs-extraction-version-3.sql: new ones 3; 1795660000000_legs-extraction-version-4.sql: 4; 1795670000000_legs-extraction-version-5.sql: 5).

@@ -159,6 +159,23 @@ describe('extractLegs on synthetic successful swaps (test/fixtures/domain)', () 
     expect(extractLegs(tipped, W, opts)).toMatchObject({ skipped: null, legs: [{ direction: 'sell', mint: A }, { direction: 'buy', mint: B }] });
   });
 
+  it('token→token split between a SOL route and a USDC route: both parts are the value, not the WSOL part alone', () => {
+    const tx = load('domain', 'jupiter-token-to-token-via-wsol.json');
+    const USDC = 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v';
+    // a third of A went through a USDC pool pair: 150 USDC out of the A/USDC pool into the USDC/B pool
+    const usdcHop = (account: string, owner: string, raw: string) => ({ account, nativeBalanceChange: 0, tokenBalanceChanges: [{ userAccount: owner, tokenAccount: account, mint: USDC, rawTokenAmount: { tokenAmount: raw, decimals: 6 } }] });
+    const split = { ...tx, events: {}, accountData: [...tx.accountData, usdcHop('Pool3Usdc1111111111111111111111111111111111', 'Amm3Au1111111111111111111111111111111111111', '-150000000'), usdcHop('Pool4Usdc1111111111111111111111111111111111', 'Amm4Au1111111111111111111111111111111111111', '150000000')] };
+    const legs = extractLegs(split, W, { solPriceUsd: 150 }).legs;
+    expect(legs.map((l) => [l.direction, l.quote, l.quoteAmount, l.valuation, l.solValueEstimated])).toEqual([
+      ['sell', 'SOL', '2.5', 'via-intermediate', true],
+      ['buy', 'SOL', '2.5', 'via-intermediate', true],
+    ]);
+    for (const leg of legs) expect(leg.solValue).toBeCloseTo(2.5 + 150 / 150, 12);
+    // USDC paid to one account only (a fee taken in USDC, no hop): not part of the route's value
+    const feeOnly = { ...split, accountData: [...tx.accountData, usdcHop('FeeUsdc11111111111111111111111111111111111', 'Fee1111111111111111111111111111111111111111', '1000000')] };
+    expect(extractLegs(feeOnly, W, { solPriceUsd: 150 }).legs.map((l) => l.solValue)).toEqual([2.5, 2.5]);
+  });
+
   it('a wallet seen only through its token accounts (a bot signed and paid) still gets its buy, with no fee', () => {
     const tx = load('domain', 'raydium-wallet-only-through-token-accounts.json');
     const [leg] = extractLegs(tx, W, opts).legs;

@@ -171,15 +171,19 @@ function classify(tx: EnhancedTransaction, wallet: string, flows: WalletFlows, o
     // tokens both ways plus SOL or stablecoins one way is a pool deposit or withdrawal, not a trade
     if (solMoved || flows.usdc !== 0n || flows.usdt !== 0n) return { legs: [], skipped: 'liquidity' };
     const through = intermediateValue(tx, wallet);
-    const pay: Consideration | null = through
-      ? {
-          quote: through.quote,
-          raw: through.raw,
-          decimals: through.quote === 'SOL' ? 9 : 6,
-          valuation: through.quote === 'SOL' ? 'via-intermediate' : 'converted',
-          estimated: through.estimated || through.quote !== 'SOL',
-        }
-      : null;
+    const pay: Consideration | null =
+      through === null
+        ? null
+        : through.stable
+          ? // a route split between SOL and a stablecoin: both parts are the value
+            withBeside(through.raw, through.stable, opts.solPriceUsd, 'via-intermediate')
+          : {
+              quote: through.quote,
+              raw: through.raw,
+              decimals: through.quote === 'SOL' ? 9 : 6,
+              valuation: through.quote === 'SOL' ? 'via-intermediate' : 'converted',
+              estimated: through.estimated || through.quote !== 'SOL',
+            };
     const counterOf = (side: TokenDelta[]): string | null => (side.length === 1 ? side[0].mint : null);
     for (const [i, d] of sells.entries()) emit(d, 'swap', share(pay, i, sells.length), counterOf(buys));
     for (const [i, d] of buys.entries()) emit(d, 'swap', share(pay, i, buys.length), counterOf(sells));
@@ -211,12 +215,21 @@ function consideration(flows: WalletFlows, sign: bigint, solPriceUsd: number): C
   const stable = usdc > 0n ? { quote: 'USDC' as const, raw: usdc } : usdt > 0n ? { quote: 'USDT' as const, raw: usdt } : null;
   if (sol > SOL_DUST_LAMPORTS) {
     if (stable === null) return { quote: 'SOL', raw: sol, decimals: 9, valuation: 'exact', estimated: false };
-    const stableInSol = solPriceUsd > 0 ? Number(stable.raw) / 1e6 / solPriceUsd : Infinity;
-    if (Number(sol) / 1e9 > stableInSol) return { quote: 'SOL', raw: sol, decimals: 9, valuation: 'converted', estimated: true, beside: stable };
-    return { ...stable, decimals: 6, valuation: 'converted', estimated: true, beside: { quote: 'SOL', raw: sol } };
+    return withBeside(sol, stable, solPriceUsd, 'converted');
   }
   if (stable !== null) return { ...stable, decimals: 6, valuation: 'converted', estimated: true };
   return null;
+}
+
+/**
+ * SOL and a stablecoin both paid (or got) for the tokens: the larger by value at `solPriceUsd` is the
+ * quote, the other beside it (in the value too), estimated; without a price, the stablecoin is the
+ * quote (so the legs backfill, which has none, leaves such a stored leg as it is).
+ */
+function withBeside(lamports: bigint, stable: { quote: 'USDC' | 'USDT'; raw: bigint }, solPriceUsd: number, solValuation: LegValuation): Consideration {
+  const stableInSol = solPriceUsd > 0 ? Number(stable.raw) / 1e6 / solPriceUsd : Infinity;
+  if (Number(lamports) / 1e9 > stableInSol) return { quote: 'SOL', raw: lamports, decimals: 9, valuation: solValuation, estimated: true, beside: stable };
+  return { ...stable, decimals: 6, valuation: 'converted', estimated: true, beside: { quote: 'SOL', raw: lamports } };
 }
 
 /**

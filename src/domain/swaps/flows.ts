@@ -185,6 +185,8 @@ export interface IntermediateValue {
   raw: bigint;
   /** true when read from `innerSwaps` UI floats rather than integer balance changes */
   estimated: boolean;
+  /** a route split between SOL and a stablecoin (part of it through SOL pools, part through USDC ones): the stablecoin's part, beside the SOL */
+  stable?: { quote: 'USDC' | 'USDT'; raw: bigint };
 }
 
 /**
@@ -193,6 +195,7 @@ export interface IntermediateValue {
  * the largest WSOL amount in `events.swap.innerSwaps` (UI floats; then marked estimated).
  */
 export function intermediateValue(tx: EnhancedTransaction, wallet: string): IntermediateValue | null {
+  const found: Array<{ quote: 'SOL' | 'USDC' | 'USDT'; raw: bigint }> = [];
   for (const [mint, quote] of [
     [WSOL_MINT, 'SOL'],
     [USDC_MINT, 'USDC'],
@@ -209,7 +212,13 @@ export function intermediateValue(tx: EnhancedTransaction, wallet: string): Inte
       }
     }
     const through = paidIn > 0n && paidOut > 0n ? (paidIn < paidOut ? paidIn : paidOut) : paidIn > paidOut ? paidIn : paidOut;
-    if (through > 0n) return { quote, raw: through, estimated: false };
+    if (through > 0n) found.push({ quote, raw: through });
+  }
+  if (found.length > 0) {
+    const [first, second] = found;
+    // SOL's part and a stablecoin's (only one passing through both ways counts: a route, not a fee paid in it)
+    const stable = first.quote === 'SOL' && second !== undefined && second.quote !== 'SOL' && passesThrough(tx, wallet, second.quote) ? { quote: second.quote, raw: second.raw } : undefined;
+    return { quote: first.quote, raw: first.raw, estimated: false, ...(stable ? { stable } : {}) };
   }
   let largest = 0;
   for (const hop of tx.events.swap?.innerSwaps ?? []) {
@@ -219,6 +228,22 @@ export function intermediateValue(tx: EnhancedTransaction, wallet: string): Inte
   }
   if (largest > 0) return { quote: 'SOL', raw: BigInt(Math.round(largest * 1e9)), estimated: true };
   return null;
+}
+
+/** Whether other accounts both paid out and took in the stablecoin (a hop's output feeding the next hop), not only one of the two. */
+function passesThrough(tx: EnhancedTransaction, wallet: string, quote: 'USDC' | 'USDT'): boolean {
+  const mint = quote === 'USDC' ? USDC_MINT : USDT_MINT;
+  let paidIn = false;
+  let paidOut = false;
+  for (const entry of tx.accountData) {
+    for (const change of entry.tokenBalanceChanges ?? []) {
+      if (change.mint !== mint || change.userAccount === wallet) continue;
+      const raw = BigInt(change.rawTokenAmount.tokenAmount);
+      if (raw > 0n) paidIn = true;
+      else if (raw < 0n) paidOut = true;
+    }
+  }
+  return paidIn && paidOut;
 }
 
 function addDelta(tokens: TokenDelta[], mint: string, raw: bigint, decimals: number): void {
