@@ -50,7 +50,7 @@ const INSERT_LEGS = (walletParam: string, rowsParam: string) => `${LEGS_FROM_ROW
  * swap is part of the price); a sale whose proceeds the swap paid to another wallet is valued at the
  * event's amount; a stablecoin trade with SOL beside it, and a token→token route split between SOL
  * and a stablecoin, are valued by both parts (the backfill, without the day's SOL price, leaves such
- * a stored leg as it is). A new wallet row takes
+ * a stored leg as it is); a leg's fee includes the tips the wallet paid landing services. A new wallet row takes
  * the column's default, which the migration that bumps this sets to it too
  * (1795640000000_legs-extracted-version.sql: existing rows 1, new ones 2;
  * 1795650000000_legs-extraction-version-3.sql: new ones 3; 1795660000000_legs-extraction-version-4.sql: 4; 1795670000000_legs-extraction-version-5.sql: 5).

@@ -81,9 +81,12 @@ describe('extractLegs on synthetic successful swaps (test/fixtures/domain)', () 
     expect(withoutEvent).toEqual(withEvent);
   });
 
-  it('PUMP_AMM sell without events.swap: 0.75 SOL received, Jito tip and priority fee excluded', () => {
+  it("PUMP_AMM sell without events.swap: 0.75 SOL received, Jito tip and priority fee not in the price; both are the leg's fee", () => {
     const tx = load('domain', 'pump-amm-sell-without-swap-event.json');
     const [leg] = extractLegs(tx, W, opts).legs;
+    // the network fee (105,000 lamports with its priority fee) and the 0.001 SOL Jito tip: the cost of landing it
+    expect(tx.fee).toBe(105_000);
+    expect(tx.nativeTransfers?.filter((t) => t.fromUserAccount === W).map((t) => t.amount)).toContain(1_000_000);
     expect(leg).toMatchObject({
       mint: 'PumpXr7sKq8LwvA3Hn2oYtdD1ZcE9mGfWjB5uRNpump',
       direction: 'sell',
@@ -95,7 +98,7 @@ describe('extractLegs on synthetic successful swaps (test/fixtures/domain)', () 
       quoteAmount: '0.75',
       solValue: 0.75,
       solValueEstimated: false,
-      feeLamports: 105000,
+      feeLamports: 105_000 + 1_000_000,
       source: 'PUMP_AMM',
     });
   });

@@ -2,7 +2,7 @@
 import { USDC_MINT, USDT_MINT, WSOL_MINT, isFailedTransaction, type EnhancedTransaction } from '../enhanced-transaction';
 import { formatUnits } from '../decimal';
 import type { TokenDelta, WalletFlows } from './flows';
-import { flowsFromAccountData, intermediateValue, walletFlows } from './flows';
+import { flowsFromAccountData, intermediateValue, tipsPaidBy, walletFlows } from './flows';
 import type {
   ExtractCounters,
   ExtractManyResult,
@@ -351,7 +351,8 @@ function makeLeg(
     solValue,
     solValueEstimated: estimated,
     valuation,
-    feeLamports: legIndex === 0 && tx.feePayer === wallet ? tx.fee : 0,
+    // the cost of getting the transaction in: its network fee when the wallet paid it, and the tips it paid landing services
+    feeLamports: legIndex === 0 ? (tx.feePayer === wallet ? tx.fee : 0) + Number(tipsPaidBy(tx, wallet)) : 0,
     source: tx.source,
     type: tx.type,
     legIndex,

@@ -421,7 +421,8 @@ function decodeSystemInstruction(data: string): SystemOp | null {
   return null;
 }
 
-function tipsPaidBy(tx: EnhancedTransaction, wallet: string): bigint {
+/** SOL the wallet sent to landing services' tip accounts in the transaction (lamports). */
+export function tipsPaidBy(tx: EnhancedTransaction, wallet: string): bigint {
   let tips = 0n;
   for (const t of tx.nativeTransfers ?? []) {
     if (t.fromUserAccount === wallet && t.toUserAccount !== null && TIP_ACCOUNTS.has(t.toUserAccount)) {

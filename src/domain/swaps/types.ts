@@ -36,7 +36,7 @@ export interface SwapLeg {
   solValue: number;
   solValueEstimated: boolean;
   valuation: LegValuation;
-  /** network fee paid by this wallet, carried on leg 0 of the transaction only (so sums are right) */
+  /** the transaction's cost of inclusion to this wallet: the network fee when it paid it, plus the tips it paid landing services (Jito, Nozomi, ...); on leg 0 of the transaction only (so sums are right) */
   feeLamports: number;
   source: string;
   type: string;
