@@ -212,7 +212,9 @@ export function createHolderActivities(deps: ActivityDeps) {
     return leaveOutServices(candidates, top, (owner) => counterpartyActivityClass(activity.get(owner)) === 'service');
   }
   /** the scan under way for a key: pages read so far (every analysis sharing it heartbeats them) */
-  const scanProgress = new Map<string, { pages: number }>();
+  const scanProgress = new Map<string, { pages: number; flight: AbortSignal }>();
+  /** the signal of the newest scan run (flight) started for a key: a waiter's own flight, read as it joins */
+  const newestFlight = new Map<string, AbortSignal>();
   /**
    * One scan of a token's accounts, in its turn among the scans of this process: by
    * getProgramAccountsV2, or DAS's pages on an RPC without it; past its page cap, with the mint's
@@ -222,7 +224,7 @@ export function createHolderActivities(deps: ActivityDeps) {
   async function scanToken(token: string, maxPages: number, key: string, signal: AbortSignal): Promise<HolderScan> {
     signal.throwIfAborted();
     // its own record: a scan dropped by its last caller may still unwind while the next one runs
-    const progress = { pages: 0 };
+    const progress = { pages: 0, flight: signal };
     scanProgress.set(key, progress);
     try {
       const byProgram = await scanByProgramAccounts(token, progress, signal);
@@ -248,11 +250,16 @@ export function createHolderActivities(deps: ActivityDeps) {
   async function waitingForSlot<T>(key: string, cancelled: AbortSignal, join: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const waitMs = settings.holderScanSlotWaitMs ?? HOLDER_SCAN_SLOT_WAIT_MS;
     const busy = new AbortController();
+    let flight: AbortSignal | undefined;
+    // started: this waiter's own flight scans (not an older one of the key, dropped and still unwinding)
     const timer = setTimeout(() => {
-      if (!scanProgress.has(key)) busy.abort(new Error('no scan slot'));
+      if (flight === undefined || scanProgress.get(key)?.flight !== flight) busy.abort(new Error('no scan slot'));
     }, waitMs);
     try {
-      return await join(AbortSignal.any([cancelled, busy.signal]));
+      const joined = join(AbortSignal.any([cancelled, busy.signal]));
+      // join's run (SingleFlight) starts or joins the key's flight before its first await
+      flight = newestFlight.get(key);
+      return await joined;
     } catch (err) {
       if (!busy.signal.aborted || cancelled.aborted) throw err;
       throw ApplicationFailure.create({
@@ -278,7 +285,17 @@ export function createHolderActivities(deps: ActivityDeps) {
           // a cancelled analysis drops the page on its way (the shared scan stops once no analysis waits for it)
           const signal = Context.current().cancellationSignal;
           const { value: scan, shared } = await waitingForSlot(key, signal, (waiting) =>
-            scans.run(key, (scanSignal) => scanSlots(() => scanToken(input.token, maxPages, key, scanSignal)), waiting),
+            scans.run(
+              key,
+              (scanSignal) => {
+                newestFlight.set(key, scanSignal);
+                const forget = () => {
+                  if (newestFlight.get(key) === scanSignal) newestFlight.delete(key);
+                };
+                return scanSlots(() => scanToken(input.token, maxPages, key, scanSignal)).finally(forget);
+              },
+              waiting,
+            ),
           );
           pagesRead = scan.pages;
           if (shared) log.info('token holders: joined a scan under way', { analysisId: input.analysisId, token: input.token, pages: scan.pages });

@@ -113,14 +113,32 @@ export class FailedKeyAttempts {
     f.count += 1;
   }
 
+  /** Drops the ended windows, and while still past 90 % full the oldest (a Map iterates in insertion order): a tenth of room at least, so not every new address scans the table. */
   private prune(now: number): void {
     for (const [address, f] of this.failures) if (f.until <= now) this.failures.delete(address);
-    // still full: the oldest windows go (a Map iterates in insertion order)
+    const room = Math.floor(this.tracked * 0.9);
     for (const address of this.failures.keys()) {
-      if (this.failures.size < this.tracked) break;
+      if (this.failures.size <= room) break;
       this.failures.delete(address);
     }
   }
+}
+
+/**
+ * The address wrong keys are counted under: an IPv4 address as it is, an IPv6 one by its /64 (a
+ * host is given a whole /64 and picks addresses in it at will). Behind a proxy, the API must be told
+ * to trust it (fastify's trustProxy) or every client is the proxy's address.
+ */
+export function attemptAddress(ip: string): string {
+  const v4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (v4) return v4[1];
+  if (!ip.includes(':')) return ip;
+  // expand '::' to the groups it stands for, then keep the first four
+  const [head, tail] = ip.split('%')[0].split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail !== undefined && tail !== '' ? tail.split(':') : [];
+  const groups = tail === undefined ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  return `${groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }
 
 export function installAuth(app: FastifyInstance, keys: readonly ApiKey[], attempts?: FailedKeyAttempts): void {
@@ -131,15 +149,16 @@ export function installAuth(app: FastifyInstance, keys: readonly ApiKey[], attem
   app.addHook('onRequest', async (request) => {
     const path = request.url.split('?')[0];
     if (OPEN_PATHS.some((p) => p.test(path))) return;
-    const wait = attempts?.blockedFor(request.ip) ?? 0;
+    const address = attemptAddress(request.ip);
+    const wait = attempts?.blockedFor(address) ?? 0;
     if (wait > 0) {
-      throw new ProblemError('rateLimited', `too many requests with a wrong API key from this address (${attempts!.max} in ${attempts!.windowSeconds} s): retry in ${wait} s with a key from API_KEYS`);
+      throw new ProblemError('rateLimited', `too many requests with a wrong API key from this address (${attempts!.max} in ${attempts!.windowSeconds} s): retry in ${wait} s with a key from API_KEYS`, undefined, undefined, wait);
     }
     const key = presentedKey(request);
     if (key === null) throw new ProblemError('unauthorized', 'this API needs a key: send it in the x-api-key header or as Authorization: Bearer <key>');
     const found = match(key);
     if (found === null) {
-      attempts?.failed(request.ip);
+      attempts?.failed(address);
       throw new ProblemError('unauthorized', 'the API key is not one of the configured API_KEYS');
     }
     request.apiKeyId = found.id;

@@ -69,6 +69,8 @@ export class ProblemError extends Error {
     readonly errors?: FieldError[],
     /** what failed underneath (a dependency's error, with its addresses): logged with the request, never answered */
     readonly logged?: unknown,
+    /** the answer's Retry-After (a 429 that knows when to come back); a 503's is RETRY_AFTER_SECONDS */
+    readonly retryAfterSeconds?: number,
   ) {
     super(detail);
   }
@@ -92,12 +94,13 @@ export function problemResponses(...statuses: number[]): Record<number, typeof p
   return Object.fromEntries(statuses.map((s) => [s, { description: 'Problem details (application/problem+json)', ...problemSchema }]));
 }
 
-export function sendProblem(reply: FastifyReply, request: FastifyRequest, name: ProblemName, detail: string, errors?: FieldError[]): FastifyReply {
+export function sendProblem(reply: FastifyReply, request: FastifyRequest, name: ProblemName, detail: string, errors?: FieldError[], retryAfterSeconds?: number): FastifyReply {
   const { status, title } = PROBLEMS[name];
   const body: ProblemBody = { type: problemType(name), title, status, detail, instance: request.url.split('?')[0] };
   if (errors && errors.length > 0) body.errors = errors;
-  // a dependency is away: say when to try again (clients and proxies honour it)
-  if (status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+  // a dependency is away, or a limit says when: when to try again (clients and proxies honour it)
+  if (retryAfterSeconds !== undefined) reply.header('retry-after', String(retryAfterSeconds));
+  else if (status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
   // serialize ourselves: the route's response schema for this status may be absent
   return reply.code(status).type(PROBLEM_CONTENT_TYPE).serializer(JSON.stringify).send(body);
 }
@@ -145,16 +148,34 @@ export function describeValidationError(part: string, e: AjvError): FieldError {
 export function poolSaturation(pool: Pool, error: unknown): string | null {
   if ((error as { message?: unknown } | null)?.message !== 'timeout exceeded when trying to connect') return null;
   const max = pool.options.max ?? 10;
-  if (pool.totalCount < max || pool.idleCount > 0) return null;
-  return `all ${max} of this server's database connections were in use or connecting, ${pool.waitingCount} more requests waiting`;
+  // checked out, not merely counted: a client still connecting (PostgreSQL not answering) is no request's
+  if (checkedOut(pool) < max) return null;
+  return `all ${max} of this server's database connections were taken by requests under way, ${pool.waitingCount} more requests waiting`;
+}
+
+/** Clients of each pool checked out now (its 'acquire' and 'release' events, counted from watchCheckouts on). */
+const checkouts = new WeakMap<Pool, { out: number }>();
+
+function checkedOut(pool: Pool): number {
+  return checkouts.get(pool)?.out ?? 0;
+}
+
+/** Counts `pool`'s checked-out clients (for poolSaturation); once per pool. */
+export function watchCheckouts(pool: Pool): void {
+  if (checkouts.has(pool) || typeof pool.on !== 'function') return;
+  const count = { out: 0 };
+  checkouts.set(pool, count);
+  pool.on('acquire', () => void (count.out += 1));
+  pool.on('release', () => void (count.out = Math.max(0, count.out - 1)));
 }
 
 /** Maps every error fastify or a handler raises to a problem response (`pool`: the API's, to tell a busy pool from an unreachable database). */
 export function installProblemHandlers(app: FastifyInstance, pool?: Pool): void {
+  if (pool !== undefined) watchCheckouts(pool);
   app.setErrorHandler((error: FastifyError & { validation?: AjvError[]; validationContext?: string }, request, reply) => {
     if (error instanceof ProblemError) {
       if (error.logged !== undefined) request.log.warn({ err: describeFailure(error.logged) }, error.message);
-      return sendProblem(reply, request, error.problem, error.message, error.errors);
+      return sendProblem(reply, request, error.problem, error.message, error.errors, error.retryAfterSeconds);
     }
     if (error.validation) {
       const part = error.validationContext ?? 'body';

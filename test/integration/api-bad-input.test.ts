@@ -477,8 +477,29 @@ describe('an API whose database connections are all taken', () => {
     }
     expect(answer.statusCode).toBe(503);
     expect(answer.headers['retry-after']).toBe('5');
-    expect(answer.json()).toMatchObject({ type: 'urn:wallet-similarity:problem:database-busy', detail: expect.stringMatching(/all 2 of this server's database connections were in use/) });
+    expect(answer.json()).toMatchObject({ type: 'urn:wallet-similarity:problem:database-busy', detail: expect.stringMatching(/all 2 of this server's database connections were taken by requests under way/) });
     expect((await list()).statusCode).toBe(200);
+  });
+
+  it('answers database-unavailable, not busy, when PostgreSQL takes connections and never answers (the pool full of clients still connecting)', async () => {
+    // a host that accepts the TCP connection and says nothing
+    const sockets = new Set<net.Socket>();
+    const silent = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const hung = createPool(`postgres://postgres@127.0.0.1:${(silent.address() as AddressInfo).port}/none`, 2, { connectionTimeoutMs: 300 });
+    const hungApp = await buildApp({ config: opened.stack.config, temporal: opened.stack.client, pool: hung, redis: opened.stack.redis });
+    try {
+      const answers = await Promise.all(Array.from({ length: 4 }, () => hungApp.inject({ method: 'GET', url: '/v1/analyses?limit=1', headers: { 'x-api-key': 'busy-pool-key-4d1e' } })));
+      expect(answers.map((a) => [a.statusCode, (a.json() as { type: string }).type.split(':').pop()])).toEqual(Array(4).fill([503, 'database-unavailable']));
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((r) => silent.close(() => r()));
+      await hungApp.close();
+      await hung.end().catch(() => undefined);
+    }
   });
 
   it('still answers database-unavailable when PostgreSQL does not take the connection (a port nothing listens on)', async () => {

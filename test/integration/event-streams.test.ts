@@ -20,28 +20,32 @@ const world = generateWorld({ seed: 72, wallets: 3, txPerWallet: 20, largeWallet
 const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.address);
 
 /** the stack's pool, counting the statements that read an analysis's row by id (getAnalysisState) */
-function countingRowReads(pool: Pool): { pool: Pool; reads: () => number } {
+function countingRowReads(pool: Pool): { pool: Pool; reads: () => number; slowReads: (ms: number) => void } {
   let reads = 0;
+  let delayMs = 0;
   const counted = new Proxy(pool, {
     get(target, prop, receiver) {
       if (prop === 'query') {
         return (...args: unknown[]) => {
           const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string } | undefined)?.text;
-          if (text?.includes('FROM analyses WHERE id = $1') && text.includes('NULL::jsonb AS result')) reads += 1;
-          return (target.query as (...a: unknown[]) => unknown).apply(target, args);
+          const rowRead = text?.includes('FROM analyses WHERE id = $1') && text.includes('NULL::jsonb AS result');
+          if (rowRead) reads += 1;
+          const query = () => (target.query as (...a: unknown[]) => unknown).apply(target, args);
+          return rowRead && delayMs > 0 ? new Promise((r) => setTimeout(r, delayMs)).then(query) : query();
         };
       }
       const value: unknown = Reflect.get(target, prop, receiver);
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
   });
-  return { pool: counted, reads: () => reads };
+  return { pool: counted, reads: () => reads, slowReads: (ms) => void (delayMs = ms) };
 }
 
 describe('event streams of one analysis, followed by many viewers', () => {
   let app: FastifyInstance;
   let baseUrl: string;
   let rowReads: () => number;
+  let slowReads: (ms: number) => void;
   const opened = useSimulatedStack(
     { world },
     { API_KEYS: `${KEY},${OTHER}`, API_MAX_STREAMS_PER_KEY: String(MAX_STREAMS) },
@@ -49,6 +53,7 @@ describe('event streams of one analysis, followed by many viewers', () => {
       afterOpen: async () => {
         const counting = countingRowReads(opened.stack.pool);
         rowReads = counting.reads;
+        slowReads = counting.slowReads;
         app = await buildApp({ config: opened.stack.config, temporal: opened.stack.client, pool: counting.pool, redis: opened.stack.redis }, { eventPollIntervalMs: POLL_MS });
         await app.listen({ host: '127.0.0.1', port: 0 });
         baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -94,6 +99,7 @@ describe('event streams of one analysis, followed by many viewers', () => {
         const refused = await fetch(`${baseUrl}/v1/analyses/${analysis.analysisId}/events`, { headers: { 'x-api-key': KEY } });
         expect(refused.status).toBe(429);
         expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(refused.headers.get('retry-after')).toBe('2');
         expect(await refused.json()).toMatchObject({ type: 'urn:wallet-similarity:problem:rate-limited', detail: expect.stringMatching(/3 event streams open on this server/) });
 
         opened.sim.configure({ paused: [] });
@@ -109,6 +115,36 @@ describe('event streams of one analysis, followed by many viewers', () => {
         await again.body?.cancel();
       });
     } finally {
+      opened.sim.reset({ knobs: true });
+    }
+  });
+  it('does not count a stream whose client left while it was being opened: the key keeps its places', async () => {
+    const api = new ApiClient(baseUrl, KEY);
+    opened.sim.configure({ paused: ['helius:history'] });
+    try {
+      await opened.stack.withWorkers(async () => {
+        const analysis = await api.startAnalysis({ wallets, sync: 'force' });
+        // each open's first read of the row takes 600 ms; its client gives up after 150
+        slowReads(600);
+        for (let i = 0; i < MAX_STREAMS; i++) {
+          const gone = new AbortController();
+          const asked = fetch(`${baseUrl}/v1/analyses/${analysis.analysisId}/events`, { headers: { 'x-api-key': KEY }, signal: gone.signal }).catch(() => 'aborted');
+          await new Promise((r) => setTimeout(r, 150));
+          gone.abort();
+          expect(await asked).toBe('aborted');
+        }
+        await new Promise((r) => setTimeout(r, 800));
+        slowReads(0);
+        // the three that left hold nothing: three streams open now, and a fourth is refused
+        const open = await Promise.all(Array.from({ length: MAX_STREAMS }, () => fetch(`${baseUrl}/v1/analyses/${analysis.analysisId}/events`, { headers: { 'x-api-key': KEY } })));
+        expect(open.map((r) => r.status)).toEqual(Array(MAX_STREAMS).fill(200));
+        const fourth = await fetch(`${baseUrl}/v1/analyses/${analysis.analysisId}/events`, { headers: { 'x-api-key': KEY } });
+        expect(fourth.status).toBe(429);
+        await fourth.body?.cancel();
+        for (const r of open) await r.body?.cancel();
+      });
+    } finally {
+      slowReads(0);
       opened.sim.reset({ knobs: true });
     }
   });

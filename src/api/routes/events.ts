@@ -28,6 +28,8 @@ import { ProblemError, problemResponses } from '../problem';
 import { analysisIdParams } from '../schemas/analyses';
 import { noQuery } from '../schemas/common';
 
+/** Retry-After of a stream refused at the cap: the Lab's stream asks again after its own 2 s too. */
+const STREAM_REFUSED_RETRY_SECONDS = 2;
 /** A comment line every this often keeps proxies from closing an idle stream. */
 const HEARTBEAT_MS = 15_000;
 /** A completed analysis's enrichment is checked against Temporal (reconcileEnrichment) at most this often. */
@@ -124,12 +126,15 @@ export async function eventsRoutes(fastify: FastifyInstance, opts: { pollInterva
       const refuseOverCap = () => {
         const held = streamsOf.get(client) ?? 0;
         if (held < maxStreams || request.method === 'HEAD') return held;
-        throw new ProblemError('rateLimited', `this API key has ${held} event streams open on this server, the most it may (API_MAX_STREAMS_PER_KEY): close one (each open page of an analysis holds one), or follow the analysis with GET /v1/analyses/${id}`);
+        throw new ProblemError('rateLimited', `this API key has ${held} event streams open on this server, the most it may (API_MAX_STREAMS_PER_KEY): close one (each open page of an analysis holds one), or follow the analysis with GET /v1/analyses/${id}`, undefined, undefined, STREAM_REFUSED_RETRY_SECONDS);
       };
       refuseOverCap();
       const first = await getAnalysisState(pool, id);
       assertVisible(request, id, first);
       const held = refuseOverCap();
+      // the client left during that read: its 'close' has come and gone, and a stream counted now
+      // would hold one of the key's places until the analysis ends
+      if (request.raw.destroyed || reply.raw.destroyed || request.raw.socket?.destroyed === true) return reply.hijack();
 
       reply.hijack();
       const raw = reply.raw;

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../../src/config';
 import { buildApp } from '../../../src/api/app';
 import { createHash } from 'node:crypto';
-import { FailedKeyAttempts, apiKeyId, keyMatcher } from '../../../src/api/auth';
+import { FailedKeyAttempts, apiKeyId, attemptAddress, keyMatcher } from '../../../src/api/auth';
 
 const A = '37RqtwV1Huak8b89qQy9AxxJgbKzeA3AECZxQMgboRsk';
 
@@ -59,11 +59,28 @@ describe('API keys', () => {
       expect(refused.statusCode).toBe(429);
       expect(refused.json()).toMatchObject({ type: 'urn:wallet-similarity:problem:rate-limited', detail: expect.stringMatching(/too many requests with a wrong API key from this address \(3 in 600 s\): retry in (599|600) s/) });
       expect(refused.body).not.toContain('first-secret-key');
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(599);
+      // another address of the same IPv6 /64 is the same client; another /64 is not
+      for (const guess of ['v6-1', 'v6-2', 'v6-3']) expect((await ask(guess, '2001:db8:1:2::7')).statusCode).toBe(401);
+      expect((await ask('first-secret-key-0123', '2001:db8:1:2:ffff::9')).statusCode).toBe(429);
+      expect((await ask('first-secret-key-0123', '2001:db8:1:3::7')).statusCode).toBe(400);
       // another address is not held back
       expect((await ask('first-secret-key-0123', '10.0.0.8')).statusCode).toBe(400);
     } finally {
       await throttled.close();
     }
+  });
+
+  it.each([
+    ['10.0.0.7', '10.0.0.7'],
+    ['::ffff:10.0.0.7', '10.0.0.7'],
+    ['2001:db8:1:2::7', '2001:db8:1:2::/64'],
+    ['2001:0db8:0001:0002:ffff:0:0:9', '2001:db8:1:2::/64'],
+    ['2001:db8::1', '2001:db8:0:0::/64'],
+    ['::1', '0:0:0:0::/64'],
+    ['fe80::1%eth0', 'fe80:0:0:0::/64'],
+  ])('counts wrong keys of %s under %s', (ip, address) => {
+    expect(attemptAddress(ip)).toBe(address);
   });
 
   it('counts wrong keys per address in windows, and tracks a bounded number of addresses', () => {
