@@ -46,11 +46,12 @@ const INSERT_LEGS = (walletParam: string, rowsParam: string) => `${LEGS_FROM_ROW
  * closed one's rent) is not the wallet's SOL. 4: the tips of every landing service that publishes its
  * tip accounts (src/domain/swaps/tip-accounts.ts), not only Jito's, are not swap value; and the
  * backfill stores the legs it finds anew (not only exact ones) and removes those it no longer finds. 5: a
- * swap event's quote gives way to the wallet's own net quote within 5 % of it (a fee paid beside the
- * swap is part of the price); a sale whose proceeds the swap paid to another wallet is valued at the
- * event's amount; a stablecoin trade with SOL beside it, and a token→token route split between SOL
- * and a stablecoin, are valued by both parts (the backfill, without the day's SOL price, leaves such
- * a stored leg as it is); a leg's fee includes the tips the wallet paid landing services. A new wallet row takes
+ * swap event's quote gives way to the wallet's own net quote within 5 % of it when the difference is
+ * the fees the wallet sent beside the swap; a sale whose proceeds the swap paid to another wallet is
+ * valued at the event's amount; a stablecoin trade with SOL beside it, and a token→token route split
+ * between SOL and a stablecoin, are valued by both parts (a stored stablecoin leg is left as it is,
+ * one an older extraction quoted otherwise is replaced: restoreLegs); a leg's fee includes the tips
+ * the wallet paid landing services. A new wallet row takes
  * the column's default, which the migration that bumps this sets to it too
  * (1795640000000_legs-extracted-version.sql: existing rows 1, new ones 2;
  * 1795650000000_legs-extraction-version-3.sql: new ones 3; 1795660000000_legs-extraction-version-4.sql: 4; 1795670000000_legs-extraction-version-5.sql: 5).
@@ -64,13 +65,27 @@ export const LEG_EXTRACTION_VERSION = 5;
  * stored one, or added when its key is new (a transaction an older extraction skipped, e.g. a
  * token→token swap it read as liquidity; the mint_wallets trigger counts it as any insert; so too
  * one whose kind changed, removed and inserted again). A stablecoin-quoted leg is left as stored
- * (the backfill extracts without the day's SOL price). Returns how many rows were written.
+ * (its value is the SOL price of the day it was stored), unless the stored one is quoted otherwise.
+ * Returns how many rows were written.
  */
 export async function restoreLegs(db: Queryable, wallet: string, legs: readonly SwapLeg[]): Promise<number> {
   const priceFree = legs.filter((l) => l.quote === 'SOL' || l.quote === 'other');
-  if (priceFree.length === 0) return 0;
+  // a stablecoin-quoted leg stored under another quote (an older extraction valued a USDC trade at
+  // the SOL beside it, or a sale whose USDC went elsewhere at 0): its stored value is wrong whatever
+  // the price, so the one extracted now replaces it (valued at the price given, or unvalued without one)
+  const stable = legs.filter((l) => l.quote === 'USDC' || l.quote === 'USDT');
+  const requoted =
+    stable.length === 0
+      ? []
+      : await db
+          .query<{ leg_key: string }>(`SELECT leg_key FROM swap_legs WHERE wallet = $1 AND leg_key = ANY($2::text[]) AND quote NOT IN ('USDC', 'USDT')`, [wallet, stable.map(legKey)])
+          .then(({ rows }) => {
+            const keys = new Set(rows.map((r) => r.leg_key));
+            return stable.filter((l) => keys.has(legKey(l)));
+          });
+  if (priceFree.length + requoted.length === 0) return 0;
   // (the provider's text in them, a source, a type: read back from the stored payloads, which keep a NUL)
-  const rows = jsonForPostgres(legRows(priceFree));
+  const rows = jsonForPostgres(legRows([...priceFree, ...requoted]));
   // a leg whose kind changed (a transfer that is a trade now) is removed and inserted again, so that
   // the insert trigger counts a new trade in its mint's population (an update would not)
   const removed = await db.query(

@@ -104,4 +104,31 @@ describe('legs of an older swap extraction', () => {
     expect(await population(RUG)).toBe(rugPopulation);
     expect(await backfillLegs(pool, [wallet])).toBe(0);
   });
+  it("replace a stablecoin trade an older extraction valued at the SOL beside it, at the sync's price, and leave a stablecoin leg valued at its own day's price as it is", async () => {
+    const { pool } = opened.stack;
+    const wallet = derivedAddress('legs-backfill', randomUUID());
+    const BOT = derivedAddress('legs-backfill-bot', randomUUID());
+    // a token sold for 12.345678 USDC with 0.002 SOL beside it (read from accountData), and the same sale without it
+    const plain = { ...fixtureOf('orca-token-to-usdc.json', wallet), events: {} };
+    const base = { ...fixtureOf('orca-token-to-usdc.json', wallet), events: {} };
+    const beside = { ...base, accountData: [...base.accountData.map((a) => (a.account === wallet ? { ...a, nativeBalanceChange: a.nativeBalanceChange + 2_000_000 } : a)), { account: BOT, nativeBalanceChange: -2_000_000, tokenBalanceChanges: [] }] };
+    const txs = [plain, beside];
+    const { legs } = extractMany(txs, wallet, { solPriceUsd: 100 });
+    // as version 4 stored them: the plain sale at the price of its day (100 USD), the other at its 0.002 SOL alone
+    const stored = legs.map((l) => (l.signature === beside.signature ? { ...l, quote: 'SOL' as const, quoteAmount: '0.002', solValue: 0.002, valuation: 'exact' as const, solValueEstimated: false } : l));
+    await beginSync(pool, wallet, 'test:legs-backfill');
+    await storeHistoryPage(pool, wallet, txs, stored);
+    await finishSync(pool, wallet, { ok: true });
+    await pool.query('UPDATE wallets SET legs_extracted_version = 4 WHERE address = $1', [wallet]);
+
+    expect(await backfillLegs(pool, [wallet], { solPriceUsd: 150 })).toBe(1);
+    const after = await loadLegs(pool, wallet);
+    const requoted = after.find((l) => l.signature === beside.signature)!;
+    expect(requoted).toMatchObject({ quote: 'USDC', quoteAmount: '12.345678', valuation: 'converted' });
+    expect(requoted.solValue).toBeCloseTo(12.345678 / 150 + 0.002, 9);
+    // the plain one keeps its own day's value (100 USD a SOL), not today's
+    expect(after.find((l) => l.signature === plain.signature)!.solValue).toBeCloseTo(12.345678 / 100, 9);
+    const { rows } = await pool.query('SELECT quote, sol_value FROM swap_legs WHERE wallet = $1 AND signature = $2', [wallet, beside.signature]);
+    expect(rows).toEqual([{ quote: 'USDC', sol_value: requoted.solValue }]);
+  });
 });

@@ -162,20 +162,35 @@ describe('extractLegs on synthetic successful swaps (test/fixtures/domain)', () 
     expect(extractLegs(tipped, W, opts)).toMatchObject({ skipped: null, legs: [{ direction: 'sell', mint: A }, { direction: 'buy', mint: B }] });
   });
 
-  it('token→token split between a SOL route and a USDC route: both parts are the value, not the WSOL part alone', () => {
+  it('token→token split between a SOL route and a USDC route: both parts are the value, not the WSOL part alone; one after the other (A → SOL → USDC → B): the SOL part alone', () => {
     const tx = load('domain', 'jupiter-token-to-token-via-wsol.json');
+    const A = 'AtokEn4aQv9YmR2sKx7Lw3Nc5Hd8Jf1Gp6Tb2Zr9uWy';
+    const B = 'BtokEn7hWq2XnP5sKv8Lr3Mc6Jd9Gf1Hp4Tb7Zy2uQe';
     const USDC = 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v';
-    // a third of A went through a USDC pool pair: 150 USDC out of the A/USDC pool into the USDC/B pool
-    const usdcHop = (account: string, owner: string, raw: string) => ({ account, nativeBalanceChange: 0, tokenBalanceChanges: [{ userAccount: owner, tokenAccount: account, mint: USDC, rawTokenAmount: { tokenAmount: raw, decimals: 6 } }] });
-    const split = { ...tx, events: {}, accountData: [...tx.accountData, usdcHop('Pool3Usdc1111111111111111111111111111111111', 'Amm3Au1111111111111111111111111111111111111', '-150000000'), usdcHop('Pool4Usdc1111111111111111111111111111111111', 'Amm4Au1111111111111111111111111111111111111', '150000000')] };
+    const change = (account: string, owner: string, mint: string, raw: string, decimals: number) => ({ account, nativeBalanceChange: 0, tokenBalanceChanges: [{ userAccount: owner, tokenAccount: account, mint, rawTokenAmount: { tokenAmount: raw, decimals } }] });
+    const usdcHop = [change('Pool3Usdc1111111111111111111111111111111111', 'Amm3Au1111111111111111111111111111111111111', USDC, '-150000000', 6), change('Pool4Usdc1111111111111111111111111111111111', 'Amm4Au1111111111111111111111111111111111111', USDC, '150000000', 6)];
+    // a third of A through an A/USDC pool and a USDC/B pool, beside the A/SOL and SOL/B pools
+    const resplit = tx.accountData.map((a) => {
+      const c = a.tokenBalanceChanges?.[0];
+      if (c?.mint === A && c.userAccount !== W) return { ...a, tokenBalanceChanges: [{ ...c, rawTokenAmount: { ...c.rawTokenAmount, tokenAmount: '280000000000' } }] };
+      if (c?.mint === B && c.userAccount !== W) return { ...a, tokenBalanceChanges: [{ ...c, rawTokenAmount: { ...c.rawTokenAmount, tokenAmount: '-51851851851' } }] };
+      return a;
+    });
+    const split = { ...tx, events: {}, accountData: [...resplit, ...usdcHop, change('Pool3Atok1111111111111111111111111111111111', 'Amm3Au1111111111111111111111111111111111111', A, '140500000000', 9), change('Pool4Btok1111111111111111111111111111111111', 'Amm4Au1111111111111111111111111111111111111', B, '-25925925926', 6)] };
     const legs = extractLegs(split, W, { solPriceUsd: 150 }).legs;
     expect(legs.map((l) => [l.direction, l.quote, l.quoteAmount, l.valuation, l.solValueEstimated])).toEqual([
       ['sell', 'SOL', '2.5', 'via-intermediate', true],
       ['buy', 'SOL', '2.5', 'via-intermediate', true],
     ]);
     for (const leg of legs) expect(leg.solValue).toBeCloseTo(2.5 + 150 / 150, 12);
-    // USDC paid to one account only (a fee taken in USDC, no hop): not part of the route's value
-    const feeOnly = { ...split, accountData: [...tx.accountData, usdcHop('FeeUsdc11111111111111111111111111111111111', 'Fee1111111111111111111111111111111111111111', '1000000')] };
+    // one after the other: A into one pool, B out of one, SOL then USDC between them: the same value twice, counted once
+    const sequential = { ...tx, events: {}, accountData: [...tx.accountData, ...usdcHop] };
+    expect(extractLegs(sequential, W, { solPriceUsd: 150 }).legs.map((l) => [l.solValue, l.solValueEstimated])).toEqual([
+      [2.5, false],
+      [2.5, false],
+    ]);
+    // USDC paid to one account only (a fee taken in USDC, no hop): no part of the route's value
+    const feeOnly = { ...split, accountData: [...split.accountData.filter((a) => !a.account.startsWith('Pool3Usdc')), change('FeeUsdc11111111111111111111111111111111111', 'Fee1111111111111111111111111111111111111111', USDC, '1000000', 6)] };
     expect(extractLegs(feeOnly, W, { solPriceUsd: 150 }).legs.map((l) => l.solValue)).toEqual([2.5, 2.5]);
   });
 
@@ -369,13 +384,18 @@ describe('extractLegs on wire-shape payloads of the classes real Helius payloads
     const tx = load('domain', 'jupiter-raydium-sol-to-tweet.json');
     const BOT_FEE_ACCOUNT = 'BoTFee1111111111111111111111111111111111111';
     // 1 % of the event's 0.1 SOL to a bot's fee account, from the wallet's SOL, in the same transaction
-    const withFee = {
+    const moved = {
       ...tx,
       accountData: [...tx.accountData.map((a) => (a.account === W ? { ...a, nativeBalanceChange: a.nativeBalanceChange - 1_000_000 } : a)), { account: BOT_FEE_ACCOUNT, nativeBalanceChange: 1_000_000, tokenBalanceChanges: [] }],
     };
+    const withFee = { ...moved, nativeTransfers: [...(tx.nativeTransfers ?? []), { fromUserAccount: W, toUserAccount: BOT_FEE_ACCOUNT, amount: 1_000_000 }] };
     expect(extractLegs(withFee, W, opts).legs[0]).toMatchObject({ quote: 'SOL', quoteAmount: '0.101', solValue: 0.101, valuation: 'exact' });
     // without the event, the same price
     expect(extractLegs({ ...withFee, events: {} }, W, opts).legs[0]).toMatchObject({ quoteAmount: '0.101' });
+    // the same difference with no transfer out to show it is a fee (rent the extraction cannot
+    // recognise, a payload without instructions): the event's price
+    expect(extractLegs(moved, W, opts).legs[0]).toMatchObject({ quoteAmount: '0.1' });
+    expect(extractLegs({ ...withFee, instructions: [] }, W, opts).legs[0]).toMatchObject({ quoteAmount: '0.1' });
   });
 
   it("a sale whose proceeds a bot keeps 1 % of is a sale for what the wallet got; a round trip through such a bot loses the two fees, not nothing", () => {
@@ -384,7 +404,11 @@ describe('extractLegs on wire-shape payloads of the classes real Helius payloads
     // the event says 0.5 SOL out to the wallet; 0.005 of it goes on to the bot's fee account
     const swap = sale.events.swap!;
     const named = { ...sale, events: { swap: { ...swap, nativeOutput: { account: W, amount: '500000000' } } } };
-    const kept = { ...named, accountData: [...named.accountData.map((a) => (a.account === W ? { ...a, nativeBalanceChange: a.nativeBalanceChange - 5_000_000 } : a)), { account: 'BoTFee1111111111111111111111111111111111111', nativeBalanceChange: 5_000_000, tokenBalanceChanges: [] }] };
+    const kept = {
+      ...named,
+      nativeTransfers: [...(named.nativeTransfers ?? []), { fromUserAccount: W, toUserAccount: 'BoTFee1111111111111111111111111111111111111', amount: 5_000_000 }],
+      accountData: [...named.accountData.map((a) => (a.account === W ? { ...a, nativeBalanceChange: a.nativeBalanceChange - 5_000_000 } : a)), { account: 'BoTFee1111111111111111111111111111111111111', nativeBalanceChange: 5_000_000, tokenBalanceChanges: [] }],
+    };
     expect(extractLegs(named, W, opts).legs[0]).toMatchObject({ quoteAmount: '0.5' });
     const legs = extractLegs(kept, W, opts).legs;
     expect(legs[0]).toMatchObject({ direction: 'sell', quote: 'SOL', quoteAmount: '0.495', solValue: 0.495 });

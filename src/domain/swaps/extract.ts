@@ -170,7 +170,7 @@ function classify(tx: EnhancedTransaction, wallet: string, flows: WalletFlows, o
     const solMoved = flows.lamports > SOL_DUST_LAMPORTS || flows.lamports < -SOL_DUST_LAMPORTS;
     // tokens both ways plus SOL or stablecoins one way is a pool deposit or withdrawal, not a trade
     if (solMoved || flows.usdc !== 0n || flows.usdt !== 0n) return { legs: [], skipped: 'liquidity' };
-    const through = intermediateValue(tx, wallet);
+    const through = intermediateValue(tx, wallet, sells.length === 1 && buys.length === 1 ? { sold: sells[0].mint, bought: buys[0].mint } : undefined);
     const pay: Consideration | null =
       through === null
         ? null

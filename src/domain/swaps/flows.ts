@@ -119,9 +119,9 @@ export function walletFlows(tx: EnhancedTransaction, wallet: string, view: Accou
   const own = view.flows;
   return {
     tokens: own.tokens,
-    lamports: quoteOf(fromEvent.lamports, own.lamports),
-    usdc: quoteOf(fromEvent.usdc, own.usdc),
-    usdt: quoteOf(fromEvent.usdt, own.usdt),
+    lamports: quoteOf(fromEvent.lamports, own.lamports, tx, (size) => feesPaidOut(tx, wallet, event, 'SOL', size)),
+    usdc: quoteOf(fromEvent.usdc, own.usdc, tx, (size) => feesPaidOut(tx, wallet, event, 'USDC', size)),
+    usdt: quoteOf(fromEvent.usdt, own.usdt, tx, (size) => feesPaidOut(tx, wallet, event, 'USDT', size)),
   };
 }
 
@@ -134,13 +134,68 @@ export function walletFlows(tx: EnhancedTransaction, wallet: string, view: Accou
  */
 export const QUOTE_FEE_TOLERANCE = 0.05;
 
-/** The quote amount of one asset: the wallet's own net change when it agrees with the event's within QUOTE_FEE_TOLERANCE, else the event's. */
-function quoteOf(event: bigint, own: bigint): bigint {
-  if (event === 0n || own === 0n || event > 0n !== own > 0n) return event;
-  const gap = own > event ? own - event : event - own;
+/**
+ * The quote amount of one asset: the wallet's own net change when it agrees with the event's within
+ * QUOTE_FEE_TOLERANCE and the difference is what the wallet sent out beside the swap (`paidOut`:
+ * fees), else the event's. The difference must be shown to be fees: rent the extraction cannot
+ * recognise (a webhook payload has no instructions), or a refund, would otherwise pass for a price.
+ */
+function quoteOf(event: bigint, own: bigint, tx: EnhancedTransaction, paidOut: (size: bigint) => bigint): bigint {
+  if (event === 0n || own === 0n || own === event || event > 0n !== own > 0n) return event;
+  // the wallet's net is the worse side of the event's: it paid more for a buy, or got less for a sale
+  if (own > event) return event;
+  if ((tx.instructions ?? []).length === 0) return event;
+  const gap = event - own;
   const size = event > 0n ? event : -event;
   // integer arithmetic: gap / size <= 5 / 100
-  return gap * 100n <= size * BigInt(Math.round(QUOTE_FEE_TOLERANCE * 100)) ? own : event;
+  if (gap * 100n > size * BigInt(Math.round(QUOTE_FEE_TOLERANCE * 100))) return event;
+  // (a stablecoin's transfers are UI floats: one raw unit of slack)
+  const fees = paidOut(size);
+  return fees === gap || fees - gap === 1n || gap - fees === 1n ? own : event;
+}
+
+/**
+ * What the wallet sent in `asset` to accounts the swap does not name (a bot's or a front end's fee
+ * account), in raw units, each transfer a fee's size (within QUOTE_FEE_TOLERANCE of the swap's `size`:
+ * the swap's own payment to a pool is not one): not to itself or its own token accounts, not to
+ * landing services' tip accounts (left out of its flows already), not to any account or owner
+ * `events.swap` names, and SOL not to a token account (a pool's WSOL vault) nor to an account that
+ * paid the wallet SOL in the same transaction (a temporary WSOL account).
+ */
+function feesPaidOut(tx: EnhancedTransaction, wallet: string, event: SwapEvent, asset: 'SOL' | 'USDC' | 'USDT', size: bigint): bigint {
+  const feeSized = (raw: bigint) => raw * 100n <= size * BigInt(Math.round(QUOTE_FEE_TOLERANCE * 100));
+  const named = new Set<string>([wallet]);
+  if (event.nativeInput) named.add(event.nativeInput.account);
+  if (event.nativeOutput) named.add(event.nativeOutput.account);
+  for (const t of [...event.tokenInputs, ...event.tokenOutputs]) {
+    named.add(t.userAccount);
+    named.add(t.tokenAccount);
+  }
+  const tokenAccounts = new Set<string>();
+  for (const entry of tx.accountData) {
+    const changes = entry.tokenBalanceChanges ?? [];
+    if (changes.length > 0) tokenAccounts.add(entry.account);
+    if (changes.some((c) => c.userAccount === wallet)) named.add(entry.account);
+  }
+  let sum = 0n;
+  if (asset === 'SOL') {
+    // an account that also paid the wallet (a temporary WSOL account, opened and closed back to it) takes no fee
+    for (const t of tx.nativeTransfers ?? []) if (t.toUserAccount === wallet && t.fromUserAccount !== null) named.add(t.fromUserAccount);
+    for (const t of tx.nativeTransfers ?? []) {
+      if (t.fromUserAccount !== wallet || t.toUserAccount === null || named.has(t.toUserAccount) || TIP_ACCOUNTS.has(t.toUserAccount) || tokenAccounts.has(t.toUserAccount)) continue;
+      const amount = BigInt(t.amount);
+      if (feeSized(amount)) sum += amount;
+    }
+    return sum;
+  }
+  const mint = asset === 'USDC' ? USDC_MINT : USDT_MINT;
+  for (const t of tx.tokenTransfers ?? []) {
+    if (t.mint !== mint || t.fromUserAccount !== wallet) continue;
+    if ((t.toUserAccount !== null && named.has(t.toUserAccount)) || (t.toTokenAccount !== null && named.has(t.toTokenAccount))) continue;
+    const amount = BigInt(Math.round(t.tokenAmount * 1e6));
+    if (feeSized(amount)) sum += amount;
+  }
+  return sum;
 }
 
 function sameMovement(a: TokenDelta[], b: TokenDelta[]): boolean {
@@ -194,7 +249,7 @@ export interface IntermediateValue {
  * integer balance changes (pool vaults: one hop pays it out, the next receives it). Falls back to
  * the largest WSOL amount in `events.swap.innerSwaps` (UI floats; then marked estimated).
  */
-export function intermediateValue(tx: EnhancedTransaction, wallet: string): IntermediateValue | null {
+export function intermediateValue(tx: EnhancedTransaction, wallet: string, pair?: { sold: string; bought: string }): IntermediateValue | null {
   const found: Array<{ quote: 'SOL' | 'USDC' | 'USDT'; raw: bigint }> = [];
   for (const [mint, quote] of [
     [WSOL_MINT, 'SOL'],
@@ -217,7 +272,8 @@ export function intermediateValue(tx: EnhancedTransaction, wallet: string): Inte
   if (found.length > 0) {
     const [first, second] = found;
     // SOL's part and a stablecoin's (only one passing through both ways counts: a route, not a fee paid in it)
-    const stable = first.quote === 'SOL' && second !== undefined && second.quote !== 'SOL' && passesThrough(tx, wallet, second.quote) ? { quote: second.quote, raw: second.raw } : undefined;
+    const stable =
+      first.quote === 'SOL' && second !== undefined && second.quote !== 'SOL' && pair !== undefined && splitRoute(tx, wallet, pair, second.quote) ? { quote: second.quote, raw: second.raw } : undefined;
     return { quote: first.quote, raw: first.raw, estimated: false, ...(stable ? { stable } : {}) };
   }
   let largest = 0;
@@ -230,20 +286,34 @@ export function intermediateValue(tx: EnhancedTransaction, wallet: string): Inte
   return null;
 }
 
-/** Whether other accounts both paid out and took in the stablecoin (a hop's output feeding the next hop), not only one of the two. */
-function passesThrough(tx: EnhancedTransaction, wallet: string, quote: 'USDC' | 'USDT'): boolean {
-  const mint = quote === 'USDC' ? USDC_MINT : USDT_MINT;
-  let paidIn = false;
-  let paidOut = false;
+/**
+ * Whether a token→token route went through SOL and the stablecoin side by side (a split: part of the
+ * sold token through SOL pools, part through stablecoin pools), not one after the other (sold token →
+ * SOL → stablecoin → bought token, where the SOL and the stablecoin are the same value twice): the
+ * stablecoin passes through other accounts both ways, the sold token goes into two accounts or more
+ * and the bought token comes out of two or more (a sequential route takes each in and out of one pool),
+ * and no hop of the swap event trades SOL for the stablecoin.
+ */
+function splitRoute(tx: EnhancedTransaction, wallet: string, pair: { sold: string; bought: string }, quote: 'USDC' | 'USDT'): boolean {
+  const stableMint = quote === 'USDC' ? USDC_MINT : USDT_MINT;
+  let stableIn = false;
+  let stableOut = false;
+  const soldInto = new Set<string>();
+  const boughtFrom = new Set<string>();
   for (const entry of tx.accountData) {
     for (const change of entry.tokenBalanceChanges ?? []) {
-      if (change.mint !== mint || change.userAccount === wallet) continue;
+      if (change.userAccount === wallet) continue;
       const raw = BigInt(change.rawTokenAmount.tokenAmount);
-      if (raw > 0n) paidIn = true;
-      else if (raw < 0n) paidOut = true;
+      if (change.mint === stableMint) {
+        if (raw > 0n) stableIn = true;
+        else if (raw < 0n) stableOut = true;
+      } else if (change.mint === pair.sold && raw > 0n) soldInto.add(entry.account);
+      else if (change.mint === pair.bought && raw < 0n) boughtFrom.add(entry.account);
     }
   }
-  return paidIn && paidOut;
+  if (!stableIn || !stableOut || soldInto.size < 2 || boughtFrom.size < 2) return false;
+  const solAndStable = (mints: string[]) => mints.includes(WSOL_MINT) && mints.includes(stableMint);
+  return !(tx.events?.swap?.innerSwaps ?? []).some((hop) => solAndStable([...hop.tokenInputs, ...hop.tokenOutputs].map((t) => t.mint)));
 }
 
 function addDelta(tokens: TokenDelta[], mint: string, raw: bigint, decimals: number): void {
