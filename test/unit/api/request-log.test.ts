@@ -13,20 +13,24 @@ import { redactRequestUrl } from '../../../src/redact';
 const KEY = 'k-alice-3f9a-SECRET';
 const ID = '0b6f1a52-8d0e-4c55-9a43-3f1f2b0c9d11';
 
+/** The API with these API_KEYS and its backing services faked out, its log lines pushed to `lines`. */
+async function loggedApp(apiKeys: string, lines: string[]): Promise<FastifyInstance> {
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  const temporal = { options: { namespace: 'default' }, workflow: { start: jest.fn(), getHandle: jest.fn() } } as unknown as Client;
+  return buildApp({ config: loadConfig({ API_KEYS: apiKeys }), temporal, pool: { query: jest.fn() } as unknown as Pool, redis: {} as Redis }, { rateLimitStore: 'memory', logger: createLogger('info', 'test', stream) });
+}
+
 describe('the request log', () => {
   let app: FastifyInstance;
   const lines: string[] = [];
 
   beforeAll(async () => {
-    const stream = new Writable({
-      write(chunk, _enc, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    });
-    const config = loadConfig({ API_KEYS: 'k-bob-77c1' });
-    const temporal = { options: { namespace: 'default' }, workflow: { start: jest.fn(), getHandle: jest.fn() } } as unknown as Client;
-    app = await buildApp({ config, temporal, pool: { query: jest.fn() } as unknown as Pool, redis: {} as Redis }, { rateLimitStore: 'memory', logger: createLogger('info', 'test', stream) });
+    app = await loggedApp('k-bob-77c1', lines);
   });
   afterAll(() => app.close());
   beforeEach(() => lines.splice(0));
@@ -66,16 +70,7 @@ describe('redactRequestUrl', () => {
 describe('the start-up log of short API keys', () => {
   it('names the entries shorter than 16 characters by position, never the keys', async () => {
     const lines: string[] = [];
-    const stream = new Writable({
-      write(chunk, _enc, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    });
-    const config = loadConfig({ API_KEYS: 'long-enough-key-0123456789,short-7f,admin:tiny' });
-    const temporal = { options: { namespace: 'default' }, workflow: { start: jest.fn(), getHandle: jest.fn() } } as unknown as Client;
-    const app = await buildApp({ config, temporal, pool: { query: jest.fn() } as unknown as Pool, redis: {} as Redis }, { rateLimitStore: 'memory', logger: createLogger('info', 'test', stream) });
-    await app.close();
+    await (await loggedApp('long-enough-key-0123456789,short-7f,admin:tiny', lines)).close();
     const warning = lines.map((l) => JSON.parse(l) as { level: number | string; msg: string; entries?: number[] }).find((l) => /shorter than 16 characters/.test(l.msg));
     expect(warning).toMatchObject({ msg: expect.stringMatching(/^API_KEYS entries 2, 3 are shorter than 16 characters and can be guessed/), entries: [2, 3] });
     expect(lines.join('')).not.toMatch(/short-7f|tiny|long-enough-key/);
