@@ -14,7 +14,9 @@ import { ENGINE_VERSION, type MetricName } from '../domain';
 import { DEFAULT_TOP_PAIRS } from '../api/schemas/analyses';
 import { AnalysisEndedError, AnalysisRowMissingError, PairSpool, storeAnalysisPairs, type PairsCompletion } from '../store/analysis-pairs';
 import { endAnalysis, insertAnalysis, setEnrichmentStatus, type EnrichmentStatus } from '../store/analyses';
-import { groupSyncProgress, walletSyncRows } from '../store/wallets';
+import { groupSyncProgress, walletSyncRows, walletsNeedingLegs } from '../store/wallets';
+import { LEG_EXTRACTION_VERSION } from '../store/swap-legs';
+import { solPriceUsd } from './sol-price';
 import { mintsToEnrich } from './enrichment';
 import { withTryAdvisoryLock, type Queryable } from '../store/db';
 import { similarityStep } from './similarity-runner';
@@ -105,6 +107,19 @@ export class StepClock {
     if (this.current === null) return;
     this.ms[this.current.name] = (this.ms[this.current.name] ?? 0) + this.now() - this.current.since;
     this.current = null;
+  }
+}
+
+/** How long the similarity step waits for the SOL price its legs backfill values stablecoin legs at; past it they are stored unvalued. */
+const BACKFILL_PRICE_DEADLINE_MS = 3_000;
+
+/** The SOL price (cached, or asked of the market within BACKFILL_PRICE_DEADLINE_MS), or undefined. */
+async function backfillPrice(deps: ActivityDeps, signal: AbortSignal): Promise<number | undefined> {
+  try {
+    return await solPriceUsd(deps.redis, deps.market, AbortSignal.any([signal, AbortSignal.timeout(BACKFILL_PRICE_DEADLINE_MS)]));
+  } catch {
+    signal.throwIfAborted();
+    return undefined;
   }
 }
 
@@ -212,9 +227,12 @@ export function createAnalysisActivities(deps: ActivityDeps) {
         }
       }
       clock.step('starting');
+      // wallets whose stored legs an older extraction made are extracted again as the step loads
+      // (backfillLegs): at the price a sync values stablecoin legs at, read only when one needs it
+      const solPrice = (await walletsNeedingLegs(pool, input.wallets, LEG_EXTRACTION_VERSION)).length === 0 ? undefined : await backfillPrice(deps, stop.signal);
       const computing = similarityStep({
         pool,
-        load: { step: { wallets: input.wallets, partialWallets: input.partialWallets, windowDays: input.windowDays, nowSec: input.nowSec }, weights: input.weights, clusterThreshold: input.clusterThreshold },
+        load: { step: { wallets: input.wallets, partialWallets: input.partialWallets, windowDays: input.windowDays, nowSec: input.nowSec, ...(solPrice === undefined ? {} : { solPriceUsd: solPrice }) }, weights: input.weights, clusterThreshold: input.clusterThreshold },
         options: { ...deps.settings.similarityThreads, topPairs: input.topPairs ?? DEFAULT_TOP_PAIRS },
         spool,
         heapMb: deps.settings.similarityHeapMb,

@@ -26,17 +26,21 @@ import { BACKFILL_PAGE_SIZE } from './transfers-backfill';
  * idempotent, so a backfill cut short is finished by the next. A page stored meanwhile inserts legs
  * of today's extraction. Returns how many legs it rewrote or removed.
  */
-export async function backfillLegs(pool: Pool, wallets: string[], options: { pageSize?: number; solPriceUsd?: number } = {}): Promise<number> {
+export async function backfillLegs(pool: Pool, wallets: string[], options: { pageSize?: number; solPriceUsd?: number | (() => Promise<number | undefined>) } = {}): Promise<number> {
   const pageSize = options.pageSize ?? BACKFILL_PAGE_SIZE;
   let rewritten = 0;
-  for (const wallet of await walletsNeedingLegs(pool, wallets, LEG_EXTRACTION_VERSION)) {
+  const needing = await walletsNeedingLegs(pool, wallets, LEG_EXTRACTION_VERSION);
+  if (needing.length === 0) return 0;
+  // asked for only when a wallet needs the backfill (the price of the wallet's sync, when there is one)
+  const price = typeof options.solPriceUsd === 'function' ? ((await options.solPriceUsd()) ?? 0) : (options.solPriceUsd ?? 0);
+  for (const wallet of needing) {
     rewritten += await withWalletLegsBackfillLock(pool, wallet, async (session) => {
       if ((await legsExtractedVersion(session, wallet)) >= LEG_EXTRACTION_VERSION) return 0; // another backfill did it meanwhile
       let written = 0;
       await forEachStoredPage(session, wallet, pageSize, async (page) => {
         // the SOL price only converts USDC and USDT legs, stored anew only over a leg an older
         // extraction quoted otherwise (without a price, unvalued): the price a sync values them at
-        const legs = extractMany(page, wallet, { solPriceUsd: options.solPriceUsd ?? 0 }).legs;
+        const legs = extractMany(page, wallet, { solPriceUsd: price }).legs;
         // (its own transaction on the session's connection: a second connection per page could wait on a pool the backfills hold)
         written += await inClientTransaction(session, async () => {
           // legs of a transaction the extraction no longer reads as they were stored (a trade that is none)

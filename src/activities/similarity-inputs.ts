@@ -30,6 +30,8 @@ export interface SimilarityLoadInput {
   windowDays: number | null;
   /** the analysis's start time (workflow time), the window's end */
   nowSec: number;
+  /** USD per SOL, for the legs backfill's stablecoin legs (backfillLegs): read by the step when a wallet needs the backfill; absent, they are stored unvalued */
+  solPriceUsd?: number;
 }
 
 /**
@@ -46,7 +48,7 @@ export async function loadSimilarityInputs(
   onStep('backfilling transfers');
   await backfillTransfers(pool, input.wallets, (p) => onStep(`backfilling transfers of ${p.wallet}: ${p.transactions} transactions`));
   onStep('backfilling legs');
-  await backfillLegs(pool, input.wallets);
+  await backfillLegs(pool, input.wallets, { solPriceUsd: input.solPriceUsd });
   onStep('loading balances and coverage');
   const balances = await loadBalances(pool, input.wallets);
   const coverage = await historyCoverage(pool, input.wallets, sinceTimestamp);

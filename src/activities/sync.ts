@@ -234,7 +234,7 @@ export function createSyncActivities(deps: ActivityDeps) {
     solPriceAsked.catch(() => undefined);
     // a wallet whose stored legs predate the current swap extraction: its SOL-quoted legs extracted
     // again first (and its stablecoin ones an older extraction quoted otherwise, at the price a sync uses)
-    await backfillLegs(pool, [wallet], { solPriceUsd: (await solPriceAsked) ?? 0 });
+    await backfillLegs(pool, [wallet], { solPriceUsd: () => solPriceAsked });
     const { legs, heldTokens, pricesUsd, rejected, transfersVersion } = await loadAnalyticsInputs(pool, wallet);
     onStep('pnl');
     const holdings = heldTokens ? Object.fromEntries(heldTokens.map((t) => [t.mint, { uiAmount: formatUnits(BigInt(t.rawAmount), t.decimals) }])) : undefined;

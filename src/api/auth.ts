@@ -149,7 +149,8 @@ export function installAuth(app: FastifyInstance, keys: readonly ApiKey[], attem
   app.addHook('onRequest', async (request) => {
     const path = request.url.split('?')[0];
     if (OPEN_PATHS.some((p) => p.test(path))) return;
-    const address = attemptAddress(request.ip);
+    // (a client gone before its address was read has none)
+    const address = attemptAddress(request.ip ?? 'unknown');
     const wait = attempts?.blockedFor(address) ?? 0;
     if (wait > 0) {
       throw new ProblemError('rateLimited', `too many requests with a wrong API key from this address (${attempts!.max} in ${attempts!.windowSeconds} s): retry in ${wait} s with a key from API_KEYS`, undefined, undefined, wait);

@@ -121,7 +121,13 @@ describe('legs of an older swap extraction', () => {
     await finishSync(pool, wallet, { ok: true });
     await pool.query('UPDATE wallets SET legs_extracted_version = 4 WHERE address = $1', [wallet]);
 
-    expect(await backfillLegs(pool, [wallet], { solPriceUsd: 150 })).toBe(1);
+    // the price asked for only when a wallet needs the backfill
+    let asked = 0;
+    const price = async () => (asked++, 150);
+    expect(await backfillLegs(pool, [wallet], { solPriceUsd: price })).toBe(1);
+    expect(asked).toBe(1);
+    expect(await backfillLegs(pool, [wallet], { solPriceUsd: price })).toBe(0);
+    expect(asked).toBe(1);
     const after = await loadLegs(pool, wallet);
     const requoted = after.find((l) => l.signature === beside.signature)!;
     expect(requoted).toMatchObject({ quote: 'USDC', quoteAmount: '12.345678', valuation: 'converted' });

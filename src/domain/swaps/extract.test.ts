@@ -167,6 +167,7 @@ describe('extractLegs on synthetic successful swaps (test/fixtures/domain)', () 
     const A = 'AtokEn4aQv9YmR2sKx7Lw3Nc5Hd8Jf1Gp6Tb2Zr9uWy';
     const B = 'BtokEn7hWq2XnP5sKv8Lr3Mc6Jd9Gf1Hp4Tb7Zy2uQe';
     const USDC = 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v';
+    const WSOL = 'So11111111111111111111111111111111111111112';
     const change = (account: string, owner: string, mint: string, raw: string, decimals: number) => ({ account, nativeBalanceChange: 0, tokenBalanceChanges: [{ userAccount: owner, tokenAccount: account, mint, rawTokenAmount: { tokenAmount: raw, decimals } }] });
     const usdcHop = [change('Pool3Usdc1111111111111111111111111111111111', 'Amm3Au1111111111111111111111111111111111111', USDC, '-150000000', 6), change('Pool4Usdc1111111111111111111111111111111111', 'Amm4Au1111111111111111111111111111111111111', USDC, '150000000', 6)];
     // a third of A through an A/USDC pool and a USDC/B pool, beside the A/SOL and SOL/B pools
@@ -176,7 +177,16 @@ describe('extractLegs on synthetic successful swaps (test/fixtures/domain)', () 
       if (c?.mint === B && c.userAccount !== W) return { ...a, tokenBalanceChanges: [{ ...c, rawTokenAmount: { ...c.rawTokenAmount, tokenAmount: '-51851851851' } }] };
       return a;
     });
-    const split = { ...tx, events: {}, accountData: [...resplit, ...usdcHop, change('Pool3Atok1111111111111111111111111111111111', 'Amm3Au1111111111111111111111111111111111111', A, '140500000000', 9), change('Pool4Btok1111111111111111111111111111111111', 'Amm4Au1111111111111111111111111111111111111', B, '-25925925926', 6)] };
+    // the swap event's hops: A → SOL → B beside A → USDC → B
+    const swap = tx.events.swap!;
+    const [toSol, fromSol] = swap.innerSwaps;
+    const hop = (from: typeof toSol, inMint: string, outMint: string) => ({ ...from, tokenInputs: from.tokenInputs.map((t) => ({ ...t, mint: inMint })), tokenOutputs: from.tokenOutputs.map((t) => ({ ...t, mint: outMint })) });
+    const splitHops = [...swap.innerSwaps, hop(toSol, A, USDC), hop(fromSol, USDC, B)];
+    const split = {
+      ...tx,
+      events: { swap: { ...swap, innerSwaps: splitHops } },
+      accountData: [...resplit, ...usdcHop, change('Pool3Atok1111111111111111111111111111111111', 'Amm3Au1111111111111111111111111111111111111', A, '140500000000', 9), change('Pool4Btok1111111111111111111111111111111111', 'Amm4Au1111111111111111111111111111111111111', B, '-25925925926', 6)],
+    };
     const legs = extractLegs(split, W, { solPriceUsd: 150 }).legs;
     expect(legs.map((l) => [l.direction, l.quote, l.quoteAmount, l.valuation, l.solValueEstimated])).toEqual([
       ['sell', 'SOL', '2.5', 'via-intermediate', true],
@@ -184,11 +194,16 @@ describe('extractLegs on synthetic successful swaps (test/fixtures/domain)', () 
     ]);
     for (const leg of legs) expect(leg.solValue).toBeCloseTo(2.5 + 150 / 150, 12);
     // one after the other: A into one pool, B out of one, SOL then USDC between them: the same value twice, counted once
+    const once = [
+      [2.5, false],
+      [2.5, false],
+    ];
     const sequential = { ...tx, events: {}, accountData: [...tx.accountData, ...usdcHop] };
-    expect(extractLegs(sequential, W, { solPriceUsd: 150 }).legs.map((l) => [l.solValue, l.solValueEstimated])).toEqual([
-      [2.5, false],
-      [2.5, false],
-    ]);
+    expect(extractLegs(sequential, W, { solPriceUsd: 150 }).legs.map((l) => [l.solValue, l.solValueEstimated])).toEqual(once);
+    // split at both ends but through SOL then USDC (a hop trades one for the other), or with no hops to say: counted once
+    const solToUsdc = { ...split, events: { swap: { ...swap, innerSwaps: [toSol, hop(fromSol, WSOL, USDC), hop(fromSol, USDC, B)] } } };
+    expect(extractLegs(solToUsdc, W, { solPriceUsd: 150 }).legs.map((l) => [l.solValue, l.solValueEstimated])).toEqual(once);
+    expect(extractLegs({ ...split, events: {} }, W, { solPriceUsd: 150 }).legs.map((l) => [l.solValue, l.solValueEstimated])).toEqual(once);
     // USDC paid to one account only (a fee taken in USDC, no hop): no part of the route's value
     const feeOnly = { ...split, accountData: [...split.accountData.filter((a) => !a.account.startsWith('Pool3Usdc')), change('FeeUsdc11111111111111111111111111111111111', 'Fee1111111111111111111111111111111111111111', USDC, '1000000', 6)] };
     expect(extractLegs(feeOnly, W, { solPriceUsd: 150 }).legs.map((l) => l.solValue)).toEqual([2.5, 2.5]);

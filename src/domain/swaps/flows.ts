@@ -292,7 +292,7 @@ export function intermediateValue(tx: EnhancedTransaction, wallet: string, pair?
  * SOL → stablecoin → bought token, where the SOL and the stablecoin are the same value twice): the
  * stablecoin passes through other accounts both ways, the sold token goes into two accounts or more
  * and the bought token comes out of two or more (a sequential route takes each in and out of one pool),
- * and no hop of the swap event trades SOL for the stablecoin.
+ * and the swap event's hops (it must list them) show none trading SOL for the stablecoin.
  */
 function splitRoute(tx: EnhancedTransaction, wallet: string, pair: { sold: string; bought: string }, quote: 'USDC' | 'USDT'): boolean {
   const stableMint = quote === 'USDC' ? USDC_MINT : USDT_MINT;
@@ -312,8 +312,12 @@ function splitRoute(tx: EnhancedTransaction, wallet: string, pair: { sold: strin
     }
   }
   if (!stableIn || !stableOut || soldInto.size < 2 || boughtFrom.size < 2) return false;
+  // the hops as the swap event parsed them: without them a route whose first and last hops are
+  // each split over two pools, through SOL then the stablecoin, looks the same
+  const hops = tx.events?.swap?.innerSwaps ?? [];
+  if (hops.length === 0) return false;
   const solAndStable = (mints: string[]) => mints.includes(WSOL_MINT) && mints.includes(stableMint);
-  return !(tx.events?.swap?.innerSwaps ?? []).some((hop) => solAndStable([...hop.tokenInputs, ...hop.tokenOutputs].map((t) => t.mint)));
+  return !hops.some((hop) => solAndStable([...hop.tokenInputs, ...hop.tokenOutputs].map((t) => t.mint)));
 }
 
 function addDelta(tokens: TokenDelta[], mint: string, raw: bigint, decimals: number): void {
