@@ -213,8 +213,6 @@ export function createHolderActivities(deps: ActivityDeps) {
   }
   /** the scan under way for a key: pages read so far (every analysis sharing it heartbeats them) */
   const scanProgress = new Map<string, { pages: number; flight: AbortSignal }>();
-  /** the signal of the newest scan run (flight) started for a key: a waiter's own flight, read as it joins */
-  const newestFlight = new Map<string, AbortSignal>();
   /**
    * One scan of a token's accounts, in its turn among the scans of this process: by
    * getProgramAccountsV2, or DAS's pages on an RPC without it; past its page cap, with the mint's
@@ -258,7 +256,7 @@ export function createHolderActivities(deps: ActivityDeps) {
     try {
       const joined = join(AbortSignal.any([cancelled, busy.signal]));
       // join's run (SingleFlight) starts or joins the key's flight before its first await
-      flight = newestFlight.get(key);
+      flight = scans.runSignal(key);
       return await joined;
     } catch (err) {
       if (!busy.signal.aborted || cancelled.aborted) throw err;
@@ -287,13 +285,7 @@ export function createHolderActivities(deps: ActivityDeps) {
           const { value: scan, shared } = await waitingForSlot(key, signal, (waiting) =>
             scans.run(
               key,
-              (scanSignal) => {
-                newestFlight.set(key, scanSignal);
-                const forget = () => {
-                  if (newestFlight.get(key) === scanSignal) newestFlight.delete(key);
-                };
-                return scanSlots(() => scanToken(input.token, maxPages, key, scanSignal)).finally(forget);
-              },
+              (scanSignal) => scanSlots(() => scanToken(input.token, maxPages, key, scanSignal)),
               waiting,
             ),
           );

@@ -94,4 +94,26 @@ describe('SingleFlight', () => {
     runs[1].resolve(9);
     await expect(next).resolves.toEqual({ value: 9, shared: false });
   });
+
+  it("names the run a call joins by its signal, from the moment the call is made until the run is settled or dropped", async () => {
+    const flights = new SingleFlight<string, number>();
+    const { runs, task } = held<number>();
+    expect(flights.runSignal('k')).toBeUndefined();
+    const x = new AbortController();
+    const px = flights.run('k', task, x.signal);
+    const first = flights.runSignal('k');
+    await tick();
+    expect(first).toBe(runs[0].signal);
+    // dropped by its one caller: the next call's run is another
+    x.abort(new Error('x gone'));
+    await expect(px).rejects.toThrow('x gone');
+    expect(flights.runSignal('k')).toBeUndefined();
+    const next = flights.run('k', task);
+    expect(flights.runSignal('k')).not.toBe(first);
+    await tick();
+    expect(flights.runSignal('k')).toBe(runs[1].signal);
+    runs[1].resolve(1);
+    await next;
+    expect(flights.runSignal('k')).toBeUndefined();
+  });
 });

@@ -60,6 +60,11 @@ export class SingleFlight<K, T> {
     }
   }
 
+  /** The signal of the run under way for `key` (the one a call made now joins), if there is one. */
+  runSignal(key: K): AbortSignal | undefined {
+    return this.flights.get(key)?.abort.signal;
+  }
+
   /** Keys with a run under way (for tests and diagnostics). */
   get running(): number {
     return this.flights.size;

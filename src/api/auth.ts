@@ -4,6 +4,7 @@
 // Analyses belong to the key that started them (its id is stored, never the key); `admin:` keys see all.
 import { createHash, scryptSync, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import ipaddr from 'ipaddr.js';
 import type { ApiKey } from '../config';
 import { ProblemError } from './problem';
 
@@ -130,15 +131,13 @@ export class FailedKeyAttempts {
  * to trust it (fastify's trustProxy) or every client is the proxy's address.
  */
 export function attemptAddress(ip: string): string {
-  const v4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (v4) return v4[1];
-  if (!ip.includes(':')) return ip;
-  // expand '::' to the groups it stands for, then keep the first four
-  const [head, tail] = ip.split('%')[0].split('::');
-  const left = head ? head.split(':') : [];
-  const right = tail !== undefined && tail !== '' ? tail.split(':') : [];
-  const groups = tail === undefined ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
-  return `${groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  if (!ipaddr.isValid(ip)) return ip;
+  const address = ipaddr.process(ip); // an IPv4-mapped IPv6 address is its IPv4 one
+  if (address.kind() === 'ipv4') return address.toString();
+  return `${(address as ipaddr.IPv6).parts
+    .slice(0, 4)
+    .map((part) => part.toString(16))
+    .join(':')}::/64`;
 }
 
 export function installAuth(app: FastifyInstance, keys: readonly ApiKey[], attempts?: FailedKeyAttempts): void {

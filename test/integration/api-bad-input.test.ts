@@ -11,7 +11,7 @@ import { apiKeyId } from '../../src/api/auth';
 import { useTestStack } from '../harness/stack';
 import type Redis from 'ioredis';
 import { connectRedis, createRedis } from '../../src/store/redis';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { createPool } from '../../src/store/db';
 import { freePort } from '../../src/temporal/dev-server';
 
@@ -445,6 +445,17 @@ describe('rate limits while Redis takes commands and answers none', () => {
   }, 30_000);
 });
 
+/** A client of `pool` for the test to hold; opening one may outlast the pool's wait on a loaded machine, so it is tried again a few times. */
+async function connectPatiently(pool: Pool): Promise<PoolClient> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await pool.connect();
+    } catch (err) {
+      if (attempt >= 5 || !/timeout exceeded when trying to connect/.test((err as Error).message)) throw err;
+    }
+  }
+}
+
 describe('an API whose database connections are all taken', () => {
   let app: FastifyInstance;
   let pool: Pool;
@@ -452,8 +463,9 @@ describe('an API whose database connections are all taken', () => {
     { env: { API_KEYS: 'busy-pool-key-4d1e' } },
     {
       afterOpen: async () => {
-        // two connections (API_DB_CONNECTIONS's least), given up on after 300 ms: a request that waits longer finds none
-        pool = createPool(opened.stack.config.DATABASE_URL, 2, { connectionTimeoutMs: 300 });
+        // two connections (API_DB_CONNECTIONS's least), waited for 2 s at most: a request that waits longer finds none.
+        // (300 ms was too short for the test's own connections on a loaded machine: opening one took longer.)
+        pool = createPool(opened.stack.config.DATABASE_URL, 2, { connectionTimeoutMs: 2_000 });
         app = await buildApp({ config: opened.stack.config, temporal: opened.stack.client, pool, redis: opened.stack.redis });
       },
       beforeClose: async () => {
@@ -467,10 +479,17 @@ describe('an API whose database connections are all taken', () => {
     const list = () => app.inject({ method: 'GET', url: '/v1/analyses?limit=1', headers: { 'x-api-key': 'busy-pool-key-4d1e' } });
     const first = await list();
     expect(first.statusCode === 200 ? 200 : first.body).toBe(200);
-    // every connection checked out (by long requests, event streams): here, by the test
-    const held = [await pool.connect(), await pool.connect()];
+    // every connection checked out (by long requests, event streams): here, by the test. Each one
+    // held is released whatever happens (a client left out keeps pool.end() waiting for good), and
+    // listened to (a checked-out client's lost connection is an 'error' event nobody else hears).
+    const held: PoolClient[] = [];
     let answer;
     try {
+      while (held.length < 2) {
+        const client = await connectPatiently(pool);
+        client.on('error', () => undefined);
+        held.push(client);
+      }
       answer = await list();
     } finally {
       for (const client of held) client.release();

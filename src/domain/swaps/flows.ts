@@ -147,11 +147,20 @@ function quoteOf(event: bigint, own: bigint, tx: EnhancedTransaction, paidOut: (
   if ((tx.instructions ?? []).length === 0) return event;
   const gap = event - own;
   const size = event > 0n ? event : -event;
-  // integer arithmetic: gap / size <= 5 / 100
-  if (gap * 100n > size * BigInt(Math.round(QUOTE_FEE_TOLERANCE * 100))) return event;
+  if (!withinFeeShare(gap, size)) return event;
   // (a stablecoin's transfers are UI floats: one raw unit of slack)
   const fees = paidOut(size);
   return fees === gap || fees - gap === 1n || gap - fees === 1n ? own : event;
+}
+
+/** Whether `part` is at most QUOTE_FEE_TOLERANCE of `size` (integer arithmetic: part / size <= 5 / 100). */
+function withinFeeShare(part: bigint, size: bigint): boolean {
+  return part * 100n <= size * BigInt(Math.round(QUOTE_FEE_TOLERANCE * 100));
+}
+
+/** Every token balance change the transaction lists, with the account it is on. */
+function* balanceChanges(tx: EnhancedTransaction): Generator<{ account: string; change: TokenBalanceChange }> {
+  for (const entry of tx.accountData) for (const change of entry.tokenBalanceChanges ?? []) yield { account: entry.account, change };
 }
 
 /**
@@ -163,7 +172,6 @@ function quoteOf(event: bigint, own: bigint, tx: EnhancedTransaction, paidOut: (
  * paid the wallet SOL in the same transaction (a temporary WSOL account).
  */
 function feesPaidOut(tx: EnhancedTransaction, wallet: string, event: SwapEvent, asset: 'SOL' | 'USDC' | 'USDT', size: bigint): bigint {
-  const feeSized = (raw: bigint) => raw * 100n <= size * BigInt(Math.round(QUOTE_FEE_TOLERANCE * 100));
   const named = new Set<string>([wallet]);
   if (event.nativeInput) named.add(event.nativeInput.account);
   if (event.nativeOutput) named.add(event.nativeOutput.account);
@@ -172,10 +180,9 @@ function feesPaidOut(tx: EnhancedTransaction, wallet: string, event: SwapEvent, 
     named.add(t.tokenAccount);
   }
   const tokenAccounts = new Set<string>();
-  for (const entry of tx.accountData) {
-    const changes = entry.tokenBalanceChanges ?? [];
-    if (changes.length > 0) tokenAccounts.add(entry.account);
-    if (changes.some((c) => c.userAccount === wallet)) named.add(entry.account);
+  for (const { account, change } of balanceChanges(tx)) {
+    tokenAccounts.add(account);
+    if (change.userAccount === wallet) named.add(account);
   }
   let sum = 0n;
   if (asset === 'SOL') {
@@ -184,7 +191,7 @@ function feesPaidOut(tx: EnhancedTransaction, wallet: string, event: SwapEvent, 
     for (const t of tx.nativeTransfers ?? []) {
       if (t.fromUserAccount !== wallet || t.toUserAccount === null || named.has(t.toUserAccount) || TIP_ACCOUNTS.has(t.toUserAccount) || tokenAccounts.has(t.toUserAccount)) continue;
       const amount = BigInt(t.amount);
-      if (feeSized(amount)) sum += amount;
+      if (withinFeeShare(amount, size)) sum += amount;
     }
     return sum;
   }
@@ -193,7 +200,7 @@ function feesPaidOut(tx: EnhancedTransaction, wallet: string, event: SwapEvent, 
     if (t.mint !== mint || t.fromUserAccount !== wallet) continue;
     if ((t.toUserAccount !== null && named.has(t.toUserAccount)) || (t.toTokenAccount !== null && named.has(t.toTokenAccount))) continue;
     const amount = BigInt(Math.round(t.tokenAmount * 1e6));
-    if (feeSized(amount)) sum += amount;
+    if (withinFeeShare(amount, size)) sum += amount;
   }
   return sum;
 }
@@ -250,22 +257,22 @@ export interface IntermediateValue {
  * the largest WSOL amount in `events.swap.innerSwaps` (UI floats; then marked estimated).
  */
 export function intermediateValue(tx: EnhancedTransaction, wallet: string, pair?: { sold: string; bought: string }): IntermediateValue | null {
-  const found: Array<{ quote: 'SOL' | 'USDC' | 'USDT'; raw: bigint }> = [];
-  for (const [mint, quote] of [
-    [WSOL_MINT, 'SOL'],
-    [USDC_MINT, 'USDC'],
-    [USDT_MINT, 'USDT'],
-  ] as const) {
-    let paidIn = 0n;
-    let paidOut = 0n;
-    for (const entry of tx.accountData) {
-      for (const change of entry.tokenBalanceChanges ?? []) {
-        if (change.mint !== mint || change.userAccount === wallet) continue;
-        const raw = BigInt(change.rawTokenAmount.tokenAmount);
-        if (raw > 0n) paidIn += raw;
-        else paidOut -= raw;
-      }
-    }
+  // other accounts' quote-asset changes, in one pass: what was paid into them and out of them
+  const totals: Array<{ mint: string; quote: IntermediateValue['quote']; paidIn: bigint; paidOut: bigint }> = [
+    { mint: WSOL_MINT, quote: 'SOL', paidIn: 0n, paidOut: 0n },
+    { mint: USDC_MINT, quote: 'USDC', paidIn: 0n, paidOut: 0n },
+    { mint: USDT_MINT, quote: 'USDT', paidIn: 0n, paidOut: 0n },
+  ];
+  for (const { change } of balanceChanges(tx)) {
+    if (change.userAccount === wallet) continue;
+    const total = totals.find((t) => t.mint === change.mint);
+    if (total === undefined) continue;
+    const raw = BigInt(change.rawTokenAmount.tokenAmount);
+    if (raw > 0n) total.paidIn += raw;
+    else total.paidOut -= raw;
+  }
+  const found: Array<{ quote: IntermediateValue['quote']; raw: bigint }> = [];
+  for (const { quote, paidIn, paidOut } of totals) {
     const through = paidIn > 0n && paidOut > 0n ? (paidIn < paidOut ? paidIn : paidOut) : paidIn > paidOut ? paidIn : paidOut;
     if (through > 0n) found.push({ quote, raw: through });
   }
@@ -300,16 +307,14 @@ function splitRoute(tx: EnhancedTransaction, wallet: string, pair: { sold: strin
   let stableOut = false;
   const soldInto = new Set<string>();
   const boughtFrom = new Set<string>();
-  for (const entry of tx.accountData) {
-    for (const change of entry.tokenBalanceChanges ?? []) {
-      if (change.userAccount === wallet) continue;
-      const raw = BigInt(change.rawTokenAmount.tokenAmount);
-      if (change.mint === stableMint) {
-        if (raw > 0n) stableIn = true;
-        else if (raw < 0n) stableOut = true;
-      } else if (change.mint === pair.sold && raw > 0n) soldInto.add(entry.account);
-      else if (change.mint === pair.bought && raw < 0n) boughtFrom.add(entry.account);
-    }
+  for (const { account, change } of balanceChanges(tx)) {
+    if (change.userAccount === wallet) continue;
+    const raw = BigInt(change.rawTokenAmount.tokenAmount);
+    if (change.mint === stableMint) {
+      if (raw > 0n) stableIn = true;
+      else if (raw < 0n) stableOut = true;
+    } else if (change.mint === pair.sold && raw > 0n) soldInto.add(account);
+    else if (change.mint === pair.bought && raw < 0n) boughtFrom.add(account);
   }
   if (!stableIn || !stableOut || soldInto.size < 2 || boughtFrom.size < 2) return false;
   // the hops as the swap event parsed them: without them a route whose first and last hops are
