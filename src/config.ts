@@ -189,6 +189,12 @@ const schema = z.object({
   LAUNCH_LOOKUPS: z.coerce.number().int().min(0).default(5),
   BALANCE_CACHE_TTL_SECONDS: positiveInt.default(30),
   /**
+   * How long a token request's holders (its group and how it was chosen) are kept in Redis for later
+   * requests of the same token and `top`: a scan is up to 50 getProgramAccountsV2 pages (100 DAS pages).
+   * The result says when the accounts were read; `sync: 'force'` scans afresh. 0 keeps none.
+   */
+  HOLDER_CACHE_SECONDS: z.coerce.number().int().min(0).default(120),
+  /**
    * Workflows each Worker keeps cached (maxCachedWorkflows): past it the least recently used is
    * evicted and replayed from its history at its next task. The SDK's default grows with the heap
    * (about 2,300 at a 4 GB heap); a bound keeps the worker's memory bounded under load.

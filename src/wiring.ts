@@ -37,6 +37,7 @@ export function buildActivityDeps(config: Config, pool: Pool, redis: Redis, sync
       walletSyncConcurrency: config.BALANCES_CONCURRENCY,
       counterpartyLookups: config.COUNTERPARTY_LOOKUPS,
       launchLookups: config.LAUNCH_LOOKUPS,
+      holderCacheSeconds: config.HOLDER_CACHE_SECONDS,
     },
   };
 }

@@ -21,6 +21,8 @@ export interface ActivitySettings {
   maxProgramAccountPages?: number;
   /** how long a holder step waits for a scan slot before it gives its activity slot back and is retried (default HOLDER_SCAN_SLOT_WAIT_MS, src/activities/holders.ts) */
   holderScanSlotWaitMs?: number;
+  /** how long a token's holder result is kept for later analyses of the token and `top` (HOLDER_CACHE_SECONDS; default DEFAULT_HOLDER_CACHE_SECONDS, src/activities/holders.ts; 0 keeps none) */
+  holderCacheSeconds?: number;
   /** accounts a page of getProgramAccountsV2 asks for (default and most 10,000; tests ask fewer, to page a small token) */
   programAccountsPageSize?: number;
   /**

@@ -10,7 +10,8 @@ import { counterpartyActivityClass } from '../domain/detection/funding';
 import { OwnerTally, leaveOutServices, rankedOwners, selectFromTallyYielding, type RankedOwners, selectTopHoldersYielding, withLargestAccounts, type ExcludedHolder, type ExclusionReason, type HolderSelection } from '../domain/holders/rank';
 import { isOnCurve } from '../domain/holders/on-curve';
 import { COUNTERPARTY_ACTIVITY_MAX_AGE_SECONDS, readActivities } from './counterparty-activity';
-import { recordTokenHolders } from '../store/analyses';
+import { holderRequestOf, recordTokenHolders } from '../store/analyses';
+import { describeFailure } from '../errors';
 import type { ActivityDeps } from './deps';
 import { withLivenessHeartbeat } from './heartbeat';
 import { readTokenLaunch, type TokenLaunchRead } from './token-launch';
@@ -89,6 +90,19 @@ export const HOLDER_SERVICE_CHECKS = 100;
 /** How long those reads may take in all: an owner not read by then is kept. */
 export const HOLDER_SERVICE_CHECK_DEADLINE_MS = 15_000;
 
+/**
+ * How long a token's result (its group and how it was chosen) is kept in Redis for the same API
+ * key's later analyses of the token and `top` (HOLDER_CACHE_SECONDS; 0 keeps none): an analyst runs
+ * a token's analysis again within minutes (other weights, window or threshold), and each scan is up
+ * to 50 getProgramAccountsV2 pages (100 DAS pages). The result says when its accounts were read
+ * (`scannedAt`); a request with `sync: 'force'` scans afresh. Another key's analyses do not take it:
+ * its `scannedAt` would tell them that someone analysed the token.
+ */
+export const DEFAULT_HOLDER_CACHE_SECONDS = 120;
+
+/** The Redis key of a token's kept result: the result's shape (v1), the API key's id, the scan's key (the token and the page caps) and `top`. */
+export const holderResultKey = (ownerKeyId: string | null, scanKey: string, top: number): string => `holders:result:v1:${ownerKeyId ?? 'open'}:${scanKey}:${top}`;
+
 export interface TokenHoldersResult {
   /** the group: the top eligible owners, sorted by address (the analysis's wallet order) */
   wallets: string[];
@@ -112,13 +126,49 @@ export interface TokenHoldersResult {
    */
   launch: { signature: string; slot: number; timestamp: number } | null;
   launchUnread?: string;
+  /** when the token's accounts were read (ISO 8601): earlier than the analysis when its result was kept from an analysis of the same token and `top` within HOLDER_CACHE_SECONDS */
+  scannedAt: string;
+}
+
+/** A kept result read back: its shape checked, since Redis holds what an older or newer worker wrote too. */
+function isKeptResult(value: unknown, token: string, top: number): value is TokenHoldersResult {
+  if (typeof value !== 'object' || value === null) return false;
+  const r = value as Partial<TokenHoldersResult>;
+  return r.token === token && r.top === top && Array.isArray(r.wallets) && typeof r.scannedAt === 'string' && typeof r.excludedCounts === 'object' && r.excludedCounts !== null && Array.isArray(r.excluded);
 }
 
 export function createHolderActivities(deps: ActivityDeps) {
   const { pool, holders, helius, settings } = deps;
   // analyses of one token at the same moment (users asking about the token of the hour, with their
   // own `top`) share one scan in this process: 50 requests each would share the Helius budget
-  const scans = new SingleFlight<string, HolderScan>();
+  const scans = new SingleFlight<string, HolderScan & { scannedAt: number }>();
+  const cacheSeconds = settings.holderCacheSeconds ?? DEFAULT_HOLDER_CACHE_SECONDS;
+  /**
+   * Where the analysis's result is kept (null: nowhere, HOLDER_CACHE_SECONDS 0), and a result kept
+   * from its API key's earlier analysis of the token and `top`, unless it asks for a fresh scan; a
+   * cache that cannot be read is a miss.
+   */
+  async function keptResult(analysisId: string, token: string, top: number, scanKey: string): Promise<{ cacheKey: string | null; kept: TokenHoldersResult | null }> {
+    if (cacheSeconds <= 0) return { cacheKey: null, kept: null };
+    const request = await holderRequestOf(pool, analysisId);
+    const cacheKey = holderResultKey(request.ownerKeyId, scanKey, top);
+    if (request.fresh) return { cacheKey, kept: null };
+    try {
+      const text = await deps.redis.get(cacheKey);
+      const kept: unknown = text === null ? null : JSON.parse(text);
+      return { cacheKey, kept: isKeptResult(kept, token, top) ? kept : null };
+    } catch (err) {
+      log.warn('token holders: the kept results could not be read; scanning', { analysisId, token, err: describeFailure(err) });
+      return { cacheKey, kept: null };
+    }
+  }
+  async function keepResult(result: TokenHoldersResult, cacheKey: string | null): Promise<void> {
+    if (cacheKey === null) return;
+    // kept for what is left of its time: a result taken from a shared scan is as old as the scan
+    const left = Math.ceil(cacheSeconds - (Date.now() - Date.parse(result.scannedAt)) / 1000);
+    if (left <= 0) return;
+    await deps.redis.set(cacheKey, JSON.stringify(result), 'EX', left).catch((err: unknown) => log.warn('token holders: the result could not be kept for later analyses', { token: result.token, err: describeFailure(err) }));
+  }
   const scanSlots = pLimit(HOLDER_SCANS_AT_ONCE);
   /**
    * Each scan's owners tested on the curve so far, shared by the analyses that share the scan: the
@@ -280,12 +330,19 @@ export function createHolderActivities(deps: ActivityDeps) {
       return withLivenessHeartbeat(
         () => ({ pages: scanProgress.get(key)?.pages ?? pagesRead }),
         async () => {
+          const { cacheKey, kept } = await keptResult(input.analysisId, input.token, input.top, key);
+          if (kept !== null) {
+            const { wallets, ...summary } = kept;
+            await recordTokenHolders(pool, input.analysisId, wallets, summary);
+            log.info('token holders: kept from an earlier scan', { analysisId: input.analysisId, token: input.token, scannedAt: kept.scannedAt, selected: wallets.length });
+            return kept;
+          }
           // a cancelled analysis drops the page on its way (the shared scan stops once no analysis waits for it)
           const signal = Context.current().cancellationSignal;
           const { value: scan, shared } = await waitingForSlot(key, signal, (waiting) =>
             scans.run(
               key,
-              (scanSignal) => scanSlots(() => scanToken(input.token, maxPages, key, scanSignal)),
+              (scanSignal) => scanSlots(() => scanToken(input.token, maxPages, key, scanSignal)).then((read) => ({ ...read, scannedAt: Date.now() })),
               waiting,
             ),
           );
@@ -322,9 +379,11 @@ export function createHolderActivities(deps: ActivityDeps) {
             excluded: selection.excluded,
             launch: launch.launch,
             ...(launch.launch === null ? { launchUnread: launch.reason } : {}),
+            scannedAt: new Date(scan.scannedAt).toISOString(),
           };
           const { wallets, ...summary } = result;
           await recordTokenHolders(pool, input.analysisId, wallets, summary);
+          await keepResult(result, cacheKey);
           log.info('token holders resolved', { analysisId: input.analysisId, token: input.token, pages: scan.pages, complete: scan.complete, largestAccounts: scan.largest, owners: selection.ownersSeen, selected: wallets.length, repeatedListings: selection.repeatedListings, ...('owners' in scan ? { emptyAccounts: scan.emptyAccounts, unorderedListings: scan.unorderedListings } : {}), launchSlot: launch.launch?.slot ?? null, launchUnread: launch.launch === null ? launch.reason : undefined });
           return result;
         },

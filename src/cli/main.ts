@@ -27,7 +27,7 @@ options:
   --json              print the GET /v1/analyses/{id} body on stdout instead of tables
                       (pairs: one pair per line, NDJSON)
   --window <days>     analyse only the last <days> days (default: full history)
-  --sync <mode>       auto (sync wallets that are not READY; default), force, or skip
+  --sync <mode>       auto (sync wallets that are not READY; default), force (also a token's holders), or skip
   --token <mint>      analyse the token's largest holders (burn, program-owned, exchange and busy service accounts left out)
   --top <n>           with --token: how many holders (default 100, at most the API's MAX_WALLETS_PER_ANALYSIS);
                       otherwise: pairs shown in the table (default 10)

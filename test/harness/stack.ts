@@ -64,6 +64,8 @@ async function openTestStack(options: TestStackOptions = {}): Promise<TestStack>
     TEMPORAL_ADDRESS: env.temporalAddress,
     TEMPORAL_NAMESPACE: namespace,
     LOG_LEVEL: 'warn',
+    // each test scans the tokens it asks for (the suites' worlds share mints); the kept results have tests of their own
+    HOLDER_CACHE_SECONDS: '0',
     ...(options.simulatorUrl
       ? { HELIUS_BASE_URL: options.simulatorUrl, SOLANA_RPC_URL: options.simulatorUrl, DEXSCREENER_BASE_URL: options.simulatorUrl, HELIUS_API_KEY: options.apiKey ?? 'test-api-key' }
       : {}),

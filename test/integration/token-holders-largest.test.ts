@@ -8,6 +8,10 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/common';
 import { HOLDER_SCANS_AT_ONCE, HOLDER_SCANS_BUSY, HOLDER_SCANS_BUSY_RETRY_DELAY_MS, createHolderActivities, type TokenHoldersResult } from '../../src/activities/holders';
+import { createRedis } from '../../src/store/redis';
+import { freePort } from '../../src/temporal/dev-server';
+import { randomUUID } from 'node:crypto';
+import { insertAnalysis } from '../../src/store/analyses';
 import { isOnCurve } from '../../src/domain/holders/on-curve';
 import { InvalidRequestError } from '../../src/providers';
 import { generateWorld } from '../../src/simulator';
@@ -67,8 +71,8 @@ describe('resolveTokenHolders past its page cap', () => {
     // the scan listed the token's emptied accounts (DAS does not): no holdings, as DAS's view has it
     expect(opened.sim.world.programAccounts('spl-token').filter((a) => a.mint === mint && a.raw === 0n).length).toBeGreaterThan(0);
     expect(byDas.pages).toBe(Math.ceil(byDas.accountsSeen / 1000) + 1);
-    const { pages: _p1, ...programView } = byProgram;
-    const { pages: _p2, ...dasView } = byDas;
+    const { pages: _p1, scannedAt: _s1, ...programView } = byProgram;
+    const { pages: _p2, scannedAt: _s2, ...dasView } = byDas;
     expect(programView).toEqual(dasView);
     expect(byProgram.excludedCounts['off-curve'] + byProgram.excludedCounts.amm).toBeGreaterThan(0);
   });
@@ -96,7 +100,7 @@ describe('resolveTokenHolders past its page cap', () => {
       expect(result).toMatchObject({ complete: true, selected: 20, pages: Math.ceil(result.accountsSeen / 1000) + 1 });
       // the DAS scan alone: nothing of the refused scan counted twice
       const byDas: TokenHoldersResult = await env.run(createHolderActivities({ ...deps, holders: { getTokenAccounts: holders.getTokenAccounts, getLargestTokenAccounts: holders.getLargestTokenAccounts } }).resolveTokenHolders, { analysisId: '00000000-0000-4000-8000-000000000007', token: mint, top: 20 });
-      expect(result).toEqual(byDas);
+      expect(result).toEqual({ ...byDas, scannedAt: result.scannedAt });
     } finally {
       opened.sim.configure({ unsupportedMethods: [] });
     }
@@ -171,7 +175,7 @@ describe('resolveTokenHolders past its page cap', () => {
     expect(opened.sim.requestLog.some((r) => r.endpoint === 'rpc:getTokenAccounts')).toBe(true);
     const das = { getTokenAccounts: deps.holders.getTokenAccounts.bind(deps.holders), getLargestTokenAccounts: deps.holders.getLargestTokenAccounts.bind(deps.holders) };
     const byDas: TokenHoldersResult = await new MockActivityEnvironment().run(createHolderActivities({ ...deps, holders: das }).resolveTokenHolders, { analysisId: '00000000-0000-4000-8000-000000000011', token: rare, top: 5 });
-    expect(byProgram).toEqual(byDas);
+    expect(byProgram).toEqual({ ...byDas, scannedAt: byProgram.scannedAt });
   });
 
   it('ranks the pages alone when the largest accounts cannot be read, and says why', async () => {
@@ -181,5 +185,65 @@ describe('resolveTokenHolders past its page cap', () => {
     const { resolveTokenHolders } = createHolderActivities({ ...deps, holders, settings: { ...deps.settings, maxHolderPages: 1 } });
     const result: TokenHoldersResult = await new MockActivityEnvironment().run(resolveTokenHolders, { analysisId: '00000000-0000-4000-8000-000000000003', token: mint, top: 20 });
     expect(result).toMatchObject({ pages: 1, complete: false, accountsSeen: 1000, largestAccounts: { read: 0, added: 0, unread: 'InvalidRequestError: helius rpc getTokenLargestAccounts: getTokenLargestAccounts refused' } });
+  });
+
+  it("keeps a token's result for the API key's later analyses of the token and top (HOLDER_CACHE_SECONDS): they ask the provider nothing and record it with its scan's time; another top, sync 'force' or another key's analysis scans afresh", async () => {
+    const deps = buildActivityDeps(opened.stack.config, opened.stack.pool, opened.stack.redis);
+    // a page size of this test's own: the kept results are keyed by the scan's settings too, so no other test's can answer
+    const { resolveTokenHolders } = createHolderActivities({ ...deps, settings: { ...deps.settings, holderCacheSeconds: 60, programAccountsPageSize: 9_973 } });
+    const ids = await Promise.all(
+      (['auto', 'auto', 'auto', 'force', 'auto', 'auto'] as const).map(async (sync, i) => {
+        // a token request's row, as the API stores it: no wallets until the holders are known; the last, another API key's
+        const id = randomUUID();
+        await insertAnalysis(opened.stack.pool, { id, workflowId: `analysis:${id}`, requestId: null, ownerKeyId: i === 5 ? 'key-b' : 'key-a', wallets: [], params: { token: mint, top: i === 2 ? 30 : 20, sync } });
+        return id;
+      }),
+    );
+    const run = (analysisId: string, top: number): Promise<TokenHoldersResult> => new MockActivityEnvironment().run(resolveTokenHolders, { analysisId, token: mint, top });
+    const scans = () => opened.sim.requestLog.filter((r) => r.endpoint === 'rpc:getProgramAccountsV2').length;
+    opened.sim.reset();
+    const first = await run(ids[0], 20);
+    const pagesOfAScan = scans();
+    expect(pagesOfAScan).toBeGreaterThan(0);
+    expect(Date.parse(first.scannedAt)).toBeLessThanOrEqual(Date.now());
+
+    const asked = opened.sim.requestLog.length;
+    const kept = await run(ids[1], 20);
+    expect(opened.sim.requestLog.length).toBe(asked); // not a page, not a largest account, not the launch
+    expect(kept).toEqual(first);
+    const { rows } = await opened.stack.pool.query<{ id: string; wallets: string[]; holders: { scannedAt: string; selected: number } }>('SELECT id, wallets, holders FROM analyses WHERE id = ANY($1)', [ids.slice(0, 2)]);
+    expect(rows).toHaveLength(2);
+    for (const row of rows) expect(row).toMatchObject({ wallets: first.wallets, holders: { scannedAt: first.scannedAt, selected: first.selected } });
+
+    // another top is another group: scanned
+    const thirty = await run(ids[2], 30);
+    expect(scans()).toBe(2 * pagesOfAScan);
+    expect(thirty.selected).toBe(30);
+    // sync 'force' reads the holders afresh, and its result is the one kept from then on
+    const forced = await run(ids[3], 20);
+    expect(scans()).toBe(3 * pagesOfAScan);
+    expect(Date.parse(forced.scannedAt)).toBeGreaterThan(Date.parse(first.scannedAt));
+    expect(forced.wallets).toEqual(first.wallets);
+    const after = await run(ids[4], 20);
+    expect(scans()).toBe(3 * pagesOfAScan);
+    expect(after.scannedAt).toBe(forced.scannedAt);
+    // another API key's analysis scans for itself: an earlier scannedAt would tell it that someone analysed the token
+    const otherKey = await run(ids[5], 20);
+    expect(scans()).toBe(4 * pagesOfAScan);
+    expect(Date.parse(otherKey.scannedAt)).toBeGreaterThan(Date.parse(forced.scannedAt));
+  });
+
+  it('scans when the kept results cannot be read (Redis away), and the analysis goes on', async () => {
+    const deps = buildActivityDeps(opened.stack.config, opened.stack.pool, opened.stack.redis);
+    const away = createRedis(`redis://127.0.0.1:${await freePort()}`);
+    try {
+      const { resolveTokenHolders } = createHolderActivities({ ...deps, redis: away, settings: { ...deps.settings, holderCacheSeconds: 60, programAccountsPageSize: 9_967 } });
+      opened.sim.reset();
+      const result: TokenHoldersResult = await new MockActivityEnvironment().run(resolveTokenHolders, { analysisId: '00000000-0000-4000-8000-000000000021', token: mint, top: 20 });
+      expect(result).toMatchObject({ complete: true, selected: 20 });
+      expect(opened.sim.requestLog.filter((r) => r.endpoint === 'rpc:getProgramAccountsV2').length).toBeGreaterThan(0);
+    } finally {
+      away.disconnect();
+    }
   });
 });

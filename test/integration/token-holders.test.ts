@@ -79,6 +79,8 @@ describe('an analysis of a token’s holders through the HTTP API', () => {
       excludedCounts: { burn: 1, amm: 1, exchange: 1, 'off-curve': 3, service: 1 },
     });
     expect(view.holders!.ownersSeen).toBeGreaterThanOrEqual(2_000);
+    // when its accounts were read: this analysis's own scan (sync 'force')
+    expect(Date.parse(view.holders!.scannedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(view.createdAt));
     expect(view.holders!.excluded!.map((e) => e.owner).sort()).toEqual([...excludedOwners].sort());
     expect(view.holders!.excluded!.find((e) => e.owner === '1nc1nerator11111111111111111111111111111111')).toMatchObject({ reason: 'burn' });
     expect(view.holders!.excluded!.filter((e) => e.reason === 'service')).toHaveLength(1);

@@ -69,6 +69,14 @@ describe('holderLines', () => {
     expect(holderLines({ token: MINT, top: 100, resolved: false }, 'failed')).toEqual([`Token ${MINT}: its top 100 holders were not resolved (the analysis failed)`]);
   });
 
+  it("says when the holders' accounts were read", () => {
+    const read = { token: MINT, top: 20, resolved: true, selected: 20, eligible: 40, ownersSeen: 41, accountsSeen: 41, pages: 1, complete: true, excludedCounts: {}, excluded: [], scannedAt: '2026-12-06T19:20:05.123Z' };
+    expect(holderLines(read).at(-1)).toBe("  holders as read at 2026-12-06 19:20:05 UTC (an earlier analysis's, when within HOLDER_CACHE_SECONDS; --sync force reads them afresh)");
+    // analyses resolved before the time was recorded
+    const { scannedAt: _, ...before } = read;
+    expect(holderLines(before).some((line) => line.includes('as read at'))).toBe(false);
+  });
+
   it('says when the scan stopped at its page cap, and what the largest accounts read besides added', () => {
     const capped = { token: MINT, top: 50, resolved: true, selected: 50, eligible: 90_000, ownersSeen: 95_000, accountsSeen: 100_004, pages: 100, complete: false, excludedCounts: {}, excluded: [] };
     expect(holderLines(capped)[0]).toBe(`Token ${MINT}: the top 50 of 90000 eligible holders (95000 owners, 100004 token accounts, first 100 pages only)`);

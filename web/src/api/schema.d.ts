@@ -256,7 +256,7 @@ export interface paths {
                          */
                         failureThreshold?: number;
                         /**
-                         * @description auto: sync wallets that are not READY; force: sync all; skip: use stored data only
+                         * @description auto: sync wallets that are not READY; force: sync all (and, for a token request, scan its holders afresh rather than take an earlier analysis's scan of the last HOLDER_CACHE_SECONDS); skip: use stored data only
                          * @default auto
                          * @enum {string}
                          */
@@ -362,6 +362,11 @@ export interface paths {
                                 pages?: number;
                                 /** @description false until the holders are known (the group is then empty) */
                                 resolved: boolean;
+                                /**
+                                 * Format: date-time
+                                 * @description when the token's accounts were read: before the analysis began when its holders were kept from an earlier analysis of the same token and top (HOLDER_CACHE_SECONDS, 2 minutes by default; sync 'force' scans afresh). Absent on analyses resolved before it was recorded
+                                 */
+                                scannedAt?: string;
                                 /** @description wallets in the group (at most top) */
                                 selected?: number;
                                 token: string;
@@ -385,7 +390,7 @@ export interface paths {
                                  */
                                 failureThreshold: number;
                                 /**
-                                 * @description auto: sync wallets that are not READY; force: sync all; skip: use stored data only
+                                 * @description auto: sync wallets that are not READY; force: sync all (and, for a token request, scan its holders afresh rather than take an earlier analysis's scan of the last HOLDER_CACHE_SECONDS); skip: use stored data only
                                  * @default auto
                                  * @enum {string}
                                  */
@@ -1305,6 +1310,11 @@ export interface paths {
                                 pages?: number;
                                 /** @description false until the holders are known (the group is then empty) */
                                 resolved: boolean;
+                                /**
+                                 * Format: date-time
+                                 * @description when the token's accounts were read: before the analysis began when its holders were kept from an earlier analysis of the same token and top (HOLDER_CACHE_SECONDS, 2 minutes by default; sync 'force' scans afresh). Absent on analyses resolved before it was recorded
+                                 */
+                                scannedAt?: string;
                                 /** @description wallets in the group (at most top) */
                                 selected?: number;
                                 token: string;
@@ -1328,7 +1338,7 @@ export interface paths {
                                  */
                                 failureThreshold: number;
                                 /**
-                                 * @description auto: sync wallets that are not READY; force: sync all; skip: use stored data only
+                                 * @description auto: sync wallets that are not READY; force: sync all (and, for a token request, scan its holders afresh rather than take an earlier analysis's scan of the last HOLDER_CACHE_SECONDS); skip: use stored data only
                                  * @default auto
                                  * @enum {string}
                                  */

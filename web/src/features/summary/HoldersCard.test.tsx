@@ -35,10 +35,12 @@ describe('HoldersCard', () => {
           excludedCounts: { burn: 1, amm: 1, exchange: 1, 'off-curve': 3 },
           excluded: [{ owner: '1nc1nerator11111111111111111111111111111111', amount: '25000000000000', accounts: 1, reason: 'burn', label: 'Solana incinerator' }],
           launch: { signature: SIG, slot: 290_000_123, timestamp: 1_727_000_000 },
+          scannedAt: '2026-12-06T19:20:05.123Z',
         }}
       />,
     );
     const card = screen.getByTestId('holders-card');
+    expect(screen.getByTestId('holders-scanned').textContent).toContain('Holders as read at 2026-12-06 19:20:05 UTC');
     expect(card.textContent).toContain('the top 50 of 1,994 eligible holders (2,000 owners, 2,042 token accounts)');
     expect(screen.getByTestId('holders-left-out').textContent).toBe('Left out: 1 burn, 1 amm, 1 exchange, 3 off-curve');
     expect(card.textContent).toContain('burn (Solana incinerator)');
@@ -68,9 +70,10 @@ describe('HoldersCard', () => {
   });
 
   it('draws a view whose fields are missing or malformed without failing', () => {
-    const odd = { token: MINT, top: 5, resolved: true, excluded: [{ owner: 42 }, { owner: '1nc1nerator11111111111111111111111111111111', reason: 'burn' }], launch: { slot: 'x', signature: null }, launchUnread: { no: 1 } } as unknown as Parameters<typeof HoldersCard>[0]['holders'];
+    const odd = { token: MINT, top: 5, resolved: true, excluded: [{ owner: 42 }, { owner: '1nc1nerator11111111111111111111111111111111', reason: 'burn' }], launch: { slot: 'x', signature: null }, launchUnread: { no: 1 }, scannedAt: 'yesterday' } as unknown as Parameters<typeof HoldersCard>[0]['holders'];
     render(<HoldersCard holders={odd} />);
     expect(screen.getByTestId('holders-left-out').textContent).toBe('Left out: 1 or more');
     expect(screen.queryByTestId('holders-launch')).toBeNull();
+    expect(screen.queryByTestId('holders-scanned')).toBeNull();
   });
 });

@@ -20,6 +20,7 @@ export function HoldersCard({ holders, status = 'running' }: { holders: Holders;
   const excluded = (Array.isArray(holders.excluded) ? holders.excluded : []).filter((e) => typeof e?.owner === 'string').slice(0, EXCLUDED_SHOWN);
   const launch = holders.launch && typeof holders.launch.signature === 'string' ? holders.launch : null;
   const unread = typeof holders.launchUnread === 'string' ? holders.launchUnread : null;
+  const scannedAt = typeof holders.scannedAt === 'string' ? Date.parse(holders.scannedAt) : Number.NaN;
   const counted = counts.length > 0 ? counts.map(([reason, n]) => `${String(n)} ${reason}`).join(', ') : excluded.length > 0 ? `${excluded.length} or more` : 'none';
   return (
     <Section title="Token holders" testId="holders-card">
@@ -61,6 +62,11 @@ export function HoldersCard({ holders, status = 'running' }: { holders: Holders;
           ) : unread !== null ? (
             <p data-testid="holders-launch" className="note">
               Launch not read ({unread}): a bundle among its snipers may not show
+            </p>
+          ) : null}
+          {Number.isFinite(scannedAt) ? (
+            <p data-testid="holders-scanned" className="note">
+              Holders as read at {formatTime(scannedAt / 1000)} (an earlier analysis's scan of the token, when recent enough; sync “force” reads them afresh)
             </p>
           ) : null}
         </>
