@@ -51,12 +51,14 @@ const INSERT_LEGS = (walletParam: string, rowsParam: string) => `${LEGS_FROM_ROW
  * valued at the event's amount; a stablecoin trade with SOL beside it, and a token→token route split
  * between SOL and a stablecoin, are valued by both parts (a stored stablecoin leg is left as it is,
  * one an older extraction quoted otherwise is replaced: restoreLegs); a leg's fee includes the tips
- * the wallet paid landing services. A new wallet row takes
+ * the wallet paid landing services. 6: one quote amount for several tokens in one transaction is split
+ * between them as the swap event's hops show each token's part (equal parts before, and still when a
+ * token's hop is missing). A new wallet row takes
  * the column's default, which the migration that bumps this sets to it too
  * (1795640000000_legs-extracted-version.sql: existing rows 1, new ones 2;
- * 1795650000000_legs-extraction-version-3.sql: new ones 3; 1795660000000_legs-extraction-version-4.sql: 4; 1795670000000_legs-extraction-version-5.sql: 5).
+ * 1795650000000_legs-extraction-version-3.sql: new ones 3; 1795660000000_legs-extraction-version-4.sql: 4; 1795670000000_legs-extraction-version-5.sql: 5; 1795680000000_legs-extraction-version-6.sql: 6).
  */
-export const LEG_EXTRACTION_VERSION = 5;
+export const LEG_EXTRACTION_VERSION = 6;
 
 /**
  * Legs extracted again (backfillLegs): each one whose value does not depend on the SOL price of the

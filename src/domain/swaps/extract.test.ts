@@ -526,6 +526,63 @@ describe('extractLegs on wire-shape payloads of the classes real Helius payloads
     expect(extractLegs(nothingBack, W, opts).legs[0]).toMatchObject({ kind: 'swap', direction: 'sell', solValue: 0 });
     expect(extractLegs({ ...nothingBack, type: 'TRANSFER' }, W, opts).legs[0].kind).toBe('transfer_out');
   });
+
+  it("splits one SOL amount over several tokens sold (or bought) together as the swap event's hops show it, not in equal parts; equal parts when a token's hop is missing", () => {
+    const A = 'SeLLaaaa1111111111111111111111111111111pump';
+    const B = 'SeLLbbbb1111111111111111111111111111111pump';
+    const WSOL = 'So11111111111111111111111111111111111111112';
+    const balance = (account: string, owner: string, mint: string, raw: string, decimals = 6) => ({ account, nativeBalanceChange: 0, tokenBalanceChanges: [{ userAccount: owner, tokenAccount: account, mint, rawTokenAmount: { tokenAmount: raw, decimals } }] });
+    const transfer = (from: string, to: string, mint: string, tokenAmount: number) => ({ fromUserAccount: from, toUserAccount: to, fromTokenAccount: `${from.slice(0, 8)}Ata`, toTokenAccount: `${to.slice(0, 8)}Ata`, tokenAmount, mint, tokenStandard: 'Fungible' });
+    const hop = (mint: string, sol: number) => ({
+      tokenInputs: [transfer(W, 'PoolAuth1111111111111111111111111111111111', mint, 1000)],
+      tokenOutputs: [transfer('PoolAuth1111111111111111111111111111111111', W, WSOL, sol)],
+      tokenFees: [],
+      nativeFees: [],
+      programInfo: { source: 'RAYDIUM', account: '675kPX9MHTjS2zt1qfr1NYHuzeLXfQM9H24wFSUt1Mp8', programName: 'RAYDIUM_LIQUIDITY_POOL_V4', instructionName: 'SwapBaseIn' },
+    });
+    const sold = (mint: string, raw: string) => ({ userAccount: W, tokenAccount: `${mint.slice(0, 8)}Ata`, mint, rawTokenAmount: { tokenAmount: raw, decimals: 6 } });
+    // 1,000 A for 2.7 SOL and 1,000 B for 0.3 SOL, in one transaction (a "sell all" of a bot)
+    const tx: EnhancedTransaction = {
+      description: '',
+      type: 'SWAP',
+      source: 'JUPITER',
+      fee: 5000,
+      feePayer: W,
+      signature: 'SeLLtwoTokens111111111111111111111111111111111111111111111111111111111111111111111',
+      slot: 250000100,
+      timestamp: 1710001000,
+      nativeTransfers: [],
+      tokenTransfers: [],
+      accountData: [
+        { account: W, nativeBalanceChange: 3_000_000_000 - 5000, tokenBalanceChanges: [] },
+        balance('SeLLaaaaAta', W, A, '-1000000000'),
+        balance('SeLLbbbbAta', W, B, '-1000000000'),
+        balance('PoolAVault1111111111111111111111111111111', 'PoolAuth1111111111111111111111111111111111', A, '1000000000'),
+        balance('PoolBVault1111111111111111111111111111111', 'PoolAuth1111111111111111111111111111111111', B, '1000000000'),
+        balance('PoolAWsol11111111111111111111111111111111', 'PoolAuth1111111111111111111111111111111111', WSOL, '-2700000000', 9),
+        balance('PoolBWsol11111111111111111111111111111111', 'PoolAuth1111111111111111111111111111111111', WSOL, '-300000000', 9),
+      ],
+      transactionError: null,
+      instructions: [],
+      events: { swap: { nativeInput: null, nativeOutput: { account: W, amount: '3000000000' }, tokenInputs: [sold(A, '-1000000000'), sold(B, '-1000000000')], tokenOutputs: [], tokenFees: [], nativeFees: [], innerSwaps: [hop(A, 2.7), hop(B, 0.3)] } },
+    };
+    const values = (t: EnhancedTransaction) => Object.fromEntries(extractLegs(t, W, opts).legs.map((l) => [l.mint, [l.direction, l.quoteAmount, l.valuation]]));
+    expect(values(tx)).toEqual({ [A]: ['sell', '2.7', 'split'], [B]: ['sell', '0.3', 'split'] });
+    // the parts always add up to the whole
+    const legs = extractLegs(tx, W, opts).legs;
+    expect(legs.reduce((sum, l) => sum + l.solValue, 0)).toBeCloseTo(3, 12);
+    // bought together: the SOL each hop took in
+    const mirror = (h: ReturnType<typeof hop>) => ({ ...h, tokenInputs: h.tokenOutputs.map((t) => ({ ...t, fromUserAccount: W, toUserAccount: t.fromUserAccount })), tokenOutputs: h.tokenInputs.map((t) => ({ ...t, fromUserAccount: t.toUserAccount, toUserAccount: W })) });
+    const bought: EnhancedTransaction = {
+      ...tx,
+      accountData: tx.accountData.map((a) => ({ ...a, nativeBalanceChange: a.account === W ? -3_000_000_000 - 5000 : a.nativeBalanceChange, tokenBalanceChanges: (a.tokenBalanceChanges ?? []).map((c) => ({ ...c, rawTokenAmount: { ...c.rawTokenAmount, tokenAmount: String(-BigInt(c.rawTokenAmount.tokenAmount)) } })) })),
+      events: { swap: { nativeInput: { account: W, amount: '3000000000' }, nativeOutput: null, tokenInputs: [], tokenOutputs: [sold(A, '1000000000'), sold(B, '1000000000')], tokenFees: [], nativeFees: [], innerSwaps: [mirror(hop(A, 2.7)), mirror(hop(B, 0.3))] } },
+    };
+    expect(values(bought)).toEqual({ [A]: ['buy', '2.7', 'split'], [B]: ['buy', '0.3', 'split'] });
+    // B's hop missing (or no hops at all): equal parts, as before
+    expect(values({ ...tx, events: { swap: { ...tx.events.swap!, innerSwaps: [hop(A, 2.7)] } } })).toEqual({ [A]: ['sell', '1.5', 'split'], [B]: ['sell', '1.5', 'split'] });
+    expect(values({ ...tx, events: {} })).toEqual({ [A]: ['sell', '1.5', 'split'], [B]: ['sell', '1.5', 'split'] });
+  });
 });
 
 describe('extractMany', () => {

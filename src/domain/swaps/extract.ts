@@ -185,8 +185,10 @@ function classify(tx: EnhancedTransaction, wallet: string, flows: WalletFlows, o
               estimated: through.estimated || through.quote !== 'SOL',
             };
     const counterOf = (side: TokenDelta[]): string | null => (side.length === 1 ? side[0].mint : null);
-    for (const [i, d] of sells.entries()) emit(d, 'swap', share(pay, i, sells.length), counterOf(buys));
-    for (const [i, d] of buys.entries()) emit(d, 'swap', share(pay, i, buys.length), counterOf(sells));
+    const sellParts = pay === null ? null : hopParts(tx, sells, pay.quote, true);
+    const buyParts = pay === null ? null : hopParts(tx, buys, pay.quote, false);
+    for (const [i, d] of sells.entries()) emit(d, 'swap', share(pay, i, sells.length, sellParts), counterOf(buys));
+    for (const [i, d] of buys.entries()) emit(d, 'swap', share(pay, i, buys.length, buyParts), counterOf(sells));
     return { legs, skipped: null };
   }
 
@@ -197,7 +199,8 @@ function classify(tx: EnhancedTransaction, wallet: string, flows: WalletFlows, o
     const kind: LegKind = sells.length > 0 ? 'transfer_out' : isAirdrop(tx, wallet, side) ? 'airdrop' : 'transfer_in';
     for (const d of side) emit(d, kind, null, null);
   } else {
-    for (const [i, d] of side.entries()) emit(d, 'swap', share(pay, i, side.length), null);
+    const parts = hopParts(tx, side, pay.quote, sells.length > 0);
+    for (const [i, d] of side.entries()) emit(d, 'swap', share(pay, i, side.length, parts), null);
   }
   return { legs, skipped: null };
 }
@@ -274,12 +277,52 @@ function dustSale(tx: EnhancedTransaction, flows: WalletFlows): Consideration | 
   return { quote: 'SOL', raw: flows.lamports, decimals: 9, valuation: 'exact', estimated: false };
 }
 
-/** Several tokens against one quote amount: equal shares (remainder to the first), estimated. */
-function share(pay: Consideration | null, index: number, count: number): Consideration | null {
+/**
+ * Several tokens against one quote amount (sold together, or bought together, in one transaction):
+ * each token's part in proportion to `parts` (hopParts), else equal parts; the remainder to the
+ * first; estimated.
+ */
+function share(pay: Consideration | null, index: number, count: number, parts: readonly bigint[] | null = null): Consideration | null {
   if (pay === null || count === 1) return pay;
-  const n = BigInt(count);
-  const part = (raw: bigint) => raw / n + (index === 0 ? raw % n : 0n);
+  const part = (raw: bigint): bigint => {
+    if (parts === null) {
+      const n = BigInt(count);
+      return raw / n + (index === 0 ? raw % n : 0n);
+    }
+    const total = parts.reduce((a, b) => a + b, 0n);
+    const of = (i: number) => (raw * parts[i]) / total;
+    if (index !== 0) return of(index);
+    let rest = raw;
+    for (let i = 1; i < parts.length; i++) rest -= of(i);
+    return rest;
+  };
   return { ...pay, raw: part(pay.raw), valuation: 'split', estimated: true, ...(pay.beside ? { beside: { ...pay.beside, raw: part(pay.beside.raw) } } : {}) };
+}
+
+/**
+ * Each token's part of one quote amount paid or got for several tokens, as the swap event's hops
+ * show it: the quote asset a hop paid out for the token (`selling`) or took in for it, in the
+ * quote's raw units (the hops' amounts are UI floats). Null, for equal parts, when a token has no
+ * such hop (no swap event; a token routed through another token first): a wallet that sells a
+ * token worth 10 SOL and one worth 0.01 SOL in one transaction does not get 5 SOL for each.
+ */
+function hopParts(tx: EnhancedTransaction, side: readonly TokenDelta[], quote: QuoteAsset, selling: boolean): bigint[] | null {
+  if (side.length < 2) return null;
+  const hops = tx.events?.swap?.innerSwaps ?? [];
+  const quoteMint = quote === 'SOL' ? WSOL_MINT : quote === 'USDC' ? USDC_MINT : quote === 'USDT' ? USDT_MINT : null;
+  if (hops.length === 0 || quoteMint === null) return null;
+  const scale = quote === 'SOL' ? 1e9 : 1e6;
+  const parts = side.map((d) => {
+    let amount = 0;
+    for (const hop of hops) {
+      const [own, other, native] = selling ? [hop.tokenInputs, hop.tokenOutputs, hop.nativeOutput] : [hop.tokenOutputs, hop.tokenInputs, hop.nativeInput];
+      if (!own.some((t) => t.mint === d.mint)) continue;
+      for (const t of other) if (t.mint === quoteMint) amount += t.tokenAmount;
+      if (quote === 'SOL' && native) amount += native.amount / 1e9;
+    }
+    return BigInt(Math.round(amount * scale));
+  });
+  return parts.every((p) => p > 0n) ? parts : null;
 }
 
 function isAirdrop(tx: EnhancedTransaction, wallet: string, side: TokenDelta[]): boolean {
