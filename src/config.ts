@@ -189,8 +189,8 @@ const schema = z.object({
   LAUNCH_LOOKUPS: z.coerce.number().int().min(0).default(5),
   BALANCE_CACHE_TTL_SECONDS: positiveInt.default(30),
   /**
-   * How long a token request's holders (its group and how it was chosen) are kept in Redis for later
-   * requests of the same token and `top`: a scan is up to 50 getProgramAccountsV2 pages (100 DAS pages).
+   * How long a token request's holders (its group and how it was chosen) are kept in Redis for the
+   * same API key's later requests of the token and `top`: a scan is up to 50 getProgramAccountsV2 pages (100 DAS pages).
    * The result says when the accounts were read; `sync: 'force'` scans afresh. 0 keeps none.
    */
   HOLDER_CACHE_SECONDS: z.coerce.number().int().min(0).default(120),

@@ -12,7 +12,7 @@ import { isOnCurve } from '../domain/holders/on-curve';
 import { COUNTERPARTY_ACTIVITY_MAX_AGE_SECONDS, readActivities } from './counterparty-activity';
 import { holderRequestOf, recordTokenHolders } from '../store/analyses';
 import { describeFailure } from '../errors';
-import type { ActivityDeps } from './deps';
+import type { ActivityDeps, ActivitySettings } from './deps';
 import { withLivenessHeartbeat } from './heartbeat';
 import { readTokenLaunch, type TokenLaunchRead } from './token-launch';
 import { withQuickRetries } from './quick-retries';
@@ -100,6 +100,11 @@ export const HOLDER_SERVICE_CHECK_DEADLINE_MS = 15_000;
  */
 export const DEFAULT_HOLDER_CACHE_SECONDS = 120;
 
+/** A token's scan under the worker's page settings: analyses of one key share a scan under way, and a kept result. */
+export function holderScanKey(token: string, settings: ActivitySettings): string {
+  return [token, settings.maxHolderPages ?? MAX_HOLDER_PAGES, settings.maxProgramAccountPages ?? '', settings.programAccountsPageSize ?? ''].join(':');
+}
+
 /** The Redis key of a token's kept result: the result's shape (v1), the API key's id, the scan's key (the token and the page caps) and `top`. */
 export const holderResultKey = (ownerKeyId: string | null, scanKey: string, top: number): string => `holders:result:v1:${ownerKeyId ?? 'open'}:${scanKey}:${top}`;
 
@@ -130,6 +135,33 @@ export interface TokenHoldersResult {
   scannedAt: string;
 }
 
+/** How long the kept results' Redis may take to answer a read or a write: past it the read is a miss (the step scans), the write is skipped. */
+export const HOLDER_CACHE_ANSWER_MS = 2_000;
+
+/**
+ * Keeps a result unless the one kept already was scanned later (an analysis that scanned before a
+ * `sync: 'force'` one, and finished after it, does not replace the newer result): KEYS[1] the key,
+ * ARGV the result's JSON, its scannedAt (ISO 8601, so later is larger as text) and its seconds left.
+ */
+const KEEP_IF_NEWER = `
+local kept = redis.call('GET', KEYS[1])
+if kept then
+  local ok, value = pcall(cjson.decode, kept)
+  if ok and type(value) == 'table' and type(value.scannedAt) == 'string' and value.scannedAt > ARGV[2] then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])
+return 1`;
+
+/** `command`'s answer, or a failure after `ms`: a Redis that takes a command and never answers must not hold the step. */
+function answeredWithin<T>(command: Promise<T>, ms: number): Promise<T> {
+  command.catch(() => undefined); // its late failure, once given up on, is nobody's
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([command, late]).finally(() => clearTimeout(timer));
+}
+
 /** A kept result read back: its shape checked, since Redis holds what an older or newer worker wrote too. */
 function isKeptResult(value: unknown, token: string, top: number): value is TokenHoldersResult {
   if (typeof value !== 'object' || value === null) return false;
@@ -151,12 +183,16 @@ export function createHolderActivities(deps: ActivityDeps) {
   async function keptResult(analysisId: string, token: string, top: number, scanKey: string): Promise<{ cacheKey: string | null; kept: TokenHoldersResult | null }> {
     if (cacheSeconds <= 0) return { cacheKey: null, kept: null };
     const request = await holderRequestOf(pool, analysisId);
+    // no row (an activity run outside an analysis): whose it is cannot be told, so nothing is shared
+    if (request === null) return { cacheKey: null, kept: null };
     const cacheKey = holderResultKey(request.ownerKeyId, scanKey, top);
     if (request.fresh) return { cacheKey, kept: null };
     try {
-      const text = await deps.redis.get(cacheKey);
+      const text = await answeredWithin(deps.redis.get(cacheKey), HOLDER_CACHE_ANSWER_MS);
       const kept: unknown = text === null ? null : JSON.parse(text);
-      return { cacheKey, kept: isKeptResult(kept, token, top) ? kept : null };
+      // (a result kept under a longer HOLDER_CACHE_SECONDS than today's is as old as today's allows)
+      const fresh = isKeptResult(kept, token, top) && Date.now() - Date.parse(kept.scannedAt) <= cacheSeconds * 1000;
+      return { cacheKey, kept: fresh ? (kept as TokenHoldersResult) : null };
     } catch (err) {
       log.warn('token holders: the kept results could not be read; scanning', { analysisId, token, err: describeFailure(err) });
       return { cacheKey, kept: null };
@@ -167,7 +203,9 @@ export function createHolderActivities(deps: ActivityDeps) {
     // kept for what is left of its time: a result taken from a shared scan is as old as the scan
     const left = Math.ceil(cacheSeconds - (Date.now() - Date.parse(result.scannedAt)) / 1000);
     if (left <= 0) return;
-    await deps.redis.set(cacheKey, JSON.stringify(result), 'EX', left).catch((err: unknown) => log.warn('token holders: the result could not be kept for later analyses', { token: result.token, err: describeFailure(err) }));
+    await answeredWithin(deps.redis.eval(KEEP_IF_NEWER, 1, cacheKey, JSON.stringify(result), result.scannedAt, left), HOLDER_CACHE_ANSWER_MS).catch((err: unknown) =>
+      log.warn('token holders: the result could not be kept for later analyses', { token: result.token, err: describeFailure(err) }),
+    );
   }
   const scanSlots = pLimit(HOLDER_SCANS_AT_ONCE);
   /**
@@ -325,7 +363,7 @@ export function createHolderActivities(deps: ActivityDeps) {
     /** The token's top eligible holders, recorded on the analysis's row. */
     async resolveTokenHolders(input: { analysisId: string; token: string; top: number }): Promise<TokenHoldersResult> {
       const maxPages = settings.maxHolderPages ?? MAX_HOLDER_PAGES;
-      const key = [input.token, maxPages, settings.maxProgramAccountPages ?? '', settings.programAccountsPageSize ?? ''].join(':');
+      const key = holderScanKey(input.token, settings);
       let pagesRead = 0;
       return withLivenessHeartbeat(
         () => ({ pages: scanProgress.get(key)?.pages ?? pagesRead }),

@@ -131,8 +131,10 @@ export class FailedKeyAttempts {
  * to trust it (fastify's trustProxy) or every client is the proxy's address.
  */
 export function attemptAddress(ip: string): string {
-  if (!ipaddr.isValid(ip)) return ip;
-  const address = ipaddr.process(ip); // an IPv4-mapped IPv6 address is its IPv4 one
+  // a link-local address's zone (its interface, `%br-1a2b`) names no host: ipaddr.js takes few zone names
+  const host = ip.replace(/%.*$/, '');
+  if (!ipaddr.isValid(host)) return ip;
+  const address = ipaddr.process(host); // an IPv4-mapped IPv6 address is its IPv4 one
   if (address.kind() === 'ipv4') return address.toString();
   return `${(address as ipaddr.IPv6).parts
     .slice(0, 4)

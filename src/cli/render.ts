@@ -281,6 +281,6 @@ export function holderLines(h: NonNullable<AnalysisView['holders']>, status: Ana
   for (const e of (h.excluded ?? []).slice(0, EXCLUDED_SHOWN)) lines.push(`    ${e.owner}  ${e.reason}${e.label ? ` (${e.label})` : ''}`);
   if (h.launch) lines.push(`  launch: slot ${h.launch.slot} on ${utc(h.launch.timestamp)} (${h.launch.signature}): buys in its block are a launch-block co-buy`);
   else if (h.launchUnread) lines.push(`  launch: not read (${h.launchUnread}); a bundle among its snipers may not show`);
-  if (h.scannedAt) lines.push(`  holders as read at ${utc(Date.parse(h.scannedAt) / 1000)} (an earlier analysis's, when within HOLDER_CACHE_SECONDS; --sync force reads them afresh)`);
+  if (h.scannedAt && Number.isFinite(Date.parse(h.scannedAt))) lines.push(`  holders as read at ${utc(Date.parse(h.scannedAt) / 1000)} (an earlier analysis's by the same API key, when within HOLDER_CACHE_SECONDS; --sync force reads them afresh)`);
   return lines;
 }

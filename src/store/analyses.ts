@@ -413,19 +413,19 @@ export async function deleteUnstartedAnalysis(pool: Pool, id: string): Promise<v
 }
 
 /**
+ * What a token request's holder step needs of its row: whether it asked for every wallet synced
+ * afresh (`sync: 'force'`: its holders are then scanned afresh too), and whose it is (its API key's
+ * id; null without API keys): results kept for later analyses are that key's own. Null: no such row.
+ */
+export async function holderRequestOf(pool: Pool, id: string): Promise<{ fresh: boolean; ownerKeyId: string | null } | null> {
+  const { rows } = await pool.query<{ sync: string | null; owner_key_id: string | null }>(`SELECT params->>'sync' AS sync, owner_key_id FROM analyses WHERE id = $1`, [id]);
+  return rows.length === 0 ? null : { fresh: rows[0].sync === 'force', ownerKeyId: rows[0].owner_key_id };
+}
+
+/**
  * A token request's group, once its holders are known: the wallets (sorted) and how they were chosen
  * (counts, the largest excluded owners). Only a running row changes; the same call twice is harmless.
  */
-/**
- * What a token request's holder step needs of its row: whether it asked for every wallet synced
- * afresh (`sync: 'force'`: its holders are then scanned afresh too), and whose it is (its API key's
- * id; null without API keys): results kept for later analyses are that key's own.
- */
-export async function holderRequestOf(pool: Pool, id: string): Promise<{ fresh: boolean; ownerKeyId: string | null }> {
-  const { rows } = await pool.query<{ sync: string | null; owner_key_id: string | null }>(`SELECT params->>'sync' AS sync, owner_key_id FROM analyses WHERE id = $1`, [id]);
-  return { fresh: rows[0]?.sync === 'force', ownerKeyId: rows[0]?.owner_key_id ?? null };
-}
-
 export async function recordTokenHolders(pool: Pool, id: string, wallets: string[], holders: Record<string, unknown>): Promise<void> {
   await pool.query(`UPDATE analyses SET wallets = $2, holders = $3 WHERE id = $1 AND status = 'running'`, [id, wallets, JSON.stringify(holders)]);
 }

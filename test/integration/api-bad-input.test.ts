@@ -451,7 +451,8 @@ async function connectPatiently(pool: Pool): Promise<PoolClient> {
     try {
       return await pool.connect();
     } catch (err) {
-      if (attempt >= 5 || !/timeout exceeded when trying to connect/.test((err as Error).message)) throw err;
+      // (a wait for a free connection, or a new connection slow to open)
+      if (attempt >= 5 || !/timeout exceeded when trying to connect|Connection terminated due to connection timeout/.test((err as Error).message)) throw err;
     }
   }
 }

@@ -7,7 +7,7 @@
 // getProgramAccountsV2 (Helius's RPC), and by DAS pages (an RPC without that method).
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/common';
-import { HOLDER_SCANS_AT_ONCE, HOLDER_SCANS_BUSY, HOLDER_SCANS_BUSY_RETRY_DELAY_MS, createHolderActivities, type TokenHoldersResult } from '../../src/activities/holders';
+import { HOLDER_SCANS_AT_ONCE, HOLDER_SCANS_BUSY, HOLDER_SCANS_BUSY_RETRY_DELAY_MS, createHolderActivities, holderResultKey, holderScanKey, type TokenHoldersResult } from '../../src/activities/holders';
 import { createRedis } from '../../src/store/redis';
 import { freePort } from '../../src/temporal/dev-server';
 import { randomUUID } from 'node:crypto';
@@ -190,7 +190,9 @@ describe('resolveTokenHolders past its page cap', () => {
   it("keeps a token's result for the API key's later analyses of the token and top (HOLDER_CACHE_SECONDS): they ask the provider nothing and record it with its scan's time; another top, sync 'force' or another key's analysis scans afresh", async () => {
     const deps = buildActivityDeps(opened.stack.config, opened.stack.pool, opened.stack.redis);
     // a page size of this test's own: the kept results are keyed by the scan's settings too, so no other test's can answer
-    const { resolveTokenHolders } = createHolderActivities({ ...deps, settings: { ...deps.settings, holderCacheSeconds: 60, programAccountsPageSize: 9_973 } });
+    const settings = { ...deps.settings, holderCacheSeconds: 60, programAccountsPageSize: 9_973 };
+    const { resolveTokenHolders } = createHolderActivities({ ...deps, settings });
+    const keptKey = holderResultKey('key-a', holderScanKey(mint, settings), 20);
     const ids = await Promise.all(
       (['auto', 'auto', 'auto', 'force', 'auto', 'auto'] as const).map(async (sync, i) => {
         // a token request's row, as the API stores it: no wallets until the holders are known; the last, another API key's
@@ -205,7 +207,10 @@ describe('resolveTokenHolders past its page cap', () => {
     const first = await run(ids[0], 20);
     const pagesOfAScan = scans();
     expect(pagesOfAScan).toBeGreaterThan(0);
-    expect(Date.parse(first.scannedAt)).toBeLessThanOrEqual(Date.now());
+    // kept for what is left of HOLDER_CACHE_SECONDS from the scan
+    const ttl = await opened.stack.redis.ttl(keptKey);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(60);
 
     const asked = opened.sim.requestLog.length;
     const kept = await run(ids[1], 20);
@@ -231,6 +236,14 @@ describe('resolveTokenHolders past its page cap', () => {
     const otherKey = await run(ids[5], 20);
     expect(scans()).toBe(4 * pagesOfAScan);
     expect(Date.parse(otherKey.scannedAt)).toBeGreaterThan(Date.parse(forced.scannedAt));
+    // a result scanned before the one kept (an analysis that scanned first and finished last) does not replace it
+    const later = { ...forced, scannedAt: new Date(Date.now() + 30_000).toISOString() };
+    await opened.stack.redis.set(keptKey, JSON.stringify(later), 'EX', 60);
+    const id = randomUUID();
+    await insertAnalysis(opened.stack.pool, { id, workflowId: `analysis:${id}`, requestId: null, ownerKeyId: 'key-a', wallets: [], params: { token: mint, top: 20, sync: 'force' } });
+    const older = await run(id, 20);
+    expect(Date.parse(older.scannedAt)).toBeLessThan(Date.parse(later.scannedAt));
+    expect(JSON.parse((await opened.stack.redis.get(keptKey))!)).toMatchObject({ scannedAt: later.scannedAt });
   });
 
   it('scans when the kept results cannot be read (Redis away), and the analysis goes on', async () => {
@@ -238,8 +251,10 @@ describe('resolveTokenHolders past its page cap', () => {
     const away = createRedis(`redis://127.0.0.1:${await freePort()}`);
     try {
       const { resolveTokenHolders } = createHolderActivities({ ...deps, redis: away, settings: { ...deps.settings, holderCacheSeconds: 60, programAccountsPageSize: 9_967 } });
+      const id = randomUUID();
+      await insertAnalysis(opened.stack.pool, { id, workflowId: `analysis:${id}`, requestId: null, ownerKeyId: 'key-a', wallets: [], params: { token: mint, top: 20, sync: 'auto' } });
       opened.sim.reset();
-      const result: TokenHoldersResult = await new MockActivityEnvironment().run(resolveTokenHolders, { analysisId: '00000000-0000-4000-8000-000000000021', token: mint, top: 20 });
+      const result: TokenHoldersResult = await new MockActivityEnvironment().run(resolveTokenHolders, { analysisId: id, token: mint, top: 20 });
       expect(result).toMatchObject({ complete: true, selected: 20 });
       expect(opened.sim.requestLog.filter((r) => r.endpoint === 'rpc:getProgramAccountsV2').length).toBeGreaterThan(0);
     } finally {

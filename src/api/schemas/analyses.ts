@@ -32,7 +32,7 @@ export const MAX_WINDOW_DAYS = 3650;
 const analysisParamsProperties = {
   weights: metricWeights,
   window: { type: ['integer', 'null'], minimum: 1, maximum: MAX_WINDOW_DAYS, default: null, description: 'analysis window in days; absent or null: the full history' },
-  sync: { ...syncMode, default: 'auto', description: "auto: sync wallets that are not READY; force: sync all (and, for a token request, scan its holders afresh rather than take an earlier analysis's scan of the last HOLDER_CACHE_SECONDS); skip: use stored data only" },
+  sync: { ...syncMode, default: 'auto', description: "auto: sync wallets that are not READY; force: sync all (and, for a token request, scan its holders afresh rather than take the same key's earlier analysis's scan of the last HOLDER_CACHE_SECONDS); skip: use stored data only" },
   failureThreshold: { ...fraction, default: 0.8, description: 'share of wallets that must succeed' },
   clusterThreshold: { ...fraction, description: 'pairs with combined at or above this are edges of the clustering graph (default 0.3)' },
   topPairs: {
@@ -286,7 +286,7 @@ export const tokenHolders = {
       type: 'string',
       format: 'date-time',
       description:
-        "when the token's accounts were read: before the analysis began when its holders were kept from an earlier analysis of the same token and top (HOLDER_CACHE_SECONDS, 2 minutes by default; sync 'force' scans afresh). Absent on analyses resolved before it was recorded",
+        "when the token's accounts were read: before the analysis began when its holders were kept from the same API key's earlier analysis of the token and top (HOLDER_CACHE_SECONDS, 2 minutes by default; sync 'force' scans afresh). Absent on analyses resolved before it was recorded",
     },
   },
   required: ['token', 'top', 'resolved'],

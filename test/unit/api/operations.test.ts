@@ -79,6 +79,8 @@ describe('API keys', () => {
     ['2001:db8::1', '2001:db8:0:0::/64'],
     ['::1', '0:0:0:0::/64'],
     ['fe80::1%eth0', 'fe80:0:0:0::/64'],
+    ['fe80::2%br-1a2b3c', 'fe80:0:0:0::/64'],
+    ['fe80::3%eth0.100', 'fe80:0:0:0::/64'],
     ['unknown', 'unknown'],
   ])('counts wrong keys of %s under %s', (ip, address) => {
     expect(attemptAddress(ip)).toBe(address);

@@ -71,7 +71,7 @@ describe('holderLines', () => {
 
   it("says when the holders' accounts were read", () => {
     const read = { token: MINT, top: 20, resolved: true, selected: 20, eligible: 40, ownersSeen: 41, accountsSeen: 41, pages: 1, complete: true, excludedCounts: {}, excluded: [], scannedAt: '2026-12-06T19:20:05.123Z' };
-    expect(holderLines(read).at(-1)).toBe("  holders as read at 2026-12-06 19:20:05 UTC (an earlier analysis's, when within HOLDER_CACHE_SECONDS; --sync force reads them afresh)");
+    expect(holderLines(read).at(-1)).toBe("  holders as read at 2026-12-06 19:20:05 UTC (an earlier analysis's by the same API key, when within HOLDER_CACHE_SECONDS; --sync force reads them afresh)");
     // analyses resolved before the time was recorded
     const { scannedAt: _, ...before } = read;
     expect(holderLines(before).some((line) => line.includes('as read at'))).toBe(false);

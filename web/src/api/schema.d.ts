@@ -256,7 +256,7 @@ export interface paths {
                          */
                         failureThreshold?: number;
                         /**
-                         * @description auto: sync wallets that are not READY; force: sync all (and, for a token request, scan its holders afresh rather than take an earlier analysis's scan of the last HOLDER_CACHE_SECONDS); skip: use stored data only
+                         * @description auto: sync wallets that are not READY; force: sync all (and, for a token request, scan its holders afresh rather than take the same key's earlier analysis's scan of the last HOLDER_CACHE_SECONDS); skip: use stored data only
                          * @default auto
                          * @enum {string}
                          */
@@ -364,7 +364,7 @@ export interface paths {
                                 resolved: boolean;
                                 /**
                                  * Format: date-time
-                                 * @description when the token's accounts were read: before the analysis began when its holders were kept from an earlier analysis of the same token and top (HOLDER_CACHE_SECONDS, 2 minutes by default; sync 'force' scans afresh). Absent on analyses resolved before it was recorded
+                                 * @description when the token's accounts were read: before the analysis began when its holders were kept from the same API key's earlier analysis of the token and top (HOLDER_CACHE_SECONDS, 2 minutes by default; sync 'force' scans afresh). Absent on analyses resolved before it was recorded
                                  */
                                 scannedAt?: string;
                                 /** @description wallets in the group (at most top) */
@@ -390,7 +390,7 @@ export interface paths {
                                  */
                                 failureThreshold: number;
                                 /**
-                                 * @description auto: sync wallets that are not READY; force: sync all (and, for a token request, scan its holders afresh rather than take an earlier analysis's scan of the last HOLDER_CACHE_SECONDS); skip: use stored data only
+                                 * @description auto: sync wallets that are not READY; force: sync all (and, for a token request, scan its holders afresh rather than take the same key's earlier analysis's scan of the last HOLDER_CACHE_SECONDS); skip: use stored data only
                                  * @default auto
                                  * @enum {string}
                                  */
@@ -1312,7 +1312,7 @@ export interface paths {
                                 resolved: boolean;
                                 /**
                                  * Format: date-time
-                                 * @description when the token's accounts were read: before the analysis began when its holders were kept from an earlier analysis of the same token and top (HOLDER_CACHE_SECONDS, 2 minutes by default; sync 'force' scans afresh). Absent on analyses resolved before it was recorded
+                                 * @description when the token's accounts were read: before the analysis began when its holders were kept from the same API key's earlier analysis of the token and top (HOLDER_CACHE_SECONDS, 2 minutes by default; sync 'force' scans afresh). Absent on analyses resolved before it was recorded
                                  */
                                 scannedAt?: string;
                                 /** @description wallets in the group (at most top) */
@@ -1338,7 +1338,7 @@ export interface paths {
                                  */
                                 failureThreshold: number;
                                 /**
-                                 * @description auto: sync wallets that are not READY; force: sync all (and, for a token request, scan its holders afresh rather than take an earlier analysis's scan of the last HOLDER_CACHE_SECONDS); skip: use stored data only
+                                 * @description auto: sync wallets that are not READY; force: sync all (and, for a token request, scan its holders afresh rather than take the same key's earlier analysis's scan of the last HOLDER_CACHE_SECONDS); skip: use stored data only
                                  * @default auto
                                  * @enum {string}
                                  */

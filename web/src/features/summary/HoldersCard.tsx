@@ -66,7 +66,7 @@ export function HoldersCard({ holders, status = 'running' }: { holders: Holders;
           ) : null}
           {Number.isFinite(scannedAt) ? (
             <p data-testid="holders-scanned" className="note">
-              Holders as read at {formatTime(scannedAt / 1000)} (an earlier analysis's scan of the token, when recent enough; sync “force” reads them afresh)
+              Holders as read at {formatTime(scannedAt / 1000)} (an earlier analysis's scan of the token by the same API key, when recent enough; sync “force” reads them afresh)
             </p>
           ) : null}
         </>
