@@ -3,7 +3,10 @@
 -- LEG_EXTRACTION_VERSION 6 (src/store/swap-legs.ts): one quote amount paid or got for several tokens
 -- in one transaction (a bot's "sell all", several tokens bought together) is split between them as
 -- the swap event's hops show each token's part, not in equal parts (a token worth 10 SOL and one
--- worth 0.01 SOL sold together each got 5 SOL); equal parts remain when a token's hop is missing.
+-- worth 0.01 SOL sold together each got 5 SOL); equal parts remain when a token's hop is missing. A
+-- token sold and another bought in one transaction while SOL moved too (a bot rotating between them)
+-- is two trades valued at their hops when the hops trade each for a quote asset; it was skipped as
+-- liquidity.
 -- Wallets extracted before run the legs backfill again before their next analysis; new wallets start
 -- at the current version.
 ALTER TABLE wallets ALTER COLUMN legs_extracted_version SET DEFAULT 6;

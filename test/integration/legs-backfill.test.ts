@@ -137,4 +137,22 @@ describe('legs of an older swap extraction', () => {
     const { rows } = await pool.query('SELECT quote, sol_value FROM swap_legs WHERE wallet = $1 AND signature = $2', [wallet, beside.signature]);
     expect(rows).toEqual([{ quote: 'USDC', sol_value: requoted.solValue }]);
   });
+
+  it('gain a stablecoin trade an older extraction skipped, valued at the price the backfill is given', async () => {
+    const { pool } = opened.stack;
+    const wallet = derivedAddress('legs-backfill', randomUUID());
+    const txs = [{ ...fixtureOf('orca-token-to-usdc.json', wallet), events: {} }];
+    await beginSync(pool, wallet, 'test:legs-backfill');
+    // as an older extraction stored it: no legs
+    await storeHistoryPage(pool, wallet, txs, []);
+    await finishSync(pool, wallet, { ok: true });
+    await pool.query('UPDATE wallets SET legs_extracted_version = 5 WHERE address = $1', [wallet]);
+
+    expect(await backfillLegs(pool, [wallet], { solPriceUsd: 150 })).toBe(1);
+    const [added] = await loadLegs(pool, wallet);
+    expect(added).toMatchObject({ direction: 'sell', quote: 'USDC', quoteAmount: '12.345678', valuation: 'converted' });
+    expect(added.solValue).toBeCloseTo(12.345678 / 150, 9);
+    const listed = await pool.query('SELECT mint FROM mint_wallets WHERE wallet = $1', [wallet]);
+    expect(listed.rows.map((r) => r.mint)).toEqual([added.mint]);
+  });
 });

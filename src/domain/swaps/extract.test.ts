@@ -527,7 +527,7 @@ describe('extractLegs on wire-shape payloads of the classes real Helius payloads
     expect(extractLegs({ ...nothingBack, type: 'TRANSFER' }, W, opts).legs[0].kind).toBe('transfer_out');
   });
 
-  it("splits one SOL amount over several tokens sold (or bought) together as the swap event's hops show it, not in equal parts; equal parts when a token's hop is missing", () => {
+  it("splits one SOL amount over several tokens sold (or bought) together as the swap event's hops show it, not in equal parts; equal parts when a token's hop is missing; a token sold and another bought, SOL moving too, is two trades when hops show both", () => {
     const A = 'SeLLaaaa1111111111111111111111111111111pump';
     const B = 'SeLLbbbb1111111111111111111111111111111pump';
     const WSOL = 'So11111111111111111111111111111111111111112';
@@ -582,6 +582,23 @@ describe('extractLegs on wire-shape payloads of the classes real Helius payloads
     // B's hop missing (or no hops at all): equal parts, as before
     expect(values({ ...tx, events: { swap: { ...tx.events.swap!, innerSwaps: [hop(A, 2.7)] } } })).toEqual({ [A]: ['sell', '1.5', 'split'], [B]: ['sell', '1.5', 'split'] });
     expect(values({ ...tx, events: {} })).toEqual({ [A]: ['sell', '1.5', 'split'], [B]: ['sell', '1.5', 'split'] });
+
+    // one token sold and another bought in one transaction, the SOL between them not the same (a bot
+    // rotating out of A into B): two trades, each valued at its hops, not a pool deposit
+    const rotation: EnhancedTransaction = {
+      ...tx,
+      accountData: tx.accountData.map((a) => {
+        if (a.account === W) return { ...a, nativeBalanceChange: 1_700_000_000 - 5000 };
+        const [c] = a.tokenBalanceChanges ?? [];
+        if (c?.mint === B || (c?.mint === WSOL && a.account.startsWith('PoolB'))) return { ...a, tokenBalanceChanges: [{ ...c, rawTokenAmount: { ...c.rawTokenAmount, tokenAmount: String(-BigInt(c.rawTokenAmount.tokenAmount) * (c.mint === WSOL ? 10n : 1n) / 3n) } }] };
+        return a;
+      }),
+      events: { swap: { nativeInput: null, nativeOutput: { account: W, amount: '1700000000' }, tokenInputs: [sold(A, '-1000000000')], tokenOutputs: [sold(B, '333333333')], tokenFees: [], nativeFees: [], innerSwaps: [hop(A, 2.7), mirror(hop(B, 1))] } },
+    };
+    expect(values(rotation)).toEqual({ [A]: ['sell', '2.7', 'split'], [B]: ['buy', '1', 'split'] });
+    // a token with no hop (a pool's position token, deposited or withdrawn beside a swap): liquidity, as before
+    expect(extractLegs({ ...rotation, events: { swap: { ...rotation.events.swap!, innerSwaps: [hop(A, 2.7)] } } }, W, opts)).toEqual({ legs: [], skipped: 'liquidity' });
+    expect(extractLegs({ ...rotation, events: {} }, W, opts)).toEqual({ legs: [], skipped: 'liquidity' });
   });
 });
 

@@ -1,5 +1,5 @@
 // Helius Enhanced transaction + wallet -> that wallet's legs (docs/analytics.md, "Extraction").
-import { USDC_MINT, USDT_MINT, WSOL_MINT, isFailedTransaction, type EnhancedTransaction } from '../enhanced-transaction';
+import { USDC_MINT, USDT_MINT, WSOL_MINT, isFailedTransaction, type EnhancedTransaction, type InnerSwap } from '../enhanced-transaction';
 import { formatUnits } from '../decimal';
 import type { TokenDelta, WalletFlows } from './flows';
 import { flowsFromAccountData, intermediateValue, tipsPaidBy, walletFlows } from './flows';
@@ -168,8 +168,16 @@ function classify(tx: EnhancedTransaction, wallet: string, flows: WalletFlows, o
 
   if (sells.length > 0 && buys.length > 0) {
     const solMoved = flows.lamports > SOL_DUST_LAMPORTS || flows.lamports < -SOL_DUST_LAMPORTS;
-    // tokens both ways plus SOL or stablecoins one way is a pool deposit or withdrawal, not a trade
-    if (solMoved || flows.usdc !== 0n || flows.usdt !== 0n) return { legs: [], skipped: 'liquidity' };
+    if (solMoved || flows.usdc !== 0n || flows.usdt !== 0n) {
+      // tokens both ways plus SOL or stablecoins one way is a pool deposit or withdrawal, not a trade,
+      // unless the swap event's hops trade every one of the tokens for a quote asset: then it is
+      // several trades in one transaction (a bot selling one token and buying another), each valued
+      // at its hops
+      const trades = separateTrades(tx, sells, buys);
+      if (trades === null) return { legs: [], skipped: 'liquidity' };
+      for (const [d, pay] of trades) emit(d, 'swap', pay, null);
+      return { legs, skipped: null };
+    }
     const through = intermediateValue(tx, wallet, sells.length === 1 && buys.length === 1 ? { sold: sells[0].mint, bought: buys[0].mint } : undefined);
     const pay: Consideration | null =
       through === null
@@ -309,20 +317,59 @@ function share(pay: Consideration | null, index: number, count: number, parts: r
 function hopParts(tx: EnhancedTransaction, side: readonly TokenDelta[], quote: QuoteAsset, selling: boolean): bigint[] | null {
   if (side.length < 2) return null;
   const hops = tx.events?.swap?.innerSwaps ?? [];
-  const quoteMint = quote === 'SOL' ? WSOL_MINT : quote === 'USDC' ? USDC_MINT : quote === 'USDT' ? USDT_MINT : null;
-  if (hops.length === 0 || quoteMint === null) return null;
-  const scale = quote === 'SOL' ? 1e9 : 1e6;
   const parts = side.map((d) => {
-    let amount = 0;
-    for (const hop of hops) {
-      const [own, other, native] = selling ? [hop.tokenInputs, hop.tokenOutputs, hop.nativeOutput] : [hop.tokenOutputs, hop.tokenInputs, hop.nativeInput];
-      if (!own.some((t) => t.mint === d.mint)) continue;
-      for (const t of other) if (t.mint === quoteMint) amount += t.tokenAmount;
-      if (quote === 'SOL' && native) amount += native.amount / 1e9;
-    }
-    return BigInt(Math.round(amount * scale));
+    const traded = hopQuote(hops, d.mint, selling);
+    return traded !== null && traded.quote === quote ? traded.raw : 0n;
   });
   return parts.every((p) => p > 0n) ? parts : null;
+}
+
+/**
+ * What the swap event's hops say a token was traded for directly: the one quote asset (SOL, USDC or
+ * USDT) hops paid out for it (`selling`) or took in for it, summed, in the quote's raw units (the
+ * hops' amounts are UI floats); null when no hop trades it for a quote asset, or hops trade it for
+ * two of them.
+ */
+function hopQuote(hops: readonly InnerSwap[], mint: string, selling: boolean): { quote: 'SOL' | 'USDC' | 'USDT'; raw: bigint } | null {
+  const amounts = { SOL: 0, USDC: 0, USDT: 0 };
+  for (const hop of hops) {
+    const [own, other, native] = selling ? [hop.tokenInputs, hop.tokenOutputs, hop.nativeOutput] : [hop.tokenOutputs, hop.tokenInputs, hop.nativeInput];
+    if (!own.some((t) => t.mint === mint)) continue;
+    for (const t of other) {
+      if (t.mint === WSOL_MINT) amounts.SOL += t.tokenAmount;
+      else if (t.mint === USDC_MINT) amounts.USDC += t.tokenAmount;
+      else if (t.mint === USDT_MINT) amounts.USDT += t.tokenAmount;
+    }
+    if (native) amounts.SOL += native.amount / 1e9;
+  }
+  const traded = (['SOL', 'USDC', 'USDT'] as const).filter((q) => amounts[q] > 0);
+  if (traded.length !== 1) return null;
+  const quote = traded[0];
+  const raw = BigInt(Math.round(amounts[quote] * (quote === 'SOL' ? 1e9 : 1e6)));
+  return raw > 0n ? { quote, raw } : null;
+}
+
+/**
+ * Tokens sold and bought in one transaction while SOL or a stablecoin moved too: separate trades
+ * (a bot selling one token and buying another in one transaction) when the swap event's hops trade
+ * every one of them directly for a quote asset, each then valued at its hops (UI floats: estimated);
+ * null otherwise (a pool deposit or withdrawal: its position token has no hop).
+ */
+function separateTrades(tx: EnhancedTransaction, sells: readonly TokenDelta[], buys: readonly TokenDelta[]): Array<[TokenDelta, Consideration]> | null {
+  const hops = tx.events?.swap?.innerSwaps ?? [];
+  if (hops.length === 0) return null;
+  const trades: Array<[TokenDelta, Consideration]> = [];
+  for (const [side, selling] of [
+    [sells, true],
+    [buys, false],
+  ] as const) {
+    for (const d of side) {
+      const traded = hopQuote(hops, d.mint, selling);
+      if (traded === null) return null;
+      trades.push([d, { quote: traded.quote, raw: traded.raw, decimals: traded.quote === 'SOL' ? 9 : 6, valuation: traded.quote === 'SOL' ? 'split' : 'converted', estimated: true }]);
+    }
+  }
+  return trades;
 }
 
 function isAirdrop(tx: EnhancedTransaction, wallet: string, side: TokenDelta[]): boolean {
