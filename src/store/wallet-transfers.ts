@@ -15,7 +15,9 @@ import { inTransaction, jsonForPostgres, type Queryable } from './db';
  */
 // 3: an NFT sale's seller, paid from the marketplace's escrow, no longer has a transfer in from it
 // 4: a tip to any landing service that publishes its tip accounts (not only Jito) is no transfer
-export const TRANSFER_EXTRACTION_VERSION = 4;
+// 5: a swap of quote assets only (USDC for SOL), which has no leg, is a trade: its pool's authority and
+//    the aggregator's fee account are no counterparties
+export const TRANSFER_EXTRACTION_VERSION = 5;
 
 interface TransferRow {
   signature: string;

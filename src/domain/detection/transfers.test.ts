@@ -94,6 +94,36 @@ describe('extractTransfers: legs of a swap are not transfers', () => {
   });
 });
 
+describe('extractTransfers on real mainnet payloads (helius-labs/xray, MIT; test/fixtures/real/PROVENANCE.md)', () => {
+  const MATR = 'MatrfYnDmsBrdnETpW2S6uksrChkGwyN4RRCXtTPZsv';
+  const brief = (tx: EnhancedTransaction, wallet: string) => extractTransfers(tx, wallet).map((t) => [t.direction, t.counterparty, t.asset, t.amount, t.amountExact]);
+
+  it("a Jupiter swap of 1,485 USDC for 61.03 SOL through an Orca pool is a trade, not transfers to the pool and the aggregator's fee account (no leg: both are quote assets)", () => {
+    const tx = load('real', 'helius-enhanced-swap-usdc-for-sol-jupiter-orca.json');
+    expect(extractLegs(tx, MATR, { solPriceUsd: 24 }).skipped).toBe('no-token-movement');
+    // before, three transfers: USDC out to the pool, SOL in from it, 0.52 SOL out to the fee account
+    expect(brief(tx, MATR)).toEqual([]);
+  });
+
+  it('a plain SOL transfer of 50 SOL, and a USDC transfer of 400, for both sides', () => {
+    const sol = load('real', 'helius-enhanced-transfer-sol.json');
+    const BAGS = 'bags4FRraxJcyLbqusZ5hh4BiQbQQRe8k7NUMZbBMtd';
+    expect(brief(sol, BAGS)).toEqual([['out', MATR, 'SOL', '50', true]]);
+    expect(brief(sol, MATR)).toEqual([['in', BAGS, 'SOL', '50', true]]);
+    const usdc = load('real', 'helius-enhanced-transfer-usdc.json');
+    const to = usdc.tokenTransfers![0].toUserAccount!;
+    expect(brief(usdc, MATR)).toEqual([['out', to, 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v', '400', true]]);
+    expect(brief(usdc, to)).toEqual([['in', MATR, 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v', '400', true]]);
+  });
+
+  it("NFTs sent to another wallet, their token accounts' rent paid by the sender: no SOL transfer to the rent accounts, no token transfer (non-fungible)", () => {
+    const tx = load('real', 'helius-enhanced-transfer-nfts-with-rent.json');
+    expect(extractLegs(tx, tx.feePayer, { solPriceUsd: 24 }).skipped).toBe('non-fungible');
+    expect(extractLegs(tx, MATR, { solPriceUsd: 24 }).skipped).toBe('non-fungible');
+    expect(brief(tx, MATR)).toEqual([]);
+  });
+});
+
 describe('extractTransfers: fees another account paid (engine 2.8.0)', () => {
   const RELAYER = 'ReLayer1q2Wx7Yk4Nv3Rm8Jc5Hd1Gf6Tp2Bb9Zu7WeQ';
 

@@ -1,6 +1,6 @@
 // A wallet's plain transfers (not trades) from Helius Enhanced Transactions: evidence of funding
 // and common control (docs/analytics.md, "Detection v2 signals", transfers).
-import type { EnhancedTransaction } from '../enhanced-transaction';
+import type { EnhancedTransaction, SwapEvent } from '../enhanced-transaction';
 import { WSOL_MINT, isFailedTransaction } from '../enhanced-transaction';
 import { formatUnits, parseUnits } from '../decimal';
 import { SOL_DUST_LAMPORTS, extractLegs } from '../swaps/extract';
@@ -25,7 +25,8 @@ export interface TransferOptions {
  * Rules, in order:
  * - a failed transaction moves nothing (Helius still lists its transfers);
  * - when the wallet traded in the transaction (extraction gives it a `swap` leg, or skips it as
- *   `liquidity` / `non-fungible`, or `events.nft` names it the seller or buyer of an NFT sale: the
+ *   `liquidity` / `non-fungible`, or `events.swap` names it on its input side: a swap of quote
+ *   assets only, USDC for SOL, has no leg; or `events.nft` names it the seller or buyer of an NFT sale: the
  *   seller is paid from the marketplace's escrow), its transfers are legs of that trade and are dropped, except SOL
  *   exchanged with the transaction's fee payer when that is another wallet that exchanged no token
  *   with it (a bundler funding the wallet in the buying transaction; a market maker filling its
@@ -155,9 +156,19 @@ export function tradedIn(tx: EnhancedTransaction, wallet: string): boolean {
   // buyer funded in the same transaction) and its NFT may leave an escrow's token account, not its
   // own: the sale's SOL is the trade's, not a transfer from another wallet
   if (nftSaleParty(tx, wallet)) return true;
+  // a swap the wallet paid into, of quote assets only (USDC for SOL): no token leg, but a trade all
+  // the same; its pool's authority and the aggregator's fee account are no counterparties (every
+  // trader of the pool would share them)
+  const swap = tx.events?.swap;
+  if (swap && paidIntoSwap(swap, wallet)) return true;
   const result = extractLegs(tx, wallet, { solPriceUsd: 0 });
   if (result.skipped === 'liquidity' || result.skipped === 'non-fungible') return true;
   return result.legs.some((l) => l.kind === 'swap');
+}
+
+/** Whether `events.swap` names the wallet on its input side: the swapper, which paid SOL or tokens into it. */
+function paidIntoSwap(swap: SwapEvent, wallet: string): boolean {
+  return swap.nativeInput?.account === wallet || swap.tokenInputs.some((t) => t.userAccount === wallet);
 }
 
 /** Whether `events.nft` names the wallet as the seller or the buyer of the transaction's NFT sale. */

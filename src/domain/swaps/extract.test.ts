@@ -36,6 +36,19 @@ describe('extractLegs on real Helius payloads', () => {
     expect(extractLegs(tx, '5DxD5ViWjvRZEkxQEaJHZw2sBsso6xoXx3wGFNKgXUzE', opts).skipped).toBe('no-token-movement');
   });
 
+  it("reads tokens burnt through a burn service (their accounts' rent refunded, the service's fee paid) as transfers out at no value, not sales for the refunded rent (helius-labs/xray, MIT)", () => {
+    const tx = load('real', 'helius-enhanced-burn-tokens.json');
+    const BURNER = 'BGkpRfK8L5Yy7A8wimA4CXra2GhFxdSWK944Ap6dPKCu';
+    const { legs, skipped } = extractLegs(tx, BURNER, opts);
+    expect(skipped).toBeNull();
+    expect(legs.map((l) => [l.kind, l.direction, l.mint, l.amount, l.solValue])).toEqual([
+      ['transfer_out', 'sell', '8phLV3YLRwud8QohZQnAdKvhjUbte2V75M4wB5uYwPjs', '3', 0],
+      ['transfer_out', 'sell', 'idoLztG5ZGMVEjjoQWjeSu2eVkVsp3YnrFZKf7dNi4j', '6.9', 0],
+    ]);
+    // a swap of quote assets only (1,485 USDC for 61.03 SOL): no position changes
+    expect(extractLegs(load('real', 'helius-enhanced-swap-usdc-for-sol-jupiter-orca.json'), 'MatrfYnDmsBrdnETpW2S6uksrChkGwyN4RRCXtTPZsv', opts)).toEqual({ legs: [], skipped: 'no-token-movement' });
+  });
+
   it('reports a wallet that the transaction never touches as not involved', () => {
     const [tx] = load<EnhancedTransaction[]>('real', 'helius-webhook-enhanced-nft-sale-magic-eden.json');
     expect(extractLegs(tx, W, opts)).toEqual({ legs: [], skipped: 'not-involved' });

@@ -30,6 +30,11 @@ const USED_BY: Record<string, string> = {
   'das-getAsset-programmable-nft-helius-docs.json': 'not applicable: DAS API, not used',
   'das-getTokenAccounts-helius-rust-sdk-mock.json': 'HeliusDasClient (test/unit/providers/helius-das.test.ts)',
   'rpc-getTokenLargestAccounts-solana-docs.json': 'HeliusDasClient.getLargestTokenAccounts (test/unit/providers/helius-das.test.ts)',
+  'helius-enhanced-swap-usdc-for-sol-jupiter-orca.json': 'HeliusClient (and the extraction: src/domain/swaps/extract.test.ts, src/domain/detection/transfers.test.ts)',
+  'helius-enhanced-transfer-sol.json': 'HeliusClient (and src/domain/detection/transfers.test.ts)',
+  'helius-enhanced-transfer-usdc.json': 'HeliusClient (and src/domain/detection/transfers.test.ts)',
+  'helius-enhanced-transfer-nfts-with-rent.json': 'HeliusClient (and src/domain/detection/transfers.test.ts)',
+  'helius-enhanced-burn-tokens.json': 'HeliusClient (and src/domain/swaps/extract.test.ts)',
 };
 
 let server: Server;
@@ -75,6 +80,25 @@ describe('HeliusClient on real Enhanced Transaction payloads', () => {
     expect(tx.accountData[0].nativeBalanceChange).toBe(-tx.fee);
     expect(tx.instructions![2].programId).toBe('675kPX9MHTjS2zt1qfr1NYHuzeLXfQM9H24wFSUt1Mp8');
     expect(page.nextCursor).toBe(tx.signature);
+  });
+
+  it("parses a page of five successful mainnet transactions (helius-labs/xray's test data): a swap, transfers of SOL, USDC and NFTs, a burn", async () => {
+    const names = ['helius-enhanced-swap-usdc-for-sol-jupiter-orca.json', 'helius-enhanced-transfer-sol.json', 'helius-enhanced-transfer-usdc.json', 'helius-enhanced-transfer-nfts-with-rent.json', 'helius-enhanced-burn-tokens.json'];
+    respond = () => ({ status: 200, text: `[${names.map(fixture).join(',')}]` });
+    const client = new HeliusClient({ baseUrl, apiKey: 'k' });
+    const page = await client.fetchHistoryPage('MatrfYnDmsBrdnETpW2S6uksrChkGwyN4RRCXtTPZsv');
+    await client.close();
+    expect(page.transactions.map((t) => [t.type, t.source])).toEqual([
+      ['SWAP', 'JUPITER'],
+      ['TRANSFER', 'SYSTEM_PROGRAM'],
+      ['TRANSFER', 'SOLANA_PROGRAM_LIBRARY'],
+      ['TRANSFER', 'SOLANA_PROGRAM_LIBRARY'],
+      ['BURN', 'SOLANA_PROGRAM_LIBRARY'],
+    ]);
+    const swap = page.transactions[0].events.swap!;
+    expect(swap.nativeOutput).toEqual({ account: 'MatrfYnDmsBrdnETpW2S6uksrChkGwyN4RRCXtTPZsv', amount: '61027185382' });
+    expect(swap.innerSwaps[0].programInfo.programName).toBe('ORCA_WHIRLPOOLS');
+    expect(page.nextCursor).toBe(page.transactions[4].signature);
   });
 
   it('parses the failed SOL transfer with a snake_case InsufficientFundsForRent error', async () => {
