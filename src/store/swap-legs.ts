@@ -53,8 +53,9 @@ const INSERT_LEGS = (walletParam: string, rowsParam: string) => `${LEGS_FROM_ROW
  * one an older extraction quoted otherwise is replaced: restoreLegs); a leg's fee includes the tips
  * the wallet paid landing services. 6: one quote amount for several tokens in one transaction is split
  * between them as the swap event's hops show each token's part (equal parts before, and still when a
- * token's hop is missing); a token sold and another bought while SOL moved too is two trades valued at
- * their hops when the hops trade each for a quote asset (it was skipped as liquidity). A new wallet row takes
+ * token's hop is missing); a token sold and another bought while SOL or a stablecoin moved too is two
+ * trades valued at their hops when the wallet's hops trade each for a quote asset and account for its
+ * net change (it was skipped as liquidity); the backfill's stablecoin legs (restoreLegs). A new wallet row takes
  * the column's default, which the migration that bumps this sets to it too
  * (1795640000000_legs-extracted-version.sql: existing rows 1, new ones 2;
  * 1795650000000_legs-extraction-version-3.sql: new ones 3; 1795660000000_legs-extraction-version-4.sql: 4; 1795670000000_legs-extraction-version-5.sql: 5; 1795680000000_legs-extraction-version-6.sql: 6).
@@ -67,26 +68,37 @@ export const LEG_EXTRACTION_VERSION = 6;
  * share; or of no quote: a transfer, an unvalued swap) is stored anew where it differs from the
  * stored one, or added when its key is new (a transaction an older extraction skipped, e.g. a
  * token→token swap it read as liquidity; the mint_wallets trigger counts it as any insert; so too
- * one whose kind changed, removed and inserted again). A stablecoin-quoted leg is left as stored
- * (its value is the SOL price of the day it was stored), unless the stored one is quoted otherwise;
- * one not stored at all is added. Returns how many rows were written.
+ * one whose kind changed, removed and inserted again). A stablecoin-quoted leg keeps the SOL price
+ * of the day it was stored: it is stored anew only when the stored one is quoted otherwise, not stored
+ * at all, stored unvalued (and a price is given now), or stored with another quote amount (valued at
+ * its stored rate). Returns how many rows were written.
  */
 export async function restoreLegs(db: Queryable, wallet: string, legs: readonly SwapLeg[]): Promise<number> {
   const priceFree = legs.filter((l) => l.quote === 'SOL' || l.quote === 'other');
   // a stablecoin-quoted leg stored under another quote (an older extraction valued a USDC trade at
   // the SOL beside it, or a sale whose USDC went elsewhere at 0): its stored value is wrong whatever
-  // the price, so the one extracted now replaces it (valued at the price given, or unvalued without one)
+  // the price, so the one extracted now replaces it (valued at the price given, or unvalued without
+  // one); one not stored at all (a transaction an older extraction skipped) is added, valued the same
+  // way; one stored unvalued is valued when a price is given; and one stored with another amount (a
+  // share of several tokens' amount split otherwise now) keeps its own day's rate for its new amount
   const stable = legs.filter((l) => l.quote === 'USDC' || l.quote === 'USDT');
-  // and one not stored at all (a transaction an older extraction skipped) is added, valued the same way
-  const requoted =
-    stable.length === 0
-      ? []
-      : await db
-          .query<{ leg_key: string }>(`SELECT leg_key FROM swap_legs WHERE wallet = $1 AND leg_key = ANY($2::text[]) AND quote IN ('USDC', 'USDT')`, [wallet, stable.map(legKey)])
-          .then(({ rows }) => {
-            const keptAsStored = new Set(rows.map((r) => r.leg_key));
-            return stable.filter((l) => !keptAsStored.has(legKey(l)));
-          });
+  const requoted: SwapLeg[] = [];
+  if (stable.length > 0) {
+    const { rows } = await db.query<{ leg_key: string; quote: string; quote_amount: string; sol_value: number | null }>(
+      `SELECT leg_key, quote, quote_amount::text AS quote_amount, sol_value FROM swap_legs WHERE wallet = $1 AND leg_key = ANY($2::text[])`,
+      [wallet, stable.map(legKey)],
+    );
+    const stored = new Map(rows.map((r) => [r.leg_key, r]));
+    for (const leg of stable) {
+      const kept = stored.get(legKey(leg));
+      if (kept === undefined || (kept.quote !== 'USDC' && kept.quote !== 'USDT')) requoted.push(leg);
+      else if (!(kept.sol_value !== null && kept.sol_value > 0)) {
+        if (leg.solValue > 0) requoted.push(leg);
+      } else if (Number(kept.quote_amount) !== Number(leg.quoteAmount) && Number(kept.quote_amount) > 0) {
+        requoted.push({ ...leg, solValue: (kept.sol_value / Number(kept.quote_amount)) * Number(leg.quoteAmount) });
+      }
+    }
+  }
   if (priceFree.length + requoted.length === 0) return 0;
   // (the provider's text in them, a source, a type: read back from the stored payloads, which keep a NUL)
   const rows = jsonForPostgres(legRows([...priceFree, ...requoted]));

@@ -155,4 +155,27 @@ describe('legs of an older swap extraction', () => {
     const listed = await pool.query('SELECT mint FROM mint_wallets WHERE wallet = $1', [wallet]);
     expect(listed.rows.map((r) => r.mint)).toEqual([added.mint]);
   });
+
+  it("give a stored stablecoin leg its new amount at its own day's rate, and value one stored unvalued when a price is given", async () => {
+    const { pool } = opened.stack;
+    const wallet = derivedAddress('legs-backfill', randomUUID());
+    const resized = { ...fixtureOf('orca-token-to-usdc.json', wallet), events: {} };
+    const unvalued = { ...fixtureOf('orca-token-to-usdc.json', wallet), events: {} };
+    const { legs } = extractMany([resized, unvalued], wallet, { solPriceUsd: 100 });
+    // as an older extraction stored them: one with half the amount (a share split otherwise then) at 0.01 SOL a USDC, one without a price
+    const stored = legs.map((l) =>
+      l.signature === resized.signature ? { ...l, quoteAmount: '6.172839', solValue: 0.06172839 } : { ...l, solValue: 0, valuation: 'none' as const },
+    );
+    await beginSync(pool, wallet, 'test:legs-backfill');
+    await storeHistoryPage(pool, wallet, [resized, unvalued], stored);
+    await finishSync(pool, wallet, { ok: true });
+    await pool.query('UPDATE wallets SET legs_extracted_version = 5 WHERE address = $1', [wallet]);
+
+    expect(await backfillLegs(pool, [wallet], { solPriceUsd: 150 })).toBe(2);
+    const after = await loadLegs(pool, wallet);
+    const rescaled = after.find((l) => l.signature === resized.signature)!;
+    expect(rescaled.quoteAmount).toBe('12.345678');
+    expect(rescaled.solValue).toBeCloseTo(0.12345678, 9); // its own day's 0.01 SOL a USDC, not today's price
+    expect(after.find((l) => l.signature === unvalued.signature)!.solValue).toBeCloseTo(12.345678 / 150, 9);
+  });
 });

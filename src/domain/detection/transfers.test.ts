@@ -103,6 +103,15 @@ describe('extractTransfers on real mainnet payloads (helius-labs/xray, MIT; test
     expect(extractLegs(tx, MATR, { solPriceUsd: 24 }).skipped).toBe('no-token-movement');
     // before, three transfers: USDC out to the pool, SOL in from it, 0.52 SOL out to the fee account
     expect(brief(tx, MATR)).toEqual([]);
+    // 5 SOL sent to another wallet in the same transaction is still a transfer, for both
+    const OTHER = 'FriEnd9Lq2Wx7Yk4Nv3Rm8Jc5Hd1Gf6Tp2Bb9Zu7WeQ';
+    const sending = {
+      ...tx,
+      nativeTransfers: [...tx.nativeTransfers!, { fromUserAccount: MATR, toUserAccount: OTHER, amount: 5_000_000_000 }],
+      accountData: [...tx.accountData.map((a) => (a.account === MATR ? { ...a, nativeBalanceChange: a.nativeBalanceChange - 5_000_000_000 } : a)), { account: OTHER, nativeBalanceChange: 5_000_000_000, tokenBalanceChanges: [] }],
+    };
+    expect(brief(sending, MATR)).toEqual([['out', OTHER, 'SOL', '5', true]]);
+    expect(brief(sending, OTHER)).toEqual([['in', MATR, 'SOL', '5', true]]);
   });
 
   it('a plain SOL transfer of 50 SOL, and a USDC transfer of 400, for both sides', () => {

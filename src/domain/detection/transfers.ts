@@ -1,6 +1,6 @@
 // A wallet's plain transfers (not trades) from Helius Enhanced Transactions: evidence of funding
 // and common control (docs/analytics.md, "Detection v2 signals", transfers).
-import type { EnhancedTransaction, SwapEvent } from '../enhanced-transaction';
+import type { EnhancedTransaction } from '../enhanced-transaction';
 import { WSOL_MINT, isFailedTransaction } from '../enhanced-transaction';
 import { formatUnits, parseUnits } from '../decimal';
 import { SOL_DUST_LAMPORTS, extractLegs } from '../swaps/extract';
@@ -25,12 +25,14 @@ export interface TransferOptions {
  * Rules, in order:
  * - a failed transaction moves nothing (Helius still lists its transfers);
  * - when the wallet traded in the transaction (extraction gives it a `swap` leg, or skips it as
- *   `liquidity` / `non-fungible`, or `events.swap` names it on its input side: a swap of quote
- *   assets only, USDC for SOL, has no leg; or `events.nft` names it the seller or buyer of an NFT sale: the
+ *   `liquidity` / `non-fungible`, or `events.nft` names it the seller or buyer of an NFT sale: the
  *   seller is paid from the marketplace's escrow), its transfers are legs of that trade and are dropped, except SOL
  *   exchanged with the transaction's fee payer when that is another wallet that exchanged no token
  *   with it (a bundler funding the wallet in the buying transaction; a market maker filling its
  *   order, who pays the fee of an RFQ fill, is the trade's other side: its SOL is the trade's);
+ * - a swap of quote assets only (USDC for SOL: no leg) that `events.swap` names the wallet on the
+ *   input side of: its SOL and tokens to and from the accounts the swap names (pools' authorities,
+ *   fee accounts) → dropped (transfer extraction 5); a transfer to another wallet beside it stays;
  * - no counterparty (mint, burn) or the wallet itself (wrap, unwrap, own accounts) → dropped;
  * - SOL to or from a token account (ATA rent, wrapping), a landing service's tip account, or an account the
  *   transaction creates or allocates (rent) → dropped: these are not other wallets;
@@ -49,6 +51,9 @@ export function extractTransfers(tx: EnhancedTransaction, wallet: string, opts: 
   const dust = opts.dustLamports ?? SOL_DUST_LAMPORTS;
   const traded = opts.traded ?? tradedIn(tx, wallet);
   const notWallets = nonWalletAccounts(tx);
+  // a swap of quote assets only: its parties' SOL and tokens are the swap's
+  const parties = traded ? new Set<string>() : swapParties(tx, wallet);
+  for (const party of parties) notWallets.add(party);
   const out: WalletTransfer[] = [];
   // a fee payer that exchanged a token with the wallet is the trade's other side (a market maker's fill)
   const payer = tx.feePayer;
@@ -68,7 +73,7 @@ export function extractTransfers(tx: EnhancedTransaction, wallet: string, opts: 
     const perMint = countPerMint(tx, wallet);
     for (const t of tx.tokenTransfers ?? []) {
       const side = sideOf(t.fromUserAccount, t.toUserAccount, wallet);
-      if (side === null) continue;
+      if (side === null || parties.has(side.counterparty)) continue;
       const decimals = decimalsOf(tx, t.mint) ?? decimalPlaces(t.tokenAmount);
       const exactRaw = perMint.get(t.mint) === 1 ? ownDelta(tx, wallet, t.mint, side.direction) : null;
       const asset = t.mint === WSOL_MINT ? SOL_ASSET : t.mint;
@@ -156,19 +161,32 @@ export function tradedIn(tx: EnhancedTransaction, wallet: string): boolean {
   // buyer funded in the same transaction) and its NFT may leave an escrow's token account, not its
   // own: the sale's SOL is the trade's, not a transfer from another wallet
   if (nftSaleParty(tx, wallet)) return true;
-  // a swap the wallet paid into, of quote assets only (USDC for SOL): no token leg, but a trade all
-  // the same; its pool's authority and the aggregator's fee account are no counterparties (every
-  // trader of the pool would share them)
-  const swap = tx.events?.swap;
-  if (swap && paidIntoSwap(swap, wallet)) return true;
   const result = extractLegs(tx, wallet, { solPriceUsd: 0 });
   if (result.skipped === 'liquidity' || result.skipped === 'non-fungible') return true;
   return result.legs.some((l) => l.kind === 'swap');
 }
 
-/** Whether `events.swap` names the wallet on its input side: the swapper, which paid SOL or tokens into it. */
-function paidIntoSwap(swap: SwapEvent, wallet: string): boolean {
-  return swap.nativeInput?.account === wallet || swap.tokenInputs.some((t) => t.userAccount === wallet);
+/**
+ * The accounts a swap the wallet paid into names besides the wallet (its pools' authorities, the
+ * aggregator's fee accounts), when `events.swap` names the wallet on its input side; empty otherwise.
+ * A swap of quote assets only (USDC for SOL) has no leg, so the wallet is not `traded`: its SOL and
+ * USDC to and from these accounts are the swap's, not transfers (every trader of the pool would share
+ * them as a counterparty), while a transfer to another wallet in the same transaction still counts.
+ */
+function swapParties(tx: EnhancedTransaction, wallet: string): Set<string> {
+  const parties = new Set<string>();
+  const swap = tx.events?.swap;
+  if (!swap || !(swap.nativeInput?.account === wallet || swap.tokenInputs.some((t) => t.userAccount === wallet))) return parties;
+  for (const t of [...swap.tokenInputs, ...swap.tokenOutputs, ...swap.tokenFees]) parties.add(t.userAccount);
+  for (const n of [swap.nativeInput, swap.nativeOutput, ...swap.nativeFees]) if (n) parties.add(n.account);
+  for (const hop of swap.innerSwaps) {
+    for (const t of [...hop.tokenInputs, ...hop.tokenOutputs, ...hop.tokenFees, ...hop.nativeFees, ...[hop.nativeInput, hop.nativeOutput].filter((n): n is NonNullable<typeof n> => !!n)]) {
+      if (t.fromUserAccount) parties.add(t.fromUserAccount);
+      if (t.toUserAccount) parties.add(t.toUserAccount);
+    }
+  }
+  parties.delete(wallet);
+  return parties;
 }
 
 /** Whether `events.nft` names the wallet as the seller or the buyer of the transaction's NFT sale. */

@@ -609,6 +609,24 @@ describe('extractLegs on wire-shape payloads of the classes real Helius payloads
       events: { swap: { nativeInput: null, nativeOutput: { account: W, amount: '1700000000' }, tokenInputs: [sold(A, '-1000000000')], tokenOutputs: [sold(B, '333333333')], tokenFees: [], nativeFees: [], innerSwaps: [hop(A, 2.7), mirror(hop(B, 1))] } },
     };
     expect(values(rotation)).toEqual({ [A]: ['sell', '2.7', 'split'], [B]: ['buy', '1', 'split'] });
+    const OTHER = 'OthErWaLLet1111111111111111111111111111111';
+    const swapOf = (innerSwaps: ReturnType<typeof hop>[]) => ({ events: { swap: { ...rotation.events.swap!, innerSwaps } } });
+    // another wallet's hop in the same transaction (a bundle) is not this wallet's trade
+    const othersHop = { ...hop(A, 10), tokenInputs: hop(A, 10).tokenInputs.map((t) => ({ ...t, fromUserAccount: OTHER })) };
+    expect(values({ ...rotation, ...swapOf([hop(A, 2.7), mirror(hop(B, 1)), othersHop]) })).toEqual(values(rotation));
+    // a hop that lists its SOL both wrapped and native counts it once
+    const twice = { ...hop(A, 2.7), nativeOutput: { fromUserAccount: 'PoolAuth1111111111111111111111111111111111', toUserAccount: W, amount: 2_700_000_000 } };
+    expect(values({ ...rotation, ...swapOf([twice, mirror(hop(B, 1))]) })).toEqual(values(rotation));
+    // hops that do not account for the wallet's own SOL (it got 0.5 SOL, not 1.7): something else moved it
+    const elsewhere = {
+      ...rotation,
+      accountData: rotation.accountData.map((a) => (a.account === W ? { ...a, nativeBalanceChange: 500_000_000 - 5000 } : a)),
+      events: { swap: { ...rotation.events.swap!, nativeOutput: { account: W, amount: '500000000' } } },
+    };
+    expect(extractLegs(elsewhere, W, opts)).toEqual({ legs: [], skipped: 'liquidity' });
+    // part of A bought back in another hop: the hops' sum is not the net sale
+    const back = { ...mirror(hop(A, 0.1)) };
+    expect(extractLegs({ ...rotation, ...swapOf([hop(A, 2.7), mirror(hop(B, 1)), back]) }, W, opts)).toEqual({ legs: [], skipped: 'liquidity' });
     // a token with no hop (a pool's position token, deposited or withdrawn beside a swap): liquidity, as before
     expect(extractLegs({ ...rotation, events: { swap: { ...rotation.events.swap!, innerSwaps: [hop(A, 2.7)] } } }, W, opts)).toEqual({ legs: [], skipped: 'liquidity' });
     expect(extractLegs({ ...rotation, events: {} }, W, opts)).toEqual({ legs: [], skipped: 'liquidity' });

@@ -2,7 +2,7 @@
 import { USDC_MINT, USDT_MINT, WSOL_MINT, isFailedTransaction, type EnhancedTransaction, type InnerSwap } from '../enhanced-transaction';
 import { formatUnits } from '../decimal';
 import type { TokenDelta, WalletFlows } from './flows';
-import { flowsFromAccountData, intermediateValue, tipsPaidBy, walletFlows } from './flows';
+import { QUOTE_FEE_TOLERANCE, flowsFromAccountData, intermediateValue, tipsPaidBy, walletFlows } from './flows';
 import type {
   ExtractCounters,
   ExtractManyResult,
@@ -173,7 +173,7 @@ function classify(tx: EnhancedTransaction, wallet: string, flows: WalletFlows, o
       // unless the swap event's hops trade every one of the tokens for a quote asset: then it is
       // several trades in one transaction (a bot selling one token and buying another), each valued
       // at its hops
-      const trades = separateTrades(tx, sells, buys);
+      const trades = separateTrades(tx, wallet, flows, sells, buys);
       if (trades === null) return { legs: [], skipped: 'liquidity' };
       for (const [d, pay] of trades) emit(d, 'swap', pay, null);
       return { legs, skipped: null };
@@ -193,8 +193,8 @@ function classify(tx: EnhancedTransaction, wallet: string, flows: WalletFlows, o
               estimated: through.estimated || through.quote !== 'SOL',
             };
     const counterOf = (side: TokenDelta[]): string | null => (side.length === 1 ? side[0].mint : null);
-    const sellParts = pay === null ? null : hopParts(tx, sells, pay.quote, true);
-    const buyParts = pay === null ? null : hopParts(tx, buys, pay.quote, false);
+    const sellParts = pay === null ? null : hopParts(tx, wallet, sells, pay.quote, true);
+    const buyParts = pay === null ? null : hopParts(tx, wallet, buys, pay.quote, false);
     for (const [i, d] of sells.entries()) emit(d, 'swap', share(pay, i, sells.length, sellParts), counterOf(buys));
     for (const [i, d] of buys.entries()) emit(d, 'swap', share(pay, i, buys.length, buyParts), counterOf(sells));
     return { legs, skipped: null };
@@ -207,7 +207,7 @@ function classify(tx: EnhancedTransaction, wallet: string, flows: WalletFlows, o
     const kind: LegKind = sells.length > 0 ? 'transfer_out' : isAirdrop(tx, wallet, side) ? 'airdrop' : 'transfer_in';
     for (const d of side) emit(d, kind, null, null);
   } else {
-    const parts = hopParts(tx, side, pay.quote, sells.length > 0);
+    const parts = hopParts(tx, wallet, side, pay.quote, sells.length > 0);
     for (const [i, d] of side.entries()) emit(d, 'swap', share(pay, i, side.length, parts), null);
   }
   return { legs, skipped: null };
@@ -314,33 +314,40 @@ function share(pay: Consideration | null, index: number, count: number, parts: r
  * such hop (no swap event; a token routed through another token first): a wallet that sells a
  * token worth 10 SOL and one worth 0.01 SOL in one transaction does not get 5 SOL for each.
  */
-function hopParts(tx: EnhancedTransaction, side: readonly TokenDelta[], quote: QuoteAsset, selling: boolean): bigint[] | null {
+function hopParts(tx: EnhancedTransaction, wallet: string, side: readonly TokenDelta[], quote: QuoteAsset, selling: boolean): bigint[] | null {
   if (side.length < 2) return null;
   const hops = tx.events?.swap?.innerSwaps ?? [];
   const parts = side.map((d) => {
-    const traded = hopQuote(hops, d.mint, selling);
+    const traded = hopQuote(hops, wallet, d.mint, selling);
     return traded !== null && traded.quote === quote ? traded.raw : 0n;
   });
   return parts.every((p) => p > 0n) ? parts : null;
 }
 
 /**
- * What the swap event's hops say a token was traded for directly: the one quote asset (SOL, USDC or
- * USDT) hops paid out for it (`selling`) or took in for it, summed, in the quote's raw units (the
- * hops' amounts are UI floats); null when no hop trades it for a quote asset, or hops trade it for
- * two of them.
+ * What the swap event's hops say the wallet traded a token for directly: the one quote asset (SOL,
+ * USDC or USDT) hops paid out for the wallet's token (`selling`: the wallet sends it in) or took in for
+ * the token the wallet got, summed, in the quote's raw units (the hops' amounts are UI floats); null
+ * when no hop of the wallet's trades it for a quote asset, hops trade it for two of them, or a hop
+ * moves the token the other way for the wallet (part of it bought back: the hops' sum is not the net).
+ * Other wallets' hops in the same transaction (a bundle) are not the wallet's.
  */
-function hopQuote(hops: readonly InnerSwap[], mint: string, selling: boolean): { quote: 'SOL' | 'USDC' | 'USDT'; raw: bigint } | null {
+function hopQuote(hops: readonly InnerSwap[], wallet: string, mint: string, selling: boolean): { quote: 'SOL' | 'USDC' | 'USDT'; raw: bigint } | null {
   const amounts = { SOL: 0, USDC: 0, USDT: 0 };
+  const sends = (t: { mint: string; fromUserAccount: string | null }) => t.mint === mint && t.fromUserAccount === wallet;
+  const gets = (t: { mint: string; toUserAccount: string | null }) => t.mint === mint && t.toUserAccount === wallet;
   for (const hop of hops) {
     const [own, other, native] = selling ? [hop.tokenInputs, hop.tokenOutputs, hop.nativeOutput] : [hop.tokenOutputs, hop.tokenInputs, hop.nativeInput];
-    if (!own.some((t) => t.mint === mint)) continue;
+    if ((selling ? hop.tokenOutputs.some(gets) : hop.tokenInputs.some(sends))) return null;
+    if (!own.some(selling ? sends : gets)) continue;
+    let wrapped = 0;
     for (const t of other) {
-      if (t.mint === WSOL_MINT) amounts.SOL += t.tokenAmount;
+      if (t.mint === WSOL_MINT) wrapped += t.tokenAmount;
       else if (t.mint === USDC_MINT) amounts.USDC += t.tokenAmount;
       else if (t.mint === USDT_MINT) amounts.USDT += t.tokenAmount;
     }
-    if (native) amounts.SOL += native.amount / 1e9;
+    // a hop that lists its SOL both wrapped and native lists the same SOL twice: the wrapped is taken
+    amounts.SOL += wrapped > 0 ? wrapped : native ? native.amount / 1e9 : 0;
   }
   const traded = (['SOL', 'USDC', 'USDT'] as const).filter((q) => amounts[q] > 0);
   if (traded.length !== 1) return null;
@@ -355,19 +362,31 @@ function hopQuote(hops: readonly InnerSwap[], mint: string, selling: boolean): {
  * every one of them directly for a quote asset, each then valued at its hops (UI floats: estimated);
  * null otherwise (a pool deposit or withdrawal: its position token has no hop).
  */
-function separateTrades(tx: EnhancedTransaction, sells: readonly TokenDelta[], buys: readonly TokenDelta[]): Array<[TokenDelta, Consideration]> | null {
+function separateTrades(tx: EnhancedTransaction, wallet: string, flows: WalletFlows, sells: readonly TokenDelta[], buys: readonly TokenDelta[]): Array<[TokenDelta, Consideration]> | null {
   const hops = tx.events?.swap?.innerSwaps ?? [];
   if (hops.length === 0) return null;
   const trades: Array<[TokenDelta, Consideration]> = [];
+  // per quote asset: what the sales got and the buys paid, by the hops
+  const got = { SOL: 0n, USDC: 0n, USDT: 0n };
+  const paid = { SOL: 0n, USDC: 0n, USDT: 0n };
   for (const [side, selling] of [
     [sells, true],
     [buys, false],
   ] as const) {
     for (const d of side) {
-      const traded = hopQuote(hops, d.mint, selling);
+      const traded = hopQuote(hops, wallet, d.mint, selling);
       if (traded === null) return null;
+      (selling ? got : paid)[traded.quote] += traded.raw;
       trades.push([d, { quote: traded.quote, raw: traded.raw, decimals: traded.quote === 'SOL' ? 9 : 6, valuation: traded.quote === 'SOL' ? 'split' : 'converted', estimated: true }]);
     }
+  }
+  // the hops must account for the wallet's own net change of each quote asset, within the fees a bot
+  // or front end takes beside a swap (QUOTE_FEE_TOLERANCE); else something else moved it (liquidity)
+  const own = { SOL: flows.lamports, USDC: flows.usdc, USDT: flows.usdt };
+  for (const quote of ['SOL', 'USDC', 'USDT'] as const) {
+    const gap = got[quote] - paid[quote] - own[quote];
+    const slack = (got[quote] + paid[quote]) * BigInt(Math.round(QUOTE_FEE_TOLERANCE * 100)) + (quote === 'SOL' ? SOL_DUST_LAMPORTS : 1n) * 100n;
+    if ((gap < 0n ? -gap : gap) * 100n > slack) return null;
   }
   return trades;
 }

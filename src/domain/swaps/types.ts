@@ -9,7 +9,8 @@ export type QuoteAsset = 'SOL' | 'USDC' | 'USDT' | 'other';
  * - `exact`: the quote was SOL (lamports from the transaction);
  * - `converted`: USDC/USDT converted at the supplied SOL/USD price (estimated);
  * - `via-intermediate`: token→token route, valued by the SOL that flowed between the two hops;
- * - `split`: one quote amount shared equally by several tokens on the same side (estimated);
+ * - `split`: one quote amount shared by several tokens on the same side (in proportion to the swap
+ *   event's hops, else equally), or one of several trades in one transaction valued at its hops (estimated);
  * - `none`: no value (transfers, airdrops, unpriceable token→token).
  */
 export type LegValuation = 'exact' | 'converted' | 'via-intermediate' | 'split' | 'none';
