@@ -2,7 +2,7 @@
 // wallet. The only module with SQL that writes to swap_legs. (Its inserts also keep mint_wallets, through
 // a trigger: src/store/mint-wallets.ts.)
 import type { Pool, PoolClient } from 'pg';
-import { legKey, type SwapLeg } from '../domain';
+import { legKey, type LegValuation, type SwapLeg } from '../domain';
 import { jsonForPostgres, withClient, type Queryable } from './db';
 
 /** The rows of some legs as the statements below read them (jsonb_to_recordset). */
@@ -84,8 +84,8 @@ export async function restoreLegs(db: Queryable, wallet: string, legs: readonly 
   const stable = legs.filter((l) => l.quote === 'USDC' || l.quote === 'USDT');
   const requoted: SwapLeg[] = [];
   if (stable.length > 0) {
-    const { rows } = await db.query<{ leg_key: string; quote: string; quote_amount: string; sol_value: number | null }>(
-      `SELECT leg_key, quote, quote_amount::text AS quote_amount, sol_value FROM swap_legs WHERE wallet = $1 AND leg_key = ANY($2::text[])`,
+    const { rows } = await db.query<{ leg_key: string; quote: string; quote_amount: string; sol_value: number | null; valuation: LegValuation | null }>(
+      `SELECT leg_key, quote, quote_amount::text AS quote_amount, sol_value, leg->>'valuation' AS valuation FROM swap_legs WHERE wallet = $1 AND leg_key = ANY($2::text[])`,
       [wallet, stable.map(legKey)],
     );
     const stored = new Map(rows.map((r) => [r.leg_key, r]));
@@ -95,7 +95,9 @@ export async function restoreLegs(db: Queryable, wallet: string, legs: readonly 
       else if (!(kept.sol_value !== null && kept.sol_value > 0)) {
         if (leg.solValue > 0) requoted.push(leg);
       } else if (Number(kept.quote_amount) !== Number(leg.quoteAmount) && Number(kept.quote_amount) > 0) {
-        requoted.push({ ...leg, solValue: (kept.sol_value / Number(kept.quote_amount)) * Number(leg.quoteAmount) });
+        // (extracted without a price it says 'none': valued at the stored rate, it is valued as the stored one was)
+        const valuation = leg.valuation === 'none' ? (kept.valuation ?? 'converted') : leg.valuation;
+        requoted.push({ ...leg, solValue: (kept.sol_value / Number(kept.quote_amount)) * Number(leg.quoteAmount), valuation, solValueEstimated: true });
       }
     }
   }

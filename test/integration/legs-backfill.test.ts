@@ -177,5 +177,18 @@ describe('legs of an older swap extraction', () => {
     expect(rescaled.quoteAmount).toBe('12.345678');
     expect(rescaled.solValue).toBeCloseTo(0.12345678, 9); // its own day's 0.01 SOL a USDC, not today's price
     expect(after.find((l) => l.signature === unvalued.signature)!.solValue).toBeCloseTo(12.345678 / 150, 9);
+
+    // without a price (none read in time): the new amount at the stored rate all the same, still valued
+    const other = derivedAddress('legs-backfill', randomUUID());
+    const alone = { ...fixtureOf('orca-token-to-usdc.json', other), events: {} };
+    const [leg] = extractMany([alone], other, { solPriceUsd: 100 }).legs;
+    await beginSync(pool, other, 'test:legs-backfill');
+    await storeHistoryPage(pool, other, [alone], [{ ...leg, quoteAmount: '6.172839', solValue: 0.06172839 }]);
+    await finishSync(pool, other, { ok: true });
+    await pool.query('UPDATE wallets SET legs_extracted_version = 5 WHERE address = $1', [other]);
+    expect(await backfillLegs(pool, [other], { solPriceUsd: 0 })).toBe(1);
+    const [kept] = await loadLegs(pool, other);
+    expect(kept).toMatchObject({ quoteAmount: '12.345678', valuation: 'converted', solValueEstimated: true });
+    expect(kept.solValue).toBeCloseTo(0.12345678, 9);
   });
 });

@@ -112,6 +112,16 @@ describe('extractTransfers on real mainnet payloads (helius-labs/xray, MIT; test
     };
     expect(brief(sending, MATR)).toEqual([['out', OTHER, 'SOL', '5', true]]);
     expect(brief(sending, OTHER)).toEqual([['in', MATR, 'SOL', '5', true]]);
+    // ... also when that wallet trades its own hop in the same transaction (a bundle): its side of the hop is no pool's
+    const [hop] = tx.events.swap!.innerSwaps;
+    const othersHop = {
+      ...hop,
+      tokenInputs: hop.tokenInputs.map((t) => ({ ...t, fromUserAccount: OTHER })),
+      tokenOutputs: hop.tokenOutputs.map((t) => ({ ...t, toUserAccount: OTHER })),
+      tokenFees: [],
+    };
+    const bundled = { ...sending, events: { swap: { ...tx.events.swap!, innerSwaps: [hop, othersHop] } } };
+    expect(brief(bundled, MATR)).toEqual([['out', OTHER, 'SOL', '5', true]]);
   });
 
   it('a plain SOL transfer of 50 SOL, and a USDC transfer of 400, for both sides', () => {

@@ -31,8 +31,8 @@ export interface TransferOptions {
  *   with it (a bundler funding the wallet in the buying transaction; a market maker filling its
  *   order, who pays the fee of an RFQ fill, is the trade's other side: its SOL is the trade's);
  * - a swap of quote assets only (USDC for SOL: no leg) that `events.swap` names the wallet on the
- *   input side of: its SOL and tokens to and from the accounts the swap names (pools' authorities,
- *   fee accounts) → dropped (transfer extraction 5); a transfer to another wallet beside it stays;
+ *   input side of: its SOL and tokens to and from the pools' side of its hops and their fee
+ *   recipients → dropped (transfer extraction 5); a transfer to another wallet beside it stays;
  * - no counterparty (mint, burn) or the wallet itself (wrap, unwrap, own accounts) → dropped;
  * - SOL to or from a token account (ATA rent, wrapping), a landing service's tip account, or an account the
  *   transaction creates or allocates (rent) → dropped: these are not other wallets;
@@ -167,23 +167,27 @@ export function tradedIn(tx: EnhancedTransaction, wallet: string): boolean {
 }
 
 /**
- * The accounts a swap the wallet paid into names besides the wallet (its pools' authorities, the
- * aggregator's fee accounts), when `events.swap` names the wallet on its input side; empty otherwise.
- * A swap of quote assets only (USDC for SOL) has no leg, so the wallet is not `traded`: its SOL and
- * USDC to and from these accounts are the swap's, not transfers (every trader of the pool would share
- * them as a counterparty), while a transfer to another wallet in the same transaction still counts.
+ * The pools' side of a swap the wallet paid into (`events.swap` names it on its input side; none
+ * otherwise): what its hops paid into (a pool's authority or vault owner), paid out of, and paid fees
+ * to (the aggregator's fee accounts). A swap of quote assets only (USDC for SOL) has no leg, so the
+ * wallet is not `traded`: its SOL and USDC to and from these accounts are the swap's, not transfers
+ * (every trader of the pool would share them as a counterparty). The hops' other side (the wallet,
+ * or in a bundle another wallet trading beside it) is not taken: a transfer between two wallets in
+ * the same transaction still counts.
  */
 function swapParties(tx: EnhancedTransaction, wallet: string): Set<string> {
   const parties = new Set<string>();
   const swap = tx.events?.swap;
   if (!swap || !(swap.nativeInput?.account === wallet || swap.tokenInputs.some((t) => t.userAccount === wallet))) return parties;
-  for (const t of [...swap.tokenInputs, ...swap.tokenOutputs, ...swap.tokenFees]) parties.add(t.userAccount);
-  for (const n of [swap.nativeInput, swap.nativeOutput, ...swap.nativeFees]) if (n) parties.add(n.account);
+  const add = (account: string | null | undefined) => {
+    if (account) parties.add(account);
+  };
   for (const hop of swap.innerSwaps) {
-    for (const t of [...hop.tokenInputs, ...hop.tokenOutputs, ...hop.tokenFees, ...hop.nativeFees, ...[hop.nativeInput, hop.nativeOutput].filter((n): n is NonNullable<typeof n> => !!n)]) {
-      if (t.fromUserAccount) parties.add(t.fromUserAccount);
-      if (t.toUserAccount) parties.add(t.toUserAccount);
-    }
+    for (const t of hop.tokenInputs) add(t.toUserAccount);
+    for (const t of hop.tokenOutputs) add(t.fromUserAccount);
+    add(hop.nativeInput?.toUserAccount);
+    add(hop.nativeOutput?.fromUserAccount);
+    for (const t of [...hop.tokenFees, ...hop.nativeFees]) add(t.toUserAccount);
   }
   parties.delete(wallet);
   return parties;
