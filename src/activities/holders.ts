@@ -12,6 +12,7 @@ import { isOnCurve } from '../domain/holders/on-curve';
 import { COUNTERPARTY_ACTIVITY_MAX_AGE_SECONDS, readActivities } from './counterparty-activity';
 import { holderRequestOf, recordTokenHolders } from '../store/analyses';
 import { describeFailure } from '../errors';
+import { withinDeadline } from '../deadline';
 import type { ActivityDeps, ActivitySettings } from './deps';
 import { withLivenessHeartbeat } from './heartbeat';
 import { readTokenLaunch, type TokenLaunchRead } from './token-launch';
@@ -152,16 +153,6 @@ end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])
 return 1`;
 
-/** `command`'s answer, or a failure after `ms`: a Redis that takes a command and never answers must not hold the step. */
-function answeredWithin<T>(command: Promise<T>, ms: number): Promise<T> {
-  command.catch(() => undefined); // its late failure, once given up on, is nobody's
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([command, late]).finally(() => clearTimeout(timer));
-}
-
 /** A kept result read back: its shape checked, since Redis holds what an older or newer worker wrote too. */
 function isKeptResult(value: unknown, token: string, top: number): value is TokenHoldersResult {
   if (typeof value !== 'object' || value === null) return false;
@@ -188,7 +179,7 @@ export function createHolderActivities(deps: ActivityDeps) {
     const cacheKey = holderResultKey(request.ownerKeyId, scanKey, top);
     if (request.fresh) return { cacheKey, kept: null };
     try {
-      const text = await answeredWithin(deps.redis.get(cacheKey), HOLDER_CACHE_ANSWER_MS);
+      const text = await withinDeadline(HOLDER_CACHE_ANSWER_MS, 'Redis', () => deps.redis.get(cacheKey));
       const kept: unknown = text === null ? null : JSON.parse(text);
       // (a result kept under a longer HOLDER_CACHE_SECONDS than today's is as old as today's allows)
       const fresh = isKeptResult(kept, token, top) && Date.now() - Date.parse(kept.scannedAt) <= cacheSeconds * 1000;
@@ -203,7 +194,7 @@ export function createHolderActivities(deps: ActivityDeps) {
     // kept for what is left of its time: a result taken from a shared scan is as old as the scan
     const left = Math.ceil(cacheSeconds - (Date.now() - Date.parse(result.scannedAt)) / 1000);
     if (left <= 0) return;
-    await answeredWithin(deps.redis.eval(KEEP_IF_NEWER, 1, cacheKey, JSON.stringify(result), result.scannedAt, left), HOLDER_CACHE_ANSWER_MS).catch((err: unknown) =>
+    await withinDeadline(HOLDER_CACHE_ANSWER_MS, 'Redis', () => deps.redis.eval(KEEP_IF_NEWER, 1, cacheKey, JSON.stringify(result), result.scannedAt, left)).catch((err: unknown) =>
       log.warn('token holders: the result could not be kept for later analyses', { token: result.token, err: describeFailure(err) }),
     );
   }

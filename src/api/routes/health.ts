@@ -2,6 +2,7 @@
 // polls every task queue). Each check has a deadline, so a dependency that is away makes /readyz
 // answer 503 at once instead of after the client's own retries. With API_KEYS set, the reasons
 // (which name hosts and ports) go only to callers with a key or on this machine.
+import { withinDeadline } from '../../deadline';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Client } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
@@ -19,17 +20,6 @@ export const CHECK_DEADLINE_MS = 1_000;
  * old; a queue whose newest poll is older than this has no live worker.
  */
 export const POLLER_FRESH_MS = 90_000;
-
-/** Settles within `ms`: the dependency's answer, or a rejection saying it did not answer in time. */
-export function withinDeadline<T>(ms: number, what: string, fn: () => Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
-  });
-  const call = fn();
-  call.catch(() => undefined); // settles after the deadline: nobody waits for it any more
-  return Promise.race([call, late]).finally(() => clearTimeout(timer));
-}
 
 async function check(what: string, fn: () => Promise<unknown>): Promise<Check> {
   try {

@@ -2,7 +2,7 @@
 import { USDC_MINT, USDT_MINT, WSOL_MINT, isFailedTransaction, type EnhancedTransaction, type InnerSwap } from '../enhanced-transaction';
 import { formatUnits } from '../decimal';
 import type { TokenDelta, WalletFlows } from './flows';
-import { QUOTE_FEE_TOLERANCE, flowsFromAccountData, intermediateValue, tipsPaidBy, walletFlows } from './flows';
+import { flowsFromAccountData, intermediateValue, tipsPaidBy, walletFlows, withinFeeShare } from './flows';
 import type {
   ExtractCounters,
   ExtractManyResult,
@@ -385,8 +385,9 @@ function separateTrades(tx: EnhancedTransaction, wallet: string, flows: WalletFl
   const own = { SOL: flows.lamports, USDC: flows.usdc, USDT: flows.usdt };
   for (const quote of ['SOL', 'USDC', 'USDT'] as const) {
     const gap = got[quote] - paid[quote] - own[quote];
-    const slack = (got[quote] + paid[quote]) * BigInt(Math.round(QUOTE_FEE_TOLERANCE * 100)) + (quote === 'SOL' ? SOL_DUST_LAMPORTS : 1n) * 100n;
-    if ((gap < 0n ? -gap : gap) * 100n > slack) return null;
+    // beyond dust (a stablecoin's transfers are UI floats: one raw unit)
+    const beyond = (gap < 0n ? -gap : gap) - (quote === 'SOL' ? SOL_DUST_LAMPORTS : 1n);
+    if (!withinFeeShare(beyond, got[quote] + paid[quote])) return null;
   }
   return trades;
 }

@@ -154,7 +154,7 @@ function quoteOf(event: bigint, own: bigint, tx: EnhancedTransaction, paidOut: (
 }
 
 /** Whether `part` is at most QUOTE_FEE_TOLERANCE of `size` (integer arithmetic: part / size <= 5 / 100). */
-function withinFeeShare(part: bigint, size: bigint): boolean {
+export function withinFeeShare(part: bigint, size: bigint): boolean {
   return part * 100n <= size * BigInt(Math.round(QUOTE_FEE_TOLERANCE * 100));
 }
 
