@@ -13,6 +13,7 @@ export interface TokenInfo {
   liquidityUsd?: number;
   pools?: Token['pools'];
   spam?: boolean;
+  standard?: Token['standard'];
 }
 
 export type SimEvent =

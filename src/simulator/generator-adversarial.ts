@@ -37,6 +37,8 @@
 //   of each: the followers buy them at scattered times like everyone and besides copy half of the
 //   leader's launch buys 20 s late (their sales 40 s late: the buy's delay again), so the median
 //   lag of their matches is the crowd's, off the copies (engine 2.9.0).
+// - nft-operator: wallets each funded and trading on their own that each hand a pass NFT they minted
+//   to one of them (the vault), days apart: nothing but the NFTs in common (engine 2.18.0).
 // Unrelated decoys (ground-truth `decoys`):
 // - unlisted-exchange: wallets first funded within the hour by one exchange hot wallet that is on no
 //   list (a `service`: thousands of transactions an hour on chain), each with its own amount;
@@ -63,6 +65,8 @@
 // - launch-traders: strangers whose trading is mostly a stream of fresh launches (pump.fun's crowds),
 //   each bought within half an hour of its first buy and sold within the hour: any two match on most
 //   launches both traded, within timing's window (engine 2.10.0).
+// - nft-spray: strangers each sent an NFT of one collection within minutes by a sprayer that sends
+//   thousands an hour (a service on chain).
 // Everyone else is independent, funded by a wallet of its own.
 import { KNOWN_ADDRESSES } from '../domain/detection/funding';
 import type { Funding, GenerateOptions, GeneratorKit, Trade, Wallet } from './generator-kit';
@@ -150,6 +154,11 @@ export const ADVERSARIAL_CASES = {
   launchTraderLaunches: 16,
   launchTraderShare: 0.8,
   launchTraderOwnPlays: 4,
+  /** an operator's wallets passing NFTs (passes of one collection) to one of them, days apart: nothing else in common */
+  nftOperatorWallets: 4,
+  /** strangers each sent an NFT of one collection by a busy sprayer (a service on chain), within this many seconds */
+  nftSprayWallets: 4,
+  nftSpraySpreadSeconds: 600,
 } as const;
 
 /** A listed exchange hot wallet (known-addresses.json): the withdrawals' sender. */
@@ -174,8 +183,11 @@ export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateO
   };
   const services: Service[] = [];
   const outsideTransfers: OutsideTransfer[] = [];
-  /** an odd amount of SOL (4 decimals, not whole hundredths but about one in a hundred), as an exchange's withdrawal page sends */
-  const oddAmount = (): string => (Math.floor(logUniform(1, 20) * 1e4) / 1e4 + 0.0001).toFixed(4);
+  /** an odd amount of SOL (4 decimals, never whole hundredths), as an exchange's withdrawal page sends */
+  const oddAmount = (): string => {
+    const tenThousandths = Math.floor(logUniform(1, 20) * 1e4) + 1;
+    return ((tenThousandths % 100 === 0 ? tenThousandths + 1 : tenThousandths) / 1e4).toFixed(4);
+  };
   /** the listed exchange's withdrawal of `amount` to an address outside the world, within a page's spread after `pageTs`; returns when */
   const withdrawTo = (to: string, amount: string, pageTs: number): number => {
     const ts = pageTs + Math.floor(rng() * A.withdrawalSpreadSeconds);
@@ -501,6 +513,47 @@ export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateO
     });
     truth.independent!.push(...members);
     truth.decoys!.push({ kind: 'launch-traders', members });
+  }
+
+  /** an NFT of a collection nobody trades (no market), added to the world's tokens */
+  const nft = (collection: string, k: number): string => {
+    const mint = addr(`${collection}-nft`, String(k));
+    kit.tokens.push({ mint, symbol: `${collection.slice(0, 4).toUpperCase()}#${k + 1}`, name: `${collection} #${k + 1}`, decimals: 0, program: 'spl-token', standard: 'NonFungible', pools: [] });
+    return mint;
+  };
+
+  // an operator whose wallets each mint a pass NFT and, days later, hand it to the first of them (its
+  // vault), which trades on its own besides: no SOL between them, no funder, no trade in common
+  // (transfer extraction 6: before, an NFT handed over counted as a trade and linked no one)
+  if (remaining >= 2) {
+    const vault = addWallet('NFT operator (its vault, collecting the passes)', ownPlays());
+    const members = [vault];
+    for (let m = 0; m < A.nftOperatorWallets - 1 && remaining > 0; m++) {
+      const mint = nft('operator-pass', m);
+      const minted = start + Math.floor(rng() * (span / 2));
+      const handed = minted + Math.floor(logUniform(86_400, 10 * 86_400));
+      const member = addWallet(`NFT operator (wallet ${m + 1}, hands its pass to the vault)`, ownPlays(), undefined, [
+        { ts: minted, direction: 'in', mint, amount: '1', kind: 'airdrop' },
+        { ts: handed, direction: 'out', mint, amount: '1', counterparty: vault },
+      ]);
+      wallets.find((w) => w.address === vault)!.transfers!.push({ ts: handed, direction: 'in', mint, amount: '1', counterparty: member });
+      members.push(member);
+    }
+    truth.clusters.push(members);
+    truth.clusterKinds!.push('nft-operator');
+  }
+
+  // strangers each sent an NFT of one collection within minutes by a sprayer that sends thousands an
+  // hour (a busy service on chain): a common sender, as the dust sprayer's, that links no one
+  if (remaining >= 2) {
+    const sprayer = keyAddr('nft-sprayer');
+    services.push({ address: sprayer, label: 'NFT sprayer', transactionsPerHour: A.serviceTransactionsPerHour });
+    const ts = start + Math.floor(rng() * (span - 86_400));
+    const members = Array.from({ length: Math.min(remaining, A.nftSprayWallets) }, (_, m) =>
+      addWallet(`NFT-sprayed stranger ${m + 1}`, ownPlays(), undefined, [{ ts: ts + Math.floor(rng() * A.nftSpraySpreadSeconds), direction: 'in', mint: nft('spray', m), amount: '1', counterparty: sprayer }]),
+    );
+    truth.independent!.push(...members);
+    truth.decoys!.push({ kind: 'nft-spray', members, funder: sprayer });
   }
 
   while (remaining > 0) truth.independent!.push(addWallet('independent', ownPlays()));

@@ -298,7 +298,7 @@ function renderTransfer(world: ChainFacts, wallet: string, t: Transfer, base: Ba
     nativeTransfers: [],
     tokenTransfers: failed
       ? []
-      : [{ fromUserAccount: airdrop ? '' : from, toUserAccount: to, fromTokenAccount: fromAcct, toTokenAccount: toAcct, tokenAmount: Number(t.amount), mint: t.mint, tokenStandard: 'Fungible' }],
+      : [{ fromUserAccount: airdrop ? '' : from, toUserAccount: to, fromTokenAccount: fromAcct, toTokenAccount: toAcct, tokenAmount: Number(t.amount), mint: t.mint, tokenStandard: token.standard ?? 'Fungible' }],
     accountData,
     transactionError: failed ? FAILED_TOKEN_TRANSFER_ERROR : null,
     instructions: [{ accounts: airdrop ? [t.mint, toAcct, from] : [fromAcct, toAcct, from], data: ixData(base.signature, 'token'), programId: tokenProgramId(world, t.mint), innerInstructions: [] }],

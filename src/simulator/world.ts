@@ -54,6 +54,10 @@ export const TokenSchema = z.object({
   program: z.enum(['spl-token', 'spl-token-2022']).default('spl-token'),
   pools: z.array(PoolSchema).optional().describe('extension: explicit pools; default: several derived pools; [] = no pairs'),
   spam: z.boolean().optional().describe('extension: airdropped spam token (never priced)'),
+  standard: z
+    .enum(['Fungible', 'NonFungible', 'ProgrammableNonFungible'])
+    .optional()
+    .describe('extension: the token standard Helius names in tokenTransfers; default Fungible (NonFungible: an NFT, 0 decimals, one of it)'),
   holders: z.array(TokenHolderSchema).optional().describe('extension: explicit holders besides what world wallets hold through their trades and transfers'),
 });
 

@@ -17,7 +17,9 @@ import { inTransaction, jsonForPostgres, type Queryable } from './db';
 // 4: a tip to any landing service that publishes its tip accounts (not only Jito) is no transfer
 // 5: a swap of quote assets only (USDC for SOL), which has no leg, is a trade: its pool's authority and
 //    the aggregator's fee account are no counterparties
-export const TRANSFER_EXTRACTION_VERSION = 5;
+// 6: NFTs handed from one wallet to another outside any NFT market are transfers, as any token is (a
+//    gift of NFTs counted as a trade and linked no one)
+export const TRANSFER_EXTRACTION_VERSION = 6;
 
 interface TransferRow {
   signature: string;

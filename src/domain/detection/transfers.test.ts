@@ -135,11 +135,39 @@ describe('extractTransfers on real mainnet payloads (helius-labs/xray, MIT; test
     expect(brief(usdc, to)).toEqual([['in', MATR, 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v', '400', true]]);
   });
 
-  it("NFTs sent to another wallet, their token accounts' rent paid by the sender: no SOL transfer to the rent accounts, no token transfer (non-fungible)", () => {
+  it("NFTs handed to another wallet, their token accounts' rent paid by the sender: one transfer per NFT for both sides, none to the rent accounts (transfer extraction 6)", () => {
     const tx = load('real', 'helius-enhanced-transfer-nfts-with-rent.json');
-    expect(extractLegs(tx, tx.feePayer, { solPriceUsd: 24 }).skipped).toBe('non-fungible');
+    const SENDER = tx.feePayer;
+    // no legs: NFTs are not in PnL
+    expect(extractLegs(tx, SENDER, { solPriceUsd: 24 }).skipped).toBe('non-fungible');
     expect(extractLegs(tx, MATR, { solPriceUsd: 24 }).skipped).toBe('non-fungible');
-    expect(brief(tx, MATR)).toEqual([]);
+    const mints = tx.tokenTransfers!.map((t) => t.mint);
+    expect(mints.length).toBeGreaterThan(1);
+    // before, none: the NFTs counted as a trade, so a gift of NFTs between two wallets linked no one
+    expect(brief(tx, MATR)).toEqual(mints.map((mint) => ['in', SENDER, mint, '1', true]).sort((a, b) => (a[2] < b[2] ? -1 : 1)));
+    const sent = extractTransfers(tx, SENDER);
+    expect(sent.filter((t) => t.counterparty === MATR).map((t) => [t.direction, t.asset, t.rawAmount, t.decimals])).toEqual(
+      mints.map((mint) => ['out', mint, '1', 0]).sort((a, b) => (a[1] < b[1] ? -1 : 1)),
+    );
+    // the rent for the new token accounts is not a transfer to another wallet
+    const rentAccounts = new Set(tx.tokenTransfers!.map((t) => t.toTokenAccount));
+    expect(sent.some((t) => rentAccounts.has(t.counterparty))).toBe(false);
+  });
+
+  it('NFTs in a market (an NFT_ type or an NFT event), minted or burnt stay a trade: no transfers', () => {
+    const tx = load('real', 'helius-enhanced-transfer-nfts-with-rent.json');
+    const SENDER = tx.feePayer;
+    for (const changed of [
+      { ...tx, type: 'NFT_LISTING' },
+      { ...tx, type: 'NFT_MINT' },
+      { ...tx, events: { nft: { type: 'NFT_SALE', seller: 'SeLLer1q2Wx7Yk4Nv3Rm8Jc5Hd1Gf6Tp2Bb9Zu7WeQa', buyer: 'BuYer11q2Wx7Yk4Nv3Rm8Jc5Hd1Gf6Tp2Bb9Zu7WeQa' } } },
+    ]) {
+      expect(brief(changed, MATR)).toEqual([]);
+      expect(brief(changed, SENDER)).toEqual([]);
+    }
+    // one of the NFTs comes from no account (minted to the wallet): the transaction is not a hand-over
+    const minted = { ...tx, tokenTransfers: tx.tokenTransfers!.map((t, i) => (i === 0 ? { ...t, fromUserAccount: '', fromTokenAccount: '' } : t)) };
+    expect(brief(minted, MATR)).toEqual([]);
   });
 });
 

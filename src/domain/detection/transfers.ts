@@ -3,7 +3,7 @@
 import type { EnhancedTransaction } from '../enhanced-transaction';
 import { WSOL_MINT, isFailedTransaction } from '../enhanced-transaction';
 import { formatUnits, parseUnits } from '../decimal';
-import { SOL_DUST_LAMPORTS, extractLegs } from '../swaps/extract';
+import { SOL_DUST_LAMPORTS, extractLegs, isNonFungibleTransfer } from '../swaps/extract';
 import { TIP_ACCOUNTS, accountsCreatedIn } from '../swaps/flows';
 import { isOnCurve } from '../holders/on-curve';
 import type { WalletTransfer } from './types';
@@ -25,7 +25,8 @@ export interface TransferOptions {
  * Rules, in order:
  * - a failed transaction moves nothing (Helius still lists its transfers);
  * - when the wallet traded in the transaction (extraction gives it a `swap` leg, or skips it as
- *   `liquidity` / `non-fungible`, or `events.nft` names it the seller or buyer of an NFT sale: the
+ *   `liquidity` / `non-fungible` but for NFTs handed between wallets outside a market, or
+ *   `events.nft` names it the seller or buyer of an NFT sale: the
  *   seller is paid from the marketplace's escrow), its transfers are legs of that trade and are dropped, except SOL
  *   exchanged with the transaction's fee payer when that is another wallet that exchanged no token
  *   with it (a bundler funding the wallet in the buying transaction; a market maker filling its
@@ -155,15 +156,33 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Whether the wallet traded in the transaction: a `swap` leg, or one skipped as `liquidity` or `non-fungible`. */
+/**
+ * Whether the wallet traded in the transaction: a `swap` leg, or one skipped as `liquidity` or
+ * `non-fungible` (an NFT bought, sold, listed or minted), but not NFTs handed from one wallet to
+ * another (`nftsHandedOver`).
+ */
 export function tradedIn(tx: EnhancedTransaction, wallet: string): boolean {
   // the seller of an NFT sale is paid from the marketplace's escrow (a program-derived account the
   // buyer funded in the same transaction) and its NFT may leave an escrow's token account, not its
   // own: the sale's SOL is the trade's, not a transfer from another wallet
   if (nftSaleParty(tx, wallet)) return true;
   const result = extractLegs(tx, wallet, { solPriceUsd: 0 });
-  if (result.skipped === 'liquidity' || result.skipped === 'non-fungible') return true;
+  if (result.skipped === 'liquidity') return true;
+  if (result.skipped === 'non-fungible') return !nftsHandedOver(tx, wallet);
   return result.legs.some((l) => l.kind === 'swap');
+}
+
+/**
+ * Whether the transaction hands NFTs between the wallet and other wallets, outside any NFT market
+ * (transfer extraction 6): Helius names no NFT event and no `NFT_…` type (a sale, listing, bid or
+ * mint), and every NFT the wallet moves goes from it to another account or comes from one (none is
+ * minted or burnt). A gift of NFTs is then transfers, as a gift of any token is: before, it counted
+ * as a trade and linked no one.
+ */
+function nftsHandedOver(tx: EnhancedTransaction, wallet: string): boolean {
+  if (tx.type.startsWith('NFT_') || (tx.events?.nft ?? null) !== null) return false;
+  const moved = (tx.tokenTransfers ?? []).filter((t) => isNonFungibleTransfer(t) && (t.fromUserAccount === wallet || t.toUserAccount === wallet));
+  return moved.length > 0 && moved.every((t) => sideOf(t.fromUserAccount, t.toUserAccount, wallet) !== null);
 }
 
 /**

@@ -130,12 +130,15 @@ export function extractMany(
 
 function movesNonFungible(tx: EnhancedTransaction, tokens: TokenDelta[]): boolean {
   for (const t of tx.tokenTransfers ?? []) {
-    if (t.tokenStandard !== undefined && NON_FUNGIBLE_STANDARDS.has(t.tokenStandard)) {
-      if (tokens.some((d) => d.mint === t.mint)) return true;
-    }
+    if (isNonFungibleTransfer(t) && tokens.some((d) => d.mint === t.mint)) return true;
   }
   const nftContext = tx.type.startsWith('NFT_') || tx.events?.nft !== undefined;
   return nftContext && tokens.some((d) => d.decimals === 0 && (d.raw === 1n || d.raw === -1n));
+}
+
+/** Whether a token transfer moves an NFT, as Helius names its token standard. */
+export function isNonFungibleTransfer(t: { tokenStandard?: string }): boolean {
+  return t.tokenStandard !== undefined && NON_FUNGIBLE_STANDARDS.has(t.tokenStandard);
 }
 
 /** A 0-decimal, amount-1 token moved in a transaction that calls a liquidity program. */

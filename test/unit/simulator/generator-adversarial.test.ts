@@ -5,9 +5,11 @@ import { FUNDING_DEFAULTS, KNOWN_ADDRESSES, counterpartyActivityClass, fundingOr
 import { generateWorld, parseWorld, SimWorld, type World } from '../../../src/simulator';
 import { ADVERSARIAL_CASES } from '../../../src/simulator/generator-adversarial';
 import { isOnCurve } from '../../../src/domain/holders/on-curve';
+import { extractTransfers } from '../../../src/domain/detection/transfers';
+import { extractLegs } from '../../../src/domain/swaps/extract';
 
 type Wallet = World['wallets'][number];
-const adversarial = (seed: number, wallets = 135) => parseWorld(generateWorld({ seed, wallets, txPerWallet: 40, scenario: 'adversarial', largeWallet: false }));
+const adversarial = (seed: number, wallets = 147) => parseWorld(generateWorld({ seed, wallets, txPerWallet: 40, scenario: 'adversarial', largeWallet: false }));
 const worlds = [1, 2, 3].map((s) => adversarial(s));
 const firstSolIn = (w: Wallet) => [...w.transfers].filter((t) => t.mint === 'SOL' && t.direction === 'in').sort((a, b) => a.ts - b.ts)[0];
 const groupOf = (w: World, kind: string) => w.groundTruth!.clusters[w.groundTruth!.clusterKinds!.indexOf(kind)];
@@ -26,8 +28,8 @@ describe('generateWorld({ scenario: "adversarial" })', () => {
       const t = w.groundTruth!;
       expect([...t.clusters.flat(), ...t.independent!].sort()).toEqual(w.wallets.map((x) => x.address).sort());
     }
-    expect(worlds[0].groundTruth!.clusterKinds).toEqual(['large-operator', 'exchange-withdrawal', 'unlisted-withdrawal', 'diluted-copy-chain', 'hop-funded-operator', 'relay-operator', 'exchange-hop-withdrawal', 'sweep-operator', 'layered-sweep-operator', 'deposit-reuse-operator', 'fee-payer-operator', 'sponsoring-member-operator', 'crowd-copier']);
-    expect(worlds[0].groundTruth!.decoys!.map((d) => d.kind)).toEqual(['unlisted-exchange', 'exchange-hop', 'dust-spray', 'paid-hop', 'old-exchange-funders', 'exchange-deposit', 'shared-payee', 'gasless-relayer', 'launch-crowd', 'launch-traders']);
+    expect(worlds[0].groundTruth!.clusterKinds).toEqual(['large-operator', 'exchange-withdrawal', 'unlisted-withdrawal', 'diluted-copy-chain', 'hop-funded-operator', 'relay-operator', 'exchange-hop-withdrawal', 'sweep-operator', 'layered-sweep-operator', 'deposit-reuse-operator', 'fee-payer-operator', 'sponsoring-member-operator', 'crowd-copier', 'nft-operator']);
+    expect(worlds[0].groundTruth!.decoys!.map((d) => d.kind)).toEqual(['unlisted-exchange', 'exchange-hop', 'dust-spray', 'paid-hop', 'old-exchange-funders', 'exchange-deposit', 'shared-payee', 'gasless-relayer', 'launch-crowd', 'launch-traders', 'nft-spray']);
   });
 
   it('sweeps an operator\'s wallets days apart each through a fresh deposit address of its own (another operator\'s through two in a row) to one collector, and strangers\' through deposit addresses to an exchange', () => {
@@ -374,6 +376,47 @@ describe('generateWorld({ scenario: "adversarial" })', () => {
       expect(crowded).toBeGreaterThan(launchMints.size / 2);
       // and the launches are most of each trader's trading
       for (const t of traders) expect(t.trades.filter((x) => launchMints.has(x.mint)).length).toBeGreaterThan(t.trades.length / 2);
+    }
+  });
+
+  it("hands an NFT operator's passes to its vault days apart, rendered as NFT transfers between the two wallets; sprays strangers with NFTs from a busy service", () => {
+    for (const w of worlds) {
+      const sim = new SimWorld(w);
+      const [vault, ...members] = walletsOf(w, groupOf(w, 'nft-operator'));
+      expect(members).toHaveLength(ADVERSARIAL_CASES.nftOperatorWallets - 1);
+      // nothing else in common: each funded on its own, no SOL between them
+      expect(new Set([vault, ...members].map((m) => firstSolIn(m).counterparty)).size).toBe(members.length + 1);
+      const handed: number[] = [];
+      for (const m of members) {
+        const outs = m.transfers.filter((t) => t.counterparty === vault.address);
+        expect(outs).toHaveLength(1);
+        const [out] = outs;
+        expect(out).toMatchObject({ direction: 'out', amount: '1' });
+        const token = w.tokens.find((t) => t.mint === out.mint)!;
+        expect(token).toMatchObject({ decimals: 0, standard: 'NonFungible', pools: [] });
+        // minted to the member first
+        expect(m.transfers.some((t) => t.mint === out.mint && t.kind === 'airdrop' && t.ts < out.ts)).toBe(true);
+        handed.push(out.ts);
+        // the rendered hand-over: no legs (an NFT), one transfer of the NFT for each side
+        const wi = sim.indexOf(m.address)!;
+        const ei = Array.from({ length: sim.historyLength(wi) }, (_, i) => i).find((i) => {
+          const e = sim.event(wi, i);
+          return e.kind === 'transfer' && e.transfer.counterparty === vault.address;
+        })!;
+        const tx = sim.transaction(wi, ei);
+        expect(tx.tokenTransfers![0].tokenStandard).toBe('NonFungible');
+        expect(extractLegs(tx, m.address, { solPriceUsd: 150 }).skipped).toBe('non-fungible');
+        expect(extractTransfers(tx, m.address).map((t) => [t.direction, t.counterparty, t.asset, t.amount])).toEqual([['out', vault.address, out.mint, '1']]);
+        expect(extractTransfers(tx, vault.address).map((t) => [t.direction, t.counterparty, t.asset, t.amount])).toEqual([['in', m.address, out.mint, '1']]);
+      }
+      // the vault's own list has each hand-over too
+      expect(vault.transfers.filter((t) => members.some((m) => m.address === t.counterparty)).map((t) => t.ts).sort()).toEqual([...handed].sort());
+
+      const spray = decoyOf(w, 'nft-spray');
+      expect(spray.members).toHaveLength(ADVERSARIAL_CASES.nftSprayWallets);
+      expect(activityOf(w, spray.funder!)).toBe('service');
+      const times = walletsOf(w, spray.members).map((m) => m.transfers.find((t) => t.counterparty === spray.funder)!.ts);
+      expect(Math.max(...times) - Math.min(...times)).toBeLessThanOrEqual(ADVERSARIAL_CASES.nftSpraySpreadSeconds);
     }
   });
 });
