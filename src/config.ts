@@ -61,6 +61,9 @@ export function parseApiKeys(text: string): ApiKey[] {
   return keys;
 }
 
+/** `REDIS_COMMAND_TIMEOUT_MS`'s default (also `createRedis`'s). */
+export const REDIS_COMMAND_TIMEOUT_DEFAULT_MS = 5_000;
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
@@ -68,6 +71,8 @@ const schema = z.object({
   DATABASE_URL: urlWithScheme(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/wallet_similarity'),
   REDIS_URL: urlWithScheme(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
   REDIS_KEY_PREFIX: z.string().default(''),
+  /** how long one Redis command may wait for its answer before it fails as Redis being away (a frozen or partitioned server answers nothing) */
+  REDIS_COMMAND_TIMEOUT_MS: positiveInt.default(REDIS_COMMAND_TIMEOUT_DEFAULT_MS),
 
   TEMPORAL_ADDRESS: hostPort.default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),

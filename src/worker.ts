@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   // the pool's other queries, and longer than they may (30 s): a sync step that gives up asks the
   // provider for its page again.
   const syncPool = createPool(config.DATABASE_URL, config.SYNC_CONNECTIONS, { applicationName: 'wallet-similarity syncs', connectionTimeoutMs: 30_000 });
-  const redis = createRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX);
+  const redis = createRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX, { commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS });
   await connectRedis(redis, config.REDIS_URL);
   const connection = await connectWorkerConnection(config.TEMPORAL_ADDRESS);
   const client = await connectClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);

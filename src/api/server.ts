@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   // rather than many backends competing for PostgreSQL's CPU
   const pool = createPool(config.DATABASE_URL, config.API_DB_CONNECTIONS, { applicationName: 'wallet-similarity api' });
   await checkDatabase(pool, config.DATABASE_URL);
-  const redis = createRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX);
+  const redis = createRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX, { commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS });
   await connectRedis(redis, config.REDIS_URL);
   const temporal = await connectClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
 

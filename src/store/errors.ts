@@ -18,6 +18,7 @@ const CONNECTION_ERROR_MESSAGES = [
   /^Client was closed and is not queryable$/,
   /^Connection is closed\.?$/, // ioredis
   /^Reached the max retries per request limit/, // ioredis while reconnecting
+  /^Command timed out$/, // ioredis: no answer within commandTimeout (a frozen or partitioned server)
 ];
 
 /**

@@ -1,18 +1,26 @@
 // Redis: one ioredis client per process. Keys are namespaced by REDIS_KEY_PREFIX so that test runs
 // and deployments sharing a server never see each other's keys.
 import Redis from 'ioredis';
-import { describeUrl } from '../config';
+import { REDIS_COMMAND_TIMEOUT_DEFAULT_MS, describeUrl } from '../config';
 import { ServiceUnavailableError, describeFailure } from '../errors';
 
 const lastErrors = new WeakMap<Redis, unknown>();
 
-export function createRedis(redisUrl: string, keyPrefix = ''): Redis {
+/**
+ * The process's client. A command waits at most `commandTimeoutMs` for its answer (also while it is
+ * queued for a connection being made): a server that stopped answering without closing its
+ * connections (frozen, or cut off by a partition that drops packets) fails commands as one that is
+ * down does, "Command timed out" (`isConnectionError`), so activities retry and the API answers 503
+ * instead of waiting for ever. No command of ours blocks on the server (no BLPOP, no SUBSCRIBE).
+ */
+export function createRedis(redisUrl: string, keyPrefix = '', { commandTimeoutMs = REDIS_COMMAND_TIMEOUT_DEFAULT_MS }: { commandTimeoutMs?: number } = {}): Redis {
   let everReady = false;
   const redis = new Redis(redisUrl, {
     keyPrefix,
     lazyConnect: true,
     maxRetriesPerRequest: 2,
     connectTimeout: 5_000,
+    commandTimeout: commandTimeoutMs,
     // The first connection fails fast (a clear start-up error); once connected, reconnect with backoff.
     retryStrategy: (times) => (everReady ? Math.min(times * 200, 2_000) : null),
   });

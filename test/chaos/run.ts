@@ -31,6 +31,7 @@ async function buildBundle(): Promise<void> {
 /** After a scenario, every service is up again, whatever its fault schedule did. */
 async function heal(services: SuiteServices): Promise<void> {
   if (!(await services.pg.isUp())) await services.pg.start();
+  services.redis.thaw();
   await services.redis.start();
   await services.temporal.start();
 }

@@ -48,6 +48,8 @@ const at = (ctx: FaultContext, ms: number) => sleep(Math.max(0, ctx.t0 + ms - Da
 /** How long PostgreSQL stays stopped in the outage scenario. */
 export const PG_OUTAGE_MS = 60_000;
 export const REDIS_OUTAGE_MS = 30_000;
+/** How long Redis stays frozen (SIGSTOP) in the freeze scenario: several of the workers' command timeouts. */
+export const REDIS_FREEZE_MS = 30_000;
 
 /**
  * Probes the API while a dependency is away: reading an analysis and /readyz must answer 503
@@ -136,6 +138,36 @@ export const SCENARIOS: Scenario[] = [
       await sleep(REDIS_OUTAGE_MS);
       await ctx.redis.start();
       ctx.note('redis-server started');
+    },
+  },
+  {
+    name: 'redis-freeze',
+    title: `Redis frozen (SIGSTOP: connections open, nothing answered) for ${REDIS_FREEZE_MS / 1000}s mid-run; /readyz must answer 503 meanwhile`,
+    plan: overlapping,
+    // a partition that drops packets looks so: without a command timeout, every step waiting on a
+    // budget, a cache or a lock waited as long as the freeze, and for ever for a server that never came back
+    expect: { outcome: 'complete' },
+    graceSeconds: REDIS_FREEZE_MS / 1000 + 90,
+    async faults(ctx) {
+      await at(ctx, 3_000);
+      ctx.redis.freeze();
+      const back = Date.now() + REDIS_FREEZE_MS;
+      ctx.note('redis-server frozen (SIGSTOP)');
+      try {
+        const seen = new Map<number, number>();
+        await sleep(1_000);
+        while (Date.now() < back - 3_000) {
+          const { status } = await ctx.api.request('GET', '/readyz');
+          seen.set(status, (seen.get(status) ?? 0) + 1);
+          await sleep(2_000);
+        }
+        ctx.note(`GET /readyz while Redis was frozen: ${[...seen].map(([status, n]) => `${status} ×${n}`).join(', ') || 'no probes'}`);
+        if ([...seen.keys()].some((status) => status !== 503)) ctx.problem(`while Redis was frozen GET /readyz answered ${[...seen].map(([status, n]) => `${status} ×${n}`).join(', ')}; expected 503`);
+        await sleep(Math.max(0, back - Date.now()));
+      } finally {
+        ctx.redis.thaw();
+        ctx.note('redis-server thawed (SIGCONT)');
+      }
     },
   },
   {

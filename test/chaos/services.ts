@@ -158,11 +158,26 @@ export class RedisServer {
     }, 30_000);
   }
 
+  /**
+   * Freezes the server (SIGSTOP): its connections stay open and the kernel still accepts new ones,
+   * but nothing is answered, as a server cut off by a partition that drops packets answers nothing.
+   */
+  freeze(): void {
+    if (!this.child || this.child.exitCode !== null) throw new Error('redis-server is not running');
+    this.child.kill('SIGSTOP');
+  }
+
+  /** Lets a frozen server go on (SIGCONT): it answers what it was sent meanwhile. */
+  thaw(): void {
+    this.child?.kill('SIGCONT');
+  }
+
   async stop(): Promise<void> {
     const child = this.child;
     this.child = undefined;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGCONT'); // a frozen server takes SIGTERM only once it runs again
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
     await exited;
