@@ -1,4 +1,5 @@
 // The one place that reads process.env. Everything else receives a validated Config.
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { ConfigError } from './errors';
 
@@ -64,6 +65,27 @@ export function parseApiKeys(text: string): ApiKey[] {
 /** `REDIS_COMMAND_TIMEOUT_MS`'s default (also `createRedis`'s). */
 export const REDIS_COMMAND_TIMEOUT_DEFAULT_MS = 5_000;
 
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * `API_TRUST_PROXY`: the proxies' addresses and CIDR ranges, separated by commas; undefined when
+ * empty. `true` (every address) and a hop count are refused: with either, a client that reaches the
+ * API directly could name itself any address in `X-Forwarded-For` (fastify no longer honours hop
+ * counts for that reason).
+ */
+export function parseTrustProxy(raw: string): string[] | undefined {
+  const text = raw.trim();
+  if (text === '') return undefined;
+  if (/^(true|false|\*|\d+)$/i.test(text)) {
+    throw new Error(`"${text}" is not accepted: give the proxies' addresses or CIDR ranges (e.g. 10.0.0.5,loopback); trusting every address, or a number of hops, would let a client that reaches the API directly name itself any address`);
+  }
+  return text.split(',').map((entry, i) => {
+    const item = entry.trim();
+    if (PROXY_RANGE_NAMES.has(item) || ipaddr.isValid(item) || ipaddr.isValidCIDR(item)) return item;
+    throw new Error(`entry ${i + 1} ("${item}") is not an IP address, a CIDR range (10.0.0.0/8) or one of loopback, linklocal, uniquelocal`);
+  });
+}
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
@@ -88,6 +110,22 @@ const schema = z.object({
     .transform((v, ctx) => {
       try {
         return parseApiKeys(v ?? '');
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /**
+   * The reverse proxies in front of the API, whose `X-Forwarded-For` it believes for a client's
+   * address: their addresses and CIDR ranges (`loopback`, `linklocal` and `uniquelocal` name those
+   * ranges); none by default
+   */
+  API_TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      try {
+        return parseTrustProxy(v ?? '');
       } catch (err) {
         ctx.addIssue({ code: 'custom', message: (err as Error).message });
         return z.NEVER;

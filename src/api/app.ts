@@ -59,6 +59,9 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<Fa
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler,
     requestIdHeader: false as const,
+    // behind proxies (API_TRUST_PROXY), a client's address is the one they forwarded, not theirs: the
+    // wrong-key throttle, the per-client rate limit and /readyz's details for this machine read it
+    ...(deps.config.API_TRUST_PROXY === undefined ? {} : { trustProxy: deps.config.API_TRUST_PROXY }),
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();

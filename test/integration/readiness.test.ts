@@ -73,6 +73,27 @@ describe('readiness', () => {
     }
   });
 
+  it('behind a proxy on this machine named in API_TRUST_PROXY, a client it forwards is not "on this machine": no reasons without a key', async () => {
+    const viaProxy = { 'x-forwarded-for': '203.0.113.9' };
+    // without API_TRUST_PROXY every client of a proxy on this machine reads as this machine
+    const trusting = (await readyzUnstalled(namesDeadline, viaProxy)).json() as Ready;
+    expect(trusting.checks.workers.error).toContain('no worker polls');
+    const proxied = await buildApp({ config: { ...opened.stack.config, API_TRUST_PROXY: ['loopback'] }, temporal: opened.stack.client, pool: opened.stack.pool, redis: opened.stack.redis }, { rateLimitStore: 'memory' });
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const res = await proxied.inject({ method: 'GET', url: '/readyz', headers: viaProxy, remoteAddress: '127.0.0.1' });
+        if (attempt < 5 && dependencyFailed((res.json() as Ready).checks)) continue;
+        expect(res.json()).toEqual({ status: 'not ready', checks: { temporal: { ok: true }, postgres: { ok: true }, redis: { ok: true }, workers: { ok: false } } });
+        break;
+      }
+      // a caller on this machine itself still reads them
+      const local = await proxied.inject({ method: 'GET', url: '/readyz', remoteAddress: '127.0.0.1' });
+      expect((local.json() as Ready).checks.workers.error ?? (local.json() as Ready).checks.temporal.error).toBeDefined();
+    } finally {
+      await proxied.close();
+    }
+  });
+
   // after this test the stopped workers' last polls count as recent for a while: keep it last of the three
   it('answers 200 while workers poll every task queue', async () => {
     const res = await opened.stack.withWorkers(async () => {

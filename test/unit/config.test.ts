@@ -56,6 +56,21 @@ describe('configuration', () => {
     for (const bad of ['0', '-5', '2.5', 'lots']) expect(() => loadConfig({ SIMILARITY_HEAP_MB: bad })).toThrow('SIMILARITY_HEAP_MB');
   });
 
+  it('reads API_TRUST_PROXY as the proxies\' addresses and ranges; refuses true, a hop count and what is no address', () => {
+    expect(loadConfig({}).API_TRUST_PROXY).toBeUndefined();
+    expect(loadConfig({ API_TRUST_PROXY: ' ' }).API_TRUST_PROXY).toBeUndefined();
+    expect(loadConfig({ API_TRUST_PROXY: '10.0.0.5, loopback,fd00::/8,2001:db8::1' }).API_TRUST_PROXY).toEqual(['10.0.0.5', 'loopback', 'fd00::/8', '2001:db8::1']);
+    for (const [bad, message] of [
+      ['true', /API_TRUST_PROXY.*"true" is not accepted: give the proxies' addresses/],
+      ['2', /API_TRUST_PROXY.*"2" is not accepted/],
+      ['10.0.0.5,proxy.internal', /API_TRUST_PROXY.*entry 2 \("proxy.internal"\) is not an IP address, a CIDR range/],
+      ['10.0.0.0/33', /entry 1 \("10.0.0.0\/33"\)/],
+    ] as const) {
+      expect(() => loadConfig({ API_TRUST_PROXY: bad })).toThrow(ConfigError);
+      expect(() => loadConfig({ API_TRUST_PROXY: bad })).toThrow(message);
+    }
+  });
+
   it('splits API_KEYS on commas; admin:<key> marks an admin key', () => {
     expect(loadConfig({ API_KEYS: ' a , b,,admin:c ' }).API_KEYS).toEqual([
       { key: 'a', admin: false },

@@ -71,6 +71,29 @@ describe('API keys', () => {
     }
   });
 
+  it('behind a proxy named in API_TRUST_PROXY, counts wrong keys per forwarded client address; without it, the proxy is one client; a client reaching the API directly cannot name itself another', async () => {
+    const env = { API_KEYS: 'first-secret-key-0123', API_KEY_FAILURES_MAX: '3', API_KEY_FAILURE_WINDOW_SECONDS: '600' };
+    const ask = (app: FastifyInstance, key: string, client: string, remoteAddress = '127.0.0.1') =>
+      app.inject({ method: 'GET', url: '/v1/analyses?limit=0', remoteAddress, headers: { 'x-api-key': key, 'x-forwarded-for': client } });
+    const proxied = await appWith({ ...env, API_TRUST_PROXY: 'loopback' });
+    const unproxied = await appWith(env);
+    try {
+      for (const app of [proxied, unproxied]) for (const guess of ['guess-1', 'guess-2', 'guess-3']) expect((await ask(app, guess, '198.51.100.7')).statusCode).toBe(401);
+      // the guesser is held back; another client behind the same proxy is not…
+      expect((await ask(proxied, 'first-secret-key-0123', '198.51.100.7')).statusCode).toBe(429);
+      expect((await ask(proxied, 'first-secret-key-0123', '198.51.100.8')).statusCode).toBe(400);
+      // …but without API_TRUST_PROXY every client behind it is the proxy, and all are held back
+      expect((await ask(unproxied, 'first-secret-key-0123', '198.51.100.8')).statusCode).toBe(429);
+      // a client reaching the API directly (not from a trusted proxy) is its own address, whatever it forwards
+      for (const guess of ['guess-4', 'guess-5', 'guess-6']) expect((await ask(proxied, guess, '198.51.100.9', '203.0.113.5')).statusCode).toBe(401);
+      expect((await ask(proxied, 'first-secret-key-0123', '198.51.100.9')).statusCode).toBe(400);
+      expect((await ask(proxied, 'first-secret-key-0123', '198.51.100.10', '203.0.113.5')).statusCode).toBe(429);
+    } finally {
+      await proxied.close();
+      await unproxied.close();
+    }
+  });
+
   it.each([
     ['10.0.0.7', '10.0.0.7'],
     ['::ffff:10.0.0.7', '10.0.0.7'],
