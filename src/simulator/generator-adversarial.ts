@@ -67,8 +67,11 @@
 //   launches both traded, within timing's window (engine 2.10.0).
 // - nft-spray: strangers each sent an NFT of one collection within minutes by a sprayer that sends
 //   thousands an hour (a service on chain).
+// - nft-stakers: strangers each staking an NFT they minted into one staking program's vault (a
+//   program's address, off the curve) within hours.
 // Everyone else is independent, funded by a wallet of its own.
 import { KNOWN_ADDRESSES } from '../domain/detection/funding';
+import { isOnCurve } from '../domain/holders/on-curve';
 import type { Funding, GenerateOptions, GeneratorKit, Trade, Wallet } from './generator-kit';
 import type { GroundTruth, OutsideTransfer, Service } from './world';
 
@@ -159,6 +162,9 @@ export const ADVERSARIAL_CASES = {
   /** strangers each sent an NFT of one collection by a busy sprayer (a service on chain), within this many seconds */
   nftSprayWallets: 4,
   nftSpraySpreadSeconds: 600,
+  /** strangers each staking an NFT they minted into one staking program's vault (a program's address), within this many seconds */
+  nftStakerWallets: 4,
+  nftStakeSpreadSeconds: 6 * 3600,
 } as const;
 
 /** A listed exchange hot wallet (known-addresses.json): the withdrawals' sender. */
@@ -554,6 +560,23 @@ export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateO
     );
     truth.independent!.push(...members);
     truth.decoys!.push({ kind: 'nft-spray', members, funder: sprayer });
+  }
+
+  // strangers each staking an NFT they minted into one staking program's vault within hours: a
+  // program's address (off the curve), whose transfers are its program's business, not a wallet's
+  if (remaining >= 2) {
+    let vault = addr('nft-staking-vault');
+    for (let k = 1; isOnCurve(vault); k++) vault = addr('nft-staking-vault', String(k));
+    const ts = start + Math.floor(rng() * (span - 86_400));
+    const members = Array.from({ length: Math.min(remaining, A.nftStakerWallets) }, (_, m) => {
+      const mint = nft('staked', m);
+      return addWallet(`NFT staker ${m + 1}`, ownPlays(), undefined, [
+        { ts: ts - Math.floor(logUniform(86_400, 10 * 86_400)), direction: 'in', mint, amount: '1', kind: 'airdrop' },
+        { ts: ts + Math.floor(rng() * A.nftStakeSpreadSeconds), direction: 'out', mint, amount: '1', counterparty: vault },
+      ]);
+    });
+    truth.independent!.push(...members);
+    truth.decoys!.push({ kind: 'nft-stakers', members, funder: vault });
   }
 
   while (remaining > 0) truth.independent!.push(addWallet('independent', ownPlays()));

@@ -57,7 +57,7 @@ export const TokenSchema = z.object({
   standard: z
     .enum(['Fungible', 'NonFungible', 'ProgrammableNonFungible'])
     .optional()
-    .describe('extension: the token standard Helius names in tokenTransfers; default Fungible (NonFungible: an NFT, 0 decimals, one of it)'),
+    .describe('extension: the token standard its transfers name in tokenTransfers (trades always Fungible); default Fungible (NonFungible: an NFT, 0 decimals, one of it)'),
   holders: z.array(TokenHolderSchema).optional().describe('extension: explicit holders besides what world wallets hold through their trades and transfers'),
 });
 

@@ -4,6 +4,7 @@ import type { EnhancedTransaction } from '../enhanced-transaction';
 import { extractLegs } from '../swaps/extract';
 import { formatUnits } from '../decimal';
 import { extractTransfers, extractTransfersMany, sponsoredBy } from './transfers';
+import { isOnCurve } from '../holders/on-curve';
 
 const root = join(__dirname, '..', '..', '..', 'test', 'fixtures');
 const load = (dir: 'real' | 'domain' | 'detection', name: string): EnhancedTransaction =>
@@ -145,13 +146,39 @@ describe('extractTransfers on real mainnet payloads (helius-labs/xray, MIT; test
     expect(mints.length).toBeGreaterThan(1);
     // before, none: the NFTs counted as a trade, so a gift of NFTs between two wallets linked no one
     expect(brief(tx, MATR)).toEqual(mints.map((mint) => ['in', SENDER, mint, '1', true]).sort((a, b) => (a[2] < b[2] ? -1 : 1)));
-    const sent = extractTransfers(tx, SENDER);
-    expect(sent.filter((t) => t.counterparty === MATR).map((t) => [t.direction, t.asset, t.rawAmount, t.decimals])).toEqual(
-      mints.map((mint) => ['out', mint, '1', 0]).sort((a, b) => (a[1] < b[1] ? -1 : 1)),
+    // the sender's: the NFTs only; not the rent for the new token accounts, nor the 0.012 SOL fee of
+    // the multi-send tool it used (its fee account, which every user of the tool pays)
+    const TOOL_FEE_ACCOUNT = '98Ni7vVRR1tggtWWruPVcfFXHTH11bPbNryJZGkCGvaD';
+    expect(tx.nativeTransfers!.some((t) => t.toUserAccount === TOOL_FEE_ACCOUNT && t.amount === 12_000_000)).toBe(true);
+    expect(extractTransfers(tx, SENDER).map((t) => [t.direction, t.counterparty, t.asset, t.rawAmount, t.decimals])).toEqual(
+      mints.map((mint) => ['out', MATR, mint, '1', 0]).sort((a, b) => (a[2] < b[2] ? -1 : 1)),
     );
-    // the rent for the new token accounts is not a transfer to another wallet
-    const rentAccounts = new Set(tx.tokenTransfers!.map((t) => t.toTokenAccount));
-    expect(sent.some((t) => rentAccounts.has(t.counterparty))).toBe(false);
+  });
+
+  it('NFTs paid for, handed to a program (an escrow, a vault: off the curve), or handed both ways stay a trade: no transfers', () => {
+    const tx = load('real', 'helius-enhanced-transfer-nfts-with-rent.json');
+    const SENDER = tx.feePayer;
+    // paid for: the recipient sends SOL back in the same transaction
+    const paid = { ...tx, nativeTransfers: [...tx.nativeTransfers!, { fromUserAccount: MATR, toUserAccount: SENDER, amount: 2_000_000_000 }] };
+    // (the sender paid the fee of a transaction MATR paid in, so signed with it: that fee stays evidence, engine 2.8.0)
+    expect(brief(paid, MATR)).toEqual([['in', SENDER, 'FEE', '0.000005', true]]);
+    expect(brief(paid, SENDER)).toEqual([]);
+    // …or a token back
+    const usdc = load('real', 'helius-enhanced-transfer-usdc.json').tokenTransfers![0];
+    const paidInTokens = { ...tx, tokenTransfers: [...tx.tokenTransfers!, { ...usdc, fromUserAccount: MATR, toUserAccount: SENDER }] };
+    expect(brief(paidInTokens, SENDER)).toEqual([]);
+    // a program's address (another transaction's token account: off the curve) takes the NFTs
+    const ESCROW = load('real', 'helius-enhanced-transfer-usdc.json').tokenTransfers![0].toTokenAccount!;
+    expect(isOnCurve(ESCROW)).toBe(false);
+    const escrowed = { ...tx, tokenTransfers: tx.tokenTransfers!.map((t) => ({ ...t, toUserAccount: ESCROW })) };
+    expect(brief(escrowed, SENDER)).toEqual([]);
+    // NFTs both ways: a swap of NFTs
+    const swapped = { ...tx, tokenTransfers: tx.tokenTransfers!.map((t, i) => (i === 0 ? { ...t, fromUserAccount: MATR, toUserAccount: SENDER } : t)) };
+    expect(brief(swapped, SENDER)).toEqual([]);
+    expect(brief(swapped, MATR)).toEqual([['in', SENDER, 'FEE', '0.000005', true]]);
+    // dust back (under SOL_DUST_LAMPORTS) is no payment
+    const dusted = { ...tx, nativeTransfers: [...tx.nativeTransfers!, { fromUserAccount: MATR, toUserAccount: SENDER, amount: 5_000 }] };
+    expect(brief(dusted, MATR).filter((t) => t[2] !== 'FEE')).toHaveLength(tx.tokenTransfers!.length);
   });
 
   it('NFTs in a market (an NFT_ type or an NFT event), minted or burnt stay a trade: no transfers', () => {

@@ -25,12 +25,13 @@ export interface TransferOptions {
  * Rules, in order:
  * - a failed transaction moves nothing (Helius still lists its transfers);
  * - when the wallet traded in the transaction (extraction gives it a `swap` leg, or skips it as
- *   `liquidity` / `non-fungible` but for NFTs handed between wallets outside a market, or
- *   `events.nft` names it the seller or buyer of an NFT sale: the
+ *   `liquidity` / `non-fungible`, or `events.nft` names it the seller or buyer of an NFT sale: the
  *   seller is paid from the marketplace's escrow), its transfers are legs of that trade and are dropped, except SOL
  *   exchanged with the transaction's fee payer when that is another wallet that exchanged no token
  *   with it (a bundler funding the wallet in the buying transaction; a market maker filling its
  *   order, who pays the fee of an RFQ fill, is the trade's other side: its SOL is the trade's);
+ * - NFTs handed to or from other wallets outside any market, nothing paid back (`nftHandOver`): only
+ *   the transfers with those wallets count, the NFTs among them (transfer extraction 6);
  * - a swap of quote assets only (USDC for SOL: no leg) that `events.swap` names the wallet on the
  *   input side of: its SOL and tokens to and from the pools' side of its hops and their fee
  *   recipients → dropped (transfer extraction 5); a transfer to another wallet beside it stays;
@@ -50,7 +51,9 @@ export interface TransferOptions {
 export function extractTransfers(tx: EnhancedTransaction, wallet: string, opts: TransferOptions = {}): WalletTransfer[] {
   if (isFailedTransaction(tx)) return [];
   const dust = opts.dustLamports ?? SOL_DUST_LAMPORTS;
-  const traded = opts.traded ?? tradedIn(tx, wallet);
+  // NFTs handed to (or by) other wallets: only the transfers with those wallets count
+  const handOver = opts.traded === true ? null : nftHandOver(tx, wallet, dust);
+  const traded = opts.traded ?? (handOver === null && tradedIn(tx, wallet));
   const notWallets = nonWalletAccounts(tx);
   // a swap of quote assets only: its parties' SOL and tokens are the swap's
   const parties = traded ? new Set<string>() : swapParties(tx, wallet);
@@ -64,6 +67,7 @@ export function extractTransfers(tx: EnhancedTransaction, wallet: string, opts: 
   for (const t of tx.nativeTransfers ?? []) {
     const side = sideOf(t.fromUserAccount, t.toUserAccount, wallet);
     if (side === null || notWallets.has(side.counterparty)) continue;
+    if (handOver !== null && !handOver.has(side.counterparty)) continue;
     if (traded && (side.counterparty !== payer || payer === wallet || payerTraded)) continue;
     const key = `${side.direction}:${side.counterparty}`;
     sol.set(key, (sol.get(key) ?? 0n) + BigInt(t.amount));
@@ -75,6 +79,7 @@ export function extractTransfers(tx: EnhancedTransaction, wallet: string, opts: 
     for (const t of tx.tokenTransfers ?? []) {
       const side = sideOf(t.fromUserAccount, t.toUserAccount, wallet);
       if (side === null || parties.has(side.counterparty)) continue;
+      if (handOver !== null && !handOver.has(side.counterparty)) continue;
       const decimals = decimalsOf(tx, t.mint) ?? decimalPlaces(t.tokenAmount);
       const exactRaw = perMint.get(t.mint) === 1 ? ownDelta(tx, wallet, t.mint, side.direction) : null;
       const asset = t.mint === WSOL_MINT ? SOL_ASSET : t.mint;
@@ -158,8 +163,8 @@ function cmp(a: string, b: string): number {
 
 /**
  * Whether the wallet traded in the transaction: a `swap` leg, or one skipped as `liquidity` or
- * `non-fungible` (an NFT bought, sold, listed or minted), but not NFTs handed from one wallet to
- * another (`nftsHandedOver`).
+ * `non-fungible` (an NFT bought, sold, listed, staked or minted), but not NFTs handed from one wallet
+ * to another (`nftHandOver`).
  */
 export function tradedIn(tx: EnhancedTransaction, wallet: string): boolean {
   // the seller of an NFT sale is paid from the marketplace's escrow (a program-derived account the
@@ -168,21 +173,49 @@ export function tradedIn(tx: EnhancedTransaction, wallet: string): boolean {
   if (nftSaleParty(tx, wallet)) return true;
   const result = extractLegs(tx, wallet, { solPriceUsd: 0 });
   if (result.skipped === 'liquidity') return true;
-  if (result.skipped === 'non-fungible') return !nftsHandedOver(tx, wallet);
+  if (result.skipped === 'non-fungible') return nftHandOver(tx, wallet) === null;
   return result.legs.some((l) => l.kind === 'swap');
 }
 
 /**
- * Whether the transaction hands NFTs between the wallet and other wallets, outside any NFT market
- * (transfer extraction 6): Helius names no NFT event and no `NFT_…` type (a sale, listing, bid or
- * mint), and every NFT the wallet moves goes from it to another account or comes from one (none is
- * minted or burnt). A gift of NFTs is then transfers, as a gift of any token is: before, it counted
- * as a trade and linked no one.
+ * The wallets the transaction hands the wallet's NFTs to, or from which it hands it NFTs, outside any
+ * NFT market (transfer extraction 6); null when it does not:
+ * - Helius names no NFT event and no `NFT_…` type (a sale, listing, bid, mint);
+ * - every NFT the wallet moves goes one way (all sent, or all received), each to or from another
+ *   wallet: an address on the ed25519 curve, which signs (an escrow, a staking vault or a pool is a
+ *   program's address, off the curve: its transfers are that program's business, which many
+ *   strangers share); none minted or burnt;
+ * - nothing came back the other way (SOL above dust or a token from another wallet): a gift, not an
+ *   exchange (an NFT paid for is a trade, as a token paid for is).
+ * Then only the transfers with those wallets count (the NFTs, and SOL or tokens given with them); a
+ * tool's fee paid beside them (a multi-send service's) is the hand-over's cost, as a swap's is.
  */
-function nftsHandedOver(tx: EnhancedTransaction, wallet: string): boolean {
-  if (tx.type.startsWith('NFT_') || (tx.events?.nft ?? null) !== null) return false;
+export function nftHandOver(tx: EnhancedTransaction, wallet: string, dust: bigint = SOL_DUST_LAMPORTS): ReadonlySet<string> | null {
+  if (tx.type.startsWith('NFT_') || tx.events?.nft !== undefined) return null;
   const moved = (tx.tokenTransfers ?? []).filter((t) => isNonFungibleTransfer(t) && (t.fromUserAccount === wallet || t.toUserAccount === wallet));
-  return moved.length > 0 && moved.every((t) => sideOf(t.fromUserAccount, t.toUserAccount, wallet) !== null);
+  if (moved.length === 0) return null;
+  const sides = moved.map((t) => sideOf(t.fromUserAccount, t.toUserAccount, wallet));
+  const direction = sides[0]?.direction;
+  const parties = new Set<string>();
+  for (const side of sides) {
+    if (side === null || side.direction !== direction || !isOnCurve(side.counterparty)) return null;
+    parties.add(side.counterparty);
+  }
+  // anything back the other way, from another wallet, makes it an exchange
+  const notWallets = nonWalletAccounts(tx);
+  const back = direction === 'out' ? 'in' : 'out';
+  const lamportsBack = new Map<string, bigint>();
+  for (const t of tx.nativeTransfers ?? []) {
+    const side = sideOf(t.fromUserAccount, t.toUserAccount, wallet);
+    if (side === null || side.direction !== back || notWallets.has(side.counterparty)) continue;
+    lamportsBack.set(side.counterparty, (lamportsBack.get(side.counterparty) ?? 0n) + BigInt(t.amount));
+  }
+  if ([...lamportsBack.values()].some((lamports) => lamports >= dust)) return null;
+  const tokenBack = (tx.tokenTransfers ?? []).some((t) => {
+    const side = sideOf(t.fromUserAccount, t.toUserAccount, wallet);
+    return side !== null && side.direction === back && !notWallets.has(side.counterparty) && t.tokenAmount > 0;
+  });
+  return tokenBack ? null : parties;
 }
 
 /**

@@ -9,7 +9,7 @@ import { extractTransfers } from '../../../src/domain/detection/transfers';
 import { extractLegs } from '../../../src/domain/swaps/extract';
 
 type Wallet = World['wallets'][number];
-const adversarial = (seed: number, wallets = 147) => parseWorld(generateWorld({ seed, wallets, txPerWallet: 40, scenario: 'adversarial', largeWallet: false }));
+const adversarial = (seed: number, wallets = 152) => parseWorld(generateWorld({ seed, wallets, txPerWallet: 40, scenario: 'adversarial', largeWallet: false }));
 const worlds = [1, 2, 3].map((s) => adversarial(s));
 const firstSolIn = (w: Wallet) => [...w.transfers].filter((t) => t.mint === 'SOL' && t.direction === 'in').sort((a, b) => a.ts - b.ts)[0];
 const groupOf = (w: World, kind: string) => w.groundTruth!.clusters[w.groundTruth!.clusterKinds!.indexOf(kind)];
@@ -29,7 +29,7 @@ describe('generateWorld({ scenario: "adversarial" })', () => {
       expect([...t.clusters.flat(), ...t.independent!].sort()).toEqual(w.wallets.map((x) => x.address).sort());
     }
     expect(worlds[0].groundTruth!.clusterKinds).toEqual(['large-operator', 'exchange-withdrawal', 'unlisted-withdrawal', 'diluted-copy-chain', 'hop-funded-operator', 'relay-operator', 'exchange-hop-withdrawal', 'sweep-operator', 'layered-sweep-operator', 'deposit-reuse-operator', 'fee-payer-operator', 'sponsoring-member-operator', 'crowd-copier', 'nft-operator']);
-    expect(worlds[0].groundTruth!.decoys!.map((d) => d.kind)).toEqual(['unlisted-exchange', 'exchange-hop', 'dust-spray', 'paid-hop', 'old-exchange-funders', 'exchange-deposit', 'shared-payee', 'gasless-relayer', 'launch-crowd', 'launch-traders', 'nft-spray']);
+    expect(worlds[0].groundTruth!.decoys!.map((d) => d.kind)).toEqual(['unlisted-exchange', 'exchange-hop', 'dust-spray', 'paid-hop', 'old-exchange-funders', 'exchange-deposit', 'shared-payee', 'gasless-relayer', 'launch-crowd', 'launch-traders', 'nft-spray', 'nft-stakers']);
   });
 
   it('sweeps an operator\'s wallets days apart each through a fresh deposit address of its own (another operator\'s through two in a row) to one collector, and strangers\' through deposit addresses to an exchange', () => {
@@ -379,7 +379,7 @@ describe('generateWorld({ scenario: "adversarial" })', () => {
     }
   });
 
-  it("hands an NFT operator's passes to its vault days apart, rendered as NFT transfers between the two wallets; sprays strangers with NFTs from a busy service", () => {
+  it("hands an NFT operator's passes to its vault days apart, rendered as NFT transfers between the two wallets; sprays strangers with NFTs from a busy service; strangers stake NFTs into a program's vault", () => {
     for (const w of worlds) {
       const sim = new SimWorld(w);
       const [vault, ...members] = walletsOf(w, groupOf(w, 'nft-operator'));
@@ -417,6 +417,19 @@ describe('generateWorld({ scenario: "adversarial" })', () => {
       expect(activityOf(w, spray.funder!)).toBe('service');
       const times = walletsOf(w, spray.members).map((m) => m.transfers.find((t) => t.counterparty === spray.funder)!.ts);
       expect(Math.max(...times) - Math.min(...times)).toBeLessThanOrEqual(ADVERSARIAL_CASES.nftSpraySpreadSeconds);
+
+      // stakers hand their NFTs to a program's vault (off the curve) within hours: read as no transfer
+      const stakers = decoyOf(w, 'nft-stakers');
+      expect(stakers.members).toHaveLength(ADVERSARIAL_CASES.nftStakerWallets);
+      expect(isOnCurve(stakers.funder!)).toBe(false);
+      const staked = walletsOf(w, stakers.members).map((m) => m.transfers.find((t) => t.counterparty === stakers.funder)!);
+      expect(Math.max(...staked.map((t) => t.ts)) - Math.min(...staked.map((t) => t.ts))).toBeLessThanOrEqual(ADVERSARIAL_CASES.nftStakeSpreadSeconds);
+      const wi = sim.indexOf(stakers.members[0])!;
+      const ei = Array.from({ length: sim.historyLength(wi) }, (_, i) => i).find((i) => {
+        const e = sim.event(wi, i);
+        return e.kind === 'transfer' && e.transfer.counterparty === stakers.funder;
+      })!;
+      expect(extractTransfers(sim.transaction(wi, ei), stakers.members[0])).toEqual([]);
     }
   });
 });
