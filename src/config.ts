@@ -73,6 +73,13 @@ const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
  * API directly could name itself any address in `X-Forwarded-For` (fastify no longer honours hop
  * counts for that reason).
  */
+/** The widest IPv6 range `API_TRUST_PROXY` takes: a private one whole (fc00::/7, fe80::/10), an IPv4-mapped one as IPv4's /8, a public one /32. */
+function ipv6Widest(address: ipaddr.IPv6): number {
+  if (address.isIPv4MappedAddress()) return 96 + 8;
+  const range = address.range();
+  return range === 'uniqueLocal' ? 7 : range === 'linkLocal' ? 10 : 32;
+}
+
 export function parseTrustProxy(raw: string): string[] | undefined {
   const text = raw.trim();
   if (text === '') return undefined;
@@ -81,7 +88,14 @@ export function parseTrustProxy(raw: string): string[] | undefined {
   }
   return text.split(',').map((entry, i) => {
     const item = entry.trim();
-    if (PROXY_RANGE_NAMES.has(item) || ipaddr.isValid(item) || ipaddr.isValidCIDR(item)) return item;
+    if (PROXY_RANGE_NAMES.has(item) || ipaddr.IPv4.isValidFourPartDecimal(item) || ipaddr.IPv6.isValid(item)) return item;
+    if (ipaddr.isValidCIDR(item)) {
+      const [address, bits] = ipaddr.parseCIDR(item);
+      // a range wider than an IPv4 /8 (a public IPv6 /32) is the internet's, not a proxy fleet's: /0 is `true`
+      const widest = address.kind() === 'ipv4' ? 8 : ipv6Widest(address as ipaddr.IPv6);
+      if (bits < widest) throw new Error(`entry ${i + 1} ("${item}") is wider than a /${widest}: name the proxies' own addresses or range`);
+      return item;
+    }
     throw new Error(`entry ${i + 1} ("${item}") is not an IP address, a CIDR range (10.0.0.0/8) or one of loopback, linklocal, uniquelocal`);
   });
 }

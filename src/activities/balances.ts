@@ -201,6 +201,14 @@ export function createBalanceActivities(deps: ActivityDeps) {
       if (missing.length > 0) {
         const answers = await missing.reduce((p, w) => p.set(lockKey(w), token, 'PX', LOCK_TTL_MS, 'NX'), redis.pipeline()).exec();
         missing.forEach((w, i) => (answers?.[i]?.[1] === 'OK' ? locked : others).push(w));
+        // a pipeline answers each command apart: a lock Redis did not answer for (a command timeout,
+        // a lost connection) is no one else's, so the step fails as Redis being away (and retries),
+        // giving back the locks it took, instead of waiting for a holder that does not exist
+        const unanswered = answers?.find(([err]) => err !== null)?.[0];
+        if (unanswered) {
+          await locked.reduce((p, w) => p.eval(RELEASE_SCRIPT, 1, lockKey(w), token), redis.pipeline()).exec();
+          throw unanswered;
+        }
       }
       if (locked.length > 0) {
         try {
@@ -339,7 +347,8 @@ export function createBalanceActivities(deps: ActivityDeps) {
         log.info('balances fetched', { wallet, tokens: balances.tokens.length, tokenAccounts: balances.tokenAccountCount, ...(holdings.unreadTokenAccounts > 0 ? { unreadTokenAccounts: holdings.unreadTokenAccounts } : {}) });
         return summarize(balances, false);
       } finally {
-        await redis.eval(RELEASE_SCRIPT, 1, lockKey(wallet), token);
+        // a release Redis does not answer must not hide the step's own outcome: the lock expires by its TTL
+        await redis.eval(RELEASE_SCRIPT, 1, lockKey(wallet), token).catch(() => undefined);
       }
   }
 }

@@ -40,7 +40,28 @@ export function apiKeyId(key: string): string {
  */
 export function clientKeyOf(request: FastifyRequest): string {
   // Temporal accepts at most 64 characters
-  return request.apiKeyId ? `key:${request.apiKeyId}` : `ip:${request.ip}`.slice(0, 64);
+  return request.apiKeyId ? `key:${request.apiKeyId}` : `ip:${clientAddress(request)}`.slice(0, 64);
+}
+
+/**
+ * The client's address: `request.ip`, which behind the proxies `API_TRUST_PROXY` names is the one
+ * they forwarded. A forwarded value that is no address (an address with its port, a name, whatever
+ * a client made a proxy pass on) is read as the address before its port when it has one, else as the
+ * connection's: the proxy's. Never the text as it came, which a client could vary at will.
+ */
+export function clientAddress(request: FastifyRequest): string {
+  const ip = request.ip;
+  if (typeof ip === 'string') {
+    if (isAddress(ip)) return ip;
+    const withPort = /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(ip) ?? /^\[([^\]]+)\]:\d+$/.exec(ip);
+    if (withPort && isAddress(withPort[1])) return withPort[1];
+  }
+  return request.socket?.remoteAddress ?? 'unknown';
+}
+
+function isAddress(text: string): boolean {
+  // (an IPv4 address in its four decimal parts only: ipaddr.js also reads `10` or `0x0a` as one)
+  return ipaddr.IPv4.isValidFourPartDecimal(text) || ipaddr.IPv6.isValid(text.replace(/%.*$/, ''));
 }
 
 export function presentedKey(request: FastifyRequest): string | null {
@@ -128,7 +149,7 @@ export class FailedKeyAttempts {
 /**
  * The address wrong keys are counted under: an IPv4 address as it is, an IPv6 one by its /64 (a
  * host is given a whole /64 and picks addresses in it at will). Behind a proxy, the API must be told
- * to trust it (fastify's trustProxy) or every client is the proxy's address.
+ * to trust it (`API_TRUST_PROXY`) or every client is the proxy's address.
  */
 export function attemptAddress(ip: string): string {
   // a link-local address's zone (its interface, `%br-1a2b`) names no host: ipaddr.js takes few zone names
@@ -151,7 +172,7 @@ export function installAuth(app: FastifyInstance, keys: readonly ApiKey[], attem
     const path = request.url.split('?')[0];
     if (OPEN_PATHS.some((p) => p.test(path))) return;
     // (a client gone before its address was read has none)
-    const address = attemptAddress(request.ip ?? 'unknown');
+    const address = attemptAddress(clientAddress(request));
     const wait = attempts?.blockedFor(address) ?? 0;
     if (wait > 0) {
       throw new ProblemError('rateLimited', `too many requests with a wrong API key from this address (${attempts!.max} in ${attempts!.windowSeconds} s): retry in ${wait} s with a key from API_KEYS`, undefined, undefined, wait);

@@ -10,8 +10,9 @@ const lastErrors = new WeakMap<Redis, unknown>();
  * The process's client. A command waits at most `commandTimeoutMs` for its answer (also while it is
  * queued for a connection being made): a server that stopped answering without closing its
  * connections (frozen, or cut off by a partition that drops packets) fails commands as one that is
- * down does, "Command timed out" (`isConnectionError`), so activities retry and the API answers 503
- * instead of waiting for ever. No command of ours blocks on the server (no BLPOP, no SUBSCRIBE).
+ * down does, "Command timed out" (`isConnectionError`), so activities retry
+ * instead of waiting for ever; a connection silent for twice that long is made again. No command of
+ * ours blocks on the server (no BLPOP, no SUBSCRIBE).
  */
 export function createRedis(redisUrl: string, keyPrefix = '', { commandTimeoutMs = REDIS_COMMAND_TIMEOUT_DEFAULT_MS }: { commandTimeoutMs?: number } = {}): Redis {
   let everReady = false;
@@ -21,6 +22,10 @@ export function createRedis(redisUrl: string, keyPrefix = '', { commandTimeoutMs
     maxRetriesPerRequest: 2,
     connectTimeout: 5_000,
     commandTimeout: commandTimeoutMs,
+    // a connection that answers nothing for twice as long is dropped and made again: a half-open
+    // one (the server failed over to another address, a partition) would otherwise keep failing
+    // commands until the kernel gives it up, a quarter of an hour later
+    socketTimeout: commandTimeoutMs * 2,
     // The first connection fails fast (a clear start-up error); once connected, reconnect with backoff.
     retryStrategy: (times) => (everReady ? Math.min(times * 200, 2_000) : null),
   });

@@ -59,12 +59,18 @@ describe('configuration', () => {
   it('reads API_TRUST_PROXY as the proxies\' addresses and ranges; refuses true, a hop count and what is no address', () => {
     expect(loadConfig({}).API_TRUST_PROXY).toBeUndefined();
     expect(loadConfig({ API_TRUST_PROXY: ' ' }).API_TRUST_PROXY).toBeUndefined();
-    expect(loadConfig({ API_TRUST_PROXY: '10.0.0.5, loopback,fd00::/8,2001:db8::1' }).API_TRUST_PROXY).toEqual(['10.0.0.5', 'loopback', 'fd00::/8', '2001:db8::1']);
+    expect(loadConfig({ API_TRUST_PROXY: '10.0.0.5, loopback,fd00::/8,2001:db8::1,172.16.0.0/12' }).API_TRUST_PROXY).toEqual(['10.0.0.5', 'loopback', 'fd00::/8', '2001:db8::1', '172.16.0.0/12']);
     for (const [bad, message] of [
       ['true', /API_TRUST_PROXY.*"true" is not accepted: give the proxies' addresses/],
       ['2', /API_TRUST_PROXY.*"2" is not accepted/],
       ['10.0.0.5,proxy.internal', /API_TRUST_PROXY.*entry 2 \("proxy.internal"\) is not an IP address, a CIDR range/],
       ['10.0.0.0/33', /entry 1 \("10.0.0.0\/33"\)/],
+      ['0.0.0.0/0', /entry 1 \("0.0.0.0\/0"\) is wider than a \/8/],
+      ['10.0.0.5,0.0.0.0/1,128.0.0.0/1', /entry 2 \("0.0.0.0\/1"\) is wider than a \/8/],
+      ['::/0', /entry 1 \("::\/0"\) is wider than a \/32/],
+      ['::ffff:0:0/96', /is wider than a \/104/],
+      ['10', /"10" is not accepted/],
+      ['0x0a000001', /entry 1 \("0x0a000001"\) is not an IP address/],
     ] as const) {
       expect(() => loadConfig({ API_TRUST_PROXY: bad })).toThrow(ConfigError);
       expect(() => loadConfig({ API_TRUST_PROXY: bad })).toThrow(message);

@@ -10,7 +10,7 @@ import { pingDatabase } from '../../store/db';
 import { describeFailureForClients } from '../../errors';
 import { withTemporalDeadline } from '../../temporal/deadline';
 import { TASK_QUEUES, WORKFLOW_QUEUES } from '../../workflows/contract';
-import { keyMatcher, presentedKey } from '../auth';
+import { clientAddress, keyMatcher, presentedKey } from '../auth';
 import { liveness, readiness, type Check } from '../schemas/health';
 
 /** How long each dependency may take to answer a readiness check. */
@@ -65,7 +65,7 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
   const match = keyMatcher(keys);
   /** Reasons name internal hosts and ports: only for the open API, a valid key, or a caller on this machine. */
   const mayReadDetails = (request: FastifyRequest): boolean => {
-    if (keys.length === 0 || LOOPBACK.test(request.ip)) return true;
+    if (keys.length === 0 || LOOPBACK.test(clientAddress(request))) return true;
     const key = presentedKey(request);
     return key !== null && match(key) !== null;
   };

@@ -75,7 +75,8 @@ describe('API keys', () => {
     const env = { API_KEYS: 'first-secret-key-0123', API_KEY_FAILURES_MAX: '3', API_KEY_FAILURE_WINDOW_SECONDS: '600' };
     const ask = (app: FastifyInstance, key: string, client: string, remoteAddress = '127.0.0.1') =>
       app.inject({ method: 'GET', url: '/v1/analyses?limit=0', remoteAddress, headers: { 'x-api-key': key, 'x-forwarded-for': client } });
-    const proxied = await appWith({ ...env, API_TRUST_PROXY: 'loopback' });
+    // (every form API_TRUST_PROXY accepts builds: fastify's proxy-addr takes it)
+    const proxied = await appWith({ ...env, API_TRUST_PROXY: 'loopback,10.0.0.0/8,fd00::/8,2001:db8::1' });
     const unproxied = await appWith(env);
     try {
       for (const app of [proxied, unproxied]) for (const guess of ['guess-1', 'guess-2', 'guess-3']) expect((await ask(app, guess, '198.51.100.7')).statusCode).toBe(401);
@@ -91,6 +92,24 @@ describe('API keys', () => {
     } finally {
       await proxied.close();
       await unproxied.close();
+    }
+  });
+
+  it('reads a forwarded address with its port as the address, and a forwarded value that is no address as the proxy\'s: a client cannot escape the count by varying it', async () => {
+    const app = await appWith({ API_KEYS: 'first-secret-key-0123', API_KEY_FAILURES_MAX: '3', API_KEY_FAILURE_WINDOW_SECONDS: '600', API_TRUST_PROXY: 'loopback' });
+    const ask = (key: string, client: string) => app.inject({ method: 'GET', url: '/v1/analyses?limit=0', remoteAddress: '127.0.0.1', headers: { 'x-api-key': key, 'x-forwarded-for': client } });
+    try {
+      for (const [i, client] of ['198.51.100.7:4444', '198.51.100.7:5555', '[2001:db8:1:2::7]:6666'].entries()) expect((await ask(`guess-${i}`, client)).statusCode).toBe(401);
+      // two guesses from 198.51.100.7 and one from its IPv6 neighbour: not yet three from one address
+      expect((await ask('first-secret-key-0123', '198.51.100.7')).statusCode).toBe(400);
+      expect((await ask('guess-3', '198.51.100.7:7777')).statusCode).toBe(401);
+      expect((await ask('first-secret-key-0123', '198.51.100.7')).statusCode).toBe(429);
+      // values that are no address count as the proxy's (127.0.0.1), however they vary
+      for (const [i, client] of ['hello-1', 'hello-2', '0x0a000001'].entries()) expect((await ask(`junk-${i}`, client)).statusCode).toBe(401);
+      expect((await ask('first-secret-key-0123', 'hello-4')).statusCode).toBe(429);
+      expect((await ask('first-secret-key-0123', '198.51.100.8')).statusCode).toBe(400);
+    } finally {
+      await app.close();
     }
   });
 
