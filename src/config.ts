@@ -7,6 +7,20 @@ const port = z.coerce.number().int().min(1).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 const positiveNumber = z.coerce.number().positive();
 
+/** An optional variable read by `parse` (unset: ''), whose error message is the variable's problem. */
+const parsedWith = <T>(parse: (text: string) => T) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      try {
+        return parse(v ?? '');
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    });
+
 const urlWithScheme = (schemes: string[]) =>
   z.string().refine((value) => {
     try {
@@ -118,33 +132,13 @@ const schema = z.object({
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: port.default(3000),
   /** `key1,key2,admin:key3`: the keys that may call the API; an `admin:` key sees every key's analyses */
-  API_KEYS: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      try {
-        return parseApiKeys(v ?? '');
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', message: (err as Error).message });
-        return z.NEVER;
-      }
-    }),
+  API_KEYS: parsedWith(parseApiKeys),
   /**
    * The reverse proxies in front of the API, whose `X-Forwarded-For` it believes for a client's
    * address: their addresses and CIDR ranges (`loopback`, `linklocal` and `uniquelocal` name those
    * ranges); none by default
    */
-  API_TRUST_PROXY: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      try {
-        return parseTrustProxy(v ?? '');
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', message: (err as Error).message });
-        return z.NEVER;
-      }
-    }),
+  API_TRUST_PROXY: parsedWith(parseTrustProxy),
   MAX_WALLETS_PER_ANALYSIS: positiveInt.max(1000).default(1000),
   /** requests per API key (or client IP without keys) per window, on each POST/DELETE route */
   API_RATE_LIMIT_MAX: positiveInt.default(60),
