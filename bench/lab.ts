@@ -131,7 +131,7 @@ async function main(): Promise<void> {
     await migrate(config.DATABASE_URL);
     cleanups.unshift(() => dropDatabase(config.DATABASE_URL));
     const pool = createPool(config.DATABASE_URL);
-    const redis = createRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX);
+    const redis = createRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX, { commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS });
     await connectRedis(redis, config.REDIS_URL);
     cleanups.unshift(async () => {
       const keys = await redis.keys(`${config.REDIS_KEY_PREFIX}*`);

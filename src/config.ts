@@ -1,5 +1,6 @@
 // The one place that reads process.env. Everything else receives a validated Config.
 import ipaddr from 'ipaddr.js';
+import { isIpAddress } from './ip-address';
 import { z } from 'zod';
 import { ConfigError } from './errors';
 
@@ -81,12 +82,6 @@ export const REDIS_COMMAND_TIMEOUT_DEFAULT_MS = 5_000;
 
 const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
-/**
- * `API_TRUST_PROXY`: the proxies' addresses and CIDR ranges, separated by commas; undefined when
- * empty. `true` (every address) and a hop count are refused: with either, a client that reaches the
- * API directly could name itself any address in `X-Forwarded-For` (fastify no longer honours hop
- * counts for that reason).
- */
 /** The widest IPv6 range `API_TRUST_PROXY` takes: a private one whole (fc00::/7, fe80::/10), an IPv4-mapped one as IPv4's /8, a public one /32. */
 function ipv6Widest(address: ipaddr.IPv6): number {
   if (address.isIPv4MappedAddress()) return 96 + 8;
@@ -94,6 +89,12 @@ function ipv6Widest(address: ipaddr.IPv6): number {
   return range === 'uniqueLocal' ? 7 : range === 'linkLocal' ? 10 : 32;
 }
 
+/**
+ * `API_TRUST_PROXY`: the proxies' addresses and CIDR ranges, separated by commas; undefined when
+ * empty. `true` (every address) and a hop count are refused: with either, a client that reaches the
+ * API directly could name itself any address in `X-Forwarded-For` (fastify no longer honours hop
+ * counts for that reason).
+ */
 export function parseTrustProxy(raw: string): string[] | undefined {
   const text = raw.trim();
   if (text === '') return undefined;
@@ -102,8 +103,8 @@ export function parseTrustProxy(raw: string): string[] | undefined {
   }
   return text.split(',').map((entry, i) => {
     const item = entry.trim();
-    if (PROXY_RANGE_NAMES.has(item) || ipaddr.IPv4.isValidFourPartDecimal(item) || ipaddr.IPv6.isValid(item)) return item;
-    if (ipaddr.isValidCIDR(item)) {
+    if (PROXY_RANGE_NAMES.has(item) || (!item.includes('%') && isIpAddress(item))) return item;
+    if (isIpAddress(item.split('/')[0]) && ipaddr.isValidCIDR(item)) {
       const [address, bits] = ipaddr.parseCIDR(item);
       // a range wider than an IPv4 /8 (a public IPv6 /32) is the internet's, not a proxy fleet's: /0 is `true`
       const widest = address.kind() === 'ipv4' ? 8 : ipv6Widest(address as ipaddr.IPv6);

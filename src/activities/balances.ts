@@ -126,6 +126,15 @@ export function createBalanceActivities(deps: ActivityDeps) {
   const { pool, redis, rpc } = deps;
   const cacheKey = balanceCacheKey;
   const lockKey = (wallet: string) => `balance-lock:${wallet}`;
+  /**
+   * Gives back the locks this fetch took (those still holding its token). A release Redis does not
+   * answer must not hide the step's own outcome: the locks expire by their TTL.
+   */
+  const releaseLocks = (wallets: string[], token: string): Promise<unknown> =>
+    wallets
+      .reduce((p, w) => p.eval(RELEASE_SCRIPT, 1, lockKey(w), token), redis.pipeline())
+      .exec()
+      .catch(() => undefined);
 
   async function readCache(wallet: string): Promise<CachedBalances | null> {
     const text = await redis.get(cacheKey(wallet));
@@ -206,7 +215,7 @@ export function createBalanceActivities(deps: ActivityDeps) {
         // giving back the locks it took, instead of waiting for a holder that does not exist
         const unanswered = answers?.find(([err]) => err !== null)?.[0];
         if (unanswered) {
-          await locked.reduce((p, w) => p.eval(RELEASE_SCRIPT, 1, lockKey(w), token), redis.pipeline()).exec();
+          await releaseLocks(locked, token);
           throw unanswered;
         }
       }
@@ -216,7 +225,7 @@ export function createBalanceActivities(deps: ActivityDeps) {
           for (const w of filled.keys()) done.set(w, { wallet: w, balances: 'cached' });
           await holdingLocks(locked, token, () => fetchLocked(locked.filter((w) => !filled.has(w)), done, fail));
         } finally {
-          await locked.reduce((p, w) => p.eval(RELEASE_SCRIPT, 1, lockKey(w), token), redis.pipeline()).exec();
+          await releaseLocks(locked, token);
         }
       }
       waiting = others;
@@ -347,8 +356,7 @@ export function createBalanceActivities(deps: ActivityDeps) {
         log.info('balances fetched', { wallet, tokens: balances.tokens.length, tokenAccounts: balances.tokenAccountCount, ...(holdings.unreadTokenAccounts > 0 ? { unreadTokenAccounts: holdings.unreadTokenAccounts } : {}) });
         return summarize(balances, false);
       } finally {
-        // a release Redis does not answer must not hide the step's own outcome: the lock expires by its TTL
-        await redis.eval(RELEASE_SCRIPT, 1, lockKey(wallet), token).catch(() => undefined);
+        await releaseLocks([wallet], token);
       }
   }
 }

@@ -5,6 +5,7 @@
 import { createHash, scryptSync, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import ipaddr from 'ipaddr.js';
+import { isIpAddress, withoutZone } from '../ip-address';
 import type { ApiKey } from '../config';
 import { ProblemError } from './problem';
 
@@ -52,17 +53,13 @@ export function clientKeyOf(request: FastifyRequest): string {
 export function clientAddress(request: FastifyRequest): string {
   const ip = request.ip;
   if (typeof ip === 'string') {
-    if (isAddress(ip)) return ip;
+    if (isIpAddress(ip)) return ip;
     const withPort = /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(ip) ?? /^\[([^\]]+)\]:\d+$/.exec(ip);
-    if (withPort && isAddress(withPort[1])) return withPort[1];
+    if (withPort && isIpAddress(withPort[1])) return withPort[1];
   }
   return request.socket?.remoteAddress ?? 'unknown';
 }
 
-function isAddress(text: string): boolean {
-  // (an IPv4 address in its four decimal parts only: ipaddr.js also reads `10` or `0x0a` as one)
-  return ipaddr.IPv4.isValidFourPartDecimal(text) || ipaddr.IPv6.isValid(text.replace(/%.*$/, ''));
-}
 
 export function presentedKey(request: FastifyRequest): string | null {
   const header = request.headers['x-api-key'];
@@ -152,9 +149,9 @@ export class FailedKeyAttempts {
  * to trust it (`API_TRUST_PROXY`) or every client is the proxy's address.
  */
 export function attemptAddress(ip: string): string {
-  // a link-local address's zone (its interface, `%br-1a2b`) names no host: ipaddr.js takes few zone names
-  const host = ip.replace(/%.*$/, '');
-  if (!ipaddr.isValid(host)) return ip;
+  // a link-local address's zone names no host: ipaddr.js takes few zone names
+  const host = withoutZone(ip);
+  if (!isIpAddress(host)) return ip;
   const address = ipaddr.process(host); // an IPv4-mapped IPv6 address is its IPv4 one
   if (address.kind() === 'ipv4') return address.toString();
   return `${(address as ipaddr.IPv6).parts

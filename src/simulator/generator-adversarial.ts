@@ -71,7 +71,7 @@
 //   program's address, off the curve) within hours.
 // Everyone else is independent, funded by a wallet of its own.
 import { KNOWN_ADDRESSES } from '../domain/detection/funding';
-import { isOnCurve } from '../domain/holders/on-curve';
+import { programDerivedAddress } from './keys';
 import type { Funding, GenerateOptions, GeneratorKit, Trade, Wallet } from './generator-kit';
 import type { GroundTruth, OutsideTransfer, Service } from './world';
 
@@ -565,8 +565,7 @@ export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateO
   // strangers each staking an NFT they minted into one staking program's vault within hours: a
   // program's address (off the curve), whose transfers are its program's business, not a wallet's
   if (remaining >= 2) {
-    let vault = addr('nft-staking-vault');
-    for (let k = 1; isOnCurve(vault); k++) vault = addr('nft-staking-vault', String(k));
+    const vault = programDerivedAddress('generated', String(options.seed), 'nft-staking-vault');
     const ts = start + Math.floor(rng() * (span - 86_400));
     const members = Array.from({ length: Math.min(remaining, A.nftStakerWallets) }, (_, m) => {
       const mint = nft('staked', m);

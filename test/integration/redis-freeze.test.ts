@@ -11,7 +11,9 @@ import type { Redis } from 'ioredis';
 import { RedisRateBudget } from '../../src/providers';
 import { createRedis, connectRedis } from '../../src/store/redis';
 import { isConnectionError } from '../../src/store/errors';
-import { RedisServer, cleanupAll } from '../chaos/services';
+import { RedisServer, cleanupAll, sleep } from '../chaos/services';
+import { until } from '../harness/processes';
+import { rejectionOf } from '../harness/rejection';
 
 const COMMAND_TIMEOUT_MS = 1_000;
 
@@ -33,16 +35,6 @@ afterAll(async () => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-/** The error a promise rejected with (fails the test when it resolved). */
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('resolved, but a frozen Redis answers nothing');
-}
-
 it('a frozen Redis fails the rate budget, a cache read and a lock as Redis being away (retried), and answers again once it runs', async () => {
   const budget = new RedisRateBudget({ redis, key: 'freeze:budget:helius', spec: { requests: 50, perMs: 1_000 } });
   await budget.acquire();
@@ -54,29 +46,21 @@ it('a frozen Redis fails the rate budget, a cache read and a lock as Redis being
   try {
     const started = Date.now();
     const commands = [budget.acquire(), redis.get('balance'), redis.set('lock', 'me', 'PX', 30_000, 'NX')];
-    const errors = await Promise.all(commands.map(rejection));
+    const errors = await Promise.all(commands.map(rejectionOf));
     for (const err of errors) {
       expect((err as Error).message).toBe('Command timed out');
       // what activities retry
       expect(isConnectionError(err)).toBe(true);
     }
     // frozen past twice the command timeout: the silent connection is dropped and made again meanwhile
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + 3 * COMMAND_TIMEOUT_MS - Date.now())));
-    expect(isConnectionError(await rejection(redis.get('balance')))).toBe(true);
+    await sleep(Math.max(0, started + 3 * COMMAND_TIMEOUT_MS - Date.now()));
+    expect(isConnectionError(await rejectionOf(redis.get('balance')))).toBe(true);
     expect(reconnects).toBeGreaterThan(0);
   } finally {
     server.thaw();
   }
 
   // it answers again once the server runs (a command may still meet the reconnect's backoff)
-  let answer: string | null | undefined;
-  for (let attempt = 1; answer === undefined && attempt <= 20; attempt++) {
-    answer = await redis.get('balance').catch(async (err: unknown) => {
-      expect(isConnectionError(err)).toBe(true);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      return undefined;
-    });
-  }
-  expect(answer).toBe('1');
+  expect(await until('the thawed Redis answering', () => redis.get('balance'), 10_000)).toBe('1');
   await budget.acquire();
 });

@@ -71,6 +71,8 @@ describe('configuration', () => {
       ['::ffff:0:0/96', /is wider than a \/104/],
       ['10', /"10" is not accepted/],
       ['0x0a000001', /entry 1 \("0x0a000001"\) is not an IP address/],
+      ['10/8', /entry 1 \("10\/8"\) is not an IP address/],
+      ['fe80::1%eth0', /entry 1 \("fe80::1%eth0"\) is not an IP address/],
     ] as const) {
       expect(() => loadConfig({ API_TRUST_PROXY: bad })).toThrow(ConfigError);
       expect(() => loadConfig({ API_TRUST_PROXY: bad })).toThrow(message);

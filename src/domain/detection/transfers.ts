@@ -3,7 +3,7 @@
 import type { EnhancedTransaction } from '../enhanced-transaction';
 import { WSOL_MINT, isFailedTransaction } from '../enhanced-transaction';
 import { formatUnits, parseUnits } from '../decimal';
-import { SOL_DUST_LAMPORTS, extractLegs, isNonFungibleTransfer } from '../swaps/extract';
+import { SOL_DUST_LAMPORTS, extractLegs, inNftMarket, isNonFungibleTransfer } from '../swaps/extract';
 import { TIP_ACCOUNTS, accountsCreatedIn } from '../swaps/flows';
 import { isOnCurve } from '../holders/on-curve';
 import type { WalletTransfer } from './types';
@@ -13,8 +13,9 @@ export interface TransferOptions {
   /** SOL transfers (summed per counterparty and direction in one transaction) below this are dust */
   dustLamports?: bigint;
   /**
-   * Whether the wallet traded in this transaction, when the caller already extracted its legs (a
-   * `swap` leg, or skipped as `liquidity` / `non-fungible`); computed with `extractLegs` otherwise.
+   * Whether the wallet traded in this transaction, when the caller already knows (`tradedIn`: a
+   * `swap` leg, or skipped as `liquidity`, or as `non-fungible` unless NFTs were handed over between
+   * wallets); computed with `extractLegs` otherwise. `true` skips the NFT hand-over reading.
    */
   traded?: boolean;
 }
@@ -53,7 +54,7 @@ export function extractTransfers(tx: EnhancedTransaction, wallet: string, opts: 
   const dust = opts.dustLamports ?? SOL_DUST_LAMPORTS;
   // NFTs handed to (or by) other wallets: only the transfers with those wallets count
   const handOver = opts.traded === true ? null : nftHandOver(tx, wallet, dust);
-  const traded = opts.traded ?? (handOver === null && tradedIn(tx, wallet));
+  const traded = opts.traded ?? (handOver === null && tradedIn(tx, wallet, dust));
   const notWallets = nonWalletAccounts(tx);
   // a swap of quote assets only: its parties' SOL and tokens are the swap's
   const parties = traded ? new Set<string>() : swapParties(tx, wallet);
@@ -63,15 +64,10 @@ export function extractTransfers(tx: EnhancedTransaction, wallet: string, opts: 
   const payer = tx.feePayer;
   const payerTraded = traded && (tx.tokenTransfers ?? []).some((t) => (t.fromUserAccount === wallet && t.toUserAccount === payer) || (t.fromUserAccount === payer && t.toUserAccount === wallet));
 
-  const sol = new Map<string, bigint>(); // `${direction}:${counterparty}` → lamports
-  for (const t of tx.nativeTransfers ?? []) {
-    const side = sideOf(t.fromUserAccount, t.toUserAccount, wallet);
-    if (side === null || notWallets.has(side.counterparty)) continue;
-    if (handOver !== null && !handOver.has(side.counterparty)) continue;
-    if (traded && (side.counterparty !== payer || payer === wallet || payerTraded)) continue;
-    const key = `${side.direction}:${side.counterparty}`;
-    sol.set(key, (sol.get(key) ?? 0n) + BigInt(t.amount));
-  }
+  const sol = lamportsBy(tx, wallet, ({ counterparty }) => {
+    if (notWallets.has(counterparty) || (handOver !== null && !handOver.has(counterparty))) return false;
+    return !traded || (counterparty === payer && payer !== wallet && !payerTraded);
+  });
 
   const tokens = new Map<string, { raw: bigint; decimals: number; exact: boolean }>();
   if (!traded) {
@@ -166,14 +162,14 @@ function cmp(a: string, b: string): number {
  * `non-fungible` (an NFT bought, sold, listed, staked or minted), but not NFTs handed from one wallet
  * to another (`nftHandOver`).
  */
-export function tradedIn(tx: EnhancedTransaction, wallet: string): boolean {
+export function tradedIn(tx: EnhancedTransaction, wallet: string, dust: bigint = SOL_DUST_LAMPORTS): boolean {
   // the seller of an NFT sale is paid from the marketplace's escrow (a program-derived account the
   // buyer funded in the same transaction) and its NFT may leave an escrow's token account, not its
   // own: the sale's SOL is the trade's, not a transfer from another wallet
   if (nftSaleParty(tx, wallet)) return true;
   const result = extractLegs(tx, wallet, { solPriceUsd: 0 });
   if (result.skipped === 'liquidity') return true;
-  if (result.skipped === 'non-fungible') return nftHandOver(tx, wallet) === null;
+  if (result.skipped === 'non-fungible') return nftHandOver(tx, wallet, dust) === null;
   return result.legs.some((l) => l.kind === 'swap');
 }
 
@@ -190,8 +186,8 @@ export function tradedIn(tx: EnhancedTransaction, wallet: string): boolean {
  * Then only the transfers with those wallets count (the NFTs, and SOL or tokens given with them); a
  * tool's fee paid beside them (a multi-send service's) is the hand-over's cost, as a swap's is.
  */
-export function nftHandOver(tx: EnhancedTransaction, wallet: string, dust: bigint = SOL_DUST_LAMPORTS): ReadonlySet<string> | null {
-  if (tx.type.startsWith('NFT_') || tx.events?.nft !== undefined) return null;
+function nftHandOver(tx: EnhancedTransaction, wallet: string, dust: bigint): ReadonlySet<string> | null {
+  if (inNftMarket(tx)) return null;
   const moved = (tx.tokenTransfers ?? []).filter((t) => isNonFungibleTransfer(t) && (t.fromUserAccount === wallet || t.toUserAccount === wallet));
   if (moved.length === 0) return null;
   const sides = moved.map((t) => sideOf(t.fromUserAccount, t.toUserAccount, wallet));
@@ -204,12 +200,7 @@ export function nftHandOver(tx: EnhancedTransaction, wallet: string, dust: bigin
   // anything back the other way, from another wallet, makes it an exchange
   const notWallets = nonWalletAccounts(tx);
   const back = direction === 'out' ? 'in' : 'out';
-  const lamportsBack = new Map<string, bigint>();
-  for (const t of tx.nativeTransfers ?? []) {
-    const side = sideOf(t.fromUserAccount, t.toUserAccount, wallet);
-    if (side === null || side.direction !== back || notWallets.has(side.counterparty)) continue;
-    lamportsBack.set(side.counterparty, (lamportsBack.get(side.counterparty) ?? 0n) + BigInt(t.amount));
-  }
+  const lamportsBack = lamportsBy(tx, wallet, (side) => side.direction === back && !notWallets.has(side.counterparty));
   if ([...lamportsBack.values()].some((lamports) => lamports >= dust)) return null;
   const tokenBack = (tx.tokenTransfers ?? []).some((t) => {
     const side = sideOf(t.fromUserAccount, t.toUserAccount, wallet);
@@ -263,6 +254,18 @@ function nonWalletAccounts(tx: EnhancedTransaction): Set<string> {
     if (t.toTokenAccount) set.add(t.toTokenAccount);
   }
   return set;
+}
+
+/** The wallet's SOL transfers `keep` takes, summed per direction and counterparty (`${direction}:${counterparty}` → lamports). */
+function lamportsBy(tx: EnhancedTransaction, wallet: string, keep: (side: { direction: 'in' | 'out'; counterparty: string }) => boolean): Map<string, bigint> {
+  const sums = new Map<string, bigint>();
+  for (const t of tx.nativeTransfers ?? []) {
+    const side = sideOf(t.fromUserAccount, t.toUserAccount, wallet);
+    if (side === null || !keep(side)) continue;
+    const key = `${side.direction}:${side.counterparty}`;
+    sums.set(key, (sums.get(key) ?? 0n) + BigInt(t.amount));
+  }
+  return sums;
 }
 
 function sideOf(

@@ -132,8 +132,12 @@ function movesNonFungible(tx: EnhancedTransaction, tokens: TokenDelta[]): boolea
   for (const t of tx.tokenTransfers ?? []) {
     if (isNonFungibleTransfer(t) && tokens.some((d) => d.mint === t.mint)) return true;
   }
-  const nftContext = tx.type.startsWith('NFT_') || tx.events?.nft !== undefined;
-  return nftContext && tokens.some((d) => d.decimals === 0 && (d.raw === 1n || d.raw === -1n));
+  return inNftMarket(tx) && tokens.some((d) => d.decimals === 0 && (d.raw === 1n || d.raw === -1n));
+}
+
+/** Whether Helius reads the transaction as an NFT market's: an `NFT_…` type (a sale, listing, bid, mint) or an NFT event. */
+export function inNftMarket(tx: EnhancedTransaction): boolean {
+  return tx.type.startsWith('NFT_') || tx.events?.nft !== undefined;
 }
 
 /** Whether a token transfer moves an NFT, as Helius names its token standard. */

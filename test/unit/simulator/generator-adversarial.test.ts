@@ -20,6 +20,13 @@ const activityOf = (w: World, address: string) => {
   return counterpartyActivityClass(summariseSignatures(new SimWorld(w).addressSignatures(address, limit).map((s) => ({ blockTime: s.ts })), limit));
 };
 
+/** The rendered transaction of a wallet's first event that `pick` takes. */
+const firstTransaction = (sim: SimWorld, wallet: string, pick: (e: ReturnType<SimWorld['event']>) => boolean) => {
+  const wi = sim.indexOf(wallet)!;
+  const ei = Array.from({ length: sim.historyLength(wi) }, (_, i) => i).find((i) => pick(sim.event(wi, i)))!;
+  return sim.transaction(wi, ei);
+};
+
 describe('generateWorld({ scenario: "adversarial" })', () => {
   it('is deterministic for a seed, and puts every wallet in exactly one role', () => {
     expect(generateWorld({ seed: 4, wallets: 40, txPerWallet: 20, scenario: 'adversarial' })).toEqual(generateWorld({ seed: 4, wallets: 40, txPerWallet: 20, scenario: 'adversarial' }));
@@ -124,9 +131,7 @@ describe('generateWorld({ scenario: "adversarial" })', () => {
       expect(sim.addressSignatures(payer, 1000).length).toBe(operator.reduce((n, m) => n + m.trades.length, 0));
       expect(activityOf(w, payer)).toBe('dedicated');
       // the rendered trade names it as its fee payer, and it alone pays the fee
-      const wi = sim.indexOf(operator[0].address)!;
-      const ei = Array.from({ length: sim.historyLength(wi) }, (_, i) => i).find((i) => sim.event(wi, i).kind === 'trade')!;
-      const tx = sim.transaction(wi, ei);
+      const tx = firstTransaction(sim, operator[0].address, (e) => e.kind === 'trade');
       expect(tx.feePayer).toBe(payer);
       expect(tx.accountData[0]).toEqual({ account: payer, nativeBalanceChange: -tx.fee, tokenBalanceChanges: [] });
 
@@ -398,12 +403,7 @@ describe('generateWorld({ scenario: "adversarial" })', () => {
         expect(m.transfers.some((t) => t.mint === out.mint && t.kind === 'airdrop' && t.ts < out.ts)).toBe(true);
         handed.push(out.ts);
         // the rendered hand-over: no legs (an NFT), one transfer of the NFT for each side
-        const wi = sim.indexOf(m.address)!;
-        const ei = Array.from({ length: sim.historyLength(wi) }, (_, i) => i).find((i) => {
-          const e = sim.event(wi, i);
-          return e.kind === 'transfer' && e.transfer.counterparty === vault.address;
-        })!;
-        const tx = sim.transaction(wi, ei);
+        const tx = firstTransaction(sim, m.address, (e) => e.kind === 'transfer' && e.transfer.counterparty === vault.address);
         expect(tx.tokenTransfers![0].tokenStandard).toBe('NonFungible');
         expect(extractLegs(tx, m.address, { solPriceUsd: 150 }).skipped).toBe('non-fungible');
         expect(extractTransfers(tx, m.address).map((t) => [t.direction, t.counterparty, t.asset, t.amount])).toEqual([['out', vault.address, out.mint, '1']]);
@@ -424,12 +424,8 @@ describe('generateWorld({ scenario: "adversarial" })', () => {
       expect(isOnCurve(stakers.funder!)).toBe(false);
       const staked = walletsOf(w, stakers.members).map((m) => m.transfers.find((t) => t.counterparty === stakers.funder)!);
       expect(Math.max(...staked.map((t) => t.ts)) - Math.min(...staked.map((t) => t.ts))).toBeLessThanOrEqual(ADVERSARIAL_CASES.nftStakeSpreadSeconds);
-      const wi = sim.indexOf(stakers.members[0])!;
-      const ei = Array.from({ length: sim.historyLength(wi) }, (_, i) => i).find((i) => {
-        const e = sim.event(wi, i);
-        return e.kind === 'transfer' && e.transfer.counterparty === stakers.funder;
-      })!;
-      expect(extractTransfers(sim.transaction(wi, ei), stakers.members[0])).toEqual([]);
+      const staking = firstTransaction(sim, stakers.members[0], (e) => e.kind === 'transfer' && e.transfer.counterparty === stakers.funder);
+      expect(extractTransfers(staking, stakers.members[0])).toEqual([]);
     }
   });
 });

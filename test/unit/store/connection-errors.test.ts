@@ -8,6 +8,7 @@ import { isConnectionError, isDataError } from '../../../src/store/errors';
 import { RETRY_AFTER_SECONDS, PROBLEM_CONTENT_TYPE, installProblemHandlers, problemType } from '../../../src/api/problem';
 import { createPool } from '../../../src/store/db';
 import { freePort as closedPort } from '../../../src/temporal/dev-server';
+import { rejectionOf } from '../../harness/rejection';
 
 /** A TCP server that accepts connections and never says a word (a hung or overloaded PostgreSQL). */
 async function silentServer(): Promise<{ port: number; close: () => Promise<void> }> {
@@ -23,13 +24,12 @@ async function silentServer(): Promise<{ port: number; close: () => Promise<void
   };
 }
 
-const caught = (p: Promise<unknown>): Promise<unknown> => p.then(() => new Error('did not fail'), (err: unknown) => err);
 
 describe('isConnectionError', () => {
   it('recognises a refused connection of a real pool', async () => {
     const pool = createPool(`postgres://postgres@127.0.0.1:${await closedPort()}/nothing`);
     try {
-      const err = await caught(pool.query('SELECT 1'));
+      const err = await rejectionOf(pool.query('SELECT 1'));
       expect(isConnectionError(err)).toBe(true);
     } finally {
       await pool.end();
@@ -41,7 +41,7 @@ describe('isConnectionError', () => {
     const pool = new Pool({ connectionString: `postgres://postgres@127.0.0.1:${server.port}/nothing`, connectionTimeoutMillis: 300, max: 1 });
     pool.on('error', () => undefined);
     try {
-      const [first, second] = await Promise.all([caught(pool.query('SELECT 1')), caught(pool.query('SELECT 1'))]);
+      const [first, second] = await Promise.all([rejectionOf(pool.query('SELECT 1')), rejectionOf(pool.query('SELECT 1'))]);
       expect([first, second].map((e) => (e as Error).message).sort()).toEqual(['Connection terminated due to connection timeout', 'timeout exceeded when trying to connect']);
       expect(isConnectionError(first)).toBe(true);
       expect(isConnectionError(second)).toBe(true);
