@@ -1,6 +1,5 @@
 // The one place that reads process.env. Everything else receives a validated Config.
-import ipaddr from 'ipaddr.js';
-import { isIpAddress } from './ip-address';
+import { isIpAddress, parseRange } from './ip-address';
 import { z } from 'zod';
 import { ConfigError } from './errors';
 
@@ -82,13 +81,6 @@ export const REDIS_COMMAND_TIMEOUT_DEFAULT_MS = 5_000;
 
 const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
-/** The widest IPv6 range `API_TRUST_PROXY` takes: a private one whole (fc00::/7, fe80::/10), an IPv4-mapped one as IPv4's /8, a public one /32. */
-function ipv6Widest(address: ipaddr.IPv6): number {
-  if (address.isIPv4MappedAddress()) return 96 + 8;
-  const range = address.range();
-  return range === 'uniqueLocal' ? 7 : range === 'linkLocal' ? 10 : 32;
-}
-
 /**
  * `API_TRUST_PROXY`: the proxies' addresses and CIDR ranges, separated by commas; undefined when
  * empty. `true` (every address) and a hop count are refused: with either, a client that reaches the
@@ -104,11 +96,10 @@ export function parseTrustProxy(raw: string): string[] | undefined {
   return text.split(',').map((entry, i) => {
     const item = entry.trim();
     if (PROXY_RANGE_NAMES.has(item) || (!item.includes('%') && isIpAddress(item))) return item;
-    if (isIpAddress(item.split('/')[0]) && ipaddr.isValidCIDR(item)) {
-      const [address, bits] = ipaddr.parseCIDR(item);
+    const range = parseRange(item);
+    if (range !== null) {
       // a range wider than an IPv4 /8 (a public IPv6 /32) is the internet's, not a proxy fleet's: /0 is `true`
-      const widest = address.kind() === 'ipv4' ? 8 : ipv6Widest(address as ipaddr.IPv6);
-      if (bits < widest) throw new Error(`entry ${i + 1} ("${item}") is wider than a /${widest}: name the proxies' own addresses or range`);
+      if (range.bits < range.widest) throw new Error(`entry ${i + 1} ("${item}") is wider than a /${range.widest}: name the proxies' own addresses or range`);
       return item;
     }
     throw new Error(`entry ${i + 1} ("${item}") is not an IP address, a CIDR range (10.0.0.0/8) or one of loopback, linklocal, uniquelocal`);

@@ -60,7 +60,6 @@ export function clientAddress(request: FastifyRequest): string {
   return request.socket?.remoteAddress ?? 'unknown';
 }
 
-
 export function presentedKey(request: FastifyRequest): string | null {
   const header = request.headers['x-api-key'];
   if (typeof header === 'string' && header !== '') return header;

@@ -52,10 +52,10 @@ export interface TransferOptions {
 export function extractTransfers(tx: EnhancedTransaction, wallet: string, opts: TransferOptions = {}): WalletTransfer[] {
   if (isFailedTransaction(tx)) return [];
   const dust = opts.dustLamports ?? SOL_DUST_LAMPORTS;
-  // NFTs handed to (or by) other wallets: only the transfers with those wallets count
-  const handOver = opts.traded === true ? null : nftHandOver(tx, wallet, dust);
-  const traded = opts.traded ?? (handOver === null && tradedIn(tx, wallet, dust));
   const notWallets = nonWalletAccounts(tx);
+  // NFTs handed to (or by) other wallets: only the transfers with those wallets count
+  const handOver = opts.traded === true ? null : nftHandOver(tx, wallet, dust, notWallets);
+  const traded = opts.traded ?? (handOver === null && tradedIn(tx, wallet, dust));
   // a swap of quote assets only: its parties' SOL and tokens are the swap's
   const parties = traded ? new Set<string>() : swapParties(tx, wallet);
   for (const party of parties) notWallets.add(party);
@@ -169,7 +169,7 @@ export function tradedIn(tx: EnhancedTransaction, wallet: string, dust: bigint =
   if (nftSaleParty(tx, wallet)) return true;
   const result = extractLegs(tx, wallet, { solPriceUsd: 0 });
   if (result.skipped === 'liquidity') return true;
-  if (result.skipped === 'non-fungible') return nftHandOver(tx, wallet, dust) === null;
+  if (result.skipped === 'non-fungible') return nftHandOver(tx, wallet, dust, nonWalletAccounts(tx)) === null;
   return result.legs.some((l) => l.kind === 'swap');
 }
 
@@ -186,7 +186,7 @@ export function tradedIn(tx: EnhancedTransaction, wallet: string, dust: bigint =
  * Then only the transfers with those wallets count (the NFTs, and SOL or tokens given with them); a
  * tool's fee paid beside them (a multi-send service's) is the hand-over's cost, as a swap's is.
  */
-function nftHandOver(tx: EnhancedTransaction, wallet: string, dust: bigint): ReadonlySet<string> | null {
+function nftHandOver(tx: EnhancedTransaction, wallet: string, dust: bigint, notWallets: ReadonlySet<string>): ReadonlySet<string> | null {
   if (inNftMarket(tx)) return null;
   const moved = (tx.tokenTransfers ?? []).filter((t) => isNonFungibleTransfer(t) && (t.fromUserAccount === wallet || t.toUserAccount === wallet));
   if (moved.length === 0) return null;
@@ -198,7 +198,6 @@ function nftHandOver(tx: EnhancedTransaction, wallet: string, dust: bigint): Rea
     parties.add(side.counterparty);
   }
   // anything back the other way, from another wallet, makes it an exchange
-  const notWallets = nonWalletAccounts(tx);
   const back = direction === 'out' ? 'in' : 'out';
   const lamportsBack = lamportsBy(tx, wallet, (side) => side.direction === back && !notWallets.has(side.counterparty));
   if ([...lamportsBack.values()].some((lamports) => lamports >= dust)) return null;
