@@ -41,7 +41,7 @@ export function apiKeyId(key: string): string {
  */
 export function clientKeyOf(request: FastifyRequest): string {
   // Temporal accepts at most 64 characters
-  return request.apiKeyId ? `key:${request.apiKeyId}` : `ip:${clientAddress(request)}`.slice(0, 64);
+  return request.apiKeyId ? `key:${request.apiKeyId}` : `ip:${clientNetwork(clientAddress(request))}`.slice(0, 64);
 }
 
 /**
@@ -143,11 +143,13 @@ export class FailedKeyAttempts {
 }
 
 /**
- * The address wrong keys are counted under: an IPv4 address as it is, an IPv6 one by its /64 (a
- * host is given a whole /64 and picks addresses in it at will). Behind a proxy, the API must be told
- * to trust it (`API_TRUST_PROXY`) or every client is the proxy's address.
+ * The address a client is counted under (wrong keys, and without keys its rate limits, event
+ * streams and fairness): an IPv4 address as it is, an IPv6 one by its /64 (a host is given a whole
+ * /64 and picks addresses in it at will, so counting its single addresses would let it have 2^64
+ * allowances). Behind a proxy, the API must be told to trust it (`API_TRUST_PROXY`) or every client
+ * is the proxy's address.
  */
-export function attemptAddress(ip: string): string {
+export function clientNetwork(ip: string): string {
   // a link-local address's zone names no host: ipaddr.js takes few zone names
   const host = withoutZone(ip);
   if (!isIpAddress(host)) return ip;
@@ -168,7 +170,7 @@ export function installAuth(app: FastifyInstance, keys: readonly ApiKey[], attem
     const path = request.url.split('?')[0];
     if (OPEN_PATHS.some((p) => p.test(path))) return;
     // (a client gone before its address was read has none)
-    const address = attemptAddress(clientAddress(request));
+    const address = clientNetwork(clientAddress(request));
     const wait = attempts?.blockedFor(address) ?? 0;
     if (wait > 0) {
       throw new ProblemError('rateLimited', `too many requests with a wrong API key from this address (${attempts!.max} in ${attempts!.windowSeconds} s): retry in ${wait} s with a key from API_KEYS`, undefined, undefined, wait);

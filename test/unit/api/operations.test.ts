@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../../src/config';
 import { buildApp } from '../../../src/api/app';
 import { createHash } from 'node:crypto';
-import { FailedKeyAttempts, apiKeyId, attemptAddress, keyMatcher } from '../../../src/api/auth';
+import { FailedKeyAttempts, apiKeyId, clientNetwork, keyMatcher } from '../../../src/api/auth';
 
 const A = '37RqtwV1Huak8b89qQy9AxxJgbKzeA3AECZxQMgboRsk';
 
@@ -125,7 +125,7 @@ describe('API keys', () => {
     ['fe80::3%eth0.100', 'fe80:0:0:0::/64'],
     ['unknown', 'unknown'],
   ])('counts wrong keys of %s under %s', (ip, address) => {
-    expect(attemptAddress(ip)).toBe(address);
+    expect(clientNetwork(ip)).toBe(address);
   });
 
   it('counts wrong keys per address in windows, and tracks a bounded number of addresses', () => {
@@ -182,6 +182,23 @@ describe('rate limits on POST routes', () => {
     // GET routes are not limited
     expect((await app.inject({ method: 'GET', url: '/v1/analyses?limit=0' })).statusCode).toBe(400);
     await app.close();
+  });
+
+  it('without keys counts an IPv6 client by its /64: a host cannot escape the limit by changing its address inside it', async () => {
+    const app = await appWith({ API_RATE_LIMIT_MAX: '2', API_RATE_LIMIT_WINDOW_SECONDS: '60' });
+    const post = (remoteAddress: string) => app.inject({ method: 'POST', url: '/v1/analyses', remoteAddress, payload: { wallets: [A] } });
+    try {
+      expect((await post('2001:db8:1:2::7')).statusCode).toBe(400);
+      expect((await post('2001:db8:1:2:aaaa::8')).statusCode).toBe(400);
+      expect((await post('2001:db8:1:2:ffff:1:2:3')).statusCode).toBe(429);
+      // the next /64 is another client, as is an IPv4 address (its IPv4-mapped form is the same one)
+      expect((await post('2001:db8:1:3::7')).statusCode).toBe(400);
+      expect((await post('198.51.100.7')).statusCode).toBe(400);
+      expect((await post('::ffff:198.51.100.7')).statusCode).toBe(400);
+      expect((await post('198.51.100.7')).statusCode).toBe(429);
+    } finally {
+      await app.close();
+    }
   });
 });
 
