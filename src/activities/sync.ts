@@ -235,10 +235,10 @@ export function createSyncActivities(deps: ActivityDeps) {
     // a wallet whose stored legs predate the current swap extraction: its SOL-quoted legs extracted
     // again first (and its stablecoin ones an older extraction quoted otherwise, at the price a sync uses)
     await backfillLegs(pool, [wallet], { solPriceUsd: () => solPriceAsked });
-    const { legs, heldTokens, pricesUsd, rejected, transfersVersion } = await loadAnalyticsInputs(pool, wallet);
+    const { legs, heldTokens, pricesUsd, rejected, transfersVersion, failed } = await loadAnalyticsInputs(pool, wallet);
     onStep('pnl');
     const holdings = heldTokens ? Object.fromEntries(heldTokens.map((t) => [t.mint, { uiAmount: formatUnits(BigInt(t.rawAmount), t.decimals) }])) : undefined;
-    const pnl = computePnl(legs, { holdings, pricesUsd, solPriceUsd: await solPriceAsked });
+    const pnl = computePnl(legs, { holdings, pricesUsd, solPriceUsd: await solPriceAsked, failed });
     onStep('behavior');
     const behavior = computeBehavior(legs, { nowSec: Math.floor(Date.now() / 1000) });
     onStep('transfers');

@@ -21,7 +21,7 @@ export { legKey, compareLegs, SKIP_REASONS } from './swaps/types';
 export { extractLegs, extractMany, SOL_DUST_LAMPORTS } from './swaps/extract';
 export { TIP_ACCOUNTS } from './swaps/flows';
 
-export type { WalletPnl, TokenPnl, WalletPnlTotals, PnlOptions } from './pnl/types';
+export type { WalletPnl, TokenPnl, WalletPnlTotals, PnlOptions, FailedFees } from './pnl/types';
 export { computePnl } from './pnl/fifo';
 
 export type * from './behavior/types';

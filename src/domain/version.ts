@@ -1,2 +1,2 @@
 /** Version of the analytics rules; stored with every result so numbers can be traced to rules. */
-export const ENGINE_VERSION = '2.18.0';
+export const ENGINE_VERSION = '2.19.0';

@@ -10,7 +10,7 @@ import type { SwapLeg } from '../domain';
 import type { WalletTransfer } from '../domain/detection/types';
 import { insertLegsCte, legRows } from './swap-legs';
 import { recordRejectedCtes, type RejectedRow } from './rejected-transactions';
-import { linkTransactionsCte } from './wallet-transactions';
+import { failedFeeOf, linkTransactionsCte } from './wallet-transactions';
 import { insertTransfersCte, transferRows } from './wallet-transfers';
 import { countStoredPageCte, SYNC_LEASE_SECONDS } from './wallets';
 
@@ -34,7 +34,7 @@ export interface StoredPage {
  */
 const STORE_PAGE = `WITH
   page AS MATERIALIZED (
-    SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(signature text, slot bigint, timestamp bigint, type text, source text, failed boolean, pos bigint)),
+    SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(signature text, slot bigint, timestamp bigint, type text, source text, failed boolean, failed_fee bigint, pos bigint)),
   stored AS (
     INSERT INTO transactions (signature, slot, timestamp, type, source, failed, payload_json)
     SELECT page.signature, page.slot, page.timestamp, page.type, page.source, page.failed, p.payload
@@ -75,7 +75,7 @@ export async function storeHistoryPage(
   const params = [
     wallet,
     // (jsonb parameters: the provider's text in them, a type, a source, a rejection's quoted value, without NULs; the payloads are json, which keeps them)
-    jsonForPostgres(txs.map((tx, i) => ({ signature: tx.signature, slot: tx.slot, timestamp: tx.timestamp, type: tx.type, source: tx.source, failed: isFailedTransaction(tx), pos: position(tx, i) }))),
+    jsonForPostgres(txs.map((tx, i) => ({ signature: tx.signature, slot: tx.slot, timestamp: tx.timestamp, type: tx.type, source: tx.source, failed: isFailedTransaction(tx), failed_fee: failedFeeOf(tx, wallet), pos: position(tx, i) }))),
     fromAnswer ? received.json : JSON.stringify(txs),
     jsonForPostgres(legRows(legs)),
     jsonForPostgres(transferRows(transfers)),

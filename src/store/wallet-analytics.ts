@@ -1,9 +1,10 @@
 // Per-wallet analytics computed after each sync (wallet_analytics: PnL, behavior, coverage, engine
 // version). The only module with SQL on wallet_analytics.
 import type { Pool } from 'pg';
-import type { SwapLeg } from '../domain';
+import type { FailedFees, SwapLeg } from '../domain';
 import { LEG_ORDER } from './swap-legs';
 import { storedTokensSql, type StoredTokenBalance } from './wallet-balances';
+import { failedFeesSql } from './wallet-transactions';
 
 export interface WalletAnalyticsRow {
   pnl: unknown;
@@ -53,13 +54,15 @@ export interface AnalyticsInputs {
   rejected: { count: number; recent: Array<{ signature: string | null; field: string; reason: string }> };
   /** the transfer extraction version of its stored transactions (0: never; also for an unknown wallet) */
   transfersVersion: number;
+  /** its stored failed transactions whose fee it paid: how many, and those fees */
+  failed: FailedFees;
 }
 
 /**
  * Everything a wallet's analytics are computed from, in one statement (one round trip on the few
  * connections of the syncs, which a sync's end would otherwise take five times): its legs (one JSON
- * array), its held tokens, the prices of its legs' mints, its rejected transactions and its
- * transfer extraction version.
+ * array), its held tokens, the prices of its legs' mints, its rejected transactions, its
+ * transfer extraction version and the fees of its failed transactions.
  */
 export async function loadAnalyticsInputs(pool: Pool, wallet: string, recentRejected = 20): Promise<AnalyticsInputs> {
   const { rows } = await pool.query(
@@ -72,7 +75,8 @@ export async function loadAnalyticsInputs(pool: Pool, wallet: string, recentReje
        (SELECT COALESCE(json_agg(json_build_object('signature', r.signature, 'field', r.field, 'reason', r.reason) ORDER BY r.last_seen_at DESC, r.reject_key), '[]'::json)
           FROM (SELECT signature, field, reason, last_seen_at, reject_key FROM rejected_transactions WHERE wallet = $1
                  ORDER BY last_seen_at DESC, reject_key LIMIT $2) r) AS rejected_recent,
-       (SELECT transfers_extracted_version FROM wallets WHERE address = $1) AS transfers_version`,
+       (SELECT transfers_extracted_version FROM wallets WHERE address = $1) AS transfers_version,
+       (${failedFeesSql('$1')}) AS failed`,
     [wallet, recentRejected],
   );
   const r = rows[0];
@@ -82,6 +86,8 @@ export async function loadAnalyticsInputs(pool: Pool, wallet: string, recentReje
     pricesUsd: r.prices as Record<string, number>,
     rejected: { count: Number(r.rejected_count), recent: r.rejected_recent },
     transfersVersion: r.transfers_version === null ? 0 : Number(r.transfers_version),
+    // (sum() of bigint is numeric: JSON gives it as a number, exact up to 2^53 lamports)
+    failed: { transactions: Number(r.failed.transactions), feeLamports: Number(r.failed.feeLamports) },
   };
 }
 

@@ -5,13 +5,14 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { parseServerTiming } from '../../src/api/server-timing';
 import { buildApp } from '../../src/api/app';
 import { getAnalysis } from '../../src/store/analyses';
-import { generateWorld } from '../../src/simulator';
+import { SimWorld, generateWorld, parseWorld } from '../../src/simulator';
 import { useSimulatedStack } from '../harness/stack';
 import { until, workflowCountReaching } from '../harness/processes';
 
 const world = generateWorld({ seed: 83, wallets: 4, txPerWallet: 25, largeWallet: false });
 const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.address).sort();
 const [A, B, C, D] = wallets;
+const sim = new SimWorld(parseWorld(world));
 const mints = (world.tokens as Array<{ mint: string; symbol: string }>).slice(0, 3);
 
 describe('API routes on the real stack', () => {
@@ -164,6 +165,17 @@ describe('API routes on the real stack', () => {
     expect(body.pnl).toHaveProperty('tokens');
     expect(body.behavior).toEqual(expect.any(Object));
     expect(body.coverage).toEqual(expect.any(Object));
+    // the fees of the failed transactions each wallet paid (the world's own), a cost after fees
+    let failedSeen = 0;
+    for (const w of [A, B]) {
+      const i = sim.world.wallets.findIndex((x) => x.address === w);
+      const failed = Array.from({ length: sim.historyLength(i) }, (_, e) => sim.transaction(i, e)).filter((tx) => tx.transactionError && tx.feePayer === w);
+      const totals = (await get(`/v1/wallets/${w}`)).json().pnl.totals;
+      expect(totals).toMatchObject({ failedTransactions: failed.length, failedFeesSol: failed.reduce((sum, tx) => sum + tx.fee, 0) / 1e9 });
+      expect(totals.realizedPnlAfterFeesSol).toBeCloseTo(totals.realizedPnlSol - totals.feesSol - totals.failedFeesSol, 12);
+      failedSeen += failed.length;
+    }
+    expect(failedSeen).toBeGreaterThan(0);
   });
 
   it('proceed signals a running analysis, which then completes with partial wallets; the list shows it first', async () => {

@@ -352,6 +352,11 @@ describe('the Similarity Lab in a browser, against the real stack', () => {
       const walletPairs = page.getByTestId('wallet-pairs');
       await expectCount(walletPairs.getByTestId('wallet-pair'), 5);
       expect((await walletPairs.getByTestId('wallet-pair').evaluateAll((items) => items.map((i) => i.getAttribute('data-wallet')))).sort()).toEqual(group.filter((w) => w !== group[3]).sort());
+      // and its PnL totals as the API gives them, the failed transactions' fees among them
+      const totals = (await api<{ pnl: { totals: { failedTransactions: number; failedFeesSol: number } } }>(`/v1/wallets/${group[3]}`)).pnl.totals;
+      const shown = (field: string) => page.getByTestId('wallet-panel').locator(`[data-total="${field}"] dd`);
+      await expectText(shown('failedTransactions'), String(totals.failedTransactions));
+      await expectText(shown('failedFeesSol'), totals.failedFeesSol.toLocaleString('en-US', { maximumFractionDigits: 6 }));
 
       // the pairs CSV: every pair, read page by page
       const download = page.waitForEvent('download');

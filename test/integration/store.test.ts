@@ -119,6 +119,36 @@ describe('PostgreSQL store', () => {
     }
   });
 
+  it('migration 1795690000000 gives the links stored before it the fee their wallet paid for a failed transaction, and none to the others; its down step drops the column', async () => {
+    const url = new URL(testEnv().databaseUrl);
+    url.pathname = `/${url.pathname.slice(1)}_failed_fee_${process.pid}`;
+    const files = migrationNames();
+    const migration = '1795690000000_wallet-transactions-failed-fee';
+    await migrateFirst(url.toString(), files.indexOf(migration));
+    const p = createPool(url.toString(), 2);
+    try {
+      const w = world.world.wallets[1].address;
+      const t = Array.from({ length: world.historyLength(1) }, (_, e) => world.transaction(1, e));
+      const paid = t.filter((tx) => tx.transactionError && tx.feePayer === w);
+      expect(paid.length).toBeGreaterThan(0);
+      // a failed transaction another account paid the fee of, linked to the wallet
+      const otherPaid = { ...t[0], signature: `${t[0].signature.slice(0, 80)}X`, feePayer: 'OtherPayer111111111111111111111111111111111', transactionError: 'BlockhashNotFound' };
+      await beginSync(p, w, 'wallet-sync:failed-fee');
+      await storePageAsBefore(p, w, [...t, otherPaid], extractMany(t, w, { solPriceUsd: 150 }).legs, []);
+      expect(await migrate(url.toString())).toEqual(files.slice(files.indexOf(migration)));
+      const { rows } = await p.query<{ signature: string; failed_fee: string }>('SELECT signature, failed_fee FROM wallet_transactions WHERE failed_fee IS NOT NULL ORDER BY signature');
+      expect(rows).toEqual(paid.map((tx) => ({ signature: tx.signature, failed_fee: String(tx.fee) })).sort((a, b) => (a.signature < b.signature ? -1 : 1)));
+      expect((await loadAnalyticsInputs(p, w)).failed).toEqual({ transactions: paid.length, feeLamports: paid.reduce((sum, tx) => sum + tx.fee, 0) });
+
+      await undoNewest(url.toString(), files.length - files.indexOf(migration));
+      const column = await p.query("SELECT 1 FROM information_schema.columns WHERE table_name = 'wallet_transactions' AND column_name = 'failed_fee'");
+      expect(column.rowCount).toBe(0);
+    } finally {
+      await p.end();
+      await dropDatabase(url.toString());
+    }
+  });
+
   it('a second analysis of one API key with the same Idempotency-Key violates the unique index the store names; another key may use it', async () => {
     const analysis = (id: string, ownerKeyId: string | null) => ({ id, workflowId: `analysis:${id}`, requestId: null, idempotencyKey: 'store-test-key', ownerKeyId, wallets: [wallet], params: {} });
     await insertAnalysis(pool, analysis('idem-1', 'owner-a'));
@@ -265,14 +295,17 @@ describe('PostgreSQL store', () => {
     expect(twice.get(wallet)).toEqual(all.get(wallet));
   });
 
-  it("reads a wallet's analytics inputs in one statement as its own reads give them: legs, held tokens, its mints' known prices, rejected transactions, transfer version", async () => {
+  it("reads a wallet's analytics inputs in one statement as its own reads give them: legs, held tokens, its mints' known prices, rejected transactions, transfer version, the fees of the failed transactions it paid", async () => {
     const w = world.world.wallets[2].address;
     const t = Array.from({ length: world.historyLength(2) }, (_, e) => world.transaction(2, e));
     await beginSync(pool, w, 'wallet-sync:test');
     const { legs } = extractMany(t, w, { solPriceUsd: 150 });
     const rejected = Array.from({ length: 23 }, (_, i) => ({ key: `bad${i}`, signature: i % 2 ? `badsig${i}` : null, timestamp: 1_700_000_000 + i, field: 'fee', reason: `reason ${i}` }));
+    // two failed transactions whose fee the wallet paid (one with a priority fee), and one another account paid
+    const failedAs = (i: number, feePayer: string, fee: number) => ({ ...t[i], signature: `${t[i].signature.slice(0, 80)}F${i}`, feePayer, fee, transactionError: { InstructionError: [2, { Custom: 6001 }] } });
+    const failed = [failedAs(0, w, 1_505_000), failedAs(1, w, 5_000), failedAs(2, 'OtherPayer111111111111111111111111111111111', 90_000)];
     // one listed twice in the page (a provider repeating a transaction): stored once, the page not refused
-    await storeHistoryPage(pool, w, t, legs, [...rejected, rejected[3]]);
+    await storeHistoryPage(pool, w, [...t, ...failed], legs, [...rejected, rejected[3]]);
     const mints = [...new Set(legs.map((l) => l.mint))];
     expect(mints.length).toBeGreaterThan(1);
     // one mint priced, one known without a price, the rest never fetched
@@ -291,9 +324,10 @@ describe('PostgreSQL store', () => {
     const { rows: newest } = await pool.query(`SELECT signature, field, reason FROM rejected_transactions WHERE wallet = $1 ORDER BY last_seen_at DESC, reject_key LIMIT 20`, [w]);
     expect(inputs.rejected.recent).toEqual(newest);
     expect(inputs.rejected.recent).toHaveLength(20);
+    expect(inputs.failed).toEqual({ transactions: 2, feeLamports: 1_510_000 });
 
     const nobody = 'NoInputs111111111111111111111111111111111111';
-    expect(await loadAnalyticsInputs(pool, nobody)).toEqual({ legs: [], heldTokens: null, pricesUsd: {}, rejected: { count: 0, recent: [] }, transfersVersion: 0 });
+    expect(await loadAnalyticsInputs(pool, nobody)).toEqual({ legs: [], heldTokens: null, pricesUsd: {}, rejected: { count: 0, recent: [] }, transfersVersion: 0, failed: { transactions: 0, feeLamports: 0 } });
     // the suites of a run share the database: this wallet's rejected rows go
     await pool.query('DELETE FROM rejected_transactions WHERE wallet = $1', [w]);
   });

@@ -144,6 +144,20 @@ describe('computePnl (FIFO lots in SOL)', () => {
     expect(pnl.tokens[0].feesSol).toBeCloseTo(0.00002, 12);
     expect(pnl.totals.realizedPnlSol).toBe(1);
     expect(pnl.totals.realizedPnlAfterFeesSol).toBeCloseTo(0.99998, 12);
+    expect(pnl.totals).toMatchObject({ failedTransactions: 0, failedFeesSol: 0 });
+  });
+
+  it("counts the fees of the wallet's failed transactions as a cost after fees, apart from its tokens' fees", () => {
+    const legs = [buy({ mint: M, t: 100, raw: 10, sol: 1, feeLamports: 5000 }), sell({ mint: M, t: 200, raw: 10, sol: 2, feeLamports: 15000 })];
+    // three missed snipes with priority fees: 0.0021 SOL in all
+    const pnl = computePnl(legs, { failed: { transactions: 3, feeLamports: 2_100_000 } });
+    expect(pnl.totals).toMatchObject({ failedTransactions: 3, realizedPnlSol: 1 });
+    expect(pnl.totals.failedFeesSol).toBeCloseTo(0.0021, 12);
+    expect(pnl.totals.feesSol).toBeCloseTo(0.00002, 12);
+    expect(pnl.totals.realizedPnlAfterFeesSol).toBeCloseTo(1 - 0.00002 - 0.0021, 12);
+    expect(pnl.tokens[0].feesSol).toBeCloseTo(0.00002, 12);
+    // a wallet with only failed transactions has no token and still their cost
+    expect(computePnl([], { failed: { transactions: 1, feeLamports: 5000 } }).totals).toMatchObject({ tokens: 0, failedTransactions: 1, failedFeesSol: 0.000005, realizedPnlAfterFeesSol: -0.000005 });
   });
 
   it('a mint missing from the given holdings has balance 0 and is marked as differing from FIFO', () => {

@@ -178,6 +178,8 @@ function totalsOf(tokens: TokenPnl[], opts: PnlOptions): WalletPnlTotals {
     transferProceedsSol: 0,
     unmatchedProceedsSol: 0,
     feesSol: 0,
+    failedTransactions: opts.failed?.transactions ?? 0,
+    failedFeesSol: (opts.failed?.feeLamports ?? 0) / 1e9,
     realizedPnlAfterFeesSol: 0,
     openCostBasisSol: 0,
     unrealizedPnlSol: null,
@@ -208,7 +210,7 @@ function totalsOf(tokens: TokenPnl[], opts: PnlOptions): WalletPnlTotals {
     }
   }
   t.volumeSol = t.costSol + t.proceedsSol;
-  t.realizedPnlAfterFeesSol = t.realizedPnlSol - t.feesSol;
+  t.realizedPnlAfterFeesSol = t.realizedPnlSol - t.feesSol - t.failedFeesSol;
   t.losingPositions = t.closedPositions - t.winningPositions;
   t.winRate = t.closedPositions > 0 ? t.winningPositions / t.closedPositions : null;
   const solPrice = opts.solPriceUsd ?? 0;

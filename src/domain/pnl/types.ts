@@ -60,7 +60,11 @@ export interface WalletPnlTotals {
   transferProceedsSol: number;
   unmatchedProceedsSol: number;
   feesSol: number;
-  /** realizedPnlSol − feesSol */
+  /** failed transactions the wallet paid the fee of (they moved nothing else): 0 when not given */
+  failedTransactions: number;
+  /** the fees of those failed transactions (with their priority fees): a cost of trading too */
+  failedFeesSol: number;
+  /** realizedPnlSol − feesSol − failedFeesSol */
   realizedPnlAfterFeesSol: number;
   openCostBasisSol: number;
   /** sum over priced tokens; null when no open token has a price */
@@ -89,4 +93,12 @@ export interface PnlOptions {
   pricesUsd?: Record<string, number>;
   /** current SOL/USD price, to turn token prices into SOL */
   solPriceUsd?: number;
+  /** the wallet's failed transactions whose fee it paid (stored apart: they have no legs) */
+  failed?: FailedFees;
+}
+
+/** A wallet's failed transactions whose fee it paid: how many, and those fees in lamports. */
+export interface FailedFees {
+  transactions: number;
+  feeLamports: number;
 }

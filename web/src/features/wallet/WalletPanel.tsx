@@ -23,13 +23,17 @@ interface TokenPnlRow {
 
 const rec = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 
-const TOTALS: Array<[string, string]> = [
-  ['realizedPnlSol', 'Realized PnL (SOL)'],
-  ['unrealizedPnlSol', 'Unrealized PnL (SOL)'],
-  ['volumeSol', 'Volume (SOL)'],
-  ['feesSol', 'Fees (SOL)'],
-  ['winRate', 'Win rate'],
-  ['tokens', 'Tokens'],
+/** The PnL totals shown: field, label and fraction digits (fees are often a few thousandths of a SOL). */
+const TOTALS: Array<[string, string, number]> = [
+  ['realizedPnlSol', 'Realized PnL (SOL)', 4],
+  ['unrealizedPnlSol', 'Unrealized PnL (SOL)', 4],
+  ['volumeSol', 'Volume (SOL)', 4],
+  ['feesSol', 'Fees (SOL)', 6],
+  ['failedTransactions', 'Failed transactions', 0],
+  ['failedFeesSol', 'Fees of failed transactions (SOL)', 6],
+  ['realizedPnlAfterFeesSol', 'Realized PnL after all fees (SOL)', 4],
+  ['winRate', 'Win rate', 0],
+  ['tokens', 'Tokens', 0],
 ];
 const BEHAVIOR: Array<[string, string]> = [
   ['tradeCount', 'Trades'],
@@ -129,10 +133,10 @@ export function WalletPanel({
         <>
           <h3>PnL totals</h3>
           <dl className="stats small-stats">
-            {TOTALS.map(([k, l]) => (
-              <div key={k}>
+            {TOTALS.map(([k, l, digits]) => (
+              <div key={k} data-total={k}>
                 <dt>{l}</dt>
-                <dd>{k === 'winRate' && finite(totals[k]) !== null ? `${Math.round(Math.min(1, Math.max(0, totals[k] as number)) * 100)} %` : formatNumber(totals[k], 4)}</dd>
+                <dd>{k === 'winRate' && finite(totals[k]) !== null ? `${Math.round(Math.min(1, Math.max(0, totals[k] as number)) * 100)} %` : formatNumber(totals[k], digits)}</dd>
               </div>
             ))}
           </dl>
