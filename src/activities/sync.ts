@@ -14,7 +14,7 @@ import { countLegs } from '../store/swap-legs';
 import type { RejectedRow } from '../store/rejected-transactions';
 import { loadAnalyticsInputs, saveWalletAnalytics, type WalletAnalyticsValues } from '../store/wallet-analytics';
 import { TRANSFER_EXTRACTION_VERSION } from '../store/wallet-transfers';
-import { beginSync, commitWatermark, finishSync, finishSyncWithAnalytics, keepSyncLease, markCoveredSince, markHistoryComplete, syncHolder, syncedAfter, takeSyncLease, walletStatuses, type WalletStatusRow, type WalletSyncCursor } from '../store/wallets';
+import { beginSync, commitWatermark, countFailedFees, finishSync, finishSyncWithAnalytics, keepSyncLease, markCoveredSince, markHistoryComplete, syncHolder, syncedAfter, takeSyncLease, walletStatuses, type WalletStatusRow, type WalletSyncCursor } from '../store/wallets';
 import { afterChunk, skippedSyncResult, startingState, syncResult, walletSyncWorkflowId, type ChunkOutcome, type WalletSyncResult, type WalletSyncResume } from '../workflows/contract';
 import { joinedSyncsRunning } from './joined-syncs';
 import { WorkflowNotFoundError } from '@temporalio/common';
@@ -235,7 +235,9 @@ export function createSyncActivities(deps: ActivityDeps) {
     // a wallet whose stored legs predate the current swap extraction: its SOL-quoted legs extracted
     // again first (and its stablecoin ones an older extraction quoted otherwise, at the price a sync uses)
     await backfillLegs(pool, [wallet], { solPriceUsd: () => solPriceAsked });
-    const { legs, heldTokens, pricesUsd, rejected, transfersVersion, failed } = await loadAnalyticsInputs(pool, wallet);
+    const { legs, heldTokens, pricesUsd, rejected, transfersVersion, failed: failedKept } = await loadAnalyticsInputs(pool, wallet);
+    // a wallet stored before its failed transactions' fees were kept: counted from its payloads, once
+    const failed = failedKept ?? (await countFailedFees(pool, wallet));
     onStep('pnl');
     const holdings = heldTokens ? Object.fromEntries(heldTokens.map((t) => [t.mint, { uiAmount: formatUnits(BigInt(t.rawAmount), t.decimals) }])) : undefined;
     const pnl = computePnl(legs, { holdings, pricesUsd, solPriceUsd: await solPriceAsked, failed });

@@ -4,13 +4,13 @@
 // index), so re-running a page (a retried activity, a worker killed mid-sync) never stores anything
 // twice. The only module with SQL that writes to transactions.
 import { jsonForPostgres, type Queryable } from './db';
-import { isFailedTransaction, type EnhancedTransaction } from '../domain/enhanced-transaction';
+import { failedFeeOf, isFailedTransaction, type EnhancedTransaction } from '../domain/enhanced-transaction';
 import type { ReceivedPage } from '../providers/helius';
 import type { SwapLeg } from '../domain';
 import type { WalletTransfer } from '../domain/detection/types';
 import { insertLegsCte, legRows } from './swap-legs';
 import { recordRejectedCtes, type RejectedRow } from './rejected-transactions';
-import { failedFeeOf, linkTransactionsCte } from './wallet-transactions';
+import { linkTransactionsCte } from './wallet-transactions';
 import { insertTransfersCte, transferRows } from './wallet-transfers';
 import { countStoredPageCte, SYNC_LEASE_SECONDS } from './wallets';
 
@@ -44,7 +44,7 @@ const STORE_PAGE = `WITH
   ${insertLegsCte('new_legs', '$4')},
   ${insertTransfersCte('new_transfers', '$5')},
   ${recordRejectedCtes('rejected_now', 'rejections_cleared', '$6', 'page')},
-  ${countStoredPageCte('counted', { linked: 'linked', failedLinked: 'SELECT count(*) FROM linked JOIN page USING (signature) WHERE page.failed', newLegs: 'new_legs', firstParam: 7 })}
+  ${countStoredPageCte('counted', { linked: 'linked', failedLinked: 'SELECT count(*) FROM linked JOIN page USING (signature) WHERE page.failed', failedFees: 'SELECT page.failed_fee AS fee FROM linked JOIN page USING (signature) WHERE page.failed_fee IS NOT NULL', newLegs: 'new_legs', firstParam: 7 })}
 SELECT (SELECT count(*) FROM linked)::int AS new_transactions, (SELECT count(*) FROM new_legs)::int AS new_legs`;
 
 /**

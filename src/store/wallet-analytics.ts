@@ -4,7 +4,6 @@ import type { Pool } from 'pg';
 import type { FailedFees, SwapLeg } from '../domain';
 import { LEG_ORDER } from './swap-legs';
 import { storedTokensSql, type StoredTokenBalance } from './wallet-balances';
-import { failedFeesSql } from './wallet-transactions';
 
 export interface WalletAnalyticsRow {
   pnl: unknown;
@@ -54,8 +53,8 @@ export interface AnalyticsInputs {
   rejected: { count: number; recent: Array<{ signature: string | null; field: string; reason: string }> };
   /** the transfer extraction version of its stored transactions (0: never; also for an unknown wallet) */
   transfersVersion: number;
-  /** its stored failed transactions whose fee it paid: how many, and those fees */
-  failed: FailedFees;
+  /** its failed transactions whose fee it paid: how many, and those fees; null when its totals are not counted yet (a wallet stored before migration 1795690000000, or none: countFailedFees) */
+  failed: FailedFees | null;
 }
 
 /**
@@ -76,7 +75,7 @@ export async function loadAnalyticsInputs(pool: Pool, wallet: string, recentReje
           FROM (SELECT signature, field, reason, last_seen_at, reject_key FROM rejected_transactions WHERE wallet = $1
                  ORDER BY last_seen_at DESC, reject_key LIMIT $2) r) AS rejected_recent,
        (SELECT transfers_extracted_version FROM wallets WHERE address = $1) AS transfers_version,
-       (${failedFeesSql('$1')}) AS failed`,
+       (SELECT json_build_object('transactions', failed_fee_count, 'feeLamports', failed_fee_lamports) FROM wallets WHERE address = $1 AND failed_fees_counted) AS failed`,
     [wallet, recentRejected],
   );
   const r = rows[0];
@@ -86,8 +85,8 @@ export async function loadAnalyticsInputs(pool: Pool, wallet: string, recentReje
     pricesUsd: r.prices as Record<string, number>,
     rejected: { count: Number(r.rejected_count), recent: r.rejected_recent },
     transfersVersion: r.transfers_version === null ? 0 : Number(r.transfers_version),
-    // (sum() of bigint is numeric: JSON gives it as a number, exact up to 2^53 lamports)
-    failed: { transactions: Number(r.failed.transactions), feeLamports: Number(r.failed.feeLamports) },
+    // (a bigint in JSON is a number: exact up to 2^53 lamports)
+    failed: r.failed === null ? null : { transactions: Number(r.failed.transactions), feeLamports: Number(r.failed.feeLamports) },
   };
 }
 

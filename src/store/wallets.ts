@@ -6,6 +6,7 @@ import { TRANSFER_EXTRACTION_VERSION } from './wallet-transfers';
 import { analyticsParams, upsertWalletAnalyticsSql, type WalletAnalyticsValues } from './wallet-analytics';
 
 import type { WalletHistoryStatus as WalletStatus } from '../api/schemas/analyses';
+import type { FailedFees } from '../domain';
 export type { WalletStatus };
 
 export interface WalletStatusRow {
@@ -270,15 +271,22 @@ export async function markHistoryComplete(pool: Pool, wallet: string): Promise<v
 /**
  * The page statement's part (storeHistoryPage): countStoredPage for the wallet `$1` in the same
  * statement, its counts read from the statement's other parts: `linked` (the signatures linked now),
- * `failedLinked` (how many of them failed, an SQL expression), `newLegs` (a CTE of the new legs);
- * `$<first>` … `$<first + 3>` are the page's size, its oldest signature and timestamp, and the lease.
+ * `failedLinked` (how many of them failed, an SQL expression), `failedFees` (a query of the `fee`
+ * the wallet paid for each of them it was the fee payer of; absent for a database before migration
+ * 1795690000000), `newLegs` (a CTE of the new legs); `$<first>` … `$<first + 3>` are the page's
+ * size, its oldest signature and timestamp, and the lease.
  */
-export function countStoredPageCte(name: string, parts: { linked: string; failedLinked: string; newLegs: string; firstParam: number }): string {
+export function countStoredPageCte(name: string, parts: { linked: string; failedLinked: string; failedFees?: string; newLegs: string; firstParam: number }): string {
   const p = (k: number) => `$${parts.firstParam + k}`;
+  const fees = parts.failedFees
+    ? `failed_fee_count = failed_fee_count + (SELECT count(*) FROM (${parts.failedFees}) f),
+       failed_fee_lamports = failed_fee_lamports + (SELECT COALESCE(sum(f.fee), 0) FROM (${parts.failedFees}) f),`
+    : '';
   return `${name} AS (
     UPDATE wallets SET
        transaction_count = transaction_count + (SELECT count(*) FROM ${parts.linked}),
        failed_transaction_count = failed_transaction_count + (${parts.failedLinked}),
+       ${fees}
        leg_count = leg_count + (SELECT count(*) FROM ${parts.newLegs}),
        sync_pages = sync_pages + 1, sync_transactions = sync_transactions + ${p(0)}::int,
        oldest_signature = CASE WHEN ${p(1)}::text IS NOT NULL AND (oldest_timestamp IS NULL OR ${p(2)}::bigint <= oldest_timestamp) THEN ${p(1)}::text ELSE oldest_signature END,
@@ -286,6 +294,32 @@ export function countStoredPageCte(name: string, parts: { linked: string; failed
        sync_lease_until = now() + make_interval(secs => ${p(3)}::int), updated_at = now()
      WHERE address = $1
      RETURNING 1)`;
+}
+
+/**
+ * The fees of a wallet's failed transactions, counted from its stored payloads when its totals were
+ * not kept as its pages were stored (a wallet stored before migration 1795690000000): how many it
+ * paid the fee of, and those fees; from then on its pages add theirs. Read here once per such
+ * wallet (a failed transaction's `fee` and `feePayer`, of either payload column), not in the
+ * migration, where it would hold the table's lock. A wallet already counted keeps its totals.
+ */
+export async function countFailedFees(db: Queryable, wallet: string): Promise<FailedFees> {
+  const { rows } = await db.query<{ transactions: number; fee_lamports: string }>(
+    `WITH counted AS (
+       SELECT count(*)::int AS n, COALESCE(sum((x.p ->> 'fee')::bigint), 0)::bigint AS lamports
+         FROM wallet_transactions wt JOIN transactions t ON t.signature = wt.signature
+         CROSS JOIN LATERAL (SELECT coalesce(t.payload_json, t.payload::json) AS p) x
+        WHERE wt.wallet = $1 AND t.failed AND x.p ->> 'feePayer' = $1 AND x.p ->> 'fee' ~ '^[0-9]{1,15}$'),
+     updated AS (
+       UPDATE wallets SET failed_fee_count = counted.n, failed_fee_lamports = counted.lamports, failed_fees_counted = true
+         FROM counted WHERE address = $1 AND NOT failed_fees_counted
+       RETURNING failed_fee_count, failed_fee_lamports)
+     SELECT failed_fee_count AS transactions, failed_fee_lamports AS fee_lamports FROM updated
+     UNION ALL SELECT failed_fee_count, failed_fee_lamports FROM wallets WHERE address = $1 AND NOT EXISTS (SELECT 1 FROM updated)`,
+    [wallet],
+  );
+  const r = rows[0];
+  return r ? { transactions: Number(r.transactions), feeLamports: Number(r.fee_lamports) } : { transactions: 0, feeLamports: 0 };
 }
 
 export interface GroupSyncRow {

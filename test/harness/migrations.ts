@@ -6,6 +6,7 @@ import { MIGRATIONS_DIR, ensureDatabase, type Queryable } from '../../src/store/
 import type { EnhancedTransaction, SwapLeg } from '../../src/domain';
 import type { WalletTransfer } from '../../src/domain/detection/types';
 import { insertLegsCte, legRows } from '../../src/store/swap-legs';
+import { linkTransactionsCte } from '../../src/store/wallet-transactions';
 import { insertTransfersCte, transferRows } from '../../src/store/wallet-transfers';
 import { countStoredPageCte, SYNC_LEASE_SECONDS } from '../../src/store/wallets';
 
@@ -29,8 +30,7 @@ export async function undoNewest(databaseUrl: string, count: number): Promise<vo
  * A history page stored as a worker before migration 1795540000000 stored it: the raw transactions
  * as jsonb in transactions.payload (today's page statement writes payload_json, a column such a
  * database does not have yet), with their links, legs, transfers and the wallet's counts from the
- * same parts as today's statement (the links as they were before migration 1795690000000, without
- * their failed fees). For tests that fill a database migrated only part of the way.
+ * same parts as today's statement. For tests that fill a database migrated only part of the way.
  */
 export async function storePageAsBefore(pool: Queryable, wallet: string, txs: readonly EnhancedTransaction[], legs: readonly SwapLeg[], transfers: readonly WalletTransfer[]): Promise<void> {
   const oldest = txs.length > 0 ? txs.reduce((a, b) => (b.slot < a.slot ? b : a)) : null;
@@ -41,9 +41,7 @@ export async function storePageAsBefore(pool: Queryable, wallet: string, txs: re
       stored AS (
         INSERT INTO transactions (signature, slot, timestamp, type, source, failed, payload)
         SELECT signature, slot, timestamp, type, source, failed, payload FROM page ON CONFLICT (signature) DO NOTHING),
-      linked AS (
-        INSERT INTO wallet_transactions (wallet, signature, slot, timestamp)
-        SELECT $1, signature, slot, timestamp FROM page ON CONFLICT DO NOTHING RETURNING signature),
+      ${linkTransactionsCte('linked', 'page')},
       ${insertLegsCte('new_legs', '$3')},
       ${insertTransfersCte('new_transfers', '$4')},
       ${countStoredPageCte('counted', { linked: 'linked', failedLinked: 'SELECT count(*) FROM linked JOIN page USING (signature) WHERE page.failed', newLegs: 'new_legs', firstParam: 5 })}

@@ -3,7 +3,7 @@ import { createPool, dropDatabase, migrate } from '../../src/store/db';
 import { ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE, completeAnalysis, getAnalysis, insertAnalyses, insertAnalysis, recordTokenHolders } from '../../src/store/analyses';
 import { storeTokenLaunch } from '../../src/store/token-launches';
 import { walletAddress } from '../../src/simulator/keys';
-import { beginSync, commitWatermark, finishSync, finishSyncWithAnalytics, markCoveredSince, markHistoryComplete, walletStatuses } from '../../src/store/wallets';
+import { beginSync, commitWatermark, countFailedFees, finishSync, finishSyncWithAnalytics, markCoveredSince, markHistoryComplete, walletStatuses } from '../../src/store/wallets';
 import { loadAnalyticsInputs, saveWalletAnalytics } from '../../src/store/wallet-analytics';
 import { loadBalances, saveBalances } from '../../src/store/wallet-balances';
 import { TRANSFER_EXTRACTION_VERSION } from '../../src/store/wallet-transfers';
@@ -119,11 +119,11 @@ describe('PostgreSQL store', () => {
     }
   });
 
-  it('migration 1795690000000 gives the links stored before it the fee their wallet paid for a failed transaction, and none to the others; its down step drops the column', async () => {
+  it("migration 1795690000000 leaves the failed fees of a wallet stored before it to be counted once from its payloads (jsonb and json alike), beside those its later pages add; its down step drops the columns", async () => {
     const url = new URL(testEnv().databaseUrl);
-    url.pathname = `/${url.pathname.slice(1)}_failed_fee_${process.pid}`;
+    url.pathname = `/${url.pathname.slice(1)}_failed_fees_${process.pid}`;
     const files = migrationNames();
-    const migration = '1795690000000_wallet-transactions-failed-fee';
+    const migration = '1795690000000_wallets-failed-fees';
     await migrateFirst(url.toString(), files.indexOf(migration));
     const p = createPool(url.toString(), 2);
     try {
@@ -131,18 +131,24 @@ describe('PostgreSQL store', () => {
       const t = Array.from({ length: world.historyLength(1) }, (_, e) => world.transaction(1, e));
       const paid = t.filter((tx) => tx.transactionError && tx.feePayer === w);
       expect(paid.length).toBeGreaterThan(0);
-      // a failed transaction another account paid the fee of, linked to the wallet
-      const otherPaid = { ...t[0], signature: `${t[0].signature.slice(0, 80)}X`, feePayer: 'OtherPayer111111111111111111111111111111111', transactionError: 'BlockhashNotFound' };
-      await beginSync(p, w, 'wallet-sync:failed-fee');
-      await storePageAsBefore(p, w, [...t, otherPaid], extractMany(t, w, { solPriceUsd: 150 }).legs, []);
+      const failedAs = (i: number, suffix: string, feePayer: string, fee: number) => ({ ...t[i], signature: `${t[i].signature.slice(0, 80)}${suffix}`, feePayer, fee, transactionError: 'BlockhashNotFound' });
+      // before the migration: its history, with a failed transaction another account paid for (jsonb payloads)
+      await beginSync(p, w, 'wallet-sync:failed-fees');
+      await storePageAsBefore(p, w, [...t, failedAs(0, 'X', 'OtherPayer111111111111111111111111111111111', 90_000)], extractMany(t, w, { solPriceUsd: 150 }).legs, []);
       expect(await migrate(url.toString())).toEqual(files.slice(files.indexOf(migration)));
-      const { rows } = await p.query<{ signature: string; failed_fee: string }>('SELECT signature, failed_fee FROM wallet_transactions WHERE failed_fee IS NOT NULL ORDER BY signature');
-      expect(rows).toEqual(paid.map((tx) => ({ signature: tx.signature, failed_fee: String(tx.fee) })).sort((a, b) => (a.signature < b.signature ? -1 : 1)));
-      expect((await loadAnalyticsInputs(p, w)).failed).toEqual({ transactions: paid.length, feeLamports: paid.reduce((sum, tx) => sum + tx.fee, 0) });
+      expect((await loadAnalyticsInputs(p, w)).failed).toBeNull();
+      // after it: a page with one more failed transaction it paid (a json payload), added to its totals
+      await storeHistoryPage(p, w, [failedAs(1, 'Y', w, 4_242)], []);
+      const counted = await countFailedFees(p, w);
+      expect(counted).toEqual({ transactions: paid.length + 1, feeLamports: paid.reduce((sum, tx) => sum + tx.fee, 0) + 4_242 });
+      expect((await loadAnalyticsInputs(p, w)).failed).toEqual(counted);
+      // counted once: a later page adds its own, and the count is not taken again
+      await storeHistoryPage(p, w, [failedAs(2, 'Z', w, 1_000)], []);
+      expect(await countFailedFees(p, w)).toEqual({ transactions: counted.transactions + 1, feeLamports: counted.feeLamports + 1_000 });
 
       await undoNewest(url.toString(), files.length - files.indexOf(migration));
-      const column = await p.query("SELECT 1 FROM information_schema.columns WHERE table_name = 'wallet_transactions' AND column_name = 'failed_fee'");
-      expect(column.rowCount).toBe(0);
+      const columns = await p.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'wallets' AND column_name LIKE 'failed_fee%'");
+      expect(columns.rowCount).toBe(0);
     } finally {
       await p.end();
       await dropDatabase(url.toString());
@@ -325,9 +331,12 @@ describe('PostgreSQL store', () => {
     expect(inputs.rejected.recent).toEqual(newest);
     expect(inputs.rejected.recent).toHaveLength(20);
     expect(inputs.failed).toEqual({ transactions: 2, feeLamports: 1_510_000 });
+    // a page stored again (a retried step) adds none of its fees twice
+    await storeHistoryPage(pool, w, failed, []);
+    expect((await loadAnalyticsInputs(pool, w)).failed).toEqual({ transactions: 2, feeLamports: 1_510_000 });
 
     const nobody = 'NoInputs111111111111111111111111111111111111';
-    expect(await loadAnalyticsInputs(pool, nobody)).toEqual({ legs: [], heldTokens: null, pricesUsd: {}, rejected: { count: 0, recent: [] }, transfersVersion: 0, failed: { transactions: 0, feeLamports: 0 } });
+    expect(await loadAnalyticsInputs(pool, nobody)).toEqual({ legs: [], heldTokens: null, pricesUsd: {}, rejected: { count: 0, recent: [] }, transfersVersion: 0, failed: null });
     // the suites of a run share the database: this wallet's rejected rows go
     await pool.query('DELETE FROM rejected_transactions WHERE wallet = $1', [w]);
   });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import bs58 from 'bs58';
 import { join } from 'node:path';
-import type { EnhancedTransaction, Instruction } from '../enhanced-transaction';
+import { failedFeeOf, type EnhancedTransaction, type Instruction } from '../enhanced-transaction';
 import { computePnl } from '../pnl/fifo';
 import { extractLegs, extractMany } from './extract';
 import { rentForCreatedAccounts } from './flows';
@@ -21,6 +21,18 @@ describe('extractLegs on real Helius payloads', () => {
     const tx = load('real', 'helius-enhanced-swap-failed-raydium.json');
     expect(extractLegs(tx, '22WLnDCeMvcoboRgVt8a4ztkd4yA1ptSv9JpnE2gx95R', opts)).toEqual({ legs: [], skipped: 'failed' });
     expect(extractLegs(tx, W, opts)).toEqual({ legs: [], skipped: 'failed' });
+  });
+
+  it("reads a failed transaction's fee as its fee payer's cost, and no one else's: the real failed Raydium swap and SOL transfer", () => {
+    const swap = load('real', 'helius-enhanced-swap-failed-raydium.json');
+    expect(failedFeeOf(swap, '22WLnDCeMvcoboRgVt8a4ztkd4yA1ptSv9JpnE2gx95R')).toBe(31_563);
+    expect(failedFeeOf(swap, W)).toBeNull();
+    const transfer = load('real', 'helius-enhanced-transfer-failed-insufficient-funds-for-rent.json');
+    expect(failedFeeOf(transfer, transfer.feePayer)).toBe(5_000);
+    expect(failedFeeOf(transfer, 'BZkAJnd9QaNWgAXkTjNmKvYiAGXVAzhWZHJpJgo6RsAt')).toBeNull();
+    // a transaction that landed costs no failed fee; a fee no real transaction has is not counted
+    expect(failedFeeOf({ ...swap, transactionError: null }, swap.feePayer)).toBeNull();
+    expect(failedFeeOf({ ...swap, fee: 2 ** 63 }, swap.feePayer)).toBeNull();
   });
 
   it('skips the failed SOL transfer although nativeTransfers still lists 50080250 lamports', () => {

@@ -35,6 +35,8 @@ const TOTALS: Array<[string, string, number]> = [
   ['winRate', 'Win rate', 0],
   ['tokens', 'Tokens', 0],
 ];
+/** Totals that analytics computed before engine 2.19.0 do not have (their after-fees figure left failed transactions out): not shown for them. */
+const FAILED_TOTALS = ['failedTransactions', 'failedFeesSol', 'realizedPnlAfterFeesSol'];
 const BEHAVIOR: Array<[string, string]> = [
   ['tradeCount', 'Trades'],
   ['uniqueTokens', 'Unique tokens'],
@@ -133,7 +135,7 @@ export function WalletPanel({
         <>
           <h3>PnL totals</h3>
           <dl className="stats small-stats">
-            {TOTALS.map(([k, l, digits]) => (
+            {TOTALS.filter(([k]) => !FAILED_TOTALS.includes(k) || 'failedFeesSol' in totals).map(([k, l, digits]) => (
               <div key={k} data-total={k}>
                 <dt>{l}</dt>
                 <dd>{k === 'winRate' && finite(totals[k]) !== null ? `${Math.round(Math.min(1, Math.max(0, totals[k] as number)) * 100)} %` : formatNumber(totals[k], digits)}</dd>
