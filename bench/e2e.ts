@@ -131,8 +131,26 @@ class Phases {
   private current: string | null = null;
   private cpuAtStart: Record<string, number> = {};
   private readonly timer: NodeJS.Timeout;
+  private readonly loopTimer: NodeJS.Timeout;
+  /** the worker's event loop in each phase (its metrics, read every second: the gauge keeps its last 3 s) */
+  readonly eventLoop: Record<string, { longestMs: number; over1s: number; over5s: number }> = {};
+  private stallsSeen: { over1s: number; over5s: number } | null = null;
   constructor(private readonly stack: BenchStack) {
     this.timer = setInterval(() => this.sample(), 200);
+    this.loopTimer = setInterval(() => void this.readEventLoop(), 1000);
+  }
+  private async readEventLoop(): Promise<void> {
+    const text = await fetch(this.stack.workerMetricsUrl).then((r) => r.text(), () => null);
+    if (text === null) return;
+    const longestMs = seriesSum(text, 'worker_event_loop_delay_max');
+    const stalls = { over1s: seriesSum(text, 'worker_event_loop_stalls', { over: '1s' }) ?? 0, over5s: seriesSum(text, 'worker_event_loop_stalls', { over: '5s' }) ?? 0 };
+    const before = this.stallsSeen ?? stalls;
+    this.stallsSeen = stalls;
+    if (!this.current || longestMs === null) return;
+    const phase = (this.eventLoop[this.current] ??= { longestMs: 0, over1s: 0, over5s: 0 });
+    phase.longestMs = Math.max(phase.longestMs, longestMs);
+    phase.over1s += stalls.over1s - before.over1s;
+    phase.over5s += stalls.over5s - before.over5s;
   }
   private sample(): void {
     if (!this.current) return;
@@ -178,6 +196,7 @@ class Phases {
   }
   close(): void {
     clearInterval(this.timer);
+    clearInterval(this.loopTimer);
   }
 }
 
@@ -505,6 +524,7 @@ async function main(): Promise<number> {
     log(`    sync children (seconds from the workflow's start, first and last): ${small} wallets ${JSON.stringify(smallEvents.syncChildren)}; ${large} wallets ${JSON.stringify(largeEvents.syncChildren)}`);
     const rssLine = (phase: string) => phases.timeline.filter((t) => t.phase === phase).map((t) => `${t.at}s ${Math.round(t.workerMb)}${t.childrenMb ? `+${Math.round(t.childrenMb)}` : ''}`).join(', ');
     log(`    worker RSS every 5 s, MB (+ its similarity process): ${large} wallets: ${rssLine('large')}; burst: ${rssLine('burst')}`);
+    log(`    the worker's event loop, its longest hold-up and its 1 s windows held up past 1 s / 5 s: ${Object.entries(phases.eventLoop).map(([phase, l]) => `${phase} ${Math.round(l.longestMs)} ms, ${l.over1s} / ${l.over5s}`).join('; ') || 'not read'}`);
     log(`    events by type (${small} wallets): ${JSON.stringify(smallEvents.byType)}`);
     log(`    events by type (burst analysis): ${JSON.stringify(sampleEvents[0]?.byType ?? {})}`);
     if (largeActions) log(`    billable Temporal actions by type (${large} wallets; the server's count, heartbeats included): ${JSON.stringify(largeActions)}`);
@@ -539,7 +559,7 @@ async function main(): Promise<number> {
         smallAfterLarge: smallAfterRun,
         burst: burstFigures,
         frontDoor,
-        worker: { peakRssMb: peaks.length ? Math.max(...peaks) : null, hwmMb: readMemory(stack.workerPid).hwmMb, startRssMb, peakRssMbByPhase: phases.peakRss, childrenPeakRssMbByPhase: phases.childrenPeakRss },
+        worker: { peakRssMb: peaks.length ? Math.max(...peaks) : null, hwmMb: readMemory(stack.workerPid).hwmMb, startRssMb, peakRssMbByPhase: phases.peakRss, childrenPeakRssMbByPhase: phases.childrenPeakRss, eventLoopByPhase: phases.eventLoop },
         cpuSecondsByPhase: phases.cpu,
         actions: smallActions && largeActions && burstActions ? { small: smallActions, large: largeActions, burst: burstActions } : null,
         machine: { cores: os.cpus().length, loadAvgStart, loadAvgEnd: os.loadavg()[0] },

@@ -15,6 +15,7 @@ import { LEGACY_WORKFLOW_QUEUES } from './workflows/contract';
 import { exitWithOneLine } from './errors';
 import { buildActivityDeps } from './wiring';
 import { budgetMetrics } from './temporal/budget-metrics';
+import { watchEventLoop } from './temporal/loop-metrics';
 import { guardProcess } from './process-guard';
 
 async function main(): Promise<void> {
@@ -25,6 +26,8 @@ async function main(): Promise<void> {
     logger: temporalLogger(logger),
     telemetryOptions: config.TEMPORAL_METRICS_BIND ? { metrics: { prometheus: { bindAddress: config.TEMPORAL_METRICS_BIND } } } : undefined,
   });
+  // how long the event loop is held up, among the runtime's metrics (its timer never keeps the process up)
+  watchEventLoop(Runtime.instance().metricMeter);
 
   await migrate(config.DATABASE_URL);
   // Analysis steps (workerPoolSize: two clients for each similarity step a slot can run) and the other

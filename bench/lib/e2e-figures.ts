@@ -200,6 +200,8 @@ export interface E2eFigures {
     peakRssMbByPhase: Record<string, number | null>;
     /** the peak RSS of the worker's child processes together (the similarity step of a large group), by phase */
     childrenPeakRssMbByPhase?: Record<string, number | null>;
+    /** the longest its event loop was held up (ms), and how many of its 1 s windows were held up past 1 s and 5 s, by phase (its metrics; absent when not read) */
+    eventLoopByPhase?: Record<string, { longestMs: number; over1s: number; over5s: number }>;
   };
   cpuSecondsByPhase: Record<string, Record<string, number>>;
   /** billable Temporal actions by type in each phase (temporalActions, the production-shaped server's); null on the dev server */
@@ -302,6 +304,7 @@ export function e2eLine(f: E2eFigures): string {
       workerStartRssMb: round(f.worker.startRssMb, 0),
       byPhase: Object.fromEntries(Object.entries(f.worker.peakRssMbByPhase).map(([k, v]) => [k, round(v, 0)])),
       similarityProcessesByPhase: Object.fromEntries(Object.entries(f.worker.childrenPeakRssMbByPhase ?? {}).map(([k, v]) => [k, round(v, 0)])),
+      eventLoopByPhase: Object.fromEntries(Object.entries(f.worker.eventLoopByPhase ?? {}).map(([k, v]) => [k, { ...v, longestMs: round(v.longestMs, 0) }])),
     },
     e: {
       small: f.small.events.total,

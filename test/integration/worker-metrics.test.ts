@@ -10,7 +10,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 describe('worker observability', () => {
   const opened = useTestStack();
 
-  it("a worker started with TEMPORAL_METRICS_BIND serves the SDK runtime's metrics and its provider budgets' for Prometheus", async () => {
+  it("a worker started with TEMPORAL_METRICS_BIND serves the SDK runtime's metrics, its provider budgets' and its event loop's for Prometheus", async () => {
     // a margin other worker processes learnt (docs/providers.md), reported before any request; none
     // learnt for the RPC budget. Under a key prefix of its own: this run's other tests' requests
     // move the margins of theirs (each reservation decays it) while this worker starts
@@ -29,7 +29,7 @@ describe('worker observability', () => {
       const deadline = Date.now() + 60_000;
       while (Date.now() < deadline) {
         body = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text(), () => '');
-        if (body.includes('task_queue="analysis"') && body.includes('provider_budget_margin')) break;
+        if (body.includes('task_queue="analysis"') && body.includes('provider_budget_margin') && body.includes('worker_event_loop_delay_max')) break;
         await new Promise((r) => setTimeout(r, 250));
       }
       expect(body).toMatch(/^temporal_\w+/m);
@@ -40,6 +40,9 @@ describe('worker observability', () => {
       for (const budget of ['helius', 'rpc', 'dexscreener']) {
         for (const counter of ['provider_rate_limited', 'provider_budget_slots_missed']) expect(body).toMatch(new RegExp(`^${counter}\\{budget="${budget}"\\} 0$`, 'm'));
       }
+      // how long its event loop was held up: the longest of the last seconds, and the stalls past 1 s and 5 s from 0
+      expect(body).toMatch(/^worker_event_loop_delay_max \d+(\.\d+)?$/m);
+      for (const over of ['1s', '5s']) expect(body).toMatch(new RegExp(`^worker_event_loop_stalls\\{over="${over}"\\} \\d+$`, 'm'));
     } finally {
       await stopProcess(worker, 'SIGTERM', 15_000);
     }
