@@ -11,7 +11,9 @@
 -- stored payloads before their next analytics (countFailedFees), not here, where reading the
 -- payloads of every stored failed transaction would hold the table's lock for as long as that takes.
 -- New wallets start counted (their pages add their fees as they are stored). Every statement here
--- changes the catalog only (a constant default): no table is rewritten or scanned.
+-- changes the catalog only (a constant default): no table is rewritten or scanned. During a rolling
+-- deploy, a worker of an earlier version stores pages without adding their fees: a wallet counted
+-- already leaves those out of its totals (they are not counted again).
 ALTER TABLE wallets
   ADD COLUMN failed_fee_count integer NOT NULL DEFAULT 0,
   ADD COLUMN failed_fee_lamports bigint NOT NULL DEFAULT 0,
