@@ -142,6 +142,9 @@ export class FailedKeyAttempts {
   }
 }
 
+/** The well-known NAT64 prefix (RFC 6052): an IPv4 address translated into IPv6 is its last 32 bits. */
+const NAT64_PREFIX = ipaddr.parseCIDR('64:ff9b::/96');
+
 /**
  * The address a client is counted under (wrong keys, and without keys its rate limits, event
  * streams and fairness): an IPv4 address as it is, an IPv6 one by its /64 (a host is given a whole
@@ -155,7 +158,11 @@ export function clientNetwork(ip: string): string {
   if (!isIpAddress(host)) return ip;
   const address = ipaddr.process(host); // an IPv4-mapped IPv6 address is its IPv4 one
   if (address.kind() === 'ipv4') return address.toString();
-  return `${(address as ipaddr.IPv6).parts
+  const parts = (address as ipaddr.IPv6).parts;
+  // an IPv4 client translated into the well-known NAT64 prefix (64:ff9b::/96, RFC 6052) is its IPv4
+  // address: behind such a translator, every IPv4 client shares one /64
+  if (address.match(NAT64_PREFIX)) return [parts[6] >> 8, parts[6] & 0xff, parts[7] >> 8, parts[7] & 0xff].join('.');
+  return `${parts
     .slice(0, 4)
     .map((part) => part.toString(16))
     .join(':')}::/64`;

@@ -123,6 +123,9 @@ describe('API keys', () => {
     ['fe80::1%eth0', 'fe80:0:0:0::/64'],
     ['fe80::2%br-1a2b3c', 'fe80:0:0:0::/64'],
     ['fe80::3%eth0.100', 'fe80:0:0:0::/64'],
+    ['64:ff9b::c633:6407', '198.51.100.7'],
+    ['64:ff9b::c633:6408', '198.51.100.8'],
+    ['64:ff9b:1::c633:6407', '64:ff9b:1:0::/64'],
     ['unknown', 'unknown'],
   ])('counts wrong keys of %s under %s', (ip, address) => {
     expect(clientNetwork(ip)).toBe(address);
