@@ -28,6 +28,28 @@ function countingStatements(pool: Pool): { pool: Pool; statements: number } {
   return counted;
 }
 
+/**
+ * A database of its own, migrated up to just before `migration`, with a pool `p` on it: `migrateRest`
+ * applies the rest (and checks they are all of them), `undo` runs their down steps back to before
+ * it, `close` ends the pool and drops the database.
+ */
+async function databaseBefore(migration: string, name: string) {
+  const url = new URL(testEnv().databaseUrl);
+  url.pathname = `/${url.pathname.slice(1)}_${name}_${process.pid}`;
+  const files = migrationNames();
+  await migrateFirst(url.toString(), files.indexOf(migration));
+  const p = createPool(url.toString(), 2);
+  return {
+    p,
+    migrateRest: async () => expect(await migrate(url.toString())).toEqual(files.slice(files.indexOf(migration))),
+    undo: () => undoNewest(url.toString(), files.length - files.indexOf(migration)),
+    close: async () => {
+      await p.end();
+      await dropDatabase(url.toString());
+    },
+  };
+}
+
 describe('PostgreSQL store', () => {
   let pool: Pool;
   beforeAll(() => {
@@ -83,18 +105,13 @@ describe('PostgreSQL store', () => {
   });
 
   it('raw transactions stored as jsonb before migration 1795540000000 are read back beside the json ones stored after it, and its down step puts every payload back into jsonb', async () => {
-    const url = new URL(testEnv().databaseUrl);
-    url.pathname = `/${url.pathname.slice(1)}_payload_json_${process.pid}`;
-    const files = migrationNames();
-    const migration = '1795540000000_transactions-payload-json';
-    await migrateFirst(url.toString(), files.indexOf(migration));
-    const p = createPool(url.toString(), 2);
+    const { p, migrateRest, undo, close } = await databaseBefore('1795540000000_transactions-payload-json', 'payload_json');
     const bySignature = (list: readonly { signature: string }[]) => [...list].sort((a, b) => (a.signature < b.signature ? -1 : 1));
     try {
       const [older, newer] = [txs.slice(0, 12), txs.slice(12)];
       await beginSync(p, wallet, 'wallet-sync:payload');
       await storePageAsBefore(p, wallet, older, extractMany(older, wallet, { solPriceUsd: 150 }).legs, []);
-      expect(await migrate(url.toString())).toEqual(files.slice(files.indexOf(migration)));
+      await migrateRest();
       await storeHistoryPage(p, wallet, newer, extractMany(newer, wallet, { solPriceUsd: 150 }).legs);
       const columns = await p.query<{ jsonb: number; json: number }>(
         'SELECT count(*) FILTER (WHERE payload IS NOT NULL AND payload_json IS NULL)::int AS jsonb, count(*) FILTER (WHERE payload_json IS NOT NULL AND payload IS NULL)::int AS json FROM transactions');
@@ -108,24 +125,18 @@ describe('PostgreSQL store', () => {
       }
       expect(bySignature(read)).toEqual(bySignature(txs));
 
-      await undoNewest(url.toString(), files.length - files.indexOf(migration));
+      await undo();
       const back = await p.query<{ payload: { signature: string } }>('SELECT payload FROM transactions');
       expect(bySignature(back.rows.map((r) => r.payload))).toEqual(bySignature(txs));
       const column = await p.query("SELECT 1 FROM information_schema.columns WHERE table_name = 'transactions' AND column_name = 'payload_json'");
       expect(column.rowCount).toBe(0);
     } finally {
-      await p.end();
-      await dropDatabase(url.toString());
+      await close();
     }
   });
 
   it("migration 1795690000000 leaves the failed fees of a wallet stored before it to be counted once from its payloads (jsonb and json alike), beside those its later pages add; its down step drops the columns", async () => {
-    const url = new URL(testEnv().databaseUrl);
-    url.pathname = `/${url.pathname.slice(1)}_failed_fees_${process.pid}`;
-    const files = migrationNames();
-    const migration = '1795690000000_wallets-failed-fees';
-    await migrateFirst(url.toString(), files.indexOf(migration));
-    const p = createPool(url.toString(), 2);
+    const { p, migrateRest, undo, close } = await databaseBefore('1795690000000_wallets-failed-fees', 'failed_fees');
     try {
       const w = world.world.wallets[1].address;
       const t = Array.from({ length: world.historyLength(1) }, (_, e) => world.transaction(1, e));
@@ -135,7 +146,7 @@ describe('PostgreSQL store', () => {
       // before the migration: its history, with a failed transaction another account paid for (jsonb payloads)
       await beginSync(p, w, 'wallet-sync:failed-fees');
       await storePageAsBefore(p, w, [...t, failedAs(0, 'X', 'OtherPayer111111111111111111111111111111111', 90_000)], extractMany(t, w, { solPriceUsd: 150 }).legs, []);
-      expect(await migrate(url.toString())).toEqual(files.slice(files.indexOf(migration)));
+      await migrateRest();
       expect((await loadAnalyticsInputs(p, w)).failed).toBeNull();
       // after it: a page with one more failed transaction it paid (a json payload), added to its totals
       await storeHistoryPage(p, w, [failedAs(1, 'Y', w, 4_242)], []);
@@ -146,12 +157,11 @@ describe('PostgreSQL store', () => {
       await storeHistoryPage(p, w, [failedAs(2, 'Z', w, 1_000)], []);
       expect(await countFailedFees(p, w)).toEqual({ transactions: counted.transactions + 1, feeLamports: counted.feeLamports + 1_000 });
 
-      await undoNewest(url.toString(), files.length - files.indexOf(migration));
+      await undo();
       const columns = await p.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'wallets' AND column_name LIKE 'failed_fee%'");
       expect(columns.rowCount).toBe(0);
     } finally {
-      await p.end();
-      await dropDatabase(url.toString());
+      await close();
     }
   });
 
