@@ -26,8 +26,9 @@ async function main(): Promise<void> {
     logger: temporalLogger(logger),
     telemetryOptions: config.TEMPORAL_METRICS_BIND ? { metrics: { prometheus: { bindAddress: config.TEMPORAL_METRICS_BIND } } } : undefined,
   });
-  // how long the event loop is held up, among the runtime's metrics (its timer never keeps the process up)
-  watchEventLoop(Runtime.instance().metricMeter);
+  // how long the event loop is held up, among the runtime's metrics and, past 1 s, in the log (its
+  // timer never keeps the process up)
+  watchEventLoop(Runtime.instance().metricMeter, { onStall: (heldUpMs) => logger.warn({ heldUpMs: Math.round(heldUpMs) }, 'event loop held up: every timer fired that late') });
 
   await migrate(config.DATABASE_URL);
   // Analysis steps (workerPoolSize: two clients for each similarity step a slot can run) and the other

@@ -19,6 +19,8 @@ export interface EventLoopWatchOptions {
   keepWindows?: number;
   /** windows whose longest delay passed each of these (ms) are counted, tagged `over` (default 1 s, and 5 s: REDIS_COMMAND_TIMEOUT_MS's default) */
   thresholdsMs?: readonly number[];
+  /** called with a window's longest delay (ms) when it passed the lowest threshold: the worker logs it */
+  onStall?: (heldUpMs: number) => void;
 }
 
 /**
@@ -48,6 +50,7 @@ export function watchEventLoop(meter: MetricMeter, opts: EventLoopWatchOptions =
     longest = Math.max(...windows);
     gauge.set(longest);
     for (const ms of thresholds) if (maxMs > ms) stalls.add(1, tag(ms));
+    if (thresholds.length > 0 && maxMs > Math.min(...thresholds)) opts.onStall?.(maxMs);
   }, windowMs);
   timer.unref();
   return {

@@ -23,9 +23,10 @@ const holdLoop = (ms: number) => {
 };
 
 describe('watchEventLoop', () => {
-  it('records a held-up loop as the longest delay of the kept windows and counts it past its threshold, then forgets it', async () => {
+  it('records a held-up loop as the longest delay of the kept windows, counts it past its thresholds and tells it, then forgets it', async () => {
     const { meter, gauge, stalls } = recordingMeter();
-    const watch = watchEventLoop(meter, { windowMs: 100, keepWindows: 2, thresholdsMs: [200, 60_000] });
+    const logged: number[] = [];
+    const watch = watchEventLoop(meter, { windowMs: 100, keepWindows: 2, thresholdsMs: [200, 60_000], onStall: (ms) => logged.push(ms) });
     try {
       // every threshold is shown from 0 before any stall
       expect(Object.fromEntries(stalls)).toEqual({ '200ms': 0, '60s': 0 });
@@ -35,6 +36,9 @@ describe('watchEventLoop', () => {
       expect(gauge).toContain(seen);
       expect(stalls.get('200ms')).toBeGreaterThanOrEqual(1);
       expect(stalls.get('60s')).toBe(0);
+      // and told once per window held up past the lowest threshold
+      expect(logged).toHaveLength(stalls.get('200ms')!);
+      expect(logged).toContain(seen);
       // two windows later the stall is no longer among the kept ones
       await until('the stall forgotten', async () => (watch.longestMs() < 300 ? true : undefined), 10_000);
       expect(gauge[gauge.length - 1]).toBeLessThan(300);
