@@ -135,9 +135,15 @@ class Phases {
   /** the worker's event loop in each phase (its metrics, read every second: the gauge keeps its last 3 s) */
   readonly eventLoop: Record<string, { longestMs: number; over1s: number; over5s: number }> = {};
   private stallsSeen: { over1s: number; over5s: number } | null = null;
+  /** a read of the metrics under way: the next waits for the next second (a late answer never counts back) */
+  private reading = false;
   constructor(private readonly stack: BenchStack) {
     this.timer = setInterval(() => this.sample(), 200);
-    this.loopTimer = setInterval(() => void this.readEventLoop(), 1000);
+    this.loopTimer = setInterval(() => {
+      if (this.reading) return;
+      this.reading = true;
+      void this.readEventLoop().finally(() => (this.reading = false));
+    }, 1000);
   }
   private async readEventLoop(): Promise<void> {
     const text = await fetch(this.stack.workerMetricsUrl).then((r) => r.text(), () => null);

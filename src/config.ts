@@ -132,7 +132,7 @@ const schema = z.object({
    */
   API_TRUST_PROXY: parsedWith(parseTrustProxy),
   MAX_WALLETS_PER_ANALYSIS: positiveInt.max(1000).default(1000),
-  /** requests per API key (or client IP without keys) per window, on each POST/DELETE route */
+  /** requests per API key (or, without keys, client address: clientNetwork) per window, on each POST/DELETE route */
   API_RATE_LIMIT_MAX: positiveInt.default(60),
   API_RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(60),
   /** wrong API keys a client address may send within API_KEY_FAILURE_WINDOW_SECONDS before its requests get 429 until the window ends (per API process) */

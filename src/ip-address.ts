@@ -31,3 +31,28 @@ export function parseRange(text: string): { bits: number; widest: number } | nul
   const kind = v6.range();
   return { bits, widest: kind === 'uniqueLocal' ? 7 : kind === 'linkLocal' ? 10 : 32 };
 }
+
+/** The well-known NAT64 prefix (RFC 6052): an IPv4 address translated into IPv6 is its last 32 bits. */
+const NAT64_PREFIX = ipaddr.parseCIDR('64:ff9b::/96');
+
+/**
+ * The address a client is counted under (wrong keys, and without keys its rate limits, event
+ * streams and fairness): an IPv4 address as it is, an IPv6 one by its /64 (a host is given a whole
+ * /64 and picks addresses in it at will, so counting its single addresses would let it have 2^64
+ * allowances), and one in the NAT64 prefix by the IPv4 address it carries. Behind a proxy, the API
+ * must be told to trust it (`API_TRUST_PROXY`) or every client is the proxy's address.
+ */
+export function clientNetwork(ip: string): string {
+  // a link-local address's zone names no host: ipaddr.js takes few zone names
+  const host = withoutZone(ip);
+  if (!isIpAddress(host)) return ip;
+  const address = ipaddr.process(host); // an IPv4-mapped IPv6 address is its IPv4 one
+  if (address.kind() === 'ipv4') return address.toString();
+  // an IPv4 client translated into the well-known NAT64 prefix (64:ff9b::/96, RFC 6052) is its IPv4
+  // address: behind such a translator, every IPv4 client shares one /64
+  if (address.match(NAT64_PREFIX)) return ipaddr.fromByteArray(address.toByteArray().slice(12)).toString();
+  return `${(address as ipaddr.IPv6).parts
+    .slice(0, 4)
+    .map((part) => part.toString(16))
+    .join(':')}::/64`;
+}

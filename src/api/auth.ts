@@ -4,8 +4,7 @@
 // Analyses belong to the key that started them (its id is stored, never the key); `admin:` keys see all.
 import { createHash, scryptSync, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import ipaddr from 'ipaddr.js';
-import { isIpAddress, withoutZone } from '../ip-address';
+import { clientNetwork, isIpAddress } from '../ip-address';
 import type { ApiKey } from '../config';
 import { ProblemError } from './problem';
 
@@ -34,7 +33,7 @@ export function apiKeyId(key: string): string {
 
 /**
  * Who is asking, for sharing: the API key's id (never the key), or the client's address when the API
- * runs without keys. It keys the rate limits, and it is Temporal's fairness key for the work a
+ * runs without keys, as clientNetwork counts it (an IPv6 one by its /64). It keys the rate limits, and it is Temporal's fairness key for the work a
  * request starts: every task queue an analysis touches dispatches backlogged tasks fairly between
  * these keys (children and activities inherit the workflow's priority), so one user's 1,000-wallet
  * analysis does not starve another's 5-wallet one.
@@ -140,32 +139,6 @@ export class FailedKeyAttempts {
       this.failures.delete(address);
     }
   }
-}
-
-/** The well-known NAT64 prefix (RFC 6052): an IPv4 address translated into IPv6 is its last 32 bits. */
-const NAT64_PREFIX = ipaddr.parseCIDR('64:ff9b::/96');
-
-/**
- * The address a client is counted under (wrong keys, and without keys its rate limits, event
- * streams and fairness): an IPv4 address as it is, an IPv6 one by its /64 (a host is given a whole
- * /64 and picks addresses in it at will, so counting its single addresses would let it have 2^64
- * allowances). Behind a proxy, the API must be told to trust it (`API_TRUST_PROXY`) or every client
- * is the proxy's address.
- */
-export function clientNetwork(ip: string): string {
-  // a link-local address's zone names no host: ipaddr.js takes few zone names
-  const host = withoutZone(ip);
-  if (!isIpAddress(host)) return ip;
-  const address = ipaddr.process(host); // an IPv4-mapped IPv6 address is its IPv4 one
-  if (address.kind() === 'ipv4') return address.toString();
-  const parts = (address as ipaddr.IPv6).parts;
-  // an IPv4 client translated into the well-known NAT64 prefix (64:ff9b::/96, RFC 6052) is its IPv4
-  // address: behind such a translator, every IPv4 client shares one /64
-  if (address.match(NAT64_PREFIX)) return [parts[6] >> 8, parts[6] & 0xff, parts[7] >> 8, parts[7] & 0xff].join('.');
-  return `${parts
-    .slice(0, 4)
-    .map((part) => part.toString(16))
-    .join(':')}::/64`;
 }
 
 export function installAuth(app: FastifyInstance, keys: readonly ApiKey[], attempts?: FailedKeyAttempts): void {

@@ -130,22 +130,10 @@ export interface EnhancedTransaction {
 }
 
 /** A failed transaction (Helius still lists its transfers, but it moved nothing): `transactionError` set and not empty. */
-export function isFailedTransaction(tx: EnhancedTransaction): boolean {
+export function isFailedTransaction(tx: Pick<EnhancedTransaction, 'transactionError'>): boolean {
   const error = tx.transactionError;
   return error !== undefined && error !== null && error !== '';
 }
-
-/**
- * The fee (lamports) `wallet` paid for `tx` when `tx` failed and the wallet was its fee payer, else
- * null: what a failed transaction cost it. A fee of 10^15 lamports or more (none is real; the schema
- * takes any whole number) is null, as the recount of stored payloads reads it (countFailedFees).
- */
-export function failedFeeOf(tx: EnhancedTransaction, wallet: string): number | null {
-  return isFailedTransaction(tx) && tx.feePayer === wallet && Number.isInteger(tx.fee) && tx.fee >= 0 && tx.fee < MAX_FAILED_FEE ? tx.fee : null;
-}
-
-/** The fees failedFeeOf counts are below this: 15 digits. */
-const MAX_FAILED_FEE = 1e15;
 
 /** Well-known mints and program ids used across the product. */
 export const WSOL_MINT = 'So11111111111111111111111111111111111111112';

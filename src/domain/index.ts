@@ -23,6 +23,7 @@ export { TIP_ACCOUNTS } from './swaps/flows';
 
 export type { WalletPnl, TokenPnl, WalletPnlTotals, PnlOptions, FailedFees } from './pnl/types';
 export { computePnl } from './pnl/fifo';
+export { failedFeeOf, sumFailedFees } from './pnl/failed-fees';
 
 export type * from './behavior/types';
 export { computeBehavior } from './behavior/profile';

@@ -4,7 +4,9 @@
 // index), so re-running a page (a retried activity, a worker killed mid-sync) never stores anything
 // twice. The only module with SQL that writes to transactions.
 import { jsonForPostgres, type Queryable } from './db';
-import { failedFeeOf, isFailedTransaction, type EnhancedTransaction } from '../domain/enhanced-transaction';
+import { isFailedTransaction, type EnhancedTransaction } from '../domain/enhanced-transaction';
+import { failedFeeOf, sumFailedFees } from '../domain/pnl/failed-fees';
+import type { FailedFees } from '../domain';
 import type { ReceivedPage } from '../providers/helius';
 import type { SwapLeg } from '../domain';
 import type { WalletTransfer } from '../domain/detection/types';
@@ -12,7 +14,7 @@ import { insertLegsCte, legRows } from './swap-legs';
 import { recordRejectedCtes, type RejectedRow } from './rejected-transactions';
 import { linkTransactionsCte } from './wallet-transactions';
 import { insertTransfersCte, transferRows } from './wallet-transfers';
-import { countStoredPageCte, SYNC_LEASE_SECONDS } from './wallets';
+import { countStoredPageCte, setFailedFees, SYNC_LEASE_SECONDS } from './wallets';
 
 export interface StoredPage {
   newTransactions: number;
@@ -35,6 +37,8 @@ export interface StoredPage {
 const STORE_PAGE = `WITH
   page AS MATERIALIZED (
     SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(signature text, slot bigint, timestamp bigint, type text, source text, failed boolean, failed_fee bigint, pos bigint)),
+  -- a transaction a provider lists twice in a page counts once (linked has each signature once)
+  page_once AS (SELECT DISTINCT ON (signature) signature, failed, failed_fee FROM page),
   stored AS (
     INSERT INTO transactions (signature, slot, timestamp, type, source, failed, payload_json)
     SELECT page.signature, page.slot, page.timestamp, page.type, page.source, page.failed, p.payload
@@ -44,7 +48,7 @@ const STORE_PAGE = `WITH
   ${insertLegsCte('new_legs', '$4')},
   ${insertTransfersCte('new_transfers', '$5')},
   ${recordRejectedCtes('rejected_now', 'rejections_cleared', '$6', 'page')},
-  ${countStoredPageCte('counted', { linked: 'linked', failedLinked: 'SELECT count(*) FROM linked JOIN page USING (signature) WHERE page.failed', failedFees: 'SELECT page.failed_fee AS fee FROM linked JOIN page USING (signature) WHERE page.failed_fee IS NOT NULL', newLegs: 'new_legs', firstParam: 7 })}
+  ${countStoredPageCte('counted', { linked: 'linked', failedLinked: 'SELECT count(*) FROM linked JOIN page_once USING (signature) WHERE page_once.failed', failedFees: 'SELECT page_once.failed_fee AS fee FROM linked JOIN page_once USING (signature) WHERE page_once.failed_fee IS NOT NULL', newLegs: 'new_legs', firstParam: 7 })}
 SELECT (SELECT count(*) FROM linked)::int AS new_transactions, (SELECT count(*) FROM new_legs)::int AS new_legs`;
 
 /**
@@ -101,4 +105,24 @@ export async function storedTransactions(db: Queryable, signatures: readonly str
     [signatures],
   );
   return new Map(rows.map((r) => [r.signature, r.payload]));
+}
+
+/**
+ * The fees of a wallet's failed transactions, counted from its stored payloads for a wallet whose
+ * totals were not kept as its pages were stored (one stored before migration 1795690000000), then
+ * kept (setFailedFees): how many it paid the fee of, and those fees. Once per such wallet, not in the
+ * migration, where reading the payloads would hold the table's lock; only the failed transactions'
+ * fee payers and fees are read (of either payload column), and failedFeeOf's rule applied to them.
+ */
+export async function countFailedFees(db: Queryable, wallet: string): Promise<FailedFees> {
+  const { rows } = await db.query<{ feePayer: string | null; fee: string | null }>(
+    `SELECT x.p ->> 'feePayer' AS "feePayer", x.p ->> 'fee' AS fee
+       FROM wallet_transactions wt JOIN transactions t ON t.signature = wt.signature
+       CROSS JOIN LATERAL (SELECT coalesce(t.payload_json, t.payload::json) AS p) x
+      WHERE wt.wallet = $1 AND t.failed`,
+    [wallet],
+  );
+  const failed = sumFailedFees(rows.map((r) => ({ feePayer: r.feePayer ?? '', fee: Number(r.fee) })), wallet);
+  await setFailedFees(db, wallet, failed);
+  return failed;
 }

@@ -74,8 +74,9 @@ export async function loadAnalyticsInputs(pool: Pool, wallet: string, recentReje
        (SELECT COALESCE(json_agg(json_build_object('signature', r.signature, 'field', r.field, 'reason', r.reason) ORDER BY r.last_seen_at DESC, r.reject_key), '[]'::json)
           FROM (SELECT signature, field, reason, last_seen_at, reject_key FROM rejected_transactions WHERE wallet = $1
                  ORDER BY last_seen_at DESC, reject_key LIMIT $2) r) AS rejected_recent,
-       (SELECT transfers_extracted_version FROM wallets WHERE address = $1) AS transfers_version,
-       (SELECT json_build_object('transactions', failed_fee_count, 'feeLamports', failed_fee_lamports) FROM wallets WHERE address = $1 AND failed_fees_counted) AS failed`,
+       (SELECT json_build_object('transfersVersion', transfers_extracted_version,
+                                 'failed', CASE WHEN failed_fees_counted THEN json_build_object('transactions', failed_fee_count, 'feeLamports', failed_fee_lamports) END)
+          FROM wallets WHERE address = $1) AS wallet`,
     [wallet, recentRejected],
   );
   const r = rows[0];
@@ -84,9 +85,9 @@ export async function loadAnalyticsInputs(pool: Pool, wallet: string, recentReje
     heldTokens: (r.held_tokens as StoredTokenBalance[] | null) ?? null,
     pricesUsd: r.prices as Record<string, number>,
     rejected: { count: Number(r.rejected_count), recent: r.rejected_recent },
-    transfersVersion: r.transfers_version === null ? 0 : Number(r.transfers_version),
+    transfersVersion: Number(r.wallet?.transfersVersion ?? 0),
     // (a bigint in JSON is a number: exact up to 2^53 lamports)
-    failed: r.failed === null ? null : { transactions: Number(r.failed.transactions), feeLamports: Number(r.failed.feeLamports) },
+    failed: r.wallet?.failed ? { transactions: Number(r.wallet.failed.transactions), feeLamports: Number(r.wallet.failed.feeLamports) } : null,
   };
 }
 

@@ -279,8 +279,7 @@ export async function markHistoryComplete(pool: Pool, wallet: string): Promise<v
 export function countStoredPageCte(name: string, parts: { linked: string; failedLinked: string; failedFees?: string; newLegs: string; firstParam: number }): string {
   const p = (k: number) => `$${parts.firstParam + k}`;
   const fees = parts.failedFees
-    ? `failed_fee_count = failed_fee_count + (SELECT count(*) FROM (${parts.failedFees}) f),
-       failed_fee_lamports = failed_fee_lamports + (SELECT COALESCE(sum(f.fee), 0) FROM (${parts.failedFees}) f),`
+    ? `(failed_fee_count, failed_fee_lamports) = (SELECT failed_fee_count + count(*), failed_fee_lamports + COALESCE(sum(f.fee), 0) FROM (${parts.failedFees}) f),`
     : '';
   return `${name} AS (
     UPDATE wallets SET
@@ -297,29 +296,11 @@ export function countStoredPageCte(name: string, parts: { linked: string; failed
 }
 
 /**
- * The fees of a wallet's failed transactions, counted from its stored payloads when its totals were
- * not kept as its pages were stored (a wallet stored before migration 1795690000000): how many it
- * paid the fee of, and those fees; from then on its pages add theirs. Read here once per such
- * wallet (a failed transaction's `fee` and `feePayer`, of either payload column), not in the
- * migration, where it would hold the table's lock. A wallet already counted keeps its totals.
+ * Sets a wallet's failed fees counted afresh (countFailedFees) unless they are counted already: from
+ * then on its pages add theirs (countStoredPageCte).
  */
-export async function countFailedFees(db: Queryable, wallet: string): Promise<FailedFees> {
-  const { rows } = await db.query<{ transactions: number; fee_lamports: string }>(
-    `WITH counted AS (
-       SELECT count(*)::int AS n, COALESCE(sum((x.p ->> 'fee')::bigint), 0)::bigint AS lamports
-         FROM wallet_transactions wt JOIN transactions t ON t.signature = wt.signature
-         CROSS JOIN LATERAL (SELECT coalesce(t.payload_json, t.payload::json) AS p) x
-        WHERE wt.wallet = $1 AND t.failed AND x.p ->> 'feePayer' = $1 AND x.p ->> 'fee' ~ '^[0-9]{1,15}$'),
-     updated AS (
-       UPDATE wallets SET failed_fee_count = counted.n, failed_fee_lamports = counted.lamports, failed_fees_counted = true
-         FROM counted WHERE address = $1 AND NOT failed_fees_counted
-       RETURNING failed_fee_count, failed_fee_lamports)
-     SELECT failed_fee_count AS transactions, failed_fee_lamports AS fee_lamports FROM updated
-     UNION ALL SELECT failed_fee_count, failed_fee_lamports FROM wallets WHERE address = $1 AND NOT EXISTS (SELECT 1 FROM updated)`,
-    [wallet],
-  );
-  const r = rows[0];
-  return r ? { transactions: Number(r.transactions), feeLamports: Number(r.fee_lamports) } : { transactions: 0, feeLamports: 0 };
+export async function setFailedFees(db: Queryable, wallet: string, failed: FailedFees): Promise<void> {
+  await db.query('UPDATE wallets SET failed_fee_count = $2, failed_fee_lamports = $3, failed_fees_counted = true WHERE address = $1 AND NOT failed_fees_counted', [wallet, failed.transactions, failed.feeLamports]);
 }
 
 export interface GroupSyncRow {

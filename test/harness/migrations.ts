@@ -2,7 +2,9 @@
 // what a migration does to a database that older code filled, and pages stored as older code stored them.
 import fs from 'node:fs';
 import { runner } from 'node-pg-migrate';
-import { MIGRATIONS_DIR, ensureDatabase, type Queryable } from '../../src/store/db';
+import type { Pool } from 'pg';
+import { MIGRATIONS_DIR, createPool, dropDatabase, ensureDatabase, migrate, type Queryable } from '../../src/store/db';
+import { testEnv } from './env';
 import type { EnhancedTransaction, SwapLeg } from '../../src/domain';
 import type { WalletTransfer } from '../../src/domain/detection/types';
 import { insertLegsCte, legRows } from '../../src/store/swap-legs';
@@ -26,11 +28,48 @@ export async function undoNewest(databaseUrl: string, count: number): Promise<vo
   await runner({ databaseUrl, dir: MIGRATIONS_DIR, direction: 'down', migrationsTable: 'pgmigrations', count, log: () => undefined });
 }
 
+/** A database of its own migrated part of the way (databaseBefore). */
+export interface PartlyMigrated {
+  /** its URL */
+  url: string;
+  /** a pool of 2 connections on it */
+  pool: Pool;
+  /** applies the migrations from the one it stopped before on: their names */
+  migrateRest(): Promise<string[]>;
+  /** runs the down steps of those migrations, newest first, back to before that one */
+  undo(): Promise<void>;
+  /** ends the pool and drops the database */
+  close(): Promise<void>;
+}
+
+/** A database of its own (named after the test database, `name` and the process), migrated up to (not including) `migration`. */
+export async function databaseBefore(migration: string, name: string): Promise<PartlyMigrated> {
+  const base = new URL(testEnv().databaseUrl);
+  base.pathname = `/${base.pathname.slice(1)}_${name}_${process.pid}`;
+  const url = base.toString();
+  const files = migrationNames();
+  const before = files.indexOf(migration);
+  if (before < 0) throw new Error(`no migration named ${migration}`);
+  await migrateFirst(url, before);
+  const pool = createPool(url, 2);
+  return {
+    url,
+    pool,
+    migrateRest: () => migrate(url),
+    undo: () => undoNewest(url, files.length - before),
+    close: async () => {
+      await pool.end();
+      await dropDatabase(url);
+    },
+  };
+}
+
 /**
  * A history page stored as a worker before migration 1795540000000 stored it: the raw transactions
  * as jsonb in transactions.payload (today's page statement writes payload_json, a column such a
  * database does not have yet), with their links, legs, transfers and the wallet's counts from the
- * same parts as today's statement. For tests that fill a database migrated only part of the way.
+ * same parts as today's statement, without those of later migrations (the failed fees of
+ * 1795690000000). For tests that fill a database migrated only part of the way.
  */
 export async function storePageAsBefore(pool: Queryable, wallet: string, txs: readonly EnhancedTransaction[], legs: readonly SwapLeg[], transfers: readonly WalletTransfer[]): Promise<void> {
   const oldest = txs.length > 0 ? txs.reduce((a, b) => (b.slot < a.slot ? b : a)) : null;

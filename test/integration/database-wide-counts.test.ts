@@ -6,7 +6,7 @@
 // wallet_transfers, also by transactions writing the same pairs at once; each migration fills its table from what was stored before it. Whichever way the data came in, the counts must be exactly what a count over
 // the whole database says: the references below are the queries these reads used to run.
 import type { Pool, PoolClient } from 'pg';
-import { createPool, dropDatabase, inTransaction, migrate } from '../../src/store/db';
+import { createPool, inTransaction, migrate } from '../../src/store/db';
 import { deleteTransfers, insertTransfers, withWalletTransfersLock } from '../../src/store/wallet-transfers';
 import { walletsPerCounterparty } from '../../src/store/counterparty-wallets';
 import { beginSync, finishSync } from '../../src/store/wallets';
@@ -16,8 +16,7 @@ import { mintStats } from '../../src/store/mint-populations';
 import { extractMany, type EnhancedTransaction } from '../../src/domain';
 import { extractTransfersMany, type WalletTransfer } from '../../src/domain/detection';
 import { SimWorld, generateWorld, parseWorld } from '../../src/simulator';
-import { testEnv } from '../harness/env';
-import { migrateFirst, migrationNames, storePageAsBefore } from '../harness/migrations';
+import { databaseBefore, migrationNames, storePageAsBefore, type PartlyMigrated } from '../harness/migrations';
 
 const MIGRATION = '1795500000000_mint-wallets';
 const MINT_POPULATIONS_MIGRATION = '1795570000000_mint-populations';
@@ -131,32 +130,28 @@ const populationCounted = async (pool: Pool): Promise<number> =>
   (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM wallets WHERE transaction_count > 0 OR last_synced_at IS NOT NULL')).rows[0].n;
 
 describe('the database-wide counts kept by PostgreSQL', () => {
-  const databases: URL[] = [];
+  const databases: PartlyMigrated[] = [];
+  /** further pools on those databases, ended before they are dropped */
   const pools: Pool[] = [];
-  /** A database of its own, migrated up to (not including) `before`. */
-  async function databaseBefore(before: string, label: string): Promise<Pool> {
-    const url = new URL(testEnv().databaseUrl);
-    url.pathname = `/${url.pathname.slice(1)}_${label}_${process.pid}`;
-    databases.push(url);
-    await migrateFirst(url.toString(), migrationNames().indexOf(before));
-    const pool = createPool(url.toString(), 2);
-    pools.push(pool);
-    return pool;
+  /** A database of its own, migrated up to (not including) `before`: its pool and URL. */
+  async function partlyMigrated(before: string, label: string): Promise<{ pool: Pool; url: string }> {
+    const db = await databaseBefore(before, label);
+    databases.push(db);
+    return db;
   }
   afterAll(async () => {
     for (const pool of pools) await pool.end();
-    for (const url of databases) await dropDatabase(url.toString());
+    for (const db of databases) await db.close();
   });
 
   it('mint counts equal the aggregate over swap_legs for legs stored before the migration, after it, stored twice, and after a wallet is deleted', async () => {
     const files = migrationNames();
     // the database as it was before mint_wallets, holding the legs of three wallets
-    const pool = await databaseBefore(MIGRATION, 'mint_wallets');
-    const url = databases[databases.length - 1];
+    const { pool, url } = await partlyMigrated(MIGRATION, 'mint_wallets');
     for (const i of [0, 1, 2]) await storeWalletBefore(pool, i);
     expect(Number((await pool.query('SELECT count(*) AS n FROM swap_legs')).rows[0].n)).toBeGreaterThan(100);
 
-    expect(await migrate(url.toString())).toEqual(files.slice(files.indexOf(MIGRATION)));
+    expect(await migrate(url)).toEqual(files.slice(files.indexOf(MIGRATION)));
     // the rest through the trigger: newest page first, so a wallet's first buy moves earlier page by page
     for (const i of [3, 4, 5]) await storeWallet(pool, i);
     // a page stored again adds no leg and changes nothing
@@ -179,15 +174,14 @@ describe('the database-wide counts kept by PostgreSQL', () => {
 
   it('mint counts kept per mint equal the counts over mint_wallets for legs stored before the migration, after it, at once, racing for one pair, and after wallets are deleted', async () => {
     const files = migrationNames();
-    const pool = await databaseBefore(MINT_POPULATIONS_MIGRATION, 'mint_populations');
-    const url = databases[databases.length - 1];
+    const { pool, url } = await partlyMigrated(MINT_POPULATIONS_MIGRATION, 'mint_populations');
     for (const i of [0, 1]) await storeWallet(pool, i);
-    expect(await migrate(url.toString())).toEqual(files.slice(files.indexOf(MINT_POPULATIONS_MIGRATION)));
+    expect(await migrate(url)).toEqual(files.slice(files.indexOf(MINT_POPULATIONS_MIGRATION)));
     expect(await allMintCountsMatch(pool)).toBeGreaterThan(0);
 
     // four wallets' histories stored at once, page by page and newest first (first buys move earlier
     // page by page), sharing mints: counts exact, and no page store waits on another in a cycle
-    const wide = createPool(url.toString(), 8);
+    const wide = createPool(url, 8);
     pools.push(wide);
     await Promise.all([2, 3, 4].map((i) => storeWallet(wide, i)));
     // the last wallet's two pages racing: both transactions store pairs of the same mints, the second
@@ -229,13 +223,12 @@ describe('the database-wide counts kept by PostgreSQL', () => {
   });
 
   it('the population equals a count over every wallet through joins, repeated pages, a sync with nothing stored, and deletions', async () => {
-    const pool = await databaseBefore(POPULATION_MIGRATION, 'population');
-    const url = databases[databases.length - 1];
+    const { pool, url } = await partlyMigrated(POPULATION_MIGRATION, 'population');
     for (const i of [0, 1]) await storeWalletBefore(pool, i);
     await beginSync(pool, wallets[2], 'wallet-sync:not-yet'); // a row without history yet
     expect(await populationCounted(pool)).toBe(2);
 
-    await migrate(url.toString());
+    await migrate(url);
     const checks: Array<[number, number]> = [[await countWalletsWithHistory(pool), await populationCounted(pool)]];
     await storeWallet(pool, 2); // joins through its first page
     await storeWallet(pool, 2, pagesOf(2).slice(0, 1)); // already in: no second join
@@ -259,8 +252,7 @@ describe('the database-wide counts kept by PostgreSQL', () => {
   });
 
   it('wallets per counterparty equal the distinct wallets over wallet_transfers for transfers stored before the migration, after it, twice, concurrently, extracted again, and after wallets are deleted', async () => {
-    const pool = await databaseBefore(COUNTERPARTY_MIGRATION, 'counterparties');
-    const url = databases[databases.length - 1];
+    const { pool, url } = await partlyMigrated(COUNTERPARTY_MIGRATION, 'counterparties');
     const HOT = 'HotWa11etOfAnExchange111111111111111111111';
     const [A, B, C] = ['CounterpartyA11111111111111111111111111111', 'CounterpartyB11111111111111111111111111111', 'CounterpartyC11111111111111111111111111111'];
     const ws = Array.from({ length: 12 }, (_, i) => `Grp${String(i).padStart(2, '0')}Wa11et`.padEnd(44, '1'));
@@ -270,10 +262,10 @@ describe('the database-wide counts kept by PostgreSQL', () => {
     for (const w of ws.slice(0, 4)) await insertTransfers(pool, w, withAll(w, [HOT, A]));
     await storeWalletBefore(pool, 0);
 
-    await migrate(url.toString());
+    await migrate(url);
     await allCountsMatch(pool);
     // eight wallets at once sharing counterparties
-    const wide = createPool(url.toString(), 8);
+    const wide = createPool(url, 8);
     pools.push(wide);
     await Promise.all(ws.slice(4).map((w, k) => insertTransfers(wide, w, withAll(w, k % 2 === 0 ? [HOT, A, B] : [B, A, HOT]))));
     // two transactions storing the first transfers of the same pair at once (a wallet's backfill and

@@ -3,51 +3,39 @@ import { createPool, dropDatabase, migrate } from '../../src/store/db';
 import { ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE, completeAnalysis, getAnalysis, insertAnalyses, insertAnalysis, recordTokenHolders } from '../../src/store/analyses';
 import { storeTokenLaunch } from '../../src/store/token-launches';
 import { walletAddress } from '../../src/simulator/keys';
-import { beginSync, commitWatermark, countFailedFees, finishSync, finishSyncWithAnalytics, markCoveredSince, markHistoryComplete, walletStatuses } from '../../src/store/wallets';
+import { beginSync, commitWatermark, finishSync, setFailedFees, finishSyncWithAnalytics, markCoveredSince, markHistoryComplete, walletStatuses } from '../../src/store/wallets';
 import { loadAnalyticsInputs, saveWalletAnalytics } from '../../src/store/wallet-analytics';
 import { loadBalances, saveBalances } from '../../src/store/wallet-balances';
 import { TRANSFER_EXTRACTION_VERSION } from '../../src/store/wallet-transfers';
-import { storeHistoryPage } from '../../src/store/transactions';
+import { countFailedFees, storeHistoryPage } from '../../src/store/transactions';
 import { loadLegs, loadLegsMany } from '../../src/store/swap-legs';
 import { storedPayloadPage } from '../../src/store/wallet-transfers';
 import { mintsNeedingFetch, saveMarkets, getTokens } from '../../src/store/tokens';
 import { pricedMarket } from '../harness/markets';
-import { extractMany } from '../../src/domain';
+import { extractMany, type EnhancedTransaction } from '../../src/domain';
 import { SimWorld, generateWorld, parseWorld } from '../../src/simulator';
 import { UNSWEPT_NAMESPACE, testEnv } from '../harness/env';
-import { migrateFirst, migrationNames, storePageAsBefore, undoNewest } from '../harness/migrations';
+import { databaseBefore, migrateFirst, migrationNames, storePageAsBefore } from '../harness/migrations';
 
 const world = new SimWorld(parseWorld(generateWorld({ seed: 61, wallets: 3, txPerWallet: 30, largeWallet: false })));
 const wallet = world.world.wallets[0].address;
 const txs = Array.from({ length: world.historyLength(0) }, (_, e) => world.transaction(0, e));
+
+const OTHER_PAYER = 'OtherPayer111111111111111111111111111111111';
+/** `tx` as a failed transaction of its own signature (`tx`'s with `suffix`), whose fee `feePayer` paid. */
+const failedCopy = (tx: EnhancedTransaction, suffix: string, feePayer: string, fee: number): EnhancedTransaction => ({
+  ...tx,
+  signature: `${tx.signature.slice(0, 80)}${suffix}`,
+  feePayer,
+  fee,
+  transactionError: { InstructionError: [2, { Custom: 6001 }] },
+});
 
 /** `pool`, and how many statements were sent through it. */
 function countingStatements(pool: Pool): { pool: Pool; statements: number } {
   const counted = { pool, statements: 0 };
   counted.pool = { query: (...args: Parameters<Pool['query']>) => ((counted.statements += 1), pool.query(...args)) } as unknown as Pool;
   return counted;
-}
-
-/**
- * A database of its own, migrated up to just before `migration`, with a pool `p` on it: `migrateRest`
- * applies the rest (and checks they are all of them), `undo` runs their down steps back to before
- * it, `close` ends the pool and drops the database.
- */
-async function databaseBefore(migration: string, name: string) {
-  const url = new URL(testEnv().databaseUrl);
-  url.pathname = `/${url.pathname.slice(1)}_${name}_${process.pid}`;
-  const files = migrationNames();
-  await migrateFirst(url.toString(), files.indexOf(migration));
-  const p = createPool(url.toString(), 2);
-  return {
-    p,
-    migrateRest: async () => expect(await migrate(url.toString())).toEqual(files.slice(files.indexOf(migration))),
-    undo: () => undoNewest(url.toString(), files.length - files.indexOf(migration)),
-    close: async () => {
-      await p.end();
-      await dropDatabase(url.toString());
-    },
-  };
 }
 
 describe('PostgreSQL store', () => {
@@ -105,13 +93,14 @@ describe('PostgreSQL store', () => {
   });
 
   it('raw transactions stored as jsonb before migration 1795540000000 are read back beside the json ones stored after it, and its down step puts every payload back into jsonb', async () => {
-    const { p, migrateRest, undo, close } = await databaseBefore('1795540000000_transactions-payload-json', 'payload_json');
+    const migration = '1795540000000_transactions-payload-json';
+    const { pool: p, migrateRest, undo, close } = await databaseBefore(migration, 'payload_json');
     const bySignature = (list: readonly { signature: string }[]) => [...list].sort((a, b) => (a.signature < b.signature ? -1 : 1));
     try {
       const [older, newer] = [txs.slice(0, 12), txs.slice(12)];
       await beginSync(p, wallet, 'wallet-sync:payload');
       await storePageAsBefore(p, wallet, older, extractMany(older, wallet, { solPriceUsd: 150 }).legs, []);
-      await migrateRest();
+      expect(await migrateRest()).toEqual(migrationNames().slice(migrationNames().indexOf(migration)));
       await storeHistoryPage(p, wallet, newer, extractMany(newer, wallet, { solPriceUsd: 150 }).legs);
       const columns = await p.query<{ jsonb: number; json: number }>(
         'SELECT count(*) FILTER (WHERE payload IS NOT NULL AND payload_json IS NULL)::int AS jsonb, count(*) FILTER (WHERE payload_json IS NOT NULL AND payload IS NULL)::int AS json FROM transactions');
@@ -136,26 +125,27 @@ describe('PostgreSQL store', () => {
   });
 
   it("migration 1795690000000 leaves the failed fees of a wallet stored before it to be counted once from its payloads (jsonb and json alike), beside those its later pages add; its down step drops the columns", async () => {
-    const { p, migrateRest, undo, close } = await databaseBefore('1795690000000_wallets-failed-fees', 'failed_fees');
+    const migration = '1795690000000_wallets-failed-fees';
+    const { pool: p, migrateRest, undo, close } = await databaseBefore(migration, 'failed_fees');
     try {
       const w = world.world.wallets[1].address;
       const t = Array.from({ length: world.historyLength(1) }, (_, e) => world.transaction(1, e));
       const paid = t.filter((tx) => tx.transactionError && tx.feePayer === w);
       expect(paid.length).toBeGreaterThan(0);
-      const failedAs = (i: number, suffix: string, feePayer: string, fee: number) => ({ ...t[i], signature: `${t[i].signature.slice(0, 80)}${suffix}`, feePayer, fee, transactionError: 'BlockhashNotFound' });
       // before the migration: its history, with a failed transaction another account paid for (jsonb payloads)
       await beginSync(p, w, 'wallet-sync:failed-fees');
-      await storePageAsBefore(p, w, [...t, failedAs(0, 'X', 'OtherPayer111111111111111111111111111111111', 90_000)], extractMany(t, w, { solPriceUsd: 150 }).legs, []);
-      await migrateRest();
+      await storePageAsBefore(p, w, [...t, failedCopy(t[0], 'X', OTHER_PAYER, 90_000)], extractMany(t, w, { solPriceUsd: 150 }).legs, []);
+      expect(await migrateRest()).toEqual(migrationNames().slice(migrationNames().indexOf(migration)));
       expect((await loadAnalyticsInputs(p, w)).failed).toBeNull();
       // after it: a page with one more failed transaction it paid (a json payload), added to its totals
-      await storeHistoryPage(p, w, [failedAs(1, 'Y', w, 4_242)], []);
+      await storeHistoryPage(p, w, [failedCopy(t[1], 'Y', w, 4_242)], []);
       const counted = await countFailedFees(p, w);
       expect(counted).toEqual({ transactions: paid.length + 1, feeLamports: paid.reduce((sum, tx) => sum + tx.fee, 0) + 4_242 });
       expect((await loadAnalyticsInputs(p, w)).failed).toEqual(counted);
-      // counted once: a later page adds its own, and the count is not taken again
-      await storeHistoryPage(p, w, [failedAs(2, 'Z', w, 1_000)], []);
-      expect(await countFailedFees(p, w)).toEqual({ transactions: counted.transactions + 1, feeLamports: counted.feeLamports + 1_000 });
+      // counted once: a later page adds its own, and a count taken again changes nothing
+      await storeHistoryPage(p, w, [failedCopy(t[2], 'Z', w, 1_000)], []);
+      await setFailedFees(p, w, { transactions: 0, feeLamports: 0 });
+      expect((await loadAnalyticsInputs(p, w)).failed).toEqual({ transactions: counted.transactions + 1, feeLamports: counted.feeLamports + 1_000 });
 
       await undo();
       const columns = await p.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'wallets' AND column_name LIKE 'failed_fee%'");
@@ -318,10 +308,10 @@ describe('PostgreSQL store', () => {
     const { legs } = extractMany(t, w, { solPriceUsd: 150 });
     const rejected = Array.from({ length: 23 }, (_, i) => ({ key: `bad${i}`, signature: i % 2 ? `badsig${i}` : null, timestamp: 1_700_000_000 + i, field: 'fee', reason: `reason ${i}` }));
     // two failed transactions whose fee the wallet paid (one with a priority fee), and one another account paid
-    const failedAs = (i: number, feePayer: string, fee: number) => ({ ...t[i], signature: `${t[i].signature.slice(0, 80)}F${i}`, feePayer, fee, transactionError: { InstructionError: [2, { Custom: 6001 }] } });
-    const failed = [failedAs(0, w, 1_505_000), failedAs(1, w, 5_000), failedAs(2, 'OtherPayer111111111111111111111111111111111', 90_000)];
+    const failed = [failedCopy(t[0], 'F0', w, 1_505_000), failedCopy(t[1], 'F1', w, 5_000), failedCopy(t[2], 'F2', OTHER_PAYER, 90_000)];
     // one listed twice in the page (a provider repeating a transaction): stored once, the page not refused
-    await storeHistoryPage(pool, w, [...t, ...failed], legs, [...rejected, rejected[3]]);
+    // (the first failed one listed twice: its fee counts once)
+    await storeHistoryPage(pool, w, [...t, ...failed, failed[0]], legs, [...rejected, rejected[3]]);
     const mints = [...new Set(legs.map((l) => l.mint))];
     expect(mints.length).toBeGreaterThan(1);
     // one mint priced, one known without a price, the rest never fetched

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import bs58 from 'bs58';
 import { join } from 'node:path';
-import { failedFeeOf, type EnhancedTransaction, type Instruction } from '../enhanced-transaction';
+import type { EnhancedTransaction, Instruction } from '../enhanced-transaction';
+import { failedFeeOf, sumFailedFees } from '../pnl/failed-fees';
 import { computePnl } from '../pnl/fifo';
 import { extractLegs, extractMany } from './extract';
 import { rentForCreatedAccounts } from './flows';
@@ -33,6 +34,9 @@ describe('extractLegs on real Helius payloads', () => {
     // a transaction that landed costs no failed fee; a fee no real transaction has is not counted
     expect(failedFeeOf({ ...swap, transactionError: null }, swap.feePayer)).toBeNull();
     expect(failedFeeOf({ ...swap, fee: 2 ** 63 }, swap.feePayer)).toBeNull();
+    // the same rule over fee payers and fees read back from stored payloads
+    const read = [swap, transfer, { ...swap, fee: 2 ** 63 }].map((tx) => ({ feePayer: tx.feePayer, fee: tx.fee }));
+    expect(sumFailedFees(read, swap.feePayer)).toEqual({ transactions: 1, feeLamports: 31_563 });
   });
 
   it('skips the failed SOL transfer although nativeTransfers still lists 50080250 lamports', () => {

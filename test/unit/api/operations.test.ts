@@ -6,7 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../../src/config';
 import { buildApp } from '../../../src/api/app';
 import { createHash } from 'node:crypto';
-import { FailedKeyAttempts, apiKeyId, clientNetwork, keyMatcher } from '../../../src/api/auth';
+import { FailedKeyAttempts, apiKeyId, keyMatcher } from '../../../src/api/auth';
+import { clientNetwork } from '../../../src/ip-address';
 
 const A = '37RqtwV1Huak8b89qQy9AxxJgbKzeA3AECZxQMgboRsk';
 
