@@ -168,7 +168,7 @@ describe('API routes on the real stack', () => {
     // the fees of the failed transactions each wallet paid (the world's own), a cost after fees
     let failedSeen = 0;
     for (const w of [A, B]) {
-      const i = sim.world.wallets.findIndex((x) => x.address === w);
+      const i = sim.indexOf(w)!;
       const failed = Array.from({ length: sim.historyLength(i) }, (_, e) => sim.transaction(i, e)).filter((tx) => tx.transactionError && tx.feePayer === w);
       const totals = (await get(`/v1/wallets/${w}`)).json().pnl.totals;
       expect(totals).toMatchObject({ failedTransactions: failed.length, failedFeesSol: failed.reduce((sum, tx) => sum + tx.fee, 0) / 1e9 });
