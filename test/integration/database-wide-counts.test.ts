@@ -175,7 +175,7 @@ describe('the database-wide counts kept by PostgreSQL', () => {
   it('mint counts kept per mint equal the counts over mint_wallets for legs stored before the migration, after it, at once, racing for one pair, and after wallets are deleted', async () => {
     const files = migrationNames();
     const { pool, url } = await partlyMigrated(MINT_POPULATIONS_MIGRATION, 'mint_populations');
-    for (const i of [0, 1]) await storeWallet(pool, i);
+    for (const i of [0, 1]) await storeWalletBefore(pool, i);
     expect(await migrate(url)).toEqual(files.slice(files.indexOf(MINT_POPULATIONS_MIGRATION)));
     expect(await allMintCountsMatch(pool)).toBeGreaterThan(0);
 
