@@ -5,10 +5,8 @@
 // twice. The only module with SQL that writes to transactions.
 import { jsonForPostgres, type Queryable } from './db';
 import { isFailedTransaction, type EnhancedTransaction } from '../domain/enhanced-transaction';
-import { failedFeeOf, sumFailedFees } from '../domain/pnl/failed-fees';
-import type { FailedFees } from '../domain';
+import { failedFeeOf, sumFailedFees, type FailedFees, type SwapLeg } from '../domain';
 import type { ReceivedPage } from '../providers/helius';
-import type { SwapLeg } from '../domain';
 import type { WalletTransfer } from '../domain/detection/types';
 import { insertLegsCte, legRows } from './swap-legs';
 import { recordRejectedCtes, type RejectedRow } from './rejected-transactions';
@@ -122,7 +120,8 @@ export async function countFailedFees(db: Queryable, wallet: string): Promise<Fa
       WHERE wt.wallet = $1 AND t.failed`,
     [wallet],
   );
-  const failed = sumFailedFees(rows.map((r) => ({ feePayer: r.feePayer ?? '', fee: Number(r.fee) })), wallet);
+  // (a payload without a fee payer or a fee is no fee the wallet paid: NaN is no whole number)
+  const failed = sumFailedFees(rows.map((r) => ({ feePayer: r.feePayer ?? '', fee: r.fee === null ? NaN : Number(r.fee) })), wallet);
   await setFailedFees(db, wallet, failed);
   return failed;
 }

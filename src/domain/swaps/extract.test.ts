@@ -35,7 +35,8 @@ describe('extractLegs on real Helius payloads', () => {
     expect(failedFeeOf({ ...swap, transactionError: null }, swap.feePayer)).toBeNull();
     expect(failedFeeOf({ ...swap, fee: 2 ** 63 }, swap.feePayer)).toBeNull();
     // the same rule over fee payers and fees read back from stored payloads
-    const read = [swap, transfer, { ...swap, fee: 2 ** 63 }].map((tx) => ({ feePayer: tx.feePayer, fee: tx.fee }));
+    // (a payload read back without its fee: NaN)
+    const read = [swap, transfer, { ...swap, fee: 2 ** 63 }, { ...swap, fee: NaN }].map((tx) => ({ feePayer: tx.feePayer, fee: tx.fee }));
     expect(sumFailedFees(read, swap.feePayer)).toEqual({ transactions: 1, feeLamports: 31_563 });
   });
 
