@@ -7,12 +7,12 @@ import { ApplicationFailure } from '@temporalio/common';
 import { isRetryable, ProviderError } from '../providers/errors';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { setMaxListeners } from 'node:events';
-import { ENGINE_VERSION, computeBehavior, computePnl, extractMany, formatUnits } from '../domain';
+import { ENGINE_VERSION, computeBehavior, computePnl, extractMany, formatUnits, olderEngine } from '../domain';
 import { extractTransfersMany } from '../domain/detection/transfers';
 import { countFailedFees, storeHistoryPage } from '../store/transactions';
 import { countLegs } from '../store/swap-legs';
 import type { RejectedRow } from '../store/rejected-transactions';
-import { loadAnalyticsInputs, saveWalletAnalytics, type WalletAnalyticsValues } from '../store/wallet-analytics';
+import { loadAnalyticsInputs, replaceStaleAnalytics, saveWalletAnalytics, storedAnalyticsVersion, type WalletAnalyticsValues } from '../store/wallet-analytics';
 import { TRANSFER_EXTRACTION_VERSION } from '../store/wallet-transfers';
 import { beginSync, commitWatermark, finishSync, finishSyncWithAnalytics, keepSyncLease, markCoveredSince, markHistoryComplete, syncHolder, syncedAfter, takeSyncLease, walletStatuses, type WalletStatusRow, type WalletSyncCursor } from '../store/wallets';
 import { afterChunk, skippedSyncResult, startingState, syncResult, walletSyncWorkflowId, type ChunkOutcome, type WalletSyncResult, type WalletSyncResume } from '../workflows/contract';
@@ -525,6 +525,28 @@ export function createSyncActivities(deps: ActivityDeps) {
           const analytics = await walletAnalytics(input.wallet, (next) => (step = next));
           await saveWalletAnalytics(pool, input.wallet, analytics.values);
           return analytics.summary;
+        },
+      );
+    },
+
+    /**
+     * A wallet's stored analytics computed again from its stored inputs when they follow an older
+     * engine than this worker's (walletAnalyticsWorkflow): no page is fetched, and no sync lease is
+     * taken (the backfills and the failed fees' count it may run are safe beside a page store of the
+     * wallet). Replaced only if no analytics were stored meanwhile (replaceStaleAnalytics): a sync
+     * that ended since stored those of more pages. Says which rules the stored analytics follow now.
+     */
+    async refreshWalletAnalytics(input: { wallet: string }): Promise<{ refreshed: boolean; engineVersion: string | null }> {
+      let step = 'reading version';
+      return withLivenessHeartbeat(
+        () => ({ step }),
+        async () => {
+          const stored = await storedAnalyticsVersion(pool, input.wallet);
+          if (stored === null || !olderEngine(stored.engineVersion)) return { refreshed: false, engineVersion: stored?.engineVersion ?? null };
+          const analytics = await walletAnalytics(input.wallet, (next) => (step = next));
+          if (await replaceStaleAnalytics(pool, input.wallet, analytics.values, stored)) return { refreshed: true, engineVersion: ENGINE_VERSION };
+          log.info('wallet analytics stored meanwhile: kept', { wallet: input.wallet });
+          return { refreshed: false, engineVersion: (await storedAnalyticsVersion(pool, input.wallet))?.engineVersion ?? null };
         },
       );
     },

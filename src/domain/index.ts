@@ -1,5 +1,5 @@
 // Public API of the analytics engine: pure functions, plain JSON-serializable outputs.
-export { ENGINE_VERSION } from './version';
+export { ENGINE_VERSION, olderEngine } from './version';
 export * from './enhanced-transaction';
 export { UNIVERSE_EXCLUDED_MINTS, LIQUID_STAKING_MINTS, QUOTE_MINTS, isExcludedFromUniverse } from './tokens';
 export { formatUnits, parseUnits, compareDecimals, InvalidDecimalError } from './decimal';

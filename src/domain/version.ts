@@ -1,2 +1,13 @@
+import { valid, lt } from 'semver';
+
 /** Version of the analytics rules; stored with every result so numbers can be traced to rules. */
 export const ENGINE_VERSION = '2.19.0';
+
+/**
+ * Whether figures stored with `version` follow older rules than this engine's: a version that is no
+ * semantic version (none of ours) counts as older; a newer one (stored by a newer worker during a
+ * rolling deploy) does not.
+ */
+export function olderEngine(version: string): boolean {
+  return valid(version) === null || lt(version, ENGINE_VERSION);
+}

@@ -3,7 +3,8 @@
 // idempotency key that includes the wallet, and so are its plain transfers (wallet, signature,
 // index), so re-running a page (a retried activity, a worker killed mid-sync) never stores anything
 // twice. The only module with SQL that writes to transactions.
-import { jsonForPostgres, type Queryable } from './db';
+import type { Pool } from 'pg';
+import { inTransaction, jsonForPostgres, type Queryable } from './db';
 import { isFailedTransaction, type EnhancedTransaction } from '../domain/enhanced-transaction';
 import { failedFeeOf, sumFailedFees, type FailedFees, type SwapLeg } from '../domain';
 import type { ReceivedPage } from '../providers/helius';
@@ -111,17 +112,29 @@ export async function storedTransactions(db: Queryable, signatures: readonly str
  * kept (setFailedFees): how many it paid the fee of, and those fees. Once per such wallet, not in the
  * migration, where reading the payloads would hold the table's lock; only the failed transactions'
  * fee payers and fees are read (of either payload column), and failedFeeOf's rule applied to them.
+ *
+ * In one transaction that first locks the wallet's row, which a page store of the wallet updates in
+ * its own statement: a page stored before the lock is read here, and one stored after it waits, then
+ * adds its fees to the totals set here. (Read without the lock, a page committed between the read and
+ * the set would be left out for good.) A wallet counted meanwhile keeps its totals, returned as they are.
  */
-export async function countFailedFees(db: Queryable, wallet: string): Promise<FailedFees> {
-  const { rows } = await db.query<{ feePayer: string | null; fee: string | null }>(
-    `SELECT x.p ->> 'feePayer' AS "feePayer", x.p ->> 'fee' AS fee
-       FROM wallet_transactions wt JOIN transactions t ON t.signature = wt.signature
-       CROSS JOIN LATERAL (SELECT coalesce(t.payload_json, t.payload::json) AS p) x
-      WHERE wt.wallet = $1 AND t.failed`,
-    [wallet],
-  );
-  // (a payload without a fee payer or a fee is no fee the wallet paid: NaN is no whole number)
-  const failed = sumFailedFees(rows.map((r) => ({ feePayer: r.feePayer ?? '', fee: r.fee === null ? NaN : Number(r.fee) })), wallet);
-  await setFailedFees(db, wallet, failed);
-  return failed;
+export async function countFailedFees(pool: Pool, wallet: string): Promise<FailedFees> {
+  return inTransaction(pool, async (db) => {
+    const { rows: kept } = await db.query<{ counted: boolean; transactions: number; fee_lamports: string }>(
+      'SELECT failed_fees_counted AS counted, failed_fee_count AS transactions, failed_fee_lamports AS fee_lamports FROM wallets WHERE address = $1 FOR UPDATE',
+      [wallet],
+    );
+    if (kept[0]?.counted) return { transactions: Number(kept[0].transactions), feeLamports: Number(kept[0].fee_lamports) };
+    const { rows } = await db.query<{ feePayer: string | null; fee: string | null }>(
+      `SELECT x.p ->> 'feePayer' AS "feePayer", x.p ->> 'fee' AS fee
+         FROM wallet_transactions wt JOIN transactions t ON t.signature = wt.signature
+         CROSS JOIN LATERAL (SELECT coalesce(t.payload_json, t.payload::json) AS p) x
+        WHERE wt.wallet = $1 AND t.failed`,
+      [wallet],
+    );
+    // (a payload without a fee payer or a fee is no fee the wallet paid: NaN is no whole number)
+    const failed = sumFailedFees(rows.map((r) => ({ feePayer: r.feePayer ?? '', fee: r.fee === null ? NaN : Number(r.fee) })), wallet);
+    await setFailedFees(db, wallet, failed);
+    return failed;
+  });
 }

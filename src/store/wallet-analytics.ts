@@ -1,5 +1,6 @@
-// Per-wallet analytics computed after each sync (wallet_analytics: PnL, behavior, coverage, engine
-// version). The only module with SQL on wallet_analytics.
+// Per-wallet analytics computed after each sync, and again from the stored inputs when they follow an
+// older engine (wallet_analytics: PnL, behavior, coverage, engine version). The only module with SQL
+// on wallet_analytics.
 import type { Pool } from 'pg';
 import type { FailedFees, SwapLeg } from '../domain';
 import { LEG_ORDER } from './swap-legs';
@@ -39,6 +40,33 @@ export function analyticsParams(a: WalletAnalyticsValues): unknown[] {
 /** Stores (or replaces) a wallet's analytics, computed now. */
 export async function saveWalletAnalytics(pool: Pool, wallet: string, a: WalletAnalyticsValues): Promise<void> {
   await pool.query(upsertWalletAnalyticsSql('$1', 2), [wallet, ...analyticsParams(a)]);
+}
+
+/** Which rules a wallet's stored analytics follow, and when they were read (the database's clock, exact). */
+export interface StoredAnalyticsVersion {
+  engineVersion: string;
+  readAt: string;
+}
+
+/** The engine version of a wallet's stored analytics; null: none stored. */
+export async function storedAnalyticsVersion(pool: Pool, wallet: string): Promise<StoredAnalyticsVersion | null> {
+  const { rows } = await pool.query<{ engine_version: string; read_at: string }>('SELECT engine_version, now()::text AS read_at FROM wallet_analytics WHERE wallet = $1', [wallet]);
+  return rows[0] ? { engineVersion: rows[0].engine_version, readAt: rows[0].read_at } : null;
+}
+
+/**
+ * Replaces a wallet's analytics recomputed from its stored inputs (refreshWalletAnalytics) only if
+ * they are still those `read` saw: none computed since (a sync that ended meanwhile stored
+ * analytics of more pages than the inputs read here), with the engine version read. Returns whether
+ * they were replaced.
+ */
+export async function replaceStaleAnalytics(pool: Pool, wallet: string, a: WalletAnalyticsValues, read: StoredAnalyticsVersion): Promise<boolean> {
+  const { rowCount } = await pool.query(
+    `UPDATE wallet_analytics SET pnl = $2, behavior = $3, coverage = $4, engine_version = $5, computed_at = now()
+      WHERE wallet = $1 AND engine_version = $6 AND computed_at <= $7::timestamptz`,
+    [wallet, ...analyticsParams(a), read.engineVersion, read.readAt],
+  );
+  return (rowCount ?? 0) > 0;
 }
 
 /** What a wallet's analytics are computed from (loadAnalyticsInputs). */

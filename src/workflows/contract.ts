@@ -133,6 +133,7 @@ export const PRIORITY = {
 } as const;
 
 export const walletSyncWorkflowId = (wallet: string): string => `wallet-sync:${wallet}`;
+export const walletAnalyticsWorkflowId = (wallet: string): string => `wallet-analytics:${wallet}`;
 export const analysisWorkflowId = (analysisId: string): string => `analysis:${analysisId}`;
 export const enrichmentWorkflowId = (analysisId: string): string => `analysis:${analysisId}/enrich`;
 

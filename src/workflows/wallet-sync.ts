@@ -3,6 +3,7 @@
 // sync never reached the wallet's first transaction, older ones below the oldest stored signature.
 // Chunks of pages run as activities that heartbeat their cursor; the workflow continues as new
 // before its history grows large. Then PnL and behavior are computed and stored.
+// walletAnalyticsWorkflow: those analytics computed again, without a sync, after an engine change.
 import { CancellationScope, ContinueAsNew, continueAsNew, patched, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { SyncActivities } from '../activities/sync';
 import { HISTORY_CHUNK_RETRY_TIMEOUT, PROVIDER_RETRY, STORE_RETRY, STORE_STEP } from './policies';
@@ -22,7 +23,7 @@ const { beginWalletSync, commitSyncWatermark, finishWalletSync } = proxyActiviti
 
 // PnL and behavior over every stored leg: long for a large wallet, so it heartbeats between its
 // steps. (The SOL price it reads from DexScreener is optional: a failure there does not fail it.)
-const { computeWalletAnalytics } = proxyActivities<Pick<SyncActivities, 'computeWalletAnalytics'>>({
+const { computeWalletAnalytics, refreshWalletAnalytics } = proxyActivities<Pick<SyncActivities, 'computeWalletAnalytics' | 'refreshWalletAnalytics'>>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '10 seconds',
   scheduleToCloseTimeout: '15 minutes',
@@ -126,4 +127,13 @@ export async function walletSyncWorkflow(input: WalletSyncInput): Promise<Wallet
     await CancellationScope.nonCancellable(() => finishWalletSync({ wallet, error: message, holder }));
     throw err;
   }
+}
+
+/**
+ * walletAnalyticsWorkflow (id `wallet-analytics:<address>`): a wallet's stored analytics computed
+ * again from its stored history when they follow an older engine than the worker's, without a sync
+ * (GET /v1/wallets/{address} starts it). One activity; nothing fetched from Helius.
+ */
+export async function walletAnalyticsWorkflow(input: { wallet: string }): Promise<{ refreshed: boolean; engineVersion: string | null }> {
+  return refreshWalletAnalytics({ wallet: input.wallet });
 }

@@ -5,6 +5,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { parseServerTiming } from '../../src/api/server-timing';
 import { buildApp } from '../../src/api/app';
 import { getAnalysis } from '../../src/store/analyses';
+import { ENGINE_VERSION } from '../../src/domain';
 import { SimWorld, generateWorld, parseWorld } from '../../src/simulator';
 import { useSimulatedStack } from '../harness/stack';
 import { until, workflowCountReaching } from '../harness/processes';
@@ -39,11 +40,11 @@ describe('API routes on the real stack', () => {
 
   const post = (url: string, payload: unknown, headers: Record<string, string> = {}) => app.inject({ method: 'POST', url, payload: payload as object, headers });
   const get = (url: string) => app.inject({ method: 'GET', url });
-  // the workflows this file's requests could start: analyses of this world's wallets, and syncs and
+  // the workflows this file's requests could start: analyses of this world's wallets, and syncs, analytics computed again and
   // enrichments (no other file starts those here). Not every workflow of the namespace: the API's
   // start sweep also starts the rows other test files left pending in the suite's shared database
   // (their wallets are not this world's)
-  const ownWorkflows = `Wallets IN (${wallets.map((w) => `'${w}'`).join(', ')}) OR WorkflowType IN ('walletSyncWorkflow', 'tokenEnrichmentWorkflow')`;
+  const ownWorkflows = `Wallets IN (${wallets.map((w) => `'${w}'`).join(', ')}) OR WorkflowType IN ('walletSyncWorkflow', 'walletAnalyticsWorkflow', 'tokenEnrichmentWorkflow')`;
   const workflowCount = async () => Number((await opened.stack.client.workflow.count(ownWorkflows)).count);
   const rowsOfThisWorld = async () =>
     Number((await opened.stack.pool.query<{ n: string }>('SELECT count(*) AS n FROM analyses WHERE wallets && $1::text[]', [wallets])).rows[0].n);
@@ -176,6 +177,40 @@ describe('API routes on the real stack', () => {
       failedSeen += failed.length;
     }
     expect(failedSeen).toBeGreaterThan(0);
+  });
+
+  it("wallets: analytics an older engine computed are computed again from the stored history (no page fetched) before they are shown; a newer engine's are left as they are", async () => {
+    const fresh = (await get(`/v1/wallets/${A}`)).json();
+    expect(fresh.engineVersion).toBe(ENGINE_VERSION);
+    expect(fresh.recomputing).toBeUndefined();
+    // as an engine before 2.19.0 stored them: without the failed transactions' fees
+    const storeAs = (version: string) =>
+      opened.stack.pool.query(`UPDATE wallet_analytics SET engine_version = $2, pnl = pnl #- '{totals,failedFeesSol}' #- '{totals,failedTransactions}' WHERE wallet = $1`, [A, version]);
+    await storeAs('2.18.0');
+    const workflowId = `wallet-analytics:${A}`;
+
+    // no worker: the computation is started and not done within the request; the stored figures are shown, saying so
+    const waiting = (await get(`/v1/wallets/${A}`)).json();
+    expect(waiting).toMatchObject({ engineVersion: '2.18.0', recomputing: { engineVersion: ENGINE_VERSION, started: true, workflowId, detail: expect.stringMatching(/computed by engine 2\.18\.0; being computed again with .*ask again/) } });
+    expect(waiting.pnl.totals.failedFeesSol).toBeUndefined();
+
+    const historyRequests = opened.sim.requestLog.filter((r) => r.endpoint === 'helius:history').length;
+    const shown = await opened.stack.withWorkers(async () => (await get(`/v1/wallets/${A}`)).json());
+    expect(shown.recomputing).toBeUndefined();
+    // the figures a sync's end computed (the behavior's hold times of open positions run on with the clock)
+    expect({ ...shown, behavior: null, computedAt: null }).toEqual({ ...fresh, behavior: null, computedAt: null });
+    expect(shown.behavior).toMatchObject({ tradeCount: fresh.behavior.tradeCount, uniqueTokens: fresh.behavior.uniqueTokens });
+    expect(Date.parse(shown.computedAt)).toBeGreaterThan(Date.parse(fresh.computedAt));
+    expect(await opened.stack.client.workflow.getHandle(workflowId).result()).toEqual({ refreshed: true, engineVersion: ENGINE_VERSION });
+    expect(opened.sim.requestLog.filter((r) => r.endpoint === 'helius:history').length).toBe(historyRequests);
+
+    // a newer engine's (a worker deployed before this one): nothing started, shown as stored
+    await storeAs('99.0.0');
+    const newer = (await get(`/v1/wallets/${A}`)).json();
+    expect(newer).toMatchObject({ engineVersion: '99.0.0' });
+    expect(newer.recomputing).toBeUndefined();
+    expect((await opened.stack.client.workflow.getHandle(workflowId).describe()).status.name).toBe('COMPLETED');
+    await opened.stack.pool.query('UPDATE wallet_analytics SET engine_version = $2, pnl = $3 WHERE wallet = $1', [A, ENGINE_VERSION, JSON.stringify(fresh.pnl)]);
   });
 
   it('proceed signals a running analysis, which then completes with partial wallets; the list shows it first', async () => {

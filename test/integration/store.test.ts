@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { createPool, dropDatabase, migrate } from '../../src/store/db';
 import { ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE, completeAnalysis, getAnalysis, insertAnalyses, insertAnalysis, recordTokenHolders } from '../../src/store/analyses';
 import { storeTokenLaunch } from '../../src/store/token-launches';
@@ -16,6 +16,7 @@ import { extractMany, type EnhancedTransaction } from '../../src/domain';
 import { SimWorld, generateWorld, parseWorld } from '../../src/simulator';
 import { UNSWEPT_NAMESPACE, testEnv } from '../harness/env';
 import { databaseBefore, migrateFirst, migrationNames, storePageAsBefore } from '../harness/migrations';
+import { waitFor } from '../harness/processes';
 
 const world = new SimWorld(parseWorld(generateWorld({ seed: 61, wallets: 3, txPerWallet: 30, largeWallet: false })));
 const wallet = world.world.wallets[0].address;
@@ -30,6 +31,12 @@ const failedCopy = (tx: EnhancedTransaction, suffix: string, feePayer: string, f
   fee,
   transactionError: { InstructionError: [2, { Custom: 6001 }] },
 });
+
+/** Whether a session waits on a lock `holder`'s session holds. */
+const waitingOn = async (pool: Pool, holder: PoolClient): Promise<boolean> => {
+  const { rows } = await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+  return ((await pool.query('SELECT 1 FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [rows[0].pid])).rowCount ?? 0) > 0;
+};
 
 /** `pool`, and how many statements were sent through it. */
 function countingStatements(pool: Pool): { pool: Pool; statements: number } {
@@ -339,6 +346,45 @@ describe('PostgreSQL store', () => {
     expect(await loadAnalyticsInputs(pool, nobody)).toEqual({ legs: [], heldTokens: null, pricesUsd: {}, rejected: { count: 0, recent: [] }, transfersVersion: 0, failed: null });
     // the suites of a run share the database: this wallet's rejected rows go
     await pool.query('DELETE FROM rejected_transactions WHERE wallet = $1', [w]);
+  });
+
+  it("a count of a wallet's failed fees that meets a page of the wallet being stored counts that page's fees once: the page waits for it, then adds its own", async () => {
+    const w = walletAddress('store-test', 'failed-fees-race', String(process.pid));
+    const t = txs.slice(0, 3);
+    await beginSync(pool, w, 'wallet-sync:race');
+    await storeHistoryPage(pool, w, [failedCopy(t[0], 'R0', w, 7_000)], []);
+    // as a wallet stored before its fees were kept
+    await pool.query('UPDATE wallets SET failed_fees_counted = false, failed_fee_count = 0, failed_fee_lamports = 0 WHERE address = $1', [w]);
+    const page = await pool.connect();
+    try {
+      // a page being stored: its statement has run (its row of the wallet locked), its transaction is open
+      await page.query('BEGIN');
+      await storeHistoryPage(page, w, [failedCopy(t[1], 'R1', w, 11_000)], []);
+      const counting = countFailedFees(pool, w);
+      // the count waits on the page's lock (read before that lock, it would miss the page for good)
+      await waitFor('the count to wait on the lock', () => waitingOn(pool, page));
+      await page.query('COMMIT');
+      expect(await counting).toEqual({ transactions: 2, feeLamports: 18_000 });
+    } finally {
+      await page.query('ROLLBACK').catch(() => undefined);
+      page.release();
+    }
+    expect((await loadAnalyticsInputs(pool, w)).failed).toEqual({ transactions: 2, feeLamports: 18_000 });
+    // and a page stored while the count holds the wallet waits for it, then adds its fees to the totals it set
+    await pool.query('UPDATE wallets SET failed_fees_counted = false WHERE address = $1', [w]);
+    const count = await pool.connect();
+    try {
+      await count.query('BEGIN');
+      await count.query('SELECT 1 FROM wallets WHERE address = $1 FOR UPDATE', [w]);
+      const storing = storeHistoryPage(pool, w, [failedCopy(t[2], 'R2', w, 13_000)], []);
+      await waitFor('the page to wait on the lock', () => waitingOn(pool, count));
+      await setFailedFees(count, w, { transactions: 2, feeLamports: 18_000 });
+      await count.query('COMMIT');
+      await storing;
+    } finally {
+      count.release();
+    }
+    expect((await loadAnalyticsInputs(pool, w)).failed).toEqual({ transactions: 3, feeLamports: 31_000 });
   });
 
   it("ends a sync in one statement as the watermark, completion, analytics and finish steps end it one by one", async () => {

@@ -2,8 +2,10 @@
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
-import type { walletSyncWorkflow } from '../../workflows/wallet-sync';
-import { TASK_QUEUES, walletSyncWorkflowId } from '../../workflows/contract';
+import { WorkflowFailedError } from '@temporalio/client';
+import type { walletAnalyticsWorkflow, walletSyncWorkflow } from '../../workflows/wallet-sync';
+import { PRIORITY, TASK_QUEUES, walletAnalyticsWorkflowId, walletSyncWorkflowId } from '../../workflows/contract';
+import { ENGINE_VERSION, olderEngine } from '../../domain';
 import { describeFailure, describeFailureForClients } from '../../errors';
 import { walletStatuses, type WalletStatusRow } from '../../store/wallets';
 import { temporalUiLink } from '../analysis-view';
@@ -31,6 +33,12 @@ const TEMPORAL_CALLS_PER_REQUEST = 8;
  */
 const SYNC_CHECK_DEADLINE_MS = 10_000;
 const SYNC_CHECK_CALL_DEADLINE_MS = 1_000;
+/**
+ * How long GET /v1/wallets/{address} waits for a wallet's analytics of an older engine to be computed
+ * again (walletAnalyticsWorkflow: well under a second for most wallets) before it answers with them
+ * as stored, saying so (`recomputing`).
+ */
+const ANALYTICS_REFRESH_WAIT_MS = 5_000;
 
 export async function walletsRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
@@ -76,6 +84,46 @@ export async function walletsRoutes(fastify: FastifyInstance): Promise<void> {
     );
     if (unanswered > 0) log.warn({ wallets: rows.length, unanswered, err: describeFailure(giveUp.signal.reason ?? 'the deadline passed') }, 'wallet statuses answered from PostgreSQL alone: Temporal did not say whether their syncs run');
     return checked;
+  }
+
+  /**
+   * Starts (or joins) the computation again of a wallet's analytics that follow an older engine
+   * (walletAnalyticsWorkflow, on the analysis queue, the requester's fairness key) and waits for it
+   * up to ANALYTICS_REFRESH_WAIT_MS. Undefined once it is done; else what the answer says of it: still
+   * running (`started`), or not running: not started, failed, or run by a worker of an older engine
+   * (a deploy under way).
+   */
+  async function recompute(request: FastifyRequest, wallet: string, storedVersion: string) {
+    const workflowId = walletAnalyticsWorkflowId(wallet);
+    const about = { engineVersion: ENGINE_VERSION, workflowId, links: { temporalUi: temporalUiLink(config.TEMPORAL_UI_URL, namespace, workflowId) } };
+    const notDone = (why: string, err: unknown) => {
+      request.log.warn({ wallet, workflowId, error: describeFailure(err) }, `wallet analytics of an older engine: their computation again ${why}`);
+      return { ...about, started: false, detail: `computed by engine ${storedVersion}; their computation with ${ENGINE_VERSION} ${why} (${describeFailureForClients(err)}): ask again` };
+    };
+    let handle;
+    try {
+      handle = await withTemporalDeadline(temporal, () =>
+        temporal.workflow.start<typeof walletAnalyticsWorkflow>('walletAnalyticsWorkflow', {
+          taskQueue: TASK_QUEUES.analysis,
+          workflowId,
+          args: [{ wallet }],
+          // one computation per wallet at a time: a running one is joined
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          priority: { priorityKey: PRIORITY.userTriggered, fairnessKey: clientKeyOf(request) },
+        }),
+      );
+    } catch (err) {
+      return notDone('could not be started', err);
+    }
+    try {
+      const outcome = await withTemporalDeadline(temporal, () => handle.result(), ANALYTICS_REFRESH_WAIT_MS);
+      if (outcome.engineVersion === null || !olderEngine(outcome.engineVersion)) return undefined;
+      return { ...about, started: false, detail: `computed by engine ${storedVersion}; a worker of engine ${outcome.engineVersion} computed them again (a deploy under way?): ask again` };
+    } catch (err) {
+      if (err instanceof WorkflowFailedError) return notDone('failed', err);
+      // not done within the wait (or Temporal did not answer it): it runs on
+      return { ...about, started: true, detail: `computed by engine ${storedVersion}; being computed again with ${ENGINE_VERSION} from the stored history: ask again in a few seconds` };
+    }
   }
 
   /** Wallets' statuses as a request may see them: another key's analysis holding a sync is not named (visibleSyncHolders). */
@@ -196,14 +244,21 @@ export async function walletsRoutes(fastify: FastifyInstance): Promise<void> {
     async (request) => {
       const wallet = request.params.address;
       checkAddress('the wallet', wallet);
-      const analytics = await getWalletAnalytics(pool, wallet);
+      let analytics = await getWalletAnalytics(pool, wallet);
       if (!analytics) throw new ProblemError('notFound', `no stored analytics for ${wallet}: sync it first with POST /v1/wallets/sync`);
+      // figures of an older engine's rules are computed again (from the stored history) before they are shown
+      let recomputing: Awaited<ReturnType<typeof recompute>> | undefined;
+      if (olderEngine(analytics.engineVersion)) {
+        recomputing = await recompute(request, wallet, analytics.engineVersion);
+        if (recomputing === undefined) analytics = (await getWalletAnalytics(pool, wallet)) ?? analytics;
+      }
       // the same view as POST /v1/wallets/status: another key's analysis that synced it stays unnamed
       const [status] = await statusViews(request, [wallet]);
       return {
         wallet,
         status,
         ...analytics,
+        ...(recomputing ? { recomputing } : {}),
         // jsonb objects written by computeWalletAnalytics
         pnl: analytics.pnl as Record<string, unknown>,
         behavior: analytics.behavior as Record<string, unknown>,

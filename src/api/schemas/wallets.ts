@@ -55,7 +55,21 @@ export const walletAnalytics = {
     pnl: open,
     behavior: open,
     coverage: open,
-    engineVersion: { type: 'string' },
+    engineVersion: { type: 'string', description: 'version of the analytics rules the stored figures follow' },
     computedAt: { type: 'string' },
+    recomputing: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['engineVersion', 'started', 'detail'],
+      description:
+        'present when the stored figures follow an older engine than the service\'s and were not computed again within the request: they are being computed again from the stored history (no sync), or could not be (started: false); ask again',
+      properties: {
+        engineVersion: { type: 'string', description: 'the engine that computes them again' },
+        started: { type: 'boolean', description: 'whether their computation runs (false: Temporal could not start it, it failed, or a worker of an older engine ran it; detail says which, and asking again tries again)' },
+        workflowId: { type: 'string' },
+        detail: { type: 'string' },
+        links: temporalUiLinks,
+      },
+    },
   },
 } as const;

@@ -3467,9 +3467,22 @@ export interface paths {
                             coverage?: {
                                 [key: string]: unknown;
                             };
+                            /** @description version of the analytics rules the stored figures follow */
                             engineVersion?: string;
                             pnl?: {
                                 [key: string]: unknown;
+                            };
+                            /** @description present when the stored figures follow an older engine than the service's and were not computed again within the request: they are being computed again from the stored history (no sync), or could not be (started: false); ask again */
+                            recomputing?: {
+                                detail: string;
+                                /** @description the engine that computes them again */
+                                engineVersion: string;
+                                links?: {
+                                    temporalUi: string;
+                                };
+                                /** @description whether their computation runs (false: Temporal could not start it, it failed, or a worker of an older engine ran it; detail says which, and asking again tries again) */
+                                started: boolean;
+                                workflowId?: string;
                             };
                             status?: {
                                 lastSyncedAt?: string | null;

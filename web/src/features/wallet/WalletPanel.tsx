@@ -1,5 +1,6 @@
 // The wallet panel: one wallet's stored PnL (per token and totals), behavior profile and coverage
-// (GET /v1/wallets/{address}), and its analyses, newest first (GET /v1/analyses?wallet=). When the
+// (GET /v1/wallets/{address}; figures of an older engine asked for again while they are computed
+// again), and its analyses, newest first (GET /v1/analyses?wallet=). When the
 // result lists only its strongest pairs, also the wallet's own pairs, read from the API (WalletPairs).
 import { useEffect, useMemo, useState } from 'react';
 import { api } from '../../api/client';
@@ -62,6 +63,10 @@ export function formatUnixTime(value: unknown): string {
   return `${new Date(n * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
+/** How often figures being computed again are asked for again (each ask waits up to 5 s in the API), and after how long. */
+export const RECOMPUTE_ASKS = 6;
+export const RECOMPUTE_ASK_AFTER_MS = 1_000;
+
 export function WalletPanel({
   wallets,
   wallet,
@@ -82,16 +87,28 @@ export function WalletPanel({
   useEffect(() => {
     if (!current) return;
     let stale = false;
+    let again: ReturnType<typeof setTimeout> | undefined;
     setLoading(true);
     setData(null);
     setError(null);
-    api
-      .wallet(current)
-      .then((d) => !stale && setData(d))
-      .catch((e: unknown) => !stale && setError(e instanceof Error ? e.message : String(e)))
-      .finally(() => !stale && setLoading(false));
+    const load = (asked: number): Promise<void> =>
+      api
+        .wallet(current)
+        .then((d) => {
+          if (stale) return;
+          setData(d);
+          // figures of an older engine being computed again: asked for again until they are in
+          if (d.recomputing?.started && asked < RECOMPUTE_ASKS) again = setTimeout(() => void load(asked + 1), RECOMPUTE_ASK_AFTER_MS);
+        })
+        // (a later ask that fails leaves the figures shown)
+        .catch((e: unknown) => {
+          if (!stale && asked === 0) setError(e instanceof Error ? e.message : String(e));
+        })
+        .finally(() => !stale && setLoading(false));
+    void load(0);
     return () => {
       stale = true;
+      clearTimeout(again);
     };
   }, [current]);
 
@@ -131,6 +148,12 @@ export function WalletPanel({
       ) : null}
       {loading ? <Skeleton lines={4} label="Loading wallet" /> : null}
       {error ? <p className="muted">{error}</p> : null}
+      {data?.recomputing ? (
+        <p className="muted" role="status" data-testid="wallet-recomputing">
+          {`Computed by engine ${data.engineVersion ?? 'unknown'}, before this service's ${data.recomputing.engineVersion}: `}
+          {data.recomputing.started ? 'being computed again from the stored history; shown here once done.' : 'they could not be computed again now; open the wallet again to retry.'}
+        </p>
+      ) : null}
       {data ? (
         <>
           <h3>PnL totals</h3>
