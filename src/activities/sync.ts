@@ -533,20 +533,24 @@ export function createSyncActivities(deps: ActivityDeps) {
      * A wallet's stored analytics computed again from its stored inputs when they follow an older
      * engine than this worker's (walletAnalyticsWorkflow): no page is fetched, and no sync lease is
      * taken (the backfills and the failed fees' count it may run are safe beside a page store of the
-     * wallet). Replaced only if no analytics were stored meanwhile (replaceStaleAnalytics): a sync
-     * that ended since stored those of more pages. Says which rules the stored analytics follow now.
+     * wallet). Not while a sync of the wallet is live (its end computes them, and until then its
+     * stored legs may have a gap: `syncing`), and replaced only if no analytics were stored meanwhile
+     * (replaceStaleAnalytics). Says which rules the stored analytics follow now.
      */
-    async refreshWalletAnalytics(input: { wallet: string }): Promise<{ refreshed: boolean; engineVersion: string | null }> {
+    async refreshWalletAnalytics(input: { wallet: string }): Promise<{ refreshed: boolean; engineVersion: string | null; syncing?: boolean }> {
       let step = 'reading version';
       return withLivenessHeartbeat(
         () => ({ step }),
         async () => {
           const stored = await storedAnalyticsVersion(pool, input.wallet);
           if (stored === null || !olderEngine(stored.engineVersion)) return { refreshed: false, engineVersion: stored?.engineVersion ?? null };
+          if (stored.syncing) return { refreshed: false, engineVersion: stored.engineVersion, syncing: true };
           const analytics = await walletAnalytics(input.wallet, (next) => (step = next));
           if (await replaceStaleAnalytics(pool, input.wallet, analytics.values, stored)) return { refreshed: true, engineVersion: ENGINE_VERSION };
-          log.info('wallet analytics stored meanwhile: kept', { wallet: input.wallet });
-          return { refreshed: false, engineVersion: (await storedAnalyticsVersion(pool, input.wallet))?.engineVersion ?? null };
+          // stored meanwhile by a sync's end, or a sync began meanwhile
+          const now = await storedAnalyticsVersion(pool, input.wallet);
+          log.info('wallet analytics not replaced: stored meanwhile, or a sync of the wallet began', { wallet: input.wallet, syncing: now?.syncing });
+          return { refreshed: false, engineVersion: now?.engineVersion ?? null, ...(now?.syncing ? { syncing: true } : {}) };
         },
       );
     },

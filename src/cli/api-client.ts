@@ -2,6 +2,7 @@
 // problem+json answers into errors with the server's detail, and a Server-Sent Events reader.
 import type { AnalysisStartBody, AnalysisView, StartedAnalysis } from '../api/schemas/analyses';
 import type { PairsPage, PairsPageQuery } from '../api/schemas/pairs';
+import type { WalletAnalyticsView, WalletStatusView } from '../api/schemas/wallets';
 import { ActionableError, describeFailure } from '../errors';
 
 /** The API answered with an error (problem details) or could not be reached. */
@@ -82,6 +83,26 @@ export class ApiClient {
     for (const [k, v] of Object.entries(query)) if (v !== undefined) q.set(k, String(v));
     const qs = q.toString();
     return this.request('GET', `/v1/analyses/${encodeURIComponent(id)}/pairs${qs ? `?${qs}` : ''}`);
+  }
+
+  /** A wallet's stored PnL, behavior and coverage (GET /v1/wallets/{address}). */
+  getWallet(address: string): Promise<WalletAnalyticsView> {
+    return this.request('GET', `/v1/wallets/${encodeURIComponent(address)}`);
+  }
+
+  /** Wallets' sync statuses (POST /v1/wallets/status). */
+  async walletStatuses(wallets: string[]): Promise<WalletStatusView[]> {
+    return (await this.request<{ wallets: WalletStatusView[] }>('POST', '/v1/wallets/status', { wallets })).wallets;
+  }
+
+  /** Starts (or joins) wallets' syncs (POST /v1/wallets/sync). */
+  syncWallets(wallets: string[]): Promise<unknown> {
+    return this.request('POST', '/v1/wallets/sync', { wallets });
+  }
+
+  /** A token's registry record (GET /v1/tokens/{mint}). */
+  getToken(mint: string): Promise<{ mint?: string; symbol?: string | null; name?: string | null }> {
+    return this.request('GET', `/v1/tokens/${encodeURIComponent(mint)}`);
   }
 
   /** Yields the analysis's events until the server ends the stream (or `signal` aborts). */

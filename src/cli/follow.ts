@@ -54,9 +54,9 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /** How long polling rides out an API that does not answer (a restart, a 503, a 429) before it gives up. */
 export const POLL_OUTAGE_MS = 120_000;
 /** No answer, a server error or a rate limit: asking again later may succeed; another 4xx will not. */
-const transientFailure = (err: unknown): err is ApiError => err instanceof ApiError && (err.status === null || err.status >= 500 || err.status === 408 || err.status === 425 || err.status === 429);
+export const transientFailure = (err: unknown): err is ApiError => err instanceof ApiError && (err.status === null || err.status >= 500 || err.status === 408 || err.status === 425 || err.status === 429);
 /** The wait before retry n (0-based) without a Retry-After: 1, 2, 4, 8, then 10 s. */
-const backoffMs = (n: number) => Math.min(1000 * 2 ** n, 10_000);
+export const backoffMs = (n: number) => Math.min(1000 * 2 ** n, 10_000);
 const finished = (v: AnalysisView, enrichmentDeadline: number) =>
   v.status !== 'running' &&
   (v.status !== 'completed' || ((v.enrichment.status === 'completed' || v.enrichment.status === 'failed') && v.enrichment.fetchingElsewhere === 0) || Date.now() > enrichmentDeadline);

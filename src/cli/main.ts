@@ -4,6 +4,7 @@
 //   wallet-similarity show <analysis-id> [--api URL] [--json]
 //   wallet-similarity show <analysis-id> --pair <A> <B> [--json]   one pair's full evidence
 //   wallet-similarity pairs <analysis-id> [--min-score x] [--wallet w] [--limit n] [--all] [--json]
+//   wallet-similarity wallet <address> [--sync auto|force|skip] [--top n] [--json]   one wallet's PnL and behavior
 import { parseArgs } from 'node:util';
 import { ActionableError, isArgumentError, printOneLine } from '../errors';
 import { ApiClient } from './api-client';
@@ -11,6 +12,7 @@ import { followAnalysis, startAndFollow } from './follow';
 import { renderPairEvidence } from './pair-detail';
 import { MAX_PAGE, groupWallet, locatePair, pairPages, renderPairsPage } from './pairs';
 import { renderAnalysis } from './render';
+import { fetchWallet, listedTokens, renderWallet, symbolsOf } from './wallet';
 import { MAX_WINDOW_DAYS, syncMode, type SyncMode } from '../api/schemas/analyses';
 
 const USAGE = `usage:
@@ -20,6 +22,8 @@ const USAGE = `usage:
   wallet-similarity show <analysis-id> --pair <A> <B>           one pair's full evidence, signatures in full
   wallet-similarity pairs <analysis-id> [--min-score x] [--wallet w] [--limit n] [--all]
                                                                 every pair, strongest first, a page at a time
+  wallet-similarity wallet <address> [--sync mode] [--top n]    one wallet's PnL, behavior and coverage (synced
+                                                                first when it has no stored history or a stale one)
 
 options:
   --api <url>         the API (default $WALLET_SIMILARITY_API or http://127.0.0.1:3000)
@@ -28,9 +32,10 @@ options:
                       (pairs: one pair per line, NDJSON)
   --window <days>     analyse only the last <days> days (default: full history)
   --sync <mode>       auto (sync wallets that are not READY; default), force (also a token's holders), or skip
+                      (wallet: show only what is stored)
   --token <mint>      analyse the token's largest holders (burn, program-owned, exchange and busy service accounts left out)
   --top <n>           with --token: how many holders (default 100, at most the API's MAX_WALLETS_PER_ANALYSIS);
-                      otherwise: pairs shown in the table (default 10)
+                      with wallet: tokens listed (default 10); otherwise: pairs shown in the table (default 10)
   --pairs <n>         pairs shown in the table (default 10)
   --pair <A> <B>      with show: the pair of wallets A and B (full address, unique prefix or the
                       table's short form such as 7xKX…gAsU) with all its evidence, also when the
@@ -44,7 +49,7 @@ class UsageError extends ActionableError {
   override name = 'UsageError';
 }
 
-type Command = 'analyze' | 'show' | 'pairs';
+type Command = 'analyze' | 'show' | 'pairs' | 'wallet';
 /** Options every command takes. */
 const COMMON_OPTIONS = ['api', 'api-key', 'json', 'help'];
 /** Each command's own options: another's is a usage error, not silently ignored. */
@@ -52,6 +57,7 @@ const OPTIONS_OF: Record<Command, string[]> = {
   analyze: ['window', 'sync', 'token', 'top', 'pairs'],
   show: ['pair', 'top', 'pairs'],
   pairs: ['min-score', 'wallet', 'limit', 'all'],
+  wallet: ['sync', 'top'],
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -88,7 +94,8 @@ export async function main(argv: string[]): Promise<number> {
     const foreign = given.filter((name) => !COMMON_OPTIONS.includes(name) && !OPTIONS_OF[command as Command].includes(name));
     if (foreign.length > 0) {
       const where = (name: string) => (Object.keys(OPTIONS_OF) as Command[]).filter((c) => OPTIONS_OF[c].includes(name));
-      const said = foreign.map((name) => `--${name}${where(name).length > 0 ? ` (an option of ${where(name).join(' and ')})` : ''}`).join(', ');
+      const commands = new Intl.ListFormat('en', { type: 'conjunction' });
+      const said = foreign.map((name) => `--${name}${where(name).length > 0 ? ` (an option of ${commands.format(where(name))})` : ''}`).join(', ');
       throw new UsageError(`${command} does not take ${said}`);
     }
   }
@@ -109,8 +116,7 @@ export async function main(argv: string[]): Promise<number> {
     if (token === undefined && args.length < 2) throw new UsageError('analyze needs at least two wallet addresses, or --token <mint>');
     const window = values.window === undefined ? undefined : Number(values.window);
     if (window !== undefined && !(Number.isInteger(window) && window > 0 && window <= MAX_WINDOW_DAYS)) throw new UsageError(`--window must be a whole number of days from 1 to ${MAX_WINDOW_DAYS}, got '${values.window}'`);
-    const sync = values.sync as SyncMode | undefined;
-    if (sync !== undefined && !syncMode.enum.includes(sync)) throw new UsageError(`--sync must be ${syncMode.enum.join(', ')}, got '${values.sync}'`);
+    const sync = checkedSyncMode(values.sync);
     const group = token === undefined ? { wallets: args } : { token, ...(holders ? { top: holders } : {}) };
     view = await startAndFollow(api, { ...group, ...(window ? { window } : {}), ...(sync ? { sync } : {}) }, { log: (l) => console.error(l) });
   } else if (command === 'show') {
@@ -131,12 +137,26 @@ export async function main(argv: string[]): Promise<number> {
     const limit = count('limit', values.limit, 1);
     if (limit !== undefined && limit > MAX_PAGE) throw new UsageError(`--limit must be at most ${MAX_PAGE}, got '${values.limit}'`);
     return printPairs(api, args[0], { minScore, wallet: values.wallet, limit, all: values.all, json: values.json });
+  } else if (command === 'wallet') {
+    if (args.length !== 1) throw new UsageError('wallet needs one wallet address');
+    const sync = checkedSyncMode(values.sync) ?? 'auto';
+    const tokens = count('top', values.top, 1);
+    const wallet = await fetchWallet(api, args[0], { sync, log: (l) => console.error(l) });
+    if (values.json) process.stdout.write(`${JSON.stringify(wallet, null, 2)}\n`);
+    else console.log(renderWallet(wallet, { tokens, symbols: await symbolsOf(api, listedTokens(wallet, tokens ?? 10).map((t) => t.mint as string)) }));
+    return 0;
   } else {
     throw new UsageError(`unknown command '${command}'`);
   }
   if (values.json) process.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
   else console.log(renderAnalysis(view, { topPairs: top }));
   return view.status === 'completed' ? 0 : 1;
+}
+
+/** The `--sync` mode given, if one was. */
+function checkedSyncMode(value: string | undefined): SyncMode | undefined {
+  if (value !== undefined && !syncMode.enum.includes(value as SyncMode)) throw new UsageError(`--sync must be ${syncMode.enum.join(', ')}, got '${value}'`);
+  return value as SyncMode | undefined;
 }
 
 /** `pairs <id>`: the analysis (for token names and the group), then its pages as tables or NDJSON. */

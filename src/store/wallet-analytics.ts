@@ -42,29 +42,41 @@ export async function saveWalletAnalytics(pool: Pool, wallet: string, a: WalletA
   await pool.query(upsertWalletAnalyticsSql('$1', 2), [wallet, ...analyticsParams(a)]);
 }
 
-/** Which rules a wallet's stored analytics follow, and when they were read (the database's clock, exact). */
+/** A sync of the wallet `w` holds a live lease. */
+const SYNC_LIVE = (w: string) => `(${w}.sync_state = 'syncing' AND ${w}.sync_lease_until > now())`;
+
+/** Which rules a wallet's stored analytics follow, when they were computed (exact), and whether a sync of the wallet is live. */
 export interface StoredAnalyticsVersion {
   engineVersion: string;
-  readAt: string;
+  /** computed_at as PostgreSQL writes it (microseconds kept) */
+  computedAt: string;
+  /** a sync of the wallet holds a live lease: its stored legs may have a gap until its end */
+  syncing: boolean;
 }
 
 /** The engine version of a wallet's stored analytics; null: none stored. */
 export async function storedAnalyticsVersion(pool: Pool, wallet: string): Promise<StoredAnalyticsVersion | null> {
-  const { rows } = await pool.query<{ engine_version: string; read_at: string }>('SELECT engine_version, now()::text AS read_at FROM wallet_analytics WHERE wallet = $1', [wallet]);
-  return rows[0] ? { engineVersion: rows[0].engine_version, readAt: rows[0].read_at } : null;
+  const { rows } = await pool.query<{ engine_version: string; computed_at: string; syncing: boolean }>(
+    `SELECT a.engine_version, a.computed_at::text AS computed_at, COALESCE(${SYNC_LIVE('w')}, false) AS syncing
+       FROM wallet_analytics a LEFT JOIN wallets w ON w.address = a.wallet WHERE a.wallet = $1`,
+    [wallet],
+  );
+  return rows[0] ? { engineVersion: rows[0].engine_version, computedAt: rows[0].computed_at, syncing: rows[0].syncing } : null;
 }
 
 /**
  * Replaces a wallet's analytics recomputed from its stored inputs (refreshWalletAnalytics) only if
- * they are still those `read` saw: none computed since (a sync that ended meanwhile stored
- * analytics of more pages than the inputs read here), with the engine version read. Returns whether
- * they were replaced.
+ * they are still those `read` saw (none stored since: a sync that ended meanwhile stored those of
+ * more pages) and no sync of the wallet is live (a sync's newest pages are stored before its
+ * watermark moves: until its end, its legs may have a gap, and its end computes them anyway).
+ * Returns whether they were replaced.
  */
 export async function replaceStaleAnalytics(pool: Pool, wallet: string, a: WalletAnalyticsValues, read: StoredAnalyticsVersion): Promise<boolean> {
   const { rowCount } = await pool.query(
     `UPDATE wallet_analytics SET pnl = $2, behavior = $3, coverage = $4, engine_version = $5, computed_at = now()
-      WHERE wallet = $1 AND engine_version = $6 AND computed_at <= $7::timestamptz`,
-    [wallet, ...analyticsParams(a), read.engineVersion, read.readAt],
+      WHERE wallet = $1 AND engine_version = $6 AND computed_at = $7::timestamptz
+        AND NOT EXISTS (SELECT 1 FROM wallets w WHERE w.address = $1 AND ${SYNC_LIVE('w')})`,
+    [wallet, ...analyticsParams(a), read.engineVersion, read.computedAt],
   );
   return (rowCount ?? 0) > 0;
 }

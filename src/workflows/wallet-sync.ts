@@ -134,6 +134,6 @@ export async function walletSyncWorkflow(input: WalletSyncInput): Promise<Wallet
  * again from its stored history when they follow an older engine than the worker's, without a sync
  * (GET /v1/wallets/{address} starts it). One activity; nothing fetched from Helius.
  */
-export async function walletAnalyticsWorkflow(input: { wallet: string }): Promise<{ refreshed: boolean; engineVersion: string | null }> {
+export async function walletAnalyticsWorkflow(input: { wallet: string }): Promise<{ refreshed: boolean; engineVersion: string | null; syncing?: boolean }> {
   return refreshWalletAnalytics({ wallet: input.wallet });
 }

@@ -2,7 +2,9 @@
 // A client POSTs an analysis, follows the Server-Sent Events until the server ends the stream, and
 // reads the result, clusters and enriched token metadata with GET; the CLI's renderer prints it.
 import type { SseEvent } from '../../src/cli/api-client';
-import { renderAnalysis } from '../../src/cli/render';
+import { RENDER_WIDTH, renderAnalysis, shortAddress } from '../../src/cli/render';
+import { fetchWallet, renderWallet } from '../../src/cli/wallet';
+import { ENGINE_VERSION } from '../../src/domain';
 import { generateWorld } from '../../src/simulator';
 import { useSimulatedStack } from '../harness/stack';
 import { servedApi } from '../harness/http-api';
@@ -21,6 +23,26 @@ describe('the API over HTTP with the real stack', () => {
       ...served.hooks,
     },
   );
+
+  it("the CLI's wallet command syncs a wallet without stored history, follows its sync, and prints the PnL, behavior and coverage the API stores", async () => {
+    const wallet = wallets[0];
+    const said: string[] = [];
+    const view = await opened.stack.withWorkers(() => fetchWallet(served.api, wallet, { sync: 'auto', log: (l) => said.push(l) }));
+    expect(said[0]).toBe(`syncing ${shortAddress(wallet)} (no stored history)`);
+    expect(view).toMatchObject({ wallet, status: { status: 'READY' }, engineVersion: ENGINE_VERSION });
+    expect(view).toEqual(await served.api.getWallet(wallet));
+    const totals = (view.pnl as { totals: { realizedPnlSol: number; tokens: number } }).totals;
+    expect(totals.tokens).toBeGreaterThan(0);
+    const printed = renderWallet(view);
+    console.log(printed);
+    expect(printed).toContain(`Wallet ${wallet}\nHistory READY, last synced `);
+    expect(printed).toMatch(new RegExp(`Realized PnL \\(SOL\\)\\s*│\\s*${totals.realizedPnlSol.toLocaleString('en-US', { minimumFractionDigits: 4, maximumFractionDigits: 4 })}`));
+    for (const line of printed.split('\n')) expect(line.length).toBeLessThanOrEqual(RENDER_WIDTH);
+    // stored and READY: with --sync skip nothing is synced, and the same figures are read
+    const again: string[] = [];
+    expect(await fetchWallet(served.api, wallet, { sync: 'skip', log: (l) => again.push(l) })).toMatchObject({ computedAt: view.computedAt });
+    expect(again).toEqual([]);
+  });
 
   it('starts an analysis, streams progress, completion and enrichment, then serves the result with token metadata', async () => {
     const started = Date.now();

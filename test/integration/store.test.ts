@@ -4,7 +4,7 @@ import { ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE, completeAnalysis, getAnalysis, i
 import { storeTokenLaunch } from '../../src/store/token-launches';
 import { walletAddress } from '../../src/simulator/keys';
 import { beginSync, commitWatermark, finishSync, setFailedFees, finishSyncWithAnalytics, markCoveredSince, markHistoryComplete, walletStatuses } from '../../src/store/wallets';
-import { loadAnalyticsInputs, saveWalletAnalytics } from '../../src/store/wallet-analytics';
+import { getWalletAnalytics, loadAnalyticsInputs, replaceStaleAnalytics, saveWalletAnalytics, storedAnalyticsVersion } from '../../src/store/wallet-analytics';
 import { loadBalances, saveBalances } from '../../src/store/wallet-balances';
 import { TRANSFER_EXTRACTION_VERSION } from '../../src/store/wallet-transfers';
 import { countFailedFees, storeHistoryPage } from '../../src/store/transactions';
@@ -12,7 +12,7 @@ import { loadLegs, loadLegsMany } from '../../src/store/swap-legs';
 import { storedPayloadPage } from '../../src/store/wallet-transfers';
 import { mintsNeedingFetch, saveMarkets, getTokens } from '../../src/store/tokens';
 import { pricedMarket } from '../harness/markets';
-import { extractMany, type EnhancedTransaction } from '../../src/domain';
+import { ENGINE_VERSION, extractMany, type EnhancedTransaction } from '../../src/domain';
 import { SimWorld, generateWorld, parseWorld } from '../../src/simulator';
 import { UNSWEPT_NAMESPACE, testEnv } from '../harness/env';
 import { databaseBefore, migrateFirst, migrationNames, storePageAsBefore } from '../harness/migrations';
@@ -348,7 +348,7 @@ describe('PostgreSQL store', () => {
     await pool.query('DELETE FROM rejected_transactions WHERE wallet = $1', [w]);
   });
 
-  it("a count of a wallet's failed fees that meets a page of the wallet being stored counts that page's fees once: the page waits for it, then adds its own", async () => {
+  it("a count of a wallet's failed fees that meets a page of the wallet being stored waits for it and counts it; a page that meets the count's lock adds its fees to the totals the count set", async () => {
     const w = walletAddress('store-test', 'failed-fees-race', String(process.pid));
     const t = txs.slice(0, 3);
     await beginSync(pool, w, 'wallet-sync:race');
@@ -385,6 +385,31 @@ describe('PostgreSQL store', () => {
       count.release();
     }
     expect((await loadAnalyticsInputs(pool, w)).failed).toEqual({ transactions: 3, feeLamports: 31_000 });
+  });
+
+  it('analytics computed again replace the stored ones only when none were stored since they were read and no sync of the wallet is live', async () => {
+    const w = walletAddress('store-test', 'stale-analytics', String(process.pid));
+    const old = { pnl: { v: 1 }, behavior: {}, coverage: {}, engineVersion: '2.18.0' };
+    const again = { ...old, pnl: { v: 2 }, engineVersion: ENGINE_VERSION };
+    await beginSync(pool, w, 'wallet-sync:stale');
+    await saveWalletAnalytics(pool, w, old);
+    // a sync of the wallet is live: its legs may have a gap until its end
+    let read = await storedAnalyticsVersion(pool, w);
+    expect(read).toMatchObject({ engineVersion: '2.18.0', syncing: true });
+    expect(await replaceStaleAnalytics(pool, w, again, read!)).toBe(false);
+    await finishSync(pool, w, { ok: true });
+    read = await storedAnalyticsVersion(pool, w);
+    expect(read?.syncing).toBe(false);
+    // others stored since the read (a sync's end): kept
+    await saveWalletAnalytics(pool, w, { ...old, pnl: { v: 3 } });
+    expect(await replaceStaleAnalytics(pool, w, again, read!)).toBe(false);
+    expect((await getWalletAnalytics(pool, w))?.pnl).toEqual({ v: 3 });
+    // as read: replaced, once
+    read = await storedAnalyticsVersion(pool, w);
+    expect(await replaceStaleAnalytics(pool, w, again, read!)).toBe(true);
+    expect(await getWalletAnalytics(pool, w)).toMatchObject({ pnl: { v: 2 }, engineVersion: ENGINE_VERSION });
+    expect(await replaceStaleAnalytics(pool, w, again, read!)).toBe(false);
+    expect(await storedAnalyticsVersion(pool, 'NoAnalytics1111111111111111111111111111111')).toBeNull();
   });
 
   it("ends a sync in one statement as the watermark, completion, analytics and finish steps end it one by one", async () => {

@@ -5,7 +5,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@te
 import { WorkflowFailedError } from '@temporalio/client';
 import type { walletAnalyticsWorkflow, walletSyncWorkflow } from '../../workflows/wallet-sync';
 import { PRIORITY, TASK_QUEUES, walletAnalyticsWorkflowId, walletSyncWorkflowId } from '../../workflows/contract';
-import { ENGINE_VERSION, olderEngine } from '../../domain';
+import { ENGINE_VERSION, olderEngine } from '../../domain/version';
 import { describeFailure, describeFailureForClients } from '../../errors';
 import { walletStatuses, type WalletStatusRow } from '../../store/wallets';
 import { temporalUiLink } from '../analysis-view';
@@ -14,7 +14,7 @@ import { ProblemError, problemResponses } from '../problem';
 import { getWalletAnalytics } from '../../store/wallet-analytics';
 import { syncsStarted, walletAddressParams, walletAnalytics, walletStatuses as walletStatusesResponse, walletsBody } from '../schemas/wallets';
 import { checkAddress, checkAddresses } from '../validation';
-import { withTemporalDeadline } from '../../temporal/deadline';
+import { TEMPORAL_CALL_DEADLINE_MS, withTemporalDeadline } from '../../temporal/deadline';
 import { clientKeyOf, visibleOwner } from '../auth';
 import { analysisOwnersByWorkflow } from '../../store/analyses';
 import pLimit from 'p-limit';
@@ -45,6 +45,9 @@ export async function walletsRoutes(fastify: FastifyInstance): Promise<void> {
   const { config, pool, temporal } = app.deps;
   const namespace = temporal.options.namespace;
   const max = config.MAX_WALLETS_PER_ANALYSIS;
+  const windowSeconds = config.API_RATE_LIMIT_WINDOW_SECONDS;
+  // computations of wallet analytics again (a GET that finds an older engine's): a client's own allowance
+  const recomputeLimit = app.createRateLimit({ ...app.postRateLimit, keyGenerator: (request) => `wallet-analytics:${clientKeyOf(request)}` });
   /**
    * The sync lease says SYNCING only while a sync keeps storing pages; a sync waiting out a lost
    * worker or a database outage stops renewing it, yet is still running. Temporal knows: a wallet
@@ -89,40 +92,56 @@ export async function walletsRoutes(fastify: FastifyInstance): Promise<void> {
   /**
    * Starts (or joins) the computation again of a wallet's analytics that follow an older engine
    * (walletAnalyticsWorkflow, on the analysis queue, the requester's fairness key) and waits for it
-   * up to ANALYTICS_REFRESH_WAIT_MS. Undefined once it is done; else what the answer says of it: still
-   * running (`started`), or not running: not started, failed, or run by a worker of an older engine
-   * (a deploy under way).
+   * up to ANALYTICS_REFRESH_WAIT_MS in all. Undefined once it is done; else what the answer says of
+   * it: still running, or left to a sync under way (`started`), or not running: over the client's
+   * allowance (API_RATE_LIMIT_MAX per window, as a POST), not started, failed, or run by a worker of
+   * an older engine (a deploy under way).
    */
   async function recompute(request: FastifyRequest, wallet: string, storedVersion: string) {
+    const until = Date.now() + ANALYTICS_REFRESH_WAIT_MS;
     const workflowId = walletAnalyticsWorkflowId(wallet);
     const about = { engineVersion: ENGINE_VERSION, workflowId, links: { temporalUi: temporalUiLink(config.TEMPORAL_UI_URL, namespace, workflowId) } };
+    const was = `computed by engine ${storedVersion}`;
     const notDone = (why: string, err: unknown) => {
       request.log.warn({ wallet, workflowId, error: describeFailure(err) }, `wallet analytics of an older engine: their computation again ${why}`);
-      return { ...about, started: false, detail: `computed by engine ${storedVersion}; their computation with ${ENGINE_VERSION} ${why} (${describeFailureForClients(err)}): ask again` };
+      return { ...about, started: false, detail: `${was}; their computation with ${ENGINE_VERSION} ${why} (${describeFailureForClients(err)}): ask again` };
     };
+    // each ask that starts or joins one counts against the client's allowance, as a POST does
+    const allowance = await recomputeLimit(request);
+    if (!allowance.isAllowed && allowance.isExceeded) {
+      return { ...about, started: false, detail: `${was}; more than ${allowance.max} of its computations asked for in ${windowSeconds} s by this client: ask again after ${allowance.ttlInSeconds} s` };
+    }
     let handle;
     try {
-      handle = await withTemporalDeadline(temporal, () =>
-        temporal.workflow.start<typeof walletAnalyticsWorkflow>('walletAnalyticsWorkflow', {
-          taskQueue: TASK_QUEUES.analysis,
-          workflowId,
-          args: [{ wallet }],
-          // one computation per wallet at a time: a running one is joined
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          priority: { priorityKey: PRIORITY.userTriggered, fairnessKey: clientKeyOf(request) },
-        }),
+      handle = await withTemporalDeadline(
+        temporal,
+        () =>
+          temporal.workflow.start<typeof walletAnalyticsWorkflow>('walletAnalyticsWorkflow', {
+            taskQueue: TASK_QUEUES.analysis,
+            workflowId,
+            args: [{ wallet }],
+            // one computation per wallet at a time: a running one is joined
+            workflowIdConflictPolicy: 'USE_EXISTING',
+            // an analysis's priority, the requester's share of the queue
+            priority: { priorityKey: PRIORITY.analysis, fairnessKey: clientKeyOf(request) },
+          }),
+        Math.min(TEMPORAL_CALL_DEADLINE_MS, ANALYTICS_REFRESH_WAIT_MS),
       );
     } catch (err) {
       return notDone('could not be started', err);
     }
+    const running = { ...about, started: true, detail: `${was}; being computed again with ${ENGINE_VERSION} from the stored history: ask again in a few seconds` };
     try {
-      const outcome = await withTemporalDeadline(temporal, () => handle.result(), ANALYTICS_REFRESH_WAIT_MS);
+      const left = until - Date.now();
+      if (left <= 0) return running;
+      const outcome = await withTemporalDeadline(temporal, () => handle.result(), left);
+      if (outcome.syncing) return { ...about, started: true, detail: `${was}; a sync of the wallet is under way, and its end computes them with ${ENGINE_VERSION}: ask again once it is done` };
       if (outcome.engineVersion === null || !olderEngine(outcome.engineVersion)) return undefined;
-      return { ...about, started: false, detail: `computed by engine ${storedVersion}; a worker of engine ${outcome.engineVersion} computed them again (a deploy under way?): ask again` };
+      return { ...about, started: false, detail: `${was}; a worker of engine ${outcome.engineVersion} computed them again (a deploy under way?): ask again` };
     } catch (err) {
       if (err instanceof WorkflowFailedError) return notDone('failed', err);
       // not done within the wait (or Temporal did not answer it): it runs on
-      return { ...about, started: true, detail: `computed by engine ${storedVersion}; being computed again with ${ENGINE_VERSION} from the stored history: ask again in a few seconds` };
+      return running;
     }
   }
 

@@ -1,4 +1,5 @@
 // /v1/wallets: stored history status, syncs and stored analytics. Pure data (see common.ts).
+import type { FromSchema } from 'json-schema-to-ts';
 import { address, nullableString, open, temporalUiLinks } from './common';
 import { walletHistoryStatus } from './analyses';
 
@@ -23,6 +24,8 @@ export const walletStatus = {
     lastSyncError: nullableString,
   },
 } as const;
+
+export type WalletStatusView = FromSchema<typeof walletStatus>;
 
 export const walletStatuses = { type: 'object', properties: { wallets: { type: 'array', items: walletStatus } } } as const;
 
@@ -73,3 +76,5 @@ export const walletAnalytics = {
     },
   },
 } as const;
+
+export type WalletAnalyticsView = FromSchema<typeof walletAnalytics>;

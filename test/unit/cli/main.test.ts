@@ -35,7 +35,7 @@ describe('wallet-similarity show --pair', () => {
 
 describe('wallet-similarity: arguments and answers it cannot use', () => {
   it.each([
-    [['pairs', 'an-id', '--top', '5', '--window', '3'], /^pairs does not take --top \(an option of analyze and show\), --window \(an option of analyze\)$/],
+    [['pairs', 'an-id', '--top', '5', '--window', '3'], /^pairs does not take --top \(an option of analyze, show, and wallet\), --window \(an option of analyze\)$/],
     [['analyze', 'A', 'B', '--min-score', '0.5'], /^analyze does not take --min-score \(an option of pairs\)$/],
     [['show', 'an-id', '--all'], /^show does not take --all \(an option of pairs\)$/],
     [['analyze', 'A', 'B', '--window', '3651'], /^--window must be a whole number of days from 1 to 3650, got '3651'$/],

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, render, screen, waitFor } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
-import { RECOMPUTE_ASK_AFTER_MS, WalletPanel } from './WalletPanel';
+import { RECOMPUTE_ASKS, RECOMPUTE_ASK_AFTER_MS, WalletPanel } from './WalletPanel';
 
 const wallet = '9c3TmBNefBQras5WwU6YMCYs6STjmWfDksnJk448Axv3';
 const analytics = (engineVersion: string, totals: Record<string, number>, recomputing?: { started: boolean }) => ({
@@ -47,6 +47,20 @@ describe('the wallet panel of figures an older engine computed', () => {
     await waitFor(() => expect(total('failedTransactions')).toBe('3'), { timeout: RECOMPUTE_ASK_AFTER_MS * 4 });
     expect(screen.queryByTestId('wallet-recomputing')).toBeNull();
     expect(server.asks()).toBe(2);
+  });
+
+  it('stops asking after its last ask, and says so', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      const server = serve([analytics('2.18.0', { realizedPnlSol: 1 }, { started: true })]);
+      show();
+      await screen.findByTestId('wallet-recomputing');
+      for (let i = 0; i < RECOMPUTE_ASKS + 2; i++) await vi.advanceTimersByTimeAsync(RECOMPUTE_ASK_AFTER_MS);
+      await waitFor(() => expect(screen.getByTestId('wallet-recomputing').textContent).toMatch(/still being computed again from the stored history; open the wallet again to see them/));
+      expect(server.asks()).toBe(RECOMPUTE_ASKS + 1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('says when they could not be computed again, and does not ask again by itself', async () => {

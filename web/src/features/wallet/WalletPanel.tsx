@@ -83,6 +83,8 @@ export function WalletPanel({
   const [data, setData] = useState<WalletAnalytics | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
+  /** figures still being computed again after the last ask */
+  const [askedOut, setAskedOut] = useState(false);
 
   useEffect(() => {
     if (!current) return;
@@ -91,6 +93,7 @@ export function WalletPanel({
     setLoading(true);
     setData(null);
     setError(null);
+    setAskedOut(false);
     const load = (asked: number): Promise<void> =>
       api
         .wallet(current)
@@ -99,6 +102,7 @@ export function WalletPanel({
           setData(d);
           // figures of an older engine being computed again: asked for again until they are in
           if (d.recomputing?.started && asked < RECOMPUTE_ASKS) again = setTimeout(() => void load(asked + 1), RECOMPUTE_ASK_AFTER_MS);
+          else if (d.recomputing?.started) setAskedOut(true);
         })
         // (a later ask that fails leaves the figures shown)
         .catch((e: unknown) => {
@@ -151,7 +155,11 @@ export function WalletPanel({
       {data?.recomputing ? (
         <p className="muted" role="status" data-testid="wallet-recomputing">
           {`Computed by engine ${data.engineVersion ?? 'unknown'}, before this service's ${data.recomputing.engineVersion}: `}
-          {data.recomputing.started ? 'being computed again from the stored history; shown here once done.' : 'they could not be computed again now; open the wallet again to retry.'}
+          {!data.recomputing.started
+            ? 'they could not be computed again now; open the wallet again to retry.'
+            : askedOut
+              ? 'still being computed again from the stored history; open the wallet again to see them.'
+              : 'being computed again from the stored history; shown here once done.'}
         </p>
       ) : null}
       {data ? (
