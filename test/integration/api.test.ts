@@ -201,6 +201,19 @@ describe('API routes on the real stack', () => {
     } finally {
       await limited.close();
     }
+    // Temporal refusing the start: the stored figures, saying so
+    const client = opened.stack.client;
+    const refusing = Object.assign(Object.create(client), {
+      workflow: Object.assign(Object.create(client.workflow), { start: async () => Promise.reject(new Error('14 UNAVAILABLE: No connection established')) }),
+    }) as typeof client;
+    const down = await buildApp({ config: opened.stack.config, temporal: refusing, pool: opened.stack.pool, redis: opened.stack.redis }, { rateLimitStore: 'memory' });
+    try {
+      const res = await down.inject({ method: 'GET', url: `/v1/wallets/${A}` });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({ engineVersion: '2.18.0', recomputing: { started: false, detail: expect.stringMatching(/^computed by engine 2\.18\.0; their computation with .* could not be started \(.*UNAVAILABLE.*\): ask again$/) } });
+    } finally {
+      await down.close();
+    }
 
     const historyRequests = opened.sim.requestLog.filter((r) => r.endpoint === 'helius:history').length;
     const { shown, duringSync } = await opened.stack.withWorkers(async () => {
