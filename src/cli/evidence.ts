@@ -21,6 +21,14 @@ export const shortAddress = (a: string): string => (a.length > 12 ? `${a.slice(0
 // eslint-disable-next-line no-control-regex -- the control characters are what it removes
 export const printable = (text: string): string => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
 
+/** The longest symbol the tables print: a provider's symbol has no length limit. */
+const SYMBOL_CHARS = 16;
+/** A token's symbol as the tables print it: printable, and cut to SYMBOL_CHARS characters (…). */
+export function shortSymbol(symbol: string): string {
+  const shown = [...printable(symbol)];
+  return shown.length > SYMBOL_CHARS ? `${shown.slice(0, SYMBOL_CHARS - 1).join('')}…` : shown.join('');
+}
+
 /** e.g. "40 s", "12 min", "3 h", "2 d" */
 export function lag(seconds: number): string {
   if (seconds < 90) return `${Math.round(seconds)} s`;

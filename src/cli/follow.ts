@@ -54,9 +54,9 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /** How long polling rides out an API that does not answer (a restart, a 503, a 429) before it gives up. */
 export const POLL_OUTAGE_MS = 120_000;
 /** No answer, a server error or a rate limit: asking again later may succeed; another 4xx will not. */
-export const transientFailure = (err: unknown): err is ApiError => err instanceof ApiError && (err.status === null || err.status >= 500 || err.status === 408 || err.status === 425 || err.status === 429);
+const transientFailure = (err: unknown): err is ApiError => err instanceof ApiError && (err.status === null || err.status >= 500 || err.status === 408 || err.status === 425 || err.status === 429);
 /** The wait before retry n (0-based) without a Retry-After: 1, 2, 4, 8, then 10 s. */
-export const backoffMs = (n: number) => Math.min(1000 * 2 ** n, 10_000);
+const backoffMs = (n: number) => Math.min(1000 * 2 ** n, 10_000);
 const finished = (v: AnalysisView, enrichmentDeadline: number) =>
   v.status !== 'running' &&
   (v.status !== 'completed' || ((v.enrichment.status === 'completed' || v.enrichment.status === 'failed') && v.enrichment.fetchingElsewhere === 0) || Date.now() > enrichmentDeadline);
@@ -96,27 +96,16 @@ export async function followAnalysis(api: ApiClient, analysisId: string, opts: F
     }
     // The stream ended (or broke): poll until the analysis and its enrichment are done, riding out
     // an API restart (the analysis goes on meanwhile) for up to POLL_OUTAGE_MS.
-    let failures = 0;
-    let outageMs = 0;
     for (;;) {
-      let view: AnalysisView;
-      try {
-        view = await api.getAnalysis(analysisId);
-      } catch (err) {
-        if (!answered || !transientFailure(err)) throw err;
-        if (outageMs >= POLL_OUTAGE_MS) {
-          throw new ApiError(`${err.message} (still so after ${POLL_OUTAGE_MS / 1000} s of retries; the analysis may still run: wallet-similarity show ${analysisId} follows it again)`, err.status, err.problemType);
-        }
-        const ms = Math.min(err.retryAfterMs ?? backoffMs(failures), POLL_OUTAGE_MS - outageMs);
-        failures += 1;
-        outageMs += ms;
-        report.phase(err.status === null ? 'the API is unreachable; retrying' : `the API answered ${err.status}; retrying`);
-        await wait(ms);
-        continue;
-      }
+      const read = () => api.getAnalysis(analysisId);
+      const view = answered
+        ? await ridingOutages(read, {
+            wait,
+            onRetry: (err) => report.phase(err.status === null ? 'the API is unreachable; retrying' : `the API answered ${err.status}; retrying`),
+            gaveUp: `the analysis may still run: wallet-similarity show ${analysisId} follows it again`,
+          })
+        : await read();
       answered = true;
-      failures = 0;
-      outageMs = 0;
       if (view.status !== 'running' && enrichmentDeadline === Number.POSITIVE_INFINITY) enrichmentDeadline = Date.now() + enrichmentWaitMs;
       if (finished(view, enrichmentDeadline)) return view;
       if (view.progress) report.progress(view.progress);
@@ -124,6 +113,28 @@ export async function followAnalysis(api: ApiClient, analysisId: string, opts: F
     }
   } finally {
     report.stop();
+  }
+}
+
+/**
+ * `call`, asked again through an outage of the API (no answer, a 5xx, 408, 425 or 429) for up to
+ * POLL_OUTAGE_MS of waits: the one a `Retry-After` asks for, else 1, 2, 4, 8, then 10 s; `onRetry`
+ * says each. Another failure is thrown as it is; an outage that outlasts the budget, with `gaveUp`
+ * (what the caller may do then) added to its message.
+ */
+export async function ridingOutages<T>(call: () => Promise<T>, o: { wait: (ms: number) => Promise<void>; onRetry?: (err: ApiError) => void; gaveUp: string }): Promise<T> {
+  let outageMs = 0;
+  for (let failures = 0; ; failures++) {
+    try {
+      return await call();
+    } catch (err) {
+      if (!transientFailure(err)) throw err;
+      if (outageMs >= POLL_OUTAGE_MS) throw new ApiError(`${err.message} (still so after ${POLL_OUTAGE_MS / 1000} s of retries; ${o.gaveUp})`, err.status, err.problemType);
+      const ms = Math.min(err.retryAfterMs ?? backoffMs(failures), POLL_OUTAGE_MS - outageMs);
+      outageMs += ms;
+      o.onRetry?.(err);
+      await o.wait(ms);
+    }
   }
 }
 

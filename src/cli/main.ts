@@ -7,6 +7,7 @@
 //   wallet-similarity wallet <address> [--sync auto|force|skip] [--top n] [--json]   one wallet's PnL and behavior
 import { parseArgs } from 'node:util';
 import { ActionableError, isArgumentError, printOneLine } from '../errors';
+import { printable } from './evidence';
 import { ApiClient } from './api-client';
 import { followAnalysis, startAndFollow } from './follow';
 import { renderPairEvidence } from './pair-detail';
@@ -32,7 +33,8 @@ options:
                       (pairs: one pair per line, NDJSON)
   --window <days>     analyse only the last <days> days (default: full history)
   --sync <mode>       auto (sync wallets that are not READY; default), force (also a token's holders), or skip
-                      (wallet: show only what is stored)
+                      (wallet: auto syncs it when it has no stored history or a stale one, force syncs it
+                      anyway, skip shows only what is stored)
   --token <mint>      analyse the token's largest holders (burn, program-owned, exchange and busy service accounts left out)
   --top <n>           with --token: how many holders (default 100, at most the API's MAX_WALLETS_PER_ANALYSIS);
                       with wallet: tokens listed (default 10); otherwise: pairs shown in the table (default 10)
@@ -139,6 +141,8 @@ export async function main(argv: string[]): Promise<number> {
     return printPairs(api, args[0], { minScore, wallet: values.wallet, limit, all: values.all, json: values.json });
   } else if (command === 'wallet') {
     if (args.length !== 1) throw new UsageError('wallet needs one wallet address');
+    // the API checks it in full (a 32-byte key); this catches what is no address at all, before any call
+    if (!/^[1-9A-HJ-NP-Za-km-z]{32,44}$/.test(args[0])) throw new UsageError(`'${printable(args[0])}' is not a Solana wallet address (32 to 44 base58 characters)`);
     const sync = checkedSyncMode(values.sync) ?? 'auto';
     const tokens = count('top', values.top, 1);
     const wallet = await fetchWallet(api, args[0], { sync, log: (l) => console.error(l) });

@@ -7,7 +7,7 @@
 import Table from 'cli-table3';
 import type { AnalysisView } from '../api/schemas/analyses';
 import type { ClusterEvidence, SimilarityCluster, SimilarityPair, WalletCoverage } from '../domain/similarity/types';
-import { clusterBindingPhrases, otherPhrases, plural, printable, shortAddress, strongestPhrase, utc, type Names } from './evidence';
+import { clusterBindingPhrases, otherPhrases, plural, printable, shortAddress, shortSymbol, strongestPhrase, utc, type Names } from './evidence';
 
 export { shortAddress };
 
@@ -85,10 +85,10 @@ export function wrapped(prefix: string, text: string, hang = prefix.length): str
 /** A link is never cut: it moves to a line of its own when it does not fit after its label. */
 const link = (label: string, url: string): string[] => (label.length + 1 + url.length <= RENDER_WIDTH ? [`${label} ${url}`] : [label, `  ${url}`]);
 
-/** A token by its symbol (without control characters: see printable), else its short mint. */
+/** A token by its symbol (without control characters, cut: see shortSymbol), else its short mint. */
 export function tokenName(view: AnalysisView, mint: string): string {
   const symbol = view.tokens?.[mint]?.symbol;
-  return (symbol == null ? '' : printable(symbol)) || shortAddress(mint);
+  return (symbol == null ? '' : shortSymbol(symbol)) || shortAddress(mint);
 }
 
 function walletName(a: string, labels?: Record<string, string>): string {

@@ -9,8 +9,9 @@ import type { SyncMode } from '../api/schemas/analyses';
 import type { WalletAnalyticsView } from '../api/schemas/wallets';
 import { ActionableError } from '../errors';
 import { ApiError, type ApiClient } from './api-client';
-import { plural, printable, shortAddress, utc } from './evidence';
-import { POLL_OUTAGE_MS, backoffMs, transientFailure } from './follow';
+import { plural, printable, shortAddress, shortSymbol, utc } from './evidence';
+import { wrapped } from './render';
+import { ridingOutages } from './follow';
 
 export interface WalletFetchOptions {
   sync: SyncMode;
@@ -22,69 +23,74 @@ export interface WalletFetchOptions {
 
 /** How often figures being computed again are asked for again (each ask waits up to 5 s in the API), and how long apart. */
 export const RECOMPUTE_ASKS = 6;
-const POLL_MS = 1_000;
+const RECOMPUTE_ASK_AFTER_MS = 1_000;
+/**
+ * The waits between two reads of a sync's status: 1 s, then twice as long each time up to 5 s (POST
+ * /v1/wallets/status counts against the client's allowance of that route: 12 reads a minute at most).
+ */
+const statusWaitMs = (n: number) => Math.min(1_000 * 2 ** n, 5_000);
+/** A sync this command started whose status shows neither it under way nor its end after this long (of waits between reads) has not begun: what is stored is read. */
+const NOT_BEGUN_MS = 30_000;
 
 const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
  * The wallet's stored analytics, synced first as `sync` says: `auto` syncs a MISSING or STALE
- * wallet, `force` any, `skip` none; a sync under way (this one, or another's) is followed to its end.
- * A sync that fails and leaves nothing stored is an error that says why.
+ * wallet, `force` any, `skip` none; a sync under way (this one, or another's) is followed to its end
+ * (a sync this command started, until the status shows it ended: synced later than before, or
+ * failed). A sync that fails and leaves nothing stored is an error that says why.
  */
 export async function fetchWallet(api: ApiClient, address: string, o: WalletFetchOptions): Promise<WalletAnalyticsView> {
-  const sleep = o.sleep ?? pause;
-  const poll = polling(sleep);
+  const wait = o.sleep ?? pause;
+  const riding = <T>(call: () => Promise<T>) =>
+    ridingOutages(call, { wait, onRetry: (err) => o.log(err.status === null ? 'the API is unreachable; retrying' : `the API answered ${err.status}; retrying`), gaveUp: 'a sync under way runs on: run the command again to follow it' });
   let [status] = await api.walletStatuses([address]);
-  const syncing = o.sync === 'force' || (o.sync === 'auto' && (status.status === 'MISSING' || status.status === 'STALE'));
-  if (syncing) {
+  const before = { lastSyncedAt: status.lastSyncedAt ?? null, lastSyncError: status.lastSyncError ?? null };
+  const started = o.sync === 'force' || (o.sync === 'auto' && (status.status === 'MISSING' || status.status === 'STALE'));
+  if (started) {
     await api.syncWallets([address]);
     o.log(`syncing ${shortAddress(address)} (${status.status === 'MISSING' ? 'no stored history' : status.status === 'STALE' ? 'its history is stale' : 'asked for'})`);
+  } else if (o.sync !== 'skip' && status.status === 'SYNCING') {
+    o.log(`${shortAddress(address)} is being synced (another analysis's or request's sync): followed to its end (Ctrl-C, then --sync skip, shows what is stored)`);
   }
-  if (syncing || (o.sync !== 'skip' && status.status === 'SYNCING')) {
+  if (started || (o.sync !== 'skip' && status.status === 'SYNCING')) {
     let said = '';
-    for (;;) {
-      [status] = await poll(() => api.walletStatuses([address]));
-      if (status.status !== 'SYNCING') break;
+    let waited = 0;
+    for (let n = 0; ; n++) {
+      await wait(statusWaitMs(n));
+      waited += statusWaitMs(n);
+      [status] = await riding(() => api.walletStatuses([address]));
+      const ended = status.status !== 'SYNCING' && (!started || (status.lastSyncedAt ?? null) !== before.lastSyncedAt || (status.lastSyncError ?? null) !== before.lastSyncError);
+      if (ended) break;
+      if (status.status !== 'SYNCING' && waited > NOT_BEGUN_MS) {
+        o.log(`the sync of ${shortAddress(address)} has not begun after ${NOT_BEGUN_MS / 1000} s: what is stored follows`);
+        break;
+      }
       const line = `syncing ${shortAddress(address)}: ${plural(status.sync?.pages ?? 0, 'page')}, ${plural(status.sync?.transactions ?? 0, 'transaction')}`;
-      if (line !== said) o.log(line);
+      if (status.status === 'SYNCING' && line !== said) o.log(line);
       said = line;
-      await sleep(POLL_MS);
     }
-    if (status.lastSyncError) {
-      if (status.status === 'MISSING') throw new ActionableError(`the sync of ${address} failed: ${printable(status.lastSyncError)}`);
+    if (status.lastSyncError && status.lastSyncError !== before.lastSyncError) {
+      if (status.status === 'MISSING') throw new ActionableError(`the sync of ${address} failed: ${printable(status.lastSyncError)} (run the command again to retry it)`);
       o.log(`the sync of ${shortAddress(address)} failed (${printable(status.lastSyncError)}): the figures stored before it follow`);
     }
   }
   let view: WalletAnalyticsView;
   try {
-    view = await poll(() => api.getWallet(address));
+    view = await riding(() => api.getWallet(address));
   } catch (err) {
     if (err instanceof ApiError && err.status === 404) {
-      throw new ActionableError(`no stored analytics for ${address}${o.sync === 'skip' ? ": run 'wallet-similarity wallet' without --sync skip to sync it first" : ''}`);
+      throw new ActionableError(`no stored analytics for ${address}${o.sync === 'skip' ? ": run 'wallet-similarity wallet' without --sync skip to sync it first" : ' yet: run the command again once its sync has ended'}`);
     }
     throw err;
   }
-  for (let asked = 1; view.recomputing?.started && asked <= RECOMPUTE_ASKS; asked++) {
+  // (left to a sync under way, whose end may be minutes away: not asked again, the tables say so)
+  for (let asked = 1; view.recomputing?.started && !view.recomputing.afterSync && asked <= RECOMPUTE_ASKS; asked++) {
     if (asked === 1) o.log(`figures of engine ${view.engineVersion} being computed again with ${view.recomputing.engineVersion}…`);
-    await sleep(POLL_MS);
-    view = await poll(() => api.getWallet(address));
+    await wait(RECOMPUTE_ASK_AFTER_MS);
+    view = await riding(() => api.getWallet(address));
   }
   return view;
-}
-
-/** Runs a call again through transient failures (no answer, 5xx, 429) for up to POLL_OUTAGE_MS, as following an analysis does. */
-function polling(sleep: (ms: number) => Promise<void>) {
-  return async <T>(call: () => Promise<T>): Promise<T> => {
-    const since = Date.now();
-    for (let n = 0; ; n++) {
-      try {
-        return await call();
-      } catch (err) {
-        if (!transientFailure(err) || Date.now() - since > POLL_OUTAGE_MS) throw err;
-        await sleep(err.retryAfterMs ?? backoffMs(n));
-      }
-    }
-  };
 }
 
 const rec = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
@@ -95,7 +101,7 @@ const figure = (v: unknown, digits: number): string => {
   return n === null ? '–' : n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 };
 
-/** The PnL totals shown: field, label and fraction digits (fees are often a few thousandths of a SOL), as the Lab shows them. */
+/** The PnL totals shown: field, label and fraction digits (fees are often a few thousandths of a SOL); the Lab's wallet panel (web/src/features/wallet/WalletPanel.tsx, which imports nothing from src/) lists the same. */
 const TOTALS: Array<[string, string, number]> = [
   ['realizedPnlSol', 'Realized PnL (SOL)', 4],
   ['unrealizedPnlSol', 'Unrealized PnL (SOL)', 4],
@@ -137,11 +143,13 @@ export function renderWallet(view: WalletAnalyticsView, o: WalletRenderOptions =
   if (status?.status) lines.push(`History ${status.status}${status.lastSyncedAt ? `, last synced ${utc(Date.parse(status.lastSyncedAt) / 1000)}` : ''}`);
   lines.push(`Figures of engine ${view.engineVersion ?? 'unknown'}${view.computedAt ? `, computed ${utc(Date.parse(view.computedAt) / 1000)}` : ''}`);
   if (view.recomputing) {
-    lines.push(
-      view.recomputing.started
-        ? `Being computed again with engine ${view.recomputing.engineVersion}: these figures follow the older rules (run the command again shortly)`
-        : `Not computed again with engine ${view.recomputing.engineVersion}: ${printable(view.recomputing.detail)}`,
-    );
+    const r = view.recomputing;
+    const note = !r.started
+      ? `Not computed again with engine ${r.engineVersion}: ${printable(r.detail)}`
+      : r.afterSync
+        ? `A sync of the wallet is under way; its end computes them with engine ${r.engineVersion}: these figures follow the older rules (run the command again once it is done)`
+        : `Being computed again with engine ${r.engineVersion}: these figures follow the older rules (run the command again shortly)`;
+    lines.push(...wrapped('', note, 2));
   }
   const totals = rec(rec(view.pnl).totals);
   const pnl = new Table({ style: plain });
@@ -159,7 +167,8 @@ export function renderWallet(view: WalletAnalyticsView, o: WalletRenderOptions =
     const table = new Table({ head: ['Token', 'Realized', 'Unrealized', 'Cost', 'Proceeds', 'Buys / sells'], style: plain });
     for (const t of tokens) {
       const mint = t.mint as string;
-      table.push([o.symbols?.get(mint) ? `${printable(o.symbols.get(mint) as string)} ${shortAddress(mint)}` : shortAddress(mint), figure(t.realizedPnlSol, 4), figure(t.unrealizedPnlSol, 4), figure(t.costSol, 4), figure(t.proceedsSol, 4), `${figure(t.buyCount, 0)} / ${figure(t.sellCount, 0)}`]);
+      const symbol = o.symbols?.get(mint);
+      table.push([symbol ? `${shortSymbol(symbol)} ${shortAddress(mint)}` : shortAddress(mint), figure(t.realizedPnlSol, 4), figure(t.unrealizedPnlSol, 4), figure(t.costSol, 4), figure(t.proceedsSol, 4), `${figure(t.buyCount, 0)} / ${figure(t.sellCount, 0)}`]);
     }
     lines.push('', `Tokens (${tokens.length === all ? plural(all, 'token') : `${tokens.length} of ${all}`}, largest realized PnL first; SOL)`, table.toString());
   }

@@ -230,13 +230,14 @@ describe('API routes on the real stack', () => {
         await opened.stack.pool.query(`UPDATE wallets SET sync_state = 'synced', sync_lease_until = NULL WHERE address = $1`, [A]);
       }
     });
-    expect(duringSync).toMatchObject({ engineVersion: '2.18.0', recomputing: { started: true, detail: expect.stringMatching(/a sync of the wallet is under way, and its end computes them with/) } });
+    expect(duringSync).toMatchObject({ status: { status: 'SYNCING' }, engineVersion: '2.18.0', recomputing: { started: true, afterSync: true, detail: expect.stringMatching(/a sync of the wallet is under way, and its end computes them with/) } });
     expect(shown.recomputing).toBeUndefined();
     // the figures a sync's end computed (the behavior's hold times of open positions run on with the clock)
     expect({ ...shown, behavior: null, computedAt: null }).toEqual({ ...fresh, behavior: null, computedAt: null });
     expect(shown.behavior).toMatchObject({ tradeCount: fresh.behavior.tradeCount, uniqueTokens: fresh.behavior.uniqueTokens });
     expect(Date.parse(shown.computedAt)).toBeGreaterThan(Date.parse(fresh.computedAt));
-    expect(await opened.stack.client.workflow.getHandle(workflowId).result()).toEqual({ refreshed: false, engineVersion: '2.18.0', syncing: true });
+    // (nothing started during the sync: the last run is the one that computed them)
+    expect(await opened.stack.client.workflow.getHandle(workflowId).result()).toEqual({ refreshed: true, engineVersion: ENGINE_VERSION });
     expect(opened.sim.requestLog.filter((r) => r.endpoint === 'helius:history').length).toBe(historyRequests);
 
     // a newer engine's (a worker deployed before this one): nothing started, shown as stored

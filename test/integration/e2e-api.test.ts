@@ -34,7 +34,6 @@ describe('the API over HTTP with the real stack', () => {
     const totals = (view.pnl as { totals: { realizedPnlSol: number; tokens: number } }).totals;
     expect(totals.tokens).toBeGreaterThan(0);
     const printed = renderWallet(view);
-    console.log(printed);
     expect(printed).toContain(`Wallet ${wallet}\nHistory READY, last synced `);
     expect(printed).toMatch(new RegExp(`Realized PnL \\(SOL\\)\\s*│\\s*${totals.realizedPnlSol.toLocaleString('en-US', { minimumFractionDigits: 4, maximumFractionDigits: 4 })}`));
     for (const line of printed.split('\n')) expect(line.length).toBeLessThanOrEqual(RENDER_WIDTH);

@@ -135,7 +135,7 @@ export async function walletsRoutes(fastify: FastifyInstance): Promise<void> {
       const left = until - Date.now();
       if (left <= 0) return running;
       const outcome = await withTemporalDeadline(temporal, () => handle.result(), left);
-      if (outcome.syncing) return { ...about, started: true, detail: `${was}; a sync of the wallet is under way, and its end computes them with ${ENGINE_VERSION}: ask again once it is done` };
+      if (outcome.syncing) return afterSync(storedVersion);
       if (outcome.engineVersion === null || !olderEngine(outcome.engineVersion)) return undefined;
       return { ...about, started: false, detail: `${was}; a worker of engine ${outcome.engineVersion} computed them again (a deploy under way?): ask again` };
     } catch (err) {
@@ -144,6 +144,14 @@ export async function walletsRoutes(fastify: FastifyInstance): Promise<void> {
       return running;
     }
   }
+
+  /** What the answer says of figures of an older engine left to the sync of the wallet under way. */
+  const afterSync = (storedVersion: string) => ({
+    engineVersion: ENGINE_VERSION,
+    started: true,
+    afterSync: true,
+    detail: `computed by engine ${storedVersion}; a sync of the wallet is under way, and its end computes them with ${ENGINE_VERSION}: ask again once it is done`,
+  });
 
   /** Wallets' statuses as a request may see them: another key's analysis holding a sync is not named (visibleSyncHolders). */
   async function statusViews(request: FastifyRequest, wallets: string[]) {
@@ -265,14 +273,15 @@ export async function walletsRoutes(fastify: FastifyInstance): Promise<void> {
       checkAddress('the wallet', wallet);
       let analytics = await getWalletAnalytics(pool, wallet);
       if (!analytics) throw new ProblemError('notFound', `no stored analytics for ${wallet}: sync it first with POST /v1/wallets/sync`);
-      // figures of an older engine's rules are computed again (from the stored history) before they are shown
-      let recomputing: Awaited<ReturnType<typeof recompute>> | undefined;
-      if (olderEngine(analytics.engineVersion)) {
-        recomputing = await recompute(request, wallet, analytics.engineVersion);
-        if (recomputing === undefined) analytics = (await getWalletAnalytics(pool, wallet)) ?? analytics;
-      }
       // the same view as POST /v1/wallets/status: another key's analysis that synced it stays unnamed
       const [status] = await statusViews(request, [wallet]);
+      // figures of an older engine's rules are computed again (from the stored history) before they are
+      // shown; while a sync of the wallet runs (Temporal says so even when its lease lapsed), by its end
+      let recomputing: Awaited<ReturnType<typeof recompute>> | undefined;
+      if (olderEngine(analytics.engineVersion)) {
+        recomputing = status.status === 'SYNCING' ? afterSync(analytics.engineVersion) : await recompute(request, wallet, analytics.engineVersion);
+        if (recomputing === undefined) analytics = (await getWalletAnalytics(pool, wallet)) ?? analytics;
+      }
       return {
         wallet,
         status,

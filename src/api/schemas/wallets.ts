@@ -68,7 +68,8 @@ export const walletAnalytics = {
         'present when the stored figures follow an older engine than the service\'s and were not computed again within the request: they are being computed again from the stored history (no sync), or could not be (started: false); ask again',
       properties: {
         engineVersion: { type: 'string', description: 'the engine that computes them again' },
-        started: { type: 'boolean', description: 'whether their computation runs (false: Temporal could not start it, it failed, or a worker of an older engine ran it; detail says which, and asking again tries again)' },
+        started: { type: 'boolean', description: 'whether their computation runs, or is left to a sync under way (afterSync) (false: over the client\'s allowance, Temporal could not start it, it failed, or a worker of an older engine ran it; detail says which, and asking again tries again)' },
+        afterSync: { type: 'boolean', description: 'a sync of the wallet is under way: its end computes them (until then its stored history may have a gap), and nothing else is started' },
         workflowId: { type: 'string' },
         detail: { type: 'string' },
         links: temporalUiLinks,

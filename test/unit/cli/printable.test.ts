@@ -6,7 +6,7 @@ import type { PairsPage } from '../../../src/api/schemas/pairs';
 import type { SimilarityPair } from '../../../src/domain/similarity/types';
 import { LAUNCH_MINT, RARE_MINTS, bundleEvidence, clusterOf, scoresFor } from './evidence-fixtures';
 import { derivedAddress } from '../../../src/simulator/keys';
-import { printable } from '../../../src/cli/evidence';
+import { printable, shortSymbol } from '../../../src/cli/evidence';
 import { renderPairEvidence } from '../../../src/cli/pair-detail';
 import { renderPairsPage } from '../../../src/cli/pairs';
 import { renderAnalysis, tokenName } from '../../../src/cli/render';
@@ -70,6 +70,12 @@ describe("a token symbol's control characters", () => {
     expect(tokenName(view, RARE_MINTS[0])).toBe('RäRE');
   });
 
+  it('are cut to 16 characters, a long symbol ending in …', () => {
+    expect(shortSymbol(HOSTILE)).toBe('[2J]0;owned]52;…');
+    expect(shortSymbol('S'.repeat(16))).toBe('S'.repeat(16));
+    expect(shortSymbol(`${'🚀'.repeat(17)}`)).toBe(`${'🚀'.repeat(15)}…`);
+  });
+
   it('leave the short mint when nothing printable is left', () => {
     expect(tokenName(view, RARE_MINTS[1])).toBe(`${RARE_MINTS[1].slice(0, 4)}…${RARE_MINTS[1].slice(-4)}`);
   });
@@ -80,7 +86,8 @@ describe("a token symbol's control characters", () => {
     ['a page of pairs', () => renderPairsPage(view, { analysisId: 'a1', pairCount: 1, matched: 1, pairs: [pair], nextCursor: null } as unknown as PairsPage, 1, {})],
   ])('never reach the terminal: %s', (_name, render) => {
     const text = render();
-    expect(text).toContain('LAUNCH31m');
+    // (printable, and cut to a table's width: see shortSymbol)
+    expect(text).toContain('[2J]0;owned]52;…');
     expect(controls(text)).toEqual([]);
   });
 });

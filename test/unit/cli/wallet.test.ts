@@ -31,9 +31,10 @@ const figures = (engineVersion: string, extra: Partial<WalletAnalyticsView> = {}
 });
 
 type Status = 'READY' | 'STALE' | 'MISSING' | 'SYNCING';
+type StatusAnswer = { status: Status; sync?: { pages: number; transactions: number }; lastSyncError?: string; lastSyncedAt?: string } | 429;
 
-/** An API whose wallet answers the statuses of `statuses` in turn (the last again), and `walletAnswers` likewise; it records each request. */
-async function fakeApi(statuses: Array<{ status: Status; sync?: { pages: number; transactions: number }; lastSyncError?: string }>, walletAnswers: Array<WalletAnalyticsView | 404>) {
+/** An API whose wallet answers the statuses of `statuses` in turn (the last again; 429: over the route's allowance, retry after 2 s), and `walletAnswers` likewise; it records each request. */
+async function fakeApi(statuses: StatusAnswer[], walletAnswers: Array<WalletAnalyticsView | 404>, symbol = 'SOL\u001b[2J') {
   const requests: string[] = [];
   let statusAsks = 0;
   let walletAsks = 0;
@@ -45,14 +46,18 @@ async function fakeApi(statuses: Array<{ status: Status; sync?: { pages: number;
     };
     if (req.url === '/v1/wallets/status') {
       const s = statuses[Math.min(statusAsks++, statuses.length - 1)];
-      return send(200, { wallets: [{ wallet: W, lastSyncedAt: null, syncWorkflowId: null, sync: s.sync ?? null, lastSyncError: s.lastSyncError ?? null, status: s.status }] });
+      if (s === 429) {
+        res.writeHead(429, { 'content-type': 'application/problem+json', 'retry-after': '2' });
+        return res.end(JSON.stringify({ title: 'Too Many Requests', status: 429, detail: 'more than 60 requests in 60 s to this route' }));
+      }
+      return send(200, { wallets: [{ wallet: W, lastSyncedAt: s.lastSyncedAt ?? null, syncWorkflowId: null, sync: s.sync ?? null, lastSyncError: s.lastSyncError ?? null, status: s.status }] });
     }
     if (req.url === '/v1/wallets/sync') return send(202, { syncs: [{ wallet: W, workflowId: `wallet-sync:${W}`, started: true }] });
     if (req.url === `/v1/wallets/${W}`) {
       const a = walletAnswers[Math.min(walletAsks++, walletAnswers.length - 1)];
       return a === 404 ? send(404, { title: 'Not Found', status: 404, detail: `no stored analytics for ${W}` }) : send(200, a);
     }
-    if (req.url?.startsWith('/v1/tokens/')) return req.url.endsWith(MINT) ? send(200, { mint: MINT, status: 'resolved', symbol: 'SOL\u001b[2J' }) : send(404, { title: 'Not Found', status: 404 });
+    if (req.url?.startsWith('/v1/tokens/')) return req.url.endsWith(MINT) ? send(200, { mint: MINT, status: 'resolved', symbol }) : send(404, { title: 'Not Found', status: 404 });
     send(404, { title: 'Not Found', status: 404 });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -60,7 +65,12 @@ async function fakeApi(statuses: Array<{ status: Status; sync?: { pages: number;
   return { url, api: new ApiClient(url), requests, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
-const noWait = async () => undefined;
+/** Waits nothing; records each wait asked for. */
+const waits: number[] = [];
+const noWait = async (ms: number) => void waits.push(ms);
+beforeEach(() => (waits.length = 0));
+const T0 = '2026-12-06T00:00:00.000Z';
+const T1 = '2026-12-07T03:00:00.000Z';
 
 describe('wallet-similarity wallet: what it syncs first and what it reads', () => {
   it.each<[string, 'auto' | 'force' | 'skip', Status, boolean]>([
@@ -70,7 +80,7 @@ describe('wallet-similarity wallet: what it syncs first and what it reads', () =
     ['force syncs a READY one', 'force', 'READY', true],
     ['skip syncs none', 'skip', 'STALE', false],
   ])('%s', async (_name, sync, before, synced) => {
-    const api = await fakeApi([{ status: before }, { status: 'SYNCING', sync: { pages: 2, transactions: 200 } }, { status: 'SYNCING', sync: { pages: 2, transactions: 200 } }, { status: 'READY' }], [figures('2.19.0')]);
+    const api = await fakeApi([{ status: before, lastSyncedAt: T0 }, { status: 'SYNCING', sync: { pages: 2, transactions: 200 } }, { status: 'SYNCING', sync: { pages: 2, transactions: 200 } }, { status: 'READY', lastSyncedAt: T1 }], [figures('2.19.0')]);
     try {
       const said: string[] = [];
       const view = await fetchWallet(api.api, W, { sync, log: (l) => said.push(l), sleep: noWait });
@@ -79,19 +89,64 @@ describe('wallet-similarity wallet: what it syncs first and what it reads', () =
       // a sync followed to its end: its progress said once per change
       if (synced) expect(said).toEqual([expect.stringMatching(/^syncing 9c3T…Axv3 \(/), 'syncing 9c3T…Axv3: 2 pages, 200 transactions']);
       else expect(said).toEqual([]);
+      // the status read 1, 2, then 4 s apart (its route counts against the client's allowance)
+      if (synced) expect(waits).toEqual([1_000, 2_000, 4_000]);
     } finally {
       await api.close();
     }
   });
 
-  it('follows a sync already under way (another analysis’s) before it reads', async () => {
+  it('follows a sync already under way (another analysis’s) before it reads, saying how to stop waiting', async () => {
     const api = await fakeApi([{ status: 'SYNCING', sync: { pages: 1, transactions: 100 } }, { status: 'SYNCING', sync: { pages: 1, transactions: 100 } }, { status: 'READY' }], [figures('2.19.0')]);
     try {
       const said: string[] = [];
       await fetchWallet(api.api, W, { sync: 'auto', log: (l) => said.push(l), sleep: noWait });
       expect(api.requests.filter((r) => r === 'POST /v1/wallets/status')).toHaveLength(3);
       expect(api.requests).not.toContain('POST /v1/wallets/sync');
-      expect(said).toEqual(['syncing 9c3T…Axv3: 1 page, 100 transactions']);
+      expect(said).toEqual([
+        "9c3T…Axv3 is being synced (another analysis's or request's sync): followed to its end (Ctrl-C, then --sync skip, shows what is stored)",
+        'syncing 9c3T…Axv3: 1 page, 100 transactions',
+      ]);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('waits for the end of a sync it started that its first reads do not show: one that ended before them, one that has not begun yet, one that never begins', async () => {
+    const quick = await fakeApi([{ status: 'MISSING' }, { status: 'READY', lastSyncedAt: T1 }], [figures('2.19.0')]);
+    try {
+      const said: string[] = [];
+      expect((await fetchWallet(quick.api, W, { sync: 'auto', log: (l) => said.push(l), sleep: noWait })).engineVersion).toBe('2.19.0');
+      expect(said).toEqual(['syncing 9c3T…Axv3 (no stored history)']);
+    } finally {
+      await quick.close();
+    }
+    // forced on a READY wallet: the status shows READY (synced at T0) until the sync's end moves it
+    const late = await fakeApi([{ status: 'READY', lastSyncedAt: T0 }, { status: 'READY', lastSyncedAt: T0 }, { status: 'READY', lastSyncedAt: T0 }, { status: 'READY', lastSyncedAt: T1 }], [figures('2.19.0')]);
+    try {
+      await fetchWallet(late.api, W, { sync: 'force', log: () => undefined, sleep: noWait });
+      expect(late.requests.filter((r) => r === 'POST /v1/wallets/status')).toHaveLength(4);
+    } finally {
+      await late.close();
+    }
+    const never = await fakeApi([{ status: 'READY', lastSyncedAt: T0 }], [figures('2.19.0')]);
+    try {
+      const said: string[] = [];
+      await fetchWallet(never.api, W, { sync: 'force', log: (l) => said.push(l), sleep: noWait });
+      expect(said.at(-1)).toBe('the sync of 9c3T…Axv3 has not begun after 30 s: what is stored follows');
+      expect(waits.reduce((a, b) => a + b, 0)).toBeGreaterThan(30_000);
+    } finally {
+      await never.close();
+    }
+  });
+
+  it('rides out a 429 while it follows a sync, waiting as long as Retry-After says', async () => {
+    const api = await fakeApi([{ status: 'MISSING' }, 429, { status: 'READY', lastSyncedAt: T1 }], [figures('2.19.0')]);
+    try {
+      const said: string[] = [];
+      await fetchWallet(api.api, W, { sync: 'auto', log: (l) => said.push(l), sleep: noWait });
+      expect(said).toContain('the API answered 429; retrying');
+      expect(waits).toEqual([1_000, 2_000]);
     } finally {
       await api.close();
     }
@@ -100,7 +155,7 @@ describe('wallet-similarity wallet: what it syncs first and what it reads', () =
   it('says why a sync failed that left nothing stored, in one line; a failed sync of a stored wallet leaves the figures stored before', async () => {
     const failed = await fakeApi([{ status: 'MISSING' }, { status: 'MISSING', lastSyncError: 'InvalidApiKeyError: Helius refused the API key' }], [404]);
     try {
-      await expect(fetchWallet(failed.api, W, { sync: 'auto', log: () => undefined, sleep: noWait })).rejects.toThrow(`the sync of ${W} failed: InvalidApiKeyError: Helius refused the API key`);
+      await expect(fetchWallet(failed.api, W, { sync: 'auto', log: () => undefined, sleep: noWait })).rejects.toThrow(`the sync of ${W} failed: InvalidApiKeyError: Helius refused the API key (run the command again to retry it)`);
     } finally {
       await failed.close();
     }
@@ -159,6 +214,16 @@ describe('wallet-similarity wallet: the tables', () => {
     for (const line of printed.split('\n')) expect(line.length).toBeLessThanOrEqual(RENDER_WIDTH);
   });
 
+  it('keeps within 120 columns with a long note and a long symbol, and says when the figures wait for a sync', () => {
+    const detail = `computed by engine 2.18.0; their computation with 2.19.0 could not be started (${'Temporal is unreachable '.repeat(6)}): ask again`;
+    const printed = renderWallet(figures('2.18.0', { recomputing: { engineVersion: '2.19.0', started: false, detail } }), { symbols: new Map([[MINT, 'S'.repeat(200)]]) });
+    for (const line of printed.split('\n')) expect(line.length).toBeLessThanOrEqual(RENDER_WIDTH);
+    expect(printed).toContain(`${'S'.repeat(15)}… So11…1112`);
+    expect(printed).toContain('Not computed again with engine 2.19.0: computed by engine 2.18.0');
+    const syncing = renderWallet(figures('2.18.0', { recomputing: { engineVersion: '2.19.0', started: true, afterSync: true, detail: 'a sync' } }));
+    expect(syncing.replace(/\n\s*/g, ' ')).toContain('A sync of the wallet is under way; its end computes them with engine 2.19.0: these figures follow the older rules (run the command again once it is done)');
+  });
+
   it('leaves out the failed transactions’ totals of figures computed before engine 2.19.0, whose after-fees figure left them out', () => {
     const old = figures('2.18.0');
     const totals = (old.pnl as { totals: Record<string, unknown> }).totals;
@@ -194,6 +259,8 @@ describe('wallet-similarity wallet: the tables', () => {
     [['wallet', W, '--sync', 'later'], /^--sync must be auto, force, skip, got 'later'$/],
     [['wallet', W, '--all'], /^wallet does not take --all \(an option of pairs\)$/],
     [['wallet', W, '--top', '0'], /^--top must be a whole number of at least 1, got '0'$/],
+    [['wallet', 'not-an-address'], /^'not-an-address' is not a Solana wallet address \(32 to 44 base58 characters\)$/],
+    [['wallet', ''], /^'' is not a Solana wallet address/],
   ])('refuses %j before calling the API', async (argv, message) => {
     await expect(main([...argv, '--api', 'http://127.0.0.1:9'])).rejects.toMatchObject({ name: 'UsageError', message: expect.stringMatching(message) });
   });

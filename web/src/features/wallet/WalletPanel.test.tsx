@@ -4,7 +4,7 @@ import { MemoryRouter } from 'react-router';
 import { RECOMPUTE_ASKS, RECOMPUTE_ASK_AFTER_MS, WalletPanel } from './WalletPanel';
 
 const wallet = '9c3TmBNefBQras5WwU6YMCYs6STjmWfDksnJk448Axv3';
-const analytics = (engineVersion: string, totals: Record<string, number>, recomputing?: { started: boolean }) => ({
+const analytics = (engineVersion: string, totals: Record<string, number>, recomputing?: { started: boolean; afterSync?: boolean }) => ({
   wallet,
   pnl: { totals, tokens: [] },
   behavior: {},
@@ -61,6 +61,14 @@ describe('the wallet panel of figures an older engine computed', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('says when they wait for a sync of the wallet under way, and does not ask again by itself', async () => {
+    const server = serve([analytics('2.18.0', { realizedPnlSol: 1 }, { started: true, afterSync: true })]);
+    show();
+    expect((await screen.findByTestId('wallet-recomputing')).textContent).toMatch(/a sync of the wallet is under way, and its end computes them; open the wallet again once it is done/);
+    await new Promise((resolve) => setTimeout(resolve, RECOMPUTE_ASK_AFTER_MS * 2));
+    expect(server.asks()).toBe(1);
   });
 
   it('says when they could not be computed again, and does not ask again by itself', async () => {

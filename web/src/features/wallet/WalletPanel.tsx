@@ -24,7 +24,7 @@ interface TokenPnlRow {
 
 const rec = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 
-/** The PnL totals shown: field, label and fraction digits (fees are often a few thousandths of a SOL). */
+/** The PnL totals shown: field, label and fraction digits (fees are often a few thousandths of a SOL); the CLI's `wallet` command (src/cli/wallet.ts) lists the same. */
 const TOTALS: Array<[string, string, number]> = [
   ['realizedPnlSol', 'Realized PnL (SOL)', 4],
   ['unrealizedPnlSol', 'Unrealized PnL (SOL)', 4],
@@ -101,12 +101,15 @@ export function WalletPanel({
           if (stale) return;
           setData(d);
           // figures of an older engine being computed again: asked for again until they are in
-          if (d.recomputing?.started && asked < RECOMPUTE_ASKS) again = setTimeout(() => void load(asked + 1), RECOMPUTE_ASK_AFTER_MS);
+          // (left to a sync under way: its end may be minutes away, and nothing is asked again)
+          if (d.recomputing?.started && !d.recomputing.afterSync && asked < RECOMPUTE_ASKS) again = setTimeout(() => void load(asked + 1), RECOMPUTE_ASK_AFTER_MS);
           else if (d.recomputing?.started) setAskedOut(true);
         })
         // (a later ask that fails leaves the figures shown)
         .catch((e: unknown) => {
-          if (!stale && asked === 0) setError(e instanceof Error ? e.message : String(e));
+          if (stale) return;
+          if (asked === 0) setError(e instanceof Error ? e.message : String(e));
+          else setAskedOut(true);
         })
         .finally(() => !stale && setLoading(false));
     void load(0);
@@ -157,9 +160,11 @@ export function WalletPanel({
           {`Computed by engine ${data.engineVersion ?? 'unknown'}, before this service's ${data.recomputing.engineVersion}: `}
           {!data.recomputing.started
             ? 'they could not be computed again now; open the wallet again to retry.'
-            : askedOut
-              ? 'still being computed again from the stored history; open the wallet again to see them.'
-              : 'being computed again from the stored history; shown here once done.'}
+            : data.recomputing.afterSync
+              ? 'a sync of the wallet is under way, and its end computes them; open the wallet again once it is done.'
+              : askedOut
+                ? 'still being computed again from the stored history; open the wallet again to see them.'
+                : 'being computed again from the stored history; shown here once done.'}
         </p>
       ) : null}
       {data ? (
