@@ -65,7 +65,7 @@ export const walletAnalytics = {
       additionalProperties: false,
       required: ['engineVersion', 'started', 'detail'],
       description:
-        'present when the stored figures follow an older engine than the service\'s and were not computed again within the request: they are being computed again from the stored history (no sync), or could not be (started: false); ask again',
+        'present when the stored figures follow an older engine than the service\'s and were not computed again within the request: they are being computed again from the stored history (no sync), are left to a sync of the wallet under way (afterSync), or could not be (started: false); ask again',
       properties: {
         engineVersion: { type: 'string', description: 'the engine that computes them again' },
         started: { type: 'boolean', description: 'whether their computation runs, or is left to a sync under way (afterSync) (false: over the client\'s allowance, Temporal could not start it, it failed, or a worker of an older engine ran it; detail says which, and asking again tries again)' },

@@ -3472,7 +3472,7 @@ export interface paths {
                             pnl?: {
                                 [key: string]: unknown;
                             };
-                            /** @description present when the stored figures follow an older engine than the service's and were not computed again within the request: they are being computed again from the stored history (no sync), or could not be (started: false); ask again */
+                            /** @description present when the stored figures follow an older engine than the service's and were not computed again within the request: they are being computed again from the stored history (no sync), are left to a sync of the wallet under way (afterSync), or could not be (started: false); ask again */
                             recomputing?: {
                                 /** @description a sync of the wallet is under way: its end computes them (until then its stored history may have a gap), and nothing else is started */
                                 afterSync?: boolean;
