@@ -6,7 +6,7 @@
 import Table from 'cli-table3';
 import pLimit from 'p-limit';
 import type { SyncMode } from '../api/schemas/analyses';
-import type { WalletAnalyticsView } from '../api/schemas/wallets';
+import type { WalletAnalyticsView, WalletStatusView } from '../api/schemas/wallets';
 import { ActionableError } from '../errors';
 import { ApiError, type ApiClient } from './api-client';
 import { plural, printable, shortAddress, shortSymbol, utc } from './evidence';
@@ -44,8 +44,7 @@ export async function fetchWallet(api: ApiClient, address: string, o: WalletFetc
   const wait = o.sleep ?? pause;
   const riding = <T>(call: () => Promise<T>) =>
     ridingOutages(call, { wait, onRetry: (err) => o.log(err.status === null ? 'the API is unreachable; retrying' : `the API answered ${err.status}; retrying`), gaveUp: 'a sync under way runs on: run the command again to follow it' });
-  let [status] = await api.walletStatuses([address]);
-  const before = { lastSyncedAt: status.lastSyncedAt ?? null, lastSyncError: status.lastSyncError ?? null };
+  const [status] = await api.walletStatuses([address]);
   const started = o.sync === 'force' || (o.sync === 'auto' && (status.status === 'MISSING' || status.status === 'STALE'));
   if (started) {
     await api.syncWallets([address]);
@@ -53,28 +52,7 @@ export async function fetchWallet(api: ApiClient, address: string, o: WalletFetc
   } else if (o.sync !== 'skip' && status.status === 'SYNCING') {
     o.log(`${shortAddress(address)} is being synced (another analysis's or request's sync): followed to its end (Ctrl-C, then --sync skip, shows what is stored)`);
   }
-  if (started || (o.sync !== 'skip' && status.status === 'SYNCING')) {
-    let said = '';
-    let waited = 0;
-    for (let n = 0; ; n++) {
-      await wait(statusWaitMs(n));
-      waited += statusWaitMs(n);
-      [status] = await riding(() => api.walletStatuses([address]));
-      const ended = status.status !== 'SYNCING' && (!started || (status.lastSyncedAt ?? null) !== before.lastSyncedAt || (status.lastSyncError ?? null) !== before.lastSyncError);
-      if (ended) break;
-      if (status.status !== 'SYNCING' && waited > NOT_BEGUN_MS) {
-        o.log(`the sync of ${shortAddress(address)} has not begun after ${NOT_BEGUN_MS / 1000} s: what is stored follows`);
-        break;
-      }
-      const line = `syncing ${shortAddress(address)}: ${plural(status.sync?.pages ?? 0, 'page')}, ${plural(status.sync?.transactions ?? 0, 'transaction')}`;
-      if (status.status === 'SYNCING' && line !== said) o.log(line);
-      said = line;
-    }
-    if (status.lastSyncError && status.lastSyncError !== before.lastSyncError) {
-      if (status.status === 'MISSING') throw new ActionableError(`the sync of ${address} failed: ${printable(status.lastSyncError)} (run the command again to retry it)`);
-      o.log(`the sync of ${shortAddress(address)} failed (${printable(status.lastSyncError)}): the figures stored before it follow`);
-    }
-  }
+  if (started || (o.sync !== 'skip' && status.status === 'SYNCING')) await followSync(address, status, started, { ...o, wait, read: () => riding(() => api.walletStatuses([address])) });
   let view: WalletAnalyticsView;
   try {
     view = await riding(() => api.getWallet(address));
@@ -91,6 +69,41 @@ export async function fetchWallet(api: ApiClient, address: string, o: WalletFetc
     view = await riding(() => api.getWallet(address));
   }
   return view;
+}
+
+/**
+ * Reads the wallet's status (`read`) until its sync ended, saying its progress as it changes: a sync
+ * this command started (`started`) once the status shows it ended (synced later than `before`, or a
+ * new failure) or, showing neither under way nor ended after NOT_BEGUN_MS, never began; another's once
+ * the wallet is no longer SYNCING. A failure that left nothing stored is an error that says why.
+ */
+async function followSync(
+  address: string,
+  before: WalletStatusView,
+  started: boolean,
+  o: { log: (line: string) => void; wait: (ms: number) => Promise<void>; read: () => Promise<WalletStatusView[]> },
+): Promise<void> {
+  const changed = (s: WalletStatusView) => (s.lastSyncedAt ?? null) !== (before.lastSyncedAt ?? null) || (s.lastSyncError ?? null) !== (before.lastSyncError ?? null);
+  let said = '';
+  let waited = 0;
+  let status = before;
+  for (let n = 0; ; n++) {
+    await o.wait(statusWaitMs(n));
+    waited += statusWaitMs(n);
+    [status] = await o.read();
+    if (status.status !== 'SYNCING' && (!started || changed(status))) break;
+    if (status.status !== 'SYNCING' && waited > NOT_BEGUN_MS) {
+      o.log(`the sync of ${shortAddress(address)} has not begun after ${NOT_BEGUN_MS / 1000} s: what is stored follows`);
+      return;
+    }
+    const line = `syncing ${shortAddress(address)}: ${plural(status.sync?.pages ?? 0, 'page')}, ${plural(status.sync?.transactions ?? 0, 'transaction')}`;
+    if (status.status === 'SYNCING' && line !== said) o.log(line);
+    said = line;
+  }
+  if (status.lastSyncError && status.lastSyncError !== before.lastSyncError) {
+    if (status.status === 'MISSING') throw new ActionableError(`the sync of ${address} failed: ${printable(status.lastSyncError)} (run the command again to retry it)`);
+    o.log(`the sync of ${shortAddress(address)} failed (${printable(status.lastSyncError)}): the figures stored before it follow`);
+  }
 }
 
 const rec = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});

@@ -89,6 +89,14 @@ export async function walletsRoutes(fastify: FastifyInstance): Promise<void> {
     return checked;
   }
 
+  /** What the answer says of figures of an older engine left to the sync of the wallet under way. */
+  const afterSync = (storedVersion: string) => ({
+    engineVersion: ENGINE_VERSION,
+    started: true,
+    afterSync: true,
+    detail: `computed by engine ${storedVersion}; a sync of the wallet is under way, and its end computes them with ${ENGINE_VERSION}: ask again once it is done`,
+  });
+
   /**
    * Starts (or joins) the computation again of a wallet's analytics that follow an older engine
    * (walletAnalyticsWorkflow, on the analysis queue, the requester's fairness key) and waits for it
@@ -144,14 +152,6 @@ export async function walletsRoutes(fastify: FastifyInstance): Promise<void> {
       return running;
     }
   }
-
-  /** What the answer says of figures of an older engine left to the sync of the wallet under way. */
-  const afterSync = (storedVersion: string) => ({
-    engineVersion: ENGINE_VERSION,
-    started: true,
-    afterSync: true,
-    detail: `computed by engine ${storedVersion}; a sync of the wallet is under way, and its end computes them with ${ENGINE_VERSION}: ask again once it is done`,
-  });
 
   /** Wallets' statuses as a request may see them: another key's analysis holding a sync is not named (visibleSyncHolders). */
   async function statusViews(request: FastifyRequest, wallets: string[]) {
