@@ -2,6 +2,7 @@
 // problem+json answers into errors with the server's detail, and a Server-Sent Events reader.
 import type { AnalysisStartBody, AnalysisView, StartedAnalysis } from '../api/schemas/analyses';
 import type { PairsPage, PairsPageQuery } from '../api/schemas/pairs';
+import type { TokenView } from '../api/schemas/tokens';
 import type { WalletAnalyticsView, WalletStatusView } from '../api/schemas/wallets';
 import { ActionableError, describeFailure } from '../errors';
 
@@ -101,7 +102,7 @@ export class ApiClient {
   }
 
   /** A token's registry record (GET /v1/tokens/{mint}). */
-  getToken(mint: string): Promise<{ mint?: string; symbol?: string | null; name?: string | null }> {
+  getToken(mint: string): Promise<TokenView> {
     return this.request('GET', `/v1/tokens/${encodeURIComponent(mint)}`);
   }
 

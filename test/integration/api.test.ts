@@ -9,6 +9,7 @@ import { ENGINE_VERSION } from '../../src/domain';
 import { SimWorld, generateWorld, parseWorld } from '../../src/simulator';
 import { useSimulatedStack } from '../harness/stack';
 import { until, workflowCountReaching } from '../harness/processes';
+import { storeAnalyticsOfEngine } from '../harness/wallet-analytics';
 
 const world = generateWorld({ seed: 83, wallets: 4, txPerWallet: 25, largeWallet: false });
 const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.address).sort();
@@ -184,8 +185,7 @@ describe('API routes on the real stack', () => {
     expect(fresh.engineVersion).toBe(ENGINE_VERSION);
     expect(fresh.recomputing).toBeUndefined();
     // as an engine before 2.19.0 stored them: without the failed transactions' fees
-    const storeAs = (version: string) =>
-      opened.stack.pool.query(`UPDATE wallet_analytics SET engine_version = $2, pnl = pnl #- '{totals,failedFeesSol}' #- '{totals,failedTransactions}' WHERE wallet = $1`, [A, version]);
+    const storeAs = (version: string) => storeAnalyticsOfEngine(opened.stack.pool, A, version);
     await storeAs('2.18.0');
     const workflowId = `wallet-analytics:${A}`;
 

@@ -20,6 +20,7 @@ import { WORKFLOW_TASK_QUEUE } from '../../src/workflows/contract';
 import { ensureLabBuilt } from '../../scripts/build-lab';
 import { labContext, launchChromium } from '../harness/browser';
 import { useSimulatedStack } from '../harness/stack';
+import { storeAnalyticsOfEngine } from '../harness/wallet-analytics';
 
 const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts', 'lab');
 // 6 wallets analysed from the page, 2 more only in the uploaded CSV (never synced before it); and a
@@ -358,7 +359,7 @@ describe('the Similarity Lab in a browser, against the real stack', () => {
       const [missing, totals] = totalsOf.find(([, t]) => t.failedTransactions > 0) ?? [];
       expect(totals).toBeDefined();
       // as an engine before 2.19.0 stored them, without those totals: computed again before they are shown
-      await opened.stack.pool.query(`UPDATE wallet_analytics SET engine_version = '2.18.0', pnl = pnl #- '{totals,failedFeesSol}' #- '{totals,failedTransactions}' WHERE wallet = $1`, [missing]);
+      await storeAnalyticsOfEngine(opened.stack.pool, missing!, '2.18.0');
       await page.getByLabel('Wallet shown').selectOption(missing!);
       const shown = (field: string) => page.getByTestId('wallet-panel').locator(`[data-total="${field}"] dd`);
       // no worker runs: the figures as stored, saying they are being computed again

@@ -26,6 +26,8 @@ export const token = {
   },
 } as const;
 
+export type TokenView = FromSchema<typeof token>;
+
 export const tokenRecord = { ...token, properties: { ...token.properties, nextAttemptAt: nullableString, lastError: nullableString } } as const;
 
 export const mintParams = { type: 'object', additionalProperties: false, required: ['mint'], properties: { mint: address } } as const;
