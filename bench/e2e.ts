@@ -19,13 +19,16 @@ import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { analysesProgress } from '../src/store/analyses';
 import { createPool } from '../src/store/db';
+import { markAnalyticsEngine } from '../src/store/wallet-analytics';
 import { Pool } from 'undici';
 import { loadConfig } from '../src/config';
 import { generateWorld } from '../src/simulator/generator';
 import { peakPerWindow } from '../src/simulator';
-import { REFRESH_SCHEDULE_ID } from '../src/temporal/schedules';
+import { ANALYTICS_SCHEDULE_ID, REFRESH_SCHEDULE_ID } from '../src/temporal/schedules';
+import { recomputeOlderAnalyticsWorkflow } from '../src/workflows/wallet-sync';
+import { WORKFLOW_TASK_QUEUE } from '../src/workflows/contract';
 import { parseServerTiming } from '../src/api/server-timing';
-import { actionsBetween, bucketPercentileMs, e2eLine, temporalActions, postLatencies, stepPercentiles, histogramBuckets, openLoopSchedule, percentile, providerBound, seriesSum, topSelfTime, type AnalysisRun, type BurstFigures, type CpuProfile, type FrontDoorFigures } from './lib/e2e-figures';
+import { actionsBetween, bucketPercentileMs, e2eLine, type RecomputeFigures, temporalActions, postLatencies, stepPercentiles, histogramBuckets, openLoopSchedule, percentile, providerBound, seriesSum, topSelfTime, type AnalysisRun, type BurstFigures, type CpuProfile, type FrontDoorFigures } from './lib/e2e-figures';
 import { BENCH_PG_PORT, descendantsOf, postmastersByRole, readCpuSeconds, readMemory, readTreeCpuSeconds, startBenchStack, type BenchStack } from './lib/e2e-stack';
 import { countEvents, replaySeconds } from './lib/e2e-temporal';
 import { disjointTriples, triples } from './lib/burst-groups';
@@ -322,6 +325,24 @@ async function burst(
   return { latencies, accepted, statuses, ids, sendSeconds, startedAt, serverTiming };
 }
 
+/**
+ * Marks the wallets' stored analytics as an older engine's (0.0.0) and times one run of the
+ * background recompute over them (recomputeOlderAnalyticsWorkflow, as the schedule starts it).
+ */
+async function recomputeFigures(client: Client, databaseUrl: string, wallets: string[]): Promise<RecomputeFigures> {
+  const pool = createPool(databaseUrl, 1);
+  try {
+    await markAnalyticsEngine(pool, wallets, '0.0.0');
+  } finally {
+    await pool.end();
+  }
+  const workflowId = `bench-recompute-${randomUUID()}`;
+  const began = performance.now();
+  const totals = await client.workflow.execute(recomputeOlderAnalyticsWorkflow, { taskQueue: WORKFLOW_TASK_QUEUE, workflowId, args: [{}] });
+  const seconds = (performance.now() - began) / 1000;
+  return { wallets: wallets.length, seconds, refreshed: totals.refreshed, failed: totals.failed, batches: totals.batches, events: (await countEvents(client, workflowId)).total };
+}
+
 /** Waits until none of `ids` is running; answers their counts and the moment the last one finished. */
 async function drain(databaseUrl: string, ids: string[], timeoutMs: number): Promise<{ completed: number; failed: number; lastFinishedAt: number | null; running: number; startPending: number }> {
   const pool = createPool(databaseUrl, 1);
@@ -536,6 +557,10 @@ async function main(): Promise<number> {
     if (largeActions) log(`    billable Temporal actions by type (${large} wallets; the server's count, heartbeats included): ${JSON.stringify(largeActions)}`);
     if (burstActions) log(`    billable Temporal actions by type (the burst, ${drained.completed} analyses): ${JSON.stringify(burstActions)}`);
 
+    log(`(f) the ${large}-wallet group's stored analytics computed again in the background, as after a deploy of a newer engine`);
+    const recompute = await recomputeFigures(client, stack.databaseUrl, largeGroup.map((w) => w.address));
+    log(`    ${recompute.refreshed} of ${recompute.wallets} computed again in ${recompute.seconds.toFixed(1)} s (${recompute.batches} batches, ${recompute.events} events; ${recompute.failed} failed)`);
+
     const burstFigures: BurstFigures = {
       ...postLatencies(sent, count, { before: serverBefore, after: serverAfter }),
       offeredRps: rate,
@@ -564,6 +589,7 @@ async function main(): Promise<number> {
         coldStart,
         smallAfterLarge: smallAfterRun,
         burst: burstFigures,
+        recompute,
         frontDoor,
         worker: { peakRssMb: peaks.length ? Math.max(...peaks) : null, hwmMb: readMemory(stack.workerPid).hwmMb, startRssMb, peakRssMbByPhase: phases.peakRss, childrenPeakRssMbByPhase: phases.childrenPeakRss, eventLoopByPhase: phases.eventLoop },
         cpuSecondsByPhase: phases.cpu,
@@ -575,9 +601,9 @@ async function main(): Promise<number> {
     return 0;
   } finally {
     phases.close();
-    // the worker creates the refresh schedule; on a long-lived server it would outlive the bench
+    // the worker creates the background schedules; on a long-lived server they would outlive the bench
     if (temporal === 'prod') {
-      await client.schedule.getHandle(REFRESH_SCHEDULE_ID).delete().catch(() => undefined);
+      for (const id of [REFRESH_SCHEDULE_ID, ANALYTICS_SCHEDULE_ID]) await client.schedule.getHandle(id).delete().catch(() => undefined);
       // what this run left running (a burst that did not drain in time) would be picked up by the next
       // run's worker, whose database no longer has its rows, and slow that run down: terminated
       await terminateLeftovers(client, { since: runStartedAt }, 'this run left running').catch((err: unknown) => log(`could not terminate this run's leftover workflows: ${String(err)}`));

@@ -8,7 +8,7 @@ import { createLogger, temporalLogger } from './logger';
 import { checkDatabase, createPool, migrate, workerPoolSize } from './store/db';
 import { connectRedis, createRedis } from './store/redis';
 import { connectClient, connectWorkerConnection } from './temporal/connection';
-import { ensureRefreshSchedule } from './temporal/schedules';
+import { ensureAnalyticsSchedule, ensureRefreshSchedule } from './temporal/schedules';
 import { createLegacyWorkflowWorker, createWorkers, runWorkers } from './temporal/workers';
 import { LegacyWorkflows } from './temporal/legacy-workflows';
 import { LEGACY_WORKFLOW_QUEUES } from './workflows/contract';
@@ -45,6 +45,8 @@ async function main(): Promise<void> {
   const connection = await connectWorkerConnection(config.TEMPORAL_ADDRESS);
   const client = await connectClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
   logger.info({ schedule: await ensureRefreshSchedule(client) }, 'background token refresh schedule');
+  // triggered too: the wallets an older engine computed are computed again once the workers run
+  logger.info({ schedule: await ensureAnalyticsSchedule(client) }, 'background analytics recompute schedule, triggered');
 
   const workflowCache = { maxCachedWorkflows: config.WORKFLOW_CACHE_SIZE, reuseV8Context: config.WORKFLOW_REUSE_V8_CONTEXT };
   const workers = await createWorkers({

@@ -170,6 +170,17 @@ export interface BurstFigures extends PostLatencies {
  */
 export type FrontDoorFigures = PostLatencies;
 
+/** A background recompute of wallets' stored analytics: how many, in how long, and its outcome. */
+export interface RecomputeFigures {
+  wallets: number;
+  seconds: number;
+  refreshed: number;
+  failed: number;
+  batches: number;
+  /** Temporal events of the run (continued runs included) */
+  events: number;
+}
+
 export interface E2eFigures {
   temporal: 'dev' | 'prod';
   temporalAddress: string;
@@ -191,6 +202,8 @@ export interface E2eFigures {
   /** a second small group of other wallets, analysed after the large one: the budget's margin learnt */
   smallAfterLarge?: AnalysisRun | null;
   burst: BurstFigures;
+  /** the large group's stored analytics computed again in the background, as after a deploy of a newer engine (recomputeOlderAnalyticsWorkflow) */
+  recompute?: RecomputeFigures | null;
   /** null: not measured (--no-front-door) */
   frontDoor?: FrontDoorFigures | null;
   worker: {
@@ -321,6 +334,9 @@ export function e2eLine(f: E2eFigures): string {
           }
         : null,
     },
+    f: f.recompute
+      ? { ...f.recompute, seconds: round(f.recompute.seconds, 1), walletsPerSecond: f.recompute.seconds > 0 ? round(f.recompute.refreshed / f.recompute.seconds, 1) : null }
+      : null,
     settings: { heliusRps: f.heliusRps, latencyMs: f.latencyMs, txPerWallet: f.txPerWallet, simulatorNice: f.simulatorNice ?? null, burstGroups: f.burstGroups ?? 'small' },
     cpuSeconds: Object.fromEntries(Object.entries(f.cpuSecondsByPhase).map(([phase, byProcess]) => [phase, Object.fromEntries(Object.entries(byProcess).map(([k, v]) => [k, round(v, 1)]))])),
     machine: { cores: f.machine.cores, loadAvgStart: round(f.machine.loadAvgStart, 1), loadAvgEnd: round(f.machine.loadAvgEnd, 1) },

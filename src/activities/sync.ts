@@ -12,7 +12,7 @@ import { extractTransfersMany } from '../domain/detection/transfers';
 import { countFailedFees, storeHistoryPage } from '../store/transactions';
 import { countLegs } from '../store/swap-legs';
 import type { RejectedRow } from '../store/rejected-transactions';
-import { loadAnalyticsInputs, replaceStaleAnalytics, saveWalletAnalytics, storedAnalyticsVersion, type WalletAnalyticsValues } from '../store/wallet-analytics';
+import { loadAnalyticsInputs, replaceStaleAnalytics, saveWalletAnalytics, storedAnalyticsVersion, storedEngineVersions, walletsOfEngines, type EngineWalletCursor, type WalletAnalyticsValues } from '../store/wallet-analytics';
 import { TRANSFER_EXTRACTION_VERSION } from '../store/wallet-transfers';
 import { beginSync, commitWatermark, finishSync, finishSyncWithAnalytics, keepSyncLease, markCoveredSince, markHistoryComplete, syncHolder, syncedAfter, takeSyncLease, walletStatuses, type WalletStatusRow, type WalletSyncCursor } from '../store/wallets';
 import { afterChunk, skippedSyncResult, startingState, syncResult, walletSyncWorkflowId, type ChunkOutcome, type WalletSyncResult, type WalletSyncResume } from '../workflows/contract';
@@ -27,6 +27,7 @@ import { backfillTransfers } from './transfers-backfill';
 import { backfillLegs } from './legs-backfill';
 import { walletsWithCachedBalances } from './balances';
 import { describeFailure } from '../errors';
+import { isConnectionError } from '../store/errors';
 
 export interface SyncChunkInput {
   wallet: string;
@@ -118,6 +119,25 @@ interface ChunkHeartbeat {
   newLegs: number;
   rejectedTransactions?: number;
   top: SyncChunkResult['top'];
+}
+
+/** What computing a wallet's stored analytics again did: replaced them, or not (they follow `engineVersion`; `syncing`: a live sync's end will). */
+export interface WalletAnalyticsRefresh {
+  refreshed: boolean;
+  engineVersion: string | null;
+  syncing?: boolean;
+}
+
+/** A batch of the background recompute: where it stopped (null: no wallet is left) and its wallets' outcomes. */
+export interface OlderAnalyticsBatch {
+  next: EngineWalletCursor | null;
+  refreshed: number;
+  /** left to a live sync, whose end computes them */
+  syncing: number;
+  /** stored meanwhile (a sync's end, another recompute) */
+  unchanged: number;
+  /** not computed: an error of the wallet's own (the next run tries it again) */
+  failed: number;
 }
 
 export function createSyncActivities(deps: ActivityDeps) {
@@ -258,6 +278,25 @@ export function createSyncActivities(deps: ActivityDeps) {
       values: { pnl, behavior, coverage, engineVersion: ENGINE_VERSION },
       summary: { legs: legs.length, tokens: pnl.tokens.length, realizedPnlSol: pnl.totals.realizedPnlSol },
     };
+  }
+
+  /**
+   * A wallet's stored analytics computed again from its stored inputs when they follow an older
+   * engine than this worker's: no page is fetched, and no sync lease is taken (the backfills and the
+   * failed fees' count it may run are safe beside a page store of the wallet). Not while a sync of
+   * the wallet is live (its end computes them, and until then its stored legs may have a gap:
+   * `syncing`), and replaced only if no analytics were stored meanwhile (replaceStaleAnalytics).
+   */
+  async function recomputeAnalytics(wallet: string, onStep: (step: string) => void): Promise<WalletAnalyticsRefresh> {
+    const stored = await storedAnalyticsVersion(pool, wallet);
+    if (stored === null || !olderEngine(stored.engineVersion)) return { refreshed: false, engineVersion: stored?.engineVersion ?? null };
+    if (stored.syncing) return { refreshed: false, engineVersion: stored.engineVersion, syncing: true };
+    const analytics = await walletAnalytics(wallet, onStep);
+    if (await replaceStaleAnalytics(pool, wallet, analytics.values, stored)) return { refreshed: true, engineVersion: ENGINE_VERSION };
+    // stored meanwhile by a sync's end, or a sync began meanwhile
+    const now = await storedAnalyticsVersion(pool, wallet);
+    log.info('wallet analytics not replaced: stored meanwhile, or a sync of the wallet began', { wallet, syncing: now?.syncing });
+    return { refreshed: false, engineVersion: now?.engineVersion ?? null, ...(now?.syncing ? { syncing: true } : {}) };
   }
 
   /**
@@ -531,26 +570,55 @@ export function createSyncActivities(deps: ActivityDeps) {
 
     /**
      * A wallet's stored analytics computed again from its stored inputs when they follow an older
-     * engine than this worker's (walletAnalyticsWorkflow): no page is fetched, and no sync lease is
-     * taken (the backfills and the failed fees' count it may run are safe beside a page store of the
-     * wallet). Not while a sync of the wallet is live (its end computes them, and until then its
-     * stored legs may have a gap: `syncing`), and replaced only if no analytics were stored meanwhile
-     * (replaceStaleAnalytics). Says which rules the stored analytics follow now.
+     * engine than this worker's (walletAnalyticsWorkflow): see recomputeAnalytics. Says which rules
+     * the stored analytics follow now.
      */
-    async refreshWalletAnalytics(input: { wallet: string }): Promise<{ refreshed: boolean; engineVersion: string | null; syncing?: boolean }> {
+    async refreshWalletAnalytics(input: { wallet: string }): Promise<WalletAnalyticsRefresh> {
       let step = 'reading version';
       return withLivenessHeartbeat(
         () => ({ step }),
+        () => recomputeAnalytics(input.wallet, (next) => (step = next)),
+      );
+    },
+
+    /**
+     * One batch of the background recompute (recomputeOlderAnalyticsWorkflow): the wallets whose
+     * stored analytics an engine older than this worker's computed, in the order of
+     * walletsOfEngines after `after`, computed again one at a time as refreshWalletAnalytics does,
+     * until `maxWallets` are done or `budgetMs` has passed. A retried attempt goes on after the last
+     * wallet its predecessor finished (its heartbeat). `next`: where the next batch starts; null
+     * when none is left. A worker of an older engine (a rolling deploy) finds none older than its
+     * own, and leaves the figures a newer one stored as they are.
+     */
+    async recomputeOlderAnalytics(input: { after: EngineWalletCursor | null; maxWallets: number; budgetMs: number }): Promise<OlderAnalyticsBatch> {
+      const ctx = Context.current();
+      const started = Date.now();
+      const state: OlderAnalyticsBatch = (ctx.info.heartbeatDetails as OlderAnalyticsBatch | undefined) ?? { next: input.after, refreshed: 0, syncing: 0, unchanged: 0, failed: 0 };
+      return withLivenessHeartbeat(
+        () => state,
         async () => {
-          const stored = await storedAnalyticsVersion(pool, input.wallet);
-          if (stored === null || !olderEngine(stored.engineVersion)) return { refreshed: false, engineVersion: stored?.engineVersion ?? null };
-          if (stored.syncing) return { refreshed: false, engineVersion: stored.engineVersion, syncing: true };
-          const analytics = await walletAnalytics(input.wallet, (next) => (step = next));
-          if (await replaceStaleAnalytics(pool, input.wallet, analytics.values, stored)) return { refreshed: true, engineVersion: ENGINE_VERSION };
-          // stored meanwhile by a sync's end, or a sync began meanwhile
-          const now = await storedAnalyticsVersion(pool, input.wallet);
-          log.info('wallet analytics not replaced: stored meanwhile, or a sync of the wallet began', { wallet: input.wallet, syncing: now?.syncing });
-          return { refreshed: false, engineVersion: now?.engineVersion ?? null, ...(now?.syncing ? { syncing: true } : {}) };
+          const older = (await storedEngineVersions(pool)).filter((version) => olderEngine(version));
+          const wallets = older.length === 0 ? [] : await walletsOfEngines(pool, older, state.next, input.maxWallets);
+          for (const listed of wallets) {
+            if (ctx.cancellationSignal.aborted) throw new CancelledFailure('recompute cancelled');
+            try {
+              const outcome = await recomputeAnalytics(listed.wallet, () => undefined);
+              if (outcome.refreshed) state.refreshed += 1;
+              else if (outcome.syncing) state.syncing += 1;
+              else state.unchanged += 1;
+            } catch (err) {
+              // PostgreSQL away or the attempt cancelled: retried from here; a wallet whose own
+              // figures cannot be computed is passed over (the next run tries it again), so that it
+              // does not hold up every wallet after it
+              if (ctx.cancellationSignal.aborted || isConnectionError(err)) throw err;
+              state.failed += 1;
+              log.warn('wallet analytics not computed again', { wallet: listed.wallet, error: describeFailure(err) });
+            }
+            state.next = listed;
+            if (Date.now() - started >= input.budgetMs) return { ...state };
+          }
+          // fewer than asked: none is left after them
+          return wallets.length < input.maxWallets ? { ...state, next: null } : { ...state };
         },
       );
     },

@@ -81,6 +81,38 @@ export async function replaceStaleAnalytics(pool: Pool, wallet: string, a: Walle
   return (rowCount ?? 0) > 0;
 }
 
+/** The engine versions that computed the stored analytics, each once (wallet_analytics_engine_wallet). */
+export async function storedEngineVersions(pool: Pool): Promise<string[]> {
+  const { rows } = await pool.query<{ engine_version: string }>('SELECT DISTINCT engine_version FROM wallet_analytics');
+  return rows.map((r) => r.engine_version);
+}
+
+/** Where a listing of wallets by engine version stopped: the last one listed. */
+export interface EngineWalletCursor {
+  engineVersion: string;
+  wallet: string;
+}
+
+/**
+ * The wallets whose stored analytics one of `versions` computed, ordered by engine version then
+ * address, after `after` (null: from the first), at most `limit`: a range of the index
+ * wallet_analytics_engine_wallet, whatever the number of wallets of other versions.
+ */
+export async function walletsOfEngines(pool: Pool, versions: string[], after: EngineWalletCursor | null, limit: number): Promise<EngineWalletCursor[]> {
+  const { rows } = await pool.query<{ engine_version: string; wallet: string }>(
+    `SELECT engine_version, wallet FROM wallet_analytics
+      WHERE engine_version = ANY($1::text[]) AND (engine_version, wallet) > ($2::text, $3::text)
+      ORDER BY engine_version, wallet LIMIT $4`,
+    [versions, after?.engineVersion ?? '', after?.wallet ?? '', limit],
+  );
+  return rows.map((r) => ({ engineVersion: r.engine_version, wallet: r.wallet }));
+}
+
+/** Marks the wallets' stored analytics as computed by engine `version` (bench:e2e's recompute, as after a deploy of a newer engine). */
+export async function markAnalyticsEngine(pool: Pool, wallets: string[], version: string): Promise<void> {
+  await pool.query('UPDATE wallet_analytics SET engine_version = $2 WHERE wallet = ANY($1)', [wallets, version]);
+}
+
 /** What a wallet's analytics are computed from (loadAnalyticsInputs). */
 export interface AnalyticsInputs {
   /** its stored legs, oldest first */

@@ -1,5 +1,5 @@
 // Every workflow type the workers register (the bundle's entry point).
 export { smokeWorkflow } from './smoke';
 export { similarityAnalysisWorkflow } from './similarity-analysis';
-export { walletAnalyticsWorkflow, walletSyncWorkflow } from './wallet-sync';
+export { recomputeOlderAnalyticsWorkflow, walletAnalyticsWorkflow, walletSyncWorkflow } from './wallet-sync';
 export { tokenEnrichmentWorkflow, refreshPopularTokensWorkflow } from './token-enrichment';

@@ -3,11 +3,12 @@
 // sync never reached the wallet's first transaction, older ones below the oldest stored signature.
 // Chunks of pages run as activities that heartbeat their cursor; the workflow continues as new
 // before its history grows large. Then PnL and behavior are computed and stored.
-// walletAnalyticsWorkflow: those analytics computed again, without a sync, after an engine change.
+// walletAnalyticsWorkflow: those analytics computed again, without a sync, after an engine change;
+// recomputeOlderAnalyticsWorkflow: every wallet's so, in the background (a Temporal Schedule).
 import { CancellationScope, ContinueAsNew, continueAsNew, patched, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
-import type { SyncActivities } from '../activities/sync';
+import type { OlderAnalyticsBatch, SyncActivities, WalletAnalyticsRefresh } from '../activities/sync';
 import { HISTORY_CHUNK_RETRY_TIMEOUT, PROVIDER_RETRY, STORE_RETRY, STORE_STEP } from './policies';
-import { TASK_QUEUES, afterChunk, skippedSyncResult, startingState, syncResult, type WalletSyncInput, type WalletSyncResult, type WalletSyncResume } from './contract';
+import { PRIORITY, TASK_QUEUES, afterChunk, skippedSyncResult, startingState, syncResult, type WalletSyncInput, type WalletSyncResult, type WalletSyncResume } from './contract';
 import { describeFailure } from '../errors';
 
 const { syncHistoryChunk } = proxyActivities<Pick<SyncActivities, 'syncHistoryChunk'>>({
@@ -23,12 +24,16 @@ const { beginWalletSync, commitSyncWatermark, finishWalletSync } = proxyActiviti
 
 // PnL and behavior over every stored leg: long for a large wallet, so it heartbeats between its
 // steps. (The SOL price it reads from DexScreener is optional: a failure there does not fail it.)
-const { computeWalletAnalytics, refreshWalletAnalytics } = proxyActivities<Pick<SyncActivities, 'computeWalletAnalytics' | 'refreshWalletAnalytics'>>({
+const ANALYTICS_STEP = {
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '10 seconds',
   scheduleToCloseTimeout: '15 minutes',
   retry: STORE_RETRY,
-});
+} as const;
+const { computeWalletAnalytics, refreshWalletAnalytics } = proxyActivities<Pick<SyncActivities, 'computeWalletAnalytics' | 'refreshWalletAnalytics'>>(ANALYTICS_STEP);
+// the background recompute's batches: behind every analysis's steps on the queue (a Schedule's run
+// cannot be given a priority of its own in this SDK)
+const { recomputeOlderAnalytics } = proxyActivities<Pick<SyncActivities, 'recomputeOlderAnalytics'>>({ ...ANALYTICS_STEP, priority: { priorityKey: PRIORITY.background } });
 
 export const DEFAULT_PAGES_PER_CHUNK = 20;
 /**
@@ -134,6 +139,49 @@ export async function walletSyncWorkflow(input: WalletSyncInput): Promise<Wallet
  * again from its stored history when they follow an older engine than the worker's, without a sync
  * (GET /v1/wallets/{address} starts it). One activity; nothing fetched from Helius.
  */
-export async function walletAnalyticsWorkflow(input: { wallet: string }): Promise<{ refreshed: boolean; engineVersion: string | null; syncing?: boolean }> {
+export async function walletAnalyticsWorkflow(input: { wallet: string }): Promise<WalletAnalyticsRefresh> {
   return refreshWalletAnalytics({ wallet: input.wallet });
+}
+
+/** recomputeOlderAnalyticsWorkflow's input: a run continued as new passes where it stopped, and its totals. */
+export interface OlderAnalyticsInput {
+  /** wallets per batch (an activity): default 200 */
+  batchSize?: number;
+  /** batches per run before it continues as new: default 500 (about 3,000 events) */
+  batchesPerRun?: number;
+  after?: OlderAnalyticsBatch['next'];
+  totals?: OlderAnalyticsTotals;
+}
+
+/** The wallets a background recompute went through, by outcome, and its batches. */
+export type OlderAnalyticsTotals = Omit<OlderAnalyticsBatch, 'next'> & { batches: number };
+
+/** A batch's time: short, so that an analysis's task on the same queue waits at most this long for a slot. */
+export const OLDER_ANALYTICS_BATCH_MS = 5_000;
+
+/**
+ * recomputeOlderAnalyticsWorkflow (started by the schedule `recompute-wallet-analytics` every 10
+ * minutes and once at each worker's start, its id that one's and the time): every wallet's stored analytics an older
+ * engine computed, computed again in batches (recomputeOlderAnalytics), so that after a deploy even
+ * a wallet's first read is of the new engine's figures. Wallets a live sync holds are left to its
+ * end. Its batches run at background priority, behind any analysis's steps on the queue.
+ */
+export async function recomputeOlderAnalyticsWorkflow(input: OlderAnalyticsInput = {}): Promise<OlderAnalyticsTotals> {
+  const batchSize = input.batchSize ?? 200;
+  const batchesPerRun = input.batchesPerRun ?? 500;
+  const totals: OlderAnalyticsTotals = input.totals ?? { refreshed: 0, syncing: 0, unchanged: 0, failed: 0, batches: 0 };
+  let after = input.after ?? null;
+  for (let done = 0; ; done++) {
+    if (done >= batchesPerRun || workflowInfo().continueAsNewSuggested) {
+      await continueAsNew<typeof recomputeOlderAnalyticsWorkflow>({ batchSize, batchesPerRun, after, totals });
+    }
+    const batch = await recomputeOlderAnalytics({ after, maxWallets: batchSize, budgetMs: OLDER_ANALYTICS_BATCH_MS });
+    totals.refreshed += batch.refreshed;
+    totals.syncing += batch.syncing;
+    totals.unchanged += batch.unchanged;
+    totals.failed += batch.failed;
+    totals.batches += 1;
+    if (batch.next === null) return totals;
+    after = batch.next;
+  }
 }

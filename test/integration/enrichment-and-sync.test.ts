@@ -1,16 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { temporal } from '@temporalio/proto';
 import { generateWorld } from '../../src/simulator';
-import { walletSyncWorkflow } from '../../src/workflows/wallet-sync';
-import { tokenEnrichmentWorkflow } from '../../src/workflows/token-enrichment';
-import { TASK_QUEUES, WORKFLOW_TASK_QUEUE, enrichmentWorkflowId, progressQuery, walletSyncWorkflowId } from '../../src/workflows/contract';
+import { recomputeOlderAnalyticsWorkflow, walletSyncWorkflow } from '../../src/workflows/wallet-sync';
+import { tokenEnrichmentWorkflow, type refreshPopularTokensWorkflow } from '../../src/workflows/token-enrichment';
+import { PRIORITY, TASK_QUEUES, WORKFLOW_TASK_QUEUE, enrichmentWorkflowId, progressQuery, walletSyncWorkflowId } from '../../src/workflows/contract';
 import { analysisInput, executeAnalysis, startAnalysis } from '../harness/analyses';
 import { ANALYSIS_PATCHES_2026_12_06B } from '../../src/workflows/similarity-analysis';
 import { searchAttributeWrites } from '../harness/histories';
 import { getAnalysis } from '../../src/store/analyses';
 import { balanceCacheKey } from '../../src/activities/balances';
 import { getTokens } from '../../src/store/tokens';
-import { REFRESH_SCHEDULE_ID, ensureRefreshSchedule } from '../../src/temporal/schedules';
+import { ANALYTICS_SCHEDULE_ID, REFRESH_SCHEDULE_ID, ensureAnalyticsSchedule, ensureRefreshSchedule } from '../../src/temporal/schedules';
+import { ENGINE_VERSION } from '../../src/domain';
+import { LEG_ORDER } from '../../src/store/swap-legs';
+import { lastScheduledRun } from '../harness/schedules';
+import { storeAnalyticsOfEngine } from '../harness/wallet-analytics';
 import { useSimulatedStack } from '../harness/stack';
 import { until } from '../harness/processes';
 import { localActivityMarkers } from '../../bench/lib/e2e-temporal';
@@ -19,7 +23,7 @@ const EventType = temporal.api.enums.v1.EventType;
 const world = generateWorld({ seed: 141, wallets: 6, txPerWallet: 60, largeWallet: false });
 const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.address).sort();
 
-describe('token enrichment, the refresh schedule and long syncs', () => {
+describe('token enrichment, the background schedules and long syncs', () => {
   const opened = useSimulatedStack({ world });
 
   it('an analysis hands enrichment to a child that finishes in the background and fills the token registry; a rerun asks DexScreener for nothing', async () => {
@@ -108,18 +112,9 @@ describe('token enrichment, the refresh schedule and long syncs', () => {
     opened.sim.reset();
     await opened.stack.withWorkers(async () => {
       await schedule.trigger();
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        const runs = (await schedule.describe()).info.recentActions;
-        const run = runs[runs.length - 1]?.action;
-        if (run) {
-          const result = await opened.stack.client.workflow.getHandle(run.workflow.workflowId, run.workflow.firstExecutionRunId).result();
-          expect(result.requested).toBeGreaterThan(0);
-          break;
-        }
-        if (Date.now() > deadline) throw new Error('the schedule did not start a run');
-        await new Promise((r) => setTimeout(r, 200));
-      }
+      const run = await lastScheduledRun(opened.stack.client, REFRESH_SCHEDULE_ID);
+      const result = await opened.stack.client.workflow.getHandle<typeof refreshPopularTokensWorkflow>(run.workflowId, run.runId).result();
+      expect(result.requested).toBeGreaterThan(0);
     });
     expect(opened.sim.requestLog.filter((r) => r.endpoint === 'dexscreener:tokens').length).toBeGreaterThan(0);
     await schedule.delete();
@@ -139,6 +134,92 @@ describe('token enrichment, the refresh schedule and long syncs', () => {
       expect(await ensureRefreshSchedule(opened.stack.client)).toBe('exists');
     } finally {
       await schedule.delete();
+    }
+  });
+
+  /** Each wallet's stored engine version, and whether its PnL totals hold the failed transactions' fees (2.19.0's, which older engines' lack). */
+  const storedEngines = async () => {
+    const { rows } = await opened.stack.pool.query<{ wallet: string; engine_version: string; fees: boolean }>(
+      `SELECT wallet, engine_version, pnl->'totals' ? 'failedFeesSol' AS fees FROM wallet_analytics WHERE wallet = ANY($1)`,
+      [wallets],
+    );
+    return Object.fromEntries(rows.map((r) => [r.wallet, `${r.engine_version}${r.fees ? '' : ' (no fees)'}`]));
+  };
+  /** Every wallet's analytics computed by this engine but `changed`'s. */
+  const enginesBut = (changed: Record<string, string>) => ({ ...Object.fromEntries(wallets.map((w) => [w, ENGINE_VERSION])), ...changed });
+  /** The batches a recompute run scheduled: each one's input, and its priority. */
+  const batchesOf = (history: Awaited<ReturnType<ReturnType<typeof opened.stack.client.workflow.getHandle>['fetchHistory']>>) =>
+    (history.events ?? []).flatMap((e) => {
+      const a = e.activityTaskScheduledEventAttributes;
+      return a ? [{ activity: a.activityType?.name, input: JSON.parse(Buffer.from(a.input?.payloads?.[0]?.data ?? []).toString()), priority: a.priority?.priorityKey }] : [];
+    });
+
+  it("the analytics recompute schedule: created once, every 10 minutes, triggered at each worker's start; its run computes again, at background priority, what an older engine computed, but not a wallet a live sync holds nor a newer engine's", async () => {
+    const { pool, client } = opened.stack;
+    const [a, b, held, newer] = wallets;
+    for (const w of [a, b, held]) await storeAnalyticsOfEngine(pool, w, '2.18.0');
+    // a worker of a newer engine deployed ahead of this one
+    await storeAnalyticsOfEngine(pool, newer, '99.0.0');
+    await pool.query(`UPDATE wallets SET sync_state = 'syncing', sync_lease_until = now() + interval '10 minutes' WHERE address = $1`, [held]);
+    const schedule = client.schedule.getHandle(ANALYTICS_SCHEDULE_ID);
+    try {
+      // as a worker starts: the schedule made and triggered; its run waits for the workers
+      expect(await ensureAnalyticsSchedule(client)).toBe('created');
+      const description = await schedule.describe();
+      expect(description.spec.intervals?.map((i) => i.every)).toEqual([600_000]);
+      expect(description.action).toMatchObject({ type: 'startWorkflow', workflowType: 'recomputeOlderAnalyticsWorkflow', taskQueue: WORKFLOW_TASK_QUEUE });
+      expect(description.policies.overlap).toBe('SKIP');
+      const first = await lastScheduledRun(client, ANALYTICS_SCHEDULE_ID);
+      const firstRun = client.workflow.getHandle<typeof recomputeOlderAnalyticsWorkflow>(first.workflowId, first.runId);
+      expect(await opened.stack.withWorkers(() => firstRun.result())).toEqual({ refreshed: 2, syncing: 1, unchanged: 0, failed: 0, batches: 1 });
+      expect(await storedEngines()).toEqual(enginesBut({ [held]: '2.18.0 (no fees)', [newer]: '99.0.0 (no fees)' }));
+      expect(batchesOf(await firstRun.fetchHistory())).toEqual([
+        { activity: 'recomputeOlderAnalytics', input: { after: null, maxWallets: 200, budgetMs: 5_000 }, priority: PRIORITY.background },
+      ]);
+
+      // a worker started again: the schedule is there, triggered once more; its run finds only the held wallet
+      expect(await ensureAnalyticsSchedule(client)).toBe('exists');
+      const second = await until('the second run', async () => {
+        const run = await lastScheduledRun(client, ANALYTICS_SCHEDULE_ID);
+        return run.workflowId === first.workflowId ? undefined : run;
+      });
+      const secondRun = client.workflow.getHandle<typeof recomputeOlderAnalyticsWorkflow>(second.workflowId, second.runId);
+      expect(await opened.stack.withWorkers(() => secondRun.result())).toEqual({ refreshed: 0, syncing: 1, unchanged: 0, failed: 0, batches: 1 });
+    } finally {
+      await pool.query(`UPDATE wallets SET sync_state = 'synced', sync_lease_until = NULL WHERE address = $1`, [held]);
+      await schedule.delete();
+    }
+  });
+
+  it('a recompute goes through the wallets in batches, each after the last wallet of the one before, continues as new with its totals, and passes over a wallet whose figures cannot be computed', async () => {
+    const { pool, client } = opened.stack;
+    for (const w of wallets) await storeAnalyticsOfEngine(pool, w, '2.18.0');
+    // one wallet's first stored leg made unreadable (its raw amount no integer): computing its PnL throws
+    const broken = wallets[2];
+    const { rows: legs } = await pool.query<{ leg_key: string; leg: { rawAmount: string } }>(`SELECT leg_key, leg FROM swap_legs WHERE wallet = $1 ORDER BY ${LEG_ORDER} LIMIT 1`, [broken]);
+    expect(legs).toHaveLength(1);
+    await pool.query(`UPDATE swap_legs SET leg = jsonb_set(leg, '{rawAmount}', '"not a number"') WHERE leg_key = $1`, [legs[0].leg_key]);
+    try {
+      const workflowId = `recompute-${randomUUID()}`;
+      const totals = await opened.stack.withWorkers(() =>
+        client.workflow.execute(recomputeOlderAnalyticsWorkflow, { taskQueue: WORKFLOW_TASK_QUEUE, workflowId, args: [{ batchSize: 2, batchesPerRun: 2 }] }),
+      );
+      // 6 wallets, 2 a batch: 3 batches, and a 4th that finds none left
+      expect(totals).toEqual({ refreshed: 5, syncing: 0, unchanged: 0, failed: 1, batches: 4 });
+      expect(await storedEngines()).toEqual(enginesBut({ [broken]: '2.18.0 (no fees)' }));
+      // two runs continued as new, each of 2 batches; each batch after the last wallet of the one before
+      // (in PostgreSQL's order of addresses, which its collation sets)
+      const { rows: ordered } = await pool.query<{ wallet: string }>('SELECT wallet FROM wallet_analytics WHERE wallet = ANY($1) ORDER BY wallet', [wallets]);
+      const listed = await until('both runs listed', async () => {
+        const runs: Array<{ runId: string; started: Date }> = [];
+        for await (const wf of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs.push({ runId: wf.runId, started: wf.startTime });
+        return runs.length === 2 ? runs.sort((x, y) => x.started.getTime() - y.started.getTime()) : undefined;
+      });
+      const afters = [];
+      for (const { runId } of listed) afters.push(...batchesOf(await client.workflow.getHandle(workflowId, runId).fetchHistory()).map((b) => b.input.after));
+      expect(afters).toEqual([null, ...[1, 3, 5].map((i) => ({ engineVersion: '2.18.0', wallet: ordered[i].wallet }))]);
+    } finally {
+      await pool.query('UPDATE swap_legs SET leg = $2 WHERE leg_key = $1', [legs[0].leg_key, legs[0].leg]);
     }
   });
 

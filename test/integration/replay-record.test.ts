@@ -8,13 +8,14 @@ import { refreshPopularTokensWorkflow, tokenEnrichmentWorkflow } from '../../src
 import { createEnrichmentActivities } from '../../src/activities/enrichment';
 import { buildActivityDeps } from '../../src/wiring';
 import { smokeWorkflow } from '../../src/workflows/smoke';
-import { walletSyncWorkflow } from '../../src/workflows/wallet-sync';
-import { TASK_QUEUES, WORKFLOW_TASK_QUEUE, analysisWorkflowId, enrichmentWorkflowId, runningSearchAttributes, waitForAnalysisUpdate, walletSyncWorkflowId } from '../../src/workflows/contract';
+import { recomputeOlderAnalyticsWorkflow, walletAnalyticsWorkflow, walletSyncWorkflow } from '../../src/workflows/wallet-sync';
+import { TASK_QUEUES, WORKFLOW_TASK_QUEUE, analysisWorkflowId, enrichmentWorkflowId, runningSearchAttributes, waitForAnalysisUpdate, walletAnalyticsWorkflowId, walletSyncWorkflowId } from '../../src/workflows/contract';
 import { similarityAnalysisWorkflow } from '../../src/workflows/similarity-analysis';
 import { analysisInput, executeAnalysis, insertAnalysisRow } from '../harness/analyses';
 import { useSimulatedStack } from '../harness/stack';
 import { testEnv } from '../harness/env';
 import { saveHistory } from '../harness/histories';
+import { storeAnalyticsOfEngine } from '../harness/wallet-analytics';
 import { resolveTemporalCli } from '../../src/temporal/dev-server';
 
 const run = promisify(execFile);
@@ -36,7 +37,7 @@ const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.addre
 describe('histories of every workflow type replay without non-determinism', () => {
   const opened = useSimulatedStack({ world });
 
-  it('records and replays smoke, analysis, wallet sync (with continue-as-new), enrichment and refresh workflows', async () => {
+  it('records and replays smoke, analysis, wallet sync (with continue-as-new), enrichment, refresh and analytics workflows', async () => {
     const analysisId = `replay-${randomUUID()}`;
     const input = analysisInput({ wallets, sync: 'force' }, { analysisId, requestId: 'replay', tuning: { pollIntervalMs: 200, maxPagesPerChunk: 1, chunksBeforeContinueAsNew: 1 } });
     const recorded: Array<{ name: string; workflowId: string; runId?: string }> = [];
@@ -120,6 +121,18 @@ describe('histories of every workflow type replay without non-determinism', () =
       const refreshId = `refresh-${randomUUID()}`;
       await opened.stack.client.workflow.execute(refreshPopularTokensWorkflow, { taskQueue: WORKFLOW_TASK_QUEUE, workflowId: refreshId, args: [{ limit: 50 }] });
       recorded.push({ name: 'refresh-popular-tokens', workflowId: refreshId });
+
+      // analytics an older engine computed: one wallet's computed again as GET /v1/wallets/{address}
+      // asks, then the others' in the background, a batch of one wallet at a time, two batches a run
+      for (const w of wallets) await storeAnalyticsOfEngine(opened.stack.pool, w, '2.18.0');
+      const oneId = walletAnalyticsWorkflowId(wallets[0]);
+      expect((await opened.stack.client.workflow.execute(walletAnalyticsWorkflow, { taskQueue: WORKFLOW_TASK_QUEUE, workflowId: oneId, args: [{ wallet: wallets[0] }] })).refreshed).toBe(true);
+      recorded.push({ name: 'wallet-analytics', workflowId: oneId });
+      const recomputeId = `recompute-${randomUUID()}`;
+      const recomputed = await opened.stack.client.workflow.execute(recomputeOlderAnalyticsWorkflow, { taskQueue: WORKFLOW_TASK_QUEUE, workflowId: recomputeId, args: [{ batchSize: 1, batchesPerRun: 2 }] });
+      expect(recomputed).toMatchObject({ refreshed: wallets.length - 1, batches: wallets.length });
+      // its last run, continued as new twice (from where the run before stopped, with its totals)
+      recorded.push({ name: 'recompute-older-analytics', workflowId: recomputeId });
     });
 
     // an enrichment run whose mints outnumber one plan's limit (here 3): it plans again until none is
@@ -158,6 +171,8 @@ describe('histories of every workflow type replay without non-determinism', () =
       'wallet-sync-at-once-skipped',
       'wallet-sync-at-once',
       'refresh-popular-tokens',
+      'wallet-analytics',
+      'recompute-older-analytics',
       'token-enrichment-plans-again',
     ]);
   });

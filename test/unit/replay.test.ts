@@ -14,6 +14,7 @@ const histories = loadHistories();
  * recording says which code it stands for.
  */
 const RECORDED_PATCHES: Record<string, string[]> = {
+  'recompute-older-analytics': [],
   'refresh-popular-tokens': [],
   'similarity-analysis': [],
   'similarity-analysis-sized': ['group-size-limits'],
@@ -47,6 +48,7 @@ const RECORDED_PATCHES: Record<string, string[]> = {
   smoke: [],
   'token-enrichment': [],
   'token-enrichment-plans-again': ['enrichment-plans-again'],
+  'wallet-analytics': [],
   'wallet-sync-continued': [],
   'wallet-sync-final': [],
   'wallet-sync-skipped': [],
@@ -65,10 +67,12 @@ describe('recorded workflow histories replay on the current workflow code', () =
 
   it('has a recorded history for every workflow type', () => {
     expect([...new Set(histories.map((h) => h.workflowType))].sort()).toEqual([
+      'recomputeOlderAnalyticsWorkflow',
       'refreshPopularTokensWorkflow',
       'similarityAnalysisWorkflow',
       'smokeWorkflow',
       'tokenEnrichmentWorkflow',
+      'walletAnalyticsWorkflow',
       'walletSyncWorkflow',
     ]);
   });

@@ -130,6 +130,7 @@ describe('the JSON line', () => {
       c: { analyses: 800, failed: 0, drainSeconds: 80, analysesPerSecond: 10 },
       d: { workerPeakRssMb: 280, workerHwmMb: 281, workerStartRssMb: 200, byPhase: { small: 220, large: 280, burst: 250 }, similarityProcessesByPhase: { small: 0, large: 613, burst: 0 }, eventLoopByPhase: { large: { longestMs: 1835, over1s: 2, over5s: 0 } } },
       e: { small: 800, large: 20000, burst: 64.3, largeReplay: { seconds: 1.23, events: 2501 }, actions: null },
+      f: null,
       settings: { heliusRps: 50, latencyMs: 100, txPerWallet: 200, simulatorNice: null, burstGroups: 'small' },
       cpuSeconds: { burst: { worker: 12.3, temporal: 20 } },
       machine: { cores: 2, loadAvgStart: 1.2, loadAvgEnd: 2.5 },
@@ -169,6 +170,12 @@ describe('the JSON line', () => {
     };
     const line = JSON.parse(e2eLine({ ...figures, actions })) as { e: { actions: unknown } };
     expect(line.e.actions).toEqual({ small: 23, large: 1073, burst: 4.5, largeByType: actions.large });
+  });
+
+  it('carries the background recompute in (f): its wallets, seconds (rounded) and wallets computed again a second', () => {
+    const recompute = { wallets: 1000, seconds: 41.27, refreshed: 990, failed: 0, batches: 9, events: 60 };
+    const line = JSON.parse(e2eLine({ ...figures, recompute })) as { f: unknown };
+    expect(line.f).toEqual({ wallets: 1000, seconds: 41.3, refreshed: 990, failed: 0, batches: 9, events: 60, walletsPerSecond: 24 });
   });
 
   it('writes null for a figure that could not be measured (no latencies, a burst that never drained)', () => {
