@@ -8,11 +8,12 @@ import { createLogger, temporalLogger } from './logger';
 import { checkDatabase, createPool, migrate, workerPoolSize } from './store/db';
 import { connectRedis, createRedis } from './store/redis';
 import { connectClient, connectWorkerConnection } from './temporal/connection';
-import { ensureAnalyticsSchedule, ensureRefreshSchedule } from './temporal/schedules';
+import { deployRecomputeId, ensureAnalyticsSchedule, ensureRefreshSchedule, startDeployRecompute } from './temporal/schedules';
+import { ENGINE_VERSION } from './domain';
 import { createLegacyWorkflowWorker, createWorkers, runWorkers } from './temporal/workers';
 import { LegacyWorkflows } from './temporal/legacy-workflows';
 import { LEGACY_WORKFLOW_QUEUES } from './workflows/contract';
-import { exitWithOneLine } from './errors';
+import { describeFailure, exitWithOneLine } from './errors';
 import { buildActivityDeps } from './wiring';
 import { budgetMetrics } from './temporal/budget-metrics';
 import { watchEventLoop } from './temporal/loop-metrics';
@@ -45,8 +46,13 @@ async function main(): Promise<void> {
   const connection = await connectWorkerConnection(config.TEMPORAL_ADDRESS);
   const client = await connectClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
   logger.info({ schedule: await ensureRefreshSchedule(client) }, 'background token refresh schedule');
-  // triggered too: the wallets an older engine computed are computed again once the workers run
-  logger.info({ schedule: await ensureAnalyticsSchedule(client) }, 'background analytics recompute schedule, triggered');
+  logger.info({ schedule: await ensureAnalyticsSchedule(client) }, 'background analytics recompute schedule');
+  // the figures an older engine computed, computed again once the workers run (not a reason to stop
+  // the worker: the schedule's next run does it otherwise)
+  await startDeployRecompute(client, ENGINE_VERSION).then(
+    (run) => logger.info({ workflowId: deployRecomputeId(ENGINE_VERSION), run }, 'analytics of older engines: computed again in the background'),
+    (err: unknown) => logger.warn({ err: describeFailure(err) }, 'analytics of older engines: the run could not be started; the schedule will'),
+  );
 
   const workflowCache = { maxCachedWorkflows: config.WORKFLOW_CACHE_SIZE, reuseV8Context: config.WORKFLOW_REUSE_V8_CONTEXT };
   const workers = await createWorkers({

@@ -27,7 +27,7 @@ import { backfillTransfers } from './transfers-backfill';
 import { backfillLegs } from './legs-backfill';
 import { walletsWithCachedBalances } from './balances';
 import { describeFailure } from '../errors';
-import { isConnectionError } from '../store/errors';
+import { isConnectionError, isDataError, sqlState } from '../store/errors';
 
 export interface SyncChunkInput {
   wallet: string;
@@ -585,13 +585,19 @@ export function createSyncActivities(deps: ActivityDeps) {
      * One batch of the background recompute (recomputeOlderAnalyticsWorkflow): the wallets whose
      * stored analytics an engine older than this worker's computed, in the order of
      * walletsOfEngines after `after`, computed again one at a time as refreshWalletAnalytics does,
-     * until `maxWallets` are done or `budgetMs` has passed. A retried attempt goes on after the last
-     * wallet its predecessor finished (its heartbeat). `next`: where the next batch starts; null
-     * when none is left. A worker of an older engine (a rolling deploy) finds none older than its
-     * own, and leaves the figures a newer one stored as they are.
+     * until `maxWallets` are done or, checked after each wallet, `budgetMs` has passed. A retried
+     * attempt goes on after the last wallet its predecessor had finished when it last heartbeated
+     * (those finished since are computed already, so no longer listed, and left out of the counts).
+     * `next`: where the next batch starts; null when none is left. A worker of an older engine than
+     * `minEngine` (a deploy's run taken by a worker not yet replaced) fails the attempt, to be
+     * retried on a newer one; without `minEngine` (the schedule's runs), one of an older engine than
+     * the stored figures' finds none older than its own and leaves them as they are.
      */
-    async recomputeOlderAnalytics(input: { after: EngineWalletCursor | null; maxWallets: number; budgetMs: number }): Promise<OlderAnalyticsBatch> {
+    async recomputeOlderAnalytics(input: { after: EngineWalletCursor | null; maxWallets: number; budgetMs: number; minEngine?: string }): Promise<OlderAnalyticsBatch> {
       const ctx = Context.current();
+      if (input.minEngine !== undefined && olderEngine(ENGINE_VERSION, input.minEngine)) {
+        throw ApplicationFailure.retryable(`this worker's engine ${ENGINE_VERSION} is older than ${input.minEngine}, whose figures this run computes: left to a newer worker`, 'OlderWorker');
+      }
       const started = Date.now();
       const state: OlderAnalyticsBatch = (ctx.info.heartbeatDetails as OlderAnalyticsBatch | undefined) ?? { next: input.after, refreshed: 0, syncing: 0, unchanged: 0, failed: 0 };
       return withLivenessHeartbeat(
@@ -607,10 +613,11 @@ export function createSyncActivities(deps: ActivityDeps) {
               else if (outcome.syncing) state.syncing += 1;
               else state.unchanged += 1;
             } catch (err) {
-              // PostgreSQL away or the attempt cancelled: retried from here; a wallet whose own
-              // figures cannot be computed is passed over (the next run tries it again), so that it
-              // does not hold up every wallet after it
-              if (ctx.cancellationSignal.aborted || isConnectionError(err)) throw err;
+              // PostgreSQL away or refusing for now (a timeout, a deadlock, no memory) or the attempt
+              // cancelled: retried from here; a wallet whose own stored data the engine or PostgreSQL
+              // refuses is passed over (the next run tries it again), so that it does not hold up
+              // every wallet after it
+              if (ctx.cancellationSignal.aborted || isConnectionError(err) || (sqlState(err) !== null && !isDataError(err))) throw err;
               state.failed += 1;
               log.warn('wallet analytics not computed again', { wallet: listed.wallet, error: describeFailure(err) });
             }

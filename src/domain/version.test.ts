@@ -16,3 +16,16 @@ describe('olderEngine', () => {
     expect(olderEngine(version)).toBe(older);
   });
 });
+
+describe('olderEngine than another version', () => {
+  it.each([
+    ['2.19.0', '2.20.0', true],
+    ['2.20.0', '2.20.0', false],
+    ['2.21.0', '2.20.0', false],
+    ['nonsense', '2.20.0', true],
+    // no version to be older than: nothing is
+    ['2.19.0', 'nonsense', false],
+  ])('%j is older than %j: %s', (version, than, older) => {
+    expect(olderEngine(version, than)).toBe(older);
+  });
+});

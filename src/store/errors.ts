@@ -38,6 +38,12 @@ export function isConnectionError(err: unknown, depth = 0): boolean {
   return e.cause !== undefined && e.cause !== err && isConnectionError(e.cause, depth + 1);
 }
 
+/** The SQLSTATE PostgreSQL refused a statement with (five characters, as `pg` sets `code`); null: no such refusal. */
+export function sqlState(err: unknown): string | null {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : null;
+}
+
 /**
  * Whether PostgreSQL refused a statement for the data of a row: a data exception (SQLSTATE class
  * 22, say a string with \u0000) or an integrity constraint violation (class 23). Retrying the same

@@ -81,9 +81,21 @@ export async function replaceStaleAnalytics(pool: Pool, wallet: string, a: Walle
   return (rowCount ?? 0) > 0;
 }
 
-/** The engine versions that computed the stored analytics, each once (wallet_analytics_engine_wallet). */
+/**
+ * The engine versions that computed the stored analytics, each once: one probe of the index
+ * wallet_analytics_engine_wallet per version (each the first entry after the version before), not
+ * a read of every row as DISTINCT would be.
+ */
 export async function storedEngineVersions(pool: Pool): Promise<string[]> {
-  const { rows } = await pool.query<{ engine_version: string }>('SELECT DISTINCT engine_version FROM wallet_analytics');
+  const { rows } = await pool.query<{ engine_version: string }>(
+    `WITH RECURSIVE versions(engine_version) AS (
+       (SELECT engine_version FROM wallet_analytics ORDER BY engine_version LIMIT 1)
+       UNION ALL
+       SELECT (SELECT a.engine_version FROM wallet_analytics a WHERE a.engine_version > v.engine_version ORDER BY a.engine_version LIMIT 1)
+         FROM versions v WHERE v.engine_version IS NOT NULL
+     )
+     SELECT engine_version FROM versions WHERE engine_version IS NOT NULL`,
+  );
   return rows.map((r) => r.engine_version);
 }
 
@@ -108,7 +120,7 @@ export async function walletsOfEngines(pool: Pool, versions: string[], after: En
   return rows.map((r) => ({ engineVersion: r.engine_version, wallet: r.wallet }));
 }
 
-/** Marks the wallets' stored analytics as computed by engine `version` (bench:e2e's recompute, as after a deploy of a newer engine). */
+/** Marks the wallets' stored analytics as computed by engine `version`: as after a deploy of a newer engine (bench:e2e's recompute, the tests' harness). */
 export async function markAnalyticsEngine(pool: Pool, wallets: string[], version: string): Promise<void> {
   await pool.query('UPDATE wallet_analytics SET engine_version = $2 WHERE wallet = ANY($1)', [wallets, version]);
 }

@@ -4,8 +4,8 @@
 //   schedule created by an earlier version, whose action starts its workflow on another queue, has
 //   its action moved to the workflows' queue);
 // - the analytics recompute: every wallet's stored analytics an older engine computed, computed
-//   again every 10 minutes, and once at each worker's start (a deploy's new engine at once).
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptionsAction } from '@temporalio/client';
+//   again every 10 minutes (beside the run each engine's first worker starts: startDeployRecompute).
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, WorkflowExecutionAlreadyStartedError, type Client, type ScheduleOptionsAction } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
 import { WORKFLOW_TASK_QUEUE } from '../workflows/contract';
 import type { refreshPopularTokensWorkflow } from '../workflows/token-enrichment';
@@ -50,18 +50,38 @@ export async function ensureRefreshSchedule(client: Client, every: Duration = '1
   return 'moved';
 }
 
-/**
- * The analytics recompute's schedule (recomputeOlderAnalyticsWorkflow), created if missing, then
- * triggered: a worker that starts with a newer engine has the wallets of the older one computed
- * again now rather than at the next interval; a worker of the same engine finds none and the run
- * ends after one batch. A run under way when it is triggered is left to go on (SKIP).
- */
+/** The analytics recompute's schedule (recomputeOlderAnalyticsWorkflow, any worker's engine), created if missing. */
 export async function ensureAnalyticsSchedule(client: Client, every: Duration = '10 minutes'): Promise<'created' | 'exists'> {
-  const made = await createSchedule(client, ANALYTICS_SCHEDULE_ID, every, {
+  return createSchedule(client, ANALYTICS_SCHEDULE_ID, every, {
     workflowType: 'recomputeOlderAnalyticsWorkflow' satisfies (typeof recomputeOlderAnalyticsWorkflow)['name'],
     // its batches ask for background priority themselves (SDK 1.24 schedules cannot set one)
     args: [{}],
   });
-  await client.schedule.getHandle(ANALYTICS_SCHEDULE_ID).trigger(ScheduleOverlapPolicy.SKIP);
-  return made;
+}
+
+/** The id of the run that computes again the figures older than engine `version` once its first worker starts. */
+export const deployRecomputeId = (version: string): string => `${ANALYTICS_SCHEDULE_ID}:${version}`;
+
+/**
+ * Starts, as a worker of engine `version` starts, the run that computes again every wallet's figures
+ * an older engine computed (recomputeOlderAnalyticsWorkflow with `minEngine`: a worker of an older
+ * engine that takes its batch fails it, and Temporal hands it to a newer one), so that a deploy's
+ * figures need not wait for the schedule's next run. One per engine: the workers that start while it
+ * runs join it, and once it has completed none starts it again (a failed one is started again).
+ * Says which of these it was.
+ */
+export async function startDeployRecompute(client: Client, version: string): Promise<'started' | 'done'> {
+  try {
+    await client.workflow.start<typeof recomputeOlderAnalyticsWorkflow>('recomputeOlderAnalyticsWorkflow', {
+      workflowId: deployRecomputeId(version),
+      taskQueue: WORKFLOW_TASK_QUEUE,
+      args: [{ minEngine: version }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+    });
+    return 'started';
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return 'done';
+    throw err;
+  }
 }

@@ -145,6 +145,8 @@ export async function walletAnalyticsWorkflow(input: { wallet: string }): Promis
 
 /** recomputeOlderAnalyticsWorkflow's input: a run continued as new passes where it stopped, and its totals. */
 export interface OlderAnalyticsInput {
+  /** a deploy's run: the engine whose figures it computes, which no older worker may run it for (none: the schedule's runs, any worker) */
+  minEngine?: string;
   /** wallets per batch (an activity): default 200 */
   batchSize?: number;
   /** batches per run before it continues as new: default 500 (about 3,000 events) */
@@ -156,26 +158,30 @@ export interface OlderAnalyticsInput {
 /** The wallets a background recompute went through, by outcome, and its batches. */
 export type OlderAnalyticsTotals = Omit<OlderAnalyticsBatch, 'next'> & { batches: number };
 
-/** A batch's time: short, so that an analysis's task on the same queue waits at most this long for a slot. */
+/** A batch's time (checked after each wallet): short, so that it holds one of the queue's slots, which analyses need, only a few seconds beyond its last wallet. */
 export const OLDER_ANALYTICS_BATCH_MS = 5_000;
 
 /**
- * recomputeOlderAnalyticsWorkflow (started by the schedule `recompute-wallet-analytics` every 10
- * minutes and once at each worker's start, its id that one's and the time): every wallet's stored analytics an older
- * engine computed, computed again in batches (recomputeOlderAnalytics), so that after a deploy even
- * a wallet's first read is of the new engine's figures. Wallets a live sync holds are left to its
- * end. Its batches run at background priority, behind any analysis's steps on the queue.
+ * recomputeOlderAnalyticsWorkflow: every wallet's stored analytics an older engine computed,
+ * computed again in batches (recomputeOlderAnalytics), so that after a deploy even a wallet's first
+ * read is of the new engine's figures. Started once per engine by the first worker of it
+ * (`recompute-wallet-analytics:<version>`, with `minEngine`), and every 10 minutes by the schedule
+ * `recompute-wallet-analytics` (its id that one's and the time) for what a deploy's run could not
+ * reach (a wallet a live sync held, one an older worker stored meanwhile). Wallets a live sync holds
+ * are left to its end. Its batches run at background priority, behind any analysis's steps on the
+ * queue.
  */
 export async function recomputeOlderAnalyticsWorkflow(input: OlderAnalyticsInput = {}): Promise<OlderAnalyticsTotals> {
-  const batchSize = input.batchSize ?? 200;
-  const batchesPerRun = input.batchesPerRun ?? 500;
+  const batchSize = Math.max(1, input.batchSize ?? 200);
+  const batchesPerRun = Math.max(1, input.batchesPerRun ?? 500);
+  const minEngine = input.minEngine;
   const totals: OlderAnalyticsTotals = input.totals ?? { refreshed: 0, syncing: 0, unchanged: 0, failed: 0, batches: 0 };
   let after = input.after ?? null;
   for (let done = 0; ; done++) {
     if (done >= batchesPerRun || workflowInfo().continueAsNewSuggested) {
-      await continueAsNew<typeof recomputeOlderAnalyticsWorkflow>({ batchSize, batchesPerRun, after, totals });
+      await continueAsNew<typeof recomputeOlderAnalyticsWorkflow>({ minEngine, batchSize, batchesPerRun, after, totals });
     }
-    const batch = await recomputeOlderAnalytics({ after, maxWallets: batchSize, budgetMs: OLDER_ANALYTICS_BATCH_MS });
+    const batch = await recomputeOlderAnalytics({ after, maxWallets: batchSize, budgetMs: OLDER_ANALYTICS_BATCH_MS, ...(minEngine === undefined ? {} : { minEngine }) });
     totals.refreshed += batch.refreshed;
     totals.syncing += batch.syncing;
     totals.unchanged += batch.unchanged;

@@ -10,12 +10,15 @@ import { searchAttributeWrites } from '../harness/histories';
 import { getAnalysis } from '../../src/store/analyses';
 import { balanceCacheKey } from '../../src/activities/balances';
 import { getTokens } from '../../src/store/tokens';
-import { ANALYTICS_SCHEDULE_ID, REFRESH_SCHEDULE_ID, ensureAnalyticsSchedule, ensureRefreshSchedule } from '../../src/temporal/schedules';
+import { ANALYTICS_SCHEDULE_ID, REFRESH_SCHEDULE_ID, deployRecomputeId, ensureAnalyticsSchedule, ensureRefreshSchedule, startDeployRecompute } from '../../src/temporal/schedules';
 import { ENGINE_VERSION } from '../../src/domain';
 import { LEG_ORDER } from '../../src/store/swap-legs';
 import { lastScheduledRun } from '../harness/schedules';
 import { storeAnalyticsOfEngine } from '../harness/wallet-analytics';
 import { useSimulatedStack } from '../harness/stack';
+import { createSyncActivities } from '../../src/activities/sync';
+import { buildActivityDeps } from '../../src/wiring';
+import type { Pool } from 'pg';
 import { until } from '../harness/processes';
 import { localActivityMarkers } from '../../bench/lib/e2e-temporal';
 
@@ -154,7 +157,7 @@ describe('token enrichment, the background schedules and long syncs', () => {
       return a ? [{ activity: a.activityType?.name, input: JSON.parse(Buffer.from(a.input?.payloads?.[0]?.data ?? []).toString()), priority: a.priority?.priorityKey }] : [];
     });
 
-  it("the analytics recompute schedule: created once, every 10 minutes, triggered at each worker's start; its run computes again, at background priority, what an older engine computed, but not a wallet a live sync holds nor a newer engine's", async () => {
+  it("the analytics recompute: the schedule made once (every 10 minutes); each engine's first worker starts one run, which workers starting meanwhile join and later ones find done; a run computes again, at background priority, what an older engine computed, but not a wallet a live sync holds nor a newer engine's", async () => {
     const { pool, client } = opened.stack;
     const [a, b, held, newer] = wallets;
     for (const w of [a, b, held]) await storeAnalyticsOfEngine(pool, w, '2.18.0');
@@ -163,31 +166,58 @@ describe('token enrichment, the background schedules and long syncs', () => {
     await pool.query(`UPDATE wallets SET sync_state = 'syncing', sync_lease_until = now() + interval '10 minutes' WHERE address = $1`, [held]);
     const schedule = client.schedule.getHandle(ANALYTICS_SCHEDULE_ID);
     try {
-      // as a worker starts: the schedule made and triggered; its run waits for the workers
       expect(await ensureAnalyticsSchedule(client)).toBe('created');
+      expect(await ensureAnalyticsSchedule(client)).toBe('exists');
       const description = await schedule.describe();
       expect(description.spec.intervals?.map((i) => i.every)).toEqual([600_000]);
-      expect(description.action).toMatchObject({ type: 'startWorkflow', workflowType: 'recomputeOlderAnalyticsWorkflow', taskQueue: WORKFLOW_TASK_QUEUE });
+      expect(description.action).toMatchObject({ type: 'startWorkflow', workflowType: 'recomputeOlderAnalyticsWorkflow', taskQueue: WORKFLOW_TASK_QUEUE, args: [{}] });
       expect(description.policies.overlap).toBe('SKIP');
-      const first = await lastScheduledRun(client, ANALYTICS_SCHEDULE_ID);
-      const firstRun = client.workflow.getHandle<typeof recomputeOlderAnalyticsWorkflow>(first.workflowId, first.runId);
-      expect(await opened.stack.withWorkers(() => firstRun.result())).toEqual({ refreshed: 2, syncing: 1, unchanged: 0, failed: 0, batches: 1 });
-      expect(await storedEngines()).toEqual(enginesBut({ [held]: '2.18.0 (no fees)', [newer]: '99.0.0 (no fees)' }));
-      expect(batchesOf(await firstRun.fetchHistory())).toEqual([
-        { activity: 'recomputeOlderAnalytics', input: { after: null, maxWallets: 200, budgetMs: 5_000 }, priority: PRIORITY.background },
-      ]);
 
-      // a worker started again: the schedule is there, triggered once more; its run finds only the held wallet
-      expect(await ensureAnalyticsSchedule(client)).toBe('exists');
-      const second = await until('the second run', async () => {
-        const run = await lastScheduledRun(client, ANALYTICS_SCHEDULE_ID);
-        return run.workflowId === first.workflowId ? undefined : run;
-      });
-      const secondRun = client.workflow.getHandle<typeof recomputeOlderAnalyticsWorkflow>(second.workflowId, second.runId);
-      expect(await opened.stack.withWorkers(() => secondRun.result())).toEqual({ refreshed: 0, syncing: 1, unchanged: 0, failed: 0, batches: 1 });
+      // two workers of this engine start: one run, which waits for the workers
+      expect(await startDeployRecompute(client, ENGINE_VERSION)).toBe('started');
+      expect(await startDeployRecompute(client, ENGINE_VERSION)).toBe('started');
+      const deployRun = client.workflow.getHandle<typeof recomputeOlderAnalyticsWorkflow>(deployRecomputeId(ENGINE_VERSION));
+      expect(await opened.stack.withWorkers(() => deployRun.result())).toEqual({ refreshed: 2, syncing: 1, unchanged: 0, failed: 0, batches: 1 });
+      expect(await storedEngines()).toEqual(enginesBut({ [held]: '2.18.0 (no fees)', [newer]: '99.0.0 (no fees)' }));
+      expect(batchesOf(await deployRun.fetchHistory())).toEqual([
+        { activity: 'recomputeOlderAnalytics', input: { after: null, maxWallets: 200, budgetMs: 5_000, minEngine: ENGINE_VERSION }, priority: PRIORITY.background },
+      ]);
+      // a worker that starts after it completed starts none
+      expect(await startDeployRecompute(client, ENGINE_VERSION)).toBe('done');
+      const runs: string[] = [];
+      for await (const wf of client.workflow.list({ query: `WorkflowId = '${deployRecomputeId(ENGINE_VERSION)}'` })) runs.push(wf.runId);
+      expect(runs).toHaveLength(1);
+
+      // the schedule's run (triggered here) computes what the deploy's could not reach: the held wallet, once its sync is over
+      await pool.query(`UPDATE wallets SET sync_state = 'synced', sync_lease_until = NULL WHERE address = $1`, [held]);
+      await schedule.trigger();
+      const scheduled = await lastScheduledRun(client, ANALYTICS_SCHEDULE_ID);
+      const scheduledRun = client.workflow.getHandle<typeof recomputeOlderAnalyticsWorkflow>(scheduled.workflowId, scheduled.runId);
+      expect(await opened.stack.withWorkers(() => scheduledRun.result())).toEqual({ refreshed: 1, syncing: 0, unchanged: 0, failed: 0, batches: 1 });
+      expect(await storedEngines()).toEqual(enginesBut({ [newer]: '99.0.0 (no fees)' }));
     } finally {
       await pool.query(`UPDATE wallets SET sync_state = 'synced', sync_lease_until = NULL WHERE address = $1`, [held]);
       await schedule.delete();
+    }
+  });
+
+  it("a deploy's run that a worker of an older engine takes is left to a newer worker: its batch fails, to be retried, and nothing is computed", async () => {
+    const { pool, client } = opened.stack;
+    for (const w of wallets) await storeAnalyticsOfEngine(pool, w, '2.18.0');
+    // the run of an engine newer than this worker's
+    expect(await startDeployRecompute(client, '99.0.0')).toBe('started');
+    const run = client.workflow.getHandle(deployRecomputeId('99.0.0'));
+    try {
+      const failure = await opened.stack.withWorkers(() =>
+        until('a second attempt of its batch', async () => {
+          const pending = (await run.describe()).raw.pendingActivities?.[0];
+          return pending && (pending.attempt ?? 0) >= 2 ? pending.lastFailure?.message : undefined;
+        }),
+      );
+      expect(failure).toBe(`this worker's engine ${ENGINE_VERSION} is older than 99.0.0, whose figures this run computes: left to a newer worker`);
+      expect(await storedEngines()).toEqual(Object.fromEntries(wallets.map((w) => [w, '2.18.0 (no fees)'])));
+    } finally {
+      await run.terminate('the test is over');
     }
   });
 
@@ -221,6 +251,40 @@ describe('token enrichment, the background schedules and long syncs', () => {
     } finally {
       await pool.query('UPDATE swap_legs SET leg = $2 WHERE leg_key = $1', [legs[0].leg_key, legs[0].leg]);
     }
+  });
+
+  it('a recompute whose batch loses PostgreSQL mid-way is retried from the last wallet it finished, its counts kept', async () => {
+    const { pool, client } = opened.stack;
+    for (const w of wallets) await storeAnalyticsOfEngine(pool, w, '2.18.0');
+    // the pool the activity runs on ends its session as a restart would, once, when the third
+    // wallet's figures are about to be stored
+    let stores = 0;
+    const failing = new Proxy(pool, {
+      get(target, key) {
+        if (key !== 'query') {
+          const value = Reflect.get(target, key, target);
+          return typeof value === 'function' ? value.bind(target) : value;
+        }
+        return (...args: Parameters<Pool['query']>) => {
+          if (typeof args[0] === 'string' && args[0].startsWith('UPDATE wallet_analytics SET pnl') && ++stores === 3) {
+            return Promise.reject(new Error('Connection terminated unexpectedly'));
+          }
+          return (target.query as (...a: unknown[]) => unknown)(...args);
+        };
+      },
+    });
+    const { recomputeOlderAnalytics } = createSyncActivities(buildActivityDeps(opened.stack.config, pool, opened.stack.redis, failing));
+    const workflowId = `recompute-${randomUUID()}`;
+    const totals = await opened.stack.withWorkers(
+      () => client.workflow.execute(recomputeOlderAnalyticsWorkflow, { taskQueue: WORKFLOW_TASK_QUEUE, workflowId, args: [{}] }),
+      { activities: { recomputeOlderAnalytics } },
+    );
+    // begun again from the start, the retry would count only the 4 wallets still left
+    expect(totals).toEqual({ refreshed: 6, syncing: 0, unchanged: 0, failed: 0, batches: 1 });
+    expect(stores).toBe(7);
+    expect(await storedEngines()).toEqual(enginesBut({}));
+    const attempts = ((await client.workflow.getHandle(workflowId).fetchHistory()).events ?? []).flatMap((e) => (e.activityTaskStartedEventAttributes ? [e.activityTaskStartedEventAttributes.attempt] : []));
+    expect(attempts).toEqual([2]);
   });
 
   it('a long wallet sync continues as new and still stores the complete history once', async () => {

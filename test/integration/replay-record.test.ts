@@ -131,8 +131,13 @@ describe('histories of every workflow type replay without non-determinism', () =
       const recomputeId = `recompute-${randomUUID()}`;
       const recomputed = await opened.stack.client.workflow.execute(recomputeOlderAnalyticsWorkflow, { taskQueue: WORKFLOW_TASK_QUEUE, workflowId: recomputeId, args: [{ batchSize: 1, batchesPerRun: 2 }] });
       expect(recomputed).toMatchObject({ refreshed: wallets.length - 1, batches: wallets.length });
-      // its last run, continued as new twice (from where the run before stopped, with its totals)
-      recorded.push({ name: 'recompute-older-analytics', workflowId: recomputeId });
+      // its first run (two batches, then continued as new) and its last (from where the first stopped, with its totals)
+      const recomputeRuns: Array<{ runId: string; started: Date }> = [];
+      for await (const wf of opened.stack.client.workflow.list({ query: `WorkflowId = '${recomputeId}'` })) recomputeRuns.push({ runId: wf.runId, started: wf.startTime });
+      recomputeRuns.sort((x, y) => x.started.getTime() - y.started.getTime());
+      expect(recomputeRuns).toHaveLength(2);
+      recorded.push({ name: 'recompute-older-analytics-continued', workflowId: recomputeId, runId: recomputeRuns[0].runId });
+      recorded.push({ name: 'recompute-older-analytics', workflowId: recomputeId, runId: recomputeRuns[1].runId });
     });
 
     // an enrichment run whose mints outnumber one plan's limit (here 3): it plans again until none is
@@ -172,6 +177,7 @@ describe('histories of every workflow type replay without non-determinism', () =
       'wallet-sync-at-once',
       'refresh-popular-tokens',
       'wallet-analytics',
+      'recompute-older-analytics-continued',
       'recompute-older-analytics',
       'token-enrichment-plans-again',
     ]);

@@ -15,6 +15,7 @@ const histories = loadHistories();
  */
 const RECORDED_PATCHES: Record<string, string[]> = {
   'recompute-older-analytics': [],
+  'recompute-older-analytics-continued': [],
   'refresh-popular-tokens': [],
   'similarity-analysis': [],
   'similarity-analysis-sized': ['group-size-limits'],

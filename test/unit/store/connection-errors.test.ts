@@ -4,7 +4,7 @@
 import net from 'node:net';
 import Fastify from 'fastify';
 import { Pool } from 'pg';
-import { isConnectionError, isDataError } from '../../../src/store/errors';
+import { isConnectionError, isDataError, sqlState } from '../../../src/store/errors';
 import { RETRY_AFTER_SECONDS, PROBLEM_CONTENT_TYPE, installProblemHandlers, problemType } from '../../../src/api/problem';
 import { createPool } from '../../../src/store/db';
 import { freePort as closedPort } from '../../../src/temporal/dev-server';
@@ -129,5 +129,20 @@ describe("a row's data refused (isDataError)", () => {
     expect(isDataError(new Error('ECONNREFUSED'))).toBe(false);
     expect(isDataError(null)).toBe(false);
     expect(isDataError({ code: 23505 })).toBe(false);
+  });
+});
+
+describe('a refusal by PostgreSQL (sqlState)', () => {
+  it.each([
+    [{ code: '57014' }, '57014'], // statement timeout
+    [{ code: '40P01' }, '40P01'], // deadlock
+    [{ code: 'ECONNREFUSED' }, null], // a socket's, not PostgreSQL's
+    [{ code: 57014 }, null],
+    [{}, null],
+  ])('%j: %s', (fields, expected) => {
+    expect(sqlState(Object.assign(new Error('refused'), fields))).toBe(expected);
+  });
+  it('is null for what is no error object', () => {
+    expect([sqlState(null), sqlState('57014')]).toEqual([null, null]);
   });
 });
