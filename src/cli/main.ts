@@ -13,7 +13,7 @@ import { followAnalysis, startAndFollow } from './follow';
 import { renderPairEvidence } from './pair-detail';
 import { MAX_PAGE, groupWallet, locatePair, pairPages, renderPairsPage } from './pairs';
 import { renderAnalysis } from './render';
-import { fetchWallet, listedTokens, renderWallet, symbolsOf } from './wallet';
+import { fetchWallet, listedTokens, renderWallet, symbolsOf, syncProgressLine } from './wallet';
 import { MAX_WINDOW_DAYS, syncMode, type SyncMode } from '../api/schemas/analyses';
 
 const USAGE = `usage:
@@ -145,7 +145,9 @@ export async function main(argv: string[]): Promise<number> {
     if (!/^[1-9A-HJ-NP-Za-km-z]{32,44}$/.test(args[0])) throw new UsageError(`'${printable(args[0])}' is not a Solana wallet address (32 to 44 base58 characters)`);
     const sync = checkedSyncMode(values.sync) ?? 'auto';
     const tokens = count('top', values.top, 1);
-    const wallet = await fetchWallet(api, args[0], { sync, log: (l) => console.error(l) });
+    // on a terminal a followed sync's progress is one live line; otherwise a line per change
+    const progress = process.stderr.isTTY ? syncProgressLine(process.stderr, args[0]) : undefined;
+    const wallet = await fetchWallet(api, args[0], { sync, log: (l) => console.error(l), ...(progress ? { progress } : {}) });
     if (values.json) process.stdout.write(`${JSON.stringify(wallet, null, 2)}\n`);
     else console.log(renderWallet(wallet, { tokens, symbols: await symbolsOf(api, listedTokens(wallet, tokens ?? 10).map((t) => t.mint as string)) }));
     return 0;

@@ -3,6 +3,7 @@
 // (the default) a wallet without stored history, or with a stale one, is synced first and its sync
 // followed to the end; figures an older engine computed are asked for again while the service
 // computes them again. Used by the CLI.
+import { SingleBar } from 'cli-progress';
 import Table from 'cli-table3';
 import pLimit from 'p-limit';
 import type { SyncMode } from '../api/schemas/analyses';
@@ -17,6 +18,8 @@ export interface WalletFetchOptions {
   sync: SyncMode;
   /** progress lines (stderr) */
   log: (line: string) => void;
+  /** a sync's pages and transactions as they change (a live line on a terminal: syncProgressLine); without it, a line of `log` per change */
+  progress?: SyncProgress;
   /** waits between polls (tests pass one that does not wait) */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -33,6 +36,36 @@ const statusWaitMs = (n: number) => Math.min(1_000 * 2 ** n, 5_000);
 const NOT_BEGUN_MS = 30_000;
 
 const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Where a followed sync's progress goes. */
+export interface SyncProgress {
+  update(p: { pages: number; transactions: number }): void;
+  /** the sync followed to its end (or given up on): the line ends, before any other is written; again, nothing */
+  stop(): void;
+}
+
+/**
+ * A followed sync's progress as one line redrawn in place on a terminal (cli-progress): the wallet,
+ * its pages and transactions so far, and the time since it was first shown. A history has no known
+ * length until its last page, so the line shows counts rather than a share. Shown from the first
+ * update only (a sync that had ended by the first read shows none).
+ */
+export function syncProgressLine(stream: NodeJS.WriteStream, wallet: string): SyncProgress {
+  let bar: SingleBar | null = null;
+  const values = (p: { pages: number; transactions: number }) => ({ pages: plural(p.pages, 'page'), transactions: plural(p.transactions, 'transaction') });
+  return {
+    update(p) {
+      if (bar === null) {
+        bar = new SingleBar({ stream, format: `Syncing ${shortAddress(wallet)} | {pages}, {transactions} | {duration_formatted}`, hideCursor: true, clearOnComplete: false, stopOnComplete: false });
+        bar.start(0, 0, values(p));
+      } else bar.update(0, values(p));
+    },
+    stop() {
+      bar?.stop();
+      bar = null;
+    },
+  };
+}
 
 /**
  * The wallet's stored analytics, synced first as `sync` says: `auto` syncs a MISSING or STALE
@@ -52,7 +85,13 @@ export async function fetchWallet(api: ApiClient, address: string, o: WalletFetc
   } else if (o.sync !== 'skip' && status.status === 'SYNCING') {
     o.log(`${shortAddress(address)} is being synced (another analysis's or request's sync): followed to its end (Ctrl-C, then --sync skip, shows what is stored)`);
   }
-  if (started || (o.sync !== 'skip' && status.status === 'SYNCING')) await followSync(address, status, started, { ...o, wait, read: () => riding(() => api.walletStatuses([address])) });
+  if (started || (o.sync !== 'skip' && status.status === 'SYNCING')) {
+    try {
+      await followSync(address, status, started, { ...o, wait, read: () => riding(() => api.walletStatuses([address])) });
+    } finally {
+      o.progress?.stop();
+    }
+  }
   let view: WalletAnalyticsView;
   try {
     view = await riding(() => api.getWallet(address));
@@ -81,7 +120,7 @@ async function followSync(
   address: string,
   before: WalletStatusView,
   started: boolean,
-  o: { log: (line: string) => void; wait: (ms: number) => Promise<void>; read: () => Promise<WalletStatusView[]> },
+  o: { log: (line: string) => void; progress?: SyncProgress; wait: (ms: number) => Promise<void>; read: () => Promise<WalletStatusView[]> },
 ): Promise<void> {
   const changed = (s: WalletStatusView) => (s.lastSyncedAt ?? null) !== (before.lastSyncedAt ?? null) || (s.lastSyncError ?? null) !== (before.lastSyncError ?? null);
   let said = '';
@@ -93,13 +132,21 @@ async function followSync(
     [status] = await o.read();
     if (status.status !== 'SYNCING' && (!started || changed(status))) break;
     if (status.status !== 'SYNCING' && waited > NOT_BEGUN_MS) {
+      o.progress?.stop();
       o.log(`the sync of ${shortAddress(address)} has not begun after ${NOT_BEGUN_MS / 1000} s: what is stored follows`);
       return;
     }
-    const line = `syncing ${shortAddress(address)}: ${plural(status.sync?.pages ?? 0, 'page')}, ${plural(status.sync?.transactions ?? 0, 'transaction')}`;
-    if (status.status === 'SYNCING' && line !== said) o.log(line);
+    if (status.status !== 'SYNCING') continue;
+    const progress = { pages: status.sync?.pages ?? 0, transactions: status.sync?.transactions ?? 0 };
+    if (o.progress) {
+      o.progress.update(progress);
+      continue;
+    }
+    const line = `syncing ${shortAddress(address)}: ${plural(progress.pages, 'page')}, ${plural(progress.transactions, 'transaction')}`;
+    if (line !== said) o.log(line);
     said = line;
   }
+  o.progress?.stop();
   if (status.lastSyncError && status.lastSyncError !== before.lastSyncError) {
     if (status.status === 'MISSING') throw new ActionableError(`the sync of ${address} failed: ${printable(status.lastSyncError)} (run the command again to retry it)`);
     o.log(`the sync of ${shortAddress(address)} failed (${printable(status.lastSyncError)}): the figures stored before it follow`);

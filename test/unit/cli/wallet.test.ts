@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { ApiClient } from '../../../src/cli/api-client';
 import { main } from '../../../src/cli/main';
 import { RENDER_WIDTH } from '../../../src/cli/render';
-import { RECOMPUTE_ASKS, fetchWallet, renderWallet } from '../../../src/cli/wallet';
+import { RECOMPUTE_ASKS, fetchWallet, renderWallet, syncProgressLine } from '../../../src/cli/wallet';
 import type { WalletAnalyticsView } from '../../../src/api/schemas/wallets';
 
 const W = '9c3TmBNefBQras5WwU6YMCYs6STjmWfDksnJk448Axv3';
@@ -166,6 +166,30 @@ describe('wallet-similarity wallet: what it syncs first and what it reads', () =
       expect(said.at(-1)).toBe('the sync of 9c3T…Axv3 failed (ProviderTimeoutError: no answer): the figures stored before it follow');
     } finally {
       await stale.close();
+    }
+  });
+
+  it("on a terminal, says a sync's progress in one line redrawn in place, ended before the line that says the sync failed", async () => {
+    const api = await fakeApi(
+      [{ status: 'STALE', lastSyncedAt: T0 }, { status: 'SYNCING', sync: { pages: 1, transactions: 100 } }, { status: 'SYNCING', sync: { pages: 2, transactions: 200 } }, { status: 'STALE', lastSyncedAt: T0, lastSyncError: 'ProviderTimeoutError: no answer' }],
+      [figures('2.19.0')],
+    );
+    // what the terminal and the log got, in order
+    const written: string[] = [];
+    const terminal = { isTTY: true, columns: 120, write: (s: string) => written.push(`tty ${s}`) > 0, on: () => terminal, removeListener: () => terminal } as unknown as NodeJS.WriteStream;
+    try {
+      await fetchWallet(api.api, W, { sync: 'auto', log: (l) => written.push(`log ${l}`), sleep: noWait, progress: syncProgressLine(terminal, W) });
+      const logged = written.filter((w) => w.startsWith('log '));
+      // no line per change: the first says why it syncs, the last that it failed
+      expect(logged).toEqual(['log syncing 9c3T…Axv3 (its history is stale)', 'log the sync of 9c3T…Axv3 failed (ProviderTimeoutError: no answer): the figures stored before it follow']);
+      const drawn = written.filter((w) => w.startsWith('tty ')).join('');
+      expect(drawn).toContain('Syncing 9c3T…Axv3 | 1 page, 100 transactions |');
+      expect(drawn).toContain('Syncing 9c3T…Axv3 | 2 pages, 200 transactions |');
+      // the live line ended (its last write) before the failure was said
+      const lastDrawn = written.map((w) => w.startsWith('tty ')).lastIndexOf(true);
+      expect(lastDrawn).toBeLessThan(written.indexOf(logged[1]));
+    } finally {
+      await api.close();
     }
   });
 
