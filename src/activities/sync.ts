@@ -1,6 +1,8 @@
 // Deep sync of one wallet's history: pages fetched newest first, each page stored with its legs in
 // one PostgreSQL transaction, the cursor heartbeated so a retried attempt resumes where the last
 // one stopped. Then PnL and behavior computed and stored. Workflows get small summaries only.
+import type { Pool } from 'pg';
+import type { Client } from '@temporalio/client';
 import { withLivenessHeartbeat } from './heartbeat';
 import { Context, CancelledFailure, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
@@ -138,6 +140,26 @@ export interface OlderAnalyticsBatch {
   unchanged: number;
   /** not computed: an error of the wallet's own (the next run tries it again) */
   failed: number;
+  /** a schedule's run that left the wallets to this run of the workflow, under way */
+  deferredTo?: string;
+}
+
+/** Attempts in a row of a background recompute's batch that may fail on one wallet before it is passed over. */
+export const RECOMPUTE_WALLET_ATTEMPTS = 3;
+
+/** recomputeOlderAnalytics's heartbeat: its batch so far, and the wallet under way with the attempts that have reached it. */
+interface OlderAnalyticsBeat extends OlderAnalyticsBatch {
+  current?: { at: EngineWalletCursor; attempts: number; error?: string };
+}
+
+const batchOf = ({ current: _current, ...batch }: OlderAnalyticsBeat): OlderAnalyticsBatch => ({ ...batch });
+
+/** Another running recomputeOlderAnalyticsWorkflow than `own` (as Temporal's visibility lists it), or null. */
+async function otherRecomputeRunning(client: Client, own: string): Promise<string | null> {
+  for await (const wf of client.workflow.list({ query: `WorkflowType = 'recomputeOlderAnalyticsWorkflow' AND ExecutionStatus = 'Running'` })) {
+    if (wf.workflowId !== own) return wf.workflowId;
+  }
+  return null;
 }
 
 export function createSyncActivities(deps: ActivityDeps) {
@@ -241,9 +263,10 @@ export function createSyncActivities(deps: ActivityDeps) {
   /**
    * PnL, behavior and coverage of the wallet's stored legs, to be stored in wallet_analytics: its
    * inputs read in one statement (with the SOL price from the cache meanwhile), its legs and its
-   * transfers extracted again first if its stored history predates the current extractions.
+   * transfers extracted again first if its stored history predates the current extractions. On the
+   * syncs' connections unless given others (a computation again outside any sync: the shared pool).
    */
-  async function walletAnalytics(wallet: string, onStep: (step: string) => void): Promise<{ values: WalletAnalyticsValues; summary: { legs: number; tokens: number; realizedPnlSol: number } }> {
+  async function walletAnalytics(wallet: string, onStep: (step: string) => void, db: Pool = pool): Promise<{ values: WalletAnalyticsValues; summary: { legs: number; tokens: number; realizedPnlSol: number } }> {
     // without a price (DexScreener down, none known) the USD values are left out; a cancelled
     // activity stores nothing
     const { cancellationSignal } = Context.current();
@@ -254,10 +277,10 @@ export function createSyncActivities(deps: ActivityDeps) {
     solPriceAsked.catch(() => undefined);
     // a wallet whose stored legs predate the current swap extraction: its SOL-quoted legs extracted
     // again first (and its stablecoin ones an older extraction quoted otherwise, at the price a sync uses)
-    await backfillLegs(pool, [wallet], { solPriceUsd: () => solPriceAsked });
-    const { legs, heldTokens, pricesUsd, rejected, transfersVersion, failed: failedKept } = await loadAnalyticsInputs(pool, wallet);
+    await backfillLegs(db, [wallet], { solPriceUsd: () => solPriceAsked });
+    const { legs, heldTokens, pricesUsd, rejected, transfersVersion, failed: failedKept } = await loadAnalyticsInputs(db, wallet);
     // a wallet stored before its failed transactions' fees were kept: counted from its payloads, once
-    const failed = failedKept ?? (await countFailedFees(pool, wallet));
+    const failed = failedKept ?? (await countFailedFees(db, wallet));
     onStep('pnl');
     const holdings = heldTokens ? Object.fromEntries(heldTokens.map((t) => [t.mint, { uiAmount: formatUnits(BigInt(t.rawAmount), t.decimals) }])) : undefined;
     const pnl = computePnl(legs, { holdings, pricesUsd, solPriceUsd: await solPriceAsked, failed });
@@ -265,7 +288,7 @@ export function createSyncActivities(deps: ActivityDeps) {
     const behavior = computeBehavior(legs, { nowSec: Math.floor(Date.now() / 1000) });
     onStep('transfers');
     // a wallet synced before transfers were kept: extract them from its stored transactions now
-    if (transfersVersion < TRANSFER_EXTRACTION_VERSION) await backfillTransfers(pool, [wallet]);
+    if (transfersVersion < TRANSFER_EXTRACTION_VERSION) await backfillTransfers(db, [wallet]);
     onStep('storing');
     const coverage = {
       legs: legs.length,
@@ -288,13 +311,15 @@ export function createSyncActivities(deps: ActivityDeps) {
    * `syncing`), and replaced only if no analytics were stored meanwhile (replaceStaleAnalytics).
    */
   async function recomputeAnalytics(wallet: string, onStep: (step: string) => void): Promise<WalletAnalyticsRefresh> {
-    const stored = await storedAnalyticsVersion(pool, wallet);
+    // the shared pool: no sync waits behind it for one of its few connections
+    const db = deps.pool;
+    const stored = await storedAnalyticsVersion(db, wallet);
     if (stored === null || !olderEngine(stored.engineVersion)) return { refreshed: false, engineVersion: stored?.engineVersion ?? null };
     if (stored.syncing) return { refreshed: false, engineVersion: stored.engineVersion, syncing: true };
-    const analytics = await walletAnalytics(wallet, onStep);
-    if (await replaceStaleAnalytics(pool, wallet, analytics.values, stored)) return { refreshed: true, engineVersion: ENGINE_VERSION };
+    const analytics = await walletAnalytics(wallet, onStep, db);
+    if (await replaceStaleAnalytics(db, wallet, analytics.values, stored)) return { refreshed: true, engineVersion: ENGINE_VERSION };
     // stored meanwhile by a sync's end, or a sync began meanwhile
-    const now = await storedAnalyticsVersion(pool, wallet);
+    const now = await storedAnalyticsVersion(db, wallet);
     log.info('wallet analytics not replaced: stored meanwhile, or a sync of the wallet began', { wallet, syncing: now?.syncing });
     return { refreshed: false, engineVersion: now?.engineVersion ?? null, ...(now?.syncing ? { syncing: true } : {}) };
   }
@@ -585,13 +610,24 @@ export function createSyncActivities(deps: ActivityDeps) {
      * One batch of the background recompute (recomputeOlderAnalyticsWorkflow): the wallets whose
      * stored analytics an engine older than this worker's computed, in the order of
      * walletsOfEngines after `after`, computed again one at a time as refreshWalletAnalytics does,
-     * until `maxWallets` are done or, checked after each wallet, `budgetMs` has passed. A retried
-     * attempt goes on after the last wallet its predecessor had finished when it last heartbeated
-     * (those finished since are computed already, so no longer listed, and left out of the counts).
-     * `next`: where the next batch starts; null when none is left. A worker of an older engine than
-     * `minEngine` (a deploy's run taken by a worker not yet replaced) fails the attempt, to be
-     * retried on a newer one; without `minEngine` (the schedule's runs), one of an older engine than
-     * the stored figures' finds none older than its own and leaves them as they are.
+     * until `maxWallets` are done or, checked after each wallet, `budgetMs` has passed; on the
+     * shared pool, at background priority. `next`: where the next batch starts; null when none is
+     * left.
+     *
+     * A retried attempt goes on after the last wallet its predecessor had finished when it last
+     * heartbeated (those finished since are computed already, so no longer listed, and left out of
+     * the counts). A wallet whose own stored data the engine or PostgreSQL refuses as data is passed
+     * over as `failed` at once; one that fails its batch otherwise (another refusal of PostgreSQL's)
+     * is passed over so once RECOMPUTE_WALLET_ATTEMPTS attempts in a row have failed on it, so that
+     * it does not hold up every wallet after it for good. PostgreSQL away (or the attempt
+     * cancelled) is retried without counting against the wallet.
+     *
+     * A worker of an older engine than `minEngine` (a deploy's run taken by a worker not yet
+     * replaced) fails the attempt, to be retried on a newer one; without `minEngine` (the
+     * schedule's runs), one of an older engine than the stored figures' finds none older than its
+     * own and leaves them as they are. A schedule's run that finds another run of the workflow under
+     * way (a deploy's, started at a worker's start) leaves the wallets to it (`deferredTo`), rather
+     * than compute the same ones beside it.
      */
     async recomputeOlderAnalytics(input: { after: EngineWalletCursor | null; maxWallets: number; budgetMs: number; minEngine?: string }): Promise<OlderAnalyticsBatch> {
       const ctx = Context.current();
@@ -599,33 +635,55 @@ export function createSyncActivities(deps: ActivityDeps) {
         throw ApplicationFailure.retryable(`this worker's engine ${ENGINE_VERSION} is older than ${input.minEngine}, whose figures this run computes: left to a newer worker`, 'OlderWorker');
       }
       const started = Date.now();
-      const state: OlderAnalyticsBatch = (ctx.info.heartbeatDetails as OlderAnalyticsBatch | undefined) ?? { next: input.after, refreshed: 0, syncing: 0, unchanged: 0, failed: 0 };
+      const state: OlderAnalyticsBeat = (ctx.info.heartbeatDetails as OlderAnalyticsBeat | undefined) ?? { next: input.after, refreshed: 0, syncing: 0, unchanged: 0, failed: 0 };
+      const db = deps.pool;
+      const own = ctx.info.workflowExecution?.workflowId ?? '';
+      if (input.minEngine === undefined && input.after === null && state.refreshed + state.syncing + state.unchanged + state.failed === 0) {
+        const other = await otherRecomputeRunning(ctx.client, own);
+        if (other !== null) return { next: null, refreshed: 0, syncing: 0, unchanged: 0, failed: 0, deferredTo: other };
+      }
+      // the wallet the attempts before this one failed on
+      if (state.current && state.current.attempts >= RECOMPUTE_WALLET_ATTEMPTS) {
+        log.warn('wallet analytics not computed again: its batch failed on it attempt after attempt', { wallet: state.current.at.wallet, attempts: state.current.attempts, error: state.current.error });
+        state.failed += 1;
+        state.next = state.current.at;
+        state.current = undefined;
+      }
       return withLivenessHeartbeat(
         () => state,
         async () => {
-          const older = (await storedEngineVersions(pool)).filter((version) => olderEngine(version));
-          const wallets = older.length === 0 ? [] : await walletsOfEngines(pool, older, state.next, input.maxWallets);
+          const older = (await storedEngineVersions(db)).filter((version) => olderEngine(version));
+          const wallets = older.length === 0 ? [] : await walletsOfEngines(db, older, state.next, input.maxWallets);
           for (const listed of wallets) {
             if (ctx.cancellationSignal.aborted) throw new CancelledFailure('recompute cancelled');
+            const same = state.current?.at.wallet === listed.wallet && state.current.at.engineVersion === listed.engineVersion;
+            state.current = { at: listed, attempts: same ? (state.current?.attempts ?? 0) + 1 : 1 };
             try {
               const outcome = await recomputeAnalytics(listed.wallet, () => undefined);
               if (outcome.refreshed) state.refreshed += 1;
               else if (outcome.syncing) state.syncing += 1;
               else state.unchanged += 1;
             } catch (err) {
-              // PostgreSQL away or refusing for now (a timeout, a deadlock, no memory) or the attempt
-              // cancelled: retried from here; a wallet whose own stored data the engine or PostgreSQL
-              // refuses is passed over (the next run tries it again), so that it does not hold up
-              // every wallet after it
-              if (ctx.cancellationSignal.aborted || isConnectionError(err) || (sqlState(err) !== null && !isDataError(err))) throw err;
+              // PostgreSQL away, or the attempt cancelled: retried from here, not the wallet's fault
+              if (ctx.cancellationSignal.aborted || isConnectionError(err)) {
+                state.current = undefined;
+                throw err;
+              }
+              // refused otherwise (a timeout, a deadlock, no memory): retried, counted against the wallet
+              if (sqlState(err) !== null && !isDataError(err)) {
+                state.current = { ...state.current, error: describeFailure(err) };
+                throw err;
+              }
+              // its own data refused: passed over (the next run tries it again)
               state.failed += 1;
               log.warn('wallet analytics not computed again', { wallet: listed.wallet, error: describeFailure(err) });
             }
+            state.current = undefined;
             state.next = listed;
-            if (Date.now() - started >= input.budgetMs) return { ...state };
+            if (Date.now() - started >= input.budgetMs) return batchOf(state);
           }
           // fewer than asked: none is left after them
-          return wallets.length < input.maxWallets ? { ...state, next: null } : { ...state };
+          return wallets.length < input.maxWallets ? { ...batchOf(state), next: null } : batchOf(state);
         },
       );
     },

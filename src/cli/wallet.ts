@@ -48,7 +48,8 @@ export interface SyncProgress {
  * A followed sync's progress as one line redrawn in place on a terminal (cli-progress): the wallet,
  * its pages and transactions so far, and the time since it was first shown. A history has no known
  * length until its last page, so the line shows counts rather than a share. Shown from the first
- * update only (a sync that had ended by the first read shows none).
+ * update only (a sync that had ended by the first read shows none); the cursor stays visible (a
+ * Ctrl-C, which the command suggests to stop waiting, leaves the terminal as it was).
  */
 export function syncProgressLine(stream: NodeJS.WriteStream, wallet: string): SyncProgress {
   let bar: SingleBar | null = null;
@@ -56,7 +57,7 @@ export function syncProgressLine(stream: NodeJS.WriteStream, wallet: string): Sy
   return {
     update(p) {
       if (bar === null) {
-        bar = new SingleBar({ stream, format: `Syncing ${shortAddress(wallet)} | {pages}, {transactions} | {duration_formatted}`, hideCursor: true, clearOnComplete: false, stopOnComplete: false });
+        bar = new SingleBar({ stream, format: `Syncing ${shortAddress(wallet)} | {pages}, {transactions} | {duration_formatted}`, clearOnComplete: false, stopOnComplete: false });
         bar.start(0, 0, values(p));
       } else bar.update(0, values(p));
     },
@@ -76,7 +77,15 @@ export function syncProgressLine(stream: NodeJS.WriteStream, wallet: string): Sy
 export async function fetchWallet(api: ApiClient, address: string, o: WalletFetchOptions): Promise<WalletAnalyticsView> {
   const wait = o.sleep ?? pause;
   const riding = <T>(call: () => Promise<T>) =>
-    ridingOutages(call, { wait, onRetry: (err) => o.log(err.status === null ? 'the API is unreachable; retrying' : `the API answered ${err.status}; retrying`), gaveUp: 'a sync under way runs on: run the command again to follow it' });
+    ridingOutages(call, {
+      wait,
+      onRetry: (err) => {
+        // a live line ends before the note (the next progress starts a new one)
+        o.progress?.stop();
+        o.log(err.status === null ? 'the API is unreachable; retrying' : `the API answered ${err.status}; retrying`);
+      },
+      gaveUp: 'a sync under way runs on: run the command again to follow it',
+    });
   const [status] = await api.walletStatuses([address]);
   const started = o.sync === 'force' || (o.sync === 'auto' && (status.status === 'MISSING' || status.status === 'STALE'));
   if (started) {

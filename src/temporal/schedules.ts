@@ -67,10 +67,10 @@ export const deployRecomputeId = (version: string): string => `${ANALYTICS_SCHED
  * an older engine computed (recomputeOlderAnalyticsWorkflow with `minEngine`: a worker of an older
  * engine that takes its batch fails it, and Temporal hands it to a newer one), so that a deploy's
  * figures need not wait for the schedule's next run. One per engine: the workers that start while it
- * runs join it, and once it has completed none starts it again (a failed one is started again).
- * Says which of these it was.
+ * runs join it, and while Temporal keeps it once it has completed (the namespace's retention) none
+ * starts it again (a failed one is started again). `running`: started or joined; `done`: completed.
  */
-export async function startDeployRecompute(client: Client, version: string): Promise<'started' | 'done'> {
+export async function startDeployRecompute(client: Client, version: string): Promise<'running' | 'done'> {
   try {
     await client.workflow.start<typeof recomputeOlderAnalyticsWorkflow>('recomputeOlderAnalyticsWorkflow', {
       workflowId: deployRecomputeId(version),
@@ -79,7 +79,7 @@ export async function startDeployRecompute(client: Client, version: string): Pro
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
     });
-    return 'started';
+    return 'running';
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return 'done';
     throw err;

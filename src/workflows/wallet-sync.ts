@@ -187,6 +187,7 @@ export async function recomputeOlderAnalyticsWorkflow(input: OlderAnalyticsInput
     totals.unchanged += batch.unchanged;
     totals.failed += batch.failed;
     totals.batches += 1;
+    if (batch.deferredTo !== undefined) totals.deferredTo = batch.deferredTo;
     if (batch.next === null) return totals;
     after = batch.next;
   }

@@ -16,7 +16,7 @@ import { LEG_ORDER } from '../../src/store/swap-legs';
 import { lastScheduledRun } from '../harness/schedules';
 import { storeAnalyticsOfEngine } from '../harness/wallet-analytics';
 import { useSimulatedStack } from '../harness/stack';
-import { createSyncActivities } from '../../src/activities/sync';
+import { RECOMPUTE_WALLET_ATTEMPTS, createSyncActivities } from '../../src/activities/sync';
 import { buildActivityDeps } from '../../src/wiring';
 import type { Pool } from 'pg';
 import { until } from '../harness/processes';
@@ -172,10 +172,12 @@ describe('token enrichment, the background schedules and long syncs', () => {
       expect(description.spec.intervals?.map((i) => i.every)).toEqual([600_000]);
       expect(description.action).toMatchObject({ type: 'startWorkflow', workflowType: 'recomputeOlderAnalyticsWorkflow', taskQueue: WORKFLOW_TASK_QUEUE, args: [{}] });
       expect(description.policies.overlap).toBe('SKIP');
+      // no run on the clock's 10 minutes during the test (a trigger still starts one)
+      await schedule.pause('enrichment-and-sync.test');
 
       // two workers of this engine start: one run, which waits for the workers
-      expect(await startDeployRecompute(client, ENGINE_VERSION)).toBe('started');
-      expect(await startDeployRecompute(client, ENGINE_VERSION)).toBe('started');
+      expect(await startDeployRecompute(client, ENGINE_VERSION)).toBe('running');
+      expect(await startDeployRecompute(client, ENGINE_VERSION)).toBe('running');
       const deployRun = client.workflow.getHandle<typeof recomputeOlderAnalyticsWorkflow>(deployRecomputeId(ENGINE_VERSION));
       expect(await opened.stack.withWorkers(() => deployRun.result())).toEqual({ refreshed: 2, syncing: 1, unchanged: 0, failed: 0, batches: 1 });
       expect(await storedEngines()).toEqual(enginesBut({ [held]: '2.18.0 (no fees)', [newer]: '99.0.0 (no fees)' }));
@@ -201,11 +203,11 @@ describe('token enrichment, the background schedules and long syncs', () => {
     }
   });
 
-  it("a deploy's run that a worker of an older engine takes is left to a newer worker: its batch fails, to be retried, and nothing is computed", async () => {
+  it("a deploy's run that a worker of an older engine takes is left to a newer worker: its batch fails, to be retried, and nothing is computed; a schedule's run meanwhile leaves the wallets to it", async () => {
     const { pool, client } = opened.stack;
     for (const w of wallets) await storeAnalyticsOfEngine(pool, w, '2.18.0');
     // the run of an engine newer than this worker's
-    expect(await startDeployRecompute(client, '99.0.0')).toBe('started');
+    expect(await startDeployRecompute(client, '99.0.0')).toBe('running');
     const run = client.workflow.getHandle(deployRecomputeId('99.0.0'));
     try {
       const failure = await opened.stack.withWorkers(() =>
@@ -216,8 +218,20 @@ describe('token enrichment, the background schedules and long syncs', () => {
       );
       expect(failure).toBe(`this worker's engine ${ENGINE_VERSION} is older than 99.0.0, whose figures this run computes: left to a newer worker`);
       expect(await storedEngines()).toEqual(Object.fromEntries(wallets.map((w) => [w, '2.18.0 (no fees)'])));
+      // a run as the schedule starts them, meanwhile: it leaves the wallets to the one under way
+      const deferred = await opened.stack.withWorkers(() =>
+        client.workflow.execute(recomputeOlderAnalyticsWorkflow, { taskQueue: WORKFLOW_TASK_QUEUE, workflowId: `recompute-${randomUUID()}`, args: [{}] }),
+      );
+      expect(deferred).toEqual({ refreshed: 0, syncing: 0, unchanged: 0, failed: 0, batches: 1, deferredTo: deployRecomputeId('99.0.0') });
+      expect(await storedEngines()).toEqual(Object.fromEntries(wallets.map((w) => [w, '2.18.0 (no fees)'])));
     } finally {
       await run.terminate('the test is over');
+      // listed as closed before the next test's run looks for one under way
+      await until('the run listed as closed', async () => {
+        const running: string[] = [];
+        for await (const wf of client.workflow.list({ query: `WorkflowType = 'recomputeOlderAnalyticsWorkflow' AND ExecutionStatus = 'Running'` })) running.push(wf.workflowId);
+        return running.length === 0 ? true : undefined;
+      });
     }
   });
 
@@ -253,38 +267,59 @@ describe('token enrichment, the background schedules and long syncs', () => {
     }
   });
 
-  it('a recompute whose batch loses PostgreSQL mid-way is retried from the last wallet it finished, its counts kept', async () => {
-    const { pool, client } = opened.stack;
-    for (const w of wallets) await storeAnalyticsOfEngine(pool, w, '2.18.0');
-    // the pool the activity runs on ends its session as a restart would, once, when the third
-    // wallet's figures are about to be stored
+  /**
+   * The test stack's pool, but a statement that stores a wallet's figures computed again is refused
+   * with `refusal(wallet, n)`'s error when it gives one (n: such statements so far, this one included).
+   */
+  const refusingStores = (refusal: (wallet: string, n: number) => Error | undefined): Pool => {
     let stores = 0;
-    const failing = new Proxy(pool, {
+    return new Proxy(opened.stack.pool, {
       get(target, key) {
         if (key !== 'query') {
           const value = Reflect.get(target, key, target);
           return typeof value === 'function' ? value.bind(target) : value;
         }
         return (...args: Parameters<Pool['query']>) => {
-          if (typeof args[0] === 'string' && args[0].startsWith('UPDATE wallet_analytics SET pnl') && ++stores === 3) {
-            return Promise.reject(new Error('Connection terminated unexpectedly'));
-          }
-          return (target.query as (...a: unknown[]) => unknown)(...args);
+          const params = args[1] as unknown[] | undefined;
+          const err = typeof args[0] === 'string' && args[0].startsWith('UPDATE wallet_analytics SET pnl') ? refusal(String(params?.[0]), ++stores) : undefined;
+          return err ? Promise.reject(err) : (target.query as (...a: unknown[]) => unknown)(...args);
         };
       },
     });
-    const { recomputeOlderAnalytics } = createSyncActivities(buildActivityDeps(opened.stack.config, pool, opened.stack.redis, failing));
+  };
+  /** A recompute run on the test's workers, its batches on `pool`: its totals and its batch's attempts. */
+  const recomputeOn = async (pool: Pool) => {
+    const { recomputeOlderAnalytics } = createSyncActivities(buildActivityDeps(opened.stack.config, pool, opened.stack.redis));
     const workflowId = `recompute-${randomUUID()}`;
     const totals = await opened.stack.withWorkers(
-      () => client.workflow.execute(recomputeOlderAnalyticsWorkflow, { taskQueue: WORKFLOW_TASK_QUEUE, workflowId, args: [{}] }),
+      () => opened.stack.client.workflow.execute(recomputeOlderAnalyticsWorkflow, { taskQueue: WORKFLOW_TASK_QUEUE, workflowId, args: [{}] }),
       { activities: { recomputeOlderAnalytics } },
     );
+    const history = await opened.stack.client.workflow.getHandle(workflowId).fetchHistory();
+    return { totals, attempts: (history.events ?? []).flatMap((e) => (e.activityTaskStartedEventAttributes ? [e.activityTaskStartedEventAttributes.attempt] : [])) };
+  };
+
+  it('a recompute whose batch loses PostgreSQL mid-way is retried from the last wallet it finished, its counts kept', async () => {
+    for (const w of wallets) await storeAnalyticsOfEngine(opened.stack.pool, w, '2.18.0');
+    // the session ends as a restart would, once, when the third wallet's figures are about to be stored
+    const seen: number[] = [];
+    const { totals, attempts } = await recomputeOn(refusingStores((_wallet, n) => (seen.push(n), n === 3 ? new Error('Connection terminated unexpectedly') : undefined)));
     // begun again from the start, the retry would count only the 4 wallets still left
     expect(totals).toEqual({ refreshed: 6, syncing: 0, unchanged: 0, failed: 0, batches: 1 });
-    expect(stores).toBe(7);
+    expect(seen).toHaveLength(7);
     expect(await storedEngines()).toEqual(enginesBut({}));
-    const attempts = ((await client.workflow.getHandle(workflowId).fetchHistory()).events ?? []).flatMap((e) => (e.activityTaskStartedEventAttributes ? [e.activityTaskStartedEventAttributes.attempt] : []));
     expect(attempts).toEqual([2]);
+  });
+
+  it('a wallet on which PostgreSQL refuses its batch attempt after attempt (not for its data) is passed over after the third, and the wallets after it computed', async () => {
+    for (const w of wallets) await storeAnalyticsOfEngine(opened.stack.pool, w, '2.18.0');
+    const stuck = wallets[3];
+    // XX001: a damaged page of the table, on every store of that wallet's figures
+    const { totals, attempts } = await recomputeOn(refusingStores((wallet) => (wallet === stuck ? Object.assign(new Error('could not read block 7 in file "base/16384/16385"'), { code: 'XX001' }) : undefined)));
+    expect(totals).toEqual({ refreshed: 5, syncing: 0, unchanged: 0, failed: 1, batches: 1 });
+    expect(await storedEngines()).toEqual(enginesBut({ [stuck]: '2.18.0 (no fees)' }));
+    // three attempts failed on it; the fourth passed it over
+    expect(attempts).toEqual([RECOMPUTE_WALLET_ATTEMPTS + 1]);
   });
 
   it('a long wallet sync continues as new and still stores the complete history once', async () => {
