@@ -8,7 +8,7 @@ import type { Pool } from 'pg';
 import type Redis from 'ioredis';
 import { loadConfig, type Config } from '../../src/config';
 import { createActivities, type Activities } from '../../src/activities';
-import { createPool, workerPoolSize } from '../../src/store/db';
+import { createPool, dropDatabase, migrate, workerPoolSize } from '../../src/store/db';
 import { createRedis, connectRedis } from '../../src/store/redis';
 import { createWorkers } from '../../src/temporal/workers';
 import { buildActivityDeps } from '../../src/wiring';
@@ -198,6 +198,29 @@ export function useSimulatedStack(
     },
     get stack() {
       return read('stack');
+    },
+  };
+}
+
+/**
+ * A database of a test file's own (the suite's database's name, then `_<name>_<pid>`), migrated
+ * before its stack opens and dropped after it closes: pass `url` as the stack's DATABASE_URL and
+ * spread `hooks` among its hooks. For a file whose results depend on every row the database holds
+ * (database-wide counts, the background recompute of analytics an older engine computed), or whose
+ * rows of an older engine's analytics the worker processes of other files (each starts the
+ * background recompute) must not compute again under it.
+ */
+export function ownDatabase(name: string): { url: string; hooks: Required<Pick<StackHooks, 'beforeOpen' | 'afterClose'>> } {
+  const parsed = new URL(testEnv().databaseUrl);
+  parsed.pathname = `${parsed.pathname}_${name}_${process.pid}`;
+  const url = parsed.toString();
+  return {
+    url,
+    hooks: {
+      beforeOpen: async () => {
+        await migrate(url);
+      },
+      afterClose: () => dropDatabase(url),
     },
   };
 }

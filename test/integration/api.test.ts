@@ -7,7 +7,7 @@ import { buildApp } from '../../src/api/app';
 import { getAnalysis } from '../../src/store/analyses';
 import { ENGINE_VERSION } from '../../src/domain';
 import { SimWorld, generateWorld, parseWorld } from '../../src/simulator';
-import { useSimulatedStack } from '../harness/stack';
+import { ownDatabase, useSimulatedStack } from '../harness/stack';
 import { until, workflowCountReaching } from '../harness/processes';
 import { storeAnalyticsOfEngine } from '../harness/wallet-analytics';
 
@@ -16,6 +16,8 @@ const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.addre
 const [A, B, C, D] = wallets;
 const sim = new SimWorld(parseWorld(world));
 const mints = (world.tokens as Array<{ mint: string; symbol: string }>).slice(0, 3);
+
+const database = ownDatabase('api');
 
 describe('API routes on the real stack', () => {
   let app: FastifyInstance;
@@ -27,8 +29,11 @@ describe('API routes on the real stack', () => {
   };
   const opened = useSimulatedStack(
     { world },
-    { MAX_WALLETS_PER_ANALYSIS: '4' },
+    // its own database: it stores analytics as an older engine left them, which another file's
+    // worker process (each starts the background recompute) would compute again under its tests
+    { MAX_WALLETS_PER_ANALYSIS: '4', DATABASE_URL: database.url },
     {
+      ...database.hooks,
       afterOpen: async () => {
         app = await buildApp({ config: opened.stack.config, temporal: opened.stack.client, pool: opened.stack.pool, redis: opened.stack.redis }, { eventPollIntervalMs: 200 });
       },

@@ -17,10 +17,8 @@ import type { SimilarityCluster, SimilarityPair } from '../../src/domain/similar
 import { generateWorld } from '../../src/simulator';
 import { completeAnalysis, getAnalysis, insertAnalysis } from '../../src/store/analyses';
 import { analysisWorkflowId } from '../../src/workflows/contract';
-import { useSimulatedStack } from '../harness/stack';
+import { ownDatabase, useSimulatedStack } from '../harness/stack';
 import { servedApi } from '../harness/http-api';
-import { testEnv } from '../harness/env';
-import { dropDatabase, migrate } from '../../src/store/db';
 
 const world = generateWorld({ seed: 1, wallets: 40, txPerWallet: 40, scenario: 'hard', largeWallet: false });
 const wallets = (world.wallets as Array<{ address: string; label?: string }>).map((w) => w.address);
@@ -50,25 +48,15 @@ function f1(found: Set<string>, expected: Set<string>): { precision: number; rec
  * (database-wide counts), so in the suite's shared database the scores depended on the files run
  * before this one (a decoy pair of popular-token crowd members clustered in one run of the suite).
  */
-const ownDatabase = (() => {
-  const url = new URL(testEnv().databaseUrl);
-  url.pathname = `${url.pathname}_detection_e2e_${process.pid}`;
-  return url.toString();
-})();
+const database = ownDatabase('detection_e2e');
 
 describe('detection v2 through the HTTP API', () => {
   const served = servedApi(() => opened.stack);
 
   const opened = useSimulatedStack(
     { world },
-    { DATABASE_URL: ownDatabase },
-    {
-      beforeOpen: async () => {
-        await migrate(ownDatabase);
-      },
-      afterClose: () => dropDatabase(ownDatabase),
-      ...served.hooks,
-    },
+    { DATABASE_URL: database.url },
+    { ...database.hooks, ...served.hooks },
   );
 
   it('finds every hidden group, explains each link with evidence of its kind, leaves the decoys apart, and serves what it stored', async () => {

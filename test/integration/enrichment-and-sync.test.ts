@@ -15,7 +15,7 @@ import { ENGINE_VERSION } from '../../src/domain';
 import { LEG_ORDER } from '../../src/store/swap-legs';
 import { lastScheduledRun } from '../harness/schedules';
 import { storeAnalyticsOfEngine } from '../harness/wallet-analytics';
-import { useSimulatedStack } from '../harness/stack';
+import { ownDatabase, useSimulatedStack } from '../harness/stack';
 import { RECOMPUTE_WALLET_ATTEMPTS, createSyncActivities } from '../../src/activities/sync';
 import { buildActivityDeps } from '../../src/wiring';
 import type { Pool } from 'pg';
@@ -26,8 +26,11 @@ const EventType = temporal.api.enums.v1.EventType;
 const world = generateWorld({ seed: 141, wallets: 6, txPerWallet: 60, largeWallet: false });
 const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.address).sort();
 
+const database = ownDatabase('enrichment_and_sync');
+
 describe('token enrichment, the background schedules and long syncs', () => {
-  const opened = useSimulatedStack({ world });
+  // its own database: the background recompute it runs goes through every wallet the database holds
+  const opened = useSimulatedStack({ world }, { DATABASE_URL: database.url }, database.hooks);
 
   it('an analysis hands enrichment to a child that finishes in the background and fills the token registry; a rerun asks DexScreener for nothing', async () => {
     const input = analysisInput({ wallets }, { tuning: { pollIntervalMs: 200 } });

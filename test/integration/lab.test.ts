@@ -19,7 +19,7 @@ import { tokenEnrichmentWorkflow } from '../../src/workflows/token-enrichment';
 import { WORKFLOW_TASK_QUEUE } from '../../src/workflows/contract';
 import { ensureLabBuilt } from '../../scripts/build-lab';
 import { labContext, launchChromium } from '../harness/browser';
-import { useSimulatedStack } from '../harness/stack';
+import { ownDatabase, useSimulatedStack } from '../harness/stack';
 import { storeAnalyticsOfEngine } from '../harness/wallet-analytics';
 
 const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts', 'lab');
@@ -40,6 +40,8 @@ interface PairsBody {
   result: { pairs: Array<{ walletA: string; walletB: string }> } | null;
 }
 
+const database = ownDatabase('lab');
+
 describe('the Similarity Lab in a browser, against the real stack', () => {
   let app: FastifyInstance;
   let origin: string;
@@ -51,10 +53,14 @@ describe('the Similarity Lab in a browser, against the real stack', () => {
 
   const opened = useSimulatedStack(
     { world },
-    {},
+    // its own database: it stores analytics as an older engine left them, which another file's
+    // worker process (each starts the background recompute) would compute again under its tests
+    { DATABASE_URL: database.url },
     {
       openTimeoutMs: 240_000,
+      afterClose: database.hooks.afterClose,
       beforeOpen: async () => {
+        await database.hooks.beforeOpen();
         // vite build takes ~20 s; the browser is checked first so a missing one fails at once
         browser = await launchChromium();
         await ensureLabBuilt((line) => console.log(line));

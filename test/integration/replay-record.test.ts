@@ -12,7 +12,7 @@ import { recomputeOlderAnalyticsWorkflow, walletAnalyticsWorkflow, walletSyncWor
 import { TASK_QUEUES, WORKFLOW_TASK_QUEUE, analysisWorkflowId, enrichmentWorkflowId, runningSearchAttributes, waitForAnalysisUpdate, walletAnalyticsWorkflowId, walletSyncWorkflowId } from '../../src/workflows/contract';
 import { similarityAnalysisWorkflow } from '../../src/workflows/similarity-analysis';
 import { analysisInput, executeAnalysis, insertAnalysisRow } from '../harness/analyses';
-import { useSimulatedStack } from '../harness/stack';
+import { ownDatabase, useSimulatedStack } from '../harness/stack';
 import { testEnv } from '../harness/env';
 import { saveHistory } from '../harness/histories';
 import { storeAnalyticsOfEngine } from '../harness/wallet-analytics';
@@ -34,8 +34,11 @@ const record = (name: string): boolean => {
 const world = generateWorld({ seed: 53, wallets: 4, txPerWallet: 150, largeWallet: false });
 const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.address).sort();
 
+const database = ownDatabase('replay_record');
+
 describe('histories of every workflow type replay without non-determinism', () => {
-  const opened = useSimulatedStack({ world });
+  // its own database: the background recompute it runs goes through every wallet the database holds
+  const opened = useSimulatedStack({ world }, { DATABASE_URL: database.url }, database.hooks);
 
   it('records and replays smoke, analysis, wallet sync (with continue-as-new), enrichment, refresh and analytics workflows', async () => {
     const analysisId = `replay-${randomUUID()}`;
