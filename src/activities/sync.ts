@@ -152,7 +152,7 @@ interface OlderAnalyticsBeat extends OlderAnalyticsBatch {
   current?: { at: EngineWalletCursor; attempts: number; error?: string };
 }
 
-const batchOf = ({ current: _current, ...batch }: OlderAnalyticsBeat): OlderAnalyticsBatch => ({ ...batch });
+const batchOf = ({ current: _current, ...batch }: OlderAnalyticsBeat): OlderAnalyticsBatch => batch;
 
 /** Another running recomputeOlderAnalyticsWorkflow than `own` (as Temporal's visibility lists it), or null. */
 async function otherRecomputeRunning(client: Client, own: string): Promise<string | null> {

@@ -40,7 +40,7 @@ const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /** Where a followed sync's progress goes. */
 export interface SyncProgress {
   update(p: { pages: number; transactions: number }): void;
-  /** the sync followed to its end (or given up on): the line ends, before any other is written; again, nothing */
+  /** the line ends (before any other line is written, and once the sync is followed to its end); again, nothing */
   stop(): void;
 }
 
@@ -76,16 +76,13 @@ export function syncProgressLine(stream: NodeJS.WriteStream, wallet: string): Sy
  */
 export async function fetchWallet(api: ApiClient, address: string, o: WalletFetchOptions): Promise<WalletAnalyticsView> {
   const wait = o.sleep ?? pause;
+  // a line of its own: a live progress line ends first (the next progress starts a new one)
+  const say = (line: string) => {
+    o.progress?.stop();
+    o.log(line);
+  };
   const riding = <T>(call: () => Promise<T>) =>
-    ridingOutages(call, {
-      wait,
-      onRetry: (err) => {
-        // a live line ends before the note (the next progress starts a new one)
-        o.progress?.stop();
-        o.log(err.status === null ? 'the API is unreachable; retrying' : `the API answered ${err.status}; retrying`);
-      },
-      gaveUp: 'a sync under way runs on: run the command again to follow it',
-    });
+    ridingOutages(call, { wait, onRetry: (err) => say(err.status === null ? 'the API is unreachable; retrying' : `the API answered ${err.status}; retrying`), gaveUp: 'a sync under way runs on: run the command again to follow it' });
   const [status] = await api.walletStatuses([address]);
   const started = o.sync === 'force' || (o.sync === 'auto' && (status.status === 'MISSING' || status.status === 'STALE'));
   if (started) {
@@ -96,7 +93,7 @@ export async function fetchWallet(api: ApiClient, address: string, o: WalletFetc
   }
   if (started || (o.sync !== 'skip' && status.status === 'SYNCING')) {
     try {
-      await followSync(address, status, started, { ...o, wait, read: () => riding(() => api.walletStatuses([address])) });
+      await followSync(address, status, started, { ...o, log: say, wait, read: () => riding(() => api.walletStatuses([address])) });
     } finally {
       o.progress?.stop();
     }
@@ -141,7 +138,6 @@ async function followSync(
     [status] = await o.read();
     if (status.status !== 'SYNCING' && (!started || changed(status))) break;
     if (status.status !== 'SYNCING' && waited > NOT_BEGUN_MS) {
-      o.progress?.stop();
       o.log(`the sync of ${shortAddress(address)} has not begun after ${NOT_BEGUN_MS / 1000} s: what is stored follows`);
       return;
     }
@@ -155,7 +151,6 @@ async function followSync(
     if (line !== said) o.log(line);
     said = line;
   }
-  o.progress?.stop();
   if (status.lastSyncError && status.lastSyncError !== before.lastSyncError) {
     if (status.status === 'MISSING') throw new ActionableError(`the sync of ${address} failed: ${printable(status.lastSyncError)} (run the command again to retry it)`);
     o.log(`the sync of ${shortAddress(address)} failed (${printable(status.lastSyncError)}): the figures stored before it follow`);

@@ -4,7 +4,8 @@
 // Chunks of pages run as activities that heartbeat their cursor; the workflow continues as new
 // before its history grows large. Then PnL and behavior are computed and stored.
 // walletAnalyticsWorkflow: those analytics computed again, without a sync, after an engine change;
-// recomputeOlderAnalyticsWorkflow: every wallet's so, in the background (a Temporal Schedule).
+// recomputeOlderAnalyticsWorkflow: every wallet's so, in the background (once per engine as its first
+// worker starts, and every 10 minutes from a Temporal Schedule).
 import { CancellationScope, ContinueAsNew, continueAsNew, patched, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { OlderAnalyticsBatch, SyncActivities, WalletAnalyticsRefresh } from '../activities/sync';
 import { HISTORY_CHUNK_RETRY_TIMEOUT, PROVIDER_RETRY, STORE_RETRY, STORE_STEP } from './policies';

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import type { temporal } from '@temporalio/proto';
-import type { WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 
 export const HISTORIES_DIR = path.resolve(__dirname, '..', 'histories');
@@ -49,6 +49,8 @@ export interface ActivityRun<I, R> {
   input: I;
   /** undefined while running or when it failed for good */
   result?: R;
+  /** the priority key it was scheduled with (null: none of its own) */
+  priority?: number | null;
   /** the attempt that ended it, its previous failure, and the worker that ran it */
   attempt?: number | null;
   lastFailure?: string | null;
@@ -63,7 +65,7 @@ export async function activityRuns<I, R>(handle: WorkflowHandle, activityType: s
   for (const e of history.events ?? []) {
     const scheduled = e.activityTaskScheduledEventAttributes;
     if (scheduled && scheduled.activityType?.name === activityType) {
-      runs.set(String(e.eventId), { workflowId: handle.workflowId, input: decode(scheduled.input) as I });
+      runs.set(String(e.eventId), { workflowId: handle.workflowId, input: decode(scheduled.input) as I, priority: scheduled.priority?.priorityKey ?? null });
     }
     const started = e.activityTaskStartedEventAttributes;
     const run = started ? runs.get(String(started.scheduledEventId)) : undefined;
@@ -88,4 +90,11 @@ export function searchAttributeWrites(history: temporal.api.history.v1.IHistory)
     .flatMap((e) => (e.upsertWorkflowSearchAttributesEventAttributes ? [decode(e.upsertWorkflowSearchAttributesEventAttributes.searchAttributes?.indexedFields, ['TemporalChangeVersion'])] : []))
     .filter((u) => Object.keys(u).length > 0);
   return { started, upserts };
+}
+
+/** The runs of a workflow id (continued as new, or started again), oldest first, as Temporal's visibility lists them. */
+export async function runsOldestFirst(client: Client, workflowId: string): Promise<string[]> {
+  const runs: Array<{ runId: string; started: Date }> = [];
+  for await (const wf of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs.push({ runId: wf.runId, started: wf.startTime });
+  return runs.sort((x, y) => x.started.getTime() - y.started.getTime()).map((r) => r.runId);
 }

@@ -6,7 +6,7 @@ import { tokenEnrichmentWorkflow, type refreshPopularTokensWorkflow } from '../.
 import { PRIORITY, TASK_QUEUES, WORKFLOW_TASK_QUEUE, enrichmentWorkflowId, progressQuery, walletSyncWorkflowId } from '../../src/workflows/contract';
 import { analysisInput, executeAnalysis, startAnalysis } from '../harness/analyses';
 import { ANALYSIS_PATCHES_2026_12_06B } from '../../src/workflows/similarity-analysis';
-import { searchAttributeWrites } from '../harness/histories';
+import { activityRuns, runsOldestFirst, searchAttributeWrites } from '../harness/histories';
 import { getAnalysis } from '../../src/store/analyses';
 import { balanceCacheKey } from '../../src/activities/balances';
 import { getTokens } from '../../src/store/tokens';
@@ -153,12 +153,9 @@ describe('token enrichment, the background schedules and long syncs', () => {
   };
   /** Every wallet's analytics computed by this engine but `changed`'s. */
   const enginesBut = (changed: Record<string, string>) => ({ ...Object.fromEntries(wallets.map((w) => [w, ENGINE_VERSION])), ...changed });
-  /** The batches a recompute run scheduled: each one's input, and its priority. */
-  const batchesOf = (history: Awaited<ReturnType<ReturnType<typeof opened.stack.client.workflow.getHandle>['fetchHistory']>>) =>
-    (history.events ?? []).flatMap((e) => {
-      const a = e.activityTaskScheduledEventAttributes;
-      return a ? [{ activity: a.activityType?.name, input: JSON.parse(Buffer.from(a.input?.payloads?.[0]?.data ?? []).toString()), priority: a.priority?.priorityKey }] : [];
-    });
+  /** The batches a recompute run scheduled: each one's input and priority. */
+  const batchesOf = async (workflowId: string, runId?: string) =>
+    (await activityRuns<{ after: unknown }, unknown>(opened.stack.client.workflow.getHandle(workflowId, runId), 'recomputeOlderAnalytics')).map((r) => ({ input: r.input, priority: r.priority }));
 
   it("the analytics recompute: the schedule made once (every 10 minutes); each engine's first worker starts one run, which workers starting meanwhile join and later ones find done; a run computes again, at background priority, what an older engine computed, but not a wallet a live sync holds nor a newer engine's", async () => {
     const { pool, client } = opened.stack;
@@ -184,8 +181,8 @@ describe('token enrichment, the background schedules and long syncs', () => {
       const deployRun = client.workflow.getHandle<typeof recomputeOlderAnalyticsWorkflow>(deployRecomputeId(ENGINE_VERSION));
       expect(await opened.stack.withWorkers(() => deployRun.result())).toEqual({ refreshed: 2, syncing: 1, unchanged: 0, failed: 0, batches: 1 });
       expect(await storedEngines()).toEqual(enginesBut({ [held]: '2.18.0 (no fees)', [newer]: '99.0.0 (no fees)' }));
-      expect(batchesOf(await deployRun.fetchHistory())).toEqual([
-        { activity: 'recomputeOlderAnalytics', input: { after: null, maxWallets: 200, budgetMs: 5_000, minEngine: ENGINE_VERSION }, priority: PRIORITY.background },
+      expect(await batchesOf(deployRecomputeId(ENGINE_VERSION))).toEqual([
+        { input: { after: null, maxWallets: 200, budgetMs: 5_000, minEngine: ENGINE_VERSION }, priority: PRIORITY.background },
       ]);
       // a worker that starts after it completed starts none
       expect(await startDeployRecompute(client, ENGINE_VERSION)).toBe('done');
@@ -258,12 +255,11 @@ describe('token enrichment, the background schedules and long syncs', () => {
       // (in PostgreSQL's order of addresses, which its collation sets)
       const { rows: ordered } = await pool.query<{ wallet: string }>('SELECT wallet FROM wallet_analytics WHERE wallet = ANY($1) ORDER BY wallet', [wallets]);
       const listed = await until('both runs listed', async () => {
-        const runs: Array<{ runId: string; started: Date }> = [];
-        for await (const wf of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs.push({ runId: wf.runId, started: wf.startTime });
-        return runs.length === 2 ? runs.sort((x, y) => x.started.getTime() - y.started.getTime()) : undefined;
+        const runs = await runsOldestFirst(client, workflowId);
+        return runs.length === 2 ? runs : undefined;
       });
       const afters = [];
-      for (const { runId } of listed) afters.push(...batchesOf(await client.workflow.getHandle(workflowId, runId).fetchHistory()).map((b) => b.input.after));
+      for (const runId of listed) afters.push(...(await batchesOf(workflowId, runId)).map((b) => b.input.after));
       expect(afters).toEqual([null, ...[1, 3, 5].map((i) => ({ engineVersion: '2.18.0', wallet: ordered[i].wallet }))]);
     } finally {
       await pool.query('UPDATE swap_legs SET leg = $2 WHERE leg_key = $1', [legs[0].leg_key, legs[0].leg]);
@@ -298,8 +294,8 @@ describe('token enrichment, the background schedules and long syncs', () => {
       () => opened.stack.client.workflow.execute(recomputeOlderAnalyticsWorkflow, { taskQueue: WORKFLOW_TASK_QUEUE, workflowId, args: [{}] }),
       { activities: { recomputeOlderAnalytics } },
     );
-    const history = await opened.stack.client.workflow.getHandle(workflowId).fetchHistory();
-    return { totals, attempts: (history.events ?? []).flatMap((e) => (e.activityTaskStartedEventAttributes ? [e.activityTaskStartedEventAttributes.attempt] : [])) };
+    const batches = await activityRuns(opened.stack.client.workflow.getHandle(workflowId), 'recomputeOlderAnalytics');
+    return { totals, attempts: batches.map((b) => b.attempt) };
   };
 
   it('a recompute whose batch loses PostgreSQL mid-way is retried from the last wallet it finished, its counts kept', async () => {

@@ -14,7 +14,7 @@ import { similarityAnalysisWorkflow } from '../../src/workflows/similarity-analy
 import { analysisInput, executeAnalysis, insertAnalysisRow } from '../harness/analyses';
 import { ownDatabase, useSimulatedStack } from '../harness/stack';
 import { testEnv } from '../harness/env';
-import { saveHistory } from '../harness/histories';
+import { runsOldestFirst, saveHistory } from '../harness/histories';
 import { storeAnalyticsOfEngine } from '../harness/wallet-analytics';
 import { resolveTemporalCli } from '../../src/temporal/dev-server';
 
@@ -91,16 +91,12 @@ describe('histories of every workflow type replay without non-determinism', () =
       recorded.push({ name: 'similarity-analysis-wait-patches-2026-12-06b', workflowId: analysisWorkflowId(waited.analysisId) });
 
       const syncId = walletSyncWorkflowId(wallets[0]);
-      const syncRuns: string[] = [];
-      for await (const wf of opened.stack.client.workflow.list({ query: `WorkflowId = '${syncId}'` })) syncRuns.push(wf.runId);
-      const first = (await Promise.all(syncRuns.map(async (runId) => ({ runId, d: await opened.stack.client.workflow.getHandle(syncId, runId).describe() })))).sort(
-        (a, b) => a.d.startTime.getTime() - b.d.startTime.getTime(),
-      );
+      const syncRuns = await runsOldestFirst(opened.stack.client, syncId);
       // 'wallet-sync-continued', '-final' and '-skipped' (before patched('sync-at-once')) are kept as
       // recorded; these are the first run (continuing the analysis's sync step, one page, continued
       // as new) and the last
-      recorded.push({ name: 'wallet-sync-at-once-continued', workflowId: syncId, runId: first[0].runId });
-      recorded.push({ name: 'wallet-sync-at-once-final', workflowId: syncId, runId: first[first.length - 1].runId });
+      recorded.push({ name: 'wallet-sync-at-once-continued', workflowId: syncId, runId: syncRuns[0] });
+      recorded.push({ name: 'wallet-sync-at-once-final', workflowId: syncId, runId: syncRuns[syncRuns.length - 1] });
 
       // a sync requested before the analysis's sync of that wallet completed: skipped, nothing fetched
       const skippedId = walletSyncWorkflowId(wallets[1]);
@@ -135,12 +131,10 @@ describe('histories of every workflow type replay without non-determinism', () =
       const recomputed = await opened.stack.client.workflow.execute(recomputeOlderAnalyticsWorkflow, { taskQueue: WORKFLOW_TASK_QUEUE, workflowId: recomputeId, args: [{ batchSize: 1, batchesPerRun: 2 }] });
       expect(recomputed).toMatchObject({ refreshed: wallets.length - 1, batches: wallets.length });
       // its first run (two batches, then continued as new) and its last (from where the first stopped, with its totals)
-      const recomputeRuns: Array<{ runId: string; started: Date }> = [];
-      for await (const wf of opened.stack.client.workflow.list({ query: `WorkflowId = '${recomputeId}'` })) recomputeRuns.push({ runId: wf.runId, started: wf.startTime });
-      recomputeRuns.sort((x, y) => x.started.getTime() - y.started.getTime());
+      const recomputeRuns = await runsOldestFirst(opened.stack.client, recomputeId);
       expect(recomputeRuns).toHaveLength(2);
-      recorded.push({ name: 'recompute-older-analytics-continued', workflowId: recomputeId, runId: recomputeRuns[0].runId });
-      recorded.push({ name: 'recompute-older-analytics', workflowId: recomputeId, runId: recomputeRuns[1].runId });
+      recorded.push({ name: 'recompute-older-analytics-continued', workflowId: recomputeId, runId: recomputeRuns[0] });
+      recorded.push({ name: 'recompute-older-analytics', workflowId: recomputeId, runId: recomputeRuns[1] });
     });
 
     // an enrichment run whose mints outnumber one plan's limit (here 3): it plans again until none is
