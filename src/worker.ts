@@ -16,6 +16,7 @@ import { LEGACY_WORKFLOW_QUEUES } from './workflows/contract';
 import { describeFailure, exitWithOneLine } from './errors';
 import { buildActivityDeps } from './wiring';
 import { budgetMetrics } from './temporal/budget-metrics';
+import { recomputeMetrics } from './temporal/analytics-metrics';
 import { watchEventLoop } from './temporal/loop-metrics';
 import { guardProcess } from './process-guard';
 
@@ -58,8 +59,12 @@ async function main(): Promise<void> {
   const workers = await createWorkers({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
-    // the provider budgets' margins and refusals among the runtime's metrics (TEMPORAL_METRICS_BIND)
-    activities: createActivities(buildActivityDeps(config, pool, redis, syncPool, budgetMetrics(Runtime.instance().metricMeter))),
+    // the provider budgets' margins and refusals, and the wallet analytics computed again, among the
+    // runtime's metrics (TEMPORAL_METRICS_BIND)
+    activities: createActivities({
+      ...buildActivityDeps(config, pool, redis, syncPool, budgetMetrics(Runtime.instance().metricMeter)),
+      recomputed: recomputeMetrics(Runtime.instance().metricMeter),
+    }),
     concurrency: { balances: config.BALANCES_CONCURRENCY, analysis: config.ANALYSIS_CONCURRENCY, enrichment: config.ENRICHMENT_CONCURRENCY },
     workflowCache,
   });

@@ -67,7 +67,19 @@ export interface ActivityDeps {
   /** Helius getProgramAccountsV2 and DAS: the token accounts of a mint (token requests) */
   holders: TokenHolderSource;
   settings: ActivitySettings;
+  /** told of each wallet whose stored analytics a read or the background computed again, and how it went (the worker's metrics, src/temporal/analytics-metrics.ts); absent: nobody */
+  recomputed?: RecomputeObserver;
 }
+
+/**
+ * A wallet's stored analytics computed again (recomputeAnalytics, src/activities/sync.ts): by
+ * GET /v1/wallets/{address}'s read (walletAnalyticsWorkflow) or by the background
+ * (recomputeOlderAnalyticsWorkflow); `refreshed`, left to a live sync (`syncing`), found current or
+ * stored meanwhile (`unchanged`), or passed over by the background (`failed`).
+ */
+export type RecomputeTrigger = 'read' | 'background';
+export type RecomputeOutcome = 'refreshed' | 'syncing' | 'unchanged' | 'failed';
+export type RecomputeObserver = (trigger: RecomputeTrigger, outcome: RecomputeOutcome) => void;
 
 export const DEFAULT_SETTINGS: ActivitySettings = {
   balanceCacheTtlSeconds: 30,

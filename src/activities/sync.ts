@@ -21,7 +21,7 @@ import { afterChunk, skippedSyncResult, startingState, syncResult, walletSyncWor
 import { joinedSyncsRunning } from './joined-syncs';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import pLimit from 'p-limit';
-import { DEFAULT_COUNTERPARTY_LOOKUPS, DEFAULT_WALLET_SYNC_CONCURRENCY, type ActivityDeps } from './deps';
+import { DEFAULT_COUNTERPARTY_LOOKUPS, DEFAULT_WALLET_SYNC_CONCURRENCY, type ActivityDeps, type RecomputeOutcome } from './deps';
 import { COUNTERPARTY_ACTIVITY_MAX_AGE_SECONDS, readFirstFunderActivity, readSweepDestinationActivity } from './counterparty-activity';
 import type { HistoryPage } from '../providers/helius';
 import { solPriceUsd } from './sol-price';
@@ -154,6 +154,8 @@ interface OlderAnalyticsBeat extends OlderAnalyticsBatch {
 
 const batchOf = ({ current: _current, ...batch }: OlderAnalyticsBeat): OlderAnalyticsBatch => batch;
 
+const outcomeOf = (r: WalletAnalyticsRefresh): RecomputeOutcome => (r.refreshed ? 'refreshed' : r.syncing ? 'syncing' : 'unchanged');
+
 /** Another running recomputeOlderAnalyticsWorkflow than `own` (as Temporal's visibility lists it), or null. */
 async function otherRecomputeRunning(client: Client, own: string): Promise<string | null> {
   for await (const wf of client.workflow.list({ query: `WorkflowType = 'recomputeOlderAnalyticsWorkflow' AND ExecutionStatus = 'Running'` })) {
@@ -170,6 +172,7 @@ export function createSyncActivities(deps: ActivityDeps) {
   // every wallet sync of this worker takes one of these while it runs (a batch's wallets run at once,
   // each under one): the pages held stay bounded by the balances queue's slots, however batched
   const walletSyncSlots = pLimit(deps.settings.walletSyncConcurrency ?? DEFAULT_WALLET_SYNC_CONCURRENCY);
+  const recomputed = deps.recomputed ?? (() => undefined);
   /**
    * Fetches and stores pages of one phase from `state.cursor` until the phase is done or
    * `input.maxPages` pages are in; `state` is updated page by page (and heartbeated by the caller's
@@ -600,10 +603,12 @@ export function createSyncActivities(deps: ActivityDeps) {
      */
     async refreshWalletAnalytics(input: { wallet: string }): Promise<WalletAnalyticsRefresh> {
       let step = 'reading version';
-      return withLivenessHeartbeat(
+      const refresh = await withLivenessHeartbeat(
         () => ({ step }),
         () => recomputeAnalytics(input.wallet, (next) => (step = next)),
       );
+      recomputed('read', outcomeOf(refresh));
+      return refresh;
     },
 
     /**
@@ -646,6 +651,7 @@ export function createSyncActivities(deps: ActivityDeps) {
       if (state.current && state.current.attempts >= RECOMPUTE_WALLET_ATTEMPTS) {
         log.warn('wallet analytics not computed again: its batch failed on it attempt after attempt', { wallet: state.current.at.wallet, attempts: state.current.attempts, error: state.current.error });
         state.failed += 1;
+        recomputed('background', 'failed');
         state.next = state.current.at;
         state.current = undefined;
       }
@@ -659,10 +665,9 @@ export function createSyncActivities(deps: ActivityDeps) {
             const same = state.current?.at.wallet === listed.wallet && state.current.at.engineVersion === listed.engineVersion;
             state.current = { at: listed, attempts: same ? (state.current?.attempts ?? 0) + 1 : 1 };
             try {
-              const outcome = await recomputeAnalytics(listed.wallet, () => undefined);
-              if (outcome.refreshed) state.refreshed += 1;
-              else if (outcome.syncing) state.syncing += 1;
-              else state.unchanged += 1;
+              const outcome = outcomeOf(await recomputeAnalytics(listed.wallet, () => undefined));
+              state[outcome] += 1;
+              recomputed('background', outcome);
             } catch (err) {
               // PostgreSQL away, or the attempt cancelled: retried from here, not the wallet's fault
               if (ctx.cancellationSignal.aborted || isConnectionError(err)) {
@@ -676,6 +681,7 @@ export function createSyncActivities(deps: ActivityDeps) {
               }
               // its own data refused: passed over (the next run tries it again)
               state.failed += 1;
+              recomputed('background', 'failed');
               log.warn('wallet analytics not computed again', { wallet: listed.wallet, error: describeFailure(err) });
             }
             state.current = undefined;

@@ -127,7 +127,7 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<Fa
     }),
   } satisfies RateLimitOptions);
 
-  installMetrics(app);
+  installMetrics(app, deps.pool);
   await app.register(healthRoutes);
   await app.register(analysesRoutes);
   await app.register(eventsRoutes, { pollIntervalMs: opts.eventPollIntervalMs });

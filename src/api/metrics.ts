@@ -1,9 +1,18 @@
-// Prometheus metrics for the API process: prom-client's default process metrics plus request
-// counts and latencies per route. One registry per app, so tests can build several apps.
+// Prometheus metrics for the API process: prom-client's default process metrics, request counts and
+// latencies per route, and the wallets with stored analytics by engine version (counted in
+// PostgreSQL at each scrape). One registry per app, so tests can build several apps.
 import type { FastifyInstance } from 'fastify';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Pool } from 'pg';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { olderEngine } from '../domain';
+import { withinDeadline } from '../deadline';
+import { describeFailure } from '../errors';
+import { walletsByEngine } from '../store/wallet-analytics';
 
-export function installMetrics(app: FastifyInstance): Registry {
+/** How long a scrape waits for the count of wallets by engine version (PostgreSQL stops it then too). */
+export const WALLET_COUNT_DEADLINE_MS = 1_000;
+
+export function installMetrics(app: FastifyInstance, pool: Pool): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const requests = new Counter({
@@ -25,6 +34,26 @@ export function installMetrics(app: FastifyInstance): Registry {
     const labels = { method: request.method, route, status_code: String(reply.statusCode) };
     requests.inc(labels);
     duration.observe(labels, reply.elapsedTime / 1000);
+  });
+  // a deploy's convergence: the wallets of older engines fall to 0 as the background computes them
+  // again. Absent from a scrape that could not count them (PostgreSQL away, or slower than 1 s)
+  let counting: Promise<Array<{ engineVersion: string; wallets: number }>> | null = null;
+  new Gauge({
+    name: 'wallet_analytics_wallets',
+    help: "wallets with stored analytics, by the engine version that computed them and whether it is older than this API process's (the background computes those again); absent when PostgreSQL could not count them within 1 s",
+    labelNames: ['engine_version', 'older'],
+    registers: [registry],
+    async collect() {
+      // scrapes at once share one count
+      counting ??= withinDeadline(WALLET_COUNT_DEADLINE_MS, 'PostgreSQL', () => walletsByEngine(pool, WALLET_COUNT_DEADLINE_MS)).finally(() => (counting = null));
+      const counted = await counting.catch((err: unknown) => {
+        // the other metrics are still served
+        app.log.warn({ err: describeFailure(err) }, 'metrics: the wallets by engine version could not be counted');
+        return [];
+      });
+      this.reset();
+      for (const { engineVersion, wallets } of counted) this.set({ engine_version: engineVersion, older: String(olderEngine(engineVersion)) }, wallets);
+    },
   });
   app.get('/metrics', { schema: { tags: ['operations'], summary: 'Prometheus metrics (text exposition format)' } }, async (_request, reply) => {
     const text = await registry.metrics();

@@ -3,6 +3,7 @@
 // on wallet_analytics.
 import type { Pool } from 'pg';
 import type { FailedFees, SwapLeg } from '../domain';
+import { inTransaction } from './db';
 import { LEG_ORDER } from './swap-legs';
 import { storedTokensSql, type StoredTokenBalance } from './wallet-balances';
 
@@ -118,6 +119,18 @@ export async function walletsOfEngines(pool: Pool, versions: string[], after: En
     [versions, after?.engineVersion ?? '', after?.wallet ?? '', limit],
   );
   return rows.map((r) => ({ engineVersion: r.engine_version, wallet: r.wallet }));
+}
+
+/**
+ * The wallets with stored analytics by the engine version that computed them: one read of the index
+ * wallet_analytics_engine_wallet (an index-only scan), which PostgreSQL stops after `timeoutMs`.
+ */
+export async function walletsByEngine(pool: Pool, timeoutMs: number): Promise<Array<{ engineVersion: string; wallets: number }>> {
+  const { rows } = await inTransaction(pool, async (client) => {
+    await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.trunc(timeoutMs))}`);
+    return client.query<{ engine_version: string; wallets: number }>('SELECT engine_version, count(*)::int AS wallets FROM wallet_analytics GROUP BY engine_version ORDER BY engine_version');
+  });
+  return rows.map((r) => ({ engineVersion: r.engine_version, wallets: r.wallets }));
 }
 
 /** Marks the wallets' stored analytics as computed by engine `version`: as after a deploy of a newer engine (bench:e2e's recompute, the tests' harness). */

@@ -522,6 +522,30 @@ describe('an API whose database connections are all taken', () => {
     }
   });
 
+  it('GET /metrics still answers when PostgreSQL takes the connection and never answers: the other metrics, without the wallets by engine version', async () => {
+    const sockets = new Set<net.Socket>();
+    const silent = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    // connecting would give up only after 30 s: the scrape's own deadline (1 s) ends the count
+    const hung = createPool(`postgres://postgres@127.0.0.1:${(silent.address() as AddressInfo).port}/none`, 2, { connectionTimeoutMs: 30_000 });
+    const hungApp = await buildApp({ config: opened.stack.config, temporal: opened.stack.client, pool: hung, redis: opened.stack.redis });
+    try {
+      const scrape = await hungApp.inject({ method: 'GET', url: '/metrics' });
+      expect(scrape.statusCode).toBe(200);
+      expect(scrape.body).toMatch(/^process_cpu_seconds_total \d/m);
+      expect(scrape.body).toMatch(/^# HELP wallet_analytics_wallets /m);
+      expect(scrape.body).not.toMatch(/^wallet_analytics_wallets\{/m);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((r) => silent.close(() => r()));
+      await hungApp.close();
+      await hung.end().catch(() => undefined);
+    }
+  });
+
   it('still answers database-unavailable when PostgreSQL does not take the connection (a port nothing listens on)', async () => {
     const port = await freePort();
     const away = createPool(`postgres://postgres@127.0.0.1:${port}/none`, 2, { connectionTimeoutMs: 300 });

@@ -191,7 +191,16 @@ describe('API routes on the real stack', () => {
     expect(fresh.recomputing).toBeUndefined();
     // as an engine before 2.19.0 stored them: without the failed transactions' fees
     const storeAs = (version: string) => storeAnalyticsOfEngine(opened.stack.pool, A, version);
+    // the wallets by engine version among the API's metrics (what an operator watches fall to 0 after a deploy)
+    const byEngine = async () =>
+      [...(await get('/metrics')).body.matchAll(/^wallet_analytics_wallets\{engine_version="([^"]+)",older="(true|false)"\} (\d+)$/gm)].map((m) => ({ engine: m[1], older: m[2] === 'true', wallets: Number(m[3]) }));
+    const before = await byEngine();
+    expect(before).toEqual([{ engine: ENGINE_VERSION, older: false, wallets: expect.any(Number) }]);
     await storeAs('2.18.0');
+    expect(await byEngine()).toEqual([
+      { engine: '2.18.0', older: true, wallets: 1 },
+      { engine: ENGINE_VERSION, older: false, wallets: before[0].wallets - 1 },
+    ]);
     const workflowId = `wallet-analytics:${A}`;
 
     // no worker: the computation is started and not done within the request; the stored figures are shown, saying so
@@ -247,6 +256,11 @@ describe('API routes on the real stack', () => {
 
     // a newer engine's (a worker deployed before this one): nothing started, shown as stored
     await storeAs('99.0.0');
+    // a newer engine's are not older (compared as versions, not as text)
+    expect(await byEngine()).toEqual([
+      { engine: ENGINE_VERSION, older: false, wallets: before[0].wallets - 1 },
+      { engine: '99.0.0', older: false, wallets: 1 },
+    ]);
     const newer = (await get(`/v1/wallets/${A}`)).json();
     expect(newer).toMatchObject({ engineVersion: '99.0.0' });
     expect(newer.recomputing).toBeUndefined();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { temporal } from '@temporalio/proto';
 import { generateWorld } from '../../src/simulator';
-import { recomputeOlderAnalyticsWorkflow, walletSyncWorkflow } from '../../src/workflows/wallet-sync';
+import { recomputeOlderAnalyticsWorkflow, walletAnalyticsWorkflow, walletSyncWorkflow } from '../../src/workflows/wallet-sync';
 import { tokenEnrichmentWorkflow, type refreshPopularTokensWorkflow } from '../../src/workflows/token-enrichment';
 import { PRIORITY, TASK_QUEUES, WORKFLOW_TASK_QUEUE, enrichmentWorkflowId, progressQuery, walletSyncWorkflowId } from '../../src/workflows/contract';
 import { analysisInput, executeAnalysis, startAnalysis } from '../harness/analyses';
@@ -286,25 +286,36 @@ describe('token enrichment, the background schedules and long syncs', () => {
       },
     });
   };
-  /** A recompute run on the test's workers, its batches on `pool`: its totals and its batch's attempts. */
+  /** Sync activities on `pool` whose recomputes are tallied in `observed` (as the worker's metrics count them), by trigger and outcome. */
+  const observedActivities = (pool: Pool) => {
+    const observed: Record<string, number> = {};
+    const activities = createSyncActivities({
+      ...buildActivityDeps(opened.stack.config, pool, opened.stack.redis),
+      recomputed: (trigger, outcome) => void (observed[`${trigger} ${outcome}`] = (observed[`${trigger} ${outcome}`] ?? 0) + 1),
+    });
+    return { activities, observed };
+  };
+  /** A recompute run on the test's workers, its batches on `pool`: its totals, its batch's attempts and the recomputes observed. */
   const recomputeOn = async (pool: Pool) => {
-    const { recomputeOlderAnalytics } = createSyncActivities(buildActivityDeps(opened.stack.config, pool, opened.stack.redis));
+    const { activities, observed } = observedActivities(pool);
     const workflowId = `recompute-${randomUUID()}`;
     const totals = await opened.stack.withWorkers(
       () => opened.stack.client.workflow.execute(recomputeOlderAnalyticsWorkflow, { taskQueue: WORKFLOW_TASK_QUEUE, workflowId, args: [{}] }),
-      { activities: { recomputeOlderAnalytics } },
+      { activities: { recomputeOlderAnalytics: activities.recomputeOlderAnalytics } },
     );
     const batches = await activityRuns(opened.stack.client.workflow.getHandle(workflowId), 'recomputeOlderAnalytics');
-    return { totals, attempts: batches.map((b) => b.attempt) };
+    return { totals, attempts: batches.map((b) => b.attempt), observed };
   };
 
   it('a recompute whose batch loses PostgreSQL mid-way is retried from the last wallet it finished, its counts kept', async () => {
     for (const w of wallets) await storeAnalyticsOfEngine(opened.stack.pool, w, '2.18.0');
     // the session ends as a restart would, once, when the third wallet's figures are about to be stored
     const seen: number[] = [];
-    const { totals, attempts } = await recomputeOn(refusingStores((_wallet, n) => (seen.push(n), n === 3 ? new Error('Connection terminated unexpectedly') : undefined)));
+    const { totals, attempts, observed } = await recomputeOn(refusingStores((_wallet, n) => (seen.push(n), n === 3 ? new Error('Connection terminated unexpectedly') : undefined)));
     // begun again from the start, the retry would count only the 4 wallets still left
     expect(totals).toEqual({ refreshed: 6, syncing: 0, unchanged: 0, failed: 0, batches: 1 });
+    // the worker's metrics count each wallet once, whichever attempt computed it
+    expect(observed).toEqual({ 'background refreshed': 6 });
     expect(seen).toHaveLength(7);
     expect(await storedEngines()).toEqual(enginesBut({}));
     expect(attempts).toEqual([2]);
@@ -314,11 +325,43 @@ describe('token enrichment, the background schedules and long syncs', () => {
     for (const w of wallets) await storeAnalyticsOfEngine(opened.stack.pool, w, '2.18.0');
     const stuck = wallets[3];
     // XX001: a damaged page of the table, on every store of that wallet's figures
-    const { totals, attempts } = await recomputeOn(refusingStores((wallet) => (wallet === stuck ? Object.assign(new Error('could not read block 7 in file "base/16384/16385"'), { code: 'XX001' }) : undefined)));
+    const { totals, attempts, observed } = await recomputeOn(refusingStores((wallet) => (wallet === stuck ? Object.assign(new Error('could not read block 7 in file "base/16384/16385"'), { code: 'XX001' }) : undefined)));
     expect(totals).toEqual({ refreshed: 5, syncing: 0, unchanged: 0, failed: 1, batches: 1 });
+    expect(observed).toEqual({ 'background refreshed': 5, 'background failed': 1 });
     expect(await storedEngines()).toEqual(enginesBut({ [stuck]: '2.18.0 (no fees)' }));
     // three attempts failed on it; the fourth passed it over
     expect(attempts).toEqual([RECOMPUTE_WALLET_ATTEMPTS + 1]);
+  });
+
+  it("a read's recompute (walletAnalyticsWorkflow) is counted as the read's: refreshed, then unchanged once current, and left to a live sync", async () => {
+    const { pool, client } = opened.stack;
+    const wallet = wallets[0];
+    const { activities, observed } = observedActivities(pool);
+    const read = () => client.workflow.execute(walletAnalyticsWorkflow, { taskQueue: WORKFLOW_TASK_QUEUE, workflowId: `wallet-analytics-${randomUUID()}`, args: [{ wallet }] });
+    await storeAnalyticsOfEngine(pool, wallet, '2.18.0');
+    const outcomes = await opened.stack.withWorkers(
+      async () => {
+        const first = await read();
+        const again = await read();
+        await storeAnalyticsOfEngine(pool, wallet, '2.18.0');
+        await pool.query(`UPDATE wallets SET sync_state = 'syncing', sync_lease_until = now() + interval '1 minute' WHERE address = $1`, [wallet]);
+        try {
+          return [first, again, await read()];
+        } finally {
+          await pool.query(`UPDATE wallets SET sync_state = 'synced', sync_lease_until = NULL WHERE address = $1`, [wallet]);
+        }
+      },
+      { activities: { refreshWalletAnalytics: activities.refreshWalletAnalytics } },
+    );
+    expect(outcomes).toEqual([
+      { refreshed: true, engineVersion: ENGINE_VERSION },
+      { refreshed: false, engineVersion: ENGINE_VERSION },
+      { refreshed: false, engineVersion: '2.18.0', syncing: true },
+    ]);
+    expect(observed).toEqual({ 'read refreshed': 1, 'read unchanged': 1, 'read syncing': 1 });
+    // left as the other tests expect it
+    expect(await opened.stack.withWorkers(read)).toEqual({ refreshed: true, engineVersion: ENGINE_VERSION });
+    expect((await storedEngines())[wallet]).toBe(ENGINE_VERSION);
   });
 
   it('a long wallet sync continues as new and still stores the complete history once', async () => {

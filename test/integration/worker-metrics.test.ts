@@ -10,7 +10,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 describe('worker observability', () => {
   const opened = useTestStack();
 
-  it("a worker started with TEMPORAL_METRICS_BIND serves the SDK runtime's metrics, its provider budgets' and its event loop's for Prometheus", async () => {
+  it("a worker started with TEMPORAL_METRICS_BIND serves the SDK runtime's metrics, its provider budgets', its analytics recomputes' and its event loop's for Prometheus", async () => {
     // a margin other worker processes learnt (docs/providers.md), reported before any request; none
     // learnt for the RPC budget. Under a key prefix of its own: this run's other tests' requests
     // move the margins of theirs (each reservation decays it) while this worker starts
@@ -39,6 +39,12 @@ describe('worker observability', () => {
       expect(body).toMatch(/^provider_budget_margin\{budget="rpc"\} 100$/m);
       for (const budget of ['helius', 'rpc', 'dexscreener']) {
         for (const counter of ['provider_rate_limited', 'provider_budget_slots_missed']) expect(body).toMatch(new RegExp(`^${counter}\\{budget="${budget}"\\} 0$`, 'm'));
+      }
+      // the wallet analytics it computed again, by trigger and outcome, from 0 (the count: this run's wallets of older engines, if any)
+      for (const trigger of ['read', 'background']) {
+        for (const outcome of ['refreshed', 'syncing', 'unchanged', 'failed']) {
+          expect(body).toMatch(new RegExp(`^wallet_analytics_recomputed\\{(?=[^}]*trigger="${trigger}")(?=[^}]*outcome="${outcome}")[^}]*\\} \\d+$`, 'm'));
+        }
       }
       // how long its event loop was held up: the longest of the last seconds, and the stalls past 1 s and 5 s from 0
       expect(body).toMatch(/^worker_event_loop_delay_max \d+(\.\d+)?$/m);
