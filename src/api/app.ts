@@ -36,6 +36,8 @@ export interface AppOptions {
   eventPollIntervalMs?: number;
   /** the built Similarity Lab served at /lab/ (default web/dist) */
   labDir?: string;
+  /** how long /metrics reuses its count of wallets by engine version (default WALLET_COUNT_MAX_AGE_MS, src/api/metrics.ts) */
+  walletCountMaxAgeMs?: number;
 }
 
 declare module 'fastify' {
@@ -127,7 +129,7 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<Fa
     }),
   } satisfies RateLimitOptions);
 
-  installMetrics(app, deps.pool);
+  installMetrics(app, deps.pool, { walletCountMaxAgeMs: opts.walletCountMaxAgeMs });
   await app.register(healthRoutes);
   await app.register(analysesRoutes);
   await app.register(eventsRoutes, { pollIntervalMs: opts.eventPollIntervalMs });

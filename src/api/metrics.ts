@@ -1,6 +1,6 @@
 // Prometheus metrics for the API process: prom-client's default process metrics, request counts and
 // latencies per route, and the wallets with stored analytics by engine version (counted in
-// PostgreSQL at each scrape). One registry per app, so tests can build several apps.
+// PostgreSQL at a scrape, at most every 15 s). One registry per app, so tests can build several apps.
 import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
@@ -11,8 +11,14 @@ import { walletsByEngine } from '../store/wallet-analytics';
 
 /** How long a scrape waits for the count of wallets by engine version (PostgreSQL stops it then too). */
 export const WALLET_COUNT_DEADLINE_MS = 1_000;
+/**
+ * How long a count of wallets by engine version serves later scrapes: /metrics is open to anyone,
+ * so scrapes in a loop cost PostgreSQL one count per this period, not one each.
+ */
+export const WALLET_COUNT_MAX_AGE_MS = 15_000;
 
-export function installMetrics(app: FastifyInstance, pool: Pool): Registry {
+export function installMetrics(app: FastifyInstance, pool: Pool, opts: { walletCountMaxAgeMs?: number } = {}): Registry {
+  const maxAgeMs = opts.walletCountMaxAgeMs ?? WALLET_COUNT_MAX_AGE_MS;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const requests = new Counter({
@@ -38,21 +44,27 @@ export function installMetrics(app: FastifyInstance, pool: Pool): Registry {
   // a deploy's convergence: the wallets of older engines fall to 0 as the background computes them
   // again. Absent from a scrape that could not count them (PostgreSQL away, or slower than 1 s)
   let counting: Promise<Array<{ engineVersion: string; wallets: number }>> | null = null;
+  let counted: { at: number; rows: Array<{ engineVersion: string; wallets: number }> } | null = null;
   new Gauge({
     name: 'wallet_analytics_wallets',
-    help: "wallets with stored analytics, by the engine version that computed them and whether it is older than this API process's (the background computes those again); absent when PostgreSQL could not count them within 1 s",
+    help: "wallets with stored analytics, by the engine version that computed them and whether it is older than this API process's (the background computes those again); counted at most every 15 s, absent when PostgreSQL could not count them within 1 s",
     labelNames: ['engine_version', 'older'],
     registers: [registry],
     async collect() {
-      // scrapes at once share one count
-      counting ??= withinDeadline(WALLET_COUNT_DEADLINE_MS, 'PostgreSQL', () => walletsByEngine(pool, WALLET_COUNT_DEADLINE_MS)).finally(() => (counting = null));
-      const counted = await counting.catch((err: unknown) => {
-        // the other metrics are still served
-        app.log.warn({ err: describeFailure(err) }, 'metrics: the wallets by engine version could not be counted');
-        return [];
-      });
+      if (counted === null || Date.now() - counted.at >= maxAgeMs) {
+        // scrapes at once share one count
+        counting ??= withinDeadline(WALLET_COUNT_DEADLINE_MS, 'PostgreSQL', () => walletsByEngine(pool, WALLET_COUNT_DEADLINE_MS)).finally(() => (counting = null));
+        counted = await counting.then(
+          (rows) => ({ at: Date.now(), rows }),
+          (err: unknown) => {
+            // the other metrics are still served; the next scrape counts again
+            app.log.warn({ err: describeFailure(err) }, 'metrics: the wallets by engine version could not be counted');
+            return null;
+          },
+        );
+      }
       this.reset();
-      for (const { engineVersion, wallets } of counted) this.set({ engine_version: engineVersion, older: String(olderEngine(engineVersion)) }, wallets);
+      for (const { engineVersion, wallets } of counted?.rows ?? []) this.set({ engine_version: engineVersion, older: String(olderEngine(engineVersion)) }, wallets);
     },
   });
   app.get('/metrics', { schema: { tags: ['operations'], summary: 'Prometheus metrics (text exposition format)' } }, async (_request, reply) => {
