@@ -1,6 +1,7 @@
 // A small client of the wallet-similarity HTTP API for the CLI and the demo: JSON calls that turn
 // problem+json answers into errors with the server's detail, and a Server-Sent Events reader.
 import type { AnalysisStartBody, AnalysisView, StartedAnalysis } from '../api/schemas/analyses';
+import type { AnalysisChanges } from '../api/schemas/changes';
 import type { PairsPage, PairsPageQuery } from '../api/schemas/pairs';
 import type { TokenView } from '../api/schemas/tokens';
 import type { WalletAnalyticsView, WalletStatusView } from '../api/schemas/wallets';
@@ -84,6 +85,12 @@ export class ApiClient {
     for (const [k, v] of Object.entries(query)) if (v !== undefined) q.set(k, String(v));
     const qs = q.toString();
     return this.request('GET', `/v1/analyses/${encodeURIComponent(id)}/pairs${qs ? `?${qs}` : ''}`);
+  }
+
+  /** What changed in analysis `id` since analysis `since` (GET /v1/analyses/{id}/changes). */
+  getChanges(id: string, since: string, limit?: number): Promise<AnalysisChanges> {
+    const q = new URLSearchParams({ since, ...(limit === undefined ? {} : { limit: String(limit) }) });
+    return this.request('GET', `/v1/analyses/${encodeURIComponent(id)}/changes?${q}`);
   }
 
   /** A wallet's stored PnL, behavior and coverage (GET /v1/wallets/{address}). */

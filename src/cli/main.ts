@@ -5,6 +5,7 @@
 //   wallet-similarity show <analysis-id> --pair <A> <B> [--json]   one pair's full evidence
 //   wallet-similarity pairs <analysis-id> [--min-score x] [--wallet w] [--limit n] [--all] [--json]
 //   wallet-similarity wallet <address> [--sync auto|force|skip] [--top n] [--json]   one wallet's PnL and behavior
+//   wallet-similarity changes <analysis-id> --since <analysis-id> [--limit n] [--json]   what changed between two analyses
 import { parseArgs } from 'node:util';
 import { ActionableError, isArgumentError, printOneLine } from '../errors';
 import { printable } from './evidence';
@@ -13,6 +14,8 @@ import { followAnalysis, startAndFollow } from './follow';
 import { renderPairEvidence } from './pair-detail';
 import { MAX_PAGE, groupWallet, locatePair, pairPages, renderPairsPage } from './pairs';
 import { renderAnalysis } from './render';
+import { renderChanges } from './changes';
+import { CHANGES_MAX_LIMIT } from '../api/schemas/changes';
 import { fetchWallet, listedTokens, renderWallet, symbolsOf, syncProgressLine } from './wallet';
 import { MAX_WINDOW_DAYS, syncMode, type SyncMode } from '../api/schemas/analyses';
 
@@ -25,6 +28,8 @@ const USAGE = `usage:
                                                                 every pair, strongest first, a page at a time
   wallet-similarity wallet <address> [--sync mode] [--top n]    one wallet's PnL, behavior and coverage (synced
                                                                 first when it has no stored history or a stale one)
+  wallet-similarity changes <analysis-id> --since <analysis-id> what changed since another analysis (an earlier one
+                                                                of the group): wallets, clusters, links formed and broken
 
 options:
   --api <url>         the API (default $WALLET_SIMILARITY_API or http://127.0.0.1:3000)
@@ -45,13 +50,16 @@ options:
   --min-score <x>     with pairs: only pairs with relatedness (combined) of at least x (0 to 1)
   --wallet <w>        with pairs: only the pairs of this wallet of the group
   --limit <n>         with pairs: pairs per page, 1 to ${MAX_PAGE} (default 100)
-  --all               with pairs: every page, not only the first`;
+  --all               with pairs: every page, not only the first
+  --since <id>        with changes: the analysis to compare with
+  --limit <n>         with changes: links formed and broken listed, each, 1 to ${CHANGES_MAX_LIMIT} (default 100)
+                      (--json: the GET /v1/analyses/{id}/changes body)`;
 
 class UsageError extends ActionableError {
   override name = 'UsageError';
 }
 
-type Command = 'analyze' | 'show' | 'pairs' | 'wallet';
+type Command = 'analyze' | 'show' | 'pairs' | 'wallet' | 'changes';
 /** Options every command takes. */
 const COMMON_OPTIONS = ['api', 'api-key', 'json', 'help'];
 /** Each command's own options: another's is a usage error, not silently ignored. */
@@ -60,6 +68,7 @@ const OPTIONS_OF: Record<Command, string[]> = {
   show: ['pair', 'top', 'pairs'],
   pairs: ['min-score', 'wallet', 'limit', 'all'],
   wallet: ['sync', 'top'],
+  changes: ['since', 'limit'],
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -81,6 +90,7 @@ export async function main(argv: string[]): Promise<number> {
       wallet: { type: 'string' },
       limit: { type: 'string' },
       all: { type: 'boolean', default: false },
+      since: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -150,6 +160,14 @@ export async function main(argv: string[]): Promise<number> {
     const wallet = await fetchWallet(api, args[0], { sync, log: (l) => console.error(l), ...(progress ? { progress } : {}) });
     if (values.json) process.stdout.write(`${JSON.stringify(wallet, null, 2)}\n`);
     else console.log(renderWallet(wallet, { tokens, symbols: await symbolsOf(api, listedTokens(wallet, tokens ?? 10).map((t) => t.mint as string)) }));
+    return 0;
+  } else if (command === 'changes') {
+    if (args.length !== 1 || values.since === undefined) throw new UsageError('changes needs one analysis id and the one to compare it with: changes <analysis-id> --since <analysis-id>');
+    const limit = count('limit', values.limit, 1);
+    if (limit !== undefined && limit > CHANGES_MAX_LIMIT) throw new UsageError(`--limit must be at most ${CHANGES_MAX_LIMIT}, got '${values.limit}'`);
+    const changes = await api.getChanges(args[0], values.since, limit);
+    if (values.json) process.stdout.write(`${JSON.stringify(changes, null, 2)}\n`);
+    else console.log(renderChanges(changes));
     return 0;
   } else {
     throw new UsageError(`unknown command '${command}'`);

@@ -442,3 +442,51 @@ export async function analysesProgress(pool: Pool, ids: string[]): Promise<{ run
   const r = rows[0];
   return { running: Number(r.running), startPending: Number(r.start_pending), completed: Number(r.completed), other: Number(r.other), lastFinishedAt: r.last };
 }
+
+/** What a comparison of two analyses reads of each (GET /v1/analyses/{id}/changes): not its pairs, which stay in analysis_pairs. */
+export interface ComparedAnalysis {
+  ownerKeyId: string | null;
+  status: AnalysisStatus;
+  wallets: string[];
+  failedWallets: Array<{ wallet: string }>;
+  engineVersion: string | null;
+  completedAt: string | null;
+  /** the result's clusters' members and confidence ([] before it completed) */
+  clusters: Array<{ members: string[]; confidence: number }>;
+  /** the result's cluster threshold (null: a result of an engine that did not record it) */
+  clusterThreshold: number | null;
+}
+
+/** The analysis as a comparison reads it: its clusters out of its result, not the whole result; null: no such analysis. */
+export async function getComparedAnalysis(pool: Pool, id: string): Promise<ComparedAnalysis | null> {
+  const { rows } = await pool.query<{
+    owner_key_id: string | null;
+    status: AnalysisStatus;
+    wallets: string[];
+    failed_wallets: Array<{ wallet: string }> | null;
+    engine_version: string | null;
+    completed_at: Date | null;
+    clusters: Array<{ members: string[]; confidence: number }> | null;
+    cluster_threshold: number | null;
+  }>(
+    `SELECT owner_key_id, status, wallets, failed_wallets, engine_version, completed_at,
+            -- (a result of engine 1.x: its clusters' mean combined score for their confidence)
+            (SELECT jsonb_agg(jsonb_build_object('members', c->'members', 'confidence', COALESCE(NULLIF(c->'confidence', 'null'), NULLIF(c->'meanCombined', 'null'), '0')) ORDER BY n)
+               FROM jsonb_array_elements(CASE WHEN jsonb_typeof(result->'clusters') = 'array' THEN result->'clusters' ELSE '[]' END) WITH ORDINALITY AS e(c, n)) AS clusters,
+            (result->'parameters'->>'clusterThreshold')::double precision AS cluster_threshold
+       FROM analyses WHERE id = $1`,
+    [id],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  return {
+    ownerKeyId: r.owner_key_id,
+    status: r.status,
+    wallets: r.wallets,
+    failedWallets: Array.isArray(r.failed_wallets) ? r.failed_wallets : [],
+    engineVersion: r.engine_version,
+    completedAt: r.completed_at ? r.completed_at.toISOString() : null,
+    clusters: r.clusters ?? [],
+    clusterThreshold: r.cluster_threshold,
+  };
+}

@@ -23,6 +23,8 @@ const group = Array.from({ length: WALLETS }, (_, i) => derivedAddress('pairs-sc
 
 /** The most rows of analysis_pairs (or its indexes) one statement of a page may read. */
 const MAX_ROWS_READ = 2_500;
+/** The seeded analyses' cluster threshold: their links are their first ranks, about 1 % of them. */
+const LINK_THRESHOLD = 0.99;
 
 interface Statement {
   text: string;
@@ -66,7 +68,8 @@ describe(`pairs pages of a ${WALLETS}-wallet analysis (${PAIRS} rows)`, () => {
   async function seed(pool: Pool): Promise<void> {
     const started = Date.now();
     await insertAnalysis(pool, { id, workflowId: analysisWorkflowId(id), requestId: null, wallets: group, params: { window: null, sync: 'skip', failureThreshold: 0.8 } });
-    await completeAnalysis(pool, id, { summary: { pairCount: PAIRS }, result: { engineVersion: '2.0.0', pairs: [], pairCount: PAIRS, pairsComplete: false, clusters: [] }, coverage: [], failedWallets: [], engineVersion: '2.0.0' });
+    // (a link at 0.99: the changes since another analysis compare about 5,000 links of each)
+    await completeAnalysis(pool, id, { summary: { pairCount: PAIRS }, result: { engineVersion: '2.0.0', parameters: { clusterThreshold: LINK_THRESHOLD }, pairs: [], pairCount: PAIRS, pairsComplete: false, clusters: [] }, coverage: [], failedWallets: [], engineVersion: '2.0.0' });
     await pool.query(
       `INSERT INTO analysis_pairs (analysis_id, rank, pair_index, wallet_a, wallet_b, combined, pair)
        SELECT $1, g.rank, g.k, g.a, g.b, g.combined,
@@ -182,5 +185,44 @@ describe(`pairs pages of a ${WALLETS}-wallet analysis (${PAIRS} rows)`, () => {
       lines.push(`${name.padEnd(42)} cold ${cold.toFixed(1).padStart(7)} ms   median ${median.toFixed(1).padStart(7)} ms   SQL ${plans.map((p) => p.ms.toFixed(2)).join(' + ')} ms, rows read ${plans.map((p) => p.rowsRead).join(' + ')}   ${[...new Set(plans.flatMap((p) => p.nodes.filter((n) => / using /.test(n))))].join(', ')}`);
     }
     console.log(`pairs scale: GET /v1/analyses/{id}/pairs over ${PAIRS} rows (app.inject, API and PostgreSQL on this machine)\n${lines.join('\n')}`);
+  });
+
+  it('compares it with another analysis of the group (GET /v1/analyses/{id}/changes) reading its links and the listed pairs only; prints the latency', async () => {
+    // another analysis of the same wallets: the same rows, ranked by another permutation (its combined again a function of its rank)
+    const later = randomUUID();
+    const { pool } = opened.stack;
+    await insertAnalysis(pool, { id: later, workflowId: analysisWorkflowId(later), requestId: null, wallets: group, params: { window: null, sync: 'skip', failureThreshold: 0.8 } });
+    await completeAnalysis(pool, later, { summary: { pairCount: PAIRS }, result: { engineVersion: '2.0.0', parameters: { clusterThreshold: LINK_THRESHOLD }, pairs: [], pairCount: PAIRS, pairsComplete: false, clusters: [] }, coverage: [], failedWallets: [], engineVersion: '2.0.0' });
+    await pool.query(
+      `INSERT INTO analysis_pairs (analysis_id, rank, pair_index, wallet_a, wallet_b, combined, pair)
+       SELECT $1, q.r::integer, p.pair_index, p.wallet_a, p.wallet_b, round(1 - q.r / $3::numeric, 3)::double precision, p.pair
+         FROM analysis_pairs p CROSS JOIN LATERAL (SELECT (p.pair_index::bigint * 104729) % $3 AS r) q
+        WHERE p.analysis_id = $2`,
+      [later, id, PAIRS],
+    );
+    await seedWalletRanks(pool, later);
+    const links = (await pool.query<{ n: number }>('SELECT count(*)::integer AS n FROM analysis_pairs WHERE analysis_id = ANY($1) AND combined >= $2', [[id, later], LINK_THRESHOLD])).rows[0].n;
+
+    statements.length = 0;
+    const t = process.hrtime.bigint();
+    const res = await app.inject({ method: 'GET', url: `/v1/analyses/${later}/changes?since=${id}&limit=100` });
+    const ms = Number(process.hrtime.bigint() - t) / 1e6;
+    expect(res.statusCode).toBe(200);
+    const body = res.json() as { wallets: { compared: number }; links: { formed: Array<{ combined: number; before: number | null }>; formedCount: number; brokenCount: number } };
+    expect(body.wallets.compared).toBe(WALLETS);
+    expect(body.links.formed).toHaveLength(100);
+    expect(body.links.formedCount).toBeGreaterThan(0);
+    // each listed pair's score in the other analysis, read through its wallets' ranks: below the threshold there
+    expect(body.links.formed.every((l) => l.combined >= LINK_THRESHOLD && l.before !== null && l.before < LINK_THRESHOLD)).toBe(true);
+    const sent = [...statements];
+    const plans = await Promise.all(sent.map(planOf));
+    for (const [i, plan] of plans.entries()) {
+      expect({ statement: sent[i].text, scans: plan.nodes.filter((n) => /Seq Scan on analysis_pairs/.test(n)) }).toEqual({ statement: sent[i].text, scans: [] });
+      // both analyses' links, and one pair for each link listed: never the whole ranking
+      expect({ statement: sent[i].text, rowsRead: plan.rowsRead, few: plan.rowsRead <= links + 2 * 200 + 100 }).toEqual({ statement: sent[i].text, rowsRead: plan.rowsRead, few: true });
+    }
+    console.log(
+      `pairs scale: GET /v1/analyses/{id}/changes of two ${PAIRS}-pair analyses (${links} links in all): ${ms.toFixed(1)} ms, ${body.links.formedCount} formed, ${body.links.brokenCount} broken; SQL ${plans.map((p) => `${p.ms.toFixed(1)} ms (rows read ${p.rowsRead})`).join(' + ')}`,
+    );
   });
 });

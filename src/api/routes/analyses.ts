@@ -7,7 +7,22 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@te
 import type { similarityAnalysisWorkflow } from '../../workflows/similarity-analysis';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { MAX_WAIT_SECONDS, analysisParamsOf, analysisWorkflowId, proceedWithAvailableDataSignal, waitForAnalysisUpdate, type AnalysisInput } from '../../workflows/contract';
-import { CANCELLED_BEFORE_START, cancelPendingStart, deleteUnstartedAnalysis, markAnalysesStarted, findByIdempotencyKey, getAnalysis, getAnalysisOwner, getAnalysisState, listAnalyses, type AnalysisRecord, type AnalysisStatus } from '../../store/analyses';
+import {
+  CANCELLED_BEFORE_START,
+  cancelPendingStart,
+  deleteUnstartedAnalysis,
+  markAnalysesStarted,
+  findByIdempotencyKey,
+  getAnalysis,
+  getAnalysisOwner,
+  getAnalysisState,
+  getComparedAnalysis,
+  listAnalyses,
+  type AnalysisRecord,
+  type AnalysisStatus,
+} from '../../store/analyses';
+import { loadAnalysisChanges } from '../analysis-changes';
+import { analysisChanges, changesQuery } from '../schemas/changes';
 import { describeFailureForClients } from '../../errors';
 import { AnalysisRows } from '../analysis-rows';
 import { AnalysisStarts, DEFAULT_START_OPTIONS, analysisStartOptions } from '../analysis-starts';
@@ -317,16 +332,51 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
       const source = await getPairsSource(pool, id);
       assertVisible(request, id, source);
       checkPairsQuery(id, request.query);
-      if (source.status !== 'completed') {
-        // a row that says running may belong to a workflow that has ended: say how it really is
-        const stored = source.status === 'running' ? await getAnalysis(pool, id) : null;
-        const status = stored ? (await reconcileAnalysis({ pool, temporal }, stored)).status : source.status;
-        const when = status === 'running' ? `still running: its pairs are served once it has completed (GET /v1/analyses/${id}/events follows it)` : `${status}: only a completed analysis has pairs`;
-        throw new ProblemError('analysisNotCompleted', `analysis ${id} is ${when}`);
-      }
+      await assertCompleted(id, source.status, 'its pairs are served', 'has pairs');
       return loadPairsPage(pool, id, source, request.query);
     },
   );
+
+  app.get(
+    '/v1/analyses/:id/changes',
+    {
+      schema: {
+        tags: ['analyses'],
+        summary: 'What changed since another analysis (usually an earlier one of the same group): the wallets, the clusters and the links formed and broken',
+        description:
+          'Both analyses completed and visible to this key. Clusters are matched one to one by the members they share; links (pairs at or above their analysis\'s cluster threshold) are compared over the wallets both analysed, the strongest `limit` of each kind listed with the counts of all.',
+        params: analysisIdParams,
+        querystring: changesQuery,
+        response: { 200: analysisChanges, ...problemResponses(400, 401, 404, 409) },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const { since, limit } = request.query;
+      if (since === id) {
+        throw new ProblemError('validation', `since is this analysis (${id}): pass the id of the analysis to compare it with`, [{ pointer: '/querystring/since', detail: 'the same analysis' }]);
+      }
+      const [later, earlier] = await Promise.all([getComparedAnalysis(pool, id), getComparedAnalysis(pool, since)]);
+      assertVisible(request, id, later);
+      assertVisible(request, since, earlier);
+      await assertCompleted(id, later.status, 'its changes are served', 'can be compared');
+      await assertCompleted(since, earlier.status, 'it can be compared', 'can be compared');
+      return loadAnalysisChanges(pool, { ...later, id }, { ...earlier, id: since }, limit);
+    },
+  );
+
+  /**
+   * A 409 unless the analysis has completed; a row that says running may belong to a workflow that
+   * has ended, so Temporal says how it really is. `once`: what happens once it has completed; `only`:
+   * what only a completed analysis does.
+   */
+  async function assertCompleted(id: string, status: AnalysisStatus, once: string, only: string): Promise<void> {
+    if (status === 'completed') return;
+    const stored = status === 'running' ? await getAnalysis(pool, id) : null;
+    const now = stored ? (await reconcileAnalysis({ pool, temporal }, stored)).status : status;
+    const when = now === 'running' ? `still running: ${once} once it has completed (GET /v1/analyses/${id}/events follows it)` : `${now}: only a completed analysis ${only}`;
+    throw new ProblemError('analysisNotCompleted', `analysis ${id} is ${when}`);
+  }
 
   /** The analysis a control (proceed, cancel) acts on: 404 unless this request's key may see it, 409 when it runs in another namespace. */
   async function controlledAnalysis(request: FastifyRequest, id: string): Promise<AnalysisRecord> {

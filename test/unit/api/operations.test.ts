@@ -236,6 +236,7 @@ describe('metrics and the OpenAPI document', () => {
         'GET /v1/analyses/{id}',
         'DELETE /v1/analyses/{id}',
         'GET /v1/analyses/{id}/events',
+        'GET /v1/analyses/{id}/changes',
         'GET /v1/analyses/{id}/pairs',
         'POST /v1/analyses/{id}/proceed',
         'POST /v1/wallets/sync',

@@ -2221,6 +2221,243 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/analyses/{id}/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What changed since another analysis (usually an earlier one of the same group): the wallets, the clusters and the links formed and broken
+         * @description Both analyses completed and visible to this key. Clusters are matched one to one by the members they share; links (pairs at or above their analysis's cluster threshold) are compared over the wallets both analysed, the strongest `limit` of each kind listed with the counts of all.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description links formed and broken listed at most, each (the strongest first), 1 to 1000 */
+                    limit?: number;
+                    /** @description the analysis to compare with (usually an earlier one of the same group), completed and visible to this key */
+                    since: string;
+                };
+                header?: never;
+                path: {
+                    /** @description analysis id (a UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            analysis: {
+                                analysisId: string;
+                                /** @description the combined score at or above which a pair is a link in this analysis */
+                                clusterThreshold: number;
+                                /** Format: date-time */
+                                completedAt: string | null;
+                                engineVersion: string | null;
+                            };
+                            /** @description each cluster matched to at most one of the other analysis's, those sharing the most members first: a cluster that split keeps the match with its larger part (the other `formed`), two that merged leave the smaller `dissolved` */
+                            clusters: {
+                                /** @description matched clusters whose members moved, the most moved first */
+                                changed: {
+                                    after: {
+                                        /** @description the cluster's confidence in its analysis (mean combined over its member pairs) */
+                                        confidence: number;
+                                        /** @description sorted addresses */
+                                        members: string[];
+                                    };
+                                    before: {
+                                        /** @description the cluster's confidence in its analysis (mean combined over its member pairs) */
+                                        confidence: number;
+                                        /** @description sorted addresses */
+                                        members: string[];
+                                    };
+                                    /** @description members now that were not then */
+                                    joined: string[];
+                                    /** @description members then that are not now (a wallet `removed` too, when it was not analysed now) */
+                                    left: string[];
+                                }[];
+                                /** @description the clusters of `since` matched to none */
+                                dissolved: {
+                                    /** @description the cluster's confidence in its analysis (mean combined over its member pairs) */
+                                    confidence: number;
+                                    /** @description sorted addresses */
+                                    members: string[];
+                                }[];
+                                /** @description this analysis's clusters matched to none */
+                                formed: {
+                                    /** @description the cluster's confidence in its analysis (mean combined over its member pairs) */
+                                    confidence: number;
+                                    /** @description sorted addresses */
+                                    members: string[];
+                                }[];
+                                /** @description matched clusters of the same members (as this analysis scores them) */
+                                unchanged: {
+                                    /** @description the cluster's confidence in its analysis (mean combined over its member pairs) */
+                                    confidence: number;
+                                    /** @description sorted addresses */
+                                    members: string[];
+                                }[];
+                            };
+                            /** @description pairs of wallets analysed by both that are a link (combined at or above its analysis's cluster threshold) in one analysis and not in the other */
+                            links: {
+                                /** @description links then that are not now, strongest then first */
+                                broken: {
+                                    /** @description in the analysis of `since` */
+                                    before: number | null;
+                                    /** @description the pair's combined score in this analysis (null: none) */
+                                    combined: number | null;
+                                    /**
+                                     * @description Solana address (base58, 32 bytes)
+                                     * @example 37RqtwV1Huak8b89qQy9AxxJgbKzeA3AECZxQMgboRsk
+                                     */
+                                    walletA: string;
+                                    /**
+                                     * @description Solana address (base58, 32 bytes)
+                                     * @example 37RqtwV1Huak8b89qQy9AxxJgbKzeA3AECZxQMgboRsk
+                                     */
+                                    walletB: string;
+                                }[];
+                                /** @description every link broken */
+                                brokenCount: number;
+                                /** @description links now that were not then, strongest now first */
+                                formed: {
+                                    /** @description in the analysis of `since` */
+                                    before: number | null;
+                                    /** @description the pair's combined score in this analysis (null: none) */
+                                    combined: number | null;
+                                    /**
+                                     * @description Solana address (base58, 32 bytes)
+                                     * @example 37RqtwV1Huak8b89qQy9AxxJgbKzeA3AECZxQMgboRsk
+                                     */
+                                    walletA: string;
+                                    /**
+                                     * @description Solana address (base58, 32 bytes)
+                                     * @example 37RqtwV1Huak8b89qQy9AxxJgbKzeA3AECZxQMgboRsk
+                                     */
+                                    walletB: string;
+                                }[];
+                                /** @description every link formed (`formed` lists up to `limit`) */
+                                formedCount: number;
+                            };
+                            since: {
+                                analysisId: string;
+                                /** @description the combined score at or above which a pair is a link in this analysis */
+                                clusterThreshold: number;
+                                /** Format: date-time */
+                                completedAt: string | null;
+                                engineVersion: string | null;
+                            };
+                            /** @description the wallets each analysis analysed (its group, less those it left out); clusters and links are compared over the wallets of both */
+                            wallets: {
+                                /** @description analysed by this analysis only */
+                                added: string[];
+                                /** @description analysed by both */
+                                compared: number;
+                                /** @description analysed by the analysis of `since` only */
+                                removed: string[];
+                            };
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/analyses/{id}/events": {
         parameters: {
             query?: never;

@@ -1,0 +1,170 @@
+// GET /v1/analyses/{id}/changes (API keys on): what changed between two completed analyses of a
+// group that lost a wallet and gained one: the wallets, the clusters matched by their members, the
+// links formed and broken over the wallets both analysed (from analysis_pairs, a pair the same
+// whichever way round it was stored), `limit`; the problems (the same id, another key's analysis,
+// one not completed, no `since`). Rows seeded here exercise the read path on its own.
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/api/app';
+import { apiKeyId } from '../../src/api/auth';
+import { generateWorld } from '../../src/simulator';
+import { completeAnalysis, endAnalysis, insertAnalysis } from '../../src/store/analyses';
+import { analysisWorkflowId } from '../../src/workflows/contract';
+import { renderChanges } from '../../src/cli/changes';
+import type { AnalysisChanges } from '../../src/api/schemas/changes';
+import { seedWalletRanks } from '../harness/analyses';
+import { useTestStack } from '../harness/stack';
+
+const world = generateWorld({ seed: 7157, wallets: 9, txPerWallet: 4, largeWallet: false });
+const w = (world.wallets as Array<{ address: string }>).map((x) => x.address).sort();
+
+const ALICE = 'alice-changes-key-5e2c9a';
+const BOB = 'bob-changes-key-81d0f3';
+
+describe('GET /v1/analyses/{id}/changes', () => {
+  let app: FastifyInstance;
+  const opened = useTestStack(
+    { env: { API_KEYS: `${ALICE},${BOB}` } },
+    {
+      afterOpen: async () => {
+        app = await buildApp({ config: opened.stack.config, temporal: opened.stack.client, pool: opened.stack.pool, redis: opened.stack.redis });
+      },
+      beforeClose: async () => {
+        await app?.close();
+      },
+    },
+  );
+  const get = (url: string, as = ALICE) => app.inject({ method: 'GET', url, headers: { 'x-api-key': as } });
+
+  /**
+   * A completed analysis of `owner`'s over `group` (less `failed`), with `clusters` in its result
+   * and every pair of the analysed wallets stored: `scores[a~b]` (either way round), else 0.05.
+   * `reversed` pairs are stored B before A.
+   */
+  async function seeded(o: { group: string[]; failed?: string[]; clusters: string[][]; scores: Record<string, number | null>; reversed?: string[]; owner?: string }): Promise<string> {
+    const id = randomUUID();
+    const { pool } = opened.stack;
+    const failed = o.failed ?? [];
+    const analysed = o.group.filter((x) => !failed.includes(x));
+    const pairs: Array<{ a: string; b: string; combined: number | null; index: number }> = [];
+    for (let i = 0; i < analysed.length; i++) {
+      for (let j = i + 1; j < analysed.length; j++) {
+        const [a, b] = [analysed[i], analysed[j]];
+        const given = scores(o.scores, a, b);
+        const combined = given === undefined ? 0.05 : given;
+        pairs.push(o.reversed?.includes(`${a}~${b}`) ? { a: b, b: a, combined, index: pairs.length } : { a, b, combined, index: pairs.length });
+      }
+    }
+    const ranked = [...pairs].sort((x, y) => (x.combined === y.combined ? x.index - y.index : x.combined === null ? 1 : y.combined === null ? -1 : y.combined - x.combined));
+    await insertAnalysis(pool, { id, workflowId: analysisWorkflowId(id), requestId: null, ownerKeyId: apiKeyId(o.owner ?? ALICE), wallets: o.group, params: { window: null, sync: 'skip', failureThreshold: 0.8, topPairs: 10 } });
+    const clusters = o.clusters.map((members, i) => ({ members: [...members].sort(), confidence: 0.6 - i / 10, edgeCount: 1 }));
+    await completeAnalysis(pool, id, {
+      summary: { pairCount: pairs.length },
+      result: { engineVersion: '2.19.0', parameters: { clusterThreshold: 0.3 }, pairs: [], pairCount: pairs.length, pairsComplete: false, clusters },
+      coverage: [],
+      failedWallets: failed.map((wallet) => ({ wallet, reason: 'sync failed' })),
+      engineVersion: '2.19.0',
+    });
+    await pool.query(
+      `INSERT INTO analysis_pairs (analysis_id, rank, pair_index, wallet_a, wallet_b, combined, pair)
+       SELECT $1, r.rank, r.pair_index, r.a, r.b, r.combined, json_build_object('walletA', r.a, 'walletB', r.b)
+         FROM unnest($2::integer[], $3::integer[], $4::text[], $5::text[], $6::double precision[]) AS r(rank, pair_index, a, b, combined)`,
+      [id, ranked.map((_, rank) => rank), ranked.map((p) => p.index), ranked.map((p) => p.a), ranked.map((p) => p.b), ranked.map((p) => p.combined)],
+    );
+    await seedWalletRanks(pool, id);
+    return id;
+  }
+  const scores = (s: Record<string, number | null>, a: string, b: string) => (`${a}~${b}` in s ? s[`${a}~${b}`] : s[`${b}~${a}`]);
+  const k = (i: number, j: number) => `${w[i]}~${w[j]}`;
+
+  // then: w0…w7 analysed; now: w1…w8, w0 no longer in the group, and w4 left out (its sync failed)
+  let earlier: string;
+  let later: string;
+  beforeAll(async () => {
+    earlier = await seeded({
+      group: w.slice(0, 8),
+      clusters: [[w[1], w[2], w[3]], [w[4], w[5]], [w[0], w[6]]],
+      scores: { [k(1, 2)]: 0.8, [k(2, 3)]: 0.5, [k(0, 6)]: 0.9, [k(4, 5)]: 0.35, [k(3, 7)]: 0.1, [k(5, 6)]: 0.2, [k(6, 7)]: null },
+    });
+    later = await seeded({
+      group: w.slice(1, 9),
+      failed: [w[4]],
+      clusters: [[w[1], w[2], w[3], w[7]], [w[5], w[6]]],
+      scores: { [k(1, 2)]: 0.85, [k(2, 3)]: 0.25, [k(3, 7)]: 0.6, [k(5, 6)]: 0.45, [k(7, 8)]: 0.7, [k(6, 7)]: 0.3 },
+      reversed: [k(5, 6), k(1, 2)],
+    });
+  });
+
+  it('the wallets added and removed, the clusters matched by their members, and the links formed and broken over the wallets both analysed', async () => {
+    const res = await get(`/v1/analyses/${later}/changes?since=${earlier}`);
+    expect(res.statusCode).toBe(200);
+    const body = res.json() as AnalysisChanges;
+    expect(body.analysis).toEqual({ analysisId: later, completedAt: expect.any(String), engineVersion: '2.19.0', clusterThreshold: 0.3 });
+    expect(body.since).toMatchObject({ analysisId: earlier, clusterThreshold: 0.3 });
+    // w4 was analysed then but left out now: removed, as w0 is
+    expect(body.wallets).toEqual({ added: [w[8]], removed: [w[0], w[4]].sort(), compared: 6 });
+    expect(body.clusters).toEqual({
+      changed: [
+        // w4 left (not analysed now) and w6 joined: the most moved first
+        { before: { members: [w[4], w[5]], confidence: 0.5 }, after: { members: [w[5], w[6]], confidence: 0.5 }, joined: [w[6]], left: [w[4]] },
+        { before: { members: [w[1], w[2], w[3]], confidence: 0.6 }, after: { members: [w[1], w[2], w[3], w[7]].sort(), confidence: 0.6 }, joined: [w[7]], left: [] },
+      ],
+      unchanged: [],
+      formed: [],
+      dissolved: [{ members: [w[0], w[6]].sort(), confidence: expect.closeTo(0.4, 10) }],
+    });
+    const pair = (i: number, j: number) => [w[i], w[j]].sort();
+    // formed: w3~w7 (0.1 → 0.6), w5~w6 (0.2 → 0.45, stored the other way round now), w6~w7 (none → 0.3: its threshold);
+    // not w7~w8 (w8 was not analysed then); w1~w2 stays a link whichever way round it is stored
+    expect(body.links.formed.map((l) => [[l.walletA, l.walletB], l.before, l.combined])).toEqual([
+      [pair(3, 7), 0.1, 0.6],
+      [pair(5, 6), 0.2, 0.45],
+      [pair(6, 7), null, 0.3],
+    ]);
+    // broken: w2~w3 (0.5 → 0.25); not w0~w6 (w0 removed) nor w4~w5 (w4 not analysed now)
+    expect(body.links.broken.map((l) => [[l.walletA, l.walletB], l.before, l.combined])).toEqual([[pair(2, 3), 0.5, 0.25]]);
+    expect(body.links).toMatchObject({ formedCount: 3, brokenCount: 1 });
+
+    // and the other way round: what was formed is broken
+    const back = (await get(`/v1/analyses/${earlier}/changes?since=${later}`)).json() as AnalysisChanges;
+    expect(back.wallets).toEqual({ added: [w[0], w[4]].sort(), removed: [w[8]], compared: 6 });
+    expect(back.links.broken.map((l) => [[l.walletA, l.walletB], l.before, l.combined])).toEqual(body.links.formed.map((l) => [[l.walletA, l.walletB], l.combined, l.before]));
+    expect(back.links.formed.map((l) => [l.walletA, l.walletB])).toEqual([pair(2, 3)]);
+
+    // the CLI's lines name each change
+    const text = renderChanges(body);
+    expect(text).toContain('Wallets: 6 wallets compared; 1 added');
+    expect(text).toContain('Clusters: 2 changed, 0 unchanged, 0 formed, 1 dissolved.');
+    expect(text).toContain(`formed  ${pair(3, 7).join(' ~ ')}  0.10 → 0.60`);
+    expect(text).toContain(`broken  ${pair(2, 3).join(' ~ ')}  0.50 → 0.25`);
+  });
+
+  it('limit lists the strongest links of each kind and counts them all', async () => {
+    const body = (await get(`/v1/analyses/${later}/changes?since=${earlier}&limit=1`)).json() as AnalysisChanges;
+    expect(body.links.formed).toHaveLength(1);
+    expect(body.links.formed[0].combined).toBe(0.6);
+    expect(body.links).toMatchObject({ formedCount: 3, brokenCount: 1 });
+    expect(renderChanges(body)).toContain('… and 2 more formed (--limit lists more)');
+  });
+
+  it('problems: the same analysis, another key\'s, one not completed, an unknown one, no since, a bad limit', async () => {
+    const problem = async (url: string, as = ALICE) => {
+      const res = await get(url, as);
+      return { status: res.statusCode, type: String(res.json().type).split(':').pop(), detail: String(res.json().detail) };
+    };
+    expect(await problem(`/v1/analyses/${later}/changes?since=${later}`)).toMatchObject({ status: 400, type: 'validation', detail: expect.stringMatching(/since is this analysis/) });
+    expect(await problem(`/v1/analyses/${later}/changes`)).toMatchObject({ status: 400, type: 'validation' });
+    expect(await problem(`/v1/analyses/${later}/changes?since=${earlier}&limit=0`)).toMatchObject({ status: 400, type: 'validation' });
+    // Bob sees neither of Alice's; Alice does not see Bob's, whichever side it is on
+    expect(await problem(`/v1/analyses/${later}/changes?since=${earlier}`, BOB)).toMatchObject({ status: 404, detail: expect.stringContaining(later) });
+    const bobs = await seeded({ group: w.slice(0, 3), clusters: [], scores: {}, owner: BOB });
+    expect(await problem(`/v1/analyses/${later}/changes?since=${bobs}`)).toMatchObject({ status: 404, detail: expect.stringContaining(bobs) });
+    expect(await problem(`/v1/analyses/${bobs}/changes?since=${later}`)).toMatchObject({ status: 404, detail: expect.stringContaining(bobs) });
+    expect(await problem(`/v1/analyses/${later}/changes?since=${randomUUID()}`)).toMatchObject({ status: 404 });
+    // one that failed
+    const failed = randomUUID();
+    await insertAnalysis(opened.stack.pool, { id: failed, workflowId: analysisWorkflowId(failed), requestId: null, ownerKeyId: apiKeyId(ALICE), wallets: w.slice(0, 3), params: {} });
+    await endAnalysis(opened.stack.pool, failed, 'failed', 'every wallet failed', []);
+    expect(await problem(`/v1/analyses/${later}/changes?since=${failed}`)).toMatchObject({ status: 409, type: 'analysis-not-completed', detail: `analysis ${failed} is failed: only a completed analysis can be compared` });
+  });
+});
