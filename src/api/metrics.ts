@@ -12,8 +12,8 @@ import { walletsByEngine } from '../store/wallet-analytics';
 /** How long a scrape waits for the count of wallets by engine version (PostgreSQL stops it then too). */
 export const WALLET_COUNT_DEADLINE_MS = 1_000;
 /**
- * How long a count of wallets by engine version serves later scrapes: /metrics is open to anyone,
- * so scrapes in a loop cost PostgreSQL one count per this period, not one each.
+ * How long a count of wallets by engine version (or its failure) serves later scrapes: /metrics is
+ * open to anyone, so scrapes in a loop cost PostgreSQL one count per this period, not one each.
  */
 export const WALLET_COUNT_MAX_AGE_MS = 15_000;
 
@@ -41,10 +41,13 @@ export function installMetrics(app: FastifyInstance, pool: Pool, opts: { walletC
     requests.inc(labels);
     duration.observe(labels, reply.elapsedTime / 1000);
   });
-  // a deploy's convergence: the wallets of older engines fall to 0 as the background computes them
+  // a deploy's convergence: the wallets of older engines fall away as the background computes them
   // again. Absent from a scrape that could not count them (PostgreSQL away, or slower than 1 s)
-  let counting: Promise<Array<{ engineVersion: string; wallets: number }>> | null = null;
-  let counted: { at: number; rows: Array<{ engineVersion: string; wallets: number }> } | null = null;
+  type Rows = Array<{ engineVersion: string; wallets: number }>;
+  /** the count under way, until PostgreSQL has answered it (not only until a scrape stops waiting for it) */
+  let counting: Promise<Rows> | null = null;
+  /** the last count's outcome (rows null: it failed), served until it is maxAgeMs old, a failure too */
+  let counted: { at: number; rows: Rows | null } | null = null;
   new Gauge({
     name: 'wallet_analytics_wallets',
     help: "wallets with stored analytics, by the engine version that computed them and whether it is older than this API process's (the background computes those again); counted at most every 15 s, absent when PostgreSQL could not count them within 1 s",
@@ -52,19 +55,20 @@ export function installMetrics(app: FastifyInstance, pool: Pool, opts: { walletC
     registers: [registry],
     async collect() {
       if (counted === null || Date.now() - counted.at >= maxAgeMs) {
-        // scrapes at once share one count
-        counting ??= withinDeadline(WALLET_COUNT_DEADLINE_MS, 'PostgreSQL', () => walletsByEngine(pool, WALLET_COUNT_DEADLINE_MS)).finally(() => (counting = null));
-        counted = await counting.then(
+        // scrapes share one count, and a count PostgreSQL has not answered yet is not asked again
+        counting ??= walletsByEngine(pool, WALLET_COUNT_DEADLINE_MS).finally(() => (counting = null));
+        const call = counting;
+        counted = await withinDeadline(WALLET_COUNT_DEADLINE_MS, 'PostgreSQL', () => call).then(
           (rows) => ({ at: Date.now(), rows }),
           (err: unknown) => {
-            // the other metrics are still served; the next scrape counts again
+            // the other metrics are still served; the scrapes of the next period without a count
             app.log.warn({ err: describeFailure(err) }, 'metrics: the wallets by engine version could not be counted');
-            return null;
+            return { at: Date.now(), rows: null };
           },
         );
       }
       this.reset();
-      for (const { engineVersion, wallets } of counted?.rows ?? []) this.set({ engine_version: engineVersion, older: String(olderEngine(engineVersion)) }, wallets);
+      for (const { engineVersion, wallets } of counted.rows ?? []) this.set({ engine_version: engineVersion, older: String(olderEngine(engineVersion)) }, wallets);
     },
   });
   app.get('/metrics', { schema: { tags: ['operations'], summary: 'Prometheus metrics (text exposition format)' } }, async (_request, reply) => {

@@ -28,6 +28,7 @@ export const PROBLEMS = {
   notRunning: { status: 409, title: 'The analysis is not running' },
   otherNamespace: { status: 409, title: 'The analysis runs in another Temporal namespace' },
   analysisNotCompleted: { status: 409, title: 'The analysis has not completed' },
+  enginesNotComparable: { status: 409, title: 'The analyses are not on the same scale' },
   bodyTooLarge: { status: 413, title: 'The body is too large' },
   uriTooLong: { status: 414, title: 'A part of the URL is too long' },
   unsupportedMediaType: { status: 415, title: 'Unsupported content type' },
@@ -38,6 +39,7 @@ export const PROBLEMS = {
   temporalUnavailable: { status: 503, title: 'Temporal is not reachable' },
   databaseUnavailable: { status: 503, title: 'The database is not reachable' },
   databaseBusy: { status: 503, title: 'Every database connection of this server is in use' },
+  databaseTimeout: { status: 503, title: 'The database did not answer in time' },
   labNotBuilt: { status: 503, title: 'The Lab is not built' },
 } as const;
 export type ProblemName = keyof typeof PROBLEMS;

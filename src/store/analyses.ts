@@ -455,6 +455,8 @@ export interface ComparedAnalysis {
   clusters: Array<{ members: string[]; confidence: number }>;
   /** the result's cluster threshold (null: a result of an engine that did not record it) */
   clusterThreshold: number | null;
+  /** its rows in analysis_pairs: ranks 0 to pairCount - 1 */
+  pairCount: number;
 }
 
 /** The analysis as a comparison reads it: its clusters out of its result, not the whole result; null: no such analysis. */
@@ -468,12 +470,15 @@ export async function getComparedAnalysis(pool: Pool, id: string): Promise<Compa
     completed_at: Date | null;
     clusters: Array<{ members: string[]; confidence: number }> | null;
     cluster_threshold: number | null;
+    pair_count: number;
   }>(
     `SELECT owner_key_id, status, wallets, failed_wallets, engine_version, completed_at,
             -- (a result of engine 1.x: its clusters' mean combined score for their confidence)
             (SELECT jsonb_agg(jsonb_build_object('members', c->'members', 'confidence', COALESCE(NULLIF(c->'confidence', 'null'), NULLIF(c->'meanCombined', 'null'), '0')) ORDER BY n)
                FROM jsonb_array_elements(CASE WHEN jsonb_typeof(result->'clusters') = 'array' THEN result->'clusters' ELSE '[]' END) WITH ORDINALITY AS e(c, n)) AS clusters,
-            (result->'parameters'->>'clusterThreshold')::double precision AS cluster_threshold
+            (result->'parameters'->>'clusterThreshold')::double precision AS cluster_threshold,
+            -- (as getPairsSource counts them: ranks are 0..n-1 without gaps)
+            (SELECT COALESCE(max(p.rank) + 1, 0) FROM analysis_pairs p WHERE p.analysis_id = analyses.id) AS pair_count
        FROM analyses WHERE id = $1`,
     [id],
   );
@@ -488,5 +493,6 @@ export async function getComparedAnalysis(pool: Pool, id: string): Promise<Compa
     completedAt: r.completed_at ? r.completed_at.toISOString() : null,
     clusters: r.clusters ?? [],
     clusterThreshold: r.cluster_threshold,
+    pairCount: r.pair_count,
   };
 }

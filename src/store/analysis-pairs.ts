@@ -393,7 +393,7 @@ export interface LinkSide {
  * is the same whichever way round it was stored; its score on the other side is read for the
  * listed ones only (its rank there: the one both wallets' rows of analysis_wallet_ranks hold).
  * Measured on two analyses of 1,000 wallets (499,500 pairs each): 0.1 s with about 5,000 links
- * each, 0.4 s with 50,000, 1.8 s with 250,000.
+ * each, 0.4 s with 50,000, 1.8 s with 250,000. PostgreSQL stops it after `timeoutMs` (57014).
  */
 export async function linkChanges(
   pool: Pool,
@@ -401,37 +401,41 @@ export async function linkChanges(
   earlier: LinkSide,
   compared: string[],
   limit: number,
+  timeoutMs: number,
 ): Promise<{ formed: LinkChange[]; broken: LinkChange[]; formedCount: number; brokenCount: number }> {
-  const { rows } = await pool.query<{ change: 'formed' | 'broken'; wa: string; wb: string; score: number | null; other: number | null; total: number }>(
-    `WITH compared AS (SELECT unnest($5::text[]) AS wallet),
-     later_links AS (
-       SELECT LEAST(p.wallet_a COLLATE "C", p.wallet_b COLLATE "C") AS wa, GREATEST(p.wallet_a COLLATE "C", p.wallet_b COLLATE "C") AS wb, p.combined
-         FROM analysis_pairs p WHERE p.analysis_id = $1 AND p.rank < $2
-          AND p.wallet_a IN (SELECT wallet FROM compared) AND p.wallet_b IN (SELECT wallet FROM compared)),
-     earlier_links AS (
-       SELECT LEAST(p.wallet_a COLLATE "C", p.wallet_b COLLATE "C") AS wa, GREATEST(p.wallet_a COLLATE "C", p.wallet_b COLLATE "C") AS wb, p.combined
-         FROM analysis_pairs p WHERE p.analysis_id = $3 AND p.rank < $4
-          AND p.wallet_a IN (SELECT wallet FROM compared) AND p.wallet_b IN (SELECT wallet FROM compared)),
-     changes AS (
-       SELECT 'formed' AS change, l.* FROM later_links l WHERE NOT EXISTS (SELECT 1 FROM earlier_links e WHERE e.wa = l.wa AND e.wb = l.wb)
-       UNION ALL
-       SELECT 'broken', e.* FROM earlier_links e WHERE NOT EXISTS (SELECT 1 FROM later_links l WHERE l.wa = e.wa AND l.wb = e.wb)),
-     ranked AS (
-       SELECT c.*, row_number() OVER (PARTITION BY c.change ORDER BY c.combined DESC, c.wa, c.wb) AS n, count(*) OVER (PARTITION BY c.change)::integer AS total,
-              (c.wa COLLATE "default") AS da, (c.wb COLLATE "default") AS db, CASE WHEN c.change = 'formed' THEN $3 ELSE $1 END AS other_id
-         FROM changes c)
-     SELECT r.change, r.wa, r.wb, r.combined AS score, r.total,
-            -- the pair's rank on the other side: the one rank both wallets' rows of ranks hold there
-            (SELECT p.combined
-               FROM analysis_wallet_ranks x
-               JOIN analysis_wallet_ranks y ON y.analysis_id = x.analysis_id AND y.wallet = r.db
-              CROSS JOIN LATERAL (SELECT unnest(x.ranks) INTERSECT SELECT unnest(y.ranks)) AS k(rank)
-               JOIN analysis_pairs p ON p.analysis_id = x.analysis_id AND p.rank = k.rank
-              WHERE x.analysis_id = r.other_id AND x.wallet = r.da
-              LIMIT 1) AS other
-       FROM ranked r WHERE r.n <= $6 ORDER BY r.change, r.n`,
-    [later.analysisId, later.linkRanks, earlier.analysisId, earlier.linkRanks, compared, limit],
-  );
+  const { rows } = await inTransaction(pool, async (client) => {
+    await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.trunc(timeoutMs))}`);
+    return client.query<{ change: 'formed' | 'broken'; wa: string; wb: string; score: number | null; other: number | null; total: number }>(
+      `WITH compared AS (SELECT unnest($5::text[]) AS wallet),
+       later_links AS (
+         SELECT LEAST(p.wallet_a COLLATE "C", p.wallet_b COLLATE "C") AS wa, GREATEST(p.wallet_a COLLATE "C", p.wallet_b COLLATE "C") AS wb, p.combined
+           FROM analysis_pairs p WHERE p.analysis_id = $1 AND p.rank < $2
+            AND p.wallet_a IN (SELECT wallet FROM compared) AND p.wallet_b IN (SELECT wallet FROM compared)),
+       earlier_links AS (
+         SELECT LEAST(p.wallet_a COLLATE "C", p.wallet_b COLLATE "C") AS wa, GREATEST(p.wallet_a COLLATE "C", p.wallet_b COLLATE "C") AS wb, p.combined
+           FROM analysis_pairs p WHERE p.analysis_id = $3 AND p.rank < $4
+            AND p.wallet_a IN (SELECT wallet FROM compared) AND p.wallet_b IN (SELECT wallet FROM compared)),
+       changes AS (
+         SELECT 'formed' AS change, l.* FROM later_links l WHERE NOT EXISTS (SELECT 1 FROM earlier_links e WHERE e.wa = l.wa AND e.wb = l.wb)
+         UNION ALL
+         SELECT 'broken', e.* FROM earlier_links e WHERE NOT EXISTS (SELECT 1 FROM later_links l WHERE l.wa = e.wa AND l.wb = e.wb)),
+       ranked AS (
+         SELECT c.*, row_number() OVER (PARTITION BY c.change ORDER BY c.combined DESC, c.wa, c.wb) AS n, count(*) OVER (PARTITION BY c.change)::integer AS total,
+                (c.wa COLLATE "default") AS da, (c.wb COLLATE "default") AS db, CASE WHEN c.change = 'formed' THEN $3 ELSE $1 END AS other_id
+           FROM changes c)
+       SELECT r.change, r.wa, r.wb, r.combined AS score, r.total,
+              -- the pair's rank on the other side: the one rank both wallets' rows of ranks hold there
+              (SELECT p.combined
+                 FROM analysis_wallet_ranks x
+                 JOIN analysis_wallet_ranks y ON y.analysis_id = x.analysis_id AND y.wallet = r.db
+                CROSS JOIN LATERAL (SELECT unnest(x.ranks) INTERSECT SELECT unnest(y.ranks)) AS k(rank)
+                 JOIN analysis_pairs p ON p.analysis_id = x.analysis_id AND p.rank = k.rank
+                WHERE x.analysis_id = r.other_id AND x.wallet = r.da
+                LIMIT 1) AS other
+         FROM ranked r WHERE r.n <= $6 ORDER BY r.change, r.n`,
+      [later.analysisId, later.linkRanks, earlier.analysisId, earlier.linkRanks, compared, limit],
+    );
+  });
   const out = { formed: [] as LinkChange[], broken: [] as LinkChange[], formedCount: 0, brokenCount: 0 };
   for (const r of rows) {
     const [combined, before] = r.change === 'formed' ? [r.score, r.other] : [r.other, r.score];

@@ -123,7 +123,7 @@ export async function walletsOfEngines(pool: Pool, versions: string[], after: En
 
 /**
  * The wallets with stored analytics by the engine version that computed them: one read of the index
- * wallet_analytics_engine_wallet (an index-only scan), which PostgreSQL stops after `timeoutMs`.
+ * wallet_analytics_engine_wallet (or of the table, as the planner chooses), which PostgreSQL stops after `timeoutMs`.
  */
 export async function walletsByEngine(pool: Pool, timeoutMs: number): Promise<Array<{ engineVersion: string; wallets: number }>> {
   const { rows } = await inTransaction(pool, async (client) => {

@@ -41,7 +41,7 @@ describe('GET /v1/analyses/{id}/changes', () => {
    * and every pair of the analysed wallets stored: `scores[a~b]` (either way round), else 0.05.
    * `reversed` pairs are stored B before A.
    */
-  async function seeded(o: { group: string[]; failed?: string[]; clusters: string[][]; scores: Record<string, number | null>; reversed?: string[]; owner?: string }): Promise<string> {
+  async function seeded(o: { group: string[]; failed?: string[]; clusters: string[][]; scores: Record<string, number | null>; reversed?: string[]; owner?: string; engine?: string }): Promise<string> {
     const id = randomUUID();
     const { pool } = opened.stack;
     const failed = o.failed ?? [];
@@ -60,10 +60,10 @@ describe('GET /v1/analyses/{id}/changes', () => {
     const clusters = o.clusters.map((members, i) => ({ members: [...members].sort(), confidence: 0.6 - i / 10, edgeCount: 1 }));
     await completeAnalysis(pool, id, {
       summary: { pairCount: pairs.length },
-      result: { engineVersion: '2.19.0', parameters: { clusterThreshold: 0.3 }, pairs: [], pairCount: pairs.length, pairsComplete: false, clusters },
+      result: { engineVersion: o.engine ?? '2.19.0', parameters: { clusterThreshold: 0.3 }, pairs: [], pairCount: pairs.length, pairsComplete: false, clusters },
       coverage: [],
       failedWallets: failed.map((wallet) => ({ wallet, reason: 'sync failed' })),
-      engineVersion: '2.19.0',
+      engineVersion: o.engine ?? '2.19.0',
     });
     await pool.query(
       `INSERT INTO analysis_pairs (analysis_id, rank, pair_index, wallet_a, wallet_b, combined, pair)
@@ -147,7 +147,7 @@ describe('GET /v1/analyses/{id}/changes', () => {
     expect(renderChanges(body)).toContain('… and 2 more formed (--limit lists more)');
   });
 
-  it('problems: the same analysis, another key\'s, one not completed, an unknown one, no since, a bad limit', async () => {
+  it('problems: the same analysis, another key\'s, one not completed, one of engine 1.x, an unknown one, no since, a bad limit', async () => {
     const problem = async (url: string, as = ALICE) => {
       const res = await get(url, as);
       return { status: res.statusCode, type: String(res.json().type).split(':').pop(), detail: String(res.json().detail) };
@@ -166,5 +166,10 @@ describe('GET /v1/analyses/{id}/changes', () => {
     await insertAnalysis(opened.stack.pool, { id: failed, workflowId: analysisWorkflowId(failed), requestId: null, ownerKeyId: apiKeyId(ALICE), wallets: w.slice(0, 3), params: {} });
     await endAnalysis(opened.stack.pool, failed, 'failed', 'every wallet failed', []);
     expect(await problem(`/v1/analyses/${later}/changes?since=${failed}`)).toMatchObject({ status: 409, type: 'analysis-not-completed', detail: `analysis ${failed} is failed: only a completed analysis can be compared` });
+    // one of engine 1.x, whose combined score was another one
+    const old = await seeded({ group: w.slice(0, 3), clusters: [], scores: {}, engine: '1.4.0' });
+    for (const url of [`/v1/analyses/${later}/changes?since=${old}`, `/v1/analyses/${old}/changes?since=${later}`]) {
+      expect(await problem(url)).toMatchObject({ status: 409, type: 'engines-not-comparable', detail: expect.stringContaining(`analysis ${old} was computed by engine 1.4.0`) });
+    }
   });
 });

@@ -11,6 +11,7 @@ import { buildApp } from '../../src/api/app';
 import { encodePairsCursor } from '../../src/api/pairs-page';
 import { derivedAddress } from '../../src/simulator/keys';
 import { completeAnalysis, insertAnalysis } from '../../src/store/analyses';
+import { linkChanges, rankCountAtLeast } from '../../src/store/analysis-pairs';
 import { analysisWorkflowId } from '../../src/workflows/contract';
 import { useTestStack } from '../harness/stack';
 import { seedWalletRanks } from '../harness/analyses';
@@ -40,16 +41,20 @@ describe(`pairs pages of a ${WALLETS}-wallet analysis (${PAIRS} rows)`, () => {
     {
       afterOpen: async () => {
         const { pool } = opened.stack;
-        // the route's pool, recording what it sends about analysis_pairs (to explain it afterwards)
-        const recording = new Proxy(pool, {
-          get(target, prop, receiver) {
-            if (prop !== 'query') return Reflect.get(target, prop, receiver) as unknown;
-            return (text: unknown, values?: unknown[]) => {
-              if (typeof text === 'string' && text.includes('analysis_pairs')) statements.push({ text, values: values ?? [] });
-              return target.query(text as string, values);
-            };
-          },
-        });
+        // the route's pool, recording what it sends about analysis_pairs (to explain it afterwards),
+        // on the pool or on a client checked out of it (a statement run in a transaction)
+        const recorded = <T extends { query: Pool['query'] }>(target: T): T =>
+          new Proxy(target, {
+            get(t, prop, receiver) {
+              if (prop === 'connect' && t === (pool as unknown)) return async () => recorded(await pool.connect());
+              if (prop !== 'query') return Reflect.get(t, prop, receiver) as unknown;
+              return (text: unknown, values?: unknown[]) => {
+                if (typeof text === 'string' && text.includes('analysis_pairs')) statements.push({ text, values: values ?? [] });
+                return (t.query as (text: unknown, values?: unknown[]) => unknown)(text, values);
+              };
+            },
+          });
+        const recording = recorded(pool);
         app = await buildApp({ config: opened.stack.config, temporal: opened.stack.client, pool: recording, redis: opened.stack.redis }, { rateLimitStore: 'memory' });
         await seed(pool);
       },
@@ -224,5 +229,22 @@ describe(`pairs pages of a ${WALLETS}-wallet analysis (${PAIRS} rows)`, () => {
     console.log(
       `pairs scale: GET /v1/analyses/{id}/changes of two ${PAIRS}-pair analyses (${links} links in all): ${ms.toFixed(1)} ms, ${body.links.formedCount} formed, ${body.links.brokenCount} broken; SQL ${plans.map((p) => `${p.ms.toFixed(1)} ms (rows read ${p.rowsRead})`).join(' + ')}`,
     );
+
+    // the worst a request can ask: a low threshold (most pairs links) and the most links listed; and
+    // PostgreSQL stopping the comparison at its statement timeout (57014), which the route answers 503
+    await pool.query(`UPDATE analyses SET result = jsonb_set(result, '{parameters,clusterThreshold}', '0.3') WHERE id = ANY($1)`, [[id, later]]);
+    try {
+      const t0 = process.hrtime.bigint();
+      const worst = await app.inject({ method: 'GET', url: `/v1/analyses/${later}/changes?since=${id}&limit=1000` });
+      const worstMs = Number(process.hrtime.bigint() - t0) / 1e6;
+      expect(worst.statusCode).toBe(200);
+      const wide = worst.json() as { links: { formed: unknown[]; formedCount: number; brokenCount: number } };
+      expect(wide.links.formed).toHaveLength(1000);
+      console.log(`pairs scale: the same at a threshold of 0.3 (about 70 % of the pairs links), limit=1000: ${worstMs.toFixed(1)} ms, ${wide.links.formedCount} formed, ${wide.links.brokenCount} broken`);
+      const ranks = { now: await rankCountAtLeast(pool, later, 0.3, PAIRS), then: await rankCountAtLeast(pool, id, 0.3, PAIRS) };
+      await expect(linkChanges(pool, { analysisId: later, linkRanks: ranks.now }, { analysisId: id, linkRanks: ranks.then }, group, 100, 1)).rejects.toMatchObject({ code: '57014' });
+    } finally {
+      await pool.query(`UPDATE analyses SET result = jsonb_set(result, '{parameters,clusterThreshold}', $2::jsonb) WHERE id = ANY($1)`, [[id, later], JSON.stringify(LINK_THRESHOLD)]);
+    }
   });
 });

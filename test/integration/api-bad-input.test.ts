@@ -3,6 +3,7 @@
 // Every one must be answered with a 4xx application/problem+json that names the problem, and none
 // may start a workflow or store an analysis row.
 import net from 'node:net';
+import pino from 'pino';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, InjectOptions } from 'fastify';
@@ -522,7 +523,7 @@ describe('an API whose database connections are all taken', () => {
     }
   });
 
-  it('GET /metrics still answers when PostgreSQL takes the connection and never answers: the other metrics, without the wallets by engine version', async () => {
+  it('GET /metrics still answers when PostgreSQL takes the connection and never answers: the other metrics, without the wallets by engine version, and one connection attempt however many scrapes', async () => {
     const sockets = new Set<net.Socket>();
     const silent = net.createServer((socket) => {
       sockets.add(socket);
@@ -531,13 +532,19 @@ describe('an API whose database connections are all taken', () => {
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     // connecting would give up only after 30 s: the scrape's own deadline (1 s) ends the count
     const hung = createPool(`postgres://postgres@127.0.0.1:${(silent.address() as AddressInfo).port}/none`, 2, { connectionTimeoutMs: 30_000 });
-    const hungApp = await buildApp({ config: opened.stack.config, temporal: opened.stack.client, pool: hung, redis: opened.stack.redis });
+    const warnings: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(line) });
+    const hungApp = await buildApp({ config: opened.stack.config, temporal: opened.stack.client, pool: hung, redis: opened.stack.redis }, { logger });
     try {
-      const scrape = await hungApp.inject({ method: 'GET', url: '/metrics' });
-      expect(scrape.statusCode).toBe(200);
-      expect(scrape.body).toMatch(/^process_cpu_seconds_total \d/m);
-      expect(scrape.body).toMatch(/^# HELP wallet_analytics_wallets /m);
-      expect(scrape.body).not.toMatch(/^wallet_analytics_wallets\{/m);
+      for (let i = 0; i < 3; i++) {
+        const scrape = await hungApp.inject({ method: 'GET', url: '/metrics' });
+        expect(scrape.statusCode).toBe(200);
+        expect(scrape.body).toMatch(/^process_cpu_seconds_total \d/m);
+        expect(scrape.body).toMatch(/^# HELP wallet_analytics_wallets /m);
+        expect(scrape.body).not.toMatch(/^wallet_analytics_wallets\{/m);
+      }
+      // one count, which failed: its failure serves the scrapes of its period, which ask PostgreSQL nothing
+      expect(warnings.filter((w) => w.includes('the wallets by engine version could not be counted'))).toHaveLength(1);
     } finally {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((r) => silent.close(() => r()));

@@ -271,6 +271,13 @@ describe('the Similarity Lab in a browser, against the real stack', () => {
       const expected = [allWallets[6], allWallets[7], group[0], group[1]];
       expect([...new Set((await pairsInList()).flatMap((k) => k.split('|')))].sort()).toEqual([...expected].sort());
     });
+    // what changed since the first analysis of these wallets (the newest earlier one of group[0]): two
+    // wallets kept, two added, four removed (GET /v1/analyses/{id}/changes)
+    const changes = page.getByTestId('changes-card');
+    await changes.getByTestId('changes-clusters').waitFor();
+    expect(await changes.textContent()).toContain('2 wallets compared, 2 added, 4 removed.');
+    expect(await changes.getByRole('combobox', { name: 'Earlier analysis to compare with' }).inputValue()).toBe(firstAnalysisId);
+    await expectAccessible('changes since an earlier analysis');
   });
 
   it('opens a shared deep link /lab/analyses/<id> in a fresh browser: the stored result with symbols', async () => {
@@ -515,6 +522,7 @@ describe('the Similarity Lab in a browser, against the real stack', () => {
         'pair detail',
         'group views',
         'start after CSV upload',
+        'changes since an earlier analysis',
         'deep link',
         'deep link, small screen',
         'paged pairs',

@@ -21,7 +21,7 @@ import {
   type AnalysisRecord,
   type AnalysisStatus,
 } from '../../store/analyses';
-import { loadAnalysisChanges } from '../analysis-changes';
+import { assertComparable, loadAnalysisChanges } from '../analysis-changes';
 import { analysisChanges, changesQuery } from '../schemas/changes';
 import { describeFailureForClients } from '../../errors';
 import { AnalysisRows } from '../analysis-rows';
@@ -347,7 +347,7 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
           'Both analyses completed and visible to this key. Clusters are matched one to one by the members they share; links (pairs at or above their analysis\'s cluster threshold) are compared over the wallets both analysed, the strongest `limit` of each kind listed with the counts of all.',
         params: analysisIdParams,
         querystring: changesQuery,
-        response: { 200: analysisChanges, ...problemResponses(400, 401, 404, 409) },
+        response: { 200: analysisChanges, ...problemResponses(400, 401, 404, 409, 503) },
       },
     },
     async (request) => {
@@ -361,7 +361,9 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
       assertVisible(request, since, earlier);
       await assertCompleted(id, later.status, 'its changes are served', 'can be compared');
       await assertCompleted(since, earlier.status, 'it can be compared', 'can be compared');
-      return loadAnalysisChanges(pool, { ...later, id }, { ...earlier, id: since }, limit);
+      const [a, b] = [{ ...later, id }, { ...earlier, id: since }];
+      assertComparable(a, b);
+      return loadAnalysisChanges(pool, a, b, limit);
     },
   );
 

@@ -62,8 +62,8 @@ export const analysisChanges = {
     since: analysisSide,
     wallets: {
       type: 'object',
-  additionalProperties: false,
-      description: 'the wallets each analysis analysed (its group, less those it left out); clusters and links are compared over the wallets of both',
+      additionalProperties: false,
+      description: 'the wallets each analysis analysed (its group, less those it left out); links are compared over the wallets of both, clusters with all their members',
       properties: {
         added: { ...wallets, description: 'analysed by this analysis only' },
         removed: { ...wallets, description: 'analysed by the analysis of `since` only' },
@@ -73,7 +73,7 @@ export const analysisChanges = {
     },
     clusters: {
       type: 'object',
-  additionalProperties: false,
+      additionalProperties: false,
       description:
         "each cluster matched to at most one of the other analysis's, those sharing the most members first: a cluster that split keeps the match with its larger part (the other `formed`), two that merged leave the smaller `dissolved`",
       properties: {
@@ -82,7 +82,7 @@ export const analysisChanges = {
           description: 'matched clusters whose members moved, the most moved first',
           items: {
             type: 'object',
-  additionalProperties: false,
+            additionalProperties: false,
             properties: {
               before: cluster,
               after: cluster,
@@ -100,7 +100,7 @@ export const analysisChanges = {
     },
     links: {
       type: 'object',
-  additionalProperties: false,
+      additionalProperties: false,
       description: "pairs of wallets analysed by both that are a link (combined at or above its analysis's cluster threshold) in one analysis and not in the other",
       properties: {
         formed: { type: 'array', items: link, description: 'links now that were not then, strongest now first' },

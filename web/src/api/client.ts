@@ -1,7 +1,7 @@
 // The one HTTP client of the Lab: JSON in and out, the API key (when the API asks for one) in the
 // x-api-key header, problem+json errors turned into ApiError with the API's own message.
 import { apiKeyStore } from './api-key';
-import type { AnalysisList, AnalysisView, PairsPage, PairsQuery, StartAnalysisBody, StartedAnalysis, WalletAnalytics, WalletStatuses } from './types';
+import type { AnalysisChanges, AnalysisList, AnalysisView, PairsPage, PairsQuery, StartAnalysisBody, StartedAnalysis, WalletAnalytics, WalletStatuses } from './types';
 
 export class ApiError extends Error {
   override name = 'ApiError';
@@ -48,7 +48,13 @@ export const api = {
   wallet: (address: string) => request<WalletAnalytics>('GET', `/v1/wallets/${encodeURIComponent(address)}`),
   /** One page of an analysis's pairs, strongest first (GET /v1/analyses/{id}/pairs). */
   pairs: (id: string, query: PairsQuery = {}, signal?: AbortSignal) => request<PairsPage>('GET', pairsPath(id, query), undefined, signal),
+  /** What changed in analysis `id` since analysis `since` (GET /v1/analyses/{id}/changes). */
+  changes: (id: string, since: string, signal?: AbortSignal) =>
+    request<AnalysisChanges>('GET', `/v1/analyses/${encodeURIComponent(id)}/changes?since=${encodeURIComponent(since)}&limit=${CHANGES_LISTED}`, undefined, signal),
 };
+
+/** Links formed and broken the Lab lists (the counts say how many there are in all). */
+export const CHANGES_LISTED = 10;
 
 export function pairsPath(id: string, query: PairsQuery): string {
   const q = new URLSearchParams();

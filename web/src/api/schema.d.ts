@@ -2356,7 +2356,7 @@ export interface paths {
                                 completedAt: string | null;
                                 engineVersion: string | null;
                             };
-                            /** @description the wallets each analysis analysed (its group, less those it left out); clusters and links are compared over the wallets of both */
+                            /** @description the wallets each analysis analysed (its group, less those it left out); links are compared over the wallets of both, clusters with all their members */
                             wallets: {
                                 /** @description analysed by this analysis only */
                                 added: string[];
@@ -2430,6 +2430,26 @@ export interface paths {
                 };
                 /** @description Problem details (application/problem+json) */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };

@@ -14,6 +14,7 @@ export type StartedAnalysis = Json<paths['/v1/analyses']['post']['responses'][20
 export type WalletStatuses = Json<paths['/v1/wallets/status']['post']['responses'][200]>;
 export type WalletStatus = NonNullable<WalletStatuses['wallets']>[number];
 export type WalletAnalytics = Json<paths['/v1/wallets/{address}']['get']['responses'][200]>;
+export type AnalysisChanges = Json<paths['/v1/analyses/{id}/changes']['get']['responses'][200]>;
 export type SyncMode = NonNullable<StartAnalysisBody['sync']>;
 export type AnalysisProgress = NonNullable<AnalysisView['progress']>;
 export type WalletProgress = AnalysisProgress['wallets'][string];

@@ -22,6 +22,7 @@ import { PairDetail } from './pairs/PairDetail';
 import { GroupViews } from './group/GroupViews';
 import { WalletPanel } from './wallet/WalletPanel';
 import { ExportButtons } from './summary/ExportButtons';
+import { ChangesCard } from './summary/ChangesCard';
 
 export function AnalysisPage() {
   const { id = '' } = useParams();
@@ -183,6 +184,7 @@ export function AnalysisPage() {
             <div className="col-4">
               <SummaryCard view={result} failed={view.failedWallets ?? []} />
               <ExportButtons analysis={view} result={result} />
+              {view.status === 'completed' ? <ChangesCard analysis={view} /> : null}
               <WalletPanel wallets={result.wallets} wallet={walletForPanel} onWallet={setWalletForPanel} pagedPairs={result.pairsComplete ? undefined : { analysisId: id, onOpen: setSelected }} />
             </div>
           </div>

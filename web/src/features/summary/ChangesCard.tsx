@@ -1,0 +1,159 @@
+// What changed since an earlier analysis of the same wallets (GET /v1/analyses/{id}/changes): the
+// earlier completed analyses this key may see that include the group's first wallet are offered,
+// the newest first and chosen at once; the card then shows the wallets added and removed, the
+// clusters that changed (who joined, who left), formed and dissolved, and the strongest links formed
+// and broken with their scores then and now.
+import { useEffect, useState } from 'react';
+import { Link } from 'react-router';
+import { api } from '../../api/client';
+import type { AnalysisChanges, AnalysisListItem, AnalysisView } from '../../api/types';
+import { ErrorNote, Section, Skeleton, WalletBadge, formatNumber } from '../../components/ui';
+
+type Cluster = AnalysisChanges['clusters']['formed'][number];
+
+function Members({ wallets }: { wallets: readonly string[] }) {
+  return (
+    <>
+      {wallets.map((w) => (
+        <WalletBadge key={w} address={w} />
+      ))}
+    </>
+  );
+}
+
+const clusterLine = (c: Cluster) => (
+  <>
+    <Members wallets={c.members} /> <span className="muted">({c.members.length} members, confidence {formatNumber(c.confidence)})</span>
+  </>
+);
+
+export function ChangesCard({ analysis }: { analysis: AnalysisView }) {
+  const [earlier, setEarlier] = useState<AnalysisListItem[] | null>(null);
+  const [since, setSince] = useState<string>('');
+  const [changes, setChanges] = useState<AnalysisChanges | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const first = analysis.wallets[0];
+
+  useEffect(() => {
+    let stale = false;
+    // nothing of the analysis before carries over (the page stays when only its id changes)
+    setEarlier(null);
+    setSince('');
+    setChanges(null);
+    if (!first) return;
+    api.analysesOf(first).then(
+      (list) => {
+        if (stale) return;
+        const older = (list.analyses ?? [])
+          .filter((a) => a.analysisId !== analysis.analysisId && a.status === 'completed' && String(a.createdAt) < String(analysis.createdAt))
+          .sort((a, b) => String(b.createdAt).localeCompare(String(a.createdAt)));
+        setEarlier(older);
+        setSince(older[0]?.analysisId ?? '');
+      },
+      () => !stale && setEarlier([]),
+    );
+    return () => {
+      stale = true;
+    };
+  }, [analysis.analysisId, analysis.createdAt, first]);
+
+  useEffect(() => {
+    if (!since) return;
+    const controller = new AbortController();
+    setChanges(null);
+    setError(null);
+    api.changes(analysis.analysisId, since, controller.signal).then(
+      (c) => setChanges(c),
+      (e: unknown) => !controller.signal.aborted && setError(e instanceof Error ? e.message : String(e)),
+    );
+    return () => controller.abort();
+  }, [analysis.analysisId, since]);
+
+  if (earlier === null) return null;
+  if (earlier.length === 0) return null;
+  return (
+    <Section
+      title="Changes since"
+      testId="changes-card"
+      actions={
+        <select aria-label="Earlier analysis to compare with" value={since} onChange={(e) => setSince(e.target.value)}>
+          {earlier.map((a) => (
+            <option key={a.analysisId} value={a.analysisId}>
+              {a.createdAt ? new Date(a.createdAt).toLocaleString() : a.analysisId} · {a.wallets?.length ?? 0} wallets
+            </option>
+          ))}
+        </select>
+      }
+    >
+      {error ? <ErrorNote message={error} /> : null}
+      {!changes && !error ? <Skeleton lines={3} label="Comparing" /> : null}
+      {changes ? <ChangesView changes={changes} /> : null}
+    </Section>
+  );
+}
+
+function ChangesView({ changes }: { changes: AnalysisChanges }) {
+  const { wallets, clusters, links } = changes;
+  return (
+    <div className="changes">
+      <p>
+        Since <Link to={`/analyses/${changes.since.analysisId}`}>that analysis</Link>: {wallets.compared} wallets compared
+        {wallets.added.length > 0 ? <>, {wallets.added.length} added</> : null}
+        {wallets.removed.length > 0 ? <>, {wallets.removed.length} removed</> : null}.
+      </p>
+      {wallets.added.length > 0 ? (
+        <p data-testid="changes-added">
+          Added: <Members wallets={wallets.added} />
+        </p>
+      ) : null}
+      {wallets.removed.length > 0 ? (
+        <p data-testid="changes-removed">
+          Removed: <Members wallets={wallets.removed} />
+        </p>
+      ) : null}
+      <p data-testid="changes-clusters">
+        Clusters: {clusters.changed.length} changed, {clusters.unchanged.length} unchanged, {clusters.formed.length} formed, {clusters.dissolved.length} dissolved.
+      </p>
+      <ul className="plain-list">
+        {clusters.changed.map((c) => (
+          <li key={`changed-${c.after.members.join()}`}>
+            Changed: {clusterLine(c.after)}
+            {c.joined.length > 0 ? (
+              <>
+                {' '}
+                joined <Members wallets={c.joined} />
+              </>
+            ) : null}
+            {c.left.length > 0 ? (
+              <>
+                {' '}
+                left <Members wallets={c.left} />
+              </>
+            ) : null}
+          </li>
+        ))}
+        {clusters.formed.map((c) => (
+          <li key={`formed-${c.members.join()}`}>Formed: {clusterLine(c)}</li>
+        ))}
+        {clusters.dissolved.map((c) => (
+          <li key={`dissolved-${c.members.join()}`}>Dissolved: {clusterLine(c)}</li>
+        ))}
+      </ul>
+      <p data-testid="changes-links">
+        Links (relatedness at or above {formatNumber(changes.analysis.clusterThreshold)}): {links.formedCount} formed, {links.brokenCount} broken.
+      </p>
+      <ul className="plain-list">
+        {(['formed', 'broken'] as const).flatMap((kind) =>
+          links[kind].map((l) => (
+            <li key={`${kind}-${l.walletA}-${l.walletB}`}>
+              {kind === 'formed' ? 'Formed' : 'Broken'}: <WalletBadge address={l.walletA} /> ~ <WalletBadge address={l.walletB} />{' '}
+              <span className="mono">
+                {formatNumber(l.before)} → {formatNumber(l.combined)}
+              </span>
+            </li>
+          )),
+        )}
+      </ul>
+    </div>
+  );
+}
