@@ -502,39 +502,47 @@ describe('an API whose database connections are all taken', () => {
     expect((await list()).statusCode).toBe(200);
   });
 
-  it('answers database-unavailable, not busy, when PostgreSQL takes connections and never answers (the pool full of clients still connecting)', async () => {
-    // a host that accepts the TCP connection and says nothing
+  /**
+   * A pool of `max` 2 on a host that accepts the TCP connection and says nothing (a PostgreSQL that
+   * takes connections and never answers), giving up on a connection after `connectionTimeoutMs`;
+   * `close` drops the connections it took and ends the pool.
+   */
+  async function silentPostgres(connectionTimeoutMs: number): Promise<{ pool: Pool; close: () => Promise<void> }> {
     const sockets = new Set<net.Socket>();
     const silent = net.createServer((socket) => {
       sockets.add(socket);
       socket.on('error', () => undefined);
     });
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
-    const hung = createPool(`postgres://postgres@127.0.0.1:${(silent.address() as AddressInfo).port}/none`, 2, { connectionTimeoutMs: 300 });
-    const hungApp = await buildApp({ config: opened.stack.config, temporal: opened.stack.client, pool: hung, redis: opened.stack.redis });
+    const pool = createPool(`postgres://postgres@127.0.0.1:${(silent.address() as AddressInfo).port}/none`, 2, { connectionTimeoutMs });
+    return {
+      pool,
+      close: async () => {
+        for (const socket of sockets) socket.destroy();
+        await new Promise<void>((r) => silent.close(() => r()));
+        await pool.end().catch(() => undefined);
+      },
+    };
+  }
+
+  it('answers database-unavailable, not busy, when PostgreSQL takes connections and never answers (the pool full of clients still connecting)', async () => {
+    const hung = await silentPostgres(300);
+    const hungApp = await buildApp({ config: opened.stack.config, temporal: opened.stack.client, pool: hung.pool, redis: opened.stack.redis });
     try {
       const answers = await Promise.all(Array.from({ length: 4 }, () => hungApp.inject({ method: 'GET', url: '/v1/analyses?limit=1', headers: { 'x-api-key': 'busy-pool-key-4d1e' } })));
       expect(answers.map((a) => [a.statusCode, (a.json() as { type: string }).type.split(':').pop()])).toEqual(Array(4).fill([503, 'database-unavailable']));
     } finally {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((r) => silent.close(() => r()));
       await hungApp.close();
-      await hung.end().catch(() => undefined);
+      await hung.close();
     }
   });
 
   it('GET /metrics still answers when PostgreSQL takes the connection and never answers: the other metrics, without the wallets by engine version, and one connection attempt however many scrapes', async () => {
-    const sockets = new Set<net.Socket>();
-    const silent = net.createServer((socket) => {
-      sockets.add(socket);
-      socket.on('error', () => undefined);
-    });
-    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     // connecting would give up only after 30 s: the scrape's own deadline (1 s) ends the count
-    const hung = createPool(`postgres://postgres@127.0.0.1:${(silent.address() as AddressInfo).port}/none`, 2, { connectionTimeoutMs: 30_000 });
+    const hung = await silentPostgres(30_000);
     const warnings: string[] = [];
     const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(line) });
-    const hungApp = await buildApp({ config: opened.stack.config, temporal: opened.stack.client, pool: hung, redis: opened.stack.redis }, { logger });
+    const hungApp = await buildApp({ config: opened.stack.config, temporal: opened.stack.client, pool: hung.pool, redis: opened.stack.redis }, { logger });
     try {
       for (let i = 0; i < 3; i++) {
         const scrape = await hungApp.inject({ method: 'GET', url: '/metrics' });
@@ -546,10 +554,8 @@ describe('an API whose database connections are all taken', () => {
       // one count, which failed: its failure serves the scrapes of its period, which ask PostgreSQL nothing
       expect(warnings.filter((w) => w.includes('the wallets by engine version could not be counted'))).toHaveLength(1);
     } finally {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((r) => silent.close(() => r()));
       await hungApp.close();
-      await hung.end().catch(() => undefined);
+      await hung.close();
     }
   });
 
