@@ -451,7 +451,7 @@ export interface ComparedAnalysis {
   failedWallets: Array<{ wallet: string }>;
   engineVersion: string | null;
   completedAt: string | null;
-  /** the result's clusters' members and confidence ([] before it completed) */
+  /** the result's clusters' members and confidence ([] before it completed; clusters of engine 1.x, which a comparison refuses, had no confidence) */
   clusters: Array<{ members: string[]; confidence: number }>;
   /** the result's cluster threshold (null: a result of an engine that did not record it) */
   clusterThreshold: number | null;
@@ -473,8 +473,7 @@ export async function getComparedAnalysis(pool: Pool, id: string): Promise<Compa
     pair_count: number;
   }>(
     `SELECT owner_key_id, status, wallets, failed_wallets, engine_version, completed_at,
-            -- (a result of engine 1.x: its clusters' mean combined score for their confidence)
-            (SELECT jsonb_agg(jsonb_build_object('members', c->'members', 'confidence', COALESCE(NULLIF(c->'confidence', 'null'), NULLIF(c->'meanCombined', 'null'), '0')) ORDER BY n)
+            (SELECT jsonb_agg(jsonb_build_object('members', c->'members', 'confidence', c->'confidence') ORDER BY n)
                FROM jsonb_array_elements(CASE WHEN jsonb_typeof(result->'clusters') = 'array' THEN result->'clusters' ELSE '[]' END) WITH ORDINALITY AS e(c, n)) AS clusters,
             (result->'parameters'->>'clusterThreshold')::double precision AS cluster_threshold,
             -- (as getPairsSource counts them: ranks are 0..n-1 without gaps)

@@ -12,7 +12,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { SimilarityPair } from '../domain/similarity/types';
 import { completeAnalysis, type AnalysisStatus, type CompletedAnalysis } from './analyses';
 import { replaceWalletRanks } from './analysis-wallet-ranks';
-import { inTransaction } from './db';
+import { inTransaction, inTransactionWithin } from './db';
 import { copyText, PairRowWriter, unpackPair, type PairRowsFlushed } from './pair-rows';
 
 export { copyText };
@@ -403,9 +403,8 @@ export async function linkChanges(
   limit: number,
   timeoutMs: number,
 ): Promise<{ formed: LinkChange[]; broken: LinkChange[]; formedCount: number; brokenCount: number }> {
-  const { rows } = await inTransaction(pool, async (client) => {
-    await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.trunc(timeoutMs))}`);
-    return client.query<{ change: 'formed' | 'broken'; wa: string; wb: string; score: number | null; other: number | null; total: number }>(
+  const { rows } = await inTransactionWithin(pool, timeoutMs, (client) =>
+    client.query<{ change: 'formed' | 'broken'; wa: string; wb: string; score: number | null; other: number | null; total: number }>(
       `WITH compared AS (SELECT unnest($5::text[]) AS wallet),
        later_links AS (
          SELECT LEAST(p.wallet_a COLLATE "C", p.wallet_b COLLATE "C") AS wa, GREATEST(p.wallet_a COLLATE "C", p.wallet_b COLLATE "C") AS wb, p.combined
@@ -434,8 +433,8 @@ export async function linkChanges(
                 LIMIT 1) AS other
          FROM ranked r WHERE r.n <= $6 ORDER BY r.change, r.n`,
       [later.analysisId, later.linkRanks, earlier.analysisId, earlier.linkRanks, compared, limit],
-    );
-  });
+    ),
+  );
   const out = { formed: [] as LinkChange[], broken: [] as LinkChange[], formedCount: 0, brokenCount: 0 };
   for (const r of rows) {
     const [combined, before] = r.change === 'formed' ? [r.score, r.other] : [r.other, r.score];

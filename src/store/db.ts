@@ -119,6 +119,14 @@ export async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => P
   return withClient(pool, (client) => inClientTransaction(client, () => fn(client)));
 }
 
+/** `fn` in one transaction (inTransaction) whose statements PostgreSQL stops after `timeoutMs` each (57014). */
+export async function inTransactionWithin<T>(pool: Pool, timeoutMs: number, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  return inTransaction(pool, async (client) => {
+    await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.trunc(timeoutMs))}`);
+    return fn(client);
+  });
+}
+
 /** `fn` in a transaction on a connection already checked out (one that holds a session lock across several). */
 export async function inClientTransaction<T>(client: PoolClient, fn: () => Promise<T>): Promise<T> {
   await client.query('BEGIN');

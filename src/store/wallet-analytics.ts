@@ -3,7 +3,7 @@
 // on wallet_analytics.
 import type { Pool } from 'pg';
 import type { FailedFees, SwapLeg } from '../domain';
-import { inTransaction } from './db';
+import { inTransactionWithin } from './db';
 import { LEG_ORDER } from './swap-legs';
 import { storedTokensSql, type StoredTokenBalance } from './wallet-balances';
 
@@ -126,10 +126,9 @@ export async function walletsOfEngines(pool: Pool, versions: string[], after: En
  * wallet_analytics_engine_wallet (or of the table, as the planner chooses), which PostgreSQL stops after `timeoutMs`.
  */
 export async function walletsByEngine(pool: Pool, timeoutMs: number): Promise<Array<{ engineVersion: string; wallets: number }>> {
-  const { rows } = await inTransaction(pool, async (client) => {
-    await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.trunc(timeoutMs))}`);
-    return client.query<{ engine_version: string; wallets: number }>('SELECT engine_version, count(*)::int AS wallets FROM wallet_analytics GROUP BY engine_version ORDER BY engine_version');
-  });
+  const { rows } = await inTransactionWithin(pool, timeoutMs, (client) =>
+    client.query<{ engine_version: string; wallets: number }>('SELECT engine_version, count(*)::int AS wallets FROM wallet_analytics GROUP BY engine_version ORDER BY engine_version'),
+  );
   return rows.map((r) => ({ engineVersion: r.engine_version, wallets: r.wallets }));
 }
 

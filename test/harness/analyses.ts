@@ -64,3 +64,41 @@ export async function seedWalletRanks(pool: Pool, analysisId: string): Promise<v
     [analysisId],
   );
 }
+
+/** A pair as analysis_pairs stores it: its wallets, and its combined score, by which it is ranked. */
+export interface StoredPair {
+  walletA: string;
+  walletB: string;
+  scores: { combined: number | null };
+}
+
+/** `pairs` (in pair-index order) in the ranking analysis_pairs holds: combined descending, pairs without it last, ties by pair index. */
+export function inRankOrder<T extends StoredPair>(pairs: T[]): T[] {
+  return pairs
+    .map((p, index) => ({ p, index }))
+    .sort((x, y) => {
+      const [cx, cy] = [x.p.scores.combined, y.p.scores.combined];
+      if (cx === cy) return x.index - y.index;
+      if (cx === null) return 1;
+      if (cy === null) return -1;
+      return cy - cx;
+    })
+    .map((r) => r.p);
+}
+
+/**
+ * An analysis's rows of analysis_pairs from `pairs` (in pair-index order; each stored whole as its
+ * `pair`), ranked as the write path ranks them, and each wallet's ranks beside them (test data: the
+ * store has no seeding function).
+ */
+export async function storePairs(pool: Pool, analysisId: string, pairs: StoredPair[]): Promise<void> {
+  const indexed = pairs.map((pair, index) => ({ ...pair, index }));
+  const order = inRankOrder(indexed);
+  await pool.query(
+    `INSERT INTO analysis_pairs (analysis_id, rank, pair_index, wallet_a, wallet_b, combined, pair)
+     SELECT $1, r.rank, r.pair_index, r.pair->>'walletA', r.pair->>'walletB', (r.pair->'scores'->>'combined')::double precision, r.pair
+       FROM unnest($2::integer[], $3::integer[], $4::json[]) AS r(rank, pair_index, pair)`,
+    [analysisId, order.map((_, rank) => rank), order.map((p) => p.index), order.map(({ index: _i, ...p }) => JSON.stringify(p))],
+  );
+  await seedWalletRanks(pool, analysisId);
+}

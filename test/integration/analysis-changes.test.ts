@@ -12,7 +12,7 @@ import { completeAnalysis, endAnalysis, insertAnalysis } from '../../src/store/a
 import { analysisWorkflowId } from '../../src/workflows/contract';
 import { renderChanges } from '../../src/cli/changes';
 import type { AnalysisChanges } from '../../src/api/schemas/changes';
-import { seedWalletRanks } from '../harness/analyses';
+import { storePairs, type StoredPair } from '../harness/analyses';
 import { useTestStack } from '../harness/stack';
 
 const world = generateWorld({ seed: 7157, wallets: 9, txPerWallet: 4, largeWallet: false });
@@ -46,16 +46,15 @@ describe('GET /v1/analyses/{id}/changes', () => {
     const { pool } = opened.stack;
     const failed = o.failed ?? [];
     const analysed = o.group.filter((x) => !failed.includes(x));
-    const pairs: Array<{ a: string; b: string; combined: number | null; index: number }> = [];
+    const pairs: StoredPair[] = [];
     for (let i = 0; i < analysed.length; i++) {
       for (let j = i + 1; j < analysed.length; j++) {
         const [a, b] = [analysed[i], analysed[j]];
         const given = scores(o.scores, a, b);
-        const combined = given === undefined ? 0.05 : given;
-        pairs.push(o.reversed?.includes(`${a}~${b}`) ? { a: b, b: a, combined, index: pairs.length } : { a, b, combined, index: pairs.length });
+        const scored = { combined: given === undefined ? 0.05 : given };
+        pairs.push(o.reversed?.includes(`${a}~${b}`) ? { walletA: b, walletB: a, scores: scored } : { walletA: a, walletB: b, scores: scored });
       }
     }
-    const ranked = [...pairs].sort((x, y) => (x.combined === y.combined ? x.index - y.index : x.combined === null ? 1 : y.combined === null ? -1 : y.combined - x.combined));
     await insertAnalysis(pool, { id, workflowId: analysisWorkflowId(id), requestId: null, ownerKeyId: apiKeyId(o.owner ?? ALICE), wallets: o.group, params: { window: null, sync: 'skip', failureThreshold: 0.8, topPairs: 10 } });
     const clusters = o.clusters.map((members, i) => ({ members: [...members].sort(), confidence: 0.6 - i / 10, edgeCount: 1 }));
     await completeAnalysis(pool, id, {
@@ -65,13 +64,7 @@ describe('GET /v1/analyses/{id}/changes', () => {
       failedWallets: failed.map((wallet) => ({ wallet, reason: 'sync failed' })),
       engineVersion: o.engine ?? '2.19.0',
     });
-    await pool.query(
-      `INSERT INTO analysis_pairs (analysis_id, rank, pair_index, wallet_a, wallet_b, combined, pair)
-       SELECT $1, r.rank, r.pair_index, r.a, r.b, r.combined, json_build_object('walletA', r.a, 'walletB', r.b)
-         FROM unnest($2::integer[], $3::integer[], $4::text[], $5::text[], $6::double precision[]) AS r(rank, pair_index, a, b, combined)`,
-      [id, ranked.map((_, rank) => rank), ranked.map((p) => p.index), ranked.map((p) => p.a), ranked.map((p) => p.b), ranked.map((p) => p.combined)],
-    );
-    await seedWalletRanks(pool, id);
+    await storePairs(pool, id, pairs);
     return id;
   }
   const scores = (s: Record<string, number | null>, a: string, b: string) => (`${a}~${b}` in s ? s[`${a}~${b}`] : s[`${b}~${a}`]);

@@ -13,7 +13,7 @@ import { generateWorld } from '../../src/simulator';
 import { completeAnalysis, endAnalysis, insertAnalysis } from '../../src/store/analyses';
 import { analysisWorkflowId } from '../../src/workflows/contract';
 import { useSimulatedStack } from '../harness/stack';
-import { seedWalletRanks } from '../harness/analyses';
+import { inRankOrder as ranked, storePairs } from '../harness/analyses';
 
 const world = generateWorld({ seed: 7141, wallets: 20, txPerWallet: 12, largeWallet: false });
 const wallets = (world.wallets as Array<{ address: string }>).map((w) => w.address).sort();
@@ -59,20 +59,6 @@ function seededPairs(group: string[]): Pair[] {
     }
   }
   return pairs;
-}
-
-/** The ranking analysis_pairs holds: combined descending, pairs without it last, ties by pair index. */
-function ranked<T extends { scores: { combined: number | null } }>(pairs: T[]): T[] {
-  return pairs
-    .map((p, index) => ({ p, index }))
-    .sort((x, y) => {
-      const [cx, cy] = [x.p.scores.combined, y.p.scores.combined];
-      if (cx === cy) return x.index - y.index;
-      if (cx === null) return 1;
-      if (cy === null) return -1;
-      return cy - cx;
-    })
-    .map((r) => r.p);
 }
 
 describe('GET /v1/analyses/{id}/pairs', () => {
@@ -122,17 +108,9 @@ describe('GET /v1/analyses/{id}/pairs', () => {
     const id = randomUUID();
     const { pool } = opened.stack;
     await insertAnalysis(pool, { id, workflowId: analysisWorkflowId(id), requestId: null, ownerKeyId: apiKeyId(ALICE), wallets: group, params: { window: null, sync: 'skip', failureThreshold: 0.8, topPairs: 10 } });
-    const order = ranked(pairs.map((p, index) => ({ ...p, index })));
-    await completeAnalysis(pool, id, { summary: { pairCount: pairs.length }, result: { engineVersion: '2.0.0', pairs: order.slice(0, 10), pairCount: pairs.length, pairsComplete: false, clusters: [] }, coverage: [], failedWallets, engineVersion: '2.0.0' });
-    // the rows as the write path stores them (test data: the store has no seeding function)
-    await pool.query(
-      `INSERT INTO analysis_pairs (analysis_id, rank, pair_index, wallet_a, wallet_b, combined, pair)
-       SELECT $1, r.rank, r.pair_index, r.pair->>'walletA', r.pair->>'walletB', (r.pair->'scores'->>'combined')::double precision, r.pair
-         FROM unnest($2::integer[], $3::integer[], $4::json[]) AS r(rank, pair_index, pair)`,
-      [id, order.map((_, rank) => rank), order.map((p) => p.index), order.map(({ index: _i, ...p }) => JSON.stringify(p))],
-    );
-    // and each wallet's ranks, as the write path stores them beside the rows
-    await seedWalletRanks(pool, id);
+    await completeAnalysis(pool, id, { summary: { pairCount: pairs.length }, result: { engineVersion: '2.0.0', pairs: ranked(pairs).slice(0, 10), pairCount: pairs.length, pairsComplete: false, clusters: [] }, coverage: [], failedWallets, engineVersion: '2.0.0' });
+    // the rows as the write path stores them, and each wallet's ranks beside them
+    await storePairs(pool, id, pairs);
     return id;
   }
 

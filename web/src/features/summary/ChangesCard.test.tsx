@@ -58,8 +58,10 @@ describe('ChangesCard', () => {
     expect(screen.getByTestId('changes-added').textContent).toContain('Dddd…4444');
     expect(card.textContent).toContain('joined Bbbb…2222');
     expect(card.textContent).toContain('left Cccc…3333');
-    expect(screen.getByTestId('changes-links').textContent).toBe('Links (relatedness at or above 0.3): 3 formed, 0 broken.');
-    expect(card.textContent).toContain('0.1 → 0.6');
+    expect(screen.getByTestId('changes-links').textContent).toBe('Links (relatedness at or above 30 %): 3 formed, 0 broken.');
+    expect(card.textContent).toContain('10 % → 60 %');
+    // scores as the rest of the Lab shows them
+    expect(card.textContent).toContain('confidence 60 %');
 
     fireEvent.change(screen.getByLabelText('Earlier analysis to compare with'), { target: { value: 'older' } });
     await waitFor(() => expect(api.asked).toContain('/v1/analyses/now/changes?since=older&limit=10'));

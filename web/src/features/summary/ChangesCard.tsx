@@ -7,7 +7,8 @@ import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { api } from '../../api/client';
 import type { AnalysisChanges, AnalysisListItem, AnalysisView } from '../../api/types';
-import { ErrorNote, Section, Skeleton, WalletBadge, formatNumber } from '../../components/ui';
+import { ErrorNote, Section, Skeleton, WalletBadge } from '../../components/ui';
+import { formatScore } from '../../lib/scores';
 
 type Cluster = AnalysisChanges['clusters']['formed'][number];
 
@@ -23,7 +24,7 @@ function Members({ wallets }: { wallets: readonly string[] }) {
 
 const clusterLine = (c: Cluster) => (
   <>
-    <Members wallets={c.members} /> <span className="muted">({c.members.length} members, confidence {formatNumber(c.confidence)})</span>
+    <Members wallets={c.members} /> <span className="muted">({c.members.length} members, confidence {formatScore(c.confidence)})</span>
   </>
 );
 
@@ -140,7 +141,7 @@ function ChangesView({ changes }: { changes: AnalysisChanges }) {
         ))}
       </ul>
       <p data-testid="changes-links">
-        Links (relatedness at or above {formatNumber(changes.analysis.clusterThreshold)}): {links.formedCount} formed, {links.brokenCount} broken.
+        Links (relatedness at or above {formatScore(changes.analysis.clusterThreshold)}): {links.formedCount} formed, {links.brokenCount} broken.
       </p>
       <ul className="plain-list">
         {(['formed', 'broken'] as const).flatMap((kind) =>
@@ -148,7 +149,7 @@ function ChangesView({ changes }: { changes: AnalysisChanges }) {
             <li key={`${kind}-${l.walletA}-${l.walletB}`}>
               {kind === 'formed' ? 'Formed' : 'Broken'}: <WalletBadge address={l.walletA} /> ~ <WalletBadge address={l.walletB} />{' '}
               <span className="mono">
-                {formatNumber(l.before)} → {formatNumber(l.combined)}
+                {formatScore(l.before)} → {formatScore(l.combined)}
               </span>
             </li>
           )),
