@@ -132,6 +132,10 @@ const schema = z.object({
    */
   API_TRUST_PROXY: parsedWith(parseTrustProxy),
   MAX_WALLETS_PER_ANALYSIS: positiveInt.max(1000).default(1000),
+  /** watched groups (POST /v1/watches) one API key may keep (without keys: all clients together) */
+  MAX_WATCHES_PER_KEY: positiveInt.max(1000).default(20),
+  /** the shortest interval between a watched group's runs a request may ask for, in minutes */
+  WATCH_MIN_EVERY_MINUTES: positiveInt.max(43_200).default(60),
   /** requests per API key (or, without keys, client address: clientNetwork) per window, on each POST/DELETE route */
   API_RATE_LIMIT_MAX: positiveInt.default(60),
   API_RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(60),

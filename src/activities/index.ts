@@ -6,6 +6,7 @@ import { createEnrichmentActivities } from './enrichment';
 import { createHolderActivities } from './holders';
 import { createSmokeActivities } from './smoke';
 import { createSyncActivities } from './sync';
+import { createWatchActivities } from './watches';
 
 export type { ActivityDeps } from './deps';
 
@@ -17,6 +18,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createAnalysisActivities(deps),
     ...createEnrichmentActivities(deps),
     ...createHolderActivities(deps),
+    ...createWatchActivities(deps),
   };
 }
 

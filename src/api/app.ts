@@ -19,6 +19,7 @@ import { eventsRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { tokensRoutes } from './routes/tokens';
 import { walletsRoutes } from './routes/wallets';
+import { watchesRoutes } from './routes/watches';
 import { installJsonParser, validatorCompiler } from './validation';
 
 export interface AppDeps {
@@ -100,6 +101,7 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<Fa
         { name: 'analyses', description: 'similarity analyses (Temporal workflows)' },
         { name: 'wallets', description: 'wallet history sync and stored analytics' },
         { name: 'tokens', description: 'token registry (DexScreener)' },
+        { name: 'watches', description: 'groups analysed again on a schedule, with what changed between runs' },
         { name: 'operations', description: 'health, readiness and metrics' },
       ],
       components: config.API_KEYS.length > 0 ? { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } } } : {},
@@ -135,6 +137,7 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<Fa
   await app.register(eventsRoutes, { pollIntervalMs: opts.eventPollIntervalMs });
   await app.register(walletsRoutes);
   await app.register(tokensRoutes);
+  await app.register(watchesRoutes);
   await app.register(labRoutes, { root: opts.labDir });
   return app;
 }

@@ -29,6 +29,7 @@ export const PROBLEMS = {
   otherNamespace: { status: 409, title: 'The analysis runs in another Temporal namespace' },
   analysisNotCompleted: { status: 409, title: 'The analysis has not completed' },
   enginesNotComparable: { status: 409, title: 'The analyses are not on the same scale' },
+  watchLimit: { status: 409, title: 'Too many watched groups' },
   bodyTooLarge: { status: 413, title: 'The body is too large' },
   uriTooLong: { status: 414, title: 'A part of the URL is too long' },
   unsupportedMediaType: { status: 415, title: 'Unsupported content type' },

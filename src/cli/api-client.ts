@@ -5,6 +5,7 @@ import type { AnalysisChanges } from '../api/schemas/changes';
 import type { PairsPage, PairsPageQuery } from '../api/schemas/pairs';
 import type { TokenView } from '../api/schemas/tokens';
 import type { WalletAnalyticsView, WalletStatusView } from '../api/schemas/wallets';
+import type { WatchStartBody, WatchSummary, WatchView } from '../api/schemas/watches';
 import { ActionableError, describeFailure } from '../errors';
 
 /** The API answered with an error (problem details) or could not be reached. */
@@ -91,6 +92,31 @@ export class ApiClient {
   getChanges(id: string, since: string, limit?: number): Promise<AnalysisChanges> {
     const q = new URLSearchParams({ since, ...(limit === undefined ? {} : { limit: String(limit) }) });
     return this.request('GET', `/v1/analyses/${encodeURIComponent(id)}/changes?${q}`);
+  }
+
+  /** Watches a group (POST /v1/watches): analysed at once, then every `everyMinutes`. */
+  createWatch(body: WatchStartBody): Promise<WatchView> {
+    return this.request('POST', '/v1/watches', body);
+  }
+
+  /** The key's watched groups, newest first (GET /v1/watches). */
+  async listWatches(): Promise<WatchSummary[]> {
+    return (await this.request<{ watches: WatchSummary[] }>('GET', '/v1/watches?limit=100')).watches;
+  }
+
+  /** A watched group with its schedule and newest `runs` runs (GET /v1/watches/{id}). */
+  getWatch(id: string, runs?: number): Promise<WatchView> {
+    return this.request('GET', `/v1/watches/${encodeURIComponent(id)}${runs === undefined ? '' : `?runs=${runs}`}`);
+  }
+
+  /** Runs a watched group now (POST /v1/watches/{id}/runs). */
+  runWatch(id: string): Promise<unknown> {
+    return this.request('POST', `/v1/watches/${encodeURIComponent(id)}/runs`);
+  }
+
+  /** Stops watching a group (DELETE /v1/watches/{id}). */
+  deleteWatch(id: string): Promise<unknown> {
+    return this.request('DELETE', `/v1/watches/${encodeURIComponent(id)}`);
   }
 
   /** A wallet's stored PnL, behavior and coverage (GET /v1/wallets/{address}). */

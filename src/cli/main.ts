@@ -6,6 +6,7 @@
 //   wallet-similarity pairs <analysis-id> [--min-score x] [--wallet w] [--limit n] [--all] [--json]
 //   wallet-similarity wallet <address> [--sync auto|force|skip] [--top n] [--json]   one wallet's PnL and behavior
 //   wallet-similarity changes <analysis-id> --since <analysis-id> [--limit n] [--json]   what changed between two analyses
+//   wallet-similarity watch add|list|show|run|stop …   groups analysed again on a schedule (/v1/watches)
 import { parseArgs } from 'node:util';
 import { ActionableError, isArgumentError, printOneLine } from '../errors';
 import { printable } from './evidence';
@@ -15,6 +16,7 @@ import { renderPairEvidence } from './pair-detail';
 import { MAX_PAGE, groupWallet, locatePair, pairPages, renderPairsPage } from './pairs';
 import { renderAnalysis } from './render';
 import { renderChanges } from './changes';
+import { renderWatch, renderWatchList } from './watches';
 import { CHANGES_MAX_LIMIT } from '../api/schemas/changes';
 import { fetchWallet, listedTokens, renderWallet, symbolsOf, syncProgressLine } from './wallet';
 import { MAX_WINDOW_DAYS, syncMode, type SyncMode } from '../api/schemas/analyses';
@@ -30,6 +32,13 @@ const USAGE = `usage:
                                                                 first when it has no stored history or a stale one)
   wallet-similarity changes <analysis-id> --since <analysis-id> what changed since another analysis (an earlier one
                                                                 of the group): wallets, clusters, links formed and broken
+  wallet-similarity watch add <address> <address> ... [--every minutes] [--window d] [--sync m]
+  wallet-similarity watch add --token <mint> [--top N] [--every minutes]
+                                                                analyse the group now and again every --every minutes
+                                                                (default 1440: daily), each run compared with the last
+  wallet-similarity watch list | show <id> [--runs n] | run <id> | stop <id>
+                                                                the key's watches; one's runs with what changed; a run
+                                                                now; stop it (its runs' analyses stay)
 
 options:
   --api <url>         the API (default $WALLET_SIMILARITY_API or http://127.0.0.1:3000)
@@ -53,13 +62,15 @@ options:
   --all               with pairs: every page, not only the first
   --since <id>        with changes: the analysis to compare with
   --limit <n>         with changes: links formed and broken listed, each, 1 to ${CHANGES_MAX_LIMIT} (default 100)
-                      (--json: the GET /v1/analyses/{id}/changes body)`;
+                      (--json: the GET /v1/analyses/{id}/changes body)
+  --every <minutes>   with watch add: minutes between runs (the API's WATCH_MIN_EVERY_MINUTES, default 60, to 43200)
+  --runs <n>          with watch show: runs listed, newest first (default 20)`;
 
 class UsageError extends ActionableError {
   override name = 'UsageError';
 }
 
-type Command = 'analyze' | 'show' | 'pairs' | 'wallet' | 'changes';
+type Command = 'analyze' | 'show' | 'pairs' | 'wallet' | 'changes' | 'watch';
 /** Options every command takes. */
 const COMMON_OPTIONS = ['api', 'api-key', 'json', 'help'];
 /** Each command's own options: another's is a usage error, not silently ignored. */
@@ -69,6 +80,7 @@ const OPTIONS_OF: Record<Command, string[]> = {
   pairs: ['min-score', 'wallet', 'limit', 'all'],
   wallet: ['sync', 'top'],
   changes: ['since', 'limit'],
+  watch: ['window', 'sync', 'token', 'top', 'every', 'runs'],
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -91,6 +103,8 @@ export async function main(argv: string[]): Promise<number> {
       limit: { type: 'string' },
       all: { type: 'boolean', default: false },
       since: { type: 'string' },
+      every: { type: 'string' },
+      runs: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -122,15 +136,50 @@ export async function main(argv: string[]): Promise<number> {
   const holders = token === undefined ? undefined : count('top', values.top, 2);
   const top = count('pairs', values.pairs, 1) ?? (token === undefined ? count('top', values.top, 1) : undefined);
 
-  let view;
-  if (command === 'analyze') {
-    if (token !== undefined && args.length > 0) throw new UsageError('analyze takes wallet addresses or --token <mint>, not both');
-    if (token === undefined && args.length < 2) throw new UsageError('analyze needs at least two wallet addresses, or --token <mint>');
+  /** The analysis `what` asks for: the wallets given or --token's holders, with --window and --sync. */
+  const analysisBody = (what: string, wallets: string[]) => {
+    if (token !== undefined && wallets.length > 0) throw new UsageError(`${what} takes wallet addresses or --token <mint>, not both`);
+    if (token === undefined && wallets.length < 2) throw new UsageError(`${what} needs at least two wallet addresses, or --token <mint>`);
     const window = values.window === undefined ? undefined : Number(values.window);
     if (window !== undefined && !(Number.isInteger(window) && window > 0 && window <= MAX_WINDOW_DAYS)) throw new UsageError(`--window must be a whole number of days from 1 to ${MAX_WINDOW_DAYS}, got '${values.window}'`);
     const sync = checkedSyncMode(values.sync);
-    const group = token === undefined ? { wallets: args } : { token, ...(holders ? { top: holders } : {}) };
-    view = await startAndFollow(api, { ...group, ...(window ? { window } : {}), ...(sync ? { sync } : {}) }, { log: (l) => console.error(l) });
+    const group = token === undefined ? { wallets } : { token, ...(holders ? { top: holders } : {}) };
+    return { ...group, ...(window ? { window } : {}), ...(sync ? { sync } : {}) };
+  };
+
+  let view;
+  if (command === 'analyze') {
+    view = await startAndFollow(api, analysisBody('analyze', args), { log: (l) => console.error(l) });
+  } else if (command === 'watch') {
+    const [sub, ...rest] = args;
+    const one = (usage: string) => {
+      if (rest.length !== 1) throw new UsageError(`watch ${sub} needs one watch id: watch ${usage}`);
+      return rest[0];
+    };
+    const print = (json: unknown, text: () => string) => (values.json ? process.stdout.write(`${JSON.stringify(json, null, 2)}\n`) : console.log(text()));
+    if (sub === 'add') {
+      const every = count('every', values.every, 1);
+      const watch = await api.createWatch({ ...analysisBody('watch add', rest), ...(every === undefined ? {} : { everyMinutes: every }) });
+      print(watch, () => `${renderWatch(watch)}\nFollow it: wallet-similarity watch show ${watch.watchId}`);
+    } else if (sub === 'list') {
+      if (rest.length > 0) throw new UsageError('watch list takes no argument');
+      const watches = await api.listWatches();
+      print(watches, () => renderWatchList(watches));
+    } else if (sub === 'show') {
+      const watch = await api.getWatch(one('show <watch-id>'), count('runs', values.runs, 1));
+      print(watch, () => renderWatch(watch));
+    } else if (sub === 'run') {
+      const id = one('run <watch-id>');
+      await api.runWatch(id);
+      print({ watchId: id, requested: true }, () => `A run of watch ${id} is requested: wallet-similarity watch show ${id}`);
+    } else if (sub === 'stop') {
+      const id = one('stop <watch-id>');
+      await api.deleteWatch(id);
+      print({ watchId: id, deleted: true }, () => `Watch ${id} stopped; its runs' analyses stay (wallet-similarity show <analysis-id>)`);
+    } else {
+      throw new UsageError(`watch needs one of add, list, show, run or stop${sub === undefined ? '' : `, not '${printable(sub)}'`}`);
+    }
+    return 0;
   } else if (command === 'show') {
     const pair = values.pair === undefined ? null : pairArguments(tokens, values.pair);
     const ids = pair ? args.filter((_, i) => i !== pair.secondAt) : args;

@@ -58,7 +58,7 @@ export interface NewAnalysisRow {
 }
 
 /** Inserts the row of a new analysis (none with this id yet: nothing). Throws a unique violation of ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE when its owner already used its Idempotency-Key. */
-export async function insertAnalysis(pool: Pool, row: NewAnalysisRow): Promise<void> {
+export async function insertAnalysis(pool: Queryable, row: NewAnalysisRow): Promise<void> {
   await insertRows(pool, [row], 'ON CONFLICT (id) DO NOTHING');
 }
 
@@ -74,7 +74,7 @@ export async function insertAnalyses(pool: Pool, rows: readonly NewAnalysisRow[]
 }
 
 /** The one INSERT of both: rows in their given order (an earlier row keeps a key), `onConflict` says which conflicts skip a row. */
-async function insertRows(pool: Pool, rows: readonly NewAnalysisRow[], onConflict: 'ON CONFLICT (id) DO NOTHING' | 'ON CONFLICT DO NOTHING'): Promise<Set<string>> {
+async function insertRows(pool: Queryable, rows: readonly NewAnalysisRow[], onConflict: 'ON CONFLICT (id) DO NOTHING' | 'ON CONFLICT DO NOTHING'): Promise<Set<string>> {
   const { rows: stored } = await pool.query<{ id: string }>(
     `INSERT INTO analyses (id, workflow_id, request_id, idempotency_key, owner_key_id, wallets, params, start_pending, fairness_key, temporal_namespace)
      SELECT r.id, r.workflow_id, r.request_id, r.idempotency_key, r.owner_key_id, ARRAY(SELECT jsonb_array_elements_text(r.wallets)), r.params, r.start_pending, r.fairness_key, r.temporal_namespace

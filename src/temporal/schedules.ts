@@ -5,11 +5,13 @@
 //   its action moved to the workflows' queue);
 // - the analytics recompute: every wallet's stored analytics an older engine computed, computed
 //   again every 10 minutes (beside the run each engine's first worker starts: startDeployRecompute).
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, WorkflowExecutionAlreadyStartedError, type Client, type ScheduleOptionsAction } from '@temporalio/client';
+// And one schedule per watched group, made and removed by the API (POST and DELETE /v1/watches).
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, WorkflowExecutionAlreadyStartedError, type Client, type ScheduleOptionsAction } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
-import { WORKFLOW_TASK_QUEUE } from '../workflows/contract';
+import { WORKFLOW_TASK_QUEUE, watchScheduleId, type WatchRunInput } from '../workflows/contract';
 import type { refreshPopularTokensWorkflow } from '../workflows/token-enrichment';
 import type { recomputeOlderAnalyticsWorkflow } from '../workflows/wallet-sync';
+import type { watchRunWorkflow } from '../workflows/watch-run';
 
 export const REFRESH_SCHEDULE_ID = 'refresh-popular-tokens';
 export const REFRESH_TOKEN_LIMIT = 300;
@@ -82,6 +84,67 @@ export async function startDeployRecompute(client: Client, version: string): Pro
     return 'running';
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return 'done';
+    throw err;
+  }
+}
+
+/**
+ * The schedule of watch `watchId`: a run (watchRunWorkflow) every `everyMinutes` from `now`, the
+ * first at once; a run still going when the next is due makes that one skipped, and runs missed while
+ * Temporal was away are not caught up but for the last minute's. Creating it again is a no-op.
+ */
+export async function createWatchSchedule(client: Client, watchId: string, everyMinutes: number, now = Date.now()): Promise<void> {
+  const scheduleId = watchScheduleId(watchId);
+  // Temporal counts intervals from the epoch: offset so that the runs fall every `everyMinutes` from now
+  const everyMs = everyMinutes * 60_000;
+  try {
+    await client.schedule.create({
+      scheduleId,
+      spec: { intervals: [{ every: everyMs, offset: now % everyMs }] },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' },
+      state: { triggerImmediately: true, note: `watched group ${watchId}` },
+      action: {
+        type: 'startWorkflow',
+        workflowType: 'watchRunWorkflow' satisfies (typeof watchRunWorkflow)['name'],
+        workflowId: scheduleId,
+        taskQueue: WORKFLOW_TASK_QUEUE,
+        args: [{ watchId } satisfies WatchRunInput],
+      },
+    });
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+  }
+}
+
+/** Removes watch `watchId`'s schedule (a run under way goes on); 'gone' when there was none. */
+export async function deleteWatchSchedule(client: Client, watchId: string): Promise<'deleted' | 'gone'> {
+  try {
+    await client.schedule.getHandle(watchScheduleId(watchId)).delete();
+    return 'deleted';
+  } catch (err) {
+    if (err instanceof ScheduleNotFoundError) return 'gone';
+    throw err;
+  }
+}
+
+/** Starts a run of watch `watchId` now (skipped, as a scheduled one, while one is under way); false when it has no schedule. */
+export async function triggerWatchSchedule(client: Client, watchId: string): Promise<boolean> {
+  try {
+    await client.schedule.getHandle(watchScheduleId(watchId)).trigger();
+    return true;
+  } catch (err) {
+    if (err instanceof ScheduleNotFoundError) return false;
+    throw err;
+  }
+}
+
+/** When watch `watchId`'s next run is due, and whether a run is under way (null: it has no schedule). */
+export async function watchScheduleState(client: Client, watchId: string): Promise<{ nextRunAt: string | null; running: boolean } | null> {
+  try {
+    const d = await client.schedule.getHandle(watchScheduleId(watchId)).describe();
+    return { nextRunAt: d.info.nextActionTimes[0]?.toISOString() ?? null, running: d.info.runningActions.length > 0 };
+  } catch (err) {
+    if (err instanceof ScheduleNotFoundError) return null;
     throw err;
   }
 }

@@ -136,6 +136,16 @@ export const walletSyncWorkflowId = (wallet: string): string => `wallet-sync:${w
 export const walletAnalyticsWorkflowId = (wallet: string): string => `wallet-analytics:${wallet}`;
 export const analysisWorkflowId = (analysisId: string): string => `analysis:${analysisId}`;
 export const enrichmentWorkflowId = (analysisId: string): string => `analysis:${analysisId}/enrich`;
+/**
+ * A watched group's schedule (src/temporal/schedules.ts, createWatchSchedule), and its action's
+ * workflow id: each run's is this id and the time Temporal started it, which is the run's key.
+ */
+export const watchScheduleId = (watchId: string): string => `watch:${watchId}`;
+
+/** The input of a watched group's run (watchRunWorkflow): the watch as stored is read by its first step. */
+export interface WatchRunInput {
+  watchId: string;
+}
 
 export interface AnalysisInput {
   analysisId: string;

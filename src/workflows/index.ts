@@ -3,3 +3,4 @@ export { smokeWorkflow } from './smoke';
 export { similarityAnalysisWorkflow } from './similarity-analysis';
 export { recomputeOlderAnalyticsWorkflow, walletAnalyticsWorkflow, walletSyncWorkflow } from './wallet-sync';
 export { tokenEnrichmentWorkflow, refreshPopularTokensWorkflow } from './token-enrichment';
+export { watchRunWorkflow } from './watch-run';

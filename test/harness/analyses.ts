@@ -6,7 +6,7 @@ import type { Client, WorkflowStartOptions } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { analysisRequestSchema, type AnalysisRequest, type AnalysisRequestBody } from '../../src/api/schemas/analyses';
 import { validatorCompiler } from '../../src/api/validation';
-import { insertAnalysis } from '../../src/store/analyses';
+import { completeAnalysis, insertAnalysis } from '../../src/store/analyses';
 import { similarityAnalysisWorkflow } from '../../src/workflows/similarity-analysis';
 import { TASK_QUEUES, analysisWorkflowId, isTokenRequest, runningSearchAttributes, type AnalysisInput } from '../../src/workflows/contract';
 
@@ -101,4 +101,51 @@ export async function storePairs(pool: Pool, analysisId: string, pairs: StoredPa
     [analysisId, order.map((_, rank) => rank), order.map((p) => p.index), order.map(({ index: _i, ...p }) => JSON.stringify(p))],
   );
   await seedWalletRanks(pool, analysisId);
+}
+
+/** A completed analysis to seed (test data: the store has no seeding function). */
+export interface SeededAnalysis {
+  ownerKeyId: string | null;
+  group: string[];
+  /** wallets of the group left out (their sync failed) */
+  failed?: string[];
+  clusters: string[][];
+  /** combined scores by `a~b` (either way round); other pairs 0.05 */
+  scores: Record<string, number | null>;
+  /** pairs `a~b` stored B before A */
+  reversed?: string[];
+  /** its engine version (default 2.19.0) */
+  engine?: string;
+}
+
+/**
+ * A completed analysis over `group` (less `failed`), with `clusters` in its result (threshold 0.3)
+ * and every pair of the analysed wallets stored in analysis_pairs; its id.
+ */
+export async function seedCompletedAnalysis(pool: Pool, o: SeededAnalysis): Promise<string> {
+  const id = randomUUID();
+  const failed = o.failed ?? [];
+  const analysed = o.group.filter((x) => !failed.includes(x));
+  const scoreOf = (a: string, b: string) => (`${a}~${b}` in o.scores ? o.scores[`${a}~${b}`] : o.scores[`${b}~${a}`]);
+  const pairs: StoredPair[] = [];
+  for (let i = 0; i < analysed.length; i++) {
+    for (let j = i + 1; j < analysed.length; j++) {
+      const [a, b] = [analysed[i], analysed[j]];
+      const given = scoreOf(a, b);
+      const scored = { combined: given === undefined ? 0.05 : given };
+      pairs.push(o.reversed?.includes(`${a}~${b}`) ? { walletA: b, walletB: a, scores: scored } : { walletA: a, walletB: b, scores: scored });
+    }
+  }
+  const engine = o.engine ?? '2.19.0';
+  await insertAnalysis(pool, { id, workflowId: analysisWorkflowId(id), requestId: null, ownerKeyId: o.ownerKeyId, wallets: o.group, params: { window: null, sync: 'skip', failureThreshold: 0.8, topPairs: 10 } });
+  const clusters = o.clusters.map((members, i) => ({ members: [...members].sort(), confidence: 0.6 - i / 10, edgeCount: 1 }));
+  await completeAnalysis(pool, id, {
+    summary: { pairCount: pairs.length },
+    result: { engineVersion: engine, parameters: { clusterThreshold: 0.3 }, pairs: [], pairCount: pairs.length, pairsComplete: false, clusters },
+    coverage: [],
+    failedWallets: failed.map((wallet) => ({ wallet, reason: 'sync failed' })),
+    engineVersion: engine,
+  });
+  await storePairs(pool, id, pairs);
+  return id;
 }

@@ -8,11 +8,11 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app';
 import { apiKeyId } from '../../src/api/auth';
 import { generateWorld } from '../../src/simulator';
-import { completeAnalysis, endAnalysis, insertAnalysis } from '../../src/store/analyses';
+import { endAnalysis, insertAnalysis } from '../../src/store/analyses';
 import { analysisWorkflowId } from '../../src/workflows/contract';
 import { renderChanges } from '../../src/cli/changes';
 import type { AnalysisChanges } from '../../src/api/schemas/changes';
-import { storePairs, type StoredPair } from '../harness/analyses';
+import { seedCompletedAnalysis, type SeededAnalysis } from '../harness/analyses';
 import { useTestStack } from '../harness/stack';
 
 const world = generateWorld({ seed: 7157, wallets: 9, txPerWallet: 4, largeWallet: false });
@@ -36,38 +36,7 @@ describe('GET /v1/analyses/{id}/changes', () => {
   );
   const get = (url: string, as = ALICE) => app.inject({ method: 'GET', url, headers: { 'x-api-key': as } });
 
-  /**
-   * A completed analysis of `owner`'s over `group` (less `failed`), with `clusters` in its result
-   * and every pair of the analysed wallets stored: `scores[a~b]` (either way round), else 0.05.
-   * `reversed` pairs are stored B before A.
-   */
-  async function seeded(o: { group: string[]; failed?: string[]; clusters: string[][]; scores: Record<string, number | null>; reversed?: string[]; owner?: string; engine?: string }): Promise<string> {
-    const id = randomUUID();
-    const { pool } = opened.stack;
-    const failed = o.failed ?? [];
-    const analysed = o.group.filter((x) => !failed.includes(x));
-    const pairs: StoredPair[] = [];
-    for (let i = 0; i < analysed.length; i++) {
-      for (let j = i + 1; j < analysed.length; j++) {
-        const [a, b] = [analysed[i], analysed[j]];
-        const given = scores(o.scores, a, b);
-        const scored = { combined: given === undefined ? 0.05 : given };
-        pairs.push(o.reversed?.includes(`${a}~${b}`) ? { walletA: b, walletB: a, scores: scored } : { walletA: a, walletB: b, scores: scored });
-      }
-    }
-    await insertAnalysis(pool, { id, workflowId: analysisWorkflowId(id), requestId: null, ownerKeyId: apiKeyId(o.owner ?? ALICE), wallets: o.group, params: { window: null, sync: 'skip', failureThreshold: 0.8, topPairs: 10 } });
-    const clusters = o.clusters.map((members, i) => ({ members: [...members].sort(), confidence: 0.6 - i / 10, edgeCount: 1 }));
-    await completeAnalysis(pool, id, {
-      summary: { pairCount: pairs.length },
-      result: { engineVersion: o.engine ?? '2.19.0', parameters: { clusterThreshold: 0.3 }, pairs: [], pairCount: pairs.length, pairsComplete: false, clusters },
-      coverage: [],
-      failedWallets: failed.map((wallet) => ({ wallet, reason: 'sync failed' })),
-      engineVersion: o.engine ?? '2.19.0',
-    });
-    await storePairs(pool, id, pairs);
-    return id;
-  }
-  const scores = (s: Record<string, number | null>, a: string, b: string) => (`${a}~${b}` in s ? s[`${a}~${b}`] : s[`${b}~${a}`]);
+  const seeded = (o: Omit<SeededAnalysis, 'ownerKeyId'> & { owner?: string }) => seedCompletedAnalysis(opened.stack.pool, { ...o, ownerKeyId: apiKeyId(o.owner ?? ALICE) });
   const k = (i: number, j: number) => `${w[i]}~${w[j]}`;
 
   // then: w0…w7 analysed; now: w1…w8, w0 no longer in the group, and w4 left out (its sync failed)

@@ -9,6 +9,7 @@ import { apiKeyId } from '../../src/api/auth';
 import { getAnalysis, insertAnalysis } from '../../src/store/analyses';
 import { analysisWorkflowId } from '../../src/workflows/contract';
 import { generateWorld } from '../../src/simulator';
+import { getWatch, insertWatch } from '../../src/store/watches';
 import { useTestStack } from '../harness/stack';
 
 const KEY = 'readiness-test-key-0123456789';
@@ -166,6 +167,33 @@ describe('readiness', () => {
       expect(problem.type).toBe('urn:wallet-similarity:problem:temporal-unavailable');
       expect(problem.detail).toMatch(/could not be started/);
       expect(await count()).toBe(before);
+    });
+
+    it('POST /v1/watches answers 503 and keeps no watch; a stored watch reads with its schedule unknown, and its DELETE and run answer 503 and keep it', async () => {
+      const owned = async () => (await opened.stack.pool.query('SELECT count(*)::int AS n FROM watches WHERE owner_key_id = $1', [apiKeyId(KEY)])).rows[0].n as number;
+      const before = await owned();
+      const res = await fetch(`${url}/v1/watches`, { signal: AbortSignal.timeout(8_000), method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': KEY }, body: JSON.stringify({ wallets }) });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('5');
+      const problem = (await res.json()) as { type: string; detail: string };
+      expect(problem.type).toBe('urn:wallet-similarity:problem:temporal-unavailable');
+      expect(problem.detail).toMatch(/^the watch could not be scheduled because Temporal did not answer/);
+      expect(await owned()).toBe(before);
+
+      const id = randomUUID();
+      await insertWatch(opened.stack.pool, { id, ownerKeyId: apiKeyId(KEY), request: { wallets }, everyMinutes: 60, fairnessKey: null, namespace: opened.stack.namespace }, 100);
+      const read = await fetch(`${url}/v1/watches/${id}`, { ...within5s(), headers: { 'x-api-key': KEY } });
+      expect(read.status).toBe(200);
+      expect(await read.json()).toMatchObject({ watchId: id, schedule: null, runs: [] });
+      for (const [method, path, what] of [
+        ['DELETE', `/v1/watches/${id}`, 'the watch could not be stopped'],
+        ['POST', `/v1/watches/${id}/runs`, 'the run could not be started'],
+      ] as const) {
+        const answer = await fetch(`${url}${path}`, { ...within5s(), method, headers: { 'x-api-key': KEY } });
+        expect(answer.status).toBe(503);
+        expect(((await answer.json()) as { detail: string }).detail).toContain(what);
+      }
+      expect(await getWatch(opened.stack.pool, id)).not.toBeNull();
     });
 
     it('proceed and DELETE of a running analysis answer 503 problem+json (before the fix about 20 s each), GET its stored row, its events say Temporal is not answering', async () => {

@@ -9,9 +9,11 @@ import { createEnrichmentActivities } from '../../src/activities/enrichment';
 import { buildActivityDeps } from '../../src/wiring';
 import { smokeWorkflow } from '../../src/workflows/smoke';
 import { recomputeOlderAnalyticsWorkflow, walletAnalyticsWorkflow, walletSyncWorkflow } from '../../src/workflows/wallet-sync';
-import { TASK_QUEUES, WORKFLOW_TASK_QUEUE, analysisWorkflowId, enrichmentWorkflowId, runningSearchAttributes, waitForAnalysisUpdate, walletAnalyticsWorkflowId, walletSyncWorkflowId } from '../../src/workflows/contract';
+import { TASK_QUEUES, WORKFLOW_TASK_QUEUE, analysisWorkflowId, enrichmentWorkflowId, runningSearchAttributes, waitForAnalysisUpdate, walletAnalyticsWorkflowId, walletSyncWorkflowId, watchScheduleId } from '../../src/workflows/contract';
 import { similarityAnalysisWorkflow } from '../../src/workflows/similarity-analysis';
-import { analysisInput, executeAnalysis, insertAnalysisRow } from '../harness/analyses';
+import { analysisInput, analysisRequest, executeAnalysis, insertAnalysisRow } from '../harness/analyses';
+import { insertWatch } from '../../src/store/watches';
+import { watchRunWorkflow } from '../../src/workflows/watch-run';
 import { ownDatabase, useSimulatedStack } from '../harness/stack';
 import { testEnv } from '../harness/env';
 import { runsOldestFirst, saveHistory } from '../harness/histories';
@@ -135,6 +137,14 @@ describe('histories of every workflow type replay without non-determinism', () =
       expect(recomputeRuns).toHaveLength(2);
       recorded.push({ name: 'recompute-older-analytics-continued', workflowId: recomputeId, runId: recomputeRuns[0] });
       recorded.push({ name: 'recompute-older-analytics', workflowId: recomputeId, runId: recomputeRuns[1] });
+
+      // a watched group's run, as its schedule starts it: the run's analysis as a child, then compared
+      const watchId = randomUUID();
+      await insertWatch(opened.stack.pool, { id: watchId, ownerKeyId: null, request: analysisRequest({ wallets, sync: 'auto' }), everyMinutes: 60, fairnessKey: 'key:replay', namespace: opened.stack.namespace }, 1_000);
+      const watchRunId = `${watchScheduleId(watchId)}-2026-12-07T12:00:00Z`;
+      const ran = await opened.stack.client.workflow.execute(watchRunWorkflow, { taskQueue: WORKFLOW_TASK_QUEUE, workflowId: watchRunId, args: [{ watchId }] });
+      expect(ran).toMatchObject({ since: null, changes: null });
+      recorded.push({ name: 'watch-run', workflowId: watchRunId });
     });
 
     // an enrichment run whose mints outnumber one plan's limit (here 3): it plans again until none is
@@ -176,6 +186,7 @@ describe('histories of every workflow type replay without non-determinism', () =
       'wallet-analytics',
       'recompute-older-analytics-continued',
       'recompute-older-analytics',
+      'watch-run',
       'token-enrichment-plans-again',
     ]);
   });

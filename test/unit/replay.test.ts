@@ -57,6 +57,7 @@ const RECORDED_PATCHES: Record<string, string[]> = {
   'wallet-sync-at-once-continued': ['sync-at-once'],
   'wallet-sync-at-once-final': ['sync-at-once'],
   'wallet-sync-at-once-skipped': ['sync-at-once'],
+  'watch-run': [],
 };
 
 describe('recorded workflow histories replay on the current workflow code', () => {
@@ -75,6 +76,7 @@ describe('recorded workflow histories replay on the current workflow code', () =
       'tokenEnrichmentWorkflow',
       'walletAnalyticsWorkflow',
       'walletSyncWorkflow',
+      'watchRunWorkflow',
     ]);
   });
 

@@ -2,6 +2,7 @@
 // compared, and the clusters matched one to one by the members they share. The links (pairs at or
 // above the cluster threshold) formed and broken are read from the stored pairs
 // (src/store/analysis-pairs.ts, linkChanges).
+import { major, valid } from 'semver';
 
 /** A cluster as the comparison shows it. */
 export interface ClusterSide {
@@ -101,4 +102,13 @@ export function clusterChanges(before: readonly ClusterSide[], after: readonly C
   });
   changes.changed.sort((x, y) => y.joined.length + y.left.length - (x.joined.length + x.left.length));
   return changes;
+}
+
+/** The first engine whose `combined` is the relatedness score: scores of 1.x (a similarity blend) are not on its scale. */
+export const FIRST_COMPARABLE_ENGINE_MAJOR = 2;
+
+/** Whether an analysis by engine `version` has scores on today's scale, so that it can be compared (null or not a version: no). */
+export function comparableEngine(version: string | null): boolean {
+  const parsed = version === null ? null : valid(version);
+  return parsed !== null && major(parsed) >= FIRST_COMPARABLE_ENGINE_MAJOR;
 }

@@ -35,7 +35,7 @@ describe('wallet-similarity show --pair', () => {
 
 describe('wallet-similarity: arguments and answers it cannot use', () => {
   it.each([
-    [['pairs', 'an-id', '--top', '5', '--window', '3'], /^pairs does not take --top \(an option of analyze, show, and wallet\), --window \(an option of analyze\)$/],
+    [['pairs', 'an-id', '--top', '5', '--window', '3'], /^pairs does not take --top \(an option of analyze, show, wallet, and watch\), --window \(an option of analyze and watch\)$/],
     [['analyze', 'A', 'B', '--min-score', '0.5'], /^analyze does not take --min-score \(an option of pairs\)$/],
     [['show', 'an-id', '--all'], /^show does not take --all \(an option of pairs\)$/],
     [['analyze', 'A', 'B', '--window', '3651'], /^--window must be a whole number of days from 1 to 3650, got '3651'$/],
@@ -43,6 +43,16 @@ describe('wallet-similarity: arguments and answers it cannot use', () => {
     [['changes', 'an-id', 'other-id', '--since', 'x'], /^changes needs one analysis id/],
     [['changes', 'an-id', '--since', 'x', '--limit', '1001'], /^--limit must be at most 1000, got '1001'$/],
     [['pairs', 'an-id', '--since', 'x'], /^pairs does not take --since \(an option of changes\)$/],
+    [['watch'], /^watch needs one of add, list, show, run or stop$/],
+    [['watch', 'remove', 'an-id'], /^watch needs one of add, list, show, run or stop, not 'remove'$/],
+    [['watch', 'add', 'A'], /^watch add needs at least two wallet addresses, or --token <mint>$/],
+    [['watch', 'add', 'A', 'B', '--every', '0'], /^--every must be a whole number of at least 1, got '0'$/],
+    [['watch', 'add', 'A', 'B', '--token', 'M'], /^watch add takes wallet addresses or --token <mint>, not both$/],
+    [['watch', 'show'], /^watch show needs one watch id: watch show <watch-id>$/],
+    [['watch', 'stop', 'a', 'b'], /^watch stop needs one watch id: watch stop <watch-id>$/],
+    [['watch', 'list', 'x'], /^watch list takes no argument$/],
+    [['watch', 'show', 'an-id', '--limit', '3'], /^watch does not take --limit \(an option of pairs and changes\)$/],
+    [['analyze', 'A', 'B', '--every', '60'], /^analyze does not take --every \(an option of watch\)$/],
   ])('refuses %j before calling the API (an option of another command is named, not silently ignored)', async (argv, message) => {
     await expect(main([...argv, ...api])).rejects.toMatchObject({ name: 'UsageError', message: expect.stringMatching(message) });
   });

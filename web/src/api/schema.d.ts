@@ -4160,6 +4160,770 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/watches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Watched groups, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description watches listed, newest first, 1 to 100 */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            watches: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                everyMinutes: number;
+                                links: {
+                                    self: string;
+                                };
+                                /** @description the analysis each run starts, as POST /v1/analyses validated it (`wallets` sorted, or `token` and `top`; defaults filled in) */
+                                request: {
+                                    [key: string]: unknown;
+                                };
+                                watchId: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Watch a group (or a token's largest holders): analysed now, then again every `everyMinutes`, each run compared with the one before
+         * @description The body of POST /v1/analyses and `everyMinutes` (60 to 43,200). Each run is an analysis of this key (listed by GET /v1/analyses); GET /v1/watches/{id} lists the runs with what changed since the run completed before. A key keeps at most 20 watches.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description Either `wallets` (the group) or `token` with an optional `top` (the group is the token's largest holders), not both. Analysed at once, then every `everyMinutes`. */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description pairs with combined at or above this are edges of the clustering graph (default 0.3) */
+                        clusterThreshold?: number;
+                        /**
+                         * @description minutes between runs, 60 to 43200 (default 1440: daily); the first run starts at once, and a run still going when the next is due makes that one skipped
+                         * @default 1440
+                         */
+                        everyMinutes?: number;
+                        /**
+                         * @description share of wallets that must succeed
+                         * @default 0.8
+                         */
+                        failureThreshold?: number;
+                        /**
+                         * @description auto: sync wallets that are not READY; force: sync all (and, for a token request, scan its holders afresh rather than take the same key's earlier analysis's scan of the last HOLDER_CACHE_SECONDS); skip: use stored data only
+                         * @default auto
+                         * @enum {string}
+                         */
+                        sync?: "auto" | "force" | "skip";
+                        /**
+                         * @description a token mint: its largest holders (ordinary wallets only) are the group
+                         * @example 37RqtwV1Huak8b89qQy9AxxJgbKzeA3AECZxQMgboRsk
+                         */
+                        token?: string;
+                        /** @description how many of the largest eligible holders to analyse, 2 to 1000 (default 100) */
+                        top?: number;
+                        /** @description how many of the strongest pairs the result itself lists (default 1000); every pair is served by GET /v1/analyses/{id}/pairs */
+                        topPairs?: number;
+                        /** @description 2 to 1000 distinct wallet addresses */
+                        wallets?: string[];
+                        /** @description relative weights of the metrics in each pair's `similarity` blend (missing ones take the defaults; at least one above 0); `combined`, which ranks the pairs and forms the clusters, is the relatedness score and takes no weights */
+                        weights?: {
+                            behavior?: number;
+                            binary?: number;
+                            capital?: number;
+                            jaccardHeld?: number;
+                            jaccardTraded?: number;
+                            timing?: number;
+                        };
+                        /**
+                         * @description analysis window in days; absent or null: the full history
+                         * @default null
+                         */
+                        window?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            everyMinutes: number;
+                            links: {
+                                /** @description POST: a run now */
+                                run: string;
+                                self: string;
+                                /** @description the schedule in the Temporal Web UI */
+                                temporalUi: string;
+                            };
+                            /** @description the analysis each run starts, as POST /v1/analyses validated it (`wallets` sorted, or `token` and `top`; defaults filled in) */
+                            request: {
+                                [key: string]: unknown;
+                            };
+                            /** @description newest first */
+                            runs: {
+                                analysisId: string;
+                                changes: {
+                                    clustersChanged: number;
+                                    clustersDissolved: number;
+                                    clustersFormed: number;
+                                    clustersUnchanged: number;
+                                    linksBroken: number;
+                                    linksFormed: number;
+                                    walletsAdded: number;
+                                    walletsCompared: number;
+                                    walletsRemoved: number;
+                                } | null;
+                                /**
+                                 * Format: date-time
+                                 * @description when the run compared its analysis (null: not ended yet)
+                                 */
+                                endedAt: string | null;
+                                /** @description why the run's analysis failed */
+                                error: string | null;
+                                links: {
+                                    analysis: string;
+                                    /** @description the whole comparison with `since` */
+                                    changes: string | null;
+                                };
+                                /** @description the analysis of the run completed before it that this one was compared with (null: the first completed run, a run whose analysis did not complete, or an engine before 2.0.0) */
+                                since: string | null;
+                                /** Format: date-time */
+                                startedAt: string;
+                                /** @description the run's analysis: running, completed, failed or cancelled */
+                                status: string;
+                            }[];
+                            /** @description its Temporal Schedule: the next run's time and whether a run is under way (null: Temporal did not answer in time, or the schedule is missing, which DELETE mends) */
+                            schedule: {
+                                /** Format: date-time */
+                                nextRunAt: string | null;
+                                running: boolean;
+                            } | null;
+                            watchId: string;
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/watches/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A watched group: its schedule and its runs, newest first, each with the counts of what changed since the run completed before it */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description runs listed, newest first, 1 to 200 */
+                    runs?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description watch id (a UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            everyMinutes: number;
+                            links: {
+                                /** @description POST: a run now */
+                                run: string;
+                                self: string;
+                                /** @description the schedule in the Temporal Web UI */
+                                temporalUi: string;
+                            };
+                            /** @description the analysis each run starts, as POST /v1/analyses validated it (`wallets` sorted, or `token` and `top`; defaults filled in) */
+                            request: {
+                                [key: string]: unknown;
+                            };
+                            /** @description newest first */
+                            runs: {
+                                analysisId: string;
+                                changes: {
+                                    clustersChanged: number;
+                                    clustersDissolved: number;
+                                    clustersFormed: number;
+                                    clustersUnchanged: number;
+                                    linksBroken: number;
+                                    linksFormed: number;
+                                    walletsAdded: number;
+                                    walletsCompared: number;
+                                    walletsRemoved: number;
+                                } | null;
+                                /**
+                                 * Format: date-time
+                                 * @description when the run compared its analysis (null: not ended yet)
+                                 */
+                                endedAt: string | null;
+                                /** @description why the run's analysis failed */
+                                error: string | null;
+                                links: {
+                                    analysis: string;
+                                    /** @description the whole comparison with `since` */
+                                    changes: string | null;
+                                };
+                                /** @description the analysis of the run completed before it that this one was compared with (null: the first completed run, a run whose analysis did not complete, or an engine before 2.0.0) */
+                                since: string | null;
+                                /** Format: date-time */
+                                startedAt: string;
+                                /** @description the run's analysis: running, completed, failed or cancelled */
+                                status: string;
+                            }[];
+                            /** @description its Temporal Schedule: the next run's time and whether a run is under way (null: Temporal did not answer in time, or the schedule is missing, which DELETE mends) */
+                            schedule: {
+                                /** Format: date-time */
+                                nextRunAt: string | null;
+                                running: boolean;
+                            } | null;
+                            watchId: string;
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Stop watching a group: its schedule and its runs go (their analyses stay) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description watch id (a UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Problem details (application/problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/watches/{id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a watched group now (skipped while a run is under way), besides its schedule */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description watch id (a UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            links: {
+                                watch: string;
+                            };
+                            /** @enum {boolean} */
+                            requested: true;
+                            watchId: string;
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {

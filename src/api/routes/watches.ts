@@ -1,0 +1,175 @@
+// /v1/watches: a group (or a token's largest holders) analysed again on a Temporal Schedule, each
+// run an analysis of the watch's key compared with its run completed before it (watchRunWorkflow).
+// The row is stored first and its schedule made next (a schedule with no row would run for
+// nobody); a schedule Temporal refuses removes the row (503). DELETE removes the schedule first,
+// then the row: a Temporal that does not answer leaves both (503, retry).
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
+import { describeFailure, describeFailureForClients } from '../../errors';
+import { listWatchRuns, type WatchRunRecord } from '../../store/watch-runs';
+import { deleteWatch, getWatch, insertWatch, listWatches, type WatchRecord } from '../../store/watches';
+import { createWatchSchedule, deleteWatchSchedule, triggerWatchSchedule, watchScheduleState } from '../../temporal/schedules';
+import { TEMPORAL_CALL_DEADLINE_MS, withTemporalDeadline } from '../../temporal/deadline';
+import { watchScheduleId } from '../../workflows/contract';
+import { clientKeyOf, visibleOwner } from '../auth';
+import { ProblemError, problemResponses } from '../problem';
+import { startRequestOf } from '../start-request';
+import { noQuery } from '../schemas/common';
+import { listWatchesQuery, watchIdParams, watchList, watchQuery, watchRunStarted, watchStartSchema, watchView, type WatchView } from '../schemas/watches';
+
+const watchNotFound = (id: string) => new ProblemError('notFound', `no watch with id '${id}': GET /v1/watches lists your watched groups`);
+
+const runView = (r: WatchRunRecord): WatchView['runs'][number] => ({
+  analysisId: r.analysisId,
+  status: r.status,
+  startedAt: r.createdAt,
+  endedAt: r.endedAt,
+  since: r.sinceAnalysisId,
+  changes: r.changes,
+  error: r.error,
+  links: { analysis: `/v1/analyses/${r.analysisId}`, changes: r.sinceAnalysisId ? `/v1/analyses/${r.analysisId}/changes?since=${r.sinceAnalysisId}` : null },
+});
+
+export async function watchesRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
+  const { config, pool, temporal } = app.deps;
+  const namespace = temporal.options.namespace;
+  const max = config.MAX_WALLETS_PER_ANALYSIS;
+  const uiUrl = config.TEMPORAL_UI_URL;
+
+  /** The watch, 404 unless it exists and this request's key may see it (its own, or an admin key). */
+  async function visibleWatch(request: FastifyRequest, id: string): Promise<WatchRecord> {
+    const watch = await getWatch(pool, id);
+    const owner = visibleOwner(request);
+    if (!watch || (owner !== null && watch.ownerKeyId !== owner)) throw watchNotFound(id);
+    return watch;
+  }
+
+  const temporalRefused = (what: string, err: unknown) =>
+    new ProblemError('temporalUnavailable', `${what} because Temporal did not answer (${describeFailureForClients(err)}): retry`, undefined, err);
+
+  async function view(request: FastifyRequest, watch: WatchRecord, runs: number): Promise<WatchView> {
+    const [rows, schedule] = await Promise.all([
+      listWatchRuns(pool, watch.id, runs),
+      // the runs are PostgreSQL's; the schedule's state only adds to them, so a Temporal away leaves it null
+      withTemporalDeadline(temporal, () => watchScheduleState(temporal, watch.id), TEMPORAL_CALL_DEADLINE_MS).catch((err: unknown) => {
+        request.log.warn({ watchId: watch.id, err: describeFailure(err) }, "a watch's schedule could not be read");
+        return null;
+      }),
+    ]);
+    return {
+      watchId: watch.id,
+      createdAt: watch.createdAt,
+      everyMinutes: watch.everyMinutes,
+      request: watch.request,
+      schedule,
+      runs: rows.map(runView),
+      links: { self: `/v1/watches/${watch.id}`, run: `/v1/watches/${watch.id}/runs`, temporalUi: `${uiUrl}/namespaces/${encodeURIComponent(watch.namespace)}/schedules/${encodeURIComponent(watchScheduleId(watch.id))}` },
+    };
+  }
+
+  app.post(
+    '/v1/watches',
+    {
+      config: { rateLimit: app.postRateLimit },
+      schema: {
+        tags: ['watches'],
+        summary: 'Watch a group (or a token\'s largest holders): analysed now, then again every `everyMinutes`, each run compared with the one before',
+        description: `The body of POST /v1/analyses and \`everyMinutes\` (${config.WATCH_MIN_EVERY_MINUTES} to 43,200). Each run is an analysis of this key (listed by GET /v1/analyses); GET /v1/watches/{id} lists the runs with what changed since the run completed before. A key keeps at most ${config.MAX_WATCHES_PER_KEY} watches.`,
+        querystring: noQuery,
+        body: watchStartSchema(max, config.WATCH_MIN_EVERY_MINUTES),
+        response: { 201: watchView, ...problemResponses(400, 401, 409, 413, 415, 429, 503) },
+      },
+    },
+    async (request, reply) => {
+      const { everyMinutes = 0, ...body } = request.body;
+      const analysis = startRequestOf(body);
+      const watch = { id: randomUUID(), ownerKeyId: request.apiKeyId, request: analysis as Record<string, unknown>, everyMinutes, fairnessKey: clientKeyOf(request), namespace };
+      if (!(await insertWatch(pool, watch, config.MAX_WATCHES_PER_KEY))) {
+        throw new ProblemError('watchLimit', `this key keeps ${config.MAX_WATCHES_PER_KEY} watched groups already (MAX_WATCHES_PER_KEY): DELETE /v1/watches/{id} one it no longer needs (GET /v1/watches lists them)`);
+      }
+      try {
+        await withTemporalDeadline(temporal, () => createWatchSchedule(temporal, watch.id, everyMinutes), TEMPORAL_CALL_DEADLINE_MS);
+      } catch (err) {
+        await deleteWatch(pool, watch.id);
+        // Temporal may make it all the same after the deadline: removed when Temporal answers (not
+        // waited for: the caller has waited a deadline already); should that fail too, its runs find
+        // no watch and end at once
+        void withTemporalDeadline(temporal, () => deleteWatchSchedule(temporal, watch.id), TEMPORAL_CALL_DEADLINE_MS).catch(() => undefined);
+        throw temporalRefused('the watch could not be scheduled', err);
+      }
+      request.log.info({ watchId: watch.id, everyMinutes, ...('token' in analysis ? { token: analysis.token } : { wallets: analysis.wallets.length }) }, 'watch created');
+      const stored = await getWatch(pool, watch.id);
+      if (!stored) throw watchNotFound(watch.id); // deleted by a DELETE at this very moment
+      return reply.code(201).header('location', `/v1/watches/${watch.id}`).send(await view(request, stored, 1));
+    },
+  );
+
+  app.get(
+    '/v1/watches',
+    { schema: { tags: ['watches'], summary: 'Watched groups, newest first', querystring: listWatchesQuery, response: { 200: watchList, ...problemResponses(400, 401) } } },
+    async (request) => {
+      const watches = await listWatches(pool, visibleOwner(request), request.query.limit);
+      return { watches: watches.map((w) => ({ watchId: w.id, createdAt: w.createdAt, everyMinutes: w.everyMinutes, request: w.request, links: { self: `/v1/watches/${w.id}` } })) };
+    },
+  );
+
+  app.get(
+    '/v1/watches/:id',
+    {
+      schema: {
+        tags: ['watches'],
+        summary: "A watched group: its schedule and its runs, newest first, each with the counts of what changed since the run completed before it",
+        params: watchIdParams,
+        querystring: watchQuery,
+        response: { 200: watchView, ...problemResponses(400, 401, 404) },
+      },
+    },
+    async (request) => view(request, await visibleWatch(request, request.params.id), request.query.runs),
+  );
+
+  app.post(
+    '/v1/watches/:id/runs',
+    {
+      config: { rateLimit: app.postRateLimit },
+      schema: {
+        tags: ['watches'],
+        summary: 'Run a watched group now (skipped while a run is under way), besides its schedule',
+        params: watchIdParams,
+        querystring: noQuery,
+        response: { 202: watchRunStarted, ...problemResponses(400, 401, 404, 429, 503) },
+      },
+    },
+    async (request, reply) => {
+      const watch = await visibleWatch(request, request.params.id);
+      let found: boolean;
+      try {
+        found = await withTemporalDeadline(temporal, () => triggerWatchSchedule(temporal, watch.id), TEMPORAL_CALL_DEADLINE_MS);
+      } catch (err) {
+        throw temporalRefused('the run could not be started', err);
+      }
+      if (!found) throw new ProblemError('notFound', `watch '${watch.id}' has no schedule in Temporal (made by a request that died before it): DELETE it and watch the group again`);
+      return reply.code(202).send({ watchId: watch.id, requested: true as const, links: { watch: `/v1/watches/${watch.id}` } });
+    },
+  );
+
+  app.delete(
+    '/v1/watches/:id',
+    {
+      config: { rateLimit: app.postRateLimit },
+      schema: { tags: ['watches'], summary: 'Stop watching a group: its schedule and its runs go (their analyses stay)', params: watchIdParams, querystring: noQuery, response: { 204: { type: 'null' }, ...problemResponses(400, 401, 404, 503) } },
+    },
+    async (request, reply) => {
+      const watch = await visibleWatch(request, request.params.id);
+      try {
+        await withTemporalDeadline(temporal, () => deleteWatchSchedule(temporal, watch.id), TEMPORAL_CALL_DEADLINE_MS);
+      } catch (err) {
+        throw temporalRefused('the watch could not be stopped', err);
+      }
+      await deleteWatch(pool, watch.id);
+      request.log.info({ watchId: watch.id }, 'watch deleted');
+      return reply.code(204).send(null);
+    },
+  );
+}

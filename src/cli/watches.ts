@@ -1,0 +1,54 @@
+// `wallet-similarity watch …`: watched groups (/v1/watches) as lines: what each watches and how
+// often, its next run, and its runs with the counts of what changed since the run before.
+import type { WatchSummary, WatchView } from '../api/schemas/watches';
+import { plural, shortAddress } from './evidence';
+
+/** `everyMinutes` as a person says it: "every 90 min", "every 12 h", "every 2 d". */
+export function interval(minutes: number): string {
+  if (minutes % 1_440 === 0) return `every ${minutes / 1_440} d`;
+  if (minutes % 60 === 0) return `every ${minutes / 60} h`;
+  return `every ${minutes} min`;
+}
+
+/** What a watch analyses: its wallets (short) or its token's holders. */
+function target(request: Record<string, unknown>): string {
+  if (typeof request.token === 'string') return `the ${String(request.top)} largest holders of ${request.token}`;
+  const wallets = Array.isArray(request.wallets) ? (request.wallets as string[]) : [];
+  const shown = wallets.slice(0, 4).map(shortAddress).join(', ');
+  return `${plural(wallets.length, 'wallet')} (${shown}${wallets.length > 4 ? ', …' : ''})`;
+}
+
+type Run = WatchView['runs'][number];
+
+/** One run: its time, its analysis, and what changed since the run it was compared with. */
+function runLine(run: Run): string {
+  const head = `  ${run.startedAt.replace(/\.\d+Z$/, 'Z')}  ${run.status.padEnd(9)}  ${run.analysisId}`;
+  if (run.status === 'failed' || run.status === 'cancelled') return `${head}  ${run.error ?? ''}`.trimEnd();
+  if (run.endedAt === null) return `${head}  (under way)`;
+  const c = run.changes;
+  if (c === null) return `${head}  (nothing to compare with: the first completed run)`;
+  const wallets = c.walletsAdded + c.walletsRemoved > 0 ? `wallets +${c.walletsAdded} −${c.walletsRemoved}` : 'same wallets';
+  const clusters = c.clustersChanged + c.clustersFormed + c.clustersDissolved > 0 ? `clusters ${c.clustersChanged} changed, ${c.clustersFormed} formed, ${c.clustersDissolved} dissolved` : `clusters unchanged (${c.clustersUnchanged})`;
+  const links = c.linksFormed + c.linksBroken > 0 ? `links +${c.linksFormed} −${c.linksBroken}` : 'no link formed or broken';
+  return `${head}  ${wallets}; ${clusters}; ${links}`;
+}
+
+export function renderWatch(watch: WatchView): string {
+  const out = [`Watch ${watch.watchId}: ${target(watch.request)}, ${interval(watch.everyMinutes)}, since ${watch.createdAt}`];
+  const s = watch.schedule;
+  out.push(s === null ? 'Schedule: not known (Temporal did not answer, or the schedule is missing)' : `Next run: ${s.nextRunAt ?? 'none'}${s.running ? ' (a run is under way)' : ''}`);
+  if (watch.runs.length === 0) {
+    out.push('No run yet.');
+    return out.join('\n');
+  }
+  out.push(`Runs, newest first (${plural(watch.runs.length, 'run')} shown):`);
+  for (const run of watch.runs) out.push(runLine(run));
+  const compared = watch.runs.find((r) => r.since !== null);
+  if (compared) out.push(`The whole comparison: wallet-similarity changes ${compared.analysisId} --since ${compared.since}`);
+  return out.join('\n');
+}
+
+export function renderWatchList(watches: readonly WatchSummary[]): string {
+  if (watches.length === 0) return 'No watched group: wallet-similarity watch add <address> <address> … [--every minutes]';
+  return watches.map((w) => `${w.watchId}  ${interval(w.everyMinutes).padEnd(12)}  ${target(w.request)}`).join('\n');
+}

@@ -1,0 +1,118 @@
+// The runs of watched groups (watch_runs, migration 1795710000000): each an analysis of the watch's
+// key, and once it ended, the counts of what changed since the watch's run completed before it.
+import type { Pool } from 'pg';
+import { insertAnalysis, type AnalysisStatus } from './analyses';
+import { inTransaction } from './db';
+import { lockWatch, type WatchRecord } from './watches';
+
+/** How a run's analysis differs from the watch's run completed before it (the counts of GET /v1/analyses/{id}/changes). */
+export interface WatchRunChanges {
+  walletsAdded: number;
+  walletsRemoved: number;
+  walletsCompared: number;
+  clustersChanged: number;
+  clustersFormed: number;
+  clustersDissolved: number;
+  clustersUnchanged: number;
+  linksFormed: number;
+  linksBroken: number;
+}
+
+export interface WatchRunRecord {
+  runKey: string;
+  analysisId: string;
+  /** its analysis's status now */
+  status: AnalysisStatus;
+  createdAt: string;
+  endedAt: string | null;
+  /** the run compared with (null: none completed before it, or not comparable) */
+  sinceAnalysisId: string | null;
+  changes: WatchRunChanges | null;
+  /** the analysis's error, when it failed */
+  error: string | null;
+}
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+/** A watch's runs, newest first, with their analyses' status. */
+export async function listWatchRuns(pool: Pool, watchId: string, limit: number): Promise<WatchRunRecord[]> {
+  const { rows } = await pool.query(
+    `SELECT r.run_key, r.analysis_id, a.status, r.created_at, r.ended_at, r.since_analysis_id, r.changes, a.error
+       FROM watch_runs r JOIN analyses a ON a.id = r.analysis_id
+      WHERE r.watch_id = $1 ORDER BY r.created_at DESC, r.run_key DESC LIMIT $2`,
+    [watchId, limit],
+  );
+  return rows.map((r) => ({
+    runKey: r.run_key,
+    analysisId: r.analysis_id,
+    status: r.status,
+    createdAt: r.created_at.toISOString(),
+    endedAt: iso(r.ended_at),
+    sinceAnalysisId: r.since_analysis_id,
+    changes: r.changes,
+    error: r.status === 'completed' ? null : r.error,
+  }));
+}
+
+/** A run's analysis, begun: the watch as it is, and the analysis the run inserted (or had inserted before, when its step is retried). */
+export interface BegunWatchRun {
+  watch: WatchRecord;
+  analysisId: string;
+  /** false: the step ran before and inserted it then */
+  inserted: boolean;
+}
+
+/**
+ * Begins the run `runKey` of watch `watchId`: inserts its analysis's row (the watch's key's, started:
+ * the run's workflow starts it as its child) under id `analysisId`, and the run's row. Repeated for
+ * the same run (a retried step), returns the analysis inserted the first time. Null when the watch
+ * has gone (deleted while the schedule was starting the run).
+ */
+export async function beginWatchRun(pool: Pool, watchId: string, runKey: string, analysisId: string, workflowId: string): Promise<BegunWatchRun | null> {
+  return inTransaction(pool, async (client) => {
+    // shared: a DELETE of the watch waits for the run's rows, or the run sees the watch gone
+    const watch = await lockWatch(client, watchId);
+    if (!watch) return null;
+    const existing = await client.query<{ analysis_id: string }>(`SELECT analysis_id FROM watch_runs WHERE watch_id = $1 AND run_key = $2`, [watchId, runKey]);
+    if (existing.rows[0]) return { watch, analysisId: existing.rows[0].analysis_id, inserted: false };
+    // a token request's row starts without wallets, as the API's: the workflow records the holders it finds
+    const { wallets, ...params } = watch.request as { wallets?: string[] };
+    await insertAnalysis(client, {
+      id: analysisId,
+      workflowId,
+      requestId: runKey,
+      ownerKeyId: watch.ownerKeyId,
+      wallets: wallets ?? [],
+      params,
+      fairnessKey: watch.fairnessKey,
+      namespace: watch.namespace,
+    });
+    await client.query(`INSERT INTO watch_runs (watch_id, run_key, analysis_id) VALUES ($1, $2, $3)`, [watchId, runKey, analysisId]);
+    return { watch, analysisId, inserted: true };
+  });
+}
+
+/** The run `runKey` and the analysis of the watch's latest run completed before it (null: none); null when the run (or its watch) has gone. */
+export async function watchRunToEnd(pool: Pool, watchId: string, runKey: string): Promise<{ analysisId: string; status: AnalysisStatus; previousCompleted: string | null } | null> {
+  const { rows } = await pool.query<{ analysis_id: string; status: AnalysisStatus; previous: string | null }>(
+    `SELECT r.analysis_id, a.status,
+            (SELECT p.analysis_id FROM watch_runs p JOIN analyses pa ON pa.id = p.analysis_id
+              WHERE p.watch_id = r.watch_id AND pa.status = 'completed' AND (p.created_at, p.run_key) < (r.created_at, r.run_key)
+              ORDER BY p.created_at DESC, p.run_key DESC LIMIT 1) AS previous
+       FROM watch_runs r JOIN analyses a ON a.id = r.analysis_id
+      WHERE r.watch_id = $1 AND r.run_key = $2`,
+    [watchId, runKey],
+  );
+  const r = rows[0];
+  return r ? { analysisId: r.analysis_id, status: r.status, previousCompleted: r.previous } : null;
+}
+
+/** Records how run `runKey` ended: the analysis it was compared with and the counts of the changes (both null: not compared). */
+export async function endWatchRun(pool: Pool, watchId: string, runKey: string, sinceAnalysisId: string | null, changes: WatchRunChanges | null): Promise<void> {
+  await pool.query(`UPDATE watch_runs SET since_analysis_id = $3, changes = $4, ended_at = COALESCE(ended_at, now()) WHERE watch_id = $1 AND run_key = $2`, [
+    watchId,
+    runKey,
+    sinceAnalysisId,
+    changes,
+  ]);
+}

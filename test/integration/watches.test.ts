@@ -1,0 +1,203 @@
+// /v1/watches (API keys on): a group analysed at once and again on its Temporal Schedule, each run an
+// analysis of the watch's key run as the child of watchRunWorkflow and compared with the run
+// completed before it; a run now (POST /runs); the counts kept per run, checked against
+// GET /v1/analyses/{id}/changes on seeded analyses that differ; another key sees none of it; the
+// per-key limit, bad input, DELETE (schedule gone, analyses kept) and a run of a deleted watch.
+// Real API (app.inject), Temporal, PostgreSQL, Redis and simulator.
+import { randomUUID } from 'node:crypto';
+import { ScheduleNotFoundError } from '@temporalio/client';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { createWatchActivities } from '../../src/activities/watches';
+import { buildApp } from '../../src/api/app';
+import { apiKeyId } from '../../src/api/auth';
+import type { AnalysisChanges } from '../../src/api/schemas/changes';
+import type { WatchView } from '../../src/api/schemas/watches';
+import { generateWorld } from '../../src/simulator';
+import { insertWatch } from '../../src/store/watches';
+import { watchScheduleId } from '../../src/workflows/contract';
+import { seedCompletedAnalysis } from '../harness/analyses';
+import { until } from '../harness/processes';
+import { useSimulatedStack } from '../harness/stack';
+
+const world = generateWorld({ seed: 8821, wallets: 9, txPerWallet: 12, largeWallet: false });
+const w = (world.wallets as Array<{ address: string }>).map((x) => x.address).sort();
+
+const ALICE = 'alice-watch-key-4b7e21';
+const BOB = 'bob-watch-key-9c03d8';
+
+describe('watched groups', () => {
+  let app: FastifyInstance;
+  const opened = useSimulatedStack(
+    { world },
+    { API_KEYS: `${ALICE},${BOB}`, MAX_WATCHES_PER_KEY: '2' },
+    {
+      afterOpen: async () => {
+        app = await buildApp({ config: opened.stack.config, temporal: opened.stack.client, pool: opened.stack.pool, redis: opened.stack.redis }, { eventPollIntervalMs: 200 });
+      },
+      beforeClose: async () => {
+        const { client } = opened.stack;
+        for await (const s of client.schedule.list()) await client.schedule.getHandle(s.scheduleId).delete().catch(() => undefined);
+        for await (const wf of client.workflow.list({ query: 'ExecutionStatus = "Running"' })) {
+          await client.workflow.getHandle(wf.workflowId).terminate('test cleanup').catch(() => undefined);
+        }
+        await app?.close();
+      },
+    },
+  );
+  const call = (method: 'GET' | 'POST' | 'DELETE', url: string, as = ALICE, payload?: object) =>
+    app.inject({ method, url, headers: { 'x-api-key': as }, ...(payload ? { payload } : {}) });
+  const problem = (res: LightMyRequestResponse) => ({ status: res.statusCode, contentType: res.headers['content-type'], ...(res.json() as { type: string; detail: string }) });
+  const watchOf = async (id: string, as = ALICE) => {
+    const res = await call('GET', `/v1/watches/${id}`, as);
+    expect(res.statusCode).toBe(200);
+    return res.json() as WatchView;
+  };
+  /** The watch once `n` runs have ended. */
+  const endedRuns = (id: string, n: number) =>
+    until(`${n} runs of watch ${id} ended`, async () => {
+      const watch = await watchOf(id);
+      return watch.runs.length >= n && watch.runs.every((r) => r.endedAt !== null) ? watch : undefined;
+    }, 120_000);
+
+  it('analyses the group at once, again on request, and keeps for each run the counts of what changed since the run before', async () => {
+    const group = w.slice(0, 4);
+    await opened.stack.withWorkers(async () => {
+      const res = await call('POST', '/v1/watches', ALICE, { wallets: [...group].reverse(), sync: 'auto', everyMinutes: 720 });
+      expect(res.statusCode).toBe(201);
+      const created = res.json() as WatchView;
+      expect(res.headers.location).toBe(`/v1/watches/${created.watchId}`);
+      expect(created).toMatchObject({ everyMinutes: 720, request: { wallets: group, sync: 'auto' }, links: { run: `/v1/watches/${created.watchId}/runs` } });
+      // the schedule's next run is its interval away: the first ran at once
+      expect(created.schedule).not.toBeNull();
+      expect(Date.parse(created.schedule?.nextRunAt as string) - Date.now()).toBeGreaterThan(700 * 60_000);
+
+      const first = (await endedRuns(created.watchId, 1)).runs[0];
+      expect(first).toMatchObject({ status: 'completed', since: null, changes: null, error: null, links: { changes: null } });
+      // an ordinary analysis of the key's, with the watch's group
+      const analysis = await call('GET', `/v1/analyses/${first.analysisId}`);
+      expect(analysis.json()).toMatchObject({ status: 'completed', wallets: group });
+      expect((await call('GET', `/v1/analyses/${first.analysisId}`, BOB)).statusCode).toBe(404);
+
+      const run = await call('POST', `/v1/watches/${created.watchId}/runs`);
+      expect(run.statusCode).toBe(202);
+      const watch = await endedRuns(created.watchId, 2);
+      const [second] = watch.runs;
+      expect(second.analysisId).not.toBe(first.analysisId);
+      expect(second).toMatchObject({ status: 'completed', since: first.analysisId, links: { changes: `/v1/analyses/${second.analysisId}/changes?since=${first.analysisId}` } });
+      // the same wallets on the same chain: nothing moved
+      const changes = (await call('GET', second.links.changes as string)).json() as AnalysisChanges;
+      expect(second.changes).toEqual({
+        walletsAdded: 0,
+        walletsRemoved: 0,
+        walletsCompared: 4,
+        clustersChanged: 0,
+        clustersFormed: 0,
+        clustersDissolved: 0,
+        clustersUnchanged: changes.clusters.unchanged.length,
+        linksFormed: 0,
+        linksBroken: 0,
+      });
+      // the runs' analyses are the key's own: listed with its other analyses
+      const listed = ((await call('GET', `/v1/analyses?wallet=${group[0]}`)).json() as { analyses: Array<{ analysisId: string }> }).analyses.map((a) => a.analysisId);
+      expect(listed).toEqual(expect.arrayContaining([first.analysisId, second.analysisId]));
+
+      // stopped: the schedule is gone, the runs' analyses stay
+      expect((await call('DELETE', `/v1/watches/${created.watchId}`)).statusCode).toBe(204);
+      await expect(opened.stack.client.schedule.getHandle(watchScheduleId(created.watchId)).describe()).rejects.toBeInstanceOf(ScheduleNotFoundError);
+      expect(problem(await call('GET', `/v1/watches/${created.watchId}`))).toMatchObject({ status: 404, contentType: expect.stringMatching(/^application\/problem\+json/) });
+      expect((await call('GET', `/v1/analyses/${second.analysisId}`)).statusCode).toBe(200);
+    });
+  });
+
+  it("a run's counts are those of GET /v1/analyses/{id}/changes, against the key's run completed before it", async () => {
+    const { pool } = opened.stack;
+    const owner = apiKeyId(ALICE);
+    const watchId = randomUUID();
+    await insertWatch(pool, { id: watchId, ownerKeyId: owner, request: { wallets: w.slice(0, 8) }, everyMinutes: 60, fairnessKey: null, namespace: opened.stack.namespace }, 10);
+    const k = (i: number, j: number) => `${w[i]}~${w[j]}`;
+    // then: w0…w7; a failed run between; now: w1…w8 with w4 left out
+    const earlier = await seedCompletedAnalysis(pool, { ownerKeyId: owner, group: w.slice(0, 8), clusters: [[w[1], w[2], w[3]], [w[4], w[5]], [w[0], w[6]]], scores: { [k(1, 2)]: 0.8, [k(2, 3)]: 0.5, [k(0, 6)]: 0.9, [k(4, 5)]: 0.35 } });
+    const failed = await seedCompletedAnalysis(pool, { ownerKeyId: owner, group: w.slice(0, 8), clusters: [], scores: {} });
+    await pool.query(`UPDATE analyses SET status = 'failed', error = 'every wallet failed' WHERE id = $1`, [failed]);
+    const later = await seedCompletedAnalysis(pool, { ownerKeyId: owner, group: w.slice(1, 9), failed: [w[4]], clusters: [[w[1], w[2], w[3], w[7]], [w[5], w[6]]], scores: { [k(1, 2)]: 0.85, [k(3, 7)]: 0.6, [k(5, 6)]: 0.45, [k(7, 8)]: 0.7 } });
+    for (const [n, id] of [earlier, failed, later].entries()) {
+      await pool.query(`INSERT INTO watch_runs (watch_id, run_key, analysis_id, created_at) VALUES ($1, $2, $3, now() - make_interval(mins => $4))`, [watchId, `run-${n}`, id, 30 - n]);
+    }
+    const activities = createWatchActivities({ pool });
+    const ended = (await new MockActivityEnvironment().run(activities.endWatchRun, { watchId, runKey: 'run-2' })) as Awaited<ReturnType<typeof activities.endWatchRun>>;
+    expect(ended?.since).toBe(earlier);
+    const full = (await call('GET', `/v1/analyses/${later}/changes?since=${earlier}`)).json() as AnalysisChanges;
+    expect(ended?.changes).toEqual({
+      walletsAdded: 1,
+      walletsRemoved: 2,
+      walletsCompared: 6,
+      clustersChanged: full.clusters.changed.length,
+      clustersFormed: full.clusters.formed.length,
+      clustersDissolved: full.clusters.dissolved.length,
+      clustersUnchanged: full.clusters.unchanged.length,
+      linksFormed: full.links.formedCount,
+      linksBroken: full.links.brokenCount,
+    });
+    // the seeded groups differ: something moved, and the counts say what
+    expect(full.links.formedCount).toBeGreaterThan(0);
+    expect(full.links.brokenCount).toBeGreaterThan(0);
+    expect(full.clusters.changed.length + full.clusters.formed.length + full.clusters.dissolved.length).toBeGreaterThan(0);
+
+    const watch = await watchOf(watchId);
+    expect(watch.runs.map((r) => [r.analysisId, r.status, r.since])).toEqual([
+      [later, 'completed', earlier],
+      [failed, 'failed', null],
+      [earlier, 'completed', null],
+    ]);
+    expect(watch.runs[1].error).toBe('every wallet failed');
+    // no schedule was made for this one: its state is null, its runs are still read
+    expect(watch.schedule).toBeNull();
+
+    // a run the schedule starts after the watch was deleted inserts nothing
+    await call('DELETE', `/v1/watches/${watchId}`);
+    expect(await new MockActivityEnvironment().run(activities.beginWatchRun, { watchId, runKey: 'run-3' })).toBeNull();
+    expect((await pool.query(`SELECT count(*)::int AS n FROM watch_runs WHERE watch_id = $1`, [watchId])).rows[0].n).toBe(0);
+  });
+
+  it('another key sees none of a watch; a key keeps at most MAX_WATCHES_PER_KEY; bad input is a problem that stores nothing', async () => {
+    const body = { wallets: w.slice(0, 2), sync: 'skip', everyMinutes: 1440 };
+    const made = await call('POST', '/v1/watches', ALICE, body);
+    expect(made.statusCode).toBe(201);
+    const id = (made.json() as WatchView).watchId;
+    for (const [method, url] of [
+      ['GET', `/v1/watches/${id}`],
+      ['POST', `/v1/watches/${id}/runs`],
+      ['DELETE', `/v1/watches/${id}`],
+    ] as const) {
+      expect(problem(await call(method, url, BOB))).toMatchObject({ status: 404, type: 'urn:wallet-similarity:problem:not-found' });
+    }
+    const bobs = ((await call('GET', '/v1/watches', BOB)).json() as { watches: unknown[] }).watches;
+    expect(bobs).toEqual([]);
+    const alices = ((await call('GET', '/v1/watches', ALICE)).json() as { watches: Array<{ watchId: string }> }).watches.map((x) => x.watchId);
+    expect(alices).toContain(id);
+
+    // the second is allowed, the third is not (2 per key here); Bob's count is his own
+    expect((await call('POST', '/v1/watches', ALICE, { ...body, wallets: w.slice(2, 4) })).statusCode).toBe(201);
+    const third = problem(await call('POST', '/v1/watches', ALICE, { ...body, wallets: w.slice(4, 6) }));
+    expect(third).toMatchObject({ status: 409, type: 'urn:wallet-similarity:problem:watch-limit' });
+    expect(third.detail).toMatch(/DELETE \/v1\/watches/);
+    expect((await call('POST', '/v1/watches', BOB, body)).statusCode).toBe(201);
+
+    const before = (await opened.stack.pool.query(`SELECT count(*)::int AS n FROM watches`)).rows[0].n;
+    for (const bad of [
+      { ...body, everyMinutes: 5 },
+      { ...body, everyMinutes: 50_000 },
+      { ...body, everyMinutes: 90.5 },
+      { ...body, wallets: [w[0]] },
+      { ...body, token: w[5] },
+      { everyMinutes: 60 },
+    ]) {
+      const res = problem(await call('POST', '/v1/watches', BOB, bad));
+      expect(res).toMatchObject({ status: 400, contentType: expect.stringMatching(/^application\/problem\+json/) });
+    }
+    expect(problem(await call('GET', `/v1/watches/${randomUUID()}?runs=0`))).toMatchObject({ status: 400 });
+    expect(problem(await call('GET', '/v1/watches/not%20an%20id'))).toMatchObject({ status: 400 });
+    expect((await opened.stack.pool.query(`SELECT count(*)::int AS n FROM watches`)).rows[0].n).toBe(before);
+  });
+});

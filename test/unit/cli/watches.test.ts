@@ -1,0 +1,65 @@
+// `wallet-similarity watch show|list`: a watch's runs as lines, each with what changed since the run
+// it was compared with, and the command that shows the whole comparison.
+import type { WatchView } from '../../../src/api/schemas/watches';
+import { interval, renderWatch, renderWatchList } from '../../../src/cli/watches';
+
+const A = '37RqtwV1Huak8b89qQy9AxxJgbKzeA3AECZxQMgboRsk';
+const B = 'GdLmGp9vyiFYFaPU2AbJfds6bMyqzbuXvUoC98See3Bx';
+const none = { walletsAdded: 0, walletsRemoved: 0, walletsCompared: 2, clustersChanged: 0, clustersFormed: 0, clustersDissolved: 0, clustersUnchanged: 1, linksFormed: 0, linksBroken: 0 };
+const run = (n: number, o: Partial<WatchView['runs'][number]>): WatchView['runs'][number] => ({
+  analysisId: `run-${n}`,
+  status: 'completed',
+  startedAt: `2026-12-0${n}T10:00:00.123Z`,
+  endedAt: `2026-12-0${n}T10:01:00.000Z`,
+  since: null,
+  changes: null,
+  error: null,
+  links: { analysis: `/v1/analyses/run-${n}`, changes: null },
+  ...o,
+});
+
+const watch: WatchView = {
+  watchId: 'w-1',
+  createdAt: '2026-12-01T10:00:00.000Z',
+  everyMinutes: 1440,
+  request: { wallets: [A, B], sync: 'auto' },
+  schedule: { nextRunAt: '2026-12-06T10:00:00.000Z', running: true },
+  runs: [
+    run(5, { endedAt: null }),
+    run(4, { since: 'run-2', changes: { ...none, walletsAdded: 1, clustersChanged: 1, clustersFormed: 1, linksFormed: 3, linksBroken: 1 } }),
+    run(3, { status: 'failed', error: 'every wallet failed', endedAt: '2026-12-03T10:05:00.000Z' }),
+    run(2, { since: 'run-1', changes: none }),
+    run(1, {}),
+  ],
+  links: { self: '/v1/watches/w-1', run: '/v1/watches/w-1/runs', temporalUi: 'http://ui/namespaces/default/schedules/watch%3Aw-1' },
+};
+
+describe('wallet-similarity watch', () => {
+  it('says each interval as a person would', () => {
+    expect([interval(90), interval(720), interval(2880), interval(60)]).toEqual(['every 90 min', 'every 12 h', 'every 2 d', 'every 1 h']);
+  });
+
+  it('shows a watch: what it analyses, its next run, each run with what changed, and the command for the whole comparison', () => {
+    const lines = renderWatch(watch).split('\n');
+    expect(lines[0]).toBe('Watch w-1: 2 wallets (37Rq…oRsk, GdLm…e3Bx), every 1 d, since 2026-12-01T10:00:00.000Z');
+    expect(lines[1]).toBe('Next run: 2026-12-06T10:00:00.000Z (a run is under way)');
+    expect(lines.slice(3, 8)).toEqual([
+      '  2026-12-05T10:00:00Z  completed  run-5  (under way)',
+      '  2026-12-04T10:00:00Z  completed  run-4  wallets +1 −0; clusters 1 changed, 1 formed, 0 dissolved; links +3 −1',
+      '  2026-12-03T10:00:00Z  failed     run-3  every wallet failed',
+      '  2026-12-02T10:00:00Z  completed  run-2  same wallets; clusters unchanged (1); no link formed or broken',
+      '  2026-12-01T10:00:00Z  completed  run-1  (nothing to compare with: the first completed run)',
+    ]);
+    expect(lines.at(-1)).toBe('The whole comparison: wallet-similarity changes run-4 --since run-2');
+  });
+
+  it('says when Temporal did not answer, when there is no run yet, and lists watches of a token', () => {
+    const text = renderWatch({ ...watch, schedule: null, runs: [] });
+    expect(text).toMatch(/^Schedule: not known/m);
+    expect(text).toMatch(/^No run yet\.$/m);
+    expect(renderWatchList([{ watchId: 'w-2', createdAt: watch.createdAt, everyMinutes: 90, request: { token: A, top: 100 }, links: { self: '/v1/watches/w-2' } }])).toBe(
+      `w-2  every 90 min  the 100 largest holders of ${A}`,
+    );
+    expect(renderWatchList([])).toMatch(/^No watched group: wallet-similarity watch add/);
+  });
+});
