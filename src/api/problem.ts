@@ -30,6 +30,8 @@ export const PROBLEMS = {
   analysisNotCompleted: { status: 409, title: 'The analysis has not completed' },
   enginesNotComparable: { status: 409, title: 'The analyses are not on the same scale' },
   watchLimit: { status: 409, title: 'Too many watched groups' },
+  watchExists: { status: 409, title: 'The group is watched already' },
+  watchRunning: { status: 409, title: 'A run of the watch is under way' },
   bodyTooLarge: { status: 413, title: 'The body is too large' },
   uriTooLong: { status: 414, title: 'A part of the URL is too long' },
   unsupportedMediaType: { status: 415, title: 'Unsupported content type' },

@@ -1,5 +1,6 @@
 // Watched groups (migration 1795710000000): a request analysed again on a schedule (its runs: watch-runs.ts).
 import type { Pool } from 'pg';
+import { canonicalJson } from '../canonical-json';
 import { inTransaction, type Queryable } from './db';
 
 /** A watch as stored: `request` is the analysis request (wallets sorted, defaults filled in). */
@@ -24,20 +25,30 @@ const watchOf = (r: { id: string; owner_key_id: string | null; request: Record<s
 });
 
 /**
- * Stores a new watch unless its owner has `maxPerOwner` already (false then). The owner's watches
- * are counted under a transaction-scoped lock of the owner, so two requests at once cannot both
- * take the last place.
+ * Stores a new watch: 'inserted'; or the owner's watch of the same request, stored before (a retried
+ * POST finds it); or 'limit' when the owner has `maxPerOwner` already. The owner's watches are read
+ * under a transaction-scoped lock of the owner, so two requests at once cannot both take the last
+ * place, nor both store the same request.
  */
-export async function insertWatch(pool: Pool, watch: Omit<WatchRecord, 'createdAt'>, maxPerOwner: number): Promise<boolean> {
+export async function insertWatch(pool: Pool, watch: Omit<WatchRecord, 'createdAt'>, maxPerOwner: number): Promise<'inserted' | 'limit' | { existing: WatchRecord }> {
   return inTransaction(pool, async (client) => {
     await client.query(`SELECT pg_advisory_xact_lock(hashtext('watches:' || COALESCE($1::text, '')))`, [watch.ownerKeyId]);
-    const { rowCount } = await client.query(
-      `INSERT INTO watches (id, owner_key_id, request, every_minutes, fairness_key, temporal_namespace)
-       SELECT $1, $2, $3, $4, $5, $6
-        WHERE (SELECT count(*) FROM watches WHERE owner_key_id IS NOT DISTINCT FROM $2::text) < $7`,
-      [watch.id, watch.ownerKeyId, watch.request, watch.everyMinutes, watch.fairnessKey, watch.namespace, maxPerOwner],
+    const { rows } = await client.query(
+      `SELECT w.*, count(*) OVER () AS owned FROM watches w WHERE owner_key_id IS NOT DISTINCT FROM $1::text ORDER BY request = $2::jsonb DESC, created_at LIMIT 1`,
+      [watch.ownerKeyId, watch.request],
     );
-    return rowCount === 1;
+    const first = rows[0];
+    if (first && canonicalJson(first.request) === canonicalJson(watch.request)) return { existing: watchOf(first) };
+    if (first && Number(first.owned) >= maxPerOwner) return 'limit';
+    await client.query(`INSERT INTO watches (id, owner_key_id, request, every_minutes, fairness_key, temporal_namespace) VALUES ($1, $2, $3, $4, $5, $6)`, [
+      watch.id,
+      watch.ownerKeyId,
+      watch.request,
+      watch.everyMinutes,
+      watch.fairnessKey,
+      watch.namespace,
+    ]);
+    return 'inserted';
   });
 }
 

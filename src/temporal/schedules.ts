@@ -102,7 +102,7 @@ export async function createWatchSchedule(client: Client, watchId: string, every
       scheduleId,
       spec: { intervals: [{ every: everyMs, offset: now % everyMs }] },
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' },
-      state: { triggerImmediately: true, note: `watched group ${watchId}` },
+      state: { note: `watched group ${watchId}` },
       action: {
         type: 'startWorkflow',
         workflowType: 'watchRunWorkflow' satisfies (typeof watchRunWorkflow)['name'],
@@ -113,7 +113,11 @@ export async function createWatchSchedule(client: Client, watchId: string, every
     });
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    return;
   }
+  // the first run now: a trigger of its own, as the SDK's triggerImmediately starts it under
+  // ALLOW_ALL, which the schedule does not count as running (a run asked for then would overlap it)
+  await triggerWatchSchedule(client, watchId);
 }
 
 /** Removes watch `watchId`'s schedule (a run under way goes on); 'gone' when there was none. */
@@ -130,7 +134,8 @@ export async function deleteWatchSchedule(client: Client, watchId: string): Prom
 /** Starts a run of watch `watchId` now (skipped, as a scheduled one, while one is under way); false when it has no schedule. */
 export async function triggerWatchSchedule(client: Client, watchId: string): Promise<boolean> {
   try {
-    await client.schedule.getHandle(watchScheduleId(watchId)).trigger();
+    // SKIP, said: the SDK's default for a trigger is ALLOW_ALL, a run the schedule would not count as running
+    await client.schedule.getHandle(watchScheduleId(watchId)).trigger(ScheduleOverlapPolicy.SKIP);
     return true;
   } catch (err) {
     if (err instanceof ScheduleNotFoundError) return false;

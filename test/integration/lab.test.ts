@@ -280,6 +280,32 @@ describe('the Similarity Lab in a browser, against the real stack', () => {
     await expectAccessible('changes since an earlier analysis');
   });
 
+  it("watches the analysis's group: the watch page shows its first run under way, then completed; the list shows the watch until it is stopped", async () => {
+    const analysisId = page.url().split('/').pop() as string;
+    await opened.stack.withWorkers(async () => {
+      const card = page.getByTestId('watch-card');
+      await card.getByRole('combobox', { name: 'How often to analyse the group again' }).selectOption('720');
+      await card.getByRole('button', { name: 'Watch' }).click();
+      await page.getByTestId('watch-page').waitFor();
+      expect(await page.textContent('[data-testid="watch-page"]')).toContain('every 12 hours');
+      // read again while the run is under way, until it has ended
+      await page.getByTestId('watch-run').filter({ hasText: 'the first completed run' }).waitFor({ timeout: 150_000 });
+    });
+    const watchId = page.url().split('/').pop() as string;
+    const { runs, request } = await api<{ runs: Array<{ analysisId: string; status: string }>; request: { wallets: string[] } }>(`/v1/watches/${watchId}`);
+    expect(runs).toEqual([expect.objectContaining({ status: 'completed' })]);
+    expect(runs[0].analysisId).not.toBe(analysisId);
+    expect(request.wallets).toEqual((await api<{ wallets: string[] }>(`/v1/analyses/${analysisId}`)).wallets);
+    await screenshot('watch');
+    await expectAccessible('watched group');
+
+    await page.getByRole('link', { name: 'Watches' }).click();
+    await page.getByTestId('watches-page').getByRole('link', { name: 'every 12 hours' }).click();
+    await page.getByRole('button', { name: 'Stop watching' }).click();
+    await page.getByText(/No watched group yet/).waitFor();
+    expect((await fetch(`${origin}/v1/watches/${watchId}`)).status).toBe(404);
+  });
+
   it('opens a shared deep link /lab/analyses/<id> in a fresh browser: the stored result with symbols', async () => {
     const fresh = await labContext(browser, origin);
     try {
@@ -523,6 +549,7 @@ describe('the Similarity Lab in a browser, against the real stack', () => {
         'group views',
         'start after CSV upload',
         'changes since an earlier analysis',
+        'watched group',
         'deep link',
         'deep link, small screen',
         'paged pairs',

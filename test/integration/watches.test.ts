@@ -79,6 +79,8 @@ describe('watched groups', () => {
       expect(analysis.json()).toMatchObject({ status: 'completed', wallets: group });
       expect((await call('GET', `/v1/analyses/${first.analysisId}`, BOB)).statusCode).toBe(404);
 
+      // the schedule learns that its run closed a moment after the run stored its end
+      await until('the first run closed', async () => ((await watchOf(created.watchId)).schedule?.running === false ? true : undefined));
       const run = await call('POST', `/v1/watches/${created.watchId}/runs`);
       expect(run.statusCode).toBe(202);
       const watch = await endedRuns(created.watchId, 2);
@@ -172,6 +174,17 @@ describe('watched groups', () => {
     ] as const) {
       expect(problem(await call(method, url, BOB))).toMatchObject({ status: 404, type: 'urn:wallet-similarity:problem:not-found' });
     }
+    // the same request again (a retry): the same watch; with another interval: a problem naming it
+    const again = await call('POST', '/v1/watches', ALICE, { ...body, wallets: [...body.wallets].reverse() });
+    expect(again.statusCode).toBe(200);
+    expect((again.json() as WatchView).watchId).toBe(id);
+    const other = problem(await call('POST', '/v1/watches', ALICE, { ...body, everyMinutes: 60 }));
+    expect(other).toMatchObject({ status: 409, type: 'urn:wallet-similarity:problem:watch-exists' });
+    expect(other.detail).toContain(`DELETE /v1/watches/${id}`);
+    // its first run started at once and, no worker running here, is under way: a run now is refused, not silently skipped
+    await until('the first run under way', async () => ((await watchOf(id)).schedule?.running ? true : undefined));
+    expect(problem(await call('POST', `/v1/watches/${id}/runs`))).toMatchObject({ status: 409, type: 'urn:wallet-similarity:problem:watch-running' });
+
     const bobs = ((await call('GET', '/v1/watches', BOB)).json() as { watches: unknown[] }).watches;
     expect(bobs).toEqual([]);
     const alices = ((await call('GET', '/v1/watches', ALICE)).json() as { watches: Array<{ watchId: string }> }).watches.map((x) => x.watchId);

@@ -16,7 +16,7 @@ import { clientKeyOf, visibleOwner } from '../auth';
 import { ProblemError, problemResponses } from '../problem';
 import { startRequestOf } from '../start-request';
 import { noQuery } from '../schemas/common';
-import { listWatchesQuery, watchIdParams, watchList, watchQuery, watchRunStarted, watchStartSchema, watchView, type WatchView } from '../schemas/watches';
+import { WATCH_RUNS_DEFAULT, listWatchesQuery, watchIdParams, watchList, watchQuery, watchRunStarted, watchStartSchema, watchView, type WatchView } from '../schemas/watches';
 
 const watchNotFound = (id: string) => new ProblemError('notFound', `no watch with id '${id}': GET /v1/watches lists your watched groups`);
 
@@ -76,18 +76,27 @@ export async function watchesRoutes(fastify: FastifyInstance): Promise<void> {
       schema: {
         tags: ['watches'],
         summary: 'Watch a group (or a token\'s largest holders): analysed now, then again every `everyMinutes`, each run compared with the one before',
-        description: `The body of POST /v1/analyses and \`everyMinutes\` (${config.WATCH_MIN_EVERY_MINUTES} to 43,200). Each run is an analysis of this key (listed by GET /v1/analyses); GET /v1/watches/{id} lists the runs with what changed since the run completed before. A key keeps at most ${config.MAX_WATCHES_PER_KEY} watches.`,
+        description: `The body of POST /v1/analyses and \`everyMinutes\` (${config.WATCH_MIN_EVERY_MINUTES} to 43,200). Each run is an analysis of this key (listed by GET /v1/analyses); GET /v1/watches/{id} lists the runs with what changed since the run completed before. A key keeps at most ${config.MAX_WATCHES_PER_KEY} watches, one per request: the same request again answers 200 with its watch (409 when it asks for another interval).`,
         querystring: noQuery,
         body: watchStartSchema(max, config.WATCH_MIN_EVERY_MINUTES),
-        response: { 201: watchView, ...problemResponses(400, 401, 409, 413, 415, 429, 503) },
+        response: { 200: watchView, 201: watchView, ...problemResponses(400, 401, 409, 413, 415, 429, 503) },
       },
     },
     async (request, reply) => {
       const { everyMinutes = 0, ...body } = request.body;
       const analysis = startRequestOf(body);
       const watch = { id: randomUUID(), ownerKeyId: request.apiKeyId, request: analysis as Record<string, unknown>, everyMinutes, fairnessKey: clientKeyOf(request), namespace };
-      if (!(await insertWatch(pool, watch, config.MAX_WATCHES_PER_KEY))) {
+      const stored = await insertWatch(pool, watch, config.MAX_WATCHES_PER_KEY);
+      if (stored === 'limit') {
         throw new ProblemError('watchLimit', `this key keeps ${config.MAX_WATCHES_PER_KEY} watched groups already (MAX_WATCHES_PER_KEY): DELETE /v1/watches/{id} one it no longer needs (GET /v1/watches lists them)`);
+      }
+      if (stored !== 'inserted') {
+        // the same request again (a retry, another tab): its watch, unless it asks for another interval
+        const { existing } = stored;
+        if (existing.everyMinutes !== everyMinutes) {
+          throw new ProblemError('watchExists', `this key watches this group already, every ${existing.everyMinutes} minutes (watch ${existing.id}): DELETE /v1/watches/${existing.id} first to watch it every ${everyMinutes} minutes`);
+        }
+        return reply.code(200).header('location', `/v1/watches/${existing.id}`).send(await view(request, existing, WATCH_RUNS_DEFAULT));
       }
       try {
         await withTemporalDeadline(temporal, () => createWatchSchedule(temporal, watch.id, everyMinutes), TEMPORAL_CALL_DEADLINE_MS);
@@ -100,9 +109,9 @@ export async function watchesRoutes(fastify: FastifyInstance): Promise<void> {
         throw temporalRefused('the watch could not be scheduled', err);
       }
       request.log.info({ watchId: watch.id, everyMinutes, ...('token' in analysis ? { token: analysis.token } : { wallets: analysis.wallets.length }) }, 'watch created');
-      const stored = await getWatch(pool, watch.id);
-      if (!stored) throw watchNotFound(watch.id); // deleted by a DELETE at this very moment
-      return reply.code(201).header('location', `/v1/watches/${watch.id}`).send(await view(request, stored, 1));
+      const created = await getWatch(pool, watch.id);
+      if (!created) throw watchNotFound(watch.id); // deleted by a DELETE at this very moment
+      return reply.code(201).header('location', `/v1/watches/${watch.id}`).send(await view(request, created, 1));
     },
   );
 
@@ -135,18 +144,22 @@ export async function watchesRoutes(fastify: FastifyInstance): Promise<void> {
       config: { rateLimit: app.postRateLimit },
       schema: {
         tags: ['watches'],
-        summary: 'Run a watched group now (skipped while a run is under way), besides its schedule',
+        summary: 'Run a watched group now, besides its schedule (409 while a run is under way)',
         params: watchIdParams,
         querystring: noQuery,
-        response: { 202: watchRunStarted, ...problemResponses(400, 401, 404, 429, 503) },
+        response: { 202: watchRunStarted, ...problemResponses(400, 401, 404, 409, 429, 503) },
       },
     },
     async (request, reply) => {
       const watch = await visibleWatch(request, request.params.id);
       let found: boolean;
       try {
-        found = await withTemporalDeadline(temporal, () => triggerWatchSchedule(temporal, watch.id), TEMPORAL_CALL_DEADLINE_MS);
+        // the schedule would skip a run asked for while one is under way: said, rather than a 202 for nothing
+        const state = await withTemporalDeadline(temporal, () => watchScheduleState(temporal, watch.id), TEMPORAL_CALL_DEADLINE_MS);
+        if (state?.running) throw new ProblemError('watchRunning', `a run of watch ${watch.id} is under way: GET /v1/watches/${watch.id} shows it, and a run can be asked for once it ended`);
+        found = state !== null && (await withTemporalDeadline(temporal, () => triggerWatchSchedule(temporal, watch.id), TEMPORAL_CALL_DEADLINE_MS));
       } catch (err) {
+        if (err instanceof ProblemError) throw err;
         throw temporalRefused('the run could not be started', err);
       }
       if (!found) throw new ProblemError('notFound', `watch '${watch.id}' has no schedule in Temporal (made by a request that died before it): DELETE it and watch the group again`);

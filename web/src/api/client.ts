@@ -1,7 +1,7 @@
 // The one HTTP client of the Lab: JSON in and out, the API key (when the API asks for one) in the
 // x-api-key header, problem+json errors turned into ApiError with the API's own message.
 import { apiKeyStore } from './api-key';
-import type { AnalysisChanges, AnalysisList, AnalysisView, PairsPage, PairsQuery, StartAnalysisBody, StartedAnalysis, WalletAnalytics, WalletStatuses } from './types';
+import type { AnalysisChanges, AnalysisList, AnalysisView, PairsPage, PairsQuery, StartAnalysisBody, StartWatchBody, StartedAnalysis, WalletAnalytics, WalletStatuses, WatchList, WatchView } from './types';
 
 export class ApiError extends Error {
   override name = 'ApiError';
@@ -24,6 +24,8 @@ async function request<T>(method: string, path: string, body?: unknown, signal?:
   const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
   if (res.status === 401) apiKeyStore.unauthorized();
   if (!res.ok) throw new ApiError(res.status, await problemDetail(res, `${method} ${path} answered ${res.status}`));
+  // 204 (DELETE of a watch): no body
+  if (res.status === 204) return undefined as T;
   return (await res.json()) as T;
 }
 
@@ -51,6 +53,12 @@ export const api = {
   /** What changed in analysis `id` since analysis `since` (GET /v1/analyses/{id}/changes). */
   changes: (id: string, since: string, signal?: AbortSignal) =>
     request<AnalysisChanges>('GET', `/v1/analyses/${encodeURIComponent(id)}/changes?since=${encodeURIComponent(since)}&limit=${CHANGES_LISTED}`, undefined, signal),
+  /** Watches a group: analysed now and again every `everyMinutes` (POST /v1/watches; 200 when this key watches it already). */
+  createWatch: (body: StartWatchBody) => request<WatchView>('POST', '/v1/watches', body),
+  watches: (signal?: AbortSignal) => request<WatchList>('GET', '/v1/watches?limit=100', undefined, signal),
+  watch: (id: string, signal?: AbortSignal) => request<WatchView>('GET', `/v1/watches/${encodeURIComponent(id)}`, undefined, signal),
+  runWatch: (id: string) => request<unknown>('POST', `/v1/watches/${encodeURIComponent(id)}/runs`),
+  stopWatch: (id: string) => request<void>('DELETE', `/v1/watches/${encodeURIComponent(id)}`),
 };
 
 /** Links formed and broken the Lab lists (the counts say how many there are in all). */

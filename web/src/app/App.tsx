@@ -6,6 +6,7 @@ import { KeyRound } from 'lucide-react';
 import { apiKeyStore, useApiKey } from '../api/api-key';
 import { StartPage } from '../features/start/StartPage';
 import { AnalysisPage } from '../features/AnalysisPage';
+import { WatchPage, WatchesPage } from '../features/watches/WatchPage';
 
 export function ApiKeyField() {
   const { key, needed } = useApiKey();
@@ -39,12 +40,17 @@ export function App() {
         <Link to="/" className="brand">
           Similarity Lab
         </Link>
+        <Link to="/watches" className="nav-link">
+          Watches
+        </Link>
         <ApiKeyField />
       </header>
       <main className="app-main">
         <Routes>
           <Route path="/" element={<StartPage />} />
           <Route path="/analyses/:id" element={<AnalysisPage />} />
+          <Route path="/watches" element={<WatchesPage />} />
+          <Route path="/watches/:id" element={<WatchPage />} />
           <Route path="*" element={<p>Nothing here. <Link to="/">Start an analysis</Link>.</p>} />
         </Routes>
       </main>

@@ -23,6 +23,7 @@ import { GroupViews } from './group/GroupViews';
 import { WalletPanel } from './wallet/WalletPanel';
 import { ExportButtons } from './summary/ExportButtons';
 import { ChangesCard } from './summary/ChangesCard';
+import { WatchCard } from './watches/WatchCard';
 
 export function AnalysisPage() {
   const { id = '' } = useParams();
@@ -185,6 +186,7 @@ export function AnalysisPage() {
               <SummaryCard view={result} failed={view.failedWallets ?? []} />
               <ExportButtons analysis={view} result={result} />
               {view.status === 'completed' ? <ChangesCard analysis={view} /> : null}
+              {view.status === 'completed' ? <WatchCard analysis={view} /> : null}
               <WalletPanel wallets={result.wallets} wallet={walletForPanel} onWallet={setWalletForPanel} pagedPairs={result.pairsComplete ? undefined : { analysisId: id, onOpen: setSelected }} />
             </div>
           </div>

@@ -1,0 +1,61 @@
+// Watch the group of a completed analysis (POST /v1/watches): the same request analysed again on a
+// schedule, each run compared with the run before; then the watch's page. A key that watches the
+// group already is taken to its watch (the API answers 200 with it).
+import { useState } from 'react';
+import { useNavigate } from 'react-router';
+import { Eye } from 'lucide-react';
+import { api } from '../../api/client';
+import type { AnalysisView, StartWatchBody } from '../../api/types';
+import { ErrorNote, Section } from '../../components/ui';
+
+/** The intervals the Lab offers (the API takes any from WATCH_MIN_EVERY_MINUTES to 30 days). */
+export const WATCH_INTERVALS = [
+  { minutes: 360, label: 'every 6 hours' },
+  { minutes: 720, label: 'every 12 hours' },
+  { minutes: 1_440, label: 'every day' },
+  { minutes: 10_080, label: 'every week' },
+] as const;
+
+/** The analysis's request again (its wallets, or its token and top, and its parameters), every `everyMinutes`. */
+export function watchBodyOf(analysis: AnalysisView, everyMinutes: number): StartWatchBody {
+  // a token request's params may hold its token and top: its group is said below
+  const params = Object.fromEntries(Object.entries(analysis.params ?? {}).filter(([k]) => k !== 'token' && k !== 'top'));
+  const group = analysis.holders ? { token: analysis.holders.token, top: analysis.holders.top } : { wallets: analysis.wallets };
+  return { ...params, ...group, everyMinutes } as StartWatchBody;
+}
+
+export function WatchCard({ analysis }: { analysis: AnalysisView }) {
+  const [every, setEvery] = useState<number>(1_440);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const navigate = useNavigate();
+  const watch = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const created = await api.createWatch(watchBodyOf(analysis, every));
+      void navigate(`/watches/${created.watchId}`);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+      setBusy(false);
+    }
+  };
+  return (
+    <Section title="Watch this group" testId="watch-card">
+      <p className="muted">Analyse it again on a schedule; each run is compared with the run before, so a cluster that forms or comes apart shows.</p>
+      <div className="toolbar-controls">
+        <select aria-label="How often to analyse the group again" value={every} onChange={(e) => setEvery(Number(e.target.value))}>
+          {WATCH_INTERVALS.map((i) => (
+            <option key={i.minutes} value={i.minutes}>
+              {i.label}
+            </option>
+          ))}
+        </select>
+        <button type="button" onClick={() => void watch()} disabled={busy}>
+          <Eye size={16} aria-hidden="true" /> Watch
+        </button>
+      </div>
+      {error ? <ErrorNote message={error} /> : null}
+    </Section>
+  );
+}

@@ -1,0 +1,103 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { MemoryRouter, Route, Routes } from 'react-router';
+import { WatchPage, WatchesPage, intervalLabel } from './WatchPage';
+import type { WatchRun, WatchView } from '../../api/types';
+
+const W = ['Aaaa1111111111111111111111111111111111111111', 'Bbbb2222222222222222222222222222222222222222'];
+const none = { walletsAdded: 0, walletsRemoved: 0, walletsCompared: 2, clustersChanged: 0, clustersFormed: 0, clustersDissolved: 0, clustersUnchanged: 1, linksFormed: 0, linksBroken: 0 };
+const run = (n: number, o: Partial<WatchRun> = {}): WatchRun => ({
+  analysisId: `run-${n}`,
+  status: 'completed',
+  startedAt: `2026-12-0${n}T10:00:00.000Z`,
+  endedAt: `2026-12-0${n}T10:01:00.000Z`,
+  since: null,
+  changes: null,
+  error: null,
+  links: { analysis: `/v1/analyses/run-${n}`, changes: null },
+  ...o,
+});
+const watch = (runs: WatchRun[], running = false): WatchView => ({
+  watchId: 'w-1',
+  createdAt: '2026-12-01T10:00:00.000Z',
+  everyMinutes: 720,
+  request: { wallets: W },
+  schedule: { nextRunAt: '2026-12-04T10:00:00.000Z', running },
+  runs,
+  links: { self: '/v1/watches/w-1', run: '/v1/watches/w-1/runs', temporalUi: 'http://ui/namespaces/default/schedules/watch%3Aw-1' },
+});
+
+function page(path = '/watches/w-1') {
+  return render(
+    <MemoryRouter initialEntries={[path]}>
+      <Routes>
+        <Route path="/watches" element={<WatchesPage />} />
+        <Route path="/watches/:id" element={<WatchPage />} />
+      </Routes>
+    </MemoryRouter>,
+  );
+}
+
+describe('WatchPage', () => {
+  afterEach(() => {
+    cleanup();
+    vi.unstubAllGlobals();
+  });
+
+  it('says each interval as the Lab does', () => {
+    expect([60, 90, 360, 1440, 2880, 10080].map(intervalLabel)).toEqual(['every hour', 'every 90 minutes', 'every 6 hours', 'every day', 'every 2 days', 'every week']);
+  });
+
+  it('lists the runs newest first with what changed since the run before; a run now reads the watch again; stopping goes back to the list', async () => {
+    const asked: string[] = [];
+    let runs = [run(2, { since: 'run-1', changes: { ...none, walletsAdded: 1, clustersFormed: 1, linksFormed: 2 } }), run(1)];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+        const path = String(input);
+        asked.push(`${init?.method ?? 'GET'} ${path}`);
+        if (path === '/v1/watches/w-1/runs') {
+          runs = [run(3, { status: 'failed', error: 'every wallet failed' }), ...runs];
+          return Response.json({ watchId: 'w-1', requested: true }, { status: 202 });
+        }
+        if (path === '/v1/watches/w-1' && init?.method === 'DELETE') return new Response(null, { status: 204 });
+        if (path === '/v1/watches/w-1') return Response.json(watch(runs));
+        if (path.startsWith('/v1/watches?')) return Response.json({ watches: [] });
+        return Response.json({ detail: 'not found' }, { status: 404 });
+      }),
+    );
+    page();
+    await screen.findByTestId('watch-page');
+    const rows = () => screen.getAllByTestId('watch-run').map((r) => r.textContent);
+    expect(rows()).toHaveLength(2);
+    expect(rows()[0]).toContain('wallets +1 −0; clusters: 0 changed, 1 formed, 0 dissolved; links +2 −0');
+    expect(rows()[1]).toContain('the first completed run: nothing to compare with');
+    expect(screen.getByTestId('watch-schedule').textContent).toContain('Next run:');
+    expect(screen.getAllByRole('link', { name: 'Open' })[0].getAttribute('href')).toBe('/analyses/run-2');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Run now' }));
+    await waitFor(() => expect(rows()).toHaveLength(3));
+    expect(rows()[0]).toContain('every wallet failed');
+    expect(asked).toContain('POST /v1/watches/w-1/runs');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Stop watching' }));
+    await screen.findByTestId('watches-page');
+    expect(asked).toContain('DELETE /v1/watches/w-1');
+    expect(await screen.findByText(/No watched group yet/)).toBeTruthy();
+  });
+
+  it('while a run is under way, says so, offers no second run, and shows a schedule Temporal did not answer for', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => Response.json({ ...watch([run(1, { status: 'running', endedAt: null })], true) })));
+    page();
+    await screen.findByTestId('watch-page');
+    expect(screen.getByTestId('watch-schedule').textContent).toMatch(/^A run is under way\./);
+    expect((screen.getByRole('button', { name: 'Run now' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByTestId('watch-run').textContent).toContain('under way');
+    cleanup();
+    vi.stubGlobal('fetch', vi.fn(async () => Response.json({ ...watch([]), schedule: null })));
+    page();
+    await screen.findByTestId('watch-page');
+    expect(screen.getByTestId('watch-schedule').textContent).toMatch(/^The schedule is not known/);
+    expect(screen.getByText('No run yet.')).toBeTruthy();
+  });
+});

@@ -1,0 +1,206 @@
+// A watched group (GET /v1/watches/{id}): what it analyses and how often, its next run, its runs
+// newest first with what changed since the run before (the analysis page of a run shows the whole
+// comparison), a run now and stopping it. Read again every few seconds while a run is under way.
+import { useCallback, useEffect, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { api } from '../../api/client';
+import type { WatchRun, WatchSummary, WatchView } from '../../api/types';
+import { ErrorNote, Section, Skeleton, WalletBadge } from '../../components/ui';
+
+/** How often the page reads the watch again while a run is under way. */
+export const WATCH_POLL_MS = 3_000;
+
+/** `everyMinutes` as the Lab says it. */
+export function intervalLabel(minutes: number): string {
+  if (minutes % 10_080 === 0) return minutes === 10_080 ? 'every week' : `every ${minutes / 10_080} weeks`;
+  if (minutes % 1_440 === 0) return minutes === 1_440 ? 'every day' : `every ${minutes / 1_440} days`;
+  if (minutes % 60 === 0) return minutes === 60 ? 'every hour' : `every ${minutes / 60} hours`;
+  return `every ${minutes} minutes`;
+}
+
+/** What a watch analyses: its wallets, or a token's largest holders. */
+export function WatchTarget({ request }: { request: WatchSummary['request'] }) {
+  if (typeof request.token === 'string') {
+    return (
+      <>
+        the {String(request.top)} largest holders of <WalletBadge address={request.token} />
+      </>
+    );
+  }
+  const wallets = Array.isArray(request.wallets) ? (request.wallets as string[]) : [];
+  return (
+    <>
+      {wallets.length} wallets:{' '}
+      {wallets.slice(0, 6).map((w) => (
+        <WalletBadge key={w} address={w} />
+      ))}
+      {wallets.length > 6 ? ' …' : null}
+    </>
+  );
+}
+
+/** A run's changes in words. */
+export function runChanges(run: WatchRun): string {
+  if (run.status === 'failed' || run.status === 'cancelled') return run.error ?? run.status;
+  if (run.endedAt === null) return 'under way';
+  const c = run.changes;
+  if (!c) return 'the first completed run: nothing to compare with';
+  const parts = [
+    c.walletsAdded + c.walletsRemoved > 0 ? `wallets +${c.walletsAdded} −${c.walletsRemoved}` : 'same wallets',
+    c.clustersChanged + c.clustersFormed + c.clustersDissolved > 0
+      ? `clusters: ${c.clustersChanged} changed, ${c.clustersFormed} formed, ${c.clustersDissolved} dissolved`
+      : `clusters unchanged (${c.clustersUnchanged})`,
+    c.linksFormed + c.linksBroken > 0 ? `links +${c.linksFormed} −${c.linksBroken}` : 'no link formed or broken',
+  ];
+  return parts.join('; ');
+}
+
+const when = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString() : '—');
+
+export function WatchPage() {
+  const { id = '' } = useParams();
+  const navigate = useNavigate();
+  const [watch, setWatch] = useState<WatchView | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const load = useCallback(
+    async (signal?: AbortSignal) => {
+      try {
+        setWatch(await api.watch(id, signal));
+        setError(null);
+      } catch (e) {
+        if (!signal?.aborted) setError(e instanceof Error ? e.message : String(e));
+      }
+    },
+    [id],
+  );
+  useEffect(() => {
+    const controller = new AbortController();
+    setWatch(null);
+    void load(controller.signal);
+    return () => controller.abort();
+  }, [load]);
+
+  // while a run is under way (or one was asked for and has not shown yet), read again
+  const underWay = watch !== null && (watch.schedule?.running === true || watch.runs.some((r) => r.endedAt === null && r.status === 'running'));
+  useEffect(() => {
+    if (!underWay) return;
+    const controller = new AbortController();
+    const timer = setInterval(() => void load(controller.signal), WATCH_POLL_MS);
+    return () => {
+      clearInterval(timer);
+      controller.abort();
+    };
+  }, [underWay, load]);
+
+  const act = async (what: 'run' | 'stop') => {
+    setBusy(true);
+    setError(null);
+    try {
+      if (what === 'run') {
+        await api.runWatch(id);
+        await load();
+      } else {
+        await api.stopWatch(id);
+        void navigate('/watches');
+      }
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (!watch) return error ? <ErrorNote message={error} onRetry={() => void load()} /> : <Skeleton lines={4} label="Loading the watch" />;
+  return (
+    <div data-testid="watch-page">
+      <div className="analysis-header">
+        <h1>Watched group</h1>
+        <span className="muted">{intervalLabel(watch.everyMinutes)}</span>
+        <div className="actions">
+          <button type="button" onClick={() => void act('run')} disabled={busy || underWay}>
+            Run now
+          </button>
+          <button type="button" onClick={() => void act('stop')} disabled={busy}>
+            Stop watching
+          </button>
+        </div>
+      </div>
+      {error ? <ErrorNote message={error} /> : null}
+      <p>
+        Analyses <WatchTarget request={watch.request} />
+      </p>
+      <p className="muted" data-testid="watch-schedule">
+        {watch.schedule === null
+          ? 'The schedule is not known: Temporal did not answer, or it is missing (stop watching and watch the group again).'
+          : `${underWay ? 'A run is under way. ' : ''}Next run: ${when(watch.schedule.nextRunAt)}.`}{' '}
+        <a href={watch.links.temporalUi} target="_blank" rel="noreferrer">
+          The schedule in Temporal
+        </a>
+      </p>
+      <Section title="Runs" testId="watch-runs">
+        {watch.runs.length === 0 ? (
+          <p className="muted">No run yet.</p>
+        ) : (
+          <div className="table-scroll">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Started</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Since the run before</th>
+                  <th scope="col">Analysis</th>
+                </tr>
+              </thead>
+              <tbody>
+                {watch.runs.map((r) => (
+                  <tr key={r.analysisId} data-testid="watch-run">
+                    <td>{when(r.startedAt)}</td>
+                    <td>{r.status}</td>
+                    <td>{runChanges(r)}</td>
+                    <td>
+                      <Link to={`/analyses/${r.analysisId}`}>Open</Link>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Section>
+    </div>
+  );
+}
+
+export function WatchesPage() {
+  const [watches, setWatches] = useState<WatchSummary[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(() => {
+    setError(null);
+    api.watches().then(
+      (list) => setWatches(list.watches),
+      (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+    );
+  }, []);
+  useEffect(load, [load]);
+  return (
+    <div data-testid="watches-page">
+      <h1>Watched groups</h1>
+      {error ? <ErrorNote message={error} onRetry={load} /> : null}
+      {watches === null && !error ? <Skeleton lines={3} label="Loading watches" /> : null}
+      {watches?.length === 0 ? (
+        <p className="muted">
+          No watched group yet: open a completed analysis and choose <em>Watch</em>, or <Link to="/">start one</Link>.
+        </p>
+      ) : null}
+      <ul className="plain-list">
+        {watches?.map((w) => (
+          <li key={w.watchId}>
+            <Link to={`/watches/${w.watchId}`}>{intervalLabel(w.everyMinutes)}</Link>: <WatchTarget request={w.request} />
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
