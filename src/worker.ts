@@ -8,7 +8,7 @@ import { createLogger, temporalLogger } from './logger';
 import { checkDatabase, createPool, migrate, workerPoolSize } from './store/db';
 import { connectRedis, createRedis } from './store/redis';
 import { connectClient, connectWorkerConnection } from './temporal/connection';
-import { deployRecomputeId, ensureAnalyticsSchedule, ensureRefreshSchedule, startDeployRecompute } from './temporal/schedules';
+import { deleteWatchSchedule, deployRecomputeId, ensureAnalyticsSchedule, ensureRefreshSchedule, startDeployRecompute } from './temporal/schedules';
 import { ENGINE_VERSION } from './domain';
 import { createLegacyWorkflowWorker, createWorkers, runWorkers } from './temporal/workers';
 import { LegacyWorkflows } from './temporal/legacy-workflows';
@@ -64,6 +64,7 @@ async function main(): Promise<void> {
     activities: createActivities({
       ...buildActivityDeps(config, pool, redis, syncPool, budgetMetrics(Runtime.instance().metricMeter)),
       recomputed: recomputeMetrics(Runtime.instance().metricMeter),
+      removeWatchSchedule: (watchId) => deleteWatchSchedule(client, watchId),
     }),
     concurrency: { balances: config.BALANCES_CONCURRENCY, analysis: config.ANALYSIS_CONCURRENCY, enrichment: config.ENRICHMENT_CONCURRENCY },
     workflowCache,

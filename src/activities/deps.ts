@@ -67,6 +67,8 @@ export interface ActivityDeps {
   /** Helius getProgramAccountsV2 and DAS: the token accounts of a mint (token requests) */
   holders: TokenHolderSource;
   settings: ActivitySettings;
+  /** removes the Temporal Schedule of a watched group that has gone (src/temporal/schedules.ts, deleteWatchSchedule; src/activities/watches.ts); absent: left */
+  removeWatchSchedule?: (watchId: string) => Promise<unknown>;
   /** told of each wallet whose stored analytics a read or the background computed again, and how it went (the worker's metrics, src/temporal/analytics-metrics.ts); absent: nobody */
   recomputed?: RecomputeObserver;
 }

@@ -27,26 +27,17 @@ import { describeFailure, describeFailureForClients } from '../errors';
 import { analysisStatus, failUnstartedAnalysis, markAnalysesStarted, pendingStarts, type PendingStart } from '../store/analyses';
 import { withTryAdvisoryLock } from '../store/db';
 import type { similarityAnalysisWorkflow } from '../workflows/similarity-analysis';
-import { TASK_QUEUES, analysisWorkflowId, isTokenRequest, runningSearchAttributes, type AnalysisInput } from '../workflows/contract';
-import { analysisUserMetadata } from './analysis-view';
+import { analysisWorkflowId, analysisWorkflowOptions, type AnalysisInput } from '../workflows/contract';
 import type { AnalysisRequest, TokenAnalysisRequest } from './schemas/analyses';
 import { TEMPORAL_CALL_DEADLINE_MS, withTemporalDeadline } from '../temporal/deadline';
 
 /** The start options of an analysis's workflow (also those of Update-with-Start). */
 export function analysisStartOptions(input: AnalysisInput, fairnessKey: string | null) {
   return {
-    taskQueue: TASK_QUEUES.analysis,
-    workflowId: analysisWorkflowId(input.analysisId),
-    args: [input] as [AnalysisInput],
+    ...analysisWorkflowOptions(input, fairnessKey),
     // a concurrent request with the same Idempotency-Key joins; a finished analysis never reruns
     workflowIdConflictPolicy: 'USE_EXISTING' as const,
     workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
-    // its children and activities inherit it: each queue shares its backlog fairly between clients
-    ...(fairnessKey ? { priority: { fairnessKey } } : {}),
-    // listed as running, with its group, from its start: the workflow upserts none of them again (ANALYSIS_PATCHES_2026_12_02)
-    typedSearchAttributes: runningSearchAttributes(isTokenRequest(input.request) ? null : input.request.wallets),
-    // the Web UI's label: "12 wallets · 30 d · auto", parameters and (as many as fit) the wallets
-    ...analysisUserMetadata(input),
   };
 }
 

@@ -6,7 +6,7 @@ import { getAnalysis, repairEnrichment, repairRunningAnalysis, type AnalysisReco
 import { workflowOutcome } from '../temporal/workflow-outcome';
 import { withTemporalDeadline } from '../temporal/deadline';
 import { tokensAndFetchesElsewhere, type TokenRecord } from '../store/tokens';
-import { USER_METADATA_LIMITS, enrichmentWorkflowId, analysisParamsOf, analysisSummaryLine, progressQuery, truncateBytes, utf8Bytes, type AnalysisInput, type AnalysisParams, type AnalysisProgress } from '../workflows/contract';
+import { enrichmentWorkflowId, analysisParamsOf, progressQuery, type AnalysisParams, type AnalysisProgress } from '../workflows/contract';
 import { DEFAULT_TOP_PAIRS, type AnalysisLinks, type AnalysisView, type TokenHolders } from './schemas/analyses';
 
 export function temporalUiLink(uiUrl: string, namespace: string, workflowId: string): string {
@@ -15,35 +15,6 @@ export function temporalUiLink(uiUrl: string, namespace: string, workflowId: str
 
 export function analysisLinks(uiUrl: string, namespace: string, id: string, workflowId: string): AnalysisLinks {
   return { self: `/v1/analyses/${id}`, events: `/v1/analyses/${id}/events`, temporalUi: temporalUiLink(uiUrl, namespace, workflowId), pairs: `/v1/analyses/${id}/pairs` };
-}
-
-/**
- * The Web UI's label of an analysis workflow (Temporal user metadata, set at start): a one-line
- * summary such as "12 wallets · 30 d · auto" and details with the parameters and as many wallets as
- * fit the details' size limit (the full group is in PostgreSQL and GET /v1/analyses/{id}).
- */
-export function analysisUserMetadata({ analysisId, request }: Pick<AnalysisInput, 'analysisId' | 'request'>): { staticSummary: string; staticDetails: string } {
-  const head = [
-    `**Analysis ${analysisId}**`,
-    `window: ${request.window === null ? 'full history' : `${request.window} days`} · sync: ${request.sync} · failure threshold: ${Math.round(request.failureThreshold * 100)} %` +
-      (request.clusterThreshold !== undefined ? ` · cluster threshold: ${request.clusterThreshold}` : '') +
-      (request.weights ? ` · weights: ${Object.entries(request.weights).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''),
-    `API: GET /v1/analyses/${analysisId} · the newest analyses of a wallet: GET /v1/analyses?wallet=<address>`,
-    'wallets' in request ? `${request.wallets.length} wallets:` : `the top ${request.top} holders of token ${request.token} (resolved by the workflow; GET /v1/analyses/${analysisId} lists them)`,
-  ].join('\n\n');
-  const wallets = 'wallets' in request ? request.wallets : [];
-  const budget = USER_METADATA_LIMITS.detailsBytes - utf8Bytes(head) - 100;
-  const listed: string[] = [];
-  let used = 0;
-  for (const w of wallets) {
-    const line = `- ${w}\n`;
-    if (used + utf8Bytes(line) > budget) break;
-    listed.push(line);
-    used += utf8Bytes(line);
-  }
-  const rest = wallets.length - listed.length;
-  const details = `${head}\n\n${listed.join('')}${rest > 0 ? `- … and ${rest} more\n` : ''}`;
-  return { staticSummary: analysisSummaryLine(request), staticDetails: truncateBytes(details, USER_METADATA_LIMITS.detailsBytes) };
 }
 
 /** A query waits for a worker to answer; without one it would block the request for long. */

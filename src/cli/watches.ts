@@ -20,13 +20,20 @@ function target(request: Record<string, unknown>): string {
 
 type Run = WatchView['runs'][number];
 
+/** Why a run that ended was not compared. */
+const UNCOMPARED: Record<string, string> = {
+  first: '(the first completed run: nothing to compare with)',
+  'engines-not-comparable': '(not compared: an engine before 2.0.0 computed one of the two)',
+  timeout: '(not compared: the comparison took PostgreSQL too long; `changes` may still answer)',
+};
+
 /** One run: its time, its analysis, and what changed since the run it was compared with. */
 function runLine(run: Run): string {
   const head = `  ${run.startedAt.replace(/\.\d+Z$/, 'Z')}  ${run.status.padEnd(9)}  ${run.analysisId}`;
-  if (run.status === 'failed' || run.status === 'cancelled') return `${head}  ${run.error ?? ''}`.trimEnd();
-  if (run.endedAt === null) return `${head}  (under way)`;
+  if (run.status !== 'completed' && run.status !== 'running') return `${head}  ${run.error ?? ''}`.trimEnd();
   const c = run.changes;
-  if (c === null) return `${head}  (nothing to compare with: the first completed run)`;
+  if (run.endedAt === null || run.comparison === null) return `${head}  (under way)`;
+  if (c === null) return `${head}  ${UNCOMPARED[run.comparison] ?? `(not compared: ${run.comparison})`}`;
   const wallets = c.walletsAdded + c.walletsRemoved > 0 ? `wallets +${c.walletsAdded} −${c.walletsRemoved}` : 'same wallets';
   const clusters = c.clustersChanged + c.clustersFormed + c.clustersDissolved > 0 ? `clusters ${c.clustersChanged} changed, ${c.clustersFormed} formed, ${c.clustersDissolved} dissolved` : `clusters unchanged (${c.clustersUnchanged})`;
   const links = c.linksFormed + c.linksBroken > 0 ? `links +${c.linksFormed} −${c.linksBroken}` : 'no link formed or broken';

@@ -1,22 +1,16 @@
 // The runs of watched groups (watch_runs, migration 1795710000000): each an analysis of the watch's
 // key, and once it ended, the counts of what changed since the watch's run completed before it.
+import type { FromSchema } from 'json-schema-to-ts';
 import type { Pool } from 'pg';
+import type { watchRunChanges, watchRunComparison } from '../api/schemas/watches';
 import { insertAnalysis, type AnalysisStatus } from './analyses';
 import { inTransaction } from './db';
 import { lockWatch, type WatchRecord } from './watches';
 
 /** How a run's analysis differs from the watch's run completed before it (the counts of GET /v1/analyses/{id}/changes). */
-export interface WatchRunChanges {
-  walletsAdded: number;
-  walletsRemoved: number;
-  walletsCompared: number;
-  clustersChanged: number;
-  clustersFormed: number;
-  clustersDissolved: number;
-  clustersUnchanged: number;
-  linksFormed: number;
-  linksBroken: number;
-}
+export type WatchRunChanges = FromSchema<typeof watchRunChanges>;
+/** Whether a run was compared, and why not. */
+export type WatchRunComparison = FromSchema<typeof watchRunComparison>;
 
 export interface WatchRunRecord {
   runKey: string;
@@ -28,6 +22,8 @@ export interface WatchRunRecord {
   /** the run compared with (null: none completed before it, or not comparable) */
   sinceAnalysisId: string | null;
   changes: WatchRunChanges | null;
+  /** null until the run ended */
+  comparison: WatchRunComparison | null;
   /** the analysis's error, when it failed */
   error: string | null;
 }
@@ -37,7 +33,7 @@ const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 /** A watch's runs, newest first, with their analyses' status. */
 export async function listWatchRuns(pool: Pool, watchId: string, limit: number): Promise<WatchRunRecord[]> {
   const { rows } = await pool.query(
-    `SELECT r.run_key, r.analysis_id, a.status, r.created_at, r.ended_at, r.since_analysis_id, r.changes, a.error
+    `SELECT r.run_key, r.analysis_id, a.status, r.created_at, r.ended_at, r.since_analysis_id, r.changes, r.comparison, a.error
        FROM watch_runs r JOIN analyses a ON a.id = r.analysis_id
       WHERE r.watch_id = $1 ORDER BY r.created_at DESC, r.run_key DESC LIMIT $2`,
     [watchId, limit],
@@ -50,6 +46,7 @@ export async function listWatchRuns(pool: Pool, watchId: string, limit: number):
     endedAt: iso(r.ended_at),
     sinceAnalysisId: r.since_analysis_id,
     changes: r.changes,
+    comparison: r.comparison,
     error: r.status === 'completed' ? null : r.error,
   }));
 }
@@ -107,12 +104,10 @@ export async function watchRunToEnd(pool: Pool, watchId: string, runKey: string)
   return r ? { analysisId: r.analysis_id, status: r.status, previousCompleted: r.previous } : null;
 }
 
-/** Records how run `runKey` ended: the analysis it was compared with and the counts of the changes (both null: not compared). */
-export async function endWatchRun(pool: Pool, watchId: string, runKey: string, sinceAnalysisId: string | null, changes: WatchRunChanges | null): Promise<void> {
-  await pool.query(`UPDATE watch_runs SET since_analysis_id = $3, changes = $4, ended_at = COALESCE(ended_at, now()) WHERE watch_id = $1 AND run_key = $2`, [
-    watchId,
-    runKey,
-    sinceAnalysisId,
-    changes,
-  ]);
+/** Records how run `runKey` ended: the analysis it was compared with and the counts of the changes (both null: not compared, `comparison` says why). */
+export async function endWatchRun(pool: Pool, watchId: string, runKey: string, ended: { since: string | null; changes: WatchRunChanges | null; comparison: WatchRunComparison }): Promise<void> {
+  await pool.query(
+    `UPDATE watch_runs SET since_analysis_id = $3, changes = $4, comparison = $5, ended_at = COALESCE(ended_at, now()) WHERE watch_id = $1 AND run_key = $2`,
+    [watchId, runKey, ended.since, ended.changes, ended.comparison],
+  );
 }

@@ -156,6 +156,53 @@ export interface AnalysisInput {
   tuning?: { pollIntervalMs?: number; maxPagesPerChunk?: number; chunksBeforeContinueAsNew?: number; historyProceedEvents?: number };
 }
 
+/**
+ * The Web UI's label of an analysis workflow (Temporal user metadata, set at start): a one-line
+ * summary such as "12 wallets · 30 d · auto" and details with the parameters and as many wallets as
+ * fit the details' size limit (the full group is in PostgreSQL and GET /v1/analyses/{id}).
+ */
+export function analysisUserMetadata({ analysisId, request }: Pick<AnalysisInput, 'analysisId' | 'request'>): { staticSummary: string; staticDetails: string } {
+  const head = [
+    `**Analysis ${analysisId}**`,
+    `window: ${request.window === null ? 'full history' : `${request.window} days`} · sync: ${request.sync} · failure threshold: ${Math.round(request.failureThreshold * 100)} %` +
+      (request.clusterThreshold !== undefined ? ` · cluster threshold: ${request.clusterThreshold}` : '') +
+      (request.weights ? ` · weights: ${Object.entries(request.weights).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''),
+    `API: GET /v1/analyses/${analysisId} · the newest analyses of a wallet: GET /v1/analyses?wallet=<address>`,
+    'wallets' in request ? `${request.wallets.length} wallets:` : `the top ${request.top} holders of token ${request.token} (resolved by the workflow; GET /v1/analyses/${analysisId} lists them)`,
+  ].join('\n\n');
+  const wallets = 'wallets' in request ? request.wallets : [];
+  const budget = USER_METADATA_LIMITS.detailsBytes - utf8Bytes(head) - 100;
+  const listed: string[] = [];
+  let used = 0;
+  for (const w of wallets) {
+    const line = `- ${w}\n`;
+    if (used + utf8Bytes(line) > budget) break;
+    listed.push(line);
+    used += utf8Bytes(line);
+  }
+  const rest = wallets.length - listed.length;
+  const details = `${head}\n\n${listed.join('')}${rest > 0 ? `- … and ${rest} more\n` : ''}`;
+  return { staticSummary: analysisSummaryLine(request), staticDetails: truncateBytes(details, USER_METADATA_LIMITS.detailsBytes) };
+}
+
+/**
+ * The options an analysis's workflow starts with, whoever starts it (the API: analysisStartOptions,
+ * src/api/analysis-starts.ts; a watched group's run, as its child): its queue and id, its input,
+ * its key's fairness key (its children and activities inherit it: each queue shares its backlog
+ * fairly between clients), listed as running with its group from its start (the workflow upserts
+ * none of them again: ANALYSIS_PATCHES_2026_12_02), and the Web UI's label.
+ */
+export function analysisWorkflowOptions(input: AnalysisInput, fairnessKey: string | null) {
+  return {
+    taskQueue: TASK_QUEUES.analysis,
+    workflowId: analysisWorkflowId(input.analysisId),
+    args: [input] as [AnalysisInput],
+    ...(fairnessKey ? { priority: { fairnessKey } } : {}),
+    typedSearchAttributes: runningSearchAttributes(isTokenRequest(input.request) ? null : input.request.wallets),
+    ...analysisUserMetadata(input),
+  };
+}
+
 /** The analyses row's `params` as written before the row stored the validated request (legacy rows). */
 interface LegacyAnalysisParams {
   weights?: MetricWeights | null;

@@ -2,10 +2,10 @@
 // inserted as the watch's key's, runs as this workflow's child (an ordinary similarityAnalysisWorkflow,
 // listed and read as any other analysis), and once it ended is compared with the watch's run completed
 // before it; the counts of what changed are stored with the run (GET /v1/watches/{id}).
-import { ParentClosePolicy, executeChild, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, ParentClosePolicy, executeChild, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { EndedRun, WatchActivities } from '../activities/watches';
 import { describeFailure } from '../errors';
-import { TASK_QUEUES, analysisWorkflowId, isTokenRequest, runningSearchAttributes, type WatchRunInput } from './contract';
+import { TASK_QUEUES, analysisWorkflowOptions, type WatchRunInput } from './contract';
 import { STORE_STEP } from './policies';
 import { similarityAnalysisWorkflow } from './similarity-analysis';
 
@@ -26,21 +26,17 @@ export async function watchRunWorkflow(input: WatchRunInput): Promise<EndedRun |
   const { input: analysis, fairnessKey } = begun;
   try {
     await executeChild(similarityAnalysisWorkflow, {
-      workflowId: analysisWorkflowId(analysis.analysisId),
-      taskQueue: TASK_QUEUES.analysis,
-      args: [analysis],
+      // as the API starts one: its key's fairness key, its search attributes, its label in the Web UI
+      ...analysisWorkflowOptions(analysis, fairnessKey),
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      // a run terminated (or its schedule's workflow reset) leaves its analysis to finish; its row
-      // still ends (the analysis records its own end), only this run's comparison is lost
+      // a run terminated leaves its analysis to finish (and record its own end); a run cancelled
+      // cancels its analysis too (a cancellation reaches the child whatever this policy)
       parentClosePolicy: ParentClosePolicy.ABANDON,
-      // listed as running, with its group, as an analysis the API starts
-      typedSearchAttributes: runningSearchAttributes(isTokenRequest(analysis.request) ? null : analysis.request.wallets),
-      // the key's analyses share each queue's backlog with other keys' as the API's starts do
-      ...(fairnessKey ? { priority: { fairnessKey } } : {}),
     });
   } catch (err) {
     // failed or cancelled: its row says so; the run ends uncompared, and the next compares with the last completed
     log.info("the watch run's analysis did not complete", { watchId, analysisId: analysis.analysisId, err: describeFailure(err) });
   }
-  return endWatchRun({ watchId, runKey });
+  // also when the run itself was cancelled: its row then says how it ended, not "under way" for ever
+  return CancellationScope.nonCancellable(() => endWatchRun({ watchId, runKey }));
 }

@@ -7,9 +7,10 @@ import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporal
 import type { Pool } from 'pg';
 import type Redis from 'ioredis';
 import { loadConfig, type Config } from '../../src/config';
-import { createActivities, type Activities } from '../../src/activities';
+import { createActivities, type Activities, type ActivityDeps } from '../../src/activities';
 import { createPool, dropDatabase, migrate, workerPoolSize } from '../../src/store/db';
 import { createRedis, connectRedis } from '../../src/store/redis';
+import { deleteWatchSchedule } from '../../src/temporal/schedules';
 import { createWorkers } from '../../src/temporal/workers';
 import { buildActivityDeps } from '../../src/wiring';
 import { TEST_NAMESPACES, testEnv } from './env';
@@ -78,7 +79,8 @@ async function openTestStack(options: TestStackOptions = {}): Promise<TestStack>
   const connection = await Connection.connect({ address: env.temporalAddress });
   const client = new Client({ connection, namespace });
   const nativeConnection = await NativeConnection.connect({ address: env.temporalAddress });
-  const deps = buildActivityDeps(config, pool, redis);
+  // as the worker wires them (src/worker.ts)
+  const deps: ActivityDeps = { ...buildActivityDeps(config, pool, redis), removeWatchSchedule: (watchId) => deleteWatchSchedule(client, watchId) };
 
   const withWorkers = async <T>(fn: () => Promise<T>, opts: { activities?: Partial<Activities> } = {}): Promise<T> => {
     const activities = { ...createActivities(deps), ...opts.activities } as Activities;

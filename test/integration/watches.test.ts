@@ -15,6 +15,7 @@ import type { AnalysisChanges } from '../../src/api/schemas/changes';
 import type { WatchView } from '../../src/api/schemas/watches';
 import { generateWorld } from '../../src/simulator';
 import { insertWatch } from '../../src/store/watches';
+import { createWatchSchedule } from '../../src/temporal/schedules';
 import { watchScheduleId } from '../../src/workflows/contract';
 import { seedCompletedAnalysis } from '../harness/analyses';
 import { until } from '../harness/processes';
@@ -73,7 +74,7 @@ describe('watched groups', () => {
       expect(Date.parse(created.schedule?.nextRunAt as string) - Date.now()).toBeGreaterThan(700 * 60_000);
 
       const first = (await endedRuns(created.watchId, 1)).runs[0];
-      expect(first).toMatchObject({ status: 'completed', since: null, changes: null, error: null, links: { changes: null } });
+      expect(first).toMatchObject({ status: 'completed', since: null, changes: null, comparison: 'first', error: null, links: { changes: null } });
       // an ordinary analysis of the key's, with the watch's group
       const analysis = await call('GET', `/v1/analyses/${first.analysisId}`);
       expect(analysis.json()).toMatchObject({ status: 'completed', wallets: group });
@@ -86,7 +87,7 @@ describe('watched groups', () => {
       const watch = await endedRuns(created.watchId, 2);
       const [second] = watch.runs;
       expect(second.analysisId).not.toBe(first.analysisId);
-      expect(second).toMatchObject({ status: 'completed', since: first.analysisId, links: { changes: `/v1/analyses/${second.analysisId}/changes?since=${first.analysisId}` } });
+      expect(second).toMatchObject({ status: 'completed', since: first.analysisId, comparison: 'compared', links: { changes: `/v1/analyses/${second.analysisId}/changes?since=${first.analysisId}` } });
       // the same wallets on the same chain: nothing moved
       const changes = (await call('GET', second.links.changes as string)).json() as AnalysisChanges;
       expect(second.changes).toEqual({
@@ -109,6 +110,15 @@ describe('watched groups', () => {
       await expect(opened.stack.client.schedule.getHandle(watchScheduleId(created.watchId)).describe()).rejects.toBeInstanceOf(ScheduleNotFoundError);
       expect(problem(await call('GET', `/v1/watches/${created.watchId}`))).toMatchObject({ status: 404, contentType: expect.stringMatching(/^application\/problem\+json/) });
       expect((await call('GET', `/v1/analyses/${second.analysisId}`)).statusCode).toBe(200);
+
+      // a schedule left without its watch (a request that made it and died, or whose row went when
+      // Temporal answered after its deadline): its first run finds no watch and removes it
+      const orphan = randomUUID();
+      await createWatchSchedule(opened.stack.client, orphan, 60);
+      await until('the orphan schedule removed by its run', async () =>
+        (await opened.stack.client.schedule.getHandle(watchScheduleId(orphan)).describe().then(() => undefined, (err: unknown) => err instanceof ScheduleNotFoundError || undefined)),
+      );
+      expect((await opened.stack.pool.query(`SELECT count(*)::int AS n FROM analyses WHERE request_id LIKE $1`, [`${watchScheduleId(orphan)}-%`])).rows[0].n).toBe(0);
     });
   });
 
@@ -128,7 +138,7 @@ describe('watched groups', () => {
     }
     const activities = createWatchActivities({ pool });
     const ended = (await new MockActivityEnvironment().run(activities.endWatchRun, { watchId, runKey: 'run-2' })) as Awaited<ReturnType<typeof activities.endWatchRun>>;
-    expect(ended?.since).toBe(earlier);
+    expect(ended).toMatchObject({ since: earlier, comparison: 'compared' });
     const full = (await call('GET', `/v1/analyses/${later}/changes?since=${earlier}`)).json() as AnalysisChanges;
     expect(ended?.changes).toEqual({
       walletsAdded: 1,
@@ -146,11 +156,13 @@ describe('watched groups', () => {
     expect(full.links.brokenCount).toBeGreaterThan(0);
     expect(full.clusters.changed.length + full.clusters.formed.length + full.clusters.dissolved.length).toBeGreaterThan(0);
 
+    // the other runs ended as their steps would have them end: the failed one, and the first
+    for (const runKey of ['run-0', 'run-1']) await new MockActivityEnvironment().run(activities.endWatchRun, { watchId, runKey });
     const watch = await watchOf(watchId);
-    expect(watch.runs.map((r) => [r.analysisId, r.status, r.since])).toEqual([
-      [later, 'completed', earlier],
-      [failed, 'failed', null],
-      [earlier, 'completed', null],
+    expect(watch.runs.map((r) => [r.analysisId, r.status, r.since, r.comparison])).toEqual([
+      [later, 'completed', earlier, 'compared'],
+      [failed, 'failed', null, 'not-completed'],
+      [earlier, 'completed', null, 'first'],
     ]);
     expect(watch.runs[1].error).toBe('every wallet failed');
     // no schedule was made for this one: its state is null, its runs are still read
@@ -159,14 +171,17 @@ describe('watched groups', () => {
     // a run the schedule starts after the watch was deleted inserts nothing
     await call('DELETE', `/v1/watches/${watchId}`);
     expect(await new MockActivityEnvironment().run(activities.beginWatchRun, { watchId, runKey: 'run-3' })).toBeNull();
-    expect((await pool.query(`SELECT count(*)::int AS n FROM watch_runs WHERE watch_id = $1`, [watchId])).rows[0].n).toBe(0);
+    expect((await pool.query(`SELECT count(*)::int AS n FROM analyses WHERE request_id = 'run-3'`)).rows[0].n).toBe(0);
   });
 
   it('another key sees none of a watch; a key keeps at most MAX_WATCHES_PER_KEY; bad input is a problem that stores nothing', async () => {
     const body = { wallets: w.slice(0, 2), sync: 'skip', everyMinutes: 1440 };
-    const made = await call('POST', '/v1/watches', ALICE, body);
-    expect(made.statusCode).toBe(201);
-    const id = (made.json() as WatchView).watchId;
+    // three at once (a client retrying its timed-out request): one watch, one schedule
+    const made = await Promise.all([1, 2, 3].map(() => call('POST', '/v1/watches', ALICE, body)));
+    expect(made.map((r) => r.statusCode).sort()).toEqual([200, 200, 201]);
+    const ids = new Set(made.map((r) => (r.json() as WatchView).watchId));
+    expect(ids.size).toBe(1);
+    const [id] = ids;
     for (const [method, url] of [
       ['GET', `/v1/watches/${id}`],
       ['POST', `/v1/watches/${id}/runs`],

@@ -1,8 +1,10 @@
 // /v1/watches: a group (or a token's largest holders) analysed again on a Temporal Schedule, each
 // run an analysis of the watch's key compared with its run completed before it (watchRunWorkflow).
 // The row is stored first and its schedule made next (a schedule with no row would run for
-// nobody); a schedule Temporal refuses removes the row (503). DELETE removes the schedule first,
-// then the row: a Temporal that does not answer leaves both (503, retry).
+// nobody, until its first run, finding no watch, removes it); a schedule Temporal refuses removes the
+// row (503). DELETE removes the schedule first, then the row: a Temporal that does not answer leaves
+// both (503, retry). A watch belongs to its Temporal namespace's API (a deployment sharing the
+// database): another answers its reads, and 409 other-namespace to a run or a DELETE.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
@@ -12,6 +14,7 @@ import { deleteWatch, getWatch, insertWatch, listWatches, type WatchRecord } fro
 import { createWatchSchedule, deleteWatchSchedule, triggerWatchSchedule, watchScheduleState } from '../../temporal/schedules';
 import { TEMPORAL_CALL_DEADLINE_MS, withTemporalDeadline } from '../../temporal/deadline';
 import { watchScheduleId } from '../../workflows/contract';
+import { reconcileListed } from '../analysis-view';
 import { clientKeyOf, visibleOwner } from '../auth';
 import { ProblemError, problemResponses } from '../problem';
 import { startRequestOf } from '../start-request';
@@ -27,6 +30,7 @@ const runView = (r: WatchRunRecord): WatchView['runs'][number] => ({
   endedAt: r.endedAt,
   since: r.sinceAnalysisId,
   changes: r.changes,
+  comparison: r.comparison,
   error: r.error,
   links: { analysis: `/v1/analyses/${r.analysisId}`, changes: r.sinceAnalysisId ? `/v1/analyses/${r.analysisId}/changes?since=${r.sinceAnalysisId}` : null },
 });
@@ -46,17 +50,28 @@ export async function watchesRoutes(fastify: FastifyInstance): Promise<void> {
     return watch;
   }
 
+  /** A 409 unless the watch's schedule is in this API's Temporal namespace (a deployment sharing the database has its own). */
+  function assertHere(watch: WatchRecord): void {
+    if (watch.namespace !== namespace) {
+      throw new ProblemError('otherNamespace', `watch ${watch.id} is scheduled in the Temporal namespace '${watch.namespace}': send this request to that deployment's API`);
+    }
+  }
+
   const temporalRefused = (what: string, err: unknown) =>
     new ProblemError('temporalUnavailable', `${what} because Temporal did not answer (${describeFailureForClients(err)}): retry`, undefined, err);
 
   async function view(request: FastifyRequest, watch: WatchRecord, runs: number): Promise<WatchView> {
     const [rows, schedule] = await Promise.all([
-      listWatchRuns(pool, watch.id, runs),
-      // the runs are PostgreSQL's; the schedule's state only adds to them, so a Temporal away leaves it null
-      withTemporalDeadline(temporal, () => watchScheduleState(temporal, watch.id), TEMPORAL_CALL_DEADLINE_MS).catch((err: unknown) => {
-        request.log.warn({ watchId: watch.id, err: describeFailure(err) }, "a watch's schedule could not be read");
-        return null;
-      }),
+      // a run's analysis whose workflow ended behind the service's back says so, as in the list of analyses
+      listWatchRuns(pool, watch.id, runs).then((listed) => reconcileListed({ pool, temporal }, listed)),
+      // the runs are PostgreSQL's; the schedule's state only adds to them, so a Temporal away (or a
+      // watch of another namespace's deployment, whose Temporal this API does not reach) leaves it null
+      watch.namespace !== namespace
+        ? null
+        : withTemporalDeadline(temporal, () => watchScheduleState(temporal, watch.id), TEMPORAL_CALL_DEADLINE_MS).catch((err: unknown) => {
+            request.log.warn({ watchId: watch.id, err: describeFailure(err) }, "a watch's schedule could not be read");
+            return null;
+          }),
     ]);
     return {
       watchId: watch.id,
@@ -96,6 +111,14 @@ export async function watchesRoutes(fastify: FastifyInstance): Promise<void> {
         if (existing.everyMinutes !== everyMinutes) {
           throw new ProblemError('watchExists', `this key watches this group already, every ${existing.everyMinutes} minutes (watch ${existing.id}): DELETE /v1/watches/${existing.id} first to watch it every ${everyMinutes} minutes`);
         }
+        // its schedule made, should the request that stored it have died before (a no-op when it exists)
+        if (existing.namespace === namespace) {
+          try {
+            await withTemporalDeadline(temporal, () => createWatchSchedule(temporal, existing.id, existing.everyMinutes), TEMPORAL_CALL_DEADLINE_MS);
+          } catch (err) {
+            throw temporalRefused('the watch could not be scheduled', err);
+          }
+        }
         return reply.code(200).header('location', `/v1/watches/${existing.id}`).send(await view(request, existing, WATCH_RUNS_DEFAULT));
       }
       try {
@@ -110,7 +133,11 @@ export async function watchesRoutes(fastify: FastifyInstance): Promise<void> {
       }
       request.log.info({ watchId: watch.id, everyMinutes, ...('token' in analysis ? { token: analysis.token } : { wallets: analysis.wallets.length }) }, 'watch created');
       const created = await getWatch(pool, watch.id);
-      if (!created) throw watchNotFound(watch.id); // deleted by a DELETE at this very moment
+      if (!created) {
+        // deleted by a DELETE at this very moment, which may have found no schedule yet
+        await withTemporalDeadline(temporal, () => deleteWatchSchedule(temporal, watch.id), TEMPORAL_CALL_DEADLINE_MS).catch(() => undefined);
+        throw watchNotFound(watch.id);
+      }
       return reply.code(201).header('location', `/v1/watches/${watch.id}`).send(await view(request, created, 1));
     },
   );
@@ -152,9 +179,11 @@ export async function watchesRoutes(fastify: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const watch = await visibleWatch(request, request.params.id);
+      assertHere(watch);
       let found: boolean;
       try {
-        // the schedule would skip a run asked for while one is under way: said, rather than a 202 for nothing
+        // the schedule would skip a run asked for while one is under way: said, rather than a 202 for
+        // nothing (a scheduled run starting between the two calls still makes this one skipped)
         const state = await withTemporalDeadline(temporal, () => watchScheduleState(temporal, watch.id), TEMPORAL_CALL_DEADLINE_MS);
         if (state?.running) throw new ProblemError('watchRunning', `a run of watch ${watch.id} is under way: GET /v1/watches/${watch.id} shows it, and a run can be asked for once it ended`);
         found = state !== null && (await withTemporalDeadline(temporal, () => triggerWatchSchedule(temporal, watch.id), TEMPORAL_CALL_DEADLINE_MS));
@@ -171,10 +200,11 @@ export async function watchesRoutes(fastify: FastifyInstance): Promise<void> {
     '/v1/watches/:id',
     {
       config: { rateLimit: app.postRateLimit },
-      schema: { tags: ['watches'], summary: 'Stop watching a group: its schedule and its runs go (their analyses stay)', params: watchIdParams, querystring: noQuery, response: { 204: { type: 'null' }, ...problemResponses(400, 401, 404, 503) } },
+      schema: { tags: ['watches'], summary: 'Stop watching a group: its schedule and its runs go (their analyses stay)', params: watchIdParams, querystring: noQuery, response: { 204: { type: 'null' }, ...problemResponses(400, 401, 404, 409, 503) } },
     },
     async (request, reply) => {
       const watch = await visibleWatch(request, request.params.id);
+      assertHere(watch);
       try {
         await withTemporalDeadline(temporal, () => deleteWatchSchedule(temporal, watch.id), TEMPORAL_CALL_DEADLINE_MS);
       } catch (err) {

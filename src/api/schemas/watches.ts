@@ -72,6 +72,13 @@ export const watchRunChanges = {
   required: ['walletsAdded', 'walletsRemoved', 'walletsCompared', 'clustersChanged', 'clustersFormed', 'clustersDissolved', 'clustersUnchanged', 'linksFormed', 'linksBroken'],
 } as const;
 
+export const watchRunComparison = {
+  type: 'string',
+  enum: ['compared', 'first', 'not-completed', 'engines-not-comparable', 'timeout'],
+  description:
+    'compared (with `since`), or why not: first (no run completed before it), not-completed (its analysis failed or was cancelled: the next run is compared with the last completed one), engines-not-comparable (an engine before 2.0.0), timeout (PostgreSQL stopped the comparison after 15 s: GET /v1/analyses/{id}/changes may still answer)',
+} as const;
+
 const watchRun = {
   type: 'object',
   additionalProperties: false,
@@ -82,6 +89,7 @@ const watchRun = {
     endedAt: { type: ['string', 'null'], format: 'date-time', description: 'when the run compared its analysis (null: not ended yet)' },
     since: { type: ['string', 'null'], description: 'the analysis of the run completed before it that this one was compared with (null: the first completed run, a run whose analysis did not complete, or an engine before 2.0.0)' },
     changes: { oneOf: [watchRunChanges, { type: 'null' }] },
+    comparison: { oneOf: [watchRunComparison, { type: 'null' }], description: 'null until the run ended' },
     error: { type: ['string', 'null'], description: "why the run's analysis failed" },
     links: {
       type: 'object',
@@ -93,7 +101,7 @@ const watchRun = {
       required: ['analysis', 'changes'],
     },
   },
-  required: ['analysisId', 'status', 'startedAt', 'endedAt', 'since', 'changes', 'error', 'links'],
+  required: ['analysisId', 'status', 'startedAt', 'endedAt', 'since', 'changes', 'comparison', 'error', 'links'],
 } as const;
 
 const watchFields = {

@@ -13,6 +13,7 @@ const run = (n: number, o: Partial<WatchView['runs'][number]>): WatchView['runs'
   endedAt: `2026-12-0${n}T10:01:00.000Z`,
   since: null,
   changes: null,
+  comparison: 'first',
   error: null,
   links: { analysis: `/v1/analyses/run-${n}`, changes: null },
   ...o,
@@ -25,10 +26,11 @@ const watch: WatchView = {
   request: { wallets: [A, B], sync: 'auto' },
   schedule: { nextRunAt: '2026-12-06T10:00:00.000Z', running: true },
   runs: [
-    run(5, { endedAt: null }),
-    run(4, { since: 'run-2', changes: { ...none, walletsAdded: 1, clustersChanged: 1, clustersFormed: 1, linksFormed: 3, linksBroken: 1 } }),
-    run(3, { status: 'failed', error: 'every wallet failed', endedAt: '2026-12-03T10:05:00.000Z' }),
-    run(2, { since: 'run-1', changes: none }),
+    run(6, { endedAt: null, comparison: null }),
+    run(5, { comparison: 'timeout' }),
+    run(4, { comparison: 'compared', since: 'run-2', changes: { ...none, walletsAdded: 1, clustersChanged: 1, clustersFormed: 1, linksFormed: 3, linksBroken: 1 } }),
+    run(3, { status: 'failed', error: 'every wallet failed', endedAt: '2026-12-03T10:05:00.000Z', comparison: 'not-completed' }),
+    run(2, { comparison: 'compared', since: 'run-1', changes: none }),
     run(1, {}),
   ],
   links: { self: '/v1/watches/w-1', run: '/v1/watches/w-1/runs', temporalUi: 'http://ui/namespaces/default/schedules/watch%3Aw-1' },
@@ -43,12 +45,13 @@ describe('wallet-similarity watch', () => {
     const lines = renderWatch(watch).split('\n');
     expect(lines[0]).toBe('Watch w-1: 2 wallets (37Rq…oRsk, GdLm…e3Bx), every 1 d, since 2026-12-01T10:00:00.000Z');
     expect(lines[1]).toBe('Next run: 2026-12-06T10:00:00.000Z (a run is under way)');
-    expect(lines.slice(3, 8)).toEqual([
-      '  2026-12-05T10:00:00Z  completed  run-5  (under way)',
+    expect(lines.slice(3, 9)).toEqual([
+      '  2026-12-06T10:00:00Z  completed  run-6  (under way)',
+      '  2026-12-05T10:00:00Z  completed  run-5  (not compared: the comparison took PostgreSQL too long; `changes` may still answer)',
       '  2026-12-04T10:00:00Z  completed  run-4  wallets +1 −0; clusters 1 changed, 1 formed, 0 dissolved; links +3 −1',
       '  2026-12-03T10:00:00Z  failed     run-3  every wallet failed',
       '  2026-12-02T10:00:00Z  completed  run-2  same wallets; clusters unchanged (1); no link formed or broken',
-      '  2026-12-01T10:00:00Z  completed  run-1  (nothing to compare with: the first completed run)',
+      '  2026-12-01T10:00:00Z  completed  run-1  (the first completed run: nothing to compare with)',
     ]);
     expect(lines.at(-1)).toBe('The whole comparison: wallet-similarity changes run-4 --since run-2');
   });

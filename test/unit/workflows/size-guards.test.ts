@@ -1,4 +1,4 @@
-import { analysisUserMetadata } from '../../../src/api/analysis-view';
+import { analysisUserMetadata } from '../../../src/workflows/contract';
 import { USER_METADATA_LIMITS, WALLETS_SEARCH_ATTRIBUTE_MAX_BYTES, analysisSummaryLine, truncateBytes, utf8Bytes, walletsSearchAttribute } from '../../../src/workflows/contract';
 
 // 44-character base58 addresses, like most Solana wallets

@@ -4248,7 +4248,7 @@ export interface paths {
         put?: never;
         /**
          * Watch a group (or a token's largest holders): analysed now, then again every `everyMinutes`, each run compared with the one before
-         * @description The body of POST /v1/analyses and `everyMinutes` (60 to 43,200). Each run is an analysis of this key (listed by GET /v1/analyses); GET /v1/watches/{id} lists the runs with what changed since the run completed before. A key keeps at most 20 watches.
+         * @description The body of POST /v1/analyses and `everyMinutes` (60 to 43,200). Each run is an analysis of this key (listed by GET /v1/analyses); GET /v1/watches/{id} lists the runs with what changed since the run completed before. A key keeps at most 20 watches, one per request: the same request again answers 200 with its watch (409 when it asks for another interval).
          */
         post: {
             parameters: {
@@ -4309,6 +4309,72 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            everyMinutes: number;
+                            links: {
+                                /** @description POST: a run now */
+                                run: string;
+                                self: string;
+                                /** @description the schedule in the Temporal Web UI */
+                                temporalUi: string;
+                            };
+                            /** @description the analysis each run starts, as POST /v1/analyses validated it (`wallets` sorted, or `token` and `top`; defaults filled in) */
+                            request: {
+                                [key: string]: unknown;
+                            };
+                            /** @description newest first */
+                            runs: {
+                                analysisId: string;
+                                changes: {
+                                    clustersChanged: number;
+                                    clustersDissolved: number;
+                                    clustersFormed: number;
+                                    clustersUnchanged: number;
+                                    linksBroken: number;
+                                    linksFormed: number;
+                                    walletsAdded: number;
+                                    walletsCompared: number;
+                                    walletsRemoved: number;
+                                } | null;
+                                /** @description null until the run ended */
+                                comparison: ("compared" | "first" | "not-completed" | "engines-not-comparable" | "timeout") | null;
+                                /**
+                                 * Format: date-time
+                                 * @description when the run compared its analysis (null: not ended yet)
+                                 */
+                                endedAt: string | null;
+                                /** @description why the run's analysis failed */
+                                error: string | null;
+                                links: {
+                                    analysis: string;
+                                    /** @description the whole comparison with `since` */
+                                    changes: string | null;
+                                };
+                                /** @description the analysis of the run completed before it that this one was compared with (null: the first completed run, a run whose analysis did not complete, or an engine before 2.0.0) */
+                                since: string | null;
+                                /** Format: date-time */
+                                startedAt: string;
+                                /** @description the run's analysis: running, completed, failed or cancelled */
+                                status: string;
+                            }[];
+                            /** @description its Temporal Schedule: the next run's time and whether a run is under way (null: Temporal did not answer in time, or the schedule is missing, which DELETE mends) */
+                            schedule: {
+                                /** Format: date-time */
+                                nextRunAt: string | null;
+                                running: boolean;
+                            } | null;
+                            watchId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -4343,6 +4409,8 @@ export interface paths {
                                     walletsCompared: number;
                                     walletsRemoved: number;
                                 } | null;
+                                /** @description null until the run ended */
+                                comparison: ("compared" | "first" | "not-completed" | "engines-not-comparable" | "timeout") | null;
                                 /**
                                  * Format: date-time
                                  * @description when the run compared its analysis (null: not ended yet)
@@ -4578,6 +4646,8 @@ export interface paths {
                                     walletsCompared: number;
                                     walletsRemoved: number;
                                 } | null;
+                                /** @description null until the run ended */
+                                comparison: ("compared" | "first" | "not-completed" | "engines-not-comparable" | "timeout") | null;
                                 /**
                                  * Format: date-time
                                  * @description when the run compared its analysis (null: not ended yet)
@@ -4752,6 +4822,26 @@ export interface paths {
                     };
                 };
                 /** @description Problem details (application/problem+json) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -4787,7 +4877,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Run a watched group now (skipped while a run is under way), besides its schedule */
+        /** Run a watched group now, besides its schedule (409 while a run is under way) */
         post: {
             parameters: {
                 query?: never;
@@ -4858,6 +4948,26 @@ export interface paths {
                 };
                 /** @description Problem details (application/problem+json) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };

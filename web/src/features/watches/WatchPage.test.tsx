@@ -13,6 +13,7 @@ const run = (n: number, o: Partial<WatchRun> = {}): WatchRun => ({
   endedAt: `2026-12-0${n}T10:01:00.000Z`,
   since: null,
   changes: null,
+  comparison: 'first',
   error: null,
   links: { analysis: `/v1/analyses/run-${n}`, changes: null },
   ...o,
@@ -50,14 +51,14 @@ describe('WatchPage', () => {
 
   it('lists the runs newest first with what changed since the run before; a run now reads the watch again; stopping goes back to the list', async () => {
     const asked: string[] = [];
-    let runs = [run(2, { since: 'run-1', changes: { ...none, walletsAdded: 1, clustersFormed: 1, linksFormed: 2 } }), run(1)];
+    let runs = [run(2, { comparison: 'compared', since: 'run-1', changes: { ...none, walletsAdded: 1, clustersFormed: 1, linksFormed: 2 } }), run(1)];
     vi.stubGlobal(
       'fetch',
       vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
         const path = String(input);
         asked.push(`${init?.method ?? 'GET'} ${path}`);
         if (path === '/v1/watches/w-1/runs') {
-          runs = [run(3, { status: 'failed', error: 'every wallet failed' }), ...runs];
+          runs = [run(3, { status: 'failed', error: 'every wallet failed', comparison: 'not-completed' }), ...runs];
           return Response.json({ watchId: 'w-1', requested: true }, { status: 202 });
         }
         if (path === '/v1/watches/w-1' && init?.method === 'DELETE') return new Response(null, { status: 204 });
@@ -87,7 +88,7 @@ describe('WatchPage', () => {
   });
 
   it('while a run is under way, says so, offers no second run, and shows a schedule Temporal did not answer for', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => Response.json({ ...watch([run(1, { status: 'running', endedAt: null })], true) })));
+    vi.stubGlobal('fetch', vi.fn(async () => Response.json({ ...watch([run(1, { status: 'running', endedAt: null, comparison: null })], true) })));
     page();
     await screen.findByTestId('watch-page');
     expect(screen.getByTestId('watch-schedule').textContent).toMatch(/^A run is under way\./);

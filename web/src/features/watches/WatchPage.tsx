@@ -9,6 +9,8 @@ import { ErrorNote, Section, Skeleton, WalletBadge } from '../../components/ui';
 
 /** How often the page reads the watch again while a run is under way. */
 export const WATCH_POLL_MS = 3_000;
+/** How long the page waits for a run asked for to show. */
+export const WATCH_ASKED_RUN_WAIT_MS = 60_000;
 
 /** `everyMinutes` as the Lab says it. */
 export function intervalLabel(minutes: number): string {
@@ -39,12 +41,19 @@ export function WatchTarget({ request }: { request: WatchSummary['request'] }) {
   );
 }
 
+/** Why a run that ended was not compared. */
+const UNCOMPARED: Record<string, string> = {
+  first: 'the first completed run: nothing to compare with',
+  'engines-not-comparable': 'not compared: an engine before 2.0.0 computed one of the two',
+  timeout: 'not compared: the comparison took too long (open the analysis to compare it)',
+};
+
 /** A run's changes in words. */
 export function runChanges(run: WatchRun): string {
-  if (run.status === 'failed' || run.status === 'cancelled') return run.error ?? run.status;
-  if (run.endedAt === null) return 'under way';
+  if (run.status !== 'completed' && run.status !== 'running') return run.error ?? run.status;
+  if (run.endedAt === null || run.comparison === null) return 'under way';
   const c = run.changes;
-  if (!c) return 'the first completed run: nothing to compare with';
+  if (!c) return UNCOMPARED[run.comparison] ?? `not compared (${run.comparison})`;
   const parts = [
     c.walletsAdded + c.walletsRemoved > 0 ? `wallets +${c.walletsAdded} −${c.walletsRemoved}` : 'same wallets',
     c.clustersChanged + c.clustersFormed + c.clustersDissolved > 0
@@ -82,17 +91,25 @@ export function WatchPage() {
     return () => controller.abort();
   }, [load]);
 
-  // while a run is under way (or one was asked for and has not shown yet), read again
+  // a run asked for (Run now): the runs there were then, and when; Temporal starts it a moment later
+  const [asked, setAsked] = useState<{ runs: number; at: number } | null>(null);
+  if (asked && watch && watch.runs.length > asked.runs) setAsked(null);
+  // while a run is under way, or one asked for has not shown yet, read again
   const underWay = watch !== null && (watch.schedule?.running === true || watch.runs.some((r) => r.endedAt === null && r.status === 'running'));
+  const polling = underWay || asked !== null;
   useEffect(() => {
-    if (!underWay) return;
+    if (!polling) return;
     const controller = new AbortController();
-    const timer = setInterval(() => void load(controller.signal), WATCH_POLL_MS);
+    const timer = setInterval(() => {
+      // a run asked for that never shows (Temporal skipped it: another had just started) is not awaited for ever
+      setAsked((a) => (a && Date.now() - a.at > WATCH_ASKED_RUN_WAIT_MS ? null : a));
+      void load(controller.signal);
+    }, WATCH_POLL_MS);
     return () => {
       clearInterval(timer);
       controller.abort();
     };
-  }, [underWay, load]);
+  }, [polling, load]);
 
   const act = async (what: 'run' | 'stop') => {
     setBusy(true);
@@ -100,6 +117,7 @@ export function WatchPage() {
     try {
       if (what === 'run') {
         await api.runWatch(id);
+        setAsked({ runs: watch?.runs.length ?? 0, at: Date.now() });
         await load();
       } else {
         await api.stopWatch(id);
@@ -119,7 +137,7 @@ export function WatchPage() {
         <h1>Watched group</h1>
         <span className="muted">{intervalLabel(watch.everyMinutes)}</span>
         <div className="actions">
-          <button type="button" onClick={() => void act('run')} disabled={busy || underWay}>
+          <button type="button" onClick={() => void act('run')} disabled={busy || polling}>
             Run now
           </button>
           <button type="button" onClick={() => void act('stop')} disabled={busy}>
