@@ -2,7 +2,7 @@
 // ordinary analysis compared with the watch's run completed before it. Pure data like every schema
 // module.
 import type { FromSchema } from 'json-schema-to-ts';
-import { analysisStartSchema } from './analyses';
+import { analysisIdParams, analysisStartSchema } from './analyses';
 
 /** A watch's runs when none is asked for: once a day. */
 export const WATCH_DEFAULT_EVERY_MINUTES = 1_440;
@@ -34,12 +34,8 @@ export const watchStartSchema = (maxWallets: number, minEveryMinutes: number) =>
 };
 export type WatchStartBody = FromSchema<ReturnType<typeof watchStartSchema>, { keepDefaultedPropertiesOptional: true }>;
 
-export const watchIdParams = {
-  type: 'object',
-  properties: { id: { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$', description: 'watch id (a UUID)' } },
-  required: ['id'],
-  additionalProperties: false,
-} as const;
+/** As an analysis's id: a UUID. */
+export const watchIdParams = { ...analysisIdParams, properties: { id: { ...analysisIdParams.properties.id, description: 'watch id (a UUID)' } } } as const;
 
 export const watchQuery = {
   type: 'object',
