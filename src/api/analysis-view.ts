@@ -9,8 +9,9 @@ import { tokensAndFetchesElsewhere, type TokenRecord } from '../store/tokens';
 import { enrichmentWorkflowId, analysisParamsOf, progressQuery, type AnalysisParams, type AnalysisProgress } from '../workflows/contract';
 import { DEFAULT_TOP_PAIRS, type AnalysisLinks, type AnalysisView, type TokenHolders } from './schemas/analyses';
 
-export function temporalUiLink(uiUrl: string, namespace: string, workflowId: string): string {
-  return `${uiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+/** A workflow's page in the Temporal Web UI (or a schedule's: `kind` 'schedules'). */
+export function temporalUiLink(uiUrl: string, namespace: string, id: string, kind: 'workflows' | 'schedules' = 'workflows'): string {
+  return `${uiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(namespace)}/${kind}/${encodeURIComponent(id)}`;
 }
 
 export function analysisLinks(uiUrl: string, namespace: string, id: string, workflowId: string): AnalysisLinks {

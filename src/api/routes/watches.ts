@@ -14,7 +14,7 @@ import { deleteWatch, getWatch, insertWatch, listWatches, type WatchRecord } fro
 import { createWatchSchedule, deleteWatchSchedule, triggerWatchSchedule, watchScheduleState } from '../../temporal/schedules';
 import { TEMPORAL_CALL_DEADLINE_MS, withTemporalDeadline } from '../../temporal/deadline';
 import { watchScheduleId } from '../../workflows/contract';
-import { reconcileListed } from '../analysis-view';
+import { reconcileListed, temporalUiLink } from '../analysis-view';
 import { clientKeyOf, visibleOwner } from '../auth';
 import { ProblemError, problemResponses } from '../problem';
 import { startRequestOf } from '../start-request';
@@ -80,7 +80,7 @@ export async function watchesRoutes(fastify: FastifyInstance): Promise<void> {
       request: watch.request,
       schedule,
       runs: rows.map(runView),
-      links: { self: `/v1/watches/${watch.id}`, run: `/v1/watches/${watch.id}/runs`, temporalUi: `${uiUrl}/namespaces/${encodeURIComponent(watch.namespace)}/schedules/${encodeURIComponent(watchScheduleId(watch.id))}` },
+      links: { self: `/v1/watches/${watch.id}`, run: `/v1/watches/${watch.id}/runs`, temporalUi: temporalUiLink(uiUrl, watch.namespace, watchScheduleId(watch.id), 'schedules') },
     };
   }
 
@@ -126,8 +126,8 @@ export async function watchesRoutes(fastify: FastifyInstance): Promise<void> {
       } catch (err) {
         await deleteWatch(pool, watch.id);
         // Temporal may make it all the same after the deadline: removed when Temporal answers (not
-        // waited for: the caller has waited a deadline already); should that fail too, its runs find
-        // no watch and end at once
+        // waited for: the caller has waited a deadline already); should that fail too, its first run
+        // finds no watch and removes it
         void withTemporalDeadline(temporal, () => deleteWatchSchedule(temporal, watch.id), TEMPORAL_CALL_DEADLINE_MS).catch(() => undefined);
         throw temporalRefused('the watch could not be scheduled', err);
       }
