@@ -68,7 +68,7 @@ describe('watched groups', () => {
       expect(res.statusCode).toBe(201);
       const created = res.json() as WatchView;
       expect(res.headers.location).toBe(`/v1/watches/${created.watchId}`);
-      expect(created).toMatchObject({ everyMinutes: 720, request: { wallets: group, sync: 'auto' }, links: { run: `/v1/watches/${created.watchId}/runs` } });
+      expect(created).toMatchObject({ everyMinutes: 720, request: { wallets: group, sync: 'auto' }, links: { run: `/v1/watches/${created.watchId}/runs`, temporalUi: expect.stringMatching(new RegExp(`/namespaces/${opened.stack.namespace}/schedules/watch%3A${created.watchId}$`)) } });
       // the schedule's next run is its interval away: the first ran at once
       expect(created.schedule).not.toBeNull();
       expect(Date.parse(created.schedule?.nextRunAt as string) - Date.now()).toBeGreaterThan(700 * 60_000);
