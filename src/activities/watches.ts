@@ -3,8 +3,8 @@
 // watch's run completed before it and keep the counts of what changed.
 import { randomUUID } from 'node:crypto';
 import { log } from '@temporalio/activity';
-import type { Pool } from 'pg';
 import { comparableEngine } from '../domain/similarity/changes';
+import type { ActivityDeps } from './deps';
 import { describeFailure } from '../errors';
 import { getComparedAnalysis } from '../store/analyses';
 import { compareAnalyses } from '../store/analysis-changes';
@@ -26,13 +26,7 @@ export interface EndedRun {
   comparison: WatchRunComparison;
 }
 
-export interface WatchDeps {
-  pool: Pool;
-  /** removes the Temporal Schedule of a watch that has gone (src/temporal/schedules.ts, deleteWatchSchedule); absent: left */
-  removeWatchSchedule?: (watchId: string) => Promise<unknown>;
-}
-
-export function createWatchActivities({ pool, removeWatchSchedule }: WatchDeps) {
+export function createWatchActivities({ pool, removeWatchSchedule }: Pick<ActivityDeps, 'pool' | 'removeWatchSchedule'>) {
   return {
     /**
      * Inserts run `runKey`'s analysis (again for a retried step: the same one). Null when the watch has

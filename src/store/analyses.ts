@@ -57,6 +57,15 @@ export interface NewAnalysisRow {
   namespace?: string | null;
 }
 
+/**
+ * A request as its row holds it: the group in `wallets` (none yet for a token request: the workflow
+ * records the holders it finds), the rest (a token request's token and top among them) in `params`.
+ */
+export function analysisRowParts<R extends object>(request: R): { wallets: string[]; params: Omit<R, 'wallets'> } {
+  const { wallets, ...params } = request as R & { wallets?: string[] };
+  return { wallets: wallets ?? [], params };
+}
+
 /** Inserts the row of a new analysis (none with this id yet: nothing). Throws a unique violation of ANALYSES_OWNER_IDEMPOTENCY_KEY_UNIQUE when its owner already used its Idempotency-Key. */
 export async function insertAnalysis(pool: Queryable, row: NewAnalysisRow): Promise<void> {
   await insertRows(pool, [row], 'ON CONFLICT (id) DO NOTHING');

@@ -3,7 +3,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import type { Pool } from 'pg';
 import type { watchRunChanges, watchRunComparison } from '../api/schemas/watches';
-import { insertAnalysis, type AnalysisStatus } from './analyses';
+import { analysisRowParts, insertAnalysis, type AnalysisStatus } from './analyses';
 import { inTransaction } from './db';
 import { lockWatch, type WatchRecord } from './watches';
 
@@ -55,8 +55,6 @@ export async function listWatchRuns(pool: Pool, watchId: string, limit: number):
 export interface BegunWatchRun {
   watch: WatchRecord;
   analysisId: string;
-  /** false: the step ran before and inserted it then */
-  inserted: boolean;
 }
 
 /**
@@ -71,21 +69,18 @@ export async function beginWatchRun(pool: Pool, watchId: string, runKey: string,
     const watch = await lockWatch(client, watchId);
     if (!watch) return null;
     const existing = await client.query<{ analysis_id: string }>(`SELECT analysis_id FROM watch_runs WHERE watch_id = $1 AND run_key = $2`, [watchId, runKey]);
-    if (existing.rows[0]) return { watch, analysisId: existing.rows[0].analysis_id, inserted: false };
-    // a token request's row starts without wallets, as the API's: the workflow records the holders it finds
-    const { wallets, ...params } = watch.request as { wallets?: string[] };
+    if (existing.rows[0]) return { watch, analysisId: existing.rows[0].analysis_id };
     await insertAnalysis(client, {
       id: analysisId,
       workflowId,
       requestId: runKey,
       ownerKeyId: watch.ownerKeyId,
-      wallets: wallets ?? [],
-      params,
+      ...analysisRowParts(watch.request),
       fairnessKey: watch.fairnessKey,
       namespace: watch.namespace,
     });
     await client.query(`INSERT INTO watch_runs (watch_id, run_key, analysis_id) VALUES ($1, $2, $3)`, [watchId, runKey, analysisId]);
-    return { watch, analysisId, inserted: true };
+    return { watch, analysisId };
   });
 }
 

@@ -1,6 +1,5 @@
 // Watched groups (migration 1795710000000): a request analysed again on a schedule (its runs: watch-runs.ts).
 import type { Pool } from 'pg';
-import { canonicalJson } from '../canonical-json';
 import { inTransaction, type Queryable } from './db';
 
 /** A watch as stored: `request` is the analysis request (wallets sorted, defaults filled in). */
@@ -34,11 +33,11 @@ export async function insertWatch(pool: Pool, watch: Omit<WatchRecord, 'createdA
   return inTransaction(pool, async (client) => {
     await client.query(`SELECT pg_advisory_xact_lock(hashtext('watches:' || COALESCE($1::text, '')))`, [watch.ownerKeyId]);
     const { rows } = await client.query(
-      `SELECT w.*, count(*) OVER () AS owned FROM watches w WHERE owner_key_id IS NOT DISTINCT FROM $1::text ORDER BY request = $2::jsonb DESC, created_at LIMIT 1`,
+      `SELECT w.*, request = $2::jsonb AS same, count(*) OVER () AS owned FROM watches w WHERE owner_key_id IS NOT DISTINCT FROM $1::text ORDER BY same DESC, created_at LIMIT 1`,
       [watch.ownerKeyId, watch.request],
     );
     const first = rows[0];
-    if (first && canonicalJson(first.request) === canonicalJson(watch.request)) return { existing: watchOf(first) };
+    if (first?.same) return { existing: watchOf(first) };
     if (first && Number(first.owned) >= maxPerOwner) return 'limit';
     await client.query(`INSERT INTO watches (id, owner_key_id, request, every_minutes, fairness_key, temporal_namespace) VALUES ($1, $2, $3, $4, $5, $6)`, [
       watch.id,

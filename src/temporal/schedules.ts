@@ -17,12 +17,15 @@ export const REFRESH_SCHEDULE_ID = 'refresh-popular-tokens';
 export const REFRESH_TOKEN_LIMIT = 300;
 export const ANALYTICS_SCHEDULE_ID = 'recompute-wallet-analytics';
 
-/** Creates the schedule `scheduleId` starting `action` every `every`, one run at a time; 'exists' when it is there already. */
-async function createSchedule(client: Client, scheduleId: string, every: Duration, action: Pick<ScheduleOptionsAction, 'workflowType' | 'args'>): Promise<'created' | 'exists'> {
+/**
+ * Creates the schedule `scheduleId` starting `action` every `every` (counted from the epoch, plus
+ * `offset`), one run at a time; 'exists' when it is there already.
+ */
+async function createSchedule(client: Client, scheduleId: string, every: Duration, action: Pick<ScheduleOptionsAction, 'workflowType' | 'args'>, offset?: Duration): Promise<'created' | 'exists'> {
   try {
     await client.schedule.create({
       scheduleId,
-      spec: { intervals: [{ every }] },
+      spec: { intervals: [{ every, ...(offset === undefined ? {} : { offset }) }] },
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' },
       action: { type: 'startWorkflow', workflowId: scheduleId, taskQueue: WORKFLOW_TASK_QUEUE, ...action },
     });
@@ -94,30 +97,18 @@ export async function startDeployRecompute(client: Client, version: string): Pro
  * Temporal was away are not caught up but for the last minute's. Creating it again is a no-op.
  */
 export async function createWatchSchedule(client: Client, watchId: string, everyMinutes: number, now = Date.now()): Promise<void> {
-  const scheduleId = watchScheduleId(watchId);
-  // Temporal counts intervals from the epoch: offset so that the runs fall every `everyMinutes` from now
   const everyMs = everyMinutes * 60_000;
-  try {
-    await client.schedule.create({
-      scheduleId,
-      spec: { intervals: [{ every: everyMs, offset: now % everyMs }] },
-      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' },
-      state: { note: `watched group ${watchId}` },
-      action: {
-        type: 'startWorkflow',
-        workflowType: 'watchRunWorkflow' satisfies (typeof watchRunWorkflow)['name'],
-        workflowId: scheduleId,
-        taskQueue: WORKFLOW_TASK_QUEUE,
-        args: [{ watchId } satisfies WatchRunInput],
-      },
-    });
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    return;
-  }
+  // Temporal counts intervals from the epoch: offset so that the runs fall every `everyMinutes` from now
+  const made = await createSchedule(
+    client,
+    watchScheduleId(watchId),
+    everyMs,
+    { workflowType: 'watchRunWorkflow' satisfies (typeof watchRunWorkflow)['name'], args: [{ watchId } satisfies WatchRunInput] },
+    now % everyMs,
+  );
   // the first run now: a trigger of its own, as the SDK's triggerImmediately starts it under
   // ALLOW_ALL, which the schedule does not count as running (a run asked for then would overlap it)
-  await triggerWatchSchedule(client, watchId);
+  if (made === 'created') await triggerWatchSchedule(client, watchId);
 }
 
 /** Removes watch `watchId`'s schedule (a run under way goes on); 'gone' when there was none. */

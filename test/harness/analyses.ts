@@ -6,7 +6,7 @@ import type { Client, WorkflowStartOptions } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { analysisRequestSchema, type AnalysisRequest, type AnalysisRequestBody } from '../../src/api/schemas/analyses';
 import { validatorCompiler } from '../../src/api/validation';
-import { completeAnalysis, insertAnalysis } from '../../src/store/analyses';
+import { analysisRowParts, completeAnalysis, insertAnalysis } from '../../src/store/analyses';
 import { similarityAnalysisWorkflow } from '../../src/workflows/similarity-analysis';
 import { TASK_QUEUES, analysisWorkflowId, isTokenRequest, runningSearchAttributes, type AnalysisInput } from '../../src/workflows/contract';
 
@@ -25,8 +25,7 @@ export function analysisInput(body: AnalysisRequestBody, extra: Partial<Omit<Ana
 
 /** Inserts the analysis's row as the API does before it starts the workflow. */
 export async function insertAnalysisRow(pool: Pool, input: AnalysisInput): Promise<void> {
-  // a token request's row starts without wallets: the workflow records them once it knows the holders
-  const { wallets, ...params } = 'wallets' in input.request ? input.request : { ...input.request, wallets: [] };
+  const { wallets, params } = analysisRowParts(input.request);
   await insertAnalysis(pool, { id: input.analysisId, workflowId: analysisWorkflowId(input.analysisId), requestId: input.requestId, wallets, params });
 }
 

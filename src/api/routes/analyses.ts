@@ -9,6 +9,7 @@ import { WithStartWorkflowOperation } from '@temporalio/client';
 import { MAX_WAIT_SECONDS, analysisParamsOf, analysisWorkflowId, proceedWithAvailableDataSignal, waitForAnalysisUpdate, type AnalysisInput } from '../../workflows/contract';
 import {
   CANCELLED_BEFORE_START,
+  analysisRowParts,
   cancelPendingStart,
   deleteUnstartedAnalysis,
   markAnalysesStarted,
@@ -166,8 +167,7 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
     async (request, reply) => {
       // the validated body (defaults filled in) is the workflow's input
       const body = startRequestOf(request.body);
-      // a token request's row starts without wallets: the workflow records the holders it finds
-      const { wallets, ...params } = 'wallets' in body ? body : { ...body, wallets: [] };
+      const { wallets, params } = analysisRowParts(body);
       const key = request.headers['idempotency-key'] ?? null;
       // Node joins repeated headers with ", ": two keys would silently become a third
       if (key !== null && request.raw.rawHeaders.filter((h, i) => i % 2 === 0 && h.toLowerCase() === 'idempotency-key').length > 1) {
