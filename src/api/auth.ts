@@ -172,8 +172,11 @@ export function analysisNotFound(id: string): ProblemError {
   return new ProblemError('notFound', `no analysis with id '${id}': GET /v1/analyses lists your newest analyses (?wallet=<address>: those of a wallet)`);
 }
 
-/** Throws the 404 unless the analysis exists and this request's key may see it (its own, or an admin key). */
-export function assertVisible<T extends { ownerKeyId: string | null }>(request: FastifyRequest, id: string, record: T | null): asserts record is T {
+/**
+ * Throws the 404 unless the analysis (or another record a key owns, with its own 404: a watch)
+ * exists and this request's key may see it (its own, or an admin key).
+ */
+export function assertVisible<T extends { ownerKeyId: string | null }>(request: FastifyRequest, id: string, record: T | null, notFound: (id: string) => ProblemError = analysisNotFound): asserts record is T {
   const owner = visibleOwner(request);
-  if (!record || (owner !== null && record.ownerKeyId !== owner)) throw analysisNotFound(id);
+  if (!record || (owner !== null && record.ownerKeyId !== owner)) throw notFound(id);
 }

@@ -15,7 +15,7 @@ import { createWatchSchedule, deleteWatchSchedule, triggerWatchSchedule, watchSc
 import { TEMPORAL_CALL_DEADLINE_MS, withTemporalDeadline } from '../../temporal/deadline';
 import { watchScheduleId } from '../../workflows/contract';
 import { reconcileListed, temporalUiLink } from '../analysis-view';
-import { clientKeyOf, visibleOwner } from '../auth';
+import { assertVisible, clientKeyOf, visibleOwner } from '../auth';
 import { ProblemError, problemResponses } from '../problem';
 import { startRequestOf } from '../start-request';
 import { noQuery } from '../schemas/common';
@@ -45,10 +45,10 @@ export async function watchesRoutes(fastify: FastifyInstance): Promise<void> {
   /** The watch, 404 unless it exists and this request's key may see it (its own, or an admin key). */
   async function visibleWatch(request: FastifyRequest, id: string): Promise<WatchRecord> {
     const watch = await getWatch(pool, id);
-    const owner = visibleOwner(request);
-    if (!watch || (owner !== null && watch.ownerKeyId !== owner)) throw watchNotFound(id);
+    assertVisible(request, id, watch, watchNotFound);
     return watch;
   }
+
 
   /** A 409 unless the watch's schedule is in this API's Temporal namespace (a deployment sharing the database has its own). */
   function assertHere(watch: WatchRecord): void {
