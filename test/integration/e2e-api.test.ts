@@ -108,6 +108,45 @@ describe('the API over HTTP with the real stack', () => {
     expect(text).toContain(`Clusters (${result.clusters.length})`);
   });
 
+  it("the CLI's watch command over HTTP: add a group, show its first run, list it, run it again, stop it", async () => {
+    const cli = async (...argv: string[]): Promise<string> => {
+      const printed: string[] = [];
+      const spy = jest.spyOn(console, 'log').mockImplementation((line: unknown) => void printed.push(String(line)));
+      try {
+        expect(await main([...argv, '--api', served.api.baseUrl])).toBe(0);
+      } finally {
+        spy.mockRestore();
+      }
+      return printed.join('\n');
+    };
+    // before the cancelled analysis below, whose wallets' syncs it leaves to be taken over: the group is READY here
+    const group = wallets.slice(0, 3);
+    await opened.stack.withWorkers(async () => {
+      const added = await cli('watch', 'add', ...group, '--every', '120', '--sync', 'auto');
+      const id = /^Watch ([0-9a-f-]{36}): 3 wallets \(/.exec(added)?.[1] as string;
+      expect(id).toBeDefined();
+      expect(added).toContain(`every 2 h`);
+      expect(added).toContain(`Follow it: wallet-similarity watch show ${id}`);
+      const watch = await until('the first run ended', async () => {
+        const w = await served.api.getWatch(id);
+        return w.runs[0]?.endedAt ? w : undefined;
+      }, 120_000);
+      const shown = await cli('watch', 'show', id);
+      expect(shown).toContain(`  completed  ${watch.runs[0].analysisId}  (the first completed run: nothing to compare with)`);
+      expect(await cli('watch', 'list')).toContain(`${id}  every 2 h`);
+      await until('the schedule sees its run closed', async () => ((await served.api.getWatch(id)).schedule?.running === false ? true : undefined));
+      expect(await cli('watch', 'run', id)).toBe(`A run of watch ${id} is requested: wallet-similarity watch show ${id}`);
+      const compared = await until('the second run compared', async () => {
+        const w = await served.api.getWatch(id);
+        return w.runs.length === 2 && w.runs[0].endedAt ? w.runs[0] : undefined;
+      }, 120_000);
+      expect(compared).toMatchObject({ comparison: 'compared', since: watch.runs[0].analysisId });
+      expect(await cli('watch', 'show', id)).toContain(`The whole comparison: wallet-similarity changes ${compared.analysisId} --since ${watch.runs[0].analysisId}`);
+      expect(await cli('watch', 'stop', id)).toContain(`Watch ${id} stopped`);
+      await expect(served.api.getWatch(id)).rejects.toMatchObject({ status: 404 });
+    });
+  });
+
   it('streams a cancelled analysis to its end without an enrichment event', async () => {
     // the history pages held until the cancellation is in: no sync can end before it
     opened.sim.configure({ latencyMs: { 'helius:history': 300 }, paused: ['helius:history'] });
@@ -132,42 +171,5 @@ describe('the API over HTTP with the real stack', () => {
     } finally {
       opened.sim.reset({ knobs: true });
     }
-  });
-  it("the CLI's watch command over HTTP: add a group, show its first run, list it, run it again, stop it", async () => {
-    const cli = async (...argv: string[]): Promise<string> => {
-      const printed: string[] = [];
-      const spy = jest.spyOn(console, 'log').mockImplementation((line: unknown) => void printed.push(String(line)));
-      try {
-        expect(await main([...argv, '--api', served.api.baseUrl])).toBe(0);
-      } finally {
-        spy.mockRestore();
-      }
-      return printed.join('\n');
-    };
-    const group = wallets.slice(0, 3);
-    await opened.stack.withWorkers(async () => {
-      const added = await cli('watch', 'add', ...group, '--every', '120', '--sync', 'skip');
-      const id = /^Watch ([0-9a-f-]{36}): 3 wallets \(/.exec(added)?.[1] as string;
-      expect(id).toBeDefined();
-      expect(added).toContain(`every 2 h`);
-      expect(added).toContain(`Follow it: wallet-similarity watch show ${id}`);
-      const watch = await until('the first run ended', async () => {
-        const w = await served.api.getWatch(id);
-        return w.runs[0]?.endedAt ? w : undefined;
-      }, 120_000);
-      const shown = await cli('watch', 'show', id);
-      expect(shown).toContain(`  completed  ${watch.runs[0].analysisId}  (the first completed run: nothing to compare with)`);
-      expect(await cli('watch', 'list')).toContain(`${id}  every 2 h`);
-      await until('the schedule sees its run closed', async () => ((await served.api.getWatch(id)).schedule?.running === false ? true : undefined));
-      expect(await cli('watch', 'run', id)).toBe(`A run of watch ${id} is requested: wallet-similarity watch show ${id}`);
-      const compared = await until('the second run compared', async () => {
-        const w = await served.api.getWatch(id);
-        return w.runs.length === 2 && w.runs[0].endedAt ? w.runs[0] : undefined;
-      }, 120_000);
-      expect(compared).toMatchObject({ comparison: 'compared', since: watch.runs[0].analysisId });
-      expect(await cli('watch', 'show', id)).toContain(`The whole comparison: wallet-similarity changes ${compared.analysisId} --since ${watch.runs[0].analysisId}`);
-      expect(await cli('watch', 'stop', id)).toContain(`Watch ${id} stopped`);
-      await expect(served.api.getWatch(id)).rejects.toMatchObject({ status: 404 });
-    });
   });
 });
