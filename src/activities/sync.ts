@@ -409,7 +409,7 @@ export function createSyncActivities(deps: ActivityDeps) {
       // a step cancelled with its analysis gives the wallet up at once: another analysis waiting for
       // it takes it over now, not when the lease runs out (its stored pages are kept). Only then: an
       // attempt cancelled because it timed out (its retry resumes under the same lease), or because
-      // its worker shuts down, keeps the lease for the attempt that goes on
+      // its worker shuts down while its analysis goes on, keeps the lease for the attempt that goes on
       if (input.exclusive && beat !== null && (err instanceof CancelledFailure || ctx.cancellationSignal.aborted) && (await cancelledWithItsAnalysis(ctx, input.workflowId))) {
         await finishSync(pool, input.wallet, { ok: false, error: cancelledReason(input.wallet, input.workflowId) }, input.workflowId).catch(() => undefined);
       }
@@ -419,15 +419,18 @@ export function createSyncActivities(deps: ActivityDeps) {
 
   /**
    * The activity ended with its analysis: its workflow asked (so too when the server does not say
-   * why), or the server no longer knows the activity because the workflow has closed (it went on
-   * without the step: proceed, or terminated). Not when the attempt timed out, was superseded by
-   * its retry (which resumes under the same lease), was paused or its worker shuts down.
+   * why), or the server no longer knows the activity, or its worker shuts down, and the workflow has
+   * closed (it went on without the step: cancelled, proceed, or terminated; an analysis's steps are
+   * cancelled without waiting for them, so a worker stopped just after an analysis was cancelled
+   * sees its steps' cancellation as its own shutdown). Not when the attempt timed out, was superseded
+   * by its retry (which resumes under the same lease), was paused, or its worker shuts down while
+   * the analysis goes on (another worker's retry resumes under the same lease).
    */
   async function cancelledWithItsAnalysis(ctx: Context, workflowId: string): Promise<boolean> {
     const why = ctx.cancellationDetails;
     if (why === undefined || why.cancelRequested) return true;
-    if (!why.notFound) return false;
-    // not found: a superseded attempt, or a closed workflow; only Temporal can tell which
+    if (!why.notFound && !why.workerShutdown) return false;
+    // a superseded attempt or a worker stopped while the workflow goes on, or a closed workflow: only Temporal can tell which
     try {
       return (await ctx.client.workflow.getHandle(workflowId).describe()).status.name !== 'RUNNING';
     } catch (err) {

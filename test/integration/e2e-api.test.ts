@@ -168,6 +168,14 @@ describe('the API over HTTP with the real stack', () => {
       const tail = events.filter((e) => e.event !== 'progress' && e.event !== 'cancel-sent');
       expect(tail.map((e) => e.event)).toEqual(['completed', 'end']);
       expect(tail[0].data).toMatchObject({ status: 'cancelled', error: 'cancelled by the user' });
+      // the workers stopped as soon as the analysis closed, most often before its steps heard of the
+      // cancellation (it does not wait for them): each step, cancelled by its worker's shutdown, found
+      // its analysis closed and gave its wallets up, rather than holding them until the lease ran out
+      const held = await opened.stack.pool.query<{ address: string }>(
+        `SELECT address FROM wallets WHERE address = ANY($1) AND sync_state = 'syncing' AND sync_lease_until > now()`,
+        [wallets],
+      );
+      expect(held.rows).toEqual([]);
     } finally {
       opened.sim.reset({ knobs: true });
     }

@@ -172,33 +172,28 @@ describe('sync steps and the sync lease', () => {
     await finishSync(pool, wallet, { ok: true });
   });
 
-  it('keeps the wallet when the step is cancelled for any other reason (timed out: its retry resumes under the lease; its worker shutting down): no other analysis takes it meanwhile', async () => {
+  it('keeps the wallet when the step timed out (its retry resumes under the lease): no other analysis takes it meanwhile', async () => {
     const { pool } = opened.stack;
     const wallet = wallets[0];
     await finishSync(pool, wallet, { ok: true });
     await pool.query('DELETE FROM wallets WHERE address = $1', [wallet]);
     opened.sim.configure({ latencyMs: { 'helius:history': 600_000 } });
-    for (const [reason, details] of [
-      ['TIMED_OUT', { timedOut: true }],
-      ['WORKER_SHUTDOWN', { workerShutdown: true }],
-    ] as const) {
-      opened.sim.reset();
-      const env = new MockActivityEnvironment();
-      const cancelled = await cancelInFlight(
-        opened.sim,
-        (r) => r.endpoint === 'helius:history' && r.wallet === wallet,
-        env,
-        step(wallet, 'analysis:resumed', null, env),
-        (e) => e.cancel(reason, new ActivityCancellationDetails(details)),
-      );
-      expect(cancelled.outcome).not.toBe('completed');
-      expect(await row(wallet)).toMatchObject({ sync_state: 'syncing', sync_workflow_id: 'analysis:resumed' });
-      expect(await takeSyncLease(pool, wallet, 'analysis:other')).toBeNull();
-    }
+    // the analysis is not asked about (no client here): a timed-out attempt keeps the lease whatever became of it
+    const env = new MockActivityEnvironment();
+    const cancelled = await cancelInFlight(
+      opened.sim,
+      (r) => r.endpoint === 'helius:history' && r.wallet === wallet,
+      env,
+      step(wallet, 'analysis:resumed', null, env),
+      (e) => e.cancel('TIMED_OUT', new ActivityCancellationDetails({ timedOut: true })),
+    );
+    expect(cancelled.outcome).not.toBe('completed');
+    expect(await row(wallet)).toMatchObject({ sync_state: 'syncing', sync_workflow_id: 'analysis:resumed' });
+    expect(await takeSyncLease(pool, wallet, 'analysis:other')).toBeNull();
     await finishSync(pool, wallet, { ok: true });
   });
 
-  it('gives the wallet up when the server no longer knows the step because its analysis closed (proceeded without it, or terminated); keeps it while that analysis still runs (a superseded attempt)', async () => {
+  it('gives the wallet up when the server no longer knows the step, or its worker shuts down, because its analysis closed (cancelled without waiting for its steps, proceeded without it, or terminated); keeps it while that analysis still runs (a superseded attempt, a worker stopped for a deploy)', async () => {
     const { pool, client } = opened.stack;
     const wallet = wallets[1];
     await finishSync(pool, wallet, { ok: true });
@@ -207,9 +202,11 @@ describe('sync steps and the sync lease', () => {
     // a running analysis workflow (no worker polls its queue) and one Temporal has no record of
     const running = await client.workflow.start('similarityAnalysisWorkflow', { taskQueue: `no-worker-${Date.now()}`, workflowId: `analysis:lease-running-${Date.now()}`, args: [] });
     try {
-      for (const [holder, released] of [
-        [running.workflowId, false],
-        [`analysis:lease-closed-${Date.now()}`, true],
+      for (const [reason, details, holder, released] of [
+        ['NOT_FOUND', { notFound: true }, running.workflowId, false],
+        ['NOT_FOUND', { notFound: true }, `analysis:lease-closed-${Date.now()}`, true],
+        ['WORKER_SHUTDOWN', { workerShutdown: true }, running.workflowId, false],
+        ['WORKER_SHUTDOWN', { workerShutdown: true }, `analysis:lease-closed-${Date.now()}`, true],
       ] as const) {
         opened.sim.reset();
         const env = new MockActivityEnvironment(undefined, { client });
@@ -218,7 +215,7 @@ describe('sync steps and the sync lease', () => {
           (r) => r.endpoint === 'helius:history' && r.wallet === wallet,
           env,
           step(wallet, holder, null, env),
-          (e) => e.cancel('NOT_FOUND', new ActivityCancellationDetails({ notFound: true })),
+          (e) => e.cancel(reason, new ActivityCancellationDetails(details)),
         );
         expect(cancelled.outcome).not.toBe('completed');
         if (released) {
