@@ -2,6 +2,7 @@
 // retries would hold a request for about 17 s; with the deadline it fails within seconds, and the
 // route answers 503 problem+json with Retry-After. Starts stay safe to repeat (one workflow per id),
 // so a client that got 503 simply retries.
+import { setMaxListeners } from 'node:events';
 import type { Client } from '@temporalio/client';
 
 /** How long the API waits for Temporal to accept a start (normally a few milliseconds). */
@@ -20,6 +21,11 @@ export class TemporalDeadlineError extends Error {
  */
 export async function withTemporalDeadline<T>(temporal: Client, fn: () => Promise<T>, ms: number = TEMPORAL_CALL_DEADLINE_MS, signal?: AbortSignal): Promise<T> {
   const abort = new AbortController();
+  // the client adds a listener to this signal for each RPC it sends in `fn` and never removes it: a
+  // call that sends many (a workflow's result, long-polled page after page; a start retried while the
+  // server is away) passed Node's default of 10 and logged MaxListenersExceededWarning. The signal
+  // lives as long as this one call, so its listeners go with it: no bound is needed
+  setMaxListeners(0, abort.signal);
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
   const expired = new Promise<never>((_, reject) => {

@@ -3,6 +3,10 @@
 import type { FastifyInstance } from 'fastify';
 import { Client, Connection } from '@temporalio/client';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import nodeProcess from 'node:process';
+import { promisify } from 'node:util';
 import bs58 from 'bs58';
 import { buildApp } from '../../src/api/app';
 import { apiKeyId } from '../../src/api/auth';
@@ -10,7 +14,10 @@ import { getAnalysis, insertAnalysis } from '../../src/store/analyses';
 import { analysisWorkflowId } from '../../src/workflows/contract';
 import { generateWorld } from '../../src/simulator';
 import { getWatch, insertWatch } from '../../src/store/watches';
+import { testEnv } from '../harness/env';
 import { useTestStack } from '../harness/stack';
+
+const ROOT = resolve(__dirname, '../..');
 
 const KEY = 'readiness-test-key-0123456789';
 const world = generateWorld({ seed: 29, wallets: 2, txPerWallet: 5, largeWallet: false });
@@ -47,6 +54,24 @@ describe('readiness', () => {
   const namesDeadline = (checks: Ready['checks']) => Object.values(checks).some((c) => /did not answer within/.test(c.error ?? ''));
   /** a dependency's check failed (the answers that give none) */
   const dependencyFailed = ({ temporal, postgres, redis }: Ready['checks']) => ![temporal, postgres, redis].every((c) => c?.ok === true);
+
+  it("runs a call of many RPCs within one deadline without Node's listener warning (the client adds a listener per RPC to the call's abort signal)", async () => {
+    // in a process of its own: jest's `process` is not told of warnings
+    const script = [
+      "const { Client, Connection } = require('@temporalio/client');",
+      "const { withTemporalDeadline } = require('./src/temporal/deadline');",
+      '(async () => {',
+      `  const connection = await Connection.connect({ address: ${JSON.stringify(testEnv().temporalAddress)} });`,
+      "  const client = new Client({ connection, namespace: 'default' });",
+      '  const n = await withTemporalDeadline(client, async () => { let i = 0; for (; i < 15; i++) await client.workflowService.getSystemInfo({}); return i; }, 30_000);',
+      "  console.log('answered', n);",
+      '  await connection.close();',
+      '})();',
+    ].join('\n');
+    const { stdout, stderr } = await promisify(execFile)(nodeProcess.execPath, ['--import', 'tsx', '--input-type=commonjs', '-e', script], { cwd: ROOT, timeout: 60_000 });
+    expect(stdout.trim()).toBe('answered 15');
+    expect(stderr).not.toContain('MaxListenersExceededWarning');
+  });
 
   it('answers 503 and names the task queues when no worker polls them', async () => {
     const res = await readyzUnstalled(namesDeadline);
