@@ -136,6 +136,8 @@ const schema = z.object({
   MAX_WATCHES_PER_KEY: positiveInt.max(1000).default(20),
   /** the shortest interval between a watched group's runs a request may ask for, in minutes */
   WATCH_MIN_EVERY_MINUTES: positiveInt.max(43_200).default(60),
+  /** `true`: a watch's webhook may name a loopback, private or link-local address (a receiver on the operator's own network); by default only public addresses, so that no user has the service probe its network */
+  WATCH_WEBHOOK_PRIVATE_ADDRESSES: z.enum(['true', 'false']).transform((v) => v === 'true').default(false),
   /** requests per API key (or, without keys, client address: clientNetwork) per window, on each POST/DELETE route */
   API_RATE_LIMIT_MAX: positiveInt.default(60),
   API_RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(60),

@@ -38,6 +38,7 @@ export function buildActivityDeps(config: Config, pool: Pool, redis: Redis, sync
       counterpartyLookups: config.COUNTERPARTY_LOOKUPS,
       launchLookups: config.LAUNCH_LOOKUPS,
       holderCacheSeconds: config.HOLDER_CACHE_SECONDS,
+      webhookPrivateAddresses: config.WATCH_WEBHOOK_PRIVATE_ADDRESSES,
     },
   };
 }

@@ -41,6 +41,8 @@ export interface ActivitySettings {
    * (LAUNCH_LOOKUPS; absent: DEFAULT_LAUNCH_LOOKUPS, src/activities/token-launch.ts; 0: none)
    */
   launchLookups?: number;
+  /** watch webhooks may go to loopback, private and link-local addresses (WATCH_WEBHOOK_PRIVATE_ADDRESSES; absent: false) */
+  webhookPrivateAddresses?: boolean;
 }
 
 /** Counterparty activity reads per similarity step when the settings do not say (COUNTERPARTY_LOOKUPS's default). */

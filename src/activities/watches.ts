@@ -1,16 +1,21 @@
 // The steps of a watched group's run (watchRunWorkflow): insert the run's analysis (the watch's
 // key's, its request as the watch stored it), and once the analysis ended, compare it with the
-// watch's run completed before it and keep the counts of what changed.
+// watch's run completed before it and keep the counts of what changed; then tell the watch's
+// webhook, when it has one and the run is news to it.
 import { randomUUID } from 'node:crypto';
-import { log } from '@temporalio/activity';
+import { Context, log } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { watchRunEventOf } from '../api/schemas/watches';
 import { comparableEngine } from '../domain/similarity/changes';
 import type { ActivityDeps } from './deps';
 import { describeFailure } from '../errors';
 import { getComparedAnalysis } from '../store/analyses';
 import { compareAnalyses } from '../store/analysis-changes';
 import { sqlState } from '../store/errors';
-import { beginWatchRun, endWatchRun, watchRunToEnd, type WatchRunChanges, type WatchRunComparison } from '../store/watch-runs';
-import { analysisWorkflowId, type AnalysisInput } from '../workflows/contract';
+import { beginWatchRun, endWatchRun, recordWatchRunNotification, watchRunToEnd, watchRunToNotify, type WatchRunChanges, type WatchRunComparison } from '../store/watch-runs';
+import { watchWebhook, type WatchNotifyOn } from '../store/watches';
+import { WEBHOOK_HEADERS, WebhookDeliveryError, postWebhook, signWebhook, webhookTarget } from '../webhooks';
+import { WEBHOOK_ATTEMPTS, analysisWorkflowId, type AnalysisInput } from '../workflows/contract';
 
 /** A run begun: its analysis's workflow input and the fairness key its key's analyses share the queues by. */
 export interface BegunRun {
@@ -18,15 +23,24 @@ export interface BegunRun {
   fairnessKey: string | null;
 }
 
-/** How a run ended: compared with `since`, or `comparison` says why not. */
+/** How a run ended: compared with `since`, or `comparison` says why not; `notify`: its webhook is to be told. */
 export interface EndedRun {
   analysisId: string;
   since: string | null;
   changes: WatchRunChanges | null;
   comparison: WatchRunComparison;
+  notify?: boolean;
 }
 
-export function createWatchActivities({ pool, removeWatchSchedule }: Pick<ActivityDeps, 'pool' | 'removeWatchSchedule'>) {
+/** Whether a run's webhook is told of it: every run, or one compared with the run before that found wallets, clusters or links added or gone. */
+export function notifyDue(on: WatchNotifyOn | null, ended: Pick<EndedRun, 'comparison' | 'changes'>): boolean {
+  if (on === null) return false;
+  if (on === 'every-run') return true;
+  const c = ended.changes;
+  return ended.comparison === 'compared' && c !== null && c.walletsAdded + c.walletsRemoved + c.clustersChanged + c.clustersFormed + c.clustersDissolved + c.linksFormed + c.linksBroken > 0;
+}
+
+export function createWatchActivities({ pool, removeWatchSchedule, settings }: Pick<ActivityDeps, 'pool' | 'removeWatchSchedule' | 'settings'>) {
   return {
     /**
      * Inserts run `runKey`'s analysis (again for a retried step: the same one). Null when the watch has
@@ -54,9 +68,55 @@ export function createWatchActivities({ pool, removeWatchSchedule }: Pick<Activi
     async endWatchRun({ watchId, runKey }: { watchId: string; runKey: string }): Promise<EndedRun | null> {
       const run = await watchRunToEnd(pool, watchId, runKey);
       if (!run) return null;
-      const ended = await compareWithPrevious(run);
+      const compared = await compareWithPrevious(run);
+      const ended = { ...compared, notify: notifyDue(run.notifyOn, compared) };
       await endWatchRun(pool, watchId, runKey, ended);
       return { analysisId: run.analysisId, ...ended };
+    },
+
+    /**
+     * POSTs run `runKey` to its watch's webhook, signed with the watch's secret, and records how it
+     * went. Only the ids travel through Temporal: the URL and the secret are read here. A receiver that
+     * answers 408, 429 or 5xx, or not at all, is tried again (after its Retry-After, when it gives one)
+     * up to WEBHOOK_ATTEMPTS times; any other answer is final. Nothing is sent for a run no longer
+     * pending (delivered or failed by an attempt before) or whose watch has gone.
+     */
+    async notifyWatchRun({ watchId, runKey }: { watchId: string; runKey: string }): Promise<'delivered' | 'not-pending'> {
+      const [webhook, run] = await Promise.all([watchWebhook(pool, watchId), watchRunToNotify(pool, watchId, runKey)]);
+      if (!webhook || !run || run.notification.state !== 'pending') return 'not-pending';
+      const ctx = Context.current();
+      const attempt = ctx.info.attempt;
+      const body = JSON.stringify(watchRunEventOf(watchId, runKey, run));
+      const timestamp = Math.floor(Date.now() / 1000);
+      const headers = {
+        [WEBHOOK_HEADERS.event]: 'watch.run',
+        [WEBHOOK_HEADERS.delivery]: runKey,
+        [WEBHOOK_HEADERS.timestamp]: String(timestamp),
+        [WEBHOOK_HEADERS.signature]: signWebhook(webhook.secret, timestamp, body),
+      };
+      try {
+        await postWebhook(webhook.url, body, headers, { allowPrivate: settings.webhookPrivateAddresses ?? false, signal: ctx.cancellationSignal });
+      } catch (err) {
+        if (!(err instanceof WebhookDeliveryError)) throw err;
+        const final = !err.retryable || attempt >= WEBHOOK_ATTEMPTS;
+        await recordWatchRunNotification(pool, watchId, runKey, { delivered: false, attempt, error: err.message, final });
+        // the target by its origin only: the URL's path is often the receiver's token
+        log.warn("a watch run's webhook delivery failed", { watchId, target: webhookTarget(webhook.url), attempt, final, reason: err.message });
+        throw ApplicationFailure.create({
+          type: 'WebhookDeliveryError',
+          message: err.message,
+          nonRetryable: !err.retryable,
+          ...(err.retryAfterMs !== undefined ? { nextRetryDelay: err.retryAfterMs } : {}),
+        });
+      }
+      await recordWatchRunNotification(pool, watchId, runKey, { delivered: true, attempt });
+      log.info("a watch run's webhook delivered", { watchId, target: webhookTarget(webhook.url), attempt });
+      return 'delivered';
+    },
+
+    /** Records run `runKey`'s delivery as failed for good, if it is still pending (its last attempt timed out, or its worker was lost). */
+    async failWatchRunNotification({ watchId, runKey, reason }: { watchId: string; runKey: string; reason: string }): Promise<void> {
+      await recordWatchRunNotification(pool, watchId, runKey, { delivered: false, attempt: 0, error: reason, final: true });
     },
   };
 

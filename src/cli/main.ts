@@ -32,10 +32,11 @@ const USAGE = `usage:
                                                                 first when it has no stored history or a stale one)
   wallet-similarity changes <analysis-id> --since <analysis-id> what changed since another analysis (an earlier one
                                                                 of the group): wallets, clusters, links formed and broken
-  wallet-similarity watch add <address> <address> ... [--every minutes] [--window d] [--sync m]
-  wallet-similarity watch add --token <mint> [--top N] [--every minutes]
+  wallet-similarity watch add <address> <address> ... [--every minutes] [--notify url [--notify-on when]] [--window d] [--sync m]
+  wallet-similarity watch add --token <mint> [--top N] [--every minutes] [--notify url [--notify-on when]]
                                                                 analyse the group now and again every --every minutes
-                                                                (default 1440: daily), each run compared with the last
+                                                                (default 1440: daily), each run compared with the last,
+                                                                and POST the runs to a webhook
   wallet-similarity watch list | show <id> [--runs n] | run <id> | stop <id>
                                                                 the key's watches; one's runs with what changed; a run
                                                                 now; stop it (its runs' analyses stay)
@@ -64,6 +65,9 @@ options:
   --limit <n>         with changes: links formed and broken listed, each, 1 to ${CHANGES_MAX_LIMIT} (default 100)
                       (--json: the GET /v1/analyses/{id}/changes body)
   --every <minutes>   with watch add: minutes between runs (the API's WATCH_MIN_EVERY_MINUTES, default 60, to 43200)
+  --notify <url>      with watch add: a webhook each run is POSTed to, signed (the secret is printed once)
+  --notify-on <when>  with --notify: changes (default: runs that found wallets, clusters or links added or gone)
+                      or every-run
   --runs <n>          with watch show: runs listed, newest first (default 20)`;
 
 class UsageError extends ActionableError {
@@ -80,7 +84,7 @@ const OPTIONS_OF: Record<Command, string[]> = {
   pairs: ['min-score', 'wallet', 'limit', 'all'],
   wallet: ['sync', 'top'],
   changes: ['since', 'limit'],
-  watch: ['window', 'sync', 'token', 'top', 'every', 'runs'],
+  watch: ['window', 'sync', 'token', 'top', 'every', 'notify', 'notify-on', 'runs'],
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -104,6 +108,8 @@ export async function main(argv: string[]): Promise<number> {
       all: { type: 'boolean', default: false },
       since: { type: 'string' },
       every: { type: 'string' },
+      notify: { type: 'string' },
+      'notify-on': { type: 'string' },
       runs: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -159,7 +165,12 @@ export async function main(argv: string[]): Promise<number> {
     const print = (json: unknown, text: () => string) => (values.json ? process.stdout.write(`${JSON.stringify(json, null, 2)}\n`) : console.log(text()));
     if (sub === 'add') {
       const every = count('every', values.every, 1);
-      const watch = await api.createWatch({ ...analysisBody('watch add', rest), ...(every === undefined ? {} : { everyMinutes: every }) });
+      const asked = values['notify-on'];
+      if (asked !== undefined && values.notify === undefined) throw new UsageError('--notify-on needs --notify <url>');
+      if (asked !== undefined && asked !== 'changes' && asked !== 'every-run') throw new UsageError(`--notify-on takes changes or every-run, not '${printable(asked)}'`);
+      const on: 'changes' | 'every-run' | undefined = asked;
+      const notify = values.notify === undefined ? {} : { notify: { url: values.notify, ...(on ? { on } : {}) } };
+      const watch = await api.createWatch({ ...analysisBody('watch add', rest), ...(every === undefined ? {} : { everyMinutes: every }), ...notify });
       print(watch, () => `${renderWatch(watch)}\nFollow it: wallet-similarity watch show ${watch.watchId}`);
     } else if (sub === 'list') {
       if (rest.length > 0) throw new UsageError('watch list takes no argument');

@@ -1,5 +1,6 @@
 // `wallet-similarity watch …`: watched groups (/v1/watches) as lines: what each watches and how
-// often, its next run, and its runs with the counts of what changed since the run before.
+// often, its webhook, its next run, and its runs with the counts of what changed since the run
+// before and how their webhook deliveries went.
 import type { WatchSummary, WatchView } from '../api/schemas/watches';
 import { plural, shortAddress } from './evidence';
 
@@ -40,16 +41,39 @@ function runLine(run: Run): string {
   return `${head}  ${wallets}; ${clusters}; ${links}`;
 }
 
+/** How a run's webhook delivery went, when one was due. */
+function deliveryLine(run: Run): string | null {
+  const n = run.notification;
+  if (n === null) return null;
+  if (n.state === 'delivered') return `      webhook: delivered ${n.deliveredAt ?? ''}`.trimEnd();
+  const tried = n.attempts > 0 ? ` after ${plural(n.attempts, 'attempt')}` : '';
+  return n.state === 'failed' ? `      webhook: failed${tried}: ${n.error ?? ''}` : `      webhook: being delivered${n.error ? ` (${plural(n.attempts, 'attempt')} failed so far: ${n.error})` : ''}`;
+}
+
+/** A watch's webhook: where (its origin) and which runs; with the secret when the answer carries it (once). */
+function notifyLines(notify: WatchView['notify']): string[] {
+  if (notify === null) return [];
+  const which = notify.on === 'every-run' ? 'every run' : 'runs that changed something';
+  const lines = [`Webhook: ${notify.target}, told of ${which}`];
+  if (notify.secret) lines.push(`Signing secret (shown this once; keep it to check each delivery's x-wallet-similarity-signature): ${notify.secret}`);
+  return lines;
+}
+
 export function renderWatch(watch: WatchView): string {
   const out = [`Watch ${watch.watchId}: ${target(watch.request)}, ${interval(watch.everyMinutes)}, since ${watch.createdAt}`];
   const s = watch.schedule;
+  out.push(...notifyLines(watch.notify));
   out.push(s === null ? 'Schedule: not known (Temporal did not answer, or the schedule is missing)' : `Next run: ${s.nextRunAt ?? 'none'}${s.running ? ' (a run is under way)' : ''}`);
   if (watch.runs.length === 0) {
     out.push('No run yet.');
     return out.join('\n');
   }
   out.push(`Runs, newest first (${plural(watch.runs.length, 'run')} shown):`);
-  for (const run of watch.runs) out.push(runLine(run));
+  for (const run of watch.runs) {
+    out.push(runLine(run));
+    const delivery = deliveryLine(run);
+    if (delivery) out.push(delivery);
+  }
   const compared = watch.runs.find((r) => r.since !== null);
   if (compared) out.push(`The whole comparison: wallet-similarity changes ${compared.analysisId} --since ${compared.since}`);
   return out.join('\n');
@@ -57,5 +81,5 @@ export function renderWatch(watch: WatchView): string {
 
 export function renderWatchList(watches: readonly WatchSummary[]): string {
   if (watches.length === 0) return 'No watched group: wallet-similarity watch add <address> <address> … [--every minutes]';
-  return watches.map((w) => `${w.watchId}  ${interval(w.everyMinutes).padEnd(12)}  ${target(w.request)}`).join('\n');
+  return watches.map((w) => `${w.watchId}  ${interval(w.everyMinutes).padEnd(12)}  ${target(w.request)}${w.notify ? `  (webhook: ${w.notify.target})` : ''}`).join('\n');
 }

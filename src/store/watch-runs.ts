@@ -1,11 +1,12 @@
-// The runs of watched groups (watch_runs, migration 1795710000000): each an analysis of the watch's
-// key, and once it ended, the counts of what changed since the watch's run completed before it.
+// The runs of watched groups (watch_runs, migrations 1795710000000 and 1795720000000): each an
+// analysis of the watch's key, and once it ended, the counts of what changed since the watch's run
+// completed before it, and how its webhook delivery went.
 import type { FromSchema } from 'json-schema-to-ts';
 import type { Pool } from 'pg';
 import type { watchRunChanges, watchRunComparison } from '../api/schemas/watches';
 import { analysisRowParts, insertAnalysis, type AnalysisStatus } from './analyses';
 import { inTransaction } from './db';
-import { lockWatch, type WatchRecord } from './watches';
+import { lockWatch, type WatchNotifyOn, type WatchRecord } from './watches';
 
 /** How a run's analysis differs from the watch's run completed before it (the counts of GET /v1/analyses/{id}/changes). */
 export type WatchRunChanges = FromSchema<typeof watchRunChanges>;
@@ -26,17 +27,29 @@ export interface WatchRunRecord {
   comparison: WatchRunComparison | null;
   /** the analysis's error, when it failed */
   error: string | null;
+  /** its webhook delivery: null when none was due (no webhook, or nothing to tell) */
+  notification: WatchRunNotification | null;
+}
+
+/** A run's webhook delivery: pending while it is tried, then delivered or failed. */
+export interface WatchRunNotification {
+  state: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  /** the last failed attempt's reason (never the URL) */
+  error: string | null;
+  deliveredAt: string | null;
 }
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
-/** A watch's runs, newest first, with their analyses' status. */
-export async function listWatchRuns(pool: Pool, watchId: string, limit: number): Promise<WatchRunRecord[]> {
+/** A watch's runs, newest first, with their analyses' status; with `runKey`, that run only. */
+export async function listWatchRuns(pool: Pool, watchId: string, limit: number, runKey: string | null = null): Promise<WatchRunRecord[]> {
   const { rows } = await pool.query(
-    `SELECT r.run_key, r.analysis_id, a.status, r.created_at, r.ended_at, r.since_analysis_id, r.changes, r.comparison, a.error
+    `SELECT r.run_key, r.analysis_id, a.status, r.created_at, r.ended_at, r.since_analysis_id, r.changes, r.comparison, a.error,
+            r.notification, r.notify_attempts, r.notify_error, r.notified_at
        FROM watch_runs r JOIN analyses a ON a.id = r.analysis_id
-      WHERE r.watch_id = $1 ORDER BY r.created_at DESC, r.run_key DESC LIMIT $2`,
-    [watchId, limit],
+      WHERE r.watch_id = $1 AND ($3::text IS NULL OR r.run_key = $3::text) ORDER BY r.created_at DESC, r.run_key DESC LIMIT $2`,
+    [watchId, limit, runKey],
   );
   return rows.map((r) => ({
     runKey: r.run_key,
@@ -48,6 +61,7 @@ export async function listWatchRuns(pool: Pool, watchId: string, limit: number):
     changes: r.changes,
     comparison: r.comparison,
     error: r.status === 'completed' ? null : r.error,
+    notification: r.notification ? { state: r.notification, attempts: r.notify_attempts, error: r.notify_error, deliveredAt: iso(r.notified_at) } : null,
   }));
 }
 
@@ -84,25 +98,70 @@ export async function beginWatchRun(pool: Pool, watchId: string, runKey: string,
   });
 }
 
-/** The run `runKey` and the analysis of the watch's latest run completed before it (null: none); null when the run (or its watch) has gone. */
-export async function watchRunToEnd(pool: Pool, watchId: string, runKey: string): Promise<{ analysisId: string; status: AnalysisStatus; previousCompleted: string | null } | null> {
-  const { rows } = await pool.query<{ analysis_id: string; status: AnalysisStatus; previous: string | null }>(
-    `SELECT r.analysis_id, a.status,
+/**
+ * The run `runKey`, the analysis of the watch's latest run completed before it (null: none) and which
+ * runs the watch's webhook is told of (null: it has none); null when the run (or its watch) has gone.
+ */
+export async function watchRunToEnd(
+  pool: Pool,
+  watchId: string,
+  runKey: string,
+): Promise<{ analysisId: string; status: AnalysisStatus; previousCompleted: string | null; notifyOn: WatchNotifyOn | null } | null> {
+  const { rows } = await pool.query<{ analysis_id: string; status: AnalysisStatus; previous: string | null; notify_on: WatchNotifyOn | null }>(
+    `SELECT r.analysis_id, a.status, w.notify_on,
             (SELECT p.analysis_id FROM watch_runs p JOIN analyses pa ON pa.id = p.analysis_id
               WHERE p.watch_id = r.watch_id AND pa.status = 'completed' AND (p.created_at, p.run_key) < (r.created_at, r.run_key)
               ORDER BY p.created_at DESC, p.run_key DESC LIMIT 1) AS previous
-       FROM watch_runs r JOIN analyses a ON a.id = r.analysis_id
+       FROM watch_runs r JOIN analyses a ON a.id = r.analysis_id JOIN watches w ON w.id = r.watch_id
       WHERE r.watch_id = $1 AND r.run_key = $2`,
     [watchId, runKey],
   );
   const r = rows[0];
-  return r ? { analysisId: r.analysis_id, status: r.status, previousCompleted: r.previous } : null;
+  return r ? { analysisId: r.analysis_id, status: r.status, previousCompleted: r.previous, notifyOn: r.notify_on } : null;
 }
 
-/** Records how run `runKey` ended: the analysis it was compared with and the counts of the changes (both null: not compared, `comparison` says why). */
-export async function endWatchRun(pool: Pool, watchId: string, runKey: string, ended: { since: string | null; changes: WatchRunChanges | null; comparison: WatchRunComparison }): Promise<void> {
+/**
+ * Records how run `runKey` ended: the analysis it was compared with and the counts of the changes
+ * (both null: not compared, `comparison` says why), and with `notify` its webhook delivery as due
+ * (pending; a repeated end leaves a delivery that has begun as it is).
+ */
+export async function endWatchRun(
+  pool: Pool,
+  watchId: string,
+  runKey: string,
+  ended: { since: string | null; changes: WatchRunChanges | null; comparison: WatchRunComparison; notify: boolean },
+): Promise<void> {
   await pool.query(
-    `UPDATE watch_runs SET since_analysis_id = $3, changes = $4, comparison = $5, ended_at = COALESCE(ended_at, now()) WHERE watch_id = $1 AND run_key = $2`,
-    [watchId, runKey, ended.since, ended.changes, ended.comparison],
+    `UPDATE watch_runs SET since_analysis_id = $3, changes = $4, comparison = $5, ended_at = COALESCE(ended_at, now()),
+            notification = CASE WHEN $6::boolean THEN COALESCE(notification, 'pending') ELSE notification END
+      WHERE watch_id = $1 AND run_key = $2`,
+    [watchId, runKey, ended.since, ended.changes, ended.comparison, ended.notify],
+  );
+}
+
+/** The run `runKey` as its webhook delivery tells of it; null when it (or its watch) has gone. */
+export async function watchRunToNotify(pool: Pool, watchId: string, runKey: string): Promise<(WatchRunRecord & { notification: WatchRunNotification }) | null> {
+  const runs = await listWatchRuns(pool, watchId, 1, runKey);
+  const run = runs[0];
+  return run?.notification ? { ...run, notification: run.notification } : null;
+}
+
+/**
+ * Records an attempt of run `runKey`'s delivery, while it is pending: delivered, or failed (`final`:
+ * for good; else the attempt is counted and its reason kept, for the retry).
+ */
+export async function recordWatchRunNotification(
+  pool: Pool,
+  watchId: string,
+  runKey: string,
+  outcome: { delivered: true; attempt: number } | { delivered: false; attempt: number; error: string; final: boolean },
+): Promise<void> {
+  await pool.query(
+    `UPDATE watch_runs SET notify_attempts = GREATEST(notify_attempts, $3::integer),
+            notification = CASE WHEN $4::boolean THEN 'delivered' WHEN $6::boolean THEN 'failed' ELSE notification END,
+            notified_at = CASE WHEN $4::boolean THEN now() ELSE notified_at END,
+            notify_error = CASE WHEN $4::boolean THEN NULL ELSE $5::text END
+      WHERE watch_id = $1 AND run_key = $2 AND notification = 'pending'`,
+    [watchId, runKey, outcome.attempt, outcome.delivered, outcome.delivered ? null : outcome.error.slice(0, 500), !outcome.delivered && outcome.final],
   );
 }

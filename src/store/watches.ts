@@ -1,6 +1,16 @@
-// Watched groups (migration 1795710000000): a request analysed again on a schedule (its runs: watch-runs.ts).
+// Watched groups (migrations 1795710000000, 1795720000000): a request analysed again on a schedule
+// (its runs: watch-runs.ts), and the webhook told of its runs.
 import type { Pool } from 'pg';
 import { inTransaction, type Queryable } from './db';
+
+/** Which runs a watch's webhook is told of: those that changed something since the run before, or every run that ended. */
+export type WatchNotifyOn = 'changes' | 'every-run';
+
+/** A watch's webhook: where its runs are POSTed (a credential itself, often: shown by its origin only), and which. */
+export interface WatchNotify {
+  url: string;
+  on: WatchNotifyOn;
+}
 
 /** A watch as stored: `request` is the analysis request (wallets sorted, defaults filled in). */
 export interface WatchRecord {
@@ -11,9 +21,22 @@ export interface WatchRecord {
   fairnessKey: string | null;
   namespace: string;
   createdAt: string;
+  notify: WatchNotify | null;
 }
 
-const watchOf = (r: { id: string; owner_key_id: string | null; request: Record<string, unknown>; every_minutes: number; fairness_key: string | null; temporal_namespace: string; created_at: Date }): WatchRecord => ({
+interface WatchRow {
+  id: string;
+  owner_key_id: string | null;
+  request: Record<string, unknown>;
+  every_minutes: number;
+  fairness_key: string | null;
+  temporal_namespace: string;
+  created_at: Date;
+  notify_url: string | null;
+  notify_on: WatchNotifyOn | null;
+}
+
+const watchOf = (r: WatchRow): WatchRecord => ({
   id: r.id,
   ownerKeyId: r.owner_key_id,
   request: r.request,
@@ -21,7 +44,11 @@ const watchOf = (r: { id: string; owner_key_id: string | null; request: Record<s
   fairnessKey: r.fairness_key,
   namespace: r.temporal_namespace,
   createdAt: r.created_at.toISOString(),
+  notify: r.notify_url !== null && r.notify_on !== null ? { url: r.notify_url, on: r.notify_on } : null,
 });
+
+/** The columns a WatchRecord is read from: never the webhook's secret, which only its delivery reads (watchWebhook). */
+const WATCH_COLUMNS = `w.id, w.owner_key_id, w.request, w.every_minutes, w.fairness_key, w.temporal_namespace, w.created_at, w.notify_url, w.notify_on`;
 
 /**
  * Stores a new watch: 'inserted'; or the owner's watch of the same request, stored before (a retried
@@ -29,37 +56,47 @@ const watchOf = (r: { id: string; owner_key_id: string | null; request: Record<s
  * under a transaction-scoped lock of the owner, so two requests at once cannot both take the last
  * place, nor both store the same request.
  */
-export async function insertWatch(pool: Pool, watch: Omit<WatchRecord, 'createdAt'>, maxPerOwner: number): Promise<'inserted' | 'limit' | { existing: WatchRecord }> {
+export async function insertWatch(
+  pool: Pool,
+  watch: Omit<WatchRecord, 'createdAt' | 'notify'> & { notify?: (WatchNotify & { secret: string }) | null },
+  maxPerOwner: number,
+): Promise<'inserted' | 'limit' | { existing: WatchRecord }> {
   return inTransaction(pool, async (client) => {
     await client.query(`SELECT pg_advisory_xact_lock(hashtext('watches:' || COALESCE($1::text, '')))`, [watch.ownerKeyId]);
     const { rows } = await client.query(
-      `SELECT w.*, request = $2::jsonb AS same, count(*) OVER () AS owned FROM watches w WHERE owner_key_id IS NOT DISTINCT FROM $1::text ORDER BY same DESC, created_at LIMIT 1`,
+      `SELECT ${WATCH_COLUMNS}, request = $2::jsonb AS same, count(*) OVER () AS owned FROM watches w WHERE owner_key_id IS NOT DISTINCT FROM $1::text ORDER BY same DESC, created_at LIMIT 1`,
       [watch.ownerKeyId, watch.request],
     );
     const first = rows[0];
     if (first?.same) return { existing: watchOf(first) };
     if (first && Number(first.owned) >= maxPerOwner) return 'limit';
-    await client.query(`INSERT INTO watches (id, owner_key_id, request, every_minutes, fairness_key, temporal_namespace) VALUES ($1, $2, $3, $4, $5, $6)`, [
-      watch.id,
-      watch.ownerKeyId,
-      watch.request,
-      watch.everyMinutes,
-      watch.fairnessKey,
-      watch.namespace,
-    ]);
+    await client.query(
+      `INSERT INTO watches (id, owner_key_id, request, every_minutes, fairness_key, temporal_namespace, notify_url, notify_on, notify_secret) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [watch.id, watch.ownerKeyId, watch.request, watch.everyMinutes, watch.fairnessKey, watch.namespace, watch.notify?.url ?? null, watch.notify?.on ?? null, watch.notify?.secret ?? null],
+    );
     return 'inserted';
   });
 }
 
 export async function getWatch(pool: Pool, id: string): Promise<WatchRecord | null> {
-  const { rows } = await pool.query(`SELECT * FROM watches WHERE id = $1`, [id]);
+  const { rows } = await pool.query(`SELECT ${WATCH_COLUMNS} FROM watches w WHERE id = $1`, [id]);
   return rows[0] ? watchOf(rows[0]) : null;
 }
 
 /** Watches, newest first; with `owner`, that key's only (null: every key's). */
 export async function listWatches(pool: Pool, owner: string | null, limit: number): Promise<WatchRecord[]> {
-  const { rows } = await pool.query(`SELECT * FROM watches WHERE ($1::text IS NULL OR owner_key_id = $1::text) ORDER BY created_at DESC, id LIMIT $2`, [owner, limit]);
+  const { rows } = await pool.query(`SELECT ${WATCH_COLUMNS} FROM watches w WHERE ($1::text IS NULL OR owner_key_id = $1::text) ORDER BY created_at DESC, id LIMIT $2`, [owner, limit]);
   return rows.map(watchOf);
+}
+
+/** A watch's webhook with its signing secret, for a delivery; null when the watch has gone or has none. */
+export async function watchWebhook(pool: Pool, id: string): Promise<(WatchNotify & { secret: string }) | null> {
+  const { rows } = await pool.query<{ notify_url: string | null; notify_on: WatchNotifyOn | null; notify_secret: string | null }>(
+    `SELECT notify_url, notify_on, notify_secret FROM watches WHERE id = $1`,
+    [id],
+  );
+  const r = rows[0];
+  return r?.notify_url && r.notify_on && r.notify_secret ? { url: r.notify_url, on: r.notify_on, secret: r.notify_secret } : null;
 }
 
 /** Removes a watch and its runs' rows (their analyses stay); false when there was none. */
@@ -70,6 +107,6 @@ export async function deleteWatch(pool: Pool, id: string): Promise<boolean> {
 
 /** The watch, its row locked FOR SHARE until `client`'s transaction ends (a DELETE of it waits); null when there is none. */
 export async function lockWatch(client: Queryable, id: string): Promise<WatchRecord | null> {
-  const { rows } = await client.query(`SELECT * FROM watches WHERE id = $1 FOR SHARE`, [id]);
+  const { rows } = await client.query(`SELECT ${WATCH_COLUMNS} FROM watches w WHERE id = $1 FOR SHARE`, [id]);
   return rows[0] ? watchOf(rows[0]) : null;
 }

@@ -142,6 +142,9 @@ export const enrichmentWorkflowId = (analysisId: string): string => `analysis:${
  */
 export const watchScheduleId = (watchId: string): string => `watch:${watchId}`;
 
+/** Attempts of a watch run's webhook delivery (WEBHOOK_STEP's retry policy) before it is recorded as failed (notifyWatchRun). */
+export const WEBHOOK_ATTEMPTS = 8;
+
 /** The input of a watched group's run (watchRunWorkflow): the watch as stored is read by its first step. */
 export interface WatchRunInput {
   watchId: string;

@@ -2,7 +2,7 @@
 // calls), and the provider errors that retrying cannot fix. Clients never retry on their own; this
 // is the one retry layer.
 import type { RetryPolicy } from '@temporalio/common';
-import { NON_RETRYABLE_ERROR_TYPES } from './contract';
+import { NON_RETRYABLE_ERROR_TYPES, WEBHOOK_ATTEMPTS } from './contract';
 
 /**
  * Calls to Helius / Solana RPC / DexScreener, bounded by time, not by attempts: a 429 is the provider
@@ -71,3 +71,15 @@ export const COMPUTE_RETRY: RetryPolicy = {
   backoffCoefficient: 2,
   maximumInterval: '10 seconds',
 };
+
+/**
+ * A webhook delivery (src/activities/watches.ts, notifyWatchRun): a receiver that does not answer,
+ * or answers 408, 429 or 5xx, is tried again after 10 s, 20 s, … up to 10 minutes apart (after its
+ * Retry-After when it gives one): WEBHOOK_ATTEMPTS attempts over about 20 minutes. Any other answer is
+ * final (a non-retryable failure).
+ */
+export const WEBHOOK_STEP = {
+  // connect, headers and body each up to 10 s (WEBHOOK_TIMEOUT_MS), and the store's statements
+  startToCloseTimeout: '45 seconds',
+  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: WEBHOOK_ATTEMPTS },
+} as const;

@@ -1,23 +1,42 @@
 // One run of a watched group (started by its Temporal Schedule, watch:<id>): the run's analysis is
 // inserted as the watch's key's, runs as this workflow's child (an ordinary similarityAnalysisWorkflow,
 // listed and read as any other analysis), and once it ended is compared with the watch's run completed
-// before it; the counts of what changed are stored with the run (GET /v1/watches/{id}).
-import { CancellationScope, ParentClosePolicy, executeChild, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
+// before it; the counts of what changed are stored with the run (GET /v1/watches/{id}), and the
+// watch's webhook, when it has one, is told of the run (every run, or those that changed something).
+import { CancellationScope, ParentClosePolicy, executeChild, log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { EndedRun, WatchActivities } from '../activities/watches';
 import { describeFailure } from '../errors';
 import { TASK_QUEUES, analysisWorkflowOptions, type WatchRunInput } from './contract';
-import { STORE_STEP } from './policies';
+import { STORE_STEP, WEBHOOK_STEP } from './policies';
 import { similarityAnalysisWorkflow } from './similarity-analysis';
 
 const { beginWatchRun } = proxyActivities<Pick<WatchActivities, 'beginWatchRun'>>({ taskQueue: TASK_QUEUES.analysis, ...STORE_STEP });
 // the comparison's statement may take up to CHANGES_STATEMENT_TIMEOUT_MS (15 s) on two large analyses
-const { endWatchRun } = proxyActivities<Pick<WatchActivities, 'endWatchRun'>>({ taskQueue: TASK_QUEUES.analysis, ...STORE_STEP, startToCloseTimeout: '1 minute' });
+const { endWatchRun, failWatchRunNotification } = proxyActivities<Pick<WatchActivities, 'endWatchRun' | 'failWatchRunNotification'>>({
+  taskQueue: TASK_QUEUES.analysis,
+  ...STORE_STEP,
+  startToCloseTimeout: '1 minute',
+});
+const { notifyWatchRun } = proxyActivities<Pick<WatchActivities, 'notifyWatchRun'>>({ taskQueue: TASK_QUEUES.analysis, ...WEBHOOK_STEP });
+
+/**
+ * patched() id of a run's key made of its workflow's id and run id. The schedule names each run's
+ * workflow by its action's id and its time to the second, so a run asked for (POST
+ * /v1/watches/{id}/runs) in the same second as the run before it began, once that one had closed,
+ * had the same workflow id: it found that run's row as a retry would, and no second run was
+ * recorded. Runs begun before the patch keep their workflow id as their key.
+ */
+export const WATCH_RUN_PATCH = 'watch-run-2026-12-07';
+
+function watchRunKey(): string {
+  const { workflowId, runId } = workflowInfo();
+  return patched(WATCH_RUN_PATCH) ? `${workflowId}/${runId}` : workflowId;
+}
 
 /** How the run ended: null when the watch had been deleted before it began (or before it ended). */
 export async function watchRunWorkflow(input: WatchRunInput): Promise<EndedRun | null> {
   const { watchId } = input;
-  // the schedule names each run's workflow by its action's id and its time: one key per run
-  const runKey = workflowInfo().workflowId;
+  const runKey = watchRunKey();
   const begun = await beginWatchRun({ watchId, runKey });
   if (begun === null) {
     log.info('the watch has been deleted: no run', { watchId });
@@ -38,5 +57,18 @@ export async function watchRunWorkflow(input: WatchRunInput): Promise<EndedRun |
     log.info("the watch run's analysis did not complete", { watchId, analysisId: analysis.analysisId, err: describeFailure(err) });
   }
   // also when the run itself was cancelled: its row then says how it ended, not "under way" for ever
-  return CancellationScope.nonCancellable(() => endWatchRun({ watchId, runKey }));
+  const ended = await CancellationScope.nonCancellable(() => endWatchRun({ watchId, runKey }));
+  // a run begun before the patch has no delivery due (its end said nothing of one)
+  if (ended?.notify && patched(WATCH_RUN_PATCH)) await notify(watchId, runKey);
+  return ended;
+}
+
+/** The run's webhook told of it; a delivery that fails for good is recorded so (not left pending), and the run still ends as it did. */
+async function notify(watchId: string, runKey: string): Promise<void> {
+  try {
+    await notifyWatchRun({ watchId, runKey });
+  } catch (err) {
+    log.info("the watch run's webhook was not delivered", { watchId, err: describeFailure(err) });
+    await CancellationScope.nonCancellable(() => failWatchRunNotification({ watchId, runKey, reason: describeFailure(err) }));
+  }
 }

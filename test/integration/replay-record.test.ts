@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
@@ -12,7 +14,9 @@ import { recomputeOlderAnalyticsWorkflow, walletAnalyticsWorkflow, walletSyncWor
 import { TASK_QUEUES, WORKFLOW_TASK_QUEUE, analysisWorkflowId, enrichmentWorkflowId, runningSearchAttributes, waitForAnalysisUpdate, walletAnalyticsWorkflowId, walletSyncWorkflowId, watchScheduleId } from '../../src/workflows/contract';
 import { similarityAnalysisWorkflow } from '../../src/workflows/similarity-analysis';
 import { analysisInput, analysisRequest, executeAnalysis, insertAnalysisRow } from '../harness/analyses';
+import { listWatchRuns } from '../../src/store/watch-runs';
 import { insertWatch } from '../../src/store/watches';
+import { newWebhookSecret } from '../../src/webhooks';
 import { watchRunWorkflow } from '../../src/workflows/watch-run';
 import { ownDatabase, useSimulatedStack } from '../harness/stack';
 import { testEnv } from '../harness/env';
@@ -40,7 +44,11 @@ const database = ownDatabase('replay_record');
 
 describe('histories of every workflow type replay without non-determinism', () => {
   // its own database: the background recompute it runs goes through every wallet the database holds
-  const opened = useSimulatedStack({ world }, { DATABASE_URL: database.url }, database.hooks);
+  // a watch run's webhook goes to a receiver on 127.0.0.1
+  const opened = useSimulatedStack({ world }, { DATABASE_URL: database.url, WATCH_WEBHOOK_PRIVATE_ADDRESSES: 'true' }, database.hooks);
+  const receiver = createServer((req, res) => void req.resume().on('end', () => res.writeHead(204).end()));
+  beforeAll(() => new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve)));
+  afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
 
   it('records and replays smoke, analysis, wallet sync (with continue-as-new), enrichment, refresh and analytics workflows', async () => {
     const analysisId = `replay-${randomUUID()}`;
@@ -138,13 +146,17 @@ describe('histories of every workflow type replay without non-determinism', () =
       recorded.push({ name: 'recompute-older-analytics-continued', workflowId: recomputeId, runId: recomputeRuns[0] });
       recorded.push({ name: 'recompute-older-analytics', workflowId: recomputeId, runId: recomputeRuns[1] });
 
-      // a watched group's run, as its schedule starts it: the run's analysis as a child, then compared
+      // a watched group's run, as its schedule starts it: the run's analysis as a child, then
+      // compared, then its webhook told (patched('watch-run-2026-12-07'))
       const watchId = randomUUID();
-      await insertWatch(opened.stack.pool, { id: watchId, ownerKeyId: null, request: analysisRequest({ wallets, sync: 'auto' }), everyMinutes: 60, fairnessKey: 'key:replay', namespace: opened.stack.namespace }, 1_000);
+      const notify = { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, on: 'every-run' as const, secret: newWebhookSecret() };
+      await insertWatch(opened.stack.pool, { id: watchId, ownerKeyId: null, request: analysisRequest({ wallets, sync: 'auto' }), everyMinutes: 60, fairnessKey: 'key:replay', namespace: opened.stack.namespace, notify }, 1_000);
       const watchRunId = `${watchScheduleId(watchId)}-2026-12-07T12:00:00Z`;
       const ran = await opened.stack.client.workflow.execute(watchRunWorkflow, { taskQueue: WORKFLOW_TASK_QUEUE, workflowId: watchRunId, args: [{ watchId }] });
-      expect(ran).toMatchObject({ since: null, changes: null });
-      recorded.push({ name: 'watch-run', workflowId: watchRunId });
+      expect(ran).toMatchObject({ since: null, changes: null, notify: true });
+      const [told] = await listWatchRuns(opened.stack.pool, watchId, 1);
+      expect(told.notification).toMatchObject({ state: 'delivered', attempts: 1 });
+      recorded.push({ name: 'watch-run-2026-12-07', workflowId: watchRunId });
     });
 
     // an enrichment run whose mints outnumber one plan's limit (here 3): it plans again until none is
@@ -186,7 +198,7 @@ describe('histories of every workflow type replay without non-determinism', () =
       'wallet-analytics',
       'recompute-older-analytics-continued',
       'recompute-older-analytics',
-      'watch-run',
+      'watch-run-2026-12-07',
       'token-enrichment-plans-again',
     ]);
   });

@@ -16,6 +16,7 @@ import type { WatchView } from '../../src/api/schemas/watches';
 import { generateWorld } from '../../src/simulator';
 import { insertWatch } from '../../src/store/watches';
 import { createWatchSchedule } from '../../src/temporal/schedules';
+import { buildActivityDeps } from '../../src/wiring';
 import { watchScheduleId } from '../../src/workflows/contract';
 import { seedCompletedAnalysis } from '../harness/analyses';
 import { until } from '../harness/processes';
@@ -136,7 +137,7 @@ describe('watched groups', () => {
     for (const [n, id] of [earlier, failed, later].entries()) {
       await pool.query(`INSERT INTO watch_runs (watch_id, run_key, analysis_id, created_at) VALUES ($1, $2, $3, now() - make_interval(mins => $4))`, [watchId, `run-${n}`, id, 30 - n]);
     }
-    const activities = createWatchActivities({ pool });
+    const activities = createWatchActivities(buildActivityDeps(opened.stack.config, pool, opened.stack.redis));
     const ended = (await new MockActivityEnvironment().run(activities.endWatchRun, { watchId, runKey: 'run-2' })) as Awaited<ReturnType<typeof activities.endWatchRun>>;
     expect(ended).toMatchObject({ since: earlier, comparison: 'compared' });
     const full = (await call('GET', `/v1/analyses/${later}/changes?since=${earlier}`)).json() as AnalysisChanges;

@@ -58,6 +58,7 @@ const RECORDED_PATCHES: Record<string, string[]> = {
   'wallet-sync-at-once-final': ['sync-at-once'],
   'wallet-sync-at-once-skipped': ['sync-at-once'],
   'watch-run': [],
+  'watch-run-2026-12-07': ['watch-run-2026-12-07'],
 };
 
 describe('recorded workflow histories replay on the current workflow code', () => {

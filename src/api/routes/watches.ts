@@ -9,31 +9,26 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import { describeFailure, describeFailureForClients } from '../../errors';
-import { listWatchRuns, type WatchRunRecord } from '../../store/watch-runs';
-import { deleteWatch, getWatch, insertWatch, listWatches, type WatchRecord } from '../../store/watches';
+import { listWatchRuns } from '../../store/watch-runs';
+import { deleteWatch, getWatch, insertWatch, listWatches, type WatchNotify, type WatchRecord } from '../../store/watches';
 import { createWatchSchedule, deleteWatchSchedule, triggerWatchSchedule, watchScheduleState } from '../../temporal/schedules';
 import { TEMPORAL_CALL_DEADLINE_MS, withTemporalDeadline } from '../../temporal/deadline';
+import { newWebhookSecret, webhookTarget, webhookUrlProblem } from '../../webhooks';
 import { watchScheduleId } from '../../workflows/contract';
 import { reconcileListed, temporalUiLink } from '../analysis-view';
 import { assertVisible, clientKeyOf, visibleOwner } from '../auth';
 import { ProblemError, problemResponses } from '../problem';
 import { startRequestOf } from '../start-request';
 import { noQuery } from '../schemas/common';
-import { WATCH_RUNS_DEFAULT, listWatchesQuery, watchIdParams, watchList, watchQuery, watchRunStarted, watchStartSchema, watchView, type WatchView } from '../schemas/watches';
+import { WATCH_RUNS_DEFAULT, listWatchesQuery, runView, watchIdParams, watchList, watchQuery, watchRunStarted, watchStartSchema, watchView, type WatchView } from '../schemas/watches';
 
 const watchNotFound = (id: string) => new ProblemError('notFound', `no watch with id '${id}': GET /v1/watches lists your watched groups`);
 
-const runView = (r: WatchRunRecord): WatchView['runs'][number] => ({
-  analysisId: r.analysisId,
-  status: r.status,
-  startedAt: r.createdAt,
-  endedAt: r.endedAt,
-  since: r.sinceAnalysisId,
-  changes: r.changes,
-  comparison: r.comparison,
-  error: r.error,
-  links: { analysis: `/v1/analyses/${r.analysisId}`, changes: r.sinceAnalysisId ? `/v1/analyses/${r.analysisId}/changes?since=${r.sinceAnalysisId}` : null },
-});
+/** What a response shows of a watch's webhook: its URL's origin only, and with `secret` (the 201 that made it) its signing secret. */
+const notifyView = (notify: WatchNotify | null, secret?: string): WatchView['notify'] =>
+  notify ? { target: webhookTarget(notify.url), on: notify.on, ...(secret ? { secret } : {}) } : null;
+
+const summaryOf = (w: WatchRecord) => ({ watchId: w.id, createdAt: w.createdAt, everyMinutes: w.everyMinutes, request: w.request, notify: notifyView(w.notify) });
 
 export async function watchesRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
@@ -60,7 +55,7 @@ export async function watchesRoutes(fastify: FastifyInstance): Promise<void> {
   const temporalRefused = (what: string, err: unknown) =>
     new ProblemError('temporalUnavailable', `${what} because Temporal did not answer (${describeFailureForClients(err)}): retry`, undefined, err);
 
-  async function view(request: FastifyRequest, watch: WatchRecord, runs: number): Promise<WatchView> {
+  async function view(request: FastifyRequest, watch: WatchRecord, runs: number, secret?: string): Promise<WatchView> {
     const [rows, schedule] = await Promise.all([
       // a run's analysis whose workflow ended behind the service's back says so, as in the list of analyses
       listWatchRuns(pool, watch.id, runs).then((listed) => reconcileListed({ pool, temporal }, listed)),
@@ -74,10 +69,8 @@ export async function watchesRoutes(fastify: FastifyInstance): Promise<void> {
           }),
     ]);
     return {
-      watchId: watch.id,
-      createdAt: watch.createdAt,
-      everyMinutes: watch.everyMinutes,
-      request: watch.request,
+      ...summaryOf(watch),
+      notify: notifyView(watch.notify, secret),
       schedule,
       runs: rows.map(runView),
       links: { self: `/v1/watches/${watch.id}`, run: `/v1/watches/${watch.id}/runs`, temporalUi: temporalUiLink(uiUrl, watch.namespace, watchScheduleId(watch.id), 'schedules') },
@@ -98,9 +91,13 @@ export async function watchesRoutes(fastify: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const { everyMinutes = 0, ...body } = request.body;
+      const { everyMinutes = 0, notify: notifyAsked, ...body } = request.body;
       const analysis = startRequestOf(body);
-      const watch = { id: randomUUID(), ownerKeyId: request.apiKeyId, request: analysis as Record<string, unknown>, everyMinutes, fairnessKey: clientKeyOf(request), namespace };
+      const notify = notifyAsked ? { url: notifyAsked.url, on: notifyAsked.on ?? 'changes' } : null;
+      const urlProblem = notify ? webhookUrlProblem(notify.url, config.WATCH_WEBHOOK_PRIVATE_ADDRESSES) : null;
+      if (urlProblem) throw new ProblemError('validation', `notify.url ${urlProblem}`);
+      const secret = notify ? newWebhookSecret() : undefined;
+      const watch = { id: randomUUID(), ownerKeyId: request.apiKeyId, request: analysis as Record<string, unknown>, everyMinutes, fairnessKey: clientKeyOf(request), namespace, notify: notify && secret ? { ...notify, secret } : null };
       const stored = await insertWatch(pool, watch, config.MAX_WATCHES_PER_KEY);
       if (stored === 'limit') {
         throw new ProblemError('watchLimit', `this key keeps ${config.MAX_WATCHES_PER_KEY} watched groups already (MAX_WATCHES_PER_KEY): DELETE /v1/watches/{id} one it no longer needs (GET /v1/watches lists them)`);
@@ -110,6 +107,10 @@ export async function watchesRoutes(fastify: FastifyInstance): Promise<void> {
         const { existing } = stored;
         if (existing.everyMinutes !== everyMinutes) {
           throw new ProblemError('watchExists', `this key watches this group already, every ${existing.everyMinutes} minutes (watch ${existing.id}): DELETE /v1/watches/${existing.id} first to watch it every ${everyMinutes} minutes`);
+        }
+        if (existing.notify?.url !== notify?.url || existing.notify?.on !== notify?.on) {
+          const has = existing.notify ? `with a webhook to ${webhookTarget(existing.notify.url)} on ${existing.notify.on}` : 'without a webhook';
+          throw new ProblemError('watchExists', `this key watches this group already, ${has} (watch ${existing.id}): DELETE /v1/watches/${existing.id} first to watch it with another one`);
         }
         // its schedule made, should the request that stored it have died before (a no-op when it exists)
         if (existing.namespace === namespace) {
@@ -131,14 +132,18 @@ export async function watchesRoutes(fastify: FastifyInstance): Promise<void> {
         void withTemporalDeadline(temporal, () => deleteWatchSchedule(temporal, watch.id), TEMPORAL_CALL_DEADLINE_MS).catch(() => undefined);
         throw temporalRefused('the watch could not be scheduled', err);
       }
-      request.log.info({ watchId: watch.id, everyMinutes, ...('token' in analysis ? { token: analysis.token } : { wallets: analysis.wallets.length }) }, 'watch created');
+      request.log.info(
+        { watchId: watch.id, everyMinutes, ...('token' in analysis ? { token: analysis.token } : { wallets: analysis.wallets.length }), ...(notify ? { webhook: webhookTarget(notify.url), on: notify.on } : {}) },
+        'watch created',
+      );
       const created = await getWatch(pool, watch.id);
       if (!created) {
         // deleted by a DELETE at this very moment, which may have found no schedule yet
         await withTemporalDeadline(temporal, () => deleteWatchSchedule(temporal, watch.id), TEMPORAL_CALL_DEADLINE_MS).catch(() => undefined);
         throw watchNotFound(watch.id);
       }
-      return reply.code(201).header('location', `/v1/watches/${watch.id}`).send(await view(request, created, 1));
+      // the secret once: a receiver checks each delivery's signature with it
+      return reply.code(201).header('location', `/v1/watches/${watch.id}`).send(await view(request, created, 1, secret));
     },
   );
 
@@ -147,7 +152,7 @@ export async function watchesRoutes(fastify: FastifyInstance): Promise<void> {
     { schema: { tags: ['watches'], summary: 'Watched groups, newest first', querystring: listWatchesQuery, response: { 200: watchList, ...problemResponses(400, 401) } } },
     async (request) => {
       const watches = await listWatches(pool, visibleOwner(request), request.query.limit);
-      return { watches: watches.map((w) => ({ watchId: w.id, createdAt: w.createdAt, everyMinutes: w.everyMinutes, request: w.request, links: { self: `/v1/watches/${w.id}` } })) };
+      return { watches: watches.map((w) => ({ ...summaryOf(w), links: { self: `/v1/watches/${w.id}` } })) };
     },
   );
 

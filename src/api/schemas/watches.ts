@@ -1,7 +1,8 @@
 // /v1/watches: a group (or a token's largest holders) analysed again on a schedule, each run an
 // ordinary analysis compared with the watch's run completed before it. Pure data like every schema
-// module.
+// module, and the one mapping of a stored run to the shape the API and the webhook show it in.
 import type { FromSchema } from 'json-schema-to-ts';
+import type { WatchRunRecord } from '../../store/watch-runs';
 import { analysisIdParams, analysisStartSchema } from './analyses';
 
 /** A watch's runs when none is asked for: once a day. */
@@ -14,7 +15,28 @@ export const WATCH_RUNS_MAX = 200;
 /** Watches GET /v1/watches lists at most. */
 export const WATCHES_LISTED_MAX = 100;
 
-/** POST /v1/watches: the body of POST /v1/analyses, and how often to run it. */
+/** The longest webhook URL a watch keeps. */
+export const WEBHOOK_URL_MAX_LENGTH = 2_048;
+
+const notifyOn = {
+  type: 'string',
+  enum: ['changes', 'every-run'],
+  description: 'changes (default): the runs compared with the run before that found wallets, clusters or links added or gone; every-run: every run that ended, compared or not',
+} as const;
+
+const watchNotifyRequest = {
+  type: 'object',
+  additionalProperties: false,
+  description:
+    "a webhook told of the watch's runs: each is POSTed to `url` as JSON (`type` watch.run), signed with the secret the 201 answer gives once (docs/api.md, \"Webhooks\"); an answer other than 2xx is retried for about 20 minutes, a 4xx other than 408 and 429 is not",
+  properties: {
+    url: { type: 'string', minLength: 1, maxLength: WEBHOOK_URL_MAX_LENGTH, description: 'http or https, to a public address (the operator may allow others: WATCH_WEBHOOK_PRIVATE_ADDRESSES)' },
+    on: { ...notifyOn, default: 'changes' },
+  },
+  required: ['url'],
+} as const;
+
+/** POST /v1/watches: the body of POST /v1/analyses, how often to run it, and whom to tell. */
 export const watchStartSchema = (maxWallets: number, minEveryMinutes: number) => {
   const start = analysisStartSchema(maxWallets);
   return {
@@ -29,6 +51,7 @@ export const watchStartSchema = (maxWallets: number, minEveryMinutes: number) =>
         default: WATCH_DEFAULT_EVERY_MINUTES,
         description: `minutes between runs, ${minEveryMinutes} to ${WATCH_MAX_EVERY_MINUTES} (default ${WATCH_DEFAULT_EVERY_MINUTES}: daily); the first run starts at once, and a run still going when the next is due makes that one skipped`,
       },
+      notify: watchNotifyRequest,
     },
   } as const;
 };
@@ -87,6 +110,23 @@ const watchRun = {
     changes: { oneOf: [watchRunChanges, { type: 'null' }] },
     comparison: { oneOf: [watchRunComparison, { type: 'null' }], description: 'null until the run ended' },
     error: { type: ['string', 'null'], description: "why the run's analysis failed" },
+    notification: {
+      description: "its webhook delivery (null: the watch has no webhook, or the run had nothing to tell it)",
+      oneOf: [
+        {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            state: { type: 'string', enum: ['pending', 'delivered', 'failed'], description: 'pending while it is tried (again after a failed attempt), then delivered (a 2xx answer) or failed' },
+            attempts: { type: 'integer', minimum: 0, description: 'attempts that got no 2xx answer, or the one that did' },
+            error: { type: ['string', 'null'], description: "the last failed attempt's reason: the receiver's status, or why it did not answer" },
+            deliveredAt: { type: ['string', 'null'], format: 'date-time' },
+          },
+          required: ['state', 'attempts', 'error', 'deliveredAt'],
+        },
+        { type: 'null' },
+      ],
+    },
     links: {
       type: 'object',
       additionalProperties: false,
@@ -97,7 +137,21 @@ const watchRun = {
       required: ['analysis', 'changes'],
     },
   },
-  required: ['analysisId', 'status', 'startedAt', 'endedAt', 'since', 'changes', 'comparison', 'error', 'links'],
+  required: ['analysisId', 'status', 'startedAt', 'endedAt', 'since', 'changes', 'comparison', 'error', 'notification', 'links'],
+} as const;
+
+/** The body of a webhook delivery (docs/api.md, "Webhooks"). */
+export const watchRunEvent = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    type: { type: 'string', const: 'watch.run' },
+    deliveryId: { type: 'string', description: "the same on every attempt of one delivery (also the x-wallet-similarity-delivery header): a receiver drops repeats by it" },
+    watchId: { type: 'string' },
+    run: { ...watchRun, properties: (({ notification: _delivery, ...rest }) => rest)(watchRun.properties), required: watchRun.required.filter((k) => k !== 'notification') },
+    links: { type: 'object', additionalProperties: false, properties: { watch: { type: 'string' } }, required: ['watch'] },
+  },
+  required: ['type', 'deliveryId', 'watchId', 'run', 'links'],
 } as const;
 
 const watchFields = {
@@ -105,13 +159,29 @@ const watchFields = {
   createdAt: { type: 'string', format: 'date-time' },
   everyMinutes: { type: 'integer' },
   request: { type: 'object', additionalProperties: true, description: 'the analysis each run starts, as POST /v1/analyses validated it (`wallets` sorted, or `token` and `top`; defaults filled in)' },
+  notify: {
+    description: 'its webhook (null: none)',
+    oneOf: [
+      {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          target: { type: 'string', description: "the webhook URL's origin only (its path and query are often a credential)" },
+          on: notifyOn,
+          secret: { type: 'string', description: 'the signing secret: in the 201 answer that made the watch only, never again' },
+        },
+        required: ['target', 'on'],
+      },
+      { type: 'null' },
+    ],
+  },
 } as const;
 
 export const watchSummary = {
   type: 'object',
   additionalProperties: false,
   properties: { ...watchFields, links: { type: 'object', additionalProperties: false, properties: { self: { type: 'string' } }, required: ['self'] } },
-  required: ['watchId', 'createdAt', 'everyMinutes', 'request', 'links'],
+  required: ['watchId', 'createdAt', 'everyMinutes', 'request', 'notify', 'links'],
 } as const;
 
 export type WatchSummary = FromSchema<typeof watchSummary>;
@@ -148,9 +218,10 @@ export const watchView = {
       required: ['self', 'run', 'temporalUi'],
     },
   },
-  required: ['watchId', 'createdAt', 'everyMinutes', 'request', 'schedule', 'runs', 'links'],
+  required: ['watchId', 'createdAt', 'everyMinutes', 'request', 'notify', 'schedule', 'runs', 'links'],
 } as const;
 export type WatchView = FromSchema<typeof watchView>;
+export type WatchRunEvent = FromSchema<typeof watchRunEvent>;
 
 export const watchRunStarted = {
   type: 'object',
@@ -158,3 +229,26 @@ export const watchRunStarted = {
   properties: { watchId: { type: 'string' }, requested: { type: 'boolean', const: true }, links: { type: 'object', properties: { watch: { type: 'string' } }, required: ['watch'], additionalProperties: false } },
   required: ['watchId', 'requested', 'links'],
 } as const;
+
+// A watched group's run as the API shows it (GET /v1/watches/{id}) and as its webhook delivery
+// tells of it (src/activities/watches.ts): one shape for both.
+export function runView(r: WatchRunRecord): WatchView['runs'][number] {
+  return {
+    analysisId: r.analysisId,
+    status: r.status,
+    startedAt: r.createdAt,
+    endedAt: r.endedAt,
+    since: r.sinceAnalysisId,
+    changes: r.changes,
+    comparison: r.comparison,
+    error: r.error,
+    notification: r.notification,
+    links: { analysis: `/v1/analyses/${r.analysisId}`, changes: r.sinceAnalysisId ? `/v1/analyses/${r.analysisId}/changes?since=${r.sinceAnalysisId}` : null },
+  };
+}
+
+/** The body of a run's webhook delivery: the run as GET /v1/watches/{id} lists it, without its delivery's own state. */
+export function watchRunEventOf(watchId: string, deliveryId: string, run: WatchRunRecord): WatchRunEvent {
+  const { notification: _delivery, ...shown } = runView(run);
+  return { type: 'watch.run', deliveryId, watchId, run: shown, links: { watch: `/v1/watches/${watchId}` } };
+}

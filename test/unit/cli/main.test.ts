@@ -47,6 +47,8 @@ describe('wallet-similarity: arguments and answers it cannot use', () => {
     [['watch', 'remove', 'an-id'], /^watch needs one of add, list, show, run or stop, not 'remove'$/],
     [['watch', 'add', 'A'], /^watch add needs at least two wallet addresses, or --token <mint>$/],
     [['watch', 'add', 'A', 'B', '--every', '0'], /^--every must be a whole number of at least 1, got '0'$/],
+    [['watch', 'add', 'A', 'B', '--notify-on', 'every-run'], /^--notify-on needs --notify <url>$/],
+    [['watch', 'add', 'A', 'B', '--notify', 'https://hooks.example.com/x', '--notify-on', 'weekly'], /^--notify-on takes changes or every-run, not 'weekly'$/],
     [['watch', 'add', 'A', 'B', '--token', 'M'], /^watch add takes wallet addresses or --token <mint>, not both$/],
     [['watch', 'show'], /^watch show needs one watch id: watch show <watch-id>$/],
     [['watch', 'stop', 'a', 'b'], /^watch stop needs one watch id: watch stop <watch-id>$/],

@@ -15,6 +15,7 @@ const run = (n: number, o: Partial<WatchView['runs'][number]>): WatchView['runs'
   changes: null,
   comparison: 'first',
   error: null,
+  notification: null,
   links: { analysis: `/v1/analyses/run-${n}`, changes: null },
   ...o,
 });
@@ -24,6 +25,7 @@ const watch: WatchView = {
   createdAt: '2026-12-01T10:00:00.000Z',
   everyMinutes: 1440,
   request: { wallets: [A, B], sync: 'auto' },
+  notify: null,
   schedule: { nextRunAt: '2026-12-06T10:00:00.000Z', running: true },
   runs: [
     run(6, { endedAt: null, comparison: null }),
@@ -60,9 +62,37 @@ describe('wallet-similarity watch', () => {
     const text = renderWatch({ ...watch, schedule: null, runs: [] });
     expect(text).toMatch(/^Schedule: not known/m);
     expect(text).toMatch(/^No run yet\.$/m);
-    expect(renderWatchList([{ watchId: 'w-2', createdAt: watch.createdAt, everyMinutes: 90, request: { token: A, top: 100 }, links: { self: '/v1/watches/w-2' } }])).toBe(
-      `w-2  every 90 min  the 100 largest holders of ${A}`,
-    );
+    expect(
+      renderWatchList([
+        { watchId: 'w-2', createdAt: watch.createdAt, everyMinutes: 90, request: { token: A, top: 100 }, notify: null, links: { self: '/v1/watches/w-2' } },
+        { watchId: 'w-3', createdAt: watch.createdAt, everyMinutes: 60, request: { wallets: [A, B] }, notify: { target: 'https://hooks.example.com/…', on: 'changes' }, links: { self: '/v1/watches/w-3' } },
+      ]).split('\n'),
+    ).toEqual([`w-2  every 90 min  the 100 largest holders of ${A}`, 'w-3  every 1 h     2 wallets (37Rq…oRsk, GdLm…e3Bx)  (webhook: https://hooks.example.com/…)']);
     expect(renderWatchList([])).toMatch(/^No watched group: wallet-similarity watch add/);
+  });
+
+  it("shows a watch's webhook (the secret only in the answer that made it) and how each run's delivery went", () => {
+    const told = {
+      ...watch,
+      notify: { target: 'https://hooks.example.com/…', on: 'every-run' as const, secret: 'whsec_abc' },
+      runs: [
+        run(3, { notification: { state: 'pending', attempts: 2, error: 'the receiver answered 503', deliveredAt: null } }),
+        run(2, { notification: { state: 'failed', attempts: 1, error: 'the receiver answered 404', deliveredAt: null } }),
+        run(1, { notification: { state: 'delivered', attempts: 1, error: null, deliveredAt: '2026-12-01T10:01:02.000Z' } }),
+      ],
+    };
+    const lines = renderWatch(told).split('\n');
+    expect(lines.slice(1, 3)).toEqual([
+      'Webhook: https://hooks.example.com/…, told of every run',
+      "Signing secret (shown this once; keep it to check each delivery's x-wallet-similarity-signature): whsec_abc",
+    ]);
+    expect(lines.filter((l) => l.startsWith('      webhook:'))).toEqual([
+      '      webhook: being delivered (2 attempts failed so far: the receiver answered 503)',
+      '      webhook: failed after 1 attempt: the receiver answered 404',
+      '      webhook: delivered 2026-12-01T10:01:02.000Z',
+    ]);
+    const shown = renderWatch({ ...told, notify: { target: 'https://hooks.example.com/…', on: 'changes' } });
+    expect(shown).toContain('Webhook: https://hooks.example.com/…, told of runs that changed something');
+    expect(shown).not.toContain('Signing secret');
   });
 });

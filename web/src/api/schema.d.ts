@@ -4194,6 +4194,18 @@ export interface paths {
                                 links: {
                                     self: string;
                                 };
+                                /** @description its webhook (null: none) */
+                                notify: {
+                                    /**
+                                     * @description changes (default): the runs compared with the run before that found wallets, clusters or links added or gone; every-run: every run that ended, compared or not
+                                     * @enum {string}
+                                     */
+                                    on: "changes" | "every-run";
+                                    /** @description the signing secret: in the 201 answer that made the watch only, never again */
+                                    secret?: string;
+                                    /** @description the webhook URL's origin only (its path and query are often a credential) */
+                                    target: string;
+                                } | null;
                                 /** @description the analysis each run starts, as POST /v1/analyses validated it (`wallets` sorted, or `token` and `top`; defaults filled in) */
                                 request: {
                                     [key: string]: unknown;
@@ -4273,6 +4285,17 @@ export interface paths {
                          * @default 0.8
                          */
                         failureThreshold?: number;
+                        /** @description a webhook told of the watch's runs: each is POSTed to `url` as JSON (`type` watch.run), signed with the secret the 201 answer gives once (docs/api.md, "Webhooks"); an answer other than 2xx is retried for about 20 minutes, a 4xx other than 408 and 429 is not */
+                        notify?: {
+                            /**
+                             * @description changes (default): the runs compared with the run before that found wallets, clusters or links added or gone; every-run: every run that ended, compared or not
+                             * @default changes
+                             * @enum {string}
+                             */
+                            on?: "changes" | "every-run";
+                            /** @description http or https, to a public address (the operator may allow others: WATCH_WEBHOOK_PRIVATE_ADDRESSES) */
+                            url: string;
+                        };
                         /**
                          * @description auto: sync wallets that are not READY; force: sync all (and, for a token request, scan its holders afresh rather than take the same key's earlier analysis's scan of the last HOLDER_CACHE_SECONDS); skip: use stored data only
                          * @default auto
@@ -4325,6 +4348,18 @@ export interface paths {
                                 /** @description the schedule in the Temporal Web UI */
                                 temporalUi: string;
                             };
+                            /** @description its webhook (null: none) */
+                            notify: {
+                                /**
+                                 * @description changes (default): the runs compared with the run before that found wallets, clusters or links added or gone; every-run: every run that ended, compared or not
+                                 * @enum {string}
+                                 */
+                                on: "changes" | "every-run";
+                                /** @description the signing secret: in the 201 answer that made the watch only, never again */
+                                secret?: string;
+                                /** @description the webhook URL's origin only (its path and query are often a credential) */
+                                target: string;
+                            } | null;
                             /** @description the analysis each run starts, as POST /v1/analyses validated it (`wallets` sorted, or `token` and `top`; defaults filled in) */
                             request: {
                                 [key: string]: unknown;
@@ -4357,6 +4392,20 @@ export interface paths {
                                     /** @description the whole comparison with `since` */
                                     changes: string | null;
                                 };
+                                /** @description its webhook delivery (null: the watch has no webhook, or the run had nothing to tell it) */
+                                notification: {
+                                    /** @description attempts that got no 2xx answer, or the one that did */
+                                    attempts: number;
+                                    /** Format: date-time */
+                                    deliveredAt: string | null;
+                                    /** @description the last failed attempt's reason: the receiver's status, or why it did not answer */
+                                    error: string | null;
+                                    /**
+                                     * @description pending while it is tried (again after a failed attempt), then delivered (a 2xx answer) or failed
+                                     * @enum {string}
+                                     */
+                                    state: "pending" | "delivered" | "failed";
+                                } | null;
                                 /** @description the analysis of the run completed before it that this one was compared with (null: the first completed run, a run whose analysis did not complete, or an engine before 2.0.0) */
                                 since: string | null;
                                 /** Format: date-time */
@@ -4391,6 +4440,18 @@ export interface paths {
                                 /** @description the schedule in the Temporal Web UI */
                                 temporalUi: string;
                             };
+                            /** @description its webhook (null: none) */
+                            notify: {
+                                /**
+                                 * @description changes (default): the runs compared with the run before that found wallets, clusters or links added or gone; every-run: every run that ended, compared or not
+                                 * @enum {string}
+                                 */
+                                on: "changes" | "every-run";
+                                /** @description the signing secret: in the 201 answer that made the watch only, never again */
+                                secret?: string;
+                                /** @description the webhook URL's origin only (its path and query are often a credential) */
+                                target: string;
+                            } | null;
                             /** @description the analysis each run starts, as POST /v1/analyses validated it (`wallets` sorted, or `token` and `top`; defaults filled in) */
                             request: {
                                 [key: string]: unknown;
@@ -4423,6 +4484,20 @@ export interface paths {
                                     /** @description the whole comparison with `since` */
                                     changes: string | null;
                                 };
+                                /** @description its webhook delivery (null: the watch has no webhook, or the run had nothing to tell it) */
+                                notification: {
+                                    /** @description attempts that got no 2xx answer, or the one that did */
+                                    attempts: number;
+                                    /** Format: date-time */
+                                    deliveredAt: string | null;
+                                    /** @description the last failed attempt's reason: the receiver's status, or why it did not answer */
+                                    error: string | null;
+                                    /**
+                                     * @description pending while it is tried (again after a failed attempt), then delivered (a 2xx answer) or failed
+                                     * @enum {string}
+                                     */
+                                    state: "pending" | "delivered" | "failed";
+                                } | null;
                                 /** @description the analysis of the run completed before it that this one was compared with (null: the first completed run, a run whose analysis did not complete, or an engine before 2.0.0) */
                                 since: string | null;
                                 /** Format: date-time */
@@ -4628,6 +4703,18 @@ export interface paths {
                                 /** @description the schedule in the Temporal Web UI */
                                 temporalUi: string;
                             };
+                            /** @description its webhook (null: none) */
+                            notify: {
+                                /**
+                                 * @description changes (default): the runs compared with the run before that found wallets, clusters or links added or gone; every-run: every run that ended, compared or not
+                                 * @enum {string}
+                                 */
+                                on: "changes" | "every-run";
+                                /** @description the signing secret: in the 201 answer that made the watch only, never again */
+                                secret?: string;
+                                /** @description the webhook URL's origin only (its path and query are often a credential) */
+                                target: string;
+                            } | null;
                             /** @description the analysis each run starts, as POST /v1/analyses validated it (`wallets` sorted, or `token` and `top`; defaults filled in) */
                             request: {
                                 [key: string]: unknown;
@@ -4660,6 +4747,20 @@ export interface paths {
                                     /** @description the whole comparison with `since` */
                                     changes: string | null;
                                 };
+                                /** @description its webhook delivery (null: the watch has no webhook, or the run had nothing to tell it) */
+                                notification: {
+                                    /** @description attempts that got no 2xx answer, or the one that did */
+                                    attempts: number;
+                                    /** Format: date-time */
+                                    deliveredAt: string | null;
+                                    /** @description the last failed attempt's reason: the receiver's status, or why it did not answer */
+                                    error: string | null;
+                                    /**
+                                     * @description pending while it is tried (again after a failed attempt), then delivered (a 2xx answer) or failed
+                                     * @enum {string}
+                                     */
+                                    state: "pending" | "delivered" | "failed";
+                                } | null;
                                 /** @description the analysis of the run completed before it that this one was compared with (null: the first completed run, a run whose analysis did not complete, or an engine before 2.0.0) */
                                 since: string | null;
                                 /** Format: date-time */

@@ -1,6 +1,7 @@
 // Watch the group of a completed analysis (POST /v1/watches): the same request analysed again on a
 // schedule, each run compared with the run before; then the watch's page. A key that watches the
-// group already is taken to its watch (the API answers 200 with it).
+// group already is taken to its watch (the API answers 200 with it). With a webhook URL, each run (or
+// each that changed something) is POSTed to it; its signing secret is shown once, on the watch's page.
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { Eye } from 'lucide-react';
@@ -16,16 +17,32 @@ export const WATCH_INTERVALS = [
   { minutes: 10_080, label: 'every week' },
 ] as const;
 
-/** The analysis's request again (its wallets, or its token and top, and its parameters), every `everyMinutes`. */
-export function watchBodyOf(analysis: AnalysisView, everyMinutes: number): StartWatchBody {
+type NotifyOn = NonNullable<StartWatchBody['notify']>['on'];
+
+/** Which runs a webhook may be told of, as the Lab says it. */
+export const NOTIFY_ON: ReadonlyArray<{ on: NonNullable<NotifyOn>; label: string }> = [
+  { on: 'changes', label: 'runs that changed something' },
+  { on: 'every-run', label: 'every run' },
+];
+
+/** The analysis's request again (its wallets, or its token and top, and its parameters), every `everyMinutes`, with a webhook when a URL is given. */
+export function watchBodyOf(analysis: AnalysisView, everyMinutes: number, notify?: { url: string; on: NotifyOn }): StartWatchBody {
   // a token request's params may hold its token and top: its group is said below
   const params = Object.fromEntries(Object.entries(analysis.params ?? {}).filter(([k]) => k !== 'token' && k !== 'top'));
   const group = analysis.holders ? { token: analysis.holders.token, top: analysis.holders.top } : { wallets: analysis.wallets };
-  return { ...params, ...group, everyMinutes } as StartWatchBody;
+  const url = notify?.url.trim();
+  return { ...params, ...group, everyMinutes, ...(url ? { notify: { url, on: notify?.on } } : {}) } as StartWatchBody;
+}
+
+/** What the watch's page is handed once: the signing secret of the webhook the card just made (the API gives it in this answer only). */
+export interface WatchCreatedState {
+  secret?: string;
 }
 
 export function WatchCard({ analysis }: { analysis: AnalysisView }) {
   const [every, setEvery] = useState<number>(1_440);
+  const [url, setUrl] = useState('');
+  const [on, setOn] = useState<NonNullable<NotifyOn>>('changes');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const navigate = useNavigate();
@@ -33,8 +50,9 @@ export function WatchCard({ analysis }: { analysis: AnalysisView }) {
     setBusy(true);
     setError(null);
     try {
-      const created = await api.createWatch(watchBodyOf(analysis, every));
-      void navigate(`/watches/${created.watchId}`);
+      const created = await api.createWatch(watchBodyOf(analysis, every, { url, on }));
+      const state: WatchCreatedState = created.notify?.secret ? { secret: created.notify.secret } : {};
+      void navigate(`/watches/${created.watchId}`, { state });
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
       setBusy(false);
@@ -54,6 +72,22 @@ export function WatchCard({ analysis }: { analysis: AnalysisView }) {
         <button type="button" onClick={() => void watch()} disabled={busy}>
           <Eye size={16} aria-hidden="true" /> Watch
         </button>
+      </div>
+      <div className="toolbar-controls">
+        <input
+          type="url"
+          aria-label="Webhook URL (optional): each run is POSTed to it, signed"
+          placeholder="Webhook URL (optional), https://…"
+          value={url}
+          onChange={(e) => setUrl(e.target.value)}
+        />
+        <select aria-label="Which runs the webhook is told of" value={on} onChange={(e) => setOn(e.target.value as NonNullable<NotifyOn>)} disabled={url.trim() === ''}>
+          {NOTIFY_ON.map((o) => (
+            <option key={o.on} value={o.on}>
+              {o.label}
+            </option>
+          ))}
+        </select>
       </div>
       {error ? <ErrorNote message={error} /> : null}
     </Section>

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { MemoryRouter, Route, Routes } from 'react-router';
-import { WatchPage, WatchesPage, intervalLabel } from './WatchPage';
+import { WatchPage, WatchesPage, intervalLabel, runDelivery } from './WatchPage';
 import type { WatchRun, WatchView } from '../../api/types';
 
 const W = ['Aaaa1111111111111111111111111111111111111111', 'Bbbb2222222222222222222222222222222222222222'];
@@ -15,6 +15,7 @@ const run = (n: number, o: Partial<WatchRun> = {}): WatchRun => ({
   changes: null,
   comparison: 'first',
   error: null,
+  notification: null,
   links: { analysis: `/v1/analyses/run-${n}`, changes: null },
   ...o,
 });
@@ -23,14 +24,15 @@ const watch = (runs: WatchRun[], running = false): WatchView => ({
   createdAt: '2026-12-01T10:00:00.000Z',
   everyMinutes: 720,
   request: { wallets: W },
+  notify: null,
   schedule: { nextRunAt: '2026-12-04T10:00:00.000Z', running },
   runs,
   links: { self: '/v1/watches/w-1', run: '/v1/watches/w-1/runs', temporalUi: 'http://ui/namespaces/default/schedules/watch%3Aw-1' },
 });
 
-function page(path = '/watches/w-1') {
+function page(path = '/watches/w-1', state?: unknown) {
   return render(
-    <MemoryRouter initialEntries={[path]}>
+    <MemoryRouter initialEntries={[{ pathname: path, state }]}>
       <Routes>
         <Route path="/watches" element={<WatchesPage />} />
         <Route path="/watches/:id" element={<WatchPage />} />
@@ -100,5 +102,28 @@ describe('WatchPage', () => {
     await screen.findByTestId('watch-page');
     expect(screen.getByTestId('watch-schedule').textContent).toMatch(/^The schedule is not known/);
     expect(screen.getByText('No run yet.')).toBeTruthy();
+  });
+
+  it("shows the webhook by its origin, the secret the card handed over once, and how each run's delivery went", async () => {
+    const told = {
+      ...watch([
+        run(3, { notification: { state: 'pending', attempts: 1, error: 'the receiver answered 503', deliveredAt: null } }),
+        run(2, { notification: { state: 'failed', attempts: 1, error: 'the receiver answered 404', deliveredAt: null } }),
+        run(1, { notification: { state: 'delivered', attempts: 1, error: null, deliveredAt: '2026-12-01T10:01:02.000Z' } }),
+      ]),
+      notify: { target: 'https://hooks.example.com/…', on: 'changes' as const },
+    };
+    vi.stubGlobal('fetch', vi.fn(async () => Response.json(told)));
+    page('/watches/w-1', { secret: 'whsec_shown_once' });
+    expect((await screen.findByTestId('watch-webhook')).textContent).toBe('Webhook: https://hooks.example.com/…, told of runs that changed something.');
+    expect(screen.getByTestId('watch-secret').textContent).toContain('whsec_shown_once');
+    const cells = screen.getAllByTestId('watch-run').map((row) => row.querySelectorAll('td')[3].textContent);
+    expect(cells).toEqual(['being delivered (1 failed so far: the receiver answered 503)', 'failed after 1 attempt: the receiver answered 404', runDelivery(told.runs[2])]);
+    expect(cells[2]).toMatch(/^delivered /);
+    cleanup();
+    // opened again (not from the card): no secret
+    page('/watches/w-1');
+    await screen.findByTestId('watch-webhook');
+    expect(screen.queryByTestId('watch-secret')).toBeNull();
   });
 });

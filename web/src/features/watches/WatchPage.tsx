@@ -1,11 +1,13 @@
 // A watched group (GET /v1/watches/{id}): what it analyses and how often, its next run, its runs
 // newest first with what changed since the run before (the analysis page of a run shows the whole
-// comparison), a run now and stopping it. Read again every few seconds while a run is under way.
+// comparison) and how its webhook was told of each, a run now and stopping it. Read again every few
+// seconds while a run is under way.
 import { useCallback, useEffect, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { api } from '../../api/client';
 import type { WatchRun, WatchSummary, WatchView } from '../../api/types';
 import { ErrorNote, Section, Skeleton, WalletBadge } from '../../components/ui';
+import { NOTIFY_ON, type WatchCreatedState } from './WatchCard';
 
 /** How often the page reads the watch again while a run is under way. */
 export const WATCH_POLL_MS = 3_000;
@@ -66,9 +68,20 @@ export function runChanges(run: WatchRun): string {
 
 const when = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString() : '—');
 
+/** How a run's webhook delivery went, in words (empty: none was due). */
+export function runDelivery(run: WatchRun): string {
+  const n = run.notification;
+  if (!n) return '';
+  if (n.state === 'delivered') return `delivered ${when(n.deliveredAt)}`;
+  if (n.state === 'failed') return `failed${n.attempts > 0 ? ` after ${n.attempts} attempt${n.attempts === 1 ? '' : 's'}` : ''}: ${n.error ?? ''}`;
+  return n.error ? `being delivered (${n.attempts} failed so far: ${n.error})` : 'being delivered';
+}
+
 export function WatchPage() {
   const { id = '' } = useParams();
   const navigate = useNavigate();
+  // the webhook's signing secret, handed over once by the card that made the watch
+  const secret = (useLocation().state as WatchCreatedState | null)?.secret;
   const [watch, setWatch] = useState<WatchView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -157,6 +170,19 @@ export function WatchPage() {
           The schedule in Temporal
         </a>
       </p>
+      {watch.notify ? (
+        <p className="muted" data-testid="watch-webhook">
+          Webhook: {watch.notify.target}, told of {NOTIFY_ON.find((o) => o.on === watch.notify?.on)?.label ?? watch.notify.on}.
+        </p>
+      ) : null}
+      {secret ? (
+        <div className="note" role="status" data-testid="watch-secret">
+          <p>
+            The webhook&apos;s signing secret, shown this once: keep it to check each delivery&apos;s <code>x-wallet-similarity-signature</code>.
+          </p>
+          <code>{secret}</code>
+        </div>
+      ) : null}
       <Section title="Runs" testId="watch-runs">
         {watch.runs.length === 0 ? (
           <p className="muted">No run yet.</p>
@@ -168,6 +194,7 @@ export function WatchPage() {
                   <th scope="col">Started</th>
                   <th scope="col">Status</th>
                   <th scope="col">Since the run before</th>
+                  {watch.notify ? <th scope="col">Webhook</th> : null}
                   <th scope="col">Analysis</th>
                 </tr>
               </thead>
@@ -177,6 +204,7 @@ export function WatchPage() {
                     <td>{when(r.startedAt)}</td>
                     <td>{r.status}</td>
                     <td>{runChanges(r)}</td>
+                    {watch.notify ? <td>{runDelivery(r)}</td> : null}
                     <td>
                       <Link to={`/analyses/${r.analysisId}`}>Open</Link>
                     </td>
@@ -216,6 +244,7 @@ export function WatchesPage() {
         {watches?.map((w) => (
           <li key={w.watchId}>
             <Link to={`/watches/${w.watchId}`}>{intervalLabel(w.everyMinutes)}</Link>: <WatchTarget request={w.request} />
+            {w.notify ? <span className="muted"> (webhook: {w.notify.target})</span> : null}
           </li>
         ))}
       </ul>

@@ -1,0 +1,247 @@
+// A watch's webhook (POST /v1/watches {notify}): each run it is due for is POSTed to a real HTTP
+// receiver, signed with the secret the 201 gave once; a 429 with Retry-After is tried again after
+// it, a 404 is not; a run that changed something is told with `on` changes, a run that did not is
+// not; the URL's path (often a token) and the secret never show in GET. Two runs begun in the same
+// second (a run asked for just after the first one closed) are two runs. Real API (app.inject),
+// Temporal, PostgreSQL, Redis and simulator; the receiver is a node:http server on 127.0.0.1
+// (WATCH_WEBHOOK_PRIVATE_ADDRESSES=true; without it such a URL is refused: the last test).
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import type { FastifyInstance } from 'fastify';
+import { createWatchActivities } from '../../src/activities/watches';
+import { buildApp } from '../../src/api/app';
+import { apiKeyId } from '../../src/api/auth';
+import type { WatchRunEvent, WatchView } from '../../src/api/schemas/watches';
+import { loadConfig } from '../../src/config';
+import { generateWorld } from '../../src/simulator';
+import { insertWatch } from '../../src/store/watches';
+import { WEBHOOK_HEADERS, newWebhookSecret, signWebhook } from '../../src/webhooks';
+import { buildActivityDeps } from '../../src/wiring';
+import { seedCompletedAnalysis } from '../harness/analyses';
+import { until } from '../harness/processes';
+import { useSimulatedStack } from '../harness/stack';
+
+const world = generateWorld({ seed: 6607, wallets: 6, txPerWallet: 12, largeWallet: false });
+const w = (world.wallets as Array<{ address: string }>).map((x) => x.address).sort();
+
+const KEY = 'webhook-watch-key-51f0c2';
+
+interface Received {
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** A receiver on 127.0.0.1 that records each POST and answers as `answer` says (200 by default). */
+function receiver() {
+  const received: Received[] = [];
+  let answer: (n: number) => { status: number; headers?: Record<string, string> } = () => ({ status: 200 });
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      received.push({ path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      const a = answer(received.length);
+      res.writeHead(a.status, a.headers).end('{"ok":true}');
+    });
+  });
+  return {
+    received,
+    answer: (f: typeof answer) => void (answer = f),
+    async listen(): Promise<string> {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe("a watch's webhook", () => {
+  let app: FastifyInstance;
+  const hook = receiver();
+  let base = '';
+  const opened = useSimulatedStack(
+    { world },
+    { API_KEYS: KEY, WATCH_WEBHOOK_PRIVATE_ADDRESSES: 'true' },
+    {
+      afterOpen: async () => {
+        base = await hook.listen();
+        app = await buildApp({ config: opened.stack.config, temporal: opened.stack.client, pool: opened.stack.pool, redis: opened.stack.redis }, { eventPollIntervalMs: 200 });
+      },
+      beforeClose: async () => {
+        const { client } = opened.stack;
+        for await (const s of client.schedule.list()) await client.schedule.getHandle(s.scheduleId).delete().catch(() => undefined);
+        for await (const wf of client.workflow.list({ query: 'ExecutionStatus = "Running"' })) {
+          await client.workflow.getHandle(wf.workflowId).terminate('test cleanup').catch(() => undefined);
+        }
+        await app?.close();
+        await hook.close();
+      },
+    },
+  );
+  const call = (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object) => app.inject({ method, url, headers: { 'x-api-key': KEY }, ...(payload ? { payload } : {}) });
+  const watchOf = async (id: string) => (await call('GET', `/v1/watches/${id}`)).json() as WatchView;
+  /** The watch once `n` runs have ended and none of their deliveries is pending. */
+  const settled = (id: string, n: number) =>
+    until(`${n} runs of watch ${id} ended and told`, async () => {
+      const watch = await watchOf(id);
+      return watch.runs.length >= n && watch.runs.every((r) => r.endedAt !== null && r.notification?.state !== 'pending') ? watch : undefined;
+    }, 120_000);
+  const runsOfSchedule = async (watchId: string) => {
+    const ids: string[] = [];
+    for await (const wf of opened.stack.client.workflow.list({ query: `WorkflowType = "watchRunWorkflow" AND ExecutionStatus != "Running"` })) {
+      if (wf.workflowId.startsWith(`watch:${watchId}-`)) ids.push(wf.runId);
+    }
+    return ids;
+  };
+
+  afterEach(() => {
+    hook.received.length = 0;
+    hook.answer(() => ({ status: 200 }));
+  });
+
+  it('POSTs every run, signed with the secret given once, and two runs begun in the same second are two runs', async () => {
+    const group = w.slice(0, 3);
+    await opened.stack.withWorkers(async () => {
+      const res = await call('POST', '/v1/watches', { wallets: group, sync: 'auto', everyMinutes: 720, notify: { url: `${base}/hooks/T0KEN-in-the-path?sig=abc`, on: 'every-run' } });
+      expect(res.statusCode).toBe(201);
+      const created = res.json() as WatchView;
+      // the origin only, and the secret this once
+      expect(created.notify).toEqual({ target: `${base}/…`, on: 'every-run', secret: expect.stringMatching(/^whsec_[A-Za-z0-9_-]{43}$/) });
+      const secret = created.notify?.secret as string;
+      const first = (await settled(created.watchId, 1)).runs[0];
+      expect(first).toMatchObject({ status: 'completed', comparison: 'first', notification: { state: 'delivered', attempts: 1, error: null, deliveredAt: expect.any(String) } });
+
+      expect(hook.received).toHaveLength(1);
+      const [got] = hook.received;
+      expect(got.path).toBe('/hooks/T0KEN-in-the-path?sig=abc');
+      expect(got.headers['content-type']).toBe('application/json');
+      expect(got.headers[WEBHOOK_HEADERS.event]).toBe('watch.run');
+      const timestamp = Number(got.headers[WEBHOOK_HEADERS.timestamp]);
+      expect(Math.abs(timestamp - Date.now() / 1000)).toBeLessThan(600);
+      // what a receiver checks: the signature of `<timestamp>.<body>` with the secret
+      expect(got.headers[WEBHOOK_HEADERS.signature]).toBe(signWebhook(secret, timestamp, got.body));
+      expect(got.headers[WEBHOOK_HEADERS.signature]).not.toBe(signWebhook(newWebhookSecret(), timestamp, got.body));
+      const event = JSON.parse(got.body) as WatchRunEvent;
+      const { notification: _delivery, ...shown } = first;
+      expect(event).toEqual({ type: 'watch.run', deliveryId: got.headers[WEBHOOK_HEADERS.delivery], watchId: created.watchId, run: shown, links: { watch: `/v1/watches/${created.watchId}` } });
+
+      // never again: not the secret, not the URL's path
+      const again = await call('GET', `/v1/watches/${created.watchId}`);
+      const list = await call('GET', '/v1/watches');
+      for (const body of [again.body, list.body]) {
+        expect(body).not.toContain(secret);
+        expect(body).not.toContain('T0KEN');
+      }
+      expect((again.json() as WatchView).notify).toEqual({ target: `${base}/…`, on: 'every-run' });
+
+      // the second run asked for at once: begun within the second of the first as often as not,
+      // so with the first one's workflow id; it is a run of its own all the same
+      await until('the schedule sees its run closed', async () => ((await watchOf(created.watchId)).schedule?.running === false ? true : undefined));
+      expect((await call('POST', `/v1/watches/${created.watchId}/runs`)).statusCode).toBe(202);
+      const two = await settled(created.watchId, 2);
+      expect(two.runs).toHaveLength(2);
+      expect(two.runs[0].analysisId).not.toBe(two.runs[1].analysisId);
+      expect(two.runs[0]).toMatchObject({ comparison: 'compared', since: first.analysisId, notification: { state: 'delivered' } });
+      expect(hook.received).toHaveLength(2);
+      expect(new Set(hook.received.map((r) => r.headers[WEBHOOK_HEADERS.delivery])).size).toBe(2);
+      expect(await runsOfSchedule(created.watchId)).toHaveLength(2);
+    });
+  });
+
+  it("tries a 429 again after its Retry-After, with the same delivery id; does not try a 404 again; the run ends as it did", async () => {
+    for (const [i, [answers, expected]] of (
+      [
+        [[{ status: 429, headers: { 'retry-after': '1' } }, { status: 200 }], { state: 'delivered', attempts: 2, error: null }],
+        [[{ status: 404 }], { state: 'failed', attempts: 1, error: 'the receiver answered 404' }],
+      ] as const
+    ).entries()) {
+      hook.received.length = 0;
+      hook.answer((n) => answers[Math.min(n, answers.length) - 1]);
+      await opened.stack.withWorkers(async () => {
+        const res = await call('POST', '/v1/watches', { wallets: w.slice(i + 1, i + 4), sync: 'auto', notify: { url: `${base}/hook-${i}`, on: 'every-run' } });
+        expect(res.statusCode).toBe(201);
+        const { watchId } = res.json() as WatchView;
+        const run = (await settled(watchId, 1)).runs[0];
+        expect(run).toMatchObject({ status: 'completed', comparison: 'first', notification: expected });
+        // the run's workflow closed: no attempt is left to come
+        await until("the run's workflow closed", async () => ((await runsOfSchedule(watchId)).length === 1 ? true : undefined));
+        expect(hook.received).toHaveLength(answers.length);
+        expect(new Set(hook.received.map((r) => r.headers[WEBHOOK_HEADERS.delivery])).size).toBe(1);
+      });
+    }
+  });
+
+  it('with `on` changes (the default), tells of a run that changed something and of no other', async () => {
+    const { pool } = opened.stack;
+    const owner = apiKeyId(KEY);
+    const k = (i: number, j: number) => `${w[i]}~${w[j]}`;
+    const activities = createWatchActivities(buildActivityDeps(opened.stack.config, pool, opened.stack.redis));
+    const env = new MockActivityEnvironment();
+    const cases = [
+      // the same clusters and links: nothing to tell
+      { name: 'unchanged', later: { clusters: [[w[0], w[1]]], scores: { [k(0, 1)]: 0.8 } }, told: false },
+      // a link formed, a cluster grew
+      { name: 'changed', later: { clusters: [[w[0], w[1], w[2]]], scores: { [k(0, 1)]: 0.8, [k(1, 2)]: 0.6 } }, told: true },
+    ];
+    for (const [i, c] of cases.entries()) {
+      hook.received.length = 0;
+      const watchId = randomUUID();
+      const stored = await insertWatch(
+        pool,
+        { id: watchId, ownerKeyId: owner, request: { wallets: w.slice(0, 3), window: 30 + i }, everyMinutes: 60, fairnessKey: null, namespace: opened.stack.namespace, notify: { url: `${base}/changes`, on: 'changes', secret: newWebhookSecret() } },
+        100,
+      );
+      expect(stored).toBe('inserted');
+      const earlier = await seedCompletedAnalysis(pool, { ownerKeyId: owner, group: w.slice(0, 3), clusters: [[w[0], w[1]]], scores: { [k(0, 1)]: 0.8 } });
+      const later = await seedCompletedAnalysis(pool, { ownerKeyId: owner, group: w.slice(0, 3), ...c.later });
+      for (const [n, id] of [earlier, later].entries()) {
+        await pool.query(`INSERT INTO watch_runs (watch_id, run_key, analysis_id, created_at) VALUES ($1, $2, $3, now() - make_interval(mins => $4))`, [watchId, `run-${n}`, id, 10 - n]);
+      }
+      const first = await env.run(activities.endWatchRun, { watchId, runKey: 'run-0' });
+      expect(first).toMatchObject({ comparison: 'first', notify: false });
+      const ended = await env.run(activities.endWatchRun, { watchId, runKey: 'run-1' });
+      expect(ended).toMatchObject({ comparison: 'compared', notify: c.told });
+      // the workflow asks for a delivery only when told to; asked anyway, nothing pending is sent
+      expect(await env.run(activities.notifyWatchRun, { watchId, runKey: 'run-1' })).toBe(c.told ? 'delivered' : 'not-pending');
+      expect(hook.received).toHaveLength(c.told ? 1 : 0);
+      // a repeated delivery (the workflow's retry after the answer was lost) sends nothing more
+      expect(await env.run(activities.notifyWatchRun, { watchId, runKey: 'run-1' })).toBe('not-pending');
+      expect(hook.received).toHaveLength(c.told ? 1 : 0);
+      if (c.told) {
+        const event = JSON.parse(hook.received[0].body) as WatchRunEvent;
+        expect(event.run).toMatchObject({ analysisId: later, since: earlier, comparison: 'compared', changes: { linksFormed: 1, clustersChanged: 1 } });
+      }
+    }
+  });
+
+  it('without WATCH_WEBHOOK_PRIVATE_ADDRESSES, refuses a URL naming an address inside the network, and any URL that is not http(s) or carries a password; stores nothing', async () => {
+    const strict = await buildApp(
+      { config: loadConfig({ ...opened.stack.processEnv, API_KEYS: KEY, WATCH_WEBHOOK_PRIVATE_ADDRESSES: 'false' }), temporal: opened.stack.client, pool: opened.stack.pool, redis: opened.stack.redis },
+      { eventPollIntervalMs: 200 },
+    );
+    try {
+      const before = (await opened.stack.pool.query('SELECT count(*)::int AS n FROM watches')).rows[0].n;
+      for (const [url, says] of [
+        [`${base}/x`, 'names 127.0.0.1'],
+        ['http://localhost:8080/x', 'names localhost'],
+        ['http://[::1]/x', 'names ::1'],
+        ['http://[::ffff:10.0.0.7]/x', 'inside the service\'s network'],
+        ['http://169.254.169.254/latest/meta-data', 'names 169.254.169.254'],
+        ['http://192.168.1.20/x', 'names 192.168.1.20'],
+        ['ftp://example.com/x', 'has the scheme ftp'],
+        ['https://user:pass@example.com/x', 'carries a user or password'],
+        ['not a url', 'is not a URL'],
+      ] as const) {
+        const res = await strict.inject({ method: 'POST', url: '/v1/watches', headers: { 'x-api-key': KEY }, payload: { wallets: w.slice(0, 2), notify: { url } } });
+        expect({ url, status: res.statusCode, type: res.headers['content-type'] }).toEqual({ url, status: 400, type: 'application/problem+json' });
+        expect((res.json() as { detail: string }).detail).toContain(says);
+      }
+      expect((await opened.stack.pool.query('SELECT count(*)::int AS n FROM watches')).rows[0].n).toBe(before);
+    } finally {
+      await strict.close();
+    }
+  });
+});
