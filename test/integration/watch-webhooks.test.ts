@@ -2,7 +2,8 @@
 // receiver, signed with the secret the 201 gave once; a 429 with Retry-After is tried again after
 // it, a 404 is not; a run that changed something is told with `on` changes, a run that did not is
 // not; the URL's path (often a token) and the secret never show in GET. Two runs begun in the same
-// second (a run asked for just after the first one closed) are two runs. Real API (app.inject),
+// second (a run asked for just after the first one closed; and two runs given one workflow id) are
+// two runs. Real API (app.inject),
 // Temporal, PostgreSQL, Redis and simulator; the receiver is a node:http server on 127.0.0.1
 // (WATCH_WEBHOOK_PRIVATE_ADDRESSES=true; without it such a URL is refused: the last test).
 import { randomUUID } from 'node:crypto';
@@ -16,10 +17,12 @@ import { apiKeyId } from '../../src/api/auth';
 import type { WatchRunEvent, WatchView } from '../../src/api/schemas/watches';
 import { loadConfig } from '../../src/config';
 import { generateWorld } from '../../src/simulator';
+import { WORKFLOW_TASK_QUEUE, watchScheduleId } from '../../src/workflows/contract';
+import { watchRunWorkflow } from '../../src/workflows/watch-run';
 import { insertWatch } from '../../src/store/watches';
 import { WEBHOOK_HEADERS, newWebhookSecret, signWebhook } from '../../src/webhooks';
 import { buildActivityDeps } from '../../src/wiring';
-import { seedCompletedAnalysis } from '../harness/analyses';
+import { analysisRequest, seedCompletedAnalysis } from '../harness/analyses';
 import { until } from '../harness/processes';
 import { useSimulatedStack } from '../harness/stack';
 
@@ -149,6 +152,32 @@ describe("a watch's webhook", () => {
       expect(new Set(hook.received.map((r) => r.headers[WEBHOOK_HEADERS.delivery])).size).toBe(2);
       expect(await runsOfSchedule(created.watchId)).toHaveLength(2);
     });
+  });
+
+  it('two runs that the schedule gave one workflow id (begun in the same second) are two runs, each told once', async () => {
+    const { pool, client, namespace } = opened.stack;
+    const watchId = randomUUID();
+    const stored = await insertWatch(
+      pool,
+      { id: watchId, ownerKeyId: apiKeyId(KEY), request: analysisRequest({ wallets: w.slice(3, 6), sync: 'auto' }), everyMinutes: 60, fairnessKey: null, namespace, notify: { url: `${base}/same-second`, on: 'every-run', secret: newWebhookSecret() } },
+      100,
+    );
+    expect(stored).toBe('inserted');
+    // as the schedule names them: its id and the second the run began
+    const workflowId = `${watchScheduleId(watchId)}-2026-12-07T15:00:00Z`;
+    const ended = await opened.stack.withWorkers(async () => {
+      const first = await client.workflow.execute(watchRunWorkflow, { taskQueue: WORKFLOW_TASK_QUEUE, workflowId, args: [{ watchId }] });
+      const second = await client.workflow.execute(watchRunWorkflow, { taskQueue: WORKFLOW_TASK_QUEUE, workflowId, args: [{ watchId }] });
+      return [first, second];
+    });
+    expect(ended[1]?.analysisId).not.toBe(ended[0]?.analysisId);
+    expect(ended[1]).toMatchObject({ comparison: 'compared', since: ended[0]?.analysisId, notify: true });
+    const runs = await watchOf(watchId);
+    expect(runs.runs.map((r) => [r.analysisId, r.notification?.state])).toEqual([
+      [ended[1]?.analysisId, 'delivered'],
+      [ended[0]?.analysisId, 'delivered'],
+    ]);
+    expect(hook.received.map((r) => (JSON.parse(r.body) as WatchRunEvent).run.analysisId)).toEqual([ended[0]?.analysisId, ended[1]?.analysisId]);
   });
 
   it("tries a 429 again after its Retry-After, with the same delivery id; does not try a 404 again; the run ends as it did", async () => {
