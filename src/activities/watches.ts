@@ -14,7 +14,7 @@ import { compareAnalyses } from '../store/analysis-changes';
 import { sqlState } from '../store/errors';
 import { beginWatchRun, endWatchRun, recordWatchRunNotification, watchRunToEnd, watchRunToNotify, type WatchRunChanges, type WatchRunComparison } from '../store/watch-runs';
 import { watchWebhook, type WatchNotifyOn } from '../store/watches';
-import { WEBHOOK_HEADERS, WebhookDeliveryError, postWebhook, signWebhook, webhookTarget } from '../webhooks';
+import { WEBHOOK_HEADERS, WebhookDeliveryError, postWebhook, signWebhook, webhookTarget } from '../providers/webhooks';
 import { WEBHOOK_ATTEMPTS, analysisWorkflowId, type AnalysisInput } from '../workflows/contract';
 
 /** A run begun: its analysis's workflow input and the fairness key its key's analyses share the queues by. */
@@ -69,16 +69,15 @@ export function createWatchActivities({ pool, removeWatchSchedule, settings }: P
       const run = await watchRunToEnd(pool, watchId, runKey);
       if (!run) return null;
       const compared = await compareWithPrevious(run);
-      const ended = { ...compared, notify: notifyDue(run.notifyOn, compared) };
-      await endWatchRun(pool, watchId, runKey, ended);
-      return { analysisId: run.analysisId, ...ended };
+      const { deliveryPending } = await endWatchRun(pool, watchId, runKey, { ...compared, notify: notifyDue(run.notifyOn, compared) });
+      return { analysisId: run.analysisId, ...compared, notify: deliveryPending };
     },
 
     /**
      * POSTs run `runKey` to its watch's webhook, signed with the watch's secret, and records how it
      * went. Only the ids travel through Temporal: the URL and the secret are read here. A receiver that
      * answers 408, 429 or 5xx, or not at all, is tried again (after its Retry-After, when it gives one)
-     * up to WEBHOOK_ATTEMPTS times; any other answer is final. Nothing is sent for a run no longer
+     * up to WEBHOOK_ATTEMPTS times within WEBHOOK_DELIVERY_BUDGET; any other answer is final. Nothing is sent for a run no longer
      * pending (delivered or failed by an attempt before) or whose watch has gone.
      */
     async notifyWatchRun({ watchId, runKey }: { watchId: string; runKey: string }): Promise<'delivered' | 'not-pending'> {
@@ -99,9 +98,12 @@ export function createWatchActivities({ pool, removeWatchSchedule, settings }: P
       } catch (err) {
         if (!(err instanceof WebhookDeliveryError)) throw err;
         const final = !err.retryable || attempt >= WEBHOOK_ATTEMPTS;
-        await recordWatchRunNotification(pool, watchId, runKey, { delivered: false, attempt, error: err.message, final });
         // the target by its origin only: the URL's path is often the receiver's token
         log.warn("a watch run's webhook delivery failed", { watchId, target: webhookTarget(webhook.url), attempt, final, reason: err.message });
+        // kept for GET; a store that fails here must not turn a final answer (a 404) into a retry that posts again
+        await recordWatchRunNotification(pool, watchId, runKey, { delivered: false, attempt, error: err.message, final }).catch((recordErr: unknown) =>
+          log.warn("a watch run's failed delivery could not be recorded", { watchId, err: describeFailure(recordErr) }),
+        );
         throw ApplicationFailure.create({
           type: 'WebhookDeliveryError',
           message: err.message,
@@ -114,7 +116,11 @@ export function createWatchActivities({ pool, removeWatchSchedule, settings }: P
       return 'delivered';
     },
 
-    /** Records run `runKey`'s delivery as failed for good, if it is still pending (its last attempt timed out, or its worker was lost). */
+    /**
+     * Records run `runKey`'s delivery as failed for good, if it is still pending (its budget ran out
+     * between attempts, its last attempt timed out, or its worker was lost): the last attempt's reason
+     * stays, else `reason`.
+     */
     async failWatchRunNotification({ watchId, runKey, reason }: { watchId: string; runKey: string; reason: string }): Promise<void> {
       await recordWatchRunNotification(pool, watchId, runKey, { delivered: false, attempt: 0, error: reason, final: true });
     },

@@ -55,7 +55,7 @@ function notifyLines(notify: WatchView['notify']): string[] {
   if (notify === null) return [];
   const which = notify.on === 'every-run' ? 'every run' : 'runs that changed something';
   const lines = [`Webhook: ${notify.target}, told of ${which}`];
-  if (notify.secret) lines.push(`Signing secret (shown this once; keep it to check each delivery's x-wallet-similarity-signature): ${notify.secret}`);
+  if (notify.secret) lines.push(`Signing secret (watch show does not print it; keep it to check each delivery's x-wallet-similarity-signature): ${notify.secret}`);
   return lines;
 }
 

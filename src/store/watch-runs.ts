@@ -123,20 +123,24 @@ export async function watchRunToEnd(
 /**
  * Records how run `runKey` ended: the analysis it was compared with and the counts of the changes
  * (both null: not compared, `comparison` says why), and with `notify` its webhook delivery as due
- * (pending; a repeated end leaves a delivery that has begun as it is).
+ * (pending; a repeated end leaves a delivery that has begun, or was due, as it is). Returns whether
+ * a delivery is pending now: the stored state, not this call's `notify` (an end repeated after its
+ * first attempt's answer was lost may compare otherwise, a timeout, and must still see it through).
  */
 export async function endWatchRun(
   pool: Pool,
   watchId: string,
   runKey: string,
   ended: { since: string | null; changes: WatchRunChanges | null; comparison: WatchRunComparison; notify: boolean },
-): Promise<void> {
-  await pool.query(
+): Promise<{ deliveryPending: boolean }> {
+  const { rows } = await pool.query<{ pending: boolean }>(
     `UPDATE watch_runs SET since_analysis_id = $3, changes = $4, comparison = $5, ended_at = COALESCE(ended_at, now()),
             notification = CASE WHEN $6::boolean THEN COALESCE(notification, 'pending') ELSE notification END
-      WHERE watch_id = $1 AND run_key = $2`,
+      WHERE watch_id = $1 AND run_key = $2
+      RETURNING notification IS NOT DISTINCT FROM 'pending' AS pending`,
     [watchId, runKey, ended.since, ended.changes, ended.comparison, ended.notify],
   );
+  return { deliveryPending: rows[0]?.pending ?? false };
 }
 
 /** The run `runKey` as its webhook delivery tells of it; null when it (or its watch) has gone. */
@@ -148,7 +152,8 @@ export async function watchRunToNotify(pool: Pool, watchId: string, runKey: stri
 
 /**
  * Records an attempt of run `runKey`'s delivery, while it is pending: delivered, or failed (`final`:
- * for good; else the attempt is counted and its reason kept, for the retry).
+ * for good; else the attempt is counted and its reason kept, for the retry). Given up (`attempt` 0,
+ * final: its budget spent between attempts, its last attempt lost), the last attempt's reason stays.
  */
 export async function recordWatchRunNotification(
   pool: Pool,
@@ -160,7 +165,7 @@ export async function recordWatchRunNotification(
     `UPDATE watch_runs SET notify_attempts = GREATEST(notify_attempts, $3::integer),
             notification = CASE WHEN $4::boolean THEN 'delivered' WHEN $6::boolean THEN 'failed' ELSE notification END,
             notified_at = CASE WHEN $4::boolean THEN now() ELSE notified_at END,
-            notify_error = CASE WHEN $4::boolean THEN NULL ELSE $5::text END
+            notify_error = CASE WHEN $4::boolean THEN NULL WHEN $3::integer = 0 THEN COALESCE(notify_error, $5::text) ELSE $5::text END
       WHERE watch_id = $1 AND run_key = $2 AND notification = 'pending'`,
     [watchId, runKey, outcome.attempt, outcome.delivered, outcome.delivered ? null : outcome.error.slice(0, 500), !outcome.delivered && outcome.final],
   );

@@ -144,6 +144,8 @@ export const watchScheduleId = (watchId: string): string => `watch:${watchId}`;
 
 /** Attempts of a watch run's webhook delivery (WEBHOOK_STEP's retry policy) before it is recorded as failed (notifyWatchRun). */
 export const WEBHOOK_ATTEMPTS = 8;
+/** How long a watch run's webhook delivery may take, its attempts and the waits between them (WEBHOOK_STEP). */
+export const WEBHOOK_DELIVERY_BUDGET = '20 minutes';
 
 /** The input of a watched group's run (watchRunWorkflow): the watch as stored is read by its first step. */
 export interface WatchRunInput {

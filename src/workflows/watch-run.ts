@@ -58,7 +58,9 @@ export async function watchRunWorkflow(input: WatchRunInput): Promise<EndedRun |
   }
   // also when the run itself was cancelled: its row then says how it ended, not "under way" for ever
   const ended = await CancellationScope.nonCancellable(() => endWatchRun({ watchId, runKey }));
-  // a run begun before the patch has no delivery due (its end said nothing of one)
+  // a history whose end was recorded before the patch has no delivery (its end said nothing of one)
+  // and no marker here, so it replays as it ran; a run begun before the patch and ending after it
+  // keeps its old key and delivers (patched() is true where it is first called live)
   if (ended?.notify && patched(WATCH_RUN_PATCH)) await notify(watchId, runKey);
   return ended;
 }

@@ -16,7 +16,7 @@ import { similarityAnalysisWorkflow } from '../../src/workflows/similarity-analy
 import { analysisInput, analysisRequest, executeAnalysis, insertAnalysisRow } from '../harness/analyses';
 import { listWatchRuns } from '../../src/store/watch-runs';
 import { insertWatch } from '../../src/store/watches';
-import { newWebhookSecret } from '../../src/webhooks';
+import { newWebhookSecret } from '../../src/providers/webhooks';
 import { watchRunWorkflow } from '../../src/workflows/watch-run';
 import { ownDatabase, useSimulatedStack } from '../harness/stack';
 import { testEnv } from '../harness/env';

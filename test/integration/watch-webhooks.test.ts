@@ -20,7 +20,7 @@ import { generateWorld } from '../../src/simulator';
 import { WORKFLOW_TASK_QUEUE, watchScheduleId } from '../../src/workflows/contract';
 import { watchRunWorkflow } from '../../src/workflows/watch-run';
 import { insertWatch } from '../../src/store/watches';
-import { WEBHOOK_HEADERS, newWebhookSecret, signWebhook } from '../../src/webhooks';
+import { WEBHOOK_HEADERS, newWebhookSecret, signWebhook } from '../../src/providers/webhooks';
 import { buildActivityDeps } from '../../src/wiring';
 import { analysisRequest, seedCompletedAnalysis } from '../harness/analyses';
 import { until } from '../harness/processes';
@@ -105,7 +105,7 @@ describe("a watch's webhook", () => {
     hook.answer(() => ({ status: 200 }));
   });
 
-  it('POSTs every run, signed with the secret given once, and two runs begun in the same second are two runs', async () => {
+  it('POSTs every run, signed with the secret given when the watch is made (and to a retry of that request), and two runs begun in the same second are two runs', async () => {
     const group = w.slice(0, 3);
     await opened.stack.withWorkers(async () => {
       const res = await call('POST', '/v1/watches', { wallets: group, sync: 'auto', everyMinutes: 720, notify: { url: `${base}/hooks/T0KEN-in-the-path?sig=abc`, on: 'every-run' } });
@@ -139,6 +139,13 @@ describe("a watch's webhook", () => {
         expect(body).not.toContain('T0KEN');
       }
       expect((again.json() as WatchView).notify).toEqual({ target: `${base}/…`, on: 'every-run' });
+      // the same request repeated by the same key (a retry whose 201 was lost): 200 and the same secret
+      const retried = await call('POST', '/v1/watches', { wallets: group, sync: 'auto', everyMinutes: 720, notify: { url: `${base}/hooks/T0KEN-in-the-path?sig=abc`, on: 'every-run' } });
+      expect({ status: retried.statusCode, notify: (retried.json() as WatchView).notify }).toEqual({ status: 200, notify: { target: `${base}/…`, on: 'every-run', secret } });
+      // with another webhook: 409, the watch as it was
+      const other = await call('POST', '/v1/watches', { wallets: group, sync: 'auto', everyMinutes: 720, notify: { url: `${base}/elsewhere` } });
+      expect(other.statusCode).toBe(409);
+      expect((other.json() as { detail: string }).detail).toContain(`with a webhook to ${base}/… on every-run (watch ${created.watchId})`);
 
       // the second run asked for at once: begun within the second of the first as often as not,
       // so with the first one's workflow id; it is a run of its own all the same
@@ -239,6 +246,18 @@ describe("a watch's webhook", () => {
       // a repeated delivery (the workflow's retry after the answer was lost) sends nothing more
       expect(await env.run(activities.notifyWatchRun, { watchId, runKey: 'run-1' })).toBe('not-pending');
       expect(hook.received).toHaveLength(c.told ? 1 : 0);
+      if (!c.told) {
+        // a receiver failing (503): the attempt is counted with its reason, the delivery left to the
+        // retry; given up (its budget spent between attempts), it fails keeping that reason
+        hook.answer(() => ({ status: 503 }));
+        await pool.query(`UPDATE watch_runs SET notification = 'pending' WHERE watch_id = $1 AND run_key = 'run-1'`, [watchId]);
+        await expect(env.run(activities.notifyWatchRun, { watchId, runKey: 'run-1' })).rejects.toMatchObject({ type: 'WebhookDeliveryError', nonRetryable: false });
+        const notification = async () => (await watchOf(watchId)).runs[0].notification;
+        expect(await notification()).toEqual({ state: 'pending', attempts: 1, error: 'the receiver answered 503', deliveredAt: null });
+        await env.run(activities.failWatchRunNotification, { watchId, runKey: 'run-1', reason: 'activity ScheduleToClose timeout' });
+        expect(await notification()).toEqual({ state: 'failed', attempts: 1, error: 'the receiver answered 503', deliveredAt: null });
+        hook.answer(() => ({ status: 200 }));
+      }
       if (c.told) {
         const event = JSON.parse(hook.received[0].body) as WatchRunEvent;
         expect(event.run).toMatchObject({ analysisId: later, since: earlier, comparison: 'compared', changes: { linksFormed: 1, clustersChanged: 1 } });
@@ -266,7 +285,9 @@ describe("a watch's webhook", () => {
       ] as const) {
         const res = await strict.inject({ method: 'POST', url: '/v1/watches', headers: { 'x-api-key': KEY }, payload: { wallets: w.slice(0, 2), notify: { url } } });
         expect({ url, status: res.statusCode, type: res.headers['content-type'] }).toEqual({ url, status: 400, type: 'application/problem+json' });
-        expect((res.json() as { detail: string }).detail).toContain(says);
+        const body = res.json() as { detail: string; errors: Array<{ pointer: string; detail: string }> };
+        expect(body.detail).toContain(says);
+        expect(body.errors).toEqual([{ pointer: '/body/notify/url', detail: expect.stringContaining(says) }]);
       }
       expect((await opened.stack.pool.query('SELECT count(*)::int AS n FROM watches')).rows[0].n).toBe(before);
     } finally {

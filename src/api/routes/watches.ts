@@ -10,10 +10,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import { describeFailure, describeFailureForClients } from '../../errors';
 import { listWatchRuns } from '../../store/watch-runs';
-import { deleteWatch, getWatch, insertWatch, listWatches, type WatchNotify, type WatchRecord } from '../../store/watches';
+import { deleteWatch, getWatch, insertWatch, listWatches, watchWebhook, type WatchNotify, type WatchRecord } from '../../store/watches';
 import { createWatchSchedule, deleteWatchSchedule, triggerWatchSchedule, watchScheduleState } from '../../temporal/schedules';
 import { TEMPORAL_CALL_DEADLINE_MS, withTemporalDeadline } from '../../temporal/deadline';
-import { newWebhookSecret, webhookTarget, webhookUrlProblem } from '../../webhooks';
+import { newWebhookSecret, webhookTarget, webhookUrlProblem } from '../../providers/webhooks';
 import { watchScheduleId } from '../../workflows/contract';
 import { reconcileListed, temporalUiLink } from '../analysis-view';
 import { assertVisible, clientKeyOf, visibleOwner } from '../auth';
@@ -95,7 +95,7 @@ export async function watchesRoutes(fastify: FastifyInstance): Promise<void> {
       const analysis = startRequestOf(body);
       const notify = notifyAsked ? { url: notifyAsked.url, on: notifyAsked.on ?? 'changes' } : null;
       const urlProblem = notify ? webhookUrlProblem(notify.url, config.WATCH_WEBHOOK_PRIVATE_ADDRESSES) : null;
-      if (urlProblem) throw new ProblemError('validation', `notify.url ${urlProblem}`);
+      if (urlProblem) throw new ProblemError('validation', `notify.url ${urlProblem}`, [{ pointer: '/body/notify/url', detail: urlProblem }]);
       const secret = notify ? newWebhookSecret() : undefined;
       const watch = { id: randomUUID(), ownerKeyId: request.apiKeyId, request: analysis as Record<string, unknown>, everyMinutes, fairnessKey: clientKeyOf(request), namespace, notify: notify && secret ? { ...notify, secret } : null };
       const stored = await insertWatch(pool, watch, config.MAX_WATCHES_PER_KEY);
@@ -120,7 +120,9 @@ export async function watchesRoutes(fastify: FastifyInstance): Promise<void> {
             throw temporalRefused('the watch could not be scheduled', err);
           }
         }
-        return reply.code(200).header('location', `/v1/watches/${existing.id}`).send(await view(request, existing, WATCH_RUNS_DEFAULT));
+        // a retry whose 201 was lost gets the secret that answer carried: the same key could stop the watch and make it again
+        const webhook = existing.notify ? await watchWebhook(pool, existing.id) : null;
+        return reply.code(200).header('location', `/v1/watches/${existing.id}`).send(await view(request, existing, WATCH_RUNS_DEFAULT, webhook?.secret));
       }
       try {
         await withTemporalDeadline(temporal, () => createWatchSchedule(temporal, watch.id, everyMinutes), TEMPORAL_CALL_DEADLINE_MS);

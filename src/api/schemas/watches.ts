@@ -28,7 +28,7 @@ const watchNotifyRequest = {
   type: 'object',
   additionalProperties: false,
   description:
-    "a webhook told of the watch's runs: each is POSTed to `url` as JSON (`type` watch.run), signed with the secret the 201 answer gives once (docs/api.md, \"Webhooks\"); an answer other than 2xx is retried for about 20 minutes, a 4xx other than 408 and 429 is not",
+    "a webhook told of the watch's runs: each is POSTed to `url` as JSON (`type` watch.run), signed with the secret the 201 answer gives (docs/api.md, \"Webhooks\"); no answer, 408, 429 and 5xx are tried again for up to 20 minutes (8 attempts), any other answer but 2xx is final",
   properties: {
     url: { type: 'string', minLength: 1, maxLength: WEBHOOK_URL_MAX_LENGTH, description: 'http or https, to a public address (the operator may allow others: WATCH_WEBHOOK_PRIVATE_ADDRESSES)' },
     on: { ...notifyOn, default: 'changes' },
@@ -168,7 +168,7 @@ const watchFields = {
         properties: {
           target: { type: 'string', description: "the webhook URL's origin only (its path and query are often a credential)" },
           on: notifyOn,
-          secret: { type: 'string', description: 'the signing secret: in the 201 answer that made the watch only, never again' },
+          secret: { type: 'string', description: 'the signing secret: in the 201 answer that made the watch, and in the 200 of the same request repeated by the same key (a retry whose 201 was lost); never in GET' },
         },
         required: ['target', 'on'],
       },

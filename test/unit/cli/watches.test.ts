@@ -84,7 +84,7 @@ describe('wallet-similarity watch', () => {
     const lines = renderWatch(told).split('\n');
     expect(lines.slice(1, 3)).toEqual([
       'Webhook: https://hooks.example.com/…, told of every run',
-      "Signing secret (shown this once; keep it to check each delivery's x-wallet-similarity-signature): whsec_abc",
+      "Signing secret (watch show does not print it; keep it to check each delivery's x-wallet-similarity-signature): whsec_abc",
     ]);
     expect(lines.filter((l) => l.startsWith('      webhook:'))).toEqual([
       '      webhook: being delivered (2 attempts failed so far: the receiver answered 503)',

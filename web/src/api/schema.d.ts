@@ -4201,7 +4201,7 @@ export interface paths {
                                      * @enum {string}
                                      */
                                     on: "changes" | "every-run";
-                                    /** @description the signing secret: in the 201 answer that made the watch only, never again */
+                                    /** @description the signing secret: in the 201 answer that made the watch, and in the 200 of the same request repeated by the same key (a retry whose 201 was lost); never in GET */
                                     secret?: string;
                                     /** @description the webhook URL's origin only (its path and query are often a credential) */
                                     target: string;
@@ -4285,7 +4285,7 @@ export interface paths {
                          * @default 0.8
                          */
                         failureThreshold?: number;
-                        /** @description a webhook told of the watch's runs: each is POSTed to `url` as JSON (`type` watch.run), signed with the secret the 201 answer gives once (docs/api.md, "Webhooks"); an answer other than 2xx is retried for about 20 minutes, a 4xx other than 408 and 429 is not */
+                        /** @description a webhook told of the watch's runs: each is POSTed to `url` as JSON (`type` watch.run), signed with the secret the 201 answer gives (docs/api.md, "Webhooks"); no answer, 408, 429 and 5xx are tried again for up to 20 minutes (8 attempts), any other answer but 2xx is final */
                         notify?: {
                             /**
                              * @description changes (default): the runs compared with the run before that found wallets, clusters or links added or gone; every-run: every run that ended, compared or not
@@ -4355,7 +4355,7 @@ export interface paths {
                                  * @enum {string}
                                  */
                                 on: "changes" | "every-run";
-                                /** @description the signing secret: in the 201 answer that made the watch only, never again */
+                                /** @description the signing secret: in the 201 answer that made the watch, and in the 200 of the same request repeated by the same key (a retry whose 201 was lost); never in GET */
                                 secret?: string;
                                 /** @description the webhook URL's origin only (its path and query are often a credential) */
                                 target: string;
@@ -4447,7 +4447,7 @@ export interface paths {
                                  * @enum {string}
                                  */
                                 on: "changes" | "every-run";
-                                /** @description the signing secret: in the 201 answer that made the watch only, never again */
+                                /** @description the signing secret: in the 201 answer that made the watch, and in the 200 of the same request repeated by the same key (a retry whose 201 was lost); never in GET */
                                 secret?: string;
                                 /** @description the webhook URL's origin only (its path and query are often a credential) */
                                 target: string;
@@ -4710,7 +4710,7 @@ export interface paths {
                                  * @enum {string}
                                  */
                                 on: "changes" | "every-run";
-                                /** @description the signing secret: in the 201 answer that made the watch only, never again */
+                                /** @description the signing secret: in the 201 answer that made the watch, and in the 200 of the same request repeated by the same key (a retry whose 201 was lost); never in GET */
                                 secret?: string;
                                 /** @description the webhook URL's origin only (its path and query are often a credential) */
                                 target: string;

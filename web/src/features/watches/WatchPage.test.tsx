@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { MemoryRouter, Route, Routes } from 'react-router';
+import { MemoryRouter, Route, Routes, useLocation } from 'react-router';
 import { WatchPage, WatchesPage, intervalLabel, runDelivery } from './WatchPage';
 import type { WatchRun, WatchView } from '../../api/types';
 
@@ -30,6 +30,11 @@ const watch = (runs: WatchRun[], running = false): WatchView => ({
   links: { self: '/v1/watches/w-1', run: '/v1/watches/w-1/runs', temporalUi: 'http://ui/namespaces/default/schedules/watch%3Aw-1' },
 });
 
+function Where() {
+  const location = useLocation();
+  return <p data-testid="location">{`${location.pathname} ${JSON.stringify(location.state)}`}</p>;
+}
+
 function page(path = '/watches/w-1', state?: unknown) {
   return render(
     <MemoryRouter initialEntries={[{ pathname: path, state }]}>
@@ -37,6 +42,7 @@ function page(path = '/watches/w-1', state?: unknown) {
         <Route path="/watches" element={<WatchesPage />} />
         <Route path="/watches/:id" element={<WatchPage />} />
       </Routes>
+      <Where />
     </MemoryRouter>,
   );
 }
@@ -120,6 +126,8 @@ describe('WatchPage', () => {
     const cells = screen.getAllByTestId('watch-run').map((row) => row.querySelectorAll('td')[3].textContent);
     expect(cells).toEqual(['being delivered (1 failed so far: the receiver answered 503)', 'failed after 1 attempt: the receiver answered 404', runDelivery(told.runs[2])]);
     expect(cells[2]).toMatch(/^delivered /);
+    // taken out of the history entry: the page is at its path with no state now
+    expect(screen.getByTestId('location').textContent).toBe('/watches/w-1 null');
     cleanup();
     // opened again (not from the card): no secret
     page('/watches/w-1');

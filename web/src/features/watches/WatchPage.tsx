@@ -80,8 +80,13 @@ export function runDelivery(run: WatchRun): string {
 export function WatchPage() {
   const { id = '' } = useParams();
   const navigate = useNavigate();
-  // the webhook's signing secret, handed over once by the card that made the watch
-  const secret = (useLocation().state as WatchCreatedState | null)?.secret;
+  // the webhook's signing secret, handed over once by the card that made the watch: kept by this
+  // page only, and taken out of the browser's history (a reload or Back does not show it again)
+  const location = useLocation();
+  const [secret] = useState(() => (location.state as WatchCreatedState | null)?.secret);
+  useEffect(() => {
+    if (location.state) void navigate(location.pathname, { replace: true, state: null });
+  }, [location.state, location.pathname, navigate]);
   const [watch, setWatch] = useState<WatchView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -178,7 +183,7 @@ export function WatchPage() {
       {secret ? (
         <div className="note" role="status" data-testid="watch-secret">
           <p>
-            The webhook&apos;s signing secret, shown this once: keep it to check each delivery&apos;s <code>x-wallet-similarity-signature</code>.
+            The webhook&apos;s signing secret, shown here this once: keep it to check each delivery&apos;s <code>x-wallet-similarity-signature</code>.
           </p>
           <code>{secret}</code>
         </div>

@@ -5,8 +5,8 @@ import type { LookupAddress } from 'node:dns';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
-import { notifyDue } from '../../src/activities/watches';
-import { isPublicAddress, publicOnlyLookup, signWebhook, webhookAgent, webhookTarget, webhookUrlProblem } from '../../src/webhooks';
+import { notifyDue } from '../../../src/activities/watches';
+import { isPublicAddress, publicOnlyLookup, signWebhook, webhookAgent, webhookTarget, webhookUrlProblem } from '../../../src/providers/webhooks';
 
 const none = { walletsAdded: 0, walletsRemoved: 0, walletsCompared: 3, clustersChanged: 0, clustersFormed: 0, clustersDissolved: 0, clustersUnchanged: 1, linksFormed: 0, linksBroken: 0 };
 
@@ -18,7 +18,7 @@ describe('webhooks', () => {
   });
 
   it("tells the internet's addresses from those inside a network, IPv6 forms of IPv4 ones included", () => {
-    const inside = ['127.0.0.1', '10.1.2.3', '172.16.0.9', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '224.0.0.1', '255.255.255.255', '::1', '::', 'fe80::1%eth0', 'fd12::1', '::ffff:127.0.0.1', '::ffff:10.0.0.7', '64:ff9b::7f00:1', 'not-an-address'];
+    const inside = ['127.0.0.1', '10.1.2.3', '172.16.0.9', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '224.0.0.1', '255.255.255.255', '::1', '::', 'fe80::1%eth0', 'fd12::1', '::ffff:127.0.0.1', '::ffff:10.0.0.7', '64:ff9b::7f00:1', '::7f00:1', '::a9fe:a9fe', '168.63.129.16', '192.0.0.192', '100.100.100.200', 'not-an-address'];
     const outside = ['1.1.1.1', '8.8.8.8', '93.184.216.34', '2606:4700:4700::1111', '::ffff:8.8.8.8'];
     expect(inside.filter(isPublicAddress)).toEqual([]);
     expect(outside.filter((a) => !isPublicAddress(a))).toEqual([]);

@@ -3,13 +3,14 @@
 // address inside the service's own network unless the operator allows it
 // (WATCH_WEBHOOK_PRIVATE_ADDRESSES): a URL naming 127.0.0.1, 10.0.0.0/8 or a cloud's metadata
 // address (169.254.169.254), or a host name resolving to one, would have the service probe its own
-// network for whoever made the watch. Nothing here retries: the activity's retry policy does.
+// network for whoever made the watch. Nothing here retries: the activity's retry policy does. A
+// provider of ours in the sense of this room: an HTTP party outside the service, called by activities.
 import { createHmac, randomBytes } from 'node:crypto';
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import ipaddr from 'ipaddr.js';
 import { Agent, request } from 'undici';
-import { isIpAddress, withoutZone } from './ip-address';
-import { parseRetryAfter } from './providers/retry-after';
+import { isIpAddress, withoutZone } from '../ip-address';
+import { parseRetryAfter } from './retry-after';
 
 /** How long a receiver may take to answer (connect, headers and body each). */
 export const WEBHOOK_TIMEOUT_MS = 10_000;
@@ -36,12 +37,24 @@ export function signWebhook(secret: string, timestamp: number, body: string): st
   return `v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
-/** Whether an address is one of the internet's: not loopback, private, link-local, carrier NAT, multicast, reserved, or an IPv6 form of one. */
+/**
+ * Addresses of the internet's kind (unicast) that a host reaches inside its cloud all the same:
+ * Azure's WireServer and metadata host (168.63.129.16). AWS's, GCP's and Oracle's metadata addresses
+ * are link-local or reserved, Alibaba's carrier NAT, all refused by range.
+ */
+const CLOUD_HOST_ADDRESSES = [ipaddr.parseCIDR('168.63.129.16/32')];
+/** IPv4-compatible IPv6 (::a.b.c.d, deprecated): ipaddr.js calls it unicast, but it names an IPv4 address. */
+const IPV4_COMPATIBLE = ipaddr.parseCIDR('::/96');
+
+/** Whether an address is one of the internet's: not loopback, private, link-local, carrier NAT, multicast, reserved, a cloud host's own, or an IPv6 form of one. */
 export function isPublicAddress(address: string): boolean {
   const host = withoutZone(address);
   if (!ipaddr.isValid(host)) return false;
   // an IPv4-mapped IPv6 address (::ffff:127.0.0.1) is judged as the IPv4 address it is
-  return ipaddr.process(host).range() === 'unicast';
+  const parsed = ipaddr.process(host);
+  if (parsed.range() !== 'unicast') return false;
+  if (parsed.kind() === 'ipv6') return !parsed.match(IPV4_COMPATIBLE);
+  return !CLOUD_HOST_ADDRESSES.some((range) => parsed.match(range));
 }
 
 /** A URL's host as an address or a name: IPv6 without its brackets, a name without its root's dot (`localhost.`). */
