@@ -20,6 +20,7 @@ import { buildActivityDeps } from '../../src/wiring';
 import { watchScheduleId } from '../../src/workflows/contract';
 import { seedCompletedAnalysis } from '../harness/analyses';
 import { until } from '../harness/processes';
+import { removeSchedulesAndRuns } from '../harness/schedules';
 import { useSimulatedStack } from '../harness/stack';
 
 const world = generateWorld({ seed: 8821, wallets: 9, txPerWallet: 12, largeWallet: false });
@@ -38,11 +39,7 @@ describe('watched groups', () => {
         app = await buildApp({ config: opened.stack.config, temporal: opened.stack.client, pool: opened.stack.pool, redis: opened.stack.redis }, { eventPollIntervalMs: 200 });
       },
       beforeClose: async () => {
-        const { client } = opened.stack;
-        for await (const s of client.schedule.list()) await client.schedule.getHandle(s.scheduleId).delete().catch(() => undefined);
-        for await (const wf of client.workflow.list({ query: 'ExecutionStatus = "Running"' })) {
-          await client.workflow.getHandle(wf.workflowId).terminate('test cleanup').catch(() => undefined);
-        }
+        await removeSchedulesAndRuns(opened.stack.client);
         await app?.close();
       },
     },
