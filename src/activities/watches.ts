@@ -77,8 +77,9 @@ export function createWatchActivities({ pool, removeWatchSchedule, settings }: P
      * POSTs run `runKey` to its watch's webhook, signed with the watch's secret, and records how it
      * went. Only the ids travel through Temporal: the URL and the secret are read here. A receiver that
      * answers 408, 429 or 5xx, or not at all, is tried again (after its Retry-After, when it gives one)
-     * up to WEBHOOK_ATTEMPTS times within WEBHOOK_DELIVERY_BUDGET; any other answer is final. Nothing is sent for a run no longer
-     * pending (delivered or failed by an attempt before) or whose watch has gone.
+     * up to WEBHOOK_ATTEMPTS times within WEBHOOK_DELIVERY_BUDGET; any other answer is final. Nothing
+     * is sent for a run no longer pending (delivered or failed by an attempt before) or whose watch
+     * has gone.
      */
     async notifyWatchRun({ watchId, runKey }: { watchId: string; runKey: string }): Promise<'delivered' | 'not-pending'> {
       const [webhook, run] = await Promise.all([watchWebhook(pool, watchId), watchRunToNotify(pool, watchId, runKey)]);
