@@ -12,7 +12,7 @@ import { describeFailure } from '../errors';
 import { getComparedAnalysis } from '../store/analyses';
 import { compareAnalyses } from '../store/analysis-changes';
 import { sqlState } from '../store/errors';
-import { beginWatchRun, endWatchRun, recordWatchRunNotification, watchRunToEnd, watchRunToNotify, type WatchRunChanges, type WatchRunComparison } from '../store/watch-runs';
+import { beginWatchRun, endWatchRun, giveUpWatchRunNotification, recordWatchRunNotification, watchRunToEnd, watchRunToNotify, type WatchRunChanges, type WatchRunComparison } from '../store/watch-runs';
 import { watchWebhook, type WatchNotifyOn } from '../store/watches';
 import { WEBHOOK_HEADERS, WebhookDeliveryError, postWebhook, signWebhook, webhookTarget } from '../providers/webhooks';
 import { WEBHOOK_ATTEMPTS, analysisWorkflowId, type AnalysisInput } from '../workflows/contract';
@@ -102,7 +102,7 @@ export function createWatchActivities({ pool, removeWatchSchedule, settings }: P
         // the target by its origin only: the URL's path is often the receiver's token
         log.warn("a watch run's webhook delivery failed", { watchId, target: webhookTarget(webhook.url), attempt, final, reason: err.message });
         // kept for GET; a store that fails here must not turn a final answer (a 404) into a retry that posts again
-        await recordWatchRunNotification(pool, watchId, runKey, { delivered: false, attempt, error: err.message, final }).catch((recordErr: unknown) =>
+        await recordWatchRunNotification(pool, watchId, runKey, { state: final ? 'failed' : 'pending', attempt, error: err.message }).catch((recordErr: unknown) =>
           log.warn("a watch run's failed delivery could not be recorded", { watchId, err: describeFailure(recordErr) }),
         );
         throw ApplicationFailure.create({
@@ -112,7 +112,7 @@ export function createWatchActivities({ pool, removeWatchSchedule, settings }: P
           ...(err.retryAfterMs !== undefined ? { nextRetryDelay: err.retryAfterMs } : {}),
         });
       }
-      await recordWatchRunNotification(pool, watchId, runKey, { delivered: true, attempt });
+      await recordWatchRunNotification(pool, watchId, runKey, { state: 'delivered', attempt, error: null });
       log.info("a watch run's webhook delivered", { watchId, target: webhookTarget(webhook.url), attempt });
       return 'delivered';
     },
@@ -123,7 +123,7 @@ export function createWatchActivities({ pool, removeWatchSchedule, settings }: P
      * stays, else `reason`.
      */
     async failWatchRunNotification({ watchId, runKey, reason }: { watchId: string; runKey: string; reason: string }): Promise<void> {
-      await recordWatchRunNotification(pool, watchId, runKey, { delivered: false, attempt: 0, error: reason, final: true });
+      await giveUpWatchRunNotification(pool, watchId, runKey, reason);
     },
   };
 

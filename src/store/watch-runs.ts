@@ -3,7 +3,7 @@
 // completed before it, and how its webhook delivery went.
 import type { FromSchema } from 'json-schema-to-ts';
 import type { Pool } from 'pg';
-import type { watchRunChanges, watchRunComparison } from '../api/schemas/watches';
+import type { watchRunChanges, watchRunComparison, watchRunNotification } from '../api/schemas/watches';
 import { analysisRowParts, insertAnalysis, type AnalysisStatus } from './analyses';
 import { inTransaction } from './db';
 import { lockWatch, type WatchNotifyOn, type WatchRecord } from './watches';
@@ -31,14 +31,8 @@ export interface WatchRunRecord {
   notification: WatchRunNotification | null;
 }
 
-/** A run's webhook delivery: pending while it is tried, then delivered or failed. */
-export interface WatchRunNotification {
-  state: 'pending' | 'delivered' | 'failed';
-  attempts: number;
-  /** the last failed attempt's reason (never the URL) */
-  error: string | null;
-  deliveredAt: string | null;
-}
+/** A run's webhook delivery: pending while it is tried, then delivered or failed; `error` the last failed attempt's reason (never the URL). */
+export type WatchRunNotification = FromSchema<typeof watchRunNotification>;
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
@@ -151,22 +145,27 @@ export async function watchRunToNotify(pool: Pool, watchId: string, runKey: stri
 }
 
 /**
- * Records an attempt of run `runKey`'s delivery, while it is pending: delivered, or failed (`final`:
- * for good; else the attempt is counted and its reason kept, for the retry). Given up (`attempt` 0,
- * final: its budget spent between attempts, its last attempt lost), the last attempt's reason stays.
+ * Records an attempt of run `runKey`'s delivery, while it is pending: `delivered`; `pending` (it
+ * failed, to be tried again: counted, its reason kept); or `failed` (for good).
  */
 export async function recordWatchRunNotification(
   pool: Pool,
   watchId: string,
   runKey: string,
-  outcome: { delivered: true; attempt: number } | { delivered: false; attempt: number; error: string; final: boolean },
+  outcome: { state: WatchRunNotification['state']; attempt: number; error: string | null },
 ): Promise<void> {
   await pool.query(
-    `UPDATE watch_runs SET notify_attempts = GREATEST(notify_attempts, $3::integer),
-            notification = CASE WHEN $4::boolean THEN 'delivered' WHEN $6::boolean THEN 'failed' ELSE notification END,
-            notified_at = CASE WHEN $4::boolean THEN now() ELSE notified_at END,
-            notify_error = CASE WHEN $4::boolean THEN NULL WHEN $3::integer = 0 THEN COALESCE(notify_error, $5::text) ELSE $5::text END
+    `UPDATE watch_runs SET notification = $3, notify_attempts = GREATEST(notify_attempts, $4::integer), notify_error = $5,
+            notified_at = CASE WHEN $3 = 'delivered' THEN now() END
       WHERE watch_id = $1 AND run_key = $2 AND notification = 'pending'`,
-    [watchId, runKey, outcome.attempt, outcome.delivered, outcome.delivered ? null : outcome.error.slice(0, 500), !outcome.delivered && outcome.final],
+    [watchId, runKey, outcome.state, outcome.attempt, outcome.error?.slice(0, 500) ?? null],
+  );
+}
+
+/** Gives run `runKey`'s delivery up, if it is still pending (its budget spent between attempts, its last attempt lost): failed, with the last attempt's reason, else `reason`. */
+export async function giveUpWatchRunNotification(pool: Pool, watchId: string, runKey: string, reason: string): Promise<void> {
+  await pool.query(
+    `UPDATE watch_runs SET notification = 'failed', notify_error = COALESCE(notify_error, $3) WHERE watch_id = $1 AND run_key = $2 AND notification = 'pending'`,
+    [watchId, runKey, reason.slice(0, 500)],
   );
 }

@@ -1,10 +1,12 @@
 // Watched groups (migrations 1795710000000, 1795720000000): a request analysed again on a schedule
 // (its runs: watch-runs.ts), and the webhook told of its runs.
+import type { FromSchema } from 'json-schema-to-ts';
 import type { Pool } from 'pg';
+import type { notifyOn } from '../api/schemas/watches';
 import { inTransaction, type Queryable } from './db';
 
 /** Which runs a watch's webhook is told of: those that changed something since the run before, or every run that ended. */
-export type WatchNotifyOn = 'changes' | 'every-run';
+export type WatchNotifyOn = FromSchema<typeof notifyOn>;
 
 /** A watch's webhook: where its runs are POSTed (a credential itself, often: shown by its origin only), and which. */
 export interface WatchNotify {

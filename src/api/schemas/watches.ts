@@ -18,7 +18,7 @@ export const WATCHES_LISTED_MAX = 100;
 /** The longest webhook URL a watch keeps. */
 export const WEBHOOK_URL_MAX_LENGTH = 2_048;
 
-const notifyOn = {
+export const notifyOn = {
   type: 'string',
   enum: ['changes', 'every-run'],
   description: 'changes (default): the runs compared with the run before that found wallets, clusters or links added or gone; every-run: every run that ended, compared or not',
@@ -98,6 +98,18 @@ export const watchRunComparison = {
     'compared (with `since`), or why not: first (no run completed before it), not-completed (its analysis failed or was cancelled: the next run is compared with the last completed one), engines-not-comparable (an engine before 2.0.0), timeout (PostgreSQL stopped the comparison after 15 s: GET /v1/analyses/{id}/changes may still answer)',
 } as const;
 
+export const watchRunNotification = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    state: { type: 'string', enum: ['pending', 'delivered', 'failed'], description: 'pending while it is tried (again after a failed attempt), then delivered (a 2xx answer) or failed' },
+    attempts: { type: 'integer', minimum: 0, description: 'attempts that got no 2xx answer, or the one that did' },
+    error: { type: ['string', 'null'], description: "the last failed attempt's reason: the receiver's status, or why it did not answer" },
+    deliveredAt: { type: ['string', 'null'], format: 'date-time' },
+  },
+  required: ['state', 'attempts', 'error', 'deliveredAt'],
+} as const;
+
 const watchRun = {
   type: 'object',
   additionalProperties: false,
@@ -112,20 +124,7 @@ const watchRun = {
     error: { type: ['string', 'null'], description: "why the run's analysis failed" },
     notification: {
       description: "its webhook delivery (null: the watch has no webhook, or the run had nothing to tell it)",
-      oneOf: [
-        {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            state: { type: 'string', enum: ['pending', 'delivered', 'failed'], description: 'pending while it is tried (again after a failed attempt), then delivered (a 2xx answer) or failed' },
-            attempts: { type: 'integer', minimum: 0, description: 'attempts that got no 2xx answer, or the one that did' },
-            error: { type: ['string', 'null'], description: "the last failed attempt's reason: the receiver's status, or why it did not answer" },
-            deliveredAt: { type: ['string', 'null'], format: 'date-time' },
-          },
-          required: ['state', 'attempts', 'error', 'deliveredAt'],
-        },
-        { type: 'null' },
-      ],
+      oneOf: [watchRunNotification, { type: 'null' }],
     },
     links: {
       type: 'object',
