@@ -8,7 +8,7 @@ import { createLogger, temporalLogger } from './logger';
 import { checkDatabase, createPool, migrate, workerPoolSize } from './store/db';
 import { connectRedis, createRedis } from './store/redis';
 import { connectClient, connectWorkerConnection } from './temporal/connection';
-import { deleteWatchSchedule, deployRecomputeId, ensureAnalyticsSchedule, ensureRefreshSchedule, startDeployRecompute } from './temporal/schedules';
+import { deleteWatchSchedule, deployRecomputeId, ensureAnalyticsSchedule, ensureDeliverySweepSchedule, ensureRefreshSchedule, startDeployRecompute } from './temporal/schedules';
 import { ENGINE_VERSION } from './domain';
 import { createLegacyWorkflowWorker, createWorkers, runWorkers } from './temporal/workers';
 import { LegacyWorkflows } from './temporal/legacy-workflows';
@@ -48,6 +48,7 @@ async function main(): Promise<void> {
   const client = await connectClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
   logger.info({ schedule: await ensureRefreshSchedule(client) }, 'background token refresh schedule');
   logger.info({ schedule: await ensureAnalyticsSchedule(client) }, 'background analytics recompute schedule');
+  logger.info({ schedule: await ensureDeliverySweepSchedule(client) }, 'sweep of watch deliveries schedule');
   // the figures an older engine computed, computed again once the workers run (not a reason to stop
   // the worker: the schedule's next run does it otherwise)
   await startDeployRecompute(client, ENGINE_VERSION).then(

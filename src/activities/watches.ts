@@ -12,10 +12,10 @@ import { describeFailure } from '../errors';
 import { getComparedAnalysis } from '../store/analyses';
 import { compareAnalyses } from '../store/analysis-changes';
 import { sqlState } from '../store/errors';
-import { beginWatchRun, endWatchRun, giveUpWatchRunNotification, recordWatchRunNotification, watchRunToEnd, watchRunToNotify, type WatchRunChanges, type WatchRunComparison } from '../store/watch-runs';
+import { beginWatchRun, endWatchRun, giveUpWatchRunNotification, recordWatchRunNotification, sweepWatchDeliveries, watchRunToEnd, watchRunToNotify, type WatchRunChanges, type WatchRunComparison } from '../store/watch-runs';
 import { watchWebhook, type WatchNotifyOn } from '../store/watches';
 import { WEBHOOK_HEADERS, WebhookDeliveryError, postWebhook, signWebhook, webhookTarget } from '../providers/webhooks';
-import { WEBHOOK_ATTEMPTS, analysisWorkflowId, type AnalysisInput } from '../workflows/contract';
+import { WEBHOOK_ATTEMPTS, WEBHOOK_DELIVERY_BUDGET_MS, analysisWorkflowId, type AnalysisInput, type WatchDeliveryInput } from '../workflows/contract';
 
 /** A run begun: its analysis's workflow input and the fairness key its key's analyses share the queues by. */
 export interface BegunRun {
@@ -39,6 +39,11 @@ export function notifyDue(on: WatchNotifyOn | null, ended: Pick<EndedRun, 'compa
   const c = ended.changes;
   return ended.comparison === 'compared' && c !== null && c.walletsAdded + c.walletsRemoved + c.clustersChanged + c.clustersFormed + c.clustersDissolved + c.linksFormed + c.linksBroken > 0;
 }
+
+/** A run's delivery with no attempt this long after the run ended is started by the sweep (the run starts it within seconds of its end). */
+export const DELIVERY_SWEEP_START_AFTER_MS = 2 * 60_000;
+/** A delivery is given up by the sweep this long past its budget: its last attempt and the record of its failure are over by then. */
+const DELIVERY_SWEEP_MARGIN_MS = 60 * 60_000;
 
 export function createWatchActivities({ pool, removeWatchSchedule, settings }: Pick<ActivityDeps, 'pool' | 'removeWatchSchedule' | 'settings'>) {
   return {
@@ -74,10 +79,11 @@ export function createWatchActivities({ pool, removeWatchSchedule, settings }: P
     },
 
     /**
-     * POSTs run `runKey` to its watch's webhook, signed with the watch's secret, and records how it
-     * went. Only the ids travel through Temporal: the URL and the secret are read here. A receiver that
-     * answers 408, 429 or 5xx, or not at all, is tried again (after its Retry-After, when it gives one)
-     * up to WEBHOOK_ATTEMPTS times within WEBHOOK_DELIVERY_BUDGET; any other answer is final. Nothing
+     * POSTs run `runKey` to its watch's webhook, signed with the watch's secret (and with the one it
+     * replaced, while that one still signs), and records how it went. Only the ids travel through
+     * Temporal: the URL and the secrets are read here. A receiver that answers 408, 429 or 5xx, or not
+     * at all, is tried again (after its Retry-After, when it gives one) up to WEBHOOK_ATTEMPTS times
+     * within WEBHOOK_DELIVERY_BUDGET_MS (the step's retry policy); any other answer is final. Nothing
      * is sent for a run no longer pending (delivered or failed by an attempt before) or whose watch
      * has gone.
      */
@@ -92,7 +98,8 @@ export function createWatchActivities({ pool, removeWatchSchedule, settings }: P
         [WEBHOOK_HEADERS.event]: 'watch.run',
         [WEBHOOK_HEADERS.delivery]: runKey,
         [WEBHOOK_HEADERS.timestamp]: String(timestamp),
-        [WEBHOOK_HEADERS.signature]: signWebhook(webhook.secret, timestamp, body),
+        // one signature per secret, the newest first (a receiver checks any it knows)
+        [WEBHOOK_HEADERS.signature]: webhook.secrets.map((secret) => signWebhook(secret, timestamp, body)).join(' '),
       };
       try {
         await postWebhook(webhook.url, body, headers, { allowPrivate: settings.webhookPrivateAddresses ?? false, signal: ctx.cancellationSignal });
@@ -124,6 +131,24 @@ export function createWatchActivities({ pool, removeWatchSchedule, settings }: P
      */
     async failWatchRunNotification({ watchId, runKey, reason }: { watchId: string; runKey: string; reason: string }): Promise<void> {
       await giveUpWatchRunNotification(pool, watchId, runKey, reason);
+    },
+
+    /**
+     * The sweep of this namespace's deliveries (sweepWatchDeliveriesWorkflow): gives up those still
+     * pending a day and an hour after their run ended (their workflow stopped without recording an
+     * outcome: terminated, or failed on a store away for longer than its steps wait), and returns the
+     * runs whose delivery has made no attempt DELIVERY_SWEEP_START_AFTER_MS after their run ended, for
+     * the workflow to start (a delivery running already is joined, not repeated).
+     */
+    async sweepWatchDeliveries({ limit }: { limit: number }): Promise<{ givenUp: number; unattempted: WatchDeliveryInput[] }> {
+      const swept = await sweepWatchDeliveries(pool, Context.current().info.namespace, {
+        giveUpAfterMs: WEBHOOK_DELIVERY_BUDGET_MS + DELIVERY_SWEEP_MARGIN_MS,
+        startAfterMs: DELIVERY_SWEEP_START_AFTER_MS,
+        limit,
+        reason: 'not delivered within a day of the run: its delivery stopped without an outcome (terminated?)',
+      });
+      if (swept.givenUp > 0) log.warn('watch deliveries pending for more than a day were given up', { givenUp: swept.givenUp });
+      return swept;
     },
   };
 

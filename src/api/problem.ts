@@ -32,6 +32,7 @@ export const PROBLEMS = {
   watchLimit: { status: 409, title: 'Too many watched groups' },
   watchExists: { status: 409, title: 'The group is watched already' },
   watchRunning: { status: 409, title: 'A run of the watch is under way' },
+  noWebhook: { status: 409, title: 'The watch has no webhook' },
   bodyTooLarge: { status: 413, title: 'The body is too large' },
   uriTooLong: { status: 414, title: 'A part of the URL is too long' },
   unsupportedMediaType: { status: 415, title: 'Unsupported content type' },

@@ -6,7 +6,7 @@
 //   wallet-similarity pairs <analysis-id> [--min-score x] [--wallet w] [--limit n] [--all] [--json]
 //   wallet-similarity wallet <address> [--sync auto|force|skip] [--top n] [--json]   one wallet's PnL and behavior
 //   wallet-similarity changes <analysis-id> --since <analysis-id> [--limit n] [--json]   what changed between two analyses
-//   wallet-similarity watch add|list|show|run|stop …   groups analysed again on a schedule (/v1/watches)
+//   wallet-similarity watch add|list|show|run|secret|stop …   groups analysed again on a schedule (/v1/watches)
 import { parseArgs } from 'node:util';
 import { ActionableError, isArgumentError, printOneLine } from '../errors';
 import { printable } from './evidence';
@@ -16,7 +16,7 @@ import { renderPairEvidence } from './pair-detail';
 import { MAX_PAGE, groupWallet, locatePair, pairPages, renderPairsPage } from './pairs';
 import { renderAnalysis } from './render';
 import { renderChanges } from './changes';
-import { renderWatch, renderWatchList } from './watches';
+import { renderSecretRotated, renderWatch, renderWatchList } from './watches';
 import { CHANGES_MAX_LIMIT } from '../api/schemas/changes';
 import { fetchWallet, listedTokens, renderWallet, symbolsOf, syncProgressLine } from './wallet';
 import { MAX_WINDOW_DAYS, syncMode, type SyncMode } from '../api/schemas/analyses';
@@ -40,6 +40,8 @@ const USAGE = `usage:
   wallet-similarity watch list | show <id> [--runs n] | run <id> | stop <id>
                                                                 the key's watches; one's runs with what changed; a run
                                                                 now; stop it (its runs' analyses stay)
+  wallet-similarity watch secret <id> [--keep-previous-hours n] a new signing secret for the watch's webhook (printed
+                                                                once); the old one signs beside it n hours more (default 24)
 
 options:
   --api <url>         the API (default $WALLET_SIMILARITY_API or http://127.0.0.1:3000)
@@ -68,7 +70,9 @@ options:
   --notify <url>      with watch add: a webhook each run is POSTed to, signed (the secret is printed once)
   --notify-on <when>  with --notify: changes (default: runs that found wallets, clusters or links added or gone)
                       or every-run
-  --runs <n>          with watch show: runs listed, newest first (default 20)`;
+  --runs <n>          with watch show: runs listed, newest first (default 20)
+  --keep-previous-hours <n>
+                      with watch secret: hours the replaced secret still signs, 0 to 168 (default 24; 0 for one that leaked)`;
 
 class UsageError extends ActionableError {
   override name = 'UsageError';
@@ -84,7 +88,7 @@ const OPTIONS_OF: Record<Command, string[]> = {
   pairs: ['min-score', 'wallet', 'limit', 'all'],
   wallet: ['sync', 'top'],
   changes: ['since', 'limit'],
-  watch: ['window', 'sync', 'token', 'top', 'every', 'notify', 'notify-on', 'runs'],
+  watch: ['window', 'sync', 'token', 'top', 'every', 'notify', 'notify-on', 'runs', 'keep-previous-hours'],
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -111,6 +115,7 @@ export async function main(argv: string[]): Promise<number> {
       notify: { type: 'string' },
       'notify-on': { type: 'string' },
       runs: { type: 'string' },
+      'keep-previous-hours': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -183,12 +188,17 @@ export async function main(argv: string[]): Promise<number> {
       const id = one('run <watch-id>');
       await api.runWatch(id);
       print({ watchId: id, requested: true }, () => `A run of watch ${id} is requested: wallet-similarity watch show ${id}`);
+    } else if (sub === 'secret') {
+      const id = one('secret <watch-id>');
+      const keep = count('keep-previous-hours', values['keep-previous-hours'], 0);
+      const rotated = await api.rotateWatchSecret(id, keep);
+      print(rotated, () => renderSecretRotated(rotated));
     } else if (sub === 'stop') {
       const id = one('stop <watch-id>');
       await api.deleteWatch(id);
       print({ watchId: id, deleted: true }, () => `Watch ${id} stopped; its runs' analyses stay (wallet-similarity show <analysis-id>)`);
     } else {
-      throw new UsageError(`watch needs one of add, list, show, run or stop${sub === undefined ? '' : `, not '${printable(sub)}'`}`);
+      throw new UsageError(`watch needs one of add, list, show, run, secret or stop${sub === undefined ? '' : `, not '${printable(sub)}'`}`);
     }
     return 0;
   } else if (command === 'show') {

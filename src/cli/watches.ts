@@ -1,7 +1,7 @@
 // `wallet-similarity watch …`: watched groups (/v1/watches) as lines: what each watches and how
 // often, its webhook, its next run, and its runs with the counts of what changed since the run
 // before and how their webhook deliveries went.
-import type { WatchSummary, WatchView } from '../api/schemas/watches';
+import type { SecretRotated, WatchSummary, WatchView } from '../api/schemas/watches';
 import { plural, shortAddress } from './evidence';
 
 /** `everyMinutes` as a person says it: "every 90 min", "every 12 h", "every 2 d". */
@@ -82,4 +82,10 @@ export function renderWatch(watch: WatchView): string {
 export function renderWatchList(watches: readonly WatchSummary[]): string {
   if (watches.length === 0) return 'No watched group: wallet-similarity watch add <address> <address> … [--every minutes]';
   return watches.map((w) => `${w.watchId}  ${interval(w.everyMinutes).padEnd(12)}  ${target(w.request)}${w.notify ? `  (webhook: ${w.notify.target})` : ''}`).join('\n');
+}
+
+/** A secret replaced: the new one (printed this once) and until when the old one signs beside it. */
+export function renderSecretRotated(rotated: SecretRotated): string {
+  const old = rotated.previousSecretValidUntil === null ? 'The old secret no longer signs.' : `The old secret signs beside it until ${rotated.previousSecretValidUntil}.`;
+  return [`Watch ${rotated.watchId}: a new signing secret for its webhook (${rotated.notify.target}). ${old}`, `Signing secret (printed this once): ${rotated.notify.secret ?? ''}`].join('\n');
 }

@@ -1,4 +1,4 @@
-// The runs of watched groups (watch_runs, migrations 1795710000000 and 1795720000000): each an
+// The runs of watched groups (watch_runs, migrations 1795710000000, 1795720000000 and 1795730000000): each an
 // analysis of the watch's key, and once it ended, the counts of what changed since the watch's run
 // completed before it, and how its webhook delivery went.
 import type { FromSchema } from 'json-schema-to-ts';
@@ -168,4 +168,31 @@ export async function giveUpWatchRunNotification(pool: Pool, watchId: string, ru
     `UPDATE watch_runs SET notification = 'failed', notify_error = COALESCE(notify_error, $3) WHERE watch_id = $1 AND run_key = $2 AND notification = 'pending'`,
     [watchId, runKey, reason.slice(0, 500)],
   );
+}
+
+/**
+ * The sweep of deliveries (sweepWatchDeliveriesWorkflow), for the watches of Temporal namespace
+ * `namespace`: gives up every delivery still pending `giveUpAfterMs` after its run ended (its
+ * workflow was terminated, or failed before it could record the outcome), and returns the runs
+ * whose delivery, pending for `startAfterMs` since their run ended, has made no attempt (the run was
+ * terminated before it started its delivery, or ran code that made none), oldest first.
+ */
+export async function sweepWatchDeliveries(
+  pool: Pool,
+  namespace: string,
+  options: { giveUpAfterMs: number; startAfterMs: number; limit: number; reason: string },
+): Promise<{ givenUp: number; unattempted: Array<{ watchId: string; runKey: string }> }> {
+  const { rowCount } = await pool.query(
+    `UPDATE watch_runs r SET notification = 'failed', notify_error = COALESCE(r.notify_error, $3)
+       FROM watches w
+      WHERE w.id = r.watch_id AND w.temporal_namespace = $1 AND r.notification = 'pending' AND r.ended_at < now() - make_interval(secs => $2::double precision / 1000)`,
+    [namespace, options.giveUpAfterMs, options.reason.slice(0, 500)],
+  );
+  const { rows } = await pool.query<{ watch_id: string; run_key: string }>(
+    `SELECT r.watch_id, r.run_key FROM watch_runs r JOIN watches w ON w.id = r.watch_id
+      WHERE w.temporal_namespace = $1 AND r.notification = 'pending' AND r.notify_attempts = 0 AND r.ended_at < now() - make_interval(secs => $2::double precision / 1000)
+      ORDER BY r.ended_at LIMIT $3`,
+    [namespace, options.startAfterMs, options.limit],
+  );
+  return { givenUp: rowCount ?? 0, unattempted: rows.map((r) => ({ watchId: r.watch_id, runKey: r.run_key })) };
 }

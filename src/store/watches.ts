@@ -1,4 +1,4 @@
-// Watched groups (migrations 1795710000000, 1795720000000): a request analysed again on a schedule
+// Watched groups (migrations 1795710000000, 1795720000000, 1795730000000): a request analysed again on a schedule
 // (its runs: watch-runs.ts), and the webhook told of its runs.
 import type { FromSchema } from 'json-schema-to-ts';
 import type { Pool } from 'pg';
@@ -91,14 +91,35 @@ export async function listWatches(pool: Pool, owner: string | null, limit: numbe
   return rows.map(watchOf);
 }
 
-/** A watch's webhook with its signing secret, for a delivery; null when the watch has gone or has none. */
-export async function watchWebhook(pool: Pool, id: string): Promise<(WatchNotify & { secret: string }) | null> {
-  const { rows } = await pool.query<{ notify_url: string | null; notify_on: WatchNotifyOn | null; notify_secret: string | null }>(
-    `SELECT notify_url, notify_on, notify_secret FROM watches WHERE id = $1`,
+/**
+ * A watch's webhook with its signing secrets, for a delivery: its secret, and the one it replaced while
+ * that one is still to sign (rotateWatchSecret); null when the watch has gone or has none.
+ */
+export async function watchWebhook(pool: Pool, id: string): Promise<(WatchNotify & { secrets: string[] }) | null> {
+  const { rows } = await pool.query<{ notify_url: string | null; notify_on: WatchNotifyOn | null; notify_secret: string | null; previous: string | null }>(
+    `SELECT notify_url, notify_on, notify_secret, CASE WHEN notify_previous_secret_until > now() THEN notify_previous_secret END AS previous FROM watches WHERE id = $1`,
     [id],
   );
   const r = rows[0];
-  return r?.notify_url && r.notify_on && r.notify_secret ? { url: r.notify_url, on: r.notify_on, secret: r.notify_secret } : null;
+  return r?.notify_url && r.notify_on && r.notify_secret ? { url: r.notify_url, on: r.notify_on, secrets: r.previous ? [r.notify_secret, r.previous] : [r.notify_secret] } : null;
+}
+
+/**
+ * Gives watch `id`'s webhook the signing secret `secret`; the one it had signs beside it for
+ * `keepPreviousSeconds` more (0: not at all). Returns until when, or null when the watch has gone or
+ * has no webhook. The secret it had is the one kept, whatever was kept before it.
+ */
+export async function rotateWatchSecret(pool: Pool, id: string, secret: string, keepPreviousSeconds: number): Promise<{ previousValidUntil: string | null } | null> {
+  const { rows } = await pool.query<{ until: Date | null }>(
+    `UPDATE watches SET notify_previous_secret = CASE WHEN $3::integer > 0 THEN notify_secret END,
+            notify_previous_secret_until = CASE WHEN $3::integer > 0 THEN now() + make_interval(secs => $3::integer) END,
+            notify_secret = $2
+      WHERE id = $1 AND notify_secret IS NOT NULL
+      RETURNING notify_previous_secret_until AS until`,
+    [id, secret, keepPreviousSeconds],
+  );
+  const r = rows[0];
+  return r ? { previousValidUntil: r.until ? r.until.toISOString() : null } : null;
 }
 
 /** Removes a watch and its runs' rows (their analyses stay); false when there was none. */

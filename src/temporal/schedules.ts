@@ -4,18 +4,22 @@
 //   schedule created by an earlier version, whose action starts its workflow on another queue, has
 //   its action moved to the workflows' queue);
 // - the analytics recompute: every wallet's stored analytics an older engine computed, computed
-//   again every 10 minutes (beside the run each engine's first worker starts: startDeployRecompute).
+//   again every 10 minutes (beside the run each engine's first worker starts: startDeployRecompute);
+// - the sweep of watch deliveries: every 10 minutes, those left pending without an attempt started,
+//   those a day old given up (sweepWatchDeliveriesWorkflow).
 // And one schedule per watched group, made and removed by the API (POST and DELETE /v1/watches).
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, WorkflowExecutionAlreadyStartedError, type Client, type ScheduleOptionsAction } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
 import { WORKFLOW_TASK_QUEUE, watchScheduleId, type WatchRunInput } from '../workflows/contract';
 import type { refreshPopularTokensWorkflow } from '../workflows/token-enrichment';
 import type { recomputeOlderAnalyticsWorkflow } from '../workflows/wallet-sync';
+import type { sweepWatchDeliveriesWorkflow } from '../workflows/watch-delivery';
 import type { watchRunWorkflow } from '../workflows/watch-run';
 
 export const REFRESH_SCHEDULE_ID = 'refresh-popular-tokens';
 export const REFRESH_TOKEN_LIMIT = 300;
 export const ANALYTICS_SCHEDULE_ID = 'recompute-wallet-analytics';
+export const DELIVERY_SWEEP_SCHEDULE_ID = 'sweep-watch-deliveries';
 
 /**
  * Creates the schedule `scheduleId` starting `action` every `every` (counted from the epoch, plus
@@ -61,6 +65,14 @@ export async function ensureAnalyticsSchedule(client: Client, every: Duration = 
     workflowType: 'recomputeOlderAnalyticsWorkflow' satisfies (typeof recomputeOlderAnalyticsWorkflow)['name'],
     // its batches ask for background priority themselves (SDK 1.24 schedules cannot set one)
     args: [{}],
+  });
+}
+
+/** The sweep of watch deliveries' schedule (sweepWatchDeliveriesWorkflow), created if missing. */
+export async function ensureDeliverySweepSchedule(client: Client, every: Duration = '10 minutes'): Promise<'created' | 'exists'> {
+  return createSchedule(client, DELIVERY_SWEEP_SCHEDULE_ID, every, {
+    workflowType: 'sweepWatchDeliveriesWorkflow' satisfies (typeof sweepWatchDeliveriesWorkflow)['name'],
+    args: [],
   });
 }
 

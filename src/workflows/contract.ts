@@ -142,14 +142,25 @@ export const enrichmentWorkflowId = (analysisId: string): string => `analysis:${
  */
 export const watchScheduleId = (watchId: string): string => `watch:${watchId}`;
 
-/** Attempts of a watch run's webhook delivery (WEBHOOK_STEP's retry policy) before it is recorded as failed (notifyWatchRun). */
-export const WEBHOOK_ATTEMPTS = 8;
-/** How long a watch run's webhook delivery may take, its attempts and the waits between them (WEBHOOK_STEP). */
-export const WEBHOOK_DELIVERY_BUDGET = '20 minutes';
+/**
+ * A watch run's webhook delivery (watchDeliveryWorkflow, started by the run and left to go on after
+ * it: a receiver that is down for hours holds back no run): its attempts (WEBHOOK_STEP's retry
+ * policy: 10 s, 20 s, … then hourly) and the time they may take before it is recorded as failed.
+ */
+export const WEBHOOK_ATTEMPTS = 30;
+export const WEBHOOK_DELIVERY_BUDGET_MS = 24 * 60 * 60_000;
+/** The workflow id of run `runKey`'s delivery: one per run, so a start repeated (the run's, the API's sweep's) joins it. */
+export const watchDeliveryWorkflowId = (watchId: string, runKey: string): string => `watch-delivery:${watchId}/${runKey}`;
 
 /** The input of a watched group's run (watchRunWorkflow): the watch as stored is read by its first step. */
 export interface WatchRunInput {
   watchId: string;
+}
+
+/** The input of a run's webhook delivery (watchDeliveryWorkflow): ids only; its URL and secret are read by its step. */
+export interface WatchDeliveryInput {
+  watchId: string;
+  runKey: string;
 }
 
 export interface AnalysisInput {

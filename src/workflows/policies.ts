@@ -2,7 +2,7 @@
 // calls), and the provider errors that retrying cannot fix. Clients never retry on their own; this
 // is the one retry layer.
 import type { RetryPolicy } from '@temporalio/common';
-import { NON_RETRYABLE_ERROR_TYPES, WEBHOOK_ATTEMPTS, WEBHOOK_DELIVERY_BUDGET } from './contract';
+import { NON_RETRYABLE_ERROR_TYPES, WEBHOOK_ATTEMPTS, WEBHOOK_DELIVERY_BUDGET_MS } from './contract';
 
 /**
  * Calls to Helius / Solana RPC / DexScreener, bounded by time, not by attempts: a 429 is the provider
@@ -73,17 +73,26 @@ export const COMPUTE_RETRY: RetryPolicy = {
 };
 
 /**
- * A webhook delivery (src/activities/watches.ts, notifyWatchRun): a receiver that does not answer,
- * or answers 408, 429 or 5xx, is tried again after 10 s, 20 s, … up to 5 minutes apart (after its
- * Retry-After when it gives one), WEBHOOK_ATTEMPTS attempts within WEBHOOK_DELIVERY_BUDGET. Any
- * other answer is final (a non-retryable failure). The budget is bounded because the run waits for
- * its delivery: until it ends the schedule counts the run as under way (a run due then is skipped,
- * overlap SKIP), so it stays well under the shortest interval between runs (WATCH_MIN_EVERY_MINUTES'
- * default, 60).
+ * A webhook delivery (watchDeliveryWorkflow; the step: notifyWatchRun, src/activities/watches.ts): a
+ * receiver that does not answer, or answers 408, 429 or 5xx, is tried again after 10 s, 20 s, … then
+ * hourly (after its Retry-After when it gives one), WEBHOOK_ATTEMPTS attempts within
+ * WEBHOOK_DELIVERY_BUDGET_MS (24 hours: a receiver down for a night is told in the morning). Any
+ * other answer is final (a non-retryable failure). The run does not wait for it.
  */
 export const WEBHOOK_STEP = {
   // connect, headers and body each up to 10 s (WEBHOOK_TIMEOUT_MS), and the store's statements
   startToCloseTimeout: '45 seconds',
-  scheduleToCloseTimeout: WEBHOOK_DELIVERY_BUDGET,
-  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: WEBHOOK_ATTEMPTS },
+  scheduleToCloseTimeout: WEBHOOK_DELIVERY_BUDGET_MS,
+  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '1 hour', maximumAttempts: WEBHOOK_ATTEMPTS },
+} as const;
+
+/**
+ * The delivery of a run begun before the patch watch-delivery-2026-12-07 (watch-run.ts), made by the
+ * run itself: bounded to 20 minutes, 8 attempts up to 5 minutes apart, as the run waited for it
+ * (until it ended the schedule skipped due runs).
+ */
+export const INLINE_WEBHOOK_STEP = {
+  ...WEBHOOK_STEP,
+  scheduleToCloseTimeout: '20 minutes',
+  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 8 },
 } as const;

@@ -2,22 +2,25 @@
 // inserted as the watch's key's, runs as this workflow's child (an ordinary similarityAnalysisWorkflow,
 // listed and read as any other analysis), and once it ended is compared with the watch's run completed
 // before it; the counts of what changed are stored with the run (GET /v1/watches/{id}), and the
-// watch's webhook, when it has one, is told of the run (every run, or those that changed something).
+// watch's webhook, when it has one, is told of the run (every run, or those that changed something)
+// by a workflow of its own that the run starts and does not wait for (watch-delivery.ts).
 import { CancellationScope, ParentClosePolicy, executeChild, log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { EndedRun, WatchActivities } from '../activities/watches';
 import { describeFailure } from '../errors';
 import { TASK_QUEUES, analysisWorkflowOptions, type WatchRunInput } from './contract';
-import { STORE_STEP, WEBHOOK_STEP } from './policies';
+import { INLINE_WEBHOOK_STEP, STORE_STEP } from './policies';
 import { similarityAnalysisWorkflow } from './similarity-analysis';
+import { deliver, startDelivery } from './watch-delivery';
 
 const { beginWatchRun } = proxyActivities<Pick<WatchActivities, 'beginWatchRun'>>({ taskQueue: TASK_QUEUES.analysis, ...STORE_STEP });
 // the comparison's statement may take up to CHANGES_STATEMENT_TIMEOUT_MS (15 s) on two large analyses
-const { endWatchRun, failWatchRunNotification } = proxyActivities<Pick<WatchActivities, 'endWatchRun' | 'failWatchRunNotification'>>({
+const { endWatchRun } = proxyActivities<Pick<WatchActivities, 'endWatchRun'>>({
   taskQueue: TASK_QUEUES.analysis,
   ...STORE_STEP,
   startToCloseTimeout: '1 minute',
 });
-const { notifyWatchRun } = proxyActivities<Pick<WatchActivities, 'notifyWatchRun'>>({ taskQueue: TASK_QUEUES.analysis, ...WEBHOOK_STEP });
+// the delivery of a run begun before WATCH_DELIVERY_PATCH, which the run makes itself
+const { notifyWatchRun: notifyInline } = proxyActivities<Pick<WatchActivities, 'notifyWatchRun'>>({ taskQueue: TASK_QUEUES.analysis, ...INLINE_WEBHOOK_STEP });
 
 /**
  * patched() id of a run's key made of its workflow's id and run id. The schedule names each run's
@@ -27,6 +30,13 @@ const { notifyWatchRun } = proxyActivities<Pick<WatchActivities, 'notifyWatchRun
  * recorded. Runs begun before the patch keep their workflow id as their key.
  */
 export const WATCH_RUN_PATCH = 'watch-run-2026-12-07';
+
+/**
+ * patched() id of the delivery as a workflow of its own (watchDeliveryWorkflow) that the run starts
+ * and leaves to go on: retried for up to a day, holding back no run. Before it, the run delivered
+ * itself, within 20 minutes, and the schedule skipped the runs due meanwhile.
+ */
+export const WATCH_DELIVERY_PATCH = 'watch-delivery-2026-12-07';
 
 function watchRunKey(): string {
   const { workflowId, runId } = workflowInfo();
@@ -58,19 +68,13 @@ export async function watchRunWorkflow(input: WatchRunInput): Promise<EndedRun |
   }
   // also when the run itself was cancelled: its row then says how it ended, not "under way" for ever
   const ended = await CancellationScope.nonCancellable(() => endWatchRun({ watchId, runKey }));
-  // a history whose end was recorded before the patch has no delivery (its end said nothing of one)
-  // and no marker here, so it replays as it ran; a run begun before the patch and ending after it
-  // keeps its old key and delivers (patched() is true where it is first called live)
-  if (ended?.notify && patched(WATCH_RUN_PATCH)) await notify(watchId, runKey);
-  return ended;
-}
-
-/** The run's webhook told of it; a delivery that fails for good is recorded so (not left pending), and the run still ends as it did. */
-async function notify(watchId: string, runKey: string): Promise<void> {
-  try {
-    await notifyWatchRun({ watchId, runKey });
-  } catch (err) {
-    log.info("the watch run's webhook was not delivered", { watchId, err: describeFailure(err) });
-    await CancellationScope.nonCancellable(() => failWatchRunNotification({ watchId, runKey, reason: describeFailure(err) }));
+  // a history whose end was recorded before WATCH_RUN_PATCH has no delivery (its end said nothing
+  // of one) and no marker here, so it replays as it ran; one recorded between the two patches
+  // delivers itself as it did; a run begun before a patch and ending after it starts its delivery
+  // (patched() is true where it is first called live)
+  if (ended?.notify) {
+    if (patched(WATCH_DELIVERY_PATCH)) await CancellationScope.nonCancellable(() => startDelivery(watchId, runKey));
+    else if (patched(WATCH_RUN_PATCH)) await deliver(watchId, runKey, notifyInline);
   }
+  return ended;
 }

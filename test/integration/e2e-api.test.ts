@@ -108,7 +108,7 @@ describe('the API over HTTP with the real stack', () => {
     expect(text).toContain(`Clusters (${result.clusters.length})`);
   });
 
-  it("the CLI's watch command over HTTP: add a group, show its first run, list it, run it again, stop it", async () => {
+  it("the CLI's watch command over HTTP: add a group, show its first run, list it, run it again, refuse a secret it has none of, stop it", async () => {
     const cli = async (...argv: string[]): Promise<string> => {
       const printed: string[] = [];
       const spy = jest.spyOn(console, 'log').mockImplementation((line: unknown) => void printed.push(String(line)));
@@ -142,6 +142,8 @@ describe('the API over HTTP with the real stack', () => {
       }, 120_000);
       expect(compared).toMatchObject({ comparison: 'compared', since: watch.runs[0].analysisId });
       expect(await cli('watch', 'show', id)).toContain(`The whole comparison: wallet-similarity changes ${compared.analysisId} --since ${watch.runs[0].analysisId}`);
+      // a watch without a webhook has no secret to replace: the API's 409, said in one line
+      await expect(main(['watch', 'secret', id, '--api', served.api.baseUrl])).rejects.toThrow(/has no webhook, so no secret/);
       expect(await cli('watch', 'stop', id)).toContain(`Watch ${id} stopped`);
       await expect(served.api.getWatch(id)).rejects.toMatchObject({ status: 404 });
     });

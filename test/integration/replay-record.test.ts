@@ -11,13 +11,15 @@ import { createEnrichmentActivities } from '../../src/activities/enrichment';
 import { buildActivityDeps } from '../../src/wiring';
 import { smokeWorkflow } from '../../src/workflows/smoke';
 import { recomputeOlderAnalyticsWorkflow, walletAnalyticsWorkflow, walletSyncWorkflow } from '../../src/workflows/wallet-sync';
-import { TASK_QUEUES, WORKFLOW_TASK_QUEUE, analysisWorkflowId, enrichmentWorkflowId, runningSearchAttributes, waitForAnalysisUpdate, walletAnalyticsWorkflowId, walletSyncWorkflowId, watchScheduleId } from '../../src/workflows/contract';
+import { TASK_QUEUES, WORKFLOW_TASK_QUEUE, analysisWorkflowId, enrichmentWorkflowId, runningSearchAttributes, waitForAnalysisUpdate, walletAnalyticsWorkflowId, walletSyncWorkflowId, watchDeliveryWorkflowId, watchScheduleId } from '../../src/workflows/contract';
 import { similarityAnalysisWorkflow } from '../../src/workflows/similarity-analysis';
 import { analysisInput, analysisRequest, executeAnalysis, insertAnalysisRow } from '../harness/analyses';
 import { listWatchRuns } from '../../src/store/watch-runs';
 import { insertWatch } from '../../src/store/watches';
 import { newWebhookSecret } from '../../src/providers/webhooks';
 import { watchRunWorkflow } from '../../src/workflows/watch-run';
+import { sweepWatchDeliveriesWorkflow } from '../../src/workflows/watch-delivery';
+import { until } from '../harness/processes';
 import { ownDatabase, useSimulatedStack } from '../harness/stack';
 import { testEnv } from '../harness/env';
 import { runsOldestFirst, saveHistory } from '../harness/histories';
@@ -147,16 +149,33 @@ describe('histories of every workflow type replay without non-determinism', () =
       recorded.push({ name: 'recompute-older-analytics', workflowId: recomputeId, runId: recomputeRuns[1] });
 
       // a watched group's run, as its schedule starts it: the run's analysis as a child, then
-      // compared, then its webhook told (patched('watch-run-2026-12-07'))
+      // compared, then its webhook's delivery started as a workflow of its own and left to go on
+      // (patched('watch-run-2026-12-07'), patched('watch-delivery-2026-12-07'))
       const watchId = randomUUID();
       const notify = { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, on: 'every-run' as const, secret: newWebhookSecret() };
       await insertWatch(opened.stack.pool, { id: watchId, ownerKeyId: null, request: analysisRequest({ wallets, sync: 'auto' }), everyMinutes: 60, fairnessKey: 'key:replay', namespace: opened.stack.namespace, notify }, 1_000);
       const watchRunId = `${watchScheduleId(watchId)}-2026-12-07T12:00:00Z`;
-      const ran = await opened.stack.client.workflow.execute(watchRunWorkflow, { taskQueue: WORKFLOW_TASK_QUEUE, workflowId: watchRunId, args: [{ watchId }] });
-      expect(ran).toMatchObject({ since: null, changes: null, notify: true });
+      const watchRun = await opened.stack.client.workflow.start(watchRunWorkflow, { taskQueue: WORKFLOW_TASK_QUEUE, workflowId: watchRunId, args: [{ watchId }] });
+      expect(await watchRun.result()).toMatchObject({ since: null, changes: null, notify: true });
+      const deliveryId = watchDeliveryWorkflowId(watchId, `${watchRunId}/${watchRun.firstExecutionRunId}`);
+      expect(await opened.stack.client.workflow.getHandle(deliveryId).result()).toBe('delivered');
       const [told] = await listWatchRuns(opened.stack.pool, watchId, 1);
       expect(told.notification).toMatchObject({ state: 'delivered', attempts: 1 });
-      recorded.push({ name: 'watch-run-2026-12-07', workflowId: watchRunId });
+      recorded.push({ name: 'watch-run-delivery-2026-12-07', workflowId: watchRunId });
+      recorded.push({ name: 'watch-delivery', workflowId: deliveryId });
+
+      // the sweep of deliveries: a run's delivery left pending with no attempt (as a run terminated
+      // before it started it leaves it) is started, and one a day old given up
+      for (const [key, endedMinutesAgo] of [['left-pending', 5], ['a-day-old', 26 * 60]] as const) {
+        await opened.stack.pool.query(
+          `INSERT INTO watch_runs (watch_id, run_key, analysis_id, ended_at, comparison, notification) VALUES ($1, $2, $3, now() - make_interval(mins => $4), 'first', 'pending')`,
+          [watchId, key, told.analysisId, endedMinutesAgo],
+        );
+      }
+      const sweepId = `sweep-watch-deliveries-${randomUUID()}`;
+      expect(await opened.stack.client.workflow.execute(sweepWatchDeliveriesWorkflow, { taskQueue: WORKFLOW_TASK_QUEUE, workflowId: sweepId })).toEqual({ givenUp: 1, started: 1, running: 0 });
+      await until('the swept delivery delivered', async () => ((await listWatchRuns(opened.stack.pool, watchId, 1, 'left-pending'))[0].notification?.state === 'delivered' ? true : undefined));
+      recorded.push({ name: 'sweep-watch-deliveries', workflowId: sweepId });
     });
 
     // an enrichment run whose mints outnumber one plan's limit (here 3): it plans again until none is
@@ -198,7 +217,9 @@ describe('histories of every workflow type replay without non-determinism', () =
       'wallet-analytics',
       'recompute-older-analytics-continued',
       'recompute-older-analytics',
-      'watch-run-2026-12-07',
+      'watch-run-delivery-2026-12-07',
+      'watch-delivery',
+      'sweep-watch-deliveries',
       'token-enrichment-plans-again',
     ]);
   });

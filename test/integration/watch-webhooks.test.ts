@@ -3,7 +3,9 @@
 // it, a 404 is not; a run that changed something is told with `on` changes, a run that did not is
 // not; the URL's path (often a token) and the secret never show in GET. Two runs begun in the same
 // second (a run asked for just after the first one closed; and two runs given one workflow id) are
-// two runs. Real API (app.inject),
+// two runs. A run does not wait for its delivery (a workflow of its own); the sweep gives up a
+// delivery stopped without an outcome and starts one never begun; a new secret signs beside the old
+// one for the hours asked. Real API (app.inject),
 // Temporal, PostgreSQL, Redis and simulator; the receiver is a node:http server on 127.0.0.1
 // (WATCH_WEBHOOK_PRIVATE_ADDRESSES=true; without it such a URL is refused: the last test).
 import { randomUUID } from 'node:crypto';
@@ -14,17 +16,19 @@ import type { FastifyInstance } from 'fastify';
 import { createWatchActivities } from '../../src/activities/watches';
 import { buildApp } from '../../src/api/app';
 import { apiKeyId } from '../../src/api/auth';
-import type { WatchRunEvent, WatchView } from '../../src/api/schemas/watches';
+import type { SecretRotated, WatchRunEvent, WatchView } from '../../src/api/schemas/watches';
 import { loadConfig } from '../../src/config';
 import { generateWorld } from '../../src/simulator';
-import { WORKFLOW_TASK_QUEUE, watchScheduleId } from '../../src/workflows/contract';
+import { WORKFLOW_TASK_QUEUE, watchDeliveryWorkflowId, watchScheduleId } from '../../src/workflows/contract';
+import { sweepWatchDeliveriesWorkflow } from '../../src/workflows/watch-delivery';
 import { watchRunWorkflow } from '../../src/workflows/watch-run';
 import { insertWatch } from '../../src/store/watches';
+import { DELIVERY_SWEEP_SCHEDULE_ID, ensureDeliverySweepSchedule } from '../../src/temporal/schedules';
 import { WEBHOOK_HEADERS, newWebhookSecret, signWebhook } from '../../src/providers/webhooks';
 import { buildActivityDeps } from '../../src/wiring';
 import { analysisRequest, seedCompletedAnalysis } from '../harness/analyses';
 import { until } from '../harness/processes';
-import { removeSchedulesAndRuns } from '../harness/schedules';
+import { lastScheduledRun, removeSchedulesAndRuns } from '../harness/schedules';
 import { useSimulatedStack } from '../harness/stack';
 
 const world = generateWorld({ seed: 6607, wallets: 6, txPerWallet: 12, largeWallet: false });
@@ -169,19 +173,138 @@ describe("a watch's webhook", () => {
     expect(stored).toBe('inserted');
     // as the schedule names them: its id and the second the run began
     const workflowId = `${watchScheduleId(watchId)}-2026-12-07T15:00:00Z`;
-    const ended = await opened.stack.withWorkers(async () => {
+    const [ended, runs] = await opened.stack.withWorkers(async () => {
       const first = await client.workflow.execute(watchRunWorkflow, { taskQueue: WORKFLOW_TASK_QUEUE, workflowId, args: [{ watchId }] });
       const second = await client.workflow.execute(watchRunWorkflow, { taskQueue: WORKFLOW_TASK_QUEUE, workflowId, args: [{ watchId }] });
-      return [first, second];
+      // each run's delivery goes on after the run: waited for here, while the workers run
+      return [[first, second], await settled(watchId, 2)] as const;
     });
     expect(ended[1]?.analysisId).not.toBe(ended[0]?.analysisId);
     expect(ended[1]).toMatchObject({ comparison: 'compared', since: ended[0]?.analysisId, notify: true });
-    const runs = await watchOf(watchId);
     expect(runs.runs.map((r) => [r.analysisId, r.notification?.state])).toEqual([
       [ended[1]?.analysisId, 'delivered'],
       [ended[0]?.analysisId, 'delivered'],
     ]);
-    expect(hook.received.map((r) => (JSON.parse(r.body) as WatchRunEvent).run.analysisId)).toEqual([ended[0]?.analysisId, ended[1]?.analysisId]);
+    expect(hook.received.map((r) => (JSON.parse(r.body) as WatchRunEvent).run.analysisId).sort()).toEqual([ended[0]?.analysisId, ended[1]?.analysisId].sort());
+  });
+
+  it("does not hold the run back while its receiver fails: the run closes, its delivery goes on as a workflow of its own; the sweep gives up one stopped without an outcome and starts one never begun", async () => {
+    const { pool, client, namespace } = opened.stack;
+    const watchId = randomUUID();
+    await insertWatch(
+      pool,
+      { id: watchId, ownerKeyId: apiKeyId(KEY), request: analysisRequest({ wallets: w.slice(2, 5), sync: 'auto', window: 11 }), everyMinutes: 60, fairnessKey: null, namespace, notify: { url: `${base}/down`, on: 'every-run', secret: newWebhookSecret() } },
+      100,
+    );
+    hook.answer(() => ({ status: 503 }));
+    const workflowId = `${watchScheduleId(watchId)}-2026-12-07T16:00:00Z`;
+    await opened.stack.withWorkers(async () => {
+      const run = await client.workflow.start(watchRunWorkflow, { taskQueue: WORKFLOW_TASK_QUEUE, workflowId, args: [{ watchId }] });
+      expect(await run.result()).toMatchObject({ comparison: 'first', notify: true });
+      const runKey = `${workflowId}/${run.firstExecutionRunId}`;
+      // the run has closed; its delivery is still being tried (a 503 is tried again), as its own workflow
+      const delivery = client.workflow.getHandle(watchDeliveryWorkflowId(watchId, runKey));
+      expect((await delivery.describe()).status.name).toBe('RUNNING');
+      const tried = await until('a failed attempt recorded', async () => {
+        const [r] = (await watchOf(watchId)).runs;
+        return r.notification && r.notification.attempts >= 1 ? r.notification : undefined;
+      });
+      expect(tried).toEqual({ state: 'pending', attempts: expect.any(Number), error: 'the receiver answered 503', deliveredAt: null });
+
+      // stopped without an outcome (an operator terminated it): pending, until the sweep finds it a day old
+      await delivery.terminate('an operator stops it');
+      await pool.query(`UPDATE watch_runs SET ended_at = now() - interval '26 hours' WHERE watch_id = $1`, [watchId]);
+      // and a run ended minutes ago whose delivery was never begun (its run terminated before it started it)
+      hook.answer(() => ({ status: 200 }));
+      const [{ analysisId }] = (await watchOf(watchId)).runs;
+      await pool.query(
+        `INSERT INTO watch_runs (watch_id, run_key, analysis_id, ended_at, comparison, notification) VALUES ($1, 'never-begun', $2, now() - interval '5 minutes', 'first', 'pending')`,
+        [watchId, analysisId],
+      );
+      const swept = await client.workflow.execute(sweepWatchDeliveriesWorkflow, { taskQueue: WORKFLOW_TASK_QUEUE, workflowId: `sweep-${randomUUID()}` });
+      expect(swept).toEqual({ givenUp: 1, started: 1, running: 0 });
+      await settled(watchId, 2);
+      const states = (await pool.query(`SELECT run_key, notification, notify_error FROM watch_runs WHERE watch_id = $1 ORDER BY run_key`, [watchId])).rows;
+      expect(states).toEqual([
+        { run_key: 'never-begun', notification: 'delivered', notify_error: null },
+        // the last attempt's reason stays
+        { run_key: runKey, notification: 'failed', notify_error: 'the receiver answered 503' },
+      ]);
+      // a sweep again finds nothing to do
+      expect(await client.workflow.execute(sweepWatchDeliveriesWorkflow, { taskQueue: WORKFLOW_TASK_QUEUE, workflowId: `sweep-${randomUUID()}` })).toEqual({ givenUp: 0, started: 0, running: 0 });
+    });
+  });
+
+  it('the sweep runs from a Temporal Schedule that every worker creates (again: a no-op), every 10 minutes, one run at a time', async () => {
+    const { client } = opened.stack;
+    expect(await ensureDeliverySweepSchedule(client)).toBe('created');
+    expect(await ensureDeliverySweepSchedule(client)).toBe('exists');
+    const schedule = client.schedule.getHandle(DELIVERY_SWEEP_SCHEDULE_ID);
+    try {
+      const description = await schedule.describe();
+      expect(description.spec.intervals?.map((i) => i.every)).toEqual([600_000]);
+      expect(description.action).toMatchObject({ type: 'startWorkflow', workflowType: 'sweepWatchDeliveriesWorkflow', taskQueue: WORKFLOW_TASK_QUEUE });
+      expect(description.policies.overlap).toBe('SKIP');
+      await schedule.trigger();
+      const swept = await lastScheduledRun(client, DELIVERY_SWEEP_SCHEDULE_ID);
+      // nothing left pending by the tests before: a sweep with nothing to do
+      expect(await opened.stack.withWorkers(() => client.workflow.getHandle(swept.workflowId, swept.runId).result())).toEqual({ givenUp: 0, started: 0, running: 0 });
+    } finally {
+      await schedule.delete();
+    }
+  });
+
+  it('replaces the signing secret: the new one in the answer only; the old one signs beside it for the hours asked (none: 0); 404 for another key, 409 without a webhook', async () => {
+    const { pool, client, namespace } = opened.stack;
+    const watchId = randomUUID();
+    const first = newWebhookSecret();
+    await insertWatch(
+      pool,
+      { id: watchId, ownerKeyId: apiKeyId(KEY), request: analysisRequest({ wallets: w.slice(0, 2), sync: 'auto', window: 12 }), everyMinutes: 60, fairnessKey: null, namespace, notify: { url: `${base}/rotate/T0KEN`, on: 'every-run', secret: first } },
+      100,
+    );
+    const rotated = await call('POST', `/v1/watches/${watchId}/secret`);
+    expect(rotated.statusCode).toBe(200);
+    const body = rotated.json() as SecretRotated;
+    expect(body).toEqual({ watchId, notify: { target: `${base}/…`, on: 'every-run', secret: expect.stringMatching(/^whsec_/) }, previousSecretValidUntil: expect.any(String), links: { watch: `/v1/watches/${watchId}` } });
+    expect(Date.parse(body.previousSecretValidUntil as string) - Date.now()).toBeGreaterThan(23 * 3600_000);
+    const second = body.notify.secret as string;
+    expect(second).not.toBe(first);
+    expect((await call('GET', `/v1/watches/${watchId}`)).body).not.toContain(second);
+
+    const runOnce = async (label: string) => {
+      hook.received.length = 0;
+      await opened.stack.withWorkers(async () => {
+        await client.workflow.execute(watchRunWorkflow, { taskQueue: WORKFLOW_TASK_QUEUE, workflowId: `${watchScheduleId(watchId)}-${label}`, args: [{ watchId }] });
+        await until(`the ${label} run told`, async () => (hook.received.length > 0 ? true : undefined));
+      });
+      const [got] = hook.received;
+      return { signature: got.headers[WEBHOOK_HEADERS.signature] as string, timestamp: Number(got.headers[WEBHOOK_HEADERS.timestamp]), body: got.body };
+    };
+    // both sign, the new one first: a receiver that knows either accepts the delivery
+    const both = await runOnce('both');
+    expect(both.signature).toBe(`${signWebhook(second, both.timestamp, both.body)} ${signWebhook(first, both.timestamp, both.body)}`);
+
+    // again, keeping none: only the newest signs
+    const third = await call('POST', `/v1/watches/${watchId}/secret?keepPreviousHours=0`);
+    expect(third.json()).toMatchObject({ previousSecretValidUntil: null });
+    const only = await runOnce('only');
+    expect(only.signature).toBe(signWebhook((third.json() as SecretRotated).notify.secret as string, only.timestamp, only.body));
+
+    // another key does not see the watch; a watch without a webhook has no secret; out of range: 400
+    const other = await buildApp({ config: loadConfig({ ...opened.stack.processEnv, API_KEYS: `${KEY},other-key-7d1c9e`, WATCH_WEBHOOK_PRIVATE_ADDRESSES: 'true' }), temporal: client, pool, redis: opened.stack.redis });
+    try {
+      const res = await other.inject({ method: 'POST', url: `/v1/watches/${watchId}/secret`, headers: { 'x-api-key': 'other-key-7d1c9e' } });
+      expect({ status: res.statusCode, type: res.headers['content-type'] }).toEqual({ status: 404, type: 'application/problem+json' });
+    } finally {
+      await other.close();
+    }
+    const plain = randomUUID();
+    await insertWatch(pool, { id: plain, ownerKeyId: apiKeyId(KEY), request: analysisRequest({ wallets: w.slice(1, 3), sync: 'auto', window: 12 }), everyMinutes: 60, fairnessKey: null, namespace }, 100);
+    const none = await call('POST', `/v1/watches/${plain}/secret`);
+    expect({ status: none.statusCode, detail: (none.json() as { detail: string }).detail }).toEqual({ status: 409, detail: expect.stringContaining('has no webhook') });
+    expect((await call('POST', `/v1/watches/${watchId}/secret?keepPreviousHours=169`)).statusCode).toBe(400);
+    expect((await call('POST', `/v1/watches/${randomUUID()}/secret`)).statusCode).toBe(404);
   });
 
   it("tries a 429 again after its Retry-After, with the same delivery id; does not try a 404 again; the run ends as it did", async () => {

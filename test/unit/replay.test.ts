@@ -59,6 +59,9 @@ const RECORDED_PATCHES: Record<string, string[]> = {
   'wallet-sync-at-once-skipped': ['sync-at-once'],
   'watch-run': [],
   'watch-run-2026-12-07': ['watch-run-2026-12-07'],
+  'watch-run-delivery-2026-12-07': ['watch-run-2026-12-07', 'watch-delivery-2026-12-07'],
+  'watch-delivery': [],
+  'sweep-watch-deliveries': [],
 };
 
 describe('recorded workflow histories replay on the current workflow code', () => {
@@ -74,9 +77,11 @@ describe('recorded workflow histories replay on the current workflow code', () =
       'refreshPopularTokensWorkflow',
       'similarityAnalysisWorkflow',
       'smokeWorkflow',
+      'sweepWatchDeliveriesWorkflow',
       'tokenEnrichmentWorkflow',
       'walletAnalyticsWorkflow',
       'walletSyncWorkflow',
+      'watchDeliveryWorkflow',
       'watchRunWorkflow',
     ]);
   });

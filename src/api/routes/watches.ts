@@ -10,7 +10,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import { describeFailure, describeFailureForClients } from '../../errors';
 import { listWatchRuns } from '../../store/watch-runs';
-import { deleteWatch, getWatch, insertWatch, listWatches, watchWebhook, type WatchNotify, type WatchRecord } from '../../store/watches';
+import { deleteWatch, getWatch, insertWatch, listWatches, rotateWatchSecret, watchWebhook, type WatchNotify, type WatchRecord } from '../../store/watches';
 import { createWatchSchedule, deleteWatchSchedule, triggerWatchSchedule, watchScheduleState } from '../../temporal/schedules';
 import { TEMPORAL_CALL_DEADLINE_MS, withTemporalDeadline } from '../../temporal/deadline';
 import { newWebhookSecret, webhookTarget, webhookUrlProblem } from '../../providers/webhooks';
@@ -20,7 +20,7 @@ import { assertVisible, clientKeyOf, visibleOwner } from '../auth';
 import { ProblemError, problemResponses } from '../problem';
 import { startRequestOf } from '../start-request';
 import { noQuery } from '../schemas/common';
-import { WATCH_RUNS_DEFAULT, listWatchesQuery, runView, watchIdParams, watchList, watchQuery, watchRunStarted, watchStartSchema, watchView, type WatchView } from '../schemas/watches';
+import { WATCH_RUNS_DEFAULT, listWatchesQuery, runView, secretRotated, secretRotationQuery, watchIdParams, watchList, watchQuery, watchRunStarted, watchStartSchema, watchView, type WatchView } from '../schemas/watches';
 
 const watchNotFound = (id: string) => new ProblemError('notFound', `no watch with id '${id}': GET /v1/watches lists your watched groups`);
 
@@ -122,7 +122,7 @@ export async function watchesRoutes(fastify: FastifyInstance): Promise<void> {
         }
         // a retry whose 201 was lost gets the secret that answer carried: the same key could stop the watch and make it again
         const webhook = existing.notify ? await watchWebhook(pool, existing.id) : null;
-        return reply.code(200).header('location', `/v1/watches/${existing.id}`).send(await view(request, existing, WATCH_RUNS_DEFAULT, webhook?.secret));
+        return reply.code(200).header('location', `/v1/watches/${existing.id}`).send(await view(request, existing, WATCH_RUNS_DEFAULT, webhook?.secrets[0]));
       }
       try {
         await withTemporalDeadline(temporal, () => createWatchSchedule(temporal, watch.id, everyMinutes), TEMPORAL_CALL_DEADLINE_MS);
@@ -200,6 +200,30 @@ export async function watchesRoutes(fastify: FastifyInstance): Promise<void> {
       }
       if (!found) throw new ProblemError('notFound', `watch '${watch.id}' has no schedule in Temporal (made by a request that died before it): DELETE it and watch the group again`);
       return reply.code(202).send({ watchId: watch.id, requested: true as const, links: { watch: `/v1/watches/${watch.id}` } });
+    },
+  );
+
+  app.post(
+    '/v1/watches/:id/secret',
+    {
+      config: { rateLimit: app.postRateLimit },
+      schema: {
+        tags: ['watches'],
+        summary: "Replace a watch's webhook signing secret: the new one is in this answer only; the one replaced signs beside it for `keepPreviousHours`",
+        params: watchIdParams,
+        querystring: secretRotationQuery,
+        response: { 200: secretRotated, ...problemResponses(400, 401, 404, 409, 429) },
+      },
+    },
+    async (request) => {
+      const watch = await visibleWatch(request, request.params.id);
+      const secret = newWebhookSecret();
+      const rotated = watch.notify ? await rotateWatchSecret(pool, watch.id, secret, request.query.keepPreviousHours * 3600) : null;
+      // deleted meanwhile: as any watch that is not there
+      if (!rotated && !(await getWatch(pool, watch.id))) throw watchNotFound(watch.id);
+      if (!rotated || !watch.notify) throw new ProblemError('noWebhook', `watch ${watch.id} has no webhook, so no secret: to have its runs told, watch the group again with \`notify\``);
+      request.log.info({ watchId: watch.id, previousValidUntil: rotated.previousValidUntil }, "a watch's webhook secret replaced");
+      return { watchId: watch.id, notify: { target: webhookTarget(watch.notify.url), on: watch.notify.on, secret }, previousSecretValidUntil: rotated.previousValidUntil, links: { watch: `/v1/watches/${watch.id}` } };
     },
   );
 

@@ -28,7 +28,7 @@ const watchNotifyRequest = {
   type: 'object',
   additionalProperties: false,
   description:
-    "a webhook told of the watch's runs: each is POSTed to `url` as JSON (`type` watch.run), signed with the secret the 201 answer gives (docs/api.md, \"Webhooks\"); no answer, 408, 429 and 5xx are tried again for up to 20 minutes (8 attempts), any other answer but 2xx is final",
+    "a webhook told of the watch's runs: each is POSTed to `url` as JSON (`type` watch.run), signed with the secret the 201 answer gives (docs/api.md, \"Webhooks\"); no answer, 408, 429 and 5xx are tried again for up to a day (30 attempts, then hourly), any other answer but 2xx is final",
   properties: {
     url: { type: 'string', minLength: 1, maxLength: WEBHOOK_URL_MAX_LENGTH, description: 'http or https, to a public address (the operator may allow others: WATCH_WEBHOOK_PRIVATE_ADDRESSES)' },
     on: { ...notifyOn, default: 'changes' },
@@ -167,7 +167,10 @@ const watchFields = {
         properties: {
           target: { type: 'string', description: "the webhook URL's origin only (its path and query are often a credential)" },
           on: notifyOn,
-          secret: { type: 'string', description: 'the signing secret: in the 201 answer that made the watch, and in the 200 of the same request repeated by the same key (a retry whose 201 was lost); never in GET' },
+          secret: {
+            type: 'string',
+            description: 'the signing secret: in the 201 answer that made the watch, in the 200 of the same request repeated by the same key (a retry whose 201 was lost), and in the answer of POST /v1/watches/{id}/secret that replaced it; never in GET',
+          },
         },
         required: ['target', 'on'],
       },
@@ -251,3 +254,35 @@ export function watchRunEventOf(watchId: string, deliveryId: string, run: WatchR
   const { notification: _delivery, ...shown } = runView(run);
   return { type: 'watch.run', deliveryId, watchId, run: shown, links: { watch: `/v1/watches/${watchId}` } };
 }
+
+/** How long a replaced secret signs beside the new one when the request does not say: a day. */
+export const PREVIOUS_SECRET_DEFAULT_HOURS = 24;
+/** The longest it may: a week. */
+export const PREVIOUS_SECRET_MAX_HOURS = 168;
+
+export const secretRotationQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    keepPreviousHours: {
+      type: 'integer',
+      minimum: 0,
+      maximum: PREVIOUS_SECRET_MAX_HOURS,
+      default: PREVIOUS_SECRET_DEFAULT_HOURS,
+      description: `hours the secret replaced still signs each delivery beside the new one, 0 to ${PREVIOUS_SECRET_MAX_HOURS} (default ${PREVIOUS_SECRET_DEFAULT_HOURS}; 0: no longer at all, as for a secret that leaked)`,
+    },
+  },
+} as const;
+
+export const secretRotated = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    watchId: { type: 'string' },
+    notify: watchFields.notify.oneOf[0],
+    previousSecretValidUntil: { type: ['string', 'null'], format: 'date-time', description: 'until when the secret replaced signs beside the new one (null: it no longer does)' },
+    links: { type: 'object', additionalProperties: false, properties: { watch: { type: 'string' } }, required: ['watch'] },
+  },
+  required: ['watchId', 'notify', 'previousSecretValidUntil', 'links'],
+} as const;
+export type SecretRotated = FromSchema<typeof secretRotated>;

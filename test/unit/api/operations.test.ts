@@ -249,6 +249,7 @@ describe('metrics and the OpenAPI document', () => {
         'GET /v1/watches/{id}',
         'DELETE /v1/watches/{id}',
         'POST /v1/watches/{id}/runs',
+        'POST /v1/watches/{id}/secret',
         'GET /healthz',
         'GET /readyz',
         'GET /metrics',

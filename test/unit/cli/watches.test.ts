@@ -1,7 +1,7 @@
 // `wallet-similarity watch show|list`: a watch's runs as lines, each with what changed since the run
 // it was compared with, and the command that shows the whole comparison.
 import type { WatchView } from '../../../src/api/schemas/watches';
-import { interval, renderWatch, renderWatchList } from '../../../src/cli/watches';
+import { interval, renderSecretRotated, renderWatch, renderWatchList } from '../../../src/cli/watches';
 
 const A = '37RqtwV1Huak8b89qQy9AxxJgbKzeA3AECZxQMgboRsk';
 const B = 'GdLmGp9vyiFYFaPU2AbJfds6bMyqzbuXvUoC98See3Bx';
@@ -94,5 +94,14 @@ describe('wallet-similarity watch', () => {
     const shown = renderWatch({ ...told, notify: { target: 'https://hooks.example.com/…', on: 'changes' } });
     expect(shown).toContain('Webhook: https://hooks.example.com/…, told of runs that changed something');
     expect(shown).not.toContain('Signing secret');
+  });
+
+  it('shows a replaced secret once, and until when the old one still signs', () => {
+    const rotated = { watchId: 'w-1', notify: { target: 'https://hooks.example.com/…', on: 'changes' as const, secret: 'whsec_new' }, previousSecretValidUntil: '2026-12-08T10:00:00.000Z', links: { watch: '/v1/watches/w-1' } };
+    expect(renderSecretRotated(rotated).split('\n')).toEqual([
+      'Watch w-1: a new signing secret for its webhook (https://hooks.example.com/…). The old secret signs beside it until 2026-12-08T10:00:00.000Z.',
+      'Signing secret (printed this once): whsec_new',
+    ]);
+    expect(renderSecretRotated({ ...rotated, previousSecretValidUntil: null })).toContain('The old secret no longer signs.');
   });
 });

@@ -4201,7 +4201,7 @@ export interface paths {
                                      * @enum {string}
                                      */
                                     on: "changes" | "every-run";
-                                    /** @description the signing secret: in the 201 answer that made the watch, and in the 200 of the same request repeated by the same key (a retry whose 201 was lost); never in GET */
+                                    /** @description the signing secret: in the 201 answer that made the watch, in the 200 of the same request repeated by the same key (a retry whose 201 was lost), and in the answer of POST /v1/watches/{id}/secret that replaced it; never in GET */
                                     secret?: string;
                                     /** @description the webhook URL's origin only (its path and query are often a credential) */
                                     target: string;
@@ -4285,7 +4285,7 @@ export interface paths {
                          * @default 0.8
                          */
                         failureThreshold?: number;
-                        /** @description a webhook told of the watch's runs: each is POSTed to `url` as JSON (`type` watch.run), signed with the secret the 201 answer gives (docs/api.md, "Webhooks"); no answer, 408, 429 and 5xx are tried again for up to 20 minutes (8 attempts), any other answer but 2xx is final */
+                        /** @description a webhook told of the watch's runs: each is POSTed to `url` as JSON (`type` watch.run), signed with the secret the 201 answer gives (docs/api.md, "Webhooks"); no answer, 408, 429 and 5xx are tried again for up to a day (30 attempts, then hourly), any other answer but 2xx is final */
                         notify?: {
                             /**
                              * @description changes (default): the runs compared with the run before that found wallets, clusters or links added or gone; every-run: every run that ended, compared or not
@@ -4355,7 +4355,7 @@ export interface paths {
                                  * @enum {string}
                                  */
                                 on: "changes" | "every-run";
-                                /** @description the signing secret: in the 201 answer that made the watch, and in the 200 of the same request repeated by the same key (a retry whose 201 was lost); never in GET */
+                                /** @description the signing secret: in the 201 answer that made the watch, in the 200 of the same request repeated by the same key (a retry whose 201 was lost), and in the answer of POST /v1/watches/{id}/secret that replaced it; never in GET */
                                 secret?: string;
                                 /** @description the webhook URL's origin only (its path and query are often a credential) */
                                 target: string;
@@ -4447,7 +4447,7 @@ export interface paths {
                                  * @enum {string}
                                  */
                                 on: "changes" | "every-run";
-                                /** @description the signing secret: in the 201 answer that made the watch, and in the 200 of the same request repeated by the same key (a retry whose 201 was lost); never in GET */
+                                /** @description the signing secret: in the 201 answer that made the watch, in the 200 of the same request repeated by the same key (a retry whose 201 was lost), and in the answer of POST /v1/watches/{id}/secret that replaced it; never in GET */
                                 secret?: string;
                                 /** @description the webhook URL's origin only (its path and query are often a credential) */
                                 target: string;
@@ -4710,7 +4710,7 @@ export interface paths {
                                  * @enum {string}
                                  */
                                 on: "changes" | "every-run";
-                                /** @description the signing secret: in the 201 answer that made the watch, and in the 200 of the same request repeated by the same key (a retry whose 201 was lost); never in GET */
+                                /** @description the signing secret: in the 201 answer that made the watch, in the 200 of the same request repeated by the same key (a retry whose 201 was lost), and in the answer of POST /v1/watches/{id}/secret that replaced it; never in GET */
                                 secret?: string;
                                 /** @description the webhook URL's origin only (its path and query are often a credential) */
                                 target: string;
@@ -5109,6 +5109,169 @@ export interface paths {
                 };
                 /** @description Problem details (application/problem+json) */
                 503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/watches/{id}/secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replace a watch's webhook signing secret: the new one is in this answer only; the one replaced signs beside it for `keepPreviousHours` */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description hours the secret replaced still signs each delivery beside the new one, 0 to 168 (default 24; 0: no longer at all, as for a secret that leaked) */
+                    keepPreviousHours?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description watch id (a UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            links: {
+                                watch: string;
+                            };
+                            notify: {
+                                /**
+                                 * @description changes (default): the runs compared with the run before that found wallets, clusters or links added or gone; every-run: every run that ended, compared or not
+                                 * @enum {string}
+                                 */
+                                on: "changes" | "every-run";
+                                /** @description the signing secret: in the 201 answer that made the watch, in the 200 of the same request repeated by the same key (a retry whose 201 was lost), and in the answer of POST /v1/watches/{id}/secret that replaced it; never in GET */
+                                secret?: string;
+                                /** @description the webhook URL's origin only (its path and query are often a credential) */
+                                target: string;
+                            };
+                            /**
+                             * Format: date-time
+                             * @description until when the secret replaced signs beside the new one (null: it no longer does)
+                             */
+                            previousSecretValidUntil: string | null;
+                            watchId: string;
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };

@@ -134,4 +134,29 @@ describe('WatchPage', () => {
     await screen.findByTestId('watch-webhook');
     expect(screen.queryByTestId('watch-secret')).toBeNull();
   });
+
+  it('gives the webhook a new signing secret: shows it once, and until when the one it replaced still signs', async () => {
+    const told = { ...watch([]), notify: { target: 'https://hooks.example.com/…', on: 'every-run' as const } };
+    const until = '2026-12-08T10:00:00.000Z';
+    const fetchMock = vi.fn(async (url: string, init?: RequestInit) =>
+      init?.method === 'POST' && url.endsWith('/v1/watches/w-1/secret')
+        ? Response.json({ watchId: 'w-1', notify: { ...told.notify, secret: 'whsec_rotated' }, previousSecretValidUntil: until, links: { watch: '/v1/watches/w-1' } })
+        : Response.json(told),
+    );
+    vi.stubGlobal('fetch', fetchMock);
+    page('/watches/w-1');
+    await screen.findByTestId('watch-webhook');
+    expect(screen.queryByTestId('watch-secret')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'New signing secret' }));
+    const shown = await screen.findByTestId('watch-secret');
+    expect(shown.textContent).toContain('whsec_rotated');
+    expect(shown.textContent).toContain(`The secret it replaced signs beside it until ${new Date(until).toLocaleString()}.`);
+    expect(fetchMock.mock.calls.filter(([, init]) => init?.method === 'POST')).toHaveLength(1);
+    cleanup();
+    // a watch without a webhook has no secret to replace
+    vi.stubGlobal('fetch', vi.fn(async () => Response.json(watch([]))));
+    page('/watches/w-1');
+    await screen.findByTestId('watch-page');
+    expect(screen.queryByRole('button', { name: 'New signing secret' })).toBeNull();
+  });
 });

@@ -1,7 +1,7 @@
 // A watched group (GET /v1/watches/{id}): what it analyses and how often, its next run, its runs
 // newest first with what changed since the run before (the analysis page of a run shows the whole
-// comparison) and how its webhook was told of each, a run now and stopping it. Read again every few
-// seconds while a run is under way.
+// comparison) and how its webhook was told of each, a run now, a new signing secret for the webhook,
+// and stopping it. Read again every few seconds while a run is under way.
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { api } from '../../api/client';
@@ -83,7 +83,9 @@ export function WatchPage() {
   // the webhook's signing secret, handed over once by the card that made the watch: kept by this
   // page only, and taken out of the browser's history (a reload or Back does not show it again)
   const location = useLocation();
-  const [secret] = useState(() => (location.state as WatchCreatedState | null)?.secret);
+  const [secret, setSecret] = useState(() => (location.state as WatchCreatedState | null)?.secret);
+  // after "New signing secret": until when the one it replaced still signs (null: no longer)
+  const [previousUntil, setPreviousUntil] = useState<string | null | undefined>(undefined);
   useEffect(() => {
     if (location.state) void navigate(location.pathname, { replace: true, state: null });
   }, [location.state, location.pathname, navigate]);
@@ -129,11 +131,15 @@ export function WatchPage() {
     };
   }, [polling, load]);
 
-  const act = async (what: 'run' | 'stop') => {
+  const act = async (what: 'run' | 'stop' | 'secret') => {
     setBusy(true);
     setError(null);
     try {
-      if (what === 'run') {
+      if (what === 'secret') {
+        const rotated = await api.rotateWatchSecret(id);
+        setSecret(rotated.notify.secret);
+        setPreviousUntil(rotated.previousSecretValidUntil);
+      } else if (what === 'run') {
         await api.runWatch(id);
         setAsked({ runs: watch?.runs.length ?? 0, at: Date.now() });
         await load();
@@ -158,6 +164,11 @@ export function WatchPage() {
           <button type="button" onClick={() => void act('run')} disabled={busy || polling}>
             Run now
           </button>
+          {watch.notify ? (
+            <button type="button" onClick={() => void act('secret')} disabled={busy} title="The secret it replaces signs each delivery beside the new one for a day">
+              New signing secret
+            </button>
+          ) : null}
           <button type="button" onClick={() => void act('stop')} disabled={busy}>
             Stop watching
           </button>
@@ -184,6 +195,7 @@ export function WatchPage() {
         <div className="note" role="status" data-testid="watch-secret">
           <p>
             The webhook&apos;s signing secret, shown here this once: keep it to check each delivery&apos;s <code>x-wallet-similarity-signature</code>.
+            {previousUntil === undefined ? null : previousUntil === null ? ' The secret it replaced no longer signs.' : ` The secret it replaced signs beside it until ${when(previousUntil)}.`}
           </p>
           <code>{secret}</code>
         </div>
