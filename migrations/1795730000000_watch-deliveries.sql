@@ -1,19 +1,23 @@
 -- Up Migration
 
--- A watch's signing secret replaced (POST /v1/watches/{id}/secret): the one before still signs each
--- delivery beside the new one until `notify_previous_secret_until`, so a receiver can move to the
--- new one without refusing a delivery meanwhile.
+-- A watch's signing secrets replaced (POST /v1/watches/{id}/secret) that still sign each delivery
+-- beside its secret until their time is up, so a receiver can move to the new one without refusing
+-- a delivery meanwhile: [{"secret": "whsec_…", "until": "<timestamptz>"}], newest first. The list
+-- keeps every one still in its time (a second replacement does not drop the secret a receiver may
+-- still hold), at most 5, and is emptied when the webhook's URL changes.
 ALTER TABLE watches
-  ADD COLUMN notify_previous_secret text,
-  ADD COLUMN notify_previous_secret_until timestamptz,
-  ADD CONSTRAINT watches_notify_previous_whole CHECK ((notify_previous_secret IS NULL) = (notify_previous_secret_until IS NULL));
+  ADD COLUMN notify_previous_secrets jsonb NOT NULL DEFAULT '[]' CHECK (jsonb_typeof(notify_previous_secrets) = 'array');
 
--- The runs whose delivery is pending, by when they ended: what the sweep of deliveries
--- (sweepWatchDeliveriesWorkflow, every 10 minutes) reads, to start those left without a delivery
--- and to give up those a day old.
+-- When a run's delivery made its first attempt (null: none yet). The sweep of deliveries
+-- (sweepWatchDeliveriesWorkflow, every 10 minutes) starts the delivery of a run that has none two
+-- minutes after it ended, and gives up one still pending a day and an hour after it began.
+ALTER TABLE watch_runs ADD COLUMN notify_started_at timestamptz;
+
+-- The runs whose delivery is pending, by when they ended: what the sweep reads.
 CREATE INDEX watch_runs_pending_delivery ON watch_runs (ended_at) WHERE notification = 'pending';
 
 -- Down Migration
 
 DROP INDEX watch_runs_pending_delivery;
-ALTER TABLE watches DROP CONSTRAINT watches_notify_previous_whole, DROP COLUMN notify_previous_secret_until, DROP COLUMN notify_previous_secret;
+ALTER TABLE watch_runs DROP COLUMN notify_started_at;
+ALTER TABLE watches DROP COLUMN notify_previous_secrets;

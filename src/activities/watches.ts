@@ -12,7 +12,7 @@ import { describeFailure } from '../errors';
 import { getComparedAnalysis } from '../store/analyses';
 import { compareAnalyses } from '../store/analysis-changes';
 import { sqlState } from '../store/errors';
-import { beginWatchRun, endWatchRun, giveUpWatchRunNotification, recordWatchRunNotification, sweepWatchDeliveries, watchRunToEnd, watchRunToNotify, type WatchRunChanges, type WatchRunComparison } from '../store/watch-runs';
+import { beginWatchRun, beginWatchRunNotification, endWatchRun, giveUpWatchRunNotification, recordWatchRunNotification, sweepWatchDeliveries, watchRunToEnd, watchRunToNotify, type WatchRunChanges, type WatchRunComparison } from '../store/watch-runs';
 import { watchWebhook, type WatchNotifyOn } from '../store/watches';
 import { WEBHOOK_HEADERS, WebhookDeliveryError, postWebhook, signWebhook, webhookTarget } from '../providers/webhooks';
 import { WEBHOOK_ATTEMPTS, WEBHOOK_DELIVERY_BUDGET_MS, analysisWorkflowId, type AnalysisInput, type WatchDeliveryInput } from '../workflows/contract';
@@ -40,9 +40,9 @@ export function notifyDue(on: WatchNotifyOn | null, ended: Pick<EndedRun, 'compa
   return ended.comparison === 'compared' && c !== null && c.walletsAdded + c.walletsRemoved + c.clustersChanged + c.clustersFormed + c.clustersDissolved + c.linksFormed + c.linksBroken > 0;
 }
 
-/** A run's delivery with no attempt this long after the run ended is started by the sweep (the run starts it within seconds of its end). */
+/** A run's delivery not begun this long after the run ended is started by the sweep (the run starts it within seconds of its end). */
 export const DELIVERY_SWEEP_START_AFTER_MS = 2 * 60_000;
-/** A delivery is given up by the sweep this long past its budget: its last attempt and the record of its failure are over by then. */
+/** A delivery is given up by the sweep this long past its budget, counted from its first attempt: its last attempt and the record of its failure are over by then. */
 const DELIVERY_SWEEP_MARGIN_MS = 60 * 60_000;
 
 export function createWatchActivities({ pool, removeWatchSchedule, settings }: Pick<ActivityDeps, 'pool' | 'removeWatchSchedule' | 'settings'>) {
@@ -88,6 +88,8 @@ export function createWatchActivities({ pool, removeWatchSchedule, settings }: P
      * has gone.
      */
     async notifyWatchRun({ watchId, runKey }: { watchId: string; runKey: string }): Promise<'delivered' | 'not-pending'> {
+      // begun: the sweep no longer starts this delivery, and gives it up only a day after this
+      await beginWatchRunNotification(pool, watchId, runKey);
       const [webhook, run] = await Promise.all([watchWebhook(pool, watchId), watchRunToNotify(pool, watchId, runKey)]);
       if (!webhook || !run || run.notification.state !== 'pending') return 'not-pending';
       const ctx = Context.current();
@@ -135,17 +137,19 @@ export function createWatchActivities({ pool, removeWatchSchedule, settings }: P
 
     /**
      * The sweep of this namespace's deliveries (sweepWatchDeliveriesWorkflow): gives up those still
-     * pending a day and an hour after their run ended (their workflow stopped without recording an
+     * pending a day and an hour after they began (their workflow stopped without recording an
      * outcome: terminated, or failed on a store away for longer than its steps wait), and returns the
-     * runs whose delivery has made no attempt DELIVERY_SWEEP_START_AFTER_MS after their run ended, for
-     * the workflow to start (a delivery running already is joined, not repeated).
+     * runs whose delivery has not begun DELIVERY_SWEEP_START_AFTER_MS after their run ended, for the
+     * workflow to start (a delivery running already, its first attempt still queued, is joined, not
+     * repeated).
      */
-    async sweepWatchDeliveries({ limit }: { limit: number }): Promise<{ givenUp: number; unattempted: WatchDeliveryInput[] }> {
+    async sweepWatchDeliveries({ limit }: { limit: number }): Promise<{ givenUp: number; unstarted: WatchDeliveryInput[] }> {
       const swept = await sweepWatchDeliveries(pool, Context.current().info.namespace, {
         giveUpAfterMs: WEBHOOK_DELIVERY_BUDGET_MS + DELIVERY_SWEEP_MARGIN_MS,
         startAfterMs: DELIVERY_SWEEP_START_AFTER_MS,
+        startWithinMs: WEBHOOK_DELIVERY_BUDGET_MS,
         limit,
-        reason: 'not delivered within a day of the run: its delivery stopped without an outcome (terminated?)',
+        reason: 'not delivered within a day: its delivery stopped without an outcome (terminated?)',
       });
       if (swept.givenUp > 0) log.warn('watch deliveries pending for more than a day were given up', { givenUp: swept.givenUp });
       return swept;

@@ -5,7 +5,7 @@ import type { AnalysisChanges } from '../api/schemas/changes';
 import type { PairsPage, PairsPageQuery } from '../api/schemas/pairs';
 import type { TokenView } from '../api/schemas/tokens';
 import type { WalletAnalyticsView, WalletStatusView } from '../api/schemas/wallets';
-import type { SecretRotated, WatchStartBody, WatchSummary, WatchView } from '../api/schemas/watches';
+import type { SecretRotated, WatchChangeBody, WatchStartBody, WatchSummary, WatchView } from '../api/schemas/watches';
 import { ActionableError, describeFailure } from '../errors';
 
 /** The API answered with an error (problem details) or could not be reached. */
@@ -112,6 +112,11 @@ export class ApiClient {
   /** Runs a watched group now (POST /v1/watches/{id}/runs). */
   runWatch(id: string): Promise<unknown> {
     return this.request('POST', `/v1/watches/${encodeURIComponent(id)}/runs`);
+  }
+
+  /** Changes a watch's interval or webhook (PATCH /v1/watches/{id}). */
+  changeWatch(id: string, body: WatchChangeBody): Promise<WatchView> {
+    return this.request('PATCH', `/v1/watches/${encodeURIComponent(id)}`, body);
   }
 
   /** Replaces a watch's webhook signing secret (POST /v1/watches/{id}/secret); the one replaced signs beside it for `keepPreviousHours` (absent: the API's default). */

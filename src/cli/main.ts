@@ -6,7 +6,7 @@
 //   wallet-similarity pairs <analysis-id> [--min-score x] [--wallet w] [--limit n] [--all] [--json]
 //   wallet-similarity wallet <address> [--sync auto|force|skip] [--top n] [--json]   one wallet's PnL and behavior
 //   wallet-similarity changes <analysis-id> --since <analysis-id> [--limit n] [--json]   what changed between two analyses
-//   wallet-similarity watch add|list|show|run|secret|stop …   groups analysed again on a schedule (/v1/watches)
+//   wallet-similarity watch add|list|show|run|set|secret|stop …   groups analysed again on a schedule (/v1/watches)
 import { parseArgs } from 'node:util';
 import { ActionableError, isArgumentError, printOneLine } from '../errors';
 import { printable } from './evidence';
@@ -40,6 +40,9 @@ const USAGE = `usage:
   wallet-similarity watch list | show <id> [--runs n] | run <id> | stop <id>
                                                                 the key's watches; one's runs with what changed; a run
                                                                 now; stop it (its runs' analyses stay)
+  wallet-similarity watch set <id> [--every minutes] [--notify url] [--notify-on when] [--no-notify]
+                                                                change a watch's interval or webhook, what is not given
+                                                                kept (a new URL: a new secret, printed once)
   wallet-similarity watch secret <id> [--keep-previous-hours n] a new signing secret for the watch's webhook (printed
                                                                 once); the old one signs beside it n hours more (default 24)
 
@@ -66,10 +69,11 @@ options:
   --since <id>        with changes: the analysis to compare with
   --limit <n>         with changes: links formed and broken listed, each, 1 to ${CHANGES_MAX_LIMIT} (default 100)
                       (--json: the GET /v1/analyses/{id}/changes body)
-  --every <minutes>   with watch add: minutes between runs (the API's WATCH_MIN_EVERY_MINUTES, default 60, to 43200)
-  --notify <url>      with watch add: a webhook each run is POSTed to, signed (the secret is printed once)
-  --notify-on <when>  with --notify: changes (default: runs that found wallets, clusters or links added or gone)
-                      or every-run
+  --every <minutes>   with watch add and set: minutes between runs (the API's WATCH_MIN_EVERY_MINUTES, default 60, to 43200)
+  --notify <url>      with watch add and set: a webhook each run is POSTed to, signed (the secret is printed once)
+  --no-notify         with watch set: no webhook any more
+  --notify-on <when>  with --notify (watch set: alone too): changes (default: runs that found wallets, clusters or
+                      links added or gone) or every-run
   --runs <n>          with watch show: runs listed, newest first (default 20)
   --keep-previous-hours <n>
                       with watch secret: hours the replaced secret still signs, 0 to 168 (default 24; 0 for one that leaked)`;
@@ -88,7 +92,7 @@ const OPTIONS_OF: Record<Command, string[]> = {
   pairs: ['min-score', 'wallet', 'limit', 'all'],
   wallet: ['sync', 'top'],
   changes: ['since', 'limit'],
-  watch: ['window', 'sync', 'token', 'top', 'every', 'notify', 'notify-on', 'runs', 'keep-previous-hours'],
+  watch: ['window', 'sync', 'token', 'top', 'every', 'notify', 'notify-on', 'no-notify', 'runs', 'keep-previous-hours'],
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -116,6 +120,7 @@ export async function main(argv: string[]): Promise<number> {
       'notify-on': { type: 'string' },
       runs: { type: 'string' },
       'keep-previous-hours': { type: 'string' },
+      'no-notify': { type: 'boolean' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -168,14 +173,18 @@ export async function main(argv: string[]): Promise<number> {
       return rest[0];
     };
     const print = (json: unknown, text: () => string) => (values.json ? process.stdout.write(`${JSON.stringify(json, null, 2)}\n`) : console.log(text()));
+    const every = count('every', values.every, 1);
+    const asked = values['notify-on'];
+    // watch set changes `on` alone (the webhook's URL kept); watch add needs the URL
+    if (asked !== undefined && values.notify === undefined && sub !== 'set') throw new UsageError('--notify-on needs --notify <url>');
+    if (asked !== undefined && asked !== 'changes' && asked !== 'every-run') throw new UsageError(`--notify-on takes changes or every-run, not '${printable(asked)}'`);
+    const on: 'changes' | 'every-run' | undefined = asked;
+    const url = values.notify;
+    const notify = url === undefined && on === undefined ? {} : { notify: { ...(url === undefined ? {} : { url }), ...(on ? { on } : {}) } };
+    if (values['no-notify'] && sub !== 'set') throw new UsageError('--no-notify is an option of watch set');
     if (sub === 'add') {
-      const every = count('every', values.every, 1);
-      const asked = values['notify-on'];
-      if (asked !== undefined && values.notify === undefined) throw new UsageError('--notify-on needs --notify <url>');
-      if (asked !== undefined && asked !== 'changes' && asked !== 'every-run') throw new UsageError(`--notify-on takes changes or every-run, not '${printable(asked)}'`);
-      const on: 'changes' | 'every-run' | undefined = asked;
-      const notify = values.notify === undefined ? {} : { notify: { url: values.notify, ...(on ? { on } : {}) } };
-      const watch = await api.createWatch({ ...analysisBody('watch add', rest), ...(every === undefined ? {} : { everyMinutes: every }), ...notify });
+      const webhook = url === undefined ? {} : { notify: { url, ...(on ? { on } : {}) } };
+      const watch = await api.createWatch({ ...analysisBody('watch add', rest), ...(every === undefined ? {} : { everyMinutes: every }), ...webhook });
       print(watch, () => `${renderWatch(watch)}\nFollow it: wallet-similarity watch show ${watch.watchId}`);
     } else if (sub === 'list') {
       if (rest.length > 0) throw new UsageError('watch list takes no argument');
@@ -188,6 +197,13 @@ export async function main(argv: string[]): Promise<number> {
       const id = one('run <watch-id>');
       await api.runWatch(id);
       print({ watchId: id, requested: true }, () => `A run of watch ${id} is requested: wallet-similarity watch show ${id}`);
+    } else if (sub === 'set') {
+      const id = one('set <watch-id> [--every minutes] [--notify url] [--notify-on when] [--no-notify]');
+      if (values['no-notify'] && (values.notify !== undefined || asked !== undefined)) throw new UsageError('watch set takes --notify <url> and --notify-on, or --no-notify, not both');
+      const change = { ...(every === undefined ? {} : { everyMinutes: every }), ...notify, ...(values['no-notify'] ? { notify: null } : {}) };
+      if (Object.keys(change).length === 0) throw new UsageError('watch set needs --every, --notify, --notify-on or --no-notify: what to change');
+      const watch = await api.changeWatch(id, change);
+      print(watch, () => renderWatch(watch));
     } else if (sub === 'secret') {
       const id = one('secret <watch-id>');
       const keep = count('keep-previous-hours', values['keep-previous-hours'], 0);
@@ -198,7 +214,7 @@ export async function main(argv: string[]): Promise<number> {
       await api.deleteWatch(id);
       print({ watchId: id, deleted: true }, () => `Watch ${id} stopped; its runs' analyses stay (wallet-similarity show <analysis-id>)`);
     } else {
-      throw new UsageError(`watch needs one of add, list, show, run, secret or stop${sub === undefined ? '' : `, not '${printable(sub)}'`}`);
+      throw new UsageError(`watch needs one of add, list, show, run, set, secret or stop${sub === undefined ? '' : `, not '${printable(sub)}'`}`);
     }
     return 0;
   } else if (command === 'show') {

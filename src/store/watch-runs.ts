@@ -5,7 +5,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import type { Pool } from 'pg';
 import type { watchRunChanges, watchRunComparison, watchRunNotification } from '../api/schemas/watches';
 import { analysisRowParts, insertAnalysis, type AnalysisStatus } from './analyses';
-import { inTransaction } from './db';
+import { inTransaction, type Queryable } from './db';
 import { lockWatch, type WatchNotifyOn, type WatchRecord } from './watches';
 
 /** How a run's analysis differs from the watch's run completed before it (the counts of GET /v1/analyses/{id}/changes). */
@@ -170,29 +170,49 @@ export async function giveUpWatchRunNotification(pool: Pool, watchId: string, ru
   );
 }
 
+/** Marks run `runKey`'s delivery as begun (its first attempt's time), if it is pending: the sweep no longer starts it. */
+export async function beginWatchRunNotification(pool: Pool, watchId: string, runKey: string): Promise<void> {
+  await pool.query(
+    `UPDATE watch_runs SET notify_started_at = now() WHERE watch_id = $1 AND run_key = $2 AND notification = 'pending' AND notify_started_at IS NULL`,
+    [watchId, runKey],
+  );
+}
+
 /**
  * The sweep of deliveries (sweepWatchDeliveriesWorkflow), for the watches of Temporal namespace
- * `namespace`: gives up every delivery still pending `giveUpAfterMs` after its run ended (its
- * workflow was terminated, or failed before it could record the outcome), and returns the runs
- * whose delivery, pending for `startAfterMs` since their run ended, has made no attempt (the run was
- * terminated before it started its delivery, or ran code that made none), oldest first.
+ * `namespace`: gives up every delivery still pending `giveUpAfterMs` after it began (after its run
+ * ended, when it never began): its workflow was terminated, or failed before it could record the
+ * outcome. Returns the runs whose delivery has not begun `startAfterMs` after the run ended (the run
+ * was terminated before it started it, or ran code that made none), oldest first; those older than
+ * `startWithinMs` are left to be given up: a day-old run is no longer news.
  */
 export async function sweepWatchDeliveries(
   pool: Pool,
   namespace: string,
-  options: { giveUpAfterMs: number; startAfterMs: number; limit: number; reason: string },
-): Promise<{ givenUp: number; unattempted: Array<{ watchId: string; runKey: string }> }> {
+  options: { giveUpAfterMs: number; startAfterMs: number; startWithinMs: number; limit: number; reason: string },
+): Promise<{ givenUp: number; unstarted: Array<{ watchId: string; runKey: string }> }> {
+  const ago = (param: string) => `now() - make_interval(secs => ${param}::double precision / 1000)`;
   const { rowCount } = await pool.query(
     `UPDATE watch_runs r SET notification = 'failed', notify_error = COALESCE(r.notify_error, $3)
        FROM watches w
-      WHERE w.id = r.watch_id AND w.temporal_namespace = $1 AND r.notification = 'pending' AND r.ended_at < now() - make_interval(secs => $2::double precision / 1000)`,
+      WHERE w.id = r.watch_id AND w.temporal_namespace = $1 AND r.notification = 'pending' AND COALESCE(r.notify_started_at, r.ended_at) < ${ago('$2')}`,
     [namespace, options.giveUpAfterMs, options.reason.slice(0, 500)],
   );
   const { rows } = await pool.query<{ watch_id: string; run_key: string }>(
     `SELECT r.watch_id, r.run_key FROM watch_runs r JOIN watches w ON w.id = r.watch_id
-      WHERE w.temporal_namespace = $1 AND r.notification = 'pending' AND r.notify_attempts = 0 AND r.ended_at < now() - make_interval(secs => $2::double precision / 1000)
-      ORDER BY r.ended_at LIMIT $3`,
-    [namespace, options.startAfterMs, options.limit],
+      WHERE w.temporal_namespace = $1 AND r.notification = 'pending' AND r.notify_started_at IS NULL
+        AND r.ended_at < ${ago('$2')} AND r.ended_at > ${ago('$3')}
+      ORDER BY r.ended_at LIMIT $4`,
+    [namespace, options.startAfterMs, options.startWithinMs, options.limit],
   );
-  return { givenUp: rowCount ?? 0, unattempted: rows.map((r) => ({ watchId: r.watch_id, runKey: r.run_key })) };
+  return { givenUp: rowCount ?? 0, unstarted: rows.map((r) => ({ watchId: r.watch_id, runKey: r.run_key })) };
+}
+
+/** Gives up every delivery of watch `watchId` still pending (its webhook was removed), with `reason`; how many. */
+export async function giveUpWatchDeliveries(client: Queryable, watchId: string, reason: string): Promise<number> {
+  const { rowCount } = await client.query(
+    `UPDATE watch_runs SET notification = 'failed', notify_error = $2 WHERE watch_id = $1 AND notification = 'pending'`,
+    [watchId, reason.slice(0, 500)],
+  );
+  return rowCount ?? 0;
 }

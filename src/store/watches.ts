@@ -92,34 +92,88 @@ export async function listWatches(pool: Pool, owner: string | null, limit: numbe
 }
 
 /**
- * A watch's webhook with its signing secrets, for a delivery: its secret, and the one it replaced while
- * that one is still to sign (rotateWatchSecret); null when the watch has gone or has none.
+ * A watch's webhook with its signing secrets, for a delivery: its secret first, then those it
+ * replaced that are still in their time (rotateWatchSecret), the last replaced first; null when the
+ * watch has gone or has none.
  */
 export async function watchWebhook(pool: Pool, id: string): Promise<(WatchNotify & { secrets: string[] }) | null> {
-  const { rows } = await pool.query<{ notify_url: string | null; notify_on: WatchNotifyOn | null; notify_secret: string | null; previous: string | null }>(
-    `SELECT notify_url, notify_on, notify_secret, CASE WHEN notify_previous_secret_until > now() THEN notify_previous_secret END AS previous FROM watches WHERE id = $1`,
+  const { rows } = await pool.query<{ notify_url: string | null; notify_on: WatchNotifyOn | null; notify_secret: string | null; previous: string[] }>(
+    `SELECT notify_url, notify_on, notify_secret,
+            ARRAY(SELECT e->>'secret' FROM jsonb_array_elements(notify_previous_secrets) WITH ORDINALITY AS p(e, n)
+                   WHERE (e->>'until')::timestamptz > now() ORDER BY n) AS previous
+       FROM watches WHERE id = $1`,
     [id],
   );
   const r = rows[0];
-  return r?.notify_url && r.notify_on && r.notify_secret ? { url: r.notify_url, on: r.notify_on, secrets: r.previous ? [r.notify_secret, r.previous] : [r.notify_secret] } : null;
+  return r?.notify_url && r.notify_on && r.notify_secret ? { url: r.notify_url, on: r.notify_on, secrets: [r.notify_secret, ...r.previous] } : null;
 }
 
+/** Secrets replaced that sign beside a watch's secret at most (the oldest go first). */
+export const MAX_PREVIOUS_SECRETS = 5;
+
 /**
- * Gives watch `id`'s webhook the signing secret `secret`; the one it had signs beside it for
- * `keepPreviousSeconds` more (0: not at all). Returns until when, or null when the watch has gone or
- * has no webhook. The secret it had is the one kept, whatever was kept before it.
+ * Gives watch `id`'s webhook the signing secret `secret`. The one it had signs beside it for
+ * `keepPreviousSeconds` more, and those replaced before it for what is left of their time (a receiver
+ * may hold any of them: a second replacement whose answer was lost must not leave it with none), at
+ * most MAX_PREVIOUS_SECRETS, the last replaced first; with 0 none of them signs any more (a secret that leaked). Returns until
+ * when the one replaced signs (null: it does not), or null when the watch has gone or has no webhook.
  */
 export async function rotateWatchSecret(pool: Pool, id: string, secret: string, keepPreviousSeconds: number): Promise<{ previousValidUntil: string | null } | null> {
   const { rows } = await pool.query<{ until: Date | null }>(
-    `UPDATE watches SET notify_previous_secret = CASE WHEN $3::integer > 0 THEN notify_secret END,
-            notify_previous_secret_until = CASE WHEN $3::integer > 0 THEN now() + make_interval(secs => $3::integer) END,
-            notify_secret = $2
+    `UPDATE watches SET notify_secret = $2,
+            notify_previous_secrets = CASE WHEN $3::integer = 0 THEN '[]'::jsonb ELSE (
+              SELECT COALESCE(jsonb_agg(e ORDER BY n), '[]'::jsonb) FROM (
+                SELECT e, n FROM jsonb_array_elements(jsonb_build_array(jsonb_build_object('secret', notify_secret, 'until', now() + make_interval(secs => $3::integer))) || notify_previous_secrets) WITH ORDINALITY AS p(e, n)
+                 WHERE (e->>'until')::timestamptz > now() ORDER BY n LIMIT $4) kept) END
       WHERE id = $1 AND notify_secret IS NOT NULL
-      RETURNING notify_previous_secret_until AS until`,
-    [id, secret, keepPreviousSeconds],
+      RETURNING CASE WHEN $3::integer > 0 THEN now() + make_interval(secs => $3::integer) END AS until`,
+    [id, secret, keepPreviousSeconds, MAX_PREVIOUS_SECRETS],
   );
   const r = rows[0];
   return r ? { previousValidUntil: r.until ? r.until.toISOString() : null } : null;
+}
+
+/** What PATCH /v1/watches/{id} changes: the interval, and the webhook (its URL or which runs it is told of, each kept when left out; null: none). */
+export interface WatchChange {
+  everyMinutes?: number;
+  notify?: { url?: string; on?: WatchNotifyOn } | null;
+}
+
+/**
+ * Changes watch `id` as `change` says, under a lock of its row, and runs `alongside` (the schedule's
+ * update in Temporal) before the change commits: a Temporal that refuses leaves the row as it was.
+ * A webhook given a new URL (or a watch given one) takes `newSecret`, and the secrets kept beside
+ * it (rotateWatchSecret) go: both were the old receiver's; one whose URL stays keeps its secrets.
+ * Returns the watch as it was and as changed, and whether `newSecret` was taken; null when the watch
+ * has gone; 'noWebhook' when `change` keeps a URL the watch does not have.
+ */
+export async function updateWatch(
+  pool: Pool,
+  id: string,
+  change: WatchChange,
+  newSecret: string,
+  alongside: (before: WatchRecord, client: Queryable) => Promise<void>,
+): Promise<{ before: WatchRecord; after: WatchRecord; secretTaken: boolean } | 'noWebhook' | null> {
+  return inTransaction(pool, async (client) => {
+    const locked = await client.query(`SELECT ${WATCH_COLUMNS} FROM watches w WHERE id = $1 FOR UPDATE`, [id]);
+    if (!locked.rows[0]) return null;
+    const before = watchOf(locked.rows[0]);
+    const { notify } = change;
+    if (notify && notify.url === undefined && !before.notify) return 'noWebhook';
+    const removed = notify === null;
+    const newUrl = notify?.url !== undefined && notify.url !== before.notify?.url;
+    const { rows } = await client.query(
+      `UPDATE watches w SET every_minutes = COALESCE($2, every_minutes),
+              notify_url = CASE WHEN $3 THEN NULL ELSE COALESCE($4, notify_url) END,
+              notify_on = CASE WHEN $3 THEN NULL WHEN $4::text IS NULL AND $5::text IS NULL THEN notify_on ELSE COALESCE($5, notify_on, 'changes') END,
+              notify_secret = CASE WHEN $3 THEN NULL WHEN $6 THEN $7 ELSE notify_secret END,
+              notify_previous_secrets = CASE WHEN $3 OR $6 THEN '[]'::jsonb ELSE notify_previous_secrets END
+        WHERE id = $1 RETURNING ${WATCH_COLUMNS}`,
+      [id, change.everyMinutes ?? null, removed, notify?.url ?? null, notify?.on ?? null, newUrl, newSecret],
+    );
+    await alongside(before, client);
+    return { before, after: watchOf(rows[0]), secretTaken: newUrl };
+  });
 }
 
 /** Removes a watch and its runs' rows (their analyses stay); false when there was none. */

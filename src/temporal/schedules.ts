@@ -123,6 +123,21 @@ export async function createWatchSchedule(client: Client, watchId: string, every
   if (made === 'created') await triggerWatchSchedule(client, watchId);
 }
 
+/**
+ * Watch `watchId`'s schedule made to run every `everyMinutes` from `now` (the next run then, not at
+ * once; a run under way goes on); false when it has no schedule.
+ */
+export async function updateWatchSchedule(client: Client, watchId: string, everyMinutes: number, now = Date.now()): Promise<boolean> {
+  const everyMs = everyMinutes * 60_000;
+  try {
+    await client.schedule.getHandle(watchScheduleId(watchId)).update((previous) => ({ ...previous, spec: { ...previous.spec, intervals: [{ every: everyMs, offset: now % everyMs }] } }));
+    return true;
+  } catch (err) {
+    if (err instanceof ScheduleNotFoundError) return false;
+    throw err;
+  }
+}
+
 /** Removes watch `watchId`'s schedule (a run under way goes on); 'gone' when there was none. */
 export async function deleteWatchSchedule(client: Client, watchId: string): Promise<'deleted' | 'gone'> {
   try {

@@ -149,7 +149,7 @@ export const watchScheduleId = (watchId: string): string => `watch:${watchId}`;
  */
 export const WEBHOOK_ATTEMPTS = 30;
 export const WEBHOOK_DELIVERY_BUDGET_MS = 24 * 60 * 60_000;
-/** The workflow id of run `runKey`'s delivery: one per run, so a start repeated (the run's, the API's sweep's) joins it. */
+/** The workflow id of run `runKey`'s delivery: one per run, so a start repeated (the run's, the sweep's) joins it. */
 export const watchDeliveryWorkflowId = (watchId: string, runKey: string): string => `watch-delivery:${watchId}/${runKey}`;
 
 /** The input of a watched group's run (watchRunWorkflow): the watch as stored is read by its first step. */

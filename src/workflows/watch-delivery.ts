@@ -2,8 +2,8 @@
 // to go on once the run has ended): one step that POSTs the run and is retried for up to a day, then,
 // if it failed for good, the run's delivery recorded as failed rather than left pending. And the sweep
 // of deliveries (sweepWatchDeliveriesWorkflow, every 10 minutes from a Temporal Schedule): a delivery
-// left pending with no attempt (its run was terminated before it started it, or ran code that made
-// none) is started; one pending a day after its run (its workflow terminated) is given up.
+// left pending and never begun (its run was terminated before it started it, or ran code that made
+// none) is started; one pending a day after it began (its workflow terminated) is given up.
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { CancellationScope, ParentClosePolicy, log, proxyActivities, startChild } from '@temporalio/workflow';
 import type { WatchActivities } from '../activities/watches';
@@ -61,8 +61,8 @@ export const DELIVERY_SWEEP_BATCH = 50;
 
 /** One sweep of the namespace's deliveries: how many it gave up, started, and found running already. */
 export async function sweepWatchDeliveriesWorkflow(): Promise<{ givenUp: number; started: number; running: number }> {
-  const { givenUp, unattempted } = await sweepWatchDeliveries({ limit: DELIVERY_SWEEP_BATCH });
-  const outcomes = await Promise.all(unattempted.map(({ watchId, runKey }) => startDelivery(watchId, runKey)));
+  const { givenUp, unstarted } = await sweepWatchDeliveries({ limit: DELIVERY_SWEEP_BATCH });
+  const outcomes = await Promise.all(unstarted.map(({ watchId, runKey }) => startDelivery(watchId, runKey)));
   const started = outcomes.filter((o) => o === 'started').length;
   if (started > 0) log.info('watch deliveries left pending were started', { started });
   return { givenUp, started, running: outcomes.length - started };

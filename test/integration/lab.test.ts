@@ -16,7 +16,7 @@ import { generateWorld } from '../../src/simulator';
 import { SOL_PRICE_CACHE_KEY, solPriceUsd } from '../../src/activities/sol-price';
 import { buildActivityDeps } from '../../src/wiring';
 import { tokenEnrichmentWorkflow } from '../../src/workflows/token-enrichment';
-import { WORKFLOW_TASK_QUEUE } from '../../src/workflows/contract';
+import { WORKFLOW_TASK_QUEUE, watchScheduleId } from '../../src/workflows/contract';
 import { ensureLabBuilt } from '../../scripts/build-lab';
 import { labContext, launchChromium } from '../harness/browser';
 import { ownDatabase, useSimulatedStack } from '../harness/stack';
@@ -299,8 +299,16 @@ describe('the Similarity Lab in a browser, against the real stack', () => {
     await screenshot('watch');
     await expectAccessible('watched group');
 
+    // its settings: every week from now on, with the schedule (PATCH /v1/watches/{id})
+    const settings = page.getByTestId('watch-settings');
+    await settings.getByRole('combobox', { name: 'How often the group is analysed' }).selectOption('10080');
+    await settings.getByRole('button', { name: 'Save' }).click();
+    await page.getByTestId('watch-interval').filter({ hasText: 'every week' }).waitFor();
+    expect((await api<{ everyMinutes: number }>(`/v1/watches/${watchId}`)).everyMinutes).toBe(10080);
+    expect((await opened.stack.client.schedule.getHandle(watchScheduleId(watchId)).describe()).spec.intervals?.map((i) => i.every)).toEqual([10080 * 60_000]);
+
     await page.getByRole('link', { name: 'Watches' }).click();
-    await page.getByTestId('watches-page').getByRole('link', { name: 'every 12 hours' }).click();
+    await page.getByTestId('watches-page').getByRole('link', { name: 'every week' }).click();
     await page.getByRole('button', { name: 'Stop watching' }).click();
     await page.getByText(/No watched group yet/).waitFor();
     expect((await fetch(`${origin}/v1/watches/${watchId}`)).status).toBe(404);

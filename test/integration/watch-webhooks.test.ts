@@ -5,12 +5,13 @@
 // second (a run asked for just after the first one closed; and two runs given one workflow id) are
 // two runs. A run does not wait for its delivery (a workflow of its own); the sweep gives up a
 // delivery stopped without an outcome and starts one never begun; a new secret signs beside the old
-// one for the hours asked. Real API (app.inject),
+// one for the hours asked; PATCH adds, moves, changes and removes the webhook. Real API (app.inject),
 // Temporal, PostgreSQL, Redis and simulator; the receiver is a node:http server on 127.0.0.1
 // (WATCH_WEBHOOK_PRIVATE_ADDRESSES=true; without it such a URL is refused: the last test).
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Context } from '@temporalio/activity';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import { createWatchActivities } from '../../src/activities/watches';
@@ -20,7 +21,7 @@ import type { SecretRotated, WatchRunEvent, WatchView } from '../../src/api/sche
 import { loadConfig } from '../../src/config';
 import { generateWorld } from '../../src/simulator';
 import { WORKFLOW_TASK_QUEUE, watchDeliveryWorkflowId, watchScheduleId } from '../../src/workflows/contract';
-import { sweepWatchDeliveriesWorkflow } from '../../src/workflows/watch-delivery';
+import { sweepWatchDeliveriesWorkflow, watchDeliveryWorkflow } from '../../src/workflows/watch-delivery';
 import { watchRunWorkflow } from '../../src/workflows/watch-run';
 import { insertWatch } from '../../src/store/watches';
 import { DELIVERY_SWEEP_SCHEDULE_ID, ensureDeliverySweepSchedule } from '../../src/temporal/schedules';
@@ -213,7 +214,7 @@ describe("a watch's webhook", () => {
 
       // stopped without an outcome (an operator terminated it): pending, until the sweep finds it a day old
       await delivery.terminate('an operator stops it');
-      await pool.query(`UPDATE watch_runs SET ended_at = now() - interval '26 hours' WHERE watch_id = $1`, [watchId]);
+      await pool.query(`UPDATE watch_runs SET ended_at = now() - interval '26 hours', notify_started_at = now() - interval '25 hours 30 minutes' WHERE watch_id = $1`, [watchId]);
       // and a run ended minutes ago whose delivery was never begun (its run terminated before it started it)
       hook.answer(() => ({ status: 200 }));
       const [{ analysisId }] = (await watchOf(watchId)).runs;
@@ -233,6 +234,38 @@ describe("a watch's webhook", () => {
       // a sweep again finds nothing to do
       expect(await client.workflow.execute(sweepWatchDeliveriesWorkflow, { taskQueue: WORKFLOW_TASK_QUEUE, workflowId: `sweep-${randomUUID()}` })).toEqual({ givenUp: 0, started: 0, running: 0 });
     });
+
+    // a delivery begun 24 hours ago and retrying still (its last attempt's record failed) is not
+    // given up before its budget, counted from its first attempt, is spent (an hour past it)
+    await pool.query(`UPDATE watch_runs SET notification = 'pending', ended_at = now() - interval '30 hours', notify_started_at = now() - interval '24 hours' WHERE watch_id = $1 AND run_key = 'never-begun'`, [watchId]);
+    await opened.stack.withWorkers(async () => {
+      expect(await client.workflow.execute(sweepWatchDeliveriesWorkflow, { taskQueue: WORKFLOW_TASK_QUEUE, workflowId: `sweep-${randomUUID()}` })).toEqual({ givenUp: 0, started: 0, running: 0 });
+    });
+  });
+
+  it('the sweep joins a delivery its run started whose first attempt has not begun: one delivery, not two', async () => {
+    const { pool, client, namespace } = opened.stack;
+    const watchId = randomUUID();
+    await insertWatch(pool, { id: watchId, ownerKeyId: apiKeyId(KEY), request: analysisRequest({ wallets: w.slice(1, 4), sync: 'auto', window: 14 }), everyMinutes: 60, fairnessKey: null, namespace, notify: { url: `${base}/joined`, on: 'every-run', secret: newWebhookSecret() } }, 100);
+    const analysisId = await seedCompletedAnalysis(pool, { ownerKeyId: apiKeyId(KEY), group: w.slice(1, 4), clusters: [], scores: {} });
+    await pool.query(`INSERT INTO watch_runs (watch_id, run_key, analysis_id, ended_at, comparison, notification) VALUES ($1, 'queued', $2, now() - interval '5 minutes', 'first', 'pending')`, [watchId, analysisId]);
+    // its delivery started, its first attempt held back (a backlog on the queue): nothing marks it
+    // begun; the attempt ends when the workers stop (their shutdown cancels it)
+    const held = () => new Promise<never>((_, reject) => Context.current().cancellationSignal.addEventListener('abort', () => reject(new Error('held back'))));
+    const delivery = await client.workflow.start(watchDeliveryWorkflow, { taskQueue: WORKFLOW_TASK_QUEUE, workflowId: watchDeliveryWorkflowId(watchId, 'queued'), args: [{ watchId, runKey: 'queued' }] });
+    await opened.stack.withWorkers(
+      async () => {
+        expect(await client.workflow.execute(sweepWatchDeliveriesWorkflow, { taskQueue: WORKFLOW_TASK_QUEUE, workflowId: `sweep-${randomUUID()}` })).toEqual({ givenUp: 0, started: 0, running: 1 });
+      },
+      { activities: { notifyWatchRun: held } },
+    );
+    const runs: string[] = [];
+    for await (const wf of client.workflow.list({ query: `WorkflowId = "${watchDeliveryWorkflowId(watchId, 'queued')}"` })) runs.push(wf.runId);
+    expect(runs).toEqual([delivery.firstExecutionRunId]);
+    await delivery.terminate('test: held back for good');
+    expect(hook.received).toHaveLength(0);
+    // its row goes with the watch (no sweep of a later test starts it)
+    expect((await call('DELETE', `/v1/watches/${watchId}`)).statusCode).toBe(204);
   });
 
   it('the sweep runs from a Temporal Schedule that every worker creates (again: a no-op), every 10 minutes, one run at a time', async () => {
@@ -254,7 +287,7 @@ describe("a watch's webhook", () => {
     }
   });
 
-  it('replaces the signing secret: the new one in the answer only; the old one signs beside it for the hours asked (none: 0); 404 for another key, 409 without a webhook', async () => {
+  it('replaces the signing secret: the new one in the answer only; the old ones sign beside it for the hours asked, each until its time is up (none: 0); 404 for another key, 409 without a webhook', async () => {
     const { pool, client, namespace } = opened.stack;
     const watchId = randomUUID();
     const first = newWebhookSecret();
@@ -284,6 +317,19 @@ describe("a watch's webhook", () => {
     // both sign, the new one first: a receiver that knows either accepts the delivery
     const both = await runOnce('both');
     expect(both.signature).toBe(`${signWebhook(second, both.timestamp, both.body)} ${signWebhook(first, both.timestamp, both.body)}`);
+
+    // replaced again within the day (say its answer was lost): the first still signs beside both
+    const again = (await call('POST', `/v1/watches/${watchId}/secret?keepPreviousHours=2`)).json() as SecretRotated;
+    const newest = again.notify.secret as string;
+    const three = await runOnce('three');
+    expect(three.signature.split(' ')).toEqual([newest, second, first].map((k) => signWebhook(k, three.timestamp, three.body)));
+    // a kept secret whose time is up no longer signs
+    await pool.query(
+      `UPDATE watches SET notify_previous_secrets = (SELECT jsonb_agg(CASE WHEN e->>'secret' = $2 THEN jsonb_set(e, '{until}', to_jsonb(now() - interval '1 second')) ELSE e END) FROM jsonb_array_elements(notify_previous_secrets) e) WHERE id = $1`,
+      [watchId, first],
+    );
+    const expired = await runOnce('expired');
+    expect(expired.signature.split(' ')).toEqual([newest, second].map((k) => signWebhook(k, expired.timestamp, expired.body)));
 
     // again, keeping none: only the newest signs
     const third = await call('POST', `/v1/watches/${watchId}/secret?keepPreviousHours=0`);
@@ -383,6 +429,65 @@ describe("a watch's webhook", () => {
         expect(event.run).toMatchObject({ analysisId: later, since: earlier, comparison: 'compared', changes: { linksFormed: 1, clustersChanged: 1 } });
       }
     }
+  });
+
+  it('PATCH changes the webhook: one added or moved gets a new secret (in that answer only), the same URL or `on` alone keeps it, null removes it and gives up its pending deliveries', async () => {
+    const { pool, client, namespace } = opened.stack;
+    const watchId = randomUUID();
+    await insertWatch(pool, { id: watchId, ownerKeyId: apiKeyId(KEY), request: analysisRequest({ wallets: w.slice(3, 5), sync: 'auto', window: 13 }), everyMinutes: 60, fairnessKey: null, namespace }, 100);
+    const patch = (payload: object) => app.inject({ method: 'PATCH', url: `/v1/watches/${watchId}`, headers: { 'x-api-key': KEY }, payload });
+    let label = 0;
+    /** One run of the watch, and the delivery it made: its path and whether `secret` signed it. */
+    const runOnce = async () => {
+      hook.received.length = 0;
+      await opened.stack.withWorkers(async () => {
+        await client.workflow.execute(watchRunWorkflow, { taskQueue: WORKFLOW_TASK_QUEUE, workflowId: `${watchScheduleId(watchId)}-patch-${++label}`, args: [{ watchId }] });
+        await until('the run told', async () => (hook.received.length > 0 ? true : undefined));
+      });
+      const [got] = hook.received;
+      const timestamp = Number(got.headers[WEBHOOK_HEADERS.timestamp]);
+      return { path: got.path, signedBy: (secret: string) => got.headers[WEBHOOK_HEADERS.signature] === signWebhook(secret, timestamp, got.body) };
+    };
+
+    // added: a secret, this once
+    const added = await patch({ notify: { url: `${base}/first`, on: 'every-run' } });
+    expect(added.statusCode).toBe(200);
+    const first = (added.json() as WatchView).notify?.secret as string;
+    expect((added.json() as WatchView).notify).toEqual({ target: `${base}/…`, on: 'every-run', secret: expect.stringMatching(/^whsec_/) });
+    expect((await runOnce()).signedBy(first)).toBe(true);
+
+    // the same URL again, and `on` alone: the URL and its secret kept (none in the answer)
+    const same = await patch({ notify: { url: `${base}/first`, on: 'changes' }, everyMinutes: 60 });
+    expect((same.json() as WatchView).notify).toEqual({ target: `${base}/…`, on: 'changes' });
+    const onOnly = await patch({ notify: { on: 'every-run' } });
+    expect((onOnly.json() as WatchView).notify).toEqual({ target: `${base}/…`, on: 'every-run' });
+    const kept = await runOnce();
+    expect({ path: kept.path, first: kept.signedBy(first) }).toEqual({ path: '/first', first: true });
+
+    // moved: a new secret, and the old one no longer signs (nor one a rotation kept beside it)
+    expect((await call('POST', `/v1/watches/${watchId}/secret`)).statusCode).toBe(200);
+    const moved = await patch({ notify: { url: `${base}/second` } });
+    const second = (moved.json() as WatchView).notify?.secret as string;
+    // `on` kept as it was
+    expect((moved.json() as WatchView).notify).toEqual({ target: `${base}/…`, on: 'every-run', secret: expect.stringMatching(/^whsec_/) });
+    expect(second).not.toBe(first);
+    const told = await runOnce();
+    expect({ path: told.path, second: told.signedBy(second) }).toEqual({ path: '/second', second: true });
+    const signatures = hook.received[0].headers[WEBHOOK_HEADERS.signature] as string;
+    expect(signatures.split(' ')).toHaveLength(1);
+
+    // removed: no webhook; a delivery still pending is given up, saying why
+    const [{ analysisId }] = (await watchOf(watchId)).runs;
+    await pool.query(`INSERT INTO watch_runs (watch_id, run_key, analysis_id, ended_at, comparison, notification) VALUES ($1, 'pending-one', $2, now(), 'first', 'pending')`, [watchId, analysisId]);
+    const removed = await patch({ notify: null });
+    expect((removed.json() as WatchView).notify).toBeNull();
+    expect((await pool.query(`SELECT notification, notify_error FROM watch_runs WHERE watch_id = $1 AND run_key = 'pending-one'`, [watchId])).rows).toEqual([
+      { notification: 'failed', notify_error: "not delivered: the watch's webhook was removed" },
+    ]);
+    expect((await call('POST', `/v1/watches/${watchId}/secret`)).statusCode).toBe(409);
+    // a URL inside the network, with the operator's allowance off, is refused as at creation (tested below for POST)
+    expect((await patch({ notify: { url: 'not a url' } })).statusCode).toBe(400);
+    expect((await watchOf(watchId)).notify).toBeNull();
   });
 
   it('without WATCH_WEBHOOK_PRIVATE_ADDRESSES, refuses a URL naming an address inside the network, and any URL that is not http(s) or carries a password; stores nothing', async () => {

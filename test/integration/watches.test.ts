@@ -2,7 +2,8 @@
 // analysis of the watch's key run as the child of watchRunWorkflow and compared with the run
 // completed before it; a run now (POST /runs); the counts kept per run, checked against
 // GET /v1/analyses/{id}/changes on seeded analyses that differ; another key sees none of it; the
-// per-key limit, bad input, DELETE (schedule gone, analyses kept) and a run of a deleted watch.
+// per-key limit, bad input, DELETE (schedule gone, analyses kept) and a run of a deleted watch; a
+// change of interval (PATCH) with its schedule.
 // Real API (app.inject), Temporal, PostgreSQL, Redis and simulator.
 import { randomUUID } from 'node:crypto';
 import { ScheduleNotFoundError } from '@temporalio/client';
@@ -44,7 +45,7 @@ describe('watched groups', () => {
       },
     },
   );
-  const call = (method: 'GET' | 'POST' | 'DELETE', url: string, as = ALICE, payload?: object) =>
+  const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, as = ALICE, payload?: object) =>
     app.inject({ method, url, headers: { 'x-api-key': as }, ...(payload ? { payload } : {}) });
   const problem = (res: LightMyRequestResponse) => ({ status: res.statusCode, contentType: res.headers['content-type'], ...(res.json() as { type: string; detail: string }) });
   const watchOf = async (id: string, as = ALICE) => {
@@ -184,8 +185,9 @@ describe('watched groups', () => {
       ['GET', `/v1/watches/${id}`],
       ['POST', `/v1/watches/${id}/runs`],
       ['DELETE', `/v1/watches/${id}`],
+      ['PATCH', `/v1/watches/${id}`],
     ] as const) {
-      expect(problem(await call(method, url, BOB))).toMatchObject({ status: 404, type: 'urn:wallet-similarity:problem:not-found' });
+      expect(problem(await call(method, url, BOB, method === 'PATCH' ? { everyMinutes: 60 } : undefined))).toMatchObject({ status: 404, type: 'urn:wallet-similarity:problem:not-found' });
     }
     // the same request again (a retry): the same watch; with another interval: a problem naming it
     const again = await call('POST', '/v1/watches', ALICE, { ...body, wallets: [...body.wallets].reverse() });
@@ -193,7 +195,7 @@ describe('watched groups', () => {
     expect((again.json() as WatchView).watchId).toBe(id);
     const other = problem(await call('POST', '/v1/watches', ALICE, { ...body, everyMinutes: 60 }));
     expect(other).toMatchObject({ status: 409, type: 'urn:wallet-similarity:problem:watch-exists' });
-    expect(other.detail).toContain(`DELETE /v1/watches/${id}`);
+    expect(other.detail).toContain(`PATCH /v1/watches/${id} {"everyMinutes": 60}`);
     // its first run started at once and, no worker running here, is under way: a run now is refused, not silently skipped
     await until('the first run under way', async () => ((await watchOf(id)).schedule?.running ? true : undefined));
     expect(problem(await call('POST', `/v1/watches/${id}/runs`))).toMatchObject({ status: 409, type: 'urn:wallet-similarity:problem:watch-running' });
@@ -223,7 +225,42 @@ describe('watched groups', () => {
       expect(res).toMatchObject({ status: 400, contentType: expect.stringMatching(/^application\/problem\+json/) });
     }
     expect(problem(await call('GET', `/v1/watches/${randomUUID()}?runs=0`))).toMatchObject({ status: 400 });
+    const unchanged = await watchOf(id);
+    for (const bad of [{}, { everyMinutes: 5 }, { everyMinutes: 50_000 }, { wallets: w.slice(0, 3) }, { notify: { url: 'ftp://example.com/x' } }, { notify: {} }, { notify: { on: 'weekly' } }]) {
+      expect({ bad, ...problem(await call('PATCH', `/v1/watches/${id}`, ALICE, bad)) }).toMatchObject({ bad, status: 400, contentType: expect.stringMatching(/^application\/problem\+json/) });
+    }
+    expect(problem(await call('PATCH', `/v1/watches/${randomUUID()}`, ALICE, { everyMinutes: 60 }))).toMatchObject({ status: 404 });
+    // `on` alone keeps a webhook's URL: a watch without one has none to keep
+    expect(problem(await call('PATCH', `/v1/watches/${id}`, ALICE, { notify: { on: 'every-run' } }))).toMatchObject({ status: 409, type: 'urn:wallet-similarity:problem:no-webhook' });
+    expect((await watchOf(id)).everyMinutes).toBe(unchanged.everyMinutes);
     expect(problem(await call('GET', '/v1/watches/not%20an%20id'))).toMatchObject({ status: 400 });
     expect((await opened.stack.pool.query(`SELECT count(*)::int AS n FROM watches`)).rows[0].n).toBe(before);
+  });
+
+  it("PATCH changes a watch's interval with its schedule: the next run that long from now (Bob's: Alice keeps her limit's two)", async () => {
+    const made = await call('POST', '/v1/watches', BOB, { wallets: w.slice(6, 9), sync: 'skip', everyMinutes: 1440 });
+    expect(made.statusCode).toBe(201);
+    const { watchId } = made.json() as WatchView;
+    const schedule = opened.stack.client.schedule.getHandle(watchScheduleId(watchId));
+    const asked = Date.now();
+    const changed = await call('PATCH', `/v1/watches/${watchId}`, BOB, { everyMinutes: 90 });
+    expect(changed.statusCode).toBe(200);
+    const view = changed.json() as WatchView;
+    expect(view).toMatchObject({ watchId, everyMinutes: 90, notify: null });
+    const next = Date.parse(view.schedule?.nextRunAt as string);
+    // the next run 90 minutes from the change (Temporal rounds to its second), not the day after the watch was made
+    expect(next - asked).toBeGreaterThan(89 * 60_000);
+    expect(next - asked).toBeLessThan(91 * 60_000);
+    const described = await schedule.describe();
+    expect(described.spec.intervals?.map((i) => i.every)).toEqual([90 * 60_000]);
+    // what it analyses stays, and the same request POSTed at the new interval is the same watch
+    expect((await watchOf(watchId, BOB)).request).toMatchObject({ wallets: w.slice(6, 9), sync: 'skip' });
+    const again = await call('POST', '/v1/watches', BOB, { wallets: w.slice(6, 9), sync: 'skip', everyMinutes: 90 });
+    expect({ status: again.statusCode, id: (again.json() as WatchView).watchId }).toEqual({ status: 200, id: watchId });
+    // a schedule gone behind the service's back (deleted in the Web UI): said, and the row as it was
+    await schedule.delete();
+    expect(problem(await call('PATCH', `/v1/watches/${watchId}`, BOB, { everyMinutes: 120 }))).toMatchObject({ status: 404, detail: expect.stringContaining('has no schedule in Temporal') });
+    expect((await watchOf(watchId, BOB)).everyMinutes).toBe(90);
+    expect((await call('DELETE', `/v1/watches/${watchId}`, BOB)).statusCode).toBe(204);
   });
 });

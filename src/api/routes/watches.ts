@@ -2,16 +2,18 @@
 // run an analysis of the watch's key compared with its run completed before it (watchRunWorkflow).
 // The row is stored first and its schedule made next (a schedule with no row would run for
 // nobody, until its first run, finding no watch, removes it); a schedule Temporal refuses removes the
-// row (503). DELETE removes the schedule first, then the row: a Temporal that does not answer leaves
-// both (503, retry). A watch belongs to its Temporal namespace's API (a deployment sharing the
-// database): another answers its reads, and 409 other-namespace to a run or a DELETE.
+// row (503). PATCH changes the row and the schedule together: the schedule's update is made before
+// the row's change commits, and one Temporal refuses leaves the row as it was (503). DELETE removes
+// the schedule first, then the row: a Temporal that does not answer leaves both (503, retry). A watch
+// belongs to its Temporal namespace's API (a deployment sharing the database): another answers its
+// reads, and 409 other-namespace to a run, a change or a DELETE.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import { describeFailure, describeFailureForClients } from '../../errors';
-import { listWatchRuns } from '../../store/watch-runs';
-import { deleteWatch, getWatch, insertWatch, listWatches, rotateWatchSecret, watchWebhook, type WatchNotify, type WatchRecord } from '../../store/watches';
-import { createWatchSchedule, deleteWatchSchedule, triggerWatchSchedule, watchScheduleState } from '../../temporal/schedules';
+import { giveUpWatchDeliveries, listWatchRuns } from '../../store/watch-runs';
+import { deleteWatch, getWatch, insertWatch, listWatches, rotateWatchSecret, updateWatch, watchWebhook, type WatchNotify, type WatchRecord } from '../../store/watches';
+import { createWatchSchedule, deleteWatchSchedule, triggerWatchSchedule, updateWatchSchedule, watchScheduleState } from '../../temporal/schedules';
 import { TEMPORAL_CALL_DEADLINE_MS, withTemporalDeadline } from '../../temporal/deadline';
 import { newWebhookSecret, webhookTarget, webhookUrlProblem } from '../../providers/webhooks';
 import { watchScheduleId } from '../../workflows/contract';
@@ -20,7 +22,7 @@ import { assertVisible, clientKeyOf, visibleOwner } from '../auth';
 import { ProblemError, problemResponses } from '../problem';
 import { startRequestOf } from '../start-request';
 import { noQuery } from '../schemas/common';
-import { WATCH_RUNS_DEFAULT, listWatchesQuery, runView, secretRotated, secretRotationQuery, watchIdParams, watchList, watchQuery, watchRunStarted, watchStartSchema, watchView, type WatchView } from '../schemas/watches';
+import { WATCH_RUNS_DEFAULT, listWatchesQuery, runView, secretRotated, secretRotationQuery, watchChangeSchema, watchIdParams, watchList, watchQuery, watchRunStarted, watchStartSchema, watchView, type WatchView } from '../schemas/watches';
 
 const watchNotFound = (id: string) => new ProblemError('notFound', `no watch with id '${id}': GET /v1/watches lists your watched groups`);
 
@@ -84,7 +86,7 @@ export async function watchesRoutes(fastify: FastifyInstance): Promise<void> {
       schema: {
         tags: ['watches'],
         summary: 'Watch a group (or a token\'s largest holders): analysed now, then again every `everyMinutes`, each run compared with the one before',
-        description: `The body of POST /v1/analyses and \`everyMinutes\` (${config.WATCH_MIN_EVERY_MINUTES} to 43,200). Each run is an analysis of this key (listed by GET /v1/analyses); GET /v1/watches/{id} lists the runs with what changed since the run completed before. A key keeps at most ${config.MAX_WATCHES_PER_KEY} watches, one per request: the same request again answers 200 with its watch (409 when it asks for another interval).`,
+        description: `The body of POST /v1/analyses and \`everyMinutes\` (${config.WATCH_MIN_EVERY_MINUTES} to 43,200). Each run is an analysis of this key (listed by GET /v1/analyses); GET /v1/watches/{id} lists the runs with what changed since the run completed before. A key keeps at most ${config.MAX_WATCHES_PER_KEY} watches, one per request: the same request again answers 200 with its watch (409 when it asks for another interval: PATCH it).`,
         querystring: noQuery,
         body: watchStartSchema(max, config.WATCH_MIN_EVERY_MINUTES),
         response: { 200: watchView, 201: watchView, ...problemResponses(400, 401, 409, 413, 415, 429, 503) },
@@ -106,11 +108,11 @@ export async function watchesRoutes(fastify: FastifyInstance): Promise<void> {
         // the same request again (a retry, another tab): its watch, unless it asks for another interval
         const { existing } = stored;
         if (existing.everyMinutes !== everyMinutes) {
-          throw new ProblemError('watchExists', `this key watches this group already, every ${existing.everyMinutes} minutes (watch ${existing.id}): DELETE /v1/watches/${existing.id} first to watch it every ${everyMinutes} minutes`);
+          throw new ProblemError('watchExists', `this key watches this group already, every ${existing.everyMinutes} minutes (watch ${existing.id}): PATCH /v1/watches/${existing.id} {"everyMinutes": ${everyMinutes}} to run it so`);
         }
         if (existing.notify?.url !== notify?.url || existing.notify?.on !== notify?.on) {
           const has = existing.notify ? `with a webhook to ${webhookTarget(existing.notify.url)} on ${existing.notify.on}` : 'without a webhook';
-          throw new ProblemError('watchExists', `this key watches this group already, ${has} (watch ${existing.id}): DELETE /v1/watches/${existing.id} first to watch it with another one`);
+          throw new ProblemError('watchExists', `this key watches this group already, ${has} (watch ${existing.id}): PATCH /v1/watches/${existing.id} {"notify": …} to change its webhook`);
         }
         // its schedule made, should the request that stored it have died before (a no-op when it exists)
         if (existing.namespace === namespace) {
@@ -120,7 +122,7 @@ export async function watchesRoutes(fastify: FastifyInstance): Promise<void> {
             throw temporalRefused('the watch could not be scheduled', err);
           }
         }
-        // a retry whose 201 was lost gets the secret that answer carried: the same key could stop the watch and make it again
+        // a retry whose 201 was lost gets the watch's secret (the one that answer carried, unless replaced since): the same key could stop the watch and make it again
         const webhook = existing.notify ? await watchWebhook(pool, existing.id) : null;
         return reply.code(200).header('location', `/v1/watches/${existing.id}`).send(await view(request, existing, WATCH_RUNS_DEFAULT, webhook?.secrets[0]));
       }
@@ -203,6 +205,45 @@ export async function watchesRoutes(fastify: FastifyInstance): Promise<void> {
     },
   );
 
+  app.patch(
+    '/v1/watches/:id',
+    {
+      config: { rateLimit: app.postRateLimit },
+      schema: {
+        tags: ['watches'],
+        summary: "Change a watch's interval or webhook (a new URL gets a new signing secret, in this answer only)",
+        params: watchIdParams,
+        querystring: noQuery,
+        body: watchChangeSchema(config.WATCH_MIN_EVERY_MINUTES),
+        response: { 200: watchView, ...problemResponses(400, 401, 404, 409, 413, 415, 429, 503) },
+      },
+    },
+    async (request) => {
+      const watch = await visibleWatch(request, request.params.id);
+      assertHere(watch);
+      const { everyMinutes, notify } = request.body;
+      const urlProblem = notify?.url !== undefined ? webhookUrlProblem(notify.url, config.WATCH_WEBHOOK_PRIVATE_ADDRESSES) : null;
+      if (urlProblem) throw new ProblemError('validation', `notify.url ${urlProblem}`, [{ pointer: '/body/notify/url', detail: urlProblem }]);
+      const secret = newWebhookSecret();
+      // the row changes with the schedule, or not at all: the schedule is updated before the row's change commits
+      const updated = await updateWatch(pool, watch.id, { everyMinutes, notify }, secret, async (before, client) => {
+        if (notify === null && before.notify) await giveUpWatchDeliveries(client, before.id, "not delivered: the watch's webhook was removed");
+        if (everyMinutes === undefined || everyMinutes === before.everyMinutes) return;
+        let found: boolean;
+        try {
+          found = await withTemporalDeadline(temporal, () => updateWatchSchedule(temporal, before.id, everyMinutes), TEMPORAL_CALL_DEADLINE_MS);
+        } catch (err) {
+          throw temporalRefused('the watch could not be changed', err);
+        }
+        if (!found) throw new ProblemError('notFound', `watch '${before.id}' has no schedule in Temporal (made by a request that died before it): DELETE it and watch the group again`);
+      });
+      if (!updated) throw watchNotFound(watch.id);
+      if (updated === 'noWebhook') throw new ProblemError('noWebhook', `watch ${watch.id} has no webhook to change: give \`notify.url\` to add one`);
+      request.log.info({ watchId: watch.id, everyMinutes: updated.after.everyMinutes, webhook: updated.after.notify ? webhookTarget(updated.after.notify.url) : null }, 'watch changed');
+      return view(request, updated.after, WATCH_RUNS_DEFAULT, updated.secretTaken ? secret : undefined);
+    },
+  );
+
   app.post(
     '/v1/watches/:id/secret',
     {
@@ -217,11 +258,12 @@ export async function watchesRoutes(fastify: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const watch = await visibleWatch(request, request.params.id);
+      const noWebhook = () => new ProblemError('noWebhook', `watch ${watch.id} has no webhook, so no secret: PATCH /v1/watches/${watch.id} {"notify": {"url": …}} gives it one`);
+      if (!watch.notify) throw noWebhook();
       const secret = newWebhookSecret();
-      const rotated = watch.notify ? await rotateWatchSecret(pool, watch.id, secret, request.query.keepPreviousHours * 3600) : null;
-      // deleted meanwhile: as any watch that is not there
-      if (!rotated && !(await getWatch(pool, watch.id))) throw watchNotFound(watch.id);
-      if (!rotated || !watch.notify) throw new ProblemError('noWebhook', `watch ${watch.id} has no webhook, so no secret: to have its runs told, watch the group again with \`notify\``);
+      const rotated = await rotateWatchSecret(pool, watch.id, secret, request.query.keepPreviousHours * 3600);
+      // deleted, or its webhook removed, meanwhile
+      if (!rotated) throw (await getWatch(pool, watch.id)) ? noWebhook() : watchNotFound(watch.id);
       request.log.info({ watchId: watch.id, previousValidUntil: rotated.previousValidUntil }, "a watch's webhook secret replaced");
       return { watchId: watch.id, notify: { target: webhookTarget(watch.notify.url), on: watch.notify.on, secret }, previousSecretValidUntil: rotated.previousValidUntil, links: { watch: `/v1/watches/${watch.id}` } };
     },

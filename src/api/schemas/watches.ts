@@ -57,6 +57,29 @@ export const watchStartSchema = (maxWallets: number, minEveryMinutes: number) =>
 };
 export type WatchStartBody = FromSchema<ReturnType<typeof watchStartSchema>, { keepDefaultedPropertiesOptional: true }>;
 
+/** PATCH /v1/watches/{id}: how often, and whom to tell (null: nobody); what is left out stays. */
+export const watchChangeSchema = (minEveryMinutes: number) =>
+  ({
+    type: 'object',
+    additionalProperties: false,
+    minProperties: 1,
+    description: 'what to change; what is left out stays. The group and the analysis parameters are the watch itself: to change them, watch the new request',
+    properties: {
+      everyMinutes: {
+        type: 'integer',
+        minimum: minEveryMinutes,
+        maximum: WATCH_MAX_EVERY_MINUTES,
+        description: `minutes between runs, ${minEveryMinutes} to ${WATCH_MAX_EVERY_MINUTES}: the next run is this long from now (a run under way goes on)`,
+      },
+      notify: {
+        description:
+          'the webhook: `url` (a new one gets a new signing secret, in this answer only; the same one keeps its secret) and `on`, either left out to keep it (a webhook added without `on`: changes); or null: none (its deliveries still pending are given up)',
+        oneOf: [{ ...watchNotifyRequest, required: [], minProperties: 1, properties: { url: watchNotifyRequest.properties.url, on: notifyOn } }, { type: 'null' }],
+      },
+    },
+  }) as const;
+export type WatchChangeBody = FromSchema<ReturnType<typeof watchChangeSchema>>;
+
 /** As an analysis's id: a UUID. */
 export const watchIdParams = { ...analysisIdParams, properties: { id: { ...analysisIdParams.properties.id, description: 'watch id (a UUID)' } } } as const;
 
@@ -169,7 +192,7 @@ const watchFields = {
           on: notifyOn,
           secret: {
             type: 'string',
-            description: 'the signing secret: in the 201 answer that made the watch, in the 200 of the same request repeated by the same key (a retry whose 201 was lost), and in the answer of POST /v1/watches/{id}/secret that replaced it; never in GET',
+            description: 'the signing secret: in the 201 answer that made the watch, in the 200 of the same request repeated by the same key (a retry whose 201 was lost: the secret as it is then), in the answer of POST /v1/watches/{id}/secret that replaced it, and in that of PATCH /v1/watches/{id} that gave the webhook a new URL; never in GET',
           },
         },
         required: ['target', 'on'],

@@ -247,6 +247,7 @@ describe('metrics and the OpenAPI document', () => {
         'POST /v1/watches',
         'GET /v1/watches',
         'GET /v1/watches/{id}',
+        'PATCH /v1/watches/{id}',
         'DELETE /v1/watches/{id}',
         'POST /v1/watches/{id}/runs',
         'POST /v1/watches/{id}/secret',

@@ -1,7 +1,7 @@
 // The one HTTP client of the Lab: JSON in and out, the API key (when the API asks for one) in the
 // x-api-key header, problem+json errors turned into ApiError with the API's own message.
 import { apiKeyStore } from './api-key';
-import type { AnalysisChanges, AnalysisList, AnalysisView, PairsPage, PairsQuery, StartAnalysisBody, StartWatchBody, StartedAnalysis, SecretRotated, WalletAnalytics, WalletStatuses, WatchList, WatchView } from './types';
+import type { AnalysisChanges, AnalysisList, AnalysisView, PairsPage, PairsQuery, StartAnalysisBody, StartWatchBody, StartedAnalysis, SecretRotated, WalletAnalytics, WalletStatuses, WatchChangeBody, WatchList, WatchView } from './types';
 
 export class ApiError extends Error {
   override name = 'ApiError';
@@ -58,6 +58,8 @@ export const api = {
   watches: (signal?: AbortSignal) => request<WatchList>('GET', '/v1/watches?limit=100', undefined, signal),
   watch: (id: string, signal?: AbortSignal) => request<WatchView>('GET', `/v1/watches/${encodeURIComponent(id)}`, undefined, signal),
   runWatch: (id: string) => request<unknown>('POST', `/v1/watches/${encodeURIComponent(id)}/runs`),
+  /** Changes a watch's interval or webhook (PATCH /v1/watches/{id}); a new URL's secret is in this answer only. */
+  changeWatch: (id: string, body: WatchChangeBody) => request<WatchView>('PATCH', `/v1/watches/${encodeURIComponent(id)}`, body),
   /** A new signing secret for the watch's webhook (POST /v1/watches/{id}/secret): the one replaced signs beside it for the API's default (a day). */
   rotateWatchSecret: (id: string) => request<SecretRotated>('POST', `/v1/watches/${encodeURIComponent(id)}/secret`),
   stopWatch: (id: string) => request<void>('DELETE', `/v1/watches/${encodeURIComponent(id)}`),

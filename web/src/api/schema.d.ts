@@ -4201,7 +4201,7 @@ export interface paths {
                                      * @enum {string}
                                      */
                                     on: "changes" | "every-run";
-                                    /** @description the signing secret: in the 201 answer that made the watch, in the 200 of the same request repeated by the same key (a retry whose 201 was lost), and in the answer of POST /v1/watches/{id}/secret that replaced it; never in GET */
+                                    /** @description the signing secret: in the 201 answer that made the watch, in the 200 of the same request repeated by the same key (a retry whose 201 was lost: the secret as it is then), in the answer of POST /v1/watches/{id}/secret that replaced it, and in that of PATCH /v1/watches/{id} that gave the webhook a new URL; never in GET */
                                     secret?: string;
                                     /** @description the webhook URL's origin only (its path and query are often a credential) */
                                     target: string;
@@ -4260,7 +4260,7 @@ export interface paths {
         put?: never;
         /**
          * Watch a group (or a token's largest holders): analysed now, then again every `everyMinutes`, each run compared with the one before
-         * @description The body of POST /v1/analyses and `everyMinutes` (60 to 43,200). Each run is an analysis of this key (listed by GET /v1/analyses); GET /v1/watches/{id} lists the runs with what changed since the run completed before. A key keeps at most 20 watches, one per request: the same request again answers 200 with its watch (409 when it asks for another interval).
+         * @description The body of POST /v1/analyses and `everyMinutes` (60 to 43,200). Each run is an analysis of this key (listed by GET /v1/analyses); GET /v1/watches/{id} lists the runs with what changed since the run completed before. A key keeps at most 20 watches, one per request: the same request again answers 200 with its watch (409 when it asks for another interval: PATCH it).
          */
         post: {
             parameters: {
@@ -4355,7 +4355,7 @@ export interface paths {
                                  * @enum {string}
                                  */
                                 on: "changes" | "every-run";
-                                /** @description the signing secret: in the 201 answer that made the watch, in the 200 of the same request repeated by the same key (a retry whose 201 was lost), and in the answer of POST /v1/watches/{id}/secret that replaced it; never in GET */
+                                /** @description the signing secret: in the 201 answer that made the watch, in the 200 of the same request repeated by the same key (a retry whose 201 was lost: the secret as it is then), in the answer of POST /v1/watches/{id}/secret that replaced it, and in that of PATCH /v1/watches/{id} that gave the webhook a new URL; never in GET */
                                 secret?: string;
                                 /** @description the webhook URL's origin only (its path and query are often a credential) */
                                 target: string;
@@ -4447,7 +4447,7 @@ export interface paths {
                                  * @enum {string}
                                  */
                                 on: "changes" | "every-run";
-                                /** @description the signing secret: in the 201 answer that made the watch, in the 200 of the same request repeated by the same key (a retry whose 201 was lost), and in the answer of POST /v1/watches/{id}/secret that replaced it; never in GET */
+                                /** @description the signing secret: in the 201 answer that made the watch, in the 200 of the same request repeated by the same key (a retry whose 201 was lost: the secret as it is then), in the answer of POST /v1/watches/{id}/secret that replaced it, and in that of PATCH /v1/watches/{id} that gave the webhook a new URL; never in GET */
                                 secret?: string;
                                 /** @description the webhook URL's origin only (its path and query are often a credential) */
                                 target: string;
@@ -4710,7 +4710,7 @@ export interface paths {
                                  * @enum {string}
                                  */
                                 on: "changes" | "every-run";
-                                /** @description the signing secret: in the 201 answer that made the watch, in the 200 of the same request repeated by the same key (a retry whose 201 was lost), and in the answer of POST /v1/watches/{id}/secret that replaced it; never in GET */
+                                /** @description the signing secret: in the 201 answer that made the watch, in the 200 of the same request repeated by the same key (a retry whose 201 was lost: the secret as it is then), in the answer of POST /v1/watches/{id}/secret that replaced it, and in that of PATCH /v1/watches/{id} that gave the webhook a new URL; never in GET */
                                 secret?: string;
                                 /** @description the webhook URL's origin only (its path and query are often a credential) */
                                 target: string;
@@ -4966,7 +4966,291 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change a watch's interval or webhook (a new URL gets a new signing secret, in this answer only) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description watch id (a UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description what to change; what is left out stays. The group and the analysis parameters are the watch itself: to change them, watch the new request */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description minutes between runs, 60 to 43200: the next run is this long from now (a run under way goes on) */
+                        everyMinutes?: number;
+                        /** @description the webhook: `url` (a new one gets a new signing secret, in this answer only; the same one keeps its secret) and `on`, either left out to keep it (a webhook added without `on`: changes); or null: none (its deliveries still pending are given up) */
+                        notify?: {
+                            /**
+                             * @description changes (default): the runs compared with the run before that found wallets, clusters or links added or gone; every-run: every run that ended, compared or not
+                             * @enum {string}
+                             */
+                            on?: "changes" | "every-run";
+                            /** @description http or https, to a public address (the operator may allow others: WATCH_WEBHOOK_PRIVATE_ADDRESSES) */
+                            url?: string;
+                        } | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            everyMinutes: number;
+                            links: {
+                                /** @description POST: a run now */
+                                run: string;
+                                self: string;
+                                /** @description the schedule in the Temporal Web UI */
+                                temporalUi: string;
+                            };
+                            /** @description its webhook (null: none) */
+                            notify: {
+                                /**
+                                 * @description changes (default): the runs compared with the run before that found wallets, clusters or links added or gone; every-run: every run that ended, compared or not
+                                 * @enum {string}
+                                 */
+                                on: "changes" | "every-run";
+                                /** @description the signing secret: in the 201 answer that made the watch, in the 200 of the same request repeated by the same key (a retry whose 201 was lost: the secret as it is then), in the answer of POST /v1/watches/{id}/secret that replaced it, and in that of PATCH /v1/watches/{id} that gave the webhook a new URL; never in GET */
+                                secret?: string;
+                                /** @description the webhook URL's origin only (its path and query are often a credential) */
+                                target: string;
+                            } | null;
+                            /** @description the analysis each run starts, as POST /v1/analyses validated it (`wallets` sorted, or `token` and `top`; defaults filled in) */
+                            request: {
+                                [key: string]: unknown;
+                            };
+                            /** @description newest first */
+                            runs: {
+                                analysisId: string;
+                                changes: {
+                                    clustersChanged: number;
+                                    clustersDissolved: number;
+                                    clustersFormed: number;
+                                    clustersUnchanged: number;
+                                    linksBroken: number;
+                                    linksFormed: number;
+                                    walletsAdded: number;
+                                    walletsCompared: number;
+                                    walletsRemoved: number;
+                                } | null;
+                                /** @description null until the run ended */
+                                comparison: ("compared" | "first" | "not-completed" | "engines-not-comparable" | "timeout") | null;
+                                /**
+                                 * Format: date-time
+                                 * @description when the run compared its analysis (null: not ended yet)
+                                 */
+                                endedAt: string | null;
+                                /** @description why the run's analysis failed */
+                                error: string | null;
+                                links: {
+                                    analysis: string;
+                                    /** @description the whole comparison with `since` */
+                                    changes: string | null;
+                                };
+                                /** @description its webhook delivery (null: the watch has no webhook, or the run had nothing to tell it) */
+                                notification: {
+                                    /** @description attempts that got no 2xx answer, or the one that did */
+                                    attempts: number;
+                                    /** Format: date-time */
+                                    deliveredAt: string | null;
+                                    /** @description the last failed attempt's reason: the receiver's status, or why it did not answer */
+                                    error: string | null;
+                                    /**
+                                     * @description pending while it is tried (again after a failed attempt), then delivered (a 2xx answer) or failed
+                                     * @enum {string}
+                                     */
+                                    state: "pending" | "delivered" | "failed";
+                                } | null;
+                                /** @description the analysis of the run completed before it that this one was compared with (null: the first completed run, a run whose analysis did not complete, or an engine before 2.0.0) */
+                                since: string | null;
+                                /** Format: date-time */
+                                startedAt: string;
+                                /** @description the run's analysis: running, completed, failed or cancelled */
+                                status: string;
+                            }[];
+                            /** @description its Temporal Schedule: the next run's time and whether a run is under way (null: Temporal did not answer in time, or the schedule is missing, which DELETE mends) */
+                            schedule: {
+                                /** Format: date-time */
+                                nextRunAt: string | null;
+                                running: boolean;
+                            } | null;
+                            watchId: string;
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (application/problem+json) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/v1/watches/{id}/runs": {
@@ -5176,7 +5460,7 @@ export interface paths {
                                  * @enum {string}
                                  */
                                 on: "changes" | "every-run";
-                                /** @description the signing secret: in the 201 answer that made the watch, in the 200 of the same request repeated by the same key (a retry whose 201 was lost), and in the answer of POST /v1/watches/{id}/secret that replaced it; never in GET */
+                                /** @description the signing secret: in the 201 answer that made the watch, in the 200 of the same request repeated by the same key (a retry whose 201 was lost: the secret as it is then), in the answer of POST /v1/watches/{id}/secret that replaced it, and in that of PATCH /v1/watches/{id} that gave the webhook a new URL; never in GET */
                                 secret?: string;
                                 /** @description the webhook URL's origin only (its path and query are often a credential) */
                                 target: string;

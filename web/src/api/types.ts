@@ -19,6 +19,7 @@ export type WatchView = Json<paths['/v1/watches/{id}']['get']['responses'][200]>
 export type WatchRun = WatchView['runs'][number];
 export type WatchList = Json<paths['/v1/watches']['get']['responses'][200]>;
 export type WatchSummary = WatchList['watches'][number];
+export type WatchChangeBody = NonNullable<paths['/v1/watches/{id}']['patch']['requestBody']>['content']['application/json'];
 export type SecretRotated = Json<paths['/v1/watches/{id}/secret']['post']['responses'][200]>;
 export type StartWatchBody = NonNullable<paths['/v1/watches']['post']['requestBody']>['content']['application/json'];
 export type SyncMode = NonNullable<StartAnalysisBody['sync']>;

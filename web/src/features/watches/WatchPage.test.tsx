@@ -159,4 +159,46 @@ describe('WatchPage', () => {
     await screen.findByTestId('watch-page');
     expect(screen.queryByRole('button', { name: 'New signing secret' })).toBeNull();
   });
+
+  it('changes the settings: only what differs is sent; a new URL shows its secret once; the webhook removed', async () => {
+    const told = { ...watch([]), notify: { target: 'https://hooks.example.com/…', on: 'changes' as const } };
+    const bodies: unknown[] = [];
+    let current: WatchView = told;
+    const fetchMock = vi.fn(async (url: string, init?: RequestInit) => {
+      if (init?.method === 'PATCH' && url.endsWith('/v1/watches/w-1')) {
+        const body = JSON.parse(String(init.body)) as { everyMinutes?: number; notify?: { url?: string; on?: 'changes' | 'every-run' } | null };
+        bodies.push(body);
+        const notify = body.notify === null ? null : body.notify ? { target: body.notify.url ? 'https://other.example.com/…' : told.notify.target, on: body.notify.on ?? 'changes' } : current.notify;
+        current = { ...current, everyMinutes: body.everyMinutes ?? current.everyMinutes, notify };
+        return Response.json(body.notify?.url ? { ...current, notify: { ...notify, secret: 'whsec_moved' } } : current);
+      }
+      return Response.json(current);
+    });
+    vi.stubGlobal('fetch', fetchMock);
+    page('/watches/w-1');
+    await screen.findByTestId('watch-settings');
+    const save = () => screen.getByRole('button', { name: 'Save' }) as HTMLButtonElement;
+    // nothing changed yet: nothing to send
+    expect(save().disabled).toBe(true);
+    fireEvent.change(screen.getByRole('combobox', { name: 'How often the group is analysed' }), { target: { value: '10080' } });
+    fireEvent.click(save());
+    await waitFor(() => expect(screen.getByText('every week', { selector: '.muted' })).toBeTruthy());
+    expect(bodies).toEqual([{ everyMinutes: 10080 }]);
+    // `on` alone keeps the URL; a new URL gets a secret, shown once
+    fireEvent.change(screen.getByRole('combobox', { name: 'Which runs the webhook is told of' }), { target: { value: 'every-run' } });
+    fireEvent.click(save());
+    await waitFor(() => expect(bodies).toHaveLength(2));
+    expect(bodies[1]).toEqual({ notify: { on: 'every-run' } });
+    expect(screen.queryByTestId('watch-secret')).toBeNull();
+    fireEvent.change(await screen.findByRole('textbox', { name: 'A new webhook URL (empty: keep it)' }), { target: { value: ' https://other.example.com/hook ' } });
+    fireEvent.click(save());
+    expect((await screen.findByTestId('watch-secret')).textContent).toContain('whsec_moved');
+    expect(bodies[2]).toEqual({ notify: { url: 'https://other.example.com/hook', on: 'every-run' } });
+    expect(screen.getByTestId('watch-webhook').textContent).toContain('https://other.example.com/…');
+    // removed: no webhook line, no remove button
+    fireEvent.click(screen.getByRole('button', { name: 'Remove the webhook' }));
+    await waitFor(() => expect(screen.queryByTestId('watch-webhook')).toBeNull());
+    expect(bodies[3]).toEqual({ notify: null });
+    expect(screen.queryByRole('button', { name: 'Remove the webhook' })).toBeNull();
+  });
 });

@@ -1,13 +1,15 @@
 // A watched group (GET /v1/watches/{id}): what it analyses and how often, its next run, its runs
 // newest first with what changed since the run before (the analysis page of a run shows the whole
-// comparison) and how its webhook was told of each, a run now, a new signing secret for the webhook,
-// and stopping it. Read again every few seconds while a run is under way.
+// comparison) and how its webhook was told of each, a run now, its settings changed (WatchSettings),
+// a new signing secret for the webhook, and stopping it. Read again every few seconds while a run is
+// under way.
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { api } from '../../api/client';
 import type { WatchRun, WatchSummary, WatchView } from '../../api/types';
 import { ErrorNote, Section, Skeleton, WalletBadge } from '../../components/ui';
 import { NOTIFY_ON, type WatchCreatedState } from './WatchCard';
+import { WatchSettings } from './WatchSettings';
 
 /** How often the page reads the watch again while a run is under way. */
 export const WATCH_POLL_MS = 3_000;
@@ -159,7 +161,9 @@ export function WatchPage() {
     <div data-testid="watch-page">
       <div className="analysis-header">
         <h1>Watched group</h1>
-        <span className="muted">{intervalLabel(watch.everyMinutes)}</span>
+        <span className="muted" data-testid="watch-interval">
+          {intervalLabel(watch.everyMinutes)}
+        </span>
         <div className="actions">
           <button type="button" onClick={() => void act('run')} disabled={busy || polling}>
             Run now
@@ -200,6 +204,18 @@ export function WatchPage() {
           <code>{secret}</code>
         </div>
       ) : null}
+      <WatchSettings
+        key={`${watch.everyMinutes}/${watch.notify?.target ?? ''}/${watch.notify?.on ?? ''}`}
+        watch={watch}
+        onChanged={(changed) => {
+          setWatch(changed);
+          // a new URL's secret: shown once, as after the watch was made
+          if (changed.notify?.secret) {
+            setSecret(changed.notify.secret);
+            setPreviousUntil(undefined);
+          }
+        }}
+      />
       <Section title="Runs" testId="watch-runs">
         {watch.runs.length === 0 ? (
           <p className="muted">No run yet.</p>
