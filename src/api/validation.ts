@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyRequest, FastifySchemaCompiler } from 'fas
 import type { FastifyValidationResult } from 'fastify/types/schema';
 import { isPublicKey } from '../providers/address';
 import { ProblemError, type FieldError } from './problem';
+import { SHARED_WALLETS_MAX } from './schemas/analyses';
 
 // allErrors: every problem is reported at once; bodies are capped at 64 KiB and strings at 64
 // characters, so exhaustive validation stays cheap.
@@ -82,16 +83,16 @@ function sentOnce(schema: unknown, validate: FastifyValidationResult): FastifyVa
  * problem are named in one answer (an invalid address is the problem's type then), so that a list
  * is fixed in one round.
  */
-export function checkAddresses(field: string, addresses: readonly string[]): void {
+export function checkAddresses(field: string, addresses: readonly string[], where: 'body' | 'querystring' = 'body'): void {
   const invalid: FieldError[] = [];
   addresses.forEach((a, i) => {
-    if (!isPublicKey(a)) invalid.push({ pointer: `/body/${field}/${i}`, detail: `not a valid Solana address (base58 of 32 bytes): '${a}'` });
+    if (!isPublicKey(a)) invalid.push({ pointer: `/${where}/${field}/${i}`, detail: `not a valid Solana address (base58 of 32 bytes): '${a}'` });
   });
   const seen = new Map<string, number>();
   const duplicates: FieldError[] = [];
   addresses.forEach((a, i) => {
     const first = seen.get(a);
-    if (first !== undefined) duplicates.push({ pointer: `/body/${field}/${i}`, detail: `'${a}' is already listed at position ${first}` });
+    if (first !== undefined) duplicates.push({ pointer: `/${where}/${field}/${i}`, detail: `'${a}' is already listed at position ${first}` });
     else seen.set(a, i);
   });
   const names = [...new Set(duplicates.map((d) => d.detail.split("'")[1]))].map((a) => `'${a}'`).join(', ');
@@ -103,6 +104,22 @@ export function checkAddresses(field: string, addresses: readonly string[]): voi
     throw new ProblemError('invalidAddress', `${field} contains ${what} (base58 of 32 bytes): ${list}${also}`, [...invalid, ...duplicates]);
   }
   if (duplicates.length > 0) throw new ProblemError('duplicateAddresses', listedTwice, duplicates);
+}
+
+/**
+ * GET /v1/analyses?wallets=&minShared=: the wallets (2 to SHARED_WALLETS_MAX distinct addresses,
+ * comma-separated) and how many of them a group must share (default: half, rounded up).
+ */
+export function sharedWalletsOf(text: string, minShared: number | undefined, wallet: string | undefined): { wallets: string[]; min: number } {
+  if (wallet !== undefined) throw new ProblemError('validation', 'wallet and wallets ask for different lists: give one of them', [{ pointer: '/querystring/wallets', detail: 'not with wallet' }]);
+  const wallets = text.split(',').map((w) => w.trim()).filter((w) => w !== '');
+  if (wallets.length < 2 || wallets.length > SHARED_WALLETS_MAX) {
+    throw new ProblemError('validation', `wallets takes 2 to ${SHARED_WALLETS_MAX} addresses, comma-separated; got ${wallets.length}`, [{ pointer: '/querystring/wallets', detail: `2 to ${SHARED_WALLETS_MAX} addresses` }]);
+  }
+  checkAddresses('wallets', wallets, 'querystring');
+  const min = minShared ?? Math.ceil(wallets.length / 2);
+  if (min > wallets.length) throw new ProblemError('validation', `minShared is ${min}, more than the ${wallets.length} wallets given`, [{ pointer: '/querystring/minShared', detail: `at most ${wallets.length}` }]);
+  return { wallets, min };
 }
 
 export function checkAddress(what: string, address: string): void {

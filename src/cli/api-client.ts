@@ -1,6 +1,6 @@
 // A small client of the wallet-similarity HTTP API for the CLI and the demo: JSON calls that turn
 // problem+json answers into errors with the server's detail, and a Server-Sent Events reader.
-import type { AnalysisStartBody, AnalysisView, StartedAnalysis } from '../api/schemas/analyses';
+import type { AnalysisList, AnalysisStartBody, AnalysisView, StartedAnalysis } from '../api/schemas/analyses';
 import type { AnalysisChanges } from '../api/schemas/changes';
 import type { PairsPage, PairsPageQuery } from '../api/schemas/pairs';
 import type { TokenView } from '../api/schemas/tokens';
@@ -86,6 +86,12 @@ export class ApiClient {
     for (const [k, v] of Object.entries(query)) if (v !== undefined) q.set(k, String(v));
     const qs = q.toString();
     return this.request('GET', `/v1/analyses/${encodeURIComponent(id)}/pairs${qs ? `?${qs}` : ''}`);
+  }
+
+  /** The key's completed analyses whose group shares at least `minShared` of `wallets`, those sharing most first, then the newest (GET /v1/analyses?wallets=). */
+  async completedAnalysesSharing(wallets: readonly string[], minShared: number): Promise<NonNullable<AnalysisList['analyses']>> {
+    const q = new URLSearchParams({ wallets: wallets.join(','), minShared: String(minShared), status: 'completed', limit: '50' });
+    return (await this.request<AnalysisList>('GET', `/v1/analyses?${q}`)).analyses ?? [];
   }
 
   /** What changed in analysis `id` since analysis `since` (GET /v1/analyses/{id}/changes). */

@@ -5,7 +5,7 @@
 //   wallet-similarity show <analysis-id> --pair <A> <B> [--json]   one pair's full evidence
 //   wallet-similarity pairs <analysis-id> [--min-score x] [--wallet w] [--limit n] [--all] [--json]
 //   wallet-similarity wallet <address> [--sync auto|force|skip] [--top n] [--json]   one wallet's PnL and behavior
-//   wallet-similarity changes <analysis-id> --since <analysis-id> [--limit n] [--json]   what changed between two analyses
+//   wallet-similarity changes <analysis-id> [--since <analysis-id>] [--limit n] [--json]   what changed between two analyses
 //   wallet-similarity watch add|list|show|run|set|secret|stop …   groups analysed again on a schedule (/v1/watches)
 import { parseArgs } from 'node:util';
 import { ActionableError, isArgumentError, printOneLine } from '../errors';
@@ -30,8 +30,10 @@ const USAGE = `usage:
                                                                 every pair, strongest first, a page at a time
   wallet-similarity wallet <address> [--sync mode] [--top n]    one wallet's PnL, behavior and coverage (synced
                                                                 first when it has no stored history or a stale one)
-  wallet-similarity changes <analysis-id> --since <analysis-id> what changed since another analysis (an earlier one
-                                                                of the group): wallets, clusters, links formed and broken
+  wallet-similarity changes <analysis-id> [--since <analysis-id>]
+                                                                what changed since another analysis (by default the
+                                                                key's last before it sharing most of its wallets):
+                                                                wallets, clusters, links formed and broken
   wallet-similarity watch add <address> <address> ... [--every minutes] [--notify url [--notify-on when]] [--window d] [--sync m]
   wallet-similarity watch add --token <mint> [--top N] [--every minutes] [--notify url [--notify-on when]]
                                                                 analyse the group now and again every --every minutes
@@ -66,7 +68,8 @@ options:
   --wallet <w>        with pairs: only the pairs of this wallet of the group
   --limit <n>         with pairs: pairs per page, 1 to ${MAX_PAGE} (default 100)
   --all               with pairs: every page, not only the first
-  --since <id>        with changes: the analysis to compare with
+  --since <id>        with changes: the analysis to compare with (default: the key's last completed one before it
+                      sharing most of its wallets, at least half)
   --limit <n>         with changes: links formed and broken listed, each, 1 to ${CHANGES_MAX_LIMIT} (default 100)
                       (--json: the GET /v1/analyses/{id}/changes body)
   --every <minutes>   with watch add and set: minutes between runs (the API's WATCH_MIN_EVERY_MINUTES, default 60, to 43200)
@@ -248,10 +251,11 @@ export async function main(argv: string[]): Promise<number> {
     else console.log(renderWallet(wallet, { tokens, symbols: await symbolsOf(api, listedTokens(wallet, tokens ?? 10).map((t) => t.mint as string)) }));
     return 0;
   } else if (command === 'changes') {
-    if (args.length !== 1 || values.since === undefined) throw new UsageError('changes needs one analysis id and the one to compare it with: changes <analysis-id> --since <analysis-id>');
+    if (args.length !== 1) throw new UsageError('changes needs one analysis id: changes <analysis-id> [--since <analysis-id>]');
     const limit = count('limit', values.limit, 1);
     if (limit !== undefined && limit > CHANGES_MAX_LIMIT) throw new UsageError(`--limit must be at most ${CHANGES_MAX_LIMIT}, got '${values.limit}'`);
-    const changes = await api.getChanges(args[0], values.since, limit);
+    const since = values.since ?? (await earlierSharing(api, args[0], (line) => console.error(line)));
+    const changes = await api.getChanges(args[0], since, limit);
     if (values.json) process.stdout.write(`${JSON.stringify(changes, null, 2)}\n`);
     else console.log(renderChanges(changes));
     return 0;
@@ -261,6 +265,25 @@ export async function main(argv: string[]): Promise<number> {
   if (values.json) process.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
   else console.log(renderAnalysis(view, { topPairs: top }));
   return view.status === 'completed' ? 0 : 1;
+}
+
+/** Wallets of a group `changes` asks about when it finds the analysis to compare with (the API takes 100). */
+const SHARED_WALLETS_ASKED = 100;
+
+/**
+ * `changes <id>` without --since: the key's completed analysis before it whose group shares most of
+ * its wallets (at least half of them; the newest of those sharing as many), said on `log`.
+ */
+async function earlierSharing(api: ApiClient, id: string, log: (line: string) => void): Promise<string> {
+  const view = await api.getAnalysis(id);
+  const wallets = view.wallets.slice(0, SHARED_WALLETS_ASKED);
+  const none = `no completed analysis of this key before ${id} shares half of its wallets: give the one to compare with, --since <analysis-id>`;
+  if (wallets.length < 2) throw new ActionableError(none);
+  const listed = await api.completedAnalysesSharing(wallets, Math.ceil(wallets.length / 2));
+  const earlier = listed.find((a) => a.analysisId !== id && String(a.createdAt) < view.createdAt);
+  if (!earlier?.analysisId) throw new ActionableError(none);
+  log(`Compared with ${earlier.analysisId} (${earlier.createdAt}), which shares ${earlier.shared} of ${wallets.length === view.wallets.length ? 'its' : `the first ${wallets.length} of its`} ${view.wallets.length} wallets (--since picks another)`);
+  return earlier.analysisId;
 }
 
 /** The `--sync` mode given, if one was. */

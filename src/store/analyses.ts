@@ -367,15 +367,29 @@ export interface AnalysisListItem {
   enrichmentStatus: string;
   /** the Temporal namespace its workflow runs in (null: not recorded, any) */
   namespace: string | null;
+  /** listed by wallets shared: how many of them its group includes */
+  shared?: number;
 }
 
-/** Stored analyses, newest first; with `wallet`, only those that include it; with `owner`, only that key's. */
-export async function listAnalyses(pool: Pool, opts: { wallet?: string; limit: number; owner?: string | null }): Promise<AnalysisListItem[]> {
+/**
+ * Stored analyses, newest first; with `wallet`, only those that include it; with `shared`, only those
+ * whose group includes at least `min` of its wallets, those including most first (`shared` says how
+ * many); with `status`, only those with it; with `owner`, only that key's.
+ */
+export async function listAnalyses(
+  pool: Pool,
+  opts: { wallet?: string; shared?: { wallets: string[]; min: number }; status?: AnalysisStatus; limit: number; owner?: string | null },
+): Promise<AnalysisListItem[]> {
   const { rows } = await pool.query(
-    `SELECT id, workflow_id, status, wallets, created_at, completed_at, summary, error, enrichment_status, temporal_namespace FROM analyses
-      WHERE ($1::text IS NULL OR wallets @> ARRAY[$1::text]) AND ($3::text IS NULL OR owner_key_id = $3::text)
-      ORDER BY created_at DESC, id LIMIT $2`,
-    [opts.wallet ?? null, opts.limit, opts.owner ?? null],
+    `SELECT * FROM (
+       SELECT id, workflow_id, status, wallets, created_at, completed_at, summary, error, enrichment_status, temporal_namespace,
+              CASE WHEN $4::text[] IS NULL THEN NULL ELSE (SELECT count(*) FROM unnest(wallets) w WHERE w = ANY($4::text[]))::int END AS shared
+         FROM analyses
+        WHERE ($1::text IS NULL OR wallets @> ARRAY[$1::text]) AND ($4::text[] IS NULL OR wallets && $4::text[])
+          AND ($3::text IS NULL OR owner_key_id = $3::text) AND ($6::text IS NULL OR status = $6::text)) a
+      WHERE shared IS NULL OR shared >= $5::integer
+      ORDER BY shared DESC NULLS LAST, created_at DESC, id LIMIT $2`,
+    [opts.wallet ?? null, opts.limit, opts.owner ?? null, opts.shared?.wallets ?? null, opts.shared?.min ?? 1, opts.status ?? null],
   );
   return rows.map((r) => ({
     analysisId: r.id,
@@ -388,6 +402,7 @@ export async function listAnalyses(pool: Pool, opts: { wallet?: string; limit: n
     error: r.error,
     enrichmentStatus: r.enrichment_status,
     namespace: r.temporal_namespace,
+    ...(r.shared === null ? {} : { shared: r.shared as number }),
   }));
 }
 

@@ -2,7 +2,8 @@
 // group that lost a wallet and gained one: the wallets, the clusters matched by their members, the
 // links formed and broken over the wallets both analysed (from analysis_pairs, a pair the same
 // whichever way round it was stored), `limit`; the problems (the same id, another key's analysis,
-// one not completed, no `since`). Rows seeded here exercise the read path on its own.
+// one not completed, no `since`); the CLI without --since finding the analysis to compare with
+// (GET /v1/analyses?wallets=). Rows seeded here exercise the read path on its own.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app';
@@ -11,6 +12,7 @@ import { generateWorld } from '../../src/simulator';
 import { endAnalysis, insertAnalysis } from '../../src/store/analyses';
 import { analysisWorkflowId } from '../../src/workflows/contract';
 import { renderChanges } from '../../src/cli/changes';
+import { main } from '../../src/cli/main';
 import type { AnalysisChanges } from '../../src/api/schemas/changes';
 import { seedCompletedAnalysis, type SeededAnalysis } from '../harness/analyses';
 import { useTestStack } from '../harness/stack';
@@ -99,6 +101,31 @@ describe('GET /v1/analyses/{id}/changes', () => {
     expect(text).toContain('Clusters: 2 changed, 0 unchanged, 0 formed, 1 dissolved.');
     expect(text).toContain(`formed  ${pair(3, 7).join(' ~ ')}  0.10 → 0.60`);
     expect(text).toContain(`broken  ${pair(2, 3).join(' ~ ')}  0.50 → 0.25`);
+  });
+
+  it("the CLI over HTTP: without --since, compares with the key's analysis before it sharing most of its wallets (the newest of those), and says which", async () => {
+    const url = await app.listen({ port: 0, host: '127.0.0.1' });
+    // a later analysis of the same group (its clusters left empty: GET /v1/analyses/{id} answers the whole shape of one)
+    const again = await seeded({ group: w.slice(1, 9), clusters: [], scores: {} });
+    const printed: string[] = [];
+    const said: string[] = [];
+    const out = jest.spyOn(console, 'log').mockImplementation((line: unknown) => void printed.push(String(line)));
+    const err = jest.spyOn(console, 'error').mockImplementation((line: unknown) => void said.push(String(line)));
+    try {
+      expect(await main(['changes', again, '--api', url, '--api-key', ALICE])).toBe(0);
+      // another key's analysis is not found
+      await expect(main(['changes', again, '--api', url, '--api-key', BOB])).rejects.toThrow(/404/);
+      const bobs = await seeded({ owner: BOB, group: w.slice(2, 5), clusters: [], scores: {} });
+      await expect(main(['changes', bobs, '--api', url, '--api-key', BOB])).rejects.toThrow(`no completed analysis of this key before ${bobs} shares half of its wallets: give the one to compare with, --since <analysis-id>`);
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+    }
+    // `later` shares all 8 of its wallets, `earlier` 7
+    const listed = (await get(`/v1/analyses?wallets=${w.slice(1, 9).join(',')}`)).json().analyses as Array<{ analysisId: string; createdAt: string; shared: number }>;
+    expect(listed.map((a) => [a.analysisId, a.shared])).toEqual([[again, 8], [later, 8], [earlier, 7]]);
+    expect(said).toEqual([`Compared with ${later} (${listed[1].createdAt}), which shares 8 of its 8 wallets (--since picks another)`]);
+    expect(printed.join('\n')).toBe(renderChanges((await get(`/v1/analyses/${again}/changes?since=${later}`)).json() as AnalysisChanges));
   });
 
   it('limit lists the strongest links of each kind and counts them all', async () => {

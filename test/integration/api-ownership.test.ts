@@ -15,6 +15,7 @@ import { saveWalletAnalytics } from '../../src/store/wallet-analytics';
 import { derivedAddress } from '../../src/simulator/keys';
 import { workflowCountReaching } from '../harness/processes';
 import { useTestStack } from '../harness/stack';
+import { seedCompletedAnalysis } from '../harness/analyses';
 
 const ALICE = 'alice-secret-key-7f3a9c';
 const BOB = 'bob-secret-key-52d0e1';
@@ -112,6 +113,49 @@ describe('analyses belong to the API key that started them', () => {
       await as(ALICE, 'GET', `/%76%31/analyses/${alices}`),
     ]) {
       expect({ status: res.statusCode, cacheControl: res.headers['cache-control'], vary: res.headers.vary }).toEqual({ status: res.statusCode, cacheControl: 'no-store', vary: 'x-api-key, authorization' });
+    }
+  });
+
+  it('lists the analyses sharing most of a group of wallets first, each with how many it shares; a key sees its own only; bad lists are problems', async () => {
+    const { pool } = opened.stack;
+    const g = Array.from({ length: 6 }, (_, i) => derivedAddress('shared-listing', String(i)));
+    const seed = (owner: string, group: string[]) => seedCompletedAnalysis(pool, { ownerKeyId: apiKeyId(owner), group, clusters: [], scores: {} });
+    const all = await seed(ALICE, g.slice(0, 4));
+    const three = await seed(ALICE, [...g.slice(1, 4), g[5]]);
+    const two = await seed(ALICE, [g[0], g[1], g[4]]);
+    const one = await seed(ALICE, [g[3], g[5]]);
+    const bobs = await seed(BOB, g.slice(0, 4));
+    const sharing = async (key: string, query: string) => {
+      const res = await as(key, 'GET', `/v1/analyses?${query}`);
+      expect(res.statusCode).toBe(200);
+      return (res.json().analyses as Array<{ analysisId: string; shared: number }>).map((a) => [a.analysisId, a.shared]);
+    };
+    const asked = g.slice(0, 4).join(',');
+    // half of the 4 by default: those sharing 4, 3 and 2 of them, most first
+    expect(await sharing(ALICE, `wallets=${asked}`)).toEqual([[all, 4], [three, 3], [two, 2]]);
+    expect(await sharing(ALICE, `wallets=${asked}&minShared=1`)).toEqual([[all, 4], [three, 3], [two, 2], [one, 1]]);
+    expect(await sharing(ALICE, `wallets=${asked}&minShared=3&limit=1`)).toEqual([[all, 4]]);
+    expect(await sharing(BOB, `wallets=${asked}`)).toEqual([[bobs, 4]]);
+    expect((await sharing(ADMIN, `wallets=${asked}&minShared=4`)).map(([id]) => id).sort()).toEqual([all, bobs].sort());
+    // with a status: the completed ones only (none of these is running)
+    expect(await sharing(ALICE, `wallets=${asked}&status=running`)).toEqual([]);
+    // spaces around the commas are fine
+    expect(await sharing(ALICE, `wallets=${encodeURIComponent(g.slice(0, 4).join(' , '))}&minShared=4`)).toEqual([[all, 4]]);
+    for (const [query, pointer] of [
+      [`wallets=${g[0]}`, '/querystring/wallets'],
+      [`wallets=${g[0]},${g[0]}`, '/querystring/wallets/1'],
+      [`wallets=${g[0]},not-an-address`, '/querystring/wallets/1'],
+      [`wallets=${asked}&wallet=${g[0]}`, '/querystring/wallets'],
+      [`wallets=${asked}&minShared=5`, '/querystring/minShared'],
+      [`minShared=2`, '/querystring/minShared'],
+      [`wallets=${Array.from({ length: 101 }, (_, i) => derivedAddress('too-many', String(i))).join(',')}`, '/querystring/wallets'],
+    ] as const) {
+      const res = await as(ALICE, 'GET', `/v1/analyses?${query}`);
+      expect({ query: query.slice(0, 60), status: res.statusCode, pointers: (res.json().errors as Array<{ pointer: string }> | undefined)?.map((e) => e.pointer) }).toEqual({
+        query: query.slice(0, 60),
+        status: 400,
+        pointers: expect.arrayContaining([pointer]),
+      });
     }
   });
 

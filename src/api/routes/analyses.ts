@@ -49,7 +49,7 @@ import {
   type AnalysisRequest,
   type TokenAnalysisRequest,
 } from '../schemas/analyses';
-import { checkAddress } from '../validation';
+import { checkAddress, sharedWalletsOf } from '../validation';
 import { startRequestOf } from '../start-request';
 import { ServerTiming } from '../server-timing';
 import { TEMPORAL_CALL_DEADLINE_MS, TemporalDeadlineError, withTemporalDeadline } from '../../temporal/deadline';
@@ -245,7 +245,7 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
     {
       schema: {
         tags: ['analyses'],
-        summary: 'Stored analyses, newest first (optionally those including a wallet)',
+        summary: 'Stored analyses, newest first (optionally those including a wallet); or those sharing most of a group of wallets first',
         querystring: listAnalysesQuery,
         response: {
           200: analysisList,
@@ -254,10 +254,12 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const { wallet, limit } = request.query;
+      const { wallet, wallets, minShared, status, limit } = request.query;
       if (wallet !== undefined) checkAddress('wallet', wallet);
+      const shared = wallets === undefined ? undefined : sharedWalletsOf(wallets, minShared, wallet);
+      if (shared === undefined && minShared !== undefined) throw new ProblemError('validation', 'minShared goes with wallets: the wallets a group must share', [{ pointer: '/querystring/minShared', detail: 'only with wallets' }]);
       // rows that say running are checked against Temporal: a terminated workflow's row is repaired
-      const rows = await reconcileListed({ pool, temporal }, await listAnalyses(pool, { wallet, limit, owner: visibleOwner(request) }));
+      const rows = await reconcileListed({ pool, temporal }, await listAnalyses(pool, { wallet, shared, status, limit, owner: visibleOwner(request) }));
       return { analyses: rows.map(({ namespace: ns, ...r }) => ({ ...r, links: analysisLinks(uiUrl, ns ?? namespace, r.analysisId, r.workflowId) })) };
     },
   );

@@ -170,16 +170,31 @@ export const startAnalysisQuery = (maxWaitSeconds: number) =>
   },
   }) as const;
 
-export const listAnalysesQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { wallet: address, limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
-} as const;
-
 export const analysisStatus = { type: 'string', enum: ['running', 'completed', 'failed', 'cancelled', 'terminated', 'timed_out'] } as const;
 export const enrichmentStatus = { type: 'string', enum: ['not_started', 'running', 'completed', 'failed'] } as const;
 export type AnalysisStatus = FromSchema<typeof analysisStatus>;
 export type EnrichmentStatus = FromSchema<typeof enrichmentStatus>;
+
+/** Wallets GET /v1/analyses?wallets= takes at most. */
+export const SHARED_WALLETS_MAX = 100;
+
+export const listAnalysesQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    wallet: { ...address, description: 'only the analyses whose group includes this wallet' },
+    wallets: {
+      type: 'string',
+      minLength: 1,
+      maxLength: SHARED_WALLETS_MAX * 45,
+      description: `2 to ${SHARED_WALLETS_MAX} wallet addresses, comma-separated: only the analyses whose group shares at least \`minShared\` of them, those sharing most first (then the newest), each with \`shared\`; not with \`wallet\``,
+    },
+    minShared: { type: 'integer', minimum: 1, maximum: SHARED_WALLETS_MAX, description: 'with `wallets`: how many of them a group must share (default: half of them, rounded up)' },
+    status: { ...analysisStatus, description: 'only the analyses with this status' },
+    limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+  },
+} as const;
+
 
 export const analysisList = {
   type: 'object',
@@ -198,12 +213,14 @@ export const analysisList = {
           summary: { type: ['object', 'null'], additionalProperties: true },
           error: nullableString,
           enrichmentStatus: { type: 'string' },
+          shared: { type: 'integer', description: 'with `wallets`: how many of them its group includes' },
           links: analysisLinks,
         },
       },
     },
   },
 } as const;
+export type AnalysisList = FromSchema<typeof analysisList>;
 
 /** READY / STALE / MISSING / SYNCING: how a wallet's stored history stands. */
 export const walletHistoryStatus = { type: 'string', enum: ['READY', 'STALE', 'MISSING', 'SYNCING'] } as const;

@@ -39,7 +39,7 @@ describe('wallet-similarity: arguments and answers it cannot use', () => {
     [['analyze', 'A', 'B', '--min-score', '0.5'], /^analyze does not take --min-score \(an option of pairs\)$/],
     [['show', 'an-id', '--all'], /^show does not take --all \(an option of pairs\)$/],
     [['analyze', 'A', 'B', '--window', '3651'], /^--window must be a whole number of days from 1 to 3650, got '3651'$/],
-    [['changes', 'an-id'], /^changes needs one analysis id and the one to compare it with: changes <analysis-id> --since <analysis-id>$/],
+    [['changes'], /^changes needs one analysis id: changes <analysis-id> \[--since <analysis-id>\]$/],
     [['changes', 'an-id', 'other-id', '--since', 'x'], /^changes needs one analysis id/],
     [['changes', 'an-id', '--since', 'x', '--limit', '1001'], /^--limit must be at most 1000, got '1001'$/],
     [['pairs', 'an-id', '--since', 'x'], /^pairs does not take --since \(an option of changes\)$/],

@@ -139,13 +139,19 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Stored analyses, newest first (optionally those including a wallet) */
+        /** Stored analyses, newest first (optionally those including a wallet); or those sharing most of a group of wallets first */
         get: {
             parameters: {
                 query?: {
                     limit?: number;
-                    /** @description Solana address (base58, 32 bytes) */
+                    /** @description with `wallets`: how many of them a group must share (default: half of them, rounded up) */
+                    minShared?: number;
+                    /** @description only the analyses with this status */
+                    status?: "running" | "completed" | "failed" | "cancelled" | "terminated" | "timed_out";
+                    /** @description only the analyses whose group includes this wallet */
                     wallet?: string;
+                    /** @description 2 to 100 wallet addresses, comma-separated: only the analyses whose group shares at least `minShared` of them, those sharing most first (then the newest), each with `shared`; not with `wallet` */
+                    wallets?: string;
                 };
                 header?: never;
                 path?: never;
@@ -174,6 +180,8 @@ export interface paths {
                                     /** @description the workflow in the Temporal Web UI */
                                     temporalUi: string;
                                 };
+                                /** @description with `wallets`: how many of them its group includes */
+                                shared?: number;
                                 status?: string;
                                 summary?: {
                                     [key: string]: unknown;

@@ -6,7 +6,7 @@ import type { AnalysisChanges, AnalysisView } from '../../api/types';
 
 const W = ['Aaaa1111111111111111111111111111111111111111', 'Bbbb2222222222222222222222222222222222222222', 'Cccc3333333333333333333333333333333333333333', 'Dddd4444444444444444444444444444444444444444'];
 const analysis = { analysisId: 'now', status: 'completed', wallets: [W[0], W[1], W[3]], createdAt: '2026-12-07T10:00:00.000Z' } as unknown as AnalysisView;
-const listed = (analysisId: string, createdAt: string, status = 'completed') => ({ analysisId, createdAt, status, wallets: [W[0], W[1], W[2]] });
+const listed = (analysisId: string, createdAt: string, shared = 2) => ({ analysisId, createdAt, status: 'completed', wallets: [W[0], W[1], W[2]], shared });
 
 const changesSince = (since: string): AnalysisChanges => ({
   analysis: { analysisId: 'now', completedAt: '2026-12-07T10:01:00.000Z', engineVersion: '2.19.0', clusterThreshold: 0.3 },
@@ -21,7 +21,7 @@ const changesSince = (since: string): AnalysisChanges => ({
   links: { formed: [{ walletA: W[0], walletB: W[1], combined: 0.6, before: 0.1 }], broken: [], formedCount: 3, brokenCount: 0 },
 });
 
-/** The API: the key's analyses of the first wallet, and the changes since any of them; the paths asked. */
+/** The API: the key's completed analyses sharing the group's wallets (in the API's order), and the changes since any of them; the paths asked. */
 function fakeApi(analyses: unknown[]) {
   const asked: string[] = [];
   const fetch = vi.fn(async (input: RequestInfo | URL) => {
@@ -40,8 +40,9 @@ describe('ChangesCard', () => {
     vi.unstubAllGlobals();
   });
 
-  it("compares with the newest earlier completed analysis of the group's first wallet, and with another one chosen", async () => {
-    const api = fakeApi([listed('older', '2026-12-01T00:00:00.000Z'), listed('newer', '2026-12-06T00:00:00.000Z'), listed('failed', '2026-12-06T12:00:00.000Z', 'failed'), listed('later', '2026-12-08T00:00:00.000Z'), listed('now', analysis.createdAt)]);
+  it('compares with the earlier completed analysis sharing most of the group, and with another one chosen', async () => {
+    // as the API orders them: most wallets shared, then the newest; this analysis and later ones are left out
+    const api = fakeApi([listed('now', analysis.createdAt, 3), listed('later', '2026-12-08T00:00:00.000Z', 3), listed('newer', '2026-12-06T00:00:00.000Z'), listed('older', '2026-12-01T00:00:00.000Z')]);
     vi.stubGlobal('fetch', api.fetch);
     render(
       <MemoryRouter>
@@ -49,9 +50,12 @@ describe('ChangesCard', () => {
       </MemoryRouter>,
     );
     const card = await screen.findByTestId('changes-card');
-    // only earlier completed ones, newest first
+    // only earlier ones, in the API's order
     const options = [...card.querySelectorAll('option')].map((o) => o.value);
     expect(options).toEqual(['newer', 'older']);
+    expect(card.querySelector('option')?.textContent).toContain('shares 2 of 3');
+    // the group's wallets asked, half of them (rounded up) to share, completed ones only
+    expect(api.asked[0]).toBe(`/v1/analyses?wallets=${analysis.wallets.join(',')}&minShared=2&status=completed&limit=50`);
     await waitFor(() => expect(screen.getByTestId('changes-clusters').textContent).toBe('Clusters: 1 changed, 0 unchanged, 0 formed, 0 dissolved.'));
     expect(api.asked).toContain('/v1/analyses/now/changes?since=newer&limit=10');
     expect(card.textContent).toContain('2 wallets compared, 1 added, 1 removed.');

@@ -1,9 +1,10 @@
 // What changed since an earlier analysis of the same wallets (GET /v1/analyses/{id}/changes): the
-// earlier completed analyses this key may see that include the group's first wallet are offered,
-// the newest first and chosen at once; the card then shows the wallets added and removed, the
+// earlier completed analyses this key may see whose group shares at least half of this one's wallets
+// (GET /v1/analyses?wallets=, the group's first 100 for a larger one) are offered, those sharing most
+// first, then the newest, and the first is chosen at once; the card then shows the wallets added and removed, the
 // clusters that changed (who joined, who left), formed and dissolved, and the strongest links formed
 // and broken with their scores then and now.
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { api } from '../../api/client';
 import type { AnalysisChanges, AnalysisListItem, AnalysisView } from '../../api/types';
@@ -11,6 +12,9 @@ import { ErrorNote, Section, Skeleton, WalletBadge } from '../../components/ui';
 import { formatScore } from '../../lib/scores';
 
 type Cluster = AnalysisChanges['clusters']['formed'][number];
+
+/** Wallets of the group the card asks about (GET /v1/analyses?wallets= takes 100). */
+export const SHARED_WALLETS_ASKED = 100;
 
 function Members({ wallets }: { wallets: readonly string[] }) {
   return (
@@ -33,30 +37,27 @@ export function ChangesCard({ analysis }: { analysis: AnalysisView }) {
   const [since, setSince] = useState<string>('');
   const [changes, setChanges] = useState<AnalysisChanges | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const first = analysis.wallets[0];
+  // the wallets asked about (the API takes 100) and how many an earlier group must share
+  const asked = useMemo(() => analysis.wallets.slice(0, SHARED_WALLETS_ASKED), [analysis.wallets]);
 
   useEffect(() => {
-    let stale = false;
+    const controller = new AbortController();
     // nothing of the analysis before carries over (the page stays when only its id changes)
     setEarlier(null);
     setSince('');
     setChanges(null);
-    if (!first) return;
-    api.analysesOf(first).then(
+    if (asked.length < 2) return;
+    api.completedAnalysesSharing(asked, Math.ceil(asked.length / 2), controller.signal).then(
       (list) => {
-        if (stale) return;
-        const older = (list.analyses ?? [])
-          .filter((a) => a.analysisId !== analysis.analysisId && a.status === 'completed' && String(a.createdAt) < String(analysis.createdAt))
-          .sort((a, b) => String(b.createdAt).localeCompare(String(a.createdAt)));
+        // the API's order kept: most wallets shared, then the newest
+        const older = (list.analyses ?? []).filter((a) => a.analysisId !== analysis.analysisId && String(a.createdAt) < String(analysis.createdAt));
         setEarlier(older);
         setSince(older[0]?.analysisId ?? '');
       },
-      () => !stale && setEarlier([]),
+      () => !controller.signal.aborted && setEarlier([]),
     );
-    return () => {
-      stale = true;
-    };
-  }, [analysis.analysisId, analysis.createdAt, first]);
+    return () => controller.abort();
+  }, [analysis.analysisId, analysis.createdAt, asked]);
 
   useEffect(() => {
     if (!since) return;
@@ -80,7 +81,7 @@ export function ChangesCard({ analysis }: { analysis: AnalysisView }) {
         <select aria-label="Earlier analysis to compare with" value={since} onChange={(e) => setSince(e.target.value)}>
           {earlier.map((a) => (
             <option key={a.analysisId} value={a.analysisId}>
-              {a.createdAt ? new Date(a.createdAt).toLocaleString() : a.analysisId} · {a.wallets?.length ?? 0} wallets
+              {a.createdAt ? new Date(a.createdAt).toLocaleString() : a.analysisId} · shares {a.shared ?? '?'} of {asked.length} · {a.wallets?.length ?? 0} wallets
             </option>
           ))}
         </select>
