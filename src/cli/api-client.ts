@@ -88,9 +88,9 @@ export class ApiClient {
     return this.request('GET', `/v1/analyses/${encodeURIComponent(id)}/pairs${qs ? `?${qs}` : ''}`);
   }
 
-  /** The key's completed analyses whose group shares at least `minShared` of `wallets`, those sharing most first, then the newest (GET /v1/analyses?wallets=). */
-  async completedAnalysesSharing(wallets: readonly string[], minShared: number): Promise<NonNullable<AnalysisList['analyses']>> {
-    const q = new URLSearchParams({ wallets: wallets.join(','), minShared: String(minShared), status: 'completed', limit: '50' });
+  /** The key's completed analyses before analysis `before` whose group shares at least half of `wallets`, those sharing most first, then the newest (GET /v1/analyses?wallets=). */
+  async completedAnalysesSharing(wallets: readonly string[], before: string): Promise<NonNullable<AnalysisList['analyses']>> {
+    const q = new URLSearchParams({ wallets: wallets.join(','), status: 'completed', before, limit: '5' });
     return (await this.request<AnalysisList>('GET', `/v1/analyses?${q}`)).analyses ?? [];
   }
 

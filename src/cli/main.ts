@@ -267,7 +267,7 @@ export async function main(argv: string[]): Promise<number> {
   return view.status === 'completed' ? 0 : 1;
 }
 
-/** Wallets of a group `changes` asks about when it finds the analysis to compare with (the API takes 100). */
+/** Wallets of a group `changes` asks about when it finds the analysis to compare with (GET /v1/analyses?wallets= takes 100). */
 const SHARED_WALLETS_ASKED = 100;
 
 /**
@@ -279,8 +279,7 @@ async function earlierSharing(api: ApiClient, id: string, log: (line: string) =>
   const wallets = view.wallets.slice(0, SHARED_WALLETS_ASKED);
   const none = `no completed analysis of this key before ${id} shares half of its wallets: give the one to compare with, --since <analysis-id>`;
   if (wallets.length < 2) throw new ActionableError(none);
-  const listed = await api.completedAnalysesSharing(wallets, Math.ceil(wallets.length / 2));
-  const earlier = listed.find((a) => a.analysisId !== id && String(a.createdAt) < view.createdAt);
+  const [earlier] = await api.completedAnalysesSharing(wallets, id);
   if (!earlier?.analysisId) throw new ActionableError(none);
   log(`Compared with ${earlier.analysisId} (${earlier.createdAt}), which shares ${earlier.shared} of ${wallets.length === view.wallets.length ? 'its' : `the first ${wallets.length} of its`} ${view.wallets.length} wallets (--since picks another)`);
   return earlier.analysisId;

@@ -374,11 +374,12 @@ export interface AnalysisListItem {
 /**
  * Stored analyses, newest first; with `wallet`, only those that include it; with `shared`, only those
  * whose group includes at least `min` of its wallets, those including most first (`shared` says how
- * many); with `status`, only those with it; with `owner`, only that key's.
+ * many); with `status`, only those with it; with `before`, only those created before that analysis
+ * (none when it is not `owner`'s); with `owner`, only that key's.
  */
 export async function listAnalyses(
   pool: Pool,
-  opts: { wallet?: string; shared?: { wallets: string[]; min: number }; status?: AnalysisStatus; limit: number; owner?: string | null },
+  opts: { wallet?: string; shared?: { wallets: string[]; min: number }; status?: AnalysisStatus; before?: string; limit: number; owner?: string | null },
 ): Promise<AnalysisListItem[]> {
   const { rows } = await pool.query(
     `SELECT * FROM (
@@ -386,10 +387,11 @@ export async function listAnalyses(
               CASE WHEN $4::text[] IS NULL THEN NULL ELSE (SELECT count(*) FROM unnest(wallets) w WHERE w = ANY($4::text[]))::int END AS shared
          FROM analyses
         WHERE ($1::text IS NULL OR wallets @> ARRAY[$1::text]) AND ($4::text[] IS NULL OR wallets && $4::text[])
-          AND ($3::text IS NULL OR owner_key_id = $3::text) AND ($6::text IS NULL OR status = $6::text)) a
+          AND ($3::text IS NULL OR owner_key_id = $3::text) AND ($6::text IS NULL OR status = $6::text)
+          AND ($7::text IS NULL OR created_at < (SELECT b.created_at FROM analyses b WHERE b.id = $7::text AND ($3::text IS NULL OR b.owner_key_id = $3::text)))) a
       WHERE shared IS NULL OR shared >= $5::integer
       ORDER BY shared DESC NULLS LAST, created_at DESC, id LIMIT $2`,
-    [opts.wallet ?? null, opts.limit, opts.owner ?? null, opts.shared?.wallets ?? null, opts.shared?.min ?? 1, opts.status ?? null],
+    [opts.wallet ?? null, opts.limit, opts.owner ?? null, opts.shared?.wallets ?? null, opts.shared?.min ?? 1, opts.status ?? null, opts.before ?? null],
   );
   return rows.map((r) => ({
     analysisId: r.id,

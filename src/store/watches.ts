@@ -155,7 +155,8 @@ export async function updateWatch(
   alongside: (before: WatchRecord, client: Queryable) => Promise<void>,
 ): Promise<{ before: WatchRecord; after: WatchRecord; secretTaken: boolean } | 'noWebhook' | null> {
   return inTransaction(pool, async (client) => {
-    const locked = await client.query(`SELECT ${WATCH_COLUMNS} FROM watches w WHERE id = $1 FOR UPDATE`, [id]);
+    // NO KEY: a run begun meanwhile (lockWatch's KEY SHARE, the foreign key's check of its row) does not wait for it
+    const locked = await client.query(`SELECT ${WATCH_COLUMNS} FROM watches w WHERE id = $1 FOR NO KEY UPDATE`, [id]);
     if (!locked.rows[0]) return null;
     const before = watchOf(locked.rows[0]);
     const { notify } = change;
@@ -182,8 +183,12 @@ export async function deleteWatch(pool: Pool, id: string): Promise<boolean> {
   return rowCount === 1;
 }
 
-/** The watch, its row locked FOR SHARE until `client`'s transaction ends (a DELETE of it waits); null when there is none. */
+/**
+ * The watch, its row locked FOR KEY SHARE until `client`'s transaction ends: a DELETE of it waits, a
+ * change of its interval or webhook (updateWatch, which may wait on Temporal) does not; null when
+ * there is none.
+ */
 export async function lockWatch(client: Queryable, id: string): Promise<WatchRecord | null> {
-  const { rows } = await client.query(`SELECT ${WATCH_COLUMNS} FROM watches w WHERE id = $1 FOR SHARE`, [id]);
+  const { rows } = await client.query(`SELECT ${WATCH_COLUMNS} FROM watches w WHERE id = $1 FOR KEY SHARE`, [id]);
   return rows[0] ? watchOf(rows[0]) : null;
 }

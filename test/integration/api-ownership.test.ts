@@ -137,6 +137,9 @@ describe('analyses belong to the API key that started them', () => {
     expect(await sharing(ALICE, `wallets=${asked}&minShared=3&limit=1`)).toEqual([[all, 4]]);
     expect(await sharing(BOB, `wallets=${asked}`)).toEqual([[bobs, 4]]);
     expect((await sharing(ADMIN, `wallets=${asked}&minShared=4`)).map(([id]) => id).sort()).toEqual([all, bobs].sort());
+    // before one of them: those created earlier; before another key's, none (its time is not told)
+    expect(await sharing(ALICE, `wallets=${asked}&minShared=1&before=${two}`)).toEqual([[all, 4], [three, 3]]);
+    expect(await sharing(BOB, `wallets=${asked}&before=${one}`)).toEqual([]);
     // with a status: the completed ones only (none of these is running)
     expect(await sharing(ALICE, `wallets=${asked}&status=running`)).toEqual([]);
     // spaces around the commas are fine

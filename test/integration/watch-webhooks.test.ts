@@ -243,12 +243,17 @@ describe("a watch's webhook", () => {
     });
   });
 
-  it('the sweep joins a delivery its run started whose first attempt has not begun: one delivery, not two', async () => {
+  it('the sweep joins a delivery its run started whose first attempt has not begun, and leaves one whose attempt is in flight: one delivery each, not two', async () => {
     const { pool, client, namespace } = opened.stack;
     const watchId = randomUUID();
     await insertWatch(pool, { id: watchId, ownerKeyId: apiKeyId(KEY), request: analysisRequest({ wallets: w.slice(1, 4), sync: 'auto', window: 14 }), everyMinutes: 60, fairnessKey: null, namespace, notify: { url: `${base}/joined`, on: 'every-run', secret: newWebhookSecret() } }, 100);
     const analysisId = await seedCompletedAnalysis(pool, { ownerKeyId: apiKeyId(KEY), group: w.slice(1, 4), clusters: [], scores: {} });
     await pool.query(`INSERT INTO watch_runs (watch_id, run_key, analysis_id, ended_at, comparison, notification) VALUES ($1, 'queued', $2, now() - interval '5 minutes', 'first', 'pending')`, [watchId, analysisId]);
+    // and one whose first attempt began and has recorded nothing yet (its receiver slow to answer): not started again
+    await pool.query(
+      `INSERT INTO watch_runs (watch_id, run_key, analysis_id, ended_at, comparison, notification, notify_started_at) VALUES ($1, 'in-flight', $2, now() - interval '5 minutes', 'first', 'pending', now() - interval '3 minutes')`,
+      [watchId, analysisId],
+    );
     // its delivery started, its first attempt held back (a backlog on the queue): nothing marks it
     // begun; the attempt ends when the workers stop (their shutdown cancels it)
     const held = () => new Promise<never>((_, reject) => Context.current().cancellationSignal.addEventListener('abort', () => reject(new Error('held back'))));
@@ -485,16 +490,20 @@ describe("a watch's webhook", () => {
       { notification: 'failed', notify_error: "not delivered: the watch's webhook was removed" },
     ]);
     expect((await call('POST', `/v1/watches/${watchId}/secret`)).statusCode).toBe(409);
-    // a URL inside the network, with the operator's allowance off, is refused as at creation (tested below for POST)
     expect((await patch({ notify: { url: 'not a url' } })).statusCode).toBe(400);
     expect((await watchOf(watchId)).notify).toBeNull();
+    // added again with its URL alone: told of the runs that changed something, the default
+    const again = await patch({ notify: { url: `${base}/third` } });
+    expect((again.json() as WatchView).notify).toEqual({ target: `${base}/…`, on: 'changes', secret: expect.stringMatching(/^whsec_/) });
   });
 
-  it('without WATCH_WEBHOOK_PRIVATE_ADDRESSES, refuses a URL naming an address inside the network, and any URL that is not http(s) or carries a password; stores nothing', async () => {
+  it('without WATCH_WEBHOOK_PRIVATE_ADDRESSES, refuses a URL naming an address inside the network, and any URL that is not http(s) or carries a password, at creation and by PATCH; stores nothing', async () => {
     const strict = await buildApp(
       { config: loadConfig({ ...opened.stack.processEnv, API_KEYS: KEY, WATCH_WEBHOOK_PRIVATE_ADDRESSES: 'false' }), temporal: opened.stack.client, pool: opened.stack.pool, redis: opened.stack.redis },
       { eventPollIntervalMs: 200 },
     );
+    const plainWatch = randomUUID();
+    await insertWatch(opened.stack.pool, { id: plainWatch, ownerKeyId: apiKeyId(KEY), request: analysisRequest({ wallets: w.slice(0, 2), sync: 'auto', window: 15 }), everyMinutes: 60, fairnessKey: null, namespace: opened.stack.namespace }, 100);
     try {
       const before = (await opened.stack.pool.query('SELECT count(*)::int AS n FROM watches')).rows[0].n;
       for (const [url, says] of [
@@ -508,12 +517,20 @@ describe("a watch's webhook", () => {
         ['https://user:pass@example.com/x', 'carries a user or password'],
         ['not a url', 'is not a URL'],
       ] as const) {
-        const res = await strict.inject({ method: 'POST', url: '/v1/watches', headers: { 'x-api-key': KEY }, payload: { wallets: w.slice(0, 2), notify: { url } } });
-        expect({ url, status: res.statusCode, type: res.headers['content-type'] }).toEqual({ url, status: 400, type: 'application/problem+json' });
-        const body = res.json() as { detail: string; errors: Array<{ pointer: string; detail: string }> };
-        expect(body.detail).toContain(says);
-        expect(body.errors).toEqual([{ pointer: '/body/notify/url', detail: expect.stringContaining(says) }]);
+        // made with one, or given one by PATCH
+        for (const [method, path] of [
+          ['POST', '/v1/watches'],
+          ['PATCH', `/v1/watches/${plainWatch}`],
+        ] as const) {
+          const payload = method === 'POST' ? { wallets: w.slice(0, 2), notify: { url } } : { notify: { url } };
+          const res = await strict.inject({ method, url: path, headers: { 'x-api-key': KEY }, payload });
+          expect({ url, method, status: res.statusCode, type: res.headers['content-type'] }).toEqual({ url, method, status: 400, type: 'application/problem+json' });
+          const body = res.json() as { detail: string; errors: Array<{ pointer: string; detail: string }> };
+          expect(body.detail).toContain(says);
+          expect(body.errors).toEqual([{ pointer: '/body/notify/url', detail: expect.stringContaining(says) }]);
+        }
       }
+      expect((await watchOf(plainWatch)).notify).toBeNull();
       expect((await opened.stack.pool.query('SELECT count(*)::int AS n FROM watches')).rows[0].n).toBe(before);
     } finally {
       await strict.close();

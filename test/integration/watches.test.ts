@@ -237,7 +237,7 @@ describe('watched groups', () => {
     expect((await opened.stack.pool.query(`SELECT count(*)::int AS n FROM watches`)).rows[0].n).toBe(before);
   });
 
-  it("PATCH changes a watch's interval with its schedule: the next run that long from now (Bob's: Alice keeps her limit's two)", async () => {
+  it("PATCH changes a watch's interval with its schedule: the next run that long from now; it mends a schedule that differs or is missing (Bob's: Alice keeps her limit's two)", async () => {
     const made = await call('POST', '/v1/watches', BOB, { wallets: w.slice(6, 9), sync: 'skip', everyMinutes: 1440 });
     expect(made.statusCode).toBe(201);
     const { watchId } = made.json() as WatchView;
@@ -257,10 +257,17 @@ describe('watched groups', () => {
     expect((await watchOf(watchId, BOB)).request).toMatchObject({ wallets: w.slice(6, 9), sync: 'skip' });
     const again = await call('POST', '/v1/watches', BOB, { wallets: w.slice(6, 9), sync: 'skip', everyMinutes: 90 });
     expect({ status: again.statusCode, id: (again.json() as WatchView).watchId }).toEqual({ status: 200, id: watchId });
-    // a schedule gone behind the service's back (deleted in the Web UI): said, and the row as it was
+    // the same interval again (as after a 503 whose change reached Temporal alone): the schedule made to match the row
+    await schedule.update((previous) => ({ ...previous, spec: { ...previous.spec, intervals: [{ every: 7 * 60_000 }] } }));
+    expect((await call('PATCH', `/v1/watches/${watchId}`, BOB, { everyMinutes: 90 })).statusCode).toBe(200);
+    expect((await schedule.describe()).spec.intervals?.map((i) => i.every)).toEqual([90 * 60_000]);
+    // a schedule gone behind the service's back (deleted in the Web UI): a run now says how to mend it,
+    // and a change of interval makes it again (its first run at once)
     await schedule.delete();
-    expect(problem(await call('PATCH', `/v1/watches/${watchId}`, BOB, { everyMinutes: 120 }))).toMatchObject({ status: 404, detail: expect.stringContaining('has no schedule in Temporal') });
-    expect((await watchOf(watchId, BOB)).everyMinutes).toBe(90);
+    expect(problem(await call('POST', `/v1/watches/${watchId}/runs`, BOB))).toMatchObject({ status: 404, detail: expect.stringContaining(`PATCH /v1/watches/${watchId} {"everyMinutes": 90} makes it again`) });
+    expect((await call('PATCH', `/v1/watches/${watchId}`, BOB, { everyMinutes: 120 })).statusCode).toBe(200);
+    expect((await schedule.describe()).spec.intervals?.map((i) => i.every)).toEqual([120 * 60_000]);
+    expect((await watchOf(watchId, BOB)).everyMinutes).toBe(120);
     expect((await call('DELETE', `/v1/watches/${watchId}`, BOB)).statusCode).toBe(204);
   });
 });

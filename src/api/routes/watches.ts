@@ -200,7 +200,7 @@ export async function watchesRoutes(fastify: FastifyInstance): Promise<void> {
         if (err instanceof ProblemError) throw err;
         throw temporalRefused('the run could not be started', err);
       }
-      if (!found) throw new ProblemError('notFound', `watch '${watch.id}' has no schedule in Temporal (made by a request that died before it): DELETE it and watch the group again`);
+      if (!found) throw new ProblemError('notFound', `watch '${watch.id}' has no schedule in Temporal (made by a request that died before it): PATCH /v1/watches/${watch.id} {"everyMinutes": ${watch.everyMinutes}} makes it again`);
       return reply.code(202).send({ watchId: watch.id, requested: true as const, links: { watch: `/v1/watches/${watch.id}` } });
     },
   );
@@ -228,14 +228,22 @@ export async function watchesRoutes(fastify: FastifyInstance): Promise<void> {
       // the row changes with the schedule, or not at all: the schedule is updated before the row's change commits
       const updated = await updateWatch(pool, watch.id, { everyMinutes, notify }, secret, async (before, client) => {
         if (notify === null && before.notify) await giveUpWatchDeliveries(client, before.id, "not delivered: the watch's webhook was removed");
-        if (everyMinutes === undefined || everyMinutes === before.everyMinutes) return;
-        let found: boolean;
+        if (everyMinutes === undefined) return;
+        // also when the row has this interval already: a PATCH whose answer was a 503 (Temporal
+        // answered after the deadline, or the commit failed) may have changed the schedule alone,
+        // and repeating it makes the two the same again
         try {
-          found = await withTemporalDeadline(temporal, () => updateWatchSchedule(temporal, before.id, everyMinutes), TEMPORAL_CALL_DEADLINE_MS);
+          await withTemporalDeadline(
+            temporal,
+            async () => {
+              // a schedule missing (a request that made the row died before it) is made again, its first run at once
+              if (!(await updateWatchSchedule(temporal, before.id, everyMinutes))) await createWatchSchedule(temporal, before.id, everyMinutes);
+            },
+            TEMPORAL_CALL_DEADLINE_MS,
+          );
         } catch (err) {
           throw temporalRefused('the watch could not be changed', err);
         }
-        if (!found) throw new ProblemError('notFound', `watch '${before.id}' has no schedule in Temporal (made by a request that died before it): DELETE it and watch the group again`);
       });
       if (!updated) throw watchNotFound(watch.id);
       if (updated === 'noWebhook') throw new ProblemError('noWebhook', `watch ${watch.id} has no webhook to change: give \`notify.url\` to add one`);

@@ -191,6 +191,7 @@ export const listAnalysesQuery = {
     },
     minShared: { type: 'integer', minimum: 1, maximum: SHARED_WALLETS_MAX, description: 'with `wallets`: how many of them a group must share (default: half of them, rounded up)' },
     status: { ...analysisStatus, description: 'only the analyses with this status' },
+    before: { ...analysisIdParams.properties.id, description: 'only the analyses created before this one (an id this key cannot see: none)' },
     limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
   },
 } as const;

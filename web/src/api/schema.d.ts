@@ -143,6 +143,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description only the analyses created before this one (an id this key cannot see: none) */
+                    before?: string;
                     limit?: number;
                     /** @description with `wallets`: how many of them a group must share (default: half of them, rounded up) */
                     minShared?: number;

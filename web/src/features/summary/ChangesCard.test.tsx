@@ -41,21 +41,21 @@ describe('ChangesCard', () => {
   });
 
   it('compares with the earlier completed analysis sharing most of the group, and with another one chosen', async () => {
-    // as the API orders them: most wallets shared, then the newest; this analysis and later ones are left out
-    const api = fakeApi([listed('now', analysis.createdAt, 3), listed('later', '2026-12-08T00:00:00.000Z', 3), listed('newer', '2026-12-06T00:00:00.000Z'), listed('older', '2026-12-01T00:00:00.000Z')]);
+    // as the API answers: those before it, most wallets shared first, then the newest
+    const api = fakeApi([listed('newer', '2026-12-06T00:00:00.000Z'), listed('older', '2026-12-01T00:00:00.000Z')]);
     vi.stubGlobal('fetch', api.fetch);
-    render(
+    const { rerender } = render(
       <MemoryRouter>
         <ChangesCard analysis={analysis} />
       </MemoryRouter>,
     );
     const card = await screen.findByTestId('changes-card');
-    // only earlier ones, in the API's order
+    // in the API's order
     const options = [...card.querySelectorAll('option')].map((o) => o.value);
     expect(options).toEqual(['newer', 'older']);
     expect(card.querySelector('option')?.textContent).toContain('shares 2 of 3');
-    // the group's wallets asked, half of them (rounded up) to share, completed ones only
-    expect(api.asked[0]).toBe(`/v1/analyses?wallets=${analysis.wallets.join(',')}&minShared=2&status=completed&limit=50`);
+    // the group's wallets asked (the API's default: half of them shared), completed ones before this one
+    expect(api.asked[0]).toBe(`/v1/analyses?wallets=${analysis.wallets.join(',')}&status=completed&before=now&limit=50`);
     await waitFor(() => expect(screen.getByTestId('changes-clusters').textContent).toBe('Clusters: 1 changed, 0 unchanged, 0 formed, 0 dissolved.'));
     expect(api.asked).toContain('/v1/analyses/now/changes?since=newer&limit=10');
     expect(card.textContent).toContain('2 wallets compared, 1 added, 1 removed.');
@@ -69,10 +69,18 @@ describe('ChangesCard', () => {
 
     fireEvent.change(screen.getByLabelText('Earlier analysis to compare with'), { target: { value: 'older' } });
     await waitFor(() => expect(api.asked).toContain('/v1/analyses/now/changes?since=older&limit=10'));
+    // the analysis read again (its enrichment's events): the same wallets in a new list keep the choice
+    rerender(
+      <MemoryRouter>
+        <ChangesCard analysis={{ ...analysis, wallets: [...analysis.wallets] }} />
+      </MemoryRouter>,
+    );
+    expect((screen.getByLabelText('Earlier analysis to compare with') as HTMLSelectElement).value).toBe('older');
+    expect(api.asked.filter((p) => p.startsWith('/v1/analyses?'))).toHaveLength(1);
   });
 
   it('shows nothing when no earlier completed analysis of the wallets is visible', async () => {
-    const api = fakeApi([listed('later', '2026-12-08T00:00:00.000Z')]);
+    const api = fakeApi([]);
     vi.stubGlobal('fetch', api.fetch);
     render(
       <MemoryRouter>

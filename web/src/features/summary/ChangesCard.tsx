@@ -1,10 +1,10 @@
 // What changed since an earlier analysis of the same wallets (GET /v1/analyses/{id}/changes): the
-// earlier completed analyses this key may see whose group shares at least half of this one's wallets
-// (GET /v1/analyses?wallets=, the group's first 100 for a larger one) are offered, those sharing most
-// first, then the newest, and the first is chosen at once; the card then shows the wallets added and removed, the
+// completed analyses before it that this key may see whose group shares at least half of its wallets
+// (GET /v1/analyses?wallets=&before=, the group's first 100 for a larger one) are offered, those
+// sharing most first, then the newest, and the first is chosen at once; the card then shows the wallets added and removed, the
 // clusters that changed (who joined, who left), formed and dissolved, and the strongest links formed
 // and broken with their scores then and now.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { api } from '../../api/client';
 import type { AnalysisChanges, AnalysisListItem, AnalysisView } from '../../api/types';
@@ -37,8 +37,10 @@ export function ChangesCard({ analysis }: { analysis: AnalysisView }) {
   const [since, setSince] = useState<string>('');
   const [changes, setChanges] = useState<AnalysisChanges | null>(null);
   const [error, setError] = useState<string | null>(null);
-  // the wallets asked about (the API takes 100) and how many an earlier group must share
-  const asked = useMemo(() => analysis.wallets.slice(0, SHARED_WALLETS_ASKED), [analysis.wallets]);
+  // the wallets asked about (the API takes 100); the effect follows their list, not the array (a
+  // reload of the analysis during its enrichment makes a new one of the same wallets)
+  const asked = analysis.wallets.slice(0, SHARED_WALLETS_ASKED);
+  const key = asked.join(',');
 
   useEffect(() => {
     const controller = new AbortController();
@@ -46,18 +48,19 @@ export function ChangesCard({ analysis }: { analysis: AnalysisView }) {
     setEarlier(null);
     setSince('');
     setChanges(null);
-    if (asked.length < 2) return;
-    api.completedAnalysesSharing(asked, Math.ceil(asked.length / 2), controller.signal).then(
+    const wallets = key === '' ? [] : key.split(',');
+    if (wallets.length < 2) return;
+    api.completedAnalysesSharing(wallets, analysis.analysisId, controller.signal).then(
       (list) => {
-        // the API's order kept: most wallets shared, then the newest
-        const older = (list.analyses ?? []).filter((a) => a.analysisId !== analysis.analysisId && String(a.createdAt) < String(analysis.createdAt));
+        // the API's order: most wallets shared, then the newest
+        const older = list.analyses ?? [];
         setEarlier(older);
         setSince(older[0]?.analysisId ?? '');
       },
       () => !controller.signal.aborted && setEarlier([]),
     );
     return () => controller.abort();
-  }, [analysis.analysisId, analysis.createdAt, asked]);
+  }, [analysis.analysisId, key]);
 
   useEffect(() => {
     if (!since) return;

@@ -17,6 +17,14 @@ export const WATCH_INTERVALS = [
   { minutes: 10_080, label: 'every week' },
 ] as const;
 
+/** `everyMinutes` as the Lab says it. */
+export function intervalLabel(minutes: number): string {
+  if (minutes % 10_080 === 0) return minutes === 10_080 ? 'every week' : `every ${minutes / 10_080} weeks`;
+  if (minutes % 1_440 === 0) return minutes === 1_440 ? 'every day' : `every ${minutes / 1_440} days`;
+  if (minutes % 60 === 0) return minutes === 60 ? 'every hour' : `every ${minutes / 60} hours`;
+  return `every ${minutes} minutes`;
+}
+
 type NotifyOn = NonNullable<StartWatchBody['notify']>['on'];
 
 /** Which runs a webhook may be told of, as the Lab says it. */

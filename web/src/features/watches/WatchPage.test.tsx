@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { MemoryRouter, Route, Routes, useLocation } from 'react-router';
-import { WatchPage, WatchesPage, intervalLabel, runDelivery } from './WatchPage';
+import { WatchPage, WatchesPage, runDelivery } from './WatchPage';
+import { intervalLabel } from './WatchCard';
 import type { WatchRun, WatchView } from '../../api/types';
 
 const W = ['Aaaa1111111111111111111111111111111111111111', 'Bbbb2222222222222222222222222222222222222222'];
@@ -195,9 +196,10 @@ describe('WatchPage', () => {
     expect((await screen.findByTestId('watch-secret')).textContent).toContain('whsec_moved');
     expect(bodies[2]).toEqual({ notify: { url: 'https://other.example.com/hook', on: 'every-run' } });
     expect(screen.getByTestId('watch-webhook').textContent).toContain('https://other.example.com/…');
-    // removed: no webhook line, no remove button
+    // removed: no webhook line, no remove button, and the secret on screen gone with it
     fireEvent.click(screen.getByRole('button', { name: 'Remove the webhook' }));
     await waitFor(() => expect(screen.queryByTestId('watch-webhook')).toBeNull());
+    expect(screen.queryByTestId('watch-secret')).toBeNull();
     expect(bodies[3]).toEqual({ notify: null });
     expect(screen.queryByRole('button', { name: 'Remove the webhook' })).toBeNull();
   });

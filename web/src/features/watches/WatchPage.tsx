@@ -8,21 +8,13 @@ import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { api } from '../../api/client';
 import type { WatchRun, WatchSummary, WatchView } from '../../api/types';
 import { ErrorNote, Section, Skeleton, WalletBadge } from '../../components/ui';
-import { NOTIFY_ON, type WatchCreatedState } from './WatchCard';
+import { NOTIFY_ON, intervalLabel, type WatchCreatedState } from './WatchCard';
 import { WatchSettings } from './WatchSettings';
 
 /** How often the page reads the watch again while a run is under way. */
 export const WATCH_POLL_MS = 3_000;
 /** How long the page waits for a run asked for to show. */
 export const WATCH_ASKED_RUN_WAIT_MS = 60_000;
-
-/** `everyMinutes` as the Lab says it. */
-export function intervalLabel(minutes: number): string {
-  if (minutes % 10_080 === 0) return minutes === 10_080 ? 'every week' : `every ${minutes / 10_080} weeks`;
-  if (minutes % 1_440 === 0) return minutes === 1_440 ? 'every day' : `every ${minutes / 1_440} days`;
-  if (minutes % 60 === 0) return minutes === 60 ? 'every hour' : `every ${minutes / 60} hours`;
-  return `every ${minutes} minutes`;
-}
 
 /** What a watch analyses: its wallets, or a token's largest holders. */
 export function WatchTarget({ request }: { request: WatchSummary['request'] }) {
@@ -210,8 +202,9 @@ export function WatchPage() {
         onChanged={(changed) => {
           setWatch(changed);
           // a new URL's secret: shown once, as after the watch was made
-          if (changed.notify?.secret) {
-            setSecret(changed.notify.secret);
+          if (changed.notify?.secret || !changed.notify) {
+            // removed: a secret on screen is no longer the watch's
+            setSecret(changed.notify?.secret);
             setPreviousUntil(undefined);
           }
         }}

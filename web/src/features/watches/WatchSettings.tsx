@@ -5,8 +5,7 @@ import { useState } from 'react';
 import { api } from '../../api/client';
 import type { WatchChangeBody, WatchView } from '../../api/types';
 import { ErrorNote, Section } from '../../components/ui';
-import { NOTIFY_ON, WATCH_INTERVALS } from './WatchCard';
-import { intervalLabel } from './WatchPage';
+import { NOTIFY_ON, WATCH_INTERVALS, intervalLabel } from './WatchCard';
 
 type NotifyOn = NonNullable<WatchView['notify']>['on'];
 
