@@ -70,13 +70,7 @@ export function WatchCard({ analysis }: { analysis: AnalysisView }) {
     <Section title="Watch this group" testId="watch-card">
       <p className="muted">Analyse it again on a schedule; each run is compared with the run before, so a cluster that forms or comes apart shows.</p>
       <div className="toolbar-controls">
-        <select aria-label="How often to analyse the group again" value={every} onChange={(e) => setEvery(Number(e.target.value))}>
-          {WATCH_INTERVALS.map((i) => (
-            <option key={i.minutes} value={i.minutes}>
-              {i.label}
-            </option>
-          ))}
-        </select>
+        <IntervalSelect label="How often to analyse the group again" value={every} onChange={setEvery} />
         <button type="button" onClick={() => void watch()} disabled={busy}>
           <Eye size={16} aria-hidden="true" /> Watch
         </button>
@@ -89,15 +83,36 @@ export function WatchCard({ analysis }: { analysis: AnalysisView }) {
           value={url}
           onChange={(e) => setUrl(e.target.value)}
         />
-        <select aria-label="Which runs the webhook is told of" value={on} onChange={(e) => setOn(e.target.value as NonNullable<NotifyOn>)} disabled={url.trim() === ''}>
-          {NOTIFY_ON.map((o) => (
-            <option key={o.on} value={o.on}>
-              {o.label}
-            </option>
-          ))}
-        </select>
+        <NotifyOnSelect value={on} onChange={setOn} disabled={url.trim() === ''} />
       </div>
       {error ? <ErrorNote message={error} /> : null}
     </Section>
+  );
+}
+
+/** How often a watch runs: the Lab's intervals, and `kept` besides when it is not one of them (a watch's own, which the API or the CLI set). */
+export function IntervalSelect({ label, value, onChange, kept = value }: { label: string; value: number; onChange: (minutes: number) => void; kept?: number }) {
+  const intervals = WATCH_INTERVALS.some((i) => i.minutes === kept) ? WATCH_INTERVALS : [...WATCH_INTERVALS, { minutes: kept, label: intervalLabel(kept) }];
+  return (
+    <select aria-label={label} value={value} onChange={(e) => onChange(Number(e.target.value))}>
+      {intervals.map((i) => (
+        <option key={i.minutes} value={i.minutes}>
+          {i.label}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/** Which runs a webhook is told of. */
+export function NotifyOnSelect({ value, onChange, disabled }: { value: NonNullable<NotifyOn>; onChange: (on: NonNullable<NotifyOn>) => void; disabled: boolean }) {
+  return (
+    <select aria-label="Which runs the webhook is told of" value={value} onChange={(e) => onChange(e.target.value as NonNullable<NotifyOn>)} disabled={disabled}>
+      {NOTIFY_ON.map((o) => (
+        <option key={o.on} value={o.on}>
+          {o.label}
+        </option>
+      ))}
+    </select>
   );
 }

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { api } from '../../api/client';
 import type { WatchChangeBody, WatchView } from '../../api/types';
 import { ErrorNote, Section } from '../../components/ui';
-import { NOTIFY_ON, WATCH_INTERVALS, intervalLabel } from './WatchCard';
+import { IntervalSelect, NotifyOnSelect } from './WatchCard';
 
 type NotifyOn = NonNullable<WatchView['notify']>['on'];
 
@@ -26,8 +26,6 @@ export function WatchSettings({ watch, onChanged }: { watch: WatchView; onChange
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const change = watchChangeOf(watch, { every, url, on });
-  // the watch's own interval is offered even when it is not one of the Lab's (the API or the CLI set it)
-  const intervals = WATCH_INTERVALS.some((i) => i.minutes === watch.everyMinutes) ? WATCH_INTERVALS : [...WATCH_INTERVALS, { minutes: watch.everyMinutes, label: intervalLabel(watch.everyMinutes) }];
   const send = async (body: WatchChangeBody) => {
     setBusy(true);
     setError(null);
@@ -43,13 +41,7 @@ export function WatchSettings({ watch, onChanged }: { watch: WatchView; onChange
   return (
     <Section title="Settings" testId="watch-settings">
       <div className="toolbar-controls">
-        <select aria-label="How often the group is analysed" value={every} onChange={(e) => setEvery(Number(e.target.value))}>
-          {intervals.map((i) => (
-            <option key={i.minutes} value={i.minutes}>
-              {i.label}
-            </option>
-          ))}
-        </select>
+        <IntervalSelect label="How often the group is analysed" value={every} onChange={setEvery} kept={watch.everyMinutes} />
         <input
           type="url"
           className="grow"
@@ -58,13 +50,7 @@ export function WatchSettings({ watch, onChanged }: { watch: WatchView; onChange
           value={url}
           onChange={(e) => setUrl(e.target.value)}
         />
-        <select aria-label="Which runs the webhook is told of" value={on} onChange={(e) => setOn(e.target.value as NotifyOn)} disabled={!watch.notify && url.trim() === ''}>
-          {NOTIFY_ON.map((o) => (
-            <option key={o.on} value={o.on}>
-              {o.label}
-            </option>
-          ))}
-        </select>
+        <NotifyOnSelect value={on} onChange={setOn} disabled={!watch.notify && url.trim() === ''} />
         <button type="button" onClick={() => change && void send(change)} disabled={busy || change === null}>
           Save
         </button>
