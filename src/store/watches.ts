@@ -108,15 +108,16 @@ export async function watchWebhook(pool: Pool, id: string): Promise<(WatchNotify
   return r?.notify_url && r.notify_on && r.notify_secret ? { url: r.notify_url, on: r.notify_on, secrets: [r.notify_secret, ...r.previous] } : null;
 }
 
-/** Secrets replaced that sign beside a watch's secret at most (the oldest go first). */
+/** Secrets replaced that sign beside a watch's secret at most (past it, the earliest replaced are dropped). */
 export const MAX_PREVIOUS_SECRETS = 5;
 
 /**
  * Gives watch `id`'s webhook the signing secret `secret`. The one it had signs beside it for
  * `keepPreviousSeconds` more, and those replaced before it for what is left of their time (a receiver
  * may hold any of them: a second replacement whose answer was lost must not leave it with none), at
- * most MAX_PREVIOUS_SECRETS, the last replaced first; with 0 none of them signs any more (a secret that leaked). Returns until
- * when the one replaced signs (null: it does not), or null when the watch has gone or has no webhook.
+ * most MAX_PREVIOUS_SECRETS, the last replaced first; with 0 none of them signs any more (a secret
+ * that leaked). Returns until when the one replaced signs (null: it does not), or null when the watch
+ * has gone or has no webhook.
  */
 export async function rotateWatchSecret(pool: Pool, id: string, secret: string, keepPreviousSeconds: number): Promise<{ previousValidUntil: string | null } | null> {
   const { rows } = await pool.query<{ until: Date | null }>(
