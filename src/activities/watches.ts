@@ -41,7 +41,7 @@ export function notifyDue(on: WatchNotifyOn | null, ended: Pick<EndedRun, 'compa
 }
 
 /** A run's delivery not begun this long after the run ended is started by the sweep (the run starts it within seconds of its end). */
-export const DELIVERY_SWEEP_START_AFTER_MS = 2 * 60_000;
+const DELIVERY_SWEEP_START_AFTER_MS = 2 * 60_000;
 /** A delivery is given up by the sweep this long past its budget, counted from its first attempt: its last attempt and the record of its failure are over by then. */
 const DELIVERY_SWEEP_MARGIN_MS = 60 * 60_000;
 

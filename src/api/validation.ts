@@ -108,16 +108,21 @@ export function checkAddresses(field: string, addresses: readonly string[], wher
 
 /**
  * GET /v1/analyses?wallets=&minShared=: the wallets (2 to SHARED_WALLETS_MAX distinct addresses,
- * comma-separated) and how many of them a group must share (default: half, rounded up).
+ * comma-separated) and how many of them a group must share (default: half, rounded up); undefined
+ * when `wallets` is not asked for.
  */
-export function sharedWalletsOf(text: string, minShared: number | undefined, wallet: string | undefined): { wallets: string[]; min: number } {
-  if (wallet !== undefined) throw new ProblemError('validation', 'wallet and wallets ask for different lists: give one of them', [{ pointer: '/querystring/wallets', detail: 'not with wallet' }]);
-  const wallets = text.split(',').map((w) => w.trim()).filter((w) => w !== '');
+export function sharedWalletsOf(query: { wallet?: string; wallets?: string; minShared?: number }): { wallets: string[]; min: number } | undefined {
+  if (query.wallets === undefined) {
+    if (query.minShared !== undefined) throw new ProblemError('validation', 'minShared goes with wallets: the wallets a group must share', [{ pointer: '/querystring/minShared', detail: 'only with wallets' }]);
+    return undefined;
+  }
+  if (query.wallet !== undefined) throw new ProblemError('validation', 'wallet and wallets ask for different lists: give one of them', [{ pointer: '/querystring/wallets', detail: 'not with wallet' }]);
+  const wallets = query.wallets.split(',').map((w) => w.trim()).filter((w) => w !== '');
   if (wallets.length < 2 || wallets.length > SHARED_WALLETS_MAX) {
     throw new ProblemError('validation', `wallets takes 2 to ${SHARED_WALLETS_MAX} addresses, comma-separated; got ${wallets.length}`, [{ pointer: '/querystring/wallets', detail: `2 to ${SHARED_WALLETS_MAX} addresses` }]);
   }
   checkAddresses('wallets', wallets, 'querystring');
-  const min = minShared ?? Math.ceil(wallets.length / 2);
+  const min = query.minShared ?? Math.ceil(wallets.length / 2);
   if (min > wallets.length) throw new ProblemError('validation', `minShared is ${min}, more than the ${wallets.length} wallets given`, [{ pointer: '/querystring/minShared', detail: `at most ${wallets.length}` }]);
   return { wallets, min };
 }

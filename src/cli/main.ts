@@ -183,10 +183,10 @@ export async function main(argv: string[]): Promise<number> {
     if (asked !== undefined && asked !== 'changes' && asked !== 'every-run') throw new UsageError(`--notify-on takes changes or every-run, not '${printable(asked)}'`);
     const on: 'changes' | 'every-run' | undefined = asked;
     const url = values.notify;
-    const notify = url === undefined && on === undefined ? {} : { notify: { ...(url === undefined ? {} : { url }), ...(on ? { on } : {}) } };
+    const onIfGiven = on ? { on } : {};
     if (values['no-notify'] && sub !== 'set') throw new UsageError('--no-notify is an option of watch set');
     if (sub === 'add') {
-      const webhook = url === undefined ? {} : { notify: { url, ...(on ? { on } : {}) } };
+      const webhook = url === undefined ? {} : { notify: { url, ...onIfGiven } };
       const watch = await api.createWatch({ ...analysisBody('watch add', rest), ...(every === undefined ? {} : { everyMinutes: every }), ...webhook });
       print(watch, () => `${renderWatch(watch)}\nFollow it: wallet-similarity watch show ${watch.watchId}`);
     } else if (sub === 'list') {
@@ -203,7 +203,9 @@ export async function main(argv: string[]): Promise<number> {
     } else if (sub === 'set') {
       const id = one('set <watch-id> [--every minutes] [--notify url] [--notify-on when] [--no-notify]');
       if (values['no-notify'] && (values.notify !== undefined || asked !== undefined)) throw new UsageError('watch set takes --notify <url> and --notify-on, or --no-notify, not both');
-      const change = { ...(every === undefined ? {} : { everyMinutes: every }), ...notify, ...(values['no-notify'] ? { notify: null } : {}) };
+      // what is given changes; the webhook's URL or `on` left out is kept
+      const webhook = values['no-notify'] ? { notify: null } : url === undefined && on === undefined ? {} : { notify: { ...(url === undefined ? {} : { url }), ...onIfGiven } };
+      const change = { ...(every === undefined ? {} : { everyMinutes: every }), ...webhook };
       if (Object.keys(change).length === 0) throw new UsageError('watch set needs --every, --notify, --notify-on or --no-notify: what to change');
       const watch = await api.changeWatch(id, change);
       print(watch, () => renderWatch(watch));

@@ -108,7 +108,7 @@ describe('the API over HTTP with the real stack', () => {
     expect(text).toContain(`Clusters (${result.clusters.length})`);
   });
 
-  it("the CLI's watch command over HTTP: add a group, show its first run, list it, run it again, refuse a secret it has none of, stop it", async () => {
+  it("the CLI's watch command over HTTP: add a group, show its first run, list it, change its interval, run it again, refuse a secret it has none of, stop it", async () => {
     const cli = async (...argv: string[]): Promise<string> => {
       const printed: string[] = [];
       const spy = jest.spyOn(console, 'log').mockImplementation((line: unknown) => void printed.push(String(line)));
@@ -134,6 +134,9 @@ describe('the API over HTTP with the real stack', () => {
       const shown = await cli('watch', 'show', id);
       expect(shown).toContain(`  completed  ${watch.runs[0].analysisId}  (the first completed run: nothing to compare with)`);
       expect(await cli('watch', 'list')).toContain(`${id}  every 2 h`);
+      // changed in place (PATCH): every 3 h from now on, the runs kept
+      expect(await cli('watch', 'set', id, '--every', '180')).toContain(`every 3 h`);
+      expect((await served.api.getWatch(id)).everyMinutes).toBe(180);
       await until('the schedule sees its run closed', async () => ((await served.api.getWatch(id)).schedule?.running === false ? true : undefined));
       expect(await cli('watch', 'run', id)).toBe(`A run of watch ${id} is requested: wallet-similarity watch show ${id}`);
       const compared = await until('the second run compared', async () => {

@@ -254,10 +254,9 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const { wallet, wallets, minShared, status, before, limit } = request.query;
+      const { wallet, status, before, limit } = request.query;
       if (wallet !== undefined) checkAddress('wallet', wallet);
-      const shared = wallets === undefined ? undefined : sharedWalletsOf(wallets, minShared, wallet);
-      if (shared === undefined && minShared !== undefined) throw new ProblemError('validation', 'minShared goes with wallets: the wallets a group must share', [{ pointer: '/querystring/minShared', detail: 'only with wallets' }]);
+      const shared = sharedWalletsOf(request.query);
       // rows that say running are checked against Temporal: a terminated workflow's row is repaired
       const rows = await reconcileListed({ pool, temporal }, await listAnalyses(pool, { wallet, shared, status, before, limit, owner: visibleOwner(request) }));
       return { analyses: rows.map(({ namespace: ns, ...r }) => ({ ...r, links: analysisLinks(uiUrl, ns ?? namespace, r.analysisId, r.workflowId) })) };
