@@ -8,7 +8,7 @@ import { DEFAULT_BENCH_WALLETS, DEFAULT_DETECTION_BENCH, runDetectionBench, type
 import { formatDetectionReport } from './lib/detection-report';
 import { SCENARIOS, isScenario } from '../src/simulator/generator-kit';
 
-const USAGE = 'usage: npm run bench:detection -- [--seeds 1,2,3,4,5 | 1-5] [--wallets 40 (adversarial 152)] [--tx-per-wallet 40] [--scenario hard|classic|adversarial] [--no-counterparty-activity] [--holders 60 [--no-launch-read]] [--database 3000] [--json]';
+const USAGE = 'usage: npm run bench:detection -- [--seeds 1,2,3,4,5 | 1-5] [--wallets 40 (adversarial 172)] [--tx-per-wallet 40] [--scenario hard|classic|adversarial] [--no-counterparty-activity] [--holders 60 [--no-launch-read]] [--database 3000] [--json]';
 
 /** "1,2,5" or "1-5" (or a mix: "1-3,7"): at least one non-negative integer seed. */
 export function parseSeeds(text: string): number[] {

@@ -65,6 +65,8 @@ export function oneHopUp(e: Extract<FundingEvidence, { kind: 'same-amount-fundin
 
 function fundingPhrase(p: SimilarityPair, e: FundingEvidence, names: Names): string {
   if (e.kind === 'direct') return `direct ${e.transfer.amount} ${asset(e.transfer, names)} ${side(p, e.from, names)}→${side(p, e.to, names)}`;
+  if (e.kind === 'nft-sale') return `NFT sale ${side(p, e.seller, names)}→${side(p, e.buyer, names)} ${e.sale.amount} SOL${e.sales > 1 ? ` (${plural(e.sales, 'sale')}${e.bothWays ? ', both ways' : ''})` : ''}`;
+  if (e.kind === 'nft-round-trip') return `NFT ${names.token(e.nft)} sold around ${plural(e.wallets.length, 'wallet')} back to ${side(p, e.wallets[0], names)} (${lag(e.secondsApart)} away)`;
   if (e.kind === 'fee-payer') return `${side(p, e.payer, names)} paid ${side(p, e.wallet, names)}'s fees (${plural(e.transactions, 'tx')})`;
   if (e.kind === 'common-fee-payer') {
     const whose = e.counterpartyActivity?.dedicated ? `, its whole history ${plural(e.counterpartyActivity.transactions, 'tx')}` : '';

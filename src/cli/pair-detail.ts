@@ -56,7 +56,7 @@ export function renderPairEvidence(view: AnalysisView, p: SimilarityPair, opts: 
     return name === shortAddress(mint) ? mint : `${name} ${mint}`;
   };
   const transfer = (verb: string, ref: TransferRef): string[] => [
-    `    ${verb} ${ref.asset === 'FEE' ? `a fee of ${ref.amount} SOL` : `${ref.amount} ${ref.asset === 'SOL' ? 'SOL' : tokenName(view, ref.asset)}`} on ${utc(ref.timestamp)}, slot ${ref.slot}`,
+    `    ${verb} ${ref.asset === 'FEE' ? `a fee of ${ref.amount} SOL` : ref.asset === 'NFT_SALE' ? `${ref.amount} SOL` : `${ref.amount} ${ref.asset === 'SOL' ? 'SOL' : tokenName(view, ref.asset)}`} on ${utc(ref.timestamp)}, slot ${ref.slot}`,
     `      ${ref.signature}`,
   ];
   // its rank in the result, or (a pair the result does not list) the rank the caller found
@@ -131,6 +131,19 @@ function heading(what: string, shown: number, omitted: number, unit: string): st
 
 function fundingLines(f: FundingEvidence, who: (a: string) => string, transfer: (verb: string, ref: TransferRef) => string[]): string[] {
   if (f.kind === 'direct') return [`  direct transfer ${who(f.from)} → ${who(f.to)}, strength ${score(f.strength)}`, ...transfer(`${who(f.from)} sent`, f.transfer)];
+  if (f.kind === 'nft-sale') {
+    return [
+      ...wrapped('  ', `NFT sales through a market: ${plural(f.sales, 'NFT')} sold between them on ${plural(f.occasions, 'occasion')}${f.bothWays ? ', each selling to the other' : ''}, strength ${score(f.strength)}; the first, NFT ${f.nft}:`, 4),
+      ...transfer(`${who(f.seller)} sold it to ${who(f.buyer)} for`, f.sale),
+    ];
+  }
+  if (f.kind === 'nft-round-trip') {
+    return [
+      ...wrapped('  ', `NFT round trip: ${f.nft} sold from wallet to wallet of the group, ${[...f.wallets, f.wallets[0]].map(who).join(' → ')}, back after ${lag(f.secondsApart)}, strength ${score(f.strength)}`, 4),
+      ...transfer(`sold out of ${who(f.wallets[0])} for`, f.first),
+      ...transfer(`sold back to ${who(f.wallets[0])} for`, f.last),
+    ];
+  }
   if (f.kind === 'fee-payer') {
     return [
       ...wrapped('  ', `${who(f.payer)} paid the fees of ${plural(f.transactions, 'transaction')} of ${who(f.wallet)}'s own (it signed them with ${who(f.wallet)}), strength ${score(f.strength)}`, 4),

@@ -1,7 +1,7 @@
 import { valid, lt } from 'semver';
 
 /** Version of the analytics rules; stored with every result so numbers can be traced to rules. */
-export const ENGINE_VERSION = '2.19.0';
+export const ENGINE_VERSION = '2.20.0';
 
 /**
  * Whether figures stored with `version` follow older rules than this engine's (or than `than`'s): a

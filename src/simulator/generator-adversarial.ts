@@ -39,6 +39,13 @@
 //   lag of their matches is the crowd's, off the copies (engine 2.9.0).
 // - nft-operator: wallets each funded and trading on their own that each hand a pass NFT they minted
 //   to one of them (the vault), days apart: nothing but the NFTs in common (engine 2.18.0).
+// - nft-wash: wallets each funded and trading on their own that wash-trade NFTs of one collection
+//   (minted to one of them) among themselves through a marketplace (Magic Eden or Tensor sales),
+//   hours to days apart at high, similar prices: each NFT around the ring back to its first seller,
+//   one back and forth between two of them; no SOL between them but through the market's escrows.
+// - nft-ring: wallets each funded and trading on their own that pass one NFT once around their ring
+//   through markets, each sale a day or more after the one before, back to the first: each wallet
+//   sells to one of the others once, and nothing else is in common (engine 2.20.0's round trips).
 // Unrelated decoys (ground-truth `decoys`):
 // - unlisted-exchange: wallets first funded within the hour by one exchange hot wallet that is on no
 //   list (a `service`: thousands of transactions an hour on chain), each with its own amount;
@@ -69,11 +76,17 @@
 //   thousands an hour (a service on chain).
 // - nft-stakers: strangers each staking an NFT they minted into one staking program's vault (a
 //   program's address, off the curve) within hours.
+// - nft-collectors: strangers buying and selling NFTs of one popular collection around its floor
+//   with many outside wallets, and by chance a few arm's-length sales among them (at most one between
+//   any two, one way; one NFT resold on, A to B, days later B to C; none back to a wallet that sold it).
+// The NFT market cases (nft-wash, nft-collectors, nft-ring) come only whole and with
+// `nftMarketIndependents` independents left after them, so a world of 152 wallets or fewer is the one
+// engine 2.18.0 was measured on; at 172 wallets every case appears whole (at 165 to 171, all but nft-ring).
 // Everyone else is independent, funded by a wallet of its own.
 import { KNOWN_ADDRESSES } from '../domain/detection/funding';
 import { programDerivedAddress } from './keys';
 import type { Funding, GenerateOptions, GeneratorKit, Trade, Wallet } from './generator-kit';
-import type { GroundTruth, OutsideTransfer, Service } from './world';
+import type { GroundTruth, NFT_MARKETS, OutsideTransfer, Service } from './world';
 
 /** The knobs of the adversarial cases, in one place. */
 export const ADVERSARIAL_CASES = {
@@ -165,6 +178,29 @@ export const ADVERSARIAL_CASES = {
   /** strangers each staking an NFT they minted into one staking program's vault (a program's address), within this many seconds */
   nftStakerWallets: 4,
   nftStakeSpreadSeconds: 6 * 3600,
+  /**
+   * an operator's wallets wash-trading NFTs of one collection through a market: `nftWashNfts` NFTs
+   * each around the ring, one more back and forth between two of them, sales `nftWashGapSeconds`
+   * apart at prices within 10 % of one drawn in `nftWashPriceSol`
+   */
+  nftWashWallets: 4,
+  nftWashNfts: 2,
+  nftWashGapSeconds: [2 * 3600, 3 * 86_400],
+  nftWashPriceSol: [20, 60],
+  /**
+   * strangers each buying `nftCollectorRoundTrips` NFTs of one popular collection from outside wallets
+   * and selling them on to others, at prices in `nftFloorSol`; besides, an NFT passed from the first to
+   * the second and days later to the third of them, and two more sold from one of them to another
+   * (at least 6 of them)
+   */
+  nftCollectorWallets: 6,
+  nftCollectorRoundTrips: 3,
+  nftFloorSol: [1, 5],
+  /** an operator's wallets passing one NFT once around their ring through markets, sales `nftRingGapSeconds` apart */
+  nftRingWallets: 5,
+  nftRingGapSeconds: [86_400, 3 * 86_400],
+  /** independents the NFT market cases leave after them at least (else they do not come) */
+  nftMarketIndependents: 4,
 } as const;
 
 /** A listed exchange hot wallet (known-addresses.json): the withdrawals' sender. */
@@ -576,6 +612,81 @@ export function generateAdversarialWallets(kit: GeneratorKit, options: GenerateO
     });
     truth.independent!.push(...members);
     truth.decoys!.push({ kind: 'nft-stakers', members, funder: vault });
+  }
+
+  /** an NFT sale through a market at `ts`, in the lists of the seller and the buyer that are world wallets */
+  const nftSale = (mint: string, seller: string, buyer: string, ts: number, price: number, market: (typeof NFT_MARKETS)[number]): void => {
+    const sale = { ts, mint, amount: '1', kind: 'nft-sale' as const, price: ui(price, 9), market };
+    wallets.find((w) => w.address === seller)?.transfers!.push({ ...sale, direction: 'out', counterparty: buyer });
+    wallets.find((w) => w.address === buyer)?.transfers!.push({ ...sale, direction: 'in', counterparty: seller });
+  };
+  const market = (): (typeof NFT_MARKETS)[number] => (rng() < 0.5 ? 'MAGIC_EDEN' : 'TENSOR');
+
+  // an operator wash-trading NFTs of one collection among its wallets through a market, hours to days
+  // apart at high and similar prices: each NFT minted to the first, around the ring back to it, one
+  // more back and forth between the first two; each wallet funded and trading on its own
+  if (remaining >= A.nftWashWallets + A.nftMarketIndependents) {
+    const members = Array.from({ length: A.nftWashWallets }, (_, m) => addWallet(`NFT wash ring (wallet ${m + 1})`, ownPlays()));
+    const venue = market();
+    const price = logUniform(...A.nftWashPriceSol);
+    const minted = start + Math.floor(rng() * (span / 3));
+    let ts = minted;
+    for (let k = 0; k <= A.nftWashNfts; k++) {
+      const mint = nft('wash-club', k);
+      wallets.find((w) => w.address === members[0])!.transfers!.push({ ts: minted + k * 60, direction: 'in', mint, amount: '1', kind: 'airdrop' });
+      const path = k < A.nftWashNfts ? [...members, members[0]] : [members[0], members[1], members[0]];
+      for (let h = 1; h < path.length; h++) {
+        ts += Math.floor(logUniform(...A.nftWashGapSeconds));
+        nftSale(mint, path[h - 1], path[h], ts, price * (0.9 + 0.2 * rng()), venue);
+      }
+    }
+    truth.clusters.push(members);
+    truth.clusterKinds!.push('nft-wash');
+  }
+
+  // strangers trading NFTs of one popular collection around its floor with outside wallets, and a few
+  // arm's-length sales among them: the first to the second, resold days later to the third; the
+  // fourth to the fifth; the sixth to the first (at most one sale between two of them, none back)
+  if (remaining >= A.nftCollectorWallets + A.nftMarketIndependents) {
+    const members = Array.from({ length: A.nftCollectorWallets }, (_, m) => addWallet(`NFT collector ${m + 1}`, ownPlays()));
+    let nfts = 0;
+    let outsiders = 0;
+    const outsider = () => keyAddr('nft-market-trader', String(outsiders++));
+    const floor = () => logUniform(...A.nftFloorSol);
+    const hold = () => Math.floor(logUniform(3600, 10 * 86_400));
+    /** an NFT bought from an outside wallet and passed along `path` (the collectors), then sold to another outside wallet */
+    const passAlong = (path: string[], ts: number, gap: () => number): void => {
+      const mint = nft('floor-apes', nfts++);
+      const owners = [outsider(), ...path, outsider()];
+      for (let h = 1; h < owners.length; h++) {
+        nftSale(mint, owners[h - 1], owners[h], ts, floor(), market());
+        ts += gap();
+      }
+    };
+    for (const m of members) for (let k = 0; k < A.nftCollectorRoundTrips; k++) passAlong([m], start + Math.floor(rng() * (span - 10 * 86_400)), hold);
+    const [first, second, third, fourth, fifth, sixth] = members;
+    passAlong([first, second, third], start + Math.floor(rng() * (span / 2)), () => Math.floor(logUniform(2 * 86_400, 7 * 86_400)));
+    passAlong([fourth, fifth], start + Math.floor(rng() * (span - 10 * 86_400)), hold);
+    passAlong([sixth, first], start + Math.floor(rng() * (span - 10 * 86_400)), hold);
+    truth.independent!.push(...members);
+    truth.decoys!.push({ kind: 'nft-collectors', members });
+  }
+
+  // an operator passing one NFT once around its wallets through markets, a day or more between sales,
+  // back to the first: each pair of neighbours trades once, as two collectors might
+  if (remaining >= A.nftRingWallets + A.nftMarketIndependents) {
+    const members = Array.from({ length: A.nftRingWallets }, (_, m) => addWallet(`NFT ring (wallet ${m + 1})`, ownPlays()));
+    const mint = nft('ring-pass', 0);
+    let ts = start + Math.floor(rng() * (span / 2));
+    wallets.find((w) => w.address === members[0])!.transfers!.push({ ts, direction: 'in', mint, amount: '1', kind: 'airdrop' });
+    const price = logUniform(...A.nftFloorSol);
+    const path = [...members, members[0]];
+    for (let h = 1; h < path.length; h++) {
+      ts += Math.floor(logUniform(...A.nftRingGapSeconds));
+      nftSale(mint, path[h - 1], path[h], ts, price * (0.9 + 0.2 * rng()), market());
+    }
+    truth.clusters.push(members);
+    truth.clusterKinds!.push('nft-ring');
   }
 
   while (remaining > 0) truth.independent!.push(addWallet('independent', ownPlays()));

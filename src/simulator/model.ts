@@ -8,6 +8,8 @@ import { buildPairs, type SimPair } from './dex';
 import { decodeSignature, derivedAddress, encodeSignature, toRaw } from './keys';
 import { SOLANA_GENESIS_TS, slotOf, type ChainFacts, type SimEvent, type TokenInfo } from './chain';
 import { renderOutsideTransfer, renderTransaction, walletNativeDelta } from './render';
+import { nftSaleAccounts } from './render-nft-sale';
+import { NftSalePairs } from './nft-sales';
 import type { OutsideTransfer, Wallet, World } from './world';
 
 export type { TokenInfo } from './chain';
@@ -78,6 +80,8 @@ export class SimWorld implements ChainFacts {
   private readonly outsideOrdinal: number;
   /** address → its outside transfers' indexes */
   private readonly outsideByAddress = new Map<string, number[]>();
+  /** NFT sales between two world wallets: one transaction, the buyer's event's, in both histories */
+  private readonly nftSales: NftSalePairs;
 
   constructor(readonly world: World) {
     this.salt = world.salt ?? world.name ?? 'world';
@@ -97,6 +101,7 @@ export class SimWorld implements ChainFacts {
       if (last && last.ts > maxTs) maxTs = last.ts;
       return list;
     });
+    this.nftSales = new NftSalePairs(this.wallets, this.events);
     this.currentSlot = slotOf(maxTs) + 1000;
     this.presentTs = maxTs;
     (world.services ?? []).forEach((x, index) => this.services.set(x.address, { index, interval: 3600 / x.transactionsPerHour }));
@@ -213,12 +218,20 @@ export class SimWorld implements ChainFacts {
       const index = new Map<string, Array<[number, number]>>();
       this.events.forEach((list, w) =>
         list.forEach((e, i) => {
+          const add = (c: string) => {
+            const entries = index.get(c);
+            if (entries) entries.push([w, i]);
+            else index.set(c, [[w, i]]);
+          };
+          // an NFT sale's market accounts (its escrows, treasury and creator), once per sale
+          if (e.kind === 'transfer' && e.transfer.kind === 'nft-sale' && !this.nftSales.isSellerSide(w, i)) {
+            const t = e.transfer;
+            const buyer = t.direction === 'in' ? this.wallets[w].address : t.counterparty;
+            if (buyer !== undefined) Object.values(nftSaleAccounts(t.market ?? 'MAGIC_EDEN', buyer, this.token(t.mint).name)).forEach(add);
+          }
           // a transfer's counterparty, or another account that paid a trade's fee
           const c = e.kind === 'transfer' ? e.transfer.counterparty : e.trade.feePayer;
-          if (c === undefined) return;
-          const entries = index.get(c);
-          if (entries) entries.push([w, i]);
-          else index.set(c, [[w, i]]);
+          if (c !== undefined) add(c);
         }),
       );
       for (const entries of index.values()) entries.sort((x, y) => this.events[y[0]][y[1]].ts - this.events[x[0]][x[1]].ts || y[0] - x[0] || y[1] - x[1]);
@@ -279,10 +292,7 @@ export class SimWorld implements ChainFacts {
         meta: (k) => this.meta(w, k),
         transaction: (k) => this.transaction(w, k),
         signature: (k) => this.signature(w, k),
-        position: (sig) => {
-          const loc = this.locate(sig);
-          return loc && loc.walletIndex === w ? loc.eventIndex : null;
-        },
+        position: (sig) => this.positionIn(w, sig),
       };
     }
     if (!this.tokens.has(address) || address === WSOL_MINT || address === USDC_MINT) return null;
@@ -332,23 +342,36 @@ export class SimWorld implements ChainFacts {
     const e = this.event(walletIndex, eventIndex);
     if (e.kind === 'trade') return { type: 'SWAP', source: e.trade.source, slot: slotOf(e.ts), ts: e.ts, failed: !!e.trade.failed };
     const t = e.transfer;
+    if (t.kind === 'nft-sale') return { type: 'NFT_SALE', source: t.market ?? 'MAGIC_EDEN', slot: slotOf(e.ts), ts: e.ts, failed: false, viaTokenAccount: false };
     const viaTokenAccount = t.mint !== 'SOL' && t.direction === 'in';
     if (t.kind === 'airdrop') return { type: 'TOKEN_MINT', source: 'SOLANA_PROGRAM_LIBRARY', slot: slotOf(e.ts), ts: e.ts, failed: !!t.failed, viaTokenAccount };
     return { type: 'TRANSFER', source: t.mint === 'SOL' ? 'SYSTEM_PROGRAM' : 'SOLANA_PROGRAM_LIBRARY', slot: slotOf(e.ts), ts: e.ts, failed: !!t.failed, viaTokenAccount };
   }
 
+  /** An event's transaction signature: the buyer's event's for the seller's side of an NFT sale between world wallets. */
   signature(walletIndex: number, eventIndex: number): string {
-    return encodeSignature(this.salt, this.wallets[walletIndex].address, walletIndex, eventIndex);
+    const [w, e] = this.nftSales.canonical(walletIndex, eventIndex);
+    return encodeSignature(this.salt, this.wallets[w].address, w, e);
   }
 
+  /** The event a signature names (the buyer's of an NFT sale between world wallets); null when it is no transaction of the world's wallets. */
   locate(signature: string): { walletIndex: number; eventIndex: number } | null {
     const found = decodeSignature(signature, this.salt, (i) => this.wallets[i]?.address);
-    if (!found || found.eventIndex >= this.historyLength(found.walletIndex)) return null;
+    if (!found || found.eventIndex >= this.historyLength(found.walletIndex) || this.nftSales.isSellerSide(found.walletIndex, found.eventIndex)) return null;
     return found;
   }
 
+  /** Where a signature is in a world wallet's history (the seller's own event of an NFT sale it was sold in), null when it is not there. */
+  positionIn(walletIndex: number, signature: string): number | null {
+    const loc = this.locate(signature);
+    if (loc === null) return null;
+    if (loc.walletIndex === walletIndex) return loc.eventIndex;
+    const seller = this.nftSales.sellerSide(loc.walletIndex, loc.eventIndex);
+    return seller !== undefined && seller[0] === walletIndex ? seller[1] : null;
+  }
+
   transaction(walletIndex: number, eventIndex: number): EnhancedTransaction {
-    return renderTransaction(this, walletIndex, eventIndex);
+    return renderTransaction(this, ...this.nftSales.canonical(walletIndex, eventIndex));
   }
 
   token(mint: string): TokenInfo {

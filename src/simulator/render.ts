@@ -1,7 +1,7 @@
 // Renders one world event into a Helius Enhanced Transaction (contract §1.4): Jupiter/Raydium/Orca
 // swaps with events.swap, pump.fun/PumpSwap swaps without it, token->token routes through WSOL,
-// failed transactions (fee paid, nothing moved), SOL and token transfers, airdrops (TOKEN_MINT).
-import bs58 from 'bs58';
+// failed transactions (fee paid, nothing moved), SOL and token transfers, airdrops (TOKEN_MINT), NFT
+// sales through a marketplace (NFT_SALE, events.nft).
 import type {
   AccountData,
   EnhancedTransaction,
@@ -10,21 +10,14 @@ import type {
   TokenBalanceChange,
   TokenTransfer,
 } from '../domain/enhanced-transaction';
-import { SPL_TOKEN_PROGRAM_ID, TOKEN_2022_PROGRAM_ID, USDC_MINT, WSOL_MINT } from '../domain/enhanced-transaction';
+import { SPL_TOKEN_PROGRAM_ID, USDC_MINT, WSOL_MINT } from '../domain/enhanced-transaction';
 import { derivedAddress, fromRaw, hashBytes, toRaw } from './keys';
 import { feeOf, slotOf, type ChainFacts } from './chain';
+import { PROGRAMS, ata, ixData, tokenProgramId, type Base } from './render-kit';
+import { nftSaleAmounts, renderNftSale } from './render-nft-sale';
 import type { OutsideTransfer, Trade, Transfer } from './world';
 
-export const PROGRAMS = {
-  JUPITER: 'JUP6LkbZbjS1jKKwapdHNy74zcZ3tLUZoi5QNyVTaV4',
-  RAYDIUM: '675kPX9MHTjS2zt1qfr1NYHuzeLXfQM9H24wFSUt1Mp8',
-  ORCA: 'whirLbMiicVdio4qvUfM5KAg6Ct8VwpYzGff3uctyCc',
-  PUMP_AMM: 'pAMMBay6oceH9fJKBRHGP5D4bD4sWpmSwMn52FMfXEA',
-  PUMP_FUN: '6EF8rrecthR5Dkzon8Nwu78hRvfCKubJ14M5uBEwF6P',
-  COMPUTE_BUDGET: 'ComputeBudget111111111111111111111111111111',
-  SYSTEM: '11111111111111111111111111111111',
-  ATA: 'ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL',
-} as const;
+export { PROGRAMS } from './render-kit';
 
 const PROGRAM_NAMES: Record<string, string> = {
   RAYDIUM: 'RAYDIUM_LIQUIDITY_POOL_V4',
@@ -56,11 +49,7 @@ interface Leg {
   outRaw: bigint;
 }
 
-const tokenProgramId = (world: ChainFacts, mint: string): string =>
-  world.token(mint).program === 'spl-token-2022' ? TOKEN_2022_PROGRAM_ID : SPL_TOKEN_PROGRAM_ID;
-const ata = (owner: string, mint: string): string => derivedAddress('ata', owner, mint);
 const ui = (world: ChainFacts, mint: string, raw: bigint): number => Number(fromRaw(raw, world.token(mint).decimals));
-const ixData = (...parts: string[]): string => bs58.encode(hashBytes('ix', ...parts).subarray(0, 12));
 
 function side(world: ChainFacts, asset: string, amount: string): Side {
   if (asset === 'SOL') return { mint: WSOL_MINT, native: true, raw: toRaw(amount, 9), decimals: 9, symbol: 'SOL' };
@@ -88,6 +77,11 @@ export function walletNativeDelta(world: ChainFacts, walletIndex: number, eventI
     return -fee;
   }
   const t = e.transfer;
+  if (t.kind === 'nft-sale') {
+    // the buyer signs and pays the fee; the seller only receives its proceeds
+    const sale = nftSaleAmounts(t);
+    return t.direction === 'in' ? -Number(sale.price + sale.takerFee + sale.rent) - fee : Number(sale.proceeds);
+  }
   const walletPays = t.direction === 'out';
   if (t.mint !== 'SOL' || t.failed) return walletPays ? -fee : 0;
   const lamports = Number(toRaw(t.amount, 9));
@@ -104,12 +98,11 @@ export function renderTransaction(world: ChainFacts, walletIndex: number, eventI
     fee: feeOf(walletIndex, eventIndex),
   };
   const delta = walletNativeDelta(world, walletIndex, eventIndex);
-  return e.kind === 'trade'
-    ? renderSwap(world, wallet, e.trade, base, delta)
-    : renderTransfer(world, wallet, e.transfer, base, delta, `${walletIndex}:${eventIndex}`);
+  if (e.kind === 'trade') return renderSwap(world, wallet, e.trade, base, delta);
+  const key = `${walletIndex}:${eventIndex}`;
+  return e.transfer.kind === 'nft-sale' ? renderNftSale(world, wallet, e.transfer, base, key) : renderTransfer(world, wallet, e.transfer, base, delta, key);
 }
 
-type Base = Pick<EnhancedTransaction, 'signature' | 'slot' | 'timestamp' | 'fee'>;
 
 /** Whether another account than the wallet paid a trade's fee (`Trade.feePayer`). */
 function sponsored(wallet: string, t: Trade): boolean {

@@ -300,11 +300,7 @@ function call(world: SimWorld, method: string, params: unknown[]): unknown {
           confirmationStatus: 'finalized',
         }));
       }
-      const at = (sig: unknown): number | null => {
-        if (typeof sig !== 'string') return null;
-        const loc = world.locate(sig);
-        return loc && loc.walletIndex === w ? loc.eventIndex : null;
-      };
+      const at = (sig: unknown): number | null => (typeof sig === 'string' ? world.positionIn(w, sig) : null);
       const until = at(config.until);
       const out = [];
       for (let i = (at(config.before) ?? world.historyLength(w)) - 1; i >= 0 && out.length < limit && (until === null || i > until); i--) {

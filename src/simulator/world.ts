@@ -22,6 +22,8 @@ const Decimal = z.string().regex(/^\d+(\.\d+)?$/, 'must be a non-negative decima
 const UnixSeconds = z.number().int().min(1_584_368_940).describe('unix seconds (not before Solana genesis)');
 
 export const SWAP_SOURCES = ['JUPITER', 'RAYDIUM', 'ORCA', 'PUMP_AMM', 'PUMP_FUN'] as const;
+/** the NFT marketplaces an `nft-sale` transfer goes through (its transaction's `source`) */
+export const NFT_MARKETS = ['MAGIC_EDEN', 'TENSOR'] as const;
 
 export const PoolSchema = z
   .object({
@@ -79,7 +81,14 @@ export const TransferSchema = z.object({
   mint: quoteOrMint(['SOL']).describe('a mint, or (extension) "SOL" for a native transfer'),
   amount: Decimal,
   counterparty: PublicKey.optional().describe('default: a derived address'),
-  kind: z.enum(['transfer', 'airdrop']).default('transfer').describe('extension: "airdrop" renders a TOKEN_MINT to the wallet'),
+  kind: z
+    .enum(['transfer', 'airdrop', 'nft-sale'])
+    .default('transfer')
+    .describe(
+      'extension: "airdrop" renders a TOKEN_MINT to the wallet; "nft-sale" an NFT_SALE through a marketplace: `direction` "in" for the buyer (who pays `price`, the market\'s fee and the fee), "out" for the seller, `counterparty` the other party; between two world wallets both list it (same `ts`, `mint`, `price`, `market`), one transaction',
+    ),
+  price: Decimal.optional().describe('extension, nft-sale only (required there): the SOL the buyer paid for the NFT (events.nft.amount)'),
+  market: z.enum(NFT_MARKETS).optional().describe('extension, nft-sale only: the marketplace, default MAGIC_EDEN'),
   failed: z.boolean().optional().describe('extension'),
 });
 
@@ -256,6 +265,15 @@ export function parseWorld(value: unknown, file?: string): World {
     });
     w.transfers.forEach((t, j) => {
       if (t.mint !== 'SOL' && !mints.has(t.mint)) fail(`wallets.${i}.transfers.${j}.mint`, `${t.mint} is not in tokens`);
+      const field = `wallets.${i}.transfers.${j}`;
+      if (t.kind !== 'nft-sale') {
+        if (t.price !== undefined || t.market !== undefined) fail(`${field}.${t.price !== undefined ? 'price' : 'market'}`, 'only an "nft-sale" transfer has a price and a market');
+        return;
+      }
+      if (t.mint === 'SOL') fail(`${field}.mint`, 'an nft-sale sells an NFT: a mint, not "SOL"');
+      if (t.amount !== '1') fail(`${field}.amount`, `an nft-sale sells one NFT: amount must be "1" (got ${JSON.stringify(t.amount)})`);
+      if (t.price === undefined) fail(`${field}.price`, 'an nft-sale needs the SOL the buyer paid, e.g. "42.5"');
+      if (t.failed) fail(`${field}.failed`, 'a failed nft-sale is not simulated: drop "failed"');
     });
     w.holdings?.forEach((h, j) => {
       if (!mints.has(h.mint)) fail(`wallets.${i}.holdings.${j}.mint`, `${h.mint} is not in tokens`);

@@ -7,7 +7,7 @@ import type { CounterpartyActivity } from '../domain/detection/types';
 
 /**
  * The counterparties at least two of `wallets` transferred with (any direction, any token, SOL from
- * `minLamports` on: dust is no one's funding, and address poisoners spray it on every wallet), other
+ * `minLamports` on, no NFT sale: dust is no one's funding, and address poisoners spray it on every wallet), other
  * than the wallets themselves and `exclude` (known exchanges: their weight is already 0), at most
  * `limit`: those most of the group shares SOL with (or whose fees it paid, `FEE_ASSET`) first, when
  * two wallets or more do (what the chain says of an address weighs SOL evidence most: a wallet of
@@ -23,6 +23,8 @@ export async function sharedCounterparties(pool: Pool, wallets: readonly string[
         AND NOT counterparty = ANY($1::text[])
         AND NOT counterparty = ANY($2::text[])
         AND (asset <> 'SOL' OR raw_amount >= $4)
+        -- an NFT's seller is no common counterparty of its buyers (engine 2.20.0): nothing reads it
+        AND asset <> 'NFT_SALE'
       GROUP BY counterparty
      HAVING count(DISTINCT wallet) >= 2
       -- SOL (or fees paid, engine 2.8.0) shared with two wallets or more first (one wallet's links no

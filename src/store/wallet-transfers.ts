@@ -19,7 +19,9 @@ import { inTransaction, jsonForPostgres, type Queryable } from './db';
 //    the aggregator's fee account are no counterparties
 // 6: NFTs handed from one wallet to another outside any NFT market are transfers, as any token is (a
 //    gift of NFTs counted as a trade and linked no one)
-export const TRANSFER_EXTRACTION_VERSION = 6;
+// 7: an NFT sold through a marketplace is a transfer of asset 'NFT_SALE' between its seller and buyer
+//    (the escrow between them hid the exchange: wallets selling NFTs to each other linked nothing)
+export const TRANSFER_EXTRACTION_VERSION = 7;
 
 interface TransferRow {
   signature: string;
@@ -27,6 +29,7 @@ interface TransferRow {
   counterparty: string;
   direction: 'in' | 'out';
   asset: string;
+  nft: string | null;
   amount: string;
   raw_amount: string;
   decimals: number;
@@ -47,6 +50,7 @@ export function transferRows(transfers: readonly WalletTransfer[]): TransferRow[
       counterparty: t.counterparty,
       direction: t.direction,
       asset: t.asset,
+      nft: t.nft ?? null,
       amount: t.amount,
       raw_amount: t.rawAmount,
       decimals: t.decimals,
@@ -68,9 +72,9 @@ export async function insertTransfers(db: Queryable, wallet: string, transfers: 
   return inserted.rowCount ?? 0;
 }
 
-const INSERT_TRANSFERS = (walletParam: string, rowsParam: string) => `INSERT INTO wallet_transfers (wallet, signature, transfer_index, counterparty, direction, asset, amount, raw_amount, decimals, amount_exact, slot, timestamp)
-     SELECT ${walletParam}, signature, transfer_index, counterparty, direction, asset, amount, raw_amount, decimals, amount_exact, slot, timestamp
-       FROM jsonb_to_recordset(${rowsParam}::jsonb) AS x(signature text, transfer_index integer, counterparty text, direction text, asset text, amount numeric,
+const INSERT_TRANSFERS = (walletParam: string, rowsParam: string) => `INSERT INTO wallet_transfers (wallet, signature, transfer_index, counterparty, direction, asset, nft, amount, raw_amount, decimals, amount_exact, slot, timestamp)
+     SELECT ${walletParam}, signature, transfer_index, counterparty, direction, asset, nft, amount, raw_amount, decimals, amount_exact, slot, timestamp
+       FROM jsonb_to_recordset(${rowsParam}::jsonb) AS x(signature text, transfer_index integer, counterparty text, direction text, asset text, nft text, amount numeric,
             raw_amount numeric, decimals integer, amount_exact boolean, slot bigint, timestamp bigint)
      ON CONFLICT (wallet, signature, transfer_index) DO NOTHING RETURNING signature`;
 
@@ -96,7 +100,7 @@ export async function loadTransfersMany(pool: Pool, wallets: readonly string[]):
   const out = new Map<string, WalletTransfer[]>(wallets.map((w) => [w, []]));
   if (wallets.length === 0) return out;
   const { rows } = await pool.query(
-    `SELECT wallet, counterparty, direction, asset, amount::text AS amount, raw_amount::text AS raw_amount, decimals, amount_exact, signature, slot, timestamp
+    `SELECT wallet, counterparty, direction, asset, nft, amount::text AS amount, raw_amount::text AS raw_amount, decimals, amount_exact, signature, slot, timestamp
        FROM wallet_transfers WHERE wallet = ANY($1::text[])`,
     [wallets],
   );
@@ -106,6 +110,7 @@ export async function loadTransfersMany(pool: Pool, wallets: readonly string[]):
       counterparty: r.counterparty,
       direction: r.direction,
       asset: r.asset,
+      ...(r.nft === null ? {} : { nft: r.nft }),
       amount: r.amount,
       rawAmount: r.raw_amount,
       decimals: r.decimals,

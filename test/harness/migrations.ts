@@ -9,7 +9,7 @@ import type { EnhancedTransaction, SwapLeg } from '../../src/domain';
 import type { WalletTransfer } from '../../src/domain/detection/types';
 import { insertLegsCte, legRows } from '../../src/store/swap-legs';
 import { linkTransactionsCte } from '../../src/store/wallet-transactions';
-import { insertTransfersCte, transferRows } from '../../src/store/wallet-transfers';
+import { transferRows } from '../../src/store/wallet-transfers';
 import { countStoredPageCte, SYNC_LEASE_SECONDS } from '../../src/store/wallets';
 
 /** Every migration's name (its file without .sql), in the order they apply. */
@@ -69,7 +69,8 @@ export async function databaseBefore(migration: string, name: string): Promise<P
  * as jsonb in transactions.payload (today's page statement writes payload_json, a column such a
  * database does not have yet), with their links, legs, transfers and the wallet's counts from the
  * same parts as today's statement, without those of later migrations (the failed fees of
- * 1795690000000). For tests that fill a database migrated only part of the way.
+ * 1795690000000; transfers with the columns the database has, `insertTransfersAsBefore`). For tests
+ * that fill a database migrated only part of the way.
  */
 export async function storePageAsBefore(pool: Queryable, wallet: string, txs: readonly EnhancedTransaction[], legs: readonly SwapLeg[], transfers: readonly WalletTransfer[]): Promise<void> {
   const oldest = txs.length > 0 ? txs.reduce((a, b) => (b.slot < a.slot ? b : a)) : null;
@@ -82,14 +83,14 @@ export async function storePageAsBefore(pool: Queryable, wallet: string, txs: re
         SELECT signature, slot, timestamp, type, source, failed, payload FROM page ON CONFLICT (signature) DO NOTHING),
       ${linkTransactionsCte('linked', 'page')},
       ${insertLegsCte('new_legs', '$3')},
-      ${insertTransfersCte('new_transfers', '$4')},
+      new_transfers AS (${INSERT_TRANSFERS_AS_BEFORE('$4')}),
       ${countStoredPageCte('counted', { linked: 'linked', failedLinked: 'SELECT count(*) FROM linked JOIN page USING (signature) WHERE page.failed', newLegs: 'new_legs', firstParam: 5 })}
     SELECT 1`,
     [
       wallet,
       JSON.stringify(txs.map((tx) => ({ signature: tx.signature, slot: tx.slot, timestamp: tx.timestamp, type: tx.type, source: tx.source, failed: tx.transactionError != null, payload: tx }))),
       JSON.stringify(legRows(legs)),
-      JSON.stringify(transferRows(transfers)),
+      JSON.stringify(transferRowsOf(wallet, transfers)),
       txs.length,
       oldest?.signature ?? null,
       oldest?.timestamp ?? null,
@@ -97,3 +98,17 @@ export async function storePageAsBefore(pool: Queryable, wallet: string, txs: re
     ],
   );
 }
+
+/**
+ * Stores a wallet's transfers into the columns wallet_transfers has in a database migrated only part
+ * of the way (before 1795740000000 it has no `nft`), as a worker of that time stored them.
+ */
+export async function insertTransfersAsBefore(db: Queryable, wallet: string, transfers: readonly WalletTransfer[]): Promise<void> {
+  await db.query(INSERT_TRANSFERS_AS_BEFORE('$1'), [JSON.stringify(transferRowsOf(wallet, transfers))]);
+}
+
+/** Rows of whatever columns the table has: jsonb_populate_recordset leaves out the keys it has no column for. */
+const INSERT_TRANSFERS_AS_BEFORE = (rowsParam: string) =>
+  `INSERT INTO wallet_transfers SELECT * FROM jsonb_populate_recordset(null::wallet_transfers, ${rowsParam}::jsonb) ON CONFLICT (wallet, signature, transfer_index) DO NOTHING RETURNING signature`;
+
+const transferRowsOf = (wallet: string, transfers: readonly WalletTransfer[]) => transferRows(transfers).map((r) => ({ ...r, wallet }));

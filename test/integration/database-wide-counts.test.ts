@@ -16,7 +16,7 @@ import { mintStats } from '../../src/store/mint-populations';
 import { extractMany, type EnhancedTransaction } from '../../src/domain';
 import { extractTransfersMany, type WalletTransfer } from '../../src/domain/detection';
 import { SimWorld, generateWorld, parseWorld } from '../../src/simulator';
-import { databaseBefore, migrationNames, storePageAsBefore, type PartlyMigrated } from '../harness/migrations';
+import { databaseBefore, insertTransfersAsBefore, migrationNames, storePageAsBefore, type PartlyMigrated } from '../harness/migrations';
 
 const MIGRATION = '1795500000000_mint-wallets';
 const MINT_POPULATIONS_MIGRATION = '1795570000000_mint-populations';
@@ -259,7 +259,7 @@ describe('the database-wide counts kept by PostgreSQL', () => {
     for (const w of ws) await beginSync(pool, w, `wallet-sync:${w}`);
     const withAll = (w: string, cps: string[], from = 0) => cps.flatMap((cp, k) => [transferOf(w, cp, from + 2 * k), transferOf(w, cp, from + 2 * k + 1)]);
     // before the migration: four wallets, and a world's wallet through the page path
-    for (const w of ws.slice(0, 4)) await insertTransfers(pool, w, withAll(w, [HOT, A]));
+    for (const w of ws.slice(0, 4)) await insertTransfersAsBefore(pool, w, withAll(w, [HOT, A]));
     await storeWalletBefore(pool, 0);
 
     await migrate(url);

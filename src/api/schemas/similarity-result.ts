@@ -50,7 +50,7 @@ export const transferRef = {
   type: 'object',
   description: 'one transfer as cited in evidence',
   properties: {
-    asset: { type: 'string', description: '"SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint' },
+    asset: { type: 'string', description: '"SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint' },
     amount: { type: 'string', description: 'exact UI amount as a decimal string, e.g. "1.5"' },
     signature: { type: 'string', description: 'transaction signature (full, for an explorer)' },
     slot: integer,
@@ -82,6 +82,38 @@ export const fundingEvidence = {
       description: 'a transfer between the two wallets',
       properties: { kind: { type: 'string', enum: ['direct'] }, from: walletAddress, to: walletAddress, transfer: transferRef, strength },
       required: ['kind', 'from', 'to', 'transfer', 'strength'],
+    },
+    {
+      type: 'object',
+      description:
+        'the two sold NFTs to each other through a marketplace (engine 2.20.0): the market’s escrow stands between buyer and seller, so no transfer links them; wallets of one owner selling NFTs to each other wash-trade them. Strength: a direct transfer’s × (1 − 0.8^occasions), × 0.6 when each sold the other some, if more',
+      properties: {
+        kind: { type: 'string', enum: ['nft-sale'] },
+        seller: walletAddress,
+        buyer: walletAddress,
+        nft: { type: 'string', description: 'the mint of the first NFT sold between them' },
+        sale: { ...transferRef, description: 'the first sale between them (asset "NFT_SALE", the amount its price in SOL)' },
+        sales: { type: 'integer', description: 'NFTs sold between the two, both directions' },
+        occasions: { type: 'integer', description: 'separate occasions of those sales (sales within an hour of the one before are one)' },
+        bothWays: { type: 'boolean', description: 'each of the two sold the other NFTs' },
+        strength,
+      },
+      required: ['kind', 'seller', 'buyer', 'nft', 'sale', 'sales', 'occasions', 'bothWays', 'strength'],
+    },
+    {
+      type: 'object',
+      description:
+        'both wallets held an NFT that was sold through a market from wallet to wallet of the group until it came back to the wallet that sold it first (engine 2.20.0): one owner moving it around its own wallets. Strength: a direct transfer’s × (0.5 + 0.5 × 2^(−time away / 7 days))',
+      properties: {
+        kind: { type: 'string', enum: ['nft-round-trip'] },
+        nft: { type: 'string', description: 'the NFT’s mint' },
+        wallets: { type: 'array', items: walletAddress, description: 'the group wallets in the order they held it, the first the one it came back to' },
+        first: { ...transferRef, description: 'its sale out of wallets[0] (asset "NFT_SALE", the amount its price in SOL)' },
+        last: { ...transferRef, description: 'its sale back to wallets[0]' },
+        secondsApart: { ...number, description: 'seconds from `first` to `last`' },
+        strength,
+      },
+      required: ['kind', 'nft', 'wallets', 'first', 'last', 'secondsApart', 'strength'],
     },
     {
       type: 'object',
@@ -332,6 +364,7 @@ export const insightType = {
     'Common Funder',
     'Common Collector',
     'Fee Payer',
+    'NFT Wash Trading',
     'Direct Transfer',
     'Indirect Transfer',
     'Same-Block Buying',

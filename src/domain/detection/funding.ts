@@ -7,6 +7,7 @@ import { compareTransfers, extractTransfers, tradedIn } from './transfers';
 import type { EnhancedTransaction } from '../enhanced-transaction';
 import type { CounterpartyActivity, CounterpartyStats, FundingOrigin, SignalResult, SweepTarget, WalletPair, WalletTransfer } from './types';
 import { FEE_ASSET, SOL_ASSET } from './types';
+import { groupSales, nftRoundTrips, nftSaleEvidence, roundTripsByPair, saleTransfer, transferRef as ref, type NftRoundTrip, type NftSaleEvidence } from './nft-sales';
 
 export interface KnownAddress {
   address: string;
@@ -304,6 +305,7 @@ export interface ChainMeeting {
 }
 
 export type FundingEvidence =
+  | NftSaleEvidence
   | {
       kind: 'direct';
       from: string;
@@ -896,10 +898,11 @@ export function sweepTransfer(t: WalletTransfer): boolean {
 
 /**
  * Whether a transfer can be funding evidence with a third party: any token, or SOL from
- * `fundingMinLamports` on; a fee another account paid (`feeTransfer`) is no funding.
+ * `fundingMinLamports` on; a fee another account paid (`feeTransfer`) and an NFT sale (`saleTransfer`,
+ * engine 2.20.0: a collection's sellers sell to strangers by the dozen) are no funding.
  */
 export function fundingTransfer(t: WalletTransfer): boolean {
-  if (feeTransfer(t)) return false;
+  if (feeTransfer(t) || saleTransfer(t)) return false;
   return t.asset !== SOL_ASSET || BigInt(t.rawAmount) >= BigInt(FUNDING_DEFAULTS.fundingMinLamports);
 }
 
@@ -954,6 +957,10 @@ export function fundingProfile(wallet: string, transfers: readonly WalletTransfe
  *   (`FEE_ASSET`), so signed them with it: a direct transfer's strength; a common fee payer c of
  *   transactions of both wallets' own: 0.85 × w(c) × (0.25 + 0.75 × 2^(−Δt / 24 h)), Δt between the
  *   closest two (a gasless relayer is a busy service: w 0), also when c is their first funder.
+ * - NFT sales (engine 2.20.0, `nftSaleEvidence`): the two sold NFTs to each other through a market:
+ *   a direct transfer's strength × (1 − 0.8^occasions), × 0.6 when each sold the other some, if
+ *   more; both held an NFT on a round trip through the group's wallets (`roundTrip`, from
+ *   `GroupFunding.nftRoundTrips`): a direct transfer's strength × (0.5 + 0.5 × 2^(−time away / 7 d)).
  * w(c) = `counterpartyLinkWeight` (by c's degree in the database, or by its activity on chain when
  * `stats.activity` has it; 0 for known exchanges); counterparties under `minCounterpartyWeight` are
  * ignored.
@@ -963,6 +970,7 @@ export function fundingForPair(
   b: FundingProfile,
   stats: CounterpartyStats,
   opts: FundingOptions = {},
+  roundTrip?: NftRoundTrip,
 ): SignalResult<FundingEvidence> {
   const known = opts.knownAddresses ?? KNOWN_ADDRESSES;
   const half = opts.halfWeightDegree ?? FUNDING_DEFAULTS.halfWeightDegree;
@@ -988,7 +996,7 @@ export function fundingForPair(
     const inA = new Set<string>();
     for (const [self, other] of [[a, b], [b, a]] as const) {
       for (const t of self.byCounterparty.get(other.wallet) ?? []) {
-        if (feeTransfer(t)) continue;
+        if (feeTransfer(t) || saleTransfer(t)) continue;
         const [from, to] = t.direction === 'out' ? [self.wallet, other.wallet] : [other.wallet, self.wallet];
         const key = `${t.signature}\u0000${t.asset}\u0000${from}`;
         if (self === a) inA.add(key);
@@ -1001,6 +1009,8 @@ export function fundingForPair(
       const paid = feePayments(wallet, payer.wallet);
       if (paid.length > 0) evidence.push({ kind: 'fee-payer', payer: payer.wallet, wallet: wallet.wallet, transaction: ref(paid[0]), transactions: paid.length, strength: direct });
     }
+    // NFTs sold between the two through a market, and a round trip of one through the group (engine 2.20.0)
+    evidence.push(...nftSaleEvidence(a.wallet, a.byCounterparty.get(b.wallet) ?? [], b.wallet, b.byCounterparty.get(a.wallet) ?? [], direct, roundTrip));
   }
 
   let firstFunder: string | null = null;
@@ -1141,6 +1151,16 @@ export interface GroupFunding {
    * depth: how many), those wallets, and the group wallets that sent SOL there themselves (depth 0)
    */
   sweepReach: ReadonlyMap<string, ReadonlyArray<{ wallet: string; depth: number }>>;
+  /**
+   * per pair of group wallets (`pairKey`) that held an NFT on a round trip through the group's
+   * wallets together, the shortest such trip (engine 2.20.0, `nftRoundTrips`)
+   */
+  nftRoundTrips: ReadonlyMap<string, NftRoundTrip>;
+}
+
+/** The key of an unordered pair of wallets in `GroupFunding` maps and in `fundingLinks`' candidates. */
+export function pairKey(x: string, y: string): string {
+  return x < y ? `${x}\u0000${y}` : `${y}\u0000${x}`;
 }
 
 export function groupFunding(profiles: readonly FundingProfile[], stats: CounterpartyStats, opts: FundingOptions = {}): GroupFunding {
@@ -1153,6 +1173,7 @@ export function groupFunding(profiles: readonly FundingProfile[], stats: Counter
   const reach = new Map<string, Array<{ wallet: string; depth: number }>>();
   const firstHops = new Map<string, FundingOrigin>();
   const sweepReach = new Map<string, Array<{ wallet: string; depth: number }>>();
+  const trips = roundTripsByPair(nftRoundTrips(groupSales(new Map(profiles.map((p) => [p.wallet, p.byCounterparty])))), pairKey);
   if (stats.sweeps !== undefined && stats.sweeps.size > 0) {
     for (const p of profiles) {
       const depths = new Map<string, number>();
@@ -1173,7 +1194,7 @@ export function groupFunding(profiles: readonly FundingProfile[], stats: Counter
       degrees.set(c, Math.max(degrees.get(c) ?? 0, list.length));
     }
   }
-  if (stats.origins === undefined || stats.origins.size === 0) return { scored: merged, reach, firstHops, sweepReach };
+  if (stats.origins === undefined || stats.origins.size === 0) return { scored: merged, reach, firstHops, sweepReach, nftRoundTrips: trips };
   for (const p of profiles) {
     const chain = fundingChain(p, merged, known);
     const hop = chain.length >= 2 ? stats.origins.get(chain[0].address) : undefined;
@@ -1186,7 +1207,7 @@ export function groupFunding(profiles: readonly FundingProfile[], stats: Counter
   }
   const reached = new Map(degrees);
   for (const [c, list] of reach) if (list.some((x) => x.depth > 0)) reached.set(c, Math.max(reached.get(c) ?? 0, list.length));
-  return { scored: { ...merged, walletsPerCounterparty: reached }, reach, firstHops, sweepReach };
+  return { scored: { ...merged, walletsPerCounterparty: reached }, reach, firstHops, sweepReach, nftRoundTrips: trips };
 }
 
 /**
@@ -1265,10 +1286,12 @@ export function fundingLinks(
       else members.set(c, [p.wallet]);
     }
   }
-  const { scored, reach, firstHops, sweepReach } = group;
+  const { scored, reach, firstHops, sweepReach, nftRoundTrips: trips } = group;
 
   const candidates = new Set<string>();
-  const key = (x: string, y: string): string => (x < y ? `${x}\u0000${y}` : `${y}\u0000${x}`);
+  const key = pairKey;
+  // pairs that held an NFT on a round trip through the group together, whether or not they traded it between them
+  for (const k of trips.keys()) candidates.add(k);
   for (const [c, list] of members) {
     if (byWallet.has(c)) for (const w of list) if (w !== c) candidates.add(key(w, c));
     // the weight fundingForPair gives c: a pair that only shares a lighter c has no evidence from it
@@ -1316,7 +1339,7 @@ export function fundingLinks(
   const out: Array<WalletPair & SignalResult<FundingEvidence>> = [];
   for (const k of [...candidates].sort()) {
     const [x, y] = k.split('\u0000');
-    const result = fundingForPair(byWallet.get(x)!, byWallet.get(y)!, scored, opts);
+    const result = fundingForPair(byWallet.get(x)!, byWallet.get(y)!, scored, opts, trips.get(k));
     if (result.score > 0) out.push({ a: x, b: y, ...result });
   }
   return out;
@@ -1358,9 +1381,6 @@ function commonFeePayer(
   };
 }
 
-function ref(t: WalletTransfer): TransferRef {
-  return { asset: t.asset, amount: t.amount, signature: t.signature, slot: t.slot, timestamp: t.timestamp };
-}
 
 function common(
   kind: 'common-first-funder' | 'common-source' | 'common-destination',
@@ -1435,7 +1455,8 @@ function byStrength(x: FundingEvidence, y: FundingEvidence): number {
 function earliest(e: FundingEvidence): number {
   if (e.kind === 'direct') return e.transfer.timestamp;
   if (e.kind === 'fee-payer') return e.transaction.timestamp;
-  if (e.kind === 'indirect-transfer') return e.first.timestamp;
+  if (e.kind === 'indirect-transfer' || e.kind === 'nft-round-trip') return e.first.timestamp;
+  if (e.kind === 'nft-sale') return e.sale.timestamp;
   return Math.min(e.a.timestamp, e.b.timestamp);
 }
 

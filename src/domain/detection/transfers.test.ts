@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { EnhancedTransaction } from '../enhanced-transaction';
 import { extractLegs } from '../swaps/extract';
 import { formatUnits } from '../decimal';
-import { extractTransfers, extractTransfersMany, sponsoredBy } from './transfers';
+import { extractTransfers, extractTransfersMany, nftSales, sponsoredBy } from './transfers';
+import { NFT_SALE_ASSET } from './types';
 import { isOnCurve } from '../holders/on-curve';
 
 const root = join(__dirname, '..', '..', '..', 'test', 'fixtures');
@@ -259,10 +260,9 @@ describe('extractTransfers: fees another account paid (engine 2.8.0)', () => {
     const seller = '5DxD5ViWjvRZEkxQEaJHZw2sBsso6xoXx3wGFNKgXUzE';
     const creator = 'rFqFJ9g7TGBD8Ed7TPDnvGKZ5pWLPDyxLcvcH2eRCtt';
     expect((sale.events.nft as { seller: string }).seller).toBe(seller);
-    expect(extractTransfers(sale, seller)).toEqual([]);
+    expect(extractTransfers(sale, seller).filter((t) => t.asset !== NFT_SALE_ASSET)).toEqual([]);
     expect(extractTransfers(sale, creator).map((t) => [t.direction, t.counterparty, t.asset, t.rawAmount])).toEqual([['in', 'AAaTGaA3uVqikfVEwoSG7EwkCb4bBDsMEyueiVUS5CaU', 'SOL', '1080000000']]);
   });
-
   it('reads a wallet\'s own tokens going down from its balance changes when no transfer names it, and nothing from a transaction that only lists it', () => {
     const quiet = load('domain', 'plain-token-transfer.json');
     quiet.feePayer = RELAYER;
@@ -329,5 +329,50 @@ describe('extractTransfers: dust and self transfers', () => {
     const b = load('detection', 'plain-sol-transfer.json');
     const got = extractTransfersMany([a, b, a], W);
     expect(got.map((t) => t.signature)).toEqual([b.signature, a.signature]);
+  });
+});
+
+describe('nftSales: an NFT sold through a marketplace between two wallets (transfer extraction 7)', () => {
+  const sale = ([] as EnhancedTransaction[]).concat(JSON.parse(readFileSync(join(root, 'real', 'helius-webhook-enhanced-nft-sale-magic-eden.json'), 'utf8')))[0];
+  const seller = '5DxD5ViWjvRZEkxQEaJHZw2sBsso6xoXx3wGFNKgXUzE';
+  const buyer = 'CKs1E69a2e9TmH4mKKLrXFF8kD3ZnwKjoEuXa6sz9WqX';
+  const fox = 'FdsNQE5EeCe57tbEYCRV1JwW5dzNCof7MUTaGWhmzYqu';
+  const withNft = (nft: Record<string, unknown>): EnhancedTransaction => ({ ...sale, events: { nft: { ...(sale.events.nft as object), ...nft } } });
+
+  it('a real Magic Eden sale: the seller sold Fox #7637 to the buyer for 72 SOL, though the escrow, not the seller, sent it and paid the seller', () => {
+    // the NFT left the escrow's token account and the seller's SOL came from the escrow: no transfer names the two together
+    expect([...(sale.nativeTransfers ?? []), ...(sale.tokenTransfers ?? [])].some((t) => (t.fromUserAccount === seller && t.toUserAccount === buyer) || (t.fromUserAccount === buyer && t.toUserAccount === seller))).toBe(false);
+    const expected = { asset: NFT_SALE_ASSET, nft: fox, amount: '72', rawAmount: '72000000000', decimals: 9, amountExact: true, signature: sale.signature, slot: sale.slot, timestamp: sale.timestamp };
+    expect(extractTransfers(sale, seller)).toEqual([{ wallet: seller, counterparty: buyer, direction: 'out', ...expected }]);
+    expect(extractTransfers(sale, buyer).filter((t) => t.asset === NFT_SALE_ASSET)).toEqual([{ wallet: buyer, counterparty: seller, direction: 'in', ...expected }]);
+    // the buyer's payment to the escrow stays the trade's
+    expect(extractTransfers(sale, buyer).filter((t) => t.asset === 'SOL')).toEqual([]);
+    expect(nftSales(sale, 'rFqFJ9g7TGBD8Ed7TPDnvGKZ5pWLPDyxLcvcH2eRCtt')).toEqual([]);
+  });
+
+  it('splits the price over the NFTs sold together, exact only when it divides, one transfer per NFT in mint order', () => {
+    const other = 'BuYer11q2Wx7Yk4Nv3Rm8Jc5Hd1Gf6Tp2Bb9Zu7WeQa';
+    const two = withNft({ amount: 3_000_000_001, nfts: [{ mint: other, tokenStandard: 'NonFungible' }, { mint: fox, tokenStandard: 'NonFungible' }] });
+    const out = nftSales(two, seller);
+    expect(out.map((t) => [t.nft, t.rawAmount, t.amountExact])).toEqual([
+      [other, '1500000000', false],
+      [fox, '1500000000', false],
+    ].sort((x, y) => ((x[0] as string) < (y[0] as string) ? -1 : 1)));
+  });
+
+  it('reads no sale from a listing, a bid, a failed sale, a sale into a program (an NFT pool, off the curve) or one with no NFT named', () => {
+    const pool = (sale.nativeTransfers ?? []).map((t) => t.toUserAccount).find((a): a is string => a !== null && !isOnCurve(a))!;
+    expect(pool).toBeDefined();
+    for (const tx of [
+      withNft({ type: 'NFT_LISTING', buyer: '' }),
+      withNft({ type: 'NFT_BID', seller: '' }),
+      { ...sale, transactionError: { InstructionError: [0, 'Custom'] } },
+      withNft({ buyer: pool }),
+      withNft({ nfts: [] }),
+      withNft({ seller: buyer }),
+    ]) {
+      expect(nftSales(tx, seller)).toEqual([]);
+      expect(nftSales(tx, buyer)).toEqual([]);
+    }
   });
 });

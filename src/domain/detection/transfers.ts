@@ -7,7 +7,7 @@ import { SOL_DUST_LAMPORTS, extractLegs, inNftMarket, isNonFungibleTransfer } fr
 import { TIP_ACCOUNTS, accountsCreatedIn } from '../swaps/flows';
 import { isOnCurve } from '../holders/on-curve';
 import type { WalletTransfer } from './types';
-import { FEE_ASSET, SOL_ASSET } from './types';
+import { FEE_ASSET, NFT_SALE_ASSET, SOL_ASSET } from './types';
 
 export interface TransferOptions {
   /** SOL transfers (summed per counterparty and direction in one transaction) below this are dust */
@@ -44,7 +44,11 @@ export interface TransferOptions {
  * - wrapped SOL moved between two wallets counts as SOL (asset `'SOL'`); tokens keep their mint;
  * - a transaction of the wallet's own (SOL or a token left its own accounts) whose
  *   fee another account paid adds one transfer in from that fee payer, of asset `'FEE'` (`FEE_ASSET`)
- *   and the fee as its amount: the payer signed it with the wallet (engine 2.8.0, `sponsoredBy`).
+ *   and the fee as its amount: the payer signed it with the wallet (engine 2.8.0, `sponsoredBy`);
+ * - an NFT sale through a marketplace (`events.nft` names a seller and a buyer, two wallets) adds one
+ *   transfer per NFT sold, with the other party, of asset `'NFT_SALE'` (`NFT_SALE_ASSET`): the NFT's
+ *   direction, its mint as `nft`, its share of the price in SOL as the amount (`nftSales`, transfer
+ *   extraction 7).
  * Amounts: SOL exactly from lamports; a token exactly from the wallet's own integer balance change
  * when it is the wallet's only transfer of that mint in the transaction, else from the UI float
  * (`amountExact: false`).
@@ -102,7 +106,35 @@ export function extractTransfers(tx: EnhancedTransaction, wallet: string, opts: 
   }
   const sponsor = sponsoredBy(tx, wallet);
   if (sponsor !== null) out.push(make(tx, wallet, sponsor, 'in', FEE_ASSET, BigInt(tx.fee), 9, true));
+  for (const sale of nftSales(tx, wallet)) out.push(sale);
   return out.sort(compareTransfers);
+}
+
+/**
+ * The wallet's side of the transaction's NFT sale through a marketplace (transfer extraction 7): one
+ * transfer per NFT sold, to the buyer (the seller's, `out`) or from the seller (the buyer's, `in`),
+ * asset `NFT_SALE_ASSET`, `nft` its mint, the amount its share of the price (`events.nft.amount`,
+ * lamports, split evenly over the NFTs; exact when it divides). None when `events.nft` names no sale
+ * (a listing, a bid, a mint: no `seller` and `buyer` both), the wallet is neither party, or either
+ * party is a program's address (off the ed25519 curve: an NFT AMM's pool buying into its own
+ * liquidity trades with strangers by the thousand). The buyer pays the marketplace's escrow and the
+ * escrow pays the seller: the sale is the only record of the two wallets' exchange.
+ */
+export function nftSales(tx: EnhancedTransaction, wallet: string): WalletTransfer[] {
+  if (isFailedTransaction(tx)) return [];
+  const nft = tx.events?.nft as { seller?: unknown; buyer?: unknown; amount?: unknown; nfts?: unknown } | null | undefined;
+  if (typeof nft !== 'object' || nft === null) return [];
+  const { seller, buyer } = nft;
+  if (typeof seller !== 'string' || typeof buyer !== 'string' || seller === '' || buyer === '' || seller === buyer) return [];
+  if (wallet !== seller && wallet !== buyer) return [];
+  if (!isOnCurve(seller) || !isOnCurve(buyer)) return [];
+  const mints = [...new Set((Array.isArray(nft.nfts) ? nft.nfts : []).map((x) => (typeof x === 'object' && x !== null ? (x as { mint?: unknown }).mint : undefined)).filter((m): m is string => typeof m === 'string' && m !== ''))];
+  if (mints.length === 0) return [];
+  const price = typeof nft.amount === 'number' && Number.isSafeInteger(nft.amount) && nft.amount > 0 ? BigInt(nft.amount) : 0n;
+  const share = price / BigInt(mints.length);
+  const exact = share * BigInt(mints.length) === price;
+  const [direction, counterparty] = wallet === seller ? (['out', buyer] as const) : (['in', seller] as const);
+  return mints.sort().map((mint) => ({ ...make(tx, wallet, counterparty, direction, NFT_SALE_ASSET, share, 9, exact), nft: mint }));
 }
 
 /**
@@ -141,7 +173,7 @@ export function extractTransfersMany(
   return out.sort(compareTransfers);
 }
 
-/** Time order: timestamp, slot, signature, then counterparty, asset and direction (stable keys). */
+/** Time order: timestamp, slot, signature, then counterparty, asset, direction and NFT (stable keys). */
 export function compareTransfers(a: WalletTransfer, b: WalletTransfer): number {
   return (
     a.timestamp - b.timestamp ||
@@ -149,7 +181,8 @@ export function compareTransfers(a: WalletTransfer, b: WalletTransfer): number {
     cmp(a.signature, b.signature) ||
     cmp(a.counterparty, b.counterparty) ||
     cmp(a.asset, b.asset) ||
-    cmp(a.direction, b.direction)
+    cmp(a.direction, b.direction) ||
+    cmp(a.nft ?? '', b.nft ?? '')
   );
 }
 

@@ -4,7 +4,7 @@ import type { SwapLeg } from '../swaps/types';
 
 export type { SwapLeg };
 
-/** Native SOL in `WalletTransfer.asset`; any other value but `FEE_ASSET` is a token mint. */
+/** Native SOL in `WalletTransfer.asset`; any other value but `FEE_ASSET` and `NFT_SALE_ASSET` is a token mint. */
 export const SOL_ASSET = 'SOL';
 
 /**
@@ -16,14 +16,30 @@ export const SOL_ASSET = 'SOL';
  */
 export const FEE_ASSET = 'FEE';
 
+/**
+ * `WalletTransfer.asset` of an NFT sold through a marketplace between two wallets (engine 2.20.0,
+ * transfer extraction 7): `nft` is the NFT's mint, the counterparty the other party (`events.nft`'s
+ * buyer or seller), the direction the NFT's (`out` for the seller), the amount its price in SOL.
+ * The buyer pays the marketplace's escrow and the escrow pays the seller, so the two never exchange
+ * SOL: without it, wallets of one owner selling NFTs to each other (wash trading, to inflate a
+ * collection's volume or farm a market's rewards) showed nothing between them. No funding: never a
+ * first funding, a top-up, a sweep or a common counterparty.
+ */
+export const NFT_SALE_ASSET = 'NFT_SALE';
+
 /** One wallet's side of a plain transfer (not part of a swap), as evidence of a link. */
 export interface WalletTransfer {
   wallet: string;
   /** the other wallet (owner of the token account for tokens) */
   counterparty: string;
   direction: 'in' | 'out';
-  /** `'SOL'` for native SOL, `'FEE'` for a fee another account paid (`FEE_ASSET`), else the token mint */
+  /**
+   * `'SOL'` for native SOL, `'FEE'` for a fee another account paid (`FEE_ASSET`), `'NFT_SALE'` for an
+   * NFT sold through a marketplace (`NFT_SALE_ASSET`), else the token mint
+   */
   asset: string;
+  /** `NFT_SALE_ASSET` only: the mint of the NFT sold */
+  nft?: string;
   /** exact UI amount as a decimal string, e.g. "1.5" */
   amount: string;
   /** integer base units (lamports for SOL) as a decimal string */

@@ -45,7 +45,7 @@ export function pairEvidence(p: PairSignalParts): PairEvidence {
 }
 
 function flipFunding(e: FundingEvidence): FundingEvidence {
-  if (e.kind === 'direct' || e.kind === 'indirect-transfer' || e.kind === 'fee-payer') return e;
+  if (e.kind === 'direct' || e.kind === 'indirect-transfer' || e.kind === 'fee-payer' || e.kind === 'nft-sale' || e.kind === 'nft-round-trip') return e;
   if (e.kind === 'common-fee-payer') return { ...e, a: e.b, b: e.a, transactionsA: e.transactionsB, transactionsB: e.transactionsA };
   if (e.kind === 'common-upstream-funder' || e.kind === 'common-downstream-collector') return { ...e, a: e.b, b: e.a, viaA: e.viaB, viaB: e.viaA };
   if (e.kind === 'same-amount-funding') return { ...e, a: e.b, b: e.a, funderA: e.funderB, funderB: e.funderA, ...(oneHopUp(e) ? { viaA: e.viaB, viaB: e.viaA } : {}) };
@@ -80,6 +80,8 @@ export function evidenceSummary(e: PairEvidence | null): string {
       const f = e.funding[0];
       if (f === undefined) return 'funding links';
       if (f.kind === 'direct') return `direct transfer of ${f.transfer.amount} ${f.transfer.asset}`;
+      if (f.kind === 'nft-sale') return `${f.seller} sold ${f.sales === 1 ? 'an NFT' : `NFTs (${f.sales})`} to ${f.buyer}${f.bothWays ? ' and bought some back' : ''} through a market`;
+      if (f.kind === 'nft-round-trip') return `an NFT sold around ${f.wallets.length} wallets of the group back to ${f.wallets[0]} (${formatLag(f.secondsApart)} away)`;
       if (f.kind === 'fee-payer') return `${f.payer} paid the fees of ${f.transactions} transaction${f.transactions === 1 ? '' : 's'} of ${f.wallet}'s own`;
       if (f.kind === 'common-fee-payer') return `fees paid by the same ${f.counterparty} (${formatLag(f.secondsApart)} apart)`;
       if (f.kind === 'indirect-transfer') return `${f.from} ${f.sweep ? 'swept SOL to' : 'funded'} ${f.to} through ${hops(f.via.length)}`;

@@ -141,6 +141,21 @@ describe('insights on detection evidence', () => {
     expect(pairInsights(facts({}, { ...none, funding: [{ ...downstream, strength: INSIGHT_THRESHOLDS.commonFunderStrength - 0.01 }] }))).toEqual([]);
   });
 
+  it('NFT Wash Trading (engine 2.20.0): names a round trip through the group first, else the sales between the two', () => {
+    const NFT = 'NfT1111111111111111111111111111111111111111';
+    const C = 'Ccc1111111111111111111111111111111111111111';
+    const sale = { kind: 'nft-sale' as const, seller: A, buyer: B, nft: NFT, sale: { ...ref(SIG_A, '42', T0), asset: 'NFT_SALE' }, sales: 3, occasions: 2, bothWays: true, strength: 0.54 };
+    const trip = { kind: 'nft-round-trip' as const, nft: NFT, wallets: [A, B, C], first: { ...ref(SIG_A, '42', T0), asset: 'NFT_SALE' }, last: { ...ref(SIG_B, '40', T0 + 2 * 86_400), asset: 'NFT_SALE' }, secondsApart: 2 * 86_400, strength: 0.74 };
+    expect(pairInsights(facts({ funding: 0.54 }, { ...none, funding: [sale] }))).toEqual([
+      { type: 'NFT Wash Trading', score: 0.54, reason: `${A} sold NFT ${NFT} to ${B} through a market for 42 SOL on 2024-11-19 07:06 UTC, 3 NFTs between them on 2 occasions, each selling to the other: the market's escrow between them hides it from their transfers` },
+    ]);
+    const both = pairInsights(facts({ funding: 0.8 }, { ...none, funding: [sale, trip] }));
+    expect(both).toHaveLength(1);
+    expect(both[0]).toEqual({ type: 'NFT Wash Trading', score: 0.74, reason: expect.stringContaining(`NFT ${NFT} was sold through a market from ${A} to ${B} to ${C} to ${A}, wallets of this group each, and came back to its first seller 48 h after it left (42 SOL out, 40 SOL back): one owner moving it around its own wallets`) });
+    // one sale at arm's length, weak, names nothing
+    expect(pairInsights(facts({}, { ...none, funding: [{ ...sale, sales: 1, occasions: 1, bothWays: false, strength: 0.18 }] }))).toEqual([]);
+  });
+
   it('Direct Transfer: names sender, amount, receiver and day, and counts the other transfers', () => {
     const direct = (strength: number, i: number) => ({ kind: 'direct' as const, from: A, to: B, transfer: ref(SIG_A, `${12.5 + i}`, T0 + i * 60), strength });
     const out = pairInsights(facts({ funding: 0.9 }, { ...none, funding: [direct(0.77, 0), direct(0.5, 1), direct(0.1, 2)] }));

@@ -150,6 +150,23 @@ function evidenceInsights(scores: PairScores, e: PairEvidence): PairInsight[] {
       reason: `${payer.counterparty} paid the fees of ${payer.transactionsA} transaction${payer.transactionsA === 1 ? '' : 's'} of A's own and ${payer.transactionsB} of B's, so signed them with each (it paid fees of or transferred with ${payer.counterpartyWallets} wallets of the database${payer.counterpartyActivity?.dedicated ? `; its whole history on chain is ${payer.counterpartyActivity.transactions} transactions` : ''}); the closest two ${payer.secondsApart === 0 ? 'at the same time' : `${formatLag(payer.secondsApart)} apart`}`,
     });
   }
+  // an NFT sold around the group back to its seller first, else NFTs sold between the two
+  const wash =
+    e.funding.find((x): x is Extract<FundingEvidence, { kind: 'nft-round-trip' }> => x.kind === 'nft-round-trip' && x.strength >= t.directTransferStrength) ??
+    e.funding.find((x): x is Extract<FundingEvidence, { kind: 'nft-sale' }> => x.kind === 'nft-sale' && x.strength >= t.directTransferStrength);
+  if (wash?.kind === 'nft-round-trip') {
+    out.push({
+      type: 'NFT Wash Trading',
+      score: wash.strength,
+      reason: `NFT ${wash.nft} was sold through a market from ${[...wash.wallets, wash.wallets[0]].join(' to ')}, wallets of this group each, and came back to its first seller ${formatLag(wash.secondsApart)} after it left (${amount(wash.first)} out, ${amount(wash.last)} back): one owner moving it around its own wallets`,
+    });
+  } else if (wash !== undefined) {
+    out.push({
+      type: 'NFT Wash Trading',
+      score: wash.strength,
+      reason: `${wash.seller} sold NFT ${wash.nft} to ${wash.buyer} through a market for ${amount(wash.sale)} on ${when(wash.sale.timestamp)}${wash.sales > 1 ? `, ${wash.sales} NFTs between them on ${wash.occasions} occasion${wash.occasions === 1 ? '' : 's'}${wash.bothWays ? ', each selling to the other' : ''}` : ''}: the market's escrow between them hides it from their transfers`,
+    });
+  }
   const direct = e.funding.filter((x): x is Extract<FundingEvidence, { kind: 'direct' }> => x.kind === 'direct' && x.strength >= t.directTransferStrength);
   if (direct.length > 0) {
     const first = direct[0];
@@ -222,7 +239,7 @@ function evidenceInsights(scores: PairScores, e: PairEvidence): PairInsight[] {
 }
 
 function amount(ref: TransferRef): string {
-  return `${ref.amount} ${ref.asset === 'SOL' ? 'SOL' : `of token ${ref.asset}`}`;
+  return `${ref.amount} ${ref.asset === 'SOL' || ref.asset === 'NFT_SALE' ? 'SOL' : `of token ${ref.asset}`}`;
 }
 
 /** e.g. "2026-11-19 07:20 UTC" */

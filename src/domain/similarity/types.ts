@@ -237,6 +237,8 @@ export type InsightType =
   | 'Common Funder'
   | 'Common Collector'
   | 'Fee Payer'
+  /** engine 2.20.0: NFTs sold between the two through a market, or around the group back to their seller */
+  | 'NFT Wash Trading'
   | 'Direct Transfer'
   | 'Indirect Transfer'
   | 'Same-Block Buying'

@@ -27,3 +27,9 @@ export function solPayment(from: string, to: string, sol: string, t: number): [W
   const out = solTransfer(from, to, 'out', sol, t);
   return [out, { ...out, wallet: to, counterparty: from, direction: 'in' }];
 }
+
+/** An NFT sale through a market (`NFT_SALE_ASSET`) seen from both sides: `seller` sells `nft` to `buyer` for `sol` SOL, one signature. */
+export function nftSale(seller: string, buyer: string, nft: string, sol: string, t: number): [WalletTransfer, WalletTransfer] {
+  const out: WalletTransfer = { ...solTransfer(seller, buyer, 'out', sol, t), asset: 'NFT_SALE', nft };
+  return [out, { ...out, wallet: buyer, counterparty: seller, direction: 'in' }];
+}

@@ -149,13 +149,13 @@ describe('/openapi.json', () => {
     expect(evidence.required).not.toContain('bundleOdds');
     expect(Object.keys(evidence.properties.bundleOdds.properties)).toEqual(['coBuys', 'nearBuyPairs', 'chance', 'kept', 'summary']);
     const kinds = evidence.properties.funding.items.oneOf.flatMap((s: { properties: { kind: { enum: string[] } } }) => s.properties.kind.enum);
-    expect(kinds.sort()).toEqual(['common-destination', 'common-downstream-collector', 'common-fee-payer', 'common-first-funder', 'common-source', 'common-upstream-funder', 'direct', 'fee-payer', 'indirect-transfer', 'same-amount-funding']);
+    expect(kinds.sort()).toEqual(['common-destination', 'common-downstream-collector', 'common-fee-payer', 'common-first-funder', 'common-source', 'common-upstream-funder', 'direct', 'fee-payer', 'indirect-transfer', 'nft-round-trip', 'nft-sale', 'same-amount-funding']);
     expect(Object.keys(evidence.properties.timing.properties)).toEqual(expect.arrayContaining(['leader', 'follower', 'summary', 'medianLagSeconds', 'matches']));
     expect(evidence.properties.timing.properties.matches.items.required).toContain('followerSignature');
     expect(evidence.properties.bundles.items.required).toEqual(expect.arrayContaining(['mint', 'signatureA', 'signatureB', 'sameSlot']));
     const cluster = result.properties.clusters.items;
     expect(Object.keys(cluster.properties)).toEqual(expect.arrayContaining(['confidence', 'density', 'weakestMemberLink', 'evidence']));
     expect(Object.keys(cluster.properties.evidence.properties).sort()).toEqual(['bindingPairs', 'commonCounterparties', 'signalPairs']);
-    expect(pairSchema.properties.insights.items.properties.type.enum).toEqual(expect.arrayContaining(['Common Funder', 'Direct Transfer', 'Same-Block Buying', 'Copy Trading', 'Rare Tokens']));
+    expect(pairSchema.properties.insights.items.properties.type.enum).toEqual(expect.arrayContaining(['Common Funder', 'Direct Transfer', 'NFT Wash Trading', 'Same-Block Buying', 'Copy Trading', 'Rare Tokens']));
   });
 });

@@ -305,6 +305,28 @@ describe('the evidence in the tables', () => {
     expect(paidDetail).toContain('the first: B paid a fee of 0.000005 SOL on 2024-03-09 16:01:00 UTC');
   });
 
+  it('phrases NFTs sold between the two and an NFT sold around the group (engine 2.20.0), with each sale\'s price in SOL and signature in full', () => {
+    const base = pairAt(8, 9);
+    const third = wallets[2];
+    const nft = wallets[3];
+    const ref = (t: number, amount: string) => ({ asset: 'NFT_SALE', amount, signature: sig(wallets[8], t), slot: 302_000_000 + t, timestamp: 1_710_000_000 + t });
+    const sale = { kind: 'nft-sale' as const, seller: base.walletA, buyer: base.walletB, nft, sale: ref(0, '42'), sales: 3, occasions: 2, bothWays: true, strength: 0.54 };
+    const salePair = { ...base, evidence: { ...base.evidence!, funding: [sale], strongest: 'funding' as const } };
+    expect(strongestPhrase(salePair, names)).toBe('funding: NFT sale A→B 42 SOL (3 sales, both ways)');
+    const detail = stripVTControlCharacters(renderPairEvidence(view(), salePair));
+    expect(widest(detail).width).toBeLessThanOrEqual(RENDER_WIDTH);
+    const flat = detail.replace(/\n\s+/g, ' ');
+    expect(flat).toContain(`NFT sales through a market: 3 NFTs sold between them on 2 occasions, each selling to the other, strength 0.54; the first, NFT ${nft}: A sold it to B for 42 SOL on 2024-03-09 16:00:00 UTC`);
+    expect(detail.split('\n').map((l) => l.trim())).toContain(sale.sale.signature);
+    const trip = { kind: 'nft-round-trip' as const, nft, wallets: [base.walletA, base.walletB, third], first: ref(0, '42'), last: ref(172_800, '40'), secondsApart: 172_800, strength: 0.74 };
+    const tripPair = { ...base, evidence: { ...base.evidence!, funding: [trip], strongest: 'funding' as const } };
+    expect(strongestPhrase(tripPair, names)).toContain('sold around 3 wallets back to A (2 d away)');
+    const tripFlat = stripVTControlCharacters(renderPairEvidence(view(), tripPair)).replace(/\n\s+/g, ' ');
+    expect(tripFlat).toContain(`NFT round trip: ${nft} sold from wallet to wallet of the group, A → B → ${third} → A, back after 2 d, strength 0.74`);
+    expect(tripFlat).toContain('sold out of A for 42 SOL');
+    expect(tripFlat).toContain('sold back to A for 40 SOL');
+  });
+
   it('phrases a common collector with its deposit addresses, and prints both sweeps and the collector\'s receipts in full', () => {
     const base = pairAt(8, 9);
     const depositA = wallets[2];

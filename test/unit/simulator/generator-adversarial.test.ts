@@ -429,3 +429,147 @@ describe('generateWorld({ scenario: "adversarial" })', () => {
     }
   });
 });
+
+describe('generateWorld({ scenario: "adversarial" }): the NFT market cases', () => {
+  // 165 wallets: every case whole (the NFT market cases too), 4 independents left
+  const large = [1, 2, 3].map((s) => adversarial(s, 172));
+  type Sale = { mint: string; seller: string; buyer: string; ts: number; price: number; market: string };
+  /** every NFT sale the world's wallets list, once (both sides list a sale between two of them), oldest first */
+  const salesOf = (w: World): Sale[] => {
+    const seen = new Map<string, Sale>();
+    for (const x of w.wallets) {
+      for (const t of x.transfers.filter((y) => y.kind === 'nft-sale')) {
+        const [seller, buyer] = t.direction === 'out' ? [x.address, t.counterparty!] : [t.counterparty!, x.address];
+        seen.set(`${t.mint} ${t.ts} ${seller} ${buyer}`, { mint: t.mint, seller, buyer, ts: t.ts, price: Number(t.price), market: t.market! });
+      }
+    }
+    return [...seen.values()].sort((a, b) => a.ts - b.ts);
+  };
+  /** the sales of each NFT, oldest first, the NFTs in the order of their first sale */
+  const byMint = (sales: Sale[]): Map<string, Sale[]> => {
+    const out = new Map<string, Sale[]>();
+    for (const s of sales) out.set(s.mint, [...(out.get(s.mint) ?? []), s]);
+    return out;
+  };
+
+  it('leaves a world of 152 wallets as it was (the NFT market cases need room for themselves and 4 independents), adds the wash operator and the collectors at 165, and the ring too at 172', () => {
+    expect(worlds[0].groundTruth!.clusterKinds).not.toContain('nft-wash');
+    expect(salesOf(worlds[0])).toEqual([]);
+    const at165 = adversarial(1, 165).groundTruth!;
+    expect(at165.clusterKinds!.slice(-2)).toEqual(['nft-operator', 'nft-wash']);
+    expect(at165.decoys!.map((d) => d.kind).slice(-1)).toEqual(['nft-collectors']);
+    for (const w of large) {
+      expect(w.groundTruth!.clusterKinds!.slice(-3)).toEqual(['nft-operator', 'nft-wash', 'nft-ring']);
+      expect(w.groundTruth!.decoys!.map((d) => d.kind).slice(-2)).toEqual(['nft-stakers', 'nft-collectors']);
+      expect(w.wallets.filter((x) => x.label === 'independent')).toHaveLength(ADVERSARIAL_CASES.nftMarketIndependents);
+      expect([...w.groundTruth!.clusters.flat(), ...w.groundTruth!.independent!].sort()).toEqual(w.wallets.map((x) => x.address).sort());
+    }
+  });
+
+  it('wash-trades NFTs around an operator\'s ring back to their first seller, one back and forth, hours to days apart at high, similar prices: nothing else in common', () => {
+    for (const w of large) {
+      const sim = new SimWorld(w);
+      const members = groupOf(w, 'nft-wash');
+      expect(members).toHaveLength(ADVERSARIAL_CASES.nftWashWallets);
+      const ring = new Set(members);
+      const ms = walletsOf(w, members);
+      // each funded on its own, no SOL between them, no fee payer of another
+      expect(new Set(ms.map((m) => firstSolIn(m).counterparty)).size).toBe(members.length);
+      for (const m of ms) {
+        expect(m.transfers.filter((t) => t.mint === 'SOL' && ring.has(t.counterparty ?? ''))).toEqual([]);
+        expect(m.trades.filter((t) => t.feePayer !== undefined)).toEqual([]);
+      }
+      const sales = salesOf(w).filter((s) => ring.has(s.seller) || ring.has(s.buyer));
+      expect(sales.length).toBeGreaterThanOrEqual(6);
+      expect(sales.length).toBeLessThanOrEqual(12);
+      for (const s of sales) {
+        // among themselves only, each NFT minted to the first of them before its first sale
+        expect(ring.has(s.seller) && ring.has(s.buyer)).toBe(true);
+        expect(s.price).toBeGreaterThanOrEqual(ADVERSARIAL_CASES.nftWashPriceSol[0] * 0.9);
+        expect(s.price).toBeLessThanOrEqual(ADVERSARIAL_CASES.nftWashPriceSol[1] * 1.1);
+      }
+      const prices = sales.map((s) => s.price);
+      expect(Math.max(...prices) / Math.min(...prices)).toBeLessThan(1.25);
+      const nfts = [...byMint(sales)];
+      expect(nfts).toHaveLength(ADVERSARIAL_CASES.nftWashNfts + 1);
+      for (const [k, [mint, list]] of nfts.entries()) {
+        // minted to the first of them, then back to its first seller: around the ring, or back and forth between two
+        expect(ms[0].transfers.some((t) => t.mint === mint && t.kind === 'airdrop' && t.ts < list[0].ts)).toBe(true);
+        const path = [list[0].seller, ...list.map((x) => x.buyer)];
+        expect(path[path.length - 1]).toBe(path[0]);
+        expect(path).toEqual(k < ADVERSARIAL_CASES.nftWashNfts ? [...members, members[0]] : [members[0], members[1], members[0]]);
+        for (let h = 1; h < list.length; h++) {
+          expect(list[h].ts - list[h - 1].ts).toBeGreaterThanOrEqual(ADVERSARIAL_CASES.nftWashGapSeconds[0]);
+          expect(list[h].ts - list[h - 1].ts).toBeLessThanOrEqual(ADVERSARIAL_CASES.nftWashGapSeconds[1]);
+        }
+      }
+      // one transaction each, the same signature in the seller's and the buyer's history
+      for (const s of sales) {
+        const signatureIn = (address: string) => {
+          const h = sim.history(address)!;
+          const k = Array.from({ length: h.length }, (_, i) => i).find((i) => {
+            const e = sim.event(sim.indexOf(address)!, i);
+            return e.kind === 'transfer' && e.transfer.kind === 'nft-sale' && e.transfer.mint === s.mint && e.ts === s.ts;
+          })!;
+          return h.signature(k);
+        };
+        const signature = signatureIn(s.seller);
+        expect(signatureIn(s.buyer)).toBe(signature);
+        expect(sim.transactionBySignature(signature)!.events.nft).toMatchObject({ seller: s.seller, buyer: s.buyer, source: s.market });
+      }
+    }
+  });
+
+  it('passes one NFT once around an operator\'s ring through markets, a day or more between sales, back to the first: each wallet sells once, to its neighbour', () => {
+    for (const w of large) {
+      const members = groupOf(w, 'nft-ring');
+      expect(members).toHaveLength(ADVERSARIAL_CASES.nftRingWallets);
+      const ring = new Set(members);
+      const sales = salesOf(w).filter((s) => ring.has(s.seller) || ring.has(s.buyer));
+      expect(sales.map((s) => [s.seller, s.buyer])).toEqual(members.map((m, i) => [m, members[(i + 1) % members.length]]));
+      expect(new Set(sales.map((s) => s.mint)).size).toBe(1);
+      for (let h = 1; h < sales.length; h++) {
+        expect(sales[h].ts - sales[h - 1].ts).toBeGreaterThanOrEqual(ADVERSARIAL_CASES.nftRingGapSeconds[0]);
+        expect(sales[h].ts - sales[h - 1].ts).toBeLessThanOrEqual(ADVERSARIAL_CASES.nftRingGapSeconds[1]);
+      }
+      // each funded on its own, no SOL between them
+      const ms = walletsOf(w, members);
+      expect(new Set(ms.map((m) => firstSolIn(m).counterparty)).size).toBe(members.length);
+      for (const m of ms) expect(m.transfers.filter((t) => t.mint === 'SOL' && ring.has(t.counterparty ?? ''))).toEqual([]);
+    }
+  });
+
+  it('makes NFT collectors: strangers trading one popular collection around its floor with outside wallets, at most one sale between any two of them, one NFT resold on, none coming back', () => {
+    for (const w of large) {
+      const members = decoyOf(w, 'nft-collectors').members;
+      expect(members).toHaveLength(ADVERSARIAL_CASES.nftCollectorWallets);
+      const ours = new Set(members);
+      const sales = salesOf(w).filter((s) => ours.has(s.seller) || ours.has(s.buyer));
+      for (const s of sales) {
+        expect(s.price).toBeGreaterThanOrEqual(ADVERSARIAL_CASES.nftFloorSol[0]);
+        expect(s.price).toBeLessThanOrEqual(ADVERSARIAL_CASES.nftFloorSol[1]);
+      }
+      // mostly with outside wallets, many of them
+      const between = sales.filter((s) => ours.has(s.seller) && ours.has(s.buyer));
+      const outside = new Set(sales.flatMap((s) => [s.seller, s.buyer]).filter((a) => !ours.has(a)));
+      expect(outside.size).toBeGreaterThan(members.length * 3);
+      expect(w.wallets.some((x) => outside.has(x.address))).toBe(false);
+      // a few among them: at most one between any two, one way
+      expect(between.length).toBeGreaterThanOrEqual(3);
+      expect(between.length).toBeLessThan(sales.length / 4);
+      const pairs = between.map((s) => [s.seller, s.buyer].sort().join(' '));
+      expect(new Set(pairs).size).toBe(pairs.length);
+      // no NFT comes back to a wallet that held it
+      for (const list of byMint(sales).values()) {
+        const owners = [list[0].seller, ...list.map((s) => s.buyer)];
+        expect(new Set(owners).size).toBe(owners.length);
+        for (let h = 1; h < list.length; h++) expect(list[h].seller).toBe(list[h - 1].buyer);
+      }
+      // one chain: A to B, days later B to C
+      const chains = between.filter((s) => between.some((t) => t.mint === s.mint && t.seller === s.buyer && t.ts - s.ts >= 86_400));
+      expect(chains).toHaveLength(1);
+      // strangers: each funded on its own
+      expect(new Set(walletsOf(w, members).map((m) => firstSolIn(m).counterparty)).size).toBe(members.length);
+    }
+  });
+});

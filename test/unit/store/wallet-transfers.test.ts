@@ -38,6 +38,7 @@ describe('transferRows', () => {
       counterparty: 'B',
       direction: 'out',
       asset: 'MintX',
+      nft: null,
       amount: '0.000001',
       raw_amount: '1',
       decimals: 6,
@@ -45,6 +46,11 @@ describe('transferRows', () => {
       slot: 10,
       timestamp: 1000,
     });
+  });
+
+  it('keeps the mint of an NFT sold through a market (transfer extraction 7)', () => {
+    const [row] = transferRows([transfer('s1', 'B', 'out', { asset: 'NFT_SALE', nft: 'NftMint', amount: '42', rawAmount: '42000000000', decimals: 9 })]);
+    expect(row).toEqual(expect.objectContaining({ asset: 'NFT_SALE', nft: 'NftMint', raw_amount: '42000000000' }));
   });
 
   it('gives no rows for no transfers', () => {

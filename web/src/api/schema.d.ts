@@ -593,7 +593,7 @@ export interface paths {
                                             transfer: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -601,6 +601,70 @@ export interface paths {
                                                 /** @description unix seconds */
                                                 timestamp: number;
                                             };
+                                        } | {
+                                            /** @description each of the two sold the other NFTs */
+                                            bothWays: boolean;
+                                            /** @description wallet address */
+                                            buyer: string;
+                                            /** @enum {string} */
+                                            kind: "nft-sale";
+                                            /** @description the mint of the first NFT sold between them */
+                                            nft: string;
+                                            /** @description separate occasions of those sales (sales within an hour of the one before are one) */
+                                            occasions: number;
+                                            /** @description the first sale between them (asset "NFT_SALE", the amount its price in SOL) */
+                                            sale: {
+                                                /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                                amount: string;
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
+                                                asset: string;
+                                                /** @description transaction signature (full, for an explorer) */
+                                                signature: string;
+                                                slot: number;
+                                                /** @description unix seconds */
+                                                timestamp: number;
+                                            };
+                                            /** @description NFTs sold between the two, both directions */
+                                            sales: number;
+                                            /** @description wallet address */
+                                            seller: string;
+                                            /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
+                                            strength: number;
+                                        } | {
+                                            /** @description its sale out of wallets[0] (asset "NFT_SALE", the amount its price in SOL) */
+                                            first: {
+                                                /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                                amount: string;
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
+                                                asset: string;
+                                                /** @description transaction signature (full, for an explorer) */
+                                                signature: string;
+                                                slot: number;
+                                                /** @description unix seconds */
+                                                timestamp: number;
+                                            };
+                                            /** @enum {string} */
+                                            kind: "nft-round-trip";
+                                            /** @description its sale back to wallets[0] */
+                                            last: {
+                                                /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                                amount: string;
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
+                                                asset: string;
+                                                /** @description transaction signature (full, for an explorer) */
+                                                signature: string;
+                                                slot: number;
+                                                /** @description unix seconds */
+                                                timestamp: number;
+                                            };
+                                            /** @description the NFT’s mint */
+                                            nft: string;
+                                            /** @description seconds from `first` to `last` */
+                                            secondsApart: number;
+                                            /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
+                                            strength: number;
+                                            /** @description the group wallets in the order they held it, the first the one it came back to */
+                                            wallets: string[];
                                         } | {
                                             /** @enum {string} */
                                             kind: "fee-payer";
@@ -612,7 +676,7 @@ export interface paths {
                                             transaction: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -629,7 +693,7 @@ export interface paths {
                                             a: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -641,7 +705,7 @@ export interface paths {
                                             b: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -678,7 +742,7 @@ export interface paths {
                                             a: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -690,7 +754,7 @@ export interface paths {
                                             b: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -725,7 +789,7 @@ export interface paths {
                                             a: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -737,7 +801,7 @@ export interface paths {
                                             b: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -763,7 +827,7 @@ export interface paths {
                                             a: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -775,7 +839,7 @@ export interface paths {
                                             b: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -813,7 +877,7 @@ export interface paths {
                                             a: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -825,7 +889,7 @@ export interface paths {
                                             b: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -863,7 +927,7 @@ export interface paths {
                                             first: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -879,7 +943,7 @@ export interface paths {
                                             last: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -961,7 +1025,7 @@ export interface paths {
                                         /** @description the score the rule ranks by */
                                         score: number;
                                         /** @enum {string} */
-                                        type: "Behavioral Mirror" | "Capital Divergence" | "Sustained Alignment" | "Shared Zero Holdings" | "Significant Asymmetry" | "Co-trading" | "Common Funder" | "Common Collector" | "Fee Payer" | "Direct Transfer" | "Indirect Transfer" | "Same-Block Buying" | "Bought Within Seconds" | "Copy Trading" | "Rare Tokens";
+                                        type: "Behavioral Mirror" | "Capital Divergence" | "Sustained Alignment" | "Shared Zero Holdings" | "Significant Asymmetry" | "Co-trading" | "Common Funder" | "Common Collector" | "Fee Payer" | "NFT Wash Trading" | "Direct Transfer" | "Indirect Transfer" | "Same-Block Buying" | "Bought Within Seconds" | "Copy Trading" | "Rare Tokens";
                                     }[];
                                     /** @description why a score is null, per metric */
                                     nullReasons?: {
@@ -1541,7 +1605,7 @@ export interface paths {
                                             transfer: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -1549,6 +1613,70 @@ export interface paths {
                                                 /** @description unix seconds */
                                                 timestamp: number;
                                             };
+                                        } | {
+                                            /** @description each of the two sold the other NFTs */
+                                            bothWays: boolean;
+                                            /** @description wallet address */
+                                            buyer: string;
+                                            /** @enum {string} */
+                                            kind: "nft-sale";
+                                            /** @description the mint of the first NFT sold between them */
+                                            nft: string;
+                                            /** @description separate occasions of those sales (sales within an hour of the one before are one) */
+                                            occasions: number;
+                                            /** @description the first sale between them (asset "NFT_SALE", the amount its price in SOL) */
+                                            sale: {
+                                                /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                                amount: string;
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
+                                                asset: string;
+                                                /** @description transaction signature (full, for an explorer) */
+                                                signature: string;
+                                                slot: number;
+                                                /** @description unix seconds */
+                                                timestamp: number;
+                                            };
+                                            /** @description NFTs sold between the two, both directions */
+                                            sales: number;
+                                            /** @description wallet address */
+                                            seller: string;
+                                            /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
+                                            strength: number;
+                                        } | {
+                                            /** @description its sale out of wallets[0] (asset "NFT_SALE", the amount its price in SOL) */
+                                            first: {
+                                                /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                                amount: string;
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
+                                                asset: string;
+                                                /** @description transaction signature (full, for an explorer) */
+                                                signature: string;
+                                                slot: number;
+                                                /** @description unix seconds */
+                                                timestamp: number;
+                                            };
+                                            /** @enum {string} */
+                                            kind: "nft-round-trip";
+                                            /** @description its sale back to wallets[0] */
+                                            last: {
+                                                /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                                amount: string;
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
+                                                asset: string;
+                                                /** @description transaction signature (full, for an explorer) */
+                                                signature: string;
+                                                slot: number;
+                                                /** @description unix seconds */
+                                                timestamp: number;
+                                            };
+                                            /** @description the NFT’s mint */
+                                            nft: string;
+                                            /** @description seconds from `first` to `last` */
+                                            secondsApart: number;
+                                            /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
+                                            strength: number;
+                                            /** @description the group wallets in the order they held it, the first the one it came back to */
+                                            wallets: string[];
                                         } | {
                                             /** @enum {string} */
                                             kind: "fee-payer";
@@ -1560,7 +1688,7 @@ export interface paths {
                                             transaction: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -1577,7 +1705,7 @@ export interface paths {
                                             a: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -1589,7 +1717,7 @@ export interface paths {
                                             b: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -1626,7 +1754,7 @@ export interface paths {
                                             a: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -1638,7 +1766,7 @@ export interface paths {
                                             b: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -1673,7 +1801,7 @@ export interface paths {
                                             a: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -1685,7 +1813,7 @@ export interface paths {
                                             b: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -1711,7 +1839,7 @@ export interface paths {
                                             a: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -1723,7 +1851,7 @@ export interface paths {
                                             b: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -1761,7 +1889,7 @@ export interface paths {
                                             a: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -1773,7 +1901,7 @@ export interface paths {
                                             b: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -1811,7 +1939,7 @@ export interface paths {
                                             first: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -1827,7 +1955,7 @@ export interface paths {
                                             last: {
                                                 /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                                 amount: string;
-                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                                /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
                                                 asset: string;
                                                 /** @description transaction signature (full, for an explorer) */
                                                 signature: string;
@@ -1909,7 +2037,7 @@ export interface paths {
                                         /** @description the score the rule ranks by */
                                         score: number;
                                         /** @enum {string} */
-                                        type: "Behavioral Mirror" | "Capital Divergence" | "Sustained Alignment" | "Shared Zero Holdings" | "Significant Asymmetry" | "Co-trading" | "Common Funder" | "Common Collector" | "Fee Payer" | "Direct Transfer" | "Indirect Transfer" | "Same-Block Buying" | "Bought Within Seconds" | "Copy Trading" | "Rare Tokens";
+                                        type: "Behavioral Mirror" | "Capital Divergence" | "Sustained Alignment" | "Shared Zero Holdings" | "Significant Asymmetry" | "Co-trading" | "Common Funder" | "Common Collector" | "Fee Payer" | "NFT Wash Trading" | "Direct Transfer" | "Indirect Transfer" | "Same-Block Buying" | "Bought Within Seconds" | "Copy Trading" | "Rare Tokens";
                                     }[];
                                     /** @description why a score is null, per metric */
                                     nullReasons?: {
@@ -2729,7 +2857,7 @@ export interface paths {
                                         transfer: {
                                             /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                             amount: string;
-                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
                                             asset: string;
                                             /** @description transaction signature (full, for an explorer) */
                                             signature: string;
@@ -2737,6 +2865,70 @@ export interface paths {
                                             /** @description unix seconds */
                                             timestamp: number;
                                         };
+                                    } | {
+                                        /** @description each of the two sold the other NFTs */
+                                        bothWays: boolean;
+                                        /** @description wallet address */
+                                        buyer: string;
+                                        /** @enum {string} */
+                                        kind: "nft-sale";
+                                        /** @description the mint of the first NFT sold between them */
+                                        nft: string;
+                                        /** @description separate occasions of those sales (sales within an hour of the one before are one) */
+                                        occasions: number;
+                                        /** @description the first sale between them (asset "NFT_SALE", the amount its price in SOL) */
+                                        sale: {
+                                            /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                            amount: string;
+                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
+                                            asset: string;
+                                            /** @description transaction signature (full, for an explorer) */
+                                            signature: string;
+                                            slot: number;
+                                            /** @description unix seconds */
+                                            timestamp: number;
+                                        };
+                                        /** @description NFTs sold between the two, both directions */
+                                        sales: number;
+                                        /** @description wallet address */
+                                        seller: string;
+                                        /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
+                                        strength: number;
+                                    } | {
+                                        /** @description its sale out of wallets[0] (asset "NFT_SALE", the amount its price in SOL) */
+                                        first: {
+                                            /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                            amount: string;
+                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
+                                            asset: string;
+                                            /** @description transaction signature (full, for an explorer) */
+                                            signature: string;
+                                            slot: number;
+                                            /** @description unix seconds */
+                                            timestamp: number;
+                                        };
+                                        /** @enum {string} */
+                                        kind: "nft-round-trip";
+                                        /** @description its sale back to wallets[0] */
+                                        last: {
+                                            /** @description exact UI amount as a decimal string, e.g. "1.5" */
+                                            amount: string;
+                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
+                                            asset: string;
+                                            /** @description transaction signature (full, for an explorer) */
+                                            signature: string;
+                                            slot: number;
+                                            /** @description unix seconds */
+                                            timestamp: number;
+                                        };
+                                        /** @description the NFT’s mint */
+                                        nft: string;
+                                        /** @description seconds from `first` to `last` */
+                                        secondsApart: number;
+                                        /** @description strength of this piece of evidence in [0, 1] (the signal is the noisy-OR of its pieces) */
+                                        strength: number;
+                                        /** @description the group wallets in the order they held it, the first the one it came back to */
+                                        wallets: string[];
                                     } | {
                                         /** @enum {string} */
                                         kind: "fee-payer";
@@ -2748,7 +2940,7 @@ export interface paths {
                                         transaction: {
                                             /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                             amount: string;
-                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
                                             asset: string;
                                             /** @description transaction signature (full, for an explorer) */
                                             signature: string;
@@ -2765,7 +2957,7 @@ export interface paths {
                                         a: {
                                             /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                             amount: string;
-                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
                                             asset: string;
                                             /** @description transaction signature (full, for an explorer) */
                                             signature: string;
@@ -2777,7 +2969,7 @@ export interface paths {
                                         b: {
                                             /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                             amount: string;
-                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
                                             asset: string;
                                             /** @description transaction signature (full, for an explorer) */
                                             signature: string;
@@ -2814,7 +3006,7 @@ export interface paths {
                                         a: {
                                             /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                             amount: string;
-                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
                                             asset: string;
                                             /** @description transaction signature (full, for an explorer) */
                                             signature: string;
@@ -2826,7 +3018,7 @@ export interface paths {
                                         b: {
                                             /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                             amount: string;
-                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
                                             asset: string;
                                             /** @description transaction signature (full, for an explorer) */
                                             signature: string;
@@ -2861,7 +3053,7 @@ export interface paths {
                                         a: {
                                             /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                             amount: string;
-                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
                                             asset: string;
                                             /** @description transaction signature (full, for an explorer) */
                                             signature: string;
@@ -2873,7 +3065,7 @@ export interface paths {
                                         b: {
                                             /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                             amount: string;
-                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
                                             asset: string;
                                             /** @description transaction signature (full, for an explorer) */
                                             signature: string;
@@ -2899,7 +3091,7 @@ export interface paths {
                                         a: {
                                             /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                             amount: string;
-                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
                                             asset: string;
                                             /** @description transaction signature (full, for an explorer) */
                                             signature: string;
@@ -2911,7 +3103,7 @@ export interface paths {
                                         b: {
                                             /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                             amount: string;
-                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
                                             asset: string;
                                             /** @description transaction signature (full, for an explorer) */
                                             signature: string;
@@ -2949,7 +3141,7 @@ export interface paths {
                                         a: {
                                             /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                             amount: string;
-                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
                                             asset: string;
                                             /** @description transaction signature (full, for an explorer) */
                                             signature: string;
@@ -2961,7 +3153,7 @@ export interface paths {
                                         b: {
                                             /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                             amount: string;
-                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
                                             asset: string;
                                             /** @description transaction signature (full, for an explorer) */
                                             signature: string;
@@ -2999,7 +3191,7 @@ export interface paths {
                                         first: {
                                             /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                             amount: string;
-                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
                                             asset: string;
                                             /** @description transaction signature (full, for an explorer) */
                                             signature: string;
@@ -3015,7 +3207,7 @@ export interface paths {
                                         last: {
                                             /** @description exact UI amount as a decimal string, e.g. "1.5" */
                                             amount: string;
-                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), else the token mint */
+                                            /** @description "SOL" for native SOL, "FEE" for a transaction fee another account paid (engine 2.8.0; the amount is the fee in SOL), "NFT_SALE" for an NFT sold through a market (engine 2.20.0; the amount is its price in SOL), else the token mint */
                                             asset: string;
                                             /** @description transaction signature (full, for an explorer) */
                                             signature: string;
@@ -3097,7 +3289,7 @@ export interface paths {
                                     /** @description the score the rule ranks by */
                                     score: number;
                                     /** @enum {string} */
-                                    type: "Behavioral Mirror" | "Capital Divergence" | "Sustained Alignment" | "Shared Zero Holdings" | "Significant Asymmetry" | "Co-trading" | "Common Funder" | "Common Collector" | "Fee Payer" | "Direct Transfer" | "Indirect Transfer" | "Same-Block Buying" | "Bought Within Seconds" | "Copy Trading" | "Rare Tokens";
+                                    type: "Behavioral Mirror" | "Capital Divergence" | "Sustained Alignment" | "Shared Zero Holdings" | "Significant Asymmetry" | "Co-trading" | "Common Funder" | "Common Collector" | "Fee Payer" | "NFT Wash Trading" | "Direct Transfer" | "Indirect Transfer" | "Same-Block Buying" | "Bought Within Seconds" | "Copy Trading" | "Rare Tokens";
                                 }[];
                                 /** @description why a score is null, per metric */
                                 nullReasons?: {

@@ -38,7 +38,7 @@ export interface TransferRef {
   timestamp?: number;
 }
 export interface FundingEvidence {
-  kind?: 'direct' | 'common-first-funder' | 'common-source' | 'common-destination' | 'same-amount-funding' | 'common-upstream-funder' | 'common-downstream-collector' | 'indirect-transfer' | 'fee-payer' | 'common-fee-payer' | string;
+  kind?: 'direct' | 'common-first-funder' | 'common-source' | 'common-destination' | 'same-amount-funding' | 'common-upstream-funder' | 'common-downstream-collector' | 'indirect-transfer' | 'fee-payer' | 'common-fee-payer' | 'nft-sale' | 'nft-round-trip' | string;
   from?: string;
   to?: string;
   transfer?: TransferRef;
@@ -68,6 +68,16 @@ export interface FundingEvidence {
   /** common-fee-payer: how many of each wallet's transactions the counterparty paid (engine 2.8.0) */
   transactionsA?: number;
   transactionsB?: number;
+  /** nft-sale: `seller` sold `nft` to `buyer` through a market (`sale`, its price in SOL), the first of `sales` NFTs between them on `occasions` occasions, `bothWays` when each sold the other some (engine 2.20.0) */
+  seller?: string;
+  buyer?: string;
+  nft?: string;
+  sale?: TransferRef;
+  sales?: number;
+  occasions?: number;
+  bothWays?: boolean;
+  /** nft-round-trip: the group wallets that held `nft` in turn, the first the one it came back to; `first`/`last` its sales out and back (engine 2.20.0) */
+  wallets?: string[];
   a?: TransferRef;
   b?: TransferRef;
   secondsApart?: number;

@@ -10,6 +10,7 @@ describe('InsightIcon', () => {
     expect(iconOf('Common Funder')).toContain('lucide-landmark');
     expect(iconOf('Common Collector')).toContain('lucide-inbox');
     expect(iconOf('Fee Payer')).toContain('lucide-fuel');
+    expect(iconOf('NFT Wash Trading')).toContain('lucide-repeat');
     expect(iconOf('Something New')).toContain('lucide-info');
     expect(insightKey('same-block buying')).toBe('SameBlockBuying');
   });

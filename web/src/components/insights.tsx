@@ -1,5 +1,5 @@
 // Insight and evidence kinds as lucide icons (issue 13): one place maps a kind to its icon.
-import { ArrowLeftRight, ArrowUpRightFromSquare, Ban, Boxes, Fuel, Gem, Handshake, Inbox, Info, Landmark, Link, Scale, Timer, Users, Waypoints, type LucideIcon } from 'lucide-react';
+import { ArrowLeftRight, ArrowUpRightFromSquare, Ban, Boxes, Fuel, Gem, Handshake, Inbox, Info, Landmark, Link, Repeat, Scale, Timer, Users, Waypoints, type LucideIcon } from 'lucide-react';
 
 const ICONS: Record<string, LucideIcon> = {
   VeryHighSimilarity: Link,
@@ -15,6 +15,7 @@ const ICONS: Record<string, LucideIcon> = {
   CommonFunder: Landmark,
   CommonCollector: Inbox,
   FeePayer: Fuel,
+  NFTWashTrading: Repeat,
   DirectTransfer: ArrowLeftRight,
   IndirectTransfer: Waypoints,
   Bundle: Boxes,

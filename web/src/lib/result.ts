@@ -198,7 +198,7 @@ export function insightKinds(p: Pair): string[] {
   const e = evidenceOf(p);
   // evidence kinds that no insight names already (an insight such as Common Funder says more)
   const named = (...types: string[]) => types.some((t) => kinds.includes(t));
-  if (hasFunding(p) && !named('Common Funder', 'Common Collector', 'Fee Payer', 'Direct Transfer', 'Indirect Transfer')) kinds.push('Funding');
+  if (hasFunding(p) && !named('Common Funder', 'Common Collector', 'Fee Payer', 'NFT Wash Trading', 'Direct Transfer', 'Indirect Transfer')) kinds.push('Funding');
   if (((Array.isArray(e.bundle) && e.bundle.length > 0) || (Array.isArray(e.bundles) && e.bundles.length > 0) || (finite(p.scores?.bundle) ?? 0) > 0) && !named('Same-Block Buying') && !named('Bought Within Seconds')) kinds.push('Bundle');
   if (((Array.isArray(e.rareTokens) && e.rareTokens.length > 0) || (Array.isArray(e.rarity) && e.rarity.length > 0)) && !named('Rare Tokens')) kinds.push('Rare Tokens');
   return kinds;

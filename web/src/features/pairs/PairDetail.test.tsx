@@ -126,6 +126,27 @@ describe('PairDetail', () => {
     expect(paid.textContent).toContain('0.000005 SOL fee');
   });
 
+  it('renders NFTs sold between the two and an NFT sold around the group back to its seller, with their prices in SOL (engine 2.20.0)', () => {
+    const base = pairs[0];
+    const [a, b] = [base.walletA as string, base.walletB as string];
+    const third = 'Ccc1111111111111111111111111111111111111111';
+    const nft = 'NfT1111111111111111111111111111111111111111';
+    const ref = (n: number, amount: string) => ({ asset: 'NFT_SALE', amount, signature: sig(n), slot: n, timestamp: 1700000000 + 86400 * n });
+    const sale = { kind: 'nft-sale', seller: a, buyer: b, nft, sale: ref(1, '42'), sales: 3, occasions: 2, bothWays: true, strength: 0.54 };
+    const { unmount } = renderDetail({ ...base, evidence: { funding: [sale] } });
+    const item = within(screen.getByTestId('pair-evidence')).getByText(/^nft-sale$/).closest('li') as HTMLElement;
+    expect(item.textContent).toContain(`${shortAddress(a)} sold an NFT to ${shortAddress(b)} through a market (42 SOL; 3 NFTs on 2 occasions, each selling to the other)`);
+    expect(item.textContent).not.toContain('NFT_SALE');
+    unmount();
+    const trip = { kind: 'nft-round-trip', nft, wallets: [a, b, third], first: ref(1, '42'), last: ref(3, '40'), secondsApart: 2 * 86400, strength: 0.74 };
+    renderDetail({ ...base, evidence: { funding: [trip] } });
+    const round = within(screen.getByTestId('pair-evidence')).getByText(/^nft-round-trip$/).closest('li') as HTMLElement;
+    expect(round.textContent).toContain(`NFT sold around ${[a, b, third, a].map((x) => shortAddress(x)).join(' → ')} (back after 2 days)`);
+    expect(round.textContent).toContain('42 SOL');
+    expect(round.textContent).toContain('40 SOL');
+    expect(round.textContent).not.toContain('s apart');
+  });
+
   it('renders a common upstream funder with the fresh wallets on each side and both fundings', () => {
     const base = pairs[0];
     const [root, hopA, hopB, hopC] = ['Root111111111111111111111111111111111111111', 'HopA111111111111111111111111111111111111111', 'HopB111111111111111111111111111111111111111', 'HopC111111111111111111111111111111111111111'];

@@ -134,7 +134,7 @@ function chainText(via: readonly string[] | undefined): string {
 }
 
 function FundingItem({ f }: { f: FundingEvidence }) {
-  const refs = [f.transfer, f.transaction, f.first, f.last, f.a, f.b].filter((r): r is NonNullable<typeof r> => !!r && typeof r.signature === 'string');
+  const refs = [f.transfer, f.transaction, f.sale, f.first, f.last, f.a, f.b].filter((r): r is NonNullable<typeof r> => !!r && typeof r.signature === 'string');
   return (
     <li>
       <InsightIcon type="Funding" /> <strong>{f.kind ?? 'funding'}</strong>
@@ -142,6 +142,27 @@ function FundingItem({ f }: { f: FundingEvidence }) {
         <>
           {' '}
           <span className="mono">{shortAddress(f.from)}</span> → <span className="mono">{shortAddress(f.to)}</span>
+        </>
+      ) : f.kind === 'nft-sale' && f.seller && f.buyer ? (
+        <>
+          {' '}
+          <span className="mono">{shortAddress(f.seller)}</span> sold an NFT to <span className="mono">{shortAddress(f.buyer)}</span> through a market
+          <span className="muted" title="the market's escrow stands between buyer and seller: no transfer links them">
+            {' '}
+            ({f.sale?.amount ?? '?'} SOL{typeof f.sales === 'number' && f.sales > 1 ? `; ${f.sales} NFTs on ${f.occasions ?? '?'} occasion${f.occasions === 1 ? '' : 's'}` : ''}
+            {f.bothWays ? ', each selling to the other' : ''})
+          </span>{' '}
+          {f.nft ? <ExplorerLink kind="token" value={f.nft} /> : null}
+        </>
+      ) : f.kind === 'nft-round-trip' && f.wallets && f.wallets.length > 0 ? (
+        <>
+          {' '}
+          NFT sold around <span className="mono">{[...f.wallets, f.wallets[0]].map((a) => shortAddress(a)).join(' → ')}</span>
+          <span className="muted" title="sold through a market from wallet to wallet of this group until it came back to the wallet that sold it first">
+            {' '}
+            (back after {typeof f.secondsApart === 'number' ? `${formatNumber(f.secondsApart / 86_400, 1)} days` : '?'})
+          </span>{' '}
+          {f.nft ? <ExplorerLink kind="token" value={f.nft} /> : null}
         </>
       ) : f.kind === 'fee-payer' && f.payer && f.wallet ? (
         <>
@@ -231,11 +252,11 @@ function FundingItem({ f }: { f: FundingEvidence }) {
           ) : null}
         </>
       ) : null}
-      {typeof f.secondsApart === 'number' ? <span className="muted"> · {formatNumber(f.secondsApart, 0)} s apart</span> : null}
+      {typeof f.secondsApart === 'number' && f.kind !== 'nft-round-trip' ? <span className="muted"> · {formatNumber(f.secondsApart, 0)} s apart</span> : null}
       {refs.map((r, i) => (
         <span key={i} className="evidence-ref">
-          {r.amount ? `${r.amount} ${r.asset === 'SOL' || !r.asset ? 'SOL' : r.asset === 'FEE' ? 'SOL fee' : ''}` : ''}
-          {r.asset && r.asset !== 'SOL' && r.asset !== 'FEE' ? <TokenLabel mint={r.asset} /> : null} <Signature signature={r.signature as string} />
+          {r.amount ? `${r.amount} ${r.asset === 'SOL' || !r.asset || r.asset === 'NFT_SALE' ? 'SOL' : r.asset === 'FEE' ? 'SOL fee' : ''}` : ''}
+          {r.asset && r.asset !== 'SOL' && r.asset !== 'FEE' && r.asset !== 'NFT_SALE' ? <TokenLabel mint={r.asset} /> : null} <Signature signature={r.signature as string} />
         </span>
       ))}
     </li>
