@@ -42,6 +42,11 @@ export function notifyDue(on: WatchNotifyOn | null, ended: Pick<EndedRun, 'compa
 
 /** A run's delivery not begun this long after the run ended is started by the sweep (the run starts it within seconds of its end). */
 const DELIVERY_SWEEP_START_AFTER_MS = 2 * 60_000;
+/**
+ * A run the sweep started or joined the delivery of, not begun since, is taken again this long after
+ * (its first attempt waits in a backlog: joining it each sweep would fill the batch)
+ */
+const DELIVERY_SWEEP_REJOIN_MS = 60 * 60_000;
 /** A delivery is given up by the sweep this long past its budget, counted from its first attempt: its last attempt and the record of its failure are over by then. */
 const DELIVERY_SWEEP_MARGIN_MS = 60 * 60_000;
 
@@ -141,13 +146,14 @@ export function createWatchActivities({ pool, removeWatchSchedule, settings }: P
      * outcome: terminated, or failed on a store away for longer than its steps wait), and returns the
      * runs whose delivery has not begun DELIVERY_SWEEP_START_AFTER_MS after their run ended, for the
      * workflow to start (a delivery running already, its first attempt still queued, is joined, not
-     * repeated).
+     * repeated, and taken again an hour later at the soonest: DELIVERY_SWEEP_REJOIN_MS).
      */
     async sweepWatchDeliveries({ limit }: { limit: number }): Promise<{ givenUp: number; unstarted: WatchDeliveryInput[] }> {
       const swept = await sweepWatchDeliveries(pool, Context.current().info.namespace, {
         giveUpAfterMs: WEBHOOK_DELIVERY_BUDGET_MS + DELIVERY_SWEEP_MARGIN_MS,
         startAfterMs: DELIVERY_SWEEP_START_AFTER_MS,
         startWithinMs: WEBHOOK_DELIVERY_BUDGET_MS,
+        resweepAfterMs: DELIVERY_SWEEP_REJOIN_MS,
         limit,
         reason: 'not delivered within a day: its delivery stopped without an outcome (terminated?)',
       });

@@ -182,14 +182,17 @@ export async function beginWatchRunNotification(pool: Pool, watchId: string, run
  * The sweep of deliveries (sweepWatchDeliveriesWorkflow), for the watches of Temporal namespace
  * `namespace`: gives up every delivery still pending `giveUpAfterMs` after it began (after its run
  * ended, when it never began): its workflow was terminated, or failed before it could record the
- * outcome. Returns the runs whose delivery has not begun `startAfterMs` after the run ended (the run
- * was terminated before it started it, or ran code that made none), oldest first; those older than
+ * outcome. Returns at most `limit` runs whose delivery has not begun `startAfterMs` after the run
+ * ended (the run was terminated before it started it, or ran code that made none; or its delivery's
+ * first attempt waits in a backlog), those no sweep took yet first, then the longest since a sweep
+ * took them, each by when it ended; one a sweep took within `resweepAfterMs` is left, so a backlog of
+ * queued deliveries does not fill every batch. Marks them taken (`notify_swept_at`). Those older than
  * `startWithinMs` are left to be given up: a day-old run is no longer news.
  */
 export async function sweepWatchDeliveries(
   pool: Pool,
   namespace: string,
-  options: { giveUpAfterMs: number; startAfterMs: number; startWithinMs: number; limit: number; reason: string },
+  options: { giveUpAfterMs: number; startAfterMs: number; startWithinMs: number; resweepAfterMs: number; limit: number; reason: string },
 ): Promise<{ givenUp: number; unstarted: Array<{ watchId: string; runKey: string }> }> {
   const ago = (param: string) => `now() - make_interval(secs => ${param}::double precision / 1000)`;
   const { rowCount } = await pool.query(
@@ -198,12 +201,20 @@ export async function sweepWatchDeliveries(
       WHERE w.id = r.watch_id AND w.temporal_namespace = $1 AND r.notification = 'pending' AND COALESCE(r.notify_started_at, r.ended_at) < ${ago('$2')}`,
     [namespace, options.giveUpAfterMs, options.reason.slice(0, 500)],
   );
+  // two sweeps at once (an overlap the schedule's SKIP does not cover: a sweep started by hand) take
+  // different runs; a run's row locked by its own delivery is left to the next sweep
   const { rows } = await pool.query<{ watch_id: string; run_key: string }>(
-    `SELECT r.watch_id, r.run_key FROM watch_runs r JOIN watches w ON w.id = r.watch_id
-      WHERE w.temporal_namespace = $1 AND r.notification = 'pending' AND r.notify_started_at IS NULL
-        AND r.ended_at < ${ago('$2')} AND r.ended_at > ${ago('$3')}
-      ORDER BY r.ended_at LIMIT $4`,
-    [namespace, options.startAfterMs, options.startWithinMs, options.limit],
+    `WITH taken AS (
+       SELECT r.watch_id, r.run_key, r.notify_swept_at AS swept_before, r.ended_at FROM watch_runs r JOIN watches w ON w.id = r.watch_id
+        WHERE w.temporal_namespace = $1 AND r.notification = 'pending' AND r.notify_started_at IS NULL
+          AND r.ended_at < ${ago('$2')} AND r.ended_at > ${ago('$3')}
+          AND (r.notify_swept_at IS NULL OR r.notify_swept_at < ${ago('$5')})
+        ORDER BY r.notify_swept_at NULLS FIRST, r.ended_at LIMIT $4
+          FOR UPDATE OF r SKIP LOCKED),
+     marked AS (
+       UPDATE watch_runs r SET notify_swept_at = now() FROM taken t WHERE r.watch_id = t.watch_id AND r.run_key = t.run_key RETURNING r.watch_id)
+     SELECT t.watch_id, t.run_key FROM taken t ORDER BY t.swept_before NULLS FIRST, t.ended_at, t.watch_id, t.run_key`,
+    [namespace, options.startAfterMs, options.startWithinMs, options.limit, options.resweepAfterMs],
   );
   return { givenUp: rowCount ?? 0, unstarted: rows.map((r) => ({ watchId: r.watch_id, runKey: r.run_key })) };
 }

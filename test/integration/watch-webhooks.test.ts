@@ -24,6 +24,7 @@ import { WORKFLOW_TASK_QUEUE, watchDeliveryWorkflowId, watchScheduleId } from '.
 import { sweepWatchDeliveriesWorkflow, watchDeliveryWorkflow } from '../../src/workflows/watch-delivery';
 import { watchRunWorkflow } from '../../src/workflows/watch-run';
 import { insertWatch } from '../../src/store/watches';
+import { sweepWatchDeliveries } from '../../src/store/watch-runs';
 import { DELIVERY_SWEEP_SCHEDULE_ID, ensureDeliverySweepSchedule } from '../../src/temporal/schedules';
 import { WEBHOOK_HEADERS, newWebhookSecret, signWebhook } from '../../src/providers/webhooks';
 import { buildActivityDeps } from '../../src/wiring';
@@ -243,6 +244,31 @@ describe("a watch's webhook", () => {
     });
   });
 
+  it('a sweep\'s batch takes runs no sweep took yet first, leaves those taken within the hour, and reaches every run of a backlog in turn', async () => {
+    const { pool } = opened.stack;
+    // a namespace of its own: no other test's run is swept here
+    const namespace = `sweep-batches-${randomUUID()}`;
+    const watchId = randomUUID();
+    await insertWatch(pool, { id: watchId, ownerKeyId: apiKeyId(KEY), request: analysisRequest({ wallets: w.slice(1, 4), sync: 'auto', window: 14 }), everyMinutes: 60, fairnessKey: null, namespace, notify: { url: `${base}/batches`, on: 'every-run', secret: newWebhookSecret() } }, 100);
+    const analysisId = await seedCompletedAnalysis(pool, { ownerKeyId: apiKeyId(KEY), group: w.slice(1, 4), clusters: [], scores: {} });
+    for (const [runKey, minutes] of [['a', 50], ['b', 40], ['c', 30]] as const) {
+      await pool.query(`INSERT INTO watch_runs (watch_id, run_key, analysis_id, ended_at, comparison, notification) VALUES ($1, $2, $3, now() - make_interval(mins => $4), 'first', 'pending')`, [watchId, runKey, analysisId, minutes]);
+    }
+    const sweep = () => sweepWatchDeliveries(pool, namespace, { giveUpAfterMs: 25 * 3_600_000, startAfterMs: 120_000, startWithinMs: 24 * 3_600_000, resweepAfterMs: 3_600_000, limit: 2, reason: 'test' });
+    // the oldest two, then the one left; then none (each taken within the hour)
+    expect((await sweep()).unstarted.map((r) => r.runKey)).toEqual(['a', 'b']);
+    expect((await sweep()).unstarted.map((r) => r.runKey)).toEqual(['c']);
+    expect((await sweep()).unstarted).toEqual([]);
+    // an hour on: the one taken longest ago first
+    await pool.query(`UPDATE watch_runs SET notify_swept_at = notify_swept_at - interval '61 minutes' WHERE watch_id = $1`, [watchId]);
+    await pool.query(`UPDATE watch_runs SET notify_swept_at = notify_swept_at - interval '5 minutes' WHERE watch_id = $1 AND run_key = 'c'`, [watchId]);
+    expect((await sweep()).unstarted.map((r) => r.runKey)).toEqual(['c', 'a']);
+    // a run that ended since, no sweep having taken it, comes before them all
+    await pool.query(`INSERT INTO watch_runs (watch_id, run_key, analysis_id, ended_at, comparison, notification) VALUES ($1, 'd', $2, now() - interval '3 minutes', 'first', 'pending')`, [watchId, analysisId]);
+    expect((await sweep()).unstarted.map((r) => r.runKey)).toEqual(['d', 'b']);
+    await pool.query('DELETE FROM watches WHERE id = $1', [watchId]);
+  });
+
   it('the sweep joins a delivery its run started whose first attempt has not begun, and leaves one whose attempt is in flight: one delivery each, not two', async () => {
     const { pool, client, namespace } = opened.stack;
     const watchId = randomUUID();
@@ -261,6 +287,8 @@ describe("a watch's webhook", () => {
     await opened.stack.withWorkers(
       async () => {
         expect(await client.workflow.execute(sweepWatchDeliveriesWorkflow, { taskQueue: WORKFLOW_TASK_QUEUE, workflowId: `sweep-${randomUUID()}` })).toEqual({ givenUp: 0, started: 0, running: 1 });
+        // the next sweep, ten minutes on, does not join it again: it takes it an hour after at the soonest
+        expect(await client.workflow.execute(sweepWatchDeliveriesWorkflow, { taskQueue: WORKFLOW_TASK_QUEUE, workflowId: `sweep-${randomUUID()}` })).toEqual({ givenUp: 0, started: 0, running: 0 });
       },
       { activities: { notifyWatchRun: held } },
     );
