@@ -7,7 +7,7 @@ import { compareTransfers, extractTransfers, tradedIn } from './transfers';
 import type { EnhancedTransaction } from '../enhanced-transaction';
 import type { CounterpartyActivity, CounterpartyStats, FundingOrigin, SignalResult, SweepTarget, WalletPair, WalletTransfer } from './types';
 import { FEE_ASSET, SOL_ASSET } from './types';
-import { groupSales, nftRoundTrips, nftSaleEvidence, roundTripsByPair, saleTransfer, transferRef as ref, type NftRoundTrip, type NftSaleEvidence } from './nft-sales';
+import { beyondSales, groupSales, nftRoundTrips, nftSaleEvidence, roundTripsByPair, saleTransfer, transferRef as ref, type NftRoundTrip, type NftSaleEvidence } from './nft-sales';
 
 export interface KnownAddress {
   address: string;
@@ -1166,7 +1166,8 @@ export function pairKey(x: string, y: string): string {
 export function groupFunding(profiles: readonly FundingProfile[], stats: CounterpartyStats, opts: FundingOptions = {}): GroupFunding {
   const known = opts.knownAddresses ?? KNOWN_ADDRESSES;
   const counted = new Map<string, number>();
-  for (const p of profiles) for (const c of p.byCounterparty.keys()) counted.set(c, (counted.get(c) ?? 0) + 1);
+  // NFT sale partners are no counterparties of a degree (engine 2.20.0), as counterparty_wallets counts them
+  for (const p of profiles) for (const [c, list] of p.byCounterparty) if (beyondSales(list)) counted.set(c, (counted.get(c) ?? 0) + 1);
   const degrees = new Map(stats.walletsPerCounterparty);
   for (const [c, n] of counted) degrees.set(c, Math.max(degrees.get(c) ?? 0, n));
   const merged: CounterpartyStats = { ...stats, walletsPerCounterparty: degrees };
@@ -1280,7 +1281,9 @@ export function fundingLinks(
   const byWallet = new Map(profiles.map((p) => [p.wallet, p]));
   const members = new Map<string, string[]>();
   for (const p of profiles) {
-    for (const c of p.byCounterparty.keys()) {
+    for (const [c, transfers] of p.byCounterparty) {
+      // a sale's other party is read for the pair it makes with a group wallet below, not as a common counterparty
+      if (!beyondSales(transfers) && !byWallet.has(c)) continue;
       const list = members.get(c);
       if (list) list.push(p.wallet);
       else members.set(c, [p.wallet]);

@@ -30,6 +30,29 @@ describe('nftRoundTrips', () => {
     expect(nftRoundTrips(groupSales(new Map(ps.map((p) => [p.wallet, p.byCounterparty]))))).toEqual([]);
   });
 
+  it('keeps the quickest trip of an NFT through the same wallets, not the first', () => {
+    const sales = [nftSale('A', 'B', 'X', '3', T0), nftSale('B', 'A', 'X', '3', T0 + 20 * DAY), nftSale('A', 'B', 'X', '3', T0 + 21 * DAY), nftSale('B', 'A', 'X', '3', T0 + 21 * DAY + 3600)];
+    const trips = nftRoundTrips(groupSales(new Map(profiles(['A', 'B'], sales).map((p) => [p.wallet, p.byCounterparty]))));
+    expect(trips.map((t) => [t.wallets, t.last.timestamp - t.first.timestamp])).toEqual([[['A', 'B'], 3600]]);
+  });
+
+  it('ends a trail where the NFT is sold out of the group, and takes no trip slower than 30 days or through more than 8 wallets', () => {
+    // B sells it to an outsider, who sells it back to A: B's sale out ends the trail
+    const out = [nftSale('A', 'B', 'X', '3', T0), nftSale('B', 'OUT', 'X', '3', T0 + DAY), nftSale('OUT', 'C', 'X', '3', T0 + 2 * DAY), nftSale('C', 'A', 'X', '3', T0 + 3 * DAY)];
+    expect(nftRoundTrips(groupSales(new Map(profiles(['A', 'B', 'C'], out).map((p) => [p.wallet, p.byCounterparty]))))).toEqual([]);
+    // a buy-back 31 days on
+    const slow = [nftSale('A', 'B', 'Y', '3', T0), nftSale('B', 'A', 'Y', '3', T0 + 31 * DAY)];
+    expect(nftRoundTrips(groupSales(new Map(profiles(['A', 'B'], slow).map((p) => [p.wallet, p.byCounterparty]))))).toEqual([]);
+    // around 8 wallets, and around 9
+    const ring = (n: number) => {
+      const ws = Array.from({ length: n }, (_, i) => `W${i}`);
+      const sales = ws.map((w, i) => nftSale(w, ws[(i + 1) % n], `R${n}`, '3', T0 + i * 3600));
+      return nftRoundTrips(groupSales(new Map(profiles(ws, sales).map((p) => [p.wallet, p.byCounterparty]))));
+    };
+    expect(ring(NFT_SALE_DEFAULTS.roundTripMaxWallets).map((t) => t.wallets.length)).toEqual([NFT_SALE_DEFAULTS.roundTripMaxWallets]);
+    expect(ring(NFT_SALE_DEFAULTS.roundTripMaxWallets + 1)).toEqual([]);
+  });
+
   it('reads each sale once though both parties store it, and one party alone is enough', () => {
     const [sellerSide, buyerSide] = nftSale('A', 'B', 'X', '3', T0);
     const [back] = nftSale('B', 'A', 'X', '3', T0 + 3600);
@@ -69,10 +92,10 @@ describe('nft-sale and nft-round-trip evidence (engine 2.20.0)', () => {
     expect(ac.score).toBeGreaterThan(0.85);
     const ab = links.find((l) => l.a === 'A' && l.b === 'B')!;
     expect(ab.evidence.map((e) => e.kind)).toEqual(['nft-round-trip', 'nft-sale']);
-    // weeks away keeps half
-    const slow = [nftSale('A', 'B', 'Y', '40', T0), nftSale('B', 'A', 'Y', '40', T0 + 70 * DAY)];
+    // four weeks away keeps a little over half
+    const slow = [nftSale('A', 'B', 'Y', '40', T0), nftSale('B', 'A', 'Y', '40', T0 + 28 * DAY)];
     const trip = fundingLinks(profiles(['A', 'B'], slow), stats())[0].evidence.find((e) => e.kind === 'nft-round-trip')!;
-    expect(trip.strength).toBeCloseTo(direct * (0.5 + 0.5 * 2 ** -10), 6);
+    expect(trip.strength).toBeCloseTo(direct * (0.5 + 0.5 * 2 ** -4), 6);
   });
 
   it('collectors who sold to each other once, at arm\'s length, and an NFT resold along three of them, stay under a cluster edge', () => {
@@ -82,6 +105,14 @@ describe('nft-sale and nft-round-trip evidence (engine 2.20.0)', () => {
     expect(links.map((l) => `${l.a}${l.b}`)).toEqual(['AB', 'BC']);
     // relatedness keeps 0.9 of funding: the edge is 0.3
     for (const l of links) expect(0.9 * l.score).toBeLessThan(0.3);
+  });
+
+  it('NFT sale partners are no degree: a wallet that sold NFTs to a dozen of the group still weighs 1 for the SOL it sent its sibling', () => {
+    const buyers = Array.from({ length: 12 }, (_, k) => `BUYER${k}`);
+    const transfers = [...buyers.map((b, k) => nftSale('X', b, `N${k}`, '3', T0 + k * DAY)), solPayment('X', 'Y', '2', T0 + 20 * DAY)];
+    const links = fundingLinks(profiles(['X', 'Y', ...buyers], transfers), stats());
+    const xy = links.find((l) => l.a === 'X' && l.b === 'Y')!;
+    expect(xy.evidence.map((e) => [e.kind, e.strength])).toEqual([['direct', FUNDING_DEFAULTS.directStrength]]);
   });
 
   it('an NFT sale is no funding: a seller of both is no common source, and no direct transfer is cited for it', () => {

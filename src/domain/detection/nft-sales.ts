@@ -21,6 +21,13 @@ export const NFT_SALE_DEFAULTS = {
   roundTripFloor: 0.5,
   /** …and the NFT's time away from the wallet it came back to at which it keeps half of the rest */
   roundTripHalfLifeSeconds: 7 * 86_400,
+  /**
+   * a round trip is a wash ring's only when quick and small: an NFT back after longer than this (a
+   * collector buying back one it sold months before), or through more wallets than `roundTripMaxWallets`
+   * (a popular NFT resold along a community), is none
+   */
+  roundTripMaxSeconds: 30 * 86_400,
+  roundTripMaxWallets: 8,
 } as const;
 
 /** Whether a transfer is an NFT sold through a marketplace (`NFT_SALE_ASSET`, engine 2.20.0). */
@@ -28,10 +35,12 @@ export function saleTransfer(t: WalletTransfer): boolean {
   return t.asset === NFT_SALE_ASSET;
 }
 
-/** One NFT sale between two wallets of the group, read from either party's rows. */
+/** One NFT sale by a wallet of the group (to another of them, or out of the group), read from either party's rows. */
 export interface GroupSale {
   seller: string;
   buyer: string;
+  /** the buyer is a wallet of the group */
+  inside: boolean;
   nft: string;
   sale: TransferRef;
 }
@@ -79,20 +88,25 @@ export type NftSaleEvidence =
       strength: number;
     } & NftRoundTrip);
 
-/** The NFT sales between wallets of the group (`wallets`: each one's transfers), each once, in time order. */
+/**
+ * The NFT sales of the group's wallets (`transfersOf`: each one's transfers by counterparty), each
+ * once, in time order: those between two of them, and those out of the group (a wallet of it sold to
+ * another), which end an NFT's trail through it.
+ */
 export function groupSales(transfersOf: ReadonlyMap<string, ReadonlyMap<string, readonly WalletTransfer[]>>): GroupSale[] {
   const seen = new Set<string>();
   const out: GroupSale[] = [];
   for (const [wallet, byCounterparty] of transfersOf) {
     for (const [counterparty, list] of byCounterparty) {
-      if (counterparty === wallet || !transfersOf.has(counterparty)) continue;
+      if (counterparty === wallet) continue;
+      const inside = transfersOf.has(counterparty);
       for (const t of list) {
-        if (!saleTransfer(t) || t.nft === undefined) continue;
+        if (!saleTransfer(t) || t.nft === undefined || (!inside && t.direction !== 'out')) continue;
         const key = `${t.signature}\u0000${t.nft}`;
         if (seen.has(key)) continue;
         seen.add(key);
         const [seller, buyer] = t.direction === 'out' ? [wallet, counterparty] : [counterparty, wallet];
-        out.push({ seller, buyer, nft: t.nft, sale: transferRef(t) });
+        out.push({ seller, buyer, inside, nft: t.nft, sale: transferRef(t) });
       }
     }
   }
@@ -100,12 +114,14 @@ export function groupSales(transfersOf: ReadonlyMap<string, ReadonlyMap<string, 
 }
 
 /**
- * The NFTs' round trips through the group (`groupSales`' sales): per NFT, from each sale on, its
- * later sales by whoever held it, until it comes back to the first seller; each trip once (the first
- * from each seller that starts one). A sale to a wallet outside the group ends the trail: no sale of
- * that wallet's is seen.
+ * The NFTs' round trips through the group (`groupSales`' sales): per NFT, from each sale between two
+ * of its wallets on, its later sales by whoever held it, until it comes back to the first seller
+ * within `roundTripMaxSeconds` through at most `roundTripMaxWallets` wallets; per NFT and set of
+ * wallets, the quickest. A sale out of the group ends the trail (what the outside wallet did with it
+ * is not seen).
  */
 export function nftRoundTrips(sales: readonly GroupSale[]): NftRoundTrip[] {
+  const d = NFT_SALE_DEFAULTS;
   const byNft = new Map<string, GroupSale[]>();
   for (const s of sales) {
     const list = byNft.get(s.nft);
@@ -114,20 +130,27 @@ export function nftRoundTrips(sales: readonly GroupSale[]): NftRoundTrip[] {
   }
   const trips: NftRoundTrip[] = [];
   for (const [nft, list] of byNft) {
-    const found = new Set<string>();
+    // per set of wallets, the index in `trips` of its quickest trip
+    const found = new Map<string, number>();
     for (let i = 0; i < list.length; i++) {
+      if (!list[i].inside) continue;
       const start = list[i].seller;
       const wallets = [start];
       let holder = list[i].buyer;
-      for (let k = i + 1; k < list.length && holder !== start; k++) {
+      for (let k = i + 1; k < list.length && list[k].sale.timestamp - list[i].sale.timestamp <= d.roundTripMaxSeconds; k++) {
         if (list[k].seller !== holder) continue;
+        if (!list[k].inside || wallets.length >= d.roundTripMaxWallets) break;
         wallets.push(holder);
         holder = list[k].buyer;
-        if (holder === start) {
-          const id = [...wallets].sort().join('\u0000');
-          if (!found.has(id)) trips.push({ nft, wallets, first: list[i].sale, last: list[k].sale });
-          found.add(id);
-        }
+        if (holder !== start) continue;
+        const trip = { nft, wallets, first: list[i].sale, last: list[k].sale };
+        const id = [...new Set(wallets)].sort().join('\u0000');
+        const at = found.get(id);
+        if (at === undefined) {
+          found.set(id, trips.length);
+          trips.push(trip);
+        } else if (timeAway(trip) < timeAway(trips[at])) trips[at] = trip;
+        break;
       }
     }
   }
@@ -137,14 +160,13 @@ export function nftRoundTrips(sales: readonly GroupSale[]): NftRoundTrip[] {
 /** Per pair of wallets (`pairKey`) on a round trip together, the trip that took the least time. */
 export function roundTripsByPair(trips: readonly NftRoundTrip[], pairKey: (x: string, y: string) => string): Map<string, NftRoundTrip> {
   const out = new Map<string, NftRoundTrip>();
-  const away = (t: NftRoundTrip): number => t.last.timestamp - t.first.timestamp;
   for (const trip of trips) {
     const ws = [...new Set(trip.wallets)];
     for (let i = 0; i < ws.length; i++) {
       for (let j = i + 1; j < ws.length; j++) {
         const key = pairKey(ws[i], ws[j]);
         const prev = out.get(key);
-        if (prev === undefined || away(trip) < away(prev)) out.set(key, trip);
+        if (prev === undefined || timeAway(trip) < timeAway(prev)) out.set(key, trip);
       }
     }
   }
@@ -177,7 +199,7 @@ export function nftSaleEvidence(
       if (seen.has(key)) continue;
       seen.add(key);
       const [seller, buyer] = t.direction === 'out' ? [self, other] : [other, self];
-      sales.push({ seller, buyer, nft: t.nft, sale: transferRef(t) });
+      sales.push({ seller, buyer, inside: true, nft: t.nft, sale: transferRef(t) });
     }
   }
   if (sales.length > 0 && direct > 0) {
@@ -194,11 +216,21 @@ export function nftSaleEvidence(
     out.push({ kind: 'nft-sale', seller: first.seller, buyer: first.buyer, nft: first.nft, sale: first.sale, sales: sales.length, occasions, bothWays, strength: direct * share });
   }
   if (roundTrip !== undefined && direct > 0) {
-    const apart = roundTrip.last.timestamp - roundTrip.first.timestamp;
+    const apart = timeAway(roundTrip);
     const timing = d.roundTripFloor + (1 - d.roundTripFloor) * 2 ** (-apart / d.roundTripHalfLifeSeconds);
     out.push({ kind: 'nft-round-trip', ...roundTrip, secondsApart: apart, strength: direct * timing });
   }
   return out;
+}
+
+/** A round trip's time away, from its sale out to its sale back. */
+function timeAway(t: NftRoundTrip): number {
+  return t.last.timestamp - t.first.timestamp;
+}
+
+/** Whether a wallet's transfers with one counterparty hold more than NFT sales: what its degree counts (`counterparty_wallets`). */
+export function beyondSales(list: readonly WalletTransfer[]): boolean {
+  return list.some((t) => !saleTransfer(t));
 }
 
 /** One transfer as evidence cites it. */

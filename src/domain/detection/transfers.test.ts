@@ -350,6 +350,20 @@ describe('nftSales: an NFT sold through a marketplace between two wallets (trans
     expect(nftSales(sale, 'rFqFJ9g7TGBD8Ed7TPDnvGKZ5pWLPDyxLcvcH2eRCtt')).toEqual([]);
   });
 
+  it('a buyer paying the seller straight (no escrow; a compressed NFT moves no token): that SOL is the sale\'s price, no transfer besides', () => {
+    const direct = { ...sale, tokenTransfers: [], nativeTransfers: [{ fromUserAccount: buyer, toUserAccount: seller, amount: 71_856_000_000 }, ...(sale.nativeTransfers ?? []).filter((t) => t.fromUserAccount === buyer && t.toUserAccount !== 'AAaTGaA3uVqikfVEwoSG7EwkCb4bBDsMEyueiVUS5CaU')] };
+    for (const [wallet, other] of [[seller, buyer], [buyer, seller]]) {
+      const out = extractTransfers(direct, wallet);
+      expect(out.filter((t) => t.counterparty === other).map((t) => t.asset)).toEqual([NFT_SALE_ASSET]);
+    }
+    // SOL with anyone else in it stays what it was (a bundler funding the buyer in the buying transaction, and paying its fee)
+    const FRIEND_PAYS = { ...direct, feePayer: FUNDER, nativeTransfers: [...direct.nativeTransfers, { fromUserAccount: FUNDER, toUserAccount: buyer, amount: 5_000_000_000 }] };
+    expect(extractTransfers(FRIEND_PAYS, buyer).filter((t) => t.counterparty === FUNDER).map((t) => [t.direction, t.asset, t.rawAmount])).toEqual([
+      ['in', 'FEE', '10000'],
+      ['in', 'SOL', '5000000000'],
+    ]);
+  });
+
   it('splits the price over the NFTs sold together, exact only when it divides, one transfer per NFT in mint order', () => {
     const other = 'BuYer11q2Wx7Yk4Nv3Rm8Jc5Hd1Gf6Tp2Bb9Zu7WeQa';
     const two = withNft({ amount: 3_000_000_001, nfts: [{ mint: other, tokenStandard: 'NonFungible' }, { mint: fox, tokenStandard: 'NonFungible' }] });

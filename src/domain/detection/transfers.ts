@@ -67,9 +67,12 @@ export function extractTransfers(tx: EnhancedTransaction, wallet: string, opts: 
   // a fee payer that exchanged a token with the wallet is the trade's other side (a market maker's fill)
   const payer = tx.feePayer;
   const payerTraded = traded && (tx.tokenTransfers ?? []).some((t) => (t.fromUserAccount === wallet && t.toUserAccount === payer) || (t.fromUserAccount === payer && t.toUserAccount === wallet));
+  // an NFT sale's buyer paying its seller straight (no escrow; a compressed NFT, which moves no token):
+  // that SOL is the sale's price, recorded as the sale (`nftSales`), not a transfer besides
+  const saleParty = nftSaleOther(tx, wallet);
 
   const sol = lamportsBy(tx, wallet, ({ counterparty }) => {
-    if (notWallets.has(counterparty) || (handOver !== null && !handOver.has(counterparty))) return false;
+    if (notWallets.has(counterparty) || counterparty === saleParty || (handOver !== null && !handOver.has(counterparty))) return false;
     return !traded || (counterparty === payer && payer !== wallet && !payerTraded);
   });
 
@@ -266,6 +269,15 @@ function swapParties(tx: EnhancedTransaction, wallet: string): Set<string> {
   }
   parties.delete(wallet);
   return parties;
+}
+
+/** The other party of the transaction's NFT sale (`events.nft`) when it names the wallet its seller or buyer; null otherwise. */
+function nftSaleOther(tx: EnhancedTransaction, wallet: string): string | null {
+  const nft = tx.events?.nft as { seller?: unknown; buyer?: unknown } | null | undefined;
+  if (typeof nft !== 'object' || nft === null || typeof nft.seller !== 'string' || typeof nft.buyer !== 'string') return null;
+  if (nft.seller === wallet && nft.buyer !== '') return nft.buyer;
+  if (nft.buyer === wallet && nft.seller !== '') return nft.seller;
+  return null;
 }
 
 /** Whether `events.nft` names the wallet as the seller or the buyer of the transaction's NFT sale. */
