@@ -204,6 +204,12 @@ export function useSimulatedStack(
   };
 }
 
+/** A wallet's whole history as the simulator serves it (Helius Enhanced Transactions), oldest first. */
+export function servedHistory(sim: SimulatorHandle, wallet: string) {
+  const w = sim.world.indexOf(wallet)!;
+  return Array.from({ length: sim.world.historyLength(w) }, (_, i) => sim.world.transaction(w, i));
+}
+
 /**
  * A database of a test file's own (the suite's database's name, then `_<name>_<pid>`), migrated
  * before its stack opens and dropped after it closes: pass `url` as the stack's DATABASE_URL and

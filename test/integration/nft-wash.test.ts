@@ -5,12 +5,12 @@
 import { extractTransfersMany } from '../../src/domain/detection/transfers';
 import { NFT_SALE_ASSET, type WalletTransfer } from '../../src/domain/detection/types';
 import type { SimilarityCluster, SimilarityPair } from '../../src/domain/similarity/types';
-import { generateWorld, parseWorld, type SimulatorHandle } from '../../src/simulator';
+import { generateWorld, parseWorld } from '../../src/simulator';
 import { backfillTransfers } from '../../src/activities/transfers-backfill';
 import { getAnalysis } from '../../src/store/analyses';
 import { TRANSFER_EXTRACTION_VERSION, loadTransfersMany } from '../../src/store/wallet-transfers';
 import { analysisInput, executeAnalysis } from '../harness/analyses';
-import { useSimulatedStack } from '../harness/stack';
+import { servedHistory, useSimulatedStack } from '../harness/stack';
 
 const world = parseWorld(generateWorld({ seed: 7, wallets: 165, txPerWallet: 20, scenario: 'adversarial', largeWallet: false }));
 const truth = world.groundTruth!;
@@ -18,10 +18,6 @@ const wash = truth.clusters[truth.clusterKinds!.indexOf('nft-wash')].slice().sor
 const collectors = truth.decoys!.find((d) => d.kind === 'nft-collectors')!.members.slice().sort();
 const wallets = [...wash, ...collectors].sort();
 
-const historyOf = (sim: SimulatorHandle, wallet: string) => {
-  const w = sim.world.indexOf(wallet)!;
-  return Array.from({ length: sim.world.historyLength(w) }, (_, i) => sim.world.transaction(w, i));
-};
 const key = (t: WalletTransfer) => `${t.signature}:${t.direction}:${t.counterparty}:${t.asset}:${t.nft ?? ''}:${t.rawAmount}`;
 
 describe('NFT wash trading between a group\'s wallets', () => {
@@ -38,7 +34,7 @@ describe('NFT wash trading between a group\'s wallets', () => {
     const stored = await loadTransfersMany(opened.stack.pool, wallets);
     let sales = 0;
     for (const wallet of wallets) {
-      const expected = extractTransfersMany(historyOf(opened.sim, wallet), wallet);
+      const expected = extractTransfersMany(servedHistory(opened.sim, wallet), wallet);
       expect((stored.get(wallet) ?? []).map(key).sort()).toEqual(expected.map(key).sort());
       sales += expected.filter((t) => t.asset === NFT_SALE_ASSET).length;
     }

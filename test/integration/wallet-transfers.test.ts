@@ -7,7 +7,7 @@ import { extractMany } from '../../src/domain';
 import { extractTransfersMany } from '../../src/domain/detection/transfers';
 import type { WalletTransfer } from '../../src/domain/detection/types';
 import type { SimilarityPair } from '../../src/domain/similarity/types';
-import { generateWorld, parseWorld, type SimulatorHandle } from '../../src/simulator';
+import { generateWorld, parseWorld } from '../../src/simulator';
 import { loadSimilarityInputs } from '../../src/activities/similarity-inputs';
 import { backfillTransfers } from '../../src/activities/transfers-backfill';
 import { getAnalysis } from '../../src/store/analyses';
@@ -15,17 +15,12 @@ import { storeHistoryPage } from '../../src/store/transactions';
 import { loadTransfersMany } from '../../src/store/wallet-transfers';
 import { beginSync, finishSync } from '../../src/store/wallets';
 import { analysisInput, executeAnalysis } from '../harness/analyses';
-import { useSimulatedStack } from '../harness/stack';
+import { servedHistory, useSimulatedStack } from '../harness/stack';
 
 const world = parseWorld(generateWorld({ seed: 12, wallets: 26, txPerWallet: 30, scenario: 'hard', largeWallet: false }));
 const wallets = world.wallets.map((w) => w.address).sort();
 const truth = world.groundTruth!;
 
-/** A wallet's whole history as the simulator serves it (Helius Enhanced Transactions). */
-const historyOf = (sim: SimulatorHandle, wallet: string) => {
-  const w = sim.world.indexOf(wallet)!;
-  return Array.from({ length: sim.world.historyLength(w) }, (_, i) => sim.world.transaction(w, i));
-};
 const key = (t: WalletTransfer) => `${t.signature}:${t.direction}:${t.counterparty}:${t.asset}:${t.rawAmount}`;
 
 describe('wallet transfers', () => {
@@ -43,7 +38,7 @@ describe('wallet transfers', () => {
     const stored = await loadTransfersMany(pool, wallets);
     let total = 0;
     for (const wallet of wallets) {
-      const expected = extractTransfersMany(historyOf(opened.sim, wallet), wallet);
+      const expected = extractTransfersMany(servedHistory(opened.sim, wallet), wallet);
       expect((stored.get(wallet) ?? []).map(key).sort()).toEqual(expected.map(key).sort());
       total += expected.length;
     }
@@ -51,7 +46,7 @@ describe('wallet transfers', () => {
 
     // the same page again (a retried activity, a worker killed after its commit)
     const wallet = truth.fundingSources!.find((s) => s.kind === 'bundle-funder')!.funded[0];
-    const txs = historyOf(opened.sim, wallet).slice(0, 100);
+    const txs = servedHistory(opened.sim, wallet).slice(0, 100);
     const { legs } = extractMany(txs, wallet, { solPriceUsd: 150 });
     await beginSync(pool, wallet, 'wallet-sync:transfers-test');
     await storeHistoryPage(pool, wallet, txs, legs, [], extractTransfersMany(txs, wallet));
@@ -191,7 +186,7 @@ describe('wallet transfers', () => {
     const pages: number[] = [];
     // pages of 7 stored transactions: the history is read in several pages, in bounded memory
     expect(await backfillTransfers(pool, wallets, (p) => pages.push(p.transactions), 7)).toBe(1);
-    const n = historyOf(opened.sim, wallet).length;
+    const n = servedHistory(opened.sim, wallet).length;
     expect(pages).toEqual(Array.from({ length: Math.floor(n / 7) + 1 }, (_, i) => Math.min(n, (i + 1) * 7)));
     expect((await loadTransfersMany(pool, [wallet])).get(wallet)!.map(key)).toEqual(before.map(key));
     const { rows } = await pool.query('SELECT transfers_extracted_version AS v FROM wallets WHERE address = $1', [wallet]);
@@ -205,7 +200,7 @@ describe('wallet transfers', () => {
     const stored = await pool.query<{ signature: string; in_json: boolean; in_jsonb: boolean; sig_inside: string }>(
       `SELECT t.signature, t.payload_json IS NOT NULL AS in_json, t.payload IS NOT NULL AS in_jsonb, t.payload_json->>'signature' AS sig_inside
          FROM wallet_transactions wt JOIN transactions t USING (signature) WHERE wt.wallet = $1`, [wallet]);
-    expect(stored.rows.length).toBe(historyOf(opened.sim, wallet).length);
+    expect(stored.rows.length).toBe(servedHistory(opened.sim, wallet).length);
     expect(stored.rows.every((r) => r.in_json && !r.in_jsonb && r.sig_inside === r.signature)).toBe(true);
 
     // every other transaction as a worker before migration 1795540000000 stored it: jsonb in payload
