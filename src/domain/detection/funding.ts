@@ -1292,14 +1292,13 @@ export function fundingLinks(
   const { scored, reach, firstHops, sweepReach, nftRoundTrips: trips } = group;
 
   const candidates = new Set<string>();
-  const key = pairKey;
   // pairs that held an NFT on a round trip through the group together, whether or not they traded it between them
   for (const k of trips.keys()) candidates.add(k);
   for (const [c, list] of members) {
-    if (byWallet.has(c)) for (const w of list) if (w !== c) candidates.add(key(w, c));
+    if (byWallet.has(c)) for (const w of list) if (w !== c) candidates.add(pairKey(w, c));
     // the weight fundingForPair gives c: a pair that only shares a lighter c has no evidence from it
     if (counterpartyLinkWeight(c, scored, known, half) < minWeight) continue;
-    for (let i = 0; i < list.length; i++) for (let j = i + 1; j < list.length; j++) candidates.add(key(list[i], list[j]));
+    for (let i = 0; i < list.length; i++) for (let j = i + 1; j < list.length; j++) candidates.add(pairKey(list[i], list[j]));
   }
   // pairs whose first fundings, or their first funders' (fresh wallets each), are the same amount
   // within minutes, whoever sent them
@@ -1315,28 +1314,28 @@ export function fundingLinks(
       if (list.length < 2) continue;
       list.sort((x, y) => x.f.timestamp - y.f.timestamp);
       for (let i = 0; i < list.length; i++) {
-        for (let j = i + 1; j < list.length && list[j].f.timestamp - list[i].f.timestamp <= FUNDING_DEFAULTS.sameAmountMaxSeconds; j++) candidates.add(key(list[i].wallet, list[j].wallet));
+        for (let j = i + 1; j < list.length && list[j].f.timestamp - list[i].f.timestamp <= FUNDING_DEFAULTS.sameAmountMaxSeconds; j++) candidates.add(pairKey(list[i].wallet, list[j].wallet));
       }
     }
   }
   // pairs whose funding chains meet above a first funder (group.reach: address → the wallets whose chains reach it)
   for (const [c, list] of reach) {
     // a group wallet above a wallet's first funder funded it through fresh wallets (indirect-transfer)
-    if (byWallet.has(c)) for (const x of list) if (x.depth > 0) candidates.add(key(x.wallet, c));
+    if (byWallet.has(c)) for (const x of list) if (x.depth > 0) candidates.add(pairKey(x.wallet, c));
     if (list.length < 2 || !list.some((x) => x.depth > 0)) continue;
     // an address that weighs nothing upstream (a known exchange, a service, not read) links no one
     if (upstreamWeight(c, scored, known, half) < minWeight) continue;
     for (let i = 0; i < list.length; i++) {
-      for (let j = i + 1; j < list.length; j++) if (list[i].depth > 0 || list[j].depth > 0) candidates.add(key(list[i].wallet, list[j].wallet));
+      for (let j = i + 1; j < list.length; j++) if (list[i].depth > 0 || list[j].depth > 0) candidates.add(pairKey(list[i].wallet, list[j].wallet));
     }
   }
   // pairs whose SOL meets downstream, one side through a fresh address of its own at least, and a
   // group wallet that collected another's SOL through such an address (engine 2.6.0)
   for (const [c, list] of sweepReach) {
-    if (byWallet.has(c)) for (const x of list) if (x.depth > 0) candidates.add(key(x.wallet, c));
+    if (byWallet.has(c)) for (const x of list) if (x.depth > 0) candidates.add(pairKey(x.wallet, c));
     if (list.length < 2 || downstreamWeight(c, scored, known, half) < minWeight) continue;
     for (let i = 0; i < list.length; i++) {
-      for (let j = i + 1; j < list.length; j++) if (list[i].depth > 0 || list[j].depth > 0) candidates.add(key(list[i].wallet, list[j].wallet));
+      for (let j = i + 1; j < list.length; j++) if (list[i].depth > 0 || list[j].depth > 0) candidates.add(pairKey(list[i].wallet, list[j].wallet));
     }
   }
   const out: Array<WalletPair & SignalResult<FundingEvidence>> = [];
@@ -1383,7 +1382,6 @@ function commonFeePayer(
     strength: Math.min(1, FUNDING_DEFAULTS.feePayerStrength * w * timing),
   };
 }
-
 
 function common(
   kind: 'common-first-funder' | 'common-source' | 'common-destination',

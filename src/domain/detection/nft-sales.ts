@@ -190,20 +190,9 @@ export function nftSaleEvidence(
 ): NftSaleEvidence[] {
   const d = NFT_SALE_DEFAULTS;
   const out: NftSaleEvidence[] = [];
-  const seen = new Set<string>();
-  const sales: GroupSale[] = [];
-  for (const [self, other, list] of [[a, b, aSales], [b, a, bSales]] as const) {
-    for (const t of list) {
-      if (!saleTransfer(t) || t.nft === undefined) continue;
-      const key = `${t.signature}\u0000${t.nft}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const [seller, buyer] = t.direction === 'out' ? [self, other] : [other, self];
-      sales.push({ seller, buyer, inside: true, nft: t.nft, sale: transferRef(t) });
-    }
-  }
+  // the pair as a group of two: its sales between the two, each once, in time order
+  const sales = groupSales(new Map([[a, new Map([[b, aSales]])], [b, new Map([[a, bSales]])]]));
   if (sales.length > 0 && direct > 0) {
-    sales.sort((x, y) => x.sale.timestamp - y.sale.timestamp || cmp(x.sale.signature, y.sale.signature) || cmp(x.nft, y.nft));
     let occasions = 0;
     let last = -Infinity;
     for (const s of sales) {

@@ -125,10 +125,9 @@ export function extractTransfers(tx: EnhancedTransaction, wallet: string, opts: 
  */
 export function nftSales(tx: EnhancedTransaction, wallet: string): WalletTransfer[] {
   if (isFailedTransaction(tx)) return [];
-  const nft = tx.events?.nft as { seller?: unknown; buyer?: unknown; amount?: unknown; nfts?: unknown } | null | undefined;
-  if (typeof nft !== 'object' || nft === null) return [];
-  const { seller, buyer } = nft;
-  if (typeof seller !== 'string' || typeof buyer !== 'string' || seller === '' || buyer === '' || seller === buyer) return [];
+  const nft = nftEvent(tx);
+  const { seller, buyer } = nft ?? {};
+  if (nft === null || typeof seller !== 'string' || typeof buyer !== 'string' || seller === '' || buyer === '' || seller === buyer) return [];
   if (wallet !== seller && wallet !== buyer) return [];
   if (!isOnCurve(seller) || !isOnCurve(buyer)) return [];
   const mints = [...new Set((Array.isArray(nft.nfts) ? nft.nfts : []).map((x) => (typeof x === 'object' && x !== null ? (x as { mint?: unknown }).mint : undefined)).filter((m): m is string => typeof m === 'string' && m !== ''))];
@@ -271,10 +270,16 @@ function swapParties(tx: EnhancedTransaction, wallet: string): Set<string> {
   return parties;
 }
 
+/** The transaction's NFT event (`events.nft`), its fields unchecked; null when it has none. */
+function nftEvent(tx: EnhancedTransaction): { seller?: unknown; buyer?: unknown; amount?: unknown; nfts?: unknown } | null {
+  const nft = tx.events?.nft;
+  return typeof nft === 'object' && nft !== null ? nft : null;
+}
+
 /** The other party of the transaction's NFT sale (`events.nft`) when it names the wallet its seller or buyer; null otherwise. */
 function nftSaleOther(tx: EnhancedTransaction, wallet: string): string | null {
-  const nft = tx.events?.nft as { seller?: unknown; buyer?: unknown } | null | undefined;
-  if (typeof nft !== 'object' || nft === null || typeof nft.seller !== 'string' || typeof nft.buyer !== 'string') return null;
+  const nft = nftEvent(tx);
+  if (nft === null || typeof nft.seller !== 'string' || typeof nft.buyer !== 'string') return null;
   if (nft.seller === wallet && nft.buyer !== '') return nft.buyer;
   if (nft.buyer === wallet && nft.seller !== '') return nft.seller;
   return null;
@@ -282,8 +287,8 @@ function nftSaleOther(tx: EnhancedTransaction, wallet: string): string | null {
 
 /** Whether `events.nft` names the wallet as the seller or the buyer of the transaction's NFT sale. */
 function nftSaleParty(tx: EnhancedTransaction, wallet: string): boolean {
-  const nft = tx.events?.nft as { seller?: unknown; buyer?: unknown } | null | undefined;
-  return typeof nft === 'object' && nft !== null && (nft.seller === wallet || nft.buyer === wallet);
+  const nft = nftEvent(tx);
+  return nft !== null && (nft.seller === wallet || nft.buyer === wallet);
 }
 
 /** Accounts that are not another wallet: token accounts, landing services' tip accounts, accounts created here. */
