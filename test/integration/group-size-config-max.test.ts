@@ -7,7 +7,7 @@
 import { generateWorld } from '../../src/simulator';
 import { loadConfig } from '../../src/config';
 import { useSimulatedStack } from '../harness/stack';
-import { allPairs, runGroupThroughApi, storedPairKeys, treeEvents } from './large-group-run';
+import { allPairs, runGroupThroughApi, storedPairKeys, treeEvents, expectSyncedInBatches } from './large-group-run';
 import { SYNC_BATCH_WALLETS } from '../../src/workflows/similarity-analysis';
 
 /** The largest value src/config.ts accepts. */
@@ -29,7 +29,7 @@ describe('an analysis of the largest group the configuration accepts, as a token
     const run = await runGroupThroughApi(opened.stack, { token: mint, top: largest }, 1_800_000);
     const events = await treeEvents(opened.stack.client, run.workflowId);
     console.log(
-      `top ${largest} holders: ${run.seconds.toFixed(1)} s; events: analysis ${events.parent} (${(run.historyBytes / 1024).toFixed(0)} KiB), ${events.syncSteps} wallets synced in ${events.syncStepActivities} sync steps, ${events.childWorkflows} children ${events.children}; ` +
+      `top ${largest} holders: ${run.seconds.toFixed(1)} s; events: analysis ${events.parent} (${(run.historyBytes / 1024).toFixed(0)} KiB), ${events.steps.walletsInBatches} wallets synced in ${events.steps.batches} sync steps (${events.steps.ownStepWallets.length} handed on to a step of their own: ${[...new Set(events.steps.reasons)].join('; ') || 'none'}), ${events.childWorkflows} children ${events.children}; ` +
         `progress query ${(run.progressBytes / 1024).toFixed(0)} KiB; largest activity payload ${(run.largestActivityPayloadBytes / 1024).toFixed(0)} KiB`,
     );
 
@@ -46,8 +46,7 @@ describe('an analysis of the largest group the configuration accepts, as a token
     expect(run.searchAttributes.walletCount).toBe(largest);
     expect(run.currentDetails).toContain(`balances: ${largest} of ${largest}`);
     // each wallet synced in a step of the analysis (its few pages fit one chunk), SYNC_BATCH_WALLETS a step: no sync children, the enrichment child only
-    expect(events.syncSteps).toBe(largest);
-    expect(events.syncStepActivities).toBe(Math.ceil(largest / SYNC_BATCH_WALLETS));
+    expectSyncedInBatches(events.steps, largest, SYNC_BATCH_WALLETS);
     expect(events.childWorkflows).toBe(1);
     expect(events.parent).toBeLessThan(51_200 / 4);
     expect(run.progressBytes).toBeLessThan(512 * 1024);

@@ -48,24 +48,62 @@ export function rssMb(pid: number): number {
   return m ? Math.round(Number(m[1]) / 1024) : NaN;
 }
 
+/** How an analysis synced its wallets in steps of its own (patched('sync-steps')), from its history. */
+export interface SyncStepEvents {
+  /** syncWalletsAtOnce activities (ANALYSIS_PATCHES_2026_12_03), and the wallets they were given in all */
+  batches: number;
+  walletsInBatches: number;
+  /** the distinct wallets given to a batch */
+  distinctWalletsInBatches: number;
+  /** the distinct wallets synced in a syncWalletAtOnce step of their own */
+  ownStepWallets: string[];
+  /**
+   * the wallets a batch handed to a step of their own: its outcome said `retry` (a failure a retry
+   * may mend: a provider's timeout or 429, a busy database) or `busy` (another's sync under way),
+   * or the batch failed as a whole; with the reasons it gave
+   */
+  handedOn: string[];
+  reasons: string[];
+}
+
 /**
  * Events of a workflow and of every child it started (Temporal actions are billed per event), with
- * every run of a child that continued as new.
+ * every run of a child that continued as new, and how the analysis synced its wallets in steps.
  */
-export async function treeEvents(client: Client, workflowId: string): Promise<{ parent: number; children: number; childWorkflows: number; syncSteps: number; syncStepActivities: number }> {
+export async function treeEvents(client: Client, workflowId: string): Promise<{ parent: number; children: number; childWorkflows: number; steps: SyncStepEvents }> {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
-  const started = (history.events ?? []).flatMap((e) => e.childWorkflowExecutionStartedEventAttributes?.workflowExecution ?? []);
-  // the wallets synced in a step of the analysis itself (patched('sync-steps')), not in a child: one
-  // a step, or a batch's (ANALYSIS_PATCHES_2026_12_03: its input's wallets, the payload's JSON)
-  const steps = (history.events ?? []).flatMap((e) => {
+  const events = history.events ?? [];
+  const started = events.flatMap((e) => e.childWorkflowExecutionStartedEventAttributes?.workflowExecution ?? []);
+  const json = <T>(data: Uint8Array | null | undefined): T => JSON.parse(Buffer.from(data ?? []).toString('utf8')) as T;
+  // the batches by their scheduled event's id, with their wallets
+  const batches = new Map<string, string[]>();
+  const ownStepWallets = new Set<string>();
+  for (const e of events) {
     const scheduled = e.activityTaskScheduledEventAttributes;
     const name = scheduled?.activityType?.name;
-    if (name === 'syncWalletAtOnce') return [1];
-    if (name !== 'syncWalletsAtOnce') return [];
-    const input = JSON.parse(Buffer.from(scheduled?.input?.payloads?.[0]?.data ?? []).toString('utf8')) as { wallets: unknown[] };
-    return [input.wallets.length];
-  });
-  const syncSteps = steps.reduce((a, b) => a + b, 0);
+    if (name === 'syncWalletAtOnce') ownStepWallets.add(json<{ wallet: string }>(scheduled?.input?.payloads?.[0]?.data).wallet);
+    if (name === 'syncWalletsAtOnce') batches.set(String(e.eventId), json<{ wallets: Array<{ wallet: string }> }>(scheduled?.input?.payloads?.[0]?.data).wallets.map((w) => w.wallet));
+  }
+  const handedOn = new Set<string>();
+  const reasons: string[] = [];
+  for (const e of events) {
+    const completed = e.activityTaskCompletedEventAttributes;
+    const ended = completed ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes;
+    const batch = ended ? batches.get(String(ended.scheduledEventId)) : undefined;
+    if (batch === undefined) continue;
+    if (!completed) {
+      for (const wallet of batch) handedOn.add(wallet);
+      reasons.push(`the batch of ${batch.length} failed`);
+      continue;
+    }
+    const { outcomes } = json<{ outcomes: Array<{ wallet: string; finished?: unknown; resume?: unknown; failed?: string; retry?: string; busy?: unknown }> }>(completed.result?.payloads?.[0]?.data);
+    for (const o of outcomes) {
+      if (o.finished || o.resume || o.failed !== undefined) continue;
+      handedOn.add(o.wallet);
+      reasons.push(o.retry ?? 'busy');
+    }
+  }
+  const inBatches = [...batches.values()].flat();
   let children = 0;
   const queue = started.map((x) => ({ workflowId: x.workflowId!, runId: x.runId! }));
   const lane = async () => {
@@ -77,7 +115,36 @@ export async function treeEvents(client: Client, workflowId: string): Promise<{ 
     }
   };
   await Promise.all(Array.from({ length: 10 }, lane));
-  return { parent: history.events?.length ?? 0, children, childWorkflows: started.length, syncSteps, syncStepActivities: steps.length };
+  return {
+    parent: events.length,
+    children,
+    childWorkflows: started.length,
+    steps: {
+      batches: batches.size,
+      walletsInBatches: inBatches.length,
+      distinctWalletsInBatches: new Set(inBatches).size,
+      ownStepWallets: [...ownStepWallets].sort(),
+      handedOn: [...handedOn].sort(),
+      reasons,
+    },
+  };
+}
+
+/**
+ * Each wallet of a group synced in a batch of SYNC_BATCH_WALLETS (its few pages fit one chunk), and
+ * in a step of its own only when its batch handed it on (a failure a retry may mend, on a loaded
+ * machine; a few of a thousand at most, and no batch failed whole): no wallet twice in batches, none
+ * in a step of its own besides. For a group of a multiple of SYNC_BATCH_WALLETS wallets (a last
+ * batch of one wallet is a step of its own).
+ */
+export function expectSyncedInBatches(steps: SyncStepEvents, size: number, perBatch: number): void {
+  expect(size % perBatch).toBe(0);
+  expect(steps.batches).toBe(size / perBatch);
+  expect(steps.walletsInBatches).toBe(size);
+  expect(steps.distinctWalletsInBatches).toBe(size);
+  expect(steps.ownStepWallets).toEqual(steps.handedOn);
+  expect(steps.reasons.filter((r) => r.startsWith('the batch of'))).toEqual([]);
+  expect(steps.handedOn.length).toBeLessThanOrEqual(size / 50);
 }
 
 /** Every stored pair of an analysis as "a|b" (a < b), from analysis_pairs. */
