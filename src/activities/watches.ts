@@ -146,16 +146,20 @@ export function createWatchActivities({ pool, removeWatchSchedule, settings }: P
      * outcome: terminated, or failed on a store away for longer than its steps wait), and returns the
      * runs whose delivery has not begun DELIVERY_SWEEP_START_AFTER_MS after their run ended, for the
      * workflow to start (a delivery running already, its first attempt still queued, is joined, not
-     * repeated, and taken again an hour later at the soonest: DELIVERY_SWEEP_REJOIN_MS).
+     * repeated, and taken again an hour later at the soonest: DELIVERY_SWEEP_REJOIN_MS; by this step
+     * retried, at once).
      */
     async sweepWatchDeliveries({ limit }: { limit: number }): Promise<{ givenUp: number; unstarted: WatchDeliveryInput[] }> {
-      const swept = await sweepWatchDeliveries(pool, Context.current().info.namespace, {
+      const { info } = Context.current();
+      const swept = await sweepWatchDeliveries(pool, info.namespace, {
         giveUpAfterMs: WEBHOOK_DELIVERY_BUDGET_MS + DELIVERY_SWEEP_MARGIN_MS,
         startAfterMs: DELIVERY_SWEEP_START_AFTER_MS,
         startWithinMs: WEBHOOK_DELIVERY_BUDGET_MS,
         resweepAfterMs: DELIVERY_SWEEP_REJOIN_MS,
         limit,
         reason: 'not delivered within a day: its delivery stopped without an outcome (terminated?)',
+        // this step, whichever attempt: a retry takes again the runs an attempt before it marked
+        sweepId: `${info.workflowExecution?.runId ?? 'activity'}/${info.activityId}`,
       });
       if (swept.givenUp > 0) log.warn('watch deliveries pending for more than a day were given up', { givenUp: swept.givenUp });
       return swept;

@@ -186,13 +186,15 @@ export async function beginWatchRunNotification(pool: Pool, watchId: string, run
  * ended (the run was terminated before it started it, or ran code that made none; or its delivery's
  * first attempt waits in a backlog), those no sweep took yet first, then the longest since a sweep
  * took them, each by when it ended; one a sweep took within `resweepAfterMs` is left, so a backlog of
- * queued deliveries does not fill every batch. Marks them taken (`notify_swept_at`). Those older than
- * `startWithinMs` are left to be given up: a day-old run is no longer news.
+ * queued deliveries does not fill every batch, unless `sweepId` took it (the same sweep's step again,
+ * retried after it had marked them: those come first). Marks them taken (`notify_swept_at`, by
+ * `notify_swept_by`). Those older than `startWithinMs` are left to be given up: a day-old run is no
+ * longer news.
  */
 export async function sweepWatchDeliveries(
   pool: Pool,
   namespace: string,
-  options: { giveUpAfterMs: number; startAfterMs: number; startWithinMs: number; resweepAfterMs: number; limit: number; reason: string },
+  options: { giveUpAfterMs: number; startAfterMs: number; startWithinMs: number; resweepAfterMs: number; limit: number; reason: string; sweepId: string },
 ): Promise<{ givenUp: number; unstarted: Array<{ watchId: string; runKey: string }> }> {
   const ago = (param: string) => `now() - make_interval(secs => ${param}::double precision / 1000)`;
   const { rowCount } = await pool.query(
@@ -205,16 +207,16 @@ export async function sweepWatchDeliveries(
   // different runs; a run's row locked by its own delivery is left to the next sweep
   const { rows } = await pool.query<{ watch_id: string; run_key: string }>(
     `WITH taken AS (
-       SELECT r.watch_id, r.run_key, r.notify_swept_at AS swept_before, r.ended_at FROM watch_runs r JOIN watches w ON w.id = r.watch_id
+       SELECT r.watch_id, r.run_key, r.notify_swept_by IS NOT DISTINCT FROM $6 AS again, r.notify_swept_at AS swept_before, r.ended_at FROM watch_runs r JOIN watches w ON w.id = r.watch_id
         WHERE w.temporal_namespace = $1 AND r.notification = 'pending' AND r.notify_started_at IS NULL
           AND r.ended_at < ${ago('$2')} AND r.ended_at > ${ago('$3')}
-          AND (r.notify_swept_at IS NULL OR r.notify_swept_at < ${ago('$5')})
-        ORDER BY r.notify_swept_at NULLS FIRST, r.ended_at LIMIT $4
+          AND (r.notify_swept_at IS NULL OR r.notify_swept_at < ${ago('$5')} OR r.notify_swept_by = $6)
+        ORDER BY r.notify_swept_by IS NOT DISTINCT FROM $6 DESC, r.notify_swept_at NULLS FIRST, r.ended_at LIMIT $4
           FOR UPDATE OF r SKIP LOCKED),
      marked AS (
-       UPDATE watch_runs r SET notify_swept_at = now() FROM taken t WHERE r.watch_id = t.watch_id AND r.run_key = t.run_key RETURNING r.watch_id)
-     SELECT t.watch_id, t.run_key FROM taken t ORDER BY t.swept_before NULLS FIRST, t.ended_at, t.watch_id, t.run_key`,
-    [namespace, options.startAfterMs, options.startWithinMs, options.limit, options.resweepAfterMs],
+       UPDATE watch_runs r SET notify_swept_at = now(), notify_swept_by = $6 FROM taken t WHERE r.watch_id = t.watch_id AND r.run_key = t.run_key RETURNING r.watch_id)
+     SELECT t.watch_id, t.run_key FROM taken t ORDER BY t.again DESC, t.swept_before NULLS FIRST, t.ended_at, t.watch_id, t.run_key`,
+    [namespace, options.startAfterMs, options.startWithinMs, options.limit, options.resweepAfterMs, options.sweepId],
   );
   return { givenUp: rowCount ?? 0, unstarted: rows.map((r) => ({ watchId: r.watch_id, runKey: r.run_key })) };
 }

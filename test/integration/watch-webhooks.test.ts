@@ -254,11 +254,15 @@ describe("a watch's webhook", () => {
     for (const [runKey, minutes] of [['a', 50], ['b', 40], ['c', 30]] as const) {
       await pool.query(`INSERT INTO watch_runs (watch_id, run_key, analysis_id, ended_at, comparison, notification) VALUES ($1, $2, $3, now() - make_interval(mins => $4), 'first', 'pending')`, [watchId, runKey, analysisId, minutes]);
     }
-    const sweep = () => sweepWatchDeliveries(pool, namespace, { giveUpAfterMs: 25 * 3_600_000, startAfterMs: 120_000, startWithinMs: 24 * 3_600_000, resweepAfterMs: 3_600_000, limit: 2, reason: 'test' });
+    // each call a sweep of its own, unless one is named (a step retried)
+    const sweep = (sweepId: string = randomUUID()) =>
+      sweepWatchDeliveries(pool, namespace, { giveUpAfterMs: 25 * 3_600_000, startAfterMs: 120_000, startWithinMs: 24 * 3_600_000, resweepAfterMs: 3_600_000, limit: 2, reason: 'test', sweepId });
     // the oldest two, then the one left; then none (each taken within the hour)
-    expect((await sweep()).unstarted.map((r) => r.runKey)).toEqual(['a', 'b']);
+    expect((await sweep('first')).unstarted.map((r) => r.runKey)).toEqual(['a', 'b']);
     expect((await sweep()).unstarted.map((r) => r.runKey)).toEqual(['c']);
     expect((await sweep()).unstarted).toEqual([]);
+    // the first sweep's step retried (its worker lost after the commit): the runs it marked, again
+    expect((await sweep('first')).unstarted.map((r) => r.runKey)).toEqual(['a', 'b']);
     // an hour on: the one taken longest ago first
     await pool.query(`UPDATE watch_runs SET notify_swept_at = notify_swept_at - interval '61 minutes' WHERE watch_id = $1`, [watchId]);
     await pool.query(`UPDATE watch_runs SET notify_swept_at = notify_swept_at - interval '5 minutes' WHERE watch_id = $1 AND run_key = 'c'`, [watchId]);
