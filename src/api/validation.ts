@@ -107,23 +107,33 @@ export function checkAddresses(field: string, addresses: readonly string[], wher
 }
 
 /**
- * GET /v1/analyses?wallets=&minShared=: the wallets (2 to SHARED_WALLETS_MAX distinct addresses,
- * comma-separated) and how many of them a group must share (default: half, rounded up); undefined
- * when `wallets` is not asked for.
+ * GET /v1/analyses?wallets=&sharing=&minShared=: the wallets asked for (2 to SHARED_WALLETS_MAX
+ * distinct addresses, comma-separated), checked; undefined when `wallets` is not asked for. The
+ * list's other parameters are checked with them: at most one of `wallet`, `wallets` and `sharing`,
+ * and `minShared` only with one of the last two.
  */
-export function sharedWalletsOf(query: { wallet?: string; wallets?: string; minShared?: number }): { wallets: string[]; min: number } | undefined {
-  if (query.wallets === undefined) {
-    if (query.minShared !== undefined) throw new ProblemError('validation', 'minShared goes with wallets: the wallets a group must share', [{ pointer: '/querystring/minShared', detail: 'only with wallets' }]);
-    return undefined;
+export function askedWallets(query: { wallet?: string; wallets?: string; sharing?: string; minShared?: number }): string[] | undefined {
+  const given = (['wallet', 'wallets', 'sharing'] as const).filter((k) => query[k] !== undefined);
+  if (given.length > 1) throw new ProblemError('validation', `${given.join(' and ')} ask for different lists: give one of them`, [{ pointer: `/querystring/${given[1]}`, detail: `not with ${given[0]}` }]);
+  if (query.minShared !== undefined && query.wallets === undefined && query.sharing === undefined) {
+    throw new ProblemError('validation', 'minShared goes with wallets or sharing: how many of the wallets a group must share', [{ pointer: '/querystring/minShared', detail: 'only with wallets or sharing' }]);
   }
-  if (query.wallet !== undefined) throw new ProblemError('validation', 'wallet and wallets ask for different lists: give one of them', [{ pointer: '/querystring/wallets', detail: 'not with wallet' }]);
+  if (query.wallet !== undefined) checkAddress('wallet', query.wallet);
+  if (query.wallets === undefined) return undefined;
   const wallets = query.wallets.split(',').map((w) => w.trim()).filter((w) => w !== '');
   if (wallets.length < 2 || wallets.length > SHARED_WALLETS_MAX) {
-    throw new ProblemError('validation', `wallets takes 2 to ${SHARED_WALLETS_MAX} addresses, comma-separated; got ${wallets.length}`, [{ pointer: '/querystring/wallets', detail: `2 to ${SHARED_WALLETS_MAX} addresses` }]);
+    throw new ProblemError('validation', `wallets takes 2 to ${SHARED_WALLETS_MAX} addresses, comma-separated; got ${wallets.length} (the wallets of an analysis, however many: sharing=<analysis id>)`, [
+      { pointer: '/querystring/wallets', detail: `2 to ${SHARED_WALLETS_MAX} addresses` },
+    ]);
   }
   checkAddresses('wallets', wallets, 'querystring');
-  const min = query.minShared ?? Math.ceil(wallets.length / 2);
-  if (min > wallets.length) throw new ProblemError('validation', `minShared is ${min}, more than the ${wallets.length} wallets given`, [{ pointer: '/querystring/minShared', detail: `at most ${wallets.length}` }]);
+  return wallets;
+}
+
+/** The wallets a listed group must share and how many of them (`minShared`, default half of them rounded up, at most all). */
+export function sharedWallets(wallets: string[], minShared: number | undefined): { wallets: string[]; min: number } {
+  const min = minShared ?? Math.ceil(wallets.length / 2);
+  if (min > wallets.length) throw new ProblemError('validation', `minShared is ${min}, more than the ${wallets.length} wallets to share`, [{ pointer: '/querystring/minShared', detail: `at most ${wallets.length}` }]);
   return { wallets, min };
 }
 

@@ -88,9 +88,9 @@ export class ApiClient {
     return this.request('GET', `/v1/analyses/${encodeURIComponent(id)}/pairs${qs ? `?${qs}` : ''}`);
   }
 
-  /** The key's completed analyses before analysis `before` whose group shares at least half of `wallets`, those sharing most first, then the newest (GET /v1/analyses?wallets=). */
-  async completedAnalysesSharing(wallets: readonly string[], before: string): Promise<NonNullable<AnalysisList['analyses']>> {
-    const q = new URLSearchParams({ wallets: wallets.join(','), status: 'completed', before, limit: '5' });
+  /** The key's completed analyses before analysis `id` whose group shares at least half of its wallets (however many), those sharing most first, then the newest (GET /v1/analyses?sharing=). */
+  async completedAnalysesSharing(id: string): Promise<NonNullable<AnalysisList['analyses']>> {
+    const q = new URLSearchParams({ sharing: id, status: 'completed', before: id, limit: '5' });
     return (await this.request<AnalysisList>('GET', `/v1/analyses?${q}`)).analyses ?? [];
   }
 

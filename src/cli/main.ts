@@ -269,21 +269,17 @@ export async function main(argv: string[]): Promise<number> {
   return view.status === 'completed' ? 0 : 1;
 }
 
-/** Wallets of a group `changes` asks about when it finds the analysis to compare with (GET /v1/analyses?wallets= takes 100). */
-const SHARED_WALLETS_ASKED = 100;
-
 /**
  * `changes <id>` without --since: the key's completed analysis before it whose group shares most of
  * its wallets (at least half of them; the newest of those sharing as many), said on `log`.
  */
 async function earlierSharing(api: ApiClient, id: string, log: (line: string) => void): Promise<string> {
   const view = await api.getAnalysis(id);
-  const wallets = view.wallets.slice(0, SHARED_WALLETS_ASKED);
   const none = `no completed analysis of this key before ${id} shares half of its wallets: give the one to compare with, --since <analysis-id>`;
-  if (wallets.length < 2) throw new ActionableError(none);
-  const [earlier] = await api.completedAnalysesSharing(wallets, id);
+  if (view.wallets.length < 2) throw new ActionableError(none);
+  const [earlier] = await api.completedAnalysesSharing(id);
   if (!earlier?.analysisId) throw new ActionableError(none);
-  log(`Compared with ${earlier.analysisId} (${earlier.createdAt}), which shares ${earlier.shared} of ${wallets.length === view.wallets.length ? 'its' : `the first ${wallets.length} of its`} ${view.wallets.length} wallets (--since picks another)`);
+  log(`Compared with ${earlier.analysisId} (${earlier.createdAt}), which shares ${earlier.shared} of its ${view.wallets.length} wallets (--since picks another)`);
   return earlier.analysisId;
 }
 

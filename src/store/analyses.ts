@@ -2,6 +2,7 @@
 // The only module with SQL on the analyses table.
 import type { Pool } from 'pg';
 import type { Queryable } from './db';
+import { analysesSharing, type SharedWallets } from './analysis-wallets';
 
 /**
  * The unique index (migrations/) on an API key's Idempotency-Key: inserting a second analysis with
@@ -353,6 +354,12 @@ export async function getAnalysisOwner(pool: Pool, id: string): Promise<{ ownerK
   return rows[0] ? { ownerKeyId: rows[0].owner_key_id } : null;
 }
 
+/** An analysis's group (a token analysis's: empty until its holders are resolved) and whose it is; null: no such analysis. */
+export async function getAnalysisGroup(pool: Pool, id: string): Promise<{ wallets: string[]; ownerKeyId: string | null } | null> {
+  const { rows } = await pool.query<{ wallets: string[]; owner_key_id: string | null }>('SELECT wallets, owner_key_id FROM analyses WHERE id = $1', [id]);
+  return rows[0] ? { wallets: rows[0].wallets, ownerKeyId: rows[0].owner_key_id } : null;
+}
+
 const iso = (v: unknown): string | null => (v ? new Date(v as string).toISOString() : null);
 
 export interface AnalysisListItem {
@@ -379,33 +386,47 @@ export interface AnalysisListItem {
  */
 export async function listAnalyses(
   pool: Pool,
-  opts: { wallet?: string; shared?: { wallets: string[]; min: number }; status?: AnalysisStatus; before?: string; limit: number; owner?: string | null },
+  opts: { wallet?: string; shared?: SharedWallets; status?: AnalysisStatus; before?: string; limit: number; owner?: string | null },
 ): Promise<AnalysisListItem[]> {
+  if (opts.shared) return listAnalysesSharing(pool, opts.shared, opts);
   const { rows } = await pool.query(
-    `SELECT * FROM (
-       SELECT id, workflow_id, status, wallets, created_at, completed_at, summary, error, enrichment_status, temporal_namespace,
-              CASE WHEN $4::text[] IS NULL THEN NULL ELSE (SELECT count(*) FROM unnest(wallets) w WHERE w = ANY($4::text[]))::int END AS shared
-         FROM analyses
-        WHERE ($1::text IS NULL OR wallets @> ARRAY[$1::text]) AND ($4::text[] IS NULL OR wallets && $4::text[])
-          AND ($3::text IS NULL OR owner_key_id = $3::text) AND ($6::text IS NULL OR status = $6::text)
-          AND ($7::text IS NULL OR created_at < (SELECT b.created_at FROM analyses b WHERE b.id = $7::text AND ($3::text IS NULL OR b.owner_key_id = $3::text)))) a
-      WHERE shared IS NULL OR shared >= $5::integer
-      ORDER BY shared DESC NULLS LAST, created_at DESC, id LIMIT $2`,
-    [opts.wallet ?? null, opts.limit, opts.owner ?? null, opts.shared?.wallets ?? null, opts.shared?.min ?? 1, opts.status ?? null, opts.before ?? null],
+    `SELECT id, workflow_id, status, wallets, created_at, completed_at, summary, error, enrichment_status, temporal_namespace
+       FROM analyses
+      WHERE ($1::text IS NULL OR wallets @> ARRAY[$1::text])
+        AND ($3::text IS NULL OR owner_key_id = $3::text) AND ($4::text IS NULL OR status = $4::text)
+        AND ($5::text IS NULL OR created_at < (SELECT b.created_at FROM analyses b WHERE b.id = $5::text AND ($3::text IS NULL OR b.owner_key_id = $3::text)))
+      ORDER BY created_at DESC, id LIMIT $2`,
+    [opts.wallet ?? null, opts.limit, opts.owner ?? null, opts.status ?? null, opts.before ?? null],
   );
-  return rows.map((r) => ({
+  return rows.map(listItem);
+}
+
+/** The analyses sharing most of the wallets first (analysesSharing's order), each with how many it shares. */
+async function listAnalysesSharing(pool: Pool, shared: SharedWallets, opts: { status?: AnalysisStatus; before?: string; limit: number; owner?: string | null }): Promise<AnalysisListItem[]> {
+  const ranked = await analysesSharing(pool, shared, opts);
+  if (ranked.length === 0) return [];
+  const { rows } = await pool.query(
+    'SELECT id, workflow_id, status, wallets, created_at, completed_at, summary, error, enrichment_status, temporal_namespace FROM analyses WHERE id = ANY($1::text[])',
+    [ranked.map((r) => r.id)],
+  );
+  const byId = new Map(rows.map((r) => [r.id as string, r]));
+  // (one deleted between the two reads is left out)
+  return ranked.flatMap(({ id, shared: n }) => (byId.has(id) ? [{ ...listItem(byId.get(id)), shared: n }] : []));
+}
+
+function listItem(r: Record<string, unknown> & { id: string }): AnalysisListItem {
+  return {
     analysisId: r.id,
-    workflowId: r.workflow_id,
-    status: r.status,
-    wallets: r.wallets,
+    workflowId: r.workflow_id as string,
+    status: r.status as string,
+    wallets: r.wallets as string[],
     createdAt: iso(r.created_at) as string,
     completedAt: iso(r.completed_at),
-    summary: r.summary,
-    error: r.error,
-    enrichmentStatus: r.enrichment_status,
-    namespace: r.temporal_namespace,
-    ...(r.shared === null ? {} : { shared: r.shared as number }),
-  }));
+    summary: r.summary as AnalysisListItem['summary'],
+    error: r.error as string | null,
+    enrichmentStatus: r.enrichment_status as string,
+    namespace: r.temporal_namespace as string | null,
+  };
 }
 
 export interface IdempotentAnalysis {

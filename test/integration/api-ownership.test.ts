@@ -57,6 +57,14 @@ describe('analyses belong to the API key that started them', () => {
   ];
   const listed = async (key: string, wallet: string) =>
     ((await as(key, 'GET', `/v1/analyses?wallet=${wallet}&limit=100`)).json().analyses as Array<{ analysisId: string }>).map((a) => a.analysisId);
+  /** A completed analysis of `group`, the key's. */
+  const seed = (key: string, group: string[]) => seedCompletedAnalysis(opened.stack.pool, { ownerKeyId: apiKeyId(key), group, clusters: [], scores: {} });
+  /** The list a key gets for `query` (GET /v1/analyses?wallets= or ?sharing=): [id, shared] of each. */
+  const sharing = async (key: string, query: string) => {
+    const res = await as(key, 'GET', `/v1/analyses?${query}`);
+    expect(res.statusCode).toBe(200);
+    return (res.json().analyses as Array<{ analysisId: string; shared: number }>).map((a) => [a.analysisId, a.shared]);
+  };
 
   it("another key gets, on every route, exactly the 404 of an id that does not exist; the owner and an admin key reach it", async () => {
     const { analysisId: id } = await start(ALICE, [A, B]);
@@ -117,19 +125,12 @@ describe('analyses belong to the API key that started them', () => {
   });
 
   it('lists the analyses sharing most of a group of wallets first, each with how many it shares; a key sees its own only; bad lists are problems', async () => {
-    const { pool } = opened.stack;
     const g = Array.from({ length: 6 }, (_, i) => derivedAddress('shared-listing', String(i)));
-    const seed = (owner: string, group: string[]) => seedCompletedAnalysis(pool, { ownerKeyId: apiKeyId(owner), group, clusters: [], scores: {} });
     const all = await seed(ALICE, g.slice(0, 4));
     const three = await seed(ALICE, [...g.slice(1, 4), g[5]]);
     const two = await seed(ALICE, [g[0], g[1], g[4]]);
     const one = await seed(ALICE, [g[3], g[5]]);
     const bobs = await seed(BOB, g.slice(0, 4));
-    const sharing = async (key: string, query: string) => {
-      const res = await as(key, 'GET', `/v1/analyses?${query}`);
-      expect(res.statusCode).toBe(200);
-      return (res.json().analyses as Array<{ analysisId: string; shared: number }>).map((a) => [a.analysisId, a.shared]);
-    };
     const asked = g.slice(0, 4).join(',');
     // half of the 4 by default: those sharing 4, 3 and 2 of them, most first
     expect(await sharing(ALICE, `wallets=${asked}`)).toEqual([[all, 4], [three, 3], [two, 2]]);
@@ -152,6 +153,10 @@ describe('analyses belong to the API key that started them', () => {
       [`wallets=${asked}&minShared=5`, '/querystring/minShared'],
       [`minShared=2`, '/querystring/minShared'],
       [`wallets=${Array.from({ length: 101 }, (_, i) => derivedAddress('too-many', String(i))).join(',')}`, '/querystring/wallets'],
+      [`sharing=${all}&wallets=${asked}`, '/querystring/sharing'],
+      [`sharing=${all}&wallet=${g[0]}`, '/querystring/sharing'],
+      [`sharing=${all}&minShared=5`, '/querystring/minShared'],
+      [`sharing=${all}&minShared=0`, '/querystring/minShared'],
     ] as const) {
       const res = await as(ALICE, 'GET', `/v1/analyses?${query}`);
       expect({ query: query.slice(0, 60), status: res.statusCode, pointers: (res.json().errors as Array<{ pointer: string }> | undefined)?.map((e) => e.pointer) }).toEqual({
@@ -160,6 +165,45 @@ describe('analyses belong to the API key that started them', () => {
         pointers: expect.arrayContaining([pointer]),
       });
     }
+  });
+
+  it("lists the analyses sharing most of an analysis's group, by its id, for a group of any size; another key's analysis is not found", async () => {
+    const { pool } = opened.stack;
+    const g = Array.from({ length: 6 }, (_, i) => derivedAddress('sharing-listing', String(i)));
+    const all = await seed(ALICE, g.slice(0, 4));
+    const three = await seed(ALICE, [...g.slice(1, 4), g[5]]);
+    const two = await seed(ALICE, [g[0], g[1], g[4]]);
+    const bobs = await seed(BOB, g.slice(0, 4));
+    // the analysis itself is not listed; half of its 4 wallets by default
+    expect(await sharing(ALICE, `sharing=${all}`)).toEqual([[three, 3], [two, 2]]);
+    expect(await sharing(ALICE, `sharing=${all}&minShared=3`)).toEqual([[three, 3]]);
+    expect(await sharing(ALICE, `sharing=${all}&before=${two}`)).toEqual([[three, 3]]);
+    expect(await sharing(ALICE, `sharing=${two}&status=completed`)).toEqual([[all, 2]]);
+    // an admin key sees every key's
+    expect(await sharing(ADMIN, `sharing=${all}&minShared=4`)).toEqual([[bobs, 4]]);
+    // another key's analysis, or none: 404, as GET /v1/analyses/{id} answers
+    for (const [key, id] of [[BOB, all], [ALICE, randomUUID()]]) {
+      const res = await as(key, 'GET', `/v1/analyses?sharing=${id}`);
+      expect({ status: res.statusCode, detail: res.json().detail }).toEqual({ status: 404, detail: expect.stringContaining(`no analysis with id '${id}'`) });
+    }
+
+    // groups of 1,000 wallets (a token's top holders): more than a URL's `wallets` takes
+    const big = Array.from({ length: 1_000 }, (_, i) => derivedAddress('sharing-listing-large', String(i)));
+    const row = async (wallets: string[]) => {
+      const id = randomUUID();
+      await insertAnalysis(pool, { id, workflowId: `analysis-${id}`, requestId: null, ownerKeyId: apiKeyId(ALICE), wallets, params: {} });
+      return id;
+    };
+    const whole = await row(big);
+    const most = await row([...big.slice(0, 700), ...g]);
+    const few = await row(big.slice(900, 1_000));
+    expect(await sharing(ALICE, `sharing=${whole}`)).toEqual([[most, 700]]);
+    expect(await sharing(ALICE, `sharing=${whole}&minShared=100`)).toEqual([[most, 700], [few, 100]]);
+    expect(await sharing(ALICE, `sharing=${most}&minShared=700`)).toEqual([[whole, 700]]);
+    // a token analysis whose holders are not resolved yet has no group: none listed
+    const unresolved = await row([]);
+    expect(await sharing(ALICE, `sharing=${unresolved}`)).toEqual([]);
+    expect(await sharing(ALICE, `sharing=${unresolved}&minShared=1`)).toEqual([]);
   });
 
   it("an Idempotency-Key is scoped to its key: another key's same key starts its own analysis, never answers with someone else's", async () => {

@@ -70,6 +70,7 @@ const EXERCISES: Record<string, Exercise | { notRunHere: string }> = {
   'bench:lab': { args: ['--help'], code: 0, output: /usage: npm run bench:lab/ },
   'bench:holders': { args: ['--holders', '300', '--top', '20'], code: 0, output: /^\{"holders":300,"accounts":\d+,"top":20,.*"programAccountsV2":\{"requests":\d+,"accountsRead":\d+,"complete":true,.*"trueTopFound":20\}/m },
   'bench:extract': { env: { BENCH_TX: '2000' }, code: 0, output: /extract benchmark: 2,000 distinct transactions[^]*"bench":"extract"/ },
+  'bench:listing': { args: ['--large', '0'], code: 1, output: /^error: --large, --small and --runs are positive integers; usage: npm run bench:listing/m },
   'bench:e2e': { args: ['--temporal', 'nowhere'], code: 1, output: /^error: --temporal must be dev or prod \(got "nowhere"\)$/m },
   build: { notRunHere: 'bench:e2e runs it at each start (it measures the compiled worker and API); it rewrites build/ and dist/workflow-bundle.js, which other tests of this run may be reading' },
   // compiled or not yet (a fresh clone): either way one line

@@ -15,6 +15,7 @@ import {
   markAnalysesStarted,
   findByIdempotencyKey,
   getAnalysis,
+  getAnalysisGroup,
   getAnalysisOwner,
   getAnalysisState,
   getComparedAnalysis,
@@ -22,6 +23,7 @@ import {
   type AnalysisRecord,
   type AnalysisStatus,
 } from '../../store/analyses';
+import type { SharedWallets } from '../../store/analysis-wallets';
 import { assertComparable, loadAnalysisChanges } from '../analysis-changes';
 import { analysisChanges, changesQuery } from '../schemas/changes';
 import { describeFailureForClients } from '../../errors';
@@ -49,7 +51,7 @@ import {
   type AnalysisRequest,
   type TokenAnalysisRequest,
 } from '../schemas/analyses';
-import { checkAddress, sharedWalletsOf } from '../validation';
+import { askedWallets, sharedWallets } from '../validation';
 import { startRequestOf } from '../start-request';
 import { ServerTiming } from '../server-timing';
 import { TEMPORAL_CALL_DEADLINE_MS, TemporalDeadlineError, withTemporalDeadline } from '../../temporal/deadline';
@@ -245,7 +247,7 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
     {
       schema: {
         tags: ['analyses'],
-        summary: 'Stored analyses, newest first (optionally those including a wallet); or those sharing most of a group of wallets first',
+        summary: 'Stored analyses, newest first (optionally those including a wallet); or those sharing most of a group of wallets (or of an analysis\'s) first',
         querystring: listAnalysesQuery,
         response: {
           200: analysisList,
@@ -254,9 +256,18 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const { wallet, status, before, limit } = request.query;
-      if (wallet !== undefined) checkAddress('wallet', wallet);
-      const shared = sharedWalletsOf(request.query);
+      const { wallet, sharing, minShared, status, before, limit } = request.query;
+      const asked = askedWallets(request.query);
+      let shared: SharedWallets | undefined;
+      if (asked !== undefined) shared = sharedWallets(asked, minShared);
+      else if (sharing !== undefined) {
+        // the group of an analysis the key may see, however large (a URL holds 100 addresses)
+        const group = await getAnalysisGroup(pool, sharing);
+        assertVisible(request, sharing, group);
+        // a token analysis whose holders are not resolved yet has no group to share
+        if (group.wallets.length === 0) return { analyses: [] };
+        shared = { ...sharedWallets(group.wallets, minShared), exclude: sharing };
+      }
       // rows that say running are checked against Temporal: a terminated workflow's row is repaired
       const rows = await reconcileListed({ pool, temporal }, await listAnalyses(pool, { wallet, shared, status, before, limit, owner: visibleOwner(request) }));
       return { analyses: rows.map(({ namespace: ns, ...r }) => ({ ...r, links: analysisLinks(uiUrl, ns ?? namespace, r.analysisId, r.workflowId) })) };

@@ -187,9 +187,14 @@ export const listAnalysesQuery = {
       type: 'string',
       minLength: 1,
       maxLength: SHARED_WALLETS_MAX * 45,
-      description: `2 to ${SHARED_WALLETS_MAX} wallet addresses, comma-separated: only the analyses whose group shares at least \`minShared\` of them, those sharing most first (then the newest), each with \`shared\`; not with \`wallet\``,
+      description: `2 to ${SHARED_WALLETS_MAX} wallet addresses, comma-separated: only the analyses whose group shares at least \`minShared\` of them, those sharing most first (then the newest), each with \`shared\`; not with \`wallet\` or \`sharing\``,
     },
-    minShared: { type: 'integer', minimum: 1, maximum: SHARED_WALLETS_MAX, description: 'with `wallets`: how many of them a group must share (default: half of them, rounded up)' },
+    sharing: {
+      ...analysisIdParams.properties.id,
+      description:
+        'an analysis id: only the other analyses whose group shares at least `minShared` of its wallets (a group of any size), those sharing most first (then the newest), each with `shared`; not with `wallet` or `wallets`. One this key cannot see: 404; a token analysis whose holders are not resolved yet lists none',
+    },
+    minShared: { type: 'integer', minimum: 1, description: 'with `wallets` or `sharing`: how many of the wallets a group must share (default: half of them, rounded up)' },
     status: { ...analysisStatus, description: 'only the analyses with this status' },
     before: { ...analysisIdParams.properties.id, description: 'only the analyses created before this one (an id this key cannot see: none)' },
     limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },

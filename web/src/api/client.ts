@@ -47,9 +47,9 @@ export const api = {
   proceed: (id: string) => request<unknown>('POST', `/v1/analyses/${encodeURIComponent(id)}/proceed`),
   cancel: (id: string) => request<unknown>('DELETE', `/v1/analyses/${encodeURIComponent(id)}`),
   analysesOf: (wallet: string) => request<AnalysisList>('GET', `/v1/analyses?wallet=${encodeURIComponent(wallet)}&limit=20`),
-  /** The key's completed analyses before `before` whose group shares at least half of `wallets` (at most 100), those sharing most first, then the newest. */
-  completedAnalysesSharing: (wallets: readonly string[], before: string, signal?: AbortSignal) =>
-    request<AnalysisList>('GET', `/v1/analyses?wallets=${wallets.map(encodeURIComponent).join(',')}&status=completed&before=${encodeURIComponent(before)}&limit=50`, undefined, signal),
+  /** The key's completed analyses before analysis `id` whose group shares at least half of its wallets (however many), those sharing most first, then the newest. */
+  completedAnalysesSharing: (id: string, signal?: AbortSignal) =>
+    request<AnalysisList>('GET', `/v1/analyses?sharing=${encodeURIComponent(id)}&status=completed&before=${encodeURIComponent(id)}&limit=50`, undefined, signal),
   wallet: (address: string) => request<WalletAnalytics>('GET', `/v1/wallets/${encodeURIComponent(address)}`),
   /** One page of an analysis's pairs, strongest first (GET /v1/analyses/{id}/pairs). */
   pairs: (id: string, query: PairsQuery = {}, signal?: AbortSignal) => request<PairsPage>('GET', pairsPath(id, query), undefined, signal),

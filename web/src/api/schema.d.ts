@@ -139,20 +139,22 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Stored analyses, newest first (optionally those including a wallet); or those sharing most of a group of wallets first */
+        /** Stored analyses, newest first (optionally those including a wallet); or those sharing most of a group of wallets (or of an analysis's) first */
         get: {
             parameters: {
                 query?: {
                     /** @description only the analyses created before this one (an id this key cannot see: none) */
                     before?: string;
                     limit?: number;
-                    /** @description with `wallets`: how many of them a group must share (default: half of them, rounded up) */
+                    /** @description with `wallets` or `sharing`: how many of the wallets a group must share (default: half of them, rounded up) */
                     minShared?: number;
+                    /** @description an analysis id: only the other analyses whose group shares at least `minShared` of its wallets (a group of any size), those sharing most first (then the newest), each with `shared`; not with `wallet` or `wallets`. One this key cannot see: 404; a token analysis whose holders are not resolved yet lists none */
+                    sharing?: string;
                     /** @description only the analyses with this status */
                     status?: "running" | "completed" | "failed" | "cancelled" | "terminated" | "timed_out";
                     /** @description only the analyses whose group includes this wallet */
                     wallet?: string;
-                    /** @description 2 to 100 wallet addresses, comma-separated: only the analyses whose group shares at least `minShared` of them, those sharing most first (then the newest), each with `shared`; not with `wallet` */
+                    /** @description 2 to 100 wallet addresses, comma-separated: only the analyses whose group shares at least `minShared` of them, those sharing most first (then the newest), each with `shared`; not with `wallet` or `sharing` */
                     wallets?: string;
                 };
                 header?: never;

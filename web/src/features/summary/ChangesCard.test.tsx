@@ -54,8 +54,8 @@ describe('ChangesCard', () => {
     const options = [...card.querySelectorAll('option')].map((o) => o.value);
     expect(options).toEqual(['newer', 'older']);
     expect(card.querySelector('option')?.textContent).toContain('shares 2 of 3');
-    // the group's wallets asked (the API's default: half of them shared), completed ones before this one
-    expect(api.asked[0]).toBe(`/v1/analyses?wallets=${analysis.wallets.join(',')}&status=completed&before=now&limit=50`);
+    // the analysis's group asked for by its id, whatever its size (the API's default: half of it shared), completed ones before this one
+    expect(api.asked[0]).toBe('/v1/analyses?sharing=now&status=completed&before=now&limit=50');
     await waitFor(() => expect(screen.getByTestId('changes-clusters').textContent).toBe('Clusters: 1 changed, 0 unchanged, 0 formed, 0 dissolved.'));
     expect(api.asked).toContain('/v1/analyses/now/changes?since=newer&limit=10');
     expect(card.textContent).toContain('2 wallets compared, 1 added, 1 removed.');

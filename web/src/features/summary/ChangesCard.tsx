@@ -1,6 +1,6 @@
 // What changed since an earlier analysis of the same wallets (GET /v1/analyses/{id}/changes): the
 // completed analyses before it that this key may see whose group shares at least half of its wallets
-// (GET /v1/analyses?wallets=&before=, the group's first 100 for a larger one) are offered, those
+// (GET /v1/analyses?sharing=<its id>&before=, a group of any size) are offered, those
 // sharing most first, then the newest, and the first is chosen at once; the card then shows the wallets added and removed, the
 // clusters that changed (who joined, who left), formed and dissolved, and the strongest links formed
 // and broken with their scores then and now.
@@ -12,9 +12,6 @@ import { ErrorNote, Section, Skeleton, WalletBadge } from '../../components/ui';
 import { formatScore } from '../../lib/scores';
 
 type Cluster = AnalysisChanges['clusters']['formed'][number];
-
-/** Wallets of the group the card asks about (GET /v1/analyses?wallets= takes 100). */
-export const SHARED_WALLETS_ASKED = 100;
 
 function Members({ wallets }: { wallets: readonly string[] }) {
   return (
@@ -37,10 +34,10 @@ export function ChangesCard({ analysis }: { analysis: AnalysisView }) {
   const [since, setSince] = useState<string>('');
   const [changes, setChanges] = useState<AnalysisChanges | null>(null);
   const [error, setError] = useState<string | null>(null);
-  // the wallets asked about (the API takes 100); the effect follows their list, not the array (a
-  // reload of the analysis during its enrichment makes a new one of the same wallets)
-  const asked = analysis.wallets.slice(0, SHARED_WALLETS_ASKED);
-  const key = asked.join(',');
+  // a group of two or more (a token analysis has none until its holders are resolved): the effect
+  // follows the group's size, not its array (a reload of the analysis during its enrichment makes a
+  // new one of the same wallets)
+  const size = analysis.wallets.length;
 
   useEffect(() => {
     const controller = new AbortController();
@@ -48,9 +45,8 @@ export function ChangesCard({ analysis }: { analysis: AnalysisView }) {
     setEarlier(null);
     setSince('');
     setChanges(null);
-    const wallets = key === '' ? [] : key.split(',');
-    if (wallets.length < 2) return;
-    api.completedAnalysesSharing(wallets, analysis.analysisId, controller.signal).then(
+    if (size < 2) return;
+    api.completedAnalysesSharing(analysis.analysisId, controller.signal).then(
       (list) => {
         // the API's order: most wallets shared, then the newest
         const older = list.analyses ?? [];
@@ -60,7 +56,7 @@ export function ChangesCard({ analysis }: { analysis: AnalysisView }) {
       () => !controller.signal.aborted && setEarlier([]),
     );
     return () => controller.abort();
-  }, [analysis.analysisId, key]);
+  }, [analysis.analysisId, size]);
 
   useEffect(() => {
     if (!since) return;
@@ -84,7 +80,7 @@ export function ChangesCard({ analysis }: { analysis: AnalysisView }) {
         <select aria-label="Earlier analysis to compare with" value={since} onChange={(e) => setSince(e.target.value)}>
           {earlier.map((a) => (
             <option key={a.analysisId} value={a.analysisId}>
-              {a.createdAt ? new Date(a.createdAt).toLocaleString() : a.analysisId} · shares {a.shared ?? '?'} of {asked.length} · {a.wallets?.length ?? 0} wallets
+              {a.createdAt ? new Date(a.createdAt).toLocaleString() : a.analysisId} · shares {a.shared ?? '?'} of {size} · {a.wallets?.length ?? 0} wallets
             </option>
           ))}
         </select>

@@ -1,0 +1,88 @@
+// analysis_wallets (migration 1795770000000): one row per analysis and wallet of its group, kept by
+// the database from every statement that writes analyses, and what GET /v1/analyses?wallets= and
+// ?sharing= count from it. On a database of its own, filled before the migration by the code of
+// today (the analyses table has had every column it writes since earlier migrations), then migrated.
+import { randomUUID } from 'node:crypto';
+import { derivedAddress } from '../../src/simulator/keys';
+import { deleteUnstartedAnalysis, insertAnalyses, insertAnalysis, listAnalyses, recordTokenHolders } from '../../src/store/analyses';
+import { databaseBefore, migrationNames, type PartlyMigrated } from '../harness/migrations';
+import type { Pool } from 'pg';
+
+const MIGRATION = '1795770000000_analysis-wallets';
+const addresses = Array.from({ length: 40 }, (_, i) => derivedAddress('analysis-wallets', String(i)));
+const row = (wallets: string[], extra: { startPending?: boolean; ownerKeyId?: string } = {}) => {
+  const id = randomUUID();
+  return { id, workflowId: `analysis-${id}`, requestId: null, wallets, params: {}, ...extra };
+};
+
+/** Every (analysis, wallet) of the analyses' groups, and every row of analysis_wallets: "id wallet", sorted. */
+async function bothWays(pool: Pool): Promise<{ groups: string[]; rows: string[] }> {
+  const groups = await pool.query<{ k: string }>(`SELECT DISTINCT id || ' ' || w AS k FROM analyses CROSS JOIN LATERAL unnest(wallets) w ORDER BY 1`);
+  const rows = await pool.query<{ k: string }>(`SELECT analysis_id || ' ' || wallet AS k FROM analysis_wallets ORDER BY 1`);
+  return { groups: groups.rows.map((r) => r.k), rows: rows.rows.map((r) => r.k) };
+}
+
+/** What the list should answer: every analysis's group counted against the wallets by hand, most shared first, then the newest. */
+async function byHand(pool: Pool, wallets: string[], min: number, exclude?: string): Promise<Array<[string, number]>> {
+  const { rows } = await pool.query<{ id: string; wallets: string[] }>('SELECT id, wallets FROM analyses ORDER BY created_at DESC, id');
+  const asked = new Set(wallets);
+  return rows
+    .map((r): [string, number] => [r.id, r.wallets.filter((w) => asked.has(w)).length])
+    .filter(([id, n]) => n >= min && id !== exclude)
+    .sort((a, b) => b[1] - a[1]);
+}
+
+describe('analysis_wallets', () => {
+  let db: PartlyMigrated;
+  afterAll(async () => db?.close());
+
+  it('holds every group stored before the migration and after it, follows a group set later and a deleted analysis, and the lists count from it', async () => {
+    db = await databaseBefore(MIGRATION, 'analysis_wallets');
+    const { pool } = db;
+    // before: three analyses, one a token analysis whose holders are not resolved yet
+    const before = [row(addresses.slice(0, 10)), row(addresses.slice(5, 25)), row([])];
+    for (const r of before) await insertAnalysis(pool, r);
+    const files = migrationNames();
+    expect(await db.migrateRest()).toEqual(files.slice(files.indexOf(MIGRATION)));
+    const filled = await bothWays(pool);
+    expect(filled.rows).toHaveLength(30);
+    expect(filled.rows).toEqual(filled.groups);
+
+    // after: several analyses in one statement (the API's batches), one of them conflicting with a
+    // stored id (of a group none of whose wallets that analysis has: not stored, none of its rows)
+    const batch = [row(addresses.slice(20, 40)), row([addresses[0], addresses[39]]), { ...row(addresses.slice(30, 33)), id: before[0].id }];
+    expect([...(await insertAnalyses(pool, batch))].sort()).toEqual([batch[0].id, batch[1].id].sort());
+    // the token analysis's holders resolved: its group set; then set again (a retried step) to others
+    await recordTokenHolders(pool, before[2].id, addresses.slice(8, 16), {});
+    await recordTokenHolders(pool, before[2].id, addresses.slice(12, 20), {});
+    // an analysis whose workflow never started is deleted: its rows go with it
+    const unstarted = row(addresses.slice(30, 35), { startPending: true });
+    await insertAnalysis(pool, unstarted);
+    await deleteUnstartedAnalysis(pool, unstarted.id);
+    const now = await bothWays(pool);
+    expect(now.rows).toEqual(now.groups);
+    expect(now.rows.filter((k) => k.startsWith(before[2].id))).toEqual(addresses.slice(12, 20).map((w) => `${before[2].id} ${w}`).sort());
+    expect(now.rows.some((k) => k.startsWith(unstarted.id))).toBe(false);
+
+    // the lists: as counted by hand, for a few asked groups and thresholds
+    for (const [wallets, min, exclude] of [
+      [addresses.slice(0, 10), 5, undefined],
+      [addresses.slice(0, 10), 1, before[0].id],
+      [addresses.slice(10, 30), 3, undefined],
+      [[addresses[0], addresses[39]], 1, undefined],
+      [addresses, 2, undefined],
+    ] as Array<[string[], number, string | undefined]>) {
+      const expected = await byHand(pool, wallets, min, exclude);
+      expect(expected.length).toBeGreaterThan(0);
+      const listed = await listAnalyses(pool, { shared: { wallets, min, exclude }, limit: 100 });
+      expect(listed.map((a) => [a.analysisId, a.shared])).toEqual(expected);
+    }
+
+    // back down and up again
+    await db.undo();
+    expect((await pool.query(`SELECT to_regclass('analysis_wallets') AS t`)).rows[0].t).toBeNull();
+    await db.migrateRest();
+    const again = await bothWays(pool);
+    expect(again.rows).toEqual(again.groups);
+  });
+});
