@@ -543,6 +543,7 @@ export function createSyncActivities(deps: ActivityDeps) {
           // a retry goes on from where this sync stood (its step resumes as from a heartbeat)
           const at = state.started[wallet];
           outcome = !retryable ? { failed: reason } : at === undefined ? { retry: reason } : { retry: reason, resumeFrom: at };
+          log.warn(retryable ? 'a wallet of the batch failed: its analysis syncs it in a step of its own' : 'a wallet of the batch failed for good', { wallet, error: reason });
         }
         state.done.push({ wallet, ...outcome });
         delete state.started[wallet];
