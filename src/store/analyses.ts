@@ -388,7 +388,8 @@ export async function listAnalyses(
   pool: Pool,
   opts: { wallet?: string; shared?: SharedWallets; status?: AnalysisStatus; before?: string; limit: number; owner?: string | null },
 ): Promise<AnalysisListItem[]> {
-  if (opts.shared) return listAnalysesSharing(pool, opts.shared, opts);
+  // those sharing most of the wallets first, each with how many it shares
+  if (opts.shared) return (await analysesSharing(pool, opts.shared, opts)).map((r) => ({ ...listItem(r), shared: r.shared }));
   const { rows } = await pool.query(
     `SELECT id, workflow_id, status, wallets, created_at, completed_at, summary, error, enrichment_status, temporal_namespace
        FROM analyses
@@ -399,19 +400,6 @@ export async function listAnalyses(
     [opts.wallet ?? null, opts.limit, opts.owner ?? null, opts.status ?? null, opts.before ?? null],
   );
   return rows.map(listItem);
-}
-
-/** The analyses sharing most of the wallets first (analysesSharing's order), each with how many it shares. */
-async function listAnalysesSharing(pool: Pool, shared: SharedWallets, opts: { status?: AnalysisStatus; before?: string; limit: number; owner?: string | null }): Promise<AnalysisListItem[]> {
-  const ranked = await analysesSharing(pool, shared, opts);
-  if (ranked.length === 0) return [];
-  const { rows } = await pool.query(
-    'SELECT id, workflow_id, status, wallets, created_at, completed_at, summary, error, enrichment_status, temporal_namespace FROM analyses WHERE id = ANY($1::text[])',
-    [ranked.map((r) => r.id)],
-  );
-  const byId = new Map(rows.map((r) => [r.id as string, r]));
-  // (one deleted between the two reads is left out)
-  return ranked.flatMap(({ id, shared: n }) => (byId.has(id) ? [{ ...listItem(byId.get(id)), shared: n }] : []));
 }
 
 function listItem(r: Record<string, unknown> & { id: string }): AnalysisListItem {

@@ -12,17 +12,18 @@ export interface SharedWallets {
 }
 
 /**
- * The ids of the analyses (of `owner`, when given; with `status`; created before `before`) whose
+ * The rows of the analyses (of `owner`, when given; with `status`; created before `before`) whose
  * group shares at least `min` of the wallets, those sharing most first, then the newest, with how
- * many each shares: the asked wallets' index entries only, whatever the size of the groups.
+ * many each shares: the asked wallets' index entries only, whatever the size of the groups. The
+ * columns GET /v1/analyses lists (listAnalyses maps them).
  */
 export async function analysesSharing(
   pool: Pool,
   shared: SharedWallets,
   opts: { owner?: string | null; status?: AnalysisStatus; before?: string; limit: number },
-): Promise<Array<{ id: string; shared: number }>> {
-  const { rows } = await pool.query<{ id: string; shared: number }>(
-    `SELECT a.id, s.shared
+): Promise<Array<Record<string, unknown> & { id: string; shared: number }>> {
+  const { rows } = await pool.query<Record<string, unknown> & { id: string; shared: number }>(
+    `SELECT a.id, a.workflow_id, a.status, a.wallets, a.created_at, a.completed_at, a.summary, a.error, a.enrichment_status, a.temporal_namespace, s.shared
        FROM (SELECT analysis_id, count(*)::int AS shared FROM analysis_wallets WHERE wallet = ANY($1::text[]) GROUP BY analysis_id HAVING count(*) >= $2::integer) s
        JOIN analyses a ON a.id = s.analysis_id
       WHERE ($3::text IS NULL OR a.owner_key_id = $3::text) AND ($4::text IS NULL OR a.status = $4::text) AND ($5::text IS NULL OR a.id <> $5::text)

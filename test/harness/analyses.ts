@@ -50,6 +50,16 @@ export async function executeAnalysis(stack: { pool: Pool; client: Client }, inp
 }
 
 /**
+ * The group analysed once, before the file's tests (a beforeAll on its stack, with its workers, a
+ * progress poll of 200 ms): the analysis's id, known at once.
+ */
+export function analyseBeforeAll(opened: { stack: { pool: Pool; client: Client; withWorkers<T>(fn: () => Promise<T>): Promise<T> } }, wallets: string[]): string {
+  const input = analysisInput({ wallets }, { tuning: { pollIntervalMs: 200 } });
+  beforeAll(() => opened.stack.withWorkers(() => executeAnalysis(opened.stack, input)), 180_000);
+  return input.analysisId;
+}
+
+/**
  * Each wallet's ranks (analysis_wallet_ranks) from an analysis's rows in analysis_pairs, as the
  * write path stores them beside the rows: for tests that seed analysis_pairs with SQL.
  */

@@ -9,7 +9,7 @@ import { generateWorld, parseWorld } from '../../src/simulator';
 import { backfillTransfers } from '../../src/activities/transfers-backfill';
 import { getAnalysis } from '../../src/store/analyses';
 import { TRANSFER_EXTRACTION_VERSION, loadTransfersMany } from '../../src/store/wallet-transfers';
-import { analysisInput, executeAnalysis } from '../harness/analyses';
+import { analyseBeforeAll } from '../harness/analyses';
 import { servedHistory, useSimulatedStack } from '../harness/stack';
 
 const world = parseWorld(generateWorld({ seed: 7, wallets: 165, txPerWallet: 20, scenario: 'adversarial', largeWallet: false }));
@@ -22,13 +22,7 @@ const key = (t: WalletTransfer) => `${t.signature}:${t.direction}:${t.counterpar
 
 describe('NFT wash trading between a group\'s wallets', () => {
   const opened = useSimulatedStack({ world });
-  let analysisId: string;
-
-  beforeAll(async () => {
-    const input = analysisInput({ wallets }, { tuning: { pollIntervalMs: 200 } });
-    analysisId = input.analysisId;
-    await opened.stack.withWorkers(() => executeAnalysis(opened.stack, input));
-  }, 180_000);
+  const analysisId = analyseBeforeAll(opened, wallets);
 
   it('stores each sale on both parties\' lists with the NFT and its price, as the served history extracts it', async () => {
     const stored = await loadTransfersMany(opened.stack.pool, wallets);

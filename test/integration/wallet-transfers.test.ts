@@ -14,7 +14,7 @@ import { getAnalysis } from '../../src/store/analyses';
 import { storeHistoryPage } from '../../src/store/transactions';
 import { loadTransfersMany } from '../../src/store/wallet-transfers';
 import { beginSync, finishSync } from '../../src/store/wallets';
-import { analysisInput, executeAnalysis } from '../harness/analyses';
+import { analyseBeforeAll } from '../harness/analyses';
 import { servedHistory, useSimulatedStack } from '../harness/stack';
 
 const world = parseWorld(generateWorld({ seed: 12, wallets: 26, txPerWallet: 30, scenario: 'hard', largeWallet: false }));
@@ -25,13 +25,7 @@ const key = (t: WalletTransfer) => `${t.signature}:${t.direction}:${t.counterpar
 
 describe('wallet transfers', () => {
   const opened = useSimulatedStack({ world });
-  let analysisId: string;
-
-  beforeAll(async () => {
-    const input = analysisInput({ wallets }, { tuning: { pollIntervalMs: 200 } });
-    analysisId = input.analysisId;
-    await opened.stack.withWorkers(() => executeAnalysis(opened.stack, input));
-  }, 180_000);
+  const analysisId = analyseBeforeAll(opened, wallets);
 
   it('a sync stores every wallet transfer of the served history, and storing a page again stores none twice', async () => {
     const { pool } = opened.stack;
