@@ -1,12 +1,13 @@
 // npm run bench:listing [-- --large 2000 --small 50000]
-// GET /v1/analyses?sharing= and ?wallets= on a database of many analyses: `--large` groups of 1,000
-// wallets (a token's top holders, each overlapping its neighbours: wallets drawn from 20,000) and
-// `--small` groups of 5 to 20 (from 200,000), stored by the API's own insert (insertAnalyses: 20 large
-// or 1,000 small a statement), then listed as the API lists them (listAnalyses): the analyses sharing at least half
-// of a 1,000-wallet group (limit 50, as the Lab asks), and of 100 of its wallets; right after the fill
-// and after a VACUUM ANALYZE (what autovacuum leaves). Also the cost of storing a batch of 100
-// three-wallet analyses (the API's burst) on that database. A database of its own, dropped at the
-// end (BENCH_KEEP_DATABASE=1 keeps it and says its name).
+// GET /v1/analyses?sharing=, ?wallets= and ?wallet= on a database of many analyses: `--large`
+// groups of 1,000 wallets (a token's top holders, each overlapping its neighbours: wallets drawn
+// from 20,000) and `--small` groups of 5 to 20 (from 200,000), stored by the API's own insert
+// (insertAnalyses: 20 large or 1,000 small a statement), then listed as the API lists them
+// (listAnalyses): the analyses sharing at least half of a 1,000-wallet group (limit 50, as the Lab
+// asks), and of 100 of its wallets, and the 20 newest analyses of one of its wallets; right after
+// the fill and after a VACUUM ANALYZE (what autovacuum leaves). Also the cost of storing a batch of
+// 100 three-wallet analyses (the API's burst) on that database. A database of its own, dropped at
+// the end (BENCH_KEEP_DATABASE=1 keeps it and says its name).
 // Prints one JSON line; figures only: nothing is asserted.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -52,10 +53,17 @@ async function main(): Promise<void> {
     const filledSeconds = Math.round((performance.now() - t0) / 100) / 10;
     const group = largeGroups[Math.floor(large / 2)];
     const listings = async () => {
-      const listed = { sharing1000: 0, wallets100: 0 };
+      const listed = { sharing1000: 0, wallets100: 0, wallet: 0 };
       const sharing1000Ms = await median(runs, async () => (listed.sharing1000 = (await listAnalyses(pool, { shared: { wallets: group, min: 500 }, limit: 50 })).length));
       const wallets100Ms = await median(runs, async () => (listed.wallets100 = (await listAnalyses(pool, { shared: { wallets: group.slice(0, 100), min: 50 }, limit: 50 })).length));
-      return { sharing1000: { ms: sharing1000Ms, listed: listed.sharing1000 }, wallets100: { ms: wallets100Ms, listed: listed.wallets100 }, newestMs: await median(runs, () => listAnalyses(pool, { limit: 20 })) };
+      // one wallet of that group: in about large / 20 of the 1,000-wallet groups and a few small ones
+      const walletMs = await median(runs, async () => (listed.wallet = (await listAnalyses(pool, { wallet: group[0], limit: 20 })).length));
+      return {
+        sharing1000: { ms: sharing1000Ms, listed: listed.sharing1000 },
+        wallets100: { ms: wallets100Ms, listed: listed.wallets100 },
+        wallet: { ms: walletMs, listed: listed.wallet },
+        newestMs: await median(runs, () => listAnalyses(pool, { limit: 20 })),
+      };
     };
     // right after the fill (no planner statistics yet), then as autovacuum leaves a live database
     const fresh = await listings();

@@ -390,14 +390,15 @@ export async function listAnalyses(
 ): Promise<AnalysisListItem[]> {
   // those sharing most of the wallets first, each with how many it shares
   if (opts.shared) return (await analysesSharing(pool, opts.shared, opts)).map((r) => ({ ...listItem(r), shared: r.shared }));
+  // those including the wallet (each shares it once: newest first), from the same index
+  if (opts.wallet !== undefined) return (await analysesSharing(pool, { wallets: [opts.wallet], min: 1 }, opts)).map(listItem);
   const { rows } = await pool.query(
     `SELECT id, workflow_id, status, wallets, created_at, completed_at, summary, error, enrichment_status, temporal_namespace
        FROM analyses
-      WHERE ($1::text IS NULL OR wallets @> ARRAY[$1::text])
-        AND ($3::text IS NULL OR owner_key_id = $3::text) AND ($4::text IS NULL OR status = $4::text)
-        AND ($5::text IS NULL OR created_at < (SELECT b.created_at FROM analyses b WHERE b.id = $5::text AND ($3::text IS NULL OR b.owner_key_id = $3::text)))
-      ORDER BY created_at DESC, id LIMIT $2`,
-    [opts.wallet ?? null, opts.limit, opts.owner ?? null, opts.status ?? null, opts.before ?? null],
+      WHERE ($2::text IS NULL OR owner_key_id = $2::text) AND ($3::text IS NULL OR status = $3::text)
+        AND ($4::text IS NULL OR created_at < (SELECT b.created_at FROM analyses b WHERE b.id = $4::text AND ($2::text IS NULL OR b.owner_key_id = $2::text)))
+      ORDER BY created_at DESC, id LIMIT $1`,
+    [opts.limit, opts.owner ?? null, opts.status ?? null, opts.before ?? null],
   );
   return rows.map(listItem);
 }

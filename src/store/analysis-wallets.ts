@@ -1,4 +1,4 @@
-// The analyses whose group shares wallets with a list, counted over analysis_wallets (one row per
+// The analyses whose group shares wallets with a list (or includes one wallet), counted over analysis_wallets (one row per
 // analysis and wallet of its group). Nothing here writes it: the database keeps it from every
 // statement that writes analyses (triggers, migrations/1795770000000_analysis-wallets.sql).
 import type { Pool } from 'pg';

@@ -1,6 +1,6 @@
 // analysis_wallets (migration 1795770000000): one row per analysis and wallet of its group, kept by
-// the database from every statement that writes analyses, and what GET /v1/analyses?wallets= and
-// ?sharing= count from it. On a database of its own, filled before the migration by the code of
+// the database from every statement that writes analyses, and what GET /v1/analyses?wallets=,
+// ?sharing= and ?wallet= count from it. On a database of its own, filled before the migration by the code of
 // today (the analyses table has had every column it writes since earlier migrations), then migrated.
 import { randomUUID } from 'node:crypto';
 import { derivedAddress } from '../../src/simulator/keys';
@@ -77,10 +77,22 @@ describe('analysis_wallets', () => {
       const listed = await listAnalyses(pool, { shared: { wallets, min, exclude }, limit: 100 });
       expect(listed.map((a) => [a.analysisId, a.shared])).toEqual(expected);
     }
+    // ?wallet= (migration 1795780000000 dropped the GIN index it read): the analyses including it, newest first
+    for (const wallet of [addresses[0], addresses[14], addresses[39]]) {
+      const expected = (await byHand(pool, [wallet], 1)).map(([id]) => id);
+      expect(expected.length).toBeGreaterThan(1);
+      const listed = await listAnalyses(pool, { wallet, limit: 100 });
+      expect(listed.map((a) => a.analysisId)).toEqual(expected);
+      expect(listed.every((a) => a.shared === undefined && a.wallets.includes(wallet))).toBe(true);
+    }
+    expect(await listAnalyses(pool, { wallet: derivedAddress('analysis-wallets', 'in no group'), limit: 100 })).toEqual([]);
+    const ginIndex = async () => (await pool.query(`SELECT to_regclass('analyses_wallets') AS t`)).rows[0].t as string | null;
+    expect(await ginIndex()).toBeNull();
 
     // back down and up again
     await db.undo();
     expect((await pool.query(`SELECT to_regclass('analysis_wallets') AS t`)).rows[0].t).toBeNull();
+    expect(await ginIndex()).toBe('analyses_wallets');
     await db.migrateRest();
     const again = await bothWays(pool);
     expect(again.rows).toEqual(again.groups);
