@@ -120,7 +120,8 @@ export function askedWallets(query: { wallet?: string; wallets?: string; sharing
   }
   if (query.wallet !== undefined) checkAddress('wallet', query.wallet);
   if (query.wallets === undefined) return undefined;
-  const wallets = query.wallets.split(',').map((w) => w.trim()).filter((w) => w !== '');
+  // an empty entry is kept, so that an error points at the position the caller wrote
+  const wallets = query.wallets.split(',').map((w) => w.trim());
   if (wallets.length < 2 || wallets.length > SHARED_WALLETS_MAX) {
     throw new ProblemError('validation', `wallets takes 2 to ${SHARED_WALLETS_MAX} addresses, comma-separated; got ${wallets.length} (the wallets of an analysis, however many: sharing=<analysis id>)`, [
       { pointer: '/querystring/wallets', detail: `2 to ${SHARED_WALLETS_MAX} addresses` },

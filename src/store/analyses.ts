@@ -379,10 +379,20 @@ export interface AnalysisListItem {
 }
 
 /**
+ * SQL: `alias`'s row comes after the analysis `before` (a parameter; none: true) in the newest-first
+ * order (created_at DESC, id), so that analyses stored by one statement (one created_at) page
+ * without a gap; false when that analysis is not `owner`'s (a parameter; null: anyone's).
+ */
+export function listedAfter(alias: string, before: string, owner: string): string {
+  const at = `(SELECT b.created_at FROM analyses b WHERE b.id = ${before}::text AND (${owner}::text IS NULL OR b.owner_key_id = ${owner}::text))`;
+  return `(${before}::text IS NULL OR (${alias}.created_at <= ${at} AND (${alias}.created_at < ${at} OR ${alias}.id > ${before}::text)))`;
+}
+
+/**
  * Stored analyses, newest first; with `wallet`, only those that include it; with `shared`, only those
  * whose group includes at least `min` of its wallets, those including most first (`shared` says how
- * many); with `status`, only those with it; with `before`, only those created before that analysis
- * (none when it is not `owner`'s); with `owner`, only that key's.
+ * many); with `status`, only those with it; with `before`, only those after that analysis in the
+ * newest-first order (none when it is not `owner`'s; listedAfter); with `owner`, only that key's.
  */
 export async function listAnalyses(
   pool: Pool,
@@ -390,15 +400,16 @@ export async function listAnalyses(
 ): Promise<AnalysisListItem[]> {
   // those sharing most of the wallets first, each with how many it shares
   if (opts.shared) return (await analysesSharing(pool, opts.shared, opts)).map((r) => ({ ...listItem(r), shared: r.shared }));
-  // those including the wallet (each shares it once: newest first), from the same index
-  if (opts.wallet !== undefined) return (await analysesSharing(pool, { wallets: [opts.wallet], min: 1 }, opts)).map(listItem);
+  // newest first; a wallet's analyses found from analysis_wallets: a semi-join (not under an OR, which
+  // would keep it a subplan run for each analysis walked) lets the planner read the wallet's rows or
+  // walk the newest analyses probing its primary key, whichever is cheaper for that wallet
   const { rows } = await pool.query(
     `SELECT id, workflow_id, status, wallets, created_at, completed_at, summary, error, enrichment_status, temporal_namespace
-       FROM analyses
-      WHERE ($2::text IS NULL OR owner_key_id = $2::text) AND ($3::text IS NULL OR status = $3::text)
-        AND ($4::text IS NULL OR created_at < (SELECT b.created_at FROM analyses b WHERE b.id = $4::text AND ($2::text IS NULL OR b.owner_key_id = $2::text)))
-      ORDER BY created_at DESC, id LIMIT $1`,
-    [opts.limit, opts.owner ?? null, opts.status ?? null, opts.before ?? null],
+       FROM analyses a
+      WHERE ${opts.wallet === undefined ? '$1::text IS NULL' : 'EXISTS (SELECT 1 FROM analysis_wallets w WHERE w.analysis_id = a.id AND w.wallet = $1::text)'}
+        AND ($3::text IS NULL OR owner_key_id = $3::text) AND ($4::text IS NULL OR status = $4::text) AND ${listedAfter('a', '$5', '$3')}
+      ORDER BY created_at DESC, id LIMIT $2`,
+    [opts.wallet ?? null, opts.limit, opts.owner ?? null, opts.status ?? null, opts.before ?? null],
   );
   return rows.map(listItem);
 }

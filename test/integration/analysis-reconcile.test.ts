@@ -76,7 +76,7 @@ describe('an analysis whose workflow closed behind the API’s back', () => {
     expect(listed.analyses.find((a) => a.analysisId === analysisId)).toMatchObject({ status: 'terminated' });
   });
 
-  it('a row left running by a terminated workflow is repaired by the list route as well', async () => {
+  it('a row left running by a terminated workflow is repaired by the list route as well, and left out of a list of the running ones', async () => {
     const { stack } = opened;
     const id = randomUUID();
     const workflowId = analysisWorkflowId(id);
@@ -84,6 +84,11 @@ describe('an analysis whose workflow closed behind the API’s back', () => {
     await insertAnalysis(stack.pool, { id, workflowId, requestId: null, wallets, params: {} });
     await stack.client.workflow.start('similarityAnalysisWorkflow', { taskQueue: 'no-workers-here', workflowId, args: [{}] });
     await stack.client.workflow.getHandle(workflowId).terminate('stopped by an operator');
+    // a list of the running ones repairs it, and leaves it out: it is not running
+    const running = (await (await fetch(`${api.baseUrl}/v1/analyses?wallet=${wallets[1]}&status=running&limit=100`)).json()) as { analyses: Array<{ analysisId: string; status: string }> };
+    expect(running.analyses.map((a) => a.analysisId)).not.toContain(id);
+    expect(running.analyses.every((a) => a.status === 'running')).toBe(true);
+    expect((await getAnalysis(stack.pool, id))?.status).toBe('terminated');
     const res = await fetch(`${api.baseUrl}/v1/analyses?wallet=${wallets[1]}&limit=100`);
     const listed = (await res.json()) as { analyses: Array<{ analysisId: string; status: string; error: string | null }> };
     expect(listed.analyses.find((a) => a.analysisId === id)).toMatchObject({ status: 'terminated' });

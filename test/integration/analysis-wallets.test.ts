@@ -86,6 +86,25 @@ describe('analysis_wallets', () => {
       expect(listed.every((a) => a.shared === undefined && a.wallets.includes(wallet))).toBe(true);
     }
     expect(await listAnalyses(pool, { wallet: derivedAddress('analysis-wallets', 'in no group'), limit: 100 })).toEqual([]);
+    // pages by before=: analyses stored by one statement (one created_at) page without a gap or a repeat,
+    // with the wallet and without; of another key's, or with a before= the key cannot see, none
+    const burst = Array.from({ length: 7 }, (_, i) => row([addresses[3], addresses[20 + i]], { ownerKeyId: 'key-a' }));
+    await insertAnalyses(pool, burst);
+    for (const wallet of [addresses[3], undefined]) {
+      const all = (await listAnalyses(pool, { wallet, limit: 100, owner: 'key-a' })).map((a) => a.analysisId);
+      expect([...all].sort()).toEqual(burst.map((r) => r.id).sort());
+      const paged: string[] = [];
+      for (let before: string | undefined, page; (page = await listAnalyses(pool, { wallet, before, limit: 3, owner: 'key-a' })).length > 0; before = page.at(-1)?.analysisId) {
+        paged.push(...page.map((a) => a.analysisId));
+      }
+      expect(paged).toEqual(all);
+    }
+    expect(await listAnalyses(pool, { wallet: addresses[3], limit: 100, owner: 'key-b' })).toEqual([]);
+    expect(await listAnalyses(pool, { wallet: addresses[3], before: before[0].id, limit: 100, owner: 'key-a' })).toEqual([]);
+    // the shared lists take before= as a filter: those after it in the newest-first order (the burst's 6 others)
+    const order = (await listAnalyses(pool, { limit: 100, owner: 'key-a' })).map((a) => a.analysisId);
+    const sharedAfter = await listAnalyses(pool, { shared: { wallets: [addresses[3], addresses[21]], min: 1 }, before: order[0], limit: 100, owner: 'key-a' });
+    expect(sharedAfter.map((a) => a.analysisId).sort()).toEqual(order.slice(1).sort());
     const ginIndex = async () => (await pool.query(`SELECT to_regclass('analyses_wallets') AS t`)).rows[0].t as string | null;
     expect(await ginIndex()).toBeNull();
 

@@ -149,6 +149,8 @@ describe('analyses belong to the API key that started them', () => {
       [`wallets=${g[0]}`, '/querystring/wallets'],
       [`wallets=${g[0]},${g[0]}`, '/querystring/wallets/1'],
       [`wallets=${g[0]},not-an-address`, '/querystring/wallets/1'],
+      [`wallets=${g[0]},,not-an-address`, '/querystring/wallets/2'],
+      [`wallets=${g[0]},${g[1]},`, '/querystring/wallets/2'],
       [`wallets=${asked}&wallet=${g[0]}`, '/querystring/wallets'],
       [`wallets=${asked}&minShared=5`, '/querystring/minShared'],
       [`minShared=2`, '/querystring/minShared'],

@@ -251,7 +251,8 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
         querystring: listAnalysesQuery,
         response: {
           200: analysisList,
-          ...problemResponses(400, 401),
+          // 404: sharing= an analysis the key cannot see
+          ...problemResponses(400, 401, 404),
         },
       },
     },
@@ -268,8 +269,10 @@ export async function analysesRoutes(fastify: FastifyInstance): Promise<void> {
         if (group.wallets.length === 0) return { analyses: [] };
         shared = { ...sharedWallets(group.wallets, minShared), exclude: sharing };
       }
-      // rows that say running are checked against Temporal: a terminated workflow's row is repaired
-      const rows = await reconcileListed({ pool, temporal }, await listAnalyses(pool, { wallet, shared, status, before, limit, owner: visibleOwner(request) }));
+      // rows that say running are checked against Temporal: a terminated workflow's row is repaired,
+      // and then no longer has the status asked for (a page of the running ones may come out shorter)
+      const listed = await reconcileListed({ pool, temporal }, await listAnalyses(pool, { wallet, shared, status, before, limit, owner: visibleOwner(request) }));
+      const rows = status === undefined ? listed : listed.filter((r) => r.status === status);
       return { analyses: rows.map(({ namespace: ns, ...r }) => ({ ...r, links: analysisLinks(uiUrl, ns ?? namespace, r.analysisId, r.workflowId) })) };
     },
   );

@@ -236,6 +236,26 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Problem details (application/problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            errors?: {
+                                detail?: string;
+                                pointer?: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            /** @example urn:wallet-similarity:problem:validation */
+                            type: string;
+                        };
+                    };
+                };
             };
         };
         put?: never;
