@@ -6,7 +6,8 @@ import { getAnalysis, repairEnrichment, repairRunningAnalysis, type AnalysisReco
 import { workflowOutcome } from '../temporal/workflow-outcome';
 import { withTemporalDeadline } from '../temporal/deadline';
 import { tokensAndFetchesElsewhere, type TokenRecord } from '../store/tokens';
-import { enrichmentWorkflowId, analysisParamsOf, progressQuery, type AnalysisParams, type AnalysisProgress } from '../workflows/contract';
+import { watchRunKeyOfAnalysis } from '../store/watch-runs';
+import { enrichmentWorkflowId, analysisParamsOf, progressQuery, watchRunExecution, type AnalysisParams, type AnalysisProgress } from '../workflows/contract';
 import { DEFAULT_TOP_PAIRS, type AnalysisLinks, type AnalysisView, type TokenHolders } from './schemas/analyses';
 
 /** A workflow's page in the Temporal Web UI (or a schedule's: `kind` 'schedules'). */
@@ -32,7 +33,8 @@ export async function queryProgress(temporal: Client, workflowId: string): Promi
 
 /**
  * A workflow may be missing for a moment after its row is written (the API starts it right after);
- * a row whose start is still pending (analysis-starts.ts) waits for its start, or for the sweep to fail it.
+ * a row whose start is still pending (analysis-starts.ts) waits for its start, or for the sweep to fail
+ * it; a watch run's, for as long as its run is open (the run starts it).
  */
 const MISSING_GRACE_MS = 60_000;
 
@@ -59,10 +61,25 @@ export async function reconcileAnswered(deps: { pool: Pool; temporal: Client }, 
   const outcome = await workflowOutcome(deps.temporal, record.workflowId);
   if (!outcome) return { record, answered: false };
   if (outcome.state === 'running') return { record, answered: true };
-  if (outcome.status === 'missing' && (record.startPending || Date.now() - Date.parse(record.createdAt) < MISSING_GRACE_MS)) return { record, answered: true };
+  if (outcome.status === 'missing') {
+    if (record.startPending || Date.now() - Date.parse(record.createdAt) < MISSING_GRACE_MS) return { record, answered: true };
+    // a watch run's analysis is started by its run, as its child, which may wait long for a worker
+    const run = await watchRunOf(deps, record.id);
+    if (run === null) return { record, answered: false };
+    if (run === 'open') return { record, answered: true };
+  }
   // a completed workflow stores its result before it completes: a `running` row left behind is a failure
   const status = outcome.status === 'missing' || outcome.status === 'completed' ? 'failed' : outcome.status;
   return { record: (await repairRunningAnalysis(deps.pool, record.id, status, outcome.reason)) ?? record, answered: true };
+}
+
+/** Whether the watch run that inserted analysis `analysisId` is still open ('none': no run did; null: Temporal did not answer). */
+async function watchRunOf(deps: { pool: Pool; temporal: Client }, analysisId: string): Promise<'open' | 'closed' | 'none' | null> {
+  const runKey = await watchRunKeyOfAnalysis(deps.pool, analysisId);
+  if (runKey === null) return 'none';
+  const { workflowId, runId } = watchRunExecution(runKey);
+  const outcome = await workflowOutcome(deps.temporal, workflowId, runId);
+  return outcome === null ? null : outcome.state === 'running' ? 'open' : 'closed';
 }
 
 /**

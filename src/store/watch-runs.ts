@@ -92,6 +92,12 @@ export async function beginWatchRun(pool: Pool, watchId: string, runKey: string,
   });
 }
 
+/** The key of the watch run whose analysis `analysisId` is (null: an analysis no watch ran). */
+export async function watchRunKeyOfAnalysis(pool: Pool, analysisId: string): Promise<string | null> {
+  const { rows } = await pool.query<{ run_key: string }>('SELECT run_key FROM watch_runs WHERE analysis_id = $1', [analysisId]);
+  return rows[0]?.run_key ?? null;
+}
+
 /**
  * The run `runKey`, the analysis of the watch's latest run completed before it (null: none) and which
  * runs the watch's webhook is told of (null: it has none); null when the run (or its watch) has gone.

@@ -43,16 +43,16 @@ async function closeEvent(client: Client, workflowId: string, runId: string): Pr
 }
 
 /**
- * The workflow's state in Temporal, or null when Temporal cannot tell right now (unreachable, slow):
+ * The workflow's state in Temporal (its latest run's; with `runId`, that run's), or null when Temporal cannot tell right now (unreachable, slow):
  * the caller then keeps what it had. A closed workflow comes with a reason a user can read.
  */
-export async function workflowOutcome(client: Client, workflowId: string): Promise<WorkflowOutcome | null> {
+export async function workflowOutcome(client: Client, workflowId: string, runId?: string): Promise<WorkflowOutcome | null> {
   try {
     // the deadline holds across the client's own retries (an unreachable server), not per attempt
     return await withTemporalDeadline(client, async (): Promise<WorkflowOutcome | null> => {
       let description;
       try {
-        description = await client.workflow.getHandle(workflowId).describe();
+        description = await client.workflow.getHandle(workflowId, runId).describe();
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) {
           return {

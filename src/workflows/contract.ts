@@ -141,6 +141,13 @@ export const enrichmentWorkflowId = (analysisId: string): string => `analysis:${
  * workflow id: each run's is this id and the time Temporal started it, which is the run's key.
  */
 export const watchScheduleId = (watchId: string): string => `watch:${watchId}`;
+/** A watch run's key (watch_runs.run_key, its analysis's request id): its workflow's id and run id. */
+export const watchRunKey = (workflowId: string, runId: string): string => `${workflowId}/${runId}`;
+/** The run workflow a key names (a run begun before WATCH_RUN_PATCH is keyed by its workflow id alone; schedules' ids hold no '/'). */
+export function watchRunExecution(runKey: string): { workflowId: string; runId?: string } {
+  const cut = runKey.lastIndexOf('/');
+  return cut < 0 ? { workflowId: runKey } : { workflowId: runKey.slice(0, cut), runId: runKey.slice(cut + 1) };
+}
 
 /**
  * A watch run's webhook delivery (watchDeliveryWorkflow, started by the run and left to go on after

@@ -7,7 +7,7 @@
 import { CancellationScope, ParentClosePolicy, executeChild, log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { EndedRun, WatchActivities } from '../activities/watches';
 import { describeFailure } from '../errors';
-import { TASK_QUEUES, analysisWorkflowOptions, type WatchRunInput } from './contract';
+import { TASK_QUEUES, analysisWorkflowOptions, watchRunKey, type WatchRunInput } from './contract';
 import { INLINE_WEBHOOK_STEP, STORE_STEP } from './policies';
 import { similarityAnalysisWorkflow } from './similarity-analysis';
 import { deliver, startDelivery } from './watch-delivery';
@@ -38,15 +38,15 @@ export const WATCH_RUN_PATCH = 'watch-run-2026-12-07';
  */
 export const WATCH_DELIVERY_PATCH = 'watch-delivery-2026-12-07';
 
-function watchRunKey(): string {
+function thisRunKey(): string {
   const { workflowId, runId } = workflowInfo();
-  return patched(WATCH_RUN_PATCH) ? `${workflowId}/${runId}` : workflowId;
+  return patched(WATCH_RUN_PATCH) ? watchRunKey(workflowId, runId) : workflowId;
 }
 
 /** How the run ended: null when the watch had been deleted before it began (or before it ended). */
 export async function watchRunWorkflow(input: WatchRunInput): Promise<EndedRun | null> {
   const { watchId } = input;
-  const runKey = watchRunKey();
+  const runKey = thisRunKey();
   const begun = await beginWatchRun({ watchId, runKey });
   if (begun === null) {
     log.info('the watch has been deleted: no run', { watchId });

@@ -1,7 +1,7 @@
 // No analysis stays `running` when its workflow is gone: an analysis workflow terminated behind the
 // API's back (the temporal CLI) is reported `terminated` with the reason by GET, the database row is
 // repaired, the list shows it, and the event stream ends with that status. A row whose workflow
-// Temporal does not know is reported `failed` with a reason.
+// Temporal does not know is reported `failed` with a reason (a watch run's, once its run has closed).
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -12,7 +12,10 @@ import { ApiClient, type SseEvent } from '../../src/cli/api-client';
 import { generateWorld } from '../../src/simulator';
 import { getAnalysis, insertAnalysis } from '../../src/store/analyses';
 import { resolveTemporalCli } from '../../src/temporal/dev-server';
-import { analysisWorkflowId, enrichmentWorkflowId, walletSyncWorkflowId } from '../../src/workflows/contract';
+import { beginWatchRun } from '../../src/store/watch-runs';
+import { insertWatch } from '../../src/store/watches';
+import { analysisWorkflowId, enrichmentWorkflowId, walletSyncWorkflowId, watchRunKey, watchScheduleId } from '../../src/workflows/contract';
+import { analysisRequest } from '../harness/analyses';
 import { testEnv } from '../harness/env';
 import { useSimulatedStack } from '../harness/stack';
 import { until } from '../harness/processes';
@@ -189,5 +192,26 @@ describe('an analysis whose workflow closed behind the API’s back', () => {
     expect(view.status).toBe('failed');
     expect(view.error).toContain(`Temporal has no workflow ${analysisWorkflowId(old)}`);
     expect((await getAnalysis(stack.pool, old))?.status).toBe('failed');
+  });
+
+  it("a watch run's analysis that its run has not started yet stays running while the run is open, however long, and is failed once the run has closed", async () => {
+    const { stack } = opened;
+    const watchId = randomUUID();
+    await insertWatch(stack.pool, { id: watchId, ownerKeyId: null, request: analysisRequest({ wallets, sync: 'auto' }), everyMinutes: 60, fairnessKey: null, namespace: stack.namespace }, 1_000);
+    // the run, named as its schedule names it, on a queue no worker polls: it never starts its analysis
+    const runWorkflowId = `${watchScheduleId(watchId)}-2026-12-08T00:00:00Z`;
+    const runHandle = await stack.client.workflow.start('watchRunWorkflow', { taskQueue: 'no-workers-here', workflowId: runWorkflowId, args: [{ watchId }] });
+    const analysisId = randomUUID();
+    expect(await beginWatchRun(stack.pool, watchId, watchRunKey(runWorkflowId, runHandle.firstExecutionRunId), analysisId, analysisWorkflowId(analysisId))).not.toBeNull();
+    await stack.pool.query(`UPDATE analyses SET created_at = now() - interval '1 hour' WHERE id = $1`, [analysisId]);
+    expect((await api.getAnalysis(analysisId)).status).toBe('running');
+    const listed = (await (await fetch(`${api.baseUrl}/v1/analyses?wallet=${wallets[2]}&status=running&limit=100`)).json()) as { analyses: Array<{ analysisId: string }> };
+    expect(listed.analyses.map((a) => a.analysisId)).toContain(analysisId);
+    expect((await getAnalysis(stack.pool, analysisId))?.status).toBe('running');
+
+    await runHandle.terminate('test: the run is gone');
+    const view = await api.getAnalysis(analysisId);
+    expect(view.status).toBe('failed');
+    expect(view.error).toContain(`Temporal has no workflow ${analysisWorkflowId(analysisId)}`);
   });
 });
