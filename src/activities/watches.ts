@@ -12,7 +12,7 @@ import { describeFailure } from '../errors';
 import { getComparedAnalysis } from '../store/analyses';
 import { compareAnalyses } from '../store/analysis-changes';
 import { sqlState } from '../store/errors';
-import { beginWatchRun, beginWatchRunNotification, endWatchRun, giveUpWatchRunNotification, recordWatchRunNotification, sweepWatchDeliveries, watchRunToEnd, watchRunToNotify, type WatchRunChanges, type WatchRunComparison } from '../store/watch-runs';
+import { beginWatchRun, beginWatchRunNotification, endWatchRun, giveUpWatchRunNotification, recordWatchRunNotification, WEBHOOK_REMOVED, sweepWatchDeliveries, watchRunToEnd, watchRunToNotify, type WatchRunChanges, type WatchRunComparison } from '../store/watch-runs';
 import { watchWebhook, type WatchNotifyOn } from '../store/watches';
 import { WEBHOOK_HEADERS, WebhookDeliveryError, postWebhook, signWebhook, webhookTarget } from '../providers/webhooks';
 import { WEBHOOK_ATTEMPTS, WEBHOOK_DELIVERY_BUDGET_MS, analysisWorkflowId, type AnalysisInput, type WatchDeliveryInput } from '../workflows/contract';
@@ -96,7 +96,12 @@ export function createWatchActivities({ pool, removeWatchSchedule, settings }: P
       // begun: the sweep no longer starts this delivery, and gives it up only a day after this
       await beginWatchRunNotification(pool, watchId, runKey);
       const [webhook, run] = await Promise.all([watchWebhook(pool, watchId), watchRunToNotify(pool, watchId, runKey)]);
-      if (!webhook || !run || run.notification.state !== 'pending') return 'not-pending';
+      if (!run || run.notification.state !== 'pending') return 'not-pending';
+      // removed after the run's end had read it (the PATCH's give-up came before this run was pending): given up now
+      if (!webhook) {
+        await giveUpWatchRunNotification(pool, watchId, runKey, WEBHOOK_REMOVED);
+        return 'not-pending';
+      }
       const ctx = Context.current();
       const attempt = ctx.info.attempt;
       const body = JSON.stringify(watchRunEventOf(watchId, runKey, run));

@@ -60,12 +60,17 @@ export function isPublicAddress(address: string): boolean {
 /** A URL's host as an address or a name: IPv6 without its brackets, a name without its root's dot (`localhost.`). */
 const hostOf = (url: URL): string => url.hostname.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
 
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
 /**
- * Why `text` cannot be a webhook's URL, or null: http or https only, no user or password (the
+ * Why `text` cannot be a webhook's URL, or null: no control character, http or https only, no user or password (the
  * deliveries are signed instead), and unless `allowPrivate`, no host that names a private address
  * itself (an address, `localhost`). A name resolving to one is refused when a delivery connects.
  */
 export function webhookUrlProblem(text: string, allowPrivate: boolean): string | null {
+  // the URL parser drops or escapes them, so the text stored would not be the URL checked (and a NUL cannot be stored)
+  if (CONTROL_CHARACTER.test(text)) return 'holds a control character (a NUL, a tab, a line break…): give the URL without them';
   let url: URL;
   try {
     url = new URL(text);

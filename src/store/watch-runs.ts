@@ -228,6 +228,9 @@ export async function sweepWatchDeliveries(
 }
 
 /** Gives up every delivery of watch `watchId` still pending (its webhook was removed), with `reason`; how many. */
+/** Why a delivery pending when its watch's webhook was removed (PATCH notify: null) is given up. */
+export const WEBHOOK_REMOVED = "not delivered: the watch's webhook was removed";
+
 export async function giveUpWatchDeliveries(client: Queryable, watchId: string, reason: string): Promise<number> {
   const { rowCount } = await client.query(
     `UPDATE watch_runs SET notification = 'failed', notify_error = $2 WHERE watch_id = $1 AND notification = 'pending'`,

@@ -24,7 +24,7 @@ import { WORKFLOW_TASK_QUEUE, watchDeliveryWorkflowId, watchScheduleId } from '.
 import { sweepWatchDeliveriesWorkflow, watchDeliveryWorkflow } from '../../src/workflows/watch-delivery';
 import { watchRunWorkflow } from '../../src/workflows/watch-run';
 import { insertWatch } from '../../src/store/watches';
-import { sweepWatchDeliveries } from '../../src/store/watch-runs';
+import { sweepWatchDeliveries, WEBHOOK_REMOVED } from '../../src/store/watch-runs';
 import { DELIVERY_SWEEP_SCHEDULE_ID, ensureDeliverySweepSchedule } from '../../src/temporal/schedules';
 import { WEBHOOK_HEADERS, newWebhookSecret, signWebhook } from '../../src/providers/webhooks';
 import { buildActivityDeps } from '../../src/wiring';
@@ -468,6 +468,25 @@ describe("a watch's webhook", () => {
     }
   });
 
+  it("gives up a delivery that became pending after its webhook was removed (the run's end had read the webhook before the PATCH), and sends nothing", async () => {
+    const { pool } = opened.stack;
+    const owner = apiKeyId(KEY);
+    const activities = createWatchActivities(buildActivityDeps(opened.stack.config, pool, opened.stack.redis));
+    const env = new MockActivityEnvironment();
+    hook.received.length = 0;
+    const watchId = randomUUID();
+    const notify = { url: `${base}/removed`, on: 'every-run' as const, secret: newWebhookSecret() };
+    expect(await insertWatch(pool, { id: watchId, ownerKeyId: owner, request: { wallets: w.slice(0, 3), window: 41 }, everyMinutes: 60, fairnessKey: null, namespace: opened.stack.namespace, notify }, 100)).toBe('inserted');
+    const analysis = await seedCompletedAnalysis(pool, { ownerKeyId: owner, group: w.slice(0, 3), clusters: [[w[0], w[1]]], scores: { [`${w[0]}~${w[1]}`]: 0.8 } });
+    await pool.query(`INSERT INTO watch_runs (watch_id, run_key, analysis_id) VALUES ($1, 'run-0', $2)`, [watchId, analysis]);
+    expect(await env.run(activities.endWatchRun, { watchId, runKey: 'run-0' })).toMatchObject({ notify: true });
+    // the webhook removed in between (the PATCH's give-up found nothing pending yet)
+    await pool.query(`UPDATE watches SET notify_url = NULL, notify_on = NULL, notify_secret = NULL WHERE id = $1`, [watchId]);
+    expect(await env.run(activities.notifyWatchRun, { watchId, runKey: 'run-0' })).toBe('not-pending');
+    expect(hook.received).toHaveLength(0);
+    expect((await watchOf(watchId)).runs[0].notification).toEqual({ state: 'failed', attempts: 0, error: WEBHOOK_REMOVED, deliveredAt: null });
+  });
+
   it('PATCH changes the webhook: one added or moved gets a new secret (in that answer only), the same URL or `on` alone keeps it, null removes it and gives up its pending deliveries', async () => {
     const { pool, client, namespace } = opened.stack;
     const watchId = randomUUID();
@@ -529,7 +548,7 @@ describe("a watch's webhook", () => {
     expect((again.json() as WatchView).notify).toEqual({ target: `${base}/…`, on: 'changes', secret: expect.stringMatching(/^whsec_/) });
   });
 
-  it('without WATCH_WEBHOOK_PRIVATE_ADDRESSES, refuses a URL naming an address inside the network, and any URL that is not http(s) or carries a password, at creation and by PATCH; stores nothing', async () => {
+  it('without WATCH_WEBHOOK_PRIVATE_ADDRESSES, refuses a URL naming an address inside the network, and any URL that is not http(s), carries a password or a control character, at creation and by PATCH; stores nothing', async () => {
     const strict = await buildApp(
       { config: loadConfig({ ...opened.stack.processEnv, API_KEYS: KEY, WATCH_WEBHOOK_PRIVATE_ADDRESSES: 'false' }), temporal: opened.stack.client, pool: opened.stack.pool, redis: opened.stack.redis },
       { eventPollIntervalMs: 200 },
@@ -548,6 +567,8 @@ describe("a watch's webhook", () => {
         ['ftp://example.com/x', 'has the scheme ftp'],
         ['https://user:pass@example.com/x', 'carries a user or password'],
         ['not a url', 'is not a URL'],
+        // PostgreSQL stores no NUL: refused as a problem, not a 500
+        ['https://hooks.example.com/a\u0000b', 'holds a control character'],
       ] as const) {
         // made with one, or given one by PATCH
         for (const [method, path] of [

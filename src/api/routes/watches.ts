@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import { describeFailure, describeFailureForClients } from '../../errors';
-import { giveUpWatchDeliveries, listWatchRuns } from '../../store/watch-runs';
+import { giveUpWatchDeliveries, listWatchRuns, WEBHOOK_REMOVED } from '../../store/watch-runs';
 import { deleteWatch, getWatch, insertWatch, listWatches, rotateWatchSecret, updateWatch, watchWebhook, type WatchNotify, type WatchRecord } from '../../store/watches';
 import { createWatchSchedule, deleteWatchSchedule, triggerWatchSchedule, updateWatchSchedule, watchScheduleState } from '../../temporal/schedules';
 import { TEMPORAL_CALL_DEADLINE_MS, withTemporalDeadline } from '../../temporal/deadline';
@@ -227,7 +227,7 @@ export async function watchesRoutes(fastify: FastifyInstance): Promise<void> {
       const secret = newWebhookSecret();
       // the row changes with the schedule, or not at all: the schedule is updated before the row's change commits
       const updated = await updateWatch(pool, watch.id, { everyMinutes, notify }, secret, async (before, client) => {
-        if (notify === null && before.notify) await giveUpWatchDeliveries(client, before.id, "not delivered: the watch's webhook was removed");
+        if (notify === null && before.notify) await giveUpWatchDeliveries(client, before.id, WEBHOOK_REMOVED);
         if (everyMinutes === undefined) return;
         // also when the row has this interval already: a PATCH whose answer was a 503 (Temporal
         // answered after the deadline, or the commit failed) may have changed the schedule alone,

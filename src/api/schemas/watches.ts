@@ -28,7 +28,7 @@ const watchNotifyRequest = {
   type: 'object',
   additionalProperties: false,
   description:
-    "a webhook told of the watch's runs: each is POSTed to `url` as JSON (`type` watch.run), signed with the secret the 201 answer gives (docs/api.md, \"Webhooks\"); no answer, 408, 429 and 5xx are tried again for up to a day (30 attempts, then hourly), any other answer but 2xx is final",
+    "a webhook told of the watch's runs: each is POSTed to `url` as JSON (`type` watch.run), signed with the secret the 201 answer gives (docs/api.md, \"Webhooks\"); no answer, 408, 429 and 5xx are tried again for up to a day (30 attempts at most: after 10 s, 20 s, … doubling up to hourly), any other answer but 2xx is final",
   properties: {
     url: { type: 'string', minLength: 1, maxLength: WEBHOOK_URL_MAX_LENGTH, description: 'http or https, to a public address (the operator may allow others: WATCH_WEBHOOK_PRIVATE_ADDRESSES)' },
     on: { ...notifyOn, default: 'changes' },

@@ -40,6 +40,9 @@ describe('webhooks', () => {
       ['file:///etc/passwd', 'has the scheme file'],
       ['https://u:p@example.com/', 'carries a user or password'],
       ['example.com/hook', 'is not a URL'],
+      ['https://hooks.example.com/a\u0000b', 'holds a control character'],
+      ['https://hooks.example.com/a\nb', 'holds a control character'],
+      ['\thttps://hooks.example.com/a', 'holds a control character'],
     ] as const) {
       expect({ url, problem: webhookUrlProblem(url, false) }).toEqual({ url, problem: expect.stringContaining(says) });
     }

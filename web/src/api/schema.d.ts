@@ -4509,7 +4509,7 @@ export interface paths {
                          * @default 0.8
                          */
                         failureThreshold?: number;
-                        /** @description a webhook told of the watch's runs: each is POSTed to `url` as JSON (`type` watch.run), signed with the secret the 201 answer gives (docs/api.md, "Webhooks"); no answer, 408, 429 and 5xx are tried again for up to a day (30 attempts, then hourly), any other answer but 2xx is final */
+                        /** @description a webhook told of the watch's runs: each is POSTed to `url` as JSON (`type` watch.run), signed with the secret the 201 answer gives (docs/api.md, "Webhooks"); no answer, 408, 429 and 5xx are tried again for up to a day (30 attempts at most: after 10 s, 20 s, … doubling up to hourly), any other answer but 2xx is final */
                         notify?: {
                             /**
                              * @description changes (default): the runs compared with the run before that found wallets, clusters or links added or gone; every-run: every run that ended, compared or not
