@@ -6,7 +6,7 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
-import { isConnectionError } from '../store/errors';
+import { isConnectionError, sqlState } from '../store/errors';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 /** Retry-After of every 503 answer. */
@@ -175,6 +175,9 @@ export function watchCheckouts(pool: Pool): void {
   pool.on('release', () => void (count.out = Math.max(0, count.out - 1)));
 }
 
+/** SQLSTATEs of a text PostgreSQL cannot store: a NUL in text (22021), \u0000 in JSON (22P05). */
+const UNSTORABLE_TEXT = new Set(['22021', '22P05']);
+
 /** Maps every error fastify or a handler raises to a problem response (`pool`: the API's, to tell a busy pool from an unreachable database). */
 export function installProblemHandlers(app: FastifyInstance, pool?: Pool): void {
   if (pool !== undefined) watchCheckouts(pool);
@@ -216,6 +219,11 @@ export function installProblemHandlers(app: FastifyInstance, pool?: Pool): void 
       request.log.warn({ err: error }, 'database unreachable');
       // (the reason, with host and port, goes to the log only)
       return sendProblem(reply, request, 'databaseUnavailable', `the database is not reachable right now: retry in ${RETRY_AFTER_SECONDS} seconds`);
+    }
+    if (UNSTORABLE_TEXT.has(sqlState(error) ?? '')) {
+      // a text no check refused (each field's own check names it): nothing was stored, the statement failed whole
+      request.log.warn({ err: describeFailure(error) }, 'a text the database cannot store');
+      return sendProblem(reply, request, 'validation', 'a text in the request holds a character the database cannot store (a NUL, \\u0000): send it without');
     }
     request.log.error({ err: error }, 'request failed');
     return sendProblem(reply, request, 'internal', 'the server failed to answer; the error is logged with this request id: ' + request.id);

@@ -97,6 +97,22 @@ describe('the API when PostgreSQL is unreachable', () => {
     }
   });
 
+  it('answers a text PostgreSQL cannot store (a NUL) as a 400 problem, not a 500', async () => {
+    const app = Fastify();
+    installProblemHandlers(app);
+    // as PostgreSQL refuses a NUL in a text parameter, and \u0000 in a JSON one
+    const refusals = { text: ['22021', 'invalid byte sequence for encoding "UTF8": 0x00'], json: ['22P05', 'unsupported Unicode escape sequence'] } as const;
+    app.post('/x/:kind', async (request) => {
+      const [code, message] = refusals[(request.params as { kind: keyof typeof refusals }).kind];
+      throw Object.assign(new Error(message), { code, severity: 'ERROR' });
+    });
+    for (const kind of Object.keys(refusals)) {
+      const res = await app.inject({ method: 'POST', url: `/x/${kind}` });
+      expect({ kind, status: res.statusCode, type: res.json().type, detail: res.json().detail }).toEqual({ kind, status: 400, type: problemType('validation'), detail: expect.stringContaining('cannot store (a NUL') });
+    }
+    await app.close();
+  });
+
   it('still answers 500 internal for an error that is not about the connection', async () => {
     const app = Fastify();
     installProblemHandlers(app);
