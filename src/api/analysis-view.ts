@@ -34,7 +34,8 @@ export async function queryProgress(temporal: Client, workflowId: string): Promi
 /**
  * A workflow may be missing for a moment after its row is written (the API starts it right after);
  * a row whose start is still pending (analysis-starts.ts) waits for its start, or for the sweep to fail
- * it; a watch run's, for as long as its run is open (the run starts it).
+ * it; a watch run's, for as long as its run is open (the run starts it: an open run whose workflow
+ * task never runs, for want of a worker of its queue, keeps it running).
  */
 const MISSING_GRACE_MS = 60_000;
 
@@ -58,15 +59,21 @@ export async function reconcileAnswered(deps: { pool: Pool; temporal: Client }, 
   if (record.status !== 'running') return { record, answered: true };
   // another namespace's workflow is missing from this one: its own deployment's API checks it
   if (runsElsewhere(deps.temporal, record)) return { record, answered: true };
-  const outcome = await workflowOutcome(deps.temporal, record.workflowId);
+  let outcome = await workflowOutcome(deps.temporal, record.workflowId);
   if (!outcome) return { record, answered: false };
   if (outcome.state === 'running') return { record, answered: true };
   if (outcome.status === 'missing') {
     if (record.startPending || Date.now() - Date.parse(record.createdAt) < MISSING_GRACE_MS) return { record, answered: true };
-    // a watch run's analysis is started by its run, as its child, which may wait long for a worker
+    // a watch run's analysis is started by its run, as its child, once the run's workflow task runs
+    // (which may wait long for a worker); a run that closed may have started it meanwhile: asked once more
     const run = await watchRunOf(deps, record.id);
     if (run === null) return { record, answered: false };
     if (run === 'open') return { record, answered: true };
+    if (run === 'closed') {
+      outcome = await workflowOutcome(deps.temporal, record.workflowId);
+      if (!outcome) return { record, answered: false };
+      if (outcome.state === 'running') return { record, answered: true };
+    }
   }
   // a completed workflow stores its result before it completes: a `running` row left behind is a failure
   const status = outcome.status === 'missing' || outcome.status === 'completed' ? 'failed' : outcome.status;

@@ -383,7 +383,7 @@ export interface AnalysisListItem {
  * order (created_at DESC, id), so that analyses stored by one statement (one created_at) page
  * without a gap; false when that analysis is not `owner`'s (a parameter; null: anyone's).
  */
-export function listedAfter(alias: string, before: string, owner: string): string {
+function listedAfter(alias: string, before: string, owner: string): string {
   const at = `(SELECT b.created_at FROM analyses b WHERE b.id = ${before}::text AND (${owner}::text IS NULL OR b.owner_key_id = ${owner}::text))`;
   return `(${before}::text IS NULL OR (${alias}.created_at <= ${at} AND (${alias}.created_at < ${at} OR ${alias}.id > ${before}::text)))`;
 }
@@ -392,7 +392,8 @@ export function listedAfter(alias: string, before: string, owner: string): strin
  * Stored analyses, newest first; with `wallet`, only those that include it; with `shared`, only those
  * whose group includes at least `min` of its wallets, those including most first (`shared` says how
  * many); with `status`, only those with it; with `before`, only those after that analysis in the
- * newest-first order (none when it is not `owner`'s; listedAfter); with `owner`, only that key's.
+ * newest-first order (listedAfter), or with `shared` those created before it (none when it is not
+ * `owner`'s); with `owner`, only that key's.
  */
 export async function listAnalyses(
   pool: Pool,

@@ -227,10 +227,10 @@ export async function sweepWatchDeliveries(
   return { givenUp: rowCount ?? 0, unstarted: rows.map((r) => ({ watchId: r.watch_id, runKey: r.run_key })) };
 }
 
-/** Gives up every delivery of watch `watchId` still pending (its webhook was removed), with `reason`; how many. */
 /** Why a delivery pending when its watch's webhook was removed (PATCH notify: null) is given up. */
 export const WEBHOOK_REMOVED = "not delivered: the watch's webhook was removed";
 
+/** Gives up every delivery of watch `watchId` still pending (its webhook was removed), with `reason`; how many. */
 export async function giveUpWatchDeliveries(client: Queryable, watchId: string, reason: string): Promise<number> {
   const { rowCount } = await client.query(
     `UPDATE watch_runs SET notification = 'failed', notify_error = $2 WHERE watch_id = $1 AND notification = 'pending'`,

@@ -100,11 +100,20 @@ describe('analysis_wallets', () => {
       expect(paged).toEqual(all);
     }
     expect(await listAnalyses(pool, { wallet: addresses[3], limit: 100, owner: 'key-b' })).toEqual([]);
-    expect(await listAnalyses(pool, { wallet: addresses[3], before: before[0].id, limit: 100, owner: 'key-a' })).toEqual([]);
-    // the shared lists take before= as a filter: those after it in the newest-first order (the burst's 6 others)
-    const order = (await listAnalyses(pool, { limit: 100, owner: 'key-a' })).map((a) => a.analysisId);
-    const sharedAfter = await listAnalyses(pool, { shared: { wallets: [addresses[3], addresses[21]], min: 1 }, before: order[0], limit: 100, owner: 'key-a' });
-    expect(sharedAfter.map((a) => a.analysisId).sort()).toEqual(order.slice(1).sort());
+    // stored after the burst: key-a's own, and key-b's (which key-a cannot page from)
+    const [later, othersLater] = [row([addresses[3], addresses[21]], { ownerKeyId: 'key-a' }), row([addresses[3]], { ownerKeyId: 'key-b' })];
+    await pool.query(`SELECT pg_sleep(0.01)`);
+    await insertAnalysis(pool, later);
+    await insertAnalysis(pool, othersLater);
+    const burstIds = burst.map((r) => r.id).sort();
+    expect((await listAnalyses(pool, { wallet: addresses[3], before: later.id, limit: 100, owner: 'key-a' })).map((a) => a.analysisId).sort()).toEqual(burstIds);
+    expect(await listAnalyses(pool, { wallet: addresses[3], before: othersLater.id, limit: 100, owner: 'key-a' })).toEqual([]);
+    // the shared lists take before= as "created before it": the burst before the later one, but no
+    // sibling of the same burst (one instant: not an earlier analysis to compare with)
+    const shared = { wallets: [addresses[3], addresses[21]], min: 1 };
+    expect((await listAnalyses(pool, { shared, before: later.id, limit: 100, owner: 'key-a' })).map((a) => a.analysisId).sort()).toEqual(burstIds);
+    expect(await listAnalyses(pool, { shared, before: burst[0].id, limit: 100, owner: 'key-a' })).toEqual([]);
+    expect(await listAnalyses(pool, { shared, before: othersLater.id, limit: 100, owner: 'key-a' })).toEqual([]);
     const ginIndex = async () => (await pool.query(`SELECT to_regclass('analyses_wallets') AS t`)).rows[0].t as string | null;
     expect(await ginIndex()).toBeNull();
 

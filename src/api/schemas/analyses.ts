@@ -196,7 +196,11 @@ export const listAnalysesQuery = {
     },
     minShared: { type: 'integer', minimum: 1, description: 'with `wallets` or `sharing`: how many of the wallets a group must share (default: half of them, rounded up)' },
     status: { ...analysisStatus, description: 'only the analyses with this status' },
-    before: { ...analysisIdParams.properties.id, description: 'only the analyses created before this one (an id this key cannot see: none)' },
+    before: {
+      ...analysisIdParams.properties.id,
+      description:
+        "the newest-first list (and `wallet`'s): only the analyses after this one in that order, so the last one listed gives the next page; with `wallets` or `sharing`: only those created before it. An id this key cannot see: none",
+    },
     limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
   },
 } as const;

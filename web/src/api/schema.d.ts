@@ -143,7 +143,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description only the analyses created before this one (an id this key cannot see: none) */
+                    /** @description the newest-first list (and `wallet`'s): only the analyses after this one in that order, so the last one listed gives the next page; with `wallets` or `sharing`: only those created before it. An id this key cannot see: none */
                     before?: string;
                     limit?: number;
                     /** @description with `wallets` or `sharing`: how many of the wallets a group must share (default: half of them, rounded up) */
