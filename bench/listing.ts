@@ -5,8 +5,9 @@
 // (insertAnalyses: 20 large or 1,000 small a statement), then listed as the API lists them
 // (listAnalyses): the analyses sharing at least half of a 1,000-wallet group (limit 50, as the Lab
 // asks), and of 100 of its wallets; the 20 newest analyses of one of its wallets, and of a wallet in
-// every fifth small group (and 20 after its 100th newest: before=); right after the fill and after a VACUUM ANALYZE (what autovacuum leaves). Also the cost of storing a batch of
-// 100 three-wallet analyses (the API's burst) on that database. A database of its own, dropped at
+// every fifth small group (and 20 after its 100th newest: before=); right after the fill and after a
+// VACUUM ANALYZE (what autovacuum leaves). Also the cost of storing a batch of 100 three-wallet
+// analyses (the API's burst) on that database. A database of its own, dropped at
 // the end (BENCH_KEEP_DATABASE=1 keeps it and says its name).
 // Prints one JSON line; figures only: nothing is asserted.
 import { randomBytes, randomUUID } from 'node:crypto';

@@ -379,21 +379,11 @@ export interface AnalysisListItem {
 }
 
 /**
- * SQL: `alias`'s row comes after the analysis `before` (a parameter; none: true) in the newest-first
- * order (created_at DESC, id), so that analyses stored by one statement (one created_at) page
- * without a gap; false when that analysis is not `owner`'s (a parameter; null: anyone's).
- */
-function listedAfter(alias: string, before: string, owner: string): string {
-  const at = `(SELECT b.created_at FROM analyses b WHERE b.id = ${before}::text AND (${owner}::text IS NULL OR b.owner_key_id = ${owner}::text))`;
-  return `(${before}::text IS NULL OR (${alias}.created_at <= ${at} AND (${alias}.created_at < ${at} OR ${alias}.id > ${before}::text)))`;
-}
-
-/**
  * Stored analyses, newest first; with `wallet`, only those that include it; with `shared`, only those
  * whose group includes at least `min` of its wallets, those including most first (`shared` says how
  * many); with `status`, only those with it; with `before`, only those after that analysis in the
- * newest-first order (listedAfter), or with `shared` those created before it (none when it is not
- * `owner`'s); with `owner`, only that key's.
+ * newest-first order, or with `shared` those created before it (none when it is not `owner`'s); with
+ * `owner`, only that key's.
  */
 export async function listAnalyses(
   pool: Pool,
@@ -403,12 +393,16 @@ export async function listAnalyses(
   if (opts.shared) return (await analysesSharing(pool, opts.shared, opts)).map((r) => ({ ...listItem(r), shared: r.shared }));
   // newest first; a wallet's analyses found from analysis_wallets: a semi-join (not under an OR, which
   // would keep it a subplan run for each analysis walked) lets the planner read the wallet's rows or
-  // walk the newest analyses probing its primary key, whichever is cheaper for that wallet
+  // walk the newest analyses probing its primary key, whichever is cheaper for that wallet. After
+  // `before` in the newest-first order (created_at DESC, id): analyses stored by one statement (one
+  // created_at) page without a gap; its created_at is an index range, the id breaks the tie
+  const beforeAt = `(SELECT b.created_at FROM analyses b WHERE b.id = $5::text AND ($3::text IS NULL OR b.owner_key_id = $3::text))`;
   const { rows } = await pool.query(
     `SELECT id, workflow_id, status, wallets, created_at, completed_at, summary, error, enrichment_status, temporal_namespace
        FROM analyses a
       WHERE ${opts.wallet === undefined ? '$1::text IS NULL' : 'EXISTS (SELECT 1 FROM analysis_wallets w WHERE w.analysis_id = a.id AND w.wallet = $1::text)'}
-        AND ($3::text IS NULL OR owner_key_id = $3::text) AND ($4::text IS NULL OR status = $4::text) AND ${listedAfter('a', '$5', '$3')}
+        AND ($3::text IS NULL OR owner_key_id = $3::text) AND ($4::text IS NULL OR status = $4::text)
+        AND ($5::text IS NULL OR (a.created_at <= ${beforeAt} AND (a.created_at < ${beforeAt} OR a.id > $5::text)))
       ORDER BY created_at DESC, id LIMIT $2`,
     [opts.wallet ?? null, opts.limit, opts.owner ?? null, opts.status ?? null, opts.before ?? null],
   );

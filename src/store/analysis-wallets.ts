@@ -12,8 +12,8 @@ export interface SharedWallets {
 }
 
 /**
- * The rows of the analyses (of `owner`, when given; with `status`; created before `before`: not one stored at the same instant, a sibling of the same burst) whose
- * group shares at least `min` of the wallets, those sharing most first, then the newest, with how
+ * The rows of the analyses (of `owner`, when given; with `status`; created before `before`: not
+ * one stored at the same instant, a sibling of the same burst) whose group shares at least `min` of the wallets, those sharing most first, then the newest, with how
  * many each shares: the asked wallets' index entries only, whatever the size of the groups. The
  * columns GET /v1/analyses lists (listAnalyses maps them).
  */

@@ -43,8 +43,8 @@ async function closeEvent(client: Client, workflowId: string, runId: string): Pr
 }
 
 /**
- * The workflow's state in Temporal (its latest run's; with `runId`, that run's), or null when Temporal cannot tell right now (unreachable, slow):
- * the caller then keeps what it had. A closed workflow comes with a reason a user can read.
+ * The workflow's state in Temporal (its latest run's; with `runId`, that run's), or null when
+ * Temporal cannot tell right now (unreachable, slow): the caller then keeps what it had. A closed workflow comes with a reason a user can read.
  */
 export async function workflowOutcome(client: Client, workflowId: string, runId?: string): Promise<WorkflowOutcome | null> {
   try {

@@ -1,7 +1,8 @@
 // analysis_wallets (migration 1795770000000): one row per analysis and wallet of its group, kept by
 // the database from every statement that writes analyses, and what GET /v1/analyses?wallets=,
-// ?sharing= and ?wallet= count from it. On a database of its own, filled before the migration by the code of
-// today (the analyses table has had every column it writes since earlier migrations), then migrated.
+// ?sharing= and ?wallet= count from it. On a database of its own, filled before the migration by the
+// code of today (the analyses table has had every column it writes since earlier migrations), then
+// migrated.
 import { randomUUID } from 'node:crypto';
 import { derivedAddress } from '../../src/simulator/keys';
 import { deleteUnstartedAnalysis, insertAnalyses, insertAnalysis, listAnalyses, recordTokenHolders } from '../../src/store/analyses';
